@@ -1,0 +1,296 @@
+#include "analyze/analyzer.hpp"
+
+#include <fnmatch.h>
+#include <glob.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "analyze/catalog.hpp"
+#include "analyze/model/model.hpp"
+#include "analyze/pg_parser.hpp"
+#include "analyze/source_text.hpp"
+#include "analyze/splitter.hpp"
+
+namespace fs = std::filesystem;
+
+namespace pgfence::analyze {
+namespace {
+
+using json = nlohmann::json;
+
+// Session state carried from statement to statement within one file.
+struct SessionState {
+    Transaction base = Transaction::None;  // Implicit when the tool wraps the file
+    bool explicit_block = false;
+    int savepoints = 0;
+    Settings session;
+    Settings local;  // SET LOCAL, dropped at the end of the transaction
+    bool has_local = false;
+
+    Transaction transaction() const { return explicit_block ? Transaction::Explicit : base; }
+    Settings in_force() const {
+        Settings s = session;
+        if (local.lock_timeout) s.lock_timeout = local.lock_timeout;
+        if (local.statement_timeout) s.statement_timeout = local.statement_timeout;
+        if (local.idle_in_transaction_session_timeout)
+            s.idle_in_transaction_session_timeout = local.idle_in_transaction_session_timeout;
+        if (local.application_name) s.application_name = local.application_name;
+        return s;
+    }
+    void end_transaction() {
+        explicit_block = false;
+        savepoints = 0;
+        local = Settings{};
+    }
+};
+
+std::optional<std::string>* setting_slot(Settings& s, const std::string& name) {
+    if (name == "lock_timeout") return &s.lock_timeout;
+    if (name == "statement_timeout") return &s.statement_timeout;
+    if (name == "idle_in_transaction_session_timeout") return &s.idle_in_transaction_session_timeout;
+    if (name == "application_name") return &s.application_name;
+    return nullptr;
+}
+
+std::string setting_value(const json& args) {
+    std::string out;
+    for (const auto& arg : args) {
+        const json& c = arg.contains("A_Const") ? arg["A_Const"] : arg;
+        std::string v;
+        if (c.contains("ival")) v = std::to_string(c["ival"].value("ival", 0));
+        else if (c.contains("sval")) v = c["sval"].value("sval", std::string());
+        else if (c.contains("fval")) v = c["fval"].value("fval", std::string());
+        out += (out.empty() ? "" : ", ") + v;
+    }
+    return out;
+}
+
+void apply_session(const std::string& kind, const json& stmt, SessionState& state, StatementFacts& facts) {
+    if (kind == "TransactionStmt") {
+        std::string k = stmt.value("kind", std::string());
+        if (k == "TRANS_STMT_BEGIN" || k == "TRANS_STMT_START") {
+            if (state.explicit_block) facts.notes.push_back("BEGIN inside a transaction block has no effect (PostgreSQL warns)");
+            state.explicit_block = true;
+        } else if (k == "TRANS_STMT_COMMIT" || k == "TRANS_STMT_ROLLBACK" || k == "TRANS_STMT_PREPARE" ||
+                   k == "TRANS_STMT_COMMIT_PREPARED" || k == "TRANS_STMT_ROLLBACK_PREPARED") {
+            state.end_transaction();
+        } else if (k == "TRANS_STMT_SAVEPOINT") {
+            ++state.savepoints;
+        } else if (k == "TRANS_STMT_RELEASE" && state.savepoints > 0) {
+            --state.savepoints;
+        }
+        facts.transaction = state.transaction();
+        facts.savepoint_depth = state.savepoints;
+        return;
+    }
+    if (kind != "VariableSetStmt") return;
+    std::string set_kind = stmt.value("kind", std::string());
+    std::string name = stmt.value("name", std::string());
+    bool is_local = stmt.value("is_local", false);
+    Settings& target = is_local ? state.local : state.session;
+    if (is_local && state.transaction() == Transaction::None) {
+        facts.notes.push_back("SET LOCAL outside a transaction has no effect");
+        return;
+    }
+    if (set_kind == "VAR_RESET_ALL") {
+        state.session = Settings{};
+        state.local = Settings{};
+        return;
+    }
+    auto* slot = setting_slot(target, name);
+    if (slot == nullptr) return;
+    if (set_kind == "VAR_SET_VALUE") *slot = setting_value(stmt.value("args", json::array()));
+    else if (set_kind == "VAR_RESET" || set_kind == "VAR_SET_DEFAULT") {
+        slot->reset();
+        if (auto* s2 = setting_slot(state.local, name)) s2->reset();
+    }
+}
+
+std::string read_whole(const std::string& path, bool& ok) {
+    std::ifstream in(path, std::ios::binary);
+    ok = static_cast<bool>(in);
+    std::ostringstream ss;
+    if (ok) ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+FileReport analyze_text(const std::string& path, std::string_view text, const AnalyzeOptions& options,
+                        std::string_view sibling_metadata) {
+    FileReport report;
+    report.path = path;
+    PreparedSource source = prepare_source(path, text, options.direction, sibling_metadata);
+    report.tool = source.tool;
+    report.wrapped_in_transaction = source.wrapped_in_transaction;
+    report.skipped = source.skipped;
+    report.skip_reason = source.skip_reason;
+    if (source.skipped) return report;
+
+    LineIndex lines(text);
+    Catalog catalog;
+    model::Context ctx{options.pg_version, catalog};
+    SessionState state;
+    state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
+
+    for (const Region& region : source.regions) {
+        for (const RawStatement& raw : split_statements(source.text, region)) {
+            StatementFacts facts;
+            facts.index = static_cast<int>(report.statements.size());
+            facts.span.begin = raw.begin;
+            facts.span.end = raw.end;
+            facts.span.start = lines.position(raw.begin);
+            facts.span.stop = lines.position(raw.end > raw.begin ? raw.end - 1 : raw.begin);
+            facts.sql = std::string(text.substr(raw.begin, raw.end - raw.begin));
+            facts.transaction = state.transaction();
+            facts.savepoint_depth = state.savepoints;
+            facts.settings = state.in_force();
+
+            ParsedStatement parsed = parse_statement(std::string_view(source.text).substr(raw.begin, raw.end - raw.begin));
+            if (parsed.failure) {
+                facts.status = StatementStatus::Unparsable;
+                Error err;
+                err.file = path;
+                err.message = parsed.failure->message;
+                err.where = lines.position(raw.begin + parsed.failure->offset);
+                facts.parse_error = std::move(err);
+            } else {
+                facts.kind = parsed.kind;
+                model::model_statement(parsed.node, parsed.kind, facts, ctx);
+                apply_session(parsed.kind, parsed.node[parsed.kind], state, facts);
+            }
+            report.statements.push_back(std::move(facts));
+        }
+    }
+    if (!source.notes.empty() && !report.statements.empty()) {
+        auto& first = report.statements.front().notes;
+        first.insert(first.begin(), source.notes.begin(), source.notes.end());
+    }
+    return report;
+}
+
+FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) {
+    bool ok = false;
+    std::string text = read_whole(path, ok);
+    if (!ok) {
+        FileReport report;
+        report.path = path;
+        report.error = Error{"cannot read file: " + std::string(std::strerror(errno)), path, std::nullopt};
+        return report;
+    }
+    std::string metadata;
+    fs::path p(path);
+    if (p.filename() == "up.sql" || p.filename() == "down.sql") {
+        bool meta_ok = false;
+        metadata = read_whole((p.parent_path() / "metadata.toml").string(), meta_ok);
+    }
+    return analyze_text(path, text, options, metadata);
+}
+
+namespace {
+
+bool is_migration_file(const fs::path& p) {
+    return p.extension() == ".sql";
+}
+
+void walk_directory(const fs::path& dir, std::vector<std::string>& out) {
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        if (it->is_regular_file(ec) && is_migration_file(it->path())) out.push_back(it->path().string());
+    }
+}
+
+// Globs with "**": walk from the longest literal prefix and match the whole path.
+void expand_double_star(const std::string& pattern, std::vector<std::string>& out) {
+    std::size_t star = pattern.find_first_of("*?[");
+    std::size_t slash = pattern.rfind('/', star);
+    fs::path root = slash == std::string::npos ? fs::path(".") : fs::path(pattern.substr(0, slash));
+    std::string rooted = slash == std::string::npos ? "./" + pattern : pattern;
+    // "**/" may match zero directories: also try the pattern with it removed.
+    std::string collapsed = rooted;
+    for (std::size_t at; (at = collapsed.find("**/")) != std::string::npos;) collapsed.erase(at, 3);
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        if (!it->is_regular_file(ec)) continue;
+        std::string candidate = it->path().string();
+        if (fnmatch(rooted.c_str(), candidate.c_str(), 0) == 0 ||
+            fnmatch(collapsed.c_str(), candidate.c_str(), 0) == 0) {
+            out.push_back(slash == std::string::npos && candidate.starts_with("./") ? candidate.substr(2) : candidate);
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, std::vector<Error>& errors) {
+    std::vector<std::string> out;
+    for (const auto& input : inputs) {
+        std::size_t before = out.size();
+        std::error_code ec;
+        if (fs::is_directory(input, ec)) {
+            walk_directory(input, out);
+            std::sort(out.begin() + static_cast<long>(before), out.end());
+            continue;
+        }
+        if (fs::exists(input, ec)) {
+            out.push_back(input);
+            continue;
+        }
+        if (input.find_first_of("*?[") == std::string::npos) {
+            errors.push_back(Error{"no such file or directory", input, std::nullopt});
+            continue;
+        }
+        if (input.find("**") != std::string::npos) {
+            expand_double_star(input, out);
+        } else {
+            glob_t g{};
+            if (glob(input.c_str(), GLOB_BRACE | GLOB_TILDE, nullptr, &g) == 0) {
+                for (std::size_t i = 0; i < g.gl_pathc; ++i) {
+                    if (fs::is_directory(g.gl_pathv[i], ec)) walk_directory(g.gl_pathv[i], out);
+                    else out.push_back(g.gl_pathv[i]);
+                }
+            }
+            globfree(&g);
+        }
+        std::sort(out.begin() + static_cast<long>(before), out.end());
+        if (out.size() == before) errors.push_back(Error{"pattern matched no files", input, std::nullopt});
+    }
+    // A file named twice is analysed once, where it first appeared.
+    std::vector<std::string> unique;
+    for (auto& f : out) {
+        if (std::find(unique.begin(), unique.end(), f) == unique.end()) unique.push_back(f);
+    }
+    return unique;
+}
+
+Report analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& options) {
+    Report report;
+    report.pg_version = options.pg_version;
+    report.files.resize(files.size());
+    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, files.size())));
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
+            report.files[i] = analyze_file(files[i], options);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    return report;
+}
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,35 @@
+#pragma once
+// The analyzer's entry points: text or files in, facts per statement out.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/conventions.hpp"
+#include "analyze/facts.hpp"
+
+namespace pgfence::analyze {
+
+struct AnalyzeOptions {
+    int pg_version = 15;                  // target server major version, 11 to 17
+    Direction direction = Direction::Up;  // which half of up/down migrations to read
+    unsigned threads = 0;                 // 0: one per core
+};
+
+// Analyses one migration's text. `path` decides conventions by file name and is echoed
+// in the report; nothing is read from disk.
+[[nodiscard]] FileReport analyze_text(const std::string& path, std::string_view text,
+                                      const AnalyzeOptions& options,
+                                      std::string_view sibling_metadata = {});
+
+// Reads and analyses one file (and a diesel metadata.toml beside it).
+[[nodiscard]] FileReport analyze_file(const std::string& path, const AnalyzeOptions& options);
+
+// Files, directories (recursively, *.sql) and glob patterns (with ** for any depth) to the
+// sorted list of files they name. Inputs that match nothing come back as errors.
+[[nodiscard]] std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
+                                                     std::vector<Error>& errors);
+
+// Analyses files in parallel; the report keeps the order of `files`.
+[[nodiscard]] Report analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& options);
+
+}  // namespace pgfence::analyze

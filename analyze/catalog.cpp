@@ -1,0 +1,141 @@
+#include "analyze/catalog.hpp"
+
+#include <algorithm>
+
+#include "analyze/names.hpp"
+
+namespace pgfence::analyze {
+
+RelationInfo* Catalog::find(const std::string& relname) {
+    auto it = m_relations.find(relname);
+    return it == m_relations.end() ? nullptr : &it->second;
+}
+
+const RelationInfo* Catalog::find(const std::string& relname) const {
+    auto it = m_relations.find(relname);
+    return it == m_relations.end() ? nullptr : &it->second;
+}
+
+RelationInfo& Catalog::add(const std::string& relname, const std::string& display, const std::string& kind) {
+    RelationInfo& info = m_relations[relname];
+    info = RelationInfo{};
+    info.relname = relname;
+    info.display = display;
+    info.kind = kind;
+    return info;
+}
+
+void Catalog::remove(const std::string& relname) {
+    for (auto& [name, info] : m_relations) {
+        std::erase(info.children, relname);
+        std::erase(info.references, relname);
+        std::erase(info.referenced_by, relname);
+    }
+    m_relations.erase(relname);
+}
+
+void Catalog::rename(const std::string& from, const std::string& to) {
+    auto node = m_relations.extract(from);
+    if (node.empty()) return;
+    node.key() = to;
+    node.mapped().relname = to;
+    node.mapped().display = to;
+    m_relations.insert(std::move(node));
+    for (auto& [name, info] : m_relations) {
+        for (auto* list : {&info.children, &info.references, &info.referenced_by}) {
+            std::replace(list->begin(), list->end(), from, to);
+        }
+        if (info.index_table == from) info.index_table = to;
+    }
+}
+
+ColumnInfo* Catalog::column(const std::string& relname, const std::string& column) {
+    RelationInfo* rel = find(relname);
+    if (rel == nullptr) return nullptr;
+    for (auto& c : rel->columns) {
+        if (c.name == column) return &c;
+    }
+    return nullptr;
+}
+
+std::vector<std::string> Catalog::tables_using_type(const std::string& type) const {
+    std::vector<std::string> out;
+    for (const auto& [name, info] : m_relations) {
+        for (const auto& c : info.columns) {
+            if (type_base(c.type) == type) {
+                out.push_back(name);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> Catalog::descendants(const std::string& relname) const {
+    std::vector<std::string> out;
+    const RelationInfo* rel = find(relname);
+    if (rel == nullptr) return out;
+    for (const auto& child : rel->children) {
+        if (std::find(out.begin(), out.end(), child) != out.end()) continue;
+        out.push_back(child);
+        for (auto& grandchild : descendants(child)) out.push_back(grandchild);
+    }
+    return out;
+}
+
+namespace {
+
+std::string fold_alias(const std::string& name) {
+    static const std::map<std::string, std::string> k_aliases = {
+        {"integer", "int4"}, {"int", "int4"}, {"smallint", "int2"}, {"bigint", "int8"},
+        {"boolean", "bool"}, {"real", "float4"}, {"double precision", "float8"},
+        {"character varying", "varchar"}, {"character", "bpchar"}, {"char", "bpchar"},
+        {"decimal", "numeric"}, {"timestamp without time zone", "timestamp"},
+        {"timestamp with time zone", "timestamptz"}, {"time without time zone", "time"},
+        {"time with time zone", "timetz"}, {"bit varying", "varbit"},
+        {"serial", "int4"}, {"serial4", "int4"}, {"bigserial", "int8"}, {"serial8", "int8"},
+        {"smallserial", "int2"}, {"serial2", "int2"}};
+    auto it = k_aliases.find(name);
+    return it == k_aliases.end() ? name : it->second;
+}
+
+}  // namespace
+
+std::string canonical_type(const nlohmann::json& type_name) {
+    if (!type_name.contains("names")) return {};
+    std::vector<std::string> parts;
+    for (const auto& n : type_name["names"]) {
+        if (n.contains("String")) parts.push_back(n["String"].value("sval", std::string()));
+    }
+    if (parts.size() == 2 && parts[0] == "pg_catalog") parts.erase(parts.begin());
+    std::string base;
+    for (const auto& p : parts) base += (base.empty() ? "" : ".") + p;
+    base = fold_alias(base);
+    std::string mods;
+    if (type_name.contains("typmods")) {
+        for (const auto& m : type_name["typmods"]) {
+            std::string v;
+            if (m.contains("A_Const")) {
+                const auto& c = m["A_Const"];
+                if (c.contains("ival")) v = std::to_string(c["ival"].value("ival", 0));
+                else if (c.contains("sval")) v = c["sval"].value("sval", std::string());
+            } else if (m.contains("ColumnRef")) {
+                v = "?";
+            }
+            mods += (mods.empty() ? "" : ",") + v;
+        }
+    }
+    // Bare char means char(1); timestamp/time precision lists come as typmods too.
+    if (base == "bpchar" && mods.empty() && parts.size() == 2) mods = "1";
+    std::string out = base;
+    if (!mods.empty()) out += "(" + mods + ")";
+    if (type_name.contains("arrayBounds")) out += "[]";
+    return out;
+}
+
+std::string type_base(const std::string& canonical) {
+    auto p = canonical.find_first_of("([");
+    return p == std::string::npos ? canonical : canonical.substr(0, p);
+}
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,61 @@
+#pragma once
+// What the migration itself has created or changed so far: relations, their columns and
+// types, partitions and foreign keys. Lets later statements be decided exactly (a type
+// change on a known column, locks on known partitions) and marks relations as new.
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pgfence::analyze {
+
+struct ColumnInfo {
+    std::string name;
+    std::string type;  // canonical, e.g. "varchar(20)", "int4", "numeric(10,2)", "text[]"
+    bool not_null = false;
+    bool has_not_null_check = false;  // a validated CHECK (col IS NOT NULL) exists
+};
+
+struct RelationInfo {
+    std::string relname;  // unqualified, as PostgreSQL stores it
+    std::string display;  // as first written
+    std::string kind;     // "table", "partitioned table", "view", "materialized view", "sequence", "index"
+    bool is_new = false;  // created in this migration
+    std::vector<ColumnInfo> columns;
+    std::vector<std::string> children;      // partitions and inheritance children (relnames)
+    std::vector<std::string> references;    // tables its foreign keys point to
+    std::vector<std::string> referenced_by; // tables whose foreign keys point here
+    std::string index_table;                // for indexes: the table
+    std::map<std::string, std::string> foreign_keys;        // constraint name -> referenced table
+    std::map<std::string, std::string> not_null_checks;     // NOT VALID CHECK (col IS NOT NULL): name -> column
+    std::string default_partition;          // its DEFAULT partition, if known
+    std::vector<std::pair<std::string, std::string>> sources;  // views: relname, display of what they read
+};
+
+class Catalog {
+public:
+    [[nodiscard]] RelationInfo* find(const std::string& relname);
+    [[nodiscard]] const RelationInfo* find(const std::string& relname) const;
+    RelationInfo& add(const std::string& relname, const std::string& display, const std::string& kind);
+    void remove(const std::string& relname);
+    void rename(const std::string& from, const std::string& to);
+    [[nodiscard]] ColumnInfo* column(const std::string& relname, const std::string& column);
+    // Tables that have a column of this (canonical) type name.
+    [[nodiscard]] std::vector<std::string> tables_using_type(const std::string& type) const;
+    // Every partition/child below relname, depth first.
+    [[nodiscard]] std::vector<std::string> descendants(const std::string& relname) const;
+
+private:
+    std::map<std::string, RelationInfo> m_relations;
+};
+
+// Canonical type text of a TypeName node: aliases folded (integer -> int4), pg_catalog
+// dropped, type modifiers kept ("varchar(20)"), array bounds as "[]".
+[[nodiscard]] std::string canonical_type(const nlohmann::json& type_name);
+// The base name of a canonical type without modifiers or array marker ("varchar").
+[[nodiscard]] std::string type_base(const std::string& canonical);
+
+}  // namespace pgfence::analyze

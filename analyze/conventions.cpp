@@ -1,0 +1,212 @@
+#include "analyze/conventions.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+
+namespace pgfence::analyze {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string_view basename(std::string_view path) {
+    auto slash = path.find_last_of('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+struct Line {
+    std::size_t begin;
+    std::size_t end;  // excluding '\n'
+    std::string_view text;
+};
+
+std::vector<Line> lines_of(std::string_view text) {
+    std::vector<Line> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t nl = text.find('\n', start);
+        std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+        out.push_back(Line{start, end, text.substr(start, end - start)});
+        if (nl == std::string_view::npos) break;
+        start = nl + 1;
+    }
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+// "-- +goose Up" -> "up"; returns empty when the line is not a directive of that prefix.
+std::string directive(std::string_view line, std::string_view prefix) {
+    std::string_view t = trim(line);
+    if (!t.starts_with("--") || t.starts_with("-->")) return {};
+    t = trim(t.substr(2));
+    std::string l = lower(t);
+    if (!l.starts_with(prefix)) return {};
+    return std::string(trim(std::string_view(l).substr(prefix.size())));
+}
+
+bool want(Direction d, bool up) { return d == Direction::Both || (up ? d == Direction::Up : d == Direction::Down); }
+
+// Flyway `${name}` -> `"$name"`: same length, parses as an identifier.
+void mask_placeholders(std::string& text) {
+    for (std::size_t i = 0; i + 3 < text.size(); ++i) {
+        if (text[i] != '$' || text[i + 1] != '{') continue;
+        std::size_t close = text.find('}', i + 2);
+        if (close == std::string::npos || close - i > 200) continue;
+        bool ok = close > i + 2;
+        for (std::size_t k = i + 2; k < close && ok; ++k) {
+            char c = text[k];
+            ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' || c == '-';
+        }
+        if (!ok) continue;
+        // ${name} -> "$name"
+        std::string name = text.substr(i + 2, close - i - 2);
+        std::string repl = "\"$" + name + "\"";
+        text.replace(i, close - i + 1, repl);
+        i += repl.size() - 1;
+    }
+}
+
+void prepare_goose(PreparedSource& out, Direction direction) {
+    out.tool = MigrationTool::Goose;
+    out.wrapped_in_transaction = true;
+    bool up = true;  // goose requires an Up annotation; text before it is treated as up
+    bool in_block = false;
+    std::size_t region_start = 0;
+    auto close_region = [&](std::size_t end, bool single) {
+        if (want(direction, up) && end > region_start) out.regions.push_back(Region{region_start, end, single});
+    };
+    for (const Line& line : lines_of(out.text)) {
+        std::string d = directive(line.text, "+goose");
+        if (d.empty()) continue;
+        if (d == "up" || d == "down") {
+            close_region(line.begin, false);
+            up = d == "up";
+            region_start = line.end;
+        } else if (d == "statementbegin") {
+            close_region(line.begin, false);
+            in_block = true;
+            region_start = line.end;
+        } else if (d == "statementend" && in_block) {
+            close_region(line.begin, true);
+            in_block = false;
+            region_start = line.end;
+        } else if (d.starts_with("no transaction")) {
+            out.wrapped_in_transaction = false;
+            out.notes.push_back("goose: NO TRANSACTION, statements run in autocommit");
+        }
+    }
+    close_region(out.text.size(), in_block);
+}
+
+void prepare_dbmate(PreparedSource& out, Direction direction) {
+    out.tool = MigrationTool::Dbmate;
+    out.wrapped_in_transaction = true;
+    bool up = true;
+    std::size_t region_start = 0;
+    for (const Line& line : lines_of(out.text)) {
+        std::string d = directive(line.text, "migrate:");
+        if (d.empty()) continue;
+        if (want(direction, up) && line.begin > region_start) out.regions.push_back(Region{region_start, line.begin, false});
+        up = d.starts_with("up");
+        if (up && d.find("transaction:false") != std::string::npos) {
+            out.wrapped_in_transaction = false;
+            out.notes.push_back("dbmate: transaction:false, statements run in autocommit");
+        }
+        region_start = line.end;
+    }
+    if (want(direction, up)) out.regions.push_back(Region{region_start, out.text.size(), false});
+}
+
+void prepare_drizzle(PreparedSource& out) {
+    out.tool = MigrationTool::Drizzle;
+    out.wrapped_in_transaction = true;
+    std::size_t region_start = 0;
+    for (const Line& line : lines_of(out.text)) {
+        std::size_t at = line.text.find("--> statement-breakpoint");
+        if (at == std::string_view::npos) continue;
+        out.regions.push_back(Region{region_start, line.begin + at, false});
+        region_start = line.end;
+    }
+    out.regions.push_back(Region{region_start, out.text.size(), false});
+}
+
+}  // namespace
+
+PreparedSource prepare_source(std::string_view path, std::string_view text, Direction direction,
+                              std::string_view sibling_metadata) {
+    PreparedSource out;
+    out.text = std::string(text);
+    std::string name = lower(basename(path));
+    std::string lowered_path = lower(path);
+
+    bool has_goose = false;
+    bool has_dbmate = false;
+    if (out.text.find("+goose") != std::string::npos || out.text.find("migrate:") != std::string::npos) {
+        for (const Line& line : lines_of(out.text)) {
+            std::string g = directive(line.text, "+goose");
+            has_goose = has_goose || g == "up" || g == "down" || g == "statementbegin";
+            std::string m = directive(line.text, "migrate:");
+            has_dbmate = has_dbmate || m.starts_with("up") || m.starts_with("down");
+        }
+    }
+    bool has_drizzle = out.text.find("--> statement-breakpoint") != std::string::npos;
+
+    if (has_goose) {
+        prepare_goose(out, direction);
+    } else if (has_dbmate) {
+        prepare_dbmate(out, direction);
+    } else if (has_drizzle || lowered_path.find("/drizzle/") != std::string::npos ||
+               lowered_path.starts_with("drizzle/")) {
+        prepare_drizzle(out);
+    } else if (name == "up.sql" || name == "down.sql") {
+        out.tool = MigrationTool::Diesel;
+        bool down = name == "down.sql";
+        out.wrapped_in_transaction = !std::regex_search(
+            std::string(sibling_metadata), std::regex(R"(run_in_transaction\s*=\s*false)"));
+        if (!out.wrapped_in_transaction) out.notes.push_back("diesel: run_in_transaction = false");
+        if (!want(direction, !down)) {
+            out.skipped = true;
+            out.skip_reason = down ? "diesel down migration" : "diesel up migration";
+        } else {
+            out.regions.push_back(Region{0, out.text.size(), false});
+        }
+    } else if (name == "migration.sql") {
+        out.tool = MigrationTool::Prisma;
+        out.wrapped_in_transaction = true;
+        out.notes.push_back("prisma: the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
+        out.regions.push_back(Region{0, out.text.size(), false});
+    } else if (std::regex_match(name, std::regex(R"(([vur][0-9._]*__.*|r__.*)\.sql)"))) {
+        out.tool = MigrationTool::Flyway;
+        out.wrapped_in_transaction = true;
+        bool undo = name[0] == 'u';
+        if (!want(direction, !undo)) {
+            out.skipped = true;
+            out.skip_reason = "flyway undo migration";
+        } else {
+            out.regions.push_back(Region{0, out.text.size(), false});
+        }
+    } else {
+        out.regions.push_back(Region{0, out.text.size(), false});
+    }
+    mask_placeholders(out.text);
+    return out;
+}
+
+std::string restore_placeholder(std::string_view identifier) {
+    if (identifier.size() >= 2 && identifier.front() == '$') {
+        return "${" + std::string(identifier.substr(1)) + "}";
+    }
+    return std::string(identifier);
+}
+
+}  // namespace pgfence::analyze

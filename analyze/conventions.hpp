@@ -1,0 +1,37 @@
+#pragma once
+// Migration tools' file conventions: which part of a file is the "up" migration, where
+// statements are forced to split or kept whole, placeholders, and whether the tool wraps
+// the file in a transaction.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/facts.hpp"
+#include "analyze/splitter.hpp"
+
+namespace pgfence::analyze {
+
+enum class Direction { Up, Down, Both };
+
+struct PreparedSource {
+    // Same length and line structure as the original, with Flyway placeholders `${name}`
+    // turned into the quoted identifier `"$name"` so statements using them still parse.
+    std::string text;
+    MigrationTool tool = MigrationTool::Plain;
+    std::vector<Region> regions;          // what to analyse, in order
+    bool wrapped_in_transaction = false;
+    bool skipped = false;                 // e.g. a diesel down.sql when only "up" is analysed
+    std::string skip_reason;
+    std::vector<std::string> notes;       // said once per file ("goose: NO TRANSACTION")
+};
+
+// `path` decides by name (up.sql, migration.sql, V1__x.sql); `text` by markers;
+// `sibling_metadata` is the text of a diesel metadata.toml beside the file, if any.
+[[nodiscard]] PreparedSource prepare_source(std::string_view path, std::string_view text,
+                                            Direction direction,
+                                            std::string_view sibling_metadata = {});
+
+// Turns "$name" back into Flyway's "${name}" for display.
+[[nodiscard]] std::string restore_placeholder(std::string_view identifier);
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,42 @@
+#include "analyze/facts.hpp"
+
+namespace pgfence::analyze {
+
+const LockFact* StatementFacts::strongest_lock() const {
+    // A relation created in this migration is invisible to other sessions until commit:
+    // its lock blocks nobody, so an existing relation's lock is the one that matters.
+    const LockFact* best = nullptr;
+    for (const auto& lock : locks) {
+        bool better = best == nullptr || (best->is_new && !lock.is_new) ||
+                      (best->is_new == lock.is_new && lock.mode > best->mode);
+        if (better) best = &lock;
+    }
+    return best;
+}
+
+Blocks StatementFacts::blocks() const {
+    Blocks all;
+    for (const auto& lock : locks) {
+        if (lock.is_new) continue;
+        Blocks b = blocks_of(lock.mode);
+        all.reads |= b.reads;
+        all.writes |= b.writes;
+        all.ddl |= b.ddl;
+    }
+    return all;
+}
+
+std::string_view tool_name(MigrationTool tool) {
+    switch (tool) {
+        case MigrationTool::Plain: return "sql";
+        case MigrationTool::Goose: return "goose";
+        case MigrationTool::Dbmate: return "dbmate";
+        case MigrationTool::Drizzle: return "drizzle";
+        case MigrationTool::Flyway: return "flyway";
+        case MigrationTool::Diesel: return "diesel";
+        case MigrationTool::Prisma: return "prisma";
+    }
+    return "sql";
+}
+
+}  // namespace pgfence::analyze

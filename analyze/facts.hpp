@@ -1,0 +1,104 @@
+#pragma once
+// Plain data that flows from the analyzer to every renderer:
+// files -> statements (with exact spans) -> facts per statement.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyze/error.hpp"
+#include "analyze/lock_mode.hpp"
+
+namespace pgfence::analyze {
+
+// Where a statement sits in its file. Starts at the statement's first token (not at the
+// comments before it); ends after its last character (the ';' is not part of it).
+struct Span {
+    std::size_t begin = 0;  // byte offsets into the file's original text
+    std::size_t end = 0;
+    Position start;
+    Position stop;  // position of the last character of the statement
+};
+
+// One table-level lock the statement takes, in its strongest mode for that relation.
+struct LockFact {
+    std::string relation;  // as written (schema-qualified when the SQL qualifies it)
+    LockMode mode = LockMode::AccessShare;
+    std::string kind;          // "table", "index", "view", "materialized view", "sequence", "relation"
+    bool is_new = false;       // created earlier in this migration or by this statement
+    bool cascades = false;     // the same lock is taken on every partition / inheritance child
+    std::string reason;        // which part of the statement takes it
+};
+
+// Storage replaced (relfilenode changes) or a full scan under the lock.
+struct TableEffect {
+    std::string relation;
+    std::string reason;
+    bool certain = true;  // false when it depends on something the SQL does not show
+};
+
+enum class StatementStatus {
+    Analyzed,     // facts are complete
+    Unparsable,   // the parser rejected it; see parse_error
+    Unknown,      // parsed, but the lock model has no entry for it: never read as safe
+};
+
+enum class Transaction {
+    None,       // autocommit: each statement is its own transaction
+    Explicit,   // inside BEGIN ... COMMIT written in the file
+    Implicit,   // the migration tool wraps the file in one transaction
+};
+
+struct Settings {
+    std::optional<std::string> lock_timeout;
+    std::optional<std::string> statement_timeout;
+    std::optional<std::string> idle_in_transaction_session_timeout;
+    std::optional<std::string> application_name;
+};
+
+struct StatementFacts {
+    int index = 0;        // 0-based position in the file
+    Span span;
+    std::string sql;      // the statement's own text
+    std::string kind;     // parse node, e.g. "AlterTableStmt"; empty when unparsable
+    std::string tag;      // command tag, e.g. "ALTER TABLE"
+    StatementStatus status = StatementStatus::Analyzed;
+    std::optional<Error> parse_error;  // for Unparsable: message and position in the file
+
+    std::vector<LockFact> locks;
+    std::vector<TableEffect> rewrites;
+    std::vector<TableEffect> scans;
+    bool no_transaction_block = false;  // fails inside BEGIN ... COMMIT (CONCURRENTLY, VACUUM, ...)
+    bool runs_user_code = false;        // DO, CALL, functions: locks inside are not seen
+
+    // Transaction state in force when the statement runs (after it, for BEGIN/COMMIT).
+    Transaction transaction = Transaction::None;
+    int savepoint_depth = 0;
+    Settings settings;       // SET/RESET in force when the statement runs
+    std::vector<std::string> notes;  // extra facts worth showing ("new table", "PG < 11: ...")
+
+    // Strongest lock on a relation that existed before the migration (else on a new one).
+    [[nodiscard]] const LockFact* strongest_lock() const;
+    // What the statement's locks block for other sessions; new relations block nobody.
+    [[nodiscard]] Blocks blocks() const;
+};
+
+enum class MigrationTool { Plain, Goose, Dbmate, Drizzle, Flyway, Diesel, Prisma };
+[[nodiscard]] std::string_view tool_name(MigrationTool tool);
+
+struct FileReport {
+    std::string path;
+    MigrationTool tool = MigrationTool::Plain;
+    bool wrapped_in_transaction = false;  // the tool runs the file inside one transaction
+    bool skipped = false;                 // nothing to analyse (a down migration, say)
+    std::string skip_reason;
+    std::optional<Error> error;           // the file could not be read at all
+    std::vector<StatementFacts> statements;
+};
+
+struct Report {
+    int pg_version = 15;
+    std::vector<FileReport> files;
+};
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,322 @@
+#include <map>
+#include <set>
+
+#include "analyze/model/model.hpp"
+#include "analyze/names.hpp"
+
+namespace pgfence::analyze::model {
+namespace {
+
+using M = LockMode;
+
+bool option_set(const json& options, const std::string& name) {
+    for (const auto& o : options) {
+        if (o.contains("DefElem") && o["DefElem"].value("defname", std::string()) == name) {
+            const json& arg = o["DefElem"].value("arg", json::object());
+            if (arg.contains("Boolean") && !arg["Boolean"].value("boolval", false)) return false;
+            if (arg.contains("String")) {
+                std::string v = arg["String"].value("sval", std::string());
+                if (v == "false" || v == "off" || v == "0") return false;
+            }
+            if (arg.contains("Integer") && arg["Integer"].value("ival", 1) == 0) return false;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool model_vacuum(const json& stmt, StatementFacts& facts, Context& ctx) {
+    bool vacuum = stmt.value("is_vacuumcmd", false);
+    const auto& options = stmt.value("options", json::array());
+    bool full = vacuum && option_set(options, "full");
+    bool analyze = !vacuum || option_set(options, "analyze");
+    facts.tag = vacuum ? (full ? "VACUUM FULL" : "VACUUM") : "ANALYZE";
+    if (vacuum) facts.no_transaction_block = true;
+    const auto& rels = stmt.value("rels", json::array());
+    if (rels.empty()) facts.notes.push_back(facts.tag + " without a table processes every table in the database");
+    for (const auto& r : rels) {
+        const json& vr = r.value("VacuumRelation", json::object());
+        if (!vr.contains("relation")) continue;
+        const json& rv = vr["relation"];
+        M mode = full ? M::AccessExclusive : M::ShareUpdateExclusive;
+        lock_range_var(facts, ctx, rv, mode, facts.tag);
+        if (full) add_rewrite(facts, range_var_name(rv), "VACUUM FULL copies the table into new storage");
+        else if (vacuum) add_scan(facts, range_var_name(rv), "VACUUM reads the table's pages", true);
+        if (analyze && !vacuum) add_scan(facts, range_var_name(rv), "ANALYZE reads a sample of the table", true);
+        if (rv.value("inh", true)) lock_descendants(facts, ctx, range_var_relname(rv), mode, facts.tag + " processes every partition");
+    }
+    return true;
+}
+
+bool model_cluster(const json& stmt, StatementFacts& facts, Context& ctx) {
+    facts.tag = "CLUSTER";
+    if (!stmt.contains("relation")) {
+        facts.no_transaction_block = true;
+        facts.notes.push_back("CLUSTER without a table re-clusters every previously clustered table");
+        return true;
+    }
+    const json& rv = stmt["relation"];
+    lock_range_var(facts, ctx, rv, M::AccessExclusive, "CLUSTER: rewrites the table in index order");
+    add_rewrite(facts, range_var_name(rv), "CLUSTER copies the table into new storage in index order");
+    return true;
+}
+
+bool model_refresh(const json& stmt, StatementFacts& facts, Context& ctx) {
+    bool concurrent = stmt.value("concurrent", false);
+    facts.tag = std::string("REFRESH MATERIALIZED VIEW") + (concurrent ? " CONCURRENTLY" : "");
+    const json& rv = stmt.value("relation", json::object());
+    lock_range_var(facts, ctx, rv, concurrent ? M::Exclusive : M::AccessExclusive,
+                   concurrent ? "REFRESH ... CONCURRENTLY: blocks writes, allows reads"
+                              : "REFRESH: blocks reads and writes of the view",
+                   "materialized view");
+    if (!concurrent) add_rewrite(facts, range_var_name(rv), "REFRESH fills new storage and swaps it in");
+    if (const RelationInfo* info = ctx.catalog.find(range_var_relname(rv))) {
+        for (const auto& [name, display] : std::vector<std::pair<std::string, std::string>>(info->sources)) {
+            add_lock(facts, ctx, name, display, M::AccessShare, "", "REFRESH runs the view's query over it");
+        }
+    } else {
+        facts.notes.push_back("the tables the view reads are locked ACCESS SHARE while its query runs");
+    }
+    return true;
+}
+
+bool model_trigger(const json& stmt, StatementFacts& facts, Context& ctx) {
+    bool replace = stmt.value("replace", false);
+    facts.tag = replace ? "CREATE OR REPLACE TRIGGER" : "CREATE TRIGGER";
+    if (replace && ctx.pg_version < 14) facts.notes.push_back("CREATE OR REPLACE TRIGGER needs PostgreSQL 14 or later");
+    lock_range_var(facts, ctx, stmt.value("relation", json::object()), M::ShareRowExclusive,
+                   "CREATE TRIGGER: blocks writes while the trigger is added");
+    if (stmt.contains("constrrel")) {
+        lock_range_var(facts, ctx, stmt["constrrel"], M::AccessShare, "CREATE CONSTRAINT TRIGGER ... FROM");
+    }
+    return true;
+}
+
+bool model_policy(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
+    facts.tag = kind == "CreatePolicyStmt" ? "CREATE POLICY" : "ALTER POLICY";
+    const json& rv = stmt.value("table", json::object());
+    for (const char* part : {"qual", "with_check"}) {
+        if (stmt.contains(part)) lock_query_sources(facts, ctx, stmt[part], M::AccessShare, "the policy's expression reads it");
+    }
+    lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": changes who sees which rows");
+    return true;
+}
+
+bool model_rule(const json& stmt, StatementFacts& facts, Context& ctx) {
+    facts.tag = "CREATE RULE";
+    for (const auto& a : stmt.value("actions", json::array())) lock_query_sources(facts, ctx, a, M::AccessShare, "the rule's action reads it");
+    lock_range_var(facts, ctx, stmt.value("relation", json::object()), M::AccessExclusive, "CREATE RULE: changes how the table is queried");
+    return true;
+}
+
+bool model_comment(const json& stmt, StatementFacts& facts, Context& ctx) {
+    facts.tag = "COMMENT";
+    std::string type = stmt.value("objtype", std::string());
+    static const std::set<std::string> k_relation_types = {
+        "OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_INDEX", "OBJECT_SEQUENCE",
+        "OBJECT_FOREIGN_TABLE", "OBJECT_COLUMN"};
+    static const std::set<std::string> k_relation_members = {"OBJECT_TABCONSTRAINT", "OBJECT_TRIGGER",
+                                                              "OBJECT_POLICY", "OBJECT_RULE"};
+    const json& object = stmt.value("object", json::object());
+    const json& items = object.contains("List") ? object["List"].value("items", json::array()) : json::array();
+    if (k_relation_types.count(type) > 0 && !items.empty()) {
+        json names = items;
+        if (type == "OBJECT_COLUMN") names.erase(names.size() - 1);
+        if (names.empty()) return true;
+        std::string relname = string_value(names.back());
+        std::string kind = type == "OBJECT_INDEX" ? "index" : type == "OBJECT_SEQUENCE" ? "sequence"
+                         : type == "OBJECT_VIEW" ? "view" : type == "OBJECT_MATVIEW" ? "materialized view" : "";
+        add_lock(facts, ctx, relname, qualified_name(names), M::ShareUpdateExclusive, kind,
+                 "COMMENT ON: locks the object against concurrent DDL");
+    } else if (k_relation_members.count(type) > 0 && items.size() >= 2) {
+        json names = items;
+        names.erase(names.size() - 1);
+        add_lock(facts, ctx, string_value(names.back()), qualified_name(names), M::AccessShare, "",
+                 "COMMENT ON: opens the table the object belongs to");
+    }
+    return true;
+}
+
+bool model_alter_domain(const json& stmt, StatementFacts& facts, Context& ctx) {
+    facts.tag = "ALTER DOMAIN";
+    std::string sub = stmt.value("subtype", std::string());
+    std::string name = stmt.contains("typeName") ? qualified_name(stmt["typeName"]) : std::string();
+    std::string base;
+    if (stmt.contains("typeName") && !stmt["typeName"].empty()) base = string_value(stmt["typeName"].back());
+    bool checks_rows = false;
+    if (sub == "C") {
+        const json& con = stmt.value("def", json::object()).value("Constraint", json::object());
+        checks_rows = !con.value("skip_validation", false);
+    } else if (sub == "V" || sub == "O") {
+        checks_rows = true;
+    }
+    if (checks_rows) {
+        for (const auto& t : ctx.catalog.tables_using_type(base)) {
+            const RelationInfo* info = ctx.catalog.find(t);
+            std::string display = info ? info->display : quote_ident(t);
+            add_lock(facts, ctx, t, display, M::Share, "", "ALTER DOMAIN: checks every row of the columns that use it");
+            add_scan(facts, display, "ALTER DOMAIN: existing values are checked against the new constraint");
+        }
+        facts.notes.push_back("every table with a column of domain " + name +
+                              " is locked SHARE (blocks writes) and scanned");
+    }
+    return true;
+}
+
+bool model_publication(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
+    facts.tag = kind == "CreatePublicationStmt" ? "CREATE PUBLICATION" : "ALTER PUBLICATION";
+    for (const auto& o : stmt.value("pubobjects", json::array())) {
+        const json& spec = o.value("PublicationObjSpec", json::object());
+        const json& table = spec.value("pubtable", json::object()).value("PublicationTable", json::object());
+        if (table.contains("relation")) {
+            lock_range_var(facts, ctx, table["relation"], M::ShareUpdateExclusive, facts.tag + ": adds the table");
+        }
+    }
+    return true;
+}
+
+bool model_sequence(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
+    const json& rv = stmt.value("sequence", json::object());
+    if (kind == "CreateSeqStmt") {
+        facts.tag = "CREATE SEQUENCE";
+        std::string relname = range_var_relname(rv);
+        if (stmt.value("if_not_exists", false) && ctx.catalog.find(relname)) return true;
+        RelationInfo& info = ctx.catalog.add(relname, range_var_name(rv), "sequence");
+        info.is_new = true;
+        lock_range_var(facts, ctx, rv, M::AccessExclusive, "CREATE SEQUENCE: the new sequence", "sequence");
+        return true;
+    }
+    facts.tag = "ALTER SEQUENCE";
+    lock_range_var(facts, ctx, rv, M::ShareRowExclusive, "ALTER SEQUENCE", "sequence");
+    return true;
+}
+
+bool model_object_schema(const json& stmt, StatementFacts& facts, Context& ctx) {
+    std::string type = stmt.value("objectType", std::string());
+    facts.tag = "ALTER ... SET SCHEMA";
+    if (stmt.contains("relation")) {
+        std::string kind = type == "OBJECT_SEQUENCE" ? "sequence" : type == "OBJECT_VIEW" ? "view"
+                         : type == "OBJECT_MATVIEW" ? "materialized view" : "";
+        lock_range_var(facts, ctx, stmt["relation"], M::AccessExclusive, "SET SCHEMA moves the relation", kind);
+    }
+    return true;
+}
+
+bool model_create_schema(const json& stmt, StatementFacts& facts, Context& ctx) {
+    facts.tag = "CREATE SCHEMA";
+    for (const auto& elt : stmt.value("schemaElts", json::array())) {
+        if (!elt.is_object() || elt.empty()) continue;
+        std::string kind = elt.begin().key();
+        StatementFacts inner;
+        model_statement(elt, kind, inner, ctx);
+        if (inner.status == StatementStatus::Unknown) facts.status = StatementStatus::Unknown;
+        for (auto& l : inner.locks) {
+            bool merged = false;
+            for (auto& existing : facts.locks) {
+                if (existing.relation == l.relation) {
+                    if (l.mode > existing.mode) existing.mode = l.mode;
+                    merged = true;
+                }
+            }
+            if (!merged) facts.locks.push_back(l);
+        }
+        for (auto& r : inner.rewrites) facts.rewrites.push_back(r);
+        for (auto& s : inner.scans) facts.scans.push_back(s);
+    }
+    return true;
+}
+
+// Statements that take no lock on any table (catalog-only or session-level).
+const std::map<std::string, std::string>& lockless() {
+    static const std::map<std::string, std::string> k_map = {
+        {"CreateExtensionStmt", "CREATE EXTENSION"}, {"AlterExtensionStmt", "ALTER EXTENSION"},
+        {"AlterExtensionContentsStmt", "ALTER EXTENSION"}, {"CreateFunctionStmt", "CREATE FUNCTION"},
+        {"AlterFunctionStmt", "ALTER FUNCTION"}, {"CreateEnumStmt", "CREATE TYPE"},
+        {"CreateDomainStmt", "CREATE DOMAIN"}, {"CompositeTypeStmt", "CREATE TYPE"},
+        {"CreateRangeStmt", "CREATE TYPE"}, {"DefineStmt", "CREATE"}, {"CreateRoleStmt", "CREATE ROLE"},
+        {"AlterRoleStmt", "ALTER ROLE"}, {"AlterRoleSetStmt", "ALTER ROLE"}, {"DropRoleStmt", "DROP ROLE"},
+        {"GrantRoleStmt", "GRANT"}, {"AlterDefaultPrivilegesStmt", "ALTER DEFAULT PRIVILEGES"},
+        {"GrantStmt", "GRANT"}, {"AlterOwnerStmt", "ALTER OWNER"}, {"CreateCastStmt", "CREATE CAST"},
+        {"CreateConversionStmt", "CREATE CONVERSION"}, {"CreateOpClassStmt", "CREATE OPERATOR CLASS"},
+        {"CreateOpFamilyStmt", "CREATE OPERATOR FAMILY"}, {"AlterOpFamilyStmt", "ALTER OPERATOR FAMILY"},
+        {"CreateEventTrigStmt", "CREATE EVENT TRIGGER"}, {"AlterEventTrigStmt", "ALTER EVENT TRIGGER"},
+        {"CreateFdwStmt", "CREATE FOREIGN DATA WRAPPER"}, {"CreateForeignServerStmt", "CREATE SERVER"},
+        {"CreateUserMappingStmt", "CREATE USER MAPPING"}, {"AlterUserMappingStmt", "ALTER USER MAPPING"},
+        {"DropUserMappingStmt", "DROP USER MAPPING"}, {"CreatePLangStmt", "CREATE LANGUAGE"},
+        {"CreateTransformStmt", "CREATE TRANSFORM"}, {"CreateAmStmt", "CREATE ACCESS METHOD"},
+        {"AlterCollationStmt", "ALTER COLLATION"}, {"AlterTSConfigurationStmt", "ALTER TEXT SEARCH CONFIGURATION"},
+        {"AlterTSDictionaryStmt", "ALTER TEXT SEARCH DICTIONARY"}, {"AlterTypeStmt", "ALTER TYPE"},
+        {"AlterOperatorStmt", "ALTER OPERATOR"}, {"AlterStatsStmt", "ALTER STATISTICS"},
+        {"AlterDatabaseStmt", "ALTER DATABASE"}, {"AlterDatabaseSetStmt", "ALTER DATABASE"},
+        {"AlterDatabaseRefreshCollStmt", "ALTER DATABASE"}, {"VariableSetStmt", "SET"},
+        {"VariableShowStmt", "SHOW"}, {"TransactionStmt", "TRANSACTION"}, {"DiscardStmt", "DISCARD"},
+        {"NotifyStmt", "NOTIFY"}, {"ListenStmt", "LISTEN"}, {"UnlistenStmt", "UNLISTEN"},
+        {"CheckPointStmt", "CHECKPOINT"}, {"DeallocateStmt", "DEALLOCATE"}, {"PrepareStmt", "PREPARE"},
+        {"LoadStmt", "LOAD"}, {"SecLabelStmt", "SECURITY LABEL"}, {"ConstraintsSetStmt", "SET CONSTRAINTS"},
+        {"AlterForeignServerStmt", "ALTER SERVER"}, {"AlterFdwStmt", "ALTER FOREIGN DATA WRAPPER"},
+        {"CreateSubscriptionStmt", "CREATE SUBSCRIPTION"}, {"AlterSubscriptionStmt", "ALTER SUBSCRIPTION"},
+        {"DropSubscriptionStmt", "DROP SUBSCRIPTION"}, {"AlterEnumStmt", "ALTER TYPE"},
+        {"ReturnStmt", "RETURN"}};
+    return k_map;
+}
+
+}  // namespace
+
+bool model_misc(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
+    if (kind == "VacuumStmt") return model_vacuum(stmt, facts, ctx);
+    if (kind == "ClusterStmt") return model_cluster(stmt, facts, ctx);
+    if (kind == "RefreshMatViewStmt") return model_refresh(stmt, facts, ctx);
+    if (kind == "CreateTrigStmt") return model_trigger(stmt, facts, ctx);
+    if (kind == "CreatePolicyStmt" || kind == "AlterPolicyStmt") return model_policy(kind, stmt, facts, ctx);
+    if (kind == "RuleStmt") return model_rule(stmt, facts, ctx);
+    if (kind == "CommentStmt") return model_comment(stmt, facts, ctx);
+    if (kind == "AlterDomainStmt") return model_alter_domain(stmt, facts, ctx);
+    if (kind == "CreatePublicationStmt" || kind == "AlterPublicationStmt") return model_publication(kind, stmt, facts, ctx);
+    if (kind == "CreateSeqStmt" || kind == "AlterSeqStmt") return model_sequence(kind, stmt, facts, ctx);
+    if (kind == "AlterObjectSchemaStmt") return model_object_schema(stmt, facts, ctx);
+    if (kind == "CreateSchemaStmt") return model_create_schema(stmt, facts, ctx);
+    if (kind == "CreateStatsStmt") {
+        facts.tag = "CREATE STATISTICS";
+        for (const auto& r : stmt.value("relations", json::array())) {
+            if (r.contains("RangeVar")) lock_range_var(facts, ctx, r["RangeVar"], M::ShareUpdateExclusive, "CREATE STATISTICS");
+        }
+        return true;
+    }
+    if (kind == "CreatedbStmt" || kind == "DropdbStmt" || kind == "AlterSystemStmt" ||
+        kind == "CreateTableSpaceStmt" || kind == "DropTableSpaceStmt") {
+        static const std::map<std::string, std::string> k_tags = {
+            {"CreatedbStmt", "CREATE DATABASE"}, {"DropdbStmt", "DROP DATABASE"}, {"AlterSystemStmt", "ALTER SYSTEM"},
+            {"CreateTableSpaceStmt", "CREATE TABLESPACE"}, {"DropTableSpaceStmt", "DROP TABLESPACE"}};
+        facts.tag = k_tags.at(kind);
+        facts.no_transaction_block = true;
+        return true;
+    }
+    if (kind == "DoStmt" || kind == "CallStmt" || kind == "ExecuteStmt" || kind == "ExplainStmt") {
+        // Runs code whose statements the model cannot see: never reported as safe.
+        facts.tag = kind == "DoStmt" ? "DO" : kind == "CallStmt" ? "CALL" : kind == "ExecuteStmt" ? "EXECUTE" : "EXPLAIN";
+        if (kind == "ExplainStmt") {
+            bool analyze = option_set(stmt.value("options", json::array()), "analyze");
+            if (!analyze) return true;
+        }
+        facts.runs_user_code = true;
+        facts.notes.push_back(facts.tag + " runs code whose locks are not visible to static analysis");
+        return false;
+    }
+    if (kind == "AlterEnumStmt") {
+        facts.tag = "ALTER TYPE";
+        if (!stmt.contains("oldVal") && ctx.pg_version < 12) {
+            facts.no_transaction_block = true;
+            facts.notes.push_back("before PostgreSQL 12, ALTER TYPE ... ADD VALUE cannot run inside a transaction block");
+        } else if (!stmt.contains("oldVal")) {
+            facts.notes.push_back("the new enum value cannot be used until the transaction that adds it commits");
+        }
+        return true;
+    }
+    auto it = lockless().find(kind);
+    if (it == lockless().end()) return false;
+    if (facts.tag.empty()) facts.tag = it->second;
+    if (kind == "CreateSubscriptionStmt") facts.no_transaction_block = true;
+    return true;
+}
+
+}  // namespace pgfence::analyze::model

@@ -1,0 +1,208 @@
+#include "analyze/model/model.hpp"
+
+#include <algorithm>
+#include <set>
+#include <unordered_set>
+
+#include "analyze/names.hpp"
+
+namespace pgfence::analyze::model {
+
+std::string string_value(const json& node) {
+    if (node.contains("String")) return node["String"].value("sval", std::string());
+    return {};
+}
+
+std::string relation_kind(Context& ctx, const std::string& relname, const std::string& fallback) {
+    const RelationInfo* info = ctx.catalog.find(relname);
+    return info ? info->kind : fallback;
+}
+
+LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relname,
+                   const std::string& display, LockMode mode, const std::string& kind,
+                   const std::string& reason) {
+    for (auto& lock : facts.locks) {
+        if (lock.relation == display) {
+            if (mode > lock.mode) {
+                lock.mode = mode;
+                lock.reason = reason;
+            }
+            return lock;
+        }
+    }
+    LockFact fact;
+    fact.relation = display;
+    fact.mode = mode;
+    fact.kind = kind.empty() ? relation_kind(ctx, relname, "table") : kind;
+    const RelationInfo* info = ctx.catalog.find(relname);
+    fact.is_new = info != nullptr && info->is_new;
+    fact.reason = reason;
+    facts.locks.push_back(std::move(fact));
+    return facts.locks.back();
+}
+
+LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const json& range_var, LockMode mode,
+                         const std::string& reason, const std::string& kind) {
+    return add_lock(facts, ctx, range_var_relname(range_var), range_var_name(range_var), mode, kind, reason);
+}
+
+void lock_descendants(StatementFacts& facts, Context& ctx, const std::string& relname, LockMode mode,
+                      const std::string& reason) {
+    for (const auto& child : ctx.catalog.descendants(relname)) {
+        const RelationInfo* info = ctx.catalog.find(child);
+        add_lock(facts, ctx, child, info ? info->display : quote_ident(child), mode, "", reason);
+    }
+}
+
+namespace {
+
+void add_effect(std::vector<TableEffect>& list, const std::string& relation, const std::string& reason, bool certain) {
+    for (auto& e : list) {
+        if (e.relation == relation) {
+            e.certain = e.certain || certain;
+            return;
+        }
+    }
+    list.push_back(TableEffect{relation, reason, certain});
+}
+
+}  // namespace
+
+void add_rewrite(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain) {
+    add_effect(facts.rewrites, relation, reason, certain);
+}
+
+void add_scan(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain) {
+    add_effect(facts.scans, relation, reason, certain);
+}
+
+namespace {
+
+void collect_cte_names(const json& node, std::set<std::string>& names) {
+    if (node.is_object()) {
+        if (node.contains("CommonTableExpr")) {
+            names.insert(node["CommonTableExpr"].value("ctename", std::string()));
+        }
+        for (const auto& [key, value] : node.items()) collect_cte_names(value, names);
+    } else if (node.is_array()) {
+        for (const auto& value : node) collect_cte_names(value, names);
+    }
+}
+
+void collect_range_vars(const json& node, std::vector<const json*>& out) {
+    if (node.is_object()) {
+        for (const auto& [key, value] : node.items()) {
+            if (key == "RangeVar") {
+                out.push_back(&value);
+            } else {
+                collect_range_vars(value, out);
+            }
+        }
+    } else if (node.is_array()) {
+        for (const auto& value : node) collect_range_vars(value, out);
+    }
+}
+
+}  // namespace
+
+std::vector<const json*> query_range_vars(const json& query) {
+    std::set<std::string> ctes;
+    collect_cte_names(query, ctes);
+    std::vector<const json*> vars;
+    collect_range_vars(query, vars);
+    std::erase_if(vars, [&](const json* rv) {
+        return !rv->contains("schemaname") && ctes.count(range_var_relname(*rv)) > 0;
+    });
+    return vars;
+}
+
+void lock_query_sources(StatementFacts& facts, Context& ctx, const json& query, LockMode mode,
+                        const std::string& reason) {
+    for (const json* rv : query_range_vars(query)) {
+        lock_range_var(facts, ctx, *rv, mode, reason);
+        // Reading a partitioned or inherited table reads (and locks) its children too.
+        if (rv->value("inh", false)) lock_descendants(facts, ctx, range_var_relname(*rv), mode, reason);
+    }
+}
+
+namespace {
+
+// Functions that are STABLE or IMMUTABLE in pg_proc: evaluated once for ADD COLUMN ... DEFAULT.
+const std::unordered_set<std::string>& non_volatile_functions() {
+    static const std::unordered_set<std::string> k_set = {
+        "now", "transaction_timestamp", "statement_timestamp", "current_date", "current_time",
+        "current_timestamp", "localtime", "localtimestamp", "current_setting", "current_user",
+        "current_schema", "session_user", "lower", "upper", "coalesce", "nullif", "greatest", "least",
+        "concat", "length", "to_jsonb", "to_json", "jsonb_build_object", "json_build_object",
+        "jsonb_build_array", "json_build_array", "array", "make_interval", "make_date",
+        "make_timestamp", "make_timestamptz", "to_timestamp", "to_date", "to_char", "date_trunc",
+        "timezone", "abs", "round", "floor", "ceil", "trim", "btrim", "ltrim", "rtrim", "replace",
+        "substring", "substr", "md5", "encode", "decode", "int4", "int8", "text", "pg_catalog"};
+    return k_set;
+}
+
+const std::unordered_set<std::string>& volatile_functions() {
+    static const std::unordered_set<std::string> k_set = {
+        "random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
+        "clock_timestamp", "timeofday", "nextval", "setval", "txid_current", "random_normal",
+        "uuid_generate_v7", "gen_random_bytes", "pg_current_xact_id"};
+    return k_set;
+}
+
+// 0: not volatile, 1: volatile, 2: calls a function whose volatility is unknown.
+int walk_volatility(const json& node, std::string& why) {
+    int worst = 0;
+    if (node.is_object()) {
+        for (const auto& [key, value] : node.items()) {
+            if (key == "FuncCall") {
+                std::string name;
+                for (const auto& part : value.value("funcname", json::array())) name = string_value(part);
+                if (volatile_functions().count(name) > 0) {
+                    why = name + "()";
+                    return 1;
+                }
+                if (non_volatile_functions().count(name) == 0 && worst == 0) {
+                    worst = 2;
+                    why = name + "()";
+                }
+            }
+            int inner = walk_volatility(value, why);
+            if (inner == 1) return 1;
+            if (inner == 2 && worst == 0) worst = 2;
+        }
+    } else if (node.is_array()) {
+        for (const auto& value : node) {
+            int inner = walk_volatility(value, why);
+            if (inner == 1) return 1;
+            if (inner == 2 && worst == 0) worst = 2;
+        }
+    }
+    return worst;
+}
+
+}  // namespace
+
+bool expression_is_volatile(const json& expr, std::string& why) {
+    return walk_volatility(expr, why) != 0;
+}
+
+void model_statement(const json& node, const std::string& kind, StatementFacts& facts, Context& ctx) {
+    const json& stmt = node[kind];
+    bool known = false;
+    if (kind == "AlterTableStmt") known = model_alter_table(stmt, facts, ctx);
+    else if (kind == "RenameStmt") known = model_rename(stmt, facts, ctx);
+    else if (kind == "CreateStmt") known = model_create_table(stmt, facts, ctx);
+    else if (kind == "CreateTableAsStmt") known = model_create_table_as(stmt, facts, ctx);
+    else if (kind == "ViewStmt") known = model_view(stmt, facts, ctx);
+    else if (kind == "IndexStmt") known = model_index(stmt, facts, ctx);
+    else if (kind == "ReindexStmt") known = model_reindex(stmt, facts, ctx);
+    else if (kind == "DropStmt") known = model_drop(stmt, facts, ctx);
+    else if (kind == "TruncateStmt") known = model_truncate(stmt, facts, ctx);
+    else if (kind == "InsertStmt" || kind == "UpdateStmt" || kind == "DeleteStmt" || kind == "SelectStmt" ||
+             kind == "MergeStmt" || kind == "CopyStmt" || kind == "LockStmt")
+        known = model_dml(kind, stmt, facts, ctx);
+    else known = model_misc(kind, stmt, facts, ctx);
+    if (!known) facts.status = StatementStatus::Unknown;
+}
+
+}  // namespace pgfence::analyze::model

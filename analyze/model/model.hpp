@@ -1,0 +1,70 @@
+#pragma once
+// The lock model: what PostgreSQL does for each kind of statement. One file per family;
+// `model_statement` dispatches on the parse node. Facts come from PostgreSQL's source and
+// documentation and are proven by tests/conformance against a real server.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/catalog.hpp"
+#include "analyze/facts.hpp"
+
+namespace pgfence::analyze::model {
+
+using json = nlohmann::json;
+
+struct Context {
+    int pg_version = 15;
+    Catalog& catalog;
+};
+
+// Fills facts.locks/rewrites/scans/tag/... for one parsed statement; sets status Unknown
+// when the model has no entry for it.
+void model_statement(const json& node, const std::string& kind, StatementFacts& facts, Context& ctx);
+
+// Family handlers; each returns false when it does not know the statement.
+bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_rename(const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_create_table_as(const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_view(const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_index(const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_reindex(const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_truncate(const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_dml(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_misc(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx);
+
+// ---- shared helpers (model.cpp) ----
+
+// Adds or strengthens the lock on `relation`; is_new comes from the catalog.
+LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relname,
+                   const std::string& display, LockMode mode, const std::string& kind,
+                   const std::string& reason);
+// The same, from a RangeVar node.
+LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const json& range_var, LockMode mode,
+                         const std::string& reason, const std::string& kind = "");
+// Takes `mode` on every known partition/child of relname too (PostgreSQL locks them all).
+void lock_descendants(StatementFacts& facts, Context& ctx, const std::string& relname, LockMode mode,
+                      const std::string& reason);
+void add_rewrite(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain = true);
+void add_scan(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain = true);
+
+// Every table a query reads (FROM lists, joins, subqueries, CTE bodies), minus CTE names.
+void lock_query_sources(StatementFacts& facts, Context& ctx, const json& query, LockMode mode,
+                        const std::string& reason);
+
+// The RangeVar nodes a query reads, minus CTE names.
+std::vector<const json*> query_range_vars(const json& query);
+
+// Relation kind known to the catalog, or `fallback`.
+std::string relation_kind(Context& ctx, const std::string& relname, const std::string& fallback);
+
+// Volatility of a default or generated expression: true when it must be evaluated per row.
+// `why` names the function that decides it.
+bool expression_is_volatile(const json& expr, std::string& why);
+
+// "a.b" json String list helpers
+std::string string_value(const json& string_node);
+
+}  // namespace pgfence::analyze::model

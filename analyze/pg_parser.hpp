@@ -1,0 +1,28 @@
+#pragma once
+// The one adapter around libpg_query: PostgreSQL's own parser, as a JSON parse tree.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace pgfence::analyze {
+
+struct ParseFailure {
+    std::string message;     // PostgreSQL's message, e.g. `syntax error at or near "x"`
+    std::size_t offset = 0;  // byte offset inside the statement text where it failed
+};
+
+struct ParsedStatement {
+    nlohmann::json node;  // {"AlterTableStmt": {...}}; null when parsing failed
+    std::string kind;     // "AlterTableStmt"
+    std::optional<ParseFailure> failure;
+};
+
+// Parses one statement's text (without its terminating ';').
+[[nodiscard]] ParsedStatement parse_statement(std::string_view sql);
+
+// Server version number the parser implements (e.g. 150001).
+[[nodiscard]] int parser_version();
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,27 @@
+#include "analyze/source_text.hpp"
+
+#include <algorithm>
+
+namespace pgfence::analyze {
+
+LineIndex::LineIndex(std::string_view text) : m_text(text) {
+    m_line_starts.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n') m_line_starts.push_back(i + 1);
+    }
+}
+
+Position LineIndex::position(std::size_t offset) const {
+    offset = std::min(offset, m_text.size());
+    auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset);
+    std::size_t line = static_cast<std::size_t>(it - m_line_starts.begin()) - 1;
+    std::size_t start = m_line_starts[line];
+    int column = 1;
+    for (std::size_t i = start; i < offset; ++i) {
+        // Count only bytes that start a UTF-8 code point.
+        if ((static_cast<unsigned char>(m_text[i]) & 0xC0) != 0x80) ++column;
+    }
+    return Position{static_cast<int>(line) + 1, column};
+}
+
+}  // namespace pgfence::analyze

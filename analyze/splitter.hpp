@@ -1,0 +1,28 @@
+#pragma once
+// Splits SQL text into statements on top-level semicolons, knowing PostgreSQL's lexical
+// rules: quoted strings (standard and E''), quoted identifiers, dollar quotes, nested block
+// comments, and SQL-standard function bodies (BEGIN ATOMIC ... END).
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace pgfence::analyze {
+
+struct RawStatement {
+    std::size_t begin = 0;  // first character of the first token
+    std::size_t end = 0;    // one past the last character of the last token
+    bool unterminated_quote = false;  // text ended inside a string, identifier or comment
+};
+
+// A part of the file to analyse. `single` regions are one statement whatever they contain
+// (goose's StatementBegin/StatementEnd).
+struct Region {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    bool single = false;
+};
+
+// Statements of text[region], in order. Comment-only pieces are dropped.
+[[nodiscard]] std::vector<RawStatement> split_statements(std::string_view text, Region region);
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,117 @@
+#include "annotate/json_report.hpp"
+
+#include "analyze/pg_parser.hpp"
+
+#ifndef PGFENCE_VERSION
+#define PGFENCE_VERSION "0.1.0"
+#endif
+
+namespace pgfence::annotate {
+namespace {
+
+using nlohmann::json;
+using namespace pgfence::analyze;
+
+json position(Position p) { return json{{"line", p.line}, {"column", p.column}}; }
+
+json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+std::string_view status_name(StatementStatus s) {
+    switch (s) {
+        case StatementStatus::Analyzed: return "analyzed";
+        case StatementStatus::Unparsable: return "unparsable";
+        case StatementStatus::Unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+std::string_view transaction_name(Transaction t) {
+    switch (t) {
+        case Transaction::None: return "none";
+        case Transaction::Explicit: return "explicit";
+        case Transaction::Implicit: return "implicit";
+    }
+    return "none";
+}
+
+json blocks_json(Blocks b) { return json{{"reads", b.reads}, {"writes", b.writes}, {"ddl", b.ddl}}; }
+
+json effects(const std::vector<TableEffect>& list) {
+    json out = json::array();
+    for (const auto& e : list) out.push_back({{"relation", e.relation}, {"reason", e.reason}, {"certain", e.certain}});
+    return out;
+}
+
+json statement_json(const StatementFacts& s) {
+    json locks = json::array();
+    Blocks all = s.blocks();
+    for (const auto& l : s.locks) {
+        Blocks b = blocks_of(l.mode);
+        locks.push_back({{"relation", l.relation}, {"mode", std::string(lock_mode_name(l.mode))},
+                         {"kind", l.kind}, {"new", l.is_new}, {"cascades", l.cascades},
+                         {"reason", l.reason}, {"blocks", blocks_json(b)}});
+    }
+    json rewrites = json::array();
+    for (const auto& r : s.rewrites) rewrites.push_back(r.relation);
+    json parse_error = nullptr;
+    if (s.parse_error) {
+        parse_error = {{"message", s.parse_error->message},
+                       {"line", s.parse_error->where ? s.parse_error->where->line : s.span.start.line},
+                       {"column", s.parse_error->where ? s.parse_error->where->column : s.span.start.column}};
+    }
+    return json{
+        {"index", s.index},
+        {"span", {{"start", position(s.span.start)}, {"end", position(s.span.stop)},
+                  {"offset", s.span.begin}, {"length", s.span.end - s.span.begin}}},
+        {"sql", s.sql},
+        {"kind", s.kind.empty() ? json(nullptr) : json(s.kind)},
+        {"tag", s.tag.empty() ? json(nullptr) : json(s.tag)},
+        {"status", std::string(status_name(s.status))},
+        {"parse_error", parse_error},
+        {"locks", locks},
+        {"blocks", blocks_json(all)},
+        {"rewrites", rewrites},
+        {"rewrite_details", effects(s.rewrites)},
+        {"scans", effects(s.scans)},
+        {"transaction", {{"state", std::string(transaction_name(s.transaction))},
+                         {"savepoint_depth", s.savepoint_depth},
+                         {"no_transaction_block", s.no_transaction_block}}},
+        {"settings", {{"lock_timeout", optional_string(s.settings.lock_timeout)},
+                      {"statement_timeout", optional_string(s.settings.statement_timeout)},
+                      {"idle_in_transaction_session_timeout", optional_string(s.settings.idle_in_transaction_session_timeout)},
+                      {"application_name", optional_string(s.settings.application_name)}}},
+        {"runs_user_code", s.runs_user_code},
+        {"notes", s.notes},
+    };
+}
+
+}  // namespace
+
+json report_to_json(const Report& report) {
+    json files = json::array();
+    std::size_t statements = 0, unparsable = 0, unknown = 0, errors = 0;
+    for (const auto& f : report.files) {
+        json list = json::array();
+        for (const auto& s : f.statements) {
+            ++statements;
+            if (s.status == StatementStatus::Unparsable) ++unparsable;
+            if (s.status == StatementStatus::Unknown) ++unknown;
+            list.push_back(statement_json(s));
+        }
+        if (f.error) ++errors;
+        files.push_back({{"path", f.path}, {"tool", std::string(tool_name(f.tool))},
+                         {"wrapped_in_transaction", f.wrapped_in_transaction}, {"skipped", f.skipped},
+                         {"skip_reason", f.skipped ? json(f.skip_reason) : json(nullptr)},
+                         {"error", f.error ? json(f.error->message) : json(nullptr)},
+                         {"statements", list}});
+    }
+    return json{{"schema_version", k_json_schema_version},
+                {"tool", {{"name", "pgfence"}, {"version", PGFENCE_VERSION}}},
+                {"pg_version", report.pg_version},
+                {"parser_version", parser_version()},
+                {"summary", {{"files", report.files.size()}, {"statements", statements},
+                             {"unparsable", unparsable}, {"unknown", unknown}, {"file_errors", errors}}},
+                {"files", files}};
+}
+
+}  // namespace pgfence::annotate

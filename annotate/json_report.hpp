@@ -1,0 +1,14 @@
+#pragma once
+// `--format json`: the documented, versioned report (docs/json-format.md,
+// docs/pgfence-report.schema.json).
+#include <nlohmann/json.hpp>
+
+#include "analyze/facts.hpp"
+
+namespace pgfence::annotate {
+
+inline constexpr int k_json_schema_version = 1;
+
+[[nodiscard]] nlohmann::json report_to_json(const analyze::Report& report);
+
+}  // namespace pgfence::annotate
