@@ -87,31 +87,75 @@ json statement_json(const StatementFacts& s) {
 
 }  // namespace
 
-json report_to_json(const Report& report) {
-    json files = json::array();
+namespace {
+
+struct Totals {
     std::size_t statements = 0, unparsable = 0, unknown = 0, errors = 0;
-    for (const auto& f : report.files) {
-        json list = json::array();
-        for (const auto& s : f.statements) {
-            ++statements;
-            if (s.status == StatementStatus::Unparsable) ++unparsable;
-            if (s.status == StatementStatus::Unknown) ++unknown;
-            list.push_back(statement_json(s));
-        }
-        if (f.error) ++errors;
-        files.push_back({{"path", f.path}, {"tool", std::string(tool_name(f.tool))},
-                         {"wrapped_in_transaction", f.wrapped_in_transaction}, {"skipped", f.skipped},
-                         {"skip_reason", f.skipped ? json(f.skip_reason) : json(nullptr)},
-                         {"error", f.error ? json(f.error->message) : json(nullptr)},
-                         {"statements", list}});
+};
+
+json file_json(const FileReport& f, Totals& totals) {
+    json list = json::array();
+    for (const auto& s : f.statements) {
+        ++totals.statements;
+        if (s.status == StatementStatus::Unparsable) ++totals.unparsable;
+        if (s.status == StatementStatus::Unknown) ++totals.unknown;
+        list.push_back(statement_json(s));
     }
+    if (f.error) ++totals.errors;
+    return json{{"path", f.path}, {"tool", std::string(tool_name(f.tool))},
+                {"wrapped_in_transaction", f.wrapped_in_transaction}, {"skipped", f.skipped},
+                {"skip_reason", f.skipped ? json(f.skip_reason) : json(nullptr)},
+                {"error", f.error ? json(f.error->message) : json(nullptr)},
+                {"statements", list}};
+}
+
+json header_json(const Report& report, const Totals& totals) {
     return json{{"schema_version", k_json_schema_version},
                 {"tool", {{"name", "pgfence"}, {"version", PGFENCE_VERSION}}},
                 {"pg_version", report.pg_version},
                 {"parser_version", parser_version()},
-                {"summary", {{"files", report.files.size()}, {"statements", statements},
-                             {"unparsable", unparsable}, {"unknown", unknown}, {"file_errors", errors}}},
-                {"files", files}};
+                {"summary", {{"files", report.files.size()}, {"statements", totals.statements},
+                             {"unparsable", totals.unparsable}, {"unknown", totals.unknown},
+                             {"file_errors", totals.errors}}}};
+}
+
+}  // namespace
+
+json report_to_json(const Report& report) {
+    Totals totals;
+    json files = json::array();
+    for (const auto& f : report.files) files.push_back(file_json(f, totals));
+    json out = header_json(report, totals);
+    out["files"] = std::move(files);
+    return out;
+}
+
+void write_json_report(const Report& report, std::ostream& out) {
+    // One file's tree at a time: the whole document never sits in memory at once.
+    Totals totals;
+    for (const auto& f : report.files) {
+        for (const auto& s : f.statements) {
+            ++totals.statements;
+            totals.unparsable += s.status == StatementStatus::Unparsable;
+            totals.unknown += s.status == StatementStatus::Unknown;
+        }
+        totals.errors += f.error.has_value();
+    }
+    std::string head = header_json(report, totals).dump(2);
+    head.pop_back();  // the closing brace: "files" follows
+    while (!head.empty() && (head.back() == '\n' || head.back() == ' ')) head.pop_back();
+    out << head << ",\n  \"files\": [";
+    Totals ignored;
+    for (std::size_t i = 0; i < report.files.size(); ++i) {
+        std::string text = file_json(report.files[i], ignored).dump(2);
+        std::string indented = "\n    ";
+        for (char c : text) {
+            indented += c;
+            if (c == '\n') indented += "    ";
+        }
+        out << (i == 0 ? "" : ",") << indented;
+    }
+    out << (report.files.empty() ? "]\n}\n" : "\n  ]\n}\n");
 }
 
 }  // namespace pgfence::annotate

@@ -141,7 +141,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         sink = &file;
     }
     if (a.format == "json") {
-        *sink << annotate::report_to_json(report).dump(2) << "\n";
+        annotate::write_json_report(report, *sink);
     } else {
         bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
         bool color = a.color == "always" || (a.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);

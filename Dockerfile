@@ -1,0 +1,15 @@
+# pgfence GitHub Action image: built with the same set-up script as the README, shipped as a
+# small Debian 12 runtime image with only the runtime libraries.
+FROM debian:12 AS build
+WORKDIR /src
+COPY . .
+RUN bash scripts/setup.sh --build-deps-only && strip build/bot/pgfence
+
+FROM debian:12-slim
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libpg-query1504.0 ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /src/build/bot/pgfence /usr/local/bin/pgfence
+COPY bot/entrypoint.sh /usr/local/bin/pgfence-entrypoint
+ENTRYPOINT ["/usr/local/bin/pgfence-entrypoint"]

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs every dependency from Debian 12's packages, builds pgfence, and runs it on an
+# example migration. Used by the README, .ci/run and the Dockerfile's build stage.
+#   scripts/setup.sh            everything (build + test dependencies)
+#   scripts/setup.sh --build-deps-only     only what the build needs (Docker build stage)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_only=0
+[ "${1:-}" = "--build-deps-only" ] && build_only=1
+
+build_packages=(
+  build-essential cmake pkg-config
+  libpg-query-dev nlohmann-json3-dev libspdlog-dev libgit2-dev libcpp-httplib-dev libssl-dev libpq-dev
+)
+test_packages=(
+  catch2 postgresql-15 python3 python3-jsonschema git
+)
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "error: run as root or install sudo" >&2; exit 2; }
+  sudo_cmd=(sudo)
+fi
+
+packages=("${build_packages[@]}")
+[ "$build_only" -eq 1 ] || packages+=("${test_packages[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  # postgresql-15's post-install script may try to start a cluster; we never use it.
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+tests=ON
+[ "$build_only" -eq 1 ] && tests=OFF
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS="$tests" >/dev/null
+cmake --build build -j"$(nproc)"
+
+echo
+echo "\$ build/bot/pgfence analyze examples/add_column.sql"
+build/bot/pgfence analyze --color never examples/add_column.sql

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The container entrypoint, run as GitHub runs it: inputs as INPUT_* variables (with the
+# hyphen GitHub keeps in INPUT_PG-VERSION), outputs appended to $GITHUB_OUTPUT.
+set -uo pipefail
+pgfence_bin="$1"
+source_dir="$2"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { if eval "$2"; then echo "ok: $1"; else echo "FAILED: $1"; fail=1; fi; }
+
+mkdir -p "$tmp/ws/db/migrations"
+cp "$source_dir/examples/add_column.sql" "$tmp/ws/db/migrations/001_add.sql"
+
+env -i PATH="$PATH" "INPUT_PG-VERSION=12" "INPUT_PATHS=db/migrations" GITHUB_WORKSPACE="$tmp/ws" \
+  PGFENCE_BIN="$pgfence_bin" GITHUB_OUTPUT="$tmp/out" RUNNER_TEMP="$tmp" \
+  bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+check "clean migration exits 0" '[ "$status" -eq 0 ]'
+check "prints the terminal report" 'grep -q "ACCESS EXCLUSIVE users" "$tmp/stdout"'
+check "writes the report output" 'grep -q "^report=$tmp/pgfence-report.json$" "$tmp/out"'
+check "honours pg-version with its hyphen" 'grep -q "\"pg_version\": 12" "$tmp/pgfence-report.json"'
+check "no ANSI escapes in the action log" '! grep -q $'"'"'\x1b'"'"' "$tmp/stdout"'
+
+printf 'ALTER TABLE t ADD COLUMN;\nDROP TABLE x;\n' > "$tmp/ws/db/migrations/002_bad.sql"
+env -i PATH="$PATH" "INPUT_PATHS=db/migrations" GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" \
+  RUNNER_TEMP="$tmp" bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+check "an unparsable statement exits 2" '[ "$status" -eq 2 ]'
+check "with one error line naming file and line" '[ "$(grep -c "^error: db/migrations/002_bad.sql:1:" "$tmp/stderr")" -eq 1 ]'
+check "and the statements after it are still reported" 'grep -q "DROP TABLE x" "$tmp/stdout"'
+
+if [ "$fail" -eq 0 ]; then echo "entrypoint: all checks passed"; fi
+exit "$fail"
