@@ -15,6 +15,7 @@
 #include "analyze/catalog.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/plpgsql.hpp"
 #include "analyze/source_text.hpp"
 #include "analyze/splitter.hpp"
 
@@ -113,6 +114,15 @@ void apply_session(const std::string& kind, const json& stmt, SessionState& stat
     }
 }
 
+// File line where a DO statement's body text starts (after its opening quote).
+int do_body_line(const StatementFacts& facts, const LineIndex& lines) {
+    std::size_t quote = facts.sql.find('$');
+    std::size_t single = facts.sql.find('\'');
+    if (single < quote) quote = single;
+    if (quote == std::string::npos) return facts.span.start.line;
+    return lines.position(facts.span.begin + quote).line;
+}
+
 std::string read_whole(const std::string& path, bool& ok) {
     std::ifstream in(path, std::ios::binary);
     ok = static_cast<bool>(in);
@@ -163,7 +173,11 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
                 facts.parse_error = std::move(err);
             } else {
                 facts.kind = parsed.kind;
-                model::model_statement(parsed.node, parsed.kind, facts, ctx);
+                if (parsed.kind == "DoStmt") {
+                    model_do_block(parsed.node[parsed.kind], facts, ctx, do_body_line(facts, lines));
+                } else {
+                    model::model_statement(parsed.node, parsed.kind, facts, ctx);
+                }
                 apply_session(parsed.kind, parsed.node[parsed.kind], state, facts);
             }
             report.statements.push_back(std::move(facts));

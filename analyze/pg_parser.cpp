@@ -42,6 +42,31 @@ ParsedStatement parse_statement(std::string_view sql) {
     return out;
 }
 
+ParsedStatement parse_plpgsql_body(std::string_view body) {
+    // The plpgsql parser reads CREATE FUNCTION statements; wrap the body in one with a
+    // dollar-quote tag that cannot occur inside it.
+    std::string tag = "$pgfence$";
+    while (body.find(tag) != std::string_view::npos) tag.insert(tag.size() - 1, "_");
+    std::string text = "CREATE FUNCTION pgfence_do_block() RETURNS void LANGUAGE plpgsql AS " + tag +
+                       std::string(body) + tag;
+    PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(text.c_str());
+    std::unique_ptr<PgQueryPlpgsqlParseResult, void (*)(PgQueryPlpgsqlParseResult*)> guard(
+        &result, [](PgQueryPlpgsqlParseResult* r) { pg_query_free_plpgsql_parse_result(*r); });
+    ParsedStatement out;
+    if (result.error != nullptr) {
+        out.failure = ParseFailure{result.error->message ? result.error->message : "PL/pgSQL parse error", 0};
+        return out;
+    }
+    auto tree = nlohmann::json::parse(result.plpgsql_funcs ? result.plpgsql_funcs : "", nullptr, false);
+    if (tree.is_discarded() || !tree.is_array() || tree.empty()) {
+        out.failure = ParseFailure{"the PL/pgSQL parser returned no function", 0};
+        return out;
+    }
+    out.kind = "PLpgSQL_function";
+    out.node = std::move(tree[0]);
+    return out;
+}
+
 int parser_version() { return PG_VERSION_NUM; }
 
 }  // namespace pgfence::analyze

@@ -22,6 +22,10 @@ struct ParsedStatement {
 // Parses one statement's text (without its terminating ';').
 [[nodiscard]] ParsedStatement parse_statement(std::string_view sql);
 
+// Parses the PL/pgSQL body of a DO block (as PostgreSQL's plpgsql parser would compile it)
+// into libpg_query's JSON function tree; a failure carries PostgreSQL's message.
+[[nodiscard]] ParsedStatement parse_plpgsql_body(std::string_view body);
+
 // Server version number the parser implements (e.g. 150001).
 [[nodiscard]] int parser_version();
 

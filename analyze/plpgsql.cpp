@@ -1,0 +1,151 @@
+#include "analyze/plpgsql.hpp"
+
+#include <algorithm>
+
+#include "analyze/pg_parser.hpp"
+
+namespace pgfence::analyze {
+namespace {
+
+using json = nlohmann::json;
+
+struct Walk {
+    StatementFacts& facts;
+    model::Context& ctx;
+    int body_line;
+    int analysed = 0;
+    std::vector<std::string> hidden;  // what could not be seen, with its line
+};
+
+std::string at_line(const Walk& w, const json& stmt) {
+    int line = stmt.value("lineno", 0);
+    return line > 0 ? " (line " + std::to_string(w.body_line + line - 1) + ")" : std::string();
+}
+
+// Adds the inner statement's facts to the DO block's: strongest mode per relation.
+void merge(StatementFacts& into, const StatementFacts& inner) {
+    for (const auto& l : inner.locks) {
+        auto it = std::find_if(into.locks.begin(), into.locks.end(),
+                               [&](const LockFact& x) { return x.relation == l.relation; });
+        if (it == into.locks.end()) into.locks.push_back(l);
+        else if (l.mode > it->mode) *it = l;
+    }
+    for (const auto& r : inner.rewrites) model::add_rewrite(into, r.relation, r.reason, r.certain);
+    for (const auto& s : inner.scans) model::add_scan(into, s.relation, s.reason, s.certain);
+    for (const auto& n : inner.notes) into.notes.push_back(n);
+    into.runs_user_code = into.runs_user_code || inner.runs_user_code;
+}
+
+bool is_catalog(const json& rv) {
+    std::string schema = rv.value("schemaname", std::string());
+    if (schema == "pg_catalog" || schema == "information_schema") return true;
+    return schema.empty() && rv.value("relname", std::string()).rfind("pg_", 0) == 0;
+}
+
+// A SQL statement embedded in the body: modelled exactly like a top-level one.
+void model_sql(Walk& w, const std::string& sql, const json& where) {
+    ParsedStatement parsed = parse_statement(sql);
+    if (parsed.failure) {
+        w.hidden.push_back("a statement that does not parse" + at_line(w, where) + ": " + parsed.failure->message);
+        return;
+    }
+    StatementFacts inner;
+    model::model_statement(parsed.node, parsed.kind, inner, w.ctx);
+    ++w.analysed;
+    if (inner.status == StatementStatus::Unknown) {
+        w.hidden.push_back((inner.tag.empty() ? parsed.kind : inner.tag) + at_line(w, where));
+    }
+    if (inner.no_transaction_block) {
+        w.facts.notes.push_back((inner.tag.empty() ? parsed.kind : inner.tag) + at_line(w, where) +
+                                " cannot run inside a DO block: DO always runs in a transaction");
+    }
+    merge(w.facts, inner);
+}
+
+// Conditions, loop queries and assignments read tables too (catalog look-ups are skipped).
+void model_expression(Walk& w, const std::string& expr) {
+    ParsedStatement parsed = parse_statement(expr);
+    if (parsed.failure) parsed = parse_statement("SELECT " + expr);
+    if (parsed.failure) return;
+    for (const json* rv : model::query_range_vars(parsed.node)) {
+        if (is_catalog(*rv)) continue;
+        model::lock_range_var(w.facts, w.ctx, *rv, LockMode::AccessShare, "DO block: an expression reads it");
+    }
+}
+
+// EXECUTE of a constant string is static SQL after all; anything else is not visible.
+void model_dynamic(Walk& w, const json& stmt) {
+    std::string expr = stmt.value("query", json::object()).value("PLpgSQL_expr", json::object()).value("query", std::string());
+    ParsedStatement parsed = parse_statement("SELECT " + expr);
+    if (!parsed.failure) {
+        const auto& targets = parsed.node["SelectStmt"].value("targetList", json::array());
+        if (targets.size() == 1) {
+            const json& val = targets[0].value("ResTarget", json::object()).value("val", json::object());
+            if (val.contains("A_Const") && val["A_Const"].contains("sval")) {
+                model_sql(w, val["A_Const"]["sval"].value("sval", std::string()), stmt);
+                return;
+            }
+        }
+    }
+    w.hidden.push_back("dynamic SQL (EXECUTE " + expr.substr(0, 60) + (expr.size() > 60 ? "..." : "") + ")" + at_line(w, stmt));
+}
+
+void walk(Walk& w, const json& node) {
+    if (node.is_array()) {
+        for (const auto& n : node) walk(w, n);
+        return;
+    }
+    if (!node.is_object()) return;
+    for (const auto& [key, value] : node.items()) {
+        if (key == "PLpgSQL_stmt_execsql") {
+            model_sql(w, value.value("sqlstmt", json::object()).value("PLpgSQL_expr", json::object()).value("query", std::string()), value);
+        } else if (key == "PLpgSQL_stmt_dynexecute" || key == "PLpgSQL_stmt_dynfors") {
+            model_dynamic(w, value);
+            if (value.contains("body")) walk(w, value["body"]);
+        } else if (key == "PLpgSQL_stmt_call") {
+            w.hidden.push_back("CALL" + at_line(w, value));
+        } else if (key == "PLpgSQL_expr") {
+            model_expression(w, value.value("query", std::string()));
+        } else if (key != "datums") {
+            walk(w, value);
+        }
+    }
+}
+
+}  // namespace
+
+void model_do_block(const json& stmt, StatementFacts& facts, model::Context& ctx, int body_line) {
+    facts.tag = "DO";
+    std::string body;
+    std::string language = "plpgsql";
+    for (const auto& arg : stmt.value("args", json::array())) {
+        const json& d = arg.value("DefElem", json::object());
+        std::string name = d.value("defname", std::string());
+        std::string value = d.value("arg", json::object()).value("String", json::object()).value("sval", std::string());
+        if (name == "as") body = value;
+        if (name == "language") language = value;
+    }
+    if (language != "plpgsql") {
+        facts.status = StatementStatus::Unknown;
+        facts.runs_user_code = true;
+        facts.notes.push_back("DO block in " + language + ": its locks are not visible to static analysis");
+        return;
+    }
+    ParsedStatement parsed = parse_plpgsql_body(body);
+    if (parsed.failure) {
+        facts.status = StatementStatus::Unknown;
+        facts.notes.push_back("the DO block's PL/pgSQL does not parse: " + parsed.failure->message);
+        return;
+    }
+    Walk w{facts, ctx, body_line, 0, {}};
+    walk(w, parsed.node);
+    facts.notes.push_back("DO block: " + std::to_string(w.analysed) + (w.analysed == 1 ? " statement" : " statements") +
+                          " analysed; its locks are the union over every branch");
+    if (!w.hidden.empty()) {
+        facts.status = StatementStatus::Unknown;
+        facts.runs_user_code = true;
+        for (const auto& h : w.hidden) facts.notes.push_back("not visible to static analysis: " + h);
+    }
+}
+
+}  // namespace pgfence::analyze
