@@ -16,6 +16,7 @@
 #include "analyze/model/model.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql.hpp"
+#include "analyze/rules/engine.hpp"
 #include "analyze/source_text.hpp"
 #include "analyze/splitter.hpp"
 
@@ -149,9 +150,22 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
     model::Context ctx{options.pg_version, catalog};
     SessionState state;
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
+    std::vector<nlohmann::json> nodes;  // parse trees, kept until the rules have run
 
+    std::vector<RawStatement> raws;
     for (const Region& region : source.regions) {
-        for (const RawStatement& raw : split_statements(source.text, region)) {
+        auto part = split_statements(source.text, region);
+        raws.insert(raws.end(), part.begin(), part.end());
+    }
+    // PostgreSQL runs a multi-statement query as one implicit transaction; a single
+    // statement sent alone (a Prisma migration with one CREATE INDEX CONCURRENTLY) is not.
+    if (source.tool == MigrationTool::Prisma && raws.size() <= 1) {
+        report.wrapped_in_transaction = false;
+        state.base = Transaction::None;
+        source.notes.clear();
+    }
+    {
+        for (const RawStatement& raw : raws) {
             StatementFacts facts;
             facts.index = static_cast<int>(report.statements.size());
             facts.span.begin = raw.begin;
@@ -180,12 +194,18 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
                 }
                 apply_session(parsed.kind, parsed.node[parsed.kind], state, facts);
             }
+            nodes.push_back(std::move(parsed.node));
             report.statements.push_back(std::move(facts));
         }
     }
     if (!source.notes.empty() && !report.statements.empty()) {
         auto& first = report.statements.front().notes;
         first.insert(first.begin(), source.notes.begin(), source.notes.end());
+    }
+    if (options.run_rules) {
+        rules::Options rule_options = options.rules;
+        rule_options.pg_version = options.pg_version;
+        rules::apply_rules(report, nodes, text, rule_options);
     }
     return report;
 }

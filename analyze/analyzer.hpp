@@ -6,6 +6,7 @@
 
 #include "analyze/conventions.hpp"
 #include "analyze/facts.hpp"
+#include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze {
 
@@ -13,6 +14,8 @@ struct AnalyzeOptions {
     int pg_version = 15;                  // target server major version, 11 to 17
     Direction direction = Direction::Up;  // which half of up/down migrations to read
     unsigned threads = 0;                 // 0: one per core
+    bool run_rules = true;                // findings (rules/) on top of the facts
+    rules::Options rules;                 // which rules, and their settings
 };
 
 // Analyses one migration's text. `path` decides conventions by file name and is echoed

@@ -1,5 +1,7 @@
 #include "analyze/facts.hpp"
 
+#include <cctype>
+
 namespace pgfence::analyze {
 
 const LockFact* StatementFacts::strongest_lock() const {
@@ -37,6 +39,30 @@ std::string_view tool_name(MigrationTool tool) {
         case MigrationTool::Prisma: return "prisma";
     }
     return "sql";
+}
+
+}  // namespace pgfence::analyze
+
+namespace pgfence::analyze {
+
+std::string_view risk_name(Risk risk) {
+    switch (risk) {
+        case Risk::None: return "NONE";
+        case Risk::Low: return "LOW";
+        case Risk::Medium: return "MEDIUM";
+        case Risk::High: return "HIGH";
+        case Risk::Critical: return "CRITICAL";
+    }
+    return "NONE";
+}
+
+std::optional<Risk> parse_risk(std::string_view text) {
+    std::string upper;
+    for (char c : text) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    for (Risk r : {Risk::None, Risk::Low, Risk::Medium, Risk::High, Risk::Critical}) {
+        if (risk_name(r) == upper) return r;
+    }
+    return std::nullopt;
 }
 
 }  // namespace pgfence::analyze

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analyze/error.hpp"
+#include "analyze/findings.hpp"
 #include "analyze/lock_mode.hpp"
 
 namespace pgfence::analyze {
@@ -76,6 +77,7 @@ struct StatementFacts {
     int savepoint_depth = 0;
     Settings settings;       // SET/RESET in force when the statement runs
     std::vector<std::string> notes;  // extra facts worth showing ("new table", "PG < 11: ...")
+    Risk risk = Risk::None;          // highest risk of its findings (after suppressions)
 
     // Strongest lock on a relation that existed before the migration (else on a new one).
     [[nodiscard]] const LockFact* strongest_lock() const;
@@ -94,6 +96,9 @@ struct FileReport {
     std::string skip_reason;
     std::optional<Error> error;           // the file could not be read at all
     std::vector<StatementFacts> statements;
+    std::vector<Finding> findings;    // ordered by position, suppressed ones removed
+    std::vector<Finding> suppressed;  // matched by a pgfence-ignore comment
+    Risk risk = Risk::None;           // highest risk of its findings
 };
 
 struct Report {

@@ -42,6 +42,27 @@ json effects(const std::vector<TableEffect>& list) {
     return out;
 }
 
+json finding_json(const Finding& f) {
+    json recipe = nullptr;
+    if (f.recipe) {
+        json steps = json::array();
+        for (const auto& st : f.recipe->steps) {
+            steps.push_back({{"title", st.title}, {"sql", st.sql}, {"in_transaction", st.in_transaction}});
+        }
+        recipe = {{"summary", f.recipe->summary}, {"steps", steps}};
+    }
+    return json{{"rule", f.rule},
+                {"risk", std::string(risk_name(f.risk))},
+                {"message", f.message},
+                {"statement", f.statement >= 0 ? json(f.statement) : json(nullptr)},
+                {"start", position(f.start)},
+                {"end", position(f.stop)},
+                {"relation", f.relation.empty() ? json(nullptr) : json(f.relation)},
+                {"fix", f.fix.empty() ? json(nullptr) : json(f.fix)},
+                {"pre_existing", f.pre_existing},
+                {"recipe", recipe}};
+}
+
 json statement_json(const StatementFacts& s) {
     json locks = json::array();
     Blocks all = s.blocks();
@@ -67,6 +88,7 @@ json statement_json(const StatementFacts& s) {
         {"kind", s.kind.empty() ? json(nullptr) : json(s.kind)},
         {"tag", s.tag.empty() ? json(nullptr) : json(s.tag)},
         {"status", std::string(status_name(s.status))},
+        {"risk", std::string(risk_name(s.risk))},
         {"parse_error", parse_error},
         {"locks", locks},
         {"blocks", blocks_json(all)},
@@ -102,7 +124,14 @@ json file_json(const FileReport& f, Totals& totals) {
         list.push_back(statement_json(s));
     }
     if (f.error) ++totals.errors;
+    json findings = json::array();
+    for (const auto& finding : f.findings) findings.push_back(finding_json(finding));
+    json suppressed = json::array();
+    for (const auto& finding : f.suppressed) suppressed.push_back(finding_json(finding));
     return json{{"path", f.path}, {"tool", std::string(tool_name(f.tool))},
+                {"risk", std::string(risk_name(f.risk))},
+                {"findings", findings},
+                {"suppressed", suppressed},
                 {"wrapped_in_transaction", f.wrapped_in_transaction}, {"skipped", f.skipped},
                 {"skip_reason", f.skipped ? json(f.skip_reason) : json(nullptr)},
                 {"error", f.error ? json(f.error->message) : json(nullptr)},

@@ -1,0 +1,35 @@
+#pragma once
+// Small helpers the rules share: reading facts, describing locks, timeouts, SQL text.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/facts.hpp"
+#include "analyze/names.hpp"
+
+namespace pgfence::analyze::rules {
+
+// The lock the statement takes on `relation`, if any.
+[[nodiscard]] const LockFact* lock_on(const StatementFacts& statement, std::string_view relation);
+// The statement's strongest lock on a relation that existed before the migration.
+[[nodiscard]] const LockFact* existing_lock(const StatementFacts& statement);
+// "ACCESS EXCLUSIVE lock on users (blocks reads, writes and DDL)"
+[[nodiscard]] std::string describe_lock(const LockFact& lock);
+// Does the statement block other sessions' reads or writes on an existing relation?
+[[nodiscard]] bool blocks_traffic(const StatementFacts& statement);
+
+// A timeout setting's value in milliseconds, as PostgreSQL reads it ("2s", "1min", "500", '0').
+[[nodiscard]] std::optional<long> duration_ms(std::string_view value);
+
+// Inserts `word` (e.g. "CONCURRENTLY") after the first top-level keyword `after` in `sql`.
+[[nodiscard]] std::string insert_after_keyword(std::string_view sql, std::string_view after, std::string_view word);
+// Text of the parenthesised group that starts at or after `from` (quotes respected), with parens.
+[[nodiscard]] std::string parenthesised(std::string_view sql, std::size_t from);
+// "a, b" from a list of String nodes, each quoted where needed.
+[[nodiscard]] std::string column_list(const nlohmann::json& names);
+// How to make this file's statement run outside a transaction, per migration tool.
+[[nodiscard]] std::string no_transaction_fix(const FileReport& file);
+
+}  // namespace pgfence::analyze::rules

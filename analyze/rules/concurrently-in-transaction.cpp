@@ -1,0 +1,27 @@
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+void check(const StatementContext& ctx, Sink& sink) {
+    const StatementFacts& s = ctx.statement;
+    if (!s.no_transaction_block || s.transaction == Transaction::None) return;
+    std::string where = s.transaction == Transaction::Explicit
+                            ? "inside the BEGIN ... COMMIT block of this file"
+                            : "in the transaction " + std::string(tool_name(ctx.file.tool)) + " wraps this file in";
+    std::string what = s.tag.empty() ? s.kind : s.tag;
+    Finding& f = sink.add(s, what + " cannot run inside a transaction block, and here it runs " + where +
+                                 ": the migration fails");
+    f.fix = no_transaction_fix(ctx.file);
+}
+
+}  // namespace
+
+Rule rule_concurrently_in_transaction() {
+    return Rule{"concurrently-in-transaction", Risk::Critical,
+                "CONCURRENTLY, VACUUM and other statements that refuse to run inside a transaction block", check,
+                nullptr, true, "transactions"};
+}
+
+}  // namespace pgfence::analyze::rules

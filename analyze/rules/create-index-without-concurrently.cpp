@@ -1,0 +1,50 @@
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "IndexStmt") return;
+    const json& stmt = ctx.body();
+    if (stmt.value("concurrent", false)) return;
+    std::string table = range_var_name(stmt.value("relation", json::object()));
+    const LockFact* lock = lock_on(ctx.statement, table);
+    if (lock == nullptr || lock->is_new) return;  // a table created in this migration blocks nobody
+    std::string index = stmt.value("idxname", std::string());
+    Finding& f = sink.add(ctx.statement, "CREATE INDEX" + (index.empty() ? std::string() : " " + quote_ident(index)) +
+                                             " takes a " + describe_lock(*lock) +
+                                             " for as long as it reads the whole table to build the index");
+    f.relation = table;
+    bool partitioned = lock->kind == "partitioned table";
+    Recipe recipe;
+    if (partitioned) {
+        recipe.summary = "Build the index on each partition concurrently, then attach them to an index created ON ONLY the parent";
+        std::string name = index.empty() ? "parent_idx" : index;
+        recipe.steps.push_back({"Migration 1", insert_after_keyword(insert_after_keyword(ctx.statement.sql, "ON", "ONLY"), "INDEX", "IF NOT EXISTS") + ";\n"
+                                "-- This creates the parent index as INVALID without reading any data.", true});
+        recipe.steps.push_back({"Migration 2 (no transaction, per partition)",
+                                "-- For each partition p of " + table + ":\n"
+                                "-- CREATE INDEX CONCURRENTLY IF NOT EXISTS <p>_idx ON <p> (...same columns...);\n"
+                                "-- ALTER INDEX " + quote_ident(name) + " ATTACH PARTITION <p>_idx;", false});
+    } else {
+        recipe.summary = "Build the index with CONCURRENTLY, outside a transaction: writes keep flowing while it builds";
+        std::string sql = insert_after_keyword(ctx.statement.sql, "INDEX", "CONCURRENTLY");
+        if (!stmt.value("if_not_exists", false) && !index.empty()) sql = insert_after_keyword(sql, "CONCURRENTLY", "IF NOT EXISTS");
+        sql += ";\n-- If it fails it leaves an INVALID index behind: drop it with\n-- DROP INDEX CONCURRENTLY IF EXISTS " +
+               (index.empty() ? std::string("<index>") : quote_ident(index)) + "; and run it again.";
+        recipe.steps.push_back({"Migration (no transaction)", sql, false});
+    }
+    f.recipe = std::move(recipe);
+    f.fix = partitioned ? "build the index per partition with CONCURRENTLY and attach it" : "use CREATE INDEX CONCURRENTLY in a migration that runs outside a transaction";
+}
+
+}  // namespace
+
+Rule rule_create_index_without_concurrently() {
+    return Rule{"create-index-without-concurrently", Risk::High,
+                "CREATE INDEX without CONCURRENTLY blocks writes to the table while the index builds", check, nullptr,
+                true, "locking"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,105 @@
+#include "analyze/rules/engine.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "analyze/rules/suppressions.hpp"
+
+namespace pgfence::analyze::rules {
+
+bool rule_active(const Rule& rule, const Options& options) {
+    std::string id(rule.id);
+    if (options.disabled.count(id) > 0) return false;
+    return rule.default_enabled || options.enabled.count(id) > 0;
+}
+
+namespace {
+
+bool matches(const Suppression& s, const Finding& f) {
+    if (s.statement == -1) return s.ids.empty() || s.ids.count(f.rule) > 0;
+    return s.statement == f.statement && (s.ids.empty() || s.ids.count(f.rule) > 0);
+}
+
+void report_unused(std::vector<Suppression>& suppressions, std::vector<Finding>& findings, const Options& options) {
+    const Rule* rule = find_rule("unused-suppression");
+    if (rule == nullptr || !rule_active(*rule, options)) return;
+    Sink sink(rule->id, rule->default_risk, findings);
+    for (const auto& s : suppressions) {
+        for (const auto& id : s.ids) {
+            if (find_rule(id) == nullptr) {
+                sink.add_at(s.where, s.where_end, "pgfence-ignore names unknown rule '" + id + "'");
+            }
+        }
+        if (s.used) continue;
+        std::string scope = s.statement == -1 ? "in this file" : s.statement == -2 ? "(no statement follows it)"
+                                                                                 : "on the statement after it";
+        std::string what = s.ids.empty() ? "finding" : "finding of " + [&] {
+            std::string list;
+            for (const auto& id : s.ids) list += (list.empty() ? "" : ", ") + id;
+            return list;
+        }();
+        Finding& f = sink.add_at(s.where, s.where_end, "pgfence-ignore matched nothing: no " + what + " " + scope);
+        if (s.statement >= 0) f.statement = s.statement;
+    }
+}
+
+}  // namespace
+
+void apply_rules(FileReport& report, const std::vector<nlohmann::json>& nodes, std::string_view text,
+                 const Options& options) {
+    static const nlohmann::json k_null;
+    std::vector<Finding> findings;
+    for (const Rule& rule : all_rules()) {
+        if (!rule_active(rule, options)) continue;
+        Sink sink(rule.id, rule.default_risk, findings);
+        if (rule.check != nullptr) {
+            for (std::size_t i = 0; i < report.statements.size(); ++i) {
+                StatementContext ctx{report, report.statements[i], i < nodes.size() ? nodes[i] : k_null, options};
+                rule.check(ctx, sink);
+            }
+        }
+        if (rule.file_check != nullptr) rule.file_check(FileContext{report, nodes, options}, sink);
+    }
+
+    // One finding per rule, statement and message.
+    std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+        return std::tie(a.start.line, a.start.column, a.rule, a.message) <
+               std::tie(b.start.line, b.start.column, b.rule, b.message);
+    });
+    findings.erase(std::unique(findings.begin(), findings.end(),
+                               [](const Finding& a, const Finding& b) {
+                                   return a.rule == b.rule && a.statement == b.statement && a.message == b.message &&
+                                          a.start.line == b.start.line;
+                               }),
+                   findings.end());
+
+    std::vector<Suppression> suppressions = find_suppressions(text, report);
+    for (auto& f : findings) {
+        bool hidden = false;
+        for (auto& s : suppressions) {
+            if (matches(s, f)) {
+                s.used = true;
+                hidden = true;
+            }
+        }
+        (hidden ? report.suppressed : report.findings).push_back(std::move(f));
+    }
+    std::vector<Finding> meta;
+    report_unused(suppressions, meta, options);
+    for (auto& f : meta) report.findings.push_back(std::move(f));
+    std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+        return std::tie(a.start.line, a.start.column) < std::tie(b.start.line, b.start.column);
+    });
+
+    report.risk = Risk::None;
+    for (auto& s : report.statements) s.risk = Risk::None;
+    for (const auto& f : report.findings) {
+        report.risk = std::max(report.risk, f.risk);
+        if (f.statement >= 0 && static_cast<std::size_t>(f.statement) < report.statements.size()) {
+            auto& s = report.statements[static_cast<std::size_t>(f.statement)];
+            s.risk = std::max(s.risk, f.risk);
+        }
+    }
+}
+
+}  // namespace pgfence::analyze::rules

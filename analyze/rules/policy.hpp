@@ -1,0 +1,27 @@
+#pragma once
+// Session-setting policies (lock_timeout, statement_timeout, ...): a setting must be in
+// force before the statements it protects.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+
+struct SettingPolicy {
+    std::optional<std::string> Settings::*field;
+    std::string_view name;       // "lock_timeout"
+    std::string_view suggested;  // "'2s'"
+    bool (*needs)(const StatementFacts&);  // which statements it protects
+    std::string_view why;        // appended to the message
+};
+
+// A finding at the first protected statement without the setting in force, and again at
+// the next one after the setting was lost (RESET, end of a SET LOCAL's transaction).
+void require_setting(const FileContext& ctx, Sink& sink, const SettingPolicy& policy);
+
+// The SET line to add before `statement`.
+[[nodiscard]] std::string set_line(const StatementFacts& statement, std::string_view name, std::string_view value);
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,85 @@
+#pragma once
+// What a rule is: a stable id, a default risk, a summary, and a check over one statement
+// or over the whole file. The explanation of each rule lives in docs/rules/<id>.md.
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/facts.hpp"
+#include "analyze/findings.hpp"
+
+namespace pgfence::analyze::rules {
+
+using json = nlohmann::json;
+
+// Settings the rules read; the config file and CLI flags fill it.
+struct Options {
+    int pg_version = 15;
+    std::set<std::string> disabled;  // rule ids turned off
+    std::set<std::string> enabled;   // opt-in rules turned on
+    int max_lock_timeout_ms = 10000;  // lock-timeout-too-long above this
+    int max_statement_timeout_ms = 0;  // statement-timeout-too-long above this; 0: no limit
+};
+
+struct StatementContext {
+    const FileReport& file;
+    const StatementFacts& statement;
+    const json& node;  // {"AlterTableStmt": {...}}; null for an unparsable statement
+    const Options& options;
+
+    [[nodiscard]] const std::string& kind() const { return statement.kind; }
+    // The statement's node body (node[kind]), or an empty object.
+    [[nodiscard]] const json& body() const;
+};
+
+struct FileContext {
+    const FileReport& file;
+    const std::vector<json>& nodes;  // parallel to file.statements
+    const Options& options;
+};
+
+// Where a rule reports; fills in its id and default risk.
+class Sink {
+public:
+    Sink(std::string_view rule, Risk default_risk, std::vector<Finding>& out)
+        : m_rule(rule), m_risk(default_risk), m_out(out) {}
+
+    // A finding on a statement, pointing at the whole statement.
+    Finding& add(const StatementFacts& statement, std::string message);
+    // A finding at a position of its own (a comment line, the end of the file).
+    Finding& add_at(Position start, Position stop, std::string message);
+    [[nodiscard]] Risk default_risk() const { return m_risk; }
+
+private:
+    std::string_view m_rule;
+    Risk m_risk;
+    std::vector<Finding>& m_out;
+};
+
+using StatementCheck = void (*)(const StatementContext&, Sink&);
+using FileCheck = void (*)(const FileContext&, Sink&);
+
+struct Rule {
+    std::string_view id;
+    Risk default_risk;
+    std::string_view summary;      // one line, no instance text
+    StatementCheck check = nullptr;
+    FileCheck file_check = nullptr;
+    bool default_enabled = true;   // opt-in rules are off unless enabled
+    std::string_view category = "locking";  // "locking", "data-loss", "types", "policy", "transactions", "idempotency", "meta"
+};
+
+// Every rule, in a stable order. Rule groups register themselves in registry_*.cpp.
+[[nodiscard]] const std::vector<Rule>& all_rules();
+[[nodiscard]] const Rule* find_rule(std::string_view id);
+
+void register_core_rules(std::vector<Rule>& rules);
+void register_schema_rules(std::vector<Rule>& rules);
+void register_operation_rules(std::vector<Rule>& rules);
+void register_type_rules(std::vector<Rule>& rules);
+void register_transaction_rules(std::vector<Rule>& rules);
+
+}  // namespace pgfence::analyze::rules

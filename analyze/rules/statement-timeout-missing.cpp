@@ -1,0 +1,26 @@
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/policy.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+// Long under a blocking lock: it rewrites or reads the whole table while holding it.
+bool slow_under_lock(const StatementFacts& s) {
+    return blocks_traffic(s) && (!s.rewrites.empty() || !s.scans.empty());
+}
+
+void check(const FileContext& ctx, Sink& sink) {
+    require_setting(ctx, sink,
+                    SettingPolicy{&Settings::statement_timeout, "statement_timeout", "'5min'", slow_under_lock,
+                                  ", and rewrites or scans the table while holding it: nothing bounds how long that lasts"});
+}
+
+}  // namespace
+
+Rule rule_statement_timeout_missing() {
+    return Rule{"statement-timeout-missing", Risk::Low,
+                "statement_timeout should bound statements that rewrite or scan a table under a blocking lock", nullptr,
+                check, true, "policy"};
+}
+
+}  // namespace pgfence::analyze::rules

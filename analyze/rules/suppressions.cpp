@@ -1,0 +1,79 @@
+#include "analyze/rules/suppressions.hpp"
+
+#include <cctype>
+
+#include "analyze/source_text.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+// "pgfence-ignore: a, b -- why" -> {a, b}; returns false when the comment is not ours.
+bool parse_comment(std::string_view comment, bool& file_level, std::set<std::string>& ids) {
+    comment = trim(comment);
+    constexpr std::string_view k_file = "pgfence-ignore-file";
+    constexpr std::string_view k_stmt = "pgfence-ignore";
+    if (comment.starts_with(k_file)) {
+        file_level = true;
+        comment.remove_prefix(k_file.size());
+    } else if (comment.starts_with(k_stmt)) {
+        file_level = false;
+        comment.remove_prefix(k_stmt.size());
+    } else {
+        return false;
+    }
+    comment = trim(comment);
+    if (comment.empty()) return true;
+    if (comment.front() != ':') return !std::isalnum(static_cast<unsigned char>(comment.front())) && comment.front() != '-';
+    comment.remove_prefix(1);
+    auto reason = comment.find("--");
+    if (reason != std::string_view::npos) comment = comment.substr(0, reason);
+    std::size_t pos = 0;
+    while (pos <= comment.size()) {
+        auto comma = comment.find(',', pos);
+        std::string_view id = trim(comment.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+        if (!id.empty()) ids.insert(std::string(id));
+        if (comma == std::string_view::npos) break;
+        pos = comma + 1;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::vector<Suppression> find_suppressions(std::string_view text, const FileReport& report) {
+    std::vector<Suppression> out;
+    if (text.find("pgfence-ignore") == std::string_view::npos) return out;
+    LineIndex lines(text);
+    // Each line comment that starts its line belongs to the next statement after it.
+    std::size_t next = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        if (eol == std::string_view::npos) eol = text.size();
+        std::string_view line = trim(text.substr(pos, eol - pos));
+        while (next < report.statements.size() && report.statements[next].span.begin < pos) ++next;
+        bool inside = next > 0 && report.statements[next - 1].span.end > pos;
+        if (!inside && line.starts_with("--")) {
+            bool file_level = false;
+            std::set<std::string> ids;
+            if (parse_comment(line.substr(2), file_level, ids)) {
+                Suppression s;
+                s.ids = std::move(ids);
+                s.where = lines.position(pos + (text.substr(pos, eol - pos).find("--")));
+                s.where_end = lines.position(eol > pos ? eol - 1 : pos);
+                s.statement = file_level ? -1 : (next < report.statements.size() ? report.statements[next].index : -2);
+                out.push_back(std::move(s));
+            }
+        }
+        pos = eol + 1;
+    }
+    return out;
+}
+
+}  // namespace pgfence::analyze::rules

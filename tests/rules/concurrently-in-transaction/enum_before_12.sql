@@ -1,0 +1,4 @@
+-- pgfence-test: pg-version=11
+BEGIN;
+ALTER TYPE mood ADD VALUE 'meh';
+COMMIT;

@@ -1,0 +1,2 @@
+CREATE TABLE audit (id bigint PRIMARY KEY, note text);
+CREATE INDEX audit_note_idx ON audit (note);

@@ -1,0 +1,2 @@
+SET lock_timeout = '1min';
+ALTER TABLE users ADD COLUMN nickname text;

@@ -1,0 +1,145 @@
+// Golden tests of every rule: tests/rules/<id>/<case>.sql with the expected findings of that
+// rule beside it in <case>.expected ("line:column RISK message", one per line). Cases named
+// ok_* must produce none. Every recipe is re-analysed and must not raise the rule it fixes.
+// PGFENCE_UPDATE_GOLDEN=1 rewrites the .expected files from the current output.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "analyze/analyzer.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace fs = std::filesystem;
+using namespace pgfence::analyze;
+
+namespace {
+
+const fs::path k_root = fs::path(PGFENCE_SOURCE_DIR);
+
+std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// First line "-- pgfence-test: path=db/up.sql pg-version=11 enable=id,id" sets up a case.
+struct CaseSetup {
+    std::string path = "case.sql";
+    AnalyzeOptions options;
+};
+
+CaseSetup setup_of(const std::string& text) {
+    CaseSetup setup;
+    const std::string marker = "-- pgfence-test:";
+    if (text.rfind(marker, 0) != 0) return setup;
+    std::istringstream words(text.substr(marker.size(), text.find('\n') - marker.size()));
+    for (std::string w; words >> w;) {
+        auto eq = w.find('=');
+        std::string key = w.substr(0, eq), value = eq == std::string::npos ? "" : w.substr(eq + 1);
+        if (key == "path") setup.path = value;
+        else if (key == "pg-version") setup.options.pg_version = std::stoi(value);
+        else if (key == "enable" || key == "disable") {
+            std::stringstream ids(value);
+            for (std::string id; std::getline(ids, id, ',');) {
+                (key == "enable" ? setup.options.rules.enabled : setup.options.rules.disabled).insert(id);
+            }
+        } else if (key == "max-lock-timeout-ms") {
+            setup.options.rules.max_lock_timeout_ms = std::stoi(value);
+        } else {
+            FAIL("unknown pgfence-test key " << key);
+        }
+    }
+    return setup;
+}
+
+std::string render(const std::vector<Finding>& findings, const std::string& rule) {
+    std::string out;
+    for (const auto& f : findings) {
+        if (f.rule != rule) continue;
+        out += std::to_string(f.start.line) + ":" + std::to_string(f.start.column) + " " +
+               std::string(risk_name(f.risk)) + " " + f.message + "\n";
+    }
+    return out;
+}
+
+std::vector<fs::path> cases_of(const fs::path& dir) {
+    std::vector<fs::path> out;
+    if (!fs::is_directory(dir)) return out;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        if (e.path().extension() == ".sql") out.push_back(e.path());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("every rule has a docs page and golden cases that fire and that stay quiet") {
+    for (const auto& rule : rules::all_rules()) {
+        std::string id(rule.id);
+        INFO("rule " << id);
+        CHECK(fs::exists(k_root / "docs" / "rules" / (id + ".md")));
+        bool fires = false, quiet = false;
+        for (const auto& c : cases_of(k_root / "tests" / "rules" / id)) {
+            bool ok_case = c.stem().string().rfind("ok_", 0) == 0;
+            quiet = quiet || ok_case;
+            fs::path expected = c;
+            expected.replace_extension(".expected");
+            fires = fires || (!ok_case && fs::exists(expected) && !read(expected).empty());
+        }
+        CHECK(fires);
+        CHECK(quiet);
+    }
+}
+
+TEST_CASE("rule ids are unique, kebab-case, and documented with a PostgreSQL link") {
+    std::set<std::string> seen;
+    for (const auto& rule : rules::all_rules()) {
+        std::string id(rule.id);
+        INFO("rule " << id);
+        CHECK(seen.insert(id).second);
+        CHECK(std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }));
+        std::string doc = read(k_root / "docs" / "rules" / (id + ".md"));
+        if (!doc.empty()) CHECK(doc.find("https://www.postgresql.org/docs/") != std::string::npos);
+        CHECK_FALSE(rule.summary.empty());
+    }
+}
+
+TEST_CASE("golden findings per rule, and recipes that come back clean") {
+    bool update = std::getenv("PGFENCE_UPDATE_GOLDEN") != nullptr;
+    for (const auto& rule : rules::all_rules()) {
+        std::string id(rule.id);
+        for (const auto& c : cases_of(k_root / "tests" / "rules" / id)) {
+            INFO("case " << c.string());
+            std::string text = read(c);
+            CaseSetup setup = setup_of(text);
+            FileReport report = analyze_text(setup.path, text, setup.options);
+            std::string got = render(report.findings, id);
+            fs::path expected_path = c;
+            expected_path.replace_extension(".expected");
+            bool ok_case = c.stem().string().rfind("ok_", 0) == 0;
+            if (ok_case) {
+                CHECK(got.empty());
+            } else if (update) {
+                std::ofstream(expected_path, std::ios::binary) << got;
+            } else {
+                CHECK(got == read(expected_path));
+                CHECK_FALSE(got.empty());
+            }
+            for (const auto& f : report.findings) {
+                if (f.rule != id || !f.recipe) continue;
+                for (const auto& step : f.recipe->steps) {
+                    INFO("recipe step " << step.title << ":\n" << step.sql);
+                    AnalyzeOptions options = setup.options;
+                    FileReport again = analyze_text("recipe.sql", step.sql, options);
+                    CHECK(render(again.findings, id).empty());
+                    for (const auto& s : again.statements) CHECK(s.status != StatementStatus::Unparsable);
+                }
+            }
+        }
+    }
+}
