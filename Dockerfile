@@ -8,7 +8,7 @@ RUN bash scripts/setup.sh --build-deps-only && strip build/bot/pgfence
 FROM debian:12-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libpg-query1504.0 ca-certificates \
+      libpg-query1504.0 libtomlplusplus3 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/bot/pgfence /usr/local/bin/pgfence
 COPY bot/entrypoint.sh /usr/local/bin/pgfence-entrypoint

@@ -1,6 +1,7 @@
 #include "annotate/terminal.hpp"
 
 #include <algorithm>
+#include <istream>
 #include <sstream>
 #include <string>
 
@@ -90,6 +91,37 @@ std::string rewrite_cell(const StatementFacts& s) {
     return out.empty() ? "-" : out;
 }
 
+const char* risk_color(Risk r) {
+    switch (r) {
+        case Risk::Critical: return "1;31";
+        case Risk::High: return "31";
+        case Risk::Medium: return "33";
+        default: return "36";
+    }
+}
+
+void render_findings(const FileReport& file, std::ostream& out, const Paint& paint) {
+    if (file.findings.empty()) return;
+    out << "\n  findings:\n";
+    for (const auto& f : file.findings) {
+        std::string where = std::to_string(f.start.line) + ":" + std::to_string(f.start.column);
+        out << "  " << pad(where, 8) << paint(pad(std::string(risk_name(f.risk)), 9), risk_color(f.risk))
+            << f.rule << "\n" << std::string(19, ' ') << f.message << "\n";
+        if (!f.fix.empty()) out << std::string(19, ' ') << "fix: " << f.fix << "\n";
+        if (!f.recipe) continue;
+        out << std::string(19, ' ') << "safe rewrite: " << f.recipe->summary << "\n";
+        for (const auto& step : f.recipe->steps) {
+            out << std::string(21, ' ') << "-- " << step.title << (step.in_transaction ? "" : " (outside a transaction)") << "\n";
+            std::string line;
+            std::istringstream lines(step.sql);
+            while (std::getline(lines, line)) out << std::string(21, ' ') << line << "\n";
+        }
+    }
+    if (!file.suppressed.empty()) {
+        out << "  (" << file.suppressed.size() << " suppressed by pgfence-ignore)\n";
+    }
+}
+
 }  // namespace
 
 void render_terminal(const Report& report, std::ostream& out, const TerminalOptions& options) {
@@ -142,8 +174,28 @@ void render_terminal(const Report& report, std::ostream& out, const TerminalOpti
             }
             out << "\n";
         }
+        render_findings(file, out, paint);
         out << "\n";
     }
+    std::size_t counts[5] = {0, 0, 0, 0, 0};
+    Risk worst = Risk::None;
+    for (const auto& f : report.files) {
+        worst = std::max(worst, f.risk);
+        for (const auto& finding : f.findings) ++counts[static_cast<int>(finding.risk)];
+    }
+    std::size_t total = counts[1] + counts[2] + counts[3] + counts[4];
+    out << "findings: " << total;
+    if (total > 0) {
+        out << " (";
+        bool first = true;
+        for (int r = 4; r >= 1; --r) {
+            if (counts[r] == 0) continue;
+            out << (first ? "" : ", ") << counts[r] << " " << risk_name(static_cast<Risk>(r));
+            first = false;
+        }
+        out << "), highest risk " << risk_name(worst);
+    }
+    out << "\n";
     out << "summary: " << report.files.size() << (report.files.size() == 1 ? " file, " : " files, ") << statements
         << " statements, " << unparsable << " unparsable, " << unknown << " unknown to the lock model\n";
 }

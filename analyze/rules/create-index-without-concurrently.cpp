@@ -33,7 +33,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         if (!stmt.value("if_not_exists", false) && !index.empty()) sql = insert_after_keyword(sql, "CONCURRENTLY", "IF NOT EXISTS");
         sql += ";\n-- If it fails it leaves an INVALID index behind: drop it with\n-- DROP INDEX CONCURRENTLY IF EXISTS " +
                (index.empty() ? std::string("<index>") : quote_ident(index)) + "; and run it again.";
-        recipe.steps.push_back({"Migration (no transaction)", sql, false});
+        recipe.steps.push_back({"Migration", sql, false});
     }
     f.recipe = std::move(recipe);
     f.fix = partitioned ? "build the index per partition with CONCURRENTLY and attach it" : "use CREATE INDEX CONCURRENTLY in a migration that runs outside a transaction";

@@ -73,6 +73,11 @@ void apply_rules(FileReport& report, const std::vector<nlohmann::json>& nodes, s
                                }),
                    findings.end());
 
+    for (auto& f : findings) {
+        auto override_risk = options.risk.find(f.rule);
+        if (override_risk != options.risk.end()) f.risk = override_risk->second;
+    }
+
     std::vector<Suppression> suppressions = find_suppressions(text, report);
     for (auto& f : findings) {
         bool hidden = false;

@@ -1,6 +1,7 @@
 #pragma once
 // What a rule is: a stable id, a default risk, a summary, and a check over one statement
 // or over the whole file. The explanation of each rule lives in docs/rules/<id>.md.
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -21,7 +22,7 @@ struct Options {
     std::set<std::string> disabled;  // rule ids turned off
     std::set<std::string> enabled;   // opt-in rules turned on
     int max_lock_timeout_ms = 10000;  // lock-timeout-too-long above this
-    int max_statement_timeout_ms = 0;  // statement-timeout-too-long above this; 0: no limit
+    std::map<std::string, Risk> risk;  // per-rule risk instead of the default
 };
 
 struct StatementContext {

@@ -1,0 +1,247 @@
+#include "bot/config.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include "analyze/rules/common.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+using analyze::Error;
+using analyze::Position;
+using analyze::Risk;
+
+// One configuration value, from either format, with the line it came from.
+struct Value {
+    enum class Type { String, Integer, Boolean, Array, Table, Other } type = Type::Other;
+    std::string text;
+    long integer = 0;
+    bool boolean = false;
+    std::vector<Value> items;                          // arrays
+    std::vector<std::pair<std::string, Value>> fields;  // tables, in file order
+    int line = 0;
+};
+
+struct ConfigError {
+    std::string message;
+    int line = 0;
+};
+
+Value from_toml(const toml::node& node) {
+    Value v;
+    v.line = static_cast<int>(node.source().begin.line);
+    if (auto s = node.as_string()) { v.type = Value::Type::String; v.text = s->get(); }
+    else if (auto i = node.as_integer()) { v.type = Value::Type::Integer; v.integer = static_cast<long>(i->get()); }
+    else if (auto b = node.as_boolean()) { v.type = Value::Type::Boolean; v.boolean = b->get(); }
+    else if (auto a = node.as_array()) {
+        v.type = Value::Type::Array;
+        for (const auto& item : *a) v.items.push_back(from_toml(item));
+    } else if (auto t = node.as_table()) {
+        v.type = Value::Type::Table;
+        for (const auto& [key, child] : *t) {
+            Value c = from_toml(child);
+            if (c.line == 0) c.line = static_cast<int>(key.source().begin.line);
+            v.fields.emplace_back(std::string(key.str()), std::move(c));
+        }
+    }
+    return v;
+}
+
+// nlohmann keeps no positions: the line of a key is found by searching for it in the text,
+// starting after the previous key, which keeps file order.
+struct JsonLines {
+    const std::string& text;
+    std::size_t cursor = 0;
+    int line_of(const std::string& key) {
+        std::size_t at = text.find("\"" + key + "\"", cursor);
+        if (at == std::string::npos) return 0;
+        cursor = at + 1;
+        return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+    }
+};
+
+Value from_json(const nlohmann::json& node, JsonLines& lines, int line) {
+    Value v;
+    v.line = line;
+    if (node.is_string()) { v.type = Value::Type::String; v.text = node.get<std::string>(); }
+    else if (node.is_number_integer()) { v.type = Value::Type::Integer; v.integer = node.get<long>(); }
+    else if (node.is_boolean()) { v.type = Value::Type::Boolean; v.boolean = node.get<bool>(); }
+    else if (node.is_array()) {
+        v.type = Value::Type::Array;
+        for (const auto& item : node) v.items.push_back(from_json(item, lines, line));
+    } else if (node.is_object()) {
+        v.type = Value::Type::Table;
+        for (const auto& [key, child] : node.items()) {
+            int key_line = lines.line_of(key);
+            v.fields.emplace_back(key, from_json(child, lines, key_line));
+        }
+    }
+    return v;
+}
+
+std::string expect_string(const Value& v, const std::string& key) {
+    if (v.type != Value::Type::String) throw ConfigError{key + " must be a string", v.line};
+    return v.text;
+}
+
+bool expect_bool(const Value& v, const std::string& key) {
+    if (v.type != Value::Type::Boolean) throw ConfigError{key + " must be true or false", v.line};
+    return v.boolean;
+}
+
+std::vector<std::string> expect_strings(const Value& v, const std::string& key) {
+    std::vector<std::string> out;
+    if (v.type == Value::Type::String) return {v.text};
+    if (v.type != Value::Type::Array) throw ConfigError{key + " must be a list of strings", v.line};
+    for (const auto& item : v.items) out.push_back(expect_string(item, key));
+    return out;
+}
+
+Risk expect_risk(const Value& v, const std::string& key) {
+    auto r = analyze::parse_risk(expect_string(v, key));
+    if (!r || *r == Risk::None) throw ConfigError{key + " must be one of low, medium, high, critical", v.line};
+    return *r;
+}
+
+int expect_duration_ms(const Value& v, const std::string& key) {
+    if (v.type == Value::Type::Integer && v.integer >= 0) return static_cast<int>(v.integer);
+    if (v.type == Value::Type::String) {
+        auto ms = analyze::rules::duration_ms(v.text);
+        if (ms && *ms >= 0) return static_cast<int>(*ms);
+    }
+    throw ConfigError{key + " must be a duration such as \"5s\", \"500ms\" or a number of milliseconds", v.line};
+}
+
+std::string known_rule(const Value& v, const std::string& id) {
+    if (analyze::rules::find_rule(id) == nullptr) throw ConfigError{"unknown rule id '" + id + "'", v.line};
+    return id;
+}
+
+void apply_rules(const Value& table, Config& config) {
+    for (const auto& [key, value] : table.fields) {
+        if (key == "enable" || key == "disable") {
+            for (const auto& id : expect_strings(value, "rules." + key)) {
+                (key == "enable" ? config.rules.enabled : config.rules.disabled).insert(known_rule(value, id));
+            }
+        } else if (value.type == Value::Type::Table) {
+            std::string id = known_rule(value, key);
+            for (const auto& [option, setting] : value.fields) {
+                if (option == "risk") config.rules.risk[id] = expect_risk(setting, "rules." + id + ".risk");
+                else if (option == "enabled") {
+                    (expect_bool(setting, "rules." + id + ".enabled") ? config.rules.enabled : config.rules.disabled).insert(id);
+                } else {
+                    throw ConfigError{"unknown key rules." + id + "." + option + " (expected risk or enabled)", setting.line};
+                }
+            }
+        } else {
+            throw ConfigError{"unknown key rules." + key + " (expected enable, disable or a [rules.<id>] table)", value.line};
+        }
+    }
+}
+
+void apply_policies(const Value& table, Config& config) {
+    static const std::map<std::string, std::string> k_switches = {
+        {"lock_timeout", "lock-timeout-missing"},
+        {"statement_timeout", "statement-timeout-missing"},
+        {"application_name", "application-name-missing"},
+        {"idle_in_transaction_session_timeout", "idle-in-transaction-timeout-missing"}};
+    for (const auto& [key, value] : table.fields) {
+        auto sw = k_switches.find(key);
+        if (sw != k_switches.end()) {
+            (expect_bool(value, "policies." + key) ? config.rules.enabled : config.rules.disabled).insert(sw->second);
+        } else if (key == "max_lock_timeout") {
+            config.rules.max_lock_timeout_ms = expect_duration_ms(value, "policies.max_lock_timeout");
+        } else {
+            throw ConfigError{"unknown key policies." + key, value.line};
+        }
+    }
+}
+
+Config interpret(const Value& root) {
+    Config config;
+    for (const auto& [key, value] : root.fields) {
+        if (key == "pg_version") {
+            if (value.type != Value::Type::Integer || value.integer < 11 || value.integer > 17) {
+                throw ConfigError{"pg_version must be a whole number from 11 to 17", value.line};
+            }
+            config.pg_version = static_cast<int>(value.integer);
+        } else if (key == "max_risk") {
+            config.max_risk = expect_risk(value, key);
+        } else if (key == "unparsable") {
+            std::string u = expect_string(value, key);
+            if (u != "fail" && u != "warn") throw ConfigError{"unparsable must be \"fail\" or \"warn\"", value.line};
+            config.fail_on_unparsable = u == "fail";
+        } else if (key == "direction") {
+            std::string d = expect_string(value, key);
+            if (d == "up") config.direction = analyze::Direction::Up;
+            else if (d == "down") config.direction = analyze::Direction::Down;
+            else if (d == "both") config.direction = analyze::Direction::Both;
+            else throw ConfigError{"direction must be \"up\", \"down\" or \"both\"", value.line};
+        } else if (key == "paths") {
+            config.paths = expect_strings(value, key);
+        } else if (key == "rules" && value.type == Value::Type::Table) {
+            apply_rules(value, config);
+        } else if (key == "policies" && value.type == Value::Type::Table) {
+            apply_policies(value, config);
+        } else {
+            throw ConfigError{"unknown key '" + key + "' (expected pg_version, max_risk, unparsable, direction, paths, [rules], [policies])",
+                              value.line};
+        }
+    }
+    return config;
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> find_config(const std::filesystem::path& start) {
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::absolute(start, ec);
+    while (!dir.empty()) {
+        for (const char* name : {".pgfence.toml", ".pgfence.json"}) {
+            if (std::filesystem::is_regular_file(dir / name, ec)) return dir / name;
+        }
+        if (dir == dir.root_path()) break;
+        dir = dir.parent_path();
+    }
+    return std::nullopt;
+}
+
+analyze::Result<Config> load_config(const std::filesystem::path& path) {
+    std::string file = path.string();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error{"cannot read the configuration file", file, std::nullopt};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    try {
+        Value root;
+        if (path.extension() == ".json") {
+            auto parsed = nlohmann::json::parse(text, nullptr, false);
+            if (parsed.is_discarded() || !parsed.is_object()) {
+                return Error{"not a JSON object (check the syntax)", file, std::nullopt};
+            }
+            JsonLines lines{text};
+            root = from_json(parsed, lines, 1);
+        } else {
+            toml::table table = toml::parse(text, file);
+            root = from_toml(table);
+        }
+        Config config = interpret(root);
+        config.source = file;
+        return config;
+    } catch (const toml::parse_error& e) {
+        return Error{std::string(e.description()), file,
+                     Position{static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column)}};
+    } catch (const ConfigError& e) {
+        return Error{e.message, file, e.line > 0 ? std::optional<Position>(Position{e.line, 1}) : std::nullopt};
+    }
+}
+
+}  // namespace pgfence::bot

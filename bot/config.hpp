@@ -1,0 +1,32 @@
+#pragma once
+// The project's configuration file: `.pgfence.toml` or `.pgfence.json`, found from the
+// working directory upward. Keys are documented in README "Configuration"; an unknown key or
+// a bad value is an error naming the file and line.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyze/conventions.hpp"
+#include "analyze/error.hpp"
+#include "analyze/findings.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::bot {
+
+struct Config {
+    std::string source;  // the file it was read from
+    std::optional<int> pg_version;
+    std::optional<analyze::Risk> max_risk;
+    std::optional<bool> fail_on_unparsable;
+    std::optional<analyze::Direction> direction;
+    std::vector<std::string> paths;  // migration globs
+    analyze::rules::Options rules;
+};
+
+// The nearest .pgfence.toml or .pgfence.json in `start` or a parent directory.
+[[nodiscard]] std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);
+
+[[nodiscard]] analyze::Result<Config> load_config(const std::filesystem::path& path);
+
+}  // namespace pgfence::bot

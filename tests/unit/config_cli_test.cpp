@@ -1,0 +1,141 @@
+// The configuration file and the CI gate, through the same entry point the binary uses.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "bot/cli.hpp"
+#include "bot/config.hpp"
+
+namespace fs = std::filesystem;
+using namespace pgfence;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("pgfence-test-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    fs::path write(const std::string& name, const std::string& text) const {
+        fs::path p = path / name;
+        fs::create_directories(p.parent_path());
+        std::ofstream(p, std::ios::binary) << text;
+        return p;
+    }
+};
+
+struct Run {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+Run run(std::vector<std::string> args) {
+    std::ostringstream out, err;
+    int code = bot::run_cli(args, out, err);
+    return Run{code, out.str(), err.str()};
+}
+
+const char* k_risky = "SET lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email);\n";
+
+}  // namespace
+
+TEST_CASE("the gate: --ci fails on findings above --max-risk, and only with --ci") {
+    TempDir dir;
+    auto file = dir.write("001.sql", k_risky).string();
+    CHECK(run({"analyze", "--no-config", file}).code == 0);
+    Run gated = run({"analyze", "--no-config", "--ci", file});
+    CHECK(gated.code == 1);
+    CHECK(gated.err.find("above --max-risk MEDIUM") != std::string::npos);
+    CHECK(run({"analyze", "--no-config", "--ci", "--max-risk", "high", file}).code == 0);
+    CHECK(run({"analyze", "--no-config", "--ci", "--disable", "create-index-without-concurrently", file}).code == 0);
+    CHECK(run({"analyze", "--no-config", "--ci", "--disable", "no-such-rule", file}).code == 2);
+}
+
+TEST_CASE("a suppression comment keeps a finding out of the gate") {
+    TempDir dir;
+    auto file = dir.write("001.sql",
+                          "SET lock_timeout = '2s';\n-- pgfence-ignore: create-index-without-concurrently -- 40 rows\n"
+                          "CREATE INDEX users_email_idx ON users (email);\n")
+                    .string();
+    Run r = run({"analyze", "--no-config", "--ci", "--format", "json", file});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("\"suppressed\": [\n") != std::string::npos);
+}
+
+TEST_CASE("the configuration file is found upward and overridden by flags") {
+    TempDir dir;
+    dir.write(".pgfence.toml",
+              "pg_version = 12\nmax_risk = \"critical\"\npaths = [\"db/*.sql\"]\n"
+              "[rules]\ndisable = [\"statement-timeout-missing\"]\n"
+              "[rules.create-index-without-concurrently]\nrisk = \"critical\"\n"
+              "[policies]\nmax_lock_timeout = \"3s\"\napplication_name = true\n");
+    dir.write("db/001.sql", k_risky);
+    auto found = bot::find_config(dir.path / "db");
+    REQUIRE(found);
+    CHECK(found->filename() == ".pgfence.toml");
+    auto config = bot::load_config(*found);
+    REQUIRE(config.has_value());
+    CHECK(config->pg_version == 12);
+    CHECK(config->rules.max_lock_timeout_ms == 3000);
+    CHECK(config->rules.enabled.count("application-name-missing") == 1);
+    CHECK(config->rules.disabled.count("statement-timeout-missing") == 1);
+    CHECK(config->rules.risk.at("create-index-without-concurrently") == analyze::Risk::Critical);
+
+    fs::path cwd = fs::current_path();
+    fs::current_path(dir.path);
+    // paths come from the config; the CRITICAL override is not above max_risk = critical...
+    Run r = run({"analyze", "--ci", "--format", "json"});
+    // ...but --max-risk from the command line wins over the file.
+    Run strict = run({"analyze", "--ci", "--max-risk", "high"});
+    fs::current_path(cwd);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("\"pg_version\": 12") != std::string::npos);
+    CHECK(r.out.find("\"risk\": \"CRITICAL\"") != std::string::npos);
+    CHECK(r.out.find("application-name-missing") != std::string::npos);
+    CHECK(strict.code == 1);
+}
+
+TEST_CASE("configuration errors name the file and line and exit 2") {
+    TempDir dir;
+    auto bad_key = dir.write("a/.pgfence.toml", "pg_version = 15\n\nmax_rsk = \"high\"\n");
+    auto r = bot::load_config(bad_key);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().describe().find(".pgfence.toml:3:1: unknown key 'max_rsk'") != std::string::npos);
+
+    auto bad_value = dir.write("b/.pgfence.toml", "[rules]\ndisable = [\"create-index-without-concurrently\", \"nope\"]\n");
+    auto r2 = bot::load_config(bad_value);
+    REQUIRE_FALSE(r2.has_value());
+    CHECK(r2.error().where->line == 2);
+    CHECK(r2.error().message.find("unknown rule id 'nope'") != std::string::npos);
+
+    auto bad_toml = dir.write("c/.pgfence.toml", "pg_version = \n");
+    auto r3 = bot::load_config(bad_toml);
+    REQUIRE_FALSE(r3.has_value());
+    CHECK(r3.error().where->line == 1);
+
+    auto json = dir.write("d/.pgfence.json", "{\n  \"pg_version\": 14,\n  \"max_risk\": \"extreme\"\n}\n");
+    auto r4 = bot::load_config(json);
+    REQUIRE_FALSE(r4.has_value());
+    CHECK(r4.error().where->line == 3);
+
+    auto sql = dir.write("d/001.sql", k_risky).string();
+    Run run_bad = run({"analyze", "--config", json.string(), sql});
+    CHECK(run_bad.code == 2);
+    CHECK(run_bad.err.rfind("error: " + json.string() + ":3:1: max_risk must be", 0) == 0);
+}
+
+TEST_CASE("markdown output has the statements table and the recipes as sql blocks, without ANSI escapes") {
+    TempDir dir;
+    auto file = dir.write("001.sql", k_risky).string();
+    Run r = run({"analyze", "--no-config", "--format", "markdown", file});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("| line | statement | lock | blocks | risk | findings |") != std::string::npos);
+    CHECK(r.out.find("**create-index-without-concurrently**") != std::string::npos);
+    CHECK(r.out.find("```sql\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);") != std::string::npos);
+    CHECK(r.out.find('\x1b') == std::string::npos);
+}
