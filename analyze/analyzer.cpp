@@ -82,7 +82,10 @@ void apply_session(const std::string& kind, const json& stmt, SessionState& stat
             state.explicit_block = true;
         } else if (k == "TRANS_STMT_COMMIT" || k == "TRANS_STMT_ROLLBACK" || k == "TRANS_STMT_PREPARE" ||
                    k == "TRANS_STMT_COMMIT_PREPARED" || k == "TRANS_STMT_ROLLBACK_PREPARED") {
+            bool chain = stmt.value("chain", false);  // COMMIT AND CHAIN starts the next one at once
+            bool was_explicit = state.explicit_block;
             state.end_transaction();
+            state.explicit_block = chain && was_explicit;
         } else if (k == "TRANS_STMT_SAVEPOINT") {
             ++state.savepoints;
         } else if (k == "TRANS_STMT_RELEASE" && state.savepoints > 0) {

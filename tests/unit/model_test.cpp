@@ -141,3 +141,14 @@ TEST_CASE("unknown statements are never reported as safe") {
     CHECK(s.status == StatementStatus::Unknown);
     CHECK(s.runs_user_code);
 }
+
+TEST_CASE("COMMIT AND CHAIN keeps the next statements in a transaction") {
+    AnalyzeOptions options;
+    FileReport report = analyze_text("chain.sql",
+                                     "BEGIN;\nALTER TABLE t ADD COLUMN a int;\nCOMMIT AND CHAIN;\n"
+                                     "ALTER TABLE t ADD COLUMN b int;\nCOMMIT;\nALTER TABLE t ADD COLUMN c int;\n",
+                                     options);
+    REQUIRE(report.statements.size() == 6);
+    CHECK(report.statements[3].transaction == Transaction::Explicit);
+    CHECK(report.statements[5].transaction == Transaction::None);
+}
