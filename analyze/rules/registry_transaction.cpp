@@ -1,9 +1,142 @@
-#include "analyze/rules/rule.hpp"
+#include "analyze/rules/registry_transaction.hpp"
+
+#include <set>
 
 namespace pgfence::analyze::rules {
 
+Rule rule_not_valid_validate_same_transaction();
+Rule rule_statement_after_access_exclusive();
+Rule rule_multiple_access_exclusive_in_transaction();
+Rule rule_transaction_left_open();
+
 void register_transaction_rules(std::vector<Rule>& rules) {
-    (void)rules;
+    for (auto make : {rule_not_valid_validate_same_transaction, rule_statement_after_access_exclusive,
+                      rule_multiple_access_exclusive_in_transaction, rule_transaction_left_open}) {
+        rules.push_back(make());
+    }
+}
+
+std::string transaction_kind(const json& node) {
+    if (!node.is_object() || !node.contains("TransactionStmt")) return {};
+    return node["TransactionStmt"].value("kind", std::string());
+}
+
+bool is_session_statement(const StatementFacts& statement) {
+    return statement.kind == "VariableSetStmt" || statement.kind == "VariableShowStmt" ||
+           statement.kind == "TransactionStmt";
+}
+
+namespace {
+
+bool ends_transaction(const std::string& kind) {
+    return kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_PREPARE";
+}
+
+bool opens_transaction(const std::string& kind) {
+    return kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START";
+}
+
+}  // namespace
+
+std::vector<TransactionScope> transactions(const FileContext& ctx) {
+    static const json k_null;
+    std::vector<TransactionScope> out;
+    bool open = false;
+    const auto& statements = ctx.file.statements;
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        const StatementFacts& s = statements[i];
+        std::string kind = transaction_kind(i < ctx.nodes.size() ? ctx.nodes[i] : k_null);
+        // A COMMIT's own facts show the state after it; it still belongs to the transaction it ends.
+        bool inside = s.transaction != Transaction::None || ends_transaction(kind);
+        if (!inside) {
+            open = false;
+            continue;
+        }
+        if (!open) {
+            out.push_back(TransactionScope{static_cast<int>(i), static_cast<int>(i)});
+            open = true;
+        }
+        TransactionScope& scope = out.back();
+        scope.last = static_cast<int>(i);
+        if (opens_transaction(kind) && s.transaction == Transaction::Explicit) scope.explicit_block = true;
+        if (ends_transaction(kind)) {
+            scope.closed = true;
+            open = false;
+        }
+    }
+    return out;
+}
+
+std::vector<const LockFact*> exclusive_existing_locks(const StatementFacts& statement, bool tables_only) {
+    static const std::set<std::string> k_not_tables = {"index", "sequence", "schema"};
+    std::vector<const LockFact*> out;
+    for (const auto& l : statement.locks) {
+        if (l.mode != LockMode::AccessExclusive || l.is_new) continue;
+        if (tables_only && k_not_tables.count(l.kind) > 0) continue;
+        out.push_back(&l);
+    }
+    return out;
+}
+
+namespace {
+
+// SET lines for the timeouts in force at `s`, unless `chunk` sets them itself.
+std::string carried_settings(const StatementFacts& s, const std::vector<const StatementFacts*>& chunk,
+                             const FileContext& ctx) {
+    std::string out;
+    auto sets_itself = [&](const std::string& name) {
+        for (const auto* c : chunk) {
+            auto i = static_cast<std::size_t>(c->index);
+            if (c->kind != "VariableSetStmt" || i >= ctx.nodes.size()) continue;
+            if (ctx.nodes[i].value("VariableSetStmt", json::object()).value("name", std::string()) == name) return true;
+        }
+        return false;
+    };
+    auto add = [&](const std::optional<std::string>& value, const std::string& name) {
+        if (!value || sets_itself(name)) return;
+        std::string v = *value;
+        if (v.empty() || v.front() != '\'') v = "'" + v + "'";
+        out += "SET " + name + " = " + v + ";\n";
+    };
+    add(s.settings.lock_timeout, "lock_timeout");
+    add(s.settings.statement_timeout, "statement_timeout");
+    return out;
+}
+
+}  // namespace
+
+std::optional<Recipe> split_after_exclusive_locks(const FileContext& ctx, const TransactionScope& scope) {
+    std::vector<std::vector<const StatementFacts*>> chunks(1);
+    for (int i = scope.first; i <= scope.last; ++i) {
+        const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
+        if (s.status == StatementStatus::Unparsable) return std::nullopt;
+        if (s.kind == "TransactionStmt") continue;  // BEGIN/COMMIT are written per chunk
+        auto locks = exclusive_existing_locks(s, true);
+        std::set<std::string> tables;
+        for (const auto* l : locks) tables.insert(l->relation);
+        if (tables.size() > 1) return std::nullopt;
+        chunks.back().push_back(&s);
+        if (!tables.empty()) chunks.emplace_back();
+    }
+    while (!chunks.empty() && chunks.back().empty()) chunks.pop_back();
+    // Trailing SET/SHOW-only chunks are not migrations of their own.
+    if (chunks.size() > 1) {
+        bool only_session = true;
+        for (const auto* s : chunks.back()) only_session = only_session && is_session_statement(*s);
+        if (only_session) chunks.pop_back();
+    }
+    if (chunks.size() < 2) return std::nullopt;
+    Recipe recipe;
+    recipe.summary = "Split the transaction so that each migration ends right after the statement that locks a "
+                     "table exclusively: no lock is held while the rest of the work runs";
+    for (std::size_t n = 0; n < chunks.size(); ++n) {
+        std::string sql = carried_settings(*chunks[n].front(), chunks[n], ctx);
+        if (scope.explicit_block) sql += "BEGIN;\n";
+        for (const auto* s : chunks[n]) sql += s->sql + ";\n";
+        if (scope.explicit_block) sql += "COMMIT;\n";
+        recipe.steps.push_back({"Migration " + std::to_string(n + 1), sql, true});
+    }
+    return recipe;
 }
 
 }  // namespace pgfence::analyze::rules

@@ -1,9 +1,203 @@
-#include "analyze/rules/rule.hpp"
+#include "analyze/rules/registry_type.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "analyze/catalog.hpp"
+#include "analyze/names.hpp"
 
 namespace pgfence::analyze::rules {
 
+Rule rule_prefer_jsonb();
+Rule rule_prefer_bigint();
+Rule rule_prefer_identity();
+Rule rule_prefer_text_over_varchar();
+Rule rule_prefer_timestamptz();
+Rule rule_prefer_text_over_char();
+Rule rule_prefer_numeric_over_money();
+Rule rule_missing_if_not_exists();
+
 void register_type_rules(std::vector<Rule>& rules) {
-    (void)rules;
+    for (auto make : {rule_prefer_jsonb, rule_prefer_bigint, rule_prefer_identity, rule_prefer_text_over_varchar,
+                      rule_prefer_timestamptz, rule_prefer_text_over_char, rule_prefer_numeric_over_money,
+                      rule_missing_if_not_exists}) {
+        rules.push_back(make());
+    }
+}
+
+namespace {
+
+// Position of a byte offset inside the statement's own text (columns count code points).
+Position position_in(const StatementFacts& s, std::size_t offset) {
+    Position p = s.span.start;
+    for (std::size_t i = 0; i < offset && i < s.sql.size(); ++i) {
+        auto c = static_cast<unsigned char>(s.sql[i]);
+        if (c == '\n') {
+            ++p.line;
+            p.column = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            ++p.column;
+        }
+    }
+    return p;
+}
+
+// Byte offset of the last character of the definition starting at `from`: up to the next
+// top-level ',' or the ')' that closes the column list (quotes and nesting respected).
+std::size_t definition_end(std::string_view sql, std::size_t from) {
+    int depth = 0;
+    std::size_t last = from;
+    for (std::size_t i = from; i < sql.size(); ++i) {
+        char c = sql[i];
+        if (c == '\'' || c == '"') {
+            for (++i; i < sql.size(); ++i) {
+                if (sql[i] != c) continue;
+                if (i + 1 < sql.size() && sql[i + 1] == c) { ++i; continue; }  // doubled quote
+                break;
+            }
+            last = std::min(i, sql.size() - 1);
+            continue;
+        }
+        if (c == '(') ++depth;
+        if (c == ')' && depth-- == 0) break;
+        if (c == ',' && depth == 0) break;
+        if (!std::isspace(static_cast<unsigned char>(c))) last = i;
+    }
+    return last;
+}
+
+const std::set<std::string>& serial_names() {
+    static const std::set<std::string> k_names = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"};
+    return k_names;
+}
+
+// The type as the user would recognise it: "integer" for pg_catalog.int4, "serial" as written.
+std::string written_type(const json& type_name, const std::string& canonical) {
+    static const std::map<std::string, std::string> k_sql_names = {
+        {"int4", "integer"}, {"int2", "smallint"}, {"int8", "bigint"}, {"bpchar", "char"},
+        {"bool", "boolean"}, {"float4", "real"}, {"float8", "double precision"}};
+    const json& names = type_name.value("names", json::array());
+    if (names.empty()) return canonical;
+    std::string last = names.back().value("String", json::object()).value("sval", std::string());
+    if (names.size() == 1 && serial_names().count(last) > 0) return last;
+    auto it = k_sql_names.find(last);
+    std::string out = it == k_sql_names.end() ? last : it->second;
+    auto open = canonical.find('(');
+    if (open != std::string::npos) out += canonical.substr(open, canonical.find(')', open) - open + 1);
+    if (type_name.contains("arrayBounds")) out += "[]";
+    return out;
+}
+
+std::vector<std::string> string_list(const json& names) {
+    std::vector<std::string> out;
+    for (const auto& n : names) {
+        if (n.contains("String")) out.push_back(n["String"].value("sval", std::string()));
+    }
+    return out;
+}
+
+// Columns a table-level PRIMARY KEY or FOREIGN KEY constraint names. The parts of a composite
+// primary key (tenant, position, version) are not generated values, so only a single-column one counts.
+void note_keys(const json& con, std::map<std::string, std::string>& keys) {
+    std::string type = con.value("contype", std::string());
+    if (type == "CONSTR_PRIMARY") {
+        auto columns = string_list(con.value("keys", json::array()));
+        if (columns.size() == 1) keys.emplace(columns.front(), "primary key");
+    } else if (type == "CONSTR_FOREIGN") {
+        for (const auto& c : string_list(con.value("fk_attrs", json::array()))) keys.emplace(c, "foreign key");
+    }
+}
+
+std::string key_of(const json& def, const std::string& name, bool serial, const std::map<std::string, std::string>& keys) {
+    for (const auto& item : def.value("constraints", json::array())) {
+        std::string type = item.value("Constraint", json::object()).value("contype", std::string());
+        if (type == "CONSTR_PRIMARY") return "primary key";
+        if (type == "CONSTR_FOREIGN") return "foreign key";
+        if (type == "CONSTR_IDENTITY") return "identity";
+    }
+    if (auto it = keys.find(name); it != keys.end()) return it->second;
+    if (serial) return "serial";
+    if (name == "id" || (name.size() > 3 && name.ends_with("_id"))) return "named like an id";
+    return {};
+}
+
+ColumnType make_column(const StatementContext& ctx, const std::string& table, const std::string& name, const json& def,
+                       const std::string& action, const std::map<std::string, std::string>& keys) {
+    const json& type_name = def.value("typeName", json::object());
+    ColumnType c;
+    c.table = table;
+    c.column = name;
+    c.type = canonical_type(type_name);
+    c.base = type_base(c.type);
+    c.written = written_type(type_name, c.type);
+    c.array = type_name.contains("arrayBounds");
+    const json& names = type_name.value("names", json::array());
+    std::vector<std::string> parts = string_list(names);
+    c.serial = parts.size() == 1 && serial_names().count(parts[0]) > 0;
+    // A quoted "char" is PostgreSQL's internal one-byte type, not char(n).
+    if (parts.size() == 1 && parts[0] == "char") c.base = "\"char\"";
+    c.key = key_of(def, name, c.serial, keys);
+    c.action = action;
+    int location = def.value("location", -1);
+    std::size_t at = location >= 0 ? static_cast<std::size_t>(location) : 0;
+    c.start = location >= 0 ? position_in(ctx.statement, at) : ctx.statement.span.start;
+    c.stop = location >= 0 ? position_in(ctx.statement, definition_end(ctx.statement.sql, at)) : ctx.statement.span.stop;
+    return c;
+}
+
+}  // namespace
+
+std::vector<ColumnType> column_types(const StatementContext& ctx) {
+    std::vector<ColumnType> out;
+    const json& stmt = ctx.body();
+    if (ctx.kind() == "CreateStmt") {
+        std::string table = range_var_name(stmt.value("relation", json::object()));
+        std::map<std::string, std::string> keys;
+        for (const auto& elt : stmt.value("tableElts", json::array())) {
+            if (elt.contains("Constraint")) note_keys(elt["Constraint"], keys);
+        }
+        for (const auto& elt : stmt.value("tableElts", json::array())) {
+            if (!elt.contains("ColumnDef")) continue;
+            const json& def = elt["ColumnDef"];
+            if (!def.contains("typeName")) continue;  // PARTITION OF / OF type: options only
+            out.push_back(make_column(ctx, table, def.value("colname", std::string()), def, "CREATE TABLE", keys));
+        }
+    } else if (ctx.kind() == "AlterTableStmt" && stmt.value("objtype", std::string()) == "OBJECT_TABLE") {
+        std::string table = range_var_name(stmt.value("relation", json::object()));
+        std::map<std::string, std::string> keys;
+        for (const auto& item : stmt.value("cmds", json::array())) {
+            const json& cmd = item.value("AlterTableCmd", json::object());
+            if (cmd.value("subtype", std::string()) == "AT_AddConstraint") {
+                note_keys(cmd.value("def", json::object()).value("Constraint", json::object()), keys);
+            }
+        }
+        for (const auto& item : stmt.value("cmds", json::array())) {
+            const json& cmd = item.value("AlterTableCmd", json::object());
+            std::string subtype = cmd.value("subtype", std::string());
+            const json& def = cmd.value("def", json::object()).value("ColumnDef", json::object());
+            if (!def.contains("typeName")) continue;
+            if (subtype == "AT_AddColumn") {
+                out.push_back(make_column(ctx, table, def.value("colname", std::string()), def, "ADD COLUMN", keys));
+            } else if (subtype == "AT_AlterColumnType") {
+                out.push_back(make_column(ctx, table, cmd.value("name", std::string()), def, "ALTER COLUMN TYPE", keys));
+            }
+        }
+    }
+    return out;
+}
+
+Finding& add_column_finding(Sink& sink, const StatementContext& ctx, const ColumnType& column, std::string message) {
+    Finding& f = sink.add(ctx.statement, std::move(message));
+    f.start = column.start;
+    f.stop = column.stop;
+    f.relation = column.table;
+    return f;
+}
+
+std::string column_name(const ColumnType& column) {
+    return column.table + "." + quote_ident(column.column);
 }
 
 }  // namespace pgfence::analyze::rules

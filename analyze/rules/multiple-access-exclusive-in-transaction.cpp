@@ -1,0 +1,53 @@
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/registry_transaction.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+struct Held {
+    const LockFact* lock;
+    const StatementFacts* statement;
+};
+
+void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& sink) {
+    std::vector<Held> held;  // one per relation, in the order the locks are taken
+    const StatementFacts* second = nullptr;
+    for (int i = scope.first; i <= scope.last; ++i) {
+        const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
+        for (const auto* l : exclusive_existing_locks(s, true)) {
+            bool seen = false;
+            for (const auto& h : held) seen = seen || h.lock->relation == l->relation;
+            if (seen) continue;
+            held.push_back({l, &s});
+            if (held.size() == 2) second = &s;
+        }
+    }
+    if (second == nullptr) return;
+    std::string list;
+    for (std::size_t n = 0; n < held.size(); ++n) {
+        std::string item = held[n].lock->relation + " (line " + std::to_string(held[n].statement->span.start.line) + ")";
+        list += (n == 0 ? "" : n + 1 == held.size() ? " and " : ", ") + item;
+    }
+    Finding& f = sink.add(*second, "this transaction holds " + std::string(lock_mode_name(held[0].lock->mode)) + " locks on " + list +
+                                       " together until it ends: each table stays blocked for the whole transaction, "
+                                       "and application transactions that lock them in another order can deadlock "
+                                       "with it");
+    f.relation = held[1].lock->relation;
+    f.recipe = split_after_exclusive_locks(ctx, scope);
+    f.fix = f.recipe ? "split the transaction so each migration locks one table and ends right after that statement"
+                     : "split the statement that locks several tables into one statement per table, each in its own migration";
+}
+
+void check(const FileContext& ctx, Sink& sink) {
+    for (const auto& scope : transactions(ctx)) check_scope(ctx, scope, sink);
+}
+
+}  // namespace
+
+Rule rule_multiple_access_exclusive_in_transaction() {
+    return Rule{"multiple-access-exclusive-in-transaction", Risk::High,
+                "one transaction holds ACCESS EXCLUSIVE locks on two or more existing tables", nullptr, check, true,
+                "transactions"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,56 @@
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/registry_transaction.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+bool alters_table(const FileContext& ctx, const StatementFacts& s, const std::string& table) {
+    auto i = static_cast<std::size_t>(s.index);
+    if (s.kind != "AlterTableStmt" || i >= ctx.nodes.size()) return false;
+    return range_var_name(ctx.nodes[i]["AlterTableStmt"].value("relation", json::object())) == table;
+}
+
+void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& sink) {
+    const StatementFacts* locker = nullptr;
+    const LockFact* lock = nullptr;
+    for (int i = scope.first; i <= scope.last; ++i) {
+        const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
+        if (locker == nullptr) {
+            auto locks = exclusive_existing_locks(s, false);
+            if (!locks.empty()) {
+                locker = &s;
+                lock = locks.front();
+            }
+            continue;
+        }
+        if (is_session_statement(s)) continue;
+        std::string line = std::to_string(locker->span.start.line);
+        std::string what = s.tag.empty() ? std::string("this statement") : s.tag;
+        Finding& f = sink.add(s, what + " runs while the " + describe_lock(*lock) + " taken on line " + line +
+                                     " is still held: the lock lasts until the transaction ends, so this statement "
+                                     "and every one after it lengthen the time " + lock->relation + " is blocked");
+        f.relation = lock->relation;
+        f.fix = alters_table(ctx, s, lock->relation) && alters_table(ctx, *locker, lock->relation)
+                    ? "fold this change into the ALTER TABLE " + lock->relation + " on line " + line +
+                          ", or end the transaction after line " + line + " and run this in a new migration"
+                    : "end the transaction after line " + line + " and run this in a new migration, or move this "
+                      "statement before line " + line;
+        f.recipe = split_after_exclusive_locks(ctx, scope);
+        return;
+    }
+}
+
+void check(const FileContext& ctx, Sink& sink) {
+    for (const auto& scope : transactions(ctx)) check_scope(ctx, scope, sink);
+}
+
+}  // namespace
+
+Rule rule_statement_after_access_exclusive() {
+    return Rule{"statement-after-access-exclusive", Risk::Medium,
+                "statements after an ACCESS EXCLUSIVE lock in the same transaction extend the outage", nullptr, check,
+                true, "transactions"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,2 @@
+ALTER TABLE users ADD COLUMN nickname text;
+ALTER TABLE orders ADD COLUMN note text;

@@ -1,0 +1,3 @@
+BEGIN;
+DROP TABLE legacy_sessions, legacy_tokens;
+COMMIT;

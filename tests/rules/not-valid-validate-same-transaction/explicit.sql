@@ -1,0 +1,5 @@
+SET lock_timeout = '2s';
+BEGIN;
+ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;
+COMMIT;

@@ -1,0 +1,4 @@
+BEGIN;
+ALTER TABLE users ADD COLUMN nickname text;
+ALTER TABLE users ADD COLUMN avatar_url text;
+COMMIT;

@@ -1,0 +1,6 @@
+BEGIN;
+ALTER TABLE users ADD COLUMN nickname text;
+END;
+BEGIN;
+ALTER TABLE orders ADD COLUMN note text;
+ROLLBACK;
