@@ -1,0 +1,193 @@
+#include <algorithm>
+#include <optional>
+
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace operation;
+
+constexpr std::size_t k_name_max = 63;  // NAMEDATALEN - 1
+
+std::string clipped(std::string name) { return name.size() > k_name_max ? name.substr(0, k_name_max) : name; }
+
+bool same_relation(const json& a, const json& b) {
+    if (range_var_relname(a) != range_var_relname(b)) return false;
+    std::string sa = a.value("schemaname", std::string()), sb = b.value("schemaname", std::string());
+    return sa.empty() || sb.empty() || sa == sb;
+}
+
+// The partition key column of `parent` when this file creates it with a one-column key.
+std::string partition_key(const StatementContext& ctx, const json& parent) {
+    std::string key;
+    for_each_earlier(ctx, [&](const StatementFacts&, const json& node) {
+        const json& create = body_of(node, "CreateStmt");
+        if (!create.contains("partspec") || !same_relation(create.value("relation", json::object()), parent)) return false;
+        const auto& params = create["partspec"].value("partParams", json::array());
+        if (params.size() == 1) key = params[0].value("PartitionElem", json::object()).value("name", std::string());
+        return true;
+    });
+    return key.empty() ? std::string() : quote_ident(key);
+}
+
+// Did an earlier statement validate a CHECK on `relation` (which ATTACH may take as proof)?
+bool validated_earlier(const StatementContext& ctx, const std::string& relation) {
+    bool found = false;
+    for_each_earlier(ctx, [&](const StatementFacts&, const json& node) {
+        const json& alter = body_of(node, "AlterTableStmt");
+        if (range_var_name(alter.value("relation", json::object())) != relation) return false;
+        for (const auto& item : alter.value("cmds", json::array())) {
+            const json& cmd = item.value("AlterTableCmd", json::object());
+            std::string sub = cmd.value("subtype", std::string());
+            const json& con = cmd.value("def", json::object()).value("Constraint", json::object());
+            found = found || sub == "AT_ValidateConstraint" ||
+                    (sub == "AT_AddConstraint" && con.value("contype", std::string()) == "CONSTR_CHECK" &&
+                     !con.value("skip_validation", false));
+        }
+        return found;
+    });
+    return found;
+}
+
+// The CHECK condition equivalent to a one-column range or list bound, as written in `sql`.
+std::optional<std::string> bound_condition(std::string_view sql, const json& bound, const std::string& key) {
+    std::size_t at = static_cast<std::size_t>(std::max(0, bound.value("location", 0)));
+    std::string strategy = bound.value("strategy", std::string());
+    auto inner = [&](Range r) { return split_list(sql.substr(r.begin + 1, r.end - r.begin - 2)); };
+    if (strategy == "r") {
+        Range lo = group_at(sql, find_top_keyword(sql, at, "FROM"));
+        if (!lo.found()) return std::nullopt;
+        Range hi = group_at(sql, find_top_keyword(sql, lo.end, "TO"));
+        if (!hi.found()) return std::nullopt;
+        auto low = inner(lo), high = inner(hi);
+        if (low.size() != 1 || high.size() != 1) return std::nullopt;
+        if (same_word(low[0], "MAXVALUE") || same_word(high[0], "MINVALUE")) return std::nullopt;
+        std::string cond = key + " IS NOT NULL";
+        if (!same_word(low[0], "MINVALUE")) cond += " AND " + key + " >= " + low[0];
+        if (!same_word(high[0], "MAXVALUE")) cond += " AND " + key + " < " + high[0];
+        return cond;
+    }
+    if (strategy == "l") {
+        Range in = group_at(sql, find_top_keyword(sql, at, "IN"));
+        if (!in.found()) return std::nullopt;
+        bool null = false;
+        std::string values;
+        for (const auto& v : inner(in)) {
+            if (same_word(v, "NULL")) null = true;
+            else values += (values.empty() ? "" : ", ") + v;
+        }
+        if (values.empty()) return null ? std::optional<std::string>(key + " IS NULL") : std::nullopt;
+        return null ? key + " IS NULL OR " + key + " IN (" + values + ")"
+                    : key + " IS NOT NULL AND " + key + " IN (" + values + ")";
+    }
+    return std::nullopt;
+}
+
+Recipe make_recipe(const StatementContext& ctx, const json& parent_rv, const json& pc, const std::string& partition,
+                   const std::string& default_partition) {
+    std::string parent = range_var_name(parent_rv);
+    std::string relname = range_var_relname(pc.value("name", json::object()));
+    const json& bound = pc.value("bound", json::object());
+    std::string key = partition_key(ctx, parent_rv);
+    bool placeholder = key.empty();
+    if (placeholder) key = "partition_key";
+    Recipe recipe;
+    recipe.summary = "Prove the bound with a CHECK validated under a lock that allows reads and writes; ATTACH then skips its scan";
+    auto cond = bound.value("is_default", false) ? std::nullopt : bound_condition(ctx.statement.sql, bound, key);
+    if (!cond) {
+        std::string text =
+            bound.value("strategy", std::string()) == "h"
+                ? "A hash bound has no plain CHECK that PostgreSQL matches for every key type. For a key of a\n"
+                  "type without a collation (an integer, for example) this one is matched; add it NOT VALID,\n"
+                  "then VALIDATE it before the ATTACH:\n"
+                  "CHECK (satisfies_hash_partition(" + string_literal(parent) + "::regclass, " +
+                      std::to_string(bound.value("modulus", 0)) + ", " + std::to_string(bound.value("remainder", 0)) +
+                      ", " + (placeholder ? std::string("<key>") : key) + "))"
+                : "This bound is not a one-column range or list: write a CHECK that matches the partition\n"
+                  "constraint exactly (see pg_get_partition_constraintdef on an existing partition), add it\n"
+                  "NOT VALID, VALIDATE it, then ATTACH; or attach while " + partition + " is not in use.";
+        recipe.steps.push_back({"Before the ATTACH", comment_lines(text), true});
+        return recipe;
+    }
+    std::string check = quote_ident(clipped(relname + "_bound_check"));
+    std::string excl = quote_ident(clipped(relname + "_not_in_default"));
+    std::string first, second;
+    if (placeholder) {
+        first = "-- partition_key stands for the partition key column of " + parent + ": put its name in\n"
+                "-- (SELECT pg_get_partkeydef(" + string_literal(parent) + "::regclass) shows it).\n";
+    }
+    first += "ALTER TABLE " + partition + " ADD CONSTRAINT " + check + " CHECK (" + *cond + ") NOT VALID;\n";
+    second = "ALTER TABLE " + partition + " VALIDATE CONSTRAINT " + check + ";\n";
+    std::string drop = "ALTER TABLE " + partition + " DROP CONSTRAINT " + check + ";";
+    if (!default_partition.empty()) {
+        first += "ALTER TABLE " + default_partition + " ADD CONSTRAINT " + excl + " CHECK (NOT (" + *cond + ")) NOT VALID;\n";
+        second += "ALTER TABLE " + default_partition + " VALIDATE CONSTRAINT " + excl + ";\n";
+        drop += "\nALTER TABLE " + default_partition + " DROP CONSTRAINT " + excl + ";";
+    }
+    first += "-- Instant: existing rows are not read yet.";
+    recipe.steps.push_back({"Migration 1", first, true});
+    recipe.steps.push_back({"Migration 2",
+                            "-- VALIDATE reads every row under a lock that lets reads and writes continue; ATTACH then\n"
+                            "-- takes the validated CHECK as proof of the bound and skips its own scan.\n" +
+                                second + ctx.statement.sql + ";\n" + drop,
+                            true});
+    return recipe;
+}
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "AlterTableStmt") return;
+    const json& stmt = ctx.body();
+    if (stmt.value("objtype", std::string("OBJECT_TABLE")) != "OBJECT_TABLE") return;  // ALTER INDEX ... ATTACH
+    const json& parent_rv = stmt.value("relation", json::object());
+    std::string parent = range_var_name(parent_rv);
+    for (const auto& item : stmt.value("cmds", json::array())) {
+        const json& cmd = item.value("AlterTableCmd", json::object());
+        if (cmd.value("subtype", std::string()) != "AT_AttachPartition") continue;
+        const json& pc = cmd.value("def", json::object()).value("PartitionCmd", json::object());
+        std::string partition = range_var_name(pc.value("name", json::object()));
+        // The scanned relations that others can be using: the partition, and the default partition.
+        std::vector<std::pair<const TableEffect*, const LockFact*>> scanned;
+        std::string default_partition;
+        for (const auto& scan : ctx.statement.scans) {
+            const LockFact* lock = existing(ctx.statement, scan.relation);
+            if (lock == nullptr || validated_earlier(ctx, scan.relation)) continue;
+            scanned.emplace_back(&scan, lock);
+            if (scan.relation != partition) default_partition = scan.relation;
+        }
+        if (scanned.empty()) continue;
+        const LockFact* parent_lock = existing(ctx.statement, parent);
+        std::string also = parent_lock != nullptr && blocks_reads_or_writes(*parent_lock)
+                               ? ", and " + a_lock(*parent_lock) + " for as long"
+                               : "";
+        Recipe recipe = make_recipe(ctx, parent_rv, pc, partition, default_partition);
+        for (const auto& [scan, lock] : scanned) {
+            std::string message =
+                scan->relation == partition
+                    ? "ATTACH PARTITION " + partition + " reads every row of " + partition +
+                          " to check it against the partition bound" +
+                          (scan->certain ? std::string() : " (unless a validated CHECK constraint already proves it)") +
+                          ", holding " + a_lock(*lock) + also
+                    : "ATTACH PARTITION " + partition + " reads every row of the default partition " + scan->relation +
+                          " to check that none belongs in " + partition + ", holding " + a_lock(*lock) + also;
+            Finding& f = sink.add(ctx.statement, message);
+            if (!also.empty()) f.risk = Risk::High;  // before PostgreSQL 12 the whole partitioned table waits
+            f.relation = scan->relation;
+            f.fix = "add a CHECK matching the bound NOT VALID, VALIDATE it, then ATTACH (and drop the CHECK)";
+            f.recipe = recipe;
+        }
+    }
+}
+
+}  // namespace
+
+Rule rule_attach_partition_scan() {
+    return Rule{"attach-partition-scan", Risk::Medium,
+                "ATTACH PARTITION reads the whole partition under a lock that blocks its reads and writes", check,
+                nullptr, true, "locking"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,52 @@
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace operation;
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "AlterTableStmt") return;
+    const json& stmt = ctx.body();
+    std::string parent = range_var_name(stmt.value("relation", json::object()));
+    const LockFact* lock = existing(ctx.statement, parent);
+    if (lock == nullptr || !blocks_reads_or_writes(*lock)) return;  // a parent created in this migration
+    const auto& cmds = stmt.value("cmds", json::array());
+    for (const auto& item : cmds) {
+        const json& cmd = item.value("AlterTableCmd", json::object());
+        if (cmd.value("subtype", std::string()) != "AT_DetachPartition") continue;
+        const json& pc = cmd.value("def", json::object()).value("PartitionCmd", json::object());
+        if (pc.value("concurrent", false) || !pc.contains("name")) continue;
+        std::string partition = range_var_name(pc["name"]);
+        Finding& f = sink.add(ctx.statement, "DETACH PARTITION " + partition + " takes " + a_lock(*lock) +
+                                                 ": it waits for every running query on " + parent +
+                                                 ", and every new query on " + parent + " waits behind it");
+        f.relation = parent;
+        if (ctx.options.pg_version < 14) {
+            f.fix = "set a short lock_timeout and retry on timeout (DETACH PARTITION CONCURRENTLY needs PostgreSQL 14)";
+            continue;
+        }
+        f.fix = outside_transaction_fix(ctx, "use DETACH PARTITION ... CONCURRENTLY");
+        std::string sql = "ALTER TABLE " + parent + " DETACH PARTITION " + partition + " CONCURRENTLY;\n" +
+                          comment_lines("Not allowed while " + parent + " has a DEFAULT partition. If it is interrupted,\n"
+                                        "finish it with: ALTER TABLE " + parent + " DETACH PARTITION " + partition + " FINALIZE;");
+        if (cmds.size() > 1) sql += "\n-- CONCURRENTLY cannot be combined with other subcommands: run those separately.";
+        Recipe recipe;
+        recipe.summary = "Detach with CONCURRENTLY, outside a transaction: queries on the parent keep running";
+        recipe.steps.push_back({"Migration (no transaction)", sql, false});
+        f.recipe = std::move(recipe);
+    }
+}
+
+}  // namespace
+
+Rule rule_detach_partition_without_concurrently() {
+    return Rule{"detach-partition-without-concurrently", Risk::High,
+                "DETACH PARTITION without CONCURRENTLY blocks reads and writes of the partitioned table", check,
+                nullptr, true, "locking"};
+}
+
+}  // namespace pgfence::analyze::rules

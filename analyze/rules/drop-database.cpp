@@ -1,0 +1,31 @@
+#include "analyze/names.hpp"
+#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace operation;
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "DropdbStmt") return;
+    const json& stmt = ctx.body();
+    std::string db = quote_ident(stmt.value("dbname", std::string()));
+    bool force = false;
+    for (const auto& o : stmt.value("options", json::array())) {
+        force = force || o.value("DefElem", json::object()).value("defname", std::string()) == "force";
+    }
+    Finding& f = sink.add(ctx.statement, "DROP DATABASE " + db + " deletes the whole database " + db +
+                                             " and everything in it" +
+                                             (force ? "; WITH (FORCE) also ends every session connected to it" : ""));
+    f.fix = "do not drop databases from a migration: drop it by hand, after a backup, once nothing connects to it";
+}
+
+}  // namespace
+
+Rule rule_drop_database() {
+    return Rule{"drop-database", Risk::Critical, "DROP DATABASE deletes a whole database", check, nullptr, true,
+                "data-loss"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,49 @@
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace operation;
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "DropStmt") return;
+    const json& stmt = ctx.body();
+    if (stmt.value("removeType", std::string()) != "OBJECT_INDEX" || stmt.value("concurrent", false)) return;
+    bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
+    for (const auto& o : stmt.value("objects", json::array())) {
+        const json& items = o.contains("List") ? o["List"].value("items", json::array()) : json::array();
+        if (items.empty()) continue;
+        std::string index = qualified_name(items);
+        const LockFact* lock = existing(ctx.statement, index);
+        if (lock == nullptr) continue;  // an index built in this migration: nobody uses it yet
+        Finding& f = sink.add(ctx.statement, "DROP INDEX " + index + " takes " + a_lock(*lock) +
+                                                 " and locks its table too: queries on that table queue behind it "
+                                                 "for as long as it waits for the transactions already using the table");
+        f.relation = index;
+        f.fix = outside_transaction_fix(ctx, "use DROP INDEX CONCURRENTLY IF EXISTS");
+        std::string sql = "DROP INDEX CONCURRENTLY IF EXISTS " + index + ";";
+        if (cascade) {
+            sql = "-- CONCURRENTLY does not allow CASCADE: drop the objects that depend on the index first.\n" + sql;
+        }
+        sql += "\n-- Waits for the transactions using the table, but lets them and new queries run meanwhile.\n"
+               "-- An index of a partitioned table cannot be dropped concurrently: drop the plain way,\n"
+               "-- with lock_timeout set, at a quiet moment.";
+        Recipe recipe;
+        recipe.summary = "Drop the index with CONCURRENTLY, outside a transaction: queries on the table keep running";
+        recipe.steps.push_back({"Migration (no transaction)", sql, false});
+        f.recipe = std::move(recipe);
+    }
+}
+
+}  // namespace
+
+Rule rule_drop_index_without_concurrently() {
+    return Rule{"drop-index-without-concurrently", Risk::Medium,
+                "DROP INDEX without CONCURRENTLY locks the index's table against reads and writes", check, nullptr,
+                true, "locking"};
+}
+
+}  // namespace pgfence::analyze::rules

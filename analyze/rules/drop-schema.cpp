@@ -1,0 +1,59 @@
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace operation;
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "DropStmt") return;
+    const json& stmt = ctx.body();
+    if (stmt.value("removeType", std::string()) != "OBJECT_SCHEMA") return;
+    bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
+    for (const auto& o : stmt.value("objects", json::array())) {
+        std::string name = o.contains("String") ? o["String"].value("sval", std::string()) : std::string();
+        if (name.empty() || schema_created_earlier(ctx, name)) continue;
+        std::string schema = quote_ident(name);
+        std::string message =
+            cascade ? "DROP SCHEMA " + schema + " CASCADE deletes every table, view, sequence, function and type in " +
+                          schema + " with all their data, and whatever depends on them elsewhere (views, foreign keys)"
+                    : "DROP SCHEMA " + schema + " removes the schema: it fails unless " + schema +
+                          " is empty, and code that still refers to it breaks";
+        Finding& f = sink.add(ctx.statement, message);
+        if (cascade) f.risk = Risk::Critical;
+        f.fix = cascade ? "drop what the schema holds explicitly, one reviewed statement at a time, then the empty "
+                          "schema without CASCADE"
+                        : "deploy code that no longer uses " + schema + " first, then drop it in a later migration";
+        Recipe recipe;
+        recipe.summary = cascade ? "See what CASCADE would delete, drop those objects deliberately, then drop the empty schema"
+                                 : "Release code that no longer uses the schema first; drop it in a later migration";
+        recipe.steps.push_back(release_first_step(
+            "anything in " + schema,
+            "SELECT c.oid::regclass, c.relkind, s.n_tup_ins + s.n_tup_upd + s.n_tup_del AS writes FROM pg_class c "
+            "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relnamespace = " +
+                string_literal(schema) + "::regnamespace;",
+            "pg_dump --schema=" + schema + " --format=custom <database>"));
+        recipe.steps.push_back(
+            {"Migration (a later release)",
+             std::string(cascade ? "-- Drop each object the query above lists with its own statement (each is reviewed on\n"
+                                   "-- its own), then the schema. Without CASCADE it fails if anything is left in it.\n"
+                                 : "") +
+                 "-- pgfence-ignore: drop-schema -- " + schema + " is empty and no code has used it since the previous release\n"
+                 "DROP SCHEMA IF EXISTS " + schema + ";",
+             true});
+        f.recipe = std::move(recipe);
+    }
+}
+
+}  // namespace
+
+Rule rule_drop_schema() {
+    return Rule{"drop-schema", Risk::High,
+                "DROP SCHEMA breaks code that uses it; with CASCADE it deletes everything in the schema", check,
+                nullptr, true, "data-loss"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,56 @@
+#include <set>
+
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace operation;
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "DropStmt") return;
+    const json& stmt = ctx.body();
+    if (stmt.value("removeType", std::string()) != "OBJECT_TABLE") return;
+    bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
+    std::set<std::string> dropped;
+    for (const auto& o : stmt.value("objects", json::array())) {
+        if (o.contains("List")) dropped.insert(qualified_name(o["List"].value("items", json::array())));
+    }
+    for (const auto& table : dropped) {
+        if (table.empty() || existing(ctx.statement, table) == nullptr) continue;  // created in this migration
+        std::string others;
+        for (const auto& l : ctx.statement.locks) {
+            if (l.is_new || dropped.count(l.relation) > 0 || !blocks_reads_or_writes(l)) continue;
+            others += (others.empty() ? "; it also takes " : ", ") + a_lock(l);
+        }
+        Finding& f = sink.add(ctx.statement, "DROP TABLE " + table + " deletes " + table +
+                                                 " and every row in it: running code that still reads or writes " +
+                                                 table + " fails from the moment it commits" + others);
+        f.relation = table;
+        f.fix = "deploy code that no longer uses " + table + " first, then drop it in a later migration";
+        Recipe recipe;
+        recipe.summary = "Release code that no longer uses the table first; drop it in a later migration, once unused";
+        recipe.steps.push_back(release_first_step(
+            table,
+            "SELECT seq_scan, idx_scan, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables WHERE relid = " +
+                string_literal(table) + "::regclass;",
+            "pg_dump --table=" + table + " --format=custom <database>"));
+        recipe.steps.push_back({"Migration (a later release)",
+                                "-- pgfence-ignore: drop-table -- no code has used " + table + " since the previous release\n"
+                                "DROP TABLE IF EXISTS " + table + (cascade ? " CASCADE" : "") + ";",
+                                true});
+        f.recipe = std::move(recipe);
+    }
+}
+
+}  // namespace
+
+Rule rule_drop_table() {
+    return Rule{"drop-table", Risk::High, "DROP TABLE deletes the table's data and breaks code that still uses it",
+                check, nullptr, true, "data-loss"};
+}
+
+}  // namespace pgfence::analyze::rules

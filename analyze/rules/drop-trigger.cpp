@@ -1,0 +1,38 @@
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace operation;
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "DropStmt") return;
+    const json& stmt = ctx.body();
+    if (stmt.value("removeType", std::string()) != "OBJECT_TRIGGER") return;
+    for (const auto& o : stmt.value("objects", json::array())) {
+        json items = o.contains("List") ? o["List"].value("items", json::array()) : json::array();
+        if (items.size() < 2) continue;
+        std::string trigger = quote_ident(items.back().value("String", json::object()).value("sval", std::string()));
+        items.erase(items.size() - 1);
+        std::string table = qualified_name(items);
+        const LockFact* lock = existing(ctx.statement, table);
+        if (lock == nullptr) continue;  // a table created in this migration
+        Finding& f = sink.add(ctx.statement, "DROP TRIGGER " + trigger + " ON " + table + " takes " + a_lock(*lock) +
+                                                 ": the drop is instant, but while it waits for the transactions "
+                                                 "using " + table + " every new query on it waits too");
+        f.relation = table;
+        f.fix = "set a short lock_timeout before it and retry on timeout";
+    }
+}
+
+}  // namespace
+
+Rule rule_drop_trigger() {
+    return Rule{"drop-trigger", Risk::Medium, "DROP TRIGGER locks the table against reads and writes", check, nullptr,
+                true, "locking"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,215 @@
+#include "analyze/rules/operation_common.hpp"
+
+#include <cctype>
+
+#include "analyze/names.hpp"
+#include "analyze/pg_parser.hpp"
+#include "analyze/rules/common.hpp"
+
+namespace pgfence::analyze::rules::operation {
+namespace {
+
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+
+// Index just past a quoted string or identifier, dollar-quoted string or comment at i; i if none.
+std::size_t skip_token(std::string_view sql, std::size_t i) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+        for (std::size_t k = i + 1; k < sql.size(); ++k) {
+            if (sql[k] == c) {
+                if (k + 1 < sql.size() && sql[k + 1] == c) { ++k; continue; }
+                return k + 1;
+            }
+        }
+        return sql.size();
+    }
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+        std::size_t nl = sql.find('\n', i);
+        return nl == std::string_view::npos ? sql.size() : nl + 1;
+    }
+    if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+        std::size_t end = sql.find("*/", i + 2);
+        return end == std::string_view::npos ? sql.size() : end + 2;
+    }
+    if (c == '$' && (i == 0 || !ident_char(sql[i - 1]))) {
+        std::size_t k = i + 1;
+        while (k < sql.size() && ident_char(sql[k]) && sql[k] != '$') ++k;
+        if (k < sql.size() && sql[k] == '$') {
+            std::string_view tag = sql.substr(i, k - i + 1);
+            std::size_t end = sql.find(tag, k + 1);
+            return end == std::string_view::npos ? sql.size() : end + tag.size();
+        }
+    }
+    return i;
+}
+
+bool keyword_at(std::string_view sql, std::size_t i, std::string_view kw) {
+    if (i + kw.size() > sql.size()) return false;
+    if (i > 0 && ident_char(sql[i - 1])) return false;
+    if (i + kw.size() < sql.size() && ident_char(sql[i + kw.size()])) return false;
+    return same_word(sql.substr(i, kw.size()), kw);
+}
+
+}  // namespace
+
+const LockFact* existing(const StatementFacts& statement, const std::string& relation) {
+    const LockFact* lock = lock_on(statement, relation);
+    return lock != nullptr && !lock->is_new ? lock : nullptr;
+}
+
+std::string a_lock(const LockFact& lock) {
+    std::string text = describe_lock(lock);
+    bool vowel = !text.empty() && std::string_view("AEIOU").find(text[0]) != std::string_view::npos;
+    return (vowel ? "an " : "a ") + text;
+}
+
+bool blocks_reads_or_writes(const LockFact& lock) {
+    Blocks b = blocks_of(lock.mode);
+    return b.reads || b.writes;
+}
+
+const TableEffect* effect_on(const std::vector<TableEffect>& effects, const std::string& relation) {
+    for (const auto& e : effects) {
+        if (e.relation == relation) return &e;
+    }
+    return nullptr;
+}
+
+std::string outside_transaction_fix(const StatementContext& ctx, const std::string& what) {
+    if (ctx.statement.transaction == Transaction::None) return what + " (it cannot run inside a transaction block)";
+    return what + "; " + no_transaction_fix(ctx.file);
+}
+
+void for_each_earlier(const StatementContext& ctx, const std::function<bool(const StatementFacts&, const json&)>& visit) {
+    for (const auto& s : ctx.file.statements) {
+        if (s.index >= ctx.statement.index) break;
+        if (s.status == StatementStatus::Unparsable || s.kind.empty()) continue;
+        ParsedStatement parsed = parse_statement(s.sql);
+        if (parsed.failure || !parsed.node.is_object()) continue;
+        if (visit(s, parsed.node)) return;
+    }
+}
+
+const json& body_of(const json& node, std::string_view kind) {
+    static const json k_empty = json::object();
+    std::string key(kind);
+    if (!node.is_object() || !node.contains(key)) return k_empty;
+    return node[key];
+}
+
+bool schema_created_earlier(const StatementContext& ctx, const std::string& name) {
+    bool found = false;
+    for_each_earlier(ctx, [&](const StatementFacts&, const json& node) {
+        found = body_of(node, "CreateSchemaStmt").value("schemaname", std::string()) == name;
+        return found;
+    });
+    return found;
+}
+
+std::size_t find_top_keyword(std::string_view sql, std::size_t from, std::string_view kw) {
+    int depth = 0;
+    for (std::size_t i = from; i < sql.size();) {
+        std::size_t next = skip_token(sql, i);
+        if (next != i) { i = next; continue; }
+        if (sql[i] == '(') ++depth;
+        else if (sql[i] == ')') --depth;
+        else if (depth == 0 && keyword_at(sql, i, kw)) return i;
+        ++i;
+    }
+    return std::string_view::npos;
+}
+
+Range group_at(std::string_view sql, std::size_t from) {
+    int depth = 0;
+    Range r;
+    for (std::size_t i = from; i < sql.size();) {
+        std::size_t next = skip_token(sql, i);
+        if (next != i) { i = next; continue; }
+        if (sql[i] == '(') {
+            if (depth++ == 0) r.begin = i;
+        } else if (sql[i] == ')' && depth > 0 && --depth == 0) {
+            r.end = i + 1;
+            return r;
+        }
+        ++i;
+    }
+    return Range{};
+}
+
+std::vector<std::string> split_list(std::string_view list) {
+    std::vector<std::string> out;
+    int depth = 0;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < list.size();) {
+        std::size_t next = skip_token(list, i);
+        if (next != i) { i = next; continue; }
+        if (list[i] == '(' || list[i] == '[') ++depth;
+        if (list[i] == ')' || list[i] == ']') --depth;
+        if (list[i] == ',' && depth == 0) {
+            out.push_back(trim(list.substr(start, i - start)));
+            start = i + 1;
+        }
+        ++i;
+    }
+    std::string last = trim(list.substr(start));
+    if (!last.empty() || !out.empty()) out.push_back(last);
+    return out;
+}
+
+std::string trim(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    return std::string(text);
+}
+
+bool same_word(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i]))) return false;
+    }
+    return true;
+}
+
+std::string comment_lines(std::string_view text) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        out += line.empty() ? "--" : "-- " + std::string(line);
+        if (nl == std::string_view::npos) break;
+        out += '\n';
+        pos = nl + 1;
+    }
+    return out;
+}
+
+std::string string_literal(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+RecipeStep release_first_step(const std::string& what, const std::string& check_sql, const std::string& backup) {
+    std::string sql = comment_lines(
+        "1. Deploy application code that no longer reads or writes " + what + ",\n"
+        "   and wait until no instance of the old code is running.\n"
+        "2. Check that nothing uses it any more, for example that these counters stop moving:\n"
+        "   " + check_sql + "\n"
+        "3. Keep a copy if the data may be needed again:\n"
+        "   " + backup);
+    return RecipeStep{"Before this migration (application release)", sql, false};
+}
+
+std::string batched_delete_comment(const std::string& table) {
+    return comment_lines(
+        "Out of band, one batch per transaction, repeated until it deletes 0 rows: each batch\n"
+        "locks only the rows it deletes, and VACUUM can reclaim them between batches.\n"
+        "DELETE FROM " + table + "\n"
+        " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + table + " LIMIT 5000));");
+}
+
+}  // namespace pgfence::analyze::rules::operation

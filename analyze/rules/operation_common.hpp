@@ -1,0 +1,70 @@
+#pragma once
+// Shared by the operation rules (registry_operation.cpp): drops, truncates, maintenance
+// commands, partitions, triggers and whole-table DML. Reading earlier statements of the
+// file, slicing the user's SQL, and the recipe pieces several of them repeat.
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules::operation {
+
+// ---- facts ----
+
+// The lock on `relation` when it existed before this migration; nullptr when it is new or
+// not locked at all.
+[[nodiscard]] const LockFact* existing(const StatementFacts& statement, const std::string& relation);
+// "an ACCESS EXCLUSIVE lock on users (blocks reads, writes and DDL)": describe_lock with its article.
+[[nodiscard]] std::string a_lock(const LockFact& lock);
+// Does this lock make other sessions' reads or writes wait?
+[[nodiscard]] bool blocks_reads_or_writes(const LockFact& lock);
+// The effect (scan or rewrite) on `relation`, or nullptr.
+[[nodiscard]] const TableEffect* effect_on(const std::vector<TableEffect>& effects, const std::string& relation);
+
+// "<what> (it cannot run inside a transaction block)", or "<what>; <how to leave this file's
+// transaction>" when the statement runs inside one.
+[[nodiscard]] std::string outside_transaction_fix(const StatementContext& ctx, const std::string& what);
+
+// ---- earlier statements ----
+
+// Calls visit(statement, node) for each parsed statement before ctx's, in order; stops when
+// visit returns true. Each earlier statement is parsed again from its own text.
+void for_each_earlier(const StatementContext& ctx, const std::function<bool(const StatementFacts&, const json&)>& visit);
+// The body of a parse node ({"Kind": body} -> body), or an empty object.
+[[nodiscard]] const json& body_of(const json& node, std::string_view kind);
+// Was schema `name` created by an earlier statement of this file?
+[[nodiscard]] bool schema_created_earlier(const StatementContext& ctx, const std::string& name);
+
+// ---- slicing the user's SQL ----
+
+// Position of keyword `kw` (upper case) outside quotes, comments and parentheses, at or after
+// `from`; npos when absent.
+[[nodiscard]] std::size_t find_top_keyword(std::string_view sql, std::size_t from, std::string_view kw);
+// [begin, end) of the parenthesised group that starts at or after `from`, parentheses included.
+struct Range {
+    std::size_t begin = std::string_view::npos;
+    std::size_t end = std::string_view::npos;
+    [[nodiscard]] bool found() const { return begin != std::string_view::npos; }
+};
+[[nodiscard]] Range group_at(std::string_view sql, std::size_t from);
+// The items of a comma list (no surrounding parentheses), split at top-level commas, trimmed.
+[[nodiscard]] std::vector<std::string> split_list(std::string_view list);
+[[nodiscard]] std::string trim(std::string_view text);
+// Same word, ignoring case.
+[[nodiscard]] bool same_word(std::string_view a, std::string_view b);
+
+// ---- recipe pieces ----
+
+// Every line of `text` prefixed with "-- " (blank lines become "--").
+[[nodiscard]] std::string comment_lines(std::string_view text);
+// A string literal: 'it''s'.
+[[nodiscard]] std::string string_literal(std::string_view text);
+// "Before this migration" step: deploy code that no longer uses `what`, check it is unused.
+[[nodiscard]] RecipeStep release_first_step(const std::string& what, const std::string& check_sql,
+                                            const std::string& backup);
+// The out-of-band loop that deletes every row of `table` in batches, as comments.
+[[nodiscard]] std::string batched_delete_comment(const std::string& table);
+
+}  // namespace pgfence::analyze::rules::operation

@@ -1,0 +1,68 @@
+#include <set>
+
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace operation;
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "TruncateStmt") return;
+    const json& stmt = ctx.body();
+    if (stmt.value("behavior", std::string()) != "DROP_CASCADE") return;
+    std::vector<std::string> named;  // "ONLY t" or "t", as the statement names them
+    std::set<std::string> tables;
+    for (const auto& r : stmt.value("relations", json::array())) {
+        if (!r.contains("RangeVar")) continue;
+        std::string table = range_var_name(r["RangeVar"]);
+        tables.insert(table);
+        named.push_back((r["RangeVar"].value("inh", false) ? "" : "ONLY ") + table);
+    }
+    // Tables the facts show emptied beyond the named ones and their partitions: the known
+    // referencing tables.
+    std::string known;
+    std::vector<std::string> all = named;
+    for (const auto& e : ctx.statement.rewrites) {
+        const LockFact* l = lock_on(ctx.statement, e.relation);
+        if (tables.count(e.relation) > 0 || l == nullptr) continue;
+        known += (known.empty() ? "" : ", ") + e.relation;
+        all.push_back(e.relation);
+    }
+    for (const auto& table : tables) {
+        const LockFact* lock = existing(ctx.statement, table);
+        if (lock == nullptr) continue;  // created in this migration
+        Finding& f = sink.add(ctx.statement,
+                              "TRUNCATE " + table + " CASCADE also empties every table whose foreign keys reference " +
+                                  table + ", and the tables that reference those in turn" +
+                                  (known.empty() ? std::string() : " (known here: " + known + ")") + "; it takes " +
+                                  a_lock(*lock) + " and locks every table it empties until the transaction ends");
+        f.relation = table;
+        f.fix = "name every table to empty in the TRUNCATE and drop CASCADE, so PostgreSQL refuses to empty any other";
+        std::string list;
+        for (const auto& n : all) list += (list.empty() ? "" : ", ") + n;
+        Recipe recipe;
+        recipe.summary = "Truncate only the tables you name: without CASCADE PostgreSQL refuses when another table references them";
+        recipe.steps.push_back(
+            {"Migration",
+             "-- List every table you mean to empty; if another table still references one of them,\n"
+             "-- PostgreSQL refuses instead of emptying it too.\n"
+             "TRUNCATE " + list + (stmt.value("restart_seqs", false) ? " RESTART IDENTITY" : "") + ";",
+             true});
+        recipe.steps.push_back({"Or, out of band, table by table", batched_delete_comment(table), false});
+        f.recipe = std::move(recipe);
+    }
+}
+
+}  // namespace
+
+Rule rule_truncate_cascade() {
+    return Rule{"truncate-cascade", Risk::Critical,
+                "TRUNCATE ... CASCADE also empties every table that references the truncated ones", check, nullptr,
+                true, "data-loss"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,40 @@
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace operation;
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "TruncateStmt") return;
+    const json& stmt = ctx.body();
+    if (stmt.value("behavior", std::string()) == "DROP_CASCADE") return;  // truncate-cascade
+    for (const auto& r : stmt.value("relations", json::array())) {
+        if (!r.contains("RangeVar")) continue;
+        std::string table = range_var_name(r["RangeVar"]);
+        const LockFact* lock = existing(ctx.statement, table);
+        if (lock == nullptr) continue;  // created in this migration
+        bool emptied = effect_on(ctx.statement.rewrites, table) != nullptr;
+        Finding& f = sink.add(ctx.statement, "TRUNCATE " + table + (emptied ? " deletes every row of " : " empties ") +
+                                                 table + " at once, under " + a_lock(*lock) +
+                                                 " held until the transaction ends");
+        f.relation = table;
+        f.fix = "delete the rows in batches out of band, or truncate by hand when nothing uses " + table;
+        Recipe recipe;
+        recipe.summary = "Delete the rows in small batches out of band: the table stays readable and writable";
+        recipe.steps.push_back({"Out of band", batched_delete_comment(table), false});
+        f.recipe = std::move(recipe);
+    }
+}
+
+}  // namespace
+
+Rule rule_truncate() {
+    return Rule{"truncate", Risk::High, "TRUNCATE deletes every row under a lock that blocks reads and writes", check,
+                nullptr, true, "data-loss"};
+}
+
+}  // namespace pgfence::analyze::rules

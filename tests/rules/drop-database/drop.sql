@@ -1,0 +1,2 @@
+DROP DATABASE analytics_old;
+DROP DATABASE IF EXISTS "Staging" WITH (FORCE);

@@ -1,0 +1,2 @@
+DROP ROLE IF EXISTS analytics_reader;
+DROP EXTENSION IF EXISTS pg_trgm;

@@ -1,0 +1,3 @@
+CREATE SCHEMA scratch;
+CREATE TABLE scratch.t (id int);
+DROP SCHEMA scratch CASCADE;

@@ -1,0 +1,4 @@
+-- pgfence-test: pg-version=11
+BEGIN;
+ALTER TYPE order_status ADD VALUE 'refunded';
+COMMIT;

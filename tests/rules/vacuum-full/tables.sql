@@ -1,0 +1,2 @@
+VACUUM FULL users;
+VACUUM (FULL, ANALYZE, VERBOSE) app.orders (status, total), audit_log;
