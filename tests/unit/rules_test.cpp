@@ -1,7 +1,8 @@
 // Golden tests of every rule: tests/rules/<id>/<case>.sql with the expected findings of that
 // rule beside it in <case>.expected ("line:column RISK message", one per line). Cases named
 // ok_* must produce none. Every recipe is re-analysed and must not raise the rule it fixes.
-// PGFENCE_UPDATE_GOLDEN=1 rewrites the .expected files from the current output.
+// PGFENCE_UPDATE_GOLDEN=1 rewrites the .expected files from the current output;
+// PGFENCE_UPDATE_GOLDEN=<rule-id> only that rule's.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -110,9 +111,10 @@ TEST_CASE("rule ids are unique, kebab-case, and documented with a PostgreSQL lin
 }
 
 TEST_CASE("golden findings per rule, and recipes that come back clean") {
-    bool update = std::getenv("PGFENCE_UPDATE_GOLDEN") != nullptr;
+    const char* update_env = std::getenv("PGFENCE_UPDATE_GOLDEN");
     for (const auto& rule : rules::all_rules()) {
         std::string id(rule.id);
+        bool update = update_env != nullptr && (std::string(update_env) == "1" || id == update_env);
         for (const auto& c : cases_of(k_root / "tests" / "rules" / id)) {
             INFO("case " << c.string());
             std::string text = read(c);
