@@ -27,29 +27,47 @@ namespace {
 
 using json = nlohmann::json;
 
-// Session state carried from statement to statement within one file.
+// Session state carried from statement to statement within one file. Settings follow
+// PostgreSQL's GUC stack: SET changes the value now and at commit, SET LOCAL only until the
+// transaction ends; ROLLBACK (TO SAVEPOINT) restores what was in force when the transaction
+// (savepoint) began.
 struct SessionState {
+    struct Snapshot {
+        std::string savepoint;  // empty for the transaction's start
+        Settings current;
+        Settings committed;
+    };
+
     Transaction base = Transaction::None;  // Implicit when the tool wraps the file
     bool explicit_block = false;
-    int savepoints = 0;
-    Settings session;
-    Settings local;  // SET LOCAL, dropped at the end of the transaction
-    bool has_local = false;
+    Settings current;    // in force now
+    Settings committed;  // what COMMIT keeps: SET values, not SET LOCAL ones
+    Snapshot at_begin;
+    std::vector<Snapshot> savepoints;
 
     Transaction transaction() const { return explicit_block ? Transaction::Explicit : base; }
-    Settings in_force() const {
-        Settings s = session;
-        if (local.lock_timeout) s.lock_timeout = local.lock_timeout;
-        if (local.statement_timeout) s.statement_timeout = local.statement_timeout;
-        if (local.idle_in_transaction_session_timeout)
-            s.idle_in_transaction_session_timeout = local.idle_in_transaction_session_timeout;
-        if (local.application_name) s.application_name = local.application_name;
-        return s;
+    int savepoint_depth() const { return static_cast<int>(savepoints.size()); }
+    void begin() {
+        explicit_block = true;
+        at_begin = Snapshot{{}, current, committed};
     }
-    void end_transaction() {
+    void commit() {
         explicit_block = false;
-        savepoints = 0;
-        local = Settings{};
+        savepoints.clear();
+        current = committed;
+    }
+    void rollback() {
+        explicit_block = false;
+        savepoints.clear();
+        current = at_begin.current;
+        committed = at_begin.committed;
+    }
+    // The innermost open savepoint of that name, or -1.
+    int find_savepoint(const std::string& name) const {
+        for (int i = savepoint_depth() - 1; i >= 0; --i) {
+            if (savepoints[static_cast<std::size_t>(i)].savepoint == name) return i;
+        }
+        return -1;
     }
 };
 
@@ -74,48 +92,63 @@ std::string setting_value(const json& args) {
     return out;
 }
 
+void apply_transaction(const json& stmt, SessionState& state, StatementFacts& facts) {
+    std::string k = stmt.value("kind", std::string());
+    std::string savepoint = stmt.value("savepoint_name", std::string());
+    if (k == "TRANS_STMT_BEGIN" || k == "TRANS_STMT_START") {
+        if (state.explicit_block) facts.notes.push_back("BEGIN inside a transaction block has no effect (PostgreSQL warns)");
+        else state.begin();
+    } else if (k == "TRANS_STMT_COMMIT" || k == "TRANS_STMT_PREPARE") {
+        state.commit();
+        if (stmt.value("chain", false)) state.begin();
+    } else if (k == "TRANS_STMT_ROLLBACK") {
+        if (state.explicit_block) state.rollback();
+        if (stmt.value("chain", false)) state.begin();
+    } else if (k == "TRANS_STMT_SAVEPOINT") {
+        state.savepoints.push_back(SessionState::Snapshot{savepoint, state.current, state.committed});
+    } else if (k == "TRANS_STMT_ROLLBACK_TO") {
+        int at = state.find_savepoint(savepoint);
+        if (at >= 0) {
+            const auto& snap = state.savepoints[static_cast<std::size_t>(at)];
+            state.current = snap.current;
+            state.committed = snap.committed;
+            state.savepoints.resize(static_cast<std::size_t>(at) + 1);  // the savepoint stays
+        }
+    } else if (k == "TRANS_STMT_RELEASE") {
+        int at = state.find_savepoint(savepoint);
+        if (at >= 0) state.savepoints.resize(static_cast<std::size_t>(at));  // and every later one
+    }
+    facts.transaction = state.transaction();
+    facts.savepoint_depth = state.savepoint_depth();
+}
+
 void apply_session(const std::string& kind, const json& stmt, SessionState& state, StatementFacts& facts) {
     if (kind == "TransactionStmt") {
-        std::string k = stmt.value("kind", std::string());
-        if (k == "TRANS_STMT_BEGIN" || k == "TRANS_STMT_START") {
-            if (state.explicit_block) facts.notes.push_back("BEGIN inside a transaction block has no effect (PostgreSQL warns)");
-            state.explicit_block = true;
-        } else if (k == "TRANS_STMT_COMMIT" || k == "TRANS_STMT_ROLLBACK" || k == "TRANS_STMT_PREPARE" ||
-                   k == "TRANS_STMT_COMMIT_PREPARED" || k == "TRANS_STMT_ROLLBACK_PREPARED") {
-            bool chain = stmt.value("chain", false);  // COMMIT AND CHAIN starts the next one at once
-            bool was_explicit = state.explicit_block;
-            state.end_transaction();
-            state.explicit_block = chain && was_explicit;
-        } else if (k == "TRANS_STMT_SAVEPOINT") {
-            ++state.savepoints;
-        } else if (k == "TRANS_STMT_RELEASE" && state.savepoints > 0) {
-            --state.savepoints;
-        }
-        facts.transaction = state.transaction();
-        facts.savepoint_depth = state.savepoints;
+        apply_transaction(stmt, state, facts);
         return;
     }
     if (kind != "VariableSetStmt") return;
     std::string set_kind = stmt.value("kind", std::string());
     std::string name = stmt.value("name", std::string());
     bool is_local = stmt.value("is_local", false);
-    Settings& target = is_local ? state.local : state.session;
     if (is_local && state.transaction() == Transaction::None) {
         facts.notes.push_back("SET LOCAL outside a transaction has no effect");
         return;
     }
     if (set_kind == "VAR_RESET_ALL") {
-        state.session = Settings{};
-        state.local = Settings{};
+        state.current = Settings{};
+        state.committed = Settings{};
         return;
     }
-    auto* slot = setting_slot(target, name);
-    if (slot == nullptr) return;
-    if (set_kind == "VAR_SET_VALUE") *slot = setting_value(stmt.value("args", json::array()));
-    else if (set_kind == "VAR_RESET" || set_kind == "VAR_SET_DEFAULT") {
-        slot->reset();
-        if (auto* s2 = setting_slot(state.local, name)) s2->reset();
-    }
+    auto* now = setting_slot(state.current, name);
+    auto* at_commit = setting_slot(state.committed, name);
+    if (now == nullptr) return;
+    std::optional<std::string> value;
+    if (set_kind == "VAR_SET_VALUE") value = setting_value(stmt.value("args", json::array()));
+    else if (set_kind != "VAR_RESET" && set_kind != "VAR_SET_DEFAULT") return;
+    *now = value;
+    // RESET is never local; SET LOCAL (TO DEFAULT) lasts until the transaction ends.
+    if (!is_local || set_kind == "VAR_RESET") *at_commit = value;
 }
 
 // File line where a DO statement's body text starts (after its opening quote).
@@ -174,11 +207,14 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
             facts.span.begin = raw.begin;
             facts.span.end = raw.end;
             facts.span.start = lines.position(raw.begin);
-            facts.span.stop = lines.position(raw.end > raw.begin ? raw.end - 1 : raw.begin);
+            // The last character's first byte: a column counts characters, not bytes.
+            std::size_t last = raw.end > raw.begin ? raw.end - 1 : raw.begin;
+            while (last > raw.begin && (static_cast<unsigned char>(text[last]) & 0xC0) == 0x80) --last;
+            facts.span.stop = lines.position(last);
             facts.sql = std::string(text.substr(raw.begin, raw.end - raw.begin));
             facts.transaction = state.transaction();
-            facts.savepoint_depth = state.savepoints;
-            facts.settings = state.in_force();
+            facts.savepoint_depth = state.savepoint_depth();
+            facts.settings = state.current;
 
             ParsedStatement parsed = parse_statement(std::string_view(source.text).substr(raw.begin, raw.end - raw.begin));
             if (parsed.failure) {
@@ -278,6 +314,7 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
         if (fs::is_directory(input, ec)) {
             walk_directory(input, out);
             std::sort(out.begin() + static_cast<long>(before), out.end());
+            if (out.size() == before) errors.push_back(Error{"directory has no .sql files", input, std::nullopt});
             continue;
         }
         if (fs::exists(input, ec)) {
@@ -320,7 +357,15 @@ Report analyze_files(const std::vector<std::string>& files, const AnalyzeOptions
     std::atomic<std::size_t> next{0};
     auto work = [&] {
         for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
-            report.files[i] = analyze_file(files[i], options);
+            // An exception escaping a worker thread would end the process (std::terminate):
+            // it becomes that file's error, and the other files are still reported.
+            try {
+                report.files[i] = analyze_file(files[i], options);
+            } catch (const std::exception& e) {
+                report.files[i] = FileReport{};
+                report.files[i].path = files[i];
+                report.files[i].error = Error{std::string("internal error: ") + e.what(), files[i], std::nullopt};
+            }
         }
     };
     std::vector<std::thread> pool;

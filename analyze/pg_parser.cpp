@@ -12,6 +12,16 @@ struct ParseResultGuard {
     ~ParseResultGuard() { pg_query_free_parse_result(result); }
 };
 
+// PostgreSQL reports an error position in characters (pg_mbstrlen of the text before it);
+// spans need the byte offset.
+std::size_t byte_offset(std::string_view text, std::size_t characters) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+        if (characters-- == 0) return i;
+    }
+    return text.size();
+}
+
 }  // namespace
 
 ParsedStatement parse_statement(std::string_view sql) {
@@ -21,8 +31,8 @@ ParsedStatement parse_statement(std::string_view sql) {
     if (guard.result.error != nullptr) {
         ParseFailure failure;
         failure.message = guard.result.error->message ? guard.result.error->message : "parse error";
-        int cursor = guard.result.error->cursorpos;  // 1-based, 0 when unknown
-        failure.offset = cursor > 0 ? static_cast<std::size_t>(cursor - 1) : 0;
+        int cursor = guard.result.error->cursorpos;  // 1-based, in characters; 0 when unknown
+        failure.offset = cursor > 0 ? byte_offset(sql, static_cast<std::size_t>(cursor - 1)) : 0;
         if (failure.offset > sql.size()) failure.offset = sql.size();
         out.failure = std::move(failure);
         return out;

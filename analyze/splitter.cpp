@@ -38,7 +38,7 @@ private:
         if (c == '-' && peek(1) == '-') { skip_line_comment(); return; }
         if (c == '/' && peek(1) == '*') { skip_block_comment(); return; }
         std::size_t start = m_pos;
-        if (c == ';' && !single && m_atomic_depth == 0) {
+        if (c == ';' && m_atomic_depth == 0 && m_paren_depth == 0) {
             ++m_pos;
             flush();
             return;
@@ -55,6 +55,10 @@ private:
             while (m_pos < m_end && is_ident_char(m_text[m_pos])) ++m_pos;
             word(std::string_view(m_text).substr(start, m_pos - start), start);
         } else {
+            // A rule's action list, CREATE RULE ... DO (a; b), holds ';'. Only there: an
+            // unbalanced '(' elsewhere must not swallow the statements after it.
+            if (m_in_rule && c == '(') ++m_paren_depth;
+            else if (m_in_rule && c == ')' && m_paren_depth > 0) --m_paren_depth;
             ++m_pos;
         }
         token(start, m_pos);
@@ -69,6 +73,7 @@ private:
             m_atomic_depth = 1;
         }
         if (m_tokens == 0) m_in_create = keyword_is(w, "CREATE");
+        if (m_in_create && m_tokens <= 3 && keyword_is(w, "RULE")) m_in_rule = true;
         m_last_word = w;
         m_last_word_end = start + w.size();
     }
@@ -84,7 +89,9 @@ private:
         m_tokens = 0;
         m_unterminated = false;
         m_atomic_depth = 0;
+        m_paren_depth = 0;
         m_in_create = false;
+        m_in_rule = false;
         m_last_word = {};
     }
 
@@ -156,7 +163,9 @@ private:
     int m_tokens = 0;
     bool m_unterminated = false;
     int m_atomic_depth = 0;
+    int m_paren_depth = 0;
     bool m_in_create = false;
+    bool m_in_rule = false;
     std::string_view m_last_word;
     std::size_t m_last_word_end = static_cast<std::size_t>(-1);
 };

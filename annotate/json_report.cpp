@@ -170,13 +170,14 @@ void write_json_report(const Report& report, std::ostream& out) {
         }
         totals.errors += f.error.has_value();
     }
-    std::string head = header_json(report, totals).dump(2);
+    // A file that is not UTF-8 must not end the document half-way: invalid bytes become U+FFFD.
+    std::string head = header_json(report, totals).dump(2, ' ', false, json::error_handler_t::replace);
     head.pop_back();  // the closing brace: "files" follows
     while (!head.empty() && (head.back() == '\n' || head.back() == ' ')) head.pop_back();
     out << head << ",\n  \"files\": [";
     Totals ignored;
     for (std::size_t i = 0; i < report.files.size(); ++i) {
-        std::string text = file_json(report.files[i], ignored).dump(2);
+        std::string text = file_json(report.files[i], ignored).dump(2, ' ', false, json::error_handler_t::replace);
         std::string indented = "\n    ";
         for (char c : text) {
             indented += c;

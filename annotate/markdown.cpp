@@ -1,5 +1,7 @@
 #include "annotate/markdown.hpp"
 
+#include "annotate/printable.hpp"
+
 #include <algorithm>
 #include <sstream>
 
@@ -9,7 +11,8 @@ namespace {
 using namespace pgfence::analyze;
 
 // Table cells: one line, pipes escaped, long SQL cut.
-std::string cell(std::string text, std::size_t max = 0) {
+std::string cell(const std::string& raw, std::size_t max = 0) {
+    std::string text = printable(raw);
     std::string out;
     bool space = false;
     for (char c : text) {
@@ -104,10 +107,10 @@ void render_markdown(const Report& report, std::ostream& out, const MarkdownOpti
                 out << "\n#### Safe rewrites\n";
                 heading = true;
             }
-            out << "\n**Line " << f.start.line << " — " << f.rule << "**: " << f.recipe->summary << "\n";
+            out << "\n**Line " << f.start.line << " — " << f.rule << "**: " << cell(f.recipe->summary) << "\n";
             for (const auto& step : f.recipe->steps) {
-                out << "\n" << step.title << (step.in_transaction ? "" : " — outside a transaction") << ":\n\n```sql\n"
-                    << step.sql << "\n```\n";
+                out << "\n" << cell(step.title) << (step.in_transaction ? "" : " — outside a transaction") << ":\n\n```sql\n"
+                    << printable(step.sql, true) << "\n```\n";
             }
         }
     }

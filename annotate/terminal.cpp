@@ -1,5 +1,7 @@
 #include "annotate/terminal.hpp"
 
+#include "annotate/printable.hpp"
+
 #include <algorithm>
 #include <istream>
 #include <sstream>
@@ -122,9 +124,42 @@ void render_findings(const FileReport& file, std::ostream& out, const Paint& pai
     }
 }
 
+void make_printable(Finding& f) {
+    f.message = printable(f.message);
+    f.fix = printable(f.fix);
+    f.relation = printable(f.relation);
+    if (!f.recipe) return;
+    f.recipe->summary = printable(f.recipe->summary);
+    for (auto& step : f.recipe->steps) {
+        step.title = printable(step.title);
+        step.sql = printable(step.sql, true);
+    }
+}
+
+// The report with every string that came from the input made printable.
+Report printable_copy(const Report& report) {
+    Report out = report;
+    for (auto& f : out.files) {
+        f.path = printable(f.path);
+        f.skip_reason = printable(f.skip_reason);
+        if (f.error) f.error->message = printable(f.error->message);
+        for (auto& s : f.statements) {
+            s.sql = printable(s.sql, true);
+            if (s.parse_error) s.parse_error->message = printable(s.parse_error->message);
+            for (auto& l : s.locks) l.relation = printable(l.relation);
+            for (auto& e : s.rewrites) e.relation = printable(e.relation);
+            for (auto& e : s.scans) e.relation = printable(e.relation);
+        }
+        for (auto& x : f.findings) make_printable(x);
+        for (auto& x : f.suppressed) make_printable(x);
+    }
+    return out;
+}
+
 }  // namespace
 
-void render_terminal(const Report& report, std::ostream& out, const TerminalOptions& options) {
+void render_terminal(const Report& input, std::ostream& out, const TerminalOptions& options) {
+    const Report report = printable_copy(input);
     Paint paint{options.color};
     std::size_t statements = 0, unparsable = 0, unknown = 0;
     for (const auto& file : report.files) {

@@ -12,6 +12,7 @@
 #include "analyze/analyzer.hpp"
 #include "annotate/json_report.hpp"
 #include "annotate/markdown.hpp"
+#include "annotate/printable.hpp"
 #include "annotate/terminal.hpp"
 #include "analyze/rules/common.hpp"
 #include "bot/config.hpp"
@@ -215,19 +216,19 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
 
     std::vector<Error> input_errors;
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors);
-    for (const auto& e : input_errors) err << "error: " << e.describe() << "\n";
+    for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     Report report = analyze_files(files, settings.options);
 
     bool failed = !input_errors.empty();
     bool over = false;
     for (const auto& f : report.files) {
         if (f.error) {
-            err << "error: " << f.error->describe() << "\n";
+            err << "error: " << annotate::printable(f.error->describe()) << "\n";
             failed = true;
         }
         for (const auto& s : f.statements) {
             if (s.status == StatementStatus::Unparsable && s.parse_error) {
-                err << (settings.fail_on_unparsable ? "error: " : "warning: ") << s.parse_error->describe()
+                err << (settings.fail_on_unparsable ? "error: " : "warning: ") << annotate::printable(s.parse_error->describe())
                     << " (statement not analysed)\n";
                 failed = failed || settings.fail_on_unparsable;
             }

@@ -1,0 +1,478 @@
+#!/usr/bin/python3
+"""End-to-end tests of the pgfence binary.
+
+Each suite is one ctest test (tests/cli/CMakeLists.txt):
+    cli_test.py SUITE --binary PATH --schema PATH --fixtures DIR [--doc PATH]
+
+Run with Debian's /usr/bin/python3, which has python3-jsonschema.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import ESC, Abort, Harness  # noqa: E402
+
+
+class Suite(Harness):
+    def suite_schema(self):
+        """(a) JSON output validates against docs/pgfence-report.schema.json, and means what it says."""
+        v = self.validator()
+        for path in self.sql_fixtures():
+            for direction in ("up", "both"):
+                code, report, err = self.json_of("--direction", direction, path)
+                if report is None:
+                    continue
+                name = os.path.relpath(path, self.fixtures)
+                self.validate(v, report, f"{name} --direction {direction}")
+                self.check_semantics(report, os.getcwd())
+                expected = 2 if "broken" in name else 0
+                self.check(code == expected, f"{name}: exit code {code}, expected {expected}")
+
+        code, report, err = self.json_of(self.fixtures, "--pg-version", "12")
+        self.validate(v, report, "all fixtures")
+        self.check_semantics(report, os.getcwd())
+        self.check(report["pg_version"] == 12, "pg_version echoes --pg-version")
+        self.check(report["schema_version"] == 1, "schema_version is 1")
+        self.check(report["tool"]["name"] == "pgfence", "tool.name")
+
+        goose = self.file_named(report, "goose/20240101000000_add_users.sql")
+        if goose:
+            self.check(goose["tool"] == "goose" and goose["wrapped_in_transaction"], "goose file: tool and wrapping")
+            self.check([s["kind"] for s in goose["statements"]] == ["CreateStmt", "CreateFunctionStmt", "AlterTableStmt"],
+                       "goose: the Up half only, the StatementBegin/End function as one statement")
+            self.check(all(s["transaction"]["state"] == "implicit" for s in goose["statements"]), "goose: implicit")
+            fn = goose["statements"][1]
+            self.check(fn["span"]["start"]["line"] == 4 and fn["span"]["end"]["line"] == 9, "goose: function span")
+        notx = self.file_named(report, "goose/20240102000000_email_index.sql")
+        if notx:
+            s = notx["statements"][0]
+            self.check(not notx["wrapped_in_transaction"] and s["transaction"]["state"] == "none"
+                       and s["transaction"]["no_transaction_block"], "goose NO TRANSACTION: autocommit")
+            self.check(len(notx["statements"]) == 1, "goose NO TRANSACTION: the Down half is not read")
+        dbmate = self.file_named(report, "dbmate/20240101000000_create_orders.sql")
+        if dbmate:
+            self.check(dbmate["tool"] == "dbmate" and len(dbmate["statements"]) == 3, "dbmate: the up half")
+            fk = dbmate["statements"][2]
+            self.check(fk["settings"]["lock_timeout"] == "2s", "dbmate: SET LOCAL holds in the wrapped file")
+            self.check(sorted((l["relation"], l["mode"], l["new"]) for l in fk["locks"]) ==
+                       [("orders", "SHARE ROW EXCLUSIVE", True), ("users", "SHARE ROW EXCLUSIVE", False)],
+                       f"dbmate: the foreign key locks both tables, orders being new: {fk['locks']}")
+            self.check(fk["scans"] == [], "dbmate: a NOT VALID foreign key scans nothing")
+        dbmate_notx = self.file_named(report, "dbmate/20240102000000_orders_index.sql")
+        if dbmate_notx:
+            self.check(not dbmate_notx["wrapped_in_transaction"], "dbmate transaction:false")
+        drizzle = self.file_named(report, "drizzle/0000_brave_wolf.sql")
+        if drizzle:
+            self.check(drizzle["tool"] == "drizzle", "drizzle: tool")
+            self.check([s["status"] for s in drizzle["statements"]] == ["analyzed"] * 3,
+                       "drizzle: the breakpoints split three parseable statements")
+        flyway = self.file_named(report, "flyway/V1__create_schema.sql")
+        if flyway:
+            self.check(flyway["tool"] == "flyway" and len(flyway["statements"]) == 2, "flyway: tool")
+            for s in flyway["statements"]:
+                self.check(s["status"] == "analyzed", "flyway: statements with ${placeholders} parse")
+                self.check("${schema}" in s["sql"], "flyway: sql shows the placeholder as written")
+                self.check([l["relation"] for l in s["locks"]] == ["${schema}.accounts"],
+                           f"flyway: the lock names ${{schema}}.accounts: {[l['relation'] for l in s['locks']]}")
+        up = self.file_named(report, "diesel/2024-01-01-000000_add_email/up.sql")
+        if up:
+            self.check(up["tool"] == "diesel" and not up["wrapped_in_transaction"],
+                       "diesel: metadata.toml run_in_transaction = false")
+            self.check(up["statements"][0]["transaction"]["state"] == "none", "diesel: autocommit")
+        down = self.file_named(report, "diesel/2024-01-01-000000_add_email/down.sql")
+        if down:
+            self.check(down["skipped"] and down["skip_reason"] and down["statements"] == [],
+                       "diesel: down.sql skipped by default")
+        prisma = self.file_named(report, "prisma/20240101000000_init/migration.sql")
+        if prisma:
+            self.check(prisma["tool"] == "prisma" and prisma["wrapped_in_transaction"], "prisma: wrapped")
+            self.check(prisma["statements"][1]["rewrite_details"][0]["certain"] is False,
+                       "prisma: a type change whose old type is unknown is an uncertain rewrite")
+        for name in ("plain/empty.sql", "plain/comments_only.sql"):
+            f = self.file_named(report, name)
+            if f:
+                self.check(f["statements"] == [] and not f["skipped"] and f["error"] is None, f"{name}: no statements")
+        clean = self.file_named(report, "plain/clean.sql")
+        if clean:
+            states = [s["transaction"]["state"] for s in clean["statements"]]
+            self.check(states == ["explicit", "explicit", "explicit", "none", "none"], f"clean.sql: states {states}")
+            self.check(clean["statements"][2]["settings"]["lock_timeout"] == "3s", "clean.sql: SET LOCAL in force")
+            self.check(clean["statements"][4]["settings"]["lock_timeout"] is None, "clean.sql: SET LOCAL ends at COMMIT")
+
+        # Down halves with --direction down.
+        code, report, err = self.json_of("--direction", "down", self.fixture("goose"), self.fixture("diesel"))
+        self.validate(v, report, "--direction down")
+        goose = self.file_named(report, "goose/20240101000000_add_users.sql")
+        if goose:
+            self.check([s["sql"] for s in goose["statements"]] == ["DROP FUNCTION touch_updated_at()", "DROP TABLE users"],
+                       "goose --direction down reads the Down half")
+        up = self.file_named(report, "diesel/2024-01-01-000000_add_email/up.sql")
+        if up:
+            self.check(up["skipped"], "diesel --direction down skips up.sql")
+
+        # The schema is strict: each of these changes makes a valid report invalid.
+        code, good, err = self.json_of(self.fixture("plain/broken_middle.sql"))
+        self.check(v.is_valid(good), "broken_middle.sql's report is valid")
+        lock = lambda d: d["files"][0]["statements"][0]["locks"][0]
+        statement = lambda d: d["files"][0]["statements"][0]
+        mutations = {
+            "an unknown top-level field": lambda d: d.__setitem__("extra", 1),
+            "an unknown statement field": lambda d: statement(d).__setitem__("risk", "high"),
+            "pg_locks spelling of a mode": lambda d: lock(d).__setitem__("mode", "AccessExclusiveLock"),
+            "lower-case mode": lambda d: lock(d).__setitem__("mode", "access exclusive"),
+            "blocks that contradict the mode": lambda d: lock(d)["blocks"].__setitem__("reads", False),
+            "an unknown status": lambda d: statement(d).__setitem__("status", "ok"),
+            "an unknown transaction state": lambda d: statement(d)["transaction"].__setitem__("state", "autocommit"),
+            "a 0 column": lambda d: statement(d)["span"]["start"].__setitem__("column", 0),
+            "unparsable without parse_error": lambda d: d["files"][0]["statements"][1].__setitem__("parse_error", None),
+            "analyzed with a parse_error": lambda d: statement(d).__setitem__("parse_error", {"message": "x", "line": 1, "column": 1}),
+            "a missing field": lambda d: statement(d).pop("settings"),
+            "a number as a setting": lambda d: statement(d)["settings"].__setitem__("lock_timeout", 2000),
+            "another schema_version": lambda d: d.__setitem__("schema_version", 2),
+        }
+        for what, mutate in mutations.items():
+            doc = json.loads(json.dumps(good))
+            mutate(doc)
+            self.check(not v.is_valid(doc), f"the schema rejects {what}")
+
+        # An unreadable file: reported with `error`, and no statements.
+        with tempfile.TemporaryDirectory() as tmp:
+            os.symlink(os.path.join(tmp, "gone"), os.path.join(tmp, "dangling.sql"))
+            shutil.copy(self.fixture("plain/clean.sql"), os.path.join(tmp, "clean.sql"))
+            code, report, err = self.json_of(os.path.join(tmp, "*.sql"))
+            self.validate(v, report, "a dangling symlink")
+            bad = self.file_named(report, "dangling.sql")
+            if bad:
+                self.check(isinstance(bad["error"], str) and bad["statements"] == [], "unreadable file: error is set")
+            self.check(report["summary"]["file_errors"] == 1, "unreadable file: counted in summary.file_errors")
+            self.check(code == 2, f"unreadable file: exit code {code}, expected 2")
+            lines = self.error_lines(err)
+            self.check(len(lines) == 1 and "dangling.sql" in lines[0], f"unreadable file: one error line: {lines}")
+
+            # -o writes the same report to a file.
+            out = os.path.join(tmp, "report.json")
+            code, stdout, err = self.run("analyze", "--format", "json", "-o", out, self.fixture("plain/clean.sql"))
+            self.check(code == 0 and stdout == b"", "-o: nothing on standard output")
+            with open(out, encoding="utf-8") as f:
+                self.validate(v, json.load(f), "-o report.json")
+
+    def suite_exit_codes(self):
+        """(b) 0 on a clean run, 2 on input and usage errors, one `error:` line per problem."""
+        clean = self.fixture("plain/clean.sql")
+        broken = self.fixture("plain/broken_middle.sql")
+        for fmt in ("text", "json"):
+            code, out, err = self.run("analyze", "--format", fmt, clean)
+            self.check(code == 0, f"clean run ({fmt}): exit code {code}")
+            self.check(err == b"", f"clean run ({fmt}): nothing on stderr: {err!r}")
+        for name in ("plain/empty.sql", "plain/comments_only.sql", "diesel/2024-01-01-000000_add_email/down.sql"):
+            code, out, err = self.run("analyze", self.fixture(name))
+            self.check(code == 0 and err == b"", f"{name}: exit 0 and no stderr, got {code} {err!r}")
+
+        missing = self.fixture("plain/does_not_exist.sql")
+        code, out, err = self.run("analyze", missing)
+        lines = self.error_lines(err)
+        self.check(code == 2, f"missing file: exit code {code}")
+        self.check(len(lines) == 1 and lines[0] == f"error: {missing}: no such file or directory",
+                   f"missing file: one error line naming it: {lines}")
+
+        # The other inputs are still analysed and reported.
+        code, report, err = self.json_of(missing, clean)
+        self.check(code == 2 and report and len(report["files"]) == 1, "missing file next to a good one: exit 2, good one reported")
+        self.check(len(self.error_lines(err)) == 1, f"missing file next to a good one: one error line: {err!r}")
+
+        usage = [
+            (["analyze", "--bogus", clean], "--bogus"),
+            (["analyze", "--format", "xml", clean], "xml"),
+            (["analyze", "--format"], "--format"),
+            (["analyze", "--pg-version", "10", clean], "10"),
+            (["analyze", "--pg-version=abc", clean], "abc"),
+            (["analyze", "--direction", "sideways", clean], "sideways"),
+            (["analyze", "--unparsable", "maybe", clean], "maybe"),
+            (["analyze", "--color", "sometimes", clean], "sometimes"),
+            (["analyze", "--jobs", "0", clean], "--jobs"),
+            (["analyze"], "analyze"),
+            (["frobnicate"], "frobnicate"),
+            ([], None),
+        ]
+        for args, mention in usage:
+            code, out, err = self.run(*args)
+            lines = self.error_lines(err)
+            self.check(code == 2, f"{args}: exit code {code}, expected 2")
+            if mention is not None:
+                self.check(len(lines) == 1 and mention in lines[0], f"{args}: one error line mentioning {mention}: {lines}")
+                self.check(out == b"", f"{args}: no report on stdout")
+
+        code, out, err = self.run("analyze", broken)
+        lines = self.error_lines(err)
+        self.check(code == 2, f"unparsable statement: exit code {code}")
+        self.check(len(lines) == 1 and re.match(rf"^error: {re.escape(broken)}:3:40: syntax error", lines[0] or ""),
+                   f"unparsable statement: one error line with file:line:col: {lines}")
+
+        code, out, err = self.run("analyze", "--unparsable", "warn", broken)
+        text = err.decode()
+        self.check(code == 0, f"--unparsable warn: exit code {code}")
+        self.check(self.error_lines(err) == [], "--unparsable warn: no error lines")
+        self.check(len(re.findall(rf"^warning: {re.escape(broken)}:3:40: ", text, re.M)) == 1,
+                   f"--unparsable warn: one warning line with file:line:col: {text!r}")
+        code, out, err = self.run("analyze", "--unparsable=warn", "--format=json", broken)
+        self.check(code == 0 and json.loads(out)["summary"]["unparsable"] == 1, "--unparsable=warn with json")
+
+        with tempfile.TemporaryDirectory() as tmp:
+            two = os.path.join(tmp, "two_broken.sql")
+            with open(two, "w") as f:
+                f.write("ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUM b int;\n\n  SELEC 1;\n")
+            code, out, err = self.run("analyze", two, clean)
+            lines = self.error_lines(err)
+            self.check(code == 2, "two unparsable statements: exit 2")
+            self.check(len(lines) == 2, f"two unparsable statements: two error lines: {lines}")
+            self.check(any(l.startswith(f"error: {two}:2:") for l in lines) and
+                       any(l.startswith(f"error: {two}:4:3:") for l in lines),
+                       f"two unparsable statements: each line has file:line:col: {lines}")
+
+        for args in (["help"], ["--help"], ["version"], ["--version"]):
+            code, out, err = self.run(*args)
+            self.check(code == 0 and out and err == b"", f"{args}: exit 0 with output")
+        code, out, err = self.run("version")
+        self.check(re.match(rb"^pgfence \d+\.\d+\.\d+", out) is not None, f"version output: {out!r}")
+
+    def suite_color(self):
+        """(c) ANSI escapes only in terminal output."""
+        everything = self.fixtures
+        for color in ("auto", "always", "never"):
+            code, out, err = self.run("analyze", "--format", "json", "--color", color, everything)
+            self.check(code in (0, 2) and out.startswith(b"{"), f"JSON with --color {color}: a report: {err[:200]!r}")
+            self.check(ESC not in out, f"JSON with --color {color}: no escape byte")
+            self.check(ESC not in err, f"JSON with --color {color}: no escape byte on stderr")
+        code, out, err = self.run("analyze", "--format", "markdown", "--color", "always", everything)
+        self.check(code in (0, 2) and out and ESC not in out, f"markdown with --color always: no escape byte: {err[:200]!r}")
+        code, out, err = self.run("analyze", everything)
+        self.check(ESC not in out and ESC not in err, "text to a pipe: no escape byte")
+        code, out, err = self.run("analyze", "--color", "never", everything)
+        self.check(ESC not in out and ESC not in err, "text --color never: no escape byte")
+        code, out, err = self.run("analyze", "--color", "always", everything)
+        self.check(ESC in out, "text --color always: colour escapes present")
+        code, out, err = self.run("analyze", "--color=always", self.fixture("plain/clean.sql"))
+        self.check(ESC in out, "--color=always")
+
+        code, out = self.run_on_terminal("analyze", everything)
+        self.check(ESC in out, "text on a terminal: colour escapes present")
+        code, out = self.run_on_terminal("analyze", "--color", "never", everything)
+        self.check(ESC not in out, "text on a terminal with --color never: no escape byte")
+        code, out = self.run_on_terminal("analyze", everything, env_extra={"NO_COLOR": "1"})
+        self.check(ESC not in out, "text on a terminal with NO_COLOR: no escape byte")
+        code, out = self.run_on_terminal("analyze", "--format", "json", everything)
+        self.check(ESC not in out, "JSON on a terminal: no escape byte")
+        with tempfile.TemporaryDirectory() as tmp:
+            report = os.path.join(tmp, "report.txt")
+            code, out = self.run_on_terminal("analyze", "-o", report, everything)
+            written = b""
+            if os.path.exists(report):
+                with open(report, "rb") as f:
+                    written = f.read()
+            self.check(written and ESC not in written, "text -o FILE from a terminal: a report without escape bytes")
+
+    def suite_broken_statement(self):
+        """(d) One broken statement never hides the others."""
+        broken = self.fixture("plain/broken_middle.sql")
+        code, report, err = self.json_of("--unparsable", "warn", broken)
+        statements = report["files"][0]["statements"]
+        self.check([s["status"] for s in statements] == ["analyzed", "unparsable", "analyzed", "analyzed", "analyzed"],
+                   f"statuses: {[s['status'] for s in statements]}")
+        self.check(statements[1]["parse_error"] == {"message": 'syntax error at or near "NUL"', "line": 3, "column": 40},
+                   f"parse_error: {statements[1]['parse_error']}")
+        self.check(statements[1]["span"]["start"] == {"line": 3, "column": 1}, "the broken statement keeps its span")
+        alter = statements[3]
+        self.check([(l["relation"], l["mode"]) for l in alter["locks"]] == [("users", "ACCESS EXCLUSIVE")],
+                   f"after the broken one: ALTER COLUMN TYPE locks users: {alter['locks']}")
+        self.check(alter["rewrites"] == ["users"] and alter["settings"]["lock_timeout"] == "1s",
+                   "after the broken one: the rewrite and the SET before it are seen")
+        index = statements[4]
+        self.check(("users", "SHARE") in [(l["relation"], l["mode"]) for l in index["locks"]],
+                   "the last statement: CREATE INDEX takes SHARE on users")
+
+        code, out, err = self.run("analyze", "--color", "never", broken)
+        text = out.decode()
+        self.check(re.search(r"^\s+5:1\s+ALTER TABLE users ALTER COLUMN c TYPE bigint\s+ACCESS EXCLUSIVE users", text, re.M),
+                   f"text: the statement after the broken one is listed with its lock:\n{text}")
+        self.check(re.search(r"^\s+6:1\s+CREATE INDEX users_c_idx ON users \(c\)\s+SHARE users", text, re.M),
+                   "text: the last statement is listed with its lock")
+
+        # A broken file does not stop the files after it.
+        code, report, err = self.json_of(broken, self.fixture("plain/clean.sql"))
+        self.check(len(report["files"]) == 2 and len(report["files"][1]["statements"]) == 5,
+                   "a broken file does not stop the next one")
+
+        # A broken first and last statement.
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "edges.sql")
+            with open(path, "w") as f:
+                f.write("ALTER TABLE;\nDROP TABLE t;\nCREATE INDEX ON;\n")
+            code, report, err = self.json_of(path)
+            statements = report["files"][0]["statements"]
+            self.check([s["status"] for s in statements] == ["unparsable", "analyzed", "unparsable"],
+                       "broken first and last statements")
+            self.check(statements[1]["locks"][0]["mode"] == "ACCESS EXCLUSIVE", "the one in between is analysed")
+            self.check(len(self.error_lines(err)) == 2, "one error line per broken statement")
+
+    def suite_inputs(self):
+        """(e) Directories and globs, including **, expand to sorted .sql files."""
+        every = self.sql_fixtures()
+        code, report, err = self.json_of(self.fixtures)
+        paths = [f["path"] for f in report["files"]]
+        self.check(sorted(paths) == paths, "a directory's files come sorted")
+        self.check([os.path.normpath(p) for p in paths] == every,
+                   f"a directory expands to every .sql file below it (and nothing else): {paths}")
+
+        code, report, err = self.json_of(os.path.join(self.fixtures, "plain", "*.sql"))
+        names = [os.path.basename(f["path"]) for f in report["files"]]
+        self.check(names == sorted(n for n in os.listdir(self.fixture("plain")) if n.endswith(".sql")),
+                   f"a * glob: {names}")
+
+        code, report, err = self.json_of(os.path.join(self.fixtures, "**", "*.sql"))
+        self.check([f["path"] for f in report["files"]] == every, "an absolute **/*.sql glob matches every depth")
+
+        code, report, err = self.json_of("**/up.sql", "**/migration.sql", cwd=self.fixtures)
+        self.check([f["path"] for f in report["files"]] ==
+                   ["diesel/2024-01-01-000000_add_email/up.sql", "prisma/20240101000000_init/migration.sql"],
+                   f"relative ** globs: {[f['path'] for f in report['files']]}")
+
+        # "**/" also matches no directory at all.
+        code, report, err = self.json_of("plain/**/*.sql", cwd=self.fixtures)
+        self.check(len(report["files"]) == len([p for p in every if "/plain/" in p]) and
+                   all(f["path"].startswith("plain/") for f in report["files"]), "plain/**/*.sql")
+
+        # A glob that names directories walks them.
+        code, report, err = self.json_of(os.path.join(self.fixtures, "d*"))
+        tools = sorted({f["tool"] for f in report["files"]})
+        self.check(tools == ["dbmate", "diesel", "drizzle"], f"a glob naming directories: {tools}")
+
+        # A file named twice is analysed once.
+        clean = self.fixture("plain/clean.sql")
+        code, report, err = self.json_of(clean, clean, self.fixture("plain"))
+        paths = [f["path"] for f in report["files"]]
+        self.check(paths.count(clean) == 1, f"a file named twice is analysed once: {paths}")
+
+        code, out, err = self.run("analyze", os.path.join(self.fixtures, "nothing", "**", "*.sql"))
+        lines = self.error_lines(err)
+        self.check(code == 2 and len(lines) == 1 and "pattern matched no files" in lines[0],
+                   f"a glob that matches nothing is an error: {lines}")
+
+        # Paths after -- are paths even when they look like options.
+        with tempfile.TemporaryDirectory() as tmp:
+            shutil.copy(clean, os.path.join(tmp, "-dash.sql"))
+            code, out, err = self.run("analyze", "--", "-dash.sql", cwd=tmp)
+            self.check(code == 0, f"-- ends the options: exit {code} {err!r}")
+
+    def suite_empty_directory(self):
+        """A directory with no .sql file matches nothing, which is an input error like an empty glob."""
+        with tempfile.TemporaryDirectory() as tmp:
+            os.mkdir(os.path.join(tmp, "migrations"))
+            with open(os.path.join(tmp, "migrations", "README.md"), "w") as f:
+                f.write("not a migration\n")
+            code, out, err = self.run("analyze", os.path.join(tmp, "migrations"))
+            lines = self.error_lines(err)
+            self.check(code == 2, f"a directory without .sql files: exit code {code}, expected 2")
+            self.check(len(lines) == 1 and "migrations" in lines[0], f"one error line naming the directory: {lines}")
+
+    def suite_control_chars(self):
+        """Bytes from a migration never reach the terminal as control sequences."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "escape.sql")
+            with open(path, "wb") as f:
+                f.write(b"SELECT '\x1b[2J\x1b[31mred';\nALTER TABLE t ADD COLUMN \"\x1b]0;title\x07\" int;\n")
+            code, out, err = self.run("analyze", "--format", "json", path)
+            self.check(ESC not in out, "JSON escapes control characters")
+            code, out, err = self.run("analyze", "--color", "never", path)
+            self.check(code == 0, f"exit code {code}")
+            self.check(ESC not in out, "text --color never: control characters from the SQL are not passed through")
+            self.check(b"\x07" not in out, "text --color never: BEL from the SQL is not passed through")
+            code, out, err = self.run("analyze", "--format", "markdown", path)
+            self.check(ESC not in out and b"\x07" not in out, "markdown: control characters from the SQL are not passed through")
+
+            # The parser quotes the offending token in its message, which goes to stderr.
+            broken = os.path.join(tmp, "broken.sql")
+            with open(broken, "wb") as f:
+                f.write(b"SELECT 1 \x1b[31m;\n")
+            code, out, err = self.run("analyze", "--color", "never", broken)
+            self.check(code == 2 and len(self.error_lines(err)) == 1, f"the broken statement is reported: {err!r}")
+            self.check(ESC not in err, f"stderr: no control characters from the SQL: {err!r}")
+
+    def suite_invalid_utf8(self):
+        """A file that is not UTF-8 (a Latin-1 'é') still gives a complete, valid JSON report."""
+        v = self.validator()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "latin1.sql")
+            with open(path, "wb") as f:
+                f.write(b"COMMENT ON TABLE users IS 'caf\xe9';\nALTER TABLE users ADD COLUMN x int;\n")
+            code, out, err = self.run("analyze", "--format", "json", path)
+            try:
+                report = json.loads(out)
+            except ValueError as e:
+                self.check(False, f"the report is JSON ({e}); stderr: {err!r}")
+                return
+            self.validate(v, report, "latin1.sql")
+            statements = report["files"][0]["statements"]
+            self.check(len(statements) == 2 and statements[1]["status"] == "analyzed",
+                       "the statement after the non-UTF-8 one is analysed")
+            self.check(b"internal error" not in err, f"no internal error: {err!r}")
+            self.check(len(self.error_lines(err)) == 1, f"one error line, for the statement: {err!r}")
+
+    def suite_doc_example(self):
+        """docs/json-format.md's example is what the binary prints for the file it shows."""
+        with open(self.doc, encoding="utf-8") as f:
+            doc = f.read()
+        sql = re.search(r"<!-- example-input: (\S+) -->\s*```sql\n(.*?)```", doc, re.S)
+        js = re.search(r"<!-- example-output -->\s*```json\n(.*?)```", doc, re.S)
+        if not self.check(sql and js, "the doc marks its example input and output"):
+            return
+        name, text = sql.group(1), sql.group(2)
+        with tempfile.TemporaryDirectory() as tmp:
+            os.makedirs(os.path.join(tmp, os.path.dirname(name)) or tmp, exist_ok=True)
+            with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
+                f.write(text)
+            code, actual, err = self.json_of(name, cwd=tmp)
+        shown = json.loads(js.group(1))
+        for d in (shown, actual):
+            d["tool"]["version"] = "(any)"
+            d["parser_version"] = 0
+        self.check(shown == actual, "the example output is the binary's output:\n" + json.dumps(actual, indent=2))
+        v = self.validator()
+        self.validate(v, json.loads(js.group(1)), "the doc's example")
+        finding = re.search(r"<!-- example-finding -->\s*```json\n(.*?)```", doc, re.S)
+        if self.check(finding, "the doc marks its example finding"):
+            only_finding = {"$defs": v.schema["$defs"], "$ref": "#/$defs/finding"}
+            errors = list(type(v)(only_finding).iter_errors(json.loads(finding.group(1))))
+            self.check(not errors, f"the example finding is valid: {[e.message for e in errors]}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("suite")
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--schema", required=True)
+    parser.add_argument("--fixtures", required=True)
+    parser.add_argument("--doc")
+    args = parser.parse_args()
+    suite = Suite(args)
+    method = getattr(suite, "suite_" + args.suite, None)
+    if method is None:
+        print(f"unknown suite {args.suite}", file=sys.stderr)
+        return 2
+    try:
+        method()
+    except Abort:
+        suite.check(False, "stopped: the output could not be checked further")
+    for failure in suite.failures:
+        print("FAILED:", failure)
+    print(f"{args.suite}: {suite.checks - len(suite.failures)}/{suite.checks} checks passed")
+    return 1 if suite.failures or suite.checks == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
