@@ -89,7 +89,7 @@ std::string fold_alias(const std::string& name) {
     static const std::map<std::string, std::string> k_aliases = {
         {"integer", "int4"}, {"int", "int4"}, {"smallint", "int2"}, {"bigint", "int8"},
         {"boolean", "bool"}, {"real", "float4"}, {"double precision", "float8"},
-        {"character varying", "varchar"}, {"character", "bpchar"}, {"char", "bpchar"},
+        {"character varying", "varchar"}, {"character", "bpchar"},
         {"decimal", "numeric"}, {"timestamp without time zone", "timestamp"},
         {"timestamp with time zone", "timestamptz"}, {"time without time zone", "time"},
         {"time with time zone", "timetz"}, {"bit varying", "varbit"},

@@ -1,0 +1,85 @@
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/rule.hpp"
+#include "analyze/rules/schema_recipes.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace schema;
+
+// PostgreSQL's name for an unnamed CHECK: <table>_<column>_check when it reads one column,
+// else <table>_check (AddRelationNewConstraints).
+std::string check_name(const std::string& relname, const json& con) {
+    std::string name = con.value("conname", std::string());
+    if (!name.empty()) return name;
+    auto cols = referenced_columns(con.value("raw_expr", json::object()));
+    return object_name(relname, cols.size() == 1 ? cols[0] : std::string(), "check");
+}
+
+// "CHECK (...) [NO INHERIT]" exactly as written.
+std::string check_clause(std::string_view sql, const json& con) {
+    std::string clause = "CHECK " + parenthesised(sql, static_cast<std::size_t>(std::max(0, con.value("location", 0))));
+    if (con.value("is_no_inherit", false)) clause += " NO INHERIT";
+    return clause;
+}
+
+void report(const StatementContext& ctx, Sink& sink, const LockFact& lock, const json& rv, const json& con,
+            const std::string& add_column) {
+    std::string table = range_var_name(rv);
+    std::string name = quote_ident(check_name(range_var_relname(rv), con));
+    Finding& f = sink.add(ctx.statement, "CHECK constraint " + name + " on " + table + " reads every row while holding " +
+                                             describe_lock(lock));
+    f.relation = table;
+    f.fix = "add the constraint NOT VALID, then VALIDATE CONSTRAINT in a separate migration";
+    Recipe recipe;
+    recipe.summary = "Add the CHECK NOT VALID (instant), then validate it in a later migration under a lock that lets reads and writes continue";
+    std::string first = others_note(ctx.body()) + add_column + "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " +
+                        check_clause(ctx.statement.sql, con) + " NOT VALID;\n" +
+                        "-- Instant: rows written from now on are checked; existing rows are not read.";
+    recipe.steps.push_back({"Migration 1", first, true});
+    recipe.steps.push_back({"Migration 2", "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + name + ";", true});
+    f.recipe = std::move(recipe);
+}
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "AlterTableStmt") return;
+    const json& stmt = ctx.body();
+    const json& rv = stmt.value("relation", json::object());
+    std::string table = range_var_name(rv);
+    const LockFact* lock = existing_table_lock(ctx.statement, table);
+    if (lock == nullptr || effect_on(ctx.statement.scans, table) == nullptr) return;
+    for (const json* cmd : alter_cmds(stmt)) {
+        std::string sub = cmd->value("subtype", std::string());
+        const json& def = cmd->value("def", json::object());
+        if (sub == "AT_AddConstraint") {
+            const json& con = def.value("Constraint", json::object());
+            if (con.value("contype", std::string()) != "CONSTR_CHECK" || con.value("skip_validation", false)) continue;
+            report(ctx, sink, *lock, rv, con, "");
+        } else if (sub == "AT_AddColumn") {
+            // A column's own CHECK cannot be NOT VALID: add the column, then the constraint.
+            const json& column_def = def.value("ColumnDef", json::object());
+            for (const auto& c : member(column_def, "constraints")) {
+                const json& con = c.value("Constraint", json::object());
+                if (con.value("contype", std::string()) != "CONSTR_CHECK") continue;
+                ColumnText column = column_text(ctx.statement.sql, column_def);
+                std::vector<std::string> keep;
+                for (const auto& p : column.pieces) {
+                    if (p.contype != "CONSTR_CHECK" && p.contype != "type" && p.contype != "collate") keep.push_back(p.contype);
+                }
+                std::string add = "ALTER TABLE " + table + " ADD COLUMN " + (cmd->value("missing_ok", false) ? "IF NOT EXISTS " : "") +
+                                  column_sql(column, keep) + ";\n";
+                report(ctx, sink, *lock, rv, con, add);
+            }
+        }
+    }
+}
+
+}  // namespace
+
+Rule rule_add_check_without_not_valid() {
+    return Rule{"add-check-without-not-valid", Risk::High,
+                "Adding a CHECK constraint without NOT VALID reads every row while the table is locked", check, nullptr,
+                true, "locking"};
+}
+
+}  // namespace pgfence::analyze::rules

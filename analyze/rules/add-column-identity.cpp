@@ -1,0 +1,83 @@
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/rule.hpp"
+#include "analyze/rules/schema_recipes.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace schema;
+
+Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def, const json& rv) {
+    std::string table = range_var_name(rv);
+    std::string relname = range_var_relname(rv);
+    ColumnText column = column_text(ctx.statement.sql, def);
+    std::string col = quote_ident(column.name);
+    std::string type, identity;
+    for (const auto& p : column.pieces) {
+        if (p.contype == "type") type = p.text;
+        if (p.contype == "CONSTR_IDENTITY") {
+            std::size_t at = find_keyword(p.text, 0, p.text.size(), "GENERATED");  // past any CONSTRAINT name
+            identity = at == std::string::npos ? p.text : p.text.substr(at);
+        }
+    }
+    // A temporary sequence fills the column until it becomes an identity; it is not OWNED BY
+    // the column, so pg_get_serial_sequence() finds the identity's own sequence at the end.
+    std::string fill = schema_prefix(rv) + quote_ident(object_name(relname, column.name, "fill_seq"));
+    std::string next = "nextval(" + regclass_literal(fill) + ")";
+
+    Recipe recipe;
+    recipe.summary = "Fill the column from a sequence without a rewrite, backfill in batches, make it NOT NULL through a validated CHECK, then turn it into an identity";
+    int number = 1;
+    std::string first = others_note(ctx.body()) + "CREATE SEQUENCE " + fill + " AS " + type + ";\n" +
+                        "ALTER TABLE " + table + " ADD COLUMN " + (cmd.value("missing_ok", false) ? "IF NOT EXISTS " : "") +
+                        column_sql(column, {}) + ";\n" +
+                        "ALTER TABLE " + table + " ALTER COLUMN " + col + " SET DEFAULT " + next + ";\n" +
+                        "-- All instant: rows inserted from now on take the next value.";
+    std::string dropped = dropped_pieces(column, {"CONSTR_IDENTITY", "CONSTR_NOTNULL"});
+    if (!dropped.empty()) {
+        first += "\n-- Add the column's other constraints (" + dropped + ") after the backfill, without a long lock:\n"
+                 "-- CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX.";
+    }
+    recipe.steps.push_back({migration_title(number), first, true});
+    recipe.steps.push_back(backfill_step(table, column.name, next));
+    std::string finish = "-- Instant: the identity takes over where the temporary sequence stopped.\n"
+                         "ALTER TABLE " + table + " ALTER COLUMN " + col + " DROP DEFAULT;\n" +
+                         "ALTER TABLE " + table + " ALTER COLUMN " + col + " ADD " + identity + ";\n" +
+                         "SELECT setval(pg_get_serial_sequence(" + string_literal(table) + ", " +
+                         string_literal(column.name) + "), " + next + ");\n" +
+                         "DROP SEQUENCE " + fill + ";";
+    add_not_null_steps(recipe, number, table, relname, {column.name}, ctx.options.pg_version, finish);
+    return recipe;
+}
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "AlterTableStmt") return;
+    const json& stmt = ctx.body();
+    const json& rv = stmt.value("relation", json::object());
+    std::string table = range_var_name(rv);
+    const LockFact* lock = existing_table_lock(ctx.statement, table);
+    if (lock == nullptr || effect_on(ctx.statement.rewrites, table) == nullptr) return;
+    for (const json* cmd : alter_cmds(stmt)) {
+        if (cmd->value("subtype", std::string()) != "AT_AddColumn") continue;
+        const json& def = cmd->value("def", json::object()).value("ColumnDef", json::object());
+        if (column_constraint(def, "CONSTR_IDENTITY") == nullptr) continue;
+        std::string col = quote_ident(def.value("colname", std::string()));
+        const TableEffect* rewrite = effect_for(ctx.statement.rewrites, table, "ADD COLUMN " + col + ":");
+        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + col + " AS IDENTITY rewrites " + table + " while holding " +
+                                                 describe_lock(*lock) + ": " +
+                                                 (rewrite ? effect_detail(*rewrite) : "every row gets a value from the sequence"));
+        f.relation = table;
+        f.fix = "fill " + col + " from a sequence default, backfill in batches, SET NOT NULL through a validated CHECK, then ADD GENERATED ... AS IDENTITY";
+        f.recipe = make_recipe(ctx, *cmd, def, rv);
+    }
+}
+
+}  // namespace
+
+Rule rule_add_column_identity() {
+    return Rule{"add-column-identity", Risk::High,
+                "Adding an identity column to an existing table rewrites every row while the table is locked", check,
+                nullptr, true, "locking"};
+}
+
+}  // namespace pgfence::analyze::rules

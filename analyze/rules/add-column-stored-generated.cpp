@@ -1,0 +1,76 @@
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/rule.hpp"
+#include "analyze/rules/schema_recipes.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace schema;
+
+Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def, const json& generated,
+                   const json& rv) {
+    const std::string& sql = ctx.statement.sql;
+    std::string table = range_var_name(rv);
+    std::string relname = range_var_relname(rv);
+    ColumnText column = column_text(sql, def);
+    std::string col = quote_ident(column.name);
+    std::size_t open = sql.find('(', static_cast<std::size_t>(std::max(0, generated.value("location", 0))));
+    std::string expr = parenthesised(sql, open == std::string::npos ? sql.size() : open);
+    std::string row_expr = prefix_columns(expr, open, generated.value("raw_expr", json::object()), "NEW.");
+    std::string name = object_name(relname, column.name, "fill");
+    std::string function = schema_prefix(rv) + quote_ident(name);
+    std::string tag = dollar_tag(row_expr);
+    bool not_null = column_constraint(def, "CONSTR_NOTNULL") != nullptr;
+
+    Recipe recipe;
+    recipe.summary = "Add a plain column kept up to date by a trigger, and backfill existing rows in batches";
+    int number = 1;
+    std::string first =
+        others_note(ctx.body()) + "ALTER TABLE " + table + " ADD COLUMN " + (cmd.value("missing_ok", false) ? "IF NOT EXISTS " : "") +
+        column_sql(column, {}) + ";\n" +
+        "CREATE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + "\nBEGIN\n  NEW." + col +
+        " := " + row_expr + ";\n  RETURN NEW;\nEND\n" + tag + ";\n" +
+        "CREATE TRIGGER " + quote_ident(name) + " BEFORE INSERT OR UPDATE ON " + table +
+        "\n  FOR EACH ROW EXECUTE FUNCTION " + function + "();\n" +
+        "-- The trigger overwrites whatever is written to " + col + ", as a generated column would.\n"
+        "-- A view or an expression index on " + expr + " may serve instead, storing nothing.";
+    std::string dropped = dropped_pieces(column, {"CONSTR_GENERATED", "CONSTR_NOTNULL"});
+    if (!dropped.empty()) first += "\n-- Add the column's other constraints (" + dropped + ") separately, after the backfill.";
+    recipe.steps.push_back({migration_title(number), first, true});
+    recipe.steps.push_back(backfill_step(table, column.name, expr, col + " IS DISTINCT FROM " + expr));
+    if (not_null) add_not_null_steps(recipe, number, table, relname, {column.name}, ctx.options.pg_version);
+    return recipe;
+}
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "AlterTableStmt") return;
+    const json& stmt = ctx.body();
+    const json& rv = stmt.value("relation", json::object());
+    std::string table = range_var_name(rv);
+    const LockFact* lock = existing_table_lock(ctx.statement, table);
+    if (lock == nullptr || effect_on(ctx.statement.rewrites, table) == nullptr) return;
+    for (const json* cmd : alter_cmds(stmt)) {
+        if (cmd->value("subtype", std::string()) != "AT_AddColumn") continue;
+        const json& def = cmd->value("def", json::object()).value("ColumnDef", json::object());
+        const json* generated = column_constraint(def, "CONSTR_GENERATED");
+        if (generated == nullptr) continue;
+        std::string col = quote_ident(def.value("colname", std::string()));
+        const TableEffect* rewrite = effect_for(ctx.statement.rewrites, table, "ADD COLUMN " + col + ":");
+        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + col + " GENERATED ALWAYS AS (...) STORED rewrites " + table +
+                                                 " while holding " + describe_lock(*lock) + ": " +
+                                                 (rewrite ? effect_detail(*rewrite) : "every row gets the computed value"));
+        f.relation = table;
+        f.fix = "add " + col + " as a plain column filled by a trigger, and backfill existing rows in batches";
+        f.recipe = make_recipe(ctx, *cmd, def, *generated, rv);
+    }
+}
+
+}  // namespace
+
+Rule rule_add_column_stored_generated() {
+    return Rule{"add-column-stored-generated", Risk::High,
+                "Adding a stored generated column rewrites every row while the table is locked", check, nullptr, true,
+                "locking"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,116 @@
+#include <cctype>
+
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/rule.hpp"
+#include "analyze/rules/schema_recipes.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace schema;
+
+// The parts of ALTER COLUMN c TYPE t [COLLATE x] [USING e] as written.
+struct TypeChangeText {
+    std::string type;     // "bigint", with COLLATE if given
+    std::string using_expr;  // "" when there is no USING
+    std::size_t using_begin = 0;
+};
+
+TypeChangeText type_change_text(std::string_view sql, const json& def) {
+    TypeChangeText out;
+    std::size_t start = static_cast<std::size_t>(std::max(0, def.value("location", 0)));
+    std::size_t end = clause_end(sql, start);
+    std::size_t type_at = static_cast<std::size_t>(std::max(0, def.value("typeName", json::object()).value("location", 0)));
+    std::size_t using_at = find_keyword(sql, type_at, end, "USING");
+    std::size_t type_end = using_at == std::string_view::npos ? end : using_at;
+    out.type = trim(sql.substr(type_at, type_end - type_at));
+    if (using_at != std::string_view::npos) {
+        out.using_begin = using_at + 5;
+        while (out.using_begin < end && std::isspace(static_cast<unsigned char>(sql[out.using_begin]))) ++out.using_begin;
+        out.using_expr = trim(sql.substr(out.using_begin, end - out.using_begin));
+    }
+    return out;
+}
+
+Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& rv) {
+    std::string table = range_var_name(rv);
+    std::string relname = range_var_relname(rv);
+    std::string name = cmd.value("name", std::string());
+    const json& def = cmd.value("def", json::object()).value("ColumnDef", json::object());
+    TypeChangeText change = type_change_text(ctx.statement.sql, def);
+    std::string col = quote_ident(name);
+    std::string fresh = quote_ident(object_name(name, "new", ""));
+    std::string old = quote_ident(object_name(name, "old", ""));
+    std::string sync = object_name(relname, name, "sync");
+    std::string function = schema_prefix(rv) + quote_ident(sync);
+    std::string row_value = "NEW." + col, value = col;
+    if (!change.using_expr.empty()) {
+        value = "(" + change.using_expr + ")";
+        row_value = "(" + prefix_columns(change.using_expr, change.using_begin, def.value("raw_default", json::object()), "NEW.") + ")";
+    }
+    std::string tag = dollar_tag(row_value);
+
+    Recipe recipe;
+    recipe.summary = "Expand and contract: add a column of the new type kept in sync by a trigger, backfill it in batches, swap the names in one short transaction, then drop the old column";
+    int number = 1;
+    recipe.steps.push_back(
+        {migration_title(number),
+         others_note(ctx.body()) + "ALTER TABLE " + table + " ADD COLUMN " + fresh + " " + change.type + ";\n" +
+             "CREATE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + "\nBEGIN\n  NEW." + fresh +
+             " := " + row_value + ";\n  RETURN NEW;\nEND\n" + tag + ";\n" +
+             "CREATE TRIGGER " + quote_ident(sync) + " BEFORE INSERT OR UPDATE ON " + table +
+             "\n  FOR EACH ROW EXECUTE FUNCTION " + function + "();\n" +
+             "-- All instant: every row written from now on carries both columns.",
+         true});
+    recipe.steps.push_back(backfill_step(table, object_name(name, "new", ""), value,
+                                         fresh + " IS NULL AND " + value + " IS NOT NULL"));
+    recipe.steps.push_back(
+        {migration_title(number),
+         "-- Before this: give " + fresh + " what " + col + " has (indexes with CREATE INDEX CONCURRENTLY,\n"
+         "-- constraints NOT VALID then VALIDATE, its default, NOT NULL through a validated CHECK).\n"
+         "-- Then swap the names in one short transaction:\n"
+         "DROP TRIGGER " + quote_ident(sync) + " ON " + table + ";\n" +
+             "DROP FUNCTION " + function + "();\n" +
+             "ALTER TABLE " + table + " RENAME COLUMN " + col + " TO " + old + ";\n" +
+             "ALTER TABLE " + table + " RENAME COLUMN " + fresh + " TO " + col + ";\n" +
+             "-- Views that read " + col + " keep reading " + old + " until they are recreated.",
+         true});
+    recipe.steps.push_back({migration_title(number),
+                            "-- Once nothing reads " + old + ":\nALTER TABLE " + table + " DROP COLUMN " + old + ";", true});
+    return recipe;
+}
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.kind() != "AlterTableStmt") return;
+    const json& stmt = ctx.body();
+    const json& rv = stmt.value("relation", json::object());
+    std::string table = range_var_name(rv);
+    const LockFact* lock = existing_table_lock(ctx.statement, table);
+    if (lock == nullptr) return;
+    for (const json* cmd : alter_cmds(stmt)) {
+        if (cmd->value("subtype", std::string()) != "AT_AlterColumnType") continue;
+        std::string col = quote_ident(cmd->value("name", std::string()));
+        const TableEffect* rewrite = effect_for(ctx.statement.rewrites, table, "ALTER COLUMN " + col + " TYPE ");
+        if (rewrite == nullptr) continue;  // binary-coercible: catalog only
+        std::string type = type_change_text(ctx.statement.sql, cmd->value("def", json::object()).value("ColumnDef", json::object())).type;
+        Finding& f = sink.add(ctx.statement, "ALTER COLUMN " + col + " TYPE " + type +
+                                                 (rewrite->certain ? " rewrites " + table + " and rebuilds"
+                                                                  : " may rewrite " + table + " and rebuild") +
+                                                 " its indexes while holding " + describe_lock(*lock) + ": " +
+                                                 effect_detail(*rewrite));
+        if (!rewrite->certain) f.risk = Risk::Medium;
+        f.relation = table;
+        f.fix = "add a new column of type " + type + ", keep it in sync with a trigger, backfill it in batches, then swap the column names";
+        f.recipe = make_recipe(ctx, *cmd, rv);
+    }
+}
+
+}  // namespace
+
+Rule rule_alter_column_type_rewrite() {
+    return Rule{"alter-column-type-rewrite", Risk::High,
+                "ALTER COLUMN ... TYPE that rewrites the table and its indexes while the table is locked", check,
+                nullptr, true, "locking"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,120 @@
+#include <map>
+
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/rule.hpp"
+#include "analyze/rules/schema_recipes.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace schema;
+
+struct ColumnRename {
+    std::size_t at;
+    QualifiedName table;
+    std::string from, to;
+};
+
+struct ViewCreated {
+    std::size_t at;
+    QualifiedName view;
+    const json* query;
+};
+
+// Does the view's select list give some expression the name `column` (e.g. "years AS age")?
+bool exposes(const json& query, const std::string& column) {
+    for (const auto& t : query.value("SelectStmt", json::object()).value("targetList", json::array())) {
+        if (t.value("ResTarget", json::object()).value("name", std::string()) == column) return true;
+    }
+    return false;
+}
+
+Recipe make_recipe(const json& rv, const std::string& from, const std::string& to) {
+    std::string table = range_var_name(rv);
+    std::string relname = range_var_relname(rv);
+    std::string base_name = object_name(relname, "", "base");
+    std::string base = schema_prefix(rv) + quote_ident(base_name);
+    Recipe recipe;
+    recipe.summary = "Move the table aside and put a view in its place that shows the column under both names, until every deployed version uses the new name";
+    recipe.steps.push_back(
+        {"Migration 1",
+         "ALTER TABLE " + table + " RENAME TO " + quote_ident(base_name) + ";\n" +
+             "ALTER TABLE " + base + " RENAME COLUMN " + quote_ident(from) + " TO " + quote_ident(to) + ";\n" +
+             "CREATE VIEW " + table + " AS SELECT *, " + quote_ident(to) + " AS " + quote_ident(from) + " FROM " + base + ";\n" +
+             "-- Old and new code both work through the view (a simple view is updatable); grant it the\n"
+             "-- privileges the application has on the table. Until migration 2, DDL must name " + base + ".",
+         true});
+    recipe.steps.push_back({"Migration 2",
+                            "-- Once no deployed code uses " + quote_ident(from) + ", in one transaction:\nDROP VIEW " +
+                                table + ";\nALTER TABLE " + base + " RENAME TO " + quote_ident(relname) + ";",
+                            true});
+    return recipe;
+}
+
+void check(const FileContext& ctx, Sink& sink) {
+    std::vector<ColumnRename> renames;
+    std::vector<ViewCreated> views;
+    std::map<std::size_t, QualifiedName> origin;  // statement -> the renamed table's name before this file renamed it
+    std::vector<std::pair<QualifiedName, QualifiedName>> table_names;  // current -> original
+    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.nodes.size(); ++i) {
+        const std::string& kind = ctx.file.statements[i].kind;
+        if (!ctx.nodes[i].is_object() || !ctx.nodes[i].contains(kind)) continue;
+        const json& stmt = ctx.nodes[i][kind];
+        if (kind == "ViewStmt" && stmt.contains("view")) {
+            views.push_back({i, name_of_range_var(stmt["view"]), &stmt["query"]});
+        }
+        if (kind != "RenameStmt" || !stmt.contains("relation")) continue;
+        QualifiedName rel = name_of_range_var(stmt["relation"]);
+        std::string type = stmt.value("renameType", std::string());
+        if (type == "OBJECT_TABLE") {
+            QualifiedName original = rel;
+            for (auto& [current, first] : table_names) {
+                if (same_name(current, rel)) original = first;
+            }
+            table_names.push_back({{rel.schema, stmt.value("newname", std::string())}, original});
+        } else if (type == "OBJECT_COLUMN" && stmt.value("relationType", std::string()) == "OBJECT_TABLE") {
+            renames.push_back({i, rel, stmt.value("subname", std::string()), stmt.value("newname", std::string())});
+            origin[i] = rel;
+            for (auto& [current, first] : table_names) {
+                if (same_name(current, rel)) origin[i] = first;
+            }
+        }
+    }
+    for (const auto& r : renames) {
+        const StatementFacts& s = ctx.file.statements[r.at];
+        const json& rv = ctx.nodes[r.at][s.kind]["relation"];
+        if (existing_table_lock(s, range_var_name(rv)) == nullptr) continue;
+        bool kept = false;
+        // A swap: another column takes the old name, or this one takes a name just given up.
+        for (const auto& o : renames) {
+            if (!same_name(o.table, r.table) || o.at == r.at) continue;
+            if (o.at > r.at && o.to == r.from) kept = true;
+            if (o.at < r.at && o.from == r.to) kept = true;
+        }
+        // A view under the table's old name still shows the old column name.
+        for (const auto& v : views) {
+            if (v.at > r.at && same_name(v.view, origin[r.at]) && !same_name(origin[r.at], r.table) && v.query &&
+                exposes(*v.query, r.from)) {
+                kept = true;
+            }
+        }
+        if (kept) continue;
+        std::string table = range_var_name(rv);
+        Finding& f = sink.add(s, "renaming column " + quote_ident(r.from) + " of " + table + " to " + quote_ident(r.to) +
+                                     " breaks every query that still names " + quote_ident(r.from) +
+                                     ": code deployed before this migration fails until it is replaced");
+        f.relation = table;
+        f.fix = "keep the old name readable and writable while old code runs: a view in the table's place, or a new column kept in sync";
+        f.recipe = make_recipe(rv, r.from, r.to);
+    }
+}
+
+}  // namespace
+
+Rule rule_rename_column() {
+    return Rule{"rename-column", Risk::High,
+                "Renaming a column breaks the application code still running against the old name", nullptr, check,
+                true, "locking"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,432 @@
+#include "analyze/rules/schema_recipes.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+
+namespace pgfence::analyze::rules::schema {
+namespace {
+
+constexpr std::size_t k_name_max = 63;  // NAMEDATALEN - 1
+
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Index just past a quoted string/identifier, dollar-quoted string or comment at i; i if none.
+std::size_t skip_token(std::string_view sql, std::size_t i) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+        for (std::size_t k = i + 1; k < sql.size(); ++k) {
+            if (sql[k] == c) {
+                if (k + 1 < sql.size() && sql[k + 1] == c) { ++k; continue; }
+                return k + 1;
+            }
+        }
+        return sql.size();
+    }
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+        std::size_t nl = sql.find('\n', i);
+        return nl == std::string_view::npos ? sql.size() : nl + 1;
+    }
+    if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+        std::size_t end = sql.find("*/", i + 2);
+        return end == std::string_view::npos ? sql.size() : end + 2;
+    }
+    if (c == '$' && (i == 0 || !ident_char(sql[i - 1]))) {
+        std::size_t k = i + 1;
+        while (k < sql.size() && ident_char(sql[k]) && !(k == i + 1 && std::isdigit(static_cast<unsigned char>(sql[k])))) ++k;
+        if (k < sql.size() && sql[k] == '$') {
+            std::string_view tag = sql.substr(i, k - i + 1);
+            std::size_t end = sql.find(tag, k + 1);
+            return end == std::string_view::npos ? sql.size() : end + tag.size();
+        }
+    }
+    return i;
+}
+
+// Calls visit(i, depth) for every character outside quotes and comments.
+template <typename Visit>
+void scan_top(std::string_view sql, std::size_t from, std::size_t to, Visit visit) {
+    int depth = 0;
+    for (std::size_t i = from; i < to && i < sql.size();) {
+        std::size_t next = skip_token(sql, i);
+        if (next != i) { i = next; continue; }
+        if (sql[i] == '(') ++depth;
+        if (sql[i] == ')') --depth;
+        if (visit(i, depth)) return;
+        ++i;
+    }
+}
+
+// Bytes of `name` that fit in `limit`, not splitting a UTF-8 character.
+std::size_t clip(std::string_view name, std::size_t limit) {
+    if (name.size() <= limit) return name.size();
+    std::size_t n = limit;
+    while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) --n;
+    return n;
+}
+
+void collect_column_refs(const json& node, std::vector<const json*>& out) {
+    if (node.is_object()) {
+        for (const auto& [key, value] : node.items()) {
+            if (key == "ColumnRef") out.push_back(&value);
+            else collect_column_refs(value, out);
+        }
+    } else if (node.is_array()) {
+        for (const auto& value : node) collect_column_refs(value, out);
+    }
+}
+
+// The single column name of a ColumnRef, or "" when it is qualified or a star.
+std::string plain_column(const json& column_ref) {
+    const auto& fields = column_ref.value("fields", json::array());
+    if (fields.size() != 1 || !fields[0].contains("String")) return {};
+    return fields[0]["String"].value("sval", std::string());
+}
+
+}  // namespace
+
+const json& member(const json& node, const char* key) {
+    static const json k_null;
+    return node.is_object() && node.contains(key) ? node[key] : k_null;
+}
+
+std::vector<const json*> alter_cmds(const json& stmt) {
+    std::vector<const json*> out;
+    for (const auto& item : member(stmt, "cmds")) {
+        if (item.contains("AlterTableCmd")) out.push_back(&item["AlterTableCmd"]);
+    }
+    return out;
+}
+
+const LockFact* existing_table_lock(const StatementFacts& statement, const std::string& table) {
+    const LockFact* lock = lock_on(statement, table);
+    return lock == nullptr || lock->is_new ? nullptr : lock;
+}
+
+const TableEffect* effect_for(const std::vector<TableEffect>& effects, const std::string& relation,
+                              const std::string& clause) {
+    for (const auto& e : effects) {
+        if (e.relation == relation && e.reason.rfind(clause, 0) == 0) return &e;
+    }
+    return nullptr;
+}
+
+const TableEffect* effect_on(const std::vector<TableEffect>& effects, const std::string& relation) {
+    for (const auto& e : effects) {
+        if (e.relation == relation) return &e;
+    }
+    return nullptr;
+}
+
+std::string effect_detail(const TableEffect& effect) {
+    auto colon = effect.reason.find(": ");
+    return colon == std::string::npos ? effect.reason : effect.reason.substr(colon + 2);
+}
+
+QualifiedName name_of_range_var(const json& range_var) {
+    return {range_var.value("schemaname", std::string()), range_var.value("relname", std::string())};
+}
+
+QualifiedName name_of_list(const json& names) {
+    std::vector<std::string> parts;
+    for (const auto& n : names) parts.push_back(n.value("String", json::object()).value("sval", std::string()));
+    QualifiedName out;
+    if (!parts.empty()) out.name = parts.back();
+    if (parts.size() >= 2) out.schema = parts[parts.size() - 2];
+    return out;
+}
+
+bool same_name(const QualifiedName& a, const QualifiedName& b) {
+    return a.name == b.name && (a.schema.empty() || b.schema.empty() || a.schema == b.schema);
+}
+
+std::size_t clause_end(std::string_view sql, std::size_t from) {
+    std::size_t end = sql.size();
+    scan_top(sql, from, sql.size(), [&](std::size_t i, int depth) {
+        if (depth < 0 || (depth == 0 && sql[i] == ',')) {
+            end = i;
+            return true;
+        }
+        return false;
+    });
+    return end;
+}
+
+std::size_t find_keyword(std::string_view sql, std::size_t from, std::size_t to, std::string_view kw) {
+    std::size_t found = std::string_view::npos;
+    scan_top(sql, from, to, [&](std::size_t i, int depth) {
+        if (depth != 0 || i + kw.size() > sql.size()) return false;
+        if (i > 0 && ident_char(sql[i - 1])) return false;
+        for (std::size_t k = 0; k < kw.size(); ++k) {
+            if (std::toupper(static_cast<unsigned char>(sql[i + k])) != kw[k]) return false;
+        }
+        if (i + kw.size() < sql.size() && ident_char(sql[i + kw.size()])) return false;
+        found = i;
+        return true;
+    });
+    return found;
+}
+
+std::string trim(std::string_view text) {
+    std::size_t b = 0, e = text.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
+    return std::string(text.substr(b, e - b));
+}
+
+ColumnText column_text(std::string_view sql, const json& column_def) {
+    ColumnText out;
+    out.name = column_def.value("colname", std::string());
+    std::size_t start = static_cast<std::size_t>(std::max(0, column_def.value("location", 0)));
+    std::size_t end = clause_end(sql, start);
+    struct Mark {
+        std::size_t at;
+        std::string contype;
+        const json* node;
+    };
+    std::vector<Mark> marks;
+    auto located = [](const json& node) { return node.value("location", -1); };
+    if (column_def.contains("typeName") && located(column_def["typeName"]) >= 0) {
+        marks.push_back({static_cast<std::size_t>(located(column_def["typeName"])), "type", nullptr});
+    }
+    if (column_def.contains("collClause") && located(column_def["collClause"]) >= 0) {
+        marks.push_back({static_cast<std::size_t>(located(column_def["collClause"])), "collate", nullptr});
+    }
+    for (const auto& c : member(column_def, "constraints")) {
+        if (!c.contains("Constraint") || located(c["Constraint"]) < 0) continue;
+        marks.push_back({static_cast<std::size_t>(located(c["Constraint"])),
+                         c["Constraint"].value("contype", std::string()), &c["Constraint"]});
+    }
+    std::sort(marks.begin(), marks.end(), [](const Mark& a, const Mark& b) { return a.at < b.at; });
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+        std::size_t from = std::min(marks[i].at, end);
+        std::size_t to = i + 1 < marks.size() ? std::min(marks[i + 1].at, end) : end;
+        out.pieces.push_back({marks[i].contype, trim(sql.substr(from, to - from)), marks[i].node});
+    }
+    return out;
+}
+
+std::string column_sql(const ColumnText& column, const std::vector<std::string>& keep, std::string_view type_override) {
+    std::string out = quote_ident(column.name);
+    for (const auto& p : column.pieces) {
+        if (p.contype == "type") {
+            out += " " + (type_override.empty() ? p.text : std::string(type_override));
+        } else if (p.contype == "collate" || std::find(keep.begin(), keep.end(), p.contype) != keep.end()) {
+            out += " " + p.text;
+        }
+    }
+    return out;
+}
+
+const json* column_constraint(const json& column_def, std::string_view type) {
+    for (const auto& c : member(column_def, "constraints")) {
+        if (c.contains("Constraint") && c["Constraint"].value("contype", std::string()) == type) return &c["Constraint"];
+    }
+    return nullptr;
+}
+
+std::string dropped_pieces(const ColumnText& column, const std::vector<std::string>& handled) {
+    std::string out;
+    for (const auto& p : column.pieces) {
+        if (p.contype == "type" || p.contype == "collate" || p.contype == "CONSTR_NULL") continue;
+        if (std::find(handled.begin(), handled.end(), p.contype) != handled.end()) continue;
+        out += (out.empty() ? "" : ", ") + p.text;
+    }
+    return out;
+}
+
+std::string serial_base_type(const json& column_def) {
+    const auto& names = column_def.value("typeName", json::object()).value("names", json::array());
+    if (names.size() != 1 || !names[0].contains("String")) return {};
+    std::string n = names[0]["String"].value("sval", std::string());
+    if (n == "bigserial" || n == "serial8") return "bigint";
+    if (n == "serial" || n == "serial4") return "integer";
+    if (n == "smallserial" || n == "serial2") return "smallint";
+    return {};
+}
+
+const json* real_default(const json& column_def) {
+    const json* d = column_constraint(column_def, "CONSTR_DEFAULT");
+    if (d == nullptr || !d->contains("raw_expr")) return nullptr;
+    const json& e = (*d)["raw_expr"];
+    if (e.contains("A_Const") && e["A_Const"].value("isnull", false)) return nullptr;
+    return d;
+}
+
+std::string others_note(const json& stmt) {
+    return alter_cmds(stmt).size() > 1 ? "-- Only this subcommand is shown; the statement's other subcommands are not repeated.\n"
+                                       : "";
+}
+
+std::string dollar_tag(std::string_view body) {
+    if (body.find("$$") == std::string_view::npos) return "$$";
+    for (int i = 0;; ++i) {
+        std::string tag = "$fn" + (i == 0 ? std::string() : std::to_string(i)) + "$";
+        if (body.find(tag) == std::string_view::npos) return tag;
+    }
+}
+
+std::string default_expression(const ColumnPiece& piece) {
+    std::size_t at = find_keyword(piece.text, 0, piece.text.size(), "DEFAULT");
+    return at == std::string::npos ? piece.text : trim(std::string_view(piece.text).substr(at + 7));
+}
+
+std::string prefix_columns(std::string_view expr_text, std::size_t expr_begin, const json& expr, std::string_view prefix) {
+    std::vector<const json*> refs;
+    collect_column_refs(expr, refs);
+    std::vector<std::size_t> at;
+    for (const json* r : refs) {
+        int loc = r->value("location", -1);
+        if (plain_column(*r).empty() || loc < 0 || static_cast<std::size_t>(loc) < expr_begin) continue;
+        std::size_t rel = static_cast<std::size_t>(loc) - expr_begin;
+        if (rel < expr_text.size()) at.push_back(rel);
+    }
+    std::sort(at.rbegin(), at.rend());
+    std::string out(expr_text);
+    for (std::size_t p : at) out.insert(p, prefix);
+    return out;
+}
+
+std::vector<std::string> referenced_columns(const json& expr) {
+    std::vector<const json*> refs;
+    collect_column_refs(expr, refs);
+    std::vector<std::string> out;
+    for (const json* r : refs) {
+        std::string name = plain_column(*r);
+        if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+    return out;
+}
+
+std::string object_name(std::string_view name1, std::string_view name2, std::string_view label) {
+    std::size_t overhead = (name2.empty() ? 0 : 1) + (label.empty() ? 0 : label.size() + 1);
+    std::size_t avail = k_name_max - overhead;
+    std::size_t n1 = name1.size(), n2 = name2.size();
+    while (n1 + n2 > avail) {
+        if (n1 > n2) --n1;
+        else --n2;
+    }
+    std::string out(name1.substr(0, clip(name1, n1)));
+    if (!name2.empty()) out += "_" + std::string(name2.substr(0, clip(name2, n2)));
+    if (!label.empty()) out += "_" + std::string(label);
+    return out;
+}
+
+std::string not_null_check_name(const std::string& relname, const std::string& column) {
+    return object_name(relname, column, "not_null");
+}
+
+std::string constraint_index_name(const std::string& relname, const json& con) {
+    std::string name = con.value("conname", std::string());
+    if (!name.empty()) return name;
+    if (con.value("contype", std::string()) == "CONSTR_PRIMARY") return object_name(relname, "", "pkey");
+    // ChooseIndexNameAddition: the key and INCLUDE column names joined by '_', cut near 63 bytes.
+    std::string cols;
+    for (const char* list : {"keys", "including"}) {
+        for (const auto& c : con.value(list, json::array())) {
+            if (cols.size() >= k_name_max + 1) break;
+            if (!cols.empty()) cols += "_";
+            cols += c.value("String", json::object()).value("sval", std::string());
+        }
+    }
+    return object_name(relname, cols, "key");
+}
+
+std::string unique_index_sql(std::string_view sql, const json& con, const std::string& index, const std::string& table) {
+    std::string out = "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + quote_ident(index) + " ON " + table + " (" +
+                      column_list(con.value("keys", json::array())) + ")";
+    if (con.contains("including")) out += " INCLUDE (" + column_list(con["including"]) + ")";
+    if (con.value("nulls_not_distinct", false)) out += " NULLS NOT DISTINCT";
+    std::size_t from = static_cast<std::size_t>(std::max(0, con.value("location", 0)));
+    std::size_t with = find_keyword(sql, from, clause_end(sql, from), "WITH");
+    if (con.contains("options") && with != std::string_view::npos) out += " WITH " + parenthesised(sql, with);
+    if (con.contains("indexspace")) out += " TABLESPACE " + quote_ident(con["indexspace"].get<std::string>());
+    return out + ";";
+}
+
+std::string deferrable_clause(const json& con) {
+    std::string out;
+    if (con.value("deferrable", false)) out += " DEFERRABLE";
+    if (con.value("initdeferred", false)) out += " INITIALLY DEFERRED";
+    return out;
+}
+
+std::string schema_prefix(const json& range_var) {
+    return range_var.contains("schemaname") ? quote_ident(range_var["schemaname"].get<std::string>()) + "." : "";
+}
+
+std::string string_literal(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+std::string regclass_literal(const std::string& qualified) { return string_literal(qualified); }
+
+std::string comment_lines(std::string_view text) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        out += line.empty() ? "--" : "-- " + std::string(line);
+        if (nl == std::string_view::npos) break;
+        out += "\n";
+        pos = nl + 1;
+    }
+    return out;
+}
+
+RecipeStep backfill_step(const std::string& table, const std::string& column, const std::string& value,
+                         const std::string& pending) {
+    std::string col = quote_ident(column);
+    std::string where = pending.empty() ? col + " IS NULL" : pending;
+    std::string sql =
+        "-- Backfill out of band, before the next migration: run this until it reports UPDATE 0,\n"
+        "-- each batch in its own transaction (one UPDATE of the whole table would hold every\n"
+        "-- row lock until it ends and leave a dead copy of every row behind).\n" +
+        comment_lines("UPDATE " + table + " SET " + col + " = " + value + "\n WHERE ctid = ANY (ARRAY(SELECT ctid FROM " +
+                      table + " WHERE " + where + " LIMIT 5000));");
+    return RecipeStep{"Out of band: backfill", sql, false};
+}
+
+std::string migration_title(int& number, std::string_view suffix) {
+    return "Migration " + std::to_string(number++) + std::string(suffix);
+}
+
+void add_not_null_steps(Recipe& recipe, int& number, const std::string& table, const std::string& relname,
+                        const std::vector<std::string>& columns, int pg_version, const std::string& finish) {
+    std::string add, validate, set, drop, names;
+    for (const auto& col : columns) {
+        std::string check = quote_ident(not_null_check_name(relname, col));
+        add += "ALTER TABLE " + table + " ADD CONSTRAINT " + check + " CHECK (" + quote_ident(col) + " IS NOT NULL) NOT VALID;\n";
+        validate += "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check + ";\n";
+        set += "ALTER TABLE " + table + " ALTER COLUMN " + quote_ident(col) + " SET NOT NULL;\n";
+        drop += "ALTER TABLE " + table + " DROP CONSTRAINT " + check + ";\n";
+    }
+    add += "-- Instant: rows written from now on are checked; existing rows are not read.";
+    recipe.steps.push_back({migration_title(number), add, true});
+
+    bool required = !finish.empty();
+    std::string last = "-- Reads every row, under a lock that lets reads and writes continue.\n" + validate;
+    if (pg_version >= 12) {
+        last += "-- Instant: PostgreSQL 12+ takes the validated CHECK as proof and skips the scan.\n" + set;
+        if (required) last += finish + "\n";
+        last += drop;
+    } else if (required) {
+        last += "-- PostgreSQL 11 still reads every row for SET NOT NULL under ACCESS EXCLUSIVE, CHECK or not;\n"
+                "-- upgrading to 12+ makes this step instant.\n" + set + finish + "\n" + drop;
+    } else {
+        last += "-- On PostgreSQL 11, SET NOT NULL would still read every row under ACCESS EXCLUSIVE:\n"
+                "-- keep the validated CHECK instead, it rejects NULLs just the same.";
+    }
+    while (!last.empty() && last.back() == '\n') last.pop_back();
+    recipe.steps.push_back({migration_title(number), last, true});
+}
+
+}  // namespace pgfence::analyze::rules::schema

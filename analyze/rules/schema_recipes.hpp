@@ -1,0 +1,128 @@
+#pragma once
+// Shared by the schema-change rules (registry_schema.cpp): reading ALTER TABLE subcommands,
+// slicing the user's own SQL text out of a statement, PostgreSQL's default constraint names,
+// and the migrations that recur in their recipes (batched backfill, the NOT NULL dance).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/facts.hpp"
+#include "analyze/findings.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules::schema {
+
+// ---- reading statements ----
+
+// node[key] when node is an object that has it, else null (iterates as empty). Unlike
+// json::value(), a reference into the tree: pointers taken from it stay valid.
+[[nodiscard]] const json& member(const json& node, const char* key);
+// The AlterTableCmd bodies of an AlterTableStmt body, in order.
+[[nodiscard]] std::vector<const json*> alter_cmds(const json& stmt);
+// The lock the statement takes on `table` when the table existed before this migration.
+[[nodiscard]] const LockFact* existing_table_lock(const StatementFacts& statement, const std::string& table);
+// A rewrite or scan on `relation` whose reason begins with `clause` (e.g. "ADD COLUMN age").
+[[nodiscard]] const TableEffect* effect_for(const std::vector<TableEffect>& effects, const std::string& relation,
+                                            const std::string& clause);
+// Any rewrite or scan on `relation`.
+[[nodiscard]] const TableEffect* effect_on(const std::vector<TableEffect>& effects, const std::string& relation);
+// The part of an effect's reason after "<clause>: ", which says why.
+[[nodiscard]] std::string effect_detail(const TableEffect& effect);
+
+// A relation or type name as written: schema "" when not written.
+struct QualifiedName {
+    std::string schema;
+    std::string name;
+};
+[[nodiscard]] QualifiedName name_of_range_var(const json& range_var);
+[[nodiscard]] QualifiedName name_of_list(const json& names);  // [{"String":...}, ...]
+// Same object, when the schemas agree or one of them is not written.
+[[nodiscard]] bool same_name(const QualifiedName& a, const QualifiedName& b);
+
+// ---- slicing the user's SQL ----
+
+// Index of the first top-level ',' at or after `from` (quotes, dollar quotes and parentheses
+// respected), or the end of `sql`.
+[[nodiscard]] std::size_t clause_end(std::string_view sql, std::size_t from);
+// Position of keyword `kw` (upper case) at top level in [from, to), or npos.
+[[nodiscard]] std::size_t find_keyword(std::string_view sql, std::size_t from, std::size_t to, std::string_view kw);
+[[nodiscard]] std::string trim(std::string_view text);
+
+// One column definition of ADD COLUMN cut into the pieces the user wrote.
+struct ColumnPiece {
+    std::string contype;  // "CONSTR_DEFAULT", ...; "type" or "collate" for those pieces
+    std::string text;     // as written, trimmed
+    const json* node = nullptr;  // the Constraint body, for constraints
+};
+struct ColumnText {
+    std::string name;  // as PostgreSQL stores it
+    std::vector<ColumnPiece> pieces;  // in the order written
+};
+[[nodiscard]] ColumnText column_text(std::string_view sql, const json& column_def);
+// "name type [COLLATE ...] [pieces kept...]" keeping pieces whose contype is in `keep`.
+[[nodiscard]] std::string column_sql(const ColumnText& column, const std::vector<std::string>& keep,
+                                     std::string_view type_override = {});
+// The constraints of a ColumnDef with contype `type`.
+[[nodiscard]] const json* column_constraint(const json& column_def, std::string_view type);
+// The text of the pieces of `column` that a recipe leaves out (for a comment), "" if none.
+[[nodiscard]] std::string dropped_pieces(const ColumnText& column, const std::vector<std::string>& handled);
+// "bigint" for bigserial, "integer" for serial, "smallint" for smallserial; "" otherwise.
+[[nodiscard]] std::string serial_base_type(const json& column_def);
+// The column's DEFAULT constraint unless it is DEFAULT NULL, else nullptr.
+[[nodiscard]] const json* real_default(const json& column_def);
+// "-- ..." line saying the statement's other subcommands are not repeated, or "".
+[[nodiscard]] std::string others_note(const json& stmt);
+// A dollar-quote tag ($$, $fn$, ...) that does not occur in `body`.
+[[nodiscard]] std::string dollar_tag(std::string_view body);
+// Default expression text of a DEFAULT piece ("DEFAULT gen_random_uuid()" -> "gen_random_uuid()").
+[[nodiscard]] std::string default_expression(const ColumnPiece& piece);
+
+// Expression text with every plain column reference prefixed (e.g. "NEW.") for a trigger body.
+// `expr_text` starts at offset `expr_begin` of the statement; `expr` is its parse tree.
+[[nodiscard]] std::string prefix_columns(std::string_view expr_text, std::size_t expr_begin, const json& expr,
+                                         std::string_view prefix);
+// Distinct names of the columns an expression reads.
+[[nodiscard]] std::vector<std::string> referenced_columns(const json& expr);
+
+// ---- names ----
+
+// PostgreSQL's makeObjectName: name1_name2_label, the longer part cut first to fit 63 bytes.
+[[nodiscard]] std::string object_name(std::string_view name1, std::string_view name2, std::string_view label);
+// Name of the CHECK (column IS NOT NULL) that stands in for NOT NULL while it is validated.
+[[nodiscard]] std::string not_null_check_name(const std::string& relname, const std::string& column);
+// "schema." of a RangeVar (quoted), or "".
+[[nodiscard]] std::string schema_prefix(const json& range_var);
+// A string literal naming a relation for regclass arguments: 'app."Users_seq"'.
+[[nodiscard]] std::string regclass_literal(const std::string& qualified);
+[[nodiscard]] std::string string_literal(std::string_view text);
+
+// PostgreSQL's name for a UNIQUE/PRIMARY KEY constraint's index: <table>_<cols>_key, <table>_pkey.
+[[nodiscard]] std::string constraint_index_name(const std::string& relname, const json& con);
+
+// ---- recipe pieces ----
+
+// CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS that builds the index a UNIQUE or PRIMARY KEY
+// constraint would build (columns, INCLUDE, NULLS NOT DISTINCT, WITH, tablespace as written).
+[[nodiscard]] std::string unique_index_sql(std::string_view sql, const json& con, const std::string& index,
+                                           const std::string& table);
+// " DEFERRABLE INITIALLY DEFERRED" as the constraint says, or "".
+[[nodiscard]] std::string deferrable_clause(const json& con);
+
+// Every line of `text` as an SQL comment.
+[[nodiscard]] std::string comment_lines(std::string_view text);
+// Out-of-band batched backfill of `column` with `value`, as comments: UPDATE in batches of
+// rows still NULL (or matching `pending`, an SQL condition), one transaction per batch.
+[[nodiscard]] RecipeStep backfill_step(const std::string& table, const std::string& column, const std::string& value,
+                                       const std::string& pending = "");
+// Appends the migrations that make `columns` NOT NULL without a long ACCESS EXCLUSIVE scan:
+// CHECK (c IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT; SET NOT NULL (proved by the CHECK
+// from PostgreSQL 12); DROP CONSTRAINT. `finish` runs in the last migration, after SET NOT NULL.
+// `number` is the next migration's number and is advanced.
+void add_not_null_steps(Recipe& recipe, int& number, const std::string& table, const std::string& relname,
+                        const std::vector<std::string>& columns, int pg_version, const std::string& finish = "");
+// "Migration <n>" and advances n.
+[[nodiscard]] std::string migration_title(int& number, std::string_view suffix = {});
+
+}  // namespace pgfence::analyze::rules::schema

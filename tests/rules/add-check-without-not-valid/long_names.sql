@@ -1,0 +1,1 @@
+ALTER TABLE a_table_name_that_is_long_enough_to_need_cutting_down_somewhat ADD CHECK (a_column_name_that_is_also_rather_long > 0);

@@ -1,0 +1,4 @@
+ALTER TABLE users ADD CONSTRAINT age_positive CHECK (age > 0) NOT VALID;
+ALTER TABLE users VALIDATE CONSTRAINT age_positive;
+CREATE TABLE t (a int);
+ALTER TABLE t ADD CONSTRAINT a_positive CHECK (a > 0);

@@ -1,0 +1,2 @@
+CREATE TABLE users (name text);
+ALTER TABLE users ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;

@@ -1,0 +1,3 @@
+ALTER TABLE users ADD COLUMN age integer NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN state text NOT NULL DEFAULT 'new';
+ALTER TABLE users ADD COLUMN note text;

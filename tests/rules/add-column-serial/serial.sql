@@ -1,0 +1,2 @@
+ALTER TABLE users ADD COLUMN seq bigserial;
+ALTER TABLE app.events ADD COLUMN n serial PRIMARY KEY;

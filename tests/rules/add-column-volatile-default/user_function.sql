@@ -1,0 +1,1 @@
+ALTER TABLE users ADD COLUMN code text DEFAULT make_code();

@@ -1,0 +1,2 @@
+-- pgfence-test: pg-version=11
+ALTER TABLE users ADD PRIMARY KEY (id);

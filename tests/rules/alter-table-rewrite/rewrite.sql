@@ -1,0 +1,3 @@
+ALTER TABLE events SET TABLESPACE archive;
+ALTER TABLE events SET ACCESS METHOD heap2;
+ALTER INDEX events_created_idx SET TABLESPACE fast;

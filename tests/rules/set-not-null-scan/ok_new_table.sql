@@ -1,0 +1,2 @@
+CREATE TABLE users (id bigint, email text);
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
