@@ -30,22 +30,68 @@ void Catalog::remove(const std::string& relname) {
         std::erase(info.children, relname);
         std::erase(info.references, relname);
         std::erase(info.referenced_by, relname);
+        std::erase_if(info.foreign_keys, [&](const auto& fk) { return fk.second.target == relname; });
+        if (info.default_partition == relname) info.default_partition.clear();
     }
     m_relations.erase(relname);
 }
+
+void Catalog::add_domain(const std::string& name, bool has_constraints) { m_domains[name] = has_constraints; }
+
+void Catalog::remove_domain(const std::string& name) {
+    m_domains.erase(name);
+    m_types.erase(name);
+}
+
+std::optional<bool> Catalog::domain_has_constraints(const std::string& name) const {
+    auto it = m_domains.find(name);
+    if (it == m_domains.end()) return std::nullopt;
+    return it->second;
+}
+
+void Catalog::add_type(const std::string& name) { m_types.insert(name); }
+
+bool Catalog::is_known_type(const std::string& name) const { return m_types.count(name) > 0 || m_domains.count(name) > 0; }
+
+namespace {
+
+// The new name, keeping the schema the old display name was qualified with.
+std::string renamed_display(const std::string& old_display, const std::string& to) {
+    std::size_t dot = std::string::npos;
+    bool quoted = false;
+    for (std::size_t i = 0; i < old_display.size(); ++i) {
+        if (old_display[i] == '"') quoted = !quoted;
+        else if (old_display[i] == '.' && !quoted) dot = i;
+    }
+    return (dot == std::string::npos ? std::string() : old_display.substr(0, dot + 1)) + quote_ident(to);
+}
+
+}  // namespace
 
 void Catalog::rename(const std::string& from, const std::string& to) {
     auto node = m_relations.extract(from);
     if (node.empty()) return;
     node.key() = to;
     node.mapped().relname = to;
-    node.mapped().display = to;
+    node.mapped().display = renamed_display(node.mapped().display, to);
     m_relations.insert(std::move(node));
     for (auto& [name, info] : m_relations) {
-        for (auto* list : {&info.children, &info.references, &info.referenced_by}) {
+        for (auto* list : {&info.children, &info.references, &info.referenced_by, &info.default_sequences}) {
             std::replace(list->begin(), list->end(), from, to);
         }
         if (info.index_table == from) info.index_table = to;
+        if (info.parent == from) info.parent = to;
+        if (info.default_partition == from) info.default_partition = to;
+        if (info.owned_by == from) info.owned_by = to;
+        for (auto& [n, fk] : info.foreign_keys) {
+            if (fk.target == from) fk.target = to;
+        }
+        for (auto& [rel, display] : info.sources) {
+            if (rel == from) {
+                rel = to;
+                display = renamed_display(display, to);
+            }
+        }
     }
 }
 

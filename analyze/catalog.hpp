@@ -19,20 +19,37 @@ struct ColumnInfo {
     bool has_not_null_check = false;  // a validated CHECK (col IS NOT NULL) exists
 };
 
+// A foreign key, as pg_constraint would hold it.
+struct ForeignKey {
+    std::string name;
+    std::vector<std::string> columns;         // referencing columns
+    std::string target;                       // referenced table (relname)
+    std::vector<std::string> target_columns;  // empty: the referenced table's primary key
+    char on_delete = 'a';                     // pg_constraint.confdeltype: a, r, c, n, d
+    char on_update = 'a';
+};
+
 struct RelationInfo {
     std::string relname;  // unqualified, as PostgreSQL stores it
     std::string display;  // as first written
     std::string kind;     // "table", "partitioned table", "view", "materialized view", "sequence", "index"
     bool is_new = false;  // created in this migration
     std::vector<ColumnInfo> columns;
+    std::vector<std::string> primary_key;   // its columns, when known
     std::vector<std::string> children;      // partitions and inheritance children (relnames)
     std::vector<std::string> references;    // tables its foreign keys point to
     std::vector<std::string> referenced_by; // tables whose foreign keys point here
     std::string index_table;                // for indexes: the table
-    std::map<std::string, std::string> foreign_keys;        // constraint name -> referenced table
+    std::string parent;                     // partitions and inheritance children: the (first) parent
+    std::map<std::string, ForeignKey> foreign_keys;         // by constraint name
     std::map<std::string, std::string> not_null_checks;     // NOT VALID CHECK (col IS NOT NULL): name -> column
     std::string default_partition;          // its DEFAULT partition, if known
     std::vector<std::pair<std::string, std::string>> sources;  // views: relname, display of what they read
+    std::string tablespace;     // as given by TABLESPACE; "" for the database's default
+    std::string access_method;  // as given by USING; "" for the default (heap)
+    std::map<std::string, std::string> triggers;  // trigger name -> function name
+    std::vector<std::string> default_sequences;   // sequences its column defaults call nextval() on
+    std::string owned_by;                         // sequences: the table whose column owns it
 };
 
 class Catalog {
@@ -47,9 +64,22 @@ public:
     [[nodiscard]] std::vector<std::string> tables_using_type(const std::string& type) const;
     // Every partition/child below relname, depth first.
     [[nodiscard]] std::vector<std::string> descendants(const std::string& relname) const;
+    // Every relation, for lookups by property (schema, trigger function, sequence use).
+    [[nodiscard]] const std::map<std::string, RelationInfo>& relations() const { return m_relations; }
+
+    // Domains created in the migration, and whether they have constraints (CHECK, NOT NULL):
+    // a column of such a domain needs every row checked when it is added.
+    void add_domain(const std::string& name, bool has_constraints);
+    void remove_domain(const std::string& name);
+    [[nodiscard]] std::optional<bool> domain_has_constraints(const std::string& name) const;
+    // Other types created in the migration (enums, composites, ranges): known not to be domains.
+    void add_type(const std::string& name);
+    [[nodiscard]] bool is_known_type(const std::string& name) const;
 
 private:
     std::map<std::string, RelationInfo> m_relations;
+    std::map<std::string, bool> m_domains;
+    std::set<std::string> m_types;
 };
 
 // Canonical type text of a TypeName node: aliases folded (integer -> int4), pg_catalog

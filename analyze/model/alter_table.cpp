@@ -1,4 +1,5 @@
 #include <set>
+#include "analyze/json_access.hpp"
 
 #include "analyze/model/model.hpp"
 #include "analyze/model/types.hpp"
@@ -73,41 +74,56 @@ std::string column_type_text(const json& column_def) {
     return column_def.contains("typeName") ? canonical_type(column_def["typeName"]) : std::string();
 }
 
-bool is_serial(const json& column_def) {
-    if (!column_def.contains("typeName")) return false;
-    const auto& names = column_def["typeName"].value("names", json::array());
-    if (names.size() != 1) return false;
-    std::string n = string_value(names[0]);
-    return n == "serial" || n == "bigserial" || n == "smallserial" || n == "serial4" || n == "serial8" || n == "serial2";
-}
-
 bool is_null_const(const json& expr) {
     return expr.contains("A_Const") && expr["A_Const"].value("isnull", false);
 }
 
 // Column name of a CHECK (col IS NOT NULL) expression, or "".
 std::string not_null_check_column(const json& constraint) {
-    const json& e = constraint.value("raw_expr", json::object());
+    const json& e = member(constraint, "raw_expr");
     if (!e.contains("NullTest")) return {};
     const json& t = e["NullTest"];
     if (t.value("nulltesttype", std::string()) != "IS_NOT_NULL") return {};
-    const json& arg = t.value("arg", json::object());
+    const json& arg = member(t, "arg");
     if (!arg.contains("ColumnRef")) return {};
-    const auto& fields = arg["ColumnRef"].value("fields", json::array());
+    const auto& fields = member(arg["ColumnRef"], "fields");
     return fields.empty() ? std::string() : string_value(fields.back());
 }
 
-void add_column(const json& def, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
+// Built-in and common extension types: never domains.
+bool plain_type(const std::string& base) {
+    static const std::set<std::string> k_types = {
+        "int2", "int4", "int8", "float4", "float8", "numeric", "money", "bool", "text", "varchar", "bpchar",
+        "bytea", "date", "time", "timetz", "timestamp", "timestamptz", "interval", "uuid", "json", "jsonb",
+        "xml", "inet", "cidr", "macaddr", "macaddr8", "bit", "varbit", "point", "line", "lseg", "box", "path",
+        "polygon", "circle", "tsvector", "tsquery", "oid", "regclass", "name", "char", "int4range", "int8range",
+        "numrange", "tsrange", "tstzrange", "daterange", "int4multirange", "int8multirange", "nummultirange",
+        "tsmultirange", "tstzmultirange", "datemultirange", "pg_lsn", "txid_snapshot", "pg_snapshot",
+        "citext", "hstore", "ltree", "vector", "geometry", "geography", "cube", "isbn", "ean13"};
+    return k_types.count(base) > 0;
+}
+
+void add_column(const json& def, bool if_not_exists, const Target& t, Accumulated& acc, StatementFacts& facts,
+                Context& ctx) {
     std::string col = def.value("colname", std::string());
     std::string where = "ADD COLUMN " + quote_ident(col);
     raise(acc, M::AccessExclusive, where, true);
-    ColumnInfo info{col, column_type_text(def), false, false};
-    bool has_default = false;
-    if (is_serial(def)) {
-        add_rewrite(facts, t.display, where + ": serial fills every row from nextval()");
-        facts.notes.push_back("serial column creates a sequence " + quote_ident(t.relname + "_" + col + "_seq"));
+    if (if_not_exists && ctx.catalog.column(t.relname, col)) {
+        facts.notes.push_back("column " + quote_ident(col) + " exists already: IF NOT EXISTS skips it");
+        return;
     }
-    for (const auto& c : def.value("constraints", json::array())) {
+    auto rewrite = [&](const std::string& why, bool certain = true) {
+        add_rewrite_tree(facts, ctx, t.relname, t.display, where + ": " + why, certain);
+    };
+    bool not_null = false;
+    bool has_default = false;
+    bool fills = false;  // every row gets its own value: rewrite
+    if (is_serial_type(def)) {
+        rewrite("serial fills every row from nextval()");
+        facts.notes.push_back("serial column creates a sequence " + quote_ident(t.relname + "_" + col + "_seq"));
+        fills = true;
+    }
+    for (const auto& c : member(def, "constraints")) {
         if (!c.contains("Constraint")) continue;
         const json& con = c["Constraint"];
         std::string type = con.value("contype", std::string());
@@ -115,28 +131,28 @@ void add_column(const json& def, const Target& t, Accumulated& acc, StatementFac
             has_default = true;
             std::string why;
             if (expression_is_volatile(con["raw_expr"], why)) {
-                bool certain = why != "" && why.find("()") != std::string::npos;
-                // expression_is_volatile reports unknown functions too; those depend on their declaration.
-                std::string known_volatile[] = {"random()", "gen_random_uuid()", "uuid_generate_v1()",
-                                                "uuid_generate_v1mc()", "uuid_generate_v4()", "clock_timestamp()",
-                                                "timeofday()", "nextval()", "setval()", "txid_current()",
-                                                "random_normal()", "uuid_generate_v7()", "gen_random_bytes()",
-                                                "pg_current_xact_id()"};
-                certain = false;
-                for (const auto& k : known_volatile) certain = certain || k == why;
-                add_rewrite(facts, t.display,
-                            certain ? where + ": volatile default " + why + " is evaluated for every row"
-                                    : where + ": default calls " + why + ", which rewrites the table unless it is STABLE or IMMUTABLE",
-                            certain);
+                static const std::set<std::string> k_volatile = {
+                    "random()", "gen_random_uuid()", "uuid_generate_v1()", "uuid_generate_v1mc()",
+                    "uuid_generate_v4()", "clock_timestamp()", "timeofday()", "nextval()", "setval()",
+                    "txid_current()", "random_normal()", "uuid_generate_v7()", "gen_random_bytes()",
+                    "pg_current_xact_id()"};
+                bool certain = k_volatile.count(why) > 0;
+                rewrite(certain ? "volatile default " + why + " is evaluated for every row"
+                                : "default calls " + why + ", which rewrites the table unless it is STABLE or IMMUTABLE",
+                        certain);
+                fills = fills || certain;
             } else if (ctx.pg_version < 11) {
-                add_rewrite(facts, t.display, where + ": before PostgreSQL 11 any non-null default rewrites the table");
+                rewrite("before PostgreSQL 11 any non-null default rewrites the table");
+                fills = true;
             }
         } else if (type == "CONSTR_NOTNULL") {
-            info.not_null = true;
+            not_null = true;
         } else if (type == "CONSTR_IDENTITY") {
-            add_rewrite(facts, t.display, where + ": identity column fills every row from its sequence");
+            rewrite("identity column fills every row from its sequence");
+            fills = true;
         } else if (type == "CONSTR_GENERATED") {
-            add_rewrite(facts, t.display, where + ": stored generated column is computed for every row");
+            rewrite("stored generated column is computed for every row");
+            fills = true;
         } else if (type == "CONSTR_CHECK" && !con.value("skip_validation", false)) {
             add_scan(facts, t.display, where + ": CHECK is evaluated for every row");
         } else if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE") {
@@ -146,10 +162,21 @@ void add_column(const json& def, const Target& t, Accumulated& acc, StatementFac
                            where + " REFERENCES: adds triggers on the referenced table");
         }
     }
-    if (info.not_null && !has_default && !is_serial(def)) {
+    // A domain with constraints is checked for every row, default or not: a rewrite.
+    std::string base = type_base(column_type_text(def));
+    if (!fills && !base.empty() && !is_serial_type(def)) {
+        auto constrained = ctx.catalog.domain_has_constraints(base);
+        if (constrained && *constrained) {
+            rewrite("domain " + quote_ident(base) + " has constraints: every row's value is checked");
+        } else if (!constrained && !plain_type(base) && !ctx.catalog.is_known_type(base) &&
+                   !base.ends_with("serial") && base.find('.') == std::string::npos) {
+            rewrite("rewrites the table if " + quote_ident(base) + " is a domain with constraints", false);
+        }
+    }
+    if (not_null && !has_default && !is_serial_type(def)) {
         add_scan(facts, t.display, where + ": NOT NULL without a default fails unless the table is empty");
     }
-    if (auto* rel = ctx.catalog.find(t.relname)) rel->columns.push_back(info);
+    record_column(ctx, t.relname, def);
 }
 
 void add_constraint(const json& con, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
@@ -157,17 +184,12 @@ void add_constraint(const json& con, const Target& t, Accumulated& acc, Statemen
     std::string name = con.value("conname", std::string());
     std::string label = "ADD CONSTRAINT" + (name.empty() ? std::string() : " " + quote_ident(name));
     bool not_valid = con.value("skip_validation", false);
+    record_constraint(ctx, t.relname, "", con);
     if (type == "CONSTR_FOREIGN") {
         raise(acc, M::ShareRowExclusive, label + " FOREIGN KEY", true);
         if (con.contains("pktable")) {
             lock_range_var(facts, ctx, con["pktable"], M::ShareRowExclusive,
                            label + " FOREIGN KEY: adds triggers on the referenced table");
-            std::string target = range_var_relname(con["pktable"]);
-            if (auto* rel = ctx.catalog.find(t.relname)) {
-                rel->references.push_back(target);
-                if (!name.empty()) rel->foreign_keys[name] = target;
-            }
-            if (auto* ref = ctx.catalog.find(target)) ref->referenced_by.push_back(t.relname);
         }
         if (!not_valid) add_scan(facts, t.display, label + ": validates every row against the referenced table");
         return;
@@ -195,44 +217,62 @@ void add_constraint(const json& con, const Target& t, Accumulated& acc, Statemen
     }
 }
 
+// USING that only names the column, or casts it to the new type, converts like no USING.
+bool trivial_using(const json& expr, const std::string& column, const std::string& to) {
+    auto names_column = [&](const json& e) {
+        if (!e.contains("ColumnRef")) return false;
+        const auto& fields = member(e["ColumnRef"], "fields");
+        return fields.size() == 1 && string_value(fields[0]) == column;
+    };
+    if (names_column(expr)) return true;
+    if (!expr.contains("TypeCast")) return false;
+    const json& cast = expr["TypeCast"];
+    return names_column(member(cast, "arg")) && canonical_type(member(cast, "typeName")) == to;
+}
+
 void alter_column_type(const json& cmd, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
     std::string col = cmd.value("name", std::string());
-    const json& def = cmd.value("def", json::object()).value("ColumnDef", json::object());
+    const json& def = member(member(cmd, "def"), "ColumnDef");
     std::string to = column_type_text(def);
     std::string where = "ALTER COLUMN " + quote_ident(col) + " TYPE " + to;
     raise(acc, M::AccessExclusive, where, true);
-    bool using_clause = def.contains("raw_default");
+    bool using_clause = def.contains("raw_default") && !trivial_using(def["raw_default"], col, to);
     ColumnInfo* known = ctx.catalog.column(t.relname, col);
+    auto rewrite = [&](const std::string& why, bool certain) {
+        add_rewrite_tree(facts, ctx, t.relname, t.display, where + ": " + why, certain);
+    };
     if (known == nullptr || known->type.empty()) {
-        std::string why;
         // Without the current type, only a USING clause decides it for sure.
-        if (using_clause) {
-            add_rewrite(facts, t.display, where + ": USING computes every row's new value");
-        } else {
-            add_rewrite(facts, t.display,
-                        where + ": rewrites the table unless the current type is binary-coercible to " + to +
-                            " (the current type is not in this migration)",
-                        false);
-        }
+        if (using_clause) rewrite("USING computes every row's new value", true);
+        else rewrite("rewrites the table unless the current type is binary-coercible to " + to +
+                         " (the current type is not in this migration)", false);
         if (known) known->type = to;
         return;
     }
     std::string why;
     TypeChange change = classify_type_change(known->type, to, using_clause, ctx.pg_version, why);
-    if (change == TypeChange::Rewrite) add_rewrite(facts, t.display, where + ": " + why);
-    else if (change == TypeChange::DependsOnTimeZone) add_rewrite(facts, t.display, where + ": " + why, false);
+    if (change == TypeChange::Rewrite) rewrite(why, true);
+    else if (change == TypeChange::DependsOnTimeZone) rewrite(why, false);
     else facts.notes.push_back(where + ": no rewrite, " + why);
     known->type = to;
 }
 
 void attach_partition(const json& cmd, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
-    const json& pc = cmd.value("def", json::object()).value("PartitionCmd", json::object());
+    const json& pc = member(member(cmd, "def"), "PartitionCmd");
     if (!pc.contains("name")) return;
     const json& part = pc["name"];
     std::string part_name = range_var_relname(part);
     if (t.kind == "index") {
         raise(acc, M::ShareUpdateExclusive, "ATTACH PARTITION " + range_var_name(part), false);
         lock_range_var(facts, ctx, part, M::AccessExclusive, "ATTACH PARTITION: the partition's index", "index");
+        // Both indexes' tables are opened to check that they match.
+        for (const std::string& index : {t.relname, part_name}) {
+            const RelationInfo* info = ctx.catalog.find(index);
+            if (info && !info->index_table.empty()) {
+                add_lock(facts, ctx, info->index_table, display_of(ctx, info->index_table), M::AccessShare, "",
+                         "ATTACH PARTITION: the index's table");
+            }
+        }
         return;
     }
     M parent_mode = ctx.pg_version >= 12 ? M::ShareUpdateExclusive : M::AccessExclusive;
@@ -242,29 +282,104 @@ void attach_partition(const json& cmd, const Target& t, Accumulated& acc, Statem
     add_scan(facts, range_var_name(part),
              "ATTACH PARTITION: every row is checked against the partition bound unless a CHECK constraint already proves it",
              false);
-    if (auto* parent = ctx.catalog.find(t.relname)) {
-        parent->children.push_back(part_name);
-        if (!parent->default_partition.empty()) {
-            const RelationInfo* def = ctx.catalog.find(parent->default_partition);
-            std::string display = def ? def->display : parent->default_partition;
-            add_lock(facts, ctx, parent->default_partition, display, M::AccessExclusive, "",
-                     "ATTACH PARTITION: the default partition is checked for rows of the new bound");
-            add_scan(facts, display, "ATTACH PARTITION: the default partition is scanned for rows that belong to the new partition");
-        }
+    RelationInfo* parent = ctx.catalog.find(t.relname);
+    if (parent == nullptr) {
+        facts.notes.push_back("if " + t.display + " has a DEFAULT partition, it is locked ACCESS EXCLUSIVE and scanned");
+        return;
     }
+    parent->children.push_back(part_name);
+    bool as_default = member(pc, "bound").value("is_default", false);
+    if (as_default) {
+        parent->default_partition = part_name;
+    } else if (!parent->default_partition.empty()) {
+        std::string display = display_of(ctx, parent->default_partition);
+        add_lock(facts, ctx, parent->default_partition, display, M::AccessExclusive, "",
+                 "ATTACH PARTITION: the default partition is checked for rows of the new bound");
+        add_scan(facts, display, "ATTACH PARTITION: the default partition is scanned for rows that belong to the new partition");
+    }
+    if (auto* child = ctx.catalog.find(part_name)) child->parent = t.relname;
 }
 
 void detach_partition(const json& cmd, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
-    const json& pc = cmd.value("def", json::object()).value("PartitionCmd", json::object());
+    const json& pc = member(member(cmd, "def"), "PartitionCmd");
     if (!pc.contains("name")) return;
+    std::string part = range_var_relname(pc["name"]);
     bool concurrent = pc.value("concurrent", false);
     if (concurrent && ctx.pg_version < 14) facts.notes.push_back("DETACH PARTITION CONCURRENTLY needs PostgreSQL 14 or later");
-    M mode = concurrent ? M::ShareUpdateExclusive : M::AccessExclusive;
-    raise(acc, mode, std::string("DETACH PARTITION") + (concurrent ? " CONCURRENTLY" : ""), false);
-    lock_range_var(facts, ctx, pc["name"], concurrent ? M::ShareUpdateExclusive : M::AccessExclusive,
-                   "DETACH PARTITION: the partition");
+    raise(acc, concurrent ? M::ShareUpdateExclusive : M::AccessExclusive,
+          std::string("DETACH PARTITION") + (concurrent ? " CONCURRENTLY" : ""), false);
+    // CONCURRENTLY: SHARE UPDATE EXCLUSIVE in the first transaction; the second one, after
+    // waiting out every query that saw the partition, takes ACCESS EXCLUSIVE on it.
+    lock_range_var(facts, ctx, pc["name"], M::AccessExclusive,
+                   concurrent ? "DETACH PARTITION CONCURRENTLY: the partition, in its second transaction"
+                              : "DETACH PARTITION: the partition");
     if (concurrent) facts.no_transaction_block = true;
-    if (auto* parent = ctx.catalog.find(t.relname)) std::erase(parent->children, range_var_relname(pc["name"]));
+    RelationInfo* parent = ctx.catalog.find(t.relname);
+    if (parent == nullptr) return;
+    if (!parent->default_partition.empty() && parent->default_partition != part && !concurrent) {
+        add_lock(facts, ctx, parent->default_partition, display_of(ctx, parent->default_partition), M::AccessExclusive, "",
+                 "DETACH PARTITION: the default partition's constraint changes");
+    }
+    if (parent->default_partition == part) parent->default_partition.clear();
+    std::erase(parent->children, part);
+    if (auto* child = ctx.catalog.find(part)) child->parent.clear();
+}
+
+// SET TABLESPACE / SET ACCESS METHOD change nothing when the relation is there already.
+// For a relation the migration has not seen, that is only likely for the default
+// (pg_default, heap): that case is uncertain; moving elsewhere copies it.
+void move_storage(const std::string& what, const std::string& target, const std::string& current_default,
+                  const std::string& copied, std::string RelationInfo::*field, const Target& t, StatementFacts& facts,
+                  Context& ctx) {
+    RelationInfo* info = ctx.catalog.find(t.relname);
+    if (info == nullptr) {
+        bool to_default = target == current_default;
+        add_rewrite(facts, t.display,
+                    what + ": " + copied + (to_default ? " unless it is in " + target + " already (most relations are)" : ""),
+                    !to_default);
+        return;
+    }
+    std::string current = (*info).*field;
+    if (current.empty()) current = current_default;
+    if (current == target) {
+        facts.notes.push_back(what + " " + target + ": the relation is there already, nothing is copied");
+        return;
+    }
+    add_rewrite(facts, t.display, what + ": " + copied);
+    (*info).*field = target;
+}
+
+// Foreign keys that go away with a dropped column or an index-backed constraint: their
+// triggers are removed from the other table (ACCESS EXCLUSIVE).
+void drop_foreign_keys(const Target& t, const std::string& column, const std::string& index, bool cascade,
+                       StatementFacts& facts, Context& ctx) {
+    if (RelationInfo* rel = ctx.catalog.find(t.relname); rel && !column.empty()) {
+        for (auto it = rel->foreign_keys.begin(); it != rel->foreign_keys.end();) {
+            const ForeignKey& fk = it->second;
+            if (std::find(fk.columns.begin(), fk.columns.end(), column) == fk.columns.end()) {
+                ++it;
+                continue;
+            }
+            add_lock(facts, ctx, fk.target, display_of(ctx, fk.target), M::AccessExclusive, "",
+                     "DROP COLUMN: drops foreign key " + quote_ident(it->first) + " and its triggers on the referenced table");
+            it = rel->foreign_keys.erase(it);
+        }
+    }
+    if (!cascade) return;
+    const RelationInfo* idx = ctx.catalog.find(index);
+    bool unique_index = idx && idx->kind == "index" && idx->index_table == t.relname;
+    if (!unique_index && column.empty()) return;
+    for (const auto& [relname, rel] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
+        for (const auto& [name, fk] : rel.foreign_keys) {
+            if (fk.target != t.relname || relname == t.relname) continue;
+            bool uses = unique_index || std::find(fk.target_columns.begin(), fk.target_columns.end(), column) != fk.target_columns.end();
+            if (!uses) continue;
+            add_lock(facts, ctx, relname, rel.display, M::AccessExclusive, "",
+                     "CASCADE: drops foreign key " + quote_ident(name) + " that depends on it");
+            if (auto* r = ctx.catalog.find(relname)) r->foreign_keys.erase(name);
+            break;
+        }
+    }
 }
 
 }  // namespace
@@ -274,62 +389,62 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
     const json& rv = stmt["relation"];
     std::string objtype = stmt.value("objtype", std::string("OBJECT_TABLE"));
     Target t{range_var_relname(rv), range_var_name(rv), ""};
-    if (objtype == "OBJECT_INDEX") t.kind = "index";
-    else if (objtype == "OBJECT_VIEW") t.kind = "view";
-    else if (objtype == "OBJECT_MATVIEW") t.kind = "materialized view";
-    else if (objtype == "OBJECT_SEQUENCE") t.kind = "sequence";
-    else if (objtype == "OBJECT_FOREIGN_TABLE") t.kind = "foreign table";
-    else if (objtype == "OBJECT_TYPE") t.kind = "type";
-    else t.kind = relation_kind(ctx, t.relname, "table");
-    static const std::map<std::string, std::string> k_tags = {
-        {"OBJECT_INDEX", "ALTER INDEX"}, {"OBJECT_VIEW", "ALTER VIEW"},
-        {"OBJECT_MATVIEW", "ALTER MATERIALIZED VIEW"}, {"OBJECT_SEQUENCE", "ALTER SEQUENCE"},
-        {"OBJECT_FOREIGN_TABLE", "ALTER FOREIGN TABLE"}, {"OBJECT_TYPE", "ALTER TYPE"}};
-    auto tag = k_tags.find(objtype);
-    facts.tag = tag == k_tags.end() ? "ALTER TABLE" : tag->second;
+    static const std::map<std::string, std::pair<std::string, std::string>> k_objects = {
+        {"OBJECT_INDEX", {"index", "ALTER INDEX"}}, {"OBJECT_VIEW", {"view", "ALTER VIEW"}},
+        {"OBJECT_MATVIEW", {"materialized view", "ALTER MATERIALIZED VIEW"}},
+        {"OBJECT_SEQUENCE", {"sequence", "ALTER SEQUENCE"}},
+        {"OBJECT_FOREIGN_TABLE", {"foreign table", "ALTER FOREIGN TABLE"}}, {"OBJECT_TYPE", {"type", "ALTER TYPE"}}};
+    auto object = k_objects.find(objtype);
+    t.kind = object != k_objects.end() ? object->second.first : relation_kind(ctx, t.relname, "table");
+    facts.tag = object != k_objects.end() ? object->second.second : "ALTER TABLE";
+    const RelationInfo* target_info = ctx.catalog.find(t.relname);
+    bool partitioned = target_info && target_info->kind == "partitioned table";
 
     Accumulated acc;
     bool unknown = false;
-    for (const auto& item : stmt.value("cmds", json::array())) {
+    for (const auto& item : member(stmt, "cmds")) {
         if (!item.contains("AlterTableCmd")) continue;
         const json& cmd = item["AlterTableCmd"];
         std::string sub = cmd.value("subtype", std::string());
         std::string col = cmd.value("name", std::string());
         bool rec = recurses(sub);
-        const json& def = cmd.value("def", json::object());
+        const json& def = member(cmd, "def");
+        std::string name = quote_ident(col);
         if (sub == "AT_AddColumn" || sub == "AT_AddColumnToView") {
-            if (def.contains("ColumnDef")) add_column(def["ColumnDef"], t, acc, facts, ctx);
+            if (def.contains("ColumnDef")) add_column(def["ColumnDef"], cmd.value("missing_ok", false), t, acc, facts, ctx);
         } else if (sub == "AT_AddConstraint") {
             if (def.contains("Constraint")) add_constraint(def["Constraint"], t, acc, facts, ctx);
         } else if (sub == "AT_AlterColumnType") {
             alter_column_type(cmd, t, acc, facts, ctx);
         } else if (sub == "AT_SetNotNull") {
-            raise(acc, M::AccessExclusive, "ALTER COLUMN " + quote_ident(col) + " SET NOT NULL", rec);
             ColumnInfo* c = ctx.catalog.column(t.relname, col);
+            // Already NOT NULL on a partitioned table: its partitions are too; they are not visited.
+            bool skip_children = partitioned && c && c->not_null;
+            raise(acc, M::AccessExclusive, "ALTER COLUMN " + name + " SET NOT NULL", rec && !skip_children);
             if (c && c->not_null) {
-                facts.notes.push_back("column " + quote_ident(col) + " is already NOT NULL");
+                facts.notes.push_back("column " + name + " is already NOT NULL");
             } else if (c && c->has_not_null_check && ctx.pg_version >= 12) {
-                facts.notes.push_back("SET NOT NULL skips the scan: a validated CHECK (" + quote_ident(col) + " IS NOT NULL) proves it");
+                facts.notes.push_back("SET NOT NULL skips the scan: a validated CHECK (" + name + " IS NOT NULL) proves it");
             } else {
                 add_scan(facts, t.display,
-                         "SET NOT NULL on " + quote_ident(col) + ": every row is checked unless a validated CHECK (" +
-                             quote_ident(col) + " IS NOT NULL) exists",
+                         "SET NOT NULL on " + name + ": every row is checked unless a validated CHECK (" + name +
+                             " IS NOT NULL) exists",
                          c != nullptr);
             }
             if (c) c->not_null = true;
         } else if (sub == "AT_DropColumn") {
-            raise(acc, M::AccessExclusive, "DROP COLUMN " + quote_ident(col), rec);
+            raise(acc, M::AccessExclusive, "DROP COLUMN " + name, rec);
+            drop_foreign_keys(t, col, "", cmd.value("behavior", std::string()) == "DROP_CASCADE", facts, ctx);
             if (auto* rel = ctx.catalog.find(t.relname)) {
                 std::erase_if(rel->columns, [&](const ColumnInfo& c) { return c.name == col; });
             }
         } else if (sub == "AT_ValidateConstraint") {
-            raise(acc, M::ShareUpdateExclusive, "VALIDATE CONSTRAINT " + quote_ident(col), rec);
-            add_scan(facts, t.display, "VALIDATE CONSTRAINT " + quote_ident(col) + ": checks every row");
+            raise(acc, M::ShareUpdateExclusive, "VALIDATE CONSTRAINT " + name, rec);
+            add_scan(facts, t.display, "VALIDATE CONSTRAINT " + name + ": checks every row");
             if (auto* rel = ctx.catalog.find(t.relname)) {
                 auto fk = rel->foreign_keys.find(col);
                 if (fk != rel->foreign_keys.end()) {
-                    const RelationInfo* ref = ctx.catalog.find(fk->second);
-                    add_lock(facts, ctx, fk->second, ref ? ref->display : quote_ident(fk->second), M::RowShare, "",
+                    add_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), M::RowShare, "",
                              "VALIDATE CONSTRAINT: reads the referenced table");
                 }
                 auto nn = rel->not_null_checks.find(col);
@@ -338,21 +453,24 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
                 }
             }
         } else if (sub == "AT_DropConstraint") {
-            raise(acc, M::AccessExclusive, "DROP CONSTRAINT " + quote_ident(col), rec);
+            raise(acc, M::AccessExclusive, "DROP CONSTRAINT " + name, rec);
             if (auto* rel = ctx.catalog.find(t.relname)) {
                 auto fk = rel->foreign_keys.find(col);
                 if (fk != rel->foreign_keys.end()) {
-                    const RelationInfo* ref = ctx.catalog.find(fk->second);
-                    add_lock(facts, ctx, fk->second, ref ? ref->display : quote_ident(fk->second), M::AccessExclusive, "",
+                    add_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), M::AccessExclusive, "",
                              "DROP CONSTRAINT: removes the foreign key's triggers from the referenced table");
                     rel->foreign_keys.erase(fk);
                 }
+            }
+            drop_foreign_keys(t, "", col, cmd.value("behavior", std::string()) == "DROP_CASCADE", facts, ctx);
+            if (const RelationInfo* idx = ctx.catalog.find(col); idx && idx->kind == "index" && idx->index_table == t.relname) {
+                ctx.catalog.remove(col);
             }
         } else if (sub == "AT_SetStatistics" || sub == "AT_SetOptions" || sub == "AT_ResetOptions" ||
                    sub == "AT_ClusterOn" || sub == "AT_DropCluster") {
             raise(acc, M::ShareUpdateExclusive, sub.substr(3), rec);
         } else if (sub == "AT_SetRelOptions" || sub == "AT_ResetRelOptions") {
-            raise(acc, rel_options_mode(def.value("List", json::object()).value("items", json::array())),
+            raise(acc, rel_options_mode(member(member(def, "List"), "items")),
                   sub == "AT_SetRelOptions" ? "SET (...)" : "RESET (...)", false);
         } else if (sub == "AT_EnableTrig" || sub == "AT_EnableAlwaysTrig" || sub == "AT_EnableReplicaTrig" ||
                    sub == "AT_DisableTrig" || sub == "AT_EnableTrigAll" || sub == "AT_DisableTrigAll" ||
@@ -364,10 +482,12 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
             add_rewrite(facts, t.display, what + ": the table is copied to new storage");
         } else if (sub == "AT_SetAccessMethod") {
             raise(acc, M::AccessExclusive, "SET ACCESS METHOD", false);
-            add_rewrite(facts, t.display, "SET ACCESS METHOD: the table is rewritten");
+            move_storage("SET ACCESS METHOD", col, "heap", "the table is rewritten", &RelationInfo::access_method, t, facts,
+                         ctx);
         } else if (sub == "AT_SetTableSpace") {
             raise(acc, M::AccessExclusive, "SET TABLESPACE", false);
-            add_rewrite(facts, t.display, "SET TABLESPACE: the files are copied to the new tablespace");
+            move_storage("SET TABLESPACE", col, "pg_default", "the files are copied to the new tablespace",
+                         &RelationInfo::tablespace, t, facts, ctx);
         } else if (sub == "AT_AttachPartition") {
             attach_partition(cmd, t, acc, facts, ctx);
         } else if (sub == "AT_DetachPartition") {
@@ -377,9 +497,15 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
         } else if (sub == "AT_AddInherit" || sub == "AT_DropInherit") {
             raise(acc, M::AccessExclusive, sub == "AT_AddInherit" ? "INHERIT" : "NO INHERIT", false);
             if (def.contains("RangeVar")) {
-                lock_range_var(facts, ctx, def["RangeVar"],
-                               sub == "AT_AddInherit" ? M::ShareUpdateExclusive : M::AccessShare,
+                const json& parent = def["RangeVar"];
+                lock_range_var(facts, ctx, parent, sub == "AT_AddInherit" ? M::ShareUpdateExclusive : M::AccessShare,
                                sub == "AT_AddInherit" ? "INHERIT: the new parent" : "NO INHERIT: the parent");
+                std::string parent_name = range_var_relname(parent);
+                if (auto* p = ctx.catalog.find(parent_name)) {
+                    if (sub == "AT_AddInherit") p->children.push_back(t.relname);
+                    else std::erase(p->children, t.relname);
+                }
+                if (auto* self = ctx.catalog.find(t.relname)) self->parent = sub == "AT_AddInherit" ? parent_name : "";
             }
         } else if (sub == "AT_ColumnDefault" || sub == "AT_DropNotNull" || sub == "AT_DropExpression" ||
                    sub == "AT_SetStorage" || sub == "AT_SetCompression" || sub == "AT_AddIdentity" ||
@@ -402,7 +528,7 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
     }
     if (unknown && acc.reason.empty()) return false;
     lock_range_var(facts, ctx, rv, acc.mode, acc.reason, t.kind);
-    if (acc.any_recursive && rv.value("inh", true)) {
+    if (acc.any_recursive && range_var_inh(rv)) {
         lock_descendants(facts, ctx, t.relname, acc.recursive_mode, "the same ALTER applies to every partition");
         for (auto& lock : facts.locks) {
             if (lock.relation == t.display && (t.kind == "table" || t.kind == "partitioned table")) lock.cascades = true;

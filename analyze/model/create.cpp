@@ -1,3 +1,6 @@
+#include <algorithm>
+#include "analyze/json_access.hpp"
+
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 
@@ -6,105 +9,215 @@ namespace {
 
 using M = LockMode;
 
-void record_foreign_key(Context& ctx, const std::string& table, const std::string& conname, const json& pktable) {
-    std::string target = range_var_relname(pktable);
-    if (auto* rel = ctx.catalog.find(table)) {
-        rel->references.push_back(target);
-        if (!conname.empty()) rel->foreign_keys[conname] = target;
-    }
-    if (auto* ref = ctx.catalog.find(target)) ref->referenced_by.push_back(table);
-}
-
-// Column and table constraints of CREATE TABLE: foreign keys lock the referenced table.
-void create_constraint(const json& con, const std::string& table, const std::string& column,
-                       StatementFacts& facts, Context& ctx) {
-    std::string type = con.value("contype", std::string());
-    if (type == "CONSTR_FOREIGN" && con.contains("pktable")) {
-        lock_range_var(facts, ctx, con["pktable"], M::ShareRowExclusive,
-                       "REFERENCES: adds the foreign key's triggers on the referenced table");
-        std::string name = con.value("conname", std::string());
-        if (name.empty()) {
-            std::string col = column;
-            if (col.empty()) {
-                const auto& attrs = con.value("fk_attrs", json::array());
-                if (!attrs.empty()) col = string_value(attrs[0]);
-            }
-            name = table + "_" + col + "_fkey";
-        }
-        record_foreign_key(ctx, table, name, con["pktable"]);
-    }
-}
-
-std::vector<std::pair<std::string, std::string>> query_sources(const json& query) {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const json* rv : query_range_vars(query)) out.emplace_back(range_var_relname(*rv), range_var_name(*rv));
+std::vector<std::string> string_list(const json& list) {
+    std::vector<std::string> out;
+    for (const auto& item : list) out.push_back(string_value(item));
     return out;
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : "_") + p;
+    return out;
+}
+
+// "billing." when `display` is schema-qualified: implicit indexes and sequences live in
+// their table's schema.
+std::string schema_prefix(const std::string& display) {
+    std::size_t dot = std::string::npos;
+    bool quoted = false;
+    for (std::size_t i = 0; i < display.size(); ++i) {
+        if (display[i] == '"') quoted = !quoted;
+        else if (display[i] == '.' && !quoted) dot = i;
+    }
+    return dot == std::string::npos ? std::string() : display.substr(0, dot + 1);
+}
+
+void register_relation(Context& ctx, const std::string& table, const std::string& name, const std::string& kind) {
+    const RelationInfo* t = ctx.catalog.find(table);
+    bool table_is_new = t && t->is_new;
+    std::string display = schema_prefix(t ? t->display : std::string()) + quote_ident(name);
+    RelationInfo& info = ctx.catalog.add(name, display, kind);
+    info.is_new = table_is_new;
+    if (kind == "index") info.index_table = table;
+    else info.owned_by = table;
+}
+
+// The sequence a nextval('name') default calls, or "".
+std::string nextval_sequence(const json& expr) {
+    if (!expr.contains("FuncCall")) return {};
+    const json& call = expr["FuncCall"];
+    const auto& names = member(call, "funcname");
+    if (names.empty() || string_value(names.back()) != "nextval") return {};
+    const auto& args = member(call, "args");
+    if (args.empty()) return {};
+    const json* arg = &args[0];
+    if (arg->contains("TypeCast")) arg = &(*arg)["TypeCast"]["arg"];
+    std::string text = member(member(*arg, "A_Const"), "sval").value("sval", std::string());
+    auto dot = text.rfind('.');
+    return dot == std::string::npos ? text : text.substr(dot + 1);
 }
 
 }  // namespace
 
-bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx) {
-    const json& rv = stmt.value("relation", json::object());
+bool is_serial_type(const json& column_def) {
+    if (!column_def.contains("typeName")) return false;
+    const auto& names = member(column_def["typeName"], "names");
+    if (names.size() != 1) return false;
+    std::string n = string_value(names[0]);
+    return n == "serial" || n == "bigserial" || n == "smallserial" || n == "serial4" || n == "serial8" || n == "serial2";
+}
+
+void record_constraint(Context& ctx, const std::string& table, const std::string& column, const json& con) {
+    std::string type = con.value("contype", std::string());
+    std::string name = con.value("conname", std::string());
+    std::vector<std::string> keys = string_list(member(con, "keys"));
+    if (keys.empty() && !column.empty()) keys.push_back(column);
+    RelationInfo* rel = ctx.catalog.find(table);
+    if (type == "CONSTR_FOREIGN" && con.contains("pktable")) {
+        ForeignKey fk;
+        fk.columns = string_list(member(con, "fk_attrs"));
+        if (fk.columns.empty() && !column.empty()) fk.columns.push_back(column);
+        fk.target = range_var_relname(con["pktable"]);
+        fk.target_columns = string_list(member(con, "pk_attrs"));
+        std::string del = con.value("fk_del_action", std::string("a"));
+        std::string upd = con.value("fk_upd_action", std::string("a"));
+        fk.on_delete = del.empty() ? 'a' : del[0];
+        fk.on_update = upd.empty() ? 'a' : upd[0];
+        fk.name = name.empty() ? table + "_" + joined(fk.columns) + "_fkey" : name;
+        if (rel) {
+            rel->references.push_back(fk.target);
+            rel->foreign_keys[fk.name] = fk;
+        }
+        if (auto* ref = ctx.catalog.find(fk.target)) ref->referenced_by.push_back(table);
+        return;
+    }
+    if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE" || type == "CONSTR_EXCLUSION") {
+        if (con.contains("indexname")) {
+            // USING INDEX: the index is renamed to the constraint's name.
+            std::string index = con["indexname"].get<std::string>();
+            if (!name.empty() && name != index) ctx.catalog.rename(index, name);
+            return;
+        }
+        if (type == "CONSTR_EXCLUSION") {
+            keys.clear();
+            for (const auto& e : member(con, "exclusions")) {
+                const auto& items = member(member(e, "List"), "items");
+                if (!items.empty()) keys.push_back(member(items[0], "IndexElem").value("name", std::string("expr")));
+            }
+        }
+        std::string index = !name.empty() ? name
+                          : type == "CONSTR_PRIMARY" ? table + "_pkey"
+                          : table + "_" + joined(keys) + (type == "CONSTR_UNIQUE" ? "_key" : "_excl");
+        if (type == "CONSTR_PRIMARY" && rel) {
+            rel->primary_key = keys;
+            for (auto& c : rel->columns) {
+                if (std::find(keys.begin(), keys.end(), c.name) != keys.end()) c.not_null = true;
+            }
+        }
+        register_relation(ctx, table, index, "index");
+    }
+}
+
+void record_column(Context& ctx, const std::string& table, const json& def) {
+    std::string col = def.value("colname", std::string());
+    ColumnInfo info{col, def.contains("typeName") ? canonical_type(def["typeName"]) : std::string(), false, false};
+    bool owns_sequence = is_serial_type(def);
+    std::vector<const json*> constraints;
+    const json all = member(def, "constraints");  // outlives the pointers into it
+    for (const auto& c : all) {
+        if (!c.contains("Constraint")) continue;
+        const json& con = c["Constraint"];
+        std::string type = con.value("contype", std::string());
+        if (type == "CONSTR_NOTNULL" || type == "CONSTR_PRIMARY" || type == "CONSTR_IDENTITY") info.not_null = true;
+        if (type == "CONSTR_IDENTITY") owns_sequence = true;
+        if (type == "CONSTR_DEFAULT" && con.contains("raw_expr")) {
+            std::string seq = nextval_sequence(con["raw_expr"]);
+            if (!seq.empty()) {
+                if (auto* rel = ctx.catalog.find(table)) rel->default_sequences.push_back(seq);
+            }
+        }
+        constraints.push_back(&con);
+    }
+    if (auto* rel = ctx.catalog.find(table)) rel->columns.push_back(info);
+    if (owns_sequence) {
+        std::string seq = table + "_" + col + "_seq";
+        register_relation(ctx, table, seq, "sequence");
+        if (auto* rel = ctx.catalog.find(table)) rel->default_sequences.push_back(seq);
+    }
+    for (const json* con : constraints) record_constraint(ctx, table, col, *con);
+}
+
+bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx, bool foreign) {
+    const json& rv = member(stmt, "relation");
     std::string relname = range_var_relname(rv);
     std::string display = range_var_name(rv);
     bool partitioned = stmt.contains("partspec");
-    bool exists_already = ctx.catalog.find(relname) != nullptr;
-    facts.tag = "CREATE TABLE";
-    if (stmt.value("if_not_exists", false) && exists_already) {
+    facts.tag = foreign ? "CREATE FOREIGN TABLE" : "CREATE TABLE";
+    if (stmt.value("if_not_exists", false) && ctx.catalog.find(relname) != nullptr) {
         facts.notes.push_back(display + " exists already: IF NOT EXISTS skips it");
         return true;
     }
-    RelationInfo& info = ctx.catalog.add(relname, display, partitioned ? "partitioned table" : "table");
+    RelationInfo& info = ctx.catalog.add(relname, display, foreign ? "foreign table" : partitioned ? "partitioned table" : "table");
     info.is_new = true;
-    lock_range_var(facts, ctx, rv, M::AccessExclusive, "CREATE TABLE: the new table");
+    info.tablespace = stmt.value("tablespacename", std::string());
+    info.access_method = stmt.value("accessMethod", std::string());
+    lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new table");
 
-    const auto& parents = stmt.value("inhRelations", json::array());
     bool is_partition = stmt.contains("partbound");
-    for (const auto& p : parents) {
+    for (const auto& p : member(stmt, "inhRelations")) {
         if (!p.contains("RangeVar")) continue;
         const json& parent = p["RangeVar"];
         std::string parent_name = range_var_relname(parent);
+        if (auto* self = ctx.catalog.find(relname); self && self->parent.empty()) self->parent = parent_name;
         if (is_partition) {
             lock_range_var(facts, ctx, parent, M::AccessExclusive, "PARTITION OF: the partitioned table");
-            if (auto* pinfo = ctx.catalog.find(parent_name)) {
-                pinfo->children.push_back(relname);
-                bool is_default = stmt["partbound"].value("PartitionBoundSpec", json::object()).value("is_default", false);
-                if (is_default) {
-                    pinfo->default_partition = relname;
-                } else if (!pinfo->default_partition.empty()) {
-                    const RelationInfo* def = ctx.catalog.find(pinfo->default_partition);
-                    std::string def_display = def ? def->display : pinfo->default_partition;
-                    add_lock(facts, ctx, pinfo->default_partition, def_display, M::AccessExclusive, "",
-                             "PARTITION OF: the default partition is checked for rows of the new bound");
-                    add_scan(facts, def_display, "PARTITION OF: the default partition is scanned for rows that belong to the new partition");
-                }
-                for (const auto& c : pinfo->columns) info.columns.push_back(c);
+            RelationInfo* pinfo = ctx.catalog.find(parent_name);
+            if (pinfo == nullptr) {
+                facts.notes.push_back("if " + range_var_name(parent) + " has a DEFAULT partition, it is locked ACCESS EXCLUSIVE "
+                                      "and scanned for rows of the new bound");
+                continue;
             }
+            pinfo->children.push_back(relname);
+            if (stmt["partbound"].value("is_default", false)) {
+                pinfo->default_partition = relname;
+            } else if (!pinfo->default_partition.empty()) {
+                std::string def_display = display_of(ctx, pinfo->default_partition);
+                add_lock(facts, ctx, pinfo->default_partition, def_display, M::AccessExclusive, "",
+                         "PARTITION OF: the default partition is checked for rows of the new bound");
+                add_scan(facts, def_display, "PARTITION OF: the default partition is scanned for rows that belong to the new partition");
+            }
+            auto cols = pinfo->columns;
+            if (auto* self = ctx.catalog.find(relname)) self->columns = cols;
         } else {
             lock_range_var(facts, ctx, parent, M::ShareUpdateExclusive, "INHERITS: the parent table");
             if (auto* pinfo = ctx.catalog.find(parent_name)) {
                 pinfo->children.push_back(relname);
-                for (const auto& c : pinfo->columns) info.columns.push_back(c);
+                auto cols = pinfo->columns;
+                if (auto* self = ctx.catalog.find(relname)) self->columns.insert(self->columns.end(), cols.begin(), cols.end());
             }
         }
     }
-    // `info` may move when the catalog grows; look it up again after each insertion.
-    for (const auto& elt : stmt.value("tableElts", json::array())) {
+    for (const auto& elt : member(stmt, "tableElts")) {
         if (elt.contains("ColumnDef")) {
             const json& def = elt["ColumnDef"];
-            ColumnInfo col{def.value("colname", std::string()),
-                           def.contains("typeName") ? canonical_type(def["typeName"]) : std::string(), false, false};
-            for (const auto& c : def.value("constraints", json::array())) {
-                if (!c.contains("Constraint")) continue;
-                std::string type = c["Constraint"].value("contype", std::string());
-                if (type == "CONSTR_NOTNULL" || type == "CONSTR_PRIMARY") col.not_null = true;
-                create_constraint(c["Constraint"], relname, col.name, facts, ctx);
+            for (const auto& c : member(def, "constraints")) {
+                const json& con = member(c, "Constraint");
+                if (con.value("contype", std::string()) == "CONSTR_FOREIGN" && con.contains("pktable")) {
+                    lock_range_var(facts, ctx, con["pktable"], M::ShareRowExclusive,
+                                   "REFERENCES: adds the foreign key's triggers on the referenced table");
+                }
             }
-            if (auto* rel = ctx.catalog.find(relname)) rel->columns.push_back(col);
+            record_column(ctx, relname, def);
         } else if (elt.contains("Constraint")) {
-            create_constraint(elt["Constraint"], relname, "", facts, ctx);
+            const json& con = elt["Constraint"];
+            if (con.value("contype", std::string()) == "CONSTR_FOREIGN" && con.contains("pktable")) {
+                lock_range_var(facts, ctx, con["pktable"], M::ShareRowExclusive,
+                               "FOREIGN KEY: adds the foreign key's triggers on the referenced table");
+            }
+            record_constraint(ctx, relname, "", con);
         } else if (elt.contains("TableLikeClause")) {
-            const json& like = elt["TableLikeClause"].value("relation", json::object());
+            const json& like = member(elt["TableLikeClause"], "relation");
             lock_range_var(facts, ctx, like, M::AccessShare, "LIKE: the source table");
             const RelationInfo* src = ctx.catalog.find(range_var_relname(like));
             if (src) {
@@ -117,8 +230,8 @@ bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx) {
 }
 
 bool model_create_table_as(const json& stmt, StatementFacts& facts, Context& ctx) {
-    const json& into = stmt.value("into", json::object());
-    const json& rv = into.value("rel", json::object());
+    const json& into = member(stmt, "into");
+    const json& rv = member(into, "rel");
     bool matview = stmt.value("objtype", std::string()) == "OBJECT_MATVIEW";
     facts.tag = matview ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE AS";
     std::string relname = range_var_relname(rv);
@@ -126,33 +239,35 @@ bool model_create_table_as(const json& stmt, StatementFacts& facts, Context& ctx
         facts.notes.push_back(range_var_name(rv) + " exists already: IF NOT EXISTS skips it");
         return true;
     }
-    const json& query = stmt.value("query", json::object());
-    lock_query_sources(facts, ctx, query, M::AccessShare, facts.tag + ": reads the query's tables");
-    auto sources = query_sources(query);
+    const json& query = member(stmt, "query");
+    bool fills = !into.value("skipData", false);
+    // WITH NO DATA: the query is analysed and rewritten but never run.
+    lock_query(facts, ctx, query, fills ? QueryUse::Execute : QueryUse::Rewrite, facts.tag + ": reads the query's tables");
+    std::vector<std::pair<std::string, std::string>> sources;
+    for (const json* src : query_range_vars(query)) sources.emplace_back(range_var_relname(*src), range_var_name(*src));
     RelationInfo& info = ctx.catalog.add(relname, range_var_name(rv), matview ? "materialized view" : "table");
     info.is_new = true;
     info.sources = sources;
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new relation");
-    if (!into.value("skipData", false)) {
+    if (fills) {
         for (const auto& [name, display] : sources) add_scan(facts, display, facts.tag + ": runs the query over it");
     }
     return true;
 }
 
 bool model_view(const json& stmt, StatementFacts& facts, Context& ctx) {
-    const json& rv = stmt.value("view", json::object());
+    const json& rv = member(stmt, "view");
     std::string relname = range_var_relname(rv);
     bool replace = stmt.value("replace", false);
     facts.tag = replace ? "CREATE OR REPLACE VIEW" : "CREATE VIEW";
-    const json& query = stmt.value("query", json::object());
-    lock_query_sources(facts, ctx, query, M::AccessShare, "CREATE VIEW: the query's tables are opened");
-    auto sources = query_sources(query);
+    const json& query = member(stmt, "query");
+    // The query is only parsed: the relations it names are opened, not their partitions.
+    lock_query(facts, ctx, query, QueryUse::Parse, "CREATE VIEW: the query's relations are opened");
+    std::vector<std::pair<std::string, std::string>> sources;
+    for (const json* src : query_range_vars(query)) sources.emplace_back(range_var_relname(*src), range_var_name(*src));
     RelationInfo* existing = ctx.catalog.find(relname);
     bool was_new = existing == nullptr || existing->is_new;
-    if (existing == nullptr) {
-        existing = &ctx.catalog.add(relname, range_var_name(rv), "view");
-        existing->is_new = true;
-    }
+    if (existing == nullptr) existing = &ctx.catalog.add(relname, range_var_name(rv), "view");
     existing->is_new = was_new;
     existing->sources = sources;
     lock_range_var(facts, ctx, rv, M::AccessExclusive,

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include "analyze/json_access.hpp"
+
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 
@@ -8,38 +11,85 @@ using M = LockMode;
 
 // A DropStmt object for a relation is a list of names: [schema,] name.
 std::pair<std::string, std::string> object_name(const json& object) {
-    const json& items = object.contains("List") ? object["List"].value("items", json::array()) : json::array();
+    const json& items = object.contains("List") ? member(object["List"], "items") : json::array();
     if (items.empty()) return {};
     std::string relname = string_value(items.back());
     return {relname, qualified_name(items)};
 }
 
+// Relations that go with relname under CASCADE: views and materialized views reading it.
+std::vector<std::string> dependent_views(Context& ctx, const std::string& relname) {
+    std::vector<std::string> out;
+    for (const auto& [name, info] : ctx.catalog.relations()) {
+        if (info.kind != "view" && info.kind != "materialized view") continue;
+        for (const auto& [source, display] : info.sources) {
+            if (source == relname && name != relname) {
+                out.push_back(name);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
 void drop_relation(const std::string& relname, const std::string& display, const std::string& kind,
-                   bool cascade, StatementFacts& facts, Context& ctx) {
+                   bool cascade, StatementFacts& facts, Context& ctx, int depth = 0) {
     add_lock(facts, ctx, relname, display, M::AccessExclusive, kind, "DROP: the relation being dropped");
     RelationInfo* info = ctx.catalog.find(relname);
-    if (info == nullptr) return;
+    if (info == nullptr || depth > 8) return;
+    // A partition: queries on the partitioned table must not see it half gone, and the
+    // default partition's implicit constraint changes.
+    if (const RelationInfo* parent = ctx.catalog.find(info->parent); parent && parent->kind == "partitioned table") {
+        add_lock(facts, ctx, info->parent, parent->display, M::AccessExclusive, "",
+                 "DROP of a partition: locks the partitioned table");
+        if (!parent->default_partition.empty() && parent->default_partition != relname) {
+            add_lock(facts, ctx, parent->default_partition, display_of(ctx, parent->default_partition), M::AccessExclusive,
+                     "", "DROP of a partition: the default partition's constraint changes");
+        }
+        if (auto* p = ctx.catalog.find(info->parent)) {
+            std::erase(p->children, relname);
+            if (p->default_partition == relname) p->default_partition.clear();
+        }
+        info = ctx.catalog.find(relname);
+    }
     auto children = ctx.catalog.descendants(relname);
     for (const auto& child : children) {
-        const RelationInfo* c = ctx.catalog.find(child);
-        add_lock(facts, ctx, child, c ? c->display : quote_ident(child), M::AccessExclusive, "",
-                 "DROP: partitions are dropped with their table");
+        add_lock(facts, ctx, child, display_of(ctx, child), M::AccessExclusive, "", "DROP: partitions are dropped with their table");
     }
-    for (const auto& ref : std::vector<std::string>(info->references)) {
-        if (ref == relname) continue;
-        const RelationInfo* r = ctx.catalog.find(ref);
-        add_lock(facts, ctx, ref, r ? r->display : quote_ident(ref), M::AccessExclusive, "",
-                 "DROP: removes the foreign key's triggers from the referenced table");
-    }
-    if (cascade) {
-        for (const auto& dep : std::vector<std::string>(info->referenced_by)) {
-            const RelationInfo* d = ctx.catalog.find(dep);
-            add_lock(facts, ctx, dep, d ? d->display : quote_ident(dep), M::AccessExclusive, "",
-                     "DROP ... CASCADE: drops the foreign keys that point here");
+    std::vector<std::string> dropped = children;
+    dropped.push_back(relname);
+    for (const auto& gone : dropped) {
+        const RelationInfo* g = ctx.catalog.find(gone);
+        if (g == nullptr) continue;
+        for (const auto& [name, fk] : std::map<std::string, ForeignKey>(g->foreign_keys)) {
+            if (fk.target == gone) continue;
+            add_lock(facts, ctx, fk.target, display_of(ctx, fk.target), M::AccessExclusive, "",
+                     "DROP: removes foreign key " + quote_ident(name) + "'s triggers from the referenced table");
+        }
+        if (!cascade) continue;
+        for (const auto& [other, rel] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
+            for (const auto& [name, fk] : rel.foreign_keys) {
+                if (fk.target != gone || other == gone) continue;
+                add_lock(facts, ctx, other, rel.display, M::AccessExclusive, "",
+                         "DROP ... CASCADE: drops foreign key " + quote_ident(name) + " that points here");
+            }
+        }
+        for (const auto& view : dependent_views(ctx, gone)) {
+            drop_relation(view, display_of(ctx, view), "", true, facts, ctx, depth + 1);
         }
     }
     for (const auto& child : children) ctx.catalog.remove(child);
     ctx.catalog.remove(relname);
+}
+
+// Relations in `schema`, as the catalog knows them (their display name is qualified).
+std::vector<std::string> relations_in_schema(Context& ctx, const std::string& schema) {
+    std::vector<std::string> out;
+    std::string prefix = quote_ident(schema) + ".";
+    for (const auto& [name, info] : ctx.catalog.relations()) {
+        if (info.display.starts_with(prefix) && info.kind != "index" && info.kind != "sequence") out.push_back(name);
+    }
+    return out;
 }
 
 }  // namespace
@@ -48,7 +98,7 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
     std::string type = stmt.value("removeType", std::string());
     bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
     bool concurrent = stmt.value("concurrent", false);
-    const auto& objects = stmt.value("objects", json::array());
+    const auto& objects = member(stmt, "objects");
     static const std::map<std::string, std::pair<std::string, std::string>> k_relations = {
         {"OBJECT_TABLE", {"DROP TABLE", "table"}},
         {"OBJECT_VIEW", {"DROP VIEW", "view"}},
@@ -63,7 +113,18 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
             auto [relname, display] = object_name(o);
             if (relname.empty()) continue;
             if (stmt.value("missing_ok", false) && ctx.catalog.find(relname) == nullptr) {
-                // Still locked if it exists; nothing to add when it does not.
+                facts.notes.push_back("IF EXISTS: " + display + " is locked only if it exists");
+            }
+            if (type == "OBJECT_SEQUENCE" && cascade) {
+                // Column defaults calling nextval() on it are dropped with it.
+                for (const auto& [table, info] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
+                    if (std::find(info.default_sequences.begin(), info.default_sequences.end(), relname) ==
+                        info.default_sequences.end()) {
+                        continue;
+                    }
+                    add_lock(facts, ctx, table, info.display, M::AccessExclusive, "",
+                             "DROP SEQUENCE ... CASCADE: drops the column default that calls nextval() on it");
+                }
             }
             drop_relation(relname, display, relation_kind(ctx, relname, rel->second.second), cascade, facts, ctx);
         }
@@ -79,9 +140,12 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
             std::string table = info ? info->index_table : std::string();
             M table_mode = concurrent ? M::ShareUpdateExclusive : M::AccessExclusive;
             if (!table.empty()) {
-                const RelationInfo* t = ctx.catalog.find(table);
-                add_lock(facts, ctx, table, t ? t->display : quote_ident(table), table_mode, "",
+                add_lock(facts, ctx, table, display_of(ctx, table), table_mode, "",
                          concurrent ? "DROP INDEX CONCURRENTLY: the index's table" : "DROP INDEX: the index's table");
+                // The index of a partitioned table takes the partitions' indexes, and their tables, with it.
+                if (relation_kind(ctx, table, "") == "partitioned table") {
+                    lock_descendants(facts, ctx, table, M::AccessExclusive, "DROP INDEX: drops the partitions' indexes too");
+                }
             } else {
                 facts.notes.push_back("the index's table also gets a " + std::string(lock_mode_name(table_mode)) +
                                       " lock (the index is not defined in this migration)");
@@ -89,6 +153,9 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
             add_lock(facts, ctx, index, display, M::AccessExclusive, "index",
                      concurrent ? "DROP INDEX CONCURRENTLY: taken only after the index is marked dead"
                                 : "DROP INDEX: the index being dropped");
+            if (stmt.value("missing_ok", false) && info == nullptr) {
+                facts.notes.push_back("IF EXISTS: " + display + " is locked only if it exists");
+            }
             ctx.catalog.remove(index);
         }
         return true;
@@ -98,7 +165,7 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
             {"OBJECT_TRIGGER", "DROP TRIGGER"}, {"OBJECT_POLICY", "DROP POLICY"}, {"OBJECT_RULE", "DROP RULE"}};
         facts.tag = k_tags.at(type);
         for (const auto& o : objects) {
-            const json& items = o.contains("List") ? o["List"].value("items", json::array()) : json::array();
+            const json& items = o.contains("List") ? member(o["List"], "items") : json::array();
             if (items.size() < 2) continue;
             json table_names = json::array();
             for (std::size_t i = 0; i + 1 < items.size(); ++i) table_names.push_back(items[i]);
@@ -110,6 +177,9 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
     }
     if (type == "OBJECT_TYPE" || type == "OBJECT_DOMAIN") {
         facts.tag = type == "OBJECT_TYPE" ? "DROP TYPE" : "DROP DOMAIN";
+        for (const auto& o : objects) {
+            if (o.contains("TypeName")) ctx.catalog.remove_domain(type_base(canonical_type(o["TypeName"])));
+        }
         if (cascade) {
             for (const auto& o : objects) {
                 std::string name;
@@ -128,12 +198,32 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
         if (cascade) {
             for (const auto& o : objects) {
                 std::string schema = string_value(o);
+                for (const auto& rel : relations_in_schema(ctx, schema)) {
+                    if (ctx.catalog.find(rel)) drop_relation(rel, display_of(ctx, rel), "", true, facts, ctx);
+                }
                 LockFact& l = add_lock(facts, ctx, schema + ".*", quote_ident(schema) + ".*", M::AccessExclusive,
                                        "schema", "DROP SCHEMA ... CASCADE drops every relation in the schema");
                 l.cascades = true;
             }
         }
         return true;
+    }
+    if ((type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE" || type == "OBJECT_ROUTINE") && cascade) {
+        // Triggers that call the function go with it.
+        for (const auto& o : objects) {
+            const auto& names = member(member(o, "ObjectWithArgs"), "objname");
+            if (names.empty()) continue;
+            std::string function = string_value(names.back());
+            for (const auto& [relname, info] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
+                for (const auto& [trigger, called] : info.triggers) {
+                    if (called != function) continue;
+                    add_lock(facts, ctx, relname, info.display, M::AccessExclusive, "",
+                             "DROP FUNCTION ... CASCADE: drops trigger " + quote_ident(trigger));
+                    if (auto* r = ctx.catalog.find(relname)) r->triggers.erase(trigger);
+                    break;
+                }
+            }
+        }
     }
     // Functions, extensions, sequences of other kinds, roles...: no table lock of their own.
     static const std::map<std::string, std::string> k_plain = {
@@ -158,20 +248,32 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
 bool model_truncate(const json& stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = "TRUNCATE";
     bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
-    for (const auto& r : stmt.value("relations", json::array())) {
+    std::vector<std::string> queue;
+    auto truncate = [&](const std::string& relname, const std::string& display, bool children, const std::string& why) {
+        add_lock(facts, ctx, relname, display, M::AccessExclusive, "", why);
+        if (children) {
+            lock_descendants(facts, ctx, relname, M::AccessExclusive, "TRUNCATE empties every partition or child table");
+            add_rewrite_tree(facts, ctx, relname, display, "TRUNCATE swaps in new, empty storage (instant, every row is gone)");
+        } else {
+            add_rewrite(facts, display, "TRUNCATE swaps in new, empty storage (instant, every row is gone)");
+        }
+        queue.push_back(relname);
+        for (const auto& child : children ? ctx.catalog.descendants(relname) : std::vector<std::string>()) queue.push_back(child);
+    };
+    for (const auto& r : member(stmt, "relations")) {
         if (!r.contains("RangeVar")) continue;
         const json& rv = r["RangeVar"];
-        std::string relname = range_var_relname(rv);
-        lock_range_var(facts, ctx, rv, M::AccessExclusive, "TRUNCATE: the table being emptied");
-        add_rewrite(facts, range_var_name(rv), "TRUNCATE swaps in new, empty storage (instant, every row is gone)");
-        if (rv.value("inh", true)) lock_descendants(facts, ctx, relname, M::AccessExclusive, "TRUNCATE empties every partition");
-        const RelationInfo* info = ctx.catalog.find(relname);
-        if (cascade && info) {
-            for (const auto& dep : std::vector<std::string>(info->referenced_by)) {
-                const RelationInfo* d = ctx.catalog.find(dep);
-                std::string display = d ? d->display : quote_ident(dep);
-                add_lock(facts, ctx, dep, display, M::AccessExclusive, "", "TRUNCATE ... CASCADE: empties the tables that reference it");
-                add_rewrite(facts, display, "TRUNCATE ... CASCADE swaps in new, empty storage");
+        truncate(range_var_relname(rv), range_var_name(rv), range_var_inh(rv), "TRUNCATE: the table being emptied");
+    }
+    // CASCADE empties every table whose foreign keys point at an emptied one, recursively.
+    for (std::size_t i = 0; cascade && i < queue.size() && i < 64; ++i) {
+        std::string target = queue[i];
+        for (const auto& [relname, info] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
+            if (std::find(queue.begin(), queue.end(), relname) != queue.end()) continue;
+            for (const auto& [name, fk] : info.foreign_keys) {
+                if (fk.target != target) continue;
+                truncate(relname, info.display, true, "TRUNCATE ... CASCADE: empties the tables that reference it");
+                break;
             }
         }
     }

@@ -1,8 +1,11 @@
 #include <map>
+#include "analyze/json_access.hpp"
 #include <set>
 
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
+#include "analyze/pg_parser.hpp"
+#include "analyze/splitter.hpp"
 
 namespace pgfence::analyze::model {
 namespace {
@@ -12,7 +15,7 @@ using M = LockMode;
 bool option_set(const json& options, const std::string& name) {
     for (const auto& o : options) {
         if (o.contains("DefElem") && o["DefElem"].value("defname", std::string()) == name) {
-            const json& arg = o["DefElem"].value("arg", json::object());
+            const json& arg = member(o["DefElem"], "arg");
             if (arg.contains("Boolean") && !arg["Boolean"].value("boolval", false)) return false;
             if (arg.contains("String")) {
                 std::string v = arg["String"].value("sval", std::string());
@@ -27,23 +30,24 @@ bool option_set(const json& options, const std::string& name) {
 
 bool model_vacuum(const json& stmt, StatementFacts& facts, Context& ctx) {
     bool vacuum = stmt.value("is_vacuumcmd", false);
-    const auto& options = stmt.value("options", json::array());
+    const auto& options = member(stmt, "options");
     bool full = vacuum && option_set(options, "full");
     bool analyze = !vacuum || option_set(options, "analyze");
     facts.tag = vacuum ? (full ? "VACUUM FULL" : "VACUUM") : "ANALYZE";
     if (vacuum) facts.no_transaction_block = true;
-    const auto& rels = stmt.value("rels", json::array());
+    const auto& rels = member(stmt, "rels");
     if (rels.empty()) facts.notes.push_back(facts.tag + " without a table processes every table in the database");
     for (const auto& r : rels) {
-        const json& vr = r.value("VacuumRelation", json::object());
+        const json& vr = member(r, "VacuumRelation");
         if (!vr.contains("relation")) continue;
         const json& rv = vr["relation"];
         M mode = full ? M::AccessExclusive : M::ShareUpdateExclusive;
         lock_range_var(facts, ctx, rv, mode, facts.tag);
-        if (full) add_rewrite(facts, range_var_name(rv), "VACUUM FULL copies the table into new storage");
+        bool children = range_var_inh(rv);
+        if (full) add_rewrite_tree(facts, ctx, range_var_relname(rv), range_var_name(rv), "VACUUM FULL copies the table into new storage");
         else if (vacuum) add_scan(facts, range_var_name(rv), "VACUUM reads the table's pages", true);
         if (analyze && !vacuum) add_scan(facts, range_var_name(rv), "ANALYZE reads a sample of the table", true);
-        if (rv.value("inh", true)) lock_descendants(facts, ctx, range_var_relname(rv), mode, facts.tag + " processes every partition");
+        if (children) lock_descendants(facts, ctx, range_var_relname(rv), mode, facts.tag + " processes every partition");
     }
     return true;
 }
@@ -64,15 +68,16 @@ bool model_cluster(const json& stmt, StatementFacts& facts, Context& ctx) {
 bool model_refresh(const json& stmt, StatementFacts& facts, Context& ctx) {
     bool concurrent = stmt.value("concurrent", false);
     facts.tag = std::string("REFRESH MATERIALIZED VIEW") + (concurrent ? " CONCURRENTLY" : "");
-    const json& rv = stmt.value("relation", json::object());
+    const json& rv = member(stmt, "relation");
     lock_range_var(facts, ctx, rv, concurrent ? M::Exclusive : M::AccessExclusive,
                    concurrent ? "REFRESH ... CONCURRENTLY: blocks writes, allows reads"
                               : "REFRESH: blocks reads and writes of the view",
                    "materialized view");
     if (!concurrent) add_rewrite(facts, range_var_name(rv), "REFRESH fills new storage and swaps it in");
+    if (stmt.value("skipData", false)) return true;  // WITH NO DATA: the query is not run
     if (const RelationInfo* info = ctx.catalog.find(range_var_relname(rv))) {
         for (const auto& [name, display] : std::vector<std::pair<std::string, std::string>>(info->sources)) {
-            add_lock(facts, ctx, name, display, M::AccessShare, "", "REFRESH runs the view's query over it");
+            lock_relation(facts, ctx, name, display, M::AccessShare, QueryUse::Execute, "REFRESH runs the view's query over it");
         }
     } else {
         facts.notes.push_back("the tables the view reads are locked ACCESS SHARE while its query runs");
@@ -84,8 +89,16 @@ bool model_trigger(const json& stmt, StatementFacts& facts, Context& ctx) {
     bool replace = stmt.value("replace", false);
     facts.tag = replace ? "CREATE OR REPLACE TRIGGER" : "CREATE TRIGGER";
     if (replace && ctx.pg_version < 14) facts.notes.push_back("CREATE OR REPLACE TRIGGER needs PostgreSQL 14 or later");
-    lock_range_var(facts, ctx, stmt.value("relation", json::object()), M::ShareRowExclusive,
-                   "CREATE TRIGGER: blocks writes while the trigger is added");
+    const json& rv = member(stmt, "relation");
+    lock_range_var(facts, ctx, rv, M::ShareRowExclusive, "CREATE TRIGGER: blocks writes while the trigger is added");
+    // A row trigger on a partitioned table is cloned onto every partition.
+    if (stmt.value("row", false) && relation_kind(ctx, range_var_relname(rv), "") == "partitioned table") {
+        lock_descendants(facts, ctx, range_var_relname(rv), M::ShareRowExclusive, "CREATE TRIGGER: cloned onto every partition");
+    }
+    const auto& funcname = member(stmt, "funcname");
+    if (auto* info = ctx.catalog.find(range_var_relname(rv)); info && !funcname.empty()) {
+        info->triggers[stmt.value("trigname", std::string())] = string_value(funcname.back());
+    }
     if (stmt.contains("constrrel")) {
         lock_range_var(facts, ctx, stmt["constrrel"], M::AccessShare, "CREATE CONSTRAINT TRIGGER ... FROM");
     }
@@ -94,9 +107,9 @@ bool model_trigger(const json& stmt, StatementFacts& facts, Context& ctx) {
 
 bool model_policy(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = kind == "CreatePolicyStmt" ? "CREATE POLICY" : "ALTER POLICY";
-    const json& rv = stmt.value("table", json::object());
+    const json& rv = member(stmt, "table");
     for (const char* part : {"qual", "with_check"}) {
-        if (stmt.contains(part)) lock_query_sources(facts, ctx, stmt[part], M::AccessShare, "the policy's expression reads it");
+        if (stmt.contains(part)) lock_query(facts, ctx, stmt[part], QueryUse::Parse, "the policy's expression names it");
     }
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": changes who sees which rows");
     return true;
@@ -104,8 +117,9 @@ bool model_policy(const std::string& kind, const json& stmt, StatementFacts& fac
 
 bool model_rule(const json& stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = "CREATE RULE";
-    for (const auto& a : stmt.value("actions", json::array())) lock_query_sources(facts, ctx, a, M::AccessShare, "the rule's action reads it");
-    lock_range_var(facts, ctx, stmt.value("relation", json::object()), M::AccessExclusive, "CREATE RULE: changes how the table is queried");
+    // The actions are parsed: tables they write get ROW EXCLUSIVE, tables they read ACCESS SHARE.
+    for (const auto& a : member(stmt, "actions")) lock_query(facts, ctx, a, QueryUse::Parse, "the rule's action names it");
+    lock_range_var(facts, ctx, member(stmt, "relation"), M::AccessExclusive, "CREATE RULE: changes how the table is queried");
     return true;
 }
 
@@ -117,8 +131,8 @@ bool model_comment(const json& stmt, StatementFacts& facts, Context& ctx) {
         "OBJECT_FOREIGN_TABLE", "OBJECT_COLUMN"};
     static const std::set<std::string> k_relation_members = {"OBJECT_TABCONSTRAINT", "OBJECT_TRIGGER",
                                                               "OBJECT_POLICY", "OBJECT_RULE"};
-    const json& object = stmt.value("object", json::object());
-    const json& items = object.contains("List") ? object["List"].value("items", json::array()) : json::array();
+    const json& object = member(stmt, "object");
+    const json& items = object.contains("List") ? member(object["List"], "items") : json::array();
     if (k_relation_types.count(type) > 0 && !items.empty()) {
         json names = items;
         if (type == "OBJECT_COLUMN") names.erase(names.size() - 1);
@@ -145,11 +159,12 @@ bool model_alter_domain(const json& stmt, StatementFacts& facts, Context& ctx) {
     if (stmt.contains("typeName") && !stmt["typeName"].empty()) base = string_value(stmt["typeName"].back());
     bool checks_rows = false;
     if (sub == "C") {
-        const json& con = stmt.value("def", json::object()).value("Constraint", json::object());
+        const json& con = member(member(stmt, "def"), "Constraint");
         checks_rows = !con.value("skip_validation", false);
     } else if (sub == "V" || sub == "O") {
         checks_rows = true;
     }
+    if (sub == "C" || sub == "O") ctx.catalog.add_domain(base, true);
     if (checks_rows) {
         for (const auto& t : ctx.catalog.tables_using_type(base)) {
             const RelationInfo* info = ctx.catalog.find(t);
@@ -165,9 +180,9 @@ bool model_alter_domain(const json& stmt, StatementFacts& facts, Context& ctx) {
 
 bool model_publication(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = kind == "CreatePublicationStmt" ? "CREATE PUBLICATION" : "ALTER PUBLICATION";
-    for (const auto& o : stmt.value("pubobjects", json::array())) {
-        const json& spec = o.value("PublicationObjSpec", json::object());
-        const json& table = spec.value("pubtable", json::object()).value("PublicationTable", json::object());
+    for (const auto& o : member(stmt, "pubobjects")) {
+        const json& spec = member(o, "PublicationObjSpec");
+        const json& table = member(spec, "pubtable");
         if (table.contains("relation")) {
             lock_range_var(facts, ctx, table["relation"], M::ShareUpdateExclusive, facts.tag + ": adds the table");
         }
@@ -175,8 +190,22 @@ bool model_publication(const std::string& kind, const json& stmt, StatementFacts
     return true;
 }
 
+// OWNED BY table.column opens the table (ACCESS SHARE) to check the column.
+void lock_owner(const json& options, StatementFacts& facts, Context& ctx) {
+    for (const auto& o : options) {
+        const json& d = member(o, "DefElem");
+        if (d.value("defname", std::string()) != "owned_by") continue;
+        json names = member(member(member(d, "arg"), "List"), "items");
+        if (names.size() < 2) continue;  // OWNED BY NONE
+        names.erase(names.size() - 1);
+        add_lock(facts, ctx, string_value(names.back()), qualified_name(names), M::AccessShare, "",
+                 "OWNED BY: the owning table is opened");
+    }
+}
+
 bool model_sequence(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
-    const json& rv = stmt.value("sequence", json::object());
+    const json& rv = member(stmt, "sequence");
+    lock_owner(member(stmt, "options"), facts, ctx);
     if (kind == "CreateSeqStmt") {
         facts.tag = "CREATE SEQUENCE";
         std::string relname = range_var_relname(rv);
@@ -204,9 +233,17 @@ bool model_object_schema(const json& stmt, StatementFacts& facts, Context& ctx) 
 
 bool model_create_schema(const json& stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = "CREATE SCHEMA";
-    for (const auto& elt : stmt.value("schemaElts", json::array())) {
+    std::string schema = stmt.value("schemaname", std::string());
+    for (json elt : member(stmt, "schemaElts")) {
         if (!elt.is_object() || elt.empty()) continue;
         std::string kind = elt.begin().key();
+        // Elements without a schema of their own are created in the new schema.
+        for (const char* field : {"relation", "view", "sequence"}) {
+            json& body = elt[kind];
+            if (!schema.empty() && body.contains(field) && body[field].is_object() && !body[field].contains("schemaname")) {
+                body[field]["schemaname"] = schema;
+            }
+        }
         StatementFacts inner;
         model_statement(elt, kind, inner, ctx);
         if (inner.status == StatementStatus::Unknown) facts.status = StatementStatus::Unknown;
@@ -260,9 +297,57 @@ const std::map<std::string, std::string>& lockless() {
     return k_map;
 }
 
+// SQL-language functions are parsed and analysed when created (check_function_bodies is on
+// by default): the relations their statements name are opened, views down to their tables.
+void model_sql_function(const json& stmt, StatementFacts& facts, Context& ctx) {
+    std::string language;
+    std::string body;
+    for (const auto& o : member(stmt, "options")) {
+        const json& d = member(o, "DefElem");
+        std::string name = d.value("defname", std::string());
+        const json& arg = member(d, "arg");
+        if (name == "language") language = member(arg, "String").value("sval", std::string());
+        if (name == "as") {
+            const auto& items = member(member(arg, "List"), "items");
+            if (items.size() == 1) body = string_value(items[0]);
+        }
+    }
+    std::string reason = "the SQL function's body is analysed when it is created";
+    if (stmt.contains("sql_body")) {
+        lock_query(facts, ctx, stmt["sql_body"], QueryUse::Rewrite, reason);
+        return;
+    }
+    if (language != "sql" || body.empty()) return;
+    for (const auto& raw : split_statements(body, Region{0, body.size(), false})) {
+        ParsedStatement parsed = parse_statement(std::string_view(body).substr(raw.begin, raw.end - raw.begin));
+        if (!parsed.failure) lock_query(facts, ctx, parsed.node, QueryUse::Rewrite, reason);
+    }
+}
+
+// Types the migration creates: domains with constraints make added columns rewrite.
+void record_type(const std::string& kind, const json& stmt, Context& ctx) {
+    if (kind == "CreateDomainStmt") {
+        const auto& names = member(stmt, "domainname");
+        if (names.empty()) return;
+        bool constrained = false;
+        for (const auto& c : member(stmt, "constraints")) {
+            std::string type = member(c, "Constraint").value("contype", std::string());
+            constrained = constrained || type == "CONSTR_CHECK" || type == "CONSTR_NOTNULL";
+        }
+        ctx.catalog.add_domain(string_value(names.back()), constrained);
+    } else if (kind == "CreateEnumStmt" || kind == "CreateRangeStmt") {
+        const auto& names = member(stmt, "typeName");
+        if (!names.empty()) ctx.catalog.add_type(string_value(names.back()));
+    } else if (kind == "CompositeTypeStmt") {
+        ctx.catalog.add_type(member(stmt, "typevar").value("relname", std::string()));
+    }
+}
+
 }  // namespace
 
 bool model_misc(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
+    if (kind == "CreateFunctionStmt") model_sql_function(stmt, facts, ctx);
+    record_type(kind, stmt, ctx);
     if (kind == "VacuumStmt") return model_vacuum(stmt, facts, ctx);
     if (kind == "ClusterStmt") return model_cluster(stmt, facts, ctx);
     if (kind == "RefreshMatViewStmt") return model_refresh(stmt, facts, ctx);
@@ -277,7 +362,7 @@ bool model_misc(const std::string& kind, const json& stmt, StatementFacts& facts
     if (kind == "CreateSchemaStmt") return model_create_schema(stmt, facts, ctx);
     if (kind == "CreateStatsStmt") {
         facts.tag = "CREATE STATISTICS";
-        for (const auto& r : stmt.value("relations", json::array())) {
+        for (const auto& r : member(stmt, "relations")) {
             if (r.contains("RangeVar")) lock_range_var(facts, ctx, r["RangeVar"], M::ShareUpdateExclusive, "CREATE STATISTICS");
         }
         return true;
@@ -295,7 +380,7 @@ bool model_misc(const std::string& kind, const json& stmt, StatementFacts& facts
         // Runs code whose statements the model cannot see: never reported as safe.
         facts.tag = kind == "DoStmt" ? "DO" : kind == "CallStmt" ? "CALL" : kind == "ExecuteStmt" ? "EXECUTE" : "EXPLAIN";
         if (kind == "ExplainStmt") {
-            bool analyze = option_set(stmt.value("options", json::array()), "analyze");
+            bool analyze = option_set(member(stmt, "options"), "analyze");
             if (!analyze) return true;
         }
         facts.runs_user_code = true;

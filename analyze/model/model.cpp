@@ -1,4 +1,5 @@
 #include "analyze/model/model.hpp"
+#include "analyze/json_access.hpp"
 
 #include <algorithm>
 #include <set>
@@ -46,6 +47,13 @@ LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const json& range_
     return add_lock(facts, ctx, range_var_relname(range_var), range_var_name(range_var), mode, kind, reason);
 }
 
+bool range_var_inh(const json& range_var) { return range_var.value("inh", false); }
+
+std::string display_of(Context& ctx, const std::string& relname) {
+    const RelationInfo* info = ctx.catalog.find(relname);
+    return info ? info->display : quote_ident(relname);
+}
+
 void lock_descendants(StatementFacts& facts, Context& ctx, const std::string& relname, LockMode mode,
                       const std::string& reason) {
     for (const auto& child : ctx.catalog.descendants(relname)) {
@@ -70,6 +78,16 @@ void add_effect(std::vector<TableEffect>& list, const std::string& relation, con
 
 void add_rewrite(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain) {
     add_effect(facts.rewrites, relation, reason, certain);
+}
+
+void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
+                      const std::string& reason, bool certain) {
+    add_rewrite(facts, display, reason, certain);
+    for (const auto& child : ctx.catalog.descendants(relname)) {
+        const RelationInfo* info = ctx.catalog.find(child);
+        if (info && info->kind == "partitioned table") continue;  // no storage of its own
+        add_rewrite(facts, display_of(ctx, child), reason + " (a partition or child table)", certain);
+    }
 }
 
 void add_scan(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain) {
@@ -116,15 +134,6 @@ std::vector<const json*> query_range_vars(const json& query) {
     return vars;
 }
 
-void lock_query_sources(StatementFacts& facts, Context& ctx, const json& query, LockMode mode,
-                        const std::string& reason) {
-    for (const json* rv : query_range_vars(query)) {
-        lock_range_var(facts, ctx, *rv, mode, reason);
-        // Reading a partitioned or inherited table reads (and locks) its children too.
-        if (rv->value("inh", false)) lock_descendants(facts, ctx, range_var_relname(*rv), mode, reason);
-    }
-}
-
 namespace {
 
 // Functions that are STABLE or IMMUTABLE in pg_proc: evaluated once for ADD COLUMN ... DEFAULT.
@@ -156,7 +165,7 @@ int walk_volatility(const json& node, std::string& why) {
         for (const auto& [key, value] : node.items()) {
             if (key == "FuncCall") {
                 std::string name;
-                for (const auto& part : value.value("funcname", json::array())) name = string_value(part);
+                for (const auto& part : member(value, "funcname")) name = string_value(part);
                 if (volatile_functions().count(name) > 0) {
                     why = name + "()";
                     return 1;
@@ -192,6 +201,7 @@ void model_statement(const json& node, const std::string& kind, StatementFacts& 
     if (kind == "AlterTableStmt") known = model_alter_table(stmt, facts, ctx);
     else if (kind == "RenameStmt") known = model_rename(stmt, facts, ctx);
     else if (kind == "CreateStmt") known = model_create_table(stmt, facts, ctx);
+    else if (kind == "CreateForeignTableStmt") known = model_create_table(member(stmt, "base"), facts, ctx, true);
     else if (kind == "CreateTableAsStmt") known = model_create_table_as(stmt, facts, ctx);
     else if (kind == "ViewStmt") known = model_view(stmt, facts, ctx);
     else if (kind == "IndexStmt") known = model_index(stmt, facts, ctx);

@@ -25,7 +25,7 @@ void model_statement(const json& node, const std::string& kind, StatementFacts& 
 // Family handlers; each returns false when it does not know the statement.
 bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx);
 bool model_rename(const json& stmt, StatementFacts& facts, Context& ctx);
-bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx, bool foreign = false);
 bool model_create_table_as(const json& stmt, StatementFacts& facts, Context& ctx);
 bool model_view(const json& stmt, StatementFacts& facts, Context& ctx);
 bool model_index(const json& stmt, StatementFacts& facts, Context& ctx);
@@ -34,6 +34,15 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx);
 bool model_truncate(const json& stmt, StatementFacts& facts, Context& ctx);
 bool model_dml(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx);
 bool model_misc(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx);
+
+// ---- what CREATE TABLE and ALTER TABLE teach the catalog (create.cpp) ----
+
+bool is_serial_type(const json& column_def);
+// A column: its type, NOT NULL, owned sequence (serial, identity), nextval() defaults, constraints.
+void record_column(Context& ctx, const std::string& table, const json& column_def);
+// A constraint of `table` (`column` for column constraints): foreign keys, and the indexes
+// PRIMARY KEY, UNIQUE and EXCLUDE create, under the names PostgreSQL gives them.
+void record_constraint(Context& ctx, const std::string& table, const std::string& column, const json& constraint);
 
 // ---- shared helpers (model.cpp) ----
 
@@ -50,9 +59,34 @@ void lock_descendants(StatementFacts& facts, Context& ctx, const std::string& re
 void add_rewrite(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain = true);
 void add_scan(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain = true);
 
-// Every table a query reads (FROM lists, joins, subqueries, CTE bodies), minus CTE names.
+// How far PostgreSQL takes a query a statement contains.
+enum class QueryUse {
+    Parse,    // parse analysis only (CREATE VIEW, rules, policies): the relations it names
+    Rewrite,  // parsed and rewritten (SQL function bodies): views opened down to their tables
+    Execute,  // planned and run: views opened, and every partition or inheritance child too
+};
+
+// Locks what a statement tree opens: targets of INSERT/UPDATE/DELETE/MERGE (also inside
+// WITH) ROW EXCLUSIVE, rows of FOR UPDATE/SHARE ROW SHARE, all else read ACCESS SHARE; when
+// executed, also the foreign key checks and actions the writes run. CTE names are skipped.
+void lock_query(StatementFacts& facts, Context& ctx, const json& node, QueryUse use, const std::string& reason);
+
+// One relation a query opens in `mode`, with what opening it entails for `use` (views
+// down to their tables; when executed, partitions and children).
+void lock_relation(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
+                   LockMode mode, QueryUse use, const std::string& reason);
+
+// Every table a query reads, as executed, in `mode` (views opened, partitions too).
 void lock_query_sources(StatementFacts& facts, Context& ctx, const json& query, LockMode mode,
                         const std::string& reason);
+
+// A RangeVar's inh flag (libpg_query leaves it out when false, as for ONLY).
+bool range_var_inh(const json& range_var);
+// The catalog's display name for relname, or relname quoted.
+std::string display_of(Context& ctx, const std::string& relname);
+// A rewrite of relname and of every partition/child below it (each has its own storage).
+void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
+                      const std::string& reason, bool certain = true);
 
 // The RangeVar nodes a query reads, minus CTE names.
 std::vector<const json*> query_range_vars(const json& query);

@@ -40,7 +40,7 @@ bool model_rename(const json& stmt, StatementFacts& facts, Context& ctx) {
         std::string kind = stmt.value("relationType", std::string()) == "OBJECT_VIEW" ? "view"
                          : type == "OBJECT_ATTRIBUTE" ? "type" : relation_kind(ctx, relname, "table");
         lock_range_var(facts, ctx, rv, M::AccessExclusive, "RENAME COLUMN " + quote_ident(sub), kind);
-        if (rv.value("inh", true)) lock_descendants(facts, ctx, relname, M::AccessExclusive, "RENAME COLUMN applies to every partition");
+        if (range_var_inh(rv)) lock_descendants(facts, ctx, relname, M::AccessExclusive, "RENAME COLUMN applies to every partition");
         if (auto* c = ctx.catalog.column(relname, sub)) c->name = newname;
         return true;
     }
@@ -54,10 +54,15 @@ bool model_rename(const json& stmt, StatementFacts& facts, Context& ctx) {
             if (auto* info = ctx.catalog.find(relname)) {
                 auto fk = info->foreign_keys.find(sub);
                 if (fk != info->foreign_keys.end()) {
-                    std::string target = fk->second;
+                    ForeignKey key = fk->second;
+                    key.name = newname;
                     info->foreign_keys.erase(fk);
-                    info->foreign_keys[newname] = target;
+                    info->foreign_keys[newname] = key;
                 }
+            }
+            // A PRIMARY KEY, UNIQUE or EXCLUDE constraint renames its index too.
+            if (const RelationInfo* idx = ctx.catalog.find(sub); idx && idx->kind == "index" && idx->index_table == relname) {
+                ctx.catalog.rename(sub, newname);
             }
         }
         return true;

@@ -1,0 +1,253 @@
+#include "trace/contention.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+namespace pgfence::trace {
+namespace {
+
+constexpr const char* k_locks_sql =
+    "SELECT pid, locktype, coalesce(database::int8, 0), coalesce(relation::int8, 0), mode, granted, "
+    "concat_ws('/', locktype, database, relation, page, tuple, virtualxid, transactionid, classid, objid, objsubid) "
+    "FROM pg_locks WHERE pid = ANY ($1::int[])";
+
+unsigned to_unsigned(const std::string& text) { return static_cast<unsigned>(std::strtoul(text.c_str(), nullptr, 10)); }
+
+std::string lock_sql(const std::string& name, LockMode mode) {
+    // ONLY: a partitioned table's partitions are held by sessions of their own.
+    return "BEGIN; LOCK TABLE ONLY " + name + " IN " + std::string(analyze::lock_mode_name(mode)) + " MODE";
+}
+
+int conflict_count(LockMode mode) {
+    int n = 0;
+    for (int m = 1; m <= 8; ++m) n += analyze::conflicts(mode, static_cast<LockMode>(m)) ? 1 : 0;
+    return n;
+}
+
+std::vector<LockMode> granted_modes(int pid, unsigned relation, const std::vector<LockRow>& rows) {
+    std::vector<LockMode> out;
+    for (const auto& r : rows) {
+        if (r.pid == pid && r.locktype == "relation" && r.relation == relation && r.granted) out.push_back(r.mode);
+    }
+    return out;
+}
+
+bool has_row(int pid, unsigned relation, bool granted, const std::vector<LockRow>& rows) {
+    return std::any_of(rows.begin(), rows.end(), [&](const LockRow& r) {
+        return r.pid == pid && r.locktype == "relation" && r.relation == relation && r.granted == granted;
+    });
+}
+
+}  // namespace
+
+Result<std::vector<LockRow>> read_locks(Connection& observer, const std::vector<int>& pids) {
+    std::string list = "{";
+    for (std::size_t i = 0; i < pids.size(); ++i) list += (i ? "," : "") + std::to_string(pids[i]);
+    list += "}";
+    auto rows = observer.query(k_locks_sql, {list});
+    if (!rows) return rows.error();
+    std::vector<LockRow> out;
+    for (int r = 0; r < rows->rows(); ++r) {
+        auto mode = analyze::parse_lock_mode(rows->value(r, 4));
+        if (!mode) continue;
+        out.push_back(LockRow{std::atoi(rows->value(r, 0).c_str()), rows->value(r, 1), to_unsigned(rows->value(r, 2)),
+                              to_unsigned(rows->value(r, 3)), *mode, rows->value(r, 5) == "t", rows->value(r, 6)});
+    }
+    return out;
+}
+
+std::optional<LockMode> strongest_compatible(const std::vector<LockMode>& held) {
+    std::optional<LockMode> best;
+    for (int m = 8; m >= 1; --m) {
+        auto mode = static_cast<LockMode>(m);
+        bool fits = std::none_of(held.begin(), held.end(), [&](LockMode h) { return analyze::conflicts(mode, h); });
+        if (fits && (!best || conflict_count(mode) > conflict_count(*best))) best = mode;
+    }
+    return best;
+}
+
+Result<std::unique_ptr<Contender>> Contender::start(const std::string& conninfo, Connection& observer,
+                                                    const Contention& contention) {
+    std::unique_ptr<Contender> c(new Contender(conninfo));
+    auto resolve = [&](const std::string& name) -> Result<unsigned> {
+        auto r = observer.query("SELECT $1::regclass::oid::int8", {name});
+        if (!r) return Error{"contention: " + r.error().message, "", std::nullopt};
+        return to_unsigned(r->value(0, 0));
+    };
+    for (const auto& name : contention.squats) {
+        auto s = c->idle_session();
+        if (!s) return s.error();
+        if (Status made = (*s)->conn.execute("BEGIN; CREATE TABLE " + name + " ()"); !made) {
+            return Error{"contention: " + made.error().message, "", std::nullopt};
+        }
+        (*s)->role = Role::Squat;
+    }
+    for (const auto& name : contention.pins) {
+        auto oid = resolve(name);
+        if (!oid) return oid.error();
+        if (Status s = c->pin(*oid); !s) return s.error();
+    }
+    for (const auto& name : contention.tables) {
+        auto oid = resolve(name);
+        if (!oid) return oid.error();
+        c->m_names[*oid] = name;
+        if (Status s = c->hold(*oid, LockMode::AccessExclusive); !s) return s.error();
+    }
+    // Everything is in place before the statement starts.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (auto& s : c->m_sessions) {
+        if (s->in_flight) {
+            while (s->conn.busy()) {
+                if (std::chrono::steady_clock::now() > deadline) {
+                    return Error{"contention: a session could not take its initial lock", "", std::nullopt};
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            auto r = s->conn.finish();
+            s->in_flight = false;
+            if (!r) return Error{"contention: " + r.error().message, "", std::nullopt};
+        }
+    }
+    return c;
+}
+
+Contender::~Contender() { release_all(); }
+
+std::vector<int> Contender::pids() const {
+    std::vector<int> out;
+    for (const auto& s : m_sessions) out.push_back(s->pid);
+    return out;
+}
+
+Result<Contender::Session*> Contender::idle_session() {
+    for (auto& s : m_sessions) {
+        if (s->role == Role::Idle && !s->in_flight) return s.get();
+    }
+    auto conn = Connection::open(m_conninfo);
+    if (!conn) return conn.error();
+    auto session = std::make_unique<Session>(Session{std::move(*conn), 0, Role::Idle, 0, false});
+    session->pid = session->conn.backend_pid();
+    m_sessions.push_back(std::move(session));
+    return m_sessions.back().get();
+}
+
+Status Contender::begin(Session& s, Role role, unsigned relation, const std::string& sql) {
+    if (Status sent = s.conn.send(sql); !sent) return sent;
+    s.role = role;
+    s.relation = relation;
+    s.in_flight = true;
+    return Done{};
+}
+
+void Contender::end(Session& s) {
+    if (s.in_flight) {
+        if (s.conn.busy()) (void)s.conn.cancel();
+        (void)s.conn.finish();  // the cancelled or finished command; its outcome no longer matters
+        s.in_flight = false;
+    }
+    (void)s.conn.execute("ROLLBACK");
+    for (auto* map : {&m_holder, &m_successor}) {
+        for (auto it = map->begin(); it != map->end();) it = it->second == &s ? map->erase(it) : std::next(it);
+    }
+    s.role = Role::Idle;
+    s.relation = 0;
+}
+
+Status Contender::hold(unsigned relation, LockMode mode) {
+    auto s = idle_session();
+    if (!s) return s.error();
+    if (Status b = begin(**s, Role::Holder, relation, lock_sql(m_names[relation], mode)); !b) return b;
+    m_holder[relation] = *s;
+    return Done{};
+}
+
+Status Contender::pin(unsigned relation) {
+    auto s = idle_session();
+    if (!s) return s.error();
+    return begin(**s, Role::Pin, relation,
+                 "BEGIN; SELECT 1 FROM pg_catalog.pg_class WHERE oid = " + std::to_string(relation) + " FOR KEY SHARE");
+}
+
+Status Contender::react(int statement_pid, const std::vector<LockRow>& rows) {
+    for (auto& s : m_sessions) {
+        if (s->in_flight && !s->conn.busy()) {
+            (void)s->conn.finish();  // a granted LOCK, a pin, or an error: pg_locks says which
+            s->in_flight = false;
+        }
+    }
+    for (const auto& row : rows) {
+        if (row.pid != statement_pid || row.granted) continue;
+        Status s = row.locktype == "relation" ? on_relation_wait(statement_pid, row, rows)
+                                              : on_other_wait(statement_pid, row, rows);
+        if (!s) return s;
+    }
+    return Done{};
+}
+
+Status Contender::on_relation_wait(int statement_pid, const LockRow& wait, const std::vector<LockRow>& rows) {
+    auto h = m_holder.find(wait.relation);
+    if (h == m_holder.end()) return Done{};
+    Session* holder = h->second;
+    if (!has_row(holder->pid, wait.relation, true, rows)) {
+        // Our session is itself still queued: it would only stall the statement.
+        end(*holder);
+        return Done{};
+    }
+    if (auto q = m_successor.find(wait.relation); q != m_successor.end()) {
+        Session* next = q->second;
+        if (!has_row(next->pid, wait.relation, false, rows)) return Done{};  // not queued yet
+        m_successor.erase(q);
+        end(*holder);  // the statement gets its lock, then `next` gets its own
+        next->role = Role::Holder;
+        m_holder[wait.relation] = next;
+        return Done{};
+    }
+    auto held = granted_modes(statement_pid, wait.relation, rows);
+    held.push_back(wait.mode);
+    auto mode = strongest_compatible(held);
+    if (!mode) {
+        end(*holder);
+        return Done{};
+    }
+    auto s = idle_session();
+    if (!s) return s.error();
+    if (Status b = begin(**s, Role::Successor, wait.relation, lock_sql(m_names[wait.relation], *mode)); !b) return b;
+    m_successor[wait.relation] = *s;
+    return Done{};
+}
+
+Status Contender::on_other_wait(int statement_pid, const LockRow& wait, const std::vector<LockRow>& rows) {
+    // Waiting for a transaction or virtual transaction of ours (WaitForLockers, a row
+    // lock on a catalog row, a unique-index check): end that session and put back what it
+    // stood for, so the next step waits again. (New sessions may be opened meanwhile.)
+    std::vector<Session*> current;
+    for (auto& s : m_sessions) current.push_back(s.get());
+    for (Session* s : current) {
+        bool holds = std::any_of(rows.begin(), rows.end(), [&](const LockRow& r) {
+            return r.pid == s->pid && r.granted && r.tag == wait.tag;
+        });
+        if (!holds || s->role == Role::Idle) continue;
+        Role role = s->role;
+        unsigned relation = s->relation;
+        end(*s);
+        if (role == Role::Holder) {
+            auto mode = strongest_compatible(granted_modes(statement_pid, relation, rows));
+            if (mode) {
+                if (Status h = hold(relation, *mode); !h) return h;
+            }
+        } else if (role == Role::Pin) {
+            if (Status p = pin(relation); !p) return p;
+        }
+    }
+    return Done{};
+}
+
+void Contender::release_all() {
+    for (auto& s : m_sessions) {
+        if (s->role != Role::Idle || s->in_flight) end(*s);
+    }
+}
+
+}  // namespace pgfence::trace

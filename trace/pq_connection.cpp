@@ -1,0 +1,131 @@
+#include "trace/pq_connection.hpp"
+
+#include <libpq-fe.h>
+
+namespace pgfence::trace {
+namespace {
+
+// Server NOTICEs ("drop cascades to ...") are not errors; callers never want them on stderr.
+void ignore_notice(void*, const char*) {}
+
+std::string trimmed(const char* message) {
+    std::string out = message ? message : "";
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+
+}  // namespace
+
+void QueryResult::Clear::operator()(pg_result* r) const { PQclear(r); }
+
+QueryResult::QueryResult(pg_result* result) : m_result(result) {}
+
+int QueryResult::rows() const { return m_result ? PQntuples(m_result.get()) : 0; }
+int QueryResult::columns() const { return m_result ? PQnfields(m_result.get()) : 0; }
+
+bool QueryResult::is_null(int row, int column) const {
+    return !m_result || PQgetisnull(m_result.get(), row, column) != 0;
+}
+
+std::string QueryResult::value(int row, int column) const {
+    if (is_null(row, column)) return {};
+    return PQgetvalue(m_result.get(), row, column);
+}
+
+std::string QueryResult::command_status() const { return m_result ? PQcmdStatus(m_result.get()) : ""; }
+
+void Connection::Finish::operator()(pg_conn* c) const { PQfinish(c); }
+
+Connection::Connection(pg_conn* conn) : m_conn(conn) {}
+
+Result<Connection> Connection::open(const std::string& conninfo) {
+    PGconn* raw = PQconnectdb(conninfo.c_str());
+    Connection conn(raw);
+    if (raw == nullptr) return Error{"cannot connect: out of memory", "", std::nullopt};
+    if (PQstatus(raw) != CONNECTION_OK) return Error{"cannot connect: " + trimmed(PQerrorMessage(raw)), "", std::nullopt};
+    PQsetNoticeProcessor(raw, ignore_notice, nullptr);
+    return conn;
+}
+
+Result<QueryResult> Connection::take(pg_result* result) {
+    QueryResult owned(result);
+    if (result == nullptr) return Error{trimmed(PQerrorMessage(m_conn.get())), "", std::nullopt};
+    ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR) {
+        const char* code = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+        m_last_sqlstate = code ? code : "";
+        return Error{trimmed(PQresultErrorMessage(result)), "", std::nullopt};
+    }
+    return owned;
+}
+
+Result<QueryResult> Connection::query(std::string_view sql) {
+    m_last_sqlstate.clear();
+    return take(PQexec(m_conn.get(), std::string(sql).c_str()));
+}
+
+Result<QueryResult> Connection::query(std::string_view sql, const std::vector<std::string>& params) {
+    m_last_sqlstate.clear();
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p.c_str());
+    return take(PQexecParams(m_conn.get(), std::string(sql).c_str(), static_cast<int>(values.size()), nullptr,
+                             values.data(), nullptr, nullptr, 0));
+}
+
+Status Connection::execute(std::string_view sql) {
+    auto r = query(sql);
+    if (!r) return r.error();
+    return Done{};
+}
+
+Status Connection::send(std::string_view sql) {
+    m_last_sqlstate.clear();
+    if (PQsendQuery(m_conn.get(), std::string(sql).c_str()) == 0) {
+        return Error{trimmed(PQerrorMessage(m_conn.get())), "", std::nullopt};
+    }
+    return Done{};
+}
+
+bool Connection::busy() {
+    if (PQconsumeInput(m_conn.get()) == 0) return false;  // broken connection: finish() reports it
+    return PQisBusy(m_conn.get()) != 0;
+}
+
+Result<QueryResult> Connection::finish() {
+    std::optional<Result<QueryResult>> last;
+    std::optional<Error> first_error;
+    while (PGresult* r = PQgetResult(m_conn.get())) {
+        auto taken = take(r);
+        if (!taken && !first_error) first_error = taken.error();
+        last.emplace(std::move(taken));
+    }
+    if (first_error) return *first_error;
+    if (!last) return Error{"no result: " + trimmed(PQerrorMessage(m_conn.get())), "", std::nullopt};
+    return std::move(*last);
+}
+
+Status Connection::cancel() {
+    PGcancel* handle = PQgetCancel(m_conn.get());
+    if (handle == nullptr) return Error{"cannot cancel: no connection", "", std::nullopt};
+    char message[256] = {0};
+    int ok = PQcancel(handle, message, sizeof message);
+    PQfreeCancel(handle);
+    if (ok == 0) return Error{std::string("cannot cancel: ") + message, "", std::nullopt};
+    return Done{};
+}
+
+int Connection::backend_pid() const { return PQbackendPID(m_conn.get()); }
+
+std::string Connection::error_message() const { return trimmed(PQerrorMessage(m_conn.get())); }
+
+std::string quote_literal(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+}  // namespace pgfence::trace

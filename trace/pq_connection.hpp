@@ -1,0 +1,80 @@
+#pragma once
+// The one adapter around libpq: connections and results owned with RAII, failures
+// returned as Error values. Everything else in trace talks to PostgreSQL through here.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/error.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace pgfence::trace {
+
+using analyze::Error;
+using analyze::Result;
+
+// The value of an operation that succeeds with nothing to return.
+struct Done {};
+using Status = Result<Done>;
+
+// A query's rows, every value as text (libpq's text format).
+class QueryResult {
+public:
+    explicit QueryResult(pg_result* result);
+
+    [[nodiscard]] int rows() const;
+    [[nodiscard]] int columns() const;
+    [[nodiscard]] bool is_null(int row, int column) const;
+    // "" for NULL; use is_null to tell them apart.
+    [[nodiscard]] std::string value(int row, int column) const;
+    [[nodiscard]] std::string command_status() const;
+
+private:
+    struct Clear {
+        void operator()(pg_result* r) const;
+    };
+    std::unique_ptr<pg_result, Clear> m_result;
+};
+
+class Connection {
+public:
+    // `conninfo` is a libpq connection string ("host=... port=... dbname=...").
+    [[nodiscard]] static Result<Connection> open(const std::string& conninfo);
+
+    // Runs one or more statements; the result is the last one's, or the first error.
+    [[nodiscard]] Result<QueryResult> query(std::string_view sql);
+    // One statement with text parameters $1, $2, ...
+    [[nodiscard]] Result<QueryResult> query(std::string_view sql, const std::vector<std::string>& params);
+    [[nodiscard]] Status execute(std::string_view sql);
+
+    // Asynchronous use: send, poll `busy` while watching from another connection, then `finish`.
+    [[nodiscard]] Status send(std::string_view sql);
+    [[nodiscard]] bool busy();
+    [[nodiscard]] Result<QueryResult> finish();
+    // Asks the server to cancel the query in flight (a no-op when there is none).
+    [[nodiscard]] Status cancel();
+
+    [[nodiscard]] int backend_pid() const;
+    [[nodiscard]] std::string error_message() const;
+    // SQLSTATE of the last failed query ("25001"), "" when it succeeded.
+    [[nodiscard]] const std::string& last_sqlstate() const { return m_last_sqlstate; }
+
+private:
+    struct Finish {
+        void operator()(pg_conn* c) const;
+    };
+    explicit Connection(pg_conn* conn);
+    [[nodiscard]] Result<QueryResult> take(pg_result* result);
+
+    std::unique_ptr<pg_conn, Finish> m_conn;
+    std::string m_last_sqlstate;
+};
+
+// Quotes a string as an SQL literal ('it''s').
+[[nodiscard]] std::string quote_literal(std::string_view text);
+
+}  // namespace pgfence::trace
