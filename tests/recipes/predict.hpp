@@ -1,0 +1,26 @@
+#pragma once
+// The analyzer's facts for the statements of one recipe step, read two ways:
+//  - alone: the step as its own migration file, which is how pgfence reads it in a repository;
+//  - in context: after the suite's schema and the recipe's earlier steps, as the conformance
+//    suite reads its cases, so the lock model knows the tables and constraints involved (a
+//    VALIDATE CONSTRAINT then knows which table its foreign key references).
+#include <string>
+#include <vector>
+
+#include "analyze/error.hpp"
+#include "analyze/facts.hpp"
+
+namespace pgfence::tests::recipes {
+
+struct Prediction {
+    std::vector<analyze::StatementFacts> alone;
+    std::vector<analyze::StatementFacts> in_context;  // same statements, same order
+};
+
+// `context` is the SQL that ran before (schema, earlier steps); `sql` the step itself.
+[[nodiscard]] analyze::Result<Prediction> predict(const std::string& context, const std::string& sql);
+
+// The findings of the original migration statement, rules on (PostgreSQL 15).
+[[nodiscard]] analyze::FileReport analyze_migration(const std::string& sql);
+
+}  // namespace pgfence::tests::recipes
