@@ -1,4 +1,5 @@
 #include "analyze/analyzer.hpp"
+#include "analyze/json_access.hpp"
 
 #include <fnmatch.h>
 #include <glob.h>
@@ -144,7 +145,7 @@ void apply_session(const std::string& kind, const json& stmt, SessionState& stat
     auto* at_commit = setting_slot(state.committed, name);
     if (now == nullptr) return;
     std::optional<std::string> value;
-    if (set_kind == "VAR_SET_VALUE") value = setting_value(stmt.value("args", json::array()));
+    if (set_kind == "VAR_SET_VALUE") value = setting_value(member(stmt, "args"));
     else if (set_kind != "VAR_RESET" && set_kind != "VAR_SET_DEFAULT") return;
     *now = value;
     // RESET is never local; SET LOCAL (TO DEFAULT) lasts until the transaction ends.

@@ -1,4 +1,5 @@
 #include "analyze/plpgsql.hpp"
+#include "analyze/json_access.hpp"
 
 #include <algorithm>
 
@@ -75,12 +76,12 @@ void model_expression(Walk& w, const std::string& expr) {
 
 // EXECUTE of a constant string is static SQL after all; anything else is not visible.
 void model_dynamic(Walk& w, const json& stmt) {
-    std::string expr = stmt.value("query", json::object()).value("PLpgSQL_expr", json::object()).value("query", std::string());
+    std::string expr = member(member(stmt, "query"), "PLpgSQL_expr").value("query", std::string());
     ParsedStatement parsed = parse_statement("SELECT " + expr);
     if (!parsed.failure) {
-        const auto& targets = parsed.node["SelectStmt"].value("targetList", json::array());
+        const auto& targets = member(parsed.node["SelectStmt"], "targetList");
         if (targets.size() == 1) {
-            const json& val = targets[0].value("ResTarget", json::object()).value("val", json::object());
+            const json& val = member(member(targets[0], "ResTarget"), "val");
             if (val.contains("A_Const") && val["A_Const"].contains("sval")) {
                 model_sql(w, val["A_Const"]["sval"].value("sval", std::string()), stmt);
                 return;
@@ -98,7 +99,7 @@ void walk(Walk& w, const json& node) {
     if (!node.is_object()) return;
     for (const auto& [key, value] : node.items()) {
         if (key == "PLpgSQL_stmt_execsql") {
-            model_sql(w, value.value("sqlstmt", json::object()).value("PLpgSQL_expr", json::object()).value("query", std::string()), value);
+            model_sql(w, member(member(value, "sqlstmt"), "PLpgSQL_expr").value("query", std::string()), value);
         } else if (key == "PLpgSQL_stmt_dynexecute" || key == "PLpgSQL_stmt_dynfors") {
             model_dynamic(w, value);
             if (value.contains("body")) walk(w, value["body"]);
@@ -118,10 +119,10 @@ void model_do_block(const json& stmt, StatementFacts& facts, model::Context& ctx
     facts.tag = "DO";
     std::string body;
     std::string language = "plpgsql";
-    for (const auto& arg : stmt.value("args", json::array())) {
-        const json& d = arg.value("DefElem", json::object());
+    for (const auto& arg : member(stmt, "args")) {
+        const json& d = member(arg, "DefElem");
         std::string name = d.value("defname", std::string());
-        std::string value = d.value("arg", json::object()).value("String", json::object()).value("sval", std::string());
+        std::string value = member(member(d, "arg"), "String").value("sval", std::string());
         if (name == "as") body = value;
         if (name == "language") language = value;
     }

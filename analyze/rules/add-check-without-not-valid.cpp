@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -12,7 +13,7 @@ using namespace schema;
 std::string check_name(const std::string& relname, const json& con) {
     std::string name = con.value("conname", std::string());
     if (!name.empty()) return name;
-    auto cols = referenced_columns(con.value("raw_expr", json::object()));
+    auto cols = referenced_columns(member(con, "raw_expr"));
     return object_name(relname, cols.size() == 1 ? cols[0] : std::string(), "check");
 }
 
@@ -44,22 +45,22 @@ void report(const StatementContext& ctx, Sink& sink, const LockFact& lock, const
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "AlterTableStmt") return;
     const json& stmt = ctx.body();
-    const json& rv = stmt.value("relation", json::object());
+    const json& rv = member(stmt, "relation");
     std::string table = range_var_name(rv);
     const LockFact* lock = existing_table_lock(ctx.statement, table);
     if (lock == nullptr || effect_on(ctx.statement.scans, table) == nullptr) return;
     for (const json* cmd : alter_cmds(stmt)) {
         std::string sub = cmd->value("subtype", std::string());
-        const json& def = cmd->value("def", json::object());
+        const json& def = member(*cmd, "def");
         if (sub == "AT_AddConstraint") {
-            const json& con = def.value("Constraint", json::object());
+            const json& con = member(def, "Constraint");
             if (con.value("contype", std::string()) != "CONSTR_CHECK" || con.value("skip_validation", false)) continue;
             report(ctx, sink, *lock, rv, con, "");
         } else if (sub == "AT_AddColumn") {
             // A column's own CHECK cannot be NOT VALID: add the column, then the constraint.
-            const json& column_def = def.value("ColumnDef", json::object());
+            const json& column_def = member(def, "ColumnDef");
             for (const auto& c : member(column_def, "constraints")) {
-                const json& con = c.value("Constraint", json::object());
+                const json& con = member(c, "Constraint");
                 if (con.value("contype", std::string()) != "CONSTR_CHECK") continue;
                 ColumnText column = column_text(ctx.statement.sql, column_def);
                 std::vector<std::string> keep;

@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -34,13 +35,13 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "AlterTableStmt") return;
     const json& stmt = ctx.body();
-    const json& rv = stmt.value("relation", json::object());
+    const json& rv = member(stmt, "relation");
     std::string table = range_var_name(rv);
     const LockFact* lock = existing_table_lock(ctx.statement, table);
     if (lock == nullptr || effect_on(ctx.statement.scans, table) == nullptr) return;
     for (const json* cmd : alter_cmds(stmt)) {
         if (cmd->value("subtype", std::string()) != "AT_AddColumn") continue;
-        const json& def = cmd->value("def", json::object()).value("ColumnDef", json::object());
+        const json& def = member(member(*cmd, "def"), "ColumnDef");
         if (column_constraint(def, "CONSTR_NOTNULL") == nullptr || fills_itself(def)) continue;
         std::string col = quote_ident(def.value("colname", std::string()));
         Finding& f = sink.add(ctx.statement, "ADD COLUMN " + col + " NOT NULL without a default fails as soon as " +

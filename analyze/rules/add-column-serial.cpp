@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -40,13 +41,13 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "AlterTableStmt") return;
     const json& stmt = ctx.body();
-    const json& rv = stmt.value("relation", json::object());
+    const json& rv = member(stmt, "relation");
     std::string table = range_var_name(rv);
     const LockFact* lock = existing_table_lock(ctx.statement, table);
     if (lock == nullptr || effect_on(ctx.statement.rewrites, table) == nullptr) return;
     for (const json* cmd : alter_cmds(stmt)) {
         if (cmd->value("subtype", std::string()) != "AT_AddColumn") continue;
-        const json& def = cmd->value("def", json::object()).value("ColumnDef", json::object());
+        const json& def = member(member(*cmd, "def"), "ColumnDef");
         if (serial_base_type(def).empty()) continue;
         std::string col = quote_ident(def.value("colname", std::string()));
         const TableEffect* rewrite = effect_for(ctx.statement.rewrites, table, "ADD COLUMN " + col + ":");

@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -16,7 +17,7 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
     std::string col = quote_ident(column.name);
     std::size_t open = sql.find('(', static_cast<std::size_t>(std::max(0, generated.value("location", 0))));
     std::string expr = parenthesised(sql, open == std::string::npos ? sql.size() : open);
-    std::string row_expr = prefix_columns(expr, open, generated.value("raw_expr", json::object()), "NEW.");
+    std::string row_expr = prefix_columns(expr, open, member(generated, "raw_expr"), "NEW.");
     std::string name = object_name(relname, column.name, "fill");
     std::string function = schema_prefix(rv) + quote_ident(name);
     std::string tag = dollar_tag(row_expr);
@@ -45,13 +46,13 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "AlterTableStmt") return;
     const json& stmt = ctx.body();
-    const json& rv = stmt.value("relation", json::object());
+    const json& rv = member(stmt, "relation");
     std::string table = range_var_name(rv);
     const LockFact* lock = existing_table_lock(ctx.statement, table);
     if (lock == nullptr || effect_on(ctx.statement.rewrites, table) == nullptr) return;
     for (const json* cmd : alter_cmds(stmt)) {
         if (cmd->value("subtype", std::string()) != "AT_AddColumn") continue;
-        const json& def = cmd->value("def", json::object()).value("ColumnDef", json::object());
+        const json& def = member(member(*cmd, "def"), "ColumnDef");
         const json* generated = column_constraint(def, "CONSTR_GENERATED");
         if (generated == nullptr) continue;
         std::string col = quote_ident(def.value("colname", std::string()));

@@ -1,4 +1,5 @@
 #include <vector>
+#include "analyze/json_access.hpp"
 
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -10,10 +11,10 @@ namespace {
 using namespace schema;
 
 void report(const StatementFacts& s, const json& stmt, Sink& sink) {
-    QualifiedName d = name_of_list(stmt.value("typeName", json::array()));
-    std::string domain = qualified_name(stmt.value("typeName", json::array()));
+    QualifiedName d = name_of_list(member(stmt, "typeName"));
+    std::string domain = qualified_name(member(stmt, "typeName"));
     bool set_not_null = stmt.value("subtype", std::string()) == "O";
-    const json& con = stmt.value("def", json::object()).value("Constraint", json::object());
+    const json& con = member(member(stmt, "def"), "Constraint");
     std::string name = set_not_null ? object_name(d.name, "", "not_null")
                                     : con.value("conname", std::string()).empty() ? object_name(d.name, "", "check")
                                                                                    : con.value("conname", std::string());
@@ -50,16 +51,16 @@ void check(const FileContext& ctx, Sink& sink) {
         if (!ctx.nodes[i].is_object() || !ctx.nodes[i].contains(s.kind)) continue;
         const json& stmt = ctx.nodes[i][s.kind];
         if (s.kind == "CreateDomainStmt") {
-            created.push_back(name_of_list(stmt.value("domainname", json::array())));
+            created.push_back(name_of_list(member(stmt, "domainname")));
             continue;
         }
         if (s.kind != "AlterDomainStmt") continue;
         std::string sub = stmt.value("subtype", std::string());
-        const json& con = stmt.value("def", json::object()).value("Constraint", json::object());
+        const json& con = member(member(stmt, "def"), "Constraint");
         bool adds = (sub == "C" && con.value("contype", std::string()) == "CONSTR_CHECK" && !con.value("skip_validation", false)) ||
                     sub == "O";
         if (!adds) continue;
-        QualifiedName d = name_of_list(stmt.value("typeName", json::array()));
+        QualifiedName d = name_of_list(member(stmt, "typeName"));
         bool is_new = false;
         for (const auto& c : created) is_new = is_new || same_name(c, d);
         if (!is_new) report(s, stmt, sink);  // a domain created in this migration has no stored values yet

@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -10,13 +11,13 @@ using namespace schema;
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "AlterTableStmt") return;
     const json& stmt = ctx.body();
-    const json& rv = stmt.value("relation", json::object());
+    const json& rv = member(stmt, "relation");
     std::string table = range_var_name(rv);
     const LockFact* lock = existing_table_lock(ctx.statement, table);
     if (lock == nullptr || effect_on(ctx.statement.scans, table) == nullptr) return;
     for (const json* cmd : alter_cmds(stmt)) {
         if (cmd->value("subtype", std::string()) != "AT_AddConstraint") continue;
-        const json& con = cmd->value("def", json::object()).value("Constraint", json::object());
+        const json& con = member(member(*cmd, "def"), "Constraint");
         if (con.value("contype", std::string()) != "CONSTR_EXCLUSION") continue;
         std::string name = con.value("conname", std::string());
         Finding& f = sink.add(ctx.statement, "EXCLUDE constraint" + (name.empty() ? std::string() : " " + quote_ident(name)) +

@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -15,8 +16,8 @@ std::string action(const std::string& code) {
 // ADD CONSTRAINT ... FOREIGN KEY written out from the parse tree, exactly.
 std::string constraint_sql(const json& con, const std::string& name) {
     std::string sql = "ADD CONSTRAINT " + quote_ident(name) + " FOREIGN KEY (" +
-                      column_list(con.value("fk_attrs", json::array())) + ") REFERENCES " +
-                      range_var_name(con.value("pktable", json::object()));
+                      column_list(member(con, "fk_attrs")) + ") REFERENCES " +
+                      range_var_name(member(con, "pktable"));
     if (con.contains("pk_attrs")) sql += " (" + column_list(con["pk_attrs"]) + ")";
     if (con.value("fk_matchtype", std::string()) == "f") sql += " MATCH FULL";
     std::string del = action(con.value("fk_del_action", std::string()));
@@ -31,7 +32,7 @@ std::string constraint_sql(const json& con, const std::string& name) {
 // PostgreSQL's own name for an unnamed foreign key: <table>_<columns>_fkey.
 std::string default_name(const std::string& table, const json& con) {
     std::string name = table;
-    for (const auto& c : con.value("fk_attrs", json::array())) name += "_" + c["String"].value("sval", std::string());
+    for (const auto& c : member(con, "fk_attrs")) name += "_" + c["String"].value("sval", std::string());
     name += "_fkey";
     return name.size() > 63 ? name.substr(0, 63) : name;
 }
@@ -39,18 +40,18 @@ std::string default_name(const std::string& table, const json& con) {
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "AlterTableStmt") return;
     const json& stmt = ctx.body();
-    const json& rv = stmt.value("relation", json::object());
+    const json& rv = member(stmt, "relation");
     std::string table = range_var_name(rv);
     const LockFact* lock = lock_on(ctx.statement, table);
     if (lock == nullptr || lock->is_new) return;
-    for (const auto& item : stmt.value("cmds", json::array())) {
-        const json& cmd = item.value("AlterTableCmd", json::object());
+    for (const auto& item : member(stmt, "cmds")) {
+        const json& cmd = member(item, "AlterTableCmd");
         if (cmd.value("subtype", std::string()) != "AT_AddConstraint") continue;
-        const json& con = cmd.value("def", json::object()).value("Constraint", json::object());
+        const json& con = member(member(cmd, "def"), "Constraint");
         if (con.value("contype", std::string()) != "CONSTR_FOREIGN" || con.value("skip_validation", false)) continue;
         std::string name = con.value("conname", std::string());
         if (name.empty()) name = default_name(range_var_relname(rv), con);
-        std::string ref = range_var_name(con.value("pktable", json::object()));
+        std::string ref = range_var_name(member(con, "pktable"));
         const LockFact* ref_lock = lock_on(ctx.statement, ref);
         Finding& f = sink.add(ctx.statement, "foreign key " + quote_ident(name) + " on " + table + " is validated while " +
                                                  describe_lock(*lock) + (ref_lock ? " and " + describe_lock(*ref_lock) : "") +

@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -10,13 +11,13 @@ using namespace schema;
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "AlterTableStmt") return;
     const json& stmt = ctx.body();
-    const json& rv = stmt.value("relation", json::object());
+    const json& rv = member(stmt, "relation");
     std::string table = range_var_name(rv);
     const LockFact* lock = existing_table_lock(ctx.statement, table);
     if (lock == nullptr || effect_on(ctx.statement.scans, table) == nullptr) return;
     for (const json* cmd : alter_cmds(stmt)) {
         if (cmd->value("subtype", std::string()) != "AT_AddConstraint") continue;
-        const json& con = cmd->value("def", json::object()).value("Constraint", json::object());
+        const json& con = member(member(*cmd, "def"), "Constraint");
         if (con.value("contype", std::string()) != "CONSTR_PRIMARY" || con.contains("indexname")) continue;
         std::string name = constraint_index_name(range_var_relname(rv), con);
         std::string quoted = quote_ident(name);
@@ -33,8 +34,8 @@ void check(const StatementContext& ctx, Sink& sink) {
                                     "-- DROP INDEX CONCURRENTLY IF EXISTS " + quoted + "; and run it again.",
                                 false});
         std::vector<std::string> columns;
-        for (const auto& k : con.value("keys", json::array())) {
-            columns.push_back(k.value("String", json::object()).value("sval", std::string()));
+        for (const auto& k : member(con, "keys")) {
+            columns.push_back(member(k, "String").value("sval", std::string()));
         }
         int number = 2;
         add_not_null_steps(recipe, number, table, range_var_relname(rv), columns, ctx.options.pg_version,

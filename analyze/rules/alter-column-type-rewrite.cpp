@@ -1,4 +1,5 @@
 #include <cctype>
+#include "analyze/json_access.hpp"
 
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -20,7 +21,7 @@ TypeChangeText type_change_text(std::string_view sql, const json& def) {
     TypeChangeText out;
     std::size_t start = static_cast<std::size_t>(std::max(0, def.value("location", 0)));
     std::size_t end = clause_end(sql, start);
-    std::size_t type_at = static_cast<std::size_t>(std::max(0, def.value("typeName", json::object()).value("location", 0)));
+    std::size_t type_at = static_cast<std::size_t>(std::max(0, member(def, "typeName").value("location", 0)));
     std::size_t using_at = find_keyword(sql, type_at, end, "USING");
     std::size_t type_end = using_at == std::string_view::npos ? end : using_at;
     out.type = trim(sql.substr(type_at, type_end - type_at));
@@ -36,7 +37,7 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& rv)
     std::string table = range_var_name(rv);
     std::string relname = range_var_relname(rv);
     std::string name = cmd.value("name", std::string());
-    const json& def = cmd.value("def", json::object()).value("ColumnDef", json::object());
+    const json& def = member(member(cmd, "def"), "ColumnDef");
     TypeChangeText change = type_change_text(ctx.statement.sql, def);
     std::string col = quote_ident(name);
     std::string fresh = quote_ident(object_name(name, "new", ""));
@@ -46,7 +47,7 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& rv)
     std::string row_value = "NEW." + col, value = col;
     if (!change.using_expr.empty()) {
         value = "(" + change.using_expr + ")";
-        row_value = "(" + prefix_columns(change.using_expr, change.using_begin, def.value("raw_default", json::object()), "NEW.") + ")";
+        row_value = "(" + prefix_columns(change.using_expr, change.using_begin, member(def, "raw_default"), "NEW.") + ")";
     }
     std::string tag = dollar_tag(row_value);
 
@@ -83,7 +84,7 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& rv)
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "AlterTableStmt") return;
     const json& stmt = ctx.body();
-    const json& rv = stmt.value("relation", json::object());
+    const json& rv = member(stmt, "relation");
     std::string table = range_var_name(rv);
     const LockFact* lock = existing_table_lock(ctx.statement, table);
     if (lock == nullptr) return;
@@ -92,7 +93,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         std::string col = quote_ident(cmd->value("name", std::string()));
         const TableEffect* rewrite = effect_for(ctx.statement.rewrites, table, "ALTER COLUMN " + col + " TYPE ");
         if (rewrite == nullptr) continue;  // binary-coercible: catalog only
-        std::string type = type_change_text(ctx.statement.sql, cmd->value("def", json::object()).value("ColumnDef", json::object())).type;
+        std::string type = type_change_text(ctx.statement.sql, member(member(*cmd, "def"), "ColumnDef")).type;
         Finding& f = sink.add(ctx.statement, "ALTER COLUMN " + col + " TYPE " + type +
                                                  (rewrite->certain ? " rewrites " + table + " and rebuilds"
                                                                   : " may rewrite " + table + " and rebuild") +

@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -10,7 +11,7 @@ using namespace schema;
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "AlterTableStmt") return;
     const json& stmt = ctx.body();
-    std::string table = range_var_name(stmt.value("relation", json::object()));
+    std::string table = range_var_name(member(stmt, "relation"));
     const LockFact* lock = existing_table_lock(ctx.statement, table);
     if (lock == nullptr) return;
     for (const json* cmd : alter_cmds(stmt)) {

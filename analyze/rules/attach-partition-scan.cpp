@@ -1,4 +1,5 @@
 #include <algorithm>
+#include "analyze/json_access.hpp"
 #include <optional>
 
 #include "analyze/names.hpp"
@@ -26,9 +27,9 @@ std::string partition_key(const StatementContext& ctx, const json& parent) {
     std::string key;
     for_each_earlier(ctx, [&](const StatementFacts&, const json& node) {
         const json& create = body_of(node, "CreateStmt");
-        if (!create.contains("partspec") || !same_relation(create.value("relation", json::object()), parent)) return false;
-        const auto& params = create["partspec"].value("partParams", json::array());
-        if (params.size() == 1) key = params[0].value("PartitionElem", json::object()).value("name", std::string());
+        if (!create.contains("partspec") || !same_relation(member(create, "relation"), parent)) return false;
+        const auto& params = member(create["partspec"], "partParams");
+        if (params.size() == 1) key = member(params[0], "PartitionElem").value("name", std::string());
         return true;
     });
     return key.empty() ? std::string() : quote_ident(key);
@@ -39,11 +40,11 @@ bool validated_earlier(const StatementContext& ctx, const std::string& relation)
     bool found = false;
     for_each_earlier(ctx, [&](const StatementFacts&, const json& node) {
         const json& alter = body_of(node, "AlterTableStmt");
-        if (range_var_name(alter.value("relation", json::object())) != relation) return false;
-        for (const auto& item : alter.value("cmds", json::array())) {
-            const json& cmd = item.value("AlterTableCmd", json::object());
+        if (range_var_name(member(alter, "relation")) != relation) return false;
+        for (const auto& item : member(alter, "cmds")) {
+            const json& cmd = member(item, "AlterTableCmd");
             std::string sub = cmd.value("subtype", std::string());
-            const json& con = cmd.value("def", json::object()).value("Constraint", json::object());
+            const json& con = member(member(cmd, "def"), "Constraint");
             found = found || sub == "AT_ValidateConstraint" ||
                     (sub == "AT_AddConstraint" && con.value("contype", std::string()) == "CONSTR_CHECK" &&
                      !con.value("skip_validation", false));
@@ -90,8 +91,8 @@ std::optional<std::string> bound_condition(std::string_view sql, const json& bou
 Recipe make_recipe(const StatementContext& ctx, const json& parent_rv, const json& pc, const std::string& partition,
                    const std::string& default_partition) {
     std::string parent = range_var_name(parent_rv);
-    std::string relname = range_var_relname(pc.value("name", json::object()));
-    const json& bound = pc.value("bound", json::object());
+    std::string relname = range_var_relname(member(pc, "name"));
+    const json& bound = member(pc, "bound");
     std::string key = partition_key(ctx, parent_rv);
     bool placeholder = key.empty();
     if (placeholder) key = "partition_key";
@@ -142,13 +143,13 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "AlterTableStmt") return;
     const json& stmt = ctx.body();
     if (stmt.value("objtype", std::string("OBJECT_TABLE")) != "OBJECT_TABLE") return;  // ALTER INDEX ... ATTACH
-    const json& parent_rv = stmt.value("relation", json::object());
+    const json& parent_rv = member(stmt, "relation");
     std::string parent = range_var_name(parent_rv);
-    for (const auto& item : stmt.value("cmds", json::array())) {
-        const json& cmd = item.value("AlterTableCmd", json::object());
+    for (const auto& item : member(stmt, "cmds")) {
+        const json& cmd = member(item, "AlterTableCmd");
         if (cmd.value("subtype", std::string()) != "AT_AttachPartition") continue;
-        const json& pc = cmd.value("def", json::object()).value("PartitionCmd", json::object());
-        std::string partition = range_var_name(pc.value("name", json::object()));
+        const json& pc = member(member(cmd, "def"), "PartitionCmd");
+        std::string partition = range_var_name(member(pc, "name"));
         // The scanned relations that others can be using: the partition, and the default partition.
         std::vector<std::pair<const TableEffect*, const LockFact*>> scanned;
         std::string default_partition;

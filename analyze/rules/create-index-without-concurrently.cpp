@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -8,7 +9,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "IndexStmt") return;
     const json& stmt = ctx.body();
     if (stmt.value("concurrent", false)) return;
-    std::string table = range_var_name(stmt.value("relation", json::object()));
+    std::string table = range_var_name(member(stmt, "relation"));
     const LockFact* lock = lock_on(ctx.statement, table);
     if (lock == nullptr || lock->is_new) return;  // a table created in this migration blocks nobody
     std::string index = stmt.value("idxname", std::string());

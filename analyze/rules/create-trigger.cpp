@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -25,10 +26,10 @@ std::string event_text(int events) {
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "CreateTrigStmt") return;
     const json& stmt = ctx.body();
-    std::string table = range_var_name(stmt.value("relation", json::object()));
+    std::string table = range_var_name(member(stmt, "relation"));
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr) return;  // a table created in this migration
-    std::string function = qualified_name(stmt.value("funcname", json::array())) + "()";
+    std::string function = qualified_name(member(stmt, "funcname")) + "()";
     std::string events = event_text(stmt.value("events", 0));
     std::string per = stmt.value("row", false) ? " for every row of each " + events + " on " + table
                                                : " once per " + events + " statement on " + table;

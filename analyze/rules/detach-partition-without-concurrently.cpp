@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -11,14 +12,14 @@ using namespace operation;
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "AlterTableStmt") return;
     const json& stmt = ctx.body();
-    std::string parent = range_var_name(stmt.value("relation", json::object()));
+    std::string parent = range_var_name(member(stmt, "relation"));
     const LockFact* lock = existing(ctx.statement, parent);
     if (lock == nullptr || !blocks_reads_or_writes(*lock)) return;  // a parent created in this migration
-    const auto& cmds = stmt.value("cmds", json::array());
+    const auto& cmds = member(stmt, "cmds");
     for (const auto& item : cmds) {
-        const json& cmd = item.value("AlterTableCmd", json::object());
+        const json& cmd = member(item, "AlterTableCmd");
         if (cmd.value("subtype", std::string()) != "AT_DetachPartition") continue;
-        const json& pc = cmd.value("def", json::object()).value("PartitionCmd", json::object());
+        const json& pc = member(member(cmd, "def"), "PartitionCmd");
         if (pc.value("concurrent", false) || !pc.contains("name")) continue;
         std::string partition = range_var_name(pc["name"]);
         Finding& f = sink.add(ctx.statement, "DETACH PARTITION " + partition + " takes " + a_lock(*lock) +

@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -13,10 +14,10 @@ void check(const StatementContext& ctx, Sink& sink) {
     const json& stmt = ctx.body();
     std::string objtype = stmt.value("objtype", std::string("OBJECT_TABLE"));
     if (objtype != "OBJECT_TABLE" && objtype != "OBJECT_FOREIGN_TABLE") return;
-    std::string table = range_var_name(stmt.value("relation", json::object()));
+    std::string table = range_var_name(member(stmt, "relation"));
     if (existing(ctx.statement, table) == nullptr) return;  // a table created in this migration
-    for (const auto& item : stmt.value("cmds", json::array())) {
-        const json& cmd = item.value("AlterTableCmd", json::object());
+    for (const auto& item : member(stmt, "cmds")) {
+        const json& cmd = member(item, "AlterTableCmd");
         if (cmd.value("subtype", std::string()) != "AT_DropColumn") continue;
         std::string column = quote_ident(cmd.value("name", std::string()));
         bool rewrite = effect_on(ctx.statement.rewrites, table) != nullptr;

@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -12,8 +13,8 @@ void check(const StatementContext& ctx, Sink& sink) {
     const json& stmt = ctx.body();
     std::string db = quote_ident(stmt.value("dbname", std::string()));
     bool force = false;
-    for (const auto& o : stmt.value("options", json::array())) {
-        force = force || o.value("DefElem", json::object()).value("defname", std::string()) == "force";
+    for (const auto& o : member(stmt, "options")) {
+        force = force || member(o, "DefElem").value("defname", std::string()) == "force";
     }
     Finding& f = sink.add(ctx.statement, "DROP DATABASE " + db + " deletes the whole database " + db +
                                              " and everything in it" +

@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -13,8 +14,8 @@ void check(const StatementContext& ctx, Sink& sink) {
     const json& stmt = ctx.body();
     if (stmt.value("removeType", std::string()) != "OBJECT_INDEX" || stmt.value("concurrent", false)) return;
     bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
-    for (const auto& o : stmt.value("objects", json::array())) {
-        const json& items = o.contains("List") ? o["List"].value("items", json::array()) : json::array();
+    for (const auto& o : member(stmt, "objects")) {
+        const json& items = o.contains("List") ? member(o["List"], "items") : json::array();
         if (items.empty()) continue;
         std::string index = qualified_name(items);
         const LockFact* lock = existing(ctx.statement, index);

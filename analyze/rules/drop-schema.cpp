@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -13,7 +14,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     const json& stmt = ctx.body();
     if (stmt.value("removeType", std::string()) != "OBJECT_SCHEMA") return;
     bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
-    for (const auto& o : stmt.value("objects", json::array())) {
+    for (const auto& o : member(stmt, "objects")) {
         std::string name = o.contains("String") ? o["String"].value("sval", std::string()) : std::string();
         if (name.empty() || schema_created_earlier(ctx, name)) continue;
         std::string schema = quote_ident(name);

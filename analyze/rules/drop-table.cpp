@@ -1,4 +1,5 @@
 #include <set>
+#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -16,8 +17,8 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (stmt.value("removeType", std::string()) != "OBJECT_TABLE") return;
     bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
     std::set<std::string> dropped;
-    for (const auto& o : stmt.value("objects", json::array())) {
-        if (o.contains("List")) dropped.insert(qualified_name(o["List"].value("items", json::array())));
+    for (const auto& o : member(stmt, "objects")) {
+        if (o.contains("List")) dropped.insert(qualified_name(member(o["List"], "items")));
     }
     for (const auto& table : dropped) {
         if (table.empty() || existing(ctx.statement, table) == nullptr) continue;  // created in this migration

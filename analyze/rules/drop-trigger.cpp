@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -12,10 +13,10 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "DropStmt") return;
     const json& stmt = ctx.body();
     if (stmt.value("removeType", std::string()) != "OBJECT_TRIGGER") return;
-    for (const auto& o : stmt.value("objects", json::array())) {
-        json items = o.contains("List") ? o["List"].value("items", json::array()) : json::array();
+    for (const auto& o : member(stmt, "objects")) {
+        json items = o.contains("List") ? member(o["List"], "items") : json::array();
         if (items.size() < 2) continue;
-        std::string trigger = quote_ident(items.back().value("String", json::object()).value("sval", std::string()));
+        std::string trigger = quote_ident(member(items.back(), "String").value("sval", std::string()));
         items.erase(items.size() - 1);
         std::string table = qualified_name(items);
         const LockFact* lock = existing(ctx.statement, table);

@@ -49,16 +49,24 @@ void apply_rules(FileReport& report, const std::vector<nlohmann::json>& nodes, s
                  const Options& options) {
     static const nlohmann::json k_null;
     std::vector<Finding> findings;
+    std::vector<const Rule*> active;
     for (const Rule& rule : all_rules()) {
-        if (!rule_active(rule, options)) continue;
-        Sink sink(rule.id, rule.default_risk, findings);
-        if (rule.check != nullptr) {
-            for (std::size_t i = 0; i < report.statements.size(); ++i) {
-                StatementContext ctx{report, report.statements[i], i < nodes.size() ? nodes[i] : k_null, options};
-                rule.check(ctx, sink);
-            }
+        if (rule_active(rule, options)) active.push_back(&rule);
+    }
+    // Statement by statement, every rule on it: what rules derive from one statement (its
+    // column types, say) is computed once and stays warm.
+    for (std::size_t i = 0; i < report.statements.size(); ++i) {
+        StatementContext ctx{report, report.statements[i], i < nodes.size() ? nodes[i] : k_null, options};
+        for (const Rule* rule : active) {
+            if (rule->check == nullptr) continue;
+            Sink sink(rule->id, rule->default_risk, findings);
+            rule->check(ctx, sink);
         }
-        if (rule.file_check != nullptr) rule.file_check(FileContext{report, nodes, options}, sink);
+    }
+    for (const Rule* rule : active) {
+        if (rule->file_check == nullptr) continue;
+        Sink sink(rule->id, rule->default_risk, findings);
+        rule->file_check(FileContext{report, nodes, options}, sink);
     }
 
     // One finding per rule, statement and message.

@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
@@ -34,7 +35,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (stmt.contains("oldVal") || !stmt.contains("newVal") || ctx.options.pg_version < 12) return;
     const StatementFacts& s = ctx.statement;
     if (s.transaction == Transaction::None) return;
-    std::string type = qualified_name(stmt.value("typeName", json::array()));
+    std::string type = qualified_name(member(stmt, "typeName"));
     std::string literal = string_literal(stmt.value("newVal", std::string()));
     std::string where = s.transaction == Transaction::Explicit
                             ? "inside the BEGIN ... COMMIT block of this file"

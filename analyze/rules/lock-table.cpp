@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -11,7 +12,7 @@ using namespace operation;
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "LockStmt") return;
     const json& stmt = ctx.body();
-    for (const auto& r : stmt.value("relations", json::array())) {
+    for (const auto& r : member(stmt, "relations")) {
         if (!r.contains("RangeVar")) continue;
         std::string table = range_var_name(r["RangeVar"]);
         const LockFact* lock = existing(ctx.statement, table);

@@ -1,4 +1,5 @@
 #include <set>
+#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
 #include "analyze/rules/rule.hpp"
@@ -14,10 +15,10 @@ bool is_session_only(const std::string& kind) {
 
 std::string dropped_name(const json& object, const std::string& remove_type) {
     if (object.contains("String")) return quote_ident(object["String"].value("sval", std::string()));
-    if (object.contains("TypeName")) return qualified_name(object["TypeName"].value("names", json::array()));
-    if (object.contains("ObjectWithArgs")) return qualified_name(object["ObjectWithArgs"].value("objname", json::array()));
+    if (object.contains("TypeName")) return qualified_name(member(object["TypeName"], "names"));
+    if (object.contains("ObjectWithArgs")) return qualified_name(member(object["ObjectWithArgs"], "objname"));
     if (!object.contains("List")) return {};
-    json items = object["List"].value("items", json::array());
+    json items = member(object["List"], "items");
     if (remove_type == "OBJECT_TRIGGER" || remove_type == "OBJECT_POLICY" || remove_type == "OBJECT_RULE") {
         if (items.size() < 2) return qualified_name(items);
         json member = json::array({items.back()});
@@ -67,12 +68,12 @@ void check_add_constraint(Sink& sink, const StatementContext& ctx, const std::st
 }
 
 std::string dropped_key(const json& stmt, const json& cmd) {
-    return range_var_relname(stmt.value("relation", json::object())) + "." + cmd.value("name", std::string());
+    return range_var_relname(member(stmt, "relation")) + "." + cmd.value("name", std::string());
 }
 
 void note_dropped(const json& stmt, std::set<std::string>& dropped) {
-    for (const auto& item : stmt.value("cmds", json::array())) {
-        const json& cmd = item.value("AlterTableCmd", json::object());
+    for (const auto& item : member(stmt, "cmds")) {
+        const json& cmd = member(item, "AlterTableCmd");
         if (cmd.value("subtype", std::string()) == "AT_DropConstraint" && cmd.value("missing_ok", false)) {
             dropped.insert(dropped_key(stmt, cmd));
         }
@@ -80,20 +81,20 @@ void note_dropped(const json& stmt, std::set<std::string>& dropped) {
 }
 
 void check_alter(Sink& sink, const StatementContext& ctx, const json& stmt, std::set<std::string>& dropped) {
-    const json& rv = stmt.value("relation", json::object());
+    const json& rv = member(stmt, "relation");
     std::string table = range_var_name(rv), relname = range_var_relname(rv);
-    for (const auto& item : stmt.value("cmds", json::array())) {
-        const json& cmd = item.value("AlterTableCmd", json::object());
+    for (const auto& item : member(stmt, "cmds")) {
+        const json& cmd = member(item, "AlterTableCmd");
         std::string subtype = cmd.value("subtype", std::string());
         if (subtype == "AT_DropConstraint" && cmd.value("missing_ok", false)) dropped.insert(dropped_key(stmt, cmd));
         if (subtype == "AT_AddConstraint") {
-            check_add_constraint(sink, ctx, table, cmd.value("def", json::object()).value("Constraint", json::object()),
+            check_add_constraint(sink, ctx, table, member(member(cmd, "def"), "Constraint"),
                                  dropped, relname);
             continue;
         }
         if (cmd.value("missing_ok", false)) continue;
         if (subtype == "AT_AddColumn") {
-            std::string column = quote_ident(cmd.value("def", json::object()).value("ColumnDef", json::object()).value("colname", std::string()));
+            std::string column = quote_ident(member(member(cmd, "def"), "ColumnDef").value("colname", std::string()));
             report(sink, ctx, "ADD COLUMN " + column + " on " + table,
                    "ALTER TABLE " + table + " " + with_clause("ADD COLUMN", "IF NOT EXISTS", column) + " ...", table);
         } else if (subtype == "AT_DropColumn" || subtype == "AT_DropConstraint") {
@@ -121,15 +122,15 @@ void check_statement(const StatementContext& ctx, Sink& sink, std::set<std::stri
     if (!outside) return;
     if (stmt.value("if_not_exists", false) || stmt.value("missing_ok", false)) return;
     if (kind == "CreateStmt") {
-        std::string table = range_var_name(stmt.value("relation", json::object()));
+        std::string table = range_var_name(member(stmt, "relation"));
         report(sink, ctx, "CREATE TABLE " + table, with_clause("CREATE TABLE", "IF NOT EXISTS", table) + " ...", table);
     } else if (kind == "CreateTableAsStmt") {
         std::string command = stmt.value("objtype", std::string()) == "OBJECT_MATVIEW" ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE";
-        std::string name = range_var_name(stmt.value("into", json::object()).value("rel", json::object()));
+        std::string name = range_var_name(member(member(stmt, "into"), "rel"));
         report(sink, ctx, command + " " + name, with_clause(command, "IF NOT EXISTS", name) + " AS ...", name);
     } else if (kind == "IndexStmt") {
         std::string name = quote_ident(stmt.value("idxname", std::string()));
-        std::string table = range_var_name(stmt.value("relation", json::object()));
+        std::string table = range_var_name(member(stmt, "relation"));
         std::string command = stmt.value("concurrent", false) ? "CREATE INDEX CONCURRENTLY" : "CREATE INDEX";
         if (stmt.value("idxname", std::string()).empty()) {
             Finding& f = sink.add(s, command + " on " + table +
@@ -141,7 +142,7 @@ void check_statement(const StatementContext& ctx, Sink& sink, std::set<std::stri
         }
         report(sink, ctx, command + " " + name, with_clause(command, "IF NOT EXISTS", name) + " ON " + table + " ...", table);
     } else if (kind == "CreateSeqStmt") {
-        std::string name = range_var_name(stmt.value("sequence", json::object()));
+        std::string name = range_var_name(member(stmt, "sequence"));
         report(sink, ctx, "CREATE SEQUENCE " + name, with_clause("CREATE SEQUENCE", "IF NOT EXISTS", name), name);
     } else if (kind == "CreateSchemaStmt") {
         std::string name = quote_ident(stmt.value("schemaname", std::string()));
@@ -152,7 +153,7 @@ void check_statement(const StatementContext& ctx, Sink& sink, std::set<std::stri
     } else if (kind == "DropStmt") {
         std::string type = stmt.value("removeType", std::string());
         std::string names, first;
-        for (const auto& o : stmt.value("objects", json::array())) {
+        for (const auto& o : member(stmt, "objects")) {
             std::string n = dropped_name(o, type);
             if (n.empty()) continue;
             names += (names.empty() ? "" : ", ") + n;

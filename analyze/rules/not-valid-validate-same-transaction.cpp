@@ -1,4 +1,5 @@
 #include <map>
+#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -13,7 +14,7 @@ std::string constraint_name(const json& con, const std::string& relname) {
     std::string name = con.value("conname", std::string());
     if (!name.empty() || con.value("contype", std::string()) != "CONSTR_FOREIGN") return name;
     name = relname;
-    for (const auto& c : con.value("fk_attrs", json::array())) name += "_" + c["String"].value("sval", std::string());
+    for (const auto& c : member(con, "fk_attrs")) name += "_" + c["String"].value("sval", std::string());
     name += "_fkey";
     return name.size() > 63 ? name.substr(0, 63) : name;
 }
@@ -29,14 +30,14 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
         const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
         if (s.kind != "AlterTableStmt" || static_cast<std::size_t>(i) >= ctx.nodes.size()) continue;
         const json& stmt = ctx.nodes[static_cast<std::size_t>(i)]["AlterTableStmt"];
-        const json& rv = stmt.value("relation", json::object());
+        const json& rv = member(stmt, "relation");
         std::string table = range_var_name(rv), relname = range_var_relname(rv);
         const LockFact* lock = lock_on(s, table);
-        for (const auto& item : stmt.value("cmds", json::array())) {
-            const json& cmd = item.value("AlterTableCmd", json::object());
+        for (const auto& item : member(stmt, "cmds")) {
+            const json& cmd = member(item, "AlterTableCmd");
             std::string subtype = cmd.value("subtype", std::string());
             if (subtype == "AT_AddConstraint") {
-                const json& con = cmd.value("def", json::object()).value("Constraint", json::object());
+                const json& con = member(member(cmd, "def"), "Constraint");
                 std::string name = constraint_name(con, relname);
                 if (!con.value("skip_validation", false) || name.empty() || lock == nullptr || lock->is_new) continue;
                 not_valid[relname + "." + name] = Added{&s, lock};

@@ -1,4 +1,5 @@
 #include "analyze/rules/operation_dml.hpp"
+#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -43,7 +44,7 @@ void check_whole_table_dml(const StatementContext& ctx, Sink& sink, std::string_
     if (ctx.kind() != kind) return;
     const json& stmt = ctx.body();
     if (stmt.contains("whereClause")) return;
-    const json& rv = stmt.value("relation", json::object());
+    const json& rv = member(stmt, "relation");
     std::string table = range_var_name(rv);
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr) return;  // a table created in this migration: nobody else sees its rows

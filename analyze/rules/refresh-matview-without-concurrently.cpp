@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -12,7 +13,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "RefreshMatViewStmt") return;
     const json& stmt = ctx.body();
     if (stmt.value("concurrent", false)) return;
-    std::string view = range_var_name(stmt.value("relation", json::object()));
+    std::string view = range_var_name(member(stmt, "relation"));
     const LockFact* lock = existing(ctx.statement, view);
     if (lock == nullptr || !blocks_reads_or_writes(*lock)) return;  // a view created in this migration
     bool no_data = stmt.value("skipData", false);

@@ -1,4 +1,5 @@
 #include "analyze/rules/registry_transaction.hpp"
+#include "analyze/json_access.hpp"
 
 #include <set>
 
@@ -88,7 +89,7 @@ std::string carried_settings(const StatementFacts& s, const std::vector<const St
         for (const auto* c : chunk) {
             auto i = static_cast<std::size_t>(c->index);
             if (c->kind != "VariableSetStmt" || i >= ctx.nodes.size()) continue;
-            if (ctx.nodes[i].value("VariableSetStmt", json::object()).value("name", std::string()) == name) return true;
+            if (member(ctx.nodes[i], "VariableSetStmt").value("name", std::string()) == name) return true;
         }
         return false;
     };

@@ -1,4 +1,5 @@
 #include "analyze/rules/registry_type.hpp"
+#include "analyze/json_access.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -78,9 +79,9 @@ std::string written_type(const json& type_name, const std::string& canonical) {
     static const std::map<std::string, std::string> k_sql_names = {
         {"int4", "integer"}, {"int2", "smallint"}, {"int8", "bigint"}, {"bpchar", "char"},
         {"bool", "boolean"}, {"float4", "real"}, {"float8", "double precision"}};
-    const json& names = type_name.value("names", json::array());
+    const json& names = member(type_name, "names");
     if (names.empty()) return canonical;
-    std::string last = names.back().value("String", json::object()).value("sval", std::string());
+    std::string last = member(names.back(), "String").value("sval", std::string());
     if (names.size() == 1 && serial_names().count(last) > 0) return last;
     auto it = k_sql_names.find(last);
     std::string out = it == k_sql_names.end() ? last : it->second;
@@ -103,16 +104,16 @@ std::vector<std::string> string_list(const json& names) {
 void note_keys(const json& con, std::map<std::string, std::string>& keys) {
     std::string type = con.value("contype", std::string());
     if (type == "CONSTR_PRIMARY") {
-        auto columns = string_list(con.value("keys", json::array()));
+        auto columns = string_list(member(con, "keys"));
         if (columns.size() == 1) keys.emplace(columns.front(), "primary key");
     } else if (type == "CONSTR_FOREIGN") {
-        for (const auto& c : string_list(con.value("fk_attrs", json::array()))) keys.emplace(c, "foreign key");
+        for (const auto& c : string_list(member(con, "fk_attrs"))) keys.emplace(c, "foreign key");
     }
 }
 
 std::string key_of(const json& def, const std::string& name, bool serial, const std::map<std::string, std::string>& keys) {
-    for (const auto& item : def.value("constraints", json::array())) {
-        std::string type = item.value("Constraint", json::object()).value("contype", std::string());
+    for (const auto& item : member(def, "constraints")) {
+        std::string type = member(item, "Constraint").value("contype", std::string());
         if (type == "CONSTR_PRIMARY") return "primary key";
         if (type == "CONSTR_FOREIGN") return "foreign key";
         if (type == "CONSTR_IDENTITY") return "identity";
@@ -125,7 +126,7 @@ std::string key_of(const json& def, const std::string& name, bool serial, const 
 
 ColumnType make_column(const StatementContext& ctx, const std::string& table, const std::string& name, const json& def,
                        const std::string& action, const std::map<std::string, std::string>& keys) {
-    const json& type_name = def.value("typeName", json::object());
+    const json& type_name = member(def, "typeName");
     ColumnType c;
     c.table = table;
     c.column = name;
@@ -133,7 +134,7 @@ ColumnType make_column(const StatementContext& ctx, const std::string& table, co
     c.base = type_base(c.type);
     c.written = written_type(type_name, c.type);
     c.array = type_name.contains("arrayBounds");
-    const json& names = type_name.value("names", json::array());
+    const json& names = member(type_name, "names");
     std::vector<std::string> parts = string_list(names);
     c.serial = parts.size() == 1 && serial_names().count(parts[0]) > 0;
     // A quoted "char" is PostgreSQL's internal one-byte type, not char(n).
@@ -149,34 +150,44 @@ ColumnType make_column(const StatementContext& ctx, const std::string& table, co
 
 }  // namespace
 
-std::vector<ColumnType> column_types(const StatementContext& ctx) {
-    std::vector<ColumnType> out;
+const std::vector<ColumnType>& column_types(const StatementContext& ctx) {
+    // Seven rules ask about the same statement in a row (the engine runs every rule on one
+    // statement before the next): decode its columns once per statement and thread.
+    // Keyed on the statement's text and place, not its address: a later report may reuse it.
+    thread_local std::string cached_sql;
+    thread_local Position cached_at{-1, -1};
+    thread_local std::vector<ColumnType> out;
+    const StatementFacts& s = ctx.statement;
+    if (cached_at.line == s.span.start.line && cached_at.column == s.span.start.column && cached_sql == s.sql) return out;
+    cached_sql = s.sql;
+    cached_at = s.span.start;
+    out.clear();
     const json& stmt = ctx.body();
     if (ctx.kind() == "CreateStmt") {
-        std::string table = range_var_name(stmt.value("relation", json::object()));
+        std::string table = range_var_name(member(stmt, "relation"));
         std::map<std::string, std::string> keys;
-        for (const auto& elt : stmt.value("tableElts", json::array())) {
+        for (const auto& elt : member(stmt, "tableElts")) {
             if (elt.contains("Constraint")) note_keys(elt["Constraint"], keys);
         }
-        for (const auto& elt : stmt.value("tableElts", json::array())) {
+        for (const auto& elt : member(stmt, "tableElts")) {
             if (!elt.contains("ColumnDef")) continue;
             const json& def = elt["ColumnDef"];
             if (!def.contains("typeName")) continue;  // PARTITION OF / OF type: options only
             out.push_back(make_column(ctx, table, def.value("colname", std::string()), def, "CREATE TABLE", keys));
         }
     } else if (ctx.kind() == "AlterTableStmt" && stmt.value("objtype", std::string()) == "OBJECT_TABLE") {
-        std::string table = range_var_name(stmt.value("relation", json::object()));
+        std::string table = range_var_name(member(stmt, "relation"));
         std::map<std::string, std::string> keys;
-        for (const auto& item : stmt.value("cmds", json::array())) {
-            const json& cmd = item.value("AlterTableCmd", json::object());
+        for (const auto& item : member(stmt, "cmds")) {
+            const json& cmd = member(item, "AlterTableCmd");
             if (cmd.value("subtype", std::string()) == "AT_AddConstraint") {
-                note_keys(cmd.value("def", json::object()).value("Constraint", json::object()), keys);
+                note_keys(member(member(cmd, "def"), "Constraint"), keys);
             }
         }
-        for (const auto& item : stmt.value("cmds", json::array())) {
-            const json& cmd = item.value("AlterTableCmd", json::object());
+        for (const auto& item : member(stmt, "cmds")) {
+            const json& cmd = member(item, "AlterTableCmd");
             std::string subtype = cmd.value("subtype", std::string());
-            const json& def = cmd.value("def", json::object()).value("ColumnDef", json::object());
+            const json& def = member(member(cmd, "def"), "ColumnDef");
             if (!def.contains("typeName")) continue;
             if (subtype == "AT_AddColumn") {
                 out.push_back(make_column(ctx, table, def.value("colname", std::string()), def, "ADD COLUMN", keys));

@@ -24,7 +24,7 @@ struct ColumnType {
 };
 
 // The column types the statement declares, in the order written.
-[[nodiscard]] std::vector<ColumnType> column_types(const StatementContext& ctx);
+[[nodiscard]] const std::vector<ColumnType>& column_types(const StatementContext& ctx);
 
 // A finding pointing at the column's definition rather than the whole statement.
 Finding& add_column_finding(Sink& sink, const StatementContext& ctx, const ColumnType& column, std::string message);

@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -9,10 +10,10 @@ namespace {
 using namespace operation;
 
 bool concurrent(const json& stmt) {
-    for (const auto& p : stmt.value("params", json::array())) {
-        const json& d = p.value("DefElem", json::object());
+    for (const auto& p : member(stmt, "params")) {
+        const json& d = member(p, "DefElem");
         if (d.value("defname", std::string()) != "concurrently") continue;
-        const json& arg = d.value("arg", json::object());
+        const json& arg = member(d, "arg");
         if (arg.contains("Boolean") && !arg["Boolean"].value("boolval", false)) return false;
         if (arg.contains("String") && same_word(arg["String"].value("sval", std::string()), "false")) return false;
         return true;
@@ -65,7 +66,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     std::string keyword, target, message;
     const LockFact* lock = nullptr;
     if (kind == "REINDEX_OBJECT_INDEX" || kind == "REINDEX_OBJECT_TABLE") {
-        target = range_var_name(stmt.value("relation", json::object()));
+        target = range_var_name(member(stmt, "relation"));
         lock = existing(ctx.statement, target);
         if (lock == nullptr) return;  // built in this migration: nobody uses it yet
         if (kind == "REINDEX_OBJECT_INDEX") {
@@ -104,7 +105,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     } else if (keyword == "INDEX" || keyword == "TABLE") {
         f.fix = std::string("build a copy of ") + (keyword == "INDEX" ? "the index" : "each index") +
                 " with CREATE INDEX CONCURRENTLY and swap it in (REINDEX CONCURRENTLY needs PostgreSQL 12)";
-        f.recipe = swap_recipe(stmt.value("relation", json::object()), keyword == "INDEX");
+        f.recipe = swap_recipe(member(stmt, "relation"), keyword == "INDEX");
     } else {
         f.fix = "rebuild the indexes that need it one by one with CREATE INDEX CONCURRENTLY and swap them in "
                 "(REINDEX CONCURRENTLY needs PostgreSQL 12)";

@@ -1,4 +1,5 @@
 #include <map>
+#include "analyze/json_access.hpp"
 
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -23,8 +24,8 @@ struct ViewCreated {
 
 // Does the view's select list give some expression the name `column` (e.g. "years AS age")?
 bool exposes(const json& query, const std::string& column) {
-    for (const auto& t : query.value("SelectStmt", json::object()).value("targetList", json::array())) {
-        if (t.value("ResTarget", json::object()).value("name", std::string()) == column) return true;
+    for (const auto& t : member(member(query, "SelectStmt"), "targetList")) {
+        if (member(t, "ResTarget").value("name", std::string()) == column) return true;
     }
     return false;
 }

@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -22,8 +23,8 @@ std::vector<NameEvent> events_of(const std::string& kind, const json& stmt) {
     } else if (kind == "ViewStmt" && stmt.contains("view")) {
         out.push_back({NameEvent::CreateView, name_of_range_var(stmt["view"]), {}});
     } else if (kind == "DropStmt" && stmt.value("removeType", std::string()) == "OBJECT_VIEW") {
-        for (const auto& o : stmt.value("objects", json::array())) {
-            out.push_back({NameEvent::DropView, name_of_list(o.value("List", json::object()).value("items", json::array())), {}});
+        for (const auto& o : member(stmt, "objects")) {
+            out.push_back({NameEvent::DropView, name_of_list(member(member(o, "List"), "items")), {}});
         }
     }
     return out;

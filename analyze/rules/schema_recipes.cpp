@@ -1,4 +1,5 @@
 #include "analyze/rules/schema_recipes.hpp"
+#include "analyze/json_access.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -80,17 +81,13 @@ void collect_column_refs(const json& node, std::vector<const json*>& out) {
 
 // The single column name of a ColumnRef, or "" when it is qualified or a star.
 std::string plain_column(const json& column_ref) {
-    const auto& fields = column_ref.value("fields", json::array());
+    const auto& fields = member(column_ref, "fields");
     if (fields.size() != 1 || !fields[0].contains("String")) return {};
     return fields[0]["String"].value("sval", std::string());
 }
 
 }  // namespace
 
-const json& member(const json& node, const char* key) {
-    static const json k_null;
-    return node.is_object() && node.contains(key) ? node[key] : k_null;
-}
 
 std::vector<const json*> alter_cmds(const json& stmt) {
     std::vector<const json*> out;
@@ -131,7 +128,7 @@ QualifiedName name_of_range_var(const json& range_var) {
 
 QualifiedName name_of_list(const json& names) {
     std::vector<std::string> parts;
-    for (const auto& n : names) parts.push_back(n.value("String", json::object()).value("sval", std::string()));
+    for (const auto& n : names) parts.push_back(member(n, "String").value("sval", std::string()));
     QualifiedName out;
     if (!parts.empty()) out.name = parts.back();
     if (parts.size() >= 2) out.schema = parts[parts.size() - 2];
@@ -238,7 +235,7 @@ std::string dropped_pieces(const ColumnText& column, const std::vector<std::stri
 }
 
 std::string serial_base_type(const json& column_def) {
-    const auto& names = column_def.value("typeName", json::object()).value("names", json::array());
+    const auto& names = member(member(column_def, "typeName"), "names");
     if (names.size() != 1 || !names[0].contains("String")) return {};
     std::string n = names[0]["String"].value("sval", std::string());
     if (n == "bigserial" || n == "serial8") return "bigint";
@@ -328,7 +325,7 @@ std::string constraint_index_name(const std::string& relname, const json& con) {
         for (const auto& c : con.value(list, json::array())) {
             if (cols.size() >= k_name_max + 1) break;
             if (!cols.empty()) cols += "_";
-            cols += c.value("String", json::object()).value("sval", std::string());
+            cols += member(c, "String").value("sval", std::string());
         }
     }
     return object_name(relname, cols, "key");
@@ -336,7 +333,7 @@ std::string constraint_index_name(const std::string& relname, const json& con) {
 
 std::string unique_index_sql(std::string_view sql, const json& con, const std::string& index, const std::string& table) {
     std::string out = "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + quote_ident(index) + " ON " + table + " (" +
-                      column_list(con.value("keys", json::array())) + ")";
+                      column_list(member(con, "keys")) + ")";
     if (con.contains("including")) out += " INCLUDE (" + column_list(con["including"]) + ")";
     if (con.value("nulls_not_distinct", false)) out += " NULLS NOT DISTINCT";
     std::size_t from = static_cast<std::size_t>(std::max(0, con.value("location", 0)));

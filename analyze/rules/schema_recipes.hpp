@@ -1,7 +1,9 @@
 #pragma once
+// member(): analyze/json_access.hpp
 // Shared by the schema-change rules (registry_schema.cpp): reading ALTER TABLE subcommands,
 // slicing the user's own SQL text out of a statement, PostgreSQL's default constraint names,
 // and the migrations that recur in their recipes (batched backfill, the NOT NULL dance).
+#include "analyze/json_access.hpp"
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,9 +18,7 @@ namespace pgfence::analyze::rules::schema {
 
 // ---- reading statements ----
 
-// node[key] when node is an object that has it, else null (iterates as empty). Unlike
-// json::value(), a reference into the tree: pointers taken from it stay valid.
-[[nodiscard]] const json& member(const json& node, const char* key);
+
 // The AlterTableCmd bodies of an AlterTableStmt body, in order.
 [[nodiscard]] std::vector<const json*> alter_cmds(const json& stmt);
 // The lock the statement takes on `table` when the table existed before this migration.

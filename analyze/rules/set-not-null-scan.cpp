@@ -1,4 +1,5 @@
 #include <map>
+#include "analyze/json_access.hpp"
 #include <set>
 
 #include "analyze/rules/common.hpp"
@@ -12,10 +13,10 @@ using namespace schema;
 
 // Column of a CHECK (col IS NOT NULL) constraint, or "".
 std::string not_null_column(const json& con) {
-    const json& test = con.value("raw_expr", json::object()).value("NullTest", json::object());
+    const json& test = member(member(con, "raw_expr"), "NullTest");
     if (test.value("nulltesttype", std::string()) != "IS_NOT_NULL") return {};
-    auto cols = referenced_columns(test.value("arg", json::object()));
-    return test.value("arg", json::object()).contains("ColumnRef") && cols.size() == 1 ? cols[0] : std::string();
+    auto cols = referenced_columns(member(test, "arg"));
+    return member(test, "arg").contains("ColumnRef") && cols.size() == 1 ? cols[0] : std::string();
 }
 
 // What earlier statements of this file proved about NOT NULL on tables that existed before.
@@ -28,7 +29,7 @@ struct Proofs {
 void learn(const json& cmd, const std::string& table, Proofs& proofs) {
     std::string sub = cmd.value("subtype", std::string());
     if (sub == "AT_AddConstraint") {
-        const json& con = cmd.value("def", json::object()).value("Constraint", json::object());
+        const json& con = member(member(cmd, "def"), "Constraint");
         if (con.value("contype", std::string()) != "CONSTR_CHECK") return;
         std::string col = not_null_column(con);
         if (col.empty()) return;
@@ -71,7 +72,7 @@ void check(const FileContext& ctx, Sink& sink) {
         const StatementFacts& s = ctx.file.statements[i];
         if (s.kind != "AlterTableStmt" || !ctx.nodes[i].contains(s.kind)) continue;
         const json& stmt = ctx.nodes[i][s.kind];
-        const json& rv = stmt.value("relation", json::object());
+        const json& rv = member(stmt, "relation");
         std::string table = range_var_name(rv);
         for (const json* cmd : alter_cmds(stmt)) {
             if (cmd->value("subtype", std::string()) != "AT_SetNotNull") {

@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/registry_transaction.hpp"
 
@@ -8,7 +9,7 @@ namespace {
 bool alters_table(const FileContext& ctx, const StatementFacts& s, const std::string& table) {
     auto i = static_cast<std::size_t>(s.index);
     if (s.kind != "AlterTableStmt" || i >= ctx.nodes.size()) return false;
-    return range_var_name(ctx.nodes[i]["AlterTableStmt"].value("relation", json::object())) == table;
+    return range_var_name(member(ctx.nodes[i]["AlterTableStmt"], "relation")) == table;
 }
 
 void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& sink) {

@@ -1,4 +1,5 @@
 #include <set>
+#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -16,7 +17,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (stmt.value("behavior", std::string()) != "DROP_CASCADE") return;
     std::vector<std::string> named;  // "ONLY t" or "t", as the statement names them
     std::set<std::string> tables;
-    for (const auto& r : stmt.value("relations", json::array())) {
+    for (const auto& r : member(stmt, "relations")) {
         if (!r.contains("RangeVar")) continue;
         std::string table = range_var_name(r["RangeVar"]);
         tables.insert(table);

@@ -1,4 +1,5 @@
 #include "analyze/names.hpp"
+#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -12,7 +13,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.kind() != "TruncateStmt") return;
     const json& stmt = ctx.body();
     if (stmt.value("behavior", std::string()) == "DROP_CASCADE") return;  // truncate-cascade
-    for (const auto& r : stmt.value("relations", json::array())) {
+    for (const auto& r : member(stmt, "relations")) {
         if (!r.contains("RangeVar")) continue;
         std::string table = range_var_name(r["RangeVar"]);
         const LockFact* lock = existing(ctx.statement, table);

@@ -1,4 +1,5 @@
 #include <cctype>
+#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -11,7 +12,7 @@ namespace {
 using namespace operation;
 
 bool option_on(const json& d) {
-    const json& arg = d.value("arg", json::object());
+    const json& arg = member(d, "arg");
     if (arg.contains("Boolean")) return arg["Boolean"].value("boolval", false);
     if (arg.contains("Integer")) return arg["Integer"].value("ival", 0) != 0;
     if (arg.contains("String")) {
@@ -24,7 +25,7 @@ bool option_on(const json& d) {
 std::string option_text(const json& d) {
     std::string name = d.value("defname", std::string());
     for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const json& arg = d.value("arg", json::object());
+    const json& arg = member(d, "arg");
     if (arg.contains("Boolean")) return name + (arg["Boolean"].value("boolval", false) ? " TRUE" : " FALSE");
     if (arg.contains("Integer")) return name + " " + std::to_string(arg["Integer"].value("ival", 0));
     if (arg.contains("String")) return name + " " + arg["String"].value("sval", std::string());
@@ -34,14 +35,14 @@ std::string option_text(const json& d) {
 // The same VACUUM without FULL: options and tables as written.
 std::string plain_vacuum(const json& stmt) {
     std::string options;
-    for (const auto& o : stmt.value("options", json::array())) {
-        const json& d = o.value("DefElem", json::object());
+    for (const auto& o : member(stmt, "options")) {
+        const json& d = member(o, "DefElem");
         if (d.value("defname", std::string()) == "full") continue;
         options += (options.empty() ? "" : ", ") + option_text(d);
     }
     std::string tables;
-    for (const auto& r : stmt.value("rels", json::array())) {
-        const json& vr = r.value("VacuumRelation", json::object());
+    for (const auto& r : member(stmt, "rels")) {
+        const json& vr = member(r, "VacuumRelation");
         if (!vr.contains("relation")) continue;
         std::string t = range_var_name(vr["relation"]);
         if (vr.contains("va_cols")) t += " (" + column_list(vr["va_cols"]) + ")";
@@ -56,8 +57,8 @@ void check(const StatementContext& ctx, Sink& sink) {
     const json& stmt = ctx.body();
     if (!stmt.value("is_vacuumcmd", false)) return;
     bool full = false;
-    for (const auto& o : stmt.value("options", json::array())) {
-        const json& d = o.value("DefElem", json::object());
+    for (const auto& o : member(stmt, "options")) {
+        const json& d = member(o, "DefElem");
         if (d.value("defname", std::string()) == "full") full = option_on(d);
     }
     if (!full) return;
@@ -74,7 +75,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                                         " --dbname=<database>"),
                           false};
     };
-    const auto& rels = stmt.value("rels", json::array());
+    const auto& rels = member(stmt, "rels");
     if (rels.empty()) {
         Finding& f = sink.add(ctx.statement, "VACUUM FULL without a table rewrites every table in the database, one at a "
                                              "time, each locked against reads and writes while it is copied");
@@ -84,7 +85,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         return;
     }
     for (const auto& r : rels) {
-        const json& vr = r.value("VacuumRelation", json::object());
+        const json& vr = member(r, "VacuumRelation");
         if (!vr.contains("relation")) continue;
         std::string table = range_var_name(vr["relation"]);
         const LockFact* lock = existing(ctx.statement, table);
