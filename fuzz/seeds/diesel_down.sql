@@ -1,0 +1,1 @@
+9w-- This file should undo anything in `up.sql`

@@ -1,0 +1,1 @@
+6vALTER TABLE activity DROP COLUMN paid;

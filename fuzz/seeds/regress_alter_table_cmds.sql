@@ -1,0 +1,1 @@
+;uALTER TABLE activity ADD COLUMN paid boolean DEFAULT random() > 0.5, DROP COLUMN old;

@@ -1,0 +1,2 @@
+;uCOMMENT ON TABLE t IS 'café';
+ALTER TABLE t ADD COLUMN c int;

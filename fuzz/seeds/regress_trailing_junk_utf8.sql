@@ -1,0 +1,1 @@
+;uALTER TABLE t ADD COLUMN 2é int;

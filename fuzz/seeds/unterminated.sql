@@ -1,0 +1,2 @@
+;uALTER TABLE t ADD COLUMN c int;
+SELECT 'unterminated; ALTER TABLE x ADD COLUMN y int;
