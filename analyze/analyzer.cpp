@@ -355,9 +355,20 @@ Report analyze_files(const std::vector<std::string>& files, const AnalyzeOptions
     report.files.resize(files.size());
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, files.size())));
+    // Largest files first: a few big files (an initial schema) would otherwise end up last
+    // and leave one thread working alone.
+    std::vector<std::size_t> order(files.size());
+    std::vector<std::uintmax_t> sizes(files.size(), 0);
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        order[i] = i;
+        std::error_code ec;
+        sizes[i] = fs::file_size(files[i], ec);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
     std::atomic<std::size_t> next{0};
     auto work = [&] {
-        for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
+        for (std::size_t k; (k = next.fetch_add(1)) < files.size();) {
+            std::size_t i = order[k];
             // An exception escaping a worker thread would end the process (std::terminate):
             // it becomes that file's error, and the other files are still reported.
             try {

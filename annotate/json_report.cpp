@@ -1,6 +1,7 @@
 #include "annotate/json_report.hpp"
 
 #include "analyze/pg_parser.hpp"
+#include "annotate/parallel.hpp"
 
 #ifndef PGFENCE_VERSION
 #define PGFENCE_VERSION "0.1.0"
@@ -175,16 +176,17 @@ void write_json_report(const Report& report, std::ostream& out) {
     head.pop_back();  // the closing brace: "files" follows
     while (!head.empty() && (head.back() == '\n' || head.back() == ' ')) head.pop_back();
     out << head << ",\n  \"files\": [";
-    Totals ignored;
-    for (std::size_t i = 0; i < report.files.size(); ++i) {
-        std::string text = file_json(report.files[i], ignored).dump(2, ' ', false, json::error_handler_t::replace);
+    auto texts = render_each<FileReport>(report.files, [](const FileReport& file, std::size_t) {
+        Totals unused;
+        std::string text = file_json(file, unused).dump(2, ' ', false, json::error_handler_t::replace);
         std::string indented = "\n    ";
         for (char c : text) {
             indented += c;
             if (c == '\n') indented += "    ";
         }
-        out << (i == 0 ? "" : ",") << indented;
-    }
+        return indented;
+    });
+    for (std::size_t i = 0; i < texts.size(); ++i) out << (i == 0 ? "" : ",") << texts[i];
     out << (report.files.empty() ? "]\n}\n" : "\n  ]\n}\n");
 }
 

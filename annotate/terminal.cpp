@@ -1,5 +1,6 @@
 #include "annotate/terminal.hpp"
 
+#include "annotate/parallel.hpp"
 #include "annotate/printable.hpp"
 
 #include <algorithm>
@@ -136,81 +137,93 @@ void make_printable(Finding& f) {
     }
 }
 
-// The report with every string that came from the input made printable.
-Report printable_copy(const Report& report) {
-    Report out = report;
-    for (auto& f : out.files) {
-        f.path = printable(f.path);
-        f.skip_reason = printable(f.skip_reason);
-        if (f.error) f.error->message = printable(f.error->message);
-        for (auto& s : f.statements) {
-            s.sql = printable(s.sql, true);
-            if (s.parse_error) s.parse_error->message = printable(s.parse_error->message);
-            for (auto& l : s.locks) l.relation = printable(l.relation);
-            for (auto& e : s.rewrites) e.relation = printable(e.relation);
-            for (auto& e : s.scans) e.relation = printable(e.relation);
-        }
-        for (auto& x : f.findings) make_printable(x);
-        for (auto& x : f.suppressed) make_printable(x);
+// The file's report with every string that came from the input made printable.
+FileReport printable_copy(const FileReport& file) {
+    FileReport f = file;
+    f.path = printable(f.path);
+    f.skip_reason = printable(f.skip_reason);
+    if (f.error) f.error->message = printable(f.error->message);
+    for (auto& s : f.statements) {
+        s.sql = printable(s.sql, true);
+        if (s.parse_error) s.parse_error->message = printable(s.parse_error->message);
+        for (auto& l : s.locks) l.relation = printable(l.relation);
+        for (auto& e : s.rewrites) e.relation = printable(e.relation);
+        for (auto& e : s.scans) e.relation = printable(e.relation);
     }
-    return out;
+    for (auto& x : f.findings) make_printable(x);
+    for (auto& x : f.suppressed) make_printable(x);
+    return f;
+}
+
+// One file's table and findings.
+void render_file(const FileReport& input, std::ostream& out, const TerminalOptions& options) {
+    const FileReport file = printable_copy(input);
+    Paint paint{options.color};
+    std::string header = file.path;
+    std::string detail = std::string(tool_name(file.tool));
+    if (file.wrapped_in_transaction) detail += ", runs in one transaction";
+    out << paint(header, "1") << "  (" << detail << ")\n";
+    if (file.error) {
+        out << "  error: " << file.error->message << "\n\n";
+        return;
+    }
+    if (file.skipped) {
+        out << "  skipped: " << file.skip_reason << "\n\n";
+        return;
+    }
+    if (file.statements.empty()) {
+        out << "  no statements\n\n";
+        return;
+    }
+    out << "  " << pad("line", 8) << pad("statement", options.sql_width + 1) << pad("lock", 40)
+        << pad("blocks", 20) << "rewrite/scan\n";
+    for (const auto& s : file.statements) {
+        std::string where = std::to_string(s.span.start.line) + ":" + std::to_string(s.span.start.column);
+        std::string sql = pad(one_line(s.sql, options.sql_width), options.sql_width + 1);
+        if (s.status == StatementStatus::Unparsable) {
+            Position p = s.parse_error && s.parse_error->where ? *s.parse_error->where : s.span.start;
+            out << "  " << pad(where, 8) << sql
+                << paint("unparsable: " + (s.parse_error ? s.parse_error->message : std::string("parse error")) +
+                             " (" + std::to_string(p.line) + ":" + std::to_string(p.column) + ")",
+                         "35")
+                << "\n";
+            return;
+        }
+        const LockFact* strongest = s.strongest_lock();
+        std::string lock = pad(lock_cell(s), 40);
+        if (strongest) lock = paint(lock, mode_color(strongest->mode));
+        std::string blocks = blocks_text(s.blocks());
+        out << "  " << pad(where, 8) << sql << lock << pad(blocks, 20) << rewrite_cell(s);
+        if (s.status == StatementStatus::Unknown) {
+            out << "  " << paint("unknown to the lock model", "35");
+        }
+        if (s.no_transaction_block && s.transaction != Transaction::None) {
+            out << "  " << paint("cannot run inside a transaction block", "1;31");
+        }
+        out << "\n";
+    }
+    render_findings(file, out, paint);
+    out << "\n";
 }
 
 }  // namespace
 
 void render_terminal(const Report& input, std::ostream& out, const TerminalOptions& options) {
-    const Report report = printable_copy(input);
-    Paint paint{options.color};
+    const Report& report = input;
     std::size_t statements = 0, unparsable = 0, unknown = 0;
     for (const auto& file : report.files) {
-        std::string header = file.path;
-        std::string detail = std::string(tool_name(file.tool));
-        if (file.wrapped_in_transaction) detail += ", runs in one transaction";
-        out << paint(header, "1") << "  (" << detail << ")\n";
-        if (file.error) {
-            out << "  error: " << file.error->message << "\n\n";
-            continue;
-        }
-        if (file.skipped) {
-            out << "  skipped: " << file.skip_reason << "\n\n";
-            continue;
-        }
-        if (file.statements.empty()) {
-            out << "  no statements\n\n";
-            continue;
-        }
-        out << "  " << pad("line", 8) << pad("statement", options.sql_width + 1) << pad("lock", 40)
-            << pad("blocks", 20) << "rewrite/scan\n";
-        for (const auto& s : file.statements) {
+        for (const auto& st : file.statements) {
             ++statements;
-            std::string where = std::to_string(s.span.start.line) + ":" + std::to_string(s.span.start.column);
-            std::string sql = pad(one_line(s.sql, options.sql_width), options.sql_width + 1);
-            if (s.status == StatementStatus::Unparsable) {
-                ++unparsable;
-                Position p = s.parse_error && s.parse_error->where ? *s.parse_error->where : s.span.start;
-                out << "  " << pad(where, 8) << sql
-                    << paint("unparsable: " + (s.parse_error ? s.parse_error->message : std::string("parse error")) +
-                                 " (" + std::to_string(p.line) + ":" + std::to_string(p.column) + ")",
-                             "35")
-                    << "\n";
-                continue;
-            }
-            const LockFact* strongest = s.strongest_lock();
-            std::string lock = pad(lock_cell(s), 40);
-            if (strongest) lock = paint(lock, mode_color(strongest->mode));
-            std::string blocks = blocks_text(s.blocks());
-            out << "  " << pad(where, 8) << sql << lock << pad(blocks, 20) << rewrite_cell(s);
-            if (s.status == StatementStatus::Unknown) {
-                ++unknown;
-                out << "  " << paint("unknown to the lock model", "35");
-            }
-            if (s.no_transaction_block && s.transaction != Transaction::None) {
-                out << "  " << paint("cannot run inside a transaction block", "1;31");
-            }
-            out << "\n";
+            unparsable += st.status == StatementStatus::Unparsable;
+            unknown += st.status == StatementStatus::Unknown;
         }
-        render_findings(file, out, paint);
-        out << "\n";
+    }
+    for (const auto& text : render_each<FileReport>(report.files, [&](const FileReport& file, std::size_t) {
+             std::ostringstream section;
+             render_file(file, section, options);
+             return section.str();
+         })) {
+        out << text;
     }
     std::size_t counts[5] = {0, 0, 0, 0, 0};
     Risk worst = Risk::None;
