@@ -187,7 +187,7 @@ void render_file(const FileReport& input, std::ostream& out, const TerminalOptio
                              " (" + std::to_string(p.line) + ":" + std::to_string(p.column) + ")",
                          "35")
                 << "\n";
-            return;
+            continue;
         }
         const LockFact* strongest = s.strongest_lock();
         std::string lock = pad(lock_cell(s), 40);
