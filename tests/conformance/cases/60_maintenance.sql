@@ -16,9 +16,6 @@ VACUUM FULL orders;
 -- hold: events, events_2024, events_2025, events_default
 VACUUM events;
 
--- case: vacuum_full_matview
-VACUUM FULL order_totals;
-
 -- case: analyze_table
 ANALYZE orders;
 
