@@ -15,6 +15,7 @@
 #include "annotate/printable.hpp"
 #include "annotate/terminal.hpp"
 #include "analyze/rules/common.hpp"
+#include "bot/cli_args.hpp"
 #include "bot/config.hpp"
 
 #ifndef PGFENCE_VERSION
@@ -72,20 +73,6 @@ struct AnalyzeArgs {
     std::vector<std::string> disable;
     unsigned threads = 0;
 };
-
-struct UsageError {
-    std::string message;
-};
-
-int parse_int(const std::string& flag, const std::string& value, int lo, int hi) {
-    char* end = nullptr;
-    long v = std::strtol(value.c_str(), &end, 10);
-    if (value.empty() || *end != '\0' || v < lo || v > hi) {
-        throw UsageError{flag + " takes a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                         ", not '" + value + "'"};
-    }
-    return static_cast<int>(v);
-}
 
 std::vector<std::string> split_ids(const std::string& flag, const std::string& value) {
     std::vector<std::string> out;

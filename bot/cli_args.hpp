@@ -1,0 +1,24 @@
+#pragma once
+// What every command's argument parsing shares: the usage error (exit code 2, one `error:`
+// line) and number parsing with the flag named in the message.
+#include <cstdlib>
+#include <string>
+
+namespace pgfence::bot {
+
+// Thrown while reading the command line; run_cli prints it as one `error:` line, exit 2.
+struct UsageError {
+    std::string message;
+};
+
+inline int parse_int(const std::string& flag, const std::string& value, int lo, int hi) {
+    char* end = nullptr;
+    long v = std::strtol(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0' || v < lo || v > hi) {
+        throw UsageError{flag + " takes a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                         ", not '" + value + "'"};
+    }
+    return static_cast<int>(v);
+}
+
+}  // namespace pgfence::bot
