@@ -7,5 +7,7 @@
 namespace pgfence::annotate {
 
 [[nodiscard]] std::string printable(std::string_view text, bool keep_line_breaks = false);
+// True when printable() would return `text` unchanged.
+[[nodiscard]] bool is_printable(std::string_view text, bool keep_line_breaks = false);
 
 }  // namespace pgfence::annotate

@@ -9,15 +9,6 @@ namespace {
 
 using M = LockMode;
 
-void collect_cte_names(const json& node, std::set<std::string>& names) {
-    if (node.is_object()) {
-        if (node.contains("CommonTableExpr")) names.insert(node["CommonTableExpr"].value("ctename", std::string()));
-        for (const auto& [key, value] : node.items()) collect_cte_names(value, names);
-    } else if (node.is_array()) {
-        for (const auto& value : node) collect_cte_names(value, names);
-    }
-}
-
 // The columns an UPDATE sets.
 std::set<std::string> set_columns(const json& update) {
     std::set<std::string> out;
@@ -43,8 +34,15 @@ public:
         : m_facts(facts), m_ctx(ctx), m_use(use), m_reason(std::move(reason)) {}
 
     void run(const json& node) {
-        collect_cte_names(node, m_ctes);
+        std::size_t outer = m_ctes.size();
+        if (node.is_object()) push_cte_names(node, m_ctes);  // a bare statement body
         walk(node);
+        m_ctes.resize(outer);
+    }
+
+    void run_statement(const std::string& kind, const json& stmt) {
+        if (kind == "SelectStmt") select(stmt);
+        else dml(kind, stmt);
     }
 
     // Reads of an executed query take `mode` instead of ACCESS SHARE (LOCK TABLE on a view).
@@ -87,12 +85,13 @@ private:
     }
 
     void read(const json& rv, M mode) {
-        std::string relname = range_var_relname(rv);
-        if (!rv.contains("schemaname") && m_ctes.count(relname) > 0) return;
-        relation(relname, range_var_name(rv), mode, range_var_inh(rv));
+        if (names_cte(rv, m_ctes)) return;
+        relation(range_var_relname(rv), range_var_name(rv), mode, range_var_inh(rv));
     }
 
     void select(const json& stmt) {
+        std::size_t outer = m_ctes.size();
+        push_cte_names(stmt, m_ctes);
         for (const auto& lc : member(stmt, "lockingClause")) {
             const json& clause = member(lc, "LockingClause");
             const auto& from = member(stmt, "fromClause");
@@ -106,6 +105,7 @@ private:
             }
         }
         walk(stmt);
+        m_ctes.resize(outer);
     }
 
     // FOR UPDATE without OF: every table in FROM, through joins and sub-selects.
@@ -143,6 +143,8 @@ private:
     }
 
     void dml(const std::string& kind, const json& stmt) {
+        std::size_t outer = m_ctes.size();
+        push_cte_names(stmt, m_ctes);
         const json& rv = member(stmt, "relation");
         std::string relname = range_var_relname(rv);
         relation(relname, range_var_name(rv), M::RowExclusive, kind != "InsertStmt" && range_var_inh(rv));
@@ -156,6 +158,7 @@ private:
         for (const auto& [key, value] : stmt.items()) {
             if (key != "relation") walk(value);
         }
+        m_ctes.resize(outer);
     }
 
     // New or changed referencing values are checked with SELECT ... FOR KEY SHARE on the
@@ -221,7 +224,7 @@ private:
     Context& m_ctx;
     QueryUse m_use;
     std::string m_reason;
-    std::set<std::string> m_ctes;
+    std::vector<std::string> m_ctes;  // CTE names in scope, innermost last
     M m_read_mode = M::AccessShare;
 };
 
@@ -229,6 +232,11 @@ private:
 
 void lock_query(StatementFacts& facts, Context& ctx, const json& node, QueryUse use, const std::string& reason) {
     Walker(facts, ctx, use, reason).run(node);
+}
+
+void lock_statement(StatementFacts& facts, Context& ctx, const std::string& kind, const json& stmt, QueryUse use,
+                    const std::string& reason) {
+    Walker(facts, ctx, use, reason).run_statement(kind, stmt);
 }
 
 void lock_relation(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
@@ -243,10 +251,9 @@ void lock_query_sources(StatementFacts& facts, Context& ctx, const json& query, 
 }
 
 bool model_dml(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
-    json wrapped = json::object({{kind, stmt}});
     if (kind == "SelectStmt") {
         facts.tag = stmt.contains("intoClause") ? "SELECT INTO" : "SELECT";
-        lock_query(facts, ctx, wrapped, QueryUse::Execute, "SELECT reads it");
+        lock_statement(facts, ctx, kind, stmt, QueryUse::Execute, "SELECT reads it");
         if (stmt.contains("intoClause")) {
             const json& rv = member(stmt["intoClause"], "rel");
             RelationInfo& info = ctx.catalog.add(range_var_relname(rv), range_var_name(rv), "table");
@@ -265,7 +272,7 @@ bool model_dml(const std::string& kind, const json& stmt, StatementFacts& facts,
         static const std::map<std::string, std::string> k_tags = {
             {"InsertStmt", "INSERT"}, {"UpdateStmt", "UPDATE"}, {"DeleteStmt", "DELETE"}, {"MergeStmt", "MERGE"}};
         facts.tag = k_tags.at(kind);
-        lock_query(facts, ctx, wrapped, QueryUse::Execute, facts.tag + " opens it");
+        lock_statement(facts, ctx, kind, stmt, QueryUse::Execute, facts.tag + " opens it");
         const json& rv = member(stmt, "relation");
         std::string relname = range_var_relname(rv);
         if (kind == "UpdateStmt" || kind == "DeleteStmt") {

@@ -96,42 +96,39 @@ void add_scan(StatementFacts& facts, const std::string& relation, const std::str
 
 namespace {
 
-void collect_cte_names(const json& node, std::set<std::string>& names) {
+void collect_range_vars(const json& node, std::vector<std::string>& ctes, std::vector<const json*>& out) {
     if (node.is_object()) {
-        if (node.contains("CommonTableExpr")) {
-            names.insert(node["CommonTableExpr"].value("ctename", std::string()));
-        }
-        for (const auto& [key, value] : node.items()) collect_cte_names(value, names);
-    } else if (node.is_array()) {
-        for (const auto& value : node) collect_cte_names(value, names);
-    }
-}
-
-void collect_range_vars(const json& node, std::vector<const json*>& out) {
-    if (node.is_object()) {
+        std::size_t outer = ctes.size();
+        push_cte_names(node, ctes);
         for (const auto& [key, value] : node.items()) {
-            if (key == "RangeVar") {
-                out.push_back(&value);
-            } else {
-                collect_range_vars(value, out);
-            }
+            if (key != "RangeVar") collect_range_vars(value, ctes, out);
+            else if (!names_cte(value, ctes)) out.push_back(&value);
         }
+        ctes.resize(outer);
     } else if (node.is_array()) {
-        for (const auto& value : node) collect_range_vars(value, out);
+        for (const auto& value : node) collect_range_vars(value, ctes, out);
     }
 }
 
 }  // namespace
 
 std::vector<const json*> query_range_vars(const json& query) {
-    std::set<std::string> ctes;
-    collect_cte_names(query, ctes);
+    std::vector<std::string> ctes;
     std::vector<const json*> vars;
-    collect_range_vars(query, vars);
-    std::erase_if(vars, [&](const json* rv) {
-        return !rv->contains("schemaname") && ctes.count(range_var_relname(*rv)) > 0;
-    });
+    collect_range_vars(query, ctes, vars);
     return vars;
+}
+
+void push_cte_names(const json& stmt, std::vector<std::string>& scope) {
+    auto with = stmt.find("withClause");
+    if (with == stmt.end()) return;
+    for (const auto& cte : member(*with, "ctes")) scope.push_back(member(cte, "CommonTableExpr").value("ctename", std::string()));
+}
+
+bool names_cte(const json& range_var, const std::vector<std::string>& scope) {
+    if (scope.empty() || range_var.contains("schemaname")) return false;
+    std::string relname = range_var_relname(range_var);
+    return std::find(scope.begin(), scope.end(), relname) != scope.end();
 }
 
 namespace {

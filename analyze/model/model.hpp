@@ -77,6 +77,9 @@ void lock_relation(StatementFacts& facts, Context& ctx, const std::string& relna
                    LockMode mode, QueryUse use, const std::string& reason);
 
 // Every table a query reads, as executed, in `mode` (views opened, partitions too).
+// lock_query for one statement given as its kind and body ("InsertStmt", {...}).
+void lock_statement(StatementFacts& facts, Context& ctx, const std::string& kind, const json& stmt, QueryUse use,
+                    const std::string& reason);
 void lock_query_sources(StatementFacts& facts, Context& ctx, const json& query, LockMode mode,
                         const std::string& reason);
 
@@ -88,8 +91,14 @@ std::string display_of(Context& ctx, const std::string& relname);
 void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
                       const std::string& reason, bool certain = true);
 
-// The RangeVar nodes a query reads, minus CTE names.
+// The RangeVar nodes a query reads, minus references to its CTEs.
 std::vector<const json*> query_range_vars(const json& query);
+
+// CTE scoping. A WITH clause's names hide unqualified tables of the same name inside the
+// statement that has the clause (and its sub-queries), nowhere else. `stmt` is a statement's
+// body (the value of "SelectStmt", "InsertStmt", ...); its names are appended to `scope`.
+void push_cte_names(const json& stmt, std::vector<std::string>& scope);
+bool names_cte(const json& range_var, const std::vector<std::string>& scope);
 
 // Relation kind known to the catalog, or `fallback`.
 std::string relation_kind(Context& ctx, const std::string& relname, const std::string& fallback);
