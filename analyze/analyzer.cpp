@@ -15,6 +15,7 @@
 
 #include "analyze/catalog.hpp"
 #include "analyze/model/model.hpp"
+#include "analyze/orm/extract.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql.hpp"
 #include "analyze/rules/engine.hpp"
@@ -175,7 +176,23 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
                         std::string_view sibling_metadata) {
     FileReport report;
     report.path = path;
-    PreparedSource source = prepare_source(path, text, options.direction, sibling_metadata);
+    // ORM migrations (.ts/.js): the statements their calls send, spans in the script.
+    orm::InputFormat format = orm::resolve_format(path, text, options.input_format);
+    bool script = format != orm::InputFormat::Sql;
+    orm::Extraction extraction;
+    std::vector<orm::OrmStatement> orm_statements;
+    PreparedSource source;
+    if (script) {
+        extraction = orm::extract(text, format, options.direction);
+        report.source_kind = std::string(orm::input_format_name(format));
+        source.wrapped_in_transaction = extraction.wrapped_in_transaction;
+        source.skipped = extraction.skipped;
+        source.skip_reason = extraction.skip_reason;
+        source.notes = extraction.notes;
+        orm_statements = orm::split(extraction);
+    } else {
+        source = prepare_source(path, text, options.direction, sibling_metadata);
+    }
     report.tool = source.tool;
     report.wrapped_in_transaction = source.wrapped_in_transaction;
     report.skipped = source.skipped;
@@ -201,51 +218,81 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
         state.base = Transaction::None;
         source.notes.clear();
     }
-    {
-        for (const RawStatement& raw : raws) {
-            StatementFacts facts;
-            facts.index = static_cast<int>(report.statements.size());
-            facts.span.begin = raw.begin;
-            facts.span.end = raw.end;
-            facts.span.start = lines.position(raw.begin);
-            // The last character's first byte: a column counts characters, not bytes.
-            std::size_t last = raw.end > raw.begin ? raw.end - 1 : raw.begin;
-            while (last > raw.begin && (static_cast<unsigned char>(text[last]) & 0xC0) == 0x80) --last;
-            facts.span.stop = lines.position(last);
-            facts.sql = std::string(text.substr(raw.begin, raw.end - raw.begin));
-            facts.transaction = state.transaction();
-            facts.savepoint_depth = state.savepoint_depth();
-            facts.settings = state.current;
-
-            ParsedStatement parsed = parse_statement(std::string_view(source.text).substr(raw.begin, raw.end - raw.begin));
-            if (parsed.failure) {
-                facts.status = StatementStatus::Unparsable;
-                Error err;
-                err.file = path;
-                err.message = parsed.failure->message;
-                err.where = lines.position(raw.begin + parsed.failure->offset);
-                facts.parse_error = std::move(err);
+    // One statement through the parser, the lock model and the session state; `where` maps
+    // an offset in parse_text to its position in the file.
+    auto analyse = [&](StatementFacts& facts, std::string_view parse_text, auto where) {
+        facts.index = static_cast<int>(report.statements.size());
+        facts.transaction = state.transaction();
+        facts.savepoint_depth = state.savepoint_depth();
+        facts.settings = state.current;
+        ParsedStatement parsed = parse_statement(parse_text);
+        if (parsed.failure) {
+            facts.status = StatementStatus::Unparsable;
+            Error err;
+            err.file = path;
+            err.message = parsed.failure->message;
+            err.where = where(parsed.failure->offset);
+            facts.parse_error = std::move(err);
+        } else {
+            facts.kind = parsed.kind;
+            if (parsed.kind == "DoStmt") {
+                model_do_block(parsed.node[parsed.kind], facts, ctx, do_body_line(facts, lines));
             } else {
-                facts.kind = parsed.kind;
-                if (parsed.kind == "DoStmt") {
-                    model_do_block(parsed.node[parsed.kind], facts, ctx, do_body_line(facts, lines));
-                } else {
-                    model::model_statement(parsed.node, parsed.kind, facts, ctx);
-                }
-                apply_session(parsed.kind, parsed.node[parsed.kind], state, facts);
+                model::model_statement(parsed.node, parsed.kind, facts, ctx);
             }
-            nodes.push_back(std::move(parsed.node));
-            report.statements.push_back(std::move(facts));
+            apply_session(parsed.kind, parsed.node[parsed.kind], state, facts);
         }
+        nodes.push_back(std::move(parsed.node));
+        report.statements.push_back(std::move(facts));
+    };
+    for (const RawStatement& raw : raws) {
+        StatementFacts facts;
+        facts.span.begin = raw.begin;
+        facts.span.end = raw.end;
+        facts.span.start = lines.position(raw.begin);
+        // The last character's first byte: a column counts characters, not bytes.
+        std::size_t last = raw.end > raw.begin ? raw.end - 1 : raw.begin;
+        while (last > raw.begin && (static_cast<unsigned char>(text[last]) & 0xC0) == 0x80) --last;
+        facts.span.stop = lines.position(last);
+        facts.sql = std::string(text.substr(raw.begin, raw.end - raw.begin));
+        analyse(facts, std::string_view(source.text).substr(raw.begin, raw.end - raw.begin),
+                [&](std::size_t offset) { return lines.position(raw.begin + offset); });
+    }
+    for (const orm::OrmStatement& os : orm_statements) {
+        StatementFacts facts;
+        facts.span.begin = os.begin;
+        facts.span.end = os.end;
+        facts.span.start = lines.position(os.begin);
+        facts.span.stop = lines.position(os.last);
+        facts.sql = os.sql.empty() ? std::string(text.substr(os.begin, os.end - os.begin)) : os.sql;
+        facts.notes = os.notes;
+        if (!os.unknown.empty()) {
+            // Not visible statically: never read as safe (unknown-statement), and counted.
+            facts.index = static_cast<int>(report.statements.size());
+            facts.status = StatementStatus::Unknown;
+            facts.tag = os.call_name + "()";
+            facts.transaction = state.transaction();
+            facts.settings = state.current;
+            facts.notes.push_back("SQL not visible statically: " + os.unknown);
+            facts.unanalysable = Error{os.unknown, path, facts.span.start};
+            nodes.emplace_back();
+            report.statements.push_back(std::move(facts));
+            continue;
+        }
+        analyse(facts, os.sql, [&](std::size_t offset) {
+            return lines.position(os.offsets.empty() ? os.begin : os.offsets[std::min(offset, os.offsets.size() - 1)]);
+        });
     }
     if (!source.notes.empty() && !report.statements.empty()) {
         auto& first = report.statements.front().notes;
         first.insert(first.begin(), source.notes.begin(), source.notes.end());
     }
+    orm::count_coverage(report, extraction, orm_statements);
     if (options.run_rules) {
         rules::Options rule_options = options.rules;
         rule_options.pg_version = options.pg_version;
-        rules::apply_rules(report, nodes, text, rule_options);
+        if (script) rules::apply_rules(report, nodes, orm::suppression_text(text), rule_options);
+        else rules::apply_rules(report, nodes, text, rule_options);
     }
     return report;
 }
@@ -270,16 +317,22 @@ FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) 
 
 namespace {
 
-bool is_migration_file(const fs::path& p) {
-    return p.extension() == ".sql";
+bool is_migration_file(const fs::path& p, orm::InputFormat format) {
+    if (format == orm::InputFormat::Sql) return p.extension() == ".sql";
+    if (p.extension() == ".sql") return format == orm::InputFormat::Auto;
+    return orm::looks_like_migration(p.string());
 }
 
-void walk_directory(const fs::path& dir, std::vector<std::string>& out) {
+void walk_directory(const fs::path& dir, std::vector<std::string>& out, orm::InputFormat format) {
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
-        if (it->is_regular_file(ec) && is_migration_file(it->path())) out.push_back(it->path().string());
+        if (it->is_directory(ec) && it->path().filename() == "node_modules") {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (it->is_regular_file(ec) && is_migration_file(it->path(), format)) out.push_back(it->path().string());
     }
 }
 
@@ -307,13 +360,14 @@ void expand_double_star(const std::string& pattern, std::vector<std::string>& ou
 
 }  // namespace
 
-std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, std::vector<Error>& errors) {
+std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, std::vector<Error>& errors,
+                                       orm::InputFormat format) {
     std::vector<std::string> out;
     for (const auto& input : inputs) {
         std::size_t before = out.size();
         std::error_code ec;
         if (fs::is_directory(input, ec)) {
-            walk_directory(input, out);
+            walk_directory(input, out, format);
             std::sort(out.begin() + static_cast<long>(before), out.end());
             if (out.size() == before) errors.push_back(Error{"directory has no .sql files", input, std::nullopt});
             continue;
@@ -332,7 +386,7 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
             glob_t g{};
             if (glob(input.c_str(), GLOB_BRACE | GLOB_TILDE, nullptr, &g) == 0) {
                 for (std::size_t i = 0; i < g.gl_pathc; ++i) {
-                    if (fs::is_directory(g.gl_pathv[i], ec)) walk_directory(g.gl_pathv[i], out);
+                    if (fs::is_directory(g.gl_pathv[i], ec)) walk_directory(g.gl_pathv[i], out, format);
                     else out.push_back(g.gl_pathv[i]);
                 }
             }

@@ -6,6 +6,7 @@
 
 #include "analyze/conventions.hpp"
 #include "analyze/facts.hpp"
+#include "analyze/orm/input_format.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze {
@@ -16,6 +17,7 @@ struct AnalyzeOptions {
     unsigned threads = 0;                 // 0: one per core
     bool run_rules = true;                // findings (rules/) on top of the facts
     rules::Options rules;                 // which rules, and their settings
+    orm::InputFormat input_format = orm::InputFormat::Auto;  // SQL, or an ORM's .ts/.js migrations
 };
 
 // Analyses one migration's text. `path` decides conventions by file name and is echoed
@@ -27,10 +29,13 @@ struct AnalyzeOptions {
 // Reads and analyses one file (and a diesel metadata.toml beside it).
 [[nodiscard]] FileReport analyze_file(const std::string& path, const AnalyzeOptions& options);
 
-// Files, directories (recursively, *.sql) and glob patterns (with ** for any depth) to the
-// sorted list of files they name. Inputs that match nothing come back as errors.
+// Files, directories (recursively, *.sql, and with `format` Auto or an ORM also .ts/.js
+// migrations: scripts under a folder named like "migrations" whose content matches an ORM)
+// and glob patterns (with ** for any depth) to the sorted list of files they name. Inputs
+// that match nothing come back as errors.
 [[nodiscard]] std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs,
-                                                     std::vector<Error>& errors);
+                                                     std::vector<Error>& errors,
+                                                     orm::InputFormat format = orm::InputFormat::Auto);
 
 // Analyses files in parallel; the report keeps the order of `files`.
 [[nodiscard]] Report analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& options);

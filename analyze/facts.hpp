@@ -65,6 +65,7 @@ struct StatementFacts {
     std::string tag;      // command tag, e.g. "ALTER TABLE"
     StatementStatus status = StatementStatus::Analyzed;
     std::optional<Error> parse_error;  // for Unparsable: message and position in the file
+    std::optional<Error> unanalysable; // Unknown ORM call whose SQL cannot be known statically: why, where
 
     std::vector<LockFact> locks;
     std::vector<TableEffect> rewrites;
@@ -88,8 +89,22 @@ struct StatementFacts {
 enum class MigrationTool { Plain, Goose, Dbmate, Drizzle, Flyway, Diesel, Prisma };
 [[nodiscard]] std::string_view tool_name(MigrationTool tool);
 
+// How much of a file pgfence could read. For SQL files every statement is found; for ORM
+// scripts some calls build their SQL at run time and cannot be known statically.
+struct Coverage {
+    int found = 0;        // statements found (including the unknown ones)
+    int analysed = 0;     // parsed and modelled from known SQL
+    int unknown = 0;      // ORM calls whose SQL cannot be known statically
+    int unparsable = 0;
+    int calls = 0;           // ORM calls that send SQL (raw or built)
+    int literal_calls = 0;   // raw-SQL calls holding a string/template literal
+    int literal_parsed = 0;  // of those, every statement extracted and parsed
+};
+
 struct FileReport {
     std::string path;
+    std::string source_kind = "sql";  // "sql", "typeorm", "knex", "sequelize", "db-migrate"
+    Coverage coverage;
     MigrationTool tool = MigrationTool::Plain;
     bool wrapped_in_transaction = false;  // the tool runs the file inside one transaction
     bool skipped = false;                 // nothing to analyse (a down migration, say)

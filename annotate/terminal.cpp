@@ -3,6 +3,8 @@
 #include "annotate/parallel.hpp"
 #include "annotate/printable.hpp"
 
+#include <optional>
+
 #include <algorithm>
 #include <istream>
 #include <sstream>
@@ -125,42 +127,49 @@ void render_findings(const FileReport& file, std::ostream& out, const Paint& pai
     }
 }
 
-void make_printable(Finding& f) {
-    f.message = printable(f.message);
-    f.fix = printable(f.fix);
-    f.relation = printable(f.relation);
-    if (!f.recipe) return;
-    f.recipe->summary = printable(f.recipe->summary);
-    for (auto& step : f.recipe->steps) {
-        step.title = printable(step.title);
-        step.sql = printable(step.sql, true);
-    }
-}
-
-// The file's report with every string that came from the input made printable.
-FileReport printable_copy(const FileReport& file) {
-    FileReport f = file;
-    f.path = printable(f.path);
-    f.skip_reason = printable(f.skip_reason);
-    if (f.error) f.error->message = printable(f.error->message);
+// Calls fn(text, keep_line_breaks) on every string of a file's report that came from the
+// input (file names, SQL, parser messages, names in findings). `File` is FileReport, const or not.
+template <class File, class Fn>
+void each_input_string(File& f, Fn&& fn) {
+    fn(f.path, false);
+    fn(f.skip_reason, false);
+    if (f.error) fn(f.error->message, false);
     for (auto& s : f.statements) {
-        s.sql = printable(s.sql, true);
-        if (s.parse_error) s.parse_error->message = printable(s.parse_error->message);
-        for (auto& l : s.locks) l.relation = printable(l.relation);
-        for (auto& e : s.rewrites) e.relation = printable(e.relation);
-        for (auto& e : s.scans) e.relation = printable(e.relation);
+        fn(s.sql, true);
+        if (s.parse_error) fn(s.parse_error->message, false);
+        for (auto& l : s.locks) fn(l.relation, false);
+        for (auto& e : s.rewrites) fn(e.relation, false);
+        for (auto& e : s.scans) fn(e.relation, false);
     }
-    for (auto& x : f.findings) make_printable(x);
-    for (auto& x : f.suppressed) make_printable(x);
-    return f;
+    for (auto* findings : {&f.findings, &f.suppressed}) {
+        for (auto& x : *findings) {
+            fn(x.message, false);
+            fn(x.fix, false);
+            fn(x.relation, false);
+            if (!x.recipe) continue;
+            fn(x.recipe->summary, false);
+            for (auto& step : x.recipe->steps) {
+                fn(step.title, false);
+                fn(step.sql, true);
+            }
+        }
+    }
 }
 
 // One file's table and findings.
 void render_file(const FileReport& input, std::ostream& out, const TerminalOptions& options) {
-    const FileReport file = printable_copy(input);
+    // Copy the report only in the rare case that some input string needs cleaning.
+    bool clean = true;
+    each_input_string(input, [&](const std::string& text, bool keep) { clean = clean && is_printable(text, keep); });
+    std::optional<FileReport> cleaned;
+    if (!clean) {
+        cleaned = input;
+        each_input_string(*cleaned, [](std::string& text, bool keep) { text = printable(text, keep); });
+    }
+    const FileReport& file = cleaned ? *cleaned : input;
     Paint paint{options.color};
     std::string header = file.path;
-    std::string detail = std::string(tool_name(file.tool));
+    std::string detail = file.source_kind != "sql" ? file.source_kind : std::string(tool_name(file.tool));
     if (file.wrapped_in_transaction) detail += ", runs in one transaction";
     out << paint(header, "1") << "  (" << detail << ")\n";
     if (file.error) {
@@ -201,6 +210,10 @@ void render_file(const FileReport& input, std::ostream& out, const TerminalOptio
             out << "  " << paint("cannot run inside a transaction block", "1;31");
         }
         out << "\n";
+    }
+    if (file.source_kind != "sql") {
+        const Coverage& c = file.coverage;
+        out << "  coverage: " << c.analysed << "/" << c.found << " statements analysed (" << c.unknown << " unknown)\n";
     }
     render_findings(file, out, paint);
     out << "\n";

@@ -1,0 +1,238 @@
+#include "analyze/orm/emitter.hpp"
+
+namespace pgfence::analyze::orm {
+namespace {
+
+// `const NAME = <string>` anywhere in the file; a name declared twice is not a constant.
+void collect_constants(const std::vector<Node>& nodes, const Emitter& e, std::map<std::string, std::string>& out,
+                       std::map<std::string, int>& seen) {
+    for (const Node& n : nodes) {
+        if (n.kind == NodeKind::Binary && n.name == "=" && n.context == "const" && n.kids.size() == 2 &&
+            n.kids[0].kind == NodeKind::Ident) {
+            const std::string& name = n.kids[0].name;
+            if (++seen[name] == 1) {
+                if (auto v = e.string_of(n.kids[1])) out[name] = *v;
+            } else {
+                out.erase(name);
+            }
+        }
+        collect_constants(n.kids, e, out, seen);
+    }
+}
+
+bool holds_literal(const Node& n) {
+    if (n.kind == NodeKind::String || n.kind == NodeKind::Template) return true;
+    if (n.kind == NodeKind::Binary && n.name == "+") return holds_literal(n.kids[0]) || holds_literal(n.kids[1]);
+    return false;
+}
+
+}  // namespace
+
+std::string quote_ident(std::string_view name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string quote_qualified(std::string_view name) {
+    std::size_t dot = name.find('.');
+    if (dot == std::string_view::npos) return quote_ident(name);
+    return quote_ident(name.substr(0, dot)) + "." + quote_ident(name.substr(dot + 1));
+}
+
+std::string quote_literal(std::string_view value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+const Node* property(const Node& object, std::string_view key) {
+    if (object.kind != NodeKind::Object) return nullptr;
+    for (std::size_t i = 0; i < object.keys.size() && i < object.kids.size(); ++i) {
+        if (object.keys[i] == key) return &object.kids[i];
+    }
+    return nullptr;
+}
+
+Emitter::Emitter(const JsFile& file, std::string_view text, Extraction& out) : m_file(file), m_text(text), m_out(out) {
+    std::map<std::string, int> seen;
+    // Two passes: a constant may be built from one declared before it.
+    collect_constants(file.statements, *this, m_constants, seen);
+    seen.clear();
+    collect_constants(file.statements, *this, m_constants, seen);
+}
+
+std::string Emitter::source(const Node& n) const {
+    if (n.end <= n.begin || n.end > m_text.size()) return {};
+    return std::string(m_text.substr(n.begin, n.end - n.begin));
+}
+
+std::optional<std::string> Emitter::string_of(const Node& n) const {
+    switch (n.kind) {
+        case NodeKind::String: return token(n).string.value;
+        case NodeKind::Template: {
+            std::string out;
+            for (const auto& part : token(n).parts) {
+                if (!part.interpolation) {
+                    out += part.text.value;
+                    continue;
+                }
+                std::string expr(m_text.substr(part.expr_begin, part.expr_end - part.expr_begin));
+                while (!expr.empty() && std::isspace(static_cast<unsigned char>(expr.back()))) expr.pop_back();
+                while (!expr.empty() && std::isspace(static_cast<unsigned char>(expr.front()))) expr.erase(0, 1);
+                auto it = m_constants.find(expr);
+                if (it == m_constants.end()) return std::nullopt;
+                out += it->second;
+            }
+            return out;
+        }
+        case NodeKind::Ident: {
+            auto it = m_constants.find(n.name);
+            if (it != m_constants.end()) return it->second;
+            return std::nullopt;
+        }
+        case NodeKind::Binary:
+            if (n.name == "+") {
+                auto l = string_of(n.kids[0]);
+                auto r = l ? string_of(n.kids[1]) : std::nullopt;
+                if (l && r) return *l + *r;
+                if (l && n.kids[1].kind == NodeKind::Number) return *l + n.kids[1].name;
+            }
+            return std::nullopt;
+        default: return std::nullopt;
+    }
+}
+
+std::optional<std::string> Emitter::number_of(const Node& n) const {
+    if (n.kind == NodeKind::Number) return n.name;
+    if (n.kind == NodeKind::Unary && n.name == "-" && n.kids[0].kind == NodeKind::Number) return "-" + n.kids[0].name;
+    return std::nullopt;
+}
+
+int Emitter::add_call(const Node& call, std::string name, bool literal) {
+    m_out.calls.push_back(CallRecord{call.begin, call.end, std::move(name), literal});
+    return static_cast<int>(m_out.calls.size()) - 1;
+}
+
+bool Emitter::sql_part(const Node& n, SqlPiece& piece, std::string& why, int& holes) const {
+    auto hole = [&](std::size_t at, std::string expr) {
+        piece.holes.emplace_back(piece.sql.value.size(), expr);
+        piece.sql.append("$" + std::to_string(++holes), at);
+    };
+    switch (n.kind) {
+        case NodeKind::String: piece.sql.append(token(n).string); return true;
+        case NodeKind::Template:
+            for (const auto& part : token(n).parts) {
+                if (!part.interpolation) {
+                    piece.sql.append(part.text);
+                    continue;
+                }
+                std::string expr(m_text.substr(part.expr_begin, part.expr_end - part.expr_begin));
+                auto parsed = parse_js(expr);
+                const Node* single = parsed.statements.size() == 1 ? &parsed.statements[0] : nullptr;
+                std::string trimmed = single ? std::string(expr.substr(single->begin, single->end - single->begin)) : expr;
+                auto it = m_constants.find(trimmed);
+                if (it != m_constants.end()) {
+                    piece.sql.append(it->second, part.expr_begin);
+                } else if (single && single->kind == NodeKind::String) {
+                    piece.sql.append(parsed.tokens[static_cast<std::size_t>(single->token)].string.value, part.expr_begin);
+                } else if (single && single->kind == NodeKind::Number) {
+                    piece.sql.append(single->name, part.expr_begin);
+                } else {
+                    hole(part.expr_begin - 2, "${" + trimmed + "}");
+                }
+            }
+            return true;
+        case NodeKind::Ident: {
+            auto it = m_constants.find(n.name);
+            if (it != m_constants.end()) {
+                piece.sql.append(it->second, n.begin);
+                return true;
+            }
+            hole(n.begin, n.name);
+            return true;
+        }
+        case NodeKind::Number: piece.sql.append(n.name, n.begin); return true;
+        case NodeKind::Binary:
+            if (n.name == "+") return sql_part(n.kids[0], piece, why, holes) && sql_part(n.kids[1], piece, why, holes);
+            break;
+        default: break;
+    }
+    // Any other expression inside a concatenation is a value we cannot see.
+    if (holds_literal(n)) {
+        why = "SQL built by an expression the extractor does not follow";
+        return false;
+    }
+    hole(n.begin, source(n));
+    return true;
+}
+
+bool Emitter::sql_of(const Node& n, SqlPiece& piece, std::string& why) const {
+    if (!holds_literal(n)) {
+        if (n.kind == NodeKind::Ident) {
+            auto it = m_constants.find(n.name);
+            if (it != m_constants.end()) {
+                piece.sql.append(it->second, n.begin);
+                return true;
+            }
+            why = "SQL comes from the variable `" + n.name + "`";
+        } else if (n.kind == NodeKind::Call) {
+            why = "SQL built by a call (`" + source(n.kids[0]) + "(...)`)";
+        } else {
+            why = "SQL is not a string literal";
+        }
+        return false;
+    }
+    int holes = 0;
+    return sql_part(n, piece, why, holes);
+}
+
+SqlPiece& Emitter::raw(const Node& call, const std::string& name, const Node* sql_arg) {
+    bool literal = sql_arg != nullptr && holds_literal(*sql_arg);
+    SqlPiece piece;
+    piece.begin = call.begin;
+    piece.end = call.end;
+    piece.call = add_call(call, name, literal);
+    if (!context.empty()) piece.notes.push_back(context);
+    std::string why;
+    if (sql_arg == nullptr) {
+        piece.unknown = "no SQL argument";
+    } else if (!sql_of(*sql_arg, piece, why)) {
+        piece.unknown = why;
+        piece.sql = MappedText{};
+        piece.holes.clear();
+    }
+    m_out.pieces.push_back(std::move(piece));
+    return m_out.pieces.back();
+}
+
+void Emitter::generated(const Node& where, int call, std::string sql, std::vector<std::string> notes) {
+    SqlPiece piece;
+    piece.begin = where.begin;
+    piece.end = where.end;
+    piece.call = call;
+    piece.literal = false;
+    piece.sql.append(sql, where.begin);
+    piece.notes = std::move(notes);
+    if (!context.empty()) piece.notes.push_back(context);
+    m_out.pieces.push_back(std::move(piece));
+}
+
+void Emitter::unknown(const Node& where, int call, std::string why) {
+    SqlPiece piece;
+    piece.begin = where.begin;
+    piece.end = where.end;
+    piece.call = call;
+    piece.literal = false;
+    piece.unknown = std::move(why);
+    if (!context.empty()) piece.notes.push_back(context);
+    m_out.pieces.push_back(std::move(piece));
+}
+
+}  // namespace pgfence::analyze::orm

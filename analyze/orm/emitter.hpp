@@ -1,0 +1,72 @@
+#pragma once
+// What the per-ORM extractors share: evaluating string arguments (literals, concatenation,
+// same-file constants, template literals) and recording calls and the SQL they send.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "analyze/orm/extract.hpp"
+#include "analyze/orm/js_ast.hpp"
+
+namespace pgfence::analyze::orm {
+
+class Emitter {
+public:
+    Emitter(const JsFile& file, std::string_view text, Extraction& out);
+
+    // The string a node evaluates to, when it is built from literals and `const` strings.
+    [[nodiscard]] std::optional<std::string> string_of(const Node& n) const;
+    // A number literal's text.
+    [[nodiscard]] std::optional<std::string> number_of(const Node& n) const;
+    // The script text of a node.
+    [[nodiscard]] std::string source(const Node& n) const;
+    [[nodiscard]] const Token& token(const Node& n) const { return m_file.tokens[static_cast<std::size_t>(n.token)]; }
+
+    // Records a call; returns its index.
+    int add_call(const Node& call, std::string name, bool holds_literal);
+    // The SQL argument of a raw-SQL call into piece.sql (unresolved interpolations become holes).
+    // False, with the reason, when the argument is not made of literals.
+    bool sql_of(const Node& n, SqlPiece& piece, std::string& why) const;
+    // A raw-SQL call: its SQL argument as a literal piece (or an unknown one).
+    SqlPiece& raw(const Node& call, const std::string& name, const Node* sql_arg);
+    // SQL a builder emits, spanning `where` (a call or a chain within it).
+    void generated(const Node& where, int call, std::string sql, std::vector<std::string> notes = {});
+    // A call whose SQL cannot be known statically.
+    void unknown(const Node& where, int call, std::string why);
+
+    std::string context;  // note for calls under a guard (hasTable/hasColumn)
+
+private:
+    bool sql_part(const Node& n, SqlPiece& piece, std::string& why, int& holes) const;
+
+    const JsFile& m_file;
+    std::string_view m_text;
+    Extraction& m_out;
+    std::map<std::string, std::string> m_constants;
+};
+
+// SQL quoting as the ORMs emit it.
+[[nodiscard]] std::string quote_ident(std::string_view name);      // "name" ("a.b" stays one name)
+[[nodiscard]] std::string quote_qualified(std::string_view name);  // "schema"."table"
+[[nodiscard]] std::string quote_literal(std::string_view value);   // 'it''s'
+
+// Per-ORM call handlers: true when the call was an ORM call and has been recorded.
+bool typeorm_call(const Node& call, Emitter& e);
+bool knex_call(const Node& call, Emitter& e);
+bool sequelize_call(const Node& call, Emitter& e);
+bool db_migrate_call(const Node& call, Emitter& e);
+
+// Substitutes :name (an object) or ? (an array) bindings into a raw piece's SQL, each value as
+// the ORM escapes it; values not known statically become $n parameters.
+void replace_parameters(SqlPiece& piece, const Node& bindings, Emitter& e);
+
+// The object value under `key`, or nullptr.
+[[nodiscard]] const Node* property(const Node& object, std::string_view key);
+// The call's arguments (kids after the callee).
+[[nodiscard]] inline std::size_t arg_count(const Node& call) { return call.kids.empty() ? 0 : call.kids.size() - 1; }
+[[nodiscard]] inline const Node* arg(const Node& call, std::size_t i) {
+    return i + 1 < call.kids.size() ? &call.kids[i + 1] : nullptr;
+}
+
+}  // namespace pgfence::analyze::orm

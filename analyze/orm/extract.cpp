@@ -1,0 +1,285 @@
+#include "analyze/orm/extract.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+
+#include "analyze/orm/emitter.hpp"
+#include "analyze/pg_parser.hpp"
+#include "analyze/splitter.hpp"
+
+namespace pgfence::analyze::orm {
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool contains(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
+
+enum class Half { None, Up, Down };
+
+class Walker {
+public:
+    Walker(Emitter& emitter, InputFormat format, Direction direction)
+        : m_e(emitter), m_format(format), m_direction(direction) {}
+
+    void visit(const Node& n, Half half) {
+        if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down")) {
+            half = n.name == "up" ? Half::Up : Half::Down;
+            found_function = true;
+        }
+        bool wanted = (half == Half::Up && m_direction != Direction::Down) ||
+                      (half == Half::Down && m_direction != Direction::Up);
+        if (wanted && n.kind == NodeKind::Call) {
+            std::string saved = m_e.context;
+            if (!n.context.empty() && n.context != "const") m_e.context = n.context;
+            bool handled = handle(n);
+            m_e.context = saved;
+            if (handled) return;
+        }
+        for (const Node& k : n.kids) visit(k, half);
+    }
+
+    bool found_function = false;
+
+private:
+    bool handle(const Node& call) {
+        switch (m_format) {
+            case InputFormat::TypeOrm: return typeorm_call(call, m_e);
+            case InputFormat::Knex: return knex_call(call, m_e);
+            case InputFormat::Sequelize: return sequelize_call(call, m_e);
+            case InputFormat::DbMigrate: return db_migrate_call(call, m_e);
+            default: return false;
+        }
+    }
+
+    Emitter& m_e;
+    InputFormat m_format;
+    Direction m_direction;
+};
+
+// TypeORM: `transaction = false` on the class; Knex: `config = { transaction: false }`.
+bool transaction_disabled(const std::vector<Node>& nodes, const Emitter& e) {
+    for (const Node& n : nodes) {
+        if (n.kind == NodeKind::Binary && n.name == "=" && n.kids.size() == 2) {
+            std::string target = dotted_name(n.kids[0]);
+            const Node& value = n.kids[1];
+            if ((target == "transaction" || ends_with(target, ".transaction")) && value.kind == NodeKind::Ident &&
+                value.name == "false")
+                return true;
+            if (target == "config" || ends_with(target, ".config")) {
+                const Node* t = property(value, "transaction");
+                if (t && t->kind == NodeKind::Ident && t->name == "false") return true;
+            }
+        }
+        if (transaction_disabled(n.kids, e)) return true;
+    }
+    return false;
+}
+
+// Byte offset within sql: inside a '...' string, a "..." identifier, or neither.
+char quote_state(std::string_view sql, std::size_t at) {
+    char state = 0;
+    for (std::size_t i = 0; i < at && i < sql.size(); ++i) {
+        char c = sql[i];
+        if (state == 0) {
+            if (c == '\'' || c == '"') state = c;
+            else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+                while (i < at && sql[i] != '\n') ++i;
+            }
+        } else if (c == state) {
+            state = 0;
+        }
+    }
+    return state;
+}
+
+}  // namespace
+
+std::string_view input_format_name(InputFormat format) {
+    switch (format) {
+        case InputFormat::Auto: return "auto";
+        case InputFormat::Sql: return "sql";
+        case InputFormat::TypeOrm: return "typeorm";
+        case InputFormat::Knex: return "knex";
+        case InputFormat::Sequelize: return "sequelize";
+        case InputFormat::DbMigrate: return "db-migrate";
+    }
+    return "auto";
+}
+
+std::optional<InputFormat> parse_input_format(std::string_view name) {
+    for (InputFormat f : {InputFormat::Auto, InputFormat::Sql, InputFormat::TypeOrm, InputFormat::Knex,
+                          InputFormat::Sequelize, InputFormat::DbMigrate}) {
+        if (name == input_format_name(f)) return f;
+    }
+    if (name == "dbmigrate") return InputFormat::DbMigrate;
+    return std::nullopt;
+}
+
+bool is_script_path(std::string_view path) {
+    if (ends_with(path, ".d.ts")) return false;
+    for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
+        if (ends_with(path, ext)) return true;
+    }
+    return false;
+}
+
+InputFormat detect_format(std::string_view text) {
+    if (contains(text, "queryRunner") || contains(text, "QueryRunner") || contains(text, "MigrationInterface"))
+        return InputFormat::TypeOrm;
+    if (contains(text, "queryInterface") || contains(text, "QueryInterface") || contains(text, "sequelize") ||
+        contains(text, "Sequelize"))
+        return InputFormat::Sequelize;
+    if (contains(text, "knex") || contains(text, "Knex")) return InputFormat::Knex;
+    if (contains(text, "runSql") || contains(text, "dbm") || contains(text, "db-migrate")) return InputFormat::DbMigrate;
+    return InputFormat::Auto;
+}
+
+InputFormat resolve_format(std::string_view path, std::string_view text, InputFormat requested) {
+    if (requested != InputFormat::Auto) return requested;
+    if (!is_script_path(path)) return InputFormat::Sql;
+    return detect_format(text);
+}
+
+bool looks_like_migration(const std::string& path) {
+    if (!is_script_path(path)) return false;
+    std::string lower = path;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (contains(lower, "/node_modules/") || contains(lower, ".test.") || contains(lower, ".spec.")) return false;
+    if (!contains(lower, "migration")) return false;
+    std::ifstream in(path, std::ios::binary);
+    std::string head(64 * 1024, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    return detect_format(head) != InputFormat::Auto && contains(head, "up");
+}
+
+Extraction extract(std::string_view text, InputFormat format, Direction direction) {
+    Extraction out;
+    out.format = format;
+    if (format == InputFormat::Auto || format == InputFormat::Sql) {
+        out.skipped = true;
+        out.skip_reason = "no TypeORM, Knex, Sequelize or db-migrate migration recognised in this script";
+        return out;
+    }
+    JsFile file = parse_js(text);
+    Emitter emitter(file, text, out);
+    Walker walker(emitter, format, direction);
+    for (const Node& n : file.statements) walker.visit(n, Half::None);
+    if (!walker.found_function) {
+        out.skipped = true;
+        out.skip_reason = "no up() or down() migration function found";
+        return out;
+    }
+    bool disabled = transaction_disabled(file.statements, emitter);
+    switch (format) {
+        case InputFormat::TypeOrm:
+            out.wrapped_in_transaction = !disabled;
+            out.notes.push_back(disabled ? "typeorm: transaction = false, statements run one by one"
+                                         : "typeorm: runs the migration in a transaction (migrationsTransactionMode all/each)");
+            break;
+        case InputFormat::Knex:
+            out.wrapped_in_transaction = !disabled;
+            out.notes.push_back(disabled ? "knex: config.transaction = false, statements run one by one"
+                                         : "knex: runs each migration in a transaction");
+            break;
+        case InputFormat::DbMigrate:
+            out.wrapped_in_transaction = true;
+            out.notes.push_back("db-migrate: runs each migration in a transaction unless --non-transactional");
+            break;
+        default: break;  // sequelize-cli (umzug) runs migrations without a transaction
+    }
+    return out;
+}
+
+std::vector<OrmStatement> split(const Extraction& extraction) {
+    std::vector<OrmStatement> out;
+    for (const SqlPiece& piece : extraction.pieces) {
+        auto base = [&](OrmStatement& s) {
+            s.call = piece.call;
+            if (piece.call >= 0) s.call_name = extraction.calls[static_cast<std::size_t>(piece.call)].name;
+            s.notes = piece.notes;
+        };
+        if (!piece.unknown.empty() || !piece.literal) {
+            OrmStatement s;
+            base(s);
+            s.sql = piece.sql.value;
+            s.offsets = piece.sql.offsets;
+            s.begin = piece.begin;
+            s.end = piece.end;
+            s.last = piece.end > piece.begin ? piece.end - 1 : piece.begin;
+            s.unknown = piece.unknown;
+            out.push_back(std::move(s));
+            continue;
+        }
+        const std::string& sql = piece.sql.value;
+        for (const RawStatement& raw : split_statements(sql, Region{0, sql.size(), false})) {
+            OrmStatement s;
+            base(s);
+            s.sql = sql.substr(raw.begin, raw.end - raw.begin);
+            s.offsets.assign(piece.sql.offsets.begin() + static_cast<long>(raw.begin),
+                             piece.sql.offsets.begin() + static_cast<long>(raw.end));
+            s.begin = s.offsets.front();
+            s.last = s.offsets.back();
+            s.end = s.last + 1;
+            std::vector<std::string> bare, quoted;
+            for (const auto& [at, expr] : piece.holes) {
+                if (at < raw.begin || at >= raw.end) continue;
+                char state = quote_state(sql.substr(raw.begin), at - raw.begin);
+                if (state == '"') quoted.push_back(expr);
+                else if (state == 0) bare.push_back(expr);
+            }
+            if (!quoted.empty()) {
+                s.unknown = "identifier interpolated from `" + quoted.front() + "`";
+            } else if (!bare.empty()) {
+                ParsedStatement parsed = parse_statement(s.sql);
+                if (parsed.failure) s.unknown = "interpolated `" + bare.front() + "` is not a value the SQL can be read without";
+                else s.notes.push_back("interpolated `" + bare.front() + "` analysed as a parameter value");
+            }
+            if (!s.unknown.empty()) s.sql.clear();  // shown as written in the script
+            out.push_back(std::move(s));
+        }
+    }
+    return out;
+}
+
+void count_coverage(FileReport& report, const Extraction& extraction, const std::vector<OrmStatement>& statements) {
+    Coverage& c = report.coverage;
+    c = Coverage{};
+    c.found = static_cast<int>(report.statements.size());
+    for (std::size_t i = 0; i < report.statements.size(); ++i) {
+        bool unknown = i < statements.size() && !statements[i].unknown.empty();
+        if (unknown) ++c.unknown;
+        else if (report.statements[i].status == StatementStatus::Unparsable) ++c.unparsable;
+    }
+    c.analysed = c.found - c.unknown - c.unparsable;
+    c.calls = static_cast<int>(extraction.calls.size());
+    for (std::size_t call = 0; call < extraction.calls.size(); ++call) {
+        if (!extraction.calls[call].holds_literal) continue;
+        ++c.literal_calls;
+        bool any = false, ok = true;
+        for (std::size_t i = 0; i < statements.size() && i < report.statements.size(); ++i) {
+            if (statements[i].call != static_cast<int>(call)) continue;
+            any = true;
+            ok = ok && statements[i].unknown.empty() && report.statements[i].status != StatementStatus::Unparsable;
+        }
+        if (any && ok) ++c.literal_parsed;
+    }
+}
+
+std::string suppression_text(std::string_view text) {
+    std::string out(text);
+    std::size_t pos = 0;
+    while (pos < out.size()) {
+        std::size_t eol = out.find('\n', pos);
+        if (eol == std::string::npos) eol = out.size();
+        std::size_t first = out.find_first_not_of(" \t\r", pos);
+        if (first < eol && out.compare(first, 2, "//") == 0) out.replace(first, 2, "--");
+        pos = eol + 1;
+    }
+    return out;
+}
+
+}  // namespace pgfence::analyze::orm

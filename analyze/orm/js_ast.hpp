@@ -1,0 +1,42 @@
+#pragma once
+// A tolerant expression-level parse of a JavaScript/TypeScript file: calls, member chains,
+// object and array literals, string concatenation, functions (with the name their context
+// gives them: a method `up`, `exports.up = ...`, `up: async (...) => ...`). Statements are
+// not modelled beyond what finding those needs; what it does not understand it skips.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "analyze/orm/js_lexer.hpp"
+
+namespace pgfence::analyze::orm {
+
+enum class NodeKind { String, Template, Number, Ident, Member, Index, Call, New, Object, Array, Binary, Unary, Func, Other };
+
+struct Node {
+    NodeKind kind = NodeKind::Other;
+    std::size_t begin = 0;  // source offsets of the whole expression
+    std::size_t end = 0;
+    std::string name;       // Ident: the name; Member: the property; Binary/Unary: the operator; Func: its name
+    // Member/Index: [object, (index)]; Call/New: [callee, args...]; Object: values; Array: elements;
+    // Binary: [left, right]; Unary: [operand]; Func: statements of its body; Other: sub-expressions.
+    std::vector<Node> kids;
+    std::vector<std::string> keys;    // Object: key of each value ("..." for a spread)
+    std::vector<std::string> params;  // Func: parameter names (empty for a pattern)
+    int token = -1;                   // String/Template/Number: index into the token list
+    std::string context;              // set on nodes under `if (... hasTable/hasColumn ...)`
+};
+
+// A parsed file: top-level statements and the tokens the nodes refer to.
+struct JsFile {
+    std::vector<Token> tokens;
+    std::vector<Node> statements;
+};
+
+[[nodiscard]] JsFile parse_js(std::string_view text);
+
+// The dotted path of a member chain without calls ("queryInterface.sequelize.query"); empty
+// when the chain holds anything else.
+[[nodiscard]] std::string dotted_name(const Node& node);
+
+}  // namespace pgfence::analyze::orm

@@ -1,0 +1,293 @@
+#include "analyze/orm/js_lexer.hpp"
+
+#include <array>
+#include <cctype>
+
+namespace pgfence::analyze::orm {
+namespace {
+
+bool ident_start(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '#' ||
+           static_cast<unsigned char>(c) >= 0x80;
+}
+bool ident_char(char c) { return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+void append_utf8(MappedText& out, unsigned long cp, std::size_t at) {
+    if (cp < 0x80) {
+        out.append(static_cast<char>(cp), at);
+    } else if (cp < 0x800) {
+        out.append(static_cast<char>(0xC0 | (cp >> 6)), at);
+        out.append(static_cast<char>(0x80 | (cp & 0x3F)), at);
+    } else if (cp < 0x10000) {
+        out.append(static_cast<char>(0xE0 | (cp >> 12)), at);
+        out.append(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), at);
+        out.append(static_cast<char>(0x80 | (cp & 0x3F)), at);
+    } else {
+        out.append(static_cast<char>(0xF0 | (cp >> 18)), at);
+        out.append(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)), at);
+        out.append(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), at);
+        out.append(static_cast<char>(0x80 | (cp & 0x3F)), at);
+    }
+}
+
+// Punctuators longest first; only the ones whose length matters to the parser.
+constexpr std::array<std::string_view, 20> k_puncts = {"...", "===", "!==", "**=", "=>", "?.", "??", "==", "!=", "<=",
+                                                       ">=", "&&", "||", "++", "--", "+=", "-=", "*=", "/=", "**"};
+
+// Words after which a '/' starts a regular expression rather than dividing.
+bool regex_after_word(std::string_view w) {
+    return w == "return" || w == "typeof" || w == "case" || w == "in" || w == "of" || w == "new" || w == "delete" ||
+           w == "void" || w == "throw" || w == "else" || w == "do" || w == "await" || w == "yield";
+}
+
+class Lexer {
+public:
+    Lexer(std::string_view text, std::size_t begin, std::size_t end) : m_text(text), m_pos(begin), m_end(end) {}
+
+    std::vector<Token> run() {
+        std::vector<Token> out;
+        Token t;
+        while (next(t)) out.push_back(std::move(t));
+        return out;
+    }
+
+private:
+    char at(std::size_t i) const { return i < m_end ? m_text[i] : '\0'; }
+
+    bool regex_allowed() const {
+        if (!m_have_prev) return true;
+        if (m_prev_kind == TokenKind::Ident) return regex_after_word(m_prev_text);
+        if (m_prev_kind != TokenKind::Punct) return false;
+        return m_prev_text != ")" && m_prev_text != "]" && m_prev_text != "}" && m_prev_text != "++" &&
+               m_prev_text != "--";
+    }
+
+    void skip_space_and_comments() {
+        while (m_pos < m_end) {
+            char c = m_text[m_pos];
+            if (std::isspace(static_cast<unsigned char>(c))) {
+                ++m_pos;
+            } else if (c == '/' && at(m_pos + 1) == '/') {
+                while (m_pos < m_end && m_text[m_pos] != '\n') ++m_pos;
+            } else if (c == '/' && at(m_pos + 1) == '*') {
+                std::size_t close = m_text.find("*/", m_pos + 2);
+                m_pos = close == std::string_view::npos || close >= m_end ? m_end : close + 2;
+            } else {
+                return;
+            }
+        }
+    }
+
+    // One escape sequence after the backslash at m_pos; appends the decoded bytes.
+    void escape(MappedText& out) {
+        std::size_t start = m_pos;
+        ++m_pos;
+        char c = at(m_pos);
+        if (m_pos >= m_end) return;
+        ++m_pos;
+        switch (c) {
+            case 'n': out.append('\n', start); return;
+            case 't': out.append('\t', start); return;
+            case 'r': out.append('\r', start); return;
+            case 'b': out.append('\b', start); return;
+            case 'f': out.append('\f', start); return;
+            case 'v': out.append('\v', start); return;
+            case '0': out.append('\0', start); return;
+            case '\r':
+                if (at(m_pos) == '\n') ++m_pos;
+                return;  // line continuation
+            case '\n': return;
+            case 'x': {
+                int h = hex_value(at(m_pos)), l = hex_value(at(m_pos + 1));
+                if (h >= 0 && l >= 0) {
+                    m_pos += 2;
+                    append_utf8(out, static_cast<unsigned long>(h * 16 + l), start);
+                    return;
+                }
+                out.append('x', start);
+                return;
+            }
+            case 'u': {
+                unsigned long cp = 0;
+                if (at(m_pos) == '{') {
+                    std::size_t p = m_pos + 1;
+                    while (hex_value(at(p)) >= 0) cp = cp * 16 + static_cast<unsigned long>(hex_value(at(p++)));
+                    if (at(p) == '}') {
+                        m_pos = p + 1;
+                        append_utf8(out, cp, start);
+                        return;
+                    }
+                } else {
+                    int n = 0;
+                    while (n < 4 && hex_value(at(m_pos + static_cast<std::size_t>(n))) >= 0) {
+                        cp = cp * 16 + static_cast<unsigned long>(hex_value(at(m_pos + static_cast<std::size_t>(n))));
+                        ++n;
+                    }
+                    if (n == 4) {
+                        m_pos += 4;
+                        append_utf8(out, cp, start);
+                        return;
+                    }
+                }
+                out.append('u', start);
+                return;
+            }
+            default: out.append(c, start); return;
+        }
+    }
+
+    void string_literal(Token& t, char quote) {
+        ++m_pos;
+        while (m_pos < m_end && m_text[m_pos] != quote) {
+            char c = m_text[m_pos];
+            if (c == '\\') {
+                escape(t.string);
+            } else if (c == '\n') {
+                break;  // an unterminated string ends at the line
+            } else {
+                t.string.append(c, m_pos++);
+            }
+        }
+        if (m_pos < m_end && m_text[m_pos] == quote) ++m_pos;
+        else t.unterminated = true;
+    }
+
+    void template_literal(Token& t) {
+        ++m_pos;
+        TemplatePart part;
+        while (m_pos < m_end && m_text[m_pos] != '`') {
+            char c = m_text[m_pos];
+            if (c == '\\') {
+                escape(part.text);
+            } else if (c == '$' && at(m_pos + 1) == '{') {
+                t.parts.push_back(std::move(part));
+                part = TemplatePart{};
+                TemplatePart interp;
+                interp.interpolation = true;
+                m_pos += 2;
+                interp.expr_begin = m_pos;
+                interp.expr_end = skip_interpolation();
+                t.parts.push_back(std::move(interp));
+            } else {
+                part.text.append(c, m_pos++);
+            }
+        }
+        t.parts.push_back(std::move(part));
+        if (m_pos < m_end) ++m_pos;
+        else t.unterminated = true;
+    }
+
+    // Skips a `${...}` body (nested braces, strings, templates); returns where it ends.
+    std::size_t skip_interpolation() {
+        bool saved_have = m_have_prev;
+        TokenKind saved_kind = m_prev_kind;
+        std::string saved_text = m_prev_text;
+        m_have_prev = false;
+        int depth = 0;
+        std::size_t close = m_end;
+        Token inner;
+        while (true) {
+            skip_space_and_comments();
+            if (m_pos >= m_end) break;
+            if (m_text[m_pos] == '}' && depth == 0) {
+                close = m_pos++;
+                break;
+            }
+            if (!next(inner)) break;
+            if (inner.kind == TokenKind::Punct && inner.text == "{") ++depth;
+            if (inner.kind == TokenKind::Punct && inner.text == "}") --depth;
+        }
+        m_have_prev = saved_have;
+        m_prev_kind = saved_kind;
+        m_prev_text = std::move(saved_text);
+        return close;
+    }
+
+    void regex_literal() {
+        ++m_pos;
+        bool in_class = false;
+        while (m_pos < m_end && m_text[m_pos] != '\n') {
+            char c = m_text[m_pos];
+            if (c == '\\') {
+                m_pos += 2;
+                continue;
+            }
+            ++m_pos;
+            if (c == '[') in_class = true;
+            else if (c == ']') in_class = false;
+            else if (c == '/' && !in_class) break;
+        }
+        while (m_pos < m_end && ident_char(m_text[m_pos])) ++m_pos;  // flags
+    }
+
+public:
+    bool next(Token& t) {
+        skip_space_and_comments();
+        if (m_pos >= m_end) return false;
+        t = Token{};
+        t.begin = m_pos;
+        char c = m_text[m_pos];
+        if (ident_start(c)) {
+            t.kind = TokenKind::Ident;
+            while (m_pos < m_end && ident_char(m_text[m_pos])) ++m_pos;
+        } else if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && std::isdigit(static_cast<unsigned char>(at(m_pos + 1))))) {
+            t.kind = TokenKind::Number;
+            while (m_pos < m_end && (std::isalnum(static_cast<unsigned char>(m_text[m_pos])) || m_text[m_pos] == '.' ||
+                                     m_text[m_pos] == '_'))
+                ++m_pos;
+        } else if (c == '\'' || c == '"') {
+            t.kind = TokenKind::String;
+            string_literal(t, c);
+        } else if (c == '`') {
+            t.kind = TokenKind::Template;
+            template_literal(t);
+        } else if (c == '/' && regex_allowed()) {
+            t.kind = TokenKind::Regex;
+            regex_literal();
+        } else {
+            t.kind = TokenKind::Punct;
+            std::size_t len = 1;
+            for (std::string_view p : k_puncts) {
+                if (m_text.substr(m_pos, p.size()) == p && m_pos + p.size() <= m_end) {
+                    len = p.size();
+                    break;
+                }
+            }
+            // "?." followed by a digit is a conditional and a number (a ?.5 : b).
+            if (len == 2 && c == '?' && at(m_pos + 1) == '.' && std::isdigit(static_cast<unsigned char>(at(m_pos + 2)))) len = 1;
+            m_pos += len;
+        }
+        t.end = m_pos;
+        if (t.kind == TokenKind::Ident || t.kind == TokenKind::Punct || t.kind == TokenKind::Number) {
+            t.text = std::string(m_text.substr(t.begin, t.end - t.begin));
+        }
+        m_have_prev = true;
+        m_prev_kind = t.kind;
+        m_prev_text = t.text;
+        return true;
+    }
+
+private:
+    std::string_view m_text;
+    std::size_t m_pos;
+    std::size_t m_end;
+    bool m_have_prev = false;
+    TokenKind m_prev_kind = TokenKind::Punct;
+    std::string m_prev_text;
+};
+
+}  // namespace
+
+std::vector<Token> lex_js(std::string_view text, std::size_t begin, std::size_t end) {
+    if (end > text.size()) end = text.size();
+    return Lexer(text, begin, end).run();
+}
+
+}  // namespace pgfence::analyze::orm

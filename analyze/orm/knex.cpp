@@ -1,0 +1,527 @@
+// Knex: knex.raw / knex.schema.raw, and the schema builder turned into the SQL knex's
+// PostgreSQL dialect emits (lower-case keywords, double-quoted identifiers, generated names
+// <table>_<columns>_<index|unique|foreign>, <table>_pkey).
+#include <algorithm>
+#include <cctype>
+
+#include "analyze/orm/emitter.hpp"
+
+namespace pgfence::analyze::orm {
+namespace {
+
+struct Segment {
+    std::string name;
+    const Node* call = nullptr;  // the call on this segment, if it is called
+    const Node* node = nullptr;  // the expression up to and including this segment
+};
+
+void flatten(const Node& n, std::vector<Segment>& out) {
+    if (n.kind == NodeKind::Call && !n.kids.empty()) {
+        flatten(n.kids[0], out);
+        if (!out.empty()) {
+            out.back().call = &n;
+            out.back().node = &n;
+        }
+    } else if (n.kind == NodeKind::Member && !n.kids.empty()) {
+        flatten(n.kids[0], out);
+        out.push_back(Segment{n.name, nullptr, &n});
+    } else if (n.kind == NodeKind::Ident) {
+        out.push_back(Segment{n.name, nullptr, &n});
+    } else {
+        out.push_back(Segment{"?", nullptr, &n});
+    }
+}
+
+std::string generated_name(std::string table, const std::vector<std::string>& cols, std::string_view suffix) {
+    std::string out = table;
+    for (const auto& c : cols) out += "_" + c;
+    out += "_";
+    out += suffix;
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+        return c == '.' || c == '-' ? '_' : static_cast<char>(std::tolower(c));
+    });
+    return out;
+}
+
+class TableBuilder {
+public:
+    TableBuilder(Emitter& e, int call, std::string table, bool create)
+        : m_e(e), m_call(call), m_table(std::move(table)), m_create(create) {}
+
+    // Every chain on the callback's table parameter, in the callback's body.
+    void run(const Node& func) {
+        if (func.params.empty()) {
+            m_ok = false;
+            return;
+        }
+        m_param = func.params[0];
+        for (const Node& n : func.kids) walk(n);
+    }
+
+    void emit(const Node& call) {
+        if (!m_ok) {
+            m_e.unknown(call, m_call, m_why.empty() ? "table builder with arguments the extractor cannot read" : m_why);
+            return;
+        }
+        std::vector<std::string> notes = {"knex schema builder: the SQL knex's PostgreSQL dialect emits"};
+        if (m_create) {
+            std::string sql = "create table " + quote_qualified(m_table) + " (";
+            for (std::size_t i = 0; i < m_columns.size(); ++i) sql += (i ? ", " : "") + m_columns[i].sql;
+            m_e.generated(call, m_call, sql + ")", notes);
+        } else if (!m_columns.empty()) {
+            std::string sql = "alter table " + quote_qualified(m_table) + " ";
+            for (std::size_t i = 0; i < m_columns.size(); ++i) sql += (i ? ", " : "") + std::string("add column ") + m_columns[i].sql;
+            Node span;
+            span.begin = m_columns.front().begin;
+            span.end = m_columns.back().end;
+            m_e.generated(span, m_call, sql, notes);
+        }
+        for (const auto& extra : m_extras) {
+            Node span;
+            span.begin = extra.begin;
+            span.end = extra.end;
+            m_e.generated(span, m_call, extra.sql, notes);
+        }
+    }
+
+private:
+    struct Out {
+        std::string sql;
+        std::size_t begin = 0, end = 0;
+    };
+
+    void walk(const Node& n) {
+        if (n.kind == NodeKind::Call) {
+            std::vector<Segment> segs;
+            flatten(n, segs);
+            if (segs.size() >= 2 && segs[0].name == m_param) {
+                chain(n, segs);
+                return;
+            }
+        }
+        for (const Node& k : n.kids) walk(k);
+    }
+
+    std::optional<std::string> str(const Node* n) { return n ? m_e.string_of(*n) : std::nullopt; }
+    std::vector<std::string> names(const Node* n) {
+        std::vector<std::string> out;
+        if (n == nullptr) return out;
+        if (n->kind == NodeKind::Array) {
+            for (const Node& k : n->kids) {
+                if (auto s = m_e.string_of(k)) out.push_back(*s);
+                else fail("column list with a value the extractor cannot read");
+            }
+        } else if (auto s = m_e.string_of(*n)) {
+            out.push_back(*s);
+        } else {
+            fail("column list with a value the extractor cannot read");
+        }
+        return out;
+    }
+    static std::string quoted_list(const std::vector<std::string>& cols) {
+        std::string out;
+        for (const auto& c : cols) out += (out.empty() ? "" : ", ") + quote_ident(c);
+        return out;
+    }
+    void fail(std::string why) {
+        if (m_ok) m_why = std::move(why);
+        m_ok = false;
+    }
+    void extra(const Node& where, std::string sql) { m_extras.push_back(Out{std::move(sql), where.begin, where.end}); }
+    std::string table() const { return quote_qualified(m_table); }
+    std::string alter() const { return "alter table " + table() + " "; }
+
+    std::string default_sql(const Node* v) {
+        if (v == nullptr) return "null";
+        if (auto s = m_e.string_of(*v)) return quote_literal(*s);
+        if (auto num = m_e.number_of(*v)) return *num;
+        if (v->kind == NodeKind::Ident && (v->name == "true" || v->name == "false" || v->name == "null")) return v->name;
+        if (v->kind == NodeKind::Call) {
+            std::vector<Segment> segs;
+            flatten(*v, segs);
+            if (!segs.empty() && segs.back().name == "now") return "CURRENT_TIMESTAMP";
+            if (!segs.empty() && segs.back().name == "raw" && arg(*v, 0)) {
+                if (auto s = m_e.string_of(*arg(*v, 0))) return *s;
+            }
+            if (!segs.empty() && segs.back().name == "uuid") return "gen_random_uuid()";
+        }
+        fail("defaultTo() with a value the extractor cannot read");
+        return "null";
+    }
+
+    // The column type for a column method; empty when the method is not a column type.
+    std::string column_type(const std::string& m, const Node& call, std::string& col, bool& primary) {
+        auto a = [&](std::size_t i) { return arg(call, i); };
+        auto num = [&](std::size_t i) -> std::optional<std::string> { return a(i) ? m_e.number_of(*a(i)) : std::nullopt; };
+        if (m == "specificType") {
+            auto t = str(a(1));
+            if (!t) fail("specificType() with a type the extractor cannot read");
+            return t.value_or("text");
+        }
+        if (m == "increments") {
+            primary = true;
+            return "serial";
+        }
+        if (m == "bigIncrements") {
+            primary = true;
+            return "bigserial";
+        }
+        if (m == "integer" || m == "mediumint") return "integer";
+        if (m == "bigInteger" || m == "bigint") return "bigint";
+        if (m == "smallint" || m == "tinyint") return "smallint";
+        if (m == "string") return "varchar(" + num(1).value_or("255") + ")";
+        if (m == "text") return "text";
+        if (m == "boolean") return "boolean";
+        if (m == "date") return "date";
+        if (m == "time") return "time";
+        if (m == "datetime" || m == "timestamp" || m == "dateTime") {
+            const Node* opts = a(1);
+            bool without_tz = opts && ((opts->kind == NodeKind::Ident && opts->name == "true") ||
+                                       (property(*opts, "useTz") && property(*opts, "useTz")->name == "false"));
+            return without_tz ? "timestamp" : "timestamptz";
+        }
+        if (m == "decimal") {
+            if (a(1) && a(1)->kind == NodeKind::Ident && a(1)->name == "null") return "decimal";
+            return "decimal(" + num(1).value_or("8") + ", " + num(2).value_or("2") + ")";
+        }
+        if (m == "float") return "real";
+        if (m == "double") return "double precision";
+        if (m == "uuid") return "uuid";
+        if (m == "json") return "json";
+        if (m == "jsonb") return "jsonb";
+        if (m == "binary") return "bytea";
+        if (m == "enu" || m == "enum") {
+            std::vector<std::string> values = names(a(1));
+            const Node* opts = a(2);
+            std::string list;
+            for (const auto& v : values) list += (list.empty() ? "" : ", ") + quote_literal(v);
+            if (opts && property(*opts, "useNative") && property(*opts, "useNative")->name == "true") {
+                auto type = property(*opts, "enumName") ? str(property(*opts, "enumName")) : std::nullopt;
+                if (!type) fail("native enum without a readable enumName");
+                bool existing = property(*opts, "existingType") && property(*opts, "existingType")->name == "true";
+                if (!existing) extra(call, "create type " + quote_ident(type.value_or("")) + " as enum (" + list + ")");
+                return quote_ident(type.value_or(""));
+            }
+            return "text check (" + quote_ident(col) + " in (" + list + "))";
+        }
+        return {};
+    }
+
+    void chain(const Node& whole, const std::vector<Segment>& segs) {
+        const Segment& head = segs[1];
+        if (head.call == nullptr) return;
+        const Node& call = *head.call;
+        const std::string& m = head.name;
+        auto a = [&](std::size_t i) { return arg(call, i); };
+        if (m == "timestamps" || m == "dropTimestamps") {
+            if (m == "dropTimestamps") {
+                extra(whole, alter() + "drop column \"created_at\", drop column \"updated_at\"");
+                return;
+            }
+            bool now = a(1) && a(1)->name == "true";
+            bool use_ts = a(0) && a(0)->name == "true";
+            std::string type = use_ts ? "timestamptz" : "timestamptz";
+            for (const char* c : {"created_at", "updated_at"}) {
+                std::string def = quote_ident(c) + " " + type + (now ? " not null default CURRENT_TIMESTAMP" : "");
+                m_columns.push_back(Out{def, whole.begin, whole.end});
+            }
+            return;
+        }
+        if (m == "dropColumn" || m == "dropColumns") {
+            std::string sql;
+            for (std::size_t i = 0; i < arg_count(call); ++i) {
+                for (const auto& c : names(a(i))) sql += (sql.empty() ? "" : ", ") + std::string("drop column ") + quote_ident(c);
+            }
+            extra(whole, alter() + sql);
+            return;
+        }
+        if (m == "renameColumn") {
+            auto from = str(a(0)), to = str(a(1));
+            if (!from || !to) fail("renameColumn() with names the extractor cannot read");
+            extra(whole, alter() + "rename " + quote_ident(from.value_or("")) + " to " + quote_ident(to.value_or("")));
+            return;
+        }
+        if (m == "index" || m == "unique" || m == "primary") {
+            std::vector<std::string> cols = names(a(0));
+            const Node* second = a(1);
+            std::optional<std::string> name = second ? str(second) : std::nullopt;
+            if (!name && second && second->kind == NodeKind::Object) {
+                const Node* n = property(*second, "indexName") ? property(*second, "indexName") : property(*second, "constraintName");
+                name = str(n);
+            }
+            if (m == "index") {
+                std::string using_type;
+                if (const Node* t = a(2)) {
+                    if (auto s = str(t)) using_type = " using " + *s;
+                    else if (t->kind == NodeKind::Object && property(*t, "indexType")) {
+                        if (auto s2 = str(property(*t, "indexType"))) using_type = " using " + *s2;
+                    }
+                }
+                extra(whole, "create index " + quote_ident(name.value_or(generated_name(m_table, cols, "index"))) + " on " +
+                                 table() + using_type + " (" + quoted_list(cols) + ")");
+            } else if (m == "unique") {
+                extra(whole, alter() + "add constraint " + quote_ident(name.value_or(generated_name(m_table, cols, "unique"))) +
+                                 " unique (" + quoted_list(cols) + ")");
+            } else {
+                extra(whole, alter() + "add constraint " + quote_ident(name.value_or(m_table + "_pkey")) + " primary key (" +
+                                 quoted_list(cols) + ")");
+            }
+            return;
+        }
+        if (m == "foreign") {
+            std::vector<std::string> cols = names(a(0));
+            auto name = str(a(1));
+            foreign_key(whole, segs, 2, cols, name);
+            return;
+        }
+        if (m == "dropForeign" || m == "dropUnique" || m == "dropIndex" || m == "dropPrimary") {
+            std::optional<std::string> name = a(1) ? str(a(1)) : std::nullopt;
+            std::vector<std::string> cols = m == "dropPrimary" ? std::vector<std::string>{} : names(a(0));
+            if (m == "dropPrimary") name = a(0) ? str(a(0)) : std::optional<std::string>(m_table + "_pkey");
+            std::string suffix = m == "dropForeign" ? "foreign" : m == "dropUnique" ? "unique" : "index";
+            std::string n = name.value_or(generated_name(m_table, cols, suffix));
+            if (m == "dropIndex") extra(whole, "drop index " + quote_ident(n));
+            else extra(whole, alter() + "drop constraint " + quote_ident(n));
+            return;
+        }
+        if (m == "setNullable" || m == "dropNullable") {
+            auto col = str(a(0));
+            if (!col) fail(m + "() with a column the extractor cannot read");
+            extra(whole, alter() + "alter column " + quote_ident(col.value_or("")) +
+                             (m == "setNullable" ? " drop not null" : " set not null"));
+            return;
+        }
+        if (m == "comment") {
+            if (auto c = str(a(0))) extra(whole, "comment on table " + table() + " is " + quote_literal(*c));
+            return;
+        }
+        if (m == "check") {
+            auto c = str(a(0));
+            if (!c) fail("check() with a condition the extractor cannot read");
+            auto name = a(2) ? str(a(2)) : std::nullopt;
+            std::string sql = name ? "constraint " + quote_ident(*name) + " check (" + c.value_or("") + ")" : "check (" + c.value_or("") + ")";
+            if (m_create) m_columns.push_back(Out{sql, whole.begin, whole.end});
+            else extra(whole, alter() + "add " + sql);
+            return;
+        }
+        column(whole, segs);
+    }
+
+    void foreign_key(const Node& whole, const std::vector<Segment>& segs, std::size_t from, const std::vector<std::string>& cols,
+                     std::optional<std::string> name) {
+        std::optional<std::string> ref_table, ref_col;
+        std::string actions;
+        for (std::size_t i = from; i < segs.size(); ++i) {
+            if (segs[i].call == nullptr) continue;
+            const Node& c = *segs[i].call;
+            const std::string& m = segs[i].name;
+            auto first = arg(c, 0) ? m_e.string_of(*arg(c, 0)) : std::nullopt;
+            if (m == "references") {
+                if (!first) fail("references() with a target the extractor cannot read");
+                std::string r = first.value_or("");
+                std::size_t dot = r.rfind('.');
+                if (dot != std::string::npos) {
+                    ref_table = r.substr(0, dot);
+                    ref_col = r.substr(dot + 1);
+                } else {
+                    ref_col = r;
+                }
+            } else if (m == "inTable") {
+                ref_table = first;
+            } else if (m == "onDelete" || m == "onUpdate") {
+                if (first) actions += std::string(m == "onDelete" ? " on delete " : " on update ") + *first;
+            } else if (m == "withKeyName" && first) {
+                name = first;
+            }
+        }
+        if (!ref_col) return;
+        if (!ref_table) fail("references() without a table");
+        extra(whole, alter() + "add constraint " + quote_ident(name.value_or(generated_name(m_table, cols, "foreign"))) +
+                         " foreign key (" + quoted_list(cols) + ") references " + quote_qualified(ref_table.value_or("")) +
+                         " (" + quote_ident(ref_col.value_or("")) + ")" + actions);
+    }
+
+    void column(const Node& whole, const std::vector<Segment>& segs) {
+        const Node& call = *segs[1].call;
+        std::string col;
+        if (segs[1].name == "increments" || segs[1].name == "bigIncrements") col = "id";
+        if (auto c = arg(call, 0) ? m_e.string_of(*arg(call, 0)) : std::nullopt) col = *c;
+        else if (col.empty()) {
+            fail("column name the extractor cannot read");
+            return;
+        }
+        bool primary = false;
+        std::string type = column_type(segs[1].name, call, col, primary);
+        if (type.empty()) {
+            fail("table builder method " + segs[1].name + "() is not modelled");
+            return;
+        }
+        bool not_null = false, altering = false, has_default = false, unique = false, index = false, pk = false;
+        std::string def;
+        std::optional<std::string> unique_name, index_name, pk_name;
+        for (std::size_t i = 2; i < segs.size(); ++i) {
+            if (segs[i].call == nullptr) continue;
+            const std::string& m = segs[i].name;
+            const Node& c = *segs[i].call;
+            if (m == "notNullable" || m == "notNull") not_null = true;
+            else if (m == "nullable") not_null = false;
+            else if (m == "defaultTo") {
+                has_default = true;
+                def = default_sql(arg(c, 0));
+            } else if (m == "unique") {
+                unique = true;
+                unique_name = arg(c, 0) ? m_e.string_of(*arg(c, 0)) : std::nullopt;
+            } else if (m == "index") {
+                index = true;
+                index_name = arg(c, 0) ? m_e.string_of(*arg(c, 0)) : std::nullopt;
+            } else if (m == "primary") {
+                pk = true;
+                pk_name = arg(c, 0) ? m_e.string_of(*arg(c, 0)) : std::nullopt;
+            } else if (m == "alter") {
+                altering = true;
+            }
+        }
+        std::string qcol = quote_ident(col);
+        if (altering) {
+            std::string ac = alter() + "alter column " + qcol + " ";
+            extra(whole, ac + "drop default");
+            extra(whole, ac + "drop not null");
+            extra(whole, ac + "type " + type + " using (" + qcol + "::" + type + ")");
+            if (has_default) extra(whole, ac + "set default " + def);
+            if (not_null) extra(whole, ac + "set not null");
+        } else {
+            std::string sql = qcol + " " + type;
+            if (not_null) sql += " not null";
+            if (has_default) sql += " default " + def;
+            if (primary) sql += " primary key";
+            m_columns.push_back(Out{sql, whole.begin, whole.end});
+        }
+        if (pk) extra(whole, alter() + "add constraint " + quote_ident(pk_name.value_or(m_table + "_pkey")) + " primary key (" + qcol + ")");
+        if (unique) extra(whole, alter() + "add constraint " + quote_ident(unique_name.value_or(generated_name(m_table, {col}, "unique"))) +
+                                     " unique (" + qcol + ")");
+        if (index) extra(whole, "create index " + quote_ident(index_name.value_or(generated_name(m_table, {col}, "index"))) + " on " +
+                                    table() + " (" + qcol + ")");
+        foreign_key(whole, segs, 2, {col}, std::nullopt);
+    }
+
+    Emitter& m_e;
+    int m_call;
+    std::string m_table;
+    bool m_create;
+    std::string m_param;
+    bool m_ok = true;
+    std::string m_why;
+    std::vector<Out> m_columns;
+    std::vector<Out> m_extras;
+};
+
+bool is_schema_method(const std::string& m) {
+    static const char* k[] = {"createTable", "createTableIfNotExists", "alterTable", "table", "dropTable",
+                              "dropTableIfExists", "renameTable", "raw", "createSchema", "createSchemaIfNotExists",
+                              "dropSchema", "dropSchemaIfExists", "createView", "dropView", "dropViewIfExists",
+                              "createExtension", "createExtensionIfNotExists", "dropExtension", "dropExtensionIfExists"};
+    for (const char* s : k) {
+        if (m == s) return true;
+    }
+    return false;
+}
+
+void schema_call(const Segment& seg, const std::string& schema, const std::string& name, Emitter& e) {
+    const Node& call = *seg.call;
+    const std::string& m = seg.name;
+    if (m == "raw") {
+        e.raw(call, name, arg(call, 0));
+        return;
+    }
+    int index = e.add_call(call, name, false);
+    auto first = arg(call, 0) ? e.string_of(*arg(call, 0)) : std::nullopt;
+    if (!first) {
+        e.unknown(call, index, "knex.schema." + m + "() with a name the extractor cannot read");
+        return;
+    }
+    std::string table = schema.empty() ? *first : schema + "." + *first;
+    std::vector<std::string> notes = {"knex schema builder: the SQL knex's PostgreSQL dialect emits"};
+    if (m == "createTable" || m == "createTableIfNotExists" || m == "alterTable" || m == "table") {
+        const Node* fn = arg(call, 1);
+        bool create = m.starts_with("create");
+        if (fn == nullptr || fn->kind != NodeKind::Func) {
+            if (create) e.unknown(call, index, "knex.schema." + m + "() without a table callback the extractor can read");
+            return;
+        }
+        TableBuilder builder(e, index, table, create);
+        builder.run(*fn);
+        builder.emit(call);
+        return;
+    }
+    std::string sql;
+    if (m == "dropTable") sql = "drop table " + quote_qualified(table);
+    else if (m == "dropTableIfExists") sql = "drop table if exists " + quote_qualified(table);
+    else if (m == "renameTable") {
+        auto to = arg(call, 1) ? e.string_of(*arg(call, 1)) : std::nullopt;
+        if (!to) {
+            e.unknown(call, index, "knex.schema.renameTable() with a name the extractor cannot read");
+            return;
+        }
+        sql = "alter table " + quote_qualified(table) + " rename to " + quote_ident(*to);
+    } else if (m == "createSchema") sql = "create schema " + quote_ident(*first);
+    else if (m == "createSchemaIfNotExists") sql = "create schema if not exists " + quote_ident(*first);
+    else if (m == "dropSchema") sql = "drop schema " + quote_ident(*first);
+    else if (m == "dropSchemaIfExists") sql = "drop schema if exists " + quote_ident(*first);
+    else if (m == "createExtension") sql = "create extension " + quote_ident(*first);
+    else if (m == "createExtensionIfNotExists") sql = "create extension if not exists " + quote_ident(*first);
+    else if (m == "dropExtension") sql = "drop extension " + quote_ident(*first);
+    else if (m == "dropExtensionIfExists") sql = "drop extension if exists " + quote_ident(*first);
+    else if (m == "dropView") sql = "drop view " + quote_qualified(table);
+    else if (m == "dropViewIfExists") sql = "drop view if exists " + quote_qualified(table);
+    else {
+        e.unknown(call, index, "knex.schema." + m + "() is not modelled");
+        return;
+    }
+    e.generated(call, index, sql, notes);
+}
+
+}  // namespace
+
+bool knex_call(const Node& call, Emitter& e) {
+    std::vector<Segment> segs;
+    flatten(call, segs);
+    const std::string& last = segs.back().name;
+    if (last == "then" || last == "catch" || last == "finally") return false;  // the walker visits both sides
+    std::size_t schema = segs.size();
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+        if (segs[i].name == "schema" && segs[i].call == nullptr) {
+            schema = i;
+            break;
+        }
+    }
+    if (schema == segs.size()) {
+        // knex.raw(...), trx.raw(...)
+        if (last == "raw" && segs.size() >= 2) {
+            SqlPiece& piece = e.raw(call, dotted_name(call.kids[0]), arg(call, 0));
+            const Node* bindings = arg(call, 1);
+            if (piece.unknown.empty() && bindings && (bindings->kind == NodeKind::Array || bindings->kind == NodeKind::Object)) {
+                replace_parameters(piece, *bindings, e);
+                piece.notes.push_back("bindings substituted as knex escapes them");
+            }
+            return true;
+        }
+        return false;
+    }
+    std::string prefix;
+    for (std::size_t i = 0; i <= schema; ++i) prefix += (i ? "." : "") + segs[i].name;
+    std::string with_schema;
+    bool any = false;
+    for (std::size_t i = schema + 1; i < segs.size(); ++i) {
+        if (segs[i].call == nullptr) continue;
+        if (segs[i].name == "withSchema") {
+            if (auto s = arg(*segs[i].call, 0) ? e.string_of(*arg(*segs[i].call, 0)) : std::nullopt) with_schema = *s;
+            continue;
+        }
+        if (!is_schema_method(segs[i].name)) continue;
+        schema_call(segs[i], with_schema, prefix + "." + segs[i].name, e);
+        any = true;
+    }
+    return any;
+}
+
+}  // namespace pgfence::analyze::orm

@@ -1,0 +1,137 @@
+// The JavaScript/TypeScript lexer and call finder under the ORM extractors: decoded strings
+// keep the source offset of every byte, template interpolations are found, regexes and
+// comments do not derail the rest, and calls are attributed to up() or down() in every
+// form migrations declare them.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "analyze/analyzer.hpp"
+#include "analyze/orm/extract.hpp"
+#include "analyze/orm/js_lexer.hpp"
+
+using namespace pgfence::analyze;
+using namespace pgfence::analyze::orm;
+
+namespace {
+
+std::vector<std::string> sql_of(std::string_view text, InputFormat format, Direction direction = Direction::Up) {
+    std::vector<std::string> out;
+    for (const auto& s : split(extract(text, format, direction))) out.push_back(s.unknown.empty() ? s.sql : "?" + s.unknown);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("strings decode escapes and map every byte to its source offset") {
+    std::string text = R"(x('a\'b\n\x41\u00e9'))";
+    auto tokens = lex_js(text);
+    REQUIRE(tokens.size() == 4);
+    const Token& s = tokens[2];
+    REQUIRE(s.kind == TokenKind::String);
+    CHECK(s.string.value == "a'b\nA\xC3\xA9");
+    REQUIRE(s.string.offsets.size() == s.string.value.size());
+    CHECK(text[s.string.offsets[0]] == 'a');
+    CHECK(text.substr(s.string.offsets[1], 2) == "\\'");
+    CHECK(text[s.string.offsets[2]] == 'b');
+    CHECK(text.substr(s.string.offsets[4], 2) == "\\x");
+    CHECK(s.string.offsets[5] == s.string.offsets[6]);  // both bytes of é come from \u00e9
+}
+
+TEST_CASE("template literals split into text and interpolations, nested ones included") {
+    std::string text = "q(`A ${t} B ${f(`x${y}`, {a: 1})} C`)";
+    auto tokens = lex_js(text);
+    REQUIRE(tokens.size() == 4);
+    const Token& t = tokens[2];
+    REQUIRE(t.kind == TokenKind::Template);
+    REQUIRE(t.parts.size() == 5);
+    CHECK(t.parts[0].text.value == "A ");
+    CHECK(t.parts[1].interpolation);
+    CHECK(text.substr(t.parts[1].expr_begin, t.parts[1].expr_end - t.parts[1].expr_begin) == "t");
+    CHECK(text.substr(t.parts[3].expr_begin, t.parts[3].expr_end - t.parts[3].expr_begin) == "f(`x${y}`, {a: 1})");
+    CHECK(t.parts[4].text.value == " C");
+}
+
+TEST_CASE("regex literals and comments do not derail the lexer") {
+    std::string text = "const r = /['\"`]/g; // it's a comment\n/* don't */ const s = a / b / c; q('ok')";
+    auto tokens = lex_js(text);
+    int strings = 0;
+    for (const auto& t : tokens) strings += t.kind == TokenKind::String;
+    CHECK(strings == 1);
+    CHECK(tokens.back().text == ")");
+    CHECK(tokens[tokens.size() - 2].string.value == "ok");
+}
+
+TEST_CASE("calls are attributed to up() or down() in every declaration form") {
+    const char* forms[] = {
+        "class M { async up(queryRunner: QueryRunner): Promise<void> { await queryRunner.query(`SELECT 1`) }\n"
+        "  async down(queryRunner) { await queryRunner.query(`SELECT 2`) } }",
+        "exports.up = function (knex) { return knex.raw('SELECT 1') };\nexports.down = function (knex) { return knex.raw('SELECT 2') };",
+        "module.exports = { up: async (queryInterface, Sequelize) => { await queryInterface.sequelize.query('SELECT 1') },\n"
+        "  down: async (queryInterface) => queryInterface.sequelize.query('SELECT 2') };",
+        "export async function up(knex: Knex): Promise<void> { await knex.raw('SELECT 1') }\n"
+        "export async function down(knex: Knex): Promise<void> { await knex.raw('SELECT 2') }",
+        "module.exports = { async up(queryInterface) { await queryInterface.sequelize.query(`SELECT 1`); },\n"
+        "  async down(queryInterface) { await queryInterface.sequelize.query(`SELECT 2`); } };",
+    };
+    for (const char* text : forms) {
+        INFO(text);
+        InputFormat f = detect_format(text);
+        CHECK(f != InputFormat::Auto);
+        CHECK(sql_of(text, f, Direction::Up) == std::vector<std::string>{"SELECT 1"});
+        CHECK(sql_of(text, f, Direction::Down) == std::vector<std::string>{"SELECT 2"});
+        CHECK(sql_of(text, f, Direction::Both).size() == 2);
+    }
+}
+
+TEST_CASE("concatenation, constants and interpolations") {
+    std::string text = "const T = 'users'\nexports.up = (knex) => knex.raw('ALTER TABLE ' + T + \" ADD COLUMN \\\"a\\\" int\")";
+    CHECK(sql_of(text, InputFormat::Knex) == std::vector<std::string>{"ALTER TABLE users ADD COLUMN \"a\" int"});
+    // A value position parses as a parameter; an identifier position cannot be known.
+    std::string values = "exports.up = (knex) => knex.raw(`UPDATE t SET a = ${v} WHERE b = '${w}'`)";
+    CHECK(sql_of(values, InputFormat::Knex) == std::vector<std::string>{"UPDATE t SET a = $1 WHERE b = '$2'"});
+    std::string ident = "exports.up = (knex) => knex.raw(`ALTER TABLE ${t} ADD COLUMN a int`)";
+    auto got = sql_of(ident, InputFormat::Knex);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].starts_with("?interpolated `${t}`"));
+    std::string variable = "exports.up = (knex) => knex.raw(sql)";
+    CHECK(sql_of(variable, InputFormat::Knex) == std::vector<std::string>{"?SQL comes from the variable `sql`"});
+}
+
+TEST_CASE("statement spans point into the script, findings land on the call") {
+    std::string text =
+        "exports.up = async (knex) => {\n"
+        "  await knex.raw(`CREATE INDEX i ON t (a)`);\n"
+        "  await knex.schema.alterTable('t', (table) => {\n"
+        "    table.integer('b').notNullable();\n"
+        "  });\n"
+        "};\n";
+    AnalyzeOptions options;
+    FileReport r = analyze_text("db/migrations/1_x.js", text, options);
+    REQUIRE(r.statements.size() == 2);
+    CHECK(r.source_kind == "knex");
+    CHECK(r.statements[0].span.start.line == 2);
+    CHECK(r.statements[0].span.start.column == 19);
+    CHECK(r.statements[0].span.stop.column == 41);
+    CHECK(r.statements[1].sql == "alter table \"t\" add column \"b\" integer not null");
+    CHECK(r.statements[1].span.start.line == 4);
+    CHECK(r.statements[1].span.start.column == 5);
+    bool not_null_finding = false;
+    for (const auto& f : r.findings) {
+        if (f.rule == "add-column-not-null-without-default") not_null_finding = f.start.line == 4;
+    }
+    CHECK(not_null_finding);
+    CHECK(r.coverage.found == 2);
+    CHECK(r.coverage.analysed == 2);
+    CHECK(r.coverage.literal_calls == 1);
+    CHECK(r.coverage.literal_parsed == 1);
+}
+
+TEST_CASE("a script with no ORM pattern, or no up(), is skipped with a reason") {
+    AnalyzeOptions options;
+    FileReport none = analyze_text("x.js", "console.log('hi')", options);
+    CHECK(none.skipped);
+    FileReport no_up = analyze_text("x.js", "const knex = require('knex'); knex.raw('SELECT 1')", options);
+    CHECK(no_up.skipped);
+    CHECK(no_up.skip_reason.find("up()") != std::string::npos);
+}
