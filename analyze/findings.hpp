@@ -27,6 +27,23 @@ struct Recipe {
     std::vector<RecipeStep> steps;
 };
 
+// The size of the table a finding is about, from a stats snapshot (analyze --stats-file);
+// filled in by stats/size_risk.cpp after analysis, never by a rule.
+struct SizeFacts {
+    std::string relation;    // as the finding names it
+    std::string table;       // the snapshot's "schema.name"; "" when not in the snapshot
+    std::string status;      // "measured", "new" (created in this migration), "absent" (not in the snapshot)
+    std::string size_class;  // "small", "medium", "large", "huge"; "unknown" unless measured
+    std::optional<double> rows;  // estimated rows (partitions summed); empty when unknown
+    long long table_bytes = 0;   // heap only
+    long long total_bytes = 0;   // with TOAST and indexes
+    Risk base_risk = Risk::None;  // the rule's risk before the size adjustment
+    std::string work;             // "rewrite", "index build", "scan"; "" when not timed
+    std::string lock;             // lock mode held while it runs, e.g. "ACCESS EXCLUSIVE"
+    std::optional<double> blocking_seconds;  // estimate: the bytes the work reads / throughput
+    double throughput_bytes_per_second = 0;
+};
+
 struct Finding {
     std::string rule;      // stable kebab-case id
     Risk risk = Risk::Low;
@@ -38,6 +55,7 @@ struct Finding {
     std::string fix;       // one line: what to change (policies: the exact line to add and where)
     std::optional<Recipe> recipe;
     bool pre_existing = false;  // on lines the pull request did not touch (set by the bot)
+    std::optional<SizeFacts> size;  // only with a stats snapshot (analyze --stats-file)
 };
 
 }  // namespace pgfence::analyze

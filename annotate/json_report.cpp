@@ -43,6 +43,22 @@ json effects(const std::vector<TableEffect>& list) {
     return out;
 }
 
+json size_json(const SizeFacts& z) {
+    auto optional_number = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+    return json{{"relation", z.relation},
+                {"table", z.table.empty() ? json(nullptr) : json(z.table)},
+                {"status", z.status},
+                {"size_class", z.size_class},
+                {"rows", optional_number(z.rows)},
+                {"table_bytes", z.table_bytes},
+                {"total_bytes", z.total_bytes},
+                {"base_risk", std::string(risk_name(z.base_risk))},
+                {"work", z.work.empty() ? json(nullptr) : json(z.work)},
+                {"lock", z.lock.empty() ? json(nullptr) : json(z.lock)},
+                {"blocking_seconds", optional_number(z.blocking_seconds)},
+                {"throughput_bytes_per_second", z.throughput_bytes_per_second}};
+}
+
 json finding_json(const Finding& f) {
     json recipe = nullptr;
     if (f.recipe) {
@@ -52,7 +68,7 @@ json finding_json(const Finding& f) {
         }
         recipe = {{"summary", f.recipe->summary}, {"steps", steps}};
     }
-    return json{{"rule", f.rule},
+    json out{{"rule", f.rule},
                 {"risk", std::string(risk_name(f.risk))},
                 {"message", f.message},
                 {"statement", f.statement >= 0 ? json(f.statement) : json(nullptr)},
@@ -62,6 +78,9 @@ json finding_json(const Finding& f) {
                 {"fix", f.fix.empty() ? json(nullptr) : json(f.fix)},
                 {"pre_existing", f.pre_existing},
                 {"recipe", recipe}};
+    // Only with a stats snapshot (analyze --stats-file): additive, absent otherwise.
+    if (f.size) out["size"] = size_json(*f.size);
+    return out;
 }
 
 json statement_json(const StatementFacts& s) {
@@ -123,13 +142,19 @@ json file_json(const FileReport& f, Totals& totals) {
         if (s.status == StatementStatus::Unparsable) ++totals.unparsable;
         if (s.status == StatementStatus::Unknown) ++totals.unknown;
         list.push_back(statement_json(s));
+        // ORM scripts only (additive): a call whose SQL cannot be known statically.
+        if (s.unanalysable) {
+            list.back()["unanalysable"] = {{"message", s.unanalysable->message},
+                                           {"line", s.unanalysable->where ? s.unanalysable->where->line : s.span.start.line},
+                                           {"column", s.unanalysable->where ? s.unanalysable->where->column : s.span.start.column}};
+        }
     }
     if (f.error) ++totals.errors;
     json findings = json::array();
     for (const auto& finding : f.findings) findings.push_back(finding_json(finding));
     json suppressed = json::array();
     for (const auto& finding : f.suppressed) suppressed.push_back(finding_json(finding));
-    return json{{"path", f.path}, {"tool", std::string(tool_name(f.tool))},
+    json out{{"path", f.path}, {"tool", std::string(tool_name(f.tool))},
                 {"risk", std::string(risk_name(f.risk))},
                 {"findings", findings},
                 {"suppressed", suppressed},
@@ -137,6 +162,15 @@ json file_json(const FileReport& f, Totals& totals) {
                 {"skip_reason", f.skipped ? json(f.skip_reason) : json(nullptr)},
                 {"error", f.error ? json(f.error->message) : json(nullptr)},
                 {"statements", list}};
+    // ORM scripts only (additive): which ORM, and how much of it could be read statically.
+    if (f.source_kind != "sql") {
+        const Coverage& c = f.coverage;
+        out["source_kind"] = f.source_kind;
+        out["coverage"] = {{"found", c.found}, {"analysed", c.analysed}, {"unknown", c.unknown},
+                           {"unparsable", c.unparsable}, {"calls", c.calls}, {"literal_calls", c.literal_calls},
+                           {"literal_parsed", c.literal_parsed}};
+    }
+    return out;
 }
 
 json header_json(const Report& report, const Totals& totals) {

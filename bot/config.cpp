@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "analyze/rules/common.hpp"
+#include "stats/config_keys.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -164,6 +165,16 @@ void apply_policies(const Value& table, Config& config) {
     }
 }
 
+void apply_stats(const Value& table, Config& config) {
+    for (const auto& [key, value] : table.fields) {
+        std::optional<double> number;
+        std::optional<std::string> text;
+        if (value.type == Value::Type::Integer) number = static_cast<double>(value.integer);
+        else if (value.type == Value::Type::String) text = value.text;
+        if (auto problem = stats::set_size_option(config.stats, key, number, text)) throw ConfigError{*problem, value.line};
+    }
+}
+
 Config interpret(const Value& root) {
     Config config;
     for (const auto& [key, value] : root.fields) {
@@ -190,8 +201,12 @@ Config interpret(const Value& root) {
             apply_rules(value, config);
         } else if (key == "policies" && value.type == Value::Type::Table) {
             apply_policies(value, config);
+        } else if (key == "stats_file") {
+            config.stats_file = expect_string(value, key);
+        } else if (key == "stats" && value.type == Value::Type::Table) {
+            apply_stats(value, config);
         } else {
-            throw ConfigError{"unknown key '" + key + "' (expected pg_version, max_risk, unparsable, direction, paths, [rules], [policies])",
+            throw ConfigError{"unknown key '" + key + "' (expected pg_version, max_risk, unparsable, direction, paths, stats_file, [rules], [policies], [stats])",
                               value.line};
         }
     }

@@ -11,6 +11,7 @@
 #include "analyze/error.hpp"
 #include "analyze/findings.hpp"
 #include "analyze/rules/rule.hpp"
+#include "stats/size_risk.hpp"
 
 namespace pgfence::bot {
 
@@ -22,6 +23,8 @@ struct Config {
     std::optional<analyze::Direction> direction;
     std::vector<std::string> paths;  // migration globs
     analyze::rules::Options rules;
+    std::optional<std::string> stats_file;  // stats snapshot for analyze (as written; relative to the file)
+    stats::SizeOptions stats;               // [stats]: size thresholds and throughput (docs/stats-format.md)
 };
 
 // The nearest .pgfence.toml or .pgfence.json in `start` or a parent directory.

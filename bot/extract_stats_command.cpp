@@ -1,0 +1,85 @@
+#include "bot/extract_stats_command.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <ostream>
+
+#include "bot/cli.hpp"
+#include "bot/cli_args.hpp"
+#include "stats/conninfo.hpp"
+#include "stats/extractor.hpp"
+#include "stats/snapshot.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+struct ExtractArgs {
+    std::string db_url;
+    std::string output = "pgfence-stats.json";
+    stats::ExtractOptions options;
+};
+
+ExtractArgs parse_extract(const std::vector<std::string>& args) {
+    ExtractArgs a;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        auto value = [&](const std::string& flag) -> std::string {
+            auto eq = arg.find('=');
+            if (arg.rfind("--", 0) == 0 && eq != std::string::npos) return arg.substr(eq + 1);
+            if (i + 1 >= args.size()) throw UsageError{flag + " needs a value"};
+            return args[++i];
+        };
+        auto is = [&](const char* flag) { return arg == flag || arg.rfind(std::string(flag) + "=", 0) == 0; };
+        if (is("--db-url")) a.db_url = value("--db-url");
+        else if (arg == "-o" || is("--output")) a.output = value("--output");
+        else if (arg == "--schema") a.options.columns = true;
+        else if (is("--statement-timeout")) {
+            a.options.statement_timeout_ms = 1000 * parse_int("--statement-timeout", value("--statement-timeout"), 1, 3600);
+        } else {
+            // Never echo an argument back: it may be a URL with a password in it.
+            throw UsageError{arg.size() > 1 && arg[0] == '-' ? "extract-stats: unknown option '" + arg.substr(0, arg.find('=')) + "' (see 'pgfence help')"
+                                                             : "extract-stats takes no positional arguments; give the database with --db-url URL"};
+        }
+    }
+    if (a.db_url.empty()) {
+        if (const char* env = std::getenv("PGFENCE_DB_URL"); env != nullptr && *env != '\0') a.db_url = env;
+    }
+    if (a.db_url.empty()) throw UsageError{"extract-stats needs --db-url URL (or PGFENCE_DB_URL in the environment)"};
+    return a;
+}
+
+}  // namespace
+
+int run_extract_stats(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    ExtractArgs a = parse_extract(args);
+    // A server that accepts the connection but never answers must not hang CI; an explicit
+    // connect_timeout in the URL, or PGCONNECT_TIMEOUT, wins.
+    setenv("PGCONNECT_TIMEOUT", "10", 0);
+    setenv("PGAPPNAME", "pgfence", 0);
+    std::string shown = stats::redact_conninfo(a.db_url);
+    auto snapshot = stats::extract_snapshot(a.db_url, a.options);
+    if (!snapshot) {
+        err << "error: extract-stats: " << snapshot.error().message << " (database " << shown << ")\n";
+        return k_exit_input;
+    }
+    std::string text = stats::snapshot_to_json(*snapshot);
+    std::ostream* report = &err;
+    if (a.output == "-") {
+        out << text;
+    } else {
+        std::ofstream file(a.output, std::ios::binary | std::ios::trunc);
+        file << text;
+        file.close();
+        if (!file) {
+            err << "error: " << a.output << ": cannot write the stats snapshot\n";
+            return k_exit_input;
+        }
+        report = &out;
+    }
+    *report << "pgfence: " << snapshot->tables.size() << " tables from " << shown
+            << (snapshot->in_recovery ? " (a standby)" : "") << ", PostgreSQL " << snapshot->server_version
+            << (a.output == "-" ? "" : ", written to " + a.output) << "\n";
+    return k_exit_ok;
+}
+
+}  // namespace pgfence::bot

@@ -1,0 +1,22 @@
+#pragma once
+// Connection strings as the user gives them (postgresql:// URLs or key=value pairs), shown
+// back without their password: nothing pgfence prints may carry it.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgfence::stats {
+
+// "postgresql://app:***@db:5432/app", "host=db password=*** dbname=app"; anything else unchanged.
+[[nodiscard]] std::string redact_conninfo(std::string_view conninfo);
+
+// The password written in the string, as written and percent-decoded (empty when none).
+[[nodiscard]] std::vector<std::string> passwords_in(std::string_view conninfo);
+
+// `message` with every occurrence of each secret replaced by ***.
+[[nodiscard]] std::string scrub(std::string message, const std::vector<std::string>& secrets);
+
+// True for "postgresql://..." / "postgres://..." URLs.
+[[nodiscard]] bool is_url(std::string_view conninfo);
+
+}  // namespace pgfence::stats

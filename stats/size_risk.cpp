@@ -1,0 +1,186 @@
+#include "stats/size_risk.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "analyze/lock_mode.hpp"
+#include "stats/column_types.hpp"
+#include "stats/lookup.hpp"
+#include "stats/units.hpp"
+
+namespace pgfence::stats {
+namespace {
+
+using namespace pgfence::analyze;
+
+enum class Work { Rewrite, IndexBuild, Scan };
+
+// Findings whose cost grows with the table: a rewrite, an index build or a full scan while
+// a lock is held. Policy findings (timeouts), naming and data-loss findings are not here:
+// their risk does not depend on how big the table is.
+const std::map<std::string_view, Work>& sensitive_rules() {
+    static const std::map<std::string_view, Work> k_rules = {
+        {"add-column-volatile-default", Work::Rewrite},
+        {"add-column-stored-generated", Work::Rewrite},
+        {"add-column-serial", Work::Rewrite},
+        {"add-column-identity", Work::Rewrite},
+        {"alter-column-type-rewrite", Work::Rewrite},
+        {"set-logged-unlogged", Work::Rewrite},
+        {"alter-table-rewrite", Work::Rewrite},
+        {"vacuum-full", Work::Rewrite},
+        {"cluster", Work::Rewrite},
+        {"refresh-matview-without-concurrently", Work::Rewrite},
+        {"update-without-where", Work::Rewrite},
+        {"create-index-without-concurrently", Work::IndexBuild},
+        {"add-unique-without-index", Work::IndexBuild},
+        {"add-primary-key-without-index", Work::IndexBuild},
+        {"add-exclusion-constraint", Work::IndexBuild},
+        {"reindex-without-concurrently", Work::IndexBuild},
+        {"add-foreign-key-without-not-valid", Work::Scan},
+        {"set-not-null-scan", Work::Scan},
+        {"add-check-without-not-valid", Work::Scan},
+        {"attach-partition-scan", Work::Scan},
+        {"not-valid-validate-same-transaction", Work::Scan},
+        {"delete-without-where", Work::Scan},
+    };
+    return k_rules;
+}
+
+std::string_view work_name(Work w) {
+    switch (w) {
+        case Work::Rewrite: return "rewrite";
+        case Work::IndexBuild: return "index build";
+        case Work::Scan: return "scan";
+    }
+    return "";
+}
+
+std::string size_class(const TableSize& size, const SizeThresholds& t) {
+    double rows = size.rows.value_or(0);
+    auto bytes = static_cast<double>(size.total_bytes);
+    if (rows >= t.huge_rows || bytes >= t.huge_bytes) return "huge";
+    if (rows >= t.large_rows || bytes >= t.large_bytes) return "large";
+    if (rows < t.small_rows && bytes < t.small_bytes) return "small";
+    return "medium";
+}
+
+Risk shift(Risk r, int by) {
+    int v = std::clamp(static_cast<int>(r) + by, static_cast<int>(Risk::Low), static_cast<int>(Risk::Critical));
+    return static_cast<Risk>(v);
+}
+
+// The statement's strongest lock on `table` (any spelling that resolves to it).
+const LockFact* lock_on_table(const StatementFacts* s, const SnapshotIndex& index, const TableStats* table,
+                              const std::string& relation) {
+    if (s == nullptr) return nullptr;
+    const LockFact* best = nullptr;
+    for (const auto& l : s->locks) {
+        bool same = l.relation == relation || (table != nullptr && index.find(l.relation) == table);
+        if (same && (best == nullptr || l.mode > best->mode)) best = &l;
+    }
+    return best;
+}
+
+void describe(Finding& f, const SizeFacts& size, Work work, const SizeOptions& options) {
+    std::string text = " — " + size.relation + ": ";
+    if (size.status == "new") {
+        text += "created in this migration, so the snapshot's sizes do not apply";
+    } else if (size.status == "absent") {
+        text += "not in the stats snapshot: treated as unknown size";
+    } else {
+        text += (size.rows ? format_rows(*size.rows) : std::string("rows unknown")) + ", " +
+                format_bytes(static_cast<double>(size.total_bytes));
+        if (f.risk != size.base_risk) {
+            text += "; " + size.size_class + " table: risk " + std::string(risk_name(size.base_risk)) + " → " +
+                    std::string(risk_name(f.risk));
+        }
+        if (size.blocking_seconds) {
+            double bytes = static_cast<double>(work == Work::Rewrite ? size.total_bytes : size.table_bytes);
+            double seconds = *size.blocking_seconds;
+            text += std::string("; ") + (seconds < 1 ? "less than 1 s" : "about " + format_seconds(seconds)) + " under " +
+                    size.lock + " (" +
+                    std::string(work_name(work)) + " of " + format_bytes(bytes) + " at " +
+                    format_bytes(options.throughput) + "/s)";
+        }
+    }
+    f.message += text;
+}
+
+// Sizes one finding; returns true when its risk moved.
+bool size_finding(Finding& f, const FileReport& file, const SnapshotIndex& index, const SizeOptions& options,
+                  SizeSummary& summary) {
+    auto rule = sensitive_rules().find(f.rule);
+    if (rule == sensitive_rules().end()) return false;
+    const StatementFacts* s = f.statement >= 0 && f.statement < static_cast<int>(file.statements.size())
+                                  ? &file.statements[static_cast<std::size_t>(f.statement)]
+                                  : nullptr;
+    std::string relation = f.relation;
+    if (relation.empty() && s != nullptr) {
+        if (const LockFact* l = s->strongest_lock()) relation = l->relation;
+    }
+    if (relation.empty()) return false;
+
+    SizeFacts size;
+    size.relation = relation;
+    size.base_risk = f.risk;
+    size.size_class = "unknown";
+    size.throughput_bytes_per_second = options.throughput;
+    const TableStats* table = index.find(relation);
+    const LockFact* lock = lock_on_table(s, index, table, relation);
+    if (lock == nullptr && s != nullptr) lock = s->strongest_lock();
+    if (lock != nullptr) size.lock = std::string(lock_mode_name(lock->mode));
+    if (lock != nullptr && lock->is_new) {
+        size.status = "new";
+    } else if (table == nullptr) {
+        size.status = "absent";
+        ++summary.absent;
+    } else {
+        ++summary.measured;
+        TableSize measured = index.size_of(*table);
+        size.status = "measured";
+        size.table = table->qualified();
+        size.rows = measured.rows;
+        size.table_bytes = measured.table_bytes;
+        size.total_bytes = measured.total_bytes;
+        size.size_class = size_class(measured, options.thresholds);
+        Blocks blocks = lock != nullptr ? blocks_of(lock->mode) : Blocks{};
+        if (size.size_class == "small") f.risk = shift(f.risk, -1);
+        else if (size.size_class == "large") f.risk = shift(f.risk, +1);
+        else if (size.size_class == "huge") f.risk = blocks.reads || blocks.writes ? Risk::Critical : shift(f.risk, +1);
+        size.work = std::string(work_name(rule->second));
+        double bytes = static_cast<double>(rule->second == Work::Rewrite ? size.total_bytes : size.table_bytes);
+        if (options.throughput > 0) size.blocking_seconds = bytes / options.throughput;
+    }
+    describe(f, size, rule->second, options);
+    f.size = std::move(size);
+    return f.risk != f.size->base_risk;
+}
+
+void recompute_risks(FileReport& file) {
+    file.risk = Risk::None;
+    for (auto& s : file.statements) s.risk = Risk::None;
+    for (const auto& f : file.findings) {
+        file.risk = std::max(file.risk, f.risk);
+        if (f.statement >= 0 && f.statement < static_cast<int>(file.statements.size())) {
+            auto& s = file.statements[static_cast<std::size_t>(f.statement)];
+            s.risk = std::max(s.risk, f.risk);
+        }
+    }
+}
+
+}  // namespace
+
+bool size_sensitive(std::string_view rule) { return sensitive_rules().count(rule) > 0; }
+
+SizeSummary apply_size_risk(Report& report, const Snapshot& snapshot, const SizeOptions& options) {
+    SizeSummary summary;
+    SnapshotIndex index(snapshot);
+    for (auto& file : report.files) {
+        if (snapshot.has_columns) summary.type_changes += decide_type_changes(file, index, report.pg_version);
+        for (auto& f : file.findings) summary.adjusted += size_finding(f, file, index, options, summary);
+        recompute_risks(file);
+    }
+    return summary;
+}
+
+}  // namespace pgfence::stats

@@ -1,0 +1,44 @@
+#pragma once
+// The size-aware risk pass: runs on a finished Report with a stats snapshot, and moves the
+// risk of size-sensitive findings with the size of their table (docs/stats-format.md,
+// "How sizes change risk"). Adds the size and an estimate of how long the blocking part
+// lasts to the finding's message, so every output format carries them.
+#include <string>
+
+#include "analyze/facts.hpp"
+#include "stats/snapshot.hpp"
+
+namespace pgfence::stats {
+
+// A table is small below both small_* figures, large at or above either large_* figure,
+// huge at or above either huge_* figure.
+struct SizeThresholds {
+    double small_rows = 10'000;
+    double small_bytes = 10.0 * 1024 * 1024;
+    double large_rows = 1'000'000;
+    double large_bytes = 1024.0 * 1024 * 1024;
+    double huge_rows = 10'000'000;
+    double huge_bytes = 10.0 * 1024 * 1024 * 1024;
+};
+
+struct SizeOptions {
+    SizeThresholds thresholds;
+    // Bytes per second a rewrite, index build or validation scan gets through; deliberately
+    // low (a busy server, cold cache, indexes rebuilt too) so the estimate errs long.
+    double throughput = 50.0 * 1024 * 1024;
+};
+
+// What the pass did, for tests and the CLI's summary.
+struct SizeSummary {
+    int adjusted = 0;       // findings whose risk moved
+    int measured = 0;       // findings matched to a snapshot table
+    int absent = 0;         // findings on tables the snapshot does not have
+    int type_changes = 0;   // ALTER COLUMN TYPE findings decided from the snapshot's column types
+};
+
+SizeSummary apply_size_risk(analyze::Report& report, const Snapshot& snapshot, const SizeOptions& options);
+
+// Whether the rule's cost grows with the table, and which work the estimate times.
+[[nodiscard]] bool size_sensitive(std::string_view rule);
+
+}  // namespace pgfence::stats

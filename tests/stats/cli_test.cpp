@@ -1,0 +1,181 @@
+// analyze with and without --stats-file: the same migration, every output format, and
+// the differences docs/stats-format.md promises.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/stats/run.hpp"
+
+using namespace pgfence::tests;
+using nlohmann::json;
+
+namespace {
+
+const std::string k_binary = PGFENCE_BINARY;
+const std::string k_fixtures = PGFENCE_STATS_FIXTURES;
+
+// Every --format the binary accepts, as its own usage error lists them ("--format takes
+// text, json, markdown, sarif or github, not 'x'"): formats added later are covered too.
+std::vector<std::string> formats() {
+    RunResult r = run({k_binary, "analyze", "--no-config", "--format", "no-such-format", "x.sql"});
+    std::smatch m;
+    std::vector<std::string> out;
+    if (!std::regex_search(r.err, m, std::regex(R"(--format takes (.*), not)"))) return out;
+    std::string list = std::regex_replace(std::string(m[1]), std::regex(" or "), ", ");
+    std::size_t start = 0;
+    for (std::size_t comma = list.find(", ");; comma = list.find(", ", start)) {
+        out.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 2;
+    }
+    return out;
+}
+
+RunResult analyze(const std::string& format, bool with_stats, std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{k_binary, "analyze", "--no-config", "--format", format};
+    if (with_stats) {
+        argv.push_back("--stats-file");
+        argv.push_back(k_fixtures + "/snapshot.json");
+    }
+    for (auto& e : extra) argv.push_back(e);
+    argv.push_back(k_fixtures + "/sizes.sql");
+    return run(argv);
+}
+
+std::map<std::string, json> findings_by_statement(const json& report) {
+    std::map<std::string, json> out;
+    for (const auto& f : report["files"][0]["findings"]) {
+        if (f["rule"] == "lock-timeout-missing" || f["rule"] == "statement-timeout-missing") continue;
+        std::string key = f["rule"].get<std::string>() + "@" + std::to_string(f["start"]["line"].get<int>());
+        out[key] = f;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("every format carries the sizes and estimates", "[cli]") {
+    std::vector<std::string> list = formats();
+    REQUIRE(list.size() >= 3);
+    for (const auto& format : list) {
+        INFO("format " << format);
+        RunResult without = analyze(format, false);
+        RunResult with = analyze(format, true);
+        INFO(without.err << with.err);
+        REQUIRE(without.exit_code == 0);
+        REQUIRE(with.exit_code == 0);
+        CHECK(without.out != with.out);
+        CHECK(without.out.find("~12M rows") == std::string::npos);
+        CHECK(with.out.find("users: ~12M rows, 4.1 GB") != std::string::npos);
+        CHECK(with.out.find("huge table: risk HIGH → CRITICAL") != std::string::npos);
+        CHECK(with.out.find("at 50 MB/s") != std::string::npos);
+        CHECK(with.out.find("lookup: ~500 rows, 64 kB") != std::string::npos);
+        CHECK(with.out.find("audit: not in the stats snapshot: treated as unknown size") != std::string::npos);
+        CHECK(with.out.find("metrics: ~12M rows, 4 GB") != std::string::npos);  // its two partitions
+    }
+}
+
+TEST_CASE("json: risks move with size, as documented", "[cli]") {
+    auto without = json::parse(analyze("json", false).out);
+    RunResult run_with = analyze("json", true);
+    auto with = json::parse(run_with.out);
+    auto before = findings_by_statement(without);
+    auto after = findings_by_statement(with);
+
+    // users: 12M rows, huge, CREATE INDEX blocks writes -> CRITICAL, with an estimate.
+    json users = after.at("create-index-without-concurrently@2");
+    CHECK(before.at("create-index-without-concurrently@2")["risk"] == "HIGH");
+    CHECK(users["risk"] == "CRITICAL");
+    CHECK(users["size"]["status"] == "measured");
+    CHECK(users["size"]["table"] == "public.users");
+    CHECK(users["size"]["size_class"] == "huge");
+    CHECK(users["size"]["base_risk"] == "HIGH");
+    CHECK(users["size"]["lock"] == "SHARE");
+    CHECK(users["size"]["work"] == "index build");
+    // An index build reads the heap: table bytes / 50 MB/s.
+    CHECK(users["size"]["blocking_seconds"].get<double>() == Approx(3435973837.0 / (50.0 * 1024 * 1024)).epsilon(0.01));
+
+    // lookup: 500 rows, small -> one level lower.
+    CHECK(after.at("create-index-without-concurrently@3")["risk"] == "MEDIUM");
+    // events: 2M rows, large -> one level higher.
+    CHECK(before.at("add-foreign-key-without-not-valid@4")["risk"] == "HIGH");
+    CHECK(after.at("add-foreign-key-without-not-valid@4")["risk"] == "CRITICAL");
+    CHECK(after.at("add-foreign-key-without-not-valid@4")["size"]["size_class"] == "large");
+    // audit: not in the snapshot -> default risk, said so.
+    json audit = after.at("create-index-without-concurrently@5");
+    CHECK(audit["risk"] == "HIGH");
+    CHECK(audit["size"]["status"] == "absent");
+    CHECK(audit["size"]["blocking_seconds"].is_null());
+    // accounts.name varchar(50) -> varchar(100): binary-coercible per the snapshot's types.
+    CHECK(before.count("alter-column-type-rewrite@6") == 1);
+    CHECK(after.count("alter-column-type-rewrite@6") == 0);
+    json statement6 = with["files"][0]["statements"][5];
+    CHECK(statement6["rewrites"].empty());
+    CHECK(statement6["notes"].dump().find("no rewrite") != std::string::npos);
+    // accounts.code bigint -> integer: a certain rewrite (HIGH) instead of "may rewrite" (MEDIUM).
+    CHECK(before.at("alter-column-type-rewrite@7")["risk"] == "MEDIUM");
+    CHECK(after.at("alter-column-type-rewrite@7")["risk"] == "HIGH");
+    CHECK(after.at("alter-column-type-rewrite@7")["message"].get<std::string>().find(" rewrites accounts") != std::string::npos);
+    // metrics: partitioned; its partitions' 12M rows make it huge.
+    CHECK(after.at("create-index-without-concurrently@8")["risk"] == "CRITICAL");
+    CHECK(after.at("create-index-without-concurrently@8")["size"]["rows"].get<double>() == 12000000);
+    // Policy findings do not move.
+    for (const auto& f : with["files"][0]["findings"]) {
+        if (f["rule"] == "statement-timeout-missing") CHECK(!f.contains("size"));
+    }
+    // Without a snapshot there is no size field at all (the schema's additive field).
+    for (const auto& f : without["files"][0]["findings"]) CHECK(!f.contains("size"));
+    // Statement and file risks follow.
+    CHECK(with["files"][0]["risk"] == "CRITICAL");
+    CHECK(without["files"][0]["risk"] == "HIGH");
+
+    // The schema accepts both.
+    std::string dir = temp_dir("pgfence-stats-cli");
+    write_text(dir + "/with.json", run_with.out);
+    RunResult valid = run({"/usr/bin/python3", "-c",
+                           "import json, sys, jsonschema; s = json.load(open(sys.argv[1])); "
+                           "jsonschema.validate(json.load(open(sys.argv[2])), s)",
+                           std::string(PGFENCE_SOURCE_DIR) + "/docs/pgfence-report.schema.json", dir + "/with.json"});
+    INFO(valid.err);
+    CHECK(valid.exit_code == 0);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("--ci: the snapshot can turn a pass into a failure", "[cli]") {
+    CHECK(analyze("text", false, {"--ci", "--max-risk", "high"}).exit_code == 0);
+    RunResult r = analyze("text", true, {"--ci", "--max-risk", "high"});
+    CHECK(r.exit_code == 1);
+}
+
+TEST_CASE("thresholds and throughput are configurable", "[cli]") {
+    // 100 MB/s halves the estimate; a large_rows of 100 makes lookup large instead of small.
+    std::string dir = temp_dir("pgfence-stats-conf");
+    write_text(dir + "/.pgfence.toml", "[stats]\nthroughput = \"100MB/s\"\nsmall_rows = 100\nlarge_rows = 400\n");
+    auto with = json::parse(analyze("json", true, {"--config", dir + "/.pgfence.toml"}).out);
+    auto after = findings_by_statement(with);
+    // --no-config comes first in analyze(); --config given later wins for the file to read.
+    CHECK(after.at("create-index-without-concurrently@3")["risk"] == "CRITICAL");
+    CHECK(after.at("create-index-without-concurrently@2")["size"]["throughput_bytes_per_second"].get<double>() == 100.0 * 1024 * 1024);
+    auto flag = json::parse(analyze("json", true, {"--stats-throughput", "25MB/s"}).out);
+    CHECK(findings_by_statement(flag).at("create-index-without-concurrently@2")["size"]["throughput_bytes_per_second"].get<double>() ==
+          25.0 * 1024 * 1024);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a bad snapshot is one error line, exit 2", "[cli]") {
+    std::string dir = temp_dir("pgfence-stats-bad");
+    write_text(dir + "/old.json", R"({"pgfence_stats_version": 99, "taken_at": "x", "tables": []})");
+    RunResult r = run({k_binary, "analyze", "--no-config", "--stats-file", dir + "/old.json", k_fixtures + "/sizes.sql"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.rfind("error: ", 0) == 0);
+    CHECK(r.err.find("version 99") != std::string::npos);
+    RunResult missing = run({k_binary, "analyze", "--no-config", "--stats-file", dir + "/none.json", k_fixtures + "/sizes.sql"});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.find("cannot read the stats snapshot") != std::string::npos);
+    RunResult bad_flag = run({k_binary, "analyze", "--no-config", "--stats-throughput", "fast", k_fixtures + "/sizes.sql"});
+    CHECK(bad_flag.exit_code == 2);
+    std::filesystem::remove_all(dir);
+}
