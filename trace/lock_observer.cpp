@@ -45,13 +45,14 @@ Observation build(const SeenLocks& seen, const RelationSnapshot& before, const R
     Observation out;
     for (const auto& [oid, s] : seen) {
         const RelationState* state = nullptr;
+        bool is_new = false;
         if (auto b = before.find(oid); b != before.end()) state = &b->second;
-        else if (auto a = after.find(oid); a != after.end()) state = &a->second;
+        else if (auto a = after.find(oid); a != after.end()) state = &a->second, is_new = true;
         if (state == nullptr) {
             ++out.unresolved;
             continue;
         }
-        out.locks.push_back(ObservedLock{*state, s.mode, s.granted});
+        out.locks.push_back(ObservedLock{*state, s.mode, s.granted, is_new});
     }
     // By oid: storage swapped under the same relation. By name: a rebuilt copy took over
     // the name (REINDEX CONCURRENTLY swaps the new index in and drops the old one).

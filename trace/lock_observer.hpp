@@ -30,6 +30,7 @@ struct ObservedLock {
     RelationState relation;  // as it was before the statement (new relations: as after it)
     LockMode mode = LockMode::AccessShare;  // strongest mode held or requested
     bool granted = true;                    // false when the strongest mode was only waited for
+    bool is_new = false;                    // created by the statement (not there before it)
 };
 
 struct Observation {

@@ -1,17 +1,23 @@
 #include "trace/pg_instance.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include <csignal>
-#include <ctime>
-
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -20,9 +26,23 @@ namespace {
 
 constexpr const char* k_superuser = "postgres";
 
+// Runs in its own session, immune to Ctrl-C and SIGTERM: it reads postmaster pids from its
+// stdin until the pipe closes (pgfence exited or was killed, even by SIGKILL), then stops
+// the last server it was told about and removes the folder. "0" means already stopped.
+constexpr const char* k_watchdog_script =
+    "pid=0\n"
+    "while read -r line; do pid=$line; done\n"
+    "if [ \"$pid\" -gt 0 ] 2>/dev/null; then\n"
+    "  kill -QUIT \"$pid\" 2>/dev/null\n"
+    "  i=0\n"
+    "  while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done\n"
+    "  kill -KILL \"$pid\" 2>/dev/null\n"
+    "fi\n"
+    "rm -rf -- \"$1\"\n";
+
 // A port nobody listens on right now (the kernel picks it; a race is retried by start()).
 Result<int> free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return Error{"socket: " + std::string(std::strerror(errno)), "", std::nullopt};
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -40,10 +60,37 @@ Result<int> free_port() {
     return port;
 }
 
+// 32 hex digits from the kernel's random source; never written anywhere.
+Result<std::string> random_password() {
+    unsigned char bytes[16];
+    if (getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes)) {
+        return Error{"getrandom: " + std::string(std::strerror(errno)), "", std::nullopt};
+    }
+    static const char* k_hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : bytes) {
+        out += k_hex[b >> 4];
+        out += k_hex[b & 15];
+    }
+    return out;
+}
+
+std::string file_tail(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    if (text.size() > 1500) text = "..." + text.substr(text.size() - 1500);
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    return text;
+}
+
+Error failure(const std::string& what) { return Error{what + ": " + std::strerror(errno), "", std::nullopt}; }
+
 }  // namespace
 
 bool PgInstance::binaries_present(const std::string& bin_dir) {
-    for (const char* tool : {"initdb", "pg_ctl", "postgres"}) {
+    for (const char* tool : {"initdb", "postgres"}) {
         if (access((fs::path(bin_dir) / tool).c_str(), X_OK) != 0) return false;
     }
     return true;
@@ -51,7 +98,7 @@ bool PgInstance::binaries_present(const std::string& bin_dir) {
 
 Result<std::unique_ptr<PgInstance>> PgInstance::start(const InstanceOptions& options) {
     if (!binaries_present(options.bin_dir)) {
-        return Error{"PostgreSQL binaries not found in " + options.bin_dir, "", std::nullopt};
+        return Error{"PostgreSQL binaries (initdb, postgres) not found in " + options.bin_dir, "", std::nullopt};
     }
     std::unique_ptr<PgInstance> instance(new PgInstance());
     instance->m_bin_dir = options.bin_dir;
@@ -60,9 +107,11 @@ Result<std::unique_ptr<PgInstance>> PgInstance::start(const InstanceOptions& opt
     Status launched = Error{"", "", std::nullopt};
     for (int attempt = 0; attempt < 3; ++attempt) {
         launched = instance->launch(options);
-        if (launched) return instance;
+        if (launched) break;
     }
-    return launched.error();
+    if (!launched) return launched.error();
+    if (Status s = instance->set_password(); !s) return s.error();
+    return instance;
 }
 
 Status PgInstance::init(const InstanceOptions& options) {
@@ -72,18 +121,51 @@ Status PgInstance::init(const InstanceOptions& options) {
         m_account = *account;
         m_as_other = true;
     }
+    auto password = random_password();
+    if (!password) return password.error();
+    m_password = *password;
     std::string templ = (fs::temp_directory_path() / "pgfence-pg-XXXXXX").string();
-    if (mkdtemp(templ.data()) == nullptr) {
-        return Error{"cannot create a temporary folder: " + std::string(std::strerror(errno)), "", std::nullopt};
-    }
+    if (mkdtemp(templ.data()) == nullptr) return failure("cannot create a temporary folder");
     m_root = templ;
+    if (Status w = start_watchdog(); !w) return w;
     if (m_as_other && chown(m_root.c_str(), m_account.uid, m_account.gid) != 0) {
-        return Error{"cannot hand " + m_root + " to " + m_account.name + ": " + std::strerror(errno), "", std::nullopt};
+        return failure("cannot hand " + m_root + " to " + m_account.name);
     }
     std::string data = m_root + "/data";
-    return run_program({m_bin_dir + "/initdb", "-D", data, "-U", k_superuser, "--auth=trust", "--no-sync",
-                        "--encoding=UTF8", "--locale=C"},
-                       m_root + "/initdb.log", account());
+    // Local (socket) connections are trusted: the socket lives in our 0700 folder. TCP
+    // needs the password, which is set once the server runs (see set_password).
+    Status made = run_program({m_bin_dir + "/initdb", "-D", data, "-U", k_superuser, "--auth-local=trust",
+                               "--auth-host=scram-sha-256", "--no-sync", "--encoding=UTF8", "--locale=C"},
+                              m_root + "/initdb.log", account());
+    if (!made) return made;
+    std::ifstream version(data + "/PG_VERSION");
+    version >> m_major;
+    return Done{};
+}
+
+Status PgInstance::start_watchdog() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return failure("pipe");
+    pid_t pid = fork();
+    if (pid < 0) return failure("fork");
+    if (pid == 0) {
+        setsid();
+        signal(SIGINT, SIG_IGN);
+        signal(SIGTERM, SIG_IGN);
+        signal(SIGHUP, SIG_IGN);
+        dup2(fds[0], 0);
+        int null_fd = open("/dev/null", O_WRONLY);
+        if (null_fd >= 0) {
+            dup2(null_fd, 1);
+            dup2(null_fd, 2);
+        }
+        execl("/bin/sh", "sh", "-c", k_watchdog_script, "pgfence-watchdog", m_root.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(fds[0]);
+    m_watchdog = pid;
+    m_watchdog_fd = fds[1];
+    return Done{};
 }
 
 Status PgInstance::launch(const InstanceOptions& options) {
@@ -98,50 +180,119 @@ Status PgInstance::launch(const InstanceOptions& options) {
              << "listen_addresses = '127.0.0.1'\n"
              << "port = " << m_port << "\n"
              << "unix_socket_directories = '" << m_root << "'\n"
-             << "fsync = off\nfull_page_writes = off\nsynchronous_commit = off\n";
+             << "fsync = off\nfull_page_writes = off\nsynchronous_commit = off\n"
+             << "wal_level = minimal\nmax_wal_senders = 0\ncheckpoint_timeout = 1d\n"
+             << "shared_buffers = 32MB\njit = off\nautovacuum = off\n"
+             << "log_min_messages = warning\nlog_min_error_statement = panic\n"
+             << "max_connections = 60\ndeadlock_timeout = 100ms\n";
         for (const auto& s : options.settings) conf << s << "\n";
         if (!conf) return Error{"cannot write " + data + "/postgresql.conf", "", std::nullopt};
     }
-    Status started = run_program({m_bin_dir + "/pg_ctl", "-D", data, "-l", m_root + "/server.log", "-w", "-t", "60",
-                                  "start"},
-                                 m_root + "/pg_ctl.log", account());
-    if (!started) return started;
-    m_running = true;
-    std::ifstream pidfile(data + "/postmaster.pid");
-    pidfile >> m_postmaster;
+    std::string log = m_root + "/server.log";
+    std::string postgres = m_bin_dir + "/postgres";
+    const pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) return failure("fork");
+    if (pid == 0) {
+        setsid();  // Ctrl-C reaches pgfence, which stops the server itself
+        int null_fd = open("/dev/null", O_RDONLY);
+        if (null_fd >= 0) dup2(null_fd, 0);
+        int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0) {
+            if (m_as_other) (void)fchown(fd, m_account.uid, m_account.gid);
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        if (m_as_other) {
+            if (setgroups(1, &m_account.gid) != 0 || setgid(m_account.gid) != 0 || setuid(m_account.uid) != 0) _exit(126);
+        }
+        // Set after the uid change (which clears it): the server goes when pgfence does.
+        prctl(PR_SET_PDEATHSIG, SIGQUIT);
+        if (getppid() != parent) _exit(1);
+        execl(postgres.c_str(), "postgres", "-D", data.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    m_postmaster = pid;
+    std::string line = std::to_string(pid) + "\n";
+    (void)!write(m_watchdog_fd, line.data(), line.size());
+    if (Status ready = wait_ready(); !ready) {
+        stop();
+        return ready;
+    }
+    return Done{};
+}
+
+Status PgInstance::wait_ready() {
+    const std::string socket_info = "host=" + m_root + " port=" + std::to_string(m_port) + " user=" + k_superuser +
+                                    " dbname=postgres connect_timeout=5";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (waitpid(m_postmaster, &status, WNOHANG) == m_postmaster) {
+            m_postmaster = 0;
+            std::string tail = file_tail(m_root + "/server.log");
+            return Error{"the PostgreSQL server exited at start" + (tail.empty() ? "" : ":\n" + tail), "", std::nullopt};
+        }
+        if (server_accepts(socket_info)) return Done{};
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return Error{"the PostgreSQL server did not accept connections within 60 s", "", std::nullopt};
+}
+
+Status PgInstance::set_password() {
+    const std::string socket_info = "host=" + m_root + " port=" + std::to_string(m_port) + " user=" + k_superuser +
+                                    " dbname=postgres connect_timeout=10";
+    auto conn = Connection::open(socket_info);
+    if (!conn) return conn.error();
+    // Not logged even if the statement failed (log_min_error_statement = panic above).
+    if (Status s = conn->execute("ALTER ROLE " + std::string(k_superuser) + " PASSWORD " + quote_literal(m_password));
+        !s) {
+        return Error{"cannot set the server's password", "", std::nullopt};
+    }
     return Done{};
 }
 
 void PgInstance::abandon() const noexcept {
-    if (m_running && m_postmaster > 0) kill(m_postmaster, SIGQUIT);  // immediate shutdown
-    if (m_root.empty()) return;
-    pid_t child = fork();
-    if (child == 0) {
-        // Out of the caller's process group (a group kill must not stop the clean-up);
-        // give the postmaster a moment to go, then remove its files.
-        setsid();
-        struct timespec pause{0, 200 * 1000 * 1000};
-        nanosleep(&pause, nullptr);
-        execl("/bin/rm", "rm", "-rf", m_root.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
+    if (m_postmaster > 0) kill(m_postmaster, SIGQUIT);  // immediate shutdown
+}
+
+void PgInstance::stop() noexcept {
+    if (m_postmaster <= 0) return;
+    kill(m_postmaster, SIGQUIT);
+    int status = 0;
+    // An immediate shutdown takes milliseconds; a stuck server is killed after 10 s.
+    for (int i = 0; i < 2000; ++i) {
+        pid_t r = waitpid(m_postmaster, &status, WNOHANG);
+        if (r == m_postmaster || (r < 0 && errno != EINTR)) {
+            m_postmaster = 0;
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    kill(m_postmaster, SIGKILL);
+    while (waitpid(m_postmaster, &status, 0) < 0 && errno == EINTR) {
+    }
+    m_postmaster = 0;
 }
 
 PgInstance::~PgInstance() {
-    if (m_running) {
-        Status stopped = run_program({m_bin_dir + "/pg_ctl", "-D", m_root + "/data", "-m", "immediate", "-w", "stop"},
-                                     m_root + "/pg_ctl.log", account());
-        (void)stopped;  // nothing useful to do about it in a destructor; the folder goes anyway
-    }
+    stop();
     if (!m_root.empty()) {
         std::error_code ec;
         fs::remove_all(m_root, ec);
     }
+    if (m_watchdog_fd >= 0) {
+        (void)!write(m_watchdog_fd, "0\n", 2);
+        close(m_watchdog_fd);
+        // Reaped so that nothing of the instance outlives the object.
+        while (waitpid(m_watchdog, nullptr, 0) < 0 && errno == EINTR) {
+        }
+    }
 }
 
 std::string PgInstance::conninfo(const std::string& dbname) const {
-    return "host=127.0.0.1 port=" + std::to_string(m_port) + " user=" + k_superuser + " dbname=" + dbname +
-           " application_name=pgfence connect_timeout=10";
+    return "host=127.0.0.1 port=" + std::to_string(m_port) + " user=" + k_superuser + " password=" + m_password +
+           " dbname=" + dbname + " application_name=pgfence connect_timeout=10";
 }
 
 Result<Connection> PgInstance::connect(const std::string& dbname) const {

@@ -1,7 +1,8 @@
 #pragma once
 // A throwaway PostgreSQL server: its own data directory in a fresh temporary folder, on
 // 127.0.0.1 and a free port, tuned for speed over durability, stopped and deleted when
-// the object goes away. Used by the conformance suite and the trace mode.
+// the object goes away, when the process is interrupted, and (by a watchdog process) when
+// it is killed. Used by the conformance and recipes suites and by `pgfence trace`.
 #include <sys/types.h>
 
 #include <memory>
@@ -23,36 +24,48 @@ struct InstanceOptions {
 
 class PgInstance {
 public:
-    // initdb + pg_ctl start; fails with the tool's output when either does.
+    // initdb + the postmaster, waited for until it accepts connections; fails with the
+    // tool's output or the server log's tail when either fails.
     [[nodiscard]] static Result<std::unique_ptr<PgInstance>> start(const InstanceOptions& options = {});
-    // True when `bin_dir` holds initdb, pg_ctl and postgres.
+    // True when `bin_dir` holds initdb and postgres.
     [[nodiscard]] static bool binaries_present(const std::string& bin_dir);
 
     PgInstance(const PgInstance&) = delete;
     PgInstance& operator=(const PgInstance&) = delete;
-    ~PgInstance();  // pg_ctl stop -m immediate, then the temporary folder is removed
+    ~PgInstance();  // immediate shutdown, then the temporary folder is removed
 
-    // libpq connection string for `dbname` as the superuser.
+    // libpq connection string for `dbname` as the superuser, over TCP on 127.0.0.1 with the
+    // instance's random password (held in memory only).
     [[nodiscard]] std::string conninfo(const std::string& dbname = "postgres") const;
     [[nodiscard]] Result<Connection> connect(const std::string& dbname = "postgres") const;
-    // For a signal handler (async-signal-safe): stops the server at once and removes the
-    // folder, for when the destructor will not run.
+    // For a signal handler (async-signal-safe): stops the server at once; the watchdog
+    // removes the folder once the process is gone.
     void abandon() const noexcept;
 
     [[nodiscard]] int port() const { return m_port; }
     [[nodiscard]] const std::string& root() const { return m_root; }
+    [[nodiscard]] pid_t postmaster_pid() const { return m_postmaster; }
+    // The server's major version (from PG_VERSION), e.g. 15.
+    [[nodiscard]] int major_version() const { return m_major; }
 
 private:
     PgInstance() = default;
     [[nodiscard]] Status init(const InstanceOptions& options);
+    [[nodiscard]] Status start_watchdog();
     [[nodiscard]] Status launch(const InstanceOptions& options);
+    [[nodiscard]] Status wait_ready();
+    [[nodiscard]] Status set_password();
+    void stop() noexcept;
     [[nodiscard]] const Account* account() const { return m_as_other ? &m_account : nullptr; }
 
     std::string m_bin_dir;
     std::string m_root;  // temporary folder: data/, the socket, logs
+    std::string m_password;
     int m_port = 0;
+    int m_major = 0;
     pid_t m_postmaster = 0;
-    bool m_running = false;
+    pid_t m_watchdog = 0;
+    int m_watchdog_fd = -1;  // write end of the watchdog's pipe; its closing means "clean up now"
     bool m_as_other = false;
     Account m_account;
 };

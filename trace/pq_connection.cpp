@@ -119,6 +119,8 @@ int Connection::backend_pid() const { return PQbackendPID(m_conn.get()); }
 
 std::string Connection::error_message() const { return trimmed(PQerrorMessage(m_conn.get())); }
 
+bool server_accepts(const std::string& conninfo) { return PQping(conninfo.c_str()) == PQPING_OK; }
+
 std::string quote_literal(std::string_view text) {
     std::string out = "'";
     for (char c : text) {

@@ -13,6 +13,7 @@
 
 #include "tests/conformance/case_file.hpp"
 #include "tests/conformance/runner.hpp"
+#include "trace/interrupt.hpp"
 #include "trace/pg_instance.hpp"
 
 namespace {
@@ -21,15 +22,6 @@ using namespace pgfence;
 using namespace pgfence::tests::conformance;
 
 constexpr int k_skipped = 77;
-
-// Interrupted (Ctrl-C, ctest's timeout): the destructor will not run, so the server is
-// stopped and its folder removed from the handler.
-const trace::PgInstance* g_instance = nullptr;
-
-extern "C" void on_signal(int sig) {
-    if (g_instance != nullptr) g_instance->abandon();
-    _exit(128 + sig);
-}
 
 struct Args {
     std::string source_dir = ".";
@@ -93,9 +85,8 @@ int main(int argc, char** argv) {
         std::cerr << "error: cannot start PostgreSQL: " << instance.error().message << "\n";
         return 2;
     }
-    g_instance = instance->get();
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    // Interrupted (Ctrl-C, ctest's timeout): the server stops and its folder goes.
+    trace::stop_server_on_signals(instance->get());
     Runner runner(**instance, schema);
     if (auto s = runner.prepare(); !s) {
         std::cerr << "error: " << s.error().message << "\n";
@@ -127,7 +118,7 @@ int main(int argc, char** argv) {
         }
         std::cout << "          predicted: " << r.verdict.predicted << "\n"
                   << "          observed:  " << r.verdict.observed << "\n";
-        for (const auto& p : r.verdict.problems) std::cout << "          - " << p << "\n";
+        for (const auto& d : r.verdict.differences) std::cout << "          - " << d.text << "\n";
         std::cout.flush();
     }
     auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

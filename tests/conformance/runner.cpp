@@ -135,7 +135,7 @@ CaseResult Runner::run(const Case& c) {
         result.error = "server: " + observation.error().message;
         return result;
     }
-    result.verdict = compare(facts, *observation, outside);
+    result.verdict = trace::compare(facts, *observation, outside);
     return result;
 }
 

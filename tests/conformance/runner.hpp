@@ -7,13 +7,13 @@
 
 #include "analyze/facts.hpp"
 #include "tests/conformance/case_file.hpp"
-#include "tests/conformance/compare.hpp"
+#include "trace/compare.hpp"
 #include "trace/pg_instance.hpp"
 
 namespace pgfence::tests::conformance {
 
 struct CaseResult {
-    Verdict verdict;
+    trace::Comparison verdict;
     std::optional<std::string> error;  // the case could not be run (server error, bad SQL)
     [[nodiscard]] bool ok() const { return !error && verdict.ok(); }
 };

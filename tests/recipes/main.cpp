@@ -17,6 +17,7 @@
 
 #include "tests/recipes/cases.hpp"
 #include "tests/recipes/rehearsal.hpp"
+#include "trace/interrupt.hpp"
 #include "trace/pg_instance.hpp"
 
 namespace {
@@ -25,15 +26,6 @@ using namespace pgfence;
 using namespace pgfence::tests::recipes;
 
 constexpr int k_skipped = 77;
-
-// Interrupted (Ctrl-C, ctest's timeout) or crashed: the destructor will not run, so the
-// server is stopped and its folder removed from the handler.
-const trace::PgInstance* g_instance = nullptr;
-
-extern "C" void on_signal(int sig) {
-    if (g_instance != nullptr) g_instance->abandon();
-    _exit(128 + sig);
-}
 
 struct Args {
     std::string source_dir = ".";
@@ -91,8 +83,8 @@ int main(int argc, char** argv) {
         std::cerr << "error: cannot start PostgreSQL: " << instance.error().message << "\n";
         return 2;
     }
-    g_instance = instance->get();
-    for (int sig : {SIGINT, SIGTERM, SIGABRT, SIGSEGV}) std::signal(sig, on_signal);
+    // Interrupted (Ctrl-C, ctest's timeout): the server stops and its folder goes.
+    trace::stop_server_on_signals(instance->get());
     Rehearsal rehearsal(**instance);
     if (auto s = rehearsal.prepare(schema); !s) {
         std::cerr << "error: " << s.error().message << "\n";

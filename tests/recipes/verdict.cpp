@@ -1,12 +1,13 @@
 #include "tests/recipes/verdict.hpp"
 
-#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
 
 namespace pgfence::tests::recipes {
 namespace {
+
+using trace::normalise_name;
 
 using analyze::LockMode;
 
@@ -25,7 +26,7 @@ bool ignored(const trace::RelationState& r) {
 
 std::string key_of(const trace::RelationState& r) { return r.schema + "." + r.name; }
 
-std::string display(const std::string& key) { return key.starts_with("public.") ? key.substr(7) : key; }
+std::string display(const std::string& key) { return trace::display_name(key); }
 
 std::map<std::string, LockMode> predicted_locks(const analyze::StatementFacts& facts) {
     std::map<std::string, LockMode> out;
@@ -38,31 +39,6 @@ std::map<std::string, LockMode> predicted_locks(const analyze::StatementFacts& f
 }
 
 }  // namespace
-
-std::string normalise_name(const std::string& written) {
-    std::vector<std::string> parts;
-    std::string cur;
-    bool quoted = false;
-    for (std::size_t i = 0; i < written.size(); ++i) {
-        char c = written[i];
-        if (c == '"') {
-            if (quoted && i + 1 < written.size() && written[i + 1] == '"') {
-                cur += '"';
-                ++i;
-            } else {
-                quoted = !quoted;
-            }
-        } else if (c == '.' && !quoted) {
-            parts.push_back(cur);
-            cur.clear();
-        } else {
-            cur += quoted ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-    }
-    parts.push_back(cur);
-    if (parts.size() == 1) parts.insert(parts.begin(), "public");
-    return parts[parts.size() - 2] + "." + parts.back();
-}
 
 std::vector<Mismatch> judge(const analyze::StatementFacts& facts, const StatementRun& run) {
     std::vector<Mismatch> problems;

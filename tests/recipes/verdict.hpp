@@ -7,11 +7,11 @@
 
 #include "analyze/facts.hpp"
 #include "tests/recipes/observe.hpp"
+#include "trace/compare.hpp"
 
 namespace pgfence::tests::recipes {
 
-// "public.users" for `users`, `public.users` and `"public"."users"`.
-[[nodiscard]] std::string normalise_name(const std::string& written);
+using trace::normalise_name;  // "public.users" for `users`, `public.users` and `"public"."users"`
 
 // One way a statement went beyond its prediction.
 struct Mismatch {

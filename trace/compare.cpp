@@ -1,13 +1,15 @@
-#include "tests/conformance/compare.hpp"
+#include "trace/compare.hpp"
 
+#include <cctype>
 #include <map>
 #include <set>
 
-namespace pgfence::tests::conformance {
+namespace pgfence::trace {
 namespace {
 
 using analyze::LockMode;
-using analyze::lock_mode_name;
+
+std::string mode_name(LockMode mode) { return std::string(analyze::lock_mode_name(mode)); }
 
 // Relation kinds compared exactly: tables, partitioned tables, views, matviews, foreign tables.
 bool always_compared(char relkind) {
@@ -16,11 +18,11 @@ bool always_compared(char relkind) {
 
 bool has_storage_compared(char relkind) { return relkind == 'r' || relkind == 'm'; }
 
-std::string key_of(const trace::RelationState& r) { return r.schema + "." + r.name; }
+std::string key_of(const RelationState& r) { return r.schema + "." + r.name; }
 
 // TOAST tables go with their table; temporary relations (REFRESH ... CONCURRENTLY's diff
 // table) are private to the session, so no other session can ever wait for them.
-bool ignored(const trace::RelationState& r) {
+bool ignored(const RelationState& r) {
     return r.schema == "pg_toast" || r.relkind == 't' || r.oid < 16384 || r.schema.starts_with("pg_temp_");
 }
 
@@ -30,11 +32,25 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
     return out;
 }
 
-std::string display(const std::string& key) {
-    return key.starts_with("public.") ? key.substr(7) : key;
+void add(Comparison& c, DifferenceKind kind, const std::string& relation, std::optional<LockMode> predicted,
+         std::optional<LockMode> observed, std::string text) {
+    c.differences.push_back(Difference{kind, relation, predicted, observed, std::move(text)});
 }
 
 }  // namespace
+
+std::string_view difference_kind_name(DifferenceKind kind) {
+    switch (kind) {
+        case DifferenceKind::Unmodelled: return "unmodelled";
+        case DifferenceKind::TransactionBlock: return "transaction-block";
+        case DifferenceKind::LockMode: return "lock-mode";
+        case DifferenceKind::UnpredictedLock: return "unpredicted-lock";
+        case DifferenceKind::MissingLock: return "missing-lock";
+        case DifferenceKind::UnpredictedRewrite: return "unpredicted-rewrite";
+        case DifferenceKind::MissingRewrite: return "missing-rewrite";
+    }
+    return "unknown";
+}
 
 std::string normalise_name(const std::string& written) {
     std::vector<std::string> parts;
@@ -53,7 +69,7 @@ std::string normalise_name(const std::string& written) {
             parts.push_back(cur);
             cur.clear();
         } else {
-            cur += c;
+            cur += quoted ? c : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         }
     }
     parts.push_back(cur);
@@ -61,17 +77,20 @@ std::string normalise_name(const std::string& written) {
     return parts[parts.size() - 2] + "." + parts.back();
 }
 
-Verdict compare(const analyze::StatementFacts& facts, const trace::Observation& observation,
-                bool outside_transaction) {
-    Verdict v;
+std::string display_name(const std::string& key) { return key.starts_with("public.") ? key.substr(7) : key; }
+
+Comparison compare(const analyze::StatementFacts& facts, const Observation& observation, bool outside_transaction) {
+    Comparison v;
     if (facts.status == analyze::StatementStatus::Unparsable) {
-        v.problems.push_back("the analyzer cannot parse the statement");
+        add(v, DifferenceKind::Unmodelled, "", std::nullopt, std::nullopt, "the analyzer cannot parse the statement");
     } else if (facts.status == analyze::StatementStatus::Unknown) {
-        v.problems.push_back("the lock model has no (complete) entry for " + facts.kind);
+        add(v, DifferenceKind::Unmodelled, "", std::nullopt, std::nullopt,
+            "the lock model has no (complete) entry for " + facts.kind);
     }
     if (facts.no_transaction_block != outside_transaction) {
-        v.problems.push_back(outside_transaction ? "server refuses it inside a transaction block; model says it can run there"
-                                                 : "model says it cannot run inside a transaction block; server ran it there");
+        add(v, DifferenceKind::TransactionBlock, "", std::nullopt, std::nullopt,
+            outside_transaction ? "the server refuses it inside a transaction block; the model says it can run there"
+                                : "the model says it cannot run inside a transaction block; the server ran it there");
     }
 
     // Predictions, by normalised name; "schema.*" stands for every relation in the schema.
@@ -82,9 +101,9 @@ Verdict compare(const analyze::StatementFacts& facts, const trace::Observation& 
         std::string key = normalise_name(l.relation);
         if (key.ends_with(".*")) wildcard[key.substr(0, key.size() - 1)] = l.mode;
         else predicted[key] = std::max(predicted[key], l.mode);
-        predicted_text.push_back(display(key) + " " + std::string(lock_mode_name(l.mode)));
+        predicted_text.push_back(display_name(key) + " " + mode_name(l.mode));
     }
-    std::map<std::string, const trace::ObservedLock*> observed;
+    std::map<std::string, const ObservedLock*> observed;
     std::vector<std::string> observed_text;
     for (const auto& l : observation.locks) {
         if (ignored(l.relation)) continue;
@@ -92,9 +111,11 @@ Verdict compare(const analyze::StatementFacts& facts, const trace::Observation& 
         // Two relations under one name: a rebuilt copy that took over the name. The name's lock is the stronger.
         if (auto seen = observed.find(key); seen != observed.end() && seen->second->mode >= l.mode) continue;
         observed[key] = &l;
-        bool compared = always_compared(l.relation.relkind) || predicted.count(key) > 0;
-        if (!compared) continue;
-        observed_text.push_back(display(key) + " " + std::string(lock_mode_name(l.mode)) + (l.granted ? "" : " (waited)"));
+    }
+    for (const auto& [key, l] : observed) {
+        if (!always_compared(l->relation.relkind) && predicted.count(key) == 0) continue;
+        v.observed_locks.push_back(ComparedLock{key, l->mode, l->granted, l->is_new});
+        observed_text.push_back(display_name(key) + " " + mode_name(l->mode) + (l->granted ? "" : " (waited)"));
     }
 
     for (const auto& [key, lock] : observed) {
@@ -106,15 +127,18 @@ Verdict compare(const analyze::StatementFacts& facts, const trace::Observation& 
             if (key.starts_with(prefix)) expected = std::max(expected.value_or(mode), mode);
         }
         if (!expected) {
-            v.problems.push_back("unpredicted lock: " + display(key) + " " + std::string(lock_mode_name(lock->mode)));
+            add(v, DifferenceKind::UnpredictedLock, key, std::nullopt, lock->mode,
+                "unpredicted lock: " + display_name(key) + " " + mode_name(lock->mode));
         } else if (*expected != lock->mode) {
-            v.problems.push_back("lock on " + display(key) + ": predicted " + std::string(lock_mode_name(*expected)) +
-                                 ", observed " + std::string(lock_mode_name(lock->mode)));
+            add(v, DifferenceKind::LockMode, key, *expected, lock->mode,
+                "lock on " + display_name(key) + ": predicted " + mode_name(*expected) + ", observed " +
+                    mode_name(lock->mode));
         }
     }
     for (const auto& [key, mode] : predicted) {
         if (observed.count(key) == 0) {
-            v.problems.push_back("predicted lock not taken: " + display(key) + " " + std::string(lock_mode_name(mode)));
+            add(v, DifferenceKind::MissingLock, key, mode, std::nullopt,
+                "predicted lock not taken: " + display_name(key) + " " + mode_name(mode));
         }
     }
 
@@ -123,33 +147,39 @@ Verdict compare(const analyze::StatementFacts& facts, const trace::Observation& 
     std::vector<std::string> rewrite_text;
     for (const auto& r : facts.rewrites) {
         predicted_rewrites[normalise_name(r.relation)] = &r;
-        rewrite_text.push_back(display(normalise_name(r.relation)) + (r.certain ? "" : "?"));
+        rewrite_text.push_back(display_name(normalise_name(r.relation)) + (r.certain ? "" : "?"));
     }
     std::set<std::string> rewritten;
-    std::vector<std::string> rewritten_text;
     for (const auto& r : observation.rewritten) {
         if (ignored(r)) continue;
         std::string key = key_of(r);
         if (!has_storage_compared(r.relkind) && predicted_rewrites.count(key) == 0) continue;
         rewritten.insert(key);
-        rewritten_text.push_back(display(key));
     }
+    v.observed_rewrites.assign(rewritten.begin(), rewritten.end());
     for (const auto& key : rewritten) {
-        if (predicted_rewrites.count(key) == 0) v.problems.push_back("unpredicted rewrite of " + display(key));
+        if (predicted_rewrites.count(key) == 0) {
+            add(v, DifferenceKind::UnpredictedRewrite, key, std::nullopt, std::nullopt,
+                "unpredicted rewrite of " + display_name(key));
+        }
     }
     for (const auto& [key, effect] : predicted_rewrites) {
         auto seen = observed.find(key);
         // Partitioned tables and views have no storage of their own: their partitions are checked instead.
-        bool storageless = seen != observed.end() && (seen->second->relation.relkind == 'p' || seen->second->relation.relkind == 'v');
+        bool storageless =
+            seen != observed.end() && (seen->second->relation.relkind == 'p' || seen->second->relation.relkind == 'v');
         if (storageless) continue;
         bool happened = rewritten.count(key) > 0;
         if (!effect->certain) {
-            v.uncertain.push_back(display(key) + (happened ? " was rewritten" : " was not rewritten"));
+            v.uncertain.push_back(display_name(key) + (happened ? " was rewritten" : " was not rewritten"));
         } else if (!happened) {
-            v.problems.push_back("predicted rewrite did not happen: " + display(key));
+            add(v, DifferenceKind::MissingRewrite, key, std::nullopt, std::nullopt,
+                "predicted rewrite did not happen: " + display_name(key));
         }
     }
 
+    std::vector<std::string> rewritten_text;
+    for (const auto& key : rewritten) rewritten_text.push_back(display_name(key));
     v.predicted = join(predicted_text, ", ");
     if (!rewrite_text.empty()) v.predicted += "; rewrites " + join(rewrite_text, ", ");
     v.observed = join(observed_text, ", ");
@@ -158,4 +188,4 @@ Verdict compare(const analyze::StatementFacts& facts, const trace::Observation& 
     return v;
 }
 
-}  // namespace pgfence::tests::conformance
+}  // namespace pgfence::trace

@@ -1,0 +1,236 @@
+#include "bot/trace_command.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "analyze/analyzer.hpp"
+#include "annotate/printable.hpp"
+#include "bot/cli.hpp"
+#include "bot/cli_args.hpp"
+#include "trace/interrupt.hpp"
+#include "trace/pg_binaries.hpp"
+#include "trace/pg_instance.hpp"
+#include "trace/render.hpp"
+#include "trace/tracer.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+struct TraceArgs {
+    std::vector<std::string> paths;
+    std::vector<std::string> setup;
+    std::string pg_bin;
+    int pg_version = 0;
+    std::string docker_image;
+    std::string format = "text";
+    std::string color = "auto";
+    std::string output;
+    bool ci = false;
+    bool isolated = false;
+    bool verbose = false;
+};
+
+TraceArgs parse_trace(const std::vector<std::string>& args) {
+    TraceArgs a;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        auto value = [&](const std::string& flag) -> std::string {
+            auto eq = arg.find('=');
+            if (eq != std::string::npos && arg.starts_with("--")) return arg.substr(eq + 1);
+            if (i + 1 >= args.size()) throw UsageError{flag + " needs a value"};
+            return args[++i];
+        };
+        auto is = [&](const char* flag) { return arg == flag || arg.rfind(std::string(flag) + "=", 0) == 0; };
+        if (is("--format")) {
+            a.format = value("--format");
+            if (a.format != "text" && a.format != "json") throw UsageError{"--format takes text or json, not '" + a.format + "'"};
+        } else if (is("--pg-bin")) {
+            a.pg_bin = value("--pg-bin");
+        } else if (is("--pg-version")) {
+            a.pg_version = parse_int("--pg-version", value("--pg-version"), 11, 17);
+        } else if (is("--docker-image")) {
+            a.docker_image = value("--docker-image");
+            if (a.docker_image.empty()) throw UsageError{"--docker-image needs an image name"};
+        } else if (is("--setup")) {
+            a.setup.push_back(value("--setup"));
+        } else if (is("--color") || is("--colour")) {
+            a.color = value("--color");
+            if (a.color != "auto" && a.color != "always" && a.color != "never")
+                throw UsageError{"--color takes auto, always or never, not '" + a.color + "'"};
+        } else if (arg == "-o" || is("--output")) {
+            a.output = value(arg == "-o" ? "-o" : "--output");
+        } else if (arg == "--ci") {
+            a.ci = true;
+        } else if (arg == "--isolated") {
+            a.isolated = true;
+        } else if (arg == "-v" || arg == "--verbose") {
+            a.verbose = true;
+        } else if (arg == "--") {
+            for (++i; i < args.size(); ++i) a.paths.push_back(args[i]);
+        } else if (arg.size() > 1 && arg[0] == '-') {
+            throw UsageError{"unknown option '" + arg + "' for trace (see 'pgfence help')"};
+        } else {
+            a.paths.push_back(arg);
+        }
+    }
+    if (a.paths.empty()) throw UsageError{"trace needs at least one file, directory or glob"};
+    if (!a.docker_image.empty() && (!a.pg_bin.empty() || a.pg_version != 0)) {
+        throw UsageError{"--docker-image cannot be combined with --pg-bin or --pg-version"};
+    }
+    return a;
+}
+
+// The docker CLI on PATH and an engine answering it; otherwise the reason why not.
+std::string docker_unavailable() {
+    const char* path = std::getenv("PATH");
+    bool found = false;
+    std::stringstream dirs(path ? path : "");
+    for (std::string dir; std::getline(dirs, dir, ':') && !found;) {
+        found = !dir.empty() && access((dir + "/docker").c_str(), X_OK) == 0;
+    }
+    if (!found) return "docker is not on PATH";
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null_fd = open("/dev/null", O_RDWR);
+        dup2(null_fd, 0);
+        dup2(null_fd, 1);
+        dup2(null_fd, 2);
+        execlp("docker", "docker", "info", "--format", "{{.ServerVersion}}", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        return "no Docker engine is reachable ('docker info' failed)";
+    }
+    return "";
+}
+
+bool read_text(const std::string& path, std::string& text) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+    return static_cast<bool>(in) || in.eof();
+}
+
+int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
+                  std::function<void(analyze::StatementFacts&)> tamper) {
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<analyze::Error> input_errors;
+    std::vector<std::string> files = analyze::expand_inputs(a.paths, input_errors);
+    for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
+    if (!input_errors.empty()) return k_exit_input;
+
+    std::vector<trace::SetupFile> setup;
+    for (const auto& path : a.setup) {
+        trace::SetupFile f{path, ""};
+        if (!read_text(path, f.text)) {
+            err << "error: --setup " << path << ": cannot read the file\n";
+            return k_exit_input;
+        }
+        setup.push_back(std::move(f));
+    }
+    if (!a.docker_image.empty()) {
+        std::string why = docker_unavailable();
+        if (why.empty()) why = "running the server in Docker is not supported by this build yet";
+        err << "error: --docker-image " << a.docker_image << ": " << why << "; use local server binaries instead\n";
+        return k_exit_input;
+    }
+    auto bin_dir = trace::find_server_binaries(a.pg_bin, a.pg_version);
+    if (!bin_dir) {
+        err << "error: " << bin_dir.error().message << "\n";
+        return k_exit_input;
+    }
+
+    std::ofstream file;
+    std::ostream* sink = &out;
+    if (!a.output.empty()) {
+        file.open(a.output, std::ios::binary | std::ios::trunc);
+        if (!file) {
+            err << "error: " << a.output << ": cannot write the report\n";
+            return k_exit_input;
+        }
+        sink = &file;
+    }
+
+    trace::TraceReport report;
+    bool file_errors = false;
+    {
+        trace::InstanceOptions options;
+        options.bin_dir = *bin_dir;
+        auto instance = trace::PgInstance::start(options);
+        if (!instance) {
+            err << "error: cannot start PostgreSQL: " << instance.error().message << "\n";
+            return k_exit_input;
+        }
+        trace::stop_server_on_signals(instance->get());
+        trace::TraceOptions trace_options;
+        trace_options.analyze.pg_version = std::clamp((*instance)->major_version(), 11, 17);
+        trace_options.isolated = a.isolated;
+        trace_options.tamper = std::move(tamper);
+        trace::Tracer tracer(**instance, std::move(trace_options));
+        if (auto s = tracer.prepare(setup); !s) {
+            trace::stop_server_on_signals(nullptr);
+            err << "error: " << s.error().message << "\n";
+            return k_exit_input;
+        }
+        report.server_version = tracer.server_version();
+        report.setup = a.setup;
+        for (const auto& path : files) {
+            report.files.push_back(tracer.trace_file(path));
+            if (const auto& e = report.files.back().error) {
+                err << "error: " << annotate::printable(e->describe()) << "\n";
+                file_errors = true;
+            }
+        }
+        report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        trace::stop_server_on_signals(nullptr);  // from here the watchdog covers an interruption
+        instance->reset();                       // stopped and removed before the report is written
+    }
+
+    if (a.format == "json") {
+        trace::write_trace_json(report, *sink);
+    } else {
+        bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
+        bool color = a.color == "always" || (a.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
+        trace::render_trace_text(report, *sink, trace::TextOptions{color, a.verbose});
+    }
+    sink->flush();
+    if (file_errors) return k_exit_input;
+    if (a.ci && report.failed()) {
+        err << "pgfence: trace found " << report.count(trace::Verdict::Mismatch) << " mismatch(es) and "
+            << report.count(trace::Verdict::Error) << " statement(s) the server rejected\n";
+        return k_exit_findings;
+    }
+    return k_exit_ok;
+}
+
+}  // namespace
+
+int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    return run_trace(args, out, err, nullptr);
+}
+
+int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+              std::function<void(analyze::StatementFacts&)> tamper) {
+    try {
+        return trace_command(parse_trace(args), out, err, std::move(tamper));
+    } catch (const UsageError& e) {
+        err << "error: " << e.message << "\n";
+        return k_exit_input;
+    } catch (const std::exception& e) {
+        err << "error: internal error: " << e.what() << "\n";
+        return k_exit_input;
+    }
+}
+
+}  // namespace pgfence::bot

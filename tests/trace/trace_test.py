@@ -1,0 +1,357 @@
+"""End-to-end tests of `pgfence trace` (tests/trace/CMakeLists.txt lists the suites).
+
+Every suite drives the real binary against a real PostgreSQL started by pgfence itself;
+without server binaries the suites are skipped (exit 77)."""
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+
+
+class Suite:
+    def __init__(self, args):
+        self.binary = os.path.abspath(args.binary)
+        self.inject_binary = os.path.abspath(args.inject)
+        self.conformance = os.path.abspath(args.conformance)
+        self.schema = os.path.join(self.conformance, "schema.sql")
+        self.failures = []
+        self.checks = 0
+        # A private TMPDIR: the server's folder is the only thing that appears in it.
+        self.tmp = tempfile.mkdtemp(prefix="pgfence-trace-test-")
+        os.chmod(self.tmp, 0o755)
+        self.env = dict(os.environ, TMPDIR=self.tmp)
+        self.env.pop("NO_COLOR", None)
+
+    def check(self, condition, message):
+        self.checks += 1
+        if not condition:
+            self.failures.append(message)
+        return condition
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def run(self, *args, binary=None, env=None, timeout=600):
+        proc = subprocess.run([binary or self.binary, "trace", *args], env=env or self.env, capture_output=True,
+                              timeout=timeout)
+        return proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace")
+
+    def run_json(self, *args, **kw):
+        code, out, err = self.run("--format", "json", *args, **kw)
+        try:
+            return code, json.loads(out), err
+        except json.JSONDecodeError:
+            self.check(False, f"not JSON (exit {code}): {out[:500]} {err[:500]}")
+            return code, None, err
+
+    def statements(self, doc):
+        return [s for f in doc["files"] for s in f["statements"]]
+
+    def server_dirs(self):
+        return glob.glob(os.path.join(self.tmp, "pgfence-pg-*"))
+
+    def check_nothing_left(self, what):
+        deadline = time.time() + 10
+        while self.server_dirs() and time.time() < deadline:
+            time.sleep(0.05)
+        self.check(not self.server_dirs(), f"{what}: server folders left behind: {self.server_dirs()}")
+
+    # -- suites -------------------------------------------------------------------
+
+    def families(self):
+        """Every conformance case as a migration of its own (context statements, then the
+        observed one) on a fresh copy of the schema: the analyzer must be right about all."""
+        cases = split_cases(sorted(glob.glob(os.path.join(self.conformance, "cases", "*.sql"))))
+        self.check(len(cases) > 300, f"only {len(cases)} conformance cases found")
+        case_dir = os.path.join(self.tmp, "cases")
+        expected_files = {}
+        for family, case_id, sql in cases:
+            path = self.write(os.path.join("cases", f"{family}__{case_id}.sql"), sql)
+            expected_files[path] = (family, case_id)
+        code, doc, err = self.run_json("--setup", self.schema, "--isolated", "--ci", case_dir, timeout=1200)
+        self.check(code == 0, f"exit {code}, expected 0: {err[-2000:]}")
+        if doc is None:
+            return
+        self.check(len(doc["files"]) == len(cases), f"{len(doc['files'])} files traced, {len(cases)} written")
+        summary = doc["summary"]
+        self.check(summary["mismatch"] == 0 and summary["error"] == 0 and summary["skipped"] == 0,
+                   f"summary {summary}")
+        families_confirmed = set()
+        outside = 0
+        observed_exclusive = 0
+        for f in doc["files"]:
+            family, case_id = expected_files.get(f["path"], ("?", "?"))
+            for s in f["statements"]:
+                if s["verdict"] in ("mismatch", "error", "skipped"):
+                    detail = s["error"]["message"] if s["error"] else "; ".join(d["message"] for d in s["differences"])
+                    self.check(False, f"{case_id} line {s['line']}: {s['verdict']}: {detail}")
+            last = f["statements"][-1] if f["statements"] else None
+            if last and last["verdict"] in ("confirmed", "trace-only", "static-only"):
+                families_confirmed.add(family)
+            if last and last["observed"]["outside_transaction"]:
+                outside += 1
+            if last and any(l["mode"] == "ACCESS EXCLUSIVE" for l in last["observed"]["locks"]):
+                observed_exclusive += 1
+        all_families = {family for family, _, _ in cases}
+        self.check(families_confirmed == all_families, f"families without a traced case: {all_families - families_confirmed}")
+        # The trace really watched: CONCURRENTLY/VACUUM ran in autocommit, and DDL's locks were seen.
+        self.check(outside >= 10, f"only {outside} cases ran outside a transaction block")
+        self.check(observed_exclusive >= 100, f"only {observed_exclusive} cases observed an ACCESS EXCLUSIVE lock")
+        print(f"families: {len(cases)} cases in {len(all_families)} families: {summary}")
+
+    def inject(self):
+        """A deliberately wrong model (test build only) is reported as a mismatch, and --ci fails."""
+        path = self.write("inject/001.sql", "ALTER TABLE users ADD COLUMN trace_note text;\nCREATE INDEX CONCURRENTLY "
+                                            "orders_note_idx ON orders (code);\n")
+        code, doc, err = self.run_json("--setup", self.schema, "--ci", path, binary=self.inject_binary)
+        self.check(code == 1, f"inject with --ci: exit {code}, expected 1: {err}")
+        if doc:
+            verdicts = [s["verdict"] for s in self.statements(doc)]
+            self.check(verdicts == ["mismatch", "mismatch"], f"inject: verdicts {verdicts}")
+            first = self.statements(doc)[0]
+            kinds = [d["kind"] for d in first["differences"]]
+            self.check("lock-mode" in kinds, f"inject: differences {first['differences']}")
+            diff = next((d for d in first["differences"] if d["kind"] == "lock-mode"), None)
+            if diff:
+                self.check(diff["observed"] == "ACCESS EXCLUSIVE" and diff["predicted"] == "SHARE UPDATE EXCLUSIVE",
+                           f"inject: {diff}")
+            # The higher of predicted and observed: the observed ACCESS EXCLUSIVE is high.
+            self.check(first["risk"] in ("HIGH", "CRITICAL"), f"inject: mismatch risk {first['risk']}")
+            self.check(doc["failed"] is True, "inject: failed is not true")
+        code, out, err = self.run("--setup", self.schema, path, binary=self.inject_binary)
+        self.check(code == 0, f"inject without --ci: exit {code}, expected 0")
+        self.check("MISMATCH" in out and "predicted: users SHARE UPDATE EXCLUSIVE" in out, f"inject text: {out}")
+        # The shipped binary, same file: confirmed.
+        code, doc, err = self.run_json("--setup", self.schema, "--ci", path)
+        self.check(code == 0, f"real model: exit {code}: {err}")
+        if doc:
+            self.check([s["verdict"] for s in self.statements(doc)] == ["confirmed", "confirmed"],
+                       f"real model verdicts: {[s['verdict'] for s in self.statements(doc)]}")
+        self.check_nothing_left("inject")
+
+    def errors(self):
+        """The server rejects a statement: an error verdict with PostgreSQL's own message and
+        SQLSTATE; the rest of the file is skipped; the next file still runs; --ci fails."""
+        bad = self.write("errors/001_bad.sql", "CREATE TABLE t1 (id int);\nALTER TABLE no_such_table ADD COLUMN x int;\n"
+                                               "ALTER TABLE t1 ADD COLUMN y int;\n")
+        good = self.write("errors/002_good.sql", "ALTER TABLE t1 ADD COLUMN z int;\n")
+        code, doc, err = self.run_json("--ci", bad, good)
+        self.check(code == 1, f"errors with --ci: exit {code}, expected 1")
+        if doc:
+            st = self.statements(doc)
+            self.check([s["verdict"] for s in st] == ["confirmed", "error", "skipped", "confirmed"],
+                       f"errors: verdicts {[s['verdict'] for s in st]}")
+            e = st[1]["error"] or {}
+            self.check(e.get("message") == 'relation "no_such_table" does not exist', f"errors: message {e}")
+            self.check(e.get("sqlstate") == "42P01", f"errors: sqlstate {e}")
+            self.check(st[1]["line"] == 2, f"errors: line {st[1]['line']}")
+        code, out, err = self.run(bad)
+        self.check(code == 0, f"errors without --ci: exit {code}")
+        self.check('PostgreSQL: relation "no_such_table" does not exist' in out, f"errors text: {out}")
+        self.check("\x1b" not in out, "errors: escape sequences in non-terminal output")
+        # An unknown column type is the server's error too, with the statement's own line.
+        code, doc, err = self.run_json(self.write("errors/003.sql", "\n\nCREATE TABLE t2 (a no_such_type);\n"))
+        if doc:
+            s = self.statements(doc)[0]
+            self.check(s["verdict"] == "error" and "no_such_type" in s["error"]["message"] and s["line"] == 3,
+                       f"errors: unknown type: {s}")
+        self.check_nothing_left("errors")
+
+    def setup(self):
+        """--setup loads a schema first; without it the same file fails. Files run in order on
+        one database, so a later file sees an earlier one's tables."""
+        path = self.write("setup/001.sql", "ALTER TABLE orders ALTER COLUMN code TYPE varchar(200);\n")
+        code, doc, err = self.run_json(path)
+        if doc:
+            self.check(self.statements(doc)[0]["verdict"] == "error", "setup: ran without --setup")
+        code, doc, err = self.run_json("--setup", self.schema, "--ci", path)
+        self.check(code == 0, f"setup: exit {code}: {err}")
+        if doc:
+            s = self.statements(doc)[0]
+            self.check(s["verdict"] == "confirmed", f"setup: verdict {s['verdict']} {s['differences']}")
+            self.check(doc["setup"] == [self.schema], f"setup: {doc['setup']}")
+        first = self.write("setup/seq/001.sql", "CREATE TABLE items (id bigint PRIMARY KEY, name text);\n")
+        second = self.write("setup/seq/002.sql", "ALTER TABLE items ALTER COLUMN name TYPE varchar(10);\n"
+                                                  "ALTER TABLE items ADD CONSTRAINT name_len CHECK (length(name) > 0) NOT VALID;\n"
+                                                  "ALTER TABLE items VALIDATE CONSTRAINT name_len;\n")
+        code, doc, err = self.run_json("--ci", os.path.dirname(first))
+        self.check(code == 0, f"setup: sequence exit {code}: {err}")
+        if doc:
+            st = self.statements(doc)
+            self.check([s["verdict"] for s in st] == ["confirmed"] * 4, f"setup: sequence {[s['verdict'] for s in st]}")
+            rewrite = st[1]["observed"]["rewrites"]
+            self.check(rewrite == ["items"], f"setup: the type change rewrote {rewrite}")
+            changes = {(c["object"], c["name"]): c for s in st for c in s["observed"]["changes"]}
+            added = changes.get(("constraint", "public.items.name_len"))
+            self.check(added is not None, f"setup: no constraint change seen: {list(changes)}")
+            validated = [c for c in st[3]["observed"]["changes"] if c["object"] == "constraint"]
+            self.check(validated and validated[0]["before"] == "CHECK NOT VALID" and validated[0]["after"] == "CHECK",
+                       f"setup: validation not seen: {validated}")
+        bad_setup = self.write("setup/bad.sql", "CREATE TABLE broken (;\n")
+        code, out, err = self.run("--setup", bad_setup, path)
+        self.check(code == 2 and err.startswith("error: --setup ") and "syntax error" in err, f"setup: bad setup: {code} {err}")
+        self.check_nothing_left("setup")
+
+    def usage(self):
+        path = self.write("usage/001.sql", "SELECT 1;\n")
+        cases = [
+            (["--format", "xml", path], "--format"),
+            (["--pg-version", "9", path], "--pg-version"),
+            (["--pg-version", "12", path], "PostgreSQL 12 is not installed"),
+            (["--pg-bin", self.tmp, path], "--pg-bin"),
+            ([], "needs at least one file"),
+            ([os.path.join(self.tmp, "nope.sql")], "nope.sql"),
+            (["--setup", os.path.join(self.tmp, "nope.sql"), path], "--setup"),
+            (["--docker-image", "postgres:17-alpine", path], "--docker-image postgres:17-alpine"),
+            (["--frobnicate", path], "unknown option"),
+        ]
+        for args, needle in cases:
+            if args[:2] == ["--pg-version", "12"] and os.path.isdir("/usr/lib/postgresql/12/bin"):
+                continue
+            code, out, err = self.run(*args)
+            lines = err.strip().splitlines()
+            self.check(code == 2, f"usage {args}: exit {code}, expected 2")
+            self.check(len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0],
+                       f"usage {args}: stderr {err!r}")
+        # Docker missing from PATH altogether: the same single line.
+        env = dict(self.env, PATH="/usr/bin:/bin")
+        if not shutil.which("docker", path=env["PATH"]):
+            code, out, err = self.run("--docker-image", "postgres:17-alpine", path, env=env)
+            self.check(code == 2 and "docker is not on PATH" in err and len(err.strip().splitlines()) == 1,
+                       f"usage: docker not on PATH: {code} {err!r}")
+        self.check_nothing_left("usage")
+
+    def signals(self):
+        """Interrupted in the middle of a statement: no server process, socket or folder stays."""
+        path = self.write("signals/001.sql", "CREATE TABLE s (id int);\nSELECT pg_sleep(60);\n")
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+            proc = subprocess.Popen([self.binary, "trace", path], env=self.env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+            postmaster, port, family = self.wait_for_sleep()
+            if not self.check(postmaster is not None, f"{sig.name}: the trace never reached pg_sleep"):
+                proc.kill()
+                proc.wait()
+                continue
+            proc.send_signal(sig)
+            code = proc.wait(timeout=30)
+            self.check(code != 0, f"{sig.name}: exit {code}")
+            deadline = time.time() + 10
+            while time.time() < deadline and (alive(family) or self.server_dirs()):
+                time.sleep(0.05)
+            self.check(not alive(family), f"{sig.name}: server processes left: {alive(family)}")
+            self.check(not self.server_dirs(), f"{sig.name}: folder left: {self.server_dirs()}")
+            self.check(not glob.glob(f"/tmp/.s.PGSQL.{port}*"), f"{sig.name}: socket left in /tmp")
+            self.check(not glob.glob(f"/var/run/postgresql/.s.PGSQL.{port}*"), f"{sig.name}: socket left")
+
+    def wait_for_sleep(self):
+        """The postmaster's pid, port and process family once a backend runs pg_sleep."""
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            for d in self.server_dirs():
+                try:
+                    with open(os.path.join(d, "data", "postmaster.pid")) as f:
+                        lines = f.read().splitlines()
+                    pid, port = int(lines[0]), int(lines[3])
+                except (OSError, ValueError, IndexError):
+                    continue
+                family = [pid] + children(pid)
+                for c in family[1:]:
+                    if "pg_sleep" in cmdline(c) or "SELECT" in cmdline(c):
+                        return pid, port, family
+            time.sleep(0.05)
+        return None, None, []
+
+
+def children(pid):
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+            ppid = int(stat[stat.rfind(")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == pid:
+            out.append(int(entry))
+    return out
+
+
+def cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def alive(pids):
+    """Those of `pids` still running (zombies count as gone)."""
+    out = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z":
+            out.append(pid)
+    return out
+
+
+def split_cases(files):
+    """(family, case id, SQL) per `-- case:` of the conformance files; directives dropped
+    (the trace plans its contention from the predicted locks itself)."""
+    cases = []
+    for path in files:
+        family = re.sub(r"^\d+_", "", os.path.basename(path)[:-4])
+        current = None
+        for line in open(path).read().splitlines():
+            m = re.match(r"^\s*-- case:\s*(\S+)", line)
+            if m:
+                current = [family, m.group(1), ""]
+                cases.append(current)
+            elif re.match(r"^\s*-- (hold|pin|squat):", line):
+                continue
+            elif current is not None:
+                current[2] += line + "\n"
+    return [tuple(c) for c in cases]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("suite")
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--inject", required=True)
+    parser.add_argument("--conformance", required=True)
+    args = parser.parse_args()
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb") and not shutil.which("initdb"):
+        print("skipped: no PostgreSQL server binaries")
+        return SKIP
+    suite = Suite(args)
+    try:
+        getattr(suite, args.suite)()
+    finally:
+        shutil.rmtree(suite.tmp, ignore_errors=True)
+    for f in suite.failures:
+        print("FAIL:", f)
+    print(f"{args.suite}: {suite.checks - len(suite.failures)} of {suite.checks} checks passed")
+    return 1 if suite.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "trace/render.hpp"
+
+namespace pgfence::trace {
+namespace {
+
+using nlohmann::json;
+
+json mode_or_null(const std::optional<analyze::LockMode>& mode) {
+    return mode ? json(std::string(analyze::lock_mode_name(*mode))) : json(nullptr);
+}
+
+json statement_json(const TracedStatement& s) {
+    json locks = json::array();
+    for (const auto& l : s.predicted.locks) {
+        locks.push_back({{"relation", display_name(normalise_name(l.relation))},
+                         {"mode", std::string(analyze::lock_mode_name(l.mode))}});
+    }
+    json rewrites = json::array();
+    for (const auto& r : s.predicted.rewrites) {
+        rewrites.push_back({{"relation", display_name(normalise_name(r.relation))}, {"certain", r.certain}});
+    }
+    json seen_locks = json::array();
+    for (const auto& l : s.comparison.observed_locks) {
+        seen_locks.push_back({{"relation", display_name(l.relation)},
+                              {"mode", std::string(analyze::lock_mode_name(l.mode))},
+                              {"granted", l.granted},
+                              {"new", l.is_new}});
+    }
+    json seen_rewrites = json::array();
+    for (const auto& r : s.comparison.observed_rewrites) seen_rewrites.push_back(display_name(r));
+    json changes = json::array();
+    for (const auto& c : s.changes) {
+        changes.push_back({{"object", c.object}, {"name", c.name}, {"before", c.before}, {"after", c.after}});
+    }
+    json differences = json::array();
+    for (const auto& d : s.comparison.differences) {
+        differences.push_back({{"kind", std::string(difference_kind_name(d.kind))},
+                               {"relation", d.relation.empty() ? json(nullptr) : json(display_name(d.relation))},
+                               {"predicted", mode_or_null(d.predicted)},
+                               {"observed", mode_or_null(d.observed)},
+                               {"message", d.text}});
+    }
+    json out = {
+        {"index", s.index},
+        {"line", s.start.line},
+        {"column", s.start.column},
+        {"sql", s.sql},
+        {"verdict", std::string(verdict_name(s.verdict))},
+        {"risk", std::string(analyze::risk_name(s.risk))},
+        {"static_risk", std::string(analyze::risk_name(s.static_risk))},
+        {"findings", s.findings},
+        {"executed", s.executed},
+        {"predicted", {{"locks", locks}, {"rewrites", rewrites}, {"no_transaction_block", s.predicted.no_transaction_block}}},
+        {"observed",
+         {{"locks", seen_locks},
+          {"rewrites", seen_rewrites},
+          {"outside_transaction", s.outside_transaction},
+          {"changes", changes}}},
+        {"differences", differences},
+        {"uncertain", s.comparison.uncertain},
+        {"error", s.verdict == Verdict::Error ? json{{"message", s.error}, {"sqlstate", s.sqlstate}} : json(nullptr)},
+    };
+    if (!s.note.empty()) out["note"] = s.note;
+    return out;
+}
+
+}  // namespace
+
+void write_trace_json(const TraceReport& report, std::ostream& out) {
+    json files = json::array();
+    for (const auto& f : report.files) {
+        json statements = json::array();
+        for (const auto& s : f.statements) statements.push_back(statement_json(s));
+        files.push_back({{"path", f.path},
+                         {"error", f.error ? json(f.error->describe()) : json(nullptr)},
+                         {"statements", statements}});
+    }
+    json summary = json::object();
+    for (Verdict v : {Verdict::Confirmed, Verdict::Mismatch, Verdict::TraceOnly, Verdict::StaticOnly, Verdict::Error,
+                      Verdict::Skipped}) {
+        summary[std::string(verdict_name(v))] = report.count(v);
+    }
+    json doc = {{"pgfence_trace", 1},
+                {"server_version", report.server_version},
+                {"setup", report.setup},
+                {"seconds", report.seconds},
+                {"summary", summary},
+                {"failed", report.failed()},
+                {"files", files}};
+    out << doc.dump(2) << "\n";
+}
+
+}  // namespace pgfence::trace

@@ -1,0 +1,85 @@
+#include <ostream>
+
+#include "trace/render.hpp"
+
+namespace pgfence::trace {
+namespace {
+
+std::string first_line(const std::string& sql) {
+    std::string out = sql.substr(0, sql.find('\n'));
+    if (out.size() > 72) out = out.substr(0, 69) + "...";
+    if (out.size() < sql.size() && !out.ends_with("...")) out += " ...";
+    return out;
+}
+
+std::string label(Verdict v) {
+    switch (v) {
+        case Verdict::Confirmed: return "CONFIRMED";
+        case Verdict::Mismatch: return "MISMATCH";
+        case Verdict::TraceOnly: return "TRACE-ONLY";
+        case Verdict::StaticOnly: return "STATIC-ONLY";
+        case Verdict::Error: return "ERROR";
+        case Verdict::Skipped: return "SKIPPED";
+    }
+    return "?";
+}
+
+const char* colour(Verdict v) {
+    switch (v) {
+        case Verdict::Confirmed: return "\x1b[32m";
+        case Verdict::Mismatch:
+        case Verdict::Error: return "\x1b[31m";
+        case Verdict::TraceOnly: return "\x1b[33m";
+        default: return "\x1b[2m";
+    }
+}
+
+}  // namespace
+
+void render_trace_text(const TraceReport& report, std::ostream& out, const TextOptions& options) {
+    for (const auto& f : report.files) {
+        out << f.path << "\n";
+        if (f.error) {
+            out << "  error: " << f.error->describe() << "\n";
+            continue;
+        }
+        if (f.statements.empty()) out << "  (no statements)\n";
+        for (const auto& s : f.statements) {
+            std::string where = std::to_string(s.start.line) + ":" + std::to_string(s.start.column);
+            std::string tag = label(s.verdict);
+            out << "  " << where << std::string(where.size() < 7 ? 7 - where.size() : 1, ' ');
+            if (options.color) out << colour(s.verdict) << tag << "\x1b[0m";
+            else out << tag;
+            out << std::string(tag.size() < 12 ? 12 - tag.size() : 1, ' ') << first_line(s.sql);
+            if (s.risk != analyze::Risk::None) out << "  [" << analyze::risk_name(s.risk) << "]";
+            out << "\n";
+            const std::string pad = "           ";
+            if (!s.note.empty()) out << pad << s.note << "\n";
+            if (s.verdict == Verdict::Error) {
+                out << pad << "PostgreSQL: " << s.error << (s.sqlstate.empty() ? "" : " (SQLSTATE " + s.sqlstate + ")") << "\n";
+                continue;
+            }
+            if (!s.executed) continue;
+            bool detailed = options.verbose || s.verdict == Verdict::Mismatch || s.verdict == Verdict::TraceOnly;
+            if (detailed) {
+                out << pad << "predicted: " << (s.comparison.predicted.empty() ? "no locks" : s.comparison.predicted) << "\n";
+                out << pad << "observed:  " << (s.comparison.observed.empty() ? "no locks" : s.comparison.observed)
+                    << (s.outside_transaction ? " (autocommit)" : "") << "\n";
+            } else if (!s.comparison.observed.empty()) {
+                out << pad << "locks: " << s.comparison.observed << "\n";
+            }
+            for (const auto& d : s.comparison.differences) out << pad << "- " << d.text << "\n";
+            for (const auto& u : s.comparison.uncertain) out << pad << "  (uncertain: " << u << ")\n";
+            if (options.verbose || detailed) {
+                for (const auto& c : s.changes) out << pad << "  " << c.text() << "\n";
+            }
+        }
+    }
+    out << "trace: " << report.count(Verdict::Confirmed) << " confirmed, " << report.count(Verdict::Mismatch)
+        << " mismatch, " << report.count(Verdict::TraceOnly) << " trace-only, " << report.count(Verdict::StaticOnly)
+        << " static-only, " << report.count(Verdict::Error) << " error";
+    if (int skipped = report.count(Verdict::Skipped)) out << ", " << skipped << " skipped";
+    out << " (PostgreSQL " << report.server_version << ")\n";
+}
+
+}  // namespace pgfence::trace

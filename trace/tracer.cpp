@@ -1,0 +1,188 @@
+#include "trace/tracer.hpp"
+
+#include "trace/contention_plan.hpp"
+
+namespace pgfence::trace {
+namespace {
+
+constexpr const char* k_in_transaction_block = "25001";  // active_sql_transaction
+constexpr const char* k_base_db = "pgfence_base";
+
+std::string server_message(const std::string& message) {
+    std::string out = message;
+    for (const char* prefix : {"ERROR:  ", "FATAL:  "}) {
+        if (out.starts_with(prefix)) out = out.substr(std::string(prefix).size());
+    }
+    return out;
+}
+
+std::string statements_text(const std::vector<analyze::StatementFacts>& statements) {
+    std::string out;
+    for (const auto& s : statements) out += s.sql + ";\n";
+    return out;
+}
+
+}  // namespace
+
+Tracer::Tracer(PgInstance& instance, TraceOptions options) : m_instance(instance), m_options(std::move(options)) {
+    m_options.analyze.threads = 1;
+}
+
+Status Tracer::prepare(const std::vector<SetupFile>& setup) {
+    auto admin = m_instance.connect("postgres");
+    if (!admin) return admin.error();
+    m_admin.emplace(std::move(*admin));
+    auto version = m_admin->query("SHOW server_version");
+    if (!version) return version.error();
+    m_server_version = version->value(0, 0);
+    if (m_options.isolated) {
+        // A template for the per-file copies; nobody may stay connected to it.
+        if (Status s = m_admin->execute(std::string("CREATE DATABASE ") + k_base_db); !s) return s.error();
+        m_base_db = k_base_db;
+    }
+    auto loader = m_instance.connect(m_base_db);
+    if (!loader) return loader.error();
+    for (const auto& f : setup) {
+        if (Status s = loader->execute(f.text); !s) {
+            return Error{"--setup " + f.path + ": " + server_message(s.error().message), "", std::nullopt};
+        }
+        if (Status s = loader->execute("RESET ALL"); !s) return s.error();
+        m_history += f.text + "\n;\n";
+    }
+    return Done{};
+}
+
+std::vector<analyze::StatementFacts> Tracer::predict(const analyze::FileReport& alone) const {
+    // The analyzer reads the same history the server has run, as one migration, so it knows
+    // the tables, partitions and constraints involved; the file's statements are the last ones.
+    analyze::AnalyzeOptions options = m_options.analyze;
+    options.run_rules = false;
+    std::string text = m_history + statements_text(alone.statements);
+    analyze::FileReport all = analyze::analyze_text("trace-history.sql", text, options);
+    const std::size_t n = alone.statements.size();
+    std::vector<analyze::StatementFacts> out;
+    bool aligned = all.statements.size() >= n;
+    if (aligned) {
+        out.assign(all.statements.end() - static_cast<std::ptrdiff_t>(n), all.statements.end());
+        for (std::size_t i = 0; i < n && aligned; ++i) aligned = out[i].sql == alone.statements[i].sql;
+    }
+    if (!aligned) out = alone.statements;  // history the analyzer cannot follow: the file on its own
+    if (m_options.tamper) {
+        for (auto& f : out) m_options.tamper(f);
+    }
+    return out;
+}
+
+TracedFile Tracer::trace_file(const std::string& path) {
+    TracedFile file;
+    file.path = path;
+    file.report = analyze::analyze_file(path, m_options.analyze);
+    if (file.report.error) {
+        file.error = file.report.error;
+        return file;
+    }
+    std::vector<analyze::StatementFacts> predicted = predict(file.report);
+
+    std::string db = m_base_db;
+    if (m_options.isolated) {
+        db = "pgfence_file_" + std::to_string(++m_copies);
+        if (Status s = m_admin->execute("CREATE DATABASE " + db + " TEMPLATE " + k_base_db); !s) {
+            file.error = Error{"cannot copy the setup database: " + s.error().message, path, std::nullopt};
+            return file;
+        }
+    }
+    {
+        // A new session per file, as a migration tool opens: no setting or cache carries over.
+        auto session = m_instance.connect(db);
+        auto observer = m_instance.connect(db);
+        if (!session || !observer) {
+            file.error = Error{"cannot connect: " + (session ? observer.error() : session.error()).message, path, std::nullopt};
+        } else {
+            Target target{db, *session, *observer};
+            bool stopped = false;
+            for (std::size_t i = 0; i < file.report.statements.size(); ++i) {
+                const auto& facts = file.report.statements[i];
+                TracedStatement s;
+                s.index = static_cast<int>(i);
+                s.start = facts.span.start;
+                s.sql = facts.sql;
+                s.predicted = predicted[i];
+                s.static_risk = facts.risk;
+                for (const auto& f : file.report.findings) {
+                    if (f.statement == s.index) s.findings.push_back(f.rule);
+                }
+                if (stopped) {
+                    s.verdict = Verdict::Skipped;
+                    s.risk = s.static_risk;
+                    s.note = "not run: an earlier statement of the file failed";
+                } else if (facts.kind == "TransactionStmt") {
+                    s.verdict = Verdict::StaticOnly;
+                    s.risk = s.static_risk;
+                    s.note = "not executed: the trace runs each statement in a transaction of its own";
+                } else {
+                    run(target, s);
+                    stopped = s.verdict == Verdict::Error;
+                    if (!stopped && !m_options.isolated) m_history += s.sql + ";\n";
+                }
+                file.statements.push_back(std::move(s));
+            }
+        }
+    }
+    if (m_options.isolated) (void)m_admin->execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    return file;
+}
+
+void Tracer::run(Target& target, TracedStatement& s) {
+    s.executed = true;
+    auto fail = [&](const std::string& message, const std::string& sqlstate) {
+        s.verdict = Verdict::Error;
+        s.risk = s.static_risk;
+        s.error = server_message(message);
+        s.sqlstate = sqlstate;
+    };
+    if (Status b = target.session.execute("BEGIN"); !b) return fail(b.error().message, target.session.last_sqlstate());
+    auto before = snapshot_catalog(target.session);
+    if (!before) {
+        (void)target.session.execute("ROLLBACK");
+        return fail(before.error().message, "");
+    }
+    auto seen = observe_in_transaction(target.session, target.observer, s.sql);
+    std::string state = target.session.last_sqlstate();
+    if (!seen) {
+        (void)target.session.execute("ROLLBACK");
+        if (state == k_in_transaction_block) return run_autocommit(target, s);
+        return fail(seen.error().message, state);
+    }
+    auto after = snapshot_catalog(target.session);
+    if (!after) {
+        (void)target.session.execute("ROLLBACK");
+        return fail(after.error().message, "");
+    }
+    // Deferred constraints are checked here: a failing COMMIT is the statement's error.
+    if (Status c = target.session.execute("COMMIT"); !c) return fail(c.error().message, target.session.last_sqlstate());
+    s.changes = diff_catalog(*before, *after);
+    s.comparison = compare(s.predicted, *seen, false);
+    judge(s);
+}
+
+void Tracer::run_autocommit(Target& target, TracedStatement& s) {
+    s.outside_transaction = true;
+    auto fail = [&](const std::string& message) {
+        s.verdict = Verdict::Error;
+        s.risk = s.static_risk;
+        s.error = server_message(message);
+    };
+    auto before = snapshot_catalog(target.observer);
+    if (!before) return fail(before.error().message);
+    auto contention = plan_contention(s.predicted, target.observer);
+    if (!contention) return fail(contention.error().message);
+    auto seen = observe_autocommit(m_instance.conninfo(target.db), s.sql, *contention);
+    if (!seen) return fail(seen.error().message);
+    auto after = snapshot_catalog(target.observer);
+    if (!after) return fail(after.error().message);
+    s.changes = diff_catalog(*before, *after);
+    s.comparison = compare(s.predicted, *seen, true);
+    judge(s);
+}
+
+}  // namespace pgfence::trace

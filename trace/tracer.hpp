@@ -1,0 +1,65 @@
+#pragma once
+// `pgfence trace`'s engine: runs migration files statement by statement on a throwaway
+// server and holds each statement to what the analyzer predicts for it.
+//  - A statement runs in a transaction held open while a second connection reads its locks
+//    from pg_locks, then commits (so the next statement sees its effect). One the server
+//    refuses in a transaction block runs in autocommit while other sessions make it wait,
+//    visibly, at each lock it takes (trace::Contention, planned from its predicted locks).
+//  - Before and after: pg_class.relfilenode (rewrites), columns, constraints, indexes.
+//  - Files run in order on one database after the setup SQL, each on a new session (so no
+//    setting or cached state carries over), or each on its own copy of the setup database.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyze/analyzer.hpp"
+#include "trace/pg_instance.hpp"
+#include "trace/verdict.hpp"
+
+namespace pgfence::trace {
+
+struct SetupFile {
+    std::string path;  // for messages
+    std::string text;
+};
+
+struct TraceOptions {
+    analyze::AnalyzeOptions analyze;  // the static analysis (rules on); predictions use the same version
+    bool isolated = false;            // each file on a fresh copy of the setup database
+    // Tests only: alters each prediction before it is compared (a deliberately wrong model).
+    std::function<void(analyze::StatementFacts&)> tamper;
+};
+
+class Tracer {
+public:
+    Tracer(PgInstance& instance, TraceOptions options);
+
+    // Creates the database and loads the setup files into it, in order. The error names the
+    // file and carries PostgreSQL's message.
+    [[nodiscard]] Status prepare(const std::vector<SetupFile>& setup);
+    // Reads, analyses and traces one migration file after the ones traced before it.
+    [[nodiscard]] TracedFile trace_file(const std::string& path);
+    // "15.10"
+    [[nodiscard]] const std::string& server_version() const { return m_server_version; }
+
+private:
+    struct Target {
+        std::string db;
+        Connection& session;
+        Connection& observer;
+    };
+    [[nodiscard]] std::vector<analyze::StatementFacts> predict(const analyze::FileReport& alone) const;
+    void run(Target& target, TracedStatement& statement);
+    void run_autocommit(Target& target, TracedStatement& statement);
+
+    PgInstance& m_instance;
+    TraceOptions m_options;
+    std::optional<Connection> m_admin;
+    std::string m_server_version;
+    std::string m_base_db = "postgres";
+    std::string m_history;  // SQL the server has run, for the analyzer's predictions
+    int m_copies = 0;
+};
+
+}  // namespace pgfence::trace
