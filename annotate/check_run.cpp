@@ -1,0 +1,197 @@
+#include "annotate/check_run.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "annotate/finding_view.hpp"
+#include "annotate/markdown.hpp"
+#include "annotate/printable.hpp"
+
+namespace pgfence::annotate {
+
+using namespace pgfence::analyze;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::size_t k_title_max = 255;         // annotation title limit (characters; bytes is stricter)
+constexpr std::size_t k_raw_details_max = 4096;  // kept small: the comment has the full recipe
+
+const char* level_of(Severity s) {
+    switch (s) {
+        case Severity::Error: return "failure";
+        case Severity::Warning: return "warning";
+        case Severity::Notice: return "notice";
+    }
+    return "notice";
+}
+
+struct Counts {
+    std::size_t findings = 0, pre_existing = 0, failing = 0, errors = 0;
+    std::size_t by_risk[5] = {0, 0, 0, 0, 0};
+};
+
+Counts count(const Report& report, Risk max_risk) {
+    Counts c;
+    for (const auto& file : report.files) {
+        if (file.error) ++c.errors;
+        for (const auto& f : file.findings) {
+            ++c.findings;
+            if (f.pre_existing) {
+                ++c.pre_existing;
+                continue;
+            }
+            ++c.by_risk[static_cast<int>(f.risk)];
+            if (f.risk > max_risk) ++c.failing;
+        }
+    }
+    return c;
+}
+
+std::string cell(const std::string& text) {
+    std::string out;
+    for (char c : printable(text)) {
+        if (c == '|') out += "\\|";
+        else if (c == '`') out += '\'';
+        else out += c;
+    }
+    return out;
+}
+
+std::string title_of(const Counts& c, Risk max_risk) {
+    std::string above = "above " + std::string(risk_name(max_risk));
+    if (c.errors > 0 && c.failing == 0) return std::to_string(c.errors) + (c.errors == 1 ? " file" : " files") + " could not be read";
+    if (c.failing > 0) return std::to_string(c.failing) + (c.failing == 1 ? " finding " : " findings ") + above;
+    if (c.findings == 0) return "No risky statements";
+    return std::to_string(c.findings) + (c.findings == 1 ? " finding, none " : " findings, none ") + above;
+}
+
+std::string summary_of(const Report& report, const Counts& c, const CheckRunOptions& options, std::size_t left_out) {
+    std::ostringstream out;
+    std::size_t statements = 0;
+    for (const auto& f : report.files) statements += f.statements.size();
+    out << "pgfence read " << report.files.size() << (report.files.size() == 1 ? " migration file" : " migration files")
+        << " (" << statements << " statements, PostgreSQL " << report.pg_version << "). The check fails on findings above **"
+        << risk_name(options.max_risk) << "**";
+    out << "; pre-existing findings (on lines this change did not touch) are shown as notices and never fail it.\n\n";
+    out << "| risk | findings |\n|---|---|\n";
+    for (Risk r : {Risk::Critical, Risk::High, Risk::Medium, Risk::Low}) {
+        out << "| " << risk_name(r) << (r > options.max_risk ? " (fails)" : "") << " | " << c.by_risk[static_cast<int>(r)] << " |\n";
+    }
+    out << "| pre-existing | " << c.pre_existing << " |\n";
+    if (left_out > 0) {
+        out << "\n" << left_out << " further findings are not annotated (the Checks API is limited to "
+            << options.max_annotations << " here); the pull-request comment and the SARIF upload list them all.\n";
+    }
+    if (!report.files.empty()) {
+        out << "\n| file | statements | findings | highest risk |\n|---|---|---|---|\n";
+        for (const auto& file : report.files) {
+            Risk worst = Risk::None;
+            for (const auto& f : file.findings) {
+                if (!f.pre_existing) worst = std::max(worst, f.risk);
+            }
+            out << "| `" << cell(repo_path(file.path, options.root)) << "` | " << file.statements.size() << " | "
+                << file.findings.size() << " | "
+                << (file.error ? "could not be read" : worst == Risk::None ? "-" : std::string(risk_name(worst))) << " |\n";
+        }
+    }
+    return fit_bytes(out.str(), k_check_output_max_bytes,
+                     "\n\n_The summary was cut at GitHub's 65535-byte limit; the files not listed are in the comment and the SARIF upload._\n");
+}
+
+json annotation_of(const FileReport& file, const Finding& f, const CheckRunOptions& options) {
+    LineSpan span = span_of(f);
+    json a{{"path", valid_utf8(repo_path(file.path, options.root))},
+           {"start_line", span.start_line},
+           {"end_line", span.end_line},
+           {"annotation_level", level_of(severity_of(f))}};
+    // The API accepts columns only on a one-line annotation.
+    if (span.one_line()) {
+        a["start_column"] = span.start_column;
+        a["end_column"] = span.end_column;
+    }
+    std::string title = f.rule + " (" + std::string(risk_name(f.risk)) + (f.pre_existing ? ", pre-existing" : "") + ")";
+    a["title"] = valid_utf8(utf8_prefix(title, k_title_max));
+    std::string message = printable(f.message, true);
+    if (!f.fix.empty()) message += "\n\nFix: " + printable(f.fix, true);
+    if (f.pre_existing) message += "\n\nPre-existing: on lines this change did not touch; it does not fail the check.";
+    a["message"] = fit_bytes(valid_utf8(message), 65535, "...");
+    if (f.recipe) {
+        std::string details = "Safe way: " + printable(f.recipe->summary, true);
+        if (!f.recipe->steps.empty()) details += "\n\n" + printable(f.recipe->steps.front().sql, true);
+        if (f.recipe->steps.size() > 1) details += "\n\n(" + std::to_string(f.recipe->steps.size() - 1) + " more steps in the pull-request comment)";
+        a["raw_details"] = fit_bytes(valid_utf8(details), k_raw_details_max, "\n... (the full recipe is in the pull-request comment)");
+    }
+    return a;
+}
+
+}  // namespace
+
+std::string check_conclusion(const Report& report, Risk max_risk) {
+    Counts c = count(report, max_risk);
+    if (c.failing > 0 || c.errors > 0) return "failure";
+    return c.findings == 0 ? "success" : "neutral";
+}
+
+CheckRunPlan plan_check_run(const Report& report, const CheckRunOptions& options) {
+    CheckRunPlan plan;
+    Counts c = count(report, options.max_risk);
+    plan.conclusion = check_conclusion(report, options.max_risk);
+
+    struct Item {
+        const FileReport* file;
+        const Finding* finding;
+    };
+    std::vector<Item> items;
+    for (const auto& file : report.files) {
+        for (const auto& f : file.findings) items.push_back({&file, &f});
+    }
+    if (items.size() > options.max_annotations) {
+        // Keep the ones that matter: new before pre-existing, then highest risk; file order otherwise.
+        std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+            if (a.finding->pre_existing != b.finding->pre_existing) return !a.finding->pre_existing;
+            return a.finding->risk > b.finding->risk;
+        });
+        plan.annotations_left_out = items.size() - options.max_annotations;
+        items.resize(options.max_annotations);
+    }
+    plan.annotations = items.size();
+
+    std::string title = title_of(c, options.max_risk);
+    std::string summary = summary_of(report, c, options, plan.annotations_left_out);
+    MarkdownOptions details;
+    details.max_chars = k_check_output_max_bytes;
+    details.more_details = "the annotations and the SARIF upload";
+    std::ostringstream text;
+    render_markdown(report, text, details);
+
+    // JSON needs valid UTF-8; a replaced byte grows to three, so the limit is applied after.
+    json output{{"title", title},
+                {"summary", fit_bytes(valid_utf8(summary), k_check_output_max_bytes, "...")},
+                {"text", fit_bytes(valid_utf8(text.str()), k_check_output_max_bytes, "...")}};
+    auto batch = [&](std::size_t from) {
+        json list = json::array();
+        for (std::size_t i = from; i < items.size() && i < from + k_annotations_per_request; ++i) {
+            list.push_back(annotation_of(*items[i].file, *items[i].finding, options));
+        }
+        return list;
+    };
+
+    plan.create = {{"name", options.name},
+                   {"head_sha", options.head_sha},
+                   {"status", "completed"},
+                   {"conclusion", plan.conclusion},
+                   {"output", output}};
+    if (options.details_url) plan.create["details_url"] = *options.details_url;
+    plan.create["output"]["annotations"] = batch(0);
+    // Each update repeats title, summary and text: an update's output replaces the old one,
+    // while its annotations are appended to those already on the run.
+    for (std::size_t from = k_annotations_per_request; from < items.size(); from += k_annotations_per_request) {
+        json update{{"output", output}};
+        update["output"]["annotations"] = batch(from);
+        plan.updates.push_back(std::move(update));
+    }
+    return plan;
+}
+
+}  // namespace pgfence::annotate

@@ -1,0 +1,43 @@
+#pragma once
+// The `pgfence` check run (GitHub Checks API), as request bodies: the bot sends them, this
+// file only decides what they say. One create body (completed, with the conclusion, the
+// summary and the first 50 annotations) and one update body per further 50 annotations,
+// because the API takes at most 50 per request and appends them across updates.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/facts.hpp"
+
+namespace pgfence::annotate {
+
+inline constexpr std::size_t k_annotations_per_request = 50;
+inline constexpr std::size_t k_check_output_max_bytes = 65535;  // output.summary and output.text each
+
+struct CheckRunOptions {
+    std::string head_sha;
+    analyze::Risk max_risk = analyze::Risk::Medium;  // a finding above it fails the check
+    std::string name = "pgfence";
+    std::optional<std::string> details_url;
+    std::string root;                    // paths are made relative to it (empty: the current directory)
+    std::size_t max_annotations = 1000;  // beyond this the summary points to SARIF / the comment
+};
+
+struct CheckRunPlan {
+    std::string conclusion;                   // "failure", "neutral" or "success"
+    nlohmann::json create;                    // POST /repos/{owner}/{repo}/check-runs
+    std::vector<nlohmann::json> updates;      // PATCH .../check-runs/{id}, in order
+    std::size_t annotations = 0;              // sent in all
+    std::size_t annotations_left_out = 0;     // over max_annotations
+};
+
+// failure: a finding that is not pre-existing has a risk above max_risk (or a file could not
+// be read); success: no findings at all; neutral: findings, none of them failing.
+[[nodiscard]] std::string check_conclusion(const analyze::Report& report, analyze::Risk max_risk);
+
+[[nodiscard]] CheckRunPlan plan_check_run(const analyze::Report& report, const CheckRunOptions& options);
+
+}  // namespace pgfence::annotate

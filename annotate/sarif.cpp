@@ -1,0 +1,221 @@
+#include "annotate/sarif.hpp"
+
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+
+#include "analyze/rules/rule.hpp"
+#include "annotate/finding_view.hpp"
+#include "annotate/rule_docs.hpp"
+
+#ifndef PGFENCE_VERSION
+#define PGFENCE_VERSION "0.0.0"
+#endif
+
+namespace pgfence::annotate {
+
+using namespace pgfence::analyze;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr const char* k_schema_uri = "https://json.schemastore.org/sarif-2.1.0.json";
+
+const char* level_of(Severity s) {
+    switch (s) {
+        case Severity::Error: return "error";
+        case Severity::Warning: return "warning";
+        case Severity::Notice: return "note";
+    }
+    return "note";
+}
+
+// FNV-1a, twice with different offsets: 128 bits, stable across platforms and releases
+// (std::hash is neither).
+std::string hash_hex(std::string_view text) {
+    std::uint64_t a = 14695981039346656037ULL, b = 0x6c62272e07bb0142ULL;
+    for (unsigned char c : text) {
+        a = (a ^ c) * 1099511628211ULL;
+        b = (b ^ c) * 1099511628211ULL;
+        b ^= b >> 29;
+    }
+    char out[33];
+    std::snprintf(out, sizeof out, "%016llx%016llx", static_cast<unsigned long long>(a), static_cast<unsigned long long>(b));
+    return out;
+}
+
+std::string collapse_whitespace(std::string_view sql) {
+    std::string out;
+    bool space = false;
+    for (char c : sql) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+// RFC 3986: everything but unreserved characters and '/' percent-encoded.
+std::string uri_encode(std::string_view path) {
+    static const char* k_hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : path) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += k_hex[c >> 4];
+            out += k_hex[c & 15];
+        }
+    }
+    return out;
+}
+
+json artifact_location(const std::string& path, const SarifOptions& options) {
+    if (!path.empty() && path[0] == '/') return json{{"uri", "file://" + uri_encode(path)}};
+    json location{{"uri", uri_encode(path)}};
+    if (!options.uri_base_id.empty()) location["uriBaseId"] = options.uri_base_id;
+    return location;
+}
+
+json rule_descriptor(const rules::Rule& rule, const SarifOptions& options) {
+    std::string id(rule.id);
+    std::string_view doc = rule_doc(id);
+    std::string summary(rule.summary);
+    std::string full = doc.empty() ? summary : doc_description(doc);
+    if (full.empty()) full = summary;
+    json d{
+        {"id", id},
+        {"name", rule_name(id)},
+        {"shortDescription", {{"text", summary}}},
+        {"fullDescription", {{"text", full}}},
+        {"defaultConfiguration", {{"level", level_of(severity_of(rule.default_risk))}}},
+        {"properties",
+         {{"tags", json::array({"postgresql", "migration", std::string(rule.category)})},
+          {"risk", std::string(risk_name(rule.default_risk))}}},
+    };
+    if (!doc.empty()) {
+        d["help"] = {{"text", doc_plain_text(doc)}, {"markdown", std::string(doc)}};
+    } else {
+        d["help"] = {{"text", summary}, {"markdown", summary}};
+    }
+    if (!options.docs_base_uri.empty()) d["helpUri"] = options.docs_base_uri + id + ".md";
+    return d;
+}
+
+std::string result_message(const Finding& f) {
+    auto sentence = [](std::string t) {
+        if (!t.empty() && t.back() != '.') t += '.';
+        return t;
+    };
+    std::string text = sentence(f.message);
+    if (!f.fix.empty()) text += " Fix: " + sentence(f.fix);
+    if (f.recipe && !f.recipe->summary.empty()) text += " Safe way: " + sentence(f.recipe->summary);
+    if (f.pre_existing) text += " (Pre-existing: on lines this change did not touch.)";
+    return text;
+}
+
+}  // namespace
+
+std::string rule_name(std::string_view id) {
+    std::string out;
+    bool upper = true;
+    for (char c : id) {
+        if (c == '-' || c == '_') {
+            upper = true;
+            continue;
+        }
+        out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+        upper = false;
+    }
+    return out;
+}
+
+std::string sarif_fingerprint(std::string_view rule, std::string_view path, std::string_view sql, int occurrence) {
+    std::string key;
+    key.append(rule).append(1, '\0').append(path).append(1, '\0').append(collapse_whitespace(sql));
+    key.append(1, '\0').append(std::to_string(occurrence));
+    return hash_hex(key);
+}
+
+json report_to_sarif(const Report& report, const SarifOptions& options) {
+    const auto& registry = rules::all_rules();
+    // Only rules with a result, unless asked: each descriptor carries its whole docs page, and
+    // code scanning needs descriptors only for the rules its results name.
+    std::map<std::string, bool> used;
+    for (const auto& file : report.files) {
+        for (const auto& f : file.findings) used[f.rule] = true;
+    }
+    json rules_json = json::array();
+    std::map<std::string, int> rule_index;
+    for (const auto& rule : registry) {
+        std::string id(rule.id);
+        if (!options.all_rules && used.count(id) == 0) continue;
+        rule_index[id] = static_cast<int>(rules_json.size());
+        rules_json.push_back(rule_descriptor(rule, options));
+    }
+
+    json results = json::array();
+    json notifications = json::array();
+    for (const auto& file : report.files) {
+        std::string path = repo_path(file.path, options.root);
+        if (file.error) {
+            notifications.push_back({{"level", "error"},
+                                     {"message", {{"text", file.error->message}}},
+                                     {"locations", json::array({{{"physicalLocation", {{"artifactLocation", artifact_location(path, options)}}}}})}});
+        }
+        std::map<std::string, int> seen;  // (rule, statement text) -> occurrences so far
+        for (const auto& f : file.findings) {
+            const StatementFacts* statement = statement_of(file, f);
+            std::string text = statement != nullptr ? statement->sql : f.message;
+            int occurrence = seen[f.rule + '\0' + collapse_whitespace(text)]++;
+            LineSpan span = span_of(f);
+            json region{{"startLine", span.start_line},
+                        {"startColumn", span.start_column},
+                        {"endLine", span.end_line},
+                        {"endColumn", span.end_column + 1}};  // SARIF's end column is exclusive
+            json result{
+                {"ruleId", f.rule},
+                {"level", level_of(severity_of(f))},
+                {"message", {{"text", result_message(f)}}},
+                {"locations", json::array({{{"physicalLocation", {{"artifactLocation", artifact_location(path, options)}, {"region", region}}}}})},
+                {"partialFingerprints", {{"pgfence/v1", sarif_fingerprint(f.rule, path, text, occurrence)}}},
+                {"properties", {{"risk", std::string(risk_name(f.risk))}, {"preExisting", f.pre_existing}}},
+            };
+            auto it = rule_index.find(f.rule);
+            if (it != rule_index.end()) result["ruleIndex"] = it->second;
+            results.push_back(std::move(result));
+        }
+    }
+
+    json driver{{"name", "pgfence"},
+                {"version", PGFENCE_VERSION},
+                {"semanticVersion", PGFENCE_VERSION},
+                {"rules", std::move(rules_json)}};
+    if (!options.information_uri.empty()) driver["informationUri"] = options.information_uri;
+    json invocation{{"executionSuccessful", notifications.empty()}};
+    if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
+    json run{{"tool", {{"driver", std::move(driver)}}},
+             {"automationDetails", {{"id", options.automation_id}}},
+             {"columnKind", "unicodeCodePoints"},  // analyze::LineIndex counts code points
+             {"invocations", json::array({std::move(invocation)})},
+             {"results", std::move(results)},
+             {"properties", {{"postgresqlVersion", report.pg_version}}}};
+    if (!options.uri_base_id.empty() && !options.root_uri.empty()) {
+        std::string base = options.root_uri;
+        if (base.back() != '/') base += '/';
+        run["originalUriBaseIds"] = {{options.uri_base_id, {{"uri", base}}}};
+    }
+    return json{{"$schema", k_schema_uri}, {"version", "2.1.0"}, {"runs", json::array({std::move(run)})}};
+}
+
+void render_sarif(const Report& report, std::ostream& out, const SarifOptions& options) {
+    out << report_to_sarif(report, options).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+}
+
+}  // namespace pgfence::annotate

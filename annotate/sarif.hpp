@@ -1,0 +1,37 @@
+#pragma once
+// `--format sarif`: SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif).
+// One reportingDescriptor per rule with its docs page as help; one result per finding, located
+// at the statement, with a fingerprint that survives lines shifting above it.
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/facts.hpp"
+
+namespace pgfence::annotate {
+
+struct SarifOptions {
+    std::string root;                      // paths are made relative to it (empty: the current directory)
+    std::string uri_base_id = "%SRCROOT%";  // artifactLocation.uriBaseId of relative paths; empty: none
+    std::string root_uri;                  // absolute URI of that base (originalUriBaseIds); empty: left out
+    std::string automation_id = "pgfence/";  // runAutomationDetails.id: code scanning's category
+    std::string information_uri;  // the tool's home page; empty: left out
+    std::string docs_base_uri;  // e.g. https://github.com/o/r/blob/main/docs/rules/ ; empty: no helpUri
+    bool all_rules = false;     // describe every rule, not only those with a result
+};
+
+// "pgfence/v1" fingerprint: rule, repository path, the statement's text with whitespace
+// collapsed, and which occurrence of that (rule, text) pair in the file this is. No line
+// numbers, so inserting lines above the statement keeps it.
+[[nodiscard]] std::string sarif_fingerprint(std::string_view rule, std::string_view path, std::string_view sql,
+                                            int occurrence);
+
+// "create-index-without-concurrently" -> "CreateIndexWithoutConcurrently"
+[[nodiscard]] std::string rule_name(std::string_view id);
+
+[[nodiscard]] nlohmann::json report_to_sarif(const analyze::Report& report, const SarifOptions& options = {});
+void render_sarif(const analyze::Report& report, std::ostream& out, const SarifOptions& options = {});
+
+}  // namespace pgfence::annotate

@@ -1,0 +1,74 @@
+#include "annotate/workflow_commands.hpp"
+
+#include "annotate/finding_view.hpp"
+#include "annotate/printable.hpp"
+
+namespace pgfence::annotate {
+
+using namespace pgfence::analyze;
+
+namespace {
+
+const char* command_name(Severity s) {
+    switch (s) {
+        case Severity::Error: return "error";
+        case Severity::Warning: return "warning";
+        case Severity::Notice: return "notice";
+    }
+    return "notice";
+}
+
+std::string message_of(const Finding& f) {
+    std::string text = f.message;
+    if (f.pre_existing) text += " (pre-existing: not changed by this pull request)";
+    if (!f.fix.empty()) text += "\nFix: " + f.fix;
+    if (f.recipe && !f.recipe->summary.empty()) text += "\nSafe way: " + f.recipe->summary;
+    return text;
+}
+
+}  // namespace
+
+std::string escape_command_data(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c == '%') out += "%25";
+        else if (c == '\r') out += "%0D";
+        else if (c == '\n') out += "%0A";
+        else out += c;
+    }
+    return out;
+}
+
+std::string escape_command_property(std::string_view text) {
+    std::string out;
+    for (char c : escape_command_data(text)) {
+        if (c == ':') out += "%3A";
+        else if (c == ',') out += "%2C";
+        else out += c;
+    }
+    return out;
+}
+
+void render_workflow_commands(const Report& report, std::ostream& out, const WorkflowCommandOptions& options) {
+    for (const auto& file : report.files) {
+        // printable(): the runner echoes these lines into the log, which a terminal may render.
+        std::string path = escape_command_property(printable(repo_path(file.path, options.root)));
+        if (file.error) {
+            out << "::error file=" << path << ",title=pgfence::" << escape_command_data(printable(file.error->message))
+                << "\n";
+        }
+        for (const auto& f : file.findings) {
+            LineSpan s = span_of(f);
+            out << "::" << command_name(severity_of(f)) << " file=" << path << ",line=" << s.start_line
+                << ",endLine=" << s.end_line;
+            // Columns only mean something on a one-line span (as in the Checks API).
+            if (s.one_line()) out << ",col=" << s.start_column << ",endColumn=" << s.end_column;
+            std::string title = f.rule + " (" + std::string(risk_name(f.risk)) + (f.pre_existing ? ", pre-existing" : "") + ")";
+            out << ",title=" << escape_command_property(title) << "::"
+                << escape_command_data(printable(message_of(f), true)) << "\n";
+        }
+    }
+}
+
+}  // namespace pgfence::annotate

@@ -1,0 +1,176 @@
+"""End-to-end tests of the GitHub-facing formats of `pgfence analyze`: --format sarif (valid
+SARIF 2.1.0 with stable fingerprints), markdown (the PR comment body) and github (workflow
+commands). Run: cli_formats_test.py SUITE --binary pgfence --schema sarif-schema-2.1.0.json
+--fixtures tests/cli/fixtures"""
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+from harness import ESC, Abort, Harness
+
+RISKY = (
+    "SET lock_timeout = '2s';\n"
+    "CREATE INDEX ledger_amount_idx ON ledger_entries (amount);\n"
+    "ALTER TABLE ledger_entries\n"
+    "  ADD CONSTRAINT ledger_account_fk FOREIGN KEY (account_id) REFERENCES ledger_accounts (id);\n"
+    "ALTER TABLE ledger_entries DROP COLUMN memo;\n"
+)
+LEVELS = {"CRITICAL": "error", "HIGH": "error", "MEDIUM": "warning", "LOW": "note"}
+COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+class Suite(Harness):
+    def sarif_validator(self):
+        import jsonschema  # Debian: python3-jsonschema
+
+        with open(self.schema_path, encoding="utf-8") as f:
+            schema = json.load(f)
+        cls = jsonschema.validators.validator_for(schema)  # draft-04, from its $schema
+        return cls(schema)
+
+    def sarif_of(self, *args, cwd=None):
+        code, out, err = self.run("analyze", "--no-config", "--format", "sarif", *args, cwd=cwd)
+        try:
+            return code, json.loads(out), err
+        except ValueError as e:
+            self.check(False, f"sarif {args}: not JSON ({e}): {out[:200]!r} {err[:200]!r}")
+            raise Abort() from e
+
+    def json_of_dir(self, cwd, *args):
+        code, out, err = self.run("analyze", "--no-config", "--format", "json", *args, cwd=cwd)
+        return json.loads(out)
+
+    # -- suites -----------------------------------------------------------------
+
+    def suite_sarif(self):
+        """Every fixture's SARIF validates; results match the JSON report's findings."""
+        v = self.sarif_validator()
+        work = tempfile.mkdtemp()
+        try:
+            shutil.copytree(self.fixtures, os.path.join(work, "migrations"))
+            code, sarif, err = self.sarif_of("--unparsable", "warn", "migrations", cwd=work)
+            self.check(code == 0, f"sarif exit code {code}: {err[:300]!r}")
+            errors = list(v.iter_errors(sarif))
+            self.check(not errors, f"SARIF schema violations: {[e.message[:200] for e in errors[:5]]}")
+            report = self.json_of_dir(work, "--unparsable", "warn", "migrations")
+            run = sarif["runs"][0]
+            findings = [(f["path"], x) for f in report["files"] for x in f["findings"]]
+            self.check(len(run["results"]) == len(findings), "one result per finding")
+            rules = run["tool"]["driver"]["rules"]
+            for result, (path, finding) in zip(run["results"], findings):
+                loc = result["locations"][0]["physicalLocation"]
+                self.check(result["ruleId"] == finding["rule"], f"{path}: result rule {result['ruleId']}")
+                self.check(rules[result["ruleIndex"]]["id"] == finding["rule"], "ruleIndex points at the rule")
+                self.check(result["level"] == LEVELS[finding["risk"]], f"{finding['rule']}: level by risk")
+                self.check(loc["artifactLocation"]["uri"] == path.replace(" ", "%20"), f"relative URI for {path}")
+                self.check(loc["region"]["startLine"] == finding["start"]["line"], "region starts at the statement")
+                self.check(loc["region"]["endLine"] == finding["end"]["line"], "region ends at the statement")
+            self.check(run["automationDetails"]["id"] == "pgfence/", "automationDetails.id")
+            self.check(len({r["id"] for r in rules}) == len(rules), "one descriptor per rule")
+        finally:
+            shutil.rmtree(work)
+
+    def suite_sarif_fingerprints(self):
+        """Lines inserted above a statement keep its fingerprint; a changed statement gets a new one."""
+        work = tempfile.mkdtemp()
+        try:
+            path = os.path.join(work, "001.sql")
+
+            def prints(text):
+                with open(path, "w") as f:
+                    f.write(text)
+                _, sarif, _ = self.sarif_of("001.sql", cwd=work)
+                return {(r["ruleId"], r["partialFingerprints"]["pgfence/v1"]) for r in sarif["runs"][0]["results"]}
+
+            before = prints(RISKY)
+            after = prints("-- a comment\n\n\n" + RISKY)
+            self.check(before and before == after, "fingerprints survive inserted lines")
+            changed = prints(RISKY.replace("DROP COLUMN memo", "DROP COLUMN notes"))
+            self.check(len(before - changed) >= 1 and len(before & changed) >= 1,
+                       "only the changed statement's fingerprint changes")
+        finally:
+            shutil.rmtree(work)
+
+    def suite_markdown(self):
+        """The comment body: statements table and recipes; a clean run says nothing is risky."""
+        work = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(work, "001.sql"), "w") as f:
+                f.write(RISKY)
+            with open(os.path.join(work, "002.sql"), "w") as f:
+                f.write("SET lock_timeout = '2s';\nSELECT 1;\n")
+            code, out, err = self.run("analyze", "--no-config", "--format", "markdown", "001.sql", cwd=work)
+            text = out.decode()
+            self.check(code == 0, f"markdown exit code {code}")
+            self.check("| line | statement | lock | blocks | risk | findings |" in text, "statements table")
+            self.check("```sql\nCREATE INDEX CONCURRENTLY" in text, "recipe as an sql block")
+            self.check(ESC not in out, "no escapes")
+            code, out, err = self.run("analyze", "--no-config", "--format", "markdown", "002.sql", cwd=work)
+            self.check("pgfence found nothing risky in 1 migration file" in out.decode(), f"clean: {out[:200]!r}")
+        finally:
+            shutil.rmtree(work)
+
+    def suite_github(self):
+        """Workflow commands: one per finding, escaped, exit code still from --ci."""
+        work = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(work, "a,b:c.sql"), "w") as f:
+                f.write(RISKY)
+            code, out, err = self.run("analyze", "--no-config", "--ci", "--format", "github", "a,b:c.sql", cwd=work)
+            self.check(code == 1, f"--ci with a HIGH finding exits 1, got {code}")
+            report = self.json_of_dir(work, "a,b:c.sql")
+            findings = report["files"][0]["findings"]
+            lines = out.decode().splitlines()
+            self.check(len(lines) == len(findings), f"one line per finding: {len(lines)} vs {len(findings)}")
+            pattern = re.compile(r"^::(error|warning|notice) file=a%2Cb%3Ac\.sql,line=(\d+),endLine=(\d+)(,col=\d+,endColumn=\d+)?,title=([^:]+)::(.+)$")
+            for line, finding in zip(lines, findings):
+                m = pattern.match(line)
+                if not self.check(m, f"command syntax: {line[:200]}"):
+                    continue
+                self.check(m.group(1) == COMMANDS[LEVELS[finding["risk"]]], f"{finding['rule']}: level {m.group(1)}")
+                self.check(int(m.group(2)) == finding["start"]["line"] and int(m.group(3)) == finding["end"]["line"],
+                           f"{finding['rule']}: lines")
+                self.check(bool(m.group(4)) == (finding["start"]["line"] == finding["end"]["line"]),
+                           "columns only on one-line statements")
+                self.check(m.group(6).startswith(finding["message"].replace("%", "%25")), "message first")
+        finally:
+            shutil.rmtree(work)
+
+    def suite_format_errors(self):
+        code, out, err = self.run("analyze", "--format", "yaml", self.fixture("plain/clean.sql"))
+        self.check(code == 2, f"unknown format exits 2, got {code}")
+        self.check(self.error_lines(err) == ["error: --format takes text, json, markdown, sarif or github, not 'yaml'"],
+                   f"one error line: {err!r}")
+        code, out, err = self.run("analyze", "--format", "sarif", self.fixture("plain/no-such-file.sql"))
+        self.check(code == 2, "a missing input still exits 2 with SARIF")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("suite")
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--schema", required=True, help="sarif-schema-2.1.0.json")
+    parser.add_argument("--fixtures", required=True)
+    parser.add_argument("--doc")
+    args = parser.parse_args()
+    suite = Suite(args)
+    method = getattr(suite, "suite_" + args.suite, None)
+    if method is None:
+        print(f"unknown suite {args.suite}", file=sys.stderr)
+        return 2
+    try:
+        method()
+    except Abort:
+        suite.check(False, "stopped: the output could not be checked further")
+    for failure in suite.failures:
+        print("FAILED:", failure)
+    print(f"{args.suite}: {suite.checks - len(suite.failures)}/{suite.checks} checks passed")
+    return 1 if suite.failures or suite.checks == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
