@@ -1,0 +1,157 @@
+#include "bot/github_api.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+#include <zlib.h>
+
+namespace pgfence::bot::github {
+namespace {
+
+// code-scanning rejects uploads above 10 MB gzip-compressed; say so before sending.
+constexpr size_t k_max_sarif_gzip_bytes = 10 * 1000 * 1000;
+
+std::string repo_path(std::string_view full_name) {
+    Repo repo = parse_repo(full_name);
+    return "/repos/" + repo.owner + "/" + repo.name;
+}
+
+std::int64_t id_of(const Response& response, std::string_view what) {
+    auto data = response.json();
+    if (!data.is_object() || !data.contains("id") || !data["id"].is_number_integer())
+        throw GitHubError(response.status, "GitHub API " + std::string(what) + " answered without an id");
+    return data["id"].get<std::int64_t>();
+}
+
+std::string base64(std::string_view bytes) {
+    static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                     static_cast<unsigned char>(bytes[i + 2]);
+        out += k_alphabet[(n >> 18) & 63];
+        out += k_alphabet[(n >> 12) & 63];
+        out += k_alphabet[(n >> 6) & 63];
+        out += k_alphabet[n & 63];
+    }
+    if (size_t rest = bytes.size() - i; rest > 0) {
+        unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
+        if (rest == 2) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+        out += k_alphabet[(n >> 18) & 63];
+        out += k_alphabet[(n >> 12) & 63];
+        out += rest == 2 ? k_alphabet[(n >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+std::string gzip(std::string_view data) {
+    z_stream stream{};
+    // windowBits 15 + 16 asks zlib for a gzip header and trailer instead of a zlib one.
+    if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw GitHubError(0, "cannot start gzip compression");
+    std::string out(deflateBound(&stream, static_cast<uLong>(data.size())) + 32, '\0');
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    stream.avail_in = static_cast<uInt>(data.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    int rc = deflate(&stream, Z_FINISH);
+    out.resize(stream.total_out);
+    deflateEnd(&stream);
+    if (rc != Z_STREAM_END) throw GitHubError(0, "gzip compression of the SARIF failed");
+    return out;
+}
+
+}  // namespace
+
+Repo parse_repo(std::string_view full_name) {
+    auto slash = full_name.find('/');
+    auto valid = [](std::string_view part) {
+        return !part.empty() && part != "." && part != ".." && std::all_of(part.begin(), part.end(), [](unsigned char c) {
+            return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+        });
+    };
+    if (slash == std::string_view::npos || !valid(full_name.substr(0, slash)) || !valid(full_name.substr(slash + 1)))
+        throw GitHubError(0, "invalid repository '" + std::string(full_name) + "' (expected owner/name)");
+    return Repo{std::string(full_name.substr(0, slash)), std::string(full_name.substr(slash + 1))};
+}
+
+std::int64_t create_check_run(Client& client, std::string_view repo, const nlohmann::json& body) {
+    return id_of(client.request("POST", repo_path(repo) + "/check-runs", &body), "checks/create");
+}
+
+void update_check_run(Client& client, std::string_view repo, std::int64_t check_run_id, const nlohmann::json& body) {
+    (void)client.request("PATCH", repo_path(repo) + "/check-runs/" + std::to_string(check_run_id), &body);
+}
+
+std::vector<nlohmann::json> list_issue_comments(Client& client, std::string_view repo, int number) {
+    return client.get_all(repo_path(repo) + "/issues/" + std::to_string(number) + "/comments");
+}
+
+std::int64_t create_issue_comment(Client& client, std::string_view repo, int number, const std::string& body,
+                                  Replay replay) {
+    nlohmann::json payload{{"body", body}};
+    return id_of(
+        client.request("POST", repo_path(repo) + "/issues/" + std::to_string(number) + "/comments", &payload, replay),
+        "issues/create-comment");
+}
+
+void update_issue_comment(Client& client, std::string_view repo, std::int64_t comment_id, const std::string& body) {
+    nlohmann::json payload{{"body", body}};
+    (void)client.request("PATCH", repo_path(repo) + "/issues/comments/" + std::to_string(comment_id), &payload);
+}
+
+nlohmann::json get_pull_request(Client& client, std::string_view repo, int number) {
+    return client.request("GET", repo_path(repo) + "/pulls/" + std::to_string(number), nullptr).json();
+}
+
+std::vector<nlohmann::json> list_pull_request_files(Client& client, std::string_view repo, int number) {
+    return client.get_all(repo_path(repo) + "/pulls/" + std::to_string(number) + "/files");
+}
+
+std::string upload_sarif(Client& client, std::string_view repo, const std::string& commit_sha, const std::string& ref,
+                         const std::string& sarif_text) {
+    std::string compressed = gzip(sarif_text);
+    if (compressed.size() > k_max_sarif_gzip_bytes)
+        throw GitHubError(0, "SARIF is " + std::to_string(compressed.size()) +
+                                 " bytes gzip-compressed; code scanning accepts at most 10 MB");
+    nlohmann::json payload{{"commit_sha", commit_sha}, {"ref", ref}, {"sarif", base64(compressed)}, {"tool_name", "pgfence"}};
+    auto data = client.request("POST", repo_path(repo) + "/code-scanning/sarifs", &payload).json();
+    return data.is_object() && data.contains("id") && data["id"].is_string() ? data["id"].get<std::string>() : std::string();
+}
+
+StickyComment upsert_sticky_comment(Client& client, std::string_view repo, int number, const std::string& marker,
+                                    const std::string& body) {
+    const std::string text = body.find(marker) == std::string::npos ? marker + "\n" + body : body;
+    auto find_marked = [&]() -> std::optional<nlohmann::json> {
+        for (auto& comment : list_issue_comments(client, repo, number)) {
+            if (!comment.contains("body") || !comment["body"].is_string()) continue;
+            if (!comment.contains("id") || !comment["id"].is_number_integer()) continue;
+            if (comment["body"].get<std::string>().find(marker) != std::string::npos) return std::move(comment);
+        }
+        return std::nullopt;
+    };
+    auto refresh = [&](const nlohmann::json& comment) {
+        auto id = comment["id"].get<std::int64_t>();
+        if (comment["body"].get<std::string>() != text) update_issue_comment(client, repo, id, text);
+        return id;
+    };
+
+    if (auto existing = find_marked()) return StickyComment{refresh(*existing), false};
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return StickyComment{create_issue_comment(client, repo, number, text, Replay::only_if_unsent), true};
+        } catch (const GitHubError& e) {
+            if (!e.maybe_applied() || attempt >= client.options().max_attempts) throw;
+        }
+        // None existed before, so a marked comment now is the one that failed to confirm.
+        if (auto appeared = find_marked()) return StickyComment{refresh(*appeared), true};
+    }
+}
+
+std::string gzip_base64(std::string_view data) { return base64(gzip(data)); }
+
+}  // namespace pgfence::bot::github

@@ -1,0 +1,59 @@
+#pragma once
+// Typed GitHub operations the bot uses, one function per REST operation (the operationIds in
+// shared/schemas/github/). Each throws GitHubError on failure; callers keep the report either way.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/github_client.hpp"
+
+namespace pgfence::bot::github {
+
+// "owner/name" split and checked; GitHubError (status 0) when it is not that shape.
+struct Repo {
+    std::string owner;
+    std::string name;
+};
+[[nodiscard]] Repo parse_repo(std::string_view full_name);
+
+// checks/create; body as the API takes it (name, head_sha, status, output...). Returns the id.
+std::int64_t create_check_run(Client& client, std::string_view repo, const nlohmann::json& body);
+// checks/update
+void update_check_run(Client& client, std::string_view repo, std::int64_t check_run_id, const nlohmann::json& body);
+
+// issues/list-comments, every page.
+[[nodiscard]] std::vector<nlohmann::json> list_issue_comments(Client& client, std::string_view repo, int number);
+// issues/create-comment; returns the comment id. Replay::only_if_unsent never risks a duplicate.
+std::int64_t create_issue_comment(Client& client, std::string_view repo, int number, const std::string& body,
+                                  Replay replay = Replay::allowed);
+// issues/update-comment
+void update_issue_comment(Client& client, std::string_view repo, std::int64_t comment_id, const std::string& body);
+
+// pulls/get
+[[nodiscard]] nlohmann::json get_pull_request(Client& client, std::string_view repo, int number);
+// pulls/list-files, every page (GitHub stops at 3000 files).
+[[nodiscard]] std::vector<nlohmann::json> list_pull_request_files(Client& client, std::string_view repo, int number);
+
+// code-scanning/upload-sarif: gzips and base64-encodes the SARIF text; returns GitHub's upload id.
+std::string upload_sarif(Client& client, std::string_view repo, const std::string& commit_sha, const std::string& ref,
+                         const std::string& sarif_text);
+
+// The one comment per pull request that pgfence keeps up to date: the first comment containing
+// marker (an HTML comment, invisible when rendered) is edited, else one is created. The marker
+// is prepended to body when body lacks it, so the next run finds the comment again. A create
+// that fails where GitHub may have done it anyway is never blindly repeated: the comments are
+// listed again first.
+struct StickyComment {
+    std::int64_t id = 0;
+    bool created = false;
+};
+StickyComment upsert_sticky_comment(Client& client, std::string_view repo, int number, const std::string& marker,
+                                    const std::string& body);
+
+// gzip (RFC 1952) then base64 (RFC 4648), as upload-sarif wants it.
+[[nodiscard]] std::string gzip_base64(std::string_view data);
+
+}  // namespace pgfence::bot::github

@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+"""A local test double of the GitHub REST API for pgfence's client (see README.md).
+
+Every request body is validated against GitHub's published schema of its operation, every
+response it sends against the response schema, and every request is logged to --state."""
+
+import argparse
+import base64
+import binascii
+import gzip
+import json
+import math
+import os
+import signal
+import socket
+import ssl
+import sys
+import time
+import urllib.parse
+import uuid
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import openapi  # noqa: E402
+from state import State  # noqa: E402
+
+API_VERSION = "2022-11-28"
+
+
+def _not_null(raw):
+    raw = dict(raw)
+    raw.pop("nullable", None)
+    return raw
+
+
+class Double:
+    def __init__(self, operations, state, prefix, token, sarif_schema):
+        self.ops = operations
+        self.by_id = {op.id: op for op in operations}
+        self.state = state
+        self.prefix = prefix.rstrip("/")
+        self.token = token
+        self.sarif_schema = sarif_schema
+
+    # --- routing -------------------------------------------------------------------------
+    def match(self, method, route):
+        for op in self.ops:
+            m = op.regex.match(route)
+            if m and op.method == method:
+                return op, {k: urllib.parse.unquote(v) for k, v in m.groupdict().items()}
+        return None, None
+
+    def serve(self, method, url, headers, raw, origin):
+        """Returns (action, status, headers, body, delay); logs the request."""
+        route = url.path[len(self.prefix):] if url.path.startswith(self.prefix + "/") else None
+        entry = {"method": method, "path": url.path, "query": url.query, "operation": None,
+                 "valid": True, "errors": [], "status": None, "response_valid": True,
+                 "response_errors": [], "fault": None,
+                 "headers": {"accept": headers.get("Accept"), "user-agent": headers.get("User-Agent"),
+                             "x-github-api-version": headers.get("X-GitHub-Api-Version"),
+                             "content-type": headers.get("Content-Type")}}
+        errors = entry["errors"]
+        body = None
+        if raw:
+            try:
+                body = json.loads(raw.decode("utf-8"))
+                entry["body"] = body
+            except (UnicodeDecodeError, json.JSONDecodeError) as e:
+                entry["body"] = raw.decode("utf-8", "replace")
+                errors.append(f"body is not JSON: {e}")
+        op, params = self.match(method, route) if route is not None else (None, None)
+        if op:
+            entry["operation"] = op.id
+            errors.extend(self.check_request(op, raw, body, headers))
+        elif route is None:
+            errors.append(f"{url.path} is outside the API prefix '{self.prefix}'")
+        else:
+            errors.append(f"no operation {method} {route} in the schemas")
+        entry["auth"] = self.check_auth(headers)
+        fault = self.state.take_fault(method, route or url.path)
+        entry["valid"] = not errors
+        result = self.respond(entry, fault, op, params, body, url, headers, origin)
+        self.state.requests.append(entry)
+        self.state.save()
+        return result
+
+    def check_request(self, op, raw, body, headers):
+        errors = []
+        accept = headers.get("Accept") or ""
+        if "application/vnd.github" not in accept and "application/json" not in accept:
+            errors.append(f"Accept header is '{accept}'")
+        if headers.get("X-GitHub-Api-Version") != API_VERSION:
+            errors.append(f"X-GitHub-Api-Version is not {API_VERSION}")
+        if not headers.get("User-Agent"):
+            errors.append("no User-Agent (GitHub rejects such requests)")
+        if op.request is not None:
+            if not raw:
+                errors.append("no request body")
+            elif body is not None:
+                if "application/json" not in (headers.get("Content-Type") or ""):
+                    errors.append("Content-Type is not application/json")
+                errors.extend(openapi.errors_of(op.request, body))
+                errors.extend(self.extra_rules(op, body))
+        elif raw:
+            errors.append(f"{op.method} {op.template} takes no body")
+        return errors
+
+    def extra_rules(self, op, body):
+        errors = []
+        if not isinstance(body, dict):
+            return errors
+        # Upstream says so in prose only: a completed check run needs a conclusion.
+        if op.id == "checks/create" and (body.get("status") == "completed" or "completed_at" in body) \
+                and "conclusion" not in body:
+            errors.append("conclusion is required when status is completed or completed_at is given")
+        if op.id == "code-scanning/upload-sarif" and isinstance(body.get("sarif"), str):
+            errors.extend(self.check_sarif(body["sarif"]))
+        return errors
+
+    def check_sarif(self, encoded):
+        try:
+            packed = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError) as e:
+            return [f"sarif is not base64: {e}"]
+        if packed[:2] != b"\x1f\x8b":
+            return ["sarif is not gzip-compressed"]
+        try:
+            document = json.loads(gzip.decompress(packed).decode("utf-8"))
+        except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as e:
+            return [f"sarif does not decompress to JSON: {e}"]
+        self.state.sarifs.append(document)
+        if self.sarif_schema is None:
+            return []
+        return ["sarif " + e for e in openapi.errors_of(self.sarif_schema, document)][:20]
+
+    def check_auth(self, headers):
+        value = headers.get("Authorization") or ""
+        scheme, _, credential = value.partition(" ")
+        if not value:
+            return "missing"
+        if scheme.lower() not in ("bearer", "token") or not credential:
+            return "malformed"
+        if self.token is not None and credential != self.token:
+            return "wrong"
+        return "ok"
+
+    # --- answers -------------------------------------------------------------------------
+    def respond(self, entry, fault, op, params, body, url, headers, origin):
+        delay = 0.0
+        if fault:
+            entry["fault"] = fault.kind
+            if fault.kind == "drop":
+                entry["status"] = "dropped"
+                return ("drop", 0, {}, None, 0.0)
+            if fault.kind == "slow":
+                delay = fault.delay
+            else:
+                answer = fault.response_body()
+                if fault.kind == "echo-token":  # a careless server that quotes the credential
+                    answer = {"message": f"Bad credentials: {headers.get('Authorization')}"}
+                entry["status"] = fault.status
+                return ("respond", fault.status, fault.response_headers(), answer, 0.0)
+        if entry["auth"] == "missing":
+            return self.error(entry, 401, "Requires authentication")
+        if entry["auth"] != "ok":
+            return self.error(entry, 401, "Bad credentials")
+        if op is None:
+            return self.error(entry, 404, "Not Found")
+        if entry["errors"]:
+            return self.error(entry, 422, "Validation Failed",
+                              [{"code": "invalid", "message": e} for e in entry["errors"]])
+        status, answer, extra = self.handle(op, params, body, url, origin)
+        if status in op.responses:
+            problems = openapi.errors_of(op.responses[status], answer)
+            if problems:  # the double's own bug: fail loudly rather than teach the client wrong shapes
+                entry["response_valid"] = False
+                entry["response_errors"] = problems[:20]
+                return self.error(entry, 500, "test double produced a response outside the schema")
+        entry["status"] = status
+        return ("respond", status, extra, answer, delay)
+
+    def error(self, entry, status, message, errors=None):
+        entry["status"] = status
+        answer = {"message": message, "documentation_url": "https://docs.github.com/rest"}
+        if errors:
+            answer["errors"] = errors
+        return ("respond", status, {}, answer, 0.0)
+
+    def handle(self, op, params, body, url, origin):
+        repo = f"{params.get('owner')}/{params.get('repo')}"
+        st = self.state
+        raw_ok = self.by_id[op.id].raw_responses.get(str(op.success_status()), {})
+        if op.id == "checks/create":
+            run = dict(body, id=st.new_id(), repo=repo)
+            st.check_runs[run["id"]] = run
+            return 201, self.check_run_json(op, run, origin), {}
+        if op.id == "checks/update":
+            run = st.check_runs.get(int(params["check_run_id"])) if params["check_run_id"].isdigit() else None
+            if not run or run["repo"] != repo:
+                return 404, {"message": "Not Found"}, {}
+            run.update(body)
+            return 200, self.check_run_json(op, run, origin), {}
+        if op.id == "issues/list-comments":
+            comments = st.comments.get(f"{repo}#{params['issue_number']}", [])
+            items = [self.comment_json(c, repo, params["issue_number"], origin) for c in comments]
+            return self.paginate(items, url, origin)
+        if op.id == "issues/create-comment":
+            comment = {"id": st.new_id(), "body": body["body"], "login": "github-actions[bot]"}
+            st.comments.setdefault(f"{repo}#{params['issue_number']}", []).append(comment)
+            return 201, self.comment_json(comment, repo, params["issue_number"], origin), {}
+        if op.id == "issues/update-comment":
+            for key, comments in st.comments.items():
+                for c in comments:
+                    if str(c["id"]) == params["comment_id"] and key.startswith(repo + "#"):
+                        c["body"] = body["body"]
+                        c["updated"] = c.get("updated", 0) + 1
+                        return 200, self.comment_json(c, repo, key.split("#")[1], origin), {}
+            return 404, {"message": "Not Found"}, {}
+        if op.id == "pulls/get":
+            pull = st.pulls.get(f"{repo}#{params['pull_number']}", {"head_sha": "a" * 40, "base_ref": "main"})
+            answer = openapi.synthesize(raw_ok)
+            answer.update(number=int(params["pull_number"]), state="open", title="Add a migration")
+            answer["head"]["sha"] = pull["head_sha"]
+            answer["base"]["ref"] = pull["base_ref"]
+            return 200, answer, {}
+        if op.id == "pulls/list-files":
+            files = st.files.get(f"{repo}#{params['pull_number']}", [])
+            item_raw = raw_ok.get("items", {})
+            items = []
+            for f in files:
+                item = openapi.synthesize(item_raw)
+                item.update(filename=f["filename"], status=f["status"], sha="b" * 40, additions=3, deletions=0,
+                            changes=3, patch="@@ -0,0 +1,3 @@")
+                items.append(item)
+            return self.paginate(items, url, origin)
+        if op.id == "code-scanning/upload-sarif":
+            upload = str(uuid.uuid4())
+            return 202, {"id": upload, "url": f"{origin}{self.prefix}/repos/{repo}/code-scanning/sarifs/{upload}"}, {}
+        return op.success_status(), openapi.synthesize(raw_ok), {}
+
+    def check_run_json(self, op, run, origin):
+        answer = openapi.synthesize(op.raw_responses[str(op.success_status())])
+        conclusion = run.get("conclusion")
+        status = "completed" if conclusion else run.get("status", "queued")
+        output = run.get("output", {})
+        answer.update(id=run["id"], name=run.get("name"), head_sha=run.get("head_sha"), status=status,
+                      conclusion=conclusion, external_id=run.get("external_id"),
+                      details_url=run.get("details_url"),
+                      url=f"{origin}{self.prefix}/repos/{run['repo']}/check-runs/{run['id']}",
+                      html_url=f"https://github.example/{run['repo']}/runs/{run['id']}",
+                      output={"title": output.get("title"), "summary": output.get("summary"),
+                              "text": output.get("text"),
+                              "annotations_count": len(output.get("annotations", [])),
+                              "annotations_url": f"{origin}{self.prefix}/repos/{run['repo']}"
+                                                 f"/check-runs/{run['id']}/annotations"})
+        return answer
+
+    def comment_json(self, c, repo, number, origin):
+        raw = self.by_id["issues/create-comment"].raw_responses["201"]
+        answer = openapi.synthesize(raw)
+        user = openapi.synthesize(_not_null(raw["properties"]["user"]))
+        user.update(login=c.get("login", "someone"), type="Bot" if c.get("login", "").endswith("[bot]") else "User")
+        api = f"{origin}{self.prefix}/repos/{repo}"
+        answer.update(id=c["id"], node_id=f"IC_{c['id']}", body=c["body"], user=user,
+                      url=f"{api}/issues/comments/{c['id']}", issue_url=f"{api}/issues/{number}",
+                      html_url=f"https://github.example/{repo}/pull/{number}#issuecomment-{c['id']}")
+        return answer
+
+    def paginate(self, items, url, origin):
+        query = dict(urllib.parse.parse_qsl(url.query))
+        try:
+            per_page = max(1, min(100, int(query.get("per_page", "30"))))
+            page = max(1, int(query.get("page", "1")))
+        except ValueError:
+            return 422, {"message": "per_page and page must be integers"}, {}
+        last = max(1, math.ceil(len(items) / per_page))
+        links = []
+
+        def link(p, rel):
+            q = dict(query, page=str(p))
+            base = self.state.link_origin or origin
+            links.append(f'<{base}{url.path}?{urllib.parse.urlencode(q)}>; rel="{rel}"')
+
+        if page < last:
+            link(page + 1, "next")
+            link(last, "last")
+        if page > 1:
+            link(page - 1, "prev")
+            link(1, "first")
+        extra = {"Link": ", ".join(links)} if links else {}
+        return 200, items[(page - 1) * per_page:page * per_page], extra
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.handle_any("GET")
+
+    def do_POST(self):
+        self.handle_any("POST")
+
+    def do_PATCH(self):
+        self.handle_any("PATCH")
+
+    def do_PUT(self):
+        self.handle_any("PUT")
+
+    def do_DELETE(self):
+        self.handle_any("DELETE")
+
+    def handle_any(self, method):
+        double = self.server.double
+        url = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if url.path.startswith("/_double/"):
+            return self.control(double, method, url.path, raw)
+        origin = self.server.scheme + "://" + (self.headers.get("Host") or "127.0.0.1")
+        with double.state.lock:
+            action, status, headers, body, delay = double.serve(method, url, self.headers, raw, origin)
+        if action == "drop":
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        if delay:
+            time.sleep(delay)
+        self.send_json(status, body, headers)
+
+    def control(self, double, method, path, raw):
+        st = double.state
+        with st.lock:
+            if method == "GET" and path == "/_double/state":
+                return self.send_json(200, st.snapshot())
+            spec = json.loads(raw or b"null")
+            if method == "POST" and path == "/_double/faults":
+                st.add_faults(spec if isinstance(spec, list) else [spec])
+            elif method == "POST" and path == "/_double/seed":
+                st.seed(spec)
+            else:
+                return self.send_json(404, {"message": "unknown control endpoint"})
+            st.save()
+        self.send_json(200, {"ok": True})
+
+    def send_json(self, status, body, headers=None):
+        data = json.dumps(body).encode("utf-8")
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("X-GitHub-Media-Type", "github.v3; format=json")
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up waiting (a slow-response fault)
+
+
+class Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a client that rejects the certificate or hangs up is part of the tests
+
+
+def _json_arg(text):
+    if text.startswith("@"):
+        with open(text[1:], encoding="utf-8") as f:
+            return json.load(f)
+    return json.loads(text)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    ap.add_argument("--port-file", help="also write the port here")
+    ap.add_argument("--schemas", required=True, help="shared/schemas/github")
+    ap.add_argument("--sarif-schema", help="validate uploaded SARIF against this schema too")
+    ap.add_argument("--state", help="JSON file rewritten after every request (the request log)")
+    ap.add_argument("--prefix", default="", help="API path prefix, e.g. /api/v3 for GHES")
+    ap.add_argument("--token", help="the only accepted token (default: any non-empty one)")
+    ap.add_argument("--tls-cert", help="serve https with this certificate (PEM)")
+    ap.add_argument("--tls-key", help="the certificate's private key (PEM)")
+    ap.add_argument("--fault", action="append", default=[], type=_json_arg, help="fault JSON (or @file)")
+    ap.add_argument("--seed", action="append", default=[], type=_json_arg, help="seed JSON (or @file)")
+    args = ap.parse_args()
+
+    sarif_schema = None
+    if args.sarif_schema:
+        with open(args.sarif_schema, encoding="utf-8") as f:
+            sarif_schema = json.load(f)
+    state = State(args.state)
+    for spec in args.seed:
+        state.seed(spec)
+    for spec in args.fault:
+        state.add_faults(spec if isinstance(spec, list) else [spec])
+    server = Server((args.host, args.port), Handler)
+    server.daemon_threads = True
+    server.scheme = "http"
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server.scheme = "https"
+    server.double = Double(openapi.load_operations(args.schemas), state, args.prefix, args.token, sarif_schema)
+    state.save()
+    port = server.server_address[1]
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as f:
+            f.write(f"{port}\n")
+        os.replace(args.port_file + ".tmp", args.port_file)
+    print(port, flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.serve_forever(poll_interval=0.1)
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""What the GitHub test double remembers: comments, check runs, pull requests, SARIF uploads,
+injected faults, and the log of every request it was sent."""
+
+import json
+import os
+import re
+import threading
+import time
+
+_FAULT_PRESETS = {
+    "bad-gateway": {"status": 502, "body": {"message": "Server Error"}},
+    "server-error": {"status": 500, "body": {"message": "Server Error"}},
+    "service-unavailable": {"status": 503, "body": {"message": "Service Unavailable"}},
+    "bad-credentials": {"status": 401, "body": {"message": "Bad credentials"}},
+    "echo-token": {"status": 401},
+    "primary-rate-limit": {"status": 403},  # the message quotes the Authorization header back
+    "forbidden": {"status": 403, "body": {"message": "Resource not accessible by integration"}},
+    "not-found": {"status": 404, "body": {"message": "Not Found"}},
+    "validation": {"status": 422, "body": {"message": "Validation Failed",
+                                          "errors": [{"resource": "Issue", "code": "custom",
+                                                      "field": "body", "message": "body is too long"}]}},
+}
+
+
+class Fault:
+    """A planned misbehaviour for the next `times` matching requests."""
+
+    def __init__(self, spec):
+        self.kind = spec.get("kind", "status")
+        self.times = int(spec.get("times", 1))
+        self.method = spec.get("method")
+        self.path = re.compile(spec["path"]) if spec.get("path") else None
+        preset = _FAULT_PRESETS.get(self.kind, {})
+        self.status = int(spec.get("status", preset.get("status", 500)))
+        self.body = spec.get("body", preset.get("body", {"message": "Server Error"}))
+        self.headers = dict(spec.get("headers", {}))
+        self.delay = float(spec.get("delay", 2.0))
+        if self.kind == "secondary-rate-limit":
+            self.status = int(spec.get("status", 429))
+            self.body = {"message": "You have exceeded a secondary rate limit."}
+            self.headers.setdefault("Retry-After", str(spec.get("retry_after", 1)))
+        self.reset_in = int(spec.get("reset_in", 1))
+
+    def matches(self, method, path):
+        return (self.times > 0 and (not self.method or self.method.upper() == method)
+                and (not self.path or self.path.search(path)))
+
+    def response_headers(self):
+        headers = dict(self.headers)
+        if self.kind == "primary-rate-limit":
+            headers.update({"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0",
+                            "x-ratelimit-used": "5000",
+                            "x-ratelimit-reset": str(int(time.time()) + self.reset_in)})
+        return headers
+
+    def response_body(self):
+        if self.kind == "primary-rate-limit":
+            return {"message": "API rate limit exceeded for installation."}
+        return self.body
+
+
+class State:
+    def __init__(self, path):
+        self.path = path
+        self.lock = threading.Lock()
+        self.requests = []
+        self.comments = {}      # "owner/repo#number" -> [comment]
+        self.check_runs = {}    # id -> stored check run (request fields merged)
+        self.pulls = {}         # "owner/repo#number" -> {"head_sha":..., "base_ref":...}
+        self.files = {}         # "owner/repo#number" -> [{"filename":..., "status":...}]
+        self.sarifs = []
+        self.faults = []
+        self.link_origin = None  # overrides the origin of Link URLs (to test foreign links)
+        self.next_id = 1000
+
+    def new_id(self):
+        self.next_id += 1
+        return self.next_id
+
+    def add_faults(self, specs):
+        self.faults.extend(Fault(s) for s in specs)
+
+    def take_fault(self, method, path):
+        for fault in self.faults:
+            if fault.matches(method, path):
+                fault.times -= 1
+                return fault
+        return None
+
+    def seed(self, spec):
+        """{"comments": [{"repo", "number", "count", "marker", "marker_at": [indexes]}],
+        "pulls": [{"repo", "number", "head_sha", "base_ref", "files": [names] | count}],
+        "link_origin": "http://elsewhere:1"}"""
+        for c in spec.get("comments", []):
+            key = f"{c['repo']}#{c['number']}"
+            marker_at = set(c.get("marker_at", []))
+            for i in range(int(c.get("count", 0))):
+                text = f"Seeded comment {i + 1}."
+                if i in marker_at:
+                    text = f"{c['marker']}\nEarlier pgfence report (seeded {i + 1})."
+                self.comments.setdefault(key, []).append({"id": self.new_id(), "body": text,
+                                                          "login": c.get("login", "someone")})
+        for p in spec.get("pulls", []):
+            key = f"{p['repo']}#{p['number']}"
+            self.pulls[key] = {"head_sha": p.get("head_sha", "a" * 40), "base_ref": p.get("base_ref", "main")}
+            names = p.get("files")
+            if isinstance(names, int) or names is None:
+                names = [f"migrations/{i + 1:04d}_step.sql" for i in range(int(names or 0))]
+            self.files[key] = [{"filename": n, "status": "added"} for n in names]
+        if "link_origin" in spec:
+            self.link_origin = spec["link_origin"]
+
+    def snapshot(self):
+        return {"requests": self.requests, "comments": self.comments,
+                "check_runs": {str(k): v for k, v in self.check_runs.items()},
+                "sarifs": self.sarifs, "faults_left": sum(f.times for f in self.faults)}
+
+    def save(self):
+        if not self.path:
+            return
+        tmp = self.path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(self.snapshot(), f, indent=1)
+        os.replace(tmp, self.path)
