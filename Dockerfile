@@ -1,5 +1,6 @@
 # pgfence GitHub Action image: built with the same set-up script as the README, shipped as a
-# small Debian 12 runtime image with only the runtime libraries.
+# Debian 12 runtime image with only the runtime libraries, plus PostgreSQL 15's server for
+# the action's `trace: true` (initdb and postgres run as the `postgres` user it creates).
 FROM debian:12 AS build
 WORKDIR /src
 COPY . .
@@ -8,7 +9,8 @@ RUN bash scripts/setup.sh --build-deps-only && strip build/bot/pgfence
 FROM debian:12-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libpg-query1504.0 libtomlplusplus3 ca-certificates \
+      libpg-query1504.0 libtomlplusplus3 libgit2-1.5 libcpp-httplib0.11 libpq5 ca-certificates \
+      postgresql-15 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/bot/pgfence /usr/local/bin/pgfence
 COPY bot/entrypoint.sh /usr/local/bin/pgfence-entrypoint

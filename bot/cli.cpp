@@ -1,22 +1,13 @@
 #include "bot/cli.hpp"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <filesystem>
-#include <optional>
-#include <sstream>
 
-#include "analyze/analyzer.hpp"
-#include "annotate/json_report.hpp"
-#include "annotate/markdown.hpp"
-#include "annotate/printable.hpp"
-#include "annotate/terminal.hpp"
 #include "analyze/rules/common.hpp"
+#include "bot/analyze_command.hpp"
 #include "bot/cli_args.hpp"
-#include "bot/config.hpp"
+#include "bot/extract_stats_command.hpp"
+#include "bot/pr_command.hpp"
+#include "bot/trace_command.hpp"
 
 #ifndef PGFENCE_VERSION
 #define PGFENCE_VERSION "0.1.0"
@@ -26,18 +17,22 @@ namespace pgfence::bot {
 namespace {
 
 using namespace pgfence::analyze;
-namespace fs = std::filesystem;
 
 constexpr const char* k_usage = R"(usage: pgfence <command> [options]
 
 commands:
   analyze PATH...     report what each migration statement locks, blocks and rewrites, with findings
+  pr [GLOB...]        the pull-request bot: analyse the migrations a pull request changed and report
+                      them as a check run, a PR comment, SARIF, job summary and step outputs
+  trace PATH...       run the migrations on a throwaway PostgreSQL and check the analysis against it
+  extract-stats       write a table-size snapshot of a database (a read replica) for --stats-file
   rules               list every rule: id, default risk, whether it is on by default, summary
   help                show this text
   version             print the version
 
 analyze options:
-  --format text|json|markdown  output format (default: text)
+  --format FORMAT           text, json, markdown (the PR comment), sarif (code scanning) or
+                            github (workflow-command annotations) (default: text)
   --pg-version N            target PostgreSQL major version, 11 to 17 (default: 15)
   --direction up|down|both  which part of up/down migrations to read (default: up)
   --ci                      exit 1 when a finding's risk is above --max-risk
@@ -48,208 +43,55 @@ analyze options:
   --config FILE             read this configuration file instead of searching for one
   --no-config               ignore .pgfence.toml / .pgfence.json
   --unparsable fail|warn    exit 2 when a statement does not parse (fail, default) or not (warn)
+  --input-format KIND       auto (default), sql, typeorm, knex, sequelize or db-migrate: how to read
+                            files; auto reads .ts/.js migrations as the ORM their content shows
+  --unknown warn|block      an ORM call whose SQL cannot be known statically: warn (default) or
+                            block (exit 1)
   --color auto|always|never colour in the text format (default: auto: only on a terminal)
   --jobs N                  files analysed in parallel (default: one per core)
   -o, --output FILE         write the report to FILE instead of standard output
+  --stats-file FILE         a snapshot from extract-stats: risk moves with table size, and findings
+                            estimate how long the blocking part lasts (docs/stats-format.md)
+  --stats-throughput RATE   bytes per second the estimate assumes, e.g. 100MB/s (default: 50MB/s)
 
-exit codes: 0 no finding above --max-risk (or no --ci); 1 with --ci, a finding above --max-risk;
+exit codes: 0 no finding above --max-risk (or no --ci); 1 with --ci, a finding above --max-risk,
+            or with --unknown block, an ORM call whose SQL cannot be known statically;
             2 usage or configuration error, unreadable input, or a statement that does not parse
+
+pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration files, default: README):
+  --base REV, --head REV    the pull request's commits (default: from $GITHUB_EVENT_PATH); the diff
+                            is merge-base(base, head)..head, with rename detection
+  --repo DIR                the checkout (default: $GITHUB_WORKSPACE, else .)
+  --repository OWNER/NAME   where to post (default: $GITHUB_REPOSITORY); token: $GITHUB_TOKEN
+  --pr N                    the pull request number (default: from the event payload)
+  --sarif FILE              write SARIF here (default in Actions: pgfence.sarif in the checkout)
+  --no-sarif, --no-check-run, --no-comment   skip one output
+  --upload-sarif            also upload the SARIF to code scanning (needs security-events: write)
+  --summary FILE, --outputs FILE   job summary / step outputs (default: $GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT)
+  --fail-on-pre-existing    findings on lines the pull request did not touch count too
+  exit codes: 0 nothing new above --max-risk; 1 a new finding above it; 2 usage, configuration,
+              repository (not a repository, shallow clone) or input error
+
+extract-stats options (pgfence extract-stats --db-url URL):
+  --db-url URL              libpq URL or key=value string (default: $PGFENCE_DB_URL); the password
+                            is never printed. Reads the catalog only, read-only, in one transaction
+  -o, --output FILE         where to write the snapshot (default: pgfence-stats.json; - for stdout)
+  --schema                  also record column types (decides ALTER COLUMN TYPE rewrites exactly)
+  --statement-timeout SECS  per query (default: 30)
+  exit codes: 0 written; 2 usage error, or the database could not be reached or read
+
+trace options (pgfence trace PATH...):
+  --setup FILE              SQL loaded before the migrations (repeatable, in order)
+  --pg-bin DIR              folder with initdb and postgres (default: initdb on PATH, else the
+                            newest /usr/lib/postgresql/<N>/bin)
+  --pg-version N            use /usr/lib/postgresql/N/bin
+  --docker-image IMAGE      run the server in Docker (needs a reachable Docker engine)
+  --isolated                run each file on its own copy of the --setup database
+  --format text|json        output format (default: text); -o FILE, --color, -v as for analyze
+  --ci                      exit 1 when a statement's verdict is a mismatch or the server rejects it
+  exit codes: 0 traced; 1 with --ci, a mismatch or an execution error; 2 usage or input error,
+              or the server could not be started
 )";
-
-struct AnalyzeArgs {
-    std::vector<std::string> paths;
-    std::string format = "text";
-    std::string color = "auto";
-    std::string output;
-    std::optional<bool> fail_on_unparsable;
-    bool ci = false;
-    std::optional<Risk> max_risk;
-    std::optional<int> pg_version;
-    std::optional<Direction> direction;
-    std::optional<int> max_lock_timeout_ms;
-    std::string config;
-    bool no_config = false;
-    std::vector<std::string> enable;
-    std::vector<std::string> disable;
-    unsigned threads = 0;
-};
-
-std::vector<std::string> split_ids(const std::string& flag, const std::string& value) {
-    std::vector<std::string> out;
-    std::stringstream ss(value);
-    for (std::string id; std::getline(ss, id, ',');) {
-        if (id.empty()) continue;
-        if (rules::find_rule(id) == nullptr) throw UsageError{flag + ": unknown rule id '" + id + "' (see 'pgfence rules')"};
-        out.push_back(id);
-    }
-    return out;
-}
-
-AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
-    AnalyzeArgs a;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        auto value = [&](const std::string& flag) -> std::string {
-            auto eq = arg.find('=');
-            if (eq != std::string::npos) return arg.substr(eq + 1);
-            if (i + 1 >= args.size()) throw UsageError{flag + " needs a value"};
-            return args[++i];
-        };
-        auto is = [&](const char* flag) { return arg == flag || arg.rfind(std::string(flag) + "=", 0) == 0; };
-        if (is("--format")) {
-            a.format = value("--format");
-            if (a.format != "text" && a.format != "json" && a.format != "markdown")
-                throw UsageError{"--format takes text, json or markdown, not '" + a.format + "'"};
-        } else if (is("--pg-version")) {
-            a.pg_version = parse_int("--pg-version", value("--pg-version"), 11, 17);
-        } else if (is("--direction")) {
-            std::string d = value("--direction");
-            if (d == "up") a.direction = Direction::Up;
-            else if (d == "down") a.direction = Direction::Down;
-            else if (d == "both") a.direction = Direction::Both;
-            else throw UsageError{"--direction takes up, down or both, not '" + d + "'"};
-        } else if (is("--unparsable")) {
-            std::string u = value("--unparsable");
-            if (u != "fail" && u != "warn") throw UsageError{"--unparsable takes fail or warn, not '" + u + "'"};
-            a.fail_on_unparsable = u == "fail";
-        } else if (is("--color") || is("--colour")) {
-            a.color = value("--color");
-            if (a.color != "auto" && a.color != "always" && a.color != "never")
-                throw UsageError{"--color takes auto, always or never, not '" + a.color + "'"};
-        } else if (is("--jobs")) {
-            a.threads = static_cast<unsigned>(parse_int("--jobs", value("--jobs"), 1, 256));
-        } else if (arg == "-o" || is("--output")) {
-            a.output = value(arg == "-o" ? "-o" : "--output");
-        } else if (arg == "--ci") {
-            a.ci = true;
-        } else if (is("--max-risk")) {
-            std::string r = value("--max-risk");
-            auto risk = parse_risk(r);
-            if (!risk || *risk == Risk::None) throw UsageError{"--max-risk takes low, medium, high or critical, not '" + r + "'"};
-            a.max_risk = *risk;
-        } else if (is("--enable")) {
-            for (auto& id : split_ids("--enable", value("--enable"))) a.enable.push_back(id);
-        } else if (is("--disable")) {
-            for (auto& id : split_ids("--disable", value("--disable"))) a.disable.push_back(id);
-        } else if (is("--max-lock-timeout")) {
-            std::string t = value("--max-lock-timeout");
-            auto ms = rules::duration_ms(t);
-            if (!ms || *ms < 0) throw UsageError{"--max-lock-timeout takes a duration such as 5s or 500ms, not '" + t + "'"};
-            a.max_lock_timeout_ms = static_cast<int>(*ms);
-        } else if (is("--config")) {
-            a.config = value("--config");
-        } else if (arg == "--no-config") {
-            a.no_config = true;
-        } else if (arg == "--") {
-            for (++i; i < args.size(); ++i) a.paths.push_back(args[i]);
-        } else if (arg.size() > 1 && arg[0] == '-') {
-            throw UsageError{"unknown option '" + arg + "' (see 'pgfence help')"};
-        } else {
-            a.paths.push_back(arg);
-        }
-    }
-    return a;
-}
-
-// Defaults, then the configuration file, then the command line.
-struct Settings {
-    AnalyzeOptions options;
-    Risk max_risk = Risk::Medium;
-    bool fail_on_unparsable = true;
-    std::vector<std::string> paths;
-};
-
-Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed) {
-    Settings s;
-    std::optional<fs::path> config_path;
-    if (!a.config.empty()) config_path = fs::path(a.config);
-    else if (!a.no_config) config_path = find_config(fs::current_path());
-    if (config_path) {
-        auto loaded = load_config(*config_path);
-        if (!loaded) {
-            err << "error: " << loaded.error().describe() << "\n";
-            config_failed = true;
-            return s;
-        }
-        const Config& c = *loaded;
-        if (c.pg_version) s.options.pg_version = *c.pg_version;
-        if (c.max_risk) s.max_risk = *c.max_risk;
-        if (c.fail_on_unparsable) s.fail_on_unparsable = *c.fail_on_unparsable;
-        if (c.direction) s.options.direction = *c.direction;
-        s.options.rules = c.rules;
-        fs::path base = config_path->parent_path();
-        for (const auto& p : c.paths) s.paths.push_back(fs::path(p).is_absolute() || base.empty() ? p : (base / p).string());
-    }
-    if (a.pg_version) s.options.pg_version = *a.pg_version;
-    if (a.direction) s.options.direction = *a.direction;
-    if (a.max_risk) s.max_risk = *a.max_risk;
-    if (a.fail_on_unparsable) s.fail_on_unparsable = *a.fail_on_unparsable;
-    if (a.max_lock_timeout_ms) s.options.rules.max_lock_timeout_ms = *a.max_lock_timeout_ms;
-    for (const auto& id : a.enable) {
-        s.options.rules.enabled.insert(id);
-        s.options.rules.disabled.erase(id);
-    }
-    for (const auto& id : a.disable) s.options.rules.disabled.insert(id);
-    s.options.threads = a.threads;
-    if (!a.paths.empty()) s.paths = a.paths;
-    return s;
-}
-
-int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
-    bool config_failed = false;
-    Settings settings = resolve(a, err, config_failed);
-    if (config_failed) return k_exit_input;
-    if (settings.paths.empty()) throw UsageError{"analyze needs at least one file, directory or glob (or paths in the config file)"};
-
-    std::vector<Error> input_errors;
-    std::vector<std::string> files = expand_inputs(settings.paths, input_errors);
-    for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
-    Report report = analyze_files(files, settings.options);
-
-    bool failed = !input_errors.empty();
-    bool over = false;
-    for (const auto& f : report.files) {
-        if (f.error) {
-            err << "error: " << annotate::printable(f.error->describe()) << "\n";
-            failed = true;
-        }
-        for (const auto& s : f.statements) {
-            if (s.status == StatementStatus::Unparsable && s.parse_error) {
-                err << (settings.fail_on_unparsable ? "error: " : "warning: ") << annotate::printable(s.parse_error->describe())
-                    << " (statement not analysed)\n";
-                failed = failed || settings.fail_on_unparsable;
-            }
-        }
-        for (const auto& finding : f.findings) over = over || (finding.risk > settings.max_risk && !finding.pre_existing);
-    }
-
-    std::ofstream file;
-    std::ostream* sink = &out;
-    if (!a.output.empty()) {
-        file.open(a.output, std::ios::binary | std::ios::trunc);
-        if (!file) {
-            err << "error: " << a.output << ": cannot write the report\n";
-            return k_exit_input;
-        }
-        sink = &file;
-    }
-    if (a.format == "json") {
-        annotate::write_json_report(report, *sink);
-    } else if (a.format == "markdown") {
-        annotate::render_markdown(report, *sink);
-    } else {
-        bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
-        bool color = a.color == "always" || (a.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
-        annotate::render_terminal(report, *sink, annotate::TerminalOptions{color});
-    }
-    sink->flush();
-    if (failed) return k_exit_input;
-    if (a.ci && over) {
-        err << "pgfence: findings above --max-risk " << risk_name(settings.max_risk) << "\n";
-        return k_exit_findings;
-    }
-    return k_exit_ok;
-}
 
 int run_rules_list(std::ostream& out) {
     for (const auto& r : rules::all_rules()) {
@@ -275,6 +117,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         }
         if (args[0] == "analyze") return run_analyze(parse_analyze(args), out, err);
         if (args[0] == "rules") return run_rules_list(out);
+        if (args[0] == "trace") return run_trace(args, out, err);
+        if (args[0] == "extract-stats") return run_extract_stats(args, out, err);
+        if (args[0] == "pr") return run_pr(args, out, err);
         throw UsageError{"unknown command '" + args[0] + "' (see 'pgfence help')"};
     } catch (const UsageError& e) {
         err << "error: " << e.message << "\n";

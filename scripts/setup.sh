@@ -12,10 +12,10 @@ build_only=0
 build_packages=(
   build-essential cmake pkg-config
   libpg-query-dev nlohmann-json3-dev libspdlog-dev libgit2-dev libcpp-httplib-dev libssl-dev libpq-dev
-  libtomlplusplus-dev
+  libtomlplusplus-dev zlib1g-dev
 )
 test_packages=(
-  catch2 postgresql-15 python3 python3-jsonschema git
+  catch2 postgresql-15 python3 python3-jsonschema git openssl
 )
 
 sudo_cmd=()

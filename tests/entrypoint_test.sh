@@ -30,5 +30,28 @@ check "an unparsable statement exits 2" '[ "$status" -eq 2 ]'
 check "with one error line naming file and line" '[ "$(grep -c "^error: db/migrations/002_bad.sql:1:" "$tmp/stderr")" -eq 1 ]'
 check "and the statements after it are still reported" 'grep -q "DROP TABLE x" "$tmp/stdout"'
 
+# A pull_request event runs the bot (pgfence pr) over the commits in the event payload.
+rm -rf "$tmp/ws" && mkdir -p "$tmp/ws/db/migrations" && cd "$tmp/ws"
+g() { git -c user.name=t -c user.email=t@example.com "$@"; }
+g init -q -b main . && printf 'CREATE TABLE t (id int);\n' > db/migrations/001.sql && g add -A && g commit -qm base
+base="$(git rev-parse HEAD)"
+printf 'CREATE INDEX t_id ON t (id);\n' > db/migrations/002.sql && g add -A && g commit -qm change
+head="$(git rev-parse HEAD)"
+cd - > /dev/null
+printf '{"pull_request": {"number": 3, "base": {"sha": "%s"}, "head": {"sha": "%s"}}}' "$base" "$head" > "$tmp/event.json"
+: > "$tmp/out"
+env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event.json" \
+  GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" GITHUB_OUTPUT="$tmp/out" GITHUB_STEP_SUMMARY="$tmp/summary" \
+  "INPUT_MAX-RISK=medium" "INPUT_CHECK-RUN=true" \
+  bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+check "pull_request: a new HIGH finding exits 1" '[ "$status" -eq 1 ]'
+check "pull_request: only the changed migration" 'grep -q "db/migrations/002.sql" "$tmp/stdout" && ! grep -q "001.sql" "$tmp/stdout"'
+check "pull_request: workflow commands without a token" 'grep -q "^::error file=db/migrations/002.sql,line=1" "$tmp/stdout"'
+check "pull_request: says why nothing was posted" 'grep -q "nothing posted" "$tmp/stderr"'
+check "pull_request: step outputs" 'grep -q "^max-risk=HIGH$" "$tmp/out" && grep -q "^sarif-file=$tmp/ws/pgfence.sarif$" "$tmp/out"'
+check "pull_request: SARIF in the workspace" '[ -s "$tmp/ws/pgfence.sarif" ]'
+check "pull_request: job summary" 'grep -q "t_id" "$tmp/summary"'
+
 if [ "$fail" -eq 0 ]; then echo "entrypoint: all checks passed"; fi
 exit "$fail"

@@ -1,0 +1,262 @@
+#include "bot/analyze_command.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "analyze/rules/common.hpp"
+#include "annotate/json_report.hpp"
+#include "annotate/markdown.hpp"
+#include "annotate/printable.hpp"
+#include "annotate/sarif.hpp"
+#include "annotate/terminal.hpp"
+#include "annotate/workflow_commands.hpp"
+#include "bot/cli.hpp"
+#include "bot/cli_args.hpp"
+#include "bot/config.hpp"
+#include "stats/apply.hpp"
+#include "stats/units.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+using namespace pgfence::analyze;
+namespace fs = std::filesystem;
+
+std::vector<std::string> split_ids(const std::string& flag, const std::string& value) {
+    std::vector<std::string> out;
+    std::stringstream ss(value);
+    for (std::string id; std::getline(ss, id, ',');) {
+        if (id.empty()) continue;
+        if (rules::find_rule(id) == nullptr) throw UsageError{flag + ": unknown rule id '" + id + "' (see 'pgfence rules')"};
+        out.push_back(id);
+    }
+    return out;
+}
+
+}  // namespace
+
+AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
+    AnalyzeArgs a;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        auto value = [&](const std::string& flag) -> std::string {
+            auto eq = arg.find('=');
+            if (eq != std::string::npos) return arg.substr(eq + 1);
+            if (i + 1 >= args.size()) throw UsageError{flag + " needs a value"};
+            return args[++i];
+        };
+        auto is = [&](const char* flag) { return arg == flag || arg.rfind(std::string(flag) + "=", 0) == 0; };
+        if (is("--format")) {
+            a.format = value("--format");
+            if (a.format != "text" && a.format != "json" && a.format != "markdown" && a.format != "sarif" && a.format != "github")
+                throw UsageError{"--format takes text, json, markdown, sarif or github, not '" + a.format + "'"};
+        } else if (is("--pg-version")) {
+            a.pg_version = parse_int("--pg-version", value("--pg-version"), 11, 17);
+        } else if (is("--direction")) {
+            std::string d = value("--direction");
+            if (d == "up") a.direction = Direction::Up;
+            else if (d == "down") a.direction = Direction::Down;
+            else if (d == "both") a.direction = Direction::Both;
+            else throw UsageError{"--direction takes up, down or both, not '" + d + "'"};
+        } else if (is("--unparsable")) {
+            std::string u = value("--unparsable");
+            if (u != "fail" && u != "warn") throw UsageError{"--unparsable takes fail or warn, not '" + u + "'"};
+            a.fail_on_unparsable = u == "fail";
+        } else if (is("--input-format")) {
+            std::string f = value("--input-format");
+            auto format = orm::parse_input_format(f);
+            if (!format) throw UsageError{"--input-format takes auto, sql, typeorm, knex, sequelize or db-migrate, not '" + f + "'"};
+            a.input_format = *format;
+        } else if (is("--unknown")) {
+            std::string u = value("--unknown");
+            if (u != "warn" && u != "block") throw UsageError{"--unknown takes warn or block, not '" + u + "'"};
+            a.block_unknown = u == "block";
+        } else if (is("--color") || is("--colour")) {
+            a.color = value("--color");
+            if (a.color != "auto" && a.color != "always" && a.color != "never")
+                throw UsageError{"--color takes auto, always or never, not '" + a.color + "'"};
+        } else if (is("--jobs")) {
+            a.threads = static_cast<unsigned>(parse_int("--jobs", value("--jobs"), 1, 256));
+        } else if (arg == "-o" || is("--output")) {
+            a.output = value(arg == "-o" ? "-o" : "--output");
+        } else if (arg == "--ci") {
+            a.ci = true;
+        } else if (is("--max-risk")) {
+            std::string r = value("--max-risk");
+            auto risk = parse_risk(r);
+            if (!risk || *risk == Risk::None) throw UsageError{"--max-risk takes low, medium, high or critical, not '" + r + "'"};
+            a.max_risk = *risk;
+        } else if (is("--enable")) {
+            for (auto& id : split_ids("--enable", value("--enable"))) a.enable.push_back(id);
+        } else if (is("--disable")) {
+            for (auto& id : split_ids("--disable", value("--disable"))) a.disable.push_back(id);
+        } else if (is("--max-lock-timeout")) {
+            std::string t = value("--max-lock-timeout");
+            auto ms = rules::duration_ms(t);
+            if (!ms || *ms < 0) throw UsageError{"--max-lock-timeout takes a duration such as 5s or 500ms, not '" + t + "'"};
+            a.max_lock_timeout_ms = static_cast<int>(*ms);
+        } else if (is("--stats-file")) {
+            a.stats_file = value("--stats-file");
+        } else if (is("--stats-throughput")) {
+            std::string t = value("--stats-throughput");
+            a.stats_throughput = stats::parse_throughput(t);
+            if (!a.stats_throughput) throw UsageError{"--stats-throughput takes a rate such as 50MB/s, not '" + t + "'"};
+        } else if (is("--config")) {
+            a.config = value("--config");
+        } else if (arg == "--no-config") {
+            a.no_config = true;
+        } else if (arg == "--") {
+            for (++i; i < args.size(); ++i) a.paths.push_back(args[i]);
+        } else if (arg.size() > 1 && arg[0] == '-') {
+            throw UsageError{"unknown option '" + arg + "' (see 'pgfence help')"};
+        } else {
+            a.paths.push_back(arg);
+        }
+    }
+    return a;
+}
+
+Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed) {
+    Settings s;
+    std::optional<fs::path> config_path;
+    if (!a.config.empty()) config_path = fs::path(a.config);
+    else if (!a.no_config) config_path = find_config(fs::current_path());
+    if (config_path) {
+        auto loaded = load_config(*config_path);
+        if (!loaded) {
+            err << "error: " << loaded.error().describe() << "\n";
+            config_failed = true;
+            return s;
+        }
+        const Config& c = *loaded;
+        if (c.pg_version) s.options.pg_version = *c.pg_version;
+        if (c.max_risk) s.max_risk = *c.max_risk;
+        if (c.fail_on_unparsable) s.fail_on_unparsable = *c.fail_on_unparsable;
+        if (c.direction) s.options.direction = *c.direction;
+        s.options.rules = c.rules;
+        fs::path base = config_path->parent_path();
+        for (const auto& p : c.paths) s.paths.push_back(fs::path(p).is_absolute() || base.empty() ? p : (base / p).string());
+        if (c.stats_file) s.stats_file = fs::path(*c.stats_file).is_absolute() || base.empty() ? *c.stats_file : (base / *c.stats_file).string();
+        s.size = c.stats;
+    }
+    if (a.pg_version) s.options.pg_version = *a.pg_version;
+    if (a.direction) s.options.direction = *a.direction;
+    if (a.max_risk) s.max_risk = *a.max_risk;
+    if (a.fail_on_unparsable) s.fail_on_unparsable = *a.fail_on_unparsable;
+    if (a.max_lock_timeout_ms) s.options.rules.max_lock_timeout_ms = *a.max_lock_timeout_ms;
+    for (const auto& id : a.enable) {
+        s.options.rules.enabled.insert(id);
+        s.options.rules.disabled.erase(id);
+    }
+    for (const auto& id : a.disable) s.options.rules.disabled.insert(id);
+    s.options.threads = a.threads;
+    if (!a.stats_file.empty()) s.stats_file = a.stats_file;
+    if (a.stats_throughput) s.size.throughput = *a.stats_throughput;
+    s.options.input_format = a.input_format;
+    if (!a.paths.empty()) s.paths = a.paths;
+    return s;
+}
+
+bool apply_stats(Report& report, const Settings& settings, std::ostream& err) {
+    if (settings.stats_file.empty()) return true;
+    auto sized = stats::apply_stats_file(report, settings.stats_file, settings.size);
+    if (sized) return true;
+    err << "error: " << annotate::printable(sized.error().describe()) << "\n";
+    return false;
+}
+
+Diagnosis diagnose(const Report& report, const Settings& settings, bool block_unknown, std::ostream& err) {
+    Diagnosis d;
+    for (const auto& f : report.files) {
+        if (f.source_kind != "sql") {
+            d.scripts = true;
+            d.coverage.found += f.coverage.found;
+            d.coverage.analysed += f.coverage.analysed;
+            d.coverage.unknown += f.coverage.unknown;
+            d.coverage.unparsable += f.coverage.unparsable;
+            for (const auto& s : f.statements) {
+                if (s.unanalysable) {
+                    err << (block_unknown ? "error: " : "warning: ") << annotate::printable(s.unanalysable->describe())
+                        << " (SQL not visible statically; not analysed)\n";
+                }
+            }
+        }
+        if (f.error) {
+            err << "error: " << annotate::printable(f.error->describe()) << "\n";
+            d.failed = true;
+        }
+        for (const auto& s : f.statements) {
+            if (s.status == StatementStatus::Unparsable && s.parse_error) {
+                err << (settings.fail_on_unparsable ? "error: " : "warning: ") << annotate::printable(s.parse_error->describe())
+                    << " (statement not analysed)\n";
+                d.failed = d.failed || settings.fail_on_unparsable;
+            }
+        }
+        for (const auto& finding : f.findings) d.over = d.over || (finding.risk > settings.max_risk && !finding.pre_existing);
+    }
+    return d;
+}
+
+int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
+    bool config_failed = false;
+    Settings settings = resolve(a, err, config_failed);
+    if (config_failed) return k_exit_input;
+    if (settings.paths.empty()) throw UsageError{"analyze needs at least one file, directory or glob (or paths in the config file)"};
+
+    std::vector<Error> input_errors;
+    std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
+    for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
+    Report report = analyze_files(files, settings.options);
+    if (!apply_stats(report, settings, err)) return k_exit_input;
+
+    Diagnosis diagnosis = diagnose(report, settings, a.block_unknown, err);
+    bool failed = diagnosis.failed || !input_errors.empty();
+    const Coverage& coverage = diagnosis.coverage;
+
+    std::ofstream file;
+    std::ostream* sink = &out;
+    if (!a.output.empty()) {
+        file.open(a.output, std::ios::binary | std::ios::trunc);
+        if (!file) {
+            err << "error: " << a.output << ": cannot write the report\n";
+            return k_exit_input;
+        }
+        sink = &file;
+    }
+    if (a.format == "json") {
+        annotate::write_json_report(report, *sink);
+    } else if (a.format == "markdown") {
+        annotate::render_markdown(report, *sink);
+    } else if (a.format == "sarif") {
+        annotate::render_sarif(report, *sink);
+    } else if (a.format == "github") {
+        annotate::render_workflow_commands(report, *sink);
+    } else {
+        bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
+        bool color = a.color == "always" || (a.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
+        annotate::render_terminal(report, *sink, annotate::TerminalOptions{color});
+    }
+    sink->flush();
+    if (diagnosis.scripts) {
+        // The ORM scripts' coverage: statements whose SQL pgfence could read and parse.
+        err << "coverage: " << coverage.analysed << "/" << coverage.found << " statements analysed (" << coverage.unknown
+            << " unknown" << (coverage.unparsable ? ", " + std::to_string(coverage.unparsable) + " unparsable" : "") << ")\n";
+    }
+    if (failed) return k_exit_input;
+    if (a.block_unknown && coverage.unknown > 0) {
+        err << "pgfence: " << coverage.unknown << " ORM statement(s) not visible statically (--unknown block)\n";
+        return k_exit_findings;
+    }
+    if (a.ci && diagnosis.over) {
+        err << "pgfence: findings above --max-risk " << risk_name(settings.max_risk) << "\n";
+        return k_exit_findings;
+    }
+    return k_exit_ok;
+}
+
+}  // namespace pgfence::bot

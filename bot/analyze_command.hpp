@@ -1,0 +1,75 @@
+#pragma once
+// `pgfence analyze`: its options, how they combine with the configuration file, and the
+// checks on a finished report that decide the exit code. `pgfence pr` reads the same options.
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "analyze/analyzer.hpp"
+#include "analyze/orm/extract.hpp"
+#include "stats/size_risk.hpp"
+
+namespace pgfence::bot {
+
+using analyze::AnalyzeOptions;
+using analyze::Coverage;
+using analyze::Direction;
+using analyze::Report;
+using analyze::Risk;
+
+// The command line as given (nothing resolved yet).
+struct AnalyzeArgs {
+    std::vector<std::string> paths;
+    std::string format = "text";
+    std::string color = "auto";
+    std::string output;
+    std::optional<bool> fail_on_unparsable;
+    analyze::orm::InputFormat input_format = analyze::orm::InputFormat::Auto;
+    bool block_unknown = false;
+    bool ci = false;
+    std::optional<Risk> max_risk;
+    std::optional<int> pg_version;
+    std::optional<Direction> direction;
+    std::optional<int> max_lock_timeout_ms;
+    std::string config;
+    bool no_config = false;
+    std::vector<std::string> enable;
+    std::vector<std::string> disable;
+    unsigned threads = 0;
+    std::string stats_file;
+    std::optional<double> stats_throughput;
+};
+
+// args[0] is the command's name; the rest are options and paths. Throws UsageError.
+[[nodiscard]] AnalyzeArgs parse_analyze(const std::vector<std::string>& args);
+
+// Defaults, then the configuration file, then the command line.
+struct Settings {
+    AnalyzeOptions options;
+    Risk max_risk = Risk::Medium;
+    bool fail_on_unparsable = true;
+    std::vector<std::string> paths;
+    std::string stats_file;
+    stats::SizeOptions size;
+};
+
+// Prints one error: line and sets config_failed when the configuration file is bad.
+[[nodiscard]] Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed);
+
+// Applies the stats snapshot, if one is set; false (with an error: line) when it cannot be read.
+[[nodiscard]] bool apply_stats(Report& report, const Settings& settings, std::ostream& err);
+
+// What a finished report means for the exit code; prints an error: or warning: line for each
+// unreadable file, unparsable statement and ORM call whose SQL is not visible.
+struct Diagnosis {
+    bool failed = false;   // exit 2
+    bool over = false;     // a finding (not pre-existing) above max_risk
+    bool scripts = false;  // ORM scripts were read: print the coverage line
+    Coverage coverage;
+};
+[[nodiscard]] Diagnosis diagnose(const Report& report, const Settings& settings, bool block_unknown, std::ostream& err);
+
+[[nodiscard]] int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err);
+
+}  // namespace pgfence::bot

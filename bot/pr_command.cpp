@@ -1,0 +1,454 @@
+#include "bot/pr_command.hpp"
+
+#include "bot/trace_command.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/analyzer.hpp"
+#include "annotate/check_run.hpp"
+#include "annotate/markdown.hpp"
+#include "annotate/printable.hpp"
+#include "annotate/sarif.hpp"
+#include "annotate/terminal.hpp"
+#include "annotate/workflow_commands.hpp"
+#include "bot/analyze_command.hpp"
+#include "bot/cli.hpp"
+#include "bot/cli_args.hpp"
+#include "bot/github_api.hpp"
+#include "bot/github_client.hpp"
+#include "diff/changes.hpp"
+#include "diff/error.hpp"
+#include "diff/event.hpp"
+#include "diff/glob.hpp"
+#include "diff/repository.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+using namespace pgfence::analyze;
+
+// The hidden line that marks pgfence's comment, so each run edits it instead of adding one.
+constexpr const char* k_marker_text = "pgfence:sticky-comment";
+constexpr const char* k_comment_marker = "<!-- pgfence:sticky-comment -->";
+
+struct PrArgs {
+    std::string repo_dir;
+    std::string base;
+    std::string head;
+    std::string event_path;
+    std::string repository;  // owner/name
+    std::optional<int> number;
+    std::string sarif_path;
+    bool sarif = true;
+    std::string summary_path;
+    std::string outputs_path;
+    bool check_run = true;
+    bool comment = true;
+    bool upload_sarif = false;
+    bool fail_on_pre_existing = false;
+    bool trace = false;
+    std::vector<std::string> analyze_args{"pr"};  // everything else, read as `analyze` reads it
+};
+
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v == nullptr ? std::string() : std::string(v);
+}
+
+bool env_true(const char* name) {
+    std::string v = env(name);
+    return v == "true" || v == "1";
+}
+
+PrArgs parse_pr(const std::vector<std::string>& args) {
+    PrArgs p;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        auto is = [&](const char* flag) { return arg == flag || arg.rfind(std::string(flag) + "=", 0) == 0; };
+        auto value = [&](const std::string& flag) -> std::string {
+            auto eq = arg.find('=');
+            if (eq != std::string::npos) return arg.substr(eq + 1);
+            if (i + 1 >= args.size()) throw UsageError{flag + " needs a value"};
+            return args[++i];
+        };
+        if (is("--repo")) p.repo_dir = value("--repo");
+        else if (is("--base")) p.base = value("--base");
+        else if (is("--head")) p.head = value("--head");
+        else if (is("--event")) p.event_path = value("--event");
+        else if (is("--repository")) p.repository = value("--repository");
+        else if (is("--pr")) p.number = parse_int("--pr", value("--pr"), 1, 2'000'000'000);
+        else if (is("--sarif")) p.sarif_path = value("--sarif");
+        else if (arg == "--no-sarif") p.sarif = false;
+        else if (is("--summary")) p.summary_path = value("--summary");
+        else if (is("--outputs")) p.outputs_path = value("--outputs");
+        else if (arg == "--no-check-run") p.check_run = false;
+        else if (arg == "--no-comment") p.comment = false;
+        else if (arg == "--upload-sarif") p.upload_sarif = true;
+        else if (arg == "--fail-on-pre-existing") p.fail_on_pre_existing = true;
+        else if (arg == "--trace") p.trace = true;
+        else if (arg == "--format" || arg.rfind("--format=", 0) == 0 || arg == "-o" || is("--output"))
+            throw UsageError{"pr writes every format itself: use --sarif and --summary instead of " + arg};
+        else p.analyze_args.push_back(arg);
+    }
+    return p;
+}
+
+// Where the run is and what it reviews: flags first, then GitHub Actions' environment.
+struct Target {
+    std::string repo_dir;
+    std::string base;
+    std::string head;
+    std::string repository;
+    std::optional<int> number;
+    bool in_actions = false;
+};
+
+Target locate(const PrArgs& p) {
+    Target t;
+    t.in_actions = env_true("GITHUB_ACTIONS");
+    t.repo_dir = !p.repo_dir.empty() ? p.repo_dir : !env("GITHUB_WORKSPACE").empty() ? env("GITHUB_WORKSPACE") : ".";
+    t.repository = !p.repository.empty() ? p.repository : env("GITHUB_REPOSITORY");
+    t.base = p.base;
+    t.head = p.head;
+    t.number = p.number;
+    std::string event_path = !p.event_path.empty() ? p.event_path : env("GITHUB_EVENT_PATH");
+    if (!event_path.empty() && (t.base.empty() || t.head.empty() || !t.number)) {
+        std::ifstream in(event_path);
+        nlohmann::json event = nlohmann::json::parse(in, nullptr, false);
+        if (!in || event.is_discarded()) throw UsageError{event_path + ": cannot read the GitHub event payload"};
+        if (auto shas = diff::pull_request_shas(event)) {
+            if (t.base.empty()) t.base = shas->first;
+            if (t.head.empty()) t.head = shas->second;
+        }
+        if (!t.number) {
+            const auto& pr = event.contains("pull_request") ? event["pull_request"] : event;
+            if (pr.contains("number") && pr["number"].is_number_integer()) t.number = pr["number"].get<int>();
+        }
+    }
+    if (t.base.empty() || t.head.empty()) {
+        throw UsageError{"pr needs --base and --head, or a pull_request event in GITHUB_EVENT_PATH"};
+    }
+    return t;
+}
+
+// A diesel migration's metadata.toml beside the file, at the same commit.
+std::string sibling_metadata(const diff::Repository& repo, const std::string& commit, const std::string& path) {
+    auto slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+    return repo.read_file(commit, dir + "metadata.toml").value_or(std::string());
+}
+
+// Findings on statements the pull request did not touch are shown, marked, and do not fail it.
+void mark_pre_existing(FileReport& file, const diff::ChangedFile& change) {
+    if (change.all_lines_new) return;
+    for (auto& f : file.findings) {
+        if (f.start.line <= 0) f.pre_existing = change.added.empty();  // about the whole file
+        else f.pre_existing = !change.touches(f.start.line, std::max(f.start.line, f.stop.line));
+    }
+}
+
+Report analyse_changes(const diff::Repository& repo, const diff::ChangeSet& changes, const AnalyzeOptions& options,
+                       bool fail_on_pre_existing) {
+    Report report;
+    report.pg_version = options.pg_version;
+    for (const auto& change : changes.files) {
+        if (change.status == diff::ChangeStatus::Deleted) {
+            FileReport gone;
+            gone.path = change.path;
+            gone.skipped = true;
+            gone.skip_reason = "deleted by this pull request (a migration that has run should stay in the history)";
+            report.files.push_back(std::move(gone));
+            continue;
+        }
+        auto text = repo.read_file(changes.head_sha, change.path);
+        if (!text) continue;  // a submodule or symlink
+        FileReport file = analyze_text(change.path, *text, options, sibling_metadata(repo, changes.head_sha, change.path));
+        if (!fail_on_pre_existing) mark_pre_existing(file, change);
+        report.files.push_back(std::move(file));
+    }
+    return report;
+}
+
+// The repository's migrations in the working tree, sorted: `globs` (or the defaults) on
+// repository-relative paths.
+std::vector<std::string> migrations_in_tree(const std::string& root, const std::vector<std::string>& globs) {
+    namespace fs = std::filesystem;
+    const auto& patterns = globs.empty() ? diff::default_migration_globs() : globs;
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (it->is_directory() && (name == ".git" || name == "node_modules")) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (!it->is_regular_file()) continue;
+        std::string rel = fs::relative(it->path(), root).generic_string();
+        if (diff::selects(patterns, rel)) out.push_back(rel);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Trace mode for the pull request: its changed SQL migrations run on a throwaway PostgreSQL
+// after the repository's other SQL migrations (the schema they change), with --ci verdicts.
+struct TraceOutcome {
+    bool ran = false;
+    bool failed = false;  // a mismatch or a statement the server rejected, or no server
+    std::string text;     // the trace report, for the log, summary, comment and check run
+};
+
+TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std::string>& globs,
+                           const Settings& settings, std::ostream& err) {
+    TraceOutcome t;
+    std::string root = changes.repo_root;
+    std::vector<std::string> changed;
+    for (const auto& c : changes.files) {
+        if (c.status != diff::ChangeStatus::Deleted && c.path.size() > 4 && c.path.ends_with(".sql")) changed.push_back(c.path);
+    }
+    if (changed.empty()) return t;
+    std::vector<std::string> args{"trace", "--ci", "--color", "never", "--pg-version",
+                                  std::to_string(settings.options.pg_version)};
+    for (const auto& path : migrations_in_tree(root, globs)) {
+        if (!path.ends_with(".sql") || std::find(changed.begin(), changed.end(), path) != changed.end()) continue;
+        args.push_back("--setup");
+        args.push_back((std::filesystem::path(root) / path).string());
+    }
+    for (const auto& path : changed) args.push_back((std::filesystem::path(root) / path).string());
+    std::ostringstream out;
+    int status = run_trace(args, out, err);
+    t.ran = true;
+    t.failed = status != k_exit_ok;
+    t.text = out.str();
+    // Paths as the pull request shows them.
+    std::string prefix = (std::filesystem::path(root) / "").string();
+    for (std::size_t at; (at = t.text.find(prefix)) != std::string::npos;) t.text.erase(at, prefix.size());
+    if (status == k_exit_input) t.text += "\n(the trace could not run: see the log)\n";
+    return t;
+}
+
+std::string trace_section(const TraceOutcome& trace) {
+    return std::string("\n<details><summary>Trace on a real PostgreSQL: ") + (trace.failed ? "mismatch or error" : "confirmed") +
+           "</summary>\n\n```text\n" + trace.text + "```\n</details>\n";
+}
+
+// Appends to a file GitHub gave us (step summary, outputs); a failure is reported, not fatal.
+bool append_file(const std::string& path, const std::string& text, std::ostream& err) {
+    std::ofstream out(path, std::ios::binary | std::ios::app);
+    out << text;
+    if (out) return true;
+    err << "error: " << path << ": cannot write\n";
+    return false;
+}
+
+struct Counts {
+    int new_findings = 0;
+    int pre_existing = 0;
+    Risk max_risk = Risk::None;  // of the new findings
+};
+
+Counts count(const Report& report) {
+    Counts c;
+    for (const auto& f : report.files) {
+        for (const auto& finding : f.findings) {
+            if (finding.pre_existing) {
+                ++c.pre_existing;
+                continue;
+            }
+            ++c.new_findings;
+            c.max_risk = std::max(c.max_risk, finding.risk);
+        }
+    }
+    return c;
+}
+
+// What could not be posted, and why, for the log and the fallback.
+struct Posting {
+    bool check_run = false;
+    bool comment = false;
+    std::vector<std::string> problems;
+};
+
+std::string describe_failure(const github::GitHubError& e) {
+    std::string why = e.what();
+    if (e.status() == 403 || e.status() == 404) {
+        why += " (the token cannot write here: a pull request from a fork gets a read-only token; "
+               "give the job `checks: write` and `pull-requests: write`)";
+    }
+    return why;
+}
+
+void post_check_run(github::Client& client, const std::string& repository, const Report& report, const Target& target,
+                    Risk max_risk, const TraceOutcome& trace, Posting& posting) {
+    annotate::CheckRunOptions options;
+    options.head_sha = target.head;
+    options.max_risk = max_risk;
+    std::string server = env("GITHUB_SERVER_URL"), run = env("GITHUB_RUN_ID");
+    if (!server.empty() && !run.empty()) options.details_url = server + "/" + repository + "/actions/runs/" + run;
+    annotate::CheckRunPlan plan = annotate::plan_check_run(report, options);
+    if (trace.ran) {
+        // The verdicts go into the check run's text; a mismatch or an error fails it.
+        auto add_trace = [&](nlohmann::json& body) {
+            std::string text = body["output"].value("text", std::string()) + trace_section(trace);
+            if (text.size() <= annotate::k_check_output_max_bytes) body["output"]["text"] = text;
+            if (trace.failed && body.contains("conclusion")) body["conclusion"] = "failure";
+        };
+        add_trace(plan.create);
+        for (auto& update : plan.updates) add_trace(update);
+    }
+    try {
+        std::int64_t id = github::create_check_run(client, repository, plan.create);
+        for (const auto& update : plan.updates) github::update_check_run(client, repository, id, update);
+        posting.check_run = true;
+    } catch (const github::GitHubError& e) {
+        posting.problems.push_back("check run not posted: " + describe_failure(e));
+    }
+}
+
+void post_comment(github::Client& client, const std::string& repository, int number, const Report& report,
+                  bool has_findings, const TraceOutcome& trace, Posting& posting) {
+    std::ostringstream body;
+    annotate::MarkdownOptions options{k_marker_text};
+    std::string traced = trace.ran ? trace_section(trace) : std::string();
+    options.max_chars -= std::min(options.max_chars / 2, traced.size());
+    annotate::render_markdown(report, body, options);
+    if (traced.size() <= annotate::k_comment_max_chars / 2) body << traced;
+    try {
+        if (!has_findings) {
+            // Nothing to say: only an earlier comment is brought up to date, none is added.
+            for (const auto& c : github::list_issue_comments(client, repository, number)) {
+                if (c.value("body", std::string()).find(k_comment_marker) == std::string::npos) continue;
+                github::update_issue_comment(client, repository, c.at("id").get<std::int64_t>(), body.str());
+                break;
+            }
+        } else {
+            github::upsert_sticky_comment(client, repository, number, k_comment_marker, body.str());
+        }
+        posting.comment = true;
+    } catch (const github::GitHubError& e) {
+        posting.problems.push_back("comment not posted: " + describe_failure(e));
+    }
+}
+
+
+}  // namespace
+
+int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    PrArgs p = parse_pr(args);
+    AnalyzeArgs a = parse_analyze(p.analyze_args);
+    bool config_failed = false;
+    Settings settings = resolve(a, err, config_failed);
+    if (config_failed) return k_exit_input;
+    Target target = locate(p);
+
+    Report report;
+    TraceOutcome trace;
+    try {
+        diff::Repository repo(target.repo_dir);
+        diff::ChangeSet changes = diff::changed_migrations(repo, target.base, target.head, settings.paths);
+        target.head = changes.head_sha;
+        report = analyse_changes(repo, changes, settings.options, p.fail_on_pre_existing);
+        if (p.trace) trace = trace_changes(changes, settings.paths, settings, err);
+    } catch (const diff::DiffError& e) {
+        err << "error: " << e.what() << "\n";
+        return k_exit_input;
+    }
+    if (!apply_stats(report, settings, err)) return k_exit_input;
+    Diagnosis diagnosis = diagnose(report, settings, a.block_unknown, err);
+
+    annotate::render_terminal(report, out, annotate::TerminalOptions{false});
+    if (trace.ran) out << trace.text;
+    Counts counts = count(report);
+    std::string conclusion = annotate::check_conclusion(report, settings.max_risk);
+    if (trace.failed) conclusion = "failure";
+
+    // The files come first: whatever happens to the API calls, the report is kept.
+    std::string sarif_path = p.sarif_path;
+    if (sarif_path.empty() && target.in_actions) sarif_path = (std::filesystem::path(target.repo_dir) / "pgfence.sarif").string();
+    if (p.sarif && !sarif_path.empty()) {
+        std::ofstream sarif(sarif_path, std::ios::binary | std::ios::trunc);
+        annotate::render_sarif(report, sarif);
+        if (!sarif) {
+            err << "error: " << sarif_path << ": cannot write the SARIF file\n";
+            sarif_path.clear();
+        }
+    }
+    std::string summary_path = !p.summary_path.empty() ? p.summary_path : env("GITHUB_STEP_SUMMARY");
+    if (!summary_path.empty()) {
+        std::ostringstream summary;
+        annotate::render_markdown(report, summary, annotate::MarkdownOptions{"", annotate::k_job_summary_max_chars});
+        append_file(summary_path, summary.str() + (trace.ran ? trace_section(trace) : "") + "\n", err);
+    }
+
+    Posting posting;
+    auto token_input = env("INPUT_GITHUB-TOKEN");
+    github::ClientOptions client_options =
+        github::options_from_env(token_input.empty() ? std::nullopt : std::optional<std::string>(token_input));
+    bool can_post = !client_options.token.empty() && !target.repository.empty();
+    if (!can_post && (p.check_run || p.comment) && target.in_actions) {
+        posting.problems.push_back(target.repository.empty() ? "nothing posted: GITHUB_REPOSITORY is not set"
+                                                             : "nothing posted: no token (github-token input or GITHUB_TOKEN)");
+    }
+    if (can_post) {
+        github::Client client(client_options);
+        if (p.check_run) post_check_run(client, target.repository, report, target, settings.max_risk, trace, posting);
+        if (p.comment && target.number) {
+            post_comment(client, target.repository, *target.number, report,
+                         counts.new_findings + counts.pre_existing > 0 || trace.failed, trace, posting);
+        }
+        if (p.upload_sarif && !sarif_path.empty()) {
+            try {
+                std::ostringstream sarif;
+                annotate::render_sarif(report, sarif);
+                std::string ref = env("GITHUB_REF");
+                if (ref.empty() && target.number) ref = "refs/pull/" + std::to_string(*target.number) + "/head";
+                github::upload_sarif(client, target.repository, target.head, ref, sarif.str());
+            } catch (const github::GitHubError& e) {
+                posting.problems.push_back("SARIF not uploaded: " + describe_failure(e));
+            }
+        }
+    }
+    for (const auto& problem : posting.problems) err << "pgfence: " << problem << "\n";
+    // Without a check run the findings still reach the pull request's diff: the runner turns
+    // workflow commands into annotations.
+    if (!posting.check_run && target.in_actions) {
+        if (p.check_run && can_post) err << "pgfence: falling back to workflow-command annotations\n";
+        annotate::render_workflow_commands(report, out);
+    }
+
+    std::string outputs_path = !p.outputs_path.empty() ? p.outputs_path : env("GITHUB_OUTPUT");
+    if (!outputs_path.empty()) {
+        std::ostringstream o;
+        o << "max-risk=" << risk_name(counts.max_risk) << "\n"
+          << "findings=" << counts.new_findings << "\n"
+          << "pre-existing-findings=" << counts.pre_existing << "\n"
+          << "files=" << report.files.size() << "\n"
+          << "conclusion=" << conclusion << "\n"
+          << "sarif-file=" << sarif_path << "\n"
+          << "check-run-posted=" << (posting.check_run ? "true" : "false") << "\n"
+          << "comment-posted=" << (posting.comment ? "true" : "false") << "\n";
+        append_file(outputs_path, o.str(), err);
+    }
+
+    if (diagnosis.failed) return k_exit_input;
+    if (a.block_unknown && diagnosis.coverage.unknown > 0) return k_exit_findings;
+    if (trace.failed) {
+        err << "pgfence: the trace found a mismatch or a statement PostgreSQL rejected\n";
+        return k_exit_findings;
+    }
+    if (conclusion == "failure") {
+        err << "pgfence: new findings above --max-risk " << risk_name(settings.max_risk) << "\n";
+        return k_exit_findings;
+    }
+    return k_exit_ok;
+}
+
+}  // namespace pgfence::bot

@@ -1,0 +1,409 @@
+"""End-to-end tests of `pgfence pr`: real git repositories, the real binary, and the GitHub
+test double (tests/github_double) validating every request against GitHub's schemas.
+
+    pr_test.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+TOKEN = "ghs_pgfenceTestToken0123456789"
+MARKER = "<!-- pgfence:sticky-comment -->"
+
+BASE_001 = """CREATE TABLE users (id bigint PRIMARY KEY, email text);
+CREATE INDEX accounts_email ON accounts (email);
+"""
+# The pull request inserts one risky statement in the middle of 001 and adds 002.
+HEAD_001 = """CREATE TABLE users (id bigint PRIMARY KEY, email text);
+CREATE INDEX accounts_created ON accounts (created_at);
+CREATE INDEX accounts_email ON accounts (email);
+"""
+HEAD_002 = """-- add the lookup index
+CREATE INDEX orders_customer ON orders (customer_id);
+"""
+SAFE_002 = """-- add the lookup index
+CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer ON orders (customer_id);
+"""
+
+
+class Failed(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failed(message)
+
+
+def git(repo, *args):
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=repo, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+    out = subprocess.run(["git", "-C", repo, *args], env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise Failed(f"git {' '.join(args)}: {out.stderr}")
+    return out.stdout.strip()
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+class Scenario:
+    def __init__(self, args, tmp):
+        self.args = args
+        self.tmp = tmp
+        self.repo = os.path.join(tmp, "repo")
+        self.state = os.path.join(tmp, "state.json")
+        self.server = None
+        self.port = None
+
+    # -- the repository ----------------------------------------------------------------
+
+    def make_repo(self, head_002=HEAD_002, head_001=HEAD_001):
+        os.makedirs(self.repo)
+        git(self.repo, "init", "-q", "-b", "main")
+        write(os.path.join(self.repo, "migrations/001_init.sql"), BASE_001)
+        write(os.path.join(self.repo, "README.md"), "app\n")
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-qm", "base")
+        self.base = git(self.repo, "rev-parse", "HEAD")
+        git(self.repo, "checkout", "-qb", "feature")
+        write(os.path.join(self.repo, "migrations/001_init.sql"), head_001)
+        write(os.path.join(self.repo, "migrations/002_orders.sql"), head_002)
+        write(os.path.join(self.repo, "src/app.sql"), "CREATE INDEX not_a_migration ON t (x);\n")
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-qm", "feature")
+        self.head = git(self.repo, "rev-parse", "HEAD")
+        self.write_event()
+
+    def write_event(self):
+        self.event = os.path.join(self.tmp, "event.json")
+        with open(self.event, "w") as f:
+            json.dump({"action": "synchronize", "number": 7,
+                       "pull_request": {"number": 7, "base": {"sha": self.base, "ref": "main"},
+                                        "head": {"sha": self.head, "ref": "feature"}}}, f)
+
+    def commit_on_feature(self, path, text):
+        write(os.path.join(self.repo, path), text)
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-qm", "more")
+        self.head = git(self.repo, "rev-parse", "HEAD")
+        self.write_event()
+
+    # -- the GitHub double ---------------------------------------------------------------
+
+    def start_double(self, faults=(), seeds=()):
+        cmd = ["/usr/bin/python3", self.args.double, "--port", "0", "--schemas", self.args.schemas,
+               "--sarif-schema", self.args.sarif_schema, "--state", self.state, "--token", TOKEN]
+        for f in faults:
+            cmd += ["--fault", json.dumps(f)]
+        for s in seeds:
+            cmd += ["--seed", json.dumps(s)]
+        self.server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.server.stdout.readline().strip()
+        check(line.isdigit(), f"the double did not start: {line!r} {self.server.stderr.read() if not line else ''}")
+        self.port = int(line)
+
+    def stop_double(self):
+        if self.server:
+            self.server.terminate()
+            self.server.wait(timeout=10)
+            self.server = None
+
+    def github_state(self):
+        with open(self.state) as f:
+            return json.load(f)
+
+    def requests(self, operation=None):
+        reqs = self.github_state()["requests"]
+        return [r for r in reqs if operation is None or r["operation"] == operation]
+
+    def all_requests_valid(self):
+        for r in self.requests():
+            check(r["valid"], f"invalid request {r['method']} {r['path']}: {r.get('errors')}")
+            check(r.get("response_valid", True), f"the double answered outside the schema: {r}")
+            check(r["auth"] == "ok", f"request without the right token: {r['path']}")
+
+    # -- running pgfence pr -------------------------------------------------------------------
+
+    def run_pr(self, *extra, env_extra=None, cwd=None):
+        self.outputs = os.path.join(self.tmp, "outputs.txt")
+        self.summary = os.path.join(self.tmp, "summary.md")
+        for p in (self.outputs, self.summary):
+            if os.path.exists(p):
+                os.remove(p)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+        env.update({"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": self.event, "GITHUB_REPOSITORY": "octo/app",
+                    "GITHUB_WORKSPACE": self.repo, "GITHUB_TOKEN": TOKEN, "GITHUB_OUTPUT": self.outputs,
+                    "GITHUB_STEP_SUMMARY": self.summary, "GITHUB_SERVER_URL": "https://github.com",
+                    "GITHUB_RUN_ID": "42", "GITHUB_REF": "refs/pull/7/merge"})
+        if self.port:
+            env["GITHUB_API_URL"] = f"http://127.0.0.1:{self.port}"
+        env.update(env_extra or {})
+        proc = subprocess.run([self.args.binary, "pr", "--no-config", *extra], cwd=cwd or self.repo, env=env,
+                              capture_output=True, text=True, timeout=300)
+        check(TOKEN not in proc.stdout and TOKEN not in proc.stderr, "the token was printed")
+        check(proc.returncode in (0, 1, 2), f"crash: exit {proc.returncode}\n{proc.stderr}")
+        return proc
+
+    def outputs_dict(self):
+        out = {}
+        with open(self.outputs) as f:
+            for line in f:
+                k, _, v = line.rstrip("\n").partition("=")
+                out[k] = v
+        return out
+
+    def comments(self):
+        return self.github_state()["comments"].get("octo/app#7", [])
+
+
+# -- scenarios ---------------------------------------------------------------------------------
+
+
+def posts_everything(s):
+    """A pull request with new and pre-existing findings: check run, comment, SARIF, summary, outputs."""
+    s.make_repo()
+    s.start_double()
+    proc = s.run_pr()
+    check(proc.returncode == 1, f"a new HIGH finding must fail the run: exit {proc.returncode}\n{proc.stderr}")
+    s.all_requests_valid()
+
+    creates = s.requests("checks/create")
+    check(len(creates) == 1, f"one check run, not {len(creates)}")
+    body = creates[0]["body"]
+    check(body["name"] == "pgfence" and body["head_sha"] == s.head, "check run on the head SHA, named pgfence")
+    check(body["conclusion"] == "failure", f"conclusion failure, not {body.get('conclusion')}")
+    notes = body["output"]["annotations"]
+    by_path = {}
+    for a in notes:
+        by_path.setdefault(a["path"], []).append(a)
+    check("src/app.sql" not in by_path, "a file outside the migration globs was analysed")
+    new_index = [a for a in by_path.get("migrations/002_orders.sql", []) if a["start_line"] == 2]
+    check(new_index and new_index[0]["annotation_level"] == "failure",
+          f"002's CREATE INDEX (line 2) is a failure annotation: {by_path.get('migrations/002_orders.sql')}")
+    in_001 = {}
+    for a in by_path.get("migrations/001_init.sql", []):
+        in_001.setdefault(a["start_line"], set()).add(a["annotation_level"])
+    check("failure" in in_001.get(2, set()), f"the inserted statement (001 line 2) is new: {in_001}")
+    check(in_001.get(3, {"notice"}) == {"notice"}, f"the untouched statement (001 line 3) is pre-existing: {in_001}")
+
+    comments = s.comments()
+    check(len(comments) == 1, f"one comment, not {len(comments)}")
+    text = comments[0]["body"]
+    check(text.count(MARKER) == 1 and "<!-- <!--" not in text, "the comment carries the marker once")
+    check("orders_customer" in text and "```sql" in text and "CONCURRENTLY" in text,
+          "the comment names the statement and carries the recipe as an sql block")
+
+    outputs = s.outputs_dict()
+    check(outputs.get("max-risk") == "HIGH", f"outputs: max-risk {outputs}")
+    check(int(outputs.get("findings", "0")) >= 2 and int(outputs.get("pre-existing-findings", "0")) >= 1,
+          f"outputs: counts {outputs}")
+    check(outputs.get("files") == "2" and outputs.get("check-run-posted") == "true" and
+          outputs.get("comment-posted") == "true", f"outputs: {outputs}")
+    sarif_path = outputs.get("sarif-file")
+    check(sarif_path and os.path.exists(sarif_path), "the SARIF file is written")
+    validate_sarif(s, sarif_path)
+    with open(s.summary) as f:
+        check("orders_customer" in f.read(), "the job summary has the report")
+    check("::error" not in proc.stdout, "no workflow-command fallback when the check run was posted")
+
+
+def validate_sarif(s, path):
+    import jsonschema
+    with open(s.args.sarif_schema) as f:
+        schema = json.load(f)
+    with open(path) as f:
+        doc = json.load(f)
+    cls = jsonschema.validators.validator_for(schema)
+    errors = list(cls(schema).iter_errors(doc))
+    check(not errors, f"SARIF invalid: {errors[:1]}")
+    results = doc["runs"][0]["results"]
+    check(any(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "migrations/002_orders.sql"
+              for r in results), "SARIF results use repository paths")
+
+
+def sticky_comment(s):
+    """Runs twice, then with the findings fixed: one comment, edited in place each time."""
+    s.make_repo()
+    s.start_double()
+    s.run_pr()
+    first = s.comments()
+    check(len(first) == 1, "first run creates the comment")
+    s.run_pr()
+    check(not s.requests("issues/update-comment"), "the same report again changes nothing")
+    s.commit_on_feature("migrations/002_orders.sql", HEAD_002 + "CREATE INDEX orders_placed ON orders (placed_at);\n")
+    s.run_pr()
+    check(len(s.comments()) == 1, f"a later run must edit, not add: {len(s.comments())} comments")
+    check("orders_placed" in s.comments()[0]["body"], "the edited comment has the new finding")
+    updates = s.requests("issues/update-comment")
+    check(len(updates) == 1, f"the second run updated the comment: {[r['operation'] for r in s.requests()]}")
+    s.commit_on_feature("migrations/002_orders.sql", SAFE_002)
+    s.commit_on_feature("migrations/001_init.sql", BASE_001)
+    proc = s.run_pr()
+    check(proc.returncode == 0, f"no findings left: exit 0, not {proc.returncode}\n{proc.stderr}")
+    comments = s.comments()
+    check(len(comments) == 1, "still one comment")
+    check("nothing risky" in comments[0]["body"].lower() or "no findings" in comments[0]["body"].lower(),
+          f"the comment says the findings are gone: {comments[0]['body'][:300]}")
+    creates = s.requests("checks/create")
+    check(creates[-1]["body"]["conclusion"] in ("success", "neutral"), "the last check run passes")
+    s.all_requests_valid()
+
+
+def fork_fallback(s):
+    """A read-only token (a fork): checks and comments are refused; annotations fall back to
+    workflow commands, and the SARIF file, summary and exit code are still produced."""
+    s.make_repo()
+    s.start_double(faults=[{"kind": "forbidden", "path": "check-runs", "times": 10},
+                           {"kind": "forbidden", "path": "comments", "times": 10}])
+    proc = s.run_pr()
+    check(proc.returncode == 1, f"exit code unchanged by the failed posts: {proc.returncode}")
+    check("::error file=migrations/002_orders.sql,line=2" in proc.stdout,
+          f"workflow-command fallback: {proc.stdout[-800:]}")
+    check("falling back" in proc.stderr and "read-only" in proc.stderr, f"says why: {proc.stderr}")
+    outputs = s.outputs_dict()
+    check(outputs.get("check-run-posted") == "false" and outputs.get("comment-posted") == "false", f"{outputs}")
+    check(os.path.exists(outputs.get("sarif-file", "")), "SARIF still written")
+    check(os.path.getsize(s.summary) > 0, "summary still written")
+
+
+def server_errors(s):
+    """GitHub keeps failing: the client retries, gives up, and the run still reports."""
+    s.make_repo()
+    s.start_double(faults=[{"kind": "bad-gateway", "path": "comments", "times": 50}])
+    proc = s.run_pr()
+    check(proc.returncode == 1, f"exit {proc.returncode}")
+    check("comment not posted" in proc.stderr, f"the log says what could not be posted: {proc.stderr}")
+    check(len(s.requests("issues/list-comments")) > 1, "the client retried")
+    check(len(s.requests("checks/create")) == 1, "the check run went through")
+    check(s.outputs_dict().get("comment-posted") == "false", "outputs say the comment is missing")
+
+
+def many_findings(s):
+    """120 findings: the check run is created with 50 annotations and updated twice."""
+    s.make_repo(head_002="".join(f"CREATE INDEX i{i} ON orders (c{i});\n" for i in range(120)))
+    s.start_double()
+    s.run_pr("--no-comment")
+    s.all_requests_valid()
+    creates, updates = s.requests("checks/create"), s.requests("checks/update")
+    total = len(creates[0]["body"]["output"]["annotations"]) + sum(len(u["body"]["output"]["annotations"]) for u in updates)
+    check(len(creates[0]["body"]["output"]["annotations"]) == 50, "50 annotations in the create")
+    check(len(updates) >= 2, f"further annotations in updates: {len(updates)}")
+    check(total >= 121, f"every finding annotated: {total}")
+    check(not s.requests("issues/create-comment"), "--no-comment posts no comment")
+
+
+def renamed_only(s):
+    """A pure rename adds no lines: its findings are pre-existing and do not fail the check."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "migrations/001_init.sql"), BASE_001)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "mv", "migrations/001_init.sql", "migrations/001_initial.sql")
+    git(s.repo, "commit", "-qm", "rename")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+    proc = s.run_pr("--no-check-run", "--no-comment", env_extra={"GITHUB_ACTIONS": "false"})
+    check(proc.returncode == 0, f"pre-existing findings do not fail: {proc.returncode}\n{proc.stderr}")
+    outputs = s.outputs_dict()
+    check(outputs.get("findings") == "0" and int(outputs.get("pre-existing-findings", "0")) >= 1, f"{outputs}")
+    proc = s.run_pr("--no-check-run", "--no-comment", "--fail-on-pre-existing", env_extra={"GITHUB_ACTIONS": "false"})
+    check(proc.returncode == 1, f"--fail-on-pre-existing counts them: {proc.returncode}")
+
+
+def repository_errors(s):
+    """Not a repository, and a shallow clone without the base commit: one error line, exit 2."""
+    s.make_repo()
+    plain = os.path.join(s.tmp, "plain")
+    os.makedirs(plain)
+    proc = s.run_pr("--repo", plain, "--no-check-run", "--no-comment")
+    check(proc.returncode == 2 and "not a git repository" in proc.stderr, f"not a repo: {proc.stderr}")
+    check(sum(1 for l in proc.stderr.splitlines() if l.startswith("error:")) == 1, "one error line")
+    shallow = os.path.join(s.tmp, "shallow")
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "feature", "file://" + s.repo, shallow],
+                   check=True, capture_output=True)
+    proc = s.run_pr("--repo", shallow, "--no-check-run", "--no-comment")
+    check(proc.returncode == 2 and "fetch-depth: 0" in proc.stderr, f"shallow: {proc.stderr}")
+    proc = s.run_pr("--no-check-run", env_extra={"GITHUB_EVENT_PATH": ""})
+    check(proc.returncode == 2 and "--base" in proc.stderr, f"no event, no --base: {proc.stderr}")
+
+
+def local_flags(s):
+    """Outside Actions: --base/--head and positional globs, nothing posted, no token needed."""
+    s.make_repo()
+    proc = subprocess.run([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "feature",
+                           "--sarif", os.path.join(s.tmp, "out.sarif"), "migrations/002_*.sql"],
+                          env={k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")},
+                          capture_output=True, text=True, timeout=120)
+    check(proc.returncode == 1, f"exit {proc.returncode}: {proc.stderr}")
+    check("002_orders.sql" in proc.stdout and "001_init.sql" not in proc.stdout, "the glob chose the files")
+    check(os.path.exists(os.path.join(s.tmp, "out.sarif")), "--sarif writes the file")
+    check("::error" not in proc.stdout, "no workflow commands outside Actions")
+
+
+def trace_verdicts(s):
+    """--trace runs the changed migrations on a real PostgreSQL after the repository's other
+    migrations; confirmed verdicts land in the summary and the check run's text."""
+    s.make_repo(head_001=BASE_001, head_002="ALTER TABLE users ADD COLUMN plan text;\n")
+    git(s.repo, "checkout", "-q", "main")
+    write(os.path.join(s.repo, "migrations/000_accounts.sql"),
+          "CREATE TABLE accounts (id bigint PRIMARY KEY, email text, created_at timestamptz);\n")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "accounts")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-q", "feature")
+    git(s.repo, "merge", "-q", "--no-edit", "main")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+    s.start_double()
+    proc = s.run_pr("--trace", "--no-comment")
+    check(proc.returncode == 0, f"confirmed trace, no findings above medium: exit {proc.returncode}\n{proc.stderr}")
+    check("confirmed" in proc.stdout.lower(), f"the log carries the verdicts: {proc.stdout[-1500:]}")
+    with open(s.summary) as f:
+        check("Trace on a real PostgreSQL: confirmed" in f.read(), "the job summary carries the trace")
+    text = s.requests("checks/create")[0]["body"]["output"].get("text", "")
+    check("Trace on a real PostgreSQL" in text, "the check run carries the trace")
+    s.all_requests_valid()
+
+
+SCENARIOS = {f.__name__: f for f in (trace_verdicts, posts_everything, sticky_comment, fork_fallback, server_errors, many_findings,
+                                     renamed_only, repository_errors, local_flags)}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("scenario", choices=sorted(SCENARIOS))
+    p.add_argument("--binary", required=True)
+    p.add_argument("--double", required=True)
+    p.add_argument("--schemas", required=True)
+    p.add_argument("--sarif-schema", required=True)
+    args = p.parse_args()
+    if not os.path.isdir(args.schemas):
+        print(f"SKIP: no GitHub schemas at {args.schemas}")
+        return 0
+    tmp = tempfile.mkdtemp(prefix="pgfence-pr-")
+    s = Scenario(args, tmp)
+    try:
+        SCENARIOS[args.scenario](s)
+    except Failed as e:
+        print(f"FAIL {args.scenario}: {e}")
+        return 1
+    finally:
+        s.stop_double()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"ok {args.scenario}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
