@@ -1,7 +1,8 @@
 // Runs the built `pgfence analyze --format json` over every .sql file of the shared real-world
 // corpus and checks what a user would rely on: it never crashes, its JSON parses and covers
 // every file, every unparsable statement carries a located parse error, and standard error
-// holds exactly one "error: <path>:<line>:<col>: ..." line per unparsable statement.
+// holds exactly one "error: <path>:<line>:<col>: ..." line per unparsable statement. Then the
+// corpus's ORM migration scripts (.ts/.js): no crash, and every one in the report.
 //
 // usage: check_corpus PGFENCE_BINARY CORPUS_DIR
 // exit: 0 passed, 1 failed, 77 skipped (no corpus folder).
@@ -167,6 +168,59 @@ void check_batch(const std::vector<std::string>& batch, const Outcome& o, const 
     }
 }
 
+// The corpus's ORM migration scripts (.ts/.js under a migrations folder): no crash, a JSON
+// report with every file, read as an ORM, with a coverage count for each.
+bool check_scripts(const fs::path& binary, const fs::path& corpus, const fs::path& scratch) {
+    std::vector<std::string> scripts;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(corpus, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+        std::string rel = fs::relative(it->path(), corpus).generic_string();
+        std::string ext = it->path().extension().string();
+        if (it->is_regular_file() && (ext == ".ts" || ext == ".js") && rel.find("migration") != std::string::npos &&
+            rel.find("node_modules") == std::string::npos) {
+            scripts.push_back(rel);
+        }
+    }
+    std::sort(scripts.begin(), scripts.end());
+    if (scripts.empty()) return true;
+    std::vector<std::string> failures;
+    std::size_t files = 0, orm_files = 0, found = 0, analysed = 0;
+    for (std::size_t i = 0; i < scripts.size();) {
+        std::vector<std::string> batch;
+        std::size_t bytes = 0;
+        while (i < scripts.size() && (batch.empty() || bytes + scripts[i].size() + 1 < k_batch_bytes)) {
+            bytes += scripts[i].size() + 1;
+            batch.push_back(scripts[i++]);
+        }
+        std::vector<std::string> args{binary.string(), "analyze", "--no-config", "--format", "json", "--"};
+        args.insert(args.end(), batch.begin(), batch.end());
+        Outcome o = run(args, corpus, scratch);
+        if (o.exit_code < 0 || (o.exit_code != 0 && o.exit_code != 2)) {
+            failures.push_back("scripts: exit " + std::to_string(o.exit_code) + " signal " + std::to_string(o.signal));
+            continue;
+        }
+        json report = json::parse(o.out, nullptr, false);
+        if (report.is_discarded() || !report.contains("files")) {
+            failures.push_back("scripts: the report is not JSON");
+            continue;
+        }
+        if (report["files"].size() != batch.size()) failures.push_back("scripts: files missing from the report");
+        for (const auto& f : report["files"]) {
+            ++files;
+            if (!f.contains("coverage")) continue;
+            ++orm_files;
+            found += f["coverage"].value("found", 0);
+            analysed += f["coverage"].value("analysed", 0);
+        }
+    }
+    std::cout << "scripts: " << scripts.size() << " .ts/.js files, " << files << " in the reports, " << orm_files
+              << " read as ORM migrations, " << analysed << "/" << found << " statements analysed\n";
+    if (orm_files == 0) failures.push_back("scripts: no file was read as an ORM migration");
+    for (const auto& f : failures) std::cout << "  FAIL: " << f << "\n";
+    return failures.empty();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -222,6 +276,7 @@ int main(int argc, char** argv) {
         for (const auto& f : t.failures) std::cout << "  FAIL: " << f << "\n";
         ok = ok && t.failures.empty();
     }
+    ok = check_scripts(binary, corpus, scratch) && ok;
     fs::remove_all(scratch, ec);
     std::cout << (ok ? "corpus: passed\n" : "corpus: FAILED\n");
     return ok ? 0 : 1;
