@@ -24,4 +24,20 @@ Position LineIndex::position(std::size_t offset) const {
     return Position{static_cast<int>(line) + 1, column};
 }
 
+std::string fold_whitespace(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    bool space = false;
+    for (char c : text) {
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
 }  // namespace pgfence::analyze

@@ -1,6 +1,7 @@
 #pragma once
 // Byte offsets to 1-based line/column positions for one file's text.
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -18,5 +19,8 @@ private:
     std::string_view m_text;
     std::vector<std::size_t> m_line_starts;
 };
+
+// Text on one line: runs of spaces, tabs and line breaks become one space, none at the ends.
+[[nodiscard]] std::string fold_whitespace(std::string_view text);
 
 }  // namespace pgfence::analyze

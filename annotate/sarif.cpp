@@ -6,6 +6,7 @@
 #include <map>
 
 #include "analyze/rules/rule.hpp"
+#include "analyze/source_text.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/rule_docs.hpp"
 
@@ -42,21 +43,6 @@ std::string hash_hex(std::string_view text) {
     }
     char out[33];
     std::snprintf(out, sizeof out, "%016llx%016llx", static_cast<unsigned long long>(a), static_cast<unsigned long long>(b));
-    return out;
-}
-
-std::string collapse_whitespace(std::string_view sql) {
-    std::string out;
-    bool space = false;
-    for (char c : sql) {
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
     return out;
 }
 
@@ -138,7 +124,7 @@ std::string rule_name(std::string_view id) {
 
 std::string sarif_fingerprint(std::string_view rule, std::string_view path, std::string_view sql, int occurrence) {
     std::string key;
-    key.append(rule).append(1, '\0').append(path).append(1, '\0').append(collapse_whitespace(sql));
+    key.append(rule).append(1, '\0').append(path).append(1, '\0').append(analyze::fold_whitespace(sql));
     key.append(1, '\0').append(std::to_string(occurrence));
     return hash_hex(key);
 }
@@ -173,7 +159,7 @@ json report_to_sarif(const Report& report, const SarifOptions& options) {
         for (const auto& f : file.findings) {
             const StatementFacts* statement = statement_of(file, f);
             std::string text = statement != nullptr ? statement->sql : f.message;
-            int occurrence = seen[f.rule + '\0' + collapse_whitespace(text)]++;
+            int occurrence = seen[f.rule + '\0' + analyze::fold_whitespace(text)]++;
             LineSpan span = span_of(f);
             json region{{"startLine", span.start_line},
                         {"startColumn", span.start_column},

@@ -2,6 +2,7 @@
 
 #include "annotate/parallel.hpp"
 #include "annotate/printable.hpp"
+#include "analyze/source_text.hpp"
 
 #include <optional>
 
@@ -17,17 +18,7 @@ using namespace pgfence::analyze;
 
 // One line of SQL, whitespace folded, cut to `width` characters (UTF-8 aware).
 std::string one_line(const std::string& sql, int width) {
-    std::string out;
-    bool space = false;
-    for (char c : sql) {
-        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
+    std::string out = analyze::fold_whitespace(sql);
     int chars = 0;
     for (std::size_t i = 0; i < out.size(); ++i) {
         if ((static_cast<unsigned char>(out[i]) & 0xC0) == 0x80) continue;

@@ -219,15 +219,8 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     const Coverage& coverage = diagnosis.coverage;
 
     std::ofstream file;
-    std::ostream* sink = &out;
-    if (!a.output.empty()) {
-        file.open(a.output, std::ios::binary | std::ios::trunc);
-        if (!file) {
-            err << "error: " << a.output << ": cannot write the report\n";
-            return k_exit_input;
-        }
-        sink = &file;
-    }
+    std::ostream* sink = open_output(a.output, file, out, err);
+    if (sink == nullptr) return k_exit_input;
     if (a.format == "json") {
         annotate::write_json_report(report, *sink);
     } else if (a.format == "markdown") {

@@ -2,6 +2,8 @@
 // What every command's argument parsing shares: the usage error (exit code 2, one `error:`
 // line) and number parsing with the flag named in the message.
 #include <cstdlib>
+#include <fstream>
+#include <ostream>
 #include <string>
 
 namespace pgfence::bot {
@@ -19,6 +21,16 @@ inline int parse_int(const std::string& flag, const std::string& value, int lo, 
                          ", not '" + value + "'"};
     }
     return static_cast<int>(v);
+}
+
+// Where a command writes its report: `out`, or the file of -o/--output (opened into `file`).
+// nullptr, after one error: line, when the file cannot be written.
+inline std::ostream* open_output(const std::string& path, std::ofstream& file, std::ostream& out, std::ostream& err) {
+    if (path.empty()) return &out;
+    file.open(path, std::ios::binary | std::ios::trunc);
+    if (file) return &file;
+    err << "error: " << path << ": cannot write the report\n";
+    return nullptr;
 }
 
 }  // namespace pgfence::bot

@@ -152,15 +152,8 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
     }
 
     std::ofstream file;
-    std::ostream* sink = &out;
-    if (!a.output.empty()) {
-        file.open(a.output, std::ios::binary | std::ios::trunc);
-        if (!file) {
-            err << "error: " << a.output << ": cannot write the report\n";
-            return k_exit_input;
-        }
-        sink = &file;
-    }
+    std::ostream* sink = open_output(a.output, file, out, err);
+    if (sink == nullptr) return k_exit_input;
 
     trace::TraceReport report;
     bool file_errors = false;

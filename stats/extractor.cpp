@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "analyze/source_text.hpp"
 #include "stats/conninfo.hpp"
 #include "trace/pq_connection.hpp"
 
@@ -18,20 +19,7 @@ constexpr const char* k_user_relations =
     "c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
     "AND n.nspname !~ '^pg_toast' AND n.nspname !~ '^pg_temp_'";
 
-std::string one_line(std::string text) {
-    std::string out;
-    bool space = false;
-    for (char c : text) {
-        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
+std::string one_line(const std::string& text) { return analyze::fold_whitespace(text); }
 
 // libpq's connection failure turned into what the user should check.
 std::string connect_failure(std::string message) {

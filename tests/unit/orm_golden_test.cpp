@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/source_text.hpp"
 
 namespace fs = std::filesystem;
 using namespace pgfence::analyze;
@@ -23,20 +24,6 @@ std::string read(const fs::path& p) {
     return ss.str();
 }
 
-std::string one_line(const std::string& sql) {
-    std::string out;
-    bool space = false;
-    for (char c : sql) {
-        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
 
 std::string pos(Position p) { return std::to_string(p.line) + ":" + std::to_string(p.column); }
 
@@ -53,7 +40,7 @@ std::string render(const FileReport& r) {
             out << "unknown " << s.tag << " | " << s.unanalysable->message << "\n";
             continue;
         }
-        out << (s.status == StatementStatus::Unparsable ? "unparsable" : "analyzed") << " | " << one_line(s.sql);
+        out << (s.status == StatementStatus::Unparsable ? "unparsable" : "analyzed") << " | " << fold_whitespace(s.sql);
         if (s.parse_error) out << "  [" << s.parse_error->message << " at " << pos(*s.parse_error->where) << "]";
         out << "\n";
     }
