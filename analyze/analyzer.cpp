@@ -163,10 +163,20 @@ int do_body_line(const StatementFacts& facts, const LineIndex& lines) {
 }
 
 std::string read_whole(const std::string& path, bool& ok) {
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
     ok = static_cast<bool>(in);
+    if (!ok) return {};
+    // One read of the known size; a pipe or device has none and is streamed instead.
+    std::streamoff size = in.tellg();
+    if (size >= 0) {
+        std::string text(static_cast<std::size_t>(size), '\0');
+        in.seekg(0);
+        if (in.read(text.data(), size)) return text;
+        in.clear();
+        in.seekg(0);
+    }
     std::ostringstream ss;
-    if (ok) ss << in.rdbuf();
+    ss << in.rdbuf();
     return ss.str();
 }
 

@@ -69,18 +69,37 @@ private:
             return;
         }
         if (!node.is_object()) return;
-        for (const auto& [key, value] : node.items()) {
-            if (key == "InsertStmt" || key == "UpdateStmt" || key == "DeleteStmt" || key == "MergeStmt") {
-                dml(key, value);
-            } else if (key == "SelectStmt") {
-                select(value);
-            } else if (key == "RangeVar") {
-                read(value, m_read_mode);
-            } else if (key == "intoClause" || key == "lockingClause") {
-                continue;  // the new table of SELECT INTO; FOR UPDATE OF names, handled by select()
-            } else {
-                walk(value);
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            const std::string& key = it.key();
+            const json& value = it.value();
+            // Most keys are neither: the first letter rules them out without a comparison.
+            switch (key[0]) {
+            case 'I': case 'U': case 'D': case 'M':
+                if (key == "InsertStmt" || key == "UpdateStmt" || key == "DeleteStmt" || key == "MergeStmt") {
+                    dml(key, value);
+                    continue;
+                }
+                break;
+            case 'S':
+                if (key == "SelectStmt") {
+                    select(value);
+                    continue;
+                }
+                break;
+            case 'R':
+                if (key == "RangeVar") {
+                    read(value, m_read_mode);
+                    continue;
+                }
+                break;
+            case 'i': case 'l':
+                // The new table of SELECT INTO; FOR UPDATE OF names, handled by select().
+                if (key == "intoClause" || key == "lockingClause") continue;
+                break;
+            default:
+                break;
             }
+            if (value.is_structured()) walk(value);
         }
     }
 
