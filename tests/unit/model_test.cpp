@@ -152,3 +152,25 @@ TEST_CASE("COMMIT AND CHAIN keeps the next statements in a transaction") {
     CHECK(report.statements[3].transaction == Transaction::Explicit);
     CHECK(report.statements[5].transaction == Transaction::None);
 }
+
+TEST_CASE("a CTE name hides a table only inside the statement that defines it") {
+    // The CTE is read, not the table of the same name.
+    auto own = last_statement("WITH events AS (SELECT 1 AS id) SELECT * FROM events;");
+    CHECK_FALSE(mode_of(own, "events"));
+    // The outer FROM names the real table; only the subquery's reference is its own CTE.
+    auto sibling = last_statement("SELECT * FROM events, (WITH events AS (SELECT 1 AS id) SELECT * FROM events) s;");
+    CHECK(mode_of(sibling, "events") == LockMode::AccessShare);
+    // A schema-qualified name is never a CTE.
+    auto qualified = last_statement("WITH events AS (SELECT 1) SELECT * FROM public.events;");
+    CHECK(mode_of(qualified, "public.events") == LockMode::AccessShare);
+    // CTEs of DML statements scope the same way: the INSERT reads the CTE, writes the table.
+    auto dml = last_statement("WITH src AS (SELECT 1 AS id) INSERT INTO events SELECT id FROM src;");
+    CHECK(mode_of(dml, "events") == LockMode::RowExclusive);
+    CHECK_FALSE(mode_of(dml, "src"));
+}
+
+TEST_CASE("a view's query reads its tables, not its CTEs") {
+    auto view = last_statement("CREATE VIEW v AS WITH recent AS (SELECT * FROM orders) SELECT * FROM recent;");
+    CHECK(mode_of(view, "orders") == LockMode::AccessShare);
+    CHECK_FALSE(mode_of(view, "recent"));
+}
