@@ -13,6 +13,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "annotate/check_run.hpp"
+#include "annotate/finding_view.hpp"
 #include "annotate/markdown.hpp"
 #include "annotate/printable.hpp"
 #include "annotate/sarif.hpp"
@@ -274,7 +275,8 @@ Counts count(const Report& report) {
 struct Posting {
     bool check_run = false;
     bool comment = false;
-    std::vector<std::string> problems;
+    std::vector<std::string> problems;  // what could not be posted
+    std::vector<std::string> notes;     // what was posted only after a second try
 };
 
 std::string describe_failure(const github::GitHubError& e) {
@@ -284,6 +286,22 @@ std::string describe_failure(const github::GitHubError& e) {
                "give the job `checks: write` and `pull-requests: write`)";
     }
     return why;
+}
+
+// A note for the log that is not a failure (the post went through after all).
+void err_log(Posting& posting, const std::string& line) { posting.notes.push_back(line); }
+
+// The check run without its long text and with a short summary, annotations unchanged.
+void shorten_check_run(annotate::CheckRunPlan& plan) {
+    constexpr std::size_t k_short = 8 * 1024;
+    auto shorten = [&](nlohmann::json& body) {
+        auto& output = body["output"];
+        output.erase("text");
+        std::string summary = output.value("summary", std::string());
+        output["summary"] = annotate::fit_bytes(summary, k_short, "\n\n(cut: the full report is in the job summary and the SARIF file)");
+    };
+    shorten(plan.create);
+    for (auto& update : plan.updates) shorten(update);
 }
 
 void post_check_run(github::Client& client, const std::string& repository, const Report& report, const Target& target,
@@ -304,8 +322,18 @@ void post_check_run(github::Client& client, const std::string& repository, const
         add_trace(plan.create);
         for (auto& update : plan.updates) add_trace(update);
     }
+    std::int64_t id = 0;
     try {
-        std::int64_t id = github::create_check_run(client, repository, plan.create);
+        try {
+            id = github::create_check_run(client, repository, plan.create);
+        } catch (const github::GitHubError& e) {
+            if (e.status() != 422) throw;
+            // GitHub refused the body (too long, say): the annotations and a short summary
+            // still go through; the full report is in the comment, the summary and SARIF.
+            err_log(posting, std::string("GitHub refused the check run (") + e.what() + "): sending it without the long text");
+            shorten_check_run(plan);
+            id = github::create_check_run(client, repository, plan.create);
+        }
         for (const auto& update : plan.updates) github::update_check_run(client, repository, id, update);
         posting.check_run = true;
     } catch (const github::GitHubError& e) {
@@ -313,28 +341,45 @@ void post_check_run(github::Client& client, const std::string& repository, const
     }
 }
 
+// The comment body within `max_chars`; the trace section, if any, takes at most half of it.
+std::string comment_body(const Report& report, const TraceOutcome& trace, std::size_t max_chars) {
+    std::ostringstream body;
+    annotate::MarkdownOptions options{k_marker_text, max_chars};
+    std::string traced = trace.ran ? trace_section(trace) : std::string();
+    bool with_trace = traced.size() <= max_chars / 2;
+    if (with_trace) options.max_chars -= traced.size();
+    annotate::render_markdown(report, body, options);
+    if (with_trace) body << traced;
+    return body.str();
+}
+
 void post_comment(github::Client& client, const std::string& repository, int number, const Report& report,
                   bool has_findings, const TraceOutcome& trace, Posting& posting) {
-    std::ostringstream body;
-    annotate::MarkdownOptions options{k_marker_text};
-    std::string traced = trace.ran ? trace_section(trace) : std::string();
-    options.max_chars -= std::min(options.max_chars / 2, traced.size());
-    annotate::render_markdown(report, body, options);
-    if (traced.size() <= annotate::k_comment_max_chars / 2) body << traced;
-    try {
-        if (!has_findings) {
-            // Nothing to say: only an earlier comment is brought up to date, none is added.
-            for (const auto& c : github::list_issue_comments(client, repository, number)) {
-                if (c.value("body", std::string()).find(k_comment_marker) == std::string::npos) continue;
-                github::update_issue_comment(client, repository, c.at("id").get<std::int64_t>(), body.str());
-                break;
+    // GitHub counts a body's length its own way; when it still refuses one (422), a body a
+    // quarter of the size is sent, cut the same graceful way.
+    for (std::size_t max_chars : {annotate::k_comment_max_chars, annotate::k_comment_max_chars / 4}) {
+        std::string body = comment_body(report, trace, max_chars);
+        try {
+            if (!has_findings) {
+                // Nothing to say: only an earlier comment is brought up to date, none is added.
+                for (const auto& c : github::list_issue_comments(client, repository, number)) {
+                    if (c.value("body", std::string()).find(k_comment_marker) == std::string::npos) continue;
+                    github::update_issue_comment(client, repository, c.at("id").get<std::int64_t>(), body);
+                    break;
+                }
+            } else {
+                github::upsert_sticky_comment(client, repository, number, k_comment_marker, body);
             }
-        } else {
-            github::upsert_sticky_comment(client, repository, number, k_comment_marker, body.str());
+            posting.comment = true;
+            return;
+        } catch (const github::GitHubError& e) {
+            if (e.status() == 422 && max_chars == annotate::k_comment_max_chars) {
+                err_log(posting, std::string("GitHub refused the comment (") + e.what() + "): sending a shorter one");
+                continue;
+            }
+            posting.problems.push_back("comment not posted: " + describe_failure(e));
+            return;
         }
-        posting.comment = true;
-    } catch (const github::GitHubError& e) {
-        posting.problems.push_back("comment not posted: " + describe_failure(e));
     }
 }
 
@@ -416,6 +461,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
             }
         }
     }
+    for (const auto& note : posting.notes) err << "pgfence: " << note << "\n";
     for (const auto& problem : posting.problems) err << "pgfence: " << problem << "\n";
     // Without a check run the findings still reach the pull request's diff: the runner turns
     // workflow commands into annotations.

@@ -26,6 +26,10 @@ CREATE INDEX accounts_email ON accounts (email);
 HEAD_002 = """-- add the lookup index
 CREATE INDEX orders_customer ON orders (customer_id);
 """
+# Renamed by the pull request, unchanged: its finding is pre-existing.
+SEED_000 = """CREATE TABLE plans (id int PRIMARY KEY, name text);
+CREATE INDEX accounts_plan ON accounts (plan_id);
+"""
 SAFE_002 = """-- add the lookup index
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer ON orders (customer_id);
 """
@@ -70,11 +74,13 @@ class Scenario:
         os.makedirs(self.repo)
         git(self.repo, "init", "-q", "-b", "main")
         write(os.path.join(self.repo, "migrations/001_init.sql"), BASE_001)
+        write(os.path.join(self.repo, "migrations/000_seed.sql"), SEED_000)
         write(os.path.join(self.repo, "README.md"), "app\n")
         git(self.repo, "add", "-A")
         git(self.repo, "commit", "-qm", "base")
         self.base = git(self.repo, "rev-parse", "HEAD")
         git(self.repo, "checkout", "-qb", "feature")
+        git(self.repo, "mv", "migrations/000_seed.sql", "migrations/000_seed_data.sql")
         write(os.path.join(self.repo, "migrations/001_init.sql"), head_001)
         write(os.path.join(self.repo, "migrations/002_orders.sql"), head_002)
         write(os.path.join(self.repo, "src/app.sql"), "CREATE INDEX not_a_migration ON t (x);\n")
@@ -124,6 +130,12 @@ class Scenario:
     def requests(self, operation=None):
         reqs = self.github_state()["requests"]
         return [r for r in reqs if operation is None or r["operation"] == operation]
+
+    def all_requests_valid_except(self, *injected):
+        for r in self.requests():
+            if r.get("fault"):
+                continue
+            check(r["valid"], f"invalid request {r['method']} {r['path']}: {r.get('errors')}")
 
     def all_requests_valid(self):
         for r in self.requests():
@@ -186,6 +198,10 @@ def posts_everything(s):
     for a in notes:
         by_path.setdefault(a["path"], []).append(a)
     check("src/app.sql" not in by_path, "a file outside the migration globs was analysed")
+    renamed = by_path.get("migrations/000_seed_data.sql", [])
+    check(renamed and all(a["annotation_level"] == "notice" for a in renamed),
+          f"the renamed file is reported at its new path, its findings pre-existing: {renamed}")
+    check("migrations/000_seed.sql" not in by_path, "the old path of a rename is not reported")
     new_index = [a for a in by_path.get("migrations/002_orders.sql", []) if a["start_line"] == 2]
     check(new_index and new_index[0]["annotation_level"] == "failure",
           f"002's CREATE INDEX (line 2) is a failure annotation: {by_path.get('migrations/002_orders.sql')}")
@@ -206,7 +222,7 @@ def posts_everything(s):
     check(outputs.get("max-risk") == "HIGH", f"outputs: max-risk {outputs}")
     check(int(outputs.get("findings", "0")) >= 2 and int(outputs.get("pre-existing-findings", "0")) >= 1,
           f"outputs: counts {outputs}")
-    check(outputs.get("files") == "2" and outputs.get("check-run-posted") == "true" and
+    check(outputs.get("files") == "3" and outputs.get("check-run-posted") == "true" and
           outputs.get("comment-posted") == "true", f"outputs: {outputs}")
     sarif_path = outputs.get("sarif-file")
     check(sarif_path and os.path.exists(sarif_path), "the SARIF file is written")
@@ -251,7 +267,8 @@ def sticky_comment(s):
     check(proc.returncode == 0, f"no findings left: exit 0, not {proc.returncode}\n{proc.stderr}")
     comments = s.comments()
     check(len(comments) == 1, "still one comment")
-    check("nothing risky" in comments[0]["body"].lower() or "no findings" in comments[0]["body"].lower(),
+    # Only the renamed file's pre-existing finding is left: the headline says nothing new is risky.
+    check("nothing risky" in comments[0]["body"].lower() or "## pgfence: ✅ none" in comments[0]["body"],
           f"the comment says the findings are gone: {comments[0]['body'][:300]}")
     creates = s.requests("checks/create")
     check(creates[-1]["body"]["conclusion"] in ("success", "neutral"), "the last check run passes")
@@ -357,7 +374,7 @@ def trace_verdicts(s):
     s.make_repo(head_001=BASE_001, head_002="ALTER TABLE users ADD COLUMN plan text;\n")
     git(s.repo, "checkout", "-q", "main")
     write(os.path.join(s.repo, "migrations/000_accounts.sql"),
-          "CREATE TABLE accounts (id bigint PRIMARY KEY, email text, created_at timestamptz);\n")
+          "CREATE TABLE accounts (id bigint PRIMARY KEY, email text, created_at timestamptz, plan_id int);\n")
     git(s.repo, "add", "-A")
     git(s.repo, "commit", "-qm", "accounts")
     s.base = git(s.repo, "rev-parse", "HEAD")
@@ -376,7 +393,38 @@ def trace_verdicts(s):
     s.all_requests_valid()
 
 
-SCENARIOS = {f.__name__: f for f in (trace_verdicts, posts_everything, sticky_comment, fork_fallback, server_errors, many_findings,
+def faults(s):
+    """GitHub misbehaves the ways the issue names: 500s on the check run (retried), a 403
+    secondary rate limit with Retry-After on the comments (waited out), a 422 on a too-long
+    comment (sent again, shorter, with a note of what was left out). Nothing is lost."""
+    s.make_repo(head_002="".join(f"CREATE INDEX i{i} ON orders (c{i});\n" for i in range(80)))
+    s.start_double(faults=[{"kind": "server-error", "method": "POST", "path": "check-runs$", "times": 2},
+                           {"kind": "secondary-rate-limit", "status": 403, "retry_after": 1, "method": "GET",
+                            "path": "comments", "times": 1},
+                           {"kind": "validation", "method": "POST", "path": "comments", "times": 1}])
+    proc = s.run_pr()
+    check(proc.returncode == 1, f"exit {proc.returncode}\n{proc.stderr}")
+    creates = s.requests("checks/create")
+    check(len(creates) == 3 and creates[-1]["status"] == 201, f"two 500s, then the check run: {[r['status'] for r in creates]}")
+    lists = s.requests("issues/list-comments")
+    check(len(lists) >= 2 and lists[0]["status"] == 403, f"the rate-limited listing was retried: {[r['status'] for r in lists]}")
+    posts = s.requests("issues/create-comment")
+    check(len(posts) == 2 and posts[0]["status"] == 422 and posts[1]["status"] == 201,
+          f"the refused comment was sent again: {[r['status'] for r in posts]}")
+    first, second = (p["body"]["body"] if isinstance(p.get("body"), dict) else "" for p in posts)
+    check(len(first) > 65536 // 4 >= len(second),
+          f"the second comment is shorter: {len(first)} then {len(second)}")
+    comments = s.comments()
+    check(len(comments) == 1 and "Shortened to fit" in comments[0]["body"] and MARKER in comments[0]["body"],
+          "one comment, saying what it left out")
+    check("refused the comment" in proc.stderr, f"the log says why: {proc.stderr}")
+    outputs = s.outputs_dict()
+    check(outputs.get("check-run-posted") == "true" and outputs.get("comment-posted") == "true", f"{outputs}")
+    check(os.path.getsize(outputs["sarif-file"]) > 0 and os.path.getsize(s.summary) > 0, "nothing lost")
+    s.all_requests_valid_except(422, 403, 500)
+
+
+SCENARIOS = {f.__name__: f for f in (faults, trace_verdicts, posts_everything, sticky_comment, fork_fallback, server_errors, many_findings,
                                      renamed_only, repository_errors, local_flags)}
 
 
