@@ -326,7 +326,7 @@ private:
     Node assignment() {
         Node left = conditional();
         if (more() && m_t[m_i].kind == TokenKind::Punct &&
-            (is_assignment(m_t[m_i].text) || m_t[m_i].text == "??=" || m_t[m_i].text == "||=")) {
+            (is_assignment(m_t[m_i].text) || m_t[m_i].text == "?\?=" || m_t[m_i].text == "||=")) {
             Node n;
             n.kind = NodeKind::Binary;
             n.name = m_t[m_i].text;
