@@ -22,6 +22,15 @@ check "writes the report output" 'grep -q "^report=$tmp/pgfence-report.json$" "$
 check "honours pg-version with its hyphen" 'grep -q "\"pg_version\": 12" "$tmp/pgfence-report.json"'
 check "no ANSI escapes in the action log" '! grep -q $'"'"'\x1b'"'"' "$tmp/stdout"'
 
+env -i PATH="$PATH" "INPUT_PATHS=db/migrations" "INPUT_MAX-RISK=medium" GITHUB_WORKSPACE="$tmp/ws" \
+  PGFENCE_BIN="$pgfence_bin" RUNNER_TEMP="$tmp" bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+check "other events: a finding above max-risk fails the step" '[ "$status" -eq 1 ]'
+env -i PATH="$PATH" "INPUT_PATHS=db/migrations" "INPUT_MAX-RISK=critical" GITHUB_WORKSPACE="$tmp/ws" \
+  PGFENCE_BIN="$pgfence_bin" RUNNER_TEMP="$tmp" bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+check "other events: nothing above max-risk critical passes" '[ "$status" -eq 0 ]'
+
 printf 'ALTER TABLE t ADD COLUMN;\nDROP TABLE x;\n' > "$tmp/ws/db/migrations/002_bad.sql"
 env -i PATH="$PATH" "INPUT_PATHS=db/migrations" GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" \
   RUNNER_TEMP="$tmp" bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
