@@ -13,67 +13,24 @@
 
 #include "tests/conformance/case_file.hpp"
 #include "tests/conformance/runner.hpp"
+#include "tests/pg_suite_args.hpp"
 #include "trace/interrupt.hpp"
 #include "trace/pg_instance.hpp"
 
-namespace {
-
 using namespace pgfence;
+using namespace pgfence::tests;
 using namespace pgfence::tests::conformance;
 
-constexpr int k_skipped = 77;
-
-struct Args {
-    std::string source_dir = ".";
-    std::string bin_dir = "/usr/lib/postgresql/15/bin";
-    std::string filter;
-    bool verbose = false;
-};
-
-Args parse_args(int argc, char** argv) {
-    Args a;
-    if (const char* env = std::getenv("PGFENCE_PG_BIN")) a.bin_dir = env;
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
-        if (arg == "--source-dir") a.source_dir = next();
-        else if (arg == "--bin-dir") a.bin_dir = next();
-        else if (arg == "--filter") a.filter = next();
-        else if (arg == "--verbose" || arg == "-v") a.verbose = true;
-        else {
-            std::cerr << "error: unknown argument " << arg << "\n";
-            std::exit(2);
-        }
-    }
-    return a;
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-    Args args = parse_args(argc, argv);
-    if (!trace::PgInstance::binaries_present(args.bin_dir)) {
-        std::cout << "skipped: PostgreSQL 15 binaries not found in " << args.bin_dir
-                  << " (install postgresql-15 or set PGFENCE_PG_BIN)\n";
-        return k_skipped;
-    }
+    SuiteArgs args = parse_suite_args(argc, argv);
+    if (!server_binaries_present(args)) return k_skipped;
     auto cases = load_cases(args.source_dir + "/cases");
     if (!cases) {
         std::cerr << "error: " << cases.error().describe() << "\n";
         return 2;
     }
-    std::string schema = read_file(args.source_dir + "/schema.sql");
-    if (schema.empty()) {
-        std::cerr << "error: cannot read " << args.source_dir << "/schema.sql\n";
-        return 2;
-    }
+    std::optional<std::string> schema = read_schema(args);
+    if (!schema) return 2;
     auto started = std::chrono::steady_clock::now();
     trace::InstanceOptions options;
     options.bin_dir = args.bin_dir;
@@ -87,7 +44,7 @@ int main(int argc, char** argv) {
     }
     // Interrupted (Ctrl-C, ctest's timeout): the server stops and its folder goes.
     trace::stop_server_on_signals(instance->get());
-    Runner runner(**instance, schema);
+    Runner runner(**instance, *schema);
     if (auto s = runner.prepare(); !s) {
         std::cerr << "error: " << s.error().message << "\n";
         return 2;
