@@ -9,23 +9,15 @@ namespace {
 using namespace schema;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_name(rv);
-    const LockFact* lock = existing_table_lock(ctx.statement, table);
-    if (lock == nullptr || effect_on(ctx.statement.scans, table) == nullptr) return;
-    for (const json* cmd : alter_cmds(stmt)) {
-        if (cmd->value("subtype", std::string()) != "AT_AddConstraint") continue;
-        const json& con = member(member(*cmd, "def"), "Constraint");
-        if (con.value("contype", std::string()) != "CONSTR_EXCLUSION") continue;
+    auto on_constraint = [&](const json&, const json& con, const std::string& table, const LockFact& lock) {
         std::string name = con.value("conname", std::string());
         Finding& f = sink.add(ctx.statement, "EXCLUDE constraint" + (name.empty() ? std::string() : " " + quote_ident(name)) +
                                                  " on " + table + " builds its index by reading every row while holding " +
-                                                 describe_lock(*lock) + "; PostgreSQL has no concurrent way to add one");
+                                                 describe_lock(lock) + "; PostgreSQL has no concurrent way to add one");
         f.relation = table;
         f.fix = "add it while " + table + " is small or idle, with a short lock_timeout and retries; or enforce the rule another way";
-    }
+    };
+    each_index_building_constraint(ctx, "CONSTR_EXCLUSION", on_constraint);
 }
 
 }  // namespace

@@ -9,21 +9,13 @@ namespace {
 using namespace schema;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_name(rv);
-    const LockFact* lock = existing_table_lock(ctx.statement, table);
-    if (lock == nullptr || effect_on(ctx.statement.scans, table) == nullptr) return;
-    for (const json* cmd : alter_cmds(stmt)) {
-        if (cmd->value("subtype", std::string()) != "AT_AddConstraint") continue;
-        const json& con = member(member(*cmd, "def"), "Constraint");
-        if (con.value("contype", std::string()) != "CONSTR_UNIQUE" || con.contains("indexname")) continue;
+    auto on_constraint = [&](const json& stmt, const json& con, const std::string& table, const LockFact& lock) {
+        const json& rv = member(stmt, "relation");
         std::string name = constraint_index_name(range_var_relname(rv), con);
         std::string quoted = quote_ident(name);
         Finding& f = sink.add(ctx.statement, "UNIQUE constraint " + quoted + " on " + table +
                                                  " builds its index by reading every row while holding " +
-                                                 describe_lock(*lock));
+                                                 describe_lock(lock));
         f.relation = table;
         f.fix = "build the unique index with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX";
         Recipe recipe;
@@ -37,7 +29,8 @@ void check(const StatementContext& ctx, Sink& sink) {
                                                    " UNIQUE USING INDEX " + quoted + deferrable_clause(con) + ";",
                                 true});
         f.recipe = std::move(recipe);
-    }
+    };
+    each_index_building_constraint(ctx, "CONSTR_UNIQUE", on_constraint);
 }
 
 }  // namespace

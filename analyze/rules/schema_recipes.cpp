@@ -122,6 +122,22 @@ std::string effect_detail(const TableEffect& effect) {
     return colon == std::string::npos ? effect.reason : effect.reason.substr(colon + 2);
 }
 
+void each_index_building_constraint(
+    const StatementContext& ctx, std::string_view contype,
+    const std::function<void(const json& stmt, const json& con, const std::string& table, const LockFact& lock)>& fn) {
+    if (ctx.kind() != "AlterTableStmt") return;
+    const json& stmt = ctx.body();
+    std::string table = range_var_name(member(stmt, "relation"));
+    const LockFact* lock = existing_table_lock(ctx.statement, table);
+    if (lock == nullptr || effect_on(ctx.statement.scans, table) == nullptr) return;
+    for (const json* cmd : alter_cmds(stmt)) {
+        if (cmd->value("subtype", std::string()) != "AT_AddConstraint") continue;
+        const json& con = member(member(*cmd, "def"), "Constraint");
+        if (con.value("contype", std::string()) != contype || con.contains("indexname")) continue;
+        fn(stmt, con, table, *lock);
+    }
+}
+
 QualifiedName name_of_range_var(const json& range_var) {
     return {range_var.value("schemaname", std::string()), range_var.value("relname", std::string())};
 }

@@ -4,6 +4,7 @@
 // slicing the user's own SQL text out of a statement, PostgreSQL's default constraint names,
 // and the migrations that recur in their recipes (batched backfill, the NOT NULL dance).
 #include "analyze/json_access.hpp"
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,12 @@ namespace pgfence::analyze::rules::schema {
 [[nodiscard]] const TableEffect* effect_on(const std::vector<TableEffect>& effects, const std::string& relation);
 // The part of an effect's reason after "<clause>: ", which says why.
 [[nodiscard]] std::string effect_detail(const TableEffect& effect);
+// Each ADD CONSTRAINT of `contype` ("CONSTR_UNIQUE", "CONSTR_PRIMARY", "CONSTR_EXCLUSION") that
+// builds its own index (no USING INDEX) in an ALTER TABLE that scans a table existing before the
+// migration: fn(the AlterTableStmt body, the Constraint body, the table as written, its lock).
+void each_index_building_constraint(
+    const StatementContext& ctx, std::string_view contype,
+    const std::function<void(const json& stmt, const json& con, const std::string& table, const LockFact& lock)>& fn);
 
 // A relation or type name as written: schema "" when not written.
 struct QualifiedName {
