@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 namespace pgfence::analyze {
 namespace {
 
-using json = nlohmann::json;
+using json = Node;
 
 // Session state carried from statement to statement within one file. Settings follow
 // PostgreSQL's GUC stack: SET changes the value now and at commit, SET LOCAL only until the
@@ -214,7 +214,8 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
     model::Context ctx{options.pg_version, catalog};
     SessionState state;
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
-    std::vector<nlohmann::json> nodes;  // parse trees, kept until the rules have run
+    std::vector<Node> nodes;       // statement nodes, parallel to report.statements
+    std::vector<ParseTree> trees;  // their owners, kept until the rules have run
 
     std::vector<RawStatement> raws;
     for (const Region& region : source.regions) {
@@ -252,7 +253,8 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
             }
             apply_session(parsed.kind, parsed.node[parsed.kind], state, facts);
         }
-        nodes.push_back(std::move(parsed.node));
+        nodes.push_back(parsed.node);
+        trees.push_back(std::move(parsed.tree));
         report.statements.push_back(std::move(facts));
     };
     for (const RawStatement& raw : raws) {

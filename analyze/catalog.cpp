@@ -147,7 +147,7 @@ std::string fold_alias(const std::string& name) {
 
 }  // namespace
 
-std::string canonical_type(const nlohmann::json& type_name) {
+std::string canonical_type(const Node& type_name) {
     if (!type_name.contains("names")) return {};
     std::vector<std::string> parts;
     for (const auto& n : type_name["names"]) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "analyze/parse_tree.hpp"
 
 namespace pgfence::analyze {
 
@@ -84,7 +84,7 @@ private:
 
 // Canonical type text of a TypeName node: aliases folded (integer -> int4), pg_catalog
 // dropped, type modifiers kept ("varchar(20)"), array bounds as "[]".
-[[nodiscard]] std::string canonical_type(const nlohmann::json& type_name);
+[[nodiscard]] std::string canonical_type(const Node& type_name);
 // The base name of a canonical type without modifiers or array marker ("varchar").
 [[nodiscard]] std::string type_base(const std::string& canonical);
 

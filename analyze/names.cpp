@@ -55,17 +55,17 @@ std::string quote_ident(std::string_view name) {
     return out + "\"";
 }
 
-std::string range_var_relname(const nlohmann::json& range_var) {
+std::string range_var_relname(const Node& range_var) {
     return range_var.value("relname", std::string());
 }
 
-std::string range_var_name(const nlohmann::json& range_var) {
+std::string range_var_name(const Node& range_var) {
     std::string out;
     if (range_var.contains("schemaname")) out = quote_ident(range_var["schemaname"].get<std::string>()) + ".";
     return out + quote_ident(range_var_relname(range_var));
 }
 
-std::string qualified_name(const nlohmann::json& names) {
+std::string qualified_name(const Node& names) {
     std::string out;
     if (!names.is_array()) return out;
     for (const auto& n : names) {

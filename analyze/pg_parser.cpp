@@ -2,6 +2,7 @@
 
 #include <pg_query.h>
 
+#include <cstdio>
 #include <memory>
 
 namespace pgfence::analyze {
@@ -22,12 +23,58 @@ std::size_t byte_offset(std::string_view text, std::size_t characters) {
     return text.size();
 }
 
+// The length of the valid UTF-8 sequence at `at`, or 0 when it is not one (overlong forms,
+// surrogates and code points past U+10FFFF included, as PostgreSQL's pg_utf8_islegal says).
+std::size_t utf8_sequence(std::string_view text, std::size_t at) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[at + k]); };
+    unsigned char lead = byte(0);
+    std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
+                       : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+    if (length == 0 || at + length > text.size()) return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((byte(k) & 0xC0) != 0x80) return 0;
+    }
+    if (lead == 0xE0 && byte(1) < 0xA0) return 0;
+    if (lead == 0xED && byte(1) > 0x9F) return 0;
+    if (lead == 0xF0 && byte(1) < 0x90) return 0;
+    if (lead == 0xF4 && byte(1) > 0x8F) return 0;
+    return length;
+}
+
+// A server whose encoding is UTF-8 (every managed PostgreSQL) refuses the statement before
+// parsing it; the message is the server's.
+std::optional<ParseFailure> invalid_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = utf8_sequence(text, i);
+        if (length > 0) {
+            i += length;
+            continue;
+        }
+        std::string bytes;
+        char hex[8];
+        for (std::size_t k = i; k < text.size() && k < i + 2; ++k) {
+            std::snprintf(hex, sizeof hex, "%s0x%02x", k == i ? "" : " ", static_cast<unsigned char>(text[k]));
+            bytes += hex;
+        }
+        return ParseFailure{"invalid byte sequence for encoding \"UTF8\": " + bytes, i};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 ParsedStatement parse_statement(std::string_view sql) {
+    ParsedStatement out;
+    if (auto bad = invalid_utf8(sql)) {
+        out.failure = std::move(bad);
+        return out;
+    }
     std::string text(sql);
     ParseResultGuard guard{pg_query_parse(text.c_str())};
-    ParsedStatement out;
     if (guard.result.error != nullptr) {
         ParseFailure failure;
         failure.message = guard.result.error->message ? guard.result.error->message : "parse error";
@@ -37,18 +84,19 @@ ParsedStatement parse_statement(std::string_view sql) {
         out.failure = std::move(failure);
         return out;
     }
-    auto tree = nlohmann::json::parse(guard.result.parse_tree, nullptr, false);
-    if (tree.is_discarded() || !tree.contains("stmts") || tree["stmts"].empty()) {
+    out.tree = ParseTree::decode(guard.result.parse_tree != nullptr ? guard.result.parse_tree : "");
+    const Node& root = out.tree.root();
+    if (!out.tree.ok() || root["stmts"].empty()) {
         out.failure = ParseFailure{"the parser returned no statement", 0};
         return out;
     }
-    auto& stmt = tree["stmts"][0]["stmt"];
+    const Node& stmt = root["stmts"][0]["stmt"];
     if (!stmt.is_object() || stmt.empty()) {
         out.failure = ParseFailure{"the parser returned an empty statement", 0};
         return out;
     }
-    out.kind = stmt.begin().key();
-    out.node = std::move(stmt);
+    out.kind = std::string(stmt.begin().key());
+    out.node = stmt;
     return out;
 }
 
@@ -67,13 +115,14 @@ ParsedStatement parse_plpgsql_body(std::string_view body) {
         out.failure = ParseFailure{result.error->message ? result.error->message : "PL/pgSQL parse error", 0};
         return out;
     }
-    auto tree = nlohmann::json::parse(result.plpgsql_funcs ? result.plpgsql_funcs : "", nullptr, false);
-    if (tree.is_discarded() || !tree.is_array() || tree.empty()) {
+    out.tree = ParseTree::decode(result.plpgsql_funcs != nullptr ? result.plpgsql_funcs : "");
+    const Node& root = out.tree.root();
+    if (!out.tree.ok() || !root.is_array() || root.empty()) {
         out.failure = ParseFailure{"the PL/pgSQL parser returned no function", 0};
         return out;
     }
     out.kind = "PLpgSQL_function";
-    out.node = std::move(tree[0]);
+    out.node = root[0];
     return out;
 }
 

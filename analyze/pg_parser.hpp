@@ -1,10 +1,12 @@
 #pragma once
-// The one adapter around libpg_query: PostgreSQL's own parser, as a JSON parse tree.
+// The one adapter around libpg_query: PostgreSQL's own parser, as a decoded JSON parse tree.
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "analyze/parse_tree.hpp"
 
 namespace pgfence::analyze {
 
@@ -14,8 +16,9 @@ struct ParseFailure {
 };
 
 struct ParsedStatement {
-    nlohmann::json node;  // {"AlterTableStmt": {...}}; null when parsing failed
-    std::string kind;     // "AlterTableStmt"
+    ParseTree tree;    // owns node
+    Node node;         // {"AlterTableStmt": {...}}; null when parsing failed
+    std::string kind;  // "AlterTableStmt"
     std::optional<ParseFailure> failure;
 };
 

@@ -8,7 +8,7 @@
 namespace pgfence::analyze {
 namespace {
 
-using json = nlohmann::json;
+using json = Node;
 
 struct Walk {
     StatementFacts& facts;
@@ -23,13 +23,19 @@ std::string at_line(const Walk& w, const json& stmt) {
     return line > 0 ? " (line " + std::to_string(w.body_line + line - 1) + ")" : std::string();
 }
 
-// Adds the inner statement's facts to the DO block's: strongest mode per relation.
+// Adds the inner statement's facts to the DO block's: strongest mode per relation, and the
+// lock reaches partitions when any branch's does.
 void merge(StatementFacts& into, const StatementFacts& inner) {
     for (const auto& l : inner.locks) {
         auto it = std::find_if(into.locks.begin(), into.locks.end(),
                                [&](const LockFact& x) { return x.relation == l.relation; });
-        if (it == into.locks.end()) into.locks.push_back(l);
-        else if (l.mode > it->mode) *it = l;
+        if (it == into.locks.end()) {
+            into.locks.push_back(l);
+            continue;
+        }
+        bool cascades = it->cascades || l.cascades;  // whichever branch runs, children may be locked
+        if (l.mode > it->mode) *it = l;
+        it->cascades = cascades;
     }
     for (const auto& r : inner.rewrites) model::add_rewrite(into, r.relation, r.reason, r.certain);
     for (const auto& s : inner.scans) model::add_scan(into, s.relation, s.reason, s.certain);

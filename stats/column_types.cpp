@@ -12,7 +12,7 @@ namespace pgfence::stats {
 namespace {
 
 using namespace pgfence::analyze;
-using nlohmann::json;
+using json = analyze::Node;
 
 const ColumnStats* column_of(const TableStats& table, const std::string& name) {
     for (const auto& c : table.columns) {

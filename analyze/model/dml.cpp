@@ -69,38 +69,38 @@ private:
             return;
         }
         if (!node.is_object()) return;
-        for (auto it = node.begin(); it != node.end(); ++it) {
-            const std::string& key = it.key();
-            const json& value = it.value();
-            // Most keys are neither: the first letter rules them out without a comparison.
-            switch (key[0]) {
-            case 'I': case 'U': case 'D': case 'M':
-                if (key == "InsertStmt" || key == "UpdateStmt" || key == "DeleteStmt" || key == "MergeStmt") {
-                    dml(key, value);
-                    continue;
-                }
-                break;
-            case 'S':
-                if (key == "SelectStmt") {
-                    select(value);
-                    continue;
-                }
-                break;
-            case 'R':
-                if (key == "RangeVar") {
-                    read(value, m_read_mode);
-                    continue;
-                }
-                break;
-            case 'i': case 'l':
-                // The new table of SELECT INTO; FOR UPDATE OF names, handled by select().
-                if (key == "intoClause" || key == "lockingClause") continue;
-                break;
-            default:
-                break;
+        each_member_first(node, "fromClause", [&](std::string_view key, const json& value) { visit(key, value); });
+    }
+
+    void visit(std::string_view key, const json& value) {
+        // Most keys are neither: the first letter rules them out without a comparison.
+        switch (key.empty() ? '\0' : key[0]) {
+        case 'I': case 'U': case 'D': case 'M':
+            if (key == "InsertStmt" || key == "UpdateStmt" || key == "DeleteStmt" || key == "MergeStmt") {
+                dml(key, value);
+                return;
             }
-            if (value.is_structured()) walk(value);
+            break;
+        case 'S':
+            if (key == "SelectStmt") {
+                select(value);
+                return;
+            }
+            break;
+        case 'R':
+            if (key == "RangeVar") {
+                read(value, m_read_mode);
+                return;
+            }
+            break;
+        case 'i': case 'l':
+            // The new table of SELECT INTO; FOR UPDATE OF names, handled by select().
+            if (key == "intoClause" || key == "lockingClause") return;
+            break;
+        default:
+            break;
         }
+        if (value.is_structured()) walk(value);
     }
 
     void read(const json& rv, M mode) {
@@ -161,7 +161,7 @@ private:
         }
     }
 
-    void dml(const std::string& kind, const json& stmt) {
+    void dml(std::string_view kind, const json& stmt) {
         std::size_t outer = m_ctes.size();
         push_cte_names(stmt, m_ctes);
         const json& rv = member(stmt, "relation");

@@ -167,8 +167,7 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
         for (const auto& o : objects) {
             const json& items = o.contains("List") ? member(o["List"], "items") : json::array();
             if (items.size() < 2) continue;
-            json table_names = json::array();
-            for (std::size_t i = 0; i + 1 < items.size(); ++i) table_names.push_back(items[i]);
+            json table_names = items.without_last();
             std::string relname = string_value(table_names.back());
             add_lock(facts, ctx, relname, qualified_name(table_names), M::AccessExclusive, "",
                      facts.tag + ": the table it belongs to");

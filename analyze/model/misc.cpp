@@ -134,8 +134,7 @@ bool model_comment(const json& stmt, StatementFacts& facts, Context& ctx) {
     const json& object = member(stmt, "object");
     const json& items = object.contains("List") ? member(object["List"], "items") : json::array();
     if (k_relation_types.count(type) > 0 && !items.empty()) {
-        json names = items;
-        if (type == "OBJECT_COLUMN") names.erase(names.size() - 1);
+        json names = type == "OBJECT_COLUMN" ? items.without_last() : items;
         if (names.empty()) return true;
         std::string relname = string_value(names.back());
         std::string kind = type == "OBJECT_INDEX" ? "index" : type == "OBJECT_SEQUENCE" ? "sequence"
@@ -143,8 +142,7 @@ bool model_comment(const json& stmt, StatementFacts& facts, Context& ctx) {
         add_lock(facts, ctx, relname, qualified_name(names), M::ShareUpdateExclusive, kind,
                  "COMMENT ON: locks the object against concurrent DDL");
     } else if (k_relation_members.count(type) > 0 && items.size() >= 2) {
-        json names = items;
-        names.erase(names.size() - 1);
+        json names = items.without_last();
         add_lock(facts, ctx, string_value(names.back()), qualified_name(names), M::AccessShare, "",
                  "COMMENT ON: opens the table the object belongs to");
     }
@@ -197,7 +195,7 @@ void lock_owner(const json& options, StatementFacts& facts, Context& ctx) {
         if (d.value("defname", std::string()) != "owned_by") continue;
         json names = member(member(member(d, "arg"), "List"), "items");
         if (names.size() < 2) continue;  // OWNED BY NONE
-        names.erase(names.size() - 1);
+        names = names.without_last();
         add_lock(facts, ctx, string_value(names.back()), qualified_name(names), M::AccessShare, "",
                  "OWNED BY: the owning table is opened");
     }
@@ -236,12 +234,17 @@ bool model_create_schema(const json& stmt, StatementFacts& facts, Context& ctx) 
     std::string schema = stmt.value("schemaname", std::string());
     for (json elt : member(stmt, "schemaElts")) {
         if (!elt.is_object() || elt.empty()) continue;
-        std::string kind = elt.begin().key();
+        std::string kind(elt.begin().key());
         // Elements without a schema of their own are created in the new schema.
+        std::vector<Member> name_members, body_members;
+        Member element{elt.begin().key(), elt[kind]};
         for (const char* field : {"relation", "view", "sequence"}) {
-            json& body = elt[kind];
-            if (!schema.empty() && body.contains(field) && body[field].is_object() && !body[field].contains("schemaname")) {
-                body[field]["schemaname"] = schema;
+            const json& body = element.value;
+            if (!schema.empty() && body[field].is_object() && !body[field].contains("schemaname")) {
+                json name = with_member(body[field], "schemaname", json::string(schema), name_members);
+                element.value = with_member(body, field, name, body_members);
+                elt = json::object(&element, 1);
+                break;
             }
         }
         StatementFacts inner;
@@ -252,6 +255,7 @@ bool model_create_schema(const json& stmt, StatementFacts& facts, Context& ctx) 
             for (auto& existing : facts.locks) {
                 if (existing.relation == l.relation) {
                     if (l.mode > existing.mode) existing.mode = l.mode;
+                    existing.cascades = existing.cascades || l.cascades;
                     merged = true;
                 }
             }

@@ -100,10 +100,10 @@ void collect_range_vars(const json& node, std::vector<std::string>& ctes, std::v
     if (node.is_object()) {
         std::size_t outer = ctes.size();
         push_cte_names(node, ctes);
-        for (const auto& [key, value] : node.items()) {
+        each_member_first(node, "fromClause", [&](std::string_view key, const json& value) {
             if (key != "RangeVar") collect_range_vars(value, ctes, out);
             else if (!names_cte(value, ctes)) out.push_back(&value);
-        }
+        });
         ctes.resize(outer);
     } else if (node.is_array()) {
         for (const auto& value : node) collect_range_vars(value, ctes, out);

@@ -4,14 +4,14 @@
 // documentation and are proven by tests/conformance against a real server.
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "analyze/parse_tree.hpp"
 
 #include "analyze/catalog.hpp"
 #include "analyze/facts.hpp"
 
 namespace pgfence::analyze::model {
 
-using json = nlohmann::json;
+using json = Node;
 
 struct Context {
     int pg_version = 15;

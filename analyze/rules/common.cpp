@@ -106,7 +106,7 @@ std::string parenthesised(std::string_view sql, std::size_t from) {
     return {};
 }
 
-std::string column_list(const nlohmann::json& names) {
+std::string column_list(const Node& names) {
     std::string out;
     for (const auto& n : names) {
         if (!n.contains("String")) continue;

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "analyze/parse_tree.hpp"
 
 #include "analyze/facts.hpp"
 #include "analyze/names.hpp"
@@ -28,7 +28,7 @@ namespace pgfence::analyze::rules {
 // Text of the parenthesised group that starts at or after `from` (quotes respected), with parens.
 [[nodiscard]] std::string parenthesised(std::string_view sql, std::size_t from);
 // "a, b" from a list of String nodes, each quoted where needed.
-[[nodiscard]] std::string column_list(const nlohmann::json& names);
+[[nodiscard]] std::string column_list(const Node& names);
 // How to make this file's statement run outside a transaction, per migration tool.
 [[nodiscard]] std::string no_transaction_fix(const FileReport& file);
 

@@ -14,11 +14,10 @@ void check(const StatementContext& ctx, Sink& sink) {
     const json& stmt = ctx.body();
     if (stmt.value("removeType", std::string()) != "OBJECT_TRIGGER") return;
     for (const auto& o : member(stmt, "objects")) {
-        json items = o.contains("List") ? member(o["List"], "items") : json::array();
+        json items = member(member(o, "List"), "items");
         if (items.size() < 2) continue;
         std::string trigger = quote_ident(member(items.back(), "String").value("sval", std::string()));
-        items.erase(items.size() - 1);
-        std::string table = qualified_name(items);
+        std::string table = qualified_name(items.without_last());
         const LockFact* lock = existing(ctx.statement, table);
         if (lock == nullptr) continue;  // a table created in this migration
         Finding& f = sink.add(ctx.statement, "DROP TRIGGER " + trigger + " ON " + table + " takes " + a_lock(*lock) +

@@ -45,9 +45,8 @@ void report_unused(std::vector<Suppression>& suppressions, std::vector<Finding>&
 
 }  // namespace
 
-void apply_rules(FileReport& report, const std::vector<nlohmann::json>& nodes, std::string_view text,
+void apply_rules(FileReport& report, const std::vector<Node>& nodes, std::string_view text,
                  const Options& options) {
-    static const nlohmann::json k_null;
     std::vector<Finding> findings;
     std::vector<const Rule*> active;
     for (const Rule& rule : all_rules()) {
@@ -56,7 +55,7 @@ void apply_rules(FileReport& report, const std::vector<nlohmann::json>& nodes, s
     // Statement by statement, every rule on it: what rules derive from one statement (its
     // column types, say) is computed once and stays warm.
     for (std::size_t i = 0; i < report.statements.size(); ++i) {
-        StatementContext ctx{report, report.statements[i], i < nodes.size() ? nodes[i] : k_null, options};
+        StatementContext ctx{report, report.statements[i], i < nodes.size() ? nodes[i] : Node::null_node(), options};
         for (const Rule* rule : active) {
             if (rule->check == nullptr) continue;
             Sink sink(rule->id, rule->default_risk, findings);

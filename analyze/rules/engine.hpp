@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "analyze/parse_tree.hpp"
 
 #include "analyze/facts.hpp"
 #include "analyze/rules/rule.hpp"
@@ -12,7 +12,7 @@
 namespace pgfence::analyze::rules {
 
 // `nodes` are the statements' parse trees (null for unparsable ones), `text` the file's text.
-void apply_rules(FileReport& report, const std::vector<nlohmann::json>& nodes, std::string_view text,
+void apply_rules(FileReport& report, const std::vector<Node>& nodes, std::string_view text,
                  const Options& options);
 
 // A rule runs when it is enabled by default or by options.enabled, and not disabled.

@@ -18,12 +18,10 @@ std::string dropped_name(const json& object, const std::string& remove_type) {
     if (object.contains("TypeName")) return qualified_name(member(object["TypeName"], "names"));
     if (object.contains("ObjectWithArgs")) return qualified_name(member(object["ObjectWithArgs"], "objname"));
     if (!object.contains("List")) return {};
-    json items = member(object["List"], "items");
+    const json& items = member(object["List"], "items");
     if (remove_type == "OBJECT_TRIGGER" || remove_type == "OBJECT_POLICY" || remove_type == "OBJECT_RULE") {
         if (items.size() < 2) return qualified_name(items);
-        json member = json::array({items.back()});
-        items.erase(items.size() - 1);
-        return qualified_name(member) + " ON " + qualified_name(items);
+        return qualified_name(items.slice(items.size() - 1, 1)) + " ON " + qualified_name(items.without_last());
     }
     return qualified_name(items);
 }

@@ -7,14 +7,14 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "analyze/parse_tree.hpp"
 
 #include "analyze/facts.hpp"
 #include "analyze/findings.hpp"
 
 namespace pgfence::analyze::rules {
 
-using json = nlohmann::json;
+using json = Node;
 
 // Settings the rules read; the config file and CLI flags fill it.
 struct Options {

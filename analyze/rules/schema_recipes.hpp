@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "analyze/parse_tree.hpp"
 
 #include "analyze/facts.hpp"
 #include "analyze/findings.hpp"

@@ -1,0 +1,140 @@
+// The arena parse tree that replaced nlohmann's DOM for libpg_query's output: decoding (escapes,
+// numbers, malformed text), nlohmann-compatible reading, and the views the model builds on it.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "analyze/parse_tree.hpp"
+#include "analyze/pg_parser.hpp"
+
+using namespace pgfence::analyze;
+
+TEST_CASE("parse tree: scalars, arrays and objects decode with their types") {
+    ParseTree tree = ParseTree::decode(R"({"a": 1, "b": -42, "c": 1.5e3, "d": true, "e": false, "f": null,
+                                         "g": "text", "h": [1, "x", {}], "i": {"j": []}})");
+    REQUIRE(tree.ok());
+    const Node& root = tree.root();
+    CHECK(root.is_object());
+    CHECK(root.size() == 9);
+    CHECK(root["a"].is_number_integer());
+    CHECK(root["a"].get<int>() == 1);
+    CHECK(root["b"].get<long>() == -42);
+    CHECK(root["c"].is_number());
+    CHECK_FALSE(root["c"].is_number_integer());
+    CHECK(root["c"].get<double>() == 1500.0);
+    CHECK(root["d"] == true);
+    CHECK(root["e"] == false);
+    CHECK(root["f"].is_null());
+    CHECK(root["g"] == "text");
+    CHECK(root["g"].get<std::string>() == "text");
+    CHECK(root["h"].is_array());
+    CHECK(root["h"].size() == 3);
+    CHECK(root["h"][1] == "x");
+    CHECK(root["h"][2].is_object());
+    CHECK(root["i"]["j"].is_array());
+    CHECK(root["i"]["j"].empty());
+    CHECK(root.begin().key() == "a");  // members keep the parser's order
+}
+
+TEST_CASE("parse tree: string escapes, \\u escapes and surrogate pairs become UTF-8") {
+    ParseTree tree = ParseTree::decode(R"(["q\"b\\s\/n\nt\tr\rb\bf\f", "\u00e9\u20ac", "\ud83d\ude00", "plain"])");
+    REQUIRE(tree.ok());
+    CHECK(tree.root()[0].string_view() == "q\"b\\s/n\nt\tr\rb\bf\f");
+    CHECK(tree.root()[1].string_view() == "\xC3\xA9\xE2\x82\xAC");
+    CHECK(tree.root()[2].string_view() == "\xF0\x9F\x98\x80");
+    CHECK(tree.root()[3].string_view() == "plain");
+    CHECK(tree.root().dump() == R"(["q\"b\\s/n\nt\tr\rb\u0008f\u000c","é€","😀","plain"])");
+}
+
+TEST_CASE("parse tree: malformed text is an error, never a crash") {
+    for (const char* bad : {"", "{", "[1,", R"({"a" 1})", R"({"a":})", "[1 2]", R"("abc)", R"("\x")", R"("\u12")",
+                            "tru", "nul", "-", "{} x", R"({1: 2})"}) {
+        ParseTree tree = ParseTree::decode(bad);
+        INFO(bad);
+        CHECK_FALSE(tree.ok());
+        CHECK_FALSE(tree.error().empty());
+        CHECK(tree.root().is_null());
+    }
+    std::string deep(30000, '[');
+    ParseTree tree = ParseTree::decode(deep);
+    CHECK_FALSE(tree.ok());
+    CHECK(tree.error().find("deeply") != std::string::npos);
+}
+
+TEST_CASE("parse tree: reading absent members and wrong types gives defaults") {
+    ParseTree tree = ParseTree::decode(R"({"s": "x", "n": 7, "b": true, "o": {"k": 1}})");
+    const Node& root = tree.root();
+    CHECK(root["missing"].is_null());
+    CHECK(root["missing"]["deeper"][3].is_null());
+    CHECK_FALSE(root.contains("missing"));
+    CHECK(root.contains("s"));
+    CHECK(root.value("s", std::string("d")) == "x");
+    CHECK(root.value("n", std::string("d")) == "d");  // a number is not a string
+    CHECK(root.value("missing", "d") == "d");
+    CHECK(root.value("n", 0) == 7);
+    CHECK(root.value("b", false));
+    CHECK(root.value("missing", true));
+    CHECK(root.value("o", Node::array()).is_object());
+    CHECK(root.value("missing", Node::array()).is_array());
+    CHECK(root.find("n") != root.end());
+    CHECK(root.find("missing") == root.end());
+    CHECK(root["s"].get<int>() == 0);
+}
+
+TEST_CASE("parse tree: iteration and size follow nlohmann (a scalar is one element)") {
+    ParseTree tree = ParseTree::decode(R"({"arr": [1, 2, 3], "obj": {"x": 1, "y": 2}, "s": "v", "z": null})");
+    const Node& root = tree.root();
+    int sum = 0;
+    for (const Node& n : root["arr"]) sum += n.get<int>();
+    CHECK(sum == 6);
+    std::vector<std::string> keys;
+    for (auto it = root["obj"].begin(); it != root["obj"].end(); ++it) keys.emplace_back(it.key());
+    CHECK(keys == std::vector<std::string>{"x", "y"});
+    std::vector<std::string> via_items;
+    for (const auto& [key, value] : root["obj"].items()) via_items.push_back(std::string(key) + "=" + value.dump());
+    CHECK(via_items == std::vector<std::string>{"x=1", "y=2"});
+    CHECK(root["s"].size() == 1);
+    int scalars = 0;
+    for (const Node& n : root["s"]) scalars += n == "v" ? 1 : 0;
+    CHECK(scalars == 1);
+    CHECK(root["z"].size() == 0);
+    CHECK(root["z"].begin() == root["z"].end());
+    CHECK(root["arr"].front() == 1);
+    CHECK(root["arr"].back() == 3);
+}
+
+TEST_CASE("parse tree: slices and with_member build views without copying the tree") {
+    ParseTree tree = ParseTree::decode(R"({"names": ["public", "users", "id"], "rv": {"relname": "t"}})");
+    const Node& names = tree.root()["names"];
+    CHECK(names.without_last().dump() == R"(["public","users"])");
+    CHECK(names.slice(2, 5).dump() == R"(["id"])");
+    CHECK(names.slice(9, 1).empty());
+    CHECK(Node::array().without_last().empty());
+    std::vector<Member> storage;
+    Node qualified = with_member(tree.root()["rv"], "schemaname", Node::string("app"), storage);
+    CHECK(qualified.dump() == R"({"relname":"t","schemaname":"app"})");
+    std::vector<Member> again;
+    CHECK(with_member(qualified, "relname", Node::string("u"), again).dump() == R"({"relname":"u","schemaname":"app"})");
+    CHECK(tree.root()["rv"].dump() == R"({"relname":"t"})");  // the original is untouched
+}
+
+TEST_CASE("parse tree: libpg_query's output decodes; invalid UTF-8 fails as the server would") {
+    ParsedStatement parsed = parse_statement("ALTER TABLE app.users ADD COLUMN note text DEFAULT 'caf\xC3\xA9 \"x\"'");
+    REQUIRE_FALSE(parsed.failure);
+    CHECK(parsed.kind == "AlterTableStmt");
+    const Node& stmt = parsed.node["AlterTableStmt"];
+    CHECK(stmt["relation"]["schemaname"] == "app");
+    CHECK(stmt["relation"]["relname"] == "users");
+    CHECK(stmt["cmds"][0]["AlterTableCmd"]["subtype"] == "AT_AddColumn");
+
+    ParsedStatement latin1 = parse_statement("SELECT 'caf\xE9'");
+    REQUIRE(latin1.failure);
+    CHECK(latin1.failure->message == "invalid byte sequence for encoding \"UTF8\": 0xe9 0x27");
+    CHECK(latin1.failure->offset == 11);
+    for (const char* bad : {"SELECT '\xC0\xAF'", "SELECT '\xED\xA0\x80'", "SELECT '\xF4\x90\x80\x80'", "SELECT '\xE2\x82'"}) {
+        INFO(bad);
+        CHECK(parse_statement(bad).failure);
+    }
+    CHECK_FALSE(parse_statement("SELECT '\xF0\x9F\x98\x80 \xE2\x82\xAC'").failure);
+}
