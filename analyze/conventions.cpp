@@ -140,10 +140,19 @@ void prepare_drizzle(PreparedSource& out) {
     out.regions.push_back(Region{region_start, out.text.size(), false});
 }
 
-// Flyway's versioned, undo and repeatable file names; compiled once (per file was a tenth of a run).
-const std::regex& flyway_name() {
-    static const std::regex k_pattern(R"(([vur][0-9._]*__.*|r__.*)\.sql)");
-    return k_pattern;
+// Flyway's versioned (V1_2__x.sql), undo (U1__x.sql) and repeatable (R__x.sql) file names,
+// already lower-cased: a letter, a version of digits, dots and underscores, "__", a
+// description. By hand: std::regex spent 40,000 instructions on each file name.
+bool is_flyway_name(std::string_view name) {
+    if (name.size() < 7 || (name[0] != 'v' && name[0] != 'u' && name[0] != 'r') || !name.ends_with(".sql")) {
+        return false;
+    }
+    for (std::size_t i = 1; i + 1 < name.size(); ++i) {
+        char c = name[i];
+        if (c == '_' && name[i + 1] == '_') return i + 2 + 4 <= name.size();
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '_')) return false;
+    }
+    return false;
 }
 
 }  // namespace
@@ -191,7 +200,7 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         out.wrapped_in_transaction = true;
         out.notes.push_back("prisma: the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
         out.regions.push_back(Region{0, out.text.size(), false});
-    } else if (std::regex_match(name, flyway_name())) {
+    } else if (is_flyway_name(name)) {
         out.tool = MigrationTool::Flyway;
         out.wrapped_in_transaction = true;
         bool undo = name[0] == 'u';

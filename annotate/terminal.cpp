@@ -16,14 +16,24 @@ namespace {
 
 using namespace pgfence::analyze;
 
-// One line of SQL, whitespace folded, cut to `width` characters (UTF-8 aware).
+// One line of SQL, whitespace folded, cut to `width` characters (UTF-8 aware). Folds only as
+// much as is shown: a long statement is not copied whole.
 std::string one_line(const std::string& sql, int width) {
-    std::string out = analyze::fold_whitespace(sql);
+    std::string out;
     int chars = 0;
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        if ((static_cast<unsigned char>(out[i]) & 0xC0) == 0x80) continue;
-        if (++chars > width) {
-            out.resize(i);
+    // Appends one byte of the folded text; false once it would start character width + 1.
+    auto push = [&](char c) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++chars > width) return false;
+        out += c;
+        return true;
+    };
+    bool space = false;
+    for (char c : sql) {
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            space = !out.empty();
+            continue;
+        }
+        if ((space && !push(' ')) || !push(c)) {
             // "..." keeps the width; the cut never splits a code point.
             int drop = 0;
             while (!out.empty() && drop < 3) {
@@ -33,6 +43,7 @@ std::string one_line(const std::string& sql, int width) {
             }
             return out + "...";
         }
+        space = false;
     }
     return out;
 }

@@ -230,6 +230,13 @@ TEST_CASE("conventions: flyway versioned, repeatable and undo file names") {
     CHECK(undo.statements.empty());
     CHECK_FALSE(run("U1__init.sql", "DROP TABLE t", Direction::Down).skipped);
     CHECK(run("0001_init.sql", "SELECT 1").tool == MigrationTool::Plain);
+    CHECK(run("V1_2.3__add_users.sql", "SELECT 1").tool == MigrationTool::Flyway);
+    CHECK(run("v20240101__x.sql", "SELECT 1").tool == MigrationTool::Flyway);
+    CHECK(run("V1__.sql", "SELECT 1").tool == MigrationTool::Flyway);
+    CHECK(run("V1_init.sql", "SELECT 1").tool == MigrationTool::Plain);       // one underscore
+    CHECK(run("V1a__init.sql", "SELECT 1").tool == MigrationTool::Plain);     // a letter in the version
+    CHECK(run("V1__init.sql.bak", "SELECT 1").tool == MigrationTool::Plain);
+    CHECK(run("views__all.sql", "SELECT 1").tool == MigrationTool::Plain);
 }
 
 TEST_CASE("conventions: diesel down.sql is skipped by default; metadata.toml can turn the transaction off") {

@@ -1,0 +1,33 @@
+// is_printable checks eight bytes at a time: a control byte must be found at every position of
+// a word, in the tail, and next to bytes that look like it in the word arithmetic.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "annotate/printable.hpp"
+
+using namespace pgfence::annotate;
+
+TEST_CASE("printable: a control byte anywhere is found, layout bytes pass where allowed") {
+    const std::string base = "SELECT 1 FROM users WHERE name = 'caf\xC3\xA9' -- \xE2\x82\xAC";
+    CHECK(is_printable(base));
+    for (std::size_t at = 0; at <= base.size(); ++at) {
+        for (char c : {'\x1b', '\x07', '\x00', '\x7f', '\x1f', '\x08'}) {
+            std::string text = base;
+            text.insert(at, 1, c);
+            INFO("byte " << int(static_cast<unsigned char>(c)) << " at " << at);
+            CHECK_FALSE(is_printable(text));
+            CHECK_FALSE(is_printable(text, true));
+            CHECK(printable(text).find("\xEF\xBF\xBD") != std::string::npos);
+        }
+        std::string with_break = base;
+        with_break.insert(at, 1, '\n');
+        CHECK_FALSE(is_printable(with_break));
+        CHECK(is_printable(with_break, true));
+        std::string with_tab = base;
+        with_tab.insert(at, 1, '\t');
+        CHECK(is_printable(with_tab));
+    }
+    // Bytes just above the limits and high bytes are not control characters.
+    CHECK(is_printable(std::string("\x20\x21\x7e\x80\xff\xa0\x9b\x20\x20", 9)));
+}
