@@ -1,6 +1,7 @@
 #include "annotate/json_report.hpp"
 
 #include "analyze/pg_parser.hpp"
+#include "annotate/json_writer.hpp"
 #include "annotate/parallel.hpp"
 
 #ifndef PGFENCE_VERSION
@@ -10,12 +11,10 @@
 namespace pgfence::annotate {
 namespace {
 
-using nlohmann::json;
 using namespace pgfence::analyze;
 
-json position(Position p) { return json{{"line", p.line}, {"column", p.column}}; }
-
-json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+// Members are written in byte order of their keys (the writer checks it): the layout of the
+// documented format, which nlohmann's sorted objects once produced.
 
 std::string_view status_name(StatementStatus s) {
     switch (s) {
@@ -35,190 +34,213 @@ std::string_view transaction_name(Transaction t) {
     return "none";
 }
 
-json blocks_json(Blocks b) { return json{{"reads", b.reads}, {"writes", b.writes}, {"ddl", b.ddl}}; }
-
-json effects(const std::vector<TableEffect>& list) {
-    json out = json::array();
-    for (const auto& e : list) out.push_back({{"relation", e.relation}, {"reason", e.reason}, {"certain", e.certain}});
-    return out;
+void position(JsonWriter& w, std::string_view key, Position p) {
+    w.key(key);
+    w.begin_object();
+    w.member("column", p.column).member("line", p.line);
+    w.end_object();
 }
 
-json size_json(const SizeFacts& z) {
-    auto optional_number = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
-    return json{{"relation", z.relation},
-                {"table", z.table.empty() ? json(nullptr) : json(z.table)},
-                {"status", z.status},
-                {"size_class", z.size_class},
-                {"rows", optional_number(z.rows)},
-                {"table_bytes", z.table_bytes},
-                {"total_bytes", z.total_bytes},
-                {"base_risk", std::string(risk_name(z.base_risk))},
-                {"work", z.work.empty() ? json(nullptr) : json(z.work)},
-                {"lock", z.lock.empty() ? json(nullptr) : json(z.lock)},
-                {"blocking_seconds", optional_number(z.blocking_seconds)},
-                {"throughput_bytes_per_second", z.throughput_bytes_per_second}};
+void optional_string(JsonWriter& w, std::string_view key, const std::optional<std::string>& s) {
+    w.key(key);
+    if (s) w.string(*s);
+    else w.null();
 }
 
-json finding_json(const Finding& f) {
-    json recipe = nullptr;
+void optional_number(JsonWriter& w, std::string_view key, const std::optional<double>& v) {
+    w.key(key);
+    if (v) w.number(*v);
+    else w.null();
+}
+
+void blocks(JsonWriter& w, Blocks b) {
+    w.key("blocks");
+    w.begin_object();
+    w.member("ddl", b.ddl).member("reads", b.reads).member("writes", b.writes);
+    w.end_object();
+}
+
+void effects(JsonWriter& w, std::string_view key, const std::vector<TableEffect>& list) {
+    w.key(key);
+    w.begin_array();
+    for (const auto& e : list) {
+        w.begin_object();
+        w.member("certain", e.certain).member("reason", e.reason).member("relation", e.relation);
+        w.end_object();
+    }
+    w.end_array();
+}
+
+// A located message: parse errors and unanalysable ORM calls.
+void located(JsonWriter& w, std::string_view key, const Error& e, Position fallback) {
+    w.key(key);
+    w.begin_object();
+    w.member("column", e.where ? e.where->column : fallback.column);
+    w.member("line", e.where ? e.where->line : fallback.line);
+    w.member("message", e.message);
+    w.end_object();
+}
+
+void size_facts(JsonWriter& w, const SizeFacts& z) {
+    w.key("size");
+    w.begin_object();
+    w.member("base_risk", risk_name(z.base_risk));
+    optional_number(w, "blocking_seconds", z.blocking_seconds);
+    w.key("lock").string_or_null(z.lock);
+    w.member("relation", z.relation);
+    optional_number(w, "rows", z.rows);
+    w.member("size_class", z.size_class).member("status", z.status);
+    w.key("table").string_or_null(z.table);
+    w.member("table_bytes", z.table_bytes).member("throughput_bytes_per_second", z.throughput_bytes_per_second);
+    w.member("total_bytes", z.total_bytes);
+    w.key("work").string_or_null(z.work);
+    w.end_object();
+}
+
+void finding(JsonWriter& w, const Finding& f) {
+    w.begin_object();
+    position(w, "end", f.stop);
+    w.key("fix").string_or_null(f.fix);
+    w.member("message", f.message).member("pre_existing", f.pre_existing);
+    w.key("recipe");
     if (f.recipe) {
-        json steps = json::array();
+        w.begin_object();
+        w.key("steps").begin_array();
         for (const auto& st : f.recipe->steps) {
-            steps.push_back({{"title", st.title}, {"sql", st.sql}, {"in_transaction", st.in_transaction}});
+            w.begin_object();
+            w.member("in_transaction", st.in_transaction).member("sql", st.sql).member("title", st.title);
+            w.end_object();
         }
-        recipe = {{"summary", f.recipe->summary}, {"steps", steps}};
+        w.end_array();
+        w.member("summary", f.recipe->summary);
+        w.end_object();
+    } else {
+        w.null();
     }
-    json out{{"rule", f.rule},
-                {"risk", std::string(risk_name(f.risk))},
-                {"message", f.message},
-                {"statement", f.statement >= 0 ? json(f.statement) : json(nullptr)},
-                {"start", position(f.start)},
-                {"end", position(f.stop)},
-                {"relation", f.relation.empty() ? json(nullptr) : json(f.relation)},
-                {"fix", f.fix.empty() ? json(nullptr) : json(f.fix)},
-                {"pre_existing", f.pre_existing},
-                {"recipe", recipe}};
+    w.key("relation").string_or_null(f.relation);
+    w.member("risk", risk_name(f.risk)).member("rule", f.rule);
     // Only with a stats snapshot (analyze --stats-file): additive, absent otherwise.
-    if (f.size) out["size"] = size_json(*f.size);
-    return out;
+    if (f.size) size_facts(w, *f.size);
+    position(w, "start", f.start);
+    w.key("statement");
+    if (f.statement >= 0) w.number(static_cast<std::int64_t>(f.statement));
+    else w.null();
+    w.end_object();
 }
 
-json statement_json(const StatementFacts& s) {
-    json locks = json::array();
-    Blocks all = s.blocks();
+void statement(JsonWriter& w, const StatementFacts& s) {
+    w.begin_object();
+    blocks(w, s.blocks());
+    w.member("index", s.index);
+    w.key("kind").string_or_null(s.kind);
+    w.key("locks").begin_array();
     for (const auto& l : s.locks) {
-        Blocks b = blocks_of(l.mode);
-        locks.push_back({{"relation", l.relation}, {"mode", std::string(lock_mode_name(l.mode))},
-                         {"kind", l.kind}, {"new", l.is_new}, {"cascades", l.cascades},
-                         {"reason", l.reason}, {"blocks", blocks_json(b)}});
+        w.begin_object();
+        blocks(w, blocks_of(l.mode));
+        w.member("cascades", l.cascades).member("kind", l.kind).member("mode", lock_mode_name(l.mode));
+        w.member("new", l.is_new).member("reason", l.reason).member("relation", l.relation);
+        w.end_object();
     }
-    json rewrites = json::array();
-    for (const auto& r : s.rewrites) rewrites.push_back(r.relation);
-    json parse_error = nullptr;
-    if (s.parse_error) {
-        parse_error = {{"message", s.parse_error->message},
-                       {"line", s.parse_error->where ? s.parse_error->where->line : s.span.start.line},
-                       {"column", s.parse_error->where ? s.parse_error->where->column : s.span.start.column}};
-    }
-    return json{
-        {"index", s.index},
-        {"span", {{"start", position(s.span.start)}, {"end", position(s.span.stop)},
-                  {"offset", s.span.begin}, {"length", s.span.end - s.span.begin}}},
-        {"sql", s.sql},
-        {"kind", s.kind.empty() ? json(nullptr) : json(s.kind)},
-        {"tag", s.tag.empty() ? json(nullptr) : json(s.tag)},
-        {"status", std::string(status_name(s.status))},
-        {"risk", std::string(risk_name(s.risk))},
-        {"parse_error", parse_error},
-        {"locks", locks},
-        {"blocks", blocks_json(all)},
-        {"rewrites", rewrites},
-        {"rewrite_details", effects(s.rewrites)},
-        {"scans", effects(s.scans)},
-        {"transaction", {{"state", std::string(transaction_name(s.transaction))},
-                         {"savepoint_depth", s.savepoint_depth},
-                         {"no_transaction_block", s.no_transaction_block}}},
-        {"settings", {{"lock_timeout", optional_string(s.settings.lock_timeout)},
-                      {"statement_timeout", optional_string(s.settings.statement_timeout)},
-                      {"idle_in_transaction_session_timeout", optional_string(s.settings.idle_in_transaction_session_timeout)},
-                      {"application_name", optional_string(s.settings.application_name)}}},
-        {"runs_user_code", s.runs_user_code},
-        {"notes", s.notes},
-    };
+    w.end_array();
+    w.key("notes").begin_array();
+    for (const auto& n : s.notes) w.string(n);
+    w.end_array();
+    if (s.parse_error) located(w, "parse_error", *s.parse_error, s.span.start);
+    else w.key("parse_error").null();
+    effects(w, "rewrite_details", s.rewrites);
+    w.key("rewrites").begin_array();
+    for (const auto& r : s.rewrites) w.string(r.relation);
+    w.end_array();
+    w.member("risk", risk_name(s.risk)).member("runs_user_code", s.runs_user_code);
+    effects(w, "scans", s.scans);
+    w.key("settings").begin_object();
+    optional_string(w, "application_name", s.settings.application_name);
+    optional_string(w, "idle_in_transaction_session_timeout", s.settings.idle_in_transaction_session_timeout);
+    optional_string(w, "lock_timeout", s.settings.lock_timeout);
+    optional_string(w, "statement_timeout", s.settings.statement_timeout);
+    w.end_object();
+    w.key("span").begin_object();
+    position(w, "end", s.span.stop);
+    w.member("length", s.span.end - s.span.begin).member("offset", s.span.begin);
+    position(w, "start", s.span.start);
+    w.end_object();
+    w.member("sql", s.sql).member("status", status_name(s.status));
+    w.key("tag").string_or_null(s.tag);
+    w.key("transaction").begin_object();
+    w.member("no_transaction_block", s.no_transaction_block).member("savepoint_depth", s.savepoint_depth);
+    w.member("state", transaction_name(s.transaction));
+    w.end_object();
+    // ORM scripts only (additive): a call whose SQL cannot be known statically.
+    if (s.unanalysable) located(w, "unanalysable", *s.unanalysable, s.span.start);
+    w.end_object();
 }
 
-}  // namespace
-
-namespace {
-
-struct Totals {
-    std::size_t statements = 0, unparsable = 0, unknown = 0, errors = 0;
-};
-
-json file_json(const FileReport& f, Totals& totals) {
-    json list = json::array();
-    for (const auto& s : f.statements) {
-        ++totals.statements;
-        if (s.status == StatementStatus::Unparsable) ++totals.unparsable;
-        if (s.status == StatementStatus::Unknown) ++totals.unknown;
-        list.push_back(statement_json(s));
-        // ORM scripts only (additive): a call whose SQL cannot be known statically.
-        if (s.unanalysable) {
-            list.back()["unanalysable"] = {{"message", s.unanalysable->message},
-                                           {"line", s.unanalysable->where ? s.unanalysable->where->line : s.span.start.line},
-                                           {"column", s.unanalysable->where ? s.unanalysable->where->column : s.span.start.column}};
-        }
-    }
-    if (f.error) ++totals.errors;
-    json findings = json::array();
-    for (const auto& finding : f.findings) findings.push_back(finding_json(finding));
-    json suppressed = json::array();
-    for (const auto& finding : f.suppressed) suppressed.push_back(finding_json(finding));
-    json out{{"path", f.path}, {"tool", std::string(tool_name(f.tool))},
-                {"risk", std::string(risk_name(f.risk))},
-                {"findings", findings},
-                {"suppressed", suppressed},
-                {"wrapped_in_transaction", f.wrapped_in_transaction}, {"skipped", f.skipped},
-                {"skip_reason", f.skipped ? json(f.skip_reason) : json(nullptr)},
-                {"error", f.error ? json(f.error->message) : json(nullptr)},
-                {"statements", list}};
+void file_report(JsonWriter& w, const FileReport& f) {
+    w.begin_object();
     // ORM scripts only (additive): which ORM, and how much of it could be read statically.
-    if (f.source_kind != "sql") {
+    bool orm = f.source_kind != "sql";
+    if (orm) {
         const Coverage& c = f.coverage;
-        out["source_kind"] = f.source_kind;
-        out["coverage"] = {{"found", c.found}, {"analysed", c.analysed}, {"unknown", c.unknown},
-                           {"unparsable", c.unparsable}, {"calls", c.calls}, {"literal_calls", c.literal_calls},
-                           {"literal_parsed", c.literal_parsed}};
+        w.key("coverage").begin_object();
+        w.member("analysed", c.analysed).member("calls", c.calls).member("found", c.found);
+        w.member("literal_calls", c.literal_calls).member("literal_parsed", c.literal_parsed);
+        w.member("unknown", c.unknown).member("unparsable", c.unparsable);
+        w.end_object();
     }
-    return out;
-}
-
-json header_json(const Report& report, const Totals& totals) {
-    return json{{"schema_version", k_json_schema_version},
-                {"tool", {{"name", "pgfence"}, {"version", PGFENCE_VERSION}}},
-                {"pg_version", report.pg_version},
-                {"parser_version", parser_version()},
-                {"summary", {{"files", report.files.size()}, {"statements", totals.statements},
-                             {"unparsable", totals.unparsable}, {"unknown", totals.unknown},
-                             {"file_errors", totals.errors}}}};
+    w.key("error");
+    if (f.error) w.string(f.error->message);
+    else w.null();
+    w.key("findings").begin_array();
+    for (const auto& x : f.findings) finding(w, x);
+    w.end_array();
+    w.member("path", f.path).member("risk", risk_name(f.risk));
+    w.key("skip_reason");
+    if (f.skipped) w.string(f.skip_reason);
+    else w.null();
+    w.member("skipped", f.skipped);
+    if (orm) w.member("source_kind", f.source_kind);
+    w.key("statements").begin_array();
+    for (const auto& s : f.statements) statement(w, s);
+    w.end_array();
+    w.key("suppressed").begin_array();
+    for (const auto& x : f.suppressed) finding(w, x);
+    w.end_array();
+    w.member("tool", tool_name(f.tool)).member("wrapped_in_transaction", f.wrapped_in_transaction);
+    w.end_object();
 }
 
 }  // namespace
-
-json report_to_json(const Report& report) {
-    Totals totals;
-    json files = json::array();
-    for (const auto& f : report.files) files.push_back(file_json(f, totals));
-    json out = header_json(report, totals);
-    out["files"] = std::move(files);
-    return out;
-}
 
 void write_json_report(const Report& report, std::ostream& out) {
-    // One file's tree at a time: the whole document never sits in memory at once.
-    Totals totals;
+    std::size_t statements = 0, unparsable = 0, unknown = 0, errors = 0;
     for (const auto& f : report.files) {
         for (const auto& s : f.statements) {
-            ++totals.statements;
-            totals.unparsable += s.status == StatementStatus::Unparsable;
-            totals.unknown += s.status == StatementStatus::Unknown;
+            ++statements;
+            unparsable += s.status == StatementStatus::Unparsable;
+            unknown += s.status == StatementStatus::Unknown;
         }
-        totals.errors += f.error.has_value();
+        errors += f.error.has_value();
     }
-    // A file that is not UTF-8 must not end the document half-way: invalid bytes become U+FFFD.
-    std::string head = header_json(report, totals).dump(2, ' ', false, json::error_handler_t::replace);
-    head.pop_back();  // the closing brace: "files" follows
-    while (!head.empty() && (head.back() == '\n' || head.back() == ' ')) head.pop_back();
+    std::string head;
+    JsonWriter w(head);
+    w.begin_object();
+    w.member("parser_version", parser_version()).member("pg_version", report.pg_version);
+    w.member("schema_version", k_json_schema_version);
+    w.key("summary").begin_object();
+    w.member("file_errors", errors).member("files", report.files.size()).member("statements", statements);
+    w.member("unknown", unknown).member("unparsable", unparsable);
+    w.end_object();
+    w.key("tool").begin_object();
+    w.member("name", "pgfence").member("version", PGFENCE_VERSION);
+    w.end_object();
     out << head << ",\n  \"files\": [";
+    // Files are written in parallel, each into its own string, then in order. Invalid UTF-8
+    // (a Latin-1 file) becomes U+FFFD: the document is always valid JSON.
     auto texts = render_each<FileReport>(report.files, [](const FileReport& file, std::size_t) {
-        Totals unused;
-        std::string text = file_json(file, unused).dump(2, ' ', false, json::error_handler_t::replace);
-        std::string indented = "\n    ";
-        for (char c : text) {
-            indented += c;
-            if (c == '\n') indented += "    ";
-        }
-        return indented;
+        std::string text = "\n    ";
+        JsonWriter fw(text, 4);
+        file_report(fw, file);
+        return text;
     });
     for (std::size_t i = 0; i < texts.size(); ++i) out << (i == 0 ? "" : ",") << texts[i];
     out << (report.files.empty() ? "]\n}\n" : "\n  ]\n}\n");
