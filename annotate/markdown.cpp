@@ -183,7 +183,7 @@ void render_nothing_found(const Report& report, std::ostream& out, const Markdow
     std::size_t statements = 0;
     for (const auto& f : report.files) statements += f.statements.size();
     if (!options.marker.empty()) out << "<!-- " << options.marker << " -->\n";
-    out << "## pgfence: ✅ nothing risky\n\npgfence found nothing risky in "
+    out << "## " << options.title << ": ✅ nothing risky\n\npgfence found nothing risky in "
         << plural(report.files.size(), "migration file", "migration files") << " ("
         << plural(statements, "statement", "statements") << ", PostgreSQL " << report.pg_version << ").\n";
 }
@@ -208,7 +208,7 @@ void render_markdown(const Report& report, std::ostream& out, const MarkdownOpti
 
     std::ostringstream head;
     if (!options.marker.empty()) head << "<!-- " << options.marker << " -->\n";
-    head << "## pgfence: " << risk_badge(worst) << "\n\n";
+    head << "## " << options.title << ": " << risk_badge(worst) << "\n\n";
     head << plural(report.files.size(), "file", "files") << ", " << statements << " statements, "
          << plural(findings, "finding", "findings");
     if (pre_existing > 0) head << " (" << pre_existing << " pre-existing, marked: on lines this change did not touch)";

@@ -21,6 +21,7 @@ struct MarkdownOptions {
     std::string marker;  // a hidden HTML comment the bot uses to find its comment again
     std::size_t max_chars = k_comment_max_chars;  // UTF-8 bytes; 0: no limit
     std::string more_details = "the check run and the SARIF upload";  // where left-out detail is
+    std::string title = "pgfence";  // the heading: "pgfence (api)" for one of several pgfence jobs
 };
 
 // Without findings (and with every file read) the body is one short "found nothing risky"

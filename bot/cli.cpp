@@ -69,6 +69,10 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration f
   --upload-sarif            also upload the SARIF to code scanning (needs security-events: write)
   --summary FILE, --outputs FILE   job summary / step outputs (default: $GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT)
   --fail-on-pre-existing    findings on lines the pull request did not touch count too
+  --trace                   also run the changed migrations on a throwaway PostgreSQL 15 and put the
+                            verdicts in the check run and comment (a mismatch fails the run)
+  --name NAME               one of several pgfence jobs on the pull request: check run 'pgfence (NAME)',
+                            its own sticky comment, SARIF category pgfence/NAME/ (letters, digits, . _ -)
   exit codes: 0 nothing new above --max-risk; 1 a new finding above it; 2 usage, configuration,
               repository (not a repository, shallow clone) or input error
 

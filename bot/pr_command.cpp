@@ -35,9 +35,37 @@ namespace {
 
 using namespace pgfence::analyze;
 
-// The hidden line that marks pgfence's comment, so each run edits it instead of adding one.
-constexpr const char* k_marker_text = "pgfence:sticky-comment";
-constexpr const char* k_comment_marker = "<!-- pgfence:sticky-comment -->";
+// What tells one pgfence job's posts from another's on the same pull request (a monorepo
+// with a job per service): the check run's name, the hidden marker that finds the sticky
+// comment again, the comment's heading and code scanning's category. Without --name they are
+// plain "pgfence", as a single job wants.
+struct Identity {
+    std::string title;          // "pgfence" or "pgfence (api)": check run name and comment heading
+    std::string marker_text;    // "pgfence:sticky-comment" or "pgfence:sticky-comment:api"
+    std::string marker;         // the same inside an HTML comment, as it stands in the body
+    std::string automation_id;  // SARIF runAutomationDetails.id: "pgfence/" or "pgfence/api/"
+};
+
+Identity identity_of(const std::string& name) {
+    Identity id;
+    id.title = name.empty() ? "pgfence" : "pgfence (" + name + ")";
+    id.marker_text = name.empty() ? "pgfence:sticky-comment" : "pgfence:sticky-comment:" + name;
+    id.marker = "<!-- " + id.marker_text + " -->";
+    id.automation_id = name.empty() ? "pgfence/" : "pgfence/" + name + "/";
+    return id;
+}
+
+// A name goes into an HTML comment, a check run's name and a SARIF category: letters, digits,
+// '.', '_' and '-' only, so none of them can be broken by it.
+std::string checked_name(const std::string& name) {
+    bool ok = !name.empty() && name.size() <= 64;
+    for (char c : name) {
+        ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-');
+    }
+    if (!ok) throw UsageError{"--name '" + name + "': use 1 to 64 letters, digits, '.', '_' or '-'"};
+    return name;
+}
 
 struct PrArgs {
     std::string repo_dir;
@@ -55,6 +83,7 @@ struct PrArgs {
     bool upload_sarif = false;
     bool fail_on_pre_existing = false;
     bool trace = false;
+    std::string name;  // --name: tells this job's posts from another pgfence job's
     std::vector<std::string> analyze_args{"pr"};  // everything else, read as `analyze` reads it
 };
 
@@ -94,6 +123,7 @@ PrArgs parse_pr(const std::vector<std::string>& args) {
         else if (arg == "--upload-sarif") p.upload_sarif = true;
         else if (arg == "--fail-on-pre-existing") p.fail_on_pre_existing = true;
         else if (arg == "--trace") p.trace = true;
+        else if (is("--name")) p.name = checked_name(value("--name"));
         else if (arg == "--format" || arg.rfind("--format=", 0) == 0 || arg == "-o" || is("--output"))
             throw UsageError{"pr writes every format itself: use --sarif and --summary instead of " + arg};
         else p.analyze_args.push_back(arg);
@@ -305,8 +335,9 @@ void shorten_check_run(annotate::CheckRunPlan& plan) {
 }
 
 void post_check_run(github::Client& client, const std::string& repository, const Report& report, const Target& target,
-                    Risk max_risk, const TraceOutcome& trace, Posting& posting) {
+                    Risk max_risk, const TraceOutcome& trace, const Identity& identity, Posting& posting) {
     annotate::CheckRunOptions options;
+    options.name = identity.title;
     options.head_sha = target.head;
     options.max_risk = max_risk;
     std::string server = env("GITHUB_SERVER_URL"), run = env("GITHUB_RUN_ID");
@@ -342,9 +373,12 @@ void post_check_run(github::Client& client, const std::string& repository, const
 }
 
 // The comment body within `max_chars`; the trace section, if any, takes at most half of it.
-std::string comment_body(const Report& report, const TraceOutcome& trace, std::size_t max_chars) {
+std::string comment_body(const Report& report, const TraceOutcome& trace, const Identity& identity, std::size_t max_chars) {
     std::ostringstream body;
-    annotate::MarkdownOptions options{k_marker_text, max_chars};
+    annotate::MarkdownOptions options;
+    options.marker = identity.marker_text;
+    options.max_chars = max_chars;
+    options.title = identity.title;
     std::string traced = trace.ran ? trace_section(trace) : std::string();
     bool with_trace = traced.size() <= max_chars / 2;
     if (with_trace) options.max_chars -= traced.size();
@@ -354,21 +388,21 @@ std::string comment_body(const Report& report, const TraceOutcome& trace, std::s
 }
 
 void post_comment(github::Client& client, const std::string& repository, int number, const Report& report,
-                  bool has_findings, const TraceOutcome& trace, Posting& posting) {
+                  bool has_findings, const TraceOutcome& trace, const Identity& identity, Posting& posting) {
     // GitHub counts a body's length its own way; when it still refuses one (422), a body a
     // quarter of the size is sent, cut the same graceful way.
     for (std::size_t max_chars : {annotate::k_comment_max_chars, annotate::k_comment_max_chars / 4}) {
-        std::string body = comment_body(report, trace, max_chars);
+        std::string body = comment_body(report, trace, identity, max_chars);
         try {
             if (!has_findings) {
                 // Nothing to say: only an earlier comment is brought up to date, none is added.
                 for (const auto& c : github::list_issue_comments(client, repository, number)) {
-                    if (c.value("body", std::string()).find(k_comment_marker) == std::string::npos) continue;
+                    if (c.value("body", std::string()).find(identity.marker) == std::string::npos) continue;
                     github::update_issue_comment(client, repository, c.at("id").get<std::int64_t>(), body);
                     break;
                 }
             } else {
-                github::upsert_sticky_comment(client, repository, number, k_comment_marker, body);
+                github::upsert_sticky_comment(client, repository, number, identity.marker, body);
             }
             posting.comment = true;
             return;
@@ -388,6 +422,9 @@ void post_comment(github::Client& client, const std::string& repository, int num
 
 int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     PrArgs p = parse_pr(args);
+    const Identity identity = identity_of(p.name);
+    annotate::SarifOptions sarif_options;
+    sarif_options.automation_id = identity.automation_id;
     AnalyzeArgs a = parse_analyze(p.analyze_args);
     bool config_failed = false;
     Settings settings = resolve(a, err, config_failed);
@@ -420,7 +457,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (sarif_path.empty() && target.in_actions) sarif_path = (std::filesystem::path(target.repo_dir) / "pgfence.sarif").string();
     if (p.sarif && !sarif_path.empty()) {
         std::ofstream sarif(sarif_path, std::ios::binary | std::ios::trunc);
-        annotate::render_sarif(report, sarif);
+        annotate::render_sarif(report, sarif, sarif_options);
         if (!sarif) {
             err << "error: " << sarif_path << ": cannot write the SARIF file\n";
             sarif_path.clear();
@@ -429,7 +466,10 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     std::string summary_path = !p.summary_path.empty() ? p.summary_path : env("GITHUB_STEP_SUMMARY");
     if (!summary_path.empty()) {
         std::ostringstream summary;
-        annotate::render_markdown(report, summary, annotate::MarkdownOptions{"", annotate::k_job_summary_max_chars});
+        annotate::MarkdownOptions options;
+        options.max_chars = annotate::k_job_summary_max_chars;
+        options.title = identity.title;
+        annotate::render_markdown(report, summary, options);
         append_file(summary_path, summary.str() + (trace.ran ? trace_section(trace) : "") + "\n", err);
     }
 
@@ -444,15 +484,15 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     if (can_post) {
         github::Client client(client_options);
-        if (p.check_run) post_check_run(client, target.repository, report, target, settings.max_risk, trace, posting);
+        if (p.check_run) post_check_run(client, target.repository, report, target, settings.max_risk, trace, identity, posting);
         if (p.comment && target.number) {
             post_comment(client, target.repository, *target.number, report,
-                         counts.new_findings + counts.pre_existing > 0 || trace.failed, trace, posting);
+                         counts.new_findings + counts.pre_existing > 0 || trace.failed, trace, identity, posting);
         }
         if (p.upload_sarif && !sarif_path.empty()) {
             try {
                 std::ostringstream sarif;
-                annotate::render_sarif(report, sarif);
+                annotate::render_sarif(report, sarif, sarif_options);
                 std::string ref = env("GITHUB_REF");
                 if (ref.empty() && target.number) ref = "refs/pull/" + std::to_string(*target.number) + "/head";
                 github::upload_sarif(client, target.repository, target.head, ref, sarif.str());

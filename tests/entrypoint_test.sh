@@ -62,5 +62,13 @@ check "pull_request: step outputs" 'grep -q "^max-risk=HIGH$" "$tmp/out" && grep
 check "pull_request: SARIF in the workspace" '[ -s "$tmp/ws/pgfence.sarif" ]'
 check "pull_request: job summary" 'grep -q "t_id" "$tmp/summary"'
 
+# The name input reaches pgfence pr: the summary's heading and the SARIF category carry it.
+: > "$tmp/out" && : > "$tmp/summary"
+env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event.json" \
+  GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" GITHUB_OUTPUT="$tmp/out" GITHUB_STEP_SUMMARY="$tmp/summary" \
+  "INPUT_NAME=api" bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+check "name: the job summary's heading" 'grep -q "^## pgfence (api):" "$tmp/summary"'
+check "name: the SARIF category" 'grep -q "pgfence/api/" "$tmp/ws/pgfence.sarif"'
+
 if [ "$fail" -eq 0 ]; then echo "entrypoint: all checks passed"; fi
 exit "$fail"

@@ -424,8 +424,50 @@ def faults(s):
     s.all_requests_valid_except(422, 403, 500)
 
 
+def two_jobs(s):
+    """Two pgfence jobs on one pull request (--name api, --name web): two check runs, two sticky
+    comments, two SARIF categories; a rerun of one edits its own comment and leaves the other's."""
+    s.make_repo()
+    s.start_double()
+    sarif_api, sarif_web = os.path.join(s.tmp, "api.sarif"), os.path.join(s.tmp, "web.sarif")
+    s.run_pr("--name", "api", "--sarif", sarif_api, "migrations/002_*.sql")
+    s.run_pr("--name", "web", "--sarif", sarif_web, "migrations/001_*.sql")
+    s.all_requests_valid()
+    names = [r["body"]["name"] for r in s.requests("checks/create")]
+    check(names == ["pgfence (api)", "pgfence (web)"], f"one check run per job, named after it: {names}")
+    comments = s.comments()
+    check(len(comments) == 2, f"one comment per job, not {len(comments)}")
+    by_marker = {}
+    for c in comments:
+        for job in ("api", "web"):
+            if f"<!-- pgfence:sticky-comment:{job} -->" in c["body"]:
+                by_marker[job] = c
+    check(set(by_marker) == {"api", "web"}, f"each comment carries its job's marker: {[c['body'][:80] for c in comments]}")
+    check(MARKER not in by_marker["api"]["body"], "a named job does not carry the unnamed marker")
+    check("## pgfence (api):" in by_marker["api"]["body"] and "orders_customer" in by_marker["api"]["body"],
+          "the api comment has its heading and its own findings")
+    check("## pgfence (web):" in by_marker["web"]["body"] and "orders_customer" not in by_marker["web"]["body"],
+          "the web comment reports only its own files")
+    for path, job in ((sarif_api, "api"), (sarif_web, "web")):
+        with open(path) as f:
+            run = json.load(f)["runs"][0]
+        check(run["automationDetails"]["id"] == f"pgfence/{job}/", f"SARIF category of {job}: {run['automationDetails']}")
+    web_before = by_marker["web"]["body"]
+    s.commit_on_feature("migrations/002_orders.sql", HEAD_002 + "CREATE INDEX orders_placed ON orders (placed_at);\n")
+    s.run_pr("--name", "api", "--sarif", sarif_api, "migrations/002_*.sql")
+    comments = s.comments()
+    check(len(comments) == 2, f"the rerun edits, it does not add: {len(comments)} comments")
+    updated = s.requests("issues/update-comment")
+    check(len(updated) == 1 and "orders_placed" in updated[0]["body"]["body"], "the api comment was edited in place")
+    web_now = [c for c in comments if "pgfence:sticky-comment:web" in c["body"]]
+    check(web_now and web_now[0]["body"] == web_before, "the web comment is untouched")
+    proc = s.run_pr("--name", "no spaces")
+    check(proc.returncode == 2 and "error:" in proc.stderr and "--name" in proc.stderr,
+          f"a name that would break the marker is a usage error: {proc.returncode} {proc.stderr}")
+
+
 SCENARIOS = {f.__name__: f for f in (faults, trace_verdicts, posts_everything, sticky_comment, fork_fallback, server_errors, many_findings,
-                                     renamed_only, repository_errors, local_flags)}
+                                     renamed_only, repository_errors, local_flags, two_jobs)}
 
 
 def main():
