@@ -1,0 +1,76 @@
+#pragma once
+// The recursive-descent parser behind parse_js; private to analyze/orm (js_ast.cpp holds the
+// statement-level members, js_expressions.cpp the expression-level ones).
+#include <algorithm>
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/orm/js_ast.hpp"
+#include "analyze/orm/js_lexer.hpp"
+
+namespace pgfence::analyze::orm::detail {
+
+// Recursive descent over the token list. m_match pairs every bracket with its closer, so a
+// construct it does not understand is skipped whole; m_stop bounds the bracket being parsed.
+class Parser {
+public:
+    Parser(std::string_view text, const std::vector<Token>& tokens);
+
+    std::vector<Node> file() { return block(m_t.size()); }
+
+private:
+    bool more() const { return m_i < m_stop; }
+    bool punct(std::string_view p, std::size_t k) const {
+        return k < m_stop && m_t[k].kind == TokenKind::Punct && m_t[k].text == p;
+    }
+    bool punct(std::string_view p) const { return punct(p, m_i); }
+    bool word(std::string_view w, std::size_t k) const {
+        return k < m_stop && m_t[k].kind == TokenKind::Ident && m_t[k].text == w;
+    }
+    bool word(std::string_view w) const { return word(w, m_i); }
+    std::size_t match(std::size_t k) const { return std::min(m_match[k], m_stop); }
+    std::size_t prev_end() const { return m_i > 0 ? m_t[m_i - 1].end : 0; }
+    bool newline_before(std::size_t k) const {
+        if (k == 0 || k >= m_t.size()) return false;
+        return m_text.substr(m_t[k - 1].end, m_t[k].begin - m_t[k - 1].end).find('\n') != std::string_view::npos;
+    }
+
+    // Statements (js_ast.cpp).
+    std::vector<Node> block(std::size_t stop);
+    std::vector<Node> bracketed_block();
+    void statement(std::vector<Node>& out);
+    static void mark(Node& n, const std::string& context);
+    Node class_declaration();
+    void class_member(std::vector<Node>& out);
+    void skip_type(std::initializer_list<std::string_view> ends, bool stop_at_brace = false);
+    std::vector<std::string> params();
+    Node function_rest(std::size_t begin);
+
+    // Expressions (js_expressions.cpp).
+    Node expression();
+    Node assignment();
+    Node conditional();
+    Node binary(int min_prec);
+    void skip_type_expression();
+    Node unary();
+    void arguments(Node& call);
+    Node postfix(Node node);
+    Node leaf(NodeKind kind);
+    Node leaf_other();
+    bool arrow_follows(std::size_t after) const;
+    Node primary();
+    Node primary_function(std::size_t begin);
+    Node object_literal();
+
+    std::string_view m_text;
+    const std::vector<Token>& m_t;
+    std::vector<std::size_t> m_match;
+    std::size_t m_i = 0;
+    std::size_t m_stop = 0;
+    bool m_in_list = false;  // inside arguments or literals, where ',' separates
+};
+
+}  // namespace pgfence::analyze::orm::detail
