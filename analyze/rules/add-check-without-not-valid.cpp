@@ -43,19 +43,13 @@ void report(const StatementContext& ctx, Sink& sink, const LockFact& lock, const
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_name(rv);
-    const LockFact* lock = existing_table_lock(ctx.statement, table);
-    if (lock == nullptr || effect_on(ctx.statement.scans, table) == nullptr) return;
-    for (const json* cmd : alter_cmds(stmt)) {
-        std::string sub = cmd->value("subtype", std::string());
-        const json& def = member(*cmd, "def");
+    each_alter_cmd(ctx, TableEffectNeeded::scan, [&](const AlteredTable& t, const json& cmd) {
+        std::string sub = cmd.value("subtype", std::string());
+        const json& def = member(cmd, "def");
         if (sub == "AT_AddConstraint") {
             const json& con = member(def, "Constraint");
-            if (con.value("contype", std::string()) != "CONSTR_CHECK" || con.value("skip_validation", false)) continue;
-            report(ctx, sink, *lock, rv, con, "");
+            if (con.value("contype", std::string()) != "CONSTR_CHECK" || con.value("skip_validation", false)) return;
+            report(ctx, sink, t.lock, t.relation, con, "");
         } else if (sub == "AT_AddColumn") {
             // A column's own CHECK cannot be NOT VALID: add the column, then the constraint.
             const json& column_def = member(def, "ColumnDef");
@@ -67,12 +61,10 @@ void check(const StatementContext& ctx, Sink& sink) {
                 for (const auto& p : column.pieces) {
                     if (p.contype != "CONSTR_CHECK" && p.contype != "type" && p.contype != "collate") keep.push_back(p.contype);
                 }
-                std::string add = "ALTER TABLE " + table + " ADD COLUMN " + (cmd->value("missing_ok", false) ? "IF NOT EXISTS " : "") +
-                                  column_sql(column, keep) + ";\n";
-                report(ctx, sink, *lock, rv, con, add);
+                report(ctx, sink, t.lock, t.relation, con, add_column_sql(t.table, cmd, column_sql(column, keep)) + ";\n");
             }
         }
-    }
+    });
 }
 
 }  // namespace

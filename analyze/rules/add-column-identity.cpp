@@ -30,15 +30,11 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
     recipe.summary = "Fill the column from a sequence without a rewrite, backfill in batches, make it NOT NULL through a validated CHECK, then turn it into an identity";
     int number = 1;
     std::string first = others_note(ctx.body()) + "CREATE SEQUENCE " + fill + " AS " + type + ";\n" +
-                        "ALTER TABLE " + table + " ADD COLUMN " + (cmd.value("missing_ok", false) ? "IF NOT EXISTS " : "") +
-                        column_sql(column, {}) + ";\n" +
+                        add_column_sql(table, cmd, column_sql(column, {})) + ";\n" +
                         "ALTER TABLE " + table + " ALTER COLUMN " + col + " SET DEFAULT " + next + ";\n" +
-                        "-- All instant: rows inserted from now on take the next value.";
-    std::string dropped = dropped_pieces(column, {"CONSTR_IDENTITY", "CONSTR_NOTNULL"});
-    if (!dropped.empty()) {
-        first += "\n-- Add the column's other constraints (" + dropped + ") after the backfill, without a long lock:\n"
-                 "-- CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX.";
-    }
+                        "-- All instant: rows inserted from now on take the next value." +
+                        later_constraints_note(column, {"CONSTR_IDENTITY", "CONSTR_NOTNULL"},
+                                               LaterConstraints::through_unique_index);
     recipe.steps.push_back({migration_title(number), first, true});
     recipe.steps.push_back(backfill_step(table, column.name, next));
     std::string finish = "-- Instant: the identity takes over where the temporary sequence stopped.\n"
@@ -52,25 +48,15 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_name(rv);
-    const LockFact* lock = existing_table_lock(ctx.statement, table);
-    if (lock == nullptr || effect_on(ctx.statement.rewrites, table) == nullptr) return;
-    for (const json* cmd : alter_cmds(stmt)) {
-        if (cmd->value("subtype", std::string()) != "AT_AddColumn") continue;
-        const json& def = member(member(*cmd, "def"), "ColumnDef");
-        if (column_constraint(def, "CONSTR_IDENTITY") == nullptr) continue;
-        std::string col = quote_ident(def.value("colname", std::string()));
-        const TableEffect* rewrite = effect_for(ctx.statement.rewrites, table, "ADD COLUMN " + col + ":");
-        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + col + " AS IDENTITY rewrites " + table + " while holding " +
-                                                 describe_lock(*lock) + ": " +
-                                                 (rewrite ? effect_detail(*rewrite) : "every row gets a value from the sequence"));
-        f.relation = table;
-        f.fix = "fill " + col + " from a sequence default, backfill in batches, SET NOT NULL through a validated CHECK, then ADD GENERATED ... AS IDENTITY";
-        f.recipe = make_recipe(ctx, *cmd, def, rv);
-    }
+    each_added_column(ctx, TableEffectNeeded::rewrite, [&](const AlteredTable& t, const AddedColumn& c) {
+        if (column_constraint(c.def, "CONSTR_IDENTITY") == nullptr) return;
+        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + c.col + " AS IDENTITY rewrites " + t.table + " while holding " +
+                                                 describe_lock(t.lock) + ": " +
+                                                 (c.rewrite ? effect_detail(*c.rewrite) : "every row gets a value from the sequence"));
+        f.relation = t.table;
+        f.fix = "fill " + c.col + " from a sequence default, backfill in batches, SET NOT NULL through a validated CHECK, then ADD GENERATED ... AS IDENTITY";
+        f.recipe = make_recipe(ctx, c.cmd, c.def, t.relation);
+    });
 }
 
 }  // namespace

@@ -21,11 +21,9 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
     Recipe recipe;
     recipe.summary = "Add the column nullable, backfill it, then make it NOT NULL through a validated CHECK";
     int number = 1;
-    std::string first = others_note(ctx.body()) + "ALTER TABLE " + table + " ADD COLUMN " +
-                        (cmd.value("missing_ok", false) ? "IF NOT EXISTS " : "") + column_sql(column, {}) + ";\n";
-    std::string dropped = dropped_pieces(column, handled);
-    if (!dropped.empty()) first += "-- Add the column's other constraints (" + dropped + ") separately, after the backfill.\n";
-    first += "-- Then deploy code that writes " + col + " on every insert, so no new row is left NULL.";
+    std::string first = others_note(ctx.body()) + add_column_sql(table, cmd, column_sql(column, {})) + ";" +
+                        later_constraints_note(column, handled, LaterConstraints::separately) +
+                        "\n-- Then deploy code that writes " + col + " on every insert, so no new row is left NULL.";
     recipe.steps.push_back({migration_title(number), first, true});
     recipe.steps.push_back(backfill_step(table, column.name, "<value>"));
     add_not_null_steps(recipe, number, table, relname, {column.name}, ctx.options.pg_version);
@@ -33,26 +31,17 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_name(rv);
-    const LockFact* lock = existing_table_lock(ctx.statement, table);
-    if (lock == nullptr || effect_on(ctx.statement.scans, table) == nullptr) return;
-    for (const json* cmd : alter_cmds(stmt)) {
-        if (cmd->value("subtype", std::string()) != "AT_AddColumn") continue;
-        const json& def = member(member(*cmd, "def"), "ColumnDef");
-        if (column_constraint(def, "CONSTR_NOTNULL") == nullptr || fills_itself(def)) continue;
-        std::string col = quote_ident(def.value("colname", std::string()));
-        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + col + " NOT NULL without a default fails as soon as " +
-                                                 table + " has a row; it holds " + describe_lock(*lock) +
+    each_added_column(ctx, TableEffectNeeded::scan, [&](const AlteredTable& t, const AddedColumn& c) {
+        if (column_constraint(c.def, "CONSTR_NOTNULL") == nullptr || fills_itself(c.def)) return;
+        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + c.col + " NOT NULL without a default fails as soon as " +
+                                                 t.table + " has a row; it holds " + describe_lock(t.lock) +
                                                  " while it checks");
-        f.relation = table;
+        f.relation = t.table;
         f.fix = ctx.options.pg_version >= 11
-                    ? "add " + col + " nullable, backfill it, then SET NOT NULL through a validated CHECK; or give it a constant DEFAULT (instant since PostgreSQL 11)"
-                    : "add " + col + " nullable, backfill it, then enforce NOT NULL through a validated CHECK";
-        f.recipe = make_recipe(ctx, *cmd, def, table, range_var_relname(rv));
-    }
+                    ? "add " + c.col + " nullable, backfill it, then SET NOT NULL through a validated CHECK; or give it a constant DEFAULT (instant since PostgreSQL 11)"
+                    : "add " + c.col + " nullable, backfill it, then enforce NOT NULL through a validated CHECK";
+        f.recipe = make_recipe(ctx, c.cmd, c.def, t.table, range_var_relname(t.relation));
+    });
 }
 
 }  // namespace

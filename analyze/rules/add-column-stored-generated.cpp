@@ -27,16 +27,14 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
     recipe.summary = "Add a plain column kept up to date by a trigger, and backfill existing rows in batches";
     int number = 1;
     std::string first =
-        others_note(ctx.body()) + "ALTER TABLE " + table + " ADD COLUMN " + (cmd.value("missing_ok", false) ? "IF NOT EXISTS " : "") +
-        column_sql(column, {}) + ";\n" +
+        others_note(ctx.body()) + add_column_sql(table, cmd, column_sql(column, {})) + ";\n" +
         "CREATE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + "\nBEGIN\n  NEW." + col +
         " := " + row_expr + ";\n  RETURN NEW;\nEND\n" + tag + ";\n" +
         "CREATE TRIGGER " + quote_ident(name) + " BEFORE INSERT OR UPDATE ON " + table +
         "\n  FOR EACH ROW EXECUTE FUNCTION " + function + "();\n" +
         "-- The trigger overwrites whatever is written to " + col + ", as a generated column would.\n"
-        "-- A view or an expression index on " + expr + " may serve instead, storing nothing.";
-    std::string dropped = dropped_pieces(column, {"CONSTR_GENERATED", "CONSTR_NOTNULL"});
-    if (!dropped.empty()) first += "\n-- Add the column's other constraints (" + dropped + ") separately, after the backfill.";
+        "-- A view or an expression index on " + expr + " may serve instead, storing nothing." +
+        later_constraints_note(column, {"CONSTR_GENERATED", "CONSTR_NOTNULL"}, LaterConstraints::separately);
     recipe.steps.push_back({migration_title(number), first, true});
     recipe.steps.push_back(backfill_step(table, column.name, expr, col + " IS DISTINCT FROM " + expr));
     if (not_null) add_not_null_steps(recipe, number, table, relname, {column.name}, ctx.options.pg_version);
@@ -44,26 +42,16 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_name(rv);
-    const LockFact* lock = existing_table_lock(ctx.statement, table);
-    if (lock == nullptr || effect_on(ctx.statement.rewrites, table) == nullptr) return;
-    for (const json* cmd : alter_cmds(stmt)) {
-        if (cmd->value("subtype", std::string()) != "AT_AddColumn") continue;
-        const json& def = member(member(*cmd, "def"), "ColumnDef");
-        const json* generated = column_constraint(def, "CONSTR_GENERATED");
-        if (generated == nullptr) continue;
-        std::string col = quote_ident(def.value("colname", std::string()));
-        const TableEffect* rewrite = effect_for(ctx.statement.rewrites, table, "ADD COLUMN " + col + ":");
-        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + col + " GENERATED ALWAYS AS (...) STORED rewrites " + table +
-                                                 " while holding " + describe_lock(*lock) + ": " +
-                                                 (rewrite ? effect_detail(*rewrite) : "every row gets the computed value"));
-        f.relation = table;
-        f.fix = "add " + col + " as a plain column filled by a trigger, and backfill existing rows in batches";
-        f.recipe = make_recipe(ctx, *cmd, def, *generated, rv);
-    }
+    each_added_column(ctx, TableEffectNeeded::rewrite, [&](const AlteredTable& t, const AddedColumn& c) {
+        const json* generated = column_constraint(c.def, "CONSTR_GENERATED");
+        if (generated == nullptr) return;
+        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + c.col + " GENERATED ALWAYS AS (...) STORED rewrites " + t.table +
+                                                 " while holding " + describe_lock(t.lock) + ": " +
+                                                 (c.rewrite ? effect_detail(*c.rewrite) : "every row gets the computed value"));
+        f.relation = t.table;
+        f.fix = "add " + c.col + " as a plain column filled by a trigger, and backfill existing rows in batches";
+        f.recipe = make_recipe(ctx, c.cmd, c.def, *generated, t.relation);
+    });
 }
 
 }  // namespace

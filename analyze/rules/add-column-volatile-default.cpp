@@ -22,12 +22,10 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
     recipe.summary = "Add the column without a default, set the default for new rows, and backfill existing rows in batches" +
                      std::string(not_null ? ", then make it NOT NULL through a validated CHECK" : "");
     int number = 1;
-    std::string first = others_note(ctx.body()) + "ALTER TABLE " + table + " ADD COLUMN " +
-                        (cmd.value("missing_ok", false) ? "IF NOT EXISTS " : "") + column_sql(column, {}) + ";\n" +
+    std::string first = others_note(ctx.body()) + add_column_sql(table, cmd, column_sql(column, {})) + ";\n" +
                         "ALTER TABLE " + table + " ALTER COLUMN " + col + " SET DEFAULT " + value + ";\n" +
-                        "-- Both instant: the default applies to rows inserted from now on.";
-    std::string dropped = dropped_pieces(column, handled);
-    if (!dropped.empty()) first += "\n-- Add the column's other constraints (" + dropped + ") separately, after the backfill.";
+                        "-- Both instant: the default applies to rows inserted from now on." +
+                        later_constraints_note(column, handled, LaterConstraints::separately);
     recipe.steps.push_back({migration_title(number), first, true});
     recipe.steps.push_back(backfill_step(table, column.name, value));
     if (not_null) add_not_null_steps(recipe, number, table, relname, {column.name}, ctx.options.pg_version);
@@ -35,30 +33,20 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_name(rv);
-    const LockFact* lock = existing_table_lock(ctx.statement, table);
-    if (lock == nullptr) return;
-    for (const json* cmd : alter_cmds(stmt)) {
-        if (cmd->value("subtype", std::string()) != "AT_AddColumn") continue;
-        const json& def = member(member(*cmd, "def"), "ColumnDef");
-        if (real_default(def) == nullptr || !serial_base_type(def).empty() ||
-            column_constraint(def, "CONSTR_IDENTITY") != nullptr || column_constraint(def, "CONSTR_GENERATED") != nullptr) {
-            continue;
+    each_added_column(ctx, TableEffectNeeded::none, [&](const AlteredTable& t, const AddedColumn& c) {
+        if (real_default(c.def) == nullptr || !serial_base_type(c.def).empty() ||
+            column_constraint(c.def, "CONSTR_IDENTITY") != nullptr || column_constraint(c.def, "CONSTR_GENERATED") != nullptr) {
+            return;
         }
-        std::string col = quote_ident(def.value("colname", std::string()));
-        const TableEffect* rewrite = effect_for(ctx.statement.rewrites, table, "ADD COLUMN " + col + ":");
-        if (rewrite == nullptr) continue;  // a constant or STABLE default: stored once, no rewrite
-        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + col + (rewrite->certain ? " rewrites " : " may rewrite ") +
-                                                 table + " while holding " + describe_lock(*lock) + ": " +
-                                                 effect_detail(*rewrite));
-        if (!rewrite->certain) f.risk = Risk::Medium;
-        f.relation = table;
-        f.fix = "add " + col + " without the default, SET DEFAULT for new rows, then backfill existing rows in batches";
-        f.recipe = make_recipe(ctx, *cmd, def, table, range_var_relname(rv));
-    }
+        if (c.rewrite == nullptr) return;  // a constant or STABLE default: stored once, no rewrite
+        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + c.col + (c.rewrite->certain ? " rewrites " : " may rewrite ") +
+                                                 t.table + " while holding " + describe_lock(t.lock) + ": " +
+                                                 effect_detail(*c.rewrite));
+        if (!c.rewrite->certain) f.risk = Risk::Medium;
+        f.relation = t.table;
+        f.fix = "add " + c.col + " without the default, SET DEFAULT for new rows, then backfill existing rows in batches";
+        f.recipe = make_recipe(ctx, c.cmd, c.def, t.table, range_var_relname(t.relation));
+    });
 }
 
 }  // namespace

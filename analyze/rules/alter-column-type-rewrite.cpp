@@ -82,28 +82,22 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& rv)
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_name(rv);
-    const LockFact* lock = existing_table_lock(ctx.statement, table);
-    if (lock == nullptr) return;
-    for (const json* cmd : alter_cmds(stmt)) {
-        if (cmd->value("subtype", std::string()) != "AT_AlterColumnType") continue;
-        std::string col = quote_ident(cmd->value("name", std::string()));
-        const TableEffect* rewrite = effect_for(ctx.statement.rewrites, table, "ALTER COLUMN " + col + " TYPE ");
-        if (rewrite == nullptr) continue;  // binary-coercible: catalog only
-        std::string type = type_change_text(ctx.statement.sql, member(member(*cmd, "def"), "ColumnDef")).type;
+    each_alter_cmd(ctx, TableEffectNeeded::none, [&](const AlteredTable& t, const json& cmd) {
+        if (cmd.value("subtype", std::string()) != "AT_AlterColumnType") return;
+        std::string col = quote_ident(cmd.value("name", std::string()));
+        const TableEffect* rewrite = effect_for(ctx.statement.rewrites, t.table, "ALTER COLUMN " + col + " TYPE ");
+        if (rewrite == nullptr) return;  // binary-coercible: catalog only
+        std::string type = type_change_text(ctx.statement.sql, member(member(cmd, "def"), "ColumnDef")).type;
         Finding& f = sink.add(ctx.statement, "ALTER COLUMN " + col + " TYPE " + type +
-                                                 (rewrite->certain ? " rewrites " + table + " and rebuilds"
-                                                                  : " may rewrite " + table + " and rebuild") +
-                                                 " its indexes while holding " + describe_lock(*lock) + ": " +
+                                                 (rewrite->certain ? " rewrites " + t.table + " and rebuilds"
+                                                                  : " may rewrite " + t.table + " and rebuild") +
+                                                 " its indexes while holding " + describe_lock(t.lock) + ": " +
                                                  effect_detail(*rewrite));
         if (!rewrite->certain) f.risk = Risk::Medium;
-        f.relation = table;
+        f.relation = t.table;
         f.fix = "add a new column of type " + type + ", keep it in sync with a trigger, backfill it in batches, then swap the column names";
-        f.recipe = make_recipe(ctx, *cmd, rv);
-    }
+        f.recipe = make_recipe(ctx, cmd, t.relation);
+    });
 }
 
 }  // namespace

@@ -35,6 +35,13 @@ bool blocks_traffic(const StatementFacts& statement) {
     return b.reads || b.writes;
 }
 
+const TableEffect* effect_on(const std::vector<TableEffect>& effects, const std::string& relation) {
+    for (const auto& e : effects) {
+        if (e.relation == relation) return &e;
+    }
+    return nullptr;
+}
+
 std::optional<long> duration_ms(std::string_view value) {
     std::string v;
     for (char c : value) {
@@ -81,11 +88,69 @@ std::size_t skip_quote(std::string_view sql, std::size_t i) {
     return sql.size();
 }
 
+// A character that continues an identifier or a dollar quote's tag (scan.l's ident_cont,
+// without `$`); bytes of multi-byte UTF-8 characters count as letters.
+bool tag_char(char c) {
+    auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || c == '_' || u >= 0x80;
+}
+
 }  // namespace
+
+std::size_t skip_token(std::string_view sql, std::size_t i) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') return skip_quote(sql, i);
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+        std::size_t nl = sql.find('\n', i);
+        return nl == std::string_view::npos ? sql.size() : nl + 1;
+    }
+    if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+        std::size_t end = sql.find("*/", i + 2);
+        return end == std::string_view::npos ? sql.size() : end + 2;
+    }
+    bool inside_identifier = i > 0 && (tag_char(sql[i - 1]) || sql[i - 1] == '$');
+    if (c != '$' || inside_identifier) return i;
+    std::size_t k = i + 1;
+    if (k < sql.size() && std::isdigit(static_cast<unsigned char>(sql[k]))) return i;  // $1: a parameter
+    while (k < sql.size() && tag_char(sql[k])) ++k;
+    if (k >= sql.size() || sql[k] != '$') return i;
+    std::string_view tag = sql.substr(i, k - i + 1);
+    std::size_t end = sql.find(tag, k + 1);
+    return end == std::string_view::npos ? sql.size() : end + tag.size();
+}
+
+std::string trim(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    return std::string(text);
+}
+
+std::string comment_lines(std::string_view text) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        out += line.empty() ? "--" : "-- " + std::string(line);
+        if (nl == std::string_view::npos) break;
+        out += '\n';
+        pos = nl + 1;
+    }
+    return out;
+}
+
+std::string string_literal(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
 
 std::string insert_after_keyword(std::string_view sql, std::string_view after, std::string_view word) {
     for (std::size_t i = 0; i < sql.size(); ++i) {
-        if (sql[i] == '\'' || sql[i] == '"') { i = skip_quote(sql, i) - 1; continue; }
+        if (std::size_t next = skip_token(sql, i); next != i) { i = next - 1; continue; }
         if (keyword_at(sql, i, after)) {
             std::size_t at = i + after.size();
             return std::string(sql.substr(0, at)) + " " + std::string(word) + std::string(sql.substr(at));
@@ -95,13 +160,12 @@ std::string insert_after_keyword(std::string_view sql, std::string_view after, s
 }
 
 std::string parenthesised(std::string_view sql, std::size_t from) {
-    std::size_t open = sql.find('(', from);
-    if (open == std::string_view::npos) return {};
+    std::size_t open = std::string_view::npos;
     int depth = 0;
-    for (std::size_t i = open; i < sql.size(); ++i) {
-        if (sql[i] == '\'' || sql[i] == '"') { i = skip_quote(sql, i) - 1; continue; }
-        if (sql[i] == '(') ++depth;
-        if (sql[i] == ')' && --depth == 0) return std::string(sql.substr(open, i - open + 1));
+    for (std::size_t i = from; i < sql.size(); ++i) {
+        if (std::size_t next = skip_token(sql, i); next != i) { i = next - 1; continue; }
+        if (sql[i] == '(' && depth++ == 0) open = i;
+        if (sql[i] == ')' && depth > 0 && --depth == 0) return std::string(sql.substr(open, i - open + 1));
     }
     return {};
 }

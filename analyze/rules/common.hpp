@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analyze/parse_tree.hpp"
 
@@ -19,12 +20,23 @@ namespace pgfence::analyze::rules {
 [[nodiscard]] std::string describe_lock(const LockFact& lock);
 // Does the statement block other sessions' reads or writes on an existing relation?
 [[nodiscard]] bool blocks_traffic(const StatementFacts& statement);
+// The effect (scan or rewrite) on `relation`, or nullptr.
+[[nodiscard]] const TableEffect* effect_on(const std::vector<TableEffect>& effects, const std::string& relation);
 
 // A timeout setting's value in milliseconds, as PostgreSQL reads it ("2s", "1min", "500", '0').
 [[nodiscard]] std::optional<long> duration_ms(std::string_view value);
 
 // Inserts `word` (e.g. "CONCURRENTLY") after the first top-level keyword `after` in `sql`.
 [[nodiscard]] std::string insert_after_keyword(std::string_view sql, std::string_view after, std::string_view word);
+// Index just past a quoted string or identifier, dollar-quoted string or comment at i; i if none.
+// `$` reads as PostgreSQL's lexer reads it: inside an identifier (a$b) it is a letter, `$1` is a
+// parameter, and a dollar quote's tag starts with a letter or `_` ($$, $body$).
+[[nodiscard]] std::size_t skip_token(std::string_view sql, std::size_t i);
+[[nodiscard]] std::string trim(std::string_view text);
+// Every line of `text` prefixed with "-- " (blank lines become "--").
+[[nodiscard]] std::string comment_lines(std::string_view text);
+// A string literal: 'it''s'.
+[[nodiscard]] std::string string_literal(std::string_view text);
 // Text of the parenthesised group that starts at or after `from` (quotes respected), with parens.
 [[nodiscard]] std::string parenthesised(std::string_view sql, std::size_t from);
 // "a, b" from a list of String nodes, each quoted where needed.

@@ -10,11 +10,9 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "DropStmt") return;
-    const json& stmt = ctx.body();
-    if (stmt.value("removeType", std::string()) != "OBJECT_INDEX" || stmt.value("concurrent", false)) return;
-    bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
-    for (const auto& o : member(stmt, "objects")) {
+    std::optional<Drop> drop = drop_of(ctx, "OBJECT_INDEX");
+    if (!drop || drop->stmt.value("concurrent", false)) return;
+    for (const auto& o : drop->objects) {
         const json& items = o.contains("List") ? member(o["List"], "items") : json::array();
         if (items.empty()) continue;
         std::string index = qualified_name(items);
@@ -26,7 +24,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         f.relation = index;
         f.fix = outside_transaction_fix(ctx, "use DROP INDEX CONCURRENTLY IF EXISTS");
         std::string sql = "DROP INDEX CONCURRENTLY IF EXISTS " + index + ";";
-        if (cascade) {
+        if (drop->cascade) {
             sql = "-- CONCURRENTLY does not allow CASCADE: drop the objects that depend on the index first.\n" + sql;
         }
         sql += "\n-- Waits for the transactions using the table, but lets them and new queries run meanwhile.\n"

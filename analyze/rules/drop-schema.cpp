@@ -10,11 +10,10 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "DropStmt") return;
-    const json& stmt = ctx.body();
-    if (stmt.value("removeType", std::string()) != "OBJECT_SCHEMA") return;
-    bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
-    for (const auto& o : member(stmt, "objects")) {
+    std::optional<Drop> drop = drop_of(ctx, "OBJECT_SCHEMA");
+    if (!drop) return;
+    bool cascade = drop->cascade;
+    for (const auto& o : drop->objects) {
         std::string name = o.contains("String") ? o["String"].value("sval", std::string()) : std::string();
         if (name.empty() || schema_created_earlier(ctx, name)) continue;
         std::string schema = quote_ident(name);

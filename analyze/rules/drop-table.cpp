@@ -12,12 +12,10 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "DropStmt") return;
-    const json& stmt = ctx.body();
-    if (stmt.value("removeType", std::string()) != "OBJECT_TABLE") return;
-    bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
+    std::optional<Drop> drop = drop_of(ctx, "OBJECT_TABLE");
+    if (!drop) return;
     std::set<std::string> dropped;
-    for (const auto& o : member(stmt, "objects")) {
+    for (const auto& o : drop->objects) {
         if (o.contains("List")) dropped.insert(qualified_name(member(o["List"], "items")));
     }
     for (const auto& table : dropped) {
@@ -41,7 +39,7 @@ void check(const StatementContext& ctx, Sink& sink) {
             "pg_dump --table=" + table + " --format=custom <database>"));
         recipe.steps.push_back({"Migration (a later release)",
                                 "-- pgfence-ignore: drop-table -- no code has used " + table + " since the previous release\n"
-                                "DROP TABLE IF EXISTS " + table + (cascade ? " CASCADE" : "") + ";",
+                                "DROP TABLE IF EXISTS " + table + (drop->cascade ? " CASCADE" : "") + ";",
                                 true});
         f.recipe = std::move(recipe);
     }

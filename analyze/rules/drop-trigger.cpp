@@ -10,10 +10,9 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "DropStmt") return;
-    const json& stmt = ctx.body();
-    if (stmt.value("removeType", std::string()) != "OBJECT_TRIGGER") return;
-    for (const auto& o : member(stmt, "objects")) {
+    std::optional<Drop> drop = drop_of(ctx, "OBJECT_TRIGGER");
+    if (!drop) return;
+    for (const auto& o : drop->objects) {
         json items = member(member(o, "List"), "items");
         if (items.size() < 2) continue;
         std::string trigger = quote_ident(member(items.back(), "String").value("sval", std::string()));

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "analyze/json_access.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/rules/common.hpp"
@@ -10,38 +11,6 @@ namespace pgfence::analyze::rules::operation {
 namespace {
 
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
-
-// Index just past a quoted string or identifier, dollar-quoted string or comment at i; i if none.
-std::size_t skip_token(std::string_view sql, std::size_t i) {
-    char c = sql[i];
-    if (c == '\'' || c == '"') {
-        for (std::size_t k = i + 1; k < sql.size(); ++k) {
-            if (sql[k] == c) {
-                if (k + 1 < sql.size() && sql[k + 1] == c) { ++k; continue; }
-                return k + 1;
-            }
-        }
-        return sql.size();
-    }
-    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-        std::size_t nl = sql.find('\n', i);
-        return nl == std::string_view::npos ? sql.size() : nl + 1;
-    }
-    if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-        std::size_t end = sql.find("*/", i + 2);
-        return end == std::string_view::npos ? sql.size() : end + 2;
-    }
-    if (c == '$' && (i == 0 || !ident_char(sql[i - 1]))) {
-        std::size_t k = i + 1;
-        while (k < sql.size() && ident_char(sql[k]) && sql[k] != '$') ++k;
-        if (k < sql.size() && sql[k] == '$') {
-            std::string_view tag = sql.substr(i, k - i + 1);
-            std::size_t end = sql.find(tag, k + 1);
-            return end == std::string_view::npos ? sql.size() : end + tag.size();
-        }
-    }
-    return i;
-}
 
 bool keyword_at(std::string_view sql, std::size_t i, std::string_view kw) {
     if (i + kw.size() > sql.size()) return false;
@@ -68,11 +37,11 @@ bool blocks_reads_or_writes(const LockFact& lock) {
     return b.reads || b.writes;
 }
 
-const TableEffect* effect_on(const std::vector<TableEffect>& effects, const std::string& relation) {
-    for (const auto& e : effects) {
-        if (e.relation == relation) return &e;
-    }
-    return nullptr;
+std::optional<Drop> drop_of(const StatementContext& ctx, std::string_view remove_type) {
+    if (ctx.kind() != "DropStmt") return std::nullopt;
+    const json& stmt = ctx.body();
+    if (stmt.value("removeType", std::string()) != remove_type) return std::nullopt;
+    return Drop{stmt, member(stmt, "objects"), stmt.value("behavior", std::string()) == "DROP_CASCADE"};
 }
 
 std::string outside_transaction_fix(const StatementContext& ctx, const std::string& what) {
@@ -156,41 +125,12 @@ std::vector<std::string> split_list(std::string_view list) {
     return out;
 }
 
-std::string trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-    return std::string(text);
-}
-
 bool same_word(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i]))) return false;
     }
     return true;
-}
-
-std::string comment_lines(std::string_view text) {
-    std::string out;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        out += line.empty() ? "--" : "-- " + std::string(line);
-        if (nl == std::string_view::npos) break;
-        out += '\n';
-        pos = nl + 1;
-    }
-    return out;
-}
-
-std::string string_literal(std::string_view text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'') out += '\'';
-        out += c;
-    }
-    return out + "'";
 }
 
 RecipeStep release_first_step(const std::string& what, const std::string& check_sql, const std::string& backup) {

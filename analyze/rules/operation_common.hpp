@@ -3,10 +3,12 @@
 // commands, partitions, triggers and whole-table DML. Reading earlier statements of the
 // file, slicing the user's SQL, and the recipe pieces several of them repeat.
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules::operation {
@@ -20,8 +22,15 @@ namespace pgfence::analyze::rules::operation {
 [[nodiscard]] std::string a_lock(const LockFact& lock);
 // Does this lock make other sessions' reads or writes wait?
 [[nodiscard]] bool blocks_reads_or_writes(const LockFact& lock);
-// The effect (scan or rewrite) on `relation`, or nullptr.
-[[nodiscard]] const TableEffect* effect_on(const std::vector<TableEffect>& effects, const std::string& relation);
+
+// A DROP of one kind of object.
+struct Drop {
+    const json& stmt;     // the DropStmt body
+    const json& objects;  // what it names, as parse nodes
+    bool cascade = false;
+};
+// The statement as a DROP of `remove_type` ("OBJECT_TABLE", ...), or nullopt.
+[[nodiscard]] std::optional<Drop> drop_of(const StatementContext& ctx, std::string_view remove_type);
 
 // "<what> (it cannot run inside a transaction block)", or "<what>; <how to leave this file's
 // transaction>" when the statement runs inside one.
@@ -51,16 +60,11 @@ struct Range {
 [[nodiscard]] Range group_at(std::string_view sql, std::size_t from);
 // The items of a comma list (no surrounding parentheses), split at top-level commas, trimmed.
 [[nodiscard]] std::vector<std::string> split_list(std::string_view list);
-[[nodiscard]] std::string trim(std::string_view text);
 // Same word, ignoring case.
 [[nodiscard]] bool same_word(std::string_view a, std::string_view b);
 
 // ---- recipe pieces ----
 
-// Every line of `text` prefixed with "-- " (blank lines become "--").
-[[nodiscard]] std::string comment_lines(std::string_view text);
-// A string literal: 'it''s'.
-[[nodiscard]] std::string string_literal(std::string_view text);
 // "Before this migration" step: deploy code that no longer uses `what`, check it is unused.
 [[nodiscard]] RecipeStep release_first_step(const std::string& what, const std::string& check_sql,
                                             const std::string& backup);

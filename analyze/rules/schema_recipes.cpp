@@ -14,38 +14,6 @@ constexpr std::size_t k_name_max = 63;  // NAMEDATALEN - 1
 
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-// Index just past a quoted string/identifier, dollar-quoted string or comment at i; i if none.
-std::size_t skip_token(std::string_view sql, std::size_t i) {
-    char c = sql[i];
-    if (c == '\'' || c == '"') {
-        for (std::size_t k = i + 1; k < sql.size(); ++k) {
-            if (sql[k] == c) {
-                if (k + 1 < sql.size() && sql[k + 1] == c) { ++k; continue; }
-                return k + 1;
-            }
-        }
-        return sql.size();
-    }
-    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-        std::size_t nl = sql.find('\n', i);
-        return nl == std::string_view::npos ? sql.size() : nl + 1;
-    }
-    if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-        std::size_t end = sql.find("*/", i + 2);
-        return end == std::string_view::npos ? sql.size() : end + 2;
-    }
-    if (c == '$' && (i == 0 || !ident_char(sql[i - 1]))) {
-        std::size_t k = i + 1;
-        while (k < sql.size() && ident_char(sql[k]) && !(k == i + 1 && std::isdigit(static_cast<unsigned char>(sql[k])))) ++k;
-        if (k < sql.size() && sql[k] == '$') {
-            std::string_view tag = sql.substr(i, k - i + 1);
-            std::size_t end = sql.find(tag, k + 1);
-            return end == std::string_view::npos ? sql.size() : end + tag.size();
-        }
-    }
-    return i;
-}
-
 // Calls visit(i, depth) for every character outside quotes and comments.
 template <typename Visit>
 void scan_top(std::string_view sql, std::size_t from, std::size_t to, Visit visit) {
@@ -110,32 +78,66 @@ const TableEffect* effect_for(const std::vector<TableEffect>& effects, const std
     return nullptr;
 }
 
-const TableEffect* effect_on(const std::vector<TableEffect>& effects, const std::string& relation) {
-    for (const auto& e : effects) {
-        if (e.relation == relation) return &e;
-    }
-    return nullptr;
-}
-
 std::string effect_detail(const TableEffect& effect) {
     auto colon = effect.reason.find(": ");
     return colon == std::string::npos ? effect.reason : effect.reason.substr(colon + 2);
 }
 
+void each_alter_cmd(const StatementContext& ctx, TableEffectNeeded needed,
+                    const std::function<void(const AlteredTable& table, const json& cmd)>& fn) {
+    if (ctx.kind() != "AlterTableStmt") return;
+    const json& stmt = ctx.body();
+    const json& rv = member(stmt, "relation");
+    std::string table = range_var_name(rv);
+    const LockFact* lock = existing_table_lock(ctx.statement, table);
+    if (lock == nullptr) return;
+    if (needed == TableEffectNeeded::scan && effect_on(ctx.statement.scans, table) == nullptr) return;
+    if (needed == TableEffectNeeded::rewrite && effect_on(ctx.statement.rewrites, table) == nullptr) return;
+    AlteredTable altered{stmt, rv, table, *lock};
+    for (const json* cmd : alter_cmds(stmt)) fn(altered, *cmd);
+}
+
+void each_added_column(const StatementContext& ctx, TableEffectNeeded needed,
+                       const std::function<void(const AlteredTable& table, const AddedColumn& column)>& fn) {
+    each_alter_cmd(ctx, needed, [&](const AlteredTable& altered, const json& cmd) {
+        if (cmd.value("subtype", std::string()) != "AT_AddColumn") return;
+        const json& def = member(member(cmd, "def"), "ColumnDef");
+        std::string col = quote_ident(def.value("colname", std::string()));
+        const TableEffect* rewrite = effect_for(ctx.statement.rewrites, altered.table, "ADD COLUMN " + col + ":");
+        fn(altered, AddedColumn{cmd, def, col, rewrite});
+    });
+}
+
 void each_index_building_constraint(
     const StatementContext& ctx, std::string_view contype,
     const std::function<void(const json& stmt, const json& con, const std::string& table, const LockFact& lock)>& fn) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    std::string table = range_var_name(member(stmt, "relation"));
-    const LockFact* lock = existing_table_lock(ctx.statement, table);
-    if (lock == nullptr || effect_on(ctx.statement.scans, table) == nullptr) return;
-    for (const json* cmd : alter_cmds(stmt)) {
-        if (cmd->value("subtype", std::string()) != "AT_AddConstraint") continue;
-        const json& con = member(member(*cmd, "def"), "Constraint");
-        if (con.value("contype", std::string()) != contype || con.contains("indexname")) continue;
-        fn(stmt, con, table, *lock);
-    }
+    each_alter_cmd(ctx, TableEffectNeeded::scan, [&](const AlteredTable& altered, const json& cmd) {
+        if (cmd.value("subtype", std::string()) != "AT_AddConstraint") return;
+        const json& con = member(member(cmd, "def"), "Constraint");
+        if (con.value("contype", std::string()) != contype || con.contains("indexname")) return;
+        fn(altered.stmt, con, altered.table, altered.lock);
+    });
+}
+
+void report_unique_index_builds(const StatementContext& ctx, Sink& sink, std::string_view contype,
+                                std::string_view label, const std::function<void(const UniqueIndexBuild& build)>& fn) {
+    each_index_building_constraint(ctx, contype, [&](const json& stmt, const json& con, const std::string& table,
+                                                     const LockFact& lock) {
+        std::string name = constraint_index_name(range_var_relname(member(stmt, "relation")), con);
+        std::string quoted = quote_ident(name);
+        Finding& f = sink.add(ctx.statement, std::string(label) + " " + quoted + " on " + table +
+                                                 " builds its index by reading every row while holding " +
+                                                 describe_lock(lock));
+        f.relation = table;
+        Recipe recipe;
+        recipe.steps.push_back({"Migration 1 (no transaction)",
+                                unique_index_sql(ctx.statement.sql, con, name, table) +
+                                    "\n-- If it fails (duplicates, a deadlock) it leaves an INVALID index: fix the cause,\n"
+                                    "-- DROP INDEX CONCURRENTLY IF EXISTS " + quoted + "; and run it again.",
+                                false});
+        f.recipe = std::move(recipe);
+        fn(UniqueIndexBuild{stmt, con, table, quoted, f});
+    });
 }
 
 QualifiedName name_of_range_var(const json& range_var) {
@@ -180,13 +182,6 @@ std::size_t find_keyword(std::string_view sql, std::size_t from, std::size_t to,
         return true;
     });
     return found;
-}
-
-std::string trim(std::string_view text) {
-    std::size_t b = 0, e = text.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
-    return std::string(text.substr(b, e - b));
 }
 
 ColumnText column_text(std::string_view sql, const json& column_def) {
@@ -266,6 +261,21 @@ const json* real_default(const json& column_def) {
     const json& e = (*d)["raw_expr"];
     if (e.contains("A_Const") && e["A_Const"].value("isnull", false)) return nullptr;
     return d;
+}
+
+std::string add_column_sql(const std::string& table, const json& cmd, const std::string& column) {
+    return "ALTER TABLE " + table + " ADD COLUMN " + (cmd.value("missing_ok", false) ? "IF NOT EXISTS " : "") + column;
+}
+
+std::string later_constraints_note(const ColumnText& column, const std::vector<std::string>& handled,
+                                   LaterConstraints how) {
+    std::string dropped = dropped_pieces(column, handled);
+    if (dropped.empty()) return {};
+    if (how == LaterConstraints::separately) {
+        return "\n-- Add the column's other constraints (" + dropped + ") separately, after the backfill.";
+    }
+    return "\n-- Add the column's other constraints (" + dropped + ") after the backfill, without a long lock:\n"
+           "-- CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX.";
 }
 
 std::string others_note(const json& stmt) {
@@ -370,30 +380,7 @@ std::string schema_prefix(const json& range_var) {
     return range_var.contains("schemaname") ? quote_ident(range_var["schemaname"].get<std::string>()) + "." : "";
 }
 
-std::string string_literal(std::string_view text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'') out += '\'';
-        out += c;
-    }
-    return out + "'";
-}
-
 std::string regclass_literal(const std::string& qualified) { return string_literal(qualified); }
-
-std::string comment_lines(std::string_view text) {
-    std::string out;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        out += line.empty() ? "--" : "-- " + std::string(line);
-        if (nl == std::string_view::npos) break;
-        out += "\n";
-        pos = nl + 1;
-    }
-    return out;
-}
 
 RecipeStep backfill_step(const std::string& table, const std::string& column, const std::string& value,
                          const std::string& pending) {

@@ -13,6 +13,7 @@
 
 #include "analyze/facts.hpp"
 #include "analyze/findings.hpp"
+#include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules::schema {
@@ -27,16 +28,52 @@ namespace pgfence::analyze::rules::schema {
 // A rewrite or scan on `relation` whose reason begins with `clause` (e.g. "ADD COLUMN age").
 [[nodiscard]] const TableEffect* effect_for(const std::vector<TableEffect>& effects, const std::string& relation,
                                             const std::string& clause);
-// Any rewrite or scan on `relation`.
-[[nodiscard]] const TableEffect* effect_on(const std::vector<TableEffect>& effects, const std::string& relation);
 // The part of an effect's reason after "<clause>: ", which says why.
 [[nodiscard]] std::string effect_detail(const TableEffect& effect);
+// An ALTER TABLE of a table that existed before this migration.
+struct AlteredTable {
+    const json& stmt;      // the AlterTableStmt body
+    const json& relation;  // its RangeVar
+    std::string table;     // as written
+    const LockFact& lock;  // the statement's lock on it
+};
+// What the statement must do to the table before a rule reads its subcommands.
+enum class TableEffectNeeded { none, scan, rewrite };
+// Calls fn(table, the AlterTableCmd body) for each subcommand, in order, when the statement is
+// an ALTER TABLE of an existing table with the `needed` effect on it.
+void each_alter_cmd(const StatementContext& ctx, TableEffectNeeded needed,
+                    const std::function<void(const AlteredTable& table, const json& cmd)>& fn);
+// One ADD COLUMN subcommand.
+struct AddedColumn {
+    const json& cmd;  // the AlterTableCmd body
+    const json& def;  // its ColumnDef
+    std::string col;  // the column's name, quoted
+    const TableEffect* rewrite = nullptr;  // the rewrite this column causes, if the facts name one
+};
+// each_alter_cmd, for the ADD COLUMN subcommands only.
+void each_added_column(const StatementContext& ctx, TableEffectNeeded needed,
+                       const std::function<void(const AlteredTable& table, const AddedColumn& column)>& fn);
+
 // Each ADD CONSTRAINT of `contype` ("CONSTR_UNIQUE", "CONSTR_PRIMARY", "CONSTR_EXCLUSION") that
 // builds its own index (no USING INDEX) in an ALTER TABLE that scans a table existing before the
 // migration: fn(the AlterTableStmt body, the Constraint body, the table as written, its lock).
 void each_index_building_constraint(
     const StatementContext& ctx, std::string_view contype,
     const std::function<void(const json& stmt, const json& con, const std::string& table, const LockFact& lock)>& fn);
+
+// A UNIQUE or PRIMARY KEY constraint that builds its own index, already reported.
+struct UniqueIndexBuild {
+    const json& stmt;      // the AlterTableStmt body
+    const json& con;       // the Constraint body
+    const std::string& table;
+    std::string index;     // the index's name, quoted
+    Finding& finding;      // its recipe holds the CREATE UNIQUE INDEX CONCURRENTLY migration
+};
+// For each_index_building_constraint of `contype`: reports "<label> <index> on <table> builds its
+// index ..." with a recipe that starts by building the index concurrently; fn adds the rule's
+// fix, summary and the migrations that attach the index.
+void report_unique_index_builds(const StatementContext& ctx, Sink& sink, std::string_view contype,
+                                std::string_view label, const std::function<void(const UniqueIndexBuild& build)>& fn);
 
 // A relation or type name as written: schema "" when not written.
 struct QualifiedName {
@@ -55,7 +92,6 @@ struct QualifiedName {
 [[nodiscard]] std::size_t clause_end(std::string_view sql, std::size_t from);
 // Position of keyword `kw` (upper case) at top level in [from, to), or npos.
 [[nodiscard]] std::size_t find_keyword(std::string_view sql, std::size_t from, std::size_t to, std::string_view kw);
-[[nodiscard]] std::string trim(std::string_view text);
 
 // One column definition of ADD COLUMN cut into the pieces the user wrote.
 struct ColumnPiece {
@@ -79,6 +115,14 @@ struct ColumnText {
 [[nodiscard]] std::string serial_base_type(const json& column_def);
 // The column's DEFAULT constraint unless it is DEFAULT NULL, else nullptr.
 [[nodiscard]] const json* real_default(const json& column_def);
+// "ALTER TABLE <table> ADD COLUMN [IF NOT EXISTS ]<column>", keeping the IF NOT EXISTS of `cmd`.
+[[nodiscard]] std::string add_column_sql(const std::string& table, const json& cmd, const std::string& column);
+// How a recipe tells to add the constraints it leaves out of the column.
+enum class LaterConstraints { separately, through_unique_index };
+// "\n-- Add the column's other constraints (...) ..." for the pieces of `column` not in
+// `handled` (see dropped_pieces), or "" when none are left out.
+[[nodiscard]] std::string later_constraints_note(const ColumnText& column, const std::vector<std::string>& handled,
+                                                 LaterConstraints how);
 // "-- ..." line saying the statement's other subcommands are not repeated, or "".
 [[nodiscard]] std::string others_note(const json& stmt);
 // A dollar-quote tag ($$, $fn$, ...) that does not occur in `body`.
@@ -103,7 +147,6 @@ struct ColumnText {
 [[nodiscard]] std::string schema_prefix(const json& range_var);
 // A string literal naming a relation for regclass arguments: 'app."Users_seq"'.
 [[nodiscard]] std::string regclass_literal(const std::string& qualified);
-[[nodiscard]] std::string string_literal(std::string_view text);
 
 // PostgreSQL's name for a UNIQUE/PRIMARY KEY constraint's index: <table>_<cols>_key, <table>_pkey.
 [[nodiscard]] std::string constraint_index_name(const std::string& relname, const json& con);
@@ -117,8 +160,6 @@ struct ColumnText {
 // " DEFERRABLE INITIALLY DEFERRED" as the constraint says, or "".
 [[nodiscard]] std::string deferrable_clause(const json& con);
 
-// Every line of `text` as an SQL comment.
-[[nodiscard]] std::string comment_lines(std::string_view text);
 // Out-of-band batched backfill of `column` with `value`, as comments: UPDATE in batches of
 // rows still NULL (or matching `pending`, an SQL condition), one transaction per batch.
 [[nodiscard]] RecipeStep backfill_step(const std::string& table, const std::string& column, const std::string& value,
