@@ -37,6 +37,15 @@ bool is_reserved(std::string_view name) {
 
 }  // namespace
 
+std::string quote_literal(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
 std::string quote_ident(std::string_view name) {
     if (name.size() >= 2 && name.front() == '$') return restore_placeholder(name);
     bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');

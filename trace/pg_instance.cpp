@@ -19,6 +19,8 @@
 #include <sstream>
 #include <thread>
 
+#include "analyze/names.hpp"
+
 namespace fs = std::filesystem;
 
 namespace pgfence::trace {
@@ -245,7 +247,7 @@ Status PgInstance::set_password() {
     auto conn = Connection::open(socket_info);
     if (!conn) return conn.error();
     // Not logged even if the statement failed (log_min_error_statement = panic above).
-    if (Status s = conn->execute("ALTER ROLE " + std::string(k_superuser) + " PASSWORD " + quote_literal(m_password));
+    if (Status s = conn->execute("ALTER ROLE " + std::string(k_superuser) + " PASSWORD " + analyze::quote_literal(m_password));
         !s) {
         return Error{"cannot set the server's password", "", std::nullopt};
     }

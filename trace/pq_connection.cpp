@@ -121,13 +121,4 @@ std::string Connection::error_message() const { return trimmed(PQerrorMessage(m_
 
 bool server_accepts(const std::string& conninfo) { return PQping(conninfo.c_str()) == PQPING_OK; }
 
-std::string quote_literal(std::string_view text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'') out += '\'';
-        out += c;
-    }
-    return out + "'";
-}
-
 }  // namespace pgfence::trace

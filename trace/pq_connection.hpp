@@ -77,7 +77,4 @@ private:
 // True when a server answers at `conninfo` and accepts connections (PQping).
 [[nodiscard]] bool server_accepts(const std::string& conninfo);
 
-// Quotes a string as an SQL literal ('it''s').
-[[nodiscard]] std::string quote_literal(std::string_view text);
-
 }  // namespace pgfence::trace

@@ -43,15 +43,6 @@ std::string quote_qualified(std::string_view name) {
     return quote_ident(name.substr(0, dot)) + "." + quote_ident(name.substr(dot + 1));
 }
 
-std::string quote_literal(std::string_view value) {
-    std::string out = "'";
-    for (char c : value) {
-        if (c == '\'') out += '\'';
-        out += c;
-    }
-    return out + "'";
-}
-
 const Node* property(const Node& object, std::string_view key) {
     if (object.kind != NodeKind::Object) return nullptr;
     for (std::size_t i = 0; i < object.keys.size() && i < object.kids.size(); ++i) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "analyze/names.hpp"
 #include "analyze/orm/extract.hpp"
 #include "analyze/orm/js_ast.hpp"
 
@@ -49,7 +50,6 @@ private:
 // SQL quoting as the ORMs emit it.
 [[nodiscard]] std::string quote_ident(std::string_view name);      // "name" ("a.b" stays one name)
 [[nodiscard]] std::string quote_qualified(std::string_view name);  // "schema"."table"
-[[nodiscard]] std::string quote_literal(std::string_view value);   // 'it''s'
 
 // Per-ORM call handlers: true when the call was an ORM call and has been recorded.
 bool typeorm_call(const Node& call, Emitter& e);

@@ -157,16 +157,7 @@ Node Parser::unary() {
         n.begin = tk.begin;
         ++m_i;
         Node callee = primary();
-        while (punct(".") && m_i + 1 < m_stop && m_t[m_i + 1].kind == TokenKind::Ident) {
-            Node m;
-            m.kind = NodeKind::Member;
-            m.begin = callee.begin;
-            m.name = m_t[m_i + 1].text;
-            m_i += 2;
-            m.end = prev_end();
-            m.kids.push_back(std::move(callee));
-            callee = std::move(m);
-        }
+        while (punct(".") && m_i + 1 < m_stop && m_t[m_i + 1].kind == TokenKind::Ident) callee = member_of(std::move(callee));
         n.kids.push_back(std::move(callee));
         if (punct("(")) arguments(n);
         n.end = prev_end();
@@ -196,17 +187,21 @@ void Parser::arguments(Node& call) {
     m_i = std::min(close + 1, m_stop);
 }
 
+Node Parser::member_of(Node object) {
+    Node m;
+    m.kind = NodeKind::Member;
+    m.begin = object.begin;
+    m.name = m_t[m_i + 1].text;
+    m_i += 2;
+    m.end = prev_end();
+    m.kids.push_back(std::move(object));
+    return m;
+}
+
 Node Parser::postfix(Node node) {
     while (more()) {
         if ((punct(".") || punct("?.")) && m_i + 1 < m_stop && m_t[m_i + 1].kind == TokenKind::Ident) {
-            Node m;
-            m.kind = NodeKind::Member;
-            m.begin = node.begin;
-            m.name = m_t[m_i + 1].text;
-            m_i += 2;
-            m.end = prev_end();
-            m.kids.push_back(std::move(node));
-            node = std::move(m);
+            node = member_of(std::move(node));
         } else if (punct("?.") && (punct("(", m_i + 1) || punct("[", m_i + 1))) {
             ++m_i;
         } else if (punct("(")) {

@@ -58,6 +58,8 @@ private:
     Node unary();
     void arguments(Node& call);
     Node postfix(Node node);
+    // `object.name` (or `?.name`): the `.` is at m_i, the name after it.
+    Node member_of(Node object);
     Node leaf(NodeKind kind);
     Node leaf_other();
     bool arrow_follows(std::size_t after) const;

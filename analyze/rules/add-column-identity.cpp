@@ -40,8 +40,8 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
     std::string finish = "-- Instant: the identity takes over where the temporary sequence stopped.\n"
                          "ALTER TABLE " + table + " ALTER COLUMN " + col + " DROP DEFAULT;\n" +
                          "ALTER TABLE " + table + " ALTER COLUMN " + col + " ADD " + identity + ";\n" +
-                         "SELECT setval(pg_get_serial_sequence(" + string_literal(table) + ", " +
-                         string_literal(column.name) + "), " + next + ");\n" +
+                         "SELECT setval(pg_get_serial_sequence(" + quote_literal(table) + ", " +
+                         quote_literal(column.name) + "), " + next + ");\n" +
                          "DROP SEQUENCE " + fill + ";";
     add_not_null_steps(recipe, number, table, relname, {column.name}, ctx.options.pg_version, finish);
     return recipe;

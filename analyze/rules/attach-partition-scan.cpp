@@ -105,7 +105,7 @@ Recipe make_recipe(const StatementContext& ctx, const json& parent_rv, const jso
                 ? "A hash bound has no plain CHECK that PostgreSQL matches for every key type. For a key of a\n"
                   "type without a collation (an integer, for example) this one is matched; add it NOT VALID,\n"
                   "then VALIDATE it before the ATTACH:\n"
-                  "CHECK (satisfies_hash_partition(" + string_literal(parent) + "::regclass, " +
+                  "CHECK (satisfies_hash_partition(" + quote_literal(parent) + "::regclass, " +
                       std::to_string(bound.value("modulus", 0)) + ", " + std::to_string(bound.value("remainder", 0)) +
                       ", " + (placeholder ? std::string("<key>") : key) + "))"
                 : "This bound is not a one-column range or list: write a CHECK that matches the partition\n"
@@ -119,7 +119,7 @@ Recipe make_recipe(const StatementContext& ctx, const json& parent_rv, const jso
     std::string first, second;
     if (placeholder) {
         first = "-- partition_key stands for the partition key column of " + parent + ": put its name in\n"
-                "-- (SELECT pg_get_partkeydef(" + string_literal(parent) + "::regclass) shows it).\n";
+                "-- (SELECT pg_get_partkeydef(" + quote_literal(parent) + "::regclass) shows it).\n";
     }
     first += "ALTER TABLE " + partition + " ADD CONSTRAINT " + check + " CHECK (" + *cond + ") NOT VALID;\n";
     second = "ALTER TABLE " + partition + " VALIDATE CONSTRAINT " + check + ";\n";

@@ -139,15 +139,6 @@ std::string comment_lines(std::string_view text) {
     return out;
 }
 
-std::string string_literal(std::string_view text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'') out += '\'';
-        out += c;
-    }
-    return out + "'";
-}
-
 std::string insert_after_keyword(std::string_view sql, std::string_view after, std::string_view word) {
     for (std::size_t i = 0; i < sql.size(); ++i) {
         if (std::size_t next = skip_token(sql, i); next != i) { i = next - 1; continue; }

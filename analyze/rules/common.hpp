@@ -35,8 +35,6 @@ namespace pgfence::analyze::rules {
 [[nodiscard]] std::string trim(std::string_view text);
 // Every line of `text` prefixed with "-- " (blank lines become "--").
 [[nodiscard]] std::string comment_lines(std::string_view text);
-// A string literal: 'it''s'.
-[[nodiscard]] std::string string_literal(std::string_view text);
 // Text of the parenthesised group that starts at or after `from` (quotes respected), with parens.
 [[nodiscard]] std::string parenthesised(std::string_view sql, std::size_t from);
 // "a, b" from a list of String nodes, each quoted where needed.

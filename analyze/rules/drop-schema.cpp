@@ -34,7 +34,7 @@ void check(const StatementContext& ctx, Sink& sink) {
             "anything in " + schema,
             "SELECT c.oid::regclass, c.relkind, s.n_tup_ins + s.n_tup_upd + s.n_tup_del AS writes FROM pg_class c "
             "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relnamespace = " +
-                string_literal(schema) + "::regnamespace;",
+                quote_literal(schema) + "::regnamespace;",
             "pg_dump --schema=" + schema + " --format=custom <database>"));
         recipe.steps.push_back(
             {"Migration (a later release)",

@@ -35,7 +35,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         recipe.steps.push_back(release_first_step(
             table,
             "SELECT seq_scan, idx_scan, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables WHERE relid = " +
-                string_literal(table) + "::regclass;",
+                quote_literal(table) + "::regclass;",
             "pg_dump --table=" + table + " --format=custom <database>"));
         recipe.steps.push_back({"Migration (a later release)",
                                 "-- pgfence-ignore: drop-table -- no code has used " + table + " since the previous release\n"

@@ -36,7 +36,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     const StatementFacts& s = ctx.statement;
     if (s.transaction == Transaction::None) return;
     std::string type = qualified_name(member(stmt, "typeName"));
-    std::string literal = string_literal(stmt.value("newVal", std::string()));
+    std::string literal = quote_literal(stmt.value("newVal", std::string()));
     std::string where = s.transaction == Transaction::Explicit
                             ? "inside the BEGIN ... COMMIT block of this file"
                             : "in the transaction " + std::string(tool_name(ctx.file.tool)) + " wraps this file in";

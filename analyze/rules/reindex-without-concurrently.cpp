@@ -30,7 +30,7 @@ Recipe swap_recipe(const json& rv, bool index) {
         recipe.steps.push_back({"Migrations (no transaction), per index",
                                 comment_lines("For each index of " + name + ", listed with\n"
                                               "SELECT indexrelid::regclass, pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = " +
-                                              string_literal(name) + "::regclass;\n"
+                                              quote_literal(name) + "::regclass;\n"
                                               "1. CREATE INDEX CONCURRENTLY <index>_new ON ... (the same definition);\n"
                                               "2. DROP INDEX CONCURRENTLY IF EXISTS <index>;\n"
                                               "3. ALTER INDEX <index>_new RENAME TO <index>;\n"
@@ -45,7 +45,7 @@ Recipe swap_recipe(const json& rv, bool index) {
     std::string twin = (schema.empty() ? std::string() : quote_ident(schema) + ".") + twin_name;
     recipe.steps.push_back({"Migration 1 (no transaction)",
                             comment_lines("The same definition as " + name + " under a new name; print it with\n"
-                                          "SELECT pg_get_indexdef(" + string_literal(name) + "::regclass);\n"
+                                          "SELECT pg_get_indexdef(" + quote_literal(name) + "::regclass);\n"
                                           "CREATE INDEX CONCURRENTLY " + twin_name + " ON ... (the same definition);"),
                             false});
     recipe.steps.push_back({"Migration 2 (no transaction), once the copy is built",

@@ -380,7 +380,7 @@ std::string schema_prefix(const json& range_var) {
     return range_var.contains("schemaname") ? quote_ident(range_var["schemaname"].get<std::string>()) + "." : "";
 }
 
-std::string regclass_literal(const std::string& qualified) { return string_literal(qualified); }
+std::string regclass_literal(const std::string& qualified) { return quote_literal(qualified); }
 
 RecipeStep backfill_step(const std::string& table, const std::string& column, const std::string& value,
                          const std::string& pending) {

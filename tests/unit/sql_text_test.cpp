@@ -1,8 +1,10 @@
 // The rules' helpers that read SQL text by hand (recipes quote the user's own SQL back).
 #include <catch2/catch.hpp>
 
+#include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
 
+using namespace pgfence::analyze;
 using namespace pgfence::analyze::rules;
 
 TEST_CASE("skip_token steps over quotes, comments and dollar quotes as PostgreSQL's lexer does") {
@@ -41,7 +43,7 @@ TEST_CASE("insert_after_keyword skips quoted and commented keywords") {
 TEST_CASE("the recipe text helpers") {
     CHECK(trim("  \n a b \t") == "a b");
     CHECK(comment_lines("one\n\ntwo") == "-- one\n--\n-- two");
-    CHECK(string_literal("it's") == "'it''s'");
+    CHECK(quote_literal("it's") == "'it''s'");
     CHECK(parenthesised("CHECK (a > ')' AND (b))", 0) == "(a > ')' AND (b))");
     CHECK(parenthesised("CHECK /* ( */ ($$)$$ <> a) x", 0) == "($$)$$ <> a)");
     CHECK(parenthesised("no group", 0).empty());
