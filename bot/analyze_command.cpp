@@ -162,12 +162,20 @@ Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed) {
     return s;
 }
 
-bool apply_stats(Report& report, const Settings& settings, std::ostream& err) {
+bool load_stats(Settings& settings, std::ostream& err) {
     if (settings.stats_file.empty()) return true;
-    auto sized = stats::apply_stats_file(report, settings.stats_file, settings.size);
-    if (sized) return true;
-    err << "error: " << annotate::printable(sized.error().describe()) << "\n";
-    return false;
+    auto loaded = stats::load_stats(settings.stats_file);
+    if (!loaded) {
+        err << "error: " << annotate::printable(loaded.error().describe()) << "\n";
+        return false;
+    }
+    settings.stats = *loaded;
+    settings.options.column_types = settings.stats->column_types();
+    return true;
+}
+
+void apply_stats(Report& report, const Settings& settings) {
+    if (settings.stats) (void)settings.stats->apply(report, settings.size);
 }
 
 Diagnosis diagnose(const Report& report, const Settings& settings, bool block_unknown, std::ostream& err) {
@@ -211,8 +219,9 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     std::vector<Error> input_errors;
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
+    if (!load_stats(settings, err)) return k_exit_input;
     Report report = analyze_files(files, settings.options);
-    if (!apply_stats(report, settings, err)) return k_exit_input;
+    apply_stats(report, settings);
 
     Diagnosis diagnosis = diagnose(report, settings, a.block_unknown, err);
     bool failed = diagnosis.failed || !input_errors.empty();

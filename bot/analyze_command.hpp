@@ -8,6 +8,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "analyze/orm/extract.hpp"
+#include "stats/apply.hpp"
 #include "stats/size_risk.hpp"
 
 namespace pgfence::bot {
@@ -52,13 +53,17 @@ struct Settings {
     std::vector<std::string> paths;
     std::string stats_file;
     stats::SizeOptions size;
+    std::shared_ptr<const stats::LoadedStats> stats;  // read by load_stats
 };
 
 // Prints one error: line and sets config_failed when the configuration file is bad.
 [[nodiscard]] Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed);
 
-// Applies the stats snapshot, if one is set; false (with an error: line) when it cannot be read.
-[[nodiscard]] bool apply_stats(Report& report, const Settings& settings, std::ostream& err);
+// Reads the stats snapshot, if one is set, before the analysis (its column types go into
+// options.column_types); false (with an error: line) when it cannot be read.
+[[nodiscard]] bool load_stats(Settings& settings, std::ostream& err);
+// The size pass of the snapshot load_stats read, if any.
+void apply_stats(Report& report, const Settings& settings);
 
 // What a finished report means for the exit code; prints an error: or warning: line for each
 // unreadable file, unparsable statement and ORM call whose SQL is not visible.

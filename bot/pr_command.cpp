@@ -430,6 +430,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     Settings settings = resolve(a, err, config_failed);
     if (config_failed) return k_exit_input;
     Target target = locate(p);
+    if (!load_stats(settings, err)) return k_exit_input;
 
     Report report;
     TraceOutcome trace;
@@ -443,7 +444,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         err << "error: " << e.what() << "\n";
         return k_exit_input;
     }
-    if (!apply_stats(report, settings, err)) return k_exit_input;
+    apply_stats(report, settings);
     Diagnosis diagnosis = diagnose(report, settings, a.block_unknown, err);
 
     annotate::render_terminal(report, out, annotate::TerminalOptions{false});

@@ -1,13 +1,21 @@
 #include "stats/apply.hpp"
 
-#include "stats/snapshot.hpp"
+#include <utility>
 
 namespace pgfence::stats {
 
-analyze::Result<SizeSummary> apply_stats_file(analyze::Report& report, const std::string& path, const SizeOptions& options) {
+LoadedStats::LoadedStats(Snapshot snapshot) : m_snapshot(std::move(snapshot)) {
+    if (m_snapshot.has_columns) m_types = std::make_unique<SnapshotColumnTypes>(m_snapshot);
+}
+
+SizeSummary LoadedStats::apply(analyze::Report& report, const SizeOptions& options) const {
+    return apply_size_risk(report, m_snapshot, options);
+}
+
+analyze::Result<std::shared_ptr<const LoadedStats>> load_stats(const std::string& path) {
     auto snapshot = load_snapshot(path);
     if (!snapshot) return snapshot.error();
-    return apply_size_risk(report, *snapshot, options);
+    return std::shared_ptr<const LoadedStats>(std::make_shared<LoadedStats>(std::move(*snapshot)));
 }
 
 }  // namespace pgfence::stats

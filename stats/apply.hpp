@@ -1,15 +1,35 @@
 #pragma once
-// What `analyze --stats-file` calls after analysis: load the snapshot, run the size pass.
+// What `--stats-file` does around an analysis: the snapshot's column types go into the
+// analysis (ALTER COLUMN ... TYPE decided exactly), its sizes into the size pass after it.
+#include <memory>
 #include <string>
 
+#include "analyze/column_types.hpp"
 #include "analyze/error.hpp"
 #include "analyze/facts.hpp"
+#include "stats/column_types.hpp"
 #include "stats/size_risk.hpp"
+#include "stats/snapshot.hpp"
 
 namespace pgfence::stats {
 
-// An unreadable or unsupported snapshot is an Error naming the file; the report is then unchanged.
-[[nodiscard]] analyze::Result<SizeSummary> apply_stats_file(analyze::Report& report, const std::string& path,
-                                                            const SizeOptions& options);
+class LoadedStats {
+public:
+    explicit LoadedStats(Snapshot snapshot);
+    LoadedStats(const LoadedStats&) = delete;
+    LoadedStats& operator=(const LoadedStats&) = delete;
+
+    // For AnalyzeOptions::column_types: null when the snapshot was written without --schema.
+    [[nodiscard]] const analyze::ColumnTypeSource* column_types() const { return m_types.get(); }
+    // The size pass, on a report analysed with column_types().
+    SizeSummary apply(analyze::Report& report, const SizeOptions& options) const;
+
+private:
+    Snapshot m_snapshot;
+    std::unique_ptr<SnapshotColumnTypes> m_types;  // reads m_snapshot
+};
+
+// An unreadable or unsupported snapshot is an Error naming the file.
+[[nodiscard]] analyze::Result<std::shared_ptr<const LoadedStats>> load_stats(const std::string& path);
 
 }  // namespace pgfence::stats

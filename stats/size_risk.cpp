@@ -4,7 +4,6 @@
 #include <map>
 
 #include "analyze/lock_mode.hpp"
-#include "stats/column_types.hpp"
 #include "stats/lookup.hpp"
 #include "stats/units.hpp"
 
@@ -176,7 +175,6 @@ SizeSummary apply_size_risk(Report& report, const Snapshot& snapshot, const Size
     SizeSummary summary;
     SnapshotIndex index(snapshot);
     for (auto& file : report.files) {
-        if (snapshot.has_columns) summary.type_changes += decide_type_changes(file, index, report.pg_version);
         for (auto& f : file.findings) summary.adjusted += size_finding(f, file, index, options, summary);
         recompute_risks(file);
     }

@@ -33,7 +33,6 @@ struct SizeSummary {
     int adjusted = 0;       // findings whose risk moved
     int measured = 0;       // findings matched to a snapshot table
     int absent = 0;         // findings on tables the snapshot does not have
-    int type_changes = 0;   // ALTER COLUMN TYPE findings decided from the snapshot's column types
 };
 
 SizeSummary apply_size_risk(analyze::Report& report, const Snapshot& snapshot, const SizeOptions& options);

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <optional>
 #include <set>
 #include "analyze/json_access.hpp"
 
@@ -231,6 +232,15 @@ bool trivial_using(const json& expr, const std::string& column, const std::strin
     return names_column(member(cast, "arg")) && canonical_type(member(cast, "typeName")) == to;
 }
 
+// The column's type before the migration, from the outside source (a stats snapshot), when
+// the migration itself has not created, renamed or retyped the column or its table.
+std::optional<CurrentType> outside_type(const Target& t, const std::string& col, const Context& ctx) {
+    if (ctx.column_types == nullptr) return std::nullopt;
+    if (const RelationInfo* r = ctx.catalog.find(t.relname); r != nullptr && r->is_new) return std::nullopt;
+    if (ctx.reshaped.count(t.relname) || ctx.reshaped.count(t.relname + "." + col)) return std::nullopt;
+    return ctx.column_types->current_type(t.display, col);
+}
+
 void alter_column_type(const json& cmd, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
     std::string col = cmd.value("name", std::string());
     const json& def = member(member(cmd, "def"), "ColumnDef");
@@ -242,7 +252,16 @@ void alter_column_type(const json& cmd, const Target& t, Accumulated& acc, State
     auto rewrite = [&](const std::string& why, bool certain) {
         add_rewrite_tree(facts, ctx, t.relname, t.display, where + ": " + why, certain);
     };
-    if (known == nullptr || known->type.empty()) {
+    std::string from = known ? known->type : std::string();
+    std::string from_where;  // where the current type came from, when not from the migration
+    if (from.empty() && !using_clause) {
+        if (auto outside = outside_type(t, col, ctx)) {
+            from = outside->canonical;
+            from_where = " (current type " + outside->shown + " from " + outside->source + ")";
+        }
+    }
+    ctx.reshaped.insert(t.relname + "." + col);
+    if (from.empty()) {
         // Without the current type, only a USING clause decides it for sure.
         if (using_clause) rewrite("USING computes every row's new value", true);
         else rewrite("rewrites the table unless the current type is binary-coercible to " + to +
@@ -251,11 +270,12 @@ void alter_column_type(const json& cmd, const Target& t, Accumulated& acc, State
         return;
     }
     std::string why;
-    TypeChange change = classify_type_change(known->type, to, using_clause, ctx.pg_version, why);
+    TypeChange change = classify_type_change(from, to, using_clause, ctx.pg_version, why);
+    why += from_where;
     if (change == TypeChange::Rewrite) rewrite(why, true);
     else if (change == TypeChange::DependsOnTimeZone) rewrite(why, false);
     else facts.notes.push_back(where + ": no rewrite, " + why);
-    known->type = to;
+    if (known) known->type = to;
 }
 
 void attach_partition(const json& cmd, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
@@ -412,7 +432,10 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
         const json& def = member(cmd, "def");
         std::string name = quote_ident(col);
         if (sub == "AT_AddColumn" || sub == "AT_AddColumnToView") {
-            if (def.contains("ColumnDef")) add_column(def["ColumnDef"], cmd.value("missing_ok", false), t, acc, facts, ctx);
+            if (def.contains("ColumnDef")) {
+                add_column(def["ColumnDef"], cmd.value("missing_ok", false), t, acc, facts, ctx);
+                ctx.reshaped.insert(t.relname + "." + def["ColumnDef"].value("colname", std::string()));
+            }
         } else if (sub == "AT_AddConstraint") {
             if (def.contains("Constraint")) add_constraint(def["Constraint"], t, acc, facts, ctx);
         } else if (sub == "AT_AlterColumnType") {
@@ -435,6 +458,7 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
             if (c) c->not_null = true;
         } else if (sub == "AT_DropColumn") {
             raise(acc, M::AccessExclusive, "DROP COLUMN " + name, rec);
+            ctx.reshaped.insert(t.relname + "." + col);
             drop_foreign_keys(t, col, "", cmd.value("behavior", std::string()) == "DROP_CASCADE", facts, ctx);
             if (auto* rel = ctx.catalog.find(t.relname)) {
                 std::erase_if(rel->columns, [&](const ColumnInfo& c) { return c.name == col; });

@@ -2,12 +2,13 @@
 // The lock model: what PostgreSQL does for each kind of statement. One file per family;
 // `model_statement` dispatches on the parse node. Facts come from PostgreSQL's source and
 // documentation and are proven by tests/conformance against a real server.
+#include <set>
 #include <string>
 
-#include "analyze/parse_tree.hpp"
-
 #include "analyze/catalog.hpp"
+#include "analyze/column_types.hpp"
 #include "analyze/facts.hpp"
+#include "analyze/parse_tree.hpp"
 
 namespace pgfence::analyze::model {
 
@@ -16,6 +17,12 @@ using json = Node;
 struct Context {
     int pg_version = 15;
     Catalog& catalog;
+    // Column types from before the migration (see column_types.hpp), or none.
+    const ColumnTypeSource* column_types = nullptr;
+    // "relname.column" of the columns of relations outside the catalog that this migration
+    // has added, dropped, renamed or retyped, and "relname" of relations it renamed to: the
+    // outside source's type for them is no longer the current one.
+    std::set<std::string> reshaped;
 };
 
 // Fills facts.locks/rewrites/scans/tag/... for one parsed statement; sets status Unknown

@@ -179,3 +179,75 @@ TEST_CASE("a bad snapshot is one error line, exit 2", "[cli]") {
     CHECK(bad_flag.exit_code == 2);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("--schema types are known during the analysis: every rule sees the decided type change", "[cli]") {
+    std::string dir = temp_dir("pgfence-stats-types");
+    auto report_of = [&](const std::string& name, const std::string& sql, bool with_stats) {
+        write_text(dir + "/" + name, sql);
+        std::vector<std::string> argv{k_binary, "analyze", "--no-config", "--format", "json"};
+        if (with_stats) {
+            argv.push_back("--stats-file");
+            argv.push_back(k_fixtures + "/snapshot.json");
+        }
+        argv.push_back(dir + "/" + name);
+        RunResult r = run(argv);
+        INFO(r.err);
+        REQUIRE(r.exit_code <= 1);
+        return json::parse(r.out)["files"][0];
+    };
+    auto count = [](const json& file, const std::string& rule) {
+        int n = 0;
+        for (const auto& f : file["findings"]) n += f["rule"] == rule;
+        return n;
+    };
+
+    SECTION("a change the snapshot shows is binary-coercible needs no statement_timeout") {
+        std::string sql = "SET lock_timeout = '2s';\nALTER TABLE accounts ALTER COLUMN name TYPE varchar(100);\n";
+        json without = report_of("widen.sql", sql, false);
+        json with = report_of("widen.sql", sql, true);
+        CHECK(count(without, "statement-timeout-missing") == 1);  // "may rewrite" is slow under the lock
+        CHECK(count(with, "statement-timeout-missing") == 0);
+        CHECK(count(with, "alter-column-type-rewrite") == 0);
+        CHECK(with["statements"][1]["rewrites"].empty());
+        CHECK(with["statements"][1]["notes"].dump().find(
+                  "no rewrite, ") != std::string::npos);
+        CHECK(with["statements"][1]["notes"].dump().find(
+                  "(current type character varying(50) from the stats snapshot)") != std::string::npos);
+    }
+    SECTION("a rewriting change is certain, and says where the type came from") {
+        json with = report_of("narrow.sql", "ALTER TABLE accounts ALTER COLUMN code TYPE integer;\n", true);
+        REQUIRE(count(with, "alter-column-type-rewrite") == 1);
+        for (const auto& f : with["findings"]) {
+            if (f["rule"] != "alter-column-type-rewrite") continue;
+            CHECK(f["risk"] == "HIGH");
+            CHECK(f["message"].get<std::string>().find(" rewrites accounts") != std::string::npos);
+            CHECK(f["message"].get<std::string>().find("current type bigint from the stats snapshot") != std::string::npos);
+        }
+        CHECK(with["statements"][0]["rewrites"] == json::array({"accounts"}));
+    }
+    SECTION("columns the migration renamed or retyped are not read from the snapshot") {
+        // After the renames, "name" is the old "code" (bigint): the snapshot's varchar(50) no longer holds.
+        json renamed = report_of("renamed.sql",
+                                 "ALTER TABLE accounts RENAME COLUMN name TO old_name;\n"
+                                 "ALTER TABLE accounts RENAME COLUMN code TO name;\n"
+                                 "ALTER TABLE accounts ALTER COLUMN name TYPE varchar(100);\n",
+                                 true);
+        CHECK(renamed["statements"][2]["rewrites"].size() == 1);
+        CHECK(renamed["statements"][2]["notes"].dump().find("no rewrite") == std::string::npos);
+        // text -> varchar(50) checks every value: not the snapshot's varchar(50) -> varchar(50).
+        json retyped = report_of("retyped.sql",
+                                 "ALTER TABLE accounts ALTER COLUMN name TYPE text;\n"
+                                 "ALTER TABLE accounts ALTER COLUMN name TYPE varchar(50);\n",
+                                 true);
+        CHECK(retyped["statements"][0]["rewrites"].empty());
+        CHECK(retyped["statements"][1]["rewrites"].size() == 1);
+        // A table renamed in the migration is not the snapshot's table of that name.
+        json table = report_of("table.sql",
+                               "ALTER TABLE accounts RENAME TO accounts_old;\n"
+                               "ALTER TABLE users RENAME TO accounts;\n"
+                               "ALTER TABLE accounts ALTER COLUMN name TYPE varchar(100);\n",
+                               true);
+        CHECK(table["statements"][2]["rewrites"].size() == 1);
+    }
+    std::filesystem::remove_all(dir);
+}
