@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/column_types.hpp"
+#include "analyze/current_columns.hpp"
 #include "analyze/conventions.hpp"
 #include "analyze/facts.hpp"
 #include "analyze/orm/input_format.hpp"
@@ -19,8 +19,9 @@ struct AnalyzeOptions {
     bool run_rules = true;                // findings (rules/) on top of the facts
     rules::Options rules;                 // which rules, and their settings
     orm::InputFormat input_format = orm::InputFormat::Auto;  // SQL, or an ORM's .ts/.js migrations
-    // Current column types from outside the migration (a stats snapshot), or none. Not owned.
-    const ColumnTypeSource* column_types = nullptr;
+    // Columns as they are before the migration, from outside it (a stats snapshot), or none.
+    // Not owned; must outlive the analysis.
+    const CurrentColumns* current_columns = nullptr;
 };
 
 // Analyses one migration's text. `path` decides conventions by file name and is echoed

@@ -170,7 +170,7 @@ bool load_stats(Settings& settings, std::ostream& err) {
         return false;
     }
     settings.stats = *loaded;
-    settings.options.column_types = settings.stats->column_types();
+    settings.options.current_columns = settings.stats->current_columns();
     return true;
 }
 

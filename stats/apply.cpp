@@ -5,7 +5,7 @@
 namespace pgfence::stats {
 
 LoadedStats::LoadedStats(Snapshot snapshot) : m_snapshot(std::move(snapshot)) {
-    if (m_snapshot.has_columns) m_types = std::make_unique<SnapshotColumnTypes>(m_snapshot);
+    if (m_snapshot.has_columns) m_columns = std::make_unique<SnapshotColumns>(m_snapshot);
 }
 
 SizeSummary LoadedStats::apply(analyze::Report& report, const SizeOptions& options) const {

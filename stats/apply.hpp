@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "analyze/column_types.hpp"
+#include "analyze/current_columns.hpp"
 #include "analyze/error.hpp"
 #include "analyze/facts.hpp"
 #include "stats/column_types.hpp"
@@ -19,14 +19,14 @@ public:
     LoadedStats(const LoadedStats&) = delete;
     LoadedStats& operator=(const LoadedStats&) = delete;
 
-    // For AnalyzeOptions::column_types: null when the snapshot was written without --schema.
-    [[nodiscard]] const analyze::ColumnTypeSource* column_types() const { return m_types.get(); }
-    // The size pass, on a report analysed with column_types().
+    // For AnalyzeOptions::current_columns: null when the snapshot was written without --schema.
+    [[nodiscard]] const analyze::CurrentColumns* current_columns() const { return m_columns.get(); }
+    // The size pass, on a report analysed with current_columns().
     SizeSummary apply(analyze::Report& report, const SizeOptions& options) const;
 
 private:
     Snapshot m_snapshot;
-    std::unique_ptr<SnapshotColumnTypes> m_types;  // reads m_snapshot
+    std::unique_ptr<SnapshotColumns> m_columns;  // reads m_snapshot
 };
 
 // An unreadable or unsupported snapshot is an Error naming the file.

@@ -27,16 +27,16 @@ std::string canonical_from_format_type(const std::string& type) {
     return canonical_type(member(member(elements[0], "ColumnDef"), "typeName"));
 }
 
-SnapshotColumnTypes::SnapshotColumnTypes(const Snapshot& snapshot) : m_index(snapshot) {}
+SnapshotColumns::SnapshotColumns(const Snapshot& snapshot) : m_index(snapshot) {}
 
-std::optional<CurrentType> SnapshotColumnTypes::current_type(const std::string& relation, const std::string& column) const {
+std::optional<CurrentColumn> SnapshotColumns::current_column(const std::string& relation, const std::string& column) const {
     const TableStats* table = m_index.find(relation);
     if (table == nullptr) return std::nullopt;
     const ColumnStats* current = column_of(*table, column);
     if (current == nullptr) return std::nullopt;
     std::string canonical = canonical_from_format_type(current->type);
     if (canonical.empty()) return std::nullopt;
-    return CurrentType{canonical, current->type, "the stats snapshot"};
+    return CurrentColumn{canonical, current->type, current->not_null, "the stats snapshot"};
 }
 
 }  // namespace pgfence::stats

@@ -232,13 +232,13 @@ bool trivial_using(const json& expr, const std::string& column, const std::strin
     return names_column(member(cast, "arg")) && canonical_type(member(cast, "typeName")) == to;
 }
 
-// The column's type before the migration, from the outside source (a stats snapshot), when
-// the migration itself has not created, renamed or retyped the column or its table.
-std::optional<CurrentType> outside_type(const Target& t, const std::string& col, const Context& ctx) {
-    if (ctx.column_types == nullptr) return std::nullopt;
+// The column as it was before the migration, from the outside source (a stats snapshot),
+// when the migration itself has not created, renamed or changed the column or its table.
+std::optional<CurrentColumn> outside_column(const Target& t, const std::string& col, const Context& ctx) {
+    if (ctx.current_columns == nullptr) return std::nullopt;
     if (const RelationInfo* r = ctx.catalog.find(t.relname); r != nullptr && r->is_new) return std::nullopt;
     if (ctx.reshaped.count(t.relname) || ctx.reshaped.count(t.relname + "." + col)) return std::nullopt;
-    return ctx.column_types->current_type(t.display, col);
+    return ctx.current_columns->current_column(t.display, col);
 }
 
 void alter_column_type(const json& cmd, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
@@ -255,8 +255,8 @@ void alter_column_type(const json& cmd, const Target& t, Accumulated& acc, State
     std::string from = known ? known->type : std::string();
     std::string from_where;  // where the current type came from, when not from the migration
     if (from.empty() && !using_clause) {
-        if (auto outside = outside_type(t, col, ctx)) {
-            from = outside->canonical;
+        if (auto outside = outside_column(t, col, ctx)) {
+            from = outside->type;
             from_where = " (current type " + outside->shown + " from " + outside->source + ")";
         }
     }
@@ -445,8 +445,11 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
             // Already NOT NULL on a partitioned table: its partitions are too; they are not visited.
             bool skip_children = partitioned && c && c->not_null;
             raise(acc, M::AccessExclusive, "ALTER COLUMN " + name + " SET NOT NULL", rec && !skip_children);
+            std::optional<CurrentColumn> outside = c ? std::nullopt : outside_column(t, col, ctx);
             if (c && c->not_null) {
                 facts.notes.push_back("column " + name + " is already NOT NULL");
+            } else if (outside && outside->not_null) {
+                facts.notes.push_back("column " + name + " is already NOT NULL (from " + outside->source + "): nothing is checked");
             } else if (c && c->has_not_null_check && ctx.pg_version >= 12) {
                 facts.notes.push_back("SET NOT NULL skips the scan: a validated CHECK (" + name + " IS NOT NULL) proves it");
             } else {
@@ -544,6 +547,7 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
             raise(acc, M::AccessExclusive, sub.substr(3), rec);
             if (sub == "AT_DropNotNull") {
                 if (auto* c = ctx.catalog.column(t.relname, col)) c->not_null = false;
+                ctx.reshaped.insert(t.relname + "." + col);
             }
         } else if (sub == "AT_CheckNotNull") {
             raise(acc, M::AccessShare, "CHECK NOT NULL", rec);

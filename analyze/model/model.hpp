@@ -6,7 +6,7 @@
 #include <string>
 
 #include "analyze/catalog.hpp"
-#include "analyze/column_types.hpp"
+#include "analyze/current_columns.hpp"
 #include "analyze/facts.hpp"
 #include "analyze/parse_tree.hpp"
 
@@ -17,11 +17,11 @@ using json = Node;
 struct Context {
     int pg_version = 15;
     Catalog& catalog;
-    // Column types from before the migration (see column_types.hpp), or none.
-    const ColumnTypeSource* column_types = nullptr;
-    // "relname.column" of the columns of relations outside the catalog that this migration
-    // has added, dropped, renamed or retyped, and "relname" of relations it renamed to: the
-    // outside source's type for them is no longer the current one.
+    // Columns as they were before the migration (see current_columns.hpp), or none.
+    const CurrentColumns* current_columns = nullptr;
+    // "relname.column" of the columns this migration has added, dropped, renamed, retyped or
+    // made nullable, and "relname" of the relations it renamed (either name): what the
+    // outside source says of them no longer holds.
     std::set<std::string> reshaped;
 };
 

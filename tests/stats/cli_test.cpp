@@ -251,3 +251,35 @@ TEST_CASE("--schema types are known during the analysis: every rule sees the dec
     }
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("--schema NOT NULL: SET NOT NULL on a column that already is NOT NULL checks nothing", "[cli]") {
+    std::string dir = temp_dir("pgfence-stats-notnull");
+    auto statements_of = [&](const std::string& sql, bool with_stats) {
+        write_text(dir + "/m.sql", sql);
+        std::vector<std::string> argv{k_binary, "analyze", "--no-config", "--format", "json"};
+        if (with_stats) {
+            argv.push_back("--stats-file");
+            argv.push_back(k_fixtures + "/snapshot.json");
+        }
+        argv.push_back(dir + "/m.sql");
+        RunResult r = run(argv);
+        INFO(r.err);
+        REQUIRE(r.exit_code <= 1);
+        return json::parse(r.out)["files"][0]["statements"];
+    };
+    // accounts.id is NOT NULL in the snapshot, accounts.name is not.
+    std::string sql = "ALTER TABLE accounts ALTER COLUMN id SET NOT NULL;\nALTER TABLE accounts ALTER COLUMN name SET NOT NULL;\n";
+    json without = statements_of(sql, false);
+    json with = statements_of(sql, true);
+    CHECK(without[0]["scans"].size() == 1);
+    CHECK(with[0]["scans"].empty());
+    CHECK(with[0]["notes"].dump().find("already NOT NULL (from the stats snapshot)") != std::string::npos);
+    CHECK(with[0]["locks"][0]["mode"] == "ACCESS EXCLUSIVE");  // the lock stays
+    CHECK(with[1]["scans"].size() == 1);
+    // DROP NOT NULL earlier in the migration: the snapshot's NOT NULL no longer holds.
+    json dropped = statements_of("ALTER TABLE accounts ALTER COLUMN id DROP NOT NULL;\n"
+                                 "ALTER TABLE accounts ALTER COLUMN id SET NOT NULL;\n",
+                                 true);
+    CHECK(dropped[1]["scans"].size() == 1);
+    std::filesystem::remove_all(dir);
+}
