@@ -28,6 +28,18 @@ Blocks StatementFacts::blocks() const {
     return all;
 }
 
+std::string set_not_null_without_scan(std::string_view column, std::string_view why) {
+    return "SET NOT NULL on " + std::string(column) + " checks no row: " + std::string(why);
+}
+
+bool has_set_not_null_without_scan(const StatementFacts& statement, std::string_view column) {
+    std::string prefix = set_not_null_without_scan(column, "");
+    for (const auto& note : statement.notes) {
+        if (note.starts_with(prefix)) return true;
+    }
+    return false;
+}
+
 std::string_view tool_name(MigrationTool tool) {
     switch (tool) {
         case MigrationTool::Plain: return "sql";

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyze/error.hpp"
@@ -85,6 +86,12 @@ struct StatementFacts {
     // What the statement's locks block for other sessions; new relations block nobody.
     [[nodiscard]] Blocks blocks() const;
 };
+
+// The note on an ALTER COLUMN c SET NOT NULL that checks no row (c is already NOT NULL, or a
+// validated CHECK proves it): "SET NOT NULL on c checks no row: <why>", `column` quoted. A scan
+// fact on the same statement is then another column's.
+[[nodiscard]] std::string set_not_null_without_scan(std::string_view column, std::string_view why);
+[[nodiscard]] bool has_set_not_null_without_scan(const StatementFacts& statement, std::string_view column);
 
 enum class MigrationTool { Plain, Goose, Dbmate, Drizzle, Flyway, Diesel, Prisma };
 [[nodiscard]] std::string_view tool_name(MigrationTool tool);

@@ -447,11 +447,11 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
             raise(acc, M::AccessExclusive, "ALTER COLUMN " + name + " SET NOT NULL", rec && !skip_children);
             std::optional<CurrentColumn> outside = c ? std::nullopt : outside_column(t, col, ctx);
             if (c && c->not_null) {
-                facts.notes.push_back("column " + name + " is already NOT NULL");
+                facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL"));
             } else if (outside && outside->not_null) {
-                facts.notes.push_back("column " + name + " is already NOT NULL (from " + outside->source + "): nothing is checked");
+                facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL (from " + outside->source + ")"));
             } else if (c && c->has_not_null_check && ctx.pg_version >= 12) {
-                facts.notes.push_back("SET NOT NULL skips the scan: a validated CHECK (" + name + " IS NOT NULL) proves it");
+                facts.notes.push_back(set_not_null_without_scan(name, "a validated CHECK (" + name + " IS NOT NULL) proves it"));
             } else {
                 add_scan(facts, t.display,
                          "SET NOT NULL on " + name + ": every row is checked unless a validated CHECK (" + name +

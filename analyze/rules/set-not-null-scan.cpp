@@ -48,6 +48,7 @@ void report(const FileContext& ctx, const StatementFacts& s, const json& rv, con
     const LockFact* lock = existing_table_lock(s, table);
     if (lock == nullptr) return;
     std::string quoted = quote_ident(col);
+    if (has_set_not_null_without_scan(s, quoted)) return;  // the scan, if any, is another column's
     const TableEffect* scan = effect_for(s.scans, table, "SET NOT NULL on " + quoted + ":");
     if (scan == nullptr) scan = effect_for(s.scans, table, "SET NOT NULL on ");  // merged with another column's
     if (scan == nullptr) return;

@@ -273,9 +273,20 @@ TEST_CASE("--schema NOT NULL: SET NOT NULL on a column that already is NOT NULL 
     json with = statements_of(sql, true);
     CHECK(without[0]["scans"].size() == 1);
     CHECK(with[0]["scans"].empty());
-    CHECK(with[0]["notes"].dump().find("already NOT NULL (from the stats snapshot)") != std::string::npos);
+    CHECK(with[0]["notes"].dump().find("SET NOT NULL on id checks no row: the column is already NOT NULL (from the stats snapshot)") !=
+          std::string::npos);
     CHECK(with[0]["locks"][0]["mode"] == "ACCESS EXCLUSIVE");  // the lock stays
     CHECK(with[1]["scans"].size() == 1);
+    // One ALTER TABLE, two columns: the scan is name's, and only name gets the finding.
+    write_text(dir + "/two.sql", "ALTER TABLE accounts ALTER COLUMN id SET NOT NULL, ALTER COLUMN name SET NOT NULL;\n");
+    RunResult two = run({k_binary, "analyze", "--no-config", "--format", "json", "--stats-file",
+                         k_fixtures + "/snapshot.json", dir + "/two.sql"});
+    json two_report = json::parse(two.out);
+    std::vector<std::string> flagged;
+    for (const auto& f : two_report["files"][0]["findings"]) {
+        if (f["rule"] == "set-not-null-scan") flagged.push_back(f["message"].get<std::string>().substr(0, 19));
+    }
+    CHECK(flagged == std::vector<std::string>{"SET NOT NULL on nam"});
     // DROP NOT NULL earlier in the migration: the snapshot's NOT NULL no longer holds.
     json dropped = statements_of("ALTER TABLE accounts ALTER COLUMN id DROP NOT NULL;\n"
                                  "ALTER TABLE accounts ALTER COLUMN id SET NOT NULL;\n",
