@@ -50,6 +50,11 @@ std::string normalise(std::string_view text) {
 }  // namespace
 
 std::string_view lock_mode_name(LockMode mode) { return k_names[static_cast<int>(mode)]; }
+std::string with_article(std::string_view text) {
+    bool vowel = !text.empty() && std::string_view("AEIOUaeiou").find(text[0]) != std::string_view::npos;
+    return (vowel ? "an " : "a ") + std::string(text);
+}
+
 std::string_view lock_mode_pg_name(LockMode mode) { return k_pg_names[static_cast<int>(mode)]; }
 
 std::optional<LockMode> parse_lock_mode(std::string_view text) {

@@ -2,6 +2,7 @@
 // PostgreSQL's eight table-level lock modes and their conflict table
 // ("Explicit Locking", table 13.2). Everything that says what a lock blocks derives from here.
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace pgfence::analyze {
@@ -19,6 +20,8 @@ enum class LockMode {
 
 // Spelled as PostgreSQL's documentation does: "ACCESS EXCLUSIVE".
 [[nodiscard]] std::string_view lock_mode_name(LockMode mode);
+// The text with its indefinite article: "an ACCESS EXCLUSIVE ...", "a SHARE ...".
+[[nodiscard]] std::string with_article(std::string_view text);
 // pg_locks spelling: "AccessExclusiveLock".
 [[nodiscard]] std::string_view lock_mode_pg_name(LockMode mode);
 // Accepts either spelling, and LOCK TABLE's lower-case form.

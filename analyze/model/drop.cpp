@@ -147,7 +147,7 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
                     lock_descendants(facts, ctx, table, M::AccessExclusive, "DROP INDEX: drops the partitions' indexes too");
                 }
             } else {
-                facts.notes.push_back("the index's table also gets a " + std::string(lock_mode_name(table_mode)) +
+                facts.notes.push_back("the index's table also gets " + with_article(lock_mode_name(table_mode)) +
                                       " lock (the index is not defined in this migration)");
             }
             add_lock(facts, ctx, index, display, M::AccessExclusive, "index",

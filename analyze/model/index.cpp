@@ -97,7 +97,7 @@ bool model_reindex(const json& stmt, StatementFacts& facts, Context& ctx) {
                      concurrent ? "REINDEX CONCURRENTLY: the index's table" : "REINDEX: blocks writes to the index's table");
             partitions(table);
         } else {
-            facts.notes.push_back("the index's table also gets a " + std::string(lock_mode_name(table_mode)) +
+            facts.notes.push_back("the index's table also gets " + with_article(lock_mode_name(table_mode)) +
                                   " lock (the index is not defined in this migration)");
         }
         if (relation_kind(ctx, table, "") != "partitioned table") {

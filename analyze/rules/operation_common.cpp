@@ -26,11 +26,7 @@ const LockFact* existing(const StatementFacts& statement, const std::string& rel
     return lock != nullptr && !lock->is_new ? lock : nullptr;
 }
 
-std::string a_lock(const LockFact& lock) {
-    std::string text = describe_lock(lock);
-    bool vowel = !text.empty() && std::string_view("AEIOU").find(text[0]) != std::string_view::npos;
-    return (vowel ? "an " : "a ") + text;
-}
+std::string a_lock(const LockFact& lock) { return with_article(describe_lock(lock)); }
 
 bool blocks_reads_or_writes(const LockFact& lock) {
     Blocks b = blocks_of(lock.mode);
