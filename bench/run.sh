@@ -3,6 +3,7 @@
 # original) on every .sql file of the shared real-world corpus, in one run.
 #
 #   bench/run.sh [--runs N] [--jobs N] [--corpus DIR] [--pgfence PATH] [--no-squawk] [--no-flvmnt]
+#   bench/run.sh --install-only [--no-squawk] [--no-flvmnt]   (install the peers, run nothing)
 #
 # Each tool gets the same file list in one invocation per run (or, if the list is too long
 # for one command line, the same xargs batching for every tool), output to /dev/null. Runs
@@ -19,6 +20,7 @@ jobs=""
 pgfence="${PGFENCE:-}"
 use_squawk=1
 use_flvmnt=1
+install_only=0
 readonly squawk_version="2.66.0"
 readonly flvmnt_version="0.1.5"
 
@@ -34,7 +36,8 @@ while [[ $# -gt 0 ]]; do
         --pgfence=*) pgfence="${1#*=}"; shift ;;
         --no-squawk) use_squawk=0; shift ;;
         --no-flvmnt) use_flvmnt=0; shift ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --install-only) install_only=1; shift ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -99,6 +102,7 @@ if [[ $use_flvmnt -eq 1 ]]; then
     command -v node >/dev/null || die "missing node (needed for @flvmnt/pgfence): apt-get install nodejs, or pass --no-flvmnt"
     [[ -f "$flvmnt_js" ]] || die "@flvmnt/pgfence missing at $flvmnt_js"
 fi
+[[ $install_only -eq 1 ]] && exit 0
 
 # --- file list ---------------------------------------------------------------------------
 work="$(mktemp -d)"

@@ -20,6 +20,7 @@ struct SuiteArgs {
     std::string bin_dir = "/usr/lib/postgresql/15/bin";  // PGFENCE_PG_BIN overrides it
     std::string filter;
     bool verbose = false;
+    std::string observed;  // --observed FILE: what the server did, per case, as JSON (conformance)
 };
 
 // Exits with 2 on an unknown argument.
@@ -33,6 +34,7 @@ inline SuiteArgs parse_suite_args(int argc, char** argv) {
         else if (arg == "--bin-dir") a.bin_dir = next();
         else if (arg == "--filter") a.filter = next();
         else if (arg == "--verbose" || arg == "-v") a.verbose = true;
+        else if (arg == "--observed") a.observed = next();
         else {
             std::cerr << "error: unknown argument " << arg << "\n";
             std::exit(2);

@@ -1,5 +1,8 @@
 // The conformance suite: proves the lock model against a real PostgreSQL 15.
 // usage: pgfence_conformance --source-dir DIR [--bin-dir DIR] [--filter TEXT] [--verbose]
+//                            [--observed FILE]
+// --observed writes what the server really did for each case (its locks per relation and the
+// relations it rewrote) as JSON, the ground truth bench/accuracy.sh compares tools against.
 // Exit codes: 0 all cases pass; 1 a mismatch or a case that could not run; 2 setup error;
 // 77 skipped (no PostgreSQL 15 binaries).
 #include <unistd.h>
@@ -11,6 +14,9 @@
 #include <iostream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "analyze/lock_mode.hpp"
 #include "tests/conformance/case_file.hpp"
 #include "tests/conformance/runner.hpp"
 #include "tests/pg_suite_args.hpp"
@@ -20,6 +26,30 @@
 using namespace pgfence;
 using namespace pgfence::tests;
 using namespace pgfence::tests::conformance;
+
+namespace {
+
+// One case as the server ran it: relations by schema-qualified name, modes as PostgreSQL
+// spells them, new relations (created by the statement) marked.
+nlohmann::json observed_case(const Case& c, const CaseResult& r) {
+    nlohmann::json out;
+    out["id"] = c.id;
+    out["context"] = std::vector<std::string>(c.statements.begin(), c.statements.end() - 1);
+    out["statement"] = c.statements.back();
+    out["outside_transaction"] = r.outside_transaction;
+    out["locks"] = nlohmann::json::array();
+    out["rewritten"] = nlohmann::json::array();
+    for (const auto& l : r.observation->locks) {
+        out["locks"].push_back({{"relation", l.relation.schema + "." + l.relation.name},
+                                {"relkind", std::string(1, l.relation.relkind)},
+                                {"mode", std::string(analyze::lock_mode_name(l.mode))},
+                                {"new", l.is_new}});
+    }
+    for (const auto& r2 : r.observation->rewritten) out["rewritten"].push_back(r2.schema + "." + r2.name);
+    return out;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     SuiteArgs args = parse_suite_args(argc, argv);
@@ -51,9 +81,11 @@ int main(int argc, char** argv) {
     }
     int passed = 0;
     int failed = 0;
+    nlohmann::json observed = nlohmann::json::array();
     for (const auto& c : *cases) {
         if (!args.filter.empty() && c.id.find(args.filter) == std::string::npos) continue;
         CaseResult r = runner.run(c);
+        if (r.observation) observed.push_back(observed_case(c, r));
         if (r.ok()) {
             ++passed;
             std::cout << "ok        " << c.id;
@@ -77,6 +109,14 @@ int main(int argc, char** argv) {
                   << "          observed:  " << r.verdict.observed << "\n";
         for (const auto& d : r.verdict.differences) std::cout << "          - " << d.text << "\n";
         std::cout.flush();
+    }
+    if (!args.observed.empty()) {
+        std::ofstream out(args.observed);
+        out << nlohmann::json{{"server_version", 15}, {"schema", *schema}, {"cases", observed}}.dump(1) << "\n";
+        if (!out) {
+            std::cerr << "error: cannot write " << args.observed << "\n";
+            return 2;
+        }
     }
     auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "ran " << passed + failed << " cases in " << static_cast<int>(seconds + 0.5) << " s\n";

@@ -136,6 +136,8 @@ CaseResult Runner::run(const Case& c) {
         return result;
     }
     result.verdict = trace::compare(facts, *observation, outside);
+    result.observation = std::move(*observation);
+    result.outside_transaction = outside;
     return result;
 }
 

@@ -14,6 +14,8 @@ namespace pgfence::tests::conformance {
 
 struct CaseResult {
     trace::Comparison verdict;
+    std::optional<trace::Observation> observation;  // what the server did, when it ran
+    bool outside_transaction = false;               // observed in autocommit (refused in a block)
     std::optional<std::string> error;  // the case could not be run (server error, bad SQL)
     [[nodiscard]] bool ok() const { return !error && verdict.ok(); }
 };
