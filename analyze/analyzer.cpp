@@ -211,7 +211,7 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
 
     LineIndex lines(text);
     Catalog catalog;
-    model::Context ctx{options.pg_version, catalog, options.current_columns, {}};
+    model::Context ctx{options.pg_version, catalog, options.known_schema, {}};
     SessionState state;
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
     std::vector<Node> nodes;       // statement nodes, parallel to report.statements

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/current_columns.hpp"
+#include "analyze/known_schema.hpp"
 #include "analyze/conventions.hpp"
 #include "analyze/facts.hpp"
 #include "analyze/orm/input_format.hpp"
@@ -21,7 +21,7 @@ struct AnalyzeOptions {
     orm::InputFormat input_format = orm::InputFormat::Auto;  // SQL, or an ORM's .ts/.js migrations
     // Columns as they are before the migration, from outside it (a stats snapshot), or none.
     // Not owned; must outlive the analysis.
-    const CurrentColumns* current_columns = nullptr;
+    const KnownSchema* known_schema = nullptr;
 };
 
 // Analyses one migration's text. `path` decides conventions by file name and is echoed

@@ -170,7 +170,7 @@ bool load_stats(Settings& settings, std::ostream& err) {
         return false;
     }
     settings.stats = *loaded;
-    settings.options.current_columns = settings.stats->current_columns();
+    settings.options.known_schema = settings.stats->known_schema();
     return true;
 }
 

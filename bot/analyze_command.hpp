@@ -60,7 +60,7 @@ struct Settings {
 [[nodiscard]] Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed);
 
 // Reads the stats snapshot, if one is set, before the analysis (its columns go into
-// options.current_columns); false (with an error: line) when it cannot be read.
+// options.known_schema); false (with an error: line) when it cannot be read.
 [[nodiscard]] bool load_stats(Settings& settings, std::ostream& err);
 // The size pass of the snapshot load_stats read, if any.
 void apply_stats(Report& report, const Settings& settings);

@@ -5,7 +5,7 @@
 namespace pgfence::stats {
 
 LoadedStats::LoadedStats(Snapshot snapshot) : m_snapshot(std::move(snapshot)) {
-    if (m_snapshot.has_columns) m_columns = std::make_unique<SnapshotColumns>(m_snapshot);
+    m_schema = std::make_unique<SnapshotSchema>(m_snapshot);
 }
 
 SizeSummary LoadedStats::apply(analyze::Report& report, const SizeOptions& options) const {

@@ -4,10 +4,10 @@
 #include <memory>
 #include <string>
 
-#include "analyze/current_columns.hpp"
+#include "analyze/known_schema.hpp"
 #include "analyze/error.hpp"
 #include "analyze/facts.hpp"
-#include "stats/column_types.hpp"
+#include "stats/known_schema.hpp"
 #include "stats/size_risk.hpp"
 #include "stats/snapshot.hpp"
 
@@ -19,14 +19,14 @@ public:
     LoadedStats(const LoadedStats&) = delete;
     LoadedStats& operator=(const LoadedStats&) = delete;
 
-    // For AnalyzeOptions::current_columns: null when the snapshot was written without --schema.
-    [[nodiscard]] const analyze::CurrentColumns* current_columns() const { return m_columns.get(); }
-    // The size pass, on a report analysed with current_columns().
+    // For AnalyzeOptions::known_schema.
+    [[nodiscard]] const analyze::KnownSchema* known_schema() const { return m_schema.get(); }
+    // The size pass, on a report analysed with known_schema().
     SizeSummary apply(analyze::Report& report, const SizeOptions& options) const;
 
 private:
     Snapshot m_snapshot;
-    std::unique_ptr<SnapshotColumns> m_columns;  // reads m_snapshot
+    std::unique_ptr<SnapshotSchema> m_schema;  // reads m_snapshot
 };
 
 // An unreadable or unsupported snapshot is an Error naming the file.

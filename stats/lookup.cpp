@@ -40,17 +40,32 @@ SnapshotIndex::SnapshotIndex(const Snapshot& snapshot) : m_snapshot(snapshot) {
     }
 }
 
+std::vector<std::string> SnapshotIndex::schemas_for(const std::vector<std::string>& parts) const {
+    if (parts.size() >= 2) return {parts[parts.size() - 2]};
+    return m_snapshot.search_path.empty() ? std::vector<std::string>{"public"} : m_snapshot.search_path;
+}
+
 const TableStats* SnapshotIndex::find(std::string_view written) const {
     std::vector<std::string> parts = split_name(written);
     if (parts.empty() || parts.back().empty()) return nullptr;
-    std::vector<std::string> schemas;
-    if (parts.size() >= 2) schemas.push_back(parts[parts.size() - 2]);
-    else schemas = m_snapshot.search_path.empty() ? std::vector<std::string>{"public"} : m_snapshot.search_path;
+    std::vector<std::string> schemas = schemas_for(parts);
     const std::string& name = parts.back();
     for (const auto& schema : schemas) {
         if (auto t = m_tables.find({schema, name}); t != m_tables.end()) return t->second;
     }
     for (const auto& schema : schemas) {
+        if (auto i = m_indexes.find({schema, name}); i != m_indexes.end()) return i->second;
+    }
+    return nullptr;
+}
+
+const TableStats* SnapshotIndex::index_owner(std::string_view written) const {
+    std::vector<std::string> parts = split_name(written);
+    if (parts.empty() || parts.back().empty()) return nullptr;
+    std::vector<std::string> schemas = schemas_for(parts);
+    const std::string& name = parts.back();
+    for (const auto& schema : schemas) {
+        if (m_tables.count({schema, name}) > 0) return nullptr;  // a table of that name comes first
         if (auto i = m_indexes.find({schema, name}); i != m_indexes.end()) return i->second;
     }
     return nullptr;

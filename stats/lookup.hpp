@@ -31,9 +31,16 @@ public:
     // "schema.name" resolves exactly; "name" through the snapshot's search_path (public when
     // it has none). An index name resolves to the table it belongs to.
     [[nodiscard]] const TableStats* find(std::string_view written) const;
+    // The table of the index `written` names, resolved through the search_path as PostgreSQL
+    // resolves a relation name (the first schema with a relation of that name wins); nullptr
+    // when the name is not an index of the snapshot.
+    [[nodiscard]] const TableStats* index_owner(std::string_view written) const;
     [[nodiscard]] TableSize size_of(const TableStats& table) const;
 
 private:
+    // The schemas a written name's parts are looked up in, in order.
+    [[nodiscard]] std::vector<std::string> schemas_for(const std::vector<std::string>& parts) const;
+
     const Snapshot& m_snapshot;
     std::map<std::pair<std::string, std::string>, const TableStats*> m_tables;   // (schema, name)
     std::map<std::pair<std::string, std::string>, const TableStats*> m_indexes;  // (schema, index name) -> table

@@ -235,10 +235,10 @@ bool trivial_using(const json& expr, const std::string& column, const std::strin
 // The column as it was before the migration, from the outside source (a stats snapshot),
 // when the migration itself has not created, renamed or changed the column or its table.
 std::optional<CurrentColumn> outside_column(const Target& t, const std::string& col, const Context& ctx) {
-    if (ctx.current_columns == nullptr) return std::nullopt;
+    if (ctx.known_schema == nullptr) return std::nullopt;
     if (const RelationInfo* r = ctx.catalog.find(t.relname); r != nullptr && r->is_new) return std::nullopt;
     if (ctx.reshaped.count(t.relname) || ctx.reshaped.count(t.relname + "." + col)) return std::nullopt;
-    return ctx.current_columns->current_column(t.display, col);
+    return ctx.known_schema->current_column(t.display, col);
 }
 
 void alter_column_type(const json& cmd, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {

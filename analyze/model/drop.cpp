@@ -146,10 +146,15 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
                 if (relation_kind(ctx, table, "") == "partitioned table") {
                     lock_descendants(facts, ctx, table, M::AccessExclusive, "DROP INDEX: drops the partitions' indexes too");
                 }
+            } else if (auto owner = outside_index_owner(ctx, index, display)) {
+                add_lock(facts, ctx, owner->relname, owner->display, table_mode, "",
+                         std::string(concurrent ? "DROP INDEX CONCURRENTLY" : "DROP INDEX") + ": the index's table (from " +
+                             owner->source + ")");
             } else {
                 facts.notes.push_back("the index's table also gets " + with_article(lock_mode_name(table_mode)) +
                                       " lock (the index is not defined in this migration)");
             }
+            ctx.reshaped.insert(index);
             add_lock(facts, ctx, index, display, M::AccessExclusive, "index",
                      concurrent ? "DROP INDEX CONCURRENTLY: taken only after the index is marked dead"
                                 : "DROP INDEX: the index being dropped");

@@ -96,6 +96,10 @@ bool model_reindex(const json& stmt, StatementFacts& facts, Context& ctx) {
             add_lock(facts, ctx, table, display_of(ctx, table), table_mode, "",
                      concurrent ? "REINDEX CONCURRENTLY: the index's table" : "REINDEX: blocks writes to the index's table");
             partitions(table);
+        } else if (auto owner = outside_index_owner(ctx, index, range_var_name(rv))) {
+            add_lock(facts, ctx, owner->relname, owner->display, table_mode, "",
+                     std::string(concurrent ? "REINDEX CONCURRENTLY" : "REINDEX") + ": the index's table (from " +
+                         owner->source + ")");
         } else {
             facts.notes.push_back("the index's table also gets " + with_article(lock_mode_name(table_mode)) +
                                   " lock (the index is not defined in this migration)");

@@ -49,6 +49,15 @@ LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const json& range_
 
 bool range_var_inh(const json& range_var) { return range_var.value("inh", false); }
 
+std::optional<IndexOwner> outside_index_owner(const Context& ctx, const std::string& index, const std::string& display) {
+    if (ctx.known_schema == nullptr || ctx.catalog.find(index) != nullptr || ctx.reshaped.count(index) > 0) {
+        return std::nullopt;
+    }
+    auto owner = ctx.known_schema->index_owner(display);
+    if (!owner || owner->partitioned) return std::nullopt;
+    return owner;
+}
+
 std::string display_of(Context& ctx, const std::string& relname) {
     const RelationInfo* info = ctx.catalog.find(relname);
     return info ? info->display : quote_ident(relname);

@@ -2,11 +2,12 @@
 // The lock model: what PostgreSQL does for each kind of statement. One file per family;
 // `model_statement` dispatches on the parse node. Facts come from PostgreSQL's source and
 // documentation and are proven by tests/conformance against a real server.
+#include <optional>
 #include <set>
 #include <string>
 
 #include "analyze/catalog.hpp"
-#include "analyze/current_columns.hpp"
+#include "analyze/known_schema.hpp"
 #include "analyze/facts.hpp"
 #include "analyze/parse_tree.hpp"
 
@@ -17,11 +18,11 @@ using json = Node;
 struct Context {
     int pg_version = 15;
     Catalog& catalog;
-    // Columns as they were before the migration (see current_columns.hpp), or none.
-    const CurrentColumns* current_columns = nullptr;
+    // What the database has before the migration (see known_schema.hpp), or none.
+    const KnownSchema* known_schema = nullptr;
     // "relname.column" of the columns this migration has added, dropped, renamed, retyped or
-    // made nullable, and "relname" of the relations it renamed (either name): what the
-    // outside source says of them no longer holds.
+    // made nullable, and "relname" of the relations it renamed (either name) and the indexes
+    // it dropped: what the known schema says of them no longer holds.
     std::set<std::string> reshaped;
 };
 
@@ -94,6 +95,10 @@ void lock_query_sources(StatementFacts& facts, Context& ctx, const json& query, 
 bool range_var_inh(const json& range_var);
 // The catalog's display name for relname, or relname quoted.
 std::string display_of(Context& ctx, const std::string& relname);
+// The table of an index the catalog does not know, from the known schema (a stats snapshot),
+// when this migration has not dropped or renamed the index; nullopt for the index of a
+// partitioned table (its partitions' indexes are not known by name).
+std::optional<IndexOwner> outside_index_owner(const Context& ctx, const std::string& index, const std::string& display);
 // A rewrite of relname and of every partition/child below it (each has its own storage).
 void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
                       const std::string& reason, bool certain = true);

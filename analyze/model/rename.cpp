@@ -20,6 +20,8 @@ bool model_rename(const json& stmt, StatementFacts& facts, Context& ctx) {
         lock_range_var(facts, ctx, rv, ctx.pg_version >= 12 ? M::ShareUpdateExclusive : M::AccessExclusive,
                        "ALTER INDEX ... RENAME", "index");
         ctx.catalog.rename(relname, newname);
+        ctx.reshaped.insert(relname);
+        ctx.reshaped.insert(newname);
         return true;
     }
     static const std::map<std::string, std::string> k_relations = {

@@ -294,3 +294,47 @@ TEST_CASE("--schema NOT NULL: SET NOT NULL on a column that already is NOT NULL 
     CHECK(dropped[1]["scans"].size() == 1);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("the snapshot's indexes: DROP INDEX and REINDEX INDEX lock the index's table by name", "[cli]") {
+    std::string dir = temp_dir("pgfence-stats-indexes");
+    auto statements_of = [&](const std::string& sql, bool with_stats) {
+        write_text(dir + "/m.sql", sql);
+        std::vector<std::string> argv{k_binary, "analyze", "--no-config", "--format", "json"};
+        if (with_stats) {
+            argv.push_back("--stats-file");
+            argv.push_back(k_fixtures + "/snapshot.json");
+        }
+        argv.push_back(dir + "/m.sql");
+        RunResult r = run(argv);
+        INFO(r.err);
+        REQUIRE(r.exit_code <= 1);
+        return json::parse(r.out)["files"][0]["statements"];
+    };
+    auto mode_on = [](const json& statement, const std::string& relation) {
+        for (const auto& l : statement["locks"]) {
+            if (l["relation"] == relation) return l["mode"].get<std::string>();
+        }
+        return std::string("-");
+    };
+    std::string sql = "DROP INDEX users_email_key;\n"
+                      "REINDEX INDEX lookup_pkey;\n"
+                      "DROP INDEX CONCURRENTLY public.events_pkey;\n"
+                      "DROP INDEX no_such_index;\n";
+    json without = statements_of(sql, false);
+    json with = statements_of(sql, true);
+    CHECK(mode_on(without[0], "users") == "-");
+    CHECK(without[0]["notes"].dump().find("the index's table also gets") != std::string::npos);
+    // Modes as the conformance suite proves them for known indexes.
+    CHECK(mode_on(with[0], "users") == "ACCESS EXCLUSIVE");
+    CHECK(with[0]["notes"].dump().find("the index's table also gets") == std::string::npos);
+    CHECK(mode_on(with[1], "lookup") == "SHARE");
+    CHECK(mode_on(with[2], "public.events") == "SHARE UPDATE EXCLUSIVE");  // qualified like the index
+    CHECK(with[3]["notes"].dump().find("the index's table also gets") != std::string::npos);
+    // Dropped or renamed earlier in the migration: the snapshot's owner no longer holds.
+    json again = statements_of("DROP INDEX users_email_key;\nDROP INDEX IF EXISTS users_email_key;\n"
+                               "ALTER INDEX lookup_pkey RENAME TO lookup_old;\nREINDEX INDEX lookup_pkey;\n",
+                               true);
+    CHECK(mode_on(again[1], "users") == "-");
+    CHECK(mode_on(again[3], "lookup") == "-");
+    std::filesystem::remove_all(dir);
+}

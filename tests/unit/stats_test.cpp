@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "analyze/analyzer.hpp"
-#include "stats/column_types.hpp"
+#include "stats/known_schema.hpp"
 #include "stats/conninfo.hpp"
 #include "stats/lookup.hpp"
 #include "stats/size_risk.hpp"

@@ -1,7 +1,8 @@
-#include "stats/column_types.hpp"
+#include "stats/known_schema.hpp"
 
 #include "analyze/catalog.hpp"
 #include "analyze/json_access.hpp"
+#include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
 
 namespace pgfence::stats {
@@ -27,9 +28,10 @@ std::string canonical_from_format_type(const std::string& type) {
     return canonical_type(member(member(elements[0], "ColumnDef"), "typeName"));
 }
 
-SnapshotColumns::SnapshotColumns(const Snapshot& snapshot) : m_index(snapshot) {}
+SnapshotSchema::SnapshotSchema(const Snapshot& snapshot) : m_index(snapshot), m_has_columns(snapshot.has_columns) {}
 
-std::optional<CurrentColumn> SnapshotColumns::current_column(const std::string& relation, const std::string& column) const {
+std::optional<CurrentColumn> SnapshotSchema::current_column(const std::string& relation, const std::string& column) const {
+    if (!m_has_columns) return std::nullopt;
     const TableStats* table = m_index.find(relation);
     if (table == nullptr) return std::nullopt;
     const ColumnStats* current = column_of(*table, column);
@@ -37,6 +39,16 @@ std::optional<CurrentColumn> SnapshotColumns::current_column(const std::string& 
     std::string canonical = canonical_from_format_type(current->type);
     if (canonical.empty()) return std::nullopt;
     return CurrentColumn{canonical, current->type, current->not_null, "the stats snapshot"};
+}
+
+std::optional<IndexOwner> SnapshotSchema::index_owner(const std::string& index) const {
+    const TableStats* table = m_index.index_owner(index);
+    if (table == nullptr) return std::nullopt;
+    // An index lives in its table's schema: qualify the table as the index was qualified.
+    std::vector<std::string> parts = split_name(index);
+    std::string display = quote_ident(table->name);
+    if (parts.size() >= 2) display = quote_ident(table->schema) + "." + display;
+    return IndexOwner{table->name, display, table->kind == "partitioned table", "the stats snapshot"};
 }
 
 }  // namespace pgfence::stats
