@@ -55,6 +55,22 @@ std::map<std::string, json> findings_by_statement(const json& report) {
     return out;
 }
 
+// `sql` written to dir/name and analysed as JSON, with or without the fixture snapshot: the
+// file's report.
+json analyze_sql(const std::string& dir, const std::string& name, const std::string& sql, bool with_stats) {
+    write_text(dir + "/" + name, sql);
+    std::vector<std::string> argv{k_binary, "analyze", "--no-config", "--format", "json"};
+    if (with_stats) {
+        argv.push_back("--stats-file");
+        argv.push_back(k_fixtures + "/snapshot.json");
+    }
+    argv.push_back(dir + "/" + name);
+    RunResult r = run(argv);
+    INFO(r.err);
+    REQUIRE(r.exit_code <= 1);
+    return json::parse(r.out)["files"][0];
+}
+
 }  // namespace
 
 TEST_CASE("every format carries the sizes and estimates", "[cli]") {
@@ -183,17 +199,7 @@ TEST_CASE("a bad snapshot is one error line, exit 2", "[cli]") {
 TEST_CASE("--schema types are known during the analysis: every rule sees the decided type change", "[cli]") {
     std::string dir = temp_dir("pgfence-stats-types");
     auto report_of = [&](const std::string& name, const std::string& sql, bool with_stats) {
-        write_text(dir + "/" + name, sql);
-        std::vector<std::string> argv{k_binary, "analyze", "--no-config", "--format", "json"};
-        if (with_stats) {
-            argv.push_back("--stats-file");
-            argv.push_back(k_fixtures + "/snapshot.json");
-        }
-        argv.push_back(dir + "/" + name);
-        RunResult r = run(argv);
-        INFO(r.err);
-        REQUIRE(r.exit_code <= 1);
-        return json::parse(r.out)["files"][0];
+        return analyze_sql(dir, name, sql, with_stats);
     };
     auto count = [](const json& file, const std::string& rule) {
         int n = 0;
@@ -255,17 +261,7 @@ TEST_CASE("--schema types are known during the analysis: every rule sees the dec
 TEST_CASE("--schema NOT NULL: SET NOT NULL on a column that already is NOT NULL checks nothing", "[cli]") {
     std::string dir = temp_dir("pgfence-stats-notnull");
     auto statements_of = [&](const std::string& sql, bool with_stats) {
-        write_text(dir + "/m.sql", sql);
-        std::vector<std::string> argv{k_binary, "analyze", "--no-config", "--format", "json"};
-        if (with_stats) {
-            argv.push_back("--stats-file");
-            argv.push_back(k_fixtures + "/snapshot.json");
-        }
-        argv.push_back(dir + "/m.sql");
-        RunResult r = run(argv);
-        INFO(r.err);
-        REQUIRE(r.exit_code <= 1);
-        return json::parse(r.out)["files"][0]["statements"];
+        return analyze_sql(dir, "m.sql", sql, with_stats)["statements"];
     };
     // accounts.id is NOT NULL in the snapshot, accounts.name is not.
     std::string sql = "ALTER TABLE accounts ALTER COLUMN id SET NOT NULL;\nALTER TABLE accounts ALTER COLUMN name SET NOT NULL;\n";
@@ -278,12 +274,10 @@ TEST_CASE("--schema NOT NULL: SET NOT NULL on a column that already is NOT NULL 
     CHECK(with[0]["locks"][0]["mode"] == "ACCESS EXCLUSIVE");  // the lock stays
     CHECK(with[1]["scans"].size() == 1);
     // One ALTER TABLE, two columns: the scan is name's, and only name gets the finding.
-    write_text(dir + "/two.sql", "ALTER TABLE accounts ALTER COLUMN id SET NOT NULL, ALTER COLUMN name SET NOT NULL;\n");
-    RunResult two = run({k_binary, "analyze", "--no-config", "--format", "json", "--stats-file",
-                         k_fixtures + "/snapshot.json", dir + "/two.sql"});
-    json two_report = json::parse(two.out);
+    json two_report = analyze_sql(dir, "two.sql",
+                                  "ALTER TABLE accounts ALTER COLUMN id SET NOT NULL, ALTER COLUMN name SET NOT NULL;\n", true);
     std::vector<std::string> flagged;
-    for (const auto& f : two_report["files"][0]["findings"]) {
+    for (const auto& f : two_report["findings"]) {
         if (f["rule"] == "set-not-null-scan") flagged.push_back(f["message"].get<std::string>().substr(0, 19));
     }
     CHECK(flagged == std::vector<std::string>{"SET NOT NULL on nam"});
@@ -298,17 +292,7 @@ TEST_CASE("--schema NOT NULL: SET NOT NULL on a column that already is NOT NULL 
 TEST_CASE("the snapshot's indexes: DROP INDEX and REINDEX INDEX lock the index's table by name", "[cli]") {
     std::string dir = temp_dir("pgfence-stats-indexes");
     auto statements_of = [&](const std::string& sql, bool with_stats) {
-        write_text(dir + "/m.sql", sql);
-        std::vector<std::string> argv{k_binary, "analyze", "--no-config", "--format", "json"};
-        if (with_stats) {
-            argv.push_back("--stats-file");
-            argv.push_back(k_fixtures + "/snapshot.json");
-        }
-        argv.push_back(dir + "/m.sql");
-        RunResult r = run(argv);
-        INFO(r.err);
-        REQUIRE(r.exit_code <= 1);
-        return json::parse(r.out)["files"][0]["statements"];
+        return analyze_sql(dir, "m.sql", sql, with_stats)["statements"];
     };
     auto mode_on = [](const json& statement, const std::string& relation) {
         for (const auto& l : statement["locks"]) {
