@@ -137,17 +137,14 @@ Node Parser::class_declaration() {
     cls.begin = m_t[m_i].begin;
     while (more() && !punct("{")) ++m_i;
     if (!more()) return cls;
-    std::size_t close = match(m_i);
-    ++m_i;
-    std::size_t saved = m_stop;
-    m_stop = close;
-    while (more()) {
-        std::size_t before = m_i;
-        class_member(cls.kids);
-        if (m_i == before) ++m_i;
+    {
+        Inside inside(*this);
+        while (more()) {
+            std::size_t before = m_i;
+            class_member(cls.kids);
+            if (m_i == before) ++m_i;
+        }
     }
-    m_stop = saved;
-    m_i = std::min(close + 1, m_stop);
     cls.end = prev_end();
     return cls;
 }

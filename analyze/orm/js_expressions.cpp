@@ -167,12 +167,7 @@ Node Parser::unary() {
 }
 
 void Parser::arguments(Node& call) {
-    std::size_t close = match(m_i);
-    ++m_i;
-    std::size_t saved = m_stop;
-    bool saved_list = m_in_list;
-    m_stop = close;
-    m_in_list = true;
+    Inside inside(*this, true);
     while (more()) {
         if (punct(",")) {
             ++m_i;
@@ -182,9 +177,6 @@ void Parser::arguments(Node& call) {
         call.kids.push_back(assignment());
         if (m_i == before) ++m_i;
     }
-    m_stop = saved;
-    m_in_list = saved_list;
-    m_i = std::min(close + 1, m_stop);
 }
 
 Node Parser::member_of(Node object) {
@@ -217,13 +209,10 @@ Node Parser::postfix(Node node) {
             x.kind = NodeKind::Index;
             x.begin = node.begin;
             x.kids.push_back(std::move(node));
-            std::size_t close = match(m_i);
-            ++m_i;
-            std::size_t saved = m_stop;
-            m_stop = close;
-            if (more()) x.kids.push_back(expression());
-            m_stop = saved;
-            m_i = std::min(close + 1, m_stop);
+            {
+                Inside inside(*this);
+                if (more()) x.kids.push_back(expression());
+            }
             x.end = prev_end();
             node = std::move(x);
         } else if (more() && m_t[m_i].kind == TokenKind::Template && !newline_before(m_i)) {
@@ -311,17 +300,8 @@ Node Parser::primary() {
     if (tk.text == "(") {
         std::size_t close = match(m_i);
         if (arrow_follows(close + 1)) return function_rest(begin);
-        Node n;
-        ++m_i;
-        std::size_t saved = m_stop;
-        bool saved_list = m_in_list;
-        m_stop = close;
-        m_in_list = false;
-        n = more() ? expression() : leaf_other();
-        m_stop = saved;
-        m_in_list = saved_list;
-        m_i = std::min(close + 1, m_stop);
-        return n;
+        Inside inside(*this, false);
+        return more() ? expression() : leaf_other();
     }
     if (tk.text == "[") {
         Node a;
@@ -353,12 +333,15 @@ Node Parser::object_literal() {
     Node o;
     o.kind = NodeKind::Object;
     o.begin = m_t[m_i].begin;
-    std::size_t close = match(m_i);
-    ++m_i;
-    std::size_t saved = m_stop;
-    bool saved_list = m_in_list;
-    m_stop = close;
-    m_in_list = true;
+    {
+        Inside inside(*this, true);
+        object_members(o);
+    }
+    o.end = prev_end();
+    return o;
+}
+
+void Parser::object_members(Node& o) {
     while (more()) {
         if (punct(",") || punct(";")) {
             ++m_i;
@@ -410,11 +393,6 @@ Node Parser::object_literal() {
         }
         if (m_i == before) ++m_i;
     }
-    m_stop = saved;
-    m_in_list = saved_list;
-    m_i = std::min(close + 1, m_stop);
-    o.end = prev_end();
-    return o;
 }
 
 }  // namespace pgfence::analyze::orm::detail

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,33 @@ private:
     Node primary();
     Node primary_function(std::size_t begin);
     Node object_literal();
+    void object_members(Node& o);  // inside the braces
+
+    // While it lives, the parser reads the tokens inside the bracket at m_i: m_stop is its
+    // closer and m_in_list, if given, is set. Afterwards both are restored and m_i stands after
+    // the closer, however much of the inside was read.
+    class Inside {
+    public:
+        Inside(Parser& p, std::optional<bool> in_list = std::nullopt)
+            : m_p(p), m_close(p.match(p.m_i)), m_stop(p.m_stop), m_in_list(p.m_in_list) {
+            ++p.m_i;
+            p.m_stop = m_close;
+            if (in_list) p.m_in_list = *in_list;
+        }
+        ~Inside() {
+            m_p.m_stop = m_stop;
+            m_p.m_in_list = m_in_list;
+            m_p.m_i = std::min(m_close + 1, m_stop);
+        }
+        Inside(const Inside&) = delete;
+        Inside& operator=(const Inside&) = delete;
+
+    private:
+        Parser& m_p;
+        std::size_t m_close;
+        std::size_t m_stop;
+        bool m_in_list;
+    };
 
     std::string_view m_text;
     const std::vector<Token>& m_t;
