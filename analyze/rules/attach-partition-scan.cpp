@@ -60,9 +60,9 @@ std::optional<std::string> bound_condition(std::string_view sql, const json& bou
     std::string strategy = bound.value("strategy", std::string());
     auto inner = [&](Range r) { return split_list(sql.substr(r.begin + 1, r.end - r.begin - 2)); };
     if (strategy == "r") {
-        Range lo = group_at(sql, find_top_keyword(sql, at, "FROM"));
+        Range lo = group_at(sql, find_keyword(sql, at, sql.size(), "FROM"));
         if (!lo.found()) return std::nullopt;
-        Range hi = group_at(sql, find_top_keyword(sql, lo.end, "TO"));
+        Range hi = group_at(sql, find_keyword(sql, lo.end, sql.size(), "TO"));
         if (!hi.found()) return std::nullopt;
         auto low = inner(lo), high = inner(hi);
         if (low.size() != 1 || high.size() != 1) return std::nullopt;
@@ -73,7 +73,7 @@ std::optional<std::string> bound_condition(std::string_view sql, const json& bou
         return cond;
     }
     if (strategy == "l") {
-        Range in = group_at(sql, find_top_keyword(sql, at, "IN"));
+        Range in = group_at(sql, find_keyword(sql, at, sql.size(), "IN"));
         if (!in.found()) return std::nullopt;
         bool null = false;
         std::string values;

@@ -65,17 +65,6 @@ std::optional<long> duration_ms(std::string_view value) {
 
 namespace {
 
-bool keyword_at(std::string_view sql, std::size_t i, std::string_view kw) {
-    if (i + kw.size() > sql.size()) return false;
-    for (std::size_t k = 0; k < kw.size(); ++k) {
-        if (std::toupper(static_cast<unsigned char>(sql[i + k])) != kw[k]) return false;
-    }
-    auto boundary = [&](std::size_t p) {
-        return p >= sql.size() || !(std::isalnum(static_cast<unsigned char>(sql[p])) || sql[p] == '_');
-    };
-    return (i == 0 || boundary(i - 1)) && boundary(i + kw.size());
-}
-
 // Skips a quoted string or identifier starting at i; returns the index after it.
 std::size_t skip_quote(std::string_view sql, std::size_t i) {
     char q = sql[i];
@@ -95,6 +84,10 @@ bool tag_char(char c) {
     return std::isalnum(u) || c == '_' || u >= 0x80;
 }
 
+// A character that continues an identifier (scan.l's ident_cont): a keyword next to one is
+// part of a longer name.
+bool ident_char(char c) { return tag_char(c) || c == '$'; }
+
 }  // namespace
 
 std::size_t skip_token(std::string_view sql, std::size_t i) {
@@ -108,7 +101,7 @@ std::size_t skip_token(std::string_view sql, std::size_t i) {
         std::size_t end = sql.find("*/", i + 2);
         return end == std::string_view::npos ? sql.size() : end + 2;
     }
-    bool inside_identifier = i > 0 && (tag_char(sql[i - 1]) || sql[i - 1] == '$');
+    bool inside_identifier = i > 0 && ident_char(sql[i - 1]);
     if (c != '$' || inside_identifier) return i;
     std::size_t k = i + 1;
     if (k < sql.size() && std::isdigit(static_cast<unsigned char>(sql[k]))) return i;  // $1: a parameter
@@ -139,6 +132,48 @@ std::string comment_lines(std::string_view text) {
     return out;
 }
 
+bool keyword_at(std::string_view sql, std::size_t i, std::string_view kw) {
+    if (i + kw.size() > sql.size()) return false;
+    if (i > 0 && ident_char(sql[i - 1])) return false;
+    if (i + kw.size() < sql.size() && ident_char(sql[i + kw.size()])) return false;
+    for (std::size_t k = 0; k < kw.size(); ++k) {
+        if (std::toupper(static_cast<unsigned char>(sql[i + k])) != kw[k]) return false;
+    }
+    return true;
+}
+
+std::size_t find_keyword(std::string_view sql, std::size_t from, std::size_t to, std::string_view kw) {
+    int depth = 0;
+    for (std::size_t i = from; i < to && i < sql.size();) {
+        if (std::size_t next = skip_token(sql, i); next != i) {
+            i = next;
+            continue;
+        }
+        if (sql[i] == '(') ++depth;
+        else if (sql[i] == ')') --depth;
+        else if (depth == 0 && keyword_at(sql, i, kw)) return i;
+        ++i;
+    }
+    return std::string_view::npos;
+}
+
+Range group_at(std::string_view sql, std::size_t from) {
+    int depth = 0;
+    for (std::size_t i = from; i < sql.size();) {
+        if (std::size_t next = skip_token(sql, i); next != i) {
+            i = next;
+            continue;
+        }
+        if (sql[i] == '(') {
+            if (depth++ == 0) from = i;
+        } else if (sql[i] == ')' && depth > 0 && --depth == 0) {
+            return Range{from, i + 1};
+        }
+        ++i;
+    }
+    return Range{};
+}
+
 std::string insert_after_keyword(std::string_view sql, std::string_view after, std::string_view word) {
     for (std::size_t i = 0; i < sql.size(); ++i) {
         if (std::size_t next = skip_token(sql, i); next != i) { i = next - 1; continue; }
@@ -151,14 +186,8 @@ std::string insert_after_keyword(std::string_view sql, std::string_view after, s
 }
 
 std::string parenthesised(std::string_view sql, std::size_t from) {
-    std::size_t open = std::string_view::npos;
-    int depth = 0;
-    for (std::size_t i = from; i < sql.size(); ++i) {
-        if (std::size_t next = skip_token(sql, i); next != i) { i = next - 1; continue; }
-        if (sql[i] == '(' && depth++ == 0) open = i;
-        if (sql[i] == ')' && depth > 0 && --depth == 0) return std::string(sql.substr(open, i - open + 1));
-    }
-    return {};
+    Range group = group_at(sql, from);
+    return group.found() ? std::string(sql.substr(group.begin, group.end - group.begin)) : std::string();
 }
 
 std::string column_list(const Node& names) {

@@ -35,6 +35,20 @@ namespace pgfence::analyze::rules {
 [[nodiscard]] std::string trim(std::string_view text);
 // Every line of `text` prefixed with "-- " (blank lines become "--").
 [[nodiscard]] std::string comment_lines(std::string_view text);
+// Is the keyword `kw` (upper case) at i, in any case, as a whole word (not part of a longer
+// identifier, where `$` and non-ASCII letters count as PostgreSQL counts them)?
+[[nodiscard]] bool keyword_at(std::string_view sql, std::size_t i, std::string_view kw);
+// Position of keyword `kw` (upper case) in [from, to), outside quotes, comments and the
+// parentheses opened after `from`; npos if none.
+[[nodiscard]] std::size_t find_keyword(std::string_view sql, std::size_t from, std::size_t to, std::string_view kw);
+// [begin, end) of a span of the SQL text; npos when not found.
+struct Range {
+    std::size_t begin = std::string_view::npos;
+    std::size_t end = std::string_view::npos;
+    [[nodiscard]] bool found() const { return begin != std::string_view::npos; }
+};
+// The first parenthesised group at or after `from` (quotes and comments respected), with parens.
+[[nodiscard]] Range group_at(std::string_view sql, std::size_t from);
 // Text of the parenthesised group that starts at or after `from` (quotes respected), with parens.
 [[nodiscard]] std::string parenthesised(std::string_view sql, std::size_t from);
 // "a, b" from a list of String nodes, each quoted where needed.

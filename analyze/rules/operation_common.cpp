@@ -10,15 +10,6 @@
 namespace pgfence::analyze::rules::operation {
 namespace {
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
-
-bool keyword_at(std::string_view sql, std::size_t i, std::string_view kw) {
-    if (i + kw.size() > sql.size()) return false;
-    if (i > 0 && ident_char(sql[i - 1])) return false;
-    if (i + kw.size() < sql.size() && ident_char(sql[i + kw.size()])) return false;
-    return same_word(sql.substr(i, kw.size()), kw);
-}
-
 }  // namespace
 
 const LockFact* existing(const StatementFacts& statement, const std::string& relation) {
@@ -69,36 +60,6 @@ bool schema_created_earlier(const StatementContext& ctx, const std::string& name
         return found;
     });
     return found;
-}
-
-std::size_t find_top_keyword(std::string_view sql, std::size_t from, std::string_view kw) {
-    int depth = 0;
-    for (std::size_t i = from; i < sql.size();) {
-        std::size_t next = skip_token(sql, i);
-        if (next != i) { i = next; continue; }
-        if (sql[i] == '(') ++depth;
-        else if (sql[i] == ')') --depth;
-        else if (depth == 0 && keyword_at(sql, i, kw)) return i;
-        ++i;
-    }
-    return std::string_view::npos;
-}
-
-Range group_at(std::string_view sql, std::size_t from) {
-    int depth = 0;
-    Range r;
-    for (std::size_t i = from; i < sql.size();) {
-        std::size_t next = skip_token(sql, i);
-        if (next != i) { i = next; continue; }
-        if (sql[i] == '(') {
-            if (depth++ == 0) r.begin = i;
-        } else if (sql[i] == ')' && depth > 0 && --depth == 0) {
-            r.end = i + 1;
-            return r;
-        }
-        ++i;
-    }
-    return Range{};
 }
 
 std::vector<std::string> split_list(std::string_view list) {

@@ -46,18 +46,8 @@ void for_each_earlier(const StatementContext& ctx, const std::function<bool(cons
 // Was schema `name` created by an earlier statement of this file?
 [[nodiscard]] bool schema_created_earlier(const StatementContext& ctx, const std::string& name);
 
-// ---- slicing the user's SQL ----
+// ---- slicing the user's SQL (find_keyword, group_at: rules/common.hpp) ----
 
-// Position of keyword `kw` (upper case) outside quotes, comments and parentheses, at or after
-// `from`; npos when absent.
-[[nodiscard]] std::size_t find_top_keyword(std::string_view sql, std::size_t from, std::string_view kw);
-// [begin, end) of the parenthesised group that starts at or after `from`, parentheses included.
-struct Range {
-    std::size_t begin = std::string_view::npos;
-    std::size_t end = std::string_view::npos;
-    [[nodiscard]] bool found() const { return begin != std::string_view::npos; }
-};
-[[nodiscard]] Range group_at(std::string_view sql, std::size_t from);
 // The items of a comma list (no surrounding parentheses), split at top-level commas, trimmed.
 [[nodiscard]] std::vector<std::string> split_list(std::string_view list);
 // Same word, ignoring case.

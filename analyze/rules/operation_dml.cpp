@@ -10,7 +10,7 @@ namespace {
 
 // The statement up to (not including) its RETURNING list.
 std::string without_returning(const std::string& sql, bool& had) {
-    std::size_t at = find_top_keyword(sql, 0, "RETURNING");
+    std::size_t at = find_keyword(sql, 0, sql.size(), "RETURNING");
     had = at != std::string::npos;
     return trim(std::string_view(sql).substr(0, had ? at : sql.size()));
 }

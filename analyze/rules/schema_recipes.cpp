@@ -12,8 +12,6 @@ namespace {
 
 constexpr std::size_t k_name_max = 63;  // NAMEDATALEN - 1
 
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
 // Calls visit(i, depth) for every character outside quotes and comments.
 template <typename Visit>
 void scan_top(std::string_view sql, std::size_t from, std::size_t to, Visit visit) {
@@ -167,21 +165,6 @@ std::size_t clause_end(std::string_view sql, std::size_t from) {
         return false;
     });
     return end;
-}
-
-std::size_t find_keyword(std::string_view sql, std::size_t from, std::size_t to, std::string_view kw) {
-    std::size_t found = std::string_view::npos;
-    scan_top(sql, from, to, [&](std::size_t i, int depth) {
-        if (depth != 0 || i + kw.size() > sql.size()) return false;
-        if (i > 0 && ident_char(sql[i - 1])) return false;
-        for (std::size_t k = 0; k < kw.size(); ++k) {
-            if (std::toupper(static_cast<unsigned char>(sql[i + k])) != kw[k]) return false;
-        }
-        if (i + kw.size() < sql.size() && ident_char(sql[i + kw.size()])) return false;
-        found = i;
-        return true;
-    });
-    return found;
 }
 
 ColumnText column_text(std::string_view sql, const json& column_def) {

@@ -90,8 +90,6 @@ struct QualifiedName {
 // Index of the first top-level ',' at or after `from` (quotes, dollar quotes and parentheses
 // respected), or the end of `sql`.
 [[nodiscard]] std::size_t clause_end(std::string_view sql, std::size_t from);
-// Position of keyword `kw` (upper case) at top level in [from, to), or npos.
-[[nodiscard]] std::size_t find_keyword(std::string_view sql, std::size_t from, std::size_t to, std::string_view kw);
 
 // One column definition of ADD COLUMN cut into the pieces the user wrote.
 struct ColumnPiece {

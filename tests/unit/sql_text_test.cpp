@@ -40,6 +40,21 @@ TEST_CASE("insert_after_keyword skips quoted and commented keywords") {
           "CREATE /* INDEX */ INDEX CONCURRENTLY \"INDEX\" ON t (a)");
 }
 
+TEST_CASE("keywords are found as whole words at the top level") {
+    CHECK(keyword_at("a using b", 2, "USING"));
+    CHECK(keyword_at("a Using(b)", 2, "USING"));
+    CHECK_FALSE(keyword_at("a usings", 2, "USING"));
+    CHECK_FALSE(keyword_at("x$using", 2, "USING"));  // `$` continues an identifier
+    CHECK_FALSE(keyword_at("x_using", 2, "USING"));
+    std::string_view sql = "c int CHECK (x IN (1)) /* IN */ DEFAULT 'IN' IN (2)";
+    CHECK(find_keyword(sql, 0, sql.size(), "IN") == sql.rfind("IN ("));
+    CHECK(find_keyword(sql, 0, 20, "IN") == std::string_view::npos);  // bounded by `to`
+    CHECK(find_keyword(sql, 0, sql.size(), "RETURNING") == std::string_view::npos);
+    Range g = group_at(sql, sql.rfind("IN ("));
+    CHECK(sql.substr(g.begin, g.end - g.begin) == "(2)");
+    CHECK_FALSE(group_at(sql, std::string_view::npos).found());
+}
+
 TEST_CASE("the recipe text helpers") {
     CHECK(trim("  \n a b \t") == "a b");
     CHECK(comment_lines("one\n\ntwo") == "-- one\n--\n-- two");
