@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "analyze/utf8.hpp"
+
 namespace pgfence::analyze {
 namespace {
 
@@ -23,35 +25,12 @@ std::size_t byte_offset(std::string_view text, std::size_t characters) {
     return text.size();
 }
 
-// The length of the valid UTF-8 sequence at `at`, or 0 when it is not one (overlong forms,
-// surrogates and code points past U+10FFFF included, as PostgreSQL's pg_utf8_islegal says).
-std::size_t utf8_sequence(std::string_view text, std::size_t at) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[at + k]); };
-    unsigned char lead = byte(0);
-    std::size_t length = lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
-                       : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
-    if (length == 0 || at + length > text.size()) return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((byte(k) & 0xC0) != 0x80) return 0;
-    }
-    if (lead == 0xE0 && byte(1) < 0xA0) return 0;
-    if (lead == 0xED && byte(1) > 0x9F) return 0;
-    if (lead == 0xF0 && byte(1) < 0x90) return 0;
-    if (lead == 0xF4 && byte(1) > 0x8F) return 0;
-    return length;
-}
-
 // A server whose encoding is UTF-8 (every managed PostgreSQL) refuses the statement before
 // parsing it; the message is the server's.
 std::optional<ParseFailure> invalid_utf8(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
-        if (static_cast<unsigned char>(text[i]) < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t length = utf8_sequence(text, i);
-        if (length > 0) {
-            i += length;
+        if (int step = utf8_step(text, i); step > 0) {
+            i += static_cast<std::size_t>(step);
             continue;
         }
         std::string bytes;

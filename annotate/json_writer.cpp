@@ -4,32 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyze/utf8.hpp"
+
 namespace pgfence::annotate {
-namespace {
-
-// The bytes of the UTF-8 sequence at `at`: its length when valid; otherwise minus the number
-// of bytes that are dropped (the maximal invalid prefix, never 0), the rest read again.
-int utf8_step(std::string_view s, std::size_t at) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[at + k]); };
-    unsigned char lead = byte(0);
-    int length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
-    if (length == 0) return -1;
-    for (int k = 1; k < length; ++k) {
-        if (at + static_cast<std::size_t>(k) >= s.size()) return -k;
-        unsigned char c = byte(static_cast<std::size_t>(k));
-        unsigned char low = 0x80, high = 0xBF;
-        if (k == 1) {
-            if (lead == 0xE0) low = 0xA0;
-            if (lead == 0xED) high = 0x9F;
-            if (lead == 0xF0) low = 0x90;
-            if (lead == 0xF4) high = 0x8F;
-        }
-        if (c < low || c > high) return -k;
-    }
-    return length;
-}
-
-}  // namespace
 
 void append_json_escaped(std::string& out, std::string_view s) {
     static const char* k_hex = "0123456789abcdef";
@@ -47,7 +24,7 @@ void append_json_escaped(std::string& out, std::string_view s) {
         if (i == s.size()) break;
         auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
-            int step = utf8_step(s, i);
+            int step = analyze::utf8_step(s, i);
             if (step > 0) {
                 out.append(s.data() + i, static_cast<std::size_t>(step));
                 i += static_cast<std::size_t>(step);
