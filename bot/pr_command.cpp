@@ -42,15 +42,15 @@ using namespace pgfence::analyze;
 struct Identity {
     std::string title;          // "pgfence" or "pgfence (api)": check run name and comment heading
     std::string marker_text;    // "pgfence:sticky-comment" or "pgfence:sticky-comment:api"
-    std::string marker;         // the same inside an HTML comment, as it stands in the body
     std::string automation_id;  // SARIF runAutomationDetails.id: "pgfence/" or "pgfence/api/"
+    // The marker inside an HTML comment, as it stands in the body.
+    [[nodiscard]] std::string marker() const { return "<!-- " + marker_text + " -->"; }
 };
 
 Identity identity_of(const std::string& name) {
     Identity id;
     id.title = name.empty() ? "pgfence" : "pgfence (" + name + ")";
     id.marker_text = name.empty() ? "pgfence:sticky-comment" : "pgfence:sticky-comment:" + name;
-    id.marker = "<!-- " + id.marker_text + " -->";
     id.automation_id = name.empty() ? "pgfence/" : "pgfence/" + name + "/";
     return id;
 }
@@ -397,12 +397,12 @@ void post_comment(github::Client& client, const std::string& repository, int num
             if (!has_findings) {
                 // Nothing to say: only an earlier comment is brought up to date, none is added.
                 for (const auto& c : github::list_issue_comments(client, repository, number)) {
-                    if (c.value("body", std::string()).find(identity.marker) == std::string::npos) continue;
+                    if (c.value("body", std::string()).find(identity.marker()) == std::string::npos) continue;
                     github::update_issue_comment(client, repository, c.at("id").get<std::int64_t>(), body);
                     break;
                 }
             } else {
-                github::upsert_sticky_comment(client, repository, number, identity.marker, body);
+                github::upsert_sticky_comment(client, repository, number, identity.marker(), body);
             }
             posting.comment = true;
             return;
