@@ -1,6 +1,7 @@
 #pragma once
-// What `--stats-file` does around an analysis: the snapshot's column types go into the
-// analysis (ALTER COLUMN ... TYPE decided exactly), its sizes into the size pass after it.
+// What `--stats-file` does around an analysis: what the snapshot knows of the schema (column
+// types and NOT NULL, each index's table) goes into the analysis, its sizes into the size pass
+// after it.
 #include <memory>
 #include <string>
 

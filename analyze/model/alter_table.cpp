@@ -232,15 +232,6 @@ bool trivial_using(const json& expr, const std::string& column, const std::strin
     return names_column(member(cast, "arg")) && canonical_type(member(cast, "typeName")) == to;
 }
 
-// The column as it was before the migration, from the outside source (a stats snapshot),
-// when the migration itself has not created, renamed or changed the column or its table.
-std::optional<CurrentColumn> outside_column(const Target& t, const std::string& col, const Context& ctx) {
-    if (ctx.known_schema == nullptr) return std::nullopt;
-    if (const RelationInfo* r = ctx.catalog.find(t.relname); r != nullptr && r->is_new) return std::nullopt;
-    if (ctx.reshaped.count(t.relname) || ctx.reshaped.count(t.relname + "." + col)) return std::nullopt;
-    return ctx.known_schema->current_column(t.display, col);
-}
-
 void alter_column_type(const json& cmd, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
     std::string col = cmd.value("name", std::string());
     const json& def = member(member(cmd, "def"), "ColumnDef");
@@ -255,12 +246,12 @@ void alter_column_type(const json& cmd, const Target& t, Accumulated& acc, State
     std::string from = known ? known->type : std::string();
     std::string from_where;  // where the current type came from, when not from the migration
     if (from.empty() && !using_clause) {
-        if (auto outside = outside_column(t, col, ctx)) {
+        if (auto outside = outside_column(ctx, t.relname, t.display, col)) {
             from = outside->type;
             from_where = " (current type " + outside->shown + " from " + outside->source + ")";
         }
     }
-    ctx.reshaped.insert(t.relname + "." + col);
+    ctx.reshape(t.relname, col);
     if (from.empty()) {
         // Without the current type, only a USING clause decides it for sure.
         if (using_clause) rewrite("USING computes every row's new value", true);
@@ -434,7 +425,7 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
         if (sub == "AT_AddColumn" || sub == "AT_AddColumnToView") {
             if (def.contains("ColumnDef")) {
                 add_column(def["ColumnDef"], cmd.value("missing_ok", false), t, acc, facts, ctx);
-                ctx.reshaped.insert(t.relname + "." + def["ColumnDef"].value("colname", std::string()));
+                ctx.reshape(t.relname, def["ColumnDef"].value("colname", std::string()));
             }
         } else if (sub == "AT_AddConstraint") {
             if (def.contains("Constraint")) add_constraint(def["Constraint"], t, acc, facts, ctx);
@@ -445,7 +436,7 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
             // Already NOT NULL on a partitioned table: its partitions are too; they are not visited.
             bool skip_children = partitioned && c && c->not_null;
             raise(acc, M::AccessExclusive, "ALTER COLUMN " + name + " SET NOT NULL", rec && !skip_children);
-            std::optional<CurrentColumn> outside = c ? std::nullopt : outside_column(t, col, ctx);
+            std::optional<CurrentColumn> outside = c ? std::nullopt : outside_column(ctx, t.relname, t.display, col);
             if (c && c->not_null) {
                 facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL"));
             } else if (outside && outside->not_null) {
@@ -461,7 +452,7 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
             if (c) c->not_null = true;
         } else if (sub == "AT_DropColumn") {
             raise(acc, M::AccessExclusive, "DROP COLUMN " + name, rec);
-            ctx.reshaped.insert(t.relname + "." + col);
+            ctx.reshape(t.relname, col);
             drop_foreign_keys(t, col, "", cmd.value("behavior", std::string()) == "DROP_CASCADE", facts, ctx);
             if (auto* rel = ctx.catalog.find(t.relname)) {
                 std::erase_if(rel->columns, [&](const ColumnInfo& c) { return c.name == col; });
@@ -547,7 +538,7 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
             raise(acc, M::AccessExclusive, sub.substr(3), rec);
             if (sub == "AT_DropNotNull") {
                 if (auto* c = ctx.catalog.column(t.relname, col)) c->not_null = false;
-                ctx.reshaped.insert(t.relname + "." + col);
+                ctx.reshape(t.relname, col);
             }
         } else if (sub == "AT_CheckNotNull") {
             raise(acc, M::AccessShare, "CHECK NOT NULL", rec);

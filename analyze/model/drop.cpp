@@ -154,7 +154,7 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
                 facts.notes.push_back("the index's table also gets " + with_article(lock_mode_name(table_mode)) +
                                       " lock (the index is not defined in this migration)");
             }
-            ctx.reshaped.insert(index);
+            ctx.reshape(index);
             add_lock(facts, ctx, index, display, M::AccessExclusive, "index",
                      concurrent ? "DROP INDEX CONCURRENTLY: taken only after the index is marked dead"
                                 : "DROP INDEX: the index being dropped");

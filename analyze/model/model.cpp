@@ -49,8 +49,15 @@ LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const json& range_
 
 bool range_var_inh(const json& range_var) { return range_var.value("inh", false); }
 
+std::optional<CurrentColumn> outside_column(const Context& ctx, const std::string& relname, const std::string& display,
+                                           const std::string& column) {
+    if (ctx.known_schema == nullptr || ctx.is_reshaped(relname, column)) return std::nullopt;
+    if (const RelationInfo* r = ctx.catalog.find(relname); r != nullptr && r->is_new) return std::nullopt;
+    return ctx.known_schema->current_column(display, column);
+}
+
 std::optional<IndexOwner> outside_index_owner(const Context& ctx, const std::string& index, const std::string& display) {
-    if (ctx.known_schema == nullptr || ctx.catalog.find(index) != nullptr || ctx.reshaped.count(index) > 0) {
+    if (ctx.known_schema == nullptr || ctx.catalog.find(index) != nullptr || ctx.is_reshaped(index)) {
         return std::nullopt;
     }
     auto owner = ctx.known_schema->index_owner(display);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "analyze/catalog.hpp"
 #include "analyze/known_schema.hpp"
@@ -20,10 +21,15 @@ struct Context {
     Catalog& catalog;
     // What the database has before the migration (see known_schema.hpp), or none.
     const KnownSchema* known_schema = nullptr;
-    // "relname.column" of the columns this migration has added, dropped, renamed, retyped or
-    // made nullable, and "relname" of the relations it renamed (either name) and the indexes
-    // it dropped: what the known schema says of them no longer holds.
-    std::set<std::string> reshaped;
+    // The relations (column "") and columns this migration has changed so far: renamed (either
+    // name), dropped, added, retyped or made nullable. What the known schema says of them no
+    // longer holds.
+    std::set<std::pair<std::string, std::string>> reshaped;
+
+    void reshape(const std::string& relname, const std::string& column = {}) { reshaped.insert({relname, column}); }
+    [[nodiscard]] bool is_reshaped(const std::string& relname, const std::string& column = {}) const {
+        return reshaped.count({relname, {}}) > 0 || (!column.empty() && reshaped.count({relname, column}) > 0);
+    }
 };
 
 // Fills facts.locks/rewrites/scans/tag/... for one parsed statement; sets status Unknown
@@ -95,6 +101,10 @@ void lock_query_sources(StatementFacts& facts, Context& ctx, const json& query, 
 bool range_var_inh(const json& range_var);
 // The catalog's display name for relname, or relname quoted.
 std::string display_of(Context& ctx, const std::string& relname);
+// A column as it was before the migration, from the known schema (a stats snapshot), when
+// this migration has not created its table or changed it or the column.
+std::optional<CurrentColumn> outside_column(const Context& ctx, const std::string& relname, const std::string& display,
+                                           const std::string& column);
 // The table of an index the catalog does not know, from the known schema (a stats snapshot),
 // when this migration has not dropped or renamed the index; nullopt for the index of a
 // partitioned table (its partitions' indexes are not known by name).

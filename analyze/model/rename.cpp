@@ -20,8 +20,8 @@ bool model_rename(const json& stmt, StatementFacts& facts, Context& ctx) {
         lock_range_var(facts, ctx, rv, ctx.pg_version >= 12 ? M::ShareUpdateExclusive : M::AccessExclusive,
                        "ALTER INDEX ... RENAME", "index");
         ctx.catalog.rename(relname, newname);
-        ctx.reshaped.insert(relname);
-        ctx.reshaped.insert(newname);
+        ctx.reshape(relname);
+        ctx.reshape(newname);
         return true;
     }
     static const std::map<std::string, std::string> k_relations = {
@@ -35,8 +35,8 @@ bool model_rename(const json& stmt, StatementFacts& facts, Context& ctx) {
         std::string kind = rel->second == "table" ? relation_kind(ctx, relname, "table") : rel->second;
         lock_range_var(facts, ctx, rv, M::AccessExclusive, "RENAME: every query naming the old name breaks", kind);
         ctx.catalog.rename(relname, newname);
-        ctx.reshaped.insert(relname);
-        ctx.reshaped.insert(newname);
+        ctx.reshape(relname);
+        ctx.reshape(newname);
         return true;
     }
     if (type == "OBJECT_COLUMN" || type == "OBJECT_ATTRIBUTE") {
@@ -46,8 +46,8 @@ bool model_rename(const json& stmt, StatementFacts& facts, Context& ctx) {
         lock_range_var(facts, ctx, rv, M::AccessExclusive, "RENAME COLUMN " + quote_ident(sub), kind);
         if (range_var_inh(rv)) lock_descendants(facts, ctx, relname, M::AccessExclusive, "RENAME COLUMN applies to every partition");
         if (auto* c = ctx.catalog.column(relname, sub)) c->name = newname;
-        ctx.reshaped.insert(relname + "." + sub);
-        ctx.reshaped.insert(relname + "." + newname);
+        ctx.reshape(relname, sub);
+        ctx.reshape(relname, newname);
         return true;
     }
     if (type == "OBJECT_TABCONSTRAINT" || type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_RULE") {
