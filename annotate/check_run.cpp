@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "annotate/escape.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/markdown.hpp"
 #include "annotate/printable.hpp"
@@ -48,16 +49,6 @@ Counts count(const Report& report, Risk max_risk) {
     return c;
 }
 
-std::string cell(const std::string& text) {
-    std::string out;
-    for (char c : printable(text)) {
-        if (c == '|') out += "\\|";
-        else if (c == '`') out += '\'';
-        else out += c;
-    }
-    return out;
-}
-
 std::string title_of(const Counts& c, Risk max_risk) {
     std::string above = "above " + std::string(risk_name(max_risk));
     if (c.errors > 0 && c.failing == 0) return std::to_string(c.errors) + (c.errors == 1 ? " file" : " files") + " could not be read";
@@ -90,7 +81,7 @@ std::string summary_of(const Report& report, const Counts& c, const CheckRunOpti
             for (const auto& f : file.findings) {
                 if (!f.pre_existing) worst = std::max(worst, f.risk);
             }
-            out << "| `" << cell(repo_path(file.path, options.root)) << "` | " << file.statements.size() << " | "
+            out << "| " << md_code_span(repo_path(file.path, options.root), MdPlace::TableCell) << " | " << file.statements.size() << " | "
                 << file.findings.size() << " | "
                 << (file.error ? "could not be read" : worst == Risk::None ? "-" : std::string(risk_name(worst))) << " |\n";
         }

@@ -16,13 +16,19 @@ void append_json_escaped(std::string& out, std::string_view s) {
         std::size_t run = i;
         while (run < s.size()) {
             auto c = static_cast<unsigned char>(s[run]);
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80 || c == '[') break;
             ++run;
         }
         out.append(s.data() + i, run - i);
         i = run;
         if (i == s.size()) break;
         auto c = static_cast<unsigned char>(s[i]);
+        if (c == '[') {
+            // "##[" is a workflow command to a CI runner reading the output; "##\u005b" is not.
+            out += i >= 2 && s[i - 1] == '#' && s[i - 2] == '#' ? "\\u005b" : "[";
+            ++i;
+            continue;
+        }
         if (c >= 0x80) {
             int step = analyze::utf8_step(s, i);
             if (step > 0) {

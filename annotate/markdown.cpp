@@ -5,6 +5,7 @@
 #include <sstream>
 #include <vector>
 
+#include "annotate/escape.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/printable.hpp"
 
@@ -12,26 +13,6 @@ namespace pgfence::annotate {
 namespace {
 
 using namespace pgfence::analyze;
-
-// Table cells: one line, pipes escaped, long SQL cut.
-std::string cell(const std::string& raw, std::size_t max = 0) {
-    std::string text = printable(raw);
-    std::string out;
-    bool space = false;
-    for (char c : text) {
-        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        if (c == '|') out += "\\|";
-        else if (c == '`') out += "'";
-        else out += c;
-    }
-    if (max > 0 && out.size() > max) out = std::string(utf8_prefix(out, max)) + "...";
-    return out;
-}
 
 const char* risk_badge(Risk r) {
     switch (r) {
@@ -47,7 +28,7 @@ const char* risk_badge(Risk r) {
 std::string lock_text(const StatementFacts& s) {
     const LockFact* l = s.strongest_lock();
     if (l == nullptr) return "-";
-    std::string out = std::string(lock_mode_name(l->mode)) + " `" + cell(l->relation) + "`";
+    std::string out = std::string(lock_mode_name(l->mode)) + " " + md_code_span(l->relation, MdPlace::TableCell);
     if (l->is_new) out += " (new)";
     if (s.locks.size() > 1) out += " +" + std::to_string(s.locks.size() - 1);
     return out;
@@ -80,16 +61,16 @@ std::string render_file(const FileReport& file, Detail detail) {
     if (detail == Detail::Hidden) return {};
     std::ostringstream out;
     Risk risk = new_risk(file);
-    out << "\n### `" << cell(file.path) << "`";
+    out << "\n### " << md_code_span(file.path);
     if (risk != Risk::None) out << " — " << risk_badge(risk);
     else if (!file.findings.empty()) out << " — pre-existing findings only";
     out << "\n\n";
     if (file.error) {
-        out << "Could not be read: " << cell(file.error->message) << "\n";
+        out << "Could not be read: " << md_text(file.error->message) << "\n";
         return out.str();
     }
     if (file.skipped) {
-        out << "Skipped: " << file.skip_reason << ".\n";
+        out << "Skipped: " << md_text(file.skip_reason) << ".\n";
         return out.str();
     }
     if (detail == Detail::Summary) {
@@ -105,7 +86,7 @@ std::string render_file(const FileReport& file, Detail detail) {
         for (const auto& f : file.findings) {
             if (f.statement != s.index) continue;
             if (!messages.empty()) messages += "<br>";
-            messages += finding_label(f) + ": " + cell(f.message);
+            messages += finding_label(f) + ": " + md_text(f.message);
             (f.pre_existing ? old : shown) = std::max(f.pre_existing ? old : shown, f.risk);
         }
         if (s.status == StatementStatus::Unparsable && messages.empty()) messages = "does not parse";
@@ -117,12 +98,12 @@ std::string render_file(const FileReport& file, Detail detail) {
         std::string risk_cell = shown != Risk::None ? std::string(risk_name(shown))
                                 : old != Risk::None ? std::string(risk_name(old)) + " (pre-existing)"
                                                     : "";
-        out << "| " << s.span.start.line << " | `" << cell(s.sql, 80) << "` | " << lock_text(s) << " | "
+        out << "| " << s.span.start.line << " | " << md_code_span(s.sql, MdPlace::TableCell, 80) << " | " << lock_text(s) << " | "
             << blocks_text(s.blocks()) << " | " << risk_cell << " | " << messages << " |\n";
     }
     for (const auto& f : file.findings) {
         if (f.statement >= 0) continue;
-        out << "\n- line " << f.start.line << ", " << finding_label(f) << " (" << risk_name(f.risk) << "): " << cell(f.message) << "\n";
+        out << "\n- line " << f.start.line << ", " << finding_label(f) << " (" << risk_name(f.risk) << "): " << md_text(f.message) << "\n";
     }
     if (detail != Detail::Full) return out.str();
     bool heading = false;
@@ -133,10 +114,10 @@ std::string render_file(const FileReport& file, Detail detail) {
             heading = true;
         }
         out << "\n**Line " << f.start.line << " — " << f.rule << "**" << (f.pre_existing ? " _(pre-existing)_" : "") << ": "
-            << cell(f.recipe->summary) << "\n";
+            << md_text(f.recipe->summary) << "\n";
         for (const auto& step : f.recipe->steps) {
-            out << "\n" << cell(step.title) << (step.in_transaction ? "" : " — outside a transaction") << ":\n\n```sql\n"
-                << printable(step.sql, true) << "\n```\n";
+            out << "\n" << md_text(step.title) << (step.in_transaction ? "" : " — outside a transaction") << ":\n\n"
+                << md_code_block(step.sql, "sql");
         }
     }
     return out.str();

@@ -9,6 +9,7 @@
 #include "analyze/source_text.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/rule_docs.hpp"
+#include "annotate/runner_commands.hpp"
 
 #ifndef PGFENCE_VERSION
 #define PGFENCE_VERSION "0.0.0"
@@ -201,7 +202,7 @@ json report_to_sarif(const Report& report, const SarifOptions& options) {
 }
 
 void render_sarif(const Report& report, std::ostream& out, const SarifOptions& options) {
-    out << report_to_sarif(report, options).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    out << json_without_legacy_commands(report_to_sarif(report, options).dump(2, ' ', false, json::error_handler_t::replace)) << "\n";
 }
 
 }  // namespace pgfence::annotate

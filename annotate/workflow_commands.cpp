@@ -2,6 +2,9 @@
 
 #include "annotate/finding_view.hpp"
 #include "annotate/printable.hpp"
+#include "annotate/runner_commands.hpp"
+
+#include <sstream>
 
 namespace pgfence::annotate {
 
@@ -37,7 +40,8 @@ std::string escape_command_data(std::string_view text) {
         else if (c == '\n') out += "%0A";
         else out += c;
     }
-    return out;
+    // "##[" is the runner's legacy command form wherever it stands in a line.
+    return break_legacy_commands(out);
 }
 
 std::string escape_command_property(std::string_view text) {
@@ -52,21 +56,24 @@ std::string escape_command_property(std::string_view text) {
 
 void render_workflow_commands(const Report& report, std::ostream& out, const WorkflowCommandOptions& options) {
     for (const auto& file : report.files) {
-        // printable(): the runner echoes these lines into the log, which a terminal may render.
-        std::string path = escape_command_property(printable(repo_path(file.path, options.root)));
+        // printable(): the runner echoes these lines into the log, which a terminal may render;
+        // line breaks are kept, as %0A/%0D, so the annotation names the file exactly.
+        std::string path = escape_command_property(printable(repo_path(file.path, options.root), true));
         if (file.error) {
-            out << "::error file=" << path << ",title=pgfence::" << escape_command_data(printable(file.error->message))
-                << "\n";
+            write_workflow_command(out, "::error file=" + path + ",title=pgfence::" +
+                                            escape_command_data(printable(file.error->message)));
         }
         for (const auto& f : file.findings) {
             LineSpan s = span_of(f);
-            out << "::" << command_name(severity_of(f)) << " file=" << path << ",line=" << s.start_line
-                << ",endLine=" << s.end_line;
+            std::ostringstream line;
+            line << "::" << command_name(severity_of(f)) << " file=" << path << ",line=" << s.start_line
+                 << ",endLine=" << s.end_line;
             // Columns only mean something on a one-line span (as in the Checks API).
-            if (s.one_line()) out << ",col=" << s.start_column << ",endColumn=" << s.end_column;
+            if (s.one_line()) line << ",col=" << s.start_column << ",endColumn=" << s.end_column;
             std::string title = f.rule + " (" + std::string(risk_name(f.risk)) + (f.pre_existing ? ", pre-existing" : "") + ")";
-            out << ",title=" << escape_command_property(title) << "::"
-                << escape_command_data(printable(message_of(f), true)) << "\n";
+            line << ",title=" << escape_command_property(title) << "::"
+                 << escape_command_data(printable(message_of(f), true));
+            write_workflow_command(out, line.str());
         }
     }
 }

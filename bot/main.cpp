@@ -3,10 +3,20 @@
 #include <string>
 #include <vector>
 
+#include "annotate/runner_commands.hpp"
 #include "bot/cli.hpp"
 
 int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
     std::vector<std::string> args(argv + 1, argv + argc);
-    return pgfence::bot::run_cli(args, std::cout, std::cerr);
+    // A CI runner reads commands from both streams: nothing from the input may form one.
+    pgfence::annotate::RunnerGuard out_guard(std::cout.rdbuf()), err_guard(std::cerr.rdbuf());
+    std::streambuf* out_buf = std::cout.rdbuf(&out_guard);
+    std::streambuf* err_buf = std::cerr.rdbuf(&err_guard);
+    int status = pgfence::bot::run_cli(args, std::cout, std::cerr);
+    std::cout.flush();
+    std::cerr.flush();
+    std::cout.rdbuf(out_buf);
+    std::cerr.rdbuf(err_buf);
+    return status;
 }

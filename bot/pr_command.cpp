@@ -13,6 +13,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "annotate/check_run.hpp"
+#include "annotate/escape.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/markdown.hpp"
 #include "annotate/printable.hpp"
@@ -266,9 +267,11 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
     return t;
 }
 
+// The trace report holds SQL, names and PostgreSQL's messages: a fence longer than any
+// backtick run in it keeps all of it inside the code block.
 std::string trace_section(const TraceOutcome& trace) {
     return std::string("\n<details><summary>Trace on a real PostgreSQL: ") + (trace.failed ? "mismatch or error" : "confirmed") +
-           "</summary>\n\n```text\n" + trace.text + "```\n</details>\n";
+           "</summary>\n\n" + annotate::md_code_block(trace.text, "text") + "</details>\n";
 }
 
 // Appends to a file GitHub gave us (step summary, outputs); a failure is reported, not fatal.

@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "annotate/runner_commands.hpp"
 #include "trace/render.hpp"
 
 namespace pgfence::trace {
@@ -90,7 +91,8 @@ void write_trace_json(const TraceReport& report, std::ostream& out) {
                 {"summary", summary},
                 {"failed", report.failed()},
                 {"files", files}};
-    out << doc.dump(2) << "\n";
+    // Invalid UTF-8 in a migration or a server message is replaced, never a thrown exception.
+    out << annotate::json_without_legacy_commands(doc.dump(2, ' ', false, json::error_handler_t::replace)) << "\n";
 }
 
 }  // namespace pgfence::trace

@@ -1,9 +1,14 @@
 #include <ostream>
 
+#include "annotate/printable.hpp"
 #include "trace/render.hpp"
 
 namespace pgfence::trace {
 namespace {
+
+// Text from the migration or the server (SQL, names, PostgreSQL's messages): one line, no
+// control bytes. What reads the output (a terminal, the runner) acts on neither.
+std::string shown(const std::string& text) { return annotate::printable(text); }
 
 std::string first_line(const std::string& sql) {
     std::string out = sql.substr(0, sql.find('\n'));
@@ -38,9 +43,9 @@ const char* colour(Verdict v) {
 
 void render_trace_text(const TraceReport& report, std::ostream& out, const TextOptions& options) {
     for (const auto& f : report.files) {
-        out << f.path << "\n";
+        out << shown(f.path) << "\n";
         if (f.error) {
-            out << "  error: " << f.error->describe() << "\n";
+            out << "  error: " << shown(f.error->describe()) << "\n";
             continue;
         }
         if (f.statements.empty()) out << "  (no statements)\n";
@@ -50,28 +55,28 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
             out << "  " << where << std::string(where.size() < 7 ? 7 - where.size() : 1, ' ');
             if (options.color) out << colour(s.verdict) << tag << "\x1b[0m";
             else out << tag;
-            out << std::string(tag.size() < 12 ? 12 - tag.size() : 1, ' ') << first_line(s.sql);
+            out << std::string(tag.size() < 12 ? 12 - tag.size() : 1, ' ') << shown(first_line(s.sql));
             if (s.risk != analyze::Risk::None) out << "  [" << analyze::risk_name(s.risk) << "]";
             out << "\n";
             const std::string pad = "           ";
-            if (!s.note.empty()) out << pad << s.note << "\n";
+            if (!s.note.empty()) out << pad << shown(s.note) << "\n";
             if (s.verdict == Verdict::Error) {
-                out << pad << "PostgreSQL: " << s.error << (s.sqlstate.empty() ? "" : " (SQLSTATE " + s.sqlstate + ")") << "\n";
+                out << pad << "PostgreSQL: " << shown(s.error) << (s.sqlstate.empty() ? "" : " (SQLSTATE " + shown(s.sqlstate) + ")") << "\n";
                 continue;
             }
             if (!s.executed) continue;
             bool detailed = options.verbose || s.verdict == Verdict::Mismatch || s.verdict == Verdict::TraceOnly;
             if (detailed) {
-                out << pad << "predicted: " << (s.comparison.predicted.empty() ? "no locks" : s.comparison.predicted) << "\n";
-                out << pad << "observed:  " << (s.comparison.observed.empty() ? "no locks" : s.comparison.observed)
+                out << pad << "predicted: " << (s.comparison.predicted.empty() ? "no locks" : shown(s.comparison.predicted)) << "\n";
+                out << pad << "observed:  " << (s.comparison.observed.empty() ? "no locks" : shown(s.comparison.observed))
                     << (s.outside_transaction ? " (autocommit)" : "") << "\n";
             } else if (!s.comparison.observed.empty()) {
-                out << pad << "locks: " << s.comparison.observed << "\n";
+                out << pad << "locks: " << shown(s.comparison.observed) << "\n";
             }
-            for (const auto& d : s.comparison.differences) out << pad << "- " << d.text << "\n";
-            for (const auto& u : s.comparison.uncertain) out << pad << "  (uncertain: " << u << ")\n";
+            for (const auto& d : s.comparison.differences) out << pad << "- " << shown(d.text) << "\n";
+            for (const auto& u : s.comparison.uncertain) out << pad << "  (uncertain: " << shown(u) << ")\n";
             if (options.verbose || detailed) {
-                for (const auto& c : s.changes) out << pad << "  " << c.text() << "\n";
+                for (const auto& c : s.changes) out << pad << "  " << shown(c.text()) << "\n";
             }
         }
     }
@@ -79,7 +84,7 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
         << " mismatch, " << report.count(Verdict::TraceOnly) << " trace-only, " << report.count(Verdict::StaticOnly)
         << " static-only, " << report.count(Verdict::Error) << " error";
     if (int skipped = report.count(Verdict::Skipped)) out << ", " << skipped << " skipped";
-    out << " (PostgreSQL " << report.server_version << ")\n";
+    out << " (PostgreSQL " << shown(report.server_version) << ")\n";
 }
 
 }  // namespace pgfence::trace
