@@ -71,6 +71,8 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration f
   --fail-on-pre-existing    findings on lines the pull request did not touch count too
   --trace                   also run the changed migrations on a throwaway PostgreSQL 15 and put the
                             verdicts in the check run and comment (a mismatch fails the run)
+  --trace-as-superuser      --trace, with the SQL run as the server's superuser instead of a plain
+                            database owner: only for trusted repositories (COPY ... PROGRAM runs commands)
   --name NAME               one of several pgfence jobs on the pull request: check run 'pgfence (NAME)',
                             its own sticky comment, SARIF category pgfence/NAME/ (letters, digits, . _ -)
   exit codes: 0 nothing new above --max-risk; 1 a new finding above it; 2 usage, configuration,
@@ -91,6 +93,9 @@ trace options (pgfence trace PATH...):
   --pg-version N            use /usr/lib/postgresql/N/bin
   --docker-image IMAGE      run the server in Docker (needs a reachable Docker engine)
   --isolated                run each file on its own copy of the --setup database
+  --trace-as-superuser      run the SQL as the server's superuser, not as a plain database owner
+                            (whose refused statements get 'needs a superuser: not traced');
+                            only for trusted SQL: a superuser's COPY ... PROGRAM runs commands
   --format text|json        output format (default: text); -o FILE, --color, -v as for analyze
   --ci                      exit 1 when a statement's verdict is a mismatch or the server rejects it
   exit codes: 0 traced; 1 with --ci, a mismatch or an execution error; 2 usage or input error,

@@ -48,6 +48,7 @@ case "$mode" in
     is_true "$(input upload-sarif)" && args+=(--upload-sarif)
     is_true "$(input fail-on-pre-existing)" && args+=(--fail-on-pre-existing)
     is_true "$(input trace)" && args+=(--trace)
+    is_true "$(input trace-as-superuser)" && args+=(--trace-as-superuser)
     job_name="$(input name)"
     [ -n "$job_name" ] && args+=(--name "$job_name")
     # The checkout belongs to the runner's user, not to the container's root: pgfence opens it

@@ -84,6 +84,7 @@ struct PrArgs {
     bool upload_sarif = false;
     bool fail_on_pre_existing = false;
     bool trace = false;
+    bool trace_as_superuser = false;
     std::string name;  // --name: tells this job's posts from another pgfence job's
     std::vector<std::string> analyze_args{"pr"};  // everything else, read as `analyze` reads it
 };
@@ -124,6 +125,7 @@ PrArgs parse_pr(const std::vector<std::string>& args) {
         else if (arg == "--upload-sarif") p.upload_sarif = true;
         else if (arg == "--fail-on-pre-existing") p.fail_on_pre_existing = true;
         else if (arg == "--trace") p.trace = true;
+        else if (arg == "--trace-as-superuser") p.trace = p.trace_as_superuser = true;
         else if (is("--name")) p.name = checked_name(value("--name"));
         else if (arg == "--format" || arg.rfind("--format=", 0) == 0 || arg == "-o" || is("--output"))
             throw UsageError{"pr writes every format itself: use --sarif and --summary instead of " + arg};
@@ -239,7 +241,7 @@ struct TraceOutcome {
 };
 
 TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std::string>& globs,
-                           const Settings& settings, std::ostream& err) {
+                           const Settings& settings, bool as_superuser, std::ostream& err) {
     TraceOutcome t;
     std::string root = changes.repo_root;
     std::vector<std::string> changed;
@@ -249,6 +251,7 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
     if (changed.empty()) return t;
     std::vector<std::string> args{"trace", "--ci", "--color", "never", "--pg-version",
                                   std::to_string(settings.options.pg_version)};
+    if (as_superuser) args.push_back("--trace-as-superuser");
     for (const auto& path : migrations_in_tree(root, globs)) {
         if (!path.ends_with(".sql") || std::find(changed.begin(), changed.end(), path) != changed.end()) continue;
         args.push_back("--setup");
@@ -442,7 +445,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         diff::ChangeSet changes = diff::changed_migrations(repo, target.base, target.head, settings.paths);
         target.head = changes.head_sha;
         report = analyse_changes(repo, changes, settings.options, p.fail_on_pre_existing);
-        if (p.trace) trace = trace_changes(changes, settings.paths, settings, err);
+        if (p.trace) trace = trace_changes(changes, settings.paths, settings, p.trace_as_superuser, err);
     } catch (const diff::DiffError& e) {
         err << "error: " << e.what() << "\n";
         return k_exit_input;

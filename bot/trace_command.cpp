@@ -35,6 +35,7 @@ struct TraceArgs {
     std::string output;
     bool ci = false;
     bool isolated = false;
+    bool as_superuser = false;
     bool verbose = false;
 };
 
@@ -71,6 +72,8 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
             a.ci = true;
         } else if (arg == "--isolated") {
             a.isolated = true;
+        } else if (arg == "--trace-as-superuser") {
+            a.as_superuser = true;
         } else if (arg == "-v" || arg == "--verbose") {
             a.verbose = true;
         } else if (arg == "--") {
@@ -169,6 +172,7 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         trace::TraceOptions trace_options;
         trace_options.analyze.pg_version = std::clamp((*instance)->major_version(), 11, 17);
         trace_options.isolated = a.isolated;
+        trace_options.as_superuser = a.as_superuser;
         trace_options.tamper = std::move(tamper);
         trace::Tracer tracer(**instance, std::move(trace_options));
         if (auto s = tracer.prepare(setup); !s) {

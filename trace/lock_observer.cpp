@@ -102,7 +102,12 @@ Result<Observation> observe_in_transaction(Connection& session, Connection& obse
 
 Result<Observation> observe_autocommit(const std::string& conninfo, std::string_view sql,
                                        const Contention& contention) {
-    auto session = Connection::open(conninfo);
+    return observe_autocommit(conninfo, conninfo, sql, contention, nullptr);
+}
+
+Result<Observation> observe_autocommit(const std::string& session_conninfo, const std::string& conninfo,
+                                       std::string_view sql, const Contention& contention, std::string* sqlstate) {
+    auto session = Connection::open(session_conninfo);
     if (!session) return session.error();
     auto observer = Connection::open(conninfo);
     if (!observer) return observer.error();
@@ -131,7 +136,10 @@ Result<Observation> observe_autocommit(const std::string& conninfo, std::string_
     }
     auto result = session->finish();
     (*contender)->release_all();
-    if (!result) return result.error();
+    if (!result) {
+        if (sqlstate != nullptr) *sqlstate = session->last_sqlstate();
+        return result.error();
+    }
     auto after = snapshot_relations(*observer);
     if (!after) return after.error();
     return build(seen, *before, *after);

@@ -53,5 +53,11 @@ struct Observation {
 // (relation, mode) seen, granted or waiting.
 [[nodiscard]] Result<Observation> observe_autocommit(const std::string& conninfo, std::string_view sql,
                                                      const Contention& contention);
+// The same with the statement's session on `session_conninfo` (the role repository SQL runs
+// as) and the observer and contending sessions on `observer_conninfo` (the superuser). When
+// the statement fails, `sqlstate` (if given) receives its SQLSTATE.
+[[nodiscard]] Result<Observation> observe_autocommit(const std::string& session_conninfo,
+                                                     const std::string& observer_conninfo, std::string_view sql,
+                                                     const Contention& contention, std::string* sqlstate);
 
 }  // namespace pgfence::trace

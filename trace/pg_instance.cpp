@@ -2,9 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <netinet/in.h>
-#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -20,6 +18,7 @@
 #include <thread>
 
 #include "analyze/names.hpp"
+#include "trace/server_process.hpp"
 
 namespace fs = std::filesystem;
 
@@ -27,17 +26,19 @@ namespace pgfence::trace {
 namespace {
 
 constexpr const char* k_superuser = "postgres";
+constexpr const char* k_migration_role = "pgfence_migration";
 
 // Runs in its own session, immune to Ctrl-C and SIGTERM: it reads postmaster pids from its
 // stdin until the pipe closes (pgfence exited or was killed, even by SIGKILL), then stops
-// the last server it was told about and removes the folder. "0" means already stopped.
+// the last server it was told about (by its init process, which kills everything the server
+// started) and removes the folder. "0" means already stopped.
 constexpr const char* k_watchdog_script =
     "pid=0\n"
     "while read -r line; do pid=$line; done\n"
     "if [ \"$pid\" -gt 0 ] 2>/dev/null; then\n"
-    "  kill -QUIT \"$pid\" 2>/dev/null\n"
+    "  kill -TERM \"$pid\" 2>/dev/null\n"
     "  i=0\n"
-    "  while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done\n"
+    "  while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done\n"
     "  kill -KILL \"$pid\" 2>/dev/null\n"
     "fi\n"
     "rm -rf -- \"$1\"\n";
@@ -126,6 +127,9 @@ Status PgInstance::init(const InstanceOptions& options) {
     auto password = random_password();
     if (!password) return password.error();
     m_password = *password;
+    auto migration_password = random_password();
+    if (!migration_password) return migration_password.error();
+    m_migration_password = *migration_password;
     std::string templ = (fs::temp_directory_path() / "pgfence-pg-XXXXXX").string();
     if (mkdtemp(templ.data()) == nullptr) return failure("cannot create a temporary folder");
     m_root = templ;
@@ -138,7 +142,7 @@ Status PgInstance::init(const InstanceOptions& options) {
     // needs the password, which is set once the server runs (see set_password).
     Status made = run_program({m_bin_dir + "/initdb", "-D", data, "-U", k_superuser, "--auth-local=trust",
                                "--auth-host=scram-sha-256", "--no-sync", "--encoding=UTF8", "--locale=C"},
-                              m_root + "/initdb.log", account());
+                              m_root + "/initdb.log", account(), m_root);
     if (!made) return made;
     std::ifstream version(data + "/PG_VERSION");
     version >> m_major;
@@ -161,7 +165,8 @@ Status PgInstance::start_watchdog() {
             dup2(null_fd, 1);
             dup2(null_fd, 2);
         }
-        execl("/bin/sh", "sh", "-c", k_watchdog_script, "pgfence-watchdog", m_root.c_str(), static_cast<char*>(nullptr));
+        char* envp[] = {const_cast<char*>("PATH=/usr/bin:/bin"), nullptr};
+        execle("/bin/sh", "sh", "-c", k_watchdog_script, "pgfence-watchdog", m_root.c_str(), static_cast<char*>(nullptr), envp);
         _exit(127);
     }
     close(fds[0]);
@@ -186,34 +191,23 @@ Status PgInstance::launch(const InstanceOptions& options) {
              << "wal_level = minimal\nmax_wal_senders = 0\ncheckpoint_timeout = 1d\n"
              << "shared_buffers = 32MB\njit = off\nautovacuum = off\n"
              << "log_min_messages = warning\nlog_min_error_statement = panic\n"
-             << "max_connections = 60\ndeadlock_timeout = 100ms\n";
+             << "max_connections = 60\ndeadlock_timeout = 100ms\n"
+             // Limits the migration role cannot lift: temporary files cannot fill the runner's
+             // disk; dynamic shared memory lives in the data folder, removed with it.
+             << "temp_file_limit = '2GB'\ndynamic_shared_memory_type = mmap\n";
         for (const auto& s : options.settings) conf << s << "\n";
         if (!conf) return Error{"cannot write " + data + "/postgresql.conf", "", std::nullopt};
     }
-    std::string log = m_root + "/server.log";
-    std::string postgres = m_bin_dir + "/postgres";
-    const pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) return failure("fork");
-    if (pid == 0) {
-        setsid();  // Ctrl-C reaches pgfence, which stops the server itself
-        int null_fd = open("/dev/null", O_RDONLY);
-        if (null_fd >= 0) dup2(null_fd, 0);
-        int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (fd >= 0) {
-            if (m_as_other) (void)fchown(fd, m_account.uid, m_account.gid);
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        if (m_as_other) {
-            if (setgroups(1, &m_account.gid) != 0 || setgid(m_account.gid) != 0 || setuid(m_account.uid) != 0) _exit(126);
-        }
-        // Set after the uid change (which clears it): the server goes when pgfence does.
-        prctl(PR_SET_PDEATHSIG, SIGQUIT);
-        if (getppid() != parent) _exit(1);
-        execl(postgres.c_str(), "postgres", "-D", data.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
+    ServerLaunch server;
+    server.argv = {m_bin_dir + "/postgres", "-D", data};
+    server.env = minimal_environment(m_root);
+    server.log_path = m_root + "/server.log";
+    server.as = account();
+    server.try_namespace = options.try_namespace && !namespace_disabled_for_tests();
+    auto launched = launch_contained(server);
+    if (!launched) return launched.error();
+    const pid_t pid = launched->init;
+    m_namespaced = launched->namespaced;
     m_postmaster = pid;
     std::string line = std::to_string(pid) + "\n";
     (void)!write(m_watchdog_fd, line.data(), line.size());
@@ -251,18 +245,27 @@ Status PgInstance::set_password() {
         !s) {
         return Error{"cannot set the server's password", "", std::nullopt};
     }
+    // Repository SQL runs as this role: no superuser, so no COPY ... PROGRAM, no server files,
+    // no untrusted languages. It owns the databases pgfence creates for the migrations.
+    if (Status s = conn->execute(std::string("CREATE ROLE ") + k_migration_role +
+                                 " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD " +
+                                 analyze::quote_literal(m_migration_password));
+        !s) {
+        return Error{"cannot create the migration role", "", std::nullopt};
+    }
     return Done{};
 }
 
 void PgInstance::abandon() const noexcept {
-    if (m_postmaster > 0) kill(m_postmaster, SIGQUIT);  // immediate shutdown
+    if (m_postmaster > 0) kill(m_postmaster, SIGTERM);  // the init shuts the server down at once
 }
 
 void PgInstance::stop() noexcept {
     if (m_postmaster <= 0) return;
-    kill(m_postmaster, SIGQUIT);
+    kill(m_postmaster, SIGTERM);
     int status = 0;
-    // An immediate shutdown takes milliseconds; a stuck server is killed after 10 s.
+    // An immediate shutdown takes milliseconds; the init kills a stuck server after 5 s and
+    // everything else the server started; the init itself is killed after 10 s.
     for (int i = 0; i < 2000; ++i) {
         pid_t r = waitpid(m_postmaster, &status, WNOHANG);
         if (r == m_postmaster || (r < 0 && errno != EINTR)) {
@@ -296,6 +299,13 @@ std::string PgInstance::conninfo(const std::string& dbname) const {
     return "host=127.0.0.1 port=" + std::to_string(m_port) + " user=" + k_superuser + " password=" + m_password +
            " dbname=" + dbname + " application_name=pgfence connect_timeout=10";
 }
+
+std::string PgInstance::migration_conninfo(const std::string& dbname) const {
+    return "host=127.0.0.1 port=" + std::to_string(m_port) + " user=" + k_migration_role +
+           " password=" + m_migration_password + " dbname=" + dbname + " application_name=pgfence connect_timeout=10";
+}
+
+const char* PgInstance::migration_role() { return k_migration_role; }
 
 Result<Connection> PgInstance::connect(const std::string& dbname) const {
     return Connection::open(conninfo(dbname));

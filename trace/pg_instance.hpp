@@ -3,6 +3,10 @@
 // 127.0.0.1 and a free port, tuned for speed over durability, stopped and deleted when
 // the object goes away, when the process is interrupted, and (by a watchdog process) when
 // it is killed. Used by the conformance and recipes suites and by `pgfence trace`.
+// The server runs under an init process of ours (trace/server_process.hpp): whatever it
+// starts dies with it. It gets a minimal environment, none of pgfence's.
+// Two roles: the superuser, for pgfence's own work (databases, pg_locks, contention), and a
+// plain LOGIN role that owns the databases made for migrations, for repository SQL.
 #include <sys/types.h>
 
 #include <memory>
@@ -20,6 +24,8 @@ struct InstanceOptions {
     std::string run_as = "postgres";
     // Extra `name=value` server settings, after the speed settings (fsync=off, ...).
     std::vector<std::string> settings;
+    // The PID-namespace containment where the kernel allows it (else the subreaper fallback).
+    bool try_namespace = true;
 };
 
 class PgInstance {
@@ -38,13 +44,20 @@ public:
     // instance's random password (held in memory only).
     [[nodiscard]] std::string conninfo(const std::string& dbname = "postgres") const;
     [[nodiscard]] Result<Connection> connect(const std::string& dbname = "postgres") const;
+    // The same for the migration role: NOSUPERUSER NOCREATEDB NOCREATEROLE, no server file or
+    // program access; it owns the databases created with `OWNER <migration_role()>`.
+    [[nodiscard]] std::string migration_conninfo(const std::string& dbname) const;
+    [[nodiscard]] static const char* migration_role();
     // For a signal handler (async-signal-safe): stops the server at once; the watchdog
     // removes the folder once the process is gone.
     void abandon() const noexcept;
 
     [[nodiscard]] int port() const { return m_port; }
     [[nodiscard]] const std::string& root() const { return m_root; }
-    [[nodiscard]] pid_t postmaster_pid() const { return m_postmaster; }
+    // Our init process, the postmaster's parent (see trace/server_process.hpp).
+    [[nodiscard]] pid_t server_init_pid() const { return m_postmaster; }
+    // True when the server runs in its own PID namespace.
+    [[nodiscard]] bool namespaced() const { return m_namespaced; }
     // The server's major version (from PG_VERSION), e.g. 15.
     [[nodiscard]] int major_version() const { return m_major; }
 
@@ -61,9 +74,11 @@ private:
     std::string m_bin_dir;
     std::string m_root;  // temporary folder: data/, the socket, logs
     std::string m_password;
+    std::string m_migration_password;
     int m_port = 0;
     int m_major = 0;
-    pid_t m_postmaster = 0;
+    pid_t m_postmaster = 0;  // our init process, which owns the postmaster
+    bool m_namespaced = false;
     pid_t m_watchdog = 0;
     int m_watchdog_fd = -1;  // write end of the watchdog's pipe; its closing means "clean up now"
     bool m_as_other = false;

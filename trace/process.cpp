@@ -1,5 +1,7 @@
 #include "trace/process.hpp"
 
+#include "trace/server_process.hpp"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -42,11 +44,16 @@ Result<Account> system_account(const std::string& name) {
     return Error{"system user " + name + " is missing after useradd", "", std::nullopt};
 }
 
-Status run_program(const std::vector<std::string>& argv, const std::string& log_path, const Account* as) {
+Status run_program(const std::vector<std::string>& argv, const std::string& log_path, const Account* as,
+                   const std::string& home) {
     if (argv.empty()) return Error{"run_program: nothing to run", "", std::nullopt};
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    std::vector<std::string> env = minimal_environment(home);
+    std::vector<char*> envp;
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
     pid_t pid = fork();
     if (pid < 0) return Error{"fork: " + std::string(std::strerror(errno)), "", std::nullopt};
     if (pid == 0) {
@@ -61,7 +68,8 @@ Status run_program(const std::vector<std::string>& argv, const std::string& log_
             // Only the primary group: the server needs nothing else, and setgroups is safe after fork.
             if (setgroups(1, &as->gid) != 0 || setgid(as->gid) != 0 || setuid(as->uid) != 0) _exit(126);
         }
-        execv(args[0], args.data());
+        // Nothing of pgfence's environment (tokens, INPUT_*, GITHUB_*) reaches the program.
+        execve(args[0], args.data(), envp.data());
         _exit(127);
     }
     int status = 0;

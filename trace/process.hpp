@@ -20,8 +20,9 @@ struct Account {
 
 // Runs argv[0] (an absolute path) with its arguments and waits for it. Its stdout and
 // stderr go to `log_path`; a non-zero exit becomes an Error carrying the log's tail.
-// With `as`, the child drops to that account before exec.
+// With `as`, the child drops to that account before exec. The program gets a minimal
+// environment (minimal_environment(home)), nothing inherited.
 [[nodiscard]] Status run_program(const std::vector<std::string>& argv, const std::string& log_path,
-                                 const Account* as = nullptr);
+                                 const Account* as = nullptr, const std::string& home = "/");
 
 }  // namespace pgfence::trace

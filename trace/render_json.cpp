@@ -62,7 +62,7 @@ json statement_json(const TracedStatement& s) {
           {"changes", changes}}},
         {"differences", differences},
         {"uncertain", s.comparison.uncertain},
-        {"error", s.verdict == Verdict::Error ? json{{"message", s.error}, {"sqlstate", s.sqlstate}} : json(nullptr)},
+        {"error", s.verdict == Verdict::Error || s.verdict == Verdict::NeedsSuperuser ? json{{"message", s.error}, {"sqlstate", s.sqlstate}} : json(nullptr)},
     };
     if (!s.note.empty()) out["note"] = s.note;
     return out;
@@ -81,7 +81,7 @@ void write_trace_json(const TraceReport& report, std::ostream& out) {
     }
     json summary = json::object();
     for (Verdict v : {Verdict::Confirmed, Verdict::Mismatch, Verdict::TraceOnly, Verdict::StaticOnly, Verdict::Error,
-                      Verdict::Skipped}) {
+                      Verdict::Skipped, Verdict::NeedsSuperuser}) {
         summary[std::string(verdict_name(v))] = report.count(v);
     }
     json doc = {{"pgfence_trace", 1},

@@ -25,6 +25,7 @@ std::string label(Verdict v) {
         case Verdict::StaticOnly: return "STATIC-ONLY";
         case Verdict::Error: return "ERROR";
         case Verdict::Skipped: return "SKIPPED";
+        case Verdict::NeedsSuperuser: return "NOT-TRACED";
     }
     return "?";
 }
@@ -60,7 +61,7 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
             out << "\n";
             const std::string pad = "           ";
             if (!s.note.empty()) out << pad << shown(s.note) << "\n";
-            if (s.verdict == Verdict::Error) {
+            if (s.verdict == Verdict::Error || s.verdict == Verdict::NeedsSuperuser) {
                 out << pad << "PostgreSQL: " << shown(s.error) << (s.sqlstate.empty() ? "" : " (SQLSTATE " + shown(s.sqlstate) + ")") << "\n";
                 continue;
             }
@@ -84,6 +85,7 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
         << " mismatch, " << report.count(Verdict::TraceOnly) << " trace-only, " << report.count(Verdict::StaticOnly)
         << " static-only, " << report.count(Verdict::Error) << " error";
     if (int skipped = report.count(Verdict::Skipped)) out << ", " << skipped << " skipped";
+    if (int refused = report.count(Verdict::NeedsSuperuser)) out << ", " << refused << " needs a superuser";
     out << " (PostgreSQL " << shown(report.server_version) << ")\n";
 }
 

@@ -6,6 +6,7 @@ namespace pgfence::trace {
 namespace {
 
 constexpr const char* k_in_transaction_block = "25001";  // active_sql_transaction
+constexpr const char* k_insufficient_privilege = "42501";
 constexpr const char* k_base_db = "pgfence_base";
 
 std::string server_message(const std::string& message) {
@@ -35,21 +36,43 @@ Status Tracer::prepare(const std::vector<SetupFile>& setup) {
     auto version = m_admin->query("SHOW server_version");
     if (!version) return version.error();
     m_server_version = version->value(0, 0);
-    if (m_options.isolated) {
-        // A template for the per-file copies; nobody may stay connected to it.
-        if (Status s = m_admin->execute(std::string("CREATE DATABASE ") + k_base_db); !s) return s.error();
-        m_base_db = k_base_db;
-    }
-    auto loader = m_instance.connect(m_base_db);
+    // The database the migrations run in (or, isolated, the template of the per-file copies:
+    // nobody may stay connected to it), owned by the role that runs them.
+    if (Status s = m_admin->execute(std::string("CREATE DATABASE ") + k_base_db + owner_clause()); !s) return s.error();
+    m_base_db = k_base_db;
+    auto loader = Connection::open(sql_conninfo(m_base_db));
     if (!loader) return loader.error();
     for (const auto& f : setup) {
         if (Status s = loader->execute(f.text); !s) {
-            return Error{"--setup " + f.path + ": " + server_message(s.error().message), "", std::nullopt};
+            std::string why = server_message(s.error().message);
+            if (!m_options.as_superuser && loader->last_sqlstate() == k_insufficient_privilege) {
+                why += " (needs a superuser: --trace-as-superuser runs the SQL as one, for trusted repositories only)";
+            }
+            return Error{"--setup " + f.path + ": " + why, "", std::nullopt};
         }
         if (Status s = loader->execute("RESET ALL"); !s) return s.error();
         m_history += f.text + "\n;\n";
     }
     return Done{};
+}
+
+std::string Tracer::sql_conninfo(const std::string& db) const {
+    return m_options.as_superuser ? m_instance.conninfo(db) : m_instance.migration_conninfo(db);
+}
+
+std::string Tracer::owner_clause() const {
+    return m_options.as_superuser ? std::string() : std::string(" OWNER ") + PgInstance::migration_role();
+}
+
+bool Tracer::refused_for_privilege(TracedStatement& s, const std::string& message, const std::string& sqlstate) const {
+    if (m_options.as_superuser || sqlstate != k_insufficient_privilege) return false;
+    s.verdict = Verdict::NeedsSuperuser;
+    s.executed = false;
+    s.risk = s.static_risk;
+    s.error = server_message(message);
+    s.sqlstate = sqlstate;
+    s.note = "needs a superuser: not traced";
+    return true;
 }
 
 std::vector<analyze::StatementFacts> Tracer::predict(const analyze::FileReport& alone) const {
@@ -86,14 +109,14 @@ TracedFile Tracer::trace_file(const std::string& path) {
     std::string db = m_base_db;
     if (m_options.isolated) {
         db = "pgfence_file_" + std::to_string(++m_copies);
-        if (Status s = m_admin->execute("CREATE DATABASE " + db + " TEMPLATE " + k_base_db); !s) {
+        if (Status s = m_admin->execute("CREATE DATABASE " + db + " TEMPLATE " + k_base_db + owner_clause()); !s) {
             file.error = Error{"cannot copy the setup database: " + s.error().message, path, std::nullopt};
             return file;
         }
     }
     {
         // A new session per file, as a migration tool opens: no setting or cache carries over.
-        auto session = m_instance.connect(db);
+        auto session = Connection::open(sql_conninfo(db));
         auto observer = m_instance.connect(db);
         if (!session || !observer) {
             file.error = Error{"cannot connect: " + (session ? observer.error() : session.error()).message, path, std::nullopt};
@@ -122,7 +145,9 @@ TracedFile Tracer::trace_file(const std::string& path) {
                 } else {
                     run(target, s);
                     stopped = s.verdict == Verdict::Error;
-                    if (!stopped && !m_options.isolated) m_history += s.sql + ";\n";
+                    // A refused statement changed nothing: the analyzer's history leaves it out.
+                    bool applied = !stopped && s.verdict != Verdict::NeedsSuperuser;
+                    if (applied && !m_options.isolated) m_history += s.sql + ";\n";
                 }
                 file.statements.push_back(std::move(s));
             }
@@ -151,6 +176,7 @@ void Tracer::run(Target& target, TracedStatement& s) {
     if (!seen) {
         (void)target.session.execute("ROLLBACK");
         if (state == k_in_transaction_block) return run_autocommit(target, s);
+        if (refused_for_privilege(s, seen.error().message, state)) return;
         return fail(seen.error().message, state);
     }
     auto after = snapshot_catalog(target.session);
@@ -176,8 +202,12 @@ void Tracer::run_autocommit(Target& target, TracedStatement& s) {
     if (!before) return fail(before.error().message);
     auto contention = plan_contention(s.predicted, target.observer);
     if (!contention) return fail(contention.error().message);
-    auto seen = observe_autocommit(m_instance.conninfo(target.db), s.sql, *contention);
-    if (!seen) return fail(seen.error().message);
+    std::string state;
+    auto seen = observe_autocommit(sql_conninfo(target.db), m_instance.conninfo(target.db), s.sql, *contention, &state);
+    if (!seen) {
+        if (refused_for_privilege(s, seen.error().message, state)) return;
+        return fail(seen.error().message);
+    }
     auto after = snapshot_catalog(target.observer);
     if (!after) return fail(after.error().message);
     s.changes = diff_catalog(*before, *after);

@@ -8,6 +8,8 @@
 //  - Before and after: pg_class.relfilenode (rewrites), columns, constraints, indexes.
 //  - Files run in order on one database after the setup SQL, each on a new session (so no
 //    setting or cached state carries over), or each on its own copy of the setup database.
+//  - Repository SQL runs as the instance's migration role, which owns those databases; what
+//    it may not do gets the verdict needs-superuser. pgfence's own reads use the superuser.
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,6 +29,9 @@ struct SetupFile {
 struct TraceOptions {
     analyze::AnalyzeOptions analyze;  // the static analysis (rules on); predictions use the same version
     bool isolated = false;            // each file on a fresh copy of the setup database
+    // Repository SQL (setup files and migrations) runs as the server's superuser instead of
+    // the migration role: for trusted repositories only (COPY ... PROGRAM runs commands).
+    bool as_superuser = false;
     // Tests only: alters each prediction before it is compared (a deliberately wrong model).
     std::function<void(analyze::StatementFacts&)> tamper;
 };
@@ -50,6 +55,11 @@ private:
         Connection& observer;
     };
     [[nodiscard]] std::vector<analyze::StatementFacts> predict(const analyze::FileReport& alone) const;
+    // How repository SQL connects: the migration role, or the superuser with as_superuser.
+    [[nodiscard]] std::string sql_conninfo(const std::string& db) const;
+    [[nodiscard]] std::string owner_clause() const;  // " OWNER <migration role>" unless as_superuser
+    [[nodiscard]] bool refused_for_privilege(TracedStatement& statement, const std::string& message,
+                                             const std::string& sqlstate) const;
     void run(Target& target, TracedStatement& statement);
     void run_autocommit(Target& target, TracedStatement& statement);
 
@@ -57,7 +67,7 @@ private:
     TraceOptions m_options;
     std::optional<Connection> m_admin;
     std::string m_server_version;
-    std::string m_base_db = "postgres";
+    std::string m_base_db;
     std::string m_history;  // SQL the server has run, for the analyzer's predictions
     int m_copies = 0;
 };

@@ -40,6 +40,7 @@ std::string_view verdict_name(Verdict verdict) {
         case Verdict::StaticOnly: return "static-only";
         case Verdict::Error: return "error";
         case Verdict::Skipped: return "skipped";
+        case Verdict::NeedsSuperuser: return "needs-superuser";
     }
     return "unknown";
 }

@@ -19,9 +19,12 @@ enum class Verdict {
     StaticOnly,  // nothing a trace can check: only policy findings, or not executed (BEGIN, COMMIT)
     Error,       // the server rejected the statement; the message is PostgreSQL's
     Skipped,     // not run, because an earlier statement of the file failed
+    // Refused for lack of privilege: repository SQL runs as a role that is not a superuser
+    // (no COPY ... PROGRAM, server files, untrusted languages or extensions). Not a failure.
+    NeedsSuperuser,
 };
 
-// "confirmed", "mismatch", "trace-only", "static-only", "error", "skipped".
+// "confirmed", "mismatch", "trace-only", "static-only", "error", "skipped", "needs-superuser".
 [[nodiscard]] std::string_view verdict_name(Verdict verdict);
 
 struct TracedStatement {
@@ -37,8 +40,8 @@ struct TracedStatement {
     bool outside_transaction = false;  // the server refused it in a transaction block: run in autocommit
     Comparison comparison;
     std::vector<SchemaChange> changes;
-    std::string error;     // PostgreSQL's message, for Error
-    std::string sqlstate;  // for Error
+    std::string error;     // PostgreSQL's message, for Error and NeedsSuperuser
+    std::string sqlstate;  // for Error and NeedsSuperuser
     std::string note;      // why it was not executed, or skipped
 };
 

@@ -81,7 +81,7 @@ class Suite:
         for family, case_id, sql in cases:
             path = self.write(os.path.join("cases", f"{family}__{case_id}.sql"), sql)
             expected_files[path] = (family, case_id)
-        code, doc, err = self.run_json("--setup", self.schema, "--isolated", "--ci", case_dir, timeout=1200)
+        code, doc, err = self.run_json("--trace-as-superuser", "--setup", self.schema, "--isolated", "--ci", case_dir, timeout=1200)
         self.check(code == 0, f"exit {code}, expected 0: {err[-2000:]}")
         if doc is None:
             return
@@ -116,7 +116,7 @@ class Suite:
         """A deliberately wrong model (test build only) is reported as a mismatch, and --ci fails."""
         path = self.write("inject/001.sql", "ALTER TABLE users ADD COLUMN trace_note text;\nCREATE INDEX CONCURRENTLY "
                                             "orders_note_idx ON orders (code);\n")
-        code, doc, err = self.run_json("--setup", self.schema, "--ci", path, binary=self.inject_binary)
+        code, doc, err = self.run_json("--trace-as-superuser", "--setup", self.schema, "--ci", path, binary=self.inject_binary)
         self.check(code == 1, f"inject with --ci: exit {code}, expected 1: {err}")
         if doc:
             verdicts = [s["verdict"] for s in self.statements(doc)]
@@ -131,11 +131,11 @@ class Suite:
             # The higher of predicted and observed: the observed ACCESS EXCLUSIVE is high.
             self.check(first["risk"] in ("HIGH", "CRITICAL"), f"inject: mismatch risk {first['risk']}")
             self.check(doc["failed"] is True, "inject: failed is not true")
-        code, out, err = self.run("--setup", self.schema, path, binary=self.inject_binary)
+        code, out, err = self.run("--trace-as-superuser", "--setup", self.schema, path, binary=self.inject_binary)
         self.check(code == 0, f"inject without --ci: exit {code}, expected 0")
         self.check("MISMATCH" in out and "predicted: users SHARE UPDATE EXCLUSIVE" in out, f"inject text: {out}")
         # The shipped binary, same file: confirmed.
-        code, doc, err = self.run_json("--setup", self.schema, "--ci", path)
+        code, doc, err = self.run_json("--trace-as-superuser", "--setup", self.schema, "--ci", path)
         self.check(code == 0, f"real model: exit {code}: {err}")
         if doc:
             self.check([s["verdict"] for s in self.statements(doc)] == ["confirmed", "confirmed"],
@@ -177,7 +177,7 @@ class Suite:
         code, doc, err = self.run_json(path)
         if doc:
             self.check(self.statements(doc)[0]["verdict"] == "error", "setup: ran without --setup")
-        code, doc, err = self.run_json("--setup", self.schema, "--ci", path)
+        code, doc, err = self.run_json("--trace-as-superuser", "--setup", self.schema, "--ci", path)
         self.check(code == 0, f"setup: exit {code}: {err}")
         if doc:
             s = self.statements(doc)[0]
@@ -264,8 +264,12 @@ class Suite:
                 try:
                     with open(os.path.join(d, "data", "postmaster.pid")) as f:
                         lines = f.read().splitlines()
-                    pid, port = int(lines[0]), int(lines[3])
+                    port = int(lines[3])
                 except (OSError, ValueError, IndexError):
+                    continue
+                # postmaster.pid holds the pid inside the server's PID namespace: find it by its command line.
+                pid = find_process(f"-D {d}/data")
+                if pid is None:
                     continue
                 family = [pid] + children(pid)
                 for c in family[1:]:
@@ -289,6 +293,13 @@ def children(pid):
         if ppid == pid:
             out.append(int(entry))
     return out
+
+
+def find_process(marker):
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and marker in cmdline(int(entry)):
+            return int(entry)
+    return None
 
 
 def cmdline(pid):
