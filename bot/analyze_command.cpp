@@ -121,29 +121,21 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
     return a;
 }
 
-Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed) {
-    Settings s;
-    std::optional<fs::path> config_path;
-    if (!a.config.empty()) config_path = fs::path(a.config);
-    else if (!a.no_config) config_path = find_config(fs::current_path());
-    if (config_path) {
-        auto loaded = load_config(*config_path);
-        if (!loaded) {
-            err << "error: " << loaded.error().describe() << "\n";
-            config_failed = true;
-            return s;
-        }
-        const Config& c = *loaded;
-        if (c.pg_version) s.options.pg_version = *c.pg_version;
-        if (c.max_risk) s.max_risk = *c.max_risk;
-        if (c.fail_on_unparsable) s.fail_on_unparsable = *c.fail_on_unparsable;
-        if (c.direction) s.options.direction = *c.direction;
-        s.options.rules = c.rules;
-        fs::path base = config_path->parent_path();
-        for (const auto& p : c.paths) s.paths.push_back(fs::path(p).is_absolute() || base.empty() ? p : (base / p).string());
-        if (c.stats_file) s.stats_file = fs::path(*c.stats_file).is_absolute() || base.empty() ? *c.stats_file : (base / *c.stats_file).string();
-        s.size = c.stats;
-    }
+void apply_config(Settings& s, const Config& c, const fs::path& paths_folder, const fs::path& files_folder) {
+    if (c.pg_version) s.options.pg_version = *c.pg_version;
+    if (c.max_risk) s.max_risk = *c.max_risk;
+    if (c.fail_on_unparsable) s.fail_on_unparsable = *c.fail_on_unparsable;
+    if (c.direction) s.options.direction = *c.direction;
+    s.options.rules = c.rules;
+    auto join = [](const fs::path& folder, const std::string& p) {
+        return fs::path(p).is_absolute() || folder.empty() ? p : (folder / p).lexically_normal().generic_string();
+    };
+    for (const auto& p : c.paths) s.paths.push_back(join(paths_folder, p));
+    if (c.stats_file) s.stats_file = join(files_folder, *c.stats_file);
+    s.size = c.stats;
+}
+
+void apply_args(Settings& s, const AnalyzeArgs& a) {
     if (a.pg_version) s.options.pg_version = *a.pg_version;
     if (a.direction) s.options.direction = *a.direction;
     if (a.max_risk) s.max_risk = *a.max_risk;
@@ -159,6 +151,25 @@ Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed) {
     if (a.stats_throughput) s.size.throughput = *a.stats_throughput;
     s.options.input_format = a.input_format;
     if (!a.paths.empty()) s.paths = a.paths;
+}
+
+Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed) {
+    Settings s;
+    std::optional<fs::path> config_path;
+    if (!a.config.empty()) config_path = fs::path(a.config);
+    else if (!a.no_config) config_path = find_config(fs::current_path());
+    if (config_path) {
+        auto loaded = load_config(*config_path);
+        if (!loaded) {
+            err << "error: " << loaded.error().describe() << "\n";
+            config_failed = true;
+            return s;
+        }
+        // `paths` and `stats_file` are relative to the configuration file's folder.
+        fs::path folder = config_path->parent_path();
+        apply_config(s, *loaded, folder, folder);
+    }
+    apply_args(s, a);
     return s;
 }
 

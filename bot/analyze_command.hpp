@@ -1,6 +1,7 @@
 #pragma once
 // `pgfence analyze`: its options, how they combine with the configuration file, and the
 // checks on a finished report that decide the exit code. `pgfence pr` reads the same options.
+#include <filesystem>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "analyze/orm/extract.hpp"
+#include "bot/config.hpp"
 #include "stats/apply.hpp"
 #include "stats/size_risk.hpp"
 
@@ -58,6 +60,13 @@ struct Settings {
 
 // Prints one error: line and sets config_failed when the configuration file is bad.
 [[nodiscard]] Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed);
+
+// The configuration file's settings into `s`: its `paths` joined to paths_folder, its
+// `stats_file` to files_folder (an empty folder leaves them as written).
+void apply_config(Settings& s, const Config& c, const std::filesystem::path& paths_folder,
+                  const std::filesystem::path& files_folder);
+// The command line over what the configuration set.
+void apply_args(Settings& s, const AnalyzeArgs& a);
 
 // Reads the stats snapshot, if one is set, before the analysis (its columns go into
 // options.known_schema); false (with an error: line) when it cannot be read.

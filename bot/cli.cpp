@@ -75,8 +75,14 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration f
                             database owner: only for trusted repositories (COPY ... PROGRAM runs commands)
   --name NAME               one of several pgfence jobs on the pull request: check run 'pgfence (NAME)',
                             its own sticky comment, SARIF category pgfence/NAME/ (letters, digits, . _ -)
+  --config-from base|head   read the configuration and the files it names from the base commit, so
+                            the pull request cannot weaken its own review (default: base), or the checkout
+  --comment-author LOGIN    the login the token comments as, when GET /user cannot say (a GitHub
+                            App: my-app[bot]); only that author's sticky comment is edited
+  --                        everything after it is a GLOB, even one starting with '-'
   exit codes: 0 nothing new above --max-risk; 1 a new finding above it; 2 usage, configuration,
-              repository (not a repository, shallow clone) or input error
+              repository (not a repository, shallow clone) or input error (the event payload,
+              GITHUB_API_URL)
 
 extract-stats options (pgfence extract-stats --db-url URL):
   --db-url URL              libpq URL or key=value string (default: $PGFENCE_DB_URL); the password

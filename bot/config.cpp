@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "analyze/regular_file.hpp"
 #include "analyze/rules/common.hpp"
 #include "stats/config_keys.hpp"
 
@@ -229,15 +230,18 @@ std::optional<std::filesystem::path> find_config(const std::filesystem::path& st
 }
 
 analyze::Result<Config> load_config(const std::filesystem::path& path) {
-    std::string file = path.string();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{"cannot read the configuration file", file, std::nullopt};
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str();
+    auto text = analyze::read_regular_file(path.string(), analyze::k_config_max_bytes, "the configuration file");
+    if (!text) return text.error();
+    return parse_config(*text, path.string());
+}
+
+analyze::Result<Config> parse_config(const std::string& text, const std::string& file) {
+    if (text.size() > analyze::k_config_max_bytes) {
+        return Error{"the configuration file is larger than 1 MiB", file, std::nullopt};
+    }
     try {
         Value root;
-        if (path.extension() == ".json") {
+        if (std::filesystem::path(file).extension() == ".json") {
             auto parsed = nlohmann::json::parse(text, nullptr, false);
             if (parsed.is_discarded() || !parsed.is_object()) {
                 return Error{"not a JSON object (check the syntax)", file, std::nullopt};

@@ -30,6 +30,9 @@ struct Config {
 // The nearest .pgfence.toml or .pgfence.json in `start` or a parent directory.
 [[nodiscard]] std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);
 
+// Reads only a regular file of at most analyze::k_config_max_bytes (1 MiB).
 [[nodiscard]] analyze::Result<Config> load_config(const std::filesystem::path& path);
+// The same from text already read; `file` names it in errors (and its extension picks JSON).
+[[nodiscard]] analyze::Result<Config> parse_config(const std::string& text, const std::string& file);
 
 }  // namespace pgfence::bot

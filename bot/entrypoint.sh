@@ -4,6 +4,9 @@
 # the bot, `pgfence pr`; on any other event it analyses the given paths. Runs as-is outside a
 # container too (PGFENCE_BIN names the binary).
 set -uo pipefail
+# No pathname expansion anywhere: `paths: db/**/*.sql` must reach pgfence as written (bash
+# would expand it to depth-1 files, and deeper migrations would go unreviewed).
+set -f
 
 pgfence_bin="${PGFENCE_BIN:-pgfence}"
 workspace="${GITHUB_WORKSPACE:-.}"
@@ -51,6 +54,10 @@ case "$mode" in
     is_true "$(input trace-as-superuser)" && args+=(--trace-as-superuser)
     job_name="$(input name)"
     [ -n "$job_name" ] && args+=(--name "$job_name")
+    config_from="$(input config-from)"
+    [ -n "$config_from" ] && args+=(--config-from "$config_from")
+    comment_author="$(input comment-author)"
+    [ -n "$comment_author" ] && args+=(--comment-author "$comment_author")
     # The checkout belongs to the runner's user, not to the container's root: pgfence opens it
     # with libgit2's ownership check off (diff/repository.cpp), so no `safe.directory` is needed.
     "$pgfence_bin" "${args[@]}" -- "${paths[@]}"

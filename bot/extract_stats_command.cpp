@@ -57,6 +57,11 @@ int run_extract_stats(const std::vector<std::string>& args, std::ostream& out, s
     setenv("PGCONNECT_TIMEOUT", "10", 0);
     setenv("PGAPPNAME", "pgfence", 0);
     std::string shown = stats::redact_conninfo(a.db_url);
+    if (stats::userinfo_needs_encoding(a.db_url)) {
+        err << "error: extract-stats: the URL has an '@' after a '/', '?' or '#': percent-encode those "
+               "characters in the password (%2F, %3F, %23), or an '@' elsewhere (%40) (database " << shown << ")\n";
+        return k_exit_input;
+    }
     auto snapshot = stats::extract_snapshot(a.db_url, a.options);
     if (!snapshot) {
         err << "error: extract-stats: " << snapshot.error().message << " (database " << shown << ")\n";

@@ -123,17 +123,43 @@ std::string upload_sarif(Client& client, std::string_view repo, const std::strin
     return data.is_object() && data.contains("id") && data["id"].is_string() ? data["id"].get<std::string>() : std::string();
 }
 
+Author token_author(Client& client) {
+    try {
+        auto user = client.request("GET", "/user", nullptr).json();
+        if (!user.is_object() || !user.contains("login") || !user["login"].is_string() || user["login"].get<std::string>().empty())
+            throw GitHubError(200, "GitHub API GET /user answered without a login");
+        Author author{user["login"].get<std::string>(), std::nullopt};
+        if (user.contains("id") && user["id"].is_number_integer()) author.id = user["id"].get<std::int64_t>();
+        return author;
+    } catch (const GitHubError& e) {
+        if (e.status() != 403) throw;
+        return Author{std::string(k_actions_bot_login), std::nullopt};
+    }
+}
+
+bool authored_by(const nlohmann::json& comment, const Author& author) {
+    if (!comment.is_object() || !comment.contains("user") || !comment["user"].is_object()) return false;
+    const auto& user = comment["user"];
+    if (!user.contains("login") || !user["login"].is_string() || user["login"].get<std::string>() != author.login) return false;
+    if (!author.id) return true;
+    return user.contains("id") && user["id"].is_number_integer() && user["id"].get<std::int64_t>() == *author.id;
+}
+
+std::optional<nlohmann::json> find_marked_comment(Client& client, std::string_view repo, int number,
+                                                  const std::string& marker, const Author& author) {
+    for (auto& comment : list_issue_comments(client, repo, number)) {
+        if (!comment.contains("body") || !comment["body"].is_string()) continue;
+        if (!comment.contains("id") || !comment["id"].is_number_integer()) continue;
+        if (!authored_by(comment, author)) continue;
+        if (comment["body"].get<std::string>().find(marker) != std::string::npos) return std::move(comment);
+    }
+    return std::nullopt;
+}
+
 StickyComment upsert_sticky_comment(Client& client, std::string_view repo, int number, const std::string& marker,
-                                    const std::string& body) {
+                                    const std::string& body, const Author& author) {
     const std::string text = body.find(marker) == std::string::npos ? marker + "\n" + body : body;
-    auto find_marked = [&]() -> std::optional<nlohmann::json> {
-        for (auto& comment : list_issue_comments(client, repo, number)) {
-            if (!comment.contains("body") || !comment["body"].is_string()) continue;
-            if (!comment.contains("id") || !comment["id"].is_number_integer()) continue;
-            if (comment["body"].get<std::string>().find(marker) != std::string::npos) return std::move(comment);
-        }
-        return std::nullopt;
-    };
+    auto find_marked = [&]() { return find_marked_comment(client, repo, number, marker, author); };
     auto refresh = [&](const nlohmann::json& comment) {
         auto id = comment["id"].get<std::int64_t>();
         if (comment["body"].get<std::string>() != text) update_issue_comment(client, repo, id, text);

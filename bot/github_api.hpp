@@ -2,6 +2,7 @@
 // Typed GitHub operations the bot uses, one function per REST operation (the operationIds in
 // shared/schemas/github/). Each throws GitHubError on failure; callers keep the report either way.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,8 +42,28 @@ void update_issue_comment(Client& client, std::string_view repo, std::int64_t co
 std::string upload_sarif(Client& client, std::string_view repo, const std::string& commit_sha, const std::string& ref,
                          const std::string& sarif_text);
 
-// The one comment per pull request that pgfence keeps up to date: the first comment containing
-// marker (an HTML comment, invisible when rendered) is edited, else one is created. The marker
+// Whose comments are pgfence's own: the identity the token writes as. Anyone can write the
+// marker into a comment of their own, so only comments by this author are ever edited.
+struct Author {
+    std::string login;
+    std::optional<std::int64_t> id;  // unknown for the Actions bot (it differs on GHES)
+};
+// The Actions GITHUB_TOKEN's comments are authored by this login.
+inline constexpr std::string_view k_actions_bot_login = "github-actions[bot]";
+
+// users/get-authenticated for a user token; an installation token (Actions' GITHUB_TOKEN)
+// is refused /user with 403, and writes as github-actions[bot]. Other failures throw.
+[[nodiscard]] Author token_author(Client& client);
+// Whether `comment` (an issue comment as the API returns it) was written by `author`.
+[[nodiscard]] bool authored_by(const nlohmann::json& comment, const Author& author);
+
+// The first comment of `author` containing `marker`, if any.
+[[nodiscard]] std::optional<nlohmann::json> find_marked_comment(Client& client, std::string_view repo, int number,
+                                                                const std::string& marker, const Author& author);
+
+// The one comment per pull request that pgfence keeps up to date: the first comment of
+// `author` containing marker (an HTML comment, invisible when rendered) is edited, else one
+// is created; a marked comment by anyone else is left alone. The marker
 // is prepended to body when body lacks it, so the next run finds the comment again. A create
 // that fails where GitHub may have done it anyway is never blindly repeated: the comments are
 // listed again first.
@@ -51,7 +72,7 @@ struct StickyComment {
     bool created = false;
 };
 StickyComment upsert_sticky_comment(Client& client, std::string_view repo, int number, const std::string& marker,
-                                    const std::string& body);
+                                    const std::string& body, const Author& author);
 
 // gzip (RFC 1952) then base64 (RFC 4648), as upload-sarif wants it.
 [[nodiscard]] std::string gzip_base64(std::string_view data);

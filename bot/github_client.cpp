@@ -176,11 +176,28 @@ std::optional<RetryAdvice> retry_advice(const Response& response, int attempt, c
     return RetryAdvice{std::min<milliseconds>(backoff, options.max_wait), false};
 }
 
+std::optional<std::string> api_url_problem(std::string_view url) {
+    // Never quoted back: credentials or a token in a query string would be printed with it.
+    size_t sep = url.find("://");
+    std::string scheme = sep == std::string_view::npos ? std::string() : lower(url.substr(0, sep));
+    if (scheme != "http" && scheme != "https") return "is not an http:// or https:// URL";
+    std::string_view rest = url.substr(sep + 3);
+    std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+    if (rest.substr(0, rest.find_first_of("?#")).find('@') != std::string_view::npos)
+        return "must not contain credentials (user:password@): the token goes in github-token or GITHUB_TOKEN";
+    if (url.find('?') != std::string_view::npos) return "must not have a query string (?...)";
+    if (url.find('#') != std::string_view::npos) return "must not have a fragment (#...)";
+    if (authority.empty()) return "has no host";
+    for (unsigned char c : url) {
+        if (c <= 0x20 || c >= 0x7f) return "must not contain spaces or control or non-ASCII characters";
+    }
+    return std::nullopt;
+}
+
 Client::Client(ClientOptions options) : m_options(std::move(options)) {
+    if (auto problem = api_url_problem(m_options.api_url)) throw GitHubError(0, "GITHUB_API_URL " + *problem);
     auto base = split_url(m_options.api_url);
-    if (!base) throw GitHubError(0, "GitHub API URL '" + redact(m_options.api_url) + "' is not an http:// or https:// URL");
-    if (base->path.find('?') != std::string::npos)
-        throw GitHubError(0, "GitHub API URL '" + redact(m_options.api_url) + "' must not have a query");
+    if (!base) throw GitHubError(0, "GITHUB_API_URL is not an http:// or https:// URL");
     while (!base->path.empty() && base->path.back() == '/') base->path.pop_back();
     m_base = *base;
     if (m_options.max_attempts < 1) m_options.max_attempts = 1;

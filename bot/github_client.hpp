@@ -95,8 +95,13 @@ struct RetryAdvice {
                                                       const ClientOptions& options,
                                                       std::chrono::system_clock::time_point now);
 
+// Why api_url cannot be used (not http(s), credentials, a query or fragment, no host), in
+// words that never quote the URL; nothing when it is fine.
+[[nodiscard]] std::optional<std::string> api_url_problem(std::string_view url);
+
 class Client {
 public:
+    // Throws GitHubError (status 0, "GITHUB_API_URL ...") when api_url_problem finds one.
     explicit Client(ClientOptions options);
     ~Client();
     Client(const Client&) = delete;

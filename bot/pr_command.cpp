@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/regular_file.hpp"
 #include "annotate/check_run.hpp"
 #include "annotate/escape.hpp"
 #include "annotate/finding_view.hpp"
@@ -25,6 +26,7 @@
 #include "bot/cli_args.hpp"
 #include "bot/github_api.hpp"
 #include "bot/github_client.hpp"
+#include "bot/pr_config.hpp"
 #include "diff/changes.hpp"
 #include "diff/error.hpp"
 #include "diff/event.hpp"
@@ -86,6 +88,8 @@ struct PrArgs {
     bool trace = false;
     bool trace_as_superuser = false;
     std::string name;  // --name: tells this job's posts from another pgfence job's
+    ConfigFrom config_from = ConfigFrom::Base;  // --config-from: whose configuration reviews
+    std::string comment_author;  // --comment-author: the token's login when /user cannot say
     std::vector<std::string> analyze_args{"pr"};  // everything else, read as `analyze` reads it
 };
 
@@ -127,6 +131,20 @@ PrArgs parse_pr(const std::vector<std::string>& args) {
         else if (arg == "--trace") p.trace = true;
         else if (arg == "--trace-as-superuser") p.trace = p.trace_as_superuser = true;
         else if (is("--name")) p.name = checked_name(value("--name"));
+        else if (is("--config-from")) {
+            std::string from = value("--config-from");
+            if (from != "base" && from != "head") throw UsageError{"--config-from takes base or head, not '" + from + "'"};
+            p.config_from = from == "base" ? ConfigFrom::Base : ConfigFrom::Head;
+        } else if (is("--comment-author")) {
+            p.comment_author = value("--comment-author");
+            if (p.comment_author.empty() || p.comment_author.size() > 100 ||
+                p.comment_author.find_first_of(" \t\r\n") != std::string::npos)
+                throw UsageError{"--comment-author takes a GitHub login, e.g. my-app[bot]"};
+        } else if (arg == "--") {
+            // Everything after it is a glob, even one that looks like an option.
+            p.analyze_args.insert(p.analyze_args.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+            break;
+        }
         else if (arg == "--format" || arg.rfind("--format=", 0) == 0 || arg == "-o" || is("--output"))
             throw UsageError{"pr writes every format itself: use --sarif and --summary instead of " + arg};
         else p.analyze_args.push_back(arg);
@@ -141,8 +159,22 @@ struct Target {
     std::string head;
     std::string repository;
     std::optional<int> number;
+    std::string number_problem;  // the event's number is not a pull request number
     bool in_actions = false;
 };
+
+// The pull request number of the event payload: GitHub's are 1 and up; anything else (a
+// float, a string, 4294967303 that an int would wrap to 7) is refused, never guessed at.
+std::optional<int> event_number(const nlohmann::json& pr, std::string& problem) {
+    if (!pr.is_object() || !pr.contains("number")) return std::nullopt;
+    const auto& n = pr["number"];
+    if (n.is_number_unsigned() && n.get<std::uint64_t>() >= 1 && n.get<std::uint64_t>() <= 2'000'000'000u) {
+        return static_cast<int>(n.get<std::uint64_t>());
+    }
+    problem = "the event payload's pull request number " + annotate::printable(n.dump().substr(0, 40)) +
+              " is not a pull request number (1 to 2000000000): nothing is commented";
+    return std::nullopt;
+}
 
 Target locate(const PrArgs& p) {
     Target t;
@@ -154,16 +186,17 @@ Target locate(const PrArgs& p) {
     t.number = p.number;
     std::string event_path = !p.event_path.empty() ? p.event_path : env("GITHUB_EVENT_PATH");
     if (!event_path.empty() && (t.base.empty() || t.head.empty() || !t.number)) {
-        std::ifstream in(event_path);
-        nlohmann::json event = nlohmann::json::parse(in, nullptr, false);
-        if (!in || event.is_discarded()) throw UsageError{event_path + ": cannot read the GitHub event payload"};
+        auto text = analyze::read_regular_file(event_path, analyze::k_event_max_bytes, "the GitHub event payload");
+        if (!text) throw UsageError{annotate::printable(text.error().describe())};
+        nlohmann::json event = nlohmann::json::parse(*text, nullptr, false);
+        if (event.is_discarded()) throw UsageError{annotate::printable(event_path) + ": the GitHub event payload is not JSON"};
         if (auto shas = diff::pull_request_shas(event)) {
             if (t.base.empty()) t.base = shas->first;
             if (t.head.empty()) t.head = shas->second;
         }
-        if (!t.number) {
+        if (!t.number && event.is_object()) {
             const auto& pr = event.contains("pull_request") ? event["pull_request"] : event;
-            if (pr.contains("number") && pr["number"].is_number_integer()) t.number = pr["number"].get<int>();
+            t.number = event_number(pr, t.number_problem);
         }
     }
     if (t.base.empty() || t.head.empty()) {
@@ -394,7 +427,18 @@ std::string comment_body(const Report& report, const TraceOutcome& trace, const 
 }
 
 void post_comment(github::Client& client, const std::string& repository, int number, const Report& report,
-                  bool has_findings, const TraceOutcome& trace, const Identity& identity, Posting& posting) {
+                  bool has_findings, const TraceOutcome& trace, const Identity& identity,
+                  const std::string& comment_author, Posting& posting) {
+    // Only the token's own comments are ours to edit: anyone can write the marker.
+    github::Author author{comment_author, std::nullopt};
+    if (author.login.empty()) {
+        try {
+            author = github::token_author(client);
+        } catch (const github::GitHubError& e) {
+            posting.problems.push_back("comment not posted: cannot tell whose comments are pgfence's: " + describe_failure(e));
+            return;
+        }
+    }
     // GitHub counts a body's length its own way; when it still refuses one (422), a body a
     // quarter of the size is sent, cut the same graceful way.
     for (std::size_t max_chars : {annotate::k_comment_max_chars, annotate::k_comment_max_chars / 4}) {
@@ -402,13 +446,11 @@ void post_comment(github::Client& client, const std::string& repository, int num
         try {
             if (!has_findings) {
                 // Nothing to say: only an earlier comment is brought up to date, none is added.
-                for (const auto& c : github::list_issue_comments(client, repository, number)) {
-                    if (c.value("body", std::string()).find(identity.marker()) == std::string::npos) continue;
-                    github::update_issue_comment(client, repository, c.at("id").get<std::int64_t>(), body);
-                    break;
+                if (auto c = github::find_marked_comment(client, repository, number, identity.marker(), author)) {
+                    github::update_issue_comment(client, repository, c->at("id").get<std::int64_t>(), body);
                 }
             } else {
-                github::upsert_sticky_comment(client, repository, number, identity.marker(), body);
+                github::upsert_sticky_comment(client, repository, number, identity.marker(), body, author);
             }
             posting.comment = true;
             return;
@@ -432,16 +474,17 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     annotate::SarifOptions sarif_options;
     sarif_options.automation_id = identity.automation_id;
     AnalyzeArgs a = parse_analyze(p.analyze_args);
-    bool config_failed = false;
-    Settings settings = resolve(a, err, config_failed);
-    if (config_failed) return k_exit_input;
     Target target = locate(p);
-    if (!load_stats(settings, err)) return k_exit_input;
 
+    Settings settings;
     Report report;
     TraceOutcome trace;
     try {
         diff::Repository repo(target.repo_dir);
+        // The configuration comes before the diff: its `paths` choose the files.
+        PrConfigPlace place{&repo, repo.resolve_commit(target.base, "base"), repo.resolve_commit(target.head, "head"),
+                            p.config_from};
+        if (!resolve_pr_settings(a, place, settings, err)) return k_exit_input;
         diff::ChangeSet changes = diff::changed_migrations(repo, target.base, target.head, settings.paths);
         target.head = changes.head_sha;
         report = analyse_changes(repo, changes, settings.options, p.fail_on_pre_existing);
@@ -481,6 +524,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
 
     Posting posting;
+    // Bad input from the environment (GITHUB_API_URL, the event's number): reported as an
+    // error, exit 2, after every file and the fallback annotations are written.
+    bool input_error = false;
     auto token_input = env("INPUT_GITHUB-TOKEN");
     github::ClientOptions client_options =
         github::options_from_env(token_input.empty() ? std::nullopt : std::optional<std::string>(token_input));
@@ -489,12 +535,26 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         posting.problems.push_back(target.repository.empty() ? "nothing posted: GITHUB_REPOSITORY is not set"
                                                              : "nothing posted: no token (github-token input or GITHUB_TOKEN)");
     }
+    if (!target.number_problem.empty() && p.comment) {
+        err << "error: " << target.number_problem << "\n";
+        input_error = true;
+    }
+    std::optional<github::Client> client;
     if (can_post) {
-        github::Client client(client_options);
-        if (p.check_run) post_check_run(client, target.repository, report, target, settings.max_risk, trace, identity, posting);
+        try {
+            client.emplace(client_options);
+        } catch (const github::GitHubError& e) {
+            err << "error: " << e.what() << " (nothing posted)\n";
+            input_error = true;
+            can_post = false;
+        }
+    }
+    if (can_post) {
+        if (p.check_run) post_check_run(*client, target.repository, report, target, settings.max_risk, trace, identity, posting);
         if (p.comment && target.number) {
-            post_comment(client, target.repository, *target.number, report,
-                         counts.new_findings + counts.pre_existing > 0 || trace.failed, trace, identity, posting);
+            post_comment(*client, target.repository, *target.number, report,
+                         counts.new_findings + counts.pre_existing > 0 || trace.failed, trace, identity,
+                         p.comment_author, posting);
         }
         if (p.upload_sarif && !sarif_path.empty()) {
             try {
@@ -502,7 +562,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
                 annotate::render_sarif(report, sarif, sarif_options);
                 std::string ref = env("GITHUB_REF");
                 if (ref.empty() && target.number) ref = "refs/pull/" + std::to_string(*target.number) + "/head";
-                github::upload_sarif(client, target.repository, target.head, ref, sarif.str());
+                github::upload_sarif(*client, target.repository, target.head, ref, sarif.str());
             } catch (const github::GitHubError& e) {
                 posting.problems.push_back("SARIF not uploaded: " + describe_failure(e));
             }
@@ -531,7 +591,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         append_file(outputs_path, o.str(), err);
     }
 
-    if (diagnosis.failed) return k_exit_input;
+    if (diagnosis.failed || input_error) return k_exit_input;
     if (a.block_unknown && diagnosis.coverage.unknown > 0) return k_exit_findings;
     if (trace.failed) {
         err << "pgfence: the trace found a mismatch or a statement PostgreSQL rejected\n";

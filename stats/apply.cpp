@@ -18,4 +18,10 @@ analyze::Result<std::shared_ptr<const LoadedStats>> load_stats(const std::string
     return std::shared_ptr<const LoadedStats>(std::make_shared<LoadedStats>(std::move(*snapshot)));
 }
 
+analyze::Result<std::shared_ptr<const LoadedStats>> parse_stats(const std::string& text, const std::string& source) {
+    auto snapshot = parse_snapshot(text, source);
+    if (!snapshot) return snapshot.error();
+    return std::shared_ptr<const LoadedStats>(std::make_shared<LoadedStats>(std::move(*snapshot)));
+}
+
 }  // namespace pgfence::stats

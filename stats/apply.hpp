@@ -31,6 +31,10 @@ private:
 };
 
 // An unreadable or unsupported snapshot is an Error naming the file.
+// Only a regular file up to analyze::k_stats_max_bytes is read.
 [[nodiscard]] analyze::Result<std::shared_ptr<const LoadedStats>> load_stats(const std::string& path);
+// The same from text already read (`pgfence pr` takes it from the base commit); source names it.
+[[nodiscard]] analyze::Result<std::shared_ptr<const LoadedStats>> parse_stats(const std::string& text,
+                                                                              const std::string& source);
 
 }  // namespace pgfence::stats

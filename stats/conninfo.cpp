@@ -25,10 +25,9 @@ std::pair<std::size_t, std::size_t> url_password(std::string_view url) {
     std::size_t scheme = url.find("://");
     if (scheme == std::string_view::npos) return {std::string_view::npos, 0};
     std::size_t start = scheme + 3;
-    std::size_t authority_end = url.find_first_of("/?", start);
-    if (authority_end == std::string_view::npos) authority_end = url.size();
-    // The last '@' of the authority ends the userinfo (a password may contain '@' unencoded).
-    std::size_t at = url.rfind('@', authority_end);
+    // The last '@' of the whole URL ends the userinfo: a password may hold '@', '/', '?' or '#'
+    // unencoded, and hiding too much (an '@' in a query parameter) is better than showing it.
+    std::size_t at = url.rfind('@');
     if (at == std::string_view::npos || at < start) return {std::string_view::npos, 0};
     std::size_t colon = url.find(':', start);
     if (colon == std::string_view::npos || colon > at) return {std::string_view::npos, 0};
@@ -59,6 +58,14 @@ std::vector<std::pair<std::size_t, std::size_t>> keyword_passwords(std::string_v
 }
 
 }  // namespace
+
+bool userinfo_needs_encoding(std::string_view conninfo) {
+    if (!is_url(conninfo)) return false;
+    std::size_t start = conninfo.find("://") + 3;
+    std::size_t at = conninfo.rfind('@');
+    if (at == std::string_view::npos || at < start) return false;
+    return conninfo.substr(start, at - start).find_first_of("/?#") != std::string_view::npos;
+}
 
 bool is_url(std::string_view c) { return c.starts_with("postgresql://") || c.starts_with("postgres://"); }
 

@@ -16,6 +16,11 @@ namespace pgfence::stats {
 // `message` with every occurrence of each secret replaced by ***.
 [[nodiscard]] std::string scrub(std::string message, const std::vector<std::string>& secrets);
 
+// True when a URL has an '@' after a '/', '?' or '#': a password with one of those unencoded,
+// which libpq would read as part host, port or database (and quote in its error); an '@' in
+// the path or query (which %40 spells as well) cannot be told from it.
+[[nodiscard]] bool userinfo_needs_encoding(std::string_view conninfo);
+
 // True for "postgresql://..." / "postgres://..." URLs.
 [[nodiscard]] bool is_url(std::string_view conninfo);
 

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyze/regular_file.hpp"
 #include "stats/snapshot.hpp"
 
 namespace pgfence::stats {
@@ -94,11 +95,9 @@ analyze::Result<Snapshot> parse_snapshot(const std::string& input, const std::st
 }
 
 analyze::Result<Snapshot> load_snapshot(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{"cannot read the stats snapshot", path, std::nullopt};
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_snapshot(ss.str(), path);
+    auto text = analyze::read_regular_file(path, analyze::k_stats_max_bytes, "the stats snapshot");
+    if (!text) return text.error();
+    return parse_snapshot(*text, path);
 }
 
 std::string snapshot_to_json(const Snapshot& s) {

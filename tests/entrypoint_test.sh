@@ -70,5 +70,23 @@ env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EV
 check "name: the job summary's heading" 'grep -q "^## pgfence (api):" "$tmp/summary"'
 check "name: the SARIF category" 'grep -q "pgfence/api/" "$tmp/ws/pgfence.sarif"'
 
+# Globs reach pgfence as written: bash (without globstar) would expand db/**/*.sql to the
+# depth-1 files on disk, and a migration two folders deep would go unreviewed.
+cd "$tmp/ws" && mkdir -p db/deep/nested && printf 'CREATE INDEX t_deep ON t (id);\n' > db/deep/nested/003.sql
+g add db && g commit -qm deep && deep_head="$(git rev-parse HEAD)" && cd - > /dev/null
+printf '{"pull_request": {"number": 3, "base": {"sha": "%s"}, "head": {"sha": "%s"}}}' "$base" "$deep_head" > "$tmp/event2.json"
+: > "$tmp/out"
+env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event2.json" \
+  GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" GITHUB_OUTPUT="$tmp/out" \
+  "INPUT_PATHS=db/**/*.sql" bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+check "globs: a migration two folders deep is reviewed" 'grep -q "db/deep/nested/003.sql" "$tmp/stdout" && [ "$status" -eq 1 ]'
+
+# A path input that looks like an option is a glob after --, never an option of pgfence pr.
+env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event2.json" \
+  GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" \
+  "INPUT_PATHS=--sarif=$tmp/planted.sarif db/**/*.sql" bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+check "--: a path like --sarif=FILE writes no file" '[ ! -e "$tmp/planted.sarif" ]'
+
 if [ "$fail" -eq 0 ]; then echo "entrypoint: all checks passed"; fi
 exit "$fail"

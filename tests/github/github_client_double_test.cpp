@@ -28,9 +28,9 @@ struct Harness {
     ClientOptions options;
     std::unique_ptr<Client> client;
 
-    explicit Harness(DoubleConfig config = {}, int max_attempts = 4) : server(std::move(config)) {
+    explicit Harness(DoubleConfig config = {}, int max_attempts = 4) : server(config) {
         options.api_url = server.api_url();
-        options.token = DoubleConfig{}.token;
+        options.token = config.token;
         options.max_attempts = max_attempts;
         options.first_backoff = milliseconds(100);
         options.read_timeout = seconds(5);
@@ -66,9 +66,12 @@ json fault(const std::string& kind, int times, json extra = json::object()) {
     return extra;
 }
 
-json seeded_comments(int number, int count, std::vector<int> marker_at = {}) {
+// What the double's ghs_ token comments as.
+const Author k_bot{"github-actions[bot]", std::nullopt};
+
+json seeded_comments(int number, int count, std::vector<int> marker_at = {}, const std::string& login = "github-actions[bot]") {
     return {{"comments", {{{"repo", k_repo}, {"number", number}, {"count", count}, {"marker", k_marker},
-                           {"marker_at", marker_at}}}}};
+                           {"marker_at", marker_at}, {"login", login}}}}};
 }
 
 std::string sarif_text() {
@@ -273,7 +276,7 @@ TEST_CASE("the sticky comment is updated in place, never duplicated", "[github]"
     SECTION("the marker comment is on page 3") {
         Harness h({.seeds = {seeded_comments(7, 250, {230})}});
         auto seeded = h.comments(7);
-        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, k_marker + "\nNew report");
+        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, k_marker + "\nNew report", k_bot);
         CHECK_FALSE(sticky.created);
         CHECK(sticky.id == seeded[230]["id"].get<std::int64_t>());
         auto after = h.comments(7);
@@ -282,15 +285,15 @@ TEST_CASE("the sticky comment is updated in place, never duplicated", "[github]"
         CHECK(h.count("POST", "issues/create-comment") == 0);
         CHECK(h.count("PATCH", "issues/update-comment") == 1);
         // The same report again changes nothing.
-        (void)upsert_sticky_comment(*h.client, k_repo, 7, k_marker, k_marker + "\nNew report");
+        (void)upsert_sticky_comment(*h.client, k_repo, 7, k_marker, k_marker + "\nNew report", k_bot);
         CHECK(h.count("PATCH", "issues/update-comment") == 1);
         h.require_all_valid();
     }
     SECTION("absent: created once, then updated") {
         Harness h({.seeds = {seeded_comments(7, 120)}});
-        auto first = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report one");
+        auto first = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report one", k_bot);
         CHECK(first.created);
-        auto second = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report two");
+        auto second = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report two", k_bot);
         CHECK_FALSE(second.created);
         CHECK(second.id == first.id);
         auto after = h.comments(7);
@@ -302,14 +305,14 @@ TEST_CASE("the sticky comment is updated in place, never duplicated", "[github]"
         Harness h({.faults = {fault("slow", 1, {{"delay", 6}, {"method", "POST"}})}});
         h.options.read_timeout = seconds(2);
         h.rebuild();
-        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report");
+        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", k_bot);
         CHECK(sticky.created);
         CHECK(h.comments(7).size() == 1);
         CHECK(h.count("POST", "issues/create-comment") == 1);
     }
     SECTION("a create answered with 502 is checked, then sent again") {
         Harness h({.faults = {fault("bad-gateway", 1, {{"method", "POST"}})}});
-        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report");
+        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", k_bot);
         CHECK(sticky.created);
         CHECK(h.comments(7).size() == 1);
         CHECK(h.count("POST", "issues/create-comment") == 2);
@@ -317,9 +320,43 @@ TEST_CASE("the sticky comment is updated in place, never duplicated", "[github]"
     }
 }
 
+TEST_CASE("the sticky comment is only ever one of the token's own", "[github]") {
+    SECTION("a marked comment by the pull request's author is left alone") {
+        auto seed = seeded_comments(7, 3, {1}, "mallory");
+        Harness h({.seeds = {seed}});
+        auto planted = h.comments(7)[1];
+        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", token_author(*h.client));
+        CHECK(sticky.created);
+        auto after = h.comments(7);
+        REQUIRE(after.size() == 4);
+        CHECK(after[1] == planted);
+        CHECK(after[3]["login"] == "github-actions[bot]");
+        CHECK(h.count("PATCH", "issues/update-comment") == 0);
+        h.require_all_valid();
+    }
+    SECTION("an installation token is github-actions[bot]; a user token is whom /user names") {
+        Harness bot;
+        CHECK(token_author(*bot.client).login == "github-actions[bot]");
+        Harness user({.token = "ghp_user_token_0123456789abcdef"});
+        Author me = token_author(*user.client);
+        CHECK(me.login == "pgfence-user");
+        REQUIRE(me.id);
+        // Same login, another account's id: not ours.
+        json impostor = seeded_comments(7, 1, {0}, "pgfence-user");
+        impostor["comments"][0]["user_id"] = *me.id + 1;
+        Harness h({.seeds = {impostor}, .token = "ghp_user_token_0123456789abcdef"});
+        CHECK_FALSE(find_marked_comment(*h.client, k_repo, 7, k_marker, token_author(*h.client)));
+        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", token_author(*h.client));
+        CHECK(sticky.created);
+        CHECK(find_marked_comment(*h.client, k_repo, 7, k_marker, token_author(*h.client))->at("id") == sticky.id);
+        h.require_all_valid();
+        user.require_all_valid();
+    }
+}
+
 TEST_CASE("GitHub Enterprise Server: the /api/v3 prefix is kept", "[github]") {
     Harness h({.prefix = "/api/v3", .seeds = {seeded_comments(7, 230, {220})}});
-    auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "GHES report");
+    auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "GHES report", k_bot);
     CHECK_FALSE(sticky.created);
     CHECK(create_check_run(*h.client, k_repo, {{"name", "pgfence"}, {"head_sha", k_sha}}) > 0);
     auto requests = h.server.requests();

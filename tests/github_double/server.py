@@ -26,6 +26,15 @@ import openapi  # noqa: E402
 from state import State  # noqa: E402
 
 API_VERSION = "2022-11-28"
+ACTIONS_BOT_LOGIN = "github-actions[bot]"
+ACTIONS_BOT_ID = 41898282  # github-actions[bot] on github.com
+
+
+def user_id_of(login):
+    """A stable id per login for seeded comments (the Actions bot keeps its real one)."""
+    if login == ACTIONS_BOT_LOGIN:
+        return ACTIONS_BOT_ID
+    return 100000 + sum(ord(ch) * (i + 1) for i, ch in enumerate(login)) % 900000
 
 
 def _not_null(raw):
@@ -170,7 +179,7 @@ class Double:
         if entry["errors"]:
             return self.error(entry, 422, "Validation Failed",
                               [{"code": "invalid", "message": e} for e in entry["errors"]])
-        status, answer, extra = self.handle(op, params, body, url, origin)
+        status, answer, extra = self.handle(op, params, body, url, origin, headers)
         if status in op.responses:
             problems = openapi.errors_of(op.responses[status], answer)
             if problems:  # the double's own bug: fail loudly rather than teach the client wrong shapes
@@ -187,10 +196,26 @@ class Double:
             answer["errors"] = errors
         return ("respond", status, {}, answer, 0.0)
 
-    def handle(self, op, params, body, url, origin):
+    def token_identity(self, headers):
+        """Who a token writes as: an installation token (ghs_..., as Actions' GITHUB_TOKEN) is
+        github-actions[bot], any other token the user --user-login (GET /user answers for it)."""
+        credential = (headers.get("Authorization") or "").partition(" ")[2]
+        if credential.startswith("ghs_"):
+            return {"login": ACTIONS_BOT_LOGIN, "user_id": ACTIONS_BOT_ID, "installation": True}
+        return {"login": self.state.user_login, "user_id": self.state.user_id, "installation": False}
+
+    def handle(self, op, params, body, url, origin, headers):
         repo = f"{params.get('owner')}/{params.get('repo')}"
         st = self.state
         raw_ok = self.by_id[op.id].raw_responses.get(str(op.success_status()), {})
+        if op.id == "users/get-authenticated":
+            who = self.token_identity(headers)
+            if who["installation"]:  # what GitHub answers an integration's token
+                return 403, {"message": "Resource not accessible by integration",
+                             "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user"}, {}
+            answer = openapi.synthesize(raw_ok)
+            answer.update(login=who["login"], id=who["user_id"], type="User")
+            return 200, answer, {}
         if op.id == "checks/create":
             run = dict(body, id=st.new_id(), repo=repo)
             st.check_runs[run["id"]] = run
@@ -206,7 +231,8 @@ class Double:
             items = [self.comment_json(c, repo, params["issue_number"], origin) for c in comments]
             return self.paginate(items, url, origin)
         if op.id == "issues/create-comment":
-            comment = {"id": st.new_id(), "body": body["body"], "login": "github-actions[bot]"}
+            who = self.token_identity(headers)
+            comment = {"id": st.new_id(), "body": body["body"], "login": who["login"], "user_id": who["user_id"]}
             st.comments.setdefault(f"{repo}#{params['issue_number']}", []).append(comment)
             return 201, self.comment_json(comment, repo, params["issue_number"], origin), {}
         if op.id == "issues/update-comment":
@@ -260,7 +286,9 @@ class Double:
         raw = self.by_id["issues/create-comment"].raw_responses["201"]
         answer = openapi.synthesize(raw)
         user = openapi.synthesize(_not_null(raw["properties"]["user"]))
-        user.update(login=c.get("login", "someone"), type="Bot" if c.get("login", "").endswith("[bot]") else "User")
+        login = c.get("login", "someone")
+        user.update(login=login, id=c.get("user_id", user_id_of(login)),
+                    type="Bot" if login.endswith("[bot]") else "User")
         api = f"{origin}{self.prefix}/repos/{repo}"
         answer.update(id=c["id"], node_id=f"IC_{c['id']}", body=c["body"], user=user,
                       url=f"{api}/issues/comments/{c['id']}", issue_url=f"{api}/issues/{number}",
@@ -386,6 +414,9 @@ def main():
     ap.add_argument("--state", help="JSON file rewritten after every request (the request log)")
     ap.add_argument("--prefix", default="", help="API path prefix, e.g. /api/v3 for GHES")
     ap.add_argument("--token", help="the only accepted token (default: any non-empty one)")
+    ap.add_argument("--user-login", default="pgfence-user",
+                    help="whom GET /user names for a token that is not an installation token (ghs_...)")
+    ap.add_argument("--user-id", type=int, default=583231, help="that user's id")
     ap.add_argument("--tls-cert", help="serve https with this certificate (PEM)")
     ap.add_argument("--tls-key", help="the certificate's private key (PEM)")
     ap.add_argument("--fault", action="append", default=[], type=_json_arg, help="fault JSON (or @file)")
@@ -397,6 +428,7 @@ def main():
         with open(args.sarif_schema, encoding="utf-8") as f:
             sarif_schema = json.load(f)
     state = State(args.state)
+    state.user_login, state.user_id = args.user_login, args.user_id
     for spec in args.seed:
         state.seed(spec)
     for spec in args.fault:

@@ -72,6 +72,8 @@ class State:
         self.faults = []
         self.link_origin = None  # overrides the origin of Link URLs (to test foreign links)
         self.next_id = 1000
+        self.user_login = "pgfence-user"  # whom a user token (not ghs_...) writes as
+        self.user_id = 583231
 
     def new_id(self):
         self.next_id += 1
@@ -88,7 +90,7 @@ class State:
         return None
 
     def seed(self, spec):
-        """{"comments": [{"repo", "number", "count", "marker", "marker_at": [indexes]}],
+        """{"comments": [{"repo", "number", "count", "marker", "marker_at": [indexes], "login", "user_id"}],
         "pulls": [{"repo", "number", "head_sha", "base_ref", "files": [names] | count}],
         "link_origin": "http://elsewhere:1"}"""
         for c in spec.get("comments", []):
@@ -98,8 +100,10 @@ class State:
                 text = f"Seeded comment {i + 1}."
                 if i in marker_at:
                     text = f"{c['marker']}\nEarlier pgfence report (seeded {i + 1})."
-                self.comments.setdefault(key, []).append({"id": self.new_id(), "body": text,
-                                                          "login": c.get("login", "someone")})
+                comment = {"id": self.new_id(), "body": text, "login": c.get("login", "someone")}
+                if "user_id" in c:  # an impostor: the right login with another account's id
+                    comment["user_id"] = int(c["user_id"])
+                self.comments.setdefault(key, []).append(comment)
         for p in spec.get("pulls", []):
             key = f"{p['repo']}#{p['number']}"
             self.pulls[key] = {"head_sha": p.get("head_sha", "a" * 40), "base_ref": p.get("base_ref", "main")}

@@ -145,7 +145,7 @@ class Scenario:
 
     # -- running pgfence pr -------------------------------------------------------------------
 
-    def run_pr(self, *extra, env_extra=None, cwd=None):
+    def run_pr(self, *extra, env_extra=None, cwd=None, no_config=True):
         self.outputs = os.path.join(self.tmp, "outputs.txt")
         self.summary = os.path.join(self.tmp, "summary.md")
         for p in (self.outputs, self.summary):
@@ -159,7 +159,8 @@ class Scenario:
         if self.port:
             env["GITHUB_API_URL"] = f"http://127.0.0.1:{self.port}"
         env.update(env_extra or {})
-        proc = subprocess.run([self.args.binary, "pr", "--no-config", *extra], cwd=cwd or self.repo, env=env,
+        config = ["--no-config"] if no_config else []
+        proc = subprocess.run([self.args.binary, "pr", *config, *extra], cwd=cwd or self.repo, env=env,
                               capture_output=True, text=True, timeout=300)
         check(TOKEN not in proc.stdout and TOKEN not in proc.stderr, "the token was printed")
         check(proc.returncode in (0, 1, 2), f"crash: exit {proc.returncode}\n{proc.stderr}")

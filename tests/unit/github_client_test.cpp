@@ -181,6 +181,27 @@ TEST_CASE("a bad API URL is a clear error", "[github]") {
     CHECK_THROWS_WITH(Client(options), Catch::Contains("not an http:// or https:// URL"));
 }
 
+TEST_CASE("an API URL with credentials, a query or a fragment is refused without quoting it", "[github]") {
+    for (std::string url : {"https://user:hunter2@ghe.example.com/api/v3", "https://ghe.example.com/api/v3?token=hunter2",
+                            "https://ghe.example.com/api/v3#hunter2", "ftp://ghe.example.com/hunter2"}) {
+        INFO(url);
+        ClientOptions options;
+        options.api_url = url;
+        options.token = "ghs_secret";
+        auto problem = api_url_problem(url);
+        REQUIRE(problem);
+        CHECK_THAT(*problem, !Catch::Contains("hunter2"));
+        try {
+            Client client(options);
+            FAIL("accepted");
+        } catch (const GitHubError& e) {
+            CHECK_THAT(std::string(e.what()), Catch::StartsWith("GITHUB_API_URL ") && !Catch::Contains("hunter2"));
+        }
+    }
+    CHECK_FALSE(api_url_problem("https://ghe.example.com:8443/api/v3"));
+    CHECK_FALSE(api_url_problem("http://127.0.0.1:1234"));
+}
+
 TEST_CASE("nothing listening: retried, then one error line without the token", "[github]") {
     ClientOptions options;
     options.api_url = "http://127.0.0.1:1";  // port 1: connection refused

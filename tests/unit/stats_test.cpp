@@ -57,6 +57,18 @@ TEST_CASE("stats: connection strings never show the password", "[stats]") {
     CHECK(scrub("failed for p@ss and p%40ss", secrets) == "failed for *** and ***");
 }
 
+TEST_CASE("stats: a password with an unencoded '/', '?', '#' or '@' is never shown", "[stats]") {
+    for (std::string password : {"s3c/ret", "s3c?ret", "s3c#ret", "s3c@ret", "a/b@c?d"}) {
+        std::string url = "postgresql://u:" + password + "@host/db";
+        INFO(url);
+        CHECK(redact_conninfo(url) == "postgresql://u:***@host/db");
+        CHECK(passwords_in(url).front() == password);
+        CHECK(userinfo_needs_encoding(url) == (password.find_first_of("/?#") != std::string::npos));
+    }
+    CHECK_FALSE(userinfo_needs_encoding("postgresql://u:p%2Fw@host:5432/db?sslmode=require"));
+    CHECK_FALSE(userinfo_needs_encoding("host=db password=a/b@c"));
+}
+
 TEST_CASE("stats: sizes and durations read like pg_size_pretty", "[stats]") {
     CHECK(format_bytes(4.1 * 1024 * 1024 * 1024) == "4.1 GB");
     CHECK(format_bytes(65536) == "64 kB");

@@ -1,0 +1,179 @@
+#include "bot/pr_config.hpp"
+
+#include <filesystem>
+#include <optional>
+
+#include "analyze/regular_file.hpp"
+#include "annotate/printable.hpp"
+#include "bot/config.hpp"
+#include "stats/apply.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+namespace fs = std::filesystem;
+using analyze::Error;
+using analyze::Result;
+
+std::string short_sha(const std::string& sha) { return sha.substr(0, 7); }
+
+// The repository's working directory, without the trailing '/' libgit2 gives it.
+fs::path root_of(const diff::Repository& repo) {
+    std::string root = repo.root();
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(root, ec);
+    return ec ? fs::path(root) : canonical;
+}
+
+// `path` (relative to the working directory, or absolute) as a repository-relative path, or
+// nothing when it lies outside the repository. Only its folder is resolved through symbolic
+// links: a link inside the checkout is a file of the checkout.
+std::optional<std::string> in_repository(const fs::path& path, const fs::path& root) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(path, ec).lexically_normal();
+    if (ec || absolute.filename().empty()) return std::nullopt;
+    fs::path folder = fs::weakly_canonical(absolute.parent_path(), ec);
+    if (ec) folder = absolute.parent_path();
+    fs::path relative = (folder / absolute.filename()).lexically_relative(root);
+    if (relative.empty() || relative.is_absolute() || *relative.begin() == "..") return std::nullopt;
+    return relative.generic_string();
+}
+
+std::string folder_of(const std::string& relative) {
+    auto slash = relative.rfind('/');
+    return slash == std::string::npos ? std::string() : relative.substr(0, slash);
+}
+
+// A file the configuration or the command line names.
+struct Named {
+    std::optional<std::string> text;  // nothing: only the pull request has it
+    std::string shown;                // how messages name it
+    std::optional<std::string> relative;  // inside the repository
+    bool from_base = false;
+};
+
+// In base mode, a file inside the repository that the base or the head commit tracks is read
+// from the base commit; anything else (made by the workflow, or outside the checkout) from disk,
+// as a regular file under `limit`.
+Result<Named> read_named(const PrConfigPlace& place, const fs::path& root, const std::string& disk_path,
+                         std::uintmax_t limit, std::string_view what) {
+    Named named;
+    named.relative = in_repository(disk_path, root);
+    named.shown = disk_path;
+    if (place.from == ConfigFrom::Base && named.relative) {
+        named.shown = *named.relative;
+        if (auto at_base = place.repo->read_file(place.base_sha, *named.relative)) {
+            if (at_base->size() > limit) {
+                return Error{std::string(what) + " in the base commit is too large", *named.relative, std::nullopt};
+            }
+            named.text = std::move(*at_base);
+            named.from_base = true;
+            return named;
+        }
+        if (place.repo->read_file(place.head_sha, *named.relative)) return named;  // the pull request adds it
+    }
+    auto text = analyze::read_regular_file(disk_path, limit, what);
+    if (!text) return text.error();
+    named.text = std::move(*text);
+    return named;
+}
+
+// The nearest .pgfence.toml / .pgfence.json of the base commit, from the working directory's
+// folder (when it is inside the repository) up to the repository's root.
+std::optional<std::string> find_in_base(const PrConfigPlace& place, const fs::path& root) {
+    std::error_code ec;
+    auto here = in_repository(fs::current_path(ec) / ".pgfence.toml", root);
+    std::string folder = here ? folder_of(*here) : std::string();
+    for (;;) {
+        for (const char* name : {".pgfence.toml", ".pgfence.json"}) {
+            std::string candidate = folder.empty() ? std::string(name) : folder + "/" + name;
+            if (place.repo->read_file(place.base_sha, candidate)) return candidate;
+        }
+        if (folder.empty()) return std::nullopt;
+        folder = folder_of(folder);
+    }
+}
+
+bool report_error(const Error& e, std::ostream& err) {
+    err << "error: " << annotate::printable(e.describe()) << "\n";
+    return false;
+}
+
+// Head mode: the checkout on disk, as `pgfence analyze` reads it, with `paths` made
+// repository-relative.
+bool resolve_from_checkout(const AnalyzeArgs& a, const fs::path& root, Settings& s, std::ostream& err) {
+    std::optional<fs::path> path;
+    if (!a.config.empty()) path = fs::path(a.config);
+    else if (!a.no_config) path = find_config(fs::current_path());
+    if (path) {
+        auto loaded = load_config(*path);
+        if (!loaded) return report_error(loaded.error(), err);
+        auto relative = in_repository(*path, root);
+        apply_config(s, *loaded, relative ? fs::path(folder_of(*relative)) : fs::path(), path->parent_path());
+        err << "pgfence: config: " << annotate::printable(relative ? *relative : path->string())
+            << " from the checkout (--config-from head)\n";
+    } else {
+        err << "pgfence: config: none" << (a.no_config ? " (--no-config)" : " found in the checkout") << "\n";
+    }
+    apply_args(s, a);
+    return load_stats(s, err);
+}
+
+}  // namespace
+
+bool resolve_pr_settings(const AnalyzeArgs& a, const PrConfigPlace& place, Settings& s, std::ostream& err) {
+    const fs::path root = root_of(*place.repo);
+    if (place.from == ConfigFrom::Head) return resolve_from_checkout(a, root, s, err);
+
+    const std::string base_name = "the base commit " + short_sha(place.base_sha);
+    std::optional<Named> config;
+    if (!a.config.empty()) {
+        auto named = read_named(place, root, a.config, analyze::k_config_max_bytes, "the configuration file");
+        if (!named) return report_error(named.error(), err);
+        if (!named->text) {
+            err << "pgfence: config: none: " << annotate::printable(named->shown) << " is not in " << base_name
+                << " (the pull request adds it: it applies once merged, or with --config-from head)\n";
+        } else {
+            config = std::move(*named);
+        }
+    } else if (!a.no_config) {
+        if (auto found = find_in_base(place, root)) {
+            config = Named{place.repo->read_file(place.base_sha, *found), *found, *found, true};
+        } else {
+            err << "pgfence: config: none in " << base_name
+                << " (a configuration the pull request adds applies once merged, or with --config-from head)\n";
+        }
+    } else {
+        err << "pgfence: config: none (--no-config)\n";
+    }
+    if (config) {
+        auto loaded = parse_config(*config->text, config->shown);
+        if (!loaded) return report_error(loaded.error(), err);
+        // `paths` are relative to the file's folder, made repository-relative for the diff;
+        // `stats_file` too, and read by the same rule as the file itself.
+        fs::path folder = config->relative ? fs::path(folder_of(*config->relative)) : fs::path();
+        fs::path files = config->relative ? root / folder : fs::path(config->shown).parent_path();
+        apply_config(s, *loaded, folder, files);
+        err << "pgfence: config: " << annotate::printable(config->shown) << " from "
+            << (config->from_base ? base_name : std::string("outside the repository")) << "\n";
+    }
+    apply_args(s, a);
+    if (s.stats_file.empty()) return true;
+    auto named = read_named(place, root, s.stats_file, analyze::k_stats_max_bytes, "the stats snapshot");
+    if (!named) return report_error(named.error(), err);
+    if (!named->text) {
+        err << "warning: " << annotate::printable(named->shown) << " is not in " << base_name
+            << ": no stats snapshot for this review (the pull request adds it)\n";
+        s.stats_file.clear();
+        return true;
+    }
+    auto loaded = stats::parse_stats(*named->text, named->shown);
+    if (!loaded) return report_error(loaded.error(), err);
+    s.stats = *loaded;
+    s.options.known_schema = s.stats->known_schema();
+    s.stats_file.clear();  // read: load_stats has nothing left to do
+    return true;
+}
+
+}  // namespace pgfence::bot

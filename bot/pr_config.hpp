@@ -1,0 +1,33 @@
+#pragma once
+// Which configuration reviews a pull request. The pull request cannot be trusted with its own
+// review: by default `pgfence pr` reads .pgfence.toml / .pgfence.json, and the files they or the
+// command line name (stats_file, --config, --stats-file), from the base commit, so a pull
+// request that adds or edits them (paths = [], rules turned off, a higher max_risk, a stats file
+// showing tiny tables) is still reviewed by the configuration it would change. `--config-from
+// head` reads them from the checkout instead. README "pgfence pr" documents the rules.
+#include <ostream>
+#include <string>
+
+#include "bot/analyze_command.hpp"
+#include "diff/repository.hpp"
+
+namespace pgfence::bot {
+
+enum class ConfigFrom { Base, Head };
+
+// What the review needs to know besides the command line.
+struct PrConfigPlace {
+    const diff::Repository* repo = nullptr;
+    std::string base_sha;  // full ids
+    std::string head_sha;
+    ConfigFrom from = ConfigFrom::Base;
+};
+
+// Settings for the review: defaults, then the configuration file, then the command line, with
+// the stats snapshot loaded. `paths` come out repository-relative (a config's globs are relative
+// to its own folder). Prints one "pgfence: config: ..." line saying which file was used, and
+// returns false after one error: line when a file is bad.
+[[nodiscard]] bool resolve_pr_settings(const AnalyzeArgs& a, const PrConfigPlace& place, Settings& settings,
+                                       std::ostream& err);
+
+}  // namespace pgfence::bot
