@@ -243,6 +243,7 @@ def main():
     p.add_argument("--schemas", required=True)
     p.add_argument("--sarif-schema", required=True)
     args = p.parse_args()
+    args.binary = os.path.abspath(args.binary)
     if args.scenario != "analyze_formats" and not os.path.isdir(args.schemas):
         print(f"SKIP: no GitHub schemas at {args.schemas}")
         return 0

@@ -2,6 +2,7 @@
 // the differences docs/stats-format.md promises.
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <filesystem>
 #include <regex>
 
@@ -71,6 +72,16 @@ json analyze_sql(const std::string& dir, const std::string& name, const std::str
     return json::parse(r.out)["files"][0];
 }
 
+// Markdown with its backslash escapes removed.
+std::string markdown_text(const std::string& markdown) {
+    std::string out;
+    for (std::size_t i = 0; i < markdown.size(); ++i) {
+        if (markdown[i] == '\\' && i + 1 < markdown.size() && std::ispunct(static_cast<unsigned char>(markdown[i + 1]))) ++i;
+        out += markdown[i];
+    }
+    return out;
+}
+
 }  // namespace
 
 TEST_CASE("every format carries the sizes and estimates", "[cli]") {
@@ -84,6 +95,8 @@ TEST_CASE("every format carries the sizes and estimates", "[cli]") {
         REQUIRE(without.exit_code == 0);
         REQUIRE(with.exit_code == 0);
         CHECK(without.out != with.out);
+        // Markdown escapes its punctuation ("\~12M"): the text is compared as a reader sees it.
+        if (format == "markdown") with.out = markdown_text(with.out);
         CHECK(without.out.find("~12M rows") == std::string::npos);
         CHECK(with.out.find("users: ~12M rows, 4.1 GB") != std::string::npos);
         CHECK(with.out.find("huge table: risk HIGH → CRITICAL") != std::string::npos);
