@@ -12,8 +12,10 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "analyze/catalog.hpp"
+#include "analyze/limits.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/orm/extract.hpp"
 #include "analyze/pg_parser.hpp"
@@ -46,6 +48,9 @@ struct SessionState {
     Settings committed;  // what COMMIT keeps: SET values, not SET LOCAL ones
     Snapshot at_begin;
     std::vector<Snapshot> savepoints;
+    // The positions of the open savepoints of each name, innermost last: finding one is O(1)
+    // however many are open (a file of 200,000 SAVEPOINTs stays linear).
+    std::unordered_map<std::string, std::vector<std::size_t>> by_name;
 
     Transaction transaction() const { return explicit_block ? Transaction::Explicit : base; }
     int savepoint_depth() const { return static_cast<int>(savepoints.size()); }
@@ -55,21 +60,32 @@ struct SessionState {
     }
     void commit() {
         explicit_block = false;
-        savepoints.clear();
+        close_savepoints(0);
         current = committed;
     }
     void rollback() {
         explicit_block = false;
-        savepoints.clear();
+        close_savepoints(0);
         current = at_begin.current;
         committed = at_begin.committed;
     }
+    void open_savepoint(const std::string& name) {
+        by_name[name].push_back(savepoints.size());
+        savepoints.push_back(Snapshot{name, current, committed});
+    }
+    // Keeps the first `keep` savepoints.
+    void close_savepoints(std::size_t keep) {
+        while (savepoints.size() > keep) {
+            auto it = by_name.find(savepoints.back().savepoint);
+            it->second.pop_back();
+            if (it->second.empty()) by_name.erase(it);
+            savepoints.pop_back();
+        }
+    }
     // The innermost open savepoint of that name, or -1.
     int find_savepoint(const std::string& name) const {
-        for (int i = savepoint_depth() - 1; i >= 0; --i) {
-            if (savepoints[static_cast<std::size_t>(i)].savepoint == name) return i;
-        }
-        return -1;
+        auto it = by_name.find(name);
+        return it == by_name.end() ? -1 : static_cast<int>(it->second.back());
     }
 };
 
@@ -107,18 +123,18 @@ void apply_transaction(const json& stmt, SessionState& state, StatementFacts& fa
         if (state.explicit_block) state.rollback();
         if (stmt.value("chain", false)) state.begin();
     } else if (k == "TRANS_STMT_SAVEPOINT") {
-        state.savepoints.push_back(SessionState::Snapshot{savepoint, state.current, state.committed});
+        state.open_savepoint(savepoint);
     } else if (k == "TRANS_STMT_ROLLBACK_TO") {
         int at = state.find_savepoint(savepoint);
         if (at >= 0) {
             const auto& snap = state.savepoints[static_cast<std::size_t>(at)];
             state.current = snap.current;
             state.committed = snap.committed;
-            state.savepoints.resize(static_cast<std::size_t>(at) + 1);  // the savepoint stays
+            state.close_savepoints(static_cast<std::size_t>(at) + 1);  // the savepoint stays
         }
     } else if (k == "TRANS_STMT_RELEASE") {
         int at = state.find_savepoint(savepoint);
-        if (at >= 0) state.savepoints.resize(static_cast<std::size_t>(at));  // and every later one
+        if (at >= 0) state.close_savepoints(static_cast<std::size_t>(at));  // and every later one
     }
     facts.transaction = state.transaction();
     facts.savepoint_depth = state.savepoint_depth();
@@ -162,28 +178,31 @@ int do_body_line(const StatementFacts& facts, const LineIndex& lines) {
     return lines.position(facts.span.begin + quote).line;
 }
 
-std::string read_whole(const std::string& path, bool& ok) {
+// The file, or its first limit + 1 bytes when it is longer (the caller refuses it by size).
+std::string read_whole(const std::string& path, bool& ok, std::uint64_t limit) {
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     ok = static_cast<bool>(in);
     if (!ok) return {};
     // One read of the known size; a pipe or device has none and is streamed instead.
     std::streamoff size = in.tellg();
     if (size >= 0) {
-        std::string text(static_cast<std::size_t>(size), '\0');
+        auto wanted = static_cast<std::streamoff>(std::min<std::uint64_t>(static_cast<std::uint64_t>(size), limit + 1));
+        std::string text(static_cast<std::size_t>(wanted), '\0');
         in.seekg(0);
-        if (in.read(text.data(), size)) return text;
+        if (in.read(text.data(), wanted)) return text;
         in.clear();
         in.seekg(0);
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    std::string text;
+    char buffer[64 * 1024];
+    while (text.size() <= limit && in.read(buffer, sizeof buffer).gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    }
+    return text;
 }
 
-}  // namespace
-
-FileReport analyze_text(const std::string& path, std::string_view text, const AnalyzeOptions& options,
-                        std::string_view sibling_metadata) {
+FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
+                             std::string_view sibling_metadata) {
     FileReport report;
     report.path = path;
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.
@@ -278,6 +297,16 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
         facts.span.stop = lines.position(os.last);
         facts.sql = os.sql.empty() ? std::string(text.substr(os.begin, os.end - os.begin)) : os.sql;
         facts.notes = os.notes;
+        if (!os.error.empty()) {
+            facts.index = static_cast<int>(report.statements.size());
+            facts.status = StatementStatus::Unparsable;
+            facts.transaction = state.transaction();
+            facts.settings = state.current;
+            facts.parse_error = Error{os.error, path, facts.span.start};
+            nodes.emplace_back();
+            report.statements.push_back(std::move(facts));
+            continue;
+        }
         if (!os.unknown.empty()) {
             // Not visible statically: never read as safe (unknown-statement), and counted.
             facts.index = static_cast<int>(report.statements.size());
@@ -309,9 +338,41 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
     return report;
 }
 
+}  // namespace
+
+std::string file_too_large(std::uint64_t bytes, std::uint64_t max_bytes) {
+    auto mb = [](std::uint64_t b) {
+        std::uint64_t whole = b >> 20;
+        return std::to_string(whole == 0 && b > 0 ? 1 : whole) + " MB";  // MiB, as --max-file-size takes
+    };
+    std::string size = bytes >> 20 == (max_bytes >> 20) ? std::to_string(bytes) + " bytes" : mb(bytes);
+    return "is " + size + ", over --max-file-size (" + mb(max_bytes) + ")";
+}
+
+FileReport analyze_text(const std::string& path, std::string_view text, const AnalyzeOptions& options,
+                        std::string_view sibling_metadata) {
+    FileReport report;
+    if (text.size() > options.max_file_bytes) {
+        report.path = path;
+        report.error = Error{file_too_large(text.size(), options.max_file_bytes), path, std::nullopt};
+        return report;
+    }
+    // Parsing, the ORM reader and every walker over their trees recurse once per nesting level.
+    run_on_large_stack([&] { report = analyze_text_here(path, text, options, sibling_metadata); });
+    return report;
+}
+
 FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) {
     bool ok = false;
-    std::string text = read_whole(path, ok);
+    std::error_code size_error;
+    std::uintmax_t size = fs::file_size(path, size_error);
+    if (!size_error && size > options.max_file_bytes) {
+        FileReport report;
+        report.path = path;
+        report.error = Error{file_too_large(size, options.max_file_bytes), path, std::nullopt};
+        return report;
+    }
+    std::string text = read_whole(path, ok, options.max_file_bytes);
     if (!ok) {
         FileReport report;
         report.path = path;
@@ -322,7 +383,7 @@ FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) 
     fs::path p(path);
     if (p.filename() == "up.sql" || p.filename() == "down.sql") {
         bool meta_ok = false;
-        metadata = read_whole((p.parent_path() / "metadata.toml").string(), meta_ok);
+        metadata = read_whole((p.parent_path() / "metadata.toml").string(), meta_ok, options.max_file_bytes);
     }
     return analyze_text(path, text, options, metadata);
 }
@@ -446,9 +507,16 @@ Report analyze_files(const std::vector<std::string>& files, const AnalyzeOptions
             }
         }
     };
+    // Workers with large stacks, so analyze_text needs no thread of its own per file.
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&] {
+        try {
+            run_on_large_stack(work);
+        } catch (...) {
+            work();  // no thread could be started: each file then reports the error itself
+        }
+    });
+    run_on_large_stack(work);
     for (auto& t : pool) t.join();
     return report;
 }

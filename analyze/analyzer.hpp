@@ -1,5 +1,6 @@
 #pragma once
 // The analyzer's entry points: text or files in, facts per statement out.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,10 @@
 
 namespace pgfence::analyze {
 
+// Files larger than this are refused whole (one error, the other files still analysed): a
+// migration is kilobytes; hundreds of megabytes only exhaust the runner. 16 MiB.
+inline constexpr std::uint64_t k_default_max_file_bytes = std::uint64_t{16} << 20;
+
 struct AnalyzeOptions {
     int pg_version = 15;                  // target server major version, 11 to 17
     Direction direction = Direction::Up;  // which half of up/down migrations to read
@@ -22,7 +27,11 @@ struct AnalyzeOptions {
     // Columns as they are before the migration, from outside it (a stats snapshot), or none.
     // Not owned; must outlive the analysis.
     const KnownSchema* known_schema = nullptr;
+    std::uint64_t max_file_bytes = k_default_max_file_bytes;  // --max-file-size
 };
+
+// The error for a file over max_file_bytes: "is N MB, over --max-file-size (M MB)".
+[[nodiscard]] std::string file_too_large(std::uint64_t bytes, std::uint64_t max_bytes);
 
 // Analyses one migration's text. `path` decides conventions by file name and is echoed
 // in the report; nothing is read from disk.

@@ -98,10 +98,42 @@ void Catalog::rename(const std::string& from, const std::string& to) {
 ColumnInfo* Catalog::column(const std::string& relname, const std::string& column) {
     RelationInfo* rel = find(relname);
     if (rel == nullptr) return nullptr;
-    for (auto& c : rel->columns) {
-        if (c.name == column) return &c;
+    auto it = rel->column_index.find(column);
+    return it == rel->column_index.end() ? nullptr : &rel->columns[it->second];
+}
+
+void Catalog::add_columns(RelationInfo& rel, const std::vector<ColumnInfo>& columns) {
+    for (const ColumnInfo& c : columns) {
+        rel.column_index.emplace(c.name, rel.columns.size());  // a duplicate keeps the first, as a scan would
+        rel.columns.push_back(c);
     }
-    return nullptr;
+}
+
+void Catalog::set_columns(RelationInfo& rel, const std::vector<ColumnInfo>& columns) {
+    rel.columns.clear();
+    rel.column_index.clear();
+    add_columns(rel, columns);
+}
+
+void Catalog::drop_column(const std::string& relname, const std::string& column) {
+    RelationInfo* rel = find(relname);
+    if (rel == nullptr || rel->column_index.count(column) == 0) return;
+    std::vector<ColumnInfo> kept;
+    kept.reserve(rel->columns.size());
+    for (auto& c : rel->columns) {
+        if (c.name != column) kept.push_back(std::move(c));
+    }
+    set_columns(*rel, kept);
+}
+
+void Catalog::rename_column(const std::string& relname, const std::string& from, const std::string& to) {
+    RelationInfo* rel = find(relname);
+    if (rel == nullptr) return;
+    auto it = rel->column_index.find(from);
+    if (it == rel->column_index.end()) return;
+    rel->columns[it->second].name = to;
+    std::vector<ColumnInfo> all = std::move(rel->columns);
+    set_columns(*rel, all);  // another column may carry either name: the first of each wins again
 }
 
 std::vector<std::string> Catalog::tables_using_type(const std::string& type) const {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analyze/parse_tree.hpp"
@@ -34,7 +35,8 @@ struct RelationInfo {
     std::string display;  // as first written
     std::string kind;     // "table", "partitioned table", "view", "materialized view", "sequence", "index"
     bool is_new = false;  // created in this migration
-    std::vector<ColumnInfo> columns;
+    std::vector<ColumnInfo> columns;        // changed only through Catalog (add_columns, ...)
+    std::unordered_map<std::string, std::size_t> column_index;  // name -> its first position in columns
     std::vector<std::string> primary_key;   // its columns, when known
     std::vector<std::string> children;      // partitions and inheritance children (relnames)
     std::vector<std::string> references;    // tables its foreign keys point to
@@ -60,6 +62,12 @@ public:
     void remove(const std::string& relname);
     void rename(const std::string& from, const std::string& to);
     [[nodiscard]] ColumnInfo* column(const std::string& relname, const std::string& column);
+    // The column list changes through these, which keep column_index: a lookup is then O(1),
+    // not a scan (a table of 100,000 columns, or as many ADD COLUMNs, stays linear).
+    void add_columns(RelationInfo& rel, const std::vector<ColumnInfo>& columns);
+    void set_columns(RelationInfo& rel, const std::vector<ColumnInfo>& columns);
+    void drop_column(const std::string& relname, const std::string& column);
+    void rename_column(const std::string& relname, const std::string& from, const std::string& to);
     // Tables that have a column of this (canonical) type name.
     [[nodiscard]] std::vector<std::string> tables_using_type(const std::string& type) const;
     // Every partition/child below relname, depth first.

@@ -18,8 +18,10 @@ struct ParseTree::Arena {
     void* allocate(std::size_t bytes, std::size_t align) {
         std::size_t pad = (align - reinterpret_cast<std::uintptr_t>(cursor) % align) % align;
         if (cursor == nullptr || pad + bytes > left) {
-            // Each block at least doubles the last, so a big tree takes few blocks.
-            next = next * 2 > k_block ? next * 2 : k_block;
+            // The first block is the size decode() estimated (a small statement's tree is small:
+            // a million of them must not take a 4 KiB block each); each later one at least
+            // doubles the last, so a big tree takes few blocks.
+            next = !blocks.empty() ? next * 2 : next > 0 ? next : k_block;
             std::size_t size = bytes + align > next ? bytes + align : next;
             blocks.push_back(std::make_unique_for_overwrite<char[]>(size));
             cursor = blocks.back().get();
@@ -529,8 +531,8 @@ ParseTree& ParseTree::operator=(ParseTree&&) noexcept = default;
 
 ParseTree ParseTree::decode(std::string_view json) {
     ParseTree tree;
-    // The nodes of libpg_query's output take about twice its text: one block for both.
-    tree.m_arena->next = (json.size() + 1) * 3 / 2;
+    // The nodes of libpg_query's output take about three times its text: one block for both.
+    tree.m_arena->next = (json.size() + 1) * 4 + 128;
     char* text = static_cast<char*>(tree.m_arena->allocate(json.size() + 1, 1));
     std::memcpy(text, json.data(), json.size());
     text[json.size()] = '\0';

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "analyze/limits.hpp"
 #include "analyze/utf8.hpp"
 
 namespace pgfence::analyze {
@@ -44,12 +45,31 @@ std::optional<ParseFailure> invalid_utf8(std::string_view text) {
     return std::nullopt;
 }
 
-}  // namespace
+// A tree deeper than our decoder takes (the pre-scan let through something that nests more
+// per level than it counted) is refused like one the pre-scan caught.
+std::optional<ParseFailure> undecodable(const ParseTree& tree) {
+    if (tree.ok()) return std::nullopt;
+    if (tree.error().find("too deeply") != std::string::npos) return ParseFailure{"too deeply nested: " + tree.error(), 0};
+    return ParseFailure{"the parser returned no statement", 0};
+}
 
-ParsedStatement parse_statement(std::string_view sql) {
+// PostgreSQL's parser, libpg_query's output and our decoder recurse once per nesting level.
+template <class Fn>
+ParsedStatement parsed_on_large_stack(Fn&& parse) {
+    if (on_large_stack()) return parse();
+    ParsedStatement out;
+    run_on_large_stack([&] { out = parse(); });
+    return out;
+}
+
+ParsedStatement parse_statement_here(std::string_view sql) {
     ParsedStatement out;
     if (auto bad = invalid_utf8(sql)) {
         out.failure = std::move(bad);
+        return out;
+    }
+    if (auto deep = sql_too_deep(sql)) {
+        out.failure = ParseFailure{deep->message, deep->offset};
         return out;
     }
     std::string text(sql);
@@ -64,8 +84,12 @@ ParsedStatement parse_statement(std::string_view sql) {
         return out;
     }
     out.tree = ParseTree::decode(guard.result.parse_tree != nullptr ? guard.result.parse_tree : "");
+    if (auto failure = undecodable(out.tree)) {
+        out.failure = std::move(failure);
+        return out;
+    }
     const Node& root = out.tree.root();
-    if (!out.tree.ok() || root["stmts"].empty()) {
+    if (root["stmts"].empty()) {
         out.failure = ParseFailure{"the parser returned no statement", 0};
         return out;
     }
@@ -79,7 +103,12 @@ ParsedStatement parse_statement(std::string_view sql) {
     return out;
 }
 
-ParsedStatement parse_plpgsql_body(std::string_view body) {
+ParsedStatement parse_plpgsql_body_here(std::string_view body) {
+    if (auto deep = sql_too_deep(body)) {
+        ParsedStatement out;
+        out.failure = ParseFailure{deep->message, deep->offset};
+        return out;
+    }
     // The plpgsql parser reads CREATE FUNCTION statements; wrap the body in one with a
     // dollar-quote tag that cannot occur inside it.
     std::string tag = "$pgfence$";
@@ -95,14 +124,28 @@ ParsedStatement parse_plpgsql_body(std::string_view body) {
         return out;
     }
     out.tree = ParseTree::decode(result.plpgsql_funcs != nullptr ? result.plpgsql_funcs : "");
+    if (auto failure = undecodable(out.tree)) {
+        out.failure = std::move(failure);
+        return out;
+    }
     const Node& root = out.tree.root();
-    if (!out.tree.ok() || !root.is_array() || root.empty()) {
+    if (!root.is_array() || root.empty()) {
         out.failure = ParseFailure{"the PL/pgSQL parser returned no function", 0};
         return out;
     }
     out.kind = "PLpgSQL_function";
     out.node = root[0];
     return out;
+}
+
+}  // namespace
+
+ParsedStatement parse_statement(std::string_view sql) {
+    return parsed_on_large_stack([&] { return parse_statement_here(sql); });
+}
+
+ParsedStatement parse_plpgsql_body(std::string_view body) {
+    return parsed_on_large_stack([&] { return parse_plpgsql_body_here(body); });
 }
 
 int parser_version() { return PG_VERSION_NUM; }

@@ -106,6 +106,8 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             std::string t = value("--stats-throughput");
             a.stats_throughput = stats::parse_throughput(t);
             if (!a.stats_throughput) throw UsageError{"--stats-throughput takes a rate such as 50MB/s, not '" + t + "'"};
+        } else if (is("--max-file-size")) {
+            a.max_file_bytes = parse_max_file_size(value("--max-file-size"));
         } else if (is("--config")) {
             a.config = value("--config");
         } else if (arg == "--no-config") {
@@ -126,6 +128,7 @@ void apply_config(Settings& s, const Config& c, const fs::path& paths_folder, co
     if (c.max_risk) s.max_risk = *c.max_risk;
     if (c.fail_on_unparsable) s.fail_on_unparsable = *c.fail_on_unparsable;
     if (c.direction) s.options.direction = *c.direction;
+    if (c.max_file_bytes) s.options.max_file_bytes = *c.max_file_bytes;
     s.options.rules = c.rules;
     auto join = [](const fs::path& folder, const std::string& p) {
         return fs::path(p).is_absolute() || folder.empty() ? p : (folder / p).lexically_normal().generic_string();
@@ -141,6 +144,7 @@ void apply_args(Settings& s, const AnalyzeArgs& a) {
     if (a.max_risk) s.max_risk = *a.max_risk;
     if (a.fail_on_unparsable) s.fail_on_unparsable = *a.fail_on_unparsable;
     if (a.max_lock_timeout_ms) s.options.rules.max_lock_timeout_ms = *a.max_lock_timeout_ms;
+    if (a.max_file_bytes) s.options.max_file_bytes = *a.max_file_bytes;
     for (const auto& id : a.enable) {
         s.options.rules.enabled.insert(id);
         s.options.rules.disabled.erase(id);

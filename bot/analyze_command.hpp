@@ -42,6 +42,7 @@ struct AnalyzeArgs {
     unsigned threads = 0;
     std::string stats_file;
     std::optional<double> stats_throughput;
+    std::optional<std::uint64_t> max_file_bytes;
 };
 
 // args[0] is the command's name; the rest are options and paths. Throws UsageError.

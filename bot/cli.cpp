@@ -49,6 +49,8 @@ analyze options:
                             block (exit 1)
   --color auto|always|never colour in the text format (default: auto: only on a terminal)
   --jobs N                  files analysed in parallel (default: one per core)
+  --max-file-size MB        refuse (exit 2) a migration file larger than this many MiB; the other
+                            files are still analysed (default: 16)
   -o, --output FILE         write the report to FILE instead of standard output
   --stats-file FILE         a snapshot from extract-stats: risk moves with table size, and findings
                             estimate how long the blocking part lasts (docs/stats-format.md)
@@ -102,6 +104,7 @@ trace options (pgfence trace PATH...):
   --trace-as-superuser      run the SQL as the server's superuser, not as a plain database owner
                             (whose refused statements get 'needs a superuser: not traced');
                             only for trusted SQL: a superuser's COPY ... PROGRAM runs commands
+  --max-file-size MB        as for analyze (also applies to --setup files) (default: 16)
   --format text|json        output format (default: text); -o FILE, --color, -v as for analyze
   --ci                      exit 1 when a statement's verdict is a mismatch or the server rejects it
   exit codes: 0 traced; 1 with --ci, a mismatch or an execution error; 2 usage or input error,

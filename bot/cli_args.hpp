@@ -1,6 +1,7 @@
 #pragma once
 // What every command's argument parsing shares: the usage error (exit code 2, one `error:`
 // line) and number parsing with the flag named in the message.
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <ostream>
@@ -21,6 +22,19 @@ inline int parse_int(const std::string& flag, const std::string& value, int lo, 
                          ", not '" + value + "'"};
     }
     return static_cast<int>(v);
+}
+
+// --max-file-size: a whole number of MiB ("16", "16MB" or "16MiB"), as bytes.
+inline std::uint64_t parse_max_file_size(const std::string& value) {
+    std::string digits = value;
+    for (const char* unit : {"MiB", "MB", "M"}) {
+        std::string u(unit);
+        if (digits.size() > u.size() && digits.compare(digits.size() - u.size(), u.size(), u) == 0) {
+            digits.resize(digits.size() - u.size());
+            break;
+        }
+    }
+    return static_cast<std::uint64_t>(parse_int("--max-file-size", digits, 1, 4096)) << 20;
 }
 
 // Where a command writes its report: `out`, or the file of -o/--output (opened into `file`).

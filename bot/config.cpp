@@ -196,6 +196,11 @@ Config interpret(const Value& root) {
             else if (d == "down") config.direction = analyze::Direction::Down;
             else if (d == "both") config.direction = analyze::Direction::Both;
             else throw ConfigError{"direction must be \"up\", \"down\" or \"both\"", value.line};
+        } else if (key == "max_file_size") {
+            if (value.type != Value::Type::Integer || value.integer < 1 || value.integer > 4096) {
+                throw ConfigError{"max_file_size must be a whole number of MiB from 1 to 4096", value.line};
+            }
+            config.max_file_bytes = static_cast<std::uint64_t>(value.integer) << 20;
         } else if (key == "paths") {
             config.paths = expect_strings(value, key);
         } else if (key == "rules" && value.type == Value::Type::Table) {
@@ -207,7 +212,7 @@ Config interpret(const Value& root) {
         } else if (key == "stats" && value.type == Value::Type::Table) {
             apply_stats(value, config);
         } else {
-            throw ConfigError{"unknown key '" + key + "' (expected pg_version, max_risk, unparsable, direction, paths, stats_file, [rules], [policies], [stats])",
+            throw ConfigError{"unknown key '" + key + "' (expected pg_version, max_risk, unparsable, direction, max_file_size, paths, stats_file, [rules], [policies], [stats])",
                               value.line};
         }
     }

@@ -2,6 +2,7 @@
 // The project's configuration file: `.pgfence.toml` or `.pgfence.json`, found from the
 // working directory upward. Keys are documented in README "Configuration"; an unknown key or
 // a bad value is an error naming the file and line.
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@ struct Config {
     std::optional<analyze::Risk> max_risk;
     std::optional<bool> fail_on_unparsable;
     std::optional<analyze::Direction> direction;
+    std::optional<std::uint64_t> max_file_bytes;  // max_file_size, in MiB
     std::vector<std::string> paths;  // migration globs
     analyze::rules::Options rules;
     std::optional<std::string> stats_file;  // stats snapshot for analyze (as written; relative to the file)

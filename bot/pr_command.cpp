@@ -283,7 +283,8 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
     }
     if (changed.empty()) return t;
     std::vector<std::string> args{"trace", "--ci", "--color", "never", "--pg-version",
-                                  std::to_string(settings.options.pg_version)};
+                                  std::to_string(settings.options.pg_version), "--max-file-size",
+                                  std::to_string(settings.options.max_file_bytes >> 20)};
     if (as_superuser) args.push_back("--trace-as-superuser");
     for (const auto& path : migrations_in_tree(root, globs)) {
         if (!path.ends_with(".sql") || std::find(changed.begin(), changed.end(), path) != changed.end()) continue;

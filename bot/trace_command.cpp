@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -37,6 +38,7 @@ struct TraceArgs {
     bool isolated = false;
     bool as_superuser = false;
     bool verbose = false;
+    std::uint64_t max_file_bytes = analyze::k_default_max_file_bytes;
 };
 
 TraceArgs parse_trace(const std::vector<std::string>& args) {
@@ -70,6 +72,8 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
             a.output = value(arg == "-o" ? "-o" : "--output");
         } else if (arg == "--ci") {
             a.ci = true;
+        } else if (is("--max-file-size")) {
+            a.max_file_bytes = parse_max_file_size(value("--max-file-size"));
         } else if (arg == "--isolated") {
             a.isolated = true;
         } else if (arg == "--trace-as-superuser") {
@@ -136,6 +140,11 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
     std::vector<trace::SetupFile> setup;
     for (const auto& path : a.setup) {
         trace::SetupFile f{path, ""};
+        std::error_code ec;
+        if (std::uintmax_t size = std::filesystem::file_size(path, ec); !ec && size > a.max_file_bytes) {
+            err << "error: --setup " << annotate::printable(path) << ": " << analyze::file_too_large(size, a.max_file_bytes) << "\n";
+            return k_exit_input;
+        }
         if (!read_text(path, f.text)) {
             err << "error: --setup " << path << ": cannot read the file\n";
             return k_exit_input;
@@ -173,6 +182,7 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         trace_options.analyze.pg_version = std::clamp((*instance)->major_version(), 11, 17);
         trace_options.isolated = a.isolated;
         trace_options.as_superuser = a.as_superuser;
+        trace_options.analyze.max_file_bytes = a.max_file_bytes;
         trace_options.tamper = std::move(tamper);
         trace::Tracer tracer(**instance, std::move(trace_options));
         if (auto s = tracer.prepare(setup); !s) {

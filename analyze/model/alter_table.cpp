@@ -454,9 +454,7 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
             raise(acc, M::AccessExclusive, "DROP COLUMN " + name, rec);
             ctx.reshape(t.relname, col);
             drop_foreign_keys(t, col, "", cmd.value("behavior", std::string()) == "DROP_CASCADE", facts, ctx);
-            if (auto* rel = ctx.catalog.find(t.relname)) {
-                std::erase_if(rel->columns, [&](const ColumnInfo& c) { return c.name == col; });
-            }
+            ctx.catalog.drop_column(t.relname, col);
         } else if (sub == "AT_ValidateConstraint") {
             raise(acc, M::ShareUpdateExclusive, "VALIDATE CONSTRAINT " + name, rec);
             add_scan(facts, t.display, "VALIDATE CONSTRAINT " + name + ": checks every row");

@@ -139,7 +139,7 @@ void record_column(Context& ctx, const std::string& table, const json& def) {
         }
         constraints.push_back(&con);
     }
-    if (auto* rel = ctx.catalog.find(table)) rel->columns.push_back(info);
+    if (auto* rel = ctx.catalog.find(table)) ctx.catalog.add_columns(*rel, {info});
     if (owns_sequence) {
         std::string seq = table + "_" + col + "_seq";
         register_relation(ctx, table, seq, "sequence");
@@ -188,13 +188,13 @@ bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx, b
                 add_scan(facts, def_display, "PARTITION OF: the default partition is scanned for rows that belong to the new partition");
             }
             auto cols = pinfo->columns;
-            if (auto* self = ctx.catalog.find(relname)) self->columns = cols;
+            if (auto* self = ctx.catalog.find(relname)) ctx.catalog.set_columns(*self, cols);
         } else {
             lock_range_var(facts, ctx, parent, M::ShareUpdateExclusive, "INHERITS: the parent table");
             if (auto* pinfo = ctx.catalog.find(parent_name)) {
                 pinfo->children.push_back(relname);
                 auto cols = pinfo->columns;
-                if (auto* self = ctx.catalog.find(relname)) self->columns.insert(self->columns.end(), cols.begin(), cols.end());
+                if (auto* self = ctx.catalog.find(relname)) ctx.catalog.add_columns(*self, cols);
             }
         }
     }
@@ -222,7 +222,7 @@ bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx, b
             const RelationInfo* src = ctx.catalog.find(range_var_relname(like));
             if (src) {
                 auto cols = src->columns;
-                if (auto* rel = ctx.catalog.find(relname)) rel->columns.insert(rel->columns.end(), cols.begin(), cols.end());
+                if (auto* rel = ctx.catalog.find(relname)) ctx.catalog.add_columns(*rel, cols);
             }
         }
     }

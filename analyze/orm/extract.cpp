@@ -4,6 +4,7 @@
 #include <cctype>
 #include <fstream>
 
+#include "analyze/limits.hpp"
 #include "analyze/orm/emitter.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/splitter.hpp"
@@ -165,10 +166,11 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
         return out;
     }
     JsFile file = parse_js(text);
+    out.too_deep = file.too_deep;
     Emitter emitter(file, text, out);
     Walker walker(emitter, format, direction);
     for (const Node& n : file.statements) walker.visit(n, Half::None);
-    if (!walker.found_function) {
+    if (!walker.found_function && out.too_deep.empty()) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";
         return out;
@@ -197,6 +199,10 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
 std::vector<OrmStatement> split(const Extraction& extraction) {
     std::vector<OrmStatement> out;
     for (const SqlPiece& piece : extraction.pieces) {
+        // A call whose arguments nest too deeply to read is reported once, as that error.
+        bool unread = std::any_of(extraction.too_deep.begin(), extraction.too_deep.end(),
+                                  [&](std::size_t at) { return at >= piece.begin && at < piece.end; });
+        if (unread) continue;
         auto base = [&](OrmStatement& s) {
             s.call = piece.call;
             if (piece.call >= 0) s.call_name = extraction.calls[static_cast<std::size_t>(piece.call)].name;
@@ -242,6 +248,15 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
             out.push_back(std::move(s));
         }
     }
+    for (std::size_t at : extraction.too_deep) {
+        OrmStatement s;
+        s.begin = s.last = at;
+        s.end = at + 1;
+        s.error = "too deeply nested: more than " + std::to_string(k_max_js_nesting) +
+                  " levels of brackets, blocks, functions or chained operators (pgfence's limit); not read";
+        out.push_back(std::move(s));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const OrmStatement& a, const OrmStatement& b) { return a.begin < b.begin; });
     return out;
 }
 

@@ -44,6 +44,7 @@ struct Extraction {
     bool skipped = false;
     std::string skip_reason;
     std::vector<std::string> notes;          // said once per file
+    std::vector<std::size_t> too_deep;       // where the script nests past k_max_js_nesting
 };
 
 // One statement of an extraction, after splitting the pieces on top-level semicolons.
@@ -56,6 +57,7 @@ struct OrmStatement {
     int call = -1;
     std::string call_name;
     std::string unknown;               // non-empty: not analysable statically; why
+    std::string error;                 // non-empty: the script could not be read here; why
     std::vector<std::string> notes;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "analyze/limits.hpp"
 #include "analyze/orm/js_parser.hpp"
 
 namespace pgfence::analyze::orm {
@@ -24,6 +25,17 @@ Parser::Parser(std::string_view text, const std::vector<Token>& tokens) : m_text
         }
     }
     m_stop = tokens.size();
+}
+
+bool Parser::too_deep() {
+    if (m_depth <= k_max_js_nesting) return false;
+    if (m_i < m_t.size() && (m_too_deep.empty() || m_too_deep.back() != m_t[m_i].begin)) m_too_deep.push_back(m_t[m_i].begin);
+    while (more() && !punct(";") && !punct(",")) {
+        const std::string& p = m_t[m_i].text;
+        bool opens = m_t[m_i].kind == TokenKind::Punct && (p == "(" || p == "[" || p == "{");
+        m_i = opens ? match(m_i) + 1 : m_i + 1;
+    }
+    return true;
 }
 
 // Statements of tokens [m_i, stop).
@@ -53,6 +65,8 @@ std::vector<Node> Parser::bracketed_block() {
 }
 
 void Parser::statement(std::vector<Node>& out) {
+    Deeper deeper(*this);
+    if (too_deep()) return;
     if (punct(";") || punct(",") || punct(":")) {
         ++m_i;
         return;
@@ -278,6 +292,11 @@ JsFile parse_js(std::string_view text) {
     file.tokens = lex_js(text);
     detail::Parser parser(text, file.tokens);
     file.statements = parser.file();
+    file.too_deep = parser.too_deep_at();
+    for (const Token& t : file.tokens) {
+        if (t.too_deep) file.too_deep.push_back(t.begin);
+    }
+    std::sort(file.too_deep.begin(), file.too_deep.end());
     return file;
 }
 

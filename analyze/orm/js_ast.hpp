@@ -31,6 +31,8 @@ struct Node {
 struct JsFile {
     std::vector<Token> tokens;
     std::vector<Node> statements;
+    // Where nesting passed k_max_js_nesting (sorted offsets): the construct there was not read.
+    std::vector<std::size_t> too_deep;
 };
 
 [[nodiscard]] JsFile parse_js(std::string_view text);

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "analyze/limits.hpp"
 #include "analyze/orm/js_parser.hpp"
 
 namespace pgfence::analyze::orm::detail {
@@ -42,6 +43,8 @@ Node Parser::expression() {
 }
 
 Node Parser::assignment() {
+    Deeper deeper(*this);
+    if (too_deep()) return leaf_other();
     Node left = conditional();
     if (more() && m_t[m_i].kind == TokenKind::Punct &&
         (is_assignment(m_t[m_i].text) || m_t[m_i].text == "?\?=" || m_t[m_i].text == "||=")) {
@@ -84,6 +87,7 @@ Node Parser::conditional() {
 
 Node Parser::binary(int min_prec) {
     Node left = unary();
+    int links = 0;  // a left-deep chain: each link one level deeper
     while (more()) {
         if (word("as") || word("satisfies")) {
             ++m_i;
@@ -96,6 +100,8 @@ Node Parser::binary(int min_prec) {
             break;
         int prec = precedence(tk.text);
         if (prec < min_prec) break;
+        ++links, ++m_depth;
+        if (too_deep()) break;
         Node n;
         n.kind = NodeKind::Binary;
         n.name = tk.text;
@@ -107,6 +113,7 @@ Node Parser::binary(int min_prec) {
         n.kids.push_back(std::move(right));
         left = std::move(n);
     }
+    m_depth -= links;
     return left;
 }
 
@@ -142,6 +149,8 @@ Node Parser::unary() {
                   (tk.kind == TokenKind::Ident && (tk.text == "typeof" || tk.text == "void" || tk.text == "delete" ||
                                                    tk.text == "await" || tk.text == "yield"));
     if (prefix) {
+        Deeper deeper(*this);
+        if (too_deep()) return leaf_other();
         Node n;
         n.kind = NodeKind::Unary;
         n.name = tk.text;
@@ -191,7 +200,15 @@ Node Parser::member_of(Node object) {
 }
 
 Node Parser::postfix(Node node) {
-    while (more()) {
+    int links = 0;  // a.b.c and f()() nest left-deep like a binary chain
+    struct Restore {
+        Parser& p;
+        int& links;
+        ~Restore() { p.m_depth -= links; }
+    } restore{*this, links};
+    // A link counts once it is built: the arguments of f(...) nest under f, not under a chain.
+    for (; more(); ++links, ++m_depth) {
+        if (too_deep()) break;
         if ((punct(".") || punct("?.")) && m_i + 1 < m_stop && m_t[m_i + 1].kind == TokenKind::Ident) {
             node = member_of(std::move(node));
         } else if (punct("?.") && (punct("(", m_i + 1) || punct("[", m_i + 1))) {

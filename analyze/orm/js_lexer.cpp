@@ -1,5 +1,7 @@
 #include "analyze/orm/js_lexer.hpp"
 
+#include "analyze/limits.hpp"
+
 #include <array>
 #include <cctype>
 
@@ -160,6 +162,7 @@ private:
     }
 
     void template_literal(Token& t) {
+        ++m_templates;
         ++m_pos;
         TemplatePart part;
         while (m_pos < m_end && m_text[m_pos] != '`') {
@@ -173,7 +176,8 @@ private:
                 interp.interpolation = true;
                 m_pos += 2;
                 interp.expr_begin = m_pos;
-                interp.expr_end = skip_interpolation();
+                if (m_templates >= k_max_js_nesting) m_too_deep = true;
+                interp.expr_end = m_templates >= k_max_js_nesting ? skip_flat() : skip_interpolation();
                 t.parts.push_back(std::move(interp));
             } else {
                 part.text.append(c, m_pos++);
@@ -182,6 +186,45 @@ private:
         t.parts.push_back(std::move(part));
         if (m_pos < m_end) ++m_pos;
         else t.unterminated = true;
+        // The outermost template carries the mark: the inner ones are not tokens of the file.
+        if (--m_templates == 0 && m_too_deep) {
+            t.too_deep = true;
+            m_too_deep = false;
+        }
+    }
+
+    // Skips a `${...}` body like skip_interpolation, without recursing into the templates
+    // inside it: a stack of brace depths, -1 for template text.
+    std::size_t skip_flat() {
+        std::vector<int> stack{0};
+        while (m_pos < m_end) {
+            char c = m_text[m_pos];
+            if (stack.back() < 0) {
+                if (c == '\\') ++m_pos;
+                else if (c == '`') stack.pop_back();
+                else if (c == '$' && at(m_pos + 1) == '{') stack.push_back(0), ++m_pos;
+                ++m_pos;
+                continue;
+            }
+            if (c == '`') {
+                stack.push_back(-1);
+            } else if (c == '\'' || c == '"') {
+                for (++m_pos; m_pos < m_end && m_text[m_pos] != c && m_text[m_pos] != '\n'; ++m_pos) {
+                    if (m_text[m_pos] == '\\') ++m_pos;
+                }
+                if (m_pos >= m_end) break;
+            } else if (c == '{') {
+                ++stack.back();
+            } else if (c == '}' && stack.back() > 0) {
+                --stack.back();
+            } else if (c == '}') {
+                stack.pop_back();
+                if (stack.empty()) return m_pos++;
+            }
+            ++m_pos;
+        }
+        m_pos = m_end;
+        return m_end;
     }
 
     // Skips a `${...}` body (nested braces, strings, templates); returns where it ends.
@@ -278,6 +321,8 @@ private:
     std::string_view m_text;
     std::size_t m_pos;
     std::size_t m_end;
+    int m_templates = 0;  // template literals open around m_pos
+    bool m_too_deep = false;  // one of them nests past k_max_js_nesting
     bool m_have_prev = false;
     TokenKind m_prev_kind = TokenKind::Punct;
     std::string m_prev_text;

@@ -49,6 +49,7 @@ struct Token {
     MappedText string;                 // String: the decoded value
     std::vector<TemplatePart> parts;   // Template: text and interpolations, in order
     bool unterminated = false;         // the file ended inside it
+    bool too_deep = false;             // Template: holds templates nested past k_max_js_nesting (skipped)
 };
 
 // Tokens of text[begin, end). Never throws; unknown bytes become one-character punctuators.

@@ -21,6 +21,8 @@ public:
     Parser(std::string_view text, const std::vector<Token>& tokens);
 
     std::vector<Node> file() { return block(m_t.size()); }
+    // Offsets where nesting passed k_max_js_nesting; what was nested deeper was skipped.
+    [[nodiscard]] const std::vector<std::size_t>& too_deep_at() const { return m_too_deep; }
 
 private:
     bool more() const { return m_i < m_stop; }
@@ -95,8 +97,26 @@ private:
         bool m_in_list;
     };
 
+    // One level deeper while it lives; the tree (and every walk over it) is as deep as the
+    // recursion here, plus the chains the loops build (counted with add_depth).
+    class Deeper {
+    public:
+        explicit Deeper(Parser& p) : m_p(p) { ++m_p.m_depth; }
+        ~Deeper() { --m_p.m_depth; }
+        Deeper(const Deeper&) = delete;
+        Deeper& operator=(const Deeper&) = delete;
+
+    private:
+        Parser& m_p;
+    };
+    // Past the limit: records where, skips to the end of the current statement or list item
+    // (or the current bracket) and says so; the caller stops building deeper.
+    bool too_deep();
+
     std::string_view m_text;
     const std::vector<Token>& m_t;
+    int m_depth = 0;
+    std::vector<std::size_t> m_too_deep;
     std::vector<std::size_t> m_match;
     std::size_t m_i = 0;
     std::size_t m_stop = 0;

@@ -55,7 +55,7 @@ void apply_rules(FileReport& report, const std::vector<Node>& nodes, std::string
     // Statement by statement, every rule on it: what rules derive from one statement (its
     // column types, say) is computed once and stays warm.
     for (std::size_t i = 0; i < report.statements.size(); ++i) {
-        StatementContext ctx{report, report.statements[i], i < nodes.size() ? nodes[i] : Node::null_node(), options};
+        StatementContext ctx{report, report.statements[i], i < nodes.size() ? nodes[i] : Node::null_node(), options, &nodes};
         for (const Rule* rule : active) {
             if (rule->check == nullptr) continue;
             Sink sink(rule->id, rule->default_risk, findings);

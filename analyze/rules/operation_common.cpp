@@ -37,9 +37,15 @@ std::string outside_transaction_fix(const StatementContext& ctx, const std::stri
 }
 
 void for_each_earlier(const StatementContext& ctx, const std::function<bool(const StatementFacts&, const json&)>& visit) {
-    for (const auto& s : ctx.file.statements) {
+    for (std::size_t i = 0; i < ctx.file.statements.size(); ++i) {
+        const StatementFacts& s = ctx.file.statements[i];
         if (s.index >= ctx.statement.index) break;
         if (s.status == StatementStatus::Unparsable || s.kind.empty()) continue;
+        // The nodes the analyzer kept; parsing again is for callers without them.
+        if (ctx.nodes != nullptr && i < ctx.nodes->size()) {
+            if ((*ctx.nodes)[i].is_object() && visit(s, (*ctx.nodes)[i])) return;
+            continue;
+        }
         ParsedStatement parsed = parse_statement(s.sql);
         if (parsed.failure || !parsed.node.is_object()) continue;
         if (visit(s, parsed.node)) return;

@@ -30,6 +30,7 @@ struct StatementContext {
     const StatementFacts& statement;
     const json& node;  // {"AlterTableStmt": {...}}; null for an unparsable statement
     const Options& options;
+    const std::vector<json>* nodes = nullptr;  // every statement's node, parallel to file.statements
 
     [[nodiscard]] const std::string& kind() const { return statement.kind; }
     // The statement's node body (node[kind]), or an empty object.

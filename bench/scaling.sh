@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# How pgfence's time and memory grow with the size of one file, for the shapes of hostile input
+# that used to grow quadratically (issue #13 item 8): N, 2N, 4N and 8N statements (or columns)
+# of each shape, the CPU time and peak RSS of `pgfence analyze --format json` on each, and the
+# ratio 8N/N. Linear growth gives about 8 (less for memory, which has a fixed base).
+#
+#   bench/scaling.sh [--pgfence PATH] [--n N] [--shapes a,b,...]
+#
+# Exits 1 when a shape's CPU time or peak RSS grows more than 16 times from N to 8N (clearly
+# superlinear: quadratic growth gives 64), 0 otherwise. Shapes: selects columns add_columns
+# savepoints do_blocks settings (tests/hostile/hostile_inputs.py generates them).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+pgfence="${PGFENCE:-$root/build/bot/pgfence}"
+n=20000
+shapes="selects,columns,add_columns,savepoints,do_blocks,settings"
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --pgfence) pgfence="$2"; shift 2 ;;
+        --n) n="$2"; shift 2 ;;
+        --shapes) shapes="$2"; shift 2 ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench/scaling.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+[[ -x "$pgfence" ]] || { echo "bench/scaling.sh: no pgfence at $pgfence (build it or pass --pgfence)" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || { echo "bench/scaling.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+status=0
+printf '%-12s %8s %10s %10s\n' shape n cpu_s peak_mb
+for shape in ${shapes//,/ }; do
+    first_cpu="" first_rss=""
+    for k in 1 2 4 8; do
+        count=$((n * k))
+        file="$tmp/$shape.sql"
+        python3 -c "import sys; sys.path.insert(0, '$root/tests/hostile'); import hostile_inputs as g; sys.stdout.write(g.SHAPES['$shape']($count))" >"$file"
+        /usr/bin/time -f '%U %S %M' -o "$tmp/time" "$pgfence" analyze --no-config --format json --max-file-size 4096 "$file" >/dev/null 2>&1 || true
+        read -r user sys rss_kb < <(tail -n 1 "$tmp/time")
+        cpu=$(python3 -c "print(f'{$user + $sys:.2f}')")
+        rss_mb=$((rss_kb / 1024))
+        printf '%-12s %8d %10s %10d\n' "$shape" "$count" "$cpu" "$rss_mb"
+        if [[ $k -eq 1 ]]; then first_cpu=$cpu; first_rss=$rss_mb; fi
+    done
+    verdict=$(python3 -c "
+cpu = max($cpu, 0.01) / max($first_cpu, 0.01)
+rss = $rss_mb / max($first_rss, 1)
+# Under 0.5 s the timer's granularity dominates: only memory is judged there.
+bad = (cpu > 16 and $cpu >= 0.5) or rss > 16
+print(f'{cpu:.1f} {rss:.1f} {\"SUPERLINEAR\" if bad else \"linear\"}')")
+    read -r cpu_ratio rss_ratio word <<<"$verdict"
+    printf '%-12s ratio 8N/N: cpu %s, peak RSS %s: %s\n' "$shape" "$cpu_ratio" "$rss_ratio" "$word"
+    [[ "$word" == linear ]] || status=1
+done
+exit $status

@@ -1,0 +1,212 @@
+"""Hostile input against the parsers and the analyzer's resources (issue #13, items 7 and 8), run
+on the real binary: deep nesting in SQL and ORM scripts becomes one `too deeply nested` error per
+statement with the rest of the file still reported; a file over --max-file-size is one error and
+the other files are still analysed; long files of one shape finish within a memory bound.
+
+    test_parser_limits.py SCENARIO --binary PGFENCE
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hostile_inputs as gen  # noqa: E402
+
+LIMIT = 1000  # analyze/limits.hpp: k_max_sql_nesting and k_max_js_nesting
+
+
+class Failed(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failed(message)
+
+
+def run(binary, *args, cwd=None):
+    """Runs pgfence; returns (exit code, stdout, stderr, peak RSS in MiB of that process)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([binary, *args], cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"), usage.ru_maxrss / 1024
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def statements(report_json):
+    return [s for f in json.loads(report_json)["files"] for s in f["statements"]]
+
+
+def errors(stderr, needle):
+    return [line for line in stderr.splitlines() if needle in line]
+
+
+def scenario_sql_nesting(binary, tmp):
+    """80,000-term + and || chains, deep brackets and calls: each one clear error at its line;
+    a statement just under the limit and the CREATE INDEX after them are analysed."""
+    parts = [
+        gen.sql_plus_chain(80000),          # line 1
+        gen.sql_concat_chain(80000),        # line 2
+        gen.sql_parens(3000),               # line 3
+        gen.sql_calls(3000),                # line 4
+        gen.sql_plus_chain(LIMIT - 10),     # line 5: at the limit, parses
+        gen.sql_calls(LIMIT - 10),          # line 6
+        "CREATE INDEX orders_a ON orders (a);\n",  # line 7
+    ]
+    path = os.path.join(tmp, "deep.sql")
+    write(path, "".join(parts))
+    code, out, err, rss = run(binary, "analyze", "--format", "json", path)
+    check(code == 2, f"exit code {code}, expected 2 (unparsable statements)\n{err}")
+    deep = errors(err, "too deeply nested")
+    check(len(deep) == 4, f"expected 4 'too deeply nested' lines, got {len(deep)}:\n{err}")
+    for line, text in zip((1, 2, 3, 4), deep):
+        check(text.startswith(f"error: {path}:{line}:"), f"error not at line {line}: {text}")
+    st = statements(out)
+    check(len(st) == 7, f"expected 7 statements in the report, got {len(st)}")
+    check([s["status"] for s in st[4:]] == ["analyzed"] * 3, f"statements under the limit not analysed: {st[4:]}")
+    check(any(f["rule"] == "create-index-without-concurrently" for f in json.loads(out)["files"][0]["findings"]),
+          "the CREATE INDEX after the deep statements lost its finding")
+    check(rss < 1024, f"peak RSS {rss:.0f} MiB")
+
+
+def scenario_js_nesting(binary, tmp):
+    """Each construct of an ORM script nested past the limit: one error at its line, both
+    CREATE INDEX statements around it still reported; at the limit nothing is refused."""
+    for shape in gen.JS_SHAPES:
+        for depth, refused in ((LIMIT - 20, False), (3000, True)):
+            path = os.path.join(tmp, "migrations", f"20240101_{shape}_{depth}.js")
+            write(path, gen.knex_migration(gen.js_construct(shape, depth)))
+            code, out, err, _ = run(binary, "analyze", "--format", "json", "--input-format", "knex", path)
+            deep = errors(err, "too deeply nested")
+            indexes = [s for s in statements(out) if s["sql"].startswith("CREATE INDEX")] if out else []
+            check(len(indexes) == 2, f"{shape} x{depth}: exit {code}, CREATE INDEX statements reported: {len(indexes)}\n{err}")
+            if refused:
+                check(code == 2, f"{shape} x{depth}: exit code {code}, expected 2\n{err}")
+                check(len(deep) == 1 and deep[0].startswith(f"error: {path}:4:"),
+                      f"{shape} x{depth}: expected one error at line 4, got:\n{err}")
+            else:
+                check(code == 0 and not deep, f"{shape} x{depth} (under the limit): exit {code}\n{err}")
+
+
+def scenario_file_size(binary, tmp):
+    """A file over --max-file-size: one error naming it, the other file still analysed, exit 2;
+    the default (16 MiB) and the configuration key too."""
+    big = os.path.join(tmp, "db", "001_big.sql")
+    small = os.path.join(tmp, "db", "002_small.sql")
+    write(big, gen.many_selects(300000))  # 3 MB
+    write(small, "CREATE INDEX orders_a ON orders (a);\n")
+    code, out, err, _ = run(binary, "analyze", "--max-file-size", "2", "--format", "json", big, small)
+    check(code == 2, f"exit code {code}, expected 2\n{err}")
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    check(lines == [f"error: {big}: is 2 MB, over --max-file-size (2 MB)"] or
+          lines == [f"error: {big}: is 3145728 bytes, over --max-file-size (2 MB)"] or
+          (len(lines) == 1 and lines[0].startswith(f"error: {big}: is ") and "over --max-file-size (2 MB)" in lines[0]),
+          f"expected one error line for the big file, got:\n{err}")
+    files = {f["path"]: f for f in json.loads(out)["files"]}
+    check(len(files[small]["statements"]) == 1, "the small file was not analysed")
+
+    huge = os.path.join(tmp, "db", "003_huge.sql")
+    with open(huge, "w") as f:
+        f.truncate(17 << 20)  # 17 MiB: over the default without writing it
+    code, _, err, rss = run(binary, "analyze", huge, small)
+    check(code == 2 and f"error: {huge}: is 17 MB, over --max-file-size (16 MB)" in err, f"default limit: exit {code}\n{err}")
+    check(rss < 256, f"a refused file was read: peak RSS {rss:.0f} MiB")
+
+    config = os.path.join(tmp, "cfg", ".pgfence.toml")
+    write(config, "max_file_size = 2\n")
+    code, _, err, _ = run(binary, "analyze", "--config", config, big, small)
+    check(code == 2 and "over --max-file-size (2 MB)" in err, f"config max_file_size: exit {code}\n{err}")
+    code, _, err, _ = run(binary, "analyze", "--max-file-size", "0", small)
+    check(code == 2 and "--max-file-size takes a whole number" in err, f"bad value: exit {code}\n{err}")
+
+
+# Shapes of long files and their counts, kept small so the run is short (bench/scaling.sh shows how
+# time and memory grow with them). Memory must stay linear: a base of 128 MiB plus 16 KiB per
+# statement or column (4-9 KiB each are used at larger counts; the quadratic paths took far more).
+LONG_FILES = {"selects": 50000, "columns": 20000, "add_columns": 10000, "savepoints": 20000, "do_blocks": 10000,
+              "settings": 10000}
+
+
+def scenario_long_files(binary, tmp):
+    for shape, n in LONG_FILES.items():
+        path = os.path.join(tmp, f"{shape}.sql")
+        write(path, gen.SHAPES[shape](n))
+        code, out, err, rss = run(binary, "analyze", "--format", "json", path)
+        check(code in (0, 1), f"{shape} x{n}: exit {code}\n{err[-2000:]}")
+        check(len(json.loads(out)["files"][0]["statements"]) > 0, f"{shape} x{n}: no statement reported")
+        bound = 128 + 16 * n / 1024
+        check(rss < bound, f"{shape} x{n}: peak RSS {rss:.0f} MiB, bound {bound:.0f} MiB")
+
+
+def scenario_pr(binary, tmp):
+    """`pgfence pr` on a pull request that adds a deep ORM script, an over-size SQL file and a
+    plain one: two error lines, the plain file and the rest of the script still reported."""
+    repo = os.path.join(tmp, "repo")
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=tmp, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@e",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@e")
+
+    def git(*args):
+        subprocess.run(["git", "-C", repo, *args], env=env, check=True, capture_output=True)
+
+    os.makedirs(repo)
+    git("init", "-q", "-b", "main")
+    write(os.path.join(repo, "README.md"), "app\n")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    write(os.path.join(repo, "migrations", "001_deep.js"), gen.knex_migration(gen.js_construct("parens", 3000)))
+    write(os.path.join(repo, "migrations", "002_big.sql"), gen.many_selects(300000))
+    write(os.path.join(repo, "migrations", "003_plain.sql"), "CREATE INDEX orders_c ON orders (c);\n")
+    git("add", "-A")
+    git("commit", "-qm", "head")
+    code, out, err, _ = run(binary, "pr", "--base", "main~1", "--head", "main", "--repo", repo, "--no-config",
+                            "--no-check-run", "--no-comment", "--no-sarif", "--summary", os.path.join(tmp, "summary.md"),
+                            "--outputs", os.path.join(tmp, "outputs.txt"), "--max-file-size", "2",
+                            "migrations/*.sql", "migrations/*.js", cwd=tmp)
+    check(code == 2, f"pr exit code {code}, expected 2\n{err}")
+    check(len(errors(err, "too deeply nested")) == 1 and "migrations/001_deep.js:4:" in errors(err, "too deeply nested")[0],
+          f"pr: expected one too-deep error at 001_deep.js:4\n{err}")
+    check(len(errors(err, "over --max-file-size (2 MB)")) == 1, f"pr: expected one size error\n{err}")
+    check("003_plain.sql" in out and "last_idx" in out, f"pr: other statements missing from the report\n{out}")
+
+
+SCENARIOS = {
+    "sql_nesting": scenario_sql_nesting,
+    "js_nesting": scenario_js_nesting,
+    "file_size": scenario_file_size,
+    "long_files": scenario_long_files,
+    "pr": scenario_pr,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=sorted(SCENARIOS))
+    parser.add_argument("--binary", required=True)
+    args = parser.parse_args()
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            SCENARIOS[args.scenario](os.path.abspath(args.binary), tmp)
+        except Failed as e:
+            print(f"FAIL {args.scenario}: {e}")
+            print("0 passed, 1 failed")
+            return 1
+    print(f"PASS {args.scenario}")
+    print("1 passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
