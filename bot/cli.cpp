@@ -75,6 +75,7 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration f
                             verdicts in the check run and comment (a mismatch fails the run)
   --trace-as-superuser      --trace, with the SQL run as the server's superuser instead of a plain
                             database owner: only for trusted repositories (COPY ... PROGRAM runs commands)
+  --trace-timeout SECONDS   cancel a traced statement that runs longer (default: 300)
   --name NAME               one of several pgfence jobs on the pull request: check run 'pgfence (NAME)',
                             its own sticky comment, SARIF category pgfence/NAME/ (letters, digits, . _ -)
   --config-from base|head   read the configuration and the files it names from the base commit, so
@@ -104,6 +105,8 @@ trace options (pgfence trace PATH...):
   --trace-as-superuser      run the SQL as the server's superuser, not as a plain database owner
                             (whose refused statements get 'needs a superuser: not traced');
                             only for trusted SQL: a superuser's COPY ... PROGRAM runs commands
+  --trace-timeout SECONDS   cancel a statement (of --setup too) that runs longer; its verdict is
+                            error, SQLSTATE 57014 (default: 300)
   --max-file-size MB        as for analyze (also applies to --setup files) (default: 16)
   --format text|json        output format (default: text); -o FILE, --color, -v as for analyze
   --ci                      exit 1 when a statement's verdict is a mismatch or the server rejects it

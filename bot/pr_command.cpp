@@ -87,6 +87,7 @@ struct PrArgs {
     bool fail_on_pre_existing = false;
     bool trace = false;
     bool trace_as_superuser = false;
+    std::string trace_timeout;  // seconds, passed on to trace as it is (trace checks it)
     std::string name;  // --name: tells this job's posts from another pgfence job's
     ConfigFrom config_from = ConfigFrom::Base;  // --config-from: whose configuration reviews
     std::string comment_author;  // --comment-author: the token's login when /user cannot say
@@ -130,6 +131,7 @@ PrArgs parse_pr(const std::vector<std::string>& args) {
         else if (arg == "--fail-on-pre-existing") p.fail_on_pre_existing = true;
         else if (arg == "--trace") p.trace = true;
         else if (arg == "--trace-as-superuser") p.trace = p.trace_as_superuser = true;
+        else if (is("--trace-timeout")) p.trace_timeout = std::to_string(parse_int("--trace-timeout", value("--trace-timeout"), 1, 86400));
         else if (is("--name")) p.name = checked_name(value("--name"));
         else if (is("--config-from")) {
             std::string from = value("--config-from");
@@ -274,7 +276,8 @@ struct TraceOutcome {
 };
 
 TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std::string>& globs,
-                           const Settings& settings, bool as_superuser, std::ostream& err) {
+                           const Settings& settings, bool as_superuser, const std::string& timeout,
+                           std::ostream& err) {
     TraceOutcome t;
     std::string root = changes.repo_root;
     std::vector<std::string> changed;
@@ -286,6 +289,7 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
                                   std::to_string(settings.options.pg_version), "--max-file-size",
                                   std::to_string(settings.options.max_file_bytes >> 20)};
     if (as_superuser) args.push_back("--trace-as-superuser");
+    if (!timeout.empty()) args.insert(args.end(), {"--trace-timeout", timeout});
     for (const auto& path : migrations_in_tree(root, globs)) {
         if (!path.ends_with(".sql") || std::find(changed.begin(), changed.end(), path) != changed.end()) continue;
         args.push_back("--setup");
@@ -489,7 +493,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         diff::ChangeSet changes = diff::changed_migrations(repo, target.base, target.head, settings.paths);
         target.head = changes.head_sha;
         report = analyse_changes(repo, changes, settings.options, p.fail_on_pre_existing);
-        if (p.trace) trace = trace_changes(changes, settings.paths, settings, p.trace_as_superuser, err);
+        if (p.trace) trace = trace_changes(changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
     } catch (const diff::DiffError& e) {
         err << "error: " << e.what() << "\n";
         return k_exit_input;

@@ -37,6 +37,7 @@ struct TraceArgs {
     bool ci = false;
     bool isolated = false;
     bool as_superuser = false;
+    int timeout_seconds = 300;
     bool verbose = false;
     std::uint64_t max_file_bytes = analyze::k_default_max_file_bytes;
 };
@@ -78,6 +79,8 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
             a.isolated = true;
         } else if (arg == "--trace-as-superuser") {
             a.as_superuser = true;
+        } else if (is("--trace-timeout")) {
+            a.timeout_seconds = parse_int("--trace-timeout", value("--trace-timeout"), 1, 86400);
         } else if (arg == "-v" || arg == "--verbose") {
             a.verbose = true;
         } else if (arg == "--") {
@@ -182,6 +185,7 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         trace_options.analyze.pg_version = std::clamp((*instance)->major_version(), 11, 17);
         trace_options.isolated = a.isolated;
         trace_options.as_superuser = a.as_superuser;
+        trace_options.statement_limit = std::chrono::seconds(a.timeout_seconds);
         trace_options.analyze.max_file_bytes = a.max_file_bytes;
         trace_options.tamper = std::move(tamper);
         trace::Tracer tracer(**instance, std::move(trace_options));

@@ -1,6 +1,9 @@
 #include "trace/pq_connection.hpp"
 
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include <algorithm>
 
 namespace pgfence::trace {
 namespace {
@@ -61,7 +64,28 @@ Result<QueryResult> Connection::take(pg_result* result) {
 
 Result<QueryResult> Connection::query(std::string_view sql) {
     m_last_sqlstate.clear();
+    if (m_time_limit.count() > 0) return query_within_limit(sql);
     return take(PQexec(m_conn.get(), std::string(sql).c_str()));
+}
+
+Result<QueryResult> Connection::query_within_limit(std::string_view sql) {
+    if (Status s = send(sql); !s) return s.error();
+    const auto deadline = std::chrono::steady_clock::now() + m_time_limit;
+    while (busy()) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            (void)cancel();
+            (void)finish();  // the cancelled statement's error, and the connection ready again
+            m_last_sqlstate = "57014";
+            return Error{"cancelled: still running after " + std::to_string(m_time_limit.count() / 1000) +
+                             " s (the trace's time limit per statement)",
+                         "", std::nullopt};
+        }
+        pollfd fd{PQsocket(m_conn.get()), POLLIN, 0};
+        if (fd.fd < 0) break;
+        (void)poll(&fd, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    }
+    return finish();
 }
 
 Result<QueryResult> Connection::query(std::string_view sql, const std::vector<std::string>& params) {

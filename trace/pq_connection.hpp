@@ -1,6 +1,7 @@
 #pragma once
 // The one adapter around libpq: connections and results owned with RAII, failures
 // returned as Error values. Everything else in trace talks to PostgreSQL through here.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,6 +59,10 @@ public:
     // Asks the server to cancel the query in flight (a no-op when there is none).
     [[nodiscard]] Status cancel();
 
+    // From now on every query that runs longer than `limit` is cancelled by the client and fails
+    // with SQLSTATE 57014: nothing the SQL sets (statement_timeout = 0) lifts it. Zero: no limit.
+    void set_time_limit(std::chrono::milliseconds limit) { m_time_limit = limit; }
+
     [[nodiscard]] int backend_pid() const;
     [[nodiscard]] std::string error_message() const;
     // SQLSTATE of the last failed query ("25001"), "" when it succeeded.
@@ -69,9 +74,11 @@ private:
     };
     explicit Connection(pg_conn* conn);
     [[nodiscard]] Result<QueryResult> take(pg_result* result);
+    [[nodiscard]] Result<QueryResult> query_within_limit(std::string_view sql);
 
     std::unique_ptr<pg_conn, Finish> m_conn;
     std::string m_last_sqlstate;
+    std::chrono::milliseconds m_time_limit{0};
 };
 
 // True when a server answers at `conninfo` and accepts connections (PQping).

@@ -42,6 +42,7 @@ Status Tracer::prepare(const std::vector<SetupFile>& setup) {
     m_base_db = k_base_db;
     auto loader = Connection::open(sql_conninfo(m_base_db));
     if (!loader) return loader.error();
+    loader->set_time_limit(m_options.statement_limit);
     for (const auto& f : setup) {
         if (Status s = loader->execute(f.text); !s) {
             std::string why = server_message(s.error().message);
@@ -118,6 +119,7 @@ TracedFile Tracer::trace_file(const std::string& path) {
         // A new session per file, as a migration tool opens: no setting or cache carries over.
         auto session = Connection::open(sql_conninfo(db));
         auto observer = m_instance.connect(db);
+        if (session) session->set_time_limit(m_options.statement_limit);
         if (!session || !observer) {
             file.error = Error{"cannot connect: " + (session ? observer.error() : session.error()).message, path, std::nullopt};
         } else {

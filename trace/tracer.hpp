@@ -10,6 +10,7 @@
 //    setting or cached state carries over), or each on its own copy of the setup database.
 //  - Repository SQL runs as the instance's migration role, which owns those databases; what
 //    it may not do gets the verdict needs-superuser. pgfence's own reads use the superuser.
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -32,6 +33,9 @@ struct TraceOptions {
     // Repository SQL (setup files and migrations) runs as the server's superuser instead of
     // the migration role: for trusted repositories only (COPY ... PROGRAM runs commands).
     bool as_superuser = false;
+    // The longest one statement of the repository's SQL may run before pgfence cancels it
+    // (a migration cannot lift it: the client cancels, not statement_timeout).
+    std::chrono::seconds statement_limit{300};
     // Tests only: alters each prediction before it is compared (a deliberately wrong model).
     std::function<void(analyze::StatementFacts&)> tamper;
 };
