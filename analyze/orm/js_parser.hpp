@@ -35,7 +35,11 @@ private:
     }
     bool word(std::string_view w) const { return word(w, m_i); }
     std::size_t match(std::size_t k) const { return std::min(m_match[k], m_stop); }
-    std::size_t prev_end() const { return m_i > 0 ? m_t[m_i - 1].end : 0; }
+    // The end of the last token taken; m_i may have stepped past the end of the range.
+    std::size_t prev_end() const {
+        std::size_t k = std::min(m_i, m_stop);
+        return k > 0 ? m_t[k - 1].end : 0;
+    }
     bool newline_before(std::size_t k) const {
         if (k == 0 || k >= m_t.size()) return false;
         return m_text.substr(m_t[k - 1].end, m_t[k].begin - m_t[k - 1].end).find('\n') != std::string_view::npos;
