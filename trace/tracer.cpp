@@ -61,6 +61,15 @@ std::string Tracer::sql_conninfo(const std::string& db) const {
     return m_options.as_superuser ? m_instance.conninfo(db) : m_instance.migration_conninfo(db);
 }
 
+// Never the superuser where the repository's SQL ran as the plain role: that SQL owns the
+// database, so it can plant what a superuser session there would run with its rights (a function
+// that shadows current_database() through ALTER DATABASE ... SET search_path, a trigger, a view
+// calling a function). The catalog comes first on the path whatever the database's settings say,
+// so what pgfence observes is the catalog's answer, not the migration's.
+std::string Tracer::watch_conninfo(const std::string& db) const {
+    return sql_conninfo(db) + " options='-c search_path=pg_catalog,public'";
+}
+
 std::string Tracer::owner_clause() const {
     return m_options.as_superuser ? std::string() : std::string(" OWNER ") + PgInstance::migration_role();
 }
@@ -118,7 +127,7 @@ TracedFile Tracer::trace_file(const std::string& path) {
     {
         // A new session per file, as a migration tool opens: no setting or cache carries over.
         auto session = Connection::open(sql_conninfo(db));
-        auto observer = m_instance.connect(db);
+        auto observer = Connection::open(watch_conninfo(db));
         if (session) session->set_time_limit(m_options.statement_limit);
         if (!session || !observer) {
             file.error = Error{"cannot connect: " + (session ? observer.error() : session.error()).message, path, std::nullopt};
@@ -205,7 +214,7 @@ void Tracer::run_autocommit(Target& target, TracedStatement& s) {
     auto contention = plan_contention(s.predicted, target.observer);
     if (!contention) return fail(contention.error().message);
     std::string state;
-    auto seen = observe_autocommit(sql_conninfo(target.db), m_instance.conninfo(target.db), s.sql, *contention, &state);
+    auto seen = observe_autocommit(sql_conninfo(target.db), watch_conninfo(target.db), s.sql, *contention, &state);
     if (!seen) {
         if (refused_for_privilege(s, seen.error().message, state)) return;
         return fail(seen.error().message);

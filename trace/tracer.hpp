@@ -61,6 +61,8 @@ private:
     [[nodiscard]] std::vector<analyze::StatementFacts> predict(const analyze::FileReport& alone) const;
     // How repository SQL connects: the migration role, or the superuser with as_superuser.
     [[nodiscard]] std::string sql_conninfo(const std::string& db) const;
+    // pgfence's own sessions (observer, contention) in the database the repository's SQL runs in.
+    [[nodiscard]] std::string watch_conninfo(const std::string& db) const;
     [[nodiscard]] std::string owner_clause() const;  // " OWNER <migration role>" unless as_superuser
     [[nodiscard]] bool refused_for_privilege(TracedStatement& statement, const std::string& message,
                                              const std::string& sqlstate) const;
