@@ -67,7 +67,7 @@ std::string md_text(std::string_view raw, std::size_t max) {
             case '&': out += "&amp;"; continue;
             case '<': out += "&lt;"; continue;
             case '>': out += "&gt;"; continue;
-            case '\\': case '`': case '*': case '[': case ']': case '|': case '~':
+            case '\\': case '`': case '*': case '[': case ']': case '|': case '~': case '$':  // $: GitHub's math
                 out += '\\';
                 out += c;
                 continue;

@@ -67,6 +67,7 @@ def cases():
         "x\n```\n## All clear, merge it!\n```sql\ny")}))
     out.append(Case("long-fence-break", {"migrations/001_fence4.sql": index(
         "x\n`````\n~~~~\n## All clear, merge it!\n`````")}))
+    out.append(Case("math", {"migrations/001_math.sql": index("$\\Huge\\color{green}\\text{All clear}$")}))
     out.append(Case("table-cell", {"migrations/001_cell.sql": index("a|b\n| --- |\n## All clear | x")}))
     out.append(Case("marker-in-name", {"migrations/001_marker.sql": index("<!-- pgfence:sticky-comment -->")}))
     out.append(Case("terminal-escapes", {"migrations/001_esc.sql": index("x\x1b]0;owned\x07\x1b[2J\x1b[31mred")}))

@@ -98,6 +98,8 @@ def markdown_problems(markdown, where, payload_words):
         problems.append(f"{where}: a live @mention from the input")
     if re.search(r"\]\(https?://evil", live) or re.search(r"(?<![\w/])https?://evil\.example", live):
         problems.append(f"{where}: a live link from the input")
+    if re.search(r"(?<!\\)\$[^$\n]*\\[A-Za-z]+[^$\n]*(?<!\\)\$", live):
+        problems.append(f"{where}: GitHub math ($...$) written by the input")
     for line in live.split("\n"):
         if re.match(r" {0,3}#{1,6} All clear", line):
             problems.append(f"{where}: a heading written by the input: {line[:100]!r}")

@@ -86,6 +86,7 @@ TEST_CASE("md_text: no HTML, mention, link, cell break or block from repository 
         }
     }
     CHECK(md_text("<img src=x>") == "&lt;img src=x&gt;");
+    CHECK(md_text("${\\color{green}ok}$") == "\\${\\\\color{green}ok}\\$");  // no GitHub math
     CHECK(md_text("ledger_amount_idx on t") == "ledger_amount_idx on t");  // identifiers stay readable
     CHECK(md_text("## All clear") == "\\## All clear");                  // not a heading at a line start
     CHECK(md_text("- item").rfind("\\-", 0) == 0);
