@@ -7,7 +7,7 @@
 #   bench/scaling.sh [--pgfence PATH] [--n N] [--shapes a,b,...]
 #
 # Exits 1 when a shape's CPU time or peak RSS grows more than 16 times from N to 8N (clearly
-# superlinear: quadratic growth gives 64), 0 otherwise. Shapes: selects columns add_columns
+# superlinear: quadratic growth gives 64), 0 otherwise. Shapes: selects columns add_columns add_clauses
 # savepoints do_blocks settings (tests/hostile/hostile_inputs.py generates them).
 set -euo pipefail
 
@@ -15,7 +15,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 pgfence="${PGFENCE:-$root/build/bot/pgfence}"
 n=20000
-shapes="selects,columns,add_columns,savepoints,do_blocks,settings"
+shapes="selects,columns,add_columns,add_clauses,savepoints,do_blocks,settings"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --pgfence) pgfence="$2"; shift 2 ;;

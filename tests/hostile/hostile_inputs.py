@@ -77,6 +77,10 @@ def many_add_columns(n):
     return "CREATE TABLE t (id int);\n" + "".join(f"ALTER TABLE t ADD COLUMN c{i} int;\n" for i in range(n))
 
 
+def one_alter_many_clauses(n):
+    return "ALTER TABLE t " + ", ".join(f"ADD c{i} int DEFAULT random()" for i in range(n)) + ";\n"
+
+
 def many_savepoints(n):
     return "BEGIN;\n" + "".join(f"SAVEPOINT s{i};\n" for i in range(n)) + "COMMIT;\n"
 
@@ -93,6 +97,7 @@ SHAPES = {
     "selects": many_selects,
     "columns": wide_table,
     "add_columns": many_add_columns,
+    "add_clauses": one_alter_many_clauses,
     "savepoints": many_savepoints,
     "do_blocks": many_do_blocks,
     "settings": many_settings,
