@@ -362,7 +362,28 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
     return report;
 }
 
+namespace {
+
+// Whether `path`, every link resolved, lies inside `root` (itself resolved).
+bool inside(const std::string& path, const std::string& root) {
+    std::error_code ec;
+    fs::path real = fs::weakly_canonical(path, ec);
+    if (ec) return false;
+    fs::path top = fs::weakly_canonical(root, ec);
+    if (ec) return false;
+    auto [end, _] = std::mismatch(top.begin(), top.end(), real.begin(), real.end());
+    return end == top.end();
+}
+
+}  // namespace
+
 FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) {
+    if (!options.confine_to.empty() && !inside(path, options.confine_to)) {
+        FileReport report;
+        report.path = path;
+        report.error = Error{"is a link to a file outside " + options.confine_to + ": not read", path, std::nullopt};
+        return report;
+    }
     bool ok = false;
     std::error_code size_error;
     std::uintmax_t size = fs::file_size(path, size_error);
@@ -381,7 +402,8 @@ FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) 
     }
     std::string metadata;
     fs::path p(path);
-    if (p.filename() == "up.sql" || p.filename() == "down.sql") {
+    if ((p.filename() == "up.sql" || p.filename() == "down.sql") &&
+        (options.confine_to.empty() || inside((p.parent_path() / "metadata.toml").string(), options.confine_to))) {
         bool meta_ok = false;
         metadata = read_whole((p.parent_path() / "metadata.toml").string(), meta_ok, options.max_file_bytes);
     }

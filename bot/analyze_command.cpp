@@ -138,7 +138,15 @@ void apply_config(Settings& s, const Config& c, const fs::path& paths_folder, co
     s.size = c.stats;
 }
 
+std::string untrusted_checkout() {
+    const char* actions = std::getenv("GITHUB_ACTIONS");
+    const char* workspace = std::getenv("GITHUB_WORKSPACE");
+    if (actions == nullptr || std::string_view(actions) != "true" || workspace == nullptr) return {};
+    return workspace;
+}
+
 void apply_args(Settings& s, const AnalyzeArgs& a) {
+    s.options.confine_to = untrusted_checkout();
     if (a.pg_version) s.options.pg_version = *a.pg_version;
     if (a.direction) s.options.direction = *a.direction;
     if (a.max_risk) s.max_risk = *a.max_risk;

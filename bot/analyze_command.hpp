@@ -69,6 +69,10 @@ void apply_config(Settings& s, const Config& c, const std::filesystem::path& pat
 // The command line over what the configuration set.
 void apply_args(Settings& s, const AnalyzeArgs& a);
 
+// In GitHub Actions ($GITHUB_ACTIONS is true) the checkout, $GITHUB_WORKSPACE: migrations are
+// read only from inside it (a committed link to a file elsewhere is refused); "" elsewhere.
+[[nodiscard]] std::string untrusted_checkout();
+
 // Reads the stats snapshot, if one is set, before the analysis (its columns go into
 // options.known_schema); false (with an error: line) when it cannot be read.
 [[nodiscard]] bool load_stats(Settings& settings, std::ostream& err);

@@ -237,7 +237,15 @@ Report analyse_changes(const diff::Repository& repo, const diff::ChangeSet& chan
             continue;
         }
         auto text = repo.read_file(changes.head_sha, change.path);
-        if (!text) continue;  // a submodule or symlink
+        if (!text) {
+            // Not a file in the commit: its target is not the pull request's to choose.
+            FileReport other;
+            other.path = change.path;
+            other.skipped = true;
+            other.skip_reason = "a symbolic link or submodule in the commit, not a file: not analysed";
+            report.files.push_back(std::move(other));
+            continue;
+        }
         FileReport file = analyze_text(change.path, *text, options, sibling_metadata(repo, changes.head_sha, change.path));
         if (!fail_on_pre_existing) mark_pre_existing(file, change);
         report.files.push_back(std::move(file));

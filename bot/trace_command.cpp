@@ -14,6 +14,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "annotate/printable.hpp"
+#include "bot/analyze_command.hpp"
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"
 #include "trace/interrupt.hpp"
@@ -185,6 +186,7 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         trace_options.analyze.pg_version = std::clamp((*instance)->major_version(), 11, 17);
         trace_options.isolated = a.isolated;
         trace_options.as_superuser = a.as_superuser;
+        trace_options.analyze.confine_to = untrusted_checkout();
         trace_options.statement_limit = std::chrono::seconds(a.timeout_seconds);
         trace_options.analyze.max_file_bytes = a.max_file_bytes;
         trace_options.tamper = std::move(tamper);

@@ -20,7 +20,10 @@ sys.path.insert(0, HERE)
 import invariants  # noqa: E402
 from pr_test import TOKEN, Failed, Scenario, git, write  # noqa: E402
 
-SECRETS = {"GITHUB_TOKEN": TOKEN, "INPUT_GITHUB-TOKEN": TOKEN, "ACTIONS_RUNTIME_TOKEN": "rt-canary-5b1f0c",
+# A file outside the checkout that a committed link points a migration at (its first word would
+# be quoted by the parse error).
+OUTSIDE_SECRET = "outside-canary-4c9a1f"
+SECRETS = {"OUTSIDE_FILE": OUTSIDE_SECRET, "GITHUB_TOKEN": TOKEN, "INPUT_GITHUB-TOKEN": TOKEN, "ACTIONS_RUNTIME_TOKEN": "rt-canary-5b1f0c",
            "AWS_SECRET_ACCESS_KEY": "aws-canary-9e2d77", "PGPASSWORD": "pg-canary-31aa0e"}
 BASE = "CREATE TABLE t (a int, b text);\n"
 FORMATS = ("text", "json", "markdown", "sarif", "github")
@@ -31,9 +34,11 @@ class Case:
     (None: not run that way); args: extra flags for every run; base_files: what the base commit holds
     besides the base migration; error: a text the `error:` line on standard error must hold."""
 
-    def __init__(self, name, files, analyze=0, pr=1, args=(), base_files=None, error=None, pr_args=()):
+    def __init__(self, name, files, analyze=0, pr=1, args=(), base_files=None, error=None, pr_args=(), links=None, pr_error=""):
         self.name = name
         self.files = files
+        self.links = links or {}
+        self.pr_error = error if pr_error == "" else pr_error  # what pr's error: line must hold  # path -> "OUTSIDE" (a file outside the checkout holding a secret)
         self.analyze = analyze
         self.pr = pr
         self.args = list(args)
@@ -88,6 +93,10 @@ def cases():
     out.append(Case("orm-knex", {"migrations/20240101_add.js":
                                  "exports.up = function (knex) {\n  return knex.raw('CREATE INDEX \"x\\n::add-mask::y\\n"
                                  "<img src=x> @octocat\" ON t (a)');\n};\nexports.down = function () {};\n"}))
+    # A committed symbolic link that points a migration at a file outside the checkout.
+    out.append(Case("link-outside", {"migrations/001_ok.sql": index("l")},
+                    links={"migrations/002_link.sql": "OUTSIDE"}, analyze=2, pr=1, error="002_link.sql",
+                    pr_error=None))
     # A configuration the pull request adds must not switch its own review off.
     out.append(Case("config-switches-off", {
         ".pgfence.toml": 'paths = ["nothing/**/*.sql"]\nmax_risk = "critical"\n[rules]\n'
@@ -120,6 +129,11 @@ class Run:
             os.makedirs(os.path.dirname(full), exist_ok=True)
             with open(full, "wb") as f:
                 f.write(text if isinstance(text, bytes) else text.encode())
+        for path, target in self.case.links.items():
+            outside = os.path.join(self.tmp, "outside.txt")
+            with open(outside, "w") as f:
+                f.write(OUTSIDE_SECRET + " and the rest of the secret\n")
+            os.symlink(outside, os.path.join(self.repo, path))
         git(self.repo, "add", "-A")
         git(self.repo, "commit", "-qm", "feature")
         self.head = git(self.repo, "rev-parse", "HEAD")
@@ -149,16 +163,16 @@ class Run:
             self.problems.append(f"{label}: exit {proc.returncode}, expected {expected}\n{err[-600:]}")
         if "internal error" in err or proc.returncode < 0:
             self.problems.append(f"{label}: crashed: {err[-300:]}")
-        if self.case.error and not any(line.startswith("error: ") and self.case.error in line
-                                       for line in err.splitlines()):
-            self.problems.append(f"{label}: no `error:` line naming {self.case.error}: {err[-400:]}")
+        wanted = self.case.pr_error if label.startswith("pr") else self.case.error
+        if wanted and not any(line.startswith("error: ") and wanted in line for line in err.splitlines()):
+            self.problems.append(f"{label}: no `error:` line naming {wanted}: {err[-400:]}")
         for where, text in ((f"{label} stdout", out), (f"{label} stderr", err)):
             self.problems += invariants.workflow_command_problems(text, where)
             self.problems += invariants.escape_problems(text, where)
         return out
 
     def analyze(self):
-        paths = sorted(self.case.files)
+        paths = sorted(self.case.files) + sorted(self.case.links)
         for fmt in FORMATS:
             out = self.execute(f"analyze --format {fmt}", ["analyze", "--no-config", "--color", "never", "--format",
                                                           fmt, *self.case.args, "--", *paths],
