@@ -52,6 +52,8 @@ case "$mode" in
     is_true "$(input fail-on-pre-existing)" && args+=(--fail-on-pre-existing)
     is_true "$(input trace)" && args+=(--trace)
     is_true "$(input trace-as-superuser)" && args+=(--trace-as-superuser)
+    trace_timeout="$(input trace-timeout)"
+    [ -n "$trace_timeout" ] && args+=(--trace-timeout "$trace_timeout")
     job_name="$(input name)"
     [ -n "$job_name" ] && args+=(--name "$job_name")
     config_from="$(input config-from)"

@@ -88,5 +88,12 @@ env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EV
   "INPUT_PATHS=--sarif=$tmp/planted.sarif db/**/*.sql" bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
 check "--: a path like --sarif=FILE writes no file" '[ ! -e "$tmp/planted.sarif" ]'
 
+# The trace inputs reach pgfence pr: a trace-timeout it refuses names the flag.
+env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event2.json" \
+  GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" "INPUT_TRACE=true" "INPUT_TRACE-TIMEOUT=0" \
+  bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+check "trace-timeout: passed to pgfence pr" '[ "$status" -eq 2 ] && grep -q "^error: --trace-timeout" "$tmp/stderr"'
+
 if [ "$fail" -eq 0 ]; then echo "entrypoint: all checks passed"; fi
 exit "$fail"
