@@ -19,6 +19,7 @@ import sys
 import tempfile
 
 SKIP = 77
+PG_BIN = "/usr/lib/postgresql/15/bin"  # Debian's server, never an initdb that happens to be on PATH
 
 
 def plant(marker):
@@ -55,10 +56,10 @@ def main():
                     f.write(text)
             if isolated:
                 # Each file on its own copy: the setting must be planted by the setup, then.
-                argv = [binary, "trace", "--format", "json", "--isolated", "--setup", "001_plant.sql",
+                argv = [binary, "trace", "--pg-bin", PG_BIN, "--format", "json", "--isolated", "--setup", "001_plant.sql",
                         "--setup", "002_table.sql", "003_index.sql"]
             else:
-                argv = [binary, "trace", "--format", "json", *files]
+                argv = [binary, "trace", "--pg-bin", PG_BIN, "--format", "json", *files]
             proc = subprocess.run(argv, cwd=tmp, capture_output=True, text=True, timeout=180)
             label = "isolated" if isolated else "shared"
             if os.path.exists(marker):

@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import pr_test  # noqa: E402  (the pr suite's repository, GitHub double and runner)
 
 SKIP = 77
+PG_BIN = "/usr/lib/postgresql/15/bin"  # Debian's server, never an initdb that happens to be on PATH
 GH_SECRET = "ghs_leak" + secrets.token_hex(12)
 INPUT_SECRET = "ghp_input" + secrets.token_hex(12)
 SECRETS = (GH_SECRET, INPUT_SECRET)
@@ -136,7 +137,7 @@ def trace_scenario(args, tmp, as_superuser):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     env.update(leak_env(tmp))
     flags = ["--trace-as-superuser"] if as_superuser else []
-    proc = subprocess.run([args.binary, "trace", "--format", "json", *flags, os.path.join(repo, "migrations")],
+    proc = subprocess.run([args.binary, "trace", "--pg-bin", PG_BIN, "--format", "json", *flags, os.path.join(repo, "migrations")],
                           env=env, capture_output=True, text=True, timeout=300)
     mode = "superuser" if as_superuser else "migration role"
     check_clean(f"trace ({mode}) stdout", proc.stdout)

@@ -20,6 +20,7 @@ import tempfile
 import time
 
 SKIP = 77
+PG_BIN = "/usr/lib/postgresql/15/bin"  # Debian's server, never an initdb that happens to be on PATH
 
 
 def cmdline(pid):
@@ -100,7 +101,7 @@ class Run:
         if not namespace:
             env["PGFENCE_TRACE_NO_NAMESPACE"] = "1"
         label = f"{how} ({'namespace' if namespace else 'subreaper'})"
-        proc = subprocess.Popen([self.binary, "trace", "--trace-as-superuser", path], env=env,
+        proc = subprocess.Popen([self.binary, "trace", "--pg-bin", PG_BIN, "--trace-as-superuser", path], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         home = os.path.join(tmp, "pgfence-pg-")
         try:

@@ -16,11 +16,12 @@ import sys
 import tempfile
 
 SKIP = 77
+PG_BIN = "/usr/lib/postgresql/15/bin"  # Debian's server, never an initdb that happens to be on PATH
 HANG = "SET statement_timeout = 0;\nSELECT pg_sleep(600);\nCREATE TABLE after_sleep (a int);\n"
 
 
 def run(binary, tmp, *args):
-    return subprocess.run([binary, "trace", "--trace-timeout", "2", *args], cwd=tmp, capture_output=True, text=True,
+    return subprocess.run([binary, "trace", "--pg-bin", PG_BIN, "--trace-timeout", "2", *args], cwd=tmp, capture_output=True, text=True,
                           timeout=120)
 
 
