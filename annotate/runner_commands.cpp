@@ -11,11 +11,17 @@ namespace {
 // follows only such bytes.
 bool trimmable(unsigned char c) { return c <= 0x20 || c >= 0x80; }
 
-void append_line(std::string& out, std::string_view line) {
-    std::size_t i = 0;
-    while (i < line.size() && trimmable(static_cast<unsigned char>(line[i]))) ++i;
-    if (line.substr(i, 2) == "::") out += k_zero_width_space;
-    out += break_legacy_commands(line);
+// Whether the line starting at `start` is one the runner would read as a command.
+bool starts_command(std::string_view text, std::size_t start) {
+    std::size_t i = start;
+    while (i < text.size() && text[i] != '\n' && text[i] != '\r' && trimmable(static_cast<unsigned char>(text[i]))) ++i;
+    return text.substr(i, 2) == "::";
+}
+
+// Whether `text` holds anything the runner could read as a command: a line's "::" needs a
+// "::" somewhere, the legacy form "##[". Most output has neither and is passed on as it is.
+bool may_hold_commands(std::string_view text) {
+    return text.find("::") != std::string_view::npos || text.find("##[") != std::string_view::npos;
 }
 
 }  // namespace
@@ -23,10 +29,13 @@ void append_line(std::string& out, std::string_view line) {
 std::string break_legacy_commands(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        out += text[i];
-        if (text[i] == '#' && text.substr(i + 1, 2) == "#[") out += k_zero_width_space;
+    std::size_t from = 0;
+    for (std::size_t at = text.find("##["); at != std::string_view::npos; at = text.find("##[", at + 1)) {
+        out.append(text, from, at + 1 - from);  // through the first '#'
+        out += k_zero_width_space;
+        from = at + 1;
     }
+    out.append(text, from);
     return out;
 }
 
@@ -38,20 +47,21 @@ std::string json_without_legacy_commands(std::string json) {
 }
 
 std::string break_runner_commands(std::string_view text) {
+    if (!may_hold_commands(text)) return std::string(text);
+    // The runner splits lines at \n and at \r: a zero-width space before each line that would
+    // start a command, copied through in runs between them.
     std::string out;
     out.reserve(text.size() + 8);
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t end = text.find_first_of("\r\n", start);
-        if (end == std::string_view::npos) {
-            append_line(out, text.substr(start));
-            break;
-        }
-        append_line(out, text.substr(start, end - start));
-        out += text[end];
-        start = end + 1;
+    std::size_t copied = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        if (i != 0 && text[i - 1] != '\n' && text[i - 1] != '\r') continue;  // not a line's start
+        if (!starts_command(text, i)) continue;
+        out.append(text, copied, i - copied);
+        out += k_zero_width_space;
+        copied = i;
     }
-    return out;
+    out.append(text, copied);
+    return out.find("##[") == std::string::npos ? out : break_legacy_commands(out);
 }
 
 RunnerGuard::~RunnerGuard() {
@@ -62,13 +72,17 @@ RunnerGuard::~RunnerGuard() {
 void RunnerGuard::emit_lines(bool partial_too) {
     std::size_t end = m_pending.size();
     if (!partial_too) {
-        std::size_t last = m_pending.find_last_of("\r\n");
-        if (last == std::string::npos) return;
-        end = last + 1;  // through the last line break
+        while (end > 0 && m_pending[end - 1] != '\n' && m_pending[end - 1] != '\r') --end;  // through the last break
+        if (end == 0) return;
     }
     if (end == 0) return;
-    std::string safe = break_runner_commands(std::string_view(m_pending).substr(0, end));
-    m_target->sputn(safe.data(), static_cast<std::streamsize>(safe.size()));
+    std::string_view lines = std::string_view(m_pending).substr(0, end);
+    if (may_hold_commands(lines)) {
+        std::string safe = break_runner_commands(lines);
+        m_target->sputn(safe.data(), static_cast<std::streamsize>(safe.size()));
+    } else {
+        m_target->sputn(lines.data(), static_cast<std::streamsize>(lines.size()));
+    }
     m_pending.erase(0, end);
 }
 
@@ -80,8 +94,10 @@ RunnerGuard::int_type RunnerGuard::overflow(int_type c) {
 }
 
 std::streamsize RunnerGuard::xsputn(const char* s, std::streamsize n) {
-    m_pending.append(s, static_cast<std::size_t>(n));
-    emit_lines(false);
+    std::string_view piece(s, static_cast<std::size_t>(n));
+    m_pending.append(piece);
+    // Lines go out as they end; a piece without a line break only waits for one.
+    if (piece.find('\n') != std::string_view::npos || piece.find('\r') != std::string_view::npos) emit_lines(false);
     return n;
 }
 
