@@ -1,0 +1,68 @@
+"""action.yml and every workflow the README shows (the complete workflow, the safe
+pull_request_target one) validate against SchemaStore's schemas for actions and workflows
+(../shared/schemas/actions/), so a user who copies them gets a file GitHub accepts; the action's
+inputs that the entrypoint reads are all declared.
+
+    workflows_test.py --root REPO --schemas DIR
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+import jsonschema
+import yaml
+
+
+def load_yaml(text):
+    doc = yaml.safe_load(text)
+    if isinstance(doc, dict) and True in doc:  # YAML 1.1 reads the key `on` as true
+        doc["on"] = doc.pop(True)
+    return doc
+
+
+def errors(schema, doc):
+    cls = jsonschema.validators.validator_for(schema)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in cls(schema).iter_errors(doc)]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--root", required=True)
+    p.add_argument("--schemas", required=True)
+    args = p.parse_args()
+    if not os.path.isdir(args.schemas):
+        print(f"SKIP: no schemas at {args.schemas}")
+        return 0
+    with open(os.path.join(args.schemas, "github-action.json")) as f:
+        action_schema = json.load(f)
+    with open(os.path.join(args.schemas, "github-workflow.json")) as f:
+        workflow_schema = json.load(f)
+    failures = []
+    with open(os.path.join(args.root, "action.yml")) as f:
+        action = load_yaml(f.read())
+    failures += [f"action.yml: {e}" for e in errors(action_schema, action)]
+    with open(os.path.join(args.root, "bot", "entrypoint.sh")) as f:
+        read = set(re.findall(r'input ([a-z-]+)\)', f.read()))
+    for name in sorted(read - set(action.get("inputs", {}))):
+        failures.append(f"the entrypoint reads input '{name}', which action.yml does not declare")
+    with open(os.path.join(args.root, "README.md")) as f:
+        readme = f.read()
+    workflows = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if re.search(r"^jobs:", b, re.M)]
+    if len(workflows) < 2:
+        failures.append(f"README: expected the complete workflow and the pull_request_target one, found {len(workflows)}")
+    for n, block in enumerate(workflows, 1):
+        doc = load_yaml(block)
+        failures += [f"README workflow {n}: {e}" for e in errors(workflow_schema, doc)]
+        steps = [s for job in doc.get("jobs", {}).values() for s in job.get("steps", [])]
+        if not any(str(s.get("uses", "")).startswith("pgfence/action@") for s in steps):
+            failures.append(f"README workflow {n}: no pgfence/action step")
+    for f in failures:
+        print("FAIL " + f)
+    print(f"workflows: {0 if failures else 1} passed, {1 if failures else 0} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
