@@ -28,7 +28,8 @@ struct AnalyzeOptions {
     // Not owned; must outlive the analysis.
     const KnownSchema* known_schema = nullptr;
     std::uint64_t max_file_bytes = k_default_max_file_bytes;  // --max-file-size
-    // When set, a file whose real path (links resolved) lies outside this folder is not read:
+    // When set (a path with its links resolved, as fs::weakly_canonical gives it), a file whose
+    // real path lies outside this folder is not read:
     // in GitHub Actions the checkout is the pull request's, and a committed symbolic link could
     // point a "migration" at a secret that the parse error would quote.
     std::string confine_to;

@@ -142,7 +142,10 @@ std::string untrusted_checkout() {
     const char* actions = std::getenv("GITHUB_ACTIONS");
     const char* workspace = std::getenv("GITHUB_WORKSPACE");
     if (actions == nullptr || std::string_view(actions) != "true" || workspace == nullptr) return {};
-    return workspace;
+    // Resolved once here, not for every file read.
+    std::error_code ec;
+    std::string resolved = std::filesystem::weakly_canonical(workspace, ec).string();
+    return ec || resolved.empty() ? std::string(workspace) : resolved;
 }
 
 void apply_args(Settings& s, const AnalyzeArgs& a) {

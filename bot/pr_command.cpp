@@ -223,27 +223,29 @@ void mark_pre_existing(FileReport& file, const diff::ChangedFile& change) {
     }
 }
 
+FileReport skipped_file(const std::string& path, std::string reason) {
+    FileReport file;
+    file.path = path;
+    file.skipped = true;
+    file.skip_reason = std::move(reason);
+    return file;
+}
+
 Report analyse_changes(const diff::Repository& repo, const diff::ChangeSet& changes, const AnalyzeOptions& options,
                        bool fail_on_pre_existing) {
     Report report;
     report.pg_version = options.pg_version;
     for (const auto& change : changes.files) {
         if (change.status == diff::ChangeStatus::Deleted) {
-            FileReport gone;
-            gone.path = change.path;
-            gone.skipped = true;
-            gone.skip_reason = "deleted by this pull request (a migration that has run should stay in the history)";
-            report.files.push_back(std::move(gone));
+            report.files.push_back(skipped_file(
+                change.path, "deleted by this pull request (a migration that has run should stay in the history)"));
             continue;
         }
         auto text = repo.read_file(changes.head_sha, change.path);
         if (!text) {
             // Not a file in the commit: its target is not the pull request's to choose.
-            FileReport other;
-            other.path = change.path;
-            other.skipped = true;
-            other.skip_reason = "a symbolic link or submodule in the commit, not a file: not analysed";
-            report.files.push_back(std::move(other));
+            report.files.push_back(
+                skipped_file(change.path, "a symbolic link or submodule in the commit, not a file: not analysed"));
             continue;
         }
         FileReport file = analyze_text(change.path, *text, options, sibling_metadata(repo, changes.head_sha, change.path));

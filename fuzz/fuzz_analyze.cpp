@@ -18,6 +18,7 @@
 #include "analyze/analyzer.hpp"
 #include "analyze/parse_tree.hpp"
 #include "annotate/json_report.hpp"
+#include "fuzz/fuzz_checks.hpp"
 #include "annotate/json_writer.hpp"
 #include "annotate/terminal.hpp"
 
@@ -41,33 +42,18 @@ constexpr const char* k_paths[] = {
 };
 constexpr std::size_t k_path_count = sizeof(k_paths) / sizeof(k_paths[0]);
 
-[[noreturn]] void fail(const char* what, const analyze::StatementFacts* s) {
-    std::fprintf(stderr, "fuzz_analyze: invariant broken: %s", what);
-    if (s) {
-        std::fprintf(stderr, " (statement %d, bytes %zu..%zu, line %d col %d)", s->index, s->span.begin, s->span.end,
-                     s->span.start.line, s->span.start.column);
-    }
-    std::fprintf(stderr, "\n");
-    std::abort();
-}
+[[noreturn]] void fail(const char* what, const analyze::StatementFacts* s) { fuzz::fail("fuzz_analyze", what, s); }
 
+// Stricter than the shared checks: a SQL statement's text is its span, spans do not overlap.
 void check_report(const analyze::FileReport& file, std::string_view text) {
+    fuzz::check_statements("fuzz_analyze", file, text);
     std::size_t previous_end = 0;
     for (const auto& s : file.statements) {
-        if (s.span.begin > s.span.end || s.span.end > text.size()) fail("span outside the file", &s);
         if (s.sql != text.substr(s.span.begin, s.span.end - s.span.begin)) fail("sql is not the span's text", &s);
-        if (s.span.begin < previous_end) fail("statements overlap or go backwards", &s);
+        if (s.span.begin < previous_end) fail("statements overlap", &s);
         previous_end = s.span.end;
-        if (s.span.start.line < 1 || s.span.start.column < 1) fail("span start not 1-based", &s);
         if (s.span.stop.line < s.span.start.line) fail("span stops before it starts", &s);
-        if (s.status == analyze::StatementStatus::Unparsable) {
-            if (!s.parse_error) fail("unparsable statement without parse_error", &s);
-            if (s.parse_error->message.empty()) fail("parse_error without message", &s);
-            if (!s.parse_error->where || s.parse_error->where->line < 1 || s.parse_error->where->column < 1)
-                fail("parse_error without a 1-based position", &s);
-        } else if (s.kind.empty()) {
-            fail("parsed statement without kind", &s);
-        }
+        if (s.status != analyze::StatementStatus::Unparsable && s.kind.empty()) fail("parsed statement without kind", &s);
     }
 }
 
@@ -109,14 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The JSON report, written as `--format json` writes it, must accept whatever the analyzer
     // produced (strings that are not UTF-8 included) and parse again. Its string escaping must
     // be nlohmann's dump with error_handler_t::replace, byte for byte, on any text.
-    std::ostringstream json_out;
-    try {
-        annotate::write_json_report(report, json_out);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "fuzz_analyze: the JSON report threw: %s\n", e.what());
-        std::abort();
-    }
-    if (nlohmann::json::parse(json_out.str(), nullptr, false).is_discarded()) fail("JSON report does not parse", nullptr);
+    fuzz::check_json_report("fuzz_analyze", report);
     std::string escaped = "\"";
     annotate::append_json_escaped(escaped, text);
     escaped += '"';

@@ -19,6 +19,7 @@
 #include "analyze/analyzer.hpp"
 #include "analyze/orm/extract.hpp"
 #include "annotate/json_report.hpp"
+#include "fuzz/fuzz_checks.hpp"
 
 namespace {
 
@@ -28,31 +29,6 @@ constexpr analyze::orm::InputFormat k_formats[] = {
     analyze::orm::InputFormat::TypeOrm, analyze::orm::InputFormat::Knex, analyze::orm::InputFormat::Sequelize,
     analyze::orm::InputFormat::DbMigrate, analyze::orm::InputFormat::Auto};
 constexpr const char* k_extensions[] = {".ts", ".js", ".mjs", ".cjs"};
-
-[[noreturn]] void fail(const char* what, const analyze::StatementFacts* s) {
-    std::fprintf(stderr, "fuzz_orm: invariant broken: %s", what);
-    if (s) {
-        std::fprintf(stderr, " (statement %d, bytes %zu..%zu, line %d col %d)", s->index, s->span.begin, s->span.end,
-                     s->span.start.line, s->span.start.column);
-    }
-    std::fprintf(stderr, "\n");
-    std::abort();
-}
-
-void check_report(const analyze::FileReport& file, std::string_view text) {
-    std::size_t previous_begin = 0;
-    for (const auto& s : file.statements) {
-        if (s.span.begin > s.span.end || s.span.end > text.size()) fail("span outside the script", &s);
-        if (s.span.begin < previous_begin) fail("statements go backwards", &s);
-        previous_begin = s.span.begin;
-        if (s.span.start.line < 1 || s.span.start.column < 1) fail("span start not 1-based", &s);
-        if (s.status == analyze::StatementStatus::Unparsable) {
-            if (!s.parse_error || s.parse_error->message.empty()) fail("unparsable statement without a message", &s);
-            if (!s.parse_error->where || s.parse_error->where->line < 1 || s.parse_error->where->column < 1)
-                fail("parse_error without a 1-based position", &s);
-        }
-    }
-}
 
 }  // namespace
 
@@ -70,15 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     analyze::Report report;
     report.files.push_back(analyze::analyze_text(path, text, options));
-    check_report(report.files.front(), text);
-
-    std::ostringstream json_out;
-    try {
-        annotate::write_json_report(report, json_out);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "fuzz_orm: the JSON report threw: %s\n", e.what());
-        std::abort();
-    }
-    if (nlohmann::json::parse(json_out.str(), nullptr, false).is_discarded()) fail("JSON report does not parse", nullptr);
+    fuzz::check_statements("fuzz_orm", report.files.front(), text);
+    fuzz::check_json_report("fuzz_orm", report);
     return 0;
 }
