@@ -9,7 +9,7 @@ RUN bash scripts/setup.sh --build-deps-only && strip build/bot/pgfence
 FROM debian:12-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libpg-query1504.0 libtomlplusplus3 libgit2-1.5 libcpp-httplib0.11 libpq5 ca-certificates \
+      libtomlplusplus3 libgit2-1.5 libcpp-httplib0.11 libpq5 ca-certificates \
       postgresql-15 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/bot/pgfence /usr/local/bin/pgfence

@@ -15,10 +15,15 @@ namespace pgfence::analyze {
 
 // Files larger than this are refused whole (one error, the other files still analysed): a
 // migration is kilobytes; hundreds of megabytes only exhaust the runner. 16 MiB.
+// The PostgreSQL major versions --pg-version takes. The grammar is always the newest (see
+// pg_parser.hpp); the facts follow the target.
+inline constexpr int k_oldest_pg_version = 11;
+inline constexpr int k_newest_pg_version = 18;
+
 inline constexpr std::uint64_t k_default_max_file_bytes = std::uint64_t{16} << 20;
 
 struct AnalyzeOptions {
-    int pg_version = 15;                  // target server major version, 11 to 17
+    int pg_version = 15;                  // target server major version, 11 to 18
     Direction direction = Direction::Up;  // which half of up/down migrations to read
     unsigned threads = 0;                 // 0: one per core
     bool run_rules = true;                // findings (rules/) on top of the facts

@@ -150,4 +150,9 @@ ParsedStatement parse_plpgsql_body(std::string_view body) {
 
 int parser_version() { return PG_VERSION_NUM; }
 
+std::string parser_description() {
+    return std::string("libpg_query ") + PGFENCE_PG_QUERY_PACKAGE + " (Debian package), PostgreSQL " + PG_VERSION +
+           " grammar";
+}
+
 }  // namespace pgfence::analyze

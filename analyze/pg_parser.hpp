@@ -29,7 +29,9 @@ struct ParsedStatement {
 // into libpg_query's JSON function tree; a failure carries PostgreSQL's message.
 [[nodiscard]] ParsedStatement parse_plpgsql_body(std::string_view body);
 
-// Server version number the parser implements (e.g. 150001).
+// Server version number the parser implements (e.g. 180006).
 [[nodiscard]] int parser_version();
+// What parses, for `pgfence version`: "libpg_query 18.1.0-2 (Debian package), PostgreSQL 18.6 grammar".
+[[nodiscard]] std::string parser_description();
 
 }  // namespace pgfence::analyze

@@ -56,7 +56,7 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             if (a.format != "text" && a.format != "json" && a.format != "markdown" && a.format != "sarif" && a.format != "github")
                 throw UsageError{"--format takes text, json, markdown, sarif or github, not '" + a.format + "'"};
         } else if (is("--pg-version")) {
-            a.pg_version = parse_int("--pg-version", value("--pg-version"), 11, 17);
+            a.pg_version = parse_int("--pg-version", value("--pg-version"), analyze::k_oldest_pg_version, analyze::k_newest_pg_version);
         } else if (is("--direction")) {
             std::string d = value("--direction");
             if (d == "up") a.direction = Direction::Up;

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "analyze/pg_parser.hpp"
 #include "analyze/rules/common.hpp"
 #include "bot/analyze_command.hpp"
 #include "bot/cli_args.hpp"
@@ -33,7 +34,7 @@ commands:
 analyze options:
   --format FORMAT           text, json, markdown (the PR comment), sarif (code scanning) or
                             github (workflow-command annotations) (default: text)
-  --pg-version N            target PostgreSQL major version, 11 to 17 (default: 15)
+  --pg-version N            target PostgreSQL major version, 11 to 18 (default: 15)
   --direction up|down|both  which part of up/down migrations to read (default: up)
   --ci                      exit 1 when a finding's risk is above --max-risk
   --max-risk LEVEL          low, medium, high or critical (default: medium)
@@ -133,7 +134,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             return args.empty() ? k_exit_input : k_exit_ok;
         }
         if (args[0] == "version" || args[0] == "--version") {
-            out << "pgfence " << PGFENCE_VERSION << "\n";
+            out << "pgfence " << PGFENCE_VERSION << "\n"
+                << "parser: " << analyze::parser_description() << "\n";
             return k_exit_ok;
         }
         if (args[0] == "analyze") return run_analyze(parse_analyze(args), out, err);

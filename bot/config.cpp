@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "analyze/analyzer.hpp"
 #include "analyze/regular_file.hpp"
 #include "analyze/rules/common.hpp"
 #include "stats/config_keys.hpp"
@@ -180,8 +181,8 @@ Config interpret(const Value& root) {
     Config config;
     for (const auto& [key, value] : root.fields) {
         if (key == "pg_version") {
-            if (value.type != Value::Type::Integer || value.integer < 11 || value.integer > 17) {
-                throw ConfigError{"pg_version must be a whole number from 11 to 17", value.line};
+            if (value.type != Value::Type::Integer || value.integer < analyze::k_oldest_pg_version || value.integer > analyze::k_newest_pg_version) {
+                throw ConfigError{"pg_version must be a whole number from 11 to 18", value.line};
             }
             config.pg_version = static_cast<int>(value.integer);
         } else if (key == "max_risk") {

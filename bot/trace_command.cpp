@@ -60,7 +60,7 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
         } else if (is("--pg-bin")) {
             a.pg_bin = value("--pg-bin");
         } else if (is("--pg-version")) {
-            a.pg_version = parse_int("--pg-version", value("--pg-version"), 11, 17);
+            a.pg_version = parse_int("--pg-version", value("--pg-version"), analyze::k_oldest_pg_version, analyze::k_newest_pg_version);
         } else if (is("--docker-image")) {
             a.docker_image = value("--docker-image");
             if (a.docker_image.empty()) throw UsageError{"--docker-image needs an image name"};
@@ -183,7 +183,7 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         }
         trace::stop_server_on_signals(instance->get());
         trace::TraceOptions trace_options;
-        trace_options.analyze.pg_version = std::clamp((*instance)->major_version(), 11, 17);
+        trace_options.analyze.pg_version = std::clamp((*instance)->major_version(), analyze::k_oldest_pg_version, analyze::k_newest_pg_version);
         trace_options.isolated = a.isolated;
         trace_options.as_superuser = a.as_superuser;
         trace_options.analyze.confine_to = untrusted_checkout();

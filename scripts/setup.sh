@@ -11,7 +11,7 @@ build_only=0
 
 build_packages=(
   build-essential cmake pkg-config
-  libpg-query-dev nlohmann-json3-dev libspdlog-dev libgit2-dev libcpp-httplib-dev libssl-dev libpq-dev
+  nlohmann-json3-dev libspdlog-dev libgit2-dev libcpp-httplib-dev libssl-dev libpq-dev
   libtomlplusplus-dev zlib1g-dev
 )
 test_packages=(

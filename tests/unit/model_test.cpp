@@ -34,7 +34,7 @@ bool rewrites(const StatementFacts& s, const std::string& relation) {
 
 TEST_CASE("ADD COLUMN with a constant default rewrites only before PostgreSQL 11") {
     const std::string sql = "ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true";
-    // --pg-version takes 11 to 17; the model itself knows the PostgreSQL 10 behaviour.
+    // --pg-version takes 11 to 18; the model itself knows the PostgreSQL 10 behaviour.
     CHECK(rewrites(last_statement(sql, 10), "users"));
     CHECK_FALSE(rewrites(last_statement(sql, 11), "users"));
     CHECK_FALSE(rewrites(last_statement(sql, 17), "users"));

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Fetches the libpg_query that pgfence parses with: Debian unstable's libpg-query-dev, whose
+# grammar is PostgreSQL 18's (Debian 12 ships 15's). The package is downloaded with apt-get
+# against a private sources list and state directory, so the system's apt configuration is not
+# touched; apt verifies the index's signature with Debian's archive keyring and the package
+# against the index's SHA-256, and we check that SHA-256 against the pin below as well. The
+# package is unpacked (dpkg -x) into DEST and linked statically; nothing is installed.
+#   scripts/fetch-libpg-query.sh DEST      (setup.sh uses build/libpg_query)
+# Exit 0 with DEST/usr/{include,lib} ready, or 1 with one `error:` line.
+set -euo pipefail
+
+# The pin. Debian unstable moves on: when this version leaves it, update all three lines
+# from `apt-cache show libpg-query-dev` against the sources below and rerun the tests.
+version="18.1.0-2"
+sha256="a65df812eabf77e18fd1f16509f19df8a94579d2492ae78b1f8b3fc98460dddc"
+suite="sid"
+
+dest="${1:?usage: fetch-libpg-query.sh DEST}"
+stamp="$dest/.pinned-$version"
+[ -f "$stamp" ] && [ -f "$dest/usr/lib/x86_64-linux-gnu/libpg_query.a" ] && exit 0
+
+fail() { echo "error: libpg_query $version: $*" >&2; exit 1; }
+[ "$(dpkg --print-architecture)" = "amd64" ] || fail "only amd64 is pinned (this machine is $(dpkg --print-architecture))"
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+[ -r "$keyring" ] || fail "$keyring is missing (install debian-archive-keyring)"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/lists/partial" "$work/cache/archives/partial"
+echo "deb [signed-by=$keyring] http://deb.debian.org/debian $suite main" >"$work/sources.list"
+# apt drops to the _apt user to download; it must be able to write there.
+chmod 755 "$work"
+chown -R _apt "$work/lists" "$work/cache" 2>/dev/null || true
+apt_opts=(
+  -o "Dir::Etc::sourcelist=$work/sources.list" -o "Dir::Etc::sourceparts=-"
+  -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache"
+  -o "APT::Get::List-Cleanup=0" -o "Debug::NoLocking=1"
+)
+apt-get "${apt_opts[@]}" -qq update >"$work/update.log" 2>&1 ||
+  fail "apt-get update of Debian $suite failed: $(grep -m1 -E '^(E|W):' "$work/update.log" || tail -n1 "$work/update.log")"
+indexed="$(apt-cache "${apt_opts[@]}" show "libpg-query-dev=$version" 2>/dev/null | sed -n 's/^SHA256: //p' | head -n1)"
+[ -n "$indexed" ] || fail "Debian $suite no longer has this version ($(apt-cache "${apt_opts[@]}" policy libpg-query-dev 2>/dev/null | sed -n 's/^ *Candidate: //p') now); update the pin in scripts/fetch-libpg-query.sh"
+[ "$indexed" = "$sha256" ] || fail "the signed index says SHA-256 $indexed, the pin says $sha256"
+(cd "$work" && apt-get "${apt_opts[@]}" -qq download "libpg-query-dev=$version" >"$work/download.log" 2>&1) ||
+  fail "apt-get download failed: $(grep -m1 '^E:' "$work/download.log" || tail -n1 "$work/download.log")"
+deb="$work/libpg-query-dev_${version}_amd64.deb"
+[ -f "$deb" ] || fail "apt-get download left no $deb"
+echo "$sha256  $deb" | sha256sum --quiet -c - || fail "the downloaded package does not match SHA-256 $sha256"
+rm -rf "$dest"
+mkdir -p "$dest"
+dpkg -x "$deb" "$dest"
+[ -f "$dest/usr/lib/x86_64-linux-gnu/libpg_query.a" ] || fail "the package has no static library"
+touch "$stamp"
+echo "libpg_query $version (Debian $suite) in $dest"
