@@ -235,6 +235,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
     std::vector<Node> nodes;       // statement nodes, parallel to report.statements
     std::vector<ParseTree> trees;  // their owners, kept until the rules have run
+    std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
+    std::vector<std::shared_ptr<void>> arenas;  // their owners
 
     std::vector<RawStatement> raws;
     for (const Region& region : source.regions) {
@@ -268,12 +270,14 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             if (parsed.kind == "DoStmt") {
                 model_do_block(parsed.node[parsed.kind], facts, ctx, do_body_line(facts, lines));
             } else {
-                model::model_statement(parsed.node, parsed.kind, facts, ctx);
+                model::model_statement(parsed.node, parsed.stmt, parsed.kind, facts, ctx);
             }
             apply_session(parsed.kind, parsed.node[parsed.kind], state, facts);
         }
         nodes.push_back(parsed.node);
         trees.push_back(std::move(parsed.tree));
+        stmts.push_back(parsed.failure ? nullptr : parsed.stmt);
+        arenas.push_back(std::move(parsed.arena));
         report.statements.push_back(std::move(facts));
     };
     for (const RawStatement& raw : raws) {
@@ -304,6 +308,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.settings = state.current;
             facts.parse_error = Error{os.error, path, facts.span.start};
             nodes.emplace_back();
+            stmts.push_back(nullptr);
             report.statements.push_back(std::move(facts));
             continue;
         }
@@ -317,6 +322,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.notes.push_back("SQL not visible statically: " + os.unknown);
             facts.unanalysable = Error{os.unknown, path, facts.span.start};
             nodes.emplace_back();
+            stmts.push_back(nullptr);
             report.statements.push_back(std::move(facts));
             continue;
         }
@@ -332,8 +338,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (options.run_rules) {
         rules::Options rule_options = options.rules;
         rule_options.pg_version = options.pg_version;
-        if (script) rules::apply_rules(report, nodes, orm::suppression_text(text), rule_options);
-        else rules::apply_rules(report, nodes, text, rule_options);
+        if (script) rules::apply_rules(report, nodes, stmts, orm::suppression_text(text), rule_options);
+        else rules::apply_rules(report, nodes, stmts, text, rule_options);
     }
     return report;
 }

@@ -2,6 +2,14 @@
 
 #include <pg_query.h>
 
+#include "analyze/pg_tree.hpp"
+
+extern "C" {
+#include "pg_query_internal.h"
+#include "utils/memutils.h"
+}
+#undef DEBUG
+
 #include <cstdio>
 #include <memory>
 
@@ -62,6 +70,32 @@ ParsedStatement parsed_on_large_stack(Fn&& parse) {
     return out;
 }
 
+// PostgreSQL's raw parse tree of one statement, allocated in a memory context of its own. The
+// context has no parent and no free-list slot (its sizes are not the defaults), so deleting it
+// only frees its blocks, from whichever thread.
+std::optional<ParseFailure> parse_raw(const std::string& text, ParsedStatement& out) {
+    pg_query_init();
+    MemoryContext arena = AllocSetContextCreate(nullptr, "pgfence statement", 0, 16 * 1024, 8 * 1024 * 1024);
+    out.arena = std::shared_ptr<void>(arena, [](void* context) { MemoryContextDelete(static_cast<MemoryContext>(context)); });
+    MemoryContext previous = MemoryContextSwitchTo(arena);
+    PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(text.c_str(), PG_QUERY_PARSE_DEFAULT);
+    MemoryContextSwitchTo(previous);
+    std::free(parsed.stderr_buffer);
+    if (parsed.error != nullptr) {
+        ParseFailure failure;
+        failure.message = parsed.error->message ? parsed.error->message : "parse error";
+        int cursor = parsed.error->cursorpos;  // 1-based, in characters; 0 when unknown
+        failure.offset = cursor > 0 ? byte_offset(text, static_cast<std::size_t>(cursor - 1)) : 0;
+        if (failure.offset > text.size()) failure.offset = text.size();
+        pg_query_free_error(parsed.error);
+        return failure;
+    }
+    const RawStmt* raw = pg::as<RawStmt>(pg::nth(parsed.tree, 0));
+    if (raw == nullptr || raw->stmt == nullptr) return ParseFailure{"the parser returned no statement", 0};
+    out.stmt = raw->stmt;
+    return std::nullopt;
+}
+
 ParsedStatement parse_statement_here(std::string_view sql) {
     ParsedStatement out;
     if (auto bad = invalid_utf8(sql)) {
@@ -73,6 +107,11 @@ ParsedStatement parse_statement_here(std::string_view sql) {
         return out;
     }
     std::string text(sql);
+    if (auto failure = parse_raw(text, out)) {
+        out.failure = std::move(failure);
+        out.arena.reset();
+        return out;
+    }
     ParseResultGuard guard{pg_query_parse(text.c_str())};
     if (guard.result.error != nullptr) {
         ParseFailure failure;

@@ -4,9 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
 #include <optional>
 
 #include "analyze/parse_tree.hpp"
+
+struct Node;  // PostgreSQL's parse node (analyze/pg_tree.hpp)
 
 namespace pgfence::analyze {
 
@@ -20,6 +23,11 @@ struct ParsedStatement {
     Node node;         // {"AlterTableStmt": {...}}; null when parsing failed
     std::string kind;  // "AlterTableStmt"
     std::optional<ParseFailure> failure;
+    // The same statement as PostgreSQL's parser built it (an AlterTableStmt node, ...), read
+    // through analyze/pg_tree.hpp; null when parsing failed. `arena` owns it (any thread may
+    // release it).
+    std::shared_ptr<void> arena;
+    const ::Node* stmt = nullptr;
 };
 
 // Parses one statement's text (without its terminating ';').

@@ -248,7 +248,7 @@ bool model_create_schema(const json& stmt, StatementFacts& facts, Context& ctx) 
             }
         }
         StatementFacts inner;
-        model_statement(elt, kind, inner, ctx);
+        model_statement(elt, nullptr, kind, inner, ctx);  // TODO(typed tree): the element's typed node
         if (inner.status == StatementStatus::Unknown) facts.status = StatementStatus::Unknown;
         for (auto& l : inner.locks) {
             bool merged = false;

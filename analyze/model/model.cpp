@@ -208,7 +208,8 @@ bool expression_is_volatile(const json& expr, std::string& why) {
     return walk_volatility(expr, why) != 0;
 }
 
-void model_statement(const json& node, const std::string& kind, StatementFacts& facts, Context& ctx) {
+void model_statement(const json& node, const pg::Node* typed, const std::string& kind, StatementFacts& facts,
+                     Context& ctx) {
     const json& stmt = node[kind];
     bool known = false;
     if (kind == "AlterTableStmt") known = model_alter_table(stmt, facts, ctx);

@@ -11,6 +11,7 @@
 #include "analyze/known_schema.hpp"
 #include "analyze/facts.hpp"
 #include "analyze/parse_tree.hpp"
+#include "analyze/pg_tree.hpp"
 
 namespace pgfence::analyze::model {
 
@@ -34,7 +35,9 @@ struct Context {
 
 // Fills facts.locks/rewrites/scans/tag/... for one parsed statement; sets status Unknown
 // when the model has no entry for it.
-void model_statement(const json& node, const std::string& kind, StatementFacts& facts, Context& ctx);
+// `stmt` is the same statement as PostgreSQL's parser built it (pg_tree.hpp).
+void model_statement(const json& node, const pg::Node* stmt, const std::string& kind, StatementFacts& facts,
+                     Context& ctx);
 
 // Family handlers; each returns false when it does not know the statement.
 bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx);

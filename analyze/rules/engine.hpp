@@ -12,8 +12,9 @@
 namespace pgfence::analyze::rules {
 
 // `nodes` are the statements' parse trees (null for unparsable ones), `text` the file's text.
-void apply_rules(FileReport& report, const std::vector<Node>& nodes, std::string_view text,
-                 const Options& options);
+// `stmts` the same statements as PostgreSQL's parser built them (pg_tree.hpp).
+void apply_rules(FileReport& report, const std::vector<Node>& nodes, const std::vector<const pg::Node*>& stmts,
+                 std::string_view text, const Options& options);
 
 // A rule runs when it is enabled by default or by options.enabled, and not disabled.
 [[nodiscard]] bool rule_active(const Rule& rule, const Options& options);

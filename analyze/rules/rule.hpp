@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyze/parse_tree.hpp"
+#include "analyze/pg_tree.hpp"
 
 #include "analyze/facts.hpp"
 #include "analyze/findings.hpp"
@@ -31,6 +32,13 @@ struct StatementContext {
     const json& node;  // {"AlterTableStmt": {...}}; null for an unparsable statement
     const Options& options;
     const std::vector<json>* nodes = nullptr;  // every statement's node, parallel to file.statements
+    // The statement as PostgreSQL's parser built it (an AlterTableStmt node, ...; pg_tree.hpp),
+    // null for an unparsable one; and every statement's, parallel to file.statements.
+    const pg::Node* stmt = nullptr;
+    const std::vector<const pg::Node*>* stmts = nullptr;
+    // The typed statement as a T, or nullptr when it is another kind.
+    template <class T>
+    [[nodiscard]] const T* as() const { return pg::as<T>(stmt); }
 
     [[nodiscard]] const std::string& kind() const { return statement.kind; }
     // The statement's node body (node[kind]), or an empty object.
@@ -41,6 +49,7 @@ struct FileContext {
     const FileReport& file;
     const std::vector<json>& nodes;  // parallel to file.statements
     const Options& options;
+    const std::vector<const pg::Node*>& stmts;  // typed statements, parallel to file.statements
 };
 
 // Where a rule reports; fills in its id and default risk.

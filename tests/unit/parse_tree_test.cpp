@@ -14,7 +14,7 @@ TEST_CASE("parse tree: scalars, arrays and objects decode with their types") {
     ParseTree tree = ParseTree::decode(R"({"a": 1, "b": -42, "c": 1.5e3, "d": true, "e": false, "f": null,
                                          "g": "text", "h": [1, "x", {}], "i": {"j": []}})");
     REQUIRE(tree.ok());
-    const Node& root = tree.root();
+    const pgfence::analyze::Node& root = tree.root();
     CHECK(root.is_object());
     CHECK(root.size() == 9);
     CHECK(root["a"].is_number_integer());
@@ -64,7 +64,7 @@ TEST_CASE("parse tree: malformed text is an error, never a crash") {
 
 TEST_CASE("parse tree: reading absent members and wrong types gives defaults") {
     ParseTree tree = ParseTree::decode(R"({"s": "x", "n": 7, "b": true, "o": {"k": 1}})");
-    const Node& root = tree.root();
+    const pgfence::analyze::Node& root = tree.root();
     CHECK(root["missing"].is_null());
     CHECK(root["missing"]["deeper"][3].is_null());
     CHECK_FALSE(root.contains("missing"));
@@ -75,8 +75,8 @@ TEST_CASE("parse tree: reading absent members and wrong types gives defaults") {
     CHECK(root.value("n", 0) == 7);
     CHECK(root.value("b", false));
     CHECK(root.value("missing", true));
-    CHECK(root.value("o", Node::array()).is_object());
-    CHECK(root.value("missing", Node::array()).is_array());
+    CHECK(root.value("o", pgfence::analyze::Node::array()).is_object());
+    CHECK(root.value("missing", pgfence::analyze::Node::array()).is_array());
     CHECK(root.find("n") != root.end());
     CHECK(root.find("missing") == root.end());
     CHECK(root["s"].get<int>() == 0);
@@ -84,9 +84,9 @@ TEST_CASE("parse tree: reading absent members and wrong types gives defaults") {
 
 TEST_CASE("parse tree: iteration and size follow nlohmann (a scalar is one element)") {
     ParseTree tree = ParseTree::decode(R"({"arr": [1, 2, 3], "obj": {"x": 1, "y": 2}, "s": "v", "z": null})");
-    const Node& root = tree.root();
+    const pgfence::analyze::Node& root = tree.root();
     int sum = 0;
-    for (const Node& n : root["arr"]) sum += n.get<int>();
+    for (const pgfence::analyze::Node& n : root["arr"]) sum += n.get<int>();
     CHECK(sum == 6);
     std::vector<std::string> keys;
     for (auto it = root["obj"].begin(); it != root["obj"].end(); ++it) keys.emplace_back(it.key());
@@ -96,7 +96,7 @@ TEST_CASE("parse tree: iteration and size follow nlohmann (a scalar is one eleme
     CHECK(via_items == std::vector<std::string>{"x=1", "y=2"});
     CHECK(root["s"].size() == 1);
     int scalars = 0;
-    for (const Node& n : root["s"]) scalars += n == "v" ? 1 : 0;
+    for (const pgfence::analyze::Node& n : root["s"]) scalars += n == "v" ? 1 : 0;
     CHECK(scalars == 1);
     CHECK(root["z"].size() == 0);
     CHECK(root["z"].begin() == root["z"].end());
@@ -106,16 +106,16 @@ TEST_CASE("parse tree: iteration and size follow nlohmann (a scalar is one eleme
 
 TEST_CASE("parse tree: slices and with_member build views without copying the tree") {
     ParseTree tree = ParseTree::decode(R"({"names": ["public", "users", "id"], "rv": {"relname": "t"}})");
-    const Node& names = tree.root()["names"];
+    const pgfence::analyze::Node& names = tree.root()["names"];
     CHECK(names.without_last().dump() == R"(["public","users"])");
     CHECK(names.slice(2, 5).dump() == R"(["id"])");
     CHECK(names.slice(9, 1).empty());
-    CHECK(Node::array().without_last().empty());
+    CHECK(pgfence::analyze::Node::array().without_last().empty());
     std::vector<Member> storage;
-    Node qualified = with_member(tree.root()["rv"], "schemaname", Node::string("app"), storage);
+    pgfence::analyze::Node qualified = with_member(tree.root()["rv"], "schemaname", pgfence::analyze::Node::string("app"), storage);
     CHECK(qualified.dump() == R"({"relname":"t","schemaname":"app"})");
     std::vector<Member> again;
-    CHECK(with_member(qualified, "relname", Node::string("u"), again).dump() == R"({"relname":"u","schemaname":"app"})");
+    CHECK(with_member(qualified, "relname", pgfence::analyze::Node::string("u"), again).dump() == R"({"relname":"u","schemaname":"app"})");
     CHECK(tree.root()["rv"].dump() == R"({"relname":"t"})");  // the original is untouched
 }
 
@@ -123,7 +123,7 @@ TEST_CASE("parse tree: libpg_query's output decodes; invalid UTF-8 fails as the 
     ParsedStatement parsed = parse_statement("ALTER TABLE app.users ADD COLUMN note text DEFAULT 'caf\xC3\xA9 \"x\"'");
     REQUIRE_FALSE(parsed.failure);
     CHECK(parsed.kind == "AlterTableStmt");
-    const Node& stmt = parsed.node["AlterTableStmt"];
+    const pgfence::analyze::Node& stmt = parsed.node["AlterTableStmt"];
     CHECK(stmt["relation"]["schemaname"] == "app");
     CHECK(stmt["relation"]["relname"] == "users");
     CHECK(stmt["cmds"][0]["AlterTableCmd"]["subtype"] == "AT_AddColumn");

@@ -1,0 +1,33 @@
+#include "analyze/pg_tree.hpp"
+
+#include "analyze/names.hpp"
+
+namespace pgfence::analyze::pg {
+
+long integer(const Node* node, long fallback) {
+    if (const Integer* i = as<Integer>(node)) return i->ival;
+    if (const A_Const* c = as<A_Const>(node); c != nullptr && !c->isnull && c->val.node.type == T_Integer) {
+        return c->val.ival.ival;
+    }
+    return fallback;
+}
+
+std::string qualified_name(const List* names) {
+    std::string out;
+    for (const Node* part : each(names)) {
+        if (!out.empty()) out += '.';
+        out += quote_ident(text(part));
+    }
+    return out;
+}
+
+std::string_view last_name(const List* names) { return text(last(names)); }
+
+std::string display_name(const RangeVar* rv) {
+    if (rv == nullptr) return {};
+    std::string out;
+    if (rv->schemaname != nullptr) out = quote_ident(rv->schemaname) + ".";
+    return out + quote_ident(text(rv->relname));
+}
+
+}  // namespace pgfence::analyze::pg
