@@ -211,6 +211,33 @@ std::string canonical_type(const Node& type_name) {
     return out;
 }
 
+std::string canonical_type(const TypeName* type_name) {
+    if (type_name == nullptr || type_name->names == nullptr) return {};
+    std::vector<std::string_view> parts;
+    for (const pg::Node* n : pg::each(type_name->names)) parts.push_back(pg::text(n));
+    if (parts.size() == 2 && parts[0] == "pg_catalog") parts.erase(parts.begin());
+    std::string base;
+    for (auto p : parts) (base += base.empty() ? "" : ".") += p;
+    base = fold_alias(base);
+    std::string mods;
+    for (const pg::Node* m : pg::each(type_name->typmods)) {
+        std::string v;
+        if (const A_Const* c = pg::as<A_Const>(m); c != nullptr && !c->isnull) {
+            if (c->val.node.type == T_Integer) v = std::to_string(c->val.ival.ival);
+            else if (c->val.node.type == T_String) v = pg::text(c->val.sval.sval);
+        } else if (pg::is<ColumnRef>(m)) {
+            v = "?";
+        }
+        mods += (mods.empty() ? "" : ",") + v;
+    }
+    // Bare char means char(1); timestamp/time precision lists come as typmods too.
+    if (base == "bpchar" && mods.empty() && parts.size() == 2) mods = "1";
+    std::string out = base;
+    if (!mods.empty()) out += "(" + mods + ")";
+    if (type_name->arrayBounds != nullptr) out += "[]";
+    return out;
+}
+
 std::string type_base(const std::string& canonical) {
     auto p = canonical.find_first_of("([");
     return p == std::string::npos ? canonical : canonical.substr(0, p);

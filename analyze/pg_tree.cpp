@@ -4,6 +4,19 @@
 
 namespace pgfence::analyze::pg {
 
+std::string_view kind_name(const Node* node) {
+    if (node == nullptr) return {};
+    switch (nodeTag(node)) {
+#define PGFENCE_PG_NODE(name) \
+    case T_##name:            \
+        return #name;
+#include "analyze/pg_node_tags.inc"
+#undef PGFENCE_PG_NODE
+        default:
+            return {};
+    }
+}
+
 long integer(const Node* node, long fallback) {
     if (const Integer* i = as<Integer>(node)) return i->ival;
     if (const A_Const* c = as<A_Const>(node); c != nullptr && !c->isnull && c->val.node.type == T_Integer) {

@@ -232,6 +232,9 @@ template <class T = Node>
     return Each<T>(list);
 }
 
+// The node's kind as PostgreSQL names it ("AlterTableStmt"), "" for null.
+[[nodiscard]] std::string_view kind_name(const Node* node);
+
 // Number of elements of a list (0 for a null list), and one element (nullptr out of range).
 [[nodiscard]] inline int length(const List* list) { return list != nullptr ? list->length : 0; }
 [[nodiscard]] inline const Node* nth(const List* list, int index) {
