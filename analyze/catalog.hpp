@@ -19,6 +19,7 @@ struct ColumnInfo {
     std::string type;  // canonical, e.g. "varchar(20)", "int4", "numeric(10,2)", "text[]"
     bool not_null = false;
     bool has_not_null_check = false;  // a validated CHECK (col IS NOT NULL) exists
+    bool virtual_generated = false;   // GENERATED ... VIRTUAL (PostgreSQL 18): computed when read, not stored
 };
 
 // A foreign key, as pg_constraint would hold it.

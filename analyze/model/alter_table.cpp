@@ -42,7 +42,7 @@ bool recurses(const std::string& subtype) {
         "AT_SetStatistics", "AT_SetOptions", "AT_ResetOptions", "AT_SetStorage", "AT_SetCompression",
         "AT_AddIdentity", "AT_SetIdentity", "AT_DropIdentity", "AT_DropExpression", "AT_EnableTrig",
         "AT_EnableAlwaysTrig", "AT_EnableReplicaTrig", "AT_DisableTrig", "AT_EnableTrigAll",
-        "AT_DisableTrigAll", "AT_EnableTrigUser", "AT_DisableTrigUser", "AT_AlterConstraint"};
+        "AT_DisableTrigAll", "AT_EnableTrigUser", "AT_DisableTrigUser", "AT_AlterConstraint", "AT_SetExpression"};
     return k_recursing.count(subtype) > 0;
 }
 
@@ -105,8 +105,21 @@ bool plain_type(const std::string& base) {
     return k_types.count(base) > 0;
 }
 
-void add_column(const json& def, bool if_not_exists, const Target& t, Accumulated& acc, StatementFacts& facts,
-                Context& ctx) {
+// pg_attribute.attgenerated of a virtual column (ATTRIBUTE_GENERATED_VIRTUAL, catalog/pg_attribute.h).
+constexpr char k_generated_virtual = 'v';
+
+// A generated column that PostgreSQL 18 computes when read. Before 18 every generated column is
+// stored (the grammar requires STORED); from 18 on VIRTUAL is also the default when neither is written.
+bool is_virtual_column(const ColumnDef* def, int pg_version) {
+    if (def == nullptr || pg_version < 18) return false;
+    for (const Constraint* c : pg::each<Constraint>(def->constraints)) {
+        if (c->contype == CONSTR_GENERATED) return c->generated_kind == k_generated_virtual;
+    }
+    return false;
+}
+
+void add_column(const json& def, const ColumnDef* typed, bool if_not_exists, const Target& t, Accumulated& acc,
+                StatementFacts& facts, Context& ctx) {
     std::string col = def.value("colname", std::string());
     std::string where = "ADD COLUMN " + quote_ident(col);
     raise(acc, M::AccessExclusive, where, true);
@@ -120,6 +133,7 @@ void add_column(const json& def, bool if_not_exists, const Target& t, Accumulate
     bool not_null = false;
     bool has_default = false;
     bool fills = false;  // every row gets its own value: rewrite
+    bool virtual_column = is_virtual_column(typed, ctx.pg_version);
     if (is_serial_type(def)) {
         rewrite("serial fills every row from nextval()");
         facts.notes.push_back("serial column creates a sequence " + quote_ident(t.relname + "_" + col + "_seq"));
@@ -152,6 +166,9 @@ void add_column(const json& def, bool if_not_exists, const Target& t, Accumulate
         } else if (type == "CONSTR_IDENTITY") {
             rewrite("identity column fills every row from its sequence");
             fills = true;
+        } else if (type == "CONSTR_GENERATED" && virtual_column) {
+            // ATExecAddColumn queues no new value for a virtual column: only the catalog changes.
+            facts.notes.push_back(where + ": virtual generated column, computed when read: no rewrite");
         } else if (type == "CONSTR_GENERATED") {
             rewrite("stored generated column is computed for every row");
             fills = true;
@@ -179,9 +196,37 @@ void add_column(const json& def, bool if_not_exists, const Target& t, Accumulate
         add_scan(facts, t.display, where + ": NOT NULL without a default fails unless the table is empty");
     }
     record_column(ctx, t.relname, def);
+    if (auto* c = ctx.catalog.column(t.relname, col)) c->virtual_generated = virtual_column;
 }
 
-void add_constraint(const json& con, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
+// ADD CONSTRAINT c NOT NULL col [NOT VALID] (PostgreSQL 18). Valid: the column is checked in
+// phase 3 unless a NOT NULL or a validated CHECK (col IS NOT NULL) already proves it
+// (set_attnotnull, NotNullImpliedByRelConstraints). NOT VALID: no scan; VALIDATE CONSTRAINT scans
+// later under SHARE UPDATE EXCLUSIVE, and SET NOT NULL validates it (ATExecSetNotNull).
+void add_not_null_constraint(const Constraint* con, const std::string& label, bool not_valid, const Target& t,
+                             StatementFacts& facts, Context& ctx) {
+    std::string col(con != nullptr ? pg::text(pg::nth(con->keys, 0)) : std::string_view());
+    if (col.empty()) return;
+    ColumnInfo* c = ctx.catalog.column(t.relname, col);
+    std::string quoted = quote_ident(col);
+    if (not_valid) {
+        facts.notes.push_back(label + " NOT NULL " + quoted + " NOT VALID: existing rows are not checked");
+        std::string name(pg::text(con->conname));
+        if (auto* rel = ctx.catalog.find(t.relname); rel && !name.empty()) rel->not_null_checks[name] = col;
+        return;
+    }
+    if (c && c->not_null) {
+        facts.notes.push_back(label + ": no scan, " + quoted + " is already NOT NULL");
+    } else if (c && c->has_not_null_check) {
+        facts.notes.push_back(label + ": no scan, a validated CHECK (" + quoted + " IS NOT NULL) proves it");
+    } else {
+        add_scan(facts, t.display, label + ": every row of " + quoted + " is checked for NULL", c != nullptr);
+    }
+    if (c) c->not_null = true;
+}
+
+void add_constraint(const json& con, const Constraint* typed, const Target& t, Accumulated& acc,
+                    StatementFacts& facts, Context& ctx) {
     std::string type = con.value("contype", std::string());
     std::string name = con.value("conname", std::string());
     std::string label = "ADD CONSTRAINT" + (name.empty() ? std::string() : " " + quote_ident(name));
@@ -197,7 +242,9 @@ void add_constraint(const json& con, const Target& t, Accumulated& acc, Statemen
         return;
     }
     raise(acc, M::AccessExclusive, label, true);
-    if (type == "CONSTR_CHECK") {
+    if (type == "CONSTR_NOTNULL") {
+        add_not_null_constraint(typed, label, not_valid, t, facts, ctx);
+    } else if (type == "CONSTR_CHECK") {
         std::string col = not_null_check_column(con);
         if (!not_valid) {
             add_scan(facts, t.display, label + ": CHECK is evaluated for every row");
@@ -394,9 +441,56 @@ void drop_foreign_keys(const Target& t, const std::string& column, const std::st
     }
 }
 
+// ALTER COLUMN c SET EXPRESSION AS (...) (PostgreSQL 17): ACCESS EXCLUSIVE, recursing to children
+// (ATPrepCmd's ATSimpleRecursion); a stored column is recomputed for every row (ATExecSetExpression
+// sets AT_REWRITE_COLUMN_REWRITE), a virtual one (18) only changes the catalog.
+void set_expression(const std::string& col, bool recursive, const Target& t, Accumulated& acc, StatementFacts& facts,
+                    Context& ctx) {
+    std::string where = "ALTER COLUMN " + quote_ident(col) + " SET EXPRESSION";
+    raise(acc, M::AccessExclusive, where, recursive);
+    const ColumnInfo* c = ctx.catalog.column(t.relname, col);
+    if (ctx.pg_version >= 18 && c && c->virtual_generated) {
+        facts.notes.push_back(where + ": virtual generated column, computed when read: no rewrite");
+    } else if (ctx.pg_version >= 18 && c == nullptr) {
+        add_rewrite_tree(facts, ctx, t.relname, t.display, where + ": a stored column is recomputed for every row (a virtual one is not)",
+                         false);
+    } else {
+        add_rewrite_tree(facts, ctx, t.relname, t.display, where + ": the stored column is recomputed for every row");
+    }
+    ctx.reshape(t.relname, col);
+}
+
+// ALTER CONSTRAINT fk [NOT] ENFORCED (PostgreSQL 18; only foreign keys). ENFORCED creates the
+// triggers again (CreateTrigger: SHARE ROW EXCLUSIVE on the referenced table) and queues a phase 3
+// validation of every row; NOT ENFORCED drops them (RemoveTriggerById: ACCESS EXCLUSIVE on the
+// referenced table) and scans nothing (ATExecAlterConstrEnforceability).
+void alter_enforceability(const ATAlterConstraint& alter, const Target& t, StatementFacts& facts, Context& ctx) {
+    std::string label = "ALTER CONSTRAINT " + quote_ident(std::string(pg::text(alter.conname))) +
+                        (alter.is_enforced ? " ENFORCED" : " NOT ENFORCED");
+    const RelationInfo* rel = ctx.catalog.find(t.relname);
+    const ForeignKey* fk = nullptr;
+    if (rel != nullptr) {
+        auto it = rel->foreign_keys.find(std::string(pg::text(alter.conname)));
+        if (it != rel->foreign_keys.end()) fk = &it->second;
+    }
+    if (alter.is_enforced) {
+        add_scan(facts, t.display, label + ": validates every row against the referenced table unless it is ENFORCED already",
+                 false);
+    }
+    std::string why = alter.is_enforced ? ": creates the foreign key's triggers on the referenced table"
+                                        : ": drops the foreign key's triggers on the referenced table";
+    if (fk == nullptr) {
+        facts.notes.push_back(label + why + std::string(alter.is_enforced ? " (SHARE ROW EXCLUSIVE)" : " (ACCESS EXCLUSIVE)"));
+        return;
+    }
+    std::string target = fk->target;
+    add_lock(facts, ctx, target, display_of(ctx, target), alter.is_enforced ? M::ShareRowExclusive : M::AccessExclusive,
+             "", label + why);
+}
+
 }  // namespace
 
-bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
+bool model_alter_table(const json& stmt, const AlterTableStmt* typed, StatementFacts& facts, Context& ctx) {
     if (!stmt.contains("relation")) return false;
     const json& rv = stmt["relation"];
     std::string objtype = stmt.value("objtype", std::string("OBJECT_TABLE"));
@@ -414,9 +508,12 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
 
     Accumulated acc;
     bool unknown = false;
+    int index = -1;
     for (const auto& item : member(stmt, "cmds")) {
+        ++index;
         if (!item.contains("AlterTableCmd")) continue;
         const json& cmd = item["AlterTableCmd"];
+        const AlterTableCmd* typed_cmd = typed ? pg::as<AlterTableCmd>(pg::nth(typed->cmds, index)) : nullptr;
         std::string sub = cmd.value("subtype", std::string());
         std::string col = cmd.value("name", std::string());
         bool rec = recurses(sub);
@@ -424,11 +521,15 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
         std::string name = quote_ident(col);
         if (sub == "AT_AddColumn" || sub == "AT_AddColumnToView") {
             if (def.contains("ColumnDef")) {
-                add_column(def["ColumnDef"], cmd.value("missing_ok", false), t, acc, facts, ctx);
+                add_column(def["ColumnDef"], typed_cmd ? pg::as<ColumnDef>(typed_cmd->def) : nullptr,
+                           cmd.value("missing_ok", false), t, acc, facts, ctx);
                 ctx.reshape(t.relname, def["ColumnDef"].value("colname", std::string()));
             }
         } else if (sub == "AT_AddConstraint") {
-            if (def.contains("Constraint")) add_constraint(def["Constraint"], t, acc, facts, ctx);
+            if (def.contains("Constraint")) {
+                add_constraint(def["Constraint"], typed_cmd ? pg::as<Constraint>(typed_cmd->def) : nullptr, t, acc,
+                               facts, ctx);
+            }
         } else if (sub == "AT_AlterColumnType") {
             alter_column_type(cmd, t, acc, facts, ctx);
         } else if (sub == "AT_SetNotNull") {
@@ -511,6 +612,13 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
             detach_partition(cmd, t, acc, facts, ctx);
         } else if (sub == "AT_DetachPartitionFinalize") {
             raise(acc, M::ShareUpdateExclusive, "DETACH PARTITION FINALIZE", false);
+            // ATExecDetachPartitionFinalize opens the partition with AccessExclusiveLock.
+            const json& pc = member(def, "PartitionCmd");
+            if (pc.contains("name")) {
+                lock_range_var(facts, ctx, pc["name"], M::AccessExclusive, "DETACH PARTITION FINALIZE: the partition");
+            }
+        } else if (sub == "AT_SetExpression") {
+            set_expression(col, rec, t, acc, facts, ctx);
         } else if (sub == "AT_AddInherit" || sub == "AT_DropInherit") {
             raise(acc, M::AccessExclusive, sub == "AT_AddInherit" ? "INHERIT" : "NO INHERIT", false);
             if (def.contains("RangeVar")) {
@@ -534,6 +642,10 @@ bool model_alter_table(const json& stmt, StatementFacts& facts, Context& ctx) {
                    sub == "AT_EnableReplicaRule" || sub == "AT_DisableRule" || sub == "AT_AddOf" ||
                    sub == "AT_DropOf" || sub == "AT_DropOids" || sub == "AT_ReplaceRelOptions") {
             raise(acc, M::AccessExclusive, sub.substr(3), rec);
+            if (const auto* alter = typed_cmd ? pg::as<ATAlterConstraint>(typed_cmd->def) : nullptr;
+                alter && alter->alterEnforceability) {
+                alter_enforceability(*alter, t, facts, ctx);
+            }
             if (sub == "AT_DropNotNull") {
                 if (auto* c = ctx.catalog.column(t.relname, col)) c->not_null = false;
                 ctx.reshape(t.relname, col);
