@@ -1,5 +1,4 @@
 #include "analyze/analyzer.hpp"
-#include "analyze/json_access.hpp"
 
 #include <fnmatch.h>
 #include <glob.h>
@@ -29,7 +28,6 @@ namespace fs = std::filesystem;
 namespace pgfence::analyze {
 namespace {
 
-using json = Node;
 
 // Session state carried from statement to statement within one file. Settings follow
 // PostgreSQL's GUC stack: SET changes the value now and at commit, SET LOCAL only until the
@@ -97,63 +95,74 @@ std::optional<std::string>* setting_slot(Settings& s, const std::string& name) {
     return nullptr;
 }
 
-std::string setting_value(const json& args) {
+std::string setting_value(const List* args) {
     std::string out;
-    for (const auto& arg : args) {
-        const json& c = arg.contains("A_Const") ? arg["A_Const"] : arg;
+    for (const pg::Node* arg : pg::each(args)) {
         std::string v;
-        if (c.contains("ival")) v = std::to_string(c["ival"].value("ival", 0));
-        else if (c.contains("sval")) v = c["sval"].value("sval", std::string());
-        else if (c.contains("fval")) v = c["fval"].value("fval", std::string());
+        if (const A_Const* c = pg::as<A_Const>(arg); c != nullptr && !c->isnull) {
+            if (c->val.node.type == T_Integer) v = std::to_string(c->val.ival.ival);
+            else if (c->val.node.type == T_String) v = pg::text(c->val.sval.sval);
+            else if (c->val.node.type == T_Float) v = pg::text(c->val.fval.fval);
+        }
         out += (out.empty() ? "" : ", ") + v;
     }
     return out;
 }
 
-void apply_transaction(const json& stmt, SessionState& state, StatementFacts& facts) {
-    std::string k = stmt.value("kind", std::string());
-    std::string savepoint = stmt.value("savepoint_name", std::string());
-    if (k == "TRANS_STMT_BEGIN" || k == "TRANS_STMT_START") {
-        if (state.explicit_block) facts.notes.push_back("BEGIN inside a transaction block has no effect (PostgreSQL warns)");
-        else state.begin();
-    } else if (k == "TRANS_STMT_COMMIT" || k == "TRANS_STMT_PREPARE") {
-        state.commit();
-        if (stmt.value("chain", false)) state.begin();
-    } else if (k == "TRANS_STMT_ROLLBACK") {
-        if (state.explicit_block) state.rollback();
-        if (stmt.value("chain", false)) state.begin();
-    } else if (k == "TRANS_STMT_SAVEPOINT") {
-        state.open_savepoint(savepoint);
-    } else if (k == "TRANS_STMT_ROLLBACK_TO") {
-        int at = state.find_savepoint(savepoint);
-        if (at >= 0) {
-            const auto& snap = state.savepoints[static_cast<std::size_t>(at)];
-            state.current = snap.current;
-            state.committed = snap.committed;
-            state.close_savepoints(static_cast<std::size_t>(at) + 1);  // the savepoint stays
-        }
-    } else if (k == "TRANS_STMT_RELEASE") {
-        int at = state.find_savepoint(savepoint);
-        if (at >= 0) state.close_savepoints(static_cast<std::size_t>(at));  // and every later one
+void apply_transaction(const TransactionStmt* stmt, SessionState& state, StatementFacts& facts) {
+    std::string savepoint(pg::text(stmt->savepoint_name));
+    switch (stmt->kind) {
+        case TRANS_STMT_BEGIN:
+        case TRANS_STMT_START:
+            if (state.explicit_block) facts.notes.push_back("BEGIN inside a transaction block has no effect (PostgreSQL warns)");
+            else state.begin();
+            break;
+        case TRANS_STMT_COMMIT:
+        case TRANS_STMT_PREPARE:
+            state.commit();
+            if (stmt->chain) state.begin();
+            break;
+        case TRANS_STMT_ROLLBACK:
+            if (state.explicit_block) state.rollback();
+            if (stmt->chain) state.begin();
+            break;
+        case TRANS_STMT_SAVEPOINT:
+            state.open_savepoint(savepoint);
+            break;
+        case TRANS_STMT_ROLLBACK_TO:
+            if (int at = state.find_savepoint(savepoint); at >= 0) {
+                const auto& snap = state.savepoints[static_cast<std::size_t>(at)];
+                state.current = snap.current;
+                state.committed = snap.committed;
+                state.close_savepoints(static_cast<std::size_t>(at) + 1);  // the savepoint stays
+            }
+            break;
+        case TRANS_STMT_RELEASE:
+            if (int at = state.find_savepoint(savepoint); at >= 0) {
+                state.close_savepoints(static_cast<std::size_t>(at));  // and every later one
+            }
+            break;
+        default:
+            break;
     }
     facts.transaction = state.transaction();
     facts.savepoint_depth = state.savepoint_depth();
 }
 
-void apply_session(const std::string& kind, const json& stmt, SessionState& state, StatementFacts& facts) {
-    if (kind == "TransactionStmt") {
-        apply_transaction(stmt, state, facts);
+void apply_session(const pg::Node* stmt, SessionState& state, StatementFacts& facts) {
+    if (const TransactionStmt* transaction = pg::as<TransactionStmt>(stmt)) {
+        apply_transaction(transaction, state, facts);
         return;
     }
-    if (kind != "VariableSetStmt") return;
-    std::string set_kind = stmt.value("kind", std::string());
-    std::string name = stmt.value("name", std::string());
-    bool is_local = stmt.value("is_local", false);
+    const VariableSetStmt* set = pg::as<VariableSetStmt>(stmt);
+    if (set == nullptr) return;
+    std::string name(pg::text(set->name));
+    bool is_local = set->is_local;
     if (is_local && state.transaction() == Transaction::None) {
         facts.notes.push_back("SET LOCAL outside a transaction has no effect");
         return;
     }
-    if (set_kind == "VAR_RESET_ALL") {
+    if (set->kind == VAR_RESET_ALL) {
         state.current = Settings{};
         state.committed = Settings{};
         return;
@@ -162,11 +171,11 @@ void apply_session(const std::string& kind, const json& stmt, SessionState& stat
     auto* at_commit = setting_slot(state.committed, name);
     if (now == nullptr) return;
     std::optional<std::string> value;
-    if (set_kind == "VAR_SET_VALUE") value = setting_value(member(stmt, "args"));
-    else if (set_kind != "VAR_RESET" && set_kind != "VAR_SET_DEFAULT") return;
+    if (set->kind == VAR_SET_VALUE) value = setting_value(set->args);
+    else if (set->kind != VAR_RESET && set->kind != VAR_SET_DEFAULT) return;
     *now = value;
     // RESET is never local; SET LOCAL (TO DEFAULT) lasts until the transaction ends.
-    if (!is_local || set_kind == "VAR_RESET") *at_commit = value;
+    if (!is_local || set->kind == VAR_RESET) *at_commit = value;
 }
 
 // File line where a DO statement's body text starts (after its opening quote).
@@ -267,12 +276,12 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.parse_error = std::move(err);
         } else {
             facts.kind = parsed.kind;
-            if (parsed.kind == "DoStmt") {
-                model_do_block(parsed.node[parsed.kind], facts, ctx, do_body_line(facts, lines));
+            if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) {
+                model_do_block(block, facts, ctx, do_body_line(facts, lines));
             } else {
                 model::model_statement(parsed.node, parsed.stmt, parsed.kind, facts, ctx);
             }
-            apply_session(parsed.kind, parsed.node[parsed.kind], state, facts);
+            apply_session(parsed.stmt, state, facts);
         }
         nodes.push_back(parsed.node);
         trees.push_back(std::move(parsed.tree));

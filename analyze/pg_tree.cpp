@@ -25,11 +25,13 @@ long integer(const Node* node, long fallback) {
     return fallback;
 }
 
-std::string qualified_name(const List* names) {
+std::string qualified_name(const List* names) { return qualified_name(names, length(names)); }
+
+std::string qualified_name(const List* names, int count) {
     std::string out;
-    for (const Node* part : each(names)) {
+    for (int i = 0; i < count && i < length(names); ++i) {
         if (!out.empty()) out += '.';
-        out += quote_ident(text(part));
+        out += quote_ident(text(nth(names, i)));
     }
     return out;
 }

@@ -256,6 +256,8 @@ template <class T = Node>
 // A list of String nodes as a name, each part quoted where PostgreSQL needs it ("public.users"),
 // and the last part alone, unquoted.
 [[nodiscard]] std::string qualified_name(const List* names);
+// The same of the first `count` parts only ("public.users" of public.users.email).
+[[nodiscard]] std::string qualified_name(const List* names, int count);
 [[nodiscard]] std::string_view last_name(const List* names);
 
 // A RangeVar's relation name, and its display form: quoted where needed, schema-qualified when

@@ -43,10 +43,10 @@ void merge(StatementFacts& into, const StatementFacts& inner) {
     into.runs_user_code = into.runs_user_code || inner.runs_user_code;
 }
 
-bool is_catalog(const json& rv) {
-    std::string schema = rv.value("schemaname", std::string());
+bool is_catalog(const RangeVar* rv) {
+    std::string_view schema = pg::text(rv->schemaname);
     if (schema == "pg_catalog" || schema == "information_schema") return true;
-    return schema.empty() && rv.value("relname", std::string()).rfind("pg_", 0) == 0;
+    return schema.empty() && pg::relname(rv).starts_with("pg_");
 }
 
 // A SQL statement embedded in the body: modelled exactly like a top-level one.
@@ -74,9 +74,9 @@ void model_expression(Walk& w, const std::string& expr) {
     ParsedStatement parsed = parse_statement(expr);
     if (parsed.failure) parsed = parse_statement("SELECT " + expr);
     if (parsed.failure) return;
-    for (const json* rv : model::query_range_vars(parsed.node)) {
-        if (is_catalog(*rv)) continue;
-        model::lock_range_var(w.facts, w.ctx, *rv, LockMode::AccessShare, "DO block: an expression reads it");
+    for (const RangeVar* rv : model::query_range_vars(parsed.stmt)) {
+        if (is_catalog(rv)) continue;
+        model::lock_range_var(w.facts, w.ctx, rv, LockMode::AccessShare, "DO block: an expression reads it");
     }
 }
 
@@ -84,14 +84,12 @@ void model_expression(Walk& w, const std::string& expr) {
 void model_dynamic(Walk& w, const json& stmt) {
     std::string expr = member(member(stmt, "query"), "PLpgSQL_expr").value("query", std::string());
     ParsedStatement parsed = parse_statement("SELECT " + expr);
-    if (!parsed.failure) {
-        const auto& targets = member(parsed.node["SelectStmt"], "targetList");
-        if (targets.size() == 1) {
-            const json& val = member(member(targets[0], "ResTarget"), "val");
-            if (val.contains("A_Const") && val["A_Const"].contains("sval")) {
-                model_sql(w, val["A_Const"]["sval"].value("sval", std::string()), stmt);
-                return;
-            }
+    if (const SelectStmt* select = pg::as<SelectStmt>(parsed.stmt); select != nullptr && pg::length(select->targetList) == 1) {
+        const ResTarget* target = pg::as<ResTarget>(pg::nth(select->targetList, 0));
+        const A_Const* value = target != nullptr ? pg::as<A_Const>(target->val) : nullptr;
+        if (value != nullptr && !value->isnull && value->val.node.type == T_String) {
+            model_sql(w, std::string(pg::text(value->val.sval.sval)), stmt);
+            return;
         }
     }
     w.hidden.push_back("dynamic SQL (EXECUTE " + expr.substr(0, 60) + (expr.size() > 60 ? "..." : "") + ")" + at_line(w, stmt));
@@ -121,14 +119,13 @@ void walk(Walk& w, const json& node) {
 
 }  // namespace
 
-void model_do_block(const json& stmt, StatementFacts& facts, model::Context& ctx, int body_line) {
+void model_do_block(const DoStmt* stmt, StatementFacts& facts, model::Context& ctx, int body_line) {
     facts.tag = "DO";
     std::string body;
     std::string language = "plpgsql";
-    for (const auto& arg : member(stmt, "args")) {
-        const json& d = member(arg, "DefElem");
-        std::string name = d.value("defname", std::string());
-        std::string value = member(member(d, "arg"), "String").value("sval", std::string());
+    for (const DefElem* d : pg::each<DefElem>(stmt->args)) {
+        std::string_view name = pg::text(d->defname);
+        std::string value(pg::text(d->arg));
         if (name == "as") body = value;
         if (name == "language") language = value;
     }

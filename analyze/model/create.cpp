@@ -1,5 +1,4 @@
 #include <algorithm>
-#include "analyze/json_access.hpp"
 
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
@@ -8,12 +7,6 @@ namespace pgfence::analyze::model {
 namespace {
 
 using M = LockMode;
-
-std::vector<std::string> string_list(const json& list) {
-    std::vector<std::string> out;
-    for (const auto& item : list) out.push_back(string_value(item));
-    return out;
-}
 
 std::string joined(const std::vector<std::string>& parts) {
     std::string out;
@@ -33,6 +26,8 @@ std::string schema_prefix(const std::string& display) {
     return dot == std::string::npos ? std::string() : display.substr(0, dot + 1);
 }
 
+}  // namespace
+
 void register_relation(Context& ctx, const std::string& table, const std::string& name, const std::string& kind) {
     const RelationInfo* t = ctx.catalog.find(table);
     bool table_is_new = t && t->is_new;
@@ -43,47 +38,51 @@ void register_relation(Context& ctx, const std::string& table, const std::string
     else info.owned_by = table;
 }
 
+namespace {
+
+std::vector<std::string> string_list(const List* list) {
+    std::vector<std::string> out;
+    for (const pg::Node* item : pg::each(list)) out.emplace_back(pg::text(item));
+    return out;
+}
+
 // The sequence a nextval('name') default calls, or "".
-std::string nextval_sequence(const json& expr) {
-    if (!expr.contains("FuncCall")) return {};
-    const json& call = expr["FuncCall"];
-    const auto& names = member(call, "funcname");
-    if (names.empty() || string_value(names.back()) != "nextval") return {};
-    const auto& args = member(call, "args");
-    if (args.empty()) return {};
-    const json* arg = &args[0];
-    if (arg->contains("TypeCast")) arg = &(*arg)["TypeCast"]["arg"];
-    std::string text = member(member(*arg, "A_Const"), "sval").value("sval", std::string());
+std::string nextval_sequence(const pg::Node* expr) {
+    const FuncCall* call = pg::as<FuncCall>(expr);
+    if (call == nullptr || pg::last_name(call->funcname) != "nextval") return {};
+    const pg::Node* arg = pg::nth(call->args, 0);
+    if (const TypeCast* cast = pg::as<TypeCast>(arg)) arg = cast->arg;
+    const A_Const* value = pg::as<A_Const>(arg);
+    if (value == nullptr || value->isnull || value->val.node.type != T_String) return {};
+    std::string text(pg::text(value->val.sval.sval));
     auto dot = text.rfind('.');
     return dot == std::string::npos ? text : text.substr(dot + 1);
 }
 
 }  // namespace
 
-bool is_serial_type(const json& column_def) {
-    if (!column_def.contains("typeName")) return false;
-    const auto& names = member(column_def["typeName"], "names");
-    if (names.size() != 1) return false;
-    std::string n = string_value(names[0]);
+bool is_serial_type(const ColumnDef* column_def) {
+    if (column_def == nullptr || column_def->typeName == nullptr || pg::length(column_def->typeName->names) != 1) {
+        return false;
+    }
+    std::string_view n = pg::text(pg::nth(column_def->typeName->names, 0));
     return n == "serial" || n == "bigserial" || n == "smallserial" || n == "serial4" || n == "serial8" || n == "serial2";
 }
 
-void record_constraint(Context& ctx, const std::string& table, const std::string& column, const json& con) {
-    std::string type = con.value("contype", std::string());
-    std::string name = con.value("conname", std::string());
-    std::vector<std::string> keys = string_list(member(con, "keys"));
+void record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* con) {
+    ConstrType type = con->contype;
+    std::string name(pg::text(con->conname));
+    std::vector<std::string> keys = string_list(con->keys);
     if (keys.empty() && !column.empty()) keys.push_back(column);
     RelationInfo* rel = ctx.catalog.find(table);
-    if (type == "CONSTR_FOREIGN" && con.contains("pktable")) {
+    if (type == CONSTR_FOREIGN && con->pktable != nullptr) {
         ForeignKey fk;
-        fk.columns = string_list(member(con, "fk_attrs"));
+        fk.columns = string_list(con->fk_attrs);
         if (fk.columns.empty() && !column.empty()) fk.columns.push_back(column);
-        fk.target = range_var_relname(con["pktable"]);
-        fk.target_columns = string_list(member(con, "pk_attrs"));
-        std::string del = con.value("fk_del_action", std::string("a"));
-        std::string upd = con.value("fk_upd_action", std::string("a"));
-        fk.on_delete = del.empty() ? 'a' : del[0];
-        fk.on_update = upd.empty() ? 'a' : upd[0];
+        fk.target = pg::relname(con->pktable);
+        fk.target_columns = string_list(con->pk_attrs);
+        fk.on_delete = con->fk_del_action != 0 ? con->fk_del_action : 'a';
+        fk.on_update = con->fk_upd_action != 0 ? con->fk_upd_action : 'a';
         fk.name = name.empty() ? table + "_" + joined(fk.columns) + "_fkey" : name;
         if (rel) {
             rel->references.push_back(fk.target);
@@ -92,24 +91,26 @@ void record_constraint(Context& ctx, const std::string& table, const std::string
         if (auto* ref = ctx.catalog.find(fk.target)) ref->referenced_by.push_back(table);
         return;
     }
-    if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE" || type == "CONSTR_EXCLUSION") {
-        if (con.contains("indexname")) {
+    if (type == CONSTR_PRIMARY || type == CONSTR_UNIQUE || type == CONSTR_EXCLUSION) {
+        if (con->indexname != nullptr) {
             // USING INDEX: the index is renamed to the constraint's name.
-            std::string index = con["indexname"].get<std::string>();
+            std::string index(con->indexname);
             if (!name.empty() && name != index) ctx.catalog.rename(index, name);
             return;
         }
-        if (type == "CONSTR_EXCLUSION") {
+        if (type == CONSTR_EXCLUSION) {
+            // Each exclusion is a list: the element, then its operator.
             keys.clear();
-            for (const auto& e : member(con, "exclusions")) {
-                const auto& items = member(member(e, "List"), "items");
-                if (!items.empty()) keys.push_back(member(items[0], "IndexElem").value("name", std::string("expr")));
+            for (const List* e : pg::each<List>(con->exclusions)) {
+                if (pg::length(e) == 0) continue;
+                const IndexElem* elem = pg::as<IndexElem>(pg::nth(e, 0));
+                keys.emplace_back(elem != nullptr && elem->name != nullptr ? elem->name : "expr");
             }
         }
         std::string index = !name.empty() ? name
-                          : type == "CONSTR_PRIMARY" ? table + "_pkey"
-                          : table + "_" + joined(keys) + (type == "CONSTR_UNIQUE" ? "_key" : "_excl");
-        if (type == "CONSTR_PRIMARY" && rel) {
+                          : type == CONSTR_PRIMARY ? table + "_pkey"
+                          : table + "_" + joined(keys) + (type == CONSTR_UNIQUE ? "_key" : "_excl");
+        if (type == CONSTR_PRIMARY && rel) {
             rel->primary_key = keys;
             for (auto& c : rel->columns) {
                 if (std::find(keys.begin(), keys.end(), c.name) != keys.end()) c.not_null = true;
@@ -119,25 +120,20 @@ void record_constraint(Context& ctx, const std::string& table, const std::string
     }
 }
 
-void record_column(Context& ctx, const std::string& table, const json& def) {
-    std::string col = def.value("colname", std::string());
-    ColumnInfo info{col, def.contains("typeName") ? canonical_type(def["typeName"]) : std::string(), false, false};
+void record_column(Context& ctx, const std::string& table, const ColumnDef* def) {
+    std::string col(pg::text(def->colname));
+    ColumnInfo info{col, def->typeName != nullptr ? canonical_type(def->typeName) : std::string(), false, false};
     bool owns_sequence = is_serial_type(def);
-    std::vector<const json*> constraints;
-    const json all = member(def, "constraints");  // outlives the pointers into it
-    for (const auto& c : all) {
-        if (!c.contains("Constraint")) continue;
-        const json& con = c["Constraint"];
-        std::string type = con.value("contype", std::string());
-        if (type == "CONSTR_NOTNULL" || type == "CONSTR_PRIMARY" || type == "CONSTR_IDENTITY") info.not_null = true;
-        if (type == "CONSTR_IDENTITY") owns_sequence = true;
-        if (type == "CONSTR_DEFAULT" && con.contains("raw_expr")) {
-            std::string seq = nextval_sequence(con["raw_expr"]);
+    for (const Constraint* con : pg::each<Constraint>(def->constraints)) {
+        ConstrType type = con->contype;
+        if (type == CONSTR_NOTNULL || type == CONSTR_PRIMARY || type == CONSTR_IDENTITY) info.not_null = true;
+        if (type == CONSTR_IDENTITY) owns_sequence = true;
+        if (type == CONSTR_DEFAULT && con->raw_expr != nullptr) {
+            std::string seq = nextval_sequence(con->raw_expr);
             if (!seq.empty()) {
                 if (auto* rel = ctx.catalog.find(table)) rel->default_sequences.push_back(seq);
             }
         }
-        constraints.push_back(&con);
     }
     if (auto* rel = ctx.catalog.find(table)) ctx.catalog.add_columns(*rel, {info});
     if (owns_sequence) {
@@ -145,41 +141,57 @@ void record_column(Context& ctx, const std::string& table, const json& def) {
         register_relation(ctx, table, seq, "sequence");
         if (auto* rel = ctx.catalog.find(table)) rel->default_sequences.push_back(seq);
     }
-    for (const json* con : constraints) record_constraint(ctx, table, col, *con);
+    for (const Constraint* con : pg::each<Constraint>(def->constraints)) record_constraint(ctx, table, col, con);
 }
 
-bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx, bool foreign) {
-    const json& rv = member(stmt, "relation");
-    std::string relname = range_var_relname(rv);
-    std::string display = range_var_name(rv);
-    bool partitioned = stmt.contains("partspec");
+namespace {
+
+// A foreign key's triggers go on the referenced table.
+void lock_referenced(StatementFacts& facts, Context& ctx, const Constraint* con, const std::string& reason) {
+    if (con->contype == CONSTR_FOREIGN && con->pktable != nullptr) {
+        lock_range_var(facts, ctx, con->pktable, M::ShareRowExclusive, reason);
+    }
+}
+
+// The relations a query reads, as a view or materialized view records them.
+std::vector<std::pair<std::string, std::string>> query_sources(const pg::Node* query) {
+    std::vector<std::pair<std::string, std::string>> sources;
+    for (const RangeVar* src : query_range_vars(query)) sources.emplace_back(pg::relname(src), pg::display_name(src));
+    return sources;
+}
+
+}  // namespace
+
+bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& ctx, bool foreign) {
+    const RangeVar* rv = stmt->relation;
+    std::string relname(pg::relname(rv));
+    std::string display = pg::display_name(rv);
+    bool partitioned = stmt->partspec != nullptr;
     facts.tag = foreign ? "CREATE FOREIGN TABLE" : "CREATE TABLE";
-    if (stmt.value("if_not_exists", false) && ctx.catalog.find(relname) != nullptr) {
+    if (stmt->if_not_exists && ctx.catalog.find(relname) != nullptr) {
         facts.notes.push_back(display + " exists already: IF NOT EXISTS skips it");
         return true;
     }
     RelationInfo& info = ctx.catalog.add(relname, display, foreign ? "foreign table" : partitioned ? "partitioned table" : "table");
     info.is_new = true;
-    info.tablespace = stmt.value("tablespacename", std::string());
-    info.access_method = stmt.value("accessMethod", std::string());
+    info.tablespace = pg::text(stmt->tablespacename);
+    info.access_method = pg::text(stmt->accessMethod);
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new table");
 
-    bool is_partition = stmt.contains("partbound");
-    for (const auto& p : member(stmt, "inhRelations")) {
-        if (!p.contains("RangeVar")) continue;
-        const json& parent = p["RangeVar"];
-        std::string parent_name = range_var_relname(parent);
+    bool is_partition = stmt->partbound != nullptr;
+    for (const RangeVar* parent : pg::each<RangeVar>(stmt->inhRelations)) {
+        std::string parent_name(pg::relname(parent));
         if (auto* self = ctx.catalog.find(relname); self && self->parent.empty()) self->parent = parent_name;
         if (is_partition) {
             lock_range_var(facts, ctx, parent, M::AccessExclusive, "PARTITION OF: the partitioned table");
             RelationInfo* pinfo = ctx.catalog.find(parent_name);
             if (pinfo == nullptr) {
-                facts.notes.push_back("if " + range_var_name(parent) + " has a DEFAULT partition, it is locked ACCESS EXCLUSIVE "
+                facts.notes.push_back("if " + pg::display_name(parent) + " has a DEFAULT partition, it is locked ACCESS EXCLUSIVE "
                                       "and scanned for rows of the new bound");
                 continue;
             }
             pinfo->children.push_back(relname);
-            if (stmt["partbound"].value("is_default", false)) {
+            if (stmt->partbound->is_default) {
                 pinfo->default_partition = relname;
             } else if (!pinfo->default_partition.empty()) {
                 std::string def_display = display_of(ctx, pinfo->default_partition);
@@ -198,28 +210,18 @@ bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx, b
             }
         }
     }
-    for (const auto& elt : member(stmt, "tableElts")) {
-        if (elt.contains("ColumnDef")) {
-            const json& def = elt["ColumnDef"];
-            for (const auto& c : member(def, "constraints")) {
-                const json& con = member(c, "Constraint");
-                if (con.value("contype", std::string()) == "CONSTR_FOREIGN" && con.contains("pktable")) {
-                    lock_range_var(facts, ctx, con["pktable"], M::ShareRowExclusive,
-                                   "REFERENCES: adds the foreign key's triggers on the referenced table");
-                }
+    for (const pg::Node* elt : pg::each(stmt->tableElts)) {
+        if (const ColumnDef* def = pg::as<ColumnDef>(elt)) {
+            for (const Constraint* con : pg::each<Constraint>(def->constraints)) {
+                lock_referenced(facts, ctx, con, "REFERENCES: adds the foreign key's triggers on the referenced table");
             }
             record_column(ctx, relname, def);
-        } else if (elt.contains("Constraint")) {
-            const json& con = elt["Constraint"];
-            if (con.value("contype", std::string()) == "CONSTR_FOREIGN" && con.contains("pktable")) {
-                lock_range_var(facts, ctx, con["pktable"], M::ShareRowExclusive,
-                               "FOREIGN KEY: adds the foreign key's triggers on the referenced table");
-            }
+        } else if (const Constraint* con = pg::as<Constraint>(elt)) {
+            lock_referenced(facts, ctx, con, "FOREIGN KEY: adds the foreign key's triggers on the referenced table");
             record_constraint(ctx, relname, "", con);
-        } else if (elt.contains("TableLikeClause")) {
-            const json& like = member(elt["TableLikeClause"], "relation");
-            lock_range_var(facts, ctx, like, M::AccessShare, "LIKE: the source table");
-            const RelationInfo* src = ctx.catalog.find(range_var_relname(like));
+        } else if (const TableLikeClause* like = pg::as<TableLikeClause>(elt)) {
+            lock_range_var(facts, ctx, like->relation, M::AccessShare, "LIKE: the source table");
+            const RelationInfo* src = ctx.catalog.find(std::string(pg::relname(like->relation)));
             if (src) {
                 auto cols = src->columns;
                 if (auto* rel = ctx.catalog.find(relname)) ctx.catalog.add_columns(*rel, cols);
@@ -229,23 +231,21 @@ bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx, b
     return true;
 }
 
-bool model_create_table_as(const json& stmt, StatementFacts& facts, Context& ctx) {
-    const json& into = member(stmt, "into");
-    const json& rv = member(into, "rel");
-    bool matview = stmt.value("objtype", std::string()) == "OBJECT_MATVIEW";
+bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts, Context& ctx) {
+    const IntoClause* into = stmt->into;
+    const RangeVar* rv = into->rel;
+    bool matview = stmt->objtype == OBJECT_MATVIEW;
     facts.tag = matview ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE AS";
-    std::string relname = range_var_relname(rv);
-    if (stmt.value("if_not_exists", false) && ctx.catalog.find(relname) != nullptr) {
-        facts.notes.push_back(range_var_name(rv) + " exists already: IF NOT EXISTS skips it");
+    std::string relname(pg::relname(rv));
+    if (stmt->if_not_exists && ctx.catalog.find(relname) != nullptr) {
+        facts.notes.push_back(pg::display_name(rv) + " exists already: IF NOT EXISTS skips it");
         return true;
     }
-    const json& query = member(stmt, "query");
-    bool fills = !into.value("skipData", false);
+    bool fills = !into->skipData;
     // WITH NO DATA: the query is analysed and rewritten but never run.
-    lock_query(facts, ctx, query, fills ? QueryUse::Execute : QueryUse::Rewrite, facts.tag + ": reads the query's tables");
-    std::vector<std::pair<std::string, std::string>> sources;
-    for (const json* src : query_range_vars(query)) sources.emplace_back(range_var_relname(*src), range_var_name(*src));
-    RelationInfo& info = ctx.catalog.add(relname, range_var_name(rv), matview ? "materialized view" : "table");
+    lock_query(facts, ctx, stmt->query, fills ? QueryUse::Execute : QueryUse::Rewrite, facts.tag + ": reads the query's tables");
+    auto sources = query_sources(stmt->query);
+    RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), matview ? "materialized view" : "table");
     info.is_new = true;
     info.sources = sources;
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new relation");
@@ -255,19 +255,17 @@ bool model_create_table_as(const json& stmt, StatementFacts& facts, Context& ctx
     return true;
 }
 
-bool model_view(const json& stmt, StatementFacts& facts, Context& ctx) {
-    const json& rv = member(stmt, "view");
-    std::string relname = range_var_relname(rv);
-    bool replace = stmt.value("replace", false);
+bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
+    const RangeVar* rv = stmt->view;
+    std::string relname(pg::relname(rv));
+    bool replace = stmt->replace;
     facts.tag = replace ? "CREATE OR REPLACE VIEW" : "CREATE VIEW";
-    const json& query = member(stmt, "query");
     // The query is only parsed: the relations it names are opened, not their partitions.
-    lock_query(facts, ctx, query, QueryUse::Parse, "CREATE VIEW: the query's relations are opened");
-    std::vector<std::pair<std::string, std::string>> sources;
-    for (const json* src : query_range_vars(query)) sources.emplace_back(range_var_relname(*src), range_var_name(*src));
+    lock_query(facts, ctx, stmt->query, QueryUse::Parse, "CREATE VIEW: the query's relations are opened");
+    auto sources = query_sources(stmt->query);
     RelationInfo* existing = ctx.catalog.find(relname);
     bool was_new = existing == nullptr || existing->is_new;
-    if (existing == nullptr) existing = &ctx.catalog.add(relname, range_var_name(rv), "view");
+    if (existing == nullptr) existing = &ctx.catalog.add(relname, pg::display_name(rv), "view");
     existing->is_new = was_new;
     existing->sources = sources;
     lock_range_var(facts, ctx, rv, M::AccessExclusive,

@@ -1,8 +1,8 @@
 #include <set>
-#include "analyze/json_access.hpp"
 
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
+#include "analyze/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
 namespace {
@@ -10,11 +10,9 @@ namespace {
 using M = LockMode;
 
 // The columns an UPDATE sets.
-std::set<std::string> set_columns(const json& update) {
+std::set<std::string> set_columns(const List* target_list) {
     std::set<std::string> out;
-    for (const auto& t : member(update, "targetList")) {
-        if (t.contains("ResTarget")) out.insert(t["ResTarget"].value("name", std::string()));
-    }
+    for (const ResTarget* t : pg::each<ResTarget>(target_list)) out.emplace(pg::text(t->name));
     return out;
 }
 
@@ -25,6 +23,8 @@ bool overlaps(const std::vector<std::string>& columns, const std::set<std::strin
     return false;
 }
 
+std::string_view alias_name(const Alias* alias) { return alias != nullptr ? pg::text(alias->aliasname) : std::string_view(); }
+
 // Walks one statement tree the way PostgreSQL opens its relations: targets of INSERT,
 // UPDATE, DELETE and MERGE (also inside WITH) get ROW EXCLUSIVE, rows locked by FOR
 // UPDATE/SHARE get ROW SHARE, everything else read gets ACCESS SHARE.
@@ -33,20 +33,7 @@ public:
     Walker(StatementFacts& facts, Context& ctx, QueryUse use, std::string reason)
         : m_facts(facts), m_ctx(ctx), m_use(use), m_reason(std::move(reason)) {}
 
-    void run(const json& node) {
-        std::size_t outer = m_ctes.size();
-        if (node.is_object()) push_cte_names(node, m_ctes);  // a bare statement body
-        walk(node);
-        m_ctes.resize(outer);
-    }
-
-    void run_statement(const std::string& kind, const json& stmt) {
-        if (kind == "SelectStmt") select(stmt);
-        else dml(kind, stmt);
-    }
-
-    // Reads of an executed query take `mode` instead of ACCESS SHARE (LOCK TABLE on a view).
-    void read_mode(M mode) { m_read_mode = mode; }
+    void run(const pg::Node* node) { visit(node); }
 
     void relation(const std::string& relname, const std::string& display, M mode, bool inh, int depth = 0) {
         add_lock(m_facts, m_ctx, relname, display, mode, "", m_reason);
@@ -63,120 +50,116 @@ public:
     }
 
 private:
-    void walk(const json& node) {
-        if (node.is_array()) {
-            for (const auto& v : node) walk(v);
-            return;
+    void visit(const pg::Node* node) {
+        if (node == nullptr) return;
+        switch (node->type) {
+            case T_InsertStmt:
+            case T_UpdateStmt:
+            case T_DeleteStmt:
+            case T_MergeStmt:
+                dml(node);
+                return;
+            case T_SelectStmt:
+                select(pg::as<SelectStmt>(node));
+                return;
+            case T_RangeVar:
+                read(pg::as<RangeVar>(node), M::AccessShare);
+                return;
+            case T_IntoClause:     // the new table of SELECT INTO
+            case T_LockingClause:  // FOR UPDATE OF names, handled by select()
+                return;
+            default:
+                pg::each_child(node, [&](const pg::Node* child) { visit(child); });
         }
-        if (!node.is_object()) return;
-        each_member_first(node, "fromClause", [&](std::string_view key, const json& value) { visit(key, value); });
     }
 
-    void visit(std::string_view key, const json& value) {
-        // Most keys are neither: the first letter rules them out without a comparison.
-        switch (key.empty() ? '\0' : key[0]) {
-        case 'I': case 'U': case 'D': case 'M':
-            if (key == "InsertStmt" || key == "UpdateStmt" || key == "DeleteStmt" || key == "MergeStmt") {
-                dml(key, value);
-                return;
-            }
-            break;
-        case 'S':
-            if (key == "SelectStmt") {
-                select(value);
-                return;
-            }
-            break;
-        case 'R':
-            if (key == "RangeVar") {
-                read(value, m_read_mode);
-                return;
-            }
-            break;
-        case 'i': case 'l':
-            // The new table of SELECT INTO; FOR UPDATE OF names, handled by select().
-            if (key == "intoClause" || key == "lockingClause") return;
-            break;
-        default:
-            break;
-        }
-        if (value.is_structured()) walk(value);
-    }
-
-    void read(const json& rv, M mode) {
+    void read(const RangeVar* rv, M mode) {
         if (names_cte(rv, m_ctes)) return;
-        relation(range_var_relname(rv), range_var_name(rv), mode, range_var_inh(rv));
+        relation(std::string(pg::relname(rv)), pg::display_name(rv), mode, range_var_inh(rv));
     }
 
-    void select(const json& stmt) {
+    void select(const SelectStmt* stmt) {
         std::size_t outer = m_ctes.size();
-        push_cte_names(stmt, m_ctes);
-        for (const auto& lc : member(stmt, "lockingClause")) {
-            const json& clause = member(lc, "LockingClause");
-            const auto& from = member(stmt, "fromClause");
-            if (!clause.contains("lockedRels")) {
-                row_lock_all(from);
+        push_cte_names(reinterpret_cast<const pg::Node*>(stmt), m_ctes);
+        for (const LockingClause* clause : pg::each<LockingClause>(stmt->lockingClause)) {
+            if (clause->lockedRels == nullptr) {
+                row_lock_all(reinterpret_cast<const pg::Node*>(stmt->fromClause));
                 continue;
             }
-            for (const auto& r : clause["lockedRels"]) {
-                if (!r.contains("RangeVar")) continue;
-                row_lock_named(from, range_var_relname(r["RangeVar"]));
+            for (const RangeVar* r : pg::each<RangeVar>(clause->lockedRels)) {
+                row_lock_named(stmt->fromClause, pg::relname(r));
             }
         }
-        walk(stmt);
+        // FROM first: its relations are opened before the expressions' sub-queries.
+        const auto* from = reinterpret_cast<const pg::Node*>(stmt->fromClause);
+        visit(from);
+        pg::each_child(reinterpret_cast<const pg::Node*>(stmt), [&](const pg::Node* child) {
+            if (child != from) visit(child);
+        });
         m_ctes.resize(outer);
     }
 
     // FOR UPDATE without OF: every table in FROM, through joins and sub-selects.
-    void row_lock_all(const json& node) {
-        if (node.is_array()) {
-            for (const auto& v : node) row_lock_all(v);
-        } else if (node.is_object()) {
-            for (const auto& [key, value] : node.items()) {
-                if (key == "RangeVar") read(value, M::RowShare);
-                else if (key == "whereClause" || key == "quals" || key == "targetList") continue;
-                else row_lock_all(value);
-            }
+    void row_lock_all(const pg::Node* node) {
+        if (node == nullptr) return;
+        switch (node->type) {
+            case T_List:
+                for (const pg::Node* item : pg::each(pg::as<List>(node))) row_lock_all(item);
+                return;
+            case T_RangeVar:
+                read(pg::as<RangeVar>(node), M::RowShare);
+                return;
+            case T_JoinExpr:
+                row_lock_all(pg::as<JoinExpr>(node)->larg);
+                row_lock_all(pg::as<JoinExpr>(node)->rarg);
+                return;
+            case T_RangeSubselect:
+                row_lock_all(pg::as<RangeSubselect>(node)->subquery);
+                return;
+            case T_RangeTableSample:
+                row_lock_all(pg::as<RangeTableSample>(node)->relation);
+                return;
+            case T_SelectStmt:
+                row_lock_all(reinterpret_cast<const pg::Node*>(pg::as<SelectStmt>(node)->fromClause));
+                return;
+            default:
+                return;
         }
     }
 
     // FOR UPDATE OF name: the FROM item with that alias (or that name, when it has none).
-    void row_lock_named(const json& node, const std::string& name) {
-        if (node.is_array()) {
-            for (const auto& v : node) row_lock_named(v, name);
-        } else if (node.is_object()) {
-            for (const auto& [key, value] : node.items()) {
-                if (key == "RangeVar") {
-                    std::string alias = member(value, "alias").value("aliasname", std::string());
-                    if (alias == name || (alias.empty() && range_var_relname(value) == name)) read(value, M::RowShare);
-                } else if (key == "RangeSubselect") {
-                    if (member(value, "alias").value("aliasname", std::string()) == name) {
-                        row_lock_all(member(value, "subquery"));
-                    }
-                } else if (key == "JoinExpr") {
-                    row_lock_named(member(value, "larg"), name);
-                    row_lock_named(member(value, "rarg"), name);
-                }
-            }
+    void row_lock_named(const List* from, std::string_view name) {
+        for (const pg::Node* item : pg::each(from)) row_lock_named(item, name);
+    }
+    void row_lock_named(const pg::Node* item, std::string_view name) {
+        if (const RangeVar* rv = pg::as<RangeVar>(item)) {
+            std::string_view alias = alias_name(rv->alias);
+            if (alias == name || (alias.empty() && pg::relname(rv) == name)) read(rv, M::RowShare);
+        } else if (const RangeSubselect* sub = pg::as<RangeSubselect>(item)) {
+            if (alias_name(sub->alias) == name) row_lock_all(sub->subquery);
+        } else if (const JoinExpr* join = pg::as<JoinExpr>(item)) {
+            row_lock_named(join->larg, name);
+            row_lock_named(join->rarg, name);
         }
     }
 
-    void dml(std::string_view kind, const json& stmt) {
+    void dml(const pg::Node* stmt) {
         std::size_t outer = m_ctes.size();
         push_cte_names(stmt, m_ctes);
-        const json& rv = member(stmt, "relation");
-        std::string relname = range_var_relname(rv);
-        relation(relname, range_var_name(rv), M::RowExclusive, kind != "InsertStmt" && range_var_inh(rv));
+        const RangeVar* rv = target_relation(stmt);
+        std::string relname(pg::relname(rv));
+        NodeTag kind = stmt->type;
+        relation(relname, pg::display_name(rv), M::RowExclusive, kind != T_InsertStmt && range_var_inh(rv));
         if (m_use == QueryUse::Execute) {
-            if (kind == "InsertStmt" || kind == "MergeStmt") foreign_key_checks(relname, {}, true);
-            if (kind == "UpdateStmt") foreign_key_checks(relname, set_columns(stmt), false);
-            if (kind == "UpdateStmt" || kind == "MergeStmt") referencing_actions(relname, set_columns(stmt), false, 0);
-            if (kind == "DeleteStmt" || kind == "MergeStmt") referencing_actions(relname, {}, true, 0);
-            if (kind != "DeleteStmt") partition_parent(relname);
+            const UpdateStmt* update = pg::as<UpdateStmt>(stmt);
+            std::set<std::string> changed = update != nullptr ? set_columns(update->targetList) : std::set<std::string>();
+            if (kind == T_InsertStmt || kind == T_MergeStmt) foreign_key_checks(relname, {}, true);
+            if (kind == T_UpdateStmt) foreign_key_checks(relname, changed, false);
+            if (kind == T_UpdateStmt || kind == T_MergeStmt) referencing_actions(relname, changed, false, 0);
+            if (kind == T_DeleteStmt || kind == T_MergeStmt) referencing_actions(relname, {}, true, 0);
+            if (kind != T_DeleteStmt) partition_parent(relname);
         }
-        for (const auto& [key, value] : stmt.items()) {
-            if (key != "relation") walk(value);
-        }
+        pg::each_child(stmt, [&](const pg::Node* child) { visit(child); });
         m_ctes.resize(outer);
     }
 
@@ -244,18 +227,12 @@ private:
     QueryUse m_use;
     std::string m_reason;
     std::vector<std::string> m_ctes;  // CTE names in scope, innermost last
-    M m_read_mode = M::AccessShare;
 };
 
 }  // namespace
 
-void lock_query(StatementFacts& facts, Context& ctx, const json& node, QueryUse use, const std::string& reason) {
-    Walker(facts, ctx, use, reason).run(node);
-}
-
-void lock_statement(StatementFacts& facts, Context& ctx, const std::string& kind, const json& stmt, QueryUse use,
-                    const std::string& reason) {
-    Walker(facts, ctx, use, reason).run_statement(kind, stmt);
+void lock_query(StatementFacts& facts, Context& ctx, const pg::Node* query, QueryUse use, const std::string& reason) {
+    Walker(facts, ctx, use, reason).run(query);
 }
 
 void lock_relation(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
@@ -263,78 +240,102 @@ void lock_relation(StatementFacts& facts, Context& ctx, const std::string& relna
     Walker(facts, ctx, use, reason).relation(relname, display, mode, true);
 }
 
-void lock_query_sources(StatementFacts& facts, Context& ctx, const json& query, LockMode mode, const std::string& reason) {
-    Walker w(facts, ctx, QueryUse::Execute, reason);
-    w.read_mode(mode);
-    w.run(query);
+const RangeVar* target_relation(const pg::Node* stmt) {
+    if (const InsertStmt* s = pg::as<InsertStmt>(stmt)) return s->relation;
+    if (const UpdateStmt* s = pg::as<UpdateStmt>(stmt)) return s->relation;
+    if (const DeleteStmt* s = pg::as<DeleteStmt>(stmt)) return s->relation;
+    if (const MergeStmt* s = pg::as<MergeStmt>(stmt)) return s->relation;
+    return nullptr;
 }
 
-bool model_dml(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
-    if (kind == "SelectStmt") {
-        facts.tag = stmt.contains("intoClause") ? "SELECT INTO" : "SELECT";
-        lock_statement(facts, ctx, kind, stmt, QueryUse::Execute, "SELECT reads it");
-        if (stmt.contains("intoClause")) {
-            const json& rv = member(stmt["intoClause"], "rel");
-            RelationInfo& info = ctx.catalog.add(range_var_relname(rv), range_var_name(rv), "table");
-            info.is_new = true;
-            lock_range_var(facts, ctx, rv, M::AccessExclusive, "SELECT INTO: the new table");
-        }
-        std::string why;
-        if (!stmt.contains("fromClause") && expression_is_volatile(member(stmt, "targetList"), why) &&
-            why != "nextval()" && why != "setval()") {
-            facts.runs_user_code = true;
-            facts.notes.push_back("calls " + why + ": locks taken inside functions are not visible to static analysis");
-        }
-        return true;
+namespace {
+
+bool model_select(const SelectStmt* stmt, StatementFacts& facts, Context& ctx) {
+    facts.tag = stmt->intoClause != nullptr ? "SELECT INTO" : "SELECT";
+    lock_query(facts, ctx, reinterpret_cast<const pg::Node*>(stmt), QueryUse::Execute, "SELECT reads it");
+    if (stmt->intoClause != nullptr) {
+        const RangeVar* rv = stmt->intoClause->rel;
+        RelationInfo& info = ctx.catalog.add(std::string(pg::relname(rv)), pg::display_name(rv), "table");
+        info.is_new = true;
+        lock_range_var(facts, ctx, rv, M::AccessExclusive, "SELECT INTO: the new table");
     }
-    if (kind == "InsertStmt" || kind == "UpdateStmt" || kind == "DeleteStmt" || kind == "MergeStmt") {
-        static const std::map<std::string, std::string> k_tags = {
-            {"InsertStmt", "INSERT"}, {"UpdateStmt", "UPDATE"}, {"DeleteStmt", "DELETE"}, {"MergeStmt", "MERGE"}};
-        facts.tag = k_tags.at(kind);
-        lock_statement(facts, ctx, kind, stmt, QueryUse::Execute, facts.tag + " opens it");
-        const json& rv = member(stmt, "relation");
-        std::string relname = range_var_relname(rv);
-        if (kind == "UpdateStmt" || kind == "DeleteStmt") {
-            bool where = stmt.contains("whereClause");
-            add_scan(facts, range_var_name(rv),
-                     where ? facts.tag + " reads the rows its WHERE selects" : facts.tag + " without WHERE touches every row",
-                     !where);
-            if (!where) facts.notes.push_back(facts.tag + " without WHERE affects every row");
-        }
-        const RelationInfo* info = ctx.catalog.find(relname);
-        if (kind == "InsertStmt" && info && info->kind == "partitioned table") {
-            facts.notes.push_back("each partition that receives rows is locked ROW EXCLUSIVE as the first row reaches it");
-        }
-        if (info && !info->triggers.empty()) {
-            facts.notes.push_back(facts.tag + " fires the table's triggers; locks their functions take are not shown");
-        }
-        return true;
+    std::string why;
+    if (stmt->fromClause == nullptr &&
+        expression_is_volatile(reinterpret_cast<const pg::Node*>(stmt->targetList), why) && why != "nextval()" &&
+        why != "setval()") {
+        facts.runs_user_code = true;
+        facts.notes.push_back("calls " + why + ": locks taken inside functions are not visible to static analysis");
     }
-    if (kind == "CopyStmt") {
-        bool from = stmt.value("is_from", false);
-        facts.tag = from ? "COPY FROM" : "COPY TO";
-        if (stmt.contains("relation")) {
-            lock_range_var(facts, ctx, stmt["relation"], from ? M::RowExclusive : M::AccessShare,
-                           from ? "COPY FROM writes rows" : "COPY TO reads it");
-        }
-        if (stmt.contains("query")) lock_query(facts, ctx, stmt["query"], QueryUse::Execute, "COPY (query) reads it");
-        return true;
+    return true;
+}
+
+// INSERT, UPDATE, DELETE, MERGE.
+bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
+    NodeTag kind = stmt->type;
+    facts.tag = kind == T_InsertStmt ? "INSERT" : kind == T_UpdateStmt ? "UPDATE" : kind == T_DeleteStmt ? "DELETE" : "MERGE";
+    lock_query(facts, ctx, stmt, QueryUse::Execute, facts.tag + " opens it");
+    const RangeVar* rv = target_relation(stmt);
+    std::string relname(pg::relname(rv));
+    if (kind == T_UpdateStmt || kind == T_DeleteStmt) {
+        bool where = kind == T_UpdateStmt ? pg::as<UpdateStmt>(stmt)->whereClause != nullptr
+                                          : pg::as<DeleteStmt>(stmt)->whereClause != nullptr;
+        add_scan(facts, pg::display_name(rv),
+                 where ? facts.tag + " reads the rows its WHERE selects" : facts.tag + " without WHERE touches every row",
+                 !where);
+        if (!where) facts.notes.push_back(facts.tag + " without WHERE affects every row");
     }
-    if (kind == "LockStmt") {
-        facts.tag = "LOCK TABLE";
-        int mode = stmt.value("mode", 8);
-        if (mode < 1 || mode > 8) return false;
-        // LOCK TABLE on a view locks the tables the view reads in the same mode; on a
-        // partitioned or inherited table (without ONLY), every child too.
-        Walker w(facts, ctx, QueryUse::Execute, "LOCK TABLE");
-        for (const auto& r : member(stmt, "relations")) {
-            if (!r.contains("RangeVar")) continue;
-            const json& rv = r["RangeVar"];
-            w.relation(range_var_relname(rv), range_var_name(rv), static_cast<M>(mode), range_var_inh(rv));
-        }
-        return true;
+    const RelationInfo* info = ctx.catalog.find(relname);
+    if (kind == T_InsertStmt && info && info->kind == "partitioned table") {
+        facts.notes.push_back("each partition that receives rows is locked ROW EXCLUSIVE as the first row reaches it");
     }
-    return false;
+    if (info && !info->triggers.empty()) {
+        facts.notes.push_back(facts.tag + " fires the table's triggers; locks their functions take are not shown");
+    }
+    return true;
+}
+
+bool model_copy(const CopyStmt* stmt, StatementFacts& facts, Context& ctx) {
+    bool from = stmt->is_from;
+    facts.tag = from ? "COPY FROM" : "COPY TO";
+    if (stmt->relation != nullptr) {
+        lock_range_var(facts, ctx, stmt->relation, from ? M::RowExclusive : M::AccessShare,
+                       from ? "COPY FROM writes rows" : "COPY TO reads it");
+    }
+    if (stmt->query != nullptr) lock_query(facts, ctx, stmt->query, QueryUse::Execute, "COPY (query) reads it");
+    return true;
+}
+
+bool model_lock(const LockStmt* stmt, StatementFacts& facts, Context& ctx) {
+    facts.tag = "LOCK TABLE";
+    int mode = stmt->mode;
+    if (mode < 1 || mode > 8) return false;
+    // LOCK TABLE on a view locks the tables the view reads in the same mode; on a
+    // partitioned or inherited table (without ONLY), every child too.
+    Walker w(facts, ctx, QueryUse::Execute, "LOCK TABLE");
+    for (const RangeVar* rv : pg::each<RangeVar>(stmt->relations)) {
+        w.relation(std::string(pg::relname(rv)), pg::display_name(rv), static_cast<M>(mode), range_var_inh(rv));
+    }
+    return true;
+}
+
+}  // namespace
+
+bool model_dml(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
+    switch (stmt->type) {
+        case T_SelectStmt:
+            return model_select(pg::as<SelectStmt>(stmt), facts, ctx);
+        case T_InsertStmt:
+        case T_UpdateStmt:
+        case T_DeleteStmt:
+        case T_MergeStmt:
+            return model_write(stmt, facts, ctx);
+        case T_CopyStmt:
+            return model_copy(pg::as<CopyStmt>(stmt), facts, ctx);
+        case T_LockStmt:
+            return model_lock(pg::as<LockStmt>(stmt), facts, ctx);
+        default:
+            return false;
+    }
 }
 
 }  // namespace pgfence::analyze::model

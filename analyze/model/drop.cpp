@@ -1,5 +1,5 @@
 #include <algorithm>
-#include "analyze/json_access.hpp"
+#include <map>
 
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
@@ -10,11 +10,50 @@ namespace {
 using M = LockMode;
 
 // A DropStmt object for a relation is a list of names: [schema,] name.
-std::pair<std::string, std::string> object_name(const json& object) {
-    const json& items = object.contains("List") ? member(object["List"], "items") : json::array();
-    if (items.empty()) return {};
-    std::string relname = string_value(items.back());
-    return {relname, qualified_name(items)};
+std::pair<std::string, std::string> object_name(const pg::Node* object) {
+    const List* items = pg::as<List>(object);
+    if (pg::length(items) == 0) return {};
+    return {std::string(pg::last_name(items)), pg::qualified_name(items)};
+}
+
+// The relation kinds DROP removes, with their tag and lock kind.
+struct DroppedRelation {
+    const char* tag;
+    const char* kind;
+};
+
+const std::map<ObjectType, DroppedRelation>& dropped_relations() {
+    static const std::map<ObjectType, DroppedRelation> k_map = {
+        {OBJECT_TABLE, {"DROP TABLE", "table"}},
+        {OBJECT_VIEW, {"DROP VIEW", "view"}},
+        {OBJECT_MATVIEW, {"DROP MATERIALIZED VIEW", "materialized view"}},
+        {OBJECT_SEQUENCE, {"DROP SEQUENCE", "sequence"}},
+        {OBJECT_FOREIGN_TABLE, {"DROP FOREIGN TABLE", "foreign table"}}};
+    return k_map;
+}
+
+// Objects whose DROP takes no table lock of its own.
+const std::map<ObjectType, const char*>& plain_drops() {
+    static const std::map<ObjectType, const char*> k_map = {
+        {OBJECT_FUNCTION, "DROP FUNCTION"}, {OBJECT_PROCEDURE, "DROP PROCEDURE"},
+        {OBJECT_EXTENSION, "DROP EXTENSION"}, {OBJECT_AGGREGATE, "DROP AGGREGATE"},
+        {OBJECT_OPERATOR, "DROP OPERATOR"}, {OBJECT_COLLATION, "DROP COLLATION"},
+        {OBJECT_CONVERSION, "DROP CONVERSION"}, {OBJECT_STATISTIC_EXT, "DROP STATISTICS"},
+        {OBJECT_PUBLICATION, "DROP PUBLICATION"}, {OBJECT_EVENT_TRIGGER, "DROP EVENT TRIGGER"},
+        {OBJECT_FOREIGN_SERVER, "DROP SERVER"}, {OBJECT_FDW, "DROP FOREIGN DATA WRAPPER"},
+        {OBJECT_CAST, "DROP CAST"}, {OBJECT_LANGUAGE, "DROP LANGUAGE"},
+        {OBJECT_ROUTINE, "DROP ROUTINE"}, {OBJECT_TSCONFIGURATION, "DROP TEXT SEARCH CONFIGURATION"},
+        {OBJECT_TSDICTIONARY, "DROP TEXT SEARCH DICTIONARY"}, {OBJECT_OPCLASS, "DROP OPERATOR CLASS"},
+        {OBJECT_OPFAMILY, "DROP OPERATOR FAMILY"}, {OBJECT_ACCESS_METHOD, "DROP ACCESS METHOD"},
+        {OBJECT_TRANSFORM, "DROP TRANSFORM"}, {OBJECT_TSPARSER, "DROP TEXT SEARCH PARSER"},
+        {OBJECT_TSTEMPLATE, "DROP TEXT SEARCH TEMPLATE"}};
+    return k_map;
+}
+
+// The base name of a dropped type or domain, "" when the object is not a type name.
+std::string type_of(const pg::Node* object) {
+    const TypeName* type = pg::as<TypeName>(object);
+    return type != nullptr ? type_base(canonical_type(type)) : std::string();
 }
 
 // Relations that go with relname under CASCADE: views and materialized views reading it.
@@ -94,28 +133,22 @@ std::vector<std::string> relations_in_schema(Context& ctx, const std::string& sc
 
 }  // namespace
 
-bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
-    std::string type = stmt.value("removeType", std::string());
-    bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
-    bool concurrent = stmt.value("concurrent", false);
-    const auto& objects = member(stmt, "objects");
-    static const std::map<std::string, std::pair<std::string, std::string>> k_relations = {
-        {"OBJECT_TABLE", {"DROP TABLE", "table"}},
-        {"OBJECT_VIEW", {"DROP VIEW", "view"}},
-        {"OBJECT_MATVIEW", {"DROP MATERIALIZED VIEW", "materialized view"}},
-        {"OBJECT_SEQUENCE", {"DROP SEQUENCE", "sequence"}},
-        {"OBJECT_FOREIGN_TABLE", {"DROP FOREIGN TABLE", "foreign table"}}};
+bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
+    ObjectType type = stmt->removeType;
+    bool cascade = stmt->behavior == DROP_CASCADE;
+    bool concurrent = stmt->concurrent;
+    const List* objects = stmt->objects;
     if (cascade) facts.notes.push_back("CASCADE also drops dependent objects (views, foreign keys) and locks their tables");
-    auto rel = k_relations.find(type);
-    if (rel != k_relations.end()) {
-        facts.tag = rel->second.first;
-        for (const auto& o : objects) {
+    auto rel = dropped_relations().find(type);
+    if (rel != dropped_relations().end()) {
+        facts.tag = rel->second.tag;
+        for (const pg::Node* o : pg::each(objects)) {
             auto [relname, display] = object_name(o);
             if (relname.empty()) continue;
-            if (stmt.value("missing_ok", false) && ctx.catalog.find(relname) == nullptr) {
+            if (stmt->missing_ok && ctx.catalog.find(relname) == nullptr) {
                 facts.notes.push_back("IF EXISTS: " + display + " is locked only if it exists");
             }
-            if (type == "OBJECT_SEQUENCE" && cascade) {
+            if (type == OBJECT_SEQUENCE && cascade) {
                 // Column defaults calling nextval() on it are dropped with it.
                 for (const auto& [table, info] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
                     if (std::find(info.default_sequences.begin(), info.default_sequences.end(), relname) ==
@@ -126,14 +159,14 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
                              "DROP SEQUENCE ... CASCADE: drops the column default that calls nextval() on it");
                 }
             }
-            drop_relation(relname, display, relation_kind(ctx, relname, rel->second.second), cascade, facts, ctx);
+            drop_relation(relname, display, relation_kind(ctx, relname, rel->second.kind), cascade, facts, ctx);
         }
         return true;
     }
-    if (type == "OBJECT_INDEX") {
+    if (type == OBJECT_INDEX) {
         facts.tag = concurrent ? "DROP INDEX CONCURRENTLY" : "DROP INDEX";
         if (concurrent) facts.no_transaction_block = true;
-        for (const auto& o : objects) {
+        for (const pg::Node* o : pg::each(objects)) {
             auto [index, display] = object_name(o);
             if (index.empty()) continue;
             const RelationInfo* info = ctx.catalog.find(index);
@@ -158,36 +191,34 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
             add_lock(facts, ctx, index, display, M::AccessExclusive, "index",
                      concurrent ? "DROP INDEX CONCURRENTLY: taken only after the index is marked dead"
                                 : "DROP INDEX: the index being dropped");
-            if (stmt.value("missing_ok", false) && info == nullptr) {
+            if (stmt->missing_ok && info == nullptr) {
                 facts.notes.push_back("IF EXISTS: " + display + " is locked only if it exists");
             }
             ctx.catalog.remove(index);
         }
         return true;
     }
-    if (type == "OBJECT_TRIGGER" || type == "OBJECT_POLICY" || type == "OBJECT_RULE") {
-        static const std::map<std::string, std::string> k_tags = {
-            {"OBJECT_TRIGGER", "DROP TRIGGER"}, {"OBJECT_POLICY", "DROP POLICY"}, {"OBJECT_RULE", "DROP RULE"}};
-        facts.tag = k_tags.at(type);
-        for (const auto& o : objects) {
-            const json& items = o.contains("List") ? member(o["List"], "items") : json::array();
-            if (items.size() < 2) continue;
-            json table_names = items.without_last();
-            std::string relname = string_value(table_names.back());
-            add_lock(facts, ctx, relname, qualified_name(table_names), M::AccessExclusive, "",
+    if (type == OBJECT_TRIGGER || type == OBJECT_POLICY || type == OBJECT_RULE) {
+        facts.tag = type == OBJECT_TRIGGER ? "DROP TRIGGER" : type == OBJECT_POLICY ? "DROP POLICY" : "DROP RULE";
+        for (const pg::Node* o : pg::each(objects)) {
+            // [schema,] table, name
+            const List* items = pg::as<List>(o);
+            int count = pg::length(items);
+            if (count < 2) continue;
+            std::string relname(pg::text(pg::nth(items, count - 2)));
+            add_lock(facts, ctx, relname, pg::qualified_name(items, count - 1), M::AccessExclusive, "",
                      facts.tag + ": the table it belongs to");
         }
         return true;
     }
-    if (type == "OBJECT_TYPE" || type == "OBJECT_DOMAIN") {
-        facts.tag = type == "OBJECT_TYPE" ? "DROP TYPE" : "DROP DOMAIN";
-        for (const auto& o : objects) {
-            if (o.contains("TypeName")) ctx.catalog.remove_domain(type_base(canonical_type(o["TypeName"])));
+    if (type == OBJECT_TYPE || type == OBJECT_DOMAIN) {
+        facts.tag = type == OBJECT_TYPE ? "DROP TYPE" : "DROP DOMAIN";
+        for (const pg::Node* o : pg::each(objects)) {
+            if (pg::is<TypeName>(o)) ctx.catalog.remove_domain(type_of(o));
         }
         if (cascade) {
-            for (const auto& o : objects) {
-                std::string name;
-                if (o.contains("TypeName")) name = type_base(canonical_type(o["TypeName"]));
+            for (const pg::Node* o : pg::each(objects)) {
+                std::string name = type_of(o);
                 for (const auto& t : ctx.catalog.tables_using_type(name)) {
                     const RelationInfo* info = ctx.catalog.find(t);
                     add_lock(facts, ctx, t, info ? info->display : quote_ident(t), M::AccessExclusive, "",
@@ -197,11 +228,11 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
         }
         return true;
     }
-    if (type == "OBJECT_SCHEMA") {
+    if (type == OBJECT_SCHEMA) {
         facts.tag = "DROP SCHEMA";
         if (cascade) {
-            for (const auto& o : objects) {
-                std::string schema = string_value(o);
+            for (const pg::Node* o : pg::each(objects)) {
+                std::string schema(pg::text(o));
                 for (const auto& rel : relations_in_schema(ctx, schema)) {
                     if (ctx.catalog.find(rel)) drop_relation(rel, display_of(ctx, rel), "", true, facts, ctx);
                 }
@@ -212,12 +243,11 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
         }
         return true;
     }
-    if ((type == "OBJECT_FUNCTION" || type == "OBJECT_PROCEDURE" || type == "OBJECT_ROUTINE") && cascade) {
+    if ((type == OBJECT_FUNCTION || type == OBJECT_PROCEDURE || type == OBJECT_ROUTINE) && cascade) {
         // Triggers that call the function go with it.
-        for (const auto& o : objects) {
-            const auto& names = member(member(o, "ObjectWithArgs"), "objname");
-            if (names.empty()) continue;
-            std::string function = string_value(names.back());
+        for (const ObjectWithArgs* o : pg::each<ObjectWithArgs>(objects)) {
+            if (pg::length(o->objname) == 0) continue;
+            std::string function(pg::last_name(o->objname));
             for (const auto& [relname, info] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
                 for (const auto& [trigger, called] : info.triggers) {
                     if (called != function) continue;
@@ -230,28 +260,15 @@ bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx) {
         }
     }
     // Functions, extensions, sequences of other kinds, roles...: no table lock of their own.
-    static const std::map<std::string, std::string> k_plain = {
-        {"OBJECT_FUNCTION", "DROP FUNCTION"}, {"OBJECT_PROCEDURE", "DROP PROCEDURE"},
-        {"OBJECT_EXTENSION", "DROP EXTENSION"}, {"OBJECT_AGGREGATE", "DROP AGGREGATE"},
-        {"OBJECT_OPERATOR", "DROP OPERATOR"}, {"OBJECT_COLLATION", "DROP COLLATION"},
-        {"OBJECT_CONVERSION", "DROP CONVERSION"}, {"OBJECT_STATISTIC_EXT", "DROP STATISTICS"},
-        {"OBJECT_PUBLICATION", "DROP PUBLICATION"}, {"OBJECT_EVENT_TRIGGER", "DROP EVENT TRIGGER"},
-        {"OBJECT_FOREIGN_SERVER", "DROP SERVER"}, {"OBJECT_FDW", "DROP FOREIGN DATA WRAPPER"},
-        {"OBJECT_CAST", "DROP CAST"}, {"OBJECT_LANGUAGE", "DROP LANGUAGE"},
-        {"OBJECT_ROUTINE", "DROP ROUTINE"}, {"OBJECT_TSCONFIGURATION", "DROP TEXT SEARCH CONFIGURATION"},
-        {"OBJECT_TSDICTIONARY", "DROP TEXT SEARCH DICTIONARY"}, {"OBJECT_OPCLASS", "DROP OPERATOR CLASS"},
-        {"OBJECT_OPFAMILY", "DROP OPERATOR FAMILY"}, {"OBJECT_ACCESS_METHOD", "DROP ACCESS METHOD"},
-        {"OBJECT_TRANSFORM", "DROP TRANSFORM"}, {"OBJECT_TSPARSER", "DROP TEXT SEARCH PARSER"},
-        {"OBJECT_TSTEMPLATE", "DROP TEXT SEARCH TEMPLATE"}};
-    auto plain = k_plain.find(type);
-    if (plain == k_plain.end()) return false;
+    auto plain = plain_drops().find(type);
+    if (plain == plain_drops().end()) return false;
     facts.tag = plain->second;
     return true;
 }
 
-bool model_truncate(const json& stmt, StatementFacts& facts, Context& ctx) {
+bool model_truncate(const TruncateStmt* stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = "TRUNCATE";
-    bool cascade = stmt.value("behavior", std::string()) == "DROP_CASCADE";
+    bool cascade = stmt->behavior == DROP_CASCADE;
     std::vector<std::string> queue;
     auto truncate = [&](const std::string& relname, const std::string& display, bool children, const std::string& why) {
         add_lock(facts, ctx, relname, display, M::AccessExclusive, "", why);
@@ -264,10 +281,8 @@ bool model_truncate(const json& stmt, StatementFacts& facts, Context& ctx) {
         queue.push_back(relname);
         for (const auto& child : children ? ctx.catalog.descendants(relname) : std::vector<std::string>()) queue.push_back(child);
     };
-    for (const auto& r : member(stmt, "relations")) {
-        if (!r.contains("RangeVar")) continue;
-        const json& rv = r["RangeVar"];
-        truncate(range_var_relname(rv), range_var_name(rv), range_var_inh(rv), "TRUNCATE: the table being emptied");
+    for (const RangeVar* rv : pg::each<RangeVar>(stmt->relations)) {
+        truncate(std::string(pg::relname(rv)), pg::display_name(rv), range_var_inh(rv), "TRUNCATE: the table being emptied");
     }
     // CASCADE empties every table whose foreign keys point at an emptied one, recursively.
     for (std::size_t i = 0; cascade && i < queue.size() && i < 64; ++i) {

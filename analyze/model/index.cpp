@@ -1,5 +1,4 @@
 #include "analyze/model/model.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/names.hpp"
 
 namespace pgfence::analyze::model {
@@ -7,15 +6,12 @@ namespace {
 
 using M = LockMode;
 
-bool has_option(const json& params, const std::string& name) {
-    for (const auto& p : params) {
-        if (p.contains("DefElem") && p["DefElem"].value("defname", std::string()) == name) {
-            const json& arg = member(p["DefElem"], "arg");
-            // CONCURRENTLY written as an option may carry an explicit false.
-            if (arg.contains("Boolean") && !arg["Boolean"].value("boolval", false)) return false;
-            if (arg.contains("String") && arg["String"].value("sval", std::string()) == "false") return false;
-            return true;
-        }
+bool has_option(const List* params, std::string_view name) {
+    for (const DefElem* d : pg::each<DefElem>(params)) {
+        if (pg::text(d->defname) != name) continue;
+        // CONCURRENTLY written as an option may carry an explicit false.
+        if (const Boolean* b = pg::as<Boolean>(d->arg)) return b->boolval;
+        return pg::text(d->arg) != "false";
     }
     return false;
 }
@@ -28,13 +24,13 @@ std::string table_of_index(Context& ctx, const std::string& index) {
 
 }  // namespace
 
-bool model_index(const json& stmt, StatementFacts& facts, Context& ctx) {
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_relname(rv);
-    std::string display = range_var_name(rv);
-    bool concurrent = stmt.value("concurrent", false);
-    std::string idxname = stmt.value("idxname", std::string());
-    facts.tag = std::string("CREATE ") + (stmt.value("unique", false) ? "UNIQUE " : "") + "INDEX" +
+bool model_index(const IndexStmt* stmt, StatementFacts& facts, Context& ctx) {
+    const RangeVar* rv = stmt->relation;
+    std::string table(pg::relname(rv));
+    std::string display = pg::display_name(rv);
+    bool concurrent = stmt->concurrent;
+    std::string idxname(pg::text(stmt->idxname));
+    facts.tag = std::string("CREATE ") + (stmt->unique ? "UNIQUE " : "") + "INDEX" +
                 (concurrent ? " CONCURRENTLY" : "");
     M mode = concurrent ? M::ShareUpdateExclusive : M::Share;
     if (concurrent) facts.no_transaction_block = true;
@@ -42,7 +38,7 @@ bool model_index(const json& stmt, StatementFacts& facts, Context& ctx) {
     std::string reason = concurrent ? "CREATE INDEX CONCURRENTLY: blocks only DDL and VACUUM while it builds"
                                     : "CREATE INDEX: blocks writes while it builds";
     lock_range_var(facts, ctx, rv, mode, reason);
-    if (stmt.value("if_not_exists", false) && !idxname.empty() && ctx.catalog.find(idxname) != nullptr) {
+    if (stmt->if_not_exists && !idxname.empty() && ctx.catalog.find(idxname) != nullptr) {
         facts.notes.push_back(quote_ident(idxname) + " exists already: IF NOT EXISTS skips it");
         return true;
     }
@@ -56,7 +52,7 @@ bool model_index(const json& stmt, StatementFacts& facts, Context& ctx) {
     if (concurrent && partitioned) facts.notes.push_back("CREATE INDEX CONCURRENTLY is not supported on partitioned tables");
     if (!idxname.empty()) {
         // The index lives in its table's schema.
-        std::string schema = rv.contains("schemaname") ? quote_ident(rv["schemaname"].get<std::string>()) + "." : "";
+        std::string schema = rv->schemaname != nullptr ? quote_ident(rv->schemaname) + "." : "";
         RelationInfo& idx = ctx.catalog.add(idxname, schema + quote_ident(idxname), "index");
         idx.is_new = true;
         idx.index_table = table;
@@ -66,16 +62,16 @@ bool model_index(const json& stmt, StatementFacts& facts, Context& ctx) {
     return true;
 }
 
-bool model_reindex(const json& stmt, StatementFacts& facts, Context& ctx) {
-    std::string kind = stmt.value("kind", std::string());
-    bool concurrent = has_option(member(stmt, "params"), "concurrently");
+bool model_reindex(const ReindexStmt* stmt, StatementFacts& facts, Context& ctx) {
+    ReindexObjectType kind = stmt->kind;
+    bool concurrent = has_option(stmt->params, "concurrently");
     facts.tag = std::string("REINDEX") + (concurrent ? " CONCURRENTLY" : "");
     if (concurrent) {
         facts.no_transaction_block = true;
         if (ctx.pg_version < 12) facts.notes.push_back("REINDEX CONCURRENTLY needs PostgreSQL 12 or later");
     }
     M table_mode = concurrent ? M::ShareUpdateExclusive : M::Share;
-    const json& rv = member(stmt, "relation");
+    const RangeVar* rv = stmt->relation;
     // A partitioned table or index is reindexed one partition at a time, each in its own
     // transaction: never inside a transaction block.
     auto partitions = [&](const std::string& table) {
@@ -84,8 +80,8 @@ bool model_reindex(const json& stmt, StatementFacts& facts, Context& ctx) {
         lock_descendants(facts, ctx, table, table_mode, "REINDEX: each partition in its own transaction");
         facts.notes.push_back("each partition's indexes are locked ACCESS EXCLUSIVE while rebuilt, one partition at a time");
     };
-    if (kind == "REINDEX_OBJECT_INDEX") {
-        std::string index = range_var_relname(rv);
+    if (kind == REINDEX_OBJECT_INDEX) {
+        std::string index(pg::relname(rv));
         std::string table = table_of_index(ctx, index);
         // CONCURRENTLY builds a copy under SHARE UPDATE EXCLUSIVE, but drops the old index at
         // the end under ACCESS EXCLUSIVE (once no transaction uses it).
@@ -96,7 +92,7 @@ bool model_reindex(const json& stmt, StatementFacts& facts, Context& ctx) {
             add_lock(facts, ctx, table, display_of(ctx, table), table_mode, "",
                      concurrent ? "REINDEX CONCURRENTLY: the index's table" : "REINDEX: blocks writes to the index's table");
             partitions(table);
-        } else if (auto owner = outside_index_owner(ctx, index, range_var_name(rv))) {
+        } else if (auto owner = outside_index_owner(ctx, index, pg::display_name(rv))) {
             add_lock(facts, ctx, owner->relname, owner->display, table_mode, "",
                      std::string(concurrent ? "REINDEX CONCURRENTLY" : "REINDEX") + ": the index's table (from " +
                          owner->source + ")");
@@ -105,17 +101,17 @@ bool model_reindex(const json& stmt, StatementFacts& facts, Context& ctx) {
                                   " lock (the index is not defined in this migration)");
         }
         if (relation_kind(ctx, table, "") != "partitioned table") {
-            add_rewrite(facts, range_var_name(rv), "REINDEX builds the index into new storage");
+            add_rewrite(facts, pg::display_name(rv), "REINDEX builds the index into new storage");
         }
         return true;
     }
-    if (kind == "REINDEX_OBJECT_TABLE") {
+    if (kind == REINDEX_OBJECT_TABLE) {
         lock_range_var(facts, ctx, rv, table_mode,
                        concurrent ? "REINDEX TABLE CONCURRENTLY" : "REINDEX TABLE: blocks writes while it rebuilds");
-        partitions(range_var_relname(rv));
-        facts.notes.push_back(std::string("every index of ") + range_var_name(rv) + " is locked ACCESS EXCLUSIVE" +
+        partitions(std::string(pg::relname(rv)));
+        facts.notes.push_back(std::string("every index of ") + pg::display_name(rv) + " is locked ACCESS EXCLUSIVE" +
                               (concurrent ? " at the end, when its old copy is dropped" : " and rebuilt"));
-        add_scan(facts, range_var_name(rv), "REINDEX TABLE reads the table to rebuild each index");
+        add_scan(facts, pg::display_name(rv), "REINDEX TABLE reads the table to rebuild each index");
         return true;
     }
     // SCHEMA, DATABASE, SYSTEM: every table in scope, one at a time.

@@ -1,5 +1,4 @@
 #include <map>
-#include "analyze/json_access.hpp"
 #include <set>
 
 #include "analyze/model/model.hpp"
@@ -12,70 +11,66 @@ namespace {
 
 using M = LockMode;
 
-bool option_set(const json& options, const std::string& name) {
-    for (const auto& o : options) {
-        if (o.contains("DefElem") && o["DefElem"].value("defname", std::string()) == name) {
-            const json& arg = member(o["DefElem"], "arg");
-            if (arg.contains("Boolean") && !arg["Boolean"].value("boolval", false)) return false;
-            if (arg.contains("String")) {
-                std::string v = arg["String"].value("sval", std::string());
-                if (v == "false" || v == "off" || v == "0") return false;
-            }
-            if (arg.contains("Integer") && arg["Integer"].value("ival", 1) == 0) return false;
-            return true;
+// A boolean option of a DefElem list: present, and not written as false.
+bool option_set(const List* options, std::string_view name) {
+    for (const DefElem* d : pg::each<DefElem>(options)) {
+        if (pg::text(d->defname) != name) continue;
+        if (const Boolean* b = pg::as<Boolean>(d->arg)) return b->boolval;
+        if (const String* v = pg::as<String>(d->arg)) {
+            std::string_view text = pg::text(v->sval);
+            if (text == "false" || text == "off" || text == "0") return false;
         }
+        if (const Integer* i = pg::as<Integer>(d->arg)) return i->ival != 0;
+        return true;
     }
     return false;
 }
 
-bool model_vacuum(const json& stmt, StatementFacts& facts, Context& ctx) {
-    bool vacuum = stmt.value("is_vacuumcmd", false);
-    const auto& options = member(stmt, "options");
-    bool full = vacuum && option_set(options, "full");
-    bool analyze = !vacuum || option_set(options, "analyze");
+bool model_vacuum(const VacuumStmt* stmt, StatementFacts& facts, Context& ctx) {
+    bool vacuum = stmt->is_vacuumcmd;
+    bool full = vacuum && option_set(stmt->options, "full");
+    bool analyze = !vacuum || option_set(stmt->options, "analyze");
     facts.tag = vacuum ? (full ? "VACUUM FULL" : "VACUUM") : "ANALYZE";
     if (vacuum) facts.no_transaction_block = true;
-    const auto& rels = member(stmt, "rels");
-    if (rels.empty()) facts.notes.push_back(facts.tag + " without a table processes every table in the database");
-    for (const auto& r : rels) {
-        const json& vr = member(r, "VacuumRelation");
-        if (!vr.contains("relation")) continue;
-        const json& rv = vr["relation"];
+    if (pg::length(stmt->rels) == 0) facts.notes.push_back(facts.tag + " without a table processes every table in the database");
+    for (const VacuumRelation* vr : pg::each<VacuumRelation>(stmt->rels)) {
+        const RangeVar* rv = vr->relation;
+        if (rv == nullptr) continue;
+        std::string relname(pg::relname(rv));
+        std::string display = pg::display_name(rv);
         M mode = full ? M::AccessExclusive : M::ShareUpdateExclusive;
         lock_range_var(facts, ctx, rv, mode, facts.tag);
-        bool children = range_var_inh(rv);
-        if (full) add_rewrite_tree(facts, ctx, range_var_relname(rv), range_var_name(rv), "VACUUM FULL copies the table into new storage");
-        else if (vacuum) add_scan(facts, range_var_name(rv), "VACUUM reads the table's pages", true);
-        if (analyze && !vacuum) add_scan(facts, range_var_name(rv), "ANALYZE reads a sample of the table", true);
-        if (children) lock_descendants(facts, ctx, range_var_relname(rv), mode, facts.tag + " processes every partition");
+        if (full) add_rewrite_tree(facts, ctx, relname, display, "VACUUM FULL copies the table into new storage");
+        else if (vacuum) add_scan(facts, display, "VACUUM reads the table's pages", true);
+        if (analyze && !vacuum) add_scan(facts, display, "ANALYZE reads a sample of the table", true);
+        if (range_var_inh(rv)) lock_descendants(facts, ctx, relname, mode, facts.tag + " processes every partition");
     }
     return true;
 }
 
-bool model_cluster(const json& stmt, StatementFacts& facts, Context& ctx) {
+bool model_cluster(const ClusterStmt* stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = "CLUSTER";
-    if (!stmt.contains("relation")) {
+    if (stmt->relation == nullptr) {
         facts.no_transaction_block = true;
         facts.notes.push_back("CLUSTER without a table re-clusters every previously clustered table");
         return true;
     }
-    const json& rv = stmt["relation"];
-    lock_range_var(facts, ctx, rv, M::AccessExclusive, "CLUSTER: rewrites the table in index order");
-    add_rewrite(facts, range_var_name(rv), "CLUSTER copies the table into new storage in index order");
+    lock_range_var(facts, ctx, stmt->relation, M::AccessExclusive, "CLUSTER: rewrites the table in index order");
+    add_rewrite(facts, pg::display_name(stmt->relation), "CLUSTER copies the table into new storage in index order");
     return true;
 }
 
-bool model_refresh(const json& stmt, StatementFacts& facts, Context& ctx) {
-    bool concurrent = stmt.value("concurrent", false);
+bool model_refresh(const RefreshMatViewStmt* stmt, StatementFacts& facts, Context& ctx) {
+    bool concurrent = stmt->concurrent;
     facts.tag = std::string("REFRESH MATERIALIZED VIEW") + (concurrent ? " CONCURRENTLY" : "");
-    const json& rv = member(stmt, "relation");
+    const RangeVar* rv = stmt->relation;
     lock_range_var(facts, ctx, rv, concurrent ? M::Exclusive : M::AccessExclusive,
                    concurrent ? "REFRESH ... CONCURRENTLY: blocks writes, allows reads"
                               : "REFRESH: blocks reads and writes of the view",
                    "materialized view");
-    if (!concurrent) add_rewrite(facts, range_var_name(rv), "REFRESH fills new storage and swaps it in");
-    if (stmt.value("skipData", false)) return true;  // WITH NO DATA: the query is not run
-    if (const RelationInfo* info = ctx.catalog.find(range_var_relname(rv))) {
+    if (!concurrent) add_rewrite(facts, pg::display_name(rv), "REFRESH fills new storage and swaps it in");
+    if (stmt->skipData) return true;  // WITH NO DATA: the query is not run
+    if (const RelationInfo* info = ctx.catalog.find(std::string(pg::relname(rv)))) {
         for (const auto& [name, display] : std::vector<std::pair<std::string, std::string>>(info->sources)) {
             lock_relation(facts, ctx, name, display, M::AccessShare, QueryUse::Execute, "REFRESH runs the view's query over it");
         }
@@ -85,84 +80,90 @@ bool model_refresh(const json& stmt, StatementFacts& facts, Context& ctx) {
     return true;
 }
 
-bool model_trigger(const json& stmt, StatementFacts& facts, Context& ctx) {
-    bool replace = stmt.value("replace", false);
+bool model_trigger(const CreateTrigStmt* stmt, StatementFacts& facts, Context& ctx) {
+    bool replace = stmt->replace;
     facts.tag = replace ? "CREATE OR REPLACE TRIGGER" : "CREATE TRIGGER";
     if (replace && ctx.pg_version < 14) facts.notes.push_back("CREATE OR REPLACE TRIGGER needs PostgreSQL 14 or later");
-    const json& rv = member(stmt, "relation");
+    const RangeVar* rv = stmt->relation;
+    std::string relname(pg::relname(rv));
     lock_range_var(facts, ctx, rv, M::ShareRowExclusive, "CREATE TRIGGER: blocks writes while the trigger is added");
     // A row trigger on a partitioned table is cloned onto every partition.
-    if (stmt.value("row", false) && relation_kind(ctx, range_var_relname(rv), "") == "partitioned table") {
-        lock_descendants(facts, ctx, range_var_relname(rv), M::ShareRowExclusive, "CREATE TRIGGER: cloned onto every partition");
+    if (stmt->row && relation_kind(ctx, relname, "") == "partitioned table") {
+        lock_descendants(facts, ctx, relname, M::ShareRowExclusive, "CREATE TRIGGER: cloned onto every partition");
     }
-    const auto& funcname = member(stmt, "funcname");
-    if (auto* info = ctx.catalog.find(range_var_relname(rv)); info && !funcname.empty()) {
-        info->triggers[stmt.value("trigname", std::string())] = string_value(funcname.back());
+    if (auto* info = ctx.catalog.find(relname); info && pg::length(stmt->funcname) > 0) {
+        info->triggers[std::string(pg::text(stmt->trigname))] = pg::last_name(stmt->funcname);
     }
-    if (stmt.contains("constrrel")) {
-        lock_range_var(facts, ctx, stmt["constrrel"], M::AccessShare, "CREATE CONSTRAINT TRIGGER ... FROM");
+    if (stmt->constrrel != nullptr) {
+        lock_range_var(facts, ctx, stmt->constrrel, M::AccessShare, "CREATE CONSTRAINT TRIGGER ... FROM");
     }
     return true;
 }
 
-bool model_policy(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
-    facts.tag = kind == "CreatePolicyStmt" ? "CREATE POLICY" : "ALTER POLICY";
-    const json& rv = member(stmt, "table");
-    for (const char* part : {"qual", "with_check"}) {
-        if (stmt.contains(part)) lock_query(facts, ctx, stmt[part], QueryUse::Parse, "the policy's expression names it");
+bool model_policy(const RangeVar* table, const pg::Node* qual, const pg::Node* with_check, StatementFacts& facts,
+                  Context& ctx) {
+    for (const pg::Node* part : {qual, with_check}) {
+        if (part != nullptr) lock_query(facts, ctx, part, QueryUse::Parse, "the policy's expression names it");
     }
-    lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": changes who sees which rows");
+    lock_range_var(facts, ctx, table, M::AccessExclusive, facts.tag + ": changes who sees which rows");
     return true;
 }
 
-bool model_rule(const json& stmt, StatementFacts& facts, Context& ctx) {
+bool model_rule(const RuleStmt* stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = "CREATE RULE";
     // The actions are parsed: tables they write get ROW EXCLUSIVE, tables they read ACCESS SHARE.
-    for (const auto& a : member(stmt, "actions")) lock_query(facts, ctx, a, QueryUse::Parse, "the rule's action names it");
-    lock_range_var(facts, ctx, member(stmt, "relation"), M::AccessExclusive, "CREATE RULE: changes how the table is queried");
+    for (const pg::Node* a : pg::each(stmt->actions)) lock_query(facts, ctx, a, QueryUse::Parse, "the rule's action names it");
+    lock_range_var(facts, ctx, stmt->relation, M::AccessExclusive, "CREATE RULE: changes how the table is queried");
     return true;
 }
 
-bool model_comment(const json& stmt, StatementFacts& facts, Context& ctx) {
+bool model_comment(const CommentStmt* stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = "COMMENT";
-    std::string type = stmt.value("objtype", std::string());
-    static const std::set<std::string> k_relation_types = {
-        "OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_INDEX", "OBJECT_SEQUENCE",
-        "OBJECT_FOREIGN_TABLE", "OBJECT_COLUMN"};
-    static const std::set<std::string> k_relation_members = {"OBJECT_TABCONSTRAINT", "OBJECT_TRIGGER",
-                                                              "OBJECT_POLICY", "OBJECT_RULE"};
-    const json& object = member(stmt, "object");
-    const json& items = object.contains("List") ? member(object["List"], "items") : json::array();
-    if (k_relation_types.count(type) > 0 && !items.empty()) {
-        json names = type == "OBJECT_COLUMN" ? items.without_last() : items;
-        if (names.empty()) return true;
-        std::string relname = string_value(names.back());
-        std::string kind = type == "OBJECT_INDEX" ? "index" : type == "OBJECT_SEQUENCE" ? "sequence"
-                         : type == "OBJECT_VIEW" ? "view" : type == "OBJECT_MATVIEW" ? "materialized view" : "";
-        add_lock(facts, ctx, relname, qualified_name(names), M::ShareUpdateExclusive, kind,
-                 "COMMENT ON: locks the object against concurrent DDL");
-    } else if (k_relation_members.count(type) > 0 && items.size() >= 2) {
-        json names = items.without_last();
-        add_lock(facts, ctx, string_value(names.back()), qualified_name(names), M::AccessShare, "",
-                 "COMMENT ON: opens the table the object belongs to");
+    ObjectType type = stmt->objtype;
+    const List* items = pg::as<List>(stmt->object);
+    int count = pg::length(items);
+    switch (type) {
+        case OBJECT_TABLE:
+        case OBJECT_VIEW:
+        case OBJECT_MATVIEW:
+        case OBJECT_INDEX:
+        case OBJECT_SEQUENCE:
+        case OBJECT_FOREIGN_TABLE:
+        case OBJECT_COLUMN: {
+            int names = type == OBJECT_COLUMN ? count - 1 : count;  // a column's name ends the list
+            if (names <= 0) return true;
+            std::string kind = type == OBJECT_INDEX ? "index" : type == OBJECT_SEQUENCE ? "sequence"
+                             : type == OBJECT_VIEW ? "view" : type == OBJECT_MATVIEW ? "materialized view" : "";
+            add_lock(facts, ctx, std::string(pg::text(pg::nth(items, names - 1))), pg::qualified_name(items, names),
+                     M::ShareUpdateExclusive, kind, "COMMENT ON: locks the object against concurrent DDL");
+            return true;
+        }
+        case OBJECT_TABCONSTRAINT:
+        case OBJECT_TRIGGER:
+        case OBJECT_POLICY:
+        case OBJECT_RULE:
+            if (count < 2) return true;
+            add_lock(facts, ctx, std::string(pg::text(pg::nth(items, count - 2))), pg::qualified_name(items, count - 1),
+                     M::AccessShare, "", "COMMENT ON: opens the table the object belongs to");
+            return true;
+        default:
+            return true;
     }
-    return true;
 }
 
-bool model_alter_domain(const json& stmt, StatementFacts& facts, Context& ctx) {
+bool model_alter_domain(const AlterDomainStmt* stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = "ALTER DOMAIN";
-    std::string sub = stmt.value("subtype", std::string());
-    std::string name = stmt.contains("typeName") ? qualified_name(stmt["typeName"]) : std::string();
-    std::string base;
-    if (stmt.contains("typeName") && !stmt["typeName"].empty()) base = string_value(stmt["typeName"].back());
+    char sub = stmt->subtype;
+    std::string name = pg::qualified_name(stmt->typeName);
+    std::string base(pg::last_name(stmt->typeName));
     bool checks_rows = false;
-    if (sub == "C") {
-        const json& con = member(member(stmt, "def"), "Constraint");
-        checks_rows = !con.value("skip_validation", false);
-    } else if (sub == "V" || sub == "O") {
+    if (sub == 'C') {
+        const Constraint* con = pg::as<Constraint>(stmt->def);
+        checks_rows = con == nullptr || !con->skip_validation;
+    } else if (sub == 'V' || sub == 'O') {
         checks_rows = true;
     }
-    if (sub == "C" || sub == "O") ctx.catalog.add_domain(base, true);
+    if (sub == 'C' || sub == 'O') ctx.catalog.add_domain(base, true);
     if (checks_rows) {
         for (const auto& t : ctx.catalog.tables_using_type(base)) {
             const RelationInfo* info = ctx.catalog.find(t);
@@ -176,80 +177,63 @@ bool model_alter_domain(const json& stmt, StatementFacts& facts, Context& ctx) {
     return true;
 }
 
-bool model_publication(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
-    facts.tag = kind == "CreatePublicationStmt" ? "CREATE PUBLICATION" : "ALTER PUBLICATION";
-    for (const auto& o : member(stmt, "pubobjects")) {
-        const json& spec = member(o, "PublicationObjSpec");
-        const json& table = member(spec, "pubtable");
-        if (table.contains("relation")) {
-            lock_range_var(facts, ctx, table["relation"], M::ShareUpdateExclusive, facts.tag + ": adds the table");
+bool model_publication(const List* pubobjects, StatementFacts& facts, Context& ctx) {
+    for (const PublicationObjSpec* spec : pg::each<PublicationObjSpec>(pubobjects)) {
+        if (spec->pubtable != nullptr && spec->pubtable->relation != nullptr) {
+            lock_range_var(facts, ctx, spec->pubtable->relation, M::ShareUpdateExclusive, facts.tag + ": adds the table");
         }
     }
     return true;
 }
 
 // OWNED BY table.column opens the table (ACCESS SHARE) to check the column.
-void lock_owner(const json& options, StatementFacts& facts, Context& ctx) {
-    for (const auto& o : options) {
-        const json& d = member(o, "DefElem");
-        if (d.value("defname", std::string()) != "owned_by") continue;
-        json names = member(member(member(d, "arg"), "List"), "items");
-        if (names.size() < 2) continue;  // OWNED BY NONE
-        names = names.without_last();
-        add_lock(facts, ctx, string_value(names.back()), qualified_name(names), M::AccessShare, "",
-                 "OWNED BY: the owning table is opened");
+void lock_owner(const List* options, StatementFacts& facts, Context& ctx) {
+    for (const DefElem* d : pg::each<DefElem>(options)) {
+        if (pg::text(d->defname) != "owned_by") continue;
+        const List* names = pg::as<List>(d->arg);
+        int count = pg::length(names);
+        if (count < 2) continue;  // OWNED BY NONE
+        add_lock(facts, ctx, std::string(pg::text(pg::nth(names, count - 2))), pg::qualified_name(names, count - 1),
+                 M::AccessShare, "", "OWNED BY: the owning table is opened");
     }
 }
 
-bool model_sequence(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
-    const json& rv = member(stmt, "sequence");
-    lock_owner(member(stmt, "options"), facts, ctx);
-    if (kind == "CreateSeqStmt") {
-        facts.tag = "CREATE SEQUENCE";
-        std::string relname = range_var_relname(rv);
-        if (stmt.value("if_not_exists", false) && ctx.catalog.find(relname)) return true;
-        RelationInfo& info = ctx.catalog.add(relname, range_var_name(rv), "sequence");
-        info.is_new = true;
-        lock_range_var(facts, ctx, rv, M::AccessExclusive, "CREATE SEQUENCE: the new sequence", "sequence");
-        return true;
-    }
+bool model_create_sequence(const CreateSeqStmt* stmt, StatementFacts& facts, Context& ctx) {
+    const RangeVar* rv = stmt->sequence;
+    lock_owner(stmt->options, facts, ctx);
+    facts.tag = "CREATE SEQUENCE";
+    std::string relname(pg::relname(rv));
+    if (stmt->if_not_exists && ctx.catalog.find(relname)) return true;
+    RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), "sequence");
+    info.is_new = true;
+    lock_range_var(facts, ctx, rv, M::AccessExclusive, "CREATE SEQUENCE: the new sequence", "sequence");
+    return true;
+}
+
+bool model_alter_sequence(const AlterSeqStmt* stmt, StatementFacts& facts, Context& ctx) {
+    lock_owner(stmt->options, facts, ctx);
     facts.tag = "ALTER SEQUENCE";
-    lock_range_var(facts, ctx, rv, M::ShareRowExclusive, "ALTER SEQUENCE", "sequence");
+    lock_range_var(facts, ctx, stmt->sequence, M::ShareRowExclusive, "ALTER SEQUENCE", "sequence");
     return true;
 }
 
-bool model_object_schema(const json& stmt, StatementFacts& facts, Context& ctx) {
-    std::string type = stmt.value("objectType", std::string());
+bool model_object_schema(const AlterObjectSchemaStmt* stmt, StatementFacts& facts, Context& ctx) {
+    ObjectType type = stmt->objectType;
     facts.tag = "ALTER ... SET SCHEMA";
-    if (stmt.contains("relation")) {
-        std::string kind = type == "OBJECT_SEQUENCE" ? "sequence" : type == "OBJECT_VIEW" ? "view"
-                         : type == "OBJECT_MATVIEW" ? "materialized view" : "";
-        lock_range_var(facts, ctx, stmt["relation"], M::AccessExclusive, "SET SCHEMA moves the relation", kind);
+    if (stmt->relation != nullptr) {
+        std::string kind = type == OBJECT_SEQUENCE ? "sequence" : type == OBJECT_VIEW ? "view"
+                         : type == OBJECT_MATVIEW ? "materialized view" : "";
+        lock_range_var(facts, ctx, stmt->relation, M::AccessExclusive, "SET SCHEMA moves the relation", kind);
     }
     return true;
 }
 
-bool model_create_schema(const json& stmt, StatementFacts& facts, Context& ctx) {
+bool model_create_schema(const CreateSchemaStmt* stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = "CREATE SCHEMA";
-    std::string schema = stmt.value("schemaname", std::string());
-    for (json elt : member(stmt, "schemaElts")) {
-        if (!elt.is_object() || elt.empty()) continue;
-        std::string kind(elt.begin().key());
-        // Elements without a schema of their own are created in the new schema.
-        std::vector<Member> name_members, body_members;
-        Member element{elt.begin().key(), elt[kind]};
-        for (const char* field : {"relation", "view", "sequence"}) {
-            const json& body = element.value;
-            if (!schema.empty() && body[field].is_object() && !body[field].contains("schemaname")) {
-                json name = with_member(body[field], "schemaname", json::string(schema), name_members);
-                element.value = with_member(body, field, name, body_members);
-                elt = json::object(&element, 1);
-                break;
-            }
-        }
+    for (const pg::Node* elt : pg::each(stmt->schemaElts)) {
+        if (elt == nullptr) continue;
         StatementFacts inner;
-        model_statement(elt, nullptr, kind, inner, ctx);  // TODO(typed tree): the element's typed node
-        if (inner.status == StatementStatus::Unknown) facts.status = StatementStatus::Unknown;
+        if (!model_schema_element(elt, stmt->schemaname, inner, ctx)) facts.status = StatementStatus::Unknown;
         for (auto& l : inner.locks) {
             bool merged = false;
             for (auto& existing : facts.locks) {
@@ -268,143 +252,175 @@ bool model_create_schema(const json& stmt, StatementFacts& facts, Context& ctx) 
 }
 
 // Statements that take no lock on any table (catalog-only or session-level).
-const std::map<std::string, std::string>& lockless() {
-    static const std::map<std::string, std::string> k_map = {
-        {"CreateExtensionStmt", "CREATE EXTENSION"}, {"AlterExtensionStmt", "ALTER EXTENSION"},
-        {"AlterExtensionContentsStmt", "ALTER EXTENSION"}, {"CreateFunctionStmt", "CREATE FUNCTION"},
-        {"AlterFunctionStmt", "ALTER FUNCTION"}, {"CreateEnumStmt", "CREATE TYPE"},
-        {"CreateDomainStmt", "CREATE DOMAIN"}, {"CompositeTypeStmt", "CREATE TYPE"},
-        {"CreateRangeStmt", "CREATE TYPE"}, {"DefineStmt", "CREATE"}, {"CreateRoleStmt", "CREATE ROLE"},
-        {"AlterRoleStmt", "ALTER ROLE"}, {"AlterRoleSetStmt", "ALTER ROLE"}, {"DropRoleStmt", "DROP ROLE"},
-        {"GrantRoleStmt", "GRANT"}, {"AlterDefaultPrivilegesStmt", "ALTER DEFAULT PRIVILEGES"},
-        {"GrantStmt", "GRANT"}, {"AlterOwnerStmt", "ALTER OWNER"}, {"CreateCastStmt", "CREATE CAST"},
-        {"CreateConversionStmt", "CREATE CONVERSION"}, {"CreateOpClassStmt", "CREATE OPERATOR CLASS"},
-        {"CreateOpFamilyStmt", "CREATE OPERATOR FAMILY"}, {"AlterOpFamilyStmt", "ALTER OPERATOR FAMILY"},
-        {"CreateEventTrigStmt", "CREATE EVENT TRIGGER"}, {"AlterEventTrigStmt", "ALTER EVENT TRIGGER"},
-        {"CreateFdwStmt", "CREATE FOREIGN DATA WRAPPER"}, {"CreateForeignServerStmt", "CREATE SERVER"},
-        {"CreateUserMappingStmt", "CREATE USER MAPPING"}, {"AlterUserMappingStmt", "ALTER USER MAPPING"},
-        {"DropUserMappingStmt", "DROP USER MAPPING"}, {"CreatePLangStmt", "CREATE LANGUAGE"},
-        {"CreateTransformStmt", "CREATE TRANSFORM"}, {"CreateAmStmt", "CREATE ACCESS METHOD"},
-        {"AlterCollationStmt", "ALTER COLLATION"}, {"AlterTSConfigurationStmt", "ALTER TEXT SEARCH CONFIGURATION"},
-        {"AlterTSDictionaryStmt", "ALTER TEXT SEARCH DICTIONARY"}, {"AlterTypeStmt", "ALTER TYPE"},
-        {"AlterOperatorStmt", "ALTER OPERATOR"}, {"AlterStatsStmt", "ALTER STATISTICS"},
-        {"AlterDatabaseStmt", "ALTER DATABASE"}, {"AlterDatabaseSetStmt", "ALTER DATABASE"},
-        {"AlterDatabaseRefreshCollStmt", "ALTER DATABASE"}, {"VariableSetStmt", "SET"},
-        {"VariableShowStmt", "SHOW"}, {"TransactionStmt", "TRANSACTION"}, {"DiscardStmt", "DISCARD"},
-        {"NotifyStmt", "NOTIFY"}, {"ListenStmt", "LISTEN"}, {"UnlistenStmt", "UNLISTEN"},
-        {"CheckPointStmt", "CHECKPOINT"}, {"DeallocateStmt", "DEALLOCATE"}, {"PrepareStmt", "PREPARE"},
-        {"LoadStmt", "LOAD"}, {"SecLabelStmt", "SECURITY LABEL"}, {"ConstraintsSetStmt", "SET CONSTRAINTS"},
-        {"AlterForeignServerStmt", "ALTER SERVER"}, {"AlterFdwStmt", "ALTER FOREIGN DATA WRAPPER"},
-        {"CreateSubscriptionStmt", "CREATE SUBSCRIPTION"}, {"AlterSubscriptionStmt", "ALTER SUBSCRIPTION"},
-        {"DropSubscriptionStmt", "DROP SUBSCRIPTION"}, {"AlterEnumStmt", "ALTER TYPE"},
-        {"ReturnStmt", "RETURN"}};
+const std::map<NodeTag, std::string>& lockless() {
+    static const std::map<NodeTag, std::string> k_map = {
+        {T_CreateExtensionStmt, "CREATE EXTENSION"}, {T_AlterExtensionStmt, "ALTER EXTENSION"},
+        {T_AlterExtensionContentsStmt, "ALTER EXTENSION"}, {T_CreateFunctionStmt, "CREATE FUNCTION"},
+        {T_AlterFunctionStmt, "ALTER FUNCTION"}, {T_CreateEnumStmt, "CREATE TYPE"},
+        {T_CreateDomainStmt, "CREATE DOMAIN"}, {T_CompositeTypeStmt, "CREATE TYPE"},
+        {T_CreateRangeStmt, "CREATE TYPE"}, {T_DefineStmt, "CREATE"}, {T_CreateRoleStmt, "CREATE ROLE"},
+        {T_AlterRoleStmt, "ALTER ROLE"}, {T_AlterRoleSetStmt, "ALTER ROLE"}, {T_DropRoleStmt, "DROP ROLE"},
+        {T_GrantRoleStmt, "GRANT"}, {T_AlterDefaultPrivilegesStmt, "ALTER DEFAULT PRIVILEGES"},
+        {T_GrantStmt, "GRANT"}, {T_AlterOwnerStmt, "ALTER OWNER"}, {T_CreateCastStmt, "CREATE CAST"},
+        {T_CreateConversionStmt, "CREATE CONVERSION"}, {T_CreateOpClassStmt, "CREATE OPERATOR CLASS"},
+        {T_CreateOpFamilyStmt, "CREATE OPERATOR FAMILY"}, {T_AlterOpFamilyStmt, "ALTER OPERATOR FAMILY"},
+        {T_CreateEventTrigStmt, "CREATE EVENT TRIGGER"}, {T_AlterEventTrigStmt, "ALTER EVENT TRIGGER"},
+        {T_CreateFdwStmt, "CREATE FOREIGN DATA WRAPPER"}, {T_CreateForeignServerStmt, "CREATE SERVER"},
+        {T_CreateUserMappingStmt, "CREATE USER MAPPING"}, {T_AlterUserMappingStmt, "ALTER USER MAPPING"},
+        {T_DropUserMappingStmt, "DROP USER MAPPING"}, {T_CreatePLangStmt, "CREATE LANGUAGE"},
+        {T_CreateTransformStmt, "CREATE TRANSFORM"}, {T_CreateAmStmt, "CREATE ACCESS METHOD"},
+        {T_AlterCollationStmt, "ALTER COLLATION"}, {T_AlterTSConfigurationStmt, "ALTER TEXT SEARCH CONFIGURATION"},
+        {T_AlterTSDictionaryStmt, "ALTER TEXT SEARCH DICTIONARY"}, {T_AlterTypeStmt, "ALTER TYPE"},
+        {T_AlterOperatorStmt, "ALTER OPERATOR"}, {T_AlterStatsStmt, "ALTER STATISTICS"},
+        {T_AlterDatabaseStmt, "ALTER DATABASE"}, {T_AlterDatabaseSetStmt, "ALTER DATABASE"},
+        {T_AlterDatabaseRefreshCollStmt, "ALTER DATABASE"}, {T_VariableSetStmt, "SET"},
+        {T_VariableShowStmt, "SHOW"}, {T_TransactionStmt, "TRANSACTION"}, {T_DiscardStmt, "DISCARD"},
+        {T_NotifyStmt, "NOTIFY"}, {T_ListenStmt, "LISTEN"}, {T_UnlistenStmt, "UNLISTEN"},
+        {T_CheckPointStmt, "CHECKPOINT"}, {T_DeallocateStmt, "DEALLOCATE"}, {T_PrepareStmt, "PREPARE"},
+        {T_LoadStmt, "LOAD"}, {T_SecLabelStmt, "SECURITY LABEL"}, {T_ConstraintsSetStmt, "SET CONSTRAINTS"},
+        {T_AlterForeignServerStmt, "ALTER SERVER"}, {T_AlterFdwStmt, "ALTER FOREIGN DATA WRAPPER"},
+        {T_CreateSubscriptionStmt, "CREATE SUBSCRIPTION"}, {T_AlterSubscriptionStmt, "ALTER SUBSCRIPTION"},
+        {T_DropSubscriptionStmt, "DROP SUBSCRIPTION"}, {T_AlterEnumStmt, "ALTER TYPE"},
+        {T_ReturnStmt, "RETURN"}};
     return k_map;
 }
 
 // SQL-language functions are parsed and analysed when created (check_function_bodies is on
 // by default): the relations their statements name are opened, views down to their tables.
-void model_sql_function(const json& stmt, StatementFacts& facts, Context& ctx) {
-    std::string language;
+void model_sql_function(const CreateFunctionStmt* stmt, StatementFacts& facts, Context& ctx) {
+    std::string_view language;
     std::string body;
-    for (const auto& o : member(stmt, "options")) {
-        const json& d = member(o, "DefElem");
-        std::string name = d.value("defname", std::string());
-        const json& arg = member(d, "arg");
-        if (name == "language") language = member(arg, "String").value("sval", std::string());
+    for (const DefElem* d : pg::each<DefElem>(stmt->options)) {
+        std::string_view name = pg::text(d->defname);
+        if (name == "language") language = pg::text(d->arg);
         if (name == "as") {
-            const auto& items = member(member(arg, "List"), "items");
-            if (items.size() == 1) body = string_value(items[0]);
+            const List* items = pg::as<List>(d->arg);
+            if (pg::length(items) == 1) body = pg::text(pg::nth(items, 0));
         }
     }
     std::string reason = "the SQL function's body is analysed when it is created";
-    if (stmt.contains("sql_body")) {
-        lock_query(facts, ctx, stmt["sql_body"], QueryUse::Rewrite, reason);
+    if (stmt->sql_body != nullptr) {
+        lock_query(facts, ctx, stmt->sql_body, QueryUse::Rewrite, reason);
         return;
     }
     if (language != "sql" || body.empty()) return;
     for (const auto& raw : split_statements(body, Region{0, body.size(), false})) {
         ParsedStatement parsed = parse_statement(std::string_view(body).substr(raw.begin, raw.end - raw.begin));
-        if (!parsed.failure) lock_query(facts, ctx, parsed.node, QueryUse::Rewrite, reason);
+        if (!parsed.failure) lock_query(facts, ctx, parsed.stmt, QueryUse::Rewrite, reason);
     }
 }
 
 // Types the migration creates: domains with constraints make added columns rewrite.
-void record_type(const std::string& kind, const json& stmt, Context& ctx) {
-    if (kind == "CreateDomainStmt") {
-        const auto& names = member(stmt, "domainname");
-        if (names.empty()) return;
+void record_type(const pg::Node* stmt, Context& ctx) {
+    if (const CreateDomainStmt* domain = pg::as<CreateDomainStmt>(stmt)) {
+        if (pg::length(domain->domainname) == 0) return;
         bool constrained = false;
-        for (const auto& c : member(stmt, "constraints")) {
-            std::string type = member(c, "Constraint").value("contype", std::string());
-            constrained = constrained || type == "CONSTR_CHECK" || type == "CONSTR_NOTNULL";
+        for (const Constraint* c : pg::each<Constraint>(domain->constraints)) {
+            constrained = constrained || c->contype == CONSTR_CHECK || c->contype == CONSTR_NOTNULL;
         }
-        ctx.catalog.add_domain(string_value(names.back()), constrained);
-    } else if (kind == "CreateEnumStmt" || kind == "CreateRangeStmt") {
-        const auto& names = member(stmt, "typeName");
-        if (!names.empty()) ctx.catalog.add_type(string_value(names.back()));
-    } else if (kind == "CompositeTypeStmt") {
-        ctx.catalog.add_type(member(stmt, "typevar").value("relname", std::string()));
+        ctx.catalog.add_domain(std::string(pg::last_name(domain->domainname)), constrained);
+    } else if (const CreateEnumStmt* e = pg::as<CreateEnumStmt>(stmt)) {
+        if (pg::length(e->typeName) > 0) ctx.catalog.add_type(std::string(pg::last_name(e->typeName)));
+    } else if (const CreateRangeStmt* r = pg::as<CreateRangeStmt>(stmt)) {
+        if (pg::length(r->typeName) > 0) ctx.catalog.add_type(std::string(pg::last_name(r->typeName)));
+    } else if (const CompositeTypeStmt* c = pg::as<CompositeTypeStmt>(stmt)) {
+        ctx.catalog.add_type(std::string(pg::relname(c->typevar)));
     }
+}
+
+// Statements that run code the model cannot see: never reported as safe.
+bool model_user_code(const pg::Node* stmt, StatementFacts& facts) {
+    NodeTag tag = stmt->type;
+    facts.tag = tag == T_DoStmt ? "DO" : tag == T_CallStmt ? "CALL" : tag == T_ExecuteStmt ? "EXECUTE" : "EXPLAIN";
+    if (const ExplainStmt* explain = pg::as<ExplainStmt>(stmt); explain != nullptr && !option_set(explain->options, "analyze")) {
+        return true;
+    }
+    facts.runs_user_code = true;
+    facts.notes.push_back(facts.tag + " runs code whose locks are not visible to static analysis");
+    return false;
 }
 
 }  // namespace
 
-bool model_misc(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx) {
-    if (kind == "CreateFunctionStmt") model_sql_function(stmt, facts, ctx);
-    record_type(kind, stmt, ctx);
-    if (kind == "VacuumStmt") return model_vacuum(stmt, facts, ctx);
-    if (kind == "ClusterStmt") return model_cluster(stmt, facts, ctx);
-    if (kind == "RefreshMatViewStmt") return model_refresh(stmt, facts, ctx);
-    if (kind == "CreateTrigStmt") return model_trigger(stmt, facts, ctx);
-    if (kind == "CreatePolicyStmt" || kind == "AlterPolicyStmt") return model_policy(kind, stmt, facts, ctx);
-    if (kind == "RuleStmt") return model_rule(stmt, facts, ctx);
-    if (kind == "CommentStmt") return model_comment(stmt, facts, ctx);
-    if (kind == "AlterDomainStmt") return model_alter_domain(stmt, facts, ctx);
-    if (kind == "CreatePublicationStmt" || kind == "AlterPublicationStmt") return model_publication(kind, stmt, facts, ctx);
-    if (kind == "CreateSeqStmt" || kind == "AlterSeqStmt") return model_sequence(kind, stmt, facts, ctx);
-    if (kind == "AlterObjectSchemaStmt") return model_object_schema(stmt, facts, ctx);
-    if (kind == "CreateSchemaStmt") return model_create_schema(stmt, facts, ctx);
-    if (kind == "CreateStatsStmt") {
-        facts.tag = "CREATE STATISTICS";
-        for (const auto& r : member(stmt, "relations")) {
-            if (r.contains("RangeVar")) lock_range_var(facts, ctx, r["RangeVar"], M::ShareUpdateExclusive, "CREATE STATISTICS");
+bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
+    if (const CreateFunctionStmt* function = pg::as<CreateFunctionStmt>(stmt)) model_sql_function(function, facts, ctx);
+    record_type(stmt, ctx);
+    switch (stmt->type) {
+        case T_VacuumStmt:
+            return model_vacuum(pg::as<VacuumStmt>(stmt), facts, ctx);
+        case T_ClusterStmt:
+            return model_cluster(pg::as<ClusterStmt>(stmt), facts, ctx);
+        case T_RefreshMatViewStmt:
+            return model_refresh(pg::as<RefreshMatViewStmt>(stmt), facts, ctx);
+        case T_CreateTrigStmt:
+            return model_trigger(pg::as<CreateTrigStmt>(stmt), facts, ctx);
+        case T_CreatePolicyStmt: {
+            const auto* policy = pg::as<CreatePolicyStmt>(stmt);
+            facts.tag = "CREATE POLICY";
+            return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);
         }
-        return true;
-    }
-    if (kind == "CreatedbStmt" || kind == "DropdbStmt" || kind == "AlterSystemStmt" ||
-        kind == "CreateTableSpaceStmt" || kind == "DropTableSpaceStmt") {
-        static const std::map<std::string, std::string> k_tags = {
-            {"CreatedbStmt", "CREATE DATABASE"}, {"DropdbStmt", "DROP DATABASE"}, {"AlterSystemStmt", "ALTER SYSTEM"},
-            {"CreateTableSpaceStmt", "CREATE TABLESPACE"}, {"DropTableSpaceStmt", "DROP TABLESPACE"}};
-        facts.tag = k_tags.at(kind);
-        facts.no_transaction_block = true;
-        return true;
-    }
-    if (kind == "DoStmt" || kind == "CallStmt" || kind == "ExecuteStmt" || kind == "ExplainStmt") {
-        // Runs code whose statements the model cannot see: never reported as safe.
-        facts.tag = kind == "DoStmt" ? "DO" : kind == "CallStmt" ? "CALL" : kind == "ExecuteStmt" ? "EXECUTE" : "EXPLAIN";
-        if (kind == "ExplainStmt") {
-            bool analyze = option_set(member(stmt, "options"), "analyze");
-            if (!analyze) return true;
+        case T_AlterPolicyStmt: {
+            const auto* policy = pg::as<AlterPolicyStmt>(stmt);
+            facts.tag = "ALTER POLICY";
+            return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);
         }
-        facts.runs_user_code = true;
-        facts.notes.push_back(facts.tag + " runs code whose locks are not visible to static analysis");
-        return false;
-    }
-    if (kind == "AlterEnumStmt") {
-        facts.tag = "ALTER TYPE";
-        if (!stmt.contains("oldVal") && ctx.pg_version < 12) {
+        case T_RuleStmt:
+            return model_rule(pg::as<RuleStmt>(stmt), facts, ctx);
+        case T_CommentStmt:
+            return model_comment(pg::as<CommentStmt>(stmt), facts, ctx);
+        case T_AlterDomainStmt:
+            return model_alter_domain(pg::as<AlterDomainStmt>(stmt), facts, ctx);
+        case T_CreatePublicationStmt:
+            facts.tag = "CREATE PUBLICATION";
+            return model_publication(pg::as<CreatePublicationStmt>(stmt)->pubobjects, facts, ctx);
+        case T_AlterPublicationStmt:
+            facts.tag = "ALTER PUBLICATION";
+            return model_publication(pg::as<AlterPublicationStmt>(stmt)->pubobjects, facts, ctx);
+        case T_CreateSeqStmt:
+            return model_create_sequence(pg::as<CreateSeqStmt>(stmt), facts, ctx);
+        case T_AlterSeqStmt:
+            return model_alter_sequence(pg::as<AlterSeqStmt>(stmt), facts, ctx);
+        case T_AlterObjectSchemaStmt:
+            return model_object_schema(pg::as<AlterObjectSchemaStmt>(stmt), facts, ctx);
+        case T_CreateSchemaStmt:
+            return model_create_schema(pg::as<CreateSchemaStmt>(stmt), facts, ctx);
+        case T_CreateStatsStmt:
+            facts.tag = "CREATE STATISTICS";
+            for (const RangeVar* rv : pg::each<RangeVar>(pg::as<CreateStatsStmt>(stmt)->relations)) {
+                lock_range_var(facts, ctx, rv, M::ShareUpdateExclusive, "CREATE STATISTICS");
+            }
+            return true;
+        case T_CreatedbStmt:
+        case T_DropdbStmt:
+        case T_AlterSystemStmt:
+        case T_CreateTableSpaceStmt:
+        case T_DropTableSpaceStmt:
+            facts.tag = stmt->type == T_CreatedbStmt ? "CREATE DATABASE" : stmt->type == T_DropdbStmt ? "DROP DATABASE"
+                      : stmt->type == T_AlterSystemStmt ? "ALTER SYSTEM"
+                      : stmt->type == T_CreateTableSpaceStmt ? "CREATE TABLESPACE" : "DROP TABLESPACE";
             facts.no_transaction_block = true;
-            facts.notes.push_back("before PostgreSQL 12, ALTER TYPE ... ADD VALUE cannot run inside a transaction block");
-        } else if (!stmt.contains("oldVal")) {
-            facts.notes.push_back("the new enum value cannot be used until the transaction that adds it commits");
-        }
-        return true;
+            return true;
+        case T_DoStmt:
+        case T_CallStmt:
+        case T_ExecuteStmt:
+        case T_ExplainStmt:
+            return model_user_code(stmt, facts);
+        case T_AlterEnumStmt:
+            facts.tag = "ALTER TYPE";
+            if (pg::as<AlterEnumStmt>(stmt)->oldVal == nullptr && ctx.pg_version < 12) {
+                facts.no_transaction_block = true;
+                facts.notes.push_back("before PostgreSQL 12, ALTER TYPE ... ADD VALUE cannot run inside a transaction block");
+            } else if (pg::as<AlterEnumStmt>(stmt)->oldVal == nullptr) {
+                facts.notes.push_back("the new enum value cannot be used until the transaction that adds it commits");
+            }
+            return true;
+        default:
+            break;
     }
-    auto it = lockless().find(kind);
+    auto it = lockless().find(stmt->type);
     if (it == lockless().end()) return false;
     if (facts.tag.empty()) facts.tag = it->second;
-    if (kind == "CreateSubscriptionStmt") facts.no_transaction_block = true;
+    if (stmt->type == T_CreateSubscriptionStmt) facts.no_transaction_block = true;
     return true;
 }
 

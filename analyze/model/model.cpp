@@ -1,18 +1,13 @@
 #include "analyze/model/model.hpp"
-#include "analyze/json_access.hpp"
 
 #include <algorithm>
 #include <set>
 #include <unordered_set>
 
 #include "analyze/names.hpp"
+#include "analyze/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
-
-std::string string_value(const json& node) {
-    if (node.contains("String")) return node["String"].value("sval", std::string());
-    return {};
-}
 
 std::string relation_kind(Context& ctx, const std::string& relname, const std::string& fallback) {
     const RelationInfo* info = ctx.catalog.find(relname);
@@ -42,12 +37,12 @@ LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relna
     return facts.locks.back();
 }
 
-LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const json& range_var, LockMode mode,
+LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const RangeVar* range_var, LockMode mode,
                          const std::string& reason, const std::string& kind) {
-    return add_lock(facts, ctx, range_var_relname(range_var), range_var_name(range_var), mode, kind, reason);
+    return add_lock(facts, ctx, std::string(pg::relname(range_var)), pg::display_name(range_var), mode, kind, reason);
 }
 
-bool range_var_inh(const json& range_var) { return range_var.value("inh", false); }
+bool range_var_inh(const RangeVar* range_var) { return range_var != nullptr && range_var->inh; }
 
 std::optional<CurrentColumn> outside_column(const Context& ctx, const std::string& relname, const std::string& display,
                                            const std::string& column) {
@@ -112,39 +107,51 @@ void add_scan(StatementFacts& facts, const std::string& relation, const std::str
 
 namespace {
 
-void collect_range_vars(const json& node, std::vector<std::string>& ctes, std::vector<const json*>& out) {
-    if (node.is_object()) {
-        std::size_t outer = ctes.size();
-        push_cte_names(node, ctes);
-        each_member_first(node, "fromClause", [&](std::string_view key, const json& value) {
-            if (key != "RangeVar") collect_range_vars(value, ctes, out);
-            else if (!names_cte(value, ctes)) out.push_back(&value);
-        });
-        ctes.resize(outer);
-    } else if (node.is_array()) {
-        for (const auto& value : node) collect_range_vars(value, ctes, out);
+const WithClause* with_clause(const pg::Node* stmt) {
+    if (const SelectStmt* s = pg::as<SelectStmt>(stmt)) return s->withClause;
+    if (const InsertStmt* s = pg::as<InsertStmt>(stmt)) return s->withClause;
+    if (const UpdateStmt* s = pg::as<UpdateStmt>(stmt)) return s->withClause;
+    if (const DeleteStmt* s = pg::as<DeleteStmt>(stmt)) return s->withClause;
+    if (const MergeStmt* s = pg::as<MergeStmt>(stmt)) return s->withClause;
+    return nullptr;
+}
+
+void collect_range_vars(const pg::Node* node, std::vector<std::string>& ctes, std::vector<const RangeVar*>& out) {
+    if (const RangeVar* rv = pg::as<RangeVar>(node)) {
+        if (!names_cte(rv, ctes)) out.push_back(rv);
+        return;
     }
+    std::size_t outer = ctes.size();
+    push_cte_names(node, ctes);
+    // FROM first, as PostgreSQL opens them.
+    const pg::Node* from = nullptr;
+    if (const SelectStmt* s = pg::as<SelectStmt>(node)) from = reinterpret_cast<const pg::Node*>(s->fromClause);
+    if (const UpdateStmt* s = pg::as<UpdateStmt>(node)) from = reinterpret_cast<const pg::Node*>(s->fromClause);
+    if (from != nullptr) collect_range_vars(from, ctes, out);
+    pg::each_child(node, [&](const pg::Node* child) {
+        if (child != from) collect_range_vars(child, ctes, out);
+    });
+    ctes.resize(outer);
 }
 
 }  // namespace
 
-std::vector<const json*> query_range_vars(const json& query) {
+std::vector<const RangeVar*> query_range_vars(const pg::Node* query) {
     std::vector<std::string> ctes;
-    std::vector<const json*> vars;
+    std::vector<const RangeVar*> vars;
     collect_range_vars(query, ctes, vars);
     return vars;
 }
 
-void push_cte_names(const json& stmt, std::vector<std::string>& scope) {
-    auto with = stmt.find("withClause");
-    if (with == stmt.end()) return;
-    for (const auto& cte : member(*with, "ctes")) scope.push_back(member(cte, "CommonTableExpr").value("ctename", std::string()));
+void push_cte_names(const pg::Node* stmt, std::vector<std::string>& scope) {
+    const WithClause* with = with_clause(stmt);
+    if (with == nullptr) return;
+    for (const CommonTableExpr* cte : pg::each<CommonTableExpr>(with->ctes)) scope.emplace_back(pg::text(cte->ctename));
 }
 
-bool names_cte(const json& range_var, const std::vector<std::string>& scope) {
-    if (scope.empty() || range_var.contains("schemaname")) return false;
-    std::string relname = range_var_relname(range_var);
-    return std::find(scope.begin(), scope.end(), relname) != scope.end();
+bool names_cte(const RangeVar* range_var, const std::vector<std::string>& scope) {
+    if (scope.empty() || range_var->schemaname != nullptr) return false;
+    return std::find(scope.begin(), scope.end(), pg::relname(range_var)) != scope.end();
 }
 
 namespace {
@@ -171,61 +178,112 @@ const std::unordered_set<std::string>& volatile_functions() {
     return k_set;
 }
 
-// 0: not volatile, 1: volatile, 2: calls a function whose volatility is unknown.
-int walk_volatility(const json& node, std::string& why) {
+// 0: not volatile, 1: volatile, 2: calls a function whose volatility is unknown. `why` ends
+// as the volatile function, or else the last function of unknown volatility met.
+int walk_volatility(const pg::Node* node, std::string& why) {
     int worst = 0;
-    if (node.is_object()) {
-        for (const auto& [key, value] : node.items()) {
-            if (key == "FuncCall") {
-                std::string name;
-                for (const auto& part : member(value, "funcname")) name = string_value(part);
-                if (volatile_functions().count(name) > 0) {
-                    why = name + "()";
-                    return 1;
-                }
-                if (non_volatile_functions().count(name) == 0 && worst == 0) {
-                    worst = 2;
-                    why = name + "()";
-                }
-            }
-            int inner = walk_volatility(value, why);
-            if (inner == 1) return 1;
-            if (inner == 2 && worst == 0) worst = 2;
+    if (const FuncCall* call = pg::as<FuncCall>(node)) {
+        std::string name(pg::last_name(call->funcname));
+        Volatility v = function_volatility(name);
+        if (v == Volatility::Volatile) {
+            why = name + "()";
+            return 1;
         }
-    } else if (node.is_array()) {
-        for (const auto& value : node) {
-            int inner = walk_volatility(value, why);
-            if (inner == 1) return 1;
-            if (inner == 2 && worst == 0) worst = 2;
+        if (v == Volatility::Unknown) {
+            worst = 2;
+            why = name + "()";
         }
     }
+    pg::each_child(node, [&](const pg::Node* child) {
+        if (worst == 1) return;
+        int inner = walk_volatility(child, why);
+        if (inner == 1 || worst == 0) worst = inner;
+    });
     return worst;
 }
 
 }  // namespace
 
-bool expression_is_volatile(const json& expr, std::string& why) {
+Volatility function_volatility(const std::string& name) {
+    if (volatile_functions().count(name) > 0) return Volatility::Volatile;
+    return non_volatile_functions().count(name) > 0 ? Volatility::NotVolatile : Volatility::Unknown;
+}
+
+bool expression_is_volatile(const pg::Node* expr, std::string& why) {
     return walk_volatility(expr, why) != 0;
 }
 
-void model_statement(const json& node, const pg::Node* typed, const std::string& kind, StatementFacts& facts,
+namespace {
+
+// A CREATE SCHEMA element that names its relation without a schema is created in the new
+// schema: the element as if written with it (a shallow copy; the tree stays untouched).
+template <class Stmt>
+bool model_in_schema(const Stmt* stmt, RangeVar* Stmt::*field, const char* schema, StatementFacts& facts, Context& ctx) {
+    const RangeVar* rv = stmt->*field;
+    if (rv == nullptr || rv->schemaname != nullptr || schema == nullptr) {
+        return model_node(reinterpret_cast<const pg::Node*>(stmt), facts, ctx);
+    }
+    RangeVar qualified = *rv;
+    qualified.schemaname = const_cast<char*>(schema);  // read only: PostgreSQL's field is not const
+    Stmt copy = *stmt;
+    copy.*field = &qualified;
+    return model_node(reinterpret_cast<const pg::Node*>(&copy), facts, ctx);
+}
+
+}  // namespace
+
+bool model_schema_element(const pg::Node* element, const char* schema, StatementFacts& facts, Context& ctx) {
+    if (const CreateStmt* s = pg::as<CreateStmt>(element)) return model_in_schema(s, &CreateStmt::relation, schema, facts, ctx);
+    if (const ViewStmt* s = pg::as<ViewStmt>(element)) return model_in_schema(s, &ViewStmt::view, schema, facts, ctx);
+    if (const CreateSeqStmt* s = pg::as<CreateSeqStmt>(element)) {
+        return model_in_schema(s, &CreateSeqStmt::sequence, schema, facts, ctx);
+    }
+    if (const IndexStmt* s = pg::as<IndexStmt>(element)) return model_in_schema(s, &IndexStmt::relation, schema, facts, ctx);
+    if (const CreateTrigStmt* s = pg::as<CreateTrigStmt>(element)) {
+        return model_in_schema(s, &CreateTrigStmt::relation, schema, facts, ctx);
+    }
+    return model_node(element, facts, ctx);
+}
+
+bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
+    if (stmt == nullptr) return false;
+    switch (stmt->type) {
+        case T_AlterTableStmt:
+            return model_alter_table(pg::as<AlterTableStmt>(stmt), facts, ctx);
+        case T_RenameStmt:
+            return model_rename(pg::as<RenameStmt>(stmt), facts, ctx);
+        case T_CreateStmt:
+            return model_create_table(pg::as<CreateStmt>(stmt), facts, ctx);
+        case T_CreateForeignTableStmt:
+            return model_create_table(&pg::as<CreateForeignTableStmt>(stmt)->base, facts, ctx, true);
+        case T_CreateTableAsStmt:
+            return model_create_table_as(pg::as<CreateTableAsStmt>(stmt), facts, ctx);
+        case T_ViewStmt:
+            return model_view(pg::as<ViewStmt>(stmt), facts, ctx);
+        case T_IndexStmt:
+            return model_index(pg::as<IndexStmt>(stmt), facts, ctx);
+        case T_ReindexStmt:
+            return model_reindex(pg::as<ReindexStmt>(stmt), facts, ctx);
+        case T_DropStmt:
+            return model_drop(pg::as<DropStmt>(stmt), facts, ctx);
+        case T_TruncateStmt:
+            return model_truncate(pg::as<TruncateStmt>(stmt), facts, ctx);
+        case T_InsertStmt:
+        case T_UpdateStmt:
+        case T_DeleteStmt:
+        case T_SelectStmt:
+        case T_MergeStmt:
+        case T_CopyStmt:
+        case T_LockStmt:
+            return model_dml(stmt, facts, ctx);
+        default:
+            return model_misc(stmt, facts, ctx);
+    }
+}
+
+void model_statement(const json& node, const pg::Node* stmt, const std::string& kind, StatementFacts& facts,
                      Context& ctx) {
-    const json& stmt = node[kind];
-    bool known = false;
-    if (kind == "AlterTableStmt") known = model_alter_table(stmt, pg::as<AlterTableStmt>(typed), facts, ctx);
-    else if (kind == "RenameStmt") known = model_rename(stmt, facts, ctx);
-    else if (kind == "CreateStmt") known = model_create_table(stmt, facts, ctx);
-    else if (kind == "CreateForeignTableStmt") known = model_create_table(member(stmt, "base"), facts, ctx, true);
-    else if (kind == "CreateTableAsStmt") known = model_create_table_as(stmt, facts, ctx);
-    else if (kind == "ViewStmt") known = model_view(stmt, facts, ctx);
-    else if (kind == "IndexStmt") known = model_index(stmt, facts, ctx);
-    else if (kind == "ReindexStmt") known = model_reindex(stmt, facts, ctx);
-    else if (kind == "DropStmt") known = model_drop(stmt, facts, ctx);
-    else if (kind == "TruncateStmt") known = model_truncate(stmt, facts, ctx);
-    else if (kind == "InsertStmt" || kind == "UpdateStmt" || kind == "DeleteStmt" || kind == "SelectStmt" ||
-             kind == "MergeStmt" || kind == "CopyStmt" || kind == "LockStmt")
-        known = model_dml(kind, stmt, facts, ctx);
-    else known = model_misc(kind, stmt, facts, ctx);
+    bool known = model_node(stmt, facts, ctx);
     if (!known) facts.status = StatementStatus::Unknown;
 }
 

@@ -34,32 +34,40 @@ struct Context {
 };
 
 // Fills facts.locks/rewrites/scans/tag/... for one parsed statement; sets status Unknown
-// when the model has no entry for it.
-// `stmt` is the same statement as PostgreSQL's parser built it (pg_tree.hpp).
+// when the model has no entry for it. `stmt` is the statement as PostgreSQL's parser built it
+// (pg_tree.hpp); `node` is the same statement as JSON, read only by ALTER TABLE's model until
+// that is typed too.
 void model_statement(const json& node, const pg::Node* stmt, const std::string& kind, StatementFacts& facts,
                      Context& ctx);
+// Any statement but ALTER TABLE, from the typed tree alone (CREATE SCHEMA's elements); false
+// when the model does not know it.
+bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
+// One element of CREATE SCHEMA `schema`: a relation it names without a schema is created in
+// `schema` (null: none given, as in CREATE SCHEMA AUTHORIZATION role).
+bool model_schema_element(const pg::Node* element, const char* schema, StatementFacts& facts, Context& ctx);
 
 // Family handlers; each returns false when it does not know the statement.
-bool model_alter_table(const json& stmt, const AlterTableStmt* typed, StatementFacts& facts, Context& ctx);
-bool model_rename(const json& stmt, StatementFacts& facts, Context& ctx);
-bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx, bool foreign = false);
-bool model_create_table_as(const json& stmt, StatementFacts& facts, Context& ctx);
-bool model_view(const json& stmt, StatementFacts& facts, Context& ctx);
-bool model_index(const json& stmt, StatementFacts& facts, Context& ctx);
-bool model_reindex(const json& stmt, StatementFacts& facts, Context& ctx);
-bool model_drop(const json& stmt, StatementFacts& facts, Context& ctx);
-bool model_truncate(const json& stmt, StatementFacts& facts, Context& ctx);
-bool model_dml(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx);
-bool model_misc(const std::string& kind, const json& stmt, StatementFacts& facts, Context& ctx);
+bool model_alter_table(const AlterTableStmt* stmt, StatementFacts& facts, Context& ctx);
+bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx);
+bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& ctx, bool foreign = false);
+bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts, Context& ctx);
+bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx);
+bool model_index(const IndexStmt* stmt, StatementFacts& facts, Context& ctx);
+bool model_reindex(const ReindexStmt* stmt, StatementFacts& facts, Context& ctx);
+bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx);
+bool model_truncate(const TruncateStmt* stmt, StatementFacts& facts, Context& ctx);
+// SELECT, INSERT, UPDATE, DELETE, MERGE, COPY, LOCK.
+bool model_dml(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
+bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
 
 // ---- what CREATE TABLE and ALTER TABLE teach the catalog (create.cpp) ----
 
-bool is_serial_type(const json& column_def);
+bool is_serial_type(const ColumnDef* column_def);
 // A column: its type, NOT NULL, owned sequence (serial, identity), nextval() defaults, constraints.
-void record_column(Context& ctx, const std::string& table, const json& column_def);
+void record_column(Context& ctx, const std::string& table, const ColumnDef* column_def);
 // A constraint of `table` (`column` for column constraints): foreign keys, and the indexes
 // PRIMARY KEY, UNIQUE and EXCLUDE create, under the names PostgreSQL gives them.
-void record_constraint(Context& ctx, const std::string& table, const std::string& column, const json& constraint);
+void record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* constraint);
 
 // ---- shared helpers (model.cpp) ----
 
@@ -67,8 +75,8 @@ void record_constraint(Context& ctx, const std::string& table, const std::string
 LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relname,
                    const std::string& display, LockMode mode, const std::string& kind,
                    const std::string& reason);
-// The same, from a RangeVar node.
-LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const json& range_var, LockMode mode,
+// The same, from a RangeVar.
+LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const RangeVar* range_var, LockMode mode,
                          const std::string& reason, const std::string& kind = "");
 // Takes `mode` on every known partition/child of relname too (PostgreSQL locks them all).
 void lock_descendants(StatementFacts& facts, Context& ctx, const std::string& relname, LockMode mode,
@@ -86,22 +94,19 @@ enum class QueryUse {
 // Locks what a statement tree opens: targets of INSERT/UPDATE/DELETE/MERGE (also inside
 // WITH) ROW EXCLUSIVE, rows of FOR UPDATE/SHARE ROW SHARE, all else read ACCESS SHARE; when
 // executed, also the foreign key checks and actions the writes run. CTE names are skipped.
-void lock_query(StatementFacts& facts, Context& ctx, const json& node, QueryUse use, const std::string& reason);
+// `node` is a statement, a list of them, or an expression.
+void lock_query(StatementFacts& facts, Context& ctx, const pg::Node* node, QueryUse use, const std::string& reason);
 
 // One relation a query opens in `mode`, with what opening it entails for `use` (views
 // down to their tables; when executed, partitions and children).
 void lock_relation(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
                    LockMode mode, QueryUse use, const std::string& reason);
 
-// Every table a query reads, as executed, in `mode` (views opened, partitions too).
-// lock_query for one statement given as its kind and body ("InsertStmt", {...}).
-void lock_statement(StatementFacts& facts, Context& ctx, const std::string& kind, const json& stmt, QueryUse use,
-                    const std::string& reason);
-void lock_query_sources(StatementFacts& facts, Context& ctx, const json& query, LockMode mode,
-                        const std::string& reason);
+// The table INSERT, UPDATE, DELETE or MERGE writes; nullptr for other nodes.
+const RangeVar* target_relation(const pg::Node* stmt);
 
-// A RangeVar's inh flag (libpg_query leaves it out when false, as for ONLY).
-bool range_var_inh(const json& range_var);
+// A RangeVar's inh flag: false for ONLY.
+bool range_var_inh(const RangeVar* range_var);
 // The catalog's display name for relname, or relname quoted.
 std::string display_of(Context& ctx, const std::string& relname);
 // A column as it was before the migration, from the known schema (a stats snapshot), when
@@ -117,22 +122,40 @@ void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& re
                       const std::string& reason, bool certain = true);
 
 // The RangeVar nodes a query reads, minus references to its CTEs.
-std::vector<const json*> query_range_vars(const json& query);
+std::vector<const RangeVar*> query_range_vars(const pg::Node* query);
 
 // CTE scoping. A WITH clause's names hide unqualified tables of the same name inside the
-// statement that has the clause (and its sub-queries), nowhere else. `stmt` is a statement's
-// body (the value of "SelectStmt", "InsertStmt", ...); its names are appended to `scope`.
-void push_cte_names(const json& stmt, std::vector<std::string>& scope);
-bool names_cte(const json& range_var, const std::vector<std::string>& scope);
+// statement that has the clause (and its sub-queries), nowhere else. `stmt` is a SELECT,
+// INSERT, UPDATE, DELETE or MERGE; its names are appended to `scope`.
+void push_cte_names(const pg::Node* stmt, std::vector<std::string>& scope);
+bool names_cte(const RangeVar* range_var, const std::vector<std::string>& scope);
+
+// An index or sequence that `table`'s column or constraint creates, named `name` in the
+// table's schema; new when the table is.
+void register_relation(Context& ctx, const std::string& table, const std::string& name, const std::string& kind);
 
 // Relation kind known to the catalog, or `fallback`.
 std::string relation_kind(Context& ctx, const std::string& relname, const std::string& fallback);
 
 // Volatility of a default or generated expression: true when it must be evaluated per row.
 // `why` names the function that decides it.
-bool expression_is_volatile(const json& expr, std::string& why);
+bool expression_is_volatile(const pg::Node* expr, std::string& why);
+// A function's volatility as pg_proc has it, for the functions defaults commonly call.
+enum class Volatility { NotVolatile, Volatile, Unknown };
+Volatility function_volatility(const std::string& name);
 
-// "a.b" json String list helpers
+
+// ---- the JSON tree's versions, for alter_table.cpp alone until it reads the typed tree
+// (json_transition.cpp; each mirrors its typed twin above) ----
+
+bool is_serial_type(const json& column_def);
+void record_column(Context& ctx, const std::string& table, const json& column_def);
+void record_constraint(Context& ctx, const std::string& table, const std::string& column, const json& constraint);
+LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const json& range_var, LockMode mode,
+                         const std::string& reason, const std::string& kind = "");
+bool range_var_inh(const json& range_var);
+bool expression_is_volatile(const json& expr, std::string& why);
+// A {"String": {"sval": ...}} node's text.
 std::string string_value(const json& string_node);
 
 }  // namespace pgfence::analyze::model

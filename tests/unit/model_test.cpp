@@ -174,3 +174,67 @@ TEST_CASE("a view's query reads its tables, not its CTEs") {
     CHECK(mode_of(view, "orders") == LockMode::AccessShare);
     CHECK_FALSE(mode_of(view, "recent"));
 }
+
+TEST_CASE("a query's relations are found wherever the grammar puts them") {
+    // Each place of PostgreSQL's raw parse tree that can hold a sub-query or a relation
+    // (nodeFuncs.c's raw_expression_tree_walker visits the same): all are opened ACCESS SHARE.
+    const std::vector<std::pair<std::string, std::string>> k_cases = {
+        {"SELECT * FROM a1 JOIN LATERAL (SELECT * FROM a2) s ON true", "a2"},
+        {"SELECT (SELECT max(x) FROM b1) FROM b2", "b1"},
+        {"SELECT * FROM generate_series(1, (SELECT count(*) FROM c1))", "c1"},
+        {"SELECT CASE WHEN EXISTS (SELECT 1 FROM d1) THEN 1 END", "d1"},
+        {"SELECT coalesce(NULL, (SELECT 1 FROM e1), 2)", "e1"},
+        {"SELECT * FROM JSON_TABLE((SELECT j FROM f1 LIMIT 1), '$[*]' COLUMNS (x int PATH '$.x')) jt", "f1"},
+        {"SELECT * FROM g1 TABLESAMPLE SYSTEM ((SELECT 10 FROM g2 LIMIT 1))", "g2"},
+        {"SELECT x FROM h1 GROUP BY GROUPING SETS ((x), ()) HAVING x IN (SELECT y FROM h2)", "h2"},
+        {"SELECT sum(x) OVER (PARTITION BY (SELECT 1 FROM i1 LIMIT 1)) FROM i2", "i1"},
+        {"SELECT * FROM j1 ORDER BY (SELECT 1 FROM j2 LIMIT 1)", "j2"},
+        {"SELECT ARRAY[(SELECT 1 FROM k1)], ROW((SELECT 1 FROM k2))", "k2"},
+        {"SELECT ((SELECT ARRAY[1] FROM l1))[1] IS NOT NULL", "l1"},
+        {"SELECT (SELECT true FROM m1) IS TRUE, greatest(1, (SELECT 2 FROM m2))", "m2"},
+        {"VALUES ((SELECT 1 FROM n1))", "n1"},
+        {"UPDATE o1 SET v = 1 FROM o2 WHERE o1.id = o2.id RETURNING (SELECT 1 FROM o3)", "o3"},
+        {"DELETE FROM p1 USING p2 WHERE p1.id = p2.id", "p2"},
+        {"INSERT INTO q1 SELECT * FROM q2 ON CONFLICT (id) DO UPDATE SET v = (SELECT v FROM q3 LIMIT 1)", "q3"},
+        {"MERGE INTO r1 USING r2 ON r1.id = r2.id WHEN MATCHED AND EXISTS (SELECT 1 FROM r3) THEN UPDATE SET v = 1",
+         "r3"},
+        {"MERGE INTO s1 USING s2 ON s1.id = s2.id WHEN NOT MATCHED THEN INSERT VALUES ((SELECT 1 FROM s3))", "s3"},
+        {"SELECT * FROM XMLTABLE('/r' PASSING (SELECT x FROM t1) COLUMNS a int)", "t1"},
+    };
+    for (const auto& [sql, relation] : k_cases) {
+        INFO(sql);
+        CHECK(mode_of(last_statement(sql), relation) == LockMode::AccessShare);
+    }
+    auto merge = last_statement("MERGE INTO r1 USING r2 ON r1.id = r2.id WHEN MATCHED THEN DELETE");
+    CHECK(mode_of(merge, "r1") == LockMode::RowExclusive);
+    CHECK(mode_of(merge, "r2") == LockMode::AccessShare);
+}
+
+TEST_CASE("FOR UPDATE locks the rows of FROM's tables, through joins and sub-selects") {
+    auto all = last_statement("SELECT * FROM a JOIN (SELECT * FROM b) s ON true WHERE EXISTS (SELECT 1 FROM c) FOR UPDATE");
+    CHECK(mode_of(all, "a") == LockMode::RowShare);
+    CHECK(mode_of(all, "b") == LockMode::RowShare);
+    CHECK(mode_of(all, "c") == LockMode::AccessShare);  // WHERE's sub-query is only read
+    auto named = last_statement("SELECT * FROM a x JOIN b ON true FOR UPDATE OF x");
+    CHECK(mode_of(named, "a") == LockMode::RowShare);
+    CHECK(mode_of(named, "b") == LockMode::AccessShare);
+}
+
+TEST_CASE("a set operation's arm scopes its own CTEs") {
+    auto s = last_statement("(WITH w AS (SELECT 1) SELECT * FROM w) UNION ALL SELECT * FROM z");
+    CHECK_FALSE(mode_of(s, "w"));
+    CHECK(mode_of(s, "z") == LockMode::AccessShare);
+}
+
+TEST_CASE("a SELECT without FROM that calls a function of unknown volatility runs user code") {
+    auto s = last_statement("SELECT CASE WHEN true THEN audit_ping(1) END");
+    CHECK(s.runs_user_code);
+    CHECK(std::any_of(s.notes.begin(), s.notes.end(), [](const std::string& n) { return n.starts_with("calls audit_ping()"); }));
+    CHECK_FALSE(last_statement("SELECT lower('A')").runs_user_code);
+}
+
+TEST_CASE("CREATE SCHEMA's elements are created in the new schema") {
+    auto s = last_statement("CREATE SCHEMA billing CREATE TABLE invoices (id int) CREATE VIEW open AS SELECT * FROM invoices");
+    CHECK(mode_of(s, "billing.invoices") == LockMode::AccessExclusive);
+    CHECK(mode_of(s, "billing.open") == LockMode::AccessExclusive);
+}
