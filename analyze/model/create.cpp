@@ -58,7 +58,109 @@ std::string nextval_sequence(const json& expr) {
     return dot == std::string::npos ? text : text.substr(dot + 1);
 }
 
+std::vector<std::string> string_list(const List* list) {
+    std::vector<std::string> out;
+    for (const pg::Node* item : pg::each(list)) out.emplace_back(pg::text(item));
+    return out;
+}
+
+// The sequence a nextval('name') default calls, or "".
+std::string nextval_sequence(const pg::Node* expr) {
+    const FuncCall* call = pg::as<FuncCall>(expr);
+    if (call == nullptr || pg::last_name(call->funcname) != "nextval") return {};
+    const pg::Node* arg = pg::nth(call->args, 0);
+    if (const TypeCast* cast = pg::as<TypeCast>(arg)) arg = cast->arg;
+    const A_Const* value = pg::as<A_Const>(arg);
+    if (value == nullptr || value->isnull || value->val.node.type != T_String) return {};
+    std::string text(pg::text(value->val.sval.sval));
+    auto dot = text.rfind('.');
+    return dot == std::string::npos ? text : text.substr(dot + 1);
+}
+
 }  // namespace
+
+bool is_serial_type(const ColumnDef* column_def) {
+    if (column_def == nullptr || column_def->typeName == nullptr || pg::length(column_def->typeName->names) != 1) {
+        return false;
+    }
+    std::string_view n = pg::text(pg::nth(column_def->typeName->names, 0));
+    return n == "serial" || n == "bigserial" || n == "smallserial" || n == "serial4" || n == "serial8" || n == "serial2";
+}
+
+void record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* con) {
+    ConstrType type = con->contype;
+    std::string name(pg::text(con->conname));
+    std::vector<std::string> keys = string_list(con->keys);
+    if (keys.empty() && !column.empty()) keys.push_back(column);
+    RelationInfo* rel = ctx.catalog.find(table);
+    if (type == CONSTR_FOREIGN && con->pktable != nullptr) {
+        ForeignKey fk;
+        fk.columns = string_list(con->fk_attrs);
+        if (fk.columns.empty() && !column.empty()) fk.columns.push_back(column);
+        fk.target = pg::relname(con->pktable);
+        fk.target_columns = string_list(con->pk_attrs);
+        fk.on_delete = con->fk_del_action != 0 ? con->fk_del_action : 'a';
+        fk.on_update = con->fk_upd_action != 0 ? con->fk_upd_action : 'a';
+        fk.name = name.empty() ? table + "_" + joined(fk.columns) + "_fkey" : name;
+        if (rel) {
+            rel->references.push_back(fk.target);
+            rel->foreign_keys[fk.name] = fk;
+        }
+        if (auto* ref = ctx.catalog.find(fk.target)) ref->referenced_by.push_back(table);
+        return;
+    }
+    if (type == CONSTR_PRIMARY || type == CONSTR_UNIQUE || type == CONSTR_EXCLUSION) {
+        if (con->indexname != nullptr) {
+            // USING INDEX: the index is renamed to the constraint's name.
+            std::string index(con->indexname);
+            if (!name.empty() && name != index) ctx.catalog.rename(index, name);
+            return;
+        }
+        if (type == CONSTR_EXCLUSION) {
+            // Each exclusion is a list: the element, then its operator.
+            keys.clear();
+            for (const List* e : pg::each<List>(con->exclusions)) {
+                if (pg::length(e) == 0) continue;
+                const IndexElem* elem = pg::as<IndexElem>(pg::nth(e, 0));
+                keys.emplace_back(elem != nullptr && elem->name != nullptr ? elem->name : "expr");
+            }
+        }
+        std::string index = !name.empty() ? name
+                          : type == CONSTR_PRIMARY ? table + "_pkey"
+                          : table + "_" + joined(keys) + (type == CONSTR_UNIQUE ? "_key" : "_excl");
+        if (type == CONSTR_PRIMARY && rel) {
+            rel->primary_key = keys;
+            for (auto& c : rel->columns) {
+                if (std::find(keys.begin(), keys.end(), c.name) != keys.end()) c.not_null = true;
+            }
+        }
+        register_relation(ctx, table, index, "index");
+    }
+}
+
+void record_column(Context& ctx, const std::string& table, const ColumnDef* def) {
+    std::string col(pg::text(def->colname));
+    ColumnInfo info{col, def->typeName != nullptr ? canonical_type(def->typeName) : std::string(), false, false};
+    bool owns_sequence = is_serial_type(def);
+    for (const Constraint* con : pg::each<Constraint>(def->constraints)) {
+        ConstrType type = con->contype;
+        if (type == CONSTR_NOTNULL || type == CONSTR_PRIMARY || type == CONSTR_IDENTITY) info.not_null = true;
+        if (type == CONSTR_IDENTITY) owns_sequence = true;
+        if (type == CONSTR_DEFAULT && con->raw_expr != nullptr) {
+            std::string seq = nextval_sequence(con->raw_expr);
+            if (!seq.empty()) {
+                if (auto* rel = ctx.catalog.find(table)) rel->default_sequences.push_back(seq);
+            }
+        }
+    }
+    if (auto* rel = ctx.catalog.find(table)) ctx.catalog.add_columns(*rel, {info});
+    if (owns_sequence) {
+        std::string seq = table + "_" + col + "_seq";
+        register_relation(ctx, table, seq, "sequence");
+        if (auto* rel = ctx.catalog.find(table)) rel->default_sequences.push_back(seq);
+    }
+    for (const Constraint* con : pg::each<Constraint>(def->constraints)) record_constraint(ctx, table, col, con);
+}
 
 bool is_serial_type(const json& column_def) {
     if (!column_def.contains("typeName")) return false;

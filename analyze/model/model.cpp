@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "analyze/names.hpp"
+#include "analyze/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
 
@@ -47,7 +48,14 @@ LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const json& range_
     return add_lock(facts, ctx, range_var_relname(range_var), range_var_name(range_var), mode, kind, reason);
 }
 
+LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const RangeVar* range_var, LockMode mode,
+                         const std::string& reason, const std::string& kind) {
+    return add_lock(facts, ctx, std::string(pg::relname(range_var)), pg::display_name(range_var), mode, kind, reason);
+}
+
 bool range_var_inh(const json& range_var) { return range_var.value("inh", false); }
+
+bool range_var_inh(const RangeVar* range_var) { return range_var != nullptr && range_var->inh; }
 
 std::optional<CurrentColumn> outside_column(const Context& ctx, const std::string& relname, const std::string& display,
                                            const std::string& column) {
@@ -202,9 +210,36 @@ int walk_volatility(const json& node, std::string& why) {
     return worst;
 }
 
+// The typed walk: `why` ends as the volatile function, or else the last function of unknown
+// volatility met.
+int walk_volatility(const pg::Node* node, std::string& why) {
+    int worst = 0;
+    if (const FuncCall* call = pg::as<FuncCall>(node)) {
+        std::string name(pg::last_name(call->funcname));
+        if (volatile_functions().count(name) > 0) {
+            why = name + "()";
+            return 1;
+        }
+        if (non_volatile_functions().count(name) == 0) {
+            worst = 2;
+            why = name + "()";
+        }
+    }
+    pg::each_child(node, [&](const pg::Node* child) {
+        if (worst == 1) return;
+        int inner = walk_volatility(child, why);
+        if (inner == 1 || worst == 0) worst = inner;
+    });
+    return worst;
+}
+
 }  // namespace
 
 bool expression_is_volatile(const json& expr, std::string& why) {
+    return walk_volatility(expr, why) != 0;
+}
+
+bool expression_is_volatile(const pg::Node* expr, std::string& why) {
     return walk_volatility(expr, why) != 0;
 }
 

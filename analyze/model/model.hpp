@@ -60,6 +60,10 @@ void record_column(Context& ctx, const std::string& table, const json& column_de
 // A constraint of `table` (`column` for column constraints): foreign keys, and the indexes
 // PRIMARY KEY, UNIQUE and EXCLUDE create, under the names PostgreSQL gives them.
 void record_constraint(Context& ctx, const std::string& table, const std::string& column, const json& constraint);
+// The same, from the typed tree.
+bool is_serial_type(const ColumnDef* column_def);
+void record_column(Context& ctx, const std::string& table, const ColumnDef* column_def);
+void record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* constraint);
 
 // ---- shared helpers (model.cpp) ----
 
@@ -69,6 +73,8 @@ LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relna
                    const std::string& reason);
 // The same, from a RangeVar node.
 LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const json& range_var, LockMode mode,
+                         const std::string& reason, const std::string& kind = "");
+LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const RangeVar* range_var, LockMode mode,
                          const std::string& reason, const std::string& kind = "");
 // Takes `mode` on every known partition/child of relname too (PostgreSQL locks them all).
 void lock_descendants(StatementFacts& facts, Context& ctx, const std::string& relname, LockMode mode,
@@ -102,6 +108,8 @@ void lock_query_sources(StatementFacts& facts, Context& ctx, const json& query, 
 
 // A RangeVar's inh flag (libpg_query leaves it out when false, as for ONLY).
 bool range_var_inh(const json& range_var);
+// A RangeVar's inh flag: false for ONLY.
+bool range_var_inh(const RangeVar* range_var);
 // The catalog's display name for relname, or relname quoted.
 std::string display_of(Context& ctx, const std::string& relname);
 // A column as it was before the migration, from the known schema (a stats snapshot), when
@@ -131,6 +139,7 @@ std::string relation_kind(Context& ctx, const std::string& relname, const std::s
 // Volatility of a default or generated expression: true when it must be evaluated per row.
 // `why` names the function that decides it.
 bool expression_is_volatile(const json& expr, std::string& why);
+bool expression_is_volatile(const pg::Node* expr, std::string& why);
 
 // "a.b" json String list helpers
 std::string string_value(const json& string_node);
