@@ -247,7 +247,7 @@ void model_statement(const json& node, const pg::Node* typed, const std::string&
                      Context& ctx) {
     const json& stmt = node[kind];
     bool known = false;
-    if (kind == "AlterTableStmt") known = model_alter_table(stmt, pg::as<AlterTableStmt>(typed), facts, ctx);
+    if (kind == "AlterTableStmt") known = model_alter_table(pg::as<AlterTableStmt>(typed), facts, ctx);
     else if (kind == "RenameStmt") known = model_rename(stmt, facts, ctx);
     else if (kind == "CreateStmt") known = model_create_table(stmt, facts, ctx);
     else if (kind == "CreateForeignTableStmt") known = model_create_table(member(stmt, "base"), facts, ctx, true);

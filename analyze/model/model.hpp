@@ -40,7 +40,7 @@ void model_statement(const json& node, const pg::Node* stmt, const std::string& 
                      Context& ctx);
 
 // Family handlers; each returns false when it does not know the statement.
-bool model_alter_table(const json& stmt, const AlterTableStmt* typed, StatementFacts& facts, Context& ctx);
+bool model_alter_table(const AlterTableStmt* stmt, StatementFacts& facts, Context& ctx);
 bool model_rename(const json& stmt, StatementFacts& facts, Context& ctx);
 bool model_create_table(const json& stmt, StatementFacts& facts, Context& ctx, bool foreign = false);
 bool model_create_table_as(const json& stmt, StatementFacts& facts, Context& ctx);
