@@ -1,9 +1,11 @@
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 #include <set>
 
 #include "analyze/model/alter_table_locks.hpp"
+#include "analyze/model/alter_table_parts.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/model/types.hpp"
 #include "analyze/names.hpp"
@@ -12,32 +14,9 @@ namespace pgfence::analyze::model {
 namespace {
 
 using M = LockMode;
-
-struct Target {
-    std::string relname;
-    std::string display;
-    std::string kind;
-};
-
-struct Accumulated {
-    M mode = M::AccessShare;
-    std::string reason;
-    M recursive_mode = M::AccessShare;
-    bool any_recursive = false;
-};
-
-void raise(Accumulated& acc, M mode, const std::string& reason, bool recursive) {
-    if (mode > acc.mode || acc.reason.empty()) {
-        if (mode >= acc.mode) {
-            acc.mode = mode;
-            acc.reason = reason;
-        }
-    }
-    if (recursive) {
-        acc.any_recursive = true;
-        if (mode > acc.recursive_mode) acc.recursive_mode = mode;
-    }
-}
+using alter::Accumulated;
+using alter::raise;
+using alter::Target;
 
 std::string column_type_text(const ColumnDef* column_def) {
     return column_def != nullptr && column_def->typeName != nullptr ? canonical_type(column_def->typeName) : std::string();
@@ -304,73 +283,6 @@ void alter_column_type(const AlterTableCmd& cmd, const SubcommandLock& lock, con
     if (known) known->type = to;
 }
 
-void attach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t, Accumulated& acc,
-                      StatementFacts& facts, Context& ctx) {
-    const PartitionCmd* pc = pg::as<PartitionCmd>(cmd.def);
-    if (pc == nullptr || pc->name == nullptr) return;
-    const RangeVar* part = pc->name;
-    std::string part_name(pg::relname(part));
-    raise(acc, lock.mode, std::string(lock.label) + " " + pg::display_name(part), lock.recurses);
-    if (t.kind == "index") {
-        lock_range_var(facts, ctx, part, k_partition, "ATTACH PARTITION: the partition's index", "index");
-        // Both indexes' tables are opened to check that they match.
-        for (const std::string& index : {t.relname, part_name}) {
-            const RelationInfo* info = ctx.catalog.find(index);
-            if (info && !info->index_table.empty()) {
-                add_lock(facts, ctx, info->index_table, display_of(ctx, info->index_table), M::AccessShare, "",
-                         "ATTACH PARTITION: the index's table");
-            }
-        }
-        return;
-    }
-    lock_range_var(facts, ctx, part, k_partition, "ATTACH PARTITION: the table becoming a partition");
-    lock_descendants(facts, ctx, part_name, k_partition, "ATTACH PARTITION: the table becoming a partition");
-    add_scan(facts, pg::display_name(part),
-             "ATTACH PARTITION: every row is checked against the partition bound unless a CHECK constraint already proves it",
-             false);
-    RelationInfo* parent = ctx.catalog.find(t.relname);
-    if (parent == nullptr) {
-        facts.notes.push_back("if " + t.display + " has a DEFAULT partition, it is locked ACCESS EXCLUSIVE and scanned");
-        return;
-    }
-    parent->children.push_back(part_name);
-    bool as_default = pc->bound != nullptr && pc->bound->is_default;
-    if (as_default) {
-        parent->default_partition = part_name;
-    } else if (!parent->default_partition.empty()) {
-        std::string display = display_of(ctx, parent->default_partition);
-        add_lock(facts, ctx, parent->default_partition, display, k_partition, "",
-                 "ATTACH PARTITION: the default partition is checked for rows of the new bound");
-        add_scan(facts, display, "ATTACH PARTITION: the default partition is scanned for rows that belong to the new partition");
-    }
-    if (auto* child = ctx.catalog.find(part_name)) child->parent = t.relname;
-}
-
-void detach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t, Accumulated& acc,
-                      StatementFacts& facts, Context& ctx) {
-    const PartitionCmd* pc = pg::as<PartitionCmd>(cmd.def);
-    if (pc == nullptr || pc->name == nullptr) return;
-    std::string part(pg::relname(pc->name));
-    bool concurrent = pc->concurrent;
-    if (concurrent && ctx.pg_version < 14) facts.notes.push_back("DETACH PARTITION CONCURRENTLY needs PostgreSQL 14 or later");
-    raise(acc, lock.mode, std::string(lock.label), lock.recurses);
-    // CONCURRENTLY: SHARE UPDATE EXCLUSIVE in the first transaction; the second one, after
-    // waiting out every query that saw the partition, takes ACCESS EXCLUSIVE on it.
-    lock_range_var(facts, ctx, pc->name, k_partition,
-                   concurrent ? "DETACH PARTITION CONCURRENTLY: the partition, in its second transaction"
-                              : "DETACH PARTITION: the partition");
-    if (concurrent) facts.no_transaction_block = true;
-    RelationInfo* parent = ctx.catalog.find(t.relname);
-    if (parent == nullptr) return;
-    if (!parent->default_partition.empty() && parent->default_partition != part && !concurrent) {
-        add_lock(facts, ctx, parent->default_partition, display_of(ctx, parent->default_partition), k_partition, "",
-                 "DETACH PARTITION: the default partition's constraint changes");
-    }
-    if (parent->default_partition == part) parent->default_partition.clear();
-    std::erase(parent->children, part);
-    if (auto* child = ctx.catalog.find(part)) child->parent.clear();
-}
-
 // SET TABLESPACE / SET ACCESS METHOD change nothing when the relation is there already.
 // For a relation the migration has not seen, that is only likely for the default
 // (pg_default, heap): that case is uncertain; moving elsewhere copies it.
@@ -615,10 +527,10 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
                      facts, ctx);
         return;
     case AT_AttachPartition:
-        attach_partition(cmd, lock, t, acc, facts, ctx);
+        alter::attach_partition(cmd, lock, t, acc, facts, ctx);
         return;
     case AT_DetachPartition:
-        detach_partition(cmd, lock, t, acc, facts, ctx);
+        alter::detach_partition(cmd, lock, t, acc, facts, ctx);
         return;
     case AT_DetachPartitionFinalize:
         raise(acc, lock.mode, label, lock.recurses);
