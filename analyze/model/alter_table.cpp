@@ -1,8 +1,11 @@
 #include <algorithm>
+#include <array>
+#include <map>
 #include <optional>
 #include <set>
-#include "analyze/json_access.hpp"
 
+#include "analyze/model/alter_table_locks.hpp"
+#include "analyze/model/alter_table_parts.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/model/types.hpp"
 #include "analyze/names.hpp"
@@ -11,85 +14,31 @@ namespace pgfence::analyze::model {
 namespace {
 
 using M = LockMode;
+using alter::Accumulated;
+using alter::raise;
+using alter::Target;
 
-// Relation options that ALTER TABLE ... SET (...) can change under SHARE UPDATE EXCLUSIVE
-// (reloptions.c lockmode fields); any other option takes ACCESS EXCLUSIVE.
-bool option_is_light(const std::string& name) {
-    static const std::set<std::string> k_light = {
-        "fillfactor", "autovacuum_enabled", "toast_tuple_target", "parallel_workers",
-        "vacuum_index_cleanup", "vacuum_truncate", "log_autovacuum_min_duration", "pages_per_range",
-        "autosummarize", "deduplicate_items", "gin_pending_list_limit"};
-    std::string bare = name.starts_with("toast.") ? name.substr(6) : name;
-    return k_light.count(bare) > 0 || bare.starts_with("autovacuum_");
+std::string column_type_text(const ColumnDef* column_def) {
+    return column_def != nullptr && column_def->typeName != nullptr ? canonical_type(column_def->typeName) : std::string();
 }
 
-M rel_options_mode(const json& defs) {
-    M mode = M::ShareUpdateExclusive;
-    for (const auto& d : defs) {
-        if (!d.contains("DefElem")) continue;
-        std::string name = d["DefElem"].value("defname", std::string());
-        if (d["DefElem"].contains("defnamespace")) name = d["DefElem"]["defnamespace"].get<std::string>() + "." + name;
-        if (!option_is_light(name)) mode = M::AccessExclusive;
-    }
-    return mode;
+bool is_null_const(const pg::Node* expr) {
+    const A_Const* c = pg::as<A_Const>(expr);
+    return c != nullptr && c->isnull;
 }
 
-// Subcommands that PostgreSQL applies to every partition/child as well (unless ONLY).
-bool recurses(const std::string& subtype) {
-    static const std::set<std::string> k_recursing = {
-        "AT_AddColumn", "AT_DropColumn", "AT_AlterColumnType", "AT_SetNotNull", "AT_DropNotNull",
-        "AT_ColumnDefault", "AT_AddConstraint", "AT_DropConstraint", "AT_ValidateConstraint",
-        "AT_SetStatistics", "AT_SetOptions", "AT_ResetOptions", "AT_SetStorage", "AT_SetCompression",
-        "AT_AddIdentity", "AT_SetIdentity", "AT_DropIdentity", "AT_DropExpression", "AT_EnableTrig",
-        "AT_EnableAlwaysTrig", "AT_EnableReplicaTrig", "AT_DisableTrig", "AT_EnableTrigAll",
-        "AT_DisableTrigAll", "AT_EnableTrigUser", "AT_DisableTrigUser", "AT_AlterConstraint", "AT_SetExpression"};
-    return k_recursing.count(subtype) > 0;
-}
-
-struct Target {
-    std::string relname;
-    std::string display;
-    std::string kind;
-};
-
-struct Accumulated {
-    M mode = M::AccessShare;
-    std::string reason;
-    M recursive_mode = M::AccessShare;
-    bool any_recursive = false;
-};
-
-void raise(Accumulated& acc, M mode, const std::string& reason, bool recursive) {
-    if (mode > acc.mode || acc.reason.empty()) {
-        if (mode >= acc.mode) {
-            acc.mode = mode;
-            acc.reason = reason;
-        }
-    }
-    if (recursive) {
-        acc.any_recursive = true;
-        if (mode > acc.recursive_mode) acc.recursive_mode = mode;
-    }
-}
-
-std::string column_type_text(const json& column_def) {
-    return column_def.contains("typeName") ? canonical_type(column_def["typeName"]) : std::string();
-}
-
-bool is_null_const(const json& expr) {
-    return expr.contains("A_Const") && expr["A_Const"].value("isnull", false);
+// The only field of a ColumnRef naming one column, or "".
+std::string_view single_column(const pg::Node* expr) {
+    const ColumnRef* ref = pg::as<ColumnRef>(expr);
+    return ref != nullptr && pg::length(ref->fields) == 1 ? pg::text(pg::nth(ref->fields, 0)) : std::string_view();
 }
 
 // Column name of a CHECK (col IS NOT NULL) expression, or "".
-std::string not_null_check_column(const json& constraint) {
-    const json& e = member(constraint, "raw_expr");
-    if (!e.contains("NullTest")) return {};
-    const json& t = e["NullTest"];
-    if (t.value("nulltesttype", std::string()) != "IS_NOT_NULL") return {};
-    const json& arg = member(t, "arg");
-    if (!arg.contains("ColumnRef")) return {};
-    const auto& fields = member(arg["ColumnRef"], "fields");
-    return fields.empty() ? std::string() : string_value(fields.back());
+std::string not_null_check_column(const Constraint* constraint) {
+    const NullTest* t = pg::as<NullTest>(constraint->raw_expr);
+    if (t == nullptr || t->nulltesttype != IS_NOT_NULL) return {};
+    const ColumnRef* ref = pg::as<ColumnRef>(t->arg);
+    return ref != nullptr ? std::string(pg::text(pg::last(ref->fields))) : std::string();
 }
 
 // Built-in and common extension types: never domains.
@@ -118,11 +67,11 @@ bool is_virtual_column(const ColumnDef* def, int pg_version) {
     return false;
 }
 
-void add_column(const json& def, const ColumnDef* typed, bool if_not_exists, const Target& t, Accumulated& acc,
-                StatementFacts& facts, Context& ctx) {
-    std::string col = def.value("colname", std::string());
-    std::string where = "ADD COLUMN " + quote_ident(col);
-    raise(acc, M::AccessExclusive, where, true);
+void add_column(const ColumnDef* def, const SubcommandLock& lock, bool if_not_exists, const Target& t,
+                Accumulated& acc, StatementFacts& facts, Context& ctx) {
+    std::string col(pg::text(def->colname));
+    std::string where = std::string(lock.label) + " " + quote_ident(col);
+    raise(acc, lock.mode, where, lock.recurses);
     if (if_not_exists && ctx.catalog.column(t.relname, col)) {
         facts.notes.push_back("column " + quote_ident(col) + " exists already: IF NOT EXISTS skips it");
         return;
@@ -133,20 +82,19 @@ void add_column(const json& def, const ColumnDef* typed, bool if_not_exists, con
     bool not_null = false;
     bool has_default = false;
     bool fills = false;  // every row gets its own value: rewrite
-    bool virtual_column = is_virtual_column(typed, ctx.pg_version);
+    bool virtual_column = is_virtual_column(def, ctx.pg_version);
     if (is_serial_type(def)) {
         rewrite("serial fills every row from nextval()");
         facts.notes.push_back("serial column creates a sequence " + quote_ident(t.relname + "_" + col + "_seq"));
         fills = true;
     }
-    for (const auto& c : member(def, "constraints")) {
-        if (!c.contains("Constraint")) continue;
-        const json& con = c["Constraint"];
-        std::string type = con.value("contype", std::string());
-        if (type == "CONSTR_DEFAULT" && con.contains("raw_expr") && !is_null_const(con["raw_expr"])) {
+    for (const Constraint* con : pg::each<Constraint>(def->constraints)) {
+        switch (con->contype) {
+        case CONSTR_DEFAULT: {
+            if (con->raw_expr == nullptr || is_null_const(con->raw_expr)) break;
             has_default = true;
             std::string why;
-            if (expression_is_volatile(con["raw_expr"], why)) {
+            if (expression_is_volatile(con->raw_expr, why)) {
                 static const std::set<std::string> k_volatile = {
                     "random()", "gen_random_uuid()", "uuid_generate_v1()", "uuid_generate_v1mc()",
                     "uuid_generate_v4()", "clock_timestamp()", "timeofday()", "nextval()", "setval()",
@@ -161,24 +109,39 @@ void add_column(const json& def, const ColumnDef* typed, bool if_not_exists, con
                 rewrite("before PostgreSQL 11 any non-null default rewrites the table");
                 fills = true;
             }
-        } else if (type == "CONSTR_NOTNULL") {
+            break;
+        }
+        case CONSTR_NOTNULL:
             not_null = true;
-        } else if (type == "CONSTR_IDENTITY") {
+            break;
+        case CONSTR_IDENTITY:
             rewrite("identity column fills every row from its sequence");
             fills = true;
-        } else if (type == "CONSTR_GENERATED" && virtual_column) {
-            // ATExecAddColumn queues no new value for a virtual column: only the catalog changes.
-            facts.notes.push_back(where + ": virtual generated column, computed when read: no rewrite");
-        } else if (type == "CONSTR_GENERATED") {
-            rewrite("stored generated column is computed for every row");
-            fills = true;
-        } else if (type == "CONSTR_CHECK" && !con.value("skip_validation", false)) {
-            add_scan(facts, t.display, where + ": CHECK is evaluated for every row");
-        } else if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE") {
+            break;
+        case CONSTR_GENERATED:
+            if (virtual_column) {
+                // ATExecAddColumn queues no new value for a virtual column: only the catalog changes.
+                facts.notes.push_back(where + ": virtual generated column, computed when read: no rewrite");
+            } else {
+                rewrite("stored generated column is computed for every row");
+                fills = true;
+            }
+            break;
+        case CONSTR_CHECK:
+            if (!con->skip_validation) add_scan(facts, t.display, where + ": CHECK is evaluated for every row");
+            break;
+        case CONSTR_PRIMARY:
+        case CONSTR_UNIQUE:
             add_scan(facts, t.display, where + ": builds a unique index");
-        } else if (type == "CONSTR_FOREIGN" && con.contains("pktable")) {
-            lock_range_var(facts, ctx, con["pktable"], M::ShareRowExclusive,
-                           where + " REFERENCES: adds triggers on the referenced table");
+            break;
+        case CONSTR_FOREIGN:
+            if (con->pktable != nullptr) {
+                lock_range_var(facts, ctx, con->pktable, k_referenced_add_triggers,
+                               where + " REFERENCES: adds triggers on the referenced table");
+            }
+            break;
+        default:
+            break;
         }
     }
     // A domain with constraints is checked for every row, default or not: a rewrite.
@@ -225,26 +188,27 @@ void add_not_null_constraint(const Constraint* con, const std::string& label, bo
     if (c) c->not_null = true;
 }
 
-void add_constraint(const json& con, const Constraint* typed, const Target& t, Accumulated& acc,
+void add_constraint(const Constraint* con, const SubcommandLock& lock, const Target& t, Accumulated& acc,
                     StatementFacts& facts, Context& ctx) {
-    std::string type = con.value("contype", std::string());
-    std::string name = con.value("conname", std::string());
-    std::string label = "ADD CONSTRAINT" + (name.empty() ? std::string() : " " + quote_ident(name));
-    bool not_valid = con.value("skip_validation", false);
+    std::string name(pg::text(con->conname));
+    std::string label = std::string(lock.label) + (name.empty() ? std::string() : " " + quote_ident(name));
+    bool not_valid = con->skip_validation;
     record_constraint(ctx, t.relname, "", con);
-    if (type == "CONSTR_FOREIGN") {
-        raise(acc, M::ShareRowExclusive, label + " FOREIGN KEY", true);
-        if (con.contains("pktable")) {
-            lock_range_var(facts, ctx, con["pktable"], M::ShareRowExclusive,
+    switch (con->contype) {
+    case CONSTR_FOREIGN:
+        raise(acc, lock.mode, label + " FOREIGN KEY", lock.recurses);
+        if (con->pktable != nullptr) {
+            lock_range_var(facts, ctx, con->pktable, k_referenced_add_triggers,
                            label + " FOREIGN KEY: adds triggers on the referenced table");
         }
         if (!not_valid) add_scan(facts, t.display, label + ": validates every row against the referenced table");
         return;
-    }
-    raise(acc, M::AccessExclusive, label, true);
-    if (type == "CONSTR_NOTNULL") {
-        add_not_null_constraint(typed, label, not_valid, t, facts, ctx);
-    } else if (type == "CONSTR_CHECK") {
+    case CONSTR_NOTNULL:
+        raise(acc, lock.mode, label, lock.recurses);
+        add_not_null_constraint(con, label, not_valid, t, facts, ctx);
+        return;
+    case CONSTR_CHECK: {
+        raise(acc, lock.mode, label, lock.recurses);
         std::string col = not_null_check_column(con);
         if (!not_valid) {
             add_scan(facts, t.display, label + ": CHECK is evaluated for every row");
@@ -254,38 +218,41 @@ void add_constraint(const json& con, const Constraint* typed, const Target& t, A
         } else if (!col.empty() && !name.empty()) {
             if (auto* rel = ctx.catalog.find(t.relname)) rel->not_null_checks[name] = col;
         }
-    } else if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE" || type == "CONSTR_EXCLUSION") {
-        if (con.contains("indexname")) {
-            if (type == "CONSTR_PRIMARY") {
-                add_scan(facts, t.display, label + " PRIMARY KEY USING INDEX: sets NOT NULL on its columns, scanning unless they already are",
-                         false);
-            }
-        } else {
+        return;
+    }
+    case CONSTR_PRIMARY:
+    case CONSTR_UNIQUE:
+    case CONSTR_EXCLUSION:
+        raise(acc, lock.mode, label, lock.recurses);
+        if (con->indexname == nullptr) {
             add_scan(facts, t.display, label + ": builds its index by scanning the table");
+        } else if (con->contype == CONSTR_PRIMARY) {
+            add_scan(facts, t.display, label + " PRIMARY KEY USING INDEX: sets NOT NULL on its columns, scanning unless they already are",
+                     false);
         }
+        return;
+    default:
+        raise(acc, lock.mode, label, lock.recurses);
+        return;
     }
 }
 
 // USING that only names the column, or casts it to the new type, converts like no USING.
-bool trivial_using(const json& expr, const std::string& column, const std::string& to) {
-    auto names_column = [&](const json& e) {
-        if (!e.contains("ColumnRef")) return false;
-        const auto& fields = member(e["ColumnRef"], "fields");
-        return fields.size() == 1 && string_value(fields[0]) == column;
-    };
-    if (names_column(expr)) return true;
-    if (!expr.contains("TypeCast")) return false;
-    const json& cast = expr["TypeCast"];
-    return names_column(member(cast, "arg")) && canonical_type(member(cast, "typeName")) == to;
+bool trivial_using(const pg::Node* expr, const std::string& column, const std::string& to) {
+    if (single_column(expr) == column && !column.empty()) return true;
+    const TypeCast* cast = pg::as<TypeCast>(expr);
+    return cast != nullptr && single_column(cast->arg) == column && !column.empty() &&
+           canonical_type(cast->typeName) == to;
 }
 
-void alter_column_type(const json& cmd, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
-    std::string col = cmd.value("name", std::string());
-    const json& def = member(member(cmd, "def"), "ColumnDef");
+void alter_column_type(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t, Accumulated& acc,
+                       StatementFacts& facts, Context& ctx) {
+    std::string col(pg::text(cmd.name));
+    const ColumnDef* def = pg::as<ColumnDef>(cmd.def);
     std::string to = column_type_text(def);
     std::string where = "ALTER COLUMN " + quote_ident(col) + " TYPE " + to;
-    raise(acc, M::AccessExclusive, where, true);
-    bool using_clause = def.contains("raw_default") && !trivial_using(def["raw_default"], col, to);
+    raise(acc, lock.mode, where, lock.recurses);
+    bool using_clause = def != nullptr && def->raw_default != nullptr && !trivial_using(def->raw_default, col, to);
     ColumnInfo* known = ctx.catalog.column(t.relname, col);
     auto rewrite = [&](const std::string& why, bool certain) {
         add_rewrite_tree(facts, ctx, t.relname, t.display, where + ": " + why, certain);
@@ -314,74 +281,6 @@ void alter_column_type(const json& cmd, const Target& t, Accumulated& acc, State
     else if (change == TypeChange::DependsOnTimeZone) rewrite(why, false);
     else facts.notes.push_back(where + ": no rewrite, " + why);
     if (known) known->type = to;
-}
-
-void attach_partition(const json& cmd, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
-    const json& pc = member(member(cmd, "def"), "PartitionCmd");
-    if (!pc.contains("name")) return;
-    const json& part = pc["name"];
-    std::string part_name = range_var_relname(part);
-    if (t.kind == "index") {
-        raise(acc, M::ShareUpdateExclusive, "ATTACH PARTITION " + range_var_name(part), false);
-        lock_range_var(facts, ctx, part, M::AccessExclusive, "ATTACH PARTITION: the partition's index", "index");
-        // Both indexes' tables are opened to check that they match.
-        for (const std::string& index : {t.relname, part_name}) {
-            const RelationInfo* info = ctx.catalog.find(index);
-            if (info && !info->index_table.empty()) {
-                add_lock(facts, ctx, info->index_table, display_of(ctx, info->index_table), M::AccessShare, "",
-                         "ATTACH PARTITION: the index's table");
-            }
-        }
-        return;
-    }
-    M parent_mode = ctx.pg_version >= 12 ? M::ShareUpdateExclusive : M::AccessExclusive;
-    raise(acc, parent_mode, "ATTACH PARTITION " + range_var_name(part), false);
-    lock_range_var(facts, ctx, part, M::AccessExclusive, "ATTACH PARTITION: the table becoming a partition");
-    lock_descendants(facts, ctx, part_name, M::AccessExclusive, "ATTACH PARTITION: the table becoming a partition");
-    add_scan(facts, range_var_name(part),
-             "ATTACH PARTITION: every row is checked against the partition bound unless a CHECK constraint already proves it",
-             false);
-    RelationInfo* parent = ctx.catalog.find(t.relname);
-    if (parent == nullptr) {
-        facts.notes.push_back("if " + t.display + " has a DEFAULT partition, it is locked ACCESS EXCLUSIVE and scanned");
-        return;
-    }
-    parent->children.push_back(part_name);
-    bool as_default = member(pc, "bound").value("is_default", false);
-    if (as_default) {
-        parent->default_partition = part_name;
-    } else if (!parent->default_partition.empty()) {
-        std::string display = display_of(ctx, parent->default_partition);
-        add_lock(facts, ctx, parent->default_partition, display, M::AccessExclusive, "",
-                 "ATTACH PARTITION: the default partition is checked for rows of the new bound");
-        add_scan(facts, display, "ATTACH PARTITION: the default partition is scanned for rows that belong to the new partition");
-    }
-    if (auto* child = ctx.catalog.find(part_name)) child->parent = t.relname;
-}
-
-void detach_partition(const json& cmd, const Target& t, Accumulated& acc, StatementFacts& facts, Context& ctx) {
-    const json& pc = member(member(cmd, "def"), "PartitionCmd");
-    if (!pc.contains("name")) return;
-    std::string part = range_var_relname(pc["name"]);
-    bool concurrent = pc.value("concurrent", false);
-    if (concurrent && ctx.pg_version < 14) facts.notes.push_back("DETACH PARTITION CONCURRENTLY needs PostgreSQL 14 or later");
-    raise(acc, concurrent ? M::ShareUpdateExclusive : M::AccessExclusive,
-          std::string("DETACH PARTITION") + (concurrent ? " CONCURRENTLY" : ""), false);
-    // CONCURRENTLY: SHARE UPDATE EXCLUSIVE in the first transaction; the second one, after
-    // waiting out every query that saw the partition, takes ACCESS EXCLUSIVE on it.
-    lock_range_var(facts, ctx, pc["name"], M::AccessExclusive,
-                   concurrent ? "DETACH PARTITION CONCURRENTLY: the partition, in its second transaction"
-                              : "DETACH PARTITION: the partition");
-    if (concurrent) facts.no_transaction_block = true;
-    RelationInfo* parent = ctx.catalog.find(t.relname);
-    if (parent == nullptr) return;
-    if (!parent->default_partition.empty() && parent->default_partition != part && !concurrent) {
-        add_lock(facts, ctx, parent->default_partition, display_of(ctx, parent->default_partition), M::AccessExclusive, "",
-                 "DETACH PARTITION: the default partition's constraint changes");
-    }
-    if (parent->default_partition == part) parent->default_partition.clear();
-    std::erase(parent->children, part);
-    if (auto* child = ctx.catalog.find(part)) child->parent.clear();
 }
 
 // SET TABLESPACE / SET ACCESS METHOD change nothing when the relation is there already.
@@ -419,7 +318,7 @@ void drop_foreign_keys(const Target& t, const std::string& column, const std::st
                 ++it;
                 continue;
             }
-            add_lock(facts, ctx, fk.target, display_of(ctx, fk.target), M::AccessExclusive, "",
+            add_lock(facts, ctx, fk.target, display_of(ctx, fk.target), k_referenced_drop_triggers, "",
                      "DROP COLUMN: drops foreign key " + quote_ident(it->first) + " and its triggers on the referenced table");
             it = rel->foreign_keys.erase(it);
         }
@@ -433,7 +332,7 @@ void drop_foreign_keys(const Target& t, const std::string& column, const std::st
             if (fk.target != t.relname || relname == t.relname) continue;
             bool uses = unique_index || std::find(fk.target_columns.begin(), fk.target_columns.end(), column) != fk.target_columns.end();
             if (!uses) continue;
-            add_lock(facts, ctx, relname, rel.display, M::AccessExclusive, "",
+            add_lock(facts, ctx, relname, rel.display, k_referenced_drop_triggers, "",
                      "CASCADE: drops foreign key " + quote_ident(name) + " that depends on it");
             if (auto* r = ctx.catalog.find(relname)) r->foreign_keys.erase(name);
             break;
@@ -444,10 +343,10 @@ void drop_foreign_keys(const Target& t, const std::string& column, const std::st
 // ALTER COLUMN c SET EXPRESSION AS (...) (PostgreSQL 17): ACCESS EXCLUSIVE, recursing to children
 // (ATPrepCmd's ATSimpleRecursion); a stored column is recomputed for every row (ATExecSetExpression
 // sets AT_REWRITE_COLUMN_REWRITE), a virtual one (18) only changes the catalog.
-void set_expression(const std::string& col, bool recursive, const Target& t, Accumulated& acc, StatementFacts& facts,
-                    Context& ctx) {
-    std::string where = "ALTER COLUMN " + quote_ident(col) + " SET EXPRESSION";
-    raise(acc, M::AccessExclusive, where, recursive);
+void set_expression(const std::string& col, const SubcommandLock& lock, const Target& t, Accumulated& acc,
+                    StatementFacts& facts, Context& ctx) {
+    std::string where = "ALTER COLUMN " + quote_ident(col) + " " + std::string(lock.label);
+    raise(acc, lock.mode, where, lock.recurses);
     const ColumnInfo* c = ctx.catalog.column(t.relname, col);
     if (ctx.pg_version >= 18 && c && c->virtual_generated) {
         facts.notes.push_back(where + ": virtual generated column, computed when read: no rewrite");
@@ -484,177 +383,203 @@ void alter_enforceability(const ATAlterConstraint& alter, const Target& t, State
         return;
     }
     std::string target = fk->target;
-    add_lock(facts, ctx, target, display_of(ctx, target), alter.is_enforced ? M::ShareRowExclusive : M::AccessExclusive,
+    add_lock(facts, ctx, target, display_of(ctx, target), alter.is_enforced ? k_referenced_add_triggers : k_referenced_drop_triggers,
              "", label + why);
 }
 
+void set_not_null(const std::string& col, const SubcommandLock& lock, const Target& t, Accumulated& acc,
+                  StatementFacts& facts, Context& ctx) {
+    std::string name = quote_ident(col);
+    ColumnInfo* c = ctx.catalog.column(t.relname, col);
+    // Already NOT NULL on a partitioned table: its partitions are too; they are not visited.
+    const RelationInfo* target = ctx.catalog.find(t.relname);
+    bool skip_children = target && target->kind == "partitioned table" && c && c->not_null;
+    raise(acc, lock.mode, "ALTER COLUMN " + name + " " + std::string(lock.label), lock.recurses && !skip_children);
+    std::optional<CurrentColumn> outside = c ? std::nullopt : outside_column(ctx, t.relname, t.display, col);
+    if (c && c->not_null) {
+        facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL"));
+    } else if (outside && outside->not_null) {
+        facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL (from " + outside->source + ")"));
+    } else if (c && c->has_not_null_check && ctx.pg_version >= 12) {
+        facts.notes.push_back(set_not_null_without_scan(name, "a validated CHECK (" + name + " IS NOT NULL) proves it"));
+    } else {
+        add_scan(facts, t.display,
+                 "SET NOT NULL on " + name + ": every row is checked unless a validated CHECK (" + name +
+                     " IS NOT NULL) exists",
+                 c != nullptr);
+    }
+    if (c) c->not_null = true;
+}
+
+void validate_constraint(const std::string& constraint, const SubcommandLock& lock, const Target& t, Accumulated& acc,
+                         StatementFacts& facts, Context& ctx) {
+    std::string label = std::string(lock.label) + " " + quote_ident(constraint);
+    raise(acc, lock.mode, label, lock.recurses);
+    add_scan(facts, t.display, label + ": checks every row");
+    RelationInfo* rel = ctx.catalog.find(t.relname);
+    if (rel == nullptr) return;
+    auto fk = rel->foreign_keys.find(constraint);
+    if (fk != rel->foreign_keys.end()) {
+        add_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), k_referenced_validate, "",
+                 "VALIDATE CONSTRAINT: reads the referenced table");
+    }
+    auto nn = rel->not_null_checks.find(constraint);
+    if (nn != rel->not_null_checks.end()) {
+        if (auto* c = ctx.catalog.column(t.relname, nn->second)) c->has_not_null_check = true;
+    }
+}
+
+void drop_constraint(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t, Accumulated& acc,
+                     StatementFacts& facts, Context& ctx) {
+    std::string constraint(pg::text(cmd.name));
+    raise(acc, lock.mode, std::string(lock.label) + " " + quote_ident(constraint), lock.recurses);
+    if (auto* rel = ctx.catalog.find(t.relname)) {
+        auto fk = rel->foreign_keys.find(constraint);
+        if (fk != rel->foreign_keys.end()) {
+            add_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), k_referenced_drop_triggers, "",
+                     "DROP CONSTRAINT: removes the foreign key's triggers from the referenced table");
+            rel->foreign_keys.erase(fk);
+        }
+    }
+    drop_foreign_keys(t, "", constraint, cmd.behavior == DROP_CASCADE, facts, ctx);
+    if (const RelationInfo* idx = ctx.catalog.find(constraint); idx && idx->kind == "index" && idx->index_table == t.relname) {
+        ctx.catalog.remove(constraint);
+    }
+}
+
+// INHERIT / NO INHERIT parent.
+void change_parent(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t, Accumulated& acc,
+                   StatementFacts& facts, Context& ctx) {
+    bool add = cmd.subtype == AT_AddInherit;
+    raise(acc, lock.mode, std::string(lock.label), lock.recurses);
+    const RangeVar* parent = pg::as<RangeVar>(cmd.def);
+    if (parent == nullptr) return;
+    lock_range_var(facts, ctx, parent, add ? k_inherit_parent : k_no_inherit_parent,
+                   add ? "INHERIT: the new parent" : "NO INHERIT: the parent");
+    std::string parent_name(pg::relname(parent));
+    if (auto* p = ctx.catalog.find(parent_name)) {
+        if (add) p->children.push_back(t.relname);
+        else std::erase(p->children, t.relname);
+    }
+    if (auto* self = ctx.catalog.find(t.relname)) self->parent = add ? parent_name : "";
+}
+
+// One subcommand the lock table knows: its lock into `acc`, its effects into facts and the catalog.
+void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t, Accumulated& acc,
+           StatementFacts& facts, Context& ctx) {
+    std::string col(pg::text(cmd.name));
+    std::string label(lock.label);
+    switch (cmd.subtype) {
+    case AT_AddColumn:
+    case AT_AddColumnToView:
+        if (const ColumnDef* def = pg::as<ColumnDef>(cmd.def)) {
+            add_column(def, lock, cmd.missing_ok, t, acc, facts, ctx);
+            ctx.reshape(t.relname, std::string(pg::text(def->colname)));
+        }
+        return;
+    case AT_AddConstraint:
+        if (const Constraint* con = pg::as<Constraint>(cmd.def)) add_constraint(con, lock, t, acc, facts, ctx);
+        return;
+    case AT_AlterColumnType:
+        alter_column_type(cmd, lock, t, acc, facts, ctx);
+        return;
+    case AT_SetNotNull:
+        set_not_null(col, lock, t, acc, facts, ctx);
+        return;
+    case AT_DropNotNull:
+        raise(acc, lock.mode, label, lock.recurses);
+        if (auto* c = ctx.catalog.column(t.relname, col)) c->not_null = false;
+        ctx.reshape(t.relname, col);
+        return;
+    case AT_SetExpression:
+        set_expression(col, lock, t, acc, facts, ctx);
+        return;
+    case AT_DropColumn:
+        raise(acc, lock.mode, label + " " + quote_ident(col), lock.recurses);
+        ctx.reshape(t.relname, col);
+        drop_foreign_keys(t, col, "", cmd.behavior == DROP_CASCADE, facts, ctx);
+        ctx.catalog.drop_column(t.relname, col);
+        return;
+    case AT_ValidateConstraint:
+        validate_constraint(col, lock, t, acc, facts, ctx);
+        return;
+    case AT_DropConstraint:
+        drop_constraint(cmd, lock, t, acc, facts, ctx);
+        return;
+    case AT_AlterConstraint:
+        raise(acc, lock.mode, label, lock.recurses);
+        if (const auto* alter = pg::as<ATAlterConstraint>(cmd.def); alter && alter->alterEnforceability) {
+            alter_enforceability(*alter, t, facts, ctx);
+        }
+        return;
+    case AT_SetLogged:
+    case AT_SetUnLogged:
+        raise(acc, lock.mode, label, lock.recurses);
+        add_rewrite(facts, t.display, label + ": the table is copied to new storage");
+        return;
+    case AT_SetAccessMethod:
+        raise(acc, lock.mode, label, lock.recurses);
+        move_storage(label, col, "heap", "the table is rewritten", &RelationInfo::access_method, t, facts, ctx);
+        return;
+    case AT_SetTableSpace:
+        raise(acc, lock.mode, label, lock.recurses);
+        move_storage(label, col, "pg_default", "the files are copied to the new tablespace", &RelationInfo::tablespace, t,
+                     facts, ctx);
+        return;
+    case AT_AttachPartition:
+        alter::attach_partition(cmd, lock, t, acc, facts, ctx);
+        return;
+    case AT_DetachPartition:
+        alter::detach_partition(cmd, lock, t, acc, facts, ctx);
+        return;
+    case AT_DetachPartitionFinalize:
+        raise(acc, lock.mode, label, lock.recurses);
+        if (const PartitionCmd* pc = pg::as<PartitionCmd>(cmd.def); pc && pc->name) {
+            lock_range_var(facts, ctx, pc->name, k_partition, label + ": the partition");
+        }
+        return;
+    case AT_AddInherit:
+    case AT_DropInherit:
+        change_parent(cmd, lock, t, acc, facts, ctx);
+        return;
+    default:
+        raise(acc, lock.mode, label, lock.recurses);
+        return;
+    }
+}
+
+// What ALTER ... names besides tables: relation kind and statement tag.
+struct AlteredObject {
+    ObjectType type;
+    const char* kind;
+    const char* tag;
+};
+constexpr std::array k_objects = {
+    AlteredObject{OBJECT_INDEX, "index", "ALTER INDEX"},
+    AlteredObject{OBJECT_VIEW, "view", "ALTER VIEW"},
+    AlteredObject{OBJECT_MATVIEW, "materialized view", "ALTER MATERIALIZED VIEW"},
+    AlteredObject{OBJECT_SEQUENCE, "sequence", "ALTER SEQUENCE"},
+    AlteredObject{OBJECT_FOREIGN_TABLE, "foreign table", "ALTER FOREIGN TABLE"},
+    AlteredObject{OBJECT_TYPE, "type", "ALTER TYPE"},
+};
+
 }  // namespace
 
-bool model_alter_table(const json& stmt, const AlterTableStmt* typed, StatementFacts& facts, Context& ctx) {
-    if (!stmt.contains("relation")) return false;
-    const json& rv = stmt["relation"];
-    std::string objtype = stmt.value("objtype", std::string("OBJECT_TABLE"));
-    Target t{range_var_relname(rv), range_var_name(rv), ""};
-    static const std::map<std::string, std::pair<std::string, std::string>> k_objects = {
-        {"OBJECT_INDEX", {"index", "ALTER INDEX"}}, {"OBJECT_VIEW", {"view", "ALTER VIEW"}},
-        {"OBJECT_MATVIEW", {"materialized view", "ALTER MATERIALIZED VIEW"}},
-        {"OBJECT_SEQUENCE", {"sequence", "ALTER SEQUENCE"}},
-        {"OBJECT_FOREIGN_TABLE", {"foreign table", "ALTER FOREIGN TABLE"}}, {"OBJECT_TYPE", {"type", "ALTER TYPE"}}};
-    auto object = k_objects.find(objtype);
-    t.kind = object != k_objects.end() ? object->second.first : relation_kind(ctx, t.relname, "table");
-    facts.tag = object != k_objects.end() ? object->second.second : "ALTER TABLE";
-    const RelationInfo* target_info = ctx.catalog.find(t.relname);
-    bool partitioned = target_info && target_info->kind == "partitioned table";
+bool model_alter_table(const AlterTableStmt* stmt, StatementFacts& facts, Context& ctx) {
+    if (stmt == nullptr || stmt->relation == nullptr) return false;
+    const RangeVar* rv = stmt->relation;
+    Target t{std::string(pg::relname(rv)), pg::display_name(rv), ""};
+    auto object = std::find_if(k_objects.begin(), k_objects.end(),
+                               [&](const AlteredObject& o) { return o.type == stmt->objtype; });
+    t.kind = object != k_objects.end() ? object->kind : relation_kind(ctx, t.relname, "table");
+    facts.tag = object != k_objects.end() ? object->tag : "ALTER TABLE";
 
     Accumulated acc;
     bool unknown = false;
-    int index = -1;
-    for (const auto& item : member(stmt, "cmds")) {
-        ++index;
-        if (!item.contains("AlterTableCmd")) continue;
-        const json& cmd = item["AlterTableCmd"];
-        const AlterTableCmd* typed_cmd = typed ? pg::as<AlterTableCmd>(pg::nth(typed->cmds, index)) : nullptr;
-        std::string sub = cmd.value("subtype", std::string());
-        std::string col = cmd.value("name", std::string());
-        bool rec = recurses(sub);
-        const json& def = member(cmd, "def");
-        std::string name = quote_ident(col);
-        if (sub == "AT_AddColumn" || sub == "AT_AddColumnToView") {
-            if (def.contains("ColumnDef")) {
-                add_column(def["ColumnDef"], typed_cmd ? pg::as<ColumnDef>(typed_cmd->def) : nullptr,
-                           cmd.value("missing_ok", false), t, acc, facts, ctx);
-                ctx.reshape(t.relname, def["ColumnDef"].value("colname", std::string()));
-            }
-        } else if (sub == "AT_AddConstraint") {
-            if (def.contains("Constraint")) {
-                add_constraint(def["Constraint"], typed_cmd ? pg::as<Constraint>(typed_cmd->def) : nullptr, t, acc,
-                               facts, ctx);
-            }
-        } else if (sub == "AT_AlterColumnType") {
-            alter_column_type(cmd, t, acc, facts, ctx);
-        } else if (sub == "AT_SetNotNull") {
-            ColumnInfo* c = ctx.catalog.column(t.relname, col);
-            // Already NOT NULL on a partitioned table: its partitions are too; they are not visited.
-            bool skip_children = partitioned && c && c->not_null;
-            raise(acc, M::AccessExclusive, "ALTER COLUMN " + name + " SET NOT NULL", rec && !skip_children);
-            std::optional<CurrentColumn> outside = c ? std::nullopt : outside_column(ctx, t.relname, t.display, col);
-            if (c && c->not_null) {
-                facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL"));
-            } else if (outside && outside->not_null) {
-                facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL (from " + outside->source + ")"));
-            } else if (c && c->has_not_null_check && ctx.pg_version >= 12) {
-                facts.notes.push_back(set_not_null_without_scan(name, "a validated CHECK (" + name + " IS NOT NULL) proves it"));
-            } else {
-                add_scan(facts, t.display,
-                         "SET NOT NULL on " + name + ": every row is checked unless a validated CHECK (" + name +
-                             " IS NOT NULL) exists",
-                         c != nullptr);
-            }
-            if (c) c->not_null = true;
-        } else if (sub == "AT_DropColumn") {
-            raise(acc, M::AccessExclusive, "DROP COLUMN " + name, rec);
-            ctx.reshape(t.relname, col);
-            drop_foreign_keys(t, col, "", cmd.value("behavior", std::string()) == "DROP_CASCADE", facts, ctx);
-            ctx.catalog.drop_column(t.relname, col);
-        } else if (sub == "AT_ValidateConstraint") {
-            raise(acc, M::ShareUpdateExclusive, "VALIDATE CONSTRAINT " + name, rec);
-            add_scan(facts, t.display, "VALIDATE CONSTRAINT " + name + ": checks every row");
-            if (auto* rel = ctx.catalog.find(t.relname)) {
-                auto fk = rel->foreign_keys.find(col);
-                if (fk != rel->foreign_keys.end()) {
-                    add_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), M::RowShare, "",
-                             "VALIDATE CONSTRAINT: reads the referenced table");
-                }
-                auto nn = rel->not_null_checks.find(col);
-                if (nn != rel->not_null_checks.end()) {
-                    if (auto* c = ctx.catalog.column(t.relname, nn->second)) c->has_not_null_check = true;
-                }
-            }
-        } else if (sub == "AT_DropConstraint") {
-            raise(acc, M::AccessExclusive, "DROP CONSTRAINT " + name, rec);
-            if (auto* rel = ctx.catalog.find(t.relname)) {
-                auto fk = rel->foreign_keys.find(col);
-                if (fk != rel->foreign_keys.end()) {
-                    add_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), M::AccessExclusive, "",
-                             "DROP CONSTRAINT: removes the foreign key's triggers from the referenced table");
-                    rel->foreign_keys.erase(fk);
-                }
-            }
-            drop_foreign_keys(t, "", col, cmd.value("behavior", std::string()) == "DROP_CASCADE", facts, ctx);
-            if (const RelationInfo* idx = ctx.catalog.find(col); idx && idx->kind == "index" && idx->index_table == t.relname) {
-                ctx.catalog.remove(col);
-            }
-        } else if (sub == "AT_SetStatistics" || sub == "AT_SetOptions" || sub == "AT_ResetOptions" ||
-                   sub == "AT_ClusterOn" || sub == "AT_DropCluster") {
-            raise(acc, M::ShareUpdateExclusive, sub.substr(3), rec);
-        } else if (sub == "AT_SetRelOptions" || sub == "AT_ResetRelOptions") {
-            raise(acc, rel_options_mode(member(member(def, "List"), "items")),
-                  sub == "AT_SetRelOptions" ? "SET (...)" : "RESET (...)", false);
-        } else if (sub == "AT_EnableTrig" || sub == "AT_EnableAlwaysTrig" || sub == "AT_EnableReplicaTrig" ||
-                   sub == "AT_DisableTrig" || sub == "AT_EnableTrigAll" || sub == "AT_DisableTrigAll" ||
-                   sub == "AT_EnableTrigUser" || sub == "AT_DisableTrigUser") {
-            raise(acc, M::ShareRowExclusive, "ENABLE/DISABLE TRIGGER", rec);
-        } else if (sub == "AT_SetLogged" || sub == "AT_SetUnLogged") {
-            std::string what = sub == "AT_SetLogged" ? "SET LOGGED" : "SET UNLOGGED";
-            raise(acc, M::AccessExclusive, what, false);
-            add_rewrite(facts, t.display, what + ": the table is copied to new storage");
-        } else if (sub == "AT_SetAccessMethod") {
-            raise(acc, M::AccessExclusive, "SET ACCESS METHOD", false);
-            move_storage("SET ACCESS METHOD", col, "heap", "the table is rewritten", &RelationInfo::access_method, t, facts,
-                         ctx);
-        } else if (sub == "AT_SetTableSpace") {
-            raise(acc, M::AccessExclusive, "SET TABLESPACE", false);
-            move_storage("SET TABLESPACE", col, "pg_default", "the files are copied to the new tablespace",
-                         &RelationInfo::tablespace, t, facts, ctx);
-        } else if (sub == "AT_AttachPartition") {
-            attach_partition(cmd, t, acc, facts, ctx);
-        } else if (sub == "AT_DetachPartition") {
-            detach_partition(cmd, t, acc, facts, ctx);
-        } else if (sub == "AT_DetachPartitionFinalize") {
-            raise(acc, M::ShareUpdateExclusive, "DETACH PARTITION FINALIZE", false);
-            // ATExecDetachPartitionFinalize opens the partition with AccessExclusiveLock.
-            const json& pc = member(def, "PartitionCmd");
-            if (pc.contains("name")) {
-                lock_range_var(facts, ctx, pc["name"], M::AccessExclusive, "DETACH PARTITION FINALIZE: the partition");
-            }
-        } else if (sub == "AT_SetExpression") {
-            set_expression(col, rec, t, acc, facts, ctx);
-        } else if (sub == "AT_AddInherit" || sub == "AT_DropInherit") {
-            raise(acc, M::AccessExclusive, sub == "AT_AddInherit" ? "INHERIT" : "NO INHERIT", false);
-            if (def.contains("RangeVar")) {
-                const json& parent = def["RangeVar"];
-                lock_range_var(facts, ctx, parent, sub == "AT_AddInherit" ? M::ShareUpdateExclusive : M::AccessShare,
-                               sub == "AT_AddInherit" ? "INHERIT: the new parent" : "NO INHERIT: the parent");
-                std::string parent_name = range_var_relname(parent);
-                if (auto* p = ctx.catalog.find(parent_name)) {
-                    if (sub == "AT_AddInherit") p->children.push_back(t.relname);
-                    else std::erase(p->children, t.relname);
-                }
-                if (auto* self = ctx.catalog.find(t.relname)) self->parent = sub == "AT_AddInherit" ? parent_name : "";
-            }
-        } else if (sub == "AT_ColumnDefault" || sub == "AT_DropNotNull" || sub == "AT_DropExpression" ||
-                   sub == "AT_SetStorage" || sub == "AT_SetCompression" || sub == "AT_AddIdentity" ||
-                   sub == "AT_SetIdentity" || sub == "AT_DropIdentity" || sub == "AT_AlterConstraint" ||
-                   sub == "AT_AddIndexConstraint" || sub == "AT_ChangeOwner" || sub == "AT_ReplicaIdentity" ||
-                   sub == "AT_EnableRowSecurity" || sub == "AT_DisableRowSecurity" ||
-                   sub == "AT_ForceRowSecurity" || sub == "AT_NoForceRowSecurity" || sub == "AT_GenericOptions" ||
-                   sub == "AT_AlterColumnGenericOptions" || sub == "AT_EnableRule" || sub == "AT_EnableAlwaysRule" ||
-                   sub == "AT_EnableReplicaRule" || sub == "AT_DisableRule" || sub == "AT_AddOf" ||
-                   sub == "AT_DropOf" || sub == "AT_DropOids" || sub == "AT_ReplaceRelOptions") {
-            raise(acc, M::AccessExclusive, sub.substr(3), rec);
-            if (const auto* alter = typed_cmd ? pg::as<ATAlterConstraint>(typed_cmd->def) : nullptr;
-                alter && alter->alterEnforceability) {
-                alter_enforceability(*alter, t, facts, ctx);
-            }
-            if (sub == "AT_DropNotNull") {
-                if (auto* c = ctx.catalog.column(t.relname, col)) c->not_null = false;
-                ctx.reshape(t.relname, col);
-            }
-        } else if (sub == "AT_CheckNotNull") {
-            raise(acc, M::AccessShare, "CHECK NOT NULL", rec);
-        } else {
-            unknown = true;
-        }
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        std::optional<SubcommandLock> lock = command_lock(*cmd, ctx.pg_version, t.kind == "index");
+        if (lock) apply(*cmd, *lock, t, acc, facts, ctx);
+        else unknown = true;
     }
     if (unknown && acc.reason.empty()) return false;
     lock_range_var(facts, ctx, rv, acc.mode, acc.reason, t.kind);

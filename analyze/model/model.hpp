@@ -144,18 +144,4 @@ bool expression_is_volatile(const pg::Node* expr, std::string& why);
 enum class Volatility { NotVolatile, Volatile, Unknown };
 Volatility function_volatility(const std::string& name);
 
-
-// ---- the JSON tree's versions, for alter_table.cpp alone until it reads the typed tree
-// (json_transition.cpp; each mirrors its typed twin above) ----
-
-bool is_serial_type(const json& column_def);
-void record_column(Context& ctx, const std::string& table, const json& column_def);
-void record_constraint(Context& ctx, const std::string& table, const std::string& column, const json& constraint);
-LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const json& range_var, LockMode mode,
-                         const std::string& reason, const std::string& kind = "");
-bool range_var_inh(const json& range_var);
-bool expression_is_volatile(const json& expr, std::string& why);
-// A {"String": {"sval": ...}} node's text.
-std::string string_value(const json& string_node);
-
 }  // namespace pgfence::analyze::model
