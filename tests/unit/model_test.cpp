@@ -238,3 +238,14 @@ TEST_CASE("CREATE SCHEMA's elements are created in the new schema") {
     CHECK(mode_of(s, "billing.invoices") == LockMode::AccessExclusive);
     CHECK(mode_of(s, "billing.open") == LockMode::AccessExclusive);
 }
+
+TEST_CASE("a boolean option written as 0 or off or false is off") {
+    // defGetBoolean (commands/define.c) takes 0/1 and false/off/no as well as true/false.
+    for (const char* value : {"0", "off", "false"}) {
+        auto s = last_statement(std::string("VACUUM (FULL ") + value + ") events");
+        INFO(value);
+        CHECK(s.tag == "VACUUM");
+        CHECK(mode_of(s, "events") == LockMode::ShareUpdateExclusive);
+    }
+    CHECK(mode_of(last_statement("VACUUM (FULL 1) events"), "events") == LockMode::AccessExclusive);
+}
