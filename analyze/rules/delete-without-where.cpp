@@ -3,7 +3,7 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-void check(const StatementContext& ctx, Sink& sink) { operation::check_whole_table_dml(ctx, sink, "DeleteStmt"); }
+void check(const StatementContext& ctx, Sink& sink) { operation::check_whole_table_dml(ctx, sink, T_DeleteStmt); }
 
 }  // namespace
 

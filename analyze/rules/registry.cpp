@@ -2,12 +2,6 @@
 
 namespace pgfence::analyze::rules {
 
-const json& StatementContext::body() const {
-    static const json k_empty = json::object();
-    if (!node.is_object() || statement.kind.empty() || !node.contains(statement.kind)) return k_empty;
-    return node[statement.kind];
-}
-
 Finding& Sink::add(const StatementFacts& statement, std::string message) {
     Finding f;
     f.rule = std::string(m_rule);

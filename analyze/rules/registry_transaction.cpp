@@ -1,5 +1,4 @@
 #include "analyze/rules/registry_transaction.hpp"
-#include "analyze/json_access.hpp"
 
 #include <set>
 
@@ -17,9 +16,15 @@ void register_transaction_rules(std::vector<Rule>& rules) {
     }
 }
 
-std::string transaction_kind(const json& node) {
-    if (!node.is_object() || !node.contains("TransactionStmt")) return {};
-    return node["TransactionStmt"].value("kind", std::string());
+bool opens_transaction(const pg::Node* stmt) {
+    const auto* t = pg::as<TransactionStmt>(stmt);
+    return t != nullptr && (t->kind == TRANS_STMT_BEGIN || t->kind == TRANS_STMT_START);
+}
+
+bool ends_transaction(const pg::Node* stmt) {
+    const auto* t = pg::as<TransactionStmt>(stmt);
+    return t != nullptr &&
+           (t->kind == TRANS_STMT_COMMIT || t->kind == TRANS_STMT_ROLLBACK || t->kind == TRANS_STMT_PREPARE);
 }
 
 bool is_session_statement(const StatementFacts& statement) {
@@ -27,28 +32,15 @@ bool is_session_statement(const StatementFacts& statement) {
            statement.kind == "TransactionStmt";
 }
 
-namespace {
-
-bool ends_transaction(const std::string& kind) {
-    return kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_PREPARE";
-}
-
-bool opens_transaction(const std::string& kind) {
-    return kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START";
-}
-
-}  // namespace
-
 std::vector<TransactionScope> transactions(const FileContext& ctx) {
-    static const json k_null;
     std::vector<TransactionScope> out;
     bool open = false;
     const auto& statements = ctx.file.statements;
     for (std::size_t i = 0; i < statements.size(); ++i) {
         const StatementFacts& s = statements[i];
-        std::string kind = transaction_kind(i < ctx.nodes.size() ? ctx.nodes[i] : k_null);
+        const pg::Node* stmt = i < ctx.stmts.size() ? ctx.stmts[i] : nullptr;
         // A COMMIT's own facts show the state after it; it still belongs to the transaction it ends.
-        bool inside = s.transaction != Transaction::None || ends_transaction(kind);
+        bool inside = s.transaction != Transaction::None || ends_transaction(stmt);
         if (!inside) {
             open = false;
             continue;
@@ -59,8 +51,8 @@ std::vector<TransactionScope> transactions(const FileContext& ctx) {
         }
         TransactionScope& scope = out.back();
         scope.last = static_cast<int>(i);
-        if (opens_transaction(kind) && s.transaction == Transaction::Explicit) scope.explicit_block = true;
-        if (ends_transaction(kind)) {
+        if (opens_transaction(stmt) && s.transaction == Transaction::Explicit) scope.explicit_block = true;
+        if (ends_transaction(stmt)) {
             scope.closed = true;
             open = false;
         }
@@ -88,8 +80,8 @@ std::string carried_settings(const StatementFacts& s, const std::vector<const St
     auto sets_itself = [&](const std::string& name) {
         for (const auto* c : chunk) {
             auto i = static_cast<std::size_t>(c->index);
-            if (c->kind != "VariableSetStmt" || i >= ctx.nodes.size()) continue;
-            if (member(ctx.nodes[i], "VariableSetStmt").value("name", std::string()) == name) return true;
+            const auto* set = i < ctx.stmts.size() ? pg::as<VariableSetStmt>(ctx.stmts[i]) : nullptr;
+            if (set != nullptr && pg::text(set->name) == name) return true;
         }
         return false;
     };

@@ -7,15 +7,12 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/parse_tree.hpp"
 #include "analyze/pg_tree.hpp"
 
 #include "analyze/facts.hpp"
 #include "analyze/findings.hpp"
 
 namespace pgfence::analyze::rules {
-
-using json = Node;
 
 // Settings the rules read; the config file and CLI flags fill it.
 struct Options {
@@ -29,27 +26,20 @@ struct Options {
 struct StatementContext {
     const FileReport& file;
     const StatementFacts& statement;
-    const json& node;  // {"AlterTableStmt": {...}}; null for an unparsable statement
     const Options& options;
-    const std::vector<json>* nodes = nullptr;  // every statement's node, parallel to file.statements
     // The statement as PostgreSQL's parser built it (an AlterTableStmt node, ...; pg_tree.hpp),
     // null for an unparsable one; and every statement's, parallel to file.statements.
     const pg::Node* stmt = nullptr;
     const std::vector<const pg::Node*>* stmts = nullptr;
-    // The typed statement as a T, or nullptr when it is another kind.
+    // The statement as a T, or nullptr when it is another kind.
     template <class T>
     [[nodiscard]] const T* as() const { return pg::as<T>(stmt); }
-
-    [[nodiscard]] const std::string& kind() const { return statement.kind; }
-    // The statement's node body (node[kind]), or an empty object.
-    [[nodiscard]] const json& body() const;
 };
 
 struct FileContext {
     const FileReport& file;
-    const std::vector<json>& nodes;  // parallel to file.statements
     const Options& options;
-    const std::vector<const pg::Node*>& stmts;  // typed statements, parallel to file.statements
+    const std::vector<const pg::Node*>& stmts;  // parallel to file.statements, null for unparsable ones
 };
 
 // Where a rule reports; fills in its id and default risk.
