@@ -60,7 +60,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_column_identity() {
+PGFENCE_RULE(add_column_identity) {
     return Rule{"add-column-identity", Risk::High,
                 "Adding an identity column to an existing table rewrites every row while the table is locked", check,
                 nullptr, true, "locking"};

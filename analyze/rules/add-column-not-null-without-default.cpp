@@ -45,7 +45,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_column_not_null_without_default() {
+PGFENCE_RULE(add_column_not_null_without_default) {
     return Rule{"add-column-not-null-without-default", Risk::High,
                 "ADD COLUMN ... NOT NULL without a default fails on a table that has rows", check, nullptr, true,
                 "locking"};

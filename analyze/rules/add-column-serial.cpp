@@ -47,7 +47,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_column_serial() {
+PGFENCE_RULE(add_column_serial) {
     return Rule{"add-column-serial", Risk::High,
                 "Adding a serial column to an existing table rewrites every row while the table is locked", check,
                 nullptr, true, "locking"};

@@ -55,7 +55,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_column_stored_generated() {
+PGFENCE_RULE(add_column_stored_generated) {
     return Rule{"add-column-stored-generated", Risk::High,
                 "Adding a stored generated column rewrites every row while the table is locked", check, nullptr, true,
                 "locking"};

@@ -50,7 +50,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_column_volatile_default() {
+PGFENCE_RULE(add_column_volatile_default) {
     return Rule{"add-column-volatile-default", Risk::High,
                 "ADD COLUMN with a volatile default rewrites every row while the table is locked", check, nullptr,
                 true, "locking"};

@@ -72,7 +72,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_domain_constraint() {
+PGFENCE_RULE(add_domain_constraint) {
     return Rule{"add-domain-constraint", Risk::High,
                 "ALTER DOMAIN ... ADD CONSTRAINT without NOT VALID checks every column of that domain while writes wait",
                 nullptr, check, true, "locking"};

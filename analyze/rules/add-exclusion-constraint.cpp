@@ -22,7 +22,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_exclusion_constraint() {
+PGFENCE_RULE(add_exclusion_constraint) {
     return Rule{"add-exclusion-constraint", Risk::High,
                 "ADD CONSTRAINT ... EXCLUDE builds its index while reads and writes wait, with no concurrent alternative",
                 check, nullptr, true, "locking"};

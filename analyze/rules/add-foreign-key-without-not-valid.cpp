@@ -67,7 +67,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_foreign_key_without_not_valid() {
+PGFENCE_RULE(add_foreign_key_without_not_valid) {
     return Rule{"add-foreign-key-without-not-valid", Risk::High,
                 "Adding a validated foreign key scans the table while both tables' writes are blocked", check, nullptr,
                 true, "locking"};

@@ -20,7 +20,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_unique_without_index() {
+PGFENCE_RULE(add_unique_without_index) {
     return Rule{"add-unique-without-index", Risk::High,
                 "ADD CONSTRAINT ... UNIQUE builds its index while reads and writes wait; build it concurrently first",
                 check, nullptr, true, "locking"};

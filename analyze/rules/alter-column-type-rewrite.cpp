@@ -102,7 +102,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_alter_column_type_rewrite() {
+PGFENCE_RULE(alter_column_type_rewrite) {
     return Rule{"alter-column-type-rewrite", Risk::High,
                 "ALTER COLUMN ... TYPE that rewrites the table and its indexes while the table is locked", check,
                 nullptr, true, "locking"};

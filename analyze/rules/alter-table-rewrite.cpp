@@ -33,7 +33,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_alter_table_rewrite() {
+PGFENCE_RULE(alter_table_rewrite) {
     return Rule{"alter-table-rewrite", Risk::High,
                 "ALTER TABLE ... SET TABLESPACE / SET ACCESS METHOD copies the whole relation while reads and writes wait",
                 check, nullptr, true, "locking"};

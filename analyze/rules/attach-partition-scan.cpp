@@ -183,7 +183,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_attach_partition_scan() {
+PGFENCE_RULE(attach_partition_scan) {
     return Rule{"attach-partition-scan", Risk::Medium,
                 "ATTACH PARTITION reads the whole partition under a lock that blocks its reads and writes", check,
                 nullptr, true, "locking"};

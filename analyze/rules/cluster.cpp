@@ -52,7 +52,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_cluster() {
+PGFENCE_RULE(cluster) {
     return Rule{"cluster", Risk::High, "CLUSTER rewrites the table while it blocks reads and writes", check, nullptr,
                 true, "locking"};
 }

@@ -40,7 +40,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_create_index_without_concurrently() {
+PGFENCE_RULE(create_index_without_concurrently) {
     return Rule{"create-index-without-concurrently", Risk::High,
                 "CREATE INDEX without CONCURRENTLY blocks writes to the table while the index builds", check, nullptr,
                 true, "locking"};

@@ -42,7 +42,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_create_trigger() {
+PGFENCE_RULE(create_trigger) {
     return Rule{"create-trigger", Risk::Medium,
                 "CREATE TRIGGER blocks writes while it is added and adds work to every later write", check, nullptr,
                 true, "locking"};

@@ -41,7 +41,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_detach_partition_without_concurrently() {
+PGFENCE_RULE(detach_partition_without_concurrently) {
     return Rule{"detach-partition-without-concurrently", Risk::High,
                 "DETACH PARTITION without CONCURRENTLY blocks reads and writes of the partitioned table", check,
                 nullptr, true, "locking"};

@@ -30,7 +30,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_column() {
+PGFENCE_RULE(drop_column) {
     return Rule{"drop-column", Risk::Medium,
                 "DROP COLUMN deletes the column's data and breaks code that still selects it", check, nullptr, true,
                 "data-loss"};

@@ -21,7 +21,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_database() {
+PGFENCE_RULE(drop_database) {
     return Rule{"drop-database", Risk::Critical, "DROP DATABASE deletes a whole database", check, nullptr, true,
                 "data-loss"};
 }

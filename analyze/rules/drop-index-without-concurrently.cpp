@@ -37,7 +37,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_index_without_concurrently() {
+PGFENCE_RULE(drop_index_without_concurrently) {
     return Rule{"drop-index-without-concurrently", Risk::Medium,
                 "DROP INDEX without CONCURRENTLY locks the index's table against reads and writes", check, nullptr,
                 true, "locking"};

@@ -23,7 +23,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_not_null() {
+PGFENCE_RULE(drop_not_null) {
     return Rule{"drop-not-null", Risk::Low, "Dropping NOT NULL lets NULLs reach readers that do not expect them",
                 check, nullptr, true, "data-loss"};
 }

@@ -49,7 +49,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_schema() {
+PGFENCE_RULE(drop_schema) {
     return Rule{"drop-schema", Risk::High,
                 "DROP SCHEMA breaks code that uses it; with CASCADE it deletes everything in the schema", check,
                 nullptr, true, "data-loss"};

@@ -44,7 +44,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_table() {
+PGFENCE_RULE(drop_table) {
     return Rule{"drop-table", Risk::High, "DROP TABLE deletes the table's data and breaks code that still uses it",
                 check, nullptr, true, "data-loss"};
 }

@@ -28,7 +28,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_trigger() {
+PGFENCE_RULE(drop_trigger) {
     return Rule{"drop-trigger", Risk::Medium, "DROP TRIGGER locks the table against reads and writes", check, nullptr,
                 true, "locking"};
 }

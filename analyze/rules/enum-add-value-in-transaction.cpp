@@ -58,7 +58,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_enum_add_value_in_transaction() {
+PGFENCE_RULE(enum_add_value_in_transaction) {
     return Rule{"enum-add-value-in-transaction", Risk::Low,
                 "A value added to an enum inside a transaction cannot be used until that transaction commits", check,
                 nullptr, true, "transactions"};

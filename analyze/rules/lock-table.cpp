@@ -27,7 +27,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_lock_table() {
+PGFENCE_RULE(lock_table) {
     return Rule{"lock-table", Risk::High, "An explicit LOCK TABLE in a mode that blocks reads or writes", check,
                 nullptr, true, "locking"};
 }

@@ -179,7 +179,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_missing_if_not_exists() {
+PGFENCE_RULE(missing_if_not_exists) {
     return Rule{"missing-if-not-exists", Risk::Low,
                 "CREATE/DROP/ADD COLUMN/DROP COLUMN outside a transaction without IF [NOT] EXISTS cannot be rerun "
                 "after a partial failure",

@@ -73,7 +73,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_not_valid_validate_same_transaction() {
+PGFENCE_RULE(not_valid_validate_same_transaction) {
     return Rule{"not-valid-validate-same-transaction", Risk::Medium,
                 "ADD CONSTRAINT ... NOT VALID and its VALIDATE CONSTRAINT in one transaction: the first lock is "
                 "held through the validation scan",

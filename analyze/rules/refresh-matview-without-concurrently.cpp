@@ -41,7 +41,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_refresh_matview_without_concurrently() {
+PGFENCE_RULE(refresh_matview_without_concurrently) {
     return Rule{"refresh-matview-without-concurrently", Risk::High,
                 "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view while its query runs", check,
                 nullptr, true, "locking"};

@@ -4,18 +4,6 @@
 
 namespace pgfence::analyze::rules {
 
-Rule rule_not_valid_validate_same_transaction();
-Rule rule_statement_after_access_exclusive();
-Rule rule_multiple_access_exclusive_in_transaction();
-Rule rule_transaction_left_open();
-
-void register_transaction_rules(std::vector<Rule>& rules) {
-    for (auto make : {rule_not_valid_validate_same_transaction, rule_statement_after_access_exclusive,
-                      rule_multiple_access_exclusive_in_transaction, rule_transaction_left_open}) {
-        rules.push_back(make());
-    }
-}
-
 bool opens_transaction(const pg::Node* stmt) {
     const auto* t = pg::as<TransactionStmt>(stmt);
     return t != nullptr && (t->kind == TRANS_STMT_BEGIN || t->kind == TRANS_STMT_START);

@@ -10,23 +10,6 @@
 
 namespace pgfence::analyze::rules {
 
-Rule rule_prefer_jsonb();
-Rule rule_prefer_bigint();
-Rule rule_prefer_identity();
-Rule rule_prefer_text_over_varchar();
-Rule rule_prefer_timestamptz();
-Rule rule_prefer_text_over_char();
-Rule rule_prefer_numeric_over_money();
-Rule rule_missing_if_not_exists();
-
-void register_type_rules(std::vector<Rule>& rules) {
-    for (auto make : {rule_prefer_jsonb, rule_prefer_bigint, rule_prefer_identity, rule_prefer_text_over_varchar,
-                      rule_prefer_timestamptz, rule_prefer_text_over_char, rule_prefer_numeric_over_money,
-                      rule_missing_if_not_exists}) {
-        rules.push_back(make());
-    }
-}
-
 namespace {
 
 // Positions of byte offsets inside the statement's own text (columns count code points). The

@@ -110,7 +110,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_reindex_without_concurrently() {
+PGFENCE_RULE(reindex_without_concurrently) {
     return Rule{"reindex-without-concurrently", Risk::High,
                 "REINDEX without CONCURRENTLY blocks writes to the table, and queries that use the index, while it rebuilds",
                 check, nullptr, true, "locking"};

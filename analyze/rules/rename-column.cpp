@@ -111,7 +111,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_rename_column() {
+PGFENCE_RULE(rename_column) {
     return Rule{"rename-column", Risk::High,
                 "Renaming a column breaks the application code still running against the old name", nullptr, check,
                 true, "locking"};

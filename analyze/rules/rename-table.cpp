@@ -88,7 +88,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_rename_table() {
+PGFENCE_RULE(rename_table) {
     return Rule{"rename-table", Risk::High,
                 "Renaming a table breaks the application code still running against the old name", nullptr, check,
                 true, "locking"};

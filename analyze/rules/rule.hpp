@@ -73,14 +73,14 @@ struct Rule {
     std::string_view category = "locking";  // "locking", "data-loss", "types", "policy", "transactions", "idempotency", "meta"
 };
 
-// Every rule, in a stable order. Rule groups register themselves in registry_*.cpp.
+// Every rule, ordered by id.
 [[nodiscard]] const std::vector<Rule>& all_rules();
 [[nodiscard]] const Rule* find_rule(std::string_view id);
 
-void register_core_rules(std::vector<Rule>& rules);
-void register_schema_rules(std::vector<Rule>& rules);
-void register_operation_rules(std::vector<Rule>& rules);
-void register_type_rules(std::vector<Rule>& rules);
-void register_transaction_rules(std::vector<Rule>& rules);
+// Defines the rule of a file under analyze/rules/, at the start of a line:
+//   PGFENCE_RULE(drop_table) { return Rule{"drop-table", ...}; }
+// The build lists every such line (cmake/rule_list.cmake) for all_rules(), so a new rule file
+// needs no hand-kept list, and the static library cannot leave a rule out of a program.
+#define PGFENCE_RULE(name) Rule rule_##name()
 
 }  // namespace pgfence::analyze::rules

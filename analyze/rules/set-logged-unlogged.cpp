@@ -26,7 +26,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_set_logged_unlogged() {
+PGFENCE_RULE(set_logged_unlogged) {
     return Rule{"set-logged-unlogged", Risk::High,
                 "ALTER TABLE ... SET LOGGED / SET UNLOGGED copies the whole table while reads and writes wait", check,
                 nullptr, true, "locking"};

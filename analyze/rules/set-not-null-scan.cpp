@@ -91,7 +91,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_set_not_null_scan() {
+PGFENCE_RULE(set_not_null_scan) {
     return Rule{"set-not-null-scan", Risk::High,
                 "ALTER COLUMN ... SET NOT NULL reads every row while the table is locked", nullptr, check, true,
                 "locking"};

@@ -47,7 +47,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_statement_after_access_exclusive() {
+PGFENCE_RULE(statement_after_access_exclusive) {
     return Rule{"statement-after-access-exclusive", Risk::Medium,
                 "statements after an ACCESS EXCLUSIVE lock in the same transaction extend the outage", nullptr, check,
                 true, "transactions"};

@@ -39,7 +39,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_transaction_left_open() {
+PGFENCE_RULE(transaction_left_open) {
     return Rule{"transaction-left-open", Risk::High, "BEGIN without COMMIT or ROLLBACK before the end of the file",
                 nullptr, check, true, "transactions"};
 }

@@ -57,7 +57,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_truncate_cascade() {
+PGFENCE_RULE(truncate_cascade) {
     return Rule{"truncate-cascade", Risk::Critical,
                 "TRUNCATE ... CASCADE also empties every table that references the truncated ones", check, nullptr,
                 true, "data-loss"};

@@ -30,7 +30,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_truncate() {
+PGFENCE_RULE(truncate) {
     return Rule{"truncate", Risk::High, "TRUNCATE deletes every row under a lock that blocks reads and writes", check,
                 nullptr, true, "data-loss"};
 }

@@ -93,7 +93,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_vacuum_full() {
+PGFENCE_RULE(vacuum_full) {
     return Rule{"vacuum-full", Risk::High, "VACUUM FULL rewrites the table while it blocks reads and writes", check,
                 nullptr, true, "locking"};
 }
