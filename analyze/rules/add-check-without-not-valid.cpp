@@ -66,7 +66,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(add_check_without_not_valid) {
     return Rule{"add-check-without-not-valid", Risk::High,
                 "Adding a CHECK constraint without NOT VALID reads every row while the table is locked", check, nullptr,
-                true, "locking"};
+                true, "locking", SizeWork::scan};
 }
 
 }  // namespace pgfence::analyze::rules

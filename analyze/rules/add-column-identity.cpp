@@ -63,7 +63,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(add_column_identity) {
     return Rule{"add-column-identity", Risk::High,
                 "Adding an identity column to an existing table rewrites every row while the table is locked", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

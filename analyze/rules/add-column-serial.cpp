@@ -50,7 +50,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(add_column_serial) {
     return Rule{"add-column-serial", Risk::High,
                 "Adding a serial column to an existing table rewrites every row while the table is locked", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -58,7 +58,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(add_column_stored_generated) {
     return Rule{"add-column-stored-generated", Risk::High,
                 "Adding a stored generated column rewrites every row while the table is locked", check, nullptr, true,
-                "locking"};
+                "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -53,7 +53,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(add_column_volatile_default) {
     return Rule{"add-column-volatile-default", Risk::High,
                 "ADD COLUMN with a volatile default rewrites every row while the table is locked", check, nullptr,
-                true, "locking"};
+                true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -25,7 +25,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(add_exclusion_constraint) {
     return Rule{"add-exclusion-constraint", Risk::High,
                 "ADD CONSTRAINT ... EXCLUDE builds its index while reads and writes wait, with no concurrent alternative",
-                check, nullptr, true, "locking"};
+                check, nullptr, true, "locking", SizeWork::index_build};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -70,7 +70,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(add_foreign_key_without_not_valid) {
     return Rule{"add-foreign-key-without-not-valid", Risk::High,
                 "Adding a validated foreign key scans the table while both tables' writes are blocked", check, nullptr,
-                true, "locking"};
+                true, "locking", SizeWork::scan};
 }
 
 }  // namespace pgfence::analyze::rules

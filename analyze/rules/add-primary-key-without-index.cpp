@@ -29,7 +29,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(add_primary_key_without_index) {
     return Rule{"add-primary-key-without-index", Risk::High,
                 "ADD PRIMARY KEY builds its index while reads and writes wait; build it concurrently first", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::index_build};
 }
 
 }  // namespace pgfence::analyze::rules

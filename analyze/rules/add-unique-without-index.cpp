@@ -23,7 +23,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(add_unique_without_index) {
     return Rule{"add-unique-without-index", Risk::High,
                 "ADD CONSTRAINT ... UNIQUE builds its index while reads and writes wait; build it concurrently first",
-                check, nullptr, true, "locking"};
+                check, nullptr, true, "locking", SizeWork::index_build};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -105,7 +105,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(alter_column_type_rewrite) {
     return Rule{"alter-column-type-rewrite", Risk::High,
                 "ALTER COLUMN ... TYPE that rewrites the table and its indexes while the table is locked", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -36,7 +36,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(alter_table_rewrite) {
     return Rule{"alter-table-rewrite", Risk::High,
                 "ALTER TABLE ... SET TABLESPACE / SET ACCESS METHOD copies the whole relation while reads and writes wait",
-                check, nullptr, true, "locking"};
+                check, nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -186,7 +186,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(attach_partition_scan) {
     return Rule{"attach-partition-scan", Risk::Medium,
                 "ATTACH PARTITION reads the whole partition under a lock that blocks its reads and writes", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::scan};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -54,7 +54,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(cluster) {
     return Rule{"cluster", Risk::High, "CLUSTER rewrites the table while it blocks reads and writes", check, nullptr,
-                true, "locking"};
+                true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -43,7 +43,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(create_index_without_concurrently) {
     return Rule{"create-index-without-concurrently", Risk::High,
                 "CREATE INDEX without CONCURRENTLY blocks writes to the table while the index builds", check, nullptr,
-                true, "locking"};
+                true, "locking", SizeWork::index_build};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -10,7 +10,7 @@ void check(const StatementContext& ctx, Sink& sink) { operation::check_whole_tab
 PGFENCE_RULE(delete_without_where) {
     return Rule{"delete-without-where", Risk::High,
                 "DELETE without WHERE deletes and locks every row of the table in one transaction", check, nullptr,
-                true, "data-loss"};
+                true, "data-loss", SizeWork::scan};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -15,7 +15,7 @@ void check(const FileContext& ctx, Sink& sink) {
 PGFENCE_RULE(lock_timeout_missing) {
     return Rule{"lock-timeout-missing", Risk::Medium,
                 "lock_timeout must be set before a statement that blocks reads or writes", nullptr, check, true,
-                "policy"};
+                "policy", SizeWork::none, "lock_timeout"};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -77,7 +77,7 @@ PGFENCE_RULE(not_valid_validate_same_transaction) {
     return Rule{"not-valid-validate-same-transaction", Risk::Medium,
                 "ADD CONSTRAINT ... NOT VALID and its VALIDATE CONSTRAINT in one transaction: the first lock is "
                 "held through the validation scan",
-                nullptr, check, true, "transactions"};
+                nullptr, check, true, "transactions", SizeWork::scan};
 }
 
 }  // namespace pgfence::analyze::rules

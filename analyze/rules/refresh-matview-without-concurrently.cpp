@@ -44,7 +44,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(refresh_matview_without_concurrently) {
     return Rule{"refresh-matview-without-concurrently", Risk::High,
                 "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view while its query runs", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

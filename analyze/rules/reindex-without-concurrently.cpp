@@ -113,7 +113,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(reindex_without_concurrently) {
     return Rule{"reindex-without-concurrently", Risk::High,
                 "REINDEX without CONCURRENTLY blocks writes to the table, and queries that use the index, while it rebuilds",
-                check, nullptr, true, "locking"};
+                check, nullptr, true, "locking", SizeWork::index_build};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -63,6 +63,10 @@ private:
 using StatementCheck = void (*)(const StatementContext&, Sink&);
 using FileCheck = void (*)(const FileContext&, Sink&);
 
+// What a finding's cost grows with, for size-aware risk (stats/): the work done on the table
+// while the lock is held. `none`: a timeout, naming or data-loss finding, whatever the size.
+enum class SizeWork { none, rewrite, index_build, scan };
+
 struct Rule {
     std::string_view id;
     Risk default_risk;
@@ -71,6 +75,10 @@ struct Rule {
     FileCheck file_check = nullptr;
     bool default_enabled = true;   // opt-in rules are off unless enabled
     std::string_view category = "locking";  // "locking", "data-loss", "types", "policy", "transactions", "idempotency", "meta"
+    SizeWork size_work = SizeWork::none;
+    // The session setting it requires ("lock_timeout"): the config file's [policies] switch of
+    // that name turns the rule on or off. Empty for other rules.
+    std::string_view policy_setting = {};
 };
 
 // Every rule, ordered by id.

@@ -29,7 +29,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(set_logged_unlogged) {
     return Rule{"set-logged-unlogged", Risk::High,
                 "ALTER TABLE ... SET LOGGED / SET UNLOGGED copies the whole table while reads and writes wait", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -94,7 +94,7 @@ void check(const FileContext& ctx, Sink& sink) {
 PGFENCE_RULE(set_not_null_scan) {
     return Rule{"set-not-null-scan", Risk::High,
                 "ALTER COLUMN ... SET NOT NULL reads every row while the table is locked", nullptr, check, true,
-                "locking"};
+                "locking", SizeWork::scan};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -10,7 +10,7 @@ void check(const StatementContext& ctx, Sink& sink) { operation::check_whole_tab
 PGFENCE_RULE(update_without_where) {
     return Rule{"update-without-where", Risk::High,
                 "UPDATE without WHERE rewrites and locks every row of the table in one transaction", check, nullptr,
-                true, "locking"};
+                true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

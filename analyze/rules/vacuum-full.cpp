@@ -95,7 +95,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(vacuum_full) {
     return Rule{"vacuum-full", Risk::High, "VACUUM FULL rewrites the table while it blocks reads and writes", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules
