@@ -347,8 +347,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (options.run_rules) {
         rules::Options rule_options = options.rules;
         rule_options.pg_version = options.pg_version;
-        if (script) rules::apply_rules(report, nodes, stmts, orm::suppression_text(text), rule_options);
-        else rules::apply_rules(report, nodes, stmts, text, rule_options);
+        if (script) rules::apply_rules(report, stmts, orm::suppression_text(text), rule_options);
+        else rules::apply_rules(report, stmts, text, rule_options);
     }
     return report;
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <map>
 #include <set>
 #include <sstream>
 
@@ -12,6 +11,7 @@
 #include "analyze/analyzer.hpp"
 #include "analyze/regular_file.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/rule.hpp"
 #include "stats/config_keys.hpp"
 
 namespace pgfence::bot {
@@ -150,15 +150,16 @@ void apply_rules(const Value& table, Config& config) {
 }
 
 void apply_policies(const Value& table, Config& config) {
-    static const std::map<std::string, std::string> k_switches = {
-        {"lock_timeout", "lock-timeout-missing"},
-        {"statement_timeout", "statement-timeout-missing"},
-        {"application_name", "application-name-missing"},
-        {"idle_in_transaction_session_timeout", "idle-in-transaction-timeout-missing"}};
+    // Each policy rule names the setting whose switch it is (Rule::policy_setting).
+    auto rule_of = [](const std::string& setting) -> const analyze::rules::Rule* {
+        for (const auto& rule : analyze::rules::all_rules()) {
+            if (!rule.policy_setting.empty() && rule.policy_setting == setting) return &rule;
+        }
+        return nullptr;
+    };
     for (const auto& [key, value] : table.fields) {
-        auto sw = k_switches.find(key);
-        if (sw != k_switches.end()) {
-            (expect_bool(value, "policies." + key) ? config.rules.enabled : config.rules.disabled).insert(sw->second);
+        if (const analyze::rules::Rule* rule = rule_of(key)) {
+            (expect_bool(value, "policies." + key) ? config.rules.enabled : config.rules.disabled).insert(std::string(rule->id));
         } else if (key == "max_lock_timeout") {
             config.rules.max_lock_timeout_ms = expect_duration_ms(value, "policies.max_lock_timeout");
         } else {

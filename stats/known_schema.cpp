@@ -1,15 +1,13 @@
 #include "stats/known_schema.hpp"
 
 #include "analyze/catalog.hpp"
-#include "analyze/json_access.hpp"
-#include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/pg_tree.hpp"
 
 namespace pgfence::stats {
 namespace {
 
 using namespace pgfence::analyze;
-using json = analyze::Node;
 
 const ColumnStats* column_of(const TableStats& table, const std::string& name) {
     for (const auto& c : table.columns) {
@@ -22,10 +20,9 @@ const ColumnStats* column_of(const TableStats& table, const std::string& name) {
 
 std::string canonical_from_format_type(const std::string& type) {
     ParsedStatement parsed = parse_statement("CREATE TABLE pgfence_probe (c " + type + ")");
-    if (parsed.kind != "CreateStmt") return {};
-    const json& elements = member(member(parsed.node, "CreateStmt"), "tableElts");
-    if (!elements.is_array() || elements.empty()) return {};
-    return canonical_type(member(member(elements[0], "ColumnDef"), "typeName"));
+    const CreateStmt* create = pg::as<CreateStmt>(parsed.stmt);
+    const ColumnDef* column = create != nullptr ? pg::as<ColumnDef>(pg::nth(create->tableElts, 0)) : nullptr;
+    return column != nullptr ? canonical_type(column->typeName) : std::string();
 }
 
 SnapshotSchema::SnapshotSchema(const Snapshot& snapshot) : m_index(snapshot), m_has_columns(snapshot.has_columns) {}

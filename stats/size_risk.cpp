@@ -1,9 +1,9 @@
 #include "stats/size_risk.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "analyze/lock_mode.hpp"
+#include "analyze/rules/rule.hpp"
 #include "stats/lookup.hpp"
 #include "stats/units.hpp"
 
@@ -12,44 +12,20 @@ namespace {
 
 using namespace pgfence::analyze;
 
-enum class Work { Rewrite, IndexBuild, Scan };
+using rules::SizeWork;
 
-// Findings whose cost grows with the table: a rewrite, an index build or a full scan while
-// a lock is held. Policy findings (timeouts), naming and data-loss findings are not here:
-// their risk does not depend on how big the table is.
-const std::map<std::string_view, Work>& sensitive_rules() {
-    static const std::map<std::string_view, Work> k_rules = {
-        {"add-column-volatile-default", Work::Rewrite},
-        {"add-column-stored-generated", Work::Rewrite},
-        {"add-column-serial", Work::Rewrite},
-        {"add-column-identity", Work::Rewrite},
-        {"alter-column-type-rewrite", Work::Rewrite},
-        {"set-logged-unlogged", Work::Rewrite},
-        {"alter-table-rewrite", Work::Rewrite},
-        {"vacuum-full", Work::Rewrite},
-        {"cluster", Work::Rewrite},
-        {"refresh-matview-without-concurrently", Work::Rewrite},
-        {"update-without-where", Work::Rewrite},
-        {"create-index-without-concurrently", Work::IndexBuild},
-        {"add-unique-without-index", Work::IndexBuild},
-        {"add-primary-key-without-index", Work::IndexBuild},
-        {"add-exclusion-constraint", Work::IndexBuild},
-        {"reindex-without-concurrently", Work::IndexBuild},
-        {"add-foreign-key-without-not-valid", Work::Scan},
-        {"set-not-null-scan", Work::Scan},
-        {"add-check-without-not-valid", Work::Scan},
-        {"attach-partition-scan", Work::Scan},
-        {"not-valid-validate-same-transaction", Work::Scan},
-        {"delete-without-where", Work::Scan},
-    };
-    return k_rules;
+// The work a finding's rule does on the table (Rule::size_work), none for unknown rules.
+SizeWork work_of(std::string_view rule) {
+    const rules::Rule* r = rules::find_rule(rule);
+    return r != nullptr ? r->size_work : SizeWork::none;
 }
 
-std::string_view work_name(Work w) {
+std::string_view work_name(SizeWork w) {
     switch (w) {
-        case Work::Rewrite: return "rewrite";
-        case Work::IndexBuild: return "index build";
-        case Work::Scan: return "scan";
+        case SizeWork::rewrite: return "rewrite";
+        case SizeWork::index_build: return "index build";
+        case SizeWork::scan: return "scan";
+        case SizeWork::none: break;
     }
     return "";
 }
@@ -80,7 +56,7 @@ const LockFact* lock_on_table(const StatementFacts* s, const SnapshotIndex& inde
     return best;
 }
 
-void describe(Finding& f, const SizeFacts& size, Work work, const SizeOptions& options) {
+void describe(Finding& f, const SizeFacts& size, SizeWork work, const SizeOptions& options) {
     std::string text = " — " + size.relation + ": ";
     if (size.status == "new") {
         text += "created in this migration, so the snapshot's sizes do not apply";
@@ -94,7 +70,7 @@ void describe(Finding& f, const SizeFacts& size, Work work, const SizeOptions& o
                     std::string(risk_name(f.risk));
         }
         if (size.blocking_seconds) {
-            double bytes = static_cast<double>(work == Work::Rewrite ? size.total_bytes : size.table_bytes);
+            double bytes = static_cast<double>(work == SizeWork::rewrite ? size.total_bytes : size.table_bytes);
             double seconds = *size.blocking_seconds;
             text += std::string("; ") + (seconds < 1 ? "less than 1 s" : "about " + format_seconds(seconds)) + " under " +
                     size.lock + " (" +
@@ -108,8 +84,8 @@ void describe(Finding& f, const SizeFacts& size, Work work, const SizeOptions& o
 // Sizes one finding; returns true when its risk moved.
 bool size_finding(Finding& f, const FileReport& file, const SnapshotIndex& index, const SizeOptions& options,
                   SizeSummary& summary) {
-    auto rule = sensitive_rules().find(f.rule);
-    if (rule == sensitive_rules().end()) return false;
+    SizeWork work = work_of(f.rule);
+    if (work == SizeWork::none) return false;
     const StatementFacts* s = f.statement >= 0 && f.statement < static_cast<int>(file.statements.size())
                                   ? &file.statements[static_cast<std::size_t>(f.statement)]
                                   : nullptr;
@@ -146,11 +122,11 @@ bool size_finding(Finding& f, const FileReport& file, const SnapshotIndex& index
         if (size.size_class == "small") f.risk = shift(f.risk, -1);
         else if (size.size_class == "large") f.risk = shift(f.risk, +1);
         else if (size.size_class == "huge") f.risk = blocks.reads || blocks.writes ? Risk::Critical : shift(f.risk, +1);
-        size.work = std::string(work_name(rule->second));
-        double bytes = static_cast<double>(rule->second == Work::Rewrite ? size.total_bytes : size.table_bytes);
+        size.work = std::string(work_name(work));
+        double bytes = static_cast<double>(work == SizeWork::rewrite ? size.total_bytes : size.table_bytes);
         if (options.throughput > 0) size.blocking_seconds = bytes / options.throughput;
     }
-    describe(f, size, rule->second, options);
+    describe(f, size, work, options);
     f.size = std::move(size);
     return f.risk != f.size->base_risk;
 }
@@ -169,7 +145,7 @@ void recompute_risks(FileReport& file) {
 
 }  // namespace
 
-bool size_sensitive(std::string_view rule) { return sensitive_rules().count(rule) > 0; }
+bool size_sensitive(std::string_view rule) { return work_of(rule) != SizeWork::none; }
 
 SizeSummary apply_size_risk(Report& report, const Snapshot& snapshot, const SizeOptions& options) {
     SizeSummary summary;

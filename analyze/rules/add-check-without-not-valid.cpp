@@ -1,5 +1,4 @@
 #include "analyze/rules/common.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -10,31 +9,31 @@ using namespace schema;
 
 // PostgreSQL's name for an unnamed CHECK: <table>_<column>_check when it reads one column,
 // else <table>_check (AddRelationNewConstraints).
-std::string check_name(const std::string& relname, const json& con) {
-    std::string name = con.value("conname", std::string());
+std::string check_name(const std::string& relname, const Constraint* con) {
+    std::string name(pg::text(con->conname));
     if (!name.empty()) return name;
-    auto cols = referenced_columns(member(con, "raw_expr"));
+    auto cols = referenced_columns(con->raw_expr);
     return object_name(relname, cols.size() == 1 ? cols[0] : std::string(), "check");
 }
 
 // "CHECK (...) [NO INHERIT]" exactly as written.
-std::string check_clause(std::string_view sql, const json& con) {
-    std::string clause = "CHECK " + parenthesised(sql, static_cast<std::size_t>(std::max(0, con.value("location", 0))));
-    if (con.value("is_no_inherit", false)) clause += " NO INHERIT";
+std::string check_clause(std::string_view sql, const Constraint* con) {
+    std::string clause = "CHECK " + parenthesised(sql, static_cast<std::size_t>(std::max(0, con->location)));
+    if (con->is_no_inherit) clause += " NO INHERIT";
     return clause;
 }
 
-void report(const StatementContext& ctx, Sink& sink, const LockFact& lock, const json& rv, const json& con,
+void report(const StatementContext& ctx, Sink& sink, const LockFact& lock, const RangeVar* rv, const Constraint* con,
             const std::string& add_column) {
-    std::string table = range_var_name(rv);
-    std::string name = quote_ident(check_name(range_var_relname(rv), con));
+    std::string table = pg::display_name(rv);
+    std::string name = quote_ident(check_name(std::string(pg::relname(rv)), con));
     Finding& f = sink.add(ctx.statement, "CHECK constraint " + name + " on " + table + " reads every row while holding " +
                                              describe_lock(lock));
     f.relation = table;
     f.fix = "add the constraint NOT VALID, then VALIDATE CONSTRAINT in a separate migration";
     Recipe recipe;
     recipe.summary = "Add the CHECK NOT VALID (instant), then validate it in a later migration under a lock that lets reads and writes continue";
-    std::string first = others_note(ctx.body()) + add_column + "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " +
+    std::string first = others_note(ctx.as<AlterTableStmt>()) + add_column + "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " +
                         check_clause(ctx.statement.sql, con) + " NOT VALID;\n" +
                         "-- Instant: rows written from now on are checked; existing rows are not read.";
     recipe.steps.push_back({"Migration 1", first, true});
@@ -43,23 +42,18 @@ void report(const StatementContext& ctx, Sink& sink, const LockFact& lock, const
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    each_alter_cmd(ctx, TableEffectNeeded::scan, [&](const AlteredTable& t, const json& cmd) {
-        std::string sub = cmd.value("subtype", std::string());
-        const json& def = member(cmd, "def");
-        if (sub == "AT_AddConstraint") {
-            const json& con = member(def, "Constraint");
-            if (con.value("contype", std::string()) != "CONSTR_CHECK" || con.value("skip_validation", false)) return;
+    each_alter_cmd(ctx, TableEffectNeeded::scan, [&](const AlteredTable& t, const AlterTableCmd* cmd) {
+        if (const auto* con = pg::as<Constraint>(cmd->def); con != nullptr && cmd->subtype == AT_AddConstraint) {
+            if (con->contype != CONSTR_CHECK || con->skip_validation) return;
             report(ctx, sink, t.lock, t.relation, con, "");
-        } else if (sub == "AT_AddColumn") {
+        } else if (const auto* column_def = pg::as<ColumnDef>(cmd->def); column_def != nullptr && cmd->subtype == AT_AddColumn) {
             // A column's own CHECK cannot be NOT VALID: add the column, then the constraint.
-            const json& column_def = member(def, "ColumnDef");
-            for (const auto& c : member(column_def, "constraints")) {
-                const json& con = member(c, "Constraint");
-                if (con.value("contype", std::string()) != "CONSTR_CHECK") continue;
+            for (const Constraint* con : pg::each<Constraint>(column_def->constraints)) {
+                if (con->contype != CONSTR_CHECK) continue;
                 ColumnText column = column_text(ctx.statement.sql, column_def);
-                std::vector<std::string> keep;
+                ConstrTypes keep;
                 for (const auto& p : column.pieces) {
-                    if (p.contype != "CONSTR_CHECK" && p.contype != "type" && p.contype != "collate") keep.push_back(p.contype);
+                    if (p.kind == ColumnPiece::Kind::constraint && p.contype != CONSTR_CHECK) keep.push_back(p.contype);
                 }
                 report(ctx, sink, t.lock, t.relation, con, add_column_sql(t.table, cmd, column_sql(column, keep)) + ";\n");
             }
@@ -69,10 +63,10 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_check_without_not_valid() {
+PGFENCE_RULE(add_check_without_not_valid) {
     return Rule{"add-check-without-not-valid", Risk::High,
                 "Adding a CHECK constraint without NOT VALID reads every row while the table is locked", check, nullptr,
-                true, "locking"};
+                true, "locking", SizeWork::scan};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -1,5 +1,4 @@
 #include "analyze/rules/common.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -8,15 +7,15 @@ namespace {
 
 using namespace schema;
 
-Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def, const json& rv) {
-    std::string table = range_var_name(rv);
-    std::string relname = range_var_relname(rv);
+Recipe make_recipe(const StatementContext& ctx, const AlterTableCmd* cmd, const ColumnDef* def, const RangeVar* rv) {
+    std::string table = pg::display_name(rv);
+    std::string relname(pg::relname(rv));
     ColumnText column = column_text(ctx.statement.sql, def);
     std::string col = quote_ident(column.name);
     std::string type, identity;
     for (const auto& p : column.pieces) {
-        if (p.contype == "type") type = p.text;
-        if (p.contype == "CONSTR_IDENTITY") {
+        if (p.kind == ColumnPiece::Kind::type) type = p.text;
+        if (p.is(CONSTR_IDENTITY)) {
             std::size_t at = find_keyword(p.text, 0, p.text.size(), "GENERATED");  // past any CONSTRAINT name
             identity = at == std::string::npos ? p.text : p.text.substr(at);
         }
@@ -29,11 +28,11 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
     Recipe recipe;
     recipe.summary = "Fill the column from a sequence without a rewrite, backfill in batches, make it NOT NULL through a validated CHECK, then turn it into an identity";
     int number = 1;
-    std::string first = others_note(ctx.body()) + "CREATE SEQUENCE " + fill + " AS " + type + ";\n" +
+    std::string first = others_note(ctx.as<AlterTableStmt>()) + "CREATE SEQUENCE " + fill + " AS " + type + ";\n" +
                         add_column_sql(table, cmd, column_sql(column, {})) + ";\n" +
                         "ALTER TABLE " + table + " ALTER COLUMN " + col + " SET DEFAULT " + next + ";\n" +
                         "-- All instant: rows inserted from now on take the next value." +
-                        later_constraints_note(column, {"CONSTR_IDENTITY", "CONSTR_NOTNULL"},
+                        later_constraints_note(column, {CONSTR_IDENTITY, CONSTR_NOTNULL},
                                                LaterConstraints::through_unique_index);
     recipe.steps.push_back({migration_title(number), first, true});
     recipe.steps.push_back(backfill_step(table, column.name, next));
@@ -49,7 +48,7 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
 
 void check(const StatementContext& ctx, Sink& sink) {
     each_added_column(ctx, TableEffectNeeded::rewrite, [&](const AlteredTable& t, const AddedColumn& c) {
-        if (column_constraint(c.def, "CONSTR_IDENTITY") == nullptr) return;
+        if (column_constraint(c.def, CONSTR_IDENTITY) == nullptr) return;
         Finding& f = sink.add(ctx.statement, "ADD COLUMN " + c.col + " AS IDENTITY rewrites " + t.table + " while holding " +
                                                  describe_lock(t.lock) + ": " +
                                                  (c.rewrite ? effect_detail(*c.rewrite) : "every row gets a value from the sequence"));
@@ -61,10 +60,10 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_column_identity() {
+PGFENCE_RULE(add_column_identity) {
     return Rule{"add-column-identity", Risk::High,
                 "Adding an identity column to an existing table rewrites every row while the table is locked", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -1,5 +1,4 @@
 #include "analyze/rules/common.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -8,9 +7,9 @@ namespace {
 
 using namespace schema;
 
-Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def, const json& rv) {
-    std::string table = range_var_name(rv);
-    std::string relname = range_var_relname(rv);
+Recipe make_recipe(const StatementContext& ctx, const AlterTableCmd* cmd, const ColumnDef* def, const RangeVar* rv) {
+    std::string table = pg::display_name(rv);
+    std::string relname(pg::relname(rv));
     ColumnText column = column_text(ctx.statement.sql, def);
     std::string col = quote_ident(column.name);
     std::string type = serial_base_type(def);
@@ -21,12 +20,12 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& def
     Recipe recipe;
     recipe.summary = "Create the sequence and add the column without filling it, backfill in batches, then make it NOT NULL through a validated CHECK";
     int number = 1;
-    std::string first = others_note(ctx.body()) + "CREATE SEQUENCE " + sequence + " AS " + type + ";\n" +
+    std::string first = others_note(ctx.as<AlterTableStmt>()) + "CREATE SEQUENCE " + sequence + " AS " + type + ";\n" +
                         add_column_sql(table, cmd, column_sql(column, {}, type)) + ";\n" +
                         "ALTER SEQUENCE " + sequence + " OWNED BY " + table + "." + col + ";\n" +
                         "ALTER TABLE " + table + " ALTER COLUMN " + col + " SET DEFAULT " + next + ";\n" +
                         "-- All instant: rows inserted from now on take the next value." +
-                        later_constraints_note(column, {"CONSTR_NOTNULL"}, LaterConstraints::through_unique_index);
+                        later_constraints_note(column, {CONSTR_NOTNULL}, LaterConstraints::through_unique_index);
     recipe.steps.push_back({migration_title(number), first, true});
     recipe.steps.push_back(backfill_step(table, column.name, next));
     add_not_null_steps(recipe, number, table, relname, {column.name}, ctx.options.pg_version);
@@ -37,7 +36,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     each_added_column(ctx, TableEffectNeeded::rewrite, [&](const AlteredTable& t, const AddedColumn& c) {
         if (serial_base_type(c.def).empty()) return;
         Finding& f = sink.add(ctx.statement, "ADD COLUMN " + c.col + " " +
-                                                 c.def["typeName"]["names"][0]["String"].value("sval", std::string()) +
+                                                 std::string(pg::text(pg::nth(c.def->typeName->names, 0))) +
                                                  " rewrites " + t.table + " while holding " + describe_lock(t.lock) + ": " +
                                                  (c.rewrite ? effect_detail(*c.rewrite) : "every row gets a value from the sequence"));
         f.relation = t.table;
@@ -48,10 +47,10 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_column_serial() {
+PGFENCE_RULE(add_column_serial) {
     return Rule{"add-column-serial", Risk::High,
                 "Adding a serial column to an existing table rewrites every row while the table is locked", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -1,5 +1,4 @@
 #include <vector>
-#include "analyze/json_access.hpp"
 
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -10,14 +9,19 @@ namespace {
 
 using namespace schema;
 
-void report(const StatementFacts& s, const json& stmt, Sink& sink) {
-    QualifiedName d = name_of_list(member(stmt, "typeName"));
-    std::string domain = qualified_name(member(stmt, "typeName"));
-    bool set_not_null = stmt.value("subtype", std::string()) == "O";
-    const json& con = member(member(stmt, "def"), "Constraint");
-    std::string name = set_not_null ? object_name(d.name, "", "not_null")
-                                    : con.value("conname", std::string()).empty() ? object_name(d.name, "", "check")
-                                                                                   : con.value("conname", std::string());
+// AlterDomainStmt.subtype codes (parsenodes.h).
+constexpr char k_set_not_null = 'O';
+constexpr char k_add_constraint = 'C';
+
+void report(const StatementFacts& s, const AlterDomainStmt* stmt, Sink& sink) {
+    QualifiedName d = name_of_list(stmt->typeName);
+    std::string domain = pg::qualified_name(stmt->typeName);
+    bool set_not_null = stmt->subtype == k_set_not_null;
+    const auto* con = pg::as<Constraint>(stmt->def);
+    std::string conname(con != nullptr ? pg::text(con->conname) : std::string_view());
+    std::string name = set_not_null     ? object_name(d.name, "", "not_null")
+                       : conname.empty() ? object_name(d.name, "", "check")
+                                         : conname;
     std::string locks;
     for (const auto& l : s.locks) {
         if (!l.is_new) locks += (locks.empty() ? "" : " and ") + describe_lock(l);
@@ -29,7 +33,7 @@ void report(const StatementFacts& s, const json& stmt, Sink& sink) {
                                                 : "while holding " + locks));
     f.fix = "add the constraint NOT VALID, then VALIDATE CONSTRAINT in a separate migration";
     std::string clause = set_not_null ? "CHECK (VALUE IS NOT NULL)"
-                                      : "CHECK " + parenthesised(s.sql, static_cast<std::size_t>(std::max(0, con.value("location", 0))));
+                                      : "CHECK " + parenthesised(s.sql, static_cast<std::size_t>(std::max(0, con != nullptr ? con->location : 0)));
     Recipe recipe;
     recipe.summary = "Add the constraint NOT VALID (instant, new values are checked), then validate it in a separate migration";
     recipe.steps.push_back({"Migration 1", "ALTER DOMAIN " + domain + " ADD CONSTRAINT " + quote_ident(name) + " " + clause +
@@ -46,21 +50,20 @@ void report(const StatementFacts& s, const json& stmt, Sink& sink) {
 
 void check(const FileContext& ctx, Sink& sink) {
     std::vector<QualifiedName> created;
-    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.nodes.size(); ++i) {
+    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
         const StatementFacts& s = ctx.file.statements[i];
-        if (!ctx.nodes[i].is_object() || !ctx.nodes[i].contains(s.kind)) continue;
-        const json& stmt = ctx.nodes[i][s.kind];
-        if (s.kind == "CreateDomainStmt") {
-            created.push_back(name_of_list(member(stmt, "domainname")));
+        if (const auto* create = pg::as<CreateDomainStmt>(ctx.stmts[i])) {
+            created.push_back(name_of_list(create->domainname));
             continue;
         }
-        if (s.kind != "AlterDomainStmt") continue;
-        std::string sub = stmt.value("subtype", std::string());
-        const json& con = member(member(stmt, "def"), "Constraint");
-        bool adds = (sub == "C" && con.value("contype", std::string()) == "CONSTR_CHECK" && !con.value("skip_validation", false)) ||
-                    sub == "O";
+        const auto* stmt = pg::as<AlterDomainStmt>(ctx.stmts[i]);
+        if (stmt == nullptr) continue;
+        const auto* con = pg::as<Constraint>(stmt->def);
+        bool adds = (stmt->subtype == k_add_constraint && con != nullptr && con->contype == CONSTR_CHECK &&
+                     !con->skip_validation) ||
+                    stmt->subtype == k_set_not_null;
         if (!adds) continue;
-        QualifiedName d = name_of_list(member(stmt, "typeName"));
+        QualifiedName d = name_of_list(stmt->typeName);
         bool is_new = false;
         for (const auto& c : created) is_new = is_new || same_name(c, d);
         if (!is_new) report(s, stmt, sink);  // a domain created in this migration has no stored values yet
@@ -69,7 +72,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_domain_constraint() {
+PGFENCE_RULE(add_domain_constraint) {
     return Rule{"add-domain-constraint", Risk::High,
                 "ALTER DOMAIN ... ADD CONSTRAINT without NOT VALID checks every column of that domain while writes wait",
                 nullptr, check, true, "locking"};

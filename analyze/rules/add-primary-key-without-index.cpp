@@ -1,5 +1,4 @@
 #include "analyze/rules/common.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -9,16 +8,14 @@ namespace {
 using namespace schema;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    report_unique_index_builds(ctx, sink, "CONSTR_PRIMARY", "PRIMARY KEY", [&](const UniqueIndexBuild& b) {
+    report_unique_index_builds(ctx, sink, CONSTR_PRIMARY, "PRIMARY KEY", [&](const UniqueIndexBuild& b) {
         b.finding.fix = "build the unique index with CREATE UNIQUE INDEX CONCURRENTLY, make the columns NOT NULL through validated CHECKs, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX";
         Recipe& recipe = *b.finding.recipe;
         recipe.summary = "Build the unique index concurrently, prove the key columns NOT NULL with validated CHECKs, then attach the index as the primary key in an instant step";
         std::vector<std::string> columns;
-        for (const auto& k : member(b.con, "keys")) {
-            columns.push_back(member(k, "String").value("sval", std::string()));
-        }
+        for (const pg::Node* k : pg::each(b.con->keys)) columns.emplace_back(pg::text(k));
         int number = 2;
-        add_not_null_steps(recipe, number, b.table, range_var_relname(member(b.stmt, "relation")), columns,
+        add_not_null_steps(recipe, number, b.table, std::string(pg::relname(b.stmt->relation)), columns,
                            ctx.options.pg_version,
                            "-- Instant once the columns are NOT NULL (otherwise it would scan to set it):\n" +
                                others_note(b.stmt) + "ALTER TABLE " + b.table + " ADD CONSTRAINT " + b.index +
@@ -29,10 +26,10 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_primary_key_without_index() {
+PGFENCE_RULE(add_primary_key_without_index) {
     return Rule{"add-primary-key-without-index", Risk::High,
                 "ADD PRIMARY KEY builds its index while reads and writes wait; build it concurrently first", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::index_build};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -1,5 +1,4 @@
 #include "analyze/rules/common.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -9,7 +8,7 @@ namespace {
 using namespace schema;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    report_unique_index_builds(ctx, sink, "CONSTR_UNIQUE", "UNIQUE constraint", [&](const UniqueIndexBuild& b) {
+    report_unique_index_builds(ctx, sink, CONSTR_UNIQUE, "UNIQUE constraint", [&](const UniqueIndexBuild& b) {
         b.finding.fix = "build the unique index with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX";
         Recipe& recipe = *b.finding.recipe;
         recipe.summary = "Build the unique index concurrently (reads and writes continue), then attach it as the constraint in an instant step";
@@ -21,10 +20,10 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_add_unique_without_index() {
+PGFENCE_RULE(add_unique_without_index) {
     return Rule{"add-unique-without-index", Risk::High,
                 "ADD CONSTRAINT ... UNIQUE builds its index while reads and writes wait; build it concurrently first",
-                check, nullptr, true, "locking"};
+                check, nullptr, true, "locking", SizeWork::index_build};
 }
 
 }  // namespace pgfence::analyze::rules

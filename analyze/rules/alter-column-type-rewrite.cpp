@@ -1,5 +1,4 @@
 #include <cctype>
-#include "analyze/json_access.hpp"
 
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -17,11 +16,12 @@ struct TypeChangeText {
     std::size_t using_begin = 0;
 };
 
-TypeChangeText type_change_text(std::string_view sql, const json& def) {
+TypeChangeText type_change_text(std::string_view sql, const ColumnDef* def) {
     TypeChangeText out;
-    std::size_t start = static_cast<std::size_t>(std::max(0, def.value("location", 0)));
+    std::size_t start = static_cast<std::size_t>(std::max(0, def->location));
     std::size_t end = clause_end(sql, start);
-    std::size_t type_at = static_cast<std::size_t>(std::max(0, member(def, "typeName").value("location", 0)));
+    std::size_t type_at =
+        static_cast<std::size_t>(std::max(0, def->typeName != nullptr ? def->typeName->location : 0));
     std::size_t using_at = find_keyword(sql, type_at, end, "USING");
     std::size_t type_end = using_at == std::string_view::npos ? end : using_at;
     out.type = trim(sql.substr(type_at, type_end - type_at));
@@ -33,11 +33,10 @@ TypeChangeText type_change_text(std::string_view sql, const json& def) {
     return out;
 }
 
-Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& rv) {
-    std::string table = range_var_name(rv);
-    std::string relname = range_var_relname(rv);
-    std::string name = cmd.value("name", std::string());
-    const json& def = member(member(cmd, "def"), "ColumnDef");
+Recipe make_recipe(const StatementContext& ctx, const AlterTableCmd* cmd, const ColumnDef* def, const RangeVar* rv) {
+    std::string table = pg::display_name(rv);
+    std::string relname(pg::relname(rv));
+    std::string name(pg::text(cmd->name));
     TypeChangeText change = type_change_text(ctx.statement.sql, def);
     std::string col = quote_ident(name);
     std::string fresh = quote_ident(object_name(name, "new", ""));
@@ -47,7 +46,7 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& rv)
     std::string row_value = "NEW." + col, value = col;
     if (!change.using_expr.empty()) {
         value = "(" + change.using_expr + ")";
-        row_value = "(" + prefix_columns(change.using_expr, change.using_begin, member(def, "raw_default"), "NEW.") + ")";
+        row_value = "(" + prefix_columns(change.using_expr, change.using_begin, def->raw_default, "NEW.") + ")";
     }
     std::string tag = dollar_tag(row_value);
 
@@ -56,7 +55,7 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& rv)
     int number = 1;
     recipe.steps.push_back(
         {migration_title(number),
-         others_note(ctx.body()) + "ALTER TABLE " + table + " ADD COLUMN " + fresh + " " + change.type + ";\n" +
+         others_note(ctx.as<AlterTableStmt>()) + "ALTER TABLE " + table + " ADD COLUMN " + fresh + " " + change.type + ";\n" +
              "CREATE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + "\nBEGIN\n  NEW." + fresh +
              " := " + row_value + ";\n  RETURN NEW;\nEND\n" + tag + ";\n" +
              "CREATE TRIGGER " + quote_ident(sync) + " BEFORE INSERT OR UPDATE ON " + table +
@@ -82,12 +81,13 @@ Recipe make_recipe(const StatementContext& ctx, const json& cmd, const json& rv)
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    each_alter_cmd(ctx, TableEffectNeeded::none, [&](const AlteredTable& t, const json& cmd) {
-        if (cmd.value("subtype", std::string()) != "AT_AlterColumnType") return;
-        std::string col = quote_ident(cmd.value("name", std::string()));
+    each_alter_cmd(ctx, TableEffectNeeded::none, [&](const AlteredTable& t, const AlterTableCmd* cmd) {
+        const auto* def = pg::as<ColumnDef>(cmd->def);
+        if (cmd->subtype != AT_AlterColumnType || def == nullptr) return;
+        std::string col = quote_ident(pg::text(cmd->name));
         const TableEffect* rewrite = effect_for(ctx.statement.rewrites, t.table, "ALTER COLUMN " + col + " TYPE ");
         if (rewrite == nullptr) return;  // binary-coercible: catalog only
-        std::string type = type_change_text(ctx.statement.sql, member(member(cmd, "def"), "ColumnDef")).type;
+        std::string type = type_change_text(ctx.statement.sql, def).type;
         Finding& f = sink.add(ctx.statement, "ALTER COLUMN " + col + " TYPE " + type +
                                                  (rewrite->certain ? " rewrites " + t.table + " and rebuilds"
                                                                   : " may rewrite " + t.table + " and rebuild") +
@@ -96,16 +96,16 @@ void check(const StatementContext& ctx, Sink& sink) {
         if (!rewrite->certain) f.risk = Risk::Medium;
         f.relation = t.table;
         f.fix = "add a new column of type " + type + ", keep it in sync with a trigger, backfill it in batches, then swap the column names";
-        f.recipe = make_recipe(ctx, cmd, t.relation);
+        f.recipe = make_recipe(ctx, cmd, def, t.relation);
     });
 }
 
 }  // namespace
 
-Rule rule_alter_column_type_rewrite() {
+PGFENCE_RULE(alter_column_type_rewrite) {
     return Rule{"alter-column-type-rewrite", Risk::High,
                 "ALTER COLUMN ... TYPE that rewrites the table and its indexes while the table is locked", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

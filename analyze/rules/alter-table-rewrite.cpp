@@ -1,5 +1,4 @@
 #include "analyze/rules/common.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -9,24 +8,24 @@ namespace {
 using namespace schema;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    each_alter_cmd(ctx, TableEffectNeeded::none, [&](const AlteredTable& t, const json& cmd) {
-        std::string sub = cmd.value("subtype", std::string());
+    each_alter_cmd(ctx, TableEffectNeeded::none, [&](const AlteredTable& t, const AlterTableCmd* cmd) {
+        AlterTableType sub = cmd->subtype;
         std::string what, target;
-        if (sub == "AT_SetTableSpace") {
+        if (sub == AT_SetTableSpace) {
             what = "SET TABLESPACE";
-            target = " " + quote_ident(cmd.value("name", std::string()));
-        } else if (sub == "AT_SetAccessMethod") {
+            target = " " + quote_ident(pg::text(cmd->name));
+        } else if (sub == AT_SetAccessMethod) {
             what = "SET ACCESS METHOD";
-            target = " " + quote_ident(cmd.value("name", std::string()));
+            target = " " + quote_ident(pg::text(cmd->name));
         } else {
             return;
         }
         const TableEffect* rewrite = effect_for(ctx.statement.rewrites, t.table, what + ":");
         if (rewrite == nullptr) return;
-        Finding& f = sink.add(ctx.statement, what + target + (sub == "AT_SetTableSpace" ? " copies " : " rewrites ") + t.lock.kind + " " + t.table + " while holding " +
+        Finding& f = sink.add(ctx.statement, what + target + (sub == AT_SetTableSpace ? " copies " : " rewrites ") + t.lock.kind + " " + t.table + " while holding " +
                                                  describe_lock(t.lock) + ": " + effect_detail(*rewrite));
         f.relation = t.table;
-        f.fix = sub == "AT_SetTableSpace"
+        f.fix = sub == AT_SetTableSpace
                     ? "move it while it is small or in a maintenance window; for an index, build a copy with CREATE INDEX CONCURRENTLY ... TABLESPACE and drop the old one"
                     : "there is no online way: run it in a maintenance window, with a short lock_timeout";
     });
@@ -34,10 +33,10 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_alter_table_rewrite() {
+PGFENCE_RULE(alter_table_rewrite) {
     return Rule{"alter-table-rewrite", Risk::High,
                 "ALTER TABLE ... SET TABLESPACE / SET ACCESS METHOD copies the whole relation while reads and writes wait",
-                check, nullptr, true, "locking"};
+                check, nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

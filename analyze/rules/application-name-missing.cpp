@@ -12,10 +12,10 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_application_name_missing() {
+PGFENCE_RULE(application_name_missing) {
     return Rule{"application-name-missing", Risk::Low,
                 "application_name identifies the migration's session in pg_stat_activity (opt-in)", nullptr, check,
-                false, "policy"};
+                false, "policy", SizeWork::none, "application_name"};
 }
 
 }  // namespace pgfence::analyze::rules

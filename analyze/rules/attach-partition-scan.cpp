@@ -1,5 +1,4 @@
 #include <algorithm>
-#include "analyze/json_access.hpp"
 #include <optional>
 
 #include "analyze/names.hpp"
@@ -16,20 +15,24 @@ constexpr std::size_t k_name_max = 63;  // NAMEDATALEN - 1
 
 std::string clipped(std::string name) { return name.size() > k_name_max ? name.substr(0, k_name_max) : name; }
 
-bool same_relation(const json& a, const json& b) {
-    if (range_var_relname(a) != range_var_relname(b)) return false;
-    std::string sa = a.value("schemaname", std::string()), sb = b.value("schemaname", std::string());
+bool same_relation(const RangeVar* a, const RangeVar* b) {
+    if (pg::relname(a) != pg::relname(b)) return false;
+    std::string_view sa = a != nullptr ? pg::text(a->schemaname) : std::string_view();
+    std::string_view sb = b != nullptr ? pg::text(b->schemaname) : std::string_view();
     return sa.empty() || sb.empty() || sa == sb;
 }
 
 // The partition key column of `parent` when this file creates it with a one-column key.
-std::string partition_key(const StatementContext& ctx, const json& parent) {
+std::string partition_key(const StatementContext& ctx, const RangeVar* parent) {
     std::string key;
-    for_each_earlier(ctx, [&](const StatementFacts&, const json& node) {
-        const json& create = body_of(node, "CreateStmt");
-        if (!create.contains("partspec") || !same_relation(member(create, "relation"), parent)) return false;
-        const auto& params = member(create["partspec"], "partParams");
-        if (params.size() == 1) key = member(params[0], "PartitionElem").value("name", std::string());
+    for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* node) {
+        const auto* create = pg::as<CreateStmt>(node);
+        if (create == nullptr || create->partspec == nullptr || !same_relation(create->relation, parent)) return false;
+        const List* params = create->partspec->partParams;
+        if (pg::length(params) == 1) {
+            const auto* elem = pg::as<PartitionElem>(pg::nth(params, 0));
+            if (elem != nullptr) key = pg::text(elem->name);
+        }
         return true;
     });
     return key.empty() ? std::string() : quote_ident(key);
@@ -38,16 +41,14 @@ std::string partition_key(const StatementContext& ctx, const json& parent) {
 // Did an earlier statement validate a CHECK on `relation` (which ATTACH may take as proof)?
 bool validated_earlier(const StatementContext& ctx, const std::string& relation) {
     bool found = false;
-    for_each_earlier(ctx, [&](const StatementFacts&, const json& node) {
-        const json& alter = body_of(node, "AlterTableStmt");
-        if (range_var_name(member(alter, "relation")) != relation) return false;
-        for (const auto& item : member(alter, "cmds")) {
-            const json& cmd = member(item, "AlterTableCmd");
-            std::string sub = cmd.value("subtype", std::string());
-            const json& con = member(member(cmd, "def"), "Constraint");
-            found = found || sub == "AT_ValidateConstraint" ||
-                    (sub == "AT_AddConstraint" && con.value("contype", std::string()) == "CONSTR_CHECK" &&
-                     !con.value("skip_validation", false));
+    for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* node) {
+        const auto* alter = pg::as<AlterTableStmt>(node);
+        if (alter == nullptr || pg::display_name(alter->relation) != relation) return false;
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            const auto* con = pg::as<Constraint>(cmd->def);
+            found = found || cmd->subtype == AT_ValidateConstraint ||
+                    (cmd->subtype == AT_AddConstraint && con != nullptr && con->contype == CONSTR_CHECK &&
+                     !con->skip_validation);
         }
         return found;
     });
@@ -55,11 +56,10 @@ bool validated_earlier(const StatementContext& ctx, const std::string& relation)
 }
 
 // The CHECK condition equivalent to a one-column range or list bound, as written in `sql`.
-std::optional<std::string> bound_condition(std::string_view sql, const json& bound, const std::string& key) {
-    std::size_t at = static_cast<std::size_t>(std::max(0, bound.value("location", 0)));
-    std::string strategy = bound.value("strategy", std::string());
+std::optional<std::string> bound_condition(std::string_view sql, const PartitionBoundSpec* bound, const std::string& key) {
+    std::size_t at = static_cast<std::size_t>(std::max(0, bound->location));
     auto inner = [&](Range r) { return split_list(sql.substr(r.begin + 1, r.end - r.begin - 2)); };
-    if (strategy == "r") {
+    if (bound->strategy == PARTITION_STRATEGY_RANGE) {
         Range lo = group_at(sql, find_keyword(sql, at, sql.size(), "FROM"));
         if (!lo.found()) return std::nullopt;
         Range hi = group_at(sql, find_keyword(sql, lo.end, sql.size(), "TO"));
@@ -72,7 +72,7 @@ std::optional<std::string> bound_condition(std::string_view sql, const json& bou
         if (!same_word(high[0], "MAXVALUE")) cond += " AND " + key + " < " + high[0];
         return cond;
     }
-    if (strategy == "l") {
+    if (bound->strategy == PARTITION_STRATEGY_LIST) {
         Range in = group_at(sql, find_keyword(sql, at, sql.size(), "IN"));
         if (!in.found()) return std::nullopt;
         bool null = false;
@@ -88,25 +88,25 @@ std::optional<std::string> bound_condition(std::string_view sql, const json& bou
     return std::nullopt;
 }
 
-Recipe make_recipe(const StatementContext& ctx, const json& parent_rv, const json& pc, const std::string& partition,
-                   const std::string& default_partition) {
-    std::string parent = range_var_name(parent_rv);
-    std::string relname = range_var_relname(member(pc, "name"));
-    const json& bound = member(pc, "bound");
+Recipe make_recipe(const StatementContext& ctx, const RangeVar* parent_rv, const PartitionCmd* pc,
+                   const std::string& partition, const std::string& default_partition) {
+    std::string parent = pg::display_name(parent_rv);
+    std::string relname(pg::relname(pc->name));
+    const PartitionBoundSpec* bound = pc->bound;
     std::string key = partition_key(ctx, parent_rv);
     bool placeholder = key.empty();
     if (placeholder) key = "partition_key";
     Recipe recipe;
     recipe.summary = "Prove the bound with a CHECK validated under a lock that allows reads and writes; ATTACH then skips its scan";
-    auto cond = bound.value("is_default", false) ? std::nullopt : bound_condition(ctx.statement.sql, bound, key);
+    auto cond = bound == nullptr || bound->is_default ? std::nullopt : bound_condition(ctx.statement.sql, bound, key);
     if (!cond) {
         std::string text =
-            bound.value("strategy", std::string()) == "h"
+            bound != nullptr && bound->strategy == PARTITION_STRATEGY_HASH
                 ? "A hash bound has no plain CHECK that PostgreSQL matches for every key type. For a key of a\n"
                   "type without a collation (an integer, for example) this one is matched; add it NOT VALID,\n"
                   "then VALIDATE it before the ATTACH:\n"
                   "CHECK (satisfies_hash_partition(" + quote_literal(parent) + "::regclass, " +
-                      std::to_string(bound.value("modulus", 0)) + ", " + std::to_string(bound.value("remainder", 0)) +
+                      std::to_string(bound->modulus) + ", " + std::to_string(bound->remainder) +
                       ", " + (placeholder ? std::string("<key>") : key) + "))"
                 : "This bound is not a one-column range or list: write a CHECK that matches the partition\n"
                   "constraint exactly (see pg_get_partition_constraintdef on an existing partition), add it\n"
@@ -140,16 +140,14 @@ Recipe make_recipe(const StatementContext& ctx, const json& parent_rv, const jso
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    if (stmt.value("objtype", std::string("OBJECT_TABLE")) != "OBJECT_TABLE") return;  // ALTER INDEX ... ATTACH
-    const json& parent_rv = member(stmt, "relation");
-    std::string parent = range_var_name(parent_rv);
-    for (const auto& item : member(stmt, "cmds")) {
-        const json& cmd = member(item, "AlterTableCmd");
-        if (cmd.value("subtype", std::string()) != "AT_AttachPartition") continue;
-        const json& pc = member(member(cmd, "def"), "PartitionCmd");
-        std::string partition = range_var_name(member(pc, "name"));
+    const auto* stmt = ctx.as<AlterTableStmt>();
+    if (stmt == nullptr || stmt->objtype != OBJECT_TABLE) return;  // ALTER INDEX ... ATTACH
+    const RangeVar* parent_rv = stmt->relation;
+    std::string parent = pg::display_name(parent_rv);
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        const auto* pc = pg::as<PartitionCmd>(cmd->def);
+        if (cmd->subtype != AT_AttachPartition || pc == nullptr) continue;
+        std::string partition = pg::display_name(pc->name);
         // The scanned relations that others can be using: the partition, and the default partition.
         std::vector<std::pair<const TableEffect*, const LockFact*>> scanned;
         std::string default_partition;
@@ -185,10 +183,10 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_attach_partition_scan() {
+PGFENCE_RULE(attach_partition_scan) {
     return Rule{"attach-partition-scan", Risk::Medium,
                 "ATTACH PARTITION reads the whole partition under a lock that blocks its reads and writes", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::scan};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -9,9 +9,9 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "ClusterStmt") return;
-    const json& stmt = ctx.body();
-    if (!stmt.contains("relation")) {
+    const auto* stmt = ctx.as<ClusterStmt>();
+    if (stmt == nullptr) return;
+    if (stmt->relation == nullptr) {
         Finding& f = sink.add(ctx.statement, "CLUSTER without a table rewrites every table that was clustered before, "
                                              "one at a time, each locked against reads and writes while it is copied");
         f.fix = "re-order the tables online with pg_repack out of band";
@@ -25,10 +25,10 @@ void check(const StatementContext& ctx, Sink& sink) {
         f.recipe = std::move(recipe);
         return;
     }
-    std::string table = range_var_name(stmt["relation"]);
+    std::string table = pg::display_name(stmt->relation);
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr || effect_on(ctx.statement.rewrites, table) == nullptr) return;
-    std::string index = stmt.value("indexname", std::string());
+    std::string index(pg::text(stmt->indexname));
     Finding& f = sink.add(ctx.statement, "CLUSTER " + table + " copies " + table +
                                              " into new storage in index order, holding " + a_lock(*lock) +
                                              " for the whole copy");
@@ -52,9 +52,9 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_cluster() {
+PGFENCE_RULE(cluster) {
     return Rule{"cluster", Risk::High, "CLUSTER rewrites the table while it blocks reads and writes", check, nullptr,
-                true, "locking"};
+                true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -190,12 +190,20 @@ std::string parenthesised(std::string_view sql, std::size_t from) {
     return group.found() ? std::string(sql.substr(group.begin, group.end - group.begin)) : std::string();
 }
 
-std::string column_list(const Node& names) {
+std::string column_list(const List* names) {
     std::string out;
-    for (const auto& n : names) {
-        if (!n.contains("String")) continue;
+    for (const String* n : pg::each<String>(names)) {
         if (!out.empty()) out += ", ";
-        out += quote_ident(n["String"].value("sval", std::string()));
+        out += quote_ident(pg::text(n->sval));
+    }
+    return out;
+}
+
+std::string leading_names(const List* names, int count) {
+    std::string out;
+    for (int i = 0; i < count; ++i) {
+        if (!out.empty()) out += ".";
+        out += quote_ident(pg::text(pg::nth(names, i)));
     }
     return out;
 }

@@ -5,10 +5,9 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/parse_tree.hpp"
-
 #include "analyze/facts.hpp"
 #include "analyze/names.hpp"
+#include "analyze/pg_tree.hpp"
 
 namespace pgfence::analyze::rules {
 
@@ -52,7 +51,10 @@ struct Range {
 // Text of the parenthesised group that starts at or after `from` (quotes respected), with parens.
 [[nodiscard]] std::string parenthesised(std::string_view sql, std::size_t from);
 // "a, b" from a list of String nodes, each quoted where needed.
-[[nodiscard]] std::string column_list(const Node& names);
+[[nodiscard]] std::string column_list(const List* names);
+// The first `count` names of a list of String nodes joined with '.', each quoted where needed
+// (the table of `trigger ON table` in a DROP TRIGGER's name list).
+[[nodiscard]] std::string leading_names(const List* names, int count);
 // How to make this file's statement run outside a transaction, per migration tool.
 [[nodiscard]] std::string no_transaction_fix(const FileReport& file);
 

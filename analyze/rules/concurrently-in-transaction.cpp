@@ -18,7 +18,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_concurrently_in_transaction() {
+PGFENCE_RULE(concurrently_in_transaction) {
     return Rule{"concurrently-in-transaction", Risk::Critical,
                 "CONCURRENTLY, VACUUM and other statements that refuse to run inside a transaction block", check,
                 nullptr, true, "transactions"};

@@ -1,18 +1,16 @@
 #include "analyze/rules/common.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "IndexStmt") return;
-    const json& stmt = ctx.body();
-    if (stmt.value("concurrent", false)) return;
-    std::string table = range_var_name(member(stmt, "relation"));
+    const auto* stmt = ctx.as<IndexStmt>();
+    if (stmt == nullptr || stmt->concurrent) return;
+    std::string table = pg::display_name(stmt->relation);
     const LockFact* lock = lock_on(ctx.statement, table);
     if (lock == nullptr || lock->is_new) return;  // a table created in this migration blocks nobody
-    std::string index = stmt.value("idxname", std::string());
+    std::string index(pg::text(stmt->idxname));
     Finding& f = sink.add(ctx.statement, "CREATE INDEX" + (index.empty() ? std::string() : " " + quote_ident(index)) +
                                              " takes a " + describe_lock(*lock) +
                                              " for as long as it reads the whole table to build the index");
@@ -31,7 +29,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     } else {
         recipe.summary = "Build the index with CONCURRENTLY, outside a transaction: writes keep flowing while it builds";
         std::string sql = insert_after_keyword(ctx.statement.sql, "INDEX", "CONCURRENTLY");
-        if (!stmt.value("if_not_exists", false) && !index.empty()) sql = insert_after_keyword(sql, "CONCURRENTLY", "IF NOT EXISTS");
+        if (!stmt->if_not_exists && !index.empty()) sql = insert_after_keyword(sql, "CONCURRENTLY", "IF NOT EXISTS");
         sql += ";\n-- If it fails it leaves an INVALID index behind: drop it with\n-- DROP INDEX CONCURRENTLY IF EXISTS " +
                (index.empty() ? std::string("<index>") : quote_ident(index)) + "; and run it again.";
         recipe.steps.push_back({"Migration", sql, false});
@@ -42,10 +40,10 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_create_index_without_concurrently() {
+PGFENCE_RULE(create_index_without_concurrently) {
     return Rule{"create-index-without-concurrently", Risk::High,
                 "CREATE INDEX without CONCURRENTLY blocks writes to the table while the index builds", check, nullptr,
-                true, "locking"};
+                true, "locking", SizeWork::index_build};
 }
 
 }  // namespace pgfence::analyze::rules

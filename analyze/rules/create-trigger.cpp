@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -24,16 +23,16 @@ std::string event_text(int events) {
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "CreateTrigStmt") return;
-    const json& stmt = ctx.body();
-    std::string table = range_var_name(member(stmt, "relation"));
+    const auto* stmt = ctx.as<CreateTrigStmt>();
+    if (stmt == nullptr) return;
+    std::string table = pg::display_name(stmt->relation);
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr) return;  // a table created in this migration
-    std::string function = qualified_name(member(stmt, "funcname")) + "()";
-    std::string events = event_text(stmt.value("events", 0));
-    std::string per = stmt.value("row", false) ? " for every row of each " + events + " on " + table
+    std::string function = pg::qualified_name(stmt->funcname) + "()";
+    std::string events = event_text(stmt->events);
+    std::string per = stmt->row ? " for every row of each " + events + " on " + table
                                                : " once per " + events + " statement on " + table;
-    std::string trigger = quote_ident(stmt.value("trigname", std::string()));
+    std::string trigger = quote_ident(pg::text(stmt->trigname));
     Finding& f = sink.add(ctx.statement, "CREATE TRIGGER " + trigger + " takes " + a_lock(*lock) +
                                              " while it is added, and from then on runs " + function + per +
                                              ": a slow or failing function slows or fails those writes");
@@ -43,7 +42,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_create_trigger() {
+PGFENCE_RULE(create_trigger) {
     return Rule{"create-trigger", Risk::Medium,
                 "CREATE TRIGGER blocks writes while it is added and adds work to every later write", check, nullptr,
                 true, "locking"};

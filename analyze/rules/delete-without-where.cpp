@@ -3,14 +3,14 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-void check(const StatementContext& ctx, Sink& sink) { operation::check_whole_table_dml(ctx, sink, "DeleteStmt"); }
+void check(const StatementContext& ctx, Sink& sink) { operation::check_whole_table_dml(ctx, sink, T_DeleteStmt); }
 
 }  // namespace
 
-Rule rule_delete_without_where() {
+PGFENCE_RULE(delete_without_where) {
     return Rule{"delete-without-where", Risk::High,
                 "DELETE without WHERE deletes and locks every row of the table in one transaction", check, nullptr,
-                true, "data-loss"};
+                true, "data-loss", SizeWork::scan};
 }
 
 }  // namespace pgfence::analyze::rules

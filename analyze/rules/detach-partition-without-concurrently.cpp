@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -10,18 +9,16 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    std::string parent = range_var_name(member(stmt, "relation"));
+    const auto* stmt = ctx.as<AlterTableStmt>();
+    if (stmt == nullptr) return;
+    std::string parent = pg::display_name(stmt->relation);
     const LockFact* lock = existing(ctx.statement, parent);
     if (lock == nullptr || !blocks_reads_or_writes(*lock)) return;  // a parent created in this migration
-    const auto& cmds = member(stmt, "cmds");
-    for (const auto& item : cmds) {
-        const json& cmd = member(item, "AlterTableCmd");
-        if (cmd.value("subtype", std::string()) != "AT_DetachPartition") continue;
-        const json& pc = member(member(cmd, "def"), "PartitionCmd");
-        if (pc.value("concurrent", false) || !pc.contains("name")) continue;
-        std::string partition = range_var_name(pc["name"]);
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        const auto* pc = pg::as<PartitionCmd>(cmd->def);
+        if (cmd->subtype != AT_DetachPartition || pc == nullptr) continue;
+        if (pc->concurrent || pc->name == nullptr) continue;
+        std::string partition = pg::display_name(pc->name);
         Finding& f = sink.add(ctx.statement, "DETACH PARTITION " + partition + " takes " + a_lock(*lock) +
                                                  ": it waits for every running query on " + parent +
                                                  ", and every new query on " + parent + " waits behind it");
@@ -34,7 +31,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         std::string sql = "ALTER TABLE " + parent + " DETACH PARTITION " + partition + " CONCURRENTLY;\n" +
                           comment_lines("Not allowed while " + parent + " has a DEFAULT partition. If it is interrupted,\n"
                                         "finish it with: ALTER TABLE " + parent + " DETACH PARTITION " + partition + " FINALIZE;");
-        if (cmds.size() > 1) sql += "\n-- CONCURRENTLY cannot be combined with other subcommands: run those separately.";
+        if (pg::length(stmt->cmds) > 1) sql += "\n-- CONCURRENTLY cannot be combined with other subcommands: run those separately.";
         Recipe recipe;
         recipe.summary = "Detach with CONCURRENTLY, outside a transaction: queries on the parent keep running";
         recipe.steps.push_back({"Migration (no transaction)", sql, false});
@@ -44,7 +41,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_detach_partition_without_concurrently() {
+PGFENCE_RULE(detach_partition_without_concurrently) {
     return Rule{"detach-partition-without-concurrently", Risk::High,
                 "DETACH PARTITION without CONCURRENTLY blocks reads and writes of the partitioned table", check,
                 nullptr, true, "locking"};

@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -10,16 +9,13 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    std::string objtype = stmt.value("objtype", std::string("OBJECT_TABLE"));
-    if (objtype != "OBJECT_TABLE" && objtype != "OBJECT_FOREIGN_TABLE") return;
-    std::string table = range_var_name(member(stmt, "relation"));
+    const auto* stmt = ctx.as<AlterTableStmt>();
+    if (stmt == nullptr || (stmt->objtype != OBJECT_TABLE && stmt->objtype != OBJECT_FOREIGN_TABLE)) return;
+    std::string table = pg::display_name(stmt->relation);
     if (existing(ctx.statement, table) == nullptr) return;  // a table created in this migration
-    for (const auto& item : member(stmt, "cmds")) {
-        const json& cmd = member(item, "AlterTableCmd");
-        if (cmd.value("subtype", std::string()) != "AT_DropColumn") continue;
-        std::string column = quote_ident(cmd.value("name", std::string()));
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        if (cmd->subtype != AT_DropColumn) continue;
+        std::string column = quote_ident(pg::text(cmd->name));
         bool rewrite = effect_on(ctx.statement.rewrites, table) != nullptr;
         Finding& f = sink.add(ctx.statement,
                               "DROP COLUMN " + column + " deletes the column's data from " + table +
@@ -34,7 +30,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_column() {
+PGFENCE_RULE(drop_column) {
     return Rule{"drop-column", Risk::Medium,
                 "DROP COLUMN deletes the column's data and breaks code that still selects it", check, nullptr, true,
                 "data-loss"};

@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -9,13 +8,11 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "DropdbStmt") return;
-    const json& stmt = ctx.body();
-    std::string db = quote_ident(stmt.value("dbname", std::string()));
+    const auto* stmt = ctx.as<DropdbStmt>();
+    if (stmt == nullptr) return;
+    std::string db = quote_ident(pg::text(stmt->dbname));
     bool force = false;
-    for (const auto& o : member(stmt, "options")) {
-        force = force || member(o, "DefElem").value("defname", std::string()) == "force";
-    }
+    for (const DefElem* d : pg::each<DefElem>(stmt->options)) force = force || pg::text(d->defname) == "force";
     Finding& f = sink.add(ctx.statement, "DROP DATABASE " + db + " deletes the whole database " + db +
                                              " and everything in it" +
                                              (force ? "; WITH (FORCE) also ends every session connected to it" : ""));
@@ -24,7 +21,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_database() {
+PGFENCE_RULE(drop_database) {
     return Rule{"drop-database", Risk::Critical, "DROP DATABASE deletes a whole database", check, nullptr, true,
                 "data-loss"};
 }

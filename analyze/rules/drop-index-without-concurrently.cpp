@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -10,12 +9,11 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    std::optional<Drop> drop = drop_of(ctx, "OBJECT_INDEX");
-    if (!drop || drop->stmt.value("concurrent", false)) return;
-    for (const auto& o : drop->objects) {
-        const json& items = o.contains("List") ? member(o["List"], "items") : json::array();
-        if (items.empty()) continue;
-        std::string index = qualified_name(items);
+    std::optional<Drop> drop = drop_of(ctx, OBJECT_INDEX);
+    if (!drop || drop->stmt->concurrent) return;
+    for (const List* items : pg::each<List>(drop->objects)) {
+        if (pg::length(items) == 0) continue;
+        std::string index = pg::qualified_name(items);
         const LockFact* lock = existing(ctx.statement, index);
         if (lock == nullptr) continue;  // an index built in this migration: nobody uses it yet
         Finding& f = sink.add(ctx.statement, "DROP INDEX " + index + " takes " + a_lock(*lock) +
@@ -39,7 +37,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_index_without_concurrently() {
+PGFENCE_RULE(drop_index_without_concurrently) {
     return Rule{"drop-index-without-concurrently", Risk::Medium,
                 "DROP INDEX without CONCURRENTLY locks the index's table against reads and writes", check, nullptr,
                 true, "locking"};

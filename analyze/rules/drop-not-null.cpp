@@ -1,4 +1,3 @@
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -6,15 +5,14 @@ namespace pgfence::analyze::rules {
 namespace {
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    std::string table = range_var_name(member(stmt, "relation"));
+    const auto* stmt = ctx.as<AlterTableStmt>();
+    if (stmt == nullptr) return;
+    std::string table = pg::display_name(stmt->relation);
     const LockFact* lock = lock_on(ctx.statement, table);
     if (lock == nullptr || lock->is_new) return;
-    for (const auto& item : member(stmt, "cmds")) {
-        const json& cmd = member(item, "AlterTableCmd");
-        if (cmd.value("subtype", std::string()) != "AT_DropNotNull") continue;
-        std::string column = cmd.value("name", std::string());
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        if (cmd->subtype != AT_DropNotNull) continue;
+        std::string column(pg::text(cmd->name));
         Finding& f = sink.add(ctx.statement, "DROP NOT NULL on " + table + "." + quote_ident(column) +
                                                  " lets NULLs in, and the code that reads it may not expect them; it also takes " +
                                                  describe_lock(*lock));
@@ -25,7 +23,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_not_null() {
+PGFENCE_RULE(drop_not_null) {
     return Rule{"drop-not-null", Risk::Low, "Dropping NOT NULL lets NULLs reach readers that do not expect them",
                 check, nullptr, true, "data-loss"};
 }

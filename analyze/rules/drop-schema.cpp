@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -10,11 +9,11 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    std::optional<Drop> drop = drop_of(ctx, "OBJECT_SCHEMA");
+    std::optional<Drop> drop = drop_of(ctx, OBJECT_SCHEMA);
     if (!drop) return;
     bool cascade = drop->cascade;
-    for (const auto& o : drop->objects) {
-        std::string name = o.contains("String") ? o["String"].value("sval", std::string()) : std::string();
+    for (const pg::Node* o : pg::each(drop->objects)) {
+        std::string name(pg::text(o));
         if (name.empty() || schema_created_earlier(ctx, name)) continue;
         std::string schema = quote_ident(name);
         std::string message =
@@ -50,7 +49,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_schema() {
+PGFENCE_RULE(drop_schema) {
     return Rule{"drop-schema", Risk::High,
                 "DROP SCHEMA breaks code that uses it; with CASCADE it deletes everything in the schema", check,
                 nullptr, true, "data-loss"};

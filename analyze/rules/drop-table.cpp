@@ -1,5 +1,4 @@
 #include <set>
-#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -12,12 +11,10 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    std::optional<Drop> drop = drop_of(ctx, "OBJECT_TABLE");
+    std::optional<Drop> drop = drop_of(ctx, OBJECT_TABLE);
     if (!drop) return;
     std::set<std::string> dropped;
-    for (const auto& o : drop->objects) {
-        if (o.contains("List")) dropped.insert(qualified_name(member(o["List"], "items")));
-    }
+    for (const List* o : pg::each<List>(drop->objects)) dropped.insert(pg::qualified_name(o));
     for (const auto& table : dropped) {
         if (table.empty() || existing(ctx.statement, table) == nullptr) continue;  // created in this migration
         std::string others;
@@ -47,7 +44,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_table() {
+PGFENCE_RULE(drop_table) {
     return Rule{"drop-table", Risk::High, "DROP TABLE deletes the table's data and breaks code that still uses it",
                 check, nullptr, true, "data-loss"};
 }

@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -10,13 +9,13 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    std::optional<Drop> drop = drop_of(ctx, "OBJECT_TRIGGER");
+    std::optional<Drop> drop = drop_of(ctx, OBJECT_TRIGGER);
     if (!drop) return;
-    for (const auto& o : drop->objects) {
-        json items = member(member(o, "List"), "items");
-        if (items.size() < 2) continue;
-        std::string trigger = quote_ident(member(items.back(), "String").value("sval", std::string()));
-        std::string table = qualified_name(items.without_last());
+    for (const List* items : pg::each<List>(drop->objects)) {
+        int n = pg::length(items);
+        if (n < 2) continue;
+        std::string trigger = quote_ident(pg::last_name(items));
+        std::string table = leading_names(items, n - 1);
         const LockFact* lock = existing(ctx.statement, table);
         if (lock == nullptr) continue;  // a table created in this migration
         Finding& f = sink.add(ctx.statement, "DROP TRIGGER " + trigger + " ON " + table + " takes " + a_lock(*lock) +
@@ -29,7 +28,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_drop_trigger() {
+PGFENCE_RULE(drop_trigger) {
     return Rule{"drop-trigger", Risk::Medium, "DROP TRIGGER locks the table against reads and writes", check, nullptr,
                 true, "locking"};
 }

@@ -45,8 +45,8 @@ void report_unused(std::vector<Suppression>& suppressions, std::vector<Finding>&
 
 }  // namespace
 
-void apply_rules(FileReport& report, const std::vector<Node>& nodes, const std::vector<const pg::Node*>& stmts,
-                 std::string_view text, const Options& options) {
+void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, std::string_view text,
+                 const Options& options) {
     std::vector<Finding> findings;
     std::vector<const Rule*> active;
     for (const Rule& rule : all_rules()) {
@@ -55,8 +55,7 @@ void apply_rules(FileReport& report, const std::vector<Node>& nodes, const std::
     // Statement by statement, every rule on it: what rules derive from one statement (its
     // column types, say) is computed once and stays warm.
     for (std::size_t i = 0; i < report.statements.size(); ++i) {
-        StatementContext ctx{report, report.statements[i], i < nodes.size() ? nodes[i] : Node::null_node(), options, &nodes,
-                             i < stmts.size() ? stmts[i] : nullptr, &stmts};
+        StatementContext ctx{report, report.statements[i], options, i < stmts.size() ? stmts[i] : nullptr, &stmts};
         for (const Rule* rule : active) {
             if (rule->check == nullptr) continue;
             Sink sink(rule->id, rule->default_risk, findings);
@@ -66,7 +65,7 @@ void apply_rules(FileReport& report, const std::vector<Node>& nodes, const std::
     for (const Rule* rule : active) {
         if (rule->file_check == nullptr) continue;
         Sink sink(rule->id, rule->default_risk, findings);
-        rule->file_check(FileContext{report, nodes, options, stmts}, sink);
+        rule->file_check(FileContext{report, options, stmts}, sink);
     }
 
     // One finding per rule, statement and message.

@@ -74,7 +74,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_identifier_too_long() {
+PGFENCE_RULE(identifier_too_long) {
     return Rule{"identifier-too-long", Risk::Low, "Identifiers longer than 63 bytes are silently truncated", check,
                 nullptr, true, "idempotency"};
 }

@@ -18,10 +18,10 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_idle_in_transaction_timeout_missing() {
+PGFENCE_RULE(idle_in_transaction_timeout_missing) {
     return Rule{"idle-in-transaction-timeout-missing", Risk::Low,
                 "idle_in_transaction_session_timeout releases locks of a stalled migration (opt-in)", nullptr, check,
-                false, "policy"};
+                false, "policy", SizeWork::none, "idle_in_transaction_session_timeout"};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -10,11 +9,10 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "LockStmt") return;
-    const json& stmt = ctx.body();
-    for (const auto& r : member(stmt, "relations")) {
-        if (!r.contains("RangeVar")) continue;
-        std::string table = range_var_name(r["RangeVar"]);
+    const auto* stmt = ctx.as<LockStmt>();
+    if (stmt == nullptr) return;
+    for (const RangeVar* r : pg::each<RangeVar>(stmt->relations)) {
+        std::string table = pg::display_name(r);
         const LockFact* lock = existing(ctx.statement, table);
         if (lock == nullptr || !blocks_reads_or_writes(*lock)) continue;  // new, or a mode that lets traffic through
         std::string tail = ctx.statement.transaction == Transaction::None
@@ -29,7 +27,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_lock_table() {
+PGFENCE_RULE(lock_table) {
     return Rule{"lock-table", Risk::High, "An explicit LOCK TABLE in a mode that blocks reads or writes", check,
                 nullptr, true, "locking"};
 }

@@ -12,10 +12,10 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_lock_timeout_missing() {
+PGFENCE_RULE(lock_timeout_missing) {
     return Rule{"lock-timeout-missing", Risk::Medium,
                 "lock_timeout must be set before a statement that blocks reads or writes", nullptr, check, true,
-                "policy"};
+                "policy", SizeWork::none, "lock_timeout"};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -22,7 +22,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_lock_timeout_too_long() {
+PGFENCE_RULE(lock_timeout_too_long) {
     return Rule{"lock-timeout-too-long", Risk::Medium,
                 "lock_timeout above the configured maximum lets a waiting lock queue traffic too long", nullptr, check,
                 true, "policy"};

@@ -1,29 +1,29 @@
 #include <set>
-#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
 
 // Statements that change nothing a rerun could trip over.
-bool is_session_only(const std::string& kind) {
-    return kind == "VariableSetStmt" || kind == "VariableShowStmt" || kind == "TransactionStmt";
+bool is_session_only(const pg::Node* stmt) {
+    return pg::is<VariableSetStmt>(stmt) || pg::is<VariableShowStmt>(stmt) || pg::is<TransactionStmt>(stmt);
 }
 
-
-std::string dropped_name(const json& object, const std::string& remove_type) {
-    if (object.contains("String")) return quote_ident(object["String"].value("sval", std::string()));
-    if (object.contains("TypeName")) return qualified_name(member(object["TypeName"], "names"));
-    if (object.contains("ObjectWithArgs")) return qualified_name(member(object["ObjectWithArgs"], "objname"));
-    if (!object.contains("List")) return {};
-    const json& items = member(object["List"], "items");
-    if (remove_type == "OBJECT_TRIGGER" || remove_type == "OBJECT_POLICY" || remove_type == "OBJECT_RULE") {
-        if (items.size() < 2) return qualified_name(items);
-        return qualified_name(items.slice(items.size() - 1, 1)) + " ON " + qualified_name(items.without_last());
+std::string dropped_name(const pg::Node* object, ObjectType remove_type) {
+    if (pg::is<String>(object)) return quote_ident(pg::text(object));
+    if (const auto* type = pg::as<TypeName>(object)) return pg::qualified_name(type->names);
+    if (const auto* function = pg::as<ObjectWithArgs>(object)) return pg::qualified_name(function->objname);
+    const auto* items = pg::as<List>(object);
+    if (items == nullptr) return {};
+    if (remove_type == OBJECT_TRIGGER || remove_type == OBJECT_POLICY || remove_type == OBJECT_RULE) {
+        int n = pg::length(items);
+        if (n < 2) return pg::qualified_name(items);
+        return quote_ident(pg::last_name(items)) + " ON " + leading_names(items, n - 1);
     }
-    return qualified_name(items);
+    return pg::qualified_name(items);
 }
 
 // Where IF [NOT] EXISTS goes: after the command's object keywords.
@@ -44,9 +44,9 @@ void report(Sink& sink, const StatementContext& ctx, const std::string& what, co
 
 // ADD CONSTRAINT has no IF NOT EXISTS: a DROP CONSTRAINT IF EXISTS of the same name, earlier in
 // the file or earlier in the same statement, makes it rerunnable.
-void check_add_constraint(Sink& sink, const StatementContext& ctx, const std::string& table, const json& con,
+void check_add_constraint(Sink& sink, const StatementContext& ctx, const std::string& table, const Constraint* con,
                           const std::set<std::string>& dropped, const std::string& relname) {
-    std::string name = con.value("conname", std::string());
+    std::string name(con != nullptr ? pg::text(con->conname) : std::string_view());
     if (name.empty()) {
         Finding& f = sink.add(ctx.statement, "ADD CONSTRAINT on " + table +
                                                  " has no name and runs outside a transaction: running the migration "
@@ -65,39 +65,35 @@ void check_add_constraint(Sink& sink, const StatementContext& ctx, const std::st
             " DROP CONSTRAINT IF EXISTS " + quoted + ", ADD CONSTRAINT " + quoted + " ...`";
 }
 
-std::string dropped_key(const json& stmt, const json& cmd) {
-    return range_var_relname(member(stmt, "relation")) + "." + cmd.value("name", std::string());
+std::string dropped_key(const AlterTableStmt* stmt, const AlterTableCmd* cmd) {
+    return std::string(pg::relname(stmt->relation)) + "." + std::string(pg::text(cmd->name));
 }
 
-void note_dropped(const json& stmt, std::set<std::string>& dropped) {
-    for (const auto& item : member(stmt, "cmds")) {
-        const json& cmd = member(item, "AlterTableCmd");
-        if (cmd.value("subtype", std::string()) == "AT_DropConstraint" && cmd.value("missing_ok", false)) {
-            dropped.insert(dropped_key(stmt, cmd));
-        }
+void note_dropped(const AlterTableStmt* stmt, std::set<std::string>& dropped) {
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        if (cmd->subtype == AT_DropConstraint && cmd->missing_ok) dropped.insert(dropped_key(stmt, cmd));
     }
 }
 
-void check_alter(Sink& sink, const StatementContext& ctx, const json& stmt, std::set<std::string>& dropped) {
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_name(rv), relname = range_var_relname(rv);
-    for (const auto& item : member(stmt, "cmds")) {
-        const json& cmd = member(item, "AlterTableCmd");
-        std::string subtype = cmd.value("subtype", std::string());
-        if (subtype == "AT_DropConstraint" && cmd.value("missing_ok", false)) dropped.insert(dropped_key(stmt, cmd));
-        if (subtype == "AT_AddConstraint") {
-            check_add_constraint(sink, ctx, table, member(member(cmd, "def"), "Constraint"),
-                                 dropped, relname);
+void check_alter(Sink& sink, const StatementContext& ctx, const AlterTableStmt* stmt, std::set<std::string>& dropped) {
+    const RangeVar* rv = stmt->relation;
+    std::string table = pg::display_name(rv), relname(pg::relname(rv));
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        AlterTableType subtype = cmd->subtype;
+        if (subtype == AT_DropConstraint && cmd->missing_ok) dropped.insert(dropped_key(stmt, cmd));
+        if (subtype == AT_AddConstraint) {
+            check_add_constraint(sink, ctx, table, pg::as<Constraint>(cmd->def), dropped, relname);
             continue;
         }
-        if (cmd.value("missing_ok", false)) continue;
-        if (subtype == "AT_AddColumn") {
-            std::string column = quote_ident(member(member(cmd, "def"), "ColumnDef").value("colname", std::string()));
+        if (cmd->missing_ok) continue;
+        if (subtype == AT_AddColumn) {
+            const auto* def = pg::as<ColumnDef>(cmd->def);
+            std::string column = quote_ident(def != nullptr ? pg::text(def->colname) : std::string_view());
             report(sink, ctx, "ADD COLUMN " + column + " on " + table,
                    "ALTER TABLE " + table + " " + with_clause("ADD COLUMN", "IF NOT EXISTS", column) + " ...", table);
-        } else if (subtype == "AT_DropColumn" || subtype == "AT_DropConstraint") {
-            std::string object = subtype == "AT_DropColumn" ? "DROP COLUMN" : "DROP CONSTRAINT";
-            std::string name = quote_ident(cmd.value("name", std::string()));
+        } else if (subtype == AT_DropColumn || subtype == AT_DropConstraint) {
+            std::string object = subtype == AT_DropColumn ? "DROP COLUMN" : "DROP CONSTRAINT";
+            std::string name = quote_ident(pg::text(cmd->name));
             report(sink, ctx, object + " " + name + " on " + table,
                    "ALTER TABLE " + table + " " + with_clause(object, "IF EXISTS", name), table);
         }
@@ -107,30 +103,30 @@ void check_alter(Sink& sink, const StatementContext& ctx, const json& stmt, std:
 // `several`: the file has more than one statement that does something, so it can stop half way.
 void check_statement(const StatementContext& ctx, Sink& sink, std::set<std::string>& dropped, bool several) {
     const StatementFacts& s = ctx.statement;
-    const json& stmt = ctx.body();
-    const std::string& kind = ctx.kind();
     // A CONCURRENTLY statement commits between its phases: it can stop half way on its own.
     bool outside = s.transaction == Transaction::None && (several || s.no_transaction_block);
-    if (kind == "AlterTableStmt") {
-        if (stmt.value("objtype", std::string()) != "OBJECT_TABLE") return;
-        if (outside) check_alter(sink, ctx, stmt, dropped);
-        else note_dropped(stmt, dropped);
+    if (const auto* alter = ctx.as<AlterTableStmt>()) {
+        if (alter->objtype != OBJECT_TABLE) return;
+        if (outside) check_alter(sink, ctx, alter, dropped);
+        else note_dropped(alter, dropped);
         return;
     }
     if (!outside) return;
-    if (stmt.value("if_not_exists", false) || stmt.value("missing_ok", false)) return;
-    if (kind == "CreateStmt") {
-        std::string table = range_var_name(member(stmt, "relation"));
+    if (const auto* create = ctx.as<CreateStmt>()) {
+        if (create->if_not_exists) return;
+        std::string table = pg::display_name(create->relation);
         report(sink, ctx, "CREATE TABLE " + table, with_clause("CREATE TABLE", "IF NOT EXISTS", table) + " ...", table);
-    } else if (kind == "CreateTableAsStmt") {
-        std::string command = stmt.value("objtype", std::string()) == "OBJECT_MATVIEW" ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE";
-        std::string name = range_var_name(member(member(stmt, "into"), "rel"));
+    } else if (const auto* as = ctx.as<CreateTableAsStmt>()) {
+        if (as->if_not_exists) return;
+        std::string command = as->objtype == OBJECT_MATVIEW ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE";
+        std::string name = pg::display_name(as->into != nullptr ? as->into->rel : nullptr);
         report(sink, ctx, command + " " + name, with_clause(command, "IF NOT EXISTS", name) + " AS ...", name);
-    } else if (kind == "IndexStmt") {
-        std::string name = quote_ident(stmt.value("idxname", std::string()));
-        std::string table = range_var_name(member(stmt, "relation"));
-        std::string command = stmt.value("concurrent", false) ? "CREATE INDEX CONCURRENTLY" : "CREATE INDEX";
-        if (stmt.value("idxname", std::string()).empty()) {
+    } else if (const auto* index = ctx.as<IndexStmt>()) {
+        if (index->if_not_exists) return;
+        std::string name = quote_ident(pg::text(index->idxname));
+        std::string table = pg::display_name(index->relation);
+        std::string command = index->concurrent ? "CREATE INDEX CONCURRENTLY" : "CREATE INDEX";
+        if (pg::text(index->idxname).empty()) {
             Finding& f = sink.add(s, command + " on " + table +
                                          " has no name, so it cannot say IF NOT EXISTS, and runs outside a transaction: "
                                          "running the migration again builds a second, identical index");
@@ -139,48 +135,51 @@ void check_statement(const StatementContext& ctx, Sink& sink, std::set<std::stri
             return;
         }
         report(sink, ctx, command + " " + name, with_clause(command, "IF NOT EXISTS", name) + " ON " + table + " ...", table);
-    } else if (kind == "CreateSeqStmt") {
-        std::string name = range_var_name(member(stmt, "sequence"));
+    } else if (const auto* sequence = ctx.as<CreateSeqStmt>()) {
+        if (sequence->if_not_exists) return;
+        std::string name = pg::display_name(sequence->sequence);
         report(sink, ctx, "CREATE SEQUENCE " + name, with_clause("CREATE SEQUENCE", "IF NOT EXISTS", name), name);
-    } else if (kind == "CreateSchemaStmt") {
-        std::string name = quote_ident(stmt.value("schemaname", std::string()));
+    } else if (const auto* schema = ctx.as<CreateSchemaStmt>()) {
+        if (schema->if_not_exists) return;
+        std::string name = quote_ident(pg::text(schema->schemaname));
         report(sink, ctx, "CREATE SCHEMA " + name, with_clause("CREATE SCHEMA", "IF NOT EXISTS", name), "");
-    } else if (kind == "CreateExtensionStmt") {
-        std::string name = quote_ident(stmt.value("extname", std::string()));
+    } else if (const auto* extension = ctx.as<CreateExtensionStmt>()) {
+        if (extension->if_not_exists) return;
+        std::string name = quote_ident(pg::text(extension->extname));
         report(sink, ctx, "CREATE EXTENSION " + name, with_clause("CREATE EXTENSION", "IF NOT EXISTS", name), "");
-    } else if (kind == "DropStmt") {
-        std::string type = stmt.value("removeType", std::string());
+    } else if (const auto* drop = ctx.as<DropStmt>()) {
+        if (drop->missing_ok) return;
+        ObjectType type = drop->removeType;
         std::string names, first;
-        for (const auto& o : member(stmt, "objects")) {
+        for (const pg::Node* o : pg::each(drop->objects)) {
             std::string n = dropped_name(o, type);
             if (n.empty()) continue;
             names += (names.empty() ? "" : ", ") + n;
             if (first.empty()) first = n;
         }
         std::string command = s.tag.empty() || s.tag == "DROP" ? "DROP" : s.tag;
-        bool relation = type == "OBJECT_TABLE" || type == "OBJECT_INDEX" || type == "OBJECT_VIEW" ||
-                        type == "OBJECT_MATVIEW" || type == "OBJECT_SEQUENCE";
+        bool relation = type == OBJECT_TABLE || type == OBJECT_INDEX || type == OBJECT_VIEW || type == OBJECT_MATVIEW ||
+                        type == OBJECT_SEQUENCE;
         report(sink, ctx, command + " " + names, with_clause(command, "IF EXISTS", names), relation ? first : "");
     }
 }
 
 void check(const FileContext& ctx, Sink& sink) {
-    static const json k_null;
     int effective = 0;
-    for (const auto& s : ctx.file.statements) {
-        if (!is_session_only(s.kind)) ++effective;
+    for (std::size_t i = 0; i < ctx.file.statements.size(); ++i) {
+        if (!is_session_only(i < ctx.stmts.size() ? ctx.stmts[i] : nullptr)) ++effective;
     }
     std::set<std::string> dropped;  // "relname.constraint" dropped with IF EXISTS so far
     for (std::size_t i = 0; i < ctx.file.statements.size(); ++i) {
-        StatementContext statement{ctx.file, ctx.file.statements[i], i < ctx.nodes.size() ? ctx.nodes[i] : k_null,
-                                   ctx.options};
+        StatementContext statement{ctx.file, ctx.file.statements[i], ctx.options,
+                                   i < ctx.stmts.size() ? ctx.stmts[i] : nullptr, &ctx.stmts};
         check_statement(statement, sink, dropped, effective > 1);
     }
 }
 
 }  // namespace
 
-Rule rule_missing_if_not_exists() {
+PGFENCE_RULE(missing_if_not_exists) {
     return Rule{"missing-if-not-exists", Risk::Low,
                 "CREATE/DROP/ADD COLUMN/DROP COLUMN outside a transaction without IF [NOT] EXISTS cannot be rerun "
                 "after a partial failure",

@@ -44,7 +44,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_multiple_access_exclusive_in_transaction() {
+PGFENCE_RULE(multiple_access_exclusive_in_transaction) {
     return Rule{"multiple-access-exclusive-in-transaction", Risk::High,
                 "one transaction holds ACCESS EXCLUSIVE locks on two or more existing tables", nullptr, check, true,
                 "transactions"};

@@ -1,5 +1,4 @@
 #include <map>
-#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -10,11 +9,11 @@ namespace {
 
 // The name PostgreSQL gives an unnamed foreign key: <table>_<columns>_fkey (CHECK names
 // depend on the expression, so unnamed CHECKs are not followed).
-std::string constraint_name(const json& con, const std::string& relname) {
-    std::string name = con.value("conname", std::string());
-    if (!name.empty() || con.value("contype", std::string()) != "CONSTR_FOREIGN") return name;
+std::string constraint_name(const Constraint* con, const std::string& relname) {
+    std::string name(pg::text(con->conname));
+    if (!name.empty() || con->contype != CONSTR_FOREIGN) return name;
     name = relname;
-    for (const auto& c : member(con, "fk_attrs")) name += "_" + c["String"].value("sval", std::string());
+    for (const pg::Node* c : pg::each(con->fk_attrs)) name += "_" + std::string(pg::text(c));
     name += "_fkey";
     return name.size() > 63 ? name.substr(0, 63) : name;
 }
@@ -28,23 +27,23 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
     std::map<std::string, Added> not_valid;  // "relname.constraint"
     for (int i = scope.first; i <= scope.last; ++i) {
         const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
-        if (s.kind != "AlterTableStmt" || static_cast<std::size_t>(i) >= ctx.nodes.size()) continue;
-        const json& stmt = ctx.nodes[static_cast<std::size_t>(i)]["AlterTableStmt"];
-        const json& rv = member(stmt, "relation");
-        std::string table = range_var_name(rv), relname = range_var_relname(rv);
+        if (static_cast<std::size_t>(i) >= ctx.stmts.size()) continue;
+        const auto* stmt = pg::as<AlterTableStmt>(ctx.stmts[static_cast<std::size_t>(i)]);
+        if (stmt == nullptr) continue;
+        const RangeVar* rv = stmt->relation;
+        std::string table = pg::display_name(rv), relname(pg::relname(rv));
         const LockFact* lock = lock_on(s, table);
-        for (const auto& item : member(stmt, "cmds")) {
-            const json& cmd = member(item, "AlterTableCmd");
-            std::string subtype = cmd.value("subtype", std::string());
-            if (subtype == "AT_AddConstraint") {
-                const json& con = member(member(cmd, "def"), "Constraint");
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+            if (cmd->subtype == AT_AddConstraint) {
+                const auto* con = pg::as<Constraint>(cmd->def);
+                if (con == nullptr) continue;
                 std::string name = constraint_name(con, relname);
-                if (!con.value("skip_validation", false) || name.empty() || lock == nullptr || lock->is_new) continue;
+                if (!con->skip_validation || name.empty() || lock == nullptr || lock->is_new) continue;
                 not_valid[relname + "." + name] = Added{&s, lock};
                 continue;
             }
-            if (subtype != "AT_ValidateConstraint") continue;
-            std::string name = cmd.value("name", std::string());
+            if (cmd->subtype != AT_ValidateConstraint) continue;
+            std::string name(pg::text(cmd->name));
             auto it = not_valid.find(relname + "." + name);
             if (it == not_valid.end()) continue;
             const Added& added = it->second;
@@ -74,11 +73,11 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_not_valid_validate_same_transaction() {
+PGFENCE_RULE(not_valid_validate_same_transaction) {
     return Rule{"not-valid-validate-same-transaction", Risk::Medium,
                 "ADD CONSTRAINT ... NOT VALID and its VALIDATE CONSTRAINT in one transaction: the first lock is "
                 "held through the validation scan",
-                nullptr, check, true, "transactions"};
+                nullptr, check, true, "transactions", SizeWork::scan};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -2,15 +2,11 @@
 
 #include <cctype>
 
-#include "analyze/json_access.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/rules/common.hpp"
 
 namespace pgfence::analyze::rules::operation {
-namespace {
-
-}  // namespace
 
 const LockFact* existing(const StatementFacts& statement, const std::string& relation) {
     const LockFact* lock = lock_on(statement, relation);
@@ -24,11 +20,10 @@ bool blocks_reads_or_writes(const LockFact& lock) {
     return b.reads || b.writes;
 }
 
-std::optional<Drop> drop_of(const StatementContext& ctx, std::string_view remove_type) {
-    if (ctx.kind() != "DropStmt") return std::nullopt;
-    const json& stmt = ctx.body();
-    if (stmt.value("removeType", std::string()) != remove_type) return std::nullopt;
-    return Drop{stmt, member(stmt, "objects"), stmt.value("behavior", std::string()) == "DROP_CASCADE"};
+std::optional<Drop> drop_of(const StatementContext& ctx, ObjectType remove_type) {
+    const auto* stmt = ctx.as<DropStmt>();
+    if (stmt == nullptr || stmt->removeType != remove_type) return std::nullopt;
+    return Drop{stmt, stmt->objects, stmt->behavior == DROP_CASCADE};
 }
 
 std::string outside_transaction_fix(const StatementContext& ctx, const std::string& what) {
@@ -36,33 +31,29 @@ std::string outside_transaction_fix(const StatementContext& ctx, const std::stri
     return what + "; " + no_transaction_fix(ctx.file);
 }
 
-void for_each_earlier(const StatementContext& ctx, const std::function<bool(const StatementFacts&, const json&)>& visit) {
+void for_each_earlier(const StatementContext& ctx,
+                      const std::function<bool(const StatementFacts&, const pg::Node*)>& visit) {
     for (std::size_t i = 0; i < ctx.file.statements.size(); ++i) {
         const StatementFacts& s = ctx.file.statements[i];
         if (s.index >= ctx.statement.index) break;
         if (s.status == StatementStatus::Unparsable || s.kind.empty()) continue;
-        // The nodes the analyzer kept; parsing again is for callers without them.
-        if (ctx.nodes != nullptr && i < ctx.nodes->size()) {
-            if ((*ctx.nodes)[i].is_object() && visit(s, (*ctx.nodes)[i])) return;
+        // The trees the analyzer kept; parsing again is for callers without them.
+        if (ctx.stmts != nullptr && i < ctx.stmts->size()) {
+            const pg::Node* stmt = (*ctx.stmts)[i];
+            if (stmt != nullptr && visit(s, stmt)) return;
             continue;
         }
         ParsedStatement parsed = parse_statement(s.sql);
-        if (parsed.failure || !parsed.node.is_object()) continue;
-        if (visit(s, parsed.node)) return;
+        if (parsed.failure || parsed.stmt == nullptr) continue;
+        if (visit(s, parsed.stmt)) return;
     }
-}
-
-const json& body_of(const json& node, std::string_view kind) {
-    static const json k_empty = json::object();
-    std::string key(kind);
-    if (!node.is_object() || !node.contains(key)) return k_empty;
-    return node[key];
 }
 
 bool schema_created_earlier(const StatementContext& ctx, const std::string& name) {
     bool found = false;
-    for_each_earlier(ctx, [&](const StatementFacts&, const json& node) {
-        found = body_of(node, "CreateSchemaStmt").value("schemaname", std::string()) == name;
+    for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* stmt) {
+        const auto* create = pg::as<CreateSchemaStmt>(stmt);
+        found = create != nullptr && pg::text(create->schemaname) == name;
         return found;
     });
     return found;

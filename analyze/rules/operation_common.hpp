@@ -25,12 +25,12 @@ namespace pgfence::analyze::rules::operation {
 
 // A DROP of one kind of object.
 struct Drop {
-    const json& stmt;     // the DropStmt body
-    const json& objects;  // what it names, as parse nodes
+    const DropStmt* stmt;
+    const List* objects;  // what it names, as parse nodes
     bool cascade = false;
 };
-// The statement as a DROP of `remove_type` ("OBJECT_TABLE", ...), or nullopt.
-[[nodiscard]] std::optional<Drop> drop_of(const StatementContext& ctx, std::string_view remove_type);
+// The statement as a DROP of `remove_type` (OBJECT_TABLE, ...), or nullopt.
+[[nodiscard]] std::optional<Drop> drop_of(const StatementContext& ctx, ObjectType remove_type);
 
 // "<what> (it cannot run inside a transaction block)", or "<what>; <how to leave this file's
 // transaction>" when the statement runs inside one.
@@ -38,11 +38,10 @@ struct Drop {
 
 // ---- earlier statements ----
 
-// Calls visit(statement, node) for each parsed statement before ctx's, in order; stops when
-// visit returns true. Each earlier statement is parsed again from its own text.
-void for_each_earlier(const StatementContext& ctx, const std::function<bool(const StatementFacts&, const json&)>& visit);
-// The body of a parse node ({"Kind": body} -> body), or an empty object.
-[[nodiscard]] const json& body_of(const json& node, std::string_view kind);
+// Calls visit(statement, its parse tree) for each parsed statement before ctx's, in order;
+// stops when visit returns true. Without ctx.stmts, each is parsed again from its own text.
+void for_each_earlier(const StatementContext& ctx,
+                      const std::function<bool(const StatementFacts&, const pg::Node*)>& visit);
 // Was schema `name` created by an earlier statement of this file?
 [[nodiscard]] bool schema_created_earlier(const StatementContext& ctx, const std::string& name);
 

@@ -1,5 +1,4 @@
 #include "analyze/rules/operation_dml.hpp"
-#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -40,19 +39,22 @@ std::string batched_delete(const std::string& sql, const std::string& table, con
 
 }  // namespace
 
-void check_whole_table_dml(const StatementContext& ctx, Sink& sink, std::string_view kind) {
-    if (ctx.kind() != kind) return;
-    const json& stmt = ctx.body();
-    if (stmt.contains("whereClause")) return;
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_name(rv);
+void check_whole_table_dml(const StatementContext& ctx, Sink& sink, NodeTag kind) {
+    if (ctx.stmt == nullptr || ctx.stmt->type != kind) return;
+    const auto* update_stmt = ctx.as<UpdateStmt>();
+    const auto* delete_stmt = ctx.as<DeleteStmt>();
+    if (update_stmt == nullptr && delete_stmt == nullptr) return;
+    const pg::Node* where = update_stmt != nullptr ? update_stmt->whereClause : delete_stmt->whereClause;
+    if (where != nullptr) return;
+    const RangeVar* rv = update_stmt != nullptr ? update_stmt->relation : delete_stmt->relation;
+    std::string table = pg::display_name(rv);
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr) return;  // a table created in this migration: nobody else sees its rows
     const TableEffect* scan = effect_on(ctx.statement.scans, table);
     if (scan == nullptr || !scan->certain) return;
-    bool update = kind == "UpdateStmt";
-    std::string ref = rv.contains("alias") ? quote_ident(rv["alias"].value("aliasname", std::string()))
-                                           : quote_ident(range_var_relname(rv));
+    bool update = update_stmt != nullptr;
+    std::string ref = rv != nullptr && rv->alias != nullptr ? quote_ident(pg::text(rv->alias->aliasname))
+                                                            : quote_ident(pg::relname(rv));
     std::string verb = update ? "UPDATE " : "DELETE FROM ";
     std::string what = update ? " writes a new version of every row of " : " deletes every row of ";
     Finding& f = sink.add(ctx.statement,

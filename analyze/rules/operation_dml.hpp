@@ -5,8 +5,8 @@
 
 namespace pgfence::analyze::rules::operation {
 
-// Reports `kind` ("UpdateStmt" or "DeleteStmt") statements that touch every row of a table
+// Reports `kind` (T_UpdateStmt or T_DeleteStmt) statements that touch every row of a table
 // that existed before the migration.
-void check_whole_table_dml(const StatementContext& ctx, Sink& sink, std::string_view kind);
+void check_whole_table_dml(const StatementContext& ctx, Sink& sink, NodeTag kind);
 
 }  // namespace pgfence::analyze::rules::operation

@@ -19,7 +19,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_prefer_bigint() {
+PGFENCE_RULE(prefer_bigint) {
     return Rule{"prefer-bigint", Risk::Low,
                 "integer and smallint key columns (primary, foreign, identity, serial, *_id) can run out of values",
                 check, nullptr, true, "types"};

@@ -17,7 +17,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_prefer_identity() {
+PGFENCE_RULE(prefer_identity) {
     return Rule{"prefer-identity", Risk::Low,
                 "serial columns: GENERATED ... AS IDENTITY is the standard form without separate sequence grants",
                 check, nullptr, true, "types"};

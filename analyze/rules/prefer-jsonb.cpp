@@ -17,7 +17,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_prefer_jsonb() {
+PGFENCE_RULE(prefer_jsonb) {
     return Rule{"prefer-jsonb", Risk::Low, "json columns: jsonb can be compared, indexed and is parsed once", check,
                 nullptr, true, "types"};
 }

@@ -20,7 +20,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_prefer_numeric_over_money() {
+PGFENCE_RULE(prefer_numeric_over_money) {
     return Rule{"prefer-numeric-over-money", Risk::Low, "money columns: text form and fraction digits depend on lc_monetary",
                 check, nullptr, true, "types"};
 }

@@ -22,7 +22,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_prefer_text_over_char() {
+PGFENCE_RULE(prefer_text_over_char) {
     return Rule{"prefer-text-over-char", Risk::Low, "char(n) columns: blank-padded, with surprising comparisons", check,
                 nullptr, true, "types"};
 }

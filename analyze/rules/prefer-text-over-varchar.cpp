@@ -21,7 +21,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_prefer_text_over_varchar() {
+PGFENCE_RULE(prefer_text_over_varchar) {
     return Rule{"prefer-text-over-varchar", Risk::Low,
                 "varchar(n) columns: a length CHECK on text is cheaper to change than the type", check, nullptr, true,
                 "types"};

@@ -20,7 +20,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_prefer_timestamptz() {
+PGFENCE_RULE(prefer_timestamptz) {
     return Rule{"prefer-timestamptz", Risk::Low,
                 "timestamp without time zone columns: timestamptz records the instant, not a wall-clock reading",
                 check, nullptr, true, "types"};

@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -10,13 +9,12 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "RefreshMatViewStmt") return;
-    const json& stmt = ctx.body();
-    if (stmt.value("concurrent", false)) return;
-    std::string view = range_var_name(member(stmt, "relation"));
+    const auto* stmt = ctx.as<RefreshMatViewStmt>();
+    if (stmt == nullptr || stmt->concurrent) return;
+    std::string view = pg::display_name(stmt->relation);
     const LockFact* lock = existing(ctx.statement, view);
     if (lock == nullptr || !blocks_reads_or_writes(*lock)) return;  // a view created in this migration
-    bool no_data = stmt.value("skipData", false);
+    bool no_data = stmt->skipData;
     Finding& f = sink.add(ctx.statement,
                           no_data ? "REFRESH MATERIALIZED VIEW " + view + " WITH NO DATA takes " + a_lock(*lock) +
                                         " and leaves " + view + " unreadable until it is refreshed again"
@@ -43,10 +41,10 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_refresh_matview_without_concurrently() {
+PGFENCE_RULE(refresh_matview_without_concurrently) {
     return Rule{"refresh-matview-without-concurrently", Risk::High,
                 "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view while its query runs", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

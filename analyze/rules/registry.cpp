@@ -1,12 +1,8 @@
 #include "analyze/rules/rule.hpp"
 
-namespace pgfence::analyze::rules {
+#include <algorithm>
 
-const json& StatementContext::body() const {
-    static const json k_empty = json::object();
-    if (!node.is_object() || statement.kind.empty() || !node.contains(statement.kind)) return k_empty;
-    return node[statement.kind];
-}
+namespace pgfence::analyze::rules {
 
 Finding& Sink::add(const StatementFacts& statement, std::string message) {
     Finding f;
@@ -31,14 +27,18 @@ Finding& Sink::add_at(Position start, Position stop, std::string message) {
     return m_out.back();
 }
 
+#define PGFENCE_RULE_ENTRY(name) PGFENCE_RULE(name);
+#include "analyze/rules/rule_list.inc"
+#undef PGFENCE_RULE_ENTRY
+
 const std::vector<Rule>& all_rules() {
     static const std::vector<Rule> k_rules = [] {
-        std::vector<Rule> rules;
-        register_core_rules(rules);
-        register_schema_rules(rules);
-        register_operation_rules(rules);
-        register_type_rules(rules);
-        register_transaction_rules(rules);
+        std::vector<Rule> rules = {
+#define PGFENCE_RULE_ENTRY(name) rule_##name(),
+#include "analyze/rules/rule_list.inc"
+#undef PGFENCE_RULE_ENTRY
+        };
+        std::sort(rules.begin(), rules.end(), [](const Rule& a, const Rule& b) { return a.id < b.id; });
         return rules;
     }();
     return k_rules;

@@ -1,25 +1,18 @@
 #include "analyze/rules/registry_transaction.hpp"
-#include "analyze/json_access.hpp"
 
 #include <set>
 
 namespace pgfence::analyze::rules {
 
-Rule rule_not_valid_validate_same_transaction();
-Rule rule_statement_after_access_exclusive();
-Rule rule_multiple_access_exclusive_in_transaction();
-Rule rule_transaction_left_open();
-
-void register_transaction_rules(std::vector<Rule>& rules) {
-    for (auto make : {rule_not_valid_validate_same_transaction, rule_statement_after_access_exclusive,
-                      rule_multiple_access_exclusive_in_transaction, rule_transaction_left_open}) {
-        rules.push_back(make());
-    }
+bool opens_transaction(const pg::Node* stmt) {
+    const auto* t = pg::as<TransactionStmt>(stmt);
+    return t != nullptr && (t->kind == TRANS_STMT_BEGIN || t->kind == TRANS_STMT_START);
 }
 
-std::string transaction_kind(const json& node) {
-    if (!node.is_object() || !node.contains("TransactionStmt")) return {};
-    return node["TransactionStmt"].value("kind", std::string());
+bool ends_transaction(const pg::Node* stmt) {
+    const auto* t = pg::as<TransactionStmt>(stmt);
+    return t != nullptr &&
+           (t->kind == TRANS_STMT_COMMIT || t->kind == TRANS_STMT_ROLLBACK || t->kind == TRANS_STMT_PREPARE);
 }
 
 bool is_session_statement(const StatementFacts& statement) {
@@ -27,28 +20,15 @@ bool is_session_statement(const StatementFacts& statement) {
            statement.kind == "TransactionStmt";
 }
 
-namespace {
-
-bool ends_transaction(const std::string& kind) {
-    return kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_PREPARE";
-}
-
-bool opens_transaction(const std::string& kind) {
-    return kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START";
-}
-
-}  // namespace
-
 std::vector<TransactionScope> transactions(const FileContext& ctx) {
-    static const json k_null;
     std::vector<TransactionScope> out;
     bool open = false;
     const auto& statements = ctx.file.statements;
     for (std::size_t i = 0; i < statements.size(); ++i) {
         const StatementFacts& s = statements[i];
-        std::string kind = transaction_kind(i < ctx.nodes.size() ? ctx.nodes[i] : k_null);
+        const pg::Node* stmt = i < ctx.stmts.size() ? ctx.stmts[i] : nullptr;
         // A COMMIT's own facts show the state after it; it still belongs to the transaction it ends.
-        bool inside = s.transaction != Transaction::None || ends_transaction(kind);
+        bool inside = s.transaction != Transaction::None || ends_transaction(stmt);
         if (!inside) {
             open = false;
             continue;
@@ -59,8 +39,8 @@ std::vector<TransactionScope> transactions(const FileContext& ctx) {
         }
         TransactionScope& scope = out.back();
         scope.last = static_cast<int>(i);
-        if (opens_transaction(kind) && s.transaction == Transaction::Explicit) scope.explicit_block = true;
-        if (ends_transaction(kind)) {
+        if (opens_transaction(stmt) && s.transaction == Transaction::Explicit) scope.explicit_block = true;
+        if (ends_transaction(stmt)) {
             scope.closed = true;
             open = false;
         }
@@ -88,8 +68,8 @@ std::string carried_settings(const StatementFacts& s, const std::vector<const St
     auto sets_itself = [&](const std::string& name) {
         for (const auto* c : chunk) {
             auto i = static_cast<std::size_t>(c->index);
-            if (c->kind != "VariableSetStmt" || i >= ctx.nodes.size()) continue;
-            if (member(ctx.nodes[i], "VariableSetStmt").value("name", std::string()) == name) return true;
+            const auto* set = i < ctx.stmts.size() ? pg::as<VariableSetStmt>(ctx.stmts[i]) : nullptr;
+            if (set != nullptr && pg::text(set->name) == name) return true;
         }
         return false;
     };

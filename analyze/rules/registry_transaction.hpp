@@ -23,8 +23,10 @@ struct TransactionScope {
 // statements (Transaction::None) belong to none.
 [[nodiscard]] std::vector<TransactionScope> transactions(const FileContext& ctx);
 
-// The TransactionStmt kind ("TRANS_STMT_COMMIT") of a parse node, or "".
-[[nodiscard]] std::string transaction_kind(const json& node);
+// Does the statement open a transaction block (BEGIN, START TRANSACTION), or end one
+// (COMMIT, ROLLBACK, PREPARE TRANSACTION)?
+[[nodiscard]] bool opens_transaction(const pg::Node* stmt);
+[[nodiscard]] bool ends_transaction(const pg::Node* stmt);
 // SET, SHOW and transaction control: they take no locks and run instantly.
 [[nodiscard]] bool is_session_statement(const StatementFacts& statement);
 

@@ -1,5 +1,4 @@
 #include "analyze/rules/registry_type.hpp"
-#include "analyze/json_access.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,23 +9,6 @@
 #include "analyze/names.hpp"
 
 namespace pgfence::analyze::rules {
-
-Rule rule_prefer_jsonb();
-Rule rule_prefer_bigint();
-Rule rule_prefer_identity();
-Rule rule_prefer_text_over_varchar();
-Rule rule_prefer_timestamptz();
-Rule rule_prefer_text_over_char();
-Rule rule_prefer_numeric_over_money();
-Rule rule_missing_if_not_exists();
-
-void register_type_rules(std::vector<Rule>& rules) {
-    for (auto make : {rule_prefer_jsonb, rule_prefer_bigint, rule_prefer_identity, rule_prefer_text_over_varchar,
-                      rule_prefer_timestamptz, rule_prefer_text_over_char, rule_prefer_numeric_over_money,
-                      rule_missing_if_not_exists}) {
-        rules.push_back(make());
-    }
-}
 
 namespace {
 
@@ -90,48 +72,46 @@ const std::set<std::string>& serial_names() {
 }
 
 // The type as the user would recognise it: "integer" for pg_catalog.int4, "serial" as written.
-std::string written_type(const json& type_name, const std::string& canonical) {
+std::string written_type(const TypeName* type_name, const std::string& canonical) {
     static const std::map<std::string, std::string> k_sql_names = {
         {"int4", "integer"}, {"int2", "smallint"}, {"int8", "bigint"}, {"bpchar", "char"},
         {"bool", "boolean"}, {"float4", "real"}, {"float8", "double precision"}};
-    const json& names = member(type_name, "names");
-    if (names.empty()) return canonical;
-    std::string last = member(names.back(), "String").value("sval", std::string());
-    if (names.size() == 1 && serial_names().count(last) > 0) return last;
+    const List* names = type_name->names;
+    if (pg::length(names) == 0) return canonical;
+    std::string last(pg::last_name(names));
+    if (pg::length(names) == 1 && serial_names().count(last) > 0) return last;
     auto it = k_sql_names.find(last);
     std::string out = it == k_sql_names.end() ? last : it->second;
     auto open = canonical.find('(');
     if (open != std::string::npos) out += canonical.substr(open, canonical.find(')', open) - open + 1);
-    if (type_name.contains("arrayBounds")) out += "[]";
+    if (pg::length(type_name->arrayBounds) > 0) out += "[]";
     return out;
 }
 
-std::vector<std::string> string_list(const json& names) {
+std::vector<std::string> string_list(const List* names) {
     std::vector<std::string> out;
-    for (const auto& n : names) {
-        if (n.contains("String")) out.push_back(n["String"].value("sval", std::string()));
-    }
+    for (const String* n : pg::each<String>(names)) out.emplace_back(pg::text(n->sval));
     return out;
 }
 
 // Columns a table-level PRIMARY KEY or FOREIGN KEY constraint names. The parts of a composite
 // primary key (tenant, position, version) are not generated values, so only a single-column one counts.
-void note_keys(const json& con, std::map<std::string, std::string>& keys) {
-    std::string type = con.value("contype", std::string());
-    if (type == "CONSTR_PRIMARY") {
-        auto columns = string_list(member(con, "keys"));
+void note_keys(const Constraint* con, std::map<std::string, std::string>& keys) {
+    if (con == nullptr) return;
+    if (con->contype == CONSTR_PRIMARY) {
+        auto columns = string_list(con->keys);
         if (columns.size() == 1) keys.emplace(columns.front(), "primary key");
-    } else if (type == "CONSTR_FOREIGN") {
-        for (const auto& c : string_list(member(con, "fk_attrs"))) keys.emplace(c, "foreign key");
+    } else if (con->contype == CONSTR_FOREIGN) {
+        for (const auto& c : string_list(con->fk_attrs)) keys.emplace(c, "foreign key");
     }
 }
 
-std::string key_of(const json& def, const std::string& name, bool serial, const std::map<std::string, std::string>& keys) {
-    for (const auto& item : member(def, "constraints")) {
-        std::string type = member(item, "Constraint").value("contype", std::string());
-        if (type == "CONSTR_PRIMARY") return "primary key";
-        if (type == "CONSTR_FOREIGN") return "foreign key";
-        if (type == "CONSTR_IDENTITY") return "identity";
+std::string key_of(const ColumnDef* def, const std::string& name, bool serial,
+                   const std::map<std::string, std::string>& keys) {
+    for (const Constraint* con : pg::each<Constraint>(def->constraints)) {
+        if (con->contype == CONSTR_PRIMARY) return "primary key";
+        if (con->contype == CONSTR_FOREIGN) return "foreign key";
+        if (con->contype == CONSTR_IDENTITY) return "identity";
     }
     if (auto it = keys.find(name); it != keys.end()) return it->second;
     if (serial) return "serial";
@@ -140,24 +120,23 @@ std::string key_of(const json& def, const std::string& name, bool serial, const 
 }
 
 ColumnType make_column(const StatementContext& ctx, PositionCursor& positions, const std::string& table,
-                       const std::string& name, const json& def, const std::string& action,
+                       const std::string& name, const ColumnDef* def, const std::string& action,
                        const std::map<std::string, std::string>& keys) {
-    const json& type_name = member(def, "typeName");
+    const TypeName* type_name = def->typeName;
     ColumnType c;
     c.table = table;
     c.column = name;
     c.type = canonical_type(type_name);
     c.base = type_base(c.type);
     c.written = written_type(type_name, c.type);
-    c.array = type_name.contains("arrayBounds");
-    const json& names = member(type_name, "names");
-    std::vector<std::string> parts = string_list(names);
+    c.array = pg::length(type_name->arrayBounds) > 0;
+    std::vector<std::string> parts = string_list(type_name->names);
     c.serial = parts.size() == 1 && serial_names().count(parts[0]) > 0;
     // A quoted "char" is PostgreSQL's internal one-byte type, not char(n).
     if (parts.size() == 1 && parts[0] == "char") c.base = "\"char\"";
     c.key = key_of(def, name, c.serial, keys);
     c.action = action;
-    int location = def.value("location", -1);
+    int location = def->location;
     std::size_t at = location >= 0 ? static_cast<std::size_t>(location) : 0;
     c.start = location >= 0 ? positions.at(at) : ctx.statement.span.start;
     c.stop = location >= 0 ? positions.at(definition_end(ctx.statement.sql, at)) : ctx.statement.span.stop;
@@ -178,38 +157,28 @@ const std::vector<ColumnType>& column_types(const StatementContext& ctx) {
     cached_sql = s.sql;
     cached_at = s.span.start;
     out.clear();
-    const json& stmt = ctx.body();
     PositionCursor positions(s);
-    if (ctx.kind() == "CreateStmt") {
-        std::string table = range_var_name(member(stmt, "relation"));
+    if (const auto* create = ctx.as<CreateStmt>()) {
+        std::string table = pg::display_name(create->relation);
         std::map<std::string, std::string> keys;
-        for (const auto& elt : member(stmt, "tableElts")) {
-            if (elt.contains("Constraint")) note_keys(elt["Constraint"], keys);
+        for (const Constraint* con : pg::each<Constraint>(create->tableElts)) note_keys(con, keys);
+        for (const ColumnDef* def : pg::each<ColumnDef>(create->tableElts)) {
+            if (def->typeName == nullptr) continue;  // PARTITION OF / OF type: options only
+            out.push_back(make_column(ctx, positions, table, std::string(pg::text(def->colname)), def, "CREATE TABLE", keys));
         }
-        for (const auto& elt : member(stmt, "tableElts")) {
-            if (!elt.contains("ColumnDef")) continue;
-            const json& def = elt["ColumnDef"];
-            if (!def.contains("typeName")) continue;  // PARTITION OF / OF type: options only
-            out.push_back(make_column(ctx, positions, table, def.value("colname", std::string()), def, "CREATE TABLE", keys));
-        }
-    } else if (ctx.kind() == "AlterTableStmt" && stmt.value("objtype", std::string()) == "OBJECT_TABLE") {
-        std::string table = range_var_name(member(stmt, "relation"));
+    } else if (const auto* alter = ctx.as<AlterTableStmt>(); alter != nullptr && alter->objtype == OBJECT_TABLE) {
+        std::string table = pg::display_name(alter->relation);
         std::map<std::string, std::string> keys;
-        for (const auto& item : member(stmt, "cmds")) {
-            const json& cmd = member(item, "AlterTableCmd");
-            if (cmd.value("subtype", std::string()) == "AT_AddConstraint") {
-                note_keys(member(member(cmd, "def"), "Constraint"), keys);
-            }
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            if (cmd->subtype == AT_AddConstraint) note_keys(pg::as<Constraint>(cmd->def), keys);
         }
-        for (const auto& item : member(stmt, "cmds")) {
-            const json& cmd = member(item, "AlterTableCmd");
-            std::string subtype = cmd.value("subtype", std::string());
-            const json& def = member(member(cmd, "def"), "ColumnDef");
-            if (!def.contains("typeName")) continue;
-            if (subtype == "AT_AddColumn") {
-                out.push_back(make_column(ctx, positions, table, def.value("colname", std::string()), def, "ADD COLUMN", keys));
-            } else if (subtype == "AT_AlterColumnType") {
-                out.push_back(make_column(ctx, positions, table, cmd.value("name", std::string()), def, "ALTER COLUMN TYPE", keys));
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            const auto* def = pg::as<ColumnDef>(cmd->def);
+            if (def == nullptr || def->typeName == nullptr) continue;
+            if (cmd->subtype == AT_AddColumn) {
+                out.push_back(make_column(ctx, positions, table, std::string(pg::text(def->colname)), def, "ADD COLUMN", keys));
+            } else if (cmd->subtype == AT_AlterColumnType) {
+                out.push_back(make_column(ctx, positions, table, std::string(pg::text(cmd->name)), def, "ALTER COLUMN TYPE", keys));
             }
         }
     }

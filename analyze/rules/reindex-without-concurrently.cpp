@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -9,21 +8,19 @@ namespace {
 
 using namespace operation;
 
-bool concurrent(const json& stmt) {
-    for (const auto& p : member(stmt, "params")) {
-        const json& d = member(p, "DefElem");
-        if (d.value("defname", std::string()) != "concurrently") continue;
-        const json& arg = member(d, "arg");
-        if (arg.contains("Boolean") && !arg["Boolean"].value("boolval", false)) return false;
-        if (arg.contains("String") && same_word(arg["String"].value("sval", std::string()), "false")) return false;
+bool concurrent(const ReindexStmt* stmt) {
+    for (const DefElem* d : pg::each<DefElem>(stmt->params)) {
+        if (pg::text(d->defname) != "concurrently") continue;
+        if (const auto* b = pg::as<Boolean>(d->arg); b != nullptr && !b->boolval) return false;
+        if (pg::is<String>(d->arg) && same_word(pg::text(d->arg), "false")) return false;
         return true;
     }
     return false;
 }
 
 // PostgreSQL 11 has no REINDEX CONCURRENTLY: build a twin concurrently and swap it in.
-Recipe swap_recipe(const json& rv, bool index) {
-    std::string name = range_var_name(rv);
+Recipe swap_recipe(const RangeVar* rv, bool index) {
+    std::string name = pg::display_name(rv);
     Recipe recipe;
     recipe.summary = "PostgreSQL 11 has no REINDEX CONCURRENTLY: build a copy of the index concurrently, then swap it in";
     if (!index) {
@@ -39,8 +36,8 @@ Recipe swap_recipe(const json& rv, bool index) {
                                 false});
         return recipe;
     }
-    std::string relname = range_var_relname(rv);
-    std::string schema = rv.value("schemaname", std::string());
+    std::string relname(pg::relname(rv));
+    std::string schema(pg::text(rv->schemaname));
     std::string twin_name = quote_ident(relname + "_new");  // CREATE INDEX puts it in the table's schema
     std::string twin = (schema.empty() ? std::string() : quote_ident(schema) + ".") + twin_name;
     recipe.steps.push_back({"Migration 1 (no transaction)",
@@ -58,18 +55,17 @@ Recipe swap_recipe(const json& rv, bool index) {
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "ReindexStmt") return;
-    const json& stmt = ctx.body();
-    if (concurrent(stmt)) return;
-    std::string kind = stmt.value("kind", std::string());
+    const auto* stmt = ctx.as<ReindexStmt>();
+    if (stmt == nullptr || concurrent(stmt)) return;
+    ReindexObjectType kind = stmt->kind;
     bool has_concurrently = ctx.options.pg_version >= 12;
     std::string keyword, target, message;
     const LockFact* lock = nullptr;
-    if (kind == "REINDEX_OBJECT_INDEX" || kind == "REINDEX_OBJECT_TABLE") {
-        target = range_var_name(member(stmt, "relation"));
+    if (kind == REINDEX_OBJECT_INDEX || kind == REINDEX_OBJECT_TABLE) {
+        target = pg::display_name(stmt->relation);
         lock = existing(ctx.statement, target);
         if (lock == nullptr) return;  // built in this migration: nobody uses it yet
-        if (kind == "REINDEX_OBJECT_INDEX") {
+        if (kind == REINDEX_OBJECT_INDEX) {
             keyword = "INDEX";
             message = "REINDEX INDEX " + target + " takes " + a_lock(*lock) +
                       " and blocks writes to its table while it rebuilds the index from a full read of the table; "
@@ -80,9 +76,9 @@ void check(const StatementContext& ctx, Sink& sink) {
                       " while it rebuilds every index of " + target +
                       " from a full read of the table, and queries planned on it wait for each index being rebuilt";
         }
-    } else if (kind == "REINDEX_OBJECT_SCHEMA" || kind == "REINDEX_OBJECT_DATABASE") {
-        keyword = kind == "REINDEX_OBJECT_SCHEMA" ? "SCHEMA" : "DATABASE";
-        std::string name = stmt.value("name", std::string());
+    } else if (kind == REINDEX_OBJECT_SCHEMA || kind == REINDEX_OBJECT_DATABASE) {
+        keyword = kind == REINDEX_OBJECT_SCHEMA ? "SCHEMA" : "DATABASE";
+        std::string name(pg::text(stmt->name));
         if (keyword == "SCHEMA" && schema_created_earlier(ctx, name)) return;
         target = name.empty() ? std::string() : quote_ident(name);
         message = "REINDEX " + keyword + (target.empty() ? std::string() : " " + target) +
@@ -105,7 +101,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     } else if (keyword == "INDEX" || keyword == "TABLE") {
         f.fix = std::string("build a copy of ") + (keyword == "INDEX" ? "the index" : "each index") +
                 " with CREATE INDEX CONCURRENTLY and swap it in (REINDEX CONCURRENTLY needs PostgreSQL 12)";
-        f.recipe = swap_recipe(member(stmt, "relation"), keyword == "INDEX");
+        f.recipe = swap_recipe(stmt->relation, keyword == "INDEX");
     } else {
         f.fix = "rebuild the indexes that need it one by one with CREATE INDEX CONCURRENTLY and swap them in "
                 "(REINDEX CONCURRENTLY needs PostgreSQL 12)";
@@ -114,10 +110,10 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_reindex_without_concurrently() {
+PGFENCE_RULE(reindex_without_concurrently) {
     return Rule{"reindex-without-concurrently", Risk::High,
                 "REINDEX without CONCURRENTLY blocks writes to the table, and queries that use the index, while it rebuilds",
-                check, nullptr, true, "locking"};
+                check, nullptr, true, "locking", SizeWork::index_build};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -1,5 +1,4 @@
 #include <map>
-#include "analyze/json_access.hpp"
 
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -19,20 +18,22 @@ struct ColumnRename {
 struct ViewCreated {
     std::size_t at;
     QualifiedName view;
-    const json* query;
+    const pg::Node* query;
 };
 
 // Does the view's select list give some expression the name `column` (e.g. "years AS age")?
-bool exposes(const json& query, const std::string& column) {
-    for (const auto& t : member(member(query, "SelectStmt"), "targetList")) {
-        if (member(t, "ResTarget").value("name", std::string()) == column) return true;
+bool exposes(const pg::Node* query, const std::string& column) {
+    const auto* select = pg::as<SelectStmt>(query);
+    if (select == nullptr) return false;
+    for (const ResTarget* t : pg::each<ResTarget>(select->targetList)) {
+        if (pg::text(t->name) == column) return true;
     }
     return false;
 }
 
-Recipe make_recipe(const json& rv, const std::string& from, const std::string& to) {
-    std::string table = range_var_name(rv);
-    std::string relname = range_var_relname(rv);
+Recipe make_recipe(const RangeVar* rv, const std::string& from, const std::string& to) {
+    std::string table = pg::display_name(rv);
+    std::string relname(pg::relname(rv));
     std::string base_name = object_name(relname, "", "base");
     std::string base = schema_prefix(rv) + quote_ident(base_name);
     Recipe recipe;
@@ -57,24 +58,22 @@ void check(const FileContext& ctx, Sink& sink) {
     std::vector<ViewCreated> views;
     std::map<std::size_t, QualifiedName> origin;  // statement -> the renamed table's name before this file renamed it
     std::vector<std::pair<QualifiedName, QualifiedName>> table_names;  // current -> original
-    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.nodes.size(); ++i) {
-        const std::string& kind = ctx.file.statements[i].kind;
-        if (!ctx.nodes[i].is_object() || !ctx.nodes[i].contains(kind)) continue;
-        const json& stmt = ctx.nodes[i][kind];
-        if (kind == "ViewStmt" && stmt.contains("view")) {
-            views.push_back({i, name_of_range_var(stmt["view"]), &stmt["query"]});
+    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
+        if (const auto* view = pg::as<ViewStmt>(ctx.stmts[i]); view != nullptr && view->view != nullptr) {
+            views.push_back({i, name_of_range_var(view->view), view->query});
         }
-        if (kind != "RenameStmt" || !stmt.contains("relation")) continue;
-        QualifiedName rel = name_of_range_var(stmt["relation"]);
-        std::string type = stmt.value("renameType", std::string());
-        if (type == "OBJECT_TABLE") {
+        const auto* stmt = pg::as<RenameStmt>(ctx.stmts[i]);
+        if (stmt == nullptr || stmt->relation == nullptr) continue;
+        QualifiedName rel = name_of_range_var(stmt->relation);
+        std::string newname(pg::text(stmt->newname));
+        if (stmt->renameType == OBJECT_TABLE) {
             QualifiedName original = rel;
             for (auto& [current, first] : table_names) {
                 if (same_name(current, rel)) original = first;
             }
-            table_names.push_back({{rel.schema, stmt.value("newname", std::string())}, original});
-        } else if (type == "OBJECT_COLUMN" && stmt.value("relationType", std::string()) == "OBJECT_TABLE") {
-            renames.push_back({i, rel, stmt.value("subname", std::string()), stmt.value("newname", std::string())});
+            table_names.push_back({{rel.schema, newname}, original});
+        } else if (stmt->renameType == OBJECT_COLUMN && stmt->relationType == OBJECT_TABLE) {
+            renames.push_back({i, rel, std::string(pg::text(stmt->subname)), newname});
             origin[i] = rel;
             for (auto& [current, first] : table_names) {
                 if (same_name(current, rel)) origin[i] = first;
@@ -83,8 +82,8 @@ void check(const FileContext& ctx, Sink& sink) {
     }
     for (const auto& r : renames) {
         const StatementFacts& s = ctx.file.statements[r.at];
-        const json& rv = ctx.nodes[r.at][s.kind]["relation"];
-        if (existing_table_lock(s, range_var_name(rv)) == nullptr) continue;
+        const RangeVar* rv = pg::as<RenameStmt>(ctx.stmts[r.at])->relation;
+        if (existing_table_lock(s, pg::display_name(rv)) == nullptr) continue;
         bool kept = false;
         // A swap: another column takes the old name, or this one takes a name just given up.
         for (const auto& o : renames) {
@@ -94,13 +93,13 @@ void check(const FileContext& ctx, Sink& sink) {
         }
         // A view under the table's old name still shows the old column name.
         for (const auto& v : views) {
-            if (v.at > r.at && same_name(v.view, origin[r.at]) && !same_name(origin[r.at], r.table) && v.query &&
-                exposes(*v.query, r.from)) {
+            if (v.at > r.at && same_name(v.view, origin[r.at]) && !same_name(origin[r.at], r.table) &&
+                exposes(v.query, r.from)) {
                 kept = true;
             }
         }
         if (kept) continue;
-        std::string table = range_var_name(rv);
+        std::string table = pg::display_name(rv);
         Finding& f = sink.add(s, "renaming column " + quote_ident(r.from) + " of " + table + " to " + quote_ident(r.to) +
                                      " breaks every query that still names " + quote_ident(r.from) +
                                      ": code deployed before this migration fails until it is replaced");
@@ -112,7 +111,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_rename_column() {
+PGFENCE_RULE(rename_column) {
     return Rule{"rename-column", Risk::High,
                 "Renaming a column breaks the application code still running against the old name", nullptr, check,
                 true, "locking"};

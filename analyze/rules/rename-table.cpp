@@ -1,5 +1,4 @@
 #include "analyze/rules/common.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -15,23 +14,29 @@ struct NameEvent {
     QualifiedName to;    // for RenameTable: the new name (in the same schema)
 };
 
-std::vector<NameEvent> events_of(const std::string& kind, const json& stmt) {
+// The statement as a rename of a table, or nullptr.
+const RenameStmt* table_rename(const pg::Node* stmt) {
+    const auto* rename = pg::as<RenameStmt>(stmt);
+    return rename != nullptr && rename->renameType == OBJECT_TABLE && rename->relation != nullptr ? rename : nullptr;
+}
+
+std::vector<NameEvent> events_of(const pg::Node* node) {
     std::vector<NameEvent> out;
-    if (kind == "RenameStmt" && stmt.value("renameType", std::string()) == "OBJECT_TABLE" && stmt.contains("relation")) {
-        QualifiedName from = name_of_range_var(stmt["relation"]);
-        out.push_back({NameEvent::RenameTable, from, {from.schema, stmt.value("newname", std::string())}});
-    } else if (kind == "ViewStmt" && stmt.contains("view")) {
-        out.push_back({NameEvent::CreateView, name_of_range_var(stmt["view"]), {}});
-    } else if (kind == "DropStmt" && stmt.value("removeType", std::string()) == "OBJECT_VIEW") {
-        for (const auto& o : member(stmt, "objects")) {
-            out.push_back({NameEvent::DropView, name_of_list(member(member(o, "List"), "items")), {}});
+    if (const RenameStmt* rename = table_rename(node)) {
+        QualifiedName from = name_of_range_var(rename->relation);
+        out.push_back({NameEvent::RenameTable, from, {from.schema, std::string(pg::text(rename->newname))}});
+    } else if (const auto* view = pg::as<ViewStmt>(node); view != nullptr && view->view != nullptr) {
+        out.push_back({NameEvent::CreateView, name_of_range_var(view->view), {}});
+    } else if (const auto* drop = pg::as<DropStmt>(node); drop != nullptr && drop->removeType == OBJECT_VIEW) {
+        for (const pg::Node* o : pg::each(drop->objects)) {
+            out.push_back({NameEvent::DropView, name_of_list(pg::as<List>(o)), {}});
         }
     }
     return out;
 }
 
-Recipe make_recipe(const json& rv, const std::string& new_name) {
-    std::string old_table = range_var_name(rv);
+Recipe make_recipe(const RangeVar* rv, const std::string& new_name) {
+    std::string old_table = pg::display_name(rv);
     std::string new_table = schema_prefix(rv) + quote_ident(new_name);
     Recipe recipe;
     recipe.summary = "Rename the table and leave a view under the old name until every deployed version uses the new one";
@@ -49,17 +54,15 @@ Recipe make_recipe(const json& rv, const std::string& new_name) {
 
 void check(const FileContext& ctx, Sink& sink) {
     std::vector<std::vector<NameEvent>> events;
-    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.nodes.size(); ++i) {
-        const std::string& kind = ctx.file.statements[i].kind;
-        events.push_back(ctx.nodes[i].is_object() && ctx.nodes[i].contains(kind) ? events_of(kind, ctx.nodes[i][kind])
-                                                                                 : std::vector<NameEvent>{});
+    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
+        events.push_back(events_of(ctx.stmts[i]));
     }
     for (std::size_t i = 0; i < events.size(); ++i) {
         for (const auto& e : events[i]) {
             if (e.kind != NameEvent::RenameTable) continue;
             const StatementFacts& s = ctx.file.statements[i];
-            const json& rv = ctx.nodes[i][s.kind]["relation"];
-            if (existing_table_lock(s, range_var_name(rv)) == nullptr) continue;
+            const RangeVar* rv = table_rename(ctx.stmts[i])->relation;
+            if (existing_table_lock(s, pg::display_name(rv)) == nullptr) continue;
             // The old name keeps working when a view (or another table) takes it later in this
             // migration; the new name was only a stand-in when a view or table just gave it up.
             bool kept = false;
@@ -72,7 +75,7 @@ void check(const FileContext& ctx, Sink& sink) {
                 }
             }
             if (kept) continue;
-            std::string old_table = range_var_name(rv);
+            std::string old_table = pg::display_name(rv);
             Finding& f = sink.add(s, "renaming " + old_table + " to " + quote_ident(e.to.name) +
                                          " breaks every query that still names " + old_table +
                                          ": code deployed before this migration fails until it is replaced");
@@ -85,7 +88,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_rename_table() {
+PGFENCE_RULE(rename_table) {
     return Rule{"rename-table", Risk::High,
                 "Renaming a table breaks the application code still running against the old name", nullptr, check,
                 true, "locking"};

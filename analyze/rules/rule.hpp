@@ -7,15 +7,12 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/parse_tree.hpp"
 #include "analyze/pg_tree.hpp"
 
 #include "analyze/facts.hpp"
 #include "analyze/findings.hpp"
 
 namespace pgfence::analyze::rules {
-
-using json = Node;
 
 // Settings the rules read; the config file and CLI flags fill it.
 struct Options {
@@ -29,27 +26,20 @@ struct Options {
 struct StatementContext {
     const FileReport& file;
     const StatementFacts& statement;
-    const json& node;  // {"AlterTableStmt": {...}}; null for an unparsable statement
     const Options& options;
-    const std::vector<json>* nodes = nullptr;  // every statement's node, parallel to file.statements
     // The statement as PostgreSQL's parser built it (an AlterTableStmt node, ...; pg_tree.hpp),
     // null for an unparsable one; and every statement's, parallel to file.statements.
     const pg::Node* stmt = nullptr;
     const std::vector<const pg::Node*>* stmts = nullptr;
-    // The typed statement as a T, or nullptr when it is another kind.
+    // The statement as a T, or nullptr when it is another kind.
     template <class T>
     [[nodiscard]] const T* as() const { return pg::as<T>(stmt); }
-
-    [[nodiscard]] const std::string& kind() const { return statement.kind; }
-    // The statement's node body (node[kind]), or an empty object.
-    [[nodiscard]] const json& body() const;
 };
 
 struct FileContext {
     const FileReport& file;
-    const std::vector<json>& nodes;  // parallel to file.statements
     const Options& options;
-    const std::vector<const pg::Node*>& stmts;  // typed statements, parallel to file.statements
+    const std::vector<const pg::Node*>& stmts;  // parallel to file.statements, null for unparsable ones
 };
 
 // Where a rule reports; fills in its id and default risk.
@@ -73,6 +63,10 @@ private:
 using StatementCheck = void (*)(const StatementContext&, Sink&);
 using FileCheck = void (*)(const FileContext&, Sink&);
 
+// What a finding's cost grows with, for size-aware risk (stats/): the work done on the table
+// while the lock is held. `none`: a timeout, naming or data-loss finding, whatever the size.
+enum class SizeWork { none, rewrite, index_build, scan };
+
 struct Rule {
     std::string_view id;
     Risk default_risk;
@@ -81,16 +75,20 @@ struct Rule {
     FileCheck file_check = nullptr;
     bool default_enabled = true;   // opt-in rules are off unless enabled
     std::string_view category = "locking";  // "locking", "data-loss", "types", "policy", "transactions", "idempotency", "meta"
+    SizeWork size_work = SizeWork::none;
+    // The session setting it requires ("lock_timeout"): the config file's [policies] switch of
+    // that name turns the rule on or off. Empty for other rules.
+    std::string_view policy_setting = {};
 };
 
-// Every rule, in a stable order. Rule groups register themselves in registry_*.cpp.
+// Every rule, ordered by id.
 [[nodiscard]] const std::vector<Rule>& all_rules();
 [[nodiscard]] const Rule* find_rule(std::string_view id);
 
-void register_core_rules(std::vector<Rule>& rules);
-void register_schema_rules(std::vector<Rule>& rules);
-void register_operation_rules(std::vector<Rule>& rules);
-void register_type_rules(std::vector<Rule>& rules);
-void register_transaction_rules(std::vector<Rule>& rules);
+// Defines the rule of a file under analyze/rules/, at the start of a line:
+//   PGFENCE_RULE(drop_table) { return Rule{"drop-table", ...}; }
+// The build lists every such line (cmake/rule_list.cmake) for all_rules(), so a new rule file
+// needs no hand-kept list, and the static library cannot leave a rule out of a program.
+#define PGFENCE_RULE(name) Rule rule_##name()
 
 }  // namespace pgfence::analyze::rules

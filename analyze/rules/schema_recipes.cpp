@@ -1,5 +1,4 @@
 #include "analyze/rules/schema_recipes.hpp"
-#include "analyze/json_access.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -34,34 +33,67 @@ std::size_t clip(std::string_view name, std::size_t limit) {
     return n;
 }
 
-void collect_column_refs(const json& node, std::vector<const json*>& out) {
-    if (node.is_object()) {
-        for (const auto& [key, value] : node.items()) {
-            if (key == "ColumnRef") out.push_back(&value);
-            else collect_column_refs(value, out);
+// The column references of a raw expression: the nodes an expression in CHECK, USING or
+// GENERATED can hold (gram.y's a_expr), subqueries included.
+void collect_column_refs(const pg::Node* node, std::vector<const ColumnRef*>& out) {
+    if (node == nullptr) return;
+    auto walk = [&](const void* child) { collect_column_refs(static_cast<const pg::Node*>(child), out); };
+    switch (node->type) {
+        case T_ColumnRef: out.push_back(pg::as<ColumnRef>(node)); break;
+        case T_List:
+            for (const pg::Node* n : pg::each(pg::as<List>(node))) walk(n);
+            break;
+        case T_A_Expr: { auto* e = pg::as<A_Expr>(node); walk(e->lexpr); walk(e->rexpr); break; }
+        case T_BoolExpr: walk(pg::as<BoolExpr>(node)->args); break;
+        case T_FuncCall: {
+            auto* f = pg::as<FuncCall>(node);
+            walk(f->args); walk(f->agg_order); walk(f->agg_filter);
+            break;
         }
-    } else if (node.is_array()) {
-        for (const auto& value : node) collect_column_refs(value, out);
+        case T_TypeCast: walk(pg::as<TypeCast>(node)->arg); break;
+        case T_CollateClause: walk(pg::as<CollateClause>(node)->arg); break;
+        case T_NullTest: walk(pg::as<NullTest>(node)->arg); break;
+        case T_BooleanTest: walk(pg::as<BooleanTest>(node)->arg); break;
+        case T_CaseExpr: {
+            auto* c = pg::as<CaseExpr>(node);
+            walk(c->arg); walk(c->args); walk(c->defresult);
+            break;
+        }
+        case T_CaseWhen: { auto* w = pg::as<CaseWhen>(node); walk(w->expr); walk(w->result); break; }
+        case T_CoalesceExpr: walk(pg::as<CoalesceExpr>(node)->args); break;
+        case T_MinMaxExpr: walk(pg::as<MinMaxExpr>(node)->args); break;
+        case T_RowExpr: walk(pg::as<RowExpr>(node)->args); break;
+        case T_A_ArrayExpr: walk(pg::as<A_ArrayExpr>(node)->elements); break;
+        case T_A_Indirection: {
+            auto* i = pg::as<A_Indirection>(node);
+            walk(i->arg); walk(i->indirection);
+            break;
+        }
+        case T_A_Indices: { auto* i = pg::as<A_Indices>(node); walk(i->lidx); walk(i->uidx); break; }
+        case T_NamedArgExpr: walk(pg::as<NamedArgExpr>(node)->arg); break;
+        case T_SortBy: walk(pg::as<SortBy>(node)->node); break;
+        case T_GroupingFunc: walk(pg::as<GroupingFunc>(node)->args); break;
+        case T_XmlExpr: { auto* x = pg::as<XmlExpr>(node); walk(x->named_args); walk(x->args); break; }
+        case T_ResTarget: walk(pg::as<ResTarget>(node)->val); break;
+        case T_SubLink: { auto* l = pg::as<SubLink>(node); walk(l->testexpr); walk(l->subselect); break; }
+        case T_SelectStmt: {
+            auto* q = pg::as<SelectStmt>(node);
+            walk(q->targetList); walk(q->fromClause); walk(q->whereClause); walk(q->groupClause);
+            walk(q->havingClause); walk(q->valuesLists); walk(q->sortClause); walk(q->larg); walk(q->rarg);
+            break;
+        }
+        default: break;
     }
 }
 
 // The single column name of a ColumnRef, or "" when it is qualified or a star.
-std::string plain_column(const json& column_ref) {
-    const auto& fields = member(column_ref, "fields");
-    if (fields.size() != 1 || !fields[0].contains("String")) return {};
-    return fields[0]["String"].value("sval", std::string());
+std::string plain_column(const ColumnRef* column_ref) {
+    if (pg::length(column_ref->fields) != 1) return {};
+    return std::string(pg::text(pg::nth(column_ref->fields, 0)));
 }
 
 }  // namespace
 
-
-std::vector<const json*> alter_cmds(const json& stmt) {
-    std::vector<const json*> out;
-    for (const auto& item : member(stmt, "cmds")) {
-        if (item.contains("AlterTableCmd")) out.push_back(&item["AlterTableCmd"]);
-    }
-    return out;
-}
 
 const LockFact* existing_table_lock(const StatementFacts& statement, const std::string& table) {
     const LockFact* lock = lock_on(statement, table);
@@ -82,46 +114,47 @@ std::string effect_detail(const TableEffect& effect) {
 }
 
 void each_alter_cmd(const StatementContext& ctx, TableEffectNeeded needed,
-                    const std::function<void(const AlteredTable& table, const json& cmd)>& fn) {
-    if (ctx.kind() != "AlterTableStmt") return;
-    const json& stmt = ctx.body();
-    const json& rv = member(stmt, "relation");
-    std::string table = range_var_name(rv);
+                    const std::function<void(const AlteredTable& table, const AlterTableCmd* cmd)>& fn) {
+    const auto* stmt = ctx.as<AlterTableStmt>();
+    if (stmt == nullptr) return;
+    const RangeVar* rv = stmt->relation;
+    std::string table = pg::display_name(rv);
     const LockFact* lock = existing_table_lock(ctx.statement, table);
     if (lock == nullptr) return;
     if (needed == TableEffectNeeded::scan && effect_on(ctx.statement.scans, table) == nullptr) return;
     if (needed == TableEffectNeeded::rewrite && effect_on(ctx.statement.rewrites, table) == nullptr) return;
     AlteredTable altered{stmt, rv, table, *lock};
-    for (const json* cmd : alter_cmds(stmt)) fn(altered, *cmd);
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) fn(altered, cmd);
 }
 
 void each_added_column(const StatementContext& ctx, TableEffectNeeded needed,
                        const std::function<void(const AlteredTable& table, const AddedColumn& column)>& fn) {
-    each_alter_cmd(ctx, needed, [&](const AlteredTable& altered, const json& cmd) {
-        if (cmd.value("subtype", std::string()) != "AT_AddColumn") return;
-        const json& def = member(member(cmd, "def"), "ColumnDef");
-        std::string col = quote_ident(def.value("colname", std::string()));
+    each_alter_cmd(ctx, needed, [&](const AlteredTable& altered, const AlterTableCmd* cmd) {
+        const auto* def = pg::as<ColumnDef>(cmd->def);
+        if (cmd->subtype != AT_AddColumn || def == nullptr) return;
+        std::string col = quote_ident(pg::text(def->colname));
         const TableEffect* rewrite = effect_for(ctx.statement.rewrites, altered.table, "ADD COLUMN " + col + ":");
         fn(altered, AddedColumn{cmd, def, col, rewrite});
     });
 }
 
 void each_index_building_constraint(
-    const StatementContext& ctx, std::string_view contype,
-    const std::function<void(const json& stmt, const json& con, const std::string& table, const LockFact& lock)>& fn) {
-    each_alter_cmd(ctx, TableEffectNeeded::scan, [&](const AlteredTable& altered, const json& cmd) {
-        if (cmd.value("subtype", std::string()) != "AT_AddConstraint") return;
-        const json& con = member(member(cmd, "def"), "Constraint");
-        if (con.value("contype", std::string()) != contype || con.contains("indexname")) return;
+    const StatementContext& ctx, ConstrType contype,
+    const std::function<void(const AlterTableStmt* stmt, const Constraint* con, const std::string& table,
+                             const LockFact& lock)>& fn) {
+    each_alter_cmd(ctx, TableEffectNeeded::scan, [&](const AlteredTable& altered, const AlterTableCmd* cmd) {
+        const auto* con = pg::as<Constraint>(cmd->def);
+        if (cmd->subtype != AT_AddConstraint || con == nullptr) return;
+        if (con->contype != contype || con->indexname != nullptr) return;
         fn(altered.stmt, con, altered.table, altered.lock);
     });
 }
 
-void report_unique_index_builds(const StatementContext& ctx, Sink& sink, std::string_view contype,
+void report_unique_index_builds(const StatementContext& ctx, Sink& sink, ConstrType contype,
                                 std::string_view label, const std::function<void(const UniqueIndexBuild& build)>& fn) {
-    each_index_building_constraint(ctx, contype, [&](const json& stmt, const json& con, const std::string& table,
-                                                     const LockFact& lock) {
-        std::string name = constraint_index_name(range_var_relname(member(stmt, "relation")), con);
+    each_index_building_constraint(ctx, contype, [&](const AlterTableStmt* stmt, const Constraint* con,
+                                                     const std::string& table, const LockFact& lock) {
+        std::string name = constraint_index_name(std::string(pg::relname(stmt->relation)), con);
         std::string quoted = quote_ident(name);
         Finding& f = sink.add(ctx.statement, std::string(label) + " " + quoted + " on " + table +
                                                  " builds its index by reading every row while holding " +
@@ -138,13 +171,14 @@ void report_unique_index_builds(const StatementContext& ctx, Sink& sink, std::st
     });
 }
 
-QualifiedName name_of_range_var(const json& range_var) {
-    return {range_var.value("schemaname", std::string()), range_var.value("relname", std::string())};
+QualifiedName name_of_range_var(const RangeVar* range_var) {
+    if (range_var == nullptr) return {};
+    return {std::string(pg::text(range_var->schemaname)), std::string(pg::relname(range_var))};
 }
 
-QualifiedName name_of_list(const json& names) {
+QualifiedName name_of_list(const List* names) {
     std::vector<std::string> parts;
-    for (const auto& n : names) parts.push_back(member(n, "String").value("sval", std::string()));
+    for (const pg::Node* n : pg::each(names)) parts.emplace_back(pg::text(n));
     QualifiedName out;
     if (!parts.empty()) out.name = parts.back();
     if (parts.size() >= 2) out.schema = parts[parts.size() - 2];
@@ -167,90 +201,98 @@ std::size_t clause_end(std::string_view sql, std::size_t from) {
     return end;
 }
 
-ColumnText column_text(std::string_view sql, const json& column_def) {
+ColumnText column_text(std::string_view sql, const ColumnDef* column_def) {
     ColumnText out;
-    out.name = column_def.value("colname", std::string());
-    std::size_t start = static_cast<std::size_t>(std::max(0, column_def.value("location", 0)));
+    out.name = pg::text(column_def->colname);
+    std::size_t start = static_cast<std::size_t>(std::max(0, column_def->location));
     std::size_t end = clause_end(sql, start);
     struct Mark {
         std::size_t at;
-        std::string contype;
-        const json* node;
+        ColumnPiece::Kind kind;
+        const Constraint* node;
     };
     std::vector<Mark> marks;
-    auto located = [](const json& node) { return node.value("location", -1); };
-    if (column_def.contains("typeName") && located(column_def["typeName"]) >= 0) {
-        marks.push_back({static_cast<std::size_t>(located(column_def["typeName"])), "type", nullptr});
+    if (column_def->typeName != nullptr && column_def->typeName->location >= 0) {
+        marks.push_back({static_cast<std::size_t>(column_def->typeName->location), ColumnPiece::Kind::type, nullptr});
     }
-    if (column_def.contains("collClause") && located(column_def["collClause"]) >= 0) {
-        marks.push_back({static_cast<std::size_t>(located(column_def["collClause"])), "collate", nullptr});
+    if (column_def->collClause != nullptr && column_def->collClause->location >= 0) {
+        marks.push_back({static_cast<std::size_t>(column_def->collClause->location), ColumnPiece::Kind::collate, nullptr});
     }
-    for (const auto& c : member(column_def, "constraints")) {
-        if (!c.contains("Constraint") || located(c["Constraint"]) < 0) continue;
-        marks.push_back({static_cast<std::size_t>(located(c["Constraint"])),
-                         c["Constraint"].value("contype", std::string()), &c["Constraint"]});
+    for (const Constraint* c : pg::each<Constraint>(column_def->constraints)) {
+        if (c->location < 0) continue;
+        marks.push_back({static_cast<std::size_t>(c->location), ColumnPiece::Kind::constraint, c});
     }
     std::sort(marks.begin(), marks.end(), [](const Mark& a, const Mark& b) { return a.at < b.at; });
     for (std::size_t i = 0; i < marks.size(); ++i) {
         std::size_t from = std::min(marks[i].at, end);
         std::size_t to = i + 1 < marks.size() ? std::min(marks[i + 1].at, end) : end;
-        out.pieces.push_back({marks[i].contype, trim(sql.substr(from, to - from)), marks[i].node});
+        ConstrType type = marks[i].node != nullptr ? marks[i].node->contype : CONSTR_NULL;
+        out.pieces.push_back({marks[i].kind, type, trim(sql.substr(from, to - from)), marks[i].node});
     }
     return out;
 }
 
-std::string column_sql(const ColumnText& column, const std::vector<std::string>& keep, std::string_view type_override) {
+namespace {
+
+bool listed(const ConstrTypes& types, const ColumnPiece& piece) {
+    return piece.kind == ColumnPiece::Kind::constraint &&
+           std::find(types.begin(), types.end(), piece.contype) != types.end();
+}
+
+}  // namespace
+
+std::string column_sql(const ColumnText& column, const ConstrTypes& keep, std::string_view type_override) {
     std::string out = quote_ident(column.name);
     for (const auto& p : column.pieces) {
-        if (p.contype == "type") {
+        if (p.kind == ColumnPiece::Kind::type) {
             out += " " + (type_override.empty() ? p.text : std::string(type_override));
-        } else if (p.contype == "collate" || std::find(keep.begin(), keep.end(), p.contype) != keep.end()) {
+        } else if (p.kind == ColumnPiece::Kind::collate || listed(keep, p)) {
             out += " " + p.text;
         }
     }
     return out;
 }
 
-const json* column_constraint(const json& column_def, std::string_view type) {
-    for (const auto& c : member(column_def, "constraints")) {
-        if (c.contains("Constraint") && c["Constraint"].value("contype", std::string()) == type) return &c["Constraint"];
+const Constraint* column_constraint(const ColumnDef* column_def, ConstrType type) {
+    for (const Constraint* c : pg::each<Constraint>(column_def->constraints)) {
+        if (c->contype == type) return c;
     }
     return nullptr;
 }
 
-std::string dropped_pieces(const ColumnText& column, const std::vector<std::string>& handled) {
+std::string dropped_pieces(const ColumnText& column, const ConstrTypes& handled) {
     std::string out;
     for (const auto& p : column.pieces) {
-        if (p.contype == "type" || p.contype == "collate" || p.contype == "CONSTR_NULL") continue;
-        if (std::find(handled.begin(), handled.end(), p.contype) != handled.end()) continue;
+        if (p.kind != ColumnPiece::Kind::constraint || p.contype == CONSTR_NULL) continue;
+        if (listed(handled, p)) continue;
         out += (out.empty() ? "" : ", ") + p.text;
     }
     return out;
 }
 
-std::string serial_base_type(const json& column_def) {
-    const auto& names = member(member(column_def, "typeName"), "names");
-    if (names.size() != 1 || !names[0].contains("String")) return {};
-    std::string n = names[0]["String"].value("sval", std::string());
+std::string serial_base_type(const ColumnDef* column_def) {
+    const List* names = column_def->typeName != nullptr ? column_def->typeName->names : nullptr;
+    if (pg::length(names) != 1 || !pg::is<String>(pg::nth(names, 0))) return {};
+    std::string n(pg::text(pg::nth(names, 0)));
     if (n == "bigserial" || n == "serial8") return "bigint";
     if (n == "serial" || n == "serial4") return "integer";
     if (n == "smallserial" || n == "serial2") return "smallint";
     return {};
 }
 
-const json* real_default(const json& column_def) {
-    const json* d = column_constraint(column_def, "CONSTR_DEFAULT");
-    if (d == nullptr || !d->contains("raw_expr")) return nullptr;
-    const json& e = (*d)["raw_expr"];
-    if (e.contains("A_Const") && e["A_Const"].value("isnull", false)) return nullptr;
+const Constraint* real_default(const ColumnDef* column_def) {
+    const Constraint* d = column_constraint(column_def, CONSTR_DEFAULT);
+    if (d == nullptr || d->raw_expr == nullptr) return nullptr;
+    const auto* value = pg::as<A_Const>(d->raw_expr);
+    if (value != nullptr && value->isnull) return nullptr;
     return d;
 }
 
-std::string add_column_sql(const std::string& table, const json& cmd, const std::string& column) {
-    return "ALTER TABLE " + table + " ADD COLUMN " + (cmd.value("missing_ok", false) ? "IF NOT EXISTS " : "") + column;
+std::string add_column_sql(const std::string& table, const AlterTableCmd* cmd, const std::string& column) {
+    return "ALTER TABLE " + table + " ADD COLUMN " + (cmd->missing_ok ? "IF NOT EXISTS " : "") + column;
 }
 
-std::string later_constraints_note(const ColumnText& column, const std::vector<std::string>& handled,
+std::string later_constraints_note(const ColumnText& column, const ConstrTypes& handled,
                                    LaterConstraints how) {
     std::string dropped = dropped_pieces(column, handled);
     if (dropped.empty()) return {};
@@ -261,8 +303,8 @@ std::string later_constraints_note(const ColumnText& column, const std::vector<s
            "-- CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX.";
 }
 
-std::string others_note(const json& stmt) {
-    return alter_cmds(stmt).size() > 1 ? "-- Only this subcommand is shown; the statement's other subcommands are not repeated.\n"
+std::string others_note(const AlterTableStmt* stmt) {
+    return pg::length(stmt->cmds) > 1 ? "-- Only this subcommand is shown; the statement's other subcommands are not repeated.\n"
                                        : "";
 }
 
@@ -279,13 +321,14 @@ std::string default_expression(const ColumnPiece& piece) {
     return at == std::string::npos ? piece.text : trim(std::string_view(piece.text).substr(at + 7));
 }
 
-std::string prefix_columns(std::string_view expr_text, std::size_t expr_begin, const json& expr, std::string_view prefix) {
-    std::vector<const json*> refs;
+std::string prefix_columns(std::string_view expr_text, std::size_t expr_begin, const pg::Node* expr,
+                           std::string_view prefix) {
+    std::vector<const ColumnRef*> refs;
     collect_column_refs(expr, refs);
     std::vector<std::size_t> at;
-    for (const json* r : refs) {
-        int loc = r->value("location", -1);
-        if (plain_column(*r).empty() || loc < 0 || static_cast<std::size_t>(loc) < expr_begin) continue;
+    for (const ColumnRef* r : refs) {
+        int loc = r->location;
+        if (plain_column(r).empty() || loc < 0 || static_cast<std::size_t>(loc) < expr_begin) continue;
         std::size_t rel = static_cast<std::size_t>(loc) - expr_begin;
         if (rel < expr_text.size()) at.push_back(rel);
     }
@@ -295,12 +338,12 @@ std::string prefix_columns(std::string_view expr_text, std::size_t expr_begin, c
     return out;
 }
 
-std::vector<std::string> referenced_columns(const json& expr) {
-    std::vector<const json*> refs;
+std::vector<std::string> referenced_columns(const pg::Node* expr) {
+    std::vector<const ColumnRef*> refs;
     collect_column_refs(expr, refs);
     std::vector<std::string> out;
-    for (const json* r : refs) {
-        std::string name = plain_column(*r);
+    for (const ColumnRef* r : refs) {
+        std::string name = plain_column(r);
         if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
     }
     return out;
@@ -324,43 +367,44 @@ std::string not_null_check_name(const std::string& relname, const std::string& c
     return object_name(relname, column, "not_null");
 }
 
-std::string constraint_index_name(const std::string& relname, const json& con) {
-    std::string name = con.value("conname", std::string());
+std::string constraint_index_name(const std::string& relname, const Constraint* con) {
+    std::string name(pg::text(con->conname));
     if (!name.empty()) return name;
-    if (con.value("contype", std::string()) == "CONSTR_PRIMARY") return object_name(relname, "", "pkey");
+    if (con->contype == CONSTR_PRIMARY) return object_name(relname, "", "pkey");
     // ChooseIndexNameAddition: the key and INCLUDE column names joined by '_', cut near 63 bytes.
     std::string cols;
-    for (const char* list : {"keys", "including"}) {
-        for (const auto& c : con.value(list, json::array())) {
+    for (const List* list : {con->keys, con->including}) {
+        for (const pg::Node* c : pg::each(list)) {
             if (cols.size() >= k_name_max + 1) break;
             if (!cols.empty()) cols += "_";
-            cols += member(c, "String").value("sval", std::string());
+            cols += pg::text(c);
         }
     }
     return object_name(relname, cols, "key");
 }
 
-std::string unique_index_sql(std::string_view sql, const json& con, const std::string& index, const std::string& table) {
+std::string unique_index_sql(std::string_view sql, const Constraint* con, const std::string& index,
+                             const std::string& table) {
     std::string out = "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + quote_ident(index) + " ON " + table + " (" +
-                      column_list(member(con, "keys")) + ")";
-    if (con.contains("including")) out += " INCLUDE (" + column_list(con["including"]) + ")";
-    if (con.value("nulls_not_distinct", false)) out += " NULLS NOT DISTINCT";
-    std::size_t from = static_cast<std::size_t>(std::max(0, con.value("location", 0)));
+                      column_list(con->keys) + ")";
+    if (pg::length(con->including) > 0) out += " INCLUDE (" + column_list(con->including) + ")";
+    if (con->nulls_not_distinct) out += " NULLS NOT DISTINCT";
+    std::size_t from = static_cast<std::size_t>(std::max(0, con->location));
     std::size_t with = find_keyword(sql, from, clause_end(sql, from), "WITH");
-    if (con.contains("options") && with != std::string_view::npos) out += " WITH " + parenthesised(sql, with);
-    if (con.contains("indexspace")) out += " TABLESPACE " + quote_ident(con["indexspace"].get<std::string>());
+    if (pg::length(con->options) > 0 && with != std::string_view::npos) out += " WITH " + parenthesised(sql, with);
+    if (con->indexspace != nullptr) out += " TABLESPACE " + quote_ident(con->indexspace);
     return out + ";";
 }
 
-std::string deferrable_clause(const json& con) {
+std::string deferrable_clause(const Constraint* con) {
     std::string out;
-    if (con.value("deferrable", false)) out += " DEFERRABLE";
-    if (con.value("initdeferred", false)) out += " INITIALLY DEFERRED";
+    if (con->deferrable) out += " DEFERRABLE";
+    if (con->initdeferred) out += " INITIALLY DEFERRED";
     return out;
 }
 
-std::string schema_prefix(const json& range_var) {
-    return range_var.contains("schemaname") ? quote_ident(range_var["schemaname"].get<std::string>()) + "." : "";
+std::string schema_prefix(const RangeVar* range_var) {
+    return range_var != nullptr && range_var->schemaname != nullptr ? quote_ident(range_var->schemaname) + "." : "";
 }
 
 std::string regclass_literal(const std::string& qualified) { return quote_literal(qualified); }

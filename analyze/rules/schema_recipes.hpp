@@ -1,15 +1,11 @@
 #pragma once
-// member(): analyze/json_access.hpp
 // Shared by the schema-change rules (registry_schema.cpp): reading ALTER TABLE subcommands,
 // slicing the user's own SQL text out of a statement, PostgreSQL's default constraint names,
 // and the migrations that recur in their recipes (batched backfill, the NOT NULL dance).
-#include "analyze/json_access.hpp"
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "analyze/parse_tree.hpp"
 
 #include "analyze/facts.hpp"
 #include "analyze/findings.hpp"
@@ -20,9 +16,6 @@ namespace pgfence::analyze::rules::schema {
 
 // ---- reading statements ----
 
-
-// The AlterTableCmd bodies of an AlterTableStmt body, in order.
-[[nodiscard]] std::vector<const json*> alter_cmds(const json& stmt);
 // The lock the statement takes on `table` when the table existed before this migration.
 [[nodiscard]] const LockFact* existing_table_lock(const StatementFacts& statement, const std::string& table);
 // A rewrite or scan on `relation` whose reason begins with `clause` (e.g. "ADD COLUMN age").
@@ -32,21 +25,21 @@ namespace pgfence::analyze::rules::schema {
 [[nodiscard]] std::string effect_detail(const TableEffect& effect);
 // An ALTER TABLE of a table that existed before this migration.
 struct AlteredTable {
-    const json& stmt;      // the AlterTableStmt body
-    const json& relation;  // its RangeVar
+    const AlterTableStmt* stmt;
+    const RangeVar* relation;
     std::string table;     // as written
     const LockFact& lock;  // the statement's lock on it
 };
 // What the statement must do to the table before a rule reads its subcommands.
 enum class TableEffectNeeded { none, scan, rewrite };
-// Calls fn(table, the AlterTableCmd body) for each subcommand, in order, when the statement is
-// an ALTER TABLE of an existing table with the `needed` effect on it.
+// Calls fn(table, subcommand) for each subcommand, in order, when the statement is an ALTER
+// TABLE of an existing table with the `needed` effect on it.
 void each_alter_cmd(const StatementContext& ctx, TableEffectNeeded needed,
-                    const std::function<void(const AlteredTable& table, const json& cmd)>& fn);
+                    const std::function<void(const AlteredTable& table, const AlterTableCmd* cmd)>& fn);
 // One ADD COLUMN subcommand.
 struct AddedColumn {
-    const json& cmd;  // the AlterTableCmd body
-    const json& def;  // its ColumnDef
+    const AlterTableCmd* cmd;
+    const ColumnDef* def;
     std::string col;  // the column's name, quoted
     const TableEffect* rewrite = nullptr;  // the rewrite this column causes, if the facts name one
 };
@@ -54,17 +47,18 @@ struct AddedColumn {
 void each_added_column(const StatementContext& ctx, TableEffectNeeded needed,
                        const std::function<void(const AlteredTable& table, const AddedColumn& column)>& fn);
 
-// Each ADD CONSTRAINT of `contype` ("CONSTR_UNIQUE", "CONSTR_PRIMARY", "CONSTR_EXCLUSION") that
-// builds its own index (no USING INDEX) in an ALTER TABLE that scans a table existing before the
-// migration: fn(the AlterTableStmt body, the Constraint body, the table as written, its lock).
+// Each ADD CONSTRAINT of `contype` (CONSTR_UNIQUE, CONSTR_PRIMARY, CONSTR_EXCLUSION) that builds
+// its own index (no USING INDEX) in an ALTER TABLE that scans a table existing before the
+// migration: fn(the statement, the constraint, the table as written, its lock).
 void each_index_building_constraint(
-    const StatementContext& ctx, std::string_view contype,
-    const std::function<void(const json& stmt, const json& con, const std::string& table, const LockFact& lock)>& fn);
+    const StatementContext& ctx, ConstrType contype,
+    const std::function<void(const AlterTableStmt* stmt, const Constraint* con, const std::string& table,
+                             const LockFact& lock)>& fn);
 
 // A UNIQUE or PRIMARY KEY constraint that builds its own index, already reported.
 struct UniqueIndexBuild {
-    const json& stmt;      // the AlterTableStmt body
-    const json& con;       // the Constraint body
+    const AlterTableStmt* stmt;
+    const Constraint* con;
     const std::string& table;
     std::string index;     // the index's name, quoted
     Finding& finding;      // its recipe holds the CREATE UNIQUE INDEX CONCURRENTLY migration
@@ -72,7 +66,7 @@ struct UniqueIndexBuild {
 // For each_index_building_constraint of `contype`: reports "<label> <index> on <table> builds its
 // index ..." with a recipe that starts by building the index concurrently; fn adds the rule's
 // fix, summary and the migrations that attach the index.
-void report_unique_index_builds(const StatementContext& ctx, Sink& sink, std::string_view contype,
+void report_unique_index_builds(const StatementContext& ctx, Sink& sink, ConstrType contype,
                                 std::string_view label, const std::function<void(const UniqueIndexBuild& build)>& fn);
 
 // A relation or type name as written: schema "" when not written.
@@ -80,8 +74,8 @@ struct QualifiedName {
     std::string schema;
     std::string name;
 };
-[[nodiscard]] QualifiedName name_of_range_var(const json& range_var);
-[[nodiscard]] QualifiedName name_of_list(const json& names);  // [{"String":...}, ...]
+[[nodiscard]] QualifiedName name_of_range_var(const RangeVar* range_var);
+[[nodiscard]] QualifiedName name_of_list(const List* names);  // of String nodes
 // Same object, when the schemas agree or one of them is not written.
 [[nodiscard]] bool same_name(const QualifiedName& a, const QualifiedName& b);
 
@@ -93,36 +87,41 @@ struct QualifiedName {
 
 // One column definition of ADD COLUMN cut into the pieces the user wrote.
 struct ColumnPiece {
-    std::string contype;  // "CONSTR_DEFAULT", ...; "type" or "collate" for those pieces
-    std::string text;     // as written, trimmed
-    const json* node = nullptr;  // the Constraint body, for constraints
+    enum class Kind { type, collate, constraint } kind = Kind::constraint;
+    ConstrType contype = CONSTR_NULL;  // for constraints
+    std::string text;                  // as written, trimmed
+    const Constraint* node = nullptr;  // for constraints
+    // A constraint of that type.
+    [[nodiscard]] bool is(ConstrType type) const { return kind == Kind::constraint && contype == type; }
 };
+// Constraint types a recipe keeps or handles itself.
+using ConstrTypes = std::vector<ConstrType>;
 struct ColumnText {
     std::string name;  // as PostgreSQL stores it
     std::vector<ColumnPiece> pieces;  // in the order written
 };
-[[nodiscard]] ColumnText column_text(std::string_view sql, const json& column_def);
+[[nodiscard]] ColumnText column_text(std::string_view sql, const ColumnDef* column_def);
 // "name type [COLLATE ...] [pieces kept...]" keeping pieces whose contype is in `keep`.
-[[nodiscard]] std::string column_sql(const ColumnText& column, const std::vector<std::string>& keep,
+[[nodiscard]] std::string column_sql(const ColumnText& column, const ConstrTypes& keep,
                                      std::string_view type_override = {});
-// The constraints of a ColumnDef with contype `type`.
-[[nodiscard]] const json* column_constraint(const json& column_def, std::string_view type);
+// The first constraint of a ColumnDef with contype `type`, or nullptr.
+[[nodiscard]] const Constraint* column_constraint(const ColumnDef* column_def, ConstrType type);
 // The text of the pieces of `column` that a recipe leaves out (for a comment), "" if none.
-[[nodiscard]] std::string dropped_pieces(const ColumnText& column, const std::vector<std::string>& handled);
+[[nodiscard]] std::string dropped_pieces(const ColumnText& column, const ConstrTypes& handled);
 // "bigint" for bigserial, "integer" for serial, "smallint" for smallserial; "" otherwise.
-[[nodiscard]] std::string serial_base_type(const json& column_def);
+[[nodiscard]] std::string serial_base_type(const ColumnDef* column_def);
 // The column's DEFAULT constraint unless it is DEFAULT NULL, else nullptr.
-[[nodiscard]] const json* real_default(const json& column_def);
+[[nodiscard]] const Constraint* real_default(const ColumnDef* column_def);
 // "ALTER TABLE <table> ADD COLUMN [IF NOT EXISTS ]<column>", keeping the IF NOT EXISTS of `cmd`.
-[[nodiscard]] std::string add_column_sql(const std::string& table, const json& cmd, const std::string& column);
+[[nodiscard]] std::string add_column_sql(const std::string& table, const AlterTableCmd* cmd, const std::string& column);
 // How a recipe tells to add the constraints it leaves out of the column.
 enum class LaterConstraints { separately, through_unique_index };
 // "\n-- Add the column's other constraints (...) ..." for the pieces of `column` not in
 // `handled` (see dropped_pieces), or "" when none are left out.
-[[nodiscard]] std::string later_constraints_note(const ColumnText& column, const std::vector<std::string>& handled,
+[[nodiscard]] std::string later_constraints_note(const ColumnText& column, const ConstrTypes& handled,
                                                  LaterConstraints how);
 // "-- ..." line saying the statement's other subcommands are not repeated, or "".
-[[nodiscard]] std::string others_note(const json& stmt);
+[[nodiscard]] std::string others_note(const AlterTableStmt* stmt);
 // A dollar-quote tag ($$, $fn$, ...) that does not occur in `body`.
 [[nodiscard]] std::string dollar_tag(std::string_view body);
 // Default expression text of a DEFAULT piece ("DEFAULT gen_random_uuid()" -> "gen_random_uuid()").
@@ -130,10 +129,10 @@ enum class LaterConstraints { separately, through_unique_index };
 
 // Expression text with every plain column reference prefixed (e.g. "NEW.") for a trigger body.
 // `expr_text` starts at offset `expr_begin` of the statement; `expr` is its parse tree.
-[[nodiscard]] std::string prefix_columns(std::string_view expr_text, std::size_t expr_begin, const json& expr,
+[[nodiscard]] std::string prefix_columns(std::string_view expr_text, std::size_t expr_begin, const pg::Node* expr,
                                          std::string_view prefix);
 // Distinct names of the columns an expression reads.
-[[nodiscard]] std::vector<std::string> referenced_columns(const json& expr);
+[[nodiscard]] std::vector<std::string> referenced_columns(const pg::Node* expr);
 
 // ---- names ----
 
@@ -142,21 +141,21 @@ enum class LaterConstraints { separately, through_unique_index };
 // Name of the CHECK (column IS NOT NULL) that stands in for NOT NULL while it is validated.
 [[nodiscard]] std::string not_null_check_name(const std::string& relname, const std::string& column);
 // "schema." of a RangeVar (quoted), or "".
-[[nodiscard]] std::string schema_prefix(const json& range_var);
+[[nodiscard]] std::string schema_prefix(const RangeVar* range_var);
 // A string literal naming a relation for regclass arguments: 'app."Users_seq"'.
 [[nodiscard]] std::string regclass_literal(const std::string& qualified);
 
 // PostgreSQL's name for a UNIQUE/PRIMARY KEY constraint's index: <table>_<cols>_key, <table>_pkey.
-[[nodiscard]] std::string constraint_index_name(const std::string& relname, const json& con);
+[[nodiscard]] std::string constraint_index_name(const std::string& relname, const Constraint* con);
 
 // ---- recipe pieces ----
 
 // CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS that builds the index a UNIQUE or PRIMARY KEY
 // constraint would build (columns, INCLUDE, NULLS NOT DISTINCT, WITH, tablespace as written).
-[[nodiscard]] std::string unique_index_sql(std::string_view sql, const json& con, const std::string& index,
+[[nodiscard]] std::string unique_index_sql(std::string_view sql, const Constraint* con, const std::string& index,
                                            const std::string& table);
 // " DEFERRABLE INITIALLY DEFERRED" as the constraint says, or "".
-[[nodiscard]] std::string deferrable_clause(const json& con);
+[[nodiscard]] std::string deferrable_clause(const Constraint* con);
 
 // Out-of-band batched backfill of `column` with `value`, as comments: UPDATE in batches of
 // rows still NULL (or matching `pending`, an SQL condition), one transaction per batch.

@@ -1,5 +1,4 @@
 #include <map>
-#include "analyze/json_access.hpp"
 #include <set>
 
 #include "analyze/rules/common.hpp"
@@ -12,11 +11,12 @@ namespace {
 using namespace schema;
 
 // Column of a CHECK (col IS NOT NULL) constraint, or "".
-std::string not_null_column(const json& con) {
-    const json& test = member(member(con, "raw_expr"), "NullTest");
-    if (test.value("nulltesttype", std::string()) != "IS_NOT_NULL") return {};
-    auto cols = referenced_columns(member(test, "arg"));
-    return member(test, "arg").contains("ColumnRef") && cols.size() == 1 ? cols[0] : std::string();
+std::string not_null_column(const Constraint* con) {
+    const auto* test = pg::as<NullTest>(con->raw_expr);
+    if (test == nullptr || test->nulltesttype != IS_NOT_NULL) return {};
+    const auto* arg = reinterpret_cast<const pg::Node*>(test->arg);
+    auto cols = referenced_columns(arg);
+    return pg::is<ColumnRef>(arg) && cols.size() == 1 ? cols[0] : std::string();
 }
 
 // What earlier statements of this file proved about NOT NULL on tables that existed before.
@@ -26,25 +26,24 @@ struct Proofs {
     std::set<std::string> validated;  // tables where a constraint defined elsewhere was validated
 };
 
-void learn(const json& cmd, const std::string& table, Proofs& proofs) {
-    std::string sub = cmd.value("subtype", std::string());
-    if (sub == "AT_AddConstraint") {
-        const json& con = member(member(cmd, "def"), "Constraint");
-        if (con.value("contype", std::string()) != "CONSTR_CHECK") return;
+void learn(const AlterTableCmd* cmd, const std::string& table, Proofs& proofs) {
+    if (cmd->subtype == AT_AddConstraint) {
+        const auto* con = pg::as<Constraint>(cmd->def);
+        if (con == nullptr || con->contype != CONSTR_CHECK) return;
         std::string col = not_null_column(con);
         if (col.empty()) return;
-        if (con.value("skip_validation", false)) proofs.pending[table][con.value("conname", std::string())] = col;
+        if (con->skip_validation) proofs.pending[table][std::string(pg::text(con->conname))] = col;
         else proofs.columns[table].insert(col);
-    } else if (sub == "AT_ValidateConstraint") {
-        std::string name = cmd.value("name", std::string());
+    } else if (cmd->subtype == AT_ValidateConstraint) {
+        std::string name(pg::text(cmd->name));
         auto& pending = proofs.pending[table];
         if (pending.count(name) > 0) proofs.columns[table].insert(pending[name]);
         else proofs.validated.insert(table);
     }
 }
 
-void report(const FileContext& ctx, const StatementFacts& s, const json& rv, const std::string& col, Sink& sink) {
-    std::string table = range_var_name(rv);
+void report(const FileContext& ctx, const StatementFacts& s, const RangeVar* rv, const std::string& col, Sink& sink) {
+    std::string table = pg::display_name(rv);
     const LockFact* lock = existing_table_lock(s, table);
     if (lock == nullptr) return;
     std::string quoted = quote_ident(col);
@@ -63,24 +62,24 @@ void report(const FileContext& ctx, const StatementFacts& s, const json& rv, con
     recipe.summary = pg >= 12 ? "Prove the column has no NULLs with a CHECK validated under a light lock; SET NOT NULL then skips its scan"
                               : "Enforce it with a CHECK added NOT VALID and validated under a light lock, instead of SET NOT NULL";
     int number = 1;
-    add_not_null_steps(recipe, number, table, range_var_relname(rv), {col}, pg);
+    add_not_null_steps(recipe, number, table, std::string(pg::relname(rv)), {col}, pg);
     f.recipe = std::move(recipe);
 }
 
 void check(const FileContext& ctx, Sink& sink) {
     Proofs proofs;
-    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.nodes.size(); ++i) {
+    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
         const StatementFacts& s = ctx.file.statements[i];
-        if (s.kind != "AlterTableStmt" || !ctx.nodes[i].contains(s.kind)) continue;
-        const json& stmt = ctx.nodes[i][s.kind];
-        const json& rv = member(stmt, "relation");
-        std::string table = range_var_name(rv);
-        for (const json* cmd : alter_cmds(stmt)) {
-            if (cmd->value("subtype", std::string()) != "AT_SetNotNull") {
-                learn(*cmd, table, proofs);
+        const auto* stmt = pg::as<AlterTableStmt>(ctx.stmts[i]);
+        if (stmt == nullptr) continue;
+        const RangeVar* rv = stmt->relation;
+        std::string table = pg::display_name(rv);
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+            if (cmd->subtype != AT_SetNotNull) {
+                learn(cmd, table, proofs);
                 continue;
             }
-            std::string col = cmd->value("name", std::string());
+            std::string col(pg::text(cmd->name));
             // The facts cannot see a CHECK on a table this file did not create: one proved or
             // validated earlier in this file lets PostgreSQL 12+ skip the scan.
             bool proved = proofs.columns[table].count(col) > 0 || proofs.validated.count(table) > 0;
@@ -92,10 +91,10 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_set_not_null_scan() {
+PGFENCE_RULE(set_not_null_scan) {
     return Rule{"set-not-null-scan", Risk::High,
                 "ALTER COLUMN ... SET NOT NULL reads every row while the table is locked", nullptr, check, true,
-                "locking"};
+                "locking", SizeWork::scan};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/registry_transaction.hpp"
 
@@ -8,8 +7,8 @@ namespace {
 
 bool alters_table(const FileContext& ctx, const StatementFacts& s, const std::string& table) {
     auto i = static_cast<std::size_t>(s.index);
-    if (s.kind != "AlterTableStmt" || i >= ctx.nodes.size()) return false;
-    return range_var_name(member(ctx.nodes[i]["AlterTableStmt"], "relation")) == table;
+    const auto* alter = i < ctx.stmts.size() ? pg::as<AlterTableStmt>(ctx.stmts[i]) : nullptr;
+    return alter != nullptr && pg::display_name(alter->relation) == table;
 }
 
 void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& sink) {
@@ -48,7 +47,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_statement_after_access_exclusive() {
+PGFENCE_RULE(statement_after_access_exclusive) {
     return Rule{"statement-after-access-exclusive", Risk::Medium,
                 "statements after an ACCESS EXCLUSIVE lock in the same transaction extend the outage", nullptr, check,
                 true, "transactions"};

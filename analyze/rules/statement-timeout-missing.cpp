@@ -17,10 +17,10 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_statement_timeout_missing() {
+PGFENCE_RULE(statement_timeout_missing) {
     return Rule{"statement-timeout-missing", Risk::Low,
                 "statement_timeout should bound statements that rewrite or scan a table under a blocking lock", nullptr,
-                check, true, "policy"};
+                check, true, "policy", SizeWork::none, "statement_timeout"};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -298,7 +298,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_syntax_newer_than_target() {
+PGFENCE_RULE(syntax_newer_than_target) {
     return Rule{"syntax-newer-than-target", Risk::High,
                 "Syntax the target PostgreSQL version does not have: the migration fails with a syntax error", check,
                 nullptr, true, "meta"};

@@ -14,8 +14,7 @@ void check(const FileContext& ctx, Sink& sink) {
     if (static_cast<std::size_t>(last.last) + 1 != ctx.file.statements.size()) return;
     int begin = -1;
     for (int i = last.first; i <= last.last && begin < 0; ++i) {
-        std::string kind = transaction_kind(ctx.nodes[static_cast<std::size_t>(i)]);
-        if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") begin = i;
+        if (opens_transaction(ctx.stmts[static_cast<std::size_t>(i)])) begin = i;
     }
     if (begin < 0) return;
     const auto& statements = ctx.file.statements;
@@ -40,7 +39,7 @@ void check(const FileContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_transaction_left_open() {
+PGFENCE_RULE(transaction_left_open) {
     return Rule{"transaction-left-open", Risk::High, "BEGIN without COMMIT or ROLLBACK before the end of the file",
                 nullptr, check, true, "transactions"};
 }

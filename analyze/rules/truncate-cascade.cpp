@@ -1,5 +1,4 @@
 #include <set>
-#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -12,16 +11,14 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "TruncateStmt") return;
-    const json& stmt = ctx.body();
-    if (stmt.value("behavior", std::string()) != "DROP_CASCADE") return;
+    const auto* stmt = ctx.as<TruncateStmt>();
+    if (stmt == nullptr || stmt->behavior != DROP_CASCADE) return;
     std::vector<std::string> named;  // "ONLY t" or "t", as the statement names them
     std::set<std::string> tables;
-    for (const auto& r : member(stmt, "relations")) {
-        if (!r.contains("RangeVar")) continue;
-        std::string table = range_var_name(r["RangeVar"]);
+    for (const RangeVar* r : pg::each<RangeVar>(stmt->relations)) {
+        std::string table = pg::display_name(r);
         tables.insert(table);
-        named.push_back((r["RangeVar"].value("inh", false) ? "" : "ONLY ") + table);
+        named.push_back((r->inh ? "" : "ONLY ") + table);
     }
     // Tables the facts show emptied beyond the named ones and their partitions: the known
     // referencing tables.
@@ -51,7 +48,7 @@ void check(const StatementContext& ctx, Sink& sink) {
             {"Migration",
              "-- List every table you mean to empty; if another table still references one of them,\n"
              "-- PostgreSQL refuses instead of emptying it too.\n"
-             "TRUNCATE " + list + (stmt.value("restart_seqs", false) ? " RESTART IDENTITY" : "") + ";",
+             "TRUNCATE " + list + (stmt->restart_seqs ? " RESTART IDENTITY" : "") + ";",
              true});
         recipe.steps.push_back({"Or, out of band, table by table", batched_delete_comment(table), false});
         f.recipe = std::move(recipe);
@@ -60,7 +57,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_truncate_cascade() {
+PGFENCE_RULE(truncate_cascade) {
     return Rule{"truncate-cascade", Risk::Critical,
                 "TRUNCATE ... CASCADE also empties every table that references the truncated ones", check, nullptr,
                 true, "data-loss"};

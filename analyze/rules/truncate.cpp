@@ -1,5 +1,4 @@
 #include "analyze/names.hpp"
-#include "analyze/json_access.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -10,12 +9,10 @@ namespace {
 using namespace operation;
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "TruncateStmt") return;
-    const json& stmt = ctx.body();
-    if (stmt.value("behavior", std::string()) == "DROP_CASCADE") return;  // truncate-cascade
-    for (const auto& r : member(stmt, "relations")) {
-        if (!r.contains("RangeVar")) continue;
-        std::string table = range_var_name(r["RangeVar"]);
+    const auto* stmt = ctx.as<TruncateStmt>();
+    if (stmt == nullptr || stmt->behavior == DROP_CASCADE) return;  // truncate-cascade
+    for (const RangeVar* r : pg::each<RangeVar>(stmt->relations)) {
+        std::string table = pg::display_name(r);
         const LockFact* lock = existing(ctx.statement, table);
         if (lock == nullptr) continue;  // created in this migration
         bool emptied = effect_on(ctx.statement.rewrites, table) != nullptr;
@@ -33,7 +30,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_truncate() {
+PGFENCE_RULE(truncate) {
     return Rule{"truncate", Risk::High, "TRUNCATE deletes every row under a lock that blocks reads and writes", check,
                 nullptr, true, "data-loss"};
 }

@@ -22,7 +22,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_unknown_statement() {
+PGFENCE_RULE(unknown_statement) {
     return Rule{"unknown-statement", Risk::Medium, "A statement whose locks pgfence cannot see is never reported as safe",
                 check, nullptr, true, "meta"};
 }

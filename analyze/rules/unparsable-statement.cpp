@@ -16,7 +16,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_unparsable_statement() {
+PGFENCE_RULE(unparsable_statement) {
     return Rule{"unparsable-statement", Risk::High, "A statement PostgreSQL's parser rejects cannot be checked", check,
                 nullptr, true, "meta"};
 }

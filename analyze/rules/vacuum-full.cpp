@@ -1,5 +1,4 @@
 #include <cctype>
-#include "analyze/json_access.hpp"
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -11,41 +10,37 @@ namespace {
 
 using namespace operation;
 
-bool option_on(const json& d) {
-    const json& arg = member(d, "arg");
-    if (arg.contains("Boolean")) return arg["Boolean"].value("boolval", false);
-    if (arg.contains("Integer")) return arg["Integer"].value("ival", 0) != 0;
-    if (arg.contains("String")) {
-        std::string v = arg["String"].value("sval", std::string());
+bool option_on(const DefElem* d) {
+    if (const auto* b = pg::as<Boolean>(d->arg)) return b->boolval;
+    if (const auto* i = pg::as<Integer>(d->arg)) return i->ival != 0;
+    if (pg::is<String>(d->arg)) {
+        std::string_view v = pg::text(d->arg);
         return !(same_word(v, "false") || same_word(v, "off") || v == "0");
     }
     return true;
 }
 
-std::string option_text(const json& d) {
-    std::string name = d.value("defname", std::string());
+std::string option_text(const DefElem* d) {
+    std::string name(pg::text(d->defname));
     for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const json& arg = member(d, "arg");
-    if (arg.contains("Boolean")) return name + (arg["Boolean"].value("boolval", false) ? " TRUE" : " FALSE");
-    if (arg.contains("Integer")) return name + " " + std::to_string(arg["Integer"].value("ival", 0));
-    if (arg.contains("String")) return name + " " + arg["String"].value("sval", std::string());
+    if (const auto* b = pg::as<Boolean>(d->arg)) return name + (b->boolval ? " TRUE" : " FALSE");
+    if (const auto* i = pg::as<Integer>(d->arg)) return name + " " + std::to_string(i->ival);
+    if (pg::is<String>(d->arg)) return name + " " + std::string(pg::text(d->arg));
     return name;
 }
 
 // The same VACUUM without FULL: options and tables as written.
-std::string plain_vacuum(const json& stmt) {
+std::string plain_vacuum(const VacuumStmt* stmt) {
     std::string options;
-    for (const auto& o : member(stmt, "options")) {
-        const json& d = member(o, "DefElem");
-        if (d.value("defname", std::string()) == "full") continue;
+    for (const DefElem* d : pg::each<DefElem>(stmt->options)) {
+        if (pg::text(d->defname) == "full") continue;
         options += (options.empty() ? "" : ", ") + option_text(d);
     }
     std::string tables;
-    for (const auto& r : member(stmt, "rels")) {
-        const json& vr = member(r, "VacuumRelation");
-        if (!vr.contains("relation")) continue;
-        std::string t = range_var_name(vr["relation"]);
-        if (vr.contains("va_cols")) t += " (" + column_list(vr["va_cols"]) + ")";
+    for (const VacuumRelation* vr : pg::each<VacuumRelation>(stmt->rels)) {
+        if (vr->relation == nullptr) continue;
+        std::string t = pg::display_name(vr->relation);
+        if (pg::length(vr->va_cols) > 0) t += " (" + column_list(vr->va_cols) + ")";
         tables += (tables.empty() ? "" : ", ") + t;
     }
     return "VACUUM" + (options.empty() ? std::string() : " (" + options + ")") +
@@ -53,13 +48,11 @@ std::string plain_vacuum(const json& stmt) {
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
-    if (ctx.kind() != "VacuumStmt") return;
-    const json& stmt = ctx.body();
-    if (!stmt.value("is_vacuumcmd", false)) return;
+    const auto* stmt = ctx.as<VacuumStmt>();
+    if (stmt == nullptr || !stmt->is_vacuumcmd) return;
     bool full = false;
-    for (const auto& o : member(stmt, "options")) {
-        const json& d = member(o, "DefElem");
-        if (d.value("defname", std::string()) == "full") full = option_on(d);
+    for (const DefElem* d : pg::each<DefElem>(stmt->options)) {
+        if (pg::text(d->defname) == "full") full = option_on(d);
     }
     if (!full) return;
     Recipe recipe;
@@ -75,8 +68,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                                         " --dbname=<database>"),
                           false};
     };
-    const auto& rels = member(stmt, "rels");
-    if (rels.empty()) {
+    if (pg::length(stmt->rels) == 0) {
         Finding& f = sink.add(ctx.statement, "VACUUM FULL without a table rewrites every table in the database, one at a "
                                              "time, each locked against reads and writes while it is copied");
         f.fix = "run a plain VACUUM, or pg_repack out of band for tables that must shrink";
@@ -84,10 +76,9 @@ void check(const StatementContext& ctx, Sink& sink) {
         f.recipe = std::move(recipe);
         return;
     }
-    for (const auto& r : rels) {
-        const json& vr = member(r, "VacuumRelation");
-        if (!vr.contains("relation")) continue;
-        std::string table = range_var_name(vr["relation"]);
+    for (const VacuumRelation* vr : pg::each<VacuumRelation>(stmt->rels)) {
+        if (vr->relation == nullptr) continue;
+        std::string table = pg::display_name(vr->relation);
         const LockFact* lock = existing(ctx.statement, table);
         if (lock == nullptr || effect_on(ctx.statement.rewrites, table) == nullptr) continue;
         Finding& f = sink.add(ctx.statement, "VACUUM FULL " + table + " copies " + table +
@@ -102,9 +93,9 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 }  // namespace
 
-Rule rule_vacuum_full() {
+PGFENCE_RULE(vacuum_full) {
     return Rule{"vacuum-full", Risk::High, "VACUUM FULL rewrites the table while it blocks reads and writes", check,
-                nullptr, true, "locking"};
+                nullptr, true, "locking", SizeWork::rewrite};
 }
 
 }  // namespace pgfence::analyze::rules

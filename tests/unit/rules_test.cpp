@@ -5,9 +5,12 @@
 // PGFENCE_UPDATE_GOLDEN=<rule-id> only that rule's.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "analyze/analyzer.hpp"
@@ -95,6 +98,39 @@ TEST_CASE("every rule has a docs page and golden cases that fire and that stay q
         CHECK(fires);
         CHECK(quiet);
     }
+}
+
+// A rule is four things: analyze/rules/<id>.cpp defining it (PGFENCE_RULE, which the build
+// lists for all_rules()), docs/rules/<id>.md and tests/rules/<id>/. None may exist without the
+// others; helper files under analyze/rules define no rule and are not counted.
+TEST_CASE("rule files, docs pages and golden folders are exactly the registered rules") {
+    std::set<std::string> registered;
+    for (const auto& rule : rules::all_rules()) registered.insert(std::string(rule.id));
+    const std::regex k_definition(R"((^|\n)PGFENCE_RULE\(([a-z0-9_]+)\))");
+    std::set<std::string> defined, docs, golden;
+    for (const auto& entry : fs::directory_iterator(k_root / "analyze" / "rules")) {
+        if (entry.path().extension() != ".cpp") continue;
+        std::string text = read(entry.path()), stem = entry.path().stem().string();
+        int count = 0;
+        for (std::sregex_iterator it(text.begin(), text.end(), k_definition), end; it != end; ++it, ++count) {
+            std::string id = (*it)[2].str();
+            std::replace(id.begin(), id.end(), '_', '-');
+            INFO(entry.path().filename().string() << " defines " << id);
+            CHECK(id == stem);
+            defined.insert(id);
+        }
+        INFO(entry.path().filename().string());
+        CHECK(count <= 1);
+    }
+    for (const auto& entry : fs::directory_iterator(k_root / "docs" / "rules")) {
+        if (entry.path().extension() == ".md") docs.insert(entry.path().stem().string());
+    }
+    for (const auto& entry : fs::directory_iterator(k_root / "tests" / "rules")) {
+        if (entry.is_directory()) golden.insert(entry.path().filename().string());
+    }
+    CHECK(defined == registered);
+    CHECK(docs == registered);
+    CHECK(golden == registered);
 }
 
 TEST_CASE("rule ids are unique, kebab-case, and documented with a PostgreSQL link") {
