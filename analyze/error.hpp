@@ -1,6 +1,7 @@
 #pragma once
 // Expected failures as values: a message and, where there is one, a location.
-// g++ 12 has no std::expected, so Result<T> is a small stand-in with the same shape.
+// g++ 12 has no std::expected, so Result<T> is a small stand-in with the same shape; a
+// library whose callers decide on more than a message (an HTTP status) names its own E.
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,11 +24,11 @@ struct Error {
     [[nodiscard]] std::string describe() const;
 };
 
-template <typename T>
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
 public:
     Result(T value) : m_value(std::move(value)) {}
-    Result(Error error) : m_value(std::move(error)) {}
+    Result(E error) : m_value(std::move(error)) {}
 
     [[nodiscard]] bool has_value() const { return std::holds_alternative<T>(m_value); }
     explicit operator bool() const { return has_value(); }
@@ -37,10 +38,14 @@ public:
     const T& operator*() const { return value(); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
-    const Error& error() const { return std::get<Error>(m_value); }
+    const E& error() const { return std::get<E>(m_value); }
 
 private:
-    std::variant<T, Error> m_value;
+    std::variant<T, E> m_value;
 };
+
+// The value of an operation that succeeds with nothing to return.
+struct Done {};
+using Status = Result<Done>;
 
 }  // namespace pgfence::analyze

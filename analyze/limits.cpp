@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "analyze/tokens.hpp"
+
 namespace pgfence::analyze {
 namespace {
 
@@ -30,8 +32,6 @@ void* run_job(void* arg) {
     return nullptr;
 }
 
-bool ident_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
 bool operator_char(char c) { return std::strchr("+-*/<>=~!@#%^&|`?", c) != nullptr; }
 
 bool keyword_in(std::string_view word, std::initializer_list<std::string_view> set) {
@@ -53,43 +53,6 @@ bool chains(std::string_view word) {
 
 // AND and OR lists are flattened by the parser: they end a chain like a comma.
 bool flattens(std::string_view word) { return keyword_in(word, {"AND", "OR"}); }
-
-// The end of a quoted or commented stretch starting at i, or i when none starts there.
-std::size_t skip_quoted(std::string_view s, std::size_t i) {
-    char c = s[i];
-    auto next = [&](std::size_t k) { return k < s.size() ? s[k] : '\0'; };
-    if (c == '-' && next(i + 1) == '-') {
-        std::size_t eol = s.find('\n', i);
-        return eol == std::string_view::npos ? s.size() : eol + 1;
-    }
-    if (c == '/' && next(i + 1) == '*') {
-        int depth = 0;
-        for (std::size_t k = i; k < s.size(); ++k) {
-            if (s[k] == '/' && next(k + 1) == '*') ++depth, ++k;
-            else if (s[k] == '*' && next(k + 1) == '/' && --depth == 0) return k + 2;
-            else if (s[k] == '*' && next(k + 1) == '/') ++k;
-        }
-        return s.size();
-    }
-    if (c == '\'' || c == '"') {
-        bool backslash = c == '\'' && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e');
-        for (std::size_t k = i + 1; k < s.size(); ++k) {
-            if (backslash && s[k] == '\\') ++k;
-            else if (s[k] == c && next(k + 1) == c) ++k;
-            else if (s[k] == c) return k + 1;
-        }
-        return s.size();
-    }
-    if (c == '$' && (next(i + 1) == '$' || ident_start(static_cast<unsigned char>(next(i + 1))))) {
-        std::size_t k = i + 1;
-        while (k < s.size() && s[k] != '$' && ident_char(static_cast<unsigned char>(s[k])) && s[k] != '$') ++k;
-        if (k >= s.size() || s[k] != '$') return i;
-        std::string_view tag = s.substr(i, k + 1 - i);
-        std::size_t close = s.find(tag, k + 1);
-        return close == std::string_view::npos ? s.size() : close + tag.size();
-    }
-    return i;
-}
 
 }  // namespace
 
@@ -121,45 +84,39 @@ std::optional<TooDeep> sql_too_deep(std::string_view sql) {
                            " levels of brackets and chained operators (pgfence's limit)",
                        at};
     };
-    for (std::size_t i = 0; i < sql.size();) {
-        char c = sql[i];
-        if (std::size_t end = skip_quoted(sql, i); end != i) {
-            i = end;
-            continue;
-        }
-        if (c == '(' || c == '[') {
+    std::size_t operator_end = std::string_view::npos;  // end of the operator being read
+    std::size_t cast_colon = std::string_view::npos;    // the second ':' of a '::'
+    Tokenizer tokens(sql);
+    for (Token t; tokens.next(t);) {
+        if (t.is_opaque()) continue;
+        const char c = sql[t.begin];
+        const bool in_operator = t.begin == operator_end;  // an operator is a run of operator characters
+        operator_end = std::string_view::npos;
+        if (t.kind == TokenKind::Word) {
+            std::string_view word = sql.substr(t.begin, t.end - t.begin);
+            if (flattens(word)) chain = 0;
+            else if (chains(word) && base + ++chain > k_max_sql_nesting) return too_deep(t.begin);
+        } else if (t.kind != TokenKind::Symbol || t.begin == cast_colon) {
+            // numbers, parameters; the rest of a '::'
+        } else if (c == '(' || c == '[') {
             saved.push_back(chain);
             base += chain + 1;
             chain = 0;
-            if (base > k_max_sql_nesting) return too_deep(i);
-            ++i;
+            if (base > k_max_sql_nesting) return too_deep(t.begin);
         } else if (c == ')' || c == ']') {
             if (!saved.empty()) {
                 chain = saved.back();
                 base -= chain + 1;
                 saved.pop_back();
             }
-            ++i;
         } else if (c == ',' || c == ';') {
             chain = 0;
-            ++i;
-        } else if (c == ':' && i + 1 < sql.size() && sql[i + 1] == ':') {
-            if (base + ++chain > k_max_sql_nesting) return too_deep(i);
-            i += 2;
+        } else if (c == ':' && t.begin + 1 < sql.size() && sql[t.begin + 1] == ':') {
+            cast_colon = t.begin + 1;
+            if (base + ++chain > k_max_sql_nesting) return too_deep(t.begin);
         } else if (operator_char(c)) {
-            std::size_t k = i;
-            while (k < sql.size() && operator_char(sql[k]) && skip_quoted(sql, k) == k) ++k;
-            if (base + ++chain > k_max_sql_nesting) return too_deep(i);
-            i = k;
-        } else if (ident_start(static_cast<unsigned char>(c))) {
-            std::size_t k = i;
-            while (k < sql.size() && ident_char(static_cast<unsigned char>(sql[k]))) ++k;
-            std::string_view word = sql.substr(i, k - i);
-            if (flattens(word)) chain = 0;
-            else if (chains(word) && base + ++chain > k_max_sql_nesting) return too_deep(i);
-            i = k;
-        } else {
-            ++i;
+            operator_end = t.end;
+            if (!in_operator && base + ++chain > k_max_sql_nesting) return too_deep(t.begin);
         }
     }
     return std::nullopt;

@@ -1,6 +1,6 @@
 #pragma once
 // Typed GitHub operations the bot uses, one function per REST operation (the operationIds in
-// shared/schemas/github/). Each throws GitHubError on failure; callers keep the report either way.
+// shared/schemas/github/). Each returns its failure as a GitHubError; callers keep the report either way.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,33 +13,33 @@
 
 namespace pgfence::bot::github {
 
-// "owner/name" split and checked; GitHubError (status 0) when it is not that shape.
+// "owner/name" split and checked; an error (status 0) when it is not that shape.
 struct Repo {
     std::string owner;
     std::string name;
 };
-[[nodiscard]] Repo parse_repo(std::string_view full_name);
+[[nodiscard]] Result<Repo> parse_repo(std::string_view full_name);
 
 // checks/create; body as the API takes it (name, head_sha, status, output...). Returns the id.
-std::int64_t create_check_run(Client& client, std::string_view repo, const nlohmann::json& body);
+[[nodiscard]] Result<std::int64_t> create_check_run(Client& client, std::string_view repo, const nlohmann::json& body);
 // checks/update
-void update_check_run(Client& client, std::string_view repo, std::int64_t check_run_id, const nlohmann::json& body);
+[[nodiscard]] Status update_check_run(Client& client, std::string_view repo, std::int64_t check_run_id, const nlohmann::json& body);
 
 // issues/list-comments, every page.
-[[nodiscard]] std::vector<nlohmann::json> list_issue_comments(Client& client, std::string_view repo, int number);
+[[nodiscard]] Result<std::vector<nlohmann::json>> list_issue_comments(Client& client, std::string_view repo, int number);
 // issues/create-comment; returns the comment id. Replay::only_if_unsent never risks a duplicate.
-std::int64_t create_issue_comment(Client& client, std::string_view repo, int number, const std::string& body,
+[[nodiscard]] Result<std::int64_t> create_issue_comment(Client& client, std::string_view repo, int number, const std::string& body,
                                   Replay replay = Replay::allowed);
 // issues/update-comment
-void update_issue_comment(Client& client, std::string_view repo, std::int64_t comment_id, const std::string& body);
+[[nodiscard]] Status update_issue_comment(Client& client, std::string_view repo, std::int64_t comment_id, const std::string& body);
 
 // pulls/get
-[[nodiscard]] nlohmann::json get_pull_request(Client& client, std::string_view repo, int number);
+[[nodiscard]] Result<nlohmann::json> get_pull_request(Client& client, std::string_view repo, int number);
 // pulls/list-files, every page (GitHub stops at 3000 files).
-[[nodiscard]] std::vector<nlohmann::json> list_pull_request_files(Client& client, std::string_view repo, int number);
+[[nodiscard]] Result<std::vector<nlohmann::json>> list_pull_request_files(Client& client, std::string_view repo, int number);
 
 // code-scanning/upload-sarif: gzips and base64-encodes the SARIF text; returns GitHub's upload id.
-std::string upload_sarif(Client& client, std::string_view repo, const std::string& commit_sha, const std::string& ref,
+[[nodiscard]] Result<std::string> upload_sarif(Client& client, std::string_view repo, const std::string& commit_sha, const std::string& ref,
                          const std::string& sarif_text);
 
 // Whose comments are pgfence's own: the identity the token writes as. Anyone can write the
@@ -52,13 +52,13 @@ struct Author {
 inline constexpr std::string_view k_actions_bot_login = "github-actions[bot]";
 
 // users/get-authenticated for a user token; an installation token (Actions' GITHUB_TOKEN)
-// is refused /user with 403, and writes as github-actions[bot]. Other failures throw.
-[[nodiscard]] Author token_author(Client& client);
+// is refused /user with 403, and writes as github-actions[bot]. Other failures are errors.
+[[nodiscard]] Result<Author> token_author(Client& client);
 // Whether `comment` (an issue comment as the API returns it) was written by `author`.
 [[nodiscard]] bool authored_by(const nlohmann::json& comment, const Author& author);
 
 // The first comment of `author` containing `marker`, if any.
-[[nodiscard]] std::optional<nlohmann::json> find_marked_comment(Client& client, std::string_view repo, int number,
+[[nodiscard]] Result<std::optional<nlohmann::json>> find_marked_comment(Client& client, std::string_view repo, int number,
                                                                 const std::string& marker, const Author& author);
 
 // The one comment per pull request that pgfence keeps up to date: the first comment of
@@ -71,10 +71,10 @@ struct StickyComment {
     std::int64_t id = 0;
     bool created = false;
 };
-StickyComment upsert_sticky_comment(Client& client, std::string_view repo, int number, const std::string& marker,
+[[nodiscard]] Result<StickyComment> upsert_sticky_comment(Client& client, std::string_view repo, int number, const std::string& marker,
                                     const std::string& body, const Author& author);
 
 // gzip (RFC 1952) then base64 (RFC 4648), as upload-sarif wants it.
-[[nodiscard]] std::string gzip_base64(std::string_view data);
+[[nodiscard]] Result<std::string> gzip_base64(std::string_view data);
 
 }  // namespace pgfence::bot::github

@@ -144,9 +144,9 @@ const std::string* Response::header(std::string_view lower_name) const {
     return it == headers.end() ? nullptr : &it->second;
 }
 
-nlohmann::json Response::json() const {
+Result<nlohmann::json> Response::json() const {
     auto parsed = nlohmann::json::parse(body, nullptr, false);
-    if (parsed.is_discarded()) throw GitHubError(status, "GitHub API answered with a body that is not JSON");
+    if (parsed.is_discarded()) return GitHubError(status, "GitHub API answered with a body that is not JSON");
     return parsed;
 }
 
@@ -194,12 +194,15 @@ std::optional<std::string> api_url_problem(std::string_view url) {
     return std::nullopt;
 }
 
-Client::Client(ClientOptions options) : m_options(std::move(options)) {
-    if (auto problem = api_url_problem(m_options.api_url)) throw GitHubError(0, "GITHUB_API_URL " + *problem);
-    auto base = split_url(m_options.api_url);
-    if (!base) throw GitHubError(0, "GITHUB_API_URL is not an http:// or https:// URL");
+Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
+    if (auto problem = api_url_problem(options.api_url)) return GitHubError(0, "GITHUB_API_URL " + *problem);
+    auto base = split_url(options.api_url);
+    if (!base) return GitHubError(0, "GITHUB_API_URL is not an http:// or https:// URL");
     while (!base->path.empty() && base->path.back() == '/') base->path.pop_back();
-    m_base = *base;
+    return std::unique_ptr<Client>(new Client(std::move(options), std::move(*base)));
+}
+
+Client::Client(ClientOptions options, UrlParts base) : m_options(std::move(options)), m_base(std::move(base)) {
     if (m_options.max_attempts < 1) m_options.max_attempts = 1;
     m_http = std::make_unique<httplib::Client>(m_base.origin);
     m_http->set_connection_timeout(m_options.connect_timeout);
@@ -226,21 +229,23 @@ void Client::wait(std::chrono::milliseconds how_long) const {
     else std::this_thread::sleep_for(how_long);
 }
 
-std::string Client::resolve(const std::string& path_or_url) const {
+Result<std::string> Client::resolve(const std::string& path_or_url) const {
     if (path_or_url.starts_with("http://") || path_or_url.starts_with("https://")) {
         auto parts = split_url(path_or_url);
         if (!parts || parts->origin != m_base.origin)
-            throw GitHubError(0, "refusing to send the token to " + redact(parts ? parts->origin : path_or_url) +
+            return GitHubError(0, "refusing to send the token to " + redact(parts ? parts->origin : path_or_url) +
                                      " (not the API host " + m_base.origin + ")");
-        return parts->path.empty() ? "/" : parts->path;
+        return parts->path.empty() ? std::string("/") : parts->path;
     }
     if (path_or_url.empty() || path_or_url.front() != '/') return m_base.path + "/" + path_or_url;
     return m_base.path + path_or_url;
 }
 
-Response Client::request(std::string_view method, const std::string& path_or_url, const nlohmann::json* body,
-                         Replay replay) {
-    const std::string target = resolve(path_or_url);
+Result<Response> Client::request(std::string_view method, const std::string& path_or_url, const nlohmann::json* body,
+                                 Replay replay) {
+    Result<std::string> resolved = resolve(path_or_url);
+    if (!resolved) return resolved.error();
+    const std::string target = *resolved;
     const std::string request_line = std::string(method) + " " + target;
     const std::string what = "GitHub API " + request_line;
     httplib::Request req;
@@ -273,7 +278,7 @@ Response Client::request(std::string_view method, const std::string& path_or_url
             failure = "no response (" + httplib::to_string(error) + ")";
             if (tls_trust) failure += "; for a private CA set SSL_CERT_FILE";
             if (tls_trust || attempt >= attempts || (replay == Replay::only_if_unsent && !unsent))
-                throw fail(0, failure, !unsent && !tls_trust);
+                return fail(0, failure, !unsent && !tls_trust);
             advice = retry_advice(Response{500, {}, {}}, attempt, m_options, std::chrono::system_clock::now());
         } else {
             Response response;
@@ -289,9 +294,9 @@ Response Client::request(std::string_view method, const std::string& path_or_url
             const bool maybe_applied = status >= 500;
             advice = retry_advice(response, attempt, m_options, std::chrono::system_clock::now());
             if (!advice || attempt >= attempts || (replay == Replay::only_if_unsent && maybe_applied))
-                throw fail(status, failure, maybe_applied);
+                return fail(status, failure, maybe_applied);
             if (advice->demanded_by_server && advice->wait > m_options.max_wait)
-                throw fail(status, failure + "; GitHub asks to wait " + std::to_string(advice->wait.count() / 1000) +
+                return fail(status, failure + "; GitHub asks to wait " + std::to_string(advice->wait.count() / 1000) +
                                        "s, more than the " + std::to_string(m_options.max_wait.count()) + "s allowed",
                            false);
         }
@@ -301,22 +306,24 @@ Response Client::request(std::string_view method, const std::string& path_or_url
     }
 }
 
-std::vector<nlohmann::json> Client::get_all(const std::string& path) {
+Result<std::vector<nlohmann::json>> Client::get_all(const std::string& path) {
     std::string url = path;
     if (url.find("per_page=") == std::string::npos) url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("per_page=100");
     std::vector<nlohmann::json> items;
     // A server that links a page to itself must not keep us here forever.
     for (int page = 0; page < 1000; ++page) {
-        Response response = request("GET", url, nullptr);
-        nlohmann::json data = response.json();
-        if (!data.is_array()) throw GitHubError(response.status, "GitHub API GET " + redact(path) + " did not answer with a list");
-        for (auto& item : data) items.push_back(std::move(item));
-        const std::string* link = response.header("link");
+        Result<Response> response = request("GET", url, nullptr);
+        if (!response) return response.error();
+        Result<nlohmann::json> data = response->json();
+        if (!data) return data.error();
+        if (!data->is_array()) return GitHubError(response->status, "GitHub API GET " + redact(path) + " did not answer with a list");
+        for (auto& item : *data) items.push_back(std::move(item));
+        const std::string* link = response->header("link");
         auto next = link ? next_link(*link) : std::nullopt;
         if (!next) return items;
         url = *next;
     }
-    throw GitHubError(0, "GitHub API GET " + redact(path) + " has more than 1000 pages");
+    return GitHubError(0, "GitHub API GET " + redact(path) + " has more than 1000 pages");
 }
 
 }  // namespace pgfence::bot::github

@@ -8,12 +8,13 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "analyze/error.hpp"
 
 namespace httplib {
 class Client;
@@ -45,17 +46,24 @@ struct ClientOptions {
 // An HTTP failure: status is 0 when no response came (connection, timeout, TLS).
 // maybe_applied: the request may have taken effect although it failed (no answer after it was
 // sent, or a 5xx), so blindly sending it again could do it twice.
-class GitHubError : public std::runtime_error {
+class GitHubError {
 public:
-    GitHubError(int status, const std::string& message, bool maybe_applied = false)
-        : std::runtime_error(message), m_status(status), m_maybe_applied(maybe_applied) {}
+    GitHubError(int status, std::string message, bool maybe_applied = false)
+        : m_status(status), m_message(std::move(message)), m_maybe_applied(maybe_applied) {}
     [[nodiscard]] int status() const { return m_status; }
+    [[nodiscard]] const std::string& message() const { return m_message; }
     [[nodiscard]] bool maybe_applied() const { return m_maybe_applied; }
 
 private:
     int m_status;
+    std::string m_message;
     bool m_maybe_applied;
 };
+
+// Every fallible call of the client and of github_api.hpp: the callers decide on the status.
+template <typename T>
+using Result = analyze::Result<T, GitHubError>;
+using Status = Result<analyze::Done>;
 
 // Whether a failed request may be sent again. POSTs that must not happen twice (a comment)
 // use only_if_unsent: retried after rate limits and refused connections, never after a
@@ -68,7 +76,7 @@ struct Response {
     std::map<std::string, std::string> headers;  // names lower-cased
 
     [[nodiscard]] const std::string* header(std::string_view lower_name) const;
-    [[nodiscard]] nlohmann::json json() const;  // GitHubError when the body is not JSON
+    [[nodiscard]] Result<nlohmann::json> json() const;  // an error when the body is not JSON
 };
 
 // Replaces every occurrence of secret in text (no-op for an empty secret).
@@ -101,26 +109,27 @@ struct RetryAdvice {
 
 class Client {
 public:
-    // Throws GitHubError (status 0, "GITHUB_API_URL ...") when api_url_problem finds one.
-    explicit Client(ClientOptions options);
+    // An error (status 0, "GITHUB_API_URL ...") when api_url_problem finds one.
+    [[nodiscard]] static Result<std::unique_ptr<Client>> create(ClientOptions options);
     ~Client();
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
 
     // One API call, retried as ClientOptions says. path_or_url is relative to api_url
     // ("/repos/o/r/...") or an absolute URL on the same origin (from a Link header).
-    // Any non-2xx final answer throws GitHubError.
-    Response request(std::string_view method, const std::string& path_or_url, const nlohmann::json* body,
+    // Any non-2xx final answer is an error.
+    [[nodiscard]] Result<Response> request(std::string_view method, const std::string& path_or_url, const nlohmann::json* body,
                      Replay replay = Replay::allowed);
 
     // Every element of a paginated array endpoint, following rel="next" (per_page=100).
-    std::vector<nlohmann::json> get_all(const std::string& path);
+    [[nodiscard]] Result<std::vector<nlohmann::json>> get_all(const std::string& path);
 
     [[nodiscard]] std::string redact(std::string_view text) const;
     [[nodiscard]] const ClientOptions& options() const { return m_options; }
 
 private:
-    std::string resolve(const std::string& path_or_url) const;
+    explicit Client(ClientOptions options, UrlParts base);
+    [[nodiscard]] Result<std::string> resolve(const std::string& path_or_url) const;
     void log(const std::string& line) const;
     void wait(std::chrono::milliseconds how_long) const;
 

@@ -28,7 +28,6 @@
 #include "bot/github_client.hpp"
 #include "bot/pr_config.hpp"
 #include "diff/changes.hpp"
-#include "diff/error.hpp"
 #include "diff/event.hpp"
 #include "diff/glob.hpp"
 #include "diff/repository.hpp"
@@ -208,10 +207,13 @@ Target locate(const PrArgs& p) {
 }
 
 // A diesel migration's metadata.toml beside the file, at the same commit.
-std::string sibling_metadata(const diff::Repository& repo, const std::string& commit, const std::string& path) {
+analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, const std::string& commit,
+                                              const std::string& path) {
     auto slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
-    return repo.read_file(commit, dir + "metadata.toml").value_or(std::string());
+    auto text = repo.read_file(commit, dir + "metadata.toml");
+    if (!text) return text.error();
+    return text->value_or(std::string());
 }
 
 // Findings on statements the pull request did not touch are shown, marked, and do not fail it.
@@ -231,8 +233,8 @@ FileReport skipped_file(const std::string& path, std::string reason) {
     return file;
 }
 
-Report analyse_changes(const diff::Repository& repo, const diff::ChangeSet& changes, const AnalyzeOptions& options,
-                       bool fail_on_pre_existing) {
+analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff::ChangeSet& changes,
+                                        const AnalyzeOptions& options, bool fail_on_pre_existing) {
     Report report;
     report.pg_version = options.pg_version;
     for (const auto& change : changes.files) {
@@ -242,13 +244,16 @@ Report analyse_changes(const diff::Repository& repo, const diff::ChangeSet& chan
             continue;
         }
         auto text = repo.read_file(changes.head_sha, change.path);
-        if (!text) {
+        if (!text) return text.error();
+        if (!*text) {
             // Not a file in the commit: its target is not the pull request's to choose.
             report.files.push_back(
                 skipped_file(change.path, "a symbolic link or submodule in the commit, not a file: not analysed"));
             continue;
         }
-        FileReport file = analyze_text(change.path, *text, options, sibling_metadata(repo, changes.head_sha, change.path));
+        auto metadata = sibling_metadata(repo, changes.head_sha, change.path);
+        if (!metadata) return metadata.error();
+        FileReport file = analyze_text(change.path, **text, options, *metadata);
         if (!fail_on_pre_existing) mark_pre_existing(file, change);
         report.files.push_back(std::move(file));
     }
@@ -364,7 +369,7 @@ struct Posting {
 };
 
 std::string describe_failure(const github::GitHubError& e) {
-    std::string why = e.what();
+    std::string why = e.message();
     if (e.status() == 403 || e.status() == 404) {
         why += " (the token cannot write here: a pull request from a fork gets a read-only token; "
                "give the job `checks: write` and `pull-requests: write`)";
@@ -407,23 +412,26 @@ void post_check_run(github::Client& client, const std::string& repository, const
         add_trace(plan.create);
         for (auto& update : plan.updates) add_trace(update);
     }
-    std::int64_t id = 0;
-    try {
-        try {
-            id = github::create_check_run(client, repository, plan.create);
-        } catch (const github::GitHubError& e) {
-            if (e.status() != 422) throw;
-            // GitHub refused the body (too long, say): the annotations and a short summary
-            // still go through; the full report is in the comment, the summary and SARIF.
-            err_log(posting, std::string("GitHub refused the check run (") + e.what() + "): sending it without the long text");
-            shorten_check_run(plan);
-            id = github::create_check_run(client, repository, plan.create);
-        }
-        for (const auto& update : plan.updates) github::update_check_run(client, repository, id, update);
-        posting.check_run = true;
-    } catch (const github::GitHubError& e) {
-        posting.problems.push_back("check run not posted: " + describe_failure(e));
+    auto id = github::create_check_run(client, repository, plan.create);
+    if (!id && id.error().status() == 422) {
+        // GitHub refused the body (too long, say): the annotations and a short summary
+        // still go through; the full report is in the comment, the summary and SARIF.
+        err_log(posting, "GitHub refused the check run (" + id.error().message() + "): sending it without the long text");
+        shorten_check_run(plan);
+        id = github::create_check_run(client, repository, plan.create);
     }
+    if (!id) {
+        posting.problems.push_back("check run not posted: " + describe_failure(id.error()));
+        return;
+    }
+    for (const auto& update : plan.updates) {
+        github::Status updated = github::update_check_run(client, repository, *id, update);
+        if (!updated) {
+            posting.problems.push_back("check run not posted: " + describe_failure(updated.error()));
+            return;
+        }
+    }
+    posting.check_run = true;
 }
 
 // The comment body within `max_chars`; the trace section, if any, takes at most half of it.
@@ -447,39 +455,41 @@ void post_comment(github::Client& client, const std::string& repository, int num
     // Only the token's own comments are ours to edit: anyone can write the marker.
     github::Author author{comment_author, std::nullopt};
     if (author.login.empty()) {
-        try {
-            author = github::token_author(client);
-        } catch (const github::GitHubError& e) {
-            posting.problems.push_back("comment not posted: cannot tell whose comments are pgfence's: " + describe_failure(e));
+        auto found = github::token_author(client);
+        if (!found) {
+            posting.problems.push_back("comment not posted: cannot tell whose comments are pgfence's: " +
+                                       describe_failure(found.error()));
             return;
         }
+        author = *found;
     }
     // GitHub counts a body's length its own way; when it still refuses one (422), a body a
     // quarter of the size is sent, cut the same graceful way.
     for (std::size_t max_chars : {annotate::k_comment_max_chars, annotate::k_comment_max_chars / 4}) {
         std::string body = comment_body(report, trace, identity, max_chars);
-        try {
-            if (!has_findings) {
-                // Nothing to say: only an earlier comment is brought up to date, none is added.
-                if (auto c = github::find_marked_comment(client, repository, number, identity.marker(), author)) {
-                    github::update_issue_comment(client, repository, c->at("id").get<std::int64_t>(), body);
-                }
-            } else {
-                github::upsert_sticky_comment(client, repository, number, identity.marker(), body, author);
-            }
+        github::Status posted = analyze::Done{};
+        if (!has_findings) {
+            // Nothing to say: only an earlier comment is brought up to date, none is added.
+            auto c = github::find_marked_comment(client, repository, number, identity.marker(), author);
+            if (!c) posted = c.error();
+            else if (*c) posted = github::update_issue_comment(client, repository, (*c)->at("id").get<std::int64_t>(), body);
+        } else {
+            auto sticky = github::upsert_sticky_comment(client, repository, number, identity.marker(), body, author);
+            if (!sticky) posted = sticky.error();
+        }
+        if (posted) {
             posting.comment = true;
             return;
-        } catch (const github::GitHubError& e) {
-            if (e.status() == 422 && max_chars == annotate::k_comment_max_chars) {
-                err_log(posting, std::string("GitHub refused the comment (") + e.what() + "): sending a shorter one");
-                continue;
-            }
-            posting.problems.push_back("comment not posted: " + describe_failure(e));
-            return;
         }
+        const github::GitHubError& e = posted.error();
+        if (e.status() == 422 && max_chars == annotate::k_comment_max_chars) {
+            err_log(posting, "GitHub refused the comment (" + e.message() + "): sending a shorter one");
+            continue;
+        }
+        posting.problems.push_back("comment not posted: " + describe_failure(e));
+        return;
     }
 }
-
 
 }  // namespace
 
@@ -494,20 +504,27 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     Settings settings;
     Report report;
     TraceOutcome trace;
-    try {
-        diff::Repository repo(target.repo_dir);
-        // The configuration comes before the diff: its `paths` choose the files.
-        PrConfigPlace place{&repo, repo.resolve_commit(target.base, "base"), repo.resolve_commit(target.head, "head"),
-                            p.config_from};
-        if (!resolve_pr_settings(a, place, settings, err)) return k_exit_input;
-        diff::ChangeSet changes = diff::changed_migrations(repo, target.base, target.head, settings.paths);
-        target.head = changes.head_sha;
-        report = analyse_changes(repo, changes, settings.options, p.fail_on_pre_existing);
-        if (p.trace) trace = trace_changes(changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
-    } catch (const diff::DiffError& e) {
-        err << "error: " << e.what() << "\n";
+    // The git side's failures (no repository, a commit not fetched) end the run: exit 2.
+    auto git_failed = [&](const analyze::Error& e) {
+        err << "error: " << e.message << "\n";
         return k_exit_input;
-    }
+    };
+    auto repo = diff::Repository::open(target.repo_dir);
+    if (!repo) return git_failed(repo.error());
+    // The configuration comes before the diff: its `paths` choose the files.
+    auto base_sha = repo->resolve_commit(target.base, "base");
+    if (!base_sha) return git_failed(base_sha.error());
+    auto head_sha = repo->resolve_commit(target.head, "head");
+    if (!head_sha) return git_failed(head_sha.error());
+    PrConfigPlace place{&*repo, *base_sha, *head_sha, p.config_from};
+    if (!resolve_pr_settings(a, place, settings, err)) return k_exit_input;
+    auto changes = diff::changed_migrations(*repo, target.base, target.head, settings.paths);
+    if (!changes) return git_failed(changes.error());
+    target.head = changes->head_sha;
+    auto analysed = analyse_changes(*repo, *changes, settings.options, p.fail_on_pre_existing);
+    if (!analysed) return git_failed(analysed.error());
+    report = std::move(*analysed);
+    if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
     apply_stats(report, settings);
     Diagnosis diagnosis = diagnose(report, settings, a.block_unknown, err);
 
@@ -554,12 +571,13 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         err << "error: " << target.number_problem << "\n";
         input_error = true;
     }
-    std::optional<github::Client> client;
+    std::unique_ptr<github::Client> client;
     if (can_post) {
-        try {
-            client.emplace(client_options);
-        } catch (const github::GitHubError& e) {
-            err << "error: " << e.what() << " (nothing posted)\n";
+        auto created = github::Client::create(client_options);
+        if (created) {
+            client = std::move(*created);
+        } else {
+            err << "error: " << created.error().message() << " (nothing posted)\n";
             input_error = true;
             can_post = false;
         }
@@ -572,15 +590,12 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
                          p.comment_author, posting);
         }
         if (p.upload_sarif && !sarif_path.empty()) {
-            try {
-                std::ostringstream sarif;
-                annotate::render_sarif(report, sarif, sarif_options);
-                std::string ref = env("GITHUB_REF");
-                if (ref.empty() && target.number) ref = "refs/pull/" + std::to_string(*target.number) + "/head";
-                github::upload_sarif(*client, target.repository, target.head, ref, sarif.str());
-            } catch (const github::GitHubError& e) {
-                posting.problems.push_back("SARIF not uploaded: " + describe_failure(e));
-            }
+            std::ostringstream sarif;
+            annotate::render_sarif(report, sarif, sarif_options);
+            std::string ref = env("GITHUB_REF");
+            if (ref.empty() && target.number) ref = "refs/pull/" + std::to_string(*target.number) + "/head";
+            auto uploaded = github::upload_sarif(*client, target.repository, target.head, ref, sarif.str());
+            if (!uploaded) posting.problems.push_back("SARIF not uploaded: " + describe_failure(uploaded.error()));
         }
     }
     for (const auto& note : posting.notes) err << "pgfence: " << note << "\n";

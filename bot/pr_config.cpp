@@ -63,15 +63,19 @@ Result<Named> read_named(const PrConfigPlace& place, const fs::path& root, const
     named.shown = disk_path;
     if (place.from == ConfigFrom::Base && named.relative) {
         named.shown = *named.relative;
-        if (auto at_base = place.repo->read_file(place.base_sha, *named.relative)) {
-            if (at_base->size() > limit) {
+        auto at_base = place.repo->read_file(place.base_sha, *named.relative);
+        if (!at_base) return at_base.error();
+        if (*at_base) {
+            if ((*at_base)->size() > limit) {
                 return Error{std::string(what) + " in the base commit is too large", *named.relative, std::nullopt};
             }
-            named.text = std::move(*at_base);
+            named.text = std::move(**at_base);
             named.from_base = true;
             return named;
         }
-        if (place.repo->read_file(place.head_sha, *named.relative)) return named;  // the pull request adds it
+        auto at_head = place.repo->read_file(place.head_sha, *named.relative);
+        if (!at_head) return at_head.error();
+        if (*at_head) return named;  // the pull request adds it
     }
     auto text = analyze::read_regular_file(disk_path, limit, what);
     if (!text) return text.error();
@@ -81,16 +85,18 @@ Result<Named> read_named(const PrConfigPlace& place, const fs::path& root, const
 
 // The nearest .pgfence.toml / .pgfence.json of the base commit, from the working directory's
 // folder (when it is inside the repository) up to the repository's root.
-std::optional<std::string> find_in_base(const PrConfigPlace& place, const fs::path& root) {
+Result<std::optional<std::string>> find_in_base(const PrConfigPlace& place, const fs::path& root) {
     std::error_code ec;
     auto here = in_repository(fs::current_path(ec) / ".pgfence.toml", root);
     std::string folder = here ? folder_of(*here) : std::string();
     for (;;) {
         for (const char* name : {".pgfence.toml", ".pgfence.json"}) {
             std::string candidate = folder.empty() ? std::string(name) : folder + "/" + name;
-            if (place.repo->read_file(place.base_sha, candidate)) return candidate;
+            auto text = place.repo->read_file(place.base_sha, candidate);
+            if (!text) return text.error();
+            if (*text) return std::optional<std::string>(candidate);
         }
-        if (folder.empty()) return std::nullopt;
+        if (folder.empty()) return std::optional<std::string>();
         folder = folder_of(folder);
     }
 }
@@ -138,8 +144,12 @@ bool resolve_pr_settings(const AnalyzeArgs& a, const PrConfigPlace& place, Setti
             config = std::move(*named);
         }
     } else if (!a.no_config) {
-        if (auto found = find_in_base(place, root)) {
-            config = Named{place.repo->read_file(place.base_sha, *found), *found, *found, true};
+        auto found = find_in_base(place, root);
+        if (!found) return report_error(found.error(), err);
+        if (*found) {
+            auto text = place.repo->read_file(place.base_sha, **found);
+            if (!text) return report_error(text.error(), err);
+            config = Named{std::move(*text), **found, **found, true};
         } else {
             err << "pgfence: config: none in " << base_name
                 << " (a configuration the pull request adds applies once merged, or with --config-from head)\n";

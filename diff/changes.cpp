@@ -6,18 +6,26 @@
 
 namespace pgfence::diff {
 
-ChangeSet changed_migrations(const Repository& repo, const std::string& base,
+Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& base,
                              const std::string& head, const std::vector<std::string>& globs) {
     const std::vector<std::string>& patterns = globs.empty() ? default_migration_globs() : globs;
     auto wanted = [&](std::string_view path) { return selects(patterns, path); };
 
     ChangeSet set;
     set.repo_root = repo.root();
-    set.base_sha = repo.resolve_commit(base, "base");
-    set.head_sha = repo.resolve_commit(head, "head");
-    set.merge_base_sha = repo.merge_base(set.base_sha, set.head_sha);
+    Result<std::string> base_sha = repo.resolve_commit(base, "base");
+    if (!base_sha) return base_sha.error();
+    Result<std::string> head_sha = repo.resolve_commit(head, "head");
+    if (!head_sha) return head_sha.error();
+    set.base_sha = *base_sha;
+    set.head_sha = *head_sha;
+    Result<std::string> merge_base = repo.merge_base(set.base_sha, set.head_sha);
+    if (!merge_base) return merge_base.error();
+    set.merge_base_sha = *merge_base;
 
-    for (ChangedFile& file : repo.changed_files(set.merge_base_sha, set.head_sha, wanted)) {
+    Result<std::vector<ChangedFile>> files = repo.changed_files(set.merge_base_sha, set.head_sha, wanted);
+    if (!files) return files.error();
+    for (ChangedFile& file : *files) {
         if (file.status == ChangeStatus::Renamed && !wanted(file.path)) {
             file = ChangedFile{file.old_path, file.old_path, ChangeStatus::Deleted, {}, false};
         } else if (file.status == ChangeStatus::Renamed && !wanted(file.old_path)) {
@@ -30,14 +38,18 @@ ChangeSet changed_migrations(const Repository& repo, const std::string& base,
     return set;
 }
 
-ChangeSet changed_migrations(const std::string& repo_dir, const std::string& base,
-                             const std::string& head, const std::vector<std::string>& globs) {
-    return changed_migrations(Repository(repo_dir), base, head, globs);
+Result<ChangeSet> changed_migrations(const std::string& repo_dir, const std::string& base,
+                                     const std::string& head, const std::vector<std::string>& globs) {
+    Result<Repository> repo = Repository::open(repo_dir);
+    if (!repo) return repo.error();
+    return changed_migrations(*repo, base, head, globs);
 }
 
-std::optional<std::string> read_file_at(const std::string& repo_dir, const std::string& commit,
-                                        const std::string& path) {
-    return Repository(repo_dir).read_file(commit, path);
+Result<std::optional<std::string>> read_file_at(const std::string& repo_dir, const std::string& commit,
+                                                const std::string& path) {
+    Result<Repository> repo = Repository::open(repo_dir);
+    if (!repo) return repo.error();
+    return repo->read_file(commit, path);
 }
 
 }  // namespace pgfence::diff

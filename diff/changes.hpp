@@ -13,18 +13,18 @@ namespace pgfence::diff {
 // sha, branch, HEAD), with rename detection. `globs` select the files as diff::selects does
 // (empty: the defaults of diff/glob.hpp). A file renamed out of the migration directories is
 // reported Deleted at its old path; one renamed into them counts as all new, since it will
-// now run as a migration. Throws DiffError.
-[[nodiscard]] ChangeSet changed_migrations(const Repository& repo, const std::string& base,
+// now run as a migration.
+[[nodiscard]] Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& base,
                                            const std::string& head,
                                            const std::vector<std::string>& globs);
-[[nodiscard]] ChangeSet changed_migrations(const std::string& repo_dir, const std::string& base,
+[[nodiscard]] Result<ChangeSet> changed_migrations(const std::string& repo_dir, const std::string& base,
                                            const std::string& head,
                                            const std::vector<std::string>& globs);
 
 // The content of `path` at `commit` (the head: the bot analyses the head version so line
 // numbers match the check run's SHA, even when the working tree is GitHub's merge commit).
-// Nothing when the commit has no such file. Throws DiffError.
-[[nodiscard]] std::optional<std::string> read_file_at(const std::string& repo_dir,
+// Nothing when the commit has no such file.
+[[nodiscard]] Result<std::optional<std::string>> read_file_at(const std::string& repo_dir,
                                                       const std::string& commit,
                                                       const std::string& path);
 

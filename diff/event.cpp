@@ -2,7 +2,6 @@
 
 #include <fstream>
 
-#include "diff/error.hpp"
 
 namespace pgfence::diff {
 namespace {
@@ -34,12 +33,13 @@ std::optional<std::pair<std::string, std::string>> pull_request_shas(const nlohm
     return std::nullopt;
 }
 
-std::optional<std::pair<std::string, std::string>> pull_request_shas_from_file(
+analyze::Result<std::optional<std::pair<std::string, std::string>>> pull_request_shas_from_file(
     const std::string& event_path) {
+    using analyze::Error;
     std::ifstream in(event_path, std::ios::binary);
-    if (!in) throw DiffError("cannot read the GitHub event payload " + event_path);
+    if (!in) return Error{"cannot read the GitHub event payload " + event_path, "", std::nullopt};
     nlohmann::json event = nlohmann::json::parse(in, nullptr, false);
-    if (event.is_discarded()) throw DiffError("the GitHub event payload " + event_path + " is not valid JSON");
+    if (event.is_discarded()) return Error{"the GitHub event payload " + event_path + " is not valid JSON", "", std::nullopt};
     return pull_request_shas(event);
 }
 

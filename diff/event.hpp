@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyze/error.hpp"
+
 namespace pgfence::diff {
 
 // {base, head}: pull_request.base.sha and pull_request.head.sha (pull_request and
@@ -15,8 +17,8 @@ namespace pgfence::diff {
 [[nodiscard]] std::optional<std::pair<std::string, std::string>> pull_request_shas(
     const nlohmann::json& event);
 
-// The same, read from the payload file. Throws DiffError when it is unreadable or not JSON.
-[[nodiscard]] std::optional<std::pair<std::string, std::string>> pull_request_shas_from_file(
+// The same, read from the payload file; an Error when it is unreadable or not JSON.
+[[nodiscard]] analyze::Result<std::optional<std::pair<std::string, std::string>>> pull_request_shas_from_file(
     const std::string& event_path);
 
 }  // namespace pgfence::diff

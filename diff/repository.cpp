@@ -4,7 +4,6 @@
 
 #include <filesystem>
 
-#include "diff/error.hpp"
 
 namespace pgfence::diff {
 namespace {
@@ -45,13 +44,28 @@ void ensure_library() {
     static Library library;
 }
 
+// libgit2's failures travel as this inside the adapter, so the many calls of one operation
+// need no checks between them; every public member turns it into an Error (guarded).
+struct GitFailure {
+    std::string message;
+};
+
+template <typename F>
+auto guarded(F&& operation) -> Result<decltype(operation())> {
+    try {
+        return operation();
+    } catch (GitFailure& failure) {
+        return Error{std::move(failure.message), "", std::nullopt};
+    }
+}
+
 std::string last_message() {
     const git_error* error = git_error_last();
     return error && error->message ? error->message : "unknown libgit2 error";
 }
 
 void check(int rc, std::string_view what) {
-    if (rc < 0) throw DiffError("git: " + std::string(what) + ": " + last_message());
+    if (rc < 0) throw GitFailure{"git: " + std::string(what) + ": " + last_message()};
 }
 
 std::string hex(const git_oid* oid) {
@@ -111,21 +125,26 @@ const std::string k_fetch_all = "use `fetch-depth: 0` in actions/checkout";
 
 }  // namespace
 
-Repository::Repository(const std::string& dir) : m_repo(nullptr, git_repository_free), m_dir(dir) {
+Repository::Repository(git_repository* repo, std::string dir)
+    : m_repo(repo, git_repository_free), m_dir(std::move(dir)) {}
+
+Result<Repository> Repository::open(const std::string& dir) {
     ensure_library();
-    git_repository* raw = nullptr;
-    int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
-    if (rc == GIT_ENOTFOUND) {
-        std::error_code ignored;
-        std::string shown = std::filesystem::absolute(dir, ignored).lexically_normal().string();
-        throw DiffError("not a git repository: " + (shown.empty() ? dir : shown) +
-                        " (run pgfence inside the checked-out repository, after actions/checkout)");
-    }
-    if (rc == GIT_EOWNER) {
-        throw DiffError("git refuses the repository " + dir + " (dubious ownership): " + last_message());
-    }
-    check(rc, "opening " + dir);
-    m_repo.reset(raw);
+    return guarded([&]() -> Repository {
+        git_repository* raw = nullptr;
+        int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
+        if (rc == GIT_ENOTFOUND) {
+            std::error_code ignored;
+            std::string shown = std::filesystem::absolute(dir, ignored).lexically_normal().string();
+            throw GitFailure{"not a git repository: " + (shown.empty() ? dir : shown) +
+                             " (run pgfence inside the checked-out repository, after actions/checkout)"};
+        }
+        if (rc == GIT_EOWNER) {
+            throw GitFailure{"git refuses the repository " + dir + " (dubious ownership): " + last_message()};
+        }
+        check(rc, "opening " + dir);
+        return Repository(raw, dir);
+    });
 }
 
 std::string Repository::root() const {
@@ -137,107 +156,117 @@ bool Repository::is_shallow() const {
     return git_repository_is_shallow(m_repo.get()) == 1;
 }
 
-std::string Repository::resolve_commit(const std::string& revspec, std::string_view role) const {
-    std::string name = std::string(role) + " commit '" + revspec + "'";
-    if (revspec.empty()) throw DiffError("no " + std::string(role) + " commit given");
-    git_object* raw = nullptr;
-    int rc = git_revparse_single(&raw, m_repo.get(), revspec.c_str());
-    if (rc == GIT_ENOTFOUND) {
-        if (is_shallow()) throw DiffError(name + " is not in the clone: the checkout is shallow: " + k_fetch_all);
-        throw DiffError(name + " not found in " + root() + ": fetch it first (" + k_fetch_all + ")");
-    }
-    if (rc == GIT_EAMBIGUOUS) throw DiffError(name + " is ambiguous: give more hex digits");
-    if (rc == GIT_EINVALIDSPEC) throw DiffError(name + " is not a valid revision");
-    check(rc, name);
-    Object object(raw);
-    git_object* raw_commit = nullptr;
-    if (git_object_peel(&raw_commit, object.get(), GIT_OBJECT_COMMIT) < 0) {
-        throw DiffError(name + " does not name a commit");
-    }
-    Object commit(raw_commit);
-    return hex(git_object_id(commit.get()));
+Result<std::string> Repository::resolve_commit(const std::string& revspec, std::string_view role) const {
+    return guarded([&]() -> std::string {
+        std::string name = std::string(role) + " commit '" + revspec + "'";
+        if (revspec.empty()) throw GitFailure{"no " + std::string(role) + " commit given"};
+        git_object* raw = nullptr;
+        int rc = git_revparse_single(&raw, m_repo.get(), revspec.c_str());
+        if (rc == GIT_ENOTFOUND) {
+            if (is_shallow()) throw GitFailure{name + " is not in the clone: the checkout is shallow: " + k_fetch_all};
+            throw GitFailure{name + " not found in " + root() + ": fetch it first (" + k_fetch_all + ")"};
+        }
+        if (rc == GIT_EAMBIGUOUS) throw GitFailure{name + " is ambiguous: give more hex digits"};
+        if (rc == GIT_EINVALIDSPEC) throw GitFailure{name + " is not a valid revision"};
+        check(rc, name);
+        Object object(raw);
+        git_object* raw_commit = nullptr;
+        if (git_object_peel(&raw_commit, object.get(), GIT_OBJECT_COMMIT) < 0) {
+            throw GitFailure{name + " does not name a commit"};
+        }
+        Object commit(raw_commit);
+        return hex(git_object_id(commit.get()));
+    });
 }
 
-std::string Repository::merge_base(const std::string& base_sha, const std::string& head_sha) const {
-    git_oid base = parse_oid(base_sha);
-    git_oid head = parse_oid(head_sha);
-    git_oid out;
-    int rc = git_merge_base(&out, m_repo.get(), &base, &head);
-    if (rc < 0 && is_shallow()) {
-        // libgit2 1.5 cannot walk past the shallow boundary: any failure here means the
-        // history that joins the two commits was not fetched.
-        throw DiffError("no merge base of base " + base_sha.substr(0, 12) + " and head " +
-                        head_sha.substr(0, 12) + " in the clone: the checkout is shallow: " + k_fetch_all);
-    }
-    if (rc == GIT_ENOTFOUND) {
-        throw DiffError("base " + base_sha.substr(0, 12) + " and head " + head_sha.substr(0, 12) +
-                        " have no common ancestor (unrelated histories): check --base");
-    }
-    check(rc, "merge base");
-    return hex(&out);
+Result<std::string> Repository::merge_base(const std::string& base_sha, const std::string& head_sha) const {
+    return guarded([&]() -> std::string {
+        git_oid base = parse_oid(base_sha);
+        git_oid head = parse_oid(head_sha);
+        git_oid out;
+        int rc = git_merge_base(&out, m_repo.get(), &base, &head);
+        if (rc < 0 && is_shallow()) {
+            // libgit2 1.5 cannot walk past the shallow boundary: any failure here means the
+            // history that joins the two commits was not fetched.
+            throw GitFailure{"no merge base of base " + base_sha.substr(0, 12) + " and head " +
+                            head_sha.substr(0, 12) + " in the clone: the checkout is shallow: " + k_fetch_all};
+        }
+        if (rc == GIT_ENOTFOUND) {
+            throw GitFailure{"base " + base_sha.substr(0, 12) + " and head " + head_sha.substr(0, 12) +
+                            " have no common ancestor (unrelated histories): check --base"};
+        }
+        check(rc, "merge base");
+        return hex(&out);
+    });
 }
 
-std::vector<ChangedFile> Repository::changed_files(
+Result<std::vector<ChangedFile>> Repository::changed_files(
     const std::string& from, const std::string& to,
     const std::function<bool(std::string_view)>& wanted) const {
-    Tree old_tree = tree_of(m_repo.get(), from);
-    Tree new_tree = tree_of(m_repo.get(), to);
+    return guarded([&]() -> std::vector<ChangedFile> {
+        Tree old_tree = tree_of(m_repo.get(), from);
+        Tree new_tree = tree_of(m_repo.get(), to);
 
-    git_diff_options options;
-    check(git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION), "diff options");
-    options.context_lines = 0;  // hunks then hold exactly the changed lines
-    options.interhunk_lines = 0;
-    git_diff* raw_diff = nullptr;
-    check(git_diff_tree_to_tree(&raw_diff, m_repo.get(), old_tree.get(), new_tree.get(), &options),
-          "diff " + from.substr(0, 12) + ".." + to.substr(0, 12));
-    Diff diff(raw_diff);
+        git_diff_options options;
+        check(git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION), "diff options");
+        options.context_lines = 0;  // hunks then hold exactly the changed lines
+        options.interhunk_lines = 0;
+        git_diff* raw_diff = nullptr;
+        check(git_diff_tree_to_tree(&raw_diff, m_repo.get(), old_tree.get(), new_tree.get(), &options),
+              "diff " + from.substr(0, 12) + ".." + to.substr(0, 12));
+        Diff diff(raw_diff);
 
-    git_diff_find_options find;
-    check(git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION), "rename options");
-    find.flags = GIT_DIFF_FIND_RENAMES;  // explicit, so a diff.renames=false config cannot turn it off
-    check(git_diff_find_similar(diff.get(), &find), "rename detection");
+        git_diff_find_options find;
+        check(git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION), "rename options");
+        find.flags = GIT_DIFF_FIND_RENAMES;  // explicit, so a diff.renames=false config cannot turn it off
+        check(git_diff_find_similar(diff.get(), &find), "rename detection");
 
-    std::vector<ChangedFile> files;
-    for (std::size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
-        const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
-        ChangedFile file;
-        file.old_path = delta->old_file.path ? delta->old_file.path : "";
-        file.path = delta->new_file.path ? delta->new_file.path : file.old_path;
-        switch (delta->status) {
-            case GIT_DELTA_ADDED: file.status = ChangeStatus::Added; break;
-            case GIT_DELTA_DELETED: file.status = ChangeStatus::Deleted; break;
-            case GIT_DELTA_MODIFIED: file.status = ChangeStatus::Modified; break;
-            case GIT_DELTA_RENAMED: file.status = ChangeStatus::Renamed; break;
-            default: continue;  // unmodified, ignored, untracked, copied, typechange: not asked for
+        std::vector<ChangedFile> files;
+        for (std::size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+            const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+            ChangedFile file;
+            file.old_path = delta->old_file.path ? delta->old_file.path : "";
+            file.path = delta->new_file.path ? delta->new_file.path : file.old_path;
+            switch (delta->status) {
+                case GIT_DELTA_ADDED: file.status = ChangeStatus::Added; break;
+                case GIT_DELTA_DELETED: file.status = ChangeStatus::Deleted; break;
+                case GIT_DELTA_MODIFIED: file.status = ChangeStatus::Modified; break;
+                case GIT_DELTA_RENAMED: file.status = ChangeStatus::Renamed; break;
+                default: continue;  // unmodified, ignored, untracked, copied, typechange: not asked for
+            }
+            bool deleted = file.status == ChangeStatus::Deleted;
+            if (!is_file(deleted ? delta->old_file.mode : delta->new_file.mode)) continue;
+            if (!wanted(file.path) && !wanted(file.old_path)) continue;
+            if (deleted) {
+                file.path = file.old_path;
+            } else {
+                file.added = added_lines(diff.get(), i);
+                file.all_lines_new = file.status == ChangeStatus::Added;
+            }
+            files.push_back(std::move(file));
         }
-        bool deleted = file.status == ChangeStatus::Deleted;
-        if (!is_file(deleted ? delta->old_file.mode : delta->new_file.mode)) continue;
-        if (!wanted(file.path) && !wanted(file.old_path)) continue;
-        if (deleted) {
-            file.path = file.old_path;
-        } else {
-            file.added = added_lines(diff.get(), i);
-            file.all_lines_new = file.status == ChangeStatus::Added;
-        }
-        files.push_back(std::move(file));
-    }
-    return files;
+        return files;
+    });
 }
 
-std::optional<std::string> Repository::read_file(const std::string& commit,
+Result<std::optional<std::string>> Repository::read_file(const std::string& commit,
                                                  const std::string& path) const {
-    Tree tree = tree_of(m_repo.get(), resolve_commit(commit, "head"));
-    git_tree_entry* raw_entry = nullptr;
-    int rc = git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str());
-    if (rc == GIT_ENOTFOUND) return std::nullopt;
-    check(rc, "looking up " + path);
-    TreeEntry entry(raw_entry);
-    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
-    git_blob* raw_blob = nullptr;
-    check(git_blob_lookup(&raw_blob, m_repo.get(), git_tree_entry_id(entry.get())), "blob " + path);
-    Blob blob(raw_blob);
-    const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
-    return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+    return guarded([&]() -> std::optional<std::string> {
+        Result<std::string> sha = resolve_commit(commit, "head");
+        if (!sha) throw GitFailure{sha.error().message};
+        Tree tree = tree_of(m_repo.get(), *sha);
+        git_tree_entry* raw_entry = nullptr;
+        int rc = git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str());
+        if (rc == GIT_ENOTFOUND) return std::nullopt;
+        check(rc, "looking up " + path);
+        TreeEntry entry(raw_entry);
+        if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+        git_blob* raw_blob = nullptr;
+        check(git_blob_lookup(&raw_blob, m_repo.get(), git_tree_entry_id(entry.get())), "blob " + path);
+        Blob blob(raw_blob);
+        const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+        return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+    });
 }
 
 }  // namespace pgfence::diff

@@ -1,6 +1,6 @@
 #pragma once
 // The libgit2 adapter: the only file that includes git2.h. It owns the library's global
-// state and every handle, and turns libgit2's error codes into DiffError messages that say
+// state and every handle, and turns libgit2's error codes into Error values whose messages say
 // what to do (fetch more history, run inside the checkout).
 #include <functional>
 #include <memory>
@@ -9,18 +9,22 @@
 #include <string_view>
 #include <vector>
 
+#include "analyze/error.hpp"
 #include "diff/change_set.hpp"
 
 struct git_repository;
 
 namespace pgfence::diff {
 
+using analyze::Error;
+using analyze::Result;
+
 // An opened repository. Opening never fails on ownership: see repository.cpp.
 class Repository {
 public:
-    // `dir` is the working directory or any directory inside it. Throws DiffError
+    // `dir` is the working directory or any directory inside it. An Error
     // ("not a git repository: <dir>") when there is none.
-    explicit Repository(const std::string& dir);
+    [[nodiscard]] static Result<Repository> open(const std::string& dir);
 
     // The working directory (with a trailing '/'), or the git directory of a bare repository.
     [[nodiscard]] std::string root() const;
@@ -28,23 +32,25 @@ public:
 
     // The full id of the commit `revspec` (sha, branch, tag, HEAD~2, ...) names. `role`
     // ("base", "head") goes into the message when it is missing from the clone.
-    [[nodiscard]] std::string resolve_commit(const std::string& revspec, std::string_view role) const;
+    [[nodiscard]] Result<std::string> resolve_commit(const std::string& revspec, std::string_view role) const;
 
-    // The best common ancestor of two commits; throws when there is none in the clone.
-    [[nodiscard]] std::string merge_base(const std::string& base_sha, const std::string& head_sha) const;
+    // The best common ancestor of two commits; an Error when there is none in the clone.
+    [[nodiscard]] Result<std::string> merge_base(const std::string& base_sha, const std::string& head_sha) const;
 
     // Files changed from `from` to `to` (commit ids), with rename detection, for which `wanted`
     // holds on the new or the old path; submodules and symlinks are left out. `added` holds
     // the lines the change added; `all_lines_new` is set for added files.
-    [[nodiscard]] std::vector<ChangedFile> changed_files(
+    [[nodiscard]] Result<std::vector<ChangedFile>> changed_files(
         const std::string& from, const std::string& to,
         const std::function<bool(std::string_view)>& wanted) const;
 
     // The content of `path` at `commit`, or nothing when the commit has no such file.
-    [[nodiscard]] std::optional<std::string> read_file(const std::string& commit,
+    [[nodiscard]] Result<std::optional<std::string>> read_file(const std::string& commit,
                                                        const std::string& path) const;
 
 private:
+    Repository(git_repository* repo, std::string dir);
+
     std::unique_ptr<git_repository, void (*)(git_repository*)> m_repo;
     std::string m_dir;
 };

@@ -15,12 +15,10 @@ struct pg_result;
 
 namespace pgfence::trace {
 
+using analyze::Done;
 using analyze::Error;
 using analyze::Result;
-
-// The value of an operation that succeeds with nothing to return.
-struct Done {};
-using Status = Result<Done>;
+using analyze::Status;
 
 // A query's rows, every value as text (libpq's text format).
 class QueryResult {

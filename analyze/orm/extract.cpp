@@ -8,6 +8,7 @@
 #include "analyze/orm/emitter.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/splitter.hpp"
+#include "analyze/tokens.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {
@@ -79,21 +80,18 @@ bool transaction_disabled(const std::vector<Node>& nodes, const Emitter& e) {
     return false;
 }
 
-// Byte offset within sql: inside a '...' string, a "..." identifier, or neither.
+// Byte offset within sql: inside a string ('...', $$...$$), a "..." identifier, a comment
+// ('-'), or none of them (0).
 char quote_state(std::string_view sql, std::size_t at) {
-    char state = 0;
-    for (std::size_t i = 0; i < at && i < sql.size(); ++i) {
-        char c = sql[i];
-        if (state == 0) {
-            if (c == '\'' || c == '"') state = c;
-            else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-                while (i < at && sql[i] != '\n') ++i;
-            }
-        } else if (c == state) {
-            state = 0;
-        }
+    analyze::Tokenizer tokens(sql);
+    for (analyze::Token t; tokens.next(t) && t.begin <= at;) {
+        if (at >= t.end) continue;
+        if (t.kind == analyze::TokenKind::QuotedIdent) return '"';
+        if (t.kind == analyze::TokenKind::String || t.kind == analyze::TokenKind::DollarString) return '\'';
+        if (t.is_comment()) return '-';
+        return 0;
     }
-    return state;
+    return 0;
 }
 
 }  // namespace

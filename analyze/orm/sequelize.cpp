@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "analyze/orm/emitter.hpp"
+#include "analyze/tokens.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {
@@ -212,16 +213,18 @@ void replace_parameters(SqlPiece& piece, const Node& replacements, Emitter& e) {
     int unknown = 0;
     bool named = replacements.kind != NodeKind::Array;
     std::size_t positional = 0;
-    char quote = 0;
+    // Replacements are read outside quotes and comments only.
+    analyze::Tokenizer tokens(sql);
+    analyze::Token token;
+    bool more = tokens.next(token);
     for (std::size_t i = 0; i < sql.size(); ++i) {
         char c = sql[i];
         std::size_t at = piece.sql.offsets[i];
-        if (quote) {
-            if (c == quote) quote = 0;
+        while (more && token.end <= i) more = tokens.next(token);
+        if (more && token.is_opaque() && token.begin <= i) {
             out.append(c, at);
             continue;
         }
-        if (c == '\'' || c == '"') quote = c;
         if (named && c == ':' && i + 1 < sql.size() && (i == 0 || sql[i - 1] != ':') && sql[i + 1] != ':' &&
             (std::isalpha(static_cast<unsigned char>(sql[i + 1])) || sql[i + 1] == '_')) {
             std::size_t j = i + 1;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "analyze/splitter.hpp"
+#include "analyze/tokens.hpp"
 
 namespace pgfence::analyze::rules {
 
@@ -63,53 +63,11 @@ std::optional<long> duration_ms(std::string_view value) {
     return static_cast<long>(std::llround(number * factor));
 }
 
-namespace {
-
-// Skips a quoted string or identifier starting at i; returns the index after it.
-std::size_t skip_quote(std::string_view sql, std::size_t i) {
-    char q = sql[i];
-    for (++i; i < sql.size(); ++i) {
-        if (sql[i] == q) {
-            if (i + 1 < sql.size() && sql[i + 1] == q) { ++i; continue; }
-            return i + 1;
-        }
-    }
-    return sql.size();
-}
-
-// A character that continues an identifier or a dollar quote's tag (scan.l's ident_cont,
-// without `$`); bytes of multi-byte UTF-8 characters count as letters.
-bool tag_char(char c) {
-    auto u = static_cast<unsigned char>(c);
-    return std::isalnum(u) || c == '_' || u >= 0x80;
-}
-
-// A character that continues an identifier (scan.l's ident_cont): a keyword next to one is
-// part of a longer name.
-bool ident_char(char c) { return tag_char(c) || c == '$'; }
-
-}  // namespace
-
 std::size_t skip_token(std::string_view sql, std::size_t i) {
-    char c = sql[i];
-    if (c == '\'' || c == '"') return skip_quote(sql, i);
-    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-        std::size_t nl = sql.find('\n', i);
-        return nl == std::string_view::npos ? sql.size() : nl + 1;
-    }
-    if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-        std::size_t end = sql.find("*/", i + 2);
-        return end == std::string_view::npos ? sql.size() : end + 2;
-    }
-    bool inside_identifier = i > 0 && ident_char(sql[i - 1]);
-    if (c != '$' || inside_identifier) return i;
-    std::size_t k = i + 1;
-    if (k < sql.size() && std::isdigit(static_cast<unsigned char>(sql[k]))) return i;  // $1: a parameter
-    while (k < sql.size() && tag_char(sql[k])) ++k;
-    if (k >= sql.size() || sql[k] != '$') return i;
-    std::string_view tag = sql.substr(i, k - i + 1);
-    std::size_t end = sql.find(tag, k + 1);
-    return end == std::string_view::npos ? sql.size() : end + tag.size();
+    // A '$' inside an identifier (a$b) is a letter of it, never the start of a dollar quote.
+    if (sql[i] == '$' && i > 0 && is_ident_cont(sql[i - 1])) return i;
+    Token t = token_at(sql, i);
+    return t.is_opaque() ? t.end : i;
 }
 
 std::string trim(std::string_view text) {
@@ -134,8 +92,8 @@ std::string comment_lines(std::string_view text) {
 
 bool keyword_at(std::string_view sql, std::size_t i, std::string_view kw) {
     if (i + kw.size() > sql.size()) return false;
-    if (i > 0 && ident_char(sql[i - 1])) return false;
-    if (i + kw.size() < sql.size() && ident_char(sql[i + kw.size()])) return false;
+    if (i > 0 && is_ident_cont(sql[i - 1])) return false;
+    if (i + kw.size() < sql.size() && is_ident_cont(sql[i + kw.size()])) return false;
     for (std::size_t k = 0; k < kw.size(); ++k) {
         if (std::toupper(static_cast<unsigned char>(sql[i + k])) != kw[k]) return false;
     }
@@ -144,41 +102,33 @@ bool keyword_at(std::string_view sql, std::size_t i, std::string_view kw) {
 
 std::size_t find_keyword(std::string_view sql, std::size_t from, std::size_t to, std::string_view kw) {
     int depth = 0;
-    for (std::size_t i = from; i < to && i < sql.size();) {
-        if (std::size_t next = skip_token(sql, i); next != i) {
-            i = next;
-            continue;
-        }
-        if (sql[i] == '(') ++depth;
-        else if (sql[i] == ')') --depth;
-        else if (depth == 0 && keyword_at(sql, i, kw)) return i;
-        ++i;
+    Tokenizer tokens(sql, from, to);
+    for (Token t; tokens.next(t);) {
+        if (t.is_symbol(sql, '(')) ++depth;
+        else if (t.is_symbol(sql, ')')) --depth;
+        else if (depth == 0 && t.kind == TokenKind::Word && keyword_at(sql, t.begin, kw)) return t.begin;
     }
     return std::string_view::npos;
 }
 
 Range group_at(std::string_view sql, std::size_t from) {
     int depth = 0;
-    for (std::size_t i = from; i < sql.size();) {
-        if (std::size_t next = skip_token(sql, i); next != i) {
-            i = next;
-            continue;
+    Tokenizer tokens(sql, from);
+    for (Token t; tokens.next(t);) {
+        if (t.is_symbol(sql, '(')) {
+            if (depth++ == 0) from = t.begin;
+        } else if (t.is_symbol(sql, ')') && depth > 0 && --depth == 0) {
+            return Range{from, t.end};
         }
-        if (sql[i] == '(') {
-            if (depth++ == 0) from = i;
-        } else if (sql[i] == ')' && depth > 0 && --depth == 0) {
-            return Range{from, i + 1};
-        }
-        ++i;
     }
     return Range{};
 }
 
 std::string insert_after_keyword(std::string_view sql, std::string_view after, std::string_view word) {
-    for (std::size_t i = 0; i < sql.size(); ++i) {
-        if (std::size_t next = skip_token(sql, i); next != i) { i = next - 1; continue; }
-        if (keyword_at(sql, i, after)) {
-            std::size_t at = i + after.size();
+    Tokenizer tokens(sql);
+    for (Token t; tokens.next(t);) {
+        if (t.kind == TokenKind::Word && keyword_at(sql, t.begin, after)) {
+            std::size_t at = t.begin + after.size();
             return std::string(sql.substr(0, at)) + " " + std::string(word) + std::string(sql.substr(at));
         }
     }

@@ -1,12 +1,12 @@
 #include "analyze/rules/registry_type.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
 #include "analyze/catalog.hpp"
 #include "analyze/names.hpp"
+#include "analyze/tokens.hpp"
 
 namespace pgfence::analyze::rules {
 
@@ -42,26 +42,18 @@ private:
     Position m_p;
 };
 
-// Byte offset of the last character of the definition starting at `from`: up to the next
-// top-level ',' or the ')' that closes the column list (quotes and nesting respected).
+// Byte offset of the last character of the definition starting at `from`: its last token
+// before the next top-level ',' or the ')' that closes the column list.
 std::size_t definition_end(std::string_view sql, std::size_t from) {
     int depth = 0;
     std::size_t last = from;
-    for (std::size_t i = from; i < sql.size(); ++i) {
-        char c = sql[i];
-        if (c == '\'' || c == '"') {
-            for (++i; i < sql.size(); ++i) {
-                if (sql[i] != c) continue;
-                if (i + 1 < sql.size() && sql[i + 1] == c) { ++i; continue; }  // doubled quote
-                break;
-            }
-            last = std::min(i, sql.size() - 1);
-            continue;
-        }
-        if (c == '(') ++depth;
-        if (c == ')' && depth-- == 0) break;
-        if (c == ',' && depth == 0) break;
-        if (!std::isspace(static_cast<unsigned char>(c))) last = i;
+    Tokenizer tokens(sql, from);
+    for (Token t; tokens.next(t);) {
+        if (t.is_comment()) continue;
+        if (t.is_symbol(sql, '(')) ++depth;
+        if (t.is_symbol(sql, ')') && depth-- == 0) break;
+        if (t.is_symbol(sql, ',') && depth == 0) break;
+        last = t.end - 1;
     }
     return last;
 }

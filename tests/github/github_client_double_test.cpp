@@ -16,6 +16,25 @@ using namespace std::chrono;
 
 namespace {
 
+// The value of a call expected to succeed (the failure's message when it does not).
+template <typename T>
+T must(Result<T> result) {
+    INFO((result ? std::string() : result.error().message()));
+    REQUIRE(result.has_value());
+    return std::move(*result);
+}
+
+// The failure of a call expected to fail.
+template <typename T>
+GitHubError failure_of(Result<T> result) {
+    REQUIRE_FALSE(result.has_value());
+    return result.error();
+}
+
+}  // namespace
+
+namespace {
+
 const std::string k_repo = "octo-org/migrations";
 const std::string k_marker = "<!-- pgfence:report -->";
 const std::string k_sha = "0123456789abcdef0123456789abcdef01234567";
@@ -36,9 +55,9 @@ struct Harness {
         options.read_timeout = seconds(5);
         options.sleep = [this](milliseconds m) { waits.push_back(m); };
         options.log = [this](const std::string& line) { logged.push_back(line); };
-        client = std::make_unique<Client>(options);
+        client = must(Client::create(options));
     }
-    void rebuild() { client = std::make_unique<Client>(options); }
+    void rebuild() { client = must(Client::create(options)); }
 
     // Every request the double saw was well-formed and answered within the response schema.
     void require_all_valid() const {
@@ -98,9 +117,9 @@ TEST_CASE("every typed call passes GitHub's schemas", "[github]") {
     Harness h(config);
     Client& c = *h.client;
 
-    auto run_id = create_check_run(c, k_repo, {{"name", "pgfence"}, {"head_sha", k_sha}, {"status", "in_progress"}});
+    auto run_id = must(create_check_run(c, k_repo, {{"name", "pgfence"}, {"head_sha", k_sha}, {"status", "in_progress"}}));
     CHECK(run_id > 0);
-    update_check_run(c, k_repo, run_id,
+    must(update_check_run(c, k_repo, run_id,
                      {{"status", "completed"},
                       {"conclusion", "failure"},
                       {"output",
@@ -111,18 +130,18 @@ TEST_CASE("every typed call passes GitHub's schemas", "[github]") {
                            {"start_line", 3},
                            {"end_line", 3},
                            {"annotation_level", "failure"},
-                           {"message", "rewrites the table"}}}}}}});
-    auto comment_id = create_issue_comment(c, k_repo, 7, "first");
-    update_issue_comment(c, k_repo, comment_id, "second");
-    auto comments = list_issue_comments(c, k_repo, 7);
+                           {"message", "rewrites the table"}}}}}}}));
+    auto comment_id = must(create_issue_comment(c, k_repo, 7, "first"));
+    must(update_issue_comment(c, k_repo, comment_id, "second"));
+    auto comments = must(list_issue_comments(c, k_repo, 7));
     REQUIRE(comments.size() == 1);
     CHECK(comments[0]["body"] == "second");
-    auto pull = get_pull_request(c, k_repo, 7);
+    auto pull = must(get_pull_request(c, k_repo, 7));
     CHECK(pull["head"]["sha"] == k_sha);
-    auto files = list_pull_request_files(c, k_repo, 7);
+    auto files = must(list_pull_request_files(c, k_repo, 7));
     REQUIRE(files.size() == 3);
     CHECK(files[0]["filename"] == "migrations/0001_step.sql");
-    CHECK_FALSE(upload_sarif(c, k_repo, k_sha, "refs/pull/7/merge", sarif_text()).empty());
+    CHECK_FALSE(must(upload_sarif(c, k_repo, k_sha, "refs/pull/7/merge", sarif_text())).empty());
 
     h.require_all_valid();
     auto state = h.server.state();
@@ -137,14 +156,12 @@ TEST_CASE("every typed call passes GitHub's schemas", "[github]") {
 
 TEST_CASE("the double rejects what GitHub would reject", "[github]") {
     Harness h;
-    try {
-        (void)create_check_run(*h.client, k_repo, {{"name", "pgfence"}, {"head_sha", k_sha}, {"status", "completed"}});
-        FAIL("a completed check run without a conclusion was accepted");
-    } catch (const GitHubError& e) {
+    {
+        GitHubError e = failure_of(create_check_run(*h.client, k_repo, {{"name", "pgfence"}, {"head_sha", k_sha}, {"status", "completed"}}));
         CHECK(e.status() == 422);
-        CHECK_THAT(e.what(), Catch::Contains("conclusion is required"));
+        CHECK_THAT(e.message(), Catch::Contains("conclusion is required"));
     }
-    CHECK_THROWS_WITH(update_check_run(*h.client, k_repo, 1, {{"status", "done"}}), Catch::Contains("422"));
+    CHECK_THAT(failure_of(update_check_run(*h.client, k_repo, 1, {{"status", "done"}})).message(), Catch::Contains("422"));
     auto requests = h.server.requests();
     REQUIRE(requests.size() == 2);  // 422 is final: no retry
     CHECK_FALSE(requests[0]["valid"].get<bool>());
@@ -153,7 +170,7 @@ TEST_CASE("the double rejects what GitHub would reject", "[github]") {
 
 TEST_CASE("502s are retried with backoff until one succeeds", "[github]") {
     Harness h({.faults = {fault("bad-gateway", 2)}});
-    auto id = create_check_run(*h.client, k_repo, {{"name", "pgfence"}, {"head_sha", k_sha}});
+    auto id = must(create_check_run(*h.client, k_repo, {{"name", "pgfence"}, {"head_sha", k_sha}}));
     CHECK(id > 0);
     CHECK(h.waits == std::vector<milliseconds>{milliseconds(100), milliseconds(200)});
     auto requests = h.server.requests();
@@ -168,17 +185,17 @@ TEST_CASE("502s are retried with backoff until one succeeds", "[github]") {
 TEST_CASE("Retry-After and x-ratelimit-reset decide the wait", "[github]") {
     SECTION("secondary rate limit: 429 with Retry-After") {
         Harness h({.faults = {fault("secondary-rate-limit", 1, {{"retry_after", 7}})}});
-        CHECK(get_pull_request(*h.client, k_repo, 7)["number"] == 7);
+        CHECK(must(get_pull_request(*h.client, k_repo, 7))["number"] == 7);
         CHECK(h.waits == std::vector<milliseconds>{seconds(7)});
     }
     SECTION("secondary rate limit: 403 with Retry-After") {
         Harness h({.faults = {fault("secondary-rate-limit", 1, {{"status", 403}, {"retry_after", 3}})}});
-        CHECK(get_pull_request(*h.client, k_repo, 7)["number"] == 7);
+        CHECK(must(get_pull_request(*h.client, k_repo, 7))["number"] == 7);
         CHECK(h.waits == std::vector<milliseconds>{seconds(3)});
     }
     SECTION("primary rate limit: 403, remaining 0, wait until the reset time") {
         Harness h({.faults = {fault("primary-rate-limit", 1, {{"reset_in", 20}})}});
-        CHECK(get_pull_request(*h.client, k_repo, 7)["number"] == 7);
+        CHECK(must(get_pull_request(*h.client, k_repo, 7))["number"] == 7);
         REQUIRE(h.waits.size() == 1);
         CHECK(h.waits[0] >= seconds(18));
         CHECK(h.waits[0] <= seconds(21));
@@ -187,7 +204,7 @@ TEST_CASE("Retry-After and x-ratelimit-reset decide the wait", "[github]") {
     SECTION("a demanded wait beyond max_wait fails at once") {
         DoubleConfig config{.faults = {fault("primary-rate-limit", 1, {{"reset_in", 3600}})}};
         Harness h(config);
-        CHECK_THROWS_WITH(get_pull_request(*h.client, k_repo, 7),
+        CHECK_THAT(failure_of(get_pull_request(*h.client, k_repo, 7)).message(),
                           Catch::Contains("403") && Catch::Contains("more than the 60s allowed"));
         CHECK(h.waits.empty());
         CHECK(h.server.requests().size() == 1);
@@ -196,13 +213,11 @@ TEST_CASE("Retry-After and x-ratelimit-reset decide the wait", "[github]") {
 
 TEST_CASE("after max_attempts the error names the call and GitHub's message", "[github]") {
     Harness h({.faults = {fault("bad-gateway", 10)}}, 3);
-    try {
-        (void)create_check_run(*h.client, k_repo, {{"name", "pgfence"}, {"head_sha", k_sha}});
-        FAIL("expected a GitHubError");
-    } catch (const GitHubError& e) {
+    {
+        GitHubError e = failure_of(create_check_run(*h.client, k_repo, {{"name", "pgfence"}, {"head_sha", k_sha}}));
         CHECK(e.status() == 502);
         CHECK(e.maybe_applied());
-        CHECK(std::string(e.what()) ==
+        CHECK(std::string(e.message()) ==
               "GitHub API POST /repos/octo-org/migrations/check-runs failed: 502: Server Error (after 3 attempts)");
     }
     CHECK(h.server.requests().size() == 3);
@@ -212,7 +227,7 @@ TEST_CASE("after max_attempts the error names the call and GitHub's message", "[
 TEST_CASE("401 and 422 are not retried", "[github]") {
     SECTION("bad credentials from the server") {
         Harness h({.faults = {fault("bad-credentials", 1)}});
-        CHECK_THROWS_WITH(get_pull_request(*h.client, k_repo, 7),
+        CHECK_THAT(failure_of(get_pull_request(*h.client, k_repo, 7)).message(),
                           Catch::Contains("401: Bad credentials") && Catch::Contains("GITHUB_TOKEN"));
         CHECK(h.server.requests().size() == 1);
         CHECK(h.waits.empty());
@@ -221,13 +236,13 @@ TEST_CASE("401 and 422 are not retried", "[github]") {
         Harness h;
         h.options.token = "ghs_wrong_token";
         h.rebuild();
-        CHECK_THROWS_WITH(create_issue_comment(*h.client, k_repo, 7, "x"), Catch::Contains("401"));
+        CHECK_THAT(failure_of(create_issue_comment(*h.client, k_repo, 7, "x")).message(), Catch::Contains("401"));
         CHECK(h.server.requests()[0]["auth"] == "wrong");
         CHECK(h.server.requests().size() == 1);
     }
     SECTION("GitHub's validation errors are quoted") {
         Harness h({.faults = {fault("validation", 1)}});
-        CHECK_THROWS_WITH(create_issue_comment(*h.client, k_repo, 7, "x"),
+        CHECK_THAT(failure_of(create_issue_comment(*h.client, k_repo, 7, "x")).message(),
                           Catch::Contains("422: Validation Failed: body is too long (body)"));
         CHECK(h.server.requests().size() == 1);
     }
@@ -236,7 +251,7 @@ TEST_CASE("401 and 422 are not retried", "[github]") {
 TEST_CASE("a dropped connection and a slow answer are retried", "[github]") {
     SECTION("drop") {
         Harness h({.faults = {fault("drop", 1)}});
-        CHECK(get_pull_request(*h.client, k_repo, 7)["number"] == 7);
+        CHECK(must(get_pull_request(*h.client, k_repo, 7))["number"] == 7);
         CHECK(h.server.requests().size() == 2);
         CHECK(h.waits.size() == 1);
     }
@@ -244,7 +259,7 @@ TEST_CASE("a dropped connection and a slow answer are retried", "[github]") {
         Harness h({.faults = {fault("slow", 1, {{"delay", 6}})}});
         h.options.read_timeout = seconds(2);
         h.rebuild();
-        CHECK(get_pull_request(*h.client, k_repo, 7)["number"] == 7);
+        CHECK(must(get_pull_request(*h.client, k_repo, 7))["number"] == 7);
         CHECK(h.server.requests().size() == 2);
         REQUIRE(h.logged.size() == 1);
         CHECK_THAT(h.logged[0], Catch::Contains("no response"));
@@ -253,7 +268,7 @@ TEST_CASE("a dropped connection and a slow answer are retried", "[github]") {
 
 TEST_CASE("pagination follows Link over three pages", "[github]") {
     Harness h({.seeds = {seeded_comments(7, 250)}});
-    auto comments = list_issue_comments(*h.client, k_repo, 7);
+    auto comments = must(list_issue_comments(*h.client, k_repo, 7));
     REQUIRE(comments.size() == 250);
     CHECK(comments.front()["body"] == "Seeded comment 1.");
     CHECK(comments.back()["body"] == "Seeded comment 250.");
@@ -268,7 +283,7 @@ TEST_CASE("a Link to another host stops pagination", "[github]") {
     auto seed = seeded_comments(7, 150);
     seed["link_origin"] = "http://attacker.invalid";
     Harness h({.seeds = {seed}});
-    CHECK_THROWS_WITH(list_issue_comments(*h.client, k_repo, 7), Catch::Contains("refusing to send the token"));
+    CHECK_THAT(failure_of(list_issue_comments(*h.client, k_repo, 7)).message(), Catch::Contains("refusing to send the token"));
     CHECK(h.server.requests().size() == 1);
 }
 
@@ -276,7 +291,7 @@ TEST_CASE("the sticky comment is updated in place, never duplicated", "[github]"
     SECTION("the marker comment is on page 3") {
         Harness h({.seeds = {seeded_comments(7, 250, {230})}});
         auto seeded = h.comments(7);
-        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, k_marker + "\nNew report", k_bot);
+        auto sticky = must(upsert_sticky_comment(*h.client, k_repo, 7, k_marker, k_marker + "\nNew report", k_bot));
         CHECK_FALSE(sticky.created);
         CHECK(sticky.id == seeded[230]["id"].get<std::int64_t>());
         auto after = h.comments(7);
@@ -285,15 +300,15 @@ TEST_CASE("the sticky comment is updated in place, never duplicated", "[github]"
         CHECK(h.count("POST", "issues/create-comment") == 0);
         CHECK(h.count("PATCH", "issues/update-comment") == 1);
         // The same report again changes nothing.
-        (void)upsert_sticky_comment(*h.client, k_repo, 7, k_marker, k_marker + "\nNew report", k_bot);
+        (void)must(upsert_sticky_comment(*h.client, k_repo, 7, k_marker, k_marker + "\nNew report", k_bot));
         CHECK(h.count("PATCH", "issues/update-comment") == 1);
         h.require_all_valid();
     }
     SECTION("absent: created once, then updated") {
         Harness h({.seeds = {seeded_comments(7, 120)}});
-        auto first = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report one", k_bot);
+        auto first = must(upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report one", k_bot));
         CHECK(first.created);
-        auto second = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report two", k_bot);
+        auto second = must(upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report two", k_bot));
         CHECK_FALSE(second.created);
         CHECK(second.id == first.id);
         auto after = h.comments(7);
@@ -305,14 +320,14 @@ TEST_CASE("the sticky comment is updated in place, never duplicated", "[github]"
         Harness h({.faults = {fault("slow", 1, {{"delay", 6}, {"method", "POST"}})}});
         h.options.read_timeout = seconds(2);
         h.rebuild();
-        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", k_bot);
+        auto sticky = must(upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", k_bot));
         CHECK(sticky.created);
         CHECK(h.comments(7).size() == 1);
         CHECK(h.count("POST", "issues/create-comment") == 1);
     }
     SECTION("a create answered with 502 is checked, then sent again") {
         Harness h({.faults = {fault("bad-gateway", 1, {{"method", "POST"}})}});
-        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", k_bot);
+        auto sticky = must(upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", k_bot));
         CHECK(sticky.created);
         CHECK(h.comments(7).size() == 1);
         CHECK(h.count("POST", "issues/create-comment") == 2);
@@ -325,7 +340,7 @@ TEST_CASE("the sticky comment is only ever one of the token's own", "[github]") 
         auto seed = seeded_comments(7, 3, {1}, "mallory");
         Harness h({.seeds = {seed}});
         auto planted = h.comments(7)[1];
-        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", token_author(*h.client));
+        auto sticky = must(upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", must(token_author(*h.client))));
         CHECK(sticky.created);
         auto after = h.comments(7);
         REQUIRE(after.size() == 4);
@@ -336,19 +351,19 @@ TEST_CASE("the sticky comment is only ever one of the token's own", "[github]") 
     }
     SECTION("an installation token is github-actions[bot]; a user token is whom /user names") {
         Harness bot;
-        CHECK(token_author(*bot.client).login == "github-actions[bot]");
+        CHECK(must(token_author(*bot.client)).login == "github-actions[bot]");
         Harness user({.token = "ghp_user_token_0123456789abcdef"});
-        Author me = token_author(*user.client);
+        Author me = must(token_author(*user.client));
         CHECK(me.login == "pgfence-user");
         REQUIRE(me.id);
         // Same login, another account's id: not ours.
         json impostor = seeded_comments(7, 1, {0}, "pgfence-user");
         impostor["comments"][0]["user_id"] = *me.id + 1;
         Harness h({.seeds = {impostor}, .token = "ghp_user_token_0123456789abcdef"});
-        CHECK_FALSE(find_marked_comment(*h.client, k_repo, 7, k_marker, token_author(*h.client)));
-        auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", token_author(*h.client));
+        CHECK_FALSE(must(find_marked_comment(*h.client, k_repo, 7, k_marker, must(token_author(*h.client)))));
+        auto sticky = must(upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "Report", must(token_author(*h.client))));
         CHECK(sticky.created);
-        CHECK(find_marked_comment(*h.client, k_repo, 7, k_marker, token_author(*h.client))->at("id") == sticky.id);
+        CHECK(must(find_marked_comment(*h.client, k_repo, 7, k_marker, must(token_author(*h.client))))->at("id") == sticky.id);
         h.require_all_valid();
         user.require_all_valid();
     }
@@ -356,9 +371,9 @@ TEST_CASE("the sticky comment is only ever one of the token's own", "[github]") 
 
 TEST_CASE("GitHub Enterprise Server: the /api/v3 prefix is kept", "[github]") {
     Harness h({.prefix = "/api/v3", .seeds = {seeded_comments(7, 230, {220})}});
-    auto sticky = upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "GHES report", k_bot);
+    auto sticky = must(upsert_sticky_comment(*h.client, k_repo, 7, k_marker, "GHES report", k_bot));
     CHECK_FALSE(sticky.created);
-    CHECK(create_check_run(*h.client, k_repo, {{"name", "pgfence"}, {"head_sha", k_sha}}) > 0);
+    CHECK(must(create_check_run(*h.client, k_repo, {{"name", "pgfence"}, {"head_sha", k_sha}})) > 0);
     auto requests = h.server.requests();
     REQUIRE(requests.size() == 5);  // three pages, one update, one check run
     for (const auto& r : requests) CHECK_THAT(r["path"].get<std::string>(), Catch::StartsWith("/api/v3/repos/"));
@@ -369,23 +384,19 @@ TEST_CASE("the token never appears in errors or log lines", "[github]") {
     const std::string token = DoubleConfig{}.token;
     SECTION("echoed in a final error") {
         Harness h({.faults = {fault("echo-token", 1)}});
-        try {
-            (void)get_pull_request(*h.client, k_repo, 7);
-            FAIL("expected a GitHubError");
-        } catch (const GitHubError& e) {
-            std::string text = e.what();
+        {
+            GitHubError e = failure_of(get_pull_request(*h.client, k_repo, 7));
+            std::string text = e.message();
             CHECK_THAT(text, Catch::Contains("Bad credentials: Bearer ***"));
             CHECK(text.find(token) == std::string::npos);
         }
     }
     SECTION("echoed while retrying") {
         Harness h({.faults = {fault("echo-token", 3, {{"status", 502}})}}, 3);
-        try {
-            (void)create_issue_comment(*h.client, k_repo, 7, "x");
-            FAIL("expected a GitHubError");
-        } catch (const GitHubError& e) {
-            CHECK_THAT(e.what(), Catch::Contains("after 3 attempts") && Catch::Contains("Bearer ***"));
-            CHECK(std::string(e.what()).find(token) == std::string::npos);
+        {
+            GitHubError e = failure_of(create_issue_comment(*h.client, k_repo, 7, "x"));
+            CHECK_THAT(e.message(), Catch::Contains("after 3 attempts") && Catch::Contains("Bearer ***"));
+            CHECK(std::string(e.message()).find(token) == std::string::npos);
         }
         REQUIRE(h.logged.size() == 2);
         for (const auto& line : h.logged) {
@@ -400,18 +411,16 @@ TEST_CASE("https: the certificate is verified", "[github]") {
         Harness h({.prefix = "/api/v3", .tls = true});
         h.options.ca_cert_file = h.server.certificate();
         h.rebuild();
-        CHECK(create_issue_comment(*h.client, k_repo, 7, "over TLS") > 0);
+        CHECK(must(create_issue_comment(*h.client, k_repo, 7, "over TLS")) > 0);
         CHECK(h.comments(7).size() == 1);
         h.require_all_valid();
     }
     SECTION("an unknown certificate fails at once") {
         Harness h({.tls = true});
-        try {
-            (void)get_pull_request(*h.client, k_repo, 7);
-            FAIL("a self-signed certificate was accepted");
-        } catch (const GitHubError& e) {
+        {
+            GitHubError e = failure_of(get_pull_request(*h.client, k_repo, 7));
             CHECK(e.status() == 0);
-            CHECK_THAT(e.what(), Catch::Contains("SSLServerVerification") && Catch::Contains("SSL_CERT_FILE"));
+            CHECK_THAT(e.message(), Catch::Contains("SSLServerVerification") && Catch::Contains("SSL_CERT_FILE"));
         }
         CHECK(h.waits.empty());
         CHECK(h.server.requests().empty());

@@ -9,7 +9,7 @@
 #include <random>
 
 #include "diff/changes.hpp"
-#include "diff/error.hpp"
+#include "analyze/error.hpp"
 #include "diff/event.hpp"
 #include "diff/glob.hpp"
 
@@ -103,13 +103,17 @@ std::vector<std::string> paths(const diff::ChangeSet& set) {
     return out;
 }
 
-std::string error_of(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const diff::DiffError& error) {
-        return error.what();
-    }
-    return "(no error)";
+template <typename T>
+std::string error_of(const analyze::Result<T>& result) {
+    return result ? "(no error)" : result.error().message;
+}
+
+// The value of a call expected to succeed; the error's message when it does not.
+template <typename T>
+T must(analyze::Result<T> result) {
+    INFO((result ? std::string() : result.error().message));
+    REQUIRE(result.has_value());
+    return std::move(*result);
 }
 
 }  // namespace
@@ -215,7 +219,7 @@ TEST_CASE("changed_migrations: added, modified, deleted, ignored files", "[diff]
     repo.write("src/app.ts", "export {};\n");
     std::string head = repo.commit("feature work");
 
-    diff::ChangeSet set = diff::changed_migrations(repo.repo(), "main", "feature", {});
+    diff::ChangeSet set = must(diff::changed_migrations(repo.repo(), "main", "feature", {}));
     CHECK(set.base_sha == base);
     CHECK(set.head_sha == head);
     CHECK(set.merge_base_sha == base);
@@ -247,10 +251,10 @@ TEST_CASE("changed_migrations: added, modified, deleted, ignored files", "[diff]
     CHECK(added.touches(1, 1));
 
     SECTION("the caller's globs replace the defaults") {
-        diff::ChangeSet only_schema = diff::changed_migrations(repo.repo(), base, head, {"*.sql"});
+        diff::ChangeSet only_schema = must(diff::changed_migrations(repo.repo(), base, head, {"*.sql"}));
         CHECK(paths(only_schema) == std::vector<std::string>{"schema.sql"});
         CHECK(only_schema.files[0].status == ChangeStatus::Modified);
-        diff::ChangeSet directory = diff::changed_migrations(repo.repo(), base, head, {"migrations"});
+        diff::ChangeSet directory = must(diff::changed_migrations(repo.repo(), base, head, {"migrations"}));
         CHECK(paths(directory) == paths(set));
     }
 }
@@ -273,7 +277,7 @@ TEST_CASE("changed_migrations: renames with and without edits", "[diff]") {
     git(repo.dir, "mv drafts/004_in.sql migrations/004_in.sql");
     repo.commit("renames");
 
-    diff::ChangeSet set = diff::changed_migrations(repo.repo(), "main", "HEAD", {});
+    diff::ChangeSet set = must(diff::changed_migrations(repo.repo(), "main", "HEAD", {}));
     REQUIRE(paths(set) == std::vector<std::string>{"migrations/001_renamed.sql",
                                                    "migrations/002_edited.sql",
                                                    "migrations/003_out.sql",
@@ -315,7 +319,7 @@ TEST_CASE("changed_migrations: the diff starts at the merge base, not at the bas
     repo.write("migrations/002_main_only.sql", "CREATE TABLE m (id int);\n");
     std::string base = repo.commit("main moves on");
 
-    diff::ChangeSet set = diff::changed_migrations(repo.repo(), base, head, {});
+    diff::ChangeSet set = must(diff::changed_migrations(repo.repo(), base, head, {}));
     CHECK(set.merge_base_sha == branch_point);
     CHECK(paths(set) == std::vector<std::string>{"migrations/002_feature.sql"});
 }
@@ -329,34 +333,32 @@ TEST_CASE("read_file_at: the head version, whatever is checked out", "[diff]") {
     std::string head = repo.commit("head");
     git(repo.dir, "checkout -q main");
 
-    CHECK(diff::read_file_at(repo.repo(), head, "migrations/001.sql") ==
+    CHECK(must(diff::read_file_at(repo.repo(), head, "migrations/001.sql")) ==
           std::optional<std::string>("-- head\nCREATE TABLE t (id int);\n"));
-    CHECK(diff::read_file_at(repo.repo(), "main", "migrations/001.sql") ==
+    CHECK(must(diff::read_file_at(repo.repo(), "main", "migrations/001.sql")) ==
           std::optional<std::string>("-- base\n"));
-    CHECK_FALSE(diff::read_file_at(repo.repo(), head, "migrations/missing.sql").has_value());
-    CHECK_FALSE(diff::read_file_at(repo.repo(), head, "migrations").has_value());  // a directory
+    CHECK_FALSE(must(diff::read_file_at(repo.repo(), head, "migrations/missing.sql")).has_value());
+    CHECK_FALSE(must(diff::read_file_at(repo.repo(), head, "migrations")).has_value());  // a directory
 
-    diff::Repository opened(repo.repo());
-    CHECK(opened.read_file("feature", "README.md") == std::optional<std::string>("project\n"));
+    diff::Repository opened = must(diff::Repository::open(repo.repo()));
+    CHECK(must(opened.read_file("feature", "README.md")) == std::optional<std::string>("project\n"));
 }
 
 TEST_CASE("changed_migrations: clear errors", "[diff]") {
     SECTION("not a git repository") {
         TempDir plain;
-        std::string message = error_of([&] { (void)diff::changed_migrations(plain.path.string(), "a", "b", {}); });
+        std::string message = error_of(diff::changed_migrations(plain.path.string(), "a", "b", {}));
         CHECK(message.find("not a git repository: " + plain.path.string()) != std::string::npos);
         std::string missing = (plain.path / "nowhere").string();
-        CHECK(error_of([&] { (void)diff::read_file_at(missing, "HEAD", "x"); }).find("not a git repository") !=
+        CHECK(error_of(diff::read_file_at(missing, "HEAD", "x")).find("not a git repository") !=
               std::string::npos);
     }
     SECTION("unknown base commit in a full clone") {
         GitRepo repo;
-        std::string message = error_of([&] {
-            (void)diff::changed_migrations(repo.repo(), "0123456789abcdef0123456789abcdef01234567", "HEAD", {});
-        });
+        std::string message = error_of(diff::changed_migrations(repo.repo(), "0123456789abcdef0123456789abcdef01234567", "HEAD", {}));
         CHECK(message.find("base commit '0123456789abcdef0123456789abcdef01234567' not found") !=
               std::string::npos);
-        CHECK(error_of([&] { (void)diff::changed_migrations(repo.repo(), "main", "no-such-branch", {}); })
+        CHECK(error_of(diff::changed_migrations(repo.repo(), "main", "no-such-branch", {}))
                   .find("head commit 'no-such-branch' not found") != std::string::npos);
     }
     SECTION("unrelated histories") {
@@ -364,7 +366,7 @@ TEST_CASE("changed_migrations: clear errors", "[diff]") {
         git(repo.dir, "checkout -q --orphan other");
         repo.write("migrations/1.sql", "SELECT 1;\n");
         repo.commit("unrelated root");
-        std::string message = error_of([&] { (void)diff::changed_migrations(repo.repo(), "main", "other", {}); });
+        std::string message = error_of(diff::changed_migrations(repo.repo(), "main", "other", {}));
         CHECK(message.find("no common ancestor") != std::string::npos);
     }
 }
@@ -383,21 +385,19 @@ TEST_CASE("changed_migrations: a shallow checkout says to fetch the whole histor
 
     SECTION("the base commit is missing") {
         git(origin.tmp.path, "clone -q --depth 1 --branch feature file://" + origin.repo() + " clone");
-        std::string message = error_of([&] { (void)diff::changed_migrations(clone.string(), base, "HEAD", {}); });
+        std::string message = error_of(diff::changed_migrations(clone.string(), base, "HEAD", {}));
         CHECK(message.find("is not in the clone") != std::string::npos);
         CHECK(message.find("use `fetch-depth: 0` in actions/checkout") != std::string::npos);
     }
     SECTION("both tips are there, the history joining them is not") {
         git(origin.tmp.path, "clone -q --depth 1 --no-single-branch file://" + origin.repo() + " clone");
-        std::string message = error_of([&] {
-            (void)diff::changed_migrations(clone.string(), "origin/main", "origin/feature", {});
-        });
+        std::string message = error_of(diff::changed_migrations(clone.string(), "origin/main", "origin/feature", {}));
         CHECK(message.find("no merge base") != std::string::npos);
         CHECK(message.find("the checkout is shallow: use `fetch-depth: 0`") != std::string::npos);
     }
     SECTION("a full clone works") {
         git(origin.tmp.path, "clone -q file://" + origin.repo() + " clone");
-        diff::ChangeSet set = diff::changed_migrations(clone.string(), "origin/main", "origin/feature", {});
+        diff::ChangeSet set = must(diff::changed_migrations(clone.string(), "origin/main", "origin/feature", {}));
         CHECK(paths(set) == std::vector<std::string>{"migrations/002.sql"});
     }
 }
@@ -418,9 +418,9 @@ TEST_CASE("changed_migrations: a workspace owned by another user opens", "[diff]
     REQUIRE(refused.code != 0);
     REQUIRE(refused.out.find("dubious ownership") != std::string::npos);
 
-    diff::ChangeSet set = diff::changed_migrations(repo.repo(), "main", "feature", {});
+    diff::ChangeSet set = must(diff::changed_migrations(repo.repo(), "main", "feature", {}));
     CHECK(paths(set) == std::vector<std::string>{"migrations/001.sql"});
-    CHECK(diff::read_file_at(repo.repo(), "feature", "migrations/001.sql").has_value());
+    CHECK(must(diff::read_file_at(repo.repo(), "feature", "migrations/001.sql")).has_value());
 }
 
 TEST_CASE("pull_request_shas: base and head from the event payload", "[diff][event]") {
@@ -440,10 +440,10 @@ TEST_CASE("pull_request_shas: base and head from the event payload", "[diff][eve
 
     TempDir tmp;
     std::ofstream(tmp.path / "event.json") << pr.dump();
-    CHECK(diff::pull_request_shas_from_file((tmp.path / "event.json").string()) == shas);
+    CHECK(must(diff::pull_request_shas_from_file((tmp.path / "event.json").string())) == shas);
     std::ofstream(tmp.path / "bad.json") << "{not json";
-    CHECK(error_of([&] { (void)diff::pull_request_shas_from_file((tmp.path / "bad.json").string()); })
+    CHECK(error_of(diff::pull_request_shas_from_file((tmp.path / "bad.json").string()))
               .find("not valid JSON") != std::string::npos);
-    CHECK(error_of([&] { (void)diff::pull_request_shas_from_file((tmp.path / "none.json").string()); })
+    CHECK(error_of(diff::pull_request_shas_from_file((tmp.path / "none.json").string()))
               .find("cannot read") != std::string::npos);
 }

@@ -63,3 +63,9 @@ TEST_CASE("the recipe text helpers") {
     CHECK(parenthesised("CHECK /* ( */ ($$)$$ <> a) x", 0) == "($$)$$ <> a)");
     CHECK(parenthesised("no group", 0).empty());
 }
+
+TEST_CASE("skip_token reads what the splitter reads (one tokenizer)") {
+    CHECK(skip_token("/* a /* b */ c */x", 0) == 17);  // block comments nest
+    CHECK(skip_token("E'\\'' x", 0) == 5);             // E'' takes backslash escapes
+    CHECK(find_keyword("a /* x /* y */ ON */ ON b", 0, 25, "ON") == 21);
+}
