@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "analyze/catalog.hpp"
 #include "analyze/limits.hpp"
@@ -499,8 +500,9 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
     }
     // A file named twice is analysed once, where it first appeared.
     std::vector<std::string> unique;
+    std::unordered_set<std::string_view> seen;  // views into `out`, which outlives it
     for (auto& f : out) {
-        if (std::find(unique.begin(), unique.end(), f) == unique.end()) unique.push_back(f);
+        if (seen.insert(f).second) unique.push_back(f);
     }
     return unique;
 }
