@@ -6,12 +6,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "analyze/catalog.hpp"
 #include "analyze/limits.hpp"
@@ -506,41 +509,84 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
     }
     // A file named twice is analysed once, where it first appeared.
     std::vector<std::string> unique;
+    std::unordered_set<std::string_view> seen;  // views into `out`, which outlives it
     for (auto& f : out) {
-        if (std::find(unique.begin(), unique.end(), f) == unique.end()) unique.push_back(f);
+        if (seen.insert(f).second) unique.push_back(f);
     }
     return unique;
 }
 
-Report analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& options) {
-    Report report;
-    report.pg_version = options.pg_version;
-    report.files.resize(files.size());
+namespace {
+
+// Files analysed ahead of the first one not yet written, per thread: enough that a large file
+// at the head keeps no thread idle for long, few enough that their reports stay small.
+constexpr std::size_t k_files_ahead_per_thread = 4;
+
+// A file's report; an exception escaping a worker thread would end the process
+// (std::terminate): it becomes that file's error, and the other files are still reported.
+FileReport analyze_one(const std::string& path, const AnalyzeOptions& options) {
+    try {
+        return analyze_file(path, options);
+    } catch (const std::exception& e) {
+        FileReport report;
+        report.path = path;
+        report.error = Error{std::string("internal error: ") + e.what(), path, std::nullopt};
+        return report;
+    }
+}
+
+}  // namespace
+
+void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& options, const FileHandler& handle) {
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, files.size())));
-    // Largest files first: a few big files (an initial schema) would otherwise end up last
-    // and leave one thread working alone.
-    std::vector<std::size_t> order(files.size());
-    std::vector<std::uintmax_t> sizes(files.size(), 0);
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        order[i] = i;
-        std::error_code ec;
-        sizes[i] = fs::file_size(files[i], ec);
-    }
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return sizes[a] > sizes[b]; });
-    std::atomic<std::size_t> next{0};
+    const std::size_t window = k_files_ahead_per_thread * threads;
+    std::mutex mutex;
+    std::condition_variable moved;               // the window moved, or the run failed
+    std::vector<std::optional<OrderedStep>> ring(window);  // file i's step at i % window
+    std::size_t next_taken = 0, next_written = 0;
+    bool writing = false;                        // one thread runs the ordered steps at a time
+    std::exception_ptr failure;
     auto work = [&] {
-        for (std::size_t k; (k = next.fetch_add(1)) < files.size();) {
-            std::size_t i = order[k];
-            // An exception escaping a worker thread would end the process (std::terminate):
-            // it becomes that file's error, and the other files are still reported.
+        std::unique_lock lock(mutex);
+        auto fail = [&] {
+            if (!failure) failure = std::current_exception();
+            moved.notify_all();
+        };
+        for (;;) {
+            moved.wait(lock, [&] { return failure || next_taken >= files.size() || next_taken < next_written + window; });
+            if (failure || next_taken >= files.size()) return;
+            std::size_t i = next_taken++;
+            lock.unlock();
+            OrderedStep step;
             try {
-                report.files[i] = analyze_file(files[i], options);
-            } catch (const std::exception& e) {
-                report.files[i] = FileReport{};
-                report.files[i].path = files[i];
-                report.files[i].error = Error{std::string("internal error: ") + e.what(), files[i], std::nullopt};
+                step = handle(analyze_one(files[i], options), i);
+            } catch (...) {
+                lock.lock();
+                fail();
+                return;
             }
+            lock.lock();
+            ring[i % window] = std::move(step);
+            if (writing) continue;  // that thread will reach this file
+            writing = true;
+            while (!failure && ring[next_written % window]) {
+                OrderedStep ordered = std::move(*ring[next_written % window]);
+                ring[next_written % window].reset();
+                lock.unlock();
+                try {
+                    if (ordered) ordered();
+                } catch (...) {
+                    lock.lock();
+                    writing = false;
+                    fail();
+                    return;
+                }
+                lock.lock();
+                ++next_written;
+                moved.notify_all();
+            }
+            writing = false;
         }
     };
     // Workers with large stacks, so analyze_text needs no thread of its own per file.
@@ -554,6 +600,17 @@ Report analyze_files(const std::vector<std::string>& files, const AnalyzeOptions
     });
     run_on_large_stack(work);
     for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
+Report analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& options) {
+    Report report;
+    report.pg_version = options.pg_version;
+    report.files.reserve(files.size());
+    analyze_files(files, options, [&report](FileReport&& file, std::size_t) -> OrderedStep {
+        auto kept = std::make_shared<FileReport>(std::move(file));
+        return [&report, kept] { report.files.push_back(std::move(*kept)); };
+    });
     return report;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The analyzer's entry points: text or files in, facts per statement out.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,7 +61,20 @@ struct AnalyzeOptions {
                                                      std::vector<Error>& errors,
                                                      orm::InputFormat format = orm::InputFormat::Auto);
 
-// Analyses files in parallel; the report keeps the order of `files`.
+// What must happen to one file's report in input order (writing what was rendered from it).
+using OrderedStep = std::function<void()>;
+// Runs on a worker thread as soon as a file is analysed (render it, count it; must be
+// thread-safe) and returns its ordered step. An exception from either ends the run and is
+// rethrown by analyze_files once the workers have stopped.
+using FileHandler = std::function<OrderedStep(FileReport&& report, std::size_t index)>;
+
+// Analyses files in parallel, in input order, and runs the ordered steps one at a time, each
+// as soon as its file and every file before it are done. Only a few files per thread are
+// analysed ahead of the first one not yet written, so memory is bounded by the largest files,
+// not by how many there are.
+void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& options, const FileHandler& handle);
+
+// The same, collected: the report keeps the order of `files`.
 [[nodiscard]] Report analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& options);
 
 }  // namespace pgfence::analyze

@@ -2,7 +2,6 @@
 
 #include "analyze/pg_parser.hpp"
 #include "annotate/json_writer.hpp"
-#include "annotate/parallel.hpp"
 
 #ifndef PGFENCE_VERSION
 #define PGFENCE_VERSION "0.1.0"
@@ -211,39 +210,45 @@ void file_report(JsonWriter& w, const FileReport& f) {
 
 }  // namespace
 
-void write_json_report(const Report& report, std::ostream& out) {
-    std::size_t statements = 0, unparsable = 0, unknown = 0, errors = 0;
-    for (const auto& f : report.files) {
-        for (const auto& s : f.statements) {
-            ++statements;
-            unparsable += s.status == StatementStatus::Unparsable;
-            unknown += s.status == StatementStatus::Unknown;
-        }
-        errors += f.error.has_value();
-    }
+void JsonReportStream::begin(std::ostream& out) {
     std::string head;
     JsonWriter w(head);
     w.begin_object();
-    w.member("parser_version", parser_version()).member("pg_version", report.pg_version);
+    w.member("parser_version", parser_version()).member("pg_version", m_pg_version);
     w.member("schema_version", k_json_schema_version);
-    w.key("summary").begin_object();
-    w.member("file_errors", errors).member("files", report.files.size()).member("statements", statements);
-    w.member("unknown", unknown).member("unparsable", unparsable);
-    w.end_object();
     w.key("tool").begin_object();
     w.member("name", "pgfence").member("version", PGFENCE_VERSION);
     w.end_object();
     out << head << ",\n  \"files\": [";
-    // Files are written in parallel, each into its own string, then in order. Invalid UTF-8
-    // (a Latin-1 file) becomes U+FFFD: the document is always valid JSON.
-    auto texts = render_each<FileReport>(report.files, [](const FileReport& file, std::size_t) {
-        std::string text = "\n    ";
-        JsonWriter fw(text, 4);
-        file_report(fw, file);
-        return text;
-    });
-    for (std::size_t i = 0; i < texts.size(); ++i) out << (i == 0 ? "" : ",") << texts[i];
-    out << (report.files.empty() ? "]\n}\n" : "\n  ]\n}\n");
+}
+
+// Invalid UTF-8 (a Latin-1 file) becomes U+FFFD: the document is always valid JSON.
+std::string JsonReportStream::render_text(const FileReport& file) const {
+    std::string text = "\n    ";
+    JsonWriter w(text, 4);
+    file_report(w, file);
+    return text;
+}
+
+void JsonReportStream::write_text(std::ostream& out, const std::string& text) {
+    out << (totals().files == 0 ? "" : ",") << text;
+}
+
+// `summary` comes last: its counts are known only once every file is written.
+void JsonReportStream::end(std::ostream& out) {
+    const ReportTotals& t = totals();
+    std::string tail = t.files == 0 ? "],\n  \"summary\": " : "\n  ],\n  \"summary\": ";
+    JsonWriter w(tail, 2);
+    w.begin_object();
+    w.member("file_errors", t.file_errors).member("files", t.files).member("statements", t.statements);
+    w.member("unknown", t.unknown).member("unparsable", t.unparsable);
+    w.end_object();
+    out << tail << "\n}\n";
+}
+
+void write_json_report(const Report& report, std::ostream& out) {
+    JsonReportStream stream(report.pg_version);
+    write_report(stream, report, out);
 }
 
 }  // namespace pgfence::annotate

@@ -1,6 +1,5 @@
 #include "annotate/terminal.hpp"
 
-#include "annotate/parallel.hpp"
 #include "annotate/printable.hpp"
 #include "analyze/source_text.hpp"
 
@@ -223,44 +222,34 @@ void render_file(const FileReport& input, std::ostream& out, const TerminalOptio
 
 }  // namespace
 
-void render_terminal(const Report& input, std::ostream& out, const TerminalOptions& options) {
-    const Report& report = input;
-    std::size_t statements = 0, unparsable = 0, unknown = 0;
-    for (const auto& file : report.files) {
-        for (const auto& st : file.statements) {
-            ++statements;
-            unparsable += st.status == StatementStatus::Unparsable;
-            unknown += st.status == StatementStatus::Unknown;
-        }
-    }
-    for (const auto& text : render_each<FileReport>(report.files, [&](const FileReport& file, std::size_t) {
-             std::ostringstream section;
-             render_file(file, section, options);
-             return section.str();
-         })) {
-        out << text;
-    }
-    std::size_t counts[5] = {0, 0, 0, 0, 0};
-    Risk worst = Risk::None;
-    for (const auto& f : report.files) {
-        worst = std::max(worst, f.risk);
-        for (const auto& finding : f.findings) ++counts[static_cast<int>(finding.risk)];
-    }
-    std::size_t total = counts[1] + counts[2] + counts[3] + counts[4];
+std::string TerminalStream::render_text(const FileReport& file) const {
+    std::ostringstream section;
+    render_file(file, section, m_options);
+    return section.str();
+}
+
+void TerminalStream::end(std::ostream& out) {
+    const ReportTotals& t = totals();
+    std::size_t total = t.findings[1] + t.findings[2] + t.findings[3] + t.findings[4];
     out << "findings: " << total;
     if (total > 0) {
         out << " (";
         bool first = true;
         for (int r = 4; r >= 1; --r) {
-            if (counts[r] == 0) continue;
-            out << (first ? "" : ", ") << counts[r] << " " << risk_name(static_cast<Risk>(r));
+            if (t.findings[static_cast<std::size_t>(r)] == 0) continue;
+            out << (first ? "" : ", ") << t.findings[static_cast<std::size_t>(r)] << " " << risk_name(static_cast<Risk>(r));
             first = false;
         }
-        out << "), highest risk " << risk_name(worst);
+        out << "), highest risk " << risk_name(t.worst);
     }
     out << "\n";
-    out << "summary: " << report.files.size() << (report.files.size() == 1 ? " file, " : " files, ") << statements
-        << " statements, " << unparsable << " unparsable, " << unknown << " unknown to the lock model\n";
+    out << "summary: " << t.files << (t.files == 1 ? " file, " : " files, ") << t.statements << " statements, "
+        << t.unparsable << " unparsable, " << t.unknown << " unknown to the lock model\n";
+}
+
+void render_terminal(const Report& report, std::ostream& out, const TerminalOptions& options) {
+    TerminalStream stream(options);
+    write_report(stream, report, out);
 }
 
 }  // namespace pgfence::annotate

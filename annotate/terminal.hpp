@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "analyze/facts.hpp"
+#include "annotate/report_stream.hpp"
 
 namespace pgfence::annotate {
 
@@ -12,6 +13,21 @@ struct TerminalOptions {
     int sql_width = 48;  // characters of statement text shown per row
 };
 
+// One file's table after another as they come, then the findings and summary lines.
+class TerminalStream : public ReportStream {
+public:
+    explicit TerminalStream(const TerminalOptions& options) : m_options(options) {}
+    void begin(std::ostream&) override {}
+    void end(std::ostream& out) override;
+
+protected:
+    [[nodiscard]] std::string render_text(const analyze::FileReport& file) const override;
+
+private:
+    TerminalOptions m_options;
+};
+
+// The terminal report of a collected report.
 void render_terminal(const analyze::Report& report, std::ostream& out, const TerminalOptions& options);
 
 }  // namespace pgfence::annotate

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: pgfence against squawk (npm squawk-cli) and @flvmnt/pgfence (the TypeScript
-# original) on every .sql file of the shared real-world corpus, in one run.
+# original) on every .sql file of the shared real-world corpus, in one run, and against the floor:
+# libpg_query alone parsing the same files (bench/rawparse.c; JSON output, and the raw tree).
 #
 #   bench/run.sh [--runs N] [--jobs N] [--corpus DIR] [--pgfence PATH] [--no-squawk] [--no-flvmnt]
+#                [--no-floor]
 #   bench/run.sh --install-only [--no-squawk] [--no-flvmnt]   (install the peers, run nothing)
 #
 # Each tool gets the same file list in one invocation per run (or, if the list is too long
@@ -20,6 +22,7 @@ jobs=""
 pgfence="${PGFENCE:-}"
 use_squawk=1
 use_flvmnt=1
+use_floor=1
 install_only=0
 readonly squawk_version="2.66.0"
 readonly flvmnt_version="0.1.5"
@@ -36,8 +39,9 @@ while [[ $# -gt 0 ]]; do
         --pgfence=*) pgfence="${1#*=}"; shift ;;
         --no-squawk) use_squawk=0; shift ;;
         --no-flvmnt) use_flvmnt=0; shift ;;
+        --no-floor) use_floor=0; shift ;;
         --install-only) install_only=1; shift ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -73,6 +77,17 @@ if [[ -z "$pgfence" ]]; then
     pgfence="$root/build-bench/bot/pgfence"
 fi
 [[ -x "$pgfence" ]] || die "pgfence binary not found at $pgfence"
+# The floor is built in pgfence's own build folder (its libpg_query), when that is one.
+rawparse=""
+if [[ $use_floor -eq 1 && $install_only -eq 0 ]]; then
+    build_dir="$(cd "$(dirname "$pgfence")/.." && pwd)"
+    if [[ -f "$build_dir/CMakeCache.txt" ]] && cmake --build "$build_dir" --target pgfence_rawparse >/dev/null 2>&1; then
+        rawparse="$build_dir/bench/pgfence_rawparse"
+    else
+        say "no floor: pgfence_rawparse could not be built in $build_dir (pass --pgfence BUILD/bot/pgfence of a CMake build)"
+        use_floor=0
+    fi
+fi
 
 installed_version() {  # package name -> version installed under bench/node_modules, or nothing
     local manifest="$here/node_modules/$1/package.json"
@@ -151,6 +166,7 @@ mapfile -d '' files <"$work/files.list"
 tools=(pgfence pgfence-json)
 [[ $use_squawk -eq 1 ]] && tools+=(squawk)
 [[ $use_flvmnt -eq 1 ]] && tools+=(flvmnt)
+[[ $use_floor -eq 1 ]] && tools+=(parse-json parse-raw)
 threads_arg=()
 [[ -n "$jobs" ]] && threads_arg=(--jobs "$jobs")
 # Sets argv to the tool's command (the files follow it).
@@ -160,29 +176,34 @@ tool_argv() {
         pgfence-json) argv=("$pgfence" analyze --no-config --direction both --format json "${threads_arg[@]}") ;;
         squawk) argv=("$squawk_bin") ;;
         flvmnt) argv=(node "$flvmnt_js" analyze) ;;
+        parse-json) argv=("$rawparse" json) ;;
+        parse-raw) argv=("$rawparse" raw) ;;
     esac
 }
 
 # Runs one tool once over the list: prints "wall_seconds max_rss_kb user_s sys_s exit".
+# CPU time is bash's `time` of the child (milliseconds; GNU time prints hundredths, too coarse for
+# the parse floor), peak RSS GNU time's.
 run_once() {
-    local tool="$1" start end status rss user sys
+    local tool="$1" start end status rss user sys TIMEFORMAT='%3U %3S'
     tool_argv "$tool"
     start=$(date +%s%N)
     status=0
-    if [[ "$batching" == "one invocation" ]]; then
-        /usr/bin/time -v -o "$work/time.txt" "${argv[@]}" "${files[@]}" >/dev/null 2>"$work/$tool.stderr" || status=$?
-    else
-        /usr/bin/time -v -o "$work/time.txt" xargs -0 "${argv[@]}" <"$work/files.list" >/dev/null 2>"$work/$tool.stderr" || status=$?
-    fi
+    { time {
+        if [[ "$batching" == "one invocation" ]]; then
+            /usr/bin/time -v -o "$work/time.txt" "${argv[@]}" "${files[@]}" >/dev/null 2>"$work/$tool.stderr" || status=$?
+        else
+            /usr/bin/time -v -o "$work/time.txt" xargs -0 "${argv[@]}" <"$work/files.list" >/dev/null 2>"$work/$tool.stderr" || status=$?
+        fi
+    }; } 2>"$work/cpu.txt"
     end=$(date +%s%N)
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
-    user=$(sed -n 's/.*User time (seconds): //p' "$work/time.txt")
-    sys=$(sed -n 's/.*System time (seconds): //p' "$work/time.txt")
+    read -r user sys <"$work/cpu.txt"
     if grep -q 'Command terminated by signal' "$work/time.txt"; then
         status=$((128 + $(sed -n 's/.*terminated by signal //p' "$work/time.txt")))
     fi
     awk -v s="$start" -v e="$end" -v r="$rss" -v u="$user" -v y="$sys" -v x="$status" \
-        'BEGIN { printf "%.4f %d %.2f %.2f %d\n", (e - s) / 1e9, r, u, y, x }'
+        'BEGIN { printf "%.4f %d %.3f %.3f %d\n", (e - s) / 1e9, r, u, y, x }'
 }
 
 # pgfence's own counts, from one JSON report of the same list (not timed).
@@ -207,6 +228,7 @@ say "pgfence:    $pgfence ($("$pgfence" version)), --direction both (every state
 say "            report: $pg_files files, $pg_statements statements ($pg_unparsable unparsable, $pg_unknown unknown)"
 [[ $use_squawk -eq 1 ]] && say "squawk:     $("$squawk_bin" --version) (native binary of squawk-cli@$squawk_version)"
 [[ $use_flvmnt -eq 1 ]] && say "flvmnt:     @flvmnt/pgfence@$flvmnt_version on node $(node --version)"
+[[ $use_floor -eq 1 ]] && say "floor:      $rawparse, one thread, one parse per file: parse-json (pg_query_parse), parse-raw (pg_query_raw_parse)"
 say "runs:       $runs (+1 warm-up), median reported; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 say ""
 
@@ -232,7 +254,7 @@ done
 
 printf '%-14s %7s %12s %11s %10s %8s\n' tool files "wall (s)" "cpu (s)" "RSS (MB)" exit
 for tool in "${tools[@]}"; do
-    printf '%-14s %7d %12.3f %11.2f %10.1f %8s\n' "$tool" "$file_count" "${wall[$tool]}" "${cpu[$tool]}" \
+    printf '%-14s %7d %12.3f %11.3f %10.1f %8s\n' "$tool" "$file_count" "${wall[$tool]}" "${cpu[$tool]}" \
         "$(awk -v k="${rss[$tool]}" 'BEGIN { print k / 1024 }')" "${code[$tool]}"
 done
 say ""
@@ -256,7 +278,30 @@ for other in squawk flvmnt; do
         ratios_json+="${ratios_json:+,}\"${other}_over_${mine}\": {\"time\": $t, \"cpu_time\": $c, \"memory\": $m}"
     done
 done
+# The floor: how many times the parse alone pgfence's CPU time is.
+for floor in parse-json parse-raw; do
+    [[ -n "${cpu[$floor]:-}" ]] || continue
+    for mine in pgfence pgfence-json; do
+        c=$(ratio "${cpu[$mine]}" "${cpu[$floor]}")
+        m=$(ratio "${rss[$mine]}" "${rss[$floor]}")
+        say "$mine/$floor: CPU time ${c}x, memory ${m}x"
+        ratios_json+="${ratios_json:+,}\"${mine}_over_${floor}\": {\"cpu_time\": $c, \"memory\": $m}"
+    done
+done
 target_lines=()
+verdict_at_least() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "n/a" && r >= t) ? "met" : "NOT met" }'; }
+verdict_at_most() { awk -v r="$1" -v t="$2" 'BEGIN { print (r != "n/a" && r <= t) ? "met" : "NOT met" }'; }
+for mine in pgfence pgfence-json; do
+    what=$([[ $mine == pgfence ]] && echo "text output" || echo "JSON output")
+    if [[ -n "${cpu[squawk]:-}" ]]; then
+        c=$(ratio "${cpu[squawk]}" "${cpu[$mine]}")
+        target_lines+=("target CPU time >= 3x less than squawk ($what): ${c}x, $(verdict_at_least "$c" 3)")
+    fi
+    if [[ -n "${cpu[parse-json]:-}" ]]; then
+        c=$(ratio "${cpu[$mine]}" "${cpu[parse-json]}")
+        target_lines+=("target CPU time <= 3x the raw libpg_query parse, pg_query_parse ($what): ${c}x, $(verdict_at_most "$c" 3)")
+    fi
+done
 if [[ -n "${wall[squawk]:-}" ]]; then
     t=$(ratio "${wall[squawk]}" "${wall[pgfence]}")
     verdict=$(awk -v r="$t" 'BEGIN { print (r >= 2.5) ? "met" : "NOT met" }')

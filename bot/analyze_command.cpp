@@ -204,37 +204,88 @@ void apply_stats(Report& report, const Settings& settings) {
     if (settings.stats) (void)settings.stats->apply(report, settings.size);
 }
 
+namespace {
+
+// One file's part of the diagnosis, added to `d`.
+void diagnose_file(const analyze::FileReport& f, const Settings& settings, bool block_unknown, std::ostream& err,
+                   Diagnosis& d) {
+    if (f.source_kind != "sql") {
+        d.scripts = true;
+        d.coverage.found += f.coverage.found;
+        d.coverage.analysed += f.coverage.analysed;
+        d.coverage.unknown += f.coverage.unknown;
+        d.coverage.unparsable += f.coverage.unparsable;
+        for (const auto& s : f.statements) {
+            if (s.unanalysable) {
+                err << (block_unknown ? "error: " : "warning: ") << annotate::printable(s.unanalysable->describe())
+                    << " (SQL not visible statically; not analysed)\n";
+            }
+        }
+    }
+    if (f.error) {
+        err << "error: " << annotate::printable(f.error->describe()) << "\n";
+        d.failed = true;
+    }
+    for (const auto& s : f.statements) {
+        if (s.status == StatementStatus::Unparsable && s.parse_error) {
+            err << (settings.fail_on_unparsable ? "error: " : "warning: ") << annotate::printable(s.parse_error->describe())
+                << " (statement not analysed)\n";
+            d.failed = d.failed || settings.fail_on_unparsable;
+        }
+    }
+    for (const auto& finding : f.findings) d.over = d.over || (finding.risk > settings.max_risk && !finding.pre_existing);
+}
+
+}  // namespace
+
+Diagnosis& Diagnosis::operator+=(const Diagnosis& other) {
+    failed = failed || other.failed;
+    over = over || other.over;
+    scripts = scripts || other.scripts;
+    coverage.found += other.coverage.found;
+    coverage.analysed += other.coverage.analysed;
+    coverage.unknown += other.coverage.unknown;
+    coverage.unparsable += other.coverage.unparsable;
+    return *this;
+}
+
 Diagnosis diagnose(const Report& report, const Settings& settings, bool block_unknown, std::ostream& err) {
     Diagnosis d;
-    for (const auto& f : report.files) {
-        if (f.source_kind != "sql") {
-            d.scripts = true;
-            d.coverage.found += f.coverage.found;
-            d.coverage.analysed += f.coverage.analysed;
-            d.coverage.unknown += f.coverage.unknown;
-            d.coverage.unparsable += f.coverage.unparsable;
-            for (const auto& s : f.statements) {
-                if (s.unanalysable) {
-                    err << (block_unknown ? "error: " : "warning: ") << annotate::printable(s.unanalysable->describe())
-                        << " (SQL not visible statically; not analysed)\n";
-                }
-            }
-        }
-        if (f.error) {
-            err << "error: " << annotate::printable(f.error->describe()) << "\n";
-            d.failed = true;
-        }
-        for (const auto& s : f.statements) {
-            if (s.status == StatementStatus::Unparsable && s.parse_error) {
-                err << (settings.fail_on_unparsable ? "error: " : "warning: ") << annotate::printable(s.parse_error->describe())
-                    << " (statement not analysed)\n";
-                d.failed = d.failed || settings.fail_on_unparsable;
-            }
-        }
-        for (const auto& finding : f.findings) d.over = d.over || (finding.risk > settings.max_risk && !finding.pre_existing);
-    }
+    for (const auto& f : report.files) diagnose_file(f, settings, block_unknown, err, d);
     return d;
 }
+
+namespace {
+
+// The text and JSON reports, written as the files are analysed: what is kept of a file until
+// its turn is its rendered section and its error: lines, never its report.
+Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::string>& files, const Settings& settings,
+                        bool block_unknown, std::ostream& out, std::ostream& err) {
+    struct Done {
+        annotate::Section section;
+        std::string messages;
+        Diagnosis diagnosis;
+    };
+    Diagnosis diagnosis;
+    stream.begin(out);
+    analyze_files(files, settings.options, [&](FileReport&& report, std::size_t) -> analyze::OrderedStep {
+        if (settings.stats) (void)settings.stats->apply(report, settings.size);
+        auto done = std::make_shared<Done>();
+        std::ostringstream messages;
+        diagnose_file(report, settings, block_unknown, messages, done->diagnosis);
+        done->messages = messages.str();
+        done->section = stream.render(report);
+        return [&, done] {
+            err << done->messages;
+            diagnosis += done->diagnosis;
+            stream.write(out, done->section);
+        };
+    });
+    stream.end(out);
+    return diagnosis;
+}
+
+}  // namespace
 
 int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     bool config_failed = false;
@@ -246,30 +297,33 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     if (!load_stats(settings, err)) return k_exit_input;
-    Report report = analyze_files(files, settings.options);
-    apply_stats(report, settings);
-
-    Diagnosis diagnosis = diagnose(report, settings, a.block_unknown, err);
-    bool failed = diagnosis.failed || !input_errors.empty();
-    const Coverage& coverage = diagnosis.coverage;
 
     std::ofstream file;
     std::ostream* sink = open_output(a.output, file, out, err);
     if (sink == nullptr) return k_exit_input;
+    Diagnosis diagnosis;
     if (a.format == "json") {
-        annotate::write_json_report(report, *sink);
-    } else if (a.format == "markdown") {
-        annotate::render_markdown(report, *sink);
-    } else if (a.format == "sarif") {
-        annotate::render_sarif(report, *sink);
-    } else if (a.format == "github") {
-        annotate::render_workflow_commands(report, *sink);
-    } else {
+        annotate::JsonReportStream stream(settings.options.pg_version);
+        diagnosis = stream_report(stream, files, settings, a.block_unknown, *sink, err);
+    } else if (a.format == "text") {
         bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
         bool color = a.color == "always" || (a.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
-        annotate::render_terminal(report, *sink, annotate::TerminalOptions{color});
+        annotate::TerminalStream stream(annotate::TerminalOptions{color});
+        diagnosis = stream_report(stream, files, settings, a.block_unknown, *sink, err);
+    } else {
+        // Collected: markdown sizes every file's section against one comment's limit, SARIF
+        // builds its document whole (the rules its results use come before them), and the
+        // github format's workflow commands are read by a runner over a pull request's files.
+        Report report = analyze_files(files, settings.options);
+        apply_stats(report, settings);
+        diagnosis = diagnose(report, settings, a.block_unknown, err);
+        if (a.format == "markdown") annotate::render_markdown(report, *sink);
+        else if (a.format == "sarif") annotate::render_sarif(report, *sink);
+        else annotate::render_workflow_commands(report, *sink);
     }
     sink->flush();
+    bool failed = diagnosis.failed || !input_errors.empty();
+    const Coverage& coverage = diagnosis.coverage;
     if (diagnosis.scripts) {
         // The ORM scripts' coverage: statements whose SQL pgfence could read and parse.
         err << "coverage: " << coverage.analysed << "/" << coverage.found << " statements analysed (" << coverage.unknown

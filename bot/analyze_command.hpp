@@ -86,6 +86,8 @@ struct Diagnosis {
     bool over = false;     // a finding (not pre-existing) above max_risk
     bool scripts = false;  // ORM scripts were read: print the coverage line
     Coverage coverage;
+
+    Diagnosis& operator+=(const Diagnosis& other);
 };
 [[nodiscard]] Diagnosis diagnose(const Report& report, const Settings& settings, bool block_unknown, std::ostream& err);
 

@@ -6,10 +6,15 @@ namespace pgfence::stats {
 
 LoadedStats::LoadedStats(Snapshot snapshot) : m_snapshot(std::move(snapshot)) {
     m_schema = std::make_unique<SnapshotSchema>(m_snapshot);
+    m_index = std::make_unique<SnapshotIndex>(m_snapshot);
 }
 
 SizeSummary LoadedStats::apply(analyze::Report& report, const SizeOptions& options) const {
     return apply_size_risk(report, m_snapshot, options);
+}
+
+SizeSummary LoadedStats::apply(analyze::FileReport& file, const SizeOptions& options) const {
+    return apply_size_risk(file, *m_index, options);
 }
 
 analyze::Result<std::shared_ptr<const LoadedStats>> load_stats(const std::string& path) {

@@ -24,10 +24,13 @@ public:
     [[nodiscard]] const analyze::KnownSchema* known_schema() const { return m_schema.get(); }
     // The size pass, on a report analysed with known_schema().
     SizeSummary apply(analyze::Report& report, const SizeOptions& options) const;
+    // The same on one file (thread-safe: a streamed report's files are sized as they come).
+    SizeSummary apply(analyze::FileReport& file, const SizeOptions& options) const;
 
 private:
     Snapshot m_snapshot;
     std::unique_ptr<SnapshotSchema> m_schema;  // reads m_snapshot
+    std::unique_ptr<SnapshotIndex> m_index;    // reads m_snapshot
 };
 
 // An unreadable or unsupported snapshot is an Error naming the file.

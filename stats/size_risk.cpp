@@ -151,9 +151,15 @@ SizeSummary apply_size_risk(Report& report, const Snapshot& snapshot, const Size
     SizeSummary summary;
     SnapshotIndex index(snapshot);
     for (auto& file : report.files) {
-        for (auto& f : file.findings) summary.adjusted += size_finding(f, file, index, options, summary);
-        recompute_risks(file);
+        summary += apply_size_risk(file, index, options);
     }
+    return summary;
+}
+
+SizeSummary apply_size_risk(FileReport& file, const SnapshotIndex& index, const SizeOptions& options) {
+    SizeSummary summary;
+    for (auto& f : file.findings) summary.adjusted += size_finding(f, file, index, options, summary);
+    recompute_risks(file);
     return summary;
 }
 

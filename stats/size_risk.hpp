@@ -6,6 +6,7 @@
 #include <string>
 
 #include "analyze/facts.hpp"
+#include "stats/lookup.hpp"
 #include "stats/snapshot.hpp"
 
 namespace pgfence::stats {
@@ -33,9 +34,18 @@ struct SizeSummary {
     int adjusted = 0;       // findings whose risk moved
     int measured = 0;       // findings matched to a snapshot table
     int absent = 0;         // findings on tables the snapshot does not have
+
+    SizeSummary& operator+=(const SizeSummary& other) {
+        adjusted += other.adjusted;
+        measured += other.measured;
+        absent += other.absent;
+        return *this;
+    }
 };
 
 SizeSummary apply_size_risk(analyze::Report& report, const Snapshot& snapshot, const SizeOptions& options);
+// The same for one file, with the snapshot's index built once for every file.
+SizeSummary apply_size_risk(analyze::FileReport& file, const SnapshotIndex& index, const SizeOptions& options);
 
 // Whether the rule's cost grows with the table, and which work the estimate times.
 [[nodiscard]] bool size_sensitive(std::string_view rule);

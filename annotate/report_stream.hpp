@@ -1,0 +1,57 @@
+#pragma once
+// A report written while the files are still being analysed: its head, each file's section
+// as soon as that file and every file before it are done (analyze_files' ordered steps), then
+// the totals. Peak memory is that of the few files in flight, not of the whole input.
+#include <array>
+#include <cstddef>
+#include <ostream>
+#include <string>
+
+#include "analyze/facts.hpp"
+
+namespace pgfence::annotate {
+
+// Counts over the files written so far: what a report's closing totals say.
+struct ReportTotals {
+    std::size_t files = 0;
+    std::size_t file_errors = 0;
+    std::size_t statements = 0;
+    std::size_t unparsable = 0;
+    std::size_t unknown = 0;
+    std::array<std::size_t, 5> findings{};  // by risk, Risk::None to Risk::Critical
+    analyze::Risk worst = analyze::Risk::None;
+
+    void add(const analyze::FileReport& file);
+    void add(const ReportTotals& other);
+};
+
+// One file, rendered, and its counts: all that is kept of it until its turn to be written.
+struct Section {
+    std::string text;
+    ReportTotals totals;
+};
+
+class ReportStream {
+public:
+    virtual ~ReportStream() = default;
+    virtual void begin(std::ostream& out) = 0;
+    // Thread-safe: called on the analysis workers, in any order.
+    [[nodiscard]] Section render(const analyze::FileReport& file) const;
+    // In input order, one at a time.
+    void write(std::ostream& out, const Section& section);
+    virtual void end(std::ostream& out) = 0;
+
+protected:
+    [[nodiscard]] virtual std::string render_text(const analyze::FileReport& file) const = 0;
+    // Writes one section's text; totals() still counts only the files before it.
+    virtual void write_text(std::ostream& out, const std::string& text) { out << text; }
+    [[nodiscard]] const ReportTotals& totals() const { return m_totals; }
+
+private:
+    ReportTotals m_totals;
+};
+
+// A collected report through a stream, file by file (pr, tests, fuzzing).
+void write_report(ReportStream& stream, const analyze::Report& report, std::ostream& out);
+
+}  // namespace pgfence::annotate
