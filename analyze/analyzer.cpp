@@ -245,8 +245,6 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     model::Context ctx{options.pg_version, catalog, options.known_schema, {}};
     SessionState state;
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
-    std::vector<Node> nodes;       // statement nodes, parallel to report.statements
-    std::vector<ParseTree> trees;  // their owners, kept until the rules have run
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
     std::vector<std::shared_ptr<void>> arenas;  // their owners
 
@@ -282,12 +280,10 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) {
                 model_do_block(block, facts, ctx, do_body_line(facts, lines));
             } else {
-                model::model_statement(parsed.node, parsed.stmt, parsed.kind, facts, ctx);
+                model::model_statement(parsed.stmt, facts, ctx);
             }
             apply_session(parsed.stmt, state, facts);
         }
-        nodes.push_back(parsed.node);
-        trees.push_back(std::move(parsed.tree));
         stmts.push_back(parsed.failure ? nullptr : parsed.stmt);
         arenas.push_back(std::move(parsed.arena));
         report.statements.push_back(std::move(facts));
@@ -319,7 +315,6 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.transaction = state.transaction();
             facts.settings = state.current;
             facts.parse_error = Error{os.error, path, facts.span.start};
-            nodes.emplace_back();
             stmts.push_back(nullptr);
             report.statements.push_back(std::move(facts));
             continue;
@@ -333,7 +328,6 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.settings = state.current;
             facts.notes.push_back("SQL not visible statically: " + os.unknown);
             facts.unanalysable = Error{os.unknown, path, facts.span.start};
-            nodes.emplace_back();
             stmts.push_back(nullptr);
             report.statements.push_back(std::move(facts));
             continue;

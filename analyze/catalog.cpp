@@ -179,38 +179,6 @@ std::string fold_alias(const std::string& name) {
 
 }  // namespace
 
-std::string canonical_type(const Node& type_name) {
-    if (!type_name.contains("names")) return {};
-    std::vector<std::string> parts;
-    for (const auto& n : type_name["names"]) {
-        if (n.contains("String")) parts.push_back(n["String"].value("sval", std::string()));
-    }
-    if (parts.size() == 2 && parts[0] == "pg_catalog") parts.erase(parts.begin());
-    std::string base;
-    for (const auto& p : parts) base += (base.empty() ? "" : ".") + p;
-    base = fold_alias(base);
-    std::string mods;
-    if (type_name.contains("typmods")) {
-        for (const auto& m : type_name["typmods"]) {
-            std::string v;
-            if (m.contains("A_Const")) {
-                const auto& c = m["A_Const"];
-                if (c.contains("ival")) v = std::to_string(c["ival"].value("ival", 0));
-                else if (c.contains("sval")) v = c["sval"].value("sval", std::string());
-            } else if (m.contains("ColumnRef")) {
-                v = "?";
-            }
-            mods += (mods.empty() ? "" : ",") + v;
-        }
-    }
-    // Bare char means char(1); timestamp/time precision lists come as typmods too.
-    if (base == "bpchar" && mods.empty() && parts.size() == 2) mods = "1";
-    std::string out = base;
-    if (!mods.empty()) out += "(" + mods + ")";
-    if (type_name.contains("arrayBounds")) out += "[]";
-    return out;
-}
-
 std::string canonical_type(const TypeName* type_name) {
     if (type_name == nullptr || type_name->names == nullptr) return {};
     std::vector<std::string_view> parts;

@@ -9,7 +9,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "analyze/parse_tree.hpp"
 #include "analyze/pg_tree.hpp"
 
 namespace pgfence::analyze {
@@ -94,7 +93,6 @@ private:
 
 // Canonical type text of a TypeName node: aliases folded (integer -> int4), pg_catalog
 // dropped, type modifiers kept ("varchar(20)"), array bounds as "[]".
-[[nodiscard]] std::string canonical_type(const Node& type_name);
 [[nodiscard]] std::string canonical_type(const TypeName* type_name);
 // The base name of a canonical type without modifiers or array marker ("varchar").
 [[nodiscard]] std::string type_base(const std::string& canonical);

@@ -64,24 +64,4 @@ std::string quote_ident(std::string_view name) {
     return out + "\"";
 }
 
-std::string range_var_relname(const Node& range_var) {
-    return range_var.value("relname", std::string());
-}
-
-std::string range_var_name(const Node& range_var) {
-    std::string out;
-    if (range_var.contains("schemaname")) out = quote_ident(range_var["schemaname"].get<std::string>()) + ".";
-    return out + quote_ident(range_var_relname(range_var));
-}
-
-std::string qualified_name(const Node& names) {
-    std::string out;
-    if (!names.is_array()) return out;
-    for (const auto& n : names) {
-        if (!out.empty()) out += ".";
-        if (n.contains("String")) out += quote_ident(n["String"].value("sval", std::string()));
-    }
-    return out;
-}
-
 }  // namespace pgfence::analyze

@@ -19,11 +19,6 @@ extern "C" {
 namespace pgfence::analyze {
 namespace {
 
-struct ParseResultGuard {
-    PgQueryParseResult result;
-    ~ParseResultGuard() { pg_query_free_parse_result(result); }
-};
-
 // PostgreSQL reports an error position in characters (pg_mbstrlen of the text before it);
 // spans need the byte offset.
 std::size_t byte_offset(std::string_view text, std::size_t characters) {
@@ -61,7 +56,8 @@ std::optional<ParseFailure> undecodable(const ParseTree& tree) {
     return ParseFailure{"the parser returned no statement", 0};
 }
 
-// PostgreSQL's parser, libpg_query's output and our decoder recurse once per nesting level.
+// PostgreSQL's parser (and, for PL/pgSQL, libpg_query's output and our decoder) recurse once per
+// nesting level.
 template <class Fn>
 ParsedStatement parsed_on_large_stack(Fn&& parse) {
     if (on_large_stack()) return parse();
@@ -114,33 +110,7 @@ ParsedStatement parse_statement_here(std::string_view sql) {
         out.arena.reset();
         return out;
     }
-    ParseResultGuard guard{pg_query_parse(text.c_str())};
-    if (guard.result.error != nullptr) {
-        ParseFailure failure;
-        failure.message = guard.result.error->message ? guard.result.error->message : "parse error";
-        int cursor = guard.result.error->cursorpos;  // 1-based, in characters; 0 when unknown
-        failure.offset = cursor > 0 ? byte_offset(sql, static_cast<std::size_t>(cursor - 1)) : 0;
-        if (failure.offset > sql.size()) failure.offset = sql.size();
-        out.failure = std::move(failure);
-        return out;
-    }
-    out.tree = ParseTree::decode(guard.result.parse_tree != nullptr ? guard.result.parse_tree : "");
-    if (auto failure = undecodable(out.tree)) {
-        out.failure = std::move(failure);
-        return out;
-    }
-    const Node& root = out.tree.root();
-    if (root["stmts"].empty()) {
-        out.failure = ParseFailure{"the parser returned no statement", 0};
-        return out;
-    }
-    const Node& stmt = root["stmts"][0]["stmt"];
-    if (!stmt.is_object() || stmt.empty()) {
-        out.failure = ParseFailure{"the parser returned an empty statement", 0};
-        return out;
-    }
-    out.kind = std::string(stmt.begin().key());
-    out.node = stmt;
+    out.kind = std::string(pg::kind_name(out.stmt));
     return out;
 }
 

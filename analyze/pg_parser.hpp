@@ -1,5 +1,7 @@
 #pragma once
-// The one adapter around libpg_query: PostgreSQL's own parser, as a decoded JSON parse tree.
+// The one adapter around libpg_query: PostgreSQL's own parser. SQL statements come back as
+// PostgreSQL's parse tree itself (read through analyze/pg_tree.hpp); a DO block's PL/pgSQL body,
+// which only libpg_query's JSON output describes, as a decoded JSON tree.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -19,15 +21,15 @@ struct ParseFailure {
 };
 
 struct ParsedStatement {
-    ParseTree tree;    // owns node
-    Node node;         // {"AlterTableStmt": {...}}; null when parsing failed
     std::string kind;  // "AlterTableStmt"
     std::optional<ParseFailure> failure;
-    // The same statement as PostgreSQL's parser built it (an AlterTableStmt node, ...), read
-    // through analyze/pg_tree.hpp; null when parsing failed. `arena` owns it (any thread may
-    // release it).
+    // The statement as PostgreSQL's parser built it (an AlterTableStmt node, ...), read through
+    // analyze/pg_tree.hpp; null when parsing failed. `arena` owns it (any thread may release it).
     std::shared_ptr<void> arena;
     const ::Node* stmt = nullptr;
+    // A PL/pgSQL body only (parse_plpgsql_body): libpg_query's JSON function tree; `tree` owns it.
+    ParseTree tree;
+    Node node;
 };
 
 // Parses one statement's text (without its terminating ';').

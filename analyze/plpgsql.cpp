@@ -57,7 +57,7 @@ void model_sql(Walk& w, const std::string& sql, const json& where) {
         return;
     }
     StatementFacts inner;
-    model::model_statement(parsed.node, parsed.stmt, parsed.kind, inner, w.ctx);
+    model::model_statement(parsed.stmt, inner, w.ctx);
     ++w.analysed;
     if (inner.status == StatementStatus::Unknown) {
         w.hidden.push_back((inner.tag.empty() ? parsed.kind : inner.tag) + at_line(w, where));

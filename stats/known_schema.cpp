@@ -1,6 +1,7 @@
 #include "stats/known_schema.hpp"
 
 #include "analyze/catalog.hpp"
+#include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/pg_tree.hpp"
 

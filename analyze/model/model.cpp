@@ -281,8 +281,7 @@ bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     }
 }
 
-void model_statement(const json& node, const pg::Node* stmt, const std::string& kind, StatementFacts& facts,
-                     Context& ctx) {
+void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     bool known = model_node(stmt, facts, ctx);
     if (!known) facts.status = StatementStatus::Unknown;
 }

@@ -10,12 +10,9 @@
 #include "analyze/catalog.hpp"
 #include "analyze/known_schema.hpp"
 #include "analyze/facts.hpp"
-#include "analyze/parse_tree.hpp"
 #include "analyze/pg_tree.hpp"
 
 namespace pgfence::analyze::model {
-
-using json = Node;
 
 struct Context {
     int pg_version = 15;
@@ -35,12 +32,9 @@ struct Context {
 
 // Fills facts.locks/rewrites/scans/tag/... for one parsed statement; sets status Unknown
 // when the model has no entry for it. `stmt` is the statement as PostgreSQL's parser built it
-// (pg_tree.hpp); `node` is the same statement as JSON, read only by ALTER TABLE's model until
-// that is typed too.
-void model_statement(const json& node, const pg::Node* stmt, const std::string& kind, StatementFacts& facts,
-                     Context& ctx);
-// Any statement but ALTER TABLE, from the typed tree alone (CREATE SCHEMA's elements); false
-// when the model does not know it.
+// (pg_tree.hpp).
+void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
+// Any statement (also CREATE SCHEMA's elements); false when the model does not know it.
 bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
 // One element of CREATE SCHEMA `schema`: a relation it names without a schema is created in
 // `schema` (null: none given, as in CREATE SCHEMA AUTHORIZATION role).

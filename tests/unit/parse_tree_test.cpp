@@ -7,6 +7,7 @@
 
 #include "analyze/parse_tree.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/pg_tree.hpp"
 
 using namespace pgfence::analyze;
 
@@ -119,14 +120,34 @@ TEST_CASE("parse tree: slices and with_member build views without copying the tr
     CHECK(tree.root()["rv"].dump() == R"({"relname":"t"})");  // the original is untouched
 }
 
-TEST_CASE("parse tree: libpg_query's output decodes; invalid UTF-8 fails as the server would") {
+TEST_CASE("parse tree: a statement comes back as PostgreSQL's typed tree; invalid UTF-8 fails as the server would") {
     ParsedStatement parsed = parse_statement("ALTER TABLE app.users ADD COLUMN note text DEFAULT 'caf\xC3\xA9 \"x\"'");
     REQUIRE_FALSE(parsed.failure);
     CHECK(parsed.kind == "AlterTableStmt");
-    const pgfence::analyze::Node& stmt = parsed.node["AlterTableStmt"];
-    CHECK(stmt["relation"]["schemaname"] == "app");
-    CHECK(stmt["relation"]["relname"] == "users");
-    CHECK(stmt["cmds"][0]["AlterTableCmd"]["subtype"] == "AT_AddColumn");
+    const AlterTableStmt* stmt = pg::as<AlterTableStmt>(parsed.stmt);
+    REQUIRE(stmt != nullptr);
+    CHECK(pg::text(stmt->relation->schemaname) == "app");
+    CHECK(pg::relname(stmt->relation) == "users");
+    const AlterTableCmd* cmd = pg::as<AlterTableCmd>(pg::nth(stmt->cmds, 0));
+    REQUIRE(cmd != nullptr);
+    CHECK(cmd->subtype == AT_AddColumn);
+    const ColumnDef* column = pg::as<ColumnDef>(cmd->def);
+    REQUIRE(column != nullptr);
+    CHECK(pg::text(column->colname) == "note");
+    const Constraint* fallback = pg::each<Constraint>(column->constraints).first();
+    REQUIRE(fallback != nullptr);
+    CHECK(fallback->contype == CONSTR_DEFAULT);
+    const A_Const* value = pg::as<A_Const>(fallback->raw_expr);
+    REQUIRE(value != nullptr);
+    CHECK(pg::text(value->val.sval.sval) == "caf\xC3\xA9 \"x\"");
+    // PostgreSQL 18's grammar: a NOT NULL table constraint, NOT VALID.
+    ParsedStatement pg18 = parse_statement("ALTER TABLE t ADD CONSTRAINT c NOT NULL col NOT VALID");
+    REQUIRE_FALSE(pg18.failure);
+    const AlterTableCmd* add = pg::as<AlterTableCmd>(pg::nth(pg::as<AlterTableStmt>(pg18.stmt)->cmds, 0));
+    const Constraint* not_null = pg::as<Constraint>(add->def);
+    REQUIRE(not_null != nullptr);
+    CHECK(not_null->contype == CONSTR_NOTNULL);
+    CHECK(not_null->skip_validation);
 
     ParsedStatement latin1 = parse_statement("SELECT 'caf\xE9'");
     REQUIRE(latin1.failure);
