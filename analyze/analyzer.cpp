@@ -246,7 +246,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     SessionState state;
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
-    std::vector<std::shared_ptr<void>> arenas;  // their owners
+    std::shared_ptr<void> arena = new_parse_arena();  // their owner
 
     std::vector<RawStatement> raws;
     for (const Region& region : source.regions) {
@@ -267,7 +267,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         facts.transaction = state.transaction();
         facts.savepoint_depth = state.savepoint_depth();
         facts.settings = state.current;
-        ParsedStatement parsed = parse_statement(parse_text);
+        ParsedStatement parsed = parse_statement(parse_text, arena);
         if (parsed.failure) {
             facts.status = StatementStatus::Unparsable;
             Error err;
@@ -285,7 +285,6 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             apply_session(parsed.stmt, state, facts);
         }
         stmts.push_back(parsed.failure ? nullptr : parsed.stmt);
-        arenas.push_back(std::move(parsed.arena));
         report.statements.push_back(std::move(facts));
     };
     for (const RawStatement& raw : raws) {

@@ -66,15 +66,19 @@ ParsedStatement parsed_on_large_stack(Fn&& parse) {
     return out;
 }
 
-// PostgreSQL's raw parse tree of one statement, allocated in a memory context of its own. The
-// context has no parent and no free-list slot (its sizes are not the defaults), so deleting it
-// only frees its blocks, from whichever thread. Every statement's context lives until its file's
-// rules have run, so its first block is small (a 16 KiB one made 8 KiB of a short statement's
-// cost): PostgreSQL's scanner leaves about 1 KiB of buffers in it, larger trees add blocks.
-std::optional<ParseFailure> parse_raw(const std::string& text, ParsedStatement& out) {
+// PostgreSQL's raw parse tree of one statement, allocated in `into` (the file's arena: every
+// statement's tree lives until the file's rules have run, and a context per statement cost 4 KiB
+// or more each) or, without one, in an arena of its own.
+std::optional<ParseFailure> parse_raw(const std::string& text, const std::shared_ptr<void>& into, ParsedStatement& out) {
     pg_query_init();
-    MemoryContext arena = AllocSetContextCreate(nullptr, "pgfence statement", 0, 4 * 1024, 8 * 1024 * 1024);
-    out.arena = std::shared_ptr<void>(arena, [](void* context) { MemoryContextDelete(static_cast<MemoryContext>(context)); });
+    out.arena = into ? into : new_parse_arena();
+    // The parser leaves its scanner's buffers beside the tree (about 1 KiB a statement): it works
+    // in a scratch arena of this thread's, reset for each statement, and only the tree is copied
+    // into `into`.
+    static thread_local std::shared_ptr<void> scratch_owner = new_parse_arena();
+    MemoryContext scratch = static_cast<MemoryContext>(scratch_owner.get());
+    MemoryContextReset(scratch);
+    MemoryContext arena = into ? scratch : static_cast<MemoryContext>(out.arena.get());
     MemoryContext previous = MemoryContextSwitchTo(arena);
     PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(text.c_str(), PG_QUERY_PARSE_DEFAULT);
     MemoryContextSwitchTo(previous);
@@ -90,11 +94,17 @@ std::optional<ParseFailure> parse_raw(const std::string& text, ParsedStatement& 
     }
     const RawStmt* raw = pg::as<RawStmt>(pg::nth(parsed.tree, 0));
     if (raw == nullptr || raw->stmt == nullptr) return ParseFailure{"the parser returned no statement", 0};
-    out.stmt = raw->stmt;
+    if (into) {
+        MemoryContext keep = MemoryContextSwitchTo(static_cast<MemoryContext>(into.get()));
+        out.stmt = static_cast<const ::Node*>(copyObjectImpl(raw->stmt));
+        MemoryContextSwitchTo(keep);
+    } else {
+        out.stmt = raw->stmt;
+    }
     return std::nullopt;
 }
 
-ParsedStatement parse_statement_here(std::string_view sql) {
+ParsedStatement parse_statement_here(std::string_view sql, const std::shared_ptr<void>& into) {
     ParsedStatement out;
     if (auto bad = invalid_utf8(sql)) {
         out.failure = std::move(bad);
@@ -105,7 +115,7 @@ ParsedStatement parse_statement_here(std::string_view sql) {
         return out;
     }
     std::string text(sql);
-    if (auto failure = parse_raw(text, out)) {
+    if (auto failure = parse_raw(text, into, out)) {
         out.failure = std::move(failure);
         out.arena.reset();
         return out;
@@ -151,8 +161,16 @@ ParsedStatement parse_plpgsql_body_here(std::string_view body) {
 
 }  // namespace
 
-ParsedStatement parse_statement(std::string_view sql) {
-    return parsed_on_large_stack([&] { return parse_statement_here(sql); });
+std::shared_ptr<void> new_parse_arena() {
+    pg_query_init();
+    // No parent and no free-list slot (the sizes are not the defaults): deleting it only frees its
+    // blocks, from whichever thread.
+    MemoryContext arena = AllocSetContextCreate(nullptr, "pgfence parse trees", 0, 4 * 1024, 8 * 1024 * 1024);
+    return std::shared_ptr<void>(arena, [](void* context) { MemoryContextDelete(static_cast<MemoryContext>(context)); });
+}
+
+ParsedStatement parse_statement(std::string_view sql, const std::shared_ptr<void>& into) {
+    return parsed_on_large_stack([&] { return parse_statement_here(sql, into); });
 }
 
 ParsedStatement parse_plpgsql_body(std::string_view body) {

@@ -32,8 +32,12 @@ struct ParsedStatement {
     Node node;
 };
 
-// Parses one statement's text (without its terminating ';').
-[[nodiscard]] ParsedStatement parse_statement(std::string_view sql);
+// Parses one statement's text (without its terminating ';'). The tree is allocated in `into`
+// (from new_parse_arena: one per file keeps a statement's cost to its tree) or, when null, in an
+// arena of its own.
+[[nodiscard]] ParsedStatement parse_statement(std::string_view sql, const std::shared_ptr<void>& into = nullptr);
+// An arena for parse trees; freeing the last reference frees them all (from any thread).
+[[nodiscard]] std::shared_ptr<void> new_parse_arena();
 
 // Parses the PL/pgSQL body of a DO block (as PostgreSQL's plpgsql parser would compile it)
 // into libpg_query's JSON function tree; a failure carries PostgreSQL's message.
