@@ -6,6 +6,7 @@
 
 #include "bot/github_api.hpp"
 #include "bot/github_client.hpp"
+#include "tests/github/result_checks.hpp"
 #include "double_process.hpp"
 
 using namespace pgfence::bot::github;
@@ -14,24 +15,7 @@ using pgfence::test::DoubleProcess;
 using nlohmann::json;
 using namespace std::chrono;
 
-namespace {
-
-// The value of a call expected to succeed (the failure's message when it does not).
-template <typename T>
-T must(Result<T> result) {
-    INFO((result ? std::string() : result.error().message()));
-    REQUIRE(result.has_value());
-    return std::move(*result);
-}
-
-// The failure of a call expected to fail.
-template <typename T>
-GitHubError failure_of(Result<T> result) {
-    REQUIRE_FALSE(result.has_value());
-    return result.error();
-}
-
-}  // namespace
+using namespace pgfence::bot::github::testing;
 
 namespace {
 

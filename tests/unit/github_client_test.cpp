@@ -8,28 +8,12 @@
 
 #include "bot/github_api.hpp"
 #include "bot/github_client.hpp"
+#include "tests/github/result_checks.hpp"
 
 using namespace pgfence::bot::github;
 using namespace std::chrono;
 
-namespace {
-
-// The value of a call expected to succeed (the failure's message when it does not).
-template <typename T>
-T must(Result<T> result) {
-    INFO((result ? std::string() : result.error().message()));
-    REQUIRE(result.has_value());
-    return std::move(*result);
-}
-
-// The failure of a call expected to fail.
-template <typename T>
-GitHubError failure_of(Result<T> result) {
-    REQUIRE_FALSE(result.has_value());
-    return result.error();
-}
-
-}  // namespace
+using namespace pgfence::bot::github::testing;
 
 namespace {
 
