@@ -66,19 +66,15 @@ ParsedStatement parsed_on_large_stack(Fn&& parse) {
     return out;
 }
 
-// PostgreSQL's raw parse tree of one statement, allocated in `into` (the file's arena: every
-// statement's tree lives until the file's rules have run, and a context per statement cost 4 KiB
-// or more each) or, without one, in an arena of its own.
+// PostgreSQL's raw parse tree of one statement, kept in `into` (the file's arena: every
+// statement's tree lives until the file's rules have run) or, without one, in an arena of its own.
+// The parser leaves its scanner's buffers beside the tree (about 1 KiB a statement), so it works in
+// a scratch arena of this thread's, reset for each statement, and only the tree is copied out.
 std::optional<ParseFailure> parse_raw(const std::string& text, const std::shared_ptr<void>& into, ParsedStatement& out) {
     pg_query_init();
-    out.arena = into ? into : new_parse_arena();
-    // The parser leaves its scanner's buffers beside the tree (about 1 KiB a statement): it works
-    // in a scratch arena of this thread's, reset for each statement, and only the tree is copied
-    // into `into`.
     static thread_local std::shared_ptr<void> scratch_owner = new_parse_arena();
-    MemoryContext scratch = static_cast<MemoryContext>(scratch_owner.get());
-    MemoryContextReset(scratch);
-    MemoryContext arena = into ? scratch : static_cast<MemoryContext>(out.arena.get());
+    MemoryContext arena = static_cast<MemoryContext>(scratch_owner.get());
+    MemoryContextReset(arena);
     MemoryContext previous = MemoryContextSwitchTo(arena);
     PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(text.c_str(), PG_QUERY_PARSE_DEFAULT);
     MemoryContextSwitchTo(previous);
@@ -94,13 +90,10 @@ std::optional<ParseFailure> parse_raw(const std::string& text, const std::shared
     }
     const RawStmt* raw = pg::as<RawStmt>(pg::nth(parsed.tree, 0));
     if (raw == nullptr || raw->stmt == nullptr) return ParseFailure{"the parser returned no statement", 0};
-    if (into) {
-        MemoryContext keep = MemoryContextSwitchTo(static_cast<MemoryContext>(into.get()));
-        out.stmt = static_cast<const ::Node*>(copyObjectImpl(raw->stmt));
-        MemoryContextSwitchTo(keep);
-    } else {
-        out.stmt = raw->stmt;
-    }
+    out.arena = into ? into : new_parse_arena();
+    MemoryContext keep = MemoryContextSwitchTo(static_cast<MemoryContext>(out.arena.get()));
+    out.stmt = static_cast<const ::Node*>(copyObjectImpl(raw->stmt));
+    MemoryContextSwitchTo(keep);
     return std::nullopt;
 }
 
@@ -117,7 +110,6 @@ ParsedStatement parse_statement_here(std::string_view sql, const std::shared_ptr
     std::string text(sql);
     if (auto failure = parse_raw(text, into, out)) {
         out.failure = std::move(failure);
-        out.arena.reset();
         return out;
     }
     out.kind = std::string(pg::kind_name(out.stmt));
