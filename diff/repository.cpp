@@ -2,6 +2,8 @@
 
 #include <git2.h>
 
+#include "diff/libgit2_lazy.hpp"
+
 #include <filesystem>
 
 
@@ -129,6 +131,7 @@ Repository::Repository(git_repository* repo, std::string dir)
     : m_repo(repo, git_repository_free), m_dir(std::move(dir)) {}
 
 Result<Repository> Repository::open(const std::string& dir) {
+    if (auto missing = open_libgit2()) return Error{*missing, "", std::nullopt};
     ensure_library();
     return guarded([&]() -> Repository {
         git_repository* raw = nullptr;

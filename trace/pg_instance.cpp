@@ -1,5 +1,7 @@
 #include "trace/pg_instance.hpp"
 
+#include "trace/libpq_lazy.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -100,6 +102,8 @@ bool PgInstance::binaries_present(const std::string& bin_dir) {
 }
 
 Result<std::unique_ptr<PgInstance>> PgInstance::start(const InstanceOptions& options) {
+    // Before any server starts: without libpq nothing could talk to it.
+    if (auto missing = open_libpq()) return Error{*missing, "", std::nullopt};
     if (!binaries_present(options.bin_dir)) {
         return Error{"PostgreSQL binaries (initdb, postgres) not found in " + options.bin_dir, "", std::nullopt};
     }

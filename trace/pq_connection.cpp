@@ -1,5 +1,7 @@
 #include "trace/pq_connection.hpp"
 
+#include "trace/libpq_lazy.hpp"
+
 #include <libpq-fe.h>
 #include <poll.h>
 
@@ -42,6 +44,7 @@ void Connection::Finish::operator()(pg_conn* c) const { PQfinish(c); }
 Connection::Connection(pg_conn* conn) : m_conn(conn) {}
 
 Result<Connection> Connection::open(const std::string& conninfo) {
+    if (auto missing = open_libpq()) return Error{*missing, "", std::nullopt};
     PGconn* raw = PQconnectdb(conninfo.c_str());
     Connection conn(raw);
     if (raw == nullptr) return Error{"cannot connect: out of memory", "", std::nullopt};
@@ -143,6 +146,9 @@ int Connection::backend_pid() const { return PQbackendPID(m_conn.get()); }
 
 std::string Connection::error_message() const { return trimmed(PQerrorMessage(m_conn.get())); }
 
-bool server_accepts(const std::string& conninfo) { return PQping(conninfo.c_str()) == PQPING_OK; }
+bool server_accepts(const std::string& conninfo) {
+    if (open_libpq()) return false;  // the connection that follows says why
+    return PQping(conninfo.c_str()) == PQPING_OK;
+}
 
 }  // namespace pgfence::trace

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -379,6 +380,39 @@ class Suite(Harness):
             lines = self.error_lines(err)
             self.check(code == 2, f"a directory without .sql files: exit code {code}, expected 2")
             self.check(len(lines) == 1 and "migrations" in lines[0], f"one error line naming the directory: {lines}")
+
+    def suite_lazy_libraries(self):
+        """analyze needs neither libpq nor libgit2; the commands that do open them when they run,
+        and say which library is missing and how to install it when it cannot be opened."""
+        dynamic = subprocess.run(["readelf", "-d", self.binary], capture_output=True, text=True).stdout
+        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
+        self.check(needed, f"readelf lists the binary's libraries: {dynamic[:200]}")
+        for lib in ("libpq", "libgit2"):
+            self.check(not any(n.startswith(lib) for n in needed), f"{lib} is not loaded at start: {needed}")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "m.sql")
+            with open(path, "w") as f:
+                f.write("ALTER TABLE t ADD COLUMN c int NOT NULL;\n")
+            missing = {"PGFENCE_LIBPQ": "/nonexistent/libpq.so.5", "PGFENCE_LIBGIT2": "/nonexistent/libgit2.so"}
+            code, out, err = self.run("analyze", path, env_extra=missing)
+            self.check(code == 0 and b"ALTER TABLE" in out, f"analyze runs without either library: exit {code} {err!r}")
+            code, out, err = self.run("trace", path, env_extra=missing)
+            lines = self.error_lines(err)
+            self.check(code == 2, f"trace without libpq: exit code {code}, expected 2")
+            self.check(len(lines) == 1 and "libpq" in lines[0] and "PGFENCE_LIBPQ" in lines[0] and "/nonexistent/libpq.so.5" in lines[0],
+                       f"trace without libpq: one error line naming it and how to point at it: {lines}")
+            subprocess.run(["git", "init", "-q", tmp], check=True)
+            subprocess.run(["git", "-C", tmp, "add", "."], check=True)
+            subprocess.run(["git", "-C", tmp, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "m"], check=True)
+            code, out, err = self.run("pr", "--base", "HEAD", "--head", "HEAD", "--repo", tmp, cwd=tmp, env_extra=missing)
+            lines = self.error_lines(err)
+            self.check(code == 2, f"pr without libgit2: exit code {code}, expected 2")
+            self.check(len(lines) == 1 and "libgit2" in lines[0] and "PGFENCE_LIBGIT2" in lines[0],
+                       f"pr without libgit2: one error line naming it: {lines}")
+            # The same commands with the libraries present get past that point.
+            code, out, err = self.run("pr", "--base", "HEAD", "--head", "HEAD", "--repo", tmp, cwd=tmp,
+                                      drop_env=("NO_COLOR", "PGFENCE_LIBGIT2", "GITHUB_TOKEN", "GITHUB_EVENT_PATH"))
+            self.check(b"libgit2" not in err, f"pr with libgit2 opens it: {err!r}")
 
     def suite_control_chars(self):
         """Bytes from a migration never reach the terminal as control sequences."""
