@@ -38,6 +38,8 @@ struct ParsedStatement {
 [[nodiscard]] ParsedStatement parse_statement(std::string_view sql, const std::shared_ptr<void>& into = nullptr);
 // An arena for parse trees; freeing the last reference frees them all (from any thread).
 [[nodiscard]] std::shared_ptr<void> new_parse_arena();
+// The bytes an arena from new_parse_arena holds (its blocks, used or not).
+[[nodiscard]] std::size_t parse_arena_bytes(const std::shared_ptr<void>& arena);
 
 // Parses the PL/pgSQL body of a DO block (as PostgreSQL's plpgsql parser would compile it)
 // into libpg_query's JSON function tree; a failure carries PostgreSQL's message.
