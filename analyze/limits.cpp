@@ -76,6 +76,9 @@ void run_on_large_stack(const std::function<void()>& fn) {
 }
 
 std::optional<TooDeep> sql_too_deep(std::string_view sql) {
+    // Each level of nesting below takes at least one byte of its own (a bracket, an operator
+    // character, a keyword), so a statement no longer than the limit cannot pass it.
+    if (sql.size() <= static_cast<std::size_t>(k_max_sql_nesting)) return std::nullopt;
     std::vector<int> saved;  // the chain length of each enclosing level when its bracket opened
     int base = 0;            // nesting of the current level
     int chain = 0;           // operators chained at the current level

@@ -1,5 +1,6 @@
 #include "annotate/json_writer.hpp"
 
+#include <cstring>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -8,17 +9,44 @@
 
 namespace pgfence::annotate {
 
+namespace {
+
+constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+
+// Whether any byte of the word equals b.
+constexpr std::uint64_t has_byte(std::uint64_t w, unsigned char b) {
+    std::uint64_t x = w ^ (k_ones * b);
+    return (x - k_ones) & ~x & k_highs;
+}
+
+// The length of the leading run of `s` (from `i`) that JSON takes as it is: no control byte,
+// quote, backslash, '[' (for "##[") or non-ASCII byte. Eight bytes at a time.
+std::size_t plain_run_end(std::string_view s, std::size_t i) {
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        std::uint64_t special = ((w - k_ones * 0x20) & ~w & k_highs)  // below 0x20
+                                | (w & k_highs)                         // 0x80 and above
+                                | has_byte(w, '"') | has_byte(w, '\\') | has_byte(w, '[');
+        if (special != 0) break;
+    }
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80 || c == '[') break;
+        ++i;
+    }
+    return i;
+}
+
+}  // namespace
+
 void append_json_escaped(std::string& out, std::string_view s) {
     static const char* k_hex = "0123456789abcdef";
     std::size_t i = 0;
     while (i < s.size()) {
         // Runs of plain ASCII are copied at once.
-        std::size_t run = i;
-        while (run < s.size()) {
-            auto c = static_cast<unsigned char>(s[run]);
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80 || c == '[') break;
-            ++run;
-        }
+        std::size_t run = plain_run_end(s, i);
         out.append(s.data() + i, run - i);
         i = run;
         if (i == s.size()) break;
@@ -58,8 +86,15 @@ void append_json_escaped(std::string& out, std::string_view s) {
 }
 
 void JsonWriter::newline_indent(std::size_t depth) {
-    m_out += '\n';
-    m_out.append(static_cast<std::size_t>(m_base) + 2 * depth, ' ');
+    // A newline and the indent from one constant: most lines are indented less than this.
+    static constexpr std::string_view k_line = "\n                                                                ";
+    std::size_t indent = static_cast<std::size_t>(m_base) + 2 * depth;
+    if (indent < k_line.size()) {
+        m_out.append(k_line.data(), indent + 1);
+    } else {
+        m_out += '\n';
+        m_out.append(indent, ' ');
+    }
 }
 
 void JsonWriter::before_value() {
@@ -79,14 +114,15 @@ JsonWriter& JsonWriter::key(std::string_view k, bool ordered) {
     if (m_levels.empty() || !m_levels.back().object || m_after_key) throw std::logic_error("JsonWriter: a key outside an object");
     Level& level = m_levels.back();
     if (ordered && !level.empty && k <= level.last_key) {
-        throw std::logic_error("JsonWriter: key \"" + std::string(k) + "\" after \"" + level.last_key + "\"");
+        throw std::logic_error("JsonWriter: key \"" + std::string(k) + "\" after \"" + std::string(level.last_key) + "\"");
     }
     m_out += level.empty ? "" : ",";
     level.empty = false;
-    level.last_key.assign(k);
+    level.last_key = k;
     newline_indent(m_levels.size());
+    // Keys are the report's own names (plain ASCII, nothing to escape), never input text.
     m_out += '"';
-    append_json_escaped(m_out, k);
+    m_out.append(k);
     m_out += "\": ";
     m_after_key = true;
     return *this;

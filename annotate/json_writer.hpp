@@ -19,7 +19,9 @@ public:
     void end_object();
     void begin_array();
     void end_array();
-    // The next member's key (inside an object); its value follows.
+    // The next member's key (inside an object); its value follows. A key is one of the
+    // report's own names, plain ASCII written as it is (never input text: that goes in values).
+    // It is not copied: it must live until the object's next key or its end.
     JsonWriter& key(std::string_view k) { return key(k, true); }
     // A key that breaks the byte order on purpose (the report's "files" comes last).
     JsonWriter& last_key(std::string_view k) { return key(k, false); }
@@ -58,7 +60,9 @@ private:
     struct Level {
         bool object;
         bool empty = true;
-        std::string last_key;  // objects: the previous key, to check the order
+        // Objects: the previous key, to check the order. Not a copy: a key must live until the
+        // object's next key (the report's keys are string literals).
+        std::string_view last_key;
     };
     std::string& m_out;
     int m_base;

@@ -16,21 +16,25 @@ bool shown_as_is(char c, bool keep_line_breaks) {
 }  // namespace
 
 bool is_printable(std::string_view text, bool keep_line_breaks) {
-    // Eight bytes at a time: a word with no byte below 0x20 and none equal to 0x7f is shown as
-    // is; only a word that has one (most often a line break) is checked byte by byte.
+    // Eight bytes at a time, with exact per-byte masks (no borrow between bytes): a word passes
+    // when its only bytes below 0x20 are layout (a tab, and line breaks when kept) and it has no
+    // 0x7f. SQL has a line break every few dozen bytes, so those must not send a word to the
+    // byte-by-byte check.
     constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
     constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+    constexpr std::uint64_t k_lows = 0x7f7f7f7f7f7f7f7fULL;
+    auto equal = [&](std::uint64_t w, unsigned char b) {
+        std::uint64_t x = w ^ (k_ones * b);
+        return ~(((x & k_lows) + k_lows) | x) & k_highs;
+    };
     std::size_t i = 0;
     for (; i + 8 <= text.size(); i += 8) {
         std::uint64_t w;
         std::memcpy(&w, text.data() + i, 8);
-        std::uint64_t control = (w - k_ones * 0x20) & ~w & k_highs;
-        std::uint64_t x = w ^ (k_ones * 0x7f);
-        std::uint64_t del = (x - k_ones) & ~x & k_highs;
-        if ((control | del) == 0) continue;
-        for (std::size_t k = i; k < i + 8; ++k) {
-            if (!shown_as_is(text[k], keep_line_breaks)) return false;
-        }
+        std::uint64_t control = ~((((w & k_lows) + k_ones * 0x60) | w)) & k_highs;
+        std::uint64_t layout = equal(w, '\t');
+        if (keep_line_breaks) layout |= equal(w, '\n') | equal(w, '\r');
+        if (((control & ~layout) | equal(w, 0x7f)) != 0) return false;
     }
     for (; i < text.size(); ++i) {
         if (!shown_as_is(text[i], keep_line_breaks)) return false;

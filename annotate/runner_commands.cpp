@@ -46,22 +46,46 @@ std::string json_without_legacy_commands(std::string json) {
     return json;
 }
 
+namespace {
+
+// Passes `text` (whole lines) to `emit` in pieces, with a zero-width space before each line
+// that would start a command and every "##[" broken. Lines are found with memchr, not byte by
+// byte: most output has "::" only inside lines (SQL casts), and this runs over all of it.
+template <class Emit>
+void guard_lines(std::string_view text, Emit&& emit) {
+    auto emit_piece = [&](std::string_view piece) {
+        if (piece.find("##[") == std::string_view::npos) emit(piece);
+        else emit(std::string_view(break_legacy_commands(piece)));
+    };
+    if (!may_hold_commands(text)) {
+        emit(text);
+        return;
+    }
+    // The runner splits lines at \n and at \r; a text without \r needs only the \n search.
+    const bool has_cr = text.find('\r') != std::string_view::npos;
+    std::size_t copied = 0;
+    std::size_t start = 0;  // a line's start
+    for (;;) {
+        if (starts_command(text, start)) {
+            // A zero-width space goes after a line break, so no "##[" spans the cut.
+            emit_piece(text.substr(copied, start - copied));
+            emit(k_zero_width_space);
+            copied = start;
+        }
+        std::size_t brk = has_cr ? text.find_first_of("\r\n", start) : text.find('\n', start);
+        if (brk == std::string_view::npos) break;
+        start = brk + 1;
+    }
+    emit_piece(text.substr(copied));
+}
+
+}  // namespace
+
 std::string break_runner_commands(std::string_view text) {
-    if (!may_hold_commands(text)) return std::string(text);
-    // The runner splits lines at \n and at \r: a zero-width space before each line that would
-    // start a command, copied through in runs between them.
     std::string out;
     out.reserve(text.size() + 8);
-    std::size_t copied = 0;
-    for (std::size_t i = 0; i <= text.size(); ++i) {
-        if (i != 0 && text[i - 1] != '\n' && text[i - 1] != '\r') continue;  // not a line's start
-        if (!starts_command(text, i)) continue;
-        out.append(text, copied, i - copied);
-        out += k_zero_width_space;
-        copied = i;
-    }
-    out.append(text, copied);
-    return out.find("##[") == std::string::npos ? out : break_legacy_commands(out);
+    guard_lines(text, [&](std::string_view piece) { out.append(piece); });
+    return out;
 }
 
 RunnerGuard::~RunnerGuard() {
@@ -76,13 +100,9 @@ void RunnerGuard::emit_lines(bool partial_too) {
         if (end == 0) return;
     }
     if (end == 0) return;
-    std::string_view lines = std::string_view(m_pending).substr(0, end);
-    if (may_hold_commands(lines)) {
-        std::string safe = break_runner_commands(lines);
-        m_target->sputn(safe.data(), static_cast<std::streamsize>(safe.size()));
-    } else {
-        m_target->sputn(lines.data(), static_cast<std::streamsize>(lines.size()));
-    }
+    guard_lines(std::string_view(m_pending).substr(0, end), [&](std::string_view piece) {
+        m_target->sputn(piece.data(), static_cast<std::streamsize>(piece.size()));
+    });
     m_pending.erase(0, end);
 }
 
@@ -95,6 +115,18 @@ RunnerGuard::int_type RunnerGuard::overflow(int_type c) {
 
 std::streamsize RunnerGuard::xsputn(const char* s, std::streamsize n) {
     std::string_view piece(s, static_cast<std::size_t>(n));
+    if (m_pending.empty()) {
+        // Nothing waits: the piece's whole lines go out from the caller's buffer (a file's
+        // report comes in one piece), and only what follows its last line break is kept.
+        std::size_t last_break = piece.find_last_of("\n\r");
+        if (last_break != std::string_view::npos) {
+            guard_lines(piece.substr(0, last_break + 1), [&](std::string_view out) {
+                m_target->sputn(out.data(), static_cast<std::streamsize>(out.size()));
+            });
+            m_pending.assign(piece.substr(last_break + 1));
+            return n;
+        }
+    }
     m_pending.append(piece);
     // Lines go out as they end; a piece without a line break only waits for one.
     if (piece.find('\n') != std::string_view::npos || piece.find('\r') != std::string_view::npos) emit_lines(false);

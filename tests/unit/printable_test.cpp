@@ -28,6 +28,15 @@ TEST_CASE("printable: a control byte anywhere is found, layout bytes pass where 
         with_tab.insert(at, 1, '\t');
         CHECK(is_printable(with_tab));
     }
+    // A control byte in the same word as allowed layout bytes is still found.
+    for (std::size_t at = 0; at + 2 <= base.size(); ++at) {
+        for (const char* pair : {"\n\x1b", "\x1b\n", "\t\x00", "\r\x7f", "\n\t\r\x0b"}) {
+            std::string text = base;
+            text.insert(at, pair, pair[1] == 0 ? 2 : std::char_traits<char>::length(pair));
+            INFO("pair at " << at);
+            CHECK_FALSE(is_printable(text, true));
+        }
+    }
     // Bytes just above the limits and high bytes are not control characters.
     CHECK(is_printable(std::string("\x20\x21\x7e\x80\xff\xa0\x9b\x20\x20", 9)));
 }
