@@ -7,10 +7,35 @@ namespace {
 
 constexpr std::size_t k_max_identifier = 63;  // NAMEDATALEN - 1, in bytes
 
+bool identifier_byte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
+}
+
+// Whether the text could hold a too-long identifier at all, without tokenizing it: a word of
+// more than 63 bytes, or a quoted identifier, whose bytes lie between two quote characters
+// (more than 63 apart, or with "" inside). Most statements have neither and are done here.
+bool may_hold_long_identifier(std::string_view sql) {
+    std::size_t run = 0;
+    std::size_t last_quote = std::string_view::npos;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        auto c = static_cast<unsigned char>(sql[i]);
+        if (identifier_byte(c)) {
+            if (++run > k_max_identifier) return true;
+            continue;
+        }
+        run = 0;
+        if (c != '"') continue;
+        if (last_quote != std::string_view::npos && (i - last_quote > k_max_identifier || i - last_quote == 1)) return true;
+        last_quote = i;
+    }
+    return false;
+}
+
 // Identifiers of the statement's text longer than PostgreSQL keeps: the parser has already
 // cut them in the tree, so the text is read (strings, comments and dollar quotes skipped).
 std::vector<std::string> long_identifiers(std::string_view sql) {
     std::vector<std::string> out;
+    if (!may_hold_long_identifier(sql)) return out;
     Tokenizer tokens(sql);
     for (Token t; tokens.next(t);) {
         if (t.kind == TokenKind::Word && t.end - t.begin > k_max_identifier) {
