@@ -1,11 +1,13 @@
 #include "tests/conformance/case_file.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "analyze/analyzer.hpp"
 #include "analyze/splitter.hpp"
 
 namespace fs = std::filesystem;
@@ -43,6 +45,15 @@ Error error_at(const std::string& file, int line, const std::string& message) {
     return Error{message, file, analyze::Position{line, 1}};
 }
 
+// A major version the analyzer knows (--pg-version's range); nothing for anything else.
+std::optional<int> major_version(const std::string& text) {
+    int n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    if (n < analyze::k_oldest_pg_version || n > analyze::k_newest_pg_version) return std::nullopt;
+    return n;
+}
+
 }  // namespace
 
 analyze::Result<std::vector<Case>> parse_cases(const std::string& file, const std::string& text) {
@@ -67,7 +78,19 @@ analyze::Result<std::vector<Case>> parse_cases(const std::string& file, const st
         if (directive(line, "case", value)) {
             if (auto err = close()) return *err;
             if (value.empty()) return error_at(file, number, "`-- case:` needs an id");
-            cases.push_back(Case{value, file, number, {}, {}, {}, {}});
+            cases.push_back(Case{value, file, number, {}, {}, {}, {}, 0});
+        } else if (directive(line, "needs", value)) {
+            if (cases.empty()) return error_at(file, number, "`-- needs:` before the first case");
+            Case& c = cases.back();
+            if (c.needs != 0) return error_at(file, number, "case " + c.id + " has a second `-- needs:`");
+            auto version = major_version(value);
+            if (!version) {
+                return error_at(file, number,
+                                "`-- needs: " + value + "`: expected a PostgreSQL major version, " +
+                                    std::to_string(analyze::k_oldest_pg_version) + " to " +
+                                    std::to_string(analyze::k_newest_pg_version));
+            }
+            c.needs = *version;
         } else if (directive(line, "hold", value) || directive(line, "pin", value) || directive(line, "squat", value)) {
             if (cases.empty()) return error_at(file, number, "a contention directive before the first case");
             Case& c = cases.back();
@@ -81,6 +104,11 @@ analyze::Result<std::vector<Case>> parse_cases(const std::string& file, const st
     }
     if (auto err = close()) return *err;
     return cases;
+}
+
+std::optional<std::string> skip_reason(const Case& c, int server_major) {
+    if (c.needs <= server_major) return std::nullopt;
+    return "needs PostgreSQL " + std::to_string(c.needs) + ", the server is " + std::to_string(server_major);
 }
 
 analyze::Result<std::vector<Case>> load_cases(const std::string& dir) {

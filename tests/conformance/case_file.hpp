@@ -4,6 +4,9 @@
 // For a statement that cannot run in a transaction block, `-- hold: t1, t2`, `-- pin: i1`
 // and `-- squat: schema.name` say what other sessions contend for while it is watched,
 // so that it waits, visibly, at each step (see trace::Contention).
+// `-- needs: 18` runs the case only on a server of that major version or newer: syntax that
+// older servers reject.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,10 +22,15 @@ struct Case {
     std::vector<std::string> hold;
     std::vector<std::string> pin;
     std::vector<std::string> squat;
+    int needs = 0;  // `-- needs:` major version; 0: every server
 };
 
 // Parses one file's text; a case without statements is an error.
 [[nodiscard]] analyze::Result<std::vector<Case>> parse_cases(const std::string& file, const std::string& text);
+
+// Why `c` cannot run on a server of major version `server_major` ("needs PostgreSQL 18,
+// the server is 15"); nothing when it can.
+[[nodiscard]] std::optional<std::string> skip_reason(const Case& c, int server_major);
 
 // Every *.sql under `dir`, sorted by file name, cases in file order; ids must be unique.
 [[nodiscard]] analyze::Result<std::vector<Case>> load_cases(const std::string& dir);

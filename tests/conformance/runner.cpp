@@ -1,5 +1,7 @@
 #include "tests/conformance/runner.hpp"
 
+#include <algorithm>
+
 #include "analyze/analyzer.hpp"
 
 namespace pgfence::tests::conformance {
@@ -18,6 +20,9 @@ trace::Status Runner::prepare() {
     auto admin = m_instance.connect("postgres");
     if (!admin) return admin.error();
     m_admin.emplace(std::move(*admin));
+    auto version = m_admin->query("SELECT current_setting('server_version_num')::int / 10000");
+    if (!version) return version.error();
+    m_server_major = std::stoi(version->value(0, 0));
     if (auto s = m_admin->execute(std::string("CREATE DATABASE ") + k_template); !s) return s.error();
     {
         auto loader = m_instance.connect(k_template);
@@ -43,7 +48,9 @@ analyze::StatementFacts Runner::predict(const Case& c) const {
     std::string text = m_schema + "\n";
     for (const auto& s : c.statements) text += s + ";\n";
     analyze::AnalyzeOptions options;
-    options.pg_version = 15;
+    // The facts of the server the case runs on; one older or newer than the analyzer knows
+    // gets the nearest version it does.
+    options.pg_version = std::clamp(m_server_major, analyze::k_oldest_pg_version, analyze::k_newest_pg_version);
     options.threads = 1;
     options.run_rules = false;  // only the facts are compared
     analyze::FileReport report = analyze::analyze_text("conformance.sql", text, options);

@@ -25,9 +25,12 @@ public:
     // Starts nothing: call prepare() first.
     Runner(trace::PgInstance& instance, std::string schema_sql);
 
-    // Creates the template database with the schema and the shared work database.
+    // Creates the template database with the schema and the shared work database, and reads
+    // the server's version.
     [[nodiscard]] trace::Status prepare();
     [[nodiscard]] CaseResult run(const Case& c);
+    // The server's major version (server_version_num / 10000), known after prepare().
+    [[nodiscard]] int server_major() const { return m_server_major; }
 
 private:
     // Facts of the case's last statement, analysed after the schema as one migration.
@@ -42,6 +45,7 @@ private:
     std::optional<trace::Connection> m_session;   // on the shared work database, new for each case
     std::optional<trace::Connection> m_observer;
     int m_clones = 0;
+    int m_server_major = 0;
 };
 
 }  // namespace pgfence::tests::conformance
