@@ -85,15 +85,25 @@ void append_json_escaped(std::string& out, std::string_view s) {
     }
 }
 
-void JsonWriter::newline_indent(std::size_t depth) {
-    // A newline and the indent from one constant: most lines are indented less than this.
-    static constexpr std::string_view k_line = "\n                                                                ";
-    std::size_t indent = static_cast<std::size_t>(m_base) + 2 * depth;
-    if (indent < k_line.size()) {
-        m_out.append(k_line.data(), indent + 1);
-    } else {
-        m_out += '\n';
-        m_out.append(indent, ' ');
+void JsonWriter::newline_indent(std::size_t depth) { line_start(false, depth, {}); }
+
+void JsonWriter::line_start(bool comma, std::size_t depth, std::string_view key) {
+    // One write for a member's whole lead-in (",\n" + indent + "\"key\": "): the report has
+    // millions of them, and separate appends cost more than the bytes.
+    const std::size_t indent = static_cast<std::size_t>(m_base) + 2 * depth;
+    const std::size_t quoted = key.empty() ? 0 : key.size() + 4;
+    const std::size_t at = m_out.size();
+    m_out.resize(at + (comma ? 1 : 0) + 1 + indent + quoted);
+    char* p = m_out.data() + at;
+    if (comma) *p++ = ',';
+    *p++ = '\n';
+    std::memset(p, ' ', indent);
+    p += indent;
+    if (!key.empty()) {
+        *p++ = '"';
+        std::memcpy(p, key.data(), key.size());
+        p += key.size();
+        std::memcpy(p, "\": ", 3);
     }
 }
 
@@ -105,25 +115,23 @@ void JsonWriter::before_value() {
     if (m_levels.empty()) return;
     Level& level = m_levels.back();
     if (level.object) throw std::logic_error("JsonWriter: a value inside an object needs a key");
-    m_out += level.empty ? "" : ",";
+    const bool comma = !level.empty;
     level.empty = false;
-    newline_indent(m_levels.size());
+    line_start(comma, m_levels.size(), {});
 }
 
 JsonWriter& JsonWriter::key(std::string_view k, bool ordered) {
     if (m_levels.empty() || !m_levels.back().object || m_after_key) throw std::logic_error("JsonWriter: a key outside an object");
+    if (k.empty()) throw std::logic_error("JsonWriter: an empty key");
     Level& level = m_levels.back();
     if (ordered && !level.empty && k <= level.last_key) {
         throw std::logic_error("JsonWriter: key \"" + std::string(k) + "\" after \"" + std::string(level.last_key) + "\"");
     }
-    m_out += level.empty ? "" : ",";
+    const bool comma = !level.empty;
     level.empty = false;
     level.last_key = k;
-    newline_indent(m_levels.size());
     // Keys are the report's own names (plain ASCII, nothing to escape), never input text.
-    m_out += '"';
-    m_out.append(k);
-    m_out += "\": ";
+    line_start(comma, m_levels.size(), k);
     m_after_key = true;
     return *this;
 }

@@ -56,6 +56,8 @@ private:
     JsonWriter& key(std::string_view k, bool ordered);
     void before_value();
     void newline_indent(std::size_t depth);
+    // A line break, the indent of `depth`, after a comma if asked, and then `key`'s lead-in.
+    void line_start(bool comma, std::size_t depth, std::string_view key);
 
     struct Level {
         bool object;

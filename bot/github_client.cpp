@@ -6,7 +6,6 @@
 #include <iostream>
 #include <thread>
 
-#include <httplib.h>
 
 namespace pgfence::bot::github {
 namespace {
@@ -199,19 +198,19 @@ Result<std::unique_ptr<Client>> Client::create(ClientOptions options) {
     auto base = split_url(options.api_url);
     if (!base) return GitHubError(0, "GITHUB_API_URL is not an http:// or https:// URL");
     while (!base->path.empty() && base->path.back() == '/') base->path.pop_back();
-    return std::unique_ptr<Client>(new Client(std::move(options), std::move(*base)));
+    http::Options http_options;
+    http_options.origin = base->origin;
+    http_options.connect_timeout = options.connect_timeout;
+    http_options.read_timeout = options.read_timeout;
+    http_options.ca_cert_file = options.ca_cert_file;
+    auto transport = http::open_transport(http_options);
+    if (!transport) return GitHubError(0, transport.error().message);
+    return std::unique_ptr<Client>(new Client(std::move(options), std::move(*base), std::move(*transport)));
 }
 
-Client::Client(ClientOptions options, UrlParts base) : m_options(std::move(options)), m_base(std::move(base)) {
+Client::Client(ClientOptions options, UrlParts base, std::unique_ptr<http::Transport> http)
+    : m_options(std::move(options)), m_base(std::move(base)), m_http(std::move(http)) {
     if (m_options.max_attempts < 1) m_options.max_attempts = 1;
-    m_http = std::make_unique<httplib::Client>(m_base.origin);
-    m_http->set_connection_timeout(m_options.connect_timeout);
-    m_http->set_read_timeout(m_options.read_timeout);
-    m_http->set_write_timeout(m_options.read_timeout);
-    m_http->set_keep_alive(true);
-    m_http->set_url_encode(false);  // paths are built here, already encoded
-    m_http->set_follow_location(false);  // a redirect must not carry the token elsewhere
-    if (!m_options.ca_cert_file.empty()) m_http->set_ca_cert_path(m_options.ca_cert_file);
 }
 
 Client::~Client() = default;
@@ -248,43 +247,42 @@ Result<Response> Client::request(std::string_view method, const std::string& pat
     const std::string target = *resolved;
     const std::string request_line = std::string(method) + " " + target;
     const std::string what = "GitHub API " + request_line;
-    httplib::Request req;
+    http::Request req;
     req.method = std::string(method);
     req.path = target;
-    req.set_header("Accept", "application/vnd.github+json");
-    req.set_header("X-GitHub-Api-Version", "2022-11-28");
-    req.set_header("User-Agent", m_options.user_agent);
-    if (!m_options.token.empty()) req.set_header("Authorization", "Bearer " + m_options.token);
+    req.headers = {{"Accept", "application/vnd.github+json"},
+                   {"X-GitHub-Api-Version", "2022-11-28"},
+                   {"User-Agent", m_options.user_agent}};
+    if (!m_options.token.empty()) req.headers.emplace_back("Authorization", "Bearer " + m_options.token);
     if (body) {
         req.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        req.set_header("Content-Type", "application/json");
+        req.headers.emplace_back("Content-Type", "application/json");
     }
 
     const int attempts = m_options.max_attempts;
     for (int attempt = 1;; ++attempt) {
-        auto result = m_http->send(req);
+        http::Result result = m_http->send(req);
         const std::string tries = attempt > 1 ? " (after " + std::to_string(attempt) + " attempts)" : "";
         auto fail = [&](int status, const std::string& failure, bool maybe_applied) {
             return GitHubError(status, redact(one_line(what + " failed: " + failure + tries)), maybe_applied);
         };
         std::optional<RetryAdvice> advice;
         std::string failure;
-        if (!result) {
+        if (result.failure != http::Failure::none) {
             // Only a refused connection proves that nothing reached GitHub.
-            const auto error = result.error();
-            const bool unsent = error == httplib::Error::Connection;
+            const bool unsent = result.failure == http::Failure::connection;
             // A certificate that does not verify will not verify on the next try either.
-            const bool tls_trust = error == httplib::Error::SSLServerVerification || error == httplib::Error::SSLLoadingCerts;
-            failure = "no response (" + httplib::to_string(error) + ")";
+            const bool tls_trust = result.failure == http::Failure::tls_trust;
+            failure = "no response (" + result.failure_text + ")";
             if (tls_trust) failure += "; for a private CA set SSL_CERT_FILE";
             if (tls_trust || attempt >= attempts || (replay == Replay::only_if_unsent && !unsent))
                 return fail(0, failure, !unsent && !tls_trust);
             advice = retry_advice(Response{500, {}, {}}, attempt, m_options, std::chrono::system_clock::now());
         } else {
             Response response;
-            response.status = result->status;
-            response.body = std::move(result->body);
-            for (const auto& [name, value] : result->headers) response.headers.emplace(lower(name), value);
+            response.status = result.status;
+            response.body = std::move(result.body);
+            for (const auto& [name, value] : result.headers) response.headers.emplace(lower(name), value);
             if (response.status >= 200 && response.status < 300) return response;
 
             const int status = response.status;

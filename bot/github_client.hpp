@@ -15,10 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyze/error.hpp"
-
-namespace httplib {
-class Client;
-}
+#include "bot/http_transport.hpp"
 
 namespace pgfence::bot::github {
 
@@ -128,14 +125,14 @@ public:
     [[nodiscard]] const ClientOptions& options() const { return m_options; }
 
 private:
-    explicit Client(ClientOptions options, UrlParts base);
+    Client(ClientOptions options, UrlParts base, std::unique_ptr<http::Transport> http);
     [[nodiscard]] Result<std::string> resolve(const std::string& path_or_url) const;
     void log(const std::string& line) const;
     void wait(std::chrono::milliseconds how_long) const;
 
     ClientOptions m_options;
     UrlParts m_base;
-    std::unique_ptr<httplib::Client> m_http;
+    std::unique_ptr<http::Transport> m_http;
 };
 
 }  // namespace pgfence::bot::github

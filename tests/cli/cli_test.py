@@ -387,8 +387,10 @@ class Suite(Harness):
         dynamic = subprocess.run(["readelf", "-d", self.binary], capture_output=True, text=True).stdout
         needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic)
         self.check(needed, f"readelf lists the binary's libraries: {dynamic[:200]}")
-        for lib in ("libpq", "libgit2"):
+        for lib in ("libpq", "libgit2", "libcpp-httplib", "libssl", "libcrypto"):
             self.check(not any(n.startswith(lib) for n in needed), f"{lib} is not loaded at start: {needed}")
+        module = os.path.join(os.path.dirname(self.binary), "pgfence-http.so")
+        self.check(os.path.exists(module), f"the HTTPS module is built beside the binary: {module}")
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "m.sql")
             with open(path, "w") as f:
@@ -409,6 +411,14 @@ class Suite(Harness):
             self.check(code == 2, f"pr without libgit2: exit code {code}, expected 2")
             self.check(len(lines) == 1 and "libgit2" in lines[0] and "PGFENCE_LIBGIT2" in lines[0],
                        f"pr without libgit2: one error line naming it: {lines}")
+            # Posting needs the HTTPS module: without it, one error line and nothing posted.
+            code, out, err = self.run("pr", "--base", "HEAD", "--head", "HEAD", "--repo", tmp, cwd=tmp,
+                                      env_extra={"PGFENCE_HTTP_MODULE": "/nonexistent/pgfence-http.so", "GITHUB_TOKEN": "t",
+                                                 "GITHUB_REPOSITORY": "o/r", "GITHUB_API_URL": "http://127.0.0.1:9"})
+            lines = self.error_lines(err)
+            self.check(code == 2, f"pr without the HTTPS module: exit code {code}, expected 2")
+            self.check(len(lines) == 1 and "pgfence-http.so" in lines[0] and "PGFENCE_HTTP_MODULE" in lines[0],
+                       f"pr without the HTTPS module: one error line naming it: {lines}")
             # The same commands with the libraries present get past that point.
             code, out, err = self.run("pr", "--base", "HEAD", "--head", "HEAD", "--repo", tmp, cwd=tmp,
                                       drop_env=("NO_COLOR", "PGFENCE_LIBGIT2", "GITHUB_TOKEN", "GITHUB_EVENT_PATH"))

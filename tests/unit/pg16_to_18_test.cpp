@@ -48,10 +48,6 @@ std::vector<std::string> findings_of(const FileReport& report, const std::string
     return out;
 }
 
-bool has_note(const StatementFacts& s, const std::string& part) {
-    return std::any_of(s.notes.begin(), s.notes.end(), [&](const std::string& n) { return n.find(part) != std::string::npos; });
-}
-
 const std::string k_not_null_migration =
     "SET lock_timeout = '2s';\n"
     "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, note text);\n"
