@@ -5,6 +5,7 @@
 
 #include "analyze/source_text.hpp"
 #include "stats/conninfo.hpp"
+#include "stats/schema_ddl.hpp"
 #include "trace/pq_connection.hpp"
 
 namespace pgfence::stats {
@@ -154,6 +155,7 @@ Snapshot read_snapshot(Reader& db, const ExtractOptions& options) {
                 s.tables[owner->second].columns.push_back({columns.value(i, 1), columns.value(i, 2), columns.value(i, 3) == "t"});
             }
         }
+        s.schema_sql = read_schema_ddl([&](const std::string& sql) { return db.run(sql); }, s.server_version_num);
     }
     return s;
 }

@@ -52,6 +52,9 @@ struct Snapshot {
     std::vector<std::string> search_path;  // schemas unqualified names resolve in, in order
     bool has_columns = false;
     std::vector<TableStats> tables;
+    // extract-stats --schema: the schema as statements (stats/schema_ddl.hpp), which the
+    // analysis reads like earlier migrations. Empty without --schema.
+    std::vector<std::string> schema_sql;
 };
 
 // JSON load/save. A file with a version this build does not read is an error naming it.

@@ -86,6 +86,14 @@ analyze::Result<Snapshot> parse_snapshot(const std::string& input, const std::st
         const json& tables = field(doc, "tables", "snapshot");
         if (!tables.is_array()) throw FormatError{"snapshot.tables must be an array"};
         for (std::size_t i = 0; i < tables.size(); ++i) s.tables.push_back(table_from(tables[i], "tables[" + std::to_string(i) + "]"));
+        if (doc.contains("schema_sql")) {
+            const json& ddl = doc["schema_sql"];
+            if (!ddl.is_array()) throw FormatError{"snapshot.schema_sql must be an array of strings"};
+            for (const auto& statement : ddl) {
+                if (!statement.is_string()) throw FormatError{"snapshot.schema_sql must be an array of strings"};
+                s.schema_sql.push_back(statement.get<std::string>());
+            }
+        }
         return s;
     } catch (const FormatError& e) {
         return Error{e.message, source, std::nullopt};
@@ -126,6 +134,7 @@ std::string snapshot_to_json(const Snapshot& s) {
                 {"search_path", s.search_path},
                 {"has_columns", s.has_columns},
                 {"tables", tables}};
+    if (!s.schema_sql.empty()) doc["schema_sql"] = s.schema_sql;
     return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
