@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
 
 namespace pgfence {
 
@@ -35,3 +36,18 @@ struct LazyLibraryInfo {
 [[noreturn]] void throw_missing_library(const std::string& error);
 
 }  // namespace pgfence
+
+// For a library's list of functions, an X-macro of X(return type, name, (parameters),
+// (arguments)), in a file that defines `Table g_table` and `lazy_open()` in an unnamed namespace:
+// the table's slot, its entry for open_lazy_library, and the forwarder, which has the
+// library's own signature (the static_assert checks it against the library's header).
+#define PGFENCE_LAZY_SLOT(ret, name, params, args) ret(*name) params = nullptr;
+#define PGFENCE_LAZY_ENTRY(ret, name, params, args) ::pgfence::LazySymbol{#name, &g_table.name},
+#define PGFENCE_LAZY_FORWARD(ret, name, params, args)                                        \
+    static_assert(std::is_same_v<decltype(&::name), ret(*) params>, #name);                 \
+    extern "C" ret name params {                                                            \
+        if (g_table.name == nullptr) {                                                      \
+            if (auto error = lazy_open()) ::pgfence::throw_missing_library(*error);         \
+        }                                                                                   \
+        return g_table.name args;                                                           \
+    }

@@ -3,7 +3,6 @@
 
 #include <array>
 #include <cstdarg>
-#include <type_traits>
 
 #include "diff/libgit2_lazy.hpp"
 #include "analyze/shared_library.hpp"
@@ -55,9 +54,7 @@
 namespace {
 
 struct Table {
-#define PGFENCE_SLOT(ret, name, params, args) ret(*name) params = nullptr;
-    PGFENCE_LIBGIT2_FUNCTIONS(PGFENCE_SLOT)
-#undef PGFENCE_SLOT
+    PGFENCE_LIBGIT2_FUNCTIONS(PGFENCE_LAZY_SLOT)
 };
 Table g_table;
 // git_libgit2_opts takes its value through "...", which cannot be forwarded as such: the
@@ -72,9 +69,7 @@ namespace pgfence::diff {
 
 std::optional<std::string> open_libgit2() {
     static const auto symbols = std::to_array<LazySymbol>({
-#define PGFENCE_ENTRY(ret, name, params, args) LazySymbol{#name, &g_table.name},
-        PGFENCE_LIBGIT2_FUNCTIONS(PGFENCE_ENTRY)
-#undef PGFENCE_ENTRY
+        PGFENCE_LIBGIT2_FUNCTIONS(PGFENCE_LAZY_ENTRY)
         LazySymbol{"git_libgit2_opts", &g_opts},
     });
     return open_lazy_library(k_info, symbols);
@@ -82,20 +77,15 @@ std::optional<std::string> open_libgit2() {
 
 }  // namespace pgfence::diff
 
-#define PGFENCE_FORWARD(ret, name, params, args)                                      \
-    static_assert(std::is_same_v<decltype(&::name), ret(*) params>, #name);           \
-    extern "C" ret name params {                                                      \
-        if (g_table.name == nullptr) {                                                \
-            if (auto error = pgfence::diff::open_libgit2()) pgfence::throw_missing_library(*error); \
-        }                                                                             \
-        return g_table.name args;                                                     \
-    }
-PGFENCE_LIBGIT2_FUNCTIONS(PGFENCE_FORWARD)
-#undef PGFENCE_FORWARD
+namespace {
+std::optional<std::string> lazy_open() { return pgfence::diff::open_libgit2(); }
+}  // namespace
+
+PGFENCE_LIBGIT2_FUNCTIONS(PGFENCE_LAZY_FORWARD)
 
 extern "C" int git_libgit2_opts(int option, ...) {
     if (g_opts == nullptr) {
-        if (auto error = pgfence::diff::open_libgit2()) pgfence::throw_missing_library(*error);
+        if (auto error = lazy_open()) pgfence::throw_missing_library(*error);
     }
     va_list values;
     va_start(values, option);

@@ -2,7 +2,6 @@
 #include <libpq-fe.h>
 
 #include <array>
-#include <type_traits>
 
 #include "trace/libpq_lazy.hpp"
 #include "analyze/shared_library.hpp"
@@ -41,9 +40,7 @@
 namespace {
 
 struct Table {
-#define PGFENCE_SLOT(ret, name, params, args) ret(*name) params = nullptr;
-    PGFENCE_LIBPQ_FUNCTIONS(PGFENCE_SLOT)
-#undef PGFENCE_SLOT
+    PGFENCE_LIBPQ_FUNCTIONS(PGFENCE_LAZY_SLOT)
 };
 Table g_table;
 
@@ -55,22 +52,15 @@ namespace pgfence::trace {
 
 std::optional<std::string> open_libpq() {
     static const auto symbols = std::to_array<LazySymbol>({
-#define PGFENCE_ENTRY(ret, name, params, args) LazySymbol{#name, &g_table.name},
-        PGFENCE_LIBPQ_FUNCTIONS(PGFENCE_ENTRY)
-#undef PGFENCE_ENTRY
+        PGFENCE_LIBPQ_FUNCTIONS(PGFENCE_LAZY_ENTRY)
     });
     return open_lazy_library(k_info, symbols);
 }
 
 }  // namespace pgfence::trace
 
-#define PGFENCE_FORWARD(ret, name, params, args)                                      \
-    static_assert(std::is_same_v<decltype(&::name), ret(*) params>, #name);           \
-    extern "C" ret name params {                                                      \
-        if (g_table.name == nullptr) {                                                \
-            if (auto error = pgfence::trace::open_libpq()) pgfence::throw_missing_library(*error); \
-        }                                                                             \
-        return g_table.name args;                                                     \
-    }
-PGFENCE_LIBPQ_FUNCTIONS(PGFENCE_FORWARD)
-#undef PGFENCE_FORWARD
+namespace {
+std::optional<std::string> lazy_open() { return pgfence::trace::open_libpq(); }
+}  // namespace
+
+PGFENCE_LIBPQ_FUNCTIONS(PGFENCE_LAZY_FORWARD)
