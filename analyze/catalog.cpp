@@ -134,6 +134,13 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
     rel->columns[it->second].name = to;
     std::vector<ColumnInfo> all = std::move(rel->columns);
     set_columns(*rel, all);  // another column may carry either name: the first of each wins again
+    // Indexes and foreign keys refer to the column by number: they follow the new name.
+    for (auto& [n, fk] : rel->foreign_keys) std::replace(fk.columns.begin(), fk.columns.end(), from, to);
+    for (auto& [name, info] : m_relations) {
+        if (info.kind != "index" || info.index_table != relname || !info.index) continue;
+        std::replace(info.index->keys.begin(), info.index->keys.end(), from, to);
+        if (info.index->uses.erase(from) > 0) info.index->uses.insert(to);
+    }
 }
 
 std::vector<std::string> Catalog::tables_using_type(const std::string& type) const {
@@ -159,6 +166,27 @@ std::vector<std::string> Catalog::descendants(const std::string& relname) const 
         for (auto& grandchild : descendants(child)) out.push_back(grandchild);
     }
     return out;
+}
+
+std::vector<const RelationInfo*> Catalog::indexes_of(const std::string& table) const {
+    std::vector<const RelationInfo*> out;
+    for (const auto& [name, info] : m_relations) {
+        if (info.kind == "index" && info.index_table == table) out.push_back(&info);
+    }
+    return out;
+}
+
+bool index_leads_with(const IndexDef& index, const std::vector<std::string>& columns) {
+    if (index.partial || columns.empty() || index.keys.size() < columns.size()) return false;
+    // The referential action looks rows up by equality: a B-tree's leading keys serve it in any
+    // order; a hash index has a single key.
+    if (index.method == "hash") return columns.size() == 1 && index.keys[0] == columns[0];
+    if (index.method != "btree") return false;
+    std::vector<std::string> leading(index.keys.begin(), index.keys.begin() + static_cast<long>(columns.size()));
+    std::vector<std::string> wanted = columns;
+    std::sort(leading.begin(), leading.end());
+    std::sort(wanted.begin(), wanted.end());
+    return leading == wanted;
 }
 
 namespace {

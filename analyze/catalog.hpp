@@ -31,6 +31,19 @@ struct ForeignKey {
     char on_update = 'a';
 };
 
+// What an index covers, for the decisions that depend on its columns: which indexes a type
+// change rebuilds or DROP COLUMN drops, and whether a foreign key's columns lead an index.
+struct IndexDef {
+    std::vector<std::string> keys;  // key columns in order; "" for an expression
+    std::set<std::string> uses;     // every column it depends on: keys, expressions, INCLUDE, WHERE
+    std::string method = "btree";
+    bool partial = false;           // has a WHERE clause
+};
+
+// Does the index serve equality lookups by these columns (a foreign key's referential
+// actions): a full B-tree whose leading keys are exactly them, in any order, or a hash index on the one column?
+[[nodiscard]] bool index_leads_with(const IndexDef& index, const std::vector<std::string>& columns);
+
 struct RelationInfo {
     std::string relname;  // unqualified, as PostgreSQL stores it
     std::string display;  // as first written
@@ -43,6 +56,7 @@ struct RelationInfo {
     std::vector<std::string> references;    // tables its foreign keys point to
     std::vector<std::string> referenced_by; // tables whose foreign keys point here
     std::string index_table;                // for indexes: the table
+    std::optional<IndexDef> index;          // for indexes, when known (created in the migration)
     std::string parent;                     // partitions and inheritance children: the (first) parent
     std::map<std::string, ForeignKey> foreign_keys;         // by constraint name
     std::map<std::string, std::string> not_null_checks;     // NOT VALID CHECK (col IS NOT NULL): name -> column
@@ -73,6 +87,8 @@ public:
     [[nodiscard]] std::vector<std::string> tables_using_type(const std::string& type) const;
     // Every partition/child below relname, depth first.
     [[nodiscard]] std::vector<std::string> descendants(const std::string& relname) const;
+    // The indexes of `table` the catalog knows, by name.
+    [[nodiscard]] std::vector<const RelationInfo*> indexes_of(const std::string& table) const;
     // Every relation, for lookups by property (schema, trigger function, sequence use).
     [[nodiscard]] const std::map<std::string, RelationInfo>& relations() const { return m_relations; }
 

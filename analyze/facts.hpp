@@ -58,6 +58,18 @@ struct Settings {
     std::optional<std::string> application_name;
 };
 
+// A foreign key the statement adds whose referencing columns lead no index of their table, as
+// far as the migration shows (only reported for tables whose indexes it knows): deleting or
+// updating a referenced key then scans the referencing table.
+struct UnindexedForeignKey {
+    std::string table;       // the referencing table, as the catalog shows it
+    std::string relname;     // unqualified
+    std::string constraint;
+    std::vector<std::string> columns;
+    std::string referenced;  // the referenced table
+    bool table_is_new = false;
+};
+
 struct StatementFacts {
     int index = 0;        // 0-based position in the file
     Span span;
@@ -79,6 +91,7 @@ struct StatementFacts {
     int savepoint_depth = 0;
     Settings settings;       // SET/RESET in force when the statement runs
     std::vector<std::string> notes;  // extra facts worth showing ("new table", "PG < 11: ...")
+    std::vector<UnindexedForeignKey> unindexed_foreign_keys;
     Risk risk = Risk::None;          // highest risk of its findings (after suppressions)
 
     // Strongest lock on a relation that existed before the migration (else on a new one).

@@ -17,6 +17,9 @@ using M = LockMode;
 using alter::Accumulated;
 using alter::raise;
 using alter::Target;
+using alter::drop_column_indexes;
+using alter::drop_foreign_keys;
+using alter::note_index_rebuilds;
 
 std::string column_type_text(const ColumnDef* column_def) {
     return column_def != nullptr && column_def->typeName != nullptr ? canonical_type(column_def->typeName) : std::string();
@@ -280,6 +283,7 @@ void alter_column_type(const AlterTableCmd& cmd, const SubcommandLock& lock, con
     if (change == TypeChange::Rewrite) rewrite(why, true);
     else if (change == TypeChange::DependsOnTimeZone) rewrite(why, false);
     else facts.notes.push_back(where + ": no rewrite, " + why);
+    note_index_rebuilds(where, col, from, to, change, t, facts, ctx);
     if (known) known->type = to;
 }
 
@@ -305,39 +309,6 @@ void move_storage(const std::string& what, const std::string& target, const std:
     }
     add_rewrite(facts, t.display, what + ": " + copied);
     (*info).*field = target;
-}
-
-// Foreign keys that go away with a dropped column or an index-backed constraint: their
-// triggers are removed from the other table (ACCESS EXCLUSIVE).
-void drop_foreign_keys(const Target& t, const std::string& column, const std::string& index, bool cascade,
-                       StatementFacts& facts, Context& ctx) {
-    if (RelationInfo* rel = ctx.catalog.find(t.relname); rel && !column.empty()) {
-        for (auto it = rel->foreign_keys.begin(); it != rel->foreign_keys.end();) {
-            const ForeignKey& fk = it->second;
-            if (std::find(fk.columns.begin(), fk.columns.end(), column) == fk.columns.end()) {
-                ++it;
-                continue;
-            }
-            add_lock(facts, ctx, fk.target, display_of(ctx, fk.target), k_referenced_drop_triggers, "",
-                     "DROP COLUMN: drops foreign key " + quote_ident(it->first) + " and its triggers on the referenced table");
-            it = rel->foreign_keys.erase(it);
-        }
-    }
-    if (!cascade) return;
-    const RelationInfo* idx = ctx.catalog.find(index);
-    bool unique_index = idx && idx->kind == "index" && idx->index_table == t.relname;
-    if (!unique_index && column.empty()) return;
-    for (const auto& [relname, rel] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
-        for (const auto& [name, fk] : rel.foreign_keys) {
-            if (fk.target != t.relname || relname == t.relname) continue;
-            bool uses = unique_index || std::find(fk.target_columns.begin(), fk.target_columns.end(), column) != fk.target_columns.end();
-            if (!uses) continue;
-            add_lock(facts, ctx, relname, rel.display, k_referenced_drop_triggers, "",
-                     "CASCADE: drops foreign key " + quote_ident(name) + " that depends on it");
-            if (auto* r = ctx.catalog.find(relname)) r->foreign_keys.erase(name);
-            break;
-        }
-    }
 }
 
 // ALTER COLUMN c SET EXPRESSION AS (...) (PostgreSQL 17): ACCESS EXCLUSIVE, recursing to children
@@ -417,7 +388,11 @@ void validate_constraint(const std::string& constraint, const SubcommandLock& lo
     raise(acc, lock.mode, label, lock.recurses);
     add_scan(facts, t.display, label + ": checks every row");
     RelationInfo* rel = ctx.catalog.find(t.relname);
-    if (rel == nullptr) return;
+    if (rel == nullptr) {
+        facts.notes.push_back(needs_context("if " + quote_ident(constraint) +
+                                            " is a foreign key, its referenced table also gets a ROW SHARE lock"));
+        return;
+    }
     auto fk = rel->foreign_keys.find(constraint);
     if (fk != rel->foreign_keys.end()) {
         add_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), k_referenced_validate, "",
@@ -433,6 +408,10 @@ void drop_constraint(const AlterTableCmd& cmd, const SubcommandLock& lock, const
                      StatementFacts& facts, Context& ctx) {
     std::string constraint(pg::text(cmd.name));
     raise(acc, lock.mode, std::string(lock.label) + " " + quote_ident(constraint), lock.recurses);
+    if (ctx.catalog.find(t.relname) == nullptr) {
+        facts.notes.push_back(needs_context("if " + quote_ident(constraint) +
+                                            " is a foreign key, the table on its other side also gets an ACCESS EXCLUSIVE lock"));
+    }
     if (auto* rel = ctx.catalog.find(t.relname)) {
         auto fk = rel->foreign_keys.find(constraint);
         if (fk != rel->foreign_keys.end()) {
@@ -498,6 +477,12 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
         raise(acc, lock.mode, label + " " + quote_ident(col), lock.recurses);
         ctx.reshape(t.relname, col);
         drop_foreign_keys(t, col, "", cmd.behavior == DROP_CASCADE, facts, ctx);
+        drop_column_indexes(t, col, facts, ctx);
+        if (ctx.catalog.find(t.relname) == nullptr) {
+            facts.notes.push_back(needs_context("indexes using " + quote_ident(col) +
+                                                " are dropped with it, and a foreign key using it locks the table on its "
+                                                "other side ACCESS EXCLUSIVE"));
+        }
         ctx.catalog.drop_column(t.relname, col);
         return;
     case AT_ValidateConstraint:

@@ -5,6 +5,7 @@
 
 #include "analyze/model/alter_table_locks.hpp"
 #include "analyze/model/model.hpp"
+#include "analyze/model/types.hpp"
 
 namespace pgfence::analyze::model::alter {
 
@@ -42,5 +43,16 @@ void attach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, cons
                       StatementFacts& facts, Context& ctx);
 void detach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t, Accumulated& acc,
                       StatementFacts& facts, Context& ctx);
+
+// The indexes on a retyped column: kept, rebuilt, or rebuilt with the whole table
+// (alter_column_dependents.cpp). Notes only: the table's own lock covers them.
+void note_index_rebuilds(const std::string& where, const std::string& col, const std::string& from, const std::string& to,
+                         TypeChange change, const Target& t, StatementFacts& facts, Context& ctx);
+// DROP COLUMN: drops the indexes that use the column, locking each.
+void drop_column_indexes(const Target& t, const std::string& column, StatementFacts& facts, Context& ctx);
+// Foreign keys that go away with a dropped column (`column`) or an index-backed constraint
+// (`index`, with CASCADE): their triggers are removed from the other table.
+void drop_foreign_keys(const Target& t, const std::string& column, const std::string& index, bool cascade,
+                       StatementFacts& facts, Context& ctx);
 
 }  // namespace pgfence::analyze::model::alter

@@ -28,7 +28,8 @@ std::string schema_prefix(const std::string& display) {
 
 }  // namespace
 
-void register_relation(Context& ctx, const std::string& table, const std::string& name, const std::string& kind) {
+void register_relation(Context& ctx, const std::string& table, const std::string& name, const std::string& kind,
+                       std::optional<IndexDef> index) {
     const RelationInfo* t = ctx.catalog.find(table);
     bool table_is_new = t && t->is_new;
     std::string display = schema_prefix(t ? t->display : std::string()) + quote_ident(name);
@@ -36,6 +37,7 @@ void register_relation(Context& ctx, const std::string& table, const std::string
     info.is_new = table_is_new;
     if (kind == "index") info.index_table = table;
     else info.owned_by = table;
+    info.index = std::move(index);
 }
 
 namespace {
@@ -116,7 +118,21 @@ void record_constraint(Context& ctx, const std::string& table, const std::string
                 if (std::find(keys.begin(), keys.end(), c.name) != keys.end()) c.not_null = true;
             }
         }
-        register_relation(ctx, table, index, "index");
+        IndexDef def;
+        def.keys = keys;
+        def.uses.insert(keys.begin(), keys.end());
+        for (const pg::Node* c : pg::each(con->including)) def.uses.emplace(pg::text(c));
+        if (type == CONSTR_EXCLUSION) {
+            def = index_def(nullptr, con->including, con->where_clause, con->access_method);
+            for (const List* e : pg::each<List>(con->exclusions)) {
+                if (const IndexElem* elem = pg::as<IndexElem>(pg::nth(e, 0))) {
+                    def.keys.emplace_back(elem->name != nullptr ? elem->name : "");
+                    if (elem->name != nullptr) def.uses.insert(elem->name);
+                    referenced_columns(elem->expr, def.uses);
+                }
+            }
+        }
+        register_relation(ctx, table, index, "index", def);
     }
 }
 

@@ -75,6 +75,11 @@ void drop_relation(const std::string& relname, const std::string& display, const
                    bool cascade, StatementFacts& facts, Context& ctx, int depth = 0) {
     add_lock(facts, ctx, relname, display, M::AccessExclusive, kind, "DROP: the relation being dropped");
     RelationInfo* info = ctx.catalog.find(relname);
+    if (info == nullptr && depth == 0) {
+        facts.notes.push_back(needs_context(std::string("the tables ") + display +
+                                            "'s foreign keys reference also get ACCESS EXCLUSIVE locks" +
+                                            (cascade ? ", and CASCADE locks the tables and views that depend on it" : "")));
+    }
     if (info == nullptr || depth > 8) return;
     // A partition: queries on the partitioned table must not see it half gone, and the
     // default partition's implicit constraint changes.
@@ -184,8 +189,7 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
                          std::string(concurrent ? "DROP INDEX CONCURRENTLY" : "DROP INDEX") + ": the index's table (from " +
                              owner->source + ")");
             } else {
-                facts.notes.push_back("the index's table also gets " + with_article(lock_mode_name(table_mode)) +
-                                      " lock (the index is not defined in this migration)");
+                facts.notes.push_back(needs_context("the index's table also gets " + with_article(lock_mode_name(table_mode)) + " lock", true));
             }
             ctx.reshape(index);
             add_lock(facts, ctx, index, display, M::AccessExclusive, "index",
@@ -213,18 +217,22 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
     }
     if (type == OBJECT_TYPE || type == OBJECT_DOMAIN) {
         facts.tag = type == OBJECT_TYPE ? "DROP TYPE" : "DROP DOMAIN";
-        for (const pg::Node* o : pg::each(objects)) {
-            if (pg::is<TypeName>(o)) ctx.catalog.remove_domain(type_of(o));
-        }
         if (cascade) {
             for (const pg::Node* o : pg::each(objects)) {
                 std::string name = type_of(o);
+                if (!ctx.catalog.is_known_type(name)) {
+                    facts.notes.push_back(needs_context("the tables with a column of type " + quote_ident(name) +
+                                                        " also get ACCESS EXCLUSIVE locks"));
+                }
                 for (const auto& t : ctx.catalog.tables_using_type(name)) {
                     const RelationInfo* info = ctx.catalog.find(t);
                     add_lock(facts, ctx, t, info ? info->display : quote_ident(t), M::AccessExclusive, "",
                              facts.tag + " CASCADE: drops the columns that use it");
                 }
             }
+        }
+        for (const pg::Node* o : pg::each(objects)) {
+            if (pg::is<TypeName>(o)) ctx.catalog.remove_domain(type_of(o));
         }
         return true;
     }

@@ -1,4 +1,5 @@
 #include "analyze/model/model.hpp"
+#include "analyze/pg_walk.hpp"
 #include "analyze/names.hpp"
 
 namespace pgfence::analyze::model {
@@ -22,7 +23,56 @@ std::string table_of_index(Context& ctx, const std::string& index) {
     return info ? info->index_table : std::string();
 }
 
+// The name PostgreSQL gives an unnamed CREATE INDEX (ChooseIndexName): table_columns_idx, a
+// number added while the name is taken. "" when it would be truncated to 63 bytes (the rules
+// for that are PostgreSQL's makeObjectName, not worth copying here).
+std::string generated_index_name(Context& ctx, const std::string& table, const IndexStmt* stmt) {
+    std::string base = table;
+    for (const List* list : {stmt->indexParams, stmt->indexIncludingParams}) {
+        for (const IndexElem* elem : pg::each<IndexElem>(list)) {
+            base += "_" + std::string(elem->indexcolname != nullptr ? elem->indexcolname
+                                      : elem->name != nullptr      ? elem->name
+                                                                   : "expr");
+        }
+    }
+    base += "_idx";
+    std::string name = base;
+    for (int n = 1; ctx.catalog.find(name) != nullptr && n < 100; ++n) name = base + std::to_string(n);
+    return name.size() <= 63 ? name : std::string();
+}
+
 }  // namespace
+
+void referenced_columns(const pg::Node* expr, std::set<std::string>& out) {
+    if (expr == nullptr) return;
+    if (const ColumnRef* ref = pg::as<ColumnRef>(expr)) {
+        if (const pg::Node* field = pg::last(ref->fields); field != nullptr && !pg::is<A_Star>(field)) {
+            out.emplace(pg::text(field));
+        }
+        return;
+    }
+    if (const List* list = pg::as<List>(expr)) {
+        for (const pg::Node* item : pg::each(list)) referenced_columns(item, out);
+        return;
+    }
+    pg::each_child(expr, [&](const pg::Node* child) { referenced_columns(child, out); });
+}
+
+IndexDef index_def(const List* elements, const List* including, const pg::Node* where, const char* method) {
+    IndexDef def;
+    if (method != nullptr && *method != '\0') def.method = method;
+    def.partial = where != nullptr;
+    for (const IndexElem* elem : pg::each<IndexElem>(elements)) {
+        def.keys.emplace_back(elem->name != nullptr ? elem->name : "");
+        if (elem->name != nullptr) def.uses.insert(elem->name);
+        referenced_columns(elem->expr, def.uses);
+    }
+    for (const IndexElem* elem : pg::each<IndexElem>(including)) {
+        if (elem->name != nullptr) def.uses.insert(elem->name);
+    }
+    referenced_columns(where, def.uses);
+    return def;
+}
 
 bool model_index(const IndexStmt* stmt, StatementFacts& facts, Context& ctx) {
     const RangeVar* rv = stmt->relation;
@@ -30,6 +80,7 @@ bool model_index(const IndexStmt* stmt, StatementFacts& facts, Context& ctx) {
     std::string display = pg::display_name(rv);
     bool concurrent = stmt->concurrent;
     std::string idxname(pg::text(stmt->idxname));
+    bool named = !idxname.empty();
     facts.tag = std::string("CREATE ") + (stmt->unique ? "UNIQUE " : "") + "INDEX" +
                 (concurrent ? " CONCURRENTLY" : "");
     M mode = concurrent ? M::ShareUpdateExclusive : M::Share;
@@ -50,14 +101,18 @@ bool model_index(const IndexStmt* stmt, StatementFacts& facts, Context& ctx) {
                                             : "builds the index by scanning the whole table");
     }
     if (concurrent && partitioned) facts.notes.push_back("CREATE INDEX CONCURRENTLY is not supported on partitioned tables");
+    if (!named) idxname = generated_index_name(ctx, table, stmt);
     if (!idxname.empty()) {
         // The index lives in its table's schema.
         std::string schema = rv->schemaname != nullptr ? quote_ident(rv->schemaname) + "." : "";
         RelationInfo& idx = ctx.catalog.add(idxname, schema + quote_ident(idxname), "index");
         idx.is_new = true;
         idx.index_table = table;
-        add_lock(facts, ctx, idxname, schema + quote_ident(idxname), M::AccessExclusive, "index",
-                 concurrent ? "the new index, while it is created (invisible to others until then)" : "the new index");
+        idx.index = index_def(stmt->indexParams, stmt->indexIncludingParams, stmt->whereClause, stmt->accessMethod);
+        if (named) {
+            add_lock(facts, ctx, idxname, schema + quote_ident(idxname), M::AccessExclusive, "index",
+                     concurrent ? "the new index, while it is created (invisible to others until then)" : "the new index");
+        }
     }
     return true;
 }
@@ -97,8 +152,7 @@ bool model_reindex(const ReindexStmt* stmt, StatementFacts& facts, Context& ctx)
                      std::string(concurrent ? "REINDEX CONCURRENTLY" : "REINDEX") + ": the index's table (from " +
                          owner->source + ")");
         } else {
-            facts.notes.push_back("the index's table also gets " + with_article(lock_mode_name(table_mode)) +
-                                  " lock (the index is not defined in this migration)");
+            facts.notes.push_back(needs_context("the index's table also gets " + with_article(lock_mode_name(table_mode)) + " lock", true));
         }
         if (relation_kind(ctx, table, "") != "partitioned table") {
             add_rewrite(facts, pg::display_name(rv), "REINDEX builds the index into new storage");

@@ -51,6 +51,11 @@ std::optional<CurrentColumn> outside_column(const Context& ctx, const std::strin
     return ctx.known_schema->current_column(display, column);
 }
 
+std::string needs_context(const std::string& what, bool snapshot_knows) {
+    return what + " (not known from this migration: its earlier migrations" +
+           (snapshot_knows ? " or a --stats-file snapshot" : "") + " would make the lock list exact)";
+}
+
 std::optional<IndexOwner> outside_index_owner(const Context& ctx, const std::string& index, const std::string& display) {
     if (ctx.known_schema == nullptr || ctx.catalog.find(index) != nullptr || ctx.is_reshaped(index)) {
         return std::nullopt;
@@ -282,8 +287,10 @@ bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
 }
 
 void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
+    ForeignKeyWatch watch = watch_foreign_keys(stmt, ctx);
     bool known = model_node(stmt, facts, ctx);
     if (!known) facts.status = StatementStatus::Unknown;
+    check_foreign_key_indexes(watch, facts, ctx);
 }
 
 }  // namespace pgfence::analyze::model

@@ -63,6 +63,18 @@ void record_column(Context& ctx, const std::string& table, const ColumnDef* colu
 // PRIMARY KEY, UNIQUE and EXCLUDE create, under the names PostgreSQL gives them.
 void record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* constraint);
 
+// ---- foreign keys and their indexes (foreign_keys.cpp) ----
+
+// The foreign keys a CREATE TABLE or ALTER TABLE statement's table has before it runs.
+struct ForeignKeyWatch {
+    std::string table;  // relname; "" for other statements
+    std::set<std::string> before;
+};
+ForeignKeyWatch watch_foreign_keys(const pg::Node* stmt, const Context& ctx);
+// The foreign keys the statement added whose columns lead no index the catalog knows, into
+// facts.unindexed_foreign_keys; nothing when the catalog does not know the table.
+void check_foreign_key_indexes(const ForeignKeyWatch& watch, StatementFacts& facts, const Context& ctx);
+
 // ---- shared helpers (model.cpp) ----
 
 // Adds or strengthens the lock on `relation`; is_new comes from the catalog.
@@ -101,6 +113,10 @@ const RangeVar* target_relation(const pg::Node* stmt);
 
 // A RangeVar's inh flag: false for ONLY.
 bool range_var_inh(const RangeVar* range_var);
+// A note on a lock the model cannot name because what decides it predates the migration:
+// `what`, and the context that would make the lock list exact (`snapshot_knows`: a stats
+// snapshot holds it too, as it holds index owners).
+std::string needs_context(const std::string& what, bool snapshot_knows = false);
 // The catalog's display name for relname, or relname quoted.
 std::string display_of(Context& ctx, const std::string& relname);
 // A column as it was before the migration, from the known schema (a stats snapshot), when
@@ -125,8 +141,13 @@ void push_cte_names(const pg::Node* stmt, std::vector<std::string>& scope);
 bool names_cte(const RangeVar* range_var, const std::vector<std::string>& scope);
 
 // An index or sequence that `table`'s column or constraint creates, named `name` in the
-// table's schema; new when the table is.
-void register_relation(Context& ctx, const std::string& table, const std::string& name, const std::string& kind);
+// table's schema; new when the table is. `index` describes an index, when known.
+void register_relation(Context& ctx, const std::string& table, const std::string& name, const std::string& kind,
+                       std::optional<IndexDef> index = std::nullopt);
+// What CREATE INDEX's elements, INCLUDE list and WHERE clause cover.
+IndexDef index_def(const List* elements, const List* including, const pg::Node* where, const char* method);
+// Every column name a raw expression refers to (the last field of each ColumnRef).
+void referenced_columns(const pg::Node* expr, std::set<std::string>& out);
 
 // Relation kind known to the catalog, or `fallback`.
 std::string relation_kind(Context& ctx, const std::string& relname, const std::string& fallback);

@@ -155,6 +155,16 @@ ALTER TABLE users DROP COLUMN IF EXISTS no_such_column;
 -- case: drop_column_with_fk
 ALTER TABLE order_items DROP COLUMN product_id;
 
+-- case: drop_column_indexed
+ALTER TABLE orders DROP COLUMN placed_at;
+
+-- case: drop_column_in_multicolumn_index
+CREATE INDEX measurements_label_taken_at_idx ON measurements (label, taken_at);
+ALTER TABLE measurements DROP COLUMN taken_at;
+
+-- case: drop_column_fk_and_its_index
+ALTER TABLE order_items DROP COLUMN order_id;
+
 -- case: drop_column_inheritance_parent
 ALTER TABLE vehicles DROP COLUMN wheels;
 
