@@ -4,7 +4,7 @@
 FROM debian:12 AS build
 WORKDIR /src
 COPY . .
-RUN bash scripts/setup.sh --build-deps-only && strip build/bot/pgfence build/bot/pgfence-http.so
+RUN bash scripts/setup.sh --build-deps-only && strip build/bot/pgfence build/lib/pgfence/pgfence-http.so
 
 FROM debian:12-slim
 RUN apt-get update -qq \
@@ -14,6 +14,6 @@ RUN apt-get update -qq \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/bot/pgfence /usr/local/bin/pgfence
 # The GitHub client's HTTPS module, where an installed pgfence looks for it (../lib/pgfence/).
-COPY --from=build /src/build/bot/pgfence-http.so /usr/local/lib/pgfence/pgfence-http.so
+COPY --from=build /src/build/lib/pgfence/pgfence-http.so /usr/local/lib/pgfence/pgfence-http.so
 COPY bot/entrypoint.sh /usr/local/bin/pgfence-entrypoint
 ENTRYPOINT ["/usr/local/bin/pgfence-entrypoint"]

@@ -12,9 +12,10 @@ namespace {
 
 constexpr const char* k_module = "pgfence-http.so";
 
-// Where the module may be: named by the environment, else where this executable is installed
-// (bin/ beside lib/pgfence/) or built (bot/ holds both). Never a relative or search path: a
-// module is code, so it is only taken from where pgfence itself came from.
+// Where the module may be: named by the environment, else beside this executable or in
+// ../lib/pgfence/ from it (bin/ and lib/pgfence/ installed, build/bot/ and build/lib/pgfence/
+// built). Never a relative or search path: a module is code, so it is only taken from where
+// pgfence itself came from.
 std::vector<std::filesystem::path> candidates() {
     std::vector<std::filesystem::path> out;
     if (const char* named = std::getenv("PGFENCE_HTTP_MODULE"); named != nullptr && *named != '\0') {

@@ -389,8 +389,8 @@ class Suite(Harness):
         self.check(needed, f"readelf lists the binary's libraries: {dynamic[:200]}")
         for lib in ("libpq", "libgit2", "libcpp-httplib", "libssl", "libcrypto"):
             self.check(not any(n.startswith(lib) for n in needed), f"{lib} is not loaded at start: {needed}")
-        module = os.path.join(os.path.dirname(self.binary), "pgfence-http.so")
-        self.check(os.path.exists(module), f"the HTTPS module is built beside the binary: {module}")
+        module = os.path.join(os.path.dirname(os.path.dirname(self.binary)), "lib", "pgfence", "pgfence-http.so")
+        self.check(os.path.exists(module), f"the HTTPS module is built in ../lib/pgfence/ from the binary: {module}")
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "m.sql")
             with open(path, "w") as f:
