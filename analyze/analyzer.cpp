@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <condition_variable>
@@ -22,6 +23,7 @@
 #include "analyze/catalog.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/model/model.hpp"
+#include "analyze/names.hpp"
 #include "analyze/orm/extract.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql.hpp"
@@ -98,16 +100,27 @@ std::optional<std::string>* setting_slot(Settings& s, const std::string& name) {
     if (name == "statement_timeout") return &s.statement_timeout;
     if (name == "idle_in_transaction_session_timeout") return &s.idle_in_transaction_session_timeout;
     if (name == "application_name") return &s.application_name;
+    if (name == "timezone") return &s.timezone;
+    if (name == "search_path") return &s.search_path;
+    if (name == "session_replication_role") return &s.session_replication_role;
     return nullptr;
 }
 
-std::string setting_value(const List* args) {
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// The value as SHOW would give it. A list setting (search_path) quotes each element where it
+// needs it, as flatten_set_variable_args does: SET search_path = 'a, b' names one schema "a, b".
+std::string setting_value(const List* args, bool list) {
     std::string out;
     for (const pg::Node* arg : pg::each(args)) {
         std::string v;
         if (const A_Const* c = pg::as<A_Const>(arg); c != nullptr && !c->isnull) {
             if (c->val.node.type == T_Integer) v = std::to_string(c->val.ival.ival);
-            else if (c->val.node.type == T_String) v = pg::text(c->val.sval.sval);
+            else if (c->val.node.type == T_String) v = list ? quote_ident(pg::text(c->val.sval.sval)) : pg::text(c->val.sval.sval);
             else if (c->val.node.type == T_Float) v = pg::text(c->val.fval.fval);
         }
         out += (out.empty() ? "" : ", ") + v;
@@ -177,11 +190,15 @@ void apply_session(const pg::Node* stmt, SessionState& state, StatementFacts& fa
     auto* at_commit = setting_slot(state.committed, name);
     if (now == nullptr) return;
     std::optional<std::string> value;
-    if (set->kind == VAR_SET_VALUE) value = setting_value(set->args);
+    if (set->kind == VAR_SET_VALUE) value = setting_value(set->args, name == "search_path");
     else if (set->kind != VAR_RESET && set->kind != VAR_SET_DEFAULT) return;
     *now = value;
     // RESET is never local; SET LOCAL (TO DEFAULT) lasts until the transaction ends.
     if (!is_local || set->kind == VAR_RESET) *at_commit = value;
+    if (name == "session_replication_role" && value && lower_ascii(*value) == "replica") {
+        facts.notes.push_back("session_replication_role = replica: from here on, triggers and foreign-key checks "
+                              "do not fire for the rows this session writes (superuser only)");
+    }
 }
 
 // File line where a DO statement's body text starts (after its opening quote).
@@ -264,8 +281,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
 
     LineIndex lines(text);
     Catalog catalog;
-    model::Context ctx{options.pg_version, catalog, options.known_schema, {}};
+    model::Context ctx{options.pg_version, catalog, options.known_schema, {}, {}};
     SessionState state;
+    std::optional<std::string> search_path_value;  // the one ctx.search_path was read from
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
     std::shared_ptr<void> arena = new_parse_arena();  // their owner
@@ -289,6 +307,10 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         facts.transaction = state.transaction();
         facts.savepoint_depth = state.savepoint_depth();
         facts.settings = state.current;
+        if (state.current.search_path != search_path_value) {
+            search_path_value = state.current.search_path;
+            ctx.search_path = search_path_value ? search_path_schemas(*search_path_value) : std::vector<std::string>{};
+        }
         ParsedStatement parsed = parse_statement(parse_text, arena);
         if (parsed.failure) {
             facts.status = StatementStatus::Unparsable;

@@ -56,7 +56,18 @@ struct Settings {
     std::optional<std::string> statement_timeout;
     std::optional<std::string> idle_in_transaction_session_timeout;
     std::optional<std::string> application_name;
+    // Settings that change what a statement does, not only how long it may wait.
+    std::optional<std::string> timezone;         // TimeZone: UTC lets timestamp <-> timestamptz skip the rewrite
+    std::optional<std::string> search_path;      // as SHOW search_path shows it: "billing, public"
+    std::optional<std::string> session_replication_role;  // replica: triggers and foreign keys do not fire
 };
+
+// Whether a TimeZone value names a zone that is UTC at every instant (the server then converts
+// timestamp <-> timestamptz without changing any value). Names are matched as PostgreSQL
+// matches zone names: without regard to case.
+[[nodiscard]] bool is_utc_time_zone(std::string_view value);
+// The schemas of a search_path value, in order, unquoted; "$user" is kept as written.
+[[nodiscard]] std::vector<std::string> search_path_schemas(std::string_view value);
 
 struct StatementFacts {
     int index = 0;        // 0-based position in the file

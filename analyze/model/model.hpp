@@ -5,7 +5,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "analyze/catalog.hpp"
 #include "analyze/known_schema.hpp"
@@ -23,6 +25,9 @@ struct Context {
     // name), dropped, added, retyped or made nullable. What the known schema says of them no
     // longer holds.
     std::set<std::pair<std::string, std::string>> reshaped;
+    // The schemas of the search_path the migration SET, in order (empty: the database's own):
+    // where the known schema is asked for a relation the SQL names without a schema.
+    std::vector<std::string> search_path;
 
     void reshape(const std::string& relname, const std::string& column = {}) { reshaped.insert({relname, column}); }
     [[nodiscard]] bool is_reshaped(const std::string& relname, const std::string& column = {}) const {
