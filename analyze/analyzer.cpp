@@ -295,7 +295,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     }
     // PostgreSQL runs a multi-statement query as one implicit transaction; a single
     // statement sent alone (a Prisma migration with one CREATE INDEX CONCURRENTLY) is not.
-    if (source.tool == MigrationTool::Prisma && raws.size() <= 1) {
+    if (source.one_query && raws.size() <= 1) {
         report.wrapped_in_transaction = false;
         state.base = Transaction::None;
         source.notes.clear();
@@ -455,19 +455,26 @@ FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) 
     }
     std::string metadata;
     fs::path p(path);
-    if ((p.filename() == "up.sql" || p.filename() == "down.sql") &&
-        (options.confine_to.empty() || inside((p.parent_path() / "metadata.toml").string(), options.confine_to))) {
+    fs::path beside;  // diesel's metadata.toml, or the Cargo.toml of a crate's migrations/ (sqlx)
+    if (p.filename() == "up.sql" || p.filename() == "down.sql") beside = p.parent_path() / "metadata.toml";
+    else if (p.parent_path().filename() == "migrations" && p.extension() == ".sql") beside = p.parent_path().parent_path() / "Cargo.toml";
+    if (!beside.empty() && (options.confine_to.empty() || inside(beside.string(), options.confine_to))) {
         bool meta_ok = false;
-        metadata = read_whole((p.parent_path() / "metadata.toml").string(), meta_ok, options.max_file_bytes);
+        metadata = read_whole(beside.string(), meta_ok, options.max_file_bytes);
     }
     return analyze_text(path, text, options, metadata);
 }
 
 namespace {
 
+// SQL files, and Synapse's delta files for PostgreSQL only (*.sql.postgres).
+bool is_sql_file(const fs::path& p) {
+    return p.extension() == ".sql" || (p.extension() == ".postgres" && p.stem().extension() == ".sql");
+}
+
 bool is_migration_file(const fs::path& p, orm::InputFormat format) {
-    if (format == orm::InputFormat::Sql) return p.extension() == ".sql";
-    if (p.extension() == ".sql") return format == orm::InputFormat::Auto;
+    if (format == orm::InputFormat::Sql) return is_sql_file(p);
+    if (is_sql_file(p)) return format == orm::InputFormat::Auto;
     return orm::looks_like_migration(p.string());
 }
 

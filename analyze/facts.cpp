@@ -92,6 +92,11 @@ std::string_view tool_name(MigrationTool tool) {
         case MigrationTool::Flyway: return "flyway";
         case MigrationTool::Diesel: return "diesel";
         case MigrationTool::Prisma: return "prisma";
+        case MigrationTool::Sqlx: return "sqlx";
+        case MigrationTool::GolangMigrate: return "golang-migrate";
+        case MigrationTool::Pop: return "pop";
+        case MigrationTool::NodePgMigrate: return "node-pg-migrate";
+        case MigrationTool::Synapse: return "synapse";
     }
     return "sql";
 }
