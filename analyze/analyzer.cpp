@@ -319,6 +319,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             err.message = parsed.failure->message;
             err.where = where(parsed.failure->offset);
             facts.parse_error = std::move(err);
+            model::register_unparsed_create(parse_text, facts, ctx);
         } else {
             facts.kind = parsed.kind;
             if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) {

@@ -39,6 +39,10 @@ struct Context {
 // when the model has no entry for it. `stmt` is the statement as PostgreSQL's parser built it
 // (pg_tree.hpp).
 void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
+// A CREATE TABLE / INDEX / [MATERIALIZED] VIEW the parser rejected still creates its relation
+// when it runs on the server (a newer grammar, an extension's syntax): its name, read from the
+// text with the tokenizer, goes into the catalog as new.
+void register_unparsed_create(std::string_view sql, StatementFacts& facts, Context& ctx);
 // Any statement (also CREATE SCHEMA's elements); false when the model does not know it.
 bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
 // One element of CREATE SCHEMA `schema`: a relation it names without a schema is created in
