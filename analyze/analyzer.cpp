@@ -253,7 +253,7 @@ std::string read_whole(const std::string& path, bool& ok, std::uint64_t limit, s
 }
 
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
-                             std::string_view sibling_metadata) {
+                             std::string_view sibling_metadata, const std::string& deployment) {
     FileReport report;
     report.path = path;
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.
@@ -299,6 +299,13 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         report.wrapped_in_transaction = false;
         state.base = Transaction::None;
         source.notes.clear();
+    }
+    if (!deployment.empty()) {
+        report.deployment_transaction = deployment;
+        report.wrapped_in_transaction = true;
+        state.base = Transaction::Implicit;
+        source.notes.assign(1, deployment + ": this file runs inside the deployment's one transaction, with the files "
+                                            "before and after it: its locks are held until the last file ends");
     }
     // One statement through the parser, the lock model and the session state; `where` maps
     // an offset in parse_text to its position in the file.
@@ -414,7 +421,8 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
         return report;
     }
     // Parsing, the ORM reader and every walker over their trees recurse once per nesting level.
-    run_on_large_stack([&] { report = analyze_text_here(path, text, options, sibling_metadata); });
+    std::string deployment = options.single_transaction ? "--single-transaction" : "";
+    run_on_large_stack([&] { report = analyze_text_here(path, text, options, sibling_metadata, deployment); });
     return report;
 }
 
@@ -428,6 +436,24 @@ bool inside(const std::string& path, const std::string& root) {
     fs::path top(root);
     auto [end, _] = std::mismatch(top.begin(), top.end(), real.begin(), real.end());
     return end == top.end();
+}
+
+// pgmi (github.com/vvka-141/pgmi): deploy.sql, at the project's root beside pgmi.yaml, opens
+// the transaction and EXECUTEs every project file inside it, so all of them share it. deploy.sql
+// itself is read as written.
+bool in_pgmi_project(const fs::path& file, const std::string& confine_to) {
+    if (file.filename() == "deploy.sql") return false;
+    std::error_code ec;
+    fs::path dir = fs::absolute(file, ec).parent_path();
+    if (ec) return false;
+    for (int depth = 0; depth < 16 && !dir.empty(); ++depth) {
+        if (!confine_to.empty() && !inside(dir.string(), confine_to)) return false;
+        // A missing file sets ec (not found): only the answers count.
+        if (fs::is_regular_file(dir / "pgmi.yaml", ec) && fs::is_regular_file(dir / "deploy.sql", ec)) return true;
+        if (dir == dir.root_path()) return false;
+        dir = dir.parent_path();
+    }
+    return false;
 }
 
 }  // namespace
@@ -462,6 +488,11 @@ FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) 
     if (!beside.empty() && (options.confine_to.empty() || inside(beside.string(), options.confine_to))) {
         bool meta_ok = false;
         metadata = read_whole(beside.string(), meta_ok, options.max_file_bytes);
+    }
+    if (!options.single_transaction && in_pgmi_project(p, options.confine_to)) {
+        FileReport report;
+        run_on_large_stack([&] { report = analyze_text_here(path, text, options, metadata, "pgmi"); });
+        return report;
     }
     return analyze_text(path, text, options, metadata);
 }

@@ -125,6 +125,9 @@ struct FileReport {
     Coverage coverage;
     MigrationTool tool = MigrationTool::Plain;
     bool wrapped_in_transaction = false;  // the tool runs the file inside one transaction
+    // Who runs every file of the deployment inside one transaction ("--single-transaction",
+    // "pgmi"), or empty: then a lock taken in one file is held until the last file ends.
+    std::string deployment_transaction;
     bool skipped = false;                 // nothing to analyse (a down migration, say)
     std::string skip_reason;
     std::optional<Error> error;           // the file could not be read at all

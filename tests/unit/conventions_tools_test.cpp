@@ -160,3 +160,43 @@ TEST_CASE("conventions: Synapse's .sql.postgres delta files run in a transaction
     CHECK(files[1].ends_with("02_events.sql.postgres"));
     fs::remove_all(root);
 }
+
+TEST_CASE("deployment: --single-transaction runs every file inside one transaction") {
+    AnalyzeOptions options;
+    options.single_transaction = true;
+    auto report = analyze_text("db/2024_06_01_add_orders_index.sql",
+                               "CREATE INDEX CONCURRENTLY orders_placed_at_idx ON orders (placed_at);\n", options);
+    CHECK(report.deployment_transaction == "--single-transaction");
+    CHECK(report.wrapped_in_transaction);
+    CHECK(all_in(report, Transaction::Implicit));
+    REQUIRE(report.findings.size() >= 1);
+    bool named = false;
+    for (const auto& f : report.findings) {
+        named = named || (f.rule == "concurrently-in-transaction" &&
+                          f.message.find("the one transaction the whole deployment runs in (--single-transaction)") != std::string::npos);
+    }
+    CHECK(named);
+    // A golang-migrate file of one statement is wrapped too: the deployment's transaction holds it.
+    options.run_rules = false;
+    auto single = analyze_text("db/migrations/000013_index.up.sql", "CREATE INDEX CONCURRENTLY i ON t (c);\n", options);
+    CHECK(all_in(single, Transaction::Implicit));
+}
+
+TEST_CASE("deployment: the files of a pgmi project share deploy.sql's transaction") {
+    fs::path root = fs::temp_directory_path() / "pgmi_shop";
+    fs::remove_all(root);
+    fs::create_directories(root / "migrations");
+    std::ofstream(root / "pgmi.yaml") << "connection:\n  database: shop\n";
+    std::ofstream(root / "deploy.sql") << "BEGIN;\nSELECT 1;\nCOMMIT;\n";
+    std::ofstream(root / "migrations" / "002_orders_index.sql")
+        << "CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n";
+    AnalyzeOptions options;
+    auto report = analyze_file((root / "migrations" / "002_orders_index.sql").string(), options);
+    CHECK(report.deployment_transaction == "pgmi");
+    CHECK(all_in(report, Transaction::Implicit));
+    auto deploy = analyze_file((root / "deploy.sql").string(), options);
+    CHECK(deploy.deployment_transaction.empty());
+    fs::remove(root / "pgmi.yaml");
+    CHECK(analyze_file((root / "migrations" / "002_orders_index.sql").string(), options).deployment_transaction.empty());
+    fs::remove_all(root);
+}
