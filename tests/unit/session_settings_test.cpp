@@ -18,10 +18,8 @@ namespace {
 class FakeSchema final : public KnownSchema {
 public:
     std::map<std::pair<std::string, std::string>, std::string> columns;
-    std::vector<std::string> asked;  // every relation name it was asked for
 
     std::optional<CurrentColumn> current_column(const std::string& relation, const std::string& column) const override {
-        const_cast<FakeSchema*>(this)->asked.push_back(relation);
         std::string qualified = relation.find('.') == std::string::npos ? "public." + relation : relation;
         auto it = columns.find({qualified, column});
         if (it == columns.end()) return std::nullopt;
