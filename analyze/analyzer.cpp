@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <condition_variable>
@@ -22,6 +23,7 @@
 #include "analyze/catalog.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/model/model.hpp"
+#include "analyze/names.hpp"
 #include "analyze/orm/extract.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql.hpp"
@@ -98,16 +100,27 @@ std::optional<std::string>* setting_slot(Settings& s, const std::string& name) {
     if (name == "statement_timeout") return &s.statement_timeout;
     if (name == "idle_in_transaction_session_timeout") return &s.idle_in_transaction_session_timeout;
     if (name == "application_name") return &s.application_name;
+    if (name == "timezone") return &s.timezone;
+    if (name == "search_path") return &s.search_path;
+    if (name == "session_replication_role") return &s.session_replication_role;
     return nullptr;
 }
 
-std::string setting_value(const List* args) {
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// The value as SHOW would give it. A list setting (search_path) quotes each element where it
+// needs it, as flatten_set_variable_args does: SET search_path = 'a, b' names one schema "a, b".
+std::string setting_value(const List* args, bool list) {
     std::string out;
     for (const pg::Node* arg : pg::each(args)) {
         std::string v;
         if (const A_Const* c = pg::as<A_Const>(arg); c != nullptr && !c->isnull) {
             if (c->val.node.type == T_Integer) v = std::to_string(c->val.ival.ival);
-            else if (c->val.node.type == T_String) v = pg::text(c->val.sval.sval);
+            else if (c->val.node.type == T_String) v = list ? quote_ident(pg::text(c->val.sval.sval)) : pg::text(c->val.sval.sval);
             else if (c->val.node.type == T_Float) v = pg::text(c->val.fval.fval);
         }
         out += (out.empty() ? "" : ", ") + v;
@@ -177,11 +190,15 @@ void apply_session(const pg::Node* stmt, SessionState& state, StatementFacts& fa
     auto* at_commit = setting_slot(state.committed, name);
     if (now == nullptr) return;
     std::optional<std::string> value;
-    if (set->kind == VAR_SET_VALUE) value = setting_value(set->args);
+    if (set->kind == VAR_SET_VALUE) value = setting_value(set->args, name == "search_path");
     else if (set->kind != VAR_RESET && set->kind != VAR_SET_DEFAULT) return;
     *now = value;
     // RESET is never local; SET LOCAL (TO DEFAULT) lasts until the transaction ends.
     if (!is_local || set->kind == VAR_RESET) *at_commit = value;
+    if (name == "session_replication_role" && value && lower_ascii(*value) == "replica") {
+        facts.notes.push_back("session_replication_role = replica: from here on, triggers and foreign-key checks "
+                              "do not fire for the rows this session writes (superuser only)");
+    }
 }
 
 // File line where a DO statement's body text starts (after its opening quote).
@@ -236,7 +253,7 @@ std::string read_whole(const std::string& path, bool& ok, std::uint64_t limit, s
 }
 
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
-                             std::string_view sibling_metadata) {
+                             std::string_view sibling_metadata, const std::string& deployment) {
     FileReport report;
     report.path = path;
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.
@@ -264,8 +281,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
 
     LineIndex lines(text);
     Catalog catalog;
-    model::Context ctx{options.pg_version, catalog, options.known_schema, {}};
+    model::Context ctx{options.pg_version, catalog, options.known_schema, {}, {}};
     SessionState state;
+    std::optional<std::string> search_path_value;  // the one ctx.search_path was read from
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
     std::shared_ptr<void> arena = new_parse_arena();  // their owner
@@ -277,10 +295,17 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     }
     // PostgreSQL runs a multi-statement query as one implicit transaction; a single
     // statement sent alone (a Prisma migration with one CREATE INDEX CONCURRENTLY) is not.
-    if (source.tool == MigrationTool::Prisma && raws.size() <= 1) {
+    if (source.one_query && raws.size() <= 1) {
         report.wrapped_in_transaction = false;
         state.base = Transaction::None;
         source.notes.clear();
+    }
+    if (!deployment.empty()) {
+        report.deployment_transaction = deployment;
+        report.wrapped_in_transaction = true;
+        state.base = Transaction::Implicit;
+        source.notes.assign(1, deployment + ": this file runs inside the deployment's one transaction, with the files "
+                                            "before and after it: its locks are held until the last file ends");
     }
     // One statement through the parser, the lock model and the session state; `where` maps
     // an offset in parse_text to its position in the file.
@@ -289,6 +314,10 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         facts.transaction = state.transaction();
         facts.savepoint_depth = state.savepoint_depth();
         facts.settings = state.current;
+        if (state.current.search_path != search_path_value) {
+            search_path_value = state.current.search_path;
+            ctx.search_path = search_path_value ? search_path_schemas(*search_path_value) : std::vector<std::string>{};
+        }
         ParsedStatement parsed = parse_statement(parse_text, arena);
         if (parsed.failure) {
             facts.status = StatementStatus::Unparsable;
@@ -297,6 +326,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             err.message = parsed.failure->message;
             err.where = where(parsed.failure->offset);
             facts.parse_error = std::move(err);
+            model::register_unparsed_create(parse_text, facts, ctx);
         } else {
             facts.kind = parsed.kind;
             if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) {
@@ -391,7 +421,8 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
         return report;
     }
     // Parsing, the ORM reader and every walker over their trees recurse once per nesting level.
-    run_on_large_stack([&] { report = analyze_text_here(path, text, options, sibling_metadata); });
+    std::string deployment = options.single_transaction ? "--single-transaction" : "";
+    run_on_large_stack([&] { report = analyze_text_here(path, text, options, sibling_metadata, deployment); });
     return report;
 }
 
@@ -405,6 +436,24 @@ bool inside(const std::string& path, const std::string& root) {
     fs::path top(root);
     auto [end, _] = std::mismatch(top.begin(), top.end(), real.begin(), real.end());
     return end == top.end();
+}
+
+// pgmi (github.com/vvka-141/pgmi): deploy.sql, at the project's root beside pgmi.yaml, opens
+// the transaction and EXECUTEs every project file inside it, so all of them share it. deploy.sql
+// itself is read as written.
+bool in_pgmi_project(const fs::path& file, const std::string& confine_to) {
+    if (file.filename() == "deploy.sql") return false;
+    std::error_code ec;
+    fs::path dir = fs::absolute(file, ec).parent_path();
+    if (ec) return false;
+    for (int depth = 0; depth < 16 && !dir.empty(); ++depth) {
+        if (!confine_to.empty() && !inside(dir.string(), confine_to)) return false;
+        // A missing file sets ec (not found): only the answers count.
+        if (fs::is_regular_file(dir / "pgmi.yaml", ec) && fs::is_regular_file(dir / "deploy.sql", ec)) return true;
+        if (dir == dir.root_path()) return false;
+        dir = dir.parent_path();
+    }
+    return false;
 }
 
 }  // namespace
@@ -433,19 +482,31 @@ FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) 
     }
     std::string metadata;
     fs::path p(path);
-    if ((p.filename() == "up.sql" || p.filename() == "down.sql") &&
-        (options.confine_to.empty() || inside((p.parent_path() / "metadata.toml").string(), options.confine_to))) {
+    fs::path beside;  // diesel's metadata.toml, or the Cargo.toml of a crate's migrations/ (sqlx)
+    if (p.filename() == "up.sql" || p.filename() == "down.sql") beside = p.parent_path() / "metadata.toml";
+    else if (p.parent_path().filename() == "migrations" && p.extension() == ".sql") beside = p.parent_path().parent_path() / "Cargo.toml";
+    if (!beside.empty() && (options.confine_to.empty() || inside(beside.string(), options.confine_to))) {
         bool meta_ok = false;
-        metadata = read_whole((p.parent_path() / "metadata.toml").string(), meta_ok, options.max_file_bytes);
+        metadata = read_whole(beside.string(), meta_ok, options.max_file_bytes);
+    }
+    if (!options.single_transaction && in_pgmi_project(p, options.confine_to)) {
+        FileReport report;
+        run_on_large_stack([&] { report = analyze_text_here(path, text, options, metadata, "pgmi"); });
+        return report;
     }
     return analyze_text(path, text, options, metadata);
 }
 
 namespace {
 
+// SQL files, and Synapse's delta files for PostgreSQL only (*.sql.postgres).
+bool is_sql_file(const fs::path& p) {
+    return p.extension() == ".sql" || (p.extension() == ".postgres" && p.stem().extension() == ".sql");
+}
+
 bool is_migration_file(const fs::path& p, orm::InputFormat format) {
-    if (format == orm::InputFormat::Sql) return p.extension() == ".sql";
-    if (p.extension() == ".sql") return format == orm::InputFormat::Auto;
+    if (format == orm::InputFormat::Sql) return is_sql_file(p);
+    if (is_sql_file(p)) return format == orm::InputFormat::Auto;
     return orm::looks_like_migration(p.string());
 }
 

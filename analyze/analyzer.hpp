@@ -39,6 +39,9 @@ struct AnalyzeOptions {
     // in GitHub Actions the checkout is the pull request's, and a committed symbolic link could
     // point a "migration" at a secret that the parse error would quote.
     std::string confine_to;
+    // --single-transaction: every file runs inside one transaction of the deployment (psql -1
+    // over all of them, a deploy script's BEGIN ... COMMIT around the whole set).
+    bool single_transaction = false;
 };
 
 // The error for a file over max_file_bytes: "is N MB, over --max-file-size (M MB)".
@@ -50,7 +53,8 @@ struct AnalyzeOptions {
                                       const AnalyzeOptions& options,
                                       std::string_view sibling_metadata = {});
 
-// Reads and analyses one file (and a diesel metadata.toml beside it).
+// Reads and analyses one file (and a diesel metadata.toml beside it). A file of a pgmi project
+// (a folder above it holds deploy.sql and pgmi.yaml) runs in the deployment's one transaction.
 [[nodiscard]] FileReport analyze_file(const std::string& path, const AnalyzeOptions& options);
 
 // Files, directories (recursively, *.sql, and with `format` Auto or an ORM also .ts/.js

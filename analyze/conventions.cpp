@@ -155,6 +155,76 @@ bool is_flyway_name(std::string_view name) {
     return false;
 }
 
+// "<digits>_<name><suffix>": the version prefix sqlx, golang-migrate, pop and node-pg-migrate
+// share (name already lower-cased).
+bool versioned_name(std::string_view name, std::string_view suffix) {
+    std::size_t digits = 0;
+    while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
+    return digits > 0 && digits < name.size() && name[digits] == '_' && name.size() > digits + 1 + suffix.size() &&
+           name.ends_with(suffix);
+}
+
+// pop's file names may carry a dialect between the name and the direction
+// (migrator.go: `^(\d+)_([^.]+)(\.[a-z0-9]+)?\.(up|down)\.(sql|fizz)$`).
+bool pop_dialect_name(std::string_view name) {
+    for (std::string_view dialect : {".postgres.", ".postgresql.", ".pg.", ".cockroach.", ".all."}) {
+        for (std::string_view direction : {"up.sql", "down.sql"}) {
+            std::string tail = std::string(dialect) + std::string(direction);
+            if (versioned_name(name, tail)) return true;
+        }
+    }
+    return false;
+}
+
+// node-pg-migrate's markers (sqlMigration.ts: /^\s*--[\s-]*up\s+migration/im): the line's
+// direction, or empty.
+std::string node_pg_migrate_marker(std::string_view line) {
+    std::string_view t = trim(line);
+    if (!t.starts_with("--")) return {};
+    while (!t.empty() && (t.front() == '-' || std::isspace(static_cast<unsigned char>(t.front())))) t.remove_prefix(1);
+    std::string l = lower(t);
+    for (std::string direction : {"up", "down"}) {
+        if (!l.starts_with(direction)) continue;
+        std::string_view rest = std::string_view(l).substr(direction.size());
+        if (rest.empty() || !std::isspace(static_cast<unsigned char>(rest.front()))) continue;
+        if (trim(rest).starts_with("migration")) return direction;
+    }
+    return {};
+}
+
+void prepare_node_pg_migrate(PreparedSource& out, Direction direction) {
+    out.tool = MigrationTool::NodePgMigrate;
+    out.wrapped_in_transaction = true;  // pgm.sql() in a migration that cannot call noTransaction()
+    bool up = true;
+    bool seen_marker = false;  // getActions drops the text before the first marker
+    std::size_t region_start = 0;
+    for (const Line& line : lines_of(out.text)) {
+        std::string d = node_pg_migrate_marker(line.text);
+        if (d.empty()) continue;
+        if (seen_marker && want(direction, up) && line.begin > region_start) {
+            out.regions.push_back(Region{region_start, line.begin, false});
+        }
+        seen_marker = true;
+        up = d == "up";
+        region_start = line.end;
+    }
+    if (want(direction, up)) out.regions.push_back(Region{region_start, out.text.size(), false});
+}
+
+// Up/down files of golang-migrate, pop and sqlx: skipped when the other direction is analysed.
+bool skip_direction(PreparedSource& out, std::string_view name, Direction direction) {
+    bool down = name.ends_with(".down.sql");
+    if (!name.ends_with(".up.sql") && !down) return false;
+    if (want(direction, !down)) return false;
+    out.skipped = true;
+    out.skip_reason = std::string(tool_name(out.tool)) + (down ? " down migration" : " up migration");
+    return true;
+}
+
+void whole_file(PreparedSource& out, std::string_view name, Direction direction) {
+    if (!skip_direction(out, name, direction)) out.regions.push_back(Region{0, out.text.size(), false});
+}
+
 }  // namespace
 
 PreparedSource prepare_source(std::string_view path, std::string_view text, Direction direction,
@@ -176,6 +246,18 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     }
     bool has_drizzle = out.text.find("--> statement-breakpoint") != std::string::npos;
 
+    bool has_node_pg_migrate = false;
+    if (out.text.find("igration") != std::string::npos) {
+        for (const Line& line : lines_of(out.text)) {
+            has_node_pg_migrate = has_node_pg_migrate || !node_pg_migrate_marker(line.text).empty();
+        }
+    }
+    bool versioned_up_down = versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql");
+    // sqlx reads the marker at the file's first bytes only (source.rs: sql.starts_with(...)).
+    bool sqlx_no_transaction = (versioned_name(name, ".sql")) && text.starts_with("-- no-transaction");
+    bool sqlx_crate = versioned_name(name, ".sql") && sibling_metadata.find("sqlx") != std::string_view::npos &&
+                      lowered_path.find("migrations/") != std::string::npos;
+
     if (has_goose) {
         prepare_goose(out, direction);
     } else if (has_dbmate) {
@@ -183,6 +265,35 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     } else if (has_drizzle || lowered_path.find("/drizzle/") != std::string::npos ||
                lowered_path.starts_with("drizzle/")) {
         prepare_drizzle(out);
+    } else if (has_node_pg_migrate) {
+        prepare_node_pg_migrate(out, direction);
+    } else if (name.ends_with(".sql.postgres")) {
+        // Synapse's delta files (storage/engines/postgres.py executescript): the file runs as
+        // "COMMIT; BEGIN TRANSACTION; <file>", in a transaction the upgrade commits later.
+        out.tool = MigrationTool::Synapse;
+        out.wrapped_in_transaction = true;
+        out.regions.push_back(Region{0, out.text.size(), false});
+    } else if (sqlx_no_transaction || sqlx_crate) {
+        // sqlx-postgres migrate.rs: a transaction around the file unless no_tx; with no_tx the
+        // file is still one query (conn.execute), so PostgreSQL's implicit transaction applies.
+        out.tool = MigrationTool::Sqlx;
+        out.wrapped_in_transaction = true;
+        if (sqlx_no_transaction) {
+            out.one_query = true;
+            out.notes.push_back("sqlx: -- no-transaction, the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
+        }
+        whole_file(out, name, direction);
+    } else if (versioned_up_down && pop_dialect_name(name)) {
+        out.tool = MigrationTool::Pop;  // migrator.go: c.Transaction(...) around each migration
+        out.wrapped_in_transaction = true;
+        whole_file(out, name, direction);
+    } else if (versioned_up_down) {
+        // golang-migrate's postgres driver (Run): the whole file in one ExecContext.
+        out.tool = MigrationTool::GolangMigrate;
+        out.wrapped_in_transaction = true;
+        out.one_query = true;
+        out.notes.push_back("golang-migrate: the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
+        whole_file(out, name, direction);
     } else if (name == "up.sql" || name == "down.sql") {
         out.tool = MigrationTool::Diesel;
         bool down = name == "down.sql";
@@ -198,6 +309,7 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     } else if (name == "migration.sql") {
         out.tool = MigrationTool::Prisma;
         out.wrapped_in_transaction = true;
+        out.one_query = true;
         out.notes.push_back("prisma: the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
         out.regions.push_back(Region{0, out.text.size(), false});
     } else if (is_flyway_name(name)) {

@@ -20,13 +20,18 @@ struct PreparedSource {
     MigrationTool tool = MigrationTool::Plain;
     std::vector<Region> regions;          // what to analyse, in order
     bool wrapped_in_transaction = false;
+    // The tool sends the file as one multi-statement query (Prisma, golang-migrate, sqlx's
+    // -- no-transaction): PostgreSQL runs it as one implicit transaction, but a file of a
+    // single statement runs it alone, outside any transaction.
+    bool one_query = false;
     bool skipped = false;                 // e.g. a diesel down.sql when only "up" is analysed
     std::string skip_reason;
     std::vector<std::string> notes;       // said once per file ("goose: NO TRANSACTION")
 };
 
-// `path` decides by name (up.sql, migration.sql, V1__x.sql); `text` by markers;
-// `sibling_metadata` is the text of a diesel metadata.toml beside the file, if any.
+// `path` decides by name (up.sql, migration.sql, V1__x.sql, 1_x.up.sql); `text` by markers;
+// `sibling_metadata` is the text of the tool's file beside the migrations, if any: a diesel
+// metadata.toml, or the Cargo.toml of the crate whose migrations/ folder holds the file (sqlx).
 [[nodiscard]] PreparedSource prepare_source(std::string_view path, std::string_view text,
                                             Direction direction,
                                             std::string_view sibling_metadata = {});

@@ -1,6 +1,8 @@
 #include "analyze/facts.hpp"
 
 #include <cctype>
+#include <cstdlib>
+#include <set>
 
 namespace pgfence::analyze {
 
@@ -14,6 +16,47 @@ const LockFact* StatementFacts::strongest_lock() const {
         if (better) best = &lock;
     }
     return best;
+}
+
+bool is_utc_time_zone(std::string_view value) {
+    std::string zone;
+    for (char c : value) zone += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (zone.starts_with("etc/")) zone.erase(0, 4);
+    // The tz database's names for the zone of offset 0 that never changes (Etc/UTC and its
+    // links), which pg_get_timezone_offset reports as a fixed offset.
+    static const std::set<std::string, std::less<>> k_utc = {
+        "utc", "uct", "gmt", "gmt0", "gmt+0", "gmt-0", "greenwich", "universal", "zulu"};
+    if (k_utc.count(zone) > 0) return true;
+    // A number is an offset in hours (check_timezone): 0 is UTC.
+    if (zone.empty()) return false;
+    char* end = nullptr;
+    double hours = std::strtod(zone.c_str(), &end);
+    return end != zone.c_str() && *end == '\0' && hours == 0.0;
+}
+
+std::vector<std::string> search_path_schemas(std::string_view value) {
+    // As SplitIdentifierString reads it: comma-separated, quoted names kept as written,
+    // unquoted ones folded to lower case.
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < value.size()) {
+        while (i < value.size() && (value[i] == ' ' || value[i] == ',')) ++i;
+        if (i >= value.size()) break;
+        std::string name;
+        if (value[i] == '"') {
+            for (++i; i < value.size(); ++i) {
+                if (value[i] == '"' && i + 1 < value.size() && value[i + 1] == '"') name += value[i++];
+                else if (value[i] == '"') break;
+                else name += value[i];
+            }
+            ++i;
+        }
+        for (; i < value.size() && value[i] != ','; ++i) {
+            if (value[i] != ' ') name += static_cast<char>(std::tolower(static_cast<unsigned char>(value[i])));
+        }
+        out.push_back(name);
+    }
+    return out;
 }
 
 Blocks StatementFacts::blocks() const {
@@ -49,6 +92,11 @@ std::string_view tool_name(MigrationTool tool) {
         case MigrationTool::Flyway: return "flyway";
         case MigrationTool::Diesel: return "diesel";
         case MigrationTool::Prisma: return "prisma";
+        case MigrationTool::Sqlx: return "sqlx";
+        case MigrationTool::GolangMigrate: return "golang-migrate";
+        case MigrationTool::Pop: return "pop";
+        case MigrationTool::NodePgMigrate: return "node-pg-migrate";
+        case MigrationTool::Synapse: return "synapse";
     }
     return "sql";
 }

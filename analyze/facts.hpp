@@ -56,6 +56,10 @@ struct Settings {
     std::optional<std::string> statement_timeout;
     std::optional<std::string> idle_in_transaction_session_timeout;
     std::optional<std::string> application_name;
+    // Settings that change what a statement does, not only how long it may wait.
+    std::optional<std::string> timezone;         // TimeZone: UTC lets timestamp <-> timestamptz skip the rewrite
+    std::optional<std::string> search_path;      // as SHOW search_path shows it: "billing, public"
+    std::optional<std::string> session_replication_role;  // replica: triggers and foreign keys do not fire
 };
 
 // A foreign key the statement adds whose referencing columns lead no index of their table, as
@@ -69,6 +73,13 @@ struct UnindexedForeignKey {
     std::string referenced;  // the referenced table
     bool table_is_new = false;
 };
+
+// Whether a TimeZone value names a zone that is UTC at every instant (the server then converts
+// timestamp <-> timestamptz without changing any value). Names are matched as PostgreSQL
+// matches zone names: without regard to case.
+[[nodiscard]] bool is_utc_time_zone(std::string_view value);
+// The schemas of a search_path value, in order, unquoted; "$user" is kept as written.
+[[nodiscard]] std::vector<std::string> search_path_schemas(std::string_view value);
 
 struct StatementFacts {
     int index = 0;        // 0-based position in the file
@@ -106,7 +117,7 @@ struct StatementFacts {
 [[nodiscard]] std::string set_not_null_without_scan(std::string_view column, std::string_view why);
 [[nodiscard]] bool has_set_not_null_without_scan(const StatementFacts& statement, std::string_view column);
 
-enum class MigrationTool { Plain, Goose, Dbmate, Drizzle, Flyway, Diesel, Prisma };
+enum class MigrationTool { Plain, Goose, Dbmate, Drizzle, Flyway, Diesel, Prisma, Sqlx, GolangMigrate, Pop, NodePgMigrate, Synapse };
 [[nodiscard]] std::string_view tool_name(MigrationTool tool);
 
 // How much of a file pgfence could read. For SQL files every statement is found; for ORM
@@ -127,6 +138,9 @@ struct FileReport {
     Coverage coverage;
     MigrationTool tool = MigrationTool::Plain;
     bool wrapped_in_transaction = false;  // the tool runs the file inside one transaction
+    // Who runs every file of the deployment inside one transaction ("--single-transaction",
+    // "pgmi"), or empty: then a lock taken in one file is held until the last file ends.
+    std::string deployment_transaction;
     bool skipped = false;                 // nothing to analyse (a down migration, say)
     std::string skip_reason;
     std::optional<Error> error;           // the file could not be read at all

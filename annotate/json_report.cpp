@@ -156,7 +156,10 @@ void statement(JsonWriter& w, const StatementFacts& s) {
     optional_string(w, "application_name", s.settings.application_name);
     optional_string(w, "idle_in_transaction_session_timeout", s.settings.idle_in_transaction_session_timeout);
     optional_string(w, "lock_timeout", s.settings.lock_timeout);
+    optional_string(w, "search_path", s.settings.search_path);
+    optional_string(w, "session_replication_role", s.settings.session_replication_role);
     optional_string(w, "statement_timeout", s.settings.statement_timeout);
+    optional_string(w, "timezone", s.settings.timezone);
     w.end_object();
     w.key("span").begin_object();
     position(w, "end", s.span.stop);

@@ -84,6 +84,8 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             a.threads = static_cast<unsigned>(parse_int("--jobs", value("--jobs"), 1, 256));
         } else if (arg == "-o" || is("--output")) {
             a.output = value(arg == "-o" ? "-o" : "--output");
+        } else if (arg == "--single-transaction") {
+            a.single_transaction = true;
         } else if (arg == "--ci") {
             a.ci = true;
         } else if (is("--max-risk")) {
@@ -165,6 +167,7 @@ void apply_args(Settings& s, const AnalyzeArgs& a) {
     if (!a.stats_file.empty()) s.stats_file = a.stats_file;
     if (a.stats_throughput) s.size.throughput = *a.stats_throughput;
     s.options.input_format = a.input_format;
+    if (a.single_transaction) s.options.single_transaction = true;
     if (!a.paths.empty()) s.paths = a.paths;
 }
 

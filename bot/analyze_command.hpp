@@ -43,6 +43,7 @@ struct AnalyzeArgs {
     std::string stats_file;
     std::optional<double> stats_throughput;
     std::optional<std::uint64_t> max_file_bytes;
+    bool single_transaction = false;
 };
 
 // args[0] is the command's name; the rest are options and paths. Throws UsageError.

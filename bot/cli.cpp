@@ -37,6 +37,8 @@ analyze options:
   --pg-version N            target PostgreSQL major version, 11 to 18 (default: 15)
   --direction up|down|both  which part of up/down migrations to read (default: up)
   --ci                      exit 1 when a finding's risk is above --max-risk
+  --single-transaction      all the files run in one transaction (psql -1, a deploy script's
+                            BEGIN ... COMMIT): CONCURRENTLY anywhere fails the deployment
   --max-risk LEVEL          low, medium, high or critical (default: medium)
   --enable ID[,ID...]       turn on rules (opt-in ones, or ones the config turned off)
   --disable ID[,ID...]      turn off rules

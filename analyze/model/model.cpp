@@ -44,11 +44,29 @@ LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const RangeVar* ra
 
 bool range_var_inh(const RangeVar* range_var) { return range_var != nullptr && range_var->inh; }
 
+namespace {
+
+// The names to ask the known schema for, in order: under a SET search_path, an unqualified
+// name is looked up in each of its schemas ("$user" is left out: the role is not known here).
+std::vector<std::string> searched_names(const Context& ctx, const std::string& relname, const std::string& display) {
+    if (ctx.search_path.empty() || display != quote_ident(relname)) return {display};
+    std::vector<std::string> out;
+    for (const std::string& schema : ctx.search_path) {
+        if (schema != "$user") out.push_back(quote_ident(schema) + "." + display);
+    }
+    return out;
+}
+
+}  // namespace
+
 std::optional<CurrentColumn> outside_column(const Context& ctx, const std::string& relname, const std::string& display,
                                            const std::string& column) {
     if (ctx.known_schema == nullptr || ctx.is_reshaped(relname, column)) return std::nullopt;
     if (const RelationInfo* r = ctx.catalog.find(relname); r != nullptr && r->is_new) return std::nullopt;
-    return ctx.known_schema->current_column(display, column);
+    for (const std::string& written : searched_names(ctx, relname, display)) {
+        if (auto found = ctx.known_schema->current_column(written, column)) return found;
+    }
+    return std::nullopt;
 }
 
 std::string needs_context(const std::string& what, bool snapshot_knows) {
@@ -60,9 +78,12 @@ std::optional<IndexOwner> outside_index_owner(const Context& ctx, const std::str
     if (ctx.known_schema == nullptr || ctx.catalog.find(index) != nullptr || ctx.is_reshaped(index)) {
         return std::nullopt;
     }
-    auto owner = ctx.known_schema->index_owner(display);
-    if (!owner || owner->partitioned) return std::nullopt;
-    return owner;
+    for (const std::string& written : searched_names(ctx, index, display)) {
+        auto owner = ctx.known_schema->index_owner(written);
+        if (owner && owner->partitioned) return std::nullopt;
+        if (owner) return owner;
+    }
+    return std::nullopt;
 }
 
 std::string display_of(Context& ctx, const std::string& relname) {

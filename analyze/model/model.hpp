@@ -5,7 +5,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "analyze/catalog.hpp"
 #include "analyze/known_schema.hpp"
@@ -23,6 +25,9 @@ struct Context {
     // name), dropped, added, retyped or made nullable. What the known schema says of them no
     // longer holds.
     std::set<std::pair<std::string, std::string>> reshaped;
+    // The schemas of the search_path the migration SET, in order (empty: the database's own):
+    // where the known schema is asked for a relation the SQL names without a schema.
+    std::vector<std::string> search_path;
 
     void reshape(const std::string& relname, const std::string& column = {}) { reshaped.insert({relname, column}); }
     [[nodiscard]] bool is_reshaped(const std::string& relname, const std::string& column = {}) const {
@@ -34,6 +39,10 @@ struct Context {
 // when the model has no entry for it. `stmt` is the statement as PostgreSQL's parser built it
 // (pg_tree.hpp).
 void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
+// A CREATE TABLE / INDEX / [MATERIALIZED] VIEW the parser rejected still creates its relation
+// when it runs on the server (a newer grammar, an extension's syntax): its name, read from the
+// text with the tokenizer, goes into the catalog as new.
+void register_unparsed_create(std::string_view sql, StatementFacts& facts, Context& ctx);
 // Any statement (also CREATE SCHEMA's elements); false when the model does not know it.
 bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
 // One element of CREATE SCHEMA `schema`: a relation it names without a schema is created in

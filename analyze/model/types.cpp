@@ -86,8 +86,12 @@ TypeChange classify_type_change(const std::string& from, const std::string& to, 
         why = from + " to " + to + " is binary-coercible";
         return TypeChange::NoRewrite;
     }
-    if (fb == "timestamp" && tb == "timestamptz" && pg_version >= 12) {
-        why = "timestamp to timestamptz skips the rewrite only when the session TimeZone is UTC";
+    // ATColumnChangeRequiresRewrite (PostgreSQL 12+) sees through timestamp_timestamptz and
+    // timestamptz_timestamp when the session's zone is UTC. A precision below 6 on the new type
+    // adds a length coercion it does not see through.
+    bool zone_cast = (fb == "timestamp" && tb == "timestamptz") || (fb == "timestamptz" && tb == "timestamp");
+    if (zone_cast && pg_version >= 12 && (tm.empty() || tm[0] >= 6)) {
+        why = fb + " to " + tb + " skips the rewrite only when the session TimeZone is UTC";
         return TypeChange::DependsOnTimeZone;
     }
     why = from + " to " + to + " converts every value";

@@ -166,6 +166,11 @@ std::string no_transaction_fix(const FileReport& file) {
         case MigrationTool::Prisma: return "move this statement into a migration.sql of its own: a single statement is not wrapped in a transaction";
         case MigrationTool::Flyway: return "move this statement into a migration of its own with `executeInTransaction=false` in its script configuration file";
         case MigrationTool::Drizzle: return "run this statement outside Drizzle's migrator (its migrations always run in a transaction)";
+        case MigrationTool::Sqlx: return "start the file with `-- no-transaction` (its first bytes), with this statement in a migration of its own";
+        case MigrationTool::GolangMigrate: return "move this statement into a migration of its own: a file of one statement is not wrapped in a transaction";
+        case MigrationTool::Pop: return "run this statement outside pop's migrator (it runs every migration in a transaction)";
+        case MigrationTool::NodePgMigrate: return "write this migration in JavaScript with `pgm.noTransaction()` (SQL migrations always run in a transaction)";
+        case MigrationTool::Synapse: return "run this statement from a Python delta file or a background update (SQL delta files run in a transaction)";
         case MigrationTool::Plain: break;
     }
     return "move this statement out of the BEGIN ... COMMIT block, into a migration of its own";

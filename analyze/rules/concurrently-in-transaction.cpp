@@ -7,13 +7,17 @@ namespace {
 void check(const StatementContext& ctx, Sink& sink) {
     const StatementFacts& s = ctx.statement;
     if (!s.no_transaction_block || s.transaction == Transaction::None) return;
-    std::string where = s.transaction == Transaction::Explicit
-                            ? "inside the BEGIN ... COMMIT block of this file"
-                            : "in the transaction " + std::string(tool_name(ctx.file.tool)) + " wraps this file in";
+    const std::string& deployment = ctx.file.deployment_transaction;
+    std::string where = s.transaction == Transaction::Explicit ? "inside the BEGIN ... COMMIT block of this file"
+                        : !deployment.empty() ? "in the one transaction the whole deployment runs in (" + deployment + ")"
+                                              : "in the transaction " + std::string(tool_name(ctx.file.tool)) + " wraps this file in";
     std::string what = s.tag.empty() ? s.kind : s.tag;
     Finding& f = sink.add(s, what + " cannot run inside a transaction block, and here it runs " + where +
                                  ": the migration fails");
-    f.fix = no_transaction_fix(ctx.file);
+    f.fix = deployment.empty() ? no_transaction_fix(ctx.file)
+            : deployment == "pgmi"
+                ? "execute this statement from deploy.sql after the deployment's COMMIT, as a statement of its own"
+                : "deploy this statement on its own, outside the single transaction";
 }
 
 }  // namespace

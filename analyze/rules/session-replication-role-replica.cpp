@@ -1,0 +1,52 @@
+#include <cctype>
+
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+bool writes_rows(const pg::Node* stmt) {
+    if (pg::is<InsertStmt>(stmt) || pg::is<UpdateStmt>(stmt) || pg::is<DeleteStmt>(stmt) || pg::is<MergeStmt>(stmt)) {
+        return true;
+    }
+    const CopyStmt* copy = pg::as<CopyStmt>(stmt);
+    return copy != nullptr && copy->is_from;
+}
+
+bool is_replica(const StatementFacts& s) {
+    if (!s.settings.session_replication_role) return false;
+    std::string role = *s.settings.session_replication_role;
+    for (char& c : role) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return role == "replica";
+}
+
+// Once per stretch of the file under replica: at its first statement that writes rows.
+void check(const FileContext& ctx, Sink& sink) {
+    bool reported = false;
+    for (std::size_t i = 0; i < ctx.file.statements.size(); ++i) {
+        const StatementFacts& s = ctx.file.statements[i];
+        if (!is_replica(s)) {
+            reported = false;
+            continue;
+        }
+        if (reported || !writes_rows(ctx.stmts[i])) continue;
+        Finding& f = sink.add(s, "session_replication_role is replica: the rows this " + s.tag +
+                                     " writes are not checked against foreign keys, and no ordinary trigger fires "
+                                     "(audit, updated_at, denormalised counters)");
+        f.fix = "write the rows with session_replication_role at its default (`RESET session_replication_role;` "
+                "before line " + std::to_string(s.span.start.line) +
+                "), or check the foreign keys afterwards (a query for orphaned rows)";
+        reported = true;
+    }
+}
+
+}  // namespace
+
+PGFENCE_RULE(session_replication_role_replica) {
+    return Rule{"session-replication-role-replica", Risk::Medium,
+                "rows written under session_replication_role = replica skip foreign-key checks and triggers", nullptr,
+                check, true, "data-loss"};
+}
+
+}  // namespace pgfence::analyze::rules
