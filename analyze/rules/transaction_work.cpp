@@ -109,6 +109,7 @@ std::optional<TableWork> table_work(const FileContext& ctx, int index) {
     if (auto work = backfill(ctx, index)) return work;
     const pg::Node* stmt = node_at(ctx, index);
     if (is_dml(stmt)) return std::nullopt;  // its scan facts are the rows its WHERE selects
+    if (pg::is<VacuumStmt>(stmt)) return std::nullopt;  // ANALYZE reads a sample; VACUUM runs outside transactions
     const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
     for (const auto& e : s.rewrites) {
         if (e.certain && effect_counts(ctx, index, s, e)) return TableWork{e.relation, "rewrites every row of " + e.relation};
