@@ -8,6 +8,7 @@ namespace {
 using namespace schema;
 
 void check(const StatementContext& ctx, Sink& sink) {
+    report_column_index_builds(ctx, sink, CONSTR_PRIMARY, "PRIMARY KEY");
     report_unique_index_builds(ctx, sink, CONSTR_PRIMARY, "PRIMARY KEY", [&](const UniqueIndexBuild& b) {
         b.finding.fix = "build the unique index with CREATE UNIQUE INDEX CONCURRENTLY, make the columns NOT NULL through validated CHECKs, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX";
         Recipe& recipe = *b.finding.recipe;

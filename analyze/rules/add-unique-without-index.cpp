@@ -8,6 +8,7 @@ namespace {
 using namespace schema;
 
 void check(const StatementContext& ctx, Sink& sink) {
+    report_column_index_builds(ctx, sink, CONSTR_UNIQUE, "UNIQUE constraint");
     report_unique_index_builds(ctx, sink, CONSTR_UNIQUE, "UNIQUE constraint", [&](const UniqueIndexBuild& b) {
         b.finding.fix = "build the unique index with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX";
         Recipe& recipe = *b.finding.recipe;

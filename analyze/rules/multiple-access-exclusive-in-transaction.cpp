@@ -1,5 +1,6 @@
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/registry_transaction.hpp"
+#include "analyze/rules/transaction_work.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
@@ -28,10 +29,23 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
         std::string item = held[n].lock->relation + " (line " + std::to_string(held[n].statement->span.start.line) + ")";
         list += (n == 0 ? "" : n + 1 == held.size() ? " and " : ", ") + item;
     }
+    Pace pace = pace_after(ctx, scope.first, held[0].statement->index, scope.last);
+    // One statement locking two tables queues for the second while holding the first.
+    if (pace.kind != Pace::Slow && held[1].statement == held[0].statement &&
+        unbounded_wait(*held[0].statement, {held[0].lock->relation}) != nullptr) {
+        pace = {Pace::Slow, "the " + held[0].statement->tag + " at line " + std::to_string(held[0].statement->span.start.line) +
+                                " can queue for its lock on " + held[1].lock->relation + " with no lock_timeout"};
+    }
+    std::string how = pace.kind == Pace::Slow      ? "; " + pace.why + " while they are held"
+                      : pace.kind == Pace::Instant ? "; every statement after the first lock is an instant catalog "
+                                                     "change, so the tables are blocked for moments"
+                                                   : "";
     Finding& f = sink.add(*second, "this transaction holds " + std::string(lock_mode_name(held[0].lock->mode)) + " locks on " + list +
                                        " together until it ends: each table stays blocked for the whole transaction, "
                                        "and application transactions that lock them in another order can deadlock "
-                                       "with it");
+                                       "with it" + how);
+    if (pace.kind == Pace::Instant) f.risk = Risk::Low;
+    if (pace.kind == Pace::Unknown) f.risk = Risk::Medium;
     f.relation = held[1].lock->relation;
     f.recipe = split_after_exclusive_locks(ctx, scope);
     f.fix = f.recipe ? "split the transaction so each migration locks one table and ends right after that statement"

@@ -52,6 +52,25 @@ Recipe make_recipe(const RangeVar* rv, const std::string& new_name) {
     return recipe;
 }
 
+// A swap that starts with `first` (a -> tmp): later b -> a and tmp -> b. Returns the statement
+// that completes it and b's name, or -1.
+int swap_end(const std::vector<std::vector<NameEvent>>& events, std::size_t i, const NameEvent& first, QualifiedName& other) {
+    int took = -1;
+    int back = -1;
+    for (std::size_t j = i + 1; j < events.size(); ++j) {
+        for (const auto& o : events[j]) {
+            if (o.kind != NameEvent::RenameTable) continue;
+            if (took < 0 && same_name(o.to, first.from) && !same_name(o.from, first.to)) {
+                took = static_cast<int>(j);
+                other = o.from;
+            } else if (took >= 0 && same_name(o.from, first.to) && same_name(o.to, other)) {
+                back = static_cast<int>(j);
+            }
+        }
+    }
+    return took >= 0 && back >= 0 ? back : -1;
+}
+
 void check(const FileContext& ctx, Sink& sink) {
     std::vector<std::vector<NameEvent>> events;
     for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
@@ -63,6 +82,21 @@ void check(const FileContext& ctx, Sink& sink) {
             const StatementFacts& s = ctx.file.statements[i];
             const RangeVar* rv = table_rename(ctx.stmts[i])->relation;
             if (existing_table_lock(s, pg::display_name(rv)) == nullptr) continue;
+            QualifiedName other;
+            int end = swap_end(events, i, e, other);
+            if (end >= 0) {
+                std::string a = pg::display_name(rv);
+                std::string b = (other.schema.empty() ? "" : quote_ident(other.schema) + ".") + quote_ident(other.name);
+                Finding& f = sink.add(ctx.file.statements[static_cast<std::size_t>(end)],
+                                      "this migration swaps the names " + a + " and " + b + " (line " +
+                                          std::to_string(s.span.start.line) + " on): running code that names " + a +
+                                          " silently reads and writes the data that was " + b + "'s, and the reverse, "
+                                          "with no error to show it");
+                f.relation = a;
+                f.fix = "give the tables new names that no deployed code uses, or deploy code that expects the swap "
+                        "before running it";
+                continue;
+            }
             // The old name keeps working when a view (or another table) takes it later in this
             // migration; the new name was only a stand-in when a view or table just gave it up.
             bool kept = false;

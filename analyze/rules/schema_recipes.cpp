@@ -171,6 +171,31 @@ void report_unique_index_builds(const StatementContext& ctx, Sink& sink, ConstrT
     });
 }
 
+void report_column_index_builds(const StatementContext& ctx, Sink& sink, ConstrType contype, std::string_view label) {
+    each_added_column(ctx, TableEffectNeeded::scan, [&](const AlteredTable& altered, const AddedColumn& column) {
+        for (const Constraint* con : pg::each<Constraint>(column.def->constraints)) {
+            if (con->contype != contype || con->indexname != nullptr) continue;
+            std::string relname(pg::relname(altered.relation));
+            std::string name(pg::text(con->conname));
+            if (name.empty()) {
+                name = contype == CONSTR_PRIMARY ? object_name(relname, "", "pkey")
+                                                 : object_name(relname, std::string(pg::text(column.def->colname)), "key");
+            }
+            std::string index = quote_ident(name);
+            std::string keyword = contype == CONSTR_PRIMARY ? "PRIMARY KEY" : "UNIQUE";
+            Finding& f = sink.add(ctx.statement, std::string(label) + " " + index + " on " + altered.table +
+                                                     " (ADD COLUMN " + column.col + " ... " + keyword +
+                                                     ") builds its index by reading every row while holding " +
+                                                     describe_lock(altered.lock));
+            f.relation = altered.table;
+            f.fix = "add " + column.col + " without " + keyword + ", build the index with CREATE UNIQUE "
+                    "INDEX CONCURRENTLY " + index + " ON " + altered.table + " (" + column.col + ") in its own "
+                    "migration, then ADD CONSTRAINT " + index + " " + keyword +
+                    " USING INDEX " + index;
+        }
+    });
+}
+
 QualifiedName name_of_range_var(const RangeVar* range_var) {
     if (range_var == nullptr) return {};
     return {std::string(pg::text(range_var->schemaname)), std::string(pg::relname(range_var))};

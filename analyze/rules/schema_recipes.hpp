@@ -69,6 +69,12 @@ struct UniqueIndexBuild {
 void report_unique_index_builds(const StatementContext& ctx, Sink& sink, ConstrType contype,
                                 std::string_view label, const std::function<void(const UniqueIndexBuild& build)>& fn);
 
+// The column form, ALTER TABLE ... ADD COLUMN c ... UNIQUE / PRIMARY KEY on an existing table: the
+// index is built under the ALTER TABLE's lock all the same. Reports "<label> <index> on <table>
+// (ADD COLUMN c) builds its index ..." with a fix that adds the column first; no recipe (the
+// column's definition is the user's to split).
+void report_column_index_builds(const StatementContext& ctx, Sink& sink, ConstrType contype, std::string_view label);
+
 // A relation or type name as written: schema "" when not written.
 struct QualifiedName {
     std::string schema;

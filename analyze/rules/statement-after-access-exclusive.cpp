@@ -1,6 +1,7 @@
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/registry_transaction.hpp"
+#include "analyze/rules/transaction_work.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
@@ -27,9 +28,16 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
         if (is_session_statement(s)) continue;
         std::string line = std::to_string(locker->span.start.line);
         std::string what = s.tag.empty() ? std::string("this statement") : s.tag;
+        Pace pace = pace_after(ctx, scope.first, locker->index, scope.last);
+        std::string how = pace.kind == Pace::Slow      ? "; " + pace.why + " while it is held"
+                          : pace.kind == Pace::Instant ? "; every later statement is an instant catalog change, so "
+                                                         "this adds moments, not minutes"
+                                                       : "";
         Finding& f = sink.add(s, what + " runs while the " + describe_lock(*lock) + " taken on line " + line +
                                      " is still held: the lock lasts until the transaction ends, so this statement "
-                                     "and every one after it lengthen the time " + lock->relation + " is blocked");
+                                     "and every one after it lengthen the time " + lock->relation + " is blocked" + how);
+        if (pace.kind == Pace::Slow) f.risk = Risk::High;
+        if (pace.kind == Pace::Instant) f.risk = Risk::Low;
         f.relation = lock->relation;
         f.fix = alters_table(ctx, s, lock->relation) && alters_table(ctx, *locker, lock->relation)
                     ? "fold this change into the ALTER TABLE " + lock->relation + " on line " + line +

@@ -1,0 +1,90 @@
+#include <set>
+
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/registry_transaction.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+struct Held {
+    const LockFact* lock;
+    const StatementFacts* by;
+};
+
+// Does `stronger` conflict with a mode that other sessions may hold next to `held`? Then
+// taking it waits for them while this transaction keeps what it already has.
+bool upgrade(LockMode held, LockMode stronger) {
+    if (stronger <= held) return false;
+    for (int m = static_cast<int>(LockMode::AccessShare); m <= static_cast<int>(LockMode::AccessExclusive); ++m) {
+        auto other = static_cast<LockMode>(m);
+        if (conflicts(stronger, other) && !conflicts(held, other)) return true;
+    }
+    return false;
+}
+
+// Who can end up waiting for this transaction while this one waits for it.
+std::string deadlock_partner(const LockFact& first, const std::string& line) {
+    const std::string& t = first.relation;
+    if (first.mode == LockMode::RowExclusive) {
+        return "an application transaction that has written " + t + " and then updates one of the rows line " + line +
+               " changed";
+    }
+    if (blocks_of(first.mode).writes) return "an application transaction that has read " + t + " and then writes it";
+    return "an application transaction that has read " + t + " and then needs a lock this transaction holds";
+}
+
+void report(const Held& first, const StatementFacts& s, const LockFact& l, Sink& sink) {
+    std::string line = std::to_string(first.by->span.start.line);
+    std::string taker = first.by->tag.empty() ? std::string("a statement") : "the " + first.by->tag;
+    std::string what = s.tag.empty() ? std::string("this statement") : "this " + s.tag;
+    Finding& f = sink.add(s, l.relation + " is locked " + std::string(lock_mode_name(first.lock->mode)) + " by " + taker +
+                                 " at line " + line + ", then " + std::string(lock_mode_name(l.mode)) + " by " + what +
+                                 ": the upgrade queues behind every transaction using " + l.relation +
+                                 " while the first lock stays held, and " + deadlock_partner(*first.lock, line) +
+                                 " waits for this transaction while this one waits for it: a deadlock, which "
+                                 "PostgreSQL breaks by aborting one of them after deadlock_timeout");
+    // Writers (or readers turning writers) deadlock with it in ordinary traffic.
+    bool likely = first.lock->mode == LockMode::RowExclusive || blocks_of(first.lock->mode).writes;
+    f.risk = likely ? Risk::High : Risk::Medium;
+    f.relation = l.relation;
+    f.fix = "take the strongest lock first (LOCK TABLE " + l.relation + " IN " + std::string(lock_mode_name(l.mode)) +
+            " MODE before line " + line + "), or commit after line " + line + " and run this in a migration of its own";
+}
+
+void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& sink) {
+    static const std::set<std::string> k_not_tables = {"index", "sequence", "schema"};
+    std::vector<Held> held;
+    for (int i = scope.first; i <= scope.last; ++i) {
+        const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
+        std::vector<Held> taken;
+        for (const auto& l : s.locks) {
+            if (l.is_new || k_not_tables.count(l.kind) > 0) continue;
+            bool found = false;
+            for (const auto& h : held) {
+                if (h.lock->relation != l.relation) continue;
+                found = true;
+                if (upgrade(h.lock->mode, l.mode)) report(h, s, l, sink);
+            }
+            if (!found) taken.push_back(Held{&l, &s});
+        }
+        for (auto& h : held) {
+            const LockFact* now = lock_on(s, h.lock->relation);
+            if (now != nullptr && now->mode > h.lock->mode) h = Held{now, &s};
+        }
+        held.insert(held.end(), taken.begin(), taken.end());
+    }
+}
+
+void check(const FileContext& ctx, Sink& sink) {
+    for (const auto& scope : transactions(ctx)) check_scope(ctx, scope, sink);
+}
+
+}  // namespace
+
+PGFENCE_RULE(lock_upgrade_in_transaction) {
+    return Rule{"lock-upgrade-in-transaction", Risk::High,
+                "a transaction takes a weaker lock on a table, then a stronger one: a deadlock with concurrent writers",
+                nullptr, check, true, "transactions"};
+}
+
+}  // namespace pgfence::analyze::rules

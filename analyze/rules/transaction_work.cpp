@@ -1,0 +1,182 @@
+#include "analyze/rules/transaction_work.hpp"
+
+#include <set>
+
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/registry_transaction.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+const pg::Node* node_at(const FileContext& ctx, int index) {
+    auto i = static_cast<std::size_t>(index);
+    return i < ctx.stmts.size() ? ctx.stmts[i] : nullptr;
+}
+
+// Did an earlier statement fill the table `display` from a query (INSERT ... SELECT, CREATE
+// TABLE AS, COPY FROM)? Rows from literal VALUES lists are a handful.
+bool filled_from_query(const FileContext& ctx, int index, const std::string& display) {
+    for (int j = 0; j < index; ++j) {
+        const pg::Node* stmt = node_at(ctx, j);
+        if (const auto* insert = pg::as<InsertStmt>(stmt)) {
+            const auto* select = pg::as<SelectStmt>(insert->selectStmt);
+            if (pg::display_name(insert->relation) == display && select != nullptr && select->valuesLists == nullptr) {
+                return true;
+            }
+        } else if (const auto* ctas = pg::as<CreateTableAsStmt>(stmt)) {
+            if (ctas->into != nullptr && pg::display_name(ctas->into->rel) == display) return true;
+        } else if (const auto* copy = pg::as<CopyStmt>(stmt)) {
+            if (copy->is_from && pg::display_name(copy->relation) == display) return true;
+        }
+    }
+    return false;
+}
+
+// Columns added to `display` earlier in the file with no default: NULL in every row until set.
+std::set<std::string> columns_added_null(const FileContext& ctx, int index, const std::string& display) {
+    std::set<std::string> out;
+    for (int j = 0; j < index; ++j) {
+        const auto* alter = pg::as<AlterTableStmt>(node_at(ctx, j));
+        if (alter == nullptr || pg::display_name(alter->relation) != display) continue;
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            const auto* column = cmd->subtype == AT_AddColumn ? pg::as<ColumnDef>(cmd->def) : nullptr;
+            if (column == nullptr || column->raw_default != nullptr) continue;
+            bool filled = column->is_not_null;  // then the table was empty: nothing to backfill
+            for (const Constraint* con : pg::each<Constraint>(column->constraints)) {
+                filled = filled || con->contype == CONSTR_DEFAULT || con->contype == CONSTR_IDENTITY ||
+                         con->contype == CONSTR_GENERATED || con->contype == CONSTR_NOTNULL;
+            }
+            if (!filled) out.emplace(pg::text(column->colname));
+        }
+    }
+    return out;
+}
+
+bool is_column(const pg::Node* node) { return pg::is<ColumnRef>(node); }
+
+// Does every row of the target satisfy `where` (as far as the target's own rows go)? Join
+// equalities with the FROM/USING tables, and IS NULL on a column just added, do.
+bool matches_every_row(const pg::Node* where, bool joins, const std::set<std::string>& null_columns) {
+    if (const auto* b = pg::as<BoolExpr>(where)) {
+        if (b->boolop != AND_EXPR) return false;
+        for (const pg::Node* arg : pg::each(b->args)) {
+            if (!matches_every_row(arg, joins, null_columns)) return false;
+        }
+        return true;
+    }
+    if (const auto* e = pg::as<A_Expr>(where)) {
+        return joins && e->kind == AEXPR_OP && pg::last_name(e->name) == "=" && is_column(e->lexpr) &&
+               is_column(e->rexpr);
+    }
+    if (const auto* n = pg::as<NullTest>(where)) {
+        const auto* column = pg::as<ColumnRef>(reinterpret_cast<const pg::Node*>(n->arg));
+        return n->nulltesttype == IS_NULL && column != nullptr &&
+               null_columns.count(std::string(pg::text(pg::last(column->fields)))) > 0;
+    }
+    return false;
+}
+
+bool is_dml(const pg::Node* stmt) {
+    return pg::is<UpdateStmt>(stmt) || pg::is<DeleteStmt>(stmt) || pg::is<InsertStmt>(stmt) ||
+           pg::is<MergeStmt>(stmt);
+}
+
+// An effect on a table that has rows for other sessions to miss: not one created empty here.
+bool effect_counts(const FileContext& ctx, int index, const StatementFacts& s, const TableEffect& e) {
+    const LockFact* lock = lock_on(s, e.relation);
+    return lock == nullptr || !lock->is_new || filled_from_query(ctx, index, e.relation);
+}
+
+}  // namespace
+
+std::optional<TableWork> backfill(const FileContext& ctx, int index) {
+    const pg::Node* stmt = node_at(ctx, index);
+    const auto* update = pg::as<UpdateStmt>(stmt);
+    const auto* del = pg::as<DeleteStmt>(stmt);
+    if (update == nullptr && del == nullptr) return std::nullopt;
+    const RangeVar* rv = update != nullptr ? update->relation : del->relation;
+    const pg::Node* where = update != nullptr ? update->whereClause : del->whereClause;
+    bool joins = pg::length(update != nullptr ? update->fromClause : del->usingClause) > 0;
+    std::string table = pg::display_name(rv);
+    const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
+    const LockFact* lock = lock_on(s, table);
+    if (lock == nullptr || (lock->is_new && !filled_from_query(ctx, index, table))) return std::nullopt;
+    if (where != nullptr && !matches_every_row(where, joins, columns_added_null(ctx, index, table))) return std::nullopt;
+    return TableWork{table, (update != nullptr ? "rewrites every row of " : "deletes every row of ") + table};
+}
+
+std::optional<TableWork> table_work(const FileContext& ctx, int index) {
+    if (auto work = backfill(ctx, index)) return work;
+    const pg::Node* stmt = node_at(ctx, index);
+    if (is_dml(stmt)) return std::nullopt;  // its scan facts are the rows its WHERE selects
+    if (pg::is<VacuumStmt>(stmt)) return std::nullopt;  // ANALYZE reads a sample; VACUUM runs outside transactions
+    const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
+    for (const auto& e : s.rewrites) {
+        if (e.certain && effect_counts(ctx, index, s, e)) return TableWork{e.relation, "rewrites every row of " + e.relation};
+    }
+    for (const auto& e : s.scans) {
+        if (!e.certain || !effect_counts(ctx, index, s, e)) continue;
+        if (pg::is<IndexStmt>(stmt)) return TableWork{e.relation, "builds an index on " + e.relation};
+        return TableWork{e.relation, "scans every row of " + e.relation};
+    }
+    return std::nullopt;
+}
+
+bool instant_catalog_change(const FileContext& ctx, int index) {
+    const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
+    if (is_session_statement(s)) return true;
+    const pg::Node* stmt = node_at(ctx, index);
+    if (s.status != StatementStatus::Analyzed || s.runs_user_code || stmt == nullptr) return false;
+    if (is_dml(stmt) || pg::is<SelectStmt>(stmt) || pg::is<CopyStmt>(stmt) || pg::is<DoStmt>(stmt) ||
+        pg::is<CallStmt>(stmt) || pg::is<LockStmt>(stmt) || pg::is<VacuumStmt>(stmt)) {
+        return false;
+    }
+    for (const auto* effects : {&s.rewrites, &s.scans}) {
+        for (const auto& e : *effects) {
+            if (effect_counts(ctx, index, s, e)) return false;
+        }
+    }
+    return true;
+}
+
+const LockFact* unbounded_wait(const StatementFacts& statement, const std::vector<std::string>& held) {
+    if (statement.settings.lock_timeout) {
+        auto ms = duration_ms(*statement.settings.lock_timeout);
+        if (!ms || *ms > 0) return nullptr;
+    }
+    static const std::set<std::string> k_not_tables = {"index", "sequence", "schema"};
+    for (const auto& l : statement.locks) {
+        Blocks b = blocks_of(l.mode);
+        if (l.is_new || !(b.reads || b.writes) || k_not_tables.count(l.kind) > 0) continue;
+        bool known = false;
+        for (const auto& h : held) known = known || h == l.relation;
+        if (!known) return &l;
+    }
+    return nullptr;
+}
+
+Pace pace_after(const FileContext& ctx, int first, int after, int last) {
+    static const std::set<std::string> k_not_tables = {"index", "sequence", "schema"};
+    std::vector<std::string> held;
+    Pace pace;
+    for (int i = first; i <= last; ++i) {
+        const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
+        std::string at = (s.tag.empty() ? std::string("statement") : s.tag) + " at line " + std::to_string(s.span.start.line);
+        if (i > after && pace.kind != Pace::Slow) {
+            if (auto work = table_work(ctx, i)) {
+                pace = {Pace::Slow, "the " + at + " " + work->what};
+            } else if (const LockFact* wait = unbounded_wait(s, held)) {
+                pace = {Pace::Slow, "the " + at + " can queue for its " + std::string(lock_mode_name(wait->mode)) +
+                                        " lock on " + wait->relation + " with no lock_timeout"};
+            } else if (!instant_catalog_change(ctx, i)) {
+                pace.kind = Pace::Unknown;
+            }
+        }
+        for (const auto& l : s.locks) {
+            if (!l.is_new && k_not_tables.count(l.kind) == 0) held.push_back(l.relation);
+        }
+    }
+    return pace;
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,47 @@
+#pragma once
+// What the transaction rules weigh a held lock against: statements whose run time grows with a
+// table's size (a rewrite, a full scan, an index build, a whole-table backfill), statements that
+// may queue for another table's lock, and the instant catalog changes that do neither.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+
+// Work proportional to a table's size, done by one statement.
+struct TableWork {
+    std::string relation;  // the table it reads or writes, as the facts name it
+    std::string what;      // "rewrites every row of users", "builds an index on users", ...
+};
+
+// A whole-table UPDATE or DELETE (a backfill) at statement `index`: no WHERE, a WHERE that only
+// joins the target to the FROM/USING tables, or `WHERE c IS NULL` on a column added earlier in
+// the file without a default (every row matches). A table created in this migration counts only
+// when it was filled from a query; literal VALUES rows are no rewrite.
+[[nodiscard]] std::optional<TableWork> backfill(const FileContext& ctx, int index);
+
+// The backfill, rewrite, certain scan or index build of statement `index` on a table that has
+// rows (existing, or created here from a query); nullopt for everything else.
+[[nodiscard]] std::optional<TableWork> table_work(const FileContext& ctx, int index);
+
+// An instant catalog change (rename, OWNER TO, COMMENT, GRANT, nullable ADD COLUMN, DROP, ...),
+// or a SET/SHOW/transaction statement: no rows read or written, no user code run.
+[[nodiscard]] bool instant_catalog_change(const FileContext& ctx, int index);
+
+// A lock of statement `index` that blocks reads or writes on an existing relation other than
+// those in `held`, taken with no lock_timeout in force: the statement can queue for it behind
+// any long query while the transaction's earlier locks stay held. nullptr when there is none.
+[[nodiscard]] const LockFact* unbounded_wait(const StatementFacts& statement, const std::vector<std::string>& held);
+
+// How long the statements after `after` (up to `last`) in the transaction that starts at `first` keep the transaction's locks held:
+// Slow when one of them does table-sized work or may queue for another table's lock (`why`
+// says which, with its line), Instant when each is an instant catalog change, else Unknown.
+struct Pace {
+    enum Kind { Instant, Unknown, Slow } kind = Instant;
+    std::string why;
+};
+[[nodiscard]] Pace pace_after(const FileContext& ctx, int first, int after, int last);
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,6 @@
+SET lock_timeout = '2s';
+BEGIN;
+LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE;
+DELETE FROM sessions WHERE user_id IS NULL;
+ALTER TABLE sessions ALTER COLUMN user_id SET NOT NULL;
+COMMIT;

@@ -1,0 +1,3 @@
+-- migrate:up
+ALTER TABLE users RENAME COLUMN name TO full_name;
+ALTER TABLE profiles RENAME COLUMN name TO display_name;
