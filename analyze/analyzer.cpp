@@ -20,11 +20,13 @@
 #include <unordered_set>
 
 #include "analyze/catalog.hpp"
+#include "analyze/history.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/orm/extract.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql.hpp"
+#include "analyze/regular_file.hpp"
 #include "analyze/rules/engine.hpp"
 #include "analyze/source_text.hpp"
 #include "analyze/splitter.hpp"
@@ -236,7 +238,7 @@ std::string read_whole(const std::string& path, bool& ok, std::uint64_t limit, s
 }
 
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
-                             std::string_view sibling_metadata) {
+                             std::string_view sibling_metadata, const Catalog* baseline) {
     FileReport report;
     report.path = path;
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.
@@ -263,7 +265,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (source.skipped) return report;
 
     LineIndex lines(text);
-    Catalog catalog;
+    Catalog catalog = baseline != nullptr ? *baseline : Catalog{};
     model::Context ctx{options.pg_version, catalog, options.known_schema, {}};
     SessionState state;
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
@@ -382,8 +384,10 @@ std::string file_too_large(std::uint64_t bytes, std::uint64_t max_bytes) {
     return "is " + size + ", over --max-file-size (" + mb(max_bytes) + ")";
 }
 
-FileReport analyze_text(const std::string& path, std::string_view text, const AnalyzeOptions& options,
-                        std::string_view sibling_metadata) {
+namespace {
+
+FileReport analyze_text_from(const std::string& path, std::string_view text, const AnalyzeOptions& options,
+                             std::string_view sibling_metadata, const Catalog* baseline) {
     FileReport report;
     if (text.size() > options.max_file_bytes) {
         report.path = path;
@@ -391,26 +395,12 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
         return report;
     }
     // Parsing, the ORM reader and every walker over their trees recurse once per nesting level.
-    run_on_large_stack([&] { report = analyze_text_here(path, text, options, sibling_metadata); });
+    run_on_large_stack([&] { report = analyze_text_here(path, text, options, sibling_metadata, baseline); });
     return report;
 }
 
-namespace {
-
-// Whether `path`, every link resolved, lies inside `root` (a resolved path).
-bool inside(const std::string& path, const std::string& root) {
-    std::error_code ec;
-    fs::path real = fs::weakly_canonical(path, ec);
-    if (ec) return false;
-    fs::path top(root);
-    auto [end, _] = std::mismatch(top.begin(), top.end(), real.begin(), real.end());
-    return end == top.end();
-}
-
-}  // namespace
-
-FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) {
-    if (!options.confine_to.empty() && !inside(path, options.confine_to)) {
+FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& options, const Catalog* baseline) {
+    if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) {
         FileReport report;
         report.path = path;
         report.error = Error{"is a link to a file outside " + options.confine_to + ": not read", path, std::nullopt};
@@ -434,11 +424,22 @@ FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) 
     std::string metadata;
     fs::path p(path);
     if ((p.filename() == "up.sql" || p.filename() == "down.sql") &&
-        (options.confine_to.empty() || inside((p.parent_path() / "metadata.toml").string(), options.confine_to))) {
+        (options.confine_to.empty() || path_inside((p.parent_path() / "metadata.toml").string(), options.confine_to))) {
         bool meta_ok = false;
         metadata = read_whole((p.parent_path() / "metadata.toml").string(), meta_ok, options.max_file_bytes);
     }
-    return analyze_text(path, text, options, metadata);
+    return analyze_text_from(path, text, options, metadata, baseline);
+}
+
+}  // namespace
+
+FileReport analyze_text(const std::string& path, std::string_view text, const AnalyzeOptions& options,
+                        std::string_view sibling_metadata) {
+    return analyze_text_from(path, text, options, sibling_metadata, options.history.get());
+}
+
+FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) {
+    return analyze_file_from(path, options, options.history.get());
 }
 
 namespace {
@@ -539,9 +540,11 @@ constexpr std::size_t k_files_ahead_per_thread = 4;
 
 // A file's report; an exception escaping a worker thread would end the process
 // (std::terminate): it becomes that file's error, and the other files are still reported.
-FileReport analyze_one(const std::string& path, const AnalyzeOptions& options) {
+FileReport analyze_one(const std::string& path, const AnalyzeOptions& options, std::size_t index) {
     try {
-        return analyze_file(path, options);
+        if (options.chain == nullptr) return analyze_file(path, options);
+        std::shared_ptr<const Catalog> baseline = options.chain->baseline(index);
+        return analyze_file_from(path, options, baseline.get());
     } catch (const std::exception& e) {
         FileReport report;
         report.path = path;
@@ -575,7 +578,7 @@ void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& 
             lock.unlock();
             OrderedStep step;
             try {
-                step = handle(analyze_one(files[i], options), i);
+                step = handle(analyze_one(files[i], options, i), i);
             } catch (...) {
                 lock.lock();
                 fail();

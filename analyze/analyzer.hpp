@@ -2,6 +2,7 @@
 // The analyzer's entry points: text or files in, facts per statement out.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,9 @@
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze {
+
+class Catalog;
+class HistoryChain;
 
 // Files larger than this are refused whole (one error, the other files still analysed): a
 // migration is kilobytes; hundreds of megabytes only exhaust the runner. 16 MiB.
@@ -39,6 +43,11 @@ struct AnalyzeOptions {
     // in GitHub Actions the checkout is the pull request's, and a committed symbolic link could
     // point a "migration" at a secret that the parse error would quote.
     std::string confine_to;
+    // The schema earlier migrations built (history.hpp: Replay::snapshot): a file's catalog
+    // starts as a copy of it, its relations existing, not new. None: an empty catalog.
+    std::shared_ptr<const Catalog> history;
+    // analyze_files: each file's own baseline from this chain instead of `history`. Not owned.
+    HistoryChain* chain = nullptr;
 };
 
 // The error for a file over max_file_bytes: "is N MB, over --max-file-size (M MB)".

@@ -53,6 +53,10 @@ analyze options:
   --max-file-size MB        refuse (exit 2) a migration file larger than this many MiB; the other
                             files are still analysed (default: 16)
   -o, --output FILE         write the report to FILE instead of standard output
+  --history PATH            migrations that ran before (files, directories, globs; repeatable):
+                            replayed so the analysed files start from the schema they built
+  --no-history              analyse each file alone (no --history, no chaining of the files
+                            of one migration set)
   --stats-file FILE         a snapshot from extract-stats: risk moves with table size, and findings
                             estimate how long the blocking part lasts (docs/stats-format.md)
   --stats-throughput RATE   bytes per second the estimate assumes, e.g. 100MB/s (default: 50MB/s)
