@@ -8,6 +8,8 @@
 
 #include "analyze/error.hpp"
 #include "analyze/history.hpp"
+#include "diff/change_set.hpp"
+#include "diff/repository.hpp"
 
 namespace pgfence::bot {
 
@@ -26,5 +28,15 @@ struct HistoryRun {
 [[nodiscard]] std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& history, bool chain,
                                                         std::vector<std::string>& files, analyze::AnalyzeOptions& options,
                                                         std::vector<analyze::Error>& errors);
+
+// pgfence pr: the migrations at the base commit that the pull request does not change (every
+// file `globs` select there, each set in the order its tool applies it), replayed after the
+// `history` files, into options.history. An Error only when git cannot list or read the commit.
+[[nodiscard]] analyze::Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo,
+                                                                        const diff::ChangeSet& changes,
+                                                                        const std::vector<std::string>& globs,
+                                                                        const std::vector<std::string>& history,
+                                                                        analyze::AnalyzeOptions& options,
+                                                                        std::vector<analyze::Error>& errors);
 
 }  // namespace pgfence::bot

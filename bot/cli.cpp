@@ -76,6 +76,7 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration f
   --upload-sarif            also upload the SARIF to code scanning (needs security-events: write)
   --summary FILE, --outputs FILE   job summary / step outputs (default: $GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT)
   --fail-on-pre-existing    findings on lines the pull request did not touch count too
+  --no-history              do not replay the base commit's unchanged migrations before the files
   --trace                   also run the changed migrations on a throwaway PostgreSQL 15 and put the
                             verdicts in the check run and comment (a mismatch fails the run)
   --trace-as-superuser      --trace, with the SQL run as the server's superuser instead of a plain
