@@ -238,7 +238,7 @@ std::string read_whole(const std::string& path, bool& ok, std::uint64_t limit, s
 }
 
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
-                             std::string_view sibling_metadata, const Catalog* baseline) {
+                             std::string_view sibling_metadata, Catalog& catalog) {
     FileReport report;
     report.path = path;
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.
@@ -265,7 +265,6 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (source.skipped) return report;
 
     LineIndex lines(text);
-    Catalog catalog = baseline != nullptr ? *baseline : Catalog{};
     model::Context ctx{options.pg_version, catalog, options.known_schema, {}};
     SessionState state;
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
@@ -386,8 +385,9 @@ std::string file_too_large(std::uint64_t bytes, std::uint64_t max_bytes) {
 
 namespace {
 
+// `catalog`: what the file starts from; the analysis changes it.
 FileReport analyze_text_from(const std::string& path, std::string_view text, const AnalyzeOptions& options,
-                             std::string_view sibling_metadata, const Catalog* baseline) {
+                             std::string_view sibling_metadata, Catalog& catalog) {
     FileReport report;
     if (text.size() > options.max_file_bytes) {
         report.path = path;
@@ -395,11 +395,11 @@ FileReport analyze_text_from(const std::string& path, std::string_view text, con
         return report;
     }
     // Parsing, the ORM reader and every walker over their trees recurse once per nesting level.
-    run_on_large_stack([&] { report = analyze_text_here(path, text, options, sibling_metadata, baseline); });
+    run_on_large_stack([&] { report = analyze_text_here(path, text, options, sibling_metadata, catalog); });
     return report;
 }
 
-FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& options, const Catalog* baseline) {
+FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& options, Catalog& catalog) {
     if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) {
         FileReport report;
         report.path = path;
@@ -428,18 +428,20 @@ FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& opti
         bool meta_ok = false;
         metadata = read_whole((p.parent_path() / "metadata.toml").string(), meta_ok, options.max_file_bytes);
     }
-    return analyze_text_from(path, text, options, metadata, baseline);
+    return analyze_text_from(path, text, options, metadata, catalog);
 }
 
 }  // namespace
 
 FileReport analyze_text(const std::string& path, std::string_view text, const AnalyzeOptions& options,
                         std::string_view sibling_metadata) {
-    return analyze_text_from(path, text, options, sibling_metadata, options.history.get());
+    Catalog catalog = options.history ? *options.history : Catalog{};
+    return analyze_text_from(path, text, options, sibling_metadata, catalog);
 }
 
 FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) {
-    return analyze_file_from(path, options, options.history.get());
+    Catalog catalog = options.history ? *options.history : Catalog{};
+    return analyze_file_from(path, options, catalog);
 }
 
 namespace {
@@ -543,8 +545,8 @@ constexpr std::size_t k_files_ahead_per_thread = 4;
 FileReport analyze_one(const std::string& path, const AnalyzeOptions& options, std::size_t index) {
     try {
         if (options.chain == nullptr) return analyze_file(path, options);
-        std::shared_ptr<const Catalog> baseline = options.chain->baseline(index);
-        return analyze_file_from(path, options, baseline.get());
+        Catalog catalog = options.chain->baseline(index);
+        return analyze_file_from(path, options, catalog);
     } catch (const std::exception& e) {
         FileReport report;
         report.path = path;

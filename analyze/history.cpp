@@ -63,6 +63,7 @@ void Replay::replay_text(const std::string& path, std::string_view text) {
     }
     if (m_counts.statements + m_counts.skipped_statements == before) ++m_counts.skipped_files;
     else ++m_counts.files;
+    m_catalog.mark_existing();  // for the next file, and so that a copy of it is a snapshot
 }
 
 void Replay::replay_file(const std::string& path) {
@@ -79,9 +80,7 @@ void Replay::replay_file(const std::string& path) {
 }
 
 std::shared_ptr<const Catalog> Replay::snapshot() const {
-    auto copy = std::make_shared<Catalog>(m_catalog);
-    copy->mark_existing();
-    return copy;
+    return std::make_shared<const Catalog>(m_catalog);
 }
 
 Replay replay_files(const std::vector<std::string>& files, const AnalyzeOptions& options) {
@@ -102,12 +101,13 @@ HistoryChain::HistoryChain(std::vector<std::string> files, std::vector<std::size
     }
 }
 
-std::shared_ptr<const Catalog> HistoryChain::baseline(std::size_t index) {
+Catalog HistoryChain::baseline(std::size_t index) {
     std::lock_guard lock(m_mutex);
     for (; m_next <= index && m_next < m_files.size(); ++m_next) {
         std::size_t set = m_set_of[m_next];
         auto working = m_working.find(set);
-        m_ready[m_next] = working == m_working.end() ? m_history : working->second->snapshot();
+        if (working != m_working.end()) m_ready.emplace(m_next, working->second->catalog());
+        else if (m_history) m_ready.emplace(m_next, *m_history);
         if (m_last_of_set[set] == m_next) {
             if (working != m_working.end()) {
                 m_counts += working->second->counts();
@@ -119,8 +119,8 @@ std::shared_ptr<const Catalog> HistoryChain::baseline(std::size_t index) {
         working->second->replay_file(m_files[m_next]);
     }
     auto ready = m_ready.find(index);
-    if (ready == m_ready.end()) return m_history;
-    std::shared_ptr<const Catalog> out = std::move(ready->second);
+    if (ready == m_ready.end()) return Catalog{};
+    Catalog out = std::move(ready->second);
     m_ready.erase(ready);
     return out;
 }

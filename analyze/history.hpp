@@ -30,6 +30,7 @@ public:
 
     // The catalog as the next migration finds it: every relation existing (is_new false).
     [[nodiscard]] std::shared_ptr<const Catalog> snapshot() const;
+    [[nodiscard]] const Catalog& catalog() const { return m_catalog; }
     [[nodiscard]] const HistoryCounts& counts() const { return m_counts; }
 
 private:
@@ -50,8 +51,9 @@ public:
     HistoryChain(std::vector<std::string> files, std::vector<std::size_t> set_of,
                  std::shared_ptr<const Catalog> history, const AnalyzeOptions& options);
 
-    // Thread-safe; each index asked once.
-    [[nodiscard]] std::shared_ptr<const Catalog> baseline(std::size_t index);
+    // Thread-safe; each index asked once. A copy of its own, which the analysis then changes:
+    // one copy per file is what a baseline costs.
+    [[nodiscard]] Catalog baseline(std::size_t index);
     // The files replayed to build the baselines so far.
     [[nodiscard]] HistoryCounts counts() const;
 
@@ -64,7 +66,7 @@ private:
     mutable std::mutex m_mutex;
     std::size_t m_next = 0;                                      // first file not yet replayed
     std::map<std::size_t, std::unique_ptr<Replay>> m_working;   // by set
-    std::map<std::size_t, std::shared_ptr<const Catalog>> m_ready;  // by file index, not yet asked for
+    std::map<std::size_t, Catalog> m_ready;                      // by file index, not yet asked for
     HistoryCounts m_counts;
 };
 
