@@ -27,7 +27,8 @@ std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& histor
         run->replay.emplace(replay_files(history_before(named, files), options));
         options.history = run->replay->snapshot();
     }
-    if (chain) {
+    // A down half runs after its own up half, which the files before it do not include.
+    if (chain && options.direction != Direction::Down) {
         MigrationSets sets = group_migration_sets(files);
         files = sets.files;
         run->chain = std::make_unique<HistoryChain>(std::move(sets.files), std::move(sets.set_of), options.history, options);

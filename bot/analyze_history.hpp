@@ -23,8 +23,8 @@ struct HistoryRun {
 };
 
 // Replays the files `history` names (expanded like analyze's inputs; what matches nothing is an
-// error in `errors`) and, when `chain`, orders `files` by migration set and sets options.chain so
-// that each file starts from the files before it in its set.
+// error in `errors`) and, when `chain` and the direction is not down, orders `files` by
+// migration set and sets options.chain so that each file starts from the files before it in its set.
 [[nodiscard]] std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& history, bool chain,
                                                         std::vector<std::string>& files, analyze::AnalyzeOptions& options,
                                                         std::vector<analyze::Error>& errors);

@@ -404,6 +404,9 @@ class Suite(Harness):
             code, report, err = self.json_of(drop)
             self.check(users_lock(report) == [], "one file alone knows no history")
 
+            code, report, err = self.json_of("--direction", "down", migrate)
+            self.check("history" not in report["summary"], "--direction down chains nothing")
+
             # --history: a file of another folder, with a statement that does not parse.
             base = os.path.join(tmp, "schema")
             os.makedirs(base)
