@@ -21,12 +21,14 @@
 #include <unordered_set>
 
 #include "analyze/catalog.hpp"
+#include "analyze/history.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 #include "analyze/orm/extract.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql.hpp"
+#include "analyze/regular_file.hpp"
 #include "analyze/rules/engine.hpp"
 #include "analyze/source_text.hpp"
 #include "analyze/splitter.hpp"
@@ -253,7 +255,7 @@ std::string read_whole(const std::string& path, bool& ok, std::uint64_t limit, s
 }
 
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
-                             std::string_view sibling_metadata, const std::string& deployment) {
+                             std::string_view sibling_metadata, Catalog& catalog, const std::string& deployment) {
     FileReport report;
     report.path = path;
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.
@@ -280,7 +282,6 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (source.skipped) return report;
 
     LineIndex lines(text);
-    Catalog catalog;
     model::Context ctx{options.pg_version, catalog, options.known_schema, {}, {}};
     SessionState state;
     std::optional<std::string> search_path_value;  // the one ctx.search_path was read from
@@ -412,8 +413,11 @@ std::string file_too_large(std::uint64_t bytes, std::uint64_t max_bytes) {
     return "is " + size + ", over --max-file-size (" + mb(max_bytes) + ")";
 }
 
-FileReport analyze_text(const std::string& path, std::string_view text, const AnalyzeOptions& options,
-                        std::string_view sibling_metadata) {
+namespace {
+
+// `catalog`: what the file starts from; the analysis changes it.
+FileReport analyze_text_from(const std::string& path, std::string_view text, const AnalyzeOptions& options,
+                             std::string_view sibling_metadata, Catalog& catalog, const std::string& deployment) {
     FileReport report;
     if (text.size() > options.max_file_bytes) {
         report.path = path;
@@ -421,45 +425,55 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
         return report;
     }
     // Parsing, the ORM reader and every walker over their trees recurse once per nesting level.
-    std::string deployment = options.single_transaction ? "--single-transaction" : "";
-    run_on_large_stack([&] { report = analyze_text_here(path, text, options, sibling_metadata, deployment); });
+    run_on_large_stack([&] { report = analyze_text_here(path, text, options, sibling_metadata, catalog, deployment); });
     return report;
 }
 
-namespace {
-
-// Whether `path`, every link resolved, lies inside `root` (a resolved path).
-bool inside(const std::string& path, const std::string& root) {
-    std::error_code ec;
-    fs::path real = fs::weakly_canonical(path, ec);
-    if (ec) return false;
-    fs::path top(root);
-    auto [end, _] = std::mismatch(top.begin(), top.end(), real.begin(), real.end());
-    return end == top.end();
-}
+// What a run learns of folders, so that each is looked at once (a run reads thousands of files
+// from a few folders). One per analyze_files call: the files of a run do not move under it.
+struct FolderFacts {
+    std::mutex mutex;
+    std::unordered_map<std::string, bool> in_pgmi_project;
+};
 
 // pgmi (github.com/vvka-141/pgmi): deploy.sql, at the project's root beside pgmi.yaml, opens
 // the transaction and EXECUTEs every project file inside it, so all of them share it. deploy.sql
 // itself is read as written.
-bool in_pgmi_project(const fs::path& file, const std::string& confine_to) {
+bool in_pgmi_project(const fs::path& file, const std::string& confine_to, FolderFacts* folders) {
     if (file.filename() == "deploy.sql") return false;
     std::error_code ec;
     fs::path dir = fs::absolute(file, ec).parent_path();
     if (ec) return false;
+    std::vector<std::string> walked;
+    bool found = false;
     for (int depth = 0; depth < 16 && !dir.empty(); ++depth) {
-        if (!confine_to.empty() && !inside(dir.string(), confine_to)) return false;
+        if (folders) {
+            std::lock_guard lock(folders->mutex);
+            if (auto hit = folders->in_pgmi_project.find(dir.string()); hit != folders->in_pgmi_project.end()) {
+                found = hit->second;
+                break;
+            }
+        }
+        walked.push_back(dir.string());
+        if (!confine_to.empty() && !path_inside(dir.string(), confine_to)) break;
         // A missing file sets ec (not found): only the answers count.
-        if (fs::is_regular_file(dir / "pgmi.yaml", ec) && fs::is_regular_file(dir / "deploy.sql", ec)) return true;
-        if (dir == dir.root_path()) return false;
+        if (fs::is_regular_file(dir / "pgmi.yaml", ec) && fs::is_regular_file(dir / "deploy.sql", ec)) {
+            found = true;
+            break;
+        }
+        if (dir == dir.root_path()) break;
         dir = dir.parent_path();
     }
-    return false;
+    if (folders) {
+        std::lock_guard lock(folders->mutex);
+        for (const auto& w : walked) folders->in_pgmi_project.emplace(w, found);
+    }
+    return found;
 }
 
-}  // namespace
-
-FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) {
-    if (!options.confine_to.empty() && !inside(path, options.confine_to)) {
+FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& options, Catalog& catalog,
+                             FolderFacts* folders = nullptr) {
+    if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) {
         FileReport report;
         report.path = path;
         report.error = Error{"is a link to a file outside " + options.confine_to + ": not read", path, std::nullopt};
@@ -485,16 +499,28 @@ FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) 
     fs::path beside;  // diesel's metadata.toml, or the Cargo.toml of a crate's migrations/ (sqlx)
     if (p.filename() == "up.sql" || p.filename() == "down.sql") beside = p.parent_path() / "metadata.toml";
     else if (p.parent_path().filename() == "migrations" && p.extension() == ".sql") beside = p.parent_path().parent_path() / "Cargo.toml";
-    if (!beside.empty() && (options.confine_to.empty() || inside(beside.string(), options.confine_to))) {
+    if (!beside.empty() && (options.confine_to.empty() || path_inside(beside.string(), options.confine_to))) {
         bool meta_ok = false;
         metadata = read_whole(beside.string(), meta_ok, options.max_file_bytes);
     }
-    if (!options.single_transaction && in_pgmi_project(p, options.confine_to)) {
-        FileReport report;
-        run_on_large_stack([&] { report = analyze_text_here(path, text, options, metadata, "pgmi"); });
-        return report;
-    }
-    return analyze_text(path, text, options, metadata);
+    std::string deployment = options.single_transaction ? "--single-transaction"
+                             : in_pgmi_project(p, options.confine_to, folders) ? "pgmi"
+                                                                      : "";
+    return analyze_text_from(path, text, options, metadata, catalog, deployment);
+}
+
+}  // namespace
+
+FileReport analyze_text(const std::string& path, std::string_view text, const AnalyzeOptions& options,
+                        std::string_view sibling_metadata) {
+    Catalog catalog = options.history ? *options.history : Catalog{};
+    return analyze_text_from(path, text, options, sibling_metadata, catalog,
+                             options.single_transaction ? "--single-transaction" : "");
+}
+
+FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) {
+    Catalog catalog = options.history ? *options.history : Catalog{};
+    return analyze_file_from(path, options, catalog);
 }
 
 namespace {
@@ -600,9 +626,10 @@ constexpr std::size_t k_files_ahead_per_thread = 4;
 
 // A file's report; an exception escaping a worker thread would end the process
 // (std::terminate): it becomes that file's error, and the other files are still reported.
-FileReport analyze_one(const std::string& path, const AnalyzeOptions& options) {
+FileReport analyze_one(const std::string& path, const AnalyzeOptions& options, std::size_t index, FolderFacts& folders) {
     try {
-        return analyze_file(path, options);
+        Catalog catalog = options.chain ? options.chain->baseline(index) : options.history ? *options.history : Catalog{};
+        return analyze_file_from(path, options, catalog, &folders);
     } catch (const std::exception& e) {
         FileReport report;
         report.path = path;
@@ -617,6 +644,7 @@ void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& 
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, files.size())));
     const std::size_t window = k_files_ahead_per_thread * threads;
+    FolderFacts folders;
     std::mutex mutex;
     std::condition_variable moved;               // the window moved, or the run failed
     std::vector<std::optional<OrderedStep>> ring(window);  // file i's step at i % window
@@ -636,7 +664,7 @@ void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& 
             lock.unlock();
             OrderedStep step;
             try {
-                step = handle(analyze_one(files[i], options), i);
+                step = handle(analyze_one(files[i], options, i, folders), i);
             } catch (...) {
                 lock.lock();
                 fail();

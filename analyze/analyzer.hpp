@@ -2,6 +2,7 @@
 // The analyzer's entry points: text or files in, facts per statement out.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,9 @@
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze {
+
+class Catalog;
+class HistoryChain;
 
 // Files larger than this are refused whole (one error, the other files still analysed): a
 // migration is kilobytes; hundreds of megabytes only exhaust the runner. 16 MiB.
@@ -42,6 +46,11 @@ struct AnalyzeOptions {
     // --single-transaction: every file runs inside one transaction of the deployment (psql -1
     // over all of them, a deploy script's BEGIN ... COMMIT around the whole set).
     bool single_transaction = false;
+    // The schema earlier migrations built (history.hpp: Replay::snapshot): a file's catalog
+    // starts as a copy of it, its relations existing, not new. None: an empty catalog.
+    std::shared_ptr<const Catalog> history;
+    // analyze_files: each file's own baseline from this chain instead of `history`. Not owned.
+    HistoryChain* chain = nullptr;
 };
 
 // The error for a file over max_file_bytes: "is N MB, over --max-file-size (M MB)".

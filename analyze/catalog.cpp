@@ -36,6 +36,10 @@ void Catalog::remove(const std::string& relname) {
     m_relations.erase(relname);
 }
 
+void Catalog::mark_existing() {
+    for (auto& [name, info] : m_relations) info.is_new = false;
+}
+
 void Catalog::add_domain(const std::string& name, bool has_constraints) { m_domains[name] = has_constraints; }
 
 void Catalog::remove_domain(const std::string& name) {

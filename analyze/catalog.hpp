@@ -75,6 +75,9 @@ public:
     [[nodiscard]] const RelationInfo* find(const std::string& relname) const;
     RelationInfo& add(const std::string& relname, const std::string& display, const std::string& kind);
     void remove(const std::string& relname);
+    // Every relation as existing before the migration (is_new false): the schema earlier
+    // migrations built, as the next one finds it.
+    void mark_existing();
     void rename(const std::string& from, const std::string& to);
     [[nodiscard]] ColumnInfo* column(const std::string& relname, const std::string& column);
     // The column list changes through these, which keep column_index: a lookup is then O(1),

@@ -125,4 +125,12 @@ std::optional<Risk> parse_risk(std::string_view text) {
     return std::nullopt;
 }
 
+HistoryCounts& HistoryCounts::operator+=(const HistoryCounts& other) {
+    files += other.files;
+    skipped_files += other.skipped_files;
+    statements += other.statements;
+    skipped_statements += other.skipped_statements;
+    return *this;
+}
+
 }  // namespace pgfence::analyze

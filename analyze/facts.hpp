@@ -150,9 +150,21 @@ struct FileReport {
     Risk risk = Risk::None;           // highest risk of its findings
 };
 
+// What was replayed to know the schema before the analysed files (README "Migration history"):
+// --history files and the files before each analysed one in its migration set.
+struct HistoryCounts {
+    std::size_t files = 0;               // replayed
+    std::size_t skipped_files = 0;       // unreadable, a down/undo migration, or nothing to replay
+    std::size_t statements = 0;          // replayed into the catalog
+    std::size_t skipped_statements = 0;  // unparsable or unknown to the lock model: left out
+
+    HistoryCounts& operator+=(const HistoryCounts& other);
+};
+
 struct Report {
     int pg_version = 15;
     std::vector<FileReport> files;
+    std::optional<HistoryCounts> history;  // when anything was replayed
 };
 
 }  // namespace pgfence::analyze

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
+#include <filesystem>
 
 namespace pgfence::analyze {
 namespace {
@@ -56,6 +58,15 @@ Result<std::string> read_regular_file(const std::string& path, std::uintmax_t ma
     }
     text.resize(have);
     return text;
+}
+
+bool path_inside(const std::string& path, const std::string& root) {
+    std::error_code ec;
+    std::filesystem::path real = std::filesystem::weakly_canonical(path, ec);
+    if (ec) return false;
+    std::filesystem::path top(root);
+    auto [end, _] = std::mismatch(top.begin(), top.end(), real.begin(), real.end());
+    return end == top.end();
 }
 
 }  // namespace pgfence::analyze

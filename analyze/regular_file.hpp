@@ -21,4 +21,8 @@ constexpr std::uintmax_t k_event_max_bytes = 64 * 1024 * 1024;      // GitHub's 
 [[nodiscard]] Result<std::string> read_regular_file(const std::string& path, std::uintmax_t max_bytes,
                                                     std::string_view what);
 
+// Whether `path`, every link resolved, lies inside `root` (a path with its links resolved, as
+// fs::weakly_canonical gives it): AnalyzeOptions::confine_to.
+[[nodiscard]] bool path_inside(const std::string& path, const std::string& root);
+
 }  // namespace pgfence::analyze

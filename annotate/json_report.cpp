@@ -243,8 +243,14 @@ void JsonReportStream::end(std::ostream& out) {
     std::string tail = t.files == 0 ? "],\n  \"summary\": " : "\n  ],\n  \"summary\": ";
     JsonWriter w(tail, 2);
     w.begin_object();
-    w.member("file_errors", t.file_errors).member("files", t.files).member("statements", t.statements);
-    w.member("unknown", t.unknown).member("unparsable", t.unparsable);
+    w.member("file_errors", t.file_errors).member("files", t.files);
+    if (const auto& h = history()) {
+        w.key("history").begin_object();
+        w.member("files", h->files).member("skipped_files", h->skipped_files);
+        w.member("skipped_statements", h->skipped_statements).member("statements", h->statements);
+        w.end_object();
+    }
+    w.member("statements", t.statements).member("unknown", t.unknown).member("unparsable", t.unparsable);
     w.end_object();
     out << tail << "\n}\n";
 }

@@ -42,6 +42,7 @@ void ReportStream::write(std::ostream& out, const Section& section) {
 void write_report(ReportStream& stream, const Report& report, std::ostream& out) {
     stream.begin(out);
     for (const auto& file : report.files) stream.write(out, stream.render(file));
+    if (report.history) stream.set_history(*report.history);
     stream.end(out);
 }
 

@@ -4,6 +4,7 @@
 // the totals. Peak memory is that of the few files in flight, not of the whole input.
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -40,15 +41,19 @@ public:
     // In input order, one at a time.
     void write(std::ostream& out, const Section& section);
     virtual void end(std::ostream& out) = 0;
+    // What was replayed before the files (known once they are all analysed): said by end().
+    void set_history(const analyze::HistoryCounts& history) { m_history = history; }
 
 protected:
     [[nodiscard]] virtual std::string render_text(const analyze::FileReport& file) const = 0;
     // Writes one section's text; totals() still counts only the files before it.
     virtual void write_text(std::ostream& out, const std::string& text) { out << text; }
     [[nodiscard]] const ReportTotals& totals() const { return m_totals; }
+    [[nodiscard]] const std::optional<analyze::HistoryCounts>& history() const { return m_history; }
 
 private:
     ReportTotals m_totals;
+    std::optional<analyze::HistoryCounts> m_history;
 };
 
 // A collected report through a stream, file by file (pr, tests, fuzzing).

@@ -15,6 +15,7 @@
 #include "annotate/sarif.hpp"
 #include "annotate/terminal.hpp"
 #include "annotate/workflow_commands.hpp"
+#include "bot/analyze_history.hpp"
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"
 #include "bot/config.hpp"
@@ -112,6 +113,10 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             a.max_file_bytes = parse_max_file_size(value("--max-file-size"));
         } else if (is("--config")) {
             a.config = value("--config");
+        } else if (is("--history")) {
+            a.history.push_back(value("--history"));
+        } else if (arg == "--no-history") {
+            a.no_history = true;
         } else if (arg == "--no-config") {
             a.no_config = true;
         } else if (arg == "--") {
@@ -263,7 +268,7 @@ namespace {
 // The text and JSON reports, written as the files are analysed: what is kept of a file until
 // its turn is its rendered section and its error: lines, never its report.
 Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::string>& files, const Settings& settings,
-                        bool block_unknown, std::ostream& out, std::ostream& err) {
+                        const HistoryRun& history, bool block_unknown, std::ostream& out, std::ostream& err) {
     struct Done {
         annotate::Section section;
         std::string messages;
@@ -284,6 +289,7 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
             stream.write(out, done->section);
         };
     });
+    if (auto counts = history.counts()) stream.set_history(*counts);
     stream.end(out);
     return diagnosis;
 }
@@ -300,6 +306,12 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     if (!load_stats(settings, err)) return k_exit_input;
+    std::size_t printed = input_errors.size();
+    auto history = start_history(a.no_history ? std::vector<std::string>{} : a.history, !a.no_history, files,
+                                 settings.options, input_errors);
+    for (std::size_t e = printed; e < input_errors.size(); ++e) {
+        err << "error: --history " << annotate::printable(input_errors[e].describe()) << "\n";
+    }
 
     std::ofstream file;
     std::ostream* sink = open_output(a.output, file, out, err);
@@ -307,17 +319,18 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     Diagnosis diagnosis;
     if (a.format == "json") {
         annotate::JsonReportStream stream(settings.options.pg_version);
-        diagnosis = stream_report(stream, files, settings, a.block_unknown, *sink, err);
+        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, *sink, err);
     } else if (a.format == "text") {
         bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
         bool color = a.color == "always" || (a.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
         annotate::TerminalStream stream(annotate::TerminalOptions{color});
-        diagnosis = stream_report(stream, files, settings, a.block_unknown, *sink, err);
+        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, *sink, err);
     } else {
         // Collected: markdown sizes every file's section against one comment's limit, SARIF
         // builds its document whole (the rules its results use come before them), and the
         // github format's workflow commands are read by a runner over a pull request's files.
         Report report = analyze_files(files, settings.options);
+        report.history = history->counts();
         apply_stats(report, settings);
         diagnosis = diagnose(report, settings, a.block_unknown, err);
         if (a.format == "markdown") annotate::render_markdown(report, *sink);

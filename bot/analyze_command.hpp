@@ -44,6 +44,8 @@ struct AnalyzeArgs {
     std::optional<double> stats_throughput;
     std::optional<std::uint64_t> max_file_bytes;
     bool single_transaction = false;
+    std::vector<std::string> history;  // --history: migrations replayed before the files
+    bool no_history = false;           // --no-history: each file alone, as if nothing ran before
 };
 
 // args[0] is the command's name; the rest are options and paths. Throws UsageError.

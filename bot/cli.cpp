@@ -55,6 +55,10 @@ analyze options:
   --max-file-size MB        refuse (exit 2) a migration file larger than this many MiB; the other
                             files are still analysed (default: 16)
   -o, --output FILE         write the report to FILE instead of standard output
+  --history PATH            migrations that ran before (files, directories, globs; repeatable):
+                            replayed so the analysed files start from the schema they built
+  --no-history              analyse each file alone (no --history, no chaining of the files
+                            of one migration set)
   --stats-file FILE         a snapshot from extract-stats: risk moves with table size, and findings
                             estimate how long the blocking part lasts (docs/stats-format.md)
   --stats-throughput RATE   bytes per second the estimate assumes, e.g. 100MB/s (default: 50MB/s)
@@ -74,6 +78,7 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration f
   --upload-sarif            also upload the SARIF to code scanning (needs security-events: write)
   --summary FILE, --outputs FILE   job summary / step outputs (default: $GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT)
   --fail-on-pre-existing    findings on lines the pull request did not touch count too
+  --no-history              do not replay the base commit's unchanged migrations before the files
   --trace                   also run the changed migrations on a throwaway PostgreSQL 15 and put the
                             verdicts in the check run and comment (a mismatch fails the run)
   --trace-as-superuser      --trace, with the SQL run as the server's superuser instead of a plain

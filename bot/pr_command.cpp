@@ -30,6 +30,7 @@
 #include "diff/changes.hpp"
 #include "diff/event.hpp"
 #include "diff/glob.hpp"
+#include "bot/analyze_history.hpp"
 #include "diff/repository.hpp"
 
 namespace pgfence::bot {
@@ -521,9 +522,19 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     auto changes = diff::changed_migrations(*repo, target.base, target.head, settings.paths);
     if (!changes) return git_failed(changes.error());
     target.head = changes->head_sha;
+    std::unique_ptr<HistoryRun> history;
+    if (!a.no_history) {
+        std::vector<analyze::Error> history_errors;
+        auto replayed = base_history(*repo, *changes, settings.paths, a.history, settings.options, history_errors);
+        if (!replayed) return git_failed(replayed.error());
+        for (const auto& e : history_errors) err << "error: --history " << annotate::printable(e.describe()) << "\n";
+        if (!history_errors.empty()) return k_exit_input;
+        history = std::move(*replayed);
+    }
     auto analysed = analyse_changes(*repo, *changes, settings.options, p.fail_on_pre_existing);
     if (!analysed) return git_failed(analysed.error());
     report = std::move(*analysed);
+    if (history) report.history = history->counts();
     if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
     apply_stats(report, settings);
     Diagnosis diagnosis = diagnose(report, settings, a.block_unknown, err);

@@ -47,9 +47,12 @@
     X(int, git_revparse_single, (git_object **out, git_repository *repo, const char *spec), (out, repo, spec)) \
     X(int, git_tree_entry_bypath, (git_tree_entry **out, const git_tree *root, const char *path), (out, root, path)) \
     X(void, git_tree_entry_free, (git_tree_entry *entry), (entry)) \
+    X(git_filemode_t, git_tree_entry_filemode, (const git_tree_entry *entry), (entry)) \
     X(const git_oid *, git_tree_entry_id, (const git_tree_entry *entry), (entry)) \
+    X(const char *, git_tree_entry_name, (const git_tree_entry *entry), (entry)) \
     X(git_object_t, git_tree_entry_type, (const git_tree_entry *entry), (entry)) \
-    X(void, git_tree_free, (git_tree *tree), (tree))
+    X(void, git_tree_free, (git_tree *tree), (tree)) \
+    X(int, git_tree_walk, (const git_tree *tree, git_treewalk_mode mode, git_treewalk_cb callback, void *payload), (tree, mode, callback, payload))
 
 namespace {
 

@@ -4,6 +4,7 @@
 
 #include "diff/libgit2_lazy.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 
@@ -269,6 +270,36 @@ Result<std::optional<std::string>> Repository::read_file(const std::string& comm
         Blob blob(raw_blob);
         const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
         return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+    });
+}
+
+namespace {
+
+struct Listing {
+    const std::function<bool(std::string_view)>* wanted;
+    std::vector<std::string> paths;
+};
+
+int list_entry(const char* root, const git_tree_entry* entry, void* payload) {
+    auto* listing = static_cast<Listing*>(payload);
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) return 0;
+    std::string path = std::string(root) + git_tree_entry_name(entry);
+    if ((*listing->wanted)(path)) listing->paths.push_back(std::move(path));
+    return 0;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> Repository::list_files(const std::string& commit,
+                                                        const std::function<bool(std::string_view)>& wanted) const {
+    return guarded([&]() -> std::vector<std::string> {
+        Result<std::string> sha = resolve_commit(commit, "base");
+        if (!sha) throw GitFailure{sha.error().message};
+        Tree tree = tree_of(m_repo.get(), *sha);
+        Listing listing{&wanted, {}};
+        check(git_tree_walk(tree.get(), GIT_TREEWALK_PRE, list_entry, &listing), "listing the files of " + *sha);
+        std::sort(listing.paths.begin(), listing.paths.end());
+        return std::move(listing.paths);
     });
 }
 

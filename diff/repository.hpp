@@ -48,6 +48,11 @@ public:
     [[nodiscard]] Result<std::optional<std::string>> read_file(const std::string& commit,
                                                        const std::string& path) const;
 
+    // The regular files (not links or submodules) at `commit` for which `wanted` holds on the
+    // repository-relative path, sorted.
+    [[nodiscard]] Result<std::vector<std::string>> list_files(const std::string& commit,
+                                                            const std::function<bool(std::string_view)>& wanted) const;
+
 private:
     Repository(git_repository* repo, std::string dir);
 

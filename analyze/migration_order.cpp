@@ -1,0 +1,149 @@
+#include "analyze/migration_order.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <numeric>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace fs = std::filesystem;
+
+namespace pgfence::analyze {
+namespace {
+
+// The files that are named after their tool, not their migration: the folder holding them is.
+bool folder_per_migration(std::string_view filename) {
+    return filename == "migration.sql" || filename == "up.sql" || filename == "down.sql";
+}
+
+enum class Group { Versioned, Repeatable, Unversioned, Folder };
+
+struct MigrationKey {
+    Group group = Group::Unversioned;
+    std::vector<std::string_view> version;  // digit runs, leading zeros dropped
+    std::string_view name;                  // what follows the version
+};
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The name a migration is ordered by: its file name, or its folder's name (`folder` set).
+std::string_view migration_name(std::string_view path, bool& folder) {
+    std::size_t slash = path.rfind('/');
+    std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    folder = folder_per_migration(file) && slash != std::string_view::npos;
+    if (!folder) return file;
+    std::string_view parent = path.substr(0, slash);
+    std::size_t up = parent.rfind('/');
+    return up == std::string_view::npos ? parent : parent.substr(up + 1);
+}
+
+MigrationKey key_of(std::string_view path) {
+    bool folder = false;
+    std::string_view name = migration_name(path, folder);
+    MigrationKey key;
+    // Prisma and diesel compare their folders' names as text (a hand-named 20250625_x folder
+    // sorts after 20230522094431_y, as Prisma applies it).
+    if (folder) {
+        key.group = Group::Folder;
+        key.name = name;
+        return key;
+    }
+    if (name.size() > 3 && (name[0] == 'R' || name[0] == 'r') && name.substr(1, 2) == "__") {
+        key.group = Group::Repeatable;
+        key.name = name.substr(3);
+        return key;
+    }
+    std::size_t at = (name.size() > 1 && (name[0] == 'V' || name[0] == 'v') && is_digit(name[1])) ? 1 : 0;
+    if (at >= name.size() || !is_digit(name[at])) {
+        key.name = name;
+        return key;
+    }
+    key.group = Group::Versioned;
+    for (;;) {
+        std::size_t start = at;
+        while (at < name.size() && is_digit(name[at])) ++at;
+        std::string_view run = name.substr(start, at - start);
+        while (run.size() > 1 && run.front() == '0') run.remove_prefix(1);
+        key.version.push_back(run);
+        // One separator between two digit runs continues the version (1.2, 1_10, 2024-01-01).
+        bool more = at + 1 < name.size() && (name[at] == '.' || name[at] == '_' || name[at] == '-') && is_digit(name[at + 1]);
+        if (!more) break;
+        ++at;
+    }
+    key.name = name.substr(at);
+    return key;
+}
+
+// Digit runs without leading zeros: the longer is the larger number.
+int compare_number(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+    return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
+}
+
+// Absolute and lexically normal: two spellings of one file compare equal.
+std::string normal_path(const fs::path& path) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(path.empty() ? fs::path(".") : path, ec);
+    return (ec ? path : absolute).lexically_normal().generic_string();
+}
+
+}  // namespace
+
+std::string migration_set(std::string_view path) {
+    fs::path p(path);
+    fs::path folder = p.parent_path();
+    if (folder_per_migration(p.filename().string())) folder = folder.parent_path();
+    return normal_path(folder);
+}
+
+bool migration_before(std::string_view a, std::string_view b) {
+    MigrationKey ka = key_of(a), kb = key_of(b);
+    if (ka.group != kb.group) return ka.group < kb.group;
+    std::size_t parts = std::min(ka.version.size(), kb.version.size());
+    for (std::size_t i = 0; i < parts; ++i) {
+        if (int c = compare_number(ka.version[i], kb.version[i]); c != 0) return c < 0;
+    }
+    if (ka.version.size() != kb.version.size()) return ka.version.size() < kb.version.size();  // 1 before 1.1
+    if (ka.name != kb.name) return ka.name < kb.name;
+    return a < b;
+}
+
+MigrationSets group_migration_sets(const std::vector<std::string>& files) {
+    std::unordered_map<std::string, std::size_t> number;  // set folder -> its number
+    std::vector<std::size_t> set(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) set[i] = number.try_emplace(migration_set(files[i]), number.size()).first->second;
+    std::vector<std::size_t> order(files.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        if (set[x] != set[y]) return set[x] < set[y];
+        return migration_before(files[x], files[y]);
+    });
+    MigrationSets out;
+    out.files.reserve(files.size());
+    out.set_of.reserve(files.size());
+    for (std::size_t i : order) {
+        out.files.push_back(files[i]);
+        out.set_of.push_back(set[i]);
+    }
+    return out;
+}
+
+std::vector<std::string> history_before(const std::vector<std::string>& history, const std::vector<std::string>& analysed) {
+    std::unordered_map<std::string, std::string> first_analysed;  // set -> its first analysed file
+    std::unordered_set<std::string> analysed_files;
+    for (const auto& file : analysed) {
+        analysed_files.insert(normal_path(file));
+        auto [at, added] = first_analysed.try_emplace(migration_set(file), file);
+        if (!added && migration_before(file, at->second)) at->second = file;
+    }
+    std::vector<std::string> kept;
+    for (const auto& file : group_migration_sets(history).files) {
+        if (analysed_files.count(normal_path(file)) > 0) continue;
+        auto first = first_analysed.find(migration_set(file));
+        if (first != first_analysed.end() && !migration_before(file, first->second)) continue;
+        kept.push_back(file);
+    }
+    return kept;
+}
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,42 @@
+#pragma once
+// `--history` and the chaining of a migration set's files (README "Migration history"): what
+// analyze and pr replay before the files they analyse.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyze/error.hpp"
+#include "analyze/history.hpp"
+#include "diff/change_set.hpp"
+#include "diff/repository.hpp"
+
+namespace pgfence::bot {
+
+// Alive for the whole analysis: options.history and options.chain point into it.
+struct HistoryRun {
+    std::optional<analyze::Replay> replay;         // the --history files
+    std::unique_ptr<analyze::HistoryChain> chain;  // each analysed file after its set's earlier ones
+
+    // Nothing when nothing was replayed (a single file, no --history): the report says nothing.
+    [[nodiscard]] std::optional<analyze::HistoryCounts> counts() const;
+};
+
+// Replays the files `history` names (expanded like analyze's inputs; what matches nothing is an
+// error in `errors`) and, when `chain` and the direction is not down, orders `files` by
+// migration set and sets options.chain so that each file starts from the files before it in its set.
+[[nodiscard]] std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& history, bool chain,
+                                                        std::vector<std::string>& files, analyze::AnalyzeOptions& options,
+                                                        std::vector<analyze::Error>& errors);
+
+// pgfence pr: the migrations at the base commit that the pull request does not change (every
+// file `globs` select there, each set in the order its tool applies it), replayed after the
+// `history` files, into options.history. An Error only when git cannot list or read the commit.
+[[nodiscard]] analyze::Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo,
+                                                                        const diff::ChangeSet& changes,
+                                                                        const std::vector<std::string>& globs,
+                                                                        const std::vector<std::string>& history,
+                                                                        analyze::AnalyzeOptions& options,
+                                                                        std::vector<analyze::Error>& errors);
+
+}  // namespace pgfence::bot
