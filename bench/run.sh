@@ -163,7 +163,11 @@ if (( list_bytes + env_bytes + 65536 < arg_max )); then batching="one invocation
 mapfile -d '' files <"$work/files.list"
 
 # --- commands ----------------------------------------------------------------------------
-tools=(pgfence pgfence-json)
+# pgfence and pgfence-json read each file alone (--no-history), as squawk and @flvmnt/pgfence do:
+# the like-for-like comparison. pgfence-history is the default for a directory's migrations: each
+# file analysed after the schema the files before it in its set built (README "Migration
+# history"), reported beside them with its own cost.
+tools=(pgfence pgfence-json pgfence-history)
 [[ $use_squawk -eq 1 ]] && tools+=(squawk)
 [[ $use_flvmnt -eq 1 ]] && tools+=(flvmnt)
 [[ $use_floor -eq 1 ]] && tools+=(parse-json parse-raw)
@@ -172,8 +176,9 @@ threads_arg=()
 # Sets argv to the tool's command (the files follow it).
 tool_argv() {
     case "$1" in
-        pgfence) argv=("$pgfence" analyze --no-config --direction both "${threads_arg[@]}") ;;
-        pgfence-json) argv=("$pgfence" analyze --no-config --direction both --format json "${threads_arg[@]}") ;;
+        pgfence) argv=("$pgfence" analyze --no-config --direction both --no-history "${threads_arg[@]}") ;;
+        pgfence-json) argv=("$pgfence" analyze --no-config --direction both --no-history --format json "${threads_arg[@]}") ;;
+        pgfence-history) argv=("$pgfence" analyze --no-config --direction both "${threads_arg[@]}") ;;
         squawk) argv=("$squawk_bin") ;;
         flvmnt) argv=(node "$flvmnt_js" analyze) ;;
         parse-json) argv=("$rawparse" json) ;;
@@ -259,7 +264,7 @@ for tool in "${tools[@]}"; do
 done
 say ""
 
-for tool in pgfence pgfence-json; do
+for tool in pgfence pgfence-json pgfence-history; do
     if tr ',' '\n' <<<"${code[$tool]}" | awk '$1 > 2 { bad = 1 } END { exit !bad }'; then
         say "WARNING: $tool ended with exit ${code[$tool]} (a crash, or an error other than 'did not parse'): its numbers do not count"
         say "  stderr of the last run: $(head -c 300 "$work/$tool.stderr" | tr '\n' ' ')"
@@ -310,6 +315,8 @@ if [[ -n "${wall[squawk]:-}" ]]; then
     verdict=$(awk -v r="$t" 'BEGIN { print (r >= 2.5) ? "met" : "NOT met" }')
     target_lines+=("target >= 2.5x faster than squawk (JSON output): ${t}x, $verdict")
 fi
+c=$(ratio "${cpu[pgfence-history]}" "${cpu[pgfence]}")
+target_lines+=("history chaining (each file after the files before it in its set): CPU ${c}x the text report's")
 peak=$(awk -v a="${rss[pgfence]}" -v b="${rss[pgfence-json]}" 'BEGIN { print (a > b ? a : b) / 1024 }')
 target_lines+=("target peak RSS < 64 MB: $(printf '%.1f' "$peak") MB, $(awk -v p="$peak" 'BEGIN { print (p < 64) ? "met" : "NOT met" }')")
 for line in "${target_lines[@]}"; do say "$line"; done
