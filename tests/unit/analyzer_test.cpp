@@ -8,8 +8,10 @@
 #include <string>
 
 #include "analyze/analyzer.hpp"
+#include "tests/unit/statement_lookup.hpp"
 
 using namespace pgfence::analyze;
+using pgfence::analyze::testing::find;
 
 namespace {
 
@@ -17,16 +19,6 @@ FileReport run(const std::string& text, const std::string& path = "session.sql")
     AnalyzeOptions options;
     options.run_rules = false;  // facts only: the rules have tests of their own
     return analyze_text(path, text, options);
-}
-
-// The statement whose SQL is exactly `sql` (the last one, when it appears more than once).
-const StatementFacts& find(const FileReport& report, const std::string& sql) {
-    const StatementFacts* found = nullptr;
-    for (const auto& s : report.statements) {
-        if (s.sql == sql) found = &s;
-    }
-    if (found == nullptr) FAIL("no statement `" << sql << "`");
-    return *found;
 }
 
 // A setting as a printable value, so a failure shows what the analyzer thought.

@@ -9,8 +9,10 @@
 #include <string>
 
 #include "analyze/analyzer.hpp"
+#include "tests/unit/statement_lookup.hpp"
 
 using namespace pgfence::analyze;
+using pgfence::analyze::testing::find;
 
 namespace {
 
@@ -35,15 +37,6 @@ FileReport run(const std::string& text, const KnownSchema* schema = nullptr, int
     options.known_schema = schema;
     options.pg_version = pg_version;
     return analyze_text("db/migrate/20240301120000_convert_timestamps.sql", text, options);
-}
-
-const StatementFacts& find(const FileReport& report, const std::string& sql) {
-    const StatementFacts* found = nullptr;
-    for (const auto& s : report.statements) {
-        if (s.sql == sql) found = &s;
-    }
-    if (found == nullptr) FAIL("no statement `" << sql << "`");
-    return *found;
 }
 
 bool has_note(const StatementFacts& s, const std::string& part) {
