@@ -20,6 +20,33 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import ESC, Abort, Harness  # noqa: E402
 
 
+# A Rails db/structure.sql as pg_dump --schema-only writes it (abridged).
+STRUCTURE_SQL = """--
+-- PostgreSQL database dump
+--
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET client_encoding = 'UTF8';
+SELECT pg_catalog.set_config('search_path', '', false);
+SET default_tablespace = '';
+CREATE TABLE public.users (
+    id bigint NOT NULL,
+    email character varying(255) NOT NULL,
+    created_at timestamp(6) without time zone NOT NULL
+);
+CREATE SEQUENCE public.users_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;
+ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;
+ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);
+CREATE TABLE public.orders (id bigint NOT NULL, user_id bigint NOT NULL);
+ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
+CREATE UNIQUE INDEX index_users_on_email ON public.users USING btree (email);
+ALTER TABLE ONLY public.orders ADD CONSTRAINT fk_rails_f868b47f6a FOREIGN KEY (user_id) REFERENCES public.users(id);
+SET search_path TO "$user", public;
+INSERT INTO "schema_migrations" (version) VALUES ('20240101000000');
+"""
+
+
 class Suite(Harness):
     def suite_schema(self):
         """(a) JSON output validates against docs/pgfence-report.schema.json, and means what it says."""
@@ -369,6 +396,37 @@ class Suite(Harness):
             shutil.copy(clean, os.path.join(tmp, "-dash.sql"))
             code, out, err = self.run("analyze", "--", "-dash.sql", cwd=tmp)
             self.check(code == 0, f"-- ends the options: exit {code} {err!r}")
+
+    def suite_history_schema_dump(self):
+        """--history reads a schema dump (pg_dump --schema-only, Rails' structure.sql) as the schema before."""
+        with tempfile.TemporaryDirectory() as tmp:
+            dump = os.path.join(tmp, "structure.sql")
+            with open(dump, "w") as f:
+                f.write(STRUCTURE_SQL)
+            migrate = os.path.join(tmp, "db", "migrate")
+            os.makedirs(migrate)
+            path = os.path.join(migrate, "20240301000000_drop_email_index.sql")
+            with open(path, "w") as f:
+                f.write("DROP INDEX index_users_on_email;\nALTER TABLE users ALTER COLUMN email TYPE text;\n")
+
+            def locks_and_rewrites(*extra):
+                code, out, err = self.run("analyze", "--no-config", "--format", "json", *extra, path)
+                self.check(code in (0, 1), f"exit code {code}: {err!r}")
+                statements = json.loads(out)["files"][0]["statements"]
+                return statements, json.loads(out)["summary"]
+
+            alone, _ = locks_and_rewrites()
+            known, summary = locks_and_rewrites("--history", dump)
+            drop_alone = {lock["relation"] for lock in alone[0]["locks"]}
+            drop_known = {lock["relation"] for lock in known[0]["locks"]}
+            self.check(drop_alone == {"index_users_on_email"}, f"alone, the index's table is unknown: {drop_alone}")
+            self.check(drop_known & {"users", "public.users"}, f"with the dump, DROP INDEX locks users: {drop_known}")
+            self.check(alone[1]["rewrite_details"] and not alone[1]["rewrite_details"][0]["certain"],
+                       f"alone, the column's type is unknown and -> text may rewrite: {alone[1]['rewrite_details']}")
+            self.check(known[1]["rewrites"] == [], f"with the dump's varchar(255), -> text needs no rewrite: {known[1]['rewrites']}")
+            history = summary.get("history") or {}
+            self.check(history.get("files") == 1 and history.get("statements", 0) >= 10,
+                       f"the dump is counted as replayed history: {history}")
 
     def suite_history(self):
         """A migration set's files are analysed after the ones before them; --history replays more; --no-history not."""
