@@ -147,6 +147,16 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
     }
 }
 
+std::vector<Catalog::ForeignKeyRef> Catalog::foreign_keys_to(const std::string& target) const {
+    std::vector<ForeignKeyRef> out;
+    for (const auto& [relname, info] : m_relations) {
+        for (const auto& [name, key] : info.foreign_keys) {
+            if (key.target == target) out.push_back({relname, info.display, name, key});
+        }
+    }
+    return out;
+}
+
 std::vector<std::string> Catalog::tables_using_type(const std::string& type) const {
     std::vector<std::string> out;
     for (const auto& [name, info] : m_relations) {

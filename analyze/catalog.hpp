@@ -92,6 +92,15 @@ public:
     [[nodiscard]] std::vector<std::string> descendants(const std::string& relname) const;
     // The indexes of `table` the catalog knows, by name.
     [[nodiscard]] std::vector<const RelationInfo*> indexes_of(const std::string& table) const;
+    // Foreign keys that point at `target`, copied out (with their table's relname and display),
+    // so a caller may change the catalog while it goes through them.
+    struct ForeignKeyRef {
+        std::string relname;
+        std::string display;
+        std::string constraint;
+        ForeignKey key;
+    };
+    [[nodiscard]] std::vector<ForeignKeyRef> foreign_keys_to(const std::string& target) const;
     // Every relation, for lookups by property (schema, trigger function, sequence use).
     [[nodiscard]] const std::map<std::string, RelationInfo>& relations() const { return m_relations; }
 

@@ -182,26 +182,26 @@ private:
         if (depth > 8) return;
         const RelationInfo* info = m_ctx.catalog.find(table);
         std::vector<std::string> key_columns;
-        for (const auto& [relname, rel] : std::map<std::string, RelationInfo>(m_ctx.catalog.relations())) {
-            for (const auto& [name, fk] : rel.foreign_keys) {
-                if (fk.target != table) continue;
-                // Which referenced columns: named, or the primary key (unknown: assume touched).
-                if (!deleting && !fk.target_columns.empty() && !overlaps(fk.target_columns, changed)) continue;
-                if (!deleting && fk.target_columns.empty() && info && !info->primary_key.empty() &&
-                    !overlaps(info->primary_key, changed)) {
-                    continue;
-                }
-                char action = deleting ? fk.on_delete : fk.on_update;
-                bool modifies = action == 'c' || action == 'n' || action == 'd';
-                add_lock(m_facts, m_ctx, relname, rel.display, modifies ? M::RowExclusive : M::RowShare, "",
-                         "foreign key " + quote_ident(name) + (modifies ? ": its ON " + std::string(deleting ? "DELETE" : "UPDATE") +
-                                                                             " action changes referencing rows"
-                                                                       : ": referencing rows are looked for"));
-                if (action == 'c' && deleting) referencing_actions(relname, {}, true, depth + 1);
-                if (modifies && !(action == 'c' && deleting)) {
-                    std::set<std::string> cols(fk.columns.begin(), fk.columns.end());
-                    referencing_actions(relname, cols, false, depth + 1);
-                }
+        for (const auto& ref : m_ctx.catalog.foreign_keys_to(table)) {
+            const std::string& relname = ref.relname;
+            const std::string& name = ref.constraint;
+            const ForeignKey& fk = ref.key;
+            // Which referenced columns: named, or the primary key (unknown: assume touched).
+            if (!deleting && !fk.target_columns.empty() && !overlaps(fk.target_columns, changed)) continue;
+            if (!deleting && fk.target_columns.empty() && info && !info->primary_key.empty() &&
+                !overlaps(info->primary_key, changed)) {
+                continue;
+            }
+            char action = deleting ? fk.on_delete : fk.on_update;
+            bool modifies = action == 'c' || action == 'n' || action == 'd';
+            add_lock(m_facts, m_ctx, relname, ref.display, modifies ? M::RowExclusive : M::RowShare, "",
+                     "foreign key " + quote_ident(name) + (modifies ? ": its ON " + std::string(deleting ? "DELETE" : "UPDATE") +
+                                                                         " action changes referencing rows"
+                                                                   : ": referencing rows are looked for"));
+            if (action == 'c' && deleting) referencing_actions(relname, {}, true, depth + 1);
+            if (modifies && !(action == 'c' && deleting)) {
+                std::set<std::string> cols(fk.columns.begin(), fk.columns.end());
+                referencing_actions(relname, cols, false, depth + 1);
             }
         }
     }
