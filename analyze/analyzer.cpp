@@ -13,9 +13,10 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -282,17 +283,32 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (source.skipped) return report;
 
     LineIndex lines(text);
-    model::Context ctx{options.pg_version, catalog, options.known_schema, {}, {}};
+    model::Context up_ctx{options.pg_version, catalog, options.known_schema, {}, {}};
+    // A down migration's statements run after the up ones, on the schema those built, but what
+    // they change is not what the next migration finds: they change a copy, made when the first
+    // of them is read (a file with no down part costs nothing).
+    std::optional<Catalog> down_catalog;
+    std::optional<model::Context> down_ctx;
+    auto context_for = [&](bool down) -> model::Context& {
+        if (!down) return up_ctx;
+        if (!down_ctx) {
+            down_catalog.emplace(catalog);
+            down_ctx.emplace(model::Context{options.pg_version, *down_catalog, options.known_schema, up_ctx.reshaped, {}});
+        }
+        return *down_ctx;
+    };
     SessionState state;
-    std::optional<std::string> search_path_value;  // the one ctx.search_path was read from
+    std::optional<std::string> search_path_value;  // the one `search_path` was read from
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
     std::shared_ptr<void> arena = new_parse_arena();  // their owner
 
     std::vector<RawStatement> raws;
+    std::vector<bool> raw_down;  // parallel: from a down region
     for (const Region& region : source.regions) {
         auto part = split_statements(source.text, region);
         raws.insert(raws.end(), part.begin(), part.end());
+        raw_down.resize(raws.size(), region.down);
     }
     // PostgreSQL runs a multi-statement query as one implicit transaction; a single
     // statement sent alone (a Prisma migration with one CREATE INDEX CONCURRENTLY) is not.
@@ -310,15 +326,18 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     }
     // One statement through the parser, the lock model and the session state; `where` maps
     // an offset in parse_text to its position in the file.
-    auto analyse = [&](StatementFacts& facts, std::string_view parse_text, auto where) {
+    std::vector<std::string> search_path;
+    auto analyse = [&](StatementFacts& facts, std::string_view parse_text, bool down, auto where) {
         facts.index = static_cast<int>(report.statements.size());
         facts.transaction = state.transaction();
         facts.savepoint_depth = state.savepoint_depth();
         facts.settings = state.current;
         if (state.current.search_path != search_path_value) {
             search_path_value = state.current.search_path;
-            ctx.search_path = search_path_value ? search_path_schemas(*search_path_value) : std::vector<std::string>{};
+            search_path = search_path_value ? search_path_schemas(*search_path_value) : std::vector<std::string>{};
         }
+        model::Context& ctx = context_for(down);
+        if (ctx.search_path != search_path) ctx.search_path = search_path;
         ParsedStatement parsed = parse_statement(parse_text, arena);
         if (parsed.failure) {
             facts.status = StatementStatus::Unparsable;
@@ -340,7 +359,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         stmts.push_back(parsed.failure ? nullptr : parsed.stmt);
         report.statements.push_back(std::move(facts));
     };
-    for (const RawStatement& raw : raws) {
+    for (std::size_t r = 0; r < raws.size(); ++r) {
+        const RawStatement& raw = raws[r];
         StatementFacts facts;
         facts.span.begin = raw.begin;
         facts.span.end = raw.end;
@@ -350,7 +370,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         while (last > raw.begin && (static_cast<unsigned char>(text[last]) & 0xC0) == 0x80) --last;
         facts.span.stop = lines.position(last);
         facts.sql = std::string(text.substr(raw.begin, raw.end - raw.begin));
-        analyse(facts, std::string_view(source.text).substr(raw.begin, raw.end - raw.begin),
+        analyse(facts, std::string_view(source.text).substr(raw.begin, raw.end - raw.begin), raw_down[r],
                 [&](std::size_t offset) { return lines.position(raw.begin + offset); });
     }
     for (const orm::OrmStatement& os : orm_statements) {
@@ -384,7 +404,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             report.statements.push_back(std::move(facts));
             continue;
         }
-        analyse(facts, os.sql, [&](std::size_t offset) {
+        analyse(facts, os.sql, os.down, [&](std::size_t offset) {
             return lines.position(os.offsets.empty() ? os.begin : os.offsets[std::min(offset, os.offsets.size() - 1)]);
         });
     }
@@ -621,14 +641,16 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
 namespace {
 
 // Files analysed ahead of the first one not yet written, per thread: enough that a large file
-// at the head keeps no thread idle for long, few enough that their reports stay small.
+// at the head keeps no thread idle for long, few enough that their reports stay small. When
+// chaining, one thread analyses a migration set from its first file to its last, and sets run
+// side by side only when the window holds more than one: it is larger then.
 constexpr std::size_t k_files_ahead_per_thread = 4;
+constexpr std::size_t k_chained_files_ahead_per_thread = 64;
 
 // A file's report; an exception escaping a worker thread would end the process
 // (std::terminate): it becomes that file's error, and the other files are still reported.
-FileReport analyze_one(const std::string& path, const AnalyzeOptions& options, std::size_t index, FolderFacts& folders) {
+FileReport analyze_one(const std::string& path, const AnalyzeOptions& options, Catalog& catalog, FolderFacts& folders) {
     try {
-        Catalog catalog = options.chain ? options.chain->baseline(index) : options.history ? *options.history : Catalog{};
         return analyze_file_from(path, options, catalog, &folders);
     } catch (const std::exception& e) {
         FileReport report;
@@ -643,54 +665,72 @@ FileReport analyze_one(const std::string& path, const AnalyzeOptions& options, s
 void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& options, const FileHandler& handle) {
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, files.size())));
-    const std::size_t window = k_files_ahead_per_thread * threads;
+    HistoryChain* chain = options.chain;
+    const std::size_t window = (chain ? k_chained_files_ahead_per_thread : k_files_ahead_per_thread) * threads;
     FolderFacts folders;
     std::mutex mutex;
-    std::condition_variable moved;               // the window moved, or the run failed
-    std::vector<std::optional<OrderedStep>> ring(window);  // file i's step at i % window
+    std::condition_variable moved;              // the window moved, or the run failed
+    std::map<std::size_t, OrderedStep> done;    // by file: steps not yet run (the next one's absent)
     std::size_t next_taken = 0, next_written = 0;
-    bool writing = false;                        // one thread runs the ordered steps at a time
+    bool writing = false;                       // one thread runs the ordered steps at a time
     std::exception_ptr failure;
-    auto work = [&] {
-        std::unique_lock lock(mutex);
-        auto fail = [&] {
-            if (!failure) failure = std::current_exception();
-            moved.notify_all();
-        };
-        for (;;) {
-            moved.wait(lock, [&] { return failure || next_taken >= files.size() || next_taken < next_written + window; });
-            if (failure || next_taken >= files.size()) return;
-            std::size_t i = next_taken++;
+    auto in_window = [&](std::size_t i) { return failure || i < next_written + window; };
+    // Called with the lock held; returns with it held.
+    auto write_ready = [&](std::unique_lock<std::mutex>& lock) {
+        if (writing) return;  // that thread will reach these files
+        writing = true;
+        for (auto at = done.begin(); !failure && at != done.end() && at->first == next_written; at = done.begin()) {
+            OrderedStep ordered = std::move(at->second);
+            done.erase(at);
             lock.unlock();
-            OrderedStep step;
             try {
-                step = handle(analyze_one(files[i], options, i, folders), i);
+                if (ordered) ordered();
             } catch (...) {
                 lock.lock();
-                fail();
-                return;
+                if (!failure) failure = std::current_exception();
+                break;
             }
             lock.lock();
-            ring[i % window] = std::move(step);
-            if (writing) continue;  // that thread will reach this file
-            writing = true;
-            while (!failure && ring[next_written % window]) {
-                OrderedStep ordered = std::move(*ring[next_written % window]);
-                ring[next_written % window].reset();
+            ++next_written;
+            moved.notify_all();
+        }
+        writing = false;
+        if (failure) moved.notify_all();
+    };
+    auto work = [&] {
+        std::unique_lock lock(mutex);
+        for (;;) {
+            moved.wait(lock, [&] { return next_taken >= files.size() || in_window(next_taken); });
+            if (failure || next_taken >= files.size()) return;
+            // One file, or a whole migration set when chaining.
+            const std::size_t first = next_taken;
+            const std::size_t end = chain ? std::min(chain->set_end(first), files.size()) : first + 1;
+            next_taken = end;
+            Catalog catalog;
+            for (std::size_t i = first; i < end; ++i) {
+                moved.wait(lock, [&] { return in_window(i); });
+                if (failure) return;
                 lock.unlock();
+                OrderedStep step;
                 try {
-                    if (ordered) ordered();
+                    if (i == first) catalog = chain ? chain->start() : options.history ? *options.history : Catalog{};
+                    FileReport report = analyze_one(files[i], options, catalog, folders);
+                    if (chain && i + 1 < end) {
+                        chain->handed_on(report);
+                        catalog.mark_existing();
+                    }
+                    step = handle(std::move(report), i);
                 } catch (...) {
                     lock.lock();
-                    writing = false;
-                    fail();
+                    if (!failure) failure = std::current_exception();
+                    moved.notify_all();
                     return;
                 }
                 lock.lock();
-                ++next_written;
-                moved.notify_all();
+                done.emplace(i, std::move(step));
+                write_ready(lock);
+                if (failure) return;
             }
-            writing = false;
         }
     };
     // Workers with large stacks, so analyze_text needs no thread of its own per file.

@@ -49,7 +49,8 @@ struct AnalyzeOptions {
     // The schema earlier migrations built (history.hpp: Replay::snapshot): a file's catalog
     // starts as a copy of it, its relations existing, not new. None: an empty catalog.
     std::shared_ptr<const Catalog> history;
-    // analyze_files: each file's own baseline from this chain instead of `history`. Not owned.
+    // analyze_files: each migration set's files analysed in order, each after the ones before
+    // it (the files given in the chain's order). Not owned.
     HistoryChain* chain = nullptr;
 };
 

@@ -5,28 +5,51 @@
 #include "analyze/names.hpp"
 
 namespace pgfence::analyze {
+namespace {
+
+// The relation in `slot`, to change: copied first when another catalog shares it. Every
+// relation is made non-const (make_shared<RelationInfo>), so the cast is sound; a slot is only
+// shared between catalogs of one thread, or with a catalog nobody changes (the history's).
+RelationInfo& own(std::shared_ptr<const RelationInfo>& slot) {
+    if (slot.use_count() > 1) slot = std::make_shared<RelationInfo>(*slot);
+    return const_cast<RelationInfo&>(*slot);
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+}  // namespace
 
 RelationInfo* Catalog::find(const std::string& relname) {
     auto it = m_relations.find(relname);
-    return it == m_relations.end() ? nullptr : &it->second;
+    return it == m_relations.end() ? nullptr : &own(it->second);
 }
 
 const RelationInfo* Catalog::find(const std::string& relname) const {
     auto it = m_relations.find(relname);
-    return it == m_relations.end() ? nullptr : &it->second;
+    return it == m_relations.end() ? nullptr : it->second.get();
 }
 
 RelationInfo& Catalog::add(const std::string& relname, const std::string& display, const std::string& kind) {
-    RelationInfo& info = m_relations[relname];
-    info = RelationInfo{};
-    info.relname = relname;
-    info.display = display;
-    info.kind = kind;
-    return info;
+    auto info = std::make_shared<RelationInfo>();
+    info->relname = relname;
+    info->display = display;
+    info->kind = kind;
+    RelationInfo& out = *info;
+    m_relations[relname] = std::move(info);
+    return out;
 }
 
 void Catalog::remove(const std::string& relname) {
-    for (auto& [name, info] : m_relations) {
+    for (auto& [name, slot] : m_relations) {
+        const RelationInfo& seen = *slot;
+        bool mentions = contains(seen.children, relname) || contains(seen.references, relname) ||
+                        contains(seen.referenced_by, relname) || seen.default_partition == relname ||
+                        std::any_of(seen.foreign_keys.begin(), seen.foreign_keys.end(),
+                                    [&](const auto& fk) { return fk.second.target == relname; });
+        if (!mentions) continue;
+        RelationInfo& info = own(slot);
         std::erase(info.children, relname);
         std::erase(info.references, relname);
         std::erase(info.referenced_by, relname);
@@ -37,7 +60,9 @@ void Catalog::remove(const std::string& relname) {
 }
 
 void Catalog::mark_existing() {
-    for (auto& [name, info] : m_relations) info.is_new = false;
+    for (auto& [name, slot] : m_relations) {
+        if (slot->is_new) own(slot).is_new = false;
+    }
 }
 
 void Catalog::add_domain(const std::string& name, bool has_constraints) { m_domains[name] = has_constraints; }
@@ -76,10 +101,22 @@ void Catalog::rename(const std::string& from, const std::string& to) {
     auto node = m_relations.extract(from);
     if (node.empty()) return;
     node.key() = to;
-    node.mapped().relname = to;
-    node.mapped().display = renamed_display(node.mapped().display, to);
+    RelationInfo& moved = own(node.mapped());
+    moved.relname = to;
+    moved.display = renamed_display(moved.display, to);
     m_relations.insert(std::move(node));
-    for (auto& [name, info] : m_relations) {
+    for (auto& [name, slot] : m_relations) {
+        const RelationInfo& seen = *slot;
+        bool mentions = contains(seen.children, from) || contains(seen.references, from) ||
+                        contains(seen.referenced_by, from) || contains(seen.default_sequences, from) ||
+                        seen.index_table == from || seen.parent == from || seen.default_partition == from ||
+                        seen.owned_by == from ||
+                        std::any_of(seen.foreign_keys.begin(), seen.foreign_keys.end(),
+                                    [&](const auto& fk) { return fk.second.target == from; }) ||
+                        std::any_of(seen.sources.begin(), seen.sources.end(),
+                                    [&](const auto& source) { return source.first == from; });
+        if (!mentions) continue;
+        RelationInfo& info = own(slot);
         for (auto* list : {&info.children, &info.references, &info.referenced_by, &info.default_sequences}) {
             std::replace(list->begin(), list->end(), from, to);
         }
@@ -140,8 +177,9 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
     set_columns(*rel, all);  // another column may carry either name: the first of each wins again
     // Indexes and foreign keys refer to the column by number: they follow the new name.
     for (auto& [n, fk] : rel->foreign_keys) std::replace(fk.columns.begin(), fk.columns.end(), from, to);
-    for (auto& [name, info] : m_relations) {
-        if (info.kind != "index" || info.index_table != relname || !info.index) continue;
+    for (auto& [name, slot] : m_relations) {
+        if (slot->kind != "index" || slot->index_table != relname || !slot->index) continue;
+        RelationInfo& info = own(slot);
         std::replace(info.index->keys.begin(), info.index->keys.end(), from, to);
         if (info.index->uses.erase(from) > 0) info.index->uses.insert(to);
     }
@@ -150,8 +188,8 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
 std::vector<Catalog::ForeignKeyRef> Catalog::foreign_keys_to(const std::string& target) const {
     std::vector<ForeignKeyRef> out;
     for (const auto& [relname, info] : m_relations) {
-        for (const auto& [name, key] : info.foreign_keys) {
-            if (key.target == target) out.push_back({relname, info.display, name, key});
+        for (const auto& [name, key] : info->foreign_keys) {
+            if (key.target == target) out.push_back({relname, info->display, name, key});
         }
     }
     return out;
@@ -160,7 +198,7 @@ std::vector<Catalog::ForeignKeyRef> Catalog::foreign_keys_to(const std::string& 
 std::vector<std::string> Catalog::tables_using_type(const std::string& type) const {
     std::vector<std::string> out;
     for (const auto& [name, info] : m_relations) {
-        for (const auto& c : info.columns) {
+        for (const auto& c : info->columns) {
             if (type_base(c.type) == type) {
                 out.push_back(name);
                 break;
@@ -185,7 +223,7 @@ std::vector<std::string> Catalog::descendants(const std::string& relname) const 
 std::vector<const RelationInfo*> Catalog::indexes_of(const std::string& table) const {
     std::vector<const RelationInfo*> out;
     for (const auto& [name, info] : m_relations) {
-        if (info.kind == "index" && info.index_table == table) out.push_back(&info);
+        if (info->kind == "index" && info->index_table == table) out.push_back(info.get());
     }
     return out;
 }

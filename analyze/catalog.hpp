@@ -3,6 +3,7 @@
 // types, partitions and foreign keys. Lets later statements be decided exactly (a type
 // change on a known column, locks on known partitions) and marks relations as new.
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -69,8 +70,13 @@ struct RelationInfo {
     std::string owned_by;                         // sequences: the table whose column owns it
 };
 
+// Relations by relname. A copy of a catalog shares them until one is changed (copy on write):
+// a migration's catalog starts as the history's, most of which it only reads.
+using RelationMap = std::map<std::string, std::shared_ptr<const RelationInfo>>;
+
 class Catalog {
 public:
+    // The mutable find gives the relation its own copy first, if it is shared.
     [[nodiscard]] RelationInfo* find(const std::string& relname);
     [[nodiscard]] const RelationInfo* find(const std::string& relname) const;
     RelationInfo& add(const std::string& relname, const std::string& display, const std::string& kind);
@@ -102,7 +108,7 @@ public:
     };
     [[nodiscard]] std::vector<ForeignKeyRef> foreign_keys_to(const std::string& target) const;
     // Every relation, for lookups by property (schema, trigger function, sequence use).
-    [[nodiscard]] const std::map<std::string, RelationInfo>& relations() const { return m_relations; }
+    [[nodiscard]] const RelationMap& relations() const { return m_relations; }
 
     // Domains created in the migration, and whether they have constraints (CHECK, NOT NULL):
     // a column of such a domain needs every row checked when it is added.
@@ -114,7 +120,7 @@ public:
     [[nodiscard]] bool is_known_type(const std::string& name) const;
 
 private:
-    std::map<std::string, RelationInfo> m_relations;
+    RelationMap m_relations;
     std::map<std::string, bool> m_domains;
     std::set<std::string> m_types;
 };

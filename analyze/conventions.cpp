@@ -83,7 +83,7 @@ void prepare_goose(PreparedSource& out, Direction direction) {
     bool in_block = false;
     std::size_t region_start = 0;
     auto close_region = [&](std::size_t end, bool single) {
-        if (want(direction, up) && end > region_start) out.regions.push_back(Region{region_start, end, single});
+        if (want(direction, up) && end > region_start) out.regions.push_back(Region{region_start, end, single, !up});
     };
     for (const Line& line : lines_of(out.text)) {
         std::string d = directive(line.text, "+goose");
@@ -116,7 +116,7 @@ void prepare_dbmate(PreparedSource& out, Direction direction) {
     for (const Line& line : lines_of(out.text)) {
         std::string d = directive(line.text, "migrate:");
         if (d.empty()) continue;
-        if (want(direction, up) && line.begin > region_start) out.regions.push_back(Region{region_start, line.begin, false});
+        if (want(direction, up) && line.begin > region_start) out.regions.push_back(Region{region_start, line.begin, false, !up});
         up = d.starts_with("up");
         if (up && d.find("transaction:false") != std::string::npos) {
             out.wrapped_in_transaction = false;
@@ -124,7 +124,7 @@ void prepare_dbmate(PreparedSource& out, Direction direction) {
         }
         region_start = line.end;
     }
-    if (want(direction, up)) out.regions.push_back(Region{region_start, out.text.size(), false});
+    if (want(direction, up)) out.regions.push_back(Region{region_start, out.text.size(), false, !up});
 }
 
 void prepare_drizzle(PreparedSource& out) {
@@ -202,13 +202,13 @@ void prepare_node_pg_migrate(PreparedSource& out, Direction direction) {
         std::string d = node_pg_migrate_marker(line.text);
         if (d.empty()) continue;
         if (seen_marker && want(direction, up) && line.begin > region_start) {
-            out.regions.push_back(Region{region_start, line.begin, false});
+            out.regions.push_back(Region{region_start, line.begin, false, !up});
         }
         seen_marker = true;
         up = d == "up";
         region_start = line.end;
     }
-    if (want(direction, up)) out.regions.push_back(Region{region_start, out.text.size(), false});
+    if (want(direction, up)) out.regions.push_back(Region{region_start, out.text.size(), false, !up});
 }
 
 // Up/down files of golang-migrate, pop and sqlx: skipped when the other direction is analysed.
@@ -222,7 +222,9 @@ bool skip_direction(PreparedSource& out, std::string_view name, Direction direct
 }
 
 void whole_file(PreparedSource& out, std::string_view name, Direction direction) {
-    if (!skip_direction(out, name, direction)) out.regions.push_back(Region{0, out.text.size(), false});
+    if (!skip_direction(out, name, direction)) {
+        out.regions.push_back(Region{0, out.text.size(), false, name.ends_with(".down.sql")});
+    }
 }
 
 }  // namespace
@@ -304,7 +306,7 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
             out.skipped = true;
             out.skip_reason = down ? "diesel down migration" : "diesel up migration";
         } else {
-            out.regions.push_back(Region{0, out.text.size(), false});
+            out.regions.push_back(Region{0, out.text.size(), false, down});
         }
     } else if (name == "migration.sql") {
         out.tool = MigrationTool::Prisma;
@@ -320,7 +322,7 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
             out.skipped = true;
             out.skip_reason = "flyway undo migration";
         } else {
-            out.regions.push_back(Region{0, out.text.size(), false});
+            out.regions.push_back(Region{0, out.text.size(), false, undo});
         }
     } else {
         out.regions.push_back(Region{0, out.text.size(), false});

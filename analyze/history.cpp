@@ -92,44 +92,38 @@ Replay replay_files(const std::vector<std::string>& files, const AnalyzeOptions&
     return replay;
 }
 
-HistoryChain::HistoryChain(std::vector<std::string> files, std::vector<std::size_t> set_of,
-                           std::shared_ptr<const Catalog> history, const AnalyzeOptions& options)
-    : m_files(std::move(files)), m_set_of(std::move(set_of)), m_history(std::move(history)), m_options(options) {
-    for (std::size_t i = 0; i < m_set_of.size(); ++i) {
-        if (m_set_of[i] >= m_last_of_set.size()) m_last_of_set.resize(m_set_of[i] + 1);
-        m_last_of_set[m_set_of[i]] = i;
+HistoryChain::HistoryChain(const std::vector<std::size_t>& set_of, std::shared_ptr<const Catalog> history)
+    : m_set_end(set_of.size()), m_history(std::move(history)) {
+    for (std::size_t i = set_of.size(); i-- > 0;) {
+        bool last = i + 1 == set_of.size() || set_of[i + 1] != set_of[i];
+        m_set_end[i] = last ? i + 1 : m_set_end[i + 1];
     }
 }
 
-Catalog HistoryChain::baseline(std::size_t index) {
-    std::lock_guard lock(m_mutex);
-    for (; m_next <= index && m_next < m_files.size(); ++m_next) {
-        std::size_t set = m_set_of[m_next];
-        auto working = m_working.find(set);
-        if (working != m_working.end()) m_ready.emplace(m_next, working->second->catalog());
-        else if (m_history) m_ready.emplace(m_next, *m_history);
-        if (m_last_of_set[set] == m_next) {
-            if (working != m_working.end()) {
-                m_counts += working->second->counts();
-                m_working.erase(working);
-            }
-            continue;
+std::size_t HistoryChain::set_end(std::size_t index) const {
+    return index < m_set_end.size() ? m_set_end[index] : index + 1;
+}
+
+Catalog HistoryChain::start() const { return m_history ? *m_history : Catalog{}; }
+
+void HistoryChain::handed_on(const FileReport& report) {
+    HistoryCounts counts;
+    if (report.skipped || report.error || report.statements.empty()) {
+        counts.skipped_files = 1;
+    } else {
+        counts.files = 1;
+        for (const StatementFacts& statement : report.statements) {
+            bool kept = statement.status != StatementStatus::Unparsable && statement.status != StatementStatus::Unknown;
+            ++(kept ? counts.statements : counts.skipped_statements);
         }
-        if (working == m_working.end()) working = m_working.emplace(set, std::make_unique<Replay>(m_options, m_history)).first;
-        working->second->replay_file(m_files[m_next]);
     }
-    auto ready = m_ready.find(index);
-    if (ready == m_ready.end()) return Catalog{};
-    Catalog out = std::move(ready->second);
-    m_ready.erase(ready);
-    return out;
+    std::lock_guard lock(m_mutex);
+    m_counts += counts;
 }
 
 HistoryCounts HistoryChain::counts() const {
     std::lock_guard lock(m_mutex);
-    HistoryCounts total = m_counts;
-    for (const auto& [set, replay] : m_working) total += replay->counts();
-    return total;
+    return m_counts;
 }
 
 }  // namespace pgfence::analyze

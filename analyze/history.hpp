@@ -3,7 +3,6 @@
 // and the lock model only (no rules, no findings, no report kept) into a Catalog, which then
 // starts the analysed file's (AnalyzeOptions::history). README "Migration history".
 #include <cstddef>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,31 +41,27 @@ private:
 // Replays `files` in their order (see group_migration_sets for the order tools apply them in).
 [[nodiscard]] Replay replay_files(const std::vector<std::string>& files, const AnalyzeOptions& options);
 
-// Each analysed file's baseline: the history, then the files before it in its migration set,
-// replayed sequentially just ahead of the analysis. Only the baselines of files handed out
-// soon are kept (analyze_files asks in input order, a few files ahead), not one per file.
+// The files of one analysis, grouped by migration set (group_migration_sets): each set's files
+// are analysed in order on one thread, each starting from the catalog the analysis of the one
+// before it left (its up direction), so a file's schema costs neither a second parse nor a copy.
 class HistoryChain {
 public:
-    // `files` in analysis order; set_of[i] the migration set of files[i] (group_migration_sets).
-    HistoryChain(std::vector<std::string> files, std::vector<std::size_t> set_of,
-                 std::shared_ptr<const Catalog> history, const AnalyzeOptions& options);
+    // set_of[i]: the set of the analysis's i-th file; each set's files are together, in order.
+    HistoryChain(const std::vector<std::size_t>& set_of, std::shared_ptr<const Catalog> history);
 
-    // Thread-safe; each index asked once. A copy of its own, which the analysis then changes:
-    // one copy per file is what a baseline costs.
-    [[nodiscard]] Catalog baseline(std::size_t index);
-    // The files replayed to build the baselines so far.
+    // One past the last file of the set files[index] is in.
+    [[nodiscard]] std::size_t set_end(std::size_t index) const;
+    // What the first file of a set starts from: the history, or nothing.
+    [[nodiscard]] Catalog start() const;
+    // Thread-safe: `report`'s file has left its catalog to the next file of its set (counted as
+    // replayed history, as the summary reports it).
+    void handed_on(const FileReport& report);
     [[nodiscard]] HistoryCounts counts() const;
 
 private:
-    std::vector<std::string> m_files;
-    std::vector<std::size_t> m_set_of;
-    std::vector<std::size_t> m_last_of_set;  // by set: the index of its last file
+    std::vector<std::size_t> m_set_end;  // by file
     std::shared_ptr<const Catalog> m_history;
-    const AnalyzeOptions& m_options;
     mutable std::mutex m_mutex;
-    std::size_t m_next = 0;                                      // first file not yet replayed
-    std::map<std::size_t, std::unique_ptr<Replay>> m_working;   // by set
-    std::map<std::size_t, Catalog> m_ready;                      // by file index, not yet asked for
     HistoryCounts m_counts;
 };
 

@@ -74,6 +74,17 @@ MigrationKey key_of(std::string_view path) {
     return key;
 }
 
+// golang-migrate, sqlx and pop's x.down.sql, diesel's <folder>/down.sql.
+bool is_down_half(std::string_view path) { return path.ends_with(".down.sql") || path.ends_with("/down.sql"); }
+
+// A name or path without its direction suffix (.up.sql, .down.sql, up.sql, down.sql).
+std::string_view without_direction(std::string_view name) {
+    for (std::string_view suffix : {"up.sql", "down.sql"}) {
+        if (name.ends_with(suffix)) return name.substr(0, name.size() - suffix.size());
+    }
+    return name;
+}
+
 // Digit runs without leading zeros: the longer is the larger number.
 int compare_number(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
@@ -89,11 +100,25 @@ std::string normal_path(const fs::path& path) {
 
 }  // namespace
 
+namespace {
+
+// The folder a set is named by, as written (not yet made absolute and normal).
+std::string_view set_folder(std::string_view path) {
+    std::size_t slash = path.rfind('/');
+    if (slash == std::string_view::npos) return {};
+    std::string_view folder = path.substr(0, slash);
+    if (folder_per_migration(path.substr(slash + 1))) {
+        std::size_t up = folder.rfind('/');
+        folder = up == std::string_view::npos ? std::string_view() : folder.substr(0, up);
+    }
+    return folder;
+}
+
+}  // namespace
+
 std::string migration_set(std::string_view path) {
-    fs::path p(path);
-    fs::path folder = p.parent_path();
-    if (folder_per_migration(p.filename().string())) folder = folder.parent_path();
-    return normal_path(folder);
+    std::string_view folder = set_folder(path);
+    return normal_path(folder.empty() && path.starts_with('/') ? fs::path("/") : fs::path(folder));
 }
 
 bool migration_before(std::string_view a, std::string_view b) {
@@ -104,6 +129,12 @@ bool migration_before(std::string_view a, std::string_view b) {
         if (int c = compare_number(ka.version[i], kb.version[i]); c != 0) return c < 0;
     }
     if (ka.version.size() != kb.version.size()) return ka.version.size() < kb.version.size();  // 1 before 1.1
+    // A migration's up half before its down half (x.down.sql sorts first as text): the down
+    // half is analysed on the schema its up half built. One key, compared part by part.
+    std::string_view base_a = without_direction(ka.name), base_b = without_direction(kb.name);
+    if (base_a != base_b) return base_a < base_b;
+    bool down_a = is_down_half(a), down_b = is_down_half(b);
+    if (down_a != down_b) return down_b;
     if (ka.name != kb.name) return ka.name < kb.name;
     return a < b;
 }
@@ -111,7 +142,17 @@ bool migration_before(std::string_view a, std::string_view b) {
 MigrationSets group_migration_sets(const std::vector<std::string>& files) {
     std::unordered_map<std::string, std::size_t> number;  // set folder -> its number
     std::vector<std::size_t> set(files.size());
-    for (std::size_t i = 0; i < files.size(); ++i) set[i] = number.try_emplace(migration_set(files[i]), number.size()).first->second;
+    // Files of one folder are usually named alike: each spelling is made absolute once.
+    std::unordered_map<std::string_view, std::size_t> by_spelling;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        std::string_view folder = set_folder(files[i]);
+        auto known = by_spelling.find(folder);
+        if (known == by_spelling.end()) {
+            std::size_t n = number.try_emplace(migration_set(files[i]), number.size()).first->second;
+            known = by_spelling.emplace(folder, n).first;
+        }
+        set[i] = known->second;
+    }
     std::vector<std::size_t> order(files.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {

@@ -15,11 +15,13 @@ struct RawStatement {
 };
 
 // A part of the file to analyse. `single` regions are one statement whatever they contain
-// (goose's StatementBegin/StatementEnd).
+// (goose's StatementBegin/StatementEnd). `down`: part of a down (rollback) migration, which the
+// schema the next migration finds does not include.
 struct Region {
     std::size_t begin = 0;
     std::size_t end = 0;
     bool single = false;
+    bool down = false;
 };
 
 // Statements of text[region], in order. Comment-only pieces are dropped.

@@ -31,7 +31,7 @@ std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& histor
     if (chain && options.direction != Direction::Down) {
         MigrationSets sets = group_migration_sets(files);
         files = sets.files;
-        run->chain = std::make_unique<HistoryChain>(std::move(sets.files), std::move(sets.set_of), options.history, options);
+        run->chain = std::make_unique<HistoryChain>(sets.set_of, options.history);
         options.chain = run->chain.get();
     }
     return run;

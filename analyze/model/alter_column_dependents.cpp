@@ -88,12 +88,12 @@ void drop_foreign_keys(const Target& t, const std::string& column, const std::st
     const RelationInfo* idx = ctx.catalog.find(index);
     bool unique_index = idx && idx->kind == "index" && idx->index_table == t.relname;
     if (!unique_index && column.empty()) return;
-    for (const auto& [relname, rel] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
-        for (const auto& [name, fk] : rel.foreign_keys) {
+    for (const auto& [relname, rel] : RelationMap(ctx.catalog.relations())) {
+        for (const auto& [name, fk] : rel->foreign_keys) {
             if (fk.target != t.relname || relname == t.relname) continue;
             bool uses = unique_index || std::find(fk.target_columns.begin(), fk.target_columns.end(), column) != fk.target_columns.end();
             if (!uses) continue;
-            add_lock(facts, ctx, relname, rel.display, k_referenced_drop_triggers, "",
+            add_lock(facts, ctx, relname, rel->display, k_referenced_drop_triggers, "",
                      "CASCADE: drops foreign key " + quote_ident(name) + " that depends on it");
             if (auto* r = ctx.catalog.find(relname)) r->foreign_keys.erase(name);
             break;

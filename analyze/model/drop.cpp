@@ -60,8 +60,8 @@ std::string type_of(const pg::Node* object) {
 std::vector<std::string> dependent_views(Context& ctx, const std::string& relname) {
     std::vector<std::string> out;
     for (const auto& [name, info] : ctx.catalog.relations()) {
-        if (info.kind != "view" && info.kind != "materialized view") continue;
-        for (const auto& [source, display] : info.sources) {
+        if (info->kind != "view" && info->kind != "materialized view") continue;
+        for (const auto& [source, display] : info->sources) {
             if (source == relname && name != relname) {
                 out.push_back(name);
                 break;
@@ -111,10 +111,10 @@ void drop_relation(const std::string& relname, const std::string& display, const
                      "DROP: removes foreign key " + quote_ident(name) + "'s triggers from the referenced table");
         }
         if (!cascade) continue;
-        for (const auto& [other, rel] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
-            for (const auto& [name, fk] : rel.foreign_keys) {
+        for (const auto& [other, rel] : RelationMap(ctx.catalog.relations())) {
+            for (const auto& [name, fk] : rel->foreign_keys) {
                 if (fk.target != gone || other == gone) continue;
-                add_lock(facts, ctx, other, rel.display, M::AccessExclusive, "",
+                add_lock(facts, ctx, other, rel->display, M::AccessExclusive, "",
                          "DROP ... CASCADE: drops foreign key " + quote_ident(name) + " that points here");
             }
         }
@@ -131,7 +131,7 @@ std::vector<std::string> relations_in_schema(Context& ctx, const std::string& sc
     std::vector<std::string> out;
     std::string prefix = quote_ident(schema) + ".";
     for (const auto& [name, info] : ctx.catalog.relations()) {
-        if (info.display.starts_with(prefix) && info.kind != "index" && info.kind != "sequence") out.push_back(name);
+        if (info->display.starts_with(prefix) && info->kind != "index" && info->kind != "sequence") out.push_back(name);
     }
     return out;
 }
@@ -155,12 +155,12 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             }
             if (type == OBJECT_SEQUENCE && cascade) {
                 // Column defaults calling nextval() on it are dropped with it.
-                for (const auto& [table, info] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
-                    if (std::find(info.default_sequences.begin(), info.default_sequences.end(), relname) ==
-                        info.default_sequences.end()) {
+                for (const auto& [table, info] : RelationMap(ctx.catalog.relations())) {
+                    if (std::find(info->default_sequences.begin(), info->default_sequences.end(), relname) ==
+                        info->default_sequences.end()) {
                         continue;
                     }
-                    add_lock(facts, ctx, table, info.display, M::AccessExclusive, "",
+                    add_lock(facts, ctx, table, info->display, M::AccessExclusive, "",
                              "DROP SEQUENCE ... CASCADE: drops the column default that calls nextval() on it");
                 }
             }
@@ -256,10 +256,10 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
         for (const ObjectWithArgs* o : pg::each<ObjectWithArgs>(objects)) {
             if (pg::length(o->objname) == 0) continue;
             std::string function(pg::last_name(o->objname));
-            for (const auto& [relname, info] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
-                for (const auto& [trigger, called] : info.triggers) {
+            for (const auto& [relname, info] : RelationMap(ctx.catalog.relations())) {
+                for (const auto& [trigger, called] : info->triggers) {
                     if (called != function) continue;
-                    add_lock(facts, ctx, relname, info.display, M::AccessExclusive, "",
+                    add_lock(facts, ctx, relname, info->display, M::AccessExclusive, "",
                              "DROP FUNCTION ... CASCADE: drops trigger " + quote_ident(trigger));
                     if (auto* r = ctx.catalog.find(relname)) r->triggers.erase(trigger);
                     break;
@@ -295,11 +295,11 @@ bool model_truncate(const TruncateStmt* stmt, StatementFacts& facts, Context& ct
     // CASCADE empties every table whose foreign keys point at an emptied one, recursively.
     for (std::size_t i = 0; cascade && i < queue.size() && i < 64; ++i) {
         std::string target = queue[i];
-        for (const auto& [relname, info] : std::map<std::string, RelationInfo>(ctx.catalog.relations())) {
+        for (const auto& [relname, info] : RelationMap(ctx.catalog.relations())) {
             if (std::find(queue.begin(), queue.end(), relname) != queue.end()) continue;
-            for (const auto& [name, fk] : info.foreign_keys) {
+            for (const auto& [name, fk] : info->foreign_keys) {
                 if (fk.target != target) continue;
-                truncate(relname, info.display, true, "TRUNCATE ... CASCADE: empties the tables that reference it");
+                truncate(relname, info->display, true, "TRUNCATE ... CASCADE: empties the tables that reference it");
                 break;
             }
         }

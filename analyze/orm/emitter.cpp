@@ -107,7 +107,7 @@ std::optional<std::string> Emitter::number_of(const Node& n) const {
 }
 
 int Emitter::add_call(const Node& call, std::string name, bool literal) {
-    m_out.calls.push_back(CallRecord{call.begin, call.end, std::move(name), literal});
+    m_out.calls.push_back(CallRecord{call.begin, call.end, std::move(name), literal, down});
     return static_cast<int>(m_out.calls.size()) - 1;
 }
 

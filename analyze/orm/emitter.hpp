@@ -37,6 +37,7 @@ public:
     void unknown(const Node& where, int call, std::string why);
 
     std::string context;  // note for calls under a guard (hasTable/hasColumn)
+    bool down = false;    // the calls being read are in the down() function
 
 private:
     bool sql_part(const Node& n, SqlPiece& piece, std::string& why, int& holes) const;

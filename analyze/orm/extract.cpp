@@ -34,6 +34,7 @@ public:
         bool wanted = (half == Half::Up && m_direction != Direction::Down) ||
                       (half == Half::Down && m_direction != Direction::Up);
         if (wanted && n.kind == NodeKind::Call) {
+            m_e.down = half == Half::Down;
             std::string saved = m_e.context;
             if (!n.context.empty() && n.context != "const") m_e.context = n.context;
             bool handled = handle(n);
@@ -203,7 +204,10 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
         if (unread) continue;
         auto base = [&](OrmStatement& s) {
             s.call = piece.call;
-            if (piece.call >= 0) s.call_name = extraction.calls[static_cast<std::size_t>(piece.call)].name;
+            if (piece.call >= 0) {
+                s.call_name = extraction.calls[static_cast<std::size_t>(piece.call)].name;
+                s.down = extraction.calls[static_cast<std::size_t>(piece.call)].down;
+            }
             s.notes = piece.notes;
         };
         if (!piece.unknown.empty() || !piece.literal) {

@@ -21,6 +21,7 @@ struct CallRecord {
     std::size_t end = 0;
     std::string name;            // "queryRunner.query", "knex.schema.alterTable", ...
     bool holds_literal = false;  // a raw-SQL call whose SQL argument is a string or template literal
+    bool down = false;           // in the down() function
 };
 
 // SQL one call sends: literal text (offsets exact) or what a builder emits (at the call).
@@ -59,6 +60,7 @@ struct OrmStatement {
     std::string unknown;               // non-empty: not analysable statically; why
     std::string error;                 // non-empty: the script could not be read here; why
     std::vector<std::string> notes;
+    bool down = false;                 // sent by the down() function
 };
 
 // Script file names: .ts .js .mjs .cjs .mts .cts (not .d.ts).

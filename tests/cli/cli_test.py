@@ -349,11 +349,14 @@ class Suite(Harness):
             self.check(len(self.error_lines(err)) == 2, "one error line per broken statement")
 
     def suite_inputs(self):
-        """(e) Directories and globs, including **, expand to sorted .sql files."""
-        every = self.sql_fixtures()
+        """(e) Directories and globs, including **, expand to sorted .sql files, each migration's up
+        half before its down half (the order the files are analysed in)."""
+        def up_first(path):
+            return (re.sub(r"(up|down)\.sql$", "", path), path.endswith("down.sql"), path)
+        every = sorted(self.sql_fixtures(), key=up_first)
         code, report, err = self.json_of(self.fixtures)
         paths = [f["path"] for f in report["files"]]
-        self.check(sorted(paths) == paths, "a directory's files come sorted")
+        self.check(sorted(paths, key=up_first) == paths, f"a directory's files come sorted: {paths}")
         self.check([os.path.normpath(p) for p in paths] == every,
                    f"a directory expands to every .sql file below it (and nothing else): {paths}")
 

@@ -1,6 +1,7 @@
 // Replaying earlier migrations into a catalog (history.hpp) and starting an analysed file from it.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -105,7 +106,7 @@ TEST_CASE("a migration set's files are each analysed after the files before them
     };
     AnalyzeOptions options = facts_only();
     options.threads = 2;
-    HistoryChain chain(files, {0, 0, 1}, nullptr, options);
+    HistoryChain chain({0, 0, 1}, nullptr);
     options.chain = &chain;
     Report report = analyze_files(files, options);
     REQUIRE(report.files.size() == 3);
@@ -118,3 +119,77 @@ TEST_CASE("a migration set's files are each analysed after the files before them
     CHECK(chain.counts().files == 1);
     fs::remove_all(dir);
 }
+
+TEST_CASE("a down part changes no schema the next migration finds", "[history]") {
+    fs::path dir = fs::temp_directory_path() / "pgfence_history_down";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "db" / "migrations");
+    auto write = [&](const std::string& name, const std::string& text) {
+        fs::path p = dir / "db" / "migrations" / name;
+        std::ofstream(p, std::ios::binary) << text;
+        return p.string();
+    };
+    std::vector<std::string> files{
+        write("00001_create_users.sql", "-- +goose Up\n" + std::string(k_create_users) +
+                                            "-- +goose Down\nDROP INDEX users_email_idx;\nDROP TABLE users;\n"),
+        write("00002_drop_index.sql", "-- +goose Up\nDROP INDEX users_email_idx;\n"),
+    };
+    AnalyzeOptions options = facts_only();
+    options.direction = Direction::Both;
+    HistoryChain chain({0, 0}, nullptr);
+    options.chain = &chain;
+    Report report = analyze_files(files, options);
+    REQUIRE(report.files.size() == 2);
+    // The down part ran on the schema its up part built: its DROP INDEX knows the table.
+    const auto& first = report.files[0].statements;
+    REQUIRE(first.size() >= 2);
+    CHECK(lock_on(first[first.size() - 2], "users") != nullptr);
+    // And the next migration still finds the index and its table.
+    const LockFact* users = lock_on(report.files[1].statements[0], "users");
+    REQUIRE(users != nullptr);
+    CHECK(users->mode == LockMode::AccessExclusive);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a long migration set is analysed in order, past the window of reports kept", "[history]") {
+    fs::path dir = fs::temp_directory_path() / "pgfence_history_long";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "a");
+    fs::create_directories(dir / "b");
+    std::vector<std::string> files;
+    std::vector<std::size_t> sets;
+    // Two sets of 300 files each, each file dropping the index the one before it made.
+    for (std::size_t set = 0; set < 2; ++set) {
+        for (int i = 0; i < 300; ++i) {
+            char name[64];
+            std::snprintf(name, sizeof name, "%05d_step.sql", i + 1);
+            fs::path p = dir / (set == 0 ? "a" : "b") / name;
+            std::string sql = i == 0 ? std::string(k_create_users) : "DROP INDEX users_email_idx;\n";
+            sql += "CREATE INDEX users_email_idx ON users (email);\n";
+            std::ofstream(p, std::ios::binary) << sql;
+            files.push_back(p.string());
+            sets.push_back(set);
+        }
+    }
+    AnalyzeOptions options = facts_only();
+    options.threads = 2;
+    HistoryChain chain(sets, nullptr);
+    options.chain = &chain;
+    std::vector<std::size_t> order;
+    std::size_t with_table = 0;
+    analyze_files(files, options, [&](FileReport&& file, std::size_t index) -> OrderedStep {
+        const LockFact* users = file.statements.empty() ? nullptr : lock_on(file.statements[0], "users");
+        bool knows = users != nullptr && !users->is_new;
+        return [&order, &with_table, index, knows] {
+            order.push_back(index);
+            if (knows) ++with_table;
+        };
+    });
+    REQUIRE(order.size() == files.size());
+    for (std::size_t i = 0; i < order.size(); ++i) REQUIRE(order[i] == i);
+    // Every file but each set's first starts from the index the file before it made.
+    CHECK(with_table == files.size() - 2);
+    CHECK(chain.counts().files == files.size() - 2);
+    fs::remove_all(dir);
+}
+

@@ -22,6 +22,11 @@ TEST_CASE("numeric prefixes compare as numbers, not text", "[migration_order]") 
     CHECK(applied({"db/migrations/10_add_orders.sql", "db/migrations/9_create_users.sql", "db/migrations/100_x.sql"}) ==
           std::vector<std::string>{"db/migrations/9_create_users.sql", "db/migrations/10_add_orders.sql", "db/migrations/100_x.sql"});
     CHECK(migration_before("db/migrations/2_add_email.up.sql", "db/migrations/12_name.up.sql"));
+    // Each migration's up half before its down half, whose name sorts first as text.
+    CHECK(migration_before("db/migrations/2_add_email.up.sql", "db/migrations/2_add_email.down.sql"));
+    CHECK_FALSE(migration_before("db/migrations/2_add_email.down.sql", "db/migrations/2_add_email.up.sql"));
+    CHECK(migration_before("migrations/2024-01-01-000000_users/up.sql", "migrations/2024-01-01-000000_users/down.sql"));
+    CHECK(migration_before("db/migrations/2_add_email.down.sql", "db/migrations/3_add_name.up.sql"));
     CHECK(migration_before("migrations/00009_create_users.sql", "migrations/00012_add_index.sql"));
     // Rails-style 14-digit timestamps, dbmate's 8-digit dates.
     CHECK(migration_before("db/20240101120000_create_users.sql", "db/20240202000000_drop_index.sql"));
