@@ -8,9 +8,9 @@
 namespace pgfence::analyze::rules {
 
 bool rule_active(const Rule& rule, const Options& options) {
-    std::string id(rule.id);
-    if (options.disabled.count(id) > 0) return false;
-    return rule.default_enabled || options.enabled.count(id) > 0;
+    std::string_view id(rule.id);
+    if (options.disabled.find(id) != options.disabled.end()) return false;
+    return rule.default_enabled || options.enabled.find(id) != options.enabled.end();
 }
 
 namespace {

@@ -17,8 +17,8 @@ namespace pgfence::analyze::rules {
 // Settings the rules read; the config file and CLI flags fill it.
 struct Options {
     int pg_version = 15;
-    std::set<std::string> disabled;  // rule ids turned off
-    std::set<std::string> enabled;   // opt-in rules turned on
+    std::set<std::string, std::less<>> disabled;  // rule ids turned off
+    std::set<std::string, std::less<>> enabled;   // opt-in rules turned on
     int max_lock_timeout_ms = 10000;  // lock-timeout-too-long above this
     std::map<std::string, Risk> risk;  // per-rule risk instead of the default
 };
