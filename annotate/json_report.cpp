@@ -225,16 +225,40 @@ void JsonReportStream::begin(std::ostream& out) {
     out << head << ",\n  \"files\": [";
 }
 
-// Invalid UTF-8 (a Latin-1 file) becomes U+FFFD: the document is always valid JSON.
+namespace {
+
+// Roughly what a file's JSON takes, so that its text grows once, not by doubling (the copies
+// were a tenth of a JSON report's time): the SQL and messages, and the keys around them.
+std::size_t json_size_guess(const FileReport& file) {
+    std::size_t bytes = 1024 + file.path.size();
+    for (const auto& s : file.statements) bytes += 1200 + s.sql.size() + s.sql.size() / 8 + 300 * s.locks.size();
+    for (const auto& f : file.findings) {
+        bytes += 600 + f.message.size() + f.fix.size();
+        if (!f.recipe) continue;
+        bytes += 200 + f.recipe->summary.size();
+        for (const auto& step : f.recipe->steps) bytes += 120 + step.title.size() + step.sql.size() + step.sql.size() / 8;
+    }
+    return bytes;
+}
+
+}  // namespace
+
+// Invalid UTF-8 (a Latin-1 file) becomes U+FFFD: the document is always valid JSON. Each
+// file's text starts with the comma that separates it from the one before; the first file's
+// is left out when written. One piece per file: the runner guard passes it on as it is.
 std::string JsonReportStream::render_text(const FileReport& file) const {
-    std::string text = "\n    ";
+    std::string text;
+    text.reserve(json_size_guess(file));
+    text = ",\n    ";
     JsonWriter w(text, 4);
     file_report(w, file);
     return text;
 }
 
 void JsonReportStream::write_text(std::ostream& out, const std::string& text) {
-    out << (totals().files == 0 ? "" : ",") << text;
+    std::string_view piece(text);
+    if (totals().files == 0) piece.remove_prefix(1);
+    out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
 }
 
 // `summary` comes last: its counts are known only once every file is written.

@@ -32,6 +32,7 @@ bool is_printable(std::string_view text, bool keep_line_breaks) {
         std::uint64_t w;
         std::memcpy(&w, text.data() + i, 8);
         std::uint64_t control = ~((((w & k_lows) + k_ones * 0x60) | w)) & k_highs;
+        if (control == 0 && equal(w, 0x7f) == 0) continue;  // most words: nothing below 0x20
         std::uint64_t layout = equal(w, '\t');
         if (keep_line_breaks) layout |= equal(w, '\n') | equal(w, '\r');
         if (((control & ~layout) | equal(w, 0x7f)) != 0) return false;

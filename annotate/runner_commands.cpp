@@ -11,19 +11,6 @@ namespace {
 // follows only such bytes.
 bool trimmable(unsigned char c) { return c <= 0x20 || c >= 0x80; }
 
-// Whether the line starting at `start` is one the runner would read as a command.
-bool starts_command(std::string_view text, std::size_t start) {
-    std::size_t i = start;
-    while (i < text.size() && text[i] != '\n' && text[i] != '\r' && trimmable(static_cast<unsigned char>(text[i]))) ++i;
-    return text.substr(i, 2) == "::";
-}
-
-// Whether `text` holds anything the runner could read as a command: a line's "::" needs a
-// "::" somewhere, the legacy form "##[". Most output has neither and is passed on as it is.
-bool may_hold_commands(std::string_view text) {
-    return text.find("::") != std::string_view::npos || text.find("##[") != std::string_view::npos;
-}
-
 }  // namespace
 
 std::string break_legacy_commands(std::string_view text) {
@@ -49,32 +36,40 @@ std::string json_without_legacy_commands(std::string json) {
 namespace {
 
 // Passes `text` (whole lines) to `emit` in pieces, with a zero-width space before each line
-// that would start a command and every "##[" broken. Lines are found with memchr, not byte by
-// byte: most output has "::" only inside lines (SQL casts), and this runs over all of it.
+// that would start a command and every "##[" broken. This runs over all output: it looks for
+// "::" (memchr for each ':'), not at every line.
 template <class Emit>
 void guard_lines(std::string_view text, Emit&& emit) {
     auto emit_piece = [&](std::string_view piece) {
         if (piece.find("##[") == std::string_view::npos) emit(piece);
         else emit(std::string_view(break_legacy_commands(piece)));
     };
-    if (!may_hold_commands(text)) {
-        emit(text);
-        return;
-    }
-    // The runner splits lines at \n and at \r; a text without \r needs only the \n search.
-    const bool has_cr = text.find('\r') != std::string_view::npos;
+    // A line is a command only if "::" follows nothing but trimmable bytes from its start, so
+    // only the lines holding a "::" are looked at: from each such "::" back to its line's start.
+    // A line looked at once is not looked at again (its first "::" decides), so this stays
+    // linear however many "::" a line has.
     std::size_t copied = 0;
-    std::size_t start = 0;  // a line's start
-    for (;;) {
-        if (starts_command(text, start)) {
+    std::size_t decided_until = 0;  // lines starting before this are decided
+    for (std::size_t at = text.find("::"); at != std::string_view::npos; at = text.find("::", at + 1)) {
+        if (at < decided_until) continue;
+        std::size_t start = at;
+        while (start > 0 && text[start - 1] != '\n' && text[start - 1] != '\r' &&
+               trimmable(static_cast<unsigned char>(text[start - 1]))) {
+            --start;
+        }
+        bool line_start = start == 0 || text[start - 1] == '\n' || text[start - 1] == '\r';
+        if (line_start) {
             // A zero-width space goes after a line break, so no "##[" spans the cut.
             emit_piece(text.substr(copied, start - copied));
             emit(k_zero_width_space);
             copied = start;
         }
-        std::size_t brk = has_cr ? text.find_first_of("\r\n", start) : text.find('\n', start);
+        // The rest of this line is decided: its first "::" was a command, or came after a byte
+        // the runner does not trim.
+        std::size_t brk = text.find_first_of("\r\n", at);
         if (brk == std::string_view::npos) break;
-        start = brk + 1;
+        decided_until = brk + 1;
+        at = brk;
     }
     emit_piece(text.substr(copied));
 }

@@ -153,14 +153,14 @@ void render_findings(const FileReport& file, Text& out, const Paint& paint) {
 }
 
 // Calls fn(text, keep_line_breaks) on every string of a file's report that came from the
-// input (file names, SQL, parser messages, names in findings). `File` is FileReport, const or not.
+// input and is shown whole (file names, parser messages, names and SQL in findings). `File` is FileReport, const or not.
 template <class File, class Fn>
 void each_input_string(File& f, Fn&& fn) {
     fn(f.path, false);
     fn(f.skip_reason, false);
     if (f.error) fn(f.error->message, false);
     for (auto& s : f.statements) {
-        fn(s.sql, true);
+        // A statement's SQL is shown as one folded line, which render_file cleans itself.
         if (s.parse_error) fn(s.parse_error->message, false);
         for (auto& l : s.locks) fn(l.relation, false);
         for (auto& e : s.rewrites) fn(e.relation, false);
@@ -213,7 +213,9 @@ void render_file(const FileReport& input, Text& out, const TerminalOptions& opti
         << pad("blocks", 20) << "rewrite/scan\n";
     for (const auto& s : file.statements) {
         std::string where = std::to_string(s.span.start.line) + ":" + std::to_string(s.span.start.column);
-        std::string sql = pad(one_line(s.sql, options.sql_width), options.sql_width + 1);
+        std::string shown = one_line(s.sql, options.sql_width);
+        if (!is_printable(shown, false)) shown = printable(shown, false);
+        std::string sql = pad(shown, options.sql_width + 1);
         if (s.status == StatementStatus::Unparsable) {
             Position p = s.parse_error && s.parse_error->where ? *s.parse_error->where : s.span.start;
             out << "  " << pad(where, 8) << sql
