@@ -86,6 +86,16 @@ std::optional<IndexOwner> outside_index_owner(const Context& ctx, const std::str
     return std::nullopt;
 }
 
+std::string from_source(const std::string& source) { return source.empty() ? std::string() : " (from " + source + ")"; }
+
+LockFact& add_context_lock(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
+                           LockMode mode, const std::string& reason, const std::string& source) {
+    std::string said = reason + from_source(source);
+    LockFact& lock = add_lock(facts, ctx, relname, display, mode, "", said);
+    if (lock.reason == said) lock.source = source;
+    return lock;
+}
+
 std::string display_of(Context& ctx, const std::string& relname) {
     const RelationInfo* info = ctx.catalog.find(relname);
     return info ? info->display : quote_ident(relname);
