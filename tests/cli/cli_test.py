@@ -472,6 +472,13 @@ class Suite(Harness):
             code, out, err = self.run("analyze", "--no-config", "--schema", "db/structure.sql", "--schema", "missing.sql",
                                       "db/migrate", cwd=tmp)
             self.check(code == 2 and b"error: --schema missing.sql" in err, f"a --schema that names nothing: {code} {err!r}")
+            # In GitHub Actions, a --schema outside the checkout is not read (like --history).
+            workspace = migrate
+            code, out, err = self.run("analyze", "--no-config", "--format", "json", "--schema", dump, ".",
+                                      cwd=workspace, env_extra={"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": workspace})
+            summary = json.loads(out)["summary"]
+            self.check(summary.get("schema", {}).get("skipped_files") == 1 and summary["schema"]["files"] == 0,
+                       f"a dump outside the checkout is skipped: {summary}")
 
     def suite_schema_snapshot(self):
         """A --stats-file snapshot's schema_sql is replayed too, and wins over --schema where they disagree."""
