@@ -51,9 +51,10 @@ struct Sources {
     std::vector<std::string> snapshot;
 };
 
-FileReport analyse_after(const Sources& sources, const std::string& sql, std::string* schema_path = nullptr) {
+FileReport analyse_after(const Sources& sources, const std::string& sql, std::string* schema_path = nullptr,
+                         bool rules = false) {
     AnalyzeOptions options;
-    options.run_rules = false;
+    options.run_rules = rules;
     HistoryRun run;
     if (!sources.history.empty()) {
         run.replay.emplace(options);
@@ -151,4 +152,17 @@ TEST_CASE("the earlier files of the analysed file's set are the source they are"
     // A catalog copied for the analysed file records what it adds as its own.
     Catalog next = *replay.snapshot();
     CHECK(next.add("orders", "orders", "table").source.empty());
+}
+
+TEST_CASE("drop-index-without-concurrently names the table and where it is known from", "[schema-context]") {
+    FileReport report = analyse_after({"", "", {"CREATE TABLE public.users (id bigint NOT NULL, email text)",
+                                                "CREATE INDEX users_email_idx ON public.users USING btree (email)"}},
+                                      "SET lock_timeout = '5s';\nDROP INDEX users_email_idx;\n", nullptr, true);
+    bool found = false;
+    for (const Finding& f : report.findings) {
+        if (f.rule != "drop-index-without-concurrently") continue;
+        found = true;
+        CHECK(f.message.find("locks its table public.users (known from the stats snapshot) too") != std::string::npos);
+    }
+    CHECK(found);
 }
