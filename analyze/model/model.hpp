@@ -123,8 +123,8 @@ const RangeVar* target_relation(const pg::Node* stmt);
 // A RangeVar's inh flag: false for ONLY.
 bool range_var_inh(const RangeVar* range_var);
 // A note on a lock the model cannot name because what decides it predates the migration:
-// `what`, and the context that would make the lock list exact (`snapshot_knows`: a stats
-// snapshot holds it too, as it holds index owners).
+// `what`, and the context that would make the lock list exact (`snapshot_knows`: any stats
+// snapshot holds it, as it holds index owners; else only one taken with --schema).
 std::string needs_context(const std::string& what, bool snapshot_knows = false);
 // " (from SOURCE)" for a fact the schema context gave (RelationInfo::source: a --history or
 // --schema file, the stats snapshot); "" for one from the migration itself.

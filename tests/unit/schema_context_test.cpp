@@ -166,3 +166,9 @@ TEST_CASE("drop-index-without-concurrently names the table and where it is known
     }
     CHECK(found);
 }
+
+TEST_CASE("without context, a note says which sources would tell", "[schema-context]") {
+    FileReport report = analyse_after({}, "ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;\n");
+    CHECK(has_note(report.statements[0], "its earlier migrations (--history), a schema dump (--schema) or a "
+                                         "--stats-file snapshot taken with --schema would make the lock list exact"));
+}
