@@ -36,6 +36,7 @@ RelationInfo& Catalog::add(const std::string& relname, const std::string& displa
     info->relname = relname;
     info->display = display;
     info->kind = kind;
+    info->source = m_source;
     RelationInfo& out = *info;
     m_relations[relname] = std::move(info);
     return out;
@@ -62,6 +63,40 @@ void Catalog::remove(const std::string& relname) {
 void Catalog::mark_existing() {
     for (auto& [name, slot] : m_relations) {
         if (slot->is_new) own(slot).is_new = false;
+    }
+}
+
+void Catalog::overlay(const Catalog& over) {
+    for (const auto& [relname, slot] : over.m_relations) {
+        auto old = m_relations.find(relname);
+        if (old == m_relations.end()) {
+            m_relations.emplace(relname, slot);  // shared: neither catalog changes it in place
+            continue;
+        }
+        // Links from relations `over` does not define stay: they still point here.
+        std::vector<std::string> children;
+        std::vector<std::string> referenced_by;
+        auto keep = [&](const std::vector<std::string>& from, const std::vector<std::string>& into,
+                        std::vector<std::string>& added) {
+            for (const std::string& name : from) {
+                if (over.find(name) == nullptr && !contains(into, name) && !contains(added, name)) added.push_back(name);
+            }
+        };
+        keep(old->second->children, slot->children, children);
+        keep(old->second->referenced_by, slot->referenced_by, referenced_by);
+        old->second = slot;
+        if (children.empty() && referenced_by.empty()) continue;
+        RelationInfo& merged = own(old->second);
+        merged.children.insert(merged.children.end(), children.begin(), children.end());
+        merged.referenced_by.insert(merged.referenced_by.end(), referenced_by.begin(), referenced_by.end());
+    }
+    for (const auto& [name, has_constraints] : over.m_domains) {
+        m_types.erase(name);
+        m_domains[name] = has_constraints;
+    }
+    for (const std::string& name : over.m_types) {
+        m_domains.erase(name);
+        m_types.insert(name);
     }
 }
 

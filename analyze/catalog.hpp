@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "analyze/pg_tree.hpp"
@@ -30,6 +31,7 @@ struct ForeignKey {
     std::vector<std::string> target_columns;  // empty: the referenced table's primary key
     char on_delete = 'a';                     // pg_constraint.confdeltype: a, r, c, n, d
     char on_update = 'a';
+    std::string source;                       // as RelationInfo::source: where it was added
 };
 
 // What an index covers, for the decisions that depend on its columns: which indexes a type
@@ -68,6 +70,9 @@ struct RelationInfo {
     std::map<std::string, std::string> triggers;  // trigger name -> function name
     std::vector<std::string> default_sequences;   // sequences its column defaults call nextval() on
     std::string owned_by;                         // sequences: the table whose column owns it
+    // Where its definition came from: a --history or --schema file's path, "the stats snapshot",
+    // or "" for the analysed migration itself (README "Schema context").
+    std::string source;
 };
 
 // Relations by relname. A copy of a catalog shares them until one is changed (copy on write):
@@ -84,6 +89,13 @@ public:
     // Every relation as existing before the migration (is_new false): the schema earlier
     // migrations built, as the next one finds it.
     void mark_existing();
+    // What add() records as a new relation's source (RelationInfo::source); "" by default.
+    void set_source(std::string source) { m_source = std::move(source); }
+    [[nodiscard]] const std::string& source() const { return m_source; }
+    // `over` takes precedence (README "Schema context"): each relation and type it defines replaces
+    // this catalog's, keeping the links (children, referenced_by) from relations only this one has;
+    // relations only this catalog has are kept.
+    void overlay(const Catalog& over);
     void rename(const std::string& from, const std::string& to);
     [[nodiscard]] ColumnInfo* column(const std::string& relname, const std::string& column);
     // The column list changes through these, which keep column_index: a lookup is then O(1),
@@ -123,6 +135,7 @@ private:
     RelationMap m_relations;
     std::map<std::string, bool> m_domains;
     std::set<std::string> m_types;
+    std::string m_source;
 };
 
 // Canonical type text of a TypeName node: aliases folded (integer -> int4), pg_catalog

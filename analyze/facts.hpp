@@ -30,6 +30,9 @@ struct LockFact {
     bool is_new = false;       // created earlier in this migration or by this statement
     bool cascades = false;     // the same lock is taken on every partition / inheritance child
     std::string reason;        // which part of the statement takes it
+    // Where the fact that decided it came from, when not from this migration: a --history or
+    // --schema file, "the stats snapshot" (RelationInfo::source).
+    std::string source;
 };
 
 // Storage replaced (relfilenode changes) or a full scan under the lock.
@@ -165,6 +168,8 @@ struct Report {
     int pg_version = 15;
     std::vector<FileReport> files;
     std::optional<HistoryCounts> history;  // when anything was replayed
+    std::optional<HistoryCounts> schema;    // --schema files, when given
+    std::optional<HistoryCounts> snapshot;  // the stats snapshot's schema_sql, when it has one
 };
 
 }  // namespace pgfence::analyze

@@ -34,7 +34,11 @@ Replay::Replay(const AnalyzeOptions& options, const std::shared_ptr<const Catalo
     if (start) m_catalog = *start;
 }
 
-void Replay::replay_text(const std::string& path, std::string_view text) {
+void Replay::replay_text(const std::string& path, std::string_view text) { replay(path, text, false); }
+
+void Replay::replay_schema_text(const std::string& source, std::string_view text) { replay(source, text, true); }
+
+void Replay::replay(const std::string& path, std::string_view text, bool schema) {
     std::size_t before = m_counts.statements + m_counts.skipped_statements;
     model::Context ctx{m_options.pg_version, m_catalog, nullptr, {}, {}};
     std::shared_ptr<void> arena = new_parse_arena();
@@ -42,7 +46,8 @@ void Replay::replay_text(const std::string& path, std::string_view text) {
         if (replay_statement(sql, arena, ctx)) ++m_counts.statements;
         else ++m_counts.skipped_statements;
     };
-    orm::InputFormat format = orm::resolve_format(path, text, m_options.input_format);
+    m_catalog.set_source(path);
+    orm::InputFormat format = schema ? orm::InputFormat::Sql : orm::resolve_format(path, text, m_options.input_format);
     if (format != orm::InputFormat::Sql) {
         orm::Extraction extraction = orm::extract(text, format, Direction::Up);
         for (const orm::OrmStatement& statement : orm::split(extraction)) {
@@ -51,8 +56,9 @@ void Replay::replay_text(const std::string& path, std::string_view text) {
         }
     } else {
         PreparedSource source = prepare_source(path, text, Direction::Up);
-        if (source.skipped || is_down_file(path)) {
+        if (source.skipped || (!schema && is_down_file(path))) {
             ++m_counts.skipped_files;
+            m_catalog.set_source({});
             return;
         }
         for (const Region& region : source.regions) {
@@ -63,20 +69,32 @@ void Replay::replay_text(const std::string& path, std::string_view text) {
     }
     if (m_counts.statements + m_counts.skipped_statements == before) ++m_counts.skipped_files;
     else ++m_counts.files;
+    m_catalog.set_source({});  // what the next text or the analysed file adds is its own
     m_catalog.mark_existing();  // for the next file, and so that a copy of it is a snapshot
 }
 
-void Replay::replay_file(const std::string& path) {
+bool Replay::readable(const std::string& path, std::string& text) {
     if (!m_options.confine_to.empty() && !path_inside(path, m_options.confine_to)) {
         ++m_counts.skipped_files;
-        return;
+        return false;
     }
-    auto text = read_regular_file(path, m_options.max_file_bytes, "migration");
-    if (!text) {
+    auto read = read_regular_file(path, m_options.max_file_bytes, "migration");
+    if (!read) {
         ++m_counts.skipped_files;
-        return;
+        return false;
     }
-    replay_text(path, *text);
+    text = std::move(*read);
+    return true;
+}
+
+void Replay::replay_file(const std::string& path) {
+    std::string text;
+    if (readable(path, text)) replay(path, text, false);
+}
+
+void Replay::replay_schema_file(const std::string& path) {
+    std::string text;
+    if (readable(path, text)) replay(path, text, true);
 }
 
 std::shared_ptr<const Catalog> Replay::snapshot() const {

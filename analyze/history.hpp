@@ -26,6 +26,11 @@ public:
     void replay_text(const std::string& path, std::string_view text);
     // Reads the file (within options' size limit and confine_to) and replays it.
     void replay_file(const std::string& path);
+    // A schema rather than a migration (a pg_dump --schema-only file, a Rails structure.sql, the
+    // snapshot's statements): always SQL, whatever its name or --input-format. `source` names it
+    // in the catalog (RelationInfo::source).
+    void replay_schema_text(const std::string& source, std::string_view text);
+    void replay_schema_file(const std::string& path);
 
     // The catalog as the next migration finds it: every relation existing (is_new false).
     [[nodiscard]] std::shared_ptr<const Catalog> snapshot() const;
@@ -33,6 +38,9 @@ public:
     [[nodiscard]] const HistoryCounts& counts() const { return m_counts; }
 
 private:
+    void replay(const std::string& path, std::string_view text, bool schema);
+    [[nodiscard]] bool readable(const std::string& path, std::string& text);
+
     const AnalyzeOptions& m_options;
     Catalog m_catalog;
     HistoryCounts m_counts;

@@ -138,6 +138,7 @@ void statement(JsonWriter& w, const StatementFacts& s) {
         blocks(w, blocks_of(l.mode));
         w.member("cascades", l.cascades).member("kind", l.kind).member("mode", lock_mode_name(l.mode));
         w.member("new", l.is_new).member("reason", l.reason).member("relation", l.relation);
+        if (!l.source.empty()) w.member("source", l.source);
         w.end_object();
     }
     w.end_array();
@@ -268,12 +269,16 @@ void JsonReportStream::end(std::ostream& out) {
     JsonWriter w(tail, 2);
     w.begin_object();
     w.member("file_errors", t.file_errors).member("files", t.files);
-    if (const auto& h = history()) {
-        w.key("history").begin_object();
+    auto counts = [&](const char* key, const std::optional<analyze::HistoryCounts>& h) {
+        if (!h) return;
+        w.key(key).begin_object();
         w.member("files", h->files).member("skipped_files", h->skipped_files);
         w.member("skipped_statements", h->skipped_statements).member("statements", h->statements);
         w.end_object();
-    }
+    };
+    counts("history", history());
+    counts("schema", schema());
+    counts("snapshot", snapshot());
     w.member("statements", t.statements).member("unknown", t.unknown).member("unparsable", t.unparsable);
     w.end_object();
     out << tail << "\n}\n";

@@ -43,6 +43,8 @@ void write_report(ReportStream& stream, const Report& report, std::ostream& out)
     stream.begin(out);
     for (const auto& file : report.files) stream.write(out, stream.render(file));
     if (report.history) stream.set_history(*report.history);
+    if (report.schema) stream.set_schema(*report.schema);
+    if (report.snapshot) stream.set_snapshot(*report.snapshot);
     stream.end(out);
 }
 

@@ -43,6 +43,9 @@ public:
     virtual void end(std::ostream& out) = 0;
     // What was replayed before the files (known once they are all analysed): said by end().
     void set_history(const analyze::HistoryCounts& history) { m_history = history; }
+    // The same for the --schema files and the stats snapshot's statements.
+    void set_schema(const analyze::HistoryCounts& schema) { m_schema = schema; }
+    void set_snapshot(const analyze::HistoryCounts& snapshot) { m_snapshot = snapshot; }
 
 protected:
     [[nodiscard]] virtual std::string render_text(const analyze::FileReport& file) const = 0;
@@ -50,10 +53,14 @@ protected:
     virtual void write_text(std::ostream& out, const std::string& text) { out << text; }
     [[nodiscard]] const ReportTotals& totals() const { return m_totals; }
     [[nodiscard]] const std::optional<analyze::HistoryCounts>& history() const { return m_history; }
+    [[nodiscard]] const std::optional<analyze::HistoryCounts>& schema() const { return m_schema; }
+    [[nodiscard]] const std::optional<analyze::HistoryCounts>& snapshot() const { return m_snapshot; }
 
 private:
     ReportTotals m_totals;
     std::optional<analyze::HistoryCounts> m_history;
+    std::optional<analyze::HistoryCounts> m_schema;
+    std::optional<analyze::HistoryCounts> m_snapshot;
 };
 
 // A collected report through a stream, file by file (pr, tests, fuzzing).

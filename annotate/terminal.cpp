@@ -271,11 +271,15 @@ void TerminalStream::end(std::ostream& out) {
     out << "\n";
     out << "summary: " << t.files << (t.files == 1 ? " file, " : " files, ") << t.statements << " statements, "
         << t.unparsable << " unparsable, " << t.unknown << " unknown to the lock model\n";
-    if (const auto& h = history()) {
-        out << "history: " << h->files << (h->files == 1 ? " file, " : " files, ") << h->statements
+    auto counts = [&](const char* label, const std::optional<analyze::HistoryCounts>& h) {
+        if (!h) return;
+        out << label << ": " << h->files << (h->files == 1 ? " file, " : " files, ") << h->statements
             << " statements replayed; skipped " << h->skipped_statements << " statements (unparsable or unknown to the lock model), "
             << h->skipped_files << (h->skipped_files == 1 ? " file\n" : " files\n");
-    }
+    };
+    counts("history", history());
+    counts("schema", schema());
+    counts("snapshot", snapshot());
 }
 
 void render_terminal(const Report& report, std::ostream& out, const TerminalOptions& options) {

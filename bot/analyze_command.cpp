@@ -115,6 +115,8 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             a.config = value("--config");
         } else if (is("--history")) {
             a.history.push_back(value("--history"));
+        } else if (is("--schema")) {
+            a.schema.push_back(value("--schema"));
         } else if (arg == "--no-history") {
             a.no_history = true;
         } else if (arg == "--no-config") {
@@ -208,6 +210,12 @@ bool load_stats(Settings& settings, std::ostream& err) {
     return true;
 }
 
+SchemaContext schema_context(const AnalyzeArgs& a, const Settings& settings) {
+    SchemaContext context{a.schema, nullptr};
+    if (settings.stats) context.snapshot_sql = &settings.stats->schema_sql();
+    return context;
+}
+
 void apply_stats(Report& report, const Settings& settings) {
     if (settings.stats) (void)settings.stats->apply(report, settings.size);
 }
@@ -290,6 +298,8 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
         };
     });
     if (auto counts = history.counts()) stream.set_history(*counts);
+    if (auto counts = history.schema_counts()) stream.set_schema(*counts);
+    if (auto counts = history.snapshot_counts()) stream.set_snapshot(*counts);
     stream.end(out);
     return diagnosis;
 }
@@ -307,11 +317,14 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     if (!load_stats(settings, err)) return k_exit_input;
     std::size_t printed = input_errors.size();
-    auto history = start_history(a.no_history ? std::vector<std::string>{} : a.history, !a.no_history, files,
-                                 settings.options, input_errors);
+    std::vector<Error> schema_errors;
+    auto history = start_history(a.no_history ? std::vector<std::string>{} : a.history, !a.no_history,
+                                 schema_context(a, settings), files, settings.options, input_errors, schema_errors);
     for (std::size_t e = printed; e < input_errors.size(); ++e) {
         err << "error: --history " << annotate::printable(input_errors[e].describe()) << "\n";
     }
+    for (const auto& e : schema_errors) err << "error: --schema " << annotate::printable(e.describe()) << "\n";
+    input_errors.insert(input_errors.end(), schema_errors.begin(), schema_errors.end());
 
     std::ofstream file;
     std::ostream* sink = open_output(a.output, file, out, err);
@@ -330,7 +343,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         // builds its document whole (the rules its results use come before them), and the
         // github format's workflow commands are read by a runner over a pull request's files.
         Report report = analyze_files(files, settings.options);
-        report.history = history->counts();
+        history->count_into(report);
         apply_stats(report, settings);
         diagnosis = diagnose(report, settings, a.block_unknown, err);
         if (a.format == "markdown") annotate::render_markdown(report, *sink);

@@ -10,6 +10,7 @@
 #include "analyze/analyzer.hpp"
 #include "analyze/orm/extract.hpp"
 #include "bot/config.hpp"
+#include "bot/analyze_history.hpp"
 #include "stats/apply.hpp"
 #include "stats/size_risk.hpp"
 
@@ -46,6 +47,7 @@ struct AnalyzeArgs {
     bool single_transaction = false;
     std::vector<std::string> history;  // --history: migrations replayed before the files
     bool no_history = false;           // --no-history: each file alone, as if nothing ran before
+    std::vector<std::string> schema;   // --schema: schema dumps read as the existing schema
 };
 
 // args[0] is the command's name; the rest are options and paths. Throws UsageError.
@@ -79,6 +81,8 @@ void apply_args(Settings& s, const AnalyzeArgs& a);
 // Reads the stats snapshot, if one is set, before the analysis (its columns go into
 // options.known_schema); false (with an error: line) when it cannot be read.
 [[nodiscard]] bool load_stats(Settings& settings, std::ostream& err);
+// --schema and the snapshot's statements (README "Schema context"), for start_history.
+[[nodiscard]] SchemaContext schema_context(const AnalyzeArgs& a, const Settings& settings);
 // The size pass of the snapshot load_stats read, if any.
 void apply_stats(Report& report, const Settings& settings);
 

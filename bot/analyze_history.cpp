@@ -18,15 +18,59 @@ std::optional<HistoryCounts> HistoryRun::counts() const {
     return total;
 }
 
+namespace {
+
+std::optional<HistoryCounts> counts_of(const std::optional<Replay>& replay) {
+    if (!replay) return std::nullopt;
+    return replay->counts();
+}
+
+}  // namespace
+
+std::optional<HistoryCounts> HistoryRun::schema_counts() const { return counts_of(schema); }
+
+std::optional<HistoryCounts> HistoryRun::snapshot_counts() const { return counts_of(snapshot); }
+
+void HistoryRun::count_into(Report& report) const {
+    report.history = counts();
+    report.schema = schema_counts();
+    report.snapshot = snapshot_counts();
+}
+
+void add_schema_context(HistoryRun& run, const SchemaContext& context, AnalyzeOptions& options,
+                        std::vector<Error>& errors) {
+    if (!context.schema_files.empty()) {
+        // A dump is SQL whatever its name: expanded as such, so that a folder gives its .sql files.
+        std::vector<std::string> named = expand_inputs(context.schema_files, errors, orm::InputFormat::Sql);
+        run.schema.emplace(options);
+        run_on_large_stack([&] {
+            for (const auto& file : named) run.schema->replay_schema_file(file);
+        });
+    }
+    if (context.snapshot_sql != nullptr && !context.snapshot_sql->empty()) {
+        std::string text;
+        for (const std::string& statement : *context.snapshot_sql) text += statement + ";\n";
+        run.snapshot.emplace(options);
+        run_on_large_stack([&] { run.snapshot->replay_schema_text("the stats snapshot", text); });
+    }
+    if (!run.schema && !run.snapshot) return;
+    Catalog start = options.history ? *options.history : Catalog{};
+    if (run.schema) start.overlay(run.schema->catalog());
+    if (run.snapshot) start.overlay(run.snapshot->catalog());
+    options.history = std::make_shared<const Catalog>(std::move(start));
+}
+
 std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& history, bool chain,
-                                          std::vector<std::string>& files, AnalyzeOptions& options,
-                                          std::vector<Error>& errors) {
+                                          const SchemaContext& context, std::vector<std::string>& files,
+                                          AnalyzeOptions& options, std::vector<Error>& errors,
+                                          std::vector<Error>& schema_errors) {
     auto run = std::make_unique<HistoryRun>();
     if (!history.empty()) {
         std::vector<std::string> named = expand_inputs(history, errors, options.input_format);
         run->replay.emplace(replay_files(history_before(named, files), options));
         options.history = run->replay->snapshot();
     }
+    add_schema_context(*run, context, options, schema_errors);
     // A down half runs after its own up half, which the files before it do not include.
     if (chain && options.direction != Direction::Down) {
         MigrationSets sets = group_migration_sets(files);

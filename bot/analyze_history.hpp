@@ -16,18 +16,39 @@ namespace pgfence::bot {
 // Alive for the whole analysis: options.history and options.chain point into it.
 struct HistoryRun {
     std::optional<analyze::Replay> replay;         // the --history files
+    std::optional<analyze::Replay> schema;         // the --schema files
+    std::optional<analyze::Replay> snapshot;       // the stats snapshot's schema_sql
     std::unique_ptr<analyze::HistoryChain> chain;  // each analysed file after its set's earlier ones
 
     // Nothing when nothing was replayed (a single file, no --history): the report says nothing.
     [[nodiscard]] std::optional<analyze::HistoryCounts> counts() const;
+    // The counts of the schema files and of the snapshot, when there were any.
+    [[nodiscard]] std::optional<analyze::HistoryCounts> schema_counts() const;
+    [[nodiscard]] std::optional<analyze::HistoryCounts> snapshot_counts() const;
+    // All three into a report's summary.
+    void count_into(analyze::Report& report) const;
 };
 
+// The schema context besides history (README "Schema context"): --schema files and the stats
+// snapshot's statements (extract-stats --schema), or none.
+struct SchemaContext {
+    std::vector<std::string> schema_files;
+    const std::vector<std::string>* snapshot_sql = nullptr;
+};
+
+// Replays `context` into `run` and makes options.history the catalog the three sources give,
+// by precedence: the snapshot's relations over the schema files', over the history's. Files
+// `schema_files` names are expanded like inputs; what matches nothing is an error in `errors`.
+void add_schema_context(HistoryRun& run, const SchemaContext& context, analyze::AnalyzeOptions& options,
+                        std::vector<analyze::Error>& errors);
+
 // Replays the files `history` names (expanded like analyze's inputs; what matches nothing is an
-// error in `errors`) and, when `chain` and the direction is not down, orders `files` by
+// error in `errors`), adds `context` (add_schema_context; its errors in `schema_errors`) and, when `chain` and the direction is not down, orders `files` by
 // migration set and sets options.chain so that each file starts from the files before it in its set.
 [[nodiscard]] std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& history, bool chain,
-                                                        std::vector<std::string>& files, analyze::AnalyzeOptions& options,
-                                                        std::vector<analyze::Error>& errors);
+                                                        const SchemaContext& context, std::vector<std::string>& files, analyze::AnalyzeOptions& options,
+                                                        std::vector<analyze::Error>& errors,
+                                                        std::vector<analyze::Error>& schema_errors);
 
 // pgfence pr: the migrations at the base commit that the pull request does not change (every
 // file `globs` select there, each set in the order its tool applies it), replayed after the

@@ -59,6 +59,9 @@ analyze options:
                             replayed so the analysed files start from the schema they built
   --no-history              analyse each file alone (no --history, no chaining of the files
                             of one migration set)
+  --schema FILE             the existing schema: a pg_dump --schema-only file, a Rails structure.sql
+                            or CREATE statements (repeatable); replayed like history, never ordered
+                            as a migration; a stats snapshot's schema_sql wins over it, it over history
   --stats-file FILE         a snapshot from extract-stats: risk moves with table size, and findings
                             estimate how long the blocking part lasts (docs/stats-format.md)
   --stats-throughput RATE   bytes per second the estimate assumes, e.g. 100MB/s (default: 50MB/s)
@@ -79,6 +82,7 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration f
   --summary FILE, --outputs FILE   job summary / step outputs (default: $GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT)
   --fail-on-pre-existing    findings on lines the pull request did not touch count too
   --no-history              do not replay the base commit's unchanged migrations before the files
+  --schema FILE             the existing schema (as for analyze), read from the checkout
   --trace                   also run the changed migrations on a throwaway PostgreSQL 15 and put the
                             verdicts in the check run and comment (a mismatch fails the run)
   --trace-as-superuser      --trace, with the SQL run as the server's superuser instead of a plain

@@ -522,7 +522,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     auto changes = diff::changed_migrations(*repo, target.base, target.head, settings.paths);
     if (!changes) return git_failed(changes.error());
     target.head = changes->head_sha;
-    std::unique_ptr<HistoryRun> history;
+    auto history = std::make_unique<HistoryRun>();
     if (!a.no_history) {
         std::vector<analyze::Error> history_errors;
         auto replayed = base_history(*repo, *changes, settings.paths, a.history, settings.options, history_errors);
@@ -531,10 +531,15 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         if (!history_errors.empty()) return k_exit_input;
         history = std::move(*replayed);
     }
+    // --schema files are read from the checkout, within confine_to like --history's.
+    std::vector<analyze::Error> schema_errors;
+    add_schema_context(*history, schema_context(a, settings), settings.options, schema_errors);
+    for (const auto& e : schema_errors) err << "error: --schema " << annotate::printable(e.describe()) << "\n";
+    if (!schema_errors.empty()) return k_exit_input;
     auto analysed = analyse_changes(*repo, *changes, settings.options, p.fail_on_pre_existing);
     if (!analysed) return git_failed(analysed.error());
     report = std::move(*analysed);
-    if (history) report.history = history->counts();
+    history->count_into(report);
     if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
     apply_stats(report, settings);
     Diagnosis diagnosis = diagnose(report, settings, a.block_unknown, err);

@@ -4,6 +4,7 @@
 // after it.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "analyze/known_schema.hpp"
 #include "analyze/error.hpp"
@@ -22,6 +23,8 @@ public:
 
     // For AnalyzeOptions::known_schema.
     [[nodiscard]] const analyze::KnownSchema* known_schema() const { return m_schema.get(); }
+    // extract-stats --schema: the schema as statements, replayed into the catalog (empty without).
+    [[nodiscard]] const std::vector<std::string>& schema_sql() const { return m_snapshot.schema_sql; }
     // The size pass, on a report analysed with known_schema().
     SizeSummary apply(analyze::Report& report, const SizeOptions& options) const;
     // The same on one file (thread-safe: a streamed report's files are sized as they come).

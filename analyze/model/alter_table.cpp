@@ -262,6 +262,10 @@ void alter_column_type(const AlterTableCmd& cmd, const SubcommandLock& lock, con
     };
     std::string from = known ? known->type : std::string();
     std::string from_where;  // where the current type came from, when not from the migration
+    const RelationInfo* rel = known && !ctx.is_reshaped(t.relname, col) ? ctx.catalog.find(t.relname) : nullptr;
+    if (rel && !rel->source.empty()) {
+        from_where = " (current type " + from + " from " + rel->source + ")";
+    }
     if (from.empty() && !using_clause) {
         if (auto outside = outside_column(ctx, t.relname, t.display, col)) {
             from = outside->type;
@@ -371,7 +375,8 @@ void set_not_null(const std::string& col, const SubcommandLock& lock, const Targ
     raise(acc, lock.mode, "ALTER COLUMN " + name + " " + std::string(lock.label), lock.recurses && !skip_children);
     std::optional<CurrentColumn> outside = c ? std::nullopt : outside_column(ctx, t.relname, t.display, col);
     if (c && c->not_null) {
-        facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL"));
+        std::string source = target && !ctx.is_reshaped(t.relname, col) ? target->source : std::string();
+        facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL" + from_source(source)));
     } else if (outside && outside->not_null) {
         facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL (from " + outside->source + ")"));
     } else if (c && c->has_not_null_check && ctx.pg_version >= 12) {
@@ -398,8 +403,8 @@ void validate_constraint(const std::string& constraint, const SubcommandLock& lo
     }
     auto fk = rel->foreign_keys.find(constraint);
     if (fk != rel->foreign_keys.end()) {
-        add_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), k_referenced_validate, "",
-                 "VALIDATE CONSTRAINT: reads the referenced table");
+        add_context_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), k_referenced_validate,
+                         "VALIDATE CONSTRAINT: reads the referenced table", fk->second.source);
     }
     auto nn = rel->not_null_checks.find(constraint);
     if (nn != rel->not_null_checks.end()) {
@@ -418,8 +423,8 @@ void drop_constraint(const AlterTableCmd& cmd, const SubcommandLock& lock, const
     if (auto* rel = ctx.catalog.find(t.relname)) {
         auto fk = rel->foreign_keys.find(constraint);
         if (fk != rel->foreign_keys.end()) {
-            add_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), k_referenced_drop_triggers, "",
-                     "DROP CONSTRAINT: removes the foreign key's triggers from the referenced table");
+            add_context_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), k_referenced_drop_triggers,
+                             "DROP CONSTRAINT: removes the foreign key's triggers from the referenced table", fk->second.source);
             rel->foreign_keys.erase(fk);
         }
     }

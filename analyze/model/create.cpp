@@ -86,6 +86,7 @@ void record_constraint(Context& ctx, const std::string& table, const std::string
         fk.on_delete = con->fk_del_action != 0 ? con->fk_del_action : 'a';
         fk.on_update = con->fk_upd_action != 0 ? con->fk_upd_action : 'a';
         fk.name = name.empty() ? table + "_" + joined(fk.columns) + "_fkey" : name;
+        fk.source = ctx.catalog.source();
         if (rel) {
             rel->references.push_back(fk.target);
             rel->foreign_keys[fk.name] = fk;

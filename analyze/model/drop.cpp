@@ -178,16 +178,17 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             std::string table = info ? info->index_table : std::string();
             M table_mode = concurrent ? M::ShareUpdateExclusive : M::AccessExclusive;
             if (!table.empty()) {
-                add_lock(facts, ctx, table, display_of(ctx, table), table_mode, "",
-                         concurrent ? "DROP INDEX CONCURRENTLY: the index's table" : "DROP INDEX: the index's table");
+                add_context_lock(facts, ctx, table, display_of(ctx, table), table_mode,
+                                 concurrent ? "DROP INDEX CONCURRENTLY: the index's table" : "DROP INDEX: the index's table",
+                                 info->source);
                 // The index of a partitioned table takes the partitions' indexes, and their tables, with it.
                 if (relation_kind(ctx, table, "") == "partitioned table") {
                     lock_descendants(facts, ctx, table, M::AccessExclusive, "DROP INDEX: drops the partitions' indexes too");
                 }
             } else if (auto owner = outside_index_owner(ctx, index, display)) {
-                add_lock(facts, ctx, owner->relname, owner->display, table_mode, "",
-                         std::string(concurrent ? "DROP INDEX CONCURRENTLY" : "DROP INDEX") + ": the index's table (from " +
-                             owner->source + ")");
+                add_context_lock(facts, ctx, owner->relname, owner->display, table_mode,
+                                 std::string(concurrent ? "DROP INDEX CONCURRENTLY" : "DROP INDEX") + ": the index's table",
+                                 owner->source);
             } else {
                 facts.notes.push_back(needs_context("the index's table also gets " + with_article(lock_mode_name(table_mode)) + " lock", true));
             }

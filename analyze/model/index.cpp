@@ -23,6 +23,12 @@ std::string table_of_index(Context& ctx, const std::string& index) {
     return info ? info->index_table : std::string();
 }
 
+// Where the catalog's definition of the index came from (RelationInfo::source).
+std::string source_of(Context& ctx, const std::string& relname) {
+    const RelationInfo* info = ctx.catalog.find(relname);
+    return info ? info->source : std::string();
+}
+
 // The name PostgreSQL gives an unnamed CREATE INDEX (ChooseIndexName): table_columns_idx, a
 // number added while the name is taken. "" when it would be truncated to 63 bytes (the rules
 // for that are PostgreSQL's makeObjectName, not worth copying here).
@@ -144,13 +150,13 @@ bool model_reindex(const ReindexStmt* stmt, StatementFacts& facts, Context& ctx)
                        concurrent ? "REINDEX CONCURRENTLY: the old index is dropped at the end" : "REINDEX: the index being rebuilt",
                        "index");
         if (!table.empty()) {
-            add_lock(facts, ctx, table, display_of(ctx, table), table_mode, "",
-                     concurrent ? "REINDEX CONCURRENTLY: the index's table" : "REINDEX: blocks writes to the index's table");
+            add_context_lock(facts, ctx, table, display_of(ctx, table), table_mode,
+                             concurrent ? "REINDEX CONCURRENTLY: the index's table" : "REINDEX: blocks writes to the index's table",
+                             source_of(ctx, index));
             partitions(table);
         } else if (auto owner = outside_index_owner(ctx, index, pg::display_name(rv))) {
-            add_lock(facts, ctx, owner->relname, owner->display, table_mode, "",
-                     std::string(concurrent ? "REINDEX CONCURRENTLY" : "REINDEX") + ": the index's table (from " +
-                         owner->source + ")");
+            add_context_lock(facts, ctx, owner->relname, owner->display, table_mode,
+                             std::string(concurrent ? "REINDEX CONCURRENTLY" : "REINDEX") + ": the index's table", owner->source);
         } else {
             facts.notes.push_back(needs_context("the index's table also gets " + with_article(lock_mode_name(table_mode)) + " lock", true));
         }

@@ -22,6 +22,7 @@ LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relna
             if (mode > lock.mode) {
                 lock.mode = mode;
                 lock.reason = reason;
+                lock.source.clear();  // add_context_lock sets it again when the new reason is its
             }
             return lock;
         }
@@ -70,8 +71,9 @@ std::optional<CurrentColumn> outside_column(const Context& ctx, const std::strin
 }
 
 std::string needs_context(const std::string& what, bool snapshot_knows) {
-    return what + " (not known from this migration: its earlier migrations" +
-           (snapshot_knows ? " or a --stats-file snapshot" : "") + " would make the lock list exact)";
+    return what + " (not known from this migration: its earlier migrations (--history), a schema dump (--schema) or a " +
+           (snapshot_knows ? "--stats-file snapshot" : "--stats-file snapshot taken with --schema") +
+           " would make the lock list exact)";
 }
 
 std::optional<IndexOwner> outside_index_owner(const Context& ctx, const std::string& index, const std::string& display) {
@@ -84,6 +86,16 @@ std::optional<IndexOwner> outside_index_owner(const Context& ctx, const std::str
         if (owner) return owner;
     }
     return std::nullopt;
+}
+
+std::string from_source(const std::string& source) { return source.empty() ? std::string() : " (from " + source + ")"; }
+
+LockFact& add_context_lock(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
+                           LockMode mode, const std::string& reason, const std::string& source) {
+    std::string said = reason + from_source(source);
+    LockFact& lock = add_lock(facts, ctx, relname, display, mode, "", said);
+    if (lock.reason == said) lock.source = source;
+    return lock;
 }
 
 std::string display_of(Context& ctx, const std::string& relname) {

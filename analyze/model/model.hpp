@@ -123,9 +123,16 @@ const RangeVar* target_relation(const pg::Node* stmt);
 // A RangeVar's inh flag: false for ONLY.
 bool range_var_inh(const RangeVar* range_var);
 // A note on a lock the model cannot name because what decides it predates the migration:
-// `what`, and the context that would make the lock list exact (`snapshot_knows`: a stats
-// snapshot holds it too, as it holds index owners).
+// `what`, and the context that would make the lock list exact (`snapshot_knows`: any stats
+// snapshot holds it, as it holds index owners; else only one taken with --schema).
 std::string needs_context(const std::string& what, bool snapshot_knows = false);
+// " (from SOURCE)" for a fact the schema context gave (RelationInfo::source: a --history or
+// --schema file, the stats snapshot); "" for one from the migration itself.
+std::string from_source(const std::string& source);
+// add_lock for a lock decided by a fact from `source`: the reason says where it came from and
+// LockFact::source names it.
+LockFact& add_context_lock(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
+                           LockMode mode, const std::string& reason, const std::string& source);
 // The catalog's display name for relname, or relname quoted.
 std::string display_of(Context& ctx, const std::string& relname);
 // A column as it was before the migration, from the known schema (a stats snapshot), when

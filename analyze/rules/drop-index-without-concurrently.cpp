@@ -8,6 +8,16 @@ namespace {
 
 using namespace operation;
 
+// " users" or, when the schema context told which table the index is on, " users (known from
+// db/structure.sql)"; "" when the table is not known. The statement's other lock is the table's.
+std::string table_named(const StatementFacts& statement, const LockFact& index) {
+    for (const LockFact& lock : statement.locks) {
+        if (&lock == &index || lock.kind == "index") continue;
+        return " " + lock.relation + (lock.source.empty() ? std::string() : " (known from " + lock.source + ")");
+    }
+    return {};
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     std::optional<Drop> drop = drop_of(ctx, OBJECT_INDEX);
     if (!drop || drop->stmt->concurrent) return;
@@ -16,8 +26,9 @@ void check(const StatementContext& ctx, Sink& sink) {
         std::string index = pg::qualified_name(items);
         const LockFact* lock = existing(ctx.statement, index);
         if (lock == nullptr) continue;  // an index built in this migration: nobody uses it yet
-        Finding& f = sink.add(ctx.statement, "DROP INDEX " + index + " takes " + a_lock(*lock) +
-                                                 " and locks its table too: queries on that table queue behind it "
+        Finding& f = sink.add(ctx.statement, "DROP INDEX " + index + " takes " + a_lock(*lock) + " and locks its table" +
+                                                 table_named(ctx.statement, *lock) +
+                                                 " too: queries on that table queue behind it "
                                                  "for as long as it waits for the transactions already using the table");
         f.relation = index;
         f.fix = outside_transaction_fix(ctx, "use DROP INDEX CONCURRENTLY IF EXISTS");

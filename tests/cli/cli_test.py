@@ -431,6 +431,92 @@ class Suite(Harness):
             self.check(history.get("files") == 1 and history.get("statements", 0) >= 10,
                        f"the dump is counted as replayed history: {history}")
 
+    def suite_schema_file(self):
+        """--schema reads a structure.sql as the existing schema: its own summary line, the source in locks."""
+        v = self.validator()
+        with tempfile.TemporaryDirectory() as tmp:
+            dump = os.path.join(tmp, "db", "structure.sql")
+            migrate = os.path.join(tmp, "db", "migrate")
+            os.makedirs(migrate)
+            with open(dump, "w") as f:
+                f.write(STRUCTURE_SQL)
+            path = os.path.join(migrate, "20240301000000_drop_email_index.sql")
+            with open(path, "w") as f:
+                f.write("SET lock_timeout = '5s';\nDROP INDEX index_users_on_email;\n"
+                        "ALTER TABLE orders DROP CONSTRAINT fk_rails_f868b47f6a;\n")
+            code, out, err = self.run("analyze", "--no-config", "--format", "json", "--schema", "db/structure.sql",
+                                      "db/migrate", cwd=tmp)
+            self.check(code == 0, f"exit code {code}: {err!r}")
+            report = json.loads(out)
+            self.validate(v, report, "--schema")
+            statements = report["files"][0]["statements"]
+            users = [l for l in statements[1]["locks"] if l["relation"] == "public.users"]
+            self.check(len(users) == 1 and users[0]["mode"] == "ACCESS EXCLUSIVE" and not users[0]["new"]
+                       and users[0].get("source") == "db/structure.sql"
+                       and users[0]["reason"] == "DROP INDEX: the index's table (from db/structure.sql)",
+                       f"DROP INDEX locks users, known from the dump: {statements[1]['locks']}")
+            index = [l for l in statements[1]["locks"] if l["relation"] == "index_users_on_email"]
+            self.check(index and "source" not in index[0], f"the index's own lock needs no source: {index}")
+            referenced = [l for l in statements[2]["locks"] if l["relation"] == "public.users"]
+            self.check(referenced and referenced[0].get("source") == "db/structure.sql",
+                       f"DROP CONSTRAINT: the foreign key's other table, from the dump: {statements[2]['locks']}")
+            summary = report["summary"]
+            self.check(summary.get("schema", {}).get("files") == 1 and summary["schema"]["statements"] >= 10
+                       and "history" not in summary,
+                       f"the dump is its own source, not history: {summary}")
+
+            code, out, err = self.run("analyze", "--no-config", "--schema", "db/structure.sql", "db/migrate", cwd=tmp)
+            out = out.decode()
+            self.check(re.search(r"^schema: 1 file, \d+ statements replayed", out, re.M) is not None
+                       and "history:" not in out, f"text summary: {out!r}")
+            code, out, err = self.run("analyze", "--no-config", "--schema", "db/structure.sql", "--schema", "missing.sql",
+                                      "db/migrate", cwd=tmp)
+            self.check(code == 2 and b"error: --schema missing.sql" in err, f"a --schema that names nothing: {code} {err!r}")
+            # In GitHub Actions, a --schema outside the checkout is not read (like --history).
+            workspace = migrate
+            code, out, err = self.run("analyze", "--no-config", "--format", "json", "--schema", dump, ".",
+                                      cwd=workspace, env_extra={"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": workspace})
+            summary = json.loads(out)["summary"]
+            self.check(summary.get("schema", {}).get("skipped_files") == 1 and summary["schema"]["files"] == 0,
+                       f"a dump outside the checkout is skipped: {summary}")
+
+    def suite_schema_snapshot(self):
+        """A --stats-file snapshot's schema_sql is replayed too, and wins over --schema where they disagree."""
+        v = self.validator()
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "structure.sql"), "w") as f:
+                f.write(STRUCTURE_SQL)
+            snapshot = {
+                "pgfence_stats_version": 1, "taken_at": "2024-05-01T12:00:00Z", "replayed_at": None,
+                "server": {"version": "15.6", "version_num": 150006, "in_recovery": True, "database": "app"},
+                "search_path": ["public"], "has_columns": True,
+                "tables": [{"schema": "public", "name": "accounts", "kind": "table", "rows": 1200,
+                            "rows_source": "catalog", "table_bytes": 98304, "total_bytes": 163840, "parent": None,
+                            "indexes": [{"name": "index_users_on_email", "bytes": 40960}],
+                            "columns": [{"name": "id", "type": "bigint", "not_null": True},
+                                        {"name": "email", "type": "text", "not_null": True}]}],
+                # Production moved the index to accounts; the dump still has it on users.
+                "schema_sql": ["CREATE TABLE public.accounts (id bigint NOT NULL, email text NOT NULL)",
+                               "ALTER TABLE ONLY public.accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY (id)",
+                               "CREATE UNIQUE INDEX index_users_on_email ON public.accounts USING btree (email)"],
+            }
+            with open(os.path.join(tmp, "pgfence-stats.json"), "w") as f:
+                json.dump(snapshot, f)
+            with open(os.path.join(tmp, "20240301000000_drop_email_index.sql"), "w") as f:
+                f.write("SET lock_timeout = '5s';\nDROP INDEX index_users_on_email;\n")
+            code, out, err = self.run("analyze", "--no-config", "--format", "json", "--stats-file", "pgfence-stats.json",
+                                      "--schema", "structure.sql", "20240301000000_drop_email_index.sql", cwd=tmp)
+            self.check(code == 0, f"exit code {code}: {err!r}")
+            report = json.loads(out)
+            self.validate(v, report, "--stats-file with schema_sql")
+            locks = {l["relation"]: l for l in report["files"][0]["statements"][1]["locks"]}
+            self.check("public.accounts" in locks and locks["public.accounts"].get("source") == "the stats snapshot"
+                       and "public.users" not in locks,
+                       f"the snapshot's index wins over the dump's: {sorted(locks)}")
+            summary = report["summary"]
+            self.check(summary.get("snapshot", {}).get("statements") == 3 and summary.get("schema", {}).get("files") == 1,
+                       f"both sources counted: {summary}")
+
     def suite_history(self):
         """A migration set's files are analysed after the ones before them; --history replays more; --no-history not."""
         v = self.validator()

@@ -404,6 +404,33 @@ def base_history(s):
           f"--no-history: the file alone: {row}")
 
 
+def schema_file(s):
+    """--schema reads a Rails structure.sql from the checkout as the existing schema, also with --no-history."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "db/structure.sql"),
+          "SET statement_timeout = 0;\n"
+          "CREATE TABLE public.users (id bigint NOT NULL, email character varying(255) NOT NULL);\n"
+          "ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);\n"
+          "CREATE UNIQUE INDEX index_users_on_email ON public.users USING btree (email);\n")
+    write(os.path.join(s.repo, "db/migrate/20240101000000_create_users.rb"), "# Rails migration, not SQL\n")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    git(s.repo, "checkout", "-qb", "feature")
+    write(os.path.join(s.repo, "db/migrate/20240202000000_drop_email_index.sql"), "DROP INDEX index_users_on_email;\n")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "drop the index")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    proc = subprocess.run([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "feature",
+                           "--no-history", "--schema", "db/structure.sql"],
+                          cwd=s.repo, env=env, capture_output=True, text=True, timeout=120)
+    check(proc.returncode in (0, 1), f"exit {proc.returncode}: {proc.stderr}")
+    row = [l for l in proc.stdout.splitlines() if "DROP INDEX index_users_on_email" in l and "ACCESS EXCLUSIVE" in l]
+    check(row and "ACCESS EXCLUSIVE public.users" in row[0], f"DROP INDEX locks users, known from the dump: {row}")
+    check("schema: 1 file, 4 statements replayed" in proc.stdout and "history:" not in proc.stdout,
+          f"the output names the dump as its own source: {proc.stdout[-400:]}")
+
+
 def trace_verdicts(s):
     """--trace runs the changed migrations on a real PostgreSQL after the repository's other
     migrations; confirmed verdicts land in the summary and the check run's text."""
@@ -503,7 +530,7 @@ def two_jobs(s):
 
 
 SCENARIOS = {f.__name__: f for f in (faults, trace_verdicts, posts_everything, sticky_comment, fork_fallback, server_errors, many_findings,
-                                     renamed_only, repository_errors, local_flags, two_jobs, base_history)}
+                                     renamed_only, repository_errors, local_flags, two_jobs, base_history, schema_file)}
 
 
 def main():

@@ -151,6 +151,37 @@ TEST_CASE("extract-stats --schema: the statements rebuild the same schema in an 
     CHECK(report["summary"]["unparsable"] == 0);
     CHECK(report["summary"]["unknown"] == 0);
 
+    // Given to analyze as a --stats-file, the snapshot's schema is what a migration starts from:
+    // DROP INDEX locks the index's table, even of a partitioned table (whose partitions' indexes the
+    // snapshot's index list cannot name), and a foreign key's other table is known.
+    write_text(dir + "/20250301000000_cleanup.sql",
+               "SET lock_timeout = '5s';\n"
+               "DROP INDEX orders_user_id_idx;\n"
+               "DROP INDEX events_at_idx;\n"
+               "ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;\n");
+    RunResult analysed = run({k_binary, "analyze", "--no-config", "--format", "json", "--stats-file", out,
+                              dir + "/20250301000000_cleanup.sql"});
+    INFO(analysed.err);
+    CHECK(analysed.exit_code <= 1);
+    auto cleanup = nlohmann::json::parse(analysed.out);
+    auto lock_on = [&](std::size_t statement, const std::string& relation) {
+        for (const auto& lock : cleanup["files"][0]["statements"][statement]["locks"]) {
+            if (lock["relation"] == relation || lock["relation"] == "public." + relation) return lock;
+        }
+        return nlohmann::json();
+    };
+    nlohmann::json orders = lock_on(1, "orders");
+    INFO(cleanup["files"][0]["statements"][1]["locks"].dump());
+    REQUIRE(orders.is_object());
+    CHECK(orders["mode"] == "ACCESS EXCLUSIVE");
+    CHECK(orders["source"] == "the stats snapshot");
+    CHECK(lock_on(2, "events").is_object());
+    CHECK(lock_on(2, "events_2025").is_object());
+    nlohmann::json users = lock_on(3, "users");
+    CHECK(users.is_object());
+    CHECK(users.value("source", "") == "the stats snapshot");
+    CHECK(cleanup["summary"]["snapshot"]["skipped_statements"] == 0);
+
     std::multiset<std::string> want = describe(*app);
     std::multiset<std::string> got = describe(*copy);
     for (const auto& line : want) {
