@@ -90,6 +90,14 @@ void Catalog::rename(const std::string& from, const std::string& to) {
         for (auto& [n, fk] : info.foreign_keys) {
             if (fk.target == from) fk.target = to;
         }
+        for (auto& [rule, r] : info.rules) {
+            for (auto& l : r.locks) {
+                if (l.relname == from) {
+                    l.relname = to;
+                    l.display = renamed_display(l.display, to);
+                }
+            }
+        }
         for (auto& [rel, display] : info.sources) {
             if (rel == from) {
                 rel = to;
@@ -140,7 +148,13 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
     set_columns(*rel, all);  // another column may carry either name: the first of each wins again
     // Indexes and foreign keys refer to the column by number: they follow the new name.
     for (auto& [n, fk] : rel->foreign_keys) std::replace(fk.columns.begin(), fk.columns.end(), from, to);
+    // So do the keys that point at it, and views (which store column numbers).
     for (auto& [name, info] : m_relations) {
+        for (auto& [n, fk] : info.foreign_keys) {
+            if (fk.target == relname) std::replace(fk.target_columns.begin(), fk.target_columns.end(), from, to);
+        }
+        bool reads = std::any_of(info.sources.begin(), info.sources.end(), [&](const auto& s) { return s.first == relname; });
+        if (reads && info.source_columns.erase(from) > 0) info.source_columns.insert(to);
         if (info.kind != "index" || info.index_table != relname || !info.index) continue;
         std::replace(info.index->keys.begin(), info.index->keys.end(), from, to);
         if (info.index->uses.erase(from) > 0) info.index->uses.insert(to);

@@ -212,6 +212,9 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             std::string relname(pg::text(pg::nth(items, count - 2)));
             add_lock(facts, ctx, relname, pg::qualified_name(items, count - 1), M::AccessExclusive, "",
                      facts.tag + ": the table it belongs to");
+            if (RelationInfo* info = ctx.catalog.find(relname); info && type == OBJECT_RULE) {
+                info->rules.erase(std::string(pg::text(pg::last(items))));
+            }
         }
         return true;
     }

@@ -70,6 +70,74 @@ TEST_CASE("a dropped table's referencing tables are locked when history knows th
     CHECK(lock_on(report.statements[0], "orders") != nullptr);
 }
 
+namespace {
+
+// The facts of `sql` analysed after `earlier` as history.
+StatementFacts after_history(const std::string& earlier, const std::string& sql) {
+    AnalyzeOptions options = facts_only();
+    Replay replay(options);
+    replay.replay_text("db/migrate/1_earlier.sql", earlier);
+    options.history = replay.snapshot();
+    FileReport report = analyze_text("db/migrate/2_next.sql", sql, options);
+    REQUIRE(report.statements.size() == 1);
+    return report.statements[0];
+}
+
+}  // namespace
+
+TEST_CASE("a rule made earlier adds its action's locks to the statements it fires on", "[history]") {
+    const std::string rule =
+        "CREATE TABLE settings (key text PRIMARY KEY, value text);\n"
+        "CREATE TABLE audit_log (id bigserial PRIMARY KEY, table_name text NOT NULL, action text NOT NULL);\n"
+        "CREATE RULE settings_audit AS ON DELETE TO settings\n"
+        "    DO ALSO INSERT INTO audit_log (table_name, action) VALUES ('settings', 'delete');\n";
+    StatementFacts deleted = after_history(rule, "DELETE FROM settings WHERE key = 'theme';\n");
+    const LockFact* audit = lock_on(deleted, "audit_log");
+    REQUIRE(audit != nullptr);
+    CHECK(audit->mode == LockMode::RowExclusive);
+    // Another event does not fire it; a dropped or renamed rule is followed.
+    CHECK(lock_on(after_history(rule, "UPDATE settings SET value = 'dark';\n"), "audit_log") == nullptr);
+    CHECK(lock_on(after_history(rule + "DROP RULE settings_audit ON settings;\n", "DELETE FROM settings;\n"), "audit_log") == nullptr);
+    CHECK(lock_on(after_history(rule + "ALTER RULE settings_audit ON settings RENAME TO settings_log;\n", "DELETE FROM settings;\n"),
+                  "audit_log") != nullptr);
+}
+
+TEST_CASE("DROP COLUMN CASCADE locks the views made earlier that use the column", "[history]") {
+    const std::string views =
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, nickname text, bio text);\n"
+        "CREATE VIEW user_nicknames AS SELECT id, nickname FROM users;\n"
+        "CREATE VIEW nickname_counts AS SELECT count(*) AS n FROM user_nicknames;\n"
+        "CREATE VIEW users_all AS SELECT * FROM users;\n";
+    StatementFacts nickname = after_history(views, "ALTER TABLE users DROP COLUMN nickname CASCADE;\n");
+    CHECK(lock_on(nickname, "user_nicknames") != nullptr);
+    CHECK(lock_on(nickname, "nickname_counts") != nullptr);  // over a dropped view
+    CHECK(lock_on(nickname, "users_all") != nullptr);        // a star uses every column
+    StatementFacts bio = after_history(views, "ALTER TABLE users DROP COLUMN bio CASCADE;\n");
+    CHECK(lock_on(bio, "user_nicknames") == nullptr);
+    CHECK(lock_on(bio, "users_all") != nullptr);
+    // A renamed column is followed; without CASCADE the server refuses, nothing is dropped.
+    CHECK(lock_on(after_history(views + "ALTER TABLE users RENAME COLUMN nickname TO handle;\n",
+                                "ALTER TABLE users DROP COLUMN handle CASCADE;\n"),
+                  "user_nicknames") != nullptr);
+    CHECK(lock_on(after_history(views, "ALTER TABLE users DROP COLUMN nickname;\n"), "user_nicknames") == nullptr);
+}
+
+TEST_CASE("ALTER COLUMN TYPE on a foreign key's column locks the key's other table", "[history]") {
+    const std::string keys =
+        "CREATE TABLE coupons (code varchar(20) PRIMARY KEY, percent_off integer NOT NULL);\n"
+        "CREATE TABLE coupon_redemptions (id bigserial PRIMARY KEY, coupon_code varchar(20) NOT NULL REFERENCES coupons (code));\n";
+    const LockFact* referencing = lock_on(after_history(keys, "ALTER TABLE coupons ALTER COLUMN code TYPE varchar(40);\n"),
+                                          "coupon_redemptions");
+    REQUIRE(referencing != nullptr);
+    CHECK(referencing->mode == LockMode::AccessExclusive);
+    const LockFact* referenced = lock_on(
+        after_history(keys, "ALTER TABLE coupon_redemptions ALTER COLUMN coupon_code TYPE varchar(40);\n"), "coupons");
+    REQUIRE(referenced != nullptr);
+    CHECK(referenced->mode == LockMode::AccessExclusive);
+    CHECK(lock_on(after_history(keys, "ALTER TABLE coupons ALTER COLUMN percent_off TYPE bigint;\n"), "coupon_redemptions") ==
+          nullptr);
+}
+
 TEST_CASE("history statements that do not parse or are unknown are counted, never an error", "[history]") {
     AnalyzeOptions options = facts_only();
     Replay replay(options);

@@ -1,0 +1,447 @@
+-- Objects an earlier migration made: each case's context is that migration (committed before
+-- the statement runs), the last statement the migration under review. In history mode the
+-- analyzer only knows them from the replayed history, the way `pgfence analyze --history`
+-- knows a project's earlier migrations.
+
+-- case: history_drop_index
+CREATE INDEX orders_status_placed_at_idx ON orders (status, placed_at);
+DROP INDEX orders_status_placed_at_idx;
+
+-- case: history_drop_index_if_exists
+CREATE INDEX users_lower_email_idx ON users (lower(email));
+DROP INDEX IF EXISTS users_lower_email_idx;
+
+-- case: history_drop_index_concurrently
+-- hold: orders
+-- pin: orders_status_placed_at_idx
+CREATE INDEX orders_status_placed_at_idx ON orders (status, placed_at);
+DROP INDEX CONCURRENTLY orders_status_placed_at_idx;
+
+-- case: history_drop_unique_index_on_other_schema
+CREATE UNIQUE INDEX invoices_number_idx ON billing.invoices (number);
+DROP INDEX billing.invoices_number_idx;
+
+-- case: history_reindex_index
+CREATE INDEX orders_status_placed_at_idx ON orders (status, placed_at);
+REINDEX INDEX orders_status_placed_at_idx;
+
+-- case: history_reindex_index_concurrently
+-- hold: orders
+-- pin: orders_status_placed_at_idx
+-- squat: public.orders_status_placed_at_idx_ccnew
+CREATE INDEX orders_status_placed_at_idx ON orders (status, placed_at);
+REINDEX INDEX CONCURRENTLY orders_status_placed_at_idx;
+
+-- case: history_alter_index_rename
+CREATE INDEX users_lower_email_idx ON users (lower(email));
+ALTER INDEX users_lower_email_idx RENAME TO users_email_lower_idx;
+
+-- case: history_alter_index_set_fillfactor
+CREATE INDEX orders_status_placed_at_idx ON orders (status, placed_at);
+ALTER INDEX orders_status_placed_at_idx SET (fillfactor = 80);
+
+-- case: history_alter_index_reset
+CREATE INDEX orders_status_placed_at_idx ON orders (status, placed_at) WITH (fillfactor = 80);
+ALTER INDEX orders_status_placed_at_idx RESET (fillfactor);
+
+-- case: history_alter_index_set_statistics
+CREATE INDEX users_lower_email_idx ON users (lower(email));
+ALTER INDEX users_lower_email_idx ALTER COLUMN 1 SET STATISTICS 500;
+
+-- case: history_drop_foreign_key
+CREATE TABLE shipments (
+    id bigserial PRIMARY KEY,
+    order_id bigint NOT NULL,
+    carrier text NOT NULL,
+    shipped_at timestamptz
+);
+ALTER TABLE shipments ADD CONSTRAINT shipments_order_id_fkey FOREIGN KEY (order_id) REFERENCES orders (id);
+ALTER TABLE shipments DROP CONSTRAINT shipments_order_id_fkey;
+
+-- case: history_drop_referenced_primary_key_cascade
+CREATE TABLE coupons (code text PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (
+    id bigserial PRIMARY KEY,
+    coupon_code text NOT NULL REFERENCES coupons (code),
+    order_id bigint NOT NULL REFERENCES orders (id)
+);
+ALTER TABLE coupons DROP CONSTRAINT coupons_pkey CASCADE;
+
+-- case: history_add_foreign_key_not_valid
+CREATE TABLE shipments (
+    id bigserial PRIMARY KEY,
+    order_id bigint NOT NULL,
+    carrier text NOT NULL
+);
+ALTER TABLE shipments ADD CONSTRAINT shipments_order_id_fkey FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;
+
+-- case: history_add_foreign_key_between_earlier_tables
+CREATE TABLE coupons (code text PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (id bigserial PRIMARY KEY, coupon_code text NOT NULL);
+ALTER TABLE coupon_redemptions ADD CONSTRAINT coupon_redemptions_coupon_code_fkey
+    FOREIGN KEY (coupon_code) REFERENCES coupons (code);
+
+-- case: history_validate_foreign_key
+CREATE TABLE shipments (
+    id bigserial PRIMARY KEY,
+    order_id bigint NOT NULL,
+    carrier text NOT NULL
+);
+ALTER TABLE shipments ADD CONSTRAINT shipments_order_id_fkey FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;
+ALTER TABLE shipments VALIDATE CONSTRAINT shipments_order_id_fkey;
+
+-- case: history_drop_referenced_table_cascade
+CREATE TABLE coupons (code text PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (
+    id bigserial PRIMARY KEY,
+    coupon_code text NOT NULL REFERENCES coupons (code),
+    order_id bigint NOT NULL REFERENCES orders (id)
+);
+DROP TABLE coupons CASCADE;
+
+-- case: history_drop_referencing_table
+CREATE TABLE coupons (code text PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (
+    id bigserial PRIMARY KEY,
+    coupon_code text NOT NULL REFERENCES coupons (code),
+    order_id bigint NOT NULL REFERENCES orders (id)
+);
+DROP TABLE coupon_redemptions;
+
+-- case: history_alter_referenced_column_type
+CREATE TABLE coupons (code varchar(20) PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (
+    id bigserial PRIMARY KEY,
+    coupon_code varchar(20) NOT NULL REFERENCES coupons (code)
+);
+ALTER TABLE coupons ALTER COLUMN code TYPE varchar(40);
+
+-- case: history_truncate_referenced_cascade
+CREATE TABLE coupons (code text PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (
+    id bigserial PRIMARY KEY,
+    coupon_code text NOT NULL REFERENCES coupons (code)
+);
+TRUNCATE coupons CASCADE;
+
+-- case: history_truncate_referenced_with_referencing
+CREATE TABLE coupons (code text PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (
+    id bigserial PRIMARY KEY,
+    coupon_code text NOT NULL REFERENCES coupons (code)
+);
+TRUNCATE coupon_redemptions, coupons;
+
+-- case: history_delete_cascades_to_earlier_table
+CREATE TABLE coupons (code text PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (
+    id bigserial PRIMARY KEY,
+    coupon_code text NOT NULL REFERENCES coupons (code) ON DELETE CASCADE
+);
+INSERT INTO coupons VALUES ('WELCOME10', 10);
+INSERT INTO coupon_redemptions (coupon_code) VALUES ('WELCOME10');
+DELETE FROM coupons WHERE code = 'WELCOME10';
+
+-- case: history_drop_enum_cascade
+CREATE TYPE shipping_speed AS ENUM ('standard', 'express');
+CREATE TABLE shipments (
+    id bigserial PRIMARY KEY,
+    order_id bigint NOT NULL REFERENCES orders (id),
+    speed shipping_speed NOT NULL DEFAULT 'standard'
+);
+DROP TYPE shipping_speed CASCADE;
+
+-- case: history_alter_enum_add_value
+CREATE TYPE shipping_speed AS ENUM ('standard', 'express');
+CREATE TABLE shipments (id bigserial PRIMARY KEY, speed shipping_speed NOT NULL DEFAULT 'standard');
+ALTER TYPE shipping_speed ADD VALUE 'overnight' AFTER 'express';
+
+-- case: history_alter_enum_rename_value
+CREATE TYPE shipping_speed AS ENUM ('standard', 'express');
+CREATE TABLE shipments (id bigserial PRIMARY KEY, speed shipping_speed NOT NULL DEFAULT 'standard');
+ALTER TYPE shipping_speed RENAME VALUE 'express' TO 'priority';
+
+-- case: history_alter_column_to_earlier_enum
+CREATE TYPE shipping_speed AS ENUM ('standard', 'express');
+CREATE TABLE shipments (id bigserial PRIMARY KEY, speed text NOT NULL DEFAULT 'standard');
+ALTER TABLE shipments ALTER COLUMN speed DROP DEFAULT;
+ALTER TABLE shipments ALTER COLUMN speed TYPE shipping_speed USING speed::shipping_speed;
+
+-- case: history_domain_add_constraint
+CREATE DOMAIN postal_code AS text;
+CREATE TABLE addresses (
+    id bigserial PRIMARY KEY,
+    user_id bigint NOT NULL REFERENCES users (id),
+    zip postal_code
+);
+CREATE TABLE warehouses (id serial PRIMARY KEY, zip postal_code NOT NULL DEFAULT '00000');
+ALTER DOMAIN postal_code ADD CONSTRAINT postal_code_length CHECK (length(VALUE) <= 10);
+
+-- case: history_domain_set_not_null
+CREATE DOMAIN postal_code AS text;
+CREATE TABLE addresses (id bigserial PRIMARY KEY, zip postal_code);
+ALTER DOMAIN postal_code SET NOT NULL;
+
+-- case: history_domain_add_constraint_not_valid
+CREATE DOMAIN postal_code AS text;
+CREATE TABLE addresses (id bigserial PRIMARY KEY, zip postal_code);
+ALTER DOMAIN postal_code ADD CONSTRAINT postal_code_length CHECK (length(VALUE) <= 10) NOT VALID;
+
+-- case: history_drop_domain_cascade
+CREATE DOMAIN postal_code AS text;
+CREATE TABLE addresses (id bigserial PRIMARY KEY, zip postal_code);
+DROP DOMAIN postal_code CASCADE;
+
+-- case: history_create_or_replace_view
+CREATE VIEW paid_orders AS SELECT id, user_id, amount FROM orders WHERE status = 'paid';
+CREATE OR REPLACE VIEW paid_orders AS SELECT id, user_id, amount, placed_at FROM orders WHERE status = 'paid';
+
+-- case: history_drop_view
+CREATE VIEW paid_orders AS SELECT id, user_id, amount FROM orders WHERE status = 'paid';
+DROP VIEW paid_orders;
+
+-- case: history_drop_view_cascade_to_view
+CREATE VIEW paid_orders AS SELECT id, user_id, amount FROM orders WHERE status = 'paid';
+CREATE VIEW paid_order_totals AS SELECT user_id, sum(amount) AS total FROM paid_orders GROUP BY user_id;
+DROP VIEW paid_orders CASCADE;
+
+-- case: history_view_over_earlier_view
+CREATE VIEW paid_orders AS SELECT id, user_id, amount FROM orders WHERE status = 'paid';
+CREATE VIEW paid_orders_with_users AS
+    SELECT p.id, p.amount, u.email FROM paid_orders p JOIN users u ON u.id = p.user_id;
+
+-- case: history_select_through_earlier_view
+CREATE VIEW paid_orders AS SELECT id, user_id, amount FROM orders WHERE status = 'paid';
+UPDATE users SET status = 'customer' WHERE id IN (SELECT user_id FROM paid_orders);
+
+-- case: history_drop_table_under_view_cascade
+CREATE TABLE shipments (id bigserial PRIMARY KEY, carrier text NOT NULL);
+CREATE VIEW carrier_counts AS SELECT carrier, count(*) AS n FROM shipments GROUP BY carrier;
+DROP TABLE shipments CASCADE;
+
+-- case: history_rename_view
+CREATE VIEW paid_orders AS SELECT id, user_id, amount FROM orders WHERE status = 'paid';
+ALTER VIEW paid_orders RENAME TO settled_orders;
+
+-- case: history_drop_materialized_view
+CREATE MATERIALIZED VIEW user_order_totals AS SELECT user_id, sum(amount) AS total FROM orders GROUP BY user_id;
+DROP MATERIALIZED VIEW user_order_totals;
+
+-- case: history_refresh_materialized_view_concurrently
+-- hold: user_order_totals
+CREATE MATERIALIZED VIEW user_order_totals AS SELECT user_id, sum(amount) AS total FROM orders GROUP BY user_id;
+CREATE UNIQUE INDEX user_order_totals_user_id_idx ON user_order_totals (user_id);
+REFRESH MATERIALIZED VIEW CONCURRENTLY user_order_totals;
+
+-- case: history_drop_column_used_by_index
+CREATE INDEX users_lower_nickname_idx ON users (lower(nickname));
+ALTER TABLE users DROP COLUMN nickname;
+
+-- case: history_drop_column_used_by_view_cascade
+CREATE VIEW user_nicknames AS SELECT id, nickname FROM users;
+ALTER TABLE users DROP COLUMN nickname CASCADE;
+
+-- case: history_drop_column_used_by_foreign_key
+CREATE TABLE shipments (
+    id bigserial PRIMARY KEY,
+    order_id bigint NOT NULL REFERENCES orders (id),
+    carrier text NOT NULL
+);
+ALTER TABLE shipments DROP COLUMN order_id;
+
+-- case: history_rename_column_used_by_view
+CREATE VIEW user_nicknames AS SELECT id, nickname FROM users;
+ALTER TABLE users RENAME COLUMN nickname TO display_name;
+
+-- case: history_page_views_attach_partition
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX page_views_viewed_at_idx ON page_views (viewed_at);
+CREATE TABLE page_views_2025 (id bigint NOT NULL, path text NOT NULL, viewed_at timestamptz NOT NULL);
+ALTER TABLE page_views ATTACH PARTITION page_views_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+
+-- case: history_page_views_attach_partition_with_default
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_default PARTITION OF page_views DEFAULT;
+CREATE TABLE page_views_2025 (id bigint NOT NULL, path text NOT NULL, viewed_at timestamptz NOT NULL);
+ALTER TABLE page_views ATTACH PARTITION page_views_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+
+-- case: history_page_views_detach_partition
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE INDEX page_views_viewed_at_idx ON page_views (viewed_at);
+ALTER TABLE page_views DETACH PARTITION page_views_2024;
+
+-- case: history_page_views_detach_partition_concurrently
+-- hold: page_views, page_views_2024
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE page_views DETACH PARTITION page_views_2024 CONCURRENTLY;
+
+-- case: history_page_views_add_column
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE page_views ADD COLUMN referrer text;
+
+-- case: history_page_views_set_not_null
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    referrer text,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE page_views ALTER COLUMN referrer SET NOT NULL;
+
+-- case: history_page_views_create_index_on_parent
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE INDEX page_views_path_idx ON page_views (path);
+
+-- case: history_page_views_drop_index_on_parent
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE INDEX page_views_viewed_at_idx ON page_views (viewed_at);
+DROP INDEX page_views_viewed_at_idx;
+
+-- case: history_page_views_drop_partitioned_table
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+DROP TABLE page_views;
+
+-- case: history_page_views_add_foreign_key_on_parent
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    user_id bigint,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE page_views ADD CONSTRAINT page_views_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);
+
+-- case: history_drop_trigger
+CREATE TRIGGER products_touch BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION noop_trigger();
+DROP TRIGGER products_touch ON products;
+
+-- case: history_disable_trigger
+CREATE TRIGGER products_touch BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION noop_trigger();
+ALTER TABLE products DISABLE TRIGGER products_touch;
+
+-- case: history_rename_trigger
+CREATE TRIGGER products_touch BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION noop_trigger();
+ALTER TRIGGER products_touch ON products RENAME TO products_touch_updated;
+
+-- case: history_drop_trigger_function_cascade
+CREATE FUNCTION stamp_shipped() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN NEW;
+END
+$$;
+CREATE TABLE shipments (id bigserial PRIMARY KEY, shipped_at timestamptz);
+CREATE TRIGGER shipments_stamp BEFORE INSERT ON shipments FOR EACH ROW EXECUTE FUNCTION stamp_shipped();
+DROP FUNCTION stamp_shipped() CASCADE;
+
+-- case: history_drop_rule
+CREATE RULE settings_keep AS ON DELETE TO settings DO INSTEAD NOTHING;
+DROP RULE settings_keep ON settings;
+
+-- case: history_rule_writing_elsewhere_then_delete
+CREATE RULE settings_audit AS ON DELETE TO settings
+    DO ALSO INSERT INTO audit_log (table_name, action) VALUES ('settings', 'delete');
+DELETE FROM settings WHERE key = 'theme';
+
+-- case: history_rule_renamed_then_update
+CREATE RULE settings_audit AS ON UPDATE TO settings
+    DO ALSO INSERT INTO audit_log (table_name, action) VALUES ('settings', 'update');
+ALTER RULE settings_audit ON settings RENAME TO settings_log_updates;
+UPDATE settings SET value = 'dark' WHERE key = 'theme';
+
+-- case: history_rule_dropped_then_update
+CREATE RULE settings_audit AS ON UPDATE TO settings
+    DO ALSO INSERT INTO audit_log (table_name, action) VALUES ('settings', 'update');
+DROP RULE settings_audit ON settings;
+UPDATE settings SET value = 'dark' WHERE key = 'theme';
+
+-- case: history_rule_on_insert_not_fired_by_delete
+CREATE RULE settings_audit AS ON INSERT TO settings
+    DO ALSO INSERT INTO audit_log (table_name, action) VALUES ('settings', 'insert');
+DELETE FROM settings WHERE key = 'theme';
+
+-- case: history_rule_instead_writes_other_table
+CREATE TABLE settings_history (key text NOT NULL, value text, changed_at timestamptz NOT NULL DEFAULT now());
+CREATE RULE settings_keep_history AS ON UPDATE TO settings
+    DO INSTEAD INSERT INTO settings_history (key, value) VALUES (NEW.key, NEW.value);
+UPDATE settings SET value = 'dark' WHERE key = 'theme';
+
+-- case: history_alter_referencing_column_type
+CREATE TABLE coupons (code varchar(20) PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (
+    id bigserial PRIMARY KEY,
+    coupon_code varchar(20) NOT NULL REFERENCES coupons (code)
+);
+ALTER TABLE coupon_redemptions ALTER COLUMN coupon_code TYPE varchar(40);
+
+-- case: history_alter_type_of_column_other_than_key
+CREATE TABLE coupons (code varchar(20) PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (
+    id bigserial PRIMARY KEY,
+    coupon_code varchar(20) NOT NULL REFERENCES coupons (code)
+);
+ALTER TABLE coupons ALTER COLUMN percent_off TYPE bigint;
+
+-- case: history_drop_column_used_by_join_view_cascade
+CREATE VIEW order_emails AS SELECT o.id, o.amount, u.email FROM orders o JOIN users u ON u.id = o.user_id;
+ALTER TABLE users DROP COLUMN email CASCADE;
+
+-- case: history_drop_column_not_used_by_view_cascade
+CREATE VIEW user_nicknames AS SELECT id, nickname FROM users;
+ALTER TABLE users DROP COLUMN bio CASCADE;
+
+-- case: history_drop_column_under_star_view_and_its_view
+CREATE VIEW users_all AS SELECT * FROM users;
+CREATE VIEW users_named AS SELECT id, name FROM users_all;
+ALTER TABLE users DROP COLUMN bio CASCADE;
+
+-- case: history_drop_column_of_materialized_view_source
+CREATE MATERIALIZED VIEW user_ages AS SELECT id, age FROM users WHERE age IS NOT NULL;
+ALTER TABLE users DROP COLUMN age CASCADE;
