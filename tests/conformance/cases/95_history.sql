@@ -445,3 +445,167 @@ ALTER TABLE users DROP COLUMN bio CASCADE;
 -- case: history_drop_column_of_materialized_view_source
 CREATE MATERIALIZED VIEW user_ages AS SELECT id, age FROM users WHERE age IS NOT NULL;
 ALTER TABLE users DROP COLUMN age CASCADE;
+
+-- case: history_page_views_drop_partition_with_default
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_default PARTITION OF page_views DEFAULT;
+DROP TABLE page_views_2024;
+
+-- case: history_page_views_truncate
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+TRUNCATE page_views;
+
+-- case: history_page_views_add_check
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE page_views ADD CONSTRAINT page_views_path_not_empty CHECK (path <> '');
+
+-- case: history_page_views_drop_foreign_key_on_parent
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    user_id bigint REFERENCES users (id),
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE page_views DROP CONSTRAINT page_views_user_id_fkey;
+
+-- case: history_page_views_rename_parent_index
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX page_views_viewed_at_idx ON page_views (viewed_at);
+ALTER INDEX page_views_viewed_at_idx RENAME TO page_views_time_idx;
+
+-- case: history_page_views_analyze
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ANALYZE page_views;
+
+-- case: history_page_views_lock_table
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+LOCK TABLE page_views IN SHARE MODE;
+
+-- case: history_page_views_select_through_view
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE VIEW popular_paths AS SELECT path, count(*) AS views FROM page_views GROUP BY path;
+INSERT INTO audit_log (table_name, action) SELECT 'page_views', path FROM popular_paths;
+
+-- case: history_lock_view_made_earlier
+CREATE VIEW paid_orders AS SELECT o.id, o.amount, u.email FROM orders o JOIN users u ON u.id = o.user_id WHERE o.status = 'paid';
+LOCK TABLE paid_orders IN ACCESS EXCLUSIVE MODE;
+
+-- case: history_refresh_matview_over_view
+CREATE VIEW paid_orders AS SELECT id, user_id, amount FROM orders WHERE status = 'paid';
+CREATE MATERIALIZED VIEW paid_totals AS SELECT user_id, sum(amount) AS total FROM paid_orders GROUP BY user_id;
+REFRESH MATERIALIZED VIEW paid_totals;
+
+-- case: history_inheritance_child_add_column
+CREATE TABLE documents (id bigserial PRIMARY KEY, title text NOT NULL);
+CREATE TABLE invoices_documents (amount numeric(10,2)) INHERITS (documents);
+CREATE TABLE contracts_documents (signed_at timestamptz) INHERITS (documents);
+ALTER TABLE documents ADD COLUMN archived boolean;
+
+-- case: history_rename_referenced_table
+CREATE TABLE coupons (code text PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (id bigserial PRIMARY KEY, coupon_code text NOT NULL REFERENCES coupons (code));
+ALTER TABLE coupons RENAME TO discount_codes;
+
+-- case: history_delete_from_renamed_referenced_table
+CREATE TABLE coupons (code text PRIMARY KEY, percent_off integer NOT NULL);
+CREATE TABLE coupon_redemptions (id bigserial PRIMARY KEY, coupon_code text NOT NULL REFERENCES coupons (code) ON DELETE CASCADE);
+INSERT INTO coupons VALUES ('SPRING', 15);
+ALTER TABLE coupons RENAME TO discount_codes;
+DELETE FROM discount_codes WHERE code = 'SPRING';
+
+-- case: history_drop_table_serial_sequence
+CREATE TABLE shipments (id bigserial PRIMARY KEY, carrier text NOT NULL);
+DROP TABLE shipments;
+
+-- case: history_domain_drop_not_null
+CREATE DOMAIN postal_code AS text NOT NULL;
+CREATE TABLE addresses (id bigserial PRIMARY KEY, zip postal_code);
+ALTER DOMAIN postal_code DROP NOT NULL;
+
+-- case: history_domain_drop_constraint
+CREATE DOMAIN postal_code AS text CONSTRAINT postal_code_length CHECK (length(VALUE) <= 10);
+CREATE TABLE addresses (id bigserial PRIMARY KEY, zip postal_code);
+ALTER DOMAIN postal_code DROP CONSTRAINT postal_code_length;
+
+-- case: history_domain_validate_constraint
+CREATE DOMAIN postal_code AS text;
+CREATE TABLE addresses (id bigserial PRIMARY KEY, zip postal_code);
+ALTER DOMAIN postal_code ADD CONSTRAINT postal_code_length CHECK (length(VALUE) <= 10) NOT VALID;
+ALTER DOMAIN postal_code VALIDATE CONSTRAINT postal_code_length;
+
+-- case: history_add_column_of_constrained_domain
+CREATE DOMAIN postal_code AS text CHECK (length(VALUE) <= 10);
+ALTER TABLE users ADD COLUMN zip postal_code;
+
+-- case: history_enum_rename_type
+CREATE TYPE shipping_speed AS ENUM ('standard', 'express');
+CREATE TABLE shipments (id bigserial PRIMARY KEY, speed shipping_speed NOT NULL DEFAULT 'standard');
+ALTER TYPE shipping_speed RENAME TO delivery_speed;
+
+-- case: history_alter_indexed_column_type
+CREATE INDEX users_lower_nickname_idx ON users (lower(nickname));
+ALTER TABLE users ALTER COLUMN nickname TYPE varchar(80);
+
+-- case: history_cluster_on_earlier_index
+CREATE INDEX orders_status_placed_at_idx ON orders (status, placed_at);
+CLUSTER orders USING orders_status_placed_at_idx;
+
+-- case: history_enable_all_triggers
+CREATE TRIGGER products_touch BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION noop_trigger();
+ALTER TABLE products DISABLE TRIGGER ALL;
+
+-- case: history_drop_table_with_trigger_on_other_function
+CREATE TABLE shipments (id bigserial PRIMARY KEY, carrier text NOT NULL);
+CREATE TRIGGER shipments_touch BEFORE UPDATE ON shipments FOR EACH ROW EXECUTE FUNCTION noop_trigger();
+DROP TABLE shipments;
+
+-- case: history_set_schema_with_earlier_index
+CREATE TABLE shipments (id bigserial PRIMARY KEY, carrier text NOT NULL);
+CREATE INDEX shipments_carrier_idx ON shipments (carrier);
+ALTER TABLE shipments SET SCHEMA billing;
+
+-- case: history_self_referencing_delete
+CREATE TABLE categories (id bigserial PRIMARY KEY, parent_id bigint REFERENCES categories (id) ON DELETE CASCADE, name text NOT NULL);
+INSERT INTO categories (name) VALUES ('root');
+DELETE FROM categories WHERE name = 'root';
