@@ -217,6 +217,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
         if (auto* self = ctx.catalog.find(relname); self && self->parent.empty()) self->parent = parent_name;
         if (is_partition) {
             lock_range_var(facts, ctx, parent, M::AccessExclusive, "PARTITION OF: the partitioned table");
+            partition_foreign_keys(parent_name, true, "PARTITION OF", facts, ctx);
             RelationInfo* pinfo = ctx.catalog.find(parent_name);
             if (pinfo == nullptr) {
                 facts.notes.push_back("if " + pg::display_name(parent) + " has a DEFAULT partition, it is locked ACCESS EXCLUSIVE "

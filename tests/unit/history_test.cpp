@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -126,16 +127,53 @@ TEST_CASE("ALTER COLUMN TYPE on a foreign key's column locks the key's other tab
     const std::string keys =
         "CREATE TABLE coupons (code varchar(20) PRIMARY KEY, percent_off integer NOT NULL);\n"
         "CREATE TABLE coupon_redemptions (id bigserial PRIMARY KEY, coupon_code varchar(20) NOT NULL REFERENCES coupons (code));\n";
-    const LockFact* referencing = lock_on(after_history(keys, "ALTER TABLE coupons ALTER COLUMN code TYPE varchar(40);\n"),
-                                          "coupon_redemptions");
+    StatementFacts retyped_key = after_history(keys, "ALTER TABLE coupons ALTER COLUMN code TYPE varchar(40);\n");
+    const LockFact* referencing = lock_on(retyped_key, "coupon_redemptions");
     REQUIRE(referencing != nullptr);
     CHECK(referencing->mode == LockMode::AccessExclusive);
-    const LockFact* referenced = lock_on(
-        after_history(keys, "ALTER TABLE coupon_redemptions ALTER COLUMN coupon_code TYPE varchar(40);\n"), "coupons");
+    StatementFacts retyped_column = after_history(keys, "ALTER TABLE coupon_redemptions ALTER COLUMN coupon_code TYPE varchar(40);\n");
+    const LockFact* referenced = lock_on(retyped_column, "coupons");
     REQUIRE(referenced != nullptr);
     CHECK(referenced->mode == LockMode::AccessExclusive);
     CHECK(lock_on(after_history(keys, "ALTER TABLE coupons ALTER COLUMN percent_off TYPE bigint;\n"), "coupon_redemptions") ==
           nullptr);
+}
+
+TEST_CASE("a partition joining or leaving a table made earlier locks its foreign keys' other tables", "[history]") {
+    const std::string tables =
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n"
+        "CREATE TABLE page_views (id bigint NOT NULL, user_id bigint REFERENCES users (id), viewed_at timestamptz NOT NULL)\n"
+        "    PARTITION BY RANGE (viewed_at);\n"
+        "CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+        "CREATE TABLE page_views_2025 (id bigint NOT NULL, user_id bigint, viewed_at timestamptz NOT NULL);\n"
+        "CREATE TABLE tenants (id bigint NOT NULL, region text NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST (region);\n"
+        "CREATE TABLE tenants_eu PARTITION OF tenants FOR VALUES IN ('eu');\n"
+        "CREATE TABLE tenant_invoices (id bigint PRIMARY KEY, tenant_id bigint, region text,\n"
+        "    FOREIGN KEY (tenant_id, region) REFERENCES tenants (id, region));\n";
+    auto mode_on = [&](const std::string& sql, const std::string& relation) -> std::optional<LockMode> {
+        StatementFacts facts = after_history(tables, sql);
+        const LockFact* lock = lock_on(facts, relation);
+        return lock ? std::optional<LockMode>(lock->mode) : std::nullopt;
+    };
+    CHECK(mode_on("ALTER TABLE page_views ATTACH PARTITION page_views_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n",
+                  "users") == LockMode::ShareRowExclusive);
+    CHECK(mode_on("ALTER TABLE page_views DETACH PARTITION page_views_2024;\n", "users") == LockMode::ShareRowExclusive);
+    CHECK(mode_on("CREATE TABLE tenants_us PARTITION OF tenants FOR VALUES IN ('us');\n", "tenant_invoices") ==
+          LockMode::ShareRowExclusive);
+    CHECK(mode_on("ALTER TABLE tenants DETACH PARTITION tenants_eu;\n", "tenant_invoices") == LockMode::AccessExclusive);
+}
+
+TEST_CASE("attaching below a partition made earlier opens the partitioned tables above it", "[history]") {
+    const std::string tables =
+        "CREATE TABLE page_views (id bigint NOT NULL, region text NOT NULL, viewed_at timestamptz NOT NULL)\n"
+        "    PARTITION BY RANGE (viewed_at);\n"
+        "CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\n"
+        "    PARTITION BY LIST (region);\n"
+        "CREATE TABLE page_views_2024_us (id bigint NOT NULL, region text NOT NULL, viewed_at timestamptz NOT NULL);\n";
+    StatementFacts attached = after_history(tables, "ALTER TABLE page_views_2024 ATTACH PARTITION page_views_2024_us FOR VALUES IN ('us');\n");
+    const LockFact* top = lock_on(attached, "page_views");
+    REQUIRE(top != nullptr);
+    CHECK(top->mode == LockMode::AccessShare);
 }
 
 TEST_CASE("history statements that do not parse or are unknown are counted, never an error", "[history]") {

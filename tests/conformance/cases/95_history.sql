@@ -609,3 +609,136 @@ ALTER TABLE shipments SET SCHEMA billing;
 CREATE TABLE categories (id bigserial PRIMARY KEY, parent_id bigint REFERENCES categories (id) ON DELETE CASCADE, name text NOT NULL);
 INSERT INTO categories (name) VALUES ('root');
 DELETE FROM categories WHERE name = 'root';
+
+-- case: history_page_views_attach_with_foreign_key
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    user_id bigint REFERENCES users (id),
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 (id bigint NOT NULL, user_id bigint, viewed_at timestamptz NOT NULL);
+ALTER TABLE page_views ATTACH PARTITION page_views_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+
+-- case: history_page_views_detach_with_foreign_key
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    user_id bigint REFERENCES users (id),
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE page_views DETACH PARTITION page_views_2024;
+
+-- case: history_referenced_partitioned_table_attach
+CREATE TABLE tenants (id bigint NOT NULL, region text NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+CREATE TABLE tenants_eu PARTITION OF tenants FOR VALUES IN ('eu');
+CREATE TABLE tenant_invoices (id bigserial PRIMARY KEY, tenant_id bigint NOT NULL, region text NOT NULL,
+    FOREIGN KEY (tenant_id, region) REFERENCES tenants (id, region));
+CREATE TABLE tenants_us (id bigint NOT NULL, region text NOT NULL, PRIMARY KEY (id, region));
+ALTER TABLE tenants ATTACH PARTITION tenants_us FOR VALUES IN ('us');
+
+-- case: history_page_views_index_on_parent_adopts_partition_index
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE INDEX page_views_2024_path_idx ON page_views_2024 (path);
+CREATE INDEX page_views_path_idx ON page_views (path);
+
+-- case: history_page_views_attach_with_matching_index
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    path text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX page_views_path_idx ON page_views (path);
+CREATE TABLE page_views_2025 (id bigint NOT NULL, path text NOT NULL, viewed_at timestamptz NOT NULL);
+CREATE INDEX page_views_2025_path_idx ON page_views_2025 (path);
+ALTER TABLE page_views ATTACH PARTITION page_views_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+
+-- case: history_subpartitioned_add_column
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    region text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (region);
+CREATE TABLE page_views_2024_eu PARTITION OF page_views_2024 FOR VALUES IN ('eu');
+CREATE TABLE page_views_2024_us PARTITION OF page_views_2024 FOR VALUES IN ('us');
+ALTER TABLE page_views ADD COLUMN referrer text;
+
+-- case: history_subpartitioned_attach_into_middle
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    region text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (region);
+CREATE TABLE page_views_2024_eu PARTITION OF page_views_2024 FOR VALUES IN ('eu');
+CREATE TABLE page_views_2024_us (id bigint NOT NULL, region text NOT NULL, viewed_at timestamptz NOT NULL);
+ALTER TABLE page_views_2024 ATTACH PARTITION page_views_2024_us FOR VALUES IN ('us');
+
+-- case: history_statement_trigger_on_truncate
+CREATE TRIGGER settings_truncate_guard BEFORE TRUNCATE ON settings FOR EACH STATEMENT EXECUTE FUNCTION noop_trigger();
+TRUNCATE settings;
+
+-- case: history_page_views_detach_concurrently_with_foreign_key
+-- hold: page_views, page_views_2024, users
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    user_id bigint REFERENCES users (id),
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE page_views DETACH PARTITION page_views_2024 CONCURRENTLY;
+
+-- case: history_page_views_create_partition_with_foreign_key
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    user_id bigint REFERENCES users (id),
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE page_views_2025 PARTITION OF page_views FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+
+-- case: history_referenced_partitioned_table_create_partition
+CREATE TABLE tenants (id bigint NOT NULL, region text NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+CREATE TABLE tenants_eu PARTITION OF tenants FOR VALUES IN ('eu');
+CREATE TABLE tenant_invoices (id bigserial PRIMARY KEY, tenant_id bigint NOT NULL, region text NOT NULL,
+    FOREIGN KEY (tenant_id, region) REFERENCES tenants (id, region));
+CREATE TABLE tenants_us PARTITION OF tenants FOR VALUES IN ('us');
+
+-- case: history_referenced_partitioned_table_detach
+CREATE TABLE tenants (id bigint NOT NULL, region text NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+CREATE TABLE tenants_eu PARTITION OF tenants FOR VALUES IN ('eu');
+CREATE TABLE tenants_us PARTITION OF tenants FOR VALUES IN ('us');
+CREATE TABLE tenant_invoices (id bigserial PRIMARY KEY, tenant_id bigint NOT NULL, region text NOT NULL,
+    FOREIGN KEY (tenant_id, region) REFERENCES tenants (id, region));
+ALTER TABLE tenants DETACH PARTITION tenants_us;
+
+-- case: history_subpartitioned_create_partition_in_middle
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    region text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (region);
+CREATE TABLE page_views_2024_eu PARTITION OF page_views_2024 FOR VALUES IN ('eu');
+CREATE TABLE page_views_2024_us PARTITION OF page_views_2024 FOR VALUES IN ('us');
+
+-- case: history_subpartitioned_detach_from_middle
+CREATE TABLE page_views (
+    id bigint NOT NULL,
+    region text NOT NULL,
+    viewed_at timestamptz NOT NULL
+) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (region);
+CREATE TABLE page_views_2024_eu PARTITION OF page_views_2024 FOR VALUES IN ('eu');
+CREATE TABLE page_views_2024_us PARTITION OF page_views_2024 FOR VALUES IN ('us');
+ALTER TABLE page_views_2024 DETACH PARTITION page_views_2024_us;
