@@ -77,6 +77,12 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
                 info->rules.insert(std::move(rule));
             }
         }
+        if (RelationInfo* info = ctx.catalog.find(relname); info && type == OBJECT_TRIGGER) {
+            if (auto trigger = info->triggers.extract(sub)) {
+                trigger.key() = newname;
+                info->triggers.insert(std::move(trigger));
+            }
+        }
         if (type == OBJECT_TABCONSTRAINT) {
             if (auto* info = ctx.catalog.find(relname)) {
                 auto fk = info->foreign_keys.find(sub);

@@ -176,6 +176,31 @@ TEST_CASE("attaching below a partition made earlier opens the partitioned tables
     CHECK(top->mode == LockMode::AccessShare);
 }
 
+TEST_CASE("a dropped or renamed trigger made earlier is followed", "[history]") {
+    const std::string trigger =
+        "CREATE FUNCTION stamp_shipped() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n"
+        "CREATE TABLE shipments (id bigserial PRIMARY KEY, shipped_at timestamptz);\n"
+        "CREATE TRIGGER shipments_stamp BEFORE INSERT ON shipments FOR EACH ROW EXECUTE FUNCTION stamp_shipped();\n";
+    const std::string drop_function = "DROP FUNCTION stamp_shipped() CASCADE;\n";
+    CHECK(lock_on(after_history(trigger, drop_function), "shipments") != nullptr);
+    CHECK(lock_on(after_history(trigger + "DROP TRIGGER shipments_stamp ON shipments;\n", drop_function), "shipments") == nullptr);
+    const std::string renamed = trigger + "ALTER TRIGGER shipments_stamp ON shipments RENAME TO shipments_stamp_insert;\n";
+    CHECK(lock_on(after_history(renamed + "DROP TRIGGER shipments_stamp_insert ON shipments;\n", drop_function), "shipments") ==
+          nullptr);
+}
+
+TEST_CASE("DROP DOMAIN CASCADE drops the views over the columns of that domain", "[history]") {
+    const std::string domain =
+        "CREATE DOMAIN postal_code AS text;\n"
+        "CREATE TABLE addresses (id bigserial PRIMARY KEY, zip postal_code, city text);\n"
+        "CREATE VIEW address_zips AS SELECT id, zip FROM addresses;\n"
+        "CREATE VIEW address_cities AS SELECT id, city FROM addresses;\n";
+    StatementFacts dropped = after_history(domain, "DROP DOMAIN postal_code CASCADE;\n");
+    CHECK(lock_on(dropped, "addresses") != nullptr);
+    CHECK(lock_on(dropped, "address_zips") != nullptr);
+    CHECK(lock_on(dropped, "address_cities") == nullptr);
+}
+
 TEST_CASE("history statements that do not parse or are unknown are counted, never an error", "[history]") {
     AnalyzeOptions options = facts_only();
     Replay replay(options);

@@ -742,3 +742,56 @@ CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-0
 CREATE TABLE page_views_2024_eu PARTITION OF page_views_2024 FOR VALUES IN ('eu');
 CREATE TABLE page_views_2024_us PARTITION OF page_views_2024 FOR VALUES IN ('us');
 ALTER TABLE page_views_2024 DETACH PARTITION page_views_2024_us;
+
+-- case: history_drop_function_after_its_trigger_was_dropped
+CREATE FUNCTION stamp_shipped() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN NEW;
+END
+$$;
+CREATE TABLE shipments (id bigserial PRIMARY KEY, shipped_at timestamptz);
+CREATE TRIGGER shipments_stamp BEFORE INSERT ON shipments FOR EACH ROW EXECUTE FUNCTION stamp_shipped();
+DROP TRIGGER shipments_stamp ON shipments;
+DROP FUNCTION stamp_shipped() CASCADE;
+
+-- case: history_drop_renamed_index
+CREATE INDEX orders_status_placed_at_idx ON orders (status, placed_at);
+ALTER INDEX orders_status_placed_at_idx RENAME TO orders_status_idx;
+DROP INDEX orders_status_idx;
+
+-- case: history_drop_renamed_foreign_key
+CREATE TABLE shipments (id bigserial PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id));
+ALTER TABLE shipments RENAME CONSTRAINT shipments_order_id_fkey TO shipments_order_fk;
+ALTER TABLE shipments DROP CONSTRAINT shipments_order_fk;
+
+-- case: history_drop_table_after_its_foreign_key_was_dropped
+CREATE TABLE shipments (id bigserial PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id));
+ALTER TABLE shipments DROP CONSTRAINT shipments_order_id_fkey;
+DROP TABLE shipments;
+
+-- case: history_drop_table_renamed_earlier_with_foreign_key
+CREATE TABLE shipments (id bigserial PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id));
+ALTER TABLE shipments RENAME TO deliveries;
+DROP TABLE deliveries;
+
+-- case: history_drop_domain_cascade_used_by_view
+CREATE DOMAIN postal_code AS text;
+CREATE TABLE addresses (id bigserial PRIMARY KEY, zip postal_code);
+CREATE VIEW address_zips AS SELECT id, zip FROM addresses;
+DROP DOMAIN postal_code CASCADE;
+
+-- case: history_enum_on_partitioned_table_drop_cascade
+CREATE TYPE view_source AS ENUM ('web', 'app');
+CREATE TABLE page_views (id bigint NOT NULL, source view_source, viewed_at timestamptz NOT NULL) PARTITION BY RANGE (viewed_at);
+CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+DROP TYPE view_source CASCADE;
+
+-- case: history_drop_view_renamed_earlier
+CREATE VIEW paid_orders AS SELECT id, user_id, amount FROM orders WHERE status = 'paid';
+ALTER VIEW paid_orders RENAME TO settled_orders;
+DROP VIEW settled_orders;
+
+-- case: history_drop_column_renamed_earlier_under_view
+CREATE VIEW user_nicknames AS SELECT id, nickname FROM users;
+ALTER TABLE users RENAME COLUMN nickname TO handle;
+ALTER TABLE users DROP COLUMN handle CASCADE;
