@@ -149,7 +149,11 @@ void Catalog::rename(const std::string& from, const std::string& to) {
                         std::any_of(seen.foreign_keys.begin(), seen.foreign_keys.end(),
                                     [&](const auto& fk) { return fk.second.target == from; }) ||
                         std::any_of(seen.sources.begin(), seen.sources.end(),
-                                    [&](const auto& source) { return source.first == from; });
+                                    [&](const auto& source) { return source.first == from; }) ||
+                        std::any_of(seen.rules.begin(), seen.rules.end(), [&](const auto& rule) {
+                            return std::any_of(rule.second.locks.begin(), rule.second.locks.end(),
+                                               [&](const auto& l) { return l.relname == from; });
+                        });
         if (!mentions) continue;
         RelationInfo& info = own(slot);
         for (auto* list : {&info.children, &info.references, &info.referenced_by, &info.default_sequences}) {
@@ -161,6 +165,14 @@ void Catalog::rename(const std::string& from, const std::string& to) {
         if (info.owned_by == from) info.owned_by = to;
         for (auto& [n, fk] : info.foreign_keys) {
             if (fk.target == from) fk.target = to;
+        }
+        for (auto& [rule, r] : info.rules) {
+            for (auto& l : r.locks) {
+                if (l.relname == from) {
+                    l.relname = to;
+                    l.display = renamed_display(l.display, to);
+                }
+            }
         }
         for (auto& [rel, display] : info.sources) {
             if (rel == from) {
@@ -212,9 +224,22 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
     set_columns(*rel, all);  // another column may carry either name: the first of each wins again
     // Indexes and foreign keys refer to the column by number: they follow the new name.
     for (auto& [n, fk] : rel->foreign_keys) std::replace(fk.columns.begin(), fk.columns.end(), from, to);
+    // So do the keys that point at it, and views (which store column numbers).
     for (auto& [name, slot] : m_relations) {
-        if (slot->kind != "index" || slot->index_table != relname || !slot->index) continue;
+        const RelationInfo& seen = *slot;
+        bool keys = std::any_of(seen.foreign_keys.begin(), seen.foreign_keys.end(), [&](const auto& fk) {
+            return fk.second.target == relname && contains(fk.second.target_columns, from);
+        });
+        bool reads = std::any_of(seen.sources.begin(), seen.sources.end(), [&](const auto& s) { return s.first == relname; });
+        bool view = reads && seen.source_columns.count(from) > 0;
+        bool index = seen.kind == "index" && seen.index_table == relname && seen.index;
+        if (!keys && !view && !index) continue;
         RelationInfo& info = own(slot);
+        for (auto& [n, fk] : info.foreign_keys) {
+            if (fk.target == relname) std::replace(fk.target_columns.begin(), fk.target_columns.end(), from, to);
+        }
+        if (view && info.source_columns.erase(from) > 0) info.source_columns.insert(to);
+        if (!index) continue;
         std::replace(info.index->keys.begin(), info.index->keys.end(), from, to);
         if (info.index->uses.erase(from) > 0) info.index->uses.insert(to);
     }

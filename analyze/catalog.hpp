@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyze/lock_mode.hpp"
 #include "analyze/pg_tree.hpp"
 
 namespace pgfence::analyze {
@@ -47,6 +48,18 @@ struct IndexDef {
 // actions): a full B-tree whose leading keys are exactly them, in any order, or a hash index on the one column?
 [[nodiscard]] bool index_leads_with(const IndexDef& index, const std::vector<std::string>& columns);
 
+// A rule on INSERT, UPDATE or DELETE: the rewriter adds its actions to every such statement
+// on the table, and they open their relations when it runs (AcquireRewriteLocks).
+struct RuleInfo {
+    CmdType event = CMD_UNKNOWN;
+    struct Lock {
+        std::string relname;
+        std::string display;
+        LockMode mode = LockMode::AccessShare;
+    };
+    std::vector<Lock> locks;  // what the actions (and the rule's WHERE) lock, as of CREATE RULE
+};
+
 struct RelationInfo {
     std::string relname;  // unqualified, as PostgreSQL stores it
     std::string display;  // as first written
@@ -65,9 +78,11 @@ struct RelationInfo {
     std::map<std::string, std::string> not_null_checks;     // NOT VALID CHECK (col IS NOT NULL): name -> column
     std::string default_partition;          // its DEFAULT partition, if known
     std::vector<std::pair<std::string, std::string>> sources;  // views: relname, display of what they read
+    std::set<std::string> source_columns;  // views: the column names their query mentions, "*" for a star
     std::string tablespace;     // as given by TABLESPACE; "" for the database's default
     std::string access_method;  // as given by USING; "" for the default (heap)
     std::map<std::string, std::string> triggers;  // trigger name -> function name
+    std::map<std::string, RuleInfo> rules;        // by rule name: rules on INSERT, UPDATE, DELETE
     std::vector<std::string> default_sequences;   // sequences its column defaults call nextval() on
     std::string owned_by;                         // sequences: the table whose column owns it
     // Where its definition came from: a --history or --schema file's path, "the stats snapshot",

@@ -68,6 +68,76 @@ void drop_column_indexes(const Target& t, const std::string& column, StatementFa
     }
 }
 
+// ALTER COLUMN ... TYPE drops and re-adds every foreign key the column is part of
+// (ATPostAlterTypeCleanup). Dropping one removes its triggers from both of its tables
+// (RemoveTriggerById, ACCESS EXCLUSIVE); a key of another table that points at the column has
+// that table locked ACCESS EXCLUSIVE up front ("we'll need AccessExclusiveLock for the DROP
+// CONSTRAINT step").
+void retype_foreign_keys(const Target& t, const std::string& column, StatementFacts& facts, Context& ctx) {
+    const RelationInfo* rel = ctx.catalog.find(t.relname);
+    if (rel == nullptr) return;
+    for (const auto& [name, fk] : rel->foreign_keys) {
+        if (fk.target == t.relname || std::find(fk.columns.begin(), fk.columns.end(), column) == fk.columns.end()) continue;
+        add_lock(facts, ctx, fk.target, display_of(ctx, fk.target), k_referenced_drop_triggers, "",
+                 "ALTER COLUMN TYPE: re-creates foreign key " + quote_ident(name) + ", whose triggers are on the referenced table");
+    }
+    const std::vector<std::string>& primary_key = rel->primary_key;
+    for (const Catalog::ForeignKeyRef& ref : ctx.catalog.foreign_keys_to(t.relname)) {
+        if (ref.relname == t.relname) continue;
+        const std::vector<std::string>& target = ref.key.target_columns.empty() ? primary_key : ref.key.target_columns;
+        if (std::find(target.begin(), target.end(), column) == target.end()) continue;
+        add_lock(facts, ctx, ref.relname, ref.display, k_referenced_drop_triggers, "",
+                 "ALTER COLUMN TYPE: re-creates foreign key " + quote_ident(ref.constraint) + " that references the column");
+    }
+}
+
+// DROP COLUMN ... CASCADE drops the views and materialized views that use the column, and the
+// views over those, each under ACCESS EXCLUSIVE (without CASCADE the server refuses). A view
+// uses it when its query names the column, or selects a star from the table alone. When a
+// relation the view joins may have a column of that name too, which one it uses is open: a note.
+void drop_column_views(const Target& t, const std::string& column, bool cascade, StatementFacts& facts, Context& ctx) {
+    if (!cascade) return;
+    std::vector<std::string> dropped;
+    for (const auto& [name, info] : ctx.catalog.relations()) {
+        if (info->kind != "view" && info->kind != "materialized view") continue;
+        bool reads = false;
+        bool others = false;     // it reads other relations too
+        bool ambiguous = false;  // one of them may have a column of that name
+        for (const auto& [source, display] : info->sources) {
+            if (source == t.relname) {
+                reads = true;
+                continue;
+            }
+            others = true;
+            const RelationInfo* other = ctx.catalog.find(source);
+            if (other == nullptr || other->columns.empty() || other->column_index.count(column) > 0) ambiguous = true;
+        }
+        bool names = info->source_columns.count(column) > 0;
+        bool star = info->source_columns.count("*") > 0;
+        if (!reads || (!names && !star)) continue;
+        if (ambiguous || (others && !names)) {
+            facts.notes.push_back("DROP COLUMN " + quote_ident(column) + " CASCADE: drops " + info->display +
+                                  " (ACCESS EXCLUSIVE) if it uses this table's " + quote_ident(column));
+            continue;
+        }
+        dropped.push_back(name);
+    }
+    // Views over a dropped view go with it.
+    for (std::size_t i = 0; i < dropped.size(); ++i) {
+        for (const auto& [name, info] : ctx.catalog.relations()) {
+            bool over = std::any_of(info->sources.begin(), info->sources.end(), [&](const auto& s) { return s.first == dropped[i]; });
+            if (over && std::find(dropped.begin(), dropped.end(), name) == dropped.end()) dropped.push_back(name);
+        }
+    }
+    for (const std::string& name : dropped) {
+        const RelationInfo* info = ctx.catalog.find(name);
+        add_lock(facts, ctx, name, info->display, M::AccessExclusive, info->kind,
+                 "DROP COLUMN " + quote_ident(column) + " CASCADE: drops " + info->display + ", which uses the column");
+        ctx.reshape(name);
+    }
+    for (const std::string& name : dropped) ctx.catalog.remove(name);
+}
+
 // Foreign keys that go away with a dropped column or an index-backed constraint: their
 // triggers are removed from the other table (ACCESS EXCLUSIVE).
 void drop_foreign_keys(const Target& t, const std::string& column, const std::string& index, bool cascade,

@@ -27,6 +27,16 @@ void attach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, cons
     add_scan(facts, pg::display_name(part),
              "ATTACH PARTITION: every row is checked against the partition bound unless a CHECK constraint already proves it",
              false);
+    partition_foreign_keys(t.relname, true, "ATTACH PARTITION", facts, ctx);
+    // The new partition's constraint includes its parent's own (generate_partition_qual),
+    // which opens every partitioned table above it.
+    for (std::string above = t.relname; const RelationInfo* p = ctx.catalog.find(above);) {
+        const RelationInfo* up = ctx.catalog.find(p->parent);
+        if (up == nullptr || up->kind != "partitioned table" || above == p->parent) break;
+        add_lock(facts, ctx, p->parent, up->display, M::AccessShare, "",
+                 "ATTACH PARTITION: the partition constraint of " + p->display + " comes from its own parent");
+        above = p->parent;
+    }
     RelationInfo* parent = ctx.catalog.find(t.relname);
     if (parent == nullptr) {
         facts.notes.push_back("if " + t.display + " has a DEFAULT partition, it is locked ACCESS EXCLUSIVE and scanned");
@@ -59,6 +69,7 @@ void detach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, cons
                    concurrent ? "DETACH PARTITION CONCURRENTLY: the partition, in its second transaction"
                               : "DETACH PARTITION: the partition");
     if (concurrent) facts.no_transaction_block = true;
+    partition_foreign_keys(t.relname, false, concurrent ? "DETACH PARTITION CONCURRENTLY" : "DETACH PARTITION", facts, ctx);
     RelationInfo* parent = ctx.catalog.find(t.relname);
     if (parent == nullptr) return;
     if (!parent->default_partition.empty() && parent->default_partition != part && !concurrent) {

@@ -50,6 +50,10 @@ void note_index_rebuilds(const std::string& where, const std::string& col, const
                          TypeChange change, const Target& t, StatementFacts& facts, Context& ctx);
 // DROP COLUMN: drops the indexes that use the column, locking each.
 void drop_column_indexes(const Target& t, const std::string& column, StatementFacts& facts, Context& ctx);
+// ALTER COLUMN ... TYPE: the foreign keys on the column are re-created, locking their other table.
+void retype_foreign_keys(const Target& t, const std::string& column, StatementFacts& facts, Context& ctx);
+// DROP COLUMN ... CASCADE: drops the views that use the column (and the views over them).
+void drop_column_views(const Target& t, const std::string& column, bool cascade, StatementFacts& facts, Context& ctx);
 // Foreign keys that go away with a dropped column (`column`) or an index-backed constraint
 // (`index`, with CASCADE): their triggers are removed from the other table.
 void drop_foreign_keys(const Target& t, const std::string& column, const std::string& index, bool cascade,

@@ -1,7 +1,9 @@
 #include <algorithm>
+#include <set>
 
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
+#include "analyze/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
 namespace {
@@ -177,6 +179,21 @@ std::vector<std::pair<std::string, std::string>> query_sources(const pg::Node* q
     return sources;
 }
 
+// Every column name the query mentions, anywhere in it, and "*" for a star: PostgreSQL records
+// the view's dependency on each column it uses, and a star uses every column there is.
+void query_columns(const pg::Node* node, std::set<std::string>& out) {
+    if (node == nullptr) return;
+    if (const ColumnRef* ref = pg::as<ColumnRef>(node)) {
+        if (const pg::Node* field = pg::last(ref->fields)) out.emplace(pg::is<A_Star>(field) ? "*" : std::string(pg::text(field)));
+        return;
+    }
+    if (const List* list = pg::as<List>(node)) {
+        for (const pg::Node* item : pg::each(list)) query_columns(item, out);
+        return;
+    }
+    pg::each_child(node, [&](const pg::Node* child) { query_columns(child, out); });
+}
+
 }  // namespace
 
 bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& ctx, bool foreign) {
@@ -201,6 +218,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
         if (auto* self = ctx.catalog.find(relname); self && self->parent.empty()) self->parent = parent_name;
         if (is_partition) {
             lock_range_var(facts, ctx, parent, M::AccessExclusive, "PARTITION OF: the partitioned table");
+            partition_foreign_keys(parent_name, true, "PARTITION OF", facts, ctx);
             RelationInfo* pinfo = ctx.catalog.find(parent_name);
             if (pinfo == nullptr) {
                 facts.notes.push_back("if " + pg::display_name(parent) + " has a DEFAULT partition, it is locked ACCESS EXCLUSIVE "
@@ -265,6 +283,7 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
     RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), matview ? "materialized view" : "table");
     info.is_new = true;
     info.sources = sources;
+    query_columns(stmt->query, info.source_columns);
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new relation");
     if (fills) {
         for (const auto& [name, display] : sources) add_scan(facts, display, facts.tag + ": runs the query over it");
@@ -285,6 +304,8 @@ bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
     if (existing == nullptr) existing = &ctx.catalog.add(relname, pg::display_name(rv), "view");
     existing->is_new = was_new;
     existing->sources = sources;
+    existing->source_columns.clear();
+    query_columns(stmt->query, existing->source_columns);
     lock_range_var(facts, ctx, rv, M::AccessExclusive,
                    replace ? "CREATE OR REPLACE VIEW: replaces the view's query" : "CREATE VIEW: the new view", "view");
     return true;

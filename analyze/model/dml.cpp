@@ -143,6 +143,21 @@ private:
         }
     }
 
+    // The rewriter adds the actions of the table's rules on the statement's event (MERGE is
+    // refused on a table with rules).
+    void rule_actions(const std::string& relname, NodeTag kind) {
+        const RelationInfo* info = m_ctx.catalog.find(relname);
+        if (info == nullptr || info->rules.empty()) return;
+        CmdType event = kind == T_InsertStmt ? CMD_INSERT : kind == T_UpdateStmt ? CMD_UPDATE : kind == T_DeleteStmt ? CMD_DELETE : CMD_UNKNOWN;
+        std::vector<RuleInfo::Lock> locks;
+        for (const auto& [name, rule] : info->rules) {
+            if (rule.event == event) locks.insert(locks.end(), rule.locks.begin(), rule.locks.end());
+        }
+        for (const RuleInfo::Lock& l : locks) {
+            add_lock(m_facts, m_ctx, l.relname, l.display, l.mode, "", m_reason + " (a rule on " + info->display + " adds it)");
+        }
+    }
+
     void dml(const pg::Node* stmt) {
         std::size_t outer = m_ctes.size();
         push_cte_names(stmt, m_ctes);
@@ -150,6 +165,7 @@ private:
         std::string relname(pg::relname(rv));
         NodeTag kind = stmt->type;
         relation(relname, pg::display_name(rv), M::RowExclusive, kind != T_InsertStmt && range_var_inh(rv));
+        if (m_use != QueryUse::Parse) rule_actions(relname, kind);
         if (m_use == QueryUse::Execute) {
             const UpdateStmt* update = pg::as<UpdateStmt>(stmt);
             std::set<std::string> changed = update != nullptr ? set_columns(update->targetList) : std::set<std::string>();

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "analyze/model/alter_table_parts.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 
@@ -213,6 +214,11 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             std::string relname(pg::text(pg::nth(items, count - 2)));
             add_lock(facts, ctx, relname, pg::qualified_name(items, count - 1), M::AccessExclusive, "",
                      facts.tag + ": the table it belongs to");
+            if (RelationInfo* info = ctx.catalog.find(relname); info && type != OBJECT_POLICY) {
+                std::string name(pg::text(pg::last(items)));
+                if (type == OBJECT_RULE) info->rules.erase(name);
+                else info->triggers.erase(name);
+            }
         }
         return true;
     }
@@ -226,9 +232,19 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
                                                         " also get ACCESS EXCLUSIVE locks"));
                 }
                 for (const auto& t : ctx.catalog.tables_using_type(name)) {
-                    const RelationInfo* info = ctx.catalog.find(t);
-                    add_lock(facts, ctx, t, info ? info->display : quote_ident(t), M::AccessExclusive, "",
+                    const RelationInfo* info = ctx.catalog.find(t);  // there: the catalog named it
+                    alter::Target target{t, info->display, info->kind};
+                    add_lock(facts, ctx, t, target.display, M::AccessExclusive, "",
                              facts.tag + " CASCADE: drops the columns that use it");
+                    // Each such column goes as DROP COLUMN ... CASCADE would: with the views that use it.
+                    std::vector<std::string> columns;
+                    for (const ColumnInfo& c : info->columns) {
+                        if (type_base(c.type) == name) columns.push_back(c.name);
+                    }
+                    for (const std::string& column : columns) {
+                        alter::drop_column_views(target, column, true, facts, ctx);
+                        ctx.catalog.drop_column(t, column);
+                    }
                 }
             }
         }

@@ -40,4 +40,30 @@ void check_foreign_key_indexes(const ForeignKeyWatch& watch, StatementFacts& fac
     }
 }
 
+// Joining: CloneForeignKeyConstraints gives the partition the parent's keys, whose check
+// triggers go on the referenced table, and the keys pointing at the parent new action triggers
+// on the referencing table (CreateTrigger: SHARE ROW EXCLUSIVE both). Leaving
+// (DetachPartitionFinalize): the partition's own keys get action triggers of their own on the
+// referenced table (SHARE ROW EXCLUSIVE); the keys pointing at the parent lose the partition's
+// triggers on the referencing table (RemoveTriggerById: ACCESS EXCLUSIVE).
+void partition_foreign_keys(const std::string& parent, bool joining, const std::string& what, StatementFacts& facts,
+                            Context& ctx) {
+    const RelationInfo* info = ctx.catalog.find(parent);
+    if (info == nullptr || info->kind != "partitioned table") return;
+    std::vector<std::string> referenced;
+    for (const auto& [name, fk] : info->foreign_keys) {
+        if (fk.target != parent) referenced.push_back(fk.target);
+    }
+    for (const std::string& target : referenced) {
+        add_lock(facts, ctx, target, display_of(ctx, target), LockMode::ShareRowExclusive, "",
+                 what + ": the partitioned table's foreign key gets the partition's triggers on the referenced table");
+    }
+    for (const Catalog::ForeignKeyRef& ref : ctx.catalog.foreign_keys_to(parent)) {
+        if (ref.relname == parent) continue;
+        add_lock(facts, ctx, ref.relname, ref.display, joining ? LockMode::ShareRowExclusive : LockMode::AccessExclusive, "",
+                 what + ": the foreign key " + quote_ident(ref.constraint) + " that references the partitioned table " +
+                     (joining ? "gets triggers for the partition" : "loses the partition's triggers"));
+    }
+}
+
 }  // namespace pgfence::analyze::model

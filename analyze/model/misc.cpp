@@ -109,11 +109,63 @@ bool model_policy(const RangeVar* table, const pg::Node* qual, const pg::Node* w
     return true;
 }
 
+namespace {
+
+// The relation's name as PostgreSQL stores it, from a lock's display name ("billing.invoices",
+// "\"Audit\"\"Log\"").
+std::string stored_name(const std::string& display) {
+    std::string name;
+    bool quoted = false;
+    for (std::size_t i = 0; i < display.size(); ++i) {
+        char c = display[i];
+        if (c == '"' && quoted && i + 1 < display.size() && display[i + 1] == '"') {
+            name += '"';
+            ++i;
+        } else if (c == '"') {
+            quoted = !quoted;
+        } else if (c == '.' && !quoted) {
+            name.clear();
+        } else {
+            name += c;
+        }
+    }
+    return name;
+}
+
+// What a rule's actions lock each time a statement of its event runs on the table: they are
+// planned and run with it (views opened, partitions, foreign-key checks). NEW and OLD name
+// the statement's own rows, not relations.
+RuleInfo rule_actions(const RuleStmt* stmt, Context& ctx) {
+    RuleInfo rule;
+    rule.event = stmt->event;
+    StatementFacts scratch;
+    for (const pg::Node* a : pg::each(stmt->actions)) lock_query(scratch, ctx, a, QueryUse::Execute, "the rule's action");
+    if (stmt->whereClause != nullptr) lock_query(scratch, ctx, stmt->whereClause, QueryUse::Execute, "the rule's condition");
+    for (const LockFact& l : scratch.locks) {
+        std::string relname = stored_name(l.relation);
+        if (relname == "new" || relname == "old") continue;
+        rule.locks.push_back({relname, l.relation, l.mode});
+    }
+    return rule;
+}
+
+}  // namespace
+
 bool model_rule(const RuleStmt* stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = "CREATE RULE";
     // The actions are parsed: tables they write get ROW EXCLUSIVE, tables they read ACCESS SHARE.
     for (const pg::Node* a : pg::each(stmt->actions)) lock_query(facts, ctx, a, QueryUse::Parse, "the rule's action names it");
     lock_range_var(facts, ctx, stmt->relation, M::AccessExclusive, "CREATE RULE: changes how the table is queried");
+    if (RelationInfo* info = ctx.catalog.find(std::string(pg::relname(stmt->relation)))) {
+        std::string name(pg::text(stmt->rulename));
+        if (stmt->event == CMD_INSERT || stmt->event == CMD_UPDATE || stmt->event == CMD_DELETE) {
+            RuleInfo rule = rule_actions(stmt, ctx);
+            info = ctx.catalog.find(std::string(pg::relname(stmt->relation)));  // the actions' walk may add relations
+            info->rules[name] = std::move(rule);
+        } else {
+            info->rules.erase(name);  // CREATE OR REPLACE with another event
+        }
+    }
     return true;
 }
 

@@ -83,6 +83,11 @@ ForeignKeyWatch watch_foreign_keys(const pg::Node* stmt, const Context& ctx);
 // The foreign keys the statement added whose columns lead no index the catalog knows, into
 // facts.unindexed_foreign_keys; nothing when the catalog does not know the table.
 void check_foreign_key_indexes(const ForeignKeyWatch& watch, StatementFacts& facts, const Context& ctx);
+// A partition joining or leaving partitioned table `parent` (PARTITION OF, ATTACH, DETACH)
+// takes part in the foreign keys of the parent and in those pointing at it: the tables on
+// their other side are locked as PostgreSQL does when it clones or detaches their triggers.
+void partition_foreign_keys(const std::string& parent, bool joining, const std::string& what, StatementFacts& facts,
+                            Context& ctx);
 
 // ---- shared helpers (model.cpp) ----
 

@@ -71,6 +71,18 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
         facts.tag = type == OBJECT_TABCONSTRAINT ? "ALTER TABLE RENAME CONSTRAINT" : type == OBJECT_TRIGGER ? "ALTER TRIGGER RENAME"
                   : type == OBJECT_POLICY ? "ALTER POLICY RENAME" : "ALTER RULE RENAME";
         lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag);
+        if (RelationInfo* info = ctx.catalog.find(relname); info && type == OBJECT_RULE) {
+            if (auto rule = info->rules.extract(sub)) {
+                rule.key() = newname;
+                info->rules.insert(std::move(rule));
+            }
+        }
+        if (RelationInfo* info = ctx.catalog.find(relname); info && type == OBJECT_TRIGGER) {
+            if (auto trigger = info->triggers.extract(sub)) {
+                trigger.key() = newname;
+                info->triggers.insert(std::move(trigger));
+            }
+        }
         if (type == OBJECT_TABCONSTRAINT) {
             if (auto* info = ctx.catalog.find(relname)) {
                 auto fk = info->foreign_keys.find(sub);

@@ -78,7 +78,7 @@ analyze::Result<std::vector<Case>> parse_cases(const std::string& file, const st
         if (directive(line, "case", value)) {
             if (auto err = close()) return *err;
             if (value.empty()) return error_at(file, number, "`-- case:` needs an id");
-            cases.push_back(Case{value, file, number, {}, {}, {}, {}, 0});
+            cases.push_back(Case{value, file, number, {}, {}, {}, {}, 0, {}});
         } else if (directive(line, "needs", value)) {
             if (cases.empty()) return error_at(file, number, "`-- needs:` before the first case");
             Case& c = cases.back();
@@ -91,6 +91,10 @@ analyze::Result<std::vector<Case>> parse_cases(const std::string& file, const st
                                     std::to_string(analyze::k_newest_pg_version));
             }
             c.needs = *version;
+        } else if (directive(line, "same-file-only", value)) {
+            if (cases.empty()) return error_at(file, number, "`-- same-file-only:` before the first case");
+            if (value.empty()) return error_at(file, number, "`-- same-file-only:` needs the reason");
+            cases.back().same_file_only = value;
         } else if (directive(line, "hold", value) || directive(line, "pin", value) || directive(line, "squat", value)) {
             if (cases.empty()) return error_at(file, number, "a contention directive before the first case");
             Case& c = cases.back();

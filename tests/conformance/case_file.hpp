@@ -6,6 +6,9 @@
 // so that it waits, visibly, at each step (see trace::Contention).
 // `-- needs: 18` runs the case only on a server of that major version or newer: syntax that
 // older servers reject.
+// Every case is analysed twice (runner.hpp): as one migration, and with schema.sql and the
+// context replayed as earlier migrations. `-- same-file-only: <reason>` keeps a case out of
+// the second, with the reason it cannot be put that way.
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +26,7 @@ struct Case {
     std::vector<std::string> pin;
     std::vector<std::string> squat;
     int needs = 0;  // `-- needs:` major version; 0: every server
+    std::string same_file_only;  // `-- same-file-only:` reason; empty: both modes
 };
 
 // Parses one file's text; a case without statements is an error.

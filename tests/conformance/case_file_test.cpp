@@ -79,3 +79,21 @@ TEST_CASE("the suite's cases for newer servers each name the version they need")
     // The older files run everywhere.
     CHECK(std::count_if(cases->begin(), cases->end(), [](const Case& c) { return c.needs == 0; }) > 300);
 }
+
+TEST_CASE("`-- same-file-only:` keeps a case out of history mode, with its reason") {
+    auto parsed = parse_cases("cases/90_x.sql",
+                              "-- case: both\n"
+                              "DROP INDEX orders_code_idx;\n"
+                              "-- case: one_file\n"
+                              "-- same-file-only: the extension's objects are not replayed\n"
+                              "CREATE EXTENSION postgres_fdw;\n"
+                              "CREATE FOREIGN TABLE remote_users (id bigint) SERVER elsewhere;\n");
+    REQUIRE(parsed);
+    REQUIRE(parsed->size() == 2);
+    CHECK((*parsed)[0].same_file_only.empty());
+    CHECK((*parsed)[1].same_file_only == "the extension's objects are not replayed");
+    CHECK(error_of("-- case: a\n-- same-file-only:\nSELECT 1;\n") ==
+          "cases/90_x.sql:2:1: `-- same-file-only:` needs the reason");
+    CHECK(error_of("-- same-file-only: why\n-- case: a\nSELECT 1;\n") ==
+          "cases/90_x.sql:1:1: `-- same-file-only:` before the first case");
+}

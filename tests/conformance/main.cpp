@@ -56,6 +56,25 @@ nlohmann::json observed_case(const Case& c, const CaseResult& r) {
 
 std::string location(const Case& c) { return c.file.substr(c.file.rfind('/') + 1) + ":" + std::to_string(c.line); }
 
+// Cases run in one mode (runner.hpp: Mode), and how many of them mismatched.
+struct ModeCount {
+    int cases = 0;
+    int mismatches = 0;
+    void count(bool mismatch) {
+        ++cases;
+        if (mismatch) ++mismatches;
+    }
+};
+
+void report_mismatch(const Case& c, const char* mode, const trace::Comparison& verdict) {
+    if (verdict.ok()) return;
+    std::cout << "MISMATCH  " << c.id << "  [" << mode << "]  (" << location(c) << ")\n"
+              << "          predicted: " << verdict.predicted << "\n"
+              << "          observed:  " << verdict.observed << "\n";
+    for (const auto& d : verdict.differences) std::cout << "          - " << d.text << "\n";
+    std::cout.flush();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,6 +118,9 @@ int main(int argc, char** argv) {
     int passed = 0;
     int failed = 0;
     int skipped = 0;
+    ModeCount same_file;
+    ModeCount history;
+    int same_file_only = 0;
     nlohmann::json observed = nlohmann::json::array();
     for (const auto& c : selected) {
         if (auto reason = skip_reason(c, server)) {
@@ -110,6 +132,9 @@ int main(int argc, char** argv) {
         }
         CaseResult r = runner.run(c);
         if (r.observation) observed.push_back(observed_case(c, r));
+        same_file.count(r.error || !r.verdict.ok());
+        if (!c.same_file_only.empty()) ++same_file_only;
+        else history.count(r.error || !r.history->ok());
         if (r.ok()) {
             ++passed;
             std::cout << "ok        " << c.id;
@@ -119,20 +144,25 @@ int main(int argc, char** argv) {
                 std::cout << ")";
             }
             std::cout << "\n";
-            if (args.verbose) std::cout << "          predicted: " << r.verdict.predicted << "\n          observed:  " << r.verdict.observed << "\n";
+            if (args.verbose) {
+                std::cout << "          predicted: " << r.verdict.predicted << "\n";
+                if (r.history && r.history->predicted != r.verdict.predicted) {
+                    std::cout << "          (history): " << r.history->predicted << "\n";
+                }
+                if (!c.same_file_only.empty()) std::cout << "          same-file only: " << c.same_file_only << "\n";
+                std::cout << "          observed:  " << r.verdict.observed << "\n";
+            }
             std::cout.flush();
             continue;
         }
         ++failed;
-        std::cout << "MISMATCH  " << c.id << "  (" << location(c) << ")\n";
         if (r.error) {
+            std::cout << "MISMATCH  " << c.id << "  (" << location(c) << ")\n";
             std::cout << "          " << *r.error << "\n";
             continue;
         }
-        std::cout << "          predicted: " << r.verdict.predicted << "\n"
-                  << "          observed:  " << r.verdict.observed << "\n";
-        for (const auto& d : r.verdict.differences) std::cout << "          - " << d.text << "\n";
-        std::cout.flush();
+        report_mismatch(c, "same-file", r.verdict);
+        if (r.history) report_mismatch(c, "history", *r.history);
     }
     if (!args.observed.empty()) {
         std::ofstream out(args.observed);
@@ -144,6 +174,9 @@ int main(int argc, char** argv) {
     }
     auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "ran " << passed + failed << " cases in " << static_cast<int>(seconds + 0.5) << " s\n";
+    std::cout << "same-file: " << same_file.cases << " cases, " << same_file.mismatches << " mismatches\n";
+    std::cout << "history:   " << history.cases << " cases, " << history.mismatches << " mismatches, " << same_file_only
+              << " same-file only\n";
     std::cout << "conformance: " << passed << " passed, " << failed << " failed";
     if (skipped > 0) std::cout << ", " << skipped << " skipped (need a newer server)";
     std::cout << "\n";

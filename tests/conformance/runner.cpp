@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/history.hpp"
 
 namespace pgfence::tests::conformance {
 namespace {
@@ -23,6 +24,14 @@ trace::Status Runner::prepare() {
     auto version = m_admin->query("SELECT current_setting('server_version_num')::int / 10000");
     if (!version) return version.error();
     m_server_major = std::stoi(version->value(0, 0));
+    // The facts of the server the case runs on; one older or newer than the analyzer knows
+    // gets the nearest version it does.
+    m_options.pg_version = std::clamp(m_server_major, analyze::k_oldest_pg_version, analyze::k_newest_pg_version);
+    m_options.threads = 1;
+    m_options.run_rules = false;  // only the facts are compared
+    analyze::Replay schema(m_options);
+    schema.replay_text("schema.sql", m_schema);
+    m_schema_history = schema.snapshot();
     if (auto s = m_admin->execute(std::string("CREATE DATABASE ") + k_template); !s) return s.error();
     {
         auto loader = m_instance.connect(k_template);
@@ -44,15 +53,25 @@ void Runner::drop(const std::string& db) {
     (void)m_admin->execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
 }
 
-analyze::StatementFacts Runner::predict(const Case& c) const {
-    std::string text = m_schema + "\n";
-    for (const auto& s : c.statements) text += s + ";\n";
-    analyze::AnalyzeOptions options;
-    // The facts of the server the case runs on; one older or newer than the analyzer knows
-    // gets the nearest version it does.
-    options.pg_version = std::clamp(m_server_major, analyze::k_oldest_pg_version, analyze::k_newest_pg_version);
-    options.threads = 1;
-    options.run_rules = false;  // only the facts are compared
+analyze::StatementFacts Runner::predict(const Case& c, Mode mode) const {
+    analyze::AnalyzeOptions options = m_options;
+    std::string text;
+    if (mode == Mode::SameFile) {
+        text = m_schema + "\n";
+        for (const auto& s : c.statements) text += s + ";\n";
+    } else {
+        // The context is the migration before the case's: replayed on top of schema.sql's.
+        std::string context;
+        for (std::size_t i = 0; i + 1 < c.statements.size(); ++i) context += c.statements[i] + ";\n";
+        if (context.empty()) {
+            options.history = m_schema_history;
+        } else {
+            analyze::Replay replay(options, m_schema_history);
+            replay.replay_text("context.sql", context);
+            options.history = replay.snapshot();
+        }
+        text = c.statements.back() + ";\n";
+    }
     analyze::FileReport report = analyze::analyze_text("conformance.sql", text, options);
     if (report.statements.empty()) return {};
     return report.statements.back();
@@ -130,8 +149,10 @@ analyze::Result<trace::Observation> Runner::observe(const Case& c, bool& outside
 CaseResult Runner::run(const Case& c) {
     CaseResult result;
     analyze::StatementFacts facts;
+    std::optional<analyze::StatementFacts> history_facts;
     try {
-        facts = predict(c);
+        facts = predict(c, Mode::SameFile);
+        if (c.same_file_only.empty()) history_facts = predict(c, Mode::History);
     } catch (const std::exception& e) {
         result.error = std::string("the analyzer failed: ") + e.what();
         return result;
@@ -143,6 +164,7 @@ CaseResult Runner::run(const Case& c) {
         return result;
     }
     result.verdict = trace::compare(facts, *observation, outside);
+    if (history_facts) result.history = trace::compare(*history_facts, *observation, outside);
     result.observation = std::move(*observation);
     result.outside_transaction = outside;
     return result;

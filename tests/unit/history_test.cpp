@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,136 @@ TEST_CASE("a dropped table's referencing tables are locked when history knows th
     options.history = replay.snapshot();
     FileReport report = analyze_text("db/migrate/2_drop_users.sql", "DROP TABLE users CASCADE;\n", options);
     CHECK(lock_on(report.statements[0], "orders") != nullptr);
+}
+
+namespace {
+
+// The facts of `sql` analysed after `earlier` as history.
+StatementFacts after_history(const std::string& earlier, const std::string& sql) {
+    AnalyzeOptions options = facts_only();
+    Replay replay(options);
+    replay.replay_text("db/migrate/1_earlier.sql", earlier);
+    options.history = replay.snapshot();
+    FileReport report = analyze_text("db/migrate/2_next.sql", sql, options);
+    REQUIRE(report.statements.size() == 1);
+    return report.statements[0];
+}
+
+}  // namespace
+
+TEST_CASE("a rule made earlier adds its action's locks to the statements it fires on", "[history]") {
+    const std::string rule =
+        "CREATE TABLE settings (key text PRIMARY KEY, value text);\n"
+        "CREATE TABLE audit_log (id bigserial PRIMARY KEY, table_name text NOT NULL, action text NOT NULL);\n"
+        "CREATE RULE settings_audit AS ON DELETE TO settings\n"
+        "    DO ALSO INSERT INTO audit_log (table_name, action) VALUES ('settings', 'delete');\n";
+    StatementFacts deleted = after_history(rule, "DELETE FROM settings WHERE key = 'theme';\n");
+    const LockFact* audit = lock_on(deleted, "audit_log");
+    REQUIRE(audit != nullptr);
+    CHECK(audit->mode == LockMode::RowExclusive);
+    // Another event does not fire it; a dropped or renamed rule is followed.
+    CHECK(lock_on(after_history(rule, "UPDATE settings SET value = 'dark';\n"), "audit_log") == nullptr);
+    CHECK(lock_on(after_history(rule + "DROP RULE settings_audit ON settings;\n", "DELETE FROM settings;\n"), "audit_log") == nullptr);
+    CHECK(lock_on(after_history(rule + "ALTER RULE settings_audit ON settings RENAME TO settings_log;\n", "DELETE FROM settings;\n"),
+                  "audit_log") != nullptr);
+}
+
+TEST_CASE("DROP COLUMN CASCADE locks the views made earlier that use the column", "[history]") {
+    const std::string views =
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, nickname text, bio text);\n"
+        "CREATE VIEW user_nicknames AS SELECT id, nickname FROM users;\n"
+        "CREATE VIEW nickname_counts AS SELECT count(*) AS n FROM user_nicknames;\n"
+        "CREATE VIEW users_all AS SELECT * FROM users;\n";
+    StatementFacts nickname = after_history(views, "ALTER TABLE users DROP COLUMN nickname CASCADE;\n");
+    CHECK(lock_on(nickname, "user_nicknames") != nullptr);
+    CHECK(lock_on(nickname, "nickname_counts") != nullptr);  // over a dropped view
+    CHECK(lock_on(nickname, "users_all") != nullptr);        // a star uses every column
+    StatementFacts bio = after_history(views, "ALTER TABLE users DROP COLUMN bio CASCADE;\n");
+    CHECK(lock_on(bio, "user_nicknames") == nullptr);
+    CHECK(lock_on(bio, "users_all") != nullptr);
+    // A renamed column is followed; without CASCADE the server refuses, nothing is dropped.
+    CHECK(lock_on(after_history(views + "ALTER TABLE users RENAME COLUMN nickname TO handle;\n",
+                                "ALTER TABLE users DROP COLUMN handle CASCADE;\n"),
+                  "user_nicknames") != nullptr);
+    CHECK(lock_on(after_history(views, "ALTER TABLE users DROP COLUMN nickname;\n"), "user_nicknames") == nullptr);
+}
+
+TEST_CASE("ALTER COLUMN TYPE on a foreign key's column locks the key's other table", "[history]") {
+    const std::string keys =
+        "CREATE TABLE coupons (code varchar(20) PRIMARY KEY, percent_off integer NOT NULL);\n"
+        "CREATE TABLE coupon_redemptions (id bigserial PRIMARY KEY, coupon_code varchar(20) NOT NULL REFERENCES coupons (code));\n";
+    StatementFacts retyped_key = after_history(keys, "ALTER TABLE coupons ALTER COLUMN code TYPE varchar(40);\n");
+    const LockFact* referencing = lock_on(retyped_key, "coupon_redemptions");
+    REQUIRE(referencing != nullptr);
+    CHECK(referencing->mode == LockMode::AccessExclusive);
+    StatementFacts retyped_column = after_history(keys, "ALTER TABLE coupon_redemptions ALTER COLUMN coupon_code TYPE varchar(40);\n");
+    const LockFact* referenced = lock_on(retyped_column, "coupons");
+    REQUIRE(referenced != nullptr);
+    CHECK(referenced->mode == LockMode::AccessExclusive);
+    CHECK(lock_on(after_history(keys, "ALTER TABLE coupons ALTER COLUMN percent_off TYPE bigint;\n"), "coupon_redemptions") ==
+          nullptr);
+}
+
+TEST_CASE("a partition joining or leaving a table made earlier locks its foreign keys' other tables", "[history]") {
+    const std::string tables =
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n"
+        "CREATE TABLE page_views (id bigint NOT NULL, user_id bigint REFERENCES users (id), viewed_at timestamptz NOT NULL)\n"
+        "    PARTITION BY RANGE (viewed_at);\n"
+        "CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+        "CREATE TABLE page_views_2025 (id bigint NOT NULL, user_id bigint, viewed_at timestamptz NOT NULL);\n"
+        "CREATE TABLE tenants (id bigint NOT NULL, region text NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST (region);\n"
+        "CREATE TABLE tenants_eu PARTITION OF tenants FOR VALUES IN ('eu');\n"
+        "CREATE TABLE tenant_invoices (id bigint PRIMARY KEY, tenant_id bigint, region text,\n"
+        "    FOREIGN KEY (tenant_id, region) REFERENCES tenants (id, region));\n";
+    auto mode_on = [&](const std::string& sql, const std::string& relation) -> std::optional<LockMode> {
+        StatementFacts facts = after_history(tables, sql);
+        const LockFact* lock = lock_on(facts, relation);
+        return lock ? std::optional<LockMode>(lock->mode) : std::nullopt;
+    };
+    CHECK(mode_on("ALTER TABLE page_views ATTACH PARTITION page_views_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n",
+                  "users") == LockMode::ShareRowExclusive);
+    CHECK(mode_on("ALTER TABLE page_views DETACH PARTITION page_views_2024;\n", "users") == LockMode::ShareRowExclusive);
+    CHECK(mode_on("CREATE TABLE tenants_us PARTITION OF tenants FOR VALUES IN ('us');\n", "tenant_invoices") ==
+          LockMode::ShareRowExclusive);
+    CHECK(mode_on("ALTER TABLE tenants DETACH PARTITION tenants_eu;\n", "tenant_invoices") == LockMode::AccessExclusive);
+}
+
+TEST_CASE("attaching below a partition made earlier opens the partitioned tables above it", "[history]") {
+    const std::string tables =
+        "CREATE TABLE page_views (id bigint NOT NULL, region text NOT NULL, viewed_at timestamptz NOT NULL)\n"
+        "    PARTITION BY RANGE (viewed_at);\n"
+        "CREATE TABLE page_views_2024 PARTITION OF page_views FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')\n"
+        "    PARTITION BY LIST (region);\n"
+        "CREATE TABLE page_views_2024_us (id bigint NOT NULL, region text NOT NULL, viewed_at timestamptz NOT NULL);\n";
+    StatementFacts attached = after_history(tables, "ALTER TABLE page_views_2024 ATTACH PARTITION page_views_2024_us FOR VALUES IN ('us');\n");
+    const LockFact* top = lock_on(attached, "page_views");
+    REQUIRE(top != nullptr);
+    CHECK(top->mode == LockMode::AccessShare);
+}
+
+TEST_CASE("a dropped or renamed trigger made earlier is followed", "[history]") {
+    const std::string trigger =
+        "CREATE FUNCTION stamp_shipped() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n"
+        "CREATE TABLE shipments (id bigserial PRIMARY KEY, shipped_at timestamptz);\n"
+        "CREATE TRIGGER shipments_stamp BEFORE INSERT ON shipments FOR EACH ROW EXECUTE FUNCTION stamp_shipped();\n";
+    const std::string drop_function = "DROP FUNCTION stamp_shipped() CASCADE;\n";
+    CHECK(lock_on(after_history(trigger, drop_function), "shipments") != nullptr);
+    CHECK(lock_on(after_history(trigger + "DROP TRIGGER shipments_stamp ON shipments;\n", drop_function), "shipments") == nullptr);
+    const std::string renamed = trigger + "ALTER TRIGGER shipments_stamp ON shipments RENAME TO shipments_stamp_insert;\n";
+    CHECK(lock_on(after_history(renamed + "DROP TRIGGER shipments_stamp_insert ON shipments;\n", drop_function), "shipments") ==
+          nullptr);
+}
+
+TEST_CASE("DROP DOMAIN CASCADE drops the views over the columns of that domain", "[history]") {
+    const std::string domain =
+        "CREATE DOMAIN postal_code AS text;\n"
+        "CREATE TABLE addresses (id bigserial PRIMARY KEY, zip postal_code, city text);\n"
+        "CREATE VIEW address_zips AS SELECT id, zip FROM addresses;\n"
+        "CREATE VIEW address_cities AS SELECT id, city FROM addresses;\n";
+    StatementFacts dropped = after_history(domain, "DROP DOMAIN postal_code CASCADE;\n");
+    CHECK(lock_on(dropped, "addresses") != nullptr);
+    CHECK(lock_on(dropped, "address_zips") != nullptr);
+    CHECK(lock_on(dropped, "address_cities") == nullptr);
 }
 
 TEST_CASE("history statements that do not parse or are unknown are counted, never an error", "[history]") {
