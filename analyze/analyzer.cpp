@@ -717,7 +717,7 @@ void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& 
                     FileReport report = analyze_one(files[i], options, catalog, folders);
                     if (chain && i + 1 < end) {
                         chain->handed_on(report);
-                        catalog.mark_existing();
+                        catalog.hand_on(files[i]);
                     }
                     step = handle(std::move(report), i);
                 } catch (...) {

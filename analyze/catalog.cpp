@@ -66,6 +66,20 @@ void Catalog::mark_existing() {
     }
 }
 
+void Catalog::hand_on(const std::string& path) {
+    for (auto& [name, slot] : m_relations) {
+        bool unsourced_key = std::any_of(slot->foreign_keys.begin(), slot->foreign_keys.end(),
+                                         [](const auto& fk) { return fk.second.source.empty(); });
+        if (!slot->is_new && !unsourced_key) continue;
+        RelationInfo& info = own(slot);
+        if (info.is_new && info.source.empty()) info.source = path;
+        info.is_new = false;
+        for (auto& [key, fk] : info.foreign_keys) {
+            if (fk.source.empty()) fk.source = path;
+        }
+    }
+}
+
 void Catalog::overlay(const Catalog& over) {
     for (const auto& [relname, slot] : over.m_relations) {
         auto old = m_relations.find(relname);

@@ -104,6 +104,9 @@ public:
     // Every relation as existing before the migration (is_new false): the schema earlier
     // migrations built, as the next one finds it.
     void mark_existing();
+    // mark_existing, for the next file of a migration set: what `path` (the file just analysed)
+    // added is then said to come from it.
+    void hand_on(const std::string& path);
     // What add() records as a new relation's source (RelationInfo::source); "" by default.
     void set_source(std::string source) { m_source = std::move(source); }
     [[nodiscard]] const std::string& source() const { return m_source; }

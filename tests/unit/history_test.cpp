@@ -245,6 +245,8 @@ TEST_CASE("a migration set's files are each analysed after the files before them
     REQUIRE(users != nullptr);
     CHECK(users->mode == LockMode::AccessExclusive);
     CHECK_FALSE(users->is_new);
+    // The fact came from the file before it, and the lock says so.
+    CHECK(users->source == files[0]);
     // Another folder shares nothing.
     CHECK(lock_on(report.files[2].statements[0], "users") == nullptr);
     CHECK(chain.counts().files == 1);
