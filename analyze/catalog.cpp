@@ -90,6 +90,10 @@ void Catalog::rename(const std::string& from, const std::string& to) {
         for (auto& [n, fk] : info.foreign_keys) {
             if (fk.target == from) fk.target = to;
         }
+        if (auto uses = info.column_uses.extract(from); !uses.empty()) {
+            uses.key() = to;
+            info.column_uses.insert(std::move(uses));
+        }
         for (auto& [rel, display] : info.sources) {
             if (rel == from) {
                 rel = to;
@@ -145,6 +149,23 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
         std::replace(info.index->keys.begin(), info.index->keys.end(), from, to);
         if (info.index->uses.erase(from) > 0) info.index->uses.insert(to);
     }
+    // So do views.
+    for (auto& [name, info] : m_relations) {
+        auto uses = info.column_uses.find(relname);
+        if (uses != info.column_uses.end() && uses->second.erase(from) > 0) uses->second.insert(to);
+    }
+}
+
+std::vector<const RelationInfo*> Catalog::views_using_column(const std::string& relname,
+                                                             const std::string& column) const {
+    std::vector<const RelationInfo*> out;
+    for (const auto& [name, info] : m_relations) {
+        auto uses = info.column_uses.find(relname);
+        if (uses != info.column_uses.end() && (uses->second.count(column) > 0 || uses->second.count("*") > 0)) {
+            out.push_back(&info);
+        }
+    }
+    return out;
 }
 
 std::vector<Catalog::ForeignKeyRef> Catalog::foreign_keys_to(const std::string& target) const {

@@ -62,6 +62,9 @@ struct RelationInfo {
     std::map<std::string, std::string> not_null_checks;     // NOT VALID CHECK (col IS NOT NULL): name -> column
     std::string default_partition;          // its DEFAULT partition, if known
     std::vector<std::pair<std::string, std::string>> sources;  // views: relname, display of what they read
+    // Views: the columns of each relation (by relname) the query uses, on each of which PostgreSQL
+    // records a dependency; "*" for every column of a relation whose columns are not known.
+    std::map<std::string, std::set<std::string>> column_uses;
     std::string tablespace;     // as given by TABLESPACE; "" for the database's default
     std::string access_method;  // as given by USING; "" for the default (heap)
     std::map<std::string, std::string> triggers;  // trigger name -> function name
@@ -86,6 +89,9 @@ public:
     void set_columns(RelationInfo& rel, const std::vector<ColumnInfo>& columns);
     void drop_column(const std::string& relname, const std::string& column);
     void rename_column(const std::string& relname, const std::string& from, const std::string& to);
+    // Views and materialized views whose query uses the column (or every column) of relname.
+    [[nodiscard]] std::vector<const RelationInfo*> views_using_column(const std::string& relname,
+                                                                      const std::string& column) const;
     // Tables that have a column of this (canonical) type name.
     [[nodiscard]] std::vector<std::string> tables_using_type(const std::string& type) const;
     // Every partition/child below relname, depth first.

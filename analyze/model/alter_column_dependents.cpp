@@ -68,6 +68,34 @@ void drop_column_indexes(const Target& t, const std::string& column, StatementFa
     }
 }
 
+// Views that use a dropped column: PostgreSQL refuses the drop without CASCADE ("cannot drop
+// column ... because other objects depend on it"); with CASCADE it drops each of them, and the
+// views built on those, under ACCESS EXCLUSIVE.
+void drop_column_views(const Target& t, const std::string& column, bool cascade, StatementFacts& facts, Context& ctx) {
+    std::vector<std::string> pending;
+    for (const RelationInfo* view : ctx.catalog.views_using_column(t.relname, column)) {
+        facts.dependent_views.push_back({view->display, view->kind, column, t.display, cascade});
+        pending.push_back(view->relname);
+    }
+    if (!cascade) return;
+    while (!pending.empty()) {
+        std::string name = pending.back();
+        pending.pop_back();
+        const RelationInfo* view = ctx.catalog.find(name);
+        if (view == nullptr) continue;
+        add_lock(facts, ctx, name, view->display, M::AccessExclusive, view->kind,
+                 "DROP COLUMN " + quote_ident(column) + " CASCADE: drops " + view->kind + " " + view->display +
+                     ", which depends on it");
+        for (const auto& [other, info] : ctx.catalog.relations()) {
+            for (const auto& source : info.sources) {
+                if (source.first == name && other != name) pending.push_back(other);
+            }
+        }
+        ctx.reshape(name);
+        ctx.catalog.remove(name);
+    }
+}
+
 // Foreign keys that go away with a dropped column or an index-backed constraint: their
 // triggers are removed from the other table (ACCESS EXCLUSIVE).
 void drop_foreign_keys(const Target& t, const std::string& column, const std::string& index, bool cascade,

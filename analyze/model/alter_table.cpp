@@ -481,6 +481,7 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
         ctx.reshape(t.relname, col);
         drop_foreign_keys(t, col, "", cmd.behavior == DROP_CASCADE, facts, ctx);
         drop_column_indexes(t, col, facts, ctx);
+        alter::drop_column_views(t, col, cmd.behavior == DROP_CASCADE, facts, ctx);
         if (ctx.catalog.find(t.relname) == nullptr) {
             facts.notes.push_back(needs_context("indexes using " + quote_ident(col) +
                                                 " are dropped with it, and a foreign key using it locks the table on its "

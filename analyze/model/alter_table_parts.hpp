@@ -50,6 +50,9 @@ void note_index_rebuilds(const std::string& where, const std::string& col, const
                          TypeChange change, const Target& t, StatementFacts& facts, Context& ctx);
 // DROP COLUMN: drops the indexes that use the column, locking each.
 void drop_column_indexes(const Target& t, const std::string& column, StatementFacts& facts, Context& ctx);
+// DROP COLUMN: records the views that use the column; with CASCADE drops them (and the views on
+// them), locking each.
+void drop_column_views(const Target& t, const std::string& column, bool cascade, StatementFacts& facts, Context& ctx);
 // Foreign keys that go away with a dropped column (`column`) or an index-backed constraint
 // (`index`, with CASCADE): their triggers are removed from the other table.
 void drop_foreign_keys(const Target& t, const std::string& column, const std::string& index, bool cascade,

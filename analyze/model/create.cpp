@@ -264,6 +264,7 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
     RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), matview ? "materialized view" : "table");
     info.is_new = true;
     info.sources = sources;
+    if (matview) info.column_uses = view_column_uses(stmt->query, ctx.catalog);
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new relation");
     if (fills) {
         for (const auto& [name, display] : sources) add_scan(facts, display, facts.tag + ": runs the query over it");
@@ -284,6 +285,7 @@ bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
     if (existing == nullptr) existing = &ctx.catalog.add(relname, pg::display_name(rv), "view");
     existing->is_new = was_new;
     existing->sources = sources;
+    existing->column_uses = view_column_uses(stmt->query, ctx.catalog);
     lock_range_var(facts, ctx, rv, M::AccessExclusive,
                    replace ? "CREATE OR REPLACE VIEW: replaces the view's query" : "CREATE VIEW: the new view", "view");
     return true;

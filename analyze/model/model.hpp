@@ -142,6 +142,9 @@ void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& re
 
 // The RangeVar nodes a query reads, minus references to its CTEs.
 std::vector<const RangeVar*> query_range_vars(const pg::Node* query);
+// The columns a view's query uses, per relname (RelationInfo::column_uses): `*` stands for the
+// columns the catalog knows the relation has now.
+std::map<std::string, std::set<std::string>> view_column_uses(const pg::Node* query, const Catalog& catalog);
 
 // CTE scoping. A WITH clause's names hide unqualified tables of the same name inside the
 // statement that has the clause (and its sub-queries), nowhere else. `stmt` is a SELECT,
