@@ -317,8 +317,10 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         state.base = Transaction::None;
         source.notes.clear();
     }
+    report.one_query = source.one_query && raws.size() > 1;
     if (!deployment.empty()) {
         report.deployment_transaction = deployment;
+        report.one_query = false;
         report.wrapped_in_transaction = true;
         state.base = Transaction::Implicit;
         source.notes.assign(1, deployment + ": this file runs inside the deployment's one transaction, with the files "

@@ -77,6 +77,16 @@ struct UnindexedForeignKey {
     bool table_is_new = false;
 };
 
+// A view that uses a column the statement drops (PostgreSQL records a dependency on each column
+// a view's query uses): DROP COLUMN ... CASCADE drops the view, without CASCADE the statement fails.
+struct DependentView {
+    std::string view;    // as the catalog shows it
+    std::string kind;    // "view", "materialized view"
+    std::string column;  // the dropped column, unquoted
+    std::string table;   // the column's table, as written
+    bool dropped = false;  // CASCADE: dropped with the column; else the DROP COLUMN is refused
+};
+
 // Whether a TimeZone value names a zone that is UTC at every instant (the server then converts
 // timestamp <-> timestamptz without changing any value). Names are matched as PostgreSQL
 // matches zone names: without regard to case.
@@ -106,6 +116,7 @@ struct StatementFacts {
     Settings settings;       // SET/RESET in force when the statement runs
     std::vector<std::string> notes;  // extra facts worth showing ("new table", "PG < 11: ...")
     std::vector<UnindexedForeignKey> unindexed_foreign_keys;
+    std::vector<DependentView> dependent_views;  // of the columns it drops
     Risk risk = Risk::None;          // highest risk of its findings (after suppressions)
 
     // Strongest lock on a relation that existed before the migration (else on a new one).
@@ -141,6 +152,9 @@ struct FileReport {
     Coverage coverage;
     MigrationTool tool = MigrationTool::Plain;
     bool wrapped_in_transaction = false;  // the tool runs the file inside one transaction
+    // The tool sends the file as one multi-statement query (Prisma, golang-migrate, sqlx's
+    // -- no-transaction): PostgreSQL's implicit transaction, which a BEGIN in it outlives.
+    bool one_query = false;
     // Who runs every file of the deployment inside one transaction ("--single-transaction",
     // "pgmi"), or empty: then a lock taken in one file is held until the last file ends.
     std::string deployment_transaction;

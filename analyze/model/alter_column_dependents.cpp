@@ -96,7 +96,6 @@ void retype_foreign_keys(const Target& t, const std::string& column, StatementFa
 // uses it when its query names the column, or selects a star from the table alone. When a
 // relation the view joins may have a column of that name too, which one it uses is open: a note.
 void drop_column_views(const Target& t, const std::string& column, bool cascade, StatementFacts& facts, Context& ctx) {
-    if (!cascade) return;
     std::vector<std::string> dropped;
     for (const auto& [name, info] : ctx.catalog.relations()) {
         if (info->kind != "view" && info->kind != "materialized view") continue;
@@ -116,12 +115,17 @@ void drop_column_views(const Target& t, const std::string& column, bool cascade,
         bool star = info->source_columns.count("*") > 0;
         if (!reads || (!names && !star)) continue;
         if (ambiguous || (others && !names)) {
-            facts.notes.push_back("DROP COLUMN " + quote_ident(column) + " CASCADE: drops " + info->display +
-                                  " (ACCESS EXCLUSIVE) if it uses this table's " + quote_ident(column));
+            if (cascade) {
+                facts.notes.push_back("DROP COLUMN " + quote_ident(column) + " CASCADE: drops " + info->display +
+                                      " (ACCESS EXCLUSIVE) if it uses this table's " + quote_ident(column));
+            }
             continue;
         }
         dropped.push_back(name);
+        facts.dependent_views.push_back(DependentView{info->display, info->kind, column, t.display, cascade});
     }
+    // Without CASCADE, PostgreSQL refuses the DROP COLUMN: nothing is dropped.
+    if (!cascade) return;
     // Views over a dropped view go with it.
     for (std::size_t i = 0; i < dropped.size(); ++i) {
         for (const auto& [name, info] : ctx.catalog.relations()) {

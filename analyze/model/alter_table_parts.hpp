@@ -52,7 +52,8 @@ void note_index_rebuilds(const std::string& where, const std::string& col, const
 void drop_column_indexes(const Target& t, const std::string& column, StatementFacts& facts, Context& ctx);
 // ALTER COLUMN ... TYPE: the foreign keys on the column are re-created, locking their other table.
 void retype_foreign_keys(const Target& t, const std::string& column, StatementFacts& facts, Context& ctx);
-// DROP COLUMN ... CASCADE: drops the views that use the column (and the views over them).
+// DROP COLUMN: records the views that use the column (StatementFacts::dependent_views); with
+// CASCADE drops them and the views over them, locking each.
 void drop_column_views(const Target& t, const std::string& column, bool cascade, StatementFacts& facts, Context& ctx);
 // Foreign keys that go away with a dropped column (`column`) or an index-backed constraint
 // (`index`, with CASCADE): their triggers are removed from the other table.

@@ -10,7 +10,10 @@ void check(const StatementContext& ctx, Sink& sink) {
     const std::string& deployment = ctx.file.deployment_transaction;
     std::string where = s.transaction == Transaction::Explicit ? "inside the BEGIN ... COMMIT block of this file"
                         : !deployment.empty() ? "in the one transaction the whole deployment runs in (" + deployment + ")"
-                                              : "in the transaction " + std::string(tool_name(ctx.file.tool)) + " wraps this file in";
+                        : ctx.file.one_query
+                            ? "in the implicit transaction PostgreSQL runs a query of several statements in (" +
+                                  std::string(tool_name(ctx.file.tool)) + " sends this file as one query)"
+                            : "in the transaction " + std::string(tool_name(ctx.file.tool)) + " wraps this file in";
     std::string what = s.tag.empty() ? s.kind : s.tag;
     Finding& f = sink.add(s, what + " cannot run inside a transaction block, and here it runs " + where +
                                  ": the migration fails");

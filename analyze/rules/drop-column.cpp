@@ -8,6 +8,35 @@ namespace {
 
 using namespace operation;
 
+// The views that use the dropped column: dropped with it (CASCADE), or the reason it fails
+// (then true: no data is deleted).
+bool report_dependent_views(const StatementContext& ctx, Sink& sink, const std::string& table, const std::string& column) {
+    std::string dropped, refusing;
+    for (const DependentView& v : ctx.statement.dependent_views) {
+        if (v.column != column) continue;
+        std::string& list = v.dropped ? dropped : refusing;
+        list += (list.empty() ? "" : ", ") + v.kind + " " + v.view;
+    }
+    std::string col = quote_ident(column);
+    if (!dropped.empty()) {
+        Finding& f = sink.add(ctx.statement, "DROP COLUMN " + col + " ... CASCADE also drops " + dropped +
+                                                 ", which uses " + table + "." + col +
+                                                 ": every query and grant on it is gone, and code that reads it fails");
+        f.relation = table;
+        f.fix = "recreate the view without " + col + " (CREATE OR REPLACE VIEW cannot drop a column: DROP VIEW and "
+                "CREATE VIEW in one transaction) before dropping the column, and drop it without CASCADE";
+    }
+    if (!refusing.empty()) {
+        Finding& f = sink.add(ctx.statement, "DROP COLUMN " + col + " fails: " + refusing + " uses " + table + "." +
+                                                 col + ", and PostgreSQL refuses to drop a column other objects depend "
+                                                 "on without CASCADE (which would drop the view too)");
+        f.relation = table;
+        f.fix = "recreate the view without " + col + " (DROP VIEW and CREATE VIEW in one transaction) before "
+                "dropping the column";
+    }
+    return !refusing.empty();
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<AlterTableStmt>();
     if (stmt == nullptr || (stmt->objtype != OBJECT_TABLE && stmt->objtype != OBJECT_FOREIGN_TABLE)) return;
@@ -16,6 +45,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
         if (cmd->subtype != AT_DropColumn) continue;
         std::string column = quote_ident(pg::text(cmd->name));
+        if (report_dependent_views(ctx, sink, table, std::string(pg::text(cmd->name)))) continue;  // it fails
         bool rewrite = effect_on(ctx.statement.rewrites, table) != nullptr;
         Finding& f = sink.add(ctx.statement,
                               "DROP COLUMN " + column + " deletes the column's data from " + table +

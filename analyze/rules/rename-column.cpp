@@ -1,4 +1,5 @@
 #include <map>
+#include <optional>
 
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -29,6 +30,24 @@ bool exposes(const pg::Node* query, const std::string& column) {
         if (pg::text(t->name) == column) return true;
     }
     return false;
+}
+
+// A swap that starts with `first` (a -> tmp) on its table: later b -> a, then tmp -> b.
+struct Swap {
+    std::size_t end;    // the statement that completes it
+    std::string other;  // b
+};
+std::optional<Swap> swap_of(const std::vector<ColumnRename>& renames, const ColumnRename& first) {
+    const ColumnRename* took = nullptr;
+    for (const auto& o : renames) {
+        if (o.at <= first.at || !same_name(o.table, first.table)) continue;
+        if (took == nullptr && o.to == first.from && o.from != first.to) {
+            took = &o;
+        } else if (took != nullptr && o.from == first.to && o.to == took->from) {
+            return Swap{o.at, took->from};
+        }
+    }
+    return std::nullopt;
 }
 
 Recipe make_recipe(const RangeVar* rv, const std::string& from, const std::string& to) {
@@ -84,8 +103,22 @@ void check(const FileContext& ctx, Sink& sink) {
         const StatementFacts& s = ctx.file.statements[r.at];
         const RangeVar* rv = pg::as<RenameStmt>(ctx.stmts[r.at])->relation;
         if (existing_table_lock(s, pg::display_name(rv)) == nullptr) continue;
+        if (const auto swap = swap_of(renames, r)) {
+            std::string table = pg::display_name(rv);
+            std::string a = quote_ident(r.from);
+            std::string b = quote_ident(swap->other);
+            Finding& f = sink.add(ctx.file.statements[swap->end],
+                                  "this migration swaps the names of columns " + a + " and " + b + " of " + table +
+                                      " (line " + std::to_string(s.span.start.line) + " on): running code that names " +
+                                      a + " silently reads and writes the data that was " + b +
+                                      "'s, and the reverse, with no error to show it");
+            f.relation = table;
+            f.fix = "give the columns new names that no deployed code uses, or deploy code that expects the swap "
+                    "before running it";
+            continue;
+        }
         bool kept = false;
-        // A swap: another column takes the old name, or this one takes a name just given up.
+        // A replacement: another column takes the old name, or this one takes a name just given up.
         for (const auto& o : renames) {
             if (!same_name(o.table, r.table) || o.at == r.at) continue;
             if (o.at > r.at && o.to == r.from) kept = true;

@@ -5,8 +5,9 @@ namespace {
 
 void check(const FileContext& ctx, Sink& sink) {
     // A tool that wraps the file commits its own transaction, and a BEGIN inside it changes
-    // nothing; Prisma sends the file as one query, where a BEGIN opens a block that outlives it.
-    if (ctx.file.wrapped_in_transaction && ctx.file.tool != MigrationTool::Prisma) return;
+    // nothing; a file sent as one query (Prisma, golang-migrate) has only PostgreSQL's implicit
+    // transaction, and a BEGIN in it opens a block that outlives the query.
+    if (ctx.file.wrapped_in_transaction && !ctx.file.one_query) return;
     auto scopes = transactions(ctx);
     if (scopes.empty()) return;
     const TransactionScope& last = scopes.back();

@@ -326,3 +326,35 @@ TEST_CASE("a long migration set is analysed in order, past the window of reports
     fs::remove_all(dir);
 }
 
+
+TEST_CASE("a view made in an earlier migration keeps the columns it uses from being dropped", "[history]") {
+    AnalyzeOptions options = facts_only();
+    Replay replay(options);
+    replay.replay_text("db/migrate/20240101000000_create_users.sql", k_create_users);
+    replay.replay_text("db/migrate/20240105000000_user_emails.sql",
+                       "CREATE VIEW user_emails AS SELECT u.id, u.email FROM users u;\n"
+                       "ALTER TABLE users RENAME COLUMN email TO email_address;\n");
+    options.history = replay.snapshot();
+
+    // The view follows the rename: it depends on the column, not on its name.
+    FileReport refused = analyze_text("db/migrate/20240301000000_drop_email.sql",
+                                      "ALTER TABLE users DROP COLUMN email_address;\n", options);
+    REQUIRE(refused.statements.size() == 1);
+    REQUIRE(refused.statements[0].dependent_views.size() == 1);
+    CHECK(refused.statements[0].dependent_views[0].view == "user_emails");
+    CHECK_FALSE(refused.statements[0].dependent_views[0].dropped);
+    CHECK(lock_on(refused.statements[0], "user_emails") == nullptr);
+
+    FileReport cascade = analyze_text("db/migrate/20240301000000_drop_email.sql",
+                                      "ALTER TABLE users DROP COLUMN email_address CASCADE;\n", options);
+    REQUIRE(cascade.statements[0].dependent_views.size() == 1);
+    CHECK(cascade.statements[0].dependent_views[0].dropped);
+    const LockFact* view = lock_on(cascade.statements[0], "user_emails");
+    REQUIRE(view != nullptr);
+    CHECK(view->mode == LockMode::AccessExclusive);
+
+    // A column the view does not use.
+    FileReport other = analyze_text("db/migrate/20240301000000_drop_id.sql",
+                                    "ALTER TABLE orders DROP COLUMN user_id;\n", options);
+    CHECK(other.statements[0].dependent_views.empty());
+}

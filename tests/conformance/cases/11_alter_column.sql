@@ -165,6 +165,14 @@ ALTER TABLE measurements DROP COLUMN taken_at;
 -- case: drop_column_fk_and_its_index
 ALTER TABLE order_items DROP COLUMN order_id;
 
+-- case: drop_column_cascade_drops_view
+CREATE VIEW user_bios AS SELECT u.id, u.bio FROM users u;
+ALTER TABLE users DROP COLUMN bio CASCADE;
+
+-- case: drop_column_cascade_view_of_other_columns
+CREATE VIEW user_ids AS SELECT id FROM users;
+ALTER TABLE users DROP COLUMN bio CASCADE;
+
 -- case: drop_column_inheritance_parent
 ALTER TABLE vehicles DROP COLUMN wheels;
 
