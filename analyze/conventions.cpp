@@ -58,10 +58,14 @@ bool want(Direction d, bool up) { return d == Direction::Both || (up ? d == Dire
 
 // Flyway `${name}` -> `"$name"`: same length, parses as an identifier.
 void mask_placeholders(std::string& text) {
-    for (std::size_t i = 0; i + 3 < text.size(); ++i) {
-        if (text[i] != '$' || text[i + 1] != '{') continue;
-        std::size_t close = text.find('}', i + 2);
-        if (close == std::string::npos || close - i > 200) continue;
+    // Jumps from '$' to '$' (memchr), and looks for the '}' within the 200 bytes a name may take,
+    // so a text of many unclosed "${" stays linear.
+    for (std::size_t i = text.find('$'); i != std::string::npos && i + 3 < text.size(); i = text.find('$', i + 1)) {
+        if (text[i + 1] != '{') continue;
+        std::string_view window = std::string_view(text).substr(i + 2, 199);
+        std::size_t found = window.find('}');
+        if (found == std::string_view::npos) continue;
+        std::size_t close = i + 2 + found;
         bool ok = close > i + 2;
         for (std::size_t k = i + 2; k < close && ok; ++k) {
             char c = text[k];
