@@ -540,6 +540,12 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
                              options.single_transaction ? "--single-transaction" : "");
 }
 
+FileReport analyze_text(const std::string& path, std::string_view text, const AnalyzeOptions& options,
+                        std::string_view sibling_metadata, Catalog& catalog) {
+    return analyze_text_from(path, text, options, sibling_metadata, catalog,
+                             options.single_transaction ? "--single-transaction" : "");
+}
+
 FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) {
     Catalog catalog = options.history ? *options.history : Catalog{};
     return analyze_file_from(path, options, catalog);

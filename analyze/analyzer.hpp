@@ -62,6 +62,11 @@ struct AnalyzeOptions {
 [[nodiscard]] FileReport analyze_text(const std::string& path, std::string_view text,
                                       const AnalyzeOptions& options,
                                       std::string_view sibling_metadata = {});
+// The same, starting from `catalog` (instead of options.history), which the analysis then
+// changes: the next file can start from what this one built.
+[[nodiscard]] FileReport analyze_text(const std::string& path, std::string_view text,
+                                      const AnalyzeOptions& options, std::string_view sibling_metadata,
+                                      Catalog& catalog);
 
 // Reads and analyses one file (and a diesel metadata.toml beside it). A file of a pgmi project
 // (a folder above it holds deploy.sql and pgmi.yaml) runs in the deployment's one transaction.

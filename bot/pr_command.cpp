@@ -6,12 +6,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/catalog.hpp"
+#include "analyze/migration_order.hpp"
 #include "analyze/regular_file.hpp"
 #include "annotate/check_run.hpp"
 #include "annotate/escape.hpp"
@@ -234,11 +237,23 @@ FileReport skipped_file(const std::string& path, std::string reason) {
     return file;
 }
 
+// The changed files in the order their tools apply them, each after the changed files before it
+// in its migration set: a table one file of the pull request creates is new (empty, unused) to
+// the files after it, as it is when they are deployed together.
 analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff::ChangeSet& changes,
                                         const AnalyzeOptions& options, bool fail_on_pre_existing) {
     Report report;
     report.pg_version = options.pg_version;
-    for (const auto& change : changes.files) {
+    std::vector<std::string> paths;
+    for (const auto& change : changes.files) paths.push_back(change.path);
+    analyze::MigrationSets sets = analyze::group_migration_sets(paths);
+    std::map<std::string_view, const diff::ChangedFile*> by_path;
+    for (const auto& change : changes.files) by_path.emplace(change.path, &change);
+    std::map<std::size_t, analyze::Catalog> schema_of;  // by set
+    for (std::size_t i = 0; i < sets.files.size(); ++i) {
+        const auto& change = *by_path.at(sets.files[i]);
+        auto [schema, first] = schema_of.try_emplace(sets.set_of[i]);
+        if (first && options.history) schema->second = *options.history;
         if (change.status == diff::ChangeStatus::Deleted) {
             report.files.push_back(skipped_file(
                 change.path, "deleted by this pull request (a migration that has run should stay in the history)"));
@@ -254,7 +269,7 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
         }
         auto metadata = sibling_metadata(repo, changes.head_sha, change.path);
         if (!metadata) return metadata.error();
-        FileReport file = analyze_text(change.path, **text, options, *metadata);
+        FileReport file = analyze_text(change.path, **text, options, *metadata, schema->second);
         if (!fail_on_pre_existing) mark_pre_existing(file, change);
         report.files.push_back(std::move(file));
     }
