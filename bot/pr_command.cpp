@@ -241,7 +241,7 @@ FileReport skipped_file(const std::string& path, std::string reason) {
 // in its migration set: a table one file of the pull request creates is new (empty, unused) to
 // the files after it, as it is when they are deployed together.
 analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff::ChangeSet& changes,
-                                        const AnalyzeOptions& options, bool fail_on_pre_existing) {
+                                        const AnalyzeOptions& options, bool fail_on_pre_existing, bool chain) {
     Report report;
     report.pg_version = options.pg_version;
     std::vector<std::string> paths;
@@ -252,7 +252,8 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
     std::map<std::size_t, analyze::Catalog> schema_of;  // by set
     for (std::size_t i = 0; i < sets.files.size(); ++i) {
         const auto& change = *by_path.at(sets.files[i]);
-        auto [schema, first] = schema_of.try_emplace(sets.set_of[i]);
+        // --no-history: each file alone (its own set).
+        auto [schema, first] = schema_of.try_emplace(chain ? sets.set_of[i] : sets.files.size() + i);
         if (first && options.history) schema->second = *options.history;
         if (change.status == diff::ChangeStatus::Deleted) {
             report.files.push_back(skipped_file(
@@ -551,7 +552,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     add_schema_context(*history, schema_context(a, settings), settings.options, schema_errors);
     for (const auto& e : schema_errors) err << "error: --schema " << annotate::printable(e.describe()) << "\n";
     if (!schema_errors.empty()) return k_exit_input;
-    auto analysed = analyse_changes(*repo, *changes, settings.options, p.fail_on_pre_existing);
+    auto analysed = analyse_changes(*repo, *changes, settings.options, p.fail_on_pre_existing, !a.no_history);
     if (!analysed) return git_failed(analysed.error());
     report = std::move(*analysed);
     history->count_into(report);
