@@ -455,14 +455,32 @@ FileReport analyze_text_from(const std::string& path, std::string_view text, con
 // from a few folders). One per analyze_files call: the files of a run do not move under it.
 struct FolderFacts {
     std::mutex mutex;
-    std::unordered_map<std::string, bool> in_pgmi_project;
+    std::unordered_map<std::string, bool> in_pgmi_project;  // by absolute folder
+    std::unordered_map<std::string, bool> by_spelling;      // by a file's folder as written
 };
+
+// The folder part of a path as written ("" for a bare name), and its last component.
+std::string_view folder_of(std::string_view path) {
+    std::size_t slash = path.rfind('/');
+    return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+}
+std::string_view name_of(std::string_view path) {
+    std::size_t slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
 
 // pgmi (github.com/vvka-141/pgmi): deploy.sql, at the project's root beside pgmi.yaml, opens
 // the transaction and EXECUTEs every project file inside it, so all of them share it. deploy.sql
 // itself is read as written.
-bool in_pgmi_project(const fs::path& file, const std::string& confine_to, FolderFacts* folders) {
-    if (file.filename() == "deploy.sql") return false;
+bool in_pgmi_project(const std::string& path, const std::string& confine_to, FolderFacts* folders) {
+    if (name_of(path) == "deploy.sql") return false;
+    // Most files share their folder with the file before them: answered without a path split.
+    std::string spelling(folder_of(path));
+    if (folders) {
+        std::lock_guard lock(folders->mutex);
+        if (auto hit = folders->by_spelling.find(spelling); hit != folders->by_spelling.end()) return hit->second;
+    }
+    fs::path file(path);
     std::error_code ec;
     fs::path dir = fs::absolute(file, ec).parent_path();
     if (ec) return false;
@@ -489,6 +507,7 @@ bool in_pgmi_project(const fs::path& file, const std::string& confine_to, Folder
     if (folders) {
         std::lock_guard lock(folders->mutex);
         for (const auto& w : walked) folders->in_pgmi_project.emplace(w, found);
+        folders->by_spelling.emplace(std::move(spelling), found);
     }
     return found;
 }
@@ -517,16 +536,23 @@ FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& opti
         return report;
     }
     std::string metadata;
-    fs::path p(path);
-    fs::path beside;  // diesel's metadata.toml, or the Cargo.toml of a crate's migrations/ (sqlx)
-    if (p.filename() == "up.sql" || p.filename() == "down.sql") beside = p.parent_path() / "metadata.toml";
-    else if (p.parent_path().filename() == "migrations" && p.extension() == ".sql") beside = p.parent_path().parent_path() / "Cargo.toml";
-    if (!beside.empty() && (options.confine_to.empty() || path_inside(beside.string(), options.confine_to))) {
+    // diesel's metadata.toml, or the Cargo.toml of a crate's migrations/ (sqlx)
+    std::string beside;
+    std::string_view name = name_of(path), folder = folder_of(path);
+    auto join = [](std::string_view dir, std::string_view file) {
+        return dir.empty() ? std::string(file) : std::string(dir) + "/" + std::string(file);
+    };
+    if (name == "up.sql" || name == "down.sql") {
+        beside = join(folder, "metadata.toml");
+    } else if (name_of(folder) == "migrations" && name.ends_with(".sql") && name != ".sql") {
+        beside = join(folder_of(folder), "Cargo.toml");
+    }
+    if (!beside.empty() && (options.confine_to.empty() || path_inside(beside, options.confine_to))) {
         bool meta_ok = false;
-        metadata = read_whole(beside.string(), meta_ok, options.max_file_bytes);
+        metadata = read_whole(beside, meta_ok, options.max_file_bytes);
     }
     std::string deployment = options.single_transaction ? "--single-transaction"
-                             : in_pgmi_project(p, options.confine_to, folders) ? "pgmi"
+                             : in_pgmi_project(path, options.confine_to, folders) ? "pgmi"
                                                                       : "";
     return analyze_text_from(path, text, options, metadata, catalog, deployment);
 }

@@ -62,10 +62,11 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
             rule->check(ctx, sink);
         }
     }
+    FileMemo memo;
     for (const Rule* rule : active) {
         if (rule->file_check == nullptr) continue;
         Sink sink(rule->id, rule->default_risk, findings);
-        rule->file_check(FileContext{report, options, stmts}, sink);
+        rule->file_check(FileContext{report, options, stmts, &memo}, sink);
     }
 
     // One finding per rule, statement and message.

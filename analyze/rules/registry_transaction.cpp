@@ -86,7 +86,9 @@ std::string carried_settings(const StatementFacts& s, const std::vector<const St
 
 }  // namespace
 
-std::optional<Recipe> split_after_exclusive_locks(const FileContext& ctx, const TransactionScope& scope) {
+namespace {
+
+std::optional<Recipe> split_scope(const FileContext& ctx, const TransactionScope& scope) {
     std::vector<std::vector<const StatementFacts*>> chunks(1);
     for (int i = scope.first; i <= scope.last; ++i) {
         const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
@@ -118,6 +120,15 @@ std::optional<Recipe> split_after_exclusive_locks(const FileContext& ctx, const 
         recipe.steps.push_back({"Migration " + std::to_string(n + 1), sql, true});
     }
     return recipe;
+}
+
+}  // namespace
+
+std::optional<Recipe> split_after_exclusive_locks(const FileContext& ctx, const TransactionScope& scope) {
+    if (ctx.memo == nullptr) return split_scope(ctx, scope);
+    auto [at, added] = ctx.memo->splits.try_emplace({scope.first, scope.last});
+    if (added) at->second = split_scope(ctx, scope);
+    return at->second;
 }
 
 }  // namespace pgfence::analyze::rules

@@ -2,9 +2,11 @@
 // What a rule is: a stable id, a default risk, a summary, and a check over one statement
 // or over the whole file. The explanation of each rule lives in docs/rules/<id>.md.
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analyze/pg_tree.hpp"
@@ -36,10 +38,17 @@ struct StatementContext {
     [[nodiscard]] const T* as() const { return pg::as<T>(stmt); }
 };
 
+// What several file rules derive alike, computed once per file (apply_rules owns it).
+struct FileMemo {
+    // split_after_exclusive_locks, by transaction scope (first, last statement).
+    std::map<std::pair<int, int>, std::optional<Recipe>> splits;
+};
+
 struct FileContext {
     const FileReport& file;
     const Options& options;
     const std::vector<const pg::Node*>& stmts;  // parallel to file.statements, null for unparsable ones
+    FileMemo* memo = nullptr;                   // none: nothing is kept between calls
 };
 
 // Where a rule reports; fills in its id and default risk.
