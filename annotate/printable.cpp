@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "analyze/utf8.hpp"
+
 namespace pgfence::annotate {
 
 namespace {
@@ -13,13 +15,31 @@ bool shown_as_is(char c, bool keep_line_breaks) {
     return (u >= 0x20 && u != 0x7f) || layout;
 }
 
+constexpr std::string_view k_replacement = "\xEF\xBF\xBD";
+
+// The bytes of the character at `at` when a terminal shows it as it is (valid UTF-8 and no C1
+// control, U+0080..U+009F, which xterm and VTE act on as they do on ESC-sequences); 0 when
+// it is to be replaced, the length of what is replaced then in `bad`. `at` holds a byte >= 0x80.
+std::size_t shown_character(std::string_view text, std::size_t at, std::size_t& bad) {
+    int step = analyze::utf8_step(text, at);
+    if (step < 0) {
+        bad = static_cast<std::size_t>(-step);
+        return 0;
+    }
+    if (static_cast<unsigned char>(text[at]) == 0xC2 && static_cast<unsigned char>(text[at + 1]) < 0xA0) {
+        bad = 2;
+        return 0;
+    }
+    return static_cast<std::size_t>(step);
+}
+
 }  // namespace
 
 bool is_printable(std::string_view text, bool keep_line_breaks) {
-    // Eight bytes at a time, with exact per-byte masks (no borrow between bytes): a word passes
-    // when its only bytes below 0x20 are layout (a tab, and line breaks when kept) and it has no
-    // 0x7f. SQL has a line break every few dozen bytes, so those must not send a word to the
-    // byte-by-byte check.
+    // Eight bytes at a time, with exact per-byte masks (no borrow between bytes): a word of
+    // ASCII passes when its only bytes below 0x20 are layout (a tab, and line breaks when kept)
+    // and it has no 0x7f. SQL has a line break every few dozen bytes, so those must not send a
+    // word to the byte-by-byte check; a byte >= 0x80 does, for the character it starts.
     constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
     constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
     constexpr std::uint64_t k_lows = 0x7f7f7f7f7f7f7f7fULL;
@@ -28,17 +48,32 @@ bool is_printable(std::string_view text, bool keep_line_breaks) {
         return ~(((x & k_lows) + k_lows) | x) & k_highs;
     };
     std::size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, text.data() + i, 8);
-        std::uint64_t control = ~((((w & k_lows) + k_ones * 0x60) | w)) & k_highs;
-        if (control == 0 && equal(w, 0x7f) == 0) continue;  // most words: nothing below 0x20
-        std::uint64_t layout = equal(w, '\t');
-        if (keep_line_breaks) layout |= equal(w, '\n') | equal(w, '\r');
-        if (((control & ~layout) | equal(w, 0x7f)) != 0) return false;
-    }
-    for (; i < text.size(); ++i) {
-        if (!shown_as_is(text[i], keep_line_breaks)) return false;
+    while (i < text.size()) {
+        if (i + 8 <= text.size()) {
+            std::uint64_t w;
+            std::memcpy(&w, text.data() + i, 8);
+            if ((w & k_highs) == 0) {
+                std::uint64_t control = ~((((w & k_lows) + k_ones * 0x60) | w)) & k_highs;
+                if (control == 0 && equal(w, 0x7f) == 0) {  // most words: nothing below 0x20
+                    i += 8;
+                    continue;
+                }
+                std::uint64_t layout = equal(w, '\t');
+                if (keep_line_breaks) layout |= equal(w, '\n') | equal(w, '\r');
+                if (((control & ~layout) | equal(w, 0x7f)) != 0) return false;
+                i += 8;
+                continue;
+            }
+        }
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            if (!shown_as_is(text[i], keep_line_breaks)) return false;
+            ++i;
+            continue;
+        }
+        std::size_t bad = 0;
+        std::size_t length = shown_character(text, i, bad);
+        if (length == 0) return false;
+        i += length;
     }
     return true;
 }
@@ -46,9 +81,23 @@ bool is_printable(std::string_view text, bool keep_line_breaks) {
 std::string printable(std::string_view text, bool keep_line_breaks) {
     std::string out;
     out.reserve(text.size());
-    for (char c : text) {
-        if (shown_as_is(c, keep_line_breaks)) out += c;
-        else out += "\xEF\xBF\xBD";
+    for (std::size_t i = 0; i < text.size();) {
+        char c = text[i];
+        if (static_cast<unsigned char>(c) < 0x80) {
+            if (shown_as_is(c, keep_line_breaks)) out += c;
+            else out += k_replacement;
+            ++i;
+            continue;
+        }
+        std::size_t bad = 0;
+        std::size_t length = shown_character(text, i, bad);
+        if (length == 0) {
+            out += k_replacement;
+            i += bad;
+            continue;
+        }
+        out.append(text, i, length);
+        i += length;
     }
     return out;
 }

@@ -1,6 +1,8 @@
 #pragma once
 // Bytes a terminal acts on (ESC, BEL, backspace, ...) that come from a migration or a parser
-// message, shown as U+FFFD so no file can colour, move or retitle the reader's terminal.
+// message, shown as U+FFFD so no file can colour, move or retitle the reader's terminal. The C1
+// controls count too (U+0080..U+009F: U+009B is CSI to xterm and VTE), and so does invalid
+// UTF-8 (a raw 0x9B is CSI to an 8-bit terminal): the result is always valid UTF-8.
 #include <string>
 #include <string_view>
 

@@ -139,11 +139,14 @@ void render_findings(const FileReport& file, Text& out, const Paint& paint) {
         out << indent << "safe rewrite: " << f.recipe->summary << "\n";
         for (const auto& step : f.recipe->steps) {
             out << indent << "  -- " << step.title << (step.in_transaction ? "" : " (outside a transaction)") << "\n";
+            // Each line indented on its own: a line break of any kind (\r\n, \n, a lone \r,
+            // which would return the cursor over what is shown) starts the next one.
             std::string_view sql = step.sql;
             while (!sql.empty()) {
-                std::size_t eol = sql.find('\n');
+                std::size_t eol = sql.find_first_of("\r\n");
                 out << indent << "  " << sql.substr(0, eol) << "\n";
-                sql.remove_prefix(eol == std::string_view::npos ? sql.size() : eol + 1);
+                if (eol == std::string_view::npos) break;
+                sql.remove_prefix(sql.compare(eol, 2, "\r\n") == 0 ? eol + 2 : eol + 1);
             }
         }
     }

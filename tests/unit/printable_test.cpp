@@ -20,6 +20,8 @@ TEST_CASE("printable: a control byte anywhere is found, layout bytes pass where 
             CHECK_FALSE(is_printable(text, true));
             CHECK(printable(text).find("\xEF\xBF\xBD") != std::string::npos);
         }
+        // A break or tab inside a character would make it invalid UTF-8, itself not printable.
+        if (at < base.size() && (static_cast<unsigned char>(base[at]) & 0xC0) == 0x80) continue;
         std::string with_break = base;
         with_break.insert(at, 1, '\n');
         CHECK_FALSE(is_printable(with_break));
@@ -37,6 +39,15 @@ TEST_CASE("printable: a control byte anywhere is found, layout bytes pass where 
             CHECK_FALSE(is_printable(text, true));
         }
     }
-    // Bytes just above the limits and high bytes are not control characters.
-    CHECK(is_printable(std::string("\x20\x21\x7e\x80\xff\xa0\x9b\x20\x20", 9)));
+    // Bytes just above the limits and valid non-ASCII characters are not control characters;
+    // C1 controls (U+0080..U+009F, as UTF-8 or as raw 8-bit bytes) and invalid UTF-8 are.
+    CHECK(is_printable(std::string("\x20\x21\x7e\xC2\xA0\xC3\xBF\xEF\xBF\xBD\x20\x20")));
+    for (const char* c1 : {"\xC2\x80", "\xC2\x9B", "\xC2\x9F", "\x9B", "\x80", "\xFF", "\xC3", "\xE2\x82"}) {
+        for (std::size_t at = 0; at <= 9; ++at) {
+            std::string text = std::string("abcdefghi").insert(at, c1);
+            INFO(at);
+            CHECK_FALSE(is_printable(text));
+            CHECK(printable(text) == std::string("abcdefghi").insert(at, "\xEF\xBF\xBD"));
+        }
+    }
 }

@@ -1,0 +1,94 @@
+// The runner guard against a model of the GitHub Actions runner: lines read as .NET's
+// StreamReader.ReadLine splits them (\r, \n, \r\n), decoded as UTF-8 (invalid bytes U+FFFD),
+// TrimStart()ed of .NET whitespace, then "::" at the start or "##[" anywhere is a command.
+// Random text, written through RunnerGuard in random pieces, flushes and single characters.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analyze/utf8.hpp"
+#include "annotate/runner_commands.hpp"
+
+using namespace pgfence::annotate;
+
+namespace {
+
+bool dotnet_whitespace(char32_t c) {
+    return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+std::u32string decode(std::string_view s) {
+    std::u32string out;
+    for (std::size_t i = 0; i < s.size();) {
+        int step = pgfence::analyze::utf8_step(s, i);
+        if (step < 0) {
+            out += U'\uFFFD';
+            i += static_cast<std::size_t>(-step);
+            continue;
+        }
+        auto b = [&](int k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)])); };
+        char32_t c = step == 1 ? b(0) : step == 2 ? ((b(0) & 0x1F) << 6) | (b(1) & 0x3F)
+                   : step == 3 ? ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F)
+                               : ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+        out += c;
+        i += static_cast<std::size_t>(step);
+    }
+    return out;
+}
+
+// The first line the runner would obey, or "" if none.
+std::string runner_command(const std::string& text) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find_first_of("\r\n", start);
+        std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        std::u32string u = decode(line);
+        std::size_t i = 0;
+        while (i < u.size() && dotnet_whitespace(u[i])) ++i;
+        if (u.compare(i, 2, U"::") == 0 || u.find(U"##[") != std::u32string::npos) return line;
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return "";
+}
+
+const std::vector<std::string> k_atoms = {":", ":", "::", "#", "##", "[", " ", "\t", "\n", "\r", "\r\n", "a", std::string(1, '\0'),
+                                          "\xC2\xA0", "\xE3\x80\x80", "\xE2\x80\x8B", "\xE2\x80", "\xE2", "\x80", "\x85", "\xC2\x85",
+                                          "\xEF\xBB\xBF", "\x0b", "\x1f", "\x7f", "\xF0\x9F", "x"};
+
+}  // namespace
+
+TEST_CASE("runner guard fuzz: no command survives any text split any way") {
+    std::mt19937 rng(20261122);
+    for (int round = 0; round < 60000; ++round) {
+        std::string text;
+        int atoms = static_cast<int>(rng() % 14);
+        for (int a = 0; a < atoms; ++a) text += k_atoms[rng() % k_atoms.size()];
+        std::string whole = break_runner_commands(text);
+        INFO("text: " << text);
+        INFO("whole: " << whole);
+        REQUIRE(runner_command(whole).empty());
+        std::ostringstream sink;
+        {
+            RunnerGuard guard(sink.rdbuf());
+            std::ostream out(&guard);
+            std::size_t i = 0;
+            while (i < text.size()) {
+                std::size_t n = 1 + rng() % 4;
+                if (n > text.size() - i) n = text.size() - i;
+                switch (rng() % 4) {
+                    case 0: out.put(text[i]); n = 1; break;
+                    case 1: out.write(text.data() + i, static_cast<std::streamsize>(n)); out.flush(); break;
+                    default: out.write(text.data() + i, static_cast<std::streamsize>(n)); break;
+                }
+                i += n;
+            }
+        }
+        INFO("pieces: " << sink.str());
+        REQUIRE(runner_command(sink.str()).empty());
+    }
+}
