@@ -110,6 +110,16 @@ RunnerGuard::int_type RunnerGuard::overflow(int_type c) {
 
 std::streamsize RunnerGuard::xsputn(const char* s, std::streamsize n) {
     std::string_view piece(s, static_cast<std::size_t>(n));
+    if (!m_pending.empty()) {
+        // The waiting line ends in this piece: it goes out with the piece's first line, and the
+        // rest of the piece is not copied (a file's JSON follows the last line of the one before).
+        std::size_t first_break = piece.find_first_of("\n\r");
+        if (first_break != std::string_view::npos && first_break + 1 < piece.size()) {
+            m_pending.append(piece.substr(0, first_break + 1));
+            emit_lines(false);
+            piece.remove_prefix(first_break + 1);
+        }
+    }
     if (m_pending.empty()) {
         // Nothing waits: the piece's whole lines go out from the caller's buffer (a file's
         // report comes in one piece), and only what follows its last line break is kept.

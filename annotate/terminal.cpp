@@ -142,8 +142,9 @@ void render_findings(const FileReport& file, Text& out, const Paint& paint) {
             // Each line indented on its own: a line break of any kind (\r\n, \n, a lone \r,
             // which would return the cursor over what is shown) starts the next one.
             std::string_view sql = step.sql;
+            const bool has_cr = sql.find('\r') != std::string_view::npos;  // else one memchr per line
             while (!sql.empty()) {
-                std::size_t eol = sql.find_first_of("\r\n");
+                std::size_t eol = has_cr ? sql.find_first_of("\r\n") : sql.find('\n');
                 out << indent << "  " << sql.substr(0, eol) << "\n";
                 if (eol == std::string_view::npos) break;
                 sql.remove_prefix(sql.compare(eol, 2, "\r\n") == 0 ? eol + 2 : eol + 1);
