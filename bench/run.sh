@@ -217,7 +217,14 @@ if [[ "$batching" == "one invocation" ]]; then
 else
     xargs -0 "$pgfence" analyze --no-config --direction both --format json <"$work/files.list" >"$work/report.json" 2>/dev/null || true
 fi
-summary_number() { grep -oE "\"$1\": [0-9]+" "$work/report.json" | awk '{ s += $2 } END { print s + 0 }'; }
+# The report's own summary counts (not those of summary.history, which has the same names).
+summary_number() {
+    python3 -c 'import json, sys
+try:
+    print(json.load(open(sys.argv[1]))["summary"].get(sys.argv[2], 0))
+except Exception:
+    print(0)' "$work/report.json" "$1"
+}
 pg_files=$(summary_number files)
 pg_statements=$(summary_number statements)
 pg_unparsable=$(summary_number unparsable)
