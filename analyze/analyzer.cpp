@@ -27,6 +27,7 @@
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 #include "analyze/orm/extract.hpp"
+#include "analyze/path_parts.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql.hpp"
 #include "analyze/regular_file.hpp"
@@ -459,23 +460,14 @@ struct FolderFacts {
     std::unordered_map<std::string, bool> by_spelling;      // by a file's folder as written
 };
 
-// The folder part of a path as written ("" for a bare name), and its last component.
-std::string_view folder_of(std::string_view path) {
-    std::size_t slash = path.rfind('/');
-    return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-}
-std::string_view name_of(std::string_view path) {
-    std::size_t slash = path.rfind('/');
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
 
 // pgmi (github.com/vvka-141/pgmi): deploy.sql, at the project's root beside pgmi.yaml, opens
 // the transaction and EXECUTEs every project file inside it, so all of them share it. deploy.sql
 // itself is read as written.
 bool in_pgmi_project(const std::string& path, const std::string& confine_to, FolderFacts* folders) {
-    if (name_of(path) == "deploy.sql") return false;
+    if (path_name(path) == "deploy.sql") return false;
     // Most files share their folder with the file before them: answered without a path split.
-    std::string spelling(folder_of(path));
+    std::string spelling(path_folder(path));
     if (folders) {
         std::lock_guard lock(folders->mutex);
         if (auto hit = folders->by_spelling.find(spelling); hit != folders->by_spelling.end()) return hit->second;
@@ -538,14 +530,14 @@ FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& opti
     std::string metadata;
     // diesel's metadata.toml, or the Cargo.toml of a crate's migrations/ (sqlx)
     std::string beside;
-    std::string_view name = name_of(path), folder = folder_of(path);
+    std::string_view name = path_name(path), folder = path_folder(path);
     auto join = [](std::string_view dir, std::string_view file) {
         return dir.empty() ? std::string(file) : std::string(dir) + "/" + std::string(file);
     };
     if (name == "up.sql" || name == "down.sql") {
         beside = join(folder, "metadata.toml");
-    } else if (name_of(folder) == "migrations" && name.ends_with(".sql") && name != ".sql") {
-        beside = join(folder_of(folder), "Cargo.toml");
+    } else if (path_name(folder) == "migrations" && name.ends_with(".sql") && name != ".sql") {
+        beside = join(path_folder(folder), "Cargo.toml");
     }
     if (!beside.empty() && (options.confine_to.empty() || path_inside(beside, options.confine_to))) {
         bool meta_ok = false;

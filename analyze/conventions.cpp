@@ -4,6 +4,8 @@
 #include <cctype>
 #include <regex>
 
+#include "analyze/path_parts.hpp"
+
 namespace pgfence::analyze {
 namespace {
 
@@ -12,11 +14,6 @@ std::string lower(std::string_view s) {
     std::transform(out.begin(), out.end(), out.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
-}
-
-std::string_view basename(std::string_view path) {
-    auto slash = path.find_last_of('/');
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
 struct Line {
@@ -237,7 +234,7 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
                               std::string_view sibling_metadata) {
     PreparedSource out;
     out.text = std::string(text);
-    std::string name = lower(basename(path));
+    std::string name = lower(path_name(path));
     std::string lowered_path = lower(path);
 
     bool has_goose = false;

@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "analyze/path_parts.hpp"
+
 namespace fs = std::filesystem;
 
 namespace pgfence::analyze {
@@ -28,13 +30,9 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // The name a migration is ordered by: its file name, or its folder's name (`folder` set).
 std::string_view migration_name(std::string_view path, bool& folder) {
-    std::size_t slash = path.rfind('/');
-    std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
-    folder = folder_per_migration(file) && slash != std::string_view::npos;
-    if (!folder) return file;
-    std::string_view parent = path.substr(0, slash);
-    std::size_t up = parent.rfind('/');
-    return up == std::string_view::npos ? parent : parent.substr(up + 1);
+    std::string_view file = path_name(path);
+    folder = folder_per_migration(file) && file.size() != path.size();
+    return folder ? path_name(path_folder(path)) : file;
 }
 
 MigrationKey key_of(std::string_view path) {
@@ -104,14 +102,8 @@ namespace {
 
 // The folder a set is named by, as written (not yet made absolute and normal).
 std::string_view set_folder(std::string_view path) {
-    std::size_t slash = path.rfind('/');
-    if (slash == std::string_view::npos) return {};
-    std::string_view folder = path.substr(0, slash);
-    if (folder_per_migration(path.substr(slash + 1))) {
-        std::size_t up = folder.rfind('/');
-        folder = up == std::string_view::npos ? std::string_view() : folder.substr(0, up);
-    }
-    return folder;
+    std::string_view folder = path_folder(path);
+    return folder_per_migration(path_name(path)) ? path_folder(folder) : folder;
 }
 
 }  // namespace
