@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <condition_variable>
 #include <filesystem>
@@ -286,16 +287,21 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     LineIndex lines(text);
     model::Context up_ctx{options.pg_version, catalog, options.known_schema, {}, {}};
     // A down migration's statements run after the up ones, on the schema those built, but what
-    // they change is not what the next migration finds: they change a copy, made when the first
-    // of them is read (a file with no down part costs nothing).
-    std::optional<Catalog> down_catalog;
+    // they change is not what the next migration finds: they run in a trial of the catalog,
+    // undone before an up statement and when the file ends, however it ends (a file with no
+    // down part costs nothing).
+    struct UndoTrial {
+        Catalog& catalog;
+        ~UndoTrial() { catalog.undo_trial(); }
+    } undo_trial{catalog};
     std::optional<model::Context> down_ctx;
     auto context_for = [&](bool down) -> model::Context& {
-        if (!down) return up_ctx;
-        if (!down_ctx) {
-            down_catalog.emplace(catalog);
-            down_ctx.emplace(model::Context{options.pg_version, *down_catalog, options.known_schema, up_ctx.reshaped, {}});
+        if (!down) {
+            catalog.undo_trial();
+            return up_ctx;
         }
+        catalog.begin_trial();
+        if (!down_ctx) down_ctx.emplace(model::Context{options.pg_version, catalog, options.known_schema, up_ctx.reshaped, {}});
         return *down_ctx;
     };
     SessionState state;
@@ -458,6 +464,9 @@ struct FolderFacts {
     std::mutex mutex;
     std::unordered_map<std::string, bool> in_pgmi_project;  // by absolute folder
     std::unordered_map<std::string, bool> by_spelling;      // by a file's folder as written
+    // A migration's sibling metadata (metadata.toml, Cargo.toml) by its path as written: read
+    // once for the up.sql and down.sql beside it, or for every file of a crate's migrations/.
+    std::unordered_map<std::string, std::string> beside;
 };
 
 
@@ -472,10 +481,8 @@ bool in_pgmi_project(const std::string& path, const std::string& confine_to, Fol
         std::lock_guard lock(folders->mutex);
         if (auto hit = folders->by_spelling.find(spelling); hit != folders->by_spelling.end()) return hit->second;
     }
-    fs::path file(path);
     std::error_code ec;
-    fs::path dir = fs::absolute(file, ec).parent_path();
-    if (ec) return false;
+    fs::path dir = absolute_path(fs::path(path)).parent_path();
     std::vector<std::string> walked;
     bool found = false;
     for (int depth = 0; depth < 16 && !dir.empty(); ++depth) {
@@ -540,8 +547,22 @@ FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& opti
         beside = join(path_folder(folder), "Cargo.toml");
     }
     if (!beside.empty() && (options.confine_to.empty() || path_inside(beside, options.confine_to))) {
-        bool meta_ok = false;
-        metadata = read_whole(beside, meta_ok, options.max_file_bytes);
+        bool known = false;
+        if (folders) {
+            std::lock_guard guard(folders->mutex);
+            if (auto hit = folders->beside.find(beside); hit != folders->beside.end()) {
+                metadata = hit->second;
+                known = true;
+            }
+        }
+        if (!known) {
+            bool meta_ok = false;
+            metadata = read_whole(beside, meta_ok, options.max_file_bytes);
+            if (folders) {
+                std::lock_guard guard(folders->mutex);
+                folders->beside.emplace(beside, metadata);
+            }
+        }
     }
     std::string deployment = options.single_transaction ? "--single-transaction"
                              : in_pgmi_project(path, options.confine_to, folders) ? "pgmi"
@@ -701,6 +722,18 @@ void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& 
     bool writing = false;                       // one thread runs the ordered steps at a time
     std::exception_ptr failure;
     auto in_window = [&](std::size_t i) { return failure || i < next_written + window; };
+    // A thread that is too far ahead sleeps until half the window has been written, not until
+    // the next file is: waking it per written file costs two system calls a file and lets it
+    // analyse one file before it sleeps again. `wake_at` is the lowest count of written files a
+    // sleeper waits for; the writer wakes the sleepers only when it reaches it.
+    std::size_t wake_at = SIZE_MAX;
+    auto wait_in_window = [&](std::unique_lock<std::mutex>& lock, const std::size_t& index) {
+        while (index < files.size() && !in_window(index)) {
+            const std::size_t need = index + 1 + window / 2 - window;  // index >= next_written + window
+            wake_at = std::min(wake_at, need);
+            moved.wait(lock, [&] { return failure || next_written >= need; });
+        }
+    };
     // Called with the lock held; returns with it held.
     auto write_ready = [&](std::unique_lock<std::mutex>& lock) {
         if (writing) return;  // that thread will reach these files
@@ -717,8 +750,10 @@ void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& 
                 break;
             }
             lock.lock();
-            ++next_written;
-            moved.notify_all();
+            if (++next_written >= wake_at) {
+                wake_at = SIZE_MAX;
+                moved.notify_all();
+            }
         }
         writing = false;
         if (failure) moved.notify_all();
@@ -726,7 +761,7 @@ void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& 
     auto work = [&] {
         std::unique_lock lock(mutex);
         for (;;) {
-            moved.wait(lock, [&] { return next_taken >= files.size() || in_window(next_taken); });
+            wait_in_window(lock, next_taken);  // by reference: another thread may take files meanwhile
             if (failure || next_taken >= files.size()) return;
             // One file, or a whole migration set when chaining.
             const std::size_t first = next_taken;
@@ -734,7 +769,7 @@ void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& 
             next_taken = end;
             Catalog catalog;
             for (std::size_t i = first; i < end; ++i) {
-                moved.wait(lock, [&] { return in_window(i); });
+                wait_in_window(lock, i);
                 if (failure) return;
                 lock.unlock();
                 OrderedStep step;

@@ -23,7 +23,38 @@ bool contains(const std::vector<std::string>& list, const std::string& name) {
 
 RelationInfo* Catalog::find(const std::string& relname) {
     auto it = m_relations.find(relname);
-    return it == m_relations.end() ? nullptr : &own(it->second);
+    return it == m_relations.end() ? nullptr : &edit(it->first, it->second);
+}
+
+RelationInfo& Catalog::edit(const std::string& relname, std::shared_ptr<const RelationInfo>& slot) {
+    remember(relname);
+    return own(slot);
+}
+
+void Catalog::remember(const std::string& relname) {
+    if (!m_trial) return;
+    if (m_trial->relations.count(relname) > 0) return;  // its state before the trial is kept
+    auto it = m_relations.find(relname);
+    m_trial->relations.emplace(relname, it == m_relations.end() ? nullptr : it->second);
+}
+
+void Catalog::begin_trial() {
+    if (m_trial) return;
+    m_trial.emplace();
+    m_trial->domains = m_domains;
+    m_trial->types = m_types;
+}
+
+void Catalog::undo_trial() {
+    if (!m_trial) return;
+    Trial trial = std::move(*m_trial);
+    m_trial.reset();
+    for (auto& [relname, slot] : trial.relations) {
+        if (slot) m_relations[relname] = std::move(slot);
+        else m_relations.erase(relname);
+    }
+    m_domains = std::move(trial.domains);
+    m_types = std::move(trial.types);
 }
 
 const RelationInfo* Catalog::find(const std::string& relname) const {
@@ -38,6 +69,7 @@ RelationInfo& Catalog::add(const std::string& relname, const std::string& displa
     info->kind = kind;
     info->source = m_source;
     RelationInfo& out = *info;
+    remember(relname);
     m_relations[relname] = std::move(info);
     return out;
 }
@@ -50,19 +82,20 @@ void Catalog::remove(const std::string& relname) {
                         std::any_of(seen.foreign_keys.begin(), seen.foreign_keys.end(),
                                     [&](const auto& fk) { return fk.second.target == relname; });
         if (!mentions) continue;
-        RelationInfo& info = own(slot);
+        RelationInfo& info = edit(name, slot);
         std::erase(info.children, relname);
         std::erase(info.references, relname);
         std::erase(info.referenced_by, relname);
         std::erase_if(info.foreign_keys, [&](const auto& fk) { return fk.second.target == relname; });
         if (info.default_partition == relname) info.default_partition.clear();
     }
+    remember(relname);
     m_relations.erase(relname);
 }
 
 void Catalog::mark_existing() {
     for (auto& [name, slot] : m_relations) {
-        if (slot->is_new) own(slot).is_new = false;
+        if (slot->is_new) edit(name, slot).is_new = false;
     }
 }
 
@@ -71,7 +104,7 @@ void Catalog::hand_on(const std::string& path) {
         bool unsourced_key = std::any_of(slot->foreign_keys.begin(), slot->foreign_keys.end(),
                                          [](const auto& fk) { return fk.second.source.empty(); });
         if (!slot->is_new && !unsourced_key) continue;
-        RelationInfo& info = own(slot);
+        RelationInfo& info = edit(name, slot);
         if (info.is_new && info.source.empty()) info.source = path;
         info.is_new = false;
         for (auto& [key, fk] : info.foreign_keys) {
@@ -82,6 +115,7 @@ void Catalog::hand_on(const std::string& path) {
 
 void Catalog::overlay(const Catalog& over) {
     for (const auto& [relname, slot] : over.m_relations) {
+        remember(relname);
         auto old = m_relations.find(relname);
         if (old == m_relations.end()) {
             m_relations.emplace(relname, slot);  // shared: neither catalog changes it in place
@@ -147,6 +181,8 @@ std::string renamed_display(const std::string& old_display, const std::string& t
 }  // namespace
 
 void Catalog::rename(const std::string& from, const std::string& to) {
+    remember(from);
+    remember(to);
     auto node = m_relations.extract(from);
     if (node.empty()) return;
     node.key() = to;
@@ -169,7 +205,7 @@ void Catalog::rename(const std::string& from, const std::string& to) {
                                                [&](const auto& l) { return l.relname == from; });
                         });
         if (!mentions) continue;
-        RelationInfo& info = own(slot);
+        RelationInfo& info = edit(name, slot);
         for (auto* list : {&info.children, &info.references, &info.referenced_by, &info.default_sequences}) {
             std::replace(list->begin(), list->end(), from, to);
         }
@@ -248,7 +284,7 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
         bool view = reads && seen.source_columns.count(from) > 0;
         bool index = seen.kind == "index" && seen.index_table == relname && seen.index;
         if (!keys && !view && !index) continue;
-        RelationInfo& info = own(slot);
+        RelationInfo& info = edit(name, slot);
         for (auto& [n, fk] : info.foreign_keys) {
             if (fk.target == relname) std::replace(fk.target_columns.begin(), fk.target_columns.end(), from, to);
         }

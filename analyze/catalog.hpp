@@ -140,6 +140,14 @@ public:
     // Every relation, for lookups by property (schema, trigger function, sequence use).
     [[nodiscard]] const RelationMap& relations() const { return m_relations; }
 
+    // A trial: what changes from begin_trial() on is undone by undo_trial(), which brings back
+    // the catalog as it was (a migration's down part is analysed on its up part's schema, and
+    // what it changes is not what the next migration finds). Cheaper than a copy: only the
+    // relations the trial touches are saved. One at a time; begin_trial() in a trial does nothing.
+    void begin_trial();
+    void undo_trial();
+    [[nodiscard]] bool in_trial() const { return m_trial.has_value(); }
+
     // Domains created in the migration, and whether they have constraints (CHECK, NOT NULL):
     // a column of such a domain needs every row checked when it is added.
     void add_domain(const std::string& name, bool has_constraints);
@@ -150,6 +158,16 @@ public:
     [[nodiscard]] bool is_known_type(const std::string& name) const;
 
 private:
+    // The slot of `relname`, to change: saved first in a trial, copied first when shared.
+    RelationInfo& edit(const std::string& relname, std::shared_ptr<const RelationInfo>& slot);
+    // In a trial: keeps what `relname` was (absent: null) before its first change.
+    void remember(const std::string& relname);
+    struct Trial {
+        RelationMap relations;  // as they were; null for one added in the trial
+        std::map<std::string, bool> domains;
+        std::set<std::string> types;
+    };
+    std::optional<Trial> m_trial;
     RelationMap m_relations;
     std::map<std::string, bool> m_domains;
     std::set<std::string> m_types;

@@ -91,9 +91,7 @@ int compare_number(std::string_view a, std::string_view b) {
 
 // Absolute and lexically normal: two spellings of one file compare equal.
 std::string normal_path(const fs::path& path) {
-    std::error_code ec;
-    fs::path absolute = fs::absolute(path.empty() ? fs::path(".") : path, ec);
-    return (ec ? path : absolute).lexically_normal().generic_string();
+    return absolute_path(path.empty() ? fs::path(".") : path).lexically_normal().generic_string();
 }
 
 }  // namespace

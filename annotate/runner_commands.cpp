@@ -85,7 +85,23 @@ std::string break_runner_commands(std::string_view text) {
 
 RunnerGuard::~RunnerGuard() {
     emit_lines(true);
+    send_buffered();
     m_target->pubsync();
+}
+
+void RunnerGuard::send(std::string_view piece) {
+    if (m_out.size() + piece.size() > m_out_limit) send_buffered();
+    if (piece.size() >= m_out_limit) {
+        m_target->sputn(piece.data(), static_cast<std::streamsize>(piece.size()));
+    } else {
+        m_out.append(piece);
+    }
+}
+
+void RunnerGuard::send_buffered() {
+    if (m_out.empty()) return;
+    m_target->sputn(m_out.data(), static_cast<std::streamsize>(m_out.size()));
+    m_out.clear();
 }
 
 void RunnerGuard::emit_lines(bool partial_too) {
@@ -95,9 +111,7 @@ void RunnerGuard::emit_lines(bool partial_too) {
         if (end == 0) return;
     }
     if (end == 0) return;
-    guard_lines(std::string_view(m_pending).substr(0, end), [&](std::string_view piece) {
-        m_target->sputn(piece.data(), static_cast<std::streamsize>(piece.size()));
-    });
+    guard_lines(std::string_view(m_pending).substr(0, end), [&](std::string_view piece) { send(piece); });
     m_pending.erase(0, end);
 }
 
@@ -125,9 +139,7 @@ std::streamsize RunnerGuard::xsputn(const char* s, std::streamsize n) {
         // report comes in one piece), and only what follows its last line break is kept.
         std::size_t last_break = piece.find_last_of("\n\r");
         if (last_break != std::string_view::npos) {
-            guard_lines(piece.substr(0, last_break + 1), [&](std::string_view out) {
-                m_target->sputn(out.data(), static_cast<std::streamsize>(out.size()));
-            });
+            guard_lines(piece.substr(0, last_break + 1), [&](std::string_view out) { send(out); });
             m_pending.assign(piece.substr(last_break + 1));
             return n;
         }
@@ -141,6 +153,7 @@ std::streamsize RunnerGuard::xsputn(const char* s, std::streamsize n) {
 int RunnerGuard::sync() {
     // A partial line stays: guarding it needs its start, and its end may bring "##[".
     emit_lines(false);
+    send_buffered();
     return m_target->pubsync();
 }
 
@@ -151,7 +164,7 @@ void RunnerGuard::write_command(std::string_view line) {
     std::string out = partial ? "\n" : "";
     out += break_legacy_commands(line);
     out += '\n';
-    m_target->sputn(out.data(), static_cast<std::streamsize>(out.size()));
+    send(out);
 }
 
 void write_workflow_command(std::ostream& out, std::string_view line) {

@@ -26,7 +26,10 @@ namespace pgfence::annotate {
 // break_runner_commands. A partial line waits for its line break (or the guard's end).
 class RunnerGuard : public std::streambuf {
 public:
-    explicit RunnerGuard(std::streambuf* target) : m_target(target) {}
+    // `buffer_bytes`: guarded text is collected up to this size before it goes to `target` (0:
+    // each piece at once, for a terminal, where output should appear as a file is done).
+    explicit RunnerGuard(std::streambuf* target, std::size_t buffer_bytes = 0)
+        : m_out_limit(buffer_bytes), m_target(target) {}
     RunnerGuard(const RunnerGuard&) = delete;
     RunnerGuard& operator=(const RunnerGuard&) = delete;
     ~RunnerGuard() override;
@@ -41,8 +44,14 @@ protected:
 
 private:
     void emit_lines(bool partial_too);
+    // Guarded text goes out through a buffer of its own: the target's (a std::filebuf) writes
+    // any piece of 1 KB or more at once, one system call per file of a report.
+    void send(std::string_view piece);
+    void send_buffered();
+    std::size_t m_out_limit;
     std::streambuf* m_target;
     std::string m_pending;
+    std::string m_out;
 };
 
 // Writes a workflow command line (without its line break) to `out`: past the guard when `out`

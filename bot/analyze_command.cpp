@@ -292,7 +292,8 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
         done->messages = messages.str();
         done->section = stream.render(report);
         return [&, done] {
-            err << done->messages;
+            // Only when there is one: cerr is tied to cout, so any write to it flushes the report.
+            if (!done->messages.empty()) err << done->messages;
             diagnosis += done->diagnosis;
             stream.write(out, done->section);
         };

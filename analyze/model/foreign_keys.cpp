@@ -24,6 +24,10 @@ void check_foreign_key_indexes(const ForeignKeyWatch& watch, StatementFacts& fac
     if (watch.table.empty()) return;
     const RelationInfo* rel = ctx.catalog.find(watch.table);
     if (rel == nullptr || (rel->kind != "table" && rel->kind != "partitioned table")) return;
+    // The indexes are looked up (a pass over the catalog) only for a statement that added a key.
+    bool added = std::any_of(rel->foreign_keys.begin(), rel->foreign_keys.end(),
+                             [&](const auto& key) { return watch.before.count(key.first) == 0; });
+    if (!added) return;
     auto indexes = ctx.catalog.indexes_of(watch.table);
     for (const auto& [name, fk] : rel->foreign_keys) {
         if (watch.before.count(name) > 0) continue;

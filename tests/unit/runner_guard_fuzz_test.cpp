@@ -4,12 +4,14 @@
 // Random text, written through RunnerGuard in random pieces, flushes and single characters.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "analyze/utf8.hpp"
+#include "annotate/escape.hpp"
 #include "annotate/runner_commands.hpp"
 
 using namespace pgfence::annotate;
@@ -91,4 +93,55 @@ TEST_CASE("runner guard fuzz: no command survives any text split any way") {
         INFO("pieces: " << sink.str());
         REQUIRE(runner_command(sink.str()).empty());
     }
+}
+
+TEST_CASE("runner guard with an output buffer: the same bytes as without, held until full or flushed") {
+    std::mt19937 rng(20261123);
+    for (int round = 0; round < 20000; ++round) {
+        std::string text;
+        int atoms = static_cast<int>(rng() % 14);
+        for (int a = 0; a < atoms; ++a) text += k_atoms[rng() % k_atoms.size()];
+        std::size_t buffer = 1 + rng() % 24;
+        INFO("text: " << text << " buffer: " << buffer);
+        std::ostringstream plain_sink, buffered_sink;
+        {
+            RunnerGuard plain_guard(plain_sink.rdbuf()), buffered_guard(buffered_sink.rdbuf(), buffer);
+            std::ostream plain(&plain_guard), buffered(&buffered_guard);
+            for (std::size_t i = 0; i < text.size();) {
+                std::size_t n = std::min<std::size_t>(1 + rng() % 6, text.size() - i);
+                switch (rng() % 4) {
+                    case 0:
+                        plain.put(text[i]);
+                        buffered.put(text[i]);
+                        n = 1;
+                        break;
+                    case 1:
+                        plain.write(text.data() + i, static_cast<std::streamsize>(n)).flush();
+                        buffered.write(text.data() + i, static_cast<std::streamsize>(n)).flush();
+                        // After a flush nothing waits in the buffer: both targets hold the same.
+                        REQUIRE(buffered_sink.str() == plain_sink.str());
+                        break;
+                    default:
+                        plain.write(text.data() + i, static_cast<std::streamsize>(n));
+                        buffered.write(text.data() + i, static_cast<std::streamsize>(n));
+                }
+                i += n;
+            }
+        }
+        REQUIRE(buffered_sink.str() == plain_sink.str());
+        REQUIRE(runner_command(buffered_sink.str()).empty());
+    }
+    // Held: nothing reaches the target before the buffer fills or the stream is flushed.
+    std::ostringstream sink;
+    RunnerGuard guard(sink.rdbuf(), 64);
+    std::ostream out(&guard);
+    out << "line one\nline two\n";
+    CHECK(sink.str().empty());
+    out << std::string(70, 'x') << "\n";
+    CHECK(sink.str() == "line one\nline two\n" + std::string(70, 'x') + "\n");
+    out << "::error::hostile\n";
+    CHECK(sink.str().size() == 18 + 71);
+    out.flush();
+    CHECK(sink.str().size() == 18 + 71 + std::string(k_zero_width_space).size() + 17);
+    CHECK(runner_command(sink.str()).empty());
 }
