@@ -46,9 +46,12 @@ std::string directive(std::string_view line, std::string_view prefix) {
     std::string_view t = trim(line);
     if (!t.starts_with("--") || t.starts_with("-->")) return {};
     t = trim(t.substr(2));
-    std::string l = lower(t);
-    if (!l.starts_with(prefix)) return {};
-    return std::string(trim(std::string_view(l).substr(prefix.size())));
+    // Most comment lines are no directive: the prefix is compared in place, without a copy.
+    if (t.size() < prefix.size()) return {};
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(t[i])) != static_cast<unsigned char>(prefix[i])) return {};
+    }
+    return lower(trim(t.substr(prefix.size())));
 }
 
 bool want(Direction d, bool up) { return d == Direction::Both || (up ? d == Direction::Up : d == Direction::Down); }

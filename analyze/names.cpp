@@ -1,6 +1,7 @@
 #include "analyze/names.hpp"
 
 #include <algorithm>
+#include <array>
 #include <unordered_set>
 #include <cctype>
 
@@ -32,6 +33,10 @@ bool is_reserved(std::string_view name) {
         "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes",
         "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse",
         "xmlpi", "xmlroot", "xmlserialize", "xmltable"};
+    static const std::size_t k_longest = std::max_element(k_reserved.begin(), k_reserved.end(), [](auto a, auto b) {
+                                             return a.size() < b.size();
+                                         })->size();
+    if (name.size() > k_longest) return false;  // most names: no hash
     return k_reserved.count(name) > 0;
 }
 
@@ -46,22 +51,53 @@ std::string quote_literal(std::string_view text) {
     return out + "'";
 }
 
-std::string quote_ident(std::string_view name) {
-    if (name.size() >= 2 && name.front() == '$') return restore_placeholder(name);
-    bool plain = !name.empty() && (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_');
+namespace {
+
+// Bytes an unquoted identifier may hold (lower-case letters, digits, '_', '$'), and may start
+// with (lower-case letters, '_'): a table, not <cctype>'s per-byte calls (quote_ident runs for
+// every name of every statement).
+constexpr unsigned char k_body = 1, k_start = 2;
+constexpr std::array<unsigned char, 256> k_ident_bytes = [] {
+    std::array<unsigned char, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = k_body | k_start;
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = k_body;
+    t['_'] = k_body | k_start;
+    t['$'] = k_body;
+    return t;
+}();
+
+bool plain_identifier(std::string_view name) {
+    if (name.empty() || !(k_ident_bytes[static_cast<unsigned char>(name[0])] & k_start)) return false;
     for (char c : name) {
-        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-              c == '_' || c == '$')) {
-            plain = false;
-        }
+        if (!(k_ident_bytes[static_cast<unsigned char>(c)] & k_body)) return false;
     }
-    if (plain && !is_reserved(name)) return std::string(name);
-    std::string out = "\"";
+    return true;
+}
+
+}  // namespace
+
+void append_quoted_ident(std::string& out, std::string_view name) {
+    if (name.size() >= 2 && name.front() == '$') {
+        out += restore_placeholder(name);
+        return;
+    }
+    if (plain_identifier(name) && !is_reserved(name)) {
+        out.append(name);
+        return;
+    }
+    out += '"';
     for (char c : name) {
         if (c == '"') out += '"';
         out += c;
     }
-    return out + "\"";
+    out += '"';
+}
+
+std::string quote_ident(std::string_view name) {
+    std::string out;
+    out.reserve(name.size() + 2);
+    append_quoted_ident(out, name);
+    return out;
 }
 
 }  // namespace pgfence::analyze

@@ -6,6 +6,8 @@
 namespace pgfence::analyze {
 
 [[nodiscard]] std::string quote_ident(std::string_view name);
+// quote_ident(name), appended to `out`.
+void append_quoted_ident(std::string& out, std::string_view name);
 // A string literal: 'it''s' (standard_conforming_strings on, PostgreSQL's default since 9.1).
 [[nodiscard]] std::string quote_literal(std::string_view text);
 

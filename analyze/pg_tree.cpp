@@ -41,8 +41,15 @@ std::string_view last_name(const List* names) { return text(last(names)); }
 std::string display_name(const RangeVar* rv) {
     if (rv == nullptr) return {};
     std::string out;
-    if (rv->schemaname != nullptr) out = quote_ident(rv->schemaname) + ".";
-    return out + quote_ident(text(rv->relname));
+    std::string_view schema = rv->schemaname != nullptr ? std::string_view(rv->schemaname) : std::string_view();
+    std::string_view relname = text(rv->relname);
+    out.reserve(schema.size() + relname.size() + 6);
+    if (rv->schemaname != nullptr) {
+        append_quoted_ident(out, schema);
+        out += '.';
+    }
+    append_quoted_ident(out, relname);
+    return out;
 }
 
 }  // namespace pgfence::analyze::pg

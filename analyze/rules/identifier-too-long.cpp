@@ -1,3 +1,6 @@
+#include <array>
+#include <cstring>
+
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/tokens.hpp"
@@ -7,26 +10,38 @@ namespace {
 
 constexpr std::size_t k_max_identifier = 63;  // NAMEDATALEN - 1, in bytes
 
-bool identifier_byte(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
-}
+constexpr std::array<bool, 256> k_identifier_bytes = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        t[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                         c == '_' || c == '$' || c >= 0x80;
+    }
+    return t;
+}();
+
+bool identifier_byte(char c) { return k_identifier_bytes[static_cast<unsigned char>(c)]; }
 
 // Whether the text could hold a too-long identifier at all, without tokenizing it: a word of
 // more than 63 bytes, or a quoted identifier, whose bytes lie between two quote characters
 // (more than 63 apart, or with "" inside). Most statements have neither and are done here.
 bool may_hold_long_identifier(std::string_view sql) {
-    std::size_t run = 0;
+    const char* base = sql.data();
     std::size_t last_quote = std::string_view::npos;
-    for (std::size_t i = 0; i < sql.size(); ++i) {
-        auto c = static_cast<unsigned char>(sql[i]);
-        if (identifier_byte(c)) {
-            if (++run > k_max_identifier) return true;
-            continue;
-        }
-        run = 0;
-        if (c != '"') continue;
+    for (const char* q = base; (q = static_cast<const char*>(std::memchr(q, '"', sql.size() - static_cast<std::size_t>(q - base))));
+         ++q) {
+        std::size_t i = static_cast<std::size_t>(q - base);
         if (last_quote != std::string_view::npos && (i - last_quote > k_max_identifier || i - last_quote == 1)) return true;
         last_quote = i;
+    }
+    // A run of 64 or more word bytes covers one of every 64 positions: only those are looked at,
+    // and the run through each is measured.
+    constexpr std::size_t step = k_max_identifier + 1;
+    for (std::size_t at = k_max_identifier; at < sql.size(); at += step) {
+        if (!identifier_byte(sql[at])) continue;
+        std::size_t begin = at, end = at + 1;
+        while (begin > 0 && identifier_byte(sql[begin - 1])) --begin;
+        while (end < sql.size() && identifier_byte(sql[end])) ++end;
+        if (end - begin > k_max_identifier) return true;
     }
     return false;
 }
