@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <unordered_set>
 #include <cctype>
 
@@ -33,10 +34,15 @@ bool is_reserved(std::string_view name) {
         "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes",
         "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse",
         "xmlpi", "xmlroot", "xmlserialize", "xmltable"};
-    static const std::size_t k_longest = std::max_element(k_reserved.begin(), k_reserved.end(), [](auto a, auto b) {
-                                             return a.size() < b.size();
-                                         })->size();
-    if (name.size() > k_longest) return false;  // most names: no hash
+    // Most names are no keyword: a table of which first letters the keywords of each length
+    // have answers them without a hash.
+    static const std::array<std::uint32_t, 32> k_first_letters = [] {
+        std::array<std::uint32_t, 32> t{};
+        for (std::string_view word : k_reserved) t[word.size()] |= 1u << (word[0] - 'a');
+        return t;
+    }();
+    if (name.empty() || name.size() >= k_first_letters.size() || name[0] < 'a' || name[0] > 'z') return false;
+    if ((k_first_letters[name.size()] >> (name[0] - 'a') & 1u) == 0) return false;
     return k_reserved.count(name) > 0;
 }
 

@@ -1,13 +1,19 @@
 #include "analyze/source_text.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace pgfence::analyze {
 
 LineIndex::LineIndex(std::string_view text) : m_text(text) {
     m_line_starts.push_back(0);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n') m_line_starts.push_back(i + 1);
+    // memchr from break to break: SQL lines are dozens of bytes long.
+    const char* base = text.data();
+    for (const char* at = base; at < base + text.size();) {
+        const void* brk = std::memchr(at, '\n', text.size() - static_cast<std::size_t>(at - base));
+        if (brk == nullptr) break;
+        at = static_cast<const char*>(brk) + 1;
+        m_line_starts.push_back(static_cast<std::size_t>(at - base));
     }
 }
 

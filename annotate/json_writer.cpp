@@ -7,6 +7,10 @@
 
 #include "analyze/utf8.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pgfence::annotate {
 
 namespace {
@@ -23,6 +27,19 @@ constexpr std::uint64_t has_byte(std::uint64_t w, unsigned char b) {
 // The length of the leading run of `s` (from `i`) that JSON takes as it is: no control byte,
 // quote, backslash, '[' (for "##[") or non-ASCII byte. Eight bytes at a time.
 std::size_t plain_run_end(std::string_view s, std::size_t i) {
+#if defined(__SSE2__)
+    // Sixteen at a time where the instructions exist: a signed compare finds both the control
+    // bytes and (as negative numbers) the non-ASCII ones.
+    const __m128i space = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+                  bracket = _mm_set1_epi8('[');
+    for (; i + 16 <= s.size(); i += 16) {
+        __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(w, space), _mm_cmpeq_epi8(w, quote)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(w, backslash), _mm_cmpeq_epi8(w, bracket)));
+        int mask = _mm_movemask_epi8(special);
+        if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    }
+#endif
     for (; i + 8 <= s.size(); i += 8) {
         std::uint64_t w;
         std::memcpy(&w, s.data() + i, 8);

@@ -1,5 +1,9 @@
 #include "annotate/printable.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <cstdint>
 #include <cstring>
 
@@ -49,6 +53,18 @@ bool is_printable(std::string_view text, bool keep_line_breaks) {
     };
     std::size_t i = 0;
     while (i < text.size()) {
+#if defined(__SSE2__)
+        // Sixteen bytes of printable ASCII at once (a signed compare finds control bytes and
+        // non-ASCII ones alike); anything else goes to the checks below.
+        if (i + 16 <= text.size()) {
+            __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+            __m128i odd = _mm_or_si128(_mm_cmplt_epi8(w, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(w, _mm_set1_epi8(0x7f)));
+            if (_mm_movemask_epi8(odd) == 0) {
+                i += 16;
+                continue;
+            }
+        }
+#endif
         if (i + 8 <= text.size()) {
             std::uint64_t w;
             std::memcpy(&w, text.data() + i, 8);

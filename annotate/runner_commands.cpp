@@ -2,6 +2,10 @@
 
 #include "annotate/escape.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pgfence::annotate {
 namespace {
 
@@ -35,6 +39,23 @@ std::string json_without_legacy_commands(std::string json) {
 
 namespace {
 
+// Where "::" next occurs in `text` from `from` (npos if nowhere). JSON has a ':' after every
+// key, so a memchr for ':' (string_view::find) stops every few bytes: sixteen bytes are looked
+// at per step instead, a byte and the byte after it at once.
+std::size_t find_double_colon(std::string_view text, std::size_t from) {
+    std::size_t i = from;
+#if defined(__SSE2__)
+    const __m128i colon = _mm_set1_epi8(':');
+    for (; i + 17 <= text.size(); i += 16) {
+        __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+        __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i + 1));
+        int pairs = _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(here, colon), _mm_cmpeq_epi8(next, colon)));
+        if (pairs != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(pairs)));
+    }
+#endif
+    return i >= text.size() ? std::string_view::npos : text.find("::", i);
+}
+
 // Passes `text` (whole lines) to `emit` in pieces, with a zero-width space before each line
 // that would start a command and every "##[" broken. This runs over all output: it looks for
 // "::" (memchr for each ':'), not at every line.
@@ -50,7 +71,7 @@ void guard_lines(std::string_view text, Emit&& emit) {
     // linear however many "::" a line has.
     std::size_t copied = 0;
     std::size_t decided_until = 0;  // lines starting before this are decided
-    for (std::size_t at = text.find("::"); at != std::string_view::npos; at = text.find("::", at + 1)) {
+    for (std::size_t at = find_double_colon(text, 0); at != std::string_view::npos; at = find_double_colon(text, at + 1)) {
         if (at < decided_until) continue;
         std::size_t start = at;
         while (start > 0 && text[start - 1] != '\n' && text[start - 1] != '\r' &&

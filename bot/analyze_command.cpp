@@ -45,13 +45,20 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
     AnalyzeArgs a;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& arg = args[i];
+        // A path (most arguments: a shell glob expands to thousands) is no option.
+        if (arg.size() <= 1 || arg[0] != '-') {
+            a.paths.push_back(arg);
+            continue;
+        }
         auto value = [&](const std::string& flag) -> std::string {
             auto eq = arg.find('=');
             if (eq != std::string::npos) return arg.substr(eq + 1);
             if (i + 1 >= args.size()) throw UsageError{flag + " needs a value"};
             return args[++i];
         };
-        auto is = [&](const char* flag) { return arg == flag || arg.rfind(std::string(flag) + "=", 0) == 0; };
+        auto is = [&](std::string_view flag) {
+            return arg.starts_with(flag) && (arg.size() == flag.size() || arg[flag.size()] == '=');
+        };
         if (is("--format")) {
             a.format = value("--format");
             if (a.format != "text" && a.format != "json" && a.format != "markdown" && a.format != "sarif" && a.format != "github")

@@ -25,7 +25,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         f.recipe = std::move(recipe);
         return;
     }
-    std::string table = pg::display_name(stmt->relation);
+    const std::string& table = ctx.display_name(stmt->relation);
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr || effect_on(ctx.statement.rewrites, table) == nullptr) return;
     std::string index(pg::text(stmt->indexname));

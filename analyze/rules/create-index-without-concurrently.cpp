@@ -7,7 +7,7 @@ namespace {
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<IndexStmt>();
     if (stmt == nullptr || stmt->concurrent) return;
-    std::string table = pg::display_name(stmt->relation);
+    const std::string& table = ctx.display_name(stmt->relation);
     const LockFact* lock = lock_on(ctx.statement, table);
     if (lock == nullptr || lock->is_new) return;  // a table created in this migration blocks nobody
     std::string index(pg::text(stmt->idxname));

@@ -25,7 +25,7 @@ std::string event_text(int events) {
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<CreateTrigStmt>();
     if (stmt == nullptr) return;
-    std::string table = pg::display_name(stmt->relation);
+    const std::string& table = ctx.display_name(stmt->relation);
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr) return;  // a table created in this migration
     std::string function = pg::qualified_name(stmt->funcname) + "()";

@@ -11,7 +11,7 @@ using namespace operation;
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<AlterTableStmt>();
     if (stmt == nullptr) return;
-    std::string parent = pg::display_name(stmt->relation);
+    const std::string& parent = ctx.display_name(stmt->relation);
     const LockFact* lock = existing(ctx.statement, parent);
     if (lock == nullptr || !blocks_reads_or_writes(*lock)) return;  // a parent created in this migration
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {

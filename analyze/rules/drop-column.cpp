@@ -40,7 +40,7 @@ bool report_dependent_views(const StatementContext& ctx, Sink& sink, const std::
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<AlterTableStmt>();
     if (stmt == nullptr || (stmt->objtype != OBJECT_TABLE && stmt->objtype != OBJECT_FOREIGN_TABLE)) return;
-    std::string table = pg::display_name(stmt->relation);
+    const std::string& table = ctx.display_name(stmt->relation);
     if (existing(ctx.statement, table) == nullptr) return;  // a table created in this migration
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
         if (cmd->subtype != AT_DropColumn) continue;

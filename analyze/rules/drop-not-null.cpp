@@ -7,7 +7,7 @@ namespace {
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<AlterTableStmt>();
     if (stmt == nullptr) return;
-    std::string table = pg::display_name(stmt->relation);
+    const std::string& table = ctx.display_name(stmt->relation);
     const LockFact* lock = lock_on(ctx.statement, table);
     if (lock == nullptr || lock->is_new) return;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {

@@ -11,7 +11,7 @@ using namespace operation;
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<RefreshMatViewStmt>();
     if (stmt == nullptr || stmt->concurrent) return;
-    std::string view = pg::display_name(stmt->relation);
+    const std::string& view = ctx.display_name(stmt->relation);
     const LockFact* lock = existing(ctx.statement, view);
     if (lock == nullptr || !blocks_reads_or_writes(*lock)) return;  // a view created in this migration
     bool no_data = stmt->skipData;

@@ -51,4 +51,12 @@ const Rule* find_rule(std::string_view id) {
     return nullptr;
 }
 
+const std::string& StatementContext::display_name(const RangeVar* rv) const {
+    for (const auto& [known, name] : names) {
+        if (known == rv) return name;
+    }
+    names.emplace_back(rv, pg::display_name(rv));
+    return names.back().second;
+}
+
 }  // namespace pgfence::analyze::rules

@@ -159,7 +159,7 @@ const std::vector<ColumnType>& column_types(const StatementContext& ctx) {
             out.push_back(make_column(ctx, positions, table, std::string(pg::text(def->colname)), def, "CREATE TABLE", keys));
         }
     } else if (const auto* alter = ctx.as<AlterTableStmt>(); alter != nullptr && alter->objtype == OBJECT_TABLE) {
-        std::string table = pg::display_name(alter->relation);
+        const std::string& table = ctx.display_name(alter->relation);
         std::map<std::string, std::string> keys;
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
             if (cmd->subtype == AT_AddConstraint) note_keys(pg::as<Constraint>(cmd->def), keys);

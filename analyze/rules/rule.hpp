@@ -1,6 +1,7 @@
 #pragma once
 // What a rule is: a stable id, a default risk, a summary, and a check over one statement
 // or over the whole file. The explanation of each rule lives in docs/rules/<id>.md.
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -36,6 +37,11 @@ struct StatementContext {
     // The statement as a T, or nullptr when it is another kind.
     template <class T>
     [[nodiscard]] const T* as() const { return pg::as<T>(stmt); }
+    // pg::display_name(rv) of one of the statement's relations, built once for all the rules
+    // that ask (an ALTER TABLE is asked about by a dozen).
+    [[nodiscard]] const std::string& display_name(const RangeVar* rv) const;
+
+    mutable std::deque<std::pair<const RangeVar*, std::string>> names = {};  // a deque: references stay valid
 };
 
 // What several file rules derive alike, computed once per file (apply_rules owns it).

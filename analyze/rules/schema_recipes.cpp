@@ -118,7 +118,7 @@ void each_alter_cmd(const StatementContext& ctx, TableEffectNeeded needed,
     const auto* stmt = ctx.as<AlterTableStmt>();
     if (stmt == nullptr) return;
     const RangeVar* rv = stmt->relation;
-    std::string table = pg::display_name(rv);
+    const std::string& table = ctx.display_name(rv);
     const LockFact* lock = existing_table_lock(ctx.statement, table);
     if (lock == nullptr) return;
     if (needed == TableEffectNeeded::scan && effect_on(ctx.statement.scans, table) == nullptr) return;

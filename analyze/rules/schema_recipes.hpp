@@ -27,7 +27,7 @@ namespace pgfence::analyze::rules::schema {
 struct AlteredTable {
     const AlterTableStmt* stmt;
     const RangeVar* relation;
-    std::string table;     // as written
+    const std::string& table;  // as written
     const LockFact& lock;  // the statement's lock on it
 };
 // What the statement must do to the table before a rule reads its subcommands.
