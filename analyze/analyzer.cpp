@@ -725,13 +725,15 @@ void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& 
     // A thread that is too far ahead sleeps until half the window has been written, not until
     // the next file is: waking it per written file costs two system calls a file and lets it
     // analyse one file before it sleeps again. `wake_at` is the lowest count of written files a
-    // sleeper waits for; the writer wakes the sleepers only when it reaches it.
+    // sleeper waits for; the writer wakes the sleepers only when it reaches it (and forgets it).
+    // So a sleeper registers again after every wake-up: woken for another's lower count, it
+    // would otherwise sleep on with its own count known to nobody, to the end of the run.
     std::size_t wake_at = SIZE_MAX;
     auto wait_in_window = [&](std::unique_lock<std::mutex>& lock, const std::size_t& index) {
         while (index < files.size() && !in_window(index)) {
             const std::size_t need = index + 1 + window / 2 - window;  // index >= next_written + window
             wake_at = std::min(wake_at, need);
-            moved.wait(lock, [&] { return failure || next_written >= need; });
+            moved.wait(lock);
         }
     };
     // Called with the lock held; returns with it held.

@@ -145,3 +145,87 @@ TEST_CASE("runner guard with an output buffer: the same bytes as without, held u
     CHECK(sink.str().size() == 18 + 71 + std::string(k_zero_width_space).size() + 17);
     CHECK(runner_command(sink.str()).empty());
 }
+
+namespace {
+
+// What the guard should write for `text`, computed line by line, a byte at a time: a zero-width
+// space before a line whose first "::" follows only bytes the runner may trim, and one after
+// the first '#' of every "##[".
+std::string guarded_reference(std::string_view text) {
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = start;
+        while (end < text.size() && text[end] != '\n' && text[end] != '\r') ++end;
+        if (end < text.size()) ++end;  // the break belongs to its line
+        std::string_view line = text.substr(start, end - start);
+        for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+            if (line[i] != ':' || line[i + 1] != ':') continue;
+            bool trimmed = true;
+            for (std::size_t k = 0; k < i; ++k) {
+                auto c = static_cast<unsigned char>(line[k]);
+                trimmed = trimmed && (c <= 0x20 || c >= 0x80);
+            }
+            if (trimmed) out += k_zero_width_space;
+            break;
+        }
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            out += line[i];
+            if (line.substr(i, 3) == "##[") out += k_zero_width_space;
+        }
+        start = end;
+    }
+    return out;
+}
+
+}  // namespace
+
+// Longer text than above, so that "::" and "##[" fall at every place in and across the
+// sixteen-byte blocks the guard scans, written with workflow commands of pgfence's own in
+// between, through buffers from none to larger than the whole text: every byte comes out once,
+// in order, guarded as the byte-at-a-time reference says, with each command on a line of its own.
+TEST_CASE("runner guard fuzz: long lines across blocks and buffers, with pgfence's own commands between") {
+    std::mt19937 rng(20261124);
+    const std::vector<std::string> commands = {"::warning file=db/migrate/1_add_index.sql,line=3::CREATE INDEX locks writes",
+                                               "::error file=a.sql,title=pgfence%3A::table ##[set-output] users",
+                                               "::notice::done"};
+    for (int round = 0; round < 20000; ++round) {
+        const std::size_t limits[] = {0, 1 + rng() % 24, 64, 1u << 16};
+        const std::size_t limit = limits[rng() % 4];
+        std::string expected;
+        std::string segment;  // text since the last command
+        std::ostringstream sink;
+        std::string log;
+        {
+            RunnerGuard guard(sink.rdbuf(), limit);
+            std::ostream out(&guard);
+            int ops = static_cast<int>(rng() % 24);
+            for (int op = 0; op < ops; ++op) {
+                if (rng() % 10 == 0) {
+                    const std::string& command = commands[rng() % commands.size()];
+                    expected += guarded_reference(segment);
+                    if (!segment.empty() && segment.back() != '\n' && segment.back() != '\r') expected += '\n';
+                    expected += break_legacy_commands(command) + "\n";
+                    segment.clear();
+                    write_workflow_command(out, command);
+                    log += "[command]";
+                    continue;
+                }
+                std::string piece(rng() % 3 == 0 ? rng() % 40 : 0, "ab :#"[rng() % 5 == 0 ? rng() % 5 : 0]);
+                for (int a = static_cast<int>(rng() % 6); a > 0; --a) piece += k_atoms[rng() % k_atoms.size()];
+                segment += piece;
+                log += "[" + piece + "]";
+                switch (rng() % 4) {
+                    case 0:
+                        for (char c : piece) out.put(c);
+                        break;
+                    case 1: out.write(piece.data(), static_cast<std::streamsize>(piece.size())).flush(); break;
+                    default: out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+                }
+            }
+        }
+        expected += guarded_reference(segment);
+        INFO("limit " << limit << " pieces: " << log);
+        REQUIRE(sink.str() == expected);
+    }
+}
