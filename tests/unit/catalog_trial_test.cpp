@@ -47,7 +47,6 @@ TEST_CASE("catalog trial: every change is undone, and only the touched relations
 
     catalog.begin_trial();
     CHECK(catalog.in_trial());
-    Catalog scratch = catalog;  // a copy made in a trial is a plain catalog
     RelationInfo* users = catalog.find("users");
     REQUIRE(users != nullptr);
     catalog.add_columns(*users, {ColumnInfo{"name", "text"}});
