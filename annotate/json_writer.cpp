@@ -141,7 +141,12 @@ JsonWriter& JsonWriter::key(std::string_view k, bool ordered) {
     if (m_levels.empty() || !m_levels.back().object || m_after_key) throw std::logic_error("JsonWriter: a key outside an object");
     if (k.empty()) throw std::logic_error("JsonWriter: an empty key");
     Level& level = m_levels.back();
-    if (ordered && !level.empty && k <= level.last_key) {
+    // The first byte decides nearly every pair of keys: the full comparison (a memcmp) only
+    // when it does not. Half a million keys go through this over a large report.
+    const bool after_last = level.empty || level.last_key.empty() || (k[0] != level.last_key[0] ? static_cast<unsigned char>(k[0]) >
+                                                                            static_cast<unsigned char>(level.last_key[0])
+                                                                      : k > level.last_key);
+    if (ordered && !after_last) {
         throw std::logic_error("JsonWriter: key \"" + std::string(k) + "\" after \"" + std::string(level.last_key) + "\"");
     }
     const bool comma = !level.empty;
