@@ -111,8 +111,10 @@ std::string migration_set(std::string_view path) {
     return normal_path(folder.empty() && path.starts_with('/') ? fs::path("/") : fs::path(folder));
 }
 
-bool migration_before(std::string_view a, std::string_view b) {
-    MigrationKey ka = key_of(a), kb = key_of(b);
+namespace {
+
+// migration_before, on keys made once (a sort compares each file's key many times).
+bool key_before(const MigrationKey& ka, std::string_view a, const MigrationKey& kb, std::string_view b) {
     if (ka.group != kb.group) return ka.group < kb.group;
     std::size_t parts = std::min(ka.version.size(), kb.version.size());
     for (std::size_t i = 0; i < parts; ++i) {
@@ -128,6 +130,10 @@ bool migration_before(std::string_view a, std::string_view b) {
     if (ka.name != kb.name) return ka.name < kb.name;
     return a < b;
 }
+
+}  // namespace
+
+bool migration_before(std::string_view a, std::string_view b) { return key_before(key_of(a), a, key_of(b), b); }
 
 MigrationSets group_migration_sets(const std::vector<std::string>& files) {
     std::unordered_map<std::string, std::size_t> number;  // set folder -> its number
@@ -145,9 +151,12 @@ MigrationSets group_migration_sets(const std::vector<std::string>& files) {
     }
     std::vector<std::size_t> order(files.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
+    std::vector<MigrationKey> keys;
+    keys.reserve(files.size());
+    for (const auto& file : files) keys.push_back(key_of(file));
     std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
         if (set[x] != set[y]) return set[x] < set[y];
-        return migration_before(files[x], files[y]);
+        return key_before(keys[x], files[x], keys[y], files[y]);
     });
     MigrationSets out;
     out.files.reserve(files.size());

@@ -112,12 +112,20 @@ void drop_relation(const std::string& relname, const std::string& display, const
                      "DROP: removes foreign key " + quote_ident(name) + "'s triggers from the referenced table");
         }
         if (!cascade) continue;
-        for (const auto& [other, rel] : RelationMap(ctx.catalog.relations())) {
+        // Collected first (add_lock may change the catalog), without copying the whole of it.
+        struct Referencing {
+            std::string relname, display, key;
+        };
+        std::vector<Referencing> referencing;
+        for (const auto& [other, rel] : ctx.catalog.relations()) {
+            if (other == gone) continue;
             for (const auto& [name, fk] : rel->foreign_keys) {
-                if (fk.target != gone || other == gone) continue;
-                add_lock(facts, ctx, other, rel->display, M::AccessExclusive, "",
-                         "DROP ... CASCADE: drops foreign key " + quote_ident(name) + " that points here");
+                if (fk.target == gone) referencing.push_back({other, rel->display, name});
             }
+        }
+        for (const Referencing& r : referencing) {
+            add_lock(facts, ctx, r.relname, r.display, M::AccessExclusive, "",
+                     "DROP ... CASCADE: drops foreign key " + quote_ident(r.key) + " that points here");
         }
         for (const auto& view : dependent_views(ctx, gone)) {
             drop_relation(view, display_of(ctx, view), "", true, facts, ctx, depth + 1);

@@ -138,17 +138,12 @@ ColumnType make_column(const StatementContext& ctx, PositionCursor& positions, c
 }  // namespace
 
 const std::vector<ColumnType>& column_types(const StatementContext& ctx) {
-    // Seven rules ask about the same statement in a row (the engine runs every rule on one
-    // statement before the next): decode its columns once per statement and thread.
-    // Keyed on the statement's text and place, not its address: a later report may reuse it.
-    thread_local std::string cached_sql;
-    thread_local Position cached_at{-1, -1};
-    thread_local std::vector<ColumnType> out;
+    // Seven rules ask about the same statement: its columns are decoded once, kept with the
+    // statement's context.
+    if (ctx.columns) return *ctx.columns;
+    auto decoded = std::make_shared<std::vector<ColumnType>>();
+    std::vector<ColumnType>& out = *decoded;
     const StatementFacts& s = ctx.statement;
-    if (cached_at.line == s.span.start.line && cached_at.column == s.span.start.column && cached_sql == s.sql) return out;
-    cached_sql = s.sql;
-    cached_at = s.span.start;
-    out.clear();
     PositionCursor positions(s);
     if (const auto* create = ctx.as<CreateStmt>()) {
         std::string table = pg::display_name(create->relation);
@@ -174,7 +169,8 @@ const std::vector<ColumnType>& column_types(const StatementContext& ctx) {
             }
         }
     }
-    return out;
+    ctx.columns = std::move(decoded);
+    return *ctx.columns;
 }
 
 Finding& add_column_finding(Sink& sink, const StatementContext& ctx, const ColumnType& column, std::string message) {

@@ -3,6 +3,7 @@
 // or over the whole file. The explanation of each rule lives in docs/rules/<id>.md.
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -26,6 +27,8 @@ struct Options {
     std::map<std::string, Risk> risk;  // per-rule risk instead of the default
 };
 
+struct ColumnType;  // registry_type.hpp
+
 struct StatementContext {
     const FileReport& file;
     const StatementFacts& statement;
@@ -42,6 +45,8 @@ struct StatementContext {
     [[nodiscard]] const std::string& display_name(const RangeVar* rv) const;
 
     mutable std::deque<std::pair<const RangeVar*, std::string>> names = {};  // a deque: references stay valid
+    // column_types(*this), decoded by the first rule that asks (registry_type.cpp).
+    mutable std::shared_ptr<const std::vector<ColumnType>> columns = {};
 };
 
 // What several file rules derive alike, computed once per file (apply_rules owns it).
