@@ -104,59 +104,19 @@ void append_json_escaped(std::string& out, std::string_view s) {
 
 void JsonWriter::newline_indent(std::size_t depth) { line_start(false, depth, {}); }
 
-void JsonWriter::line_start(bool comma, std::size_t depth, std::string_view key) {
-    // One write for a member's whole lead-in (",\n" + indent + "\"key\": "): the report has
-    // millions of them, and separate appends cost more than the bytes.
-    const std::size_t indent = static_cast<std::size_t>(m_base) + 2 * depth;
-    const std::size_t quoted = key.empty() ? 0 : key.size() + 4;
-    const std::size_t at = m_out.size();
-    m_out.resize(at + (comma ? 1 : 0) + 1 + indent + quoted);
-    char* p = m_out.data() + at;
-    if (comma) *p++ = ',';
-    *p++ = '\n';
-    std::memset(p, ' ', indent);
-    p += indent;
-    if (!key.empty()) {
-        *p++ = '"';
-        std::memcpy(p, key.data(), key.size());
-        p += key.size();
-        std::memcpy(p, "\": ", 3);
-    }
-}
-
-void JsonWriter::before_value() {
-    if (m_after_key) {
-        m_after_key = false;
-        return;
-    }
-    if (m_levels.empty()) return;
-    Level& level = m_levels.back();
-    if (level.object) throw std::logic_error("JsonWriter: a value inside an object needs a key");
-    const bool comma = !level.empty;
-    level.empty = false;
-    line_start(comma, m_levels.size(), {});
-}
-
-JsonWriter& JsonWriter::key(std::string_view k, bool ordered) {
+void JsonWriter::misplaced_key() const {
     if (m_levels.empty() || !m_levels.back().object || m_after_key) throw std::logic_error("JsonWriter: a key outside an object");
-    if (k.empty()) throw std::logic_error("JsonWriter: an empty key");
-    Level& level = m_levels.back();
-    // The first byte decides nearly every pair of keys: the full comparison (a memcmp) only
-    // when it does not. Half a million keys go through this over a large report.
-    const bool after_last = level.empty || level.last_key.empty() || (k[0] != level.last_key[0] ? static_cast<unsigned char>(k[0]) >
-                                                                            static_cast<unsigned char>(level.last_key[0])
-                                                                      : k > level.last_key);
-    if (ordered && !after_last) {
-        throw std::logic_error("JsonWriter: key \"" + std::string(k) + "\" after \"" + std::string(level.last_key) + "\"");
-    }
-    const bool comma = !level.empty;
-    level.empty = false;
-    level.last_key = k;
-    // Keys are the report's own names (plain ASCII, nothing to escape), never input text.
-    line_start(comma, m_levels.size(), k);
-    m_after_key = true;
-    return *this;
+    throw std::logic_error("JsonWriter: an empty key");
 }
+
+void JsonWriter::key_out_of_order(std::string_view k, std::string_view last) {
+    throw std::logic_error("JsonWriter: key \"" + std::string(k) + "\" after \"" + std::string(last) + "\"");
+}
+
+void JsonWriter::value_without_key() { throw std::logic_error("JsonWriter: a value inside an object needs a key"); }
+
+
+
 
 void JsonWriter::begin_object() {
     before_value();
@@ -184,22 +144,12 @@ void JsonWriter::end_array() {
     m_out += ']';
 }
 
-void JsonWriter::string(std::string_view s) {
-    before_value();
-    m_out += '"';
-    append_json_escaped(m_out, s);
-    m_out += '"';
-}
 
 void JsonWriter::string_or_null(std::string_view s) {
     if (s.empty()) null();
     else string(s);
 }
 
-void JsonWriter::number(std::int64_t n) {
-    before_value();
-    m_out += std::to_string(n);
-}
 
 void JsonWriter::number(double d) {
     before_value();
@@ -208,14 +158,6 @@ void JsonWriter::number(double d) {
     m_out += nlohmann::json(d).dump();
 }
 
-void JsonWriter::boolean(bool b) {
-    before_value();
-    m_out += b ? "true" : "false";
-}
 
-void JsonWriter::null() {
-    before_value();
-    m_out += "null";
-}
 
 }  // namespace pgfence::annotate

@@ -3,7 +3,9 @@
 // nlohmann's dump(2) (which the report used to be built with, as a DOM per file: that DOM cost
 // more than the analysis of the file). Keys must come in byte order, as a std::map-backed
 // nlohmann object prints them; the writer checks it, so the layout cannot drift.
+#include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,8 +55,13 @@ private:
     void put(unsigned long long n) { number(static_cast<std::int64_t>(n)); }
     void put(double d) { number(d); }
 
+    // The hot path (half a million keys in a large report) is inline, below the class; misuse
+    // goes out of line.
     JsonWriter& key(std::string_view k, bool ordered);
     void before_value();
+    [[noreturn]] void misplaced_key() const;
+    [[noreturn]] static void key_out_of_order(std::string_view k, std::string_view last);
+    [[noreturn]] static void value_without_key();
     void newline_indent(std::size_t depth);
     // A line break, the indent of `depth`, after a comma if asked, and then `key`'s lead-in.
     void line_start(bool comma, std::size_t depth, std::string_view key);
@@ -72,8 +79,83 @@ private:
     bool m_after_key = false;
 };
 
+inline void JsonWriter::line_start(bool comma, std::size_t depth, std::string_view key) {
+    // One write for a member's whole lead-in (",\n" + indent + "\"key\": "): the report has
+    // millions of them, and separate appends cost more than the bytes.
+    const std::size_t indent = static_cast<std::size_t>(m_base) + 2 * depth;
+    const std::size_t quoted = key.empty() ? 0 : key.size() + 4;
+    const std::size_t at = m_out.size();
+    m_out.resize(at + (comma ? 1 : 0) + 1 + indent + quoted);
+    char* p = m_out.data() + at;
+    if (comma) *p++ = ',';
+    *p++ = '\n';
+    std::memset(p, ' ', indent);
+    p += indent;
+    if (!key.empty()) {
+        *p++ = '"';
+        std::memcpy(p, key.data(), key.size());
+        p += key.size();
+        std::memcpy(p, "\": ", 3);
+    }
+}
+
+inline void JsonWriter::before_value() {
+    if (m_after_key) {
+        m_after_key = false;
+        return;
+    }
+    if (m_levels.empty()) return;
+    Level& level = m_levels.back();
+    if (level.object) value_without_key();
+    const bool comma = !level.empty;
+    level.empty = false;
+    line_start(comma, m_levels.size(), {});
+}
+
+inline JsonWriter& JsonWriter::key(std::string_view k, bool ordered) {
+    if (m_levels.empty() || !m_levels.back().object || m_after_key || k.empty()) misplaced_key();
+    Level& level = m_levels.back();
+    // The first byte decides nearly every pair of keys: the full comparison (a memcmp) only
+    // when it does not. Half a million keys go through this over a large report.
+    const std::string_view last = level.last_key;
+    const bool after_last = level.empty || last.empty() ||
+                            (k[0] != last[0] ? static_cast<unsigned char>(k[0]) > static_cast<unsigned char>(last[0]) : k > last);
+    if (ordered && !after_last) key_out_of_order(k, level.last_key);
+    const bool comma = !level.empty;
+    level.empty = false;
+    level.last_key = k;
+    // Keys are the report's own names (plain ASCII, nothing to escape), never input text.
+    line_start(comma, m_levels.size(), k);
+    m_after_key = true;
+    return *this;
+}
+
+inline void JsonWriter::boolean(bool b) {
+    before_value();
+    m_out += b ? "true" : "false";
+}
+
+inline void JsonWriter::null() {
+    before_value();
+    m_out += "null";
+}
+
 // Appends `s` as a JSON string body (no quotes) the way nlohmann's dump does with
 // error_handler_t::replace: control bytes as \uXXXX, invalid UTF-8 as U+FFFD.
 void append_json_escaped(std::string& out, std::string_view s);
+
+inline void JsonWriter::string(std::string_view s) {
+    before_value();
+    m_out += '"';
+    append_json_escaped(m_out, s);
+    m_out += '"';
+}
+
+inline void JsonWriter::number(std::int64_t n) {
+    before_value();
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    m_out.append(digits, static_cast<std::size_t>(end - digits));
+}
 
 }  // namespace pgfence::annotate
