@@ -36,13 +36,16 @@ bool is_reserved(std::string_view name) {
         "xmlpi", "xmlroot", "xmlserialize", "xmltable"};
     // Most names are no keyword: a table of which first letters the keywords of each length
     // have answers them without a hash.
+    // (Every keyword is lower case; a name of 32 bytes or more goes to the hash.)
     static const std::array<std::uint32_t, 32> k_first_letters = [] {
         std::array<std::uint32_t, 32> t{};
-        for (std::string_view word : k_reserved) t[word.size()] |= 1u << (word[0] - 'a');
+        for (std::string_view word : k_reserved) {
+            if (word.size() < t.size()) t[word.size()] |= 1u << (word[0] - 'a');
+        }
         return t;
     }();
-    if (name.empty() || name.size() >= k_first_letters.size() || name[0] < 'a' || name[0] > 'z') return false;
-    if ((k_first_letters[name.size()] >> (name[0] - 'a') & 1u) == 0) return false;
+    if (name.empty() || name[0] < 'a' || name[0] > 'z') return false;
+    if (name.size() < k_first_letters.size() && (k_first_letters[name.size()] >> (name[0] - 'a') & 1u) == 0) return false;
     return k_reserved.count(name) > 0;
 }
 
