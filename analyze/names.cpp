@@ -4,7 +4,6 @@
 #include <array>
 #include <cstdint>
 #include <unordered_set>
-#include <cctype>
 
 #include "analyze/conventions.hpp"
 

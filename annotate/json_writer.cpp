@@ -25,7 +25,7 @@ constexpr std::uint64_t has_byte(std::uint64_t w, unsigned char b) {
 }
 
 // The length of the leading run of `s` (from `i`) that JSON takes as it is: no control byte,
-// quote, backslash, '[' (for "##[") or non-ASCII byte. Eight bytes at a time.
+// quote, backslash, '[' (for "##[") or non-ASCII byte. Sixteen or eight bytes at a time.
 std::size_t plain_run_end(std::string_view s, std::size_t i) {
 #if defined(__SSE2__)
     // Sixteen at a time where the instructions exist: a signed compare finds both the control
