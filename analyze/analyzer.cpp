@@ -467,6 +467,7 @@ struct FolderFacts {
     // A migration's sibling metadata (metadata.toml, Cargo.toml) by its path as written: read
     // once for the up.sql and down.sql beside it, or for every file of a crate's migrations/.
     std::unordered_map<std::string, std::string> beside;
+    std::mutex beside_mutex;  // held while a file for `beside` is read
 };
 
 
@@ -547,21 +548,18 @@ FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& opti
         beside = join(path_folder(folder), "Cargo.toml");
     }
     if (!beside.empty() && (options.confine_to.empty() || path_inside(beside, options.confine_to))) {
-        bool known = false;
+        bool meta_ok = false;
         if (folders) {
-            std::lock_guard guard(folders->mutex);
-            if (auto hit = folders->beside.find(beside); hit != folders->beside.end()) {
-                metadata = hit->second;
-                known = true;
+            // Read under the lock: up.sql and down.sql go to different threads at once, and
+            // the second must find what the first read rather than open the file again.
+            std::lock_guard guard(folders->beside_mutex);
+            auto hit = folders->beside.find(beside);
+            if (hit == folders->beside.end()) {
+                hit = folders->beside.emplace(beside, read_whole(beside, meta_ok, options.max_file_bytes)).first;
             }
-        }
-        if (!known) {
-            bool meta_ok = false;
+            metadata = hit->second;
+        } else {
             metadata = read_whole(beside, meta_ok, options.max_file_bytes);
-            if (folders) {
-                std::lock_guard guard(folders->mutex);
-                folders->beside.emplace(beside, metadata);
-            }
         }
     }
     std::string deployment = options.single_transaction ? "--single-transaction"

@@ -85,11 +85,11 @@ inline void JsonWriter::line_start(bool comma, std::size_t depth, std::string_vi
     const std::size_t indent = static_cast<std::size_t>(m_base) + 2 * depth;
     const std::size_t quoted = key.empty() ? 0 : key.size() + 4;
     const std::size_t at = m_out.size();
-    m_out.resize(at + (comma ? 1 : 0) + 1 + indent + quoted);
+    // Appended as spaces (the indent's bytes): the rest is written over them.
+    m_out.append((comma ? 1 : 0) + 1 + indent + quoted, ' ');
     char* p = m_out.data() + at;
     if (comma) *p++ = ',';
     *p++ = '\n';
-    std::memset(p, ' ', indent);
     p += indent;
     if (!key.empty()) {
         *p++ = '"';

@@ -69,6 +69,21 @@ TEST_CASE("runner guard: no command name survives at a line start, in any line-b
     CHECK(break_legacy_commands("###[x") == std::string("##") + std::string(k_zero_width_space) + "#[x");
 }
 
+TEST_CASE("runner guard: a command after a long line holding \"::\" is found, whatever the break's offset") {
+    // The guard skips the rest of a line after its first "::" by looking for the next break
+    // sixteen bytes at a time: a break at any offset in or after such a block must end the line.
+    for (std::size_t run = 0; run < 40; ++run) {
+        for (std::string brk : {"\n", "\r", "\r\n"}) {
+            std::string hostile = "SELECT x::int" + std::string(run, 'y') + brk + "::add-mask::" + std::string(run, 'z') + brk +
+                                  "a::b" + std::string(run, '-') + brk + "  ::stop-commands::t\n";
+            INFO(run);
+            REQUIRE(runner_command_in(hostile));
+            CHECK_FALSE(runner_command_in(break_runner_commands(hostile)));
+            CHECK_FALSE(runner_command_in(through_guard(hostile)));
+        }
+    }
+}
+
 TEST_CASE("runner guard: a line split across writes is judged whole; a partial line waits") {
     std::ostringstream sink;
     {
