@@ -6,7 +6,7 @@ namespace {
 // Emits the given fields that are set, in order.
 class Emit {
 public:
-    explicit Emit(const std::function<void(const Node*)>& fn) : m_fn(fn) {}
+    explicit Emit(FunctionRef<void(const Node*)> fn) : m_fn(fn) {}
     template <class... Fields>
     void operator()(const Fields*... fields) const {
         (one(reinterpret_cast<const Node*>(fields)), ...);
@@ -16,12 +16,12 @@ private:
     void one(const Node* node) const {
         if (node != nullptr) m_fn(node);
     }
-    const std::function<void(const Node*)>& m_fn;
+    FunctionRef<void(const Node*)> m_fn;
 };
 
 }  // namespace
 
-void each_child(const Node* node, const std::function<void(const Node*)>& fn) {
+void each_child(const Node* node, FunctionRef<void(const Node*)> fn) {
     if (node == nullptr) return;
     Emit emit(fn);
     switch (nodeTag(node)) {

@@ -3,7 +3,7 @@
 // calls anywhere in a query or an expression. Modelled on PostgreSQL's
 // raw_expression_tree_walker (nodes/nodeFuncs.c), which cannot be called here: it raises
 // ERROR (a longjmp) on deep trees and on node kinds it does not know.
-#include <functional>
+#include "analyze/function_ref.hpp"
 
 #include "analyze/pg_tree.hpp"
 
@@ -14,6 +14,6 @@ namespace pgfence::analyze::pg {
 // relation and no expression (names, aliases, type names, options) are not visited, nor
 // RangeVar fields that name a statement's target (InsertStmt::relation, IntoClause::rel):
 // the caller decides what those mean.
-void each_child(const Node* node, const std::function<void(const Node*)>& fn);
+void each_child(const Node* node, FunctionRef<void(const Node*)> fn);
 
 }  // namespace pgfence::analyze::pg

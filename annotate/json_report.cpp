@@ -232,7 +232,7 @@ namespace {
 // were a tenth of a JSON report's time): the SQL and messages, and the keys around them.
 std::size_t json_size_guess(const FileReport& file) {
     std::size_t bytes = 1024 + file.path.size();
-    for (const auto& s : file.statements) bytes += 1200 + s.sql.size() + s.sql.size() / 8 + 300 * s.locks.size();
+    for (const auto& s : file.statements) bytes += 1400 + s.sql.size() + s.sql.size() / 4 + 400 * s.locks.size();
     for (const auto& f : file.findings) {
         bytes += 600 + f.message.size() + f.fix.size();
         if (!f.recipe) continue;

@@ -32,7 +32,7 @@ std::string outside_transaction_fix(const StatementContext& ctx, const std::stri
 }
 
 void for_each_earlier(const StatementContext& ctx,
-                      const std::function<bool(const StatementFacts&, const pg::Node*)>& visit) {
+                      FunctionRef<bool(const StatementFacts&, const pg::Node*)> visit) {
     for (std::size_t i = 0; i < ctx.file.statements.size(); ++i) {
         const StatementFacts& s = ctx.file.statements[i];
         if (s.index >= ctx.statement.index) break;

@@ -2,12 +2,12 @@
 // Shared by the operation rules (registry_operation.cpp): drops, truncates, maintenance
 // commands, partitions, triggers and whole-table DML. Reading earlier statements of the
 // file, slicing the user's SQL, and the recipe pieces several of them repeat.
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analyze/function_ref.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -41,7 +41,7 @@ struct Drop {
 // Calls visit(statement, its parse tree) for each parsed statement before ctx's, in order;
 // stops when visit returns true. Without ctx.stmts, each is parsed again from its own text.
 void for_each_earlier(const StatementContext& ctx,
-                      const std::function<bool(const StatementFacts&, const pg::Node*)>& visit);
+                      FunctionRef<bool(const StatementFacts&, const pg::Node*)> visit);
 // Was schema `name` created by an earlier statement of this file?
 [[nodiscard]] bool schema_created_earlier(const StatementContext& ctx, const std::string& name);
 

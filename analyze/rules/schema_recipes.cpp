@@ -114,7 +114,7 @@ std::string effect_detail(const TableEffect& effect) {
 }
 
 void each_alter_cmd(const StatementContext& ctx, TableEffectNeeded needed,
-                    const std::function<void(const AlteredTable& table, const AlterTableCmd* cmd)>& fn) {
+                    FunctionRef<void(const AlteredTable& table, const AlterTableCmd* cmd)> fn) {
     const auto* stmt = ctx.as<AlterTableStmt>();
     if (stmt == nullptr) return;
     const RangeVar* rv = stmt->relation;
@@ -128,7 +128,7 @@ void each_alter_cmd(const StatementContext& ctx, TableEffectNeeded needed,
 }
 
 void each_added_column(const StatementContext& ctx, TableEffectNeeded needed,
-                       const std::function<void(const AlteredTable& table, const AddedColumn& column)>& fn) {
+                       FunctionRef<void(const AlteredTable& table, const AddedColumn& column)> fn) {
     each_alter_cmd(ctx, needed, [&](const AlteredTable& altered, const AlterTableCmd* cmd) {
         const auto* def = pg::as<ColumnDef>(cmd->def);
         if (cmd->subtype != AT_AddColumn || def == nullptr) return;
@@ -140,8 +140,8 @@ void each_added_column(const StatementContext& ctx, TableEffectNeeded needed,
 
 void each_index_building_constraint(
     const StatementContext& ctx, ConstrType contype,
-    const std::function<void(const AlterTableStmt* stmt, const Constraint* con, const std::string& table,
-                             const LockFact& lock)>& fn) {
+    FunctionRef<void(const AlterTableStmt* stmt, const Constraint* con, const std::string& table,
+                             const LockFact& lock)> fn) {
     each_alter_cmd(ctx, TableEffectNeeded::scan, [&](const AlteredTable& altered, const AlterTableCmd* cmd) {
         const auto* con = pg::as<Constraint>(cmd->def);
         if (cmd->subtype != AT_AddConstraint || con == nullptr) return;
@@ -151,7 +151,7 @@ void each_index_building_constraint(
 }
 
 void report_unique_index_builds(const StatementContext& ctx, Sink& sink, ConstrType contype,
-                                std::string_view label, const std::function<void(const UniqueIndexBuild& build)>& fn) {
+                                std::string_view label, FunctionRef<void(const UniqueIndexBuild& build)> fn) {
     each_index_building_constraint(ctx, contype, [&](const AlterTableStmt* stmt, const Constraint* con,
                                                      const std::string& table, const LockFact& lock) {
         std::string name = constraint_index_name(std::string(pg::relname(stmt->relation)), con);

@@ -2,12 +2,12 @@
 // Shared by the schema-change rules (registry_schema.cpp): reading ALTER TABLE subcommands,
 // slicing the user's own SQL text out of a statement, PostgreSQL's default constraint names,
 // and the migrations that recur in their recipes (batched backfill, the NOT NULL dance).
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "analyze/facts.hpp"
+#include "analyze/function_ref.hpp"
 #include "analyze/findings.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -35,7 +35,7 @@ enum class TableEffectNeeded { none, scan, rewrite };
 // Calls fn(table, subcommand) for each subcommand, in order, when the statement is an ALTER
 // TABLE of an existing table with the `needed` effect on it.
 void each_alter_cmd(const StatementContext& ctx, TableEffectNeeded needed,
-                    const std::function<void(const AlteredTable& table, const AlterTableCmd* cmd)>& fn);
+                    FunctionRef<void(const AlteredTable& table, const AlterTableCmd* cmd)> fn);
 // One ADD COLUMN subcommand.
 struct AddedColumn {
     const AlterTableCmd* cmd;
@@ -45,15 +45,15 @@ struct AddedColumn {
 };
 // each_alter_cmd, for the ADD COLUMN subcommands only.
 void each_added_column(const StatementContext& ctx, TableEffectNeeded needed,
-                       const std::function<void(const AlteredTable& table, const AddedColumn& column)>& fn);
+                       FunctionRef<void(const AlteredTable& table, const AddedColumn& column)> fn);
 
 // Each ADD CONSTRAINT of `contype` (CONSTR_UNIQUE, CONSTR_PRIMARY, CONSTR_EXCLUSION) that builds
 // its own index (no USING INDEX) in an ALTER TABLE that scans a table existing before the
 // migration: fn(the statement, the constraint, the table as written, its lock).
 void each_index_building_constraint(
     const StatementContext& ctx, ConstrType contype,
-    const std::function<void(const AlterTableStmt* stmt, const Constraint* con, const std::string& table,
-                             const LockFact& lock)>& fn);
+    FunctionRef<void(const AlterTableStmt* stmt, const Constraint* con, const std::string& table,
+                             const LockFact& lock)> fn);
 
 // A UNIQUE or PRIMARY KEY constraint that builds its own index, already reported.
 struct UniqueIndexBuild {
@@ -67,7 +67,7 @@ struct UniqueIndexBuild {
 // index ..." with a recipe that starts by building the index concurrently; fn adds the rule's
 // fix, summary and the migrations that attach the index.
 void report_unique_index_builds(const StatementContext& ctx, Sink& sink, ConstrType contype,
-                                std::string_view label, const std::function<void(const UniqueIndexBuild& build)>& fn);
+                                std::string_view label, FunctionRef<void(const UniqueIndexBuild& build)> fn);
 
 // The column form, ALTER TABLE ... ADD COLUMN c ... UNIQUE / PRIMARY KEY on an existing table: the
 // index is built under the ALTER TABLE's lock all the same. Reports "<label> <index> on <table>
