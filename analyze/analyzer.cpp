@@ -24,6 +24,7 @@
 
 #include "analyze/catalog.hpp"
 #include "analyze/history.hpp"
+#include "analyze/heap.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
@@ -758,7 +759,9 @@ void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& 
         writing = false;
         if (failure) moved.notify_all();
     };
+    const std::size_t warm_bytes = heap_for_files(files.size(), threads);
     auto work = [&] {
+        warm_heap(warm_bytes);  // this thread's arena: see heap.hpp
         std::unique_lock lock(mutex);
         for (;;) {
             wait_in_window(lock, next_taken);  // by reference: another thread may take files meanwhile
