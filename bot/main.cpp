@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
     // Thousands of file arguments are copied, expanded and sorted on this thread: its heap
     // is made resident at once (analyze/heap.hpp). A few arguments warm nothing.
-    pgfence::analyze::warm_heap(static_cast<std::size_t>(argc) * 512);
+    pgfence::analyze::warm_heap(static_cast<std::size_t>(argc) * 1024);
     std::vector<std::string> args(argv + 1, argv + argc);
     // A CI runner reads commands from both streams: nothing from the input may form one.
     // A report written to a pipe or file goes out in 64 KB writes, not one per file: a system
