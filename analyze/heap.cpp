@@ -18,6 +18,7 @@ namespace {
 constexpr std::size_t k_page = 4096;
 constexpr std::size_t k_min_warm = std::size_t{256} << 10;
 constexpr std::size_t k_max_warm = std::size_t{4} << 20;
+constexpr std::size_t k_max_warm_in_all = std::size_t{16} << 20;  // over all threads of a run
 
 }  // namespace
 
@@ -41,8 +42,9 @@ void warm_heap(std::size_t bytes) {
 }
 
 std::size_t heap_for_files(std::size_t files, unsigned threads) {
-    const std::size_t per_thread = (files + std::max(1u, threads) - 1) / std::max(1u, threads);
-    return std::min(per_thread * (std::size_t{16} << 10), k_max_warm);
+    threads = std::max(1u, threads);
+    const std::size_t per_thread = (files + threads - 1) / threads;
+    return std::min({per_thread * (std::size_t{16} << 10), k_max_warm, k_max_warm_in_all / threads});
 }
 
 }  // namespace pgfence::analyze

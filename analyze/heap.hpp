@@ -18,7 +18,8 @@ namespace pgfence::analyze {
 void warm_heap(std::size_t bytes);
 
 // What a worker thread warms for a run over `files` files on `threads` threads: 16 KB a
-// file, at most 4 MB (the most one thread's heap held over the shared corpus).
+// file, at most 4 MB (about what one thread's heap holds over the shared corpus), and at most
+// 16 MB over all threads (a run with 64 threads warms 256 KB each).
 [[nodiscard]] std::size_t heap_for_files(std::size_t files, unsigned threads);
 
 }  // namespace pgfence::analyze

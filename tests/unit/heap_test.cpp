@@ -82,10 +82,11 @@ TEST_CASE("warm_heap: a warmed thread's allocations do not fault page by page") 
     CHECK(warm < 32);
 }
 
-TEST_CASE("heap_for_files: 16 KB a file per thread, at most 4 MB, nothing for a few files") {
+TEST_CASE("heap_for_files: 16 KB a file per thread, at most 4 MB a thread and 16 MB in all") {
     CHECK(heap_for_files(1, 2) == 16 * 1024);
     CHECK(heap_for_files(32, 2) == 16 * 16 * 1024);
     CHECK(heap_for_files(33, 2) == 17 * 16 * 1024);
     CHECK(heap_for_files(1720, 2) == std::size_t{4} << 20);
     CHECK(heap_for_files(10, 0) == 10 * 16 * 1024);
+    CHECK(heap_for_files(100000, 64) == std::size_t{256} << 10);  // 16 MB over all threads
 }
