@@ -252,8 +252,25 @@ void render_file(const FileReport& input, Text& out, const TerminalOptions& opti
 
 }  // namespace
 
+// About the size of a file's section, reserved up front: a section grows by doubling
+// otherwise, each time into fresh pages (a page fault each, dear on a virtual machine).
+std::size_t text_size_guess(const FileReport& file, std::size_t sql_width) {
+    std::size_t bytes = 256 + 2 * file.path.size();
+    bytes += file.statements.size() * (100 + sql_width);
+    for (const auto& f : file.findings) {
+        bytes += 80 + f.rule.size() + f.message.size() + f.fix.size();
+        if (!f.recipe) continue;
+        bytes += 40 + f.recipe->summary.size();
+        for (const auto& step : f.recipe->steps) {
+            bytes += 64 + step.title.size() + step.sql.size() + step.sql.size() / 4;
+        }
+    }
+    return bytes;
+}
+
 std::string TerminalStream::render_text(const FileReport& file) const {
     Text section;
+    section.s.reserve(text_size_guess(file, m_options.sql_width));
     render_file(file, section, m_options);
     return std::move(section.s);
 }
