@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include "analyze/rules/common.hpp"
@@ -110,6 +111,13 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             auto ms = rules::duration_ms(t);
             if (!ms || *ms < 0) throw UsageError{"--max-lock-timeout takes a duration such as 5s or 500ms, not '" + t + "'"};
             a.max_lock_timeout_ms = static_cast<int>(*ms);
+        } else if (is("--max-statement-timeout")) {
+            std::string t = value("--max-statement-timeout");
+            auto ms = rules::duration_ms(t);
+            if (!ms || *ms <= 0 || *ms > std::numeric_limits<int>::max()) {
+                throw UsageError{"--max-statement-timeout takes a duration such as 10min or 30s, not '" + t + "'"};
+            }
+            a.max_statement_timeout_ms = static_cast<int>(*ms);
         } else if (is("--stats-file")) {
             a.stats_file = value("--stats-file");
         } else if (is("--stats-throughput")) {
@@ -171,6 +179,7 @@ void apply_args(Settings& s, const AnalyzeArgs& a) {
     if (a.max_risk) s.max_risk = *a.max_risk;
     if (a.fail_on_unparsable) s.fail_on_unparsable = *a.fail_on_unparsable;
     if (a.max_lock_timeout_ms) s.options.rules.max_lock_timeout_ms = *a.max_lock_timeout_ms;
+    if (a.max_statement_timeout_ms) s.options.rules.max_statement_timeout_ms = *a.max_statement_timeout_ms;
     if (a.max_file_bytes) s.options.max_file_bytes = *a.max_file_bytes;
     for (const auto& id : a.enable) {
         s.options.rules.enabled.insert(id);

@@ -36,6 +36,7 @@ struct AnalyzeArgs {
     std::optional<int> pg_version;
     std::optional<Direction> direction;
     std::optional<int> max_lock_timeout_ms;
+    std::optional<int> max_statement_timeout_ms;
     std::string config;
     bool no_config = false;
     std::vector<std::string> enable;

@@ -43,6 +43,9 @@ analyze options:
   --enable ID[,ID...]       turn on rules (opt-in ones, or ones the config turned off)
   --disable ID[,ID...]      turn off rules
   --max-lock-timeout TIME   the most lock_timeout may be, e.g. 5s (default: 10s)
+  --max-statement-timeout TIME
+                            the most statement_timeout may be before a rewrite or scan
+                            under a blocking lock, e.g. 5min (default: 10min)
   --config FILE             read this configuration file instead of searching for one
   --no-config               ignore .pgfence.toml / .pgfence.json
   --unparsable fail|warn    exit 2 when a statement does not parse (fail, default) or not (warn)

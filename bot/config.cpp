@@ -162,6 +162,8 @@ void apply_policies(const Value& table, Config& config) {
             (expect_bool(value, "policies." + key) ? config.rules.enabled : config.rules.disabled).insert(std::string(rule->id));
         } else if (key == "max_lock_timeout") {
             config.rules.max_lock_timeout_ms = expect_duration_ms(value, "policies.max_lock_timeout");
+        } else if (key == "max_statement_timeout") {
+            config.rules.max_statement_timeout_ms = expect_duration_ms(value, "policies.max_statement_timeout");
         } else {
             throw ConfigError{"unknown key policies." + key, value.line};
         }

@@ -8,12 +8,25 @@ std::string set_line(const StatementFacts& statement, std::string_view name, std
     return "SET " + std::string(name) + " = " + std::string(value) + ";";
 }
 
+bool slow_under_lock(const StatementFacts& s) {
+    return blocks_traffic(s) && (!s.rewrites.empty() || !s.scans.empty());
+}
+
+std::string duration_text(long ms) {
+    if (ms > 0 && ms % 3600000 == 0) return std::to_string(ms / 3600000) + "h";
+    if (ms > 0 && ms % 60000 == 0) return std::to_string(ms / 60000) + "min";
+    if (ms > 0 && ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+    return std::to_string(ms) + "ms";
+}
+
 void require_setting(const FileContext& ctx, Sink& sink, const SettingPolicy& policy) {
     bool reported = false;
     for (const auto& s : ctx.file.statements) {
         if (s.status != StatementStatus::Analyzed && s.status != StatementStatus::Unknown) continue;
         const auto& value = s.settings.*policy.field;
-        bool set = value.has_value() && duration_ms(*value).value_or(1) != 0;
+        // A value of 0 (no limit) is set all the same: lock-timeout-zero and
+        // statement-timeout-too-long say what it does, in their own words.
+        bool set = value.has_value();
         if (set) {
             reported = false;
             continue;

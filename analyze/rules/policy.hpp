@@ -21,6 +21,13 @@ struct SettingPolicy {
 // the next one after the setting was lost (RESET, end of a SET LOCAL's transaction).
 void require_setting(const FileContext& ctx, Sink& sink, const SettingPolicy& policy);
 
+// A statement that rewrites or reads a whole table while it holds a lock that blocks traffic:
+// what statement_timeout bounds.
+[[nodiscard]] bool slow_under_lock(const StatementFacts& statement);
+
+// A duration in milliseconds as a person writes it: "10min", "30s", "1500ms", "2h".
+[[nodiscard]] std::string duration_text(long ms);
+
 // The SET line to add before `statement`.
 [[nodiscard]] std::string set_line(const StatementFacts& statement, std::string_view name, std::string_view value);
 

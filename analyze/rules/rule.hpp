@@ -24,6 +24,7 @@ struct Options {
     std::set<std::string, std::less<>> disabled;  // rule ids turned off
     std::set<std::string, std::less<>> enabled;   // opt-in rules turned on
     int max_lock_timeout_ms = 10000;  // lock-timeout-too-long above this
+    int max_statement_timeout_ms = 600000;  // statement-timeout-too-long above this (10 minutes)
     std::map<std::string, Risk> risk;  // per-rule risk instead of the default
 };
 

@@ -4,11 +4,6 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-// Long under a blocking lock: it rewrites or reads the whole table while holding it.
-bool slow_under_lock(const StatementFacts& s) {
-    return blocks_traffic(s) && (!s.rewrites.empty() || !s.scans.empty());
-}
-
 void check(const FileContext& ctx, Sink& sink) {
     require_setting(ctx, sink,
                     SettingPolicy{&Settings::statement_timeout, "statement_timeout", "'5min'", slow_under_lock,

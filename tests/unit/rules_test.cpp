@@ -53,6 +53,8 @@ CaseSetup setup_of(const std::string& text) {
             }
         } else if (key == "max-lock-timeout-ms") {
             setup.options.rules.max_lock_timeout_ms = std::stoi(value);
+        } else if (key == "max-statement-timeout-ms") {
+            setup.options.rules.max_statement_timeout_ms = std::stoi(value);
         } else {
             FAIL("unknown pgfence-test key " << key);
         }

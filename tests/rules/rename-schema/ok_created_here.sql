@@ -1,0 +1,3 @@
+CREATE SCHEMA staging;
+ALTER SCHEMA staging RENAME TO imports;
+ALTER SCHEMA app OWNER TO admin;
