@@ -323,7 +323,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (source.one_query && raws.size() <= 1) {
         report.wrapped_in_transaction = false;
         state.base = Transaction::None;
-        source.notes.clear();
+        std::erase_if(source.notes, [](const std::string& note) { return note.find("multi-statement query") != std::string::npos; });
     }
     report.one_query = source.one_query && raws.size() > 1;
     if (!deployment.empty()) {

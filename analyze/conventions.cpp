@@ -304,8 +304,15 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         out.tool = MigrationTool::Diesel;
         bool down = name == "down.sql";
         static const std::regex k_no_transaction(R"(run_in_transaction\s*=\s*false)");
-        out.wrapped_in_transaction = !std::regex_search(std::string(sibling_metadata), k_no_transaction);
-        if (!out.wrapped_in_transaction) out.notes.push_back("diesel: run_in_transaction = false");
+        // diesel runs a migration with batch_execute: the whole file is one query, in diesel's
+        // transaction, or with run_in_transaction = false in PostgreSQL's implicit one when the
+        // file holds several statements (a single statement runs alone).
+        out.wrapped_in_transaction = true;
+        if (std::regex_search(std::string(sibling_metadata), k_no_transaction)) {
+            out.one_query = true;
+            out.notes.push_back("diesel: run_in_transaction = false");
+            out.notes.push_back("diesel: the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
+        }
         if (!want(direction, !down)) {
             out.skipped = true;
             out.skip_reason = down ? "diesel down migration" : "diesel up migration";

@@ -259,6 +259,17 @@ TEST_CASE("conventions: diesel down.sql is skipped by default; metadata.toml can
     CHECK_FALSE(no_tx.wrapped_in_transaction);
     CHECK(all_in(no_tx, Transaction::None));
     CHECK(has_note(no_tx, "run_in_transaction"));
+    CHECK_FALSE(has_note(no_tx, "multi-statement"));
+
+    // diesel sends the file as one query: several statements run in PostgreSQL's implicit
+    // transaction all the same, where CONCURRENTLY fails.
+    auto no_tx_two = run(dir + "up.sql",
+                         "CREATE INDEX CONCURRENTLY e ON users (email);\nCREATE INDEX CONCURRENTLY n ON users (name);",
+                         Direction::Up, "run_in_transaction = false\n");
+    CHECK(no_tx_two.wrapped_in_transaction);
+    CHECK(no_tx_two.one_query);
+    CHECK(all_in(no_tx_two, Transaction::Implicit));
+    CHECK(has_note(no_tx_two, "run_in_transaction = false"));
 
     auto explicit_true = run(dir + "up.sql", "SELECT 1", Direction::Up, "run_in_transaction = true\n");
     CHECK(explicit_true.wrapped_in_transaction);

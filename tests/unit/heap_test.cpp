@@ -7,7 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <cstdlib>
+#include <fstream>
+#include <string>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -34,41 +38,63 @@ bool kernel_populates() {
 }
 
 // Minor faults taken while a fresh thread allocates and writes 2 MB in 4 KB blocks, after
-// warming `warm` bytes of its arena. Measured in a child process: glibc gives a new thread an
-// arena an earlier thread left, resident already, and in a child every inherited page faults
-// again when first written (copy on write), so the count does not depend on earlier tests.
-long faults_after_warming(std::size_t warm) {
-    int fds[2];
-    if (pipe(fds) != 0) return -1;
-    pid_t child = fork();
-    if (child == 0) {
-        long faults = -1;
-        std::thread worker([&] {
-            warm_heap(warm);
-            long before = minor_faults_of_this_thread();
-            std::vector<void*> blocks;
-            for (int i = 0; i < 512; ++i) {
-                void* block = std::malloc(4000);
-                std::memset(block, 1, 4000);
-                blocks.push_back(block);
-            }
-            faults = minor_faults_of_this_thread() - before;
-            for (void* block : blocks) std::free(block);
-        });
-        worker.join();
-        ssize_t written = write(fds[1], &faults, sizeof faults);
-        _exit(written == sizeof faults ? 0 : 1);
-    }
-    close(fds[1]);
+// warming `warm` bytes of its arena: what the hidden test case below reports.
+long faults_in_this_process(std::size_t warm) {
     long faults = -1;
-    if (read(fds[0], &faults, sizeof faults) != sizeof faults) faults = -1;
-    close(fds[0]);
-    int status = 0;
-    waitpid(child, &status, 0);
+    std::thread worker([&] {
+        warm_heap(warm);
+        long before = minor_faults_of_this_thread();
+        std::vector<void*> blocks;
+        for (int i = 0; i < 512; ++i) {
+            void* block = std::malloc(4000);
+            std::memset(block, 1, 4000);
+            blocks.push_back(block);
+        }
+        faults = minor_faults_of_this_thread() - before;
+        for (void* block : blocks) std::free(block);
+    });
+    worker.join();
     return faults;
 }
 
+// The same, measured in a new process (this test binary again, running only the hidden case):
+// in this one, earlier tests' threads left malloc arenas that a new thread reuses, resident
+// already, so its faults would say nothing.
+long faults_after_warming(std::size_t warm) {
+    char out_path[] = "/tmp/pgfence-heap-test-XXXXXX";
+    int fd = mkstemp(out_path);
+    if (fd < 0) return -1;
+    close(fd);
+    pid_t child = fork();
+    if (child == 0) {
+        setenv("PGFENCE_HEAP_TEST_WARM", std::to_string(warm).c_str(), 1);
+        setenv("PGFENCE_HEAP_TEST_OUT", out_path, 1);
+        char exe[] = "/proc/self/exe";
+        char which[] = "warm_heap child";
+        char* argv[] = {exe, which, nullptr};
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) dup2(devnull, STDOUT_FILENO);
+        execv(exe, argv);
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    long faults = -1;
+    std::ifstream in(out_path);
+    in >> faults;
+    unlink(out_path);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? faults : -1;
+}
+
 }  // namespace
+
+TEST_CASE("warm_heap child", "[.]") {
+    const char* warm = std::getenv("PGFENCE_HEAP_TEST_WARM");
+    const char* out = std::getenv("PGFENCE_HEAP_TEST_OUT");
+    REQUIRE(warm != nullptr);
+    REQUIRE(out != nullptr);
+    std::ofstream(out) << faults_in_this_process(std::stoul(warm)) << "\n";
+}
 
 TEST_CASE("warm_heap: a warmed thread's allocations do not fault page by page") {
     if (!kernel_populates()) {

@@ -30,9 +30,11 @@ std::string read(const fs::path& p) {
     return ss.str();
 }
 
-// First line "-- pgfence-test: path=db/up.sql pg-version=11 enable=id,id" sets up a case.
+// First line "-- pgfence-test: path=db/up.sql pg-version=11 enable=id,id" sets up a case;
+// sibling-metadata=run_in_transaction=false is the metadata.toml beside it (one line).
 struct CaseSetup {
     std::string path = "case.sql";
+    std::string sibling_metadata;  // sibling-metadata=key=value: a diesel metadata.toml line
     AnalyzeOptions options;
 };
 
@@ -45,6 +47,7 @@ CaseSetup setup_of(const std::string& text) {
         auto eq = w.find('=');
         std::string key = w.substr(0, eq), value = eq == std::string::npos ? "" : w.substr(eq + 1);
         if (key == "path") setup.path = value;
+        else if (key == "sibling-metadata") setup.sibling_metadata = value + "\n";
         else if (key == "pg-version") setup.options.pg_version = std::stoi(value);
         else if (key == "enable" || key == "disable") {
             std::stringstream ids(value);
@@ -157,7 +160,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
             INFO("case " << c.string());
             std::string text = read(c);
             CaseSetup setup = setup_of(text);
-            FileReport report = analyze_text(setup.path, text, setup.options);
+            FileReport report = analyze_text(setup.path, text, setup.options, setup.sibling_metadata);
             std::string got = render(report.findings, id);
             fs::path expected_path = c;
             expected_path.replace_extension(".expected");
