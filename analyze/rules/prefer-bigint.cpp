@@ -6,7 +6,18 @@ namespace {
 
 void check(const StatementContext& ctx, Sink& sink) {
     for (const auto& c : column_types(ctx)) {
-        if ((c.base != "int4" && c.base != "int2") || c.array || c.key.empty()) continue;
+        if ((c.base != "int4" && c.base != "int2") || c.array) continue;
+        if (c.key.empty()) {
+            // Any smallint: 32767 is reached by counts, sizes and amounts, and the change to
+            // a wider type rewrites the table under ACCESS EXCLUSIVE. A non-key integer has
+            // room enough for the values such columns hold.
+            if (c.base != "int2") continue;
+            Finding& f = add_column_finding(sink, ctx, c, "column " + column_name(c) + " is " + c.written +
+                                                              ": it holds at most 32767, and widening it later rewrites the "
+                                                              "table and its indexes under an ACCESS EXCLUSIVE lock");
+            f.fix = "declare " + quote_ident(c.column) + " as integer (or bigint); smallint saves two bytes a row at most";
+            continue;
+        }
         std::string limit = c.base == "int4" ? "2147483647" : "32767";
         Finding& f = add_column_finding(sink, ctx, c, "column " + column_name(c) + " (" + c.key + ") is " + c.written +
                                                           ": key values only grow and stop at " + limit +
@@ -21,7 +32,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(prefer_bigint) {
     return Rule{"prefer-bigint", Risk::Low,
-                "integer and smallint key columns (primary, foreign, identity, serial, *_id) can run out of values",
+                "integer and smallint key columns (primary, foreign, identity, serial, *_id), and any smallint column, can run out of values",
                 check, nullptr, true, "types"};
 }
 

@@ -1,9 +1,8 @@
 CREATE TABLE orders (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     customer_id bigint NOT NULL REFERENCES customers (id),
-    -- counters and small enumerations do not run out
+    -- a non-key integer has room enough for counts and small enumerations
     quantity integer NOT NULL,
-    priority smallint,
     tag_ids integer[],
     valid int
 );
