@@ -36,12 +36,21 @@ apt_opts=(
   -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache"
   -o "APT::Get::List-Cleanup=0" -o "Debug::NoLocking=1"
 )
-apt-get "${apt_opts[@]}" -qq update >"$work/update.log" 2>&1 ||
+# A mirror that drops the connection, or a download killed half-way, is tried again.
+retry() {
+  local attempt
+  for attempt in 1 2 3; do
+    "$@" && return 0
+    [ "$attempt" -lt 3 ] && sleep $((attempt * 5))
+  done
+  return 1
+}
+retry apt-get "${apt_opts[@]}" -qq update >"$work/update.log" 2>&1 ||
   fail "apt-get update of Debian $suite failed: $(grep -m1 -E '^(E|W):' "$work/update.log" || tail -n1 "$work/update.log")"
 indexed="$(apt-cache "${apt_opts[@]}" show "libpg-query-dev=$version" 2>/dev/null | sed -n 's/^SHA256: //p' | head -n1)"
 [ -n "$indexed" ] || fail "Debian $suite no longer has this version ($(apt-cache "${apt_opts[@]}" policy libpg-query-dev 2>/dev/null | sed -n 's/^ *Candidate: //p') now); update the pin in scripts/fetch-libpg-query.sh"
 [ "$indexed" = "$sha256" ] || fail "the signed index says SHA-256 $indexed, the pin says $sha256"
-(cd "$work" && apt-get "${apt_opts[@]}" -qq download "libpg-query-dev=$version" >"$work/download.log" 2>&1) ||
+(cd "$work" && retry apt-get "${apt_opts[@]}" -qq download "libpg-query-dev=$version" >"$work/download.log" 2>&1) ||
   fail "apt-get download failed: $(grep -m1 '^E:' "$work/download.log" || tail -n1 "$work/download.log")"
 deb="$work/libpg-query-dev_${version}_amd64.deb"
 [ -f "$deb" ] || fail "apt-get download left no $deb"
