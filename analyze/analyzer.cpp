@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "analyze/plan.hpp"
 #include "analyze/catalog.hpp"
 #include "analyze/history.hpp"
 #include "analyze/heap.hpp"
@@ -309,6 +310,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     std::optional<std::string> search_path_value;  // the one `search_path` was read from
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
+    std::vector<bool> down_part;                // parallel too: from a down/undo part
     std::shared_ptr<void> arena = new_parse_arena();  // their owner
 
     std::vector<RawStatement> raws;
@@ -367,6 +369,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             apply_session(parsed.stmt, state, facts);
         }
         stmts.push_back(parsed.failure ? nullptr : parsed.stmt);
+        down_part.push_back(down);
         report.statements.push_back(std::move(facts));
     };
     for (std::size_t r = 0; r < raws.size(); ++r) {
@@ -398,6 +401,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.settings = state.current;
             facts.parse_error = Error{os.error, path, facts.span.start};
             stmts.push_back(nullptr);
+            down_part.push_back(os.down);
             report.statements.push_back(std::move(facts));
             continue;
         }
@@ -411,6 +415,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.notes.push_back("SQL not visible statically: " + os.unknown);
             facts.unanalysable = Error{os.unknown, path, facts.span.start};
             stmts.push_back(nullptr);
+            down_part.push_back(os.down);
             report.statements.push_back(std::move(facts));
             continue;
         }
@@ -428,6 +433,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         rule_options.pg_version = options.pg_version;
         if (script) rules::apply_rules(report, stmts, orm::suppression_text(text), rule_options);
         else rules::apply_rules(report, stmts, text, rule_options);
+        compose_plan(report, stmts, down_part);
     }
     return report;
 }

@@ -165,6 +165,9 @@ struct FileReport {
     std::vector<Finding> findings;    // ordered by position, suppressed ones removed
     std::vector<Finding> suppressed;  // matched by a pgfence-ignore comment
     Risk risk = Risk::None;           // highest risk of its findings
+    // The file rewritten as safe migrations (analyze/plan.hpp), when a finding has a safe
+    // rewrite; it replaces the findings' recipes as the thing to paste.
+    std::optional<Plan> plan;
 };
 
 // What was replayed to know the schema before the analysed files (README "Migration history"):

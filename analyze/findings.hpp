@@ -56,6 +56,38 @@ struct Finding {
     std::optional<Recipe> recipe;
     bool pre_existing = false;  // on lines the pull request did not touch (set by the bot)
     std::optional<SizeFacts> size;  // only with a stats snapshot (analyze --stats-file)
+    // For a finding on one subcommand of an ALTER TABLE: its 0-based index among the
+    // statement's subcommands (the migration plan keeps the others), else -1.
+    int subcommand = -1;
+};
+
+// How one migration of a plan runs.
+enum class PlanRun {
+    in_transaction,  // in the tool's transaction (or BEGIN ... COMMIT)
+    no_transaction,  // alone, outside any transaction block (CONCURRENTLY, ...)
+    out_of_band,     // not a migration: run by hand or by a job, in batches
+};
+[[nodiscard]] std::string_view plan_run_name(PlanRun run);  // "in transaction", "no transaction", "out of band"
+
+// One migration of a plan: the file a migration tool expects, and what goes in it.
+struct PlanStep {
+    std::string title;   // "Migration 1", "Out of band: backfill", "Migration 4 (a later release)"
+    PlanRun run = PlanRun::in_transaction;
+    std::string sql;     // the statements in order, with comments; what a person pastes
+    std::string path;    // where the tool wants it, relative to the original file's folder
+    // The whole file to write at `path` (the tool's markers around `sql`); for out-of-band
+    // steps a .sql file of comments and batches to run by hand.
+    std::string file_text;
+    std::vector<std::pair<std::string, std::string>> extra_files;  // path, text (diesel metadata.toml, flyway .conf)
+};
+
+// The whole file rewritten into the migrations that do what it intends without the dangerous
+// locks: the safe form of every statement that has one, each statement once, in a valid order.
+struct Plan {
+    std::string summary;              // one line
+    std::vector<PlanStep> steps;
+    std::vector<std::string> replaced;  // rule ids whose findings the plan resolves, sorted
+    std::vector<std::string> notes;     // what the user must still do or check (renumbering, ...)
 };
 
 }  // namespace pgfence::analyze

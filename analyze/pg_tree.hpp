@@ -241,6 +241,13 @@ template <class T = Node>
     return index >= 0 && index < length(list) ? static_cast<const Node*>(list->elements[index].ptr_value) : nullptr;
 }
 [[nodiscard]] inline const Node* last(const List* list) { return nth(list, length(list) - 1); }
+// Position of `node` in `list`, or -1.
+[[nodiscard]] inline int index_of(const List* list, const void* node) {
+    for (int i = 0; i < length(list); ++i) {
+        if (list->elements[i].ptr_value == node) return i;
+    }
+    return -1;
+}
 
 // A String node's text (names, keywords), or "" for anything else.
 [[nodiscard]] inline std::string_view text(const Node* node) {

@@ -178,6 +178,40 @@ void statement(JsonWriter& w, const StatementFacts& s) {
     w.end_object();
 }
 
+// The file's migration plan (analyze/plan.hpp): null when no finding has a safe rewrite.
+void plan(JsonWriter& w, const std::optional<Plan>& p) {
+    w.key("plan");
+    if (!p) {
+        w.null();
+        return;
+    }
+    w.begin_object();
+    w.key("notes").begin_array();
+    for (const auto& n : p->notes) w.string(n);
+    w.end_array();
+    w.key("replaced").begin_array();
+    for (const auto& r : p->replaced) w.string(r);
+    w.end_array();
+    w.key("steps").begin_array();
+    for (const auto& st : p->steps) {
+        w.begin_object();
+        w.key("files").begin_array();
+        auto file = [&](const std::string& path, const std::string& text) {
+            w.begin_object();
+            w.member("path", path).member("text", text);
+            w.end_object();
+        };
+        file(st.path, st.file_text);
+        for (const auto& [path, text] : st.extra_files) file(path, text);
+        w.end_array();
+        w.member("path", st.path).member("run", plan_run_name(st.run)).member("sql", st.sql).member("title", st.title);
+        w.end_object();
+    }
+    w.end_array();
+    w.member("summary", p->summary);
+    w.end_object();
+}
+
 void file_report(JsonWriter& w, const FileReport& f) {
     w.begin_object();
     // ORM scripts only (additive): which ORM, and how much of it could be read statically.
@@ -196,7 +230,9 @@ void file_report(JsonWriter& w, const FileReport& f) {
     w.key("findings").begin_array();
     for (const auto& x : f.findings) finding(w, x);
     w.end_array();
-    w.member("path", f.path).member("risk", risk_name(f.risk));
+    w.member("path", f.path);
+    plan(w, f.plan);
+    w.member("risk", risk_name(f.risk));
     w.key("skip_reason");
     if (f.skipped) w.string(f.skip_reason);
     else w.null();
@@ -233,6 +269,9 @@ namespace {
 std::size_t json_size_guess(const FileReport& file) {
     std::size_t bytes = 1024 + file.path.size();
     for (const auto& s : file.statements) bytes += 1400 + s.sql.size() + s.sql.size() / 4 + 400 * s.locks.size();
+    if (file.plan) {
+        for (const auto& st : file.plan->steps) bytes += 200 + 3 * st.sql.size() + st.path.size() * 2;
+    }
     for (const auto& f : file.findings) {
         bytes += 600 + f.message.size() + f.fix.size();
         if (!f.recipe) continue;

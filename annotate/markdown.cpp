@@ -106,6 +106,16 @@ std::string render_file(const FileReport& file, Detail detail) {
         out << "\n- line " << f.start.line << ", " << finding_label(f) << " (" << risk_name(f.risk) << "): " << md_text(f.message) << "\n";
     }
     if (detail != Detail::Full) return out.str();
+    if (file.plan) {
+        // The plan replaces the findings' recipes as the thing to paste.
+        out << "\n#### Migration plan\n\n" << md_text(file.plan->summary) << ".\n";
+        for (const auto& step : file.plan->steps) {
+            out << "\n" << md_text(step.title) << " → " << md_code_span(step.path, MdPlace::Prose, 200) << "\n\n"
+                << md_code_block(step.sql, "sql");
+        }
+        for (const auto& note : file.plan->notes) out << "\n- " << md_text(note) << "\n";
+        return out.str();
+    }
     bool heading = false;
     for (const auto& f : file.findings) {
         if (!f.recipe) continue;

@@ -95,6 +95,26 @@ json rule_descriptor(const rules::Rule& rule, const SarifOptions& options) {
     return d;
 }
 
+// SARIF's fix for a file's migration plan: the first migration replaces the analysed file's
+// statements, the others (and the out-of-band files) are inserted into new files.
+json plan_fix(const FileReport& file, const Plan& plan, const SarifOptions& options) {
+    json changes = json::array();
+    for (const auto& step : plan.steps) {
+        auto add = [&](const std::string& path, const std::string& text, bool replaces) {
+            json region{{"startLine", 1}, {"startColumn", 1}, {"endLine", 1}, {"endColumn", 1}};
+            if (replaces && !file.statements.empty()) {
+                const auto& last = file.statements.back().span.stop;
+                region = {{"startLine", 1}, {"startColumn", 1}, {"endLine", last.line}, {"endColumn", last.column + 1}};
+            }
+            changes.push_back({{"artifactLocation", artifact_location(repo_path(path, options.root), options)},
+                               {"replacements", json::array({{{"deletedRegion", region}, {"insertedContent", {{"text", text}}}}})}});
+        };
+        add(step.path, step.file_text, step.path == file.path);
+        for (const auto& [path, text] : step.extra_files) add(path, text, false);
+    }
+    return {{"description", {{"text", "Migration plan: " + plan.summary + "."}}}, {"artifactChanges", std::move(changes)}};
+}
+
 std::string result_message(const Finding& f) {
     auto sentence = [](std::string t) {
         if (!t.empty() && t.back() != '.') t += '.';
@@ -157,6 +177,7 @@ json report_to_sarif(const Report& report, const SarifOptions& options) {
                                      {"locations", json::array({{{"physicalLocation", {{"artifactLocation", artifact_location(path, options)}}}}})}});
         }
         std::map<std::string, int> seen;  // (rule, statement text) -> occurrences so far
+        bool plan_given = false;
         for (const auto& f : file.findings) {
             const StatementFacts* statement = statement_of(file, f);
             std::string text = statement != nullptr ? statement->sql : f.message;
@@ -176,6 +197,12 @@ json report_to_sarif(const Report& report, const SarifOptions& options) {
             };
             auto it = rule_index.find(f.rule);
             if (it != rule_index.end()) result["ruleIndex"] = it->second;
+            // The file's migration plan, once per file, as the fix of its first finding the plan
+            // resolves: a file change per migration (the first replaces this file).
+            if (file.plan && !plan_given && std::binary_search(file.plan->replaced.begin(), file.plan->replaced.end(), f.rule)) {
+                plan_given = true;
+                result["fixes"] = json::array({plan_fix(file, *file.plan, options)});
+            }
             results.push_back(std::move(result));
         }
     }

@@ -126,6 +126,29 @@ const char* risk_color(Risk r) {
     }
 }
 
+// Each line indented on its own: a line break of any kind (\r\n, \n, a lone \r, which would
+// return the cursor over what is shown) starts the next one.
+void sql_lines(std::string_view sql, std::string_view indent, Text& out) {
+    const bool has_cr = sql.find('\r') != std::string_view::npos;  // else one memchr per line
+    while (!sql.empty()) {
+        std::size_t eol = has_cr ? sql.find_first_of("\r\n") : sql.find('\n');
+        out << indent << "  " << sql.substr(0, eol) << "\n";
+        if (eol == std::string_view::npos) break;
+        sql.remove_prefix(sql.compare(eol, 2, "\r\n") == 0 ? eol + 2 : eol + 1);
+    }
+}
+
+// The file's migration plan: each migration's title, where the tool wants it, and its SQL.
+void render_plan(const Plan& plan, Text& out, const Paint& paint) {
+    out << "\n  " << paint("plan", "1") << ": " << plan.summary << "\n";
+    constexpr std::string_view indent = "    ";
+    for (const auto& step : plan.steps) {
+        out << indent << "-- " << step.title << "  -> " << step.path << "\n";
+        sql_lines(step.sql, indent, out);
+    }
+    for (const auto& note : plan.notes) out << indent << "note: " << note << "\n";
+}
+
 void render_findings(const FileReport& file, Text& out, const Paint& paint) {
     if (file.findings.empty()) return;
     constexpr std::string_view indent = "                   ";  // 19: the message column
@@ -135,25 +158,18 @@ void render_findings(const FileReport& file, Text& out, const Paint& paint) {
         out << "  " << pad(where, 8) << paint(pad(std::string(risk_name(f.risk)), 9), risk_color(f.risk))
             << f.rule << "\n" << indent << f.message << "\n";
         if (!f.fix.empty()) out << indent << "fix: " << f.fix << "\n";
-        if (!f.recipe) continue;
+        // With a plan, the plan is what to paste; a finding's own recipe is shown only without one.
+        if (!f.recipe || file.plan) continue;
         out << indent << "safe rewrite: " << f.recipe->summary << "\n";
         for (const auto& step : f.recipe->steps) {
             out << indent << "  -- " << step.title << (step.in_transaction ? "" : " (outside a transaction)") << "\n";
-            // Each line indented on its own: a line break of any kind (\r\n, \n, a lone \r,
-            // which would return the cursor over what is shown) starts the next one.
-            std::string_view sql = step.sql;
-            const bool has_cr = sql.find('\r') != std::string_view::npos;  // else one memchr per line
-            while (!sql.empty()) {
-                std::size_t eol = has_cr ? sql.find_first_of("\r\n") : sql.find('\n');
-                out << indent << "  " << sql.substr(0, eol) << "\n";
-                if (eol == std::string_view::npos) break;
-                sql.remove_prefix(sql.compare(eol, 2, "\r\n") == 0 ? eol + 2 : eol + 1);
-            }
+            sql_lines(step.sql, indent, out);
         }
     }
     if (!file.suppressed.empty()) {
         out << "  (" << file.suppressed.size() << " suppressed by pgfence-ignore)\n";
     }
+    if (file.plan) render_plan(*file.plan, out, paint);
 }
 
 // Calls fn(text, keep_line_breaks) on every string of a file's report that came from the
@@ -181,6 +197,15 @@ void each_input_string(File& f, Fn&& fn) {
                 fn(step.title, false);
                 fn(step.sql, true);
             }
+        }
+    }
+    if (f.plan) {
+        fn(f.plan->summary, false);
+        for (auto& note : f.plan->notes) fn(note, false);
+        for (auto& step : f.plan->steps) {
+            fn(step.title, false);
+            fn(step.path, false);
+            fn(step.sql, true);
         }
     }
 }
@@ -257,9 +282,12 @@ void render_file(const FileReport& input, Text& out, const TerminalOptions& opti
 std::size_t text_size_guess(const FileReport& file, std::size_t sql_width) {
     std::size_t bytes = 256 + 2 * file.path.size();
     bytes += file.statements.size() * (100 + sql_width);
+    if (file.plan) {
+        for (const auto& step : file.plan->steps) bytes += 64 + step.title.size() + step.path.size() + step.sql.size() + step.sql.size() / 8;
+    }
     for (const auto& f : file.findings) {
         bytes += 80 + f.rule.size() + f.message.size() + f.fix.size();
-        if (!f.recipe) continue;
+        if (!f.recipe || file.plan) continue;
         bytes += 40 + f.recipe->summary.size();
         for (const auto& step : f.recipe->steps) {
             bytes += 64 + step.title.size() + step.sql.size() + step.sql.size() / 4;

@@ -7,8 +7,12 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <sstream>
 
+#include "analyze/history.hpp"
+#include "analyze/path_parts.hpp"
+#include "analyze/plan.hpp"
 #include "analyze/rules/common.hpp"
 #include "annotate/json_report.hpp"
 #include "annotate/markdown.hpp"
@@ -62,8 +66,9 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
         };
         if (is("--format")) {
             a.format = value("--format");
-            if (a.format != "text" && a.format != "json" && a.format != "markdown" && a.format != "sarif" && a.format != "github")
-                throw UsageError{"--format takes text, json, markdown, sarif or github, not '" + a.format + "'"};
+            if (a.format != "text" && a.format != "json" && a.format != "markdown" && a.format != "sarif" && a.format != "github" &&
+                a.format != "plan")
+                throw UsageError{"--format takes text, json, markdown, sarif, github or plan, not '" + a.format + "'"};
         } else if (is("--pg-version")) {
             a.pg_version = parse_int("--pg-version", value("--pg-version"), analyze::k_oldest_pg_version, analyze::k_newest_pg_version);
         } else if (is("--direction")) {
@@ -323,6 +328,65 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
 
 }  // namespace
 
+namespace {
+
+// --format plan: each file's migration plan written under `folder` (the files the tool expects,
+// at the paths the plan names), each plan analysed again from the schema its file started from.
+// Says what it wrote on `out`; false when a file cannot be written.
+bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, const std::string& folder,
+                 std::ostream& out, std::ostream& err) {
+    // One replay per migration set (its folder; a Prisma or diesel migration's parent folder):
+    // a plan is checked from the schema its file started from.
+    std::map<std::string, analyze::Replay> replays;
+    bool ok = true;
+    int plans = 0, clean = 0, resolved = 0;
+    for (const auto& file : report.files) {
+        std::string set(analyze::path_folder(file.path));
+        if (file.tool == MigrationTool::Prisma || file.tool == MigrationTool::Diesel) set = analyze::path_folder(set);
+        analyze::Replay& replay = replays.try_emplace(set, options, options.history).first->second;
+        if (file.plan) {
+            ++plans;
+            analyze::PlanCheck check = analyze::check_plan(file, options, replay.snapshot());
+            clean += check.clean() ? 1 : 0;
+            resolved += check.resolved() ? 1 : 0;
+            out << annotate::printable(file.path) << ": " << annotate::printable(file.plan->summary) << "\n";
+            auto write = [&](const std::string& path, const std::string& text) {
+                fs::path target = fs::path(folder) / analyze::plan_relative_path(path);
+                std::error_code ec;
+                fs::create_directories(target.parent_path(), ec);
+                std::ofstream f(target, std::ios::binary | std::ios::trunc);
+                f << text;
+                f.close();
+                if (ec || !f) {
+                    err << "error: " << annotate::printable(target.string()) << ": cannot write the plan\n";
+                    ok = false;
+                    return;
+                }
+                out << "  wrote " << annotate::printable(target.string()) << "\n";
+            };
+            for (const auto& step : file.plan->steps) {
+                write(step.path, step.file_text);
+                for (const auto& [path, text] : step.extra_files) write(path, text);
+            }
+            for (const auto& note : file.plan->notes) out << "  note: " << annotate::printable(note) << "\n";
+            for (const auto& p : check.problems) {
+                err << "warning: " << annotate::printable(file.path) << ": pgfence bug: its plan is not safe: "
+                    << annotate::printable(p) << "\n";
+            }
+            for (const auto& p : check.kept) {
+                out << "  kept as written (no safe form): " << annotate::printable(p) << "\n";
+            }
+        }
+        if (!file.error && !file.skipped) replay.replay_file(file.path);
+    }
+    out << plans << (plans == 1 ? " plan" : " plans") << " written to " << annotate::printable(folder) << ": " << clean
+        << " analysed clean, " << resolved - clean << " with only findings of statements that have no safe form, "
+        << plans - resolved << " with a finding the plan should have resolved\n";
+    return ok;
+}
+
+}  // namespace
+
 int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     bool config_failed = false;
     Settings settings = resolve(a, err, config_failed);
@@ -344,10 +408,17 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     input_errors.insert(input_errors.end(), schema_errors.begin(), schema_errors.end());
 
     std::ofstream file;
-    std::ostream* sink = open_output(a.output, file, out, err);
+    // --format plan: -o names the folder the plans go to.
+    std::ostream* sink = a.format == "plan" ? &out : open_output(a.output, file, out, err);
     if (sink == nullptr) return k_exit_input;
     Diagnosis diagnosis;
-    if (a.format == "json") {
+    if (a.format == "plan") {
+        Report report = analyze_files(files, settings.options);
+        history->count_into(report);
+        apply_stats(report, settings);
+        diagnosis = diagnose(report, settings, a.block_unknown, err);
+        if (!write_plans(report, settings.options, a.output.empty() ? "pgfence-plan" : a.output, out, err)) diagnosis.failed = true;
+    } else if (a.format == "json") {
         annotate::JsonReportStream stream(settings.options.pg_version);
         diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, *sink, err);
     } else if (a.format == "text") {

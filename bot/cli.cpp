@@ -32,8 +32,10 @@ commands:
   version             print the version
 
 analyze options:
-  --format FORMAT           text, json, markdown (the PR comment), sarif (code scanning) or
-                            github (workflow-command annotations) (default: text)
+  --format FORMAT           text, json, markdown (the PR comment), sarif (code scanning),
+                            github (workflow-command annotations) or plan (each file's migration
+                            plan written as the files its tool expects, into the -o folder)
+                            (default: text)
   --pg-version N            target PostgreSQL major version, 11 to 18 (default: 15)
   --direction up|down|both  which part of up/down migrations to read (default: up)
   --ci                      exit 1 when a finding's risk is above --max-risk
@@ -57,7 +59,8 @@ analyze options:
   --jobs N                  files analysed in parallel (default: one per core)
   --max-file-size MB        refuse (exit 2) a migration file larger than this many MiB; the other
                             files are still analysed (default: 16)
-  -o, --output FILE         write the report to FILE instead of standard output
+  -o, --output FILE         write the report to FILE instead of standard output (--format plan:
+                            the folder the plans are written to, default pgfence-plan)
   --history PATH            migrations that ran before (files, directories, globs; repeatable):
                             replayed so the analysed files start from the schema they built
   --no-history              analyse each file alone (no --history, no chaining of the files
@@ -117,6 +120,10 @@ trace options (pgfence trace PATH...):
   --pg-version N            use /usr/lib/postgresql/N/bin
   --docker-image IMAGE      run the server in Docker (needs a reachable Docker engine)
   --isolated                run each file on its own copy of the --setup database
+  --plan                    run each file's migration plan in its place (README "Migration
+                            plans"): rows added to the tables it touches, each migration traced
+                            while a writer and a reader work on its table, backfills run batch
+                            by batch; --ci also fails when a plan does not run through
   --trace-as-superuser      run the SQL as the server's superuser, not as a plain database owner
                             (whose refused statements get 'needs a superuser: not traced');
                             only for trusted SQL: a superuser's COPY ... PROGRAM runs commands

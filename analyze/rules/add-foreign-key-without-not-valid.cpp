@@ -44,7 +44,9 @@ void check(const StatementContext& ctx, Sink& sink) {
     std::string table = pg::display_name(rv);
     const LockFact* lock = lock_on(ctx.statement, table);
     if (lock == nullptr || lock->is_new) return;
+    int index = -1;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        ++index;
         const auto* con = pg::as<Constraint>(cmd->def);
         if (cmd->subtype != AT_AddConstraint || con == nullptr) continue;
         if (con->contype != CONSTR_FOREIGN || con->skip_validation) continue;
@@ -56,6 +58,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                                                  describe_lock(*lock) + (ref_lock ? " and " + describe_lock(*ref_lock) : "") +
                                                  " are held, reading every row of " + table);
         f.relation = table;
+        f.subcommand = index;
         f.fix = "add the constraint NOT VALID, then VALIDATE CONSTRAINT in a separate migration";
         Recipe recipe;
         recipe.summary = "Add the foreign key NOT VALID (instant), then validate it separately under a lock that allows reads and writes";

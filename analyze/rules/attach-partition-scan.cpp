@@ -173,6 +173,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                     : "ATTACH PARTITION " + partition + " reads every row of the default partition " + scan->relation +
                           " to check that none belongs in " + partition + ", holding " + a_lock(*lock) + also;
             Finding& f = sink.add(ctx.statement, message);
+            f.subcommand = pg::index_of(stmt->cmds, cmd);
             if (!also.empty()) f.risk = Risk::High;  // before PostgreSQL 12 the whole partitioned table waits
             f.relation = scan->relation;
             f.fix = "add a CHECK matching the bound NOT VALID, VALIDATE it, then ATTACH (and drop the CHECK)";

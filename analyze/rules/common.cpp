@@ -129,6 +129,15 @@ std::string insert_after_keyword(std::string_view sql, std::string_view after, s
     for (Token t; tokens.next(t);) {
         if (t.kind == TokenKind::Word && keyword_at(sql, t.begin, after)) {
             std::size_t at = t.begin + after.size();
+            // Already there (ON ONLY, INDEX IF NOT EXISTS as written): nothing to add.
+            std::size_t next = sql.find_first_not_of(" \t\r\n", at);
+            if (next != std::string_view::npos && sql.size() - next >= word.size()) {
+                bool same = true;
+                for (std::size_t i = 0; i < word.size() && same; ++i) {
+                    same = std::toupper(static_cast<unsigned char>(sql[next + i])) == std::toupper(static_cast<unsigned char>(word[i]));
+                }
+                if (same) return std::string(sql);
+            }
             return std::string(sql.substr(0, at)) + " " + std::string(word) + std::string(sql.substr(at));
         }
     }

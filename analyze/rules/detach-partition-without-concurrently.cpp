@@ -23,6 +23,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                                                  ": it waits for every running query on " + parent +
                                                  ", and every new query on " + parent + " waits behind it");
         f.relation = parent;
+        f.subcommand = pg::index_of(stmt->cmds, cmd);
         if (ctx.options.pg_version < 14) {
             f.fix = "set a short lock_timeout and retry on timeout (DETACH PARTITION CONCURRENTLY needs PostgreSQL 14)";
             continue;

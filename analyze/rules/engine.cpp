@@ -58,7 +58,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
         StatementContext ctx{report, report.statements[i], options, i < stmts.size() ? stmts[i] : nullptr, &stmts};
         for (const Rule* rule : active) {
             if (rule->check == nullptr) continue;
-            Sink sink(rule->id, rule->default_risk, findings);
+            Sink sink(rule->id, rule->default_risk, findings, &ctx.subcommand);
             rule->check(ctx, sink);
         }
     }

@@ -12,6 +12,7 @@ Finding& Sink::add(const StatementFacts& statement, std::string message) {
     f.statement = statement.index;
     f.start = statement.span.start;
     f.stop = statement.span.stop;
+    if (m_subcommand != nullptr) f.subcommand = *m_subcommand;
     m_out.push_back(std::move(f));
     return m_out.back();
 }

@@ -48,6 +48,9 @@ struct StatementContext {
     mutable std::deque<std::pair<const RangeVar*, std::string>> names = {};  // a deque: references stay valid
     // column_types(*this), decoded by the first rule that asks (registry_type.cpp).
     mutable std::shared_ptr<const std::vector<ColumnType>> columns = {};
+    // The ALTER TABLE subcommand a rule is looking at (schema::each_alter_cmd sets it), or -1:
+    // a finding reported meanwhile is about that subcommand (Finding::subcommand).
+    mutable int subcommand = -1;
 };
 
 // What several file rules derive alike, computed once per file (apply_rules owns it).
@@ -66,8 +69,8 @@ struct FileContext {
 // Where a rule reports; fills in its id and default risk.
 class Sink {
 public:
-    Sink(std::string_view rule, Risk default_risk, std::vector<Finding>& out)
-        : m_rule(rule), m_risk(default_risk), m_out(out) {}
+    Sink(std::string_view rule, Risk default_risk, std::vector<Finding>& out, const int* subcommand = nullptr)
+        : m_rule(rule), m_risk(default_risk), m_out(out), m_subcommand(subcommand) {}
 
     // A finding on a statement, pointing at the whole statement.
     Finding& add(const StatementFacts& statement, std::string message);
@@ -79,6 +82,7 @@ private:
     std::string_view m_rule;
     Risk m_risk;
     std::vector<Finding>& m_out;
+    const int* m_subcommand;  // StatementContext::subcommand of the statement checked, if any
 };
 
 using StatementCheck = void (*)(const StatementContext&, Sink&);

@@ -124,7 +124,12 @@ void each_alter_cmd(const StatementContext& ctx, TableEffectNeeded needed,
     if (needed == TableEffectNeeded::scan && effect_on(ctx.statement.scans, table) == nullptr) return;
     if (needed == TableEffectNeeded::rewrite && effect_on(ctx.statement.rewrites, table) == nullptr) return;
     AlteredTable altered{stmt, rv, table, *lock};
-    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) fn(altered, cmd);
+    int index = 0;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        ctx.subcommand = index++;
+        fn(altered, cmd);
+    }
+    ctx.subcommand = -1;
 }
 
 void each_added_column(const StatementContext& ctx, TableEffectNeeded needed,

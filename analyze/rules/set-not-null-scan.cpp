@@ -42,7 +42,8 @@ void learn(const AlterTableCmd* cmd, const std::string& table, Proofs& proofs) {
     }
 }
 
-void report(const FileContext& ctx, const StatementFacts& s, const RangeVar* rv, const std::string& col, Sink& sink) {
+void report(const FileContext& ctx, const StatementFacts& s, const RangeVar* rv, const std::string& col, int subcommand,
+            Sink& sink) {
     std::string table = pg::display_name(rv);
     const LockFact* lock = existing_table_lock(s, table);
     if (lock == nullptr) return;
@@ -56,6 +57,7 @@ void report(const FileContext& ctx, const StatementFacts& s, const RangeVar* rv,
                                  describe_lock(*lock) +
                                  (scan->certain || pg < 12 ? "" : ", unless a validated CHECK (" + quoted + " IS NOT NULL) already exists"));
     f.relation = table;
+    f.subcommand = subcommand;
     f.fix = pg >= 12 ? "add CHECK (" + quoted + " IS NOT NULL) NOT VALID, VALIDATE it in the next migration, then SET NOT NULL (no scan) and drop the CHECK"
                      : "use a validated CHECK (" + quoted + " IS NOT NULL) instead: PostgreSQL 11 scans for SET NOT NULL even when one exists";
     Recipe recipe;
@@ -84,7 +86,7 @@ void check(const FileContext& ctx, Sink& sink) {
             // validated earlier in this file lets PostgreSQL 12+ skip the scan.
             bool proved = proofs.columns[table].count(col) > 0 || proofs.validated.count(table) > 0;
             if (proved && ctx.options.pg_version >= 12) continue;
-            report(ctx, s, rv, col, sink);
+            report(ctx, s, rv, col, pg::index_of(stmt->cmds, cmd), sink);
         }
     }
 }

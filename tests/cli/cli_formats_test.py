@@ -107,7 +107,7 @@ class Suite(Harness):
             text = out.decode()
             self.check(code == 0, f"markdown exit code {code}")
             self.check("| line | statement | lock | blocks | risk | findings |" in text, "statements table")
-            self.check("```sql\nCREATE INDEX CONCURRENTLY" in text, "recipe as an sql block")
+            self.check("#### Migration plan" in text and "\nCREATE INDEX CONCURRENTLY" in text, "the plan as an sql block")
             self.check(ESC not in out, "no escapes")
             code, out, err = self.run("analyze", "--no-config", "--format", "markdown", "002.sql", cwd=work)
             self.check("pgfence found nothing risky in 1 migration file" in out.decode(), f"clean: {out[:200]!r}")
@@ -143,7 +143,7 @@ class Suite(Harness):
     def suite_format_errors(self):
         code, out, err = self.run("analyze", "--format", "yaml", self.fixture("plain/clean.sql"))
         self.check(code == 2, f"unknown format exits 2, got {code}")
-        self.check(self.error_lines(err) == ["error: --format takes text, json, markdown, sarif or github, not 'yaml'"],
+        self.check(self.error_lines(err) == ["error: --format takes text, json, markdown, sarif, github or plan, not 'yaml'"],
                    f"one error line: {err!r}")
         code, out, err = self.run("analyze", "--format", "sarif", self.fixture("plain/no-such-file.sql"))
         self.check(code == 2, "a missing input still exits 2 with SARIF")

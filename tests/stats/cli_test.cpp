@@ -28,7 +28,9 @@ std::vector<std::string> formats() {
     std::string list = std::regex_replace(std::string(m[1]), std::regex(" or "), ", ");
     std::size_t start = 0;
     for (std::size_t comma = list.find(", ");; comma = list.find(", ", start)) {
-        out.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        std::string format = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        // `plan` writes each file's migration plan as files, not a report.
+        if (format != "plan") out.push_back(format);
         if (comma == std::string::npos) break;
         start = comma + 2;
     }

@@ -1,0 +1,1027 @@
+#include "analyze/plan.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "analyze/analyzer.hpp"
+#include "analyze/catalog.hpp"
+#include "analyze/path_parts.hpp"
+#include "analyze/rules/schema_recipes.hpp"
+
+namespace pgfence::analyze {
+
+std::string_view plan_run_name(PlanRun run) {
+    switch (run) {
+        case PlanRun::in_transaction: return "in transaction";
+        case PlanRun::no_transaction: return "no transaction";
+        case PlanRun::out_of_band: return "out of band";
+    }
+    return "in transaction";
+}
+
+namespace {
+
+// ---- what a finding's recipe means to the plan ----
+
+enum class Role {
+    replace,     // its recipe is the safe form of the statement (or of one subcommand)
+    add,         // its recipe adds statements after the statement (an index for a foreign key)
+    structural,  // its recipe re-groups the file's statements: the plan's grouping does that
+};
+
+Role role_of(std::string_view rule) {
+    static const std::set<std::string_view> structural = {
+        "statement-after-access-exclusive", "multiple-access-exclusive-in-transaction",
+        "not-valid-validate-same-transaction", "work-under-held-lock", "transaction-left-open",
+        "concurrently-in-transaction", "lock-upgrade-in-transaction", "enum-add-value-in-transaction",
+        "copy-and-swap-loses-writes"};
+    if (rule == "foreign-key-without-index") return Role::add;
+    return structural.count(rule) > 0 ? Role::structural : Role::replace;
+}
+
+// When a recipe step runs, relative to the rest of the file.
+enum class Stage {
+    before,    // an application release before any migration
+    now,       // in the statement's place
+    backfill,  // out of band, after every statement's quick part
+    settle,    // what must follow a backfill and precede a validation (a CHECK ... NOT VALID)
+    validate,  // VALIDATE CONSTRAINT, after the backfills
+    finish,    // what must follow a backfill or a validation (SET NOT NULL, the swap)
+    later,     // a later release, once no deployed code uses the old form
+    skip,      // an alternative ("Or, ...")
+};
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) {
+    if (text.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) return false;
+    }
+    return true;
+}
+
+bool contains_ci(std::string_view text, std::string_view needle) {
+    if (needle.size() > text.size()) return false;
+    for (std::size_t i = 0; i + needle.size() <= text.size(); ++i) {
+        if (starts_with_ci(text.substr(i), needle)) return true;
+    }
+    return false;
+}
+
+// The lines of `sql` that are comments (`comments`), or those that are not, in order; comment
+// lines come without their indentation.
+std::string lines_of_kind(std::string_view sql, bool comments) {
+    std::string out;
+    std::size_t at = 0;
+    while (at < sql.size()) {
+        std::size_t nl = sql.find('\n', at);
+        std::string_view line = sql.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        std::size_t first = line.find_first_not_of(" \t");
+        if (first != std::string_view::npos && line.substr(first).starts_with("--") == comments) {
+            out += comments ? line.substr(first) : line;
+            out += '\n';
+        }
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+    return out;
+}
+
+// The step's statements with comment lines left out.
+std::string without_comments(std::string_view sql) { return lines_of_kind(sql, false); }
+
+// Every statement of the step is a VALIDATE CONSTRAINT.
+bool only_validates(std::string_view sql) {
+    std::string body = without_comments(sql);
+    bool any = false;
+    std::size_t at = 0;
+    while (at < body.size()) {
+        std::size_t semi = body.find(';', at);
+        std::string_view part = std::string_view(body).substr(at, semi == std::string::npos ? std::string::npos : semi - at);
+        if (part.find_first_not_of(" \t\n") != std::string_view::npos) {
+            if (!contains_ci(part, "VALIDATE CONSTRAINT")) return false;
+            any = true;
+        }
+        if (semi == std::string::npos) break;
+        at = semi + 1;
+    }
+    return any;
+}
+
+// The comment lines of `sql`, in order.
+std::string sql_comments(std::string_view sql) { return lines_of_kind(sql, true); }
+
+bool executable(std::string_view sql) { return without_comments(sql).find_first_not_of(" \t\n") != std::string::npos; }
+
+// A recipe step cut in two where its leading VALIDATE CONSTRAINT statements end (with the
+// comments before them): VALIDATE belongs to the validation stage, what follows it (SET NOT
+// NULL, dropping the helper CHECK) after it. `rest` is empty when nothing follows; both are
+// empty when the step does not start with a VALIDATE or holds a dollar-quoted body.
+struct ValidateCut {
+    std::string validate;
+    std::string rest;
+};
+ValidateCut cut_validate_prefix(std::string_view sql);
+
+// A recipe's steps as the plan takes them: a step that starts with VALIDATE and goes on with
+// other statements is two.
+std::vector<RecipeStep> plan_steps(const Recipe& recipe) {
+    std::vector<RecipeStep> out;
+    for (const auto& step : recipe.steps) {
+        ValidateCut cut = cut_validate_prefix(step.sql);
+        if (cut.validate.empty() || cut.rest.empty()) {
+            out.push_back(step);
+            continue;
+        }
+        out.push_back(RecipeStep{step.title, cut.validate, step.in_transaction});
+        out.push_back(RecipeStep{step.title, cut.rest, step.in_transaction});
+    }
+    return out;
+}
+
+// Stages of the steps, in order; empty when they do not fit the plan's order (the recipe is
+// then kept whole, in place).
+std::vector<Stage> stages_of(const std::vector<RecipeStep>& steps) {
+    std::vector<Stage> out;
+    bool tail = false;
+    for (const auto& step : steps) {
+        Stage s;
+        if (starts_with_ci(step.title, "Or,") || starts_with_ci(step.title, "Or ")) {
+            s = Stage::skip;
+        } else if (starts_with_ci(step.title, "Before")) {
+            s = Stage::before;
+        } else if (contains_ci(step.title, "later release") || contains_ci(step.sql, "Once no deployed code")) {
+            s = Stage::later;
+        } else if (starts_with_ci(step.title, "Out of band")) {
+            s = Stage::backfill;
+        } else if (only_validates(step.sql)) {
+            s = Stage::validate;
+        } else {
+            s = tail ? Stage::finish : Stage::now;
+        }
+        if (s == Stage::backfill || s == Stage::validate || s == Stage::later) tail = true;
+        out.push_back(s);
+    }
+    // Work between a backfill and a validation settles before every validation.
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (out[i] != Stage::finish) continue;
+        bool validation_after = std::find(out.begin() + static_cast<long>(i) + 1, out.end(), Stage::validate) != out.end();
+        if (validation_after) out[i] = Stage::settle;
+    }
+    Stage highest = Stage::now;
+    for (Stage s : out) {
+        if (s == Stage::skip || s == Stage::before) continue;
+        if (s < highest) return {};
+        highest = s;
+    }
+    return out;
+}
+
+ValidateCut cut_validate_prefix(std::string_view sql) {
+    ValidateCut cut;
+    if (sql.find('$') != std::string_view::npos) return cut;
+    std::string pending;
+    std::size_t at = 0;
+    bool in_prefix = true;
+    while (at < sql.size()) {
+        std::size_t nl = sql.find('\n', at);
+        std::string_view line = sql.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        std::string text = std::string(line) + "\n";
+        at = nl == std::string_view::npos ? sql.size() : nl + 1;
+        std::size_t first = line.find_first_not_of(" \t");
+        bool comment = first == std::string_view::npos || line.substr(first).starts_with("--");
+        if (!in_prefix) {
+            cut.rest += text;
+        } else if (comment) {
+            pending += text;
+        } else if (contains_ci(line, "VALIDATE CONSTRAINT") && line.find(';') == line.find_last_not_of(" \t")) {
+            cut.validate += pending + text;
+            pending.clear();
+        } else {
+            in_prefix = false;
+            cut.rest += pending + text;
+            pending.clear();
+        }
+    }
+    cut.rest += pending;
+    if (cut.validate.empty() || !executable(cut.rest)) return ValidateCut{};
+    while (!cut.validate.empty() && cut.validate.back() == '\n') cut.validate.pop_back();
+    while (!cut.rest.empty() && cut.rest.back() == '\n') cut.rest.pop_back();
+    return cut;
+}
+
+// ---- the pieces a plan is made of ----
+
+struct Unit {
+    std::string sql;        // one or more statements, each ending in ';', with comments
+    bool transaction = true;  // may run in a transaction block
+    std::string table;      // the existing table it locks strongly, "" if none
+    bool alone = false;     // starts a migration of its own (a recipe's own step boundary)
+    bool ends = false;      // nothing may follow it in its transaction (ALTER TYPE ... ADD VALUE)
+    bool exclusive = false;  // takes ACCESS EXCLUSIVE on an existing table: only a folded ALTER may follow
+    int statements = 1;     // how many statements `sql` holds, for one-query tools
+};
+
+struct Staged {
+    Stage stage;
+    Unit unit;
+};
+
+// `sql` ending in ';' when its last statement lacks one (a trailing comment stays last).
+std::string with_semicolon(std::string sql) {
+    std::size_t end = sql.find_last_not_of(" \t\n");
+    if (end == std::string::npos) return sql;
+    sql.resize(end + 1);
+    std::string body = without_comments(sql);
+    std::size_t last = body.find_last_not_of(" \t\n");
+    if (last == std::string::npos || body[last] == ';') return sql;
+    if (without_comments(sql) == sql + "\n" || sql.find("--") == std::string::npos) return sql + ";";
+    // Put the ';' after the last statement line, before the comments that follow it.
+    std::size_t line_end = sql.size();
+    for (;;) {
+        std::size_t start = sql.rfind('\n', line_end == 0 ? 0 : line_end - 1);
+        start = start == std::string::npos ? 0 : start + 1;
+        std::string_view line = std::string_view(sql).substr(start, line_end - start);
+        std::size_t first = line.find_first_not_of(" \t");
+        if (first != std::string_view::npos && !line.substr(first).starts_with("--")) {
+            sql.insert(line_end, ";");
+            return sql;
+        }
+        if (start == 0) return sql + ";";
+        line_end = start - 1;
+    }
+}
+
+// The recipe text without the note that the other subcommands are not repeated: the plan
+// keeps them.
+std::string drop_others_note(std::string sql) {
+    const std::string note = "-- Only this subcommand is shown";
+    std::size_t at = sql.find(note);
+    if (at == std::string::npos) return sql;
+    std::size_t nl = sql.find('\n', at);
+    sql.erase(at, nl == std::string::npos ? std::string::npos : nl + 1 - at);
+    return sql;
+}
+
+int count_statements(std::string_view sql) {
+    std::string body = without_comments(sql);
+    int n = 0;
+    bool text = false;
+    for (char c : body) {
+        if (c == ';') {
+            n += text ? 1 : 0;
+            text = false;
+        } else if (!std::isspace(static_cast<unsigned char>(c))) {
+            text = true;
+        }
+    }
+    return n + (text ? 1 : 0);
+}
+
+// The existing table a statement locks in a mode that blocks writes, "" if none.
+std::string strong_table(const StatementFacts& s) {
+    const LockFact* best = nullptr;
+    for (const auto& l : s.locks) {
+        if (l.is_new || l.mode < LockMode::Share) continue;
+        if (best == nullptr || l.mode > best->mode) best = &l;
+    }
+    return best != nullptr ? best->relation : std::string();
+}
+
+// Where the subcommands of an ALTER TABLE start in its text, and each one's text; empty when
+// the text cannot be cut into as many pieces as the parser found.
+std::vector<std::string> subcommand_texts(const StatementFacts& s, const AlterTableStmt* alter, std::size_t* head_end) {
+    const std::string& sql = s.sql;
+    if (alter->relation == nullptr || alter->relation->location < 0) return {};
+    std::size_t i = static_cast<std::size_t>(alter->relation->location);
+    auto skip_space = [&] {
+        while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+    };
+    auto skip_name = [&] {
+        if (i < sql.size() && sql[i] == '"') {
+            for (++i; i < sql.size(); ++i) {
+                if (sql[i] == '"') {
+                    if (i + 1 < sql.size() && sql[i + 1] == '"') {
+                        ++i;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+            }
+            return;
+        }
+        while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$' ||
+                                  static_cast<unsigned char>(sql[i]) >= 0x80)) {
+            ++i;
+        }
+    };
+    skip_name();
+    for (;;) {
+        std::size_t save = i;
+        skip_space();
+        if (i < sql.size() && sql[i] == '.') {
+            ++i;
+            skip_space();
+            skip_name();
+            continue;
+        }
+        i = save;
+        break;
+    }
+    std::size_t save = i;
+    skip_space();
+    if (i < sql.size() && sql[i] == '*') ++i;
+    else i = save;
+    *head_end = i;
+    std::vector<std::string> pieces;
+    std::size_t at = i;
+    while (at < sql.size()) {
+        std::size_t end = rules::schema::clause_end(sql, at);
+        std::string piece = rules::trim(std::string_view(sql).substr(at, end - at));
+        if (!piece.empty()) pieces.push_back(std::move(piece));
+        if (end >= sql.size()) break;
+        at = end + 1;
+    }
+    if (static_cast<int>(pieces.size()) != pg::length(alter->cmds)) return {};
+    return pieces;
+}
+
+// ---- the migration tool's names and markers ----
+
+struct Layout {
+    MigrationTool tool;
+    std::string source_kind;      // "sql", "knex", "typeorm", ...
+    bool wraps = false;           // the tool runs a migration in a transaction of its own
+    bool one_query = false;       // it sends a migration as one query: one statement outside a transaction
+    bool no_transaction = true;   // it can run a migration outside a transaction at all
+    bool explicit_begin = false;  // the plan writes BEGIN ... COMMIT itself (plain SQL that did)
+};
+
+Layout layout_of(const FileReport& r, bool had_begin) {
+    Layout l{r.tool, r.source_kind};
+    switch (r.tool) {
+        case MigrationTool::Prisma:
+        case MigrationTool::GolangMigrate:
+        case MigrationTool::Diesel:
+        case MigrationTool::Sqlx:
+        case MigrationTool::Dbmate:
+            l.wraps = r.tool != MigrationTool::Prisma && r.tool != MigrationTool::GolangMigrate;
+            l.one_query = true;
+            break;
+        case MigrationTool::Goose:
+        case MigrationTool::Flyway:
+            l.wraps = true;
+            break;
+        case MigrationTool::Drizzle:
+        case MigrationTool::Pop:
+        case MigrationTool::Synapse:
+        case MigrationTool::NodePgMigrate:
+            l.wraps = true;
+            l.no_transaction = false;
+            break;
+        case MigrationTool::Plain:
+            l.explicit_begin = had_begin;
+            break;
+    }
+    if (r.source_kind == "knex" || r.source_kind == "typeorm") {
+        l.wraps = true;
+        l.one_query = false;
+        l.no_transaction = true;
+    } else if (r.source_kind == "sequelize" || r.source_kind == "db-migrate") {
+        l.wraps = false;
+        l.one_query = false;
+        l.no_transaction = true;
+        l.explicit_begin = true;
+    }
+    return l;
+}
+
+// "20240101120000" + 2 -> "20240101120002", keeping the width.
+std::string bump(std::string_view digits, int by) {
+    std::string out(digits);
+    int carry = by;
+    for (std::size_t i = out.size(); i-- > 0 && carry > 0;) {
+        int d = (out[i] - '0') + carry;
+        out[i] = static_cast<char>('0' + d % 10);
+        carry = d / 10;
+    }
+    if (carry > 0) out.insert(0, std::to_string(carry));
+    return out;
+}
+
+// A name "<digits><rest>" with the digits bumped and "_<k>" before `suffix`.
+// Without `versioned` (a plain SQL folder, run in name order) the number is kept: the new
+// files sort right after the original, before the next migration.
+std::string numbered(std::string_view name, std::string_view suffix, int k, int total, bool versioned = true) {
+    std::string_view stem = name.substr(0, name.size() - suffix.size());
+    if (k == 1) return std::string(name);
+    std::string number = std::to_string(k);
+    // _02 .. _10 sort in order by name.
+    number.insert(0, std::to_string(total).size() - number.size(), '0');
+    if (!versioned) return std::string(stem) + "_" + number + std::string(suffix);
+    std::size_t digits = 0;
+    while (digits < stem.size() && std::isdigit(static_cast<unsigned char>(stem[digits]))) ++digits;
+    // diesel's 2024-01-01-120000: the last run of digits before the first '_'.
+    std::size_t underscore = stem.find('_');
+    std::size_t version_end = digits;
+    if (digits > 0 && digits < stem.size() && stem[digits] == '-' && underscore != std::string_view::npos) {
+        version_end = underscore;
+    }
+    std::size_t run = version_end;
+    while (run > 0 && std::isdigit(static_cast<unsigned char>(stem[run - 1]))) --run;
+    std::string out = std::string(stem.substr(0, run)) + bump(stem.substr(run, version_end - run), k - 1) +
+                      std::string(stem.substr(version_end)) + "_" + number + std::string(suffix);
+    return out;
+}
+
+std::string join_path(std::string_view folder, std::string_view name) {
+    return folder.empty() ? std::string(name) : std::string(folder) + "/" + std::string(name);
+}
+
+std::string ends_with_one_of(std::string_view name, std::initializer_list<std::string_view> suffixes) {
+    for (auto s : suffixes) {
+        if (name.size() > s.size() && name.ends_with(s)) return std::string(s);
+    }
+    std::size_t dot = name.rfind('.');
+    return dot == std::string_view::npos ? std::string() : std::string(name.substr(dot));
+}
+
+// Where migration k (1-based) of the plan goes; k = 1 replaces the original file.
+std::string migration_path(const FileReport& r, int k, int total) {
+    std::string_view path = r.path;
+    std::string_view folder = path_folder(path);
+    std::string_view name = path_name(path);
+    switch (r.tool) {
+        case MigrationTool::Prisma:
+        case MigrationTool::Diesel: {
+            // <folder>/<version>_<name>/migration.sql (up.sql)
+            std::string_view parent = path_folder(folder);
+            std::string_view dir = path_name(folder);
+            return join_path(join_path(parent, numbered(dir, "", k, total)), name);
+        }
+        case MigrationTool::Flyway: {
+            if (k == 1) return std::string(path);
+            std::size_t sep = name.find("__");
+            if (sep == std::string_view::npos || sep < 2) break;
+            std::string_view version = name.substr(1, sep - 1);
+            char dot = version.find('_') != std::string_view::npos ? '_' : '.';
+            std::string_view rest = name.substr(sep + 2);
+            std::string suffix = ends_with_one_of(rest, {".sql"});
+            std::string desc(rest.substr(0, rest.size() - suffix.size()));
+            return join_path(folder, std::string(1, name[0]) + std::string(version) + dot + std::to_string(k - 1) + "__" +
+                                         desc + "_" + std::to_string(k) + suffix);
+        }
+        default: break;
+    }
+    std::string suffix = ends_with_one_of(name, {".up.sql", ".sql.postgres", ".sql", ".ts", ".js", ".cjs", ".mjs"});
+    bool versioned = r.tool != MigrationTool::Plain && r.tool != MigrationTool::Synapse;
+    return join_path(folder, numbered(name, suffix, k, total, versioned));
+}
+
+// The file an out-of-band step is kept in: not in the migrations folder, where a tool would run it.
+// Named after the migration it follows, so a listing shows where it belongs.
+std::string out_of_band_path(const FileReport& r, int k, int after) {
+    std::string_view name = path_name(r.path);
+    std::size_t dot = name.find('.');
+    std::string stem(dot == std::string_view::npos ? name : name.substr(0, dot));
+    if (r.tool == MigrationTool::Prisma || r.tool == MigrationTool::Diesel) stem = std::string(path_name(path_folder(r.path)));
+    return "out-of-band/" + stem + "-" + std::to_string(k) +
+           (after > 0 ? "-after-migration-" + std::to_string(after) : std::string("-before-the-migrations")) + ".sql";
+}
+
+// A JavaScript template literal holding `sql`.
+std::string template_literal(std::string_view sql) {
+    std::string out = "`";
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        char c = sql[i];
+        if (c == '`' || c == '\\') out += '\\';
+        if (c == '$' && i + 1 < sql.size() && sql[i + 1] == '{') out += '\\';
+        out += c;
+    }
+    return out + "`";
+}
+
+// A class name for TypeORM: letters of the file name, then the timestamp.
+std::string class_name(std::string_view file, int k) {
+    std::string digits, letters;
+    bool upper = true;
+    for (char c : file.substr(0, file.find('.'))) {
+        if (std::isdigit(static_cast<unsigned char>(c))) {
+            digits += c;
+        } else if (std::isalpha(static_cast<unsigned char>(c))) {
+            letters += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if (letters.empty()) letters = "Migration";
+    return letters + "Step" + std::to_string(k) + digits;
+}
+
+bool has_dollar_quote(std::string_view sql) {
+    std::size_t at = sql.find('$');
+    while (at != std::string_view::npos) {
+        std::size_t end = sql.find('$', at + 1);
+        if (end == std::string_view::npos) return false;
+        std::string_view tag = sql.substr(at + 1, end - at - 1);
+        if (std::all_of(tag.begin(), tag.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }) &&
+            (tag.empty() || !std::isdigit(static_cast<unsigned char>(tag.front())))) {
+            return true;
+        }
+        at = sql.find('$', end + 1);
+    }
+    return false;
+}
+
+// The text of the file for migration `step`, with the tool's markers; `units` its pieces.
+std::string file_text(const Layout& l, const PlanStep& step, const std::vector<std::string>& units,
+                      std::string_view path) {
+    bool outside = step.run == PlanRun::no_transaction;
+    if (l.source_kind == "knex" || l.source_kind == "typeorm" || l.source_kind == "sequelize" ||
+        l.source_kind == "db-migrate") {
+        std::string calls;
+        std::string indent = l.source_kind == "typeorm" ? "        " : "    ";
+        std::string call = l.source_kind == "knex"      ? "knex.raw("
+                           : l.source_kind == "typeorm" ? "queryRunner.query("
+                           : l.source_kind == "sequelize" ? "queryInterface.sequelize.query("
+                                                          : "db.runSql(";
+        for (const auto& u : units) calls += indent + "await " + call + template_literal(u) + ");\n";
+        std::string head = "// " + step.title + " (" + std::string(plan_run_name(step.run)) + "), from pgfence's plan.\n";
+        if (l.source_kind == "knex") {
+            return head + "exports.up = async function (knex) {\n" + calls + "};\n\nexports.down = async function () {};\n" +
+                   (outside ? "\n// Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\nexports.config = { transaction: false };\n" : "");
+        }
+        if (l.source_kind == "typeorm") {
+            std::string name = class_name(path_name(path), 1);
+            return head + "import { MigrationInterface, QueryRunner } from \"typeorm\";\n\nexport class " + name +
+                   " implements MigrationInterface {\n" +
+                   (outside ? "    // Outside TypeORM's transaction (migrationsTransactionMode \"each\"): CONCURRENTLY cannot run inside one.\n"
+                              "    transaction = false as const;\n\n"
+                            : "") +
+                   "    public async up(queryRunner: QueryRunner): Promise<void> {\n" + calls +
+                   "    }\n\n    public async down(): Promise<void> {}\n}\n";
+        }
+        if (l.source_kind == "sequelize") {
+            return head + "module.exports = {\n  async up(queryInterface) {\n" + calls + "  },\n  async down() {},\n};\n";
+        }
+        return head + "exports.up = async function (db) {\n" + calls + "};\n\nexports.down = async function () {};\n";
+    }
+    std::string body = step.sql;
+    if (!body.empty() && body.back() != '\n') body += '\n';
+    switch (l.tool) {
+        case MigrationTool::Goose: {
+            std::string text = "-- +goose Up\n";
+            if (outside) text += "-- +goose NO TRANSACTION\n";
+            for (const auto& u : units) {
+                bool block = has_dollar_quote(u);
+                text += block ? "-- +goose StatementBegin\n" + u + "\n-- +goose StatementEnd\n" : u + "\n";
+            }
+            return text;
+        }
+        case MigrationTool::Dbmate:
+            return std::string("-- migrate:up") + (outside ? " transaction:false" : "") + "\n" + body + "\n-- migrate:down\n";
+        case MigrationTool::Sqlx:
+            return (outside ? "-- no-transaction\n" : "") + body;
+        case MigrationTool::Drizzle: {
+            std::string text;
+            for (std::size_t i = 0; i < units.size(); ++i) text += (i ? "\n--> statement-breakpoint\n" : "") + units[i];
+            return text + "\n";
+        }
+        case MigrationTool::NodePgMigrate:
+            return "-- Up Migration\n" + body;
+        default: return body;
+    }
+}
+
+// ---- composing ----
+
+class Composer {
+public:
+    Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down)
+        : m_report(report), m_stmts(stmts), m_down(down) {}
+
+    Plan compose();
+
+private:
+    void statement(std::size_t i);
+    void recipe(const Finding& f);
+    void unit(Unit u) { m_now.push_back(std::move(u)); }
+    void group(std::vector<Unit>& units, std::string_view suffix, std::vector<PlanStep>& out);
+    void out_of_band(std::vector<Unit>& units, std::string_view title, std::vector<PlanStep>& out);
+    std::string prefix(bool outside) const;
+
+    FileReport& m_report;
+    const std::vector<const pg::Node*>& m_stmts;
+    const std::vector<bool>& m_down;
+    std::vector<Unit> m_before, m_now, m_backfill, m_settle, m_validate, m_finish, m_later;
+    std::map<std::string, std::string> m_settings;  // SET statements in force, by name
+    std::set<std::string> m_replaced;
+    std::vector<std::string> m_notes;
+    bool m_lock_timeout_default = false;  // the file lacks lock_timeout: the plan sets one
+    Layout m_layout{};
+    std::vector<std::vector<std::string>> m_units;  // parallel to the plan's steps: their pieces
+};
+
+void Composer::statement(std::size_t i) {
+    const StatementFacts& s = m_report.statements[i];
+    const pg::Node* node = i < m_stmts.size() ? m_stmts[i] : nullptr;
+    if (s.status == StatementStatus::Unknown) {
+        m_notes.push_back("line " + std::to_string(s.span.start.line) + ": " + s.tag +
+                          " builds its SQL at run time; the plan leaves a comment in its place");
+        unit(Unit{"-- " + s.tag + " from line " + std::to_string(s.span.start.line) +
+                      " builds its SQL at run time: keep it here", true, "", false, false, 0});
+        return;
+    }
+    if (node != nullptr && pg::as<TransactionStmt>(node) != nullptr) return;
+    if (const auto* set = pg::as<VariableSetStmt>(node)) {
+        std::string name(pg::text(set->name));
+        if (name.empty()) name = "(all)";
+        if (set->kind == VAR_RESET_ALL) m_settings.clear();
+        else m_settings[name] = with_semicolon(s.sql);
+        return;
+    }
+    // The findings on it that carry a safe form, best first per subcommand.
+    std::map<int, const Finding*> chosen;  // subcommand (-1: the statement) -> finding
+    std::vector<const Finding*> additions;
+    for (const auto& f : m_report.findings) {
+        if (f.statement != static_cast<int>(i)) continue;
+        Role role = role_of(f.rule);
+        if (role == Role::structural) {
+            m_replaced.insert(f.rule);
+            continue;
+        }
+        if (!f.recipe || f.recipe->steps.empty()) continue;
+        if (role == Role::add) {
+            additions.push_back(&f);
+            continue;
+        }
+        const Finding*& best = chosen[f.subcommand];
+        if (best == nullptr || f.risk > best->risk) best = &f;
+    }
+    const auto* alter = pg::as<AlterTableStmt>(node);
+    bool per_subcommand = alter != nullptr && pg::length(alter->cmds) > 1 && !chosen.empty() && chosen.count(-1) == 0;
+    std::vector<std::string> pieces;
+    std::size_t head_end = 0;
+    if (per_subcommand) pieces = subcommand_texts(s, alter, &head_end);
+    if (per_subcommand && pieces.empty()) {
+        // The text could not be cut: keep the statement, and say which safe forms are missing.
+        m_notes.push_back("line " + std::to_string(s.span.start.line) +
+                          ": its subcommands could not be separated; the plan keeps the statement as written");
+        chosen.clear();
+    }
+    if (chosen.empty()) {
+        Unit u{with_semicolon(s.sql), !s.no_transaction_block, strong_table(s)};
+        u.ends = s.tag == "ALTER TYPE" && contains_ci(s.sql, "ADD VALUE");
+        const LockFact* strongest = s.strongest_lock();
+        u.exclusive = strongest != nullptr && !strongest->is_new && strongest->mode == LockMode::AccessExclusive;
+        u.alone = u.ends;
+        unit(std::move(u));
+    } else {
+        if (per_subcommand) {
+            std::string rest;
+            for (std::size_t c = 0; c < pieces.size(); ++c) {
+                if (chosen.count(static_cast<int>(c)) == 0) rest += (rest.empty() ? "" : ",\n    ") + pieces[c];
+            }
+            if (!rest.empty()) {
+                Unit u{rules::trim(std::string_view(s.sql).substr(0, head_end)) + " " + rest + ";", true, strong_table(s)};
+                u.exclusive = true;
+                unit(std::move(u));
+            }
+        }
+        for (const auto& [sub, f] : chosen) recipe(*f);
+    }
+    for (const Finding* f : additions) recipe(*f);
+}
+
+void Composer::recipe(const Finding& f) {
+    std::vector<RecipeStep> steps = plan_steps(*f.recipe);
+    std::vector<Stage> stages = stages_of(steps);
+    bool whole = stages.empty();
+    m_replaced.insert(f.rule);
+    std::optional<Stage> previous;
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+        const RecipeStep& step = steps[k];
+        Stage stage = whole ? Stage::now : stages[k];
+        if (stage == Stage::skip) continue;
+        Unit u{with_semicolon(drop_others_note(step.sql)), step.in_transaction, f.relation};
+        u.statements = count_statements(u.sql);
+        // The strongest lock of a recipe step is not known here: an ALTER TABLE or a RENAME may
+        // take ACCESS EXCLUSIVE; a VALIDATE or an index build does not.
+        u.exclusive = !only_validates(u.sql) && (contains_ci(without_comments(u.sql), "ALTER TABLE") ||
+                                                 contains_ci(without_comments(u.sql), "LOCK TABLE"));
+        if (!executable(u.sql) && stage != Stage::backfill && stage != Stage::before) {
+            // A step of advice only: it belongs with the out-of-band work.
+            stage = stage == Stage::now ? Stage::before : Stage::backfill;
+        }
+        // A recipe's own step boundaries stand: its next step in the same stage starts a
+        // migration. Its first step may join the migration before it (the grouping decides).
+        u.alone = previous == stage;
+        previous = stage;
+        switch (stage) {
+            case Stage::before: m_before.push_back(std::move(u)); break;
+            case Stage::now: m_now.push_back(std::move(u)); break;
+            case Stage::backfill: m_backfill.push_back(std::move(u)); break;
+            case Stage::settle: m_settle.push_back(std::move(u)); break;
+            case Stage::validate: m_validate.push_back(std::move(u)); break;
+            case Stage::finish: m_finish.push_back(std::move(u)); break;
+            case Stage::later: m_later.push_back(std::move(u)); break;
+            case Stage::skip: break;
+        }
+    }
+}
+
+std::string Composer::prefix(bool outside) const {
+    std::string out;
+    for (const auto& [name, sql] : m_settings) {
+        if (outside && name != "lock_timeout") continue;
+        out += sql + "\n";
+    }
+    if (m_lock_timeout_default && m_settings.count("lock_timeout") == 0) {
+        out += "SET lock_timeout = '2s';  -- give up rather than queue traffic behind a lock; retry later\n";
+    }
+    return out;
+}
+
+void Composer::out_of_band(std::vector<Unit>& units, std::string_view title, std::vector<PlanStep>& out) {
+    if (units.empty()) return;
+    PlanStep step;
+    step.title = std::string(title);
+    step.run = PlanRun::out_of_band;
+    for (const auto& u : units) step.sql += (step.sql.empty() ? "" : "\n\n") + u.sql;
+    m_units.push_back({step.sql});
+    out.push_back(std::move(step));
+}
+
+// "ALTER TABLE t <first>;" and "ALTER TABLE t <second>;" made one statement in `into`, when
+// both are single ALTER TABLEs of the same table whose subcommands combine without changing
+// what they do (adding columns and constraints NOT VALID, defaults): one lock, taken once.
+bool fold_alter(std::string& into, const std::string& next) {
+    auto single = [](const std::string& sql) -> std::optional<std::pair<std::string, std::string>> {
+        std::string body = rules::trim(without_comments(sql));
+        if (!starts_with_ci(body, "ALTER TABLE ") || count_statements(body) != 1 || body.back() != ';') return std::nullopt;
+        for (std::string_view word : {"DROP", "VALIDATE", "CONCURRENTLY", "NOT NULL", "PARTITION", " TYPE ", "USING",
+                                      "RENAME", "ONLY", "IF EXISTS", "$", "--", "/*", "'"}) {
+            if (contains_ci(body, word)) return std::nullopt;
+        }
+        // The table's name: words, dots and double-quoted parts up to the first blank outside quotes.
+        std::size_t name_end = 12;
+        for (bool quoted = false; name_end < body.size(); ++name_end) {
+            char c = body[name_end];
+            if (c == '"') quoted = !quoted;
+            else if (!quoted && (c == ' ' || c == '\t' || c == '\n')) break;
+        }
+        if (name_end >= body.size()) name_end = std::string::npos;
+        if (name_end == std::string::npos) return std::nullopt;
+        std::string head = body.substr(0, name_end);
+        std::string rest = rules::trim(std::string_view(body).substr(name_end, body.size() - 1 - name_end));
+        if (!starts_with_ci(rest, "ADD ") && !starts_with_ci(rest, "ALTER COLUMN")) return std::nullopt;
+        return std::make_pair(head, rest);
+    };
+    auto a = single(into);
+    auto b = single(next);
+    if (!a || !b || a->first != b->first) return false;
+    std::string comments_a = rules::trim(sql_comments(into));
+    std::string comments_b = rules::trim(sql_comments(next));
+    std::string comments = comments_a + (comments_a.empty() || comments_b.empty() ? "" : "\n") + comments_b;
+    into = (comments.empty() ? "" : comments + "\n") + a->first + " " + a->second + ",\n    " + b->second + ";";
+    return true;
+}
+
+// Groups units into migrations: a unit that cannot run in a transaction alone (or, where the
+// tool runs statements one by one, with its neighbours of that kind); the others together
+// while they strongly lock one existing table at most.
+void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vector<PlanStep>& out) {
+    struct Open {
+        std::vector<std::string> units;
+        bool transaction = true;
+        std::string table;
+        bool ends = false;
+        bool exclusive = false;
+        int statements = 0;
+    };
+    std::optional<Open> open;
+    auto close = [&] {
+        if (!open || open->units.empty()) {
+            open.reset();
+            return;
+        }
+        PlanStep step;
+        step.run = open->transaction ? PlanRun::in_transaction : PlanRun::no_transaction;
+        if (!open->transaction && !m_layout.no_transaction) step.run = PlanRun::out_of_band;
+        step.title = std::string(suffix);
+        std::string body;
+        for (const auto& u : open->units) body += (body.empty() ? "" : "\n") + u;
+        bool alone_in_query = !open->transaction && m_layout.one_query;
+        std::string pre = alone_in_query || step.run == PlanRun::out_of_band ? std::string() : prefix(!open->transaction);
+        if (open->transaction && m_layout.explicit_begin) body = "BEGIN;\n" + pre + body + "\nCOMMIT;";
+        else body = pre + body;
+        step.sql = body;
+        if (!pre.empty()) open->units.insert(open->units.begin(), pre.substr(0, pre.size() - 1));
+        m_units.push_back(std::move(open->units));
+        out.push_back(std::move(step));
+        open.reset();
+    };
+    for (auto& u : units) {
+        bool separate_statements = !m_layout.one_query;
+        if (!u.transaction) {
+            bool join = open && !open->transaction && separate_statements;
+            if (!join) close();
+            if (!open) open = Open{{}, false};
+            open->units.push_back(u.sql);
+            open->statements += u.statements;
+            continue;
+        }
+        bool other_table = open && !u.table.empty() && !open->table.empty() && u.table != open->table;
+        if (open && open->transaction && !u.alone && !open->ends && !other_table && !open->units.empty() &&
+            fold_alter(open->units.back(), u.sql)) {
+            continue;
+        }
+        // After an ACCESS EXCLUSIVE lock nothing else waits in its transaction, and it is not
+        // taken after weaker locks there (an upgrade that can deadlock).
+        if (open && (!open->transaction || u.alone || open->ends || open->exclusive || other_table ||
+                     (u.exclusive && !open->units.empty()))) {
+            close();
+        }
+        if (!open) open = Open{{}, true};
+        open->units.push_back(u.sql);
+        open->statements += u.statements;
+        if (open->table.empty()) open->table = u.table;
+        open->ends = open->ends || u.ends;
+        open->exclusive = open->exclusive || u.exclusive;
+    }
+    close();
+}
+
+Plan Composer::compose() {
+    bool had_begin = false;
+    for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
+        const auto* t = pg::as<TransactionStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr);
+        if (t != nullptr && (t->kind == TRANS_STMT_BEGIN || t->kind == TRANS_STMT_START)) had_begin = true;
+    }
+    m_layout = layout_of(m_report, had_begin);
+    for (const auto& f : m_report.findings) {
+        if (f.rule == "lock-timeout-missing") m_lock_timeout_default = true;
+    }
+    for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
+        if (i < m_down.size() && m_down[i]) continue;
+        statement(i);
+    }
+    if (m_lock_timeout_default) m_replaced.insert("lock-timeout-missing");
+
+    Plan plan;
+    std::vector<PlanStep> steps;
+    out_of_band(m_before, "Before the migrations: application release", steps);
+    group(m_now, "Migration", steps);
+    out_of_band(m_backfill, "Out of band: backfill, in batches", steps);
+    group(m_settle, "Migration (after the backfill)", steps);
+    group(m_validate, "Migration (validation)", steps);
+    group(m_finish, "Migration (after the validation)", steps);
+    group(m_later, "Migration (a later release, once no deployed code uses the old form)", steps);
+
+    int migration = 0;
+    int band = 0;
+    int migrations = static_cast<int>(std::count_if(steps.begin(), steps.end(), [](const PlanStep& st) {
+        return st.run != PlanRun::out_of_band;
+    }));
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+        PlanStep& step = steps[k];
+        if (step.run == PlanRun::out_of_band) {
+            step.path = out_of_band_path(m_report, ++band, migration);
+            if (step.title == "Migration") step.title = "Out of band: " + std::string(tool_name(m_layout.tool)) +
+                                                        " runs every migration in a transaction, so run this by hand";
+            step.file_text = "-- " + step.title + " (pgfence plan for " + m_report.path + ")\n" + step.sql + "\n";
+            continue;
+        }
+        ++migration;
+        std::string what = step.title == "Migration" ? "" : step.title.substr(std::string("Migration ").size());
+        step.title = "Migration " + std::to_string(migration) + (step.run == PlanRun::no_transaction ? " (no transaction)" : "") +
+                     (what.empty() ? "" : " " + what);
+        step.path = migration_path(m_report, migration, migrations);
+        step.file_text = file_text(m_layout, step, m_units[k], step.path);
+        std::string_view folder = path_folder(step.path);
+        if (m_layout.source_kind == "sql" && step.run == PlanRun::no_transaction) {
+            if (m_layout.tool == MigrationTool::Diesel) {
+                step.extra_files.emplace_back(join_path(folder, "metadata.toml"), "run_in_transaction = false\n");
+            } else if (m_layout.tool == MigrationTool::Flyway) {
+                step.extra_files.emplace_back(step.path + ".conf", "executeInTransaction=false\n");
+            }
+        }
+        if (m_layout.source_kind == "sql" && m_layout.tool == MigrationTool::Diesel && migration > 1) {
+            step.extra_files.emplace_back(join_path(folder, "down.sql"), "-- pgfence plan: nothing to undo automatically\n");
+        }
+        if (m_layout.source_kind == "sql" && m_layout.tool == MigrationTool::GolangMigrate && migration > 1) {
+            std::string down = step.path;
+            if (down.ends_with(".up.sql")) down.replace(down.size() - 7, 7, ".down.sql");
+            step.extra_files.emplace_back(down, "-- pgfence plan: nothing to undo automatically\n");
+        }
+    }
+    if (migration > 1) {
+        switch (m_layout.tool) {
+            case MigrationTool::Goose:
+            case MigrationTool::Sqlx:
+            case MigrationTool::GolangMigrate:
+            case MigrationTool::Dbmate:
+                m_notes.push_back("migrations 2 and later take the versions after this file's: renumber them if a later migration already uses one");
+                break;
+            case MigrationTool::Drizzle:
+                m_notes.push_back("drizzle: add each new file to meta/_journal.json (drizzle-kit generate --custom makes the entry)");
+                break;
+            default: break;
+        }
+    }
+    plan.steps = std::move(steps);
+    plan.replaced.assign(m_replaced.begin(), m_replaced.end());
+    plan.notes = std::move(m_notes);
+    int total = migration;
+    plan.summary = std::to_string(total) + (total == 1 ? " migration" : " migrations") +
+                   (band > 0 ? " and " + std::to_string(band) + " out-of-band " + (band == 1 ? "step" : "steps") : std::string()) +
+                   " for " + std::string(m_layout.source_kind == "sql" ? tool_name(m_layout.tool) : m_layout.source_kind) +
+                   ", replacing what " + std::to_string(plan.replaced.size()) +
+                   (plan.replaced.size() == 1 ? " rule objects to" : " rules object to");
+    return plan;
+}
+
+}  // namespace
+
+void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down) {
+    // A safe rewrite to paste, or a HIGH finding (a transaction to split is the plan's grouping;
+    // a statement without a safe form still gets lock_timeout and a migration of its own).
+    bool any = std::any_of(report.findings.begin(), report.findings.end(), [](const Finding& f) {
+        return f.recipe.has_value() || f.risk >= Risk::High;
+    });
+    if (!any || report.statements.empty()) return;
+    report.plan = Composer(report, stmts, down).compose();
+}
+
+PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,
+                     const std::shared_ptr<const Catalog>& before) {
+    PlanCheck out;
+    if (!original.plan) return out;
+    const Plan& plan = *original.plan;
+    Catalog catalog = before ? *before : Catalog();
+    AnalyzeOptions step_options = options;
+    step_options.history = nullptr;
+    step_options.chain = nullptr;
+    step_options.single_transaction = false;
+    std::set<std::string, std::less<>> replaced(plan.replaced.begin(), plan.replaced.end());
+    std::set<std::string, std::less<>> original_high;  // rules with HIGH findings the plan does not resolve
+    for (const auto& f : original.findings) {
+        if (f.risk >= Risk::High && replaced.count(f.rule) == 0) original_high.insert(f.rule);
+    }
+    for (std::size_t k = 0; k < plan.steps.size(); ++k) {
+        const PlanStep& step = plan.steps[k];
+        if (step.run == PlanRun::out_of_band) {
+            out.migrations.emplace_back();
+            continue;
+        }
+        std::string text = step.sql;
+        bool has_begin = starts_with_ci(without_comments(text), "BEGIN");
+        if (step.run == PlanRun::in_transaction && !has_begin) text = "BEGIN;\n" + text + "\nCOMMIT;\n";
+        FileReport r = analyze_text("plan-step-" + std::to_string(k + 1) + ".sql", text, step_options, {}, catalog);
+        for (const auto& s : r.statements) {
+            if (s.status == StatementStatus::Unparsable) {
+                (original_high.count("unparsable-statement") > 0 ? out.kept : out.problems).push_back(step.title + ": line " + std::to_string(s.span.start.line) + " does not parse" +
+                                       (s.parse_error ? ": " + s.parse_error->message : std::string()));
+            }
+        }
+        for (const auto& f : r.findings) {
+            // A rule the plan resolves counts from MEDIUM: an instant catalog change after
+            // another in one migration stays LOW, and the index a foreign key asks for is
+            // built in a later migration of the plan.
+            bool resolved_here = replaced.count(f.rule) > 0 && f.risk >= Risk::Medium && role_of(f.rule) != Role::add;
+            // A tool that sends a migration as one query cannot set lock_timeout beside a
+            // statement that must run alone.
+            bool alone_in_query = step.run == PlanRun::no_transaction && !contains_ci(step.sql, "SET lock_timeout") &&
+                                  (f.rule == "lock-timeout-missing" || f.rule == "statement-timeout-missing");
+            if (alone_in_query) continue;
+            std::string line = step.title + ": " + f.rule + " (" + std::string(risk_name(f.risk)) + "): " + f.message;
+            if (resolved_here) out.problems.push_back(line);
+            else if (f.risk >= Risk::High) (original_high.count(f.rule) > 0 ? out.kept : out.problems).push_back(line);
+        }
+        out.migrations.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::string plan_relative_path(std::string_view path) {
+    std::string out;
+    std::size_t at = 0;
+    while (at <= path.size()) {
+        std::size_t slash = path.find('/', at);
+        std::string_view part = path.substr(at, slash == std::string_view::npos ? std::string_view::npos : slash - at);
+        if (!part.empty() && part != "." && part != "..") {
+            std::string clean;
+            for (char c : part) clean += (static_cast<unsigned char>(c) < 0x20 || c == '\\') ? '_' : c;
+            out += (out.empty() ? "" : "/") + clean;
+        }
+        if (slash == std::string_view::npos) break;
+        at = slash + 1;
+    }
+    return out.empty() ? "plan.sql" : out;
+}
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,232 @@
+// The migration plan (analyze/plan.hpp): each statement once, in its safe form, in a valid
+// order, grouped into the migrations the file's tool runs, and analysed clean again.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "analyze/analyzer.hpp"
+#include "analyze/catalog.hpp"
+#include "analyze/history.hpp"
+#include "analyze/plan.hpp"
+
+using namespace pgfence::analyze;
+
+namespace {
+
+const char* k_schema =
+    "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+    "CREATE TABLE shops (id bigint PRIMARY KEY);\n"
+    "CREATE TABLE a (id bigint PRIMARY KEY); CREATE TABLE b (id bigint PRIMARY KEY);\n"
+    "CREATE TABLE c (id bigint PRIMARY KEY); CREATE TABLE d (id bigint PRIMARY KEY);\n"
+    "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, shop_id bigint, a_id bigint, b_id bigint,\n"
+    "                     c_id bigint, d_id bigint);\n";
+
+struct Planned {
+    FileReport report;
+    PlanCheck check;
+};
+
+Planned plan_for(const std::string& path, const std::string& sql, const std::string& metadata = {}) {
+    AnalyzeOptions options;
+    options.threads = 1;
+    Replay replay(options);
+    replay.replay_schema_text("schema.sql", k_schema);
+    options.history = replay.snapshot();
+    Planned p;
+    p.report = analyze_text(path, sql, options, metadata);
+    if (p.report.plan) p.check = check_plan(p.report, options, options.history);
+    return p;
+}
+
+std::string all_sql(const Plan& plan) {
+    std::string out;
+    for (const auto& s : plan.steps) out += s.sql + "\n";
+    return out;
+}
+
+std::size_t count(const std::string& text, const std::string& part) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+    return n;
+}
+
+std::string problems(const PlanCheck& c) {
+    std::string out;
+    for (const auto& p : c.problems) out += p + "\n";
+    for (const auto& p : c.kept) out += "kept: " + p + "\n";
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("plan: six foreign keys in one ALTER TABLE make one NOT VALID migration and one VALIDATE migration") {
+    Planned p = plan_for("migrations/0007_fks.sql",
+                         "ALTER TABLE orders ADD CONSTRAINT o_user FOREIGN KEY (user_id) REFERENCES users (id),\n"
+                         "  ADD CONSTRAINT o_shop FOREIGN KEY (shop_id) REFERENCES shops (id),\n"
+                         "  ADD CONSTRAINT o_a FOREIGN KEY (a_id) REFERENCES a (id),\n"
+                         "  ADD CONSTRAINT o_b FOREIGN KEY (b_id) REFERENCES b (id),\n"
+                         "  ADD CONSTRAINT o_c FOREIGN KEY (c_id) REFERENCES c (id),\n"
+                         "  ADD CONSTRAINT o_d FOREIGN KEY (d_id) REFERENCES d (id);\n");
+    REQUIRE(p.report.plan);
+    const Plan& plan = *p.report.plan;
+    std::vector<const PlanStep*> with_not_valid, with_validate;
+    for (const auto& s : plan.steps) {
+        if (s.sql.find("NOT VALID") != std::string::npos) with_not_valid.push_back(&s);
+        if (s.sql.find("VALIDATE CONSTRAINT") != std::string::npos) with_validate.push_back(&s);
+    }
+    CHECK(with_not_valid.size() == 1);
+    CHECK(with_validate.size() == 1);
+    std::string sql = all_sql(plan);
+    CHECK(count(sql, "NOT VALID") == 6);
+    CHECK(count(sql, "VALIDATE CONSTRAINT") == 6);
+    CHECK(count(sql, "FOREIGN KEY (user_id)") == 1);  // each constraint once
+    // One ALTER TABLE adds all six, in the first migration; validation comes after.
+    REQUIRE(!with_not_valid.empty());
+    CHECK(count(with_not_valid.front()->sql, "ALTER TABLE") == 1);
+    CHECK(with_not_valid.front() < with_validate.front());
+    INFO(problems(p.check));
+    CHECK(p.check.clean());
+}
+
+TEST_CASE("plan: every statement once, the safe forms in a valid order, and the other subcommands kept") {
+    Planned p = plan_for("migrations/0005_orders.sql",
+                         "BEGIN;\n"
+                         "ALTER TABLE orders ADD COLUMN status text NOT NULL,\n"
+                         "  ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id),\n"
+                         "  ADD COLUMN note text;\n"
+                         "CREATE INDEX orders_status_idx ON orders (status);\n"
+                         "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+                         "COMMIT;\n");
+    REQUIRE(p.report.plan);
+    const Plan& plan = *p.report.plan;
+    std::string sql = all_sql(plan);
+    CHECK(count(sql, "ADD COLUMN note text") == 1);          // the subcommand without a finding
+    CHECK(count(sql, "ADD COLUMN status text") == 1);        // nullable first
+    CHECK(count(sql, "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx") == 1);
+    CHECK(sql.find("Only this subcommand is shown") == std::string::npos);
+    CHECK(sql.find("CREATE INDEX orders_status_idx") == std::string::npos);  // never the plain build
+    // The order PostgreSQL needs: NOT VALID before VALIDATE, the backfill before the CHECK on
+    // the new column, SET NOT NULL after its CHECK is validated.
+    auto at = [&](const std::string& part) { return sql.find(part); };
+    CHECK(at("orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID") < at("VALIDATE CONSTRAINT orders_user_fk"));
+    CHECK(at("UPDATE orders SET status") < at("CHECK (status IS NOT NULL) NOT VALID"));
+    CHECK(at("VALIDATE CONSTRAINT users_email_not_null") < at("ALTER COLUMN email SET NOT NULL"));
+    // Plain SQL that used BEGIN ... COMMIT keeps doing so; each migration sets lock_timeout.
+    int migrations = 0;
+    bool out_of_band = false;
+    for (const auto& s : plan.steps) {
+        if (s.run == PlanRun::out_of_band) {
+            out_of_band = true;
+            CHECK(s.path.rfind("out-of-band/", 0) == 0);
+            continue;
+        }
+        ++migrations;
+        CHECK(s.sql.find("SET lock_timeout = '2s'") != std::string::npos);
+        if (s.run == PlanRun::in_transaction) CHECK(s.sql.rfind("BEGIN;\n", 0) == 0);
+        if (s.run == PlanRun::no_transaction) CHECK(s.sql.find("BEGIN") == std::string::npos);
+    }
+    CHECK(out_of_band);
+    CHECK(plan.steps.front().path == "migrations/0005_orders.sql");  // the first replaces the file
+    CHECK(migrations >= 4);
+    CHECK(std::find(plan.replaced.begin(), plan.replaced.end(), "multiple-access-exclusive-in-transaction") != plan.replaced.end());
+    INFO(problems(p.check));
+    CHECK(p.check.clean());
+}
+
+TEST_CASE("plan: a diesel migration with run_in_transaction = false becomes one folder per statement") {
+    Planned p = plan_for("migrations/2024-01-01-120000_indexes/up.sql",
+                         "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n"
+                         "CREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);\n"
+                         "CREATE INDEX CONCURRENTLY orders_shop_idx ON orders (shop_id);\n",
+                         "run_in_transaction = false\n");
+    REQUIRE(p.report.plan);
+    const Plan& plan = *p.report.plan;
+    REQUIRE(plan.steps.size() == 3);
+    CHECK(plan.steps[0].path == "migrations/2024-01-01-120000_indexes/up.sql");
+    CHECK(plan.steps[1].path == "migrations/2024-01-01-120001_indexes_2/up.sql");
+    CHECK(plan.steps[2].path == "migrations/2024-01-01-120002_indexes_3/up.sql");
+    for (const auto& s : plan.steps) {
+        CHECK(s.run == PlanRun::no_transaction);
+        CHECK(count(s.sql, ";") == 1);  // alone in its query: no SET beside it
+        bool metadata = std::any_of(s.extra_files.begin(), s.extra_files.end(), [&](const auto& f) {
+            return f.first == s.path.substr(0, s.path.rfind('/')) + "/metadata.toml" && f.second == "run_in_transaction = false\n";
+        });
+        CHECK(metadata);
+    }
+    INFO(problems(p.check));
+    CHECK(p.check.clean());
+}
+
+TEST_CASE("plan: the files each tool expects") {
+    SECTION("prisma: a new migration folder, a statement that must run alone in a folder of its own") {
+        Planned p = plan_for("prisma/migrations/20240101120000_add_index/migration.sql",
+                             "ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_note_idx ON orders (note);\n");
+        REQUIRE(p.report.plan);
+        const Plan& plan = *p.report.plan;
+        REQUIRE(plan.steps.size() == 2);
+        CHECK(plan.steps[0].path == "prisma/migrations/20240101120000_add_index/migration.sql");
+        CHECK(plan.steps[1].path == "prisma/migrations/20240101120001_add_index_2/migration.sql");
+        CHECK(plan.steps[1].run == PlanRun::no_transaction);
+        CHECK(plan.steps[1].file_text.find("SET ") == std::string::npos);
+        INFO(problems(p.check));
+        CHECK(p.check.clean());
+    }
+    SECTION("goose: NO TRANSACTION, and a dollar-quoted body between StatementBegin and StatementEnd") {
+        Planned p = plan_for("db/migrations/20240101120000_gen.sql",
+                             "-- +goose Up\n"
+                             "ALTER TABLE users ADD COLUMN email_lower text GENERATED ALWAYS AS (lower(email)) STORED;\n"
+                             "CREATE INDEX users_email_lower_idx ON users (email_lower);\n");
+        REQUIRE(p.report.plan);
+        bool no_transaction = false, block = false;
+        for (const auto& s : p.report.plan->steps) {
+            if (s.run == PlanRun::out_of_band) continue;
+            CHECK(s.file_text.rfind("-- +goose Up\n", 0) == 0);
+            if (s.run == PlanRun::no_transaction) no_transaction = s.file_text.find("-- +goose NO TRANSACTION\n") != std::string::npos;
+            if (s.file_text.find("$$") != std::string::npos || s.file_text.find("$fn") != std::string::npos) {
+                block = s.file_text.find("-- +goose StatementBegin\n") != std::string::npos &&
+                        s.file_text.find("-- +goose StatementEnd\n") != std::string::npos;
+            }
+            // The file as goose reads it raises nothing CRITICAL (CONCURRENTLY in a transaction).
+            AnalyzeOptions options;
+            FileReport again = analyze_text(s.path, s.file_text, options);
+            for (const auto& f : again.findings) CHECK(f.risk != Risk::Critical);
+        }
+        CHECK(no_transaction);
+        CHECK(block);
+    }
+    SECTION("flyway: a dotted version after the file's, and a .conf for a script outside a transaction") {
+        Planned p = plan_for("db/migration/V5__index.sql", "CREATE INDEX orders_note_idx ON orders (user_id);\n"
+                                                         "ALTER TABLE orders ADD COLUMN note text;\n");
+        REQUIRE(p.report.plan);
+        const Plan& plan = *p.report.plan;
+        REQUIRE(plan.steps.size() == 2);
+        CHECK(plan.steps[0].path == "db/migration/V5__index.sql");
+        CHECK(plan.steps[1].path == "db/migration/V5.1__index_2.sql");
+        REQUIRE(plan.steps[0].extra_files.size() == 1);
+        CHECK(plan.steps[0].extra_files[0].first == "db/migration/V5__index.sql.conf");
+        CHECK(plan.steps[0].extra_files[0].second == "executeInTransaction=false\n");
+    }
+    SECTION("knex: the transaction turned off, and the SQL safe inside a template literal") {
+        Planned p = plan_for("migrations/20240101120000_index.js",
+                             "exports.up = async function (knex) {\n"
+                             "  await knex.raw('CREATE INDEX orders_user_idx ON orders (user_id) WHERE note <> \\'`${x}\\'');\n"
+                             "};\nexports.down = async function () {};\n");
+        REQUIRE(p.report.plan);
+        const PlanStep& s = p.report.plan->steps.front();
+        CHECK(s.run == PlanRun::no_transaction);
+        CHECK(s.file_text.find("exports.config = { transaction: false };") != std::string::npos);
+        CHECK(s.file_text.find("\\`\\${x}") != std::string::npos);
+        CHECK(s.file_text.find("await knex.raw(`") != std::string::npos);
+    }
+}
+
+TEST_CASE("plan: none without a safe rewrite, and plan paths cannot leave the output folder") {
+    Planned p = plan_for("0001.sql", "ALTER TABLE orders ADD COLUMN note text;\n");
+    CHECK_FALSE(p.report.plan);
+    CHECK(plan_relative_path("../../etc/cron.d/x.sql") == "etc/cron.d/x.sql");
+    CHECK(plan_relative_path("/abs/db/V1__x.sql") == "abs/db/V1__x.sql");
+    CHECK(plan_relative_path("a/./b/\n.sql") == "a/b/_.sql");
+    CHECK(plan_relative_path("..") == "plan.sql");
+}
