@@ -317,7 +317,7 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
         if (c.status != diff::ChangeStatus::Deleted && c.path.size() > 4 && c.path.ends_with(".sql")) changed.push_back(c.path);
     }
     if (changed.empty()) return t;
-    std::vector<std::string> args{"trace", "--ci", "--color", "never", "--pg-version",
+    std::vector<std::string> args{"trace", "--ci", "--plan", "--color", "never", "--pg-version",
                                   std::to_string(settings.options.pg_version), "--max-file-size",
                                   std::to_string(settings.options.max_file_bytes >> 20)};
     if (as_superuser) args.push_back("--trace-as-superuser");

@@ -38,6 +38,7 @@ struct TraceArgs {
     bool ci = false;
     bool isolated = false;
     bool as_superuser = false;
+    bool plan = false;
     int timeout_seconds = 300;
     bool verbose = false;
     std::uint64_t max_file_bytes = analyze::k_default_max_file_bytes;
@@ -76,6 +77,8 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
             a.ci = true;
         } else if (is("--max-file-size")) {
             a.max_file_bytes = parse_max_file_size(value("--max-file-size"));
+        } else if (arg == "--plan") {
+            a.plan = true;
         } else if (arg == "--isolated") {
             a.isolated = true;
         } else if (arg == "--trace-as-superuser") {
@@ -199,10 +202,18 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         report.server_version = tracer.server_version();
         report.setup = a.setup;
         for (const auto& path : files) {
-            report.files.push_back(tracer.trace_file(path));
-            if (const auto& e = report.files.back().error) {
-                err << "error: " << annotate::printable(e->describe()) << "\n";
-                file_errors = true;
+            std::size_t first = report.files.size();
+            if (a.plan) {
+                trace::TracedPlan plan = tracer.trace_plan(path, report.files);
+                if (!plan.steps.empty()) report.plans.push_back(std::move(plan));
+            } else {
+                report.files.push_back(tracer.trace_file(path));
+            }
+            for (std::size_t i = first; i < report.files.size(); ++i) {
+                if (const auto& e = report.files[i].error) {
+                    err << "error: " << annotate::printable(e->describe()) << "\n";
+                    file_errors = true;
+                }
             }
         }
         report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -220,8 +231,10 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
     sink->flush();
     if (file_errors) return k_exit_input;
     if (a.ci && report.failed()) {
-        err << "pgfence: trace found " << report.count(trace::Verdict::Mismatch) << " mismatch(es) and "
-            << report.count(trace::Verdict::Error) << " statement(s) the server rejected\n";
+        long plans = std::count_if(report.plans.begin(), report.plans.end(), [](const trace::TracedPlan& p) { return !p.ok(); });
+        err << "pgfence: trace found " << report.count(trace::Verdict::Mismatch) << " mismatch(es), "
+            << report.count(trace::Verdict::Error) << " statement(s) the server rejected and " << plans
+            << " plan(s) that did not run through\n";
         return k_exit_findings;
     }
     return k_exit_ok;

@@ -79,6 +79,24 @@ void write_trace_json(const TraceReport& report, std::ostream& out) {
                          {"error", f.error ? json(f.error->describe()) : json(nullptr)},
                          {"statements", statements}});
     }
+    json plans = json::array();
+    for (const auto& p : report.plans) {
+        json steps = json::array();
+        for (const auto& st : p.steps) {
+            steps.push_back({{"title", st.title},
+                             {"path", st.path},
+                             {"run", std::string(analyze::plan_run_name(st.run))},
+                             {"ok", st.ok},
+                             {"outcome", st.outcome},
+                             {"table", st.table},
+                             {"writes", st.writes},
+                             {"reads", st.reads},
+                             {"longest_wait_ms", st.longest_wait_ms},
+                             {"wait_allowed", st.wait_allowed},
+                             {"writer_error", st.writer_error}});
+        }
+        plans.push_back({{"path", p.path}, {"summary", p.summary}, {"seeded", p.seeded}, {"ok", p.ok()}, {"steps", steps}});
+    }
     json summary = json::object();
     for (Verdict v : {Verdict::Confirmed, Verdict::Mismatch, Verdict::TraceOnly, Verdict::StaticOnly, Verdict::Error,
                       Verdict::Skipped, Verdict::NeedsSuperuser}) {
@@ -90,7 +108,8 @@ void write_trace_json(const TraceReport& report, std::ostream& out) {
                 {"seconds", report.seconds},
                 {"summary", summary},
                 {"failed", report.failed()},
-                {"files", files}};
+                {"files", files},
+                {"plans", plans}};
     // Invalid UTF-8 in a migration or a server message is replaced, never a thrown exception.
     out << annotate::json_without_legacy_commands(doc.dump(2, ' ', false, json::error_handler_t::replace)) << "\n";
 }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <ostream>
 
 #include "annotate/printable.hpp"
@@ -80,6 +81,24 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
                 for (const auto& c : s.changes) out << pad << "  " << shown(c.text()) << "\n";
             }
         }
+    }
+    for (const auto& p : report.plans) {
+        out << "plan of " << shown(p.path) << ": " << shown(p.summary) << "\n";
+        for (const auto& seeded : p.seeded) out << "  rows: " << shown(seeded) << "\n";
+        for (const auto& st : p.steps) {
+            out << "  " << (st.ok ? "ok      " : "FAILED  ") << shown(st.title) << " -> " << shown(st.path) << "\n";
+            out << "          " << shown(st.outcome) << "\n";
+            if (!st.table.empty()) {
+                out << "          writer and reader on " << shown(st.table) << ": " << st.writes << " writes, " << st.reads
+                    << " reads, longest wait " << static_cast<long>(st.longest_wait_ms) << " ms"
+                    << (st.wait_allowed ? " (its locks block writes)" : "") << "\n";
+            }
+            if (!st.writer_error.empty()) out << "          the application got an error: " << shown(st.writer_error) << "\n";
+        }
+    }
+    if (!report.plans.empty()) {
+        long through = std::count_if(report.plans.begin(), report.plans.end(), [](const TracedPlan& p) { return p.ok(); });
+        out << "plans: " << through << " of " << report.plans.size() << " ran through with writers working\n";
     }
     out << "trace: " << report.count(Verdict::Confirmed) << " confirmed, " << report.count(Verdict::Mismatch)
         << " mismatch, " << report.count(Verdict::TraceOnly) << " trace-only, " << report.count(Verdict::StaticOnly)

@@ -49,6 +49,12 @@ public:
     [[nodiscard]] Status prepare(const std::vector<SetupFile>& setup);
     // Reads, analyses and traces one migration file after the ones traced before it.
     [[nodiscard]] TracedFile trace_file(const std::string& path);
+    // trace --plan: the file's migration plan (analysed with the history run so far) run in its
+    // place, step by step: rows added first to the existing tables it touches, each migration
+    // traced like a file while a writer (UPDATE, INSERT) and a reader work on its table, each
+    // out-of-band backfill run batch by batch. Its migrations' TracedFiles go to `files`. A file
+    // without a plan is traced as it is (into `files`), and the result has no steps.
+    [[nodiscard]] TracedPlan trace_plan(const std::string& path, std::vector<TracedFile>& files);
     // "15.10"
     [[nodiscard]] const std::string& server_version() const { return m_server_version; }
 
@@ -67,6 +73,11 @@ private:
     [[nodiscard]] bool refused_for_privilege(TracedStatement& statement, const std::string& message,
                                              const std::string& sqlstate) const;
     void run(Target& target, TracedStatement& statement);
+    // Plan rehearsal pieces (plan_rehearsal.cpp).
+    [[nodiscard]] std::string seed_rows(const std::string& table);
+    void backfill(const analyze::PlanStep& step, PlanStepTrace& out);
+    void rehearse_step(const analyze::PlanStep& step, const std::string& file, PlanStepTrace& out,
+                       std::vector<TracedFile>& files, const std::string& original);
     void run_autocommit(Target& target, TracedStatement& statement);
 
     PgInstance& m_instance;

@@ -83,4 +83,13 @@ void judge(TracedStatement& s) {
     s.risk = s.static_risk;
 }
 
+bool TracedPlan::ok() const {
+    return std::all_of(steps.begin(), steps.end(), [](const PlanStepTrace& s) { return s.ok; });
+}
+
+bool TraceReport::failed() const {
+    return count(Verdict::Mismatch) > 0 || count(Verdict::Error) > 0 ||
+           std::any_of(plans.begin(), plans.end(), [](const TracedPlan& p) { return !p.ok(); });
+}
+
 }  // namespace pgfence::trace

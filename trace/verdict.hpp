@@ -52,14 +52,40 @@ struct TracedFile {
     std::vector<TracedStatement> statements;
 };
 
+// One migration of a file's plan, rehearsed (trace --plan): its statements traced like a
+// file's, while a writer and a reader session work on the table it touches.
+struct PlanStepTrace {
+    std::string title;
+    std::string path;  // where the plan puts it
+    analyze::PlanRun run = analyze::PlanRun::in_transaction;
+    std::string outcome;  // "ran", "backfill: 3 batches", "not run: ...", "failed: ..."
+    bool ok = true;
+    std::string table;           // where the writer and reader worked ("" none)
+    long writes = 0;             // the writer's statements that succeeded
+    long reads = 0;
+    double longest_wait_ms = 0;  // the longest single statement of the writer or reader
+    bool wait_allowed = false;   // the step's predicted locks block writers: a long wait is expected
+    std::string writer_error;    // an error the writer or reader got that the original would not cause
+};
+
+struct TracedPlan {
+    std::string path;     // the original file
+    std::string summary;  // the plan's
+    std::vector<std::string> seeded;  // "orders: 200 rows added", or why none
+    std::vector<PlanStepTrace> steps;
+    [[nodiscard]] bool ok() const;
+};
+
 struct TraceReport {
     std::string server_version;  // "15.10"
     std::vector<std::string> setup;  // files loaded first
-    std::vector<TracedFile> files;
+    std::vector<TracedFile> files;   // with --plan, a plan's migrations too ("plan of F: <path>")
+    std::vector<TracedPlan> plans;   // trace --plan: each file that has a plan
     double seconds = 0;  // server start included
     [[nodiscard]] int count(Verdict verdict) const;
     // With --ci: a mismatch or a statement the server rejected.
-    [[nodiscard]] bool failed() const { return count(Verdict::Mismatch) > 0 || count(Verdict::Error) > 0; }
+    // With --ci: a mismatch, a statement the server rejected, or a plan whose writers were hurt.
+    [[nodiscard]] bool failed() const;
 };
 
 // The risk a lock in `mode` on an existing relation deserves: ACCESS EXCLUSIVE high (blocks

@@ -193,6 +193,59 @@ class Suite:
                        f"errors: unknown type: {s}")
         self.check_nothing_left("errors")
 
+    def plan(self):
+        """--plan runs each file's migration plan in its place, with rows in its tables and a
+        writer and a reader at work: every step runs, locks as predicted, the backfill fills the
+        column, and the application's writes keep working. A step that breaks the application's
+        writes fails the plan, and --ci with it."""
+        setup = self.write("plan/setup.sql",
+                           "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+                           "CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint, total numeric);\n"
+                           "INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 3000) g;\n"
+                           "INSERT INTO orders (user_id, total) SELECT 1 + g % 3000, g FROM generate_series(1, 20000) g;\n")
+        path = self.write("plan/m/0002_orders.sql",
+                          "BEGIN;\n"
+                          "ALTER TABLE orders ADD COLUMN status text NOT NULL,\n"
+                          "  ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n"
+                          "CREATE INDEX orders_user_idx ON orders (user_id);\n"
+                          "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+                          "COMMIT;\n")
+        code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, path)
+        if not self.check(code == 0 and doc is not None, f"plan: exit {code}: {err}"):
+            return
+        self.check(len(doc["plans"]) == 1, f"plan: {len(doc['plans'])} plans traced")
+        plan = doc["plans"][0]
+        self.check(plan["ok"], f"plan: did not run through: {json.dumps(plan)[:2000]}")
+        runs = [st["run"] for st in plan["steps"]]
+        self.check("out of band" in runs and "no transaction" in runs and "in transaction" in runs,
+                   f"plan: steps {runs}")
+        for st in plan["steps"]:
+            self.check(st["ok"], f"plan: {st['title']}: {st['outcome']}")
+            if st["run"] == "out of band":
+                self.check(st["outcome"].startswith("backfill:"), f"plan: the backfill did not run: {st['outcome']}")
+                continue
+            self.check(st["table"] in ("orders", "users"), f"plan: {st['title']}: no writer ({st['table']!r})")
+            self.check(st["writes"] > 0 and st["reads"] > 0, f"plan: {st['title']}: the writer did nothing: {st}")
+            self.check(st["writer_error"] == "", f"plan: {st['title']}: {st['writer_error']}")
+        verdicts = [s["verdict"] for s in self.statements(doc)]
+        self.check("mismatch" not in verdicts and "error" not in verdicts, f"plan: verdicts {verdicts}")
+        # The plan's files, not the original, ran: no plain CREATE INDEX was traced.
+        sqls = [s["sql"] for s in self.statements(doc)]
+        self.check(not any(q.startswith("CREATE INDEX orders_user_idx") for q in sqls), "plan: the original ran")
+        self.check(any("CONCURRENTLY" in q for q in sqls), "plan: no CONCURRENTLY statement traced")
+
+        # A statement with no safe form that breaks every INSERT: the writer sees it, --ci fails.
+        broken = self.write("plan/b/0002_broken.sql",
+                            "CREATE FUNCTION no_writes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no writes'; END $$;\n"
+                            "CREATE TRIGGER no_writes BEFORE INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION no_writes();\n"
+                            "CREATE INDEX orders_total_idx ON orders (total);\n")
+        code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, broken)
+        if self.check(doc is not None and len(doc["plans"]) == 1, f"plan: broken: {err}"):
+            self.check(code == 1 and not doc["plans"][0]["ok"], f"plan: a plan that breaks writes passed (exit {code})")
+            errors = [st["writer_error"] for st in doc["plans"][0]["steps"] if st["writer_error"]]
+            self.check(any("no writes" in e for e in errors), f"plan: the writer's error is not reported: {errors}")
+        self.check_nothing_left("plan")
+
     def setup(self):
         """--setup loads a schema first; without it the same file fails. Files run in order on
         one database, so a later file sees an earlier one's tables."""

@@ -1,0 +1,359 @@
+// trace --plan: a file's migration plan run on the throwaway server in the file's place, with
+// rows in the tables it touches and a writer and a reader working on them meanwhile.
+#include <stdlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "analyze/history.hpp"
+#include "analyze/plan.hpp"
+#include "trace/tracer.hpp"
+
+namespace pgfence::trace {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// A value of the column's type for generated rows, as SQL over the series variable g: the
+// expression is built by the server from the catalog, so any table can be filled.
+constexpr const char* k_row_expressions = R"sql(
+SELECT coalesce(string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum), ''),
+       coalesce(string_agg(CASE
+         WHEN t.typtype = 'e' THEN format('(enum_range(NULL::%s))[1]', format_type(a.atttypid, NULL))
+         WHEN t.typcategory = 'N' THEN format('(1 + (g * 7919 + (random() * 1000)::int) %% 30000)::%s', format_type(a.atttypid, a.atttypmod))
+         WHEN t.typcategory = 'S' THEN format('md5(g::text || random()::text)::%s', format_type(a.atttypid, a.atttypmod))
+         WHEN t.typcategory = 'B' THEN 'false'
+         WHEN t.typcategory = 'D' THEN format('now()::%s', format_type(a.atttypid, a.atttypmod))
+         WHEN t.typcategory = 'T' THEN 'interval ''1 second'''
+         WHEN t.typcategory = 'A' THEN format('''{}''::%s', format_type(a.atttypid, a.atttypmod))
+         WHEN t.typname = 'uuid' THEN 'md5(g::text || random()::text)::uuid'
+         WHEN t.typname IN ('json', 'jsonb') THEN format('''{}''::%s', t.typname)
+         WHEN t.typcategory = 'I' THEN format('''10.0.0.1''::%s', t.typname)
+         ELSE 'NULL' END, ', ' ORDER BY a.attnum), '')
+  FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+ WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+   AND a.attgenerated = '' AND a.attidentity <> 'a' AND NOT a.atthasdef)sql";
+
+// "INSERT INTO t (...) SELECT ... FROM generate_series(1, n) g ON CONFLICT DO NOTHING", or "".
+std::string insert_rows(Connection& c, const std::string& table, int rows) {
+    auto r = c.query(k_row_expressions, {table});
+    if (!r || r->rows() == 0) return {};
+    const std::string columns = r->value(0, 0);
+    const std::string values = r->value(0, 1);
+    std::string target = columns.empty() ? table : table + " (" + columns + ")";
+    std::string select = columns.empty() ? "DEFAULT VALUES" : "SELECT " + values + " FROM generate_series(1, " + std::to_string(rows) + ") g";
+    if (columns.empty()) return "INSERT INTO " + target + " DEFAULT VALUES";
+    return "INSERT INTO " + target + " " + select + " ON CONFLICT DO NOTHING";
+}
+
+// "INSERT INTO t (...) SELECT ... FROM t WHERE ctid = (one row) ON CONFLICT DO NOTHING": a copy of
+// an existing row in the columns without a default, as the application would write them (its
+// foreign keys point at rows that exist), or "".
+std::string copy_row(Connection& c, const std::string& table) {
+    auto r = c.query("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
+                     "WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '' "
+                     "AND attidentity <> 'a' AND NOT atthasdef",
+                     {table});
+    if (!r || r->rows() == 0 || r->is_null(0, 0)) return {};
+    std::string columns = r->value(0, 0);
+    return "INSERT INTO " + table + " (" + columns + ") SELECT " + columns + " FROM " + table + " WHERE ctid = (SELECT ctid FROM " +
+           table + " LIMIT 1) ON CONFLICT DO NOTHING";
+}
+
+// Errors an application's own write can get whatever the migration does: a duplicate, a
+// foreign key or a value the generated row did not fill, a deadlock, a cancellation.
+bool expected_error(const std::string& sqlstate) {
+    return sqlstate.rfind("23", 0) == 0 || sqlstate.rfind("40", 0) == 0 || sqlstate == "57014" || sqlstate == "55P03";
+}
+
+// A writer and a reader on one table while a step runs, on connections of their own.
+class Traffic {
+public:
+    Traffic(const std::string& conninfo, std::string table) : m_conninfo(conninfo), m_table(std::move(table)) {}
+    void start() {
+        m_thread = std::thread([this] { loop(); });
+    }
+    void stop(PlanStepTrace& out) {
+        m_stop = true;
+        if (m_thread.joinable()) m_thread.join();
+        out.writes = m_writes;
+        out.reads = m_reads;
+        out.longest_wait_ms = m_longest_ms;
+        if (out.writer_error.empty()) out.writer_error = m_error;
+    }
+
+private:
+    void loop() {
+        auto writer = Connection::open(m_conninfo);
+        if (!writer) {
+            m_error = "the writer cannot connect: " + writer.error().message;
+            return;
+        }
+        writer->set_time_limit(std::chrono::seconds(120));
+        auto timed = [&](const std::string& sql, long& count) {
+            auto begin = Clock::now();
+            auto r = writer->query(sql);
+            double ms = std::chrono::duration<double, std::milli>(Clock::now() - begin).count();
+            if (ms > m_longest_ms) m_longest_ms = ms;
+            if (r) {
+                ++count;
+            } else if (!expected_error(writer->last_sqlstate()) && m_error.empty()) {
+                m_error = sql.substr(0, 60) + "...: " + r.error().message;
+            }
+        };
+        std::string insert = copy_row(*writer, m_table);
+        auto first = writer->query("SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 "
+                                   "AND NOT attisdropped AND attgenerated = '' ORDER BY attnum LIMIT 1",
+                                   {m_table});
+        std::string column = first && first->rows() > 0 ? first->value(0, 0) : std::string();
+        std::string touch = !column.empty()
+                                ? "UPDATE " + m_table + " SET " + column + " = " + column +
+                                      " WHERE ctid = (SELECT ctid FROM " + m_table + " LIMIT 1)"
+                                : std::string();
+        const std::string read = "SELECT count(*) FROM (SELECT 1 FROM " + m_table + " LIMIT 100) s";
+        while (!m_stop) {
+            if (!touch.empty()) timed(touch, m_writes);
+            if (!insert.empty()) timed(insert, m_writes);
+            timed(read, m_reads);
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+
+    std::string m_conninfo;
+    std::string m_table;
+    std::thread m_thread;
+    std::atomic<bool> m_stop{false};
+    long m_writes = 0;
+    long m_reads = 0;
+    double m_longest_ms = 0;
+    std::string m_error;
+};
+
+// The UPDATE or DELETE an out-of-band step gives as comments ("-- UPDATE ..." to the line
+// ending in ';'), or "".
+std::string commented_batch(const std::string& sql) {
+    std::istringstream in(sql);
+    std::string line, out;
+    bool inside = false;
+    while (std::getline(in, line)) {
+        std::size_t start = line.find_first_not_of(" \t");
+        if (start == std::string::npos || line.compare(start, 2, "--") != 0) {
+            inside = false;
+            continue;
+        }
+        std::string text = line.substr(start + 2);
+        if (!text.empty() && text[0] == ' ') text.erase(0, 1);
+        if (!inside && !text.starts_with("UPDATE ") && !text.starts_with("DELETE ") && !text.starts_with("WITH ")) continue;
+        inside = true;
+        out += (out.empty() ? "" : "\n") + text;
+        if (!text.empty() && text.back() == ';') break;
+    }
+    return !out.empty() && out.back() == ';' ? out : std::string();
+}
+
+// The existing tables a plan's file touches, in the order first locked.
+std::vector<std::string> touched_tables(const analyze::FileReport& report) {
+    std::vector<std::string> out;
+    for (const auto& s : report.statements) {
+        for (const auto& l : s.locks) {
+            if (l.kind != "table" || l.is_new) continue;
+            if (std::find(out.begin(), out.end(), l.relation) == out.end()) out.push_back(l.relation);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string Tracer::seed_rows(const std::string& table) {
+    auto c = Connection::open(sql_conninfo(m_base_db));
+    if (!c) return table + ": no rows added (cannot connect: " + c.error().message + ")";
+    auto count = c->query("SELECT count(*) FROM (SELECT 1 FROM " + table + " LIMIT 200) s");
+    if (!count) return table + ": no rows added (" + count.error().message + ")";
+    if (count->rows() > 0 && std::stoi(count->value(0, 0)) >= 200) return table + ": has rows already";
+    std::string insert = insert_rows(*c, table, 200);
+    if (insert.empty()) return table + ": no rows added (its columns cannot be read)";
+    auto r = c->query(insert);
+    if (!r) return table + ": no rows added (" + r.error().message + ")";
+    std::string status = r->command_status();
+    return table + ": " + (status.empty() ? std::string("rows added") : status);
+}
+
+void Tracer::backfill(const analyze::PlanStep& step, PlanStepTrace& out) {
+    std::string batch = commented_batch(step.sql);
+    if (batch.empty()) {
+        out.outcome = "out of band: nothing to run (advice only)";
+        return;
+    }
+    // "<value>" is the user's: the rehearsal fills it with a value of the column's type.
+    std::size_t at = batch.find("<value>");
+    if (at != std::string::npos) {
+        std::size_t set = batch.find(" SET ");
+        std::size_t eq = batch.find(" = ", set);
+        std::string table = set == std::string::npos ? "" : batch.substr(7, set - 7);
+        std::string column = eq == std::string::npos ? "" : batch.substr(set + 5, eq - set - 5);
+        auto c = Connection::open(watch_conninfo(m_base_db));
+        std::string value = "NULL";
+        if (c) {
+            auto r = c->query(
+                "SELECT CASE WHEN t.typtype = 'e' THEN format('(enum_range(NULL::%s))[1]', format_type(a.atttypid, NULL)) "
+                "WHEN t.typcategory = 'N' THEN '0' WHEN t.typcategory = 'B' THEN 'false' "
+                "WHEN t.typcategory = 'D' THEN 'now()' WHEN t.typname IN ('json', 'jsonb') THEN '''{}''' "
+                "WHEN t.typcategory = 'A' THEN '''{}''' ELSE '''''' END "
+                "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = $1::regclass AND a.attname = $2",
+                {table, column.size() > 1 && column.front() == '"' ? column.substr(1, column.size() - 2) : column});
+            if (r && r->rows() > 0) value = r->value(0, 0);
+        }
+        while ((at = batch.find("<value>")) != std::string::npos) batch.replace(at, 7, value);
+    }
+    auto c = Connection::open(sql_conninfo(m_base_db));
+    if (!c) {
+        out.ok = false;
+        out.outcome = "failed: cannot connect: " + c.error().message;
+        return;
+    }
+    c->set_time_limit(m_options.statement_limit);
+    int batches = 0;
+    for (; batches < 10000; ++batches) {
+        auto r = c->query(batch);
+        if (!r) {
+            out.ok = false;
+            out.outcome = "failed: the backfill batch: " + r.error().message;
+            return;
+        }
+        if (r->command_status().ends_with(" 0")) break;
+    }
+    out.outcome = "backfill: " + std::to_string(batches + 1) + " batches" + (batch.find("<value>") == std::string::npos &&
+                                                                              step.sql.find("<value>") != std::string::npos
+                                                                          ? ", <value> filled with a value of the column's type"
+                                                                          : "");
+}
+
+void Tracer::rehearse_step(const analyze::PlanStep& step, const std::string& file, PlanStepTrace& out,
+                           std::vector<TracedFile>& files, const std::string& original) {
+    // The table the writer works on: the first table the step locks that existed before it.
+    analyze::AnalyzeOptions options = m_options.analyze;
+    options.run_rules = false;
+    analyze::Replay replay(options);
+    replay.replay_schema_text("trace history", m_history);
+    options.history = replay.snapshot();
+    analyze::FileReport step_only = analyze::analyze_text("step.sql", step.sql, options);
+    analyze::LockMode strongest = analyze::LockMode::AccessShare;
+    for (const auto& s : step_only.statements) {
+        for (const auto& l : s.locks) {
+            if (l.kind != "table" || l.is_new) continue;
+            // The table it locks hardest: where traffic would queue.
+            if (out.table.empty() || l.mode > strongest) {
+                out.table = l.relation;
+                strongest = l.mode;
+            }
+        }
+    }
+    // RowExclusive (the writer) conflicts with SHARE and stronger.
+    out.wait_allowed = strongest >= analyze::LockMode::Share;
+    std::optional<Traffic> traffic;
+    if (!out.table.empty()) {
+        traffic.emplace(sql_conninfo(m_base_db), out.table);
+        traffic->start();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    TracedFile traced = trace_file(file);
+    if (traffic) traffic->stop(out);
+    traced.path = "plan of " + original + ": " + step.path;
+    int errors = 0, mismatches = 0, confirmed = 0;
+    for (const auto& s : traced.statements) {
+        errors += s.verdict == Verdict::Error ? 1 : 0;
+        mismatches += s.verdict == Verdict::Mismatch ? 1 : 0;
+        confirmed += s.verdict == Verdict::Confirmed ? 1 : 0;
+    }
+    if (traced.error) {
+        out.ok = false;
+        out.outcome = "failed: " + traced.error->message;
+    } else if (errors > 0) {
+        out.ok = false;
+        out.outcome = "failed: the server rejected a statement (a bug in pgfence's plan)";
+    } else {
+        out.outcome = "ran; " + std::to_string(confirmed) + " statements' locks as predicted" +
+                      (mismatches > 0 ? ", " + std::to_string(mismatches) + " not as predicted" : std::string());
+        if (mismatches > 0) out.ok = false;
+    }
+    constexpr double k_bound_ms = 2000;  // a writer waits this long at most behind a step that does not block it
+    if (!out.wait_allowed && out.longest_wait_ms > k_bound_ms) {
+        out.ok = false;
+        out.outcome += "; the writer or reader waited " + std::to_string(static_cast<long>(out.longest_wait_ms)) +
+                       " ms although the predicted locks let them through";
+    }
+    if (!out.writer_error.empty()) out.ok = false;
+    files.push_back(std::move(traced));
+}
+
+TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& files) {
+    TracedPlan out;
+    out.path = path;
+    // The plan, from the file analysed after the history the server has run.
+    analyze::AnalyzeOptions options = m_options.analyze;
+    analyze::Replay replay(options);
+    replay.replay_schema_text("trace history", m_history);
+    options.history = replay.snapshot();
+    analyze::FileReport report = analyze::analyze_file(path, options);
+    if (report.error || !report.plan) {
+        files.push_back(trace_file(path));
+        return out;
+    }
+    const analyze::Plan& plan = *report.plan;
+    out.summary = plan.summary;
+    for (const auto& table : touched_tables(report)) out.seeded.push_back(seed_rows(table));
+
+    // The plan's files, written where its tool's conventions see them.
+    std::string pattern = (fs::temp_directory_path() / "pgfence-plan-XXXXXX").string();
+    std::vector<char> buffer(pattern.begin(), pattern.end());
+    buffer.push_back('\0');
+    if (mkdtemp(buffer.data()) == nullptr) {
+        PlanStepTrace failed;
+        failed.ok = false;
+        failed.outcome = "failed: cannot make a temporary folder";
+        out.steps.push_back(failed);
+        return out;
+    }
+    fs::path folder(buffer.data());
+    // The plan's files are pgfence's own, in a folder it just made: the checkout confinement
+    // (no link out of the repository) holds them to that folder instead.
+    std::string confined = m_options.analyze.confine_to;
+    std::error_code canonical_error;
+    m_options.analyze.confine_to = fs::weakly_canonical(folder, canonical_error).string();
+    auto write = [&](const std::string& rel, const std::string& text) {
+        fs::path target = folder / analyze::plan_relative_path(rel);
+        std::error_code ec;
+        fs::create_directories(target.parent_path(), ec);
+        std::ofstream(target, std::ios::binary) << text;
+        return target.string();
+    };
+    for (const auto& step : plan.steps) {
+        PlanStepTrace t;
+        t.title = step.title;
+        t.path = step.path;
+        t.run = step.run;
+        if (step.run == analyze::PlanRun::out_of_band) {
+            backfill(step, t);
+            out.steps.push_back(std::move(t));
+            continue;
+        }
+        for (const auto& [extra, text] : step.extra_files) write(extra, text);
+        std::string file = write(step.path, step.file_text);
+        rehearse_step(step, file, t, files, path);
+        bool failed = !t.ok && t.outcome.rfind("failed", 0) == 0;
+        out.steps.push_back(std::move(t));
+        if (failed) break;  // the steps after it build on it
+    }
+    m_options.analyze.confine_to = confined;
+    std::error_code ec;
+    fs::remove_all(folder, ec);
+    return out;
+}
+
+}  // namespace pgfence::trace
