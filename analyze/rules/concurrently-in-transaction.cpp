@@ -17,7 +17,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     std::string what = s.tag.empty() ? s.kind : s.tag;
     Finding& f = sink.add(s, what + " cannot run inside a transaction block, and here it runs " + where +
                                  ": the migration fails");
-    f.fix = deployment.empty() ? no_transaction_fix(ctx.file)
+    f.fix = deployment.empty() ? no_transaction_fix(ctx.file, s.transaction)
             : deployment == "pgmi"
                 ? "execute this statement from deploy.sql after the deployment's COMMIT, as a statement of its own"
                 : "deploy this statement on its own, outside the single transaction";
