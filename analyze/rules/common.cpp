@@ -161,7 +161,9 @@ std::string leading_names(const List* names, int count) {
 std::string no_transaction_fix(const FileReport& file, Transaction where) {
     switch (file.tool) {
         case MigrationTool::Goose: return "add `-- +goose NO TRANSACTION` at the top of the file, and keep this statement in a migration of its own";
-        case MigrationTool::Dbmate: return "write the up section as `-- migrate:up transaction:false`, with this statement in a migration of its own";
+        case MigrationTool::Dbmate:
+            return file.one_query ? "split the migration: this statement in a migration of its own whose up section is `-- migrate:up transaction:false` (dbmate sends a section as one query, so a section of several statements runs in one transaction all the same)"
+                                  : "write the up section as `-- migrate:up transaction:false`, with this statement in a migration of its own";
         case MigrationTool::Diesel:
             return file.one_query ? "split the migration: this statement in a migration of its own, with `run_in_transaction = false` in its metadata.toml (diesel sends a file as one query, so a file of several statements runs in one transaction all the same)"
                                   : "put `run_in_transaction = false` in the migration's metadata.toml, with this statement in a migration of its own";

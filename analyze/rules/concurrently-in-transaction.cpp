@@ -12,7 +12,8 @@ void check(const StatementContext& ctx, Sink& sink) {
                         : !deployment.empty() ? "in the one transaction the whole deployment runs in (" + deployment + ")"
                         : ctx.file.one_query
                             ? "in the implicit transaction PostgreSQL runs a query of several statements in (" +
-                                  std::string(tool_name(ctx.file.tool)) + " sends this file as one query)"
+                                  std::string(tool_name(ctx.file.tool)) + " sends this " +
+                                  (ctx.file.tool == MigrationTool::Dbmate ? "section" : "file") + " as one query)"
                             : "in the transaction " + std::string(tool_name(ctx.file.tool)) + " wraps this file in";
     std::string what = s.tag.empty() ? s.kind : s.tag;
     Finding& f = sink.add(s, what + " cannot run inside a transaction block, and here it runs " + where +

@@ -35,7 +35,8 @@ std::string read(const fs::path& p) {
 }
 
 // First line "-- pgfence-test: path=db/up.sql pg-version=11 enable=id,id" sets up a case;
-// sibling-metadata=run_in_transaction=false is the metadata.toml beside it (one line).
+// sibling-metadata=run_in_transaction=false is the metadata.toml beside it (one line);
+// direction=down|both reads those halves of up/down migrations (default up).
 struct CaseSetup {
     std::string path = "case.sql";
     std::string sibling_metadata;  // sibling-metadata=key=value: a diesel metadata.toml line
@@ -53,6 +54,9 @@ CaseSetup setup_of(const std::string& text) {
         if (key == "path") setup.path = value;
         else if (key == "sibling-metadata") setup.sibling_metadata = value + "\n";
         else if (key == "pg-version") setup.options.pg_version = std::stoi(value);
+        else if (key == "direction") {
+            setup.options.direction = value == "down" ? Direction::Down : value == "both" ? Direction::Both : Direction::Up;
+        }
         else if (key == "enable" || key == "disable") {
             std::stringstream ids(value);
             for (std::string id; std::getline(ids, id, ',');) {
