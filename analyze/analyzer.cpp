@@ -315,19 +315,24 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
 
     std::vector<RawStatement> raws;
     std::vector<bool> raw_down;  // parallel: from a down region
+    std::vector<std::size_t> raw_query;  // parallel: how many statements its region holds
     for (const Region& region : source.regions) {
         auto part = split_statements(source.text, region);
         raws.insert(raws.end(), part.begin(), part.end());
         raw_down.resize(raws.size(), region.down);
+        raw_query.resize(raws.size(), part.size());
     }
     // PostgreSQL runs a multi-statement query as one implicit transaction; a single
     // statement sent alone (a Prisma migration with one CREATE INDEX CONCURRENTLY) is not.
-    if (source.one_query && raws.size() <= 1) {
+    // A tool that sends a file as one query sends each region as one (dbmate's up and down
+    // sections go apart).
+    bool several = source.one_query && std::any_of(raw_query.begin(), raw_query.end(), [](std::size_t n) { return n > 1; });
+    if (source.one_query && !several) {
         report.wrapped_in_transaction = false;
         state.base = Transaction::None;
         std::erase_if(source.notes, [](const std::string& note) { return note.find("multi-statement query") != std::string::npos; });
     }
-    report.one_query = source.one_query && raws.size() > 1;
+    report.one_query = several;
     if (!deployment.empty()) {
         report.deployment_transaction = deployment;
         report.one_query = false;
@@ -374,6 +379,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     };
     for (std::size_t r = 0; r < raws.size(); ++r) {
         const RawStatement& raw = raws[r];
+        if (report.one_query) state.base = raw_query[r] > 1 ? Transaction::Implicit : Transaction::None;
         StatementFacts facts;
         facts.span.begin = raw.begin;
         facts.span.end = raw.end;

@@ -122,9 +122,15 @@ void prepare_dbmate(PreparedSource& out, Direction direction) {
         if (d.empty()) continue;
         if (want(direction, up) && line.begin > region_start) out.regions.push_back(Region{region_start, line.begin, false, !up});
         up = d.starts_with("up");
-        if (up && d.find("transaction:false") != std::string::npos) {
-            out.wrapped_in_transaction = false;
-            out.notes.push_back("dbmate: transaction:false, statements run in autocommit");
+        // Each section has its own options; the up section's decide unless only the down
+        // sections are read. Without its transaction dbmate still sends a section in one Exec
+        // (db.go, Migrate and Rollback): one query, which PostgreSQL runs as one implicit
+        // transaction when it holds several statements.
+        bool deciding = direction == Direction::Down ? !up : up;
+        if (deciding && d.find("transaction:false") != std::string::npos) {
+            out.one_query = true;
+            out.notes.push_back("dbmate: transaction:false");
+            out.notes.push_back("dbmate: the section is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
         }
         region_start = line.end;
     }

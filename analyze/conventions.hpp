@@ -21,7 +21,8 @@ struct PreparedSource {
     std::vector<Region> regions;          // what to analyse, in order
     bool wrapped_in_transaction = false;
     // The tool sends the file as one multi-statement query (Prisma, golang-migrate, sqlx's
-    // -- no-transaction): PostgreSQL runs it as one implicit transaction, but a file of a
+    // -- no-transaction, diesel's run_in_transaction = false, each section of dbmate's
+    // transaction:false): PostgreSQL runs it as one implicit transaction, but a query of a
     // single statement runs it alone, outside any transaction.
     bool one_query = false;
     bool skipped = false;                 // e.g. a diesel down.sql when only "up" is analysed

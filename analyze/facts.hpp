@@ -153,7 +153,8 @@ struct FileReport {
     MigrationTool tool = MigrationTool::Plain;
     bool wrapped_in_transaction = false;  // the tool runs the file inside one transaction
     // The tool sends the file as one multi-statement query (Prisma, golang-migrate, sqlx's
-    // -- no-transaction): PostgreSQL's implicit transaction, which a BEGIN in it outlives.
+    // -- no-transaction, diesel's run_in_transaction = false, a dbmate section with
+    // transaction:false): PostgreSQL's implicit transaction, which a BEGIN in it outlives.
     bool one_query = false;
     // Who runs every file of the deployment inside one transaction ("--single-transaction",
     // "pgmi"), or empty: then a lock taken in one file is held until the last file ends.

@@ -167,20 +167,26 @@ std::string leading_names(const List* names, int count) {
     return out;
 }
 
-std::string no_transaction_fix(const FileReport& file) {
+std::string no_transaction_fix(const FileReport& file, Transaction where) {
     switch (file.tool) {
         case MigrationTool::Goose: return "add `-- +goose NO TRANSACTION` at the top of the file, and keep this statement in a migration of its own";
-        case MigrationTool::Dbmate: return "write the up section as `-- migrate:up transaction:false`, with this statement in a migration of its own";
+        case MigrationTool::Dbmate:
+            return file.one_query ? "split the migration: this statement in a migration of its own whose up section is `-- migrate:up transaction:false` (dbmate sends a section as one query, so a section of several statements runs in one transaction all the same)"
+                                  : "write the up section as `-- migrate:up transaction:false`, with this statement in a migration of its own";
         case MigrationTool::Diesel:
             return file.one_query ? "split the migration: this statement in a migration of its own, with `run_in_transaction = false` in its metadata.toml (diesel sends a file as one query, so a file of several statements runs in one transaction all the same)"
                                   : "put `run_in_transaction = false` in the migration's metadata.toml, with this statement in a migration of its own";
-        case MigrationTool::Prisma: return "move this statement into a migration.sql of its own: a single statement is not wrapped in a transaction";
+        case MigrationTool::Prisma: return "move this statement into a migration folder of its own, whose migration.sql holds only this statement (Prisma sends migration.sql as one query, so a file of several statements runs in one transaction)";
         case MigrationTool::Flyway: return "move this statement into a migration of its own with `executeInTransaction=false` in its script configuration file";
         case MigrationTool::Drizzle: return "run this statement outside Drizzle's migrator (its migrations always run in a transaction)";
         case MigrationTool::Sqlx:
             return file.one_query ? "split the migration: this statement in a migration of its own that starts with `-- no-transaction` (sqlx sends a file as one query, so a file of several statements runs in one transaction all the same)"
                                   : "start the file with `-- no-transaction` (its first bytes), with this statement in a migration of its own";
-        case MigrationTool::GolangMigrate: return "move this statement into a migration of its own: a file of one statement is not wrapped in a transaction";
+        case MigrationTool::GolangMigrate: {
+            std::string fix = "move this statement into a migration of its own, whose .up.sql holds only this statement (golang-migrate sends a file as one query, so a file of several statements runs in one transaction)";
+            if (where == Transaction::Implicit) fix += ", or turn on `x-multi-statement=true` in the database URL, so that the driver sends each statement of the file by itself";
+            return fix;
+        }
         case MigrationTool::Pop: return "run this statement outside pop's migrator (it runs every migration in a transaction)";
         case MigrationTool::NodePgMigrate: return "write this migration in JavaScript with `pgm.noTransaction()` (SQL migrations always run in a transaction)";
         case MigrationTool::Synapse: return "run this statement from a Python delta file or a background update (SQL delta files run in a transaction)";

@@ -55,7 +55,8 @@ struct Range {
 // The first `count` names of a list of String nodes joined with '.', each quoted where needed
 // (the table of `trigger ON table` in a DROP TRIGGER's name list).
 [[nodiscard]] std::string leading_names(const List* names, int count);
-// How to make this file's statement run outside a transaction, per migration tool.
-[[nodiscard]] std::string no_transaction_fix(const FileReport& file);
+// How to make this file's statement run outside a transaction, per migration tool; `where` is
+// the transaction it runs in now (a tool's switch does not undo a BEGIN written in the file).
+[[nodiscard]] std::string no_transaction_fix(const FileReport& file, Transaction where);
 
 }  // namespace pgfence::analyze::rules

@@ -12,12 +12,13 @@ void check(const StatementContext& ctx, Sink& sink) {
                         : !deployment.empty() ? "in the one transaction the whole deployment runs in (" + deployment + ")"
                         : ctx.file.one_query
                             ? "in the implicit transaction PostgreSQL runs a query of several statements in (" +
-                                  std::string(tool_name(ctx.file.tool)) + " sends this file as one query)"
+                                  std::string(tool_name(ctx.file.tool)) + " sends this " +
+                                  (ctx.file.tool == MigrationTool::Dbmate ? "section" : "file") + " as one query)"
                             : "in the transaction " + std::string(tool_name(ctx.file.tool)) + " wraps this file in";
     std::string what = s.tag.empty() ? s.kind : s.tag;
     Finding& f = sink.add(s, what + " cannot run inside a transaction block, and here it runs " + where +
                                  ": the migration fails");
-    f.fix = deployment.empty() ? no_transaction_fix(ctx.file)
+    f.fix = deployment.empty() ? no_transaction_fix(ctx.file, s.transaction)
             : deployment == "pgmi"
                 ? "execute this statement from deploy.sql after the deployment's COMMIT, as a statement of its own"
                 : "deploy this statement on its own, outside the single transaction";

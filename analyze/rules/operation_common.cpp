@@ -28,7 +28,7 @@ std::optional<Drop> drop_of(const StatementContext& ctx, ObjectType remove_type)
 
 std::string outside_transaction_fix(const StatementContext& ctx, const std::string& what) {
     if (ctx.statement.transaction == Transaction::None) return what + " (it cannot run inside a transaction block)";
-    return what + "; " + no_transaction_fix(ctx.file);
+    return what + "; " + no_transaction_fix(ctx.file, ctx.statement.transaction);
 }
 
 void for_each_earlier(const StatementContext& ctx,

@@ -177,6 +177,41 @@ TEST_CASE("conventions: dbmate up/down and transaction:false") {
     CHECK(sqls(autocommit) == Sqls{"CREATE INDEX CONCURRENTLY b_c ON b (c)"});
     CHECK(all_in(autocommit, Transaction::None));
     CHECK(has_note(autocommit, "transaction:false"));
+    CHECK_FALSE(has_note(autocommit, "multi-statement"));
+
+    // dbmate sends the section in one Exec all the same: several statements run in
+    // PostgreSQL's implicit transaction, where CONCURRENTLY fails.
+    std::string no_tx_two =
+        "-- migrate:up transaction:false\n"
+        "CREATE INDEX CONCURRENTLY b_c ON b (c);\n"
+        "CREATE INDEX CONCURRENTLY b_d ON b (d);\n"
+        "-- migrate:down\n"
+        "DROP INDEX b_c;\n"
+        "DROP INDEX b_d;\n";
+    auto batch = run("db/migrations/20240103_b.sql", no_tx_two);
+    CHECK(batch.one_query);
+    CHECK(batch.wrapped_in_transaction);
+    CHECK(all_in(batch, Transaction::Implicit));
+    CHECK(has_note(batch, "multi-statement"));
+
+    // Each section is a query of its own: a single up statement stays outside any transaction
+    // however many statements the down section holds.
+    auto both = run("db/migrations/20240102_b.sql", no_tx + "DROP INDEX b_d;\n", Direction::Both);
+    REQUIRE(both.statements.size() == 3);
+    CHECK(both.statements[0].transaction == Transaction::None);
+    CHECK(both.statements[1].transaction == Transaction::Implicit);
+    CHECK(both.statements[2].transaction == Transaction::Implicit);
+
+    // Read alone, the down section goes by its own options.
+    std::string down_no_tx =
+        "-- migrate:up\n"
+        "CREATE INDEX b_c ON b (c);\n"
+        "-- migrate:down transaction:false\n"
+        "DROP INDEX CONCURRENTLY b_c;\n";
+    auto rollback = run("db/migrations/20240104_b.sql", down_no_tx, Direction::Down);
+    CHECK(sqls(rollback) == Sqls{"DROP INDEX CONCURRENTLY b_c"});
+    CHECK(all_in(rollback, Transaction::None));
+    CHECK(all_in(run("db/migrations/20240104_b.sql", down_no_tx), Transaction::Implicit));
 }
 
 TEST_CASE("conventions: drizzle statement breakpoints split statements") {

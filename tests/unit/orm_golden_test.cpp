@@ -1,6 +1,8 @@
 // Golden tests of the ORM extractors: tests/orm/<orm>/<case>.{ts,js} with the extracted
 // statements beside it in <case>.expected: a header (kind, transaction, coverage), then one
-// line per statement, "start-stop status call | SQL or reason", spans in the script.
+// line per statement, "start-stop status call | SQL or reason", spans in the script, and
+// "finding line:column rule" per finding: what a finding says is snapshotted by the rules'
+// goldens (tests/rules), and is the same whether its statement came from SQL or an ORM.
 // PGFENCE_UPDATE_GOLDEN=1 (or =orm) rewrites the .expected files from the current output.
 #include <catch2/catch.hpp>
 

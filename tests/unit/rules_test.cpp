@@ -1,6 +1,9 @@
-// Golden tests of every rule: tests/rules/<id>/<case>.sql with the expected findings of that
-// rule beside it in <case>.expected ("line:column RISK message", one per line). Cases named
-// ok_* must produce none. Every recipe is re-analysed and must not raise the rule it fixes.
+// Golden tests of every rule: tests/rules/<id>/<case>.sql with the whole of that rule's findings
+// beside it in <case>.expected, so that a change to any message, fix or recipe shows in review.
+// Per finding: "line:column RISK message", then indented "fix: ..." and "recipe: <summary>" when
+// there are some, and for each recipe step "-- step <title> (in transaction|outside a
+// transaction)" with its SQL indented below. Cases named ok_* must produce none. Every recipe is
+// re-analysed and must not raise the rule it fixes.
 // PGFENCE_UPDATE_GOLDEN=1 rewrites the .expected files from the current output;
 // PGFENCE_UPDATE_GOLDEN=<rule-id> only that rule's.
 #include <catch2/catch.hpp>
@@ -12,6 +15,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "analyze/analyzer.hpp"
 #include "analyze/rules/rule.hpp"
@@ -31,7 +35,8 @@ std::string read(const fs::path& p) {
 }
 
 // First line "-- pgfence-test: path=db/up.sql pg-version=11 enable=id,id" sets up a case;
-// sibling-metadata=run_in_transaction=false is the metadata.toml beside it (one line).
+// sibling-metadata=run_in_transaction=false is the metadata.toml beside it (one line);
+// direction=down|both reads those halves of up/down migrations (default up).
 struct CaseSetup {
     std::string path = "case.sql";
     std::string sibling_metadata;  // sibling-metadata=key=value: a diesel metadata.toml line
@@ -49,6 +54,9 @@ CaseSetup setup_of(const std::string& text) {
         if (key == "path") setup.path = value;
         else if (key == "sibling-metadata") setup.sibling_metadata = value + "\n";
         else if (key == "pg-version") setup.options.pg_version = std::stoi(value);
+        else if (key == "direction") {
+            setup.options.direction = value == "down" ? Direction::Down : value == "both" ? Direction::Both : Direction::Up;
+        }
         else if (key == "enable" || key == "disable") {
             std::stringstream ids(value);
             for (std::string id; std::getline(ids, id, ',');) {
@@ -65,12 +73,31 @@ CaseSetup setup_of(const std::string& text) {
     return setup;
 }
 
+// Each line of `text` behind `indent`; an empty line stays empty (no trailing blanks in a diff).
+void add_lines(std::string& out, std::string_view text, std::string_view indent) {
+    if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+    for (std::size_t begin = 0; begin <= text.size();) {
+        std::size_t end = std::min(text.find('\n', begin), text.size());
+        std::string_view line = text.substr(begin, end - begin);
+        if (!line.empty()) out.append(indent).append(line);
+        out += '\n';
+        begin = end + 1;
+    }
+}
+
 std::string render(const std::vector<Finding>& findings, const std::string& rule) {
     std::string out;
     for (const auto& f : findings) {
         if (f.rule != rule) continue;
         out += std::to_string(f.start.line) + ":" + std::to_string(f.start.column) + " " +
                std::string(risk_name(f.risk)) + " " + f.message + "\n";
+        if (!f.fix.empty()) add_lines(out, "fix: " + f.fix, "  ");
+        if (!f.recipe) continue;
+        add_lines(out, "recipe: " + f.recipe->summary, "  ");
+        for (const auto& step : f.recipe->steps) {
+            out += "  -- step " + step.title + (step.in_transaction ? " (in transaction)" : " (outside a transaction)") + "\n";
+            add_lines(out, step.sql, "    ");
+        }
     }
     return out;
 }
