@@ -102,9 +102,19 @@ std::string batched(bool update, const Split& split, const std::string& table, c
             ".id IN (SELECT id FROM batch))\nSELECT max(id) FROM batch;" +
             (split.returning ? "\n(the original RETURNING list is left out)" : ""));
     }
+    // DELETE ... USING: the tables the WHERE joins go into the batch's subquery, which picks the
+    // rows; left outside it, every (row, USING row) pair would run the subquery again.
+    std::string head = split.head;
+    std::string from = inner;
+    std::string ctid = "ctid";
+    if (std::size_t at = find_keyword(head, 0, head.size(), "USING"); at != std::string::npos) {
+        from += ", " + trim(std::string_view(head).substr(at + 5));
+        head = trim(std::string_view(head).substr(0, at));
+        ctid = ref + ".ctid";
+    }
     return comment_lines("Out of band, one batch per transaction, repeated until it deletes 0 rows: each batch\n"
                          "locks only the rows it deletes, and VACUUM can reclaim them between batches.\n" +
-                         split.head + "\n WHERE " + ref + ".ctid = ANY (ARRAY(SELECT ctid FROM " + inner + " WHERE " +
+                         head + "\n WHERE " + ref + ".ctid = ANY (ARRAY(SELECT " + ctid + " FROM " + from + " WHERE " +
                          split.where + " LIMIT 5000));");
 }
 

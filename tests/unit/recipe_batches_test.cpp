@@ -1,0 +1,54 @@
+// The batched statements recipes write out for the user to run out of band, and the recipes
+// that depend on the schema context: each checked against the text PostgreSQL must accept.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "analyze/analyzer.hpp"
+#include "analyze/history.hpp"
+
+using namespace pgfence::analyze;
+
+namespace {
+
+// The SQL of every step of `rule`'s first recipe for `sql`, after `history`, one step after another.
+std::string recipe_sql(const std::string& sql, const std::string& rule, const std::string& history = "") {
+    AnalyzeOptions options;
+    options.threads = 1;
+    if (!history.empty()) {
+        AnalyzeOptions replay_options = options;
+        Replay replay(replay_options);
+        replay.replay_schema_text("schema.sql", history);
+        options.history = replay.snapshot();
+    }
+    FileReport report = analyze_text("migration.sql", sql, options);
+    for (const auto& f : report.findings) {
+        if (f.rule != rule || !f.recipe) continue;
+        std::string out;
+        for (const auto& step : f.recipe->steps) out += step.sql + "\n";
+        return out;
+    }
+    return {};
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("a backfill's walk returns the end of each range of keys, so a range with nothing to do goes on") {
+    std::string sql = recipe_sql("UPDATE users SET email_lower = lower(email) WHERE email_lower IS NULL;",
+                                 "backfill-in-migration");
+    INFO(sql);
+    CHECK(has(sql, "-- WITH batch AS (SELECT id FROM users WHERE id > :last_id ORDER BY id LIMIT 5000),"));
+    CHECK(has(sql, "AND users.id IN (SELECT id FROM batch))"));
+    CHECK(has(sql, "-- SELECT max(id) FROM batch;"));
+}
+
+TEST_CASE("a DELETE ... USING batch picks its rows in a subquery that joins the USING tables") {
+    std::string sql = recipe_sql("DELETE FROM sessions s USING users u WHERE s.user_id = u.id AND u.email IS NULL;",
+                                 "backfill-in-migration");
+    INFO(sql);
+    CHECK(has(sql, "-- DELETE FROM sessions s\n"));
+    CHECK(has(sql, "WHERE s.ctid = ANY (ARRAY(SELECT s.ctid FROM sessions AS s, users u WHERE s.user_id = u.id "
+                   "AND u.email IS NULL LIMIT 5000));"));
+}
