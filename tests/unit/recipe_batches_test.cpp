@@ -52,3 +52,10 @@ TEST_CASE("a DELETE ... USING batch picks its rows in a subquery that joins the 
     CHECK(has(sql, "WHERE s.ctid = ANY (ARRAY(SELECT s.ctid FROM sessions AS s, users u WHERE s.user_id = u.id "
                    "AND u.email IS NULL LIMIT 5000));"));
 }
+
+TEST_CASE("a batched DELETE leaves the original RETURNING list out rather than write RETURNING ...") {
+    std::string sql = recipe_sql("DELETE FROM sessions RETURNING id;", "delete-without-where");
+    INFO(sql);
+    CHECK(has(sql, "LIMIT 5000));\n-- (the original RETURNING list is left out)"));
+    CHECK_FALSE(has(sql, "RETURNING ..."));
+}
