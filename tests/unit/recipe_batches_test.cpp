@@ -59,3 +59,16 @@ TEST_CASE("a batched DELETE leaves the original RETURNING list out rather than w
     CHECK(has(sql, "LIMIT 5000));\n-- (the original RETURNING list is left out)"));
     CHECK_FALSE(has(sql, "RETURNING ..."));
 }
+
+TEST_CASE("the index of a partitioned table is dropped the plain way, with a short lock_timeout") {
+    const std::string history = "CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);\n"
+                                "CREATE INDEX events_at_idx ON events (at);\n"
+                                "CREATE TABLE plain (id bigint);\nCREATE INDEX plain_id_idx ON plain (id);\n";
+    std::string partitioned = recipe_sql("DROP INDEX events_at_idx;", "drop-index-without-concurrently", history);
+    INFO(partitioned);
+    CHECK(has(partitioned, "SET lock_timeout = '2s';"));
+    CHECK(has(partitioned, "\nDROP INDEX IF EXISTS events_at_idx;"));
+    CHECK_FALSE(has(partitioned, "CONCURRENTLY IF EXISTS"));
+    std::string plain = recipe_sql("DROP INDEX plain_id_idx;", "drop-index-without-concurrently", history);
+    CHECK(has(plain, "DROP INDEX CONCURRENTLY IF EXISTS plain_id_idx;"));
+}
