@@ -72,3 +72,19 @@ TEST_CASE("the index of a partitioned table is dropped the plain way, with a sho
     std::string plain = recipe_sql("DROP INDEX plain_id_idx;", "drop-index-without-concurrently", history);
     CHECK(has(plain, "DROP INDEX CONCURRENTLY IF EXISTS plain_id_idx;"));
 }
+
+TEST_CASE("REINDEX TABLE locks each index the catalog knows") {
+    AnalyzeOptions options;
+    options.threads = 1;
+    options.run_rules = false;
+    FileReport report = analyze_text("migration.sql",
+                                     "CREATE TABLE t (id bigint);\nCREATE INDEX t_id_idx ON t (id);\n"
+                                     "REINDEX TABLE CONCURRENTLY t;\n",
+                                     options);
+    REQUIRE(report.statements.size() == 3);
+    bool index_locked = false;
+    for (const auto& l : report.statements[2].locks) {
+        index_locked = index_locked || (l.relation == "t_id_idx" && l.mode == LockMode::AccessExclusive);
+    }
+    CHECK(index_locked);
+}
