@@ -1,6 +1,7 @@
 #include "tests/recipes/case_run.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 
 #include "analyze/lock_mode.hpp"
@@ -11,6 +12,9 @@ namespace pgfence::tests::recipes {
 namespace {
 
 constexpr int k_max_batches = 1000;
+// A recipe statement still running after this is cancelled and fails the case (a batch whose
+// plan never ends, a lock that is never granted).
+constexpr std::chrono::seconds k_statement_limit{60};
 // application_name of the sessions that only make the statement show its locks (contention).
 constexpr const char* k_observer_application = "pgfence_observer";
 
@@ -58,6 +62,7 @@ bool CaseRun::connect() {
     auto session = trace::Connection::open(m_instance.conninfo(m_db) + " application_name=" + k_recipe_application);
     if (!session) return fail("cannot connect: " + session.error().message);
     m_session.emplace(std::move(*session));
+    m_session->set_time_limit(k_statement_limit);
     auto observer = m_instance.connect(m_db);
     if (!observer) return fail("cannot connect: " + observer.error().message);
     m_observer.emplace(std::move(*observer));
@@ -88,9 +93,10 @@ bool CaseRun::start(const analyze::Recipe& recipe) {
         if (t.before_step > last) fail("traffic change \"" + t.why + "\" precedes a step the recipe does not have");
     }
     if (!m_out.ok()) return false;
-    if (!m_case.setup.empty()) {
-        if (auto s = m_session->execute(m_case.setup); !s) return fail("setup: " + s.error().message);
-        m_context += "\n" + m_case.setup;
+    for (const std::string* sql : {&m_case.setup, m_case.statement_first ? &m_case.statement : nullptr}) {
+        if (sql == nullptr || sql->empty()) continue;
+        if (auto s = m_session->execute(*sql); !s) return fail("before the recipe: " + s.error().message);
+        m_context += "\n" + *sql;
     }
     auto start = trace::snapshot_relations(*m_observer);
     if (!start) return fail("cannot read pg_class: " + start.error().message);
@@ -234,6 +240,7 @@ bool CaseRun::on_copy(const std::string& where, const std::function<bool(Target&
         if (!session || !observer) {
             ok = fail(where + ": cannot connect to the copy");
         } else {
+            session->set_time_limit(k_statement_limit);
             Target target{*session, *observer, copy};
             ok = fn(target);
         }

@@ -38,9 +38,12 @@ struct RecipeCase {
     std::string rule{};       // the rule whose recipe is rehearsed
     std::string variant{};    // tells two cases of one rule apart; "" for the only one
     std::string statement{};  // the migration the rule objects to
-    // Run before the recipe, unobserved: what the statement's own migration did first (the
-    // CREATE TABLE an index recipe follows), or data that makes the case bite.
+    // Run before the recipe, unobserved, and read as history with schema.sql: an object the
+    // statement names, or data that makes the case bite.
     std::string setup{};
+    // The recipe goes in the statement's own migration, after it ("Same migration"): the
+    // statement runs first, unobserved.
+    bool statement_first = false;
     // Values for the placeholders the recipe asks the user to fill, in its SQL and its commented
     // backfill ("<value>" -> "false", "partition_key" -> "created_at").
     std::map<std::string, std::string> placeholders{};

@@ -100,6 +100,45 @@ void add_constraint_cases(std::vector<RecipeCase>& cases) {
                     "UPDATE events_2025 SET kind = kind WHERE id = 10001 + ({n} * 7919) % 5000",
                     "SELECT * FROM events WHERE id = 10001 + ({n} * 7919) % 5000"},
     });
+
+    // With a DEFAULT partition, ATTACH also reads it for rows that belong in the new partition:
+    // the recipe proves that with a CHECK on it too. The application writes other regions.
+    cases.push_back({
+        .rule = "attach-partition-scan",
+        .variant = "list, with a DEFAULT partition",
+        .statement = "ALTER TABLE metrics ATTACH PARTITION metrics_eu FOR VALUES IN ('eu');",
+        .placeholders = {{"partition_key", "region"}},
+        .expectations = {{"metrics_eu is a partition of metrics",
+                          "SELECT coalesce((SELECT relispartition FROM pg_class WHERE oid = 'metrics_eu'::regclass), false)"},
+                         {"no helper CHECK is left", no_check_left("metrics_eu") + " AND (" + no_check_left("metrics_other") + ")"},
+                         {"metrics reads every eu row", "SELECT count(*) = 3000 FROM metrics WHERE region = 'eu'"},
+                         {"the default partition kept its rows",
+                          "SELECT count(*) = 4000 FROM metrics_other WHERE id <= 6000"}},
+        .traffic = {"INSERT INTO metrics (id, region, value) VALUES (900000 + {n}, CASE WHEN {n} % 2 = 0 THEN 'us' ELSE 'apac' END, {n})",
+                    "UPDATE metrics SET value = value WHERE id = 1 + ({n} * 7919) % 9000",
+                    "SELECT * FROM metrics WHERE id = 1 + ({n} * 7919) % 9000"},
+    });
+
+    // The recipe's second step is a template for each partition: the test fills it in for the
+    // two partitions, one statement at a time (CONCURRENTLY cannot share a query).
+    std::vector<Hook> per_partition;
+    for (std::string p : {"events_2023", "events_2024"}) {
+        per_partition.push_back({1, "the template for partition " + p,
+                                 "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + p + "_created_at_idx ON " + p + " (created_at)"});
+        per_partition.push_back({1, "the template for partition " + p,
+                                 "ALTER INDEX events_created_at_idx ATTACH PARTITION " + p + "_created_at_idx"});
+    }
+    cases.push_back({
+        .rule = "create-index-without-concurrently",
+        .variant = "partitioned table",
+        .statement = "CREATE INDEX events_created_at_idx ON events (created_at);",
+        .hooks = per_partition,
+        .expectations = {{"events_created_at_idx is valid", index_valid("events_created_at_idx")},
+                         {"every partition has its index, valid and attached",
+                          "SELECT count(*) = 2 FROM pg_inherits i JOIN pg_index x ON x.indexrelid = i.inhrelid "
+                          "WHERE i.inhparent = 'events_created_at_idx'::regclass AND x.indisvalid"}},
+        .traffic = traffic_on("events"),
+    });
 }
 
 }  // namespace pgfence::tests::recipes

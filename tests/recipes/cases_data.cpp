@@ -72,6 +72,37 @@ void add_data_cases(std::vector<RecipeCase>& cases) {
         .traffic = traffic_on("users"),
     });
 
+    // A join: the batch's subquery cannot see the USING table.
+    cases.push_back({
+        .rule = "backfill-in-migration",
+        .variant = "DELETE ... USING",
+        .statement = "DELETE FROM sessions s USING users u WHERE s.user_id = u.id AND u.email IS NULL;",
+        .expectations = {{"no session of a user without an email is left",
+                          "SELECT NOT EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id "
+                          "WHERE u.email IS NULL AND s.id <= 20000)"},
+                         {"every other session is kept",
+                          "SELECT count(*) = 19600 FROM sessions s JOIN users u ON u.id = s.user_id "
+                          "WHERE u.email IS NOT NULL AND s.id <= 20000"}},
+        .traffic = traffic_on("sessions"),
+    });
+    cases.push_back({
+        .rule = "backfill-in-migration",
+        .variant = "UPDATE ... FROM, aliased",
+        .statement = "UPDATE accounts a SET balance = a.balance + 1 FROM users u WHERE u.id = a.owner_id AND u.age IS NULL;",
+        .expectations = {{"every original account of an owner without an age got 1 more, and only those",
+                          "SELECT bool_and(balance = (id % 1000) * 1.5 + CASE WHEN (1 + id % 10000) % 7 = 0 THEN 1 ELSE 0 END) "
+                          "FROM accounts WHERE id <= 5000"}},
+        .traffic = traffic_on("accounts"),
+    });
+
+    cases.push_back({
+        .rule = "delete-without-where",
+        .variant = "RETURNING",
+        .statement = "DELETE FROM sessions RETURNING id;",
+        .expectations = {{"every session there was is gone", originals_gone}},
+        .traffic = traffic_on("sessions"),
+    });
+
     // Rows written while the copy is made must not be lost in the swap: the writer gives its
     // rows ids from 1000000 on, and every one it was told was inserted must be there.
     cases.push_back({

@@ -17,6 +17,27 @@ void add_object_cases(std::vector<RecipeCase>& cases) {
     });
 
     cases.push_back({
+        .rule = "drop-index-without-concurrently",
+        .variant = "index of a partitioned table",
+        .statement = "DROP INDEX events_kind_idx;",
+        .setup = "CREATE INDEX events_kind_idx ON events (kind);",
+        .expectations = {{"events_kind_idx is gone, with its partitions' indexes",
+                          relation_missing("events_kind_idx") +
+                              " AND NOT EXISTS (SELECT 1 FROM pg_class WHERE relname LIKE 'events_20%_kind_idx')"}},
+        .traffic = traffic_on("events"),
+    });
+
+    cases.push_back({
+        .rule = "reindex-without-concurrently",
+        .variant = "TABLE",
+        .statement = "REINDEX TABLE orders;",
+        .expectations = {{"every index of orders is valid",
+                          "SELECT bool_and(indisvalid AND indisready) FROM pg_index WHERE indrelid = 'orders'::regclass"},
+                         {"no copy left behind", "SELECT NOT EXISTS (SELECT 1 FROM pg_class WHERE relname LIKE '%_ccnew%')"}},
+        .traffic = traffic_on("orders"),
+    });
+
+    cases.push_back({
         .rule = "reindex-without-concurrently",
         .statement = "REINDEX INDEX orders_user_id_idx;",
         .expectations = {{"orders_user_id_idx is valid and ready", index_valid("orders_user_id_idx")},
@@ -108,7 +129,7 @@ void add_object_cases(std::vector<RecipeCase>& cases) {
     cases.push_back({
         .rule = "foreign-key-without-index",
         .statement = notes,
-        .setup = notes,
+        .statement_first = true,
         .expectations = {{"order_notes (order_id) has a valid index",
                           "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = 'order_notes'::regclass "
                           "AND indkey::text = (SELECT attnum::text FROM pg_attribute WHERE attrelid = 'order_notes'::regclass "

@@ -123,6 +123,25 @@ INSERT INTO events_2025 (id, kind, created_at)
 SELECT g, 'kind ' || g % 5, timestamptz '2025-01-01 00:00+00' + (g - 10000) * interval '1 hour'
 FROM generate_series(10001, 15000) AS g;
 
+-- Listed by region, the rest (NULL included) in the default partition; eu was loaded into a
+-- table of its own, to be attached.
+CREATE TABLE metrics (
+    id bigint NOT NULL,
+    region text,
+    value numeric NOT NULL
+) PARTITION BY LIST (region);
+CREATE TABLE metrics_us PARTITION OF metrics FOR VALUES IN ('us');
+CREATE TABLE metrics_other PARTITION OF metrics DEFAULT;
+CREATE TABLE metrics_eu (
+    id bigint NOT NULL,
+    region text,
+    value numeric NOT NULL
+);
+
+INSERT INTO metrics (id, region, value)
+SELECT g, CASE g % 3 WHEN 0 THEN 'us' WHEN 1 THEN 'apac' END, g FROM generate_series(1, 6000) AS g;
+INSERT INTO metrics_eu (id, region, value) SELECT g, 'eu', g FROM generate_series(6001, 9000) AS g;
+
 -- Raw page views, every 10th recorded twice (a client retried).
 CREATE TABLE page_views (
     id bigint NOT NULL,
