@@ -88,3 +88,18 @@ TEST_CASE("REINDEX TABLE locks each index the catalog knows") {
     }
     CHECK(index_locked);
 }
+
+TEST_CASE("a partition is detached the plain way, with a short lock_timeout, when its parent has a DEFAULT partition") {
+    const std::string history = "CREATE TABLE m (id bigint, region text) PARTITION BY LIST (region);\n"
+                                "CREATE TABLE m_us PARTITION OF m FOR VALUES IN ('us');\n"
+                                "CREATE TABLE m_other PARTITION OF m DEFAULT;\n"
+                                "CREATE TABLE e (id bigint, region text) PARTITION BY LIST (region);\n"
+                                "CREATE TABLE e_us PARTITION OF e FOR VALUES IN ('us');\n";
+    std::string with_default = recipe_sql("ALTER TABLE m DETACH PARTITION m_us;", "detach-partition-without-concurrently", history);
+    INFO(with_default);
+    CHECK(has(with_default, "SET lock_timeout = '2s';"));
+    CHECK(has(with_default, "\nALTER TABLE m DETACH PARTITION m_us;"));
+    CHECK_FALSE(has(with_default, "CONCURRENTLY;"));
+    std::string without = recipe_sql("ALTER TABLE e DETACH PARTITION e_us;", "detach-partition-without-concurrently", history);
+    CHECK(has(without, "ALTER TABLE e DETACH PARTITION e_us CONCURRENTLY;"));
+}
