@@ -77,6 +77,19 @@ void add_object_cases(std::vector<RecipeCase>& cases) {
         .traffic = traffic_on("events"),
     });
 
+    // metrics has a DEFAULT partition: CONCURRENTLY is refused, the recipe detaches the plain way.
+    cases.push_back({
+        .rule = "detach-partition-without-concurrently",
+        .variant = "with a DEFAULT partition",
+        .statement = "ALTER TABLE metrics DETACH PARTITION metrics_us;",
+        .expectations = {{"metrics_us is a table of its own", "SELECT NOT relispartition FROM pg_class WHERE oid = 'metrics_us'::regclass"},
+                         {"it kept its rows", "SELECT count(*) = 2000 FROM metrics_us WHERE id <= 6000"},
+                         {"metrics no longer reads them", "SELECT NOT EXISTS (SELECT 1 FROM metrics WHERE region = 'us' AND id <= 6000)"}},
+        .traffic = {"INSERT INTO metrics (id, region, value) VALUES (900000 + {n}, CASE WHEN {n} % 2 = 0 THEN 'us' ELSE 'apac' END, {n})",
+                    "UPDATE metrics SET value = value WHERE id = 1 + ({n} * 7919) % 6000",
+                    "SELECT * FROM metrics WHERE id = 1 + ({n} * 7919) % 6000"},
+    });
+
     // pg_repack, which re-orders the rows, is out of band and not installed here: what runs
     // is the migration that records the index to order by.
     cases.push_back({
