@@ -168,6 +168,13 @@ bool model_reindex(const ReindexStmt* stmt, StatementFacts& facts, Context& ctx)
     if (kind == REINDEX_OBJECT_TABLE) {
         lock_range_var(facts, ctx, rv, table_mode,
                        concurrent ? "REINDEX TABLE CONCURRENTLY" : "REINDEX TABLE: blocks writes while it rebuilds");
+        // Each index the catalog knows is named (CONCURRENTLY: its old copy, dropped at the end).
+        for (const RelationInfo* idx : ctx.catalog.indexes_of(std::string(pg::relname(rv)))) {
+            add_context_lock(facts, ctx, idx->relname, idx->display, M::AccessExclusive,
+                             concurrent ? "REINDEX TABLE CONCURRENTLY: the old copy of the index, dropped at the end"
+                                        : "REINDEX TABLE: the index being rebuilt",
+                             idx->source);
+        }
         partitions(std::string(pg::relname(rv)));
         facts.notes.push_back(std::string("every index of ") + pg::display_name(rv) + " is locked ACCESS EXCLUSIVE" +
                               (concurrent ? " at the end, when its old copy is dropped" : " and rebuilt"));

@@ -17,6 +17,7 @@ Recipe make_recipe(const StatementContext& ctx, const AlterTableCmd* cmd, const 
     std::size_t open = sql.find('(', static_cast<std::size_t>(std::max(0, generated->location)));
     std::string expr = parenthesised(sql, open == std::string::npos ? sql.size() : open);
     std::string row_expr = prefix_columns(expr, open, generated->raw_expr, "NEW.");
+    std::string plain_expr = prefix_columns(expr, open, generated->raw_expr, "");  // for UPDATE users SET ...
     std::string name = object_name(relname, column.name, "fill");
     std::string function = schema_prefix(rv) + quote_ident(name);
     std::string tag = dollar_tag(row_expr);
@@ -32,10 +33,10 @@ Recipe make_recipe(const StatementContext& ctx, const AlterTableCmd* cmd, const 
         "CREATE TRIGGER " + quote_ident(name) + " BEFORE INSERT OR UPDATE ON " + table +
         "\n  FOR EACH ROW EXECUTE FUNCTION " + function + "();\n" +
         "-- The trigger overwrites whatever is written to " + col + ", as a generated column would.\n"
-        "-- A view or an expression index on " + expr + " may serve instead, storing nothing." +
+        "-- A view or an expression index on " + plain_expr + " may serve instead, storing nothing." +
         later_constraints_note(column, {CONSTR_GENERATED, CONSTR_NOTNULL}, LaterConstraints::separately);
     recipe.steps.push_back({migration_title(number), first, true});
-    recipe.steps.push_back(backfill_step(table, column.name, expr, col + " IS DISTINCT FROM " + expr));
+    recipe.steps.push_back(backfill_step(table, column.name, plain_expr, col + " IS DISTINCT FROM " + plain_expr));
     if (not_null) add_not_null_steps(recipe, number, table, relname, {column.name}, ctx.options.pg_version);
     return recipe;
 }

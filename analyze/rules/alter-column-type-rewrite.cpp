@@ -45,7 +45,7 @@ Recipe make_recipe(const StatementContext& ctx, const AlterTableCmd* cmd, const 
     std::string function = schema_prefix(rv) + quote_ident(sync);
     std::string row_value = "NEW." + col, value = col;
     if (!change.using_expr.empty()) {
-        value = "(" + change.using_expr + ")";
+        value = "(" + prefix_columns(change.using_expr, change.using_begin, def->raw_default, "") + ")";
         row_value = "(" + prefix_columns(change.using_expr, change.using_begin, def->raw_default, "NEW.") + ")";
     }
     std::string tag = dollar_tag(row_value);

@@ -89,18 +89,32 @@ Split split_where(const std::string& sql) {
 std::string batched(bool update, const Split& split, const std::string& table, const std::string& ref,
                     const std::string& inner) {
     if (update) {
+        // Each batch returns the last key of its range, not of the rows it changed: a range in
+        // which no row matches the WHERE (rows backfilled before) must not end the walk.
         return comment_lines(
             "Out of band, not in a migration: walk " + table + " by its primary key (written here as id),\n"
-            "one batch per transaction, so each batch's row locks end when it commits and VACUUM can\n"
-            "reclaim the old row versions between batches. Start with :last_id below the smallest id,\n"
-            "set it to the largest id each batch returns, and stop when a batch returns no row:\n" +
-            split.head + "\n WHERE (" + split.where + ")\n   AND " + ref + ".id IN (SELECT id FROM " + table +
-            " WHERE id > :last_id ORDER BY id LIMIT 5000)\n RETURNING " + ref + ".id;" +
-            (split.returning ? "\n(the original RETURNING list is left out: each batch returns its ids instead)" : ""));
+            "one range of 5000 keys per transaction, so each batch's row locks end when it commits and\n"
+            "VACUUM can reclaim the old row versions between batches. Start with :last_id below the\n"
+            "smallest id, set it to the id each batch returns (the end of its range, whether or not any\n"
+            "row in it needed the update), and stop when a batch returns NULL:\n"
+            "WITH batch AS (SELECT id FROM " + table + " WHERE id > :last_id ORDER BY id LIMIT 5000),\n"
+            "     changed AS (" + split.head + "\n  WHERE (" + split.where + ")\n    AND " + ref +
+            ".id IN (SELECT id FROM batch))\nSELECT max(id) FROM batch;" +
+            (split.returning ? "\n(the original RETURNING list is left out)" : ""));
+    }
+    // DELETE ... USING: the tables the WHERE joins go into the batch's subquery, which picks the
+    // rows; left outside it, every (row, USING row) pair would run the subquery again.
+    std::string head = split.head;
+    std::string from = inner;
+    std::string ctid = "ctid";
+    if (std::size_t at = find_keyword(head, 0, head.size(), "USING"); at != std::string::npos) {
+        from += ", " + trim(std::string_view(head).substr(at + 5));
+        head = trim(std::string_view(head).substr(0, at));
+        ctid = ref + ".ctid";
     }
     return comment_lines("Out of band, one batch per transaction, repeated until it deletes 0 rows: each batch\n"
                          "locks only the rows it deletes, and VACUUM can reclaim them between batches.\n" +
-                         split.head + "\n WHERE " + ref + ".ctid = ANY (ARRAY(SELECT ctid FROM " + inner + " WHERE " +
+                         head + "\n WHERE " + ref + ".ctid = ANY (ARRAY(SELECT " + ctid + " FROM " + from + " WHERE " +
                          split.where + " LIMIT 5000));");
 }
 

@@ -8,6 +8,34 @@ namespace {
 
 using namespace operation;
 
+// The parent's DEFAULT partition, when the facts lock one: besides the parent and the partition
+// detached, DETACH locks only the default partition (its constraint changes). "" when none is known.
+std::string default_partition(const StatementFacts& statement, const std::string& parent, const std::string& partition) {
+    for (const LockFact& l : statement.locks) {
+        if (l.is_new || l.kind != "table" || l.relation == parent || l.relation == partition) continue;
+        return l.relation;
+    }
+    return {};
+}
+
+// DETACH ... CONCURRENTLY is refused while the parent has a DEFAULT partition: the plain DETACH with
+// a short lock_timeout, retried, at a quiet moment.
+Recipe plain_detach_recipe(const StatementContext& ctx, const std::string& parent, const std::string& partition,
+                           const std::string& fallback) {
+    Recipe recipe;
+    recipe.summary = parent + " has a DEFAULT partition, so CONCURRENTLY is refused: detach with a short lock_timeout, at a quiet moment";
+    recipe.steps.push_back(
+        {"Migration",
+         "-- DETACH PARTITION ... CONCURRENTLY is refused while " + parent + " has a DEFAULT partition (" + fallback +
+             ").\n-- With a short lock_timeout the DETACH gives up, rather than queue the table's queries behind it,\n"
+             "-- when it cannot have its locks at once: run it again until it succeeds.\n"
+             "SET lock_timeout = '2s';\n"
+             "-- pgfence-ignore: detach-partition-without-concurrently -- " + parent +
+             " has a DEFAULT partition, CONCURRENTLY is refused\n" + ctx.statement.sql + ";",
+         true});
+    return recipe;
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<AlterTableStmt>();
     if (stmt == nullptr) return;
@@ -26,6 +54,12 @@ void check(const StatementContext& ctx, Sink& sink) {
         f.subcommand = pg::index_of(stmt->cmds, cmd);
         if (ctx.options.pg_version < 14) {
             f.fix = "set a short lock_timeout and retry on timeout (DETACH PARTITION CONCURRENTLY needs PostgreSQL 14)";
+            continue;
+        }
+        if (std::string fallback = default_partition(ctx.statement, parent, partition); !fallback.empty()) {
+            f.fix = "detach at a quiet moment with a short lock_timeout (" + parent +
+                    " has a DEFAULT partition, which CONCURRENTLY refuses)";
+            f.recipe = plain_detach_recipe(ctx, parent, partition, fallback);
             continue;
         }
         f.fix = outside_transaction_fix(ctx, "use DETACH PARTITION ... CONCURRENTLY");

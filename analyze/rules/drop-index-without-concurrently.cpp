@@ -10,6 +10,15 @@ using namespace operation;
 
 // " users" or, when the schema context told which table the index is on, " users (known from
 // db/structure.sql)"; "" when the table is not known. The statement's other lock is the table's.
+// Is the index's table (the statement's lock on a table) partitioned? An index of a partitioned
+// table cannot be dropped concurrently.
+bool on_partitioned_table(const StatementFacts& statement) {
+    for (const LockFact& lock : statement.locks) {
+        if (lock.kind == "partitioned table") return true;
+    }
+    return false;
+}
+
 std::string table_named(const StatementFacts& statement, const LockFact& index) {
     for (const LockFact& lock : statement.locks) {
         if (&lock == &index || lock.kind == "index") continue;
@@ -31,6 +40,22 @@ void check(const StatementContext& ctx, Sink& sink) {
                                                  " too: queries on that table queue behind it "
                                                  "for as long as it waits for the transactions already using the table");
         f.relation = index;
+        Recipe recipe;
+        if (on_partitioned_table(ctx.statement)) {
+            f.fix = "drop it at a quiet moment with a short lock_timeout (an index of a partitioned table cannot be dropped concurrently)";
+            recipe.summary = "An index of a partitioned table cannot be dropped concurrently: drop it with a short lock_timeout, at a quiet moment";
+            recipe.steps.push_back(
+                {"Migration",
+                 "-- DROP INDEX CONCURRENTLY refuses an index of a partitioned table. With a short lock_timeout\n"
+                 "-- the DROP gives up, rather than queue the table's queries behind it, when it cannot have its\n"
+                 "-- locks at once: run it again until it succeeds.\n"
+                 "SET lock_timeout = '2s';\n"
+                 "-- pgfence-ignore: drop-index-without-concurrently -- an index of a partitioned table cannot be dropped concurrently\n"
+                 "DROP INDEX IF EXISTS " + index + (drop->cascade ? " CASCADE" : "") + ";",
+                 true});
+            f.recipe = std::move(recipe);
+            continue;
+        }
         f.fix = outside_transaction_fix(ctx, "use DROP INDEX CONCURRENTLY IF EXISTS");
         std::string sql = "DROP INDEX CONCURRENTLY IF EXISTS " + index + ";";
         if (drop->cascade) {
@@ -39,7 +64,6 @@ void check(const StatementContext& ctx, Sink& sink) {
         sql += "\n-- Waits for the transactions using the table, but lets them and new queries run meanwhile.\n"
                "-- An index of a partitioned table cannot be dropped concurrently: drop the plain way,\n"
                "-- with lock_timeout set, at a quiet moment.";
-        Recipe recipe;
         recipe.summary = "Drop the index with CONCURRENTLY, outside a transaction: queries on the table keep running";
         recipe.steps.push_back({"Migration (no transaction)", sql, false});
         f.recipe = std::move(recipe);

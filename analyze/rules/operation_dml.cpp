@@ -33,8 +33,8 @@ std::string batched_delete(const std::string& sql, const std::string& table, con
     std::string head = without_returning(sql, returning);
     return comment_lines("Out of band, one batch per transaction, repeated until it deletes 0 rows: each batch\n"
                          "locks only the rows it deletes, and VACUUM can reclaim them between batches.\n" +
-                         head + "\n WHERE " + ref + ".ctid = ANY (ARRAY(SELECT ctid FROM " + table + " LIMIT 5000))" +
-                         (returning ? std::string("\n RETURNING ...") : std::string()) + ";");
+                         head + "\n WHERE " + ref + ".ctid = ANY (ARRAY(SELECT ctid FROM " + table + " LIMIT 5000));" +
+                         (returning ? std::string("\n(the original RETURNING list is left out)") : std::string()));
 }
 
 }  // namespace

@@ -86,10 +86,57 @@ void collect_column_refs(const pg::Node* node, std::vector<const ColumnRef*>& ou
     }
 }
 
-// The single column name of a ColumnRef, or "" when it is qualified or a star.
-std::string plain_column(const ColumnRef* column_ref) {
-    if (pg::length(column_ref->fields) != 1) return {};
-    return std::string(pg::text(pg::nth(column_ref->fields, 0)));
+// The column a ColumnRef names (its last field: `a`, `users.a`, `app.users.a`), or "" for a star.
+std::string column_of(const ColumnRef* column_ref) {
+    int n = pg::length(column_ref->fields);
+    if (n < 1 || n > 3) return {};
+    const pg::Node* last = pg::nth(column_ref->fields, n - 1);
+    return pg::is<String>(last) ? std::string(pg::text(last)) : std::string();
+}
+
+bool identifier_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Index just past the identifier (quoted or not) at i, or npos when there is none.
+std::size_t identifier_end(std::string_view text, std::size_t i) {
+    if (i < text.size() && text[i] == '"') {
+        std::size_t end = skip_token(text, i);
+        return end == i ? std::string_view::npos : end;
+    }
+    std::size_t end = i;
+    while (end < text.size() && identifier_char(text[end])) ++end;
+    return end == i ? std::string_view::npos : end;
+}
+
+std::size_t skip_spaces(std::string_view text, std::size_t i) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    return i;
+}
+
+// One column reference as written: [begin, end) of `table.col` or `schema.table.col`, and the
+// column's own text (`col`, `"Qty"`). False when the text does not read as `parts` names.
+struct WrittenRef {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    std::string column;
+};
+
+bool read_qualified(std::string_view text, std::size_t begin, int parts, WrittenRef& out) {
+    std::size_t i = begin;
+    std::size_t last = begin;
+    for (int n = 0; n < parts; ++n) {
+        if (n > 0) {
+            i = skip_spaces(text, i);
+            if (i >= text.size() || text[i] != '.') return false;
+            i = skip_spaces(text, i + 1);
+        }
+        last = i;
+        i = identifier_end(text, i);
+        if (i == std::string_view::npos) return false;
+    }
+    out = {begin, i, std::string(text.substr(last, i - last))};
+    return true;
 }
 
 }  // namespace
@@ -355,16 +402,25 @@ std::string prefix_columns(std::string_view expr_text, std::size_t expr_begin, c
                            std::string_view prefix) {
     std::vector<const ColumnRef*> refs;
     collect_column_refs(expr, refs);
-    std::vector<std::size_t> at;
+    std::vector<WrittenRef> at;
     for (const ColumnRef* r : refs) {
         int loc = r->location;
-        if (plain_column(r).empty() || loc < 0 || static_cast<std::size_t>(loc) < expr_begin) continue;
+        if (column_of(r).empty() || loc < 0 || static_cast<std::size_t>(loc) < expr_begin) continue;
         std::size_t rel = static_cast<std::size_t>(loc) - expr_begin;
-        if (rel < expr_text.size()) at.push_back(rel);
+        if (rel >= expr_text.size()) continue;
+        WrittenRef written;
+        int parts = pg::length(r->fields);
+        if (parts == 1) {
+            at.push_back({rel, rel, ""});  // a plain column: the prefix goes in front of it
+        } else if (read_qualified(expr_text, rel, parts, written)) {
+            at.push_back(written);  // `users.a`: the table (and schema) give way to the prefix
+        }
     }
-    std::sort(at.rbegin(), at.rend());
+    std::sort(at.begin(), at.end(), [](const WrittenRef& a, const WrittenRef& b) { return a.begin > b.begin; });
     std::string out(expr_text);
-    for (std::size_t p : at) out.insert(p, prefix);
+    for (const auto& w : at) {
+        out.replace(w.begin, w.end - w.begin, std::string(prefix) + w.column);
+    }
     return out;
 }
 
@@ -373,7 +429,7 @@ std::vector<std::string> referenced_columns(const pg::Node* expr) {
     collect_column_refs(expr, refs);
     std::vector<std::string> out;
     for (const ColumnRef* r : refs) {
-        std::string name = plain_column(r);
+        std::string name = column_of(r);
         if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
     }
     return out;

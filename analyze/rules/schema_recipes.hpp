@@ -133,8 +133,11 @@ enum class LaterConstraints { separately, through_unique_index };
 // Default expression text of a DEFAULT piece ("DEFAULT gen_random_uuid()" -> "gen_random_uuid()").
 [[nodiscard]] std::string default_expression(const ColumnPiece& piece);
 
-// Expression text with every plain column reference prefixed (e.g. "NEW.") for a trigger body.
-// `expr_text` starts at offset `expr_begin` of the statement; `expr` is its parse tree.
+// Expression text with every column reference written as `prefix` + its column: "NEW." for a
+// trigger body, "" for an UPDATE of the table itself. A table-qualified reference (`users.a`,
+// `app.users.a`) loses its qualifier, which means nothing in either place (in a trigger it is
+// "missing FROM-clause entry"). `expr_text` starts at offset `expr_begin` of the statement;
+// `expr` is its parse tree.
 [[nodiscard]] std::string prefix_columns(std::string_view expr_text, std::size_t expr_begin, const pg::Node* expr,
                                          std::string_view prefix);
 // Distinct names of the columns an expression reads.

@@ -10,6 +10,22 @@ namespace {
 
 using namespace operation;
 
+// The out-of-band alternative: the tables known to reference `table` emptied before it (those
+// found last, further down the chain of references, first), else its own DELETE fails on their
+// foreign keys.
+std::string batched_deletes(const std::vector<std::string>& referencing, const std::string& table) {
+    if (referencing.empty()) return batched_delete_comment(table);
+    std::string text =
+        "Out of band, table by table, the tables that reference " + table + " first, each loop one batch\n"
+        "per transaction, repeated until it deletes 0 rows. A row written meanwhile that references a row of\n"
+        "a later table makes that table's batch fail on the foreign key: run the loops again from the first.";
+    for (auto it = referencing.rbegin(); it != referencing.rend(); ++it) {
+        text += "\nDELETE FROM " + *it + "\n WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + *it + " LIMIT 5000));";
+    }
+    text += "\nDELETE FROM " + table + "\n WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + table + " LIMIT 5000));";
+    return comment_lines(text);
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<TruncateStmt>();
     if (stmt == nullptr || stmt->behavior != DROP_CASCADE) return;
@@ -24,11 +40,13 @@ void check(const StatementContext& ctx, Sink& sink) {
     // referencing tables.
     std::string known;
     std::vector<std::string> all = named;
+    std::vector<std::string> referencing;
     for (const auto& e : ctx.statement.rewrites) {
         const LockFact* l = lock_on(ctx.statement, e.relation);
         if (tables.count(e.relation) > 0 || l == nullptr) continue;
         known += (known.empty() ? "" : ", ") + e.relation;
         all.push_back(e.relation);
+        referencing.push_back(e.relation);
     }
     for (const auto& table : tables) {
         const LockFact* lock = existing(ctx.statement, table);
@@ -50,7 +68,7 @@ void check(const StatementContext& ctx, Sink& sink) {
              "-- PostgreSQL refuses instead of emptying it too.\n"
              "TRUNCATE " + list + (stmt->restart_seqs ? " RESTART IDENTITY" : "") + ";",
              true});
-        recipe.steps.push_back({"Or, out of band, table by table", batched_delete_comment(table), false});
+        recipe.steps.push_back({"Or, out of band, table by table", batched_deletes(referencing, table), false});
         f.recipe = std::move(recipe);
     }
 }

@@ -1,6 +1,10 @@
 #include "tests/recipes/case_run.hpp"
 
-#include "tests/recipes/backfill.hpp"
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+
+#include "analyze/lock_mode.hpp"
 #include "tests/recipes/observe.hpp"
 #include "tests/recipes/verdict.hpp"
 
@@ -8,10 +12,21 @@ namespace pgfence::tests::recipes {
 namespace {
 
 constexpr int k_max_batches = 1000;
+// A recipe statement still running after this is cancelled and fails the case (a batch whose
+// plan never ends, a lock that is never granted).
+constexpr std::chrono::seconds k_statement_limit{60};
+// application_name of the sessions that only make the statement show its locks (contention).
+constexpr const char* k_observer_application = "pgfence_observer";
 
 std::string one_line(std::string text) {
     for (char& c : text) if (c == '\n') c = ' ';
     return text.size() > 160 ? text.substr(0, 157) + "..." : text;
+}
+
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
 }
 
 // What other sessions contend for so that a statement outside a transaction block shows
@@ -26,6 +41,12 @@ trace::Contention contention_for(const analyze::StatementFacts& facts) {
     return c;
 }
 
+// SET, SHOW, BEGIN, COMMIT: run as they are, no locks to observe.
+bool session_statement(const analyze::StatementFacts& facts) {
+    return facts.locks.empty() &&
+           (facts.kind == "TransactionStmt" || facts.kind == "VariableSetStmt" || facts.kind == "VariableShowStmt");
+}
+
 }  // namespace
 
 CaseRun::CaseRun(trace::PgInstance& instance, trace::Connection& admin, const RecipeCase& c, std::string db,
@@ -38,9 +59,10 @@ bool CaseRun::fail(std::string problem) {
 }
 
 bool CaseRun::connect() {
-    auto session = m_instance.connect(m_db);
+    auto session = trace::Connection::open(m_instance.conninfo(m_db) + " application_name=" + k_recipe_application);
     if (!session) return fail("cannot connect: " + session.error().message);
     m_session.emplace(std::move(*session));
+    m_session->set_time_limit(k_statement_limit);
     auto observer = m_instance.connect(m_db);
     if (!observer) return fail("cannot connect: " + observer.error().message);
     m_observer.emplace(std::move(*observer));
@@ -48,13 +70,18 @@ bool CaseRun::connect() {
 }
 
 void CaseRun::run(const analyze::Recipe& recipe) {
-    if (!connect()) return;
-    auto start = trace::snapshot_relations(*m_observer);
-    if (!start) {
-        fail("cannot read pg_class: " + start.error().message);
-        return;
+    bool ok = start(recipe) && steps(recipe);
+    finish_traffic();
+    if (!ok) return;
+    for (const auto& e : m_case.expectations) {
+        if (e.after_step < 0) expect(e);
     }
-    m_start = std::move(*start);
+    check_storage();
+}
+
+// Connects, runs the case's setup, records the tables' storage and starts the traffic.
+bool CaseRun::start(const analyze::Recipe& recipe) {
+    if (!connect()) return false;
     int last = static_cast<int>(recipe.steps.size()) - 1;
     for (const auto& h : m_case.hooks) {
         if (h.after_step > last) fail("hook \"" + h.why + "\" follows a step the recipe does not have");
@@ -62,29 +89,91 @@ void CaseRun::run(const analyze::Recipe& recipe) {
     for (const auto& e : m_case.expectations) {
         if (e.after_step > last) fail("check \"" + e.what + "\" follows a step the recipe does not have");
     }
-    if (!m_out.ok()) return;
+    for (const auto& t : m_case.traffic_changes) {
+        if (t.before_step > last) fail("traffic change \"" + t.why + "\" precedes a step the recipe does not have");
+    }
+    if (!m_out.ok()) return false;
+    for (const std::string* sql : {&m_case.setup, m_case.statement_first ? &m_case.statement : nullptr}) {
+        if (sql == nullptr || sql->empty()) continue;
+        if (auto s = m_session->execute(*sql); !s) return fail("before the recipe: " + s.error().message);
+        m_context += "\n" + *sql;
+    }
+    auto start = trace::snapshot_relations(*m_observer);
+    if (!start) return fail("cannot read pg_class: " + start.error().message);
+    m_start = std::move(*start);
+    m_traffic = std::make_unique<Traffic>(m_instance.conninfo(m_db), m_case.traffic);
+    idle("before step 1");
+    m_traffic->start();
+    return true;
+}
+
+bool CaseRun::steps(const analyze::Recipe& recipe) {
     for (std::size_t i = 0; i < recipe.steps.size(); ++i) {
+        const int index = static_cast<int>(i);
+        for (const auto& t : m_case.traffic_changes) {
+            if (t.before_step != index) continue;
+            m_out.log.push_back("before step " + std::to_string(i + 1) + ", the application changes: " + t.why);
+            m_traffic->set_sql(t.sql);
+        }
         ++m_out.steps;
-        if (!step(i, recipe.steps[i]) || !after_step(static_cast<int>(i))) return;
-        m_context += "\n" + recipe.steps[i].sql;
+        m_traffic->settle(index == 0 ? 2 : 1);
+        if (auto skip = m_case.skipped_steps.find(index); skip != m_case.skipped_steps.end()) {
+            m_out.log.push_back("step " + std::to_string(i + 1) + " (" + recipe.steps[i].title + ") not run: " + skip->second);
+        } else {
+            if (!step(i, recipe.steps[i])) return false;
+            m_context += "\n" + fill_placeholders(recipe.steps[i].sql, m_case.placeholders);
+            (void)m_session->execute("RESET ALL");  // a step's SET lock_timeout is its own
+        }
+        idle("after step " + std::to_string(i + 1));
+        if (!after_step(index)) return false;
     }
-    for (const auto& e : m_case.expectations) {
-        if (e.after_step < 0) expect(e);
+    return true;
+}
+
+void CaseRun::finish_traffic() {
+    if (!m_traffic) return;
+    idle("after the recipe");
+    m_traffic->settle(2);
+    m_traffic->stop();
+    m_out.log.push_back("traffic: " + m_traffic->summary());
+    for (auto& p : m_traffic->problems()) fail("traffic: " + p);
+}
+
+void CaseRun::enter(const std::string& label, const analyze::StatementFacts& facts, Wrap wrap) {
+    Held now = wrap == Wrap::InOpenTransaction ? m_held : Held{};
+    for (const auto& l : facts.locks) {
+        if (l.is_new) continue;
+        analyze::Blocks b = analyze::blocks_of(l.mode);
+        now.writes = now.writes || b.writes;
+        now.reads = now.reads || b.reads;
     }
-    check_storage();
+    if (wrap == Wrap::InOpenTransaction) m_held = now;
+    if (m_traffic) m_traffic->set_phase({label, now.writes, now.reads});
+}
+
+void CaseRun::idle(const std::string& label) {
+    m_held = {};
+    if (m_traffic) m_traffic->set_phase({label, false, false});
 }
 
 bool CaseRun::step(std::size_t index, const analyze::RecipeStep& s) {
     const std::string where = "step " + std::to_string(index + 1) + " (" + s.title + ")";
-    auto p = predict(m_context, s.sql);
+    const std::string sql = fill_placeholders(s.sql, m_case.placeholders);
+    auto p = predict(m_context, sql);
     if (!p) return fail(where + ": " + p.error().message);
     if (p->alone.empty()) {
-        auto update = commented_update(s.sql, m_case.placeholders);
-        if (!update) return fail(where + ": " + update.error().message);
-        return update->empty() || backfill(where, *update);
+        auto loops = commented_batches(sql, m_case.placeholders);
+        if (!loops) return fail(where + ": " + loops.error().message);
+        for (const auto& loop : *loops) {
+            if (!batch_loop(where, loop)) return false;
+        }
+        return true;
     }
+    bool as_written = std::any_of(p->alone.begin(), p->alone.end(),
+                                  [](const analyze::StatementFacts& f) { return f.kind == "TransactionStmt"; });
+    if (as_written) return step_as_written(where, *p);
+    Target target{*m_session, *m_observer, m_db};
     if (!s.in_transaction) {
-        Target target{*m_session, *m_observer, m_db};
         for (std::size_t i = 0; i < p->alone.size(); ++i) {
             ++m_out.statements;
             if (!statement(target, where, p->alone[i], p->in_context[i], Wrap::Own)) return false;
@@ -94,11 +183,11 @@ bool CaseRun::step(std::size_t index, const analyze::RecipeStep& s) {
     // Inside one transaction a statement's locks hide behind the same modes taken before it:
     // the later statements are first watched one by one on a copy.
     if (p->alone.size() > 1 && !rehearse_alone(where, *p)) return false;
-    Target target{*m_session, *m_observer, m_db};
+    Target again{*m_session, *m_observer, m_db};
     if (auto b = m_session->execute("BEGIN"); !b) return fail(where + ": BEGIN: " + b.error().message);
     for (std::size_t i = 0; i < p->alone.size(); ++i) {
         ++m_out.statements;
-        if (!statement(target, where, p->alone[i], p->in_context[i], Wrap::InOpenTransaction)) {
+        if (!statement(again, where, p->alone[i], p->in_context[i], Wrap::InOpenTransaction)) {
             (void)m_session->execute("ROLLBACK");
             return false;
         }
@@ -107,13 +196,43 @@ bool CaseRun::step(std::size_t index, const analyze::RecipeStep& s) {
     return true;
 }
 
-// Runs the step's statements each in a transaction of its own on a copy of the database, so
-// that every statement after the first shows all its locks.
-bool CaseRun::rehearse_alone(const std::string& where, const Prediction& p) {
-    const std::string copy = m_db + "_alone";
+// A step that writes its own BEGIN ... COMMIT (and SET lines): run as written, each statement
+// inside the block observed in the open transaction, each outside it on its own.
+bool CaseRun::step_as_written(const std::string& where, const Prediction& p) {
+    Target target{*m_session, *m_observer, m_db};
+    bool open = false;
+    for (std::size_t i = 0; i < p.alone.size(); ++i) {
+        const analyze::StatementFacts& alone = p.alone[i];
+        ++m_out.statements;
+        if (session_statement(alone)) {
+            if (auto r = m_session->execute(alone.sql); !r) {
+                if (open) (void)m_session->execute("ROLLBACK");
+                return fail(where + ": " + one_line(alone.sql) + ": " + r.error().message);
+            }
+            bool now_open = alone.transaction == analyze::Transaction::Explicit;
+            if (open && !now_open) idle("after " + where + ": " + one_line(alone.sql));
+            open = now_open;
+            continue;
+        }
+        if (!statement(target, where, alone, p.in_context[i], open ? Wrap::InOpenTransaction : Wrap::Own)) {
+            if (open) (void)m_session->execute("ROLLBACK");
+            return false;
+        }
+    }
+    if (open) {
+        (void)m_session->execute("ROLLBACK");
+        return fail(where + ": the step ends with its transaction still open");
+    }
+    return true;
+}
+
+bool CaseRun::on_copy(const std::string& where, const std::function<bool(Target&)>& fn) {
+    const std::string copy = m_db + "_copy";
+    if (m_traffic) m_traffic->pause();
     m_session.reset();
     m_observer.reset();
     auto copied = m_admin.execute("CREATE DATABASE " + copy + " TEMPLATE " + m_db);
+    if (m_traffic) m_traffic->resume();
     bool ok = copied || fail(where + ": cannot copy the database: " + copied.error().message);
     if (ok) {
         auto session = m_instance.connect(copy);
@@ -121,40 +240,65 @@ bool CaseRun::rehearse_alone(const std::string& where, const Prediction& p) {
         if (!session || !observer) {
             ok = fail(where + ": cannot connect to the copy");
         } else {
+            session->set_time_limit(k_statement_limit);
             Target target{*session, *observer, copy};
-            if (auto r = session->execute(p.alone[0].sql); !r) {
-                ok = fail(where + ": " + one_line(p.alone[0].sql) + ": the server refused it: " + r.error().message);
-            }
-            for (std::size_t i = 1; ok && i < p.alone.size(); ++i) {
-                ok = statement(target, where + " alone", p.alone[i], p.in_context[i], Wrap::Own);
-            }
+            ok = fn(target);
         }
     }
     (void)m_admin.execute("DROP DATABASE IF EXISTS " + copy + " WITH (FORCE)");
     return connect() && ok;
 }
 
+// Runs the step's statements each in a transaction of its own on a copy of the database, so
+// that every statement after the first shows all its locks.
+bool CaseRun::rehearse_alone(const std::string& where, const Prediction& p) {
+    return on_copy(where, [&](Target& target) {
+        if (auto r = target.session.execute(p.alone[0].sql); !r) {
+            return fail(where + ": " + one_line(p.alone[0].sql) + ": the server refused it: " + r.error().message);
+        }
+        for (std::size_t i = 1; i < p.alone.size(); ++i) {
+            if (!statement(target, where + " alone", p.alone[i], p.in_context[i], Wrap::Own)) return false;
+        }
+        return true;
+    });
+}
+
 // Runs one statement: inside the transaction the step opened, or on its own: outside any
 // transaction block when it cannot run in one, else alone in BEGIN/COMMIT (for a single
 // statement the same as autocommit).
 bool CaseRun::statement(Target& target, const std::string& where, const analyze::StatementFacts& alone,
-                        const analyze::StatementFacts& in_context, Wrap wrap, std::string* status) {
+                        const analyze::StatementFacts& in_context, Wrap wrap, StatementRun* result) {
     const std::string& sql = alone.sql;
     const std::string label = where + ": " + one_line(sql);
+    const bool on_case_db = m_session && &target.session == &*m_session;
+    if (on_case_db) enter(label, in_context, wrap);
     trace::Result<StatementRun> run = trace::Error{"not run", "", std::nullopt};
     if (wrap == Wrap::InOpenTransaction) {
         run = run_in_transaction(target.session, target.observer, sql);
+    } else if (alone.no_transaction_block && on_case_db) {
+        // Contention sessions that hold a parent and its partition exclusively deadlock with
+        // the traffic's statements (parent first, then partitions): the statement's locks are
+        // watched with them on a copy, then it runs here beside the traffic, watched by polling.
+        bool watched = on_copy(where, [&](Target& copy) {
+            return statement(copy, where + " on a copy, made to wait at each lock", alone, in_context, Wrap::Own);
+        });
+        if (!watched) return false;
+        enter(label, in_context, wrap);
+        std::string base = m_instance.conninfo(target.db);
+        run = run_autocommit(base + " application_name=" + k_recipe_application,
+                             base + " application_name=" + k_observer_application, *m_observer, sql, {});
     } else if (alone.no_transaction_block) {
-        run = run_autocommit(m_instance.conninfo(target.db), target.observer, sql, contention_for(alone));
+        std::string base = m_instance.conninfo(target.db) + " application_name=" + k_observer_application;
+        run = run_autocommit(base, base, target.observer, sql, contention_for(alone));
     } else {
         if (auto b = target.session.execute("BEGIN"); !b) return fail(where + ": BEGIN: " + b.error().message);
         run = run_in_transaction(target.session, target.observer, sql);
         auto end = target.session.execute(run ? "COMMIT" : "ROLLBACK");
         if (run && !end) return fail(label + ": COMMIT: " + end.error().message);
     }
+    if (on_case_db && wrap == Wrap::Own) idle("after " + label);
     if (!run) return fail(label + ": the server refused it: " + run.error().message);
-    if (status != nullptr) *status = run->command_status;
-    if (&target.session == &*m_session) {
+    if (on_case_db) {
         for (const auto& r : run->rewritten) m_seen_rewritten.insert(r.oid);
     }
     m_out.log.push_back(label + "\n            predicted: " + describe_prediction(in_context) +
@@ -172,24 +316,35 @@ bool CaseRun::statement(Target& target, const std::string& where, const analyze:
                                   " (given the schema and the earlier steps it predicts it)");
         }
     }
+    if (result != nullptr) *result = std::move(*run);
     return strict.empty();
 }
 
-// The recipe's own commented backfill, uncommented: batches in their own transactions
-// until one updates nothing, each held to the analyzer's prediction like any statement.
-bool CaseRun::backfill(const std::string& where, const std::string& sql) {
-    auto p = predict(m_context, sql);
-    if (!p) return fail(where + ": " + p.error().message);
-    if (p->alone.size() != 1) return fail(where + ": the commented backfill is not one statement: " + one_line(sql));
+// One of the recipe's commented batch statements, uncommented, run in the loop it describes,
+// each batch in its own transaction and held to the analyzer's prediction like any statement.
+bool CaseRun::batch_loop(const std::string& where, const BatchLoop& loop) {
     Target target{*m_session, *m_observer, m_db};
+    long long last_id = 0;  // below the smallest id: schema.sql's ids start at 1
     for (int batch = 1; batch <= k_max_batches; ++batch) {
-        std::string status;
+        std::string sql = loop.walks_key ? with_last_id(loop.sql, std::to_string(last_id)) : loop.sql;
+        auto p = predict(m_context, sql);
+        if (!p) return fail(where + ": " + p.error().message);
+        if (p->alone.size() != 1) return fail(where + ": the commented batch is not one statement: " + one_line(sql));
+        StatementRun run;
         std::string label = where + " batch " + std::to_string(batch);
         ++m_out.statements;
-        if (!statement(target, label, p->alone[0], p->in_context[0], Wrap::Own, &status)) return false;
-        if (status == "UPDATE 0") return true;
+        if (!statement(target, label, p->alone[0], p->in_context[0], Wrap::Own, &run)) return false;
+        if (!loop.walks_key) {
+            if (run.command_status.ends_with(" 0")) return true;
+            continue;
+        }
+        if (run.returned.empty()) return true;
+        long long next = last_id;
+        for (const auto& v : run.returned) next = std::max(next, std::atoll(v.c_str()));
+        if (next <= last_id) return fail(label + ": the batch returns no key above :last_id = " + std::to_string(last_id));
+        last_id = next;
     }
-    return fail(where + ": the backfill still updates rows after " + std::to_string(k_max_batches) + " batches");
+    return fail(where + ": the batches still change rows after " + std::to_string(k_max_batches) + " of them");
 }
 
 bool CaseRun::after_step(int index) {
@@ -197,7 +352,11 @@ bool CaseRun::after_step(int index) {
     for (const auto& h : m_case.hooks) {
         if (h.after_step != index) continue;
         m_out.log.push_back(when + ", the test runs: " + h.why);
-        if (auto r = m_session->execute(h.sql); !r) return fail(when + ", " + h.why + ": " + r.error().message);
+        // The test's own work, standing in for the application or the user: not the recipe's.
+        if (m_traffic) m_traffic->set_phase({when + ", the test's hook (" + h.why + ")", true, true});
+        auto r = m_session->execute(h.sql);
+        idle(when);
+        if (!r) return fail(when + ", " + h.why + ": " + r.error().message);
     }
     bool ok = true;
     for (const auto& e : m_case.expectations) {
@@ -208,7 +367,9 @@ bool CaseRun::after_step(int index) {
 
 bool CaseRun::expect(const Expectation& e) {
     std::string when = e.after_step < 0 ? "at the end" : "after step " + std::to_string(e.after_step + 1);
-    auto r = m_session->query(e.sql);
+    std::string sql = e.sql;
+    if (m_traffic) replace_all(sql, "{inserted}", std::to_string(m_traffic->inserted()));
+    auto r = m_session->query(sql);
     if (!r) return fail(when + ": " + e.what + ": " + r.error().message);
     if (r->rows() != 1 || r->value(0, 0) != "t") return fail(when + ": expected " + e.what + ", but it is not so");
     return true;

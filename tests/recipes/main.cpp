@@ -1,10 +1,12 @@
-// The recipes suite: every common pattern's safe rewrite, executed step by step on a real
-// PostgreSQL 15 with data, must succeed, take no lock stronger than the analyzer predicts
-// for each of its statements, rewrite no table it does not predict, and end in the schema
-// the original statement meant.
+// The recipes suite: every rule's safe rewrite, executed step by step on a real PostgreSQL 15
+// with data while the application reads and writes, must succeed, take no lock stronger than
+// the analyzer predicts for each of its statements, hold the application up no longer than
+// those locks allow, rewrite no table it does not predict, and end in the state the original
+// statement meant. Every rule whose findings carry a recipe must have a case (checked first,
+// without a server).
 // usage: pgfence_recipes --source-dir DIR [--bin-dir DIR] [--filter TEXT] [--verbose]
-// Exit codes: 0 every recipe passes; 1 a recipe fails; 2 setup error; 77 skipped (no
-// PostgreSQL 15 binaries).
+// Exit codes: 0 every recipe passes; 1 a recipe fails or a rule has no case; 2 setup error;
+// 77 skipped (no PostgreSQL 15 binaries).
 #include <unistd.h>
 
 #include <chrono>
@@ -13,9 +15,11 @@
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "tests/recipes/cases.hpp"
+#include "tests/recipes/coverage.hpp"
 #include "tests/recipes/rehearsal.hpp"
 #include "tests/pg_suite_args.hpp"
 #include "trace/interrupt.hpp"
@@ -25,9 +29,35 @@ using namespace pgfence;
 using namespace pgfence::tests;
 using namespace pgfence::tests::recipes;
 
+namespace {
+
+// Rules whose findings carry a recipe (golden cases under <source-dir>/../rules) and no case
+// here; each is printed as a failure.
+int uncovered_rules(const SuiteArgs& args) {
+    std::set<std::string> covered;
+    for (const auto& c : recipe_cases()) covered.insert(c.rule);
+    auto with_recipes = rules_with_recipes(args.source_dir + "/../rules");
+    if (with_recipes.empty()) {
+        std::cout << "FAILED    no rule with a recipe found under " << args.source_dir << "/../rules\n";
+        return 1;
+    }
+    int missing = 0;
+    for (const auto& rule : with_recipes) {
+        if (covered.count(rule) > 0) continue;
+        std::cout << "FAILED    " << rule << "  (its findings carry a recipe, and no case here rehearses it)\n";
+        ++missing;
+    }
+    std::cout << "coverage: " << with_recipes.size() - static_cast<std::size_t>(missing) << " of "
+              << with_recipes.size() << " rules with a recipe have a case\n";
+    return missing;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     SuiteArgs args = parse_suite_args(argc, argv);
-    if (!server_binaries_present(args)) return k_skipped;
+    int uncovered = args.filter.empty() ? uncovered_rules(args) : 0;
+    if (!server_binaries_present(args)) return uncovered > 0 ? 1 : k_skipped;
     std::optional<std::string> schema = read_schema(args);
     if (!schema) return 2;
     auto started = std::chrono::steady_clock::now();
@@ -57,7 +87,8 @@ int main(int argc, char** argv) {
         } catch (const std::exception& e) {  // a crash in the analyzer fails the case, not the suite
             r.problems.push_back(std::string("exception: ") + e.what());
         }
-        std::cout << (r.ok() ? "ok        " : "FAILED    ") << c.rule << "  (" << r.steps << " steps, "
+        std::string name = c.rule + (c.variant.empty() ? "" : " [" + c.variant + "]");
+        std::cout << (r.ok() ? "ok        " : "FAILED    ") << name << "  (" << r.steps << " steps, "
                   << r.statements << " statements executed)\n";
         if (args.verbose || !r.ok()) {
             std::cout << "          statement: " << c.statement << "\n";
@@ -70,6 +101,8 @@ int main(int argc, char** argv) {
     }
     auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "ran " << passed + failed << " recipes in " << static_cast<int>(seconds + 0.5) << " s\n";
-    std::cout << passed << " passed, " << failed << " failed\n";
-    return failed == 0 ? 0 : 1;
+    std::cout << passed << " passed, " << failed << " failed";
+    if (uncovered > 0) std::cout << ", " << uncovered << " rules with a recipe but no case";
+    std::cout << "\n";
+    return failed == 0 && uncovered == 0 ? 0 : 1;
 }

@@ -68,6 +68,8 @@ trace::Result<StatementRun> run_in_transaction(trace::Connection& session, trace
     if (!before) return before.error();
     auto held_before = held_locks(observer, session.backend_pid(), *db);
     if (!held_before) return held_before.error();
+    auto owners_before = index_tables(session);  // an index the statement drops is gone after it
+    if (!owners_before) return owners_before.error();
     auto result = session.query(sql);
     if (!result) return result.error();
     auto held_after = held_locks(observer, session.backend_pid(), *db);
@@ -79,8 +81,12 @@ trace::Result<StatementRun> run_in_transaction(trace::Connection& session, trace
 
     StatementRun run;
     run.command_status = result->command_status();
+    for (int r = 0; r < result->rows() && result->columns() > 0; ++r) {
+        if (!result->is_null(r, 0)) run.returned.push_back(result->value(r, 0));
+    }
     run.relations = merge_names(*before, *after);
     run.index_table = std::move(*owners);
+    run.index_table.insert(owners_before->begin(), owners_before->end());
     run.rewritten = storage_changes(*before, *after);
     for (const auto& [oid, mode] : *held_after) {
         if (held_before->count({oid, mode}) > 0) continue;
@@ -94,9 +100,12 @@ trace::Result<StatementRun> run_in_transaction(trace::Connection& session, trace
     return run;
 }
 
-trace::Result<StatementRun> run_autocommit(const std::string& conninfo, trace::Connection& observer,
-                                           const std::string& sql, const trace::Contention& contention) {
-    auto seen = trace::observe_autocommit(conninfo, sql, contention);
+trace::Result<StatementRun> run_autocommit(const std::string& session_conninfo, const std::string& contention_conninfo,
+                                           trace::Connection& observer, const std::string& sql,
+                                           const trace::Contention& contention) {
+    auto owners_before = index_tables(observer);  // an index the statement drops is gone after it
+    if (!owners_before) return owners_before.error();
+    auto seen = trace::observe_autocommit(session_conninfo, contention_conninfo, sql, contention, nullptr);
     if (!seen) return seen.error();
     auto after = trace::snapshot_relations(observer);
     if (!after) return after.error();
@@ -106,6 +115,7 @@ trace::Result<StatementRun> run_autocommit(const std::string& conninfo, trace::C
     StatementRun run;
     run.relations = std::move(*after);
     run.index_table = std::move(*owners);
+    run.index_table.insert(owners_before->begin(), owners_before->end());
     run.rewritten = seen->rewritten;
     run.unresolved = seen->unresolved;
     for (const auto& lock : seen->locks) {

@@ -20,6 +20,7 @@ struct StatementRun {
     trace::RelationSnapshot relations;            // names as before the statement, else as after
     std::map<unsigned, unsigned> index_table;     // index oid -> oid of its table
     int unresolved = 0;  // locked relations gone by the end (transient heaps)
+    std::vector<std::string> returned;  // the first column of the rows it returned, NULLs left out
 };
 
 // Runs `sql` on `session`, inside a transaction the caller has opened; `observer` is a second
@@ -28,10 +29,12 @@ struct StatementRun {
 [[nodiscard]] trace::Result<StatementRun> run_in_transaction(trace::Connection& session, trace::Connection& observer,
                                                              const std::string& sql);
 
-// Runs `sql` in autocommit on a connection of its own while trace's contention sessions make
-// it wait, visibly, at each lock it takes (the conformance suite's way for CONCURRENTLY).
-[[nodiscard]] trace::Result<StatementRun> run_autocommit(const std::string& conninfo, trace::Connection& observer,
-                                                         const std::string& sql,
+// Runs `sql` in autocommit on a connection of its own (to `session_conninfo`) while trace's
+// contention sessions (on `contention_conninfo`) make it wait, visibly, at each lock it takes
+// (the conformance suite's way for CONCURRENTLY).
+[[nodiscard]] trace::Result<StatementRun> run_autocommit(const std::string& session_conninfo,
+                                                         const std::string& contention_conninfo,
+                                                         trace::Connection& observer, const std::string& sql,
                                                          const trace::Contention& contention);
 
 }  // namespace pgfence::tests::recipes

@@ -1,16 +1,21 @@
 #include "tests/recipes/predict.hpp"
 
 #include "analyze/analyzer.hpp"
+#include "analyze/history.hpp"
 
 namespace pgfence::tests::recipes {
 namespace {
 
-analyze::FileReport analyze_sql(const std::string& path, const std::string& sql, bool rules) {
+analyze::AnalyzeOptions options_for(bool rules) {
     analyze::AnalyzeOptions options;
     options.pg_version = 15;
     options.threads = 1;
     options.run_rules = rules;
-    return analyze::analyze_text(path, sql, options);
+    return options;
+}
+
+analyze::FileReport analyze_sql(const std::string& path, const std::string& sql, bool rules) {
+    return analyze::analyze_text(path, sql, options_for(rules));
 }
 
 }  // namespace
@@ -31,6 +36,17 @@ analyze::Result<Prediction> predict(const std::string& context, const std::strin
     return out;
 }
 
-analyze::FileReport analyze_migration(const std::string& sql) { return analyze_sql("migration.sql", sql, true); }
+std::shared_ptr<const analyze::Catalog> schema_history(const std::string& schema_sql) {
+    analyze::AnalyzeOptions options = options_for(false);
+    analyze::Replay replay(options);
+    replay.replay_schema_text("schema.sql", schema_sql);
+    return replay.snapshot();
+}
+
+analyze::FileReport analyze_migration(const std::string& sql, const std::shared_ptr<const analyze::Catalog>& history) {
+    analyze::AnalyzeOptions options = options_for(true);
+    options.history = history;
+    return analyze::analyze_text("migration.sql", sql, options);
+}
 
 }  // namespace pgfence::tests::recipes

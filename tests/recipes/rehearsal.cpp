@@ -12,6 +12,7 @@ constexpr const char* k_template = "recipes_template";
 
 trace::Status Rehearsal::prepare(const std::string& schema_sql) {
     m_schema = schema_sql;
+    m_history = schema_history(schema_sql);
     auto admin = m_instance.connect("postgres");
     if (!admin) return admin.error();
     m_admin.emplace(std::move(*admin));
@@ -24,7 +25,9 @@ trace::Status Rehearsal::prepare(const std::string& schema_sql) {
 
 Outcome Rehearsal::run(const RecipeCase& c) {
     Outcome out;
-    analyze::FileReport original = analyze_migration(c.statement);
+    // The setup ran before the statement: it is history too (the index a DROP INDEX names).
+    analyze::FileReport original =
+        analyze_migration(c.statement, c.setup.empty() ? m_history : schema_history(m_schema + "\n" + c.setup));
     const analyze::Finding* finding = nullptr;
     for (const auto& f : original.findings) {
         if (f.rule == c.rule) {

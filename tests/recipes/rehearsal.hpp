@@ -3,10 +3,12 @@
 // statement, then every recipe step executed in order on a fresh copy of the database with
 // data, each statement's locks and rewrites held to the analyzer's prediction for it, then
 // the final schema checked against what the original statement meant to do.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "analyze/catalog.hpp"
 #include "tests/recipes/cases.hpp"
 #include "trace/pg_instance.hpp"
 
@@ -32,6 +34,7 @@ public:
 private:
     trace::PgInstance& m_instance;
     std::string m_schema;
+    std::shared_ptr<const analyze::Catalog> m_history;  // schema.sql, as the original statement's history
     std::optional<trace::Connection> m_admin;
     int m_copies = 0;
 };

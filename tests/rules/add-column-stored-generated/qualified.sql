@@ -1,0 +1,2 @@
+ALTER TABLE users ADD COLUMN best_price numeric GENERATED ALWAYS AS (LEAST(users.list_price, users.sale_price)) STORED;
+ALTER TABLE app.items ADD COLUMN total numeric GENERATED ALWAYS AS (app.items.price * items."Qty") STORED;
