@@ -714,8 +714,9 @@ void Composer::recipe(const Finding& f) {
         u.exclusive = !only_validates(u.sql) && (contains_ci(without_comments(u.sql), "ALTER TABLE") ||
                                                  contains_ci(without_comments(u.sql), "LOCK TABLE"));
         if (!executable(u.sql) && stage != Stage::backfill && stage != Stage::before) {
-            // A step of advice only: it belongs with the out-of-band work.
-            stage = stage == Stage::now ? Stage::before : Stage::backfill;
+            // A step of advice only (per-partition work to fill in): out of band, after the
+            // quick steps it builds on.
+            stage = Stage::backfill;
         }
         // A recipe's own step boundaries stand: its next step in the same stage starts a
         // migration. Its first step may join the migration before it (the grouping decides).
@@ -876,7 +877,7 @@ Plan Composer::compose() {
     std::vector<PlanStep> steps;
     out_of_band(m_before, "Before the migrations: application release", steps);
     group(m_now, "Migration", steps);
-    out_of_band(m_backfill, "Out of band: backfill, in batches", steps);
+    out_of_band(m_backfill, "Out of band: by hand or by a job (batches, per-partition work), in this order", steps);
     group(m_settle, "Migration (after the backfill)", steps);
     group(m_validate, "Migration (validation)", steps);
     group(m_finish, "Migration (after the validation)", steps);

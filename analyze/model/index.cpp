@@ -168,8 +168,12 @@ bool model_reindex(const ReindexStmt* stmt, StatementFacts& facts, Context& ctx)
     if (kind == REINDEX_OBJECT_TABLE) {
         lock_range_var(facts, ctx, rv, table_mode,
                        concurrent ? "REINDEX TABLE CONCURRENTLY" : "REINDEX TABLE: blocks writes while it rebuilds");
-        // Each index the catalog knows is named (CONCURRENTLY: its old copy, dropped at the end).
-        for (const RelationInfo* idx : ctx.catalog.indexes_of(std::string(pg::relname(rv)))) {
+        // Each index the catalog knows is named (CONCURRENTLY: its old copy, dropped at the end);
+        // a partitioned table's own indexes hold no data and are not locked: each partition's are,
+        // in that partition's transaction.
+        bool partitioned = relation_kind(ctx, std::string(pg::relname(rv)), "") == "partitioned table";
+        for (const RelationInfo* idx : partitioned ? std::vector<const RelationInfo*>{}
+                                                   : ctx.catalog.indexes_of(std::string(pg::relname(rv)))) {
             add_context_lock(facts, ctx, idx->relname, idx->display, M::AccessExclusive,
                              concurrent ? "REINDEX TABLE CONCURRENTLY: the old copy of the index, dropped at the end"
                                         : "REINDEX TABLE: the index being rebuilt",

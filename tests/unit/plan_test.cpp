@@ -28,11 +28,12 @@ struct Planned {
     PlanCheck check;
 };
 
-Planned plan_for(const std::string& path, const std::string& sql, const std::string& metadata = {}) {
+Planned plan_for(const std::string& path, const std::string& sql, const std::string& metadata = {},
+                 const std::string& schema = k_schema) {
     AnalyzeOptions options;
     options.threads = 1;
     Replay replay(options);
-    replay.replay_schema_text("schema.sql", k_schema);
+    replay.replay_schema_text("schema.sql", schema);
     options.history = replay.snapshot();
     Planned p;
     p.report = analyze_text(path, sql, options, metadata);
@@ -220,6 +221,24 @@ TEST_CASE("plan: the files each tool expects") {
         CHECK(s.file_text.find("\\`\\${x}") != std::string::npos);
         CHECK(s.file_text.find("await knex.raw(`") != std::string::npos);
     }
+}
+
+TEST_CASE("plan: an index on a partitioned table: ON ONLY first, the per-partition builds after it") {
+    const std::string schema = "CREATE TABLE ev (id bigint, t timestamptz) PARTITION BY RANGE (t);\n"
+                               "CREATE TABLE ev_1 PARTITION OF ev FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');\n";
+    Planned p = plan_for("0002_ev.sql", "CREATE INDEX ev_t_idx ON ev (t);\n", {}, schema);
+    REQUIRE(p.report.plan);
+    const Plan& plan = *p.report.plan;
+    REQUIRE(plan.steps.size() == 2);
+    CHECK(plan.steps[0].run == PlanRun::in_transaction);
+    CHECK(plan.steps[0].sql.find("CREATE INDEX IF NOT EXISTS ev_t_idx ON ONLY ev (t);") != std::string::npos);
+    CHECK(plan.steps[1].run == PlanRun::out_of_band);
+    CHECK(plan.steps[1].sql.find("ATTACH PARTITION") != std::string::npos);
+    INFO(problems(p.check));
+    CHECK(p.check.clean());
+    // ON ONLY itself reads nothing: no finding.
+    Planned only = plan_for("0003_ev.sql", "SET lock_timeout = '1s';\nCREATE INDEX ev_id_idx ON ONLY ev (id);\n", {}, schema);
+    CHECK(only.report.findings.empty());
 }
 
 TEST_CASE("plan: none without a safe rewrite, and plan paths cannot leave the output folder") {
