@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/migration_order.hpp"
 #include "annotate/printable.hpp"
 #include "bot/analyze_command.hpp"
 #include "bot/cli.hpp"
@@ -143,6 +144,8 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
     std::vector<std::string> files = analyze::expand_inputs(a.paths, input_errors);
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     if (!input_errors.empty()) return k_exit_input;
+    // Each migration set in the order its tool applies it (V1_9 before V1_10), not by name.
+    files = analyze::group_migration_sets(files).files;
 
     std::vector<trace::SetupFile> setup;
     for (const auto& path : a.setup) {

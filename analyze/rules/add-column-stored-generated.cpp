@@ -32,8 +32,9 @@ Recipe make_recipe(const StatementContext& ctx, const AlterTableCmd* cmd, const 
         " := " + row_expr + ";\n  RETURN NEW;\nEND\n" + tag + ";\n" +
         "CREATE TRIGGER " + quote_ident(name) + " BEFORE INSERT OR UPDATE ON " + table +
         "\n  FOR EACH ROW EXECUTE FUNCTION " + function + "();\n" +
-        "-- The trigger overwrites whatever is written to " + col + ", as a generated column would.\n"
-        "-- A view or an expression index on " + plain_expr + " may serve instead, storing nothing." +
+        "-- The trigger overwrites whatever is written to " + col + ", as a generated column would.\n" +
+        // Each line a comment: the expression may span lines.
+        comment_lines("A view or an expression index on " + plain_expr + " may serve instead, storing nothing.") +
         later_constraints_note(column, {CONSTR_GENERATED, CONSTR_NOTNULL}, LaterConstraints::separately);
     recipe.steps.push_back({migration_title(number), first, true});
     recipe.steps.push_back(backfill_step(table, column.name, plain_expr, col + " IS DISTINCT FROM " + plain_expr));
