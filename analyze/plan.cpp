@@ -54,18 +54,23 @@ enum class Stage {
     skip,      // an alternative ("Or, ...")
 };
 
+// ASCII case folding: the words compared are SQL keywords, and no locale call per character.
+char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
 bool starts_with_ci(std::string_view text, std::string_view prefix) {
     if (text.size() < prefix.size()) return false;
     for (std::size_t i = 0; i < prefix.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) return false;
+        if (fold(text[i]) != fold(prefix[i])) return false;
     }
     return true;
 }
 
 bool contains_ci(std::string_view text, std::string_view needle) {
+    if (needle.empty()) return true;
     if (needle.size() > text.size()) return false;
+    const char first = fold(needle.front());
     for (std::size_t i = 0; i + needle.size() <= text.size(); ++i) {
-        if (starts_with_ci(text.substr(i), needle)) return true;
+        if (fold(text[i]) == first && starts_with_ci(text.substr(i), needle)) return true;
     }
     return false;
 }
