@@ -629,6 +629,7 @@ private:
     bool m_lock_timeout_default = false;  // the file lacks lock_timeout: the plan sets one
     Layout m_layout{};
     std::vector<std::vector<std::string>> m_units;  // parallel to the plan's steps: their pieces
+    std::vector<std::vector<const Finding*>> m_by_statement;  // the findings on each statement
 };
 
 void Composer::statement(std::size_t i) {
@@ -652,8 +653,8 @@ void Composer::statement(std::size_t i) {
     // The findings on it that carry a safe form, best first per subcommand.
     std::map<int, const Finding*> chosen;  // subcommand (-1: the statement) -> finding
     std::vector<const Finding*> additions;
-    for (const auto& f : m_report.findings) {
-        if (f.statement != static_cast<int>(i)) continue;
+    for (const Finding* finding : m_by_statement[i]) {
+        const Finding& f = *finding;
         Role role = role_of(f.rule);
         if (role == Role::structural) {
             m_replaced.insert(f.rule);
@@ -869,8 +870,12 @@ Plan Composer::compose() {
         if (t != nullptr && (t->kind == TRANS_STMT_BEGIN || t->kind == TRANS_STMT_START)) had_begin = true;
     }
     m_layout = layout_of(m_report, had_begin);
+    m_by_statement.resize(m_report.statements.size());
     for (const auto& f : m_report.findings) {
         if (f.rule == "lock-timeout-missing") m_lock_timeout_default = true;
+        if (f.statement >= 0 && static_cast<std::size_t>(f.statement) < m_by_statement.size()) {
+            m_by_statement[static_cast<std::size_t>(f.statement)].push_back(&f);
+        }
     }
     for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
         if (i < m_down.size() && m_down[i]) continue;
