@@ -186,7 +186,7 @@ std::vector<Stage> stages_of(const std::vector<RecipeStep>& steps) {
 
 ValidateCut cut_validate_prefix(std::string_view sql) {
     ValidateCut cut;
-    if (sql.find('$') != std::string_view::npos) return cut;
+    if (sql.find('$') != std::string_view::npos || !contains_ci(sql, "VALIDATE CONSTRAINT")) return cut;
     std::string pending;
     std::size_t at = 0;
     bool in_prefix = true;
@@ -767,6 +767,7 @@ void Composer::out_of_band(std::vector<Unit>& units, std::string_view title, std
 // both are single ALTER TABLEs of the same table whose subcommands combine without changing
 // what they do (adding columns and constraints NOT VALID, defaults): one lock, taken once.
 bool fold_alter(std::string& into, const std::string& next) {
+    if (!contains_ci(into, "ALTER TABLE") || !contains_ci(next, "ALTER TABLE")) return false;
     auto single = [](const std::string& sql) -> std::optional<std::pair<std::string, std::string>> {
         std::string body = rules::trim(without_comments(sql));
         if (!starts_with_ci(body, "ALTER TABLE ") || count_statements(body) != 1 || body.back() != ';') return std::nullopt;
