@@ -1,5 +1,8 @@
-// The batched statements recipes write out for the user to run out of band, and the recipes
-// that depend on the schema context: each checked against the text PostgreSQL must accept.
+// The batched statements recipes write out for the user to run out of band, the recipes that
+// depend on the schema context, and the recipes that copy the user's expression into a trigger
+// body and a backfill UPDATE (a column qualified by its table, `users.a`, means nothing there,
+// so it becomes NEW.a in the trigger and a in the UPDATE): each checked against the text
+// PostgreSQL must accept.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -102,4 +105,35 @@ TEST_CASE("a partition is detached the plain way, with a short lock_timeout, whe
     CHECK_FALSE(has(with_default, "CONCURRENTLY;"));
     std::string without = recipe_sql("ALTER TABLE e DETACH PARTITION e_us;", "detach-partition-without-concurrently", history);
     CHECK(has(without, "ALTER TABLE e DETACH PARTITION e_us CONCURRENTLY;"));
+}
+
+TEST_CASE("a stored generated column's recipe drops the table from qualified column references") {
+    std::string sql = recipe_sql(
+        "ALTER TABLE users ADD COLUMN best numeric GENERATED ALWAYS AS (LEAST(users.a, public.users.\"B\", c)) STORED;",
+        "add-column-stored-generated");
+    INFO(sql);
+    CHECK(has(sql, "NEW.best := (LEAST(NEW.a, NEW.\"B\", NEW.c));"));
+    CHECK(has(sql, "-- UPDATE users SET best = (LEAST(a, \"B\", c))"));
+    CHECK(has(sql, "WHERE best IS DISTINCT FROM (LEAST(a, \"B\", c)) LIMIT 5000"));
+    CHECK_FALSE(has(sql, "users.a"));
+    CHECK_FALSE(has(sql, "users.\"B\""));
+}
+
+TEST_CASE("qualified references are read as written: spaces, quotes, a schema-qualified table") {
+    std::string sql = recipe_sql(
+        "ALTER TABLE app.\"Items\" ADD COLUMN total numeric GENERATED ALWAYS AS "
+        "(app . \"Items\" . price * \"Items\".\"Qty\") STORED;",
+        "add-column-stored-generated");
+    INFO(sql);
+    CHECK(has(sql, "NEW.total := (NEW.price * NEW.\"Qty\");"));
+    CHECK(has(sql, "-- UPDATE app.\"Items\" SET total = (price * \"Qty\")"));
+}
+
+TEST_CASE("a type change's USING expression loses its qualifiers in the trigger and the backfill") {
+    std::string sql = recipe_sql("ALTER TABLE users ALTER COLUMN age TYPE bigint USING users.age::bigint;",
+                                 "alter-column-type-rewrite");
+    INFO(sql);
+    CHECK(has(sql, "NEW.age_new := (NEW.age::bigint);"));
+    CHECK(has(sql, "-- UPDATE users SET age_new = (age::bigint)"));
+    CHECK_FALSE(has(sql, "users.age"));
 }
