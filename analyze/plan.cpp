@@ -226,7 +226,6 @@ struct Unit {
     bool alone = false;     // starts a migration of its own (a recipe's own step boundary)
     bool ends = false;      // nothing may follow it in its transaction (ALTER TYPE ... ADD VALUE)
     bool exclusive = false;  // takes ACCESS EXCLUSIVE on an existing table: only a folded ALTER may follow
-    int statements = 1;     // how many statements `sql` holds, for one-query tools
 };
 
 struct Staged {
@@ -639,7 +638,7 @@ void Composer::statement(std::size_t i) {
         m_notes.push_back("line " + std::to_string(s.span.start.line) + ": " + s.tag +
                           " builds its SQL at run time; the plan leaves a comment in its place");
         unit(Unit{"-- " + s.tag + " from line " + std::to_string(s.span.start.line) +
-                      " builds its SQL at run time: keep it here", true, "", false, false, 0});
+                      " builds its SQL at run time: keep it here", true, ""});
         return;
     }
     if (node != nullptr && pg::as<TransactionStmt>(node) != nullptr) return;
@@ -714,7 +713,6 @@ void Composer::recipe(const Finding& f) {
         Stage stage = whole ? Stage::now : stages[k];
         if (stage == Stage::skip) continue;
         Unit u{with_semicolon(drop_others_note(step.sql)), step.in_transaction, f.relation};
-        u.statements = count_statements(u.sql);
         // The strongest lock of a recipe step is not known here: an ALTER TABLE or a RENAME may
         // take ACCESS EXCLUSIVE; a VALIDATE or an index build does not.
         u.exclusive = !only_validates(u.sql) && (contains_ci(without_comments(u.sql), "ALTER TABLE") ||
@@ -809,7 +807,6 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         std::string table;
         bool ends = false;
         bool exclusive = false;
-        int statements = 0;
     };
     std::optional<Open> open;
     auto close = [&] {
@@ -838,9 +835,11 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         if (!u.transaction) {
             bool join = open && !open->transaction && separate_statements;
             if (!join) close();
-            if (!open) open = Open{{}, false};
+            if (!open) {
+                open.emplace();
+                open->transaction = false;
+            }
             open->units.push_back(u.sql);
-            open->statements += u.statements;
             continue;
         }
         bool other_table = open && !u.table.empty() && !open->table.empty() && u.table != open->table;
@@ -854,9 +853,8 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
                      (u.exclusive && !open->units.empty()))) {
             close();
         }
-        if (!open) open = Open{{}, true};
+        if (!open) open.emplace();
         open->units.push_back(u.sql);
-        open->statements += u.statements;
         if (open->table.empty()) open->table = u.table;
         open->ends = open->ends || u.ends;
         open->exclusive = open->exclusive || u.exclusive;

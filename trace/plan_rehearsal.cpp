@@ -45,10 +45,9 @@ std::string insert_rows(Connection& c, const std::string& table, int rows) {
     if (!r || r->rows() == 0) return {};
     const std::string columns = r->value(0, 0);
     const std::string values = r->value(0, 1);
-    std::string target = columns.empty() ? table : table + " (" + columns + ")";
-    std::string select = columns.empty() ? "DEFAULT VALUES" : "SELECT " + values + " FROM generate_series(1, " + std::to_string(rows) + ") g";
-    if (columns.empty()) return "INSERT INTO " + target + " DEFAULT VALUES";
-    return "INSERT INTO " + target + " " + select + " ON CONFLICT DO NOTHING";
+    if (columns.empty()) return "INSERT INTO " + table + " DEFAULT VALUES";
+    return "INSERT INTO " + table + " (" + columns + ") SELECT " + values + " FROM generate_series(1, " +
+           std::to_string(rows) + ") g ON CONFLICT DO NOTHING";
 }
 
 // "INSERT INTO t (...) SELECT ... FROM t WHERE ctid = (one row) ON CONFLICT DO NOTHING": a copy of
@@ -234,14 +233,12 @@ void Tracer::backfill(const analyze::PlanStep& step, PlanStepTrace& out) {
                                                                           : "");
 }
 
-void Tracer::rehearse_step(const analyze::PlanStep& step, const std::string& file, PlanStepTrace& out,
-                           std::vector<TracedFile>& files, const std::string& original) {
+void Tracer::rehearse_step(const analyze::PlanStep& step, const std::string& file, analyze::Replay& schema,
+                           PlanStepTrace& out, std::vector<TracedFile>& files, const std::string& original) {
     // The table the writer works on: the first table the step locks that existed before it.
     analyze::AnalyzeOptions options = m_options.analyze;
     options.run_rules = false;
-    analyze::Replay replay(options);
-    replay.replay_schema_text("trace history", m_history);
-    options.history = replay.snapshot();
+    options.history = schema.snapshot();
     analyze::FileReport step_only = analyze::analyze_text("step.sql", step.sql, options);
     analyze::LockMode strongest = analyze::LockMode::AccessShare;
     for (const auto& s : step_only.statements) {
@@ -264,6 +261,7 @@ void Tracer::rehearse_step(const analyze::PlanStep& step, const std::string& fil
     }
     TracedFile traced = trace_file(file);
     if (traffic) traffic->stop(out);
+    schema.replay_schema_text("plan step", step.sql);  // what the next step starts from
     traced.path = "plan of " + original + ": " + step.path;
     int errors = 0, mismatches = 0, confirmed = 0;
     for (const auto& s : traced.statements) {
@@ -345,7 +343,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
         }
         for (const auto& [extra, text] : step.extra_files) write(extra, text);
         std::string file = write(step.path, step.file_text);
-        rehearse_step(step, file, t, files, path);
+        rehearse_step(step, file, replay, t, files, path);
         bool failed = !t.ok && t.outcome.rfind("failed", 0) == 0;
         out.steps.push_back(std::move(t));
         if (failed) break;  // the steps after it build on it

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/history.hpp"
 #include "trace/pg_instance.hpp"
 #include "trace/verdict.hpp"
 
@@ -76,8 +77,9 @@ private:
     // Plan rehearsal pieces (plan_rehearsal.cpp).
     [[nodiscard]] std::string seed_rows(const std::string& table);
     void backfill(const analyze::PlanStep& step, PlanStepTrace& out);
-    void rehearse_step(const analyze::PlanStep& step, const std::string& file, PlanStepTrace& out,
-                       std::vector<TracedFile>& files, const std::string& original);
+    // `schema`: the history and the plan's earlier steps, replayed; the step is added to it.
+    void rehearse_step(const analyze::PlanStep& step, const std::string& file, analyze::Replay& schema,
+                       PlanStepTrace& out, std::vector<TracedFile>& files, const std::string& original);
     void run_autocommit(Target& target, TracedStatement& statement);
 
     PgInstance& m_instance;
