@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -270,7 +271,22 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
         }
         auto metadata = sibling_metadata(repo, changes.head_sha, change.path);
         if (!metadata) return metadata.error();
+        std::set<std::string> new_before;
+        for (const auto& [name, rel] : schema->second.relations()) {
+            if (rel->is_new) new_before.insert(name);
+        }
         FileReport file = analyze_text(change.path, **text, options, *metadata, schema->second);
+        if (!change.all_lines_new) {
+            // A file the base branch already had has run in production: what it creates exists
+            // and holds data there, however the pull request edits the file.
+            std::vector<std::string> created;
+            for (const auto& [name, rel] : schema->second.relations()) {
+                if (rel->is_new && !new_before.contains(name)) created.push_back(name);
+            }
+            for (const auto& name : created) {
+                if (auto* rel = schema->second.find(name)) rel->is_new = false;
+            }
+        }
         if (!fail_on_pre_existing) mark_pre_existing(file, change);
         report.files.push_back(std::move(file));
     }
