@@ -57,37 +57,23 @@ std::string title_of(const Counts& c, Risk max_risk) {
     return std::to_string(c.findings) + (c.findings == 1 ? " finding, none " : " findings, none ") + above;
 }
 
-std::string summary_of(const Report& report, const Counts& c, const CheckRunOptions& options, std::size_t left_out) {
+// The same digest as the comment, then how the check decides.
+std::string summary_of(const Report& report, const CheckRunOptions& options, std::size_t left_out) {
+    MarkdownOptions digest;
+    digest.part = MarkdownPart::digest;
+    digest.title = options.name;
+    digest.links = options.links;
+    digest.root = options.root;
+    digest.max_chars = 0;
     std::ostringstream out;
-    std::size_t statements = 0;
-    for (const auto& f : report.files) statements += f.statements.size();
-    out << "pgfence read " << report.files.size() << (report.files.size() == 1 ? " migration file" : " migration files")
-        << " (" << statements << " statements, PostgreSQL " << report.pg_version << "). The check fails on findings above **"
-        << risk_name(options.max_risk) << "**";
-    out << "; pre-existing findings (on lines this change did not touch) are shown as notices and never fail it.\n\n";
-    out << "| risk | findings |\n|---|---|\n";
-    for (Risk r : {Risk::Critical, Risk::High, Risk::Medium, Risk::Low}) {
-        out << "| " << risk_name(r) << (r > options.max_risk ? " (fails)" : "") << " | " << c.by_risk[static_cast<int>(r)] << " |\n";
-    }
-    out << "| pre-existing | " << c.pre_existing << " |\n";
+    render_markdown(report, out, digest);
+    out << "\nThe check fails on findings above **" << risk_name(options.max_risk)
+        << "**; pre-existing findings (on lines this change did not touch) are notices and never fail it.\n";
     if (left_out > 0) {
         out << "\n" << left_out << " further findings are not annotated (the Checks API is limited to "
-            << options.max_annotations << " here); the pull-request comment and the SARIF upload list them all.\n";
+            << options.max_annotations << " here); the details below and the SARIF file list them all.\n";
     }
-    if (!report.files.empty()) {
-        out << "\n| file | statements | findings | highest risk |\n|---|---|---|---|\n";
-        for (const auto& file : report.files) {
-            Risk worst = Risk::None;
-            for (const auto& f : file.findings) {
-                if (!f.pre_existing) worst = std::max(worst, f.risk);
-            }
-            out << "| " << md_code_span(repo_path(file.path, options.root), MdPlace::TableCell) << " | " << file.statements.size() << " | "
-                << file.findings.size() << " | "
-                << (file.error ? "could not be read" : worst == Risk::None ? "-" : std::string(risk_name(worst))) << " |\n";
-        }
-    }
-    return fit_bytes(out.str(), k_check_output_max_bytes,
-                     "\n\n_The summary was cut at GitHub's 65535-byte limit; the files not listed are in the comment and the SARIF upload._\n");
+    return fit_bytes(out.str(), k_check_output_max_bytes, "\n\n_The summary was cut at GitHub's 65535-byte limit; the details follow._\n");
 }
 
 json annotation_of(const FileReport& file, const Finding& f, const CheckRunOptions& options) {
@@ -149,10 +135,13 @@ CheckRunPlan plan_check_run(const Report& report, const CheckRunOptions& options
     plan.annotations = items.size();
 
     std::string title = title_of(c, options.max_risk);
-    std::string summary = summary_of(report, c, options, plan.annotations_left_out);
+    std::string summary = summary_of(report, options, plan.annotations_left_out);
     MarkdownOptions details;
+    details.part = MarkdownPart::details;
     details.max_chars = k_check_output_max_bytes;
-    details.more_details = "the annotations and the SARIF upload";
+    details.links = options.links;
+    details.root = options.root;
+    details.full_report = "the job summary";
     std::ostringstream text;
     render_markdown(report, text, details);
 

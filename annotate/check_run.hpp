@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyze/facts.hpp"
+#include "annotate/markdown.hpp"
 
 namespace pgfence::annotate {
 
@@ -24,6 +25,7 @@ struct CheckRunOptions {
     std::optional<std::string> details_url;
     std::string root;                    // paths are made relative to it (empty: the current directory)
     std::size_t max_annotations = 1000;  // beyond this the summary points to SARIF / the comment
+    ReviewLinks links;                   // file:line and rule links in the summary and text
 };
 
 struct CheckRunPlan {

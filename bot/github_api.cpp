@@ -1,5 +1,7 @@
 #include "bot/github_api.hpp"
 
+#include <functional>
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -193,8 +195,14 @@ Result<std::optional<nlohmann::json>> find_marked_comment(Client& client, std::s
 
 Result<StickyComment> upsert_sticky_comment(Client& client, std::string_view repo, int number, const std::string& marker,
                                             const std::string& body, const Author& author) {
-    const std::string text = body.find(marker) == std::string::npos ? marker + "\n" + body : body;
-    auto refresh = [&](const nlohmann::json& comment, bool created) -> Result<StickyComment> {
+    return upsert_sticky_comment(client, repo, number, marker, [&](const std::string*) { return body; }, author);
+}
+
+Result<StickyComment> upsert_sticky_comment(Client& client, std::string_view repo, int number, const std::string& marker,
+                                            const std::function<std::string(const std::string* previous)>& make_body,
+                                            const Author& author, bool create) {
+    auto with_marker = [&](std::string body) { return body.find(marker) == std::string::npos ? marker + "\n" + body : body; };
+    auto refresh = [&](const nlohmann::json& comment, bool created, const std::string& text) -> Result<StickyComment> {
         auto id = comment["id"].get<std::int64_t>();
         if (comment["body"].get<std::string>() != text) {
             Status updated = update_issue_comment(client, repo, id, text);
@@ -205,7 +213,13 @@ Result<StickyComment> upsert_sticky_comment(Client& client, std::string_view rep
 
     auto existing = find_marked_comment(client, repo, number, marker, author);
     if (!existing) return existing.error();
-    if (*existing) return refresh(**existing, false);
+    if (*existing) {
+        const nlohmann::json& comment = **existing;
+        const auto* previous = comment["body"].get_ptr<const std::string*>();
+        return refresh(comment, false, with_marker(make_body(previous)));
+    }
+    if (!create) return StickyComment{};
+    const std::string text = with_marker(make_body(nullptr));
     for (int attempt = 1;; ++attempt) {
         auto id = create_issue_comment(client, repo, number, text, Replay::only_if_unsent);
         if (id) return StickyComment{*id, true};
@@ -213,7 +227,7 @@ Result<StickyComment> upsert_sticky_comment(Client& client, std::string_view rep
         // None existed before, so a marked comment now is the one that failed to confirm.
         auto appeared = find_marked_comment(client, repo, number, marker, author);
         if (!appeared) return appeared.error();
-        if (*appeared) return refresh(**appeared, true);
+        if (*appeared) return refresh(**appeared, true, text);
     }
 }
 

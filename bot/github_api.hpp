@@ -2,6 +2,7 @@
 // Typed GitHub operations the bot uses, one function per REST operation (the operationIds in
 // shared/schemas/github/). Each returns its failure as a GitHubError; callers keep the report either way.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,12 @@ struct StickyComment {
 };
 [[nodiscard]] Result<StickyComment> upsert_sticky_comment(Client& client, std::string_view repo, int number, const std::string& marker,
                                     const std::string& body, const Author& author);
+// The same, with the body made from the comment it replaces (its text, or null when there is
+// none): the comment carries what the next one compares with. `create` false: only an
+// existing comment is brought up to date (id 0 when there is none).
+[[nodiscard]] Result<StickyComment> upsert_sticky_comment(Client& client, std::string_view repo, int number, const std::string& marker,
+                                    const std::function<std::string(const std::string* previous)>& make_body,
+                                    const Author& author, bool create = true);
 
 // gzip (RFC 1952) then base64 (RFC 4648), as upload-sarif wants it.
 [[nodiscard]] Result<std::string> gzip_base64(std::string_view data);

@@ -169,6 +169,20 @@ struct Target {
     bool in_actions = false;
 };
 
+// Where the review's links point: the analysed commit in this repository, and this run.
+annotate::ReviewLinks review_links(const Target& target) {
+    annotate::ReviewLinks links;
+    links.server = env("GITHUB_SERVER_URL");
+    if (links.server.empty() && target.in_actions) links.server = "https://github.com";
+    links.repository = target.repository;
+    links.sha = target.head;
+    std::string run = env("GITHUB_RUN_ID");
+    if (!links.server.empty() && !target.repository.empty() && !run.empty()) {
+        links.run_url = links.server + "/" + target.repository + "/actions/runs/" + run;
+    }
+    return links;
+}
+
 // The pull request number of the event payload: GitHub's are 1 and up; anything else (a
 // float, a string, 4294967303 that an int would wrap to 7) is refused, never guessed at.
 std::optional<int> event_number(const nlohmann::json& pr, std::string& problem) {
@@ -432,6 +446,7 @@ void post_check_run(github::Client& client, const std::string& repository, const
     options.name = identity.title;
     options.head_sha = target.head;
     options.max_risk = max_risk;
+    options.links = review_links(target);
     std::string server = env("GITHUB_SERVER_URL"), run = env("GITHUB_RUN_ID");
     if (!server.empty() && !run.empty()) options.details_url = server + "/" + repository + "/actions/runs/" + run;
     annotate::CheckRunPlan plan = annotate::plan_check_run(report, options);
@@ -468,12 +483,17 @@ void post_check_run(github::Client& client, const std::string& repository, const
 }
 
 // The comment body within `max_chars`; the trace section, if any, takes at most half of it.
-std::string comment_body(const Report& report, const TraceOutcome& trace, const Identity& identity, std::size_t max_chars) {
+// `previous` is the comment it replaces: what changed since is read from its hidden state.
+std::string comment_body(const Report& report, const TraceOutcome& trace, const Identity& identity, std::size_t max_chars,
+                         const annotate::ReviewLinks& links, const std::string* previous) {
     std::ostringstream body;
     annotate::MarkdownOptions options;
     options.marker = identity.marker_text;
     options.max_chars = max_chars;
     options.title = identity.title;
+    options.links = links;
+    options.with_state = true;
+    if (previous != nullptr) options.previous = annotate::decode_state(*previous);
     std::string traced = trace.ran ? trace_section(trace) : std::string();
     bool with_trace = traced.size() <= max_chars / 2;
     if (with_trace) options.max_chars -= traced.size();
@@ -484,7 +504,7 @@ std::string comment_body(const Report& report, const TraceOutcome& trace, const 
 
 void post_comment(github::Client& client, const std::string& repository, int number, const Report& report,
                   bool has_findings, const TraceOutcome& trace, const Identity& identity,
-                  const std::string& comment_author, Posting& posting) {
+                  const std::string& comment_author, const annotate::ReviewLinks& links, Posting& posting) {
     // Only the token's own comments are ours to edit: anyone can write the marker.
     github::Author author{comment_author, std::nullopt};
     if (author.login.empty()) {
@@ -499,22 +519,16 @@ void post_comment(github::Client& client, const std::string& repository, int num
     // GitHub counts a body's length its own way; when it still refuses one (422), a body a
     // quarter of the size is sent, cut the same graceful way.
     for (std::size_t max_chars : {annotate::k_comment_max_chars, annotate::k_comment_max_chars / 4}) {
-        std::string body = comment_body(report, trace, identity, max_chars);
-        github::Status posted = analyze::Done{};
-        if (!has_findings) {
-            // Nothing to say: only an earlier comment is brought up to date, none is added.
-            auto c = github::find_marked_comment(client, repository, number, identity.marker(), author);
-            if (!c) posted = c.error();
-            else if (*c) posted = github::update_issue_comment(client, repository, (*c)->at("id").get<std::int64_t>(), body);
-        } else {
-            auto sticky = github::upsert_sticky_comment(client, repository, number, identity.marker(), body, author);
-            if (!sticky) posted = sticky.error();
-        }
-        if (posted) {
+        auto make_body = [&](const std::string* previous) {
+            return comment_body(report, trace, identity, max_chars, links, previous);
+        };
+        // Nothing to say: only an earlier comment is brought up to date, none is added.
+        auto sticky = github::upsert_sticky_comment(client, repository, number, identity.marker(), make_body, author, has_findings);
+        if (sticky) {
             posting.comment = true;
             return;
         }
-        const github::GitHubError& e = posted.error();
+        const github::GitHubError& e = sticky.error();
         if (e.status() == 422 && max_chars == annotate::k_comment_max_chars) {
             err_log(posting, "GitHub refused the comment (" + e.message() + "): sending a shorter one");
             continue;
@@ -599,6 +613,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         annotate::MarkdownOptions options;
         options.max_chars = annotate::k_job_summary_max_chars;
         options.title = identity.title;
+        options.links = review_links(target);
         annotate::render_markdown(report, summary, options);
         append_file(summary_path, summary.str() + (trace.ran ? trace_section(trace) : "") + "\n", err);
     }
@@ -635,7 +650,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         if (p.comment && target.number) {
             post_comment(*client, target.repository, *target.number, report,
                          counts.new_findings + counts.pre_existing > 0 || trace.failed, trace, identity,
-                         p.comment_author, posting);
+                         p.comment_author, review_links(target), posting);
         }
         if (p.upload_sarif && !sarif_path.empty()) {
             std::ostringstream sarif;

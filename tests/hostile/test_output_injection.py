@@ -100,7 +100,15 @@ def runner_lines(text, where, own_commands=False, known_files=()):
 # -- what the Markdown renders ----------------------------------------------------------------
 
 OWN_HTML_BLOCK = re.compile(r"^(<!-- pgfence[^>]*-->|<details><summary>Trace on a real PostgreSQL: [a-z ]+</summary>|"
-                            r"</details>)$")
+                            r"</details>|"
+                            # a file's folded detail: its path escaped, its counts
+                            r"<details( open)?><summary>\S+ <code>[^<>]*</code>( — [A-Za-z0-9 ·-]+)?</summary>|"
+                            r"<details><summary>Migration plan: [^<>]*</summary>|"
+                            r"<details><summary>Safe rewrite, line \d+ \([a-z0-9-]+\)(, pre-existing)?</summary>)$")
+# The links pgfence writes: into the repository the workflow runs for (commits, lines, the run)
+# and to the rules' pages. A path in a link is percent-encoded.
+OWN_LINK = re.compile(r"^https://github\.com/(octo/app/(commit/[0-9a-f]{40}|blob/[0-9a-f]{40}/[A-Za-z0-9._~/%-]+(#L\d+)?|"
+                      r"actions/runs/\d+)|pgfence/action/blob/v[0-9.]+/docs/rules/[a-z0-9-]+\.md)$")
 
 
 def markdown_is_inert(body, where):
@@ -110,7 +118,14 @@ def markdown_is_inert(body, where):
     tokens = md.parse(body)
     check("<img" not in md.render(body), f"{where}: renders an <img> element")
     for i, t in enumerate(tokens):
-        if t.type == "html_block":
+        if t.type == "html_block" and t.content.startswith("<!-- pgfence:state v1\n"):
+            # The hidden state: fields of encoded values, one HTML comment.
+            lines = t.content.strip().splitlines()
+            check(lines[-1] == "-->" and t.content.count("-->") == 1, f"{where}: the state block is not one comment")
+            for line in lines[1:-1]:
+                check(re.fullmatch(r"[a-z0-9]+=[A-Za-z0-9/._%#-]*( [a-z]+=[A-Za-z0-9/._%#-]*)*", line),
+                      f"{where}: raw text in the state block: {line!r}")
+        elif t.type == "html_block":
             for block in t.content.strip().splitlines():
                 check(OWN_HTML_BLOCK.match(block.strip()), f"{where}: raw HTML from the input: {block!r}")
         if t.type == "heading_open":
@@ -119,7 +134,9 @@ def markdown_is_inert(body, where):
         if t.type == "fence":
             check(t.info in ("sql", "text"), f"{where}: a code block pgfence did not open: {t.info!r} {t.content!r}")
         for child in t.children or []:
-            check(child.type not in ("link_open", "image"), f"{where}: a live link or image: {child.attrs}")
+            check(child.type != "image", f"{where}: an image: {child.attrs}")
+            if child.type == "link_open":
+                check(OWN_LINK.match(child.attrs.get("href", "")), f"{where}: a live link pgfence did not write: {child.attrs}")
             if child.type == "html_inline":
                 check(child.content == "<br>", f"{where}: inline HTML from the input: {child.content!r}")
             if child.type == "text":

@@ -540,8 +540,63 @@ def two_jobs(s):
           f"a name that would break the marker is a usage error: {proc.returncode} {proc.stderr}")
 
 
+def review(s):
+    """The realistic pull request (review_fixture.py): three generated Prisma migrations, one
+    dangerous hand-written one, a typo fix in an applied migration. The comment's first 1,500
+    characters name every HIGH finding's file, line and fix; after the fix commit the same
+    comment lists what was resolved."""
+    import re
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import review_fixture as fx
+    s.base, s.head = fx.make_review_repo(s.repo)
+    s.write_event()
+    s.start_double()
+    proc = s.run_pr()
+    check(proc.returncode == 1, f"the hand-written migration's HIGH findings fail the run: {proc.returncode}\n{proc.stderr}")
+    s.all_requests_valid()
+    create = s.requests("checks/create")[-1]["body"]
+    failing = [a for a in create["output"]["annotations"] if a["annotation_level"] == "failure"]
+    check(len(failing) >= 5, f"the HIGH findings are failure annotations: {failing}")
+    check({a["path"] for a in failing} == {fx.HAND}, f"only the hand-written file fails: {failing}")
+    body = s.comments()[0]["body"]
+    first = body[:1500]
+    for a in failing:
+        rule = a["title"].split(" ")[0]
+        check(f"**[{rule}]**" in first, f"{rule} is in the digest's first 1,500 characters:\n{first}")
+        fix = a["message"].split("Fix: ", 1)[1].split("\n")[0] if "Fix: " in a["message"] else ""
+        check(fix[:40] in first, f"the fix of {rule} is in the digest: {fix!r}")
+        url = f"https://github.com/octo/app/blob/{s.head}/{fx.HAND}#L{a['start_line']}"
+        check(url in body, f"{rule}'s line links into the head commit: {url}")
+    check(f"`{fx.HAND}`" in first, "the digest names the file")
+    # The generated files and the typo-fixed one come after, the pre-existing-only file last and folded.
+    at = {path: body.find(f"<code>{path}</code>") for path in (fx.HAND, fx.PROFILES, fx.INIT)}
+    check(0 < at[fx.HAND] < at[fx.PROFILES] < at[fx.INIT], f"files by risk: {at}")
+    check(f"<details><summary>✅ <code>{fx.INIT}</code>" in body, "the pre-existing-only file is folded")
+    check("CREATE TYPE" not in body and "User_email_key" not in body, "statements without findings are left out")
+    check("\n|" not in body and "\ufffd" not in body, "no wide tables, no replacement characters")
+    check(create["output"]["summary"].startswith("## pgfence: 🔴 HIGH"), "the check run's summary starts with the digest")
+    with open(s.summary) as f:
+        check("### Details" in f.read(), "the job summary has the whole report")
+
+    s.head = fx.commit_fix(s.repo)
+    s.write_event()
+    proc = s.run_pr()
+    comments = s.comments()
+    check(len(comments) == 1, f"the comment is edited in place: {len(comments)}")
+    after = comments[0]["body"]
+    check(f"Analysed [`{s.head[:7]}`]" in after, "the comment names the commit it analysed")
+    check(re.search(r"Since \[`[0-9a-f]{7}`\]\([^)]*\): ✅ \d+ resolved", after), f"what changed since: {after[:600]}")
+    resolved = after[after.find("**Resolved since"):]
+    for a in failing:
+        rule = a["title"].split(" ")[0]
+        check(f"~~HIGH **[{rule}]**~~" in resolved, f"{rule} is listed as resolved:\n{resolved[:1500]}")
+    check("Fix before merging" not in after, "nothing HIGH is left")
+    s.all_requests_valid()
+
+
 SCENARIOS = {f.__name__: f for f in (faults, trace_verdicts, posts_everything, sticky_comment, fork_fallback, server_errors, many_findings,
-                                     renamed_only, repository_errors, local_flags, two_jobs, base_history, schema_file)}
+                                     renamed_only, repository_errors, local_flags, two_jobs, base_history, schema_file,
+                                     review)}
 
 
 def main():

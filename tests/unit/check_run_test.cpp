@@ -114,9 +114,15 @@ TEST_CASE("check run: the create body, with annotations spanning the statement")
     CHECK(body["conclusion"] == "failure");
     CHECK(body["details_url"] == "https://example.com/runs/1");
     std::string summary = body["output"]["summary"];
-    CHECK(summary.find("| HIGH (fails) | ") != std::string::npos);
-    CHECK(summary.find("| `db/001.sql` | 4 | ") != std::string::npos);
-    CHECK(body["output"]["text"].get<std::string>().find("**create-index-without-concurrently**") != std::string::npos);
+    // The summary is the comment's digest: the verdict, then each HIGH finding with its fix.
+    CHECK(summary.rfind("## pgfence: 🔴 HIGH", 0) == 0);
+    CHECK(summary.find("**Fix before merging:**") != std::string::npos);
+    CHECK(summary.find("**[create-index-without-concurrently]** — use CREATE INDEX CONCURRENTLY") != std::string::npos);
+    CHECK(summary.find("The check fails on findings above **MEDIUM**") != std::string::npos);
+    // The text is the detail, without the digest.
+    std::string text = body["output"]["text"];
+    CHECK(text.find("**[create-index-without-concurrently]**:") != std::string::npos);
+    CHECK(text.find("Fix before merging") == std::string::npos);
     CHECK(request_errors({body}, "checks.create") == "");
 
     const auto& findings = report.files[0].findings;
@@ -198,8 +204,9 @@ TEST_CASE("check run: summary and text stay within 65535 bytes on a huge report"
     std::string summary = plan.create["output"]["summary"], text = plan.create["output"]["text"];
     CHECK(summary.size() <= 65535);
     CHECK(text.size() <= 65535);
-    CHECK(summary.size() > 60000);  // cut near the limit, not far below it
-    CHECK(summary.find("cut at GitHub's 65535-byte limit") != std::string::npos);
+    CHECK(text.size() > 60000);  // cut near the limit, not far below it
+    // The digest names the first 25 rules and files and counts the rest.
+    CHECK(summary.find("more findings in ") != std::string::npos);
     CHECK(text.find("Shortened to fit GitHub's size limit") != std::string::npos);
     // Still valid UTF-8 after the cut (dump throws otherwise), and valid requests.
     CHECK_NOTHROW(plan.create.dump());

@@ -129,14 +129,14 @@ TEST_CASE("configuration errors name the file and line and exit 2") {
     CHECK(run_bad.err.rfind("error: " + json.string() + ":3:1: max_risk must be", 0) == 0);
 }
 
-TEST_CASE("markdown output has the statements table and the migration plan as sql blocks, without ANSI escapes") {
+TEST_CASE("markdown output has the digest, the detail and the migration plan as sql blocks, without ANSI escapes") {
     TempDir dir;
     auto file = dir.write("001.sql", k_risky).string();
     Run r = run({"analyze", "--no-config", "--format", "markdown", file});
     CHECK(r.code == 0);
-    CHECK(r.out.find("| line | statement | lock | blocks | risk | findings |") != std::string::npos);
-    CHECK(r.out.find("**create-index-without-concurrently**") != std::string::npos);
-    CHECK(r.out.find("#### Migration plan") != std::string::npos);
+    CHECK(r.out.find("**Fix before merging:**") != std::string::npos);
+    CHECK(r.out.find("**[create-index-without-concurrently]**") != std::string::npos);
+    CHECK(r.out.find("<details><summary>Migration plan: ") != std::string::npos);
     CHECK(r.out.find("```sql\nSET lock_timeout = '2s';") != std::string::npos);
     CHECK(r.out.find("\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);") != std::string::npos);
     CHECK(r.out.find('\x1b') == std::string::npos);
