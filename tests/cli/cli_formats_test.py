@@ -96,7 +96,7 @@ class Suite(Harness):
             shutil.rmtree(work)
 
     def suite_markdown(self):
-        """The comment body: statements table and recipes; a clean run says nothing is risky."""
+        """The comment body: the digest, the folded detail and the plan; a clean run says nothing is risky."""
         work = tempfile.mkdtemp()
         try:
             with open(os.path.join(work, "001.sql"), "w") as f:
@@ -106,8 +106,10 @@ class Suite(Harness):
             code, out, err = self.run("analyze", "--no-config", "--format", "markdown", "001.sql", cwd=work)
             text = out.decode()
             self.check(code == 0, f"markdown exit code {code}")
-            self.check("| line | statement | lock | blocks | risk | findings |" in text, "statements table")
-            self.check("#### Migration plan" in text and "\nCREATE INDEX CONCURRENTLY" in text, "the plan as an sql block")
+            self.check(text.startswith("## pgfence: 🔴 HIGH") and "**Fix before merging:**" in text, "the digest first")
+            self.check("<details open><summary>🔴 <code>001.sql</code>" in text, "the file's detail, folded")
+            self.check("<details><summary>Migration plan: " in text and "\nCREATE INDEX CONCURRENTLY" in text,
+                       "the plan as an sql block")
             self.check(ESC not in out, "no escapes")
             code, out, err = self.run("analyze", "--no-config", "--format", "markdown", "002.sql", cwd=work)
             self.check("pgfence found nothing risky in 1 migration file" in out.decode(), f"clean: {out[:200]!r}")
