@@ -437,8 +437,15 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (options.run_rules) {
         rules::Options rule_options = options.rules;
         rule_options.pg_version = options.pg_version;
-        if (script) rules::apply_rules(report, stmts, orm::suppression_text(text), rule_options);
-        else rules::apply_rules(report, stmts, text, rule_options);
+        if (script) {
+            rules::apply_rules(report, stmts, orm::suppression_text(text), rule_options);
+            // The SQL sits in a string literal of the script, with the script's own escapes.
+            for (auto* findings : {&report.findings, &report.suppressed}) {
+                for (auto& f : *findings) f.edit.reset();
+            }
+        } else {
+            rules::apply_rules(report, stmts, text, rule_options);
+        }
         compose_plan(report, stmts, down_part);
     }
     return report;

@@ -1,6 +1,7 @@
 #pragma once
 // Findings: what a reviewer acts on. Built by the rules from the facts (facts.hpp), never
 // from lock modes of their own; rendered by annotate/.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,17 @@ struct SizeFacts {
     double throughput_bytes_per_second = 0;
 };
 
+// A change to the file's text that resolves a finding by itself, set only where the rule is sure
+// of it (adding CONCURRENTLY, NOT VALID, IF NOT EXISTS, a SET line): bytes [begin, end) of the
+// file's text replaced by `text`; begin == end is an insertion. `pgfence pr` offers it as a
+// one-click suggestion once the edited file analyses clean of the finding (bot/suggestions.hpp).
+struct TextEdit {
+    std::size_t begin = 0;  // byte offsets into the file's text, as Span's
+    std::size_t end = 0;
+    std::string text;
+    std::string label;  // what it does, in a few words: "add CONCURRENTLY"
+};
+
 struct Finding {
     std::string rule;      // stable kebab-case id
     Risk risk = Risk::Low;
@@ -59,6 +71,9 @@ struct Finding {
     // For a finding on one subcommand of an ALTER TABLE: its 0-based index among the
     // statement's subcommands (the migration plan keeps the others), else -1.
     int subcommand = -1;
+    // The fix as an edit of the file, when it is one (the analyzer checks it lies in the file and
+    // that the statement's text is the file's own there; ORM scripts get none).
+    std::optional<TextEdit> edit;
 };
 
 // How one migration of a plan runs.

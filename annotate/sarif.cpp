@@ -143,6 +143,8 @@ std::string rule_name(std::string_view id) {
     return out;
 }
 
+std::string stable_hash(std::string_view text) { return hash_hex(text); }
+
 std::string sarif_fingerprint(std::string_view rule, std::string_view path, std::string_view sql, int occurrence) {
     std::string key;
     key.append(rule).append(1, '\0').append(path).append(1, '\0').append(analyze::fold_whitespace(sql));

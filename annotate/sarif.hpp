@@ -22,6 +22,10 @@ struct SarifOptions {
     bool all_rules = false;     // describe every rule, not only those with a result
 };
 
+// 32 lower-case hex digits of a 128-bit hash of `text` that stays the same across platforms and
+// releases (std::hash does not): fingerprints and the pull-request suggestions' keys.
+[[nodiscard]] std::string stable_hash(std::string_view text);
+
 // "pgfence/v1" fingerprint: rule, repository path, the statement's text with whitespace
 // collapsed, and which occurrence of that (rule, text) pair in the file this is. No line
 // numbers, so inserting lines above the statement keeps it.

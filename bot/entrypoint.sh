@@ -60,6 +60,8 @@ case "$mode" in
     [ -n "$config_from" ] && args+=(--config-from "$config_from")
     comment_author="$(input comment-author)"
     [ -n "$comment_author" ] && args+=(--comment-author "$comment_author")
+    max_suggestions="$(input max-suggestions)"
+    [ -n "$max_suggestions" ] && args+=(--max-suggestions "$max_suggestions")
     # The checkout belongs to the runner's user, not to the container's root: pgfence opens it
     # with libgit2's ownership check off (diff/repository.cpp), so no `safe.directory` is needed.
     "$pgfence_bin" "${args[@]}" -- "${paths[@]}"

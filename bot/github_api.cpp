@@ -137,6 +137,19 @@ Result<std::vector<nlohmann::json>> list_pull_request_files(Client& client, std:
     return client.get_all(*path + "/pulls/" + std::to_string(number) + "/files");
 }
 
+Result<std::vector<nlohmann::json>> list_review_comments(Client& client, std::string_view repo, int number) {
+    auto path = repo_path(repo);
+    if (!path) return path.error();
+    return client.get_all(*path + "/pulls/" + std::to_string(number) + "/comments");
+}
+
+Result<std::int64_t> create_review(Client& client, std::string_view repo, int number, const nlohmann::json& body) {
+    auto path = repo_path(repo);
+    if (!path) return path.error();
+    return id_of(client.request("POST", *path + "/pulls/" + std::to_string(number) + "/reviews", &body, Replay::only_if_unsent),
+                 "pulls/create-review");
+}
+
 Result<std::string> upload_sarif(Client& client, std::string_view repo, const std::string& commit_sha,
                                  const std::string& ref, const std::string& sarif_text) {
     auto path = repo_path(repo);

@@ -39,6 +39,12 @@ struct Repo {
 // pulls/list-files, every page (GitHub stops at 3000 files).
 [[nodiscard]] Result<std::vector<nlohmann::json>> list_pull_request_files(Client& client, std::string_view repo, int number);
 
+// pulls/list-review-comments, every page: the comments on the pull request's diff.
+[[nodiscard]] Result<std::vector<nlohmann::json>> list_review_comments(Client& client, std::string_view repo, int number);
+// pulls/create-review; body as the API takes it (commit_id, event, body, comments). Returns the
+// review id. Sent only_if_unsent: a review may not be blindly posted twice.
+[[nodiscard]] Result<std::int64_t> create_review(Client& client, std::string_view repo, int number, const nlohmann::json& body);
+
 // code-scanning/upload-sarif: gzips and base64-encodes the SARIF text; returns GitHub's upload id.
 [[nodiscard]] Result<std::string> upload_sarif(Client& client, std::string_view repo, const std::string& commit_sha, const std::string& ref,
                          const std::string& sarif_text);

@@ -31,6 +31,7 @@
 #include "bot/github_api.hpp"
 #include "bot/github_client.hpp"
 #include "bot/pr_config.hpp"
+#include "bot/suggestions.hpp"
 #include "diff/changes.hpp"
 #include "diff/event.hpp"
 #include "diff/glob.hpp"
@@ -95,6 +96,7 @@ struct PrArgs {
     std::string name;  // --name: tells this job's posts from another pgfence job's
     ConfigFrom config_from = ConfigFrom::Base;  // --config-from: whose configuration reviews
     std::string comment_author;  // --comment-author: the token's login when /user cannot say
+    int max_suggestions = 5;     // --max-suggestions: one-click suggested changes per run; 0: none
     std::vector<std::string> analyze_args{"pr"};  // everything else, read as `analyze` reads it
 };
 
@@ -146,6 +148,8 @@ PrArgs parse_pr(const std::vector<std::string>& args) {
             if (p.comment_author.empty() || p.comment_author.size() > 100 ||
                 p.comment_author.find_first_of(" \t\r\n") != std::string::npos)
                 throw UsageError{"--comment-author takes a GitHub login, e.g. my-app[bot]"};
+        } else if (is("--max-suggestions")) {
+            p.max_suggestions = parse_int("--max-suggestions", value("--max-suggestions"), 0, 100);
         } else if (arg == "--") {
             // Everything after it is a glob, even one that looks like an option.
             p.analyze_args.insert(p.analyze_args.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
@@ -254,9 +258,11 @@ FileReport skipped_file(const std::string& path, std::string reason) {
 
 // The changed files in the order their tools apply them, each after the changed files before it
 // in its migration set: a table one file of the pull request creates is new (empty, unused) to
-// the files after it, as it is when they are deployed together.
+// the files after it, as it is when they are deployed together. `starts`, when given, keeps what
+// each file started from, for the proof of its suggested changes.
 analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff::ChangeSet& changes,
-                                        const AnalyzeOptions& options, bool fail_on_pre_existing, bool chain) {
+                                        const AnalyzeOptions& options, bool fail_on_pre_existing, bool chain,
+                                        FileStarts* starts = nullptr) {
     Report report;
     report.pg_version = options.pg_version;
     std::vector<std::string> paths;
@@ -289,6 +295,7 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
         for (const auto& [name, rel] : schema->second.relations()) {
             if (rel->is_new) new_before.insert(name);
         }
+        if (starts != nullptr) starts->insert_or_assign(change.path, FileStart{schema->second, **text, *metadata});
         FileReport file = analyze_text(change.path, **text, options, *metadata, schema->second);
         if (!change.all_lines_new) {
             // A file the base branch already had has run in production: what it creates exists
@@ -582,7 +589,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     add_schema_context(*history, schema_context(a, settings), settings.options, schema_errors);
     for (const auto& e : schema_errors) err << "error: --schema " << annotate::printable(e.describe()) << "\n";
     if (!schema_errors.empty()) return k_exit_input;
-    auto analysed = analyse_changes(*repo, *changes, settings.options, p.fail_on_pre_existing, !a.no_history);
+    FileStarts starts;
+    auto analysed = analyse_changes(*repo, *changes, settings.options, p.fail_on_pre_existing, !a.no_history,
+                                    p.max_suggestions > 0 && target.number ? &starts : nullptr);
     if (!analysed) return git_failed(analysed.error());
     report = std::move(*analysed);
     history->count_into(report);
@@ -619,6 +628,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
 
     Posting posting;
+    int suggestions_posted = 0;
     // Bad input from the environment (GITHUB_API_URL, the event's number): reported as an
     // error, exit 2, after every file and the fallback annotations are written.
     bool input_error = false;
@@ -652,6 +662,13 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
                          counts.new_findings + counts.pre_existing > 0 || trace.failed, trace, identity,
                          p.comment_author, review_links(target), posting);
         }
+        if (p.max_suggestions > 0 && target.number) {
+            SuggestionRun run = post_suggestions(*client, target.repository, *target.number, target.head, report, *changes,
+                                                 starts, settings.options, static_cast<std::size_t>(p.max_suggestions),
+                                                 p.comment_author, identity.title);
+            suggestions_posted = run.posted;
+            if (run.error) posting.problems.push_back("suggestions not posted: " + describe_failure(*run.error));
+        }
         if (p.upload_sarif && !sarif_path.empty()) {
             std::ostringstream sarif;
             annotate::render_sarif(report, sarif, sarif_options);
@@ -680,7 +697,8 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
           << "conclusion=" << conclusion << "\n"
           << "sarif-file=" << sarif_path << "\n"
           << "check-run-posted=" << (posting.check_run ? "true" : "false") << "\n"
-          << "comment-posted=" << (posting.comment ? "true" : "false") << "\n";
+          << "comment-posted=" << (posting.comment ? "true" : "false") << "\n"
+          << "suggestions-posted=" << suggestions_posted << "\n";
         append_file(outputs_path, o.str(), err);
     }
 

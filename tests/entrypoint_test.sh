@@ -59,6 +59,7 @@ check "pull_request: only the changed migration" 'grep -q "db/migrations/002.sql
 check "pull_request: workflow commands without a token" 'grep -q "^::error file=db/migrations/002.sql,line=1" "$tmp/stdout"'
 check "pull_request: says why nothing was posted" 'grep -q "nothing posted" "$tmp/stderr"'
 check "pull_request: step outputs" 'grep -q "^max-risk=HIGH$" "$tmp/out" && grep -q "^sarif-file=$tmp/ws/pgfence.sarif$" "$tmp/out"'
+check "pull_request: no suggestions without a token" 'grep -q "^suggestions-posted=0$" "$tmp/out"'
 check "pull_request: SARIF in the workspace" '[ -s "$tmp/ws/pgfence.sarif" ]'
 check "pull_request: job summary" 'grep -q "t_id" "$tmp/summary"'
 
@@ -94,6 +95,13 @@ env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EV
   bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
 status=$?
 check "trace-timeout: passed to pgfence pr" '[ "$status" -eq 2 ] && grep -q "^error: --trace-timeout" "$tmp/stderr"'
+
+# max-suggestions reaches pgfence pr: a value it refuses names the flag.
+env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event2.json" \
+  GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" "INPUT_MAX-SUGGESTIONS=many" \
+  bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+status=$?
+check "max-suggestions: passed to pgfence pr" '[ "$status" -eq 2 ] && grep -q "^error: --max-suggestions" "$tmp/stderr"'
 
 if [ "$fail" -eq 0 ]; then echo "entrypoint: all checks passed"; fi
 exit "$fail"

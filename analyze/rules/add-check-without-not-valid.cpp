@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/edits.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -39,6 +40,14 @@ void report(const StatementContext& ctx, Sink& sink, const LockFact& lock, const
     recipe.steps.push_back({"Migration 1", first, true});
     recipe.steps.push_back({"Migration 2", "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + name + ";", true});
     f.recipe = std::move(recipe);
+    // ADD CONSTRAINT's own clause takes NOT VALID at its end; a column's CHECK cannot.
+    if (add_column.empty() && ctx.subcommand >= 0) {
+        std::vector<Range> clauses = alter_subcommands(ctx.statement.sql, ctx.as<AlterTableStmt>());
+        if (static_cast<std::size_t>(ctx.subcommand) < clauses.size()) {
+            f.edit = insert_in_statement(ctx.statement, clauses[static_cast<std::size_t>(ctx.subcommand)].end, " NOT VALID",
+                                         "add NOT VALID");
+        }
+    }
 }
 
 void check(const StatementContext& ctx, Sink& sink) {

@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/edits.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -44,6 +45,9 @@ void check(const StatementContext& ctx, Sink& sink) {
     std::string table = pg::display_name(rv);
     const LockFact* lock = lock_on(ctx.statement, table);
     if (lock == nullptr || lock->is_new) return;
+    // NOT VALID on a partitioned table's foreign key is refused before PostgreSQL 18 ("cannot add
+    // NOT VALID foreign key on partitioned table"): no edit there.
+    std::vector<Range> clauses = alter_subcommands(ctx.statement.sql, stmt);
     int index = -1;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
         ++index;
@@ -65,6 +69,10 @@ void check(const StatementContext& ctx, Sink& sink) {
         recipe.steps.push_back({"Migration 1", "ALTER TABLE " + table + " " + constraint_sql(con, name) + " NOT VALID;", true});
         recipe.steps.push_back({"Migration 2", "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + quote_ident(name) + ";", true});
         f.recipe = std::move(recipe);
+        bool partitioned = lock->kind == "partitioned table" || (ref_lock != nullptr && ref_lock->kind == "partitioned table");
+        if (static_cast<std::size_t>(index) < clauses.size() && !(partitioned && ctx.options.pg_version < 18)) {
+            f.edit = insert_in_statement(ctx.statement, clauses[static_cast<std::size_t>(index)].end, " NOT VALID", "add NOT VALID");
+        }
     }
 }
 

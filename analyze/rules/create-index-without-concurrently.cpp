@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/edits.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -36,6 +37,10 @@ void check(const StatementContext& ctx, Sink& sink) {
         sql += ";\n-- If it fails it leaves an INVALID index behind: drop it with\n-- DROP INDEX CONCURRENTLY IF EXISTS " +
                (index.empty() ? std::string("<index>") : quote_ident(index)) + "; and run it again.";
         recipe.steps.push_back({"Migration", sql, false});
+        // The edit is the fix's first half; whether the file runs outside a transaction is for
+        // the one who applies it to know (pgfence pr proves it by analysing the edited file).
+        std::size_t at = after_keyword(ctx.statement.sql, 0, std::string_view::npos, "INDEX");
+        if (at != std::string_view::npos) f.edit = insert_in_statement(ctx.statement, at, " CONCURRENTLY", "add CONCURRENTLY");
     }
     f.recipe = std::move(recipe);
     f.fix = partitioned ? "build the index per partition with CONCURRENTLY and attach it" : "use CREATE INDEX CONCURRENTLY in a migration that runs outside a transaction";

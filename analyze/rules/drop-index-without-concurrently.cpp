@@ -1,5 +1,6 @@
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/edits.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -67,6 +68,15 @@ void check(const StatementContext& ctx, Sink& sink) {
         recipe.summary = "Drop the index with CONCURRENTLY, outside a transaction: queries on the table keep running";
         recipe.steps.push_back({"Migration (no transaction)", sql, false});
         f.recipe = std::move(recipe);
+        // CONCURRENTLY drops one index and takes no CASCADE: only then is the fix an edit.
+        if (pg::length(drop->objects) == 1 && !drop->cascade) {
+            std::size_t at = after_keyword(ctx.statement.sql, 0, std::string_view::npos, "INDEX");
+            bool exists = drop->stmt->missing_ok;
+            if (at != std::string_view::npos) {
+                f.edit = insert_in_statement(ctx.statement, at, exists ? " CONCURRENTLY" : " CONCURRENTLY IF EXISTS",
+                                             exists ? "add CONCURRENTLY" : "add CONCURRENTLY IF EXISTS");
+            }
+        }
     }
 }
 

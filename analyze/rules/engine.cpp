@@ -43,6 +43,17 @@ void report_unused(std::vector<Suppression>& suppressions, std::vector<Finding>&
     }
 }
 
+// An edit is kept only where it is an edit of this very text: within it, for a statement whose
+// text is the file's own at its span (an ORM script's SQL is not, nor a statement the splitter
+// rebuilt), so applying it changes what the rule read and nothing else.
+bool edit_fits(const TextEdit& edit, int statement, const FileReport& report, std::string_view text) {
+    if (statement < 0 || static_cast<std::size_t>(statement) >= report.statements.size()) return false;
+    const StatementFacts& s = report.statements[static_cast<std::size_t>(statement)];
+    if (s.span.begin > s.span.end || s.span.end > text.size()) return false;
+    if (text.substr(s.span.begin, s.span.end - s.span.begin) != s.sql) return false;
+    return edit.begin <= edit.end && edit.end <= text.size();
+}
+
 }  // namespace
 
 void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, std::string_view text,
@@ -66,7 +77,10 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     for (const Rule* rule : active) {
         if (rule->file_check == nullptr) continue;
         Sink sink(rule->id, rule->default_risk, findings);
-        rule->file_check(FileContext{report, options, stmts, &memo}, sink);
+        rule->file_check(FileContext{report, options, stmts, &memo, text}, sink);
+    }
+    for (auto& f : findings) {
+        if (f.edit && !edit_fits(*f.edit, f.statement, report, text)) f.edit.reset();
     }
 
     // One finding per rule, statement and message.

@@ -7,7 +7,7 @@ namespace {
 void check(const FileContext& ctx, Sink& sink) {
     require_setting(ctx, sink,
                     SettingPolicy{&Settings::lock_timeout, "lock_timeout", "'2s'", blocks_traffic,
-                                  ": while it waits for that lock, every query behind it waits too"});
+                                  ": while it waits for that lock, every query behind it waits too", true});
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/edits.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -34,12 +35,38 @@ std::string with_clause(const std::string& command, const std::string& clause, c
 const std::string k_rerun_fails = " and runs outside a transaction: if the migration stops after it, running the "
                                   "migration again fails here";
 
+// `at`: where in the statement's text the clause goes (after the keyword before it), npos
+// when the rule cannot be sure: then no edit is offered.
 void report(Sink& sink, const StatementContext& ctx, const std::string& what, const std::string& fixed,
-            const std::string& relation) {
+            const std::string& relation, std::size_t at = std::string_view::npos) {
     std::string clause = fixed.find("IF NOT EXISTS") != std::string::npos ? "IF NOT EXISTS" : "IF EXISTS";
     Finding& f = sink.add(ctx.statement, what + " has no " + clause + k_rerun_fails);
     f.relation = relation;
     f.fix = "write `" + fixed + "`";
+    if (at != std::string_view::npos) f.edit = insert_in_statement(ctx.statement, at, " " + clause, "add " + clause);
+}
+
+constexpr std::size_t k_npos = std::string_view::npos;
+
+// The end of the first `kw` (then of the words in `then` that follow it) in the statement.
+std::size_t after(const StatementContext& ctx, std::string_view kw, std::initializer_list<std::string_view> then = {}) {
+    return after_keyword(ctx.statement.sql, 0, k_npos, kw, then);
+}
+
+// The keyword a DROP's IF EXISTS follows, by what it drops (DROP MATERIALIZED VIEW: VIEW);
+// empty for the kinds no edit is offered for.
+std::string_view drop_keyword(ObjectType type) {
+    switch (type) {
+        case OBJECT_TABLE: return "TABLE";
+        case OBJECT_INDEX: return "INDEX";
+        case OBJECT_VIEW:
+        case OBJECT_MATVIEW: return "VIEW";
+        case OBJECT_SEQUENCE: return "SEQUENCE";
+        case OBJECT_SCHEMA: return "SCHEMA";
+        case OBJECT_EXTENSION: return "EXTENSION";
+        case OBJECT_TYPE: return "TYPE";
+        default: return {};
+    }
 }
 
 // ADD CONSTRAINT has no IF NOT EXISTS: a DROP CONSTRAINT IF EXISTS of the same name, earlier in
@@ -78,8 +105,17 @@ void note_dropped(const AlterTableStmt* stmt, std::set<std::string>& dropped) {
 void check_alter(Sink& sink, const StatementContext& ctx, const AlterTableStmt* stmt, std::set<std::string>& dropped) {
     const RangeVar* rv = stmt->relation;
     std::string table = pg::display_name(rv), relname(pg::relname(rv));
+    const std::string& sql = ctx.statement.sql;
+    std::vector<Range> clauses = alter_subcommands(sql, stmt);
+    std::size_t index = 0;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
         AlterTableType subtype = cmd->subtype;
+        Range clause = index < clauses.size() ? clauses[index] : Range{};
+        ++index;
+        // Where this subcommand's IF [NOT] EXISTS goes: after `kw` [`then`] at its start.
+        auto at = [&](std::string_view kw, std::string_view then) {
+            return clause.found() ? after_keyword(sql, clause.begin, clause.end, kw, {then}) : k_npos;
+        };
         if (subtype == AT_DropConstraint && cmd->missing_ok) dropped.insert(dropped_key(stmt, cmd));
         if (subtype == AT_AddConstraint) {
             check_add_constraint(sink, ctx, table, pg::as<Constraint>(cmd->def), dropped, relname);
@@ -90,12 +126,14 @@ void check_alter(Sink& sink, const StatementContext& ctx, const AlterTableStmt* 
             const auto* def = pg::as<ColumnDef>(cmd->def);
             std::string column = quote_ident(def != nullptr ? pg::text(def->colname) : std::string_view());
             report(sink, ctx, "ADD COLUMN " + column + " on " + table,
-                   "ALTER TABLE " + table + " " + with_clause("ADD COLUMN", "IF NOT EXISTS", column) + " ...", table);
+                   "ALTER TABLE " + table + " " + with_clause("ADD COLUMN", "IF NOT EXISTS", column) + " ...", table,
+                   at("ADD", "COLUMN"));
         } else if (subtype == AT_DropColumn || subtype == AT_DropConstraint) {
             std::string object = subtype == AT_DropColumn ? "DROP COLUMN" : "DROP CONSTRAINT";
             std::string name = quote_ident(pg::text(cmd->name));
             report(sink, ctx, object + " " + name + " on " + table,
-                   "ALTER TABLE " + table + " " + with_clause(object, "IF EXISTS", name), table);
+                   "ALTER TABLE " + table + " " + with_clause(object, "IF EXISTS", name), table,
+                   at("DROP", subtype == AT_DropColumn ? "COLUMN" : "CONSTRAINT"));
         }
     }
 }
@@ -115,12 +153,14 @@ void check_statement(const StatementContext& ctx, Sink& sink, std::set<std::stri
     if (const auto* create = ctx.as<CreateStmt>()) {
         if (create->if_not_exists) return;
         std::string table = pg::display_name(create->relation);
-        report(sink, ctx, "CREATE TABLE " + table, with_clause("CREATE TABLE", "IF NOT EXISTS", table) + " ...", table);
+        report(sink, ctx, "CREATE TABLE " + table, with_clause("CREATE TABLE", "IF NOT EXISTS", table) + " ...", table,
+               after(ctx, "TABLE"));
     } else if (const auto* as = ctx.as<CreateTableAsStmt>()) {
         if (as->if_not_exists) return;
         std::string command = as->objtype == OBJECT_MATVIEW ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE";
         std::string name = pg::display_name(as->into != nullptr ? as->into->rel : nullptr);
-        report(sink, ctx, command + " " + name, with_clause(command, "IF NOT EXISTS", name) + " AS ...", name);
+        report(sink, ctx, command + " " + name, with_clause(command, "IF NOT EXISTS", name) + " AS ...", name,
+               after(ctx, as->objtype == OBJECT_MATVIEW ? "VIEW" : "TABLE"));
     } else if (const auto* index = ctx.as<IndexStmt>()) {
         if (index->if_not_exists) return;
         std::string name = quote_ident(pg::text(index->idxname));
@@ -134,19 +174,24 @@ void check_statement(const StatementContext& ctx, Sink& sink, std::set<std::stri
             f.fix = "name the index and write `" + command + " IF NOT EXISTS <name> ON " + table + " ...`";
             return;
         }
-        report(sink, ctx, command + " " + name, with_clause(command, "IF NOT EXISTS", name) + " ON " + table + " ...", table);
+        report(sink, ctx, command + " " + name, with_clause(command, "IF NOT EXISTS", name) + " ON " + table + " ...", table,
+               after(ctx, "INDEX", {"CONCURRENTLY"}));
     } else if (const auto* sequence = ctx.as<CreateSeqStmt>()) {
         if (sequence->if_not_exists) return;
         std::string name = pg::display_name(sequence->sequence);
-        report(sink, ctx, "CREATE SEQUENCE " + name, with_clause("CREATE SEQUENCE", "IF NOT EXISTS", name), name);
+        report(sink, ctx, "CREATE SEQUENCE " + name, with_clause("CREATE SEQUENCE", "IF NOT EXISTS", name), name,
+               after(ctx, "SEQUENCE"));
     } else if (const auto* schema = ctx.as<CreateSchemaStmt>()) {
         if (schema->if_not_exists) return;
         std::string name = quote_ident(pg::text(schema->schemaname));
-        report(sink, ctx, "CREATE SCHEMA " + name, with_clause("CREATE SCHEMA", "IF NOT EXISTS", name), "");
+        // IF NOT EXISTS refuses the schema elements a CREATE SCHEMA may carry.
+        report(sink, ctx, "CREATE SCHEMA " + name, with_clause("CREATE SCHEMA", "IF NOT EXISTS", name), "",
+               pg::length(schema->schemaElts) == 0 ? after(ctx, "SCHEMA") : k_npos);
     } else if (const auto* extension = ctx.as<CreateExtensionStmt>()) {
         if (extension->if_not_exists) return;
         std::string name = quote_ident(pg::text(extension->extname));
-        report(sink, ctx, "CREATE EXTENSION " + name, with_clause("CREATE EXTENSION", "IF NOT EXISTS", name), "");
+        report(sink, ctx, "CREATE EXTENSION " + name, with_clause("CREATE EXTENSION", "IF NOT EXISTS", name), "",
+               after(ctx, "EXTENSION"));
     } else if (const auto* drop = ctx.as<DropStmt>()) {
         if (drop->missing_ok) return;
         ObjectType type = drop->removeType;
@@ -160,7 +205,9 @@ void check_statement(const StatementContext& ctx, Sink& sink, std::set<std::stri
         std::string command = s.tag.empty() || s.tag == "DROP" ? "DROP" : s.tag;
         bool relation = type == OBJECT_TABLE || type == OBJECT_INDEX || type == OBJECT_VIEW || type == OBJECT_MATVIEW ||
                         type == OBJECT_SEQUENCE;
-        report(sink, ctx, command + " " + names, with_clause(command, "IF EXISTS", names), relation ? first : "");
+        std::string_view keyword = drop_keyword(type);
+        report(sink, ctx, command + " " + names, with_clause(command, "IF EXISTS", names), relation ? first : "",
+               keyword.empty() ? k_npos : after(ctx, keyword, {"CONCURRENTLY"}));
     }
 }
 

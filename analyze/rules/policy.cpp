@@ -1,6 +1,7 @@
 #include "analyze/rules/policy.hpp"
 
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/edits.hpp"
 
 namespace pgfence::analyze::rules {
 
@@ -39,6 +40,9 @@ void require_setting(const FileContext& ctx, Sink& sink, const SettingPolicy& po
         f.relation = lock ? lock->relation : std::string();
         f.fix = "add `" + set_line(s, policy.name, policy.suggested) + "` on a line before line " +
                 std::to_string(s.span.start.line);
+        if (policy.offer_edit) {
+            f.edit = line_above(ctx.text, s, set_line(s, policy.name, policy.suggested), "add SET " + std::string(policy.name));
+        }
         reported = true;
     }
 }

@@ -15,6 +15,9 @@ struct SettingPolicy {
     std::string_view suggested;  // "'2s'"
     bool (*needs)(const StatementFacts&);  // which statements it protects
     std::string_view why;        // appended to the message
+    // Offer the SET line as an edit (Finding::edit) above the statement: for a setting whose
+    // suggested value suits every migration (lock_timeout), not one that names the app.
+    bool offer_edit = false;
 };
 
 // A finding at the first protected statement without the setting in force, and again at

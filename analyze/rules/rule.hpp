@@ -64,6 +64,7 @@ struct FileContext {
     const Options& options;
     const std::vector<const pg::Node*>& stmts;  // parallel to file.statements, null for unparsable ones
     FileMemo* memo = nullptr;                   // none: nothing is kept between calls
+    std::string_view text = {};                 // the file's text (for an edit outside a statement)
 };
 
 // Where a rule reports; fills in its id and default risk.

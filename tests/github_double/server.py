@@ -123,6 +123,10 @@ class Double:
         if op.id == "checks/create" and (body.get("status") == "completed" or "completed_at" in body) \
                 and "conclusion" not in body:
             errors.append("conclusion is required when status is completed or completed_at is given")
+        # Upstream's description of `body`: required with the COMMENT and REQUEST_CHANGES events.
+        if op.id == "pulls/create-review" and body.get("event") in ("COMMENT", "REQUEST_CHANGES") \
+                and not body.get("body"):
+            errors.append("body is required when event is COMMENT or REQUEST_CHANGES")
         if op.id == "code-scanning/upload-sarif" and isinstance(body.get("sarif"), str):
             errors.extend(self.check_sarif(body["sarif"]))
         return errors
@@ -260,6 +264,34 @@ class Double:
                             changes=3, patch="@@ -0,0 +1,3 @@")
                 items.append(item)
             return self.paginate(items, url, origin)
+        if op.id == "pulls/create-review":
+            key = f"{repo}#{params['pull_number']}"
+            problems = st.review_errors(key, body)
+            if problems:  # GitHub refuses the whole review for one bad comment
+                return 422, {"message": "Unprocessable Entity", "errors": problems,
+                             "documentation_url": "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request"}, {}
+            who = self.token_identity(headers)
+            pull = st.pulls.get(key, {"head_sha": "a" * 40})
+            event = body.get("event")
+            review = {"id": st.new_id(), "body": body.get("body", ""), "event": event,
+                      "state": {"COMMENT": "COMMENTED", "APPROVE": "APPROVED",
+                                "REQUEST_CHANGES": "CHANGES_REQUESTED"}.get(event, "PENDING"),
+                      "commit_id": body.get("commit_id") or pull["head_sha"], "login": who["login"],
+                      "user_id": who["user_id"]}
+            st.reviews.setdefault(key, []).append(review)
+            for c in body.get("comments") or []:
+                comment = dict(c, id=st.new_id(), review_id=review["id"], commit_id=review["commit_id"],
+                               login=who["login"], user_id=who["user_id"])
+                st.review_comments.setdefault(key, []).append(comment)
+            return 200, self.review_json(op, review, repo, params["pull_number"], origin), {}
+        if op.id == "pulls/list-reviews":
+            reviews = st.reviews.get(f"{repo}#{params['pull_number']}", [])
+            items = [self.review_json(op, r, repo, params["pull_number"], origin) for r in reviews]
+            return self.paginate(items, url, origin)
+        if op.id == "pulls/list-review-comments":
+            comments = st.review_comments.get(f"{repo}#{params['pull_number']}", [])
+            items = [self.review_comment_json(c, repo, params["pull_number"], origin) for c in comments]
+            return self.paginate(items, url, origin)
         if op.id == "code-scanning/upload-sarif":
             upload = str(uuid.uuid4())
             return 202, {"id": upload, "url": f"{origin}{self.prefix}/repos/{repo}/code-scanning/sarifs/{upload}"}, {}
@@ -282,13 +314,43 @@ class Double:
                                                  f"/check-runs/{run['id']}/annotations"})
         return answer
 
-    def comment_json(self, c, repo, number, origin):
-        raw = self.by_id["issues/create-comment"].raw_responses["201"]
-        answer = openapi.synthesize(raw)
-        user = openapi.synthesize(_not_null(raw["properties"]["user"]))
+    def user_json(self, raw_user, c):
+        user = openapi.synthesize(_not_null(raw_user))
         login = c.get("login", "someone")
         user.update(login=login, id=c.get("user_id", user_id_of(login)),
                     type="Bot" if login.endswith("[bot]") else "User")
+        return user
+
+    def review_json(self, op, r, repo, number, origin):
+        item = op.raw_responses["200"]
+        raw = item["items"] if item.get("type") == "array" else item
+        answer = openapi.synthesize(raw)
+        api = f"{origin}{self.prefix}/repos/{repo}"
+        answer.update(id=r["id"], node_id=f"PRR_{r['id']}", user=self.user_json(raw["properties"]["user"], r),
+                      body=r["body"], state=r["state"], commit_id=r["commit_id"],
+                      html_url=f"https://github.example/{repo}/pull/{number}#pullrequestreview-{r['id']}",
+                      pull_request_url=f"{api}/pulls/{number}")
+        return answer
+
+    def review_comment_json(self, c, repo, number, origin):
+        raw = self.by_id["pulls/list-review-comments"].raw_responses["200"]["items"]
+        answer = openapi.synthesize(raw)
+        api = f"{origin}{self.prefix}/repos/{repo}"
+        start = c.get("start_line")
+        answer.update(id=c["id"], node_id=f"PRRC_{c['id']}", pull_request_review_id=c["review_id"],
+                      path=c["path"], body=c["body"], commit_id=c["commit_id"], original_commit_id=c["commit_id"],
+                      line=c["line"], original_line=c["line"], side=c.get("side", "RIGHT"),
+                      start_line=start, original_start_line=start,
+                      start_side=c.get("start_side", c.get("side", "RIGHT")) if start is not None else None,
+                      diff_hunk=f"@@ -0,0 +{c['line']} @@", user=self.user_json(raw["properties"]["user"], c),
+                      url=f"{api}/pulls/comments/{c['id']}", pull_request_url=f"{api}/pulls/{number}",
+                      html_url=f"https://github.example/{repo}/pull/{number}#discussion_r{c['id']}")
+        return answer
+
+    def comment_json(self, c, repo, number, origin):
+        raw = self.by_id["issues/create-comment"].raw_responses["201"]
+        answer = openapi.synthesize(raw)
+        user = self.user_json(raw["properties"]["user"], c)
         api = f"{origin}{self.prefix}/repos/{repo}"
         answer.update(id=c["id"], node_id=f"IC_{c['id']}", body=c["body"], user=user,
                       url=f"{api}/issues/comments/{c['id']}", issue_url=f"{api}/issues/{number}",

@@ -1,11 +1,14 @@
-"""What the GitHub test double remembers: comments, check runs, pull requests, SARIF uploads,
-injected faults, and the log of every request it was sent."""
+"""What the GitHub test double remembers: comments, check runs, pull requests (their reviews,
+review comments and diff), SARIF uploads, injected faults, and the log of every request it was sent."""
 
 import json
 import os
 import re
+import subprocess
 import threading
 import time
+
+from diff_lines import diff_lines
 
 _FAULT_PRESETS = {
     "bad-gateway": {"status": 502, "body": {"message": "Server Error"}},
@@ -68,6 +71,10 @@ class State:
         self.check_runs = {}    # id -> stored check run (request fields merged)
         self.pulls = {}         # "owner/repo#number" -> {"head_sha":..., "base_ref":...}
         self.files = {}         # "owner/repo#number" -> [{"filename":..., "status":...}]
+        self.reviews = {}       # "owner/repo#number" -> [review]
+        self.review_comments = {}  # "owner/repo#number" -> [review comment]
+        self.diff_specs = {}    # "owner/repo#number" -> {"git": {dir, base[, head]}} or {"diff": {...}}
+        self.diffs = {}         # ("owner/repo#number", commit) -> {path: {"RIGHT": set, "LEFT": set}}
         self.sarifs = []
         self.faults = []
         self.link_origin = None  # overrides the origin of Link URLs (to test foreign links)
@@ -91,7 +98,8 @@ class State:
 
     def seed(self, spec):
         """{"comments": [{"repo", "number", "count", "marker", "marker_at": [indexes], "login", "user_id"}],
-        "pulls": [{"repo", "number", "head_sha", "base_ref", "files": [names] | count}],
+        "pulls": [{"repo", "number", "head_sha", "base_ref", "files": [names] | count,
+                   "git": {"dir", "base"[, "head"]} | "diff": {path: [right lines] | {"RIGHT": [...], "LEFT": [...]}}}],
         "link_origin": "http://elsewhere:1"}"""
         for c in spec.get("comments", []):
             key = f"{c['repo']}#{c['number']}"
@@ -111,11 +119,64 @@ class State:
             if isinstance(names, int) or names is None:
                 names = [f"migrations/{i + 1:04d}_step.sql" for i in range(int(names or 0))]
             self.files[key] = [{"filename": n, "status": "added"} for n in names]
+            if "git" in p or "diff" in p:
+                self.diff_specs[key] = {k: p[k] for k in ("git", "diff") if k in p}
+                self.diffs = {k: v for k, v in self.diffs.items() if k[0] != key}
         if "link_origin" in spec:
             self.link_origin = spec["link_origin"]
 
+    def diff_of(self, key, commit):
+        """The pull request's commentable lines at `commit` (the review's commit_id; the seeded
+        head when it has none), or None when no seed gave its diff (then any line is accepted)."""
+        if (key, commit) in self.diffs:
+            return self.diffs[(key, commit)]
+        spec = self.diff_specs.get(key)
+        if spec is None:
+            return None
+        if "git" in spec:
+            g = spec["git"]
+            lines = diff_lines(g["dir"], g["base"], commit or g.get("head", "HEAD"))
+        else:
+            lines = {}
+            for path, sides in spec["diff"].items():
+                if isinstance(sides, list):
+                    sides = {"RIGHT": sides}
+                lines[path] = {"RIGHT": set(sides.get("RIGHT", [])), "LEFT": set(sides.get("LEFT", []))}
+        self.diffs[(key, commit)] = lines
+        return lines
+
+    def review_errors(self, key, body):
+        """GitHub's 422 reasons for a review's comments: each must be on a line of the diff."""
+        try:
+            diff = self.diff_of(key, body.get("commit_id"))
+        except subprocess.CalledProcessError:
+            return [f"No commit found for SHA: {body.get('commit_id')}"]
+        if diff is None:
+            return []
+        errors = []
+        for c in body.get("comments") or []:
+            if "line" not in c:
+                if "position" not in c:
+                    errors.append("pull_request_review_thread.line must be present")
+                continue  # a diff position: not modelled
+            sides = diff.get(c.get("path"))
+            if sides is None:
+                errors.append("Path could not be resolved")
+                continue
+            side = c.get("side", "RIGHT")
+            if c["line"] not in sides.get(side, set()):
+                errors.append("pull_request_review_thread.line must be part of the diff")
+            if "start_line" in c:
+                start_side = c.get("start_side", side)
+                if c["start_line"] not in sides.get(start_side, set()):
+                    errors.append("pull_request_review_thread.start_line must be part of the diff")
+                elif c["start_line"] >= c["line"]:
+                    errors.append("pull_request_review_thread.start_line must precede the end line")
+        return errors
+
     def snapshot(self):
         return {"requests": self.requests, "comments": self.comments,
+                "reviews": self.reviews, "review_comments": self.review_comments,
                 "check_runs": {str(k): v for k, v in self.check_runs.items()},
                 "sarifs": self.sarifs, "faults_left": sum(f.times for f in self.faults)}
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 TOKEN = "ghs_pgfenceTestToken0123456789"
 MARKER = "<!-- pgfence:sticky-comment -->"
@@ -106,10 +107,15 @@ class Scenario:
     # -- the GitHub double ---------------------------------------------------------------
 
     def start_double(self, faults=(), seeds=()):
+        """Started on a repository, the double knows the pull request's diff (base...the review's
+        commit) and refuses a review comment outside it, as GitHub does."""
         cmd = ["/usr/bin/python3", self.args.double, "--port", "0", "--schemas", self.args.schemas,
                "--sarif-schema", self.args.sarif_schema, "--state", self.state, "--token", TOKEN]
         for f in faults:
             cmd += ["--fault", json.dumps(f)]
+        if getattr(self, "base", None):
+            seeds = [{"pulls": [{"repo": "octo/app", "number": 7, "git": {"dir": self.repo, "base": self.base}}]},
+                     *seeds]
         for s in seeds:
             cmd += ["--seed", json.dumps(s)]
         self.server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -142,6 +148,9 @@ class Scenario:
             check(r["valid"], f"invalid request {r['method']} {r['path']}: {r.get('errors')}")
             check(r.get("response_valid", True), f"the double answered outside the schema: {r}")
             check(r["auth"] == "ok", f"request without the right token: {r['path']}")
+            # A review GitHub refuses (a comment off the diff) loses every suggestion in it.
+            check(r["operation"] != "pulls/create-review" or r["status"] == 200 or r.get("fault"),
+                  f"review refused: {r['status']} {r.get('errors')}")
 
     # -- running pgfence pr -------------------------------------------------------------------
 
@@ -176,6 +185,9 @@ class Scenario:
 
     def comments(self):
         return self.github_state()["comments"].get("octo/app#7", [])
+
+    def review_comments(self):
+        return self.github_state()["review_comments"].get("octo/app#7", [])
 
 
 # -- scenarios ---------------------------------------------------------------------------------
@@ -594,9 +606,181 @@ def review(s):
     s.all_requests_valid()
 
 
+SUGGEST_BASE = """CREATE TABLE users (id bigint PRIMARY KEY, email text);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);
+CREATE INDEX users_email_idx ON users (email);
+"""
+# Plain SQL, each statement its own transaction: CONCURRENTLY and NOT VALID are one-click fixes.
+SUGGEST_002 = """-- lookups by customer
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);
+"""
+# Prisma sends its file as one query, one implicit transaction: CONCURRENTLY would fail there.
+SUGGEST_PRISMA = """SET lock_timeout = '2s';
+-- CreateIndex
+CREATE INDEX "accounts_email_idx" ON "users"("email");
+"""
+SUGGESTION_MARKER = "<!-- pgfence:suggestion "
+
+
+def make_suggest_repo(s, files):
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "db/migrations/001_init.sql"), SUGGEST_BASE)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    for path, text in files.items():
+        write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "feature")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+
+
+def suggestion_of(body):
+    """(the lines in the body's suggestion block, the key of its last line)."""
+    lines = body.rstrip("\n").split("\n")
+    check(lines[-1].startswith(SUGGESTION_MARKER) and lines[-1].endswith(" -->"), f"the marker is the last line: {body}")
+    key = lines[-1][len(SUGGESTION_MARKER):-len(" -->")]
+    opening = [i for i, line in enumerate(lines) if line.lstrip("`") == "suggestion" and line.startswith("```")]
+    check(len(opening) == 1, f"one suggestion block: {body}")
+    fence = lines[opening[0]][:-len("suggestion")]
+    closing = [i for i in range(opening[0] + 1, len(lines)) if lines[i] == fence]
+    check(closing and closing[0] == len(lines) - 2, f"the block closes with its own fence just above the marker: {body}")
+    return "\n".join(lines[opening[0] + 1:closing[0]]), key
+
+
+def reviews_posted(s):
+    return [r for r in s.requests("pulls/create-review")]
+
+
+def suggestions(s):
+    """One-click suggestions: a review of ```suggestion comments on the pull request's own lines,
+    each proved by analysing the edited file again (CONCURRENTLY in Prisma's implicit transaction
+    is not offered), never twice for a finding (keys survive lines moving), --max-suggestions."""
+    make_suggest_repo(s, {"db/migrations/002_orders.sql": SUGGEST_002,
+                          "prisma/migrations/20240201000000_index/migration.sql": SUGGEST_PRISMA})
+    s.start_double()
+    proc = s.run_pr()
+    check(proc.returncode == 1, f"exit {proc.returncode}\n{proc.stderr}")
+    s.all_requests_valid()
+    posts = reviews_posted(s)
+    check(len(posts) == 1 and posts[0]["status"] == 200, f"one review: {[(r['status'], r.get('errors')) for r in posts]}\n{proc.stderr}")
+    review = posts[0]["body"]
+    check(review["commit_id"] == s.head and review["event"] == "COMMENT" and review["body"], f"a COMMENT review on the head: {review}")
+    got = {(c["path"], c["line"]): suggestion_of(c["body"])[0] for c in review["comments"]}
+    check(got == {("db/migrations/002_orders.sql", 2): "CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);",
+                  ("db/migrations/002_orders.sql", 3): "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY "
+                                                       "(user_id) REFERENCES users (id) NOT VALID;"},
+          f"the edited lines, and none for the index in Prisma's transaction: {got}")
+    for c in review["comments"]:
+        check(c["side"] == "RIGHT" and "start_line" not in c, f"one line on the head side: {c}")
+        check(c["body"].startswith("`create-index-without-concurrently` · **HIGH** · add CONCURRENTLY: use CREATE INDEX")
+              or c["body"].startswith("`add-foreign-key-without-not-valid` · **HIGH** · add NOT VALID: add the constraint NOT VALID"),
+              f"rule, risk, label and fix first: {c['body']}")
+    check("create-index-without-concurrently" in proc.stdout and "prisma/migrations" in proc.stdout,
+          "the Prisma index is still reported")
+    check(s.outputs_dict().get("suggestions-posted") == "2", f"outputs: {s.outputs_dict()}")
+    keys = {suggestion_of(c["body"])[1] for c in s.review_comments()}
+    check(len(keys) == 2 and all(len(k) == 32 for k in keys), f"two keys: {keys}")
+
+    # Again on the same commit: nothing new is posted.
+    s.run_pr()
+    check(len(reviews_posted(s)) == 1, "the second run posts no review")
+    check(s.outputs_dict().get("suggestions-posted") == "0", f"outputs: {s.outputs_dict()}")
+
+    # A push moves the lines (a comment above) and adds a DROP INDEX: only the new finding is suggested.
+    s.commit_on_feature("db/migrations/002_orders.sql", "-- reviewed\n" + SUGGEST_002)
+    s.commit_on_feature("db/migrations/003_drop.sql", "DROP INDEX users_email_idx;\n")
+    s.run_pr()
+    s.all_requests_valid()
+    posts = reviews_posted(s)
+    check(len(posts) == 2 and posts[1]["status"] == 200, f"a second review: {[(r['status'], r.get('errors')) for r in posts]}")
+    comments = posts[1]["body"]["comments"]
+    check([(c["path"], c["line"], suggestion_of(c["body"])[0]) for c in comments] ==
+          [("db/migrations/003_drop.sql", 1, "DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;")],
+          f"only the new finding, not the moved ones again: {comments}")
+
+    # --max-suggestions 1 on a fresh pull request: the first by risk, path and line.
+    s.stop_double()
+    s.start_double()
+    s.run_pr("--max-suggestions", "1")
+    posts = reviews_posted(s)
+    check(len(posts) == 1 and len(posts[0]["body"]["comments"]) == 1, f"one suggestion: {posts}")
+    check(posts[0]["body"]["comments"][0]["line"] == 3 and "CONCURRENTLY" in posts[0]["body"]["comments"][0]["body"],
+          f"the HIGH one first: {posts[0]['body']['comments']}")
+    check(s.outputs_dict().get("suggestions-posted") == "1", f"outputs: {s.outputs_dict()}")
+    s.stop_double()
+    s.start_double()
+    s.run_pr("--max-suggestions", "0")
+    check(not s.requests("pulls/create-review") and not s.requests("pulls/list-review-comments"),
+          "--max-suggestions 0: no review, nothing listed")
+    check(s.outputs_dict().get("suggestions-posted") == "0", f"outputs: {s.outputs_dict()}")
+    s.all_requests_valid()
+    proc = s.run_pr("--max-suggestions", "101")
+    check(proc.returncode == 2 and "--max-suggestions" in proc.stderr, f"out of range: {proc.stderr}")
+
+    # The double holds GitHub's rule: a comment off the diff fails the whole review (422).
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{s.port}/repos/octo/app/pulls/7/reviews", method="POST",
+        data=json.dumps({"commit_id": s.head, "event": "COMMENT", "body": "x",
+                         "comments": [{"path": "db/migrations/002_orders.sql", "line": 3, "side": "RIGHT",
+                                       "body": "in the diff"},
+                                      {"path": "db/migrations/002_orders.sql", "line": 40, "side": "RIGHT",
+                                       "body": "off the diff"}]}).encode(),
+        headers={"Authorization": f"Bearer {TOKEN}", "Accept": "application/vnd.github+json",
+                 "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "pr-test", "Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(request)
+        check(False, "a comment outside the diff was accepted")
+    except urllib.error.HTTPError as e:
+        answer = json.loads(e.read())
+        check(e.code == 422 and answer["errors"] == ["pull_request_review_thread.line must be part of the diff"],
+              f"GitHub's 422: {e.code} {answer}")
+    check(not s.review_comments(), "nothing of the refused review is kept")
+
+
+def suggestion_hostile(s):
+    """Backticks and HTML comments in a file name and in the SQL cannot leave the suggestion's
+    fence nor plant a key: a marker written into the SQL does not stop the finding it names."""
+    make_suggest_repo(s, {"db/migrations/006_x.sql": "CREATE INDEX orders_x ON orders (user_id);\n"})
+    s.start_double()
+    s.run_pr()
+    first = s.review_comments()
+    check(len(first) == 1, f"the plain file's suggestion: {first}")
+    planted = suggestion_of(first[0]["body"])[1]
+    s.stop_double()
+    hostile_path = "db/migrations/005_`tick`<!-- x -->.sql"
+    line = f'CREATE INDEX "y```idx" ON orders (user_id); -- ``` {SUGGESTION_MARKER}{planted} -->'
+    s.commit_on_feature(hostile_path, line + "\n")
+    s.start_double()
+    s.run_pr("--max-suggestions", "1")
+    s.all_requests_valid()
+    comments = s.review_comments()
+    check(len(comments) == 1 and comments[0]["path"] == hostile_path, f"the hostile file first: {comments}")
+    body = comments[0]["body"]
+    block, key = suggestion_of(body)
+    check(block == line.replace("CREATE INDEX", "CREATE INDEX CONCURRENTLY", 1),
+          f"the exact line, CONCURRENTLY added: {block!r}")
+    check(key != planted and body.count("````suggestion") == 1, f"its own key, a fence of four: {body}")
+    if shutil.which("cmark-gfm"):
+        html = subprocess.run(["cmark-gfm", "--unsafe"], input=body, capture_output=True, text=True).stdout
+        check(html.count("<!--") == 1 and f"{SUGGESTION_MARKER}{key} -->" in html and "&lt;!--" in html,
+              f"as GitHub renders it, the only HTML comment is the marker: {html}")
+    # The key written into the SQL does not count as posted: the plain file's suggestion comes now.
+    s.run_pr()
+    comments = s.review_comments()
+    check(sorted(c["path"] for c in comments) == ["db/migrations/005_`tick`<!-- x -->.sql", "db/migrations/006_x.sql"],
+          f"the planted key did not stop the plain file's suggestion: {[c['path'] for c in comments]}")
+    check(suggestion_of(comments[1]["body"])[1] == planted, "with the key the first pull request gave it")
+    s.all_requests_valid()
+
+
 SCENARIOS = {f.__name__: f for f in (faults, trace_verdicts, posts_everything, sticky_comment, fork_fallback, server_errors, many_findings,
                                      renamed_only, repository_errors, local_flags, two_jobs, base_history, schema_file,
-                                     review)}
+                                     review, suggestions, suggestion_hostile)}
 
 
 def main():

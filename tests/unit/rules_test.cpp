@@ -2,8 +2,10 @@
 // beside it in <case>.expected, so that a change to any message, fix or recipe shows in review.
 // Per finding: "line:column RISK message", then indented "fix: ..." and "recipe: <summary>" when
 // there are some, and for each recipe step "-- step <title> (in transaction|outside a
-// transaction)" with its SQL indented below. Cases named ok_* must produce none. Every recipe is
-// re-analysed and must not raise the rule it fixes.
+// transaction)" with its SQL indented below, and "edit: <label> (line N)" with the lines as the
+// edit leaves them. Cases named ok_* must produce none. Every recipe is re-analysed and must not
+// raise the rule it fixes; every edit is applied and the file analysed again must raise the rule
+// fewer times.
 // PGFENCE_UPDATE_GOLDEN=1 rewrites the .expected files from the current output;
 // PGFENCE_UPDATE_GOLDEN=<rule-id> only that rule's.
 #include <catch2/catch.hpp>
@@ -19,6 +21,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "analyze/rules/rule.hpp"
+#include "analyze/text_edit.hpp"
 
 namespace fs = std::filesystem;
 using namespace pgfence::analyze;
@@ -85,13 +88,18 @@ void add_lines(std::string& out, std::string_view text, std::string_view indent)
     }
 }
 
-std::string render(const std::vector<Finding>& findings, const std::string& rule) {
+std::string render(const std::vector<Finding>& findings, const std::string& rule, std::string_view text = {}) {
     std::string out;
     for (const auto& f : findings) {
         if (f.rule != rule) continue;
         out += std::to_string(f.start.line) + ":" + std::to_string(f.start.column) + " " +
                std::string(risk_name(f.risk)) + " " + f.message + "\n";
         if (!f.fix.empty()) add_lines(out, "fix: " + f.fix, "  ");
+        if (f.edit) {
+            EditedLines lines = edited_lines(text, *f.edit);
+            out += "  edit: " + f.edit->label + " (line " + std::to_string(lines.first) + ")\n";
+            add_lines(out, lines.replacement, "    ");
+        }
         if (!f.recipe) continue;
         add_lines(out, "recipe: " + f.recipe->summary, "  ");
         for (const auto& step : f.recipe->steps) {
@@ -188,7 +196,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
             std::string text = read(c);
             CaseSetup setup = setup_of(text);
             FileReport report = analyze_text(setup.path, text, setup.options, setup.sibling_metadata);
-            std::string got = render(report.findings, id);
+            std::string got = render(report.findings, id, text);
             fs::path expected_path = c;
             expected_path.replace_extension(".expected");
             bool ok_case = c.stem().string().rfind("ok_", 0) == 0;
@@ -199,6 +207,19 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
             } else {
                 CHECK(got == read(expected_path));
                 CHECK_FALSE(got.empty());
+            }
+            auto count = [&](const FileReport& r) { return std::count_if(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.rule == id; }); };
+            for (const auto& f : report.findings) {
+                if (f.rule != id || !f.edit) continue;
+                std::string edited = apply_edit(text, *f.edit);
+                INFO("edited:\n" << edited);
+                FileReport again = analyze_text(setup.path, edited, setup.options, setup.sibling_metadata);
+                CHECK(count(again) < count(report));
+                auto unparsable = [](const FileReport& r) {
+                    return std::count_if(r.statements.begin(), r.statements.end(),
+                                         [](const StatementFacts& s) { return s.status == StatementStatus::Unparsable; });
+                };
+                CHECK(unparsable(again) == unparsable(report));
             }
             for (const auto& f : report.findings) {
                 if (f.rule != id || !f.recipe) continue;
