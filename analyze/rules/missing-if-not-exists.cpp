@@ -39,6 +39,7 @@ void report(Sink& sink, const StatementContext& ctx, const std::string& what, co
     std::string clause = fixed.find("IF NOT EXISTS") != std::string::npos ? "IF NOT EXISTS" : "IF EXISTS";
     Finding& f = sink.add(ctx.statement, what + " has no " + clause + k_rerun_fails);
     f.relation = relation;
+    f.subcommand = ctx.subcommand;
     f.fix = "write `" + fixed + "`";
 }
 
@@ -52,6 +53,7 @@ void check_add_constraint(Sink& sink, const StatementContext& ctx, const std::st
                                                  " has no name and runs outside a transaction: running the migration "
                                                  "again adds a second copy of the constraint (or fails, for a primary key)");
         f.relation = table;
+        f.subcommand = ctx.subcommand;
         f.fix = "name the constraint, and drop it first in the same statement: `ALTER TABLE " + table +
                 " DROP CONSTRAINT IF EXISTS <name>, ADD CONSTRAINT <name> ...`";
         return;
@@ -61,6 +63,7 @@ void check_add_constraint(Sink& sink, const StatementContext& ctx, const std::st
     Finding& f = sink.add(ctx.statement, "ADD CONSTRAINT " + quoted + " on " + table +
                                              " cannot say IF NOT EXISTS" + k_rerun_fails);
     f.relation = table;
+    f.subcommand = ctx.subcommand;
     f.fix = "drop it first in the same statement, which stays atomic: `ALTER TABLE " + table +
             " DROP CONSTRAINT IF EXISTS " + quoted + ", ADD CONSTRAINT " + quoted + " ...`";
 }
@@ -78,7 +81,9 @@ void note_dropped(const AlterTableStmt* stmt, std::set<std::string>& dropped) {
 void check_alter(Sink& sink, const StatementContext& ctx, const AlterTableStmt* stmt, std::set<std::string>& dropped) {
     const RangeVar* rv = stmt->relation;
     std::string table = pg::display_name(rv), relname(pg::relname(rv));
+    int index = 0;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        ctx.subcommand = index++;  // what report() says is about this subcommand
         AlterTableType subtype = cmd->subtype;
         if (subtype == AT_DropConstraint && cmd->missing_ok) dropped.insert(dropped_key(stmt, cmd));
         if (subtype == AT_AddConstraint) {
@@ -98,6 +103,7 @@ void check_alter(Sink& sink, const StatementContext& ctx, const AlterTableStmt* 
                    "ALTER TABLE " + table + " " + with_clause(object, "IF EXISTS", name), table);
         }
     }
+    ctx.subcommand = -1;
 }
 
 // `several`: the file has more than one statement that does something, so it can stop half way.
