@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "analyze/alter_clauses.hpp"
 #include "analyze/plan.hpp"
 #include "analyze/catalog.hpp"
 #include "analyze/history.hpp"
@@ -372,6 +373,14 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                 model::model_statement(parsed.stmt, facts, ctx);
             }
             apply_session(parsed.stmt, state, facts);
+            // Where each subcommand is, for the findings about one of them (a statement of one
+            // subcommand is its own span).
+            const auto* alter = pg::as<AlterTableStmt>(parsed.stmt);
+            if (options.run_rules && alter != nullptr && pg::length(alter->cmds) > 1) {
+                for (const AlterClause& c : alter_clauses(parse_text, alter)) {
+                    facts.subcommands.push_back(PartSpan{where(c.first), where(c.last)});
+                }
+            }
         }
         stmts.push_back(parsed.failure ? nullptr : parsed.stmt);
         down_part.push_back(down);

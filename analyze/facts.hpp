@@ -22,6 +22,12 @@ struct Span {
     Position stop;  // position of the last character of the statement
 };
 
+// Where a part of a statement is in the file: its first and last character.
+struct PartSpan {
+    Position start;
+    Position stop;
+};
+
 // One table-level lock the statement takes, in its strongest mode for that relation.
 struct LockFact {
     std::string relation;  // as written (schema-qualified when the SQL qualifies it)
@@ -117,6 +123,9 @@ struct StatementFacts {
     std::vector<std::string> notes;  // extra facts worth showing ("new table", "PG < 11: ...")
     std::vector<UnindexedForeignKey> unindexed_foreign_keys;
     std::vector<DependentView> dependent_views;  // of the columns it drops
+    // An ALTER TABLE with several subcommands: where each one is (analyze/alter_clauses.hpp),
+    // by Finding::subcommand; empty for any other statement, or when its text could not be cut.
+    std::vector<PartSpan> subcommands;
     Risk risk = Risk::None;          // highest risk of its findings (after suppressions)
 
     // Strongest lock on a relation that existed before the migration (else on a new one).

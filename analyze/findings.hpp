@@ -61,7 +61,9 @@ struct Finding {
     Risk risk = Risk::Low;
     std::string message;   // names the table, column or index involved
     int statement = -1;    // index into FileReport::statements; -1 for the file itself
-    Position start;        // where it points (the statement's span, or a comment's line)
+    // Where it points: the statement's span, or the subcommand's (the engine narrows a finding
+    // with `subcommand` to its clause), a column's, a comment's line.
+    Position start;
     Position stop;
     std::string relation;  // the relation it is about, if any
     std::string fix;       // one line: what to change (policies: the exact line to add and where)
@@ -69,7 +71,8 @@ struct Finding {
     bool pre_existing = false;  // on lines the pull request did not touch (set by the bot)
     std::optional<SizeFacts> size;  // only with a stats snapshot (analyze --stats-file)
     // For a finding on one subcommand of an ALTER TABLE: its 0-based index among the
-    // statement's subcommands (the migration plan keeps the others), else -1.
+    // statement's subcommands (the migration plan keeps the others; start/stop point at it when
+    // the statement has several), else -1.
     int subcommand = -1;
     // The fix as an edit of the file, when it is one (the analyzer checks it lies in the file and
     // that the statement's text is the file's own there; ORM scripts get none).

@@ -6,10 +6,11 @@
 #include <optional>
 #include <set>
 
+#include "analyze/alter_clauses.hpp"
 #include "analyze/analyzer.hpp"
 #include "analyze/catalog.hpp"
 #include "analyze/path_parts.hpp"
-#include "analyze/rules/schema_recipes.hpp"
+#include "analyze/rules/common.hpp"
 
 namespace pgfence::analyze {
 
@@ -297,59 +298,11 @@ std::string strong_table(const StatementFacts& s) {
 // Where the subcommands of an ALTER TABLE start in its text, and each one's text; empty when
 // the text cannot be cut into as many pieces as the parser found.
 std::vector<std::string> subcommand_texts(const StatementFacts& s, const AlterTableStmt* alter, std::size_t* head_end) {
-    const std::string& sql = s.sql;
-    if (alter->relation == nullptr || alter->relation->location < 0) return {};
-    std::size_t i = static_cast<std::size_t>(alter->relation->location);
-    auto skip_space = [&] {
-        while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
-    };
-    auto skip_name = [&] {
-        if (i < sql.size() && sql[i] == '"') {
-            for (++i; i < sql.size(); ++i) {
-                if (sql[i] == '"') {
-                    if (i + 1 < sql.size() && sql[i + 1] == '"') {
-                        ++i;
-                        continue;
-                    }
-                    ++i;
-                    break;
-                }
-            }
-            return;
-        }
-        while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$' ||
-                                  static_cast<unsigned char>(sql[i]) >= 0x80)) {
-            ++i;
-        }
-    };
-    skip_name();
-    for (;;) {
-        std::size_t save = i;
-        skip_space();
-        if (i < sql.size() && sql[i] == '.') {
-            ++i;
-            skip_space();
-            skip_name();
-            continue;
-        }
-        i = save;
-        break;
-    }
-    std::size_t save = i;
-    skip_space();
-    if (i < sql.size() && sql[i] == '*') ++i;
-    else i = save;
-    *head_end = i;
+    std::vector<AlterClause> clauses = alter_clauses(s.sql, alter);
+    if (clauses.empty()) return {};
+    *head_end = clauses.front().begin;
     std::vector<std::string> pieces;
-    std::size_t at = i;
-    while (at < sql.size()) {
-        std::size_t end = rules::schema::clause_end(sql, at);
-        std::string piece = rules::trim(std::string_view(sql).substr(at, end - at));
-        if (!piece.empty()) pieces.push_back(std::move(piece));
-        if (end >= sql.size()) break;
-        at = end + 1;
-    }
-    if (static_cast<int>(pieces.size()) != pg::length(alter->cmds)) return {};
+    for (const AlterClause& c : clauses) pieces.push_back(rules::trim(std::string_view(s.sql).substr(c.begin, c.end - c.begin)));
     return pieces;
 }
 

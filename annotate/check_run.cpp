@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "annotate/annotations.hpp"
 #include "annotate/escape.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/markdown.hpp"
@@ -76,19 +77,23 @@ std::string summary_of(const Report& report, const CheckRunOptions& options, std
     return fit_bytes(out.str(), k_check_output_max_bytes, "\n\n_The summary was cut at GitHub's 65535-byte limit; the details follow._\n");
 }
 
-json annotation_of(const FileReport& file, const Finding& f, const CheckRunOptions& options) {
-    LineSpan span = span_of(f);
-    json a{{"path", valid_utf8(repo_path(file.path, options.root))},
+json annotation_of(const Annotation& annotation, const CheckRunOptions& options) {
+    LineSpan span = annotation.span();
+    json a{{"path", valid_utf8(repo_path(annotation.file->path, options.root))},
            {"start_line", span.start_line},
            {"end_line", span.end_line},
-           {"annotation_level", level_of(severity_of(f))}};
+           {"annotation_level", level_of(annotation.severity())}};
     // The API accepts columns only on a one-line annotation.
-    if (span.one_line()) {
+    if (annotation.has_columns()) {
         a["start_column"] = span.start_column;
         a["end_column"] = span.end_column;
     }
-    std::string title = f.rule + " (" + std::string(risk_name(f.risk)) + (f.pre_existing ? ", pre-existing" : "") + ")";
-    a["title"] = valid_utf8(utf8_prefix(title, k_title_max));
+    a["title"] = valid_utf8(utf8_prefix(annotation.title(), k_title_max));
+    if (annotation.folded()) {
+        a["message"] = fit_bytes(valid_utf8(printable(fold_message(annotation), true)), 65535, "...");
+        return a;
+    }
+    const Finding& f = annotation.first();
     std::string message = printable(f.message, true);
     if (!f.fix.empty()) message += "\n\nFix: " + printable(f.fix, true);
     if (f.pre_existing) message += "\n\nPre-existing: on lines this change did not touch; it does not fail the check.";
@@ -115,22 +120,25 @@ CheckRunPlan plan_check_run(const Report& report, const CheckRunOptions& options
     Counts c = count(report, options.max_risk);
     plan.conclusion = check_conclusion(report, options.max_risk);
 
-    struct Item {
-        const FileReport* file;
-        const Finding* finding;
-    };
-    std::vector<Item> items;
-    for (const auto& file : report.files) {
-        for (const auto& f : file.findings) items.push_back({&file, &f});
-    }
+    // Files in report order, each file's annotations in source order.
+    std::vector<Annotation> items = annotations_of(report);
     if (items.size() > options.max_annotations) {
-        // Keep the ones that matter: new before pre-existing, then highest risk; file order otherwise.
-        std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-            if (a.finding->pre_existing != b.finding->pre_existing) return !a.finding->pre_existing;
-            return a.finding->risk > b.finding->risk;
+        // Keep the ones that matter: new before pre-existing, then highest risk; sent in source
+        // order all the same.
+        std::vector<std::size_t> order(items.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            if (items[a].pre_existing() != items[b].pre_existing()) return !items[a].pre_existing();
+            return items[a].risk() > items[b].risk();
         });
-        plan.annotations_left_out = items.size() - options.max_annotations;
-        items.resize(options.max_annotations);
+        std::vector<bool> kept(items.size(), false);
+        for (std::size_t i = 0; i < options.max_annotations; ++i) kept[order[i]] = true;
+        std::vector<Annotation> sent;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (kept[i]) sent.push_back(std::move(items[i]));
+            else plan.annotations_left_out += items[i].findings.size();
+        }
+        items = std::move(sent);
     }
     plan.annotations = items.size();
 
@@ -152,7 +160,7 @@ CheckRunPlan plan_check_run(const Report& report, const CheckRunOptions& options
     auto batch = [&](std::size_t from) {
         json list = json::array();
         for (std::size_t i = from; i < items.size() && i < from + k_annotations_per_request; ++i) {
-            list.push_back(annotation_of(*items[i].file, *items[i].finding, options));
+            list.push_back(annotation_of(items[i], options));
         }
         return list;
     };

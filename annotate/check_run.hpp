@@ -32,8 +32,8 @@ struct CheckRunPlan {
     std::string conclusion;                   // "failure", "neutral" or "success"
     nlohmann::json create;                    // POST /repos/{owner}/{repo}/check-runs
     std::vector<nlohmann::json> updates;      // PATCH .../check-runs/{id}, in order
-    std::size_t annotations = 0;              // sent in all
-    std::size_t annotations_left_out = 0;     // over max_annotations
+    std::size_t annotations = 0;              // sent in all (a file's session settings fold into one)
+    std::size_t annotations_left_out = 0;     // findings not annotated: over max_annotations
 };
 
 // failure: a finding that is not pre-existing has a risk above max_risk (or a file could not

@@ -1,10 +1,12 @@
 #include "annotate/workflow_commands.hpp"
 
+#include "annotate/annotations.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/printable.hpp"
 #include "annotate/runner_commands.hpp"
 
 #include <sstream>
+#include <vector>
 
 namespace pgfence::annotate {
 
@@ -55,6 +57,8 @@ std::string escape_command_property(std::string_view text) {
 }
 
 void render_workflow_commands(const Report& report, std::ostream& out, const WorkflowCommandOptions& options) {
+    std::vector<Annotation> annotations = annotations_of(report);
+    std::size_t next = 0;
     for (const auto& file : report.files) {
         // printable(): the runner echoes these lines into the log, which a terminal may render;
         // line breaks are kept, as %0A/%0D, so the annotation names the file exactly.
@@ -63,16 +67,16 @@ void render_workflow_commands(const Report& report, std::ostream& out, const Wor
             write_workflow_command(out, "::error file=" + path + ",title=pgfence::" +
                                             escape_command_data(printable(file.error->message)));
         }
-        for (const auto& f : file.findings) {
-            LineSpan s = span_of(f);
+        for (; next < annotations.size() && annotations[next].file == &file; ++next) {
+            const Annotation& a = annotations[next];
+            LineSpan s = a.span();
             std::ostringstream line;
-            line << "::" << command_name(severity_of(f)) << " file=" << path << ",line=" << s.start_line
+            line << "::" << command_name(a.severity()) << " file=" << path << ",line=" << s.start_line
                  << ",endLine=" << s.end_line;
             // Columns only mean something on a one-line span (as in the Checks API).
-            if (s.one_line()) line << ",col=" << s.start_column << ",endColumn=" << s.end_column;
-            std::string title = f.rule + " (" + std::string(risk_name(f.risk)) + (f.pre_existing ? ", pre-existing" : "") + ")";
-            line << ",title=" << escape_command_property(title) << "::"
-                 << escape_command_data(printable(message_of(f), true));
+            if (a.has_columns()) line << ",col=" << s.start_column << ",endColumn=" << s.end_column;
+            std::string message = a.folded() ? fold_message(a) : message_of(a.first());
+            line << ",title=" << escape_command_property(a.title()) << "::" << escape_command_data(printable(message, true));
             write_workflow_command(out, line.str());
         }
     }

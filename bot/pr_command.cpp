@@ -240,11 +240,22 @@ analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, cons
 }
 
 // Findings on statements the pull request did not touch are shown, marked, and do not fail it.
+// A finding on one subcommand of an ALTER TABLE spans that subcommand: it is new when the pull
+// request touched the subcommand, or the statement's head before the first one (the table).
 void mark_pre_existing(FileReport& file, const diff::ChangedFile& change) {
     if (change.all_lines_new) return;
     for (auto& f : file.findings) {
-        if (f.start.line <= 0) f.pre_existing = change.added.empty();  // about the whole file
-        else f.pre_existing = !change.touches(f.start.line, std::max(f.start.line, f.stop.line));
+        if (f.start.line <= 0) {
+            f.pre_existing = change.added.empty();  // about the whole file
+            continue;
+        }
+        bool touched = change.touches(f.start.line, std::max(f.start.line, f.stop.line));
+        const StatementFacts* s = annotate::statement_of(file, f);
+        if (!touched && s != nullptr && f.subcommand >= 0 && !s->subcommands.empty()) {
+            int head_end = std::max(s->span.start.line, s->subcommands.front().start.line - 1);
+            touched = change.touches(s->span.start.line, head_end);
+        }
+        f.pre_existing = !touched;
     }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analyze/lock_mode.hpp"
+#include "analyze/rules/engine.hpp"
 #include "analyze/rules/rule.hpp"
 #include "stats/lookup.hpp"
 #include "stats/units.hpp"
@@ -159,6 +160,7 @@ SizeSummary apply_size_risk(Report& report, const Snapshot& snapshot, const Size
 SizeSummary apply_size_risk(FileReport& file, const SnapshotIndex& index, const SizeOptions& options) {
     SizeSummary summary;
     for (auto& f : file.findings) summary.adjusted += size_finding(f, file, index, options, summary);
+    analyze::rules::order_findings(file.findings);  // a finding's new risk moves it among those on its line
     recompute_risks(file);
     return summary;
 }

@@ -42,8 +42,11 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (stmt == nullptr || (stmt->objtype != OBJECT_TABLE && stmt->objtype != OBJECT_FOREIGN_TABLE)) return;
     const std::string& table = ctx.display_name(stmt->relation);
     if (existing(ctx.statement, table) == nullptr) return;  // a table created in this migration
+    int index = -1;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        ++index;
         if (cmd->subtype != AT_DropColumn) continue;
+        ctx.subcommand = index;  // the findings below are about this subcommand
         std::string column = quote_ident(pg::text(cmd->name));
         if (report_dependent_views(ctx, sink, table, std::string(pg::text(cmd->name)))) continue;  // it fails
         bool rewrite = effect_on(ctx.statement.rewrites, table) != nullptr;
@@ -56,6 +59,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         f.fix = "deploy code that no longer uses " + table + "." + column +
                 " (including the ORM's model) first, then drop the column in a later migration";
     }
+    ctx.subcommand = -1;
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                                                  " lets NULLs in, and the code that reads it may not expect them; it also takes " +
                                                  describe_lock(*lock));
         f.relation = table;
+        f.subcommand = pg::index_of(stmt->cmds, cmd);
         f.fix = "deploy readers that handle NULL in " + quote_ident(column) + " before this migration";
     }
 }

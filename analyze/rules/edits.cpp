@@ -1,5 +1,6 @@
 #include "analyze/rules/edits.hpp"
 
+#include "analyze/alter_clauses.hpp"
 #include "analyze/tokens.hpp"
 
 namespace pgfence::analyze::rules {
@@ -24,36 +25,14 @@ std::size_t after_keyword(std::string_view sql, std::size_t from, std::size_t to
 }
 
 std::vector<Range> alter_subcommands(std::string_view sql, const AlterTableStmt* stmt) {
-    if (stmt == nullptr || stmt->relation == nullptr || stmt->relation->location < 0) return {};
-    std::vector<Token> list;  // from the table's name on, comments left out
-    Tokenizer tokens(sql, static_cast<std::size_t>(stmt->relation->location));
-    for (Token t; tokens.next(t);) {
-        if (!t.is_comment()) list.push_back(t);
-    }
-    auto is_name = [](const Token& t) { return t.kind == TokenKind::Word || t.kind == TokenKind::QuotedIdent; };
-    std::size_t i = 0;
-    // name [. name [. name]] [*]
-    if (list.empty() || !is_name(list[0])) return {};
-    for (i = 1; i + 1 < list.size() && list[i].is_symbol(sql, '.') && is_name(list[i + 1]);) i += 2;
-    if (i < list.size() && list[i].is_symbol(sql, '*')) ++i;
+    // The one cut the findings' positions and the plan use too; from its first token to the
+    // end of its last character.
     std::vector<Range> out;
-    Range current;
-    int depth = 0;
-    for (; i < list.size(); ++i) {
-        const Token& t = list[i];
-        if (depth == 0 && t.is_symbol(sql, ',')) {
-            if (!current.found()) return {};
-            out.push_back(current);
-            current = Range{};
-            continue;
-        }
-        if (t.is_symbol(sql, '(') || t.is_symbol(sql, '[')) ++depth;
-        else if ((t.is_symbol(sql, ')') || t.is_symbol(sql, ']')) && depth > 0) --depth;
-        if (!current.found()) current.begin = t.begin;
-        current.end = t.end;
+    for (const AlterClause& c : alter_clauses(sql, stmt)) {
+        std::size_t end = c.last + 1;
+        while (end < sql.size() && (static_cast<unsigned char>(sql[end]) & 0xC0) == 0x80) ++end;
+        out.push_back(Range{c.first, end});
     }
-    if (current.found()) out.push_back(current);
-    if (out.size() != static_cast<std::size_t>(pg::length(stmt->cmds))) return {};
     return out;
 }
 

@@ -26,8 +26,8 @@ namespace pgfence::analyze::rules {
                                         std::initializer_list<std::string_view> then = {});
 
 // Each subcommand of an ALTER TABLE in the order of its cmds, from its first token to the end of
-// its last: the text after the table's name split at commas outside parentheses and brackets.
-// Empty when the pieces do not match the parse tree's subcommands one to one.
+// its last (analyze/alter_clauses.hpp's cut). Empty when the pieces do not match the parse
+// tree's subcommands one to one.
 [[nodiscard]] std::vector<Range> alter_subcommands(std::string_view sql, const AlterTableStmt* stmt);
 
 // Inserting `line` (a whole statement, no line break) on a line of its own above the statement's

@@ -54,7 +54,26 @@ bool edit_fits(const TextEdit& edit, int statement, const FileReport& report, st
     return edit.begin <= edit.end && edit.end <= text.size();
 }
 
+// A finding about one subcommand of a multi-clause ALTER TABLE points at that subcommand, where
+// the statement itself is only its head; a rule that chose a narrower place (a column) keeps it.
+void point_at_subcommands(std::vector<Finding>& findings, const FileReport& report) {
+    for (auto& f : findings) {
+        if (f.subcommand < 0 || f.statement < 0 || static_cast<std::size_t>(f.statement) >= report.statements.size()) continue;
+        const StatementFacts& s = report.statements[static_cast<std::size_t>(f.statement)];
+        if (static_cast<std::size_t>(f.subcommand) >= s.subcommands.size()) continue;
+        if (f.start.line != s.span.start.line || f.start.column != s.span.start.column) continue;
+        f.start = s.subcommands[static_cast<std::size_t>(f.subcommand)].start;
+        f.stop = s.subcommands[static_cast<std::size_t>(f.subcommand)].stop;
+    }
+}
+
 }  // namespace
+
+void order_findings(std::vector<Finding>& findings) {
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+        return std::tie(a.start.line, a.start.column, b.risk, a.rule) < std::tie(b.start.line, b.start.column, a.risk, b.rule);
+    });
+}
 
 void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, std::string_view text,
                  const Options& options) {
@@ -82,6 +101,8 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     for (auto& f : findings) {
         if (f.edit && !edit_fits(*f.edit, f.statement, report, text)) f.edit.reset();
     }
+
+    point_at_subcommands(findings, report);
 
     // One finding per rule, statement and message.
     std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
@@ -114,9 +135,8 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     std::vector<Finding> meta;
     report_unused(suppressions, meta, options);
     for (auto& f : meta) report.findings.push_back(std::move(f));
-    std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
-        return std::tie(a.start.line, a.start.column) < std::tie(b.start.line, b.start.column);
-    });
+    order_findings(report.findings);
+    order_findings(report.suppressed);
 
     report.risk = Risk::None;
     for (auto& s : report.statements) s.risk = Risk::None;

@@ -14,6 +14,10 @@ namespace pgfence::analyze::rules {
 void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, std::string_view text,
                  const Options& options);
 
+// Source order, as every output lists findings: start line, column, then the highest risk
+// first, then rule id. Stable: findings alike in all four keep their order.
+void order_findings(std::vector<Finding>& findings);
+
 // A rule runs when it is enabled by default or by options.enabled, and not disabled.
 [[nodiscard]] bool rule_active(const Rule& rule, const Options& options);
 

@@ -53,6 +53,34 @@ std::string index_name(const UnindexedForeignKey& fk) {
     return quote_ident(name.size() > 59 ? name.substr(0, 59) + "_idx" : name + "_idx");
 }
 
+// The subcommand of the statement's ALTER TABLE that adds `fk` (ADD CONSTRAINT, or ADD COLUMN
+// ... REFERENCES), or -1: by its name when written, else by its columns.
+int subcommand_of(const StatementContext& ctx, const UnindexedForeignKey& fk) {
+    const auto* alter = ctx.as<AlterTableStmt>();
+    if (alter == nullptr) return -1;
+    auto adds = [&](const Constraint* con, const std::vector<std::string>& columns) {
+        if (con == nullptr || con->contype != CONSTR_FOREIGN) return false;
+        return con->conname != nullptr ? fk.constraint == con->conname : fk.columns == columns;
+    };
+    int index = 0;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+        if (cmd->subtype == AT_AddConstraint) {
+            const auto* con = pg::as<Constraint>(cmd->def);
+            std::vector<std::string> columns;
+            if (con != nullptr) {
+                for (const pg::Node* c : pg::each(con->fk_attrs)) columns.emplace_back(pg::text(c));
+            }
+            if (adds(con, columns)) return index;
+        } else if (const auto* def = pg::as<ColumnDef>(cmd->def); cmd->subtype == AT_AddColumn && def != nullptr) {
+            for (const Constraint* con : pg::each<Constraint>(def->constraints)) {
+                if (adds(con, {std::string(pg::text(def->colname))})) return index;
+            }
+        }
+        ++index;
+    }
+    return -1;
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     for (const UnindexedForeignKey& fk : ctx.statement.unindexed_foreign_keys) {
         if (indexed_later(ctx, fk.relname, fk.columns)) continue;
@@ -63,6 +91,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                                   ", and every change of its key, scans " + fk.table +
                                   " for referencing rows while holding its row locks");
         f.relation = fk.table;
+        f.subcommand = subcommand_of(ctx, fk);
         std::string create = "CREATE INDEX " + std::string(fk.table_is_new ? "" : "CONCURRENTLY ") + index_name(fk) +
                              " ON " + fk.table + " (" + columns + ");";
         Recipe recipe;

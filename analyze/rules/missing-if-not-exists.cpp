@@ -42,6 +42,7 @@ void report(Sink& sink, const StatementContext& ctx, const std::string& what, co
     std::string clause = fixed.find("IF NOT EXISTS") != std::string::npos ? "IF NOT EXISTS" : "IF EXISTS";
     Finding& f = sink.add(ctx.statement, what + " has no " + clause + k_rerun_fails);
     f.relation = relation;
+    f.subcommand = ctx.subcommand;
     f.fix = "write `" + fixed + "`";
     if (at != std::string_view::npos) f.edit = insert_in_statement(ctx.statement, at, " " + clause, "add " + clause);
 }
@@ -79,6 +80,7 @@ void check_add_constraint(Sink& sink, const StatementContext& ctx, const std::st
                                                  " has no name and runs outside a transaction: running the migration "
                                                  "again adds a second copy of the constraint (or fails, for a primary key)");
         f.relation = table;
+        f.subcommand = ctx.subcommand;
         f.fix = "name the constraint, and drop it first in the same statement: `ALTER TABLE " + table +
                 " DROP CONSTRAINT IF EXISTS <name>, ADD CONSTRAINT <name> ...`";
         return;
@@ -88,6 +90,7 @@ void check_add_constraint(Sink& sink, const StatementContext& ctx, const std::st
     Finding& f = sink.add(ctx.statement, "ADD CONSTRAINT " + quoted + " on " + table +
                                              " cannot say IF NOT EXISTS" + k_rerun_fails);
     f.relation = table;
+    f.subcommand = ctx.subcommand;
     f.fix = "drop it first in the same statement, which stays atomic: `ALTER TABLE " + table +
             " DROP CONSTRAINT IF EXISTS " + quoted + ", ADD CONSTRAINT " + quoted + " ...`";
 }
@@ -109,6 +112,7 @@ void check_alter(Sink& sink, const StatementContext& ctx, const AlterTableStmt* 
     std::vector<Range> clauses = alter_subcommands(sql, stmt);
     std::size_t index = 0;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        ctx.subcommand = static_cast<int>(index);  // what report() says is about this subcommand
         AlterTableType subtype = cmd->subtype;
         Range clause = index < clauses.size() ? clauses[index] : Range{};
         ++index;
@@ -136,6 +140,7 @@ void check_alter(Sink& sink, const StatementContext& ctx, const AlterTableStmt* 
                    at("DROP", subtype == AT_DropColumn ? "COLUMN" : "CONSTRAINT"));
         }
     }
+    ctx.subcommand = -1;
 }
 
 // `several`: the file has more than one statement that does something, so it can stop half way.

@@ -54,6 +54,7 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
                                          " taken there is still held while the validation reads every row: NOT VALID "
                                          "saves nothing");
             f.relation = table;
+            f.subcommand = pg::index_of(stmt->cmds, cmd);
             f.fix = "move `ALTER TABLE " + table + " VALIDATE CONSTRAINT " + quote_ident(name) +
                     ";` into a later migration";
             Recipe recipe;

@@ -73,7 +73,8 @@ public:
     Sink(std::string_view rule, Risk default_risk, std::vector<Finding>& out, const int* subcommand = nullptr)
         : m_rule(rule), m_risk(default_risk), m_out(out), m_subcommand(subcommand) {}
 
-    // A finding on a statement, pointing at the whole statement.
+    // A finding on a statement, pointing at the whole statement (at the subcommand being checked,
+    // once the engine has run, when the statement has several).
     Finding& add(const StatementFacts& statement, std::string message);
     // A finding at a position of its own (a comment line, the end of the file).
     Finding& add_at(Position start, Position stop, std::string message);

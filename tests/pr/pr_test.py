@@ -245,6 +245,55 @@ def posts_everything(s):
     check("::error" not in proc.stdout, "no workflow-command fallback when the check run was posted")
 
 
+def clause_annotations(s):
+    """A multi-clause ALTER TABLE whose CHECK the pull request edits: each finding is annotated at its
+    own clause, only the edited clause's is new; a file's timeout findings are one annotation."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "migrations/000_init.sql"),
+          "CREATE TABLE users (id bigint PRIMARY KEY);\n"
+          "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, total int);\n")
+    constraints = ("SET lock_timeout = '2s';\n"
+                   "ALTER TABLE orders\n"
+                   "    ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id),\n"
+                   "    ADD CONSTRAINT orders_total_check CHECK (total >= 0);\n")
+    write(os.path.join(s.repo, "migrations/001_constraints.sql"), constraints)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    write(os.path.join(s.repo, "migrations/001_constraints.sql"),
+          constraints.replace("CHECK (total >= 0)", "CHECK (total >= 0 AND total < 1000000)"))
+    write(os.path.join(s.repo, "migrations/002_index.sql"), "CREATE INDEX orders_total ON orders (total);\n")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "feature")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+    s.start_double()
+    s.run_pr("--no-comment")
+    s.all_requests_valid()
+    notes = s.requests("checks/create")[0]["body"]["output"]["annotations"]
+    by_path = {}
+    for a in notes:
+        by_path.setdefault(a["path"], []).append(a)
+    old = [(a["start_line"], a["end_line"], a["title"].split(" ")[0], a["annotation_level"])
+           for a in by_path.get("migrations/001_constraints.sql", [])]
+    check((4, 4, "add-check-without-not-valid", "failure") in old,
+          f"the edited CHECK is annotated at its own line, new: {old}")
+    fk = [a for a in old if a[0] == 3]
+    check(len(fk) >= 2 and all(a[1] == 3 and a[3] == "notice" for a in fk) and
+          "add-foreign-key-without-not-valid" in [a[2] for a in fk],
+          f"the untouched foreign key clause is annotated at line 3, pre-existing: {old}")
+    check(all(a[0] >= b[0] for a, b in zip(old[1:], old)), f"001's annotations in source order: {old}")
+    new = by_path.get("migrations/002_index.sql", [])
+    settings = [a for a in new if a["title"].startswith("session settings: ")]
+    check(len(settings) == 1 and settings[0]["start_line"] == settings[0]["end_line"] == 1 and
+          "lock-timeout-missing" in settings[0]["title"] and "statement-timeout-missing" in settings[0]["title"] and
+          settings[0]["annotation_level"] == "warning",
+          f"002's timeout findings are one annotation on line 1: {new}")
+    check(len(new) == 2, f"002: the folded settings and the CREATE INDEX: {[a['title'] for a in new]}")
+
+
 def validate_sarif(s, path):
     import jsonschema
     with open(s.args.sarif_schema) as f:
@@ -780,7 +829,7 @@ def suggestion_hostile(s):
 
 SCENARIOS = {f.__name__: f for f in (faults, trace_verdicts, posts_everything, sticky_comment, fork_fallback, server_errors, many_findings,
                                      renamed_only, repository_errors, local_flags, two_jobs, base_history, schema_file,
-                                     review, suggestions, suggestion_hostile)}
+                                     review, suggestions, suggestion_hostile, clause_annotations)}
 
 
 def main():

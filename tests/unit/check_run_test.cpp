@@ -1,5 +1,6 @@
 // The `pgfence` check run's request bodies: conclusion from --max-risk, annotations spanning
-// the statement, batches of 50, GitHub's byte limits, and the Checks API request schemas.
+// the statement (or its clause), a file's session settings folded into one, batches of 50,
+// GitHub's byte limits, and the Checks API request schemas.
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -154,6 +155,95 @@ TEST_CASE("check run: the create body, with annotations spanning the statement")
         if (a.contains("raw_details")) CHECK(a["raw_details"].get<std::string>().size() <= 4096);
     }
     CHECK(levels == std::set<std::string>{"failure", "warning", "notice"});
+}
+
+// A multi-clause ALTER TABLE on line 1 without lock_timeout or statement_timeout, and a
+// CREATE INDEX on line 6 after the transaction whose SET LOCAL lock_timeout covered line 4.
+const char* k_settings_migration =
+    "ALTER TABLE accounts ADD CONSTRAINT a_check CHECK (x > 0), ADD CONSTRAINT a_fk FOREIGN KEY (y) REFERENCES users (id);\n"
+    "BEGIN;\n"
+    "SET LOCAL lock_timeout = '2s';\n"
+    "CREATE INDEX accounts_z ON accounts (z);\n"
+    "COMMIT;\n"
+    "CREATE INDEX accounts_w ON accounts (w);\n";
+
+TEST_CASE("check run: a file's session-setting findings fold into one annotation; the rest in source order") {
+    Report report;
+    report.files.push_back(analyze_one("db/001.sql", k_settings_migration));
+    report.files.push_back(analyze_one("db/002.sql", "SET lock_timeout = '2s';\nALTER TABLE accounts ALTER COLUMN c TYPE bigint;\n"));
+    const auto& findings = report.files[0].findings;
+    std::size_t settings = 0;
+    for (const auto& f : findings) settings += f.rule.find("timeout") != std::string::npos;
+    REQUIRE(settings == 3);  // lock-timeout-missing on lines 1 and 6, statement-timeout-missing on line 1
+
+    annotate::CheckRunPlan plan = annotate::plan_check_run(report, options_with(Risk::Medium));
+    std::vector<json> all = all_annotations(plan);
+    CHECK(request_errors({plan.create}, "checks.create") == "");
+    std::vector<json> first, second;
+    for (const auto& a : all) (a["path"] == "db/001.sql" ? first : second).push_back(a);
+    REQUIRE(first.size() == findings.size() - 2);
+    CHECK(plan.annotations == all.size());
+
+    // The fold: at the first of them, the whole line, the highest level, every line listed.
+    const json& fold = first.front();
+    CHECK(fold["start_line"] == 1);
+    CHECK(fold["end_line"] == 1);
+    CHECK_FALSE(fold.contains("start_column"));
+    CHECK(fold["annotation_level"] == "warning");
+    CHECK(fold["title"] == "session settings: lock-timeout-missing, statement-timeout-missing (MEDIUM)");
+    std::string message = fold["message"];
+    CHECK(message.rfind("lock-timeout-missing on lines 1 and 6; statement-timeout-missing on line 1.\n\n", 0) == 0);
+    for (const auto& f : findings) {
+        if (f.rule.find("timeout") == std::string::npos) continue;
+        INFO(f.rule);
+        CHECK(message.find("Line " + std::to_string(f.start.line) + ", " + f.rule + " (" + std::string(risk_name(f.risk)) +
+                           "): " + f.message + "\nFix: " + f.fix) != std::string::npos);
+    }
+    CHECK_FALSE(fold.contains("raw_details"));
+
+    // The rest: one each, top to bottom, each clause of line 1 at its own columns.
+    for (std::size_t i = 1; i < first.size(); ++i) {
+        CHECK(first[i]["title"].get<std::string>().find("timeout") == std::string::npos);
+        CHECK(std::make_pair(first[i - 1]["start_line"].get<int>(), first[i - 1].value("start_column", 0)) <=
+              std::make_pair(first[i]["start_line"].get<int>(), first[i].value("start_column", 0)));
+    }
+    CHECK(first[1]["title"] == "add-check-without-not-valid (HIGH)");
+    CHECK(first[1]["start_column"] == 22);
+    CHECK(first[1]["end_column"] == 57);
+    CHECK(first[3]["title"] == "add-foreign-key-without-not-valid (HIGH)");
+    CHECK(first[3]["start_column"] == 60);
+
+    // A file with one such finding keeps it as it is, on its statement.
+    REQUIRE(second.size() == report.files[1].findings.size());
+    REQUIRE(second.size() == 2);
+    CHECK(second[1]["title"] == "statement-timeout-missing (LOW)");
+    CHECK(second[1]["start_column"] == 1);
+
+    // Pre-existing ones alone: a notice, said in the title and after the list.
+    for (auto& f : report.files[0].findings) f.pre_existing = true;
+    json quiet = all_annotations(annotate::plan_check_run(report, options_with(Risk::Medium))).front();
+    CHECK(quiet["annotation_level"] == "notice");
+    CHECK(quiet["title"] == "session settings: lock-timeout-missing, statement-timeout-missing (MEDIUM, pre-existing)");
+    CHECK(quiet["message"].get<std::string>().find("\n\nPre-existing: ") != std::string::npos);
+}
+
+TEST_CASE("check run: over max_annotations the most important are kept, sent in source order") {
+    Report report;
+    report.files.push_back(analyze_one("db/001.sql", k_settings_migration));
+    std::size_t findings = report.files[0].findings.size();
+    annotate::CheckRunOptions capped = options_with(Risk::Medium);
+    capped.max_annotations = 4;  // the four HIGH findings
+    annotate::CheckRunPlan plan = annotate::plan_check_run(report, capped);
+    std::vector<json> all = all_annotations(plan);
+    REQUIRE(all.size() == 4);
+    for (const auto& a : all) CHECK(a["annotation_level"] == "failure");
+    CHECK(all[0]["start_line"] == 1);
+    CHECK(all[1]["start_line"] == 1);
+    CHECK(all[0]["start_column"] < all[1]["start_column"]);
+    CHECK(all[2]["start_line"] == 4);
+    CHECK(all[3]["start_line"] == 6);
+    CHECK(plan.annotations == 4);
+    CHECK(plan.annotations_left_out == findings - 4);  // findings, the fold's three among them
 }
 
 TEST_CASE("check run: 120 findings go out as 50 + 50 + 20, titles and summary repeated") {

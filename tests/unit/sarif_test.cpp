@@ -174,6 +174,31 @@ TEST_CASE("sarif: results carry level by risk, the statement's region and a rule
     CHECK(multi_line);
 }
 
+TEST_CASE("sarif: one result per finding, session settings too, a clause's finding at the clause") {
+    Report report = report_of({{"001.sql",
+                                "ALTER TABLE accounts\n"
+                                "  ADD CONSTRAINT a_check CHECK (x > 0),\n"
+                                "  ADD CONSTRAINT a_fk FOREIGN KEY (y) REFERENCES users (id);\n"
+                                "CREATE INDEX accounts_w ON accounts (w);\n"}});
+    json sarif = annotate::report_to_sarif(report);
+    const json& results = sarif["runs"][0]["results"];
+    const auto& findings = report.files[0].findings;
+    REQUIRE(results.size() == findings.size());
+    std::size_t settings = 0;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        INFO(findings[i].rule);
+        CHECK(results[i]["ruleId"] == findings[i].rule);
+        settings += findings[i].rule.find("timeout") != std::string::npos;
+        const json& region = results[i]["locations"][0]["physicalLocation"]["region"];
+        if (findings[i].rule == "add-check-without-not-valid") {
+            CHECK(region == json{{"startLine", 2}, {"startColumn", 3}, {"endLine", 2}, {"endColumn", 39}});
+        }
+        if (findings[i].rule == "add-foreign-key-without-not-valid") CHECK(region["startLine"] == 3);
+    }
+    CHECK(settings >= 2);
+    CHECK(fingerprints(sarif).size() == results.size());
+}
+
 TEST_CASE("sarif: fingerprints stay when lines shift and differ between statements") {
     Report before = report_of({{"001.sql", k_migration}});
     Report after = report_of({{"001.sql", std::string("\n-- a new comment\n\n") + k_migration}});

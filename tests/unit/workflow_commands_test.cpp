@@ -2,6 +2,7 @@
 // GitHub's escaping so no message or path can end a command early or forge another.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -66,6 +67,46 @@ TEST_CASE("workflow commands: one command per finding, level by risk, statement 
     CHECK(last_risk >= Risk::Low);
     CHECK(out.str().find("::error file=") != std::string::npos);
     CHECK(out.str().find("line=3,endLine=4,title=add-foreign-key-without-not-valid") != std::string::npos);
+}
+
+TEST_CASE("workflow commands: a file's session-setting findings are one command, the rest one each in source order") {
+    const char* sql =
+        "ALTER TABLE accounts\n"
+        "  ADD CONSTRAINT a_check CHECK (x > 0),\n"
+        "  ADD CONSTRAINT a_fk FOREIGN KEY (y) REFERENCES users (id);\n"
+        "BEGIN;\n"
+        "SET LOCAL lock_timeout = '2s';\n"
+        "CREATE INDEX accounts_z ON accounts (z);\n"
+        "COMMIT;\n"
+        "CREATE INDEX accounts_w ON accounts (w);\n";
+    Report report;
+    report.files.push_back(analyze_text("db/001.sql", sql, AnalyzeOptions{}));
+    const auto& findings = report.files[0].findings;
+    std::size_t settings = 0;
+    for (const auto& f : findings) settings += f.rule.find("timeout") != std::string::npos;
+    REQUIRE(settings == 3);
+
+    std::ostringstream out;
+    annotate::render_workflow_commands(report, out);
+    std::vector<std::string> lines = lines_of(out.str());
+    REQUIRE(lines.size() == findings.size() - 2);
+    CHECK(lines[0].rfind("::warning file=db/001.sql,line=1,endLine=1,title=session settings%3A lock-timeout-missing%2C "
+                         "statement-timeout-missing (MEDIUM)::lock-timeout-missing on lines 1 and 8; "
+                         "statement-timeout-missing on line 1.%0A%0ALine 1, lock-timeout-missing (MEDIUM): ",
+                         0) == 0);
+    CHECK(lines[0].find("%0AFix: add `SET lock_timeout = '2s';` on a line before line 8") != std::string::npos);
+    // Each clause of the ALTER TABLE on its own line, then the indexes.
+    CHECK(lines[1].rfind("::error file=db/001.sql,line=2,endLine=2,col=3,endColumn=38,title=add-check-without-not-valid (HIGH)::", 0) == 0);
+    std::vector<int> starts;
+    for (const auto& line : lines) {
+        INFO(line);
+        CHECK((line.find("timeout-missing (") == std::string::npos || &line == &lines[0]));
+        auto at = line.find(",line=") + 6;
+        starts.push_back(std::stoi(line.substr(at)));
+    }
+    CHECK(std::is_sorted(starts.begin(), starts.end()));
+    CHECK(starts[1] == 2);
+    CHECK(std::count(starts.begin(), starts.end(), 3) >= 1);  // the foreign key's clause
 }
 
 TEST_CASE("workflow commands: an unreadable file is an error, control bytes never reach the log") {
