@@ -354,10 +354,14 @@ FileDetail render_file_detail(const FileReport& file, const std::vector<std::str
     }
     if (std::any_of(item_statement.begin(), item_statement.end(), [](int s) { return s < 0; })) out << "\n";
     for (const auto& s : file.statements) {
-        std::string body;
+        // The riskiest first, then in source order.
+        std::vector<std::size_t> here;
         for (std::size_t k = 0; k < items.size(); ++k) {
-            if (item_statement[k] == s.index) body += finding_item(file, items[k], keys, added, s.span.start.line, links);
+            if (item_statement[k] == s.index) here.push_back(k);
         }
+        std::stable_sort(here.begin(), here.end(), [&](std::size_t a, std::size_t b) { return items[a].first->risk > items[b].first->risk; });
+        std::string body;
+        for (std::size_t k : here) body += finding_item(file, items[k], keys, added, s.span.start.line, links);
         if (body.empty() && s.status != StatementStatus::Unparsable) continue;
         out << "**" << links.line_link("line " + std::to_string(s.span.start.line), file.path, s.span.start.line) << "** " << md_code_span(s.sql, MdPlace::Prose, 100);
         const LockFact* lock = s.strongest_lock();
