@@ -6,7 +6,7 @@ typo fix in an applied migration), then again after the fix commit:
 - the comment's size, in bytes and characters;
 - characters before the first HIGH/CRITICAL finding's rule id, and whether every HIGH/CRITICAL
   finding's file, line and fix are in the first 1,500 characters;
-- the number of check-run annotations;
+- the number of check-run annotations, and of suggested changes posted in the review;
 - the comment rendered the way GitHub renders it (cmark-gfm with GitHub's extensions) in headless
   Chromium at the width of a pull-request comment (760 px of text, GitHub's table and code CSS):
   the widest table's natural width, and how many tables and code blocks scroll sideways.
@@ -46,6 +46,7 @@ details { display: block; }
 </style></head><body><div class="markdown-body" id="c">%s</div>
 <script>
 const c = document.getElementById('c');
+const shown_px = c.scrollHeight;  // as GitHub first shows it: folded blocks closed
 // Open every <details> so folded tables are measured too.
 for (const d of c.querySelectorAll('details')) d.open = true;
 const tables = [...c.querySelectorAll('table')];
@@ -56,7 +57,8 @@ const r = {
   tables_scrolling: tables.filter(t => t.scrollWidth > t.clientWidth + 1).length,
   code_blocks: pres.length,
   code_blocks_scrolling: pres.filter(p => p.scrollWidth > p.clientWidth + 1).length,
-  height_px: c.scrollHeight,
+  height_px_as_shown: shown_px,
+  height_px_unfolded: c.scrollHeight,
 };
 document.body.setAttribute('data-metrics', JSON.stringify(r));
 </script></body></html>"""
@@ -129,6 +131,8 @@ def measure(state, proc, tmp):
         "high_findings": len(failing),
         "every_high_in_first_1500": named,
         "annotations": len(annotations),
+        "suggestions": sum(len(r["body"].get("comments", [])) for i, r in enumerate(state["requests"])
+                           if i > last_index and r["operation"] == "pulls/create-review" and r.get("status", 0) < 300),
         "replacement_chars": body.count("\ufffd"),
         "rendered": rendered(body, tmp) if body else {},
     }
