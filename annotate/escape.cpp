@@ -51,6 +51,24 @@ bool starts_with_ci(std::string_view text, std::size_t at, std::string_view word
 
 }  // namespace
 
+std::string percent_encode(std::string_view text, std::string_view keep) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (unsigned char c : text) {
+        if (std::isalnum(c) != 0 && c < 0x80) {
+            out += static_cast<char>(c);
+        } else if (c < 0x80 && keep.find(static_cast<char>(c)) != std::string_view::npos) {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
 std::string md_text(std::string_view raw, std::size_t max) {
     std::string text = one_line(raw, max);
     std::string out;

@@ -24,6 +24,10 @@ enum class MdPlace { Prose, TableCell };
 // so no line of the body can close it. Ends with a line break.
 [[nodiscard]] std::string md_code_block(std::string_view body, std::string_view info = {});
 
+// Every byte but ASCII letters, digits and those in `keep` as %XX: a repository's path in a URL
+// (keep "-._~/"), or a value that must not end an HTML comment or a line.
+[[nodiscard]] std::string percent_encode(std::string_view text, std::string_view keep);
+
 // HTML text or attribute value: & < > " ' as character references.
 [[nodiscard]] std::string html_text(std::string_view text);
 

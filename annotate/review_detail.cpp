@@ -21,19 +21,15 @@ bool unreserved(unsigned char c) {
 }
 
 // A path for a URL: every byte but the unreserved ones and '/' percent-encoded.
-std::string url_path(std::string_view path) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : path) {
-        if (unreserved(c) || c == '/') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
+std::string url_path(std::string_view path) { return percent_encode(path, "-._~/"); }
+
+// Text for one line of an HTML block (a <summary>): no line break can end the block early.
+std::string html_line(std::string_view text) {
+    std::string one(text);
+    for (char& c : one) {
+        if (c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v') c = ' ';
     }
-    return out;
+    return html_text(printable(one));
 }
 
 // A server URL, repository name or sha we put into links as they are: nothing in them may
@@ -234,7 +230,8 @@ std::string finding_item(const FileReport& file, const Shown& item, const std::v
     else if (fresh) out << " 🆕";
     // LOW and pre-existing findings say only what to change: why is on the rule's page and in
     // the annotation.
-    bool brief = (f.risk <= Risk::Low || f.pre_existing) && !f.fix.empty();
+    // A finding sized from a stats snapshot keeps its message: the table's size is the news.
+    bool brief = (f.risk <= Risk::Low || f.pre_existing) && !f.fix.empty() && !f.size;
     if (item.members.size() == 1) {
         if (f.start.line > 0 && f.start.line != statement_line) out << " · line " << f.start.line;
         if (brief) out << ": " << md_text(f.fix) << "\n";
@@ -267,7 +264,7 @@ std::string finding_item(const FileReport& file, const Shown& item, const std::v
 
 void render_plan(const FileReport& file, std::ostream& out) {
     if (file.plan) {
-        out << "\n<details><summary>Migration plan: " << html_text(file.plan->summary) << "</summary>\n\n";
+        out << "\n<details><summary>Migration plan: " << html_line(file.plan->summary) << "</summary>\n\n";
         for (const auto& step : file.plan->steps) {
             out << md_text(step.title) << " → " << md_code_span(step.path, MdPlace::Prose, 200) << "\n\n" << md_code_block(step.sql, "sql") << "\n";
         }
@@ -277,7 +274,7 @@ void render_plan(const FileReport& file, std::ostream& out) {
     }
     for (const auto& f : file.findings) {
         if (!f.recipe) continue;
-        out << "\n<details><summary>Safe rewrite, line " << f.start.line << " (" << html_text(f.rule) << ")"
+        out << "\n<details><summary>Safe rewrite, line " << f.start.line << " (" << html_line(f.rule) << ")"
             << (f.pre_existing ? ", pre-existing" : "") << "</summary>\n\n"
             << md_text(f.recipe->summary) << "\n\n";
         for (const auto& step : f.recipe->steps) {
@@ -311,7 +308,7 @@ FileDetail render_file_detail(const FileReport& file, const std::vector<std::str
     std::string path = repo_path(file.path, links.root());
     std::ostringstream out;
     out << "<details" << (risk >= Risk::Medium || file.error ? " open" : "") << "><summary>" << risk_icon(risk) << " <code>"
-        << html_text(printable(path)) << "</code>";
+        << html_line(path) << "</code>";
     std::vector<std::string> tally;
     for (Risk r : {Risk::Critical, Risk::High, Risk::Medium, Risk::Low}) {
         if (counts[static_cast<int>(r)] > 0) tally.push_back(std::to_string(counts[static_cast<int>(r)]) + " " + std::string(risk_name(r)));
@@ -333,20 +330,42 @@ FileDetail render_file_detail(const FileReport& file, const std::vector<std::str
     std::set<std::string> labels;
     links.collect(&labels);
 
-    // Repeated findings of one rule (same risk, both new or both pre-existing) are one item,
-    // listed where the first of them is.
-    std::map<std::tuple<std::string, Risk, bool>, std::size_t> group_of;
+    // Repeated findings of one rule (same risk, both new or both pre-existing) whose messages
+    // differ only in a name are one item, listed where the first of them is; the others (and
+    // any sized from a stats snapshot, whose size is the news) stand alone.
+    std::map<std::tuple<std::string, Risk, bool>, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < file.findings.size(); ++i) {
+        const Finding& f = file.findings[i];
+        if (shown(f)) groups[{f.rule, f.risk, f.pre_existing}].push_back(i);
+    }
+    std::vector<bool> grouped(file.findings.size(), false);
+    for (const auto& [key, members] : groups) {
+        if (members.size() < 2) continue;
+        std::vector<std::string_view> messages;
+        bool sized = false;
+        for (std::size_t i : members) {
+            messages.push_back(file.findings[i].message);
+            sized = sized || file.findings[i].size.has_value();
+        }
+        std::string common;
+        if (sized || differing_parts(messages, common).empty()) continue;
+        for (std::size_t i : members) grouped[i] = true;
+    }
     std::vector<Shown> items;
     std::vector<int> item_statement;
+    std::map<std::tuple<std::string, Risk, bool>, std::size_t> item_of;
     for (std::size_t i = 0; i < file.findings.size(); ++i) {
         const Finding& f = file.findings[i];
         if (!shown(f)) continue;
-        auto [it, first] = group_of.try_emplace({f.rule, f.risk, f.pre_existing}, items.size());
-        if (first) {
-            items.push_back({&f, {}});
-            item_statement.push_back(f.statement);
+        if (grouped[i]) {
+            auto [it, first] = item_of.try_emplace({f.rule, f.risk, f.pre_existing}, items.size());
+            if (!first) {
+                items[it->second].members.push_back(i);
+                continue;
+            }
         }
-        items[it->second].members.push_back(i);
+        items.push_back({&f, {i}});
+        item_statement.push_back(f.statement);
     }
     // File-level findings first, then statement by statement.
     for (std::size_t k = 0; k < items.size(); ++k) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <utility>
 
+#include "annotate/escape.hpp"
 #include "annotate/finding_view.hpp"
 
 namespace pgfence::annotate {
@@ -28,21 +29,7 @@ std::uint64_t fnv1a(std::string_view text, std::uint64_t h = 0xcbf29ce484222325U
 
 // Paths and names are the repository's: percent-encoded, so no byte of them can end the HTML
 // comment or a line of the block.
-std::string encode(std::string_view text) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '.' || c == '_';
-        if (plain) {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
+std::string encode(std::string_view text) { return percent_encode(text, "/._"); }
 
 std::optional<std::string> decode(std::string_view text) {
     std::string out;

@@ -316,4 +316,12 @@ TEST_CASE("markdown: repository text in paths and messages stays text in the fol
     // In the link the path is percent-encoded.
     CHECK(contains(body, "/blob/" + k_sha1 + "/db/%3C/code%3E%3C/summary%3E%3Cimg%20src%3Dx%3E%60x%60.sql#L2"));
     CHECK(annotate::decode_state(body)->findings.front().path == report.files[0].path);
+
+    // A line break in a path cannot end the folded block's HTML and start Markdown or HTML of its own.
+    Report broken;
+    broken.files.push_back(analyze_text("db/a\n\n<img src=x>\n\n# All clear.sql", k_risky, options));
+    std::string text = render(broken, comment_options(k_sha1));
+    CHECK_FALSE(contains(text, "\n<img"));
+    CHECK_FALSE(contains(text, "\n# All clear"));
+    CHECK(contains(text, "<summary>🔴 <code>db/a  &lt;img src=x&gt;  # All clear.sql</code>"));
 }
