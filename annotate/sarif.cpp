@@ -1,12 +1,12 @@
 #include "annotate/sarif.hpp"
 
-#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <map>
 
 #include "analyze/rules/rule.hpp"
 #include "analyze/source_text.hpp"
+#include "annotate/escape.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/rule_docs.hpp"
 #include "annotate/runner_commands.hpp"
@@ -48,20 +48,7 @@ std::string hash_hex(std::string_view text) {
 }
 
 // RFC 3986: everything but unreserved characters and '/' percent-encoded.
-std::string uri_encode(std::string_view path) {
-    static const char* k_hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : path) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += k_hex[c >> 4];
-            out += k_hex[c & 15];
-        }
-    }
-    return out;
-}
+std::string uri_encode(std::string_view path) { return percent_encode(path, "-._~/"); }
 
 json artifact_location(const std::string& path, const SarifOptions& options) {
     if (!path.empty() && path[0] == '/') return json{{"uri", "file://" + uri_encode(path)}};
