@@ -69,7 +69,9 @@ case "$mode" in
     ;;
   analyze)
     [ "${#paths[@]}" -gt 0 ] || paths=(migrations)
-    json_out="${RUNNER_TEMP:-/tmp}/pgfence-report.json"
+    # In the workspace, named relative to it: a container action's $RUNNER_TEMP is not mounted
+    # from the host, and the steps after this one see the workspace at another absolute path.
+    json_out="pgfence-report.json"
     "$pgfence_bin" analyze "${common[@]}" --format json -o "$json_out" -- "${paths[@]}"
     status=$?
     "$pgfence_bin" analyze "${common[@]}" --unparsable warn -- "${paths[@]}" 2>/dev/null

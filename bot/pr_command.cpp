@@ -173,6 +173,21 @@ struct Target {
     bool in_actions = false;
 };
 
+// A file path as the job's later steps can use it: relative to the workspace when it lies there.
+// A container action sees the workspace at /github/workspace, the runner's host elsewhere, so an
+// absolute path from inside the container names nothing for upload-sarif.
+std::string step_path(const std::string& path) {
+    std::string workspace = env("GITHUB_WORKSPACE");
+    if (path.empty() || workspace.empty()) return path;
+    std::error_code ec;
+    std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+    std::filesystem::path base = std::filesystem::absolute(workspace, ec);
+    if (ec) return path;
+    std::filesystem::path rel = absolute.lexically_normal().lexically_relative(base.lexically_normal());
+    if (rel.empty() || *rel.begin() == "..") return path;
+    return rel.generic_string();
+}
+
 // Where the review's links point: the analysed commit in this repository, and this run.
 annotate::ReviewLinks review_links(const Target& target) {
     annotate::ReviewLinks links;
@@ -706,7 +721,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
           << "pre-existing-findings=" << counts.pre_existing << "\n"
           << "files=" << report.files.size() << "\n"
           << "conclusion=" << conclusion << "\n"
-          << "sarif-file=" << sarif_path << "\n"
+          << "sarif-file=" << (p.sarif ? step_path(sarif_path) : std::string()) << "\n"
           << "check-run-posted=" << (posting.check_run ? "true" : "false") << "\n"
           << "comment-posted=" << (posting.comment ? "true" : "false") << "\n"
           << "suggestions-posted=" << suggestions_posted << "\n";

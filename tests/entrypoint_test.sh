@@ -18,8 +18,9 @@ env -i PATH="$PATH" "INPUT_PG-VERSION=12" "INPUT_PATHS=db/migrations" GITHUB_WOR
 status=$?
 check "clean migration exits 0" '[ "$status" -eq 0 ]'
 check "prints the terminal report" 'grep -q "ACCESS EXCLUSIVE users" "$tmp/stdout"'
-check "writes the report output" 'grep -q "^report=$tmp/pgfence-report.json$" "$tmp/out"'
-check "honours pg-version with its hyphen" 'grep -q "\"pg_version\": 12" "$tmp/pgfence-report.json"'
+check "writes the report output, relative to the workspace (RUNNER_TEMP is not the host's in a container)" \
+  'grep -q "^report=pgfence-report.json$" "$tmp/out"'
+check "honours pg-version with its hyphen" 'grep -q "\"pg_version\": 12" "$tmp/ws/pgfence-report.json"'
 check "no ANSI escapes in the action log" '! grep -q $'"'"'\x1b'"'"' "$tmp/stdout"'
 
 env -i PATH="$PATH" "INPUT_PATHS=db/migrations" "INPUT_MAX-RISK=medium" GITHUB_WORKSPACE="$tmp/ws" \
@@ -58,7 +59,7 @@ check "pull_request: a new HIGH finding exits 1" '[ "$status" -eq 1 ]'
 check "pull_request: only the changed migration" 'grep -q "db/migrations/002.sql" "$tmp/stdout" && ! grep -q "001.sql" "$tmp/stdout"'
 check "pull_request: workflow commands without a token" 'grep -q "^::error file=db/migrations/002.sql,line=1" "$tmp/stdout"'
 check "pull_request: says why nothing was posted" 'grep -q "nothing posted" "$tmp/stderr"'
-check "pull_request: step outputs" 'grep -q "^max-risk=HIGH$" "$tmp/out" && grep -q "^sarif-file=$tmp/ws/pgfence.sarif$" "$tmp/out"'
+check "pull_request: step outputs" 'grep -q "^max-risk=HIGH$" "$tmp/out" && grep -q "^sarif-file=pgfence.sarif$" "$tmp/out"'
 check "pull_request: no suggestions without a token" 'grep -q "^suggestions-posted=0$" "$tmp/out"'
 check "pull_request: SARIF in the workspace" '[ -s "$tmp/ws/pgfence.sarif" ]'
 check "pull_request: job summary" 'grep -q "t_id" "$tmp/summary"'

@@ -237,8 +237,11 @@ def posts_everything(s):
           f"outputs: counts {outputs}")
     check(outputs.get("files") == "3" and outputs.get("check-run-posted") == "true" and
           outputs.get("comment-posted") == "true", f"outputs: {outputs}")
-    sarif_path = outputs.get("sarif-file")
-    check(sarif_path and os.path.exists(sarif_path), "the SARIF file is written")
+    # Relative to the workspace: the host's steps (upload-sarif) see it there, not at the
+    # container's /github/workspace.
+    check(outputs.get("sarif-file") == "pgfence.sarif", f"sarif-file relative to the workspace: {outputs}")
+    sarif_path = os.path.join(s.repo, outputs["sarif-file"])
+    check(os.path.exists(sarif_path), "the SARIF file is written")
     validate_sarif(s, sarif_path)
     with open(s.summary) as f:
         check("orders_customer" in f.read(), "the job summary has the report")
@@ -350,7 +353,7 @@ def fork_fallback(s):
     check("falling back" in proc.stderr and "read-only" in proc.stderr, f"says why: {proc.stderr}")
     outputs = s.outputs_dict()
     check(outputs.get("check-run-posted") == "false" and outputs.get("comment-posted") == "false", f"{outputs}")
-    check(os.path.exists(outputs.get("sarif-file", "")), "SARIF still written")
+    check(os.path.exists(os.path.join(s.repo, outputs.get("sarif-file", "-"))), "SARIF still written")
     check(os.path.getsize(s.summary) > 0, "summary still written")
 
 
@@ -555,7 +558,7 @@ def faults(s):
     check("refused the comment" in proc.stderr, f"the log says why: {proc.stderr}")
     outputs = s.outputs_dict()
     check(outputs.get("check-run-posted") == "true" and outputs.get("comment-posted") == "true", f"{outputs}")
-    check(os.path.getsize(outputs["sarif-file"]) > 0 and os.path.getsize(s.summary) > 0, "nothing lost")
+    check(os.path.getsize(os.path.join(s.repo, outputs["sarif-file"])) > 0 and os.path.getsize(s.summary) > 0, "nothing lost")
     s.all_requests_valid_except(422, 403, 500)
 
 
