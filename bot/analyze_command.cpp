@@ -33,6 +33,17 @@ namespace {
 using namespace pgfence::analyze;
 namespace fs = std::filesystem;
 
+bool is_output_format(std::string_view f) {
+    return f == "text" || f == "json" || f == "markdown" || f == "sarif" || f == "github" || f == "plan";
+}
+
+// The input kinds the original pgfence takes as --format.
+std::optional<orm::InputFormat> input_kind(std::string_view f) {
+    if (f == "prisma" || f == "drizzle") return orm::InputFormat::Auto;
+    if (f == "sql" || f == "typeorm" || f == "knex" || f == "sequelize" || f == "db-migrate") return orm::parse_input_format(f);
+    return std::nullopt;
+}
+
 std::vector<std::string> split_ids(const std::string& flag, const std::string& value) {
     std::vector<std::string> out;
     std::stringstream ss(value);
@@ -48,6 +59,7 @@ std::vector<std::string> split_ids(const std::string& flag, const std::string& v
 
 AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
     AnalyzeArgs a;
+    bool format_given = false, output_named_format = false;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& arg = args[i];
         // A path (most arguments: a shell glob expands to thousands) is no option.
@@ -65,10 +77,20 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             return arg.starts_with(flag) && (arg.size() == flag.size() || arg[flag.size()] == '=');
         };
         if (is("--format")) {
-            a.format = value("--format");
-            if (a.format != "text" && a.format != "json" && a.format != "markdown" && a.format != "sarif" && a.format != "github" &&
-                a.format != "plan")
-                throw UsageError{"--format takes text, json, markdown, sarif, github or plan, not '" + a.format + "'"};
+            std::string f = value("--format");
+            // The original pgfence's --format names the input (`--format typeorm`): an input
+            // kind selects how files are read, as --input-format does; Prisma and Drizzle
+            // migrations are SQL files whose tool the path tells.
+            if (auto input = input_kind(f)) {
+                a.input_format = *input;
+                continue;
+            }
+            if (!is_output_format(f))
+                throw UsageError{"--format takes text, json, markdown, sarif, github or plan, not '" + f + "'"};
+            if (output_named_format && a.format != f)
+                throw UsageError{"--output " + a.format + " names a format, and --format says " + f + ": give one (a file: -o ./" + a.format + ")"};
+            a.format = f;
+            format_given = true;
         } else if (is("--pg-version")) {
             a.pg_version = parse_int("--pg-version", value("--pg-version"), analyze::k_oldest_pg_version, analyze::k_newest_pg_version);
         } else if (is("--direction")) {
@@ -97,7 +119,17 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
         } else if (is("--jobs")) {
             a.threads = static_cast<unsigned>(parse_int("--jobs", value("--jobs"), 1, 256));
         } else if (arg == "-o" || is("--output")) {
-            a.output = value(arg == "-o" ? "-o" : "--output");
+            std::string o = value(arg == "-o" ? "-o" : "--output");
+            // The original pgfence's --output names the format (`--output json`): a format's
+            // name is never taken for a file name (it wrote the text report into ./json).
+            if (is_output_format(o)) {
+                if (format_given && a.format != o)
+                    throw UsageError{"--output " + o + " names a format, and --format says " + a.format + ": give one (a file: -o ./" + o + ")"};
+                a.format = o;
+                output_named_format = true;
+                continue;
+            }
+            a.output = o;
         } else if (arg == "--single-transaction") {
             a.single_transaction = true;
         } else if (arg == "--ci") {

@@ -35,7 +35,9 @@ analyze options:
   --format FORMAT           text, json, markdown (the PR comment), sarif (code scanning),
                             github (workflow-command annotations) or plan (each file's migration
                             plan written as the files its tool expects, into the -o folder)
-                            (default: text)
+                            (default: text); as in the original pgfence, an input kind (sql,
+                            typeorm, knex, sequelize, db-migrate, prisma, drizzle) selects how
+                            files are read, as --input-format does
   --pg-version N            target PostgreSQL major version, 11 to 18 (default: 15)
   --direction up|down|both  which part of up/down migrations to read (default: up)
   --ci                      exit 1 when a finding's risk is above --max-risk
@@ -60,7 +62,9 @@ analyze options:
   --max-file-size MB        refuse (exit 2) a migration file larger than this many MiB; the other
                             files are still analysed (default: 16)
   -o, --output FILE         write the report to FILE instead of standard output (--format plan:
-                            the folder the plans are written to, default pgfence-plan)
+                            the folder the plans are written to, default pgfence-plan); a format's
+                            name (--output json, as in the original pgfence) selects the format
+                            and is never a file name: -o ./json writes a file
   --history PATH            migrations that ran before (files, directories, globs; repeatable):
                             replayed so the analysed files start from the schema they built
   --no-history              analyse each file alone (no --history, no chaining of the files

@@ -150,6 +150,37 @@ class Suite(Harness):
         code, out, err = self.run("analyze", "--format", "sarif", self.fixture("plain/no-such-file.sql"))
         self.check(code == 2, "a missing input still exits 2 with SARIF")
 
+    def suite_original_flags(self):
+        """The original pgfence's flags, as its users wrote them: --format names the input kind,
+        --output names the output format; a format's name is never taken for a file name."""
+        work = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(work, "001.sql"), "w") as f:
+                f.write(RISKY)
+            code, out, err = self.run("analyze", "--no-config", "--output", "json", "001.sql", cwd=work)
+            self.check(code == 0 and json.loads(out)["files"][0]["path"] == "001.sql", f"--output json: JSON on stdout {err!r}")
+            self.check(not os.path.exists(os.path.join(work, "json")), "no file named json")
+            code, out, err = self.run("analyze", "--no-config", "-o", "sarif", "001.sql", cwd=work)
+            self.check(code == 0 and json.loads(out)["version"] == "2.1.0", "-o sarif: SARIF on stdout")
+            code, out, err = self.run("analyze", "--no-config", "-o", "./json", "001.sql", cwd=work)
+            self.check(code == 0 and os.path.getsize(os.path.join(work, "json")) > 0, "-o ./json is a file")
+            code, out, err = self.run("analyze", "--no-config", "--format", "sarif", "--output", "json", "001.sql", cwd=work)
+            self.check(code == 2 and self.error_lines(err) ==
+                       ["error: --output json names a format, and --format says sarif: give one (a file: -o ./json)"],
+                       f"two formats: one error line, exit 2: {err!r}")
+            ts = os.path.join(work, "1700000000000-AddIndex.ts")
+            with open(ts, "w") as f:
+                f.write("export class AddIndex1700000000000 {\n  async up(queryRunner) {\n"
+                        "    await queryRunner.query(`CREATE INDEX users_email_idx ON users (email)`);\n  }\n}\n")
+            code, out, err = self.run("analyze", "--no-config", "--format", "typeorm", "--output", "json", ts, cwd=work)
+            report = json.loads(out) if code in (0, 1) else {}
+            rules = [f["rule"] for f in report.get("files", [{}])[0].get("findings", [])]
+            self.check("create-index-without-concurrently" in rules, f"--format typeorm reads the migration: {rules} {err!r}")
+            code, out, err = self.run("analyze", "--no-config", "--format", "prisma", "001.sql", cwd=work)
+            self.check(code == 0 and b"CREATE INDEX" in out, "--format prisma: SQL files as they are")
+        finally:
+            shutil.rmtree(work)
+
 
 def main():
     parser = argparse.ArgumentParser()
