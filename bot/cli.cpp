@@ -112,7 +112,7 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration f
 extract-stats options (pgfence extract-stats --db-url URL):
   --db-url URL              libpq URL or key=value string (default: $PGFENCE_DB_URL); the password
                             is never printed. Reads the catalog only, read-only, in one transaction
-  -o, --output FILE         where to write the snapshot (default: pgfence-stats.json; - for stdout)
+  -o, --output FILE         where to write the snapshot (default: standard output)
   --schema                  also record column types (decides ALTER COLUMN TYPE rewrites exactly)
   --statement-timeout SECS  per query (default: 30)
   exit codes: 0 written; 2 usage error, or the database could not be reached or read

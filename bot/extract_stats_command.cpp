@@ -15,7 +15,7 @@ namespace {
 
 struct ExtractArgs {
     std::string db_url;
-    std::string output = "pgfence-stats.json";
+    std::string output = "-";  // standard output, as the original pgfence: `extract-stats ... > FILE`
     stats::ExtractOptions options;
 };
 
