@@ -136,7 +136,10 @@ trace options (pgfence trace PATH...):
   --max-file-size MB        as for analyze (also applies to --setup files) (default: 16)
   --format text|json        output format (default: text); -o FILE, --color, -v as for analyze
   --ci                      exit 1 when a statement's verdict is a mismatch or the server rejects it
-  exit codes: 0 traced; 1 with --ci, a mismatch or an execution error; 2 usage or input error,
+  --max-risk LEVEL          with --ci, also exit 1 when a statement's traced risk (the higher of
+                            the predicted and the observed) is above LEVEL
+  exit codes: 0 traced; 1 with --ci, a mismatch, an execution error or a risk above --max-risk;
+              2 usage or input error,
               or the server could not be started
 )";
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "analyze/analyzer.hpp"
@@ -37,6 +38,7 @@ struct TraceArgs {
     std::string color = "auto";
     std::string output;
     bool ci = false;
+    std::optional<analyze::Risk> max_risk;  // --ci also fails on a statement riskier than this
     bool isolated = false;
     bool as_superuser = false;
     bool plan = false;
@@ -76,6 +78,11 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
             a.output = value(arg == "-o" ? "-o" : "--output");
         } else if (arg == "--ci") {
             a.ci = true;
+        } else if (is("--max-risk")) {
+            std::string r = value("--max-risk");
+            auto risk = analyze::parse_risk(r);
+            if (!risk || *risk == analyze::Risk::None) throw UsageError{"--max-risk takes low, medium, high or critical, not '" + r + "'"};
+            a.max_risk = *risk;
         } else if (is("--max-file-size")) {
             a.max_file_bytes = parse_max_file_size(value("--max-file-size"));
         } else if (arg == "--plan") {
@@ -233,6 +240,19 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
     }
     sink->flush();
     if (file_errors) return k_exit_input;
+    // --max-risk (the original pgfence's `trace --ci --max-risk medium`): the traced risk, the
+    // higher of the static one and what the server showed, above it fails --ci too.
+    std::size_t risky = 0;
+    if (a.max_risk) {
+        for (const auto& file : report.files) {
+            for (const auto& st : file.statements) risky += st.risk > *a.max_risk ? 1 : 0;
+        }
+    }
+    if (a.ci && risky > 0 && !report.failed()) {
+        err << "pgfence: trace found " << risky << " statement(s) with a risk above --max-risk "
+            << analyze::risk_name(*a.max_risk) << "\n";
+        return k_exit_findings;
+    }
     if (a.ci && report.failed()) {
         long plans = std::count_if(report.plans.begin(), report.plans.end(), [](const trace::TracedPlan& p) { return !p.ok(); });
         err << "pgfence: trace found " << report.count(trace::Verdict::Mismatch) << " mismatch(es), "

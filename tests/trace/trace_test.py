@@ -276,6 +276,12 @@ class Suite:
             validated = [c for c in st[3]["observed"]["changes"] if c["object"] == "constraint"]
             self.check(validated and validated[0]["before"] == "CHECK NOT VALID" and validated[0]["after"] == "CHECK",
                        f"setup: validation not seen: {validated}")
+        # --max-risk (the original pgfence's `trace --ci --max-risk medium`): a traced risk above
+        # it fails --ci as well; at critical nothing here is above it.
+        code, out, err = self.run("--ci", "--max-risk", "low", os.path.dirname(first))
+        self.check(code == 1 and "with a risk above --max-risk LOW" in err, f"setup: --max-risk low: {code} {err}")
+        code, out, err = self.run("--ci", "--max-risk", "critical", os.path.dirname(first))
+        self.check(code == 0, f"setup: --max-risk critical: {code} {err}")
         bad_setup = self.write("setup/bad.sql", "CREATE TABLE broken (;\n")
         code, out, err = self.run("--setup", bad_setup, path)
         self.check(code == 2 and err.startswith("error: --setup ") and "syntax error" in err, f"setup: bad setup: {code} {err}")
@@ -293,6 +299,7 @@ class Suite:
             (["--setup", os.path.join(self.tmp, "nope.sql"), path], "--setup"),
             (["--docker-image", "postgres:17-alpine", path], "--docker-image postgres:17-alpine"),
             (["--frobnicate", path], "unknown option"),
+            (["--ci", "--max-risk", "none", path], "--max-risk takes"),
         ]
         for args, needle in cases:
             if args[:2] == ["--pg-version", "12"] and os.path.isdir("/usr/lib/postgresql/12/bin"):
