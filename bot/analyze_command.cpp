@@ -24,6 +24,7 @@
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"
 #include "bot/config.hpp"
+#include "diff/glob.hpp"
 #include "stats/apply.hpp"
 #include "stats/units.hpp"
 
@@ -32,6 +33,14 @@ namespace {
 
 using namespace pgfence::analyze;
 namespace fs = std::filesystem;
+
+}  // namespace
+
+bool excluded(const std::vector<std::string>& globs, const std::string& path) {
+    return !globs.empty() && diff::matches_any(globs, fs::path(path).lexically_normal().generic_string());
+}
+
+namespace {
 
 bool is_output_format(std::string_view f) {
     return f == "text" || f == "json" || f == "markdown" || f == "sarif" || f == "github" || f == "plan";
@@ -165,6 +174,8 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             a.max_file_bytes = parse_max_file_size(value("--max-file-size"));
         } else if (is("--config")) {
             a.config = value("--config");
+        } else if (is("--exclude")) {
+            a.exclude.push_back(value("--exclude"));
         } else if (is("--history")) {
             a.history.push_back(value("--history"));
         } else if (is("--schema")) {
@@ -195,6 +206,7 @@ void apply_config(Settings& s, const Config& c, const fs::path& paths_folder, co
         return fs::path(p).is_absolute() || folder.empty() ? p : (folder / p).lexically_normal().generic_string();
     };
     for (const auto& p : c.paths) s.paths.push_back(join(paths_folder, p));
+    for (const auto& p : c.exclude) s.exclude.push_back(join(paths_folder, p));
     if (c.stats_file) s.stats_file = join(files_folder, *c.stats_file);
     s.size = c.stats;
 }
@@ -229,6 +241,7 @@ void apply_args(Settings& s, const AnalyzeArgs& a) {
     s.options.input_format = a.input_format;
     if (a.single_transaction) s.options.single_transaction = true;
     if (!a.paths.empty()) s.paths = a.paths;
+    s.exclude.insert(s.exclude.end(), a.exclude.begin(), a.exclude.end());
 }
 
 Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed) {
@@ -427,6 +440,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
 
     std::vector<Error> input_errors;
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
+    std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     if (!load_stats(settings, err)) return k_exit_input;
     std::size_t printed = input_errors.size();

@@ -25,6 +25,7 @@ using analyze::Risk;
 // The command line as given (nothing resolved yet).
 struct AnalyzeArgs {
     std::vector<std::string> paths;
+    std::vector<std::string> exclude;  // --exclude GLOB, repeatable
     std::string format = "text";
     std::string color = "auto";
     std::string output;
@@ -60,10 +61,15 @@ struct Settings {
     Risk max_risk = Risk::Medium;
     bool fail_on_unparsable = true;
     std::vector<std::string> paths;
+    std::vector<std::string> exclude;  // config `exclude` and --exclude: files never analysed
     std::string stats_file;
     stats::SizeOptions size;
     std::shared_ptr<const stats::LoadedStats> stats;  // read by load_stats
 };
+
+// Whether `path` (as analyze expanded it, or repository-relative in pr) matches one of the
+// exclude globs.
+[[nodiscard]] bool excluded(const std::vector<std::string>& globs, const std::string& path);
 
 // Prints one error: line and sets config_failed when the configuration file is bad.
 [[nodiscard]] Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed);

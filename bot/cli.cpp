@@ -65,6 +65,8 @@ analyze options:
                             the folder the plans are written to, default pgfence-plan); a format's
                             name (--output json, as in the original pgfence) selects the format
                             and is never a file name: -o ./json writes a file
+  --exclude GLOB            leave out files the glob matches (repeatable; added to the config
+                            file's exclude)
   --history PATH            migrations that ran before (files, directories, globs; repeatable):
                             replayed so the analysed files start from the schema they built
   --no-history              analyse each file alone (no --history, no chaining of the files

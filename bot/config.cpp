@@ -207,6 +207,8 @@ Config interpret(const Value& root) {
             config.max_file_bytes = static_cast<std::uint64_t>(value.integer) << 20;
         } else if (key == "paths") {
             config.paths = expect_strings(value, key);
+        } else if (key == "exclude") {
+            config.exclude = expect_strings(value, key);
         } else if (key == "rules" && value.type == Value::Type::Table) {
             apply_rules(value, config);
         } else if (key == "policies" && value.type == Value::Type::Table) {
@@ -216,7 +218,7 @@ Config interpret(const Value& root) {
         } else if (key == "stats" && value.type == Value::Type::Table) {
             apply_stats(value, config);
         } else {
-            throw ConfigError{"unknown key '" + key + "' (expected pg_version, max_risk, unparsable, direction, max_file_size, paths, stats_file, [rules], [policies], [stats])",
+            throw ConfigError{"unknown key '" + key + "' (expected pg_version, max_risk, unparsable, direction, max_file_size, paths, exclude, stats_file, [rules], [policies], [stats])",
                               value.line};
         }
     }

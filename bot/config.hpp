@@ -24,6 +24,7 @@ struct Config {
     std::optional<analyze::Direction> direction;
     std::optional<std::uint64_t> max_file_bytes;  // max_file_size, in MiB
     std::vector<std::string> paths;  // migration globs
+    std::vector<std::string> exclude;  // globs of files never analysed, though `paths` selects them
     analyze::rules::Options rules;
     std::optional<std::string> stats_file;  // stats snapshot for analyze (as written; relative to the file)
     stats::SizeOptions stats;               // [stats]: size thresholds and throughput (docs/stats-format.md)

@@ -600,6 +600,8 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!resolve_pr_settings(a, place, settings, err)) return k_exit_input;
     auto changes = diff::changed_migrations(*repo, target.base, target.head, settings.paths);
     if (!changes) return git_failed(changes.error());
+    // Excluded files are not reviewed; the migrations of the base commit still replay in full.
+    std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
     target.head = changes->head_sha;
     auto history = std::make_unique<HistoryRun>();
     if (!a.no_history) {

@@ -394,6 +394,20 @@ class Suite(Harness):
         self.check(code == 2 and len(lines) == 1 and "pattern matched no files" in lines[0],
                    f"a glob that matches nothing is an error: {lines}")
 
+        # --exclude and the config file's `exclude`: files a path selects but a glob leaves out.
+        code, report, err = self.json_of("**/up.sql", "**/migration.sql", "--exclude", "prisma/**", cwd=self.fixtures)
+        self.check([f["path"] for f in report["files"]] == ["diesel/2024-01-01-000000_add_email/up.sql"],
+                   f"--exclude prisma/**: {[f['path'] for f in report['files']]}")
+        with tempfile.TemporaryDirectory() as tmp:
+            os.makedirs(os.path.join(tmp, "db", "generated"))
+            shutil.copy(clean, os.path.join(tmp, "db", "001.sql"))
+            shutil.copy(clean, os.path.join(tmp, "db", "generated", "002.sql"))
+            with open(os.path.join(tmp, ".pgfence.toml"), "w") as f:
+                f.write('paths = ["db"]\nexclude = ["db/generated/**"]\n')
+            code, out, err = self.run("analyze", "--format", "json", cwd=tmp)
+            paths = [f["path"] for f in json.loads(out)["files"]] if code == 0 else err
+            self.check(len(paths) == 1 and paths[0].endswith("/db/001.sql"), f"config exclude: {paths}")
+
         # Paths after -- are paths even when they look like options.
         with tempfile.TemporaryDirectory() as tmp:
             shutil.copy(clean, os.path.join(tmp, "-dash.sql"))

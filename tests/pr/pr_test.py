@@ -431,6 +431,13 @@ def local_flags(s):
     check("002_orders.sql" in proc.stdout and "001_init.sql" not in proc.stdout, "the glob chose the files")
     check(os.path.exists(os.path.join(s.tmp, "out.sarif")), "--sarif writes the file")
     check("::error" not in proc.stdout, "no workflow commands outside Actions")
+    # --exclude leaves a changed file out of the review.
+    proc = subprocess.run([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "feature",
+                           "--no-sarif", "--exclude", "migrations/002_*.sql"],
+                          env={k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")},
+                          capture_output=True, text=True, timeout=120)
+    check("001_init.sql" in proc.stdout and "002_orders.sql" not in proc.stdout,
+          f"--exclude left 002 out: {proc.returncode} {proc.stdout[-600:]} {proc.stderr}")
 
 
 def base_history(s):
