@@ -24,6 +24,7 @@
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"
 #include "bot/config.hpp"
+#include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
 #include "stats/apply.hpp"
 #include "stats/units.hpp"
@@ -174,6 +175,8 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             a.max_file_bytes = parse_max_file_size(value("--max-file-size"));
         } else if (is("--config")) {
             a.config = value("--config");
+        } else if (is("--stdin-filename")) {
+            a.stdin_filename = value("--stdin-filename");
         } else if (is("--exclude")) {
             a.exclude.push_back(value("--exclude"));
         } else if (is("--history")) {
@@ -342,7 +345,7 @@ namespace {
 // The text and JSON reports, written as the files are analysed: what is kept of a file until
 // its turn is its rendered section and its error: lines, never its report.
 Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::string>& files, const Settings& settings,
-                        const HistoryRun& history, bool block_unknown, std::ostream& out, std::ostream& err) {
+                        const HistoryRun& history, bool block_unknown, const StdinInput* input, std::ostream& out, std::ostream& err) {
     struct Done {
         annotate::Section section;
         std::string messages;
@@ -351,6 +354,7 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
     Diagnosis diagnosis;
     stream.begin(out);
     analyze_files(files, settings.options, [&](FileReport&& report, std::size_t) -> analyze::OrderedStep {
+        if (input != nullptr) input->rename(report);
         if (settings.stats) (void)settings.stats->apply(report, settings.size);
         auto done = std::make_shared<Done>();
         std::ostringstream messages;
@@ -438,6 +442,20 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     if (config_failed) return k_exit_input;
     if (settings.paths.empty()) throw UsageError{"analyze needs at least one file, directory or glob (or paths in the config file)"};
 
+    // `-`: standard input, read once, as a file of its own under its --stdin-filename.
+    std::unique_ptr<StdinInput> stdin_input;
+    if (auto dash = std::find(settings.paths.begin(), settings.paths.end(), "-"); dash != settings.paths.end()) {
+        auto read = StdinInput::read(std::cin, a.stdin_filename, settings.options.max_file_bytes);
+        if (!read) {
+            err << "error: " << annotate::printable(read.error().message) << "\n";
+            return k_exit_input;
+        }
+        stdin_input = std::move(*read);
+        *dash = stdin_input->path();
+        std::erase(settings.paths, std::string("-"));
+    } else if (!a.stdin_filename.empty()) {
+        throw UsageError{"--stdin-filename names standard input, which is read when a path is -"};
+    }
     std::vector<Error> input_errors;
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
@@ -460,23 +478,25 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     Diagnosis diagnosis;
     if (a.format == "plan") {
         Report report = analyze_files(files, settings.options);
+        if (stdin_input) for (auto& f : report.files) stdin_input->rename(f);
         history->count_into(report);
         apply_stats(report, settings);
         diagnosis = diagnose(report, settings, a.block_unknown, err);
         if (!write_plans(report, settings.options, a.output.empty() ? "pgfence-plan" : a.output, out, err)) diagnosis.failed = true;
     } else if (a.format == "json") {
         annotate::JsonReportStream stream(settings.options.pg_version);
-        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, *sink, err);
+        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), *sink, err);
     } else if (a.format == "text") {
         bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
         bool color = a.color == "always" || (a.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
         annotate::TerminalStream stream(annotate::TerminalOptions{color});
-        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, *sink, err);
+        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), *sink, err);
     } else {
         // Collected: markdown sizes every file's section against one comment's limit, SARIF
         // builds its document whole (the rules its results use come before them), and the
         // github format's workflow commands are read by a runner over a pull request's files.
         Report report = analyze_files(files, settings.options);
+        if (stdin_input) for (auto& f : report.files) stdin_input->rename(f);
         history->count_into(report);
         apply_stats(report, settings);
         diagnosis = diagnose(report, settings, a.block_unknown, err);

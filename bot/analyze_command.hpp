@@ -26,6 +26,7 @@ using analyze::Risk;
 struct AnalyzeArgs {
     std::vector<std::string> paths;
     std::vector<std::string> exclude;  // --exclude GLOB, repeatable
+    std::string stdin_filename;        // --stdin-filename NAME: what `-` (standard input) is called
     std::string format = "text";
     std::string color = "auto";
     std::string output;

@@ -65,6 +65,9 @@ analyze options:
                             the folder the plans are written to, default pgfence-plan); a format's
                             name (--output json, as in the original pgfence) selects the format
                             and is never a file name: -o ./json writes a file
+  -                         as a PATH: read a migration from standard input
+  --stdin-filename NAME     what standard input is called in the report; its path and extension
+                            choose the tool and the reader, as a file's would (default: <stdin>)
   --exclude GLOB            leave out files the glob matches (repeatable; added to the config
                             file's exclude)
   --history PATH            migrations that ran before (files, directories, globs; repeatable):

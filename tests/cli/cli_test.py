@@ -408,6 +408,21 @@ class Suite(Harness):
             paths = [f["path"] for f in json.loads(out)["files"]] if code == 0 else err
             self.check(len(paths) == 1 and paths[0].endswith("/db/001.sql"), f"config exclude: {paths}")
 
+        # `-` reads standard input, reported under --stdin-filename, whose path picks the tool.
+        proc = subprocess.run([self.binary, "analyze", "--no-config", "--format", "json", "--stdin-filename",
+                               "prisma/migrations/20240101000000_init/migration.sql", "-"],
+                              input=b"CREATE INDEX i ON t (c);\n", capture_output=True, timeout=60)
+        files = json.loads(proc.stdout)["files"] if proc.returncode in (0, 1) else []
+        self.check(files and files[0]["path"] == "prisma/migrations/20240101000000_init/migration.sql" and
+                   files[0]["tool"] == "prisma" and files[0]["findings"],
+                   f"stdin with --stdin-filename: {proc.returncode} {files} {proc.stderr!r}")
+        proc = subprocess.run([self.binary, "analyze", "--no-config", "-"], input=b"DROP TABLE t;\n", capture_output=True, timeout=60)
+        self.check(proc.stdout.startswith(b"<stdin>"), f"stdin without a name: {proc.stdout[:80]!r}")
+        proc = subprocess.run([self.binary, "analyze", "--no-config", "--max-file-size", "1", "-"],
+                              input=b"-- x\n" * 400000, capture_output=True, timeout=60)
+        self.check(proc.returncode == 2 and self.error_lines(proc.stderr) ==
+                   ["error: <stdin>: standard input is larger than --max-file-size (1 MB)"], f"stdin too large: {proc.stderr!r}")
+
         # Paths after -- are paths even when they look like options.
         with tempfile.TemporaryDirectory() as tmp:
             shutil.copy(clean, os.path.join(tmp, "-dash.sql"))
