@@ -132,6 +132,18 @@ std::string rule_name(std::string_view id) {
 
 std::string stable_hash(std::string_view text) { return hash_hex(text); }
 
+std::vector<std::string> finding_fingerprints(const FileReport& file, std::string_view path) {
+    std::map<std::string, int> seen;  // (rule, statement text) -> occurrences so far
+    std::vector<std::string> out;
+    for (const auto& f : file.findings) {
+        const StatementFacts* statement = statement_of(file, f);
+        std::string text = statement != nullptr ? statement->sql : f.message;
+        int occurrence = seen[f.rule + '\0' + analyze::fold_whitespace(text)]++;
+        out.push_back(sarif_fingerprint(f.rule, path, text, occurrence));
+    }
+    return out;
+}
+
 std::string sarif_fingerprint(std::string_view rule, std::string_view path, std::string_view sql, int occurrence) {
     std::string key;
     key.append(rule).append(1, '\0').append(path).append(1, '\0').append(analyze::fold_whitespace(sql));
@@ -165,12 +177,10 @@ json report_to_sarif(const Report& report, const SarifOptions& options) {
                                      {"message", {{"text", file.error->message}}},
                                      {"locations", json::array({{{"physicalLocation", {{"artifactLocation", artifact_location(path, options)}}}}})}});
         }
-        std::map<std::string, int> seen;  // (rule, statement text) -> occurrences so far
+        std::vector<std::string> fingerprints = finding_fingerprints(file, path);
         bool plan_given = false;
-        for (const auto& f : file.findings) {
-            const StatementFacts* statement = statement_of(file, f);
-            std::string text = statement != nullptr ? statement->sql : f.message;
-            int occurrence = seen[f.rule + '\0' + analyze::fold_whitespace(text)]++;
+        for (std::size_t i = 0; i < file.findings.size(); ++i) {
+            const Finding& f = file.findings[i];
             LineSpan span = span_of(f);
             json region{{"startLine", span.start_line},
                         {"startColumn", span.start_column},
@@ -181,7 +191,7 @@ json report_to_sarif(const Report& report, const SarifOptions& options) {
                 {"level", level_of(severity_of(f))},
                 {"message", {{"text", result_message(f)}}},
                 {"locations", json::array({{{"physicalLocation", {{"artifactLocation", artifact_location(path, options)}, {"region", region}}}}})},
-                {"partialFingerprints", {{"pgfence/v1", sarif_fingerprint(f.rule, path, text, occurrence)}}},
+                {"partialFingerprints", {{"pgfence/v1", fingerprints[i]}}},
                 {"properties", {{"risk", std::string(risk_name(f.risk))}, {"preExisting", f.pre_existing}}},
             };
             auto it = rule_index.find(f.rule);

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,10 @@ struct SarifOptions {
 // numbers, so inserting lines above the statement keeps it.
 [[nodiscard]] std::string sarif_fingerprint(std::string_view rule, std::string_view path, std::string_view sql,
                                             int occurrence);
+
+// The "pgfence/v1" fingerprint of each of `file`'s findings, in order (`path` as reported):
+// SARIF, GitLab Code Quality and reviewdog name a finding the same way.
+[[nodiscard]] std::vector<std::string> finding_fingerprints(const analyze::FileReport& file, std::string_view path);
 
 // "create-index-without-concurrently" -> "CreateIndexWithoutConcurrently"
 [[nodiscard]] std::string rule_name(std::string_view id);

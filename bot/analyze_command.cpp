@@ -14,6 +14,7 @@
 #include "analyze/path_parts.hpp"
 #include "analyze/plan.hpp"
 #include "analyze/rules/common.hpp"
+#include "annotate/ci_formats.hpp"
 #include "annotate/json_report.hpp"
 #include "annotate/markdown.hpp"
 #include "annotate/printable.hpp"
@@ -44,7 +45,8 @@ bool excluded(const std::vector<std::string>& globs, const std::string& path) {
 namespace {
 
 bool is_output_format(std::string_view f) {
-    return f == "text" || f == "json" || f == "markdown" || f == "sarif" || f == "github" || f == "plan";
+    return f == "text" || f == "json" || f == "markdown" || f == "sarif" || f == "github" || f == "gitlab" || f == "rdjson" ||
+           f == "plan";
 }
 
 // The input kinds the original pgfence takes as --format.
@@ -96,7 +98,7 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
                 continue;
             }
             if (!is_output_format(f))
-                throw UsageError{"--format takes text, json, markdown, sarif, github or plan, not '" + f + "'"};
+                throw UsageError{"--format takes text, json, markdown, sarif, github, gitlab, rdjson or plan, not '" + f + "'"};
             if (output_named_format && a.format != f)
                 throw UsageError{"--output " + a.format + " names a format, and --format says " + f + ": give one (a file: -o ./" + a.format + ")"};
             a.format = f;
@@ -502,6 +504,8 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         diagnosis = diagnose(report, settings, a.block_unknown, err);
         if (a.format == "markdown") annotate::render_markdown(report, *sink);
         else if (a.format == "sarif") annotate::render_sarif(report, *sink);
+        else if (a.format == "gitlab") annotate::render_gitlab(report, *sink);
+        else if (a.format == "rdjson") annotate::render_rdjson(report, *sink);
         else annotate::render_workflow_commands(report, *sink);
     }
     sink->flush();

@@ -33,7 +33,8 @@ commands:
 
 analyze options:
   --format FORMAT           text, json, markdown (the PR comment), sarif (code scanning),
-                            github (workflow-command annotations) or plan (each file's migration
+                            github (workflow-command annotations), gitlab (Code Quality), rdjson
+                            (reviewdog) or plan (each file's migration
                             plan written as the files its tool expects, into the -o folder)
                             (default: text); as in the original pgfence, an input kind (sql,
                             typeorm, knex, sequelize, db-migrate, prisma, drizzle) selects how

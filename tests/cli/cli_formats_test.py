@@ -145,10 +145,75 @@ class Suite(Harness):
     def suite_format_errors(self):
         code, out, err = self.run("analyze", "--format", "yaml", self.fixture("plain/clean.sql"))
         self.check(code == 2, f"unknown format exits 2, got {code}")
-        self.check(self.error_lines(err) == ["error: --format takes text, json, markdown, sarif, github or plan, not 'yaml'"],
+        self.check(self.error_lines(err) == ["error: --format takes text, json, markdown, sarif, github, gitlab, rdjson or plan, not 'yaml'"],
                    f"one error line: {err!r}")
         code, out, err = self.run("analyze", "--format", "sarif", self.fixture("plain/no-such-file.sql"))
         self.check(code == 2, "a missing input still exits 2 with SARIF")
+
+    def suite_ci_formats(self):
+        """GitLab Code Quality and reviewdog's rdjson, checked against their documented fields."""
+        import jsonschema
+        gitlab_schema = {  # docs.gitlab.com: "Code Quality report format"
+            "type": "array",
+            "items": {"type": "object",
+                      "required": ["description", "check_name", "fingerprint", "severity", "location"],
+                      "properties": {
+                          "description": {"type": "string", "minLength": 1},
+                          "check_name": {"type": "string", "minLength": 1},
+                          "fingerprint": {"type": "string", "minLength": 1},
+                          "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
+                          "location": {"type": "object", "required": ["path", "lines"],
+                                       "properties": {"path": {"type": "string", "pattern": "^[^/]"},
+                                                      "lines": {"type": "object", "required": ["begin"],
+                                                                "properties": {"begin": {"type": "integer", "minimum": 1},
+                                                                               "end": {"type": "integer", "minimum": 1}}}}}}}}
+        position = {"type": "object", "required": ["line"],
+                    "properties": {"line": {"type": "integer", "minimum": 1}, "column": {"type": "integer", "minimum": 1}}}
+        rdjson_schema = {  # reviewdog's rdf/proto/rdf.proto: DiagnosticResult
+            "type": "object", "required": ["diagnostics"],
+            "properties": {
+                "source": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "url": {"type": "string"}}},
+                "diagnostics": {"type": "array", "items": {
+                    "type": "object", "required": ["message", "location"],
+                    "properties": {
+                        "message": {"type": "string"},
+                        "location": {"type": "object", "required": ["path"],
+                                     "properties": {"path": {"type": "string"},
+                                                    "range": {"type": "object", "required": ["start"],
+                                                              "properties": {"start": position, "end": position}}}},
+                        "severity": {"enum": ["UNKNOWN_SEVERITY", "ERROR", "WARNING", "INFO"]},
+                        "code": {"type": "object", "required": ["value"], "properties": {"value": {"type": "string"}, "url": {"type": "string"}}},
+                        "original_output": {"type": "string"}}}}}}
+        work = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(work, "001.sql"), "w") as f:
+                f.write(RISKY)
+            code, out, err = self.run("analyze", "--no-config", "--format", "json", "001.sql", cwd=work)
+            findings = json.loads(out)["files"][0]["findings"]
+            code, out, err = self.run("analyze", "--no-config", "--format", "gitlab", "001.sql", cwd=work)
+            issues = json.loads(out)
+            errors = list(jsonschema.Draft7Validator(gitlab_schema).iter_errors(issues))
+            self.check(code == 0 and not errors, f"gitlab: valid: {errors[:1]} {err!r}")
+            self.check([i["check_name"] for i in issues] == [f["rule"] for f in findings], "gitlab: one issue per finding")
+            self.check(len({i["fingerprint"] for i in issues}) == len(issues), "gitlab: fingerprints unique (GitLab drops repeats)")
+            self.check([i["location"]["lines"]["begin"] for i in issues] == [f["start"]["line"] for f in findings], "gitlab: lines")
+            high = [i for i, f in zip(issues, findings) if f["risk"] == "HIGH"]
+            self.check(high and all(i["severity"] == "critical" for i in high), "gitlab: HIGH is critical")
+            code, out, err = self.run("analyze", "--no-config", "--format", "rdjson", "001.sql", cwd=work)
+            doc = json.loads(out)
+            errors = list(jsonschema.Draft7Validator(rdjson_schema).iter_errors(doc))
+            self.check(code == 0 and not errors, f"rdjson: valid: {errors[:1]} {err!r}")
+            diags = doc["diagnostics"]
+            self.check([d["code"]["value"] for d in diags] == [f["rule"] for f in findings], "rdjson: one diagnostic per finding")
+            self.check(all(d["location"]["range"]["start"]["line"] == f["start"]["line"] for d, f in zip(diags, findings)),
+                       "rdjson: lines")
+            self.check(all(d["severity"] == "ERROR" for d, f in zip(diags, findings) if f["risk"] == "HIGH"), "rdjson: HIGH is ERROR")
+            # The same fingerprints as SARIF's.
+            code, out, err = self.run("analyze", "--no-config", "--format", "sarif", "001.sql", cwd=work)
+            sarif = [r["partialFingerprints"]["pgfence/v1"] for r in json.loads(out)["runs"][0]["results"]]
+            self.check(sarif == [i["fingerprint"] for i in issues] == [d["original_output"] for d in diags], "fingerprints as SARIF's")
+        finally:
+            shutil.rmtree(work)
 
     def suite_original_flags(self):
         """The original pgfence's flags, as its users wrote them: --format names the input kind,

@@ -175,7 +175,7 @@ def analyze_formats(s):
     make_repo(s)
     files = sorted(os.path.relpath(os.path.join(d, f), s.repo) for d, _, fs in os.walk(os.path.join(s.repo, "migrations"))
                    for f in fs)
-    for fmt in ("text", "json", "markdown", "sarif", "github"):
+    for fmt in ("text", "json", "markdown", "sarif", "github", "gitlab", "rdjson"):
         proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--format", fmt, "migrations"],
                                             cwd=s.repo, capture_output=True, text=True, timeout=120)
         check(proc.returncode in (0, 1), f"{fmt}: exit {proc.returncode}: {proc.stderr}")
@@ -185,7 +185,7 @@ def analyze_formats(s):
         if fmt == "github":
             check(len(own) >= len(HOSTILE_NAMES), f"one annotation per finding: {len(own)}")
             check(any("::stop-commands::pwned" in msg for _, _, msg in own), "the escaped name is in a message")
-        if fmt in ("json", "sarif"):
+        if fmt in ("json", "sarif", "gitlab", "rdjson"):
             doc = json.loads(proc.stdout)
             check("##[error]legacy" in json.dumps(doc, ensure_ascii=False), f"{fmt}: the value survives as it was")
         if fmt == "sarif":
