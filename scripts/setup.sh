@@ -15,7 +15,7 @@ build_packages=(
   libtomlplusplus-dev zlib1g-dev
 )
 test_packages=(
-  catch2 postgresql-15 python3 python3-jsonschema python3-markdown-it python3-yaml git openssl
+  catch2 postgresql-15 python3 python3-jsonschema python3-markdown-it python3-yaml git openssl pre-commit
 )
 
 sudo_cmd=()

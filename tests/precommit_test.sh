@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The pre-commit hook (.pre-commit-hooks.yaml), run by pre-commit itself (Debian's package) on a
+# sample repository: a dangerous migration stops the commit, a safe one passes, and files
+# outside the migration folders are not handed to pgfence. Exit 77 (skip) without pre-commit.
+set -uo pipefail
+pgfence_bin="$1"
+source_dir="$2"
+command -v pre-commit >/dev/null || { echo "SKIP: pre-commit is not installed"; exit 77; }
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { if eval "$2"; then echo "ok: $1"; else echo "FAILED: $1"; fail=1; fi; }
+export HOME="$tmp/home" PRE_COMMIT_HOME="$tmp/cache" GIT_CONFIG_NOSYSTEM=1
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com
+mkdir -p "$HOME" "$tmp/bin"
+ln -s "$pgfence_bin" "$tmp/bin/pgfence"
+# The HTTPS module is looked up beside the binary; the hook never needs it.
+export PATH="$tmp/bin:$PATH"
+
+# The hook repository, as a team's config would name it (here by path, at a commit).
+git init -q "$tmp/hooks" && cp "$source_dir/.pre-commit-hooks.yaml" "$tmp/hooks/" &&
+  git -C "$tmp/hooks" add -A && git -C "$tmp/hooks" commit -qm hooks
+rev="$(git -C "$tmp/hooks" rev-parse HEAD)"
+
+repo="$tmp/app"
+git init -q "$repo"
+cat > "$repo/.pre-commit-config.yaml" <<YAML
+repos:
+  - repo: $tmp/hooks
+    rev: $rev
+    hooks: [{id: pgfence}]
+YAML
+mkdir -p "$repo/db/migrations" "$repo/src"
+printf "SET lock_timeout = '2s';\nCREATE TABLE users (id bigint PRIMARY KEY);\n" > "$repo/db/migrations/001_users.sql"
+printf "SELECT 1;\n" > "$repo/src/query.sql"
+git -C "$repo" add -A
+(cd "$repo" && pre-commit run --all-files > "$tmp/out" 2>&1)
+status=$?
+check "a safe migration passes" '[ "$status" -eq 0 ]'
+check "the hook ran pgfence" 'grep -q "pgfence (PostgreSQL migration locks)" "$tmp/out"'
+
+printf "CREATE INDEX users_email_idx ON users (email);\n" > "$repo/db/migrations/002_index.sql"
+printf "DROP TABLE everything;\n" > "$repo/src/query.sql"
+git -C "$repo" add -A
+(cd "$repo" && pre-commit run --all-files > "$tmp/out" 2>&1)
+status=$?
+check "a dangerous migration stops the commit" '[ "$status" -ne 0 ] && grep -q "create-index-without-concurrently" "$tmp/out"'
+check "files outside the migration folders are not checked" '! grep -q "src/query.sql" "$tmp/out"'
+check "no ANSI escapes in the hook output" '! grep -q $'"'"'\x1b\['"'"' "$tmp/out"'
+[ "$fail" -eq 0 ] || { echo "--- pre-commit output"; cat "$tmp/out"; }
+exit "$fail"
