@@ -3,15 +3,24 @@
 # example migration. Used by the README, .ci/run and the Dockerfile's build stage.
 #   scripts/setup.sh            everything (build + test dependencies)
 #   scripts/setup.sh --build-deps-only     only what the build needs (Docker build stage)
+#   scripts/setup.sh --packages-only       install the packages, build nothing (with the above:
+#                                          the Dockerfile's cached package layer)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_only=0
-[ "${1:-}" = "--build-deps-only" ] && build_only=1
+packages_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --build-deps-only) build_only=1 ;;
+    --packages-only) packages_only=1 ;;
+    *) echo "error: setup.sh takes --build-deps-only and --packages-only, not '$arg'" >&2; exit 2 ;;
+  esac
+done
 
 build_packages=(
   build-essential cmake pkg-config
-  nlohmann-json3-dev libspdlog-dev libgit2-dev libcpp-httplib-dev libssl-dev libpq-dev
+  nlohmann-json3-dev libgit2-dev libcpp-httplib-dev libssl-dev libpq-dev
   libtomlplusplus-dev zlib1g-dev
 )
 test_packages=(
@@ -37,6 +46,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   # postgresql-15's post-install script may try to start a cluster; we never use it.
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+[ "$packages_only" -eq 1 ] && exit 0
 
 tests=ON
 [ "$build_only" -eq 1 ] && tests=OFF
