@@ -53,50 +53,50 @@ std::string text_of(const Finding& f) {
     return valid_utf8(printable(text, true));
 }
 
+// Each finding with its file's repository path and its fingerprint, in report order.
+template <typename Visit>
+void each_finding(const Report& report, const CiFormatOptions& options, Visit visit) {
+    for (const auto& file : report.files) {
+        std::string path = valid_utf8(repo_path(file.path, options.root));
+        std::vector<std::string> fingerprints = finding_fingerprints(file, path);
+        for (std::size_t i = 0; i < file.findings.size(); ++i) visit(path, file.findings[i], fingerprints[i]);
+    }
+}
+
 }  // namespace
 
 void render_gitlab(const Report& report, std::ostream& out, const CiFormatOptions& options) {
     json issues = json::array();
-    for (const auto& file : report.files) {
-        std::string path = valid_utf8(repo_path(file.path, options.root));
-        std::vector<std::string> fingerprints = finding_fingerprints(file, path);
-        for (std::size_t i = 0; i < file.findings.size(); ++i) {
-            const Finding& f = file.findings[i];
-            LineSpan span = span_of(f);
-            issues.push_back({{"type", "issue"},
-                              {"description", text_of(f)},
-                              {"check_name", f.rule},
-                              {"categories", json::array({"Bug Risk"})},
-                              {"fingerprint", fingerprints[i]},
-                              {"severity", gitlab_severity(f)},
-                              {"location", {{"path", path}, {"lines", {{"begin", span.start_line}, {"end", span.end_line}}}}}});
-        }
-    }
+    each_finding(report, options, [&](const std::string& path, const Finding& f, const std::string& fingerprint) {
+        LineSpan span = span_of(f);
+        issues.push_back({{"type", "issue"},
+                          {"description", text_of(f)},
+                          {"check_name", f.rule},
+                          {"categories", json::array({"Bug Risk"})},
+                          {"fingerprint", fingerprint},
+                          {"severity", gitlab_severity(f)},
+                          {"location", {{"path", path}, {"lines", {{"begin", span.start_line}, {"end", span.end_line}}}}}});
+    });
     write_json(issues, out);
 }
 
 void render_rdjson(const Report& report, std::ostream& out, const CiFormatOptions& options) {
     json diagnostics = json::array();
-    for (const auto& file : report.files) {
-        std::string path = valid_utf8(repo_path(file.path, options.root));
-        std::vector<std::string> fingerprints = finding_fingerprints(file, path);
-        for (std::size_t i = 0; i < file.findings.size(); ++i) {
-            const Finding& f = file.findings[i];
-            LineSpan span = span_of(f);
-            json code{{"value", f.rule}};
-            if (!rule_doc(f.rule).empty()) code["url"] = std::string(k_docs_base) + f.rule + ".md";
-            diagnostics.push_back({{"message", text_of(f)},
-                                   {"location",
-                                    {{"path", path},
-                                     {"range",
-                                      {{"start", {{"line", span.start_line}, {"column", span.start_column}}},
-                                       // rdjson's end column is exclusive.
-                                       {"end", {{"line", span.end_line}, {"column", span.end_column + 1}}}}}}},
-                                   {"severity", rdjson_severity(f)},
-                                   {"code", code},
-                                   {"original_output", fingerprints[i]}});
-        }
-    }
+    each_finding(report, options, [&](const std::string& path, const Finding& f, const std::string& fingerprint) {
+        LineSpan span = span_of(f);
+        json code{{"value", f.rule}};
+        if (!rule_doc(f.rule).empty()) code["url"] = std::string(k_docs_base) + f.rule + ".md";
+        diagnostics.push_back({{"message", text_of(f)},
+                               {"location",
+                                {{"path", path},
+                                 {"range",
+                                  {{"start", {{"line", span.start_line}, {"column", span.start_column}}},
+                                   // rdjson's end column is exclusive.
+                                   {"end", {{"line", span.end_line}, {"column", span.end_column + 1}}}}}}},
+                               {"severity", rdjson_severity(f)},
+                               {"code", code},
+                               {"original_output", fingerprint}});
+    });
     json doc{{"source", {{"name", "pgfence"}, {"url", "https://github.com/pgfence/action"}}}, {"diagnostics", diagnostics}};
     write_json(doc, out);
 }
