@@ -285,7 +285,7 @@ void render_markdown(const Report& report, std::ostream& out, const MarkdownOpti
     Totals totals = totals_of(report);
     std::vector<std::vector<std::string>> keys;
     for (const auto& file : report.files) keys.push_back(finding_keys(file, options.root));
-    ReviewState now = state_of(report, options.links.sha, options.root);
+    ReviewState now = state_of(report, keys, options.links.sha, options.root);
     std::optional<ReviewChanges> changes;
     if (options.previous) changes = changes_since(*options.previous, now);
     if (changes) remember_changes(now, *changes);

@@ -135,15 +135,8 @@ const char* risk_icon(Risk r) {
     return "";
 }
 
-const char* risk_badge(Risk r) {
-    switch (r) {
-        case Risk::Critical: return "🛑 CRITICAL";
-        case Risk::High: return "🔴 HIGH";
-        case Risk::Medium: return "🟠 MEDIUM";
-        case Risk::Low: return "🟡 LOW";
-        case Risk::None: return "✅ none";
-    }
-    return "";
+std::string risk_badge(Risk r) {
+    return std::string(risk_icon(r)) + " " + (r == Risk::None ? std::string("none") : std::string(risk_name(r)));
 }
 
 Risk new_risk(const FileReport& file) {

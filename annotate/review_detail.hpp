@@ -54,7 +54,7 @@ private:
     mutable std::set<std::string>* m_sink = nullptr;
 };
 
-const char* risk_badge(analyze::Risk r);  // "🔴 HIGH", ...
+std::string risk_badge(analyze::Risk r);  // "🔴 HIGH", ..., "✅ none": the icon and the name
 const char* risk_icon(analyze::Risk r);   // "🔴", ...
 
 // Highest risk among findings the change introduced; pre-existing ones do not raise it.

@@ -135,16 +135,17 @@ std::vector<std::string> finding_keys(const FileReport& file, std::string_view r
     return keys;
 }
 
-ReviewState state_of(const Report& report, std::string_view sha, std::string_view root) {
+ReviewState state_of(const Report& report, const std::vector<std::vector<std::string>>& keys, std::string_view sha,
+                     std::string_view root) {
     ReviewState state;
     state.sha = std::string(sha);
-    for (const auto& file : report.files) {
-        std::vector<std::string> keys = finding_keys(file, root);
+    for (std::size_t fi = 0; fi < report.files.size(); ++fi) {
+        const FileReport& file = report.files[fi];
         std::string path = repo_path(file.path, root);
         for (std::size_t i = 0; i < file.findings.size(); ++i) {
             const Finding& f = file.findings[i];
             if (f.pre_existing) continue;
-            state.findings.push_back({keys[i], path, std::max(0, f.start.line), f.rule, f.risk, f.relation});
+            state.findings.push_back({keys[fi][i], path, std::max(0, f.start.line), f.rule, f.risk, f.relation});
         }
     }
     std::stable_sort(state.findings.begin(), state.findings.end(),

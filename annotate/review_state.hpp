@@ -46,9 +46,10 @@ inline constexpr std::size_t k_state_max_resolved = 25;
 // told apart by their order.
 [[nodiscard]] std::string finding_key(std::string_view path, std::string_view rule, std::string_view message, int occurrence);
 
-// The state of `report` (its findings that are not pre-existing) at commit `sha`; paths made
-// relative to `root` as GitHub names them.
-[[nodiscard]] ReviewState state_of(const analyze::Report& report, std::string_view sha, std::string_view root = {});
+// The state of `report` (its findings that are not pre-existing) at commit `sha`; `keys` are
+// finding_keys of each of its files; paths made relative to `root` as GitHub names them.
+[[nodiscard]] ReviewState state_of(const analyze::Report& report, const std::vector<std::vector<std::string>>& keys,
+                                   std::string_view sha, std::string_view root = {});
 
 // The keys of `file`'s findings, in its findings' order ("" for pre-existing ones).
 [[nodiscard]] std::vector<std::string> finding_keys(const analyze::FileReport& file, std::string_view root = {});
