@@ -423,19 +423,19 @@ def repository_errors(s):
 def local_flags(s):
     """Outside Actions: --base/--head and positional globs, nothing posted, no token needed."""
     s.make_repo()
-    proc = subprocess.run([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "feature",
-                           "--sarif", os.path.join(s.tmp, "out.sarif"), "migrations/002_*.sql"],
-                          env={k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")},
-                          capture_output=True, text=True, timeout=120)
+
+    def run_local(*args):
+        return subprocess.run([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "feature", *args],
+                              env={k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")},
+                              capture_output=True, text=True, timeout=120)
+
+    proc = run_local("--sarif", os.path.join(s.tmp, "out.sarif"), "migrations/002_*.sql")
     check(proc.returncode == 1, f"exit {proc.returncode}: {proc.stderr}")
     check("002_orders.sql" in proc.stdout and "001_init.sql" not in proc.stdout, "the glob chose the files")
     check(os.path.exists(os.path.join(s.tmp, "out.sarif")), "--sarif writes the file")
     check("::error" not in proc.stdout, "no workflow commands outside Actions")
     # --exclude leaves a changed file out of the review.
-    proc = subprocess.run([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "feature",
-                           "--no-sarif", "--exclude", "migrations/002_*.sql"],
-                          env={k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")},
-                          capture_output=True, text=True, timeout=120)
+    proc = run_local("--no-sarif", "--exclude", "migrations/002_*.sql")
     check("001_init.sql" in proc.stdout and "002_orders.sql" not in proc.stdout,
           f"--exclude left 002 out: {proc.returncode} {proc.stdout[-600:]} {proc.stderr}")
 
