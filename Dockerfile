@@ -1,6 +1,6 @@
-# pgfence GitHub Action image: built with the same set-up script as the README, shipped as a
-# Debian 12 runtime image with only the runtime libraries, plus PostgreSQL 15's server for the
-# action's `trace: true` (initdb and postgres run as the `postgres` user it creates).
+# pgfence GitHub Action images, built with the same set-up script as the README: two Debian 12
+# runtime images with only the runtime libraries, `--target action` (the default one) and
+# `--target trace` (with PostgreSQL 15's server, for the action's `trace: true`).
 # The base images are build arguments: the release pins them by digest; scripts that make their
 # own Debian base (no registry) pass theirs.
 ARG BASE=debian:12
@@ -14,20 +14,28 @@ RUN bash scripts/setup.sh --build-deps-only --packages-only && rm -rf /var/lib/a
 COPY . .
 RUN bash scripts/setup.sh --build-deps-only && strip build/bot/pgfence build/lib/pgfence/pgfence-http.so
 
-FROM ${RUNTIME_BASE}
-# PostgreSQL's server without what trace never uses: no default cluster (the package would make
-# one), and no JIT (trace runs with jit = off): LLVM, its z3 and the bitcode go after the install.
-RUN mkdir -p /etc/postgresql-common \
- && echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf \
- && apt-get update -qq \
+# The default image: the analyzer and the bot, nothing else. The action runs it unless `trace:
+# true` asks for the -trace image below. libpq is left out: only trace and extract-stats open it.
+FROM ${RUNTIME_BASE} AS action
+RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libtomlplusplus3 libgit2-1.5 libcpp-httplib0.11 libpq5 ca-certificates \
-      postgresql-15 \
- && rm -rf /usr/lib/postgresql/15/lib/llvmjit* /usr/lib/postgresql/15/lib/bitcode \
- && dpkg --purge --force-depends libllvm14 libz3-4 \
+      libtomlplusplus3 libgit2-1.5 libcpp-httplib0.11 ca-certificates \
  && apt-get clean && rm -rf /var/lib/apt/lists/* /usr/share/doc /usr/share/man
 COPY --from=build /src/build/bot/pgfence /usr/local/bin/pgfence
 # The GitHub client's HTTPS module, where an installed pgfence looks for it (../lib/pgfence/).
 COPY --from=build /src/build/lib/pgfence/pgfence-http.so /usr/local/lib/pgfence/pgfence-http.so
 COPY bot/entrypoint.sh /usr/local/bin/pgfence-entrypoint
 ENTRYPOINT ["/usr/local/bin/pgfence-entrypoint"]
+
+# The -trace image: the default one plus PostgreSQL 15's server for `trace: true` (initdb and
+# postgres run as the `postgres` user the package creates), without what trace never uses: no
+# default cluster (the package would make one), no JIT (trace runs with jit = off), so LLVM, its
+# z3 and the bitcode go after the install. Built by default (the last stage): it runs every mode.
+FROM action AS trace
+RUN mkdir -p /etc/postgresql-common \
+ && echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf \
+ && apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 \
+ && rm -rf /usr/lib/postgresql/15/lib/llvmjit* /usr/lib/postgresql/15/lib/bitcode \
+ && dpkg --purge --force-depends libllvm14 libz3-4 \
+ && apt-get clean && rm -rf /var/lib/apt/lists/* /usr/share/doc /usr/share/man

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The action's one step (action.yml): chooses the image and runs it the way GitHub's runner runs
+# a container action, so bot/entrypoint.sh sees what it would see there:
+#   - the workspace mounted at /github/workspace, the working directory, GITHUB_WORKSPACE saying so;
+#   - the inputs as INPUT_<NAME> variables with the hyphens of their names kept (INPUT_MAX-RISK);
+#   - GITHUB_* variables, and the files they name (event, outputs, step summary) at their paths.
+# `trace: true` runs the -trace image (with PostgreSQL); anything else the smaller default one, so
+# a job pulls only the image it needs.
+#
+# PGFENCE_IMAGE / PGFENCE_TRACE_IMAGE (set by action.yml): an image reference, pinned by digest in
+# a release, or `Dockerfile`: build that stage from the action's own directory (a branch).
+# PGFENCE_DOCKER_RUN_ARGS: extra `docker run` arguments, space separated, set by a workflow for a
+# self-hosted runner (`--network host`, `--add-host ...`). Nothing from the repository reaches it.
+set -euo pipefail
+
+action_dir="${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}"
+workspace="${GITHUB_WORKSPACE:?GITHUB_WORKSPACE is not set: run this as the action's step}"
+
+if [ "$(printf '%s' "${INPUT_TRACE:-}" | tr '[:upper:]' '[:lower:]')" = "true" ]; then
+  image="${PGFENCE_TRACE_IMAGE:-Dockerfile}" target=trace
+else
+  image="${PGFENCE_IMAGE:-Dockerfile}" target=action
+fi
+
+if [ "$image" = "Dockerfile" ]; then
+  image="pgfence-action-local:$target"
+  echo "Building the $target image from $action_dir/Dockerfile (a release runs a prebuilt one)"
+  docker build --quiet --target "$target" --tag "$image" "$action_dir" >/dev/null
+else
+  docker pull --quiet "$image" >/dev/null
+fi
+
+run=(run --rm --workdir /github/workspace -v "$workspace:/github/workspace" -e GITHUB_WORKSPACE=/github/workspace)
+declare -A mounted=()
+# Files of the job the entrypoint reads or appends to, mounted at the same path inside.
+for var in GITHUB_EVENT_PATH GITHUB_OUTPUT GITHUB_STEP_SUMMARY GITHUB_ENV GITHUB_PATH GITHUB_STATE; do
+  file="${!var:-}"
+  [ -n "$file" ] && [ -e "$file" ] && [ -z "${mounted[$file]:-}" ] || continue
+  mounted[$file]=1
+  run+=(-v "$file:$file")
+done
+
+# Variables are passed by name (-e NAME), so no value is ever on a command line. Inputs arrive from
+# action.yml as INPUT_MAX_RISK (a step's env cannot spell a hyphen); every input name is hyphenated,
+# so each underscore after INPUT_ is a hyphen of the runner's spelling.
+renamed=()
+for name in $(compgen -e); do
+  case "$name" in
+    GITHUB_WORKSPACE|GITHUB_ACTION_PATH|GITHUB_ENV|GITHUB_PATH|GITHUB_STATE) ;;
+    GITHUB_*|RUNNER_OS|RUNNER_ARCH|CI) run+=(-e "$name") ;;
+    INPUT_*)
+      spelled="INPUT_$(printf '%s' "${name#INPUT_}" | tr '_' '-')"
+      renamed+=("$spelled=${!name}")
+      run+=(-e "$spelled")
+      ;;
+  esac
+done
+
+extra=()
+# shellcheck disable=SC2206  # split on spaces, as documented
+[ -n "${PGFENCE_DOCKER_RUN_ARGS:-}" ] && { set -f; extra=(${PGFENCE_DOCKER_RUN_ARGS}); set +f; }
+
+exec env "${renamed[@]}" docker "${run[@]}" "${extra[@]}" "$image"
