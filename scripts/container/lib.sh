@@ -26,7 +26,6 @@ ctr_unavailable() {
     command -v "$tool" >/dev/null 2>&1 || { echo "$tool is not installed (scripts/setup.sh installs it)"; return; }
   done
   [ "$(id -u)" -eq 0 ] || { echo "podman runs rootful here: run as root"; return; }
-  if [ -e /run/.containerenv ] || [ -e /.dockerenv ]; then echo "already inside a container"; return; fi
   podman info >/dev/null 2>&1 || echo "podman info fails: $(podman info 2>&1 | tail -1)"
 }
 
@@ -54,4 +53,11 @@ ctr_base_image() {
   tar -C "$root" -c . | podman import --quiet - "$1" >/dev/null
   rm -rf "$root"
   for name in "${@:2}"; do podman tag "$1" "$name"; done
+}
+
+# Why a container cannot start from IMAGE here (e.g. this machine is a container that does not
+# allow nesting), or nothing when one can.
+ctr_cannot_run() {
+  local out
+  out="$(podman run --rm --network none "$1" true 2>&1)" || echo "podman cannot start a container: $(echo "$out" | tail -1)"
 }

@@ -66,12 +66,28 @@ def main():
         failures += [f".github/workflows/{name}: {e}" for e in errors(workflow_schema, load_yaml(text))]
         if name == "release.yml":
             release = text
-    image = action.get("runs", {}).get("image", "")
-    if image != "Dockerfile" and not re.fullmatch(r"docker://ghcr\.io/pgfence/action:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}", image):
-        failures.append(f"action.yml: image {image!r} is neither the Dockerfile nor the released image pinned by digest")
-    if "tags: ghcr.io/pgfence/action:${{ github.ref_name }}" not in release or \
-            "image: docker://ghcr.io/pgfence/action:${VERSION}@${DIGEST}" not in release:
-        failures.append("release.yml: the image it pushes and the one it pins in action.yml are not ghcr.io/pgfence/action:<tag>")
+    # The composite step's images: the Dockerfile (a branch) or the released ones, pinned by digest,
+    # with the names release.yml pushes and the sed lines that pin them.
+    steps = action.get("runs", {}).get("steps", [])
+    step_env = steps[0].get("env", {}) if len(steps) == 1 else {}
+    if action.get("runs", {}).get("using") != "composite" or len(steps) != 1:
+        failures.append("action.yml: not the composite action with one step that bot/action.sh expects")
+    for var, suffix in (("PGFENCE_IMAGE", ""), ("PGFENCE_TRACE_IMAGE", "-trace")):
+        image = str(step_env.get(var, ""))
+        pinned = r"ghcr\.io/pgfence/action:v\d+\.\d+\.\d+" + re.escape(suffix) + r"@sha256:[0-9a-f]{64}"
+        if image != "Dockerfile" and not re.fullmatch(pinned, image):
+            failures.append(f"action.yml: {var} {image!r} is neither the Dockerfile nor the released image pinned by digest")
+        if f"tags: ghcr.io/pgfence/action:${{{{ github.ref_name }}}}{suffix}\n" not in release or \
+                f"{var}: ${{{'trace_image' if suffix else 'image'}}}|" not in release:
+            failures.append(f"release.yml: does not push and pin {var} as ghcr.io/pgfence/action:<tag>{suffix}")
+    # Every input reaches the entrypoint: the step passes each as INPUT_<NAME> (underscores).
+    for name in action.get("inputs", {}):
+        var = "INPUT_" + name.upper().replace("-", "_")
+        if step_env.get(var) != "${{ inputs." + name + " }}":
+            failures.append(f"action.yml: the step does not pass input '{name}' as {var}")
+    for name, spec in action.get("outputs", {}).items():
+        if spec.get("value") != "${{ steps.pgfence.outputs." + name + " }}":
+            failures.append(f"action.yml: output '{name}' is not the step's output")
     if "ghcr.io/pgfence/action" not in readme or "### Releasing" not in readme:
         failures.append("README: no release procedure naming ghcr.io/pgfence/action")
     for name in action.get("inputs", {}):

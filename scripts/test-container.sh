@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The action and the packages in real containers, with podman (no Docker engine here, no registry):
+#   1. makes the Debian 12 base images with debootstrap (scripts/container/lib.sh), once per machine;
+#   2. builds the action's two images from this repository (Dockerfile targets action and trace),
+#      measures them and fails when the default one is not under 60 MB compressed;
+#   3. runs action.yml's step as GitHub's runner does, against the GitHub test double, in pull-request,
+#      fork, trace and push modes, with the README's workflow (tests/container/action_test.py);
+#   4. installs the .deb and runs the tarball on clean Debian 12 and 11 images (scripts/container/packages.sh).
+# Run by scripts/test.sh. Where podman cannot run (not installed, not root, no nesting) it
+# prints one `skip:` line and exits 0.
+#   scripts/test-container.sh [--only action|packages]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/container/lib.sh
+
+only=""
+[ "${1:-}" = "--only" ] && only="${2:-}"
+
+why="$(ctr_unavailable)"
+if [ -n "$why" ]; then
+  echo "skip: the container test cannot run here: $why"
+  exit 0
+fi
+[ -x build/bot/pgfence ] || { echo "error: build first with scripts/setup.sh" >&2; exit 2; }
+ctr_setup "${PGFENCE_CONTAINER_WORK:-/var/tmp/pgfence-container}"
+shared="${PGFENCE_SHARED:-../shared}"
+fail=0
+
+ctr_base_image bookworm docker.io/library/debian:12 docker.io/library/debian:12-slim || exit 1
+why="$(ctr_cannot_run docker.io/library/debian:12)"
+if [ -n "$why" ]; then
+  echo "skip: the container test cannot run here: $why"
+  exit 0
+fi
+
+if [ -z "$only" ] || [ "$only" = "action" ]; then
+  for target in action trace; do
+    start=$SECONDS
+    if ! podman build --quiet --target "$target" --tag "pgfence-action-local:$target" . > "$CTR_WORK/build-$target.log" 2>&1; then
+      tail -20 "$CTR_WORK/build-$target.log"
+      echo "FAILED: the $target image does not build"
+      exit 1
+    fi
+    bytes="$(podman image inspect --format '{{.Size}}' "pgfence-action-local:$target")"
+    # What a runner downloads: the image's layers, compressed as a registry stores them.
+    rm -f "$CTR_WORK/image.tar"
+    podman save --quiet --format oci-archive -o "$CTR_WORK/image.tar" "pgfence-action-local:$target"
+    compressed="$(gzip -c "$CTR_WORK/image.tar" | wc -c)"
+    rm -f "$CTR_WORK/image.tar"
+    printf 'image %s: %d MB, %d MB compressed (built in %d s)\n' "$target" "$((bytes / 1000000))" \
+      "$((compressed / 1000000))" "$((SECONDS - start))"
+    if [ "$target" = action ] && [ "$compressed" -ge 60000000 ]; then
+      echo "FAILED: the default image is not under 60 MB compressed"
+      fail=1
+    fi
+  done
+  python3 tests/container/action_test.py --source . --double tests/github_double/server.py \
+    --schemas "$shared/schemas/github" --sarif-schema "$shared/schemas/sarif-schema-2.1.0.json" || fail=1
+fi
+
+if [ -z "$only" ] || [ "$only" = "packages" ]; then
+  if [ -f scripts/container/packages.sh ]; then
+    bash scripts/container/packages.sh build "$CTR_WORK" || fail=1
+  fi
+fi
+
+[ "$fail" -eq 0 ] && echo "container test: passed" || echo "container test: FAILED"
+exit "$fail"
