@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every dependency from Debian 12's packages, builds pgfence, and runs it on an
 # example migration. Used by the README, .ci/run and the Dockerfile's build stage.
-#   scripts/setup.sh            everything (build + test dependencies)
+#   scripts/setup.sh            everything (build, test and packaging dependencies)
 #   scripts/setup.sh --build-deps-only     only what the build needs (Docker build stage)
 #   scripts/setup.sh --packages-only       install the packages, build nothing (with the above:
 #                                          the Dockerfile's cached package layer)
@@ -26,6 +26,9 @@ build_packages=(
 test_packages=(
   catch2 postgresql-15 python3 python3-jsonschema python3-markdown-it python3-yaml git openssl pre-commit
 )
+# scripts/package.sh: CPack's .deb reads the libraries the binary links with dpkg-shlibdeps
+# (dpkg-dev), on the files `file` says are ELF.
+package_packages=(dpkg-dev file)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -34,7 +37,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages=("${build_packages[@]}")
-[ "$build_only" -eq 1 ] || packages+=("${test_packages[@]}")
+[ "$build_only" -eq 1 ] || packages+=("${test_packages[@]}" "${package_packages[@]}")
 
 missing=()
 for p in "${packages[@]}"; do
