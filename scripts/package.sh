@@ -97,7 +97,7 @@ while [ -L "\$self" ]; do
     *) self="\$(dirname "\$self")/\$target" ;;
   esac
 done
-root="\$(CDPATH= cd -- "\$(dirname "\$self")/.." && pwd -P)"
+root="\$(CDPATH='' cd -- "\$(dirname "\$self")/.." && pwd -P)"
 : "\${PGFENCE_HTTP_MODULE:=\$root/lib/pgfence/pgfence-http.so}"
 export PGFENCE_HTTP_MODULE
 exec "\$root/lib/$loader" --library-path "\$root/lib" --argv0 "\$0" "\$root/libexec/pgfence" "\$@"

@@ -12,7 +12,7 @@
 set -uo pipefail
 [ $# -eq 2 ] || { echo "usage: scripts/container/packages.sh BUILD_DIR WORK_DIR" >&2; exit 2; }
 build="$(realpath "$1")"
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 source scripts/container/lib.sh
 ctr_setup "$2"
 work="$(realpath "$CTR_WORK")"
