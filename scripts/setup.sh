@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every dependency from Debian 12's packages, builds pgfence, and runs it on an
 # example migration. Used by the README, .ci/run and the Dockerfile's build stage.
-#   scripts/setup.sh            everything (build + test dependencies)
+#   scripts/setup.sh            everything (build, test and packaging dependencies)
 #   scripts/setup.sh --build-deps-only     only what the build needs (Docker build stage)
 #   scripts/setup.sh --packages-only       install the packages, build nothing (with the above:
 #                                          the Dockerfile's cached package layer)
@@ -28,6 +28,9 @@ test_packages=(
   # scripts/test-container.sh: podman (rootful, runc) and debootstrap for the base images
   podman runc containernetworking-plugins iptables fuse-overlayfs slirp4netns uidmap debootstrap
 )
+# scripts/package.sh: CPack's .deb reads the libraries the binary links with dpkg-shlibdeps
+# (dpkg-dev), on the files `file` says are ELF.
+package_packages=(dpkg-dev file)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -36,7 +39,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages=("${build_packages[@]}")
-[ "$build_only" -eq 1 ] || packages+=("${test_packages[@]}")
+[ "$build_only" -eq 1 ] || packages+=("${test_packages[@]}" "${package_packages[@]}")
 
 missing=()
 for p in "${packages[@]}"; do
