@@ -14,7 +14,7 @@
 set -euo pipefail
 
 action_dir="${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}"
-workspace="${GITHUB_WORKSPACE:?GITHUB_WORKSPACE is not set: run this as the action's step}"
+workspace="${GITHUB_WORKSPACE:?GITHUB_WORKSPACE is not set: run this as the step of the action}"
 
 if [ "$(printf '%s' "${INPUT_TRACE:-}" | tr '[:upper:]' '[:lower:]')" = "true" ]; then
   image="${PGFENCE_TRACE_IMAGE:-Dockerfile}" target=trace
@@ -49,7 +49,8 @@ for name in $(compgen -e); do
     GITHUB_WORKSPACE|GITHUB_ACTION_PATH|GITHUB_ENV|GITHUB_PATH|GITHUB_STATE) ;;
     GITHUB_*|RUNNER_OS|RUNNER_ARCH|CI) run+=(-e "$name") ;;
     INPUT_*)
-      spelled="INPUT_$(printf '%s' "${name#INPUT_}" | tr '_' '-')"
+      suffix="${name#INPUT_}"
+      spelled="INPUT_${suffix//_/-}"
       renamed+=("$spelled=${!name}")
       run+=(-e "$spelled")
       ;;
