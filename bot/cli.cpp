@@ -8,6 +8,7 @@
 #include "bot/cli_args.hpp"
 #include "bot/extract_stats_command.hpp"
 #include "bot/pr_command.hpp"
+#include "bot/serve_command.hpp"
 #include "bot/trace_command.hpp"
 
 #ifndef PGFENCE_VERSION
@@ -177,6 +178,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (args[0] == "trace") return run_trace(args, out, err);
         if (args[0] == "extract-stats") return run_extract_stats(args, out, err);
         if (args[0] == "pr") return run_pr(args, out, err);
+        if (args[0] == "serve" || args[0] == "audit") {
+            out.flush();
+            return run_serve_program(args, err);
+        }
         throw UsageError{"unknown command '" + args[0] + "' (see 'pgfence help')"};
     } catch (const UsageError& e) {
         err << "error: " << e.message << "\n";

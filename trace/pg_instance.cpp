@@ -1,5 +1,7 @@
 #include "trace/pg_instance.hpp"
 
+#include <sys/stat.h>
+
 #include "trace/libpq_lazy.hpp"
 
 #include <arpa/inet.h>
@@ -117,6 +119,7 @@ Result<std::unique_ptr<PgInstance>> PgInstance::start(const InstanceOptions& opt
         if (launched) break;
     }
     if (!launched) return launched.error();
+    if (instance->m_persistent) return instance;
     if (Status s = instance->set_password(); !s) return s.error();
     return instance;
 }
@@ -134,19 +137,32 @@ Status PgInstance::init(const InstanceOptions& options) {
     auto migration_password = random_password();
     if (!migration_password) return migration_password.error();
     m_migration_password = *migration_password;
-    std::string templ = (fs::temp_directory_path() / "pgfence-pg-XXXXXX").string();
-    if (mkdtemp(templ.data()) == nullptr) return failure("cannot create a temporary folder");
-    m_root = templ;
+    m_persistent = !options.persistent_dir.empty();
+    if (m_persistent) {
+        std::error_code ec;
+        m_root = fs::absolute(options.persistent_dir, ec).string();
+        if (ec || (!fs::exists(m_root) && mkdir(m_root.c_str(), 0700) != 0)) return failure("cannot create " + m_root);
+    } else {
+        std::string templ = (fs::temp_directory_path() / "pgfence-pg-XXXXXX").string();
+        if (mkdtemp(templ.data()) == nullptr) return failure("cannot create a temporary folder");
+        m_root = templ;
+    }
     if (Status w = start_watchdog(); !w) return w;
     if (m_as_other && chown(m_root.c_str(), m_account.uid, m_account.gid) != 0) {
         return failure("cannot hand " + m_root + " to " + m_account.name);
     }
     std::string data = m_root + "/data";
+    if (m_persistent && fs::exists(data + "/PG_VERSION")) {
+        std::ifstream version(data + "/PG_VERSION");
+        version >> m_major;
+        return Done{};
+    }
     // Local (socket) connections are trusted: the socket lives in our 0700 folder. TCP
     // needs the password, which is set once the server runs (see set_password).
-    Status made = run_program({m_bin_dir + "/initdb", "-D", data, "-U", k_superuser, "--auth-local=trust",
-                               "--auth-host=scram-sha-256", "--no-sync", "--encoding=UTF8", "--locale=C"},
-                              m_root + "/initdb.log", account(), m_root);
+    std::vector<std::string> initdb = {m_bin_dir + "/initdb", "-D", data, "-U", k_superuser, "--auth-local=trust",
+                                       "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C"};
+    if (!m_persistent) initdb.push_back("--no-sync");
+    Status made = run_program(initdb, m_root + "/initdb.log", account(), m_root);
     if (!made) return made;
     std::ifstream version(data + "/PG_VERSION");
     version >> m_major;
@@ -170,7 +186,9 @@ Status PgInstance::start_watchdog() {
             dup2(null_fd, 2);
         }
         char* envp[] = {const_cast<char*>("PATH=/usr/bin:/bin"), nullptr};
-        execle("/bin/sh", "sh", "-c", k_watchdog_script, "pgfence-watchdog", m_root.c_str(), static_cast<char*>(nullptr), envp);
+        // A persistent server's folder is its data: the watchdog stops the server and deletes nothing.
+        const char* remove = m_persistent ? "" : m_root.c_str();
+        execle("/bin/sh", "sh", "-c", k_watchdog_script, "pgfence-watchdog", remove, static_cast<char*>(nullptr), envp);
         _exit(127);
     }
     close(fds[0]);
@@ -184,6 +202,21 @@ Status PgInstance::launch(const InstanceOptions& options) {
     if (!port) return port.error();
     m_port = *port;
     std::string data = m_root + "/data";
+    ServerLaunch server;
+    server.argv = {m_bin_dir + "/postgres", "-D", data};
+    if (m_persistent) {
+        // Settings on the command line, so postgresql.conf stays the team's: the socket only.
+        const std::vector<std::string> settings = {"listen_addresses=", "port=" + std::to_string(m_port),
+                                                   "unix_socket_directories=" + m_root, "jit=off"};
+        for (const std::string& setting : settings) {
+            server.argv.push_back("-c");
+            server.argv.push_back(setting);
+        }
+        for (const auto& s : options.settings) {
+            server.argv.push_back("-c");
+            server.argv.push_back(s);
+        }
+    } else {
     // Appended settings override earlier ones, so a retry with another port just adds lines.
     {
         std::ofstream conf(data + "/postgresql.conf", std::ios::app);
@@ -202,8 +235,7 @@ Status PgInstance::launch(const InstanceOptions& options) {
         for (const auto& s : options.settings) conf << s << "\n";
         if (!conf) return Error{"cannot write " + data + "/postgresql.conf", "", std::nullopt};
     }
-    ServerLaunch server;
-    server.argv = {m_bin_dir + "/postgres", "-D", data};
+    }
     server.env = minimal_environment(m_root);
     server.log_path = m_root + "/server.log";
     server.as = account();
@@ -286,7 +318,7 @@ void PgInstance::stop() noexcept {
 
 PgInstance::~PgInstance() {
     stop();
-    if (!m_root.empty()) {
+    if (!m_root.empty() && !m_persistent) {
         std::error_code ec;
         fs::remove_all(m_root, ec);
     }
@@ -304,6 +336,11 @@ std::string PgInstance::conninfo(const std::string& dbname) const {
            " dbname=" + dbname + " application_name=pgfence connect_timeout=10";
 }
 
+std::string PgInstance::socket_conninfo(const std::string& dbname) const {
+    return "host=" + m_root + " port=" + std::to_string(m_port) + " user=" + k_superuser + " dbname=" + dbname +
+           " application_name=pgfence connect_timeout=10";
+}
+
 std::string PgInstance::migration_conninfo(const std::string& dbname) const {
     return "host=127.0.0.1 port=" + std::to_string(m_port) + " user=" + k_migration_role +
            " password=" + m_migration_password + " dbname=" + dbname + " application_name=pgfence connect_timeout=10";
@@ -312,7 +349,7 @@ std::string PgInstance::migration_conninfo(const std::string& dbname) const {
 const char* PgInstance::migration_role() { return k_migration_role; }
 
 Result<Connection> PgInstance::connect(const std::string& dbname) const {
-    return Connection::open(conninfo(dbname));
+    return Connection::open(m_persistent ? socket_conninfo(dbname) : conninfo(dbname));
 }
 
 }  // namespace pgfence::trace

@@ -26,6 +26,10 @@ struct InstanceOptions {
     std::vector<std::string> settings;
     // The PID-namespace containment where the kernel allows it (else the subreaper fallback).
     bool try_namespace = true;
+    // A server that keeps its data (`pgfence serve --data-dir`): initdb only the first time, the
+    // default durability settings, reached only through its socket in this folder (no TCP, no
+    // passwords, no migration role), stopped but never deleted. Empty: a throwaway server.
+    std::string persistent_dir;
 };
 
 class PgInstance {
@@ -43,6 +47,8 @@ public:
     // libpq connection string for `dbname` as the superuser, over TCP on 127.0.0.1 with the
     // instance's random password (held in memory only).
     [[nodiscard]] std::string conninfo(const std::string& dbname = "postgres") const;
+    // The socket's connection string (a persistent server has no other).
+    [[nodiscard]] std::string socket_conninfo(const std::string& dbname = "postgres") const;
     [[nodiscard]] Result<Connection> connect(const std::string& dbname = "postgres") const;
     // The same for the migration role: NOSUPERUSER NOCREATEDB NOCREATEROLE, no server file or
     // program access; it owns the databases created with `OWNER <migration_role()>`.
@@ -82,6 +88,7 @@ private:
     pid_t m_watchdog = 0;
     int m_watchdog_fd = -1;  // write end of the watchdog's pipe; its closing means "clean up now"
     bool m_as_other = false;
+    bool m_persistent = false;
     Account m_account;
 };
 

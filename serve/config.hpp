@@ -1,0 +1,35 @@
+#pragma once
+// governance.toml: where the service listens, its GitHub App, its database, and the policy
+// (the [policy] and [repositories."OWNER/NAME"] tables, read by governance/). Secrets may come
+// from the environment instead of the file: PGFENCE_WEBHOOK_SECRET, PGFENCE_APP_PRIVATE_KEY (the
+// PEM itself), PGFENCE_DATABASE_URL; the environment wins.
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "analyze/error.hpp"
+
+namespace pgfence::serve {
+
+struct Config {
+    std::string path;                 // the file read ("" when none)
+    std::string host = "127.0.0.1";   // listen = "HOST:PORT"
+    int port = 8080;
+    std::string public_url;           // the service as GitHub users reach it: details_url, links
+    std::string webhook_secret;
+    std::string app_id;
+    std::string private_key_pem;      // read from private_key_path or PGFENCE_APP_PRIVATE_KEY
+    std::string database_url;         // empty: the embedded PostgreSQL in data_dir
+    std::string data_dir = "pgfence-data";
+    std::string github_api_url = "https://api.github.com";
+    std::string tls_cert;             // both set: HTTPS; neither: plain HTTP (behind a proxy)
+    std::string tls_key;
+    std::size_t max_upload_bytes = 8 * 1024 * 1024;
+    int workers = 2;                  // threads that post checks from the queue
+    std::string policy_toml;          // the file's text, for governance::parse_policy
+};
+
+// Reads FILE (or nothing when `path` is empty), then the environment. Errors name the file and line.
+[[nodiscard]] analyze::Result<Config> load_config(const std::string& path);
+
+}  // namespace pgfence::serve

@@ -1,0 +1,32 @@
+#pragma once
+// The organisation's policy applied to an upload, through governance/ (the same evaluation as
+// `pgfence policy check`), in the forms the service needs: the decision as JSON (stored, audited,
+// answered) and the check run's text, each item linked to the pull request's lines.
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/error.hpp"
+
+namespace pgfence::serve {
+
+struct Decided {
+    nlohmann::json decision;  // {"conclusion", "summary", "items": [...]}
+    std::string title;        // the check run's title
+    std::string text;         // the check run's text (Markdown)
+};
+
+class Policies {
+public:
+    // The [policy] and [repositories."OWNER/NAME"] tables of governance.toml (its text and path).
+    [[nodiscard]] static analyze::Result<Policies> load(const std::string& toml_text, const std::string& path);
+    [[nodiscard]] analyze::Result<Decided> decide(const nlohmann::json& report, const std::string& repository,
+                                                  const std::string& head_sha) const;
+
+private:
+    struct State;
+    std::shared_ptr<const State> m_state;
+};
+
+}  // namespace pgfence::serve

@@ -1,0 +1,120 @@
+#include "serve/github_app.hpp"
+
+#include <httplib.h>
+
+#include <ctime>
+
+namespace pgfence::serve {
+namespace {
+
+// The origin (scheme://host[:port]) and the path prefix of an API URL (GHES: /api/v3).
+std::pair<std::string, std::string> split_url(const std::string& url) {
+    auto scheme_end = url.find("://");
+    auto path_start = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+    if (path_start == std::string::npos) return {url, ""};
+    std::string prefix = url.substr(path_start);
+    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+    return {url.substr(0, path_start), prefix};
+}
+
+}  // namespace
+
+std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& text) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (end == nullptr || *end != '\0') return std::nullopt;
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+GitHubApp::GitHubApp(std::string api_url, std::string app_id, SigningKey key, std::string user_agent)
+    : m_api_url(std::move(api_url)), m_app_id(std::move(app_id)), m_key(std::move(key)), m_user_agent(std::move(user_agent)) {}
+
+analyze::Result<std::string> GitHubApp::jwt() const {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::string header = base64url(R"({"alg":"RS256","typ":"JWT"})");
+    nlohmann::json claims = {{"iat", now - 60}, {"exp", now + 540}, {"iss", m_app_id}};
+    const std::string signing_input = header + "." + base64url(claims.dump());
+    auto signature = m_key.sign_rs256(signing_input);
+    if (!signature) return signature.error();
+    return signing_input + "." + base64url(*signature);
+}
+
+GitHubResponse GitHubApp::request(const std::string& method, const std::string& path, const std::string& token,
+                                  const nlohmann::json* body) const {
+    auto [origin, prefix] = split_url(m_api_url);
+    httplib::Client client(origin);
+    client.set_connection_timeout(std::chrono::seconds(10));
+    client.set_read_timeout(std::chrono::seconds(30));
+    client.set_follow_location(false);  // a redirect must not carry the token elsewhere
+    httplib::Request req;
+    req.method = method;
+    req.path = prefix + path;
+    req.set_header("Accept", "application/vnd.github+json");
+    req.set_header("X-GitHub-Api-Version", "2022-11-28");
+    req.set_header("User-Agent", m_user_agent);
+    req.set_header("Authorization", "Bearer " + token);
+    if (body != nullptr) {
+        req.body = body->dump();
+        req.set_header("Content-Type", "application/json");
+    }
+    auto response = client.send(req);
+    GitHubResponse out;
+    if (!response) {
+        out.failure = httplib::to_string(response.error());
+        return out;
+    }
+    out.status = response->status;
+    out.body = nlohmann::json::parse(response->body, nullptr, false);
+    if (out.body.is_discarded()) out.body = nlohmann::json::object();
+    return out;
+}
+
+analyze::Result<std::int64_t> GitHubApp::installation_of(const std::string& repository) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_installations.find(repository); it != m_installations.end()) return it->second;
+    }
+    auto token = jwt();
+    if (!token) return token.error();
+    auto r = request("GET", "/repos/" + repository + "/installation", *token);
+    if (r.status != 200 || !r.body.contains("id") || !r.body["id"].is_number_integer()) {
+        return analyze::Error{"the App is not installed on " + repository + " (GET installation: " +
+                                  (r.status == 0 ? r.failure : std::to_string(r.status)) + ")",
+                              "", std::nullopt};
+    }
+    std::int64_t id = r.body["id"].get<std::int64_t>();
+    std::lock_guard lock(m_mutex);
+    m_installations[repository] = id;
+    return id;
+}
+
+analyze::Result<std::string> GitHubApp::installation_token(std::int64_t installation) {
+    const auto now = std::chrono::system_clock::now();
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_tokens.find(installation); it != m_tokens.end() && it->second.expires - std::chrono::minutes(5) > now) {
+            return it->second.token;
+        }
+    }
+    auto token = jwt();
+    if (!token) return token.error();
+    nlohmann::json body = nlohmann::json::object();
+    auto r = request("POST", "/app/installations/" + std::to_string(installation) + "/access_tokens", *token, &body);
+    if (r.status != 201 || !r.body.contains("token") || !r.body["token"].is_string()) {
+        return analyze::Error{"no installation token for installation " + std::to_string(installation) + " (" +
+                                  (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) + ")",
+                              "", std::nullopt};
+    }
+    Cached cached{r.body["token"].get<std::string>(), now + std::chrono::minutes(55)};
+    if (auto expires = parse_utc(r.body.value("expires_at", ""))) cached.expires = *expires;
+    std::lock_guard lock(m_mutex);
+    m_tokens[installation] = cached;
+    return cached.token;
+}
+
+void GitHubApp::forget_token(std::int64_t installation) {
+    std::lock_guard lock(m_mutex);
+    m_tokens.erase(installation);
+}
+
+}  // namespace pgfence::serve

@@ -1,0 +1,46 @@
+#pragma once
+// `pgfence serve`: the governance service's HTTP API on cpp-httplib, and the workers that do the
+// slow part (GitHub's API) after the answer, from the job queue in the database.
+//   POST /v1/analyses        an upload from `pgfence pr --upload` (bearer token per repository)
+//   POST /v1/github/webhook  the GitHub App's webhooks (X-Hub-Signature-256 verified first)
+//   GET  /v1/audit           the audit chains as JSON Lines (?repository=&since=)
+//   GET  /healthz, /metrics  liveness (and the database's), Prometheus text
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "serve/config.hpp"
+#include "serve/decide.hpp"
+#include "serve/github_app.hpp"
+#include "serve/store.hpp"
+
+namespace pgfence::serve {
+
+struct Metrics;
+
+class Service {
+public:
+    Service(Config config, Store& store, Policies policies, std::unique_ptr<GitHubApp> app);
+    ~Service();
+    // Serves until `stop` (or SIGINT/SIGTERM in serve_main); false with the reason when it cannot listen.
+    [[nodiscard]] analyze::Status run();
+    void stop();
+
+private:
+    void work_loop();
+    // One job: true when done, false to retry later (the reason in `error`).
+    bool process(const Job& job, std::string& error, bool& give_up);
+    bool post_check(const nlohmann::json& payload, std::string& error, bool& give_up);
+    bool handle_webhook(const nlohmann::json& job, std::string& error, bool& give_up);
+
+    Config m_config;
+    Store& m_store;
+    Policies m_policies;
+    std::unique_ptr<GitHubApp> m_app;
+    std::unique_ptr<Metrics> m_metrics;
+    std::atomic<bool> m_stopping{false};
+    struct Http;
+    std::unique_ptr<Http> m_http;
+};
+
+}  // namespace pgfence::serve

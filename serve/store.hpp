@@ -1,0 +1,111 @@
+#pragma once
+// The service's PostgreSQL: its schema, tokens, uploads, webhook deliveries, the job queue and
+// the audit chains. Every method takes a connection from a small pool and runs in one
+// transaction; a connection the server dropped (a restart) is replaced and the work retried once.
+// Safe with several replicas on one database: unique keys decide races, jobs are claimed with
+// SKIP LOCKED, and a chain's head row is locked to append to it.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/error.hpp"
+#include "trace/pq_connection.hpp"
+
+namespace pgfence::serve {
+
+using analyze::Result;
+using analyze::Status;
+
+// A failure with the HTTP status it deserves (503 when the database cannot be reached).
+struct StoreError {
+    int status = 500;
+    std::string message;
+};
+template <typename T>
+using StoreResult = analyze::Result<T, StoreError>;
+
+struct Job {
+    std::int64_t id = 0;
+    std::string kind;
+    nlohmann::json payload;
+    int attempts = 0;
+};
+
+// What the upload handler answers, stored with the upload for Idempotency-Key replays.
+struct Answer {
+    int status = 0;
+    nlohmann::json body;
+};
+
+class Store {
+public:
+    explicit Store(std::string conninfo) : m_conninfo(std::move(conninfo)) {}
+
+    // Applies serve/migrations/*.sql not yet applied, each in one transaction, under an advisory lock.
+    [[nodiscard]] StoreResult<int> migrate();
+
+    // A new upload token for `repository` (the token itself is returned once and never stored).
+    [[nodiscard]] StoreResult<std::string> create_token(const std::string& repository);
+    // The repository a token may upload for, or nothing (unknown or revoked).
+    [[nodiscard]] StoreResult<std::optional<std::string>> token_repository(const std::string& token);
+
+    // Records an upload once per Idempotency-Key: a new key inserts it, calls `decide` (inside the
+    // transaction, with the stored row's id) and stores the answer; a repeated key returns the
+    // first answer when the body is the same, 409 when it is not.
+    using Decide = std::function<StoreResult<Answer>(trace::Connection&, const std::string& upload_id)>;
+    [[nodiscard]] StoreResult<Answer> record_upload(const std::string& repository, const nlohmann::json& envelope,
+                                                    const std::string& idempotency_key, const std::string& body_sha256,
+                                                    const Decide& decide);
+
+    // A webhook delivery, once: false when this delivery id was seen before. A new one is queued
+    // as a job of kind "webhook" in the same transaction.
+    [[nodiscard]] StoreResult<bool> record_delivery(const std::string& delivery_id, const std::string& event,
+                                                    nlohmann::json payload);
+
+    // The next due job, claimed until `finish_job` or `retry_job`; nothing when none is due.
+    [[nodiscard]] StoreResult<std::optional<Job>> claim_job();
+    [[nodiscard]] StoreResult<bool> finish_job(std::int64_t id);
+    // Again after `delay_seconds`; after `max_attempts` it is marked failed (and kept).
+    [[nodiscard]] StoreResult<bool> retry_job(const Job& job, const std::string& error, int delay_seconds, int max_attempts);
+
+    // Runs `work` in one transaction (retried once on a dropped connection).
+    using Work = std::function<StoreResult<bool>(trace::Connection&)>;
+    [[nodiscard]] StoreResult<bool> transaction(const Work& work);
+
+    // The chain as JSON Lines material: events of `repository` (all when empty) from `since`
+    // (an RFC 3339 time, "" for all), by repository and seq, each with its `hash`.
+    [[nodiscard]] StoreResult<std::vector<nlohmann::json>> audit_events(const std::string& repository, const std::string& since);
+
+    // Queue depth and failed jobs, for /metrics.
+    [[nodiscard]] StoreResult<std::pair<std::int64_t, std::int64_t>> queue_depth();
+
+private:
+    struct Pooled {
+        std::unique_ptr<trace::Connection> connection;
+    };
+    [[nodiscard]] StoreResult<std::unique_ptr<trace::Connection>> acquire();
+    void release(std::unique_ptr<trace::Connection> connection);
+
+    std::string m_conninfo;
+    std::mutex m_mutex;
+    std::vector<std::unique_ptr<trace::Connection>> m_idle;
+};
+
+// Inside a Store transaction: appends one event to `repository`'s chain and returns it (with its hash).
+[[nodiscard]] StoreResult<nlohmann::json> append_audit(trace::Connection& conn, const std::string& repository,
+                                                       const std::string& type, const std::optional<std::string>& content_hash,
+                                                       std::optional<std::int64_t> pull_request, nlohmann::json data);
+
+// Inside a Store transaction: queues a job.
+[[nodiscard]] StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, const nlohmann::json& payload);
+
+// A failed query as a StoreError: 503 when the connection or server is gone, else 500.
+[[nodiscard]] StoreError db_error(const trace::Connection& conn, const analyze::Error& error);
+
+}  // namespace pgfence::serve
