@@ -7,6 +7,7 @@
 #include "bot/analyze_command.hpp"
 #include "bot/cli_args.hpp"
 #include "bot/extract_stats_command.hpp"
+#include "bot/init_command.hpp"
 #include "bot/pr_command.hpp"
 #include "bot/trace_command.hpp"
 
@@ -27,6 +28,11 @@ commands:
                       them as a check run, a PR comment, SARIF, job summary and step outputs
   trace PATH...       run the migrations on a throwaway PostgreSQL and check the analysis against it
   extract-stats       write a table-size snapshot of a database (a read replica) for --stats-file
+  init                install a git pre-commit hook (.husky/pre-commit, else the hooks folder git
+                      uses) that refuses a commit whose staged migrations have a finding above
+                      max_risk; --force replaces a hook pgfence did not write
+  pre-commit          what that hook runs: analyse the migrations among the NUL-separated paths
+                      on standard input (git diff --cached --name-only -z), analyze options apply
   rules               list every rule: id, default risk, whether it is on by default, summary
   help                show this text
   version             print the version
@@ -177,6 +183,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (args[0] == "trace") return run_trace(args, out, err);
         if (args[0] == "extract-stats") return run_extract_stats(args, out, err);
         if (args[0] == "pr") return run_pr(args, out, err);
+        if (args[0] == "init") return run_init(args, out, err);
+        if (args[0] == "pre-commit") return run_pre_commit(args, std::cin, out, err);
         throw UsageError{"unknown command '" + args[0] + "' (see 'pgfence help')"};
     } catch (const UsageError& e) {
         err << "error: " << e.message << "\n";
