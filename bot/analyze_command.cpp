@@ -71,7 +71,8 @@ std::vector<std::string> split_ids(const std::string& flag, const std::string& v
 
 AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
     AnalyzeArgs a;
-    bool format_given = false, output_named_format = false;
+    bool format_given = false;
+    std::string output_named;  // the format --output named, as given
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& arg = args[i];
         // A path (most arguments: a shell glob expands to thousands) is no option.
@@ -99,8 +100,9 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             }
             if (!is_output_format(f))
                 throw UsageError{"--format takes text, json, markdown, sarif, github, gitlab, rdjson or plan, not '" + f + "'"};
-            if (output_named_format && a.format != f)
-                throw UsageError{"--output " + a.format + " names a format, and --format says " + f + ": give one (a file: -o ./" + a.format + ")"};
+            if (!output_named.empty() && a.format != f)
+                throw UsageError{"--output " + output_named + (output_named == "github" ? " (the PR comment, markdown)" : "") +
+                                 " names a format, and --format says " + f + ": give one (a file: -o ./" + output_named + ")"};
             a.format = f;
             format_given = true;
         } else if (is("--pg-version")) {
@@ -133,12 +135,16 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
         } else if (arg == "-o" || is("--output")) {
             std::string o = value(arg == "-o" ? "-o" : "--output");
             // The original pgfence's --output names the format (`--output json`): a format's
-            // name is never taken for a file name (it wrote the text report into ./json).
+            // name is never taken for a file name (it wrote the text report into ./json). Its
+            // `--output github` is the PR comment its users post: our markdown; --format github
+            // stays the workflow-command annotations.
             if (is_output_format(o)) {
-                if (format_given && a.format != o)
-                    throw UsageError{"--output " + o + " names a format, and --format says " + a.format + ": give one (a file: -o ./" + o + ")"};
-                a.format = o;
-                output_named_format = true;
+                std::string format = o == "github" ? "markdown" : o;
+                if (format_given && a.format != format)
+                    throw UsageError{"--output " + o + (o == "github" ? " (the PR comment, markdown)" : "") +
+                                     " names a format, and --format says " + a.format + ": give one (a file: -o ./" + o + ")"};
+                a.format = format;
+                output_named = o;
                 continue;
             }
             a.output = o;

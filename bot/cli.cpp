@@ -42,7 +42,9 @@ analyze options:
                             github (workflow-command annotations), gitlab (Code Quality), rdjson
                             (reviewdog) or plan (each file's migration
                             plan written as the files its tool expects, into the -o folder)
-                            (default: text); as in the original pgfence, an input kind (sql,
+                            (default: text); --output github is the original pgfence's meaning,
+                            the PR comment (markdown), not --format github's annotations; as in
+                            the original pgfence, an input kind (sql,
                             typeorm, knex, sequelize, db-migrate, prisma, drizzle) selects how
                             files are read, as --input-format does
   --pg-version N            target PostgreSQL major version, 11 to 18 (default: 15)
