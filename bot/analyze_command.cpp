@@ -25,9 +25,11 @@
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"
 #include "bot/config.hpp"
+#include "bot/extract_stats_command.hpp"
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
 #include "stats/apply.hpp"
+#include "stats/conninfo.hpp"
 #include "stats/units.hpp"
 
 namespace pgfence::bot {
@@ -173,6 +175,8 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
                 throw UsageError{"--max-statement-timeout takes a duration such as 10min or 30s, not '" + t + "'"};
             }
             a.max_statement_timeout_ms = static_cast<int>(*ms);
+        } else if (is("--db-url")) {
+            a.db_url = value("--db-url");
         } else if (is("--stats-file")) {
             a.stats_file = value("--stats-file");
         } else if (is("--stats-throughput")) {
@@ -283,6 +287,26 @@ bool load_stats(Settings& settings, std::ostream& err) {
         return false;
     }
     settings.stats = *loaded;
+    settings.options.known_schema = settings.stats->known_schema();
+    return true;
+}
+
+bool load_stats(const AnalyzeArgs& a, Settings& settings, std::ostream& err) {
+    std::string url = a.db_url, from = "--db-url";
+    if (url.empty() && a.stats_file.empty()) {
+        if (const char* env = std::getenv("PGFENCE_DB_URL"); env != nullptr && *env != '\0') url = env, from = "PGFENCE_DB_URL";
+    }
+    if (url.empty()) return load_stats(settings, err);
+    if (!settings.stats_file.empty()) {
+        err << "note: " << from << " is used for table sizes: the stats file " << annotate::printable(settings.stats_file)
+            << " is ignored\n";
+        settings.stats_file.clear();
+    }
+    auto snapshot = take_snapshot(url, stats::ExtractOptions{}, "analyze " + from, err);
+    if (!snapshot) return false;
+    err << "pgfence: table sizes from " << stats::redact_conninfo(url) << ": " << snapshot->tables.size() << " tables"
+        << (snapshot->in_recovery ? " (a standby)" : "") << ", PostgreSQL " << snapshot->server_version << "\n";
+    settings.stats = std::make_shared<const stats::LoadedStats>(std::move(*snapshot));
     settings.options.known_schema = settings.stats->known_schema();
     return true;
 }
@@ -468,7 +492,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
-    if (!load_stats(settings, err)) return k_exit_input;
+    if (!load_stats(a, settings, err)) return k_exit_input;
     std::size_t printed = input_errors.size();
     std::vector<Error> schema_errors;
     auto history = start_history(a.no_history ? std::vector<std::string>{} : a.history, !a.no_history,

@@ -88,6 +88,9 @@ analyze options:
                             as a migration; a stats snapshot's schema_sql wins over it, it over history
   --stats-file FILE         a snapshot from extract-stats: risk moves with table size, and findings
                             estimate how long the blocking part lasts (docs/stats-format.md)
+  --db-url URL              take that snapshot from the database now, as extract-stats does
+                            (default: $PGFENCE_DB_URL, unless --stats-file is given); wins over a
+                            stats file, with a note; the password is never printed
   --stats-throughput RATE   bytes per second the estimate assumes, e.g. 100MB/s (default: 50MB/s)
 
 exit codes: 0 no finding above --max-risk (or no --ci); 1 with --ci, a finding above --max-risk,
