@@ -117,9 +117,13 @@ int run_pre_commit(const std::vector<std::string>& args, std::istream& in, std::
     if (!a.paths.empty()) {
         throw UsageError{"pre-commit reads the paths on standard input (git diff --cached --name-only -z | pgfence pre-commit)"};
     }
+    // NUL-separated as the hook sends them (git diff -z); one a line when there is no NUL.
+    std::string input((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const char separator = input.find('\0') == std::string::npos ? '\n' : '\0';
     std::vector<std::string> staged;
-    for (std::string path; std::getline(in, path, '\0');) {
-        if (!path.empty() && path != "\n") staged.push_back(path);
+    std::istringstream paths(input);
+    for (std::string path; std::getline(paths, path, separator);) {
+        if (!path.empty()) staged.push_back(path);
     }
     if (staged.empty()) return k_exit_ok;
 

@@ -14,8 +14,9 @@ namespace pgfence::bot {
 [[nodiscard]] int run_init(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 // args[0] is "pre-commit"; the rest are analyze options. Reads the NUL-separated paths
-// `git diff --cached --name-only -z` prints on standard input and analyses those the
-// migration globs select (the config's `paths`, else pr's defaults); exit 0 at once when none.
+// `git diff --cached --name-only -z` prints on standard input (one a line when there is no NUL)
+// and analyses those the migration globs select (the config's `paths`, else pr's defaults);
+// exit 0 at once when none.
 [[nodiscard]] int run_pre_commit(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
                                  std::ostream& err);
 

@@ -165,6 +165,25 @@ def hooks_path_and_worktree(s):
     check(code != 0 and "create-index-without-concurrently" in err, f"worktree: git runs it: {code} {err!r}")
 
 
+def config_paths(s):
+    # The configuration's `paths` choose the migrations instead of pr's globs.
+    repo = s.repo("configured")
+    with open(os.path.join(repo, ".pgfence.toml"), "w", encoding="utf-8") as f:
+        f.write('paths = ["schema_changes"]\n')
+    s.run(repo, "pgfence", "init")
+    s.stage(repo, "db/migrations/002_index.sql", RISKY)
+    code, out, err = s.commit(repo, "outside the configured paths")
+    check(code == 0 and "create-index" not in err, f"config paths: db/migrations is not theirs: {code} {err[-300:]!r}")
+    s.stage(repo, "schema_changes/003_index.sql", RISKY)
+    code, out, err = s.commit(repo, "risky")
+    check(code != 0 and "schema_changes/003_index.sql" in err and "create-index-without-concurrently" in err,
+          f"config paths: schema_changes/ is checked: {code} {err[-300:]!r}")
+    # Paths one a line (git diff without -z) are read too.
+    proc = subprocess.run(["pgfence", "pre-commit", "--ci"], cwd=repo, env=s.env, capture_output=True, text=True,
+                          input="README.md\nschema_changes/003_index.sql\n")
+    check(proc.returncode == 1 and "create-index-without-concurrently" in proc.stdout, f"pre-commit, one path a line: {proc.returncode}")
+
+
 def outside(s):
     folder = os.path.join(s.tmp, "not-a-repo")
     os.makedirs(folder)
@@ -184,7 +203,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="pgfence-init-")
     try:
         s = Sandbox(tmp, args.binary)
-        for scenario in (plain_hooks, husky, hooks_path_and_worktree, outside):
+        for scenario in (plain_hooks, husky, hooks_path_and_worktree, config_paths, outside):
             scenario(s)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
