@@ -294,7 +294,10 @@ bool load_stats(Settings& settings, std::ostream& err) {
 bool load_stats(const AnalyzeArgs& a, Settings& settings, std::ostream& err) {
     std::string url = a.db_url, from = "--db-url";
     if (url.empty() && a.stats_file.empty()) {
-        if (const char* env = std::getenv("PGFENCE_DB_URL"); env != nullptr && *env != '\0') url = env, from = "PGFENCE_DB_URL";
+        if (const char* env = std::getenv("PGFENCE_DB_URL"); env != nullptr && *env != '\0') {
+            url = env;
+            from = "PGFENCE_DB_URL";
+        }
     }
     if (url.empty()) return load_stats(settings, err);
     if (!settings.stats_file.empty()) {
@@ -304,7 +307,7 @@ bool load_stats(const AnalyzeArgs& a, Settings& settings, std::ostream& err) {
     }
     auto snapshot = take_snapshot(url, stats::ExtractOptions{}, "analyze " + from, err);
     if (!snapshot) return false;
-    err << "pgfence: table sizes from " << stats::redact_conninfo(url) << ": " << snapshot->tables.size() << " tables"
+    err << "pgfence: table sizes from " << annotate::printable(stats::redact_conninfo(url)) << ": " << snapshot->tables.size() << " tables"
         << (snapshot->in_recovery ? " (a standby)" : "") << ", PostgreSQL " << snapshot->server_version << "\n";
     settings.stats = std::make_shared<const stats::LoadedStats>(std::move(*snapshot));
     settings.options.known_schema = settings.stats->known_schema();
