@@ -7,6 +7,7 @@
 #include "bot/analyze_command.hpp"
 #include "bot/cli_args.hpp"
 #include "bot/extract_stats_command.hpp"
+#include "bot/init_command.hpp"
 #include "bot/pr_command.hpp"
 #include "bot/trace_command.hpp"
 
@@ -27,6 +28,11 @@ commands:
                       them as a check run, a PR comment, SARIF, job summary and step outputs
   trace PATH...       run the migrations on a throwaway PostgreSQL and check the analysis against it
   extract-stats       write a table-size snapshot of a database (a read replica) for --stats-file
+  init                install a git pre-commit hook (.husky/pre-commit, else the hooks folder git
+                      uses) that refuses a commit whose staged migrations have a finding above
+                      max_risk; --force replaces a hook pgfence did not write
+  pre-commit          what that hook runs: analyse the migrations among the NUL-separated paths
+                      on standard input (git diff --cached --name-only -z), analyze options apply
   rules               list every rule: id, default risk, whether it is on by default, summary
   help                show this text
   version             print the version
@@ -36,7 +42,9 @@ analyze options:
                             github (workflow-command annotations), gitlab (Code Quality), rdjson
                             (reviewdog) or plan (each file's migration
                             plan written as the files its tool expects, into the -o folder)
-                            (default: text); as in the original pgfence, an input kind (sql,
+                            (default: text); --output github is the original pgfence's meaning,
+                            the PR comment (markdown), not --format github's annotations; as in
+                            the original pgfence, an input kind (sql,
                             typeorm, knex, sequelize, db-migrate, prisma, drizzle) selects how
                             files are read, as --input-format does
   --pg-version N            target PostgreSQL major version, 11 to 18 (default: 15)
@@ -80,6 +88,9 @@ analyze options:
                             as a migration; a stats snapshot's schema_sql wins over it, it over history
   --stats-file FILE         a snapshot from extract-stats: risk moves with table size, and findings
                             estimate how long the blocking part lasts (docs/stats-format.md)
+  --db-url URL              take that snapshot from the database now, as extract-stats does
+                            (default: $PGFENCE_DB_URL, unless --stats-file is given); wins over a
+                            stats file, with a note; the password is never printed
   --stats-throughput RATE   bytes per second the estimate assumes, e.g. 100MB/s (default: 50MB/s)
 
 exit codes: 0 no finding above --max-risk (or no --ci); 1 with --ci, a finding above --max-risk,
@@ -177,6 +188,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (args[0] == "trace") return run_trace(args, out, err);
         if (args[0] == "extract-stats") return run_extract_stats(args, out, err);
         if (args[0] == "pr") return run_pr(args, out, err);
+        if (args[0] == "init") return run_init(args, out, err);
+        if (args[0] == "pre-commit") return run_pre_commit(args, std::cin, out, err);
         throw UsageError{"unknown command '" + args[0] + "' (see 'pgfence help')"};
     } catch (const UsageError& e) {
         err << "error: " << e.message << "\n";
