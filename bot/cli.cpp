@@ -8,6 +8,7 @@
 #include "bot/cli_args.hpp"
 #include "bot/extract_stats_command.hpp"
 #include "bot/init_command.hpp"
+#include "bot/policy_command.hpp"
 #include "bot/pr_command.hpp"
 #include "bot/trace_command.hpp"
 
@@ -33,6 +34,8 @@ commands:
                       max_risk; --force replaces a hook pgfence did not write
   pre-commit          what that hook runs: analyse the migrations among the NUL-separated paths
                       on standard input (git diff --cached --name-only -z), analyze options apply
+  policy check REPORT apply the governance policy to a JSON report: which new findings need a
+                      sign-off, which guardrails it breaks
   rules               list every rule: id, default risk, whether it is on by default, summary
   help                show this text
   version             print the version
@@ -134,6 +137,16 @@ extract-stats options (pgfence extract-stats --db-url URL):
   --statement-timeout SECS  per query (default: 30)
   exit codes: 0 written; 2 usage error, or the database could not be reached or read
 
+policy check options (pgfence policy check --policy FILE [options] REPORT.json):
+  --policy FILE             the policy: [policy] and [repositories."OWNER/NAME"] tables (README
+                            "Governance")
+  --repository OWNER/NAME   whose overrides apply (default: the upload envelope's repository, else
+                            none); REPORT is analyze --format json output or the upload envelope
+  --format text|json        one line per item and the conclusion, or the decision as JSON (default: text)
+  -                         as REPORT: read the report from standard input
+  exit codes: 0 the policy holds; 1 a new finding needs sign-off or a guardrail is broken;
+              2 usage error, or a policy file or report that cannot be read
+
 trace options (pgfence trace PATH...):
   --setup FILE              SQL loaded before the migrations (repeatable, in order)
   --pg-bin DIR              folder with initdb and postgres (default: initdb on PATH, else the
@@ -190,6 +203,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (args[0] == "pr") return run_pr(args, out, err);
         if (args[0] == "init") return run_init(args, out, err);
         if (args[0] == "pre-commit") return run_pre_commit(args, std::cin, out, err);
+        if (args[0] == "policy") return run_policy(args, std::cin, out, err);
         throw UsageError{"unknown command '" + args[0] + "' (see 'pgfence help')"};
     } catch (const UsageError& e) {
         err << "error: " << e.message << "\n";
