@@ -25,9 +25,11 @@
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"
 #include "bot/config.hpp"
+#include "bot/extract_stats_command.hpp"
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
 #include "stats/apply.hpp"
+#include "stats/conninfo.hpp"
 #include "stats/units.hpp"
 
 namespace pgfence::bot {
@@ -71,7 +73,8 @@ std::vector<std::string> split_ids(const std::string& flag, const std::string& v
 
 AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
     AnalyzeArgs a;
-    bool format_given = false, output_named_format = false;
+    bool format_given = false;
+    std::string output_named;  // the format --output named, as given
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& arg = args[i];
         // A path (most arguments: a shell glob expands to thousands) is no option.
@@ -99,8 +102,9 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             }
             if (!is_output_format(f))
                 throw UsageError{"--format takes text, json, markdown, sarif, github, gitlab, rdjson or plan, not '" + f + "'"};
-            if (output_named_format && a.format != f)
-                throw UsageError{"--output " + a.format + " names a format, and --format says " + f + ": give one (a file: -o ./" + a.format + ")"};
+            if (!output_named.empty() && a.format != f)
+                throw UsageError{"--output " + output_named + (output_named == "github" ? " (the PR comment, markdown)" : "") +
+                                 " names a format, and --format says " + f + ": give one (a file: -o ./" + output_named + ")"};
             a.format = f;
             format_given = true;
         } else if (is("--pg-version")) {
@@ -133,12 +137,16 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
         } else if (arg == "-o" || is("--output")) {
             std::string o = value(arg == "-o" ? "-o" : "--output");
             // The original pgfence's --output names the format (`--output json`): a format's
-            // name is never taken for a file name (it wrote the text report into ./json).
+            // name is never taken for a file name (it wrote the text report into ./json). Its
+            // `--output github` is the PR comment its users post: our markdown; --format github
+            // stays the workflow-command annotations.
             if (is_output_format(o)) {
-                if (format_given && a.format != o)
-                    throw UsageError{"--output " + o + " names a format, and --format says " + a.format + ": give one (a file: -o ./" + o + ")"};
-                a.format = o;
-                output_named_format = true;
+                std::string format = o == "github" ? "markdown" : o;
+                if (format_given && a.format != format)
+                    throw UsageError{"--output " + o + (o == "github" ? " (the PR comment, markdown)" : "") +
+                                     " names a format, and --format says " + a.format + ": give one (a file: -o ./" + o + ")"};
+                a.format = format;
+                output_named = o;
                 continue;
             }
             a.output = o;
@@ -167,6 +175,8 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
                 throw UsageError{"--max-statement-timeout takes a duration such as 10min or 30s, not '" + t + "'"};
             }
             a.max_statement_timeout_ms = static_cast<int>(*ms);
+        } else if (is("--db-url")) {
+            a.db_url = value("--db-url");
         } else if (is("--stats-file")) {
             a.stats_file = value("--stats-file");
         } else if (is("--stats-throughput")) {
@@ -277,6 +287,29 @@ bool load_stats(Settings& settings, std::ostream& err) {
         return false;
     }
     settings.stats = *loaded;
+    settings.options.known_schema = settings.stats->known_schema();
+    return true;
+}
+
+bool load_stats(const AnalyzeArgs& a, Settings& settings, std::ostream& err) {
+    std::string url = a.db_url, from = "--db-url";
+    if (url.empty() && a.stats_file.empty()) {
+        if (const char* env = std::getenv("PGFENCE_DB_URL"); env != nullptr && *env != '\0') {
+            url = env;
+            from = "PGFENCE_DB_URL";
+        }
+    }
+    if (url.empty()) return load_stats(settings, err);
+    if (!settings.stats_file.empty()) {
+        err << "note: " << from << " is used for table sizes: the stats file " << annotate::printable(settings.stats_file)
+            << " is ignored\n";
+        settings.stats_file.clear();
+    }
+    auto snapshot = take_snapshot(url, stats::ExtractOptions{}, "analyze " + from, err);
+    if (!snapshot) return false;
+    err << "pgfence: table sizes from " << annotate::printable(stats::redact_conninfo(url)) << ": " << snapshot->tables.size() << " tables"
+        << (snapshot->in_recovery ? " (a standby)" : "") << ", PostgreSQL " << snapshot->server_version << "\n";
+    settings.stats = std::make_shared<const stats::LoadedStats>(std::move(*snapshot));
     settings.options.known_schema = settings.stats->known_schema();
     return true;
 }
@@ -462,7 +495,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
-    if (!load_stats(settings, err)) return k_exit_input;
+    if (!load_stats(a, settings, err)) return k_exit_input;
     std::size_t printed = input_errors.size();
     std::vector<Error> schema_errors;
     auto history = start_history(a.no_history ? std::vector<std::string>{} : a.history, !a.no_history,

@@ -45,6 +45,7 @@ struct AnalyzeArgs {
     std::vector<std::string> disable;
     unsigned threads = 0;
     std::string stats_file;
+    std::string db_url;  // --db-url: a snapshot taken from the database now, used as --stats-file's
     std::optional<double> stats_throughput;
     std::optional<std::uint64_t> max_file_bytes;
     bool single_transaction = false;
@@ -89,6 +90,10 @@ void apply_args(Settings& s, const AnalyzeArgs& a);
 // Reads the stats snapshot, if one is set, before the analysis (its columns go into
 // options.known_schema); false (with an error: line) when it cannot be read.
 [[nodiscard]] bool load_stats(Settings& settings, std::ostream& err);
+// --db-url (else $PGFENCE_DB_URL, unless --stats-file is given): the snapshot extract-stats
+// takes, read into memory and used as load_stats uses a file's; else load_stats. A stats file
+// it overrides gets one note: line; false after one error: line (never the password).
+[[nodiscard]] bool load_stats(const AnalyzeArgs& a, Settings& settings, std::ostream& err);
 // --schema and the snapshot's statements (README "Schema context"), for start_history.
 [[nodiscard]] SchemaContext schema_context(const AnalyzeArgs& a, const Settings& settings);
 // The size pass of the snapshot load_stats read, if any.

@@ -7,6 +7,8 @@
 #include "bot/analyze_command.hpp"
 #include "bot/cli_args.hpp"
 #include "bot/extract_stats_command.hpp"
+#include "bot/init_command.hpp"
+#include "bot/policy_command.hpp"
 #include "bot/pr_command.hpp"
 #include "bot/serve_command.hpp"
 #include "bot/trace_command.hpp"
@@ -28,6 +30,13 @@ commands:
                       them as a check run, a PR comment, SARIF, job summary and step outputs
   trace PATH...       run the migrations on a throwaway PostgreSQL and check the analysis against it
   extract-stats       write a table-size snapshot of a database (a read replica) for --stats-file
+  init                install a git pre-commit hook (.husky/pre-commit, else the hooks folder git
+                      uses) that refuses a commit whose staged migrations have a finding above
+                      max_risk; --force replaces a hook pgfence did not write
+  pre-commit          what that hook runs: analyse the migrations among the NUL-separated paths
+                      on standard input (git diff --cached --name-only -z), analyze options apply
+  policy check REPORT apply the governance policy to a JSON report: which new findings need a
+                      sign-off, which guardrails it breaks
   rules               list every rule: id, default risk, whether it is on by default, summary
   help                show this text
   version             print the version
@@ -37,7 +46,9 @@ analyze options:
                             github (workflow-command annotations), gitlab (Code Quality), rdjson
                             (reviewdog) or plan (each file's migration
                             plan written as the files its tool expects, into the -o folder)
-                            (default: text); as in the original pgfence, an input kind (sql,
+                            (default: text); --output github is the original pgfence's meaning,
+                            the PR comment (markdown), not --format github's annotations; as in
+                            the original pgfence, an input kind (sql,
                             typeorm, knex, sequelize, db-migrate, prisma, drizzle) selects how
                             files are read, as --input-format does
   --pg-version N            target PostgreSQL major version, 11 to 18 (default: 15)
@@ -81,6 +92,9 @@ analyze options:
                             as a migration; a stats snapshot's schema_sql wins over it, it over history
   --stats-file FILE         a snapshot from extract-stats: risk moves with table size, and findings
                             estimate how long the blocking part lasts (docs/stats-format.md)
+  --db-url URL              take that snapshot from the database now, as extract-stats does
+                            (default: $PGFENCE_DB_URL, unless --stats-file is given); wins over a
+                            stats file, with a note; the password is never printed
   --stats-throughput RATE   bytes per second the estimate assumes, e.g. 100MB/s (default: 50MB/s)
 
 exit codes: 0 no finding above --max-risk (or no --ci); 1 with --ci, a finding above --max-risk,
@@ -123,6 +137,16 @@ extract-stats options (pgfence extract-stats --db-url URL):
   --schema                  also record column types (decides ALTER COLUMN TYPE rewrites exactly)
   --statement-timeout SECS  per query (default: 30)
   exit codes: 0 written; 2 usage error, or the database could not be reached or read
+
+policy check options (pgfence policy check --policy FILE [options] REPORT.json):
+  --policy FILE             the policy: [policy] and [repositories."OWNER/NAME"] tables (README
+                            "Governance")
+  --repository OWNER/NAME   whose overrides apply (default: the upload envelope's repository, else
+                            none); REPORT is analyze --format json output or the upload envelope
+  --format text|json        one line per item and the conclusion, or the decision as JSON (default: text)
+  -                         as REPORT: read the report from standard input
+  exit codes: 0 the policy holds; 1 a new finding needs sign-off or a guardrail is broken;
+              2 usage error, or a policy file or report that cannot be read
 
 trace options (pgfence trace PATH...):
   --setup FILE              SQL loaded before the migrations (repeatable, in order)
@@ -182,6 +206,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             out.flush();
             return run_serve_program(args, err);
         }
+        if (args[0] == "init") return run_init(args, out, err);
+        if (args[0] == "pre-commit") return run_pre_commit(args, std::cin, out, err);
+        if (args[0] == "policy") return run_policy(args, std::cin, out, err);
         throw UsageError{"unknown command '" + args[0] + "' (see 'pgfence help')"};
     } catch (const UsageError& e) {
         err << "error: " << e.message << "\n";

@@ -50,23 +50,31 @@ ExtractArgs parse_extract(const std::vector<std::string>& args) {
 
 }  // namespace
 
-int run_extract_stats(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    ExtractArgs a = parse_extract(args);
+std::optional<stats::Snapshot> take_snapshot(const std::string& conninfo, const stats::ExtractOptions& options,
+                                             const std::string& who, std::ostream& err) {
     // A server that accepts the connection but never answers must not hang CI; an explicit
     // connect_timeout in the URL, or PGCONNECT_TIMEOUT, wins.
     setenv("PGCONNECT_TIMEOUT", "10", 0);
     setenv("PGAPPNAME", "pgfence", 0);
-    std::string shown = stats::redact_conninfo(a.db_url);
-    if (stats::userinfo_needs_encoding(a.db_url)) {
-        err << "error: extract-stats: the URL has an '@' after a '/', '?' or '#': percent-encode those "
+    std::string shown = stats::redact_conninfo(conninfo);
+    if (stats::userinfo_needs_encoding(conninfo)) {
+        err << "error: " << who << ": the URL has an '@' after a '/', '?' or '#': percent-encode those "
                "characters in the password (%2F, %3F, %23), or an '@' elsewhere (%40) (database " << shown << ")\n";
-        return k_exit_input;
+        return std::nullopt;
     }
-    auto snapshot = stats::extract_snapshot(a.db_url, a.options);
+    auto snapshot = stats::extract_snapshot(conninfo, options);
     if (!snapshot) {
-        err << "error: extract-stats: " << snapshot.error().message << " (database " << shown << ")\n";
-        return k_exit_input;
+        err << "error: " << who << ": " << snapshot.error().message << " (database " << shown << ")\n";
+        return std::nullopt;
     }
+    return std::move(*snapshot);
+}
+
+int run_extract_stats(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    ExtractArgs a = parse_extract(args);
+    std::string shown = stats::redact_conninfo(a.db_url);
+    auto snapshot = take_snapshot(a.db_url, a.options, "extract-stats", err);
+    if (!snapshot) return k_exit_input;
     std::string text = stats::snapshot_to_json(*snapshot);
     std::ostream* report = &err;
     if (a.output == "-") {

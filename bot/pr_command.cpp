@@ -579,6 +579,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     annotate::SarifOptions sarif_options;
     sarif_options.automation_id = identity.automation_id;
     AnalyzeArgs a = parse_analyze(p.analyze_args);
+    if (!a.db_url.empty()) {
+        throw UsageError{"pr reads table sizes from --stats-file or the config's stats_file (a snapshot in the base commit), not --db-url"};
+    }
     Target target = locate(p);
 
     Settings settings;

@@ -17,7 +17,10 @@
     X(git_object_size_t, git_blob_rawsize, (const git_blob *blob), (blob)) \
     X(void, git_commit_free, (git_commit *commit), (commit)) \
     X(int, git_commit_lookup, (git_commit **commit, git_repository *repo, const git_oid *id), (commit, repo, id)) \
+    X(void, git_buf_dispose, (git_buf *buffer), (buffer)) \
     X(int, git_commit_tree, (git_tree **tree_out, const git_commit *commit), (tree_out, commit)) \
+    X(void, git_config_free, (git_config *cfg), (cfg)) \
+    X(int, git_config_get_path, (git_buf *out, const git_config *cfg, const char *name), (out, cfg, name)) \
     X(int, git_diff_find_options_init, (git_diff_find_options *opts, unsigned int version), (opts, version)) \
     X(int, git_diff_find_similar, (git_diff *diff, const git_diff_find_options *options), (diff, options)) \
     X(void, git_diff_free, (git_diff *diff), (diff)) \
@@ -39,7 +42,9 @@
     X(int, git_patch_get_hunk, (const git_diff_hunk **out, size_t *lines_in_hunk, git_patch *patch, size_t hunk_idx), (out, lines_in_hunk, patch, hunk_idx)) \
     X(int, git_patch_get_line_in_hunk, (const git_diff_line **out, git_patch *patch, size_t hunk_idx, size_t line_of_hunk), (out, patch, hunk_idx, line_of_hunk)) \
     X(size_t, git_patch_num_hunks, (const git_patch *patch), (patch)) \
+    X(int, git_repository_config_snapshot, (git_config **out, git_repository *repo), (out, repo)) \
     X(void, git_repository_free, (git_repository *repo), (repo)) \
+    X(int, git_repository_item_path, (git_buf *out, const git_repository *repo, git_repository_item_t item), (out, repo, item)) \
     X(int, git_repository_is_shallow, (git_repository *repo), (repo)) \
     X(int, git_repository_open_ext, (git_repository **out, const char *path, unsigned int flags, const char *ceiling_dirs), (out, path, flags, ceiling_dirs)) \
     X(const char *, git_repository_path, (const git_repository *repo), (repo)) \

@@ -25,6 +25,14 @@ using TreeEntry = Handle<git_tree_entry, git_tree_entry_free>;
 using Blob = Handle<git_blob, git_blob_free>;
 using Diff = Handle<git_diff, git_diff_free>;
 using Patch = Handle<git_patch, git_patch_free>;
+using Config = Handle<git_config, git_config_free>;
+
+// A git_buf's text, the buffer disposed of.
+std::string take(git_buf& buffer) {
+    std::string text = buffer.ptr ? std::string(buffer.ptr, buffer.size) : std::string();
+    git_buf_dispose(&buffer);
+    return text;
+}
 
 // libgit2's global state, set up once for the process (git_libgit2_init is refcounted, so
 // this coexists with anyone else in the process using it).
@@ -141,7 +149,7 @@ Result<Repository> Repository::open(const std::string& dir) {
             std::error_code ignored;
             std::string shown = std::filesystem::absolute(dir, ignored).lexically_normal().string();
             throw GitFailure{"not a git repository: " + (shown.empty() ? dir : shown) +
-                             " (run pgfence inside the checked-out repository, after actions/checkout)"};
+                             " (run pgfence inside the repository's working tree; in Actions, after actions/checkout)"};
         }
         if (rc == GIT_EOWNER) {
             throw GitFailure{"git refuses the repository " + dir + " (dubious ownership): " + last_message()};
@@ -154,6 +162,26 @@ Result<Repository> Repository::open(const std::string& dir) {
 std::string Repository::root() const {
     const char* workdir = git_repository_workdir(m_repo.get());
     return workdir ? workdir : git_repository_path(m_repo.get());
+}
+
+Result<std::string> Repository::hooks_dir() const {
+    return guarded([&]() -> std::string {
+        const char* workdir = git_repository_workdir(m_repo.get());
+        if (workdir == nullptr) throw GitFailure{"a bare repository has no working tree to commit from: " + root()};
+        git_config* raw = nullptr;
+        check(git_repository_config_snapshot(&raw, m_repo.get()), "reading the configuration");
+        Config config(raw);
+        git_buf buffer = GIT_BUF_INIT;
+        int rc = git_config_get_path(&buffer, config.get(), "core.hooksPath");
+        if (rc != GIT_ENOTFOUND) {
+            check(rc, "reading core.hooksPath");
+            // git runs hooks from the top of the working tree, so a relative hooksPath is read from there.
+            std::filesystem::path path(take(buffer));
+            return (path.is_absolute() ? path : std::filesystem::path(workdir) / path).lexically_normal().string();
+        }
+        check(git_repository_item_path(&buffer, m_repo.get(), GIT_REPOSITORY_ITEM_HOOKS), "finding the hooks folder");
+        return std::filesystem::path(take(buffer)).lexically_normal().string();
+    });
 }
 
 bool Repository::is_shallow() const {

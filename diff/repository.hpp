@@ -29,6 +29,10 @@ public:
     // The working directory (with a trailing '/'), or the git directory of a bare repository.
     [[nodiscard]] std::string root() const;
     [[nodiscard]] bool is_shallow() const;
+    // The folder git runs this repository's hooks from, as `git rev-parse --git-path hooks`
+    // says: core.hooksPath (relative to the working tree's top) when set, else the common git
+    // directory's hooks/ (a linked worktree shares its main repository's). An Error when bare.
+    [[nodiscard]] Result<std::string> hooks_dir() const;
 
     // The full id of the commit `revspec` (sha, branch, tag, HEAD~2, ...) names. `role`
     // ("base", "head") goes into the message when it is missing from the clone.

@@ -233,6 +233,18 @@ class Suite(Harness):
             self.check(code == 2 and self.error_lines(err) ==
                        ["error: --output json names a format, and --format says sarif: give one (a file: -o ./json)"],
                        f"two formats: one error line, exit 2: {err!r}")
+            # The original's --output github is its PR comment: our markdown, not --format github's
+            # workflow commands.
+            code, out, err = self.run("analyze", "--no-config", "--output", "github", "001.sql", cwd=work)
+            _, markdown, _ = self.run("analyze", "--no-config", "--format", "markdown", "001.sql", cwd=work)
+            _, annotations, _ = self.run("analyze", "--no-config", "--format", "github", "001.sql", cwd=work)
+            self.check(code == 0 and out == markdown and not out.startswith(b"::") and annotations.startswith(b"::"),
+                       f"--output github: the markdown comment: {out[:200]!r}")
+            self.check(not os.path.exists(os.path.join(work, "github")), "no file named github")
+            code, out, err = self.run("analyze", "--no-config", "--format", "github", "--output", "github", "001.sql", cwd=work)
+            self.check(code == 2 and self.error_lines(err) ==
+                       ["error: --output github (the PR comment, markdown) names a format, and --format says github: "
+                        "give one (a file: -o ./github)"], f"--output github with --format github: {err!r}")
             ts = os.path.join(work, "1700000000000-AddIndex.ts")
             with open(ts, "w") as f:
                 f.write("export class AddIndex1700000000000 {\n  async up(queryRunner) {\n"

@@ -1,0 +1,148 @@
+#include "bot/init_command.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <istream>
+#include <iterator>
+#include <sstream>
+
+#include "annotate/printable.hpp"
+#include "bot/analyze_command.hpp"
+#include "bot/cli.hpp"
+#include "bot/cli_args.hpp"
+#include "diff/glob.hpp"
+#include "diff/repository.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The line that runs pgfence; also what a team adds to a hook of its own.
+constexpr const char* k_hook_line = "git diff --cached --name-only --diff-filter=AM -z | pgfence pre-commit --ci";
+// How `init` knows a hook is its own (and may say it is already installed).
+constexpr const char* k_marker = "# pgfence pre-commit hook";
+
+std::string hook_text() {
+    std::string text = "#!/bin/sh\n";
+    text += k_marker;
+    text += " (written by `pgfence init`; `pgfence init --force` writes it again).\n"
+            "# Stops a commit whose staged migrations take a lock above max_risk (.pgfence.toml,\n"
+            "# MEDIUM by default). To skip it once: git commit --no-verify\n"
+            "command -v pgfence >/dev/null 2>&1 || {\n"
+            "  echo 'pgfence: not found on PATH: install it, or commit with --no-verify' >&2\n"
+            "  exit 1\n"
+            "}\n";
+    text += k_hook_line;
+    text += "\n";
+    return text;
+}
+
+// `path` as the user would type it from the working directory.
+std::string shown(const fs::path& path) {
+    std::error_code ec;
+    fs::path relative = fs::relative(path, fs::current_path(ec), ec);
+    bool inside = !ec && !relative.empty() && *relative.begin() != "..";
+    return annotate::printable((inside ? relative : path).string());
+}
+
+}  // namespace
+
+int run_init(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    bool force = false;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "--force") force = true;
+        else throw UsageError{"init takes only --force, not '" + args[i] + "'"};
+    }
+    auto repo = diff::Repository::open(".");
+    if (!repo) {
+        err << "error: init: " << annotate::printable(repo.error().message) << "\n";
+        return k_exit_input;
+    }
+    auto hooks = repo->hooks_dir();
+    if (!hooks) {
+        err << "error: init: " << annotate::printable(hooks.error().message) << "\n";
+        return k_exit_input;
+    }
+    fs::path hooks_dir = fs::path(*hooks);
+    if (!hooks_dir.has_filename()) hooks_dir = hooks_dir.parent_path();
+    const fs::path husky = fs::path(repo->root()) / ".husky";
+    std::error_code ec;
+    const bool use_husky = fs::is_directory(husky, ec);
+    const fs::path target = (use_husky ? husky : hooks_dir) / "pre-commit";
+    const std::string text = hook_text();
+
+    if (fs::exists(fs::symlink_status(target, ec))) {
+        std::ifstream file(target, std::ios::binary);
+        std::string existing((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+        if (existing.find(k_marker) != std::string::npos && !force) {
+            out << "pgfence: the pre-commit hook is already installed in " << shown(target)
+                << (existing == text ? "" : " (edited since: pgfence init --force writes it again)") << "\n";
+            return k_exit_ok;
+        }
+        if (!force) {
+            err << "error: init: " << shown(target) << " is a hook pgfence did not write: add the line '" << k_hook_line
+                << "' to it, or replace it with pgfence init --force\n";
+            return k_exit_input;
+        }
+    }
+    fs::create_directories(target.parent_path(), ec);
+    fs::remove(target, ec);  // --force over a link: replace the link, never write through it
+    std::ofstream file(target, std::ios::binary | std::ios::trunc);
+    file << text;
+    file.close();
+    if (!file || ::chmod(target.c_str(), 0755) != 0) {
+        err << "error: init: " << shown(target) << ": cannot write the hook\n";
+        return k_exit_input;
+    }
+    out << "pgfence: wrote the pre-commit hook to " << shown(target)
+        << ": a commit whose staged migrations have a finding above max_risk is refused\n";
+    if (use_husky) {
+        // husky runs .husky/ only once installed (its prepare script sets core.hooksPath).
+        fs::path runs_from = fs::weakly_canonical(hooks_dir, ec);
+        fs::path husky_dir = fs::weakly_canonical(husky, ec);
+        auto [end, _] = std::mismatch(husky_dir.begin(), husky_dir.end(), runs_from.begin(), runs_from.end());
+        if (end != husky_dir.end()) {
+            err << "note: git runs hooks from " << shown(hooks_dir) << ", not .husky/: husky runs it once installed (npx husky)\n";
+        }
+    }
+    return k_exit_ok;
+}
+
+int run_pre_commit(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
+    AnalyzeArgs a = parse_analyze(args);
+    if (!a.paths.empty()) {
+        throw UsageError{"pre-commit reads the paths on standard input (git diff --cached --name-only -z | pgfence pre-commit)"};
+    }
+    // NUL-separated as the hook sends them (git diff -z); one a line when there is no NUL.
+    std::string input((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const char separator = input.find('\0') == std::string::npos ? '\n' : '\0';
+    std::vector<std::string> staged;
+    std::istringstream paths(input);
+    for (std::string path; std::getline(paths, path, separator);) {
+        if (!path.empty()) staged.push_back(path);
+    }
+    if (staged.empty()) return k_exit_ok;
+
+    // The config's `paths` (made absolute: they are relative to its folder), else the globs
+    // `pgfence pr` uses; paths from git are relative to the top of the working tree, where
+    // git runs the hook.
+    bool config_failed = false;
+    Settings settings = resolve(a, err, config_failed);
+    if (config_failed) return k_exit_input;
+    const fs::path cwd = fs::current_path();
+    std::vector<std::string> patterns;
+    for (const auto& p : settings.paths) patterns.push_back((cwd / p).lexically_normal().generic_string());
+    for (const auto& path : staged) {
+        bool wanted = patterns.empty() ? diff::matches_any(diff::default_migration_globs(), path)
+                                       : diff::selects(patterns, (cwd / path).lexically_normal().generic_string());
+        if (wanted) a.paths.push_back(path);
+    }
+    if (a.paths.empty()) return k_exit_ok;
+    return run_analyze(a, out, err);
+}
+
+}  // namespace pgfence::bot

@@ -1,0 +1,23 @@
+#pragma once
+// A Decision as the CLI and the check run show it. Each writer escapes the report's text for
+// its own format (terminal, Markdown); none trusts the other.
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "governance/decision.hpp"
+
+namespace pgfence::governance {
+
+// {"conclusion", "summary", "items", "policy", "exempted", "ignored_exemptions"}.
+[[nodiscard]] nlohmann::json to_json(const Decision& decision);
+
+// One line per item, `path:line rule RISK — message`, then notes on exemptions and the summary.
+[[nodiscard]] std::string to_text(const Decision& decision);
+
+// A check run's output text: every item links to its line at `head_sha` in OWNER/REPO on github.com.
+[[nodiscard]] std::string to_markdown(const Decision& decision, std::string_view owner, std::string_view repo,
+                                      std::string_view head_sha);
+
+}  // namespace pgfence::governance
