@@ -66,8 +66,8 @@ class AppRoutes:
         if op.id == "apps/get-repo-installation":
             found = [i for i in st.installations.values() if repo in i["repositories"]]
             if not found:
-                return 404, {"message": "Not Found", "documentation_url":
-                             "https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app"}, {}
+                return 404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest/apps/apps"
+                             "#get-a-repository-installation-for-the-authenticated-app"}, {}
             return 200, self.installation_json(raw_ok, found[0], origin), {}
         if op.id == "apps/create-installation-access-token":
             installation = st.installations.get(int(params["installation_id"])) \
@@ -110,7 +110,8 @@ class AppRoutes:
                       events=["check_run", "pull_request", "pull_request_review"],
                       access_tokens_url=f"{origin}{self.prefix}/app/installations/{iid}/access_tokens",
                       repositories_url=f"{origin}{self.prefix}/installation/repositories",
-                      html_url=f"https://github.example/organizations/{installation['account']}/settings/installations/{iid}",
+                      html_url=f"https://github.example/organizations/{installation['account']}"
+                               f"/settings/installations/{iid}",
                       created_at="2024-05-01T12:00:00Z", updated_at="2024-05-01T12:00:00Z",
                       single_file_name=None, suspended_by=None, suspended_at=None)
         return answer

@@ -113,10 +113,10 @@ class App:
             claims = json.loads(_b64url(parts[1]))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise JwtError(UNDECODABLE, f"header or claims are not JSON: {e}") from e
-        if not isinstance(header, dict) or header.get("alg") != "RS256":
-            raise JwtError(UNDECODABLE, f"alg is {header.get('alg') if isinstance(header, dict) else None!r}, not RS256")
-        if not isinstance(claims, dict):
-            raise JwtError(UNDECODABLE, "claims are not a JSON object")
+        if not isinstance(header, dict) or not isinstance(claims, dict):
+            raise JwtError(UNDECODABLE, "header or claims are not a JSON object")
+        if header.get("alg") != "RS256":
+            raise JwtError(UNDECODABLE, f"alg is {header.get('alg')!r}, not RS256")
         try:
             self.key.verify(_b64url(parts[2]), f"{parts[0]}.{parts[1]}".encode("ascii"),
                             padding.PKCS1v15(), hashes.SHA256())

@@ -107,11 +107,8 @@ class Double(AppRoutes):
         if not isinstance(body, dict):
             return errors
         # Upstream says so in prose only: a completed check run needs a conclusion.
-        if op.id == "checks/create" and (body.get("status") == "completed" or "completed_at" in body) \
-                and "conclusion" not in body:
-            errors.append("conclusion is required when status is completed or completed_at is given")
-        if op.id == "checks/update" and (body.get("status") == "completed" or "completed_at" in body) \
-                and "conclusion" not in body:
+        if op.id in ("checks/create", "checks/update") \
+                and (body.get("status") == "completed" or "completed_at" in body) and "conclusion" not in body:
             errors.append("conclusion is required when status is completed or completed_at is given")
         # Upstream's description of `body`: required with the COMMENT and REQUEST_CHANGES events.
         if op.id == "pulls/create-review" and body.get("event") in ("COMMENT", "REQUEST_CHANGES") \
@@ -314,17 +311,18 @@ class Double(AppRoutes):
             runs = [r for r in runs if r.get("name") == query["check_name"]]
         if "app_id" in query:
             runs = [r for r in runs if str(r.get("app_id")) == query["app_id"]]
-        if "status" in query:
-            runs = [r for r in runs if ("completed" if r.get("conclusion") else r.get("status", "queued"))
-                    == query["status"]]
         if query.get("filter", "latest") == "latest":  # the newest run of each name
             newest = {}
             for r in sorted(runs, key=lambda r: r["id"]):
                 newest[r.get("name")] = r
             runs = list(newest.values())
+        if "status" in query:
+            runs = [r for r in runs if ("completed" if r.get("conclusion") else r.get("status", "queued"))
+                    == query["status"]]
         runs.sort(key=lambda r: r["id"], reverse=True)
         item_raw = op.raw_responses["200"]["properties"]["check_runs"]["items"]
-        status, page, extra = self.paginate([self.check_run_json(None, r, origin, item_raw) for r in runs], url, origin)
+        items = [self.check_run_json(None, r, origin, item_raw) for r in runs]
+        status, page, extra = self.paginate(items, url, origin)
         if status != 200:
             return status, page, extra
         return 200, {"total_count": len(runs), "check_runs": page}, extra

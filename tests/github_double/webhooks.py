@@ -125,7 +125,7 @@ def pull_request(p, action):
             "head": side(p["head_ref"], p["head_sha"], p["head_repository"] or repo),
             "base": side(p["base_ref"], p["base_sha"], repo),
             "_links": {k: {"href": v} for k, v in links.items()}, "author_association": "CONTRIBUTOR",
-            "auto_merge": None, "active_lock_reason": None, "merged": merged, "mergeable": None if not closed else False,
+            "auto_merge": None, "active_lock_reason": None, "merged": merged, "mergeable": None,
             "rebaseable": None, "mergeable_state": "unknown", "merged_by": user(p["sender"]) if merged else None,
             "comments": 0, "review_comments": 0, "maintainer_can_modify": False, "commits": 1,
             "additions": 12, "deletions": 0, "changed_files": 1}
@@ -163,7 +163,8 @@ def check_run(p):
         return {"ref": name, "sha": sha, "repo": {"id": r["id"], "url": r["url"], "name": r["name"]}}
 
     pulls = [{"url": f"{api}/pulls/{p['number']}", "id": user_id_of(f"{repo}#{p['number']}") + 1800000000,
-              "number": p["number"], "head": ref(p["head_ref"], p["head_sha"]), "base": ref(p["base_ref"], p["base_sha"])}]
+              "number": p["number"], "head": ref(p["head_ref"], p["head_sha"]),
+              "base": ref(p["base_ref"], p["base_sha"])}]
     suite = {"id": rid + 5000, "node_id": _node("CS", rid + 5000), "head_branch": p["head_ref"],
              "head_sha": p["head_sha"], "status": "completed", "conclusion": "failure",
              "url": f"{api}/check-suites/{rid + 5000}", "before": p["before_sha"] or "0" * 40,
