@@ -1050,6 +1050,13 @@ def governance_failures(s):
     proc = s.run_pr("--upload", closed.url, "--upload-required", env_extra={"PGFENCE_GOVERNANCE_TOKEN": GOV_TOKEN})
     check(proc.returncode == 2 and "after 3 attempts" in proc.stderr, f"refused connection: {proc.stderr[-300:]}")
 
+    # Without libcrypto nothing is sent, and the line says what to install.
+    r = start_receiver(s)
+    proc = s.run_pr("--upload", r.url, "--upload-required",
+                    env_extra={"PGFENCE_GOVERNANCE_TOKEN": GOV_TOKEN, "PGFENCE_LIBCRYPTO": "/nonexistent/libcrypto.so.3"})
+    check(proc.returncode == 2 and "libssl3" in proc.stderr and "PGFENCE_LIBCRYPTO" in proc.stderr and not r.requests,
+          f"missing libcrypto: {proc.returncode} {proc.stderr[-300:]}")
+
     # Usage errors end the run before any work: no token, plain http to another host, credentials.
     r = start_receiver(s)
     proc = upload(s, r, token=None)
