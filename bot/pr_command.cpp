@@ -693,7 +693,10 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     // Bad input from the environment (GITHUB_API_URL, the event's number): reported as an
     // error, exit 2, after every file and the fallback annotations are written.
     bool input_error = false;
+    // GitHub's runner spells the input INPUT_GITHUB-TOKEN; the composite action's step (bot/action.sh),
+    // which cannot, INPUT_GITHUB_TOKEN.
     auto token_input = env("INPUT_GITHUB-TOKEN");
+    if (token_input.empty()) token_input = env("INPUT_GITHUB_TOKEN");
     github::ClientOptions client_options =
         github::options_from_env(token_input.empty() ? std::nullopt : std::optional<std::string>(token_input));
     bool can_post = !client_options.token.empty() && !target.repository.empty();
