@@ -2,7 +2,8 @@
 # The action's one step (action.yml): chooses the image and runs it the way GitHub's runner runs
 # a container action, so bot/entrypoint.sh sees what it would see there:
 #   - the workspace mounted at /github/workspace, the working directory, GITHUB_WORKSPACE saying so;
-#   - the inputs as INPUT_<NAME> variables with the hyphens of their names kept (INPUT_MAX-RISK);
+#   - the inputs as INPUT_<NAME> variables (INPUT_MAX_RISK: GitHub's runner keeps the hyphen,
+#     INPUT_MAX-RISK, which a composite step cannot set; bot/entrypoint.sh reads both);
 #   - GITHUB_* variables, and the files they name (event, outputs, step summary) at their paths.
 # `trace: true` runs the -trace image (with PostgreSQL); anything else the smaller default one, so
 # a job pulls only the image it needs.
@@ -40,20 +41,14 @@ for var in GITHUB_EVENT_PATH GITHUB_OUTPUT GITHUB_STEP_SUMMARY GITHUB_ENV GITHUB
   run+=(-v "$file:$file")
 done
 
-# Variables are passed by name (-e NAME), so no value is ever on a command line. Inputs arrive from
-# action.yml as INPUT_MAX_RISK (a step's env cannot spell a hyphen); every input name is hyphenated,
-# so each underscore after INPUT_ is a hyphen of the runner's spelling.
-renamed=()
+# Variables are passed by name (-e NAME), so no value is ever on a command line (a token would be
+# readable in /proc by any process of the runner). Inputs arrive from action.yml as INPUT_MAX_RISK
+# (a step's env cannot spell GitHub's INPUT_MAX-RISK, and bash cannot export it); the entrypoint
+# and pgfence read either spelling.
 for name in $(compgen -e); do
   case "$name" in
     GITHUB_WORKSPACE|GITHUB_ACTION_PATH|GITHUB_ENV|GITHUB_PATH|GITHUB_STATE) ;;
-    GITHUB_*|RUNNER_OS|RUNNER_ARCH|CI) run+=(-e "$name") ;;
-    INPUT_*)
-      suffix="${name#INPUT_}"
-      spelled="INPUT_${suffix//_/-}"
-      renamed+=("$spelled=${!name}")
-      run+=(-e "$spelled")
-      ;;
+    GITHUB_*|RUNNER_OS|RUNNER_ARCH|CI|INPUT_*) run+=(-e "$name") ;;
   esac
 done
 
@@ -61,4 +56,4 @@ extra=()
 # shellcheck disable=SC2206  # split on spaces, as documented
 [ -n "${PGFENCE_DOCKER_RUN_ARGS:-}" ] && { set -f; extra=(${PGFENCE_DOCKER_RUN_ARGS}); set +f; }
 
-exec env "${renamed[@]}" docker "${run[@]}" "${extra[@]}" "$image"
+exec docker "${run[@]}" "${extra[@]}" "$image"

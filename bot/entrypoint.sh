@@ -62,6 +62,16 @@ case "$mode" in
     [ -n "$comment_author" ] && args+=(--comment-author "$comment_author")
     max_suggestions="$(input max-suggestions)"
     [ -n "$max_suggestions" ] && args+=(--max-suggestions "$max_suggestions")
+    # The governance upload: the token goes in the environment pgfence reads it from, never in
+    # its arguments (a command line is visible to every process on the machine).
+    governance_url="$(input governance-url)"
+    if [ -n "$governance_url" ]; then
+      args+=(--upload "$governance_url")
+      governance_token="$(input governance-token)"
+      [ -n "$governance_token" ] && export PGFENCE_GOVERNANCE_TOKEN="$governance_token"
+      unset governance_token
+      is_false "$(input governance-sql)" && args+=(--upload-without-sql)
+    fi
     # The checkout belongs to the runner's user, not to the container's root: pgfence opens it
     # with libgit2's ownership check off (diff/repository.cpp), so no `safe.directory` is needed.
     "$pgfence_bin" "${args[@]}" -- "${paths[@]}"

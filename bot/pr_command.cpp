@@ -30,6 +30,7 @@
 #include "bot/cli_args.hpp"
 #include "bot/github_api.hpp"
 #include "bot/github_client.hpp"
+#include "bot/governance_upload.hpp"
 #include "bot/pr_config.hpp"
 #include "bot/suggestions.hpp"
 #include "diff/changes.hpp"
@@ -97,6 +98,9 @@ struct PrArgs {
     ConfigFrom config_from = ConfigFrom::Base;  // --config-from: whose configuration reviews
     std::string comment_author;  // --comment-author: the token's login when /user cannot say
     int max_suggestions = 5;     // --max-suggestions: one-click suggested changes per run; 0: none
+    std::string upload_url;      // --upload: the governance service's base URL
+    bool upload_sql = true;      // --upload-without-sql: false
+    bool upload_required = false;  // --upload-required: a failed upload exits 2
     std::vector<std::string> analyze_args{"pr"};  // everything else, read as `analyze` reads it
 };
 
@@ -150,6 +154,12 @@ PrArgs parse_pr(const std::vector<std::string>& args) {
                 throw UsageError{"--comment-author takes a GitHub login, e.g. my-app[bot]"};
         } else if (is("--max-suggestions")) {
             p.max_suggestions = parse_int("--max-suggestions", value("--max-suggestions"), 0, 100);
+        } else if (is("--upload")) {
+            p.upload_url = value("--upload");
+        } else if (arg == "--upload-without-sql") {
+            p.upload_sql = false;
+        } else if (arg == "--upload-required") {
+            p.upload_required = true;
         } else if (arg == "--") {
             // Everything after it is a glob, even one that looks like an option.
             p.analyze_args.insert(p.analyze_args.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
@@ -159,7 +169,24 @@ PrArgs parse_pr(const std::vector<std::string>& args) {
             throw UsageError{"pr writes every format itself: use --sarif and --summary instead of " + arg};
         else p.analyze_args.push_back(arg);
     }
+    if (p.upload_url.empty() && (!p.upload_sql || p.upload_required))
+        throw UsageError{std::string(!p.upload_sql ? "--upload-without-sql" : "--upload-required") + " needs --upload URL"};
+    if (!p.upload_url.empty()) {
+        if (auto problem = governance::url_problem(p.upload_url)) throw UsageError{"--upload URL " + *problem};
+    }
     return p;
+}
+
+// --upload's options; the token, trimmed as a pasted secret often needs, must be there.
+governance::UploadOptions upload_options(const PrArgs& p) {
+    governance::UploadOptions options;
+    options.url = p.upload_url;
+    std::string token = env(governance::k_token_variable);
+    token.erase(0, token.find_first_not_of(" \t\r\n"));
+    token.erase(token.find_last_not_of(" \t\r\n") + 1);
+    if (token.empty()) throw UsageError{std::string("--upload needs the service's token in ") + governance::k_token_variable};
+    options.token = token;
+    return options;
 }
 
 // Where the run is and what it reviews: flags first, then GitHub Actions' environment.
@@ -583,6 +610,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         throw UsageError{"pr reads table sizes from --stats-file or the config's stats_file (a snapshot in the base commit), not --db-url"};
     }
     Target target = locate(p);
+    governance::UploadOptions uploading = p.upload_url.empty() ? governance::UploadOptions{} : upload_options(p);
+    if (!p.upload_url.empty() && (!target.number || target.repository.empty()))
+        throw UsageError{"--upload needs the pull request's number and repository (--pr and --repository, or the event)"};
 
     Settings settings;
     Report report;
@@ -663,7 +693,10 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     // Bad input from the environment (GITHUB_API_URL, the event's number): reported as an
     // error, exit 2, after every file and the fallback annotations are written.
     bool input_error = false;
+    // GitHub's runner spells the input INPUT_GITHUB-TOKEN; the composite action's step (bot/action.sh),
+    // which cannot, INPUT_GITHUB_TOKEN.
     auto token_input = env("INPUT_GITHUB-TOKEN");
+    if (token_input.empty()) token_input = env("INPUT_GITHUB_TOKEN");
     github::ClientOptions client_options =
         github::options_from_env(token_input.empty() ? std::nullopt : std::optional<std::string>(token_input));
     bool can_post = !client_options.token.empty() && !target.repository.empty();
@@ -709,6 +742,15 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
             if (!uploaded) posting.problems.push_back("SARIF not uploaded: " + describe_failure(uploaded.error()));
         }
     }
+    // The upload comes after the posts, whatever became of them: the service keeps its own record.
+    std::optional<governance::Outcome> upload;
+    if (!p.upload_url.empty()) {
+        governance::Subject subject{target.repository, *target.number, target.head, *base_sha};
+        auto bytes_at_head = [&](const std::string& path) { return repo->read_file(target.head, path); };
+        upload = governance::upload_report(report, subject, bytes_at_head, p.upload_sql, uploading);
+        if (upload->uploaded) out << upload->line << "\n";
+        else err << (p.upload_required ? "error: " : "warning: ") << upload->line << "\n";
+    }
     for (const auto& note : posting.notes) err << "pgfence: " << note << "\n";
     for (const auto& problem : posting.problems) err << "pgfence: " << problem << "\n";
     // Without a check run the findings still reach the pull request's diff: the runner turns
@@ -730,10 +772,11 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
           << "check-run-posted=" << (posting.check_run ? "true" : "false") << "\n"
           << "comment-posted=" << (posting.comment ? "true" : "false") << "\n"
           << "suggestions-posted=" << suggestions_posted << "\n";
+        if (upload) o << "governance-conclusion=" << upload->conclusion << "\n";
         append_file(outputs_path, o.str(), err);
     }
 
-    if (diagnosis.failed || input_error) return k_exit_input;
+    if (diagnosis.failed || input_error || (upload && !upload->uploaded && p.upload_required)) return k_exit_input;
     if (a.block_unknown && diagnosis.coverage.unknown > 0) return k_exit_findings;
     if (trace.failed) {
         err << "pgfence: the trace found a mismatch or a statement PostgreSQL rejected\n";

@@ -35,6 +35,6 @@ set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "${pgfence_libpq_package}, ca-certificates")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "postgresql-15")
 
 # For scripts/package.sh: the libraries opened at run time, which the tarball bundles too.
-file(WRITE ${CMAKE_BINARY_DIR}/pgfence-dlopened.txt "${PGFENCE_LIBGIT2_SONAME}\n${PGFENCE_LIBPQ_SONAME}\n")
+file(WRITE ${CMAKE_BINARY_DIR}/pgfence-dlopened.txt "${PGFENCE_LIBGIT2_SONAME}\n${PGFENCE_LIBPQ_SONAME}\n${PGFENCE_LIBCRYPTO_SONAME}\n")
 
 include(CPack)

@@ -104,5 +104,60 @@ env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EV
 status=$?
 check "max-suggestions: passed to pgfence pr" '[ "$status" -eq 2 ] && grep -q "^error: --max-suggestions" "$tmp/stderr"'
 
+# The governance inputs reach pgfence pr: the URL and governance-sql as flags, the token only in
+# PGFENCE_GOVERNANCE_TOKEN. A wrapper records what pgfence was started with; a receiver on
+# 127.0.0.1 records what it was sent.
+cat > "$tmp/wrap.sh" <<WRAP
+#!/usr/bin/env bash
+printf '%s\n' "\$@" > "$tmp/argv"
+printf '%s' "\${PGFENCE_GOVERNANCE_TOKEN:-}" > "$tmp/token_env"
+exec "$pgfence_bin" "\$@"
+WRAP
+chmod +x "$tmp/wrap.sh"
+cat > "$tmp/receiver.py" <<'PY'
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with open(sys.argv[1], "a") as f:
+            f.write(json.dumps({"path": self.path, "auth": self.headers.get("Authorization"),
+                                "sql_included": body.get("sql_included")}) + "\n")
+        data = b'{"id": "1", "conclusion": "action_required", "items": 1}'
+        self.send_response(201); self.send_header("Content-Length", str(len(data))); self.end_headers()
+        self.wfile.write(data)
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PY
+python3 "$tmp/receiver.py" "$tmp/received" > "$tmp/port" &
+receiver=$!
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.2; done  # a loaded machine starts Python slowly
+gov_token="pgfgov_entrypointToken42"
+: > "$tmp/out"
+env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event.json" \
+  GITHUB_REPOSITORY=octo/app GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$tmp/wrap.sh" GITHUB_OUTPUT="$tmp/out" \
+  "INPUT_GOVERNANCE-URL=http://127.0.0.1:$(cat "$tmp/port")" "INPUT_GOVERNANCE-TOKEN=$gov_token" "INPUT_GOVERNANCE-SQL=false" \
+  bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+check "governance-url: passed as --upload" 'grep -qx -- "--upload" "$tmp/argv" && grep -qx "http://127.0.0.1:$(cat "$tmp/port")" "$tmp/argv"'
+check "governance-token: in PGFENCE_GOVERNANCE_TOKEN, not on the command line" \
+  '[ "$(cat "$tmp/token_env")" = "$gov_token" ] && ! grep -q "$gov_token" "$tmp/argv"'
+check "governance-token: never printed" '! grep -q "$gov_token" "$tmp/stdout" "$tmp/stderr" "$tmp/out"'
+check "governance-sql false: --upload-without-sql, and the upload says so" \
+  'grep -qx -- "--upload-without-sql" "$tmp/argv" && grep -q "\"sql_included\": false" "$tmp/received"'
+check "governance: the service got the token as a Bearer" 'grep -q "\"auth\": \"Bearer $gov_token\"" "$tmp/received"'
+check "governance: the governance-conclusion output" 'grep -qx "governance-conclusion=action_required" "$tmp/out"'
+env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event.json" \
+  GITHUB_REPOSITORY=octo/app GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$tmp/wrap.sh" \
+  "INPUT_GOVERNANCE-URL=http://127.0.0.1:$(cat "$tmp/port")" "INPUT_GOVERNANCE-TOKEN=$gov_token" \
+  bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+check "governance-sql by default: the SQL is uploaded" \
+  '! grep -qx -- "--upload-without-sql" "$tmp/argv" && [ "$(tail -n 1 "$tmp/received")" != "$(head -n 1 "$tmp/received")" ] && tail -n 1 "$tmp/received" | grep -q "\"sql_included\": true"'
+env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event.json" \
+  GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$tmp/wrap.sh" "INPUT_GOVERNANCE-TOKEN=$gov_token" \
+  bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+check "no governance-url: no upload" '! grep -q -- "--upload" "$tmp/argv" && [ "$(wc -l < "$tmp/received")" -eq 2 ]'
+kill "$receiver" 2>/dev/null; wait "$receiver" 2>/dev/null
+
 if [ "$fail" -eq 0 ]; then echo "entrypoint: all checks passed"; fi
 exit "$fail"

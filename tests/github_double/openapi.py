@@ -102,6 +102,13 @@ def load_operations(directory):
     return ops
 
 
+def not_null(raw):
+    """The schema without its `nullable` (to synthesise a value where null would be allowed)."""
+    raw = dict(raw)
+    raw.pop("nullable", None)
+    return raw
+
+
 def _valid(raw_schema, value):
     return not errors_of(to_json_schema(raw_schema), value)
 

@@ -22,28 +22,15 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import github_app  # noqa: E402
 import openapi  # noqa: E402
-from state import State  # noqa: E402
+from app_routes import AppRoutes  # noqa: E402
+from state import ACTIONS_BOT_ID, ACTIONS_BOT_LOGIN, State, user_id_of  # noqa: E402
 
 API_VERSION = "2022-11-28"
-ACTIONS_BOT_LOGIN = "github-actions[bot]"
-ACTIONS_BOT_ID = 41898282  # github-actions[bot] on github.com
 
 
-def user_id_of(login):
-    """A stable id per login for seeded comments (the Actions bot keeps its real one)."""
-    if login == ACTIONS_BOT_LOGIN:
-        return ACTIONS_BOT_ID
-    return 100000 + sum(ord(ch) * (i + 1) for i, ch in enumerate(login)) % 900000
-
-
-def _not_null(raw):
-    raw = dict(raw)
-    raw.pop("nullable", None)
-    return raw
-
-
-class Double:
+class Double(AppRoutes):
     def __init__(self, operations, state, prefix, token, sarif_schema):
         self.ops = operations
         self.by_id = {op.id: op for op in operations}
@@ -86,7 +73,7 @@ class Double:
             errors.append(f"{url.path} is outside the API prefix '{self.prefix}'")
         else:
             errors.append(f"no operation {method} {route} in the schemas")
-        entry["auth"] = self.check_auth(headers)
+        entry["auth"] = self.check_auth(headers, op, params, entry)
         fault = self.state.take_fault(method, route or url.path)
         entry["valid"] = not errors
         result = self.respond(entry, fault, op, params, body, url, headers, origin)
@@ -120,8 +107,8 @@ class Double:
         if not isinstance(body, dict):
             return errors
         # Upstream says so in prose only: a completed check run needs a conclusion.
-        if op.id == "checks/create" and (body.get("status") == "completed" or "completed_at" in body) \
-                and "conclusion" not in body:
+        if op.id in ("checks/create", "checks/update") \
+                and (body.get("status") == "completed" or "completed_at" in body) and "conclusion" not in body:
             errors.append("conclusion is required when status is completed or completed_at is given")
         # Upstream's description of `body`: required with the COMMENT and REQUEST_CHANGES events.
         if op.id == "pulls/create-review" and body.get("event") in ("COMMENT", "REQUEST_CHANGES") \
@@ -147,13 +134,16 @@ class Double:
             return []
         return ["sarif " + e for e in openapi.errors_of(self.sarif_schema, document)][:20]
 
-    def check_auth(self, headers):
+    def check_auth(self, headers, op, params, entry):
         value = headers.get("Authorization") or ""
         scheme, _, credential = value.partition(" ")
         if not value:
             return "missing"
         if scheme.lower() not in ("bearer", "token") or not credential:
             return "malformed"
+        app = self.state.app
+        if app is not None and op is not None:
+            return self.check_app_auth(app, op, params, scheme, credential, entry)
         if self.token is not None and credential != self.token:
             return "wrong"
         return "ok"
@@ -176,6 +166,12 @@ class Double:
                 return ("respond", fault.status, fault.response_headers(), answer, 0.0)
         if entry["auth"] == "missing":
             return self.error(entry, 401, "Requires authentication")
+        if entry["auth"] == "bad-jwt":
+            return self.error(entry, 401, entry["auth_message"])
+        if entry["auth"] == "not-installed":  # GitHub hides what a token may not see behind a 404
+            return self.error(entry, 404, "Not Found")
+        if entry["auth"] == "no-permission":
+            return self.error(entry, 403, "Resource not accessible by integration")
         if entry["auth"] != "ok":
             return self.error(entry, 401, "Bad credentials")
         if op is None:
@@ -204,6 +200,10 @@ class Double:
         """Who a token writes as: an installation token (ghs_..., as Actions' GITHUB_TOKEN) is
         github-actions[bot], any other token the user --user-login (GET /user answers for it)."""
         credential = (headers.get("Authorization") or "").partition(" ")[2]
+        app = self.state.app
+        if app is not None and app.token_record(credential) is not None:
+            login = app.bot_login()
+            return {"login": login, "user_id": user_id_of(login), "installation": True}
         if credential.startswith("ghs_"):
             return {"login": ACTIONS_BOT_LOGIN, "user_id": ACTIONS_BOT_ID, "installation": True}
         return {"login": self.state.user_login, "user_id": self.state.user_id, "installation": False}
@@ -222,6 +222,8 @@ class Double:
             return 200, answer, {}
         if op.id == "checks/create":
             run = dict(body, id=st.new_id(), repo=repo)
+            if st.app is not None and self.token_identity(headers)["installation"]:
+                run["app_id"] = st.app.id  # whose run it is, for list-for-ref's app_id
             st.check_runs[run["id"]] = run
             return 201, self.check_run_json(op, run, origin), {}
         if op.id == "checks/update":
@@ -230,6 +232,10 @@ class Double:
                 return 404, {"message": "Not Found"}, {}
             run.update(body)
             return 200, self.check_run_json(op, run, origin), {}
+        if op.id == "checks/list-for-ref":
+            return self.list_check_runs(op, repo, params["ref"], url, origin)
+        if st.app is not None and op.id.startswith("apps/"):
+            return self.handle_app(op, params, body, repo, origin, raw_ok)
         if op.id == "issues/list-comments":
             comments = st.comments.get(f"{repo}#{params['issue_number']}", [])
             items = [self.comment_json(c, repo, params["issue_number"], origin) for c in comments]
@@ -297,8 +303,32 @@ class Double:
             return 202, {"id": upload, "url": f"{origin}{self.prefix}/repos/{repo}/code-scanning/sarifs/{upload}"}, {}
         return op.success_status(), openapi.synthesize(raw_ok), {}
 
-    def check_run_json(self, op, run, origin):
-        answer = openapi.synthesize(op.raw_responses[str(op.success_status())])
+    def list_check_runs(self, op, repo, ref, url, origin):
+        """checks/list-for-ref: the runs on a commit (by sha), filtered as GitHub's query allows."""
+        query = dict(urllib.parse.parse_qsl(url.query))
+        runs = [r for r in self.state.check_runs.values() if r["repo"] == repo and r.get("head_sha") == ref]
+        if "check_name" in query:
+            runs = [r for r in runs if r.get("name") == query["check_name"]]
+        if "app_id" in query:
+            runs = [r for r in runs if str(r.get("app_id")) == query["app_id"]]
+        if query.get("filter", "latest") == "latest":  # the newest run of each name
+            newest = {}
+            for r in sorted(runs, key=lambda r: r["id"]):
+                newest[r.get("name")] = r
+            runs = list(newest.values())
+        if "status" in query:
+            runs = [r for r in runs if ("completed" if r.get("conclusion") else r.get("status", "queued"))
+                    == query["status"]]
+        runs.sort(key=lambda r: r["id"], reverse=True)
+        item_raw = op.raw_responses["200"]["properties"]["check_runs"]["items"]
+        items = [self.check_run_json(None, r, origin, item_raw) for r in runs]
+        status, page, extra = self.paginate(items, url, origin)
+        if status != 200:
+            return status, page, extra
+        return 200, {"total_count": len(runs), "check_runs": page}, extra
+
+    def check_run_json(self, op, run, origin, raw=None):
+        answer = openapi.synthesize(raw or op.raw_responses[str(op.success_status())])
         conclusion = run.get("conclusion")
         status = "completed" if conclusion else run.get("status", "queued")
         output = run.get("output", {})
@@ -315,7 +345,7 @@ class Double:
         return answer
 
     def user_json(self, raw_user, c):
-        user = openapi.synthesize(_not_null(raw_user))
+        user = openapi.synthesize(openapi.not_null(raw_user))
         login = c.get("login", "someone")
         user.update(login=login, id=c.get("user_id", user_id_of(login)),
                     type="Bot" if login.endswith("[bot]") else "User")
@@ -479,6 +509,10 @@ def main():
     ap.add_argument("--user-login", default="pgfence-user",
                     help="whom GET /user names for a token that is not an installation token (ghs_...)")
     ap.add_argument("--user-id", type=int, default=583231, help="that user's id")
+    ap.add_argument("--app-id", type=int, help="App mode: the GitHub App's id (the JWTs' iss)")
+    ap.add_argument("--app-public-key", help="App mode: the App's RSA public key (PEM) that verifies JWTs")
+    ap.add_argument("--app-slug", default="pgfence-governance", help="the App's slug (its bot is SLUG[bot])")
+    ap.add_argument("--token-ttl", type=int, default=3600, help="installation tokens' lifetime in seconds")
     ap.add_argument("--tls-cert", help="serve https with this certificate (PEM)")
     ap.add_argument("--tls-key", help="the certificate's private key (PEM)")
     ap.add_argument("--fault", action="append", default=[], type=_json_arg, help="fault JSON (or @file)")
@@ -491,6 +525,11 @@ def main():
             sarif_schema = json.load(f)
     state = State(args.state)
     state.user_login, state.user_id = args.user_login, args.user_id
+    if args.app_id is not None:
+        if not args.app_public_key:
+            ap.error("--app-id needs --app-public-key")
+        with open(args.app_public_key, "rb") as f:
+            state.app = github_app.App(args.app_id, f.read(), args.app_slug, args.token_ttl)
     for spec in args.seed:
         state.seed(spec)
     for spec in args.fault:

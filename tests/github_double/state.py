@@ -9,6 +9,18 @@ import threading
 import time
 
 from diff_lines import diff_lines
+from github_app import DEFAULT_PERMISSIONS
+
+ACTIONS_BOT_LOGIN = "github-actions[bot]"
+ACTIONS_BOT_ID = 41898282  # github-actions[bot] on github.com
+
+
+def user_id_of(login):
+    """A stable id per login for seeded comments and accounts (the Actions bot keeps its real one)."""
+    if login == ACTIONS_BOT_LOGIN:
+        return ACTIONS_BOT_ID
+    return 100000 + sum(ord(ch) * (i + 1) for i, ch in enumerate(login)) % 900000
+
 
 _FAULT_PRESETS = {
     "bad-gateway": {"status": 502, "body": {"message": "Server Error"}},
@@ -76,6 +88,8 @@ class State:
         self.diff_specs = {}    # "owner/repo#number" -> {"git": {dir, base[, head]}} or {"diff": {...}}
         self.diffs = {}         # ("owner/repo#number", commit) -> {path: {"RIGHT": set, "LEFT": set}}
         self.sarifs = []
+        self.installations = {}  # id -> {"id", "account", "repositories": ["o/r"], "permissions"}
+        self.app = None          # github_app.App in App mode (it keeps the issued tokens' hashes)
         self.faults = []
         self.link_origin = None  # overrides the origin of Link URLs (to test foreign links)
         self.next_id = 1000
@@ -100,6 +114,8 @@ class State:
         """{"comments": [{"repo", "number", "count", "marker", "marker_at": [indexes], "login", "user_id"}],
         "pulls": [{"repo", "number", "head_sha", "base_ref", "files": [names] | count,
                    "git": {"dir", "base"[, "head"]} | "diff": {path: [right lines] | {"RIGHT": [...], "LEFT": [...]}}}],
+        "installations": [{"id", "account", "repositories": ["o/r"], "permissions": {name: level}}],
+        "check_runs": [{"repo", "head_sha", "name", "status", "conclusion", ...}],
         "link_origin": "http://elsewhere:1"}"""
         for c in spec.get("comments", []):
             key = f"{c['repo']}#{c['number']}"
@@ -122,6 +138,14 @@ class State:
             if "git" in p or "diff" in p:
                 self.diff_specs[key] = {k: p[k] for k in ("git", "diff") if k in p}
                 self.diffs = {k: v for k, v in self.diffs.items() if k[0] != key}
+        for i in spec.get("installations", []):
+            self.installations[int(i["id"])] = {
+                "id": int(i["id"]), "account": i.get("account") or i["repositories"][0].split("/")[0],
+                "repositories": list(i.get("repositories", [])),
+                "permissions": dict(i.get("permissions") or DEFAULT_PERMISSIONS)}
+        for run in spec.get("check_runs", []):  # runs some service posted before the double started
+            stored = dict(run, id=self.new_id())
+            self.check_runs[stored["id"]] = stored
         if "link_origin" in spec:
             self.link_origin = spec["link_origin"]
 
@@ -178,7 +202,10 @@ class State:
         return {"requests": self.requests, "comments": self.comments,
                 "reviews": self.reviews, "review_comments": self.review_comments,
                 "check_runs": {str(k): v for k, v in self.check_runs.items()},
-                "sarifs": self.sarifs, "faults_left": sum(f.times for f in self.faults)}
+                "sarifs": self.sarifs, "faults_left": sum(f.times for f in self.faults),
+                "installations": list(self.installations.values()),
+                "installation_tokens": [{k: v for k, v in t.items() if k != "expires"}
+                                        for t in (self.app.tokens.values() if self.app else [])]}
 
     def save(self):
         if not self.path:

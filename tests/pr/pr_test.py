@@ -68,6 +68,7 @@ class Scenario:
         self.state = os.path.join(tmp, "state.json")
         self.server = None
         self.port = None
+        self.receivers = []  # governance receivers (governance_receiver.py), stopped at the end
 
     # -- the repository ----------------------------------------------------------------
 
@@ -837,9 +838,243 @@ def suggestion_hostile(s):
     s.all_requests_valid()
 
 
+# -- uploads to the governance service (pgfence pr --upload) ----------------------------------
+
+GOV_TOKEN = "pgfgov_uploadTestToken9876543210"
+REPORT_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                             "pgfence-report.schema.json")
+SQL_MARKER = "zqx_marker_4f1d"  # only in comments and string literals: no finding message names it
+MARKED_002 = f"""-- {SQL_MARKER}: the lookup index
+CREATE INDEX orders_customer ON orders (customer_id) WHERE note <> '{SQL_MARKER}';
+ALTER TABLE orders ADD COLUMN status text DEFAULT '{SQL_MARKER}' NOT NULL;
+"""
+
+
+def sha256_hex(data):
+    import hashlib
+    return hashlib.sha256(data).hexdigest()
+
+
+def git_bytes(repo, commit, path):
+    out = subprocess.run(["git", "-C", repo, "show", f"{commit}:{path}"], capture_output=True)
+    return out.stdout if out.returncode == 0 else b""
+
+
+def upload(s, receiver, *extra, token=GOV_TOKEN):
+    env = {"PGFENCE_GOVERNANCE_TOKEN": token if token is not None else ""}
+    proc = s.run_pr("--upload", receiver.url if receiver else "http://127.0.0.1:9", *extra, env_extra=env)
+    check(GOV_TOKEN not in proc.stdout and GOV_TOKEN not in proc.stderr, "the governance token was printed")
+    if os.path.exists(s.outputs):
+        with open(s.outputs) as f:
+            check(GOV_TOKEN not in f.read(), "the governance token is in the step outputs")
+    return proc
+
+
+def start_receiver(s, *answers, **kw):
+    from governance_receiver import Receiver
+    r = Receiver(answers, **kw)
+    s.receivers.append(r)
+    return r
+
+
+def check_envelope(s, envelope, request, sql_included=True):
+    """The envelope as notes section 1 has it, its report valid, its hashes recomputed here."""
+    import jsonschema
+    with open(REPORT_SCHEMA) as f:
+        schema = json.load(f)
+    errors = list(jsonschema.validators.validator_for(schema)(schema).iter_errors(envelope["report"]))
+    check(not errors, f"the uploaded report does not validate: {[e.message for e in errors[:3]]}")
+    check(set(envelope) == {"schema_version", "repository", "pull_request", "head_sha", "base_sha", "content_hash",
+                            "sql_included", "report"}, f"envelope keys: {sorted(envelope)}")
+    check(envelope["schema_version"] == 1 and envelope["repository"] == "octo/app" and envelope["pull_request"] == 7,
+          f"envelope head: {[envelope[k] for k in ('schema_version', 'repository', 'pull_request')]}")
+    check(envelope["head_sha"] == s.head and envelope["base_sha"] == s.base, "envelope: head and base commits")
+    check(envelope["sql_included"] is sql_included, f"sql_included {envelope['sql_included']}")
+    lines = []
+    for f in envelope["report"]["files"]:
+        expected = sha256_hex(git_bytes(s.repo, s.head, f["path"]))
+        check(f.get("sha256") == expected, f"{f['path']}: sha256 {f.get('sha256')} is not its bytes' at the head")
+        lines.append(f"{expected} {f['path']}\n")
+    lines.sort(key=lambda line: line.split(" ", 1)[1].encode())
+    content_hash = "sha256:" + sha256_hex("".join(lines).encode())
+    check(envelope["content_hash"] == content_hash, f"content hash {envelope['content_hash']} != {content_hash}")
+    key = sha256_hex("\n".join([envelope["repository"], str(envelope["pull_request"]), envelope["head_sha"],
+                                 envelope["content_hash"], envelope["report"]["tool"]["version"],
+                                 "sql" if sql_included else "no-sql"]).encode())
+    h = request["headers"]
+    check(h.get("idempotency-key") == key, f"Idempotency-Key {h.get('idempotency-key')} != {key}")
+    check(h.get("authorization") == f"Bearer {GOV_TOKEN}", "the upload carries the token as a Bearer")
+    check(h.get("content-type") == "application/json" and h.get("user-agent", "").startswith("pgfence/"),
+          f"headers: {h}")
+    check(request["path"] == "/v1/analyses", f"posted to {request['path']}")
+
+
+def governance_upload(s):
+    """--upload: the envelope, hashes and key the service expects; the same findings as the check run,
+    pre_existing kept; a re-run is the same upload, a rebase keeps the content hash, an edit moves it."""
+    s.make_repo()
+    s.start_double()
+    r = start_receiver(s)
+    proc = upload(s, r)
+    check(proc.returncode == 1, f"the upload does not change pr's exit code: {proc.returncode}\n{proc.stderr}")
+    check(len(r.requests) == 1, f"one upload, not {len(r.requests)}")
+    check(len(s.requests("checks/create")) == 1 and s.comments(), "the GitHub posts still happen")
+    first = r.envelopes()[0]
+    check_envelope(s, first, r.requests[0])
+    check("governance: uploaded (conclusion action_required" in proc.stdout, f"status line: {proc.stdout[-400:]}")
+    check(s.outputs_dict().get("governance-conclusion") == "action_required", f"outputs: {s.outputs_dict()}")
+
+    files = {f["path"]: f for f in first["report"]["files"]}
+    check(sorted(files) == ["migrations/000_seed_data.sql", "migrations/001_init.sql", "migrations/002_orders.sql"],
+          f"the files pr analysed: {sorted(files)}")
+    seed = files["migrations/000_seed_data.sql"]["findings"]
+    check(seed and all(x["pre_existing"] for x in seed), "the renamed file's findings are pre-existing")
+    in_001 = {(x["start"]["line"], x["pre_existing"]) for x in files["migrations/001_init.sql"]["findings"]
+              if x["rule"] == "create-index-without-concurrently"}
+    check(in_001 == {(2, False), (3, True)}, f"001: the inserted statement is new, the untouched one not: {in_001}")
+    annotated = {(a["path"], a["start_line"]) for a in s.requests("checks/create")[0]["body"]["output"]["annotations"]
+                 if a["title"].startswith("create-index-without-concurrently")}
+    uploaded = {(p, x["start"]["line"]) for p, f in files.items() for x in f["findings"]
+                if x["rule"] == "create-index-without-concurrently"}
+    check(annotated == uploaded, f"the check run's findings and the upload's: {annotated} != {uploaded}")
+    check(any("CREATE INDEX orders_customer" in st["sql"] for st in files["migrations/002_orders.sql"]["statements"]),
+          "the statements' SQL is uploaded by default")
+
+    # The same run again: the same key and body, which the service answers with 200.
+    proc = upload(s, r)
+    check(len(r.requests) == 2 and r.requests[1]["headers"]["idempotency-key"] == r.requests[0]["headers"]["idempotency-key"]
+          and r.requests[1]["body"] == r.requests[0]["body"], "a re-run sends the same key and body")
+    check("the service had it already" in proc.stdout, f"200 is reported as a repeat: {proc.stdout[-300:]}")
+
+    # Rebased onto a newer main that changed no migration: a new head, the same content hash.
+    git(s.repo, "checkout", "-q", "main")
+    write(os.path.join(s.repo, "README.md"), "app, newer\n")
+    git(s.repo, "commit", "-qam", "main moves on")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-q", "feature")
+    git(s.repo, "rebase", "-q", "main")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+    upload(s, r)
+    rebased = r.envelopes()[2]
+    check_envelope(s, rebased, r.requests[2])
+    check(rebased["content_hash"] == first["content_hash"], "a rebase that changes no migration keeps the content hash")
+    # The key names the head commit (notes section 1), so the rebased head is an upload of its own.
+    check(r.requests[2]["headers"]["idempotency-key"] != r.requests[0]["headers"]["idempotency-key"],
+          "the rebased head is a new upload")
+
+    # One byte of a migration changed: another content hash and key.
+    s.commit_on_feature("migrations/002_orders.sql", HEAD_002 + "\n")
+    upload(s, r)
+    edited = r.envelopes()[3]
+    check_envelope(s, edited, r.requests[3])
+    check(edited["content_hash"] != rebased["content_hash"], "an edited migration changes the content hash")
+    check(r.requests[3]["headers"]["idempotency-key"] != r.requests[2]["headers"]["idempotency-key"],
+          "an edited migration changes the key")
+
+
+def governance_without_sql(s):
+    """--upload-without-sql: nothing of the migrations' SQL leaves, the findings do; the report stays valid."""
+    s.make_repo(head_002=MARKED_002)
+    s.start_double()
+    r = start_receiver(s)
+    upload(s, r)
+    check(SQL_MARKER.encode() in r.requests[0]["body"], "the marker is in a default upload (else the test proves nothing)")
+    upload(s, r, "--upload-without-sql")
+    check(len(r.requests) == 2, f"two uploads, not {len(r.requests)}")
+    body = r.requests[1]["body"]
+    check(SQL_MARKER.encode() not in body, "SQL text is left in the upload: " +
+          body.decode()[max(0, body.decode().find(SQL_MARKER) - 200):][:400])
+    # Statement, recipe and plan text beyond the marker (finding messages name the index, not its columns).
+    for probe in (b"(customer_id) WHERE", b"CONCURRENTLY IF NOT EXISTS orders_customer"):
+        check(probe in r.requests[0]["body"] and probe not in body, f"{probe!r} is left in the upload")
+    envelope = r.envelopes()[1]
+    check_envelope(s, envelope, r.requests[1], sql_included=False)
+    check(envelope["content_hash"] == r.envelopes()[0]["content_hash"], "leaving SQL out does not change the content hash")
+    check(r.requests[1]["headers"]["idempotency-key"] != r.requests[0]["headers"]["idempotency-key"],
+          "with and without SQL are two uploads")
+    files = {f["path"]: f for f in envelope["report"]["files"]}
+    kept = [(x["rule"], x["message"]) for x in files["migrations/002_orders.sql"]["findings"]]
+    check(("create-index-without-concurrently" in [k for k, _ in kept]) and all(m for _, m in kept),
+          f"the findings stay: {kept}")
+    with_sql = {f["path"]: f for f in r.envelopes()[0]["report"]["files"]}
+    check([x["message"] for x in files["migrations/002_orders.sql"]["findings"]] ==
+          [x["message"] for x in with_sql["migrations/002_orders.sql"]["findings"]], "the same findings as with SQL")
+
+
+def governance_failures(s):
+    """Retries on 503, the documented refusals in words, --upload-required, the token never printed."""
+    s.make_repo()
+    s.start_double()
+    done = {"id": "0b7a4c39-1f45-4e2b-9a43-3c1a2b9d8e70", "conclusion": "success", "items": 0}
+    r = start_receiver(s, (503, {"message": "database unavailable"}, {}), (503, None, {}), (201, done, {}))
+    proc = upload(s, r)
+    check(len(r.requests) == 3 and len({x["body"] for x in r.requests}) == 1 and
+          len({x["headers"]["idempotency-key"] for x in r.requests}) == 1,
+          f"503 is retried with the same body and key: {len(r.requests)} requests")
+    check("governance: uploaded (conclusion success" in proc.stdout and proc.returncode == 1,
+          f"uploaded on the third try: {proc.returncode} {proc.stderr[-300:]}")
+
+    r = start_receiver(s, *[(503, {"message": "database unavailable"}, {})] * 4)
+    proc = upload(s, r)
+    check(len(r.requests) == 3, f"3 tries, not {len(r.requests)}")
+    check(proc.returncode == 1 and "warning: governance: upload failed" in proc.stderr and "503" in proc.stderr,
+          f"a failed upload is a warning and keeps the exit code: {proc.returncode} {proc.stderr[-300:]}")
+    check(s.outputs_dict().get("governance-conclusion") == "", "no conclusion without an upload")
+    r = start_receiver(s, *[(503, None, {})] * 4)
+    proc = upload(s, r, "--upload-required")
+    check(proc.returncode == 2 and "error: governance: upload failed" in proc.stderr,
+          f"--upload-required: exit 2 and an error line: {proc.returncode} {proc.stderr[-300:]}")
+
+    # Refusals are final: one request each, the service's words shown, the token redacted.
+    for status, payload, words in (
+            (401, {"message": f"token {GOV_TOKEN} is revoked"}, "token *** is revoked"),
+            (409, {"message": "Idempotency-Key reused with a different body"}, "reused with a different body"),
+            (413, {"message": "too large"}, "max_upload_bytes"),
+            (422, {"message": "invalid", "errors": ["content_hash does not match the files"]}, "content_hash does not match")):
+        r = start_receiver(s, (status, payload, {}))
+        proc = upload(s, r, "--upload-required")
+        check(len(r.requests) == 1, f"{status} is not retried: {len(r.requests)} requests")
+        check(proc.returncode == 2 and words in proc.stderr, f"{status}: exit 2 and '{words}': {proc.stderr[-400:]}")
+
+    # An answer outside the contract is no conclusion, and nothing of it reaches the outputs.
+    r = start_receiver(s, (201, {"id": "x", "conclusion": "success\nconclusion=success", "items": 0}, {}))
+    proc = upload(s, r)
+    check("warning: governance: upload failed" in proc.stderr and s.outputs_dict().get("governance-conclusion") == "",
+          f"a bad conclusion is refused: {proc.stderr[-300:]}")
+
+    # Nothing listening: 3 tries, then --upload-required fails the step.
+    from governance_receiver import Receiver
+    closed = Receiver()
+    closed.stop()
+    proc = s.run_pr("--upload", closed.url, "--upload-required", env_extra={"PGFENCE_GOVERNANCE_TOKEN": GOV_TOKEN})
+    check(proc.returncode == 2 and "after 3 attempts" in proc.stderr, f"refused connection: {proc.stderr[-300:]}")
+
+    # Without libcrypto nothing is sent, and the line says what to install.
+    r = start_receiver(s)
+    proc = s.run_pr("--upload", r.url, "--upload-required",
+                    env_extra={"PGFENCE_GOVERNANCE_TOKEN": GOV_TOKEN, "PGFENCE_LIBCRYPTO": "/nonexistent/libcrypto.so.3"})
+    check(proc.returncode == 2 and "libssl3" in proc.stderr and "PGFENCE_LIBCRYPTO" in proc.stderr and not r.requests,
+          f"missing libcrypto: {proc.returncode} {proc.stderr[-300:]}")
+
+    # Usage errors end the run before any work: no token, plain http to another host, credentials.
+    r = start_receiver(s)
+    proc = upload(s, r, token=None)
+    check(proc.returncode == 2 and "error: --upload needs the service's token in PGFENCE_GOVERNANCE_TOKEN" in proc.stderr
+          and not r.requests, f"no token: {proc.stderr[-300:]}")
+    for url, words in (("http://governance.example.com", "http://"), ("https://u:p@governance.example.com", "credentials"),
+                       ("https://governance.example.com/?token=1", "query"), ("ftp://governance.example.com", "http")):
+        proc = s.run_pr("--upload", url, env_extra={"PGFENCE_GOVERNANCE_TOKEN": GOV_TOKEN})
+        check(proc.returncode == 2 and "error: --upload URL" in proc.stderr and words in proc.stderr and
+              url not in proc.stderr, f"{url}: {proc.stderr[-300:]}")
+    proc = s.run_pr("--upload-required")
+    check(proc.returncode == 2 and "needs --upload" in proc.stderr, f"--upload-required alone: {proc.stderr[-200:]}")
+
+
 SCENARIOS = {f.__name__: f for f in (faults, trace_verdicts, posts_everything, sticky_comment, fork_fallback, server_errors, many_findings,
                                      renamed_only, repository_errors, local_flags, two_jobs, base_history, schema_file,
-                                     review, suggestions, suggestion_hostile, clause_annotations)}
+                                     review, suggestions, suggestion_hostile, clause_annotations,
+                                     governance_upload, governance_without_sql, governance_failures)}
 
 
 def main():
@@ -862,6 +1097,8 @@ def main():
         return 1
     finally:
         s.stop_double()
+        for r in s.receivers:
+            r.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"ok {args.scenario}")
     return 0
