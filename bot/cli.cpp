@@ -37,6 +37,11 @@ commands:
                       on standard input (git diff --cached --name-only -z), analyze options apply
   policy check REPORT apply the governance policy to a JSON report: which new findings need a
                       sign-off, which guardrails it breaks
+  serve               the governance service: uploads, the GitHub App's webhooks and check run,
+                      the audit trail (pgfence serve --config governance.toml; README "The
+                      governance service"); serve token create --repository OWNER/NAME
+  audit verify        recompute the governance service's audit chains (--config, --database-url,
+                      --data-dir or an exported FILE.jsonl): 0 verified, 1 the first broken event
   rules               list every rule: id, default risk, whether it is on by default, summary
   help                show this text
   version             print the version

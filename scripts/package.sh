@@ -20,7 +20,7 @@ out="${2:-$build/packages}"
 mkdir -p "$out"
 out="$(realpath "$out")"
 
-cmake --build "$build" --target pgfence >/dev/null
+cmake --build "$build" --target pgfence pgfence_serve_program >/dev/null
 version="$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -39,6 +39,7 @@ cmake --install "$build" --prefix "$stage" --strip >/dev/null
 mkdir -p "$root/bin" "$root/libexec" "$root/lib/pgfence" "$root/share/doc/pgfence/copyright"
 cp "$stage/bin/pgfence" "$root/libexec/pgfence"
 cp "$stage/lib/pgfence/pgfence-http.so" "$root/lib/pgfence/pgfence-http.so"
+cp "$stage/lib/pgfence/pgfence-serve" "$root/libexec/pgfence-serve"
 cp "$(dirname "$0")/../README.md" "$root/share/doc/pgfence/README.md"
 
 # Every library: what the binary and the module link, and what pgfence opens itself
@@ -46,7 +47,7 @@ cp "$(dirname "$0")/../README.md" "$root/share/doc/pgfence/README.md"
 interpreter="$(readelf -l "$root/libexec/pgfence" | sed -n 's/.*program interpreter: \(.*\)]$/\1/p')"
 [ -n "$interpreter" ] || { echo "error: no program interpreter in the binary" >&2; exit 1; }
 libc_dir="$(dirname "$(ldd "$root/libexec/pgfence" | awk '$1 == "libc.so.6" { print $3 }')")"
-roots=("$root/libexec/pgfence" "$root/lib/pgfence/pgfence-http.so")
+roots=("$root/libexec/pgfence" "$root/lib/pgfence/pgfence-http.so" "$root/libexec/pgfence-serve")
 while read -r soname; do
   [ -n "$soname" ] || continue
   found=""
@@ -99,10 +100,18 @@ while [ -L "\$self" ]; do
 done
 root="\$(CDPATH='' cd -- "\$(dirname "\$self")/.." && pwd -P)"
 : "\${PGFENCE_HTTP_MODULE:=\$root/lib/pgfence/pgfence-http.so}"
-export PGFENCE_HTTP_MODULE
+: "\${PGFENCE_SERVE_PROGRAM:=\$root/libexec/pgfence-serve.sh}"
+export PGFENCE_HTTP_MODULE PGFENCE_SERVE_PROGRAM
 exec "\$root/lib/$loader" --library-path "\$root/lib" --argv0 "\$0" "\$root/libexec/pgfence" "\$@"
 SCRIPT
 chmod 755 "$root/bin/pgfence"
+# The governance service (pgfence serve, pgfence audit), which pgfence runs, through the loader too.
+cat > "$root/libexec/pgfence-serve.sh" <<SCRIPT
+#!/bin/sh
+root="\$(CDPATH='' cd -- "\$(dirname "\$0")/.." && pwd -P)"
+exec "\$root/lib/$loader" --library-path "\$root/lib" --argv0 "\$0" "\$root/libexec/pgfence-serve" "\$@"
+SCRIPT
+chmod 755 "$root/libexec/pgfence-serve.sh"
 "$root/bin/pgfence" version > /dev/null || { echo "error: the tarball's pgfence does not run here" >&2; exit 1; }
 
 tar --sort=name --owner=0 --group=0 --numeric-owner -C "$tmp" -c "$name" | gzip -9n > "$out/$name.tar.gz"

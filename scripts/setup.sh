@@ -21,10 +21,10 @@ done
 build_packages=(
   build-essential cmake pkg-config
   nlohmann-json3-dev libgit2-dev libcpp-httplib-dev libssl-dev libpq-dev
-  libtomlplusplus-dev zlib1g-dev
+  libtomlplusplus-dev zlib1g-dev libvalijson-dev
 )
 test_packages=(
-  catch2 postgresql-15 python3 python3-jsonschema python3-markdown-it python3-yaml git openssl pre-commit
+  catch2 postgresql-15 python3 python3-jsonschema python3-markdown-it python3-yaml python3-cryptography git openssl pre-commit
   # scripts/test-container.sh: podman (rootful, runc) and debootstrap for the base images
   podman runc containernetworking-plugins iptables fuse-overlayfs slirp4netns uidmap debootstrap
 )

@@ -20,6 +20,7 @@ std::string hash_of(const nlohmann::json& event) { return sha256_hex(canonical(e
 nlohmann::json make_event(const std::string& repository, std::int64_t seq, const std::string& prev_hash,
                           const std::string& type, const std::string& at, const std::optional<std::string>& content_hash,
                           std::optional<std::int64_t> pull_request, nlohmann::json data) {
+    if (data.is_null()) data = nlohmann::json::object();  // `{}` as an argument arrives as null
     nlohmann::json event = {{"seq", seq},   {"repository", repository}, {"type", type}, {"at", at},
                             {"data", std::move(data)}, {"prev", prev_hash}};
     event["content_hash"] = content_hash ? nlohmann::json(*content_hash) : nlohmann::json(nullptr);

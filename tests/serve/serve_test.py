@@ -1,0 +1,568 @@
+"""The governance service end to end: `pgfence serve` (its embedded PostgreSQL, or a PostgreSQL
+the test starts), the GitHub test double as the App's API, real git repositories, `pgfence pr
+--upload` as the action runs it, and webhooks signed as GitHub signs them.
+
+    serve_test.py SCENARIO --binary pgfence --source DIR --schemas DIR
+Scenarios: loop, faults, replicas, tamper, restart. Each prints ok: lines; the first failure ends it (exit 1).
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "github_double"))
+sys.path.insert(0, os.path.join(HERE, "..", "cli"))
+import webhooks  # noqa: E402
+from original_readme_test import Postgres  # noqa: E402
+
+PAT = "ghp_pgfenceServeTest0123456789"  # the action's own token, for pr's check run and comment
+SECRET = "It's a Secret to Everybody"
+REPO = "octo/app"
+
+
+class Failed(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failed(message)
+
+
+def ok(message):
+    print(f"ok: {message}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def git(repo, *args):
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=repo, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+    out = subprocess.run(["git", "-C", repo, *args], env=env, capture_output=True, text=True)
+    check(out.returncode == 0, f"git {args}: {out.stderr}")
+    return out.stdout.strip()
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def http(method, url, body=None, headers=None, timeout=30):
+    """(status, body bytes, headers) without raising on 4xx/5xx."""
+    data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read(), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read(), dict(e.headers)
+
+
+class World:
+    """The double, the service, a repository with a pull request, and the helpers to drive them."""
+
+    def __init__(self, args, tmp):
+        self.args = args
+        self.tmp = tmp
+        self.services = []
+        self.double = None
+        self.pg = None
+        subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out",
+                        os.path.join(tmp, "app.pem")], check=True, capture_output=True)
+        subprocess.run(["openssl", "rsa", "-in", os.path.join(tmp, "app.pem"), "-pubout", "-out",
+                        os.path.join(tmp, "app.pub")], check=True, capture_output=True)
+
+    # -- the GitHub double -------------------------------------------------------------------
+    def start_double(self, faults=()):
+        self.state = os.path.join(self.tmp, "github.json")
+        cmd = ["/usr/bin/python3", os.path.join(HERE, "..", "github_double", "server.py"), "--port", "0",
+               "--schemas", self.args.schemas, "--state", self.state, "--token", PAT,
+               "--app-id", "4242", "--app-public-key", os.path.join(self.tmp, "app.pub"),
+               "--seed", json.dumps({"installations": [{"id": 77, "account": "octo", "repositories": [REPO]}]})]
+        for f in faults:
+            cmd += ["--fault", json.dumps(f)]
+        self.double = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.double.stdout.readline().strip()
+        check(line.isdigit(), f"the double did not start: {line!r}")
+        self.github = f"http://127.0.0.1:{line}"
+
+    def github_state(self):
+        with open(self.state) as f:
+            return json.load(f)
+
+    def governance_checks(self, head=None):
+        runs = [r for r in self.github_state().get("check_runs", {}).values() if r.get("name") == "pgfence governance"]
+        return [r for r in runs if head is None or r.get("head_sha") == head]
+
+    def all_github_requests_valid(self, *injected):
+        for r in self.github_state()["requests"]:
+            if r.get("fault") in injected:
+                continue
+            check(r.get("valid", True), f"the service sent GitHub an invalid request: {r}")
+            check(r.get("auth") in (None, "ok"), f"a request the double refused: {r}")
+
+    # -- the service -------------------------------------------------------------------------
+    def config(self, database_url=None, name="governance.toml", extra=""):
+        path = os.path.join(self.tmp, name)
+        lines = [f'webhook_secret = "{SECRET}"', 'app_id = 4242', f'private_key_path = "{self.tmp}/app.pem"',
+                 f'github_api_url = "{self.github}"', f'data_dir = "{self.tmp}/data"', 'public_url = "https://pgfence.example.com"',
+                 'max_upload_bytes = 2000000']
+        if database_url:
+            lines.append(f'database_url = "{database_url}"')
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n" + extra + "\n[policy]\nsignoff_at = \"high\"\n")
+        return path
+
+    def start_service(self, config):
+        port = free_port()
+        log = open(os.path.join(self.tmp, f"serve-{port}.log"), "w")
+        proc = subprocess.Popen([self.args.binary, "serve", "--config", config, "--listen", f"127.0.0.1:{port}"],
+                                stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            check(proc.poll() is None, f"pgfence serve exited: {open(log.name).read()}")
+            try:
+                status, _, _ = http("GET", url + "/healthz", timeout=2)
+                if status == 200:
+                    self.services.append(proc)
+                    return proc, url
+            except (urllib.error.URLError, ConnectionError, socket.timeout):
+                pass
+            time.sleep(0.2)
+        raise Failed(f"pgfence serve did not answer: {open(log.name).read()}")
+
+    def token(self, config, repository=REPO):
+        proc = subprocess.run([self.args.binary, "serve", "token", "create", "--repository", repository, "--config", config],
+                              capture_output=True, text=True, timeout=120)
+        check(proc.returncode == 0 and proc.stdout.startswith("pgf_"), f"token create: {proc.stderr}")
+        return proc.stdout.strip()
+
+    def stop(self):
+        for proc in self.services:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        self.services = []
+        if self.double and self.double.poll() is None:
+            self.double.terminate()
+            self.double.wait(timeout=10)
+        if self.pg:
+            self.pg.stop()
+
+    # -- the repository and the action -------------------------------------------------------
+    def make_repo(self):
+        self.repo = os.path.join(self.tmp, "repo")
+        os.makedirs(self.repo)
+        git(self.repo, "init", "-q", "-b", "main")
+        write(os.path.join(self.repo, "migrations/001_users.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n")
+        write(os.path.join(self.repo, "README.md"), "app\n")
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-qm", "base")
+        git(self.repo, "checkout", "-qb", "feature")
+        write(os.path.join(self.repo, "migrations/002_email.sql"), "CREATE INDEX users_email ON users (email);\n")
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-qm", "index")
+
+    def heads(self):
+        return git(self.repo, "rev-parse", "main"), git(self.repo, "rev-parse", "HEAD")
+
+    def upload(self, service_url, token, *extra):
+        base, head = self.heads()
+        event = os.path.join(self.tmp, "event.json")
+        with open(event, "w") as f:
+            json.dump({"action": "synchronize", "number": 7, "pull_request": {
+                "number": 7, "base": {"sha": base, "ref": "main"}, "head": {"sha": head, "ref": "feature"}}}, f)
+        outputs = os.path.join(self.tmp, "outputs.txt")
+        open(outputs, "w").close()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+        env.update({"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": event, "GITHUB_REPOSITORY": REPO,
+                    "GITHUB_WORKSPACE": self.repo, "GITHUB_TOKEN": PAT, "GITHUB_OUTPUT": outputs,
+                    "GITHUB_API_URL": self.github, "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "42",
+                    "PGFENCE_GOVERNANCE_TOKEN": token})
+        proc = subprocess.run([self.args.binary, "pr", "--no-config", "--no-comment", "--upload", service_url, *extra],
+                              cwd=self.repo, env=env, capture_output=True, text=True, timeout=300)
+        check(token not in proc.stdout + proc.stderr, "the governance token was printed")
+        out = {}
+        with open(outputs) as f:
+            for line in f:
+                if "=" in line and "<<" not in line:
+                    k, v = line.rstrip("\n").split("=", 1)
+                    out[k] = v
+        return proc, out, head
+
+    def wait_for_check(self, head, conclusion, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            runs = self.governance_checks(head)
+            if runs and runs[-1].get("conclusion") == conclusion:
+                return runs[-1]
+            time.sleep(0.3)
+        raise Failed(f"no 'pgfence governance' check with conclusion {conclusion} on {head[:7]}: "
+                     f"{[(r.get('head_sha', '')[:7], r.get('conclusion')) for r in self.governance_checks()]}")
+
+    def webhook(self, service_url, event, action, delivery=None, secret=SECRET, **params):
+        base, head = self.heads()
+        params.setdefault("repository_name", REPO)
+        params.setdefault("number", 7)
+        params.setdefault("head_sha", head)
+        params.setdefault("base_sha", base)
+        params.setdefault("installation", 77)
+        payload = webhooks.build(event, action, **params)
+        webhooks.validate(event, action, payload, schemas=os.path.join(self.args.schemas, "webhooks"))
+        headers, body = webhooks.delivery(event, payload, secret, delivery_id=delivery)
+        return webhooks.post(service_url + "/v1/github/webhook", headers, body)
+
+    def audit(self, service_url, token):
+        status, body, _ = http("GET", service_url + "/v1/audit?repository=" + REPO, headers={"Authorization": "Bearer " + token})
+        check(status == 200, f"audit export: {status} {body[:300]}")
+        return [json.loads(line) for line in body.decode().splitlines() if line]
+
+    def verify_file(self, events):
+        path = os.path.join(self.tmp, "audit.jsonl")
+        with open(path, "w") as f:
+            for e in events:
+                f.write(json.dumps(e) + "\n")
+        return subprocess.run([self.args.binary, "audit", "verify", path], capture_output=True, text=True, timeout=60)
+
+
+def scenario_loop(w):
+    """The contract: upload → decision → check run; a rebase keeps it; a changed migration resets it."""
+    w.start_double()
+    config = w.config()
+    token = w.token(config)
+    ok("serve token create prints a token once (the embedded PostgreSQL made in the data folder)")
+    _, url = w.start_service(config)
+    w.make_repo()
+    status, body = w.webhook(url, "pull_request", "opened")
+    check(status == 202, f"a signed webhook is queued: {status} {body}")
+    proc, out, head = w.upload(url, token)
+    check("governance: uploaded" in proc.stdout, f"pr --upload says it uploaded: {proc.stdout[-500:]} {proc.stderr[-800:]}")
+    check(out.get("governance-conclusion") == "action_required", f"the step output: {out}")
+    ok("pgfence pr --upload: HIGH finding → governance-conclusion=action_required")
+    run = w.wait_for_check(head, "action_required")
+    check(run["output"]["title"].startswith("Sign-off needed"), f"the check's title: {run['output']}")
+    check(f"blob/{head}/migrations/002_email.sql#L1" in run["output"]["text"], f"items link to the lines: {run['output']['text']}")
+    check(run.get("details_url") == "https://pgfence.example.com", "details_url is the service")
+    ok("the App posted 'pgfence governance' = action_required on the head commit, items linked to their lines")
+
+    # A rebase onto a new base commit that touches no migration: same content, same decision.
+    git(w.repo, "checkout", "-q", "main")
+    write(os.path.join(w.repo, "README.md"), "app, documented\n")
+    git(w.repo, "commit", "-qam", "docs")
+    git(w.repo, "checkout", "-q", "feature")
+    git(w.repo, "rebase", "-q", "main")
+    proc, out, head2 = w.upload(url, token)
+    check(head2 != head and out.get("governance-conclusion") == "action_required", f"after the rebase: {out} {proc.stderr[-500:]}")
+    w.wait_for_check(head2, "action_required")
+    events = w.audit(url, token)
+    evaluations = [e for e in events if e["type"] == "evaluation"]
+    check(len(evaluations) == 2 and evaluations[1]["data"]["same_content_as"] == head
+          and evaluations[0]["content_hash"] == evaluations[1]["content_hash"],
+          f"the second evaluation is bound to the same content as the first: {evaluations}")
+    ok("a rebase that changes no migration: same content hash, the decision kept (same_content_as the first head)")
+
+    # A changed migration: a new content hash, a new decision.
+    write(os.path.join(w.repo, "migrations/002_email.sql"), "CREATE INDEX CONCURRENTLY users_email ON users (email);\n")
+    git(w.repo, "commit", "-qam", "concurrently")
+    proc, out, head3 = w.upload(url, token)
+    check(out.get("governance-conclusion") == "success", f"the fixed migration: {out} {proc.stdout[-300:]}")
+    w.wait_for_check(head3, "success")
+    events = w.audit(url, token)
+    last_eval = [e for e in events if e["type"] == "evaluation"][-1]
+    check(last_eval["content_hash"] != evaluations[0]["content_hash"] and last_eval["data"]["same_content_as"] is None,
+          "a changed migration is new content: evaluated afresh")
+    ok("a changed migration resets the review: new content hash, success")
+
+    status, body = w.webhook(url, "pull_request", "closed", merged=True)
+    check(status == 202, f"closed webhook: {status}")
+    deadline = time.time() + 30
+    while time.time() < deadline and not any(e["type"] == "merge" for e in w.audit(url, token)):
+        time.sleep(0.3)
+    events = w.audit(url, token)
+    types = [e["type"] for e in events]
+    for t in ("token", "pull_request", "upload", "evaluation", "check", "merge"):
+        check(t in types, f"the audit chain has a {t} event: {types}")
+    merge = [e for e in events if e["type"] == "merge"][0]
+    check(merge["content_hash"] == last_eval["content_hash"], "the merge is bound to the content last reviewed")
+    verified = w.verify_file(events)
+    check(verified.returncode == 0 and verified.stdout.startswith("verified: 1 chain"), f"audit verify: {verified.stdout}")
+    ok(f"every step is in the audit chain ({len(events)} events: {', '.join(sorted(set(types)))}) and it verifies")
+    w.all_github_requests_valid()
+    for proc in w.services:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    w.services = []
+    verified = subprocess.run([w.args.binary, "audit", "verify", "--config", config], capture_output=True, text=True, timeout=120)
+    check(verified.returncode == 0 and "verified:" in verified.stdout, f"audit verify on the data folder: {verified.stdout} {verified.stderr}")
+    ok("pgfence audit verify --config (the embedded database, the service stopped) verifies the chains")
+
+
+def scenario_faults(w):
+    """Each fault gets its documented answer, and nothing is lost."""
+    w.start_double(faults=[{"kind": "server-error", "method": "POST", "path": "check-runs$", "times": 2}])
+    config = w.config()
+    token = w.token(config)
+    other = w.token(config, "octo/other")
+    _, url = w.start_service(config)
+    w.make_repo()
+
+    base, head = w.heads()
+    payload = webhooks.build("pull_request", "opened", repository_name=REPO, number=7, head_sha=head, base_sha=base,
+                             installation=77)
+    headers, body = webhooks.delivery("pull_request", payload, "not the secret")
+    status, _ = webhooks.post(url + "/v1/github/webhook", headers, body)
+    check(status == 401, f"a bad signature is 401: {status}")
+    headers, body = webhooks.delivery("pull_request", payload, SECRET)
+    headers.pop("X-Hub-Signature-256")
+    status, _ = webhooks.post(url + "/v1/github/webhook", headers, body)
+    check(status == 401, f"no signature is 401: {status}")
+    ok("webhooks with a wrong or missing X-Hub-Signature-256 are refused (401)")
+    delivery = "3c4a0b0e-0000-4000-8000-000000000001"
+    first = w.webhook(url, "pull_request", "opened", delivery=delivery)
+    again = w.webhook(url, "pull_request", "opened", delivery=delivery)
+    check(first[0] == 202 and again[0] == 200 and b"duplicate" in again[1], f"a replayed delivery: {first} {again}")
+    ok("a replayed X-GitHub-Delivery is answered 200 and not processed again")
+
+    # Uploads: a real envelope from pr --upload, captured from a run against the service.
+    proc, out, head = w.upload(url, token)
+    check(out.get("governance-conclusion") == "action_required", f"upload: {out} {proc.stderr[-500:]}")
+    w.wait_for_check(head, "action_required", timeout=90)
+    ok("the check run is posted although GitHub answered 5xx twice (the job retried from the queue)")
+
+    def post(body, token=token, key="k-" + "0" * 62, extra=None):
+        headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json", "Idempotency-Key": key}
+        headers.update(extra or {})
+        return http("POST", url + "/v1/analyses", body=body, headers=headers)
+
+    minimal = {"schema_version": 1, "repository": REPO, "pull_request": 7, "head_sha": head, "base_sha": head,
+               "content_hash": "sha256:" + "0" * 64, "sql_included": True, "report": {"files": []}}
+    status, body, _ = post(minimal, token="pgf_" + "1" * 48)
+    check(status == 401, f"an unknown token is 401: {status}")
+    status, body, _ = post(minimal, token=other)
+    check(status == 401 and b"octo/other" in body, f"another repository's token is 401: {status} {body}")
+    ok("an unknown token and another repository's token are refused (401)")
+    status, body, _ = post(b"{not json")
+    check(status == 422, f"not JSON is 422: {status}")
+    status, body, _ = post(minimal)
+    check(status == 422 and b"schema" in body, f"a report outside the schema is 422: {status} {body[:300]}")
+    status, body, _ = post(b"x" * 2_100_000)
+    check(status == 413, f"an oversized body is 413: {status}")
+    ok("invalid JSON and an invalid report are 422, a body above max_upload_bytes is 413")
+
+    # A valid report with a content hash that does not match its files.
+    report = json.loads(subprocess.run([w.args.binary, "analyze", "--no-config", "--format", "json", "migrations/002_email.sql"],
+                                       cwd=w.repo, capture_output=True, text=True).stdout)
+    for f in report["files"]:
+        f["sha256"] = hashlib.sha256(open(os.path.join(w.repo, f["path"]), "rb").read()).hexdigest()
+    env_ok = dict(minimal, report=report)
+    lines = "".join(f"{f['sha256']} {f['path']}\n" for f in sorted(report["files"], key=lambda f: f["path"]))
+    env_ok["content_hash"] = "sha256:" + hashlib.sha256(lines.encode()).hexdigest()
+    bad = dict(env_ok, content_hash="sha256:" + "1" * 64)
+    status, body, _ = post(bad)
+    check(status == 422 and b"content_hash" in body, f"a wrong content hash is 422: {status} {body}")
+    ok("a content hash that does not match the report's files is 422")
+    status, first, _ = post(env_ok, key="fresh-key-1")
+    status2, second, _ = post(env_ok, key="fresh-key-1")
+    check(status == 201 and status2 == 200 and json.loads(first) == json.loads(second), f"replay: {status} {status2}")
+    status3, third, _ = post(dict(env_ok, pull_request=8), key="fresh-key-1")
+    check(status3 == 409, f"the same key with another body is 409: {status3} {third}")
+    ok("Idempotency-Key: the same body gets the first answer (200), another body 409")
+
+    status, body, _ = http("GET", url + "/metrics")
+    text = body.decode()
+    check("pgfence_webhook_signature_failures_total 2" in text, "the metrics count the signature failures")
+    check('pgfence_uploads_total{result="unauthorized"} 2' in text and 'pgfence_decisions_total{conclusion="action_required"}' in text,
+          f"uploads and decisions are counted: {text[:1500]}")
+    check('pgfence_http_request_duration_seconds_bucket{route="/v1/analyses",le="+Inf"}' in text, "the latency histogram")
+    ok("/metrics: requests, latency histogram, uploads, decisions, signature failures")
+    w.all_github_requests_valid("server-error")
+
+
+def scenario_restart(w):
+    """The database restarting mid-run, and the service killed with work queued: nothing is lost."""
+    w.pg = Postgres(w.tmp)
+    w.start_double(faults=[{"kind": "server-error", "method": "POST", "path": "check-runs$", "times": 1}])
+    config = w.config(database_url=w.pg.url("postgres", "postgres"))
+    token = w.token(config)
+    proc, url = w.start_service(config)
+    w.make_repo()
+    w.pg.stop()
+    status, body = w.webhook(url, "pull_request", "opened")
+    check(status == 503, f"with the database down a webhook is 503 (GitHub redelivers): {status} {body}")
+    status, _, _ = http("GET", url + "/healthz")
+    check(status == 503, "healthz says the database is down")
+    w.pg._run("pg_ctl", "-D", w.pg.data, "-l", os.path.join(w.pg.dir, "log"), "-w", "-t", "60", "-o",
+              f"-p {w.pg.port} -k {w.pg.dir} -c listen_addresses=127.0.0.1", "start")
+    w.pg.running = True
+    status, body = w.webhook(url, "pull_request", "opened")
+    check(status == 202, f"after the restart the same service accepts it: {status} {body}")
+    ok("the database restarted mid-run: 503 while it is down, served again after, without restarting pgfence serve")
+
+    # The check job fails once (GitHub 5xx) and is retried later; kill the service before that.
+    proc_up, out, head = w.upload(url, token)
+    check(out.get("governance-conclusion") == "action_required", f"upload: {out}")
+    deadline = time.time() + 30
+    while time.time() < deadline and not any(r.get("fault") for r in w.github_state()["requests"]):
+        time.sleep(0.2)
+    proc.kill()
+    proc.wait()
+    w.services.remove(proc)
+    check(not w.governance_checks(head), "no check was posted before the kill")
+    w.start_service(config)
+    w.wait_for_check(head, "action_required", timeout=90)
+    ok("pgfence serve killed with a check run queued: the next process posted it (the queue is in the database)")
+
+
+def scenario_replicas(w):
+    """Two processes on one database, the same and different requests at once; then a bounded load."""
+    w.pg = Postgres(w.tmp)
+    w.start_double()
+    config = w.config(database_url=w.pg.url("postgres", "postgres"))
+    token = w.token(config)
+    _, a = w.start_service(config)
+    _, b = w.start_service(config)
+    w.make_repo()
+    delivery = "9d1f0000-0000-4000-8000-00000000abcd"
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda u: w.webhook(u, "pull_request", "opened", delivery=delivery), [a, b, a, b]))
+    codes = sorted(r[0] for r in results)
+    check(codes == [200, 200, 200, 202], f"one delivery, four times, two replicas: exactly one queued: {codes}")
+    ok("the same delivery sent to both replicas at once is processed once")
+
+    _, _, head = w.upload(a, token)
+    report = json.loads(subprocess.run([w.args.binary, "analyze", "--no-config", "--format", "json", "migrations/002_email.sql"],
+                                       cwd=w.repo, capture_output=True, text=True).stdout)
+    for f in report["files"]:
+        f["sha256"] = hashlib.sha256(open(os.path.join(w.repo, f["path"]), "rb").read()).hexdigest()
+    lines = "".join(f"{f['sha256']} {f['path']}\n" for f in sorted(report["files"], key=lambda f: f["path"]))
+    envelope = {"schema_version": 1, "repository": REPO, "pull_request": 7, "head_sha": head, "base_sha": head,
+                "content_hash": "sha256:" + hashlib.sha256(lines.encode()).hexdigest(), "sql_included": True, "report": report}
+
+    def post(target, key, body=envelope):
+        start = time.perf_counter()
+        status, data, _ = http("POST", target + "/v1/analyses", body=body,
+                               headers={"Authorization": "Bearer " + token, "Idempotency-Key": key})
+        return status, json.loads(data) if data else None, time.perf_counter() - start
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        same = list(pool.map(lambda u: post(u, "same-key"), [a, b] * 4))
+    statuses = sorted(s for s, _, _ in same)
+    ids = {body["id"] for s, body, _ in same if s in (200, 201)}
+    check(statuses.count(201) == 1 and statuses.count(200) == 7 and len(ids) == 1, f"one key, eight posts: {statuses} {ids}")
+    ok("the same upload sent to both replicas at once is recorded once; every answer names the same analysis")
+
+    n = int(os.environ.get("PGFENCE_LOAD_UPLOADS", "200"))
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        load = list(pool.map(lambda i: post(a if i % 2 else b, f"load-{i}", dict(envelope, pull_request=100 + i)), range(n)))
+    elapsed = time.perf_counter() - started
+    check(all(s == 201 for s, _, _ in load), f"every upload of the load is accepted: {sorted({s for s, _, _ in load})}")
+    latencies = sorted(t for _, _, t in load)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(f"load: {n} uploads, 8 clients, 2 replicas: {n / elapsed:.0f} uploads/s, p50 {latencies[len(latencies) // 2] * 1000:.0f} ms, "
+          f"p99 {p99 * 1000:.0f} ms", flush=True)
+    verified = subprocess.run([w.args.binary, "audit", "verify", "--database-url", w.pg.url("postgres", "postgres")],
+                              capture_output=True, text=True, timeout=120)
+    expected_events = 1 + 1 + 2 * (1 + 1 + n)  # token, pull_request, (upload, evaluation) per analysis
+    check(verified.returncode == 0, f"the chain verifies after the load: {verified.stdout} {verified.stderr}")
+    count = int(verified.stdout.split(",")[1].split()[0])
+    check(count >= expected_events, f"every event is there: {verified.stdout} (at least {expected_events})")
+    ok(f"the chain verifies after concurrent appends from two replicas ({verified.stdout.strip()})")
+
+
+def scenario_tamper(w):
+    """A changed, removed or reordered row in PostgreSQL is named by pgfence audit verify."""
+    w.pg = Postgres(w.tmp)
+    w.start_double()
+    url_db = w.pg.url("postgres", "postgres")
+    config = w.config(database_url=url_db)
+    token = w.token(config)
+    _, url = w.start_service(config)
+    w.make_repo()
+    w.webhook(url, "pull_request", "opened")
+    w.upload(url, token)
+    time.sleep(1)
+
+    def verify():
+        return subprocess.run([w.args.binary, "audit", "verify", "--database-url", url_db], capture_output=True, text=True, timeout=60)
+
+    v = verify()
+    check(v.returncode == 0, f"untouched, it verifies: {v.stdout} {v.stderr}")
+    w.pg.sql("postgres", "UPDATE pgfence_audit_events SET event = replace(event, 'action_required', 'success') "
+                         "WHERE repository = 'octo/app' AND event LIKE '%\"type\":\"evaluation\"%'")
+    seq = w.pg.sql("postgres", "SELECT seq FROM pgfence_audit_events WHERE event LIKE '%\"type\":\"evaluation\"%'").split()[2]
+    v = verify()
+    check(v.returncode == 1 and f"octo/app seq {seq}: its hash does not match its content" in v.stdout, f"a changed row: {v.stdout}")
+    ok(f"a changed row (the evaluation's conclusion rewritten) fails verification at seq {seq}")
+    w.pg.sql("postgres", "UPDATE pgfence_audit_events SET event = replace(event, 'success', 'action_required') "
+                         f"WHERE seq = {seq} AND repository = 'octo/app'")
+    check(verify().returncode == 0, "restored, it verifies again")
+    w.pg.sql("postgres", "DELETE FROM pgfence_audit_events WHERE repository = 'octo/app' AND seq = 2")
+    v = verify()
+    check(v.returncode == 1 and "octo/app seq 2: missing" in v.stdout, f"a removed row: {v.stdout}")
+    ok("a removed row fails verification where it was (seq 2: missing)")
+    w.pg.sql("postgres", "UPDATE pgfence_audit_events SET seq = -seq WHERE repository = 'octo/app' AND seq IN (3, 4);"
+                         "UPDATE pgfence_audit_events SET seq = 2 WHERE repository = 'octo/app' AND seq = -4;"
+                         "UPDATE pgfence_audit_events SET seq = 4 WHERE repository = 'octo/app' AND seq = -3")
+    v = verify()
+    check(v.returncode == 1 and "octo/app seq 2:" in v.stdout, f"reordered rows: {v.stdout}")
+    ok("reordered rows fail verification")
+
+
+SCENARIOS = {"loop": scenario_loop, "faults": scenario_faults, "restart": scenario_restart, "replicas": scenario_replicas,
+             "tamper": scenario_tamper}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("scenario", choices=sorted(SCENARIOS))
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--schemas", required=True)
+    args = ap.parse_args()
+    if not os.path.isdir(args.schemas):
+        print(f"SKIP: no schemas at {args.schemas}")
+        return 77
+    if not os.path.exists("/usr/lib/postgresql/15/bin/initdb"):
+        print("SKIP: PostgreSQL 15's server is not installed")
+        return 77
+    tmp = tempfile.mkdtemp(prefix=f"pgfence-serve-{args.scenario}-")
+    os.chmod(tmp, 0o755)
+    w = World(args, tmp)
+    try:
+        SCENARIOS[args.scenario](w)
+    except Failed as e:
+        print(f"FAILED: {e}")
+        for name in sorted(os.listdir(tmp)):
+            if name.startswith("serve-") and name.endswith(".log"):
+                print(f"--- {name}:\n" + open(os.path.join(tmp, name)).read()[-3000:])
+        return 1
+    finally:
+        w.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
