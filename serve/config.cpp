@@ -87,6 +87,13 @@ analyze::Result<Config> load_config(const std::string& path) {
                 s = string_value(config.data_dir);
             } else if (name == "github_api_url") {
                 s = string_value(config.github_api_url);
+            } else if (name == "policy_repository") {
+                s = string_value(config.policy_repository);
+                if (s && config.policy_repository.find('/') == std::string::npos) {
+                    return at(path, node, "policy_repository must be OWNER/NAME, e.g. \"acme/.github\"");
+                }
+            } else if (name == "policy_path") {
+                s = string_value(config.policy_path);
             } else if (name == "tls_cert") {
                 s = string_value(config.tls_cert);
             } else if (name == "tls_key") {
@@ -99,7 +106,7 @@ analyze::Result<Config> load_config(const std::string& path) {
                 return at(path, node,
                           "unknown key " + name +
                               " (expected listen, public_url, webhook_secret, app_id, private_key_path, database_url, "
-                              "data_dir, github_api_url, tls_cert, tls_key, max_upload_bytes, workers, [policy], "
+                              "data_dir, github_api_url, policy_repository, policy_path, tls_cert, tls_key, max_upload_bytes, workers, [policy], "
                               "[repositories.\"OWNER/NAME\"])");
             }
             if (!s) return s.error();

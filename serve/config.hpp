@@ -27,6 +27,10 @@ struct Config {
     std::size_t max_upload_bytes = 8 * 1024 * 1024;
     int workers = 2;                  // threads that post checks from the queue
     std::string policy_toml;          // the file's text, for governance::parse_policy
+    // The organisation's policy file in a repository the App is installed on (e.g. acme/.github),
+    // read instead of the [policy] tables above, at most every five minutes.
+    std::string policy_repository;
+    std::string policy_path = ".github/pgfence-policy.toml";
 };
 
 // Reads FILE (or nothing when `path` is empty), then the environment. Errors name the file and line.

@@ -87,6 +87,22 @@ std::string base64url(std::string_view data) {
     return out;  // no padding: JWT's form
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+    std::string clean;
+    for (char c : text) {
+        if (c != '\n' && c != '\r' && c != ' ') clean.push_back(c);
+    }
+    if (clean.size() % 4 != 0) return std::nullopt;
+    std::string out(clean.size() / 4 * 3, '\0');
+    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(clean.data()), static_cast<int>(clean.size()));
+    if (n < 0) return std::nullopt;
+    std::size_t padding = 0;
+    while (padding < 2 && padding < clean.size() && clean[clean.size() - 1 - padding] == '=') ++padding;
+    out.resize(static_cast<std::size_t>(n) - padding);
+    return out;
+}
+
 void SigningKey::Free::operator()(void* key) const { EVP_PKEY_free(static_cast<EVP_PKEY*>(key)); }
 
 analyze::Result<SigningKey> SigningKey::from_pem(std::string_view pem) {

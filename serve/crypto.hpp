@@ -2,6 +2,7 @@
 // OpenSSL, wrapped once for the governance service: digests, the webhook signature, the App's
 // JWT (RS256) and random tokens. Errors are values; keys are owned with RAII.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,8 @@ namespace pgfence::serve {
 // `bytes` random bytes from the system's generator, as lowercase hex.
 [[nodiscard]] analyze::Result<std::string> random_hex(std::size_t bytes);
 [[nodiscard]] std::string base64url(std::string_view data);
+// Standard base64 (GitHub's file contents, with line breaks), or nothing when it is not base64.
+[[nodiscard]] std::optional<std::string> base64_decode(std::string_view text);
 
 // An RSA private key read from PEM (the GitHub App's), that signs with RS256.
 class SigningKey {

@@ -25,7 +25,7 @@ analyze::Result<Policies> Policies::load(const std::string& toml_text, const std
                                   std::nullopt};
         }
         auto policy = governance::policy_from_toml(root, path);
-        if (!policy) return policy.error();
+        if (!policy) return analyze::Error{policy.error().describe(), "", std::nullopt};
         state->policy = std::move(*policy);
     }
     Policies out;

@@ -8,6 +8,7 @@
 #include <valijson/validator.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -184,7 +185,8 @@ std::string prometheus(Metrics& m, std::int64_t queued, std::int64_t failed, boo
 Service::Service(Config config, Store& store, Policies policies, std::unique_ptr<GitHubApp> app)
     : m_config(std::move(config)),
       m_store(store),
-      m_policies(std::move(policies)),
+      m_policies(std::make_shared<const Policies>(std::move(policies))),
+      m_policy_source({{"source", m_config.path.empty() ? "defaults" : m_config.path}}),
       m_app(std::move(app)),
       m_metrics(std::make_unique<Metrics>()),
       m_http(std::make_unique<Http>()) {
@@ -309,8 +311,11 @@ analyze::Status Service::run() {
             return refuse(422, "invalid", {{"message", "content_hash does not match the files of the report"}, {"expected", *implied}});
         }
         const std::string head = envelope["head_sha"].get<std::string>();
-        auto decided = m_policies.decide(envelope["report"], target, head);
+        auto policy = current_policy();
+        if (!policy) return refuse(503, "error", {{"message", policy.error().message}});
+        auto decided = policy->first->decide(envelope["report"], target, head);
         if (!decided) return refuse(500, "error", {{"message", "the policy cannot be applied: " + decided.error().message}});
+        const json policy_source = policy->second;
         const std::string content = envelope["content_hash"].get<std::string>();
         const std::int64_t number = envelope["pull_request"].get<std::int64_t>();
 
@@ -339,6 +344,7 @@ analyze::Status Service::run() {
                                                {"head_sha", head},
                                                {"conclusion", decision["conclusion"]},
                                                {"items", decision["items"]},
+                                               {"policy", policy_source},
                                                {"same_content_as", same_as}});
                 if (!evaluated) return evaluated.error();
                 auto stored = c.query("UPDATE pgfence_uploads SET decision = $2::jsonb WHERE id = $1",
@@ -424,6 +430,48 @@ analyze::Status Service::run() {
         return analyze::Done{};
     }
     return analyze::Done{};
+}
+
+analyze::Result<std::pair<std::shared_ptr<const Policies>, json>> Service::current_policy() {
+    std::lock_guard lock(m_policy_mutex);
+    const auto now = std::chrono::steady_clock::now();
+    const bool fetched_once = m_policy_read != std::chrono::steady_clock::time_point{};
+    if (m_config.policy_repository.empty() || (fetched_once && now - m_policy_read < std::chrono::minutes(5))) {
+        return std::make_pair(m_policies, m_policy_source);
+    }
+    const std::string name = m_config.policy_repository + ":" + m_config.policy_path;
+    auto fail = [&](const std::string& why) -> analyze::Result<std::pair<std::shared_ptr<const Policies>, json>> {
+        if (fetched_once) {
+            std::fprintf(stderr, "pgfence serve: the policy %s was not read again (%s): the copy read before holds\n",
+                         name.c_str(), why.c_str());
+            m_policy_read = now - std::chrono::minutes(4);  // try again in a minute
+            return std::make_pair(m_policies, m_policy_source);
+        }
+        return analyze::Error{"the organisation's policy " + name + " cannot be read: " + why, "", std::nullopt};
+    };
+    if (!m_app) return fail("no GitHub App configured");
+    auto installation = m_app->installation_of(m_config.policy_repository);
+    if (!installation) return fail(installation.error().message);
+    auto token = m_app->installation_token(*installation);
+    if (!token) return fail(token.error().message);
+    std::string path;
+    for (char c : m_config.policy_path) {
+        path += (std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '-' || c == '_')
+                    ? std::string(1, c)
+                    : "%" + std::string(1, "0123456789ABCDEF"[(c >> 4) & 15]) + std::string(1, "0123456789ABCDEF"[c & 15]);
+    }
+    auto r = m_app->request("GET", "/repos/" + m_config.policy_repository + "/contents/" + path, *token);
+    if (r.status != 200 || r.body.value("encoding", "") != "base64" || !r.body.contains("content")) {
+        return fail(r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status));
+    }
+    auto text = base64_decode(r.body["content"].get<std::string>());
+    if (!text) return fail("its content is not base64");
+    auto parsed = Policies::load(*text, name);
+    if (!parsed) return fail(parsed.error().message);
+    m_policies = std::make_shared<const Policies>(std::move(*parsed));
+    m_policy_source = {{"source", name}, {"sha", r.body.value("sha", "")}};
+    m_policy_read = now;
+    return std::make_pair(m_policies, m_policy_source);
 }
 
 void Service::work_loop() {

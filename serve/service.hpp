@@ -6,6 +6,8 @@
 //   GET  /v1/audit           the audit chains as JSON Lines (?repository=&since=)
 //   GET  /healthz, /metrics  liveness (and the database's), Prometheus text
 #include <atomic>
+#include <chrono>
+#include <mutex>
 #include <memory>
 #include <string>
 
@@ -32,10 +34,17 @@ private:
     bool process(const Job& job, std::string& error, bool& give_up);
     bool post_check(const nlohmann::json& payload, std::string& error, bool& give_up);
     bool handle_webhook(const nlohmann::json& job, std::string& error, bool& give_up);
+    // The policy in force and where it came from ({"source", "sha"}): governance.toml's, or the
+    // organisation's file in policy_repository, read through the App at most every five minutes
+    // (the last copy read is kept while GitHub cannot be reached).
+    [[nodiscard]] analyze::Result<std::pair<std::shared_ptr<const Policies>, nlohmann::json>> current_policy();
 
     Config m_config;
     Store& m_store;
-    Policies m_policies;
+    std::mutex m_policy_mutex;
+    std::shared_ptr<const Policies> m_policies;
+    nlohmann::json m_policy_source;
+    std::chrono::steady_clock::time_point m_policy_read{};
     std::unique_ptr<GitHubApp> m_app;
     std::unique_ptr<Metrics> m_metrics;
     std::atomic<bool> m_stopping{false};

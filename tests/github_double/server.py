@@ -9,6 +9,7 @@ import base64
 import binascii
 import gzip
 import json
+import hashlib
 import math
 import os
 import signal
@@ -298,10 +299,29 @@ class Double(AppRoutes):
             comments = st.review_comments.get(f"{repo}#{params['pull_number']}", [])
             items = [self.review_comment_json(c, repo, params["pull_number"], origin) for c in comments]
             return self.paginate(items, url, origin)
+        if op.id == "repos/get-content":
+            return self.content_json(repo, params["path"], origin)
         if op.id == "code-scanning/upload-sarif":
             upload = str(uuid.uuid4())
             return 202, {"id": upload, "url": f"{origin}{self.prefix}/repos/{repo}/code-scanning/sarifs/{upload}"}, {}
         return op.success_status(), openapi.synthesize(raw_ok), {}
+
+    def content_json(self, repo, path, origin):
+        """repos/get-content for a seeded file: GitHub's "Content File" (base64, the blob's sha)."""
+        text = self.state.contents.get((repo, path))
+        if text is None:
+            return 404, {"message": "Not Found",
+                         "documentation_url": "https://docs.github.com/rest/repos/contents#get-repository-content"}, {}
+        data = text.encode("utf-8")
+        sha = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+        api = f"{origin}{self.prefix}/repos/{repo}/contents/{path}"
+        git_url = f"{origin}{self.prefix}/repos/{repo}/git/blobs/{sha}"
+        html = f"https://github.com/{repo}/blob/main/{path}"
+        return 200, {"type": "file", "encoding": "base64", "size": len(data), "name": path.rsplit("/", 1)[-1],
+                     "path": path, "content": base64.b64encode(data).decode("ascii"), "sha": sha, "url": api,
+                     "git_url": git_url, "html_url": html,
+                     "download_url": f"https://raw.githubusercontent.com/{repo}/main/{path}",
+                     "_links": {"git": git_url, "html": html, "self": api}}, {}
 
     def list_check_runs(self, op, repo, ref, url, origin):
         """checks/list-for-ref: the runs on a commit (by sha), filtered as GitHub's query allows."""

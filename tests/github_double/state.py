@@ -89,6 +89,7 @@ class State:
         self.diffs = {}         # ("owner/repo#number", commit) -> {path: {"RIGHT": set, "LEFT": set}}
         self.sarifs = []
         self.installations = {}  # id -> {"id", "account", "repositories": ["o/r"], "permissions"}
+        self.contents = {}  # (repo, path) -> text, for repos/get-content
         self.app = None          # github_app.App in App mode (it keeps the issued tokens' hashes)
         self.faults = []
         self.link_origin = None  # overrides the origin of Link URLs (to test foreign links)
@@ -116,6 +117,7 @@ class State:
                    "git": {"dir", "base"[, "head"]} | "diff": {path: [right lines] | {"RIGHT": [...], "LEFT": [...]}}}],
         "installations": [{"id", "account", "repositories": ["o/r"], "permissions": {name: level}}],
         "check_runs": [{"repo", "head_sha", "name", "status", "conclusion", ...}],
+        "contents": [{"repo", "path", "text"}],  (repos/get-content answers these files; others 404)
         "link_origin": "http://elsewhere:1"}"""
         for c in spec.get("comments", []):
             key = f"{c['repo']}#{c['number']}"
@@ -146,6 +148,8 @@ class State:
         for run in spec.get("check_runs", []):  # runs some service posted before the double started
             stored = dict(run, id=self.new_id())
             self.check_runs[stored["id"]] = stored
+        for c in spec.get("contents", []):
+            self.contents[(c["repo"], c["path"])] = c["text"]
         if "link_origin" in spec:
             self.link_origin = spec["link_origin"]
 

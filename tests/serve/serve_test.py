@@ -90,12 +90,13 @@ class World:
                         os.path.join(tmp, "app.pub")], check=True, capture_output=True)
 
     # -- the GitHub double -------------------------------------------------------------------
-    def start_double(self, faults=()):
+    def start_double(self, faults=(), contents=()):
         self.state = os.path.join(self.tmp, "github.json")
+        seed = {"installations": [{"id": 77, "account": "octo", "repositories": [REPO, "octo/.github"]}],
+                "contents": list(contents)}
         cmd = ["/usr/bin/python3", os.path.join(HERE, "..", "github_double", "server.py"), "--port", "0",
                "--schemas", self.args.schemas, "--state", self.state, "--token", PAT,
-               "--app-id", "4242", "--app-public-key", os.path.join(self.tmp, "app.pub"),
-               "--seed", json.dumps({"installations": [{"id": 77, "account": "octo", "repositories": [REPO]}]})]
+               "--app-id", "4242", "--app-public-key", os.path.join(self.tmp, "app.pub"), "--seed", json.dumps(seed)]
         for f in faults:
             cmd += ["--fault", json.dumps(f)]
         self.double = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -531,7 +532,34 @@ def scenario_tamper(w):
     ok("reordered rows fail verification")
 
 
-SCENARIOS = {"loop": scenario_loop, "faults": scenario_faults, "restart": scenario_restart, "replicas": scenario_replicas,
+def scenario_org_policy(w):
+    """The organisation's policy file in its .github repository, read through the App, wins over
+    governance.toml's; a broken one is refused with its line, and uploads wait (503)."""
+    path = ".github/pgfence-policy.toml"
+    w.start_double(contents=[{"repo": "octo/.github", "path": path, "text": '[policy]\nsignoff_at = "critical"\n'},
+                             {"repo": "octo/broken", "path": path, "text": '[policy]\nsignoff_at = "sometimes"\n'}])
+    config = w.config(extra='policy_repository = "octo/.github"')
+    token = w.token(config)
+    _, url = w.start_service(config)
+    w.make_repo()
+    proc, out, head = w.upload(url, token)
+    check(out.get("governance-conclusion") == "success", f"signoff_at critical from octo/.github: {out} {proc.stderr[-400:]}")
+    evaluation = [e for e in w.audit(url, token) if e["type"] == "evaluation"][-1]
+    check(evaluation["data"]["policy"]["source"] == "octo/.github:" + path and len(evaluation["data"]["policy"]["sha"]) == 40,
+          f"the evaluation names the policy it applied: {evaluation['data']['policy']}")
+    ok("the policy read from octo/.github (signoff_at = critical) decided, and the audit names it with its blob sha")
+    w.stop()
+    w.double = None
+    w.start_double(contents=[{"repo": "octo/.github", "path": path, "text": '[policy]\nsignoff_at = "sometimes"\n'}])
+    config = w.config(extra='policy_repository = "octo/.github"', name="broken.toml")
+    _, url = w.start_service(config)
+    proc, out, head = w.upload(url, token)
+    check("503" in proc.stderr or "warning: governance" in proc.stderr, f"a broken policy: the upload waits: {proc.stderr[-600:]}")
+    check("octo/.github:.github/pgfence-policy.toml:2" in proc.stderr, f"the error names the file and line: {proc.stderr[-600:]}")
+    ok("a broken organisation policy: uploads are refused with 503 naming octo/.github:.github/pgfence-policy.toml:2")
+
+
+SCENARIOS = {"loop": scenario_loop, "org_policy": scenario_org_policy, "faults": scenario_faults, "restart": scenario_restart, "replicas": scenario_replicas,
              "tamper": scenario_tamper}
 
 
