@@ -1,12 +1,14 @@
 // pgfence-serve: the governance service and its tools, a program of its own (cpp-httplib, OpenSSL,
 // libpq) that `pgfence serve` and `pgfence audit` run, so `pgfence analyze` never loads them.
 //   pgfence serve [--config FILE] [--listen HOST:PORT] [--database-url URL] [--data-dir DIR] [--pg-bin DIR]
-//   pgfence serve token create --repository OWNER/NAME [same database options]
+//   pgfence serve token create|revoke --repository OWNER/NAME [same database options]
 //   pgfence audit verify [--config FILE] [--database-url URL | --data-dir DIR | FILE.jsonl]
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -31,7 +33,7 @@ using namespace pgfence;
 
 constexpr const char* k_usage =
     "usage: pgfence serve [--config FILE] [--listen HOST:PORT] [--database-url URL] [--data-dir DIR] [--pg-bin DIR]\n"
-    "       pgfence serve token create --repository OWNER/NAME [--config FILE] [--database-url URL | --data-dir DIR]\n"
+    "       pgfence serve token create|revoke --repository OWNER/NAME [--config FILE] [--database-url URL | --data-dir DIR]\n"
     "       pgfence audit verify [--config FILE] [--database-url URL | --data-dir DIR | FILE.jsonl]\n";
 
 struct Options {
@@ -160,11 +162,11 @@ int run_serve(const Options& o) {
     return 0;
 }
 
-int run_token_create(const Options& o) {
+int run_token(const Options& o, bool revoke) {
     static const std::string k_allowed = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/";
     if (o.repository.empty() || o.repository.find('/') == std::string::npos ||
         o.repository.find_first_not_of(k_allowed) != std::string::npos) {
-        return usage_error("token create needs --repository OWNER/NAME");
+        return usage_error("token create and revoke need --repository OWNER/NAME");
     }
     auto config = serve::load_config(o.config_path);
     if (!config) return std::cerr << "error: " << config.error().message << "\n", 2;
@@ -172,7 +174,18 @@ int run_token_create(const Options& o) {
     if (!db) return std::cerr << "error: " << db.error().message << "\n", 2;
     serve::Store store(db->conninfo);
     if (auto m = store.migrate(); !m) return std::cerr << "error: " << m.error().message << "\n", 2;
-    auto token = store.create_token(o.repository);
+    std::string repository = o.repository;
+    for (char& c : repository) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (repository.starts_with("../") || repository.ends_with("/..") || repository.starts_with("./") || repository.ends_with("/.")) {
+        return usage_error("token create and revoke need --repository OWNER/NAME");
+    }
+    if (revoke) {
+        auto n = store.revoke_tokens(repository);
+        if (!n) return std::cerr << "error: " << n.error().message << "\n", 2;
+        std::cout << "revoked " << *n << (*n == 1 ? " token of " : " tokens of ") << repository << "\n";
+        return 0;
+    }
+    auto token = store.create_token(repository);
     if (!token) return std::cerr << "error: " << token.error().message << "\n", 2;
     std::cout << *token << "\n";
     std::cerr << "a token for " << o.repository
@@ -206,6 +219,26 @@ int run_audit_verify(const Options& o) {
         auto read = store.audit_events("", "");
         if (!read) return std::cerr << "error: " << read.error().message << "\n", 2;
         events = std::move(*read);
+        auto heads = store.audit_heads();
+        if (!heads) return std::cerr << "error: " << heads.error().message << "\n", 2;
+        // The chains must end where the service last moved their heads: events removed from the
+        // end (or a whole chain) leave a shorter chain that is otherwise intact.
+        std::map<std::string, std::pair<std::int64_t, std::string>> last;
+        for (const auto& e : events) {
+            if (e.contains("repository") && e["repository"].is_string() && e.contains("seq") && e["seq"].is_number_integer()) {
+                last[e["repository"].get<std::string>()] = {e["seq"].get<std::int64_t>(), e.value("hash", "")};
+            }
+        }
+        for (const auto& [repository, head] : *heads) {
+            auto it = last.find(repository);
+            if (it == last.end() || it->second != head) {
+                auto v = serve::audit::verify(events);
+                if (v.problem) break;  // reported below, where it starts
+                std::cout << "error: " << repository << " seq " << head.first << ": missing (the chain ends at seq "
+                          << (it == last.end() ? 0 : it->second.first) << ", its head says " << head.first << ")\n";
+                return 1;
+            }
+        }
     }
     auto v = serve::audit::verify(events);
     if (v.problem) {
@@ -224,11 +257,11 @@ int main(int argc, char** argv) {
     try {
         std::string problem;
         if (args.size() >= 2 && args[1] == "serve") {
-            if (args.size() >= 4 && args[2] == "token" && args[3] == "create") {
+            if (args.size() >= 4 && args[2] == "token" && (args[3] == "create" || args[3] == "revoke")) {
                 auto o = parse(args, 4, problem);
-                return o ? run_token_create(*o) : usage_error(problem);
+                return o ? run_token(*o, args[3] == "revoke") : usage_error(problem);
             }
-            if (args.size() >= 3 && args[2] == "token") return usage_error("serve token takes create");
+            if (args.size() >= 3 && args[2] == "token") return usage_error("serve token takes create or revoke");
             auto o = parse(args, 2, problem);
             return o ? run_serve(*o) : usage_error(problem);
         }

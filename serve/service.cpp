@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -81,7 +82,11 @@ std::string bearer(const httplib::Request& req) {
 
 bool valid_repository(const std::string& name) {
     static const std::regex k_pattern(R"(^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$)");
-    return std::regex_match(name, k_pattern);
+    if (!std::regex_match(name, k_pattern)) return false;
+    const auto slash = name.find('/');
+    const std::string owner = name.substr(0, slash);
+    const std::string repo = name.substr(slash + 1);
+    return owner != "." && owner != ".." && repo != "." && repo != "..";
 }
 
 bool is_hex(const std::string& text, std::size_t size) {
@@ -108,6 +113,11 @@ std::optional<std::string> content_hash_of(const json& report) {
 // Why an envelope is not one (empty when it is).
 std::string envelope_problem(const json& envelope) {
     if (!envelope.is_object()) return "the body is not a JSON object";
+    static const std::set<std::string> k_keys = {"schema_version", "repository", "pull_request", "head_sha",
+                                                 "base_sha",       "content_hash", "sql_included", "report"};
+    for (const auto& [key, value] : envelope.items()) {
+        if (!k_keys.contains(key)) return "unknown key " + key.substr(0, 64) + " in the envelope";
+    }
     if (envelope.value("schema_version", 0) != 1) return "schema_version must be 1";
     if (!envelope.contains("repository") || !envelope["repository"].is_string() ||
         !valid_repository(envelope["repository"].get<std::string>())) {
@@ -130,6 +140,61 @@ std::string envelope_problem(const json& envelope) {
     if (!envelope.contains("sql_included") || !envelope["sql_included"].is_boolean()) return "sql_included must be true or false";
     if (!envelope.contains("report") || !envelope["report"].is_object()) return "report must be the pgfence report";
     return "";
+}
+
+// Deeper than this a body is refused before it is parsed: nlohmann's parser copes with any depth,
+// but its dump() and valijson recurse, and a million brackets in one upload overflow the stack.
+constexpr int k_max_depth = 64;
+
+bool nesting_within(std::string_view body, int limit) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        const char c = body[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return false;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return true;
+}
+
+// A header value we store or compare: printable ASCII only (a database of UTF-8 text refuses the rest).
+bool printable_ascii(const std::string& text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+}
+
+// Report paths become lines of the content hash: a line break (or any control character) in one
+// could make two different sets of files hash alike.
+bool paths_plain(const json& report) {
+    for (const auto& file : report.value("files", json::array())) {
+        if (!file.is_object() || !file.contains("path") || !file["path"].is_string()) continue;
+        const std::string& path = file["path"].get_ref<const std::string&>();
+        if (std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// What a caller is told of a failure on our side: its kind, never the database's own words (hosts,
+// users, SQL); those go to the service's log.
+std::string public_message(const StoreError& e) {
+    std::fprintf(stderr, "pgfence serve: %d: %s\n", e.status, e.message.c_str());
+    if (e.status == 503) return "the database is unavailable: try again";
+    if (e.status >= 500) return "internal error (the service's log has the details)";
+    return e.message;
+}
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
 }
 
 std::string route_of(const httplib::Request& req) {
@@ -220,19 +285,23 @@ analyze::Status Service::run() {
     server.set_read_timeout(std::chrono::seconds(10));
     server.set_write_timeout(std::chrono::seconds(10));
     server.set_keep_alive_max_count(100);
+    // A slow client holds a thread only so long: idle keep-alive connections are closed after 5 s,
+    // and the pool is larger than cpp-httplib's default of 8 so a handful of them cannot starve it.
+    // A proxy in front (README) is still what bounds a client that trickles a request for minutes.
+    server.set_keep_alive_timeout(5);
+    server.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
     // Every answer counted, whatever produced it (a route, a 413 before any route ran).
     server.set_logger([this](const httplib::Request& req, const httplib::Response& res) { m_metrics->request(route_of(req), res.status); });
     // One catch-all per request: an answer with a message, never a dropped connection.
     server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "internal error";
         try {
             if (ep) std::rethrow_exception(ep);
         } catch (const std::exception& e) {
-            what = std::string("internal error: ") + e.what();
+            std::fprintf(stderr, "pgfence serve: internal error: %s\n", e.what());
         } catch (...) {
         }
-        reply(res, 500, {{"message", what}});
+        reply(res, 500, {{"message", "internal error (the service's log has the details)"}});
     });
     server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
         if (res.body.empty()) {
@@ -255,7 +324,7 @@ analyze::Status Service::run() {
     server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
         auto depth = m_store.queue_depth();
         if (!depth) {
-            reply(res, 503, {{"status", "unavailable"}, {"database", depth.error().message}});
+            reply(res, 503, {{"status", "unavailable"}, {"database", public_message(depth.error())}});
             return;
         }
         reply(res, 200, {{"status", "ok"}, {"jobs_queued", depth->first}});
@@ -277,19 +346,23 @@ analyze::Status Service::run() {
         const std::string token = bearer(req);
         if (token.empty()) return refuse(401, "unauthorized", {{"message", "an upload token is required (Authorization: Bearer)"}});
         auto repository = m_store.token_repository(token);
-        if (!repository) return refuse(repository.error().status, "error", {{"message", repository.error().message}});
+        if (!repository) return refuse(repository.error().status, "error", {{"message", public_message(repository.error())}});
         if (!*repository) return refuse(401, "unauthorized", {{"message", "unknown or revoked upload token"}});
         const std::string key = req.get_header_value("Idempotency-Key");
-        if (key.empty() || key.size() > 128) {
-            return refuse(422, "invalid", {{"message", "an Idempotency-Key header (1 to 128 characters) is required"}});
+        if (key.empty() || key.size() > 128 || !printable_ascii(key)) {
+            return refuse(422, "invalid", {{"message", "an Idempotency-Key header (1 to 128 printable characters) is required"}});
+        }
+        if (!nesting_within(req.body, k_max_depth)) {
+            return refuse(422, "invalid", {{"message", "the body is nested deeper than " + std::to_string(k_max_depth) + " levels"}});
         }
         json envelope = json::parse(req.body, nullptr, false);
         if (envelope.is_discarded()) return refuse(422, "invalid", {{"message", "the body is not JSON"}});
         if (std::string problem = envelope_problem(envelope); !problem.empty()) {
             return refuse(422, "invalid", {{"message", problem}});
         }
-        const std::string target = envelope["repository"].get<std::string>();
-        if (target != **repository) {
+        // GitHub's repository names are case-insensitive: one chain per repository, in lower case.
+        const std::string target = lower(envelope["repository"].get<std::string>());
+        if (target != lower(**repository)) {
             return refuse(401, "unauthorized", {{"message", "this token uploads for " + **repository + ", not " + target}});
         }
         valijson::Validator validator;
@@ -305,6 +378,9 @@ analyze::Status Service::run() {
             }
             return refuse(422, "invalid", {{"message", "the report does not match docs/pgfence-report.schema.json"}, {"errors", errors}});
         }
+        if (!paths_plain(envelope["report"])) {
+            return refuse(422, "invalid", {{"message", "a file path of the report has a control character"}});
+        }
         auto implied = content_hash_of(envelope["report"]);
         if (!implied) return refuse(422, "invalid", {{"message", "every report file needs its path and sha256"}});
         if (*implied != envelope["content_hash"].get<std::string>()) {
@@ -312,7 +388,10 @@ analyze::Status Service::run() {
         }
         const std::string head = envelope["head_sha"].get<std::string>();
         auto policy = current_policy();
-        if (!policy) return refuse(503, "error", {{"message", policy.error().message}});
+        if (!policy) {
+            std::fprintf(stderr, "pgfence serve: %s\n", policy.error().message.c_str());
+            return refuse(503, "error", {{"message", policy.error().message}});
+        }
         auto decided = policy->first->decide(envelope["report"], target, head);
         if (!decided) return refuse(500, "error", {{"message", "the policy cannot be applied: " + decided.error().message}});
         const json policy_source = policy->second;
@@ -328,6 +407,13 @@ analyze::Status Service::run() {
                                        {target, std::to_string(number), content, upload_id});
                 if (!earlier) return db_error(c, earlier.error());
                 json same_as = earlier->rows() > 0 ? json(earlier->value(0, 0)) : json(nullptr);
+                // Whether the commit uploaded is the pull request's head as GitHub's webhooks last
+                // said: the uploader is the repository's CI, and this is what the service can check.
+                auto known = c.query("SELECT head_sha FROM pgfence_pull_requests WHERE repository = $1 AND number = $2",
+                                     {target, std::to_string(number)});
+                if (!known) return db_error(c, known.error());
+                const std::string head_check =
+                    known->rows() == 0 ? "unknown" : known->value(0, 0) == head ? "matches" : "differs";
                 const json& report = envelope["report"];
                 auto uploaded = append_audit(c, target, "upload", content, number,
                                              {{"upload_id", upload_id},
@@ -345,6 +431,7 @@ analyze::Status Service::run() {
                                                {"conclusion", decision["conclusion"]},
                                                {"items", decision["items"]},
                                                {"policy", policy_source},
+                                               {"pull_request_head", head_check},
                                                {"same_content_as", same_as}});
                 if (!evaluated) return evaluated.error();
                 auto stored = c.query("UPDATE pgfence_uploads SET decision = $2::jsonb WHERE id = $1",
@@ -358,7 +445,7 @@ analyze::Status Service::run() {
                                     {"items", decision["items"].size()},
                                     {"same_content_as", same_as}}};
             });
-        if (!answer) return refuse(answer.error().status, "error", {{"message", answer.error().message}});
+        if (!answer) return refuse(answer.error().status, "error", {{"message", public_message(answer.error())}});
         const std::string result = answer->status == 201 ? "accepted" : answer->status == 200 ? "replayed" : "conflict";
         if (answer->status == 201) m_metrics->count(m_metrics->decisions, answer->body.value("conclusion", ""));
         refuse(answer->status, result, answer->body);
@@ -377,15 +464,17 @@ analyze::Status Service::run() {
         }
         const std::string event = req.get_header_value("X-GitHub-Event");
         const std::string delivery = req.get_header_value("X-GitHub-Delivery");
-        if (event.empty() || delivery.empty() || delivery.size() > 100) {
+        if (event.empty() || delivery.empty() || delivery.size() > 100 || event.size() > 100 || !printable_ascii(event) ||
+            !printable_ascii(delivery)) {
             return reply(res, 400, {{"message", "X-GitHub-Event and X-GitHub-Delivery are required"}});
         }
+        if (!nesting_within(req.body, k_max_depth)) return reply(res, 400, {{"message", "the payload is nested too deeply"}});
         json payload = json::parse(req.body, nullptr, false);
         if (payload.is_discarded() || !payload.is_object()) return reply(res, 400, {{"message", "the payload is not a JSON object"}});
-        auto fresh = m_store.record_delivery(delivery, event, std::move(payload));
+        auto fresh = m_store.record_delivery(delivery, sha256_hex(req.body), event, std::move(payload));
         if (!fresh) {
             m_metrics->count(m_metrics->deliveries, "error");
-            return reply(res, fresh.error().status, {{"message", fresh.error().message}});
+            return reply(res, fresh.error().status, {{"message", public_message(fresh.error())}});
         }
         m_metrics->count(m_metrics->deliveries, *fresh ? "queued" : "duplicate");
         reply(res, *fresh ? 202 : 200, {{"message", *fresh ? "queued" : "duplicate delivery: already received"}});
@@ -393,7 +482,7 @@ analyze::Status Service::run() {
 
     server.Get("/v1/audit", timed("/v1/audit", [this](const httplib::Request& req, httplib::Response& res) {
         const std::string token = bearer(req);
-        std::string repository = req.get_param_value("repository");
+        std::string repository = lower(req.get_param_value("repository"));
         const std::string since = req.get_param_value("since");
         if (!since.empty() && !parse_utc(since)) return reply(res, 422, {{"message", "since must be like 2026-11-23T09:00:00Z"}});
         if (!repository.empty() && !valid_repository(repository)) return reply(res, 422, {{"message", "repository must be OWNER/NAME"}});
@@ -402,15 +491,15 @@ analyze::Status Service::run() {
         if (!admin) {
             if (token.empty()) return reply(res, 401, {{"message", "a token is required (Authorization: Bearer)"}});
             auto own = m_store.token_repository(token);
-            if (!own) return reply(res, own.error().status, {{"message", own.error().message}});
+            if (!own) return reply(res, own.error().status, {{"message", public_message(own.error())}});
             if (!*own) return reply(res, 401, {{"message", "unknown or revoked token"}});
-            if (!repository.empty() && repository != **own) {
+            if (!repository.empty() && repository != lower(**own)) {
                 return reply(res, 403, {{"message", "this token reads the audit trail of " + **own + " only"}});
             }
-            repository = **own;
+            repository = lower(**own);
         }
         auto events = m_store.audit_events(repository, since);
-        if (!events) return reply(res, events.error().status, {{"message", events.error().message}});
+        if (!events) return reply(res, events.error().status, {{"message", public_message(events.error())}});
         std::string lines;
         for (const auto& e : *events) lines += e.dump() + "\n";
         res.status = 200;
@@ -433,21 +522,46 @@ analyze::Status Service::run() {
 }
 
 analyze::Result<std::pair<std::shared_ptr<const Policies>, json>> Service::current_policy() {
-    std::lock_guard lock(m_policy_mutex);
+    using Answer = analyze::Result<std::pair<std::shared_ptr<const Policies>, json>>;
     const auto now = std::chrono::steady_clock::now();
-    const bool fetched_once = m_policy_read != std::chrono::steady_clock::time_point{};
-    if (m_config.policy_repository.empty() || (fetched_once && now - m_policy_read < std::chrono::minutes(5))) {
-        return std::make_pair(m_policies, m_policy_source);
+    bool fetched_once = false;
+    {
+        std::lock_guard lock(m_policy_mutex);
+        fetched_once = m_policy_read != std::chrono::steady_clock::time_point{};
+        if (m_config.policy_repository.empty() || (fetched_once && now - m_policy_read < std::chrono::minutes(5))) {
+            return std::make_pair(m_policies, m_policy_source);
+        }
+        // Not again within ten seconds of a failure: uploads are answered at once meanwhile.
+        if (!fetched_once && now - m_policy_failed < std::chrono::seconds(10)) {
+            return analyze::Error{m_policy_error, "", std::nullopt};
+        }
+    }
+    // One request reads the file; the others keep the copy they have (or, before the first
+    // copy, wait for that one read) instead of holding the lock across GitHub's answer.
+    std::unique_lock fetching(m_policy_fetch_mutex, std::try_to_lock);
+    if (!fetching.owns_lock()) {
+        if (fetched_once) {
+            std::lock_guard lock(m_policy_mutex);
+            return std::make_pair(m_policies, m_policy_source);
+        }
+        fetching.lock();
+        std::lock_guard lock(m_policy_mutex);
+        if (m_policy_read != std::chrono::steady_clock::time_point{}) return std::make_pair(m_policies, m_policy_source);
+        return analyze::Error{m_policy_error.empty() ? "the organisation's policy is not read yet" : m_policy_error, "",
+                              std::nullopt};
     }
     const std::string name = m_config.policy_repository + ":" + m_config.policy_path;
-    auto fail = [&](const std::string& why) -> analyze::Result<std::pair<std::shared_ptr<const Policies>, json>> {
+    auto fail = [&](const std::string& why) -> Answer {
+        std::lock_guard lock(m_policy_mutex);
         if (fetched_once) {
             std::fprintf(stderr, "pgfence serve: the policy %s was not read again (%s): the copy read before holds\n",
                          name.c_str(), why.c_str());
             m_policy_read = now - std::chrono::minutes(4);  // try again in a minute
             return std::make_pair(m_policies, m_policy_source);
         }
-        return analyze::Error{"the organisation's policy " + name + " cannot be read: " + why, "", std::nullopt};
+        m_policy_failed = now;
+        m_policy_error = "the organisation's policy " + name + " cannot be read: " + why;
+        return analyze::Error{m_policy_error, "", std::nullopt};
     };
     if (!m_app) return fail("no GitHub App configured");
     auto installation = m_app->installation_of(m_config.policy_repository);
@@ -461,13 +575,15 @@ analyze::Result<std::pair<std::shared_ptr<const Policies>, json>> Service::curre
                     : "%" + std::string(1, "0123456789ABCDEF"[(c >> 4) & 15]) + std::string(1, "0123456789ABCDEF"[c & 15]);
     }
     auto r = m_app->request("GET", "/repos/" + m_config.policy_repository + "/contents/" + path, *token);
-    if (r.status != 200 || r.body.value("encoding", "") != "base64" || !r.body.contains("content")) {
-        return fail(r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status));
+    if (r.status != 200) return fail(r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status));
+    if (r.body.value("encoding", "") != "base64" || !r.body.contains("content") || !r.body["content"].is_string()) {
+        return fail("GitHub sent no base64 content (a file above 1 MB, or not a file)");
     }
     auto text = base64_decode(r.body["content"].get<std::string>());
     if (!text) return fail("its content is not base64");
     auto parsed = Policies::load(*text, name);
     if (!parsed) return fail(parsed.error().message);
+    std::lock_guard lock(m_policy_mutex);
     m_policies = std::make_shared<const Policies>(std::move(*parsed));
     m_policy_source = {{"source", name}, {"sha", r.body.value("sha", "")}};
     m_policy_read = now;
@@ -520,8 +636,15 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     std::int64_t number = 0;
     std::optional<std::int64_t> check_run_id;
     std::optional<std::int64_t> installation;
+    bool superseded = false;
+    std::string chain_head;
     auto loaded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
-        auto r = c.query("SELECT u.decision, u.head_sha, u.content_hash, u.pull_request, ch.check_run_id, pr.installation_id "
+        // The newest upload for this head decides: an older job (retried after a GitHub failure)
+        // must not post its older decision over a newer one.
+        auto r = c.query("SELECT u.decision, u.head_sha, u.content_hash, u.pull_request, ch.check_run_id, pr.installation_id, "
+                         "(SELECT n.id FROM pgfence_uploads n WHERE n.repository = u.repository AND n.head_sha = u.head_sha "
+                         " AND n.response IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1) = u.id, "
+                         "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository) "
                          "FROM pgfence_uploads u "
                          "LEFT JOIN pgfence_checks ch ON ch.repository = u.repository AND ch.head_sha = u.head_sha "
                          "LEFT JOIN pgfence_pull_requests pr ON pr.repository = u.repository AND pr.number = u.pull_request "
@@ -529,6 +652,8 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                          {upload_id});
         if (!r) return db_error(c, r.error());
         if (r->rows() == 0) return StoreError{404, "no upload " + upload_id};
+        superseded = r->value(0, 6) != "t";
+        chain_head = r->value(0, 7);
         decision = json::parse(r->value(0, 0));
         head_sha = r->value(0, 1);
         content_hash = r->value(0, 2);
@@ -542,6 +667,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         give_up = loaded.error().status == 404;
         return false;
     }
+    if (loaded && superseded) return true;  // a newer upload of this head posts its own decision
     if (!m_app) {
         error = "no GitHub App configured (app_id, private_key_path): the check cannot be posted";
         give_up = true;
@@ -560,11 +686,30 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         error = token.error().message;
         return false;
     }
+    if (!check_run_id) {
+        // A run posted before but not recorded (the service stopped in between) is updated, not doubled.
+        auto found = m_app->request("GET", "/repos/" + repository + "/commits/" + head_sha + "/check-runs?check_name=" +
+                                               "pgfence%20governance&filter=latest", *token);
+        if (found.status == 200 && found.body.contains("check_runs") && found.body["check_runs"].is_array() &&
+            !found.body["check_runs"].empty() && found.body["check_runs"][0].contains("id") &&
+            found.body["check_runs"][0]["id"].is_number_integer()) {
+            check_run_id = found.body["check_runs"][0]["id"].get<std::int64_t>();
+        }
+    }
     const json& d = decision["decision"];
     const std::string conclusion = d.value("conclusion", "failure");
+    // GitHub refuses an output field longer than 65,535 characters.
+    auto capped = [](std::string text) {
+        constexpr std::size_t k_limit = 65000;
+        if (text.size() <= k_limit) return text;
+        std::size_t cut = text.rfind('\n', k_limit);
+        if (cut == std::string::npos) cut = k_limit;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+        return text.substr(0, cut) + "\n\n… cut at GitHub's limit: the audit trail has every item.";
+    };
     json output = {{"title", decision.value("title", "pgfence governance")},
-                   {"summary", d.value("summary", "")},
-                   {"text", decision.value("text", "")}};
+                   {"summary", capped(d.value("summary", ""))},
+                   {"text", capped(decision.value("text", "")) + "\n\nAudit chain head: `" + chain_head + "`"}};
     json body = {{"name", k_check_name}, {"head_sha", head_sha}, {"status", "completed"}, {"conclusion", conclusion},
                  {"output", output}, {"external_id", upload_id}};
     if (!m_config.public_url.empty()) body["details_url"] = m_config.public_url;
@@ -601,38 +746,83 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     return true;
 }
 
+namespace {
+
+// A field of a webhook payload by path, when it is there with the expected type.
+const json* field(const json& root, std::initializer_list<const char*> path) {
+    const json* at = &root;
+    for (const char* key : path) {
+        if (!at->is_object()) return nullptr;
+        auto it = at->find(key);
+        if (it == at->end()) return nullptr;
+        at = &*it;
+    }
+    return at;
+}
+
+std::optional<std::string> text_at(const json& root, std::initializer_list<const char*> path) {
+    const json* f = field(root, path);
+    if (f == nullptr || !f->is_string()) return std::nullopt;
+    return f->get<std::string>();
+}
+
+std::optional<std::int64_t> number_at(const json& root, std::initializer_list<const char*> path) {
+    const json* f = field(root, path);
+    if (f == nullptr || !f->is_number_integer()) return std::nullopt;
+    return f->get<std::int64_t>();
+}
+
+}  // namespace
+
 bool Service::handle_webhook(const json& job, std::string& error, bool& give_up) {
     const std::string event = job.value("event", "");
-    const json& payload = job["payload"];
-    const std::string action = payload.value("action", "");
+    static const json k_empty = json::object();
+    const json& payload = job.contains("payload") && job["payload"].is_object() ? job["payload"] : k_empty;
+    const std::string action = text_at(payload, {"action"}).value_or("");
     const std::string delivery = job.value("delivery", "");
+    // A signed payload is GitHub's, but its shape is still checked before anything is used.
+    auto malformed = [&](const char* what) {
+        error = std::string("a ") + event + " delivery without " + what + ": ignored";
+        give_up = true;
+        return false;
+    };
+    std::string repository = lower(text_at(payload, {"repository", "full_name"}).value_or(""));
     if (event == "pull_request" &&
         (action == "opened" || action == "synchronize" || action == "reopened" || action == "closed")) {
-        const json& pr = payload["pull_request"];
-        const std::string repository = payload["repository"].value("full_name", "");
-        const std::int64_t number = pr.value("number", std::int64_t{0});
-        const std::string head = pr["head"].value("sha", "");
-        const bool merged = pr.value("merged", false);
+        auto number = number_at(payload, {"pull_request", "number"});
+        auto head = text_at(payload, {"pull_request", "head", "sha"});
+        auto updated = text_at(payload, {"pull_request", "updated_at"});
+        if (!valid_repository(repository)) return malformed("a repository");
+        if (!number || !head || !is_hex(*head, 40)) return malformed("the pull request's number and head");
+        const json* merged_field = field(payload, {"pull_request", "merged"});
+        const bool merged = merged_field != nullptr && merged_field->is_boolean() && merged_field->get<bool>();
         const std::string state = action == "closed" ? (merged ? "merged" : "closed") : "open";
-        json installation = payload.contains("installation") ? payload["installation"].value("id", json(nullptr)) : json(nullptr);
+        auto installation = number_at(payload, {"installation", "id"});
+        const std::string updated_at = updated && parse_utc(*updated) ? *updated : "";
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
-            auto up = c.query("INSERT INTO pgfence_pull_requests (repository, number, head_sha, state, installation_id) "
-                              "VALUES ($1, $2, $3, $4, NULLIF($5, '')::bigint) ON CONFLICT (repository, number) DO UPDATE SET "
-                              "head_sha = EXCLUDED.head_sha, state = EXCLUDED.state, "
-                              "installation_id = COALESCE(EXCLUDED.installation_id, pgfence_pull_requests.installation_id), "
-                              "updated_at = now()",
-                              {repository, std::to_string(number), head, state,
-                               installation.is_number_integer() ? std::to_string(installation.get<std::int64_t>()) : ""});
+            // An older event than the one recorded (a redelivery, a replay) changes nothing.
+            auto up = c.query("INSERT INTO pgfence_pull_requests AS p (repository, number, head_sha, state, installation_id, "
+                              "github_updated_at) VALUES ($1, $2, $3, $4, NULLIF($5, '')::bigint, NULLIF($6, '')::timestamptz) "
+                              "ON CONFLICT (repository, number) DO UPDATE SET head_sha = EXCLUDED.head_sha, state = EXCLUDED.state, "
+                              "installation_id = COALESCE(EXCLUDED.installation_id, p.installation_id), "
+                              "github_updated_at = EXCLUDED.github_updated_at, updated_at = now() "
+                              "WHERE p.github_updated_at IS NULL OR EXCLUDED.github_updated_at IS NULL "
+                              "OR EXCLUDED.github_updated_at >= p.github_updated_at RETURNING 1",
+                              {repository, std::to_string(*number), *head, state,
+                               installation ? std::to_string(*installation) : "", updated_at});
             if (!up) return db_error(c, up.error());
-            // The content last reviewed for this pull request, bound to the event (a merge of reviewed content).
+            if (up->rows() == 0) return true;  // stale
+            // The content reviewed at this head commit, bound to the event (a merge of reviewed
+            // content); none when the head was never uploaded.
             auto last = c.query("SELECT content_hash FROM pgfence_uploads WHERE repository = $1 AND pull_request = $2 "
-                                "AND response IS NOT NULL ORDER BY created_at DESC LIMIT 1",
-                                {repository, std::to_string(number)});
+                                "AND head_sha = $3 AND response IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+                                {repository, std::to_string(*number), *head});
             if (!last) return db_error(c, last.error());
             std::optional<std::string> content;
             if (last->rows() > 0) content = last->value(0, 0);
-            auto e = append_audit(c, repository, merged ? "merge" : "pull_request", content, number,
-                                  {{"action", action}, {"head_sha", head}, {"merged", merged}, {"delivery", delivery}});
+            auto e = append_audit(c, repository, merged ? "merge" : "pull_request", content, *number,
+                                  {{"action", action}, {"head_sha", *head}, {"merged", merged}, {"delivery", delivery},
+                                   {"reviewed", content.has_value()}});
             if (!e) return e.error();
             return true;
         });
@@ -640,10 +830,9 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
         return static_cast<bool>(done);
     }
     if (event == "check_run" && action == "rerequested") {
-        const json& run = payload["check_run"];
-        if (run.value("name", "") != k_check_name) return true;  // another app's check
-        const std::string repository = payload["repository"].value("full_name", "");
-        const std::string head = run.value("head_sha", "");
+        if (text_at(payload, {"check_run", "name"}).value_or("") != k_check_name) return true;  // another app's check
+        const std::string head = text_at(payload, {"check_run", "head_sha"}).value_or("");
+        if (!valid_repository(repository) || !is_hex(head, 40)) return malformed("a repository and a head commit");
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
             auto latest = c.query("SELECT id, pull_request, content_hash FROM pgfence_uploads WHERE repository = $1 AND head_sha = $2 "
                                   "AND response IS NOT NULL ORDER BY created_at DESC LIMIT 1",
@@ -660,16 +849,22 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
         return static_cast<bool>(done);
     }
     if (event == "installation") {
-        const json& inst = payload["installation"];
-        const std::string account = inst.contains("account") && inst["account"].is_object() ? inst["account"].value("login", "") : "";
-        const std::int64_t id = inst.value("id", std::int64_t{0});
+        const std::string account = lower(text_at(payload, {"installation", "account", "login"}).value_or(""));
+        auto installation_id = number_at(payload, {"installation", "id"});
+        static const std::regex k_login(R"(^[a-z0-9-]{1,39}$)");
+        if (!installation_id || !std::regex_match(account, k_login)) return malformed("an installation and its account");
+        const std::int64_t id = *installation_id;
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
             auto up = c.query("INSERT INTO pgfence_installations (installation_id, account) VALUES ($1, $2) "
                               "ON CONFLICT (installation_id) DO UPDATE SET account = EXCLUDED.account, updated_at = now()",
                               {std::to_string(id), account});
             if (!up) return db_error(c, up.error());
             json repositories = json::array();
-            for (const auto& r : payload.value("repositories", json::array())) repositories.push_back(r.value("full_name", ""));
+            if (const json* list = field(payload, {"repositories"}); list != nullptr && list->is_array()) {
+                for (const auto& r : *list) {
+                    if (auto name = text_at(r, {"full_name"}); name && valid_repository(*name)) repositories.push_back(lower(*name));
+                }
+            }
             // An account's own chain (no repository): the App installed, removed, changed.
             auto e = append_audit(c, account, "installation", std::nullopt, std::nullopt,
                                   {{"action", action}, {"installation_id", id}, {"repositories", repositories}, {"delivery", delivery}});

@@ -45,6 +45,9 @@ private:
     std::shared_ptr<const Policies> m_policies;
     nlohmann::json m_policy_source;
     std::chrono::steady_clock::time_point m_policy_read{};
+    std::mutex m_policy_fetch_mutex;
+    std::chrono::steady_clock::time_point m_policy_failed{};
+    std::string m_policy_error;
     std::unique_ptr<GitHubApp> m_app;
     std::unique_ptr<Metrics> m_metrics;
     std::atomic<bool> m_stopping{false};

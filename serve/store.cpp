@@ -120,6 +120,21 @@ StoreResult<std::string> Store::create_token(const std::string& repository) {
     return token;
 }
 
+StoreResult<int> Store::revoke_tokens(const std::string& repository) {
+    int revoked = 0;
+    auto done = transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        auto r = c.query("UPDATE pgfence_tokens SET revoked_at = now() WHERE repository = $1 AND revoked_at IS NULL RETURNING 1",
+                         {repository});
+        if (!r) return db_error(c, r.error());
+        revoked = r->rows();
+        auto event = append_audit(c, repository, "token", std::nullopt, std::nullopt, {{"action", "revoked"}, {"count", revoked}});
+        if (!event) return event.error();
+        return true;
+    });
+    if (!done) return done.error();
+    return revoked;
+}
+
 StoreResult<std::optional<std::string>> Store::token_repository(const std::string& token) {
     std::optional<std::string> repository;
     auto done = transaction([&](trace::Connection& c) -> StoreResult<bool> {
@@ -176,11 +191,13 @@ StoreResult<Answer> Store::record_upload(const std::string& repository, const nl
     return answer;
 }
 
-StoreResult<bool> Store::record_delivery(const std::string& delivery_id, const std::string& event, nlohmann::json payload) {
+StoreResult<bool> Store::record_delivery(const std::string& delivery_id, const std::string& body_sha256,
+                                         const std::string& event, nlohmann::json payload) {
     bool fresh = false;
     auto done = transaction([&](trace::Connection& c) -> StoreResult<bool> {
-        auto r = c.query("INSERT INTO pgfence_deliveries (delivery_id, event) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
-                         {delivery_id, event});
+        auto r = c.query("INSERT INTO pgfence_deliveries (delivery_id, body_sha256, event) VALUES ($1, $2, $3) "
+                         "ON CONFLICT DO NOTHING RETURNING 1",
+                         {delivery_id, body_sha256, event});
         if (!r) return db_error(c, r.error());
         fresh = r->rows() > 0;
         if (!fresh) return true;
@@ -277,6 +294,18 @@ StoreResult<std::vector<nlohmann::json>> Store::audit_events(const std::string& 
     });
     if (!done) return done.error();
     return events;
+}
+
+StoreResult<std::map<std::string, std::pair<std::int64_t, std::string>>> Store::audit_heads() {
+    std::map<std::string, std::pair<std::int64_t, std::string>> heads;
+    auto done = transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        auto r = c.query("SELECT repository, seq, hash FROM pgfence_audit_heads");
+        if (!r) return db_error(c, r.error());
+        for (int i = 0; i < r->rows(); ++i) heads[r->value(i, 0)] = {std::stoll(r->value(i, 1)), r->value(i, 2)};
+        return true;
+    });
+    if (!done) return done.error();
+    return heads;
 }
 
 StoreResult<std::pair<std::int64_t, std::int64_t>> Store::queue_depth() {

@@ -6,6 +6,7 @@
 // SKIP LOCKED, and a chain's head row is locked to append to it.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,8 @@ public:
 
     // A new upload token for `repository` (the token itself is returned once and never stored).
     [[nodiscard]] StoreResult<std::string> create_token(const std::string& repository);
+    // Revokes every token of `repository`; how many were live.
+    [[nodiscard]] StoreResult<int> revoke_tokens(const std::string& repository);
     // The repository a token may upload for, or nothing (unknown or revoked).
     [[nodiscard]] StoreResult<std::optional<std::string>> token_repository(const std::string& token);
 
@@ -63,10 +66,10 @@ public:
                                                     const std::string& idempotency_key, const std::string& body_sha256,
                                                     const Decide& decide);
 
-    // A webhook delivery, once: false when this delivery id was seen before. A new one is queued
+    // A webhook delivery, once: false when this delivery id, or this very body, was seen before. A new one is queued
     // as a job of kind "webhook" in the same transaction.
-    [[nodiscard]] StoreResult<bool> record_delivery(const std::string& delivery_id, const std::string& event,
-                                                    nlohmann::json payload);
+    [[nodiscard]] StoreResult<bool> record_delivery(const std::string& delivery_id, const std::string& body_sha256,
+                                                    const std::string& event, nlohmann::json payload);
 
     // The next due job, claimed until `finish_job` or `retry_job`; nothing when none is due.
     [[nodiscard]] StoreResult<std::optional<Job>> claim_job();
@@ -81,6 +84,9 @@ public:
     // The chain as JSON Lines material: events of `repository` (all when empty) from `since`
     // (an RFC 3339 time, "" for all), by repository and seq, each with its `hash`.
     [[nodiscard]] StoreResult<std::vector<nlohmann::json>> audit_events(const std::string& repository, const std::string& since);
+
+    // Each chain's head as the service last moved it: repository → (seq, hash).
+    [[nodiscard]] StoreResult<std::map<std::string, std::pair<std::int64_t, std::string>>> audit_heads();
 
     // Queue depth and failed jobs, for /metrics.
     [[nodiscard]] StoreResult<std::pair<std::int64_t, std::int64_t>> queue_depth();

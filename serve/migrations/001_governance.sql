@@ -39,6 +39,7 @@ CREATE TABLE pgfence_pull_requests (
     head_sha text NOT NULL,
     state text NOT NULL,
     installation_id bigint,
+    github_updated_at timestamptz,  -- the payload's updated_at: an older event changes nothing
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (repository, number)
 );
@@ -50,8 +51,11 @@ CREATE TABLE pgfence_installations (
 );
 
 -- Webhook deliveries seen (X-GitHub-Delivery): a redelivery is answered and not processed again.
+-- The body's hash too, since the delivery id is not signed: a captured body replayed under a new
+-- id is the same delivery.
 CREATE TABLE pgfence_deliveries (
     delivery_id text PRIMARY KEY,
+    body_sha256 text NOT NULL UNIQUE,
     event text NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now()
 );
