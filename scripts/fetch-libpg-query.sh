@@ -9,18 +9,24 @@
 # Exit 0 with DEST/usr/{include,lib} ready, or 1 with one `error:` line.
 set -euo pipefail
 
-# The pin. Debian unstable moves on: when this version leaves it, update all three lines
-# from `apt-cache show libpg-query-dev` against the sources below and rerun the tests.
+# The pin, per architecture (the release builds the action's images for amd64 and arm64). Debian
+# unstable moves on: when this version leaves it, update the version and both SHA-256 lines from
+# `apt-cache show libpg-query-dev:amd64 libpg-query-dev:arm64` against the sources below, and rerun
+# the tests.
 version="18.1.0-2"
-sha256="a65df812eabf77e18fd1f16509f19df8a94579d2492ae78b1f8b3fc98460dddc"
 suite="sid"
+arch="$(dpkg --print-architecture)"
+case "$arch" in
+  amd64) sha256="a65df812eabf77e18fd1f16509f19df8a94579d2492ae78b1f8b3fc98460dddc" multiarch=x86_64-linux-gnu ;;
+  arm64) sha256="0e264aafa9df537c81ad0dcf74229e612b7a61b581bcd907893807fe7cdedd72" multiarch=aarch64-linux-gnu ;;
+  *) echo "error: libpg_query $version: only amd64 and arm64 are pinned (this machine is $arch)" >&2; exit 1 ;;
+esac
 
 dest="${1:?usage: fetch-libpg-query.sh DEST}"
 stamp="$dest/.pinned-$version"
-[ -f "$stamp" ] && [ -f "$dest/usr/lib/x86_64-linux-gnu/libpg_query.a" ] && exit 0
+[ -f "$stamp" ] && [ -f "$dest/usr/lib/$multiarch/libpg_query.a" ] && exit 0
 
 fail() { echo "error: libpg_query $version: $*" >&2; exit 1; }
-[ "$(dpkg --print-architecture)" = "amd64" ] || fail "only amd64 is pinned (this machine is $(dpkg --print-architecture))"
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [ -r "$keyring" ] || fail "$keyring is missing (install debian-archive-keyring)"
 
@@ -52,12 +58,12 @@ indexed="$(apt-cache "${apt_opts[@]}" show "libpg-query-dev=$version" 2>/dev/nul
 [ "$indexed" = "$sha256" ] || fail "the signed index says SHA-256 $indexed, the pin says $sha256"
 (cd "$work" && retry apt-get "${apt_opts[@]}" -qq download "libpg-query-dev=$version" >"$work/download.log" 2>&1) ||
   fail "apt-get download failed: $(grep -m1 '^E:' "$work/download.log" || tail -n1 "$work/download.log")"
-deb="$work/libpg-query-dev_${version}_amd64.deb"
+deb="$work/libpg-query-dev_${version}_${arch}.deb"
 [ -f "$deb" ] || fail "apt-get download left no $deb"
 echo "$sha256  $deb" | sha256sum --quiet -c - || fail "the downloaded package does not match SHA-256 $sha256"
 rm -rf "$dest"
 mkdir -p "$dest"
 dpkg -x "$deb" "$dest"
-[ -f "$dest/usr/lib/x86_64-linux-gnu/libpg_query.a" ] || fail "the package has no static library"
+[ -f "$dest/usr/lib/$multiarch/libpg_query.a" ] || fail "the package has no static library"
 touch "$stamp"
 echo "libpg_query $version (Debian $suite) in $dest"

@@ -7,7 +7,8 @@
 #      fork, trace and push modes, with the README's workflow (tests/container/action_test.py);
 #   4. installs the .deb and runs the tarball on clean Debian 12 and 11 images (scripts/container/packages.sh).
 # Run by scripts/test.sh. Where podman cannot run (not installed, not root, no nesting) it
-# prints one `skip:` line and exits 0.
+# prints one `skip:` line and exits 0. Its last line counts the `ok:` and `FAILED:` lines of the
+# parts: `container: N passed, N failed`.
 #   scripts/test-container.sh [--only action|packages]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,8 @@ fi
 ctr_setup "${PGFENCE_CONTAINER_WORK:-/var/tmp/pgfence-container}"
 shared="${PGFENCE_SHARED:-../shared}"
 fail=0
+log="$CTR_WORK/test-container.log"
+: > "$log"
 
 ctr_base_image bookworm docker.io/library/debian:12 docker.io/library/debian:12-slim || exit 1
 why="$(ctr_cannot_run docker.io/library/debian:12)"
@@ -50,19 +53,27 @@ if [ -z "$only" ] || [ "$only" = "action" ]; then
     printf 'image %s: %d MB, %d MB compressed (built in %d s)\n' "$target" "$((bytes / 1000000))" \
       "$((compressed / 1000000))" "$((SECONDS - start))"
     if [ "$target" = action ] && [ "$compressed" -ge 60000000 ]; then
-      echo "FAILED: the default image is not under 60 MB compressed"
+      echo "FAILED: the default image is not under 60 MB compressed" | tee -a "$log"
       fail=1
+    else
+      echo "ok: the $target image builds from the repository" | tee -a "$log"
     fi
   done
   python3 tests/container/action_test.py --source . --double tests/github_double/server.py \
-    --schemas "$shared/schemas/github" --sarif-schema "$shared/schemas/sarif-schema-2.1.0.json" || fail=1
+    --schemas "$shared/schemas/github" --sarif-schema "$shared/schemas/sarif-schema-2.1.0.json" 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || fail=1
 fi
 
 if [ -z "$only" ] || [ "$only" = "packages" ]; then
   if [ -f scripts/container/packages.sh ]; then
-    bash scripts/container/packages.sh build "$CTR_WORK" || fail=1
+    bash scripts/container/packages.sh build "$CTR_WORK" 2>&1 | tee -a "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || fail=1
   fi
 fi
 
-[ "$fail" -eq 0 ] && echo "container test: passed" || echo "container test: FAILED"
+passed="$(grep -c '^ok: ' "$log")"
+failed="$(grep -c '^FAILED' "$log")"
+# A part that failed without a FAILED line of its own still counts as one failure.
+[ "$fail" -eq 1 ] && [ "$failed" -eq 0 ] && failed=1
+echo "container: $passed passed, $failed failed"
 exit "$fail"
