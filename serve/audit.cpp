@@ -72,4 +72,25 @@ std::string now_utc() {
     return buffer;
 }
 
+Verification verify_to_heads(const std::vector<nlohmann::json>& events, const Heads& heads) {
+    Verification out = verify(events);
+    if (out.problem) return out;  // where the chain first breaks says more than a short end
+    std::map<std::string, std::pair<std::int64_t, std::string>> last;
+    for (const auto& e : events) {
+        if (e.contains("repository") && e["repository"].is_string() && e.contains("seq") && e["seq"].is_number_integer()) {
+            last[e["repository"].get<std::string>()] = {e["seq"].get<std::int64_t>(), e.value("hash", "")};
+        }
+    }
+    for (const auto& [repository, head] : heads) {
+        auto it = last.find(repository);
+        if (it == last.end() || it->second != head) {
+            out.problem = Problem{repository, head.first,
+                                  "missing (the chain ends at seq " + std::to_string(it == last.end() ? 0 : it->second.first) +
+                                      ", its head says " + std::to_string(head.first) + ")"};
+            return out;
+        }
+    }
+    return out;
+}
+
 }  // namespace pgfence::serve::audit

@@ -22,7 +22,9 @@
 
 #include "serve/audit.hpp"
 #include "serve/crypto.hpp"
+#include "serve/dashboard.hpp"
 #include "serve/embedded.hpp"
+#include "serve/page_routes.hpp"
 
 namespace pgfence::serve {
 
@@ -333,10 +335,15 @@ analyze::Status Service::run() {
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
         auto depth = m_store.queue_depth();
         std::pair<std::int64_t, std::int64_t> values = depth ? *depth : std::pair<std::int64_t, std::int64_t>{0, 0};
+        std::string text = prometheus(*m_metrics, values.first, values.second, static_cast<bool>(depth));
+        // The page's figures of the last seven days, over every repository.
+        if (auto week = load_weekly(m_store, "")) text += weekly_prometheus(*week);
         res.status = 200;
-        res.set_content(prometheus(*m_metrics, values.first, values.second, static_cast<bool>(depth)),
-                        "text/plain; version=0.0.4");
+        res.set_content(text, "text/plain; version=0.0.4");
     });
+
+    add_page_routes(server, {m_config, m_store, [](const std::string&) { return std::vector<std::string>{}; },
+                             "pgfence-governance/" PGFENCE_VERSION});
 
     server.Post("/v1/analyses", timed("/v1/analyses", [this](const httplib::Request& req, httplib::Response& res) {
         auto refuse = [&](int status, const std::string& result, json body) {

@@ -143,6 +143,9 @@ class Double(AppRoutes):
         if scheme.lower() not in ("bearer", "token") or not credential:
             return "malformed"
         app = self.state.app
+        if credential in self.state.oauth.tokens:  # a user's token from the OAuth flow
+            entry["credential"] = "user-token"
+            return "ok"
         if app is not None and op is not None:
             return self.check_app_auth(app, op, params, scheme, credential, entry)
         if self.token is not None and credential != self.token:
@@ -207,6 +210,9 @@ class Double(AppRoutes):
             return {"login": login, "user_id": user_id_of(login), "installation": True}
         if credential.startswith("ghs_"):
             return {"login": ACTIONS_BOT_LOGIN, "user_id": ACTIONS_BOT_ID, "installation": True}
+        if credential in self.state.oauth.tokens:
+            login = self.state.oauth.tokens[credential]
+            return {"login": login, "user_id": user_id_of(login), "installation": False}
         return {"login": self.state.user_login, "user_id": self.state.user_id, "installation": False}
 
     def handle(self, op, params, body, url, origin, headers):
@@ -221,6 +227,9 @@ class Double(AppRoutes):
             answer = openapi.synthesize(raw_ok)
             answer.update(login=who["login"], id=who["user_id"], type="User")
             return 200, answer, {}
+        if op.id == "orgs/check-membership-for-user":
+            return (204, None, {}) if st.oauth.is_member(params["org"], params["username"]) else \
+                (404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}, {})
         if op.id == "checks/create":
             run = dict(body, id=st.new_id(), repo=repo)
             if st.app is not None and self.token_identity(headers)["installation"]:
@@ -460,6 +469,12 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         if url.path.startswith("/_double/"):
             return self.control(double, method, url.path, raw)
+        if double.state.oauth.handles(url.path):  # github.com's OAuth pages, not the API
+            with double.state.lock:
+                entry, status, extra, data, ctype = double.state.oauth.serve(method, url, self.headers, raw)
+                double.state.requests.append(entry)
+                double.state.save()
+            return self.send_raw(status, data, ctype, extra)
         origin = self.server.scheme + "://" + (self.headers.get("Host") or "127.0.0.1")
         with double.state.lock:
             action, status, headers, body, delay = double.serve(method, url, self.headers, raw, origin)
@@ -489,7 +504,21 @@ class Handler(BaseHTTPRequestHandler):
             st.save()
         self.send_json(200, {"ok": True})
 
+    def send_raw(self, status, data, content_type, headers=None):
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
     def send_json(self, status, body, headers=None):
+        if status == 204:  # No Content: no body at all
+            return self.send_raw(204, b"", "application/json; charset=utf-8", headers)
         data = json.dumps(body).encode("utf-8")
         try:
             self.send_response(status)

@@ -10,6 +10,7 @@ import time
 
 from diff_lines import diff_lines
 from github_app import DEFAULT_PERMISSIONS
+from oauth import OAuth
 
 ACTIONS_BOT_LOGIN = "github-actions[bot]"
 ACTIONS_BOT_ID = 41898282  # github-actions[bot] on github.com
@@ -96,6 +97,7 @@ class State:
         self.next_id = 1000
         self.user_login = "pgfence-user"  # whom a user token (not ghs_...) writes as
         self.user_id = 583231
+        self.oauth = OAuth()     # the OAuth web flow and organisation membership (oauth.py)
 
     def new_id(self):
         self.next_id += 1
@@ -118,7 +120,8 @@ class State:
         "installations": [{"id", "account", "repositories": ["o/r"], "permissions": {name: level}}],
         "check_runs": [{"repo", "head_sha", "name", "status", "conclusion", ...}],
         "contents": [{"repo", "path", "text"}],  (repos/get-content answers these files; others 404)
-        "link_origin": "http://elsewhere:1"}"""
+        "link_origin": "http://elsewhere:1",
+        "oauth": {...}, "org_members": {...}}  (oauth.py)"""
         for c in spec.get("comments", []):
             key = f"{c['repo']}#{c['number']}"
             marker_at = set(c.get("marker_at", []))
@@ -152,6 +155,7 @@ class State:
             self.contents[(c["repo"], c["path"])] = c["text"]
         if "link_origin" in spec:
             self.link_origin = spec["link_origin"]
+        self.oauth.seed(spec)
 
     def diff_of(self, key, commit):
         """The pull request's commentable lines at `commit` (the review's commit_id; the seeded

@@ -120,10 +120,10 @@ class World:
             check(r.get("auth") in (None, "ok"), f"a request the double refused: {r}")
 
     # -- the service -------------------------------------------------------------------------
-    def config(self, database_url=None, name="governance.toml", extra=""):
+    def config(self, database_url=None, name="governance.toml", extra="", public_url="https://pgfence.example.com"):
         path = os.path.join(self.tmp, name)
         lines = [f'webhook_secret = "{SECRET}"', 'app_id = 4242', f'private_key_path = "{self.tmp}/app.pem"',
-                 f'github_api_url = "{self.github}"', f'data_dir = "{self.tmp}/data"', 'public_url = "https://pgfence.example.com"',
+                 f'github_api_url = "{self.github}"', f'data_dir = "{self.tmp}/data"', f'public_url = "{public_url}"',
                  'max_upload_bytes = 2000000']
         if database_url:
             lines.append(f'database_url = "{database_url}"')
@@ -131,8 +131,8 @@ class World:
             f.write("\n".join(lines) + "\n" + extra + "\n[policy]\nsignoff_at = \"high\"\n")
         return path
 
-    def start_service(self, config):
-        port = free_port()
+    def start_service(self, config, port=None):
+        port = port or free_port()
         log = open(os.path.join(self.tmp, f"serve-{port}.log"), "w")
         proc = subprocess.Popen([self.args.binary, "serve", "--config", config, "--listen", f"127.0.0.1:{port}"],
                                 stdout=log, stderr=subprocess.STDOUT)
@@ -563,33 +563,40 @@ SCENARIOS = {"loop": scenario_loop, "org_policy": scenario_org_policy, "faults":
              "tamper": scenario_tamper}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("scenario", choices=sorted(SCENARIOS))
-    ap.add_argument("--binary", required=True)
-    ap.add_argument("--schemas", required=True)
-    args = ap.parse_args()
+def run_world(args, name, scenario):
+    """Runs `scenario(world)` in a fresh temporary folder (the postgres user must enter it):
+    0, 1 with the service's logs after FAILED, or 77 when the shared schemas or PostgreSQL 15's
+    server are absent."""
     if not os.path.isdir(args.schemas):
         print(f"SKIP: no schemas at {args.schemas}")
         return 77
     if not os.path.exists("/usr/lib/postgresql/15/bin/initdb"):
         print("SKIP: PostgreSQL 15's server is not installed")
         return 77
-    tmp = tempfile.mkdtemp(prefix=f"pgfence-serve-{args.scenario}-")
+    tmp = tempfile.mkdtemp(prefix=f"pgfence-serve-{name}-")
     os.chmod(tmp, 0o755)
     w = World(args, tmp)
     try:
-        SCENARIOS[args.scenario](w)
+        scenario(w)
     except Failed as e:
         print(f"FAILED: {e}")
-        for name in sorted(os.listdir(tmp)):
-            if name.startswith("serve-") and name.endswith(".log"):
-                print(f"--- {name}:\n" + open(os.path.join(tmp, name)).read()[-3000:])
+        for log in sorted(os.listdir(tmp)):
+            if log.startswith("serve-") and log.endswith(".log"):
+                print(f"--- {log}:\n" + open(os.path.join(tmp, log)).read()[-3000:])
         return 1
     finally:
         w.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("scenario", choices=sorted(SCENARIOS))
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--schemas", required=True)
+    args = ap.parse_args()
+    return run_world(args, args.scenario, SCENARIOS[args.scenario])
 
 
 if __name__ == "__main__":
