@@ -301,6 +301,46 @@ class Double(AppRoutes):
             return self.paginate(items, url, origin)
         if op.id == "repos/get-content":
             return self.content_json(repo, params["path"], origin)
+        if op.id == "teams/get-membership-for-user-in-org":
+            members = st.teams.get(f"{params['org']}/{params['team_slug']}".lower(), {})
+            state = members.get(params["username"].lower())
+            if state is None:
+                return 404, {"message": "Not Found",
+                             "documentation_url": "https://docs.github.com/rest/teams/members"
+                                                  "#get-team-membership-for-a-user"}, {}
+            return 200, {"url": f"{origin}{self.prefix}/teams/{user_id_of(params['team_slug'])}/memberships/"
+                                f"{params['username']}", "role": "member", "state": state}, {}
+        if op.id == "repos/get-collaborator-permission-level":
+            login = params["username"]
+            permission = st.collaborators.get(repo, {}).get(login.lower())
+            answer = openapi.synthesize(raw_ok)
+            level = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read", "read": "read"}.get(permission, "none")
+            answer.update(permission=level, role_name=permission or "none",
+                          user=self.user_json(raw_ok["properties"]["user"], {"login": login}))
+            return 200, answer, {}
+        if op.id == "reactions/create-for-issue-comment":
+            # Comments made by webhooks in a test are not the double's own: any numeric id is taken.
+            if not params["comment_id"].isdigit():
+                return 404, {"message": "Not Found"}, {}
+            who = self.token_identity(headers)
+            reaction = {"id": st.new_id(), "repo": repo, "comment_id": int(params["comment_id"]),
+                        "content": body["content"], "login": who["login"]}
+            st.reactions.append(reaction)
+            raw = self.by_id[op.id].raw_responses["201"]
+            answer = openapi.synthesize(raw)
+            answer.update(id=reaction["id"], node_id=f"REA_{reaction['id']}", content=body["content"],
+                          user=self.user_json(raw["properties"]["user"], who), created_at="2024-05-01T12:00:00Z")
+            return 201, answer, {}
+        if op.id == "pulls/request-reviewers":
+            key = f"{repo}#{params['pull_number']}"
+            st.review_requests.setdefault(key, []).append(
+                {"reviewers": body.get("reviewers", []), "team_reviewers": body.get("team_reviewers", [])})
+            pull = st.pulls.get(key, {"head_sha": "a" * 40, "base_ref": "main"})
+            answer = openapi.synthesize(self.by_id[op.id].raw_responses["201"])
+            answer.update(number=int(params["pull_number"]), state="open", title="Add a migration")
+            answer["head"]["sha"] = pull["head_sha"]
+            answer["base"]["ref"] = pull["base_ref"]
+            return 201, answer, {}
         if op.id == "code-scanning/upload-sarif":
             upload = str(uuid.uuid4())
             return 202, {"id": upload, "url": f"{origin}{self.prefix}/repos/{repo}/code-scanning/sarifs/{upload}"}, {}
@@ -562,7 +602,13 @@ def main():
         context.load_cert_chain(args.tls_cert, args.tls_key)
         server.socket = context.wrap_socket(server.socket, server_side=True)
         server.scheme = "https"
-    server.double = Double(openapi.load_operations(args.schemas), state, args.prefix, args.token, sarif_schema)
+    # The shared schemas, then the double's own (tests/github_double/schemas: operations the shared
+    # folder lacks, in its format), never replacing a shared one.
+    operations = openapi.load_operations(args.schemas)
+    known = {op.id for op in operations}
+    own = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas")
+    operations += [op for op in openapi.load_operations(own) if op.id not in known]
+    server.double = Double(operations, state, args.prefix, args.token, sarif_schema)
     state.save()
     port = server.server_address[1]
     if args.port_file:
