@@ -207,10 +207,49 @@ StoreResult<bool> Store::record_delivery(const std::string& delivery_id, const s
     return fresh;
 }
 
-StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, const nlohmann::json& payload) {
-    auto r = conn.query("INSERT INTO pgfence_jobs (kind, payload) VALUES ($1, $2::jsonb)", {kind, payload.dump()});
+StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, const nlohmann::json& payload,
+                          const std::string& run_after) {
+    auto r = conn.query("INSERT INTO pgfence_jobs (kind, payload, run_after) VALUES ($1, $2::jsonb, "
+                        "COALESCE(NULLIF($3, '')::timestamptz, now()))",
+                        {kind, payload.dump(), run_after});
     if (!r) return db_error(conn, r.error());
     return true;
+}
+
+StoreResult<std::vector<governance::Exemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
+                                                              std::int64_t pull_request) {
+    auto r = conn.query("SELECT rule, path, line, reason, owner, extract(epoch FROM expires_at)::bigint FROM pgfence_exemptions "
+                        "WHERE repository = $1 AND pull_request = $2 ORDER BY created_at, id",
+                        {repository, std::to_string(pull_request)});
+    if (!r) return db_error(conn, r.error());
+    std::vector<governance::Exemption> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        governance::Exemption e;
+        e.rule = r->value(i, 0);
+        if (!r->is_null(i, 1)) e.path = r->value(i, 1);
+        if (!r->is_null(i, 2)) e.line = std::stoi(r->value(i, 2));
+        e.reason = r->value(i, 3);
+        e.owner = r->value(i, 4);
+        e.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(std::stoll(r->value(i, 5))));
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+StoreResult<std::optional<UploadRef>> latest_upload(trace::Connection& conn, const std::string& repository,
+                                                    std::int64_t pull_request) {
+    auto r = conn.query("SELECT id, head_sha, content_hash FROM pgfence_uploads WHERE repository = $1 AND pull_request = $2 "
+                        "AND response IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
+                        {repository, std::to_string(pull_request)});
+    if (!r) return db_error(conn, r.error());
+    if (r->rows() == 0) return std::optional<UploadRef>{};
+    return std::optional<UploadRef>{UploadRef{r->value(0, 0), r->value(0, 1), r->value(0, 2)}};
+}
+
+StoreResult<bool> enqueue_check(trace::Connection& conn, const std::string& repository, std::int64_t pull_request,
+                                const UploadRef& upload) {
+    return enqueue(conn, "check", {{"upload_id", upload.id}, {"repository", repository}, {"head_sha", upload.head_sha},
+                                   {"pull_request", pull_request}});
 }
 
 StoreResult<std::optional<Job>> Store::claim_job() {

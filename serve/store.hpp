@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyze/error.hpp"
+#include "governance/exemption.hpp"
 #include "trace/pq_connection.hpp"
 
 namespace pgfence::serve {
@@ -108,8 +109,26 @@ private:
                                                        const std::string& type, const std::optional<std::string>& content_hash,
                                                        std::optional<std::int64_t> pull_request, nlohmann::json data);
 
-// Inside a Store transaction: queues a job.
-[[nodiscard]] StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, const nlohmann::json& payload);
+// Inside a Store transaction: queues a job (due now, or at `run_after`, a timestamptz's text).
+[[nodiscard]] StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, const nlohmann::json& payload,
+                                        const std::string& run_after = "");
+
+// Inside a Store transaction: the exemptions granted on a pull request (expired ones too), oldest first.
+[[nodiscard]] StoreResult<std::vector<governance::Exemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
+                                                                           std::int64_t pull_request);
+
+// The pull request's newest upload that was answered: (id, head_sha, content_hash), or nothing.
+struct UploadRef {
+    std::string id;
+    std::string head_sha;
+    std::string content_hash;
+};
+[[nodiscard]] StoreResult<std::optional<UploadRef>> latest_upload(trace::Connection& conn, const std::string& repository,
+                                                                  std::int64_t pull_request);
+
+// Inside a Store transaction: queues the `check` job that posts `upload`'s check run again.
+[[nodiscard]] StoreResult<bool> enqueue_check(trace::Connection& conn, const std::string& repository, std::int64_t pull_request,
+                                              const UploadRef& upload);
 
 // A failed query as a StoreError: 503 when the connection or server is gone, else 500.
 [[nodiscard]] StoreError db_error(const trace::Connection& conn, const analyze::Error& error);
