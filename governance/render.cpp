@@ -34,6 +34,11 @@ json policy_json(const PolicySettings& p) {
         {"critical_needs_exemption", p.critical_needs_exemption},
         {"concurrently_above_bytes", p.concurrently_above_bytes},
         {"exemptable", p.exemptable ? json(*p.exemptable) : json(nullptr)},
+        {"approvers", p.approvers},
+        {"min_approvals", p.min_approvals},
+        {"author_may_approve", p.author_may_approve},
+        {"exemption_granters", p.granters()},
+        {"max_exemption_days", p.max_exemption_days},
     };
 }
 

@@ -115,12 +115,17 @@ analyze::Result<Config> load_config(const std::string& path) {
                 if (!node.is_integer() || node.as_integer()->get() < 1) return at(path, node, name + " must be a positive integer");
                 if (name == "workers") config.workers = static_cast<int>(node.as_integer()->get());
                 else config.max_upload_bytes = static_cast<std::size_t>(node.as_integer()->get());
+            } else if (name == "membership_cache_seconds") {
+                if (!node.is_integer() || node.as_integer()->get() < 0 || node.as_integer()->get() > 600) {
+                    return at(path, node, name + " must be a whole number of seconds from 0 to 600");
+                }
+                config.membership_cache_seconds = static_cast<int>(node.as_integer()->get());
             } else {
                 return at(path, node,
                           "unknown key " + name +
                               " (expected listen, public_url, webhook_secret, app_id, private_key_path, database_url, "
                               "data_dir, github_api_url, github_url, policy_repository, policy_path, oauth_client_id, oauth_client_secret, "
-                              "organization, tls_cert, tls_key, max_upload_bytes, workers, [policy], "
+                              "organization, tls_cert, tls_key, max_upload_bytes, workers, membership_cache_seconds, [policy], "
                               "[repositories.\"OWNER/NAME\"])");
             }
             if (!s) return s.error();

@@ -31,6 +31,9 @@ struct Config {
     // read instead of the [policy] tables above, at most every five minutes.
     std::string policy_repository;
     std::string policy_path = ".github/pgfence-policy.toml";
+    // How long an answer of GitHub's about who may approve (team membership, collaborator
+    // permission) is reused: a member removed from the team stops counting after at most this.
+    int membership_cache_seconds = 60;
     // The page (`GET /`): members of `organization` sign in with GitHub OAuth, as the App's
     // OAuth client (its client id and secret, PGFENCE_OAUTH_CLIENT_SECRET in the environment).
     // All three set (with public_url, where GitHub sends the browser back): the page is on.

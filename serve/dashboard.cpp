@@ -75,13 +75,14 @@ StoreResult<bool> read_pending(trace::Connection& c, const DashboardQuery& q, Da
 }
 
 StoreResult<bool> read_decisions(trace::Connection& c, const DashboardQuery& q, Dashboard& d) {
-    auto r = c.query("SELECT repository, pull_request, head_sha, conclusion, at FROM ("
-                     " SELECT ch.repository, u.pull_request, ch.head_sha, ch.conclusion, " + utc("ch.updated_at") + " AS at, "
-                     " row_number() OVER (PARTITION BY ch.repository ORDER BY ch.updated_at DESC) AS n "
-                     " FROM pgfence_checks ch "
-                     " JOIN LATERAL (SELECT pull_request FROM pgfence_uploads WHERE repository = ch.repository "
-                     "  AND head_sha = ch.head_sha ORDER BY created_at DESC LIMIT 1) u ON true "
-                     " WHERE " + of_organization("ch.repository") + ") x WHERE n <= 10 ORDER BY repository, at DESC",
+    // The ten latest checks of each repository first, then their pull requests.
+    auto r = c.query("SELECT x.repository, u.pull_request, x.head_sha, x.conclusion, " + utc("x.updated_at") + " FROM ("
+                     " SELECT repository, head_sha, conclusion, updated_at, "
+                     " row_number() OVER (PARTITION BY repository ORDER BY updated_at DESC) AS n "
+                     " FROM pgfence_checks WHERE " + of_organization("repository") + ") x "
+                     "JOIN LATERAL (SELECT pull_request FROM pgfence_uploads WHERE repository = x.repository "
+                     " AND head_sha = x.head_sha ORDER BY created_at DESC LIMIT 1) u ON true "
+                     "WHERE x.n <= 10 ORDER BY x.repository, x.updated_at DESC",
                      {q.organization});
     if (!r) return db_error(c, r.error());
     for (int i = 0; i < r->rows(); ++i) {
@@ -91,6 +92,27 @@ StoreResult<bool> read_decisions(trace::Connection& c, const DashboardQuery& q, 
         x.conclusion = r->value(i, 3);
         x.at = r->value(i, 4);
         d.repositories[r->value(i, 0)].decisions.push_back(std::move(x));
+    }
+    return true;
+}
+
+StoreResult<bool> read_expiring(trace::Connection& c, const DashboardQuery& q, Dashboard& d) {
+    auto r = c.query("SELECT repository, pull_request, rule, COALESCE(path, ''), COALESCE(line::text, ''), owner, reason, " +
+                         utc("expires_at") + " FROM pgfence_exemptions WHERE expires_at > now() "
+                         "AND expires_at <= now() + interval '14 days' AND " + of_organization("repository") +
+                         " ORDER BY expires_at, id",
+                     {q.organization});
+    if (!r) return db_error(c, r.error());
+    for (int i = 0; i < r->rows(); ++i) {
+        ExpiringExemption x;
+        x.pull_request = std::stoll(r->value(i, 1));
+        x.rule = r->value(i, 2);
+        x.where = r->value(i, 3);
+        if (!x.where.empty() && !r->value(i, 4).empty()) x.where += ":" + r->value(i, 4);
+        x.owner = r->value(i, 5);
+        x.reason = r->value(i, 6);
+        x.expires_at = r->value(i, 7);
+        d.repositories[r->value(i, 0)].expiring.push_back(std::move(x));
     }
     return true;
 }
@@ -107,34 +129,67 @@ StoreResult<bool> read_known(trace::Connection& c, const DashboardQuery& q, Dash
 
 }  // namespace
 
-StoreResult<Dashboard> load_dashboard(Store& store, const DashboardQuery& q) {
+StoreResult<WeeklyFigures> DashboardCache::weekly(Store& store, const std::string& organization) {
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_weekly.find(organization);
+        if (it != m_weekly.end() && Clock::now() - it->second.first < std::chrono::minutes(1)) return it->second.second;
+    }
+    auto week = load_weekly(store, organization);
+    if (!week) return week.error();
+    std::lock_guard lock(m_mutex);
+    m_weekly[organization] = {Clock::now(), *week};
+    return week;
+}
+
+StoreResult<ChainState> DashboardCache::chain(Store& store, const std::string& repository) {
+    auto heads = store.audit_heads(repository);
+    if (!heads) return heads.error();
+    const auto head = heads->count(repository) ? heads->at(repository) : std::pair<std::int64_t, std::string>{0, ""};
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = m_chains.find(repository);
+        if (it != m_chains.end() && it->second.head == head && Clock::now() - it->second.at < std::chrono::minutes(5)) {
+            return it->second.state;
+        }
+    }
+    // Verified as `pgfence audit verify` does: every event, and the chain ends where its head says.
+    auto snapshot = store.audit_snapshot(repository);
+    if (!snapshot) return snapshot.error();
+    auto v = audit::verify_to_heads(snapshot->first, snapshot->second);
+    ChainState state;
+    state.events = static_cast<std::int64_t>(v.events);
+    if (v.problem) state.problem = "seq " + std::to_string(v.problem->seq) + ": " + v.problem->what;
+    const auto verified_head = snapshot->second.count(repository) ? snapshot->second.at(repository) : head;
+    std::lock_guard lock(m_mutex);
+    m_chains[repository] = {Clock::now(), verified_head, state};
+    return state;
+}
+
+StoreResult<Dashboard> load_dashboard(Store& store, const DashboardQuery& q, DashboardCache& cache) {
     Dashboard d;
     d.organization = q.organization;
     d.viewer = q.viewer;
     d.github_url = q.github_url;
+    d.base_path = q.base_path;
     while (!d.github_url.empty() && d.github_url.back() == '/') d.github_url.pop_back();
     d.generated_at = audit::now_utc();
     auto read = store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
         d.repositories.clear();
-        for (auto step : {read_known, read_pending, read_decisions}) {
+        for (auto step : {read_known, read_pending, read_decisions, read_expiring}) {
             auto done = step(c, q, d);
             if (!done) return done;
         }
         return true;
     });
     if (!read) return read.error();
-    // Each chain verified as `pgfence audit verify` does, up to the head the service recorded.
-    auto heads = store.audit_heads();
-    if (!heads) return heads.error();
     for (auto& [repository, view] : d.repositories) {
-        auto events = store.audit_events(repository, "");
-        if (!events) return events.error();
-        audit::Heads own;
-        if (auto it = heads->find(repository); it != heads->end()) own.insert(*it);
-        auto v = audit::verify_to_heads(*events, own);
-        view.chain.events = static_cast<std::int64_t>(v.events);
-        if (v.problem) view.chain.problem = "seq " + std::to_string(v.problem->seq) + ": " + v.problem->what;
+        auto chain = cache.chain(store, repository);
+        if (!chain) return chain.error();
+        view.chain = *chain;
     }
+    // Fresh for the page (a sign-off just given shows at once); /metrics, which anyone may
+    // scrape, uses the cache's minute-old figures.
     auto week = load_weekly(store, q.organization);
     if (!week) return week.error();
     d.week = std::move(*week);
@@ -161,6 +216,27 @@ StoreResult<WeeklyFigures> load_weekly(Store& store, const std::string& organiza
                               {organization});
         if (!failed) return db_error(c, failed.error());
         for (int i = 0; i < failed->rows(); ++i) w.failed_by_rule[failed->value(i, 0)] = std::stoll(failed->value(i, 1));
+        // Time to sign-off: for each migration content of a pull request first approved in the
+        // last seven days (an approval not withdrawn), from the content's first upload to that
+        // first approval.
+        auto signoff = c.query("SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FROM ("
+                               " SELECT extract(epoch FROM min(a.created_at) - (SELECT min(u.created_at) FROM pgfence_uploads u"
+                               "  WHERE u.repository = a.repository AND u.pull_request = a.pull_request"
+                               "  AND u.content_hash = a.content_hash AND u.response IS NOT NULL)) AS seconds"
+                               " FROM pgfence_approvals a WHERE a.revoked_at IS NULL AND " + of_organization("a.repository") +
+                               " GROUP BY a.repository, a.pull_request, a.content_hash"
+                               " HAVING min(a.created_at) > now() - interval '7 days') x WHERE seconds IS NOT NULL",
+                               {organization});
+        if (!signoff) return db_error(c, signoff.error());
+        w.signoffs = std::stoll(signoff->value(0, 0));
+        if (!signoff->is_null(0, 1)) w.median_signoff_seconds = std::stod(signoff->value(0, 1));
+        auto exemptions = c.query("SELECT count(*) FILTER (WHERE created_at > now() - interval '7 days'), "
+                                  "count(*) FILTER (WHERE expires_at > now() - interval '7 days' AND expires_at <= now()) "
+                                  "FROM pgfence_exemptions WHERE " + of_organization("repository"),
+                                  {organization});
+        if (!exemptions) return db_error(c, exemptions.error());
+        w.exemptions_granted = std::stoll(exemptions->value(0, 0));
+        w.exemptions_expired = std::stoll(exemptions->value(0, 1));
         return true;
     });
     if (!read) return read.error();

@@ -29,8 +29,8 @@ analyze::Result<SignedIn> complete_sign_in(const OAuthClient& client, const std:
     // The code for the user's token.
     auto [origin, prefix] = split_origin(client.github_url);
     httplib::Client http(origin);
-    http.set_connection_timeout(std::chrono::seconds(10));
-    http.set_read_timeout(std::chrono::seconds(30));
+    http.set_connection_timeout(std::chrono::seconds(5));
+    http.set_read_timeout(std::chrono::seconds(10));
     http.set_follow_location(false);
     httplib::Headers headers = {{"Accept", "application/json"}, {"User-Agent", client.user_agent}};
     const std::string form = "client_id=" + url_encode(client.client_id) + "&client_secret=" + url_encode(client.client_secret) +

@@ -167,7 +167,7 @@ std::string html_escape(std::string_view text) { return annotate::html_text(anno
 std::string render_page(const Dashboard& d) {
     std::string header = "<span><strong>pgfence governance</strong> &middot; " + escaped(d.organization) +
                          "</span><span>Signed in as " + escaped(d.viewer) +
-                         " &middot; <form method=\"post\" action=\"/logout\" style=\"display:inline\">"
+                         " &middot; <form method=\"post\" action=\"" + escaped(d.base_path + "/logout") + "\" style=\"display:inline\">"
                          "<button type=\"submit\">Sign out</button></form></span>";
     std::string body;
     figures(body, d.week);

@@ -64,6 +64,7 @@ struct Dashboard {
     std::string viewer;        // the signed-in login
     std::string generated_at;  // RFC 3339
     std::string github_url;    // https://github.com, or a GitHub Enterprise Server's
+    std::string base_path;     // the service's own routes ("" or "/pgfence": public_url's path)
     std::map<std::string, RepositoryView> repositories;
     WeeklyFigures week;
 };

@@ -217,12 +217,10 @@ int run_audit_verify(const Options& o) {
         auto db = open_database(*config, o);
         if (!db) return std::cerr << "error: " << db.error().message << "\n", 2;
         serve::Store store(db->conninfo);
-        auto read = store.audit_events("", "");
+        auto read = store.audit_snapshot("");
         if (!read) return std::cerr << "error: " << read.error().message << "\n", 2;
-        events = std::move(*read);
-        auto read_heads = store.audit_heads();
-        if (!read_heads) return std::cerr << "error: " << read_heads.error().message << "\n", 2;
-        heads = std::move(*read_heads);
+        events = std::move(read->first);
+        heads = std::move(read->second);
     }
     auto v = serve::audit::verify_to_heads(events, heads);
     if (v.problem) {

@@ -25,6 +25,8 @@
 #include "serve/dashboard.hpp"
 #include "serve/embedded.hpp"
 #include "serve/page_routes.hpp"
+#include "serve/payload.hpp"
+#include "serve/signoff.hpp"
 
 namespace pgfence::serve {
 
@@ -80,21 +82,6 @@ std::string bearer(const httplib::Request& req) {
     const std::string header = req.get_header_value("Authorization");
     if (header.size() > 7 && header.compare(0, 7, "Bearer ") == 0) return header.substr(7);
     return "";
-}
-
-bool valid_repository(const std::string& name) {
-    static const std::regex k_pattern(R"(^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$)");
-    if (!std::regex_match(name, k_pattern)) return false;
-    const auto slash = name.find('/');
-    const std::string owner = name.substr(0, slash);
-    const std::string repo = name.substr(slash + 1);
-    return owner != "." && owner != ".." && repo != "." && repo != "..";
-}
-
-bool is_hex(const std::string& text, std::size_t size) {
-    return text.size() == size && std::all_of(text.begin(), text.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
 }
 
 // The content hash an upload's report implies: SHA-256 of "<file sha256> <path>\n" per file, by path.
@@ -194,11 +181,6 @@ std::string public_message(const StoreError& e) {
     return e.message;
 }
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 std::string route_of(const httplib::Request& req) {
     for (const char* known : {"/v1/analyses", "/v1/github/webhook", "/v1/audit", "/healthz", "/metrics"}) {
         if (req.path == known) return known;
@@ -256,6 +238,7 @@ Service::Service(Config config, Store& store, Policies policies, std::unique_ptr
       m_policy_source({{"source", m_config.path.empty() ? "defaults" : m_config.path}}),
       m_app(std::move(app)),
       m_metrics(std::make_unique<Metrics>()),
+      m_dashboard_cache(std::make_unique<DashboardCache>()),
       m_http(std::make_unique<Http>()) {
     json schema = json::parse(report_schema());
     schema.erase("$schema");  // draft 2020-12 by name; the keywords it uses are draft 7's
@@ -337,13 +320,17 @@ analyze::Status Service::run() {
         std::pair<std::int64_t, std::int64_t> values = depth ? *depth : std::pair<std::int64_t, std::int64_t>{0, 0};
         std::string text = prometheus(*m_metrics, values.first, values.second, static_cast<bool>(depth));
         // The page's figures of the last seven days, over every repository.
-        if (auto week = load_weekly(m_store, "")) text += weekly_prometheus(*week);
+        if (auto week = m_dashboard_cache->weekly(m_store, "")) text += weekly_prometheus(*week);
         res.status = 200;
         res.set_content(text, "text/plain; version=0.0.4");
     });
 
-    add_page_routes(server, {m_config, m_store, [](const std::string&) { return std::vector<std::string>{}; },
-                             "pgfence-governance/" PGFENCE_VERSION});
+    // Who may sign off, as the policy in force says (the organisation's file is cached five minutes).
+    auto approvers = [this](const std::string& repository) {
+        auto policy = current_policy();
+        return policy ? policy->first->settings_for(repository).approvers : std::vector<std::string>{};
+    };
+    add_page_routes(server, {m_config, m_store, *m_dashboard_cache, approvers, "pgfence-governance/" PGFENCE_VERSION});
 
     server.Post("/v1/analyses", timed("/v1/analyses", [this](const httplib::Request& req, httplib::Response& res) {
         auto refuse = [&](int status, const std::string& result, json body) {
@@ -399,11 +386,21 @@ analyze::Status Service::run() {
             std::fprintf(stderr, "pgfence serve: %s\n", policy.error().message.c_str());
             return refuse(503, "error", {{"message", policy.error().message}});
         }
-        auto decided = policy->first->decide(envelope["report"], target, head);
-        if (!decided) return refuse(500, "error", {{"message", "the policy cannot be applied: " + decided.error().message}});
-        const json policy_source = policy->second;
         const std::string content = envelope["content_hash"].get<std::string>();
         const std::int64_t number = envelope["pull_request"].get<std::int64_t>();
+        // Exemptions granted on the pull request count here as in the check; approvals do not
+        // (they are checked with GitHub when the check run is posted, which is what settles it).
+        std::vector<governance::Exemption> exemptions;
+        auto granted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+            auto e = exemptions_of(c, target, number);
+            if (!e) return e.error();
+            exemptions = std::move(*e);
+            return true;
+        });
+        if (!granted) return refuse(granted.error().status, "error", {{"message", public_message(granted.error())}});
+        auto decided = policy->first->decide(envelope["report"], target, head, exemptions);
+        if (!decided) return refuse(500, "error", {{"message", "the policy cannot be applied: " + decided.error().message}});
+        const json policy_source = policy->second;
 
         auto answer = m_store.record_upload(
             target, envelope, key, sha256_hex(req.body),
@@ -441,6 +438,19 @@ analyze::Status Service::run() {
                                                {"pull_request_head", head_check},
                                                {"same_content_as", same_as}});
                 if (!evaluated) return evaluated.error();
+                // Other migrations than the approved ones: their approvals are void from now on.
+                auto voided = c.query("UPDATE pgfence_approvals SET voided_at = now() WHERE repository = $1 AND pull_request = $2 "
+                                      "AND content_hash <> $3 AND revoked_at IS NULL AND voided_at IS NULL "
+                                      "RETURNING login, source, content_hash, id",
+                                      {target, std::to_string(number), content});
+                if (!voided) return db_error(c, voided.error());
+                for (int i = 0; i < voided->rows(); ++i) {
+                    auto e = append_audit(c, target, "approval_voided", content, number,
+                                          {{"login", voided->value(i, 0)}, {"source", voided->value(i, 1)},
+                                           {"approved_content_hash", voided->value(i, 2)}, {"upload_id", upload_id},
+                                           {"why", "the migrations changed after the approval"}});
+                    if (!e) return e.error();
+                }
                 auto stored = c.query("UPDATE pgfence_uploads SET decision = $2::jsonb WHERE id = $1",
                                       {upload_id, json{{"decision", decision}, {"title", decided->title}, {"text", decided->text}}.dump()});
                 if (!stored) return db_error(c, stored.error());
@@ -624,6 +634,7 @@ bool Service::process(const Job& job, std::string& error, bool& give_up) {
     try {
         if (job.kind == "check") return post_check(job.payload, error, give_up);
         if (job.kind == "webhook") return handle_webhook(job.payload, error, give_up);
+        if (job.kind == "expire") return expire_exemption(job.payload, error, give_up);
         error = "unknown job kind " + job.kind;
         give_up = true;
         return false;
@@ -637,21 +648,29 @@ bool Service::process(const Job& job, std::string& error, bool& give_up) {
 bool Service::post_check(const json& payload, std::string& error, bool& give_up) {
     const std::string repository = payload.at("repository");
     const std::string upload_id = payload.at("upload_id");
-    json decision;
+    json envelope;
     std::string head_sha;
     std::string content_hash;
+    std::string author;
     std::int64_t number = 0;
     std::optional<std::int64_t> check_run_id;
     std::optional<std::int64_t> installation;
     bool superseded = false;
     std::string chain_head;
+    struct ApprovalRow {
+        std::string login, source, reason, content_hash;
+        bool voided = false;
+    };
+    std::vector<ApprovalRow> approvals;
+    std::vector<governance::Exemption> exemptions;
+    std::optional<json> requested;  // the review request made before: {"reviewers", "team_reviewers", "status"}
     auto loaded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
         // The newest upload for this head decides: an older job (retried after a GitHub failure)
         // must not post its older decision over a newer one.
-        auto r = c.query("SELECT u.decision, u.head_sha, u.content_hash, u.pull_request, ch.check_run_id, pr.installation_id, "
+        auto r = c.query("SELECT u.envelope, u.head_sha, u.content_hash, u.pull_request, ch.check_run_id, pr.installation_id, "
                          "(SELECT n.id FROM pgfence_uploads n WHERE n.repository = u.repository AND n.head_sha = u.head_sha "
                          " AND n.response IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1) = u.id, "
-                         "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository) "
+                         "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository), pr.author "
                          "FROM pgfence_uploads u "
                          "LEFT JOIN pgfence_checks ch ON ch.repository = u.repository AND ch.head_sha = u.head_sha "
                          "LEFT JOIN pgfence_pull_requests pr ON pr.repository = u.repository AND pr.number = u.pull_request "
@@ -661,12 +680,31 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         if (r->rows() == 0) return StoreError{404, "no upload " + upload_id};
         superseded = r->value(0, 6) != "t";
         chain_head = r->value(0, 7);
-        decision = json::parse(r->value(0, 0));
+        envelope = json::parse(r->value(0, 0));
         head_sha = r->value(0, 1);
         content_hash = r->value(0, 2);
         number = std::stoll(r->value(0, 3));
         if (!r->is_null(0, 4)) check_run_id = std::stoll(r->value(0, 4));
         if (!r->is_null(0, 5)) installation = std::stoll(r->value(0, 5));
+        author = r->value(0, 8);
+        auto a = c.query("SELECT login, source, reason, content_hash, voided_at IS NOT NULL FROM pgfence_approvals "
+                         "WHERE repository = $1 AND pull_request = $2 AND revoked_at IS NULL ORDER BY created_at, id",
+                         {repository, std::to_string(number)});
+        if (!a) return db_error(c, a.error());
+        for (int i = 0; i < a->rows(); ++i) {
+            approvals.push_back({a->value(i, 0), a->value(i, 1), a->value(i, 2), a->value(i, 3), a->value(i, 4) == "t"});
+        }
+        auto e = exemptions_of(c, repository, number);
+        if (!e) return e.error();
+        exemptions = std::move(*e);
+        auto q = c.query("SELECT reviewers, team_reviewers, status FROM pgfence_review_requests "
+                         "WHERE repository = $1 AND pull_request = $2",
+                         {repository, std::to_string(number)});
+        if (!q) return db_error(c, q.error());
+        if (q->rows() > 0) {
+            requested = json{{"reviewers", json::parse(q->value(0, 0))}, {"team_reviewers", json::parse(q->value(0, 1))},
+                             {"status", std::stoi(q->value(0, 2))}};
+        }
         return true;
     });
     if (!loaded) {
@@ -680,19 +718,114 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         give_up = true;
         return false;
     }
-    if (!installation) {
-        auto found = m_app->installation_of(repository);
-        if (!found) {
-            error = found.error().message;
-            return false;
-        }
-        installation = *found;
-    }
-    auto token = m_app->installation_token(*installation);
-    if (!token) {
-        error = token.error().message;
+    auto access = token_for(repository, installation);
+    if (!access) {
+        error = access.error().message;
         return false;
     }
+    installation = access->first;
+    auto token = std::optional<std::string>(access->second);
+
+    // The decision as it stands now: the policy in force, the exemptions granted so far (an
+    // expired one no longer counts), then the approvals, each approver asked of GitHub again.
+    auto policy = current_policy();
+    if (!policy) {
+        error = policy.error().message;
+        return false;
+    }
+    const auto now = std::chrono::system_clock::now();
+    auto decided = policy->first->decide(envelope.value("report", json::object()), repository, head_sha, exemptions, now);
+    if (!decided) {
+        error = "the policy cannot be applied: " + decided.error().message;
+        give_up = true;
+        return false;
+    }
+    const governance::PolicySettings& settings = policy->first->settings_for(repository);
+    if (author.empty()) {
+        // The upload came before GitHub's pull_request webhook: the author is asked of GitHub.
+        GitHubResponse pull = m_app->request("GET", "/repos/" + repository + "/pulls/" + std::to_string(number), *token);
+        if (pull.status == 200) author = lower(text_at(pull.body, {"user", "login"}).value_or(""));
+        if (!valid_login(author)) author.clear();
+    }
+    SignoffFacts facts;
+    facts.exemptions = exemptions;
+    std::size_t counted = 0;
+    std::vector<std::string> counted_logins;
+    for (const auto& a : approvals) {
+        ApprovalView view{a.login, a.source, a.reason, ApprovalStatus::Counted};
+        if (a.voided) view.status = ApprovalStatus::Voided;
+        else if (a.content_hash != content_hash) view.status = ApprovalStatus::OtherContent;
+        else if (!author.empty() && a.login == author && !settings.author_may_approve) view.status = ApprovalStatus::Author;
+        else {
+            auto allowed = may_act(repository, settings.approvers, a.login, *token);
+            if (!allowed) {
+                error = allowed.error().message;
+                return false;
+            }
+            if (!*allowed) view.status = ApprovalStatus::NotApprover;
+        }
+        if (view.status == ApprovalStatus::Counted &&
+            std::find(counted_logins.begin(), counted_logins.end(), a.login) == counted_logins.end()) {
+            counted_logins.push_back(a.login);
+            ++counted;
+        }
+        facts.approvals.push_back(std::move(view));
+    }
+    const bool needs_signoff = decided->decision.value("conclusion", "") == "action_required" &&
+                               (settings.approvers.empty() || static_cast<int>(counted) < settings.min_approvals);
+    // Routing: the approvers asked for a review once, when sign-off is first needed.
+    if (!requested && needs_signoff && !settings.approvers.empty()) {
+        const std::string owner = repository.substr(0, repository.find('/'));
+        json reviewers = json::array();
+        json teams = json::array();
+        for (const auto& entry : settings.approvers) {
+            if (entry.starts_with("@")) {
+                const auto slash = entry.find('/');
+                if (entry.substr(1, slash - 1) == owner) teams.push_back(entry.substr(slash + 1));
+            } else if (entry != author) {
+                reviewers.push_back(entry);
+            }
+        }
+        if (!reviewers.empty() || !teams.empty()) {
+            json body = json::object();
+            if (!reviewers.empty()) body["reviewers"] = reviewers;
+            if (!teams.empty()) body["team_reviewers"] = teams;
+            GitHubResponse r = m_app->request("POST", "/repos/" + repository + "/pulls/" + std::to_string(number) + "/requested_reviewers",
+                                              *token, &body);
+            // A refusal (4xx) is recorded too: asked once, whatever GitHub said; no answer is tried again.
+            if (r.status >= 200 && r.status < 500 && r.status != 401 && r.status != 429) {
+                auto noted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+                    auto in = c.query("INSERT INTO pgfence_review_requests (repository, pull_request, reviewers, team_reviewers, status) "
+                                      "VALUES ($1, $2, $3::jsonb, $4::jsonb, $5) ON CONFLICT DO NOTHING RETURNING 1",
+                                      {repository, std::to_string(number), reviewers.dump(), teams.dump(), std::to_string(r.status)});
+                    if (!in) return db_error(c, in.error());
+                    if (in->rows() == 0) return true;
+                    auto e = append_audit(c, repository, "review_requested", content_hash, number,
+                                          {{"reviewers", reviewers}, {"team_reviewers", teams}, {"status", r.status}});
+                    if (!e) return e.error();
+                    return true;
+                });
+                if (!noted) {
+                    error = noted.error().message;
+                    return false;
+                }
+                requested = json{{"reviewers", reviewers}, {"team_reviewers", teams}, {"status", r.status}};
+            }
+        }
+    }
+    if (requested) {
+        std::vector<std::string> names;
+        for (const auto& t : requested->at("team_reviewers")) names.push_back("@" + repository.substr(0, repository.find('/')) + "/" + t.get<std::string>());
+        for (const auto& l : requested->at("reviewers")) names.push_back(l.get<std::string>());
+        const int status = requested->at("status").get<int>();
+        facts.review_request = status < 300 ? "A review was requested from " + people_markdown(names) + " (once, when sign-off was first needed)."
+                                            : "Requesting a review from " + people_markdown(names) + " failed (GitHub answered HTTP " +
+                                                  std::to_string(status) + "); it is not tried again.";
+    }
+    std::vector<std::string> signed_off = apply_signoff(*decided, settings, facts, now);
+    json decision = {{"decision", decided->decision}, {"title", decided->title}, {"text", decided->text}};
+    std::size_t active_exemptions = 0;
+    for (const auto& e : exemptions) active_exemptions += e.expires_at > now ? 1 : 0;
     if (!check_run_id) {
         // A run posted before but not recorded (the service stopped in between) is updated, not doubled.
         auto found = m_app->request("GET", "/repos/" + repository + "/commits/" + head_sha + "/check-runs?check_name=" +
@@ -740,7 +873,9 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                           {repository, head_sha, std::to_string(id), conclusion, content_hash});
         if (!up) return db_error(c, up.error());
         auto event = append_audit(c, repository, "check", content_hash, number,
-                                  {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head_sha}, {"upload_id", upload_id}});
+                                  {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head_sha}, {"upload_id", upload_id},
+                                   {"signed_off_by", signed_off}, {"exemptions_active", active_exemptions},
+                                   {"policy", policy->second}});
         if (!event) return event.error();
         return true;
     });
@@ -753,33 +888,6 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     return true;
 }
 
-namespace {
-
-// A field of a webhook payload by path, when it is there with the expected type.
-const json* field(const json& root, std::initializer_list<const char*> path) {
-    const json* at = &root;
-    for (const char* key : path) {
-        if (!at->is_object()) return nullptr;
-        auto it = at->find(key);
-        if (it == at->end()) return nullptr;
-        at = &*it;
-    }
-    return at;
-}
-
-std::optional<std::string> text_at(const json& root, std::initializer_list<const char*> path) {
-    const json* f = field(root, path);
-    if (f == nullptr || !f->is_string()) return std::nullopt;
-    return f->get<std::string>();
-}
-
-std::optional<std::int64_t> number_at(const json& root, std::initializer_list<const char*> path) {
-    const json* f = field(root, path);
-    if (f == nullptr || !f->is_number_integer()) return std::nullopt;
-    return f->get<std::int64_t>();
-}
-
-}  // namespace
 
 bool Service::handle_webhook(const json& job, std::string& error, bool& give_up) {
     const std::string event = job.value("event", "");
@@ -806,17 +914,21 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
         const std::string state = action == "closed" ? (merged ? "merged" : "closed") : "open";
         auto installation = number_at(payload, {"installation", "id"});
         const std::string updated_at = updated && parse_utc(*updated) ? *updated : "";
+        std::string author = lower(text_at(payload, {"pull_request", "user", "login"}).value_or(""));
+        if (!valid_login(author)) author.clear();
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
             // An older event than the one recorded (a redelivery, a replay) changes nothing.
             auto up = c.query("INSERT INTO pgfence_pull_requests AS p (repository, number, head_sha, state, installation_id, "
-                              "github_updated_at) VALUES ($1, $2, $3, $4, NULLIF($5, '')::bigint, NULLIF($6, '')::timestamptz) "
+                              "github_updated_at, author) VALUES ($1, $2, $3, $4, NULLIF($5, '')::bigint, NULLIF($6, '')::timestamptz, "
+                              "NULLIF($7, '')) "
                               "ON CONFLICT (repository, number) DO UPDATE SET head_sha = EXCLUDED.head_sha, state = EXCLUDED.state, "
                               "installation_id = COALESCE(EXCLUDED.installation_id, p.installation_id), "
+                              "author = COALESCE(EXCLUDED.author, p.author), "
                               "github_updated_at = EXCLUDED.github_updated_at, updated_at = now() "
                               "WHERE p.github_updated_at IS NULL OR EXCLUDED.github_updated_at IS NULL "
                               "OR EXCLUDED.github_updated_at >= p.github_updated_at RETURNING 1",
                               {repository, std::to_string(*number), *head, state,
-                               installation ? std::to_string(*installation) : "", updated_at});
+                               installation ? std::to_string(*installation) : "", updated_at, author});
             if (!up) return db_error(c, up.error());
             if (up->rows() == 0) return true;  // stale
             // The content reviewed at this head commit, bound to the event (a merge of reviewed
@@ -855,6 +967,10 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
         if (!done) error = done.error().message;
         return static_cast<bool>(done);
     }
+    if (event == "pull_request_review" && (action == "submitted" || action == "dismissed")) {
+        return handle_review(payload, delivery, error, give_up);
+    }
+    if (event == "issue_comment") return handle_comment(payload, delivery, error, give_up);
     if (event == "installation") {
         const std::string account = lower(text_at(payload, {"installation", "account", "login"}).value_or(""));
         auto installation_id = number_at(payload, {"installation", "id"});

@@ -9,7 +9,10 @@
 
 namespace pgfence::serve {
 
-inline constexpr std::chrono::hours k_session_lifetime{8};
+// An hour: membership is asked of GitHub at sign-in only, so someone removed from the
+// organisation loses the page within the hour (signing in again is one redirect while they are
+// signed in to GitHub).
+inline constexpr std::chrono::hours k_session_lifetime{1};
 
 // A new session for `login`; the token to put in the cookie (never stored as such).
 [[nodiscard]] StoreResult<std::string> create_session(Store& store, const std::string& login);

@@ -91,6 +91,10 @@ class State:
         self.sarifs = []
         self.installations = {}  # id -> {"id", "account", "repositories": ["o/r"], "permissions"}
         self.contents = {}  # (repo, path) -> text, for repos/get-content
+        self.teams = {}          # "org/slug" (lower case) -> {login: "active" | "pending"}
+        self.collaborators = {}  # "owner/repo" -> {login: "admin" | "maintain" | "write" | "triage" | "read"}
+        self.review_requests = {}  # "owner/repo#number" -> [{"reviewers": [...], "team_reviewers": [...]}]
+        self.reactions = []      # [{"repo", "comment_id", "content", "login"}]
         self.app = None          # github_app.App in App mode (it keeps the issued tokens' hashes)
         self.faults = []
         self.link_origin = None  # overrides the origin of Link URLs (to test foreign links)
@@ -120,6 +124,8 @@ class State:
         "installations": [{"id", "account", "repositories": ["o/r"], "permissions": {name: level}}],
         "check_runs": [{"repo", "head_sha", "name", "status", "conclusion", ...}],
         "contents": [{"repo", "path", "text"}],  (repos/get-content answers these files; others 404)
+        "teams": [{"team": "org/slug", "members": [logins], "pending": [logins]}],  (replaces that team's members)
+        "collaborators": [{"repo", "login", "permission": "write" | ... | null (removed)}],
         "link_origin": "http://elsewhere:1",
         "oauth": {...}, "org_members": {...}}  (oauth.py)"""
         for c in spec.get("comments", []):
@@ -153,6 +159,16 @@ class State:
             self.check_runs[stored["id"]] = stored
         for c in spec.get("contents", []):
             self.contents[(c["repo"], c["path"])] = c["text"]
+        for t in spec.get("teams", []):
+            members = {login.lower(): "active" for login in t.get("members", [])}
+            members.update({login.lower(): "pending" for login in t.get("pending", [])})
+            self.teams[t["team"].lower()] = members
+        for c in spec.get("collaborators", []):
+            people = self.collaborators.setdefault(c["repo"], {})
+            if c.get("permission") is None:
+                people.pop(c["login"].lower(), None)
+            else:
+                people[c["login"].lower()] = c["permission"]
         if "link_origin" in spec:
             self.link_origin = spec["link_origin"]
         self.oauth.seed(spec)
@@ -212,6 +228,7 @@ class State:
                 "check_runs": {str(k): v for k, v in self.check_runs.items()},
                 "sarifs": self.sarifs, "faults_left": sum(f.times for f in self.faults),
                 "installations": list(self.installations.values()),
+                "review_requests": self.review_requests, "reactions": self.reactions,
                 "installation_tokens": [{k: v for k, v in t.items() if k != "expires"}
                                         for t in (self.app.tokens.values() if self.app else [])]}
 

@@ -9,18 +9,21 @@ and the week's figures in /metrics.
 Skipped (exit 77) without ../shared/schemas or without chromium.
 """
 import argparse
+import datetime
 import http.client as httpclient
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from serve_test import REPO, check, free_port, git, http, ok, run_world, write  # noqa: E402
+from serve_test import REPO, check, comment, free_port, git, http, ok, review, run_world, write  # noqa: E402
 
 CLIENT_ID = "Iv1.pgfence0page"
 CLIENT_SECRET = "oauth-secret-0123456789abcdef"
@@ -87,11 +90,11 @@ def scenario(w, args):
     w.start_double()
     port = free_port()
     public = f"http://127.0.0.1:{port}"
-    status, _, _ = http("POST", w.github + "/_double/seed", {
-        "oauth": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "login": "alice",
-                  "redirect_uri": public + "/oauth/callback"},
-        "org_members": {"octo": ["alice"]}})
-    check(status == 200, "the double takes the OAuth seed")
+    w.seed_double({"oauth": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "login": "alice",
+                             "redirect_uri": public + "/oauth/callback"},
+                   "org_members": {"octo": ["alice"]},
+                   "teams": [{"team": "octo/dba", "members": ["carol"]}],
+                   "collaborators": [{"repo": REPO, "login": "alice", "permission": "write"}]})
     oauth = (f'oauth_client_id = "{CLIENT_ID}"\noauth_client_secret = "{CLIENT_SECRET}"\norganization = "octo"\n'
              f'github_url = "{w.github}"\n')
     # First under a policy whose lock_timeout guardrail fails the pull request, then under the
@@ -113,7 +116,8 @@ def scenario(w, args):
     write(os.path.join(w.repo, "migrations", HOSTILE), "CREATE INDEX users_created ON users (id, email);\n")
     git(w.repo, "add", "-A")
     git(w.repo, "commit", "-qm", "a second index, in a file named like HTML")
-    config = w.config(name="governance.toml", public_url=public, extra=oauth)
+    config = w.config(name="governance.toml", public_url=public, extra=oauth,
+                      policy='approvers = ["@octo/dba", "alice"]\n')
     _, url = w.start_service(config, port)
     status, _ = w.webhook(url, "pull_request", "synchronize")
     check(status == 202, "the push is announced")
@@ -129,15 +133,32 @@ def scenario(w, args):
     location = header(headers, "Location")[0]
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
     check(location.startswith(w.github + "/login/oauth/authorize?") and query["client_id"] == [CLIENT_ID]
-          and query["redirect_uri"] == [public + "/oauth/callback"] and len(query["state"][0]) == 32,
+          and query["redirect_uri"] == [public + "/oauth/callback"]
+          and re.fullmatch(r"[0-9a-f]{32}\.[0-9]+\.[0-9a-f]{64}", query["state"][0]),
           f"/login sends the browser to GitHub with the client, the callback and a state: {location}")
     state_cookie = cookie_of(headers, "pgfence_oauth_state")
     check(state_cookie == "pgfence_oauth_state=" + query["state"][0], "the state is kept in a cookie")
     status, _, _ = get(url + "/oauth/callback?code=abc&state=" + "0" * 32, cookie=state_cookie)
     check(status == 400, f"a callback whose state is not this browser's is refused: {status}")
+    # A state of the right shape that this service did not make, in the cookie and the query
+    # alike: refused before GitHub is asked anything.
+    exchanges = len([r for r in w.github_state()["requests"] if r.get("operation") == "oauth/access-token"])
+    nonce, expiry, mac = query["state"][0].split(".")
+    for forged in (f"{nonce}.{expiry}.{'0' * 64}", f"{nonce}.{int(expiry) + 3600}.{mac}", f"{nonce}.{int(time.time()) - 1}.{mac}"):
+        status, _, _ = get(url + "/oauth/callback?code=abc&state=" + forged, cookie="pgfence_oauth_state=" + forged)
+        check(status == 400, f"a state this service did not make ({forged[33:50]}...) is refused: {status}")
+    check(len([r for r in w.github_state()["requests"] if r.get("operation") == "oauth/access-token"]) == exchanges,
+          "no forged callback reached GitHub's token endpoint")
     status, _, _ = get(url + "/oauth/callback?code=abc&state=" + query["state"][0], cookie=state_cookie)
     check(status == 502, f"a code GitHub does not know signs nobody in: {status}")
     ok("without a session / is a redirect to /login; a forged state or an unknown code signs nobody in")
+
+    # Another organisation's repository, known to the same service, is not shown to octo's members.
+    status, _ = w.webhook(url, "pull_request", "opened", repository_name="elsewhere/app", number=3)
+    check(status == 202, "another organisation's pull request")
+    deadline = time.time() + 30
+    while time.time() < deadline and json.loads(http("GET", url + "/healthz")[1]).get("jobs_queued") != 0:
+        time.sleep(0.3)
 
     # The browser: /, GitHub's consent, the callback, the page.
     dom = chromium(browser, w.tmp, url + "/", "--dump-dom")
@@ -150,6 +171,8 @@ def scenario(w, args):
     check("&lt;b&gt;bold&lt;/b&gt;" in pending.group(1) and "<b>bold</b>" not in dom,
           f"the HTML file name is text, not markup: {pending.group(1)}")
     check("create-index-without-concurrently" in pending.group(1), "what waits: the finding")
+    check(f'href="{w.github}/orgs/octo/teams/dba">@octo/dba</a>' in pending.group(1)
+          and f'href="{w.github}/alice">alice</a>' in pending.group(1), f"who can sign off, from the policy: {pending.group(1)}")
     decisions = re.search(r'<table class="decisions">(.*?)</table>', body, re.S).group(1)
     check(head1[:7] in decisions and head2[:7] in decisions and "failure" in decisions and "sign-off needed" in decisions,
           f"both decisions: {decisions}")
@@ -157,11 +180,33 @@ def scenario(w, args):
     check('<dd id="migrations-reviewed">2</dd>' in dom, "two migration contents reviewed this week")
     check(re.search(r'<dd id="failed-by-rule"><code>lock-timeout-missing</code> 1</dd>', dom), "the failed check, by rule")
     check("<script" not in dom, "no script on the page")
+    check("elsewhere/app" not in dom, "another organisation's repository is not on octo's page")
     shot = os.path.join(args.artifacts, "governance-page.png")
     os.makedirs(args.artifacts, exist_ok=True)
     chromium(browser, w.tmp, url + "/", f"--screenshot={shot}")
     check(os.path.getsize(shot) > 10000, "a screenshot was written")
     ok(f"Chromium signed in through the OAuth flow and read the page: pending, decisions, chain, figures ({shot})")
+
+    # An exemption granted and a sign-off given through the service: the page follows.
+    day = datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=5)
+    until = day.isoformat()
+    expires = (day + datetime.timedelta(days=1)).isoformat() + "T00:00:00Z"  # --until's day counts whole
+    comment(w, url, "alice", "/pgfence exempt create-index-without-concurrently at migrations/002_email.sql:1 "
+                             f'--reason "<i>40 rows</i>, checked" --until {until}')
+    w.wait_for_event(url, token, "exemption")
+    review(w, url, "alice")
+    w.wait_for_text(head2, "success", "Signed off by alice")
+    dom = chromium(browser, w.tmp, url + "/", "--dump-dom")
+    body = re.search(r'<section class="repository" data-repository="octo/app">(.*?)</section>', dom, re.S).group(1)
+    check("Nothing waits for sign-off." in body, f"signed off: nothing pending: {body[:2000]}")
+    expiring = re.search(r'<table class="expiring">(.*?)</table>', body, re.S)
+    check(expiring and "<code>create-index-without-concurrently</code>" in expiring.group(1)
+          and "migrations/002_email.sql:1" in expiring.group(1) and "&lt;i&gt;40 rows&lt;/i&gt;, checked" in expiring.group(1)
+          and f'datetime="{expires}"' in expiring.group(1), f"the exemption expiring within 14 days: {body[-2500:]}")
+    check("<i>40 rows" not in dom, "the reason is text")
+    check(re.search(r'<dd id="median-signoff">[0-9.]+ min \(1 sign-offs?\)</dd>', dom), f"the median time to sign-off: {dom[:1500]}")
+    check('<dd id="exemptions-granted">1</dd>' in dom, "one exemption granted this week")
+    ok("an exemption granted and a sign-off given through the service: the page lists the exemption and the sign-off time")
 
     # Someone who is not a member of the organisation.
     http("POST", w.github + "/_double/seed", {"oauth": {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
@@ -177,17 +222,25 @@ def scenario(w, args):
     status, _, page = get(url + "/", cookie=session)
     check(status == 200 and "Signed in as alice" in page, f"the session shows the page: {status}")
     parts = urllib.parse.urlsplit(url)
-    conn = httpclient.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    conn.request("POST", "/logout", headers={"Cookie": session})
-    check(conn.getresponse().status == 200, "signed out")
-    conn.close()
+
+    def logout(headers):
+        conn = httpclient.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        conn.request("POST", "/logout", headers=headers)
+        status = conn.getresponse().status
+        conn.close()
+        return status
+
+    check(logout({"Cookie": session, "Origin": "https://elsewhere.example"}) == 403, "another site's form does not sign out")
+    check(get(url + "/", cookie=session)[0] == 200, "the session survives another site's form")
+    check(logout({"Cookie": session, "Origin": public}) == 200, "signed out")
     status, _, _ = get(url + "/", cookie=session)
     check(status == 302, f"the old cookie no longer shows the page: {status}")
     ok("signing out ends the session: the same cookie is sent back to /login")
 
     status, metrics, _ = http("GET", url + "/metrics")
     text = metrics.decode()
-    check("pgfence_week_migrations_reviewed 2" in text and 'pgfence_week_checks_failed{rule="lock-timeout-missing"} 1' in text,
+    check("pgfence_week_migrations_reviewed 2" in text and 'pgfence_week_checks_failed{rule="lock-timeout-missing"} 1' in text
+          and "pgfence_week_signoffs 1" in text and "pgfence_week_exemptions_granted 1" in text,
           f"the week's figures in /metrics: {text[-1200:]}")
     ok("/metrics carries the week's figures")
     w.all_github_requests_valid()
