@@ -55,7 +55,8 @@ std::string conclusion_cell(const std::string& conclusion) {
 
 std::string duration(double seconds) {
     char buffer[64];
-    if (seconds < 3600) std::snprintf(buffer, sizeof buffer, "%.0f min", seconds / 60);
+    if (seconds < 60) std::snprintf(buffer, sizeof buffer, "%.0f s", seconds);
+    else if (seconds < 3600) std::snprintf(buffer, sizeof buffer, "%.0f min", seconds / 60);
     else if (seconds < 172800) std::snprintf(buffer, sizeof buffer, "%.1f h", seconds / 3600);
     else std::snprintf(buffer, sizeof buffer, "%.1f days", seconds / 86400);
     return buffer;
@@ -136,7 +137,8 @@ void figures(std::string& out, const WeeklyFigures& w) {
     out += "<section class=\"week\"><h2>The last seven days</h2>\n<dl class=\"figures\">\n";
     out += "<dt>Migrations reviewed</dt><dd id=\"migrations-reviewed\">" + std::to_string(w.migrations_reviewed) + "</dd>\n";
     out += "<dt>Median time to sign-off</dt><dd id=\"median-signoff\">" +
-           (w.median_signoff_seconds ? duration(*w.median_signoff_seconds) + " (" + std::to_string(w.signoffs) + " sign-offs)"
+           (w.median_signoff_seconds ? duration(*w.median_signoff_seconds) + " (" + std::to_string(w.signoffs) +
+                                         (w.signoffs == 1 ? " sign-off)" : " sign-offs)")
                                      : std::string("no sign-off")) +
            "</dd>\n";
     out += "<dt>Exemptions granted</dt><dd id=\"exemptions-granted\">" + std::to_string(w.exemptions_granted) + "</dd>\n";
