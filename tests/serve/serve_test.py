@@ -667,6 +667,17 @@ def scenario_signoff(w):
     check(any(r["content"] == "+1" for r in w.github_state()["reactions"]), "the accepted command got a reaction")
     ok("/pgfence revoke flips it back to action_required (approval_revoked recorded)")
 
+    comment(w, url, "alice", "/pgfence approve on an issue", on_pull_request=False)
+    review(w, url, "alice", review_id=31337, body="approved again")
+    w.wait_for_text(head, "success", "Signed off by alice")
+    approvals = [e for e in w.audit(url, token) if e["type"] == "approval"]
+    check(len(approvals) == 2 and approvals[-1]["data"]["review_id"] == 31337,
+          f"a comment on an issue is no command; the second review is an approval: {approvals}")
+    review(w, url, "alice", action="dismissed", review_id=31337, body="approved again")
+    w.wait_for_event(url, token, "approval_revoked", 2)
+    w.wait_for_text(head, "action_required", "Approvers:")
+    ok("a comment on an issue is ignored; a dismissed review withdraws its approval (back to action_required)")
+
     comment(w, url, "carol", "/pgfence approve as the DBA on call")
     w.wait_for_text(head, "success", "Signed off by carol")
     ok("a member of the approving team (asked of GitHub) signs off with a comment")
