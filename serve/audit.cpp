@@ -4,6 +4,7 @@
 #include <ctime>
 #include <map>
 
+#include "governance/render.hpp"
 #include "serve/crypto.hpp"
 
 namespace pgfence::serve::audit {
@@ -63,14 +64,7 @@ Verification verify(const std::vector<nlohmann::json>& events) {
     return out;
 }
 
-std::string now_utc() {
-    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
+std::string now_utc() { return governance::utc_text(std::chrono::system_clock::now()); }
 
 Verification verify_to_heads(const std::vector<nlohmann::json>& events, const Heads& heads) {
     Verification out = verify(events);

@@ -29,15 +29,6 @@ std::string where_of(const governance::Exemption& e) {
 
 }  // namespace
 
-std::string utc_text(std::chrono::system_clock::time_point at) {
-    std::time_t t = std::chrono::system_clock::to_time_t(at);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
-
 std::string people_markdown(const std::vector<std::string>& people) {
     std::string out;
     for (const auto& p : people) out += (out.empty() ? "" : ", ") + md_text(p);

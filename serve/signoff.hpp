@@ -9,6 +9,7 @@
 
 #include "governance/exemption.hpp"
 #include "governance/policy.hpp"
+#include "governance/render.hpp"
 #include "serve/decide.hpp"
 
 namespace pgfence::serve {
@@ -42,7 +43,7 @@ std::vector<std::string> apply_signoff(Decided& decided, const governance::Polic
 // "@acme/dba, alice" with each name escaped for Markdown (no mention is made).
 [[nodiscard]] std::string people_markdown(const std::vector<std::string>& people);
 
-// An instant as "2026-12-31T00:00:00Z".
-[[nodiscard]] std::string utc_text(std::chrono::system_clock::time_point at);
+// governance::utc_text, as the check run and the audit trail write instants.
+using governance::utc_text;
 
 }  // namespace pgfence::serve
