@@ -16,7 +16,9 @@ using analyze::Error;
 using analyze::Position;
 using analyze::Risk;
 
-constexpr std::string_view k_keys = "signoff_at, require_lock_timeout, critical_needs_exemption, concurrently_above_bytes, exemptable";
+constexpr std::string_view k_keys =
+    "signoff_at, require_lock_timeout, critical_needs_exemption, concurrently_above_bytes, exemptable, approvers, "
+    "min_approvals, author_may_approve, exemption_granters, max_exemption_days";
 
 struct PolicyError {
     std::string message;
@@ -69,6 +71,40 @@ std::vector<std::string> expect_rules(const toml::node& value, const std::string
     return out;
 }
 
+int expect_int(const toml::node& value, const std::string& name, std::int64_t low, std::int64_t high) {
+    if (auto i = value.as_integer(); i && i->get() >= low && i->get() <= high) return static_cast<int>(i->get());
+    throw PolicyError{name + " must be a whole number from " + std::to_string(low) + " to " + std::to_string(high), value.source()};
+}
+
+// GitHub's logins: letters, digits and single inner hyphens, at most 39; team slugs alike, longer.
+bool login_like(std::string_view text, std::size_t max) {
+    if (text.empty() || text.size() > max || text.front() == '-' || text.back() == '-') return false;
+    return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+}
+
+std::vector<std::string> expect_people(const toml::node& value, const std::string& name) {
+    const std::string problem = name + " must be a list of \"@org/team\" or \"login\"";
+    auto array = value.as_array();
+    if (!array) throw PolicyError{problem, value.source()};
+    std::vector<std::string> out;
+    for (const auto& item : *array) {
+        auto text = item.as_string();
+        if (!text) throw PolicyError{problem, item.source()};
+        const std::string& entry = text->get();
+        bool valid = false;
+        if (entry.starts_with("@")) {
+            const auto slash = entry.find('/');
+            valid = slash != std::string::npos && login_like(std::string_view(entry).substr(1, slash - 1), 39) &&
+                    login_like(std::string_view(entry).substr(slash + 1), 100);
+        } else {
+            valid = login_like(entry, 39);
+        }
+        if (!valid) throw PolicyError{name + ": '" + entry + "' is neither \"@org/team\" nor a GitHub login", item.source()};
+        out.push_back(lower(entry));
+    }
+    return out;
+}
+
 // Applies the keys of one `[policy]` or `[repositories."..."]` table; `table_name` prefixes
 // the key in messages.
 void apply(const toml::table& table, const std::string& table_name, PolicySettings& settings) {
@@ -80,6 +116,11 @@ void apply(const toml::table& table, const std::string& table_name, PolicySettin
         else if (k == "critical_needs_exemption") settings.critical_needs_exemption = expect_bool(value, name);
         else if (k == "concurrently_above_bytes") settings.concurrently_above_bytes = expect_bytes(value, name);
         else if (k == "exemptable") settings.exemptable = expect_rules(value, name);
+        else if (k == "approvers") settings.approvers = expect_people(value, name);
+        else if (k == "min_approvals") settings.min_approvals = expect_int(value, name, 1, 20);
+        else if (k == "author_may_approve") settings.author_may_approve = expect_bool(value, name);
+        else if (k == "exemption_granters") settings.exemption_granters = expect_people(value, name);
+        else if (k == "max_exemption_days") settings.max_exemption_days = expect_int(value, name, 1, 3650);
         else throw PolicyError{"unknown key " + name + " (expected " + std::string(k_keys) + ")", key.source()};
     }
 }

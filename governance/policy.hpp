@@ -23,6 +23,18 @@ struct PolicySettings {
     // Rule ids an exemption may cover ("*": every rule, CRITICAL findings included).
     // nullopt, the default: every rule, but never a CRITICAL finding.
     std::optional<std::vector<std::string>> exemptable;
+    // Sign-off through the service (issue #20): who may approve ("@org/team" or "login"; empty,
+    // the default: nobody can sign off through the service), how many must, and whether the
+    // pull request's author counts among them.
+    std::vector<std::string> approvers;
+    int min_approvals = 1;
+    bool author_may_approve = false;
+    // Who may grant an exemption with `/pgfence exempt` (nullopt: the approvers), and for how long.
+    std::optional<std::vector<std::string>> exemption_granters;
+    int max_exemption_days = 30;
+
+    // The granters in force: exemption_granters, else the approvers.
+    [[nodiscard]] const std::vector<std::string>& granters() const { return exemption_granters ? *exemption_granters : approvers; }
 
     // Whether an exemption may cover a finding of `rule` at `risk`.
     [[nodiscard]] bool may_exempt(std::string_view rule, analyze::Risk risk) const;

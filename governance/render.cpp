@@ -10,15 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string utc(std::chrono::system_clock::time_point at) {
-    std::time_t t = std::chrono::system_clock::to_time_t(at);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
-
 // As the policy file spells it: "high", "never".
 std::string threshold_name(const std::optional<analyze::Risk>& risk) {
     if (!risk) return "never";
@@ -34,6 +25,11 @@ json policy_json(const PolicySettings& p) {
         {"critical_needs_exemption", p.critical_needs_exemption},
         {"concurrently_above_bytes", p.concurrently_above_bytes},
         {"exemptable", p.exemptable ? json(*p.exemptable) : json(nullptr)},
+        {"approvers", p.approvers},
+        {"min_approvals", p.min_approvals},
+        {"author_may_approve", p.author_may_approve},
+        {"exemption_granters", p.granters()},
+        {"max_exemption_days", p.max_exemption_days},
     };
 }
 
@@ -43,7 +39,7 @@ json exemption_json(const Exemption& e) {
             {"line", e.line ? json(*e.line) : json(nullptr)},
             {"reason", e.reason},
             {"owner", e.owner},
-            {"expires_at", utc(e.expires_at)}};
+            {"expires_at", utc_text(e.expires_at)}};
 }
 
 std::string item_label(const Item& item) {
@@ -51,6 +47,15 @@ std::string item_label(const Item& item) {
 }
 
 }  // namespace
+
+std::string utc_text(std::chrono::system_clock::time_point at) {
+    std::time_t t = std::chrono::system_clock::to_time_t(at);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
 
 json to_json(const Decision& d) {
     json items = json::array();

@@ -1,6 +1,7 @@
 #pragma once
 // A Decision as the CLI and the check run show it. Each writer escapes the report's text for
 // its own format (terminal, Markdown); none trusts the other.
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,10 @@
 #include "governance/decision.hpp"
 
 namespace pgfence::governance {
+
+// A time as RFC 3339 in UTC, to the second ("2026-11-23T09:00:00Z"): how the decision, the audit
+// trail and the check run write every instant.
+[[nodiscard]] std::string utc_text(std::chrono::system_clock::time_point at);
 
 // {"conclusion", "summary", "items", "policy", "exempted", "ignored_exemptions"}.
 [[nodiscard]] nlohmann::json to_json(const Decision& decision);

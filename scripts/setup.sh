@@ -25,6 +25,8 @@ build_packages=(
 )
 test_packages=(
   catch2 postgresql-15 python3 python3-jsonschema python3-markdown-it python3-yaml python3-cryptography git openssl pre-commit
+  # tests/serve/page_test.py: the governance page in a real browser (headless)
+  chromium
   # scripts/test-container.sh: podman (rootful, runc) and debootstrap for the base images
   podman runc containernetworking-plugins iptables fuse-overlayfs slirp4netns uidmap debootstrap
 )

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <map>
 
+#include "governance/render.hpp"
 #include "serve/crypto.hpp"
 
 namespace pgfence::serve::audit {
@@ -63,13 +64,27 @@ Verification verify(const std::vector<nlohmann::json>& events) {
     return out;
 }
 
-std::string now_utc() {
-    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
+std::string now_utc() { return governance::utc_text(std::chrono::system_clock::now()); }
+
+Verification verify_to_heads(const std::vector<nlohmann::json>& events, const Heads& heads) {
+    Verification out = verify(events);
+    if (out.problem) return out;  // where the chain first breaks says more than a short end
+    std::map<std::string, std::pair<std::int64_t, std::string>> last;
+    for (const auto& e : events) {
+        if (e.contains("repository") && e["repository"].is_string() && e.contains("seq") && e["seq"].is_number_integer()) {
+            last[e["repository"].get<std::string>()] = {e["seq"].get<std::int64_t>(), e.value("hash", "")};
+        }
+    }
+    for (const auto& [repository, head] : heads) {
+        auto it = last.find(repository);
+        if (it == last.end() || it->second != head) {
+            out.problem = Problem{repository, head.first,
+                                  "missing (the chain ends at seq " + std::to_string(it == last.end() ? 0 : it->second.first) +
+                                      ", its head says " + std::to_string(head.first) + ")"};
+            return out;
+        }
+    }
+    return out;
 }
 
 }  // namespace pgfence::serve::audit

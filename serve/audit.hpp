@@ -5,8 +5,10 @@
 // event names the hash of the one before it (64 zeros for the first), so changing, removing or
 // reordering any event breaks the chain from there on.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -39,6 +41,14 @@ struct Verification {
 
 // Each event with its stored `hash`, in the order they were stored (by repository, then seq).
 [[nodiscard]] Verification verify(const std::vector<nlohmann::json>& events);
+
+// The chains' heads as the service last moved them: repository → (seq, hash).
+using Heads = std::map<std::string, std::pair<std::int64_t, std::string>>;
+
+// verify(), and each chain in `heads` must end where its head says: events cut from the end (or a
+// whole chain) leave a shorter chain that is otherwise intact. `events` may hold only the chains
+// of some repositories; then pass only their heads.
+[[nodiscard]] Verification verify_to_heads(const std::vector<nlohmann::json>& events, const Heads& heads);
 
 // UTC now, RFC 3339 to the second ("2026-11-23T09:00:00Z").
 [[nodiscard]] std::string now_utc();

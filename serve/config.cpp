@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -94,6 +95,18 @@ analyze::Result<Config> load_config(const std::string& path) {
                 }
             } else if (name == "policy_path") {
                 s = string_value(config.policy_path);
+            } else if (name == "oauth_client_id") {
+                s = string_value(config.oauth_client_id);
+            } else if (name == "oauth_client_secret") {
+                s = string_value(config.oauth_client_secret);
+            } else if (name == "organization") {
+                s = string_value(config.organization);
+                static const std::regex k_login(R"(^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$)");
+                if (s && !std::regex_match(config.organization, k_login)) {
+                    return at(path, node, "organization must be a GitHub organisation's login, e.g. \"acme\"");
+                }
+            } else if (name == "github_url") {
+                s = string_value(config.github_url);
             } else if (name == "tls_cert") {
                 s = string_value(config.tls_cert);
             } else if (name == "tls_key") {
@@ -102,11 +115,17 @@ analyze::Result<Config> load_config(const std::string& path) {
                 if (!node.is_integer() || node.as_integer()->get() < 1) return at(path, node, name + " must be a positive integer");
                 if (name == "workers") config.workers = static_cast<int>(node.as_integer()->get());
                 else config.max_upload_bytes = static_cast<std::size_t>(node.as_integer()->get());
+            } else if (name == "membership_cache_seconds") {
+                if (!node.is_integer() || node.as_integer()->get() < 0 || node.as_integer()->get() > 600) {
+                    return at(path, node, name + " must be a whole number of seconds from 0 to 600");
+                }
+                config.membership_cache_seconds = static_cast<int>(node.as_integer()->get());
             } else {
                 return at(path, node,
                           "unknown key " + name +
                               " (expected listen, public_url, webhook_secret, app_id, private_key_path, database_url, "
-                              "data_dir, github_api_url, policy_repository, policy_path, tls_cert, tls_key, max_upload_bytes, workers, [policy], "
+                              "data_dir, github_api_url, github_url, policy_repository, policy_path, oauth_client_id, oauth_client_secret, "
+                              "organization, tls_cert, tls_key, max_upload_bytes, workers, membership_cache_seconds, [policy], "
                               "[repositories.\"OWNER/NAME\"])");
             }
             if (!s) return s.error();
@@ -121,6 +140,14 @@ analyze::Result<Config> load_config(const std::string& path) {
         auto pem = read_file(key_path);
         if (!pem) return analyze::Error{path + ": private_key_path " + key_path + " cannot be read", "", std::nullopt};
         config.private_key_pem = *pem;
+    }
+    if (auto v = env("PGFENCE_OAUTH_CLIENT_SECRET"); !v.empty()) config.oauth_client_secret = v;
+    const bool any_oauth = !config.oauth_client_id.empty() || !config.oauth_client_secret.empty() || !config.organization.empty();
+    if (any_oauth && (config.oauth_client_id.empty() || config.oauth_client_secret.empty() || config.organization.empty() ||
+                      config.public_url.empty())) {
+        return analyze::Error{path + ": the page needs oauth_client_id, oauth_client_secret (or PGFENCE_OAUTH_CLIENT_SECRET), "
+                                     "organization and public_url together",
+                              "", std::nullopt};
     }
     if (config.tls_cert.empty() != config.tls_key.empty()) {
         return analyze::Error{path + ": tls_cert and tls_key go together (neither: plain HTTP behind a proxy)", "",

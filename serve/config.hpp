@@ -2,7 +2,7 @@
 // governance.toml: where the service listens, its GitHub App, its database, and the policy
 // (the [policy] and [repositories."OWNER/NAME"] tables, read by governance/). Secrets may come
 // from the environment instead of the file: PGFENCE_WEBHOOK_SECRET, PGFENCE_APP_PRIVATE_KEY (the
-// PEM itself), PGFENCE_DATABASE_URL; the environment wins.
+// PEM itself), PGFENCE_DATABASE_URL, PGFENCE_OAUTH_CLIENT_SECRET; the environment wins.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -31,6 +31,18 @@ struct Config {
     // read instead of the [policy] tables above, at most every five minutes.
     std::string policy_repository;
     std::string policy_path = ".github/pgfence-policy.toml";
+    // How long an answer of GitHub's about who may approve (team membership, collaborator
+    // permission) is reused: a member removed from the team stops counting after at most this.
+    int membership_cache_seconds = 60;
+    // The page (`GET /`): members of `organization` sign in with GitHub OAuth, as the App's
+    // OAuth client (its client id and secret, PGFENCE_OAUTH_CLIENT_SECRET in the environment).
+    // All three set (with public_url, where GitHub sends the browser back): the page is on.
+    std::string oauth_client_id;
+    std::string oauth_client_secret;
+    std::string organization;
+    std::string github_url = "https://github.com";  // where users sign in (a GHES host's own URL)
+
+    [[nodiscard]] bool page_enabled() const { return !oauth_client_id.empty(); }
 };
 
 // Reads FILE (or nothing when `path` is empty), then the environment. Errors name the file and line.

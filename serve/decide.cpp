@@ -33,11 +33,16 @@ analyze::Result<Policies> Policies::load(const std::string& toml_text, const std
     return out;
 }
 
+const governance::PolicySettings& Policies::settings_for(const std::string& repository) const {
+    return m_state->policy.for_repository(repository);
+}
+
 analyze::Result<Decided> Policies::decide(const nlohmann::json& report, const std::string& repository,
-                                          const std::string& head_sha) const {
+                                          const std::string& head_sha, std::span<const governance::Exemption> exemptions,
+                                          std::chrono::system_clock::time_point now) const {
     governance::Decision decision;
     try {
-        decision = governance::evaluate(m_state->policy, report, repository, {});
+        decision = governance::evaluate(m_state->policy, report, repository, exemptions, now);
     } catch (const std::exception& e) {
         return analyze::Error{e.what(), "", std::nullopt};
     }

@@ -2,12 +2,16 @@
 // The organisation's policy applied to an upload, through governance/ (the same evaluation as
 // `pgfence policy check`), in the forms the service needs: the decision as JSON (stored, audited,
 // answered) and the check run's text, each item linked to the pull request's lines.
+#include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "analyze/error.hpp"
+#include "governance/exemption.hpp"
+#include "governance/policy.hpp"
 
 namespace pgfence::serve {
 
@@ -21,8 +25,13 @@ class Policies {
 public:
     // The [policy] and [repositories."OWNER/NAME"] tables of governance.toml (its text and path).
     [[nodiscard]] static analyze::Result<Policies> load(const std::string& toml_text, const std::string& path);
+    // The exemptions granted on the pull request count while `now` is before their expiry.
     [[nodiscard]] analyze::Result<Decided> decide(const nlohmann::json& report, const std::string& repository,
-                                                  const std::string& head_sha) const;
+                                                  const std::string& head_sha,
+                                                  std::span<const governance::Exemption> exemptions = {},
+                                                  std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
+    // The keys that hold for `repository`: who may approve and grant exemptions.
+    [[nodiscard]] const governance::PolicySettings& settings_for(const std::string& repository) const;
 
 private:
     struct State;

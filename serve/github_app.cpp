@@ -5,10 +5,7 @@
 #include <ctime>
 
 namespace pgfence::serve {
-namespace {
-
-// The origin (scheme://host[:port]) and the path prefix of an API URL (GHES: /api/v3).
-std::pair<std::string, std::string> split_url(const std::string& url) {
+std::pair<std::string, std::string> split_origin(const std::string& url) {
     auto scheme_end = url.find("://");
     auto path_start = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
     if (path_start == std::string::npos) return {url, ""};
@@ -16,8 +13,6 @@ std::pair<std::string, std::string> split_url(const std::string& url) {
     while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
     return {url.substr(0, path_start), prefix};
 }
-
-}  // namespace
 
 std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& text) {
     std::tm tm{};
@@ -39,9 +34,9 @@ analyze::Result<std::string> GitHubApp::jwt() const {
     return signing_input + "." + base64url(*signature);
 }
 
-GitHubResponse GitHubApp::request(const std::string& method, const std::string& path, const std::string& token,
-                                  const nlohmann::json* body) const {
-    auto [origin, prefix] = split_url(m_api_url);
+GitHubResponse api_request(const std::string& api_url, const std::string& user_agent, const std::string& method,
+                           const std::string& path, const std::string& token, const nlohmann::json* body) {
+    auto [origin, prefix] = split_origin(api_url);
     httplib::Client client(origin);
     client.set_connection_timeout(std::chrono::seconds(10));
     client.set_read_timeout(std::chrono::seconds(30));
@@ -51,7 +46,7 @@ GitHubResponse GitHubApp::request(const std::string& method, const std::string& 
     req.path = prefix + path;
     req.set_header("Accept", "application/vnd.github+json");
     req.set_header("X-GitHub-Api-Version", "2022-11-28");
-    req.set_header("User-Agent", m_user_agent);
+    req.set_header("User-Agent", user_agent);
     req.set_header("Authorization", "Bearer " + token);
     if (body != nullptr) {
         req.body = body->dump();
@@ -67,6 +62,11 @@ GitHubResponse GitHubApp::request(const std::string& method, const std::string& 
     out.body = nlohmann::json::parse(response->body, nullptr, false);
     if (out.body.is_discarded()) out.body = nlohmann::json::object();
     return out;
+}
+
+GitHubResponse GitHubApp::request(const std::string& method, const std::string& path, const std::string& token,
+                                  const nlohmann::json* body) const {
+    return api_request(m_api_url, m_user_agent, method, path, token, body);
 }
 
 analyze::Result<std::int64_t> GitHubApp::installation_of(const std::string& repository) {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -51,6 +52,16 @@ private:
     std::map<std::int64_t, Cached> m_tokens;
     std::map<std::string, std::int64_t> m_installations;
 };
+
+// The origin (scheme://host[:port]) and the path prefix of a URL (a GHES API's /api/v3).
+[[nodiscard]] std::pair<std::string, std::string> split_origin(const std::string& url);
+
+// One request to the API at `api_url` (GHES: with its /api/v3) with a bearer token, an
+// installation's or a signed-in user's; `path` is below the API's URL, already encoded. Redirects
+// are not followed, so a token never travels to another host.
+[[nodiscard]] GitHubResponse api_request(const std::string& api_url, const std::string& user_agent, const std::string& method,
+                                         const std::string& path, const std::string& token,
+                                         const nlohmann::json* body = nullptr);
 
 // "2026-11-23T10:00:00Z" as a time point; nothing when it is not that form.
 [[nodiscard]] std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& text);

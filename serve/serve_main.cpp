@@ -195,6 +195,7 @@ int run_token(const Options& o, bool revoke) {
 
 int run_audit_verify(const Options& o) {
     std::vector<nlohmann::json> events;
+    serve::audit::Heads heads;  // from the database only: an exported file has no heads to check against
     if (!o.file.empty()) {
         std::ifstream in(o.file);
         if (!in) return std::cerr << "error: " << o.file << ": cannot be read\n", 2;
@@ -216,31 +217,12 @@ int run_audit_verify(const Options& o) {
         auto db = open_database(*config, o);
         if (!db) return std::cerr << "error: " << db.error().message << "\n", 2;
         serve::Store store(db->conninfo);
-        auto read = store.audit_events("", "");
+        auto read = store.audit_snapshot("");
         if (!read) return std::cerr << "error: " << read.error().message << "\n", 2;
-        events = std::move(*read);
-        auto heads = store.audit_heads();
-        if (!heads) return std::cerr << "error: " << heads.error().message << "\n", 2;
-        // The chains must end where the service last moved their heads: events removed from the
-        // end (or a whole chain) leave a shorter chain that is otherwise intact.
-        std::map<std::string, std::pair<std::int64_t, std::string>> last;
-        for (const auto& e : events) {
-            if (e.contains("repository") && e["repository"].is_string() && e.contains("seq") && e["seq"].is_number_integer()) {
-                last[e["repository"].get<std::string>()] = {e["seq"].get<std::int64_t>(), e.value("hash", "")};
-            }
-        }
-        for (const auto& [repository, head] : *heads) {
-            auto it = last.find(repository);
-            if (it == last.end() || it->second != head) {
-                auto v = serve::audit::verify(events);
-                if (v.problem) break;  // reported below, where it starts
-                std::cout << "error: " << repository << " seq " << head.first << ": missing (the chain ends at seq "
-                          << (it == last.end() ? 0 : it->second.first) << ", its head says " << head.first << ")\n";
-                return 1;
-            }
-        }
+        events = std::move(read->first);
+        heads = std::move(read->second);
     }
-    auto v = serve::audit::verify(events);
+    auto v = serve::audit::verify_to_heads(events, heads);
     if (v.problem) {
         std::cout << "error: " << v.problem->repository << " seq " << v.problem->seq << ": " << v.problem->what << "\n";
         return 1;

@@ -22,43 +22,15 @@
 
 #include "serve/audit.hpp"
 #include "serve/crypto.hpp"
+#include "serve/dashboard.hpp"
 #include "serve/embedded.hpp"
+#include "serve/metrics.hpp"
+#include "serve/page_routes.hpp"
+#include "serve/payload.hpp"
 
 namespace pgfence::serve {
 
 using nlohmann::json;
-
-// Counters for /metrics, in Prometheus's text format.
-struct Metrics {
-    static constexpr std::array<double, 10> k_buckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
-    std::mutex mutex;
-    std::map<std::pair<std::string, int>, std::int64_t> requests;  // (route, status)
-    std::map<std::string, std::array<std::int64_t, k_buckets.size() + 1>> latency;  // route: buckets + count
-    std::map<std::string, double> latency_sum;
-    std::map<std::string, std::int64_t> uploads;    // by result
-    std::map<std::string, std::int64_t> decisions;  // by conclusion
-    std::map<std::string, std::int64_t> deliveries; // by result
-    std::int64_t signature_failures = 0;
-    std::map<std::string, std::int64_t> checks;     // by result
-
-    void request(const std::string& route, int status) {
-        std::lock_guard lock(mutex);
-        ++requests[{route, status}];
-    }
-    void observe(const std::string& route, double seconds) {
-        std::lock_guard lock(mutex);
-        auto& buckets = latency[route];
-        for (std::size_t i = 0; i < k_buckets.size(); ++i) {
-            if (seconds <= k_buckets[i]) ++buckets[i];
-        }
-        ++buckets[k_buckets.size()];
-        latency_sum[route] += seconds;
-    }
-    void count(std::map<std::string, std::int64_t>& which, const std::string& label) {
-        std::lock_guard lock(mutex);
-        ++which[label];
-    }
-};
 
 struct Service::Http {
     std::unique_ptr<httplib::Server> server;
@@ -67,7 +39,6 @@ struct Service::Http {
 
 namespace {
 
-constexpr const char* k_check_name = "pgfence governance";
 
 void reply(httplib::Response& res, int status, const json& body) {
     res.status = status;
@@ -78,21 +49,6 @@ std::string bearer(const httplib::Request& req) {
     const std::string header = req.get_header_value("Authorization");
     if (header.size() > 7 && header.compare(0, 7, "Bearer ") == 0) return header.substr(7);
     return "";
-}
-
-bool valid_repository(const std::string& name) {
-    static const std::regex k_pattern(R"(^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$)");
-    if (!std::regex_match(name, k_pattern)) return false;
-    const auto slash = name.find('/');
-    const std::string owner = name.substr(0, slash);
-    const std::string repo = name.substr(slash + 1);
-    return owner != "." && owner != ".." && repo != "." && repo != "..";
-}
-
-bool is_hex(const std::string& text, std::size_t size) {
-    return text.size() == size && std::all_of(text.begin(), text.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
 }
 
 // The content hash an upload's report implies: SHA-256 of "<file sha256> <path>\n" per file, by path.
@@ -192,11 +148,6 @@ std::string public_message(const StoreError& e) {
     return e.message;
 }
 
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
 std::string route_of(const httplib::Request& req) {
     for (const char* known : {"/v1/analyses", "/v1/github/webhook", "/v1/audit", "/healthz", "/metrics"}) {
         if (req.path == known) return known;
@@ -254,6 +205,7 @@ Service::Service(Config config, Store& store, Policies policies, std::unique_ptr
       m_policy_source({{"source", m_config.path.empty() ? "defaults" : m_config.path}}),
       m_app(std::move(app)),
       m_metrics(std::make_unique<Metrics>()),
+      m_dashboard_cache(std::make_unique<DashboardCache>()),
       m_http(std::make_unique<Http>()) {
     json schema = json::parse(report_schema());
     schema.erase("$schema");  // draft 2020-12 by name; the keywords it uses are draft 7's
@@ -333,10 +285,19 @@ analyze::Status Service::run() {
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
         auto depth = m_store.queue_depth();
         std::pair<std::int64_t, std::int64_t> values = depth ? *depth : std::pair<std::int64_t, std::int64_t>{0, 0};
+        std::string text = prometheus(*m_metrics, values.first, values.second, static_cast<bool>(depth));
+        // The page's figures of the last seven days, over every repository.
+        if (auto week = m_dashboard_cache->weekly(m_store, "")) text += weekly_prometheus(*week);
         res.status = 200;
-        res.set_content(prometheus(*m_metrics, values.first, values.second, static_cast<bool>(depth)),
-                        "text/plain; version=0.0.4");
+        res.set_content(text, "text/plain; version=0.0.4");
     });
+
+    // Who may sign off, as the policy in force says (the organisation's file is cached five minutes).
+    auto approvers = [this](const std::string& repository) {
+        auto policy = current_policy();
+        return policy ? policy->first->settings_for(repository).approvers : std::vector<std::string>{};
+    };
+    add_page_routes(server, {m_config, m_store, *m_dashboard_cache, approvers, "pgfence-governance/" PGFENCE_VERSION});
 
     server.Post("/v1/analyses", timed("/v1/analyses", [this](const httplib::Request& req, httplib::Response& res) {
         auto refuse = [&](int status, const std::string& result, json body) {
@@ -392,11 +353,21 @@ analyze::Status Service::run() {
             std::fprintf(stderr, "pgfence serve: %s\n", policy.error().message.c_str());
             return refuse(503, "error", {{"message", policy.error().message}});
         }
-        auto decided = policy->first->decide(envelope["report"], target, head);
-        if (!decided) return refuse(500, "error", {{"message", "the policy cannot be applied: " + decided.error().message}});
-        const json policy_source = policy->second;
         const std::string content = envelope["content_hash"].get<std::string>();
         const std::int64_t number = envelope["pull_request"].get<std::int64_t>();
+        // Exemptions granted on the pull request count here as in the check; approvals do not
+        // (they are checked with GitHub when the check run is posted, which is what settles it).
+        std::vector<governance::Exemption> exemptions;
+        auto granted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+            auto e = exemptions_of(c, target, number);
+            if (!e) return e.error();
+            exemptions = std::move(*e);
+            return true;
+        });
+        if (!granted) return refuse(granted.error().status, "error", {{"message", public_message(granted.error())}});
+        auto decided = policy->first->decide(envelope["report"], target, head, exemptions);
+        if (!decided) return refuse(500, "error", {{"message", "the policy cannot be applied: " + decided.error().message}});
+        const json policy_source = policy->second;
 
         auto answer = m_store.record_upload(
             target, envelope, key, sha256_hex(req.body),
@@ -434,6 +405,19 @@ analyze::Status Service::run() {
                                                {"pull_request_head", head_check},
                                                {"same_content_as", same_as}});
                 if (!evaluated) return evaluated.error();
+                // Other migrations than the approved ones: their approvals are void from now on.
+                auto voided = c.query("UPDATE pgfence_approvals SET voided_at = now() WHERE repository = $1 AND pull_request = $2 "
+                                      "AND content_hash <> $3 AND revoked_at IS NULL AND voided_at IS NULL "
+                                      "RETURNING login, source, content_hash, id",
+                                      {target, std::to_string(number), content});
+                if (!voided) return db_error(c, voided.error());
+                for (int i = 0; i < voided->rows(); ++i) {
+                    auto e = append_audit(c, target, "approval_voided", content, number,
+                                          {{"login", voided->value(i, 0)}, {"source", voided->value(i, 1)},
+                                           {"approved_content_hash", voided->value(i, 2)}, {"upload_id", upload_id},
+                                           {"why", "the migrations changed after the approval"}});
+                    if (!e) return e.error();
+                }
                 auto stored = c.query("UPDATE pgfence_uploads SET decision = $2::jsonb WHERE id = $1",
                                       {upload_id, json{{"decision", decision}, {"title", decided->title}, {"text", decided->text}}.dump()});
                 if (!stored) return db_error(c, stored.error());
@@ -617,6 +601,7 @@ bool Service::process(const Job& job, std::string& error, bool& give_up) {
     try {
         if (job.kind == "check") return post_check(job.payload, error, give_up);
         if (job.kind == "webhook") return handle_webhook(job.payload, error, give_up);
+        if (job.kind == "expire") return expire_exemption(job.payload, error, give_up);
         error = "unknown job kind " + job.kind;
         give_up = true;
         return false;
@@ -626,153 +611,6 @@ bool Service::process(const Job& job, std::string& error, bool& give_up) {
         return false;
     }
 }
-
-bool Service::post_check(const json& payload, std::string& error, bool& give_up) {
-    const std::string repository = payload.at("repository");
-    const std::string upload_id = payload.at("upload_id");
-    json decision;
-    std::string head_sha;
-    std::string content_hash;
-    std::int64_t number = 0;
-    std::optional<std::int64_t> check_run_id;
-    std::optional<std::int64_t> installation;
-    bool superseded = false;
-    std::string chain_head;
-    auto loaded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
-        // The newest upload for this head decides: an older job (retried after a GitHub failure)
-        // must not post its older decision over a newer one.
-        auto r = c.query("SELECT u.decision, u.head_sha, u.content_hash, u.pull_request, ch.check_run_id, pr.installation_id, "
-                         "(SELECT n.id FROM pgfence_uploads n WHERE n.repository = u.repository AND n.head_sha = u.head_sha "
-                         " AND n.response IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1) = u.id, "
-                         "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository) "
-                         "FROM pgfence_uploads u "
-                         "LEFT JOIN pgfence_checks ch ON ch.repository = u.repository AND ch.head_sha = u.head_sha "
-                         "LEFT JOIN pgfence_pull_requests pr ON pr.repository = u.repository AND pr.number = u.pull_request "
-                         "WHERE u.id = $1",
-                         {upload_id});
-        if (!r) return db_error(c, r.error());
-        if (r->rows() == 0) return StoreError{404, "no upload " + upload_id};
-        superseded = r->value(0, 6) != "t";
-        chain_head = r->value(0, 7);
-        decision = json::parse(r->value(0, 0));
-        head_sha = r->value(0, 1);
-        content_hash = r->value(0, 2);
-        number = std::stoll(r->value(0, 3));
-        if (!r->is_null(0, 4)) check_run_id = std::stoll(r->value(0, 4));
-        if (!r->is_null(0, 5)) installation = std::stoll(r->value(0, 5));
-        return true;
-    });
-    if (!loaded) {
-        error = loaded.error().message;
-        give_up = loaded.error().status == 404;
-        return false;
-    }
-    if (loaded && superseded) return true;  // a newer upload of this head posts its own decision
-    if (!m_app) {
-        error = "no GitHub App configured (app_id, private_key_path): the check cannot be posted";
-        give_up = true;
-        return false;
-    }
-    if (!installation) {
-        auto found = m_app->installation_of(repository);
-        if (!found) {
-            error = found.error().message;
-            return false;
-        }
-        installation = *found;
-    }
-    auto token = m_app->installation_token(*installation);
-    if (!token) {
-        error = token.error().message;
-        return false;
-    }
-    if (!check_run_id) {
-        // A run posted before but not recorded (the service stopped in between) is updated, not doubled.
-        auto found = m_app->request("GET", "/repos/" + repository + "/commits/" + head_sha + "/check-runs?check_name=" +
-                                               "pgfence%20governance&filter=latest", *token);
-        if (found.status == 200 && found.body.contains("check_runs") && found.body["check_runs"].is_array() &&
-            !found.body["check_runs"].empty() && found.body["check_runs"][0].contains("id") &&
-            found.body["check_runs"][0]["id"].is_number_integer()) {
-            check_run_id = found.body["check_runs"][0]["id"].get<std::int64_t>();
-        }
-    }
-    const json& d = decision["decision"];
-    const std::string conclusion = d.value("conclusion", "failure");
-    // GitHub refuses an output field longer than 65,535 characters.
-    auto capped = [](std::string text) {
-        constexpr std::size_t k_limit = 65000;
-        if (text.size() <= k_limit) return text;
-        std::size_t cut = text.rfind('\n', k_limit);
-        if (cut == std::string::npos) cut = k_limit;
-        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
-        return text.substr(0, cut) + "\n\n… cut at GitHub's limit: the audit trail has every item.";
-    };
-    json output = {{"title", decision.value("title", "pgfence governance")},
-                   {"summary", capped(d.value("summary", ""))},
-                   {"text", capped(decision.value("text", "")) + "\n\nAudit chain head: `" + chain_head + "`"}};
-    json body = {{"name", k_check_name}, {"head_sha", head_sha}, {"status", "completed"}, {"conclusion", conclusion},
-                 {"output", output}, {"external_id", upload_id}};
-    if (!m_config.public_url.empty()) body["details_url"] = m_config.public_url;
-    GitHubResponse r = check_run_id
-                           ? m_app->request("PATCH", "/repos/" + repository + "/check-runs/" + std::to_string(*check_run_id), *token, &body)
-                           : m_app->request("POST", "/repos/" + repository + "/check-runs", *token, &body);
-    if (r.status == 401) m_app->forget_token(*installation);
-    if (r.status != 200 && r.status != 201) {
-        error = "GitHub answered " + (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) + " to the check run";
-        // Our request was wrong (4xx other than 401/403/404/429): a retry would not change it.
-        give_up = r.status >= 400 && r.status < 500 && r.status != 401 && r.status != 403 && r.status != 404 && r.status != 429;
-        m_metrics->count(m_metrics->checks, "error");
-        return false;
-    }
-    const std::int64_t id = r.body.value("id", std::int64_t{0});
-    auto recorded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
-        auto up = c.query("INSERT INTO pgfence_checks (repository, head_sha, check_run_id, conclusion, content_hash) "
-                          "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository, head_sha) DO UPDATE SET "
-                          "check_run_id = EXCLUDED.check_run_id, conclusion = EXCLUDED.conclusion, "
-                          "content_hash = EXCLUDED.content_hash, updated_at = now()",
-                          {repository, head_sha, std::to_string(id), conclusion, content_hash});
-        if (!up) return db_error(c, up.error());
-        auto event = append_audit(c, repository, "check", content_hash, number,
-                                  {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head_sha}, {"upload_id", upload_id}});
-        if (!event) return event.error();
-        return true;
-    });
-    if (!recorded) {
-        // Posted but not recorded: the retry updates the same check run (found by name below).
-        error = recorded.error().message;
-        return false;
-    }
-    m_metrics->count(m_metrics->checks, check_run_id ? "updated" : "created");
-    return true;
-}
-
-namespace {
-
-// A field of a webhook payload by path, when it is there with the expected type.
-const json* field(const json& root, std::initializer_list<const char*> path) {
-    const json* at = &root;
-    for (const char* key : path) {
-        if (!at->is_object()) return nullptr;
-        auto it = at->find(key);
-        if (it == at->end()) return nullptr;
-        at = &*it;
-    }
-    return at;
-}
-
-std::optional<std::string> text_at(const json& root, std::initializer_list<const char*> path) {
-    const json* f = field(root, path);
-    if (f == nullptr || !f->is_string()) return std::nullopt;
-    return f->get<std::string>();
-}
-
-std::optional<std::int64_t> number_at(const json& root, std::initializer_list<const char*> path) {
-    const json* f = field(root, path);
-    if (f == nullptr || !f->is_number_integer()) return std::nullopt;
-    return f->get<std::int64_t>();
-}
-
-}  // namespace
 
 bool Service::handle_webhook(const json& job, std::string& error, bool& give_up) {
     const std::string event = job.value("event", "");
@@ -799,17 +637,21 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
         const std::string state = action == "closed" ? (merged ? "merged" : "closed") : "open";
         auto installation = number_at(payload, {"installation", "id"});
         const std::string updated_at = updated && parse_utc(*updated) ? *updated : "";
+        std::string author = lower(text_at(payload, {"pull_request", "user", "login"}).value_or(""));
+        if (!valid_login(author)) author.clear();
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
             // An older event than the one recorded (a redelivery, a replay) changes nothing.
             auto up = c.query("INSERT INTO pgfence_pull_requests AS p (repository, number, head_sha, state, installation_id, "
-                              "github_updated_at) VALUES ($1, $2, $3, $4, NULLIF($5, '')::bigint, NULLIF($6, '')::timestamptz) "
+                              "github_updated_at, author) VALUES ($1, $2, $3, $4, NULLIF($5, '')::bigint, NULLIF($6, '')::timestamptz, "
+                              "NULLIF($7, '')) "
                               "ON CONFLICT (repository, number) DO UPDATE SET head_sha = EXCLUDED.head_sha, state = EXCLUDED.state, "
                               "installation_id = COALESCE(EXCLUDED.installation_id, p.installation_id), "
+                              "author = COALESCE(EXCLUDED.author, p.author), "
                               "github_updated_at = EXCLUDED.github_updated_at, updated_at = now() "
                               "WHERE p.github_updated_at IS NULL OR EXCLUDED.github_updated_at IS NULL "
                               "OR EXCLUDED.github_updated_at >= p.github_updated_at RETURNING 1",
                               {repository, std::to_string(*number), *head, state,
-                               installation ? std::to_string(*installation) : "", updated_at});
+                               installation ? std::to_string(*installation) : "", updated_at, author});
             if (!up) return db_error(c, up.error());
             if (up->rows() == 0) return true;  // stale
             // The content reviewed at this head commit, bound to the event (a merge of reviewed
@@ -848,6 +690,10 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
         if (!done) error = done.error().message;
         return static_cast<bool>(done);
     }
+    if (event == "pull_request_review" && (action == "submitted" || action == "dismissed")) {
+        return handle_review(payload, delivery, error, give_up);
+    }
+    if (event == "issue_comment") return handle_comment(payload, delivery, error, give_up);
     if (event == "installation") {
         const std::string account = lower(text_at(payload, {"installation", "account", "login"}).value_or(""));
         auto installation_id = number_at(payload, {"installation", "id"});

@@ -7,6 +7,9 @@
 //   GET  /healthz, /metrics  liveness (and the database's), Prometheus text
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <optional>
+#include <vector>
 #include <mutex>
 #include <memory>
 #include <string>
@@ -19,6 +22,7 @@
 namespace pgfence::serve {
 
 struct Metrics;
+class DashboardCache;
 
 class Service {
 public:
@@ -34,6 +38,19 @@ private:
     bool process(const Job& job, std::string& error, bool& give_up);
     bool post_check(const nlohmann::json& payload, std::string& error, bool& give_up);
     bool handle_webhook(const nlohmann::json& job, std::string& error, bool& give_up);
+    // Sign-off and exemptions (serve/signoff_service.cpp): an approving or dismissed review, a
+    // `/pgfence` comment, an exemption's expiry.
+    bool handle_review(const nlohmann::json& payload, const std::string& delivery, std::string& error, bool& give_up);
+    bool handle_comment(const nlohmann::json& payload, const std::string& delivery, std::string& error, bool& give_up);
+    bool expire_exemption(const nlohmann::json& payload, std::string& error, bool& give_up);
+    // Whether `login` is one of `people` ("@org/team": an active member, asked of GitHub;
+    // "login": that user, with at least write permission on the repository), cached
+    // membership_cache_seconds. An error when GitHub did not answer.
+    [[nodiscard]] analyze::Result<bool> may_act(const std::string& repository, const std::vector<std::string>& people,
+                                                const std::string& login, const std::string& token);
+    // The installation token for `repository` (its installation from the webhooks, else asked).
+    [[nodiscard]] analyze::Result<std::pair<std::int64_t, std::string>> token_for(const std::string& repository,
+                                                                                  std::optional<std::int64_t> installation);
     // The policy in force and where it came from ({"source", "sha"}): governance.toml's, or the
     // organisation's file in policy_repository, read through the App at most every five minutes
     // (the last copy read is kept while GitHub cannot be reached).
@@ -49,7 +66,10 @@ private:
     std::chrono::steady_clock::time_point m_policy_failed{};
     std::string m_policy_error;
     std::unique_ptr<GitHubApp> m_app;
+    std::mutex m_membership_mutex;
+    std::map<std::string, std::pair<bool, std::chrono::steady_clock::time_point>> m_memberships;
     std::unique_ptr<Metrics> m_metrics;
+    std::unique_ptr<DashboardCache> m_dashboard_cache;  // the page's and /metrics' figures
     std::atomic<bool> m_stopping{false};
     struct Http;
     std::unique_ptr<Http> m_http;

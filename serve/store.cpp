@@ -207,10 +207,49 @@ StoreResult<bool> Store::record_delivery(const std::string& delivery_id, const s
     return fresh;
 }
 
-StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, const nlohmann::json& payload) {
-    auto r = conn.query("INSERT INTO pgfence_jobs (kind, payload) VALUES ($1, $2::jsonb)", {kind, payload.dump()});
+StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, const nlohmann::json& payload,
+                          const std::string& run_after) {
+    auto r = conn.query("INSERT INTO pgfence_jobs (kind, payload, run_after) VALUES ($1, $2::jsonb, "
+                        "COALESCE(NULLIF($3, '')::timestamptz, now()))",
+                        {kind, payload.dump(), run_after});
     if (!r) return db_error(conn, r.error());
     return true;
+}
+
+StoreResult<std::vector<governance::Exemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
+                                                              std::int64_t pull_request) {
+    auto r = conn.query("SELECT rule, path, line, reason, owner, extract(epoch FROM expires_at)::bigint FROM pgfence_exemptions "
+                        "WHERE repository = $1 AND pull_request = $2 ORDER BY created_at, id",
+                        {repository, std::to_string(pull_request)});
+    if (!r) return db_error(conn, r.error());
+    std::vector<governance::Exemption> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        governance::Exemption e;
+        e.rule = r->value(i, 0);
+        if (!r->is_null(i, 1)) e.path = r->value(i, 1);
+        if (!r->is_null(i, 2)) e.line = std::stoi(r->value(i, 2));
+        e.reason = r->value(i, 3);
+        e.owner = r->value(i, 4);
+        e.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(std::stoll(r->value(i, 5))));
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+StoreResult<std::optional<UploadRef>> latest_upload(trace::Connection& conn, const std::string& repository,
+                                                    std::int64_t pull_request) {
+    auto r = conn.query("SELECT id, head_sha, content_hash FROM pgfence_uploads WHERE repository = $1 AND pull_request = $2 "
+                        "AND response IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
+                        {repository, std::to_string(pull_request)});
+    if (!r) return db_error(conn, r.error());
+    if (r->rows() == 0) return std::optional<UploadRef>{};
+    return std::optional<UploadRef>{UploadRef{r->value(0, 0), r->value(0, 1), r->value(0, 2)}};
+}
+
+StoreResult<bool> enqueue_check(trace::Connection& conn, const std::string& repository, std::int64_t pull_request,
+                                const UploadRef& upload) {
+    return enqueue(conn, "check", {{"upload_id", upload.id}, {"repository", repository}, {"head_sha", upload.head_sha},
+                                   {"pull_request", pull_request}});
 }
 
 StoreResult<std::optional<Job>> Store::claim_job() {
@@ -274,38 +313,68 @@ StoreResult<nlohmann::json> append_audit(trace::Connection& conn, const std::str
     return event;
 }
 
+namespace {
+
+StoreResult<bool> read_events(trace::Connection& c, const std::string& repository, const std::string& since,
+                              std::vector<nlohmann::json>& events) {
+    auto r = c.query("SELECT event, hash FROM pgfence_audit_events WHERE ($1 = '' OR repository = $1) "
+                     "AND ($2 = '' OR created_at >= $2::timestamptz) ORDER BY repository, seq",
+                     {repository, since});
+    if (!r) return db_error(c, r.error());
+    for (int i = 0; i < r->rows(); ++i) {
+        nlohmann::json event = nlohmann::json::parse(r->value(i, 0), nullptr, false);
+        if (event.is_discarded() || !event.is_object()) {
+            // A row that is not JSON any more: kept as it is, so verification names it.
+            event = {{"unreadable", r->value(i, 0)}};
+        }
+        event["hash"] = r->value(i, 1);
+        events.push_back(std::move(event));
+    }
+    return true;
+}
+
+StoreResult<bool> read_heads(trace::Connection& c, const std::string& repository, audit::Heads& heads) {
+    auto r = c.query("SELECT repository, seq, hash FROM pgfence_audit_heads WHERE ($1 = '' OR repository = $1)", {repository});
+    if (!r) return db_error(c, r.error());
+    for (int i = 0; i < r->rows(); ++i) heads[r->value(i, 0)] = {std::stoll(r->value(i, 1)), r->value(i, 2)};
+    return true;
+}
+
+}  // namespace
+
 StoreResult<std::vector<nlohmann::json>> Store::audit_events(const std::string& repository, const std::string& since) {
     std::vector<nlohmann::json> events;
-    auto done = transaction([&](trace::Connection& c) -> StoreResult<bool> {
-        auto r = c.query("SELECT event, hash FROM pgfence_audit_events WHERE ($1 = '' OR repository = $1) "
-                         "AND ($2 = '' OR created_at >= $2::timestamptz) ORDER BY repository, seq",
-                         {repository, since});
-        if (!r) return db_error(c, r.error());
-        for (int i = 0; i < r->rows(); ++i) {
-            nlohmann::json event = nlohmann::json::parse(r->value(i, 0), nullptr, false);
-            if (event.is_discarded() || !event.is_object()) {
-                // A row that is not JSON any more: kept as it is, so verification names it.
-                event = {{"unreadable", r->value(i, 0)}};
-            }
-            event["hash"] = r->value(i, 1);
-            events.push_back(std::move(event));
-        }
-        return true;
+    auto done = transaction([&](trace::Connection& c) {
+        events.clear();
+        return read_events(c, repository, since, events);
     });
     if (!done) return done.error();
     return events;
 }
 
-StoreResult<std::map<std::string, std::pair<std::int64_t, std::string>>> Store::audit_heads() {
-    std::map<std::string, std::pair<std::int64_t, std::string>> heads;
-    auto done = transaction([&](trace::Connection& c) -> StoreResult<bool> {
-        auto r = c.query("SELECT repository, seq, hash FROM pgfence_audit_heads");
-        if (!r) return db_error(c, r.error());
-        for (int i = 0; i < r->rows(); ++i) heads[r->value(i, 0)] = {std::stoll(r->value(i, 1)), r->value(i, 2)};
-        return true;
+StoreResult<audit::Heads> Store::audit_heads(const std::string& repository) {
+    audit::Heads heads;
+    auto done = transaction([&](trace::Connection& c) {
+        heads.clear();
+        return read_heads(c, repository, heads);
     });
     if (!done) return done.error();
     return heads;
+}
+
+StoreResult<std::pair<std::vector<nlohmann::json>, audit::Heads>> Store::audit_snapshot(const std::string& repository) {
+    std::pair<std::vector<nlohmann::json>, audit::Heads> out;
+    auto done = transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        out = {};
+        // One snapshot: an event appended while the chains are read cannot sit between the two.
+        auto level = c.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        if (!level) return db_error(c, level.error());
+        auto events = read_events(c, repository, "", out.first);
+        if (!events) return events;
+        return read_heads(c, repository, out.second);
+    });
+    if (!done) return done.error();
+    return out;
 }
 
 StoreResult<std::pair<std::int64_t, std::int64_t>> Store::queue_depth() {

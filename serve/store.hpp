@@ -16,6 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include "analyze/error.hpp"
+#include "serve/audit.hpp"
+#include "governance/exemption.hpp"
 #include "trace/pq_connection.hpp"
 
 namespace pgfence::serve {
@@ -85,8 +87,12 @@ public:
     // (an RFC 3339 time, "" for all), by repository and seq, each with its `hash`.
     [[nodiscard]] StoreResult<std::vector<nlohmann::json>> audit_events(const std::string& repository, const std::string& since);
 
-    // Each chain's head as the service last moved it: repository → (seq, hash).
-    [[nodiscard]] StoreResult<std::map<std::string, std::pair<std::int64_t, std::string>>> audit_heads();
+    // Each chain's head as the service last moved it: repository → (seq, hash); one repository's
+    // when `repository` is not empty.
+    [[nodiscard]] StoreResult<audit::Heads> audit_heads(const std::string& repository = "");
+    // The events and the heads of `repository` (all when empty), read in one snapshot, as
+    // audit::verify_to_heads needs them: a chain that grows while it is read is not "missing" events.
+    [[nodiscard]] StoreResult<std::pair<std::vector<nlohmann::json>, audit::Heads>> audit_snapshot(const std::string& repository);
 
     // Queue depth and failed jobs, for /metrics.
     [[nodiscard]] StoreResult<std::pair<std::int64_t, std::int64_t>> queue_depth();
@@ -108,8 +114,26 @@ private:
                                                        const std::string& type, const std::optional<std::string>& content_hash,
                                                        std::optional<std::int64_t> pull_request, nlohmann::json data);
 
-// Inside a Store transaction: queues a job.
-[[nodiscard]] StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, const nlohmann::json& payload);
+// Inside a Store transaction: queues a job (due now, or at `run_after`, a timestamptz's text).
+[[nodiscard]] StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, const nlohmann::json& payload,
+                                        const std::string& run_after = "");
+
+// Inside a Store transaction: the exemptions granted on a pull request (expired ones too), oldest first.
+[[nodiscard]] StoreResult<std::vector<governance::Exemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
+                                                                           std::int64_t pull_request);
+
+// The pull request's newest upload that was answered: (id, head_sha, content_hash), or nothing.
+struct UploadRef {
+    std::string id;
+    std::string head_sha;
+    std::string content_hash;
+};
+[[nodiscard]] StoreResult<std::optional<UploadRef>> latest_upload(trace::Connection& conn, const std::string& repository,
+                                                                  std::int64_t pull_request);
+
+// Inside a Store transaction: queues the `check` job that posts `upload`'s check run again.
+[[nodiscard]] StoreResult<bool> enqueue_check(trace::Connection& conn, const std::string& repository, std::int64_t pull_request,
+                                              const UploadRef& upload);
 
 // A failed query as a StoreError: 503 when the connection or server is gone, else 500.
 [[nodiscard]] StoreError db_error(const trace::Connection& conn, const analyze::Error& error);

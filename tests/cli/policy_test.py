@@ -112,7 +112,9 @@ def main():
         check(len(criticals) == len(expected) > 0, f"one critical item per CRITICAL finding: {criticals}")
         check(all(i["kind"] == "guardrail" and i["path"].endswith("examples/add_column.sql") for i in criticals), f"{criticals}")
         check(d.get("policy") == {"signoff_at": "high", "require_lock_timeout": False, "critical_needs_exemption": True,
-                                  "concurrently_above_bytes": 0, "exemptable": None}, f"effective policy: {d.get('policy')}")
+                                  "concurrently_above_bytes": 0, "exemptable": None, "approvers": [],
+                                  "min_approvals": 1, "author_may_approve": False, "exemption_granters": [],
+                                  "max_exemption_days": 30}, f"effective policy: {d.get('policy')}")
         signoffs = [i for i in d.get("items", []) if i["kind"] == "signoff"]
         check([i["rule"] for i in signoffs] == ["add-foreign-key-without-not-valid"], f"HIGH needs sign-off: {signoffs}")
 

@@ -143,6 +143,13 @@ class Double(AppRoutes):
         if scheme.lower() not in ("bearer", "token") or not credential:
             return "malformed"
         app = self.state.app
+        if credential in self.state.oauth.tokens:  # a user's token from the OAuth flow
+            entry["credential"] = "user-token"
+            # The page asks two things with it; a user's token anywhere else is a bug of ours.
+            if op is not None and op.id not in ("users/get-authenticated", "orgs/check-membership-for-user"):
+                entry["auth_reason"] = f"a user's sign-in token sent to {op.id}"
+                return "no-permission"
+            return "ok"
         if app is not None and op is not None:
             return self.check_app_auth(app, op, params, scheme, credential, entry)
         if self.token is not None and credential != self.token:
@@ -207,6 +214,9 @@ class Double(AppRoutes):
             return {"login": login, "user_id": user_id_of(login), "installation": True}
         if credential.startswith("ghs_"):
             return {"login": ACTIONS_BOT_LOGIN, "user_id": ACTIONS_BOT_ID, "installation": True}
+        if credential in self.state.oauth.tokens:
+            login = self.state.oauth.tokens[credential]
+            return {"login": login, "user_id": user_id_of(login), "installation": False}
         return {"login": self.state.user_login, "user_id": self.state.user_id, "installation": False}
 
     def handle(self, op, params, body, url, origin, headers):
@@ -221,6 +231,14 @@ class Double(AppRoutes):
             answer = openapi.synthesize(raw_ok)
             answer.update(login=who["login"], id=who["user_id"], type="User")
             return 200, answer, {}
+        if op.id == "orgs/check-membership-for-user":
+            # GitHub: 204 a member; 404 not one, asked by a member; 302 to the public list when the
+            # requester is not a member themselves.
+            requester = self.token_identity(headers)["login"]
+            if not st.oauth.is_member(params["org"], requester):
+                return 302, None, {"Location": f"{origin}{self.prefix}/orgs/{params['org']}/public_members/{params['username']}"}
+            return (204, None, {}) if st.oauth.is_member(params["org"], params["username"]) else \
+                (404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}, {})
         if op.id == "checks/create":
             run = dict(body, id=st.new_id(), repo=repo)
             if st.app is not None and self.token_identity(headers)["installation"]:
@@ -301,6 +319,46 @@ class Double(AppRoutes):
             return self.paginate(items, url, origin)
         if op.id == "repos/get-content":
             return self.content_json(repo, params["path"], origin)
+        if op.id == "teams/get-membership-for-user-in-org":
+            members = st.teams.get(f"{params['org']}/{params['team_slug']}".lower(), {})
+            state = members.get(params["username"].lower())
+            if state is None:
+                return 404, {"message": "Not Found",
+                             "documentation_url": "https://docs.github.com/rest/teams/members"
+                                                  "#get-team-membership-for-a-user"}, {}
+            return 200, {"url": f"{origin}{self.prefix}/teams/{user_id_of(params['team_slug'])}/memberships/"
+                                f"{params['username']}", "role": "member", "state": state}, {}
+        if op.id == "repos/get-collaborator-permission-level":
+            login = params["username"]
+            permission = st.collaborators.get(repo, {}).get(login.lower())
+            answer = openapi.synthesize(raw_ok)
+            level = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read", "read": "read"}.get(permission, "none")
+            answer.update(permission=level, role_name=permission or "none",
+                          user=self.user_json(raw_ok["properties"]["user"], {"login": login}))
+            return 200, answer, {}
+        if op.id == "reactions/create-for-issue-comment":
+            # Comments made by webhooks in a test are not the double's own: any numeric id is taken.
+            if not params["comment_id"].isdigit():
+                return 404, {"message": "Not Found"}, {}
+            who = self.token_identity(headers)
+            reaction = {"id": st.new_id(), "repo": repo, "comment_id": int(params["comment_id"]),
+                        "content": body["content"], "login": who["login"]}
+            st.reactions.append(reaction)
+            raw = self.by_id[op.id].raw_responses["201"]
+            answer = openapi.synthesize(raw)
+            answer.update(id=reaction["id"], node_id=f"REA_{reaction['id']}", content=body["content"],
+                          user=self.user_json(raw["properties"]["user"], who), created_at="2024-05-01T12:00:00Z")
+            return 201, answer, {}
+        if op.id == "pulls/request-reviewers":
+            key = f"{repo}#{params['pull_number']}"
+            st.review_requests.setdefault(key, []).append(
+                {"reviewers": body.get("reviewers", []), "team_reviewers": body.get("team_reviewers", [])})
+            pull = st.pulls.get(key, {"head_sha": "a" * 40, "base_ref": "main"})
+            answer = openapi.synthesize(self.by_id[op.id].raw_responses["201"])
+            answer.update(number=int(params["pull_number"]), state="open", title="Add a migration")
+            answer["head"]["sha"] = pull["head_sha"]
+            answer["base"]["ref"] = pull["base_ref"]
+            return 201, answer, {}
         if op.id == "code-scanning/upload-sarif":
             upload = str(uuid.uuid4())
             return 202, {"id": upload, "url": f"{origin}{self.prefix}/repos/{repo}/code-scanning/sarifs/{upload}"}, {}
@@ -460,6 +518,12 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         if url.path.startswith("/_double/"):
             return self.control(double, method, url.path, raw)
+        if double.state.oauth.handles(url.path):  # github.com's OAuth pages, not the API
+            with double.state.lock:
+                entry, status, extra, data, ctype = double.state.oauth.serve(method, url, self.headers, raw)
+                double.state.requests.append(entry)
+                double.state.save()
+            return self.send_raw(status, data, ctype, extra)
         origin = self.server.scheme + "://" + (self.headers.get("Host") or "127.0.0.1")
         with double.state.lock:
             action, status, headers, body, delay = double.serve(method, url, self.headers, raw, origin)
@@ -489,7 +553,21 @@ class Handler(BaseHTTPRequestHandler):
             st.save()
         self.send_json(200, {"ok": True})
 
+    def send_raw(self, status, data, content_type, headers=None):
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
     def send_json(self, status, body, headers=None):
+        if status in (204, 302):  # No Content, a redirect: no body
+            return self.send_raw(status, b"", "application/json; charset=utf-8", headers)
         data = json.dumps(body).encode("utf-8")
         try:
             self.send_response(status)
@@ -562,7 +640,13 @@ def main():
         context.load_cert_chain(args.tls_cert, args.tls_key)
         server.socket = context.wrap_socket(server.socket, server_side=True)
         server.scheme = "https"
-    server.double = Double(openapi.load_operations(args.schemas), state, args.prefix, args.token, sarif_schema)
+    # The shared schemas, then the double's own (tests/github_double/schemas: operations the shared
+    # folder lacks, in its format), never replacing a shared one.
+    operations = openapi.load_operations(args.schemas)
+    known = {op.id for op in operations}
+    own = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas")
+    operations += [op for op in openapi.load_operations(own) if op.id not in known]
+    server.double = Double(operations, state, args.prefix, args.token, sarif_schema)
     state.save()
     port = server.server_address[1]
     if args.port_file:

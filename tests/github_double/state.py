@@ -10,6 +10,7 @@ import time
 
 from diff_lines import diff_lines
 from github_app import DEFAULT_PERMISSIONS
+from oauth import OAuth
 
 ACTIONS_BOT_LOGIN = "github-actions[bot]"
 ACTIONS_BOT_ID = 41898282  # github-actions[bot] on github.com
@@ -90,12 +91,17 @@ class State:
         self.sarifs = []
         self.installations = {}  # id -> {"id", "account", "repositories": ["o/r"], "permissions"}
         self.contents = {}  # (repo, path) -> text, for repos/get-content
+        self.teams = {}          # "org/slug" (lower case) -> {login: "active" | "pending"}
+        self.collaborators = {}  # "owner/repo" -> {login: "admin" | "maintain" | "write" | "triage" | "read"}
+        self.review_requests = {}  # "owner/repo#number" -> [{"reviewers": [...], "team_reviewers": [...]}]
+        self.reactions = []      # [{"repo", "comment_id", "content", "login"}]
         self.app = None          # github_app.App in App mode (it keeps the issued tokens' hashes)
         self.faults = []
         self.link_origin = None  # overrides the origin of Link URLs (to test foreign links)
         self.next_id = 1000
         self.user_login = "pgfence-user"  # whom a user token (not ghs_...) writes as
         self.user_id = 583231
+        self.oauth = OAuth()     # the OAuth web flow and organisation membership (oauth.py)
 
     def new_id(self):
         self.next_id += 1
@@ -118,7 +124,10 @@ class State:
         "installations": [{"id", "account", "repositories": ["o/r"], "permissions": {name: level}}],
         "check_runs": [{"repo", "head_sha", "name", "status", "conclusion", ...}],
         "contents": [{"repo", "path", "text"}],  (repos/get-content answers these files; others 404)
-        "link_origin": "http://elsewhere:1"}"""
+        "teams": [{"team": "org/slug", "members": [logins], "pending": [logins]}],  (replaces that team's members)
+        "collaborators": [{"repo", "login", "permission": "write" | ... | null (removed)}],
+        "link_origin": "http://elsewhere:1",
+        "oauth": {...}, "org_members": {...}}  (oauth.py)"""
         for c in spec.get("comments", []):
             key = f"{c['repo']}#{c['number']}"
             marker_at = set(c.get("marker_at", []))
@@ -150,8 +159,19 @@ class State:
             self.check_runs[stored["id"]] = stored
         for c in spec.get("contents", []):
             self.contents[(c["repo"], c["path"])] = c["text"]
+        for t in spec.get("teams", []):
+            members = {login.lower(): "active" for login in t.get("members", [])}
+            members.update({login.lower(): "pending" for login in t.get("pending", [])})
+            self.teams[t["team"].lower()] = members
+        for c in spec.get("collaborators", []):
+            people = self.collaborators.setdefault(c["repo"], {})
+            if c.get("permission") is None:
+                people.pop(c["login"].lower(), None)
+            else:
+                people[c["login"].lower()] = c["permission"]
         if "link_origin" in spec:
             self.link_origin = spec["link_origin"]
+        self.oauth.seed(spec)
 
     def diff_of(self, key, commit):
         """The pull request's commentable lines at `commit` (the review's commit_id; the seeded
@@ -208,6 +228,7 @@ class State:
                 "check_runs": {str(k): v for k, v in self.check_runs.items()},
                 "sarifs": self.sarifs, "faults_left": sum(f.times for f in self.faults),
                 "installations": list(self.installations.values()),
+                "review_requests": self.review_requests, "reactions": self.reactions,
                 "installation_tokens": [{k: v for k, v in t.items() if k != "expires"}
                                         for t in (self.app.tokens.values() if self.app else [])]}
 

@@ -27,7 +27,8 @@ HOOKSHOT = "GitHub-Hookshot/8e03811"
 CREATED, UPDATED = "2024-05-01T12:00:00Z", "2024-05-02T08:30:00Z"
 APP_ID, HOOK_ID = 123456, 429938761
 EVENTS = {"pull_request": ("opened", "synchronize", "reopened", "closed"), "check_run": ("rerequested",),
-          "installation": ("created",), "ping": (None,)}
+          "installation": ("created",), "ping": (None,), "pull_request_review": ("submitted", "dismissed"),
+          "issue_comment": ("created",)}
 
 
 class PayloadInvalid(Exception):
@@ -131,6 +132,55 @@ def pull_request(p, action):
             "additions": 12, "deletions": 0, "changed_files": 1}
 
 
+def review(p, action):
+    """A pull request review by p["actor"] on the head commit: p["review_state"] when submitted
+    (GitHub's lower-case states: approved, commented, changes_requested), dismissed when dismissed."""
+    repo, number, rid = p["repository"], p["number"], p["review_id"]
+    html = f"{WEB}/{repo}/pull/{number}#pullrequestreview-{rid}"
+    pull_url = f"{API}/repos/{repo}/pulls/{number}"
+    return {"id": rid, "node_id": _node("PRR", rid), "user": user(p["actor"]), "body": p["body"],
+            "commit_id": p["head_sha"], "submitted_at": UPDATED, "updated_at": UPDATED,
+            "state": "dismissed" if action == "dismissed" else p["review_state"], "html_url": html,
+            "pull_request_url": pull_url, "author_association": "MEMBER",
+            "_links": {"html": {"href": html}, "pull_request": {"href": pull_url}}}
+
+
+def issue_of_pull(p):
+    """The issue side of a pull request, as issue_comment sends it (pull_request set: it is one)."""
+    repo, number, api = p["repository"], p["number"], f"{API}/repos/{p['repository']}"
+    iid = user_id_of(f"{repo}#{number}") + 1900000000
+    issue = {"url": f"{api}/issues/{number}", "repository_url": api, "labels_url": f"{api}/issues/{number}/labels{{/name}}",
+             "comments_url": f"{api}/issues/{number}/comments", "events_url": f"{api}/issues/{number}/events",
+             "html_url": f"{WEB}/{repo}/pull/{number}", "id": iid, "node_id": _node("PR", iid), "number": number,
+             "title": p["title"], "user": user(p["author"]), "labels": [], "state": "open", "locked": False,
+             "assignee": None, "assignees": [], "milestone": None, "comments": 1, "created_at": CREATED,
+             "updated_at": UPDATED, "closed_at": None, "author_association": "CONTRIBUTOR", "active_lock_reason": None,
+             "draft": False, "body": "Adds a migration.", "performed_via_github_app": None,
+             "timeline_url": f"{api}/issues/{number}/timeline", "state_reason": None,
+             "reactions": reactions(f"{api}/issues/{number}/reactions")}
+    if p["on_pull_request"]:
+        issue["pull_request"] = {"url": f"{api}/pulls/{number}", "html_url": f"{WEB}/{repo}/pull/{number}",
+                                 "diff_url": f"{WEB}/{repo}/pull/{number}.diff",
+                                 "patch_url": f"{WEB}/{repo}/pull/{number}.patch", "merged_at": None}
+    else:
+        issue["html_url"] = f"{WEB}/{repo}/issues/{number}"
+    return issue
+
+
+def reactions(url):
+    return {"url": url, "total_count": 0, "+1": 0, "-1": 0, "laugh": 0, "hooray": 0, "confused": 0, "heart": 0,
+            "rocket": 0, "eyes": 0}
+
+
+def comment(p):
+    repo, number, cid, api = p["repository"], p["number"], p["comment_id"], f"{API}/repos/{p['repository']}"
+    return {"url": f"{api}/issues/comments/{cid}", "html_url": f"{WEB}/{repo}/pull/{number}#issuecomment-{cid}",
+            "issue_url": f"{api}/issues/{number}", "id": cid, "node_id": _node("IC", cid), "user": user(p["actor"]),
+            "created_at": UPDATED, "updated_at": UPDATED, "author_association": "MEMBER",
+            "performed_via_github_app": None, "body": p["body"] or "",
+            "reactions": reactions(f"{api}/issues/comments/{cid}/reactions")}
+
+
 def app_json(app_id, slug, owner):
     return {"id": app_id, "client_id": f"Iv1.{app_id:016x}", "slug": slug, "node_id": _node("A", app_id),
             "owner": user(owner, "Organization"), "name": slug, "description": "Migration governance",
@@ -181,14 +231,20 @@ def check_run(p):
 def build(event, action=None, *, repository_name="octo/app", number=1, head_sha="1" * 40, base_sha="2" * 40,
           head_ref="feature/migration", base_ref="main", sender="octocat", installation=77, merged=False,
           before_sha=None, head_repository=None, app_id=APP_ID, app_slug="pgfence-governance",
-          check_run_id=4242, check_name="pgfence governance", title="Add a migration", author=None):
-    """The payload GitHub sends for `event` (and `action`); see EVENTS for the kinds built here."""
+          check_run_id=4242, check_name="pgfence governance", title="Add a migration", author=None, actor=None,
+          body=None, review_id=None, review_state="approved", comment_id=None, on_pull_request=True):
+    """The payload GitHub sends for `event` (and `action`); see EVENTS for the kinds built here.
+    pull_request_review and issue_comment: `actor` reviews or comments (default: the sender) with
+    `body`; `author` opened the pull request (default: the sender)."""
     if event not in EVENTS or action not in EVENTS[event]:
         raise ValueError(f"no builder for {event} {action}")
     p = dict(repository=repository_name, number=number, head_sha=head_sha, base_sha=base_sha, head_ref=head_ref,
              base_ref=base_ref, sender=sender, installation=installation, merged=merged, before_sha=before_sha,
              head_repository=head_repository, app_id=app_id, app_slug=app_slug, check_run_id=check_run_id,
-             check_name=check_name, title=title, author=author or sender, merge_sha="3" * 40)
+             check_name=check_name, title=title, author=author or sender, merge_sha="3" * 40,
+             actor=actor or sender, body=body, review_id=review_id or user_id_of(f"review {body}") + 2000000000,
+             review_state=review_state, comment_id=comment_id or user_id_of(f"comment {body}") + 2100000000,
+             on_pull_request=on_pull_request)
     owner = repository_name.split("/")[0]
     simple_installation = {"id": installation, "node_id": _node("MDIz", installation)}
     if event == "ping":
@@ -207,6 +263,10 @@ def build(event, action=None, *, repository_name="octo/app", number=1, head_sha=
               "sender": user(sender), "installation": simple_installation}
     if event == "check_run":
         return dict({"action": action, "check_run": check_run(p)}, **common)
+    if event == "pull_request_review":
+        return dict({"action": action, "review": review(p, action), "pull_request": pull_request(p, "opened")}, **common)
+    if event == "issue_comment":
+        return dict({"action": action, "issue": issue_of_pull(p), "comment": comment(p)}, **common)
     payload = {"action": action, "number": number, "pull_request": pull_request(p, action)}
     if action == "synchronize":
         payload.update(before=before_sha or "4" * 40, after=head_sha)

@@ -3,13 +3,14 @@ the test starts), the GitHub test double as the App's API, real git repositories
 --upload` as the action runs it, and webhooks signed as GitHub signs them.
 
     serve_test.py SCENARIO --binary pgfence --source DIR --schemas DIR
-Scenarios: loop, faults, replicas, tamper, restart. Each prints ok: lines; the first failure ends it (exit 1).
+Scenarios: loop, org_policy, faults, restart, replicas, tamper, signoff, exemptions. Each prints ok: lines; the first failure ends it (exit 1).
 """
 import argparse
 import concurrent.futures
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -90,10 +91,10 @@ class World:
                         os.path.join(tmp, "app.pub")], check=True, capture_output=True)
 
     # -- the GitHub double -------------------------------------------------------------------
-    def start_double(self, faults=(), contents=()):
+    def start_double(self, faults=(), contents=(), **seed_extra):
         self.state = os.path.join(self.tmp, "github.json")
         seed = {"installations": [{"id": 77, "account": "octo", "repositories": [REPO, "octo/.github"]}],
-                "contents": list(contents)}
+                "contents": list(contents), **seed_extra}
         cmd = ["/usr/bin/python3", os.path.join(HERE, "..", "github_double", "server.py"), "--port", "0",
                "--schemas", self.args.schemas, "--state", self.state, "--token", PAT,
                "--app-id", "4242", "--app-public-key", os.path.join(self.tmp, "app.pub"), "--seed", json.dumps(seed)]
@@ -120,19 +121,19 @@ class World:
             check(r.get("auth") in (None, "ok"), f"a request the double refused: {r}")
 
     # -- the service -------------------------------------------------------------------------
-    def config(self, database_url=None, name="governance.toml", extra=""):
+    def config(self, database_url=None, name="governance.toml", extra="", policy="", public_url="https://pgfence.example.com"):
         path = os.path.join(self.tmp, name)
         lines = [f'webhook_secret = "{SECRET}"', 'app_id = 4242', f'private_key_path = "{self.tmp}/app.pem"',
-                 f'github_api_url = "{self.github}"', f'data_dir = "{self.tmp}/data"', 'public_url = "https://pgfence.example.com"',
+                 f'github_api_url = "{self.github}"', f'data_dir = "{self.tmp}/data"', f'public_url = "{public_url}"',
                  'max_upload_bytes = 2000000']
         if database_url:
             lines.append(f'database_url = "{database_url}"')
         with open(path, "w") as f:
-            f.write("\n".join(lines) + "\n" + extra + "\n[policy]\nsignoff_at = \"high\"\n")
+            f.write("\n".join(lines) + "\n" + extra + "\n[policy]\nsignoff_at = \"high\"\n" + policy + "\n")
         return path
 
-    def start_service(self, config):
-        port = free_port()
+    def start_service(self, config, port=None):
+        port = port or free_port()
         log = open(os.path.join(self.tmp, f"serve-{port}.log"), "w")
         proc = subprocess.Popen([self.args.binary, "serve", "--config", config, "--listen", f"127.0.0.1:{port}"],
                                 stdout=log, stderr=subprocess.STDOUT)
@@ -234,6 +235,35 @@ class World:
         webhooks.validate(event, action, payload, schemas=os.path.join(self.args.schemas, "webhooks"))
         headers, body = webhooks.delivery(event, payload, secret, delivery_id=delivery)
         return webhooks.post(service_url + "/v1/github/webhook", headers, body)
+
+    def seed_double(self, spec):
+        status, body, _ = http("POST", self.github + "/_double/seed", body=spec)
+        check(status == 200, f"seeding the double: {status} {body}")
+
+    def comments(self):
+        return self.github_state()["comments"].get(f"{REPO}#7", [])
+
+    def wait_for_event(self, service_url, token, kind, count=1, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            events = [e for e in self.audit(service_url, token) if e["type"] == kind]
+            if len(events) >= count:
+                return events
+            time.sleep(0.3)
+        raise Failed(f"no {count} '{kind}' audit events: {[e['type'] for e in self.audit(service_url, token)]}")
+
+    def wait_for_text(self, head, conclusion, needle, timeout=60):
+        """The newest check on `head` with `conclusion` whose text has `needle`."""
+        deadline = time.time() + timeout
+        run = None
+        while time.time() < deadline:
+            runs = self.governance_checks(head)
+            run = runs[-1] if runs else None
+            if run and run.get("conclusion") == conclusion and needle in run["output"].get("text", ""):
+                return run
+            time.sleep(0.3)
+        raise Failed(f"no {conclusion} check on {head[:7]} saying {needle!r}: "
+                     f"{run and (run.get('conclusion'), run['output'].get('text', '')[-1500:])}")
 
     def audit(self, service_url, token):
         status, body, _ = http("GET", service_url + "/v1/audit?repository=" + REPO, headers={"Authorization": "Bearer " + token})
@@ -559,8 +589,218 @@ def scenario_org_policy(w):
     ok("a broken organisation policy: uploads are refused with 503 naming octo/.github:.github/pgfence-policy.toml:2")
 
 
+AUTHOR = "dave"  # opened the pull request
+
+
+def comment(w, url, actor, text, **params):
+    status, body = w.webhook(url, "issue_comment", "created", actor=actor, body=text, author=AUTHOR, **params)
+    check(status == 202, f"issue_comment webhook: {status} {body}")
+
+
+def review(w, url, actor, action="submitted", **params):
+    status, body = w.webhook(url, "pull_request_review", action, actor=actor, author=AUTHOR, **params)
+    check(status == 202, f"pull_request_review webhook: {status} {body}")
+
+
+def signoff_world(w, policy, extra_seed=None):
+    seed = {"teams": [{"team": "octo/dba", "members": ["carol"]}],
+            "collaborators": [{"repo": REPO, "login": login, "permission": permission}
+                              for login, permission in (("alice", "write"), ("dave", "write"), ("mallory", "read"),
+                                                        ("carol", "read"))]}
+    seed.update(extra_seed or {})
+    w.start_double(**seed)
+    config = w.config(extra="membership_cache_seconds = 0", policy=policy)
+    token = w.token(config)
+    _, url = w.start_service(config)
+    w.make_repo()
+    status, _ = w.webhook(url, "pull_request", "opened", author=AUTHOR)
+    check(status == 202, "the pull request's webhook")
+    w.wait_for_event(url, token, "pull_request")
+    return config, token, url
+
+
+def scenario_signoff(w):
+    """Sign-off through the service: who may approve is asked of GitHub; approvals bind to the
+    migrations' content hash; the review request is made once."""
+    config, token, url = signoff_world(w, 'approvers = ["@octo/dba", "alice", "dave"]\n')
+    proc, out, head = w.upload(url, token)
+    check(out.get("governance-conclusion") == "action_required", f"upload: {out} {proc.stderr[-500:]}")
+    run = w.wait_for_text(head, "action_required", "A review was requested from")
+    requests = w.github_state()["review_requests"].get(f"{REPO}#7")
+    check(requests == [{"reviewers": ["alice"], "team_reviewers": ["dba"]}],
+          f"the approvers (not the author) and the team were asked for a review: {requests}")
+    ok("sign-off needed: a review was requested from @octo/dba and alice (not the author), and the check says so")
+
+    comment(w, url, "mallory", "/pgfence approve looks fine to me")
+    w.wait_for_event(url, token, "approval_refused")
+    deadline = time.time() + 30
+    while time.time() < deadline and not any("may not sign off" in c["body"] for c in w.comments()):
+        time.sleep(0.3)
+    reply = [c for c in w.comments() if "may not sign off" in c["body"]]
+    check(reply and "mallory" in reply[0]["body"] and "Who can: @\u200bocto/dba, alice, dave" in reply[0]["body"]
+          and reply[0]["login"] == "pgfence-governance[bot]", f"the reply says who can (mentions broken): {w.comments()}")
+    check(w.governance_checks(head)[-1]["conclusion"] == "action_required", "a refused approval changes nothing")
+    ok("a non-approver's /pgfence approve: a reply naming who can, recorded as approval_refused, still action_required")
+
+    comment(w, url, AUTHOR, "/pgfence approve my own")
+    refused = w.wait_for_event(url, token, "approval_refused", 2)
+    check("author" in refused[-1]["data"]["why"], f"the author is refused: {refused[-1]}")
+    review(w, url, AUTHOR)
+    refused = w.wait_for_event(url, token, "approval_refused", 3)
+    check(refused[-1]["data"]["source"] == "review" and "author" in refused[-1]["data"]["why"], f"{refused[-1]}")
+    check(w.governance_checks(head)[-1]["conclusion"] == "action_required", "the author cannot self-approve")
+    ok("the pull request's author cannot approve their own migration (comment or review), though named an approver")
+
+    comment(w, url, "pgfence-governance[bot]", "/pgfence approve")
+    review(w, url, "alice", body="Checked on staging:\n<b>fine</b> @octo/everyone")
+    run = w.wait_for_text(head, "success", "Signed off by alice")
+    check(run["output"]["title"] == "Signed off by alice", f"the title: {run['output']['title']}")
+    check("<b>" not in run["output"]["text"] and "@\u200bocto/everyone" in run["output"]["text"],
+          f"the review's body is escaped in the check: {run['output']['text'][-800:]}")
+    check(not any(e["data"].get("login") == "pgfence-governance[bot]" for e in w.audit(url, token) if e["type"].startswith("approval")),
+          "the App's own comment is ignored")
+    ok("an approver's approving review turns action_required into success, naming who signed off")
+
+    comment(w, url, "alice", "/pgfence revoke")
+    w.wait_for_text(head, "action_required", "Approvers:")
+    w.wait_for_event(url, token, "approval_revoked")
+    check(any(r["content"] == "+1" for r in w.github_state()["reactions"]), "the accepted command got a reaction")
+    ok("/pgfence revoke flips it back to action_required (approval_revoked recorded)")
+
+    comment(w, url, "alice", "/pgfence approve on an issue", on_pull_request=False)
+    review(w, url, "alice", review_id=31337, body="approved again")
+    w.wait_for_text(head, "success", "Signed off by alice")
+    approvals = [e for e in w.audit(url, token) if e["type"] == "approval"]
+    check(len(approvals) == 2 and approvals[-1]["data"]["review_id"] == 31337,
+          f"a comment on an issue is no command; the second review is an approval: {approvals}")
+    review(w, url, "alice", action="dismissed", review_id=31337, body="approved again")
+    w.wait_for_event(url, token, "approval_revoked", 2)
+    w.wait_for_text(head, "action_required", "Approvers:")
+    ok("a comment on an issue is ignored; a dismissed review withdraws its approval (back to action_required)")
+
+    comment(w, url, "carol", "/pgfence approve as the DBA on call")
+    w.wait_for_text(head, "success", "Signed off by carol")
+    ok("a member of the approving team (asked of GitHub) signs off with a comment")
+
+    # A push that touches no migration: same content hash, the approval holds on the new head.
+    write(os.path.join(w.repo, "README.md"), "app, documented\n")
+    git(w.repo, "commit", "-qam", "docs")
+    proc, out, head2 = w.upload(url, token)
+    w.wait_for_text(head2, "success", "Signed off by carol")
+    ok("a push that changes only another file keeps the approval")
+
+    w.seed_double({"teams": [{"team": "octo/dba", "members": []}]})
+    status, _ = w.webhook(url, "check_run", "rerequested", head_sha=head2)
+    check(status == 202, "check_run rerequested")
+    w.wait_for_text(head2, "action_required", "approval by carol (comment) does not count: not an approver")
+    ok("carol removed from the team: her approval stops counting at the next evaluation")
+
+    review(w, url, "alice", head_sha=head2, body="second look")
+    w.wait_for_text(head2, "success", "Signed off by alice")
+    write(os.path.join(w.repo, "migrations/002_email.sql"), "CREATE INDEX users_email2 ON users (email);\n")
+    git(w.repo, "commit", "-qam", "another index")
+    proc, out, head3 = w.upload(url, token)
+    run = w.wait_for_text(head3, "action_required", "approval by alice (review) voided: the migrations changed after it")
+    voided = w.wait_for_event(url, token, "approval_voided")
+    check(voided[-1]["data"]["login"] == "alice", f"approval_voided: {voided}")
+    ok("a push that changes a migration voids the approval: action_required, the check says why, approval_voided audited")
+
+    check(len(w.github_state()["review_requests"].get(f"{REPO}#7", [])) == 1, "the review request was made exactly once")
+    ok("the review request was made exactly once over all the evaluations")
+    events = w.audit(url, token)
+    verified = w.verify_file(events)
+    check(verified.returncode == 0, f"audit verify: {verified.stdout}")
+    types = {e["type"] for e in events}
+    for t in ("approval", "approval_refused", "approval_revoked", "approval_voided", "review_requested"):
+        check(t in types, f"the chain has {t}: {types}")
+    ok(f"the audit chain has every sign-off event and verifies ({len(events)} events)")
+    w.all_github_requests_valid()
+    ok("every request to GitHub validated against its schema (team membership, permission, reactions, review request)")
+
+
+def scenario_exemptions(w):
+    """`/pgfence exempt` from a granter lifts a guardrail until its expiry; the check flips back by
+    itself; refusals are answered; hostile text is escaped everywhere it is written."""
+    config, token, url = signoff_world(w, 'approvers = ["alice"]\nrequire_lock_timeout = true\nmax_exemption_days = 10\n')
+    proc, out, head = w.upload(url, token)
+    check(out.get("governance-conclusion") == "failure", f"lock_timeout guardrail: {out} {proc.stderr[-400:]}")
+    review(w, url, "alice")
+    w.wait_for_event(url, token, "approval")
+    w.wait_for_text(head, "failure", "Signed off by alice")
+    ok("an approval never lifts a broken guardrail (failure stays, though alice signed off)")
+
+    hostile_path = "<img src=x onerror=alert(1)>/[x](javascript:alert(1))`.sql"
+    hostile_reason = "@octo/everyone **now** <script>alert(1)</script> | cell"
+    comment(w, url, "mallory", f'/pgfence exempt lock-timeout-missing at "{hostile_path}:1" --reason "{hostile_reason}" --until 2099-01-01')
+    w.wait_for_event(url, token, "exemption_refused")
+    deadline = time.time() + 30
+    while time.time() < deadline and not any("may not grant" in c["body"] for c in w.comments()):
+        time.sleep(0.3)
+    reply = [c["body"] for c in w.comments() if "may not grant" in c["body"]]
+    check(reply, f"a reply to the refused exemption: {w.comments()}")
+    check("<script>" not in reply[0] and "&lt;script&gt;" in reply[0] and "@\u200bocto/everyone" in reply[0]
+          and "Who can: alice" in reply[0], f"the reply is escaped: {reply[0]}")
+    ok("a non-granter's /pgfence exempt: refused with an escaped reply naming who can (exemption_refused audited)")
+
+    comment(w, url, "alice", '/pgfence exempt lock-timeout-missing at migrations/002_email.sql:1 --reason "ok" --until 2099-01-01')
+    refused = w.wait_for_event(url, token, "exemption_refused", 2)
+    check("at most 10 days" in refused[-1]["data"]["why"], f"beyond max_exemption_days: {refused[-1]}")
+    ok("an exemption longer than max_exemption_days is refused")
+
+    until = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 25))
+    comment(w, url, "alice", f'/pgfence exempt lock-timeout-missing at migrations/002_email.sql:1 --reason "{hostile_reason}" --until {until}')
+    soon = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
+    comment(w, url, "alice", f'/pgfence exempt drop-column at "{hostile_path}" --reason "second\u00a0one" --until {soon} ')
+    w.wait_for_event(url, token, "exemption", 2)
+    run = w.wait_for_text(head, "success", "`drop-column`")
+    text = run["output"]["text"]
+    check("<script>" not in text and "&lt;script&gt;" in text and "@\u200bocto/everyone" in text and "\\*\\*now\\*\\*" in text,
+          f"the reason is escaped in the check: {text[-1500:]}")
+    outside_code = re.sub(r"(`+)(.+?)\1", "", text)
+    check(hostile_path in text and "<img" not in outside_code and "](javascript" not in outside_code,
+          f"the hostile path stands in a code span only: {text[-1500:]}")
+    check(f"until {until} \u2014 active" in text, f"the exemption is shown active with its expiry: {text[-1200:]}")
+    ok("a granter's exemption lifts the guardrail until its expiry: success, shown with owner, reason and expiry, escaped")
+
+    run = w.wait_for_text(head, "failure", "expired, no longer counts", timeout=90)
+    expired = w.wait_for_event(url, token, "exemption_expired")
+    check(expired[-1]["data"]["rule"] == "lock-timeout-missing", f"exemption_expired: {expired}")
+    ok("at its expiry the check flips back to failure by itself, says the exemption expired (exemption_expired audited)")
+    verified = w.verify_file(w.audit(url, token))
+    check(verified.returncode == 0, f"audit verify: {verified.stdout}")
+    w.all_github_requests_valid()
+    ok("the chain verifies; every request to GitHub validated")
+
+
 SCENARIOS = {"loop": scenario_loop, "org_policy": scenario_org_policy, "faults": scenario_faults, "restart": scenario_restart, "replicas": scenario_replicas,
-             "tamper": scenario_tamper}
+             "tamper": scenario_tamper, "signoff": scenario_signoff, "exemptions": scenario_exemptions}
+
+
+def run_world(args, name, scenario):
+    """Runs `scenario(world)` in a fresh temporary folder (the postgres user must enter it):
+    0, 1 with the service's logs after FAILED, or 77 when the shared schemas or PostgreSQL 15's
+    server are absent."""
+    if not os.path.isdir(args.schemas):
+        print(f"SKIP: no schemas at {args.schemas}")
+        return 77
+    if not os.path.exists("/usr/lib/postgresql/15/bin/initdb"):
+        print("SKIP: PostgreSQL 15's server is not installed")
+        return 77
+    tmp = tempfile.mkdtemp(prefix=f"pgfence-serve-{name}-")
+    os.chmod(tmp, 0o755)
+    w = World(args, tmp)
+    try:
+        scenario(w)
+    except Failed as e:
+        print(f"FAILED: {e}")
+        for log in sorted(os.listdir(tmp)):
+            if log.startswith("serve-") and log.endswith(".log"):
+                print(f"--- {log}:\n" + open(os.path.join(tmp, log)).read()[-3000:])
+        return 1
+    finally:
+        w.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
 
 
 def main():
@@ -569,27 +809,7 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--schemas", required=True)
     args = ap.parse_args()
-    if not os.path.isdir(args.schemas):
-        print(f"SKIP: no schemas at {args.schemas}")
-        return 77
-    if not os.path.exists("/usr/lib/postgresql/15/bin/initdb"):
-        print("SKIP: PostgreSQL 15's server is not installed")
-        return 77
-    tmp = tempfile.mkdtemp(prefix=f"pgfence-serve-{args.scenario}-")
-    os.chmod(tmp, 0o755)
-    w = World(args, tmp)
-    try:
-        SCENARIOS[args.scenario](w)
-    except Failed as e:
-        print(f"FAILED: {e}")
-        for name in sorted(os.listdir(tmp)):
-            if name.startswith("serve-") and name.endswith(".log"):
-                print(f"--- {name}:\n" + open(os.path.join(tmp, name)).read()[-3000:])
-        return 1
-    finally:
-        w.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 0
+    return run_world(args, args.scenario, SCENARIOS[args.scenario])
 
 
 if __name__ == "__main__":

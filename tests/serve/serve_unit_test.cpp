@@ -140,3 +140,147 @@ TEST_CASE("governance.toml: keys, errors with lines, secrets from the environmen
     CHECK(c.error().message.find("tls_cert and tls_key go together") != std::string::npos);
     std::remove(path.c_str());
 }
+
+// --- sign-off and exemptions (issue #20) --------------------------------------------------
+
+#include "serve/commands.hpp"
+#include "serve/signoff.hpp"
+
+namespace {
+
+pgfence::serve::Command command_of(std::string_view body) {
+    auto parsed = parse_command(body);
+    REQUIRE(parsed);
+    REQUIRE(parsed->has_value());
+    return **parsed;
+}
+
+std::string command_error(std::string_view body) {
+    auto parsed = parse_command(body);
+    REQUIRE_FALSE(parsed);
+    return parsed.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("comment commands: other comments are not commands", "[serve][commands]") {
+    for (std::string_view body : {"", "LGTM", "please /pgfence approve", "/pgfenceapprove", "> /pgfence approve\n",
+                                  "Looks good.\n/pgfence approve"}) {
+        auto parsed = parse_command(body);
+        REQUIRE(parsed);
+        CHECK_FALSE(parsed->has_value());
+    }
+}
+
+TEST_CASE("comment commands: approve and revoke", "[serve][commands]") {
+    auto plain = command_of("/pgfence approve");
+    CHECK(plain.kind == CommandKind::Approve);
+    CHECK(plain.reason.empty());
+    auto reasoned = command_of("\n\r\n  /pgfence approve  checked on a copy of prod \r\nmore text");
+    CHECK(reasoned.kind == CommandKind::Approve);
+    CHECK(reasoned.reason == "checked on a copy of prod");
+    CHECK(command_of("/pgfence\trevoke").kind == CommandKind::Revoke);
+    CHECK(command_error("/pgfence revoke all") == "revoke takes nothing more");
+    CHECK(command_error("/pgfence") == "a command is missing after /pgfence");
+    CHECK(command_error("/pgfence aprove") == "unknown command 'aprove'");
+    CHECK(command_error("/pgfence approve " + std::string(k_max_reason + 1, 'x')).find("longer than") != std::string::npos);
+}
+
+TEST_CASE("comment commands: exempt", "[serve][commands]") {
+    auto e = command_of("/pgfence exempt create-index-without-concurrently at migrations/002_email.sql:3 "
+                        "--reason \"table has 10 rows, \\\"tiny\\\"\" --until 2026-12-31");
+    CHECK(e.kind == CommandKind::Exempt);
+    CHECK(e.rule == "create-index-without-concurrently");
+    CHECK(e.path == std::optional<std::string>("migrations/002_email.sql"));
+    CHECK(e.line == std::optional<int>(3));
+    CHECK(e.reason == "table has 10 rows, \"tiny\"");
+    CHECK(e.until == "2026-12-31");
+    // A date holds through that day, UTC.
+    CHECK(utc_text(e.expires_at) == "2027-01-01T00:00:00Z");
+
+    auto whole = command_of("/pgfence exempt drop-column --until=2026-11-23T12:30:00Z --reason=cleanup");
+    CHECK_FALSE(whole.path);
+    CHECK_FALSE(whole.line);
+    CHECK(whole.reason == "cleanup");
+    CHECK(utc_text(whole.expires_at) == "2026-11-23T12:30:00Z");
+
+    auto file = command_of("/pgfence exempt drop-column at \"db/my file.sql\" --reason x --until 2026-12-01");
+    CHECK(file.path == std::optional<std::string>("db/my file.sql"));
+    CHECK_FALSE(file.line);
+
+    CHECK(command_error("/pgfence exempt") == "exempt needs a rule id");
+    CHECK(command_error("/pgfence exempt no-such-rule --reason x --until 2026-12-31") == "unknown rule id 'no-such-rule'");
+    CHECK(command_error("/pgfence exempt drop-column --until 2026-12-31") == "exempt needs --reason \"...\"");
+    CHECK(command_error("/pgfence exempt drop-column --reason \"\" --until 2026-12-31") == "exempt needs --reason \"...\"");
+    CHECK(command_error("/pgfence exempt drop-column --reason x") == "exempt needs --until DATE");
+    CHECK(command_error("/pgfence exempt drop-column --reason x --until 2026-02-30").rfind("--until must be a date", 0) == 0);
+    CHECK(command_error("/pgfence exempt drop-column --reason x --until tomorrow").rfind("--until must be a date", 0) == 0);
+    CHECK(command_error("/pgfence exempt drop-column --reason \"x --until 2026-12-31") == "a quotation mark is not closed");
+    CHECK(command_error("/pgfence exempt drop-column at --reason x --until 2026-12-31") == "'at' needs FILE or FILE:LINE");
+    CHECK(command_error("/pgfence exempt drop-column at a.sql:0 --reason x --until 2026-12-31") == "the line must be a number from 1");
+    CHECK(command_error("/pgfence exempt drop-column --force --reason x --until 2026-12-31") == "unexpected '--force'");
+}
+
+TEST_CASE("sign-off: counted approvals lift action_required, never a failure", "[serve][signoff]") {
+    using pgfence::governance::PolicySettings;
+    PolicySettings settings;
+    settings.approvers = {"@octo/dba", "alice"};
+    settings.min_approvals = 1;
+    auto decided_with = [](const char* conclusion) {
+        Decided d;
+        d.decision = {{"conclusion", conclusion}, {"summary", "1 new finding needs sign-off."}};
+        d.title = "Sign-off needed: 1 finding";
+        d.text = "items\n";
+        return d;
+    };
+    const auto now = std::chrono::system_clock::now();
+    SignoffFacts facts;
+    facts.approvals = {{"alice", "review", "", ApprovalStatus::Counted},
+                       {"mallory", "comment", "", ApprovalStatus::NotApprover},
+                       {"bob", "comment", "", ApprovalStatus::Voided}};
+    Decided d = decided_with("action_required");
+    auto counted = apply_signoff(d, settings, facts, now);
+    CHECK(counted == std::vector<std::string>{"alice"});
+    CHECK(d.decision["conclusion"] == "success");
+    CHECK(d.title == "Signed off by alice");
+    CHECK(d.text.find("Signed off by alice.") != std::string::npos);
+    CHECK(d.text.find("approval by bob (comment) voided: the migrations changed after it was given") != std::string::npos);
+    CHECK(d.text.find("approval by mallory (comment) does not count") != std::string::npos);
+
+    Decided failed = decided_with("failure");
+    apply_signoff(failed, settings, facts, now);
+    CHECK(failed.decision["conclusion"] == "failure");
+
+    settings.min_approvals = 2;
+    Decided short_one = decided_with("action_required");
+    apply_signoff(short_one, settings, facts, now);
+    CHECK(short_one.decision["conclusion"] == "action_required");
+    CHECK(short_one.decision["summary"].get<std::string>().find("1 of 2 approvals so far") != std::string::npos);
+
+    PolicySettings nobody;
+    Decided none = decided_with("action_required");
+    apply_signoff(none, nobody, facts, now);
+    CHECK(none.decision["conclusion"] == "action_required");
+    CHECK(none.text.find("No approvers are configured") != std::string::npos);
+}
+
+TEST_CASE("sign-off: hostile names and reasons are escaped, exemptions listed with their state", "[serve][signoff]") {
+    pgfence::governance::PolicySettings settings;
+    settings.approvers = {"alice"};
+    const auto now = std::chrono::system_clock::now();
+    SignoffFacts facts;
+    pgfence::governance::Exemption active{"drop-column", std::string("db/<img src=x>.sql"), 3,
+                                          "@here **now**\n# heading <script>", "alice", now + std::chrono::hours(1)};
+    pgfence::governance::Exemption expired{"drop-column", std::nullopt, std::nullopt, "old", "alice", now - std::chrono::hours(1)};
+    facts.exemptions = {active, expired};
+    Decided d;
+    d.decision = {{"conclusion", "success"}, {"summary", "ok"}};
+    apply_signoff(d, settings, facts, now);
+    CHECK(d.text.find("<script>") == std::string::npos);
+    CHECK(d.text.find("&lt;script&gt;") != std::string::npos);
+    CHECK(d.text.find("@here") == std::string::npos);  // the mention is broken
+    CHECK(d.text.find("\\*\\*now\\*\\*") != std::string::npos);
+    CHECK(d.text.find("\n# heading") == std::string::npos);
+    CHECK(d.text.find("**expired, no longer counts**") != std::string::npos);
+    CHECK(d.text.find("\xE2\x80\x94 active") != std::string::npos);
+}

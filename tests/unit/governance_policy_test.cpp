@@ -97,7 +97,8 @@ require_lock_timeout = false
 TEST_CASE("each mistake in a policy file is one error naming the file and line", "[governance]") {
     CHECK(error_of("[policy]\nsignof_at = \"high\"\n") ==
           "gov.toml:2:1: unknown key policy.signof_at (expected signoff_at, require_lock_timeout, critical_needs_exemption, "
-          "concurrently_above_bytes, exemptable)");
+          "concurrently_above_bytes, exemptable, approvers, min_approvals, author_may_approve, exemption_granters, "
+          "max_exemption_days)");
     CHECK(error_of("[policy]\nsignoff_at = \"severe\"\n") ==
           "gov.toml:2:14: policy.signoff_at must be one of low, medium, high, critical, never");
     CHECK(error_of("[policy]\nsignoff_at = 3\n") == "gov.toml:2:14: policy.signoff_at must be one of low, medium, high, critical, never");
@@ -148,4 +149,53 @@ critical_needs_exemption = false
     auto refused = governance::policy_from_toml(bad, "governance.toml");
     REQUIRE_FALSE(refused);
     CHECK(refused.error().describe().rfind("governance.toml:2:1: unknown key policy.max_risk", 0) == 0);
+}
+
+TEST_CASE("sign-off keys: defaults, values, per-repository overrides", "[governance]") {
+    auto defaults = parse_policy("", "gov.toml");
+    REQUIRE(defaults);
+    const auto& d = defaults->settings;
+    CHECK(d.approvers.empty());  // nobody can sign off through the service until the policy names someone
+    CHECK(d.min_approvals == 1);
+    CHECK_FALSE(d.author_may_approve);
+    CHECK_FALSE(d.exemption_granters.has_value());
+    CHECK(d.granters().empty());
+    CHECK(d.max_exemption_days == 30);
+
+    auto policy = parse_policy(R"(
+[policy]
+approvers = ["@Acme/DBA", "alice"]
+min_approvals = 2
+[repositories."acme/api"]
+author_may_approve = true
+exemption_granters = ["@acme/sre"]
+max_exemption_days = 7
+min_approvals = 1
+)", "gov.toml");
+    REQUIRE(policy);
+    const auto& s = policy->settings;
+    CHECK(s.approvers == std::vector<std::string>{"@acme/dba", "alice"});  // GitHub's names are case-insensitive
+    CHECK(s.min_approvals == 2);
+    CHECK(s.granters() == s.approvers);  // the default granters: the approvers
+    const auto& api = policy->for_repository("acme/api");
+    CHECK(api.approvers == s.approvers);  // inherited
+    CHECK(api.author_may_approve);
+    CHECK(api.min_approvals == 1);
+    CHECK(api.granters() == std::vector<std::string>{"@acme/sre"});
+    CHECK(api.max_exemption_days == 7);
+}
+
+TEST_CASE("sign-off keys: each mistake is one error at its line and column", "[governance]") {
+    CHECK(error_of("[policy]\napprovers = \"alice\"\n") ==
+          "gov.toml:2:13: policy.approvers must be a list of \"@org/team\" or \"login\"");
+    CHECK(error_of("[policy]\napprovers = [\"alice\", \"@acme\"]\n") ==
+          "gov.toml:2:23: policy.approvers: '@acme' is neither \"@org/team\" nor a GitHub login");
+    CHECK(error_of("[policy]\napprovers = [\"a b\"]\n").rfind("gov.toml:2:14: policy.approvers: 'a b'", 0) == 0);
+    CHECK(error_of("[policy]\napprovers = [\"@acme/../x\"]\n").rfind("gov.toml:2:14:", 0) == 0);
+    CHECK(error_of("[policy]\nmin_approvals = 0\n") == "gov.toml:2:17: policy.min_approvals must be a whole number from 1 to 20");
+    CHECK(error_of("[policy]\nauthor_may_approve = \"no\"\n") == "gov.toml:2:22: policy.author_may_approve must be true or false");
+    CHECK(error_of("[repositories.\"a/b\"]\nexemption_granters = [1]\n")
+              .rfind("gov.toml:2:23: repositories.\"a/b\".exemption_granters must be a list", 0) == 0);
+    CHECK(error_of("[policy]\nmax_exemption_days = 4000\n") ==
+          "gov.toml:2:22: policy.max_exemption_days must be a whole number from 1 to 3650");
 }

@@ -1,0 +1,260 @@
+// The `check` job: the decision on an upload as it stands now (the policy in force, the pull
+// request's exemptions, its approvals asked of GitHub again), the one review request, and the
+// 'pgfence governance' check run posted or updated through the App.
+#include <algorithm>
+#include <chrono>
+
+#include "serve/audit.hpp"
+#include "serve/metrics.hpp"
+#include "serve/payload.hpp"
+#include "serve/service.hpp"
+#include "serve/signoff.hpp"
+
+namespace pgfence::serve {
+
+using nlohmann::json;
+
+bool Service::post_check(const json& payload, std::string& error, bool& give_up) {
+    const std::string repository = payload.at("repository");
+    const std::string upload_id = payload.at("upload_id");
+    json envelope;
+    std::string head_sha;
+    std::string content_hash;
+    std::string author;
+    std::int64_t number = 0;
+    std::optional<std::int64_t> check_run_id;
+    std::optional<std::int64_t> installation;
+    bool superseded = false;
+    std::string chain_head;
+    struct ApprovalRow {
+        std::string login, source, reason, content_hash;
+        bool voided = false;
+    };
+    std::vector<ApprovalRow> approvals;
+    std::vector<governance::Exemption> exemptions;
+    std::optional<json> requested;  // the review request made before: {"reviewers", "team_reviewers", "status"}
+    auto loaded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        // The newest upload for this head decides: an older job (retried after a GitHub failure)
+        // must not post its older decision over a newer one.
+        auto r = c.query("SELECT u.envelope, u.head_sha, u.content_hash, u.pull_request, ch.check_run_id, pr.installation_id, "
+                         "(SELECT n.id FROM pgfence_uploads n WHERE n.repository = u.repository AND n.head_sha = u.head_sha "
+                         " AND n.response IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1) = u.id, "
+                         "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository), pr.author "
+                         "FROM pgfence_uploads u "
+                         "LEFT JOIN pgfence_checks ch ON ch.repository = u.repository AND ch.head_sha = u.head_sha "
+                         "LEFT JOIN pgfence_pull_requests pr ON pr.repository = u.repository AND pr.number = u.pull_request "
+                         "WHERE u.id = $1",
+                         {upload_id});
+        if (!r) return db_error(c, r.error());
+        if (r->rows() == 0) return StoreError{404, "no upload " + upload_id};
+        superseded = r->value(0, 6) != "t";
+        chain_head = r->value(0, 7);
+        envelope = json::parse(r->value(0, 0));
+        head_sha = r->value(0, 1);
+        content_hash = r->value(0, 2);
+        number = std::stoll(r->value(0, 3));
+        if (!r->is_null(0, 4)) check_run_id = std::stoll(r->value(0, 4));
+        if (!r->is_null(0, 5)) installation = std::stoll(r->value(0, 5));
+        author = r->value(0, 8);
+        auto a = c.query("SELECT login, source, reason, content_hash, voided_at IS NOT NULL FROM pgfence_approvals "
+                         "WHERE repository = $1 AND pull_request = $2 AND revoked_at IS NULL ORDER BY created_at, id",
+                         {repository, std::to_string(number)});
+        if (!a) return db_error(c, a.error());
+        for (int i = 0; i < a->rows(); ++i) {
+            approvals.push_back({a->value(i, 0), a->value(i, 1), a->value(i, 2), a->value(i, 3), a->value(i, 4) == "t"});
+        }
+        auto e = exemptions_of(c, repository, number);
+        if (!e) return e.error();
+        exemptions = std::move(*e);
+        auto q = c.query("SELECT reviewers, team_reviewers, status FROM pgfence_review_requests "
+                         "WHERE repository = $1 AND pull_request = $2",
+                         {repository, std::to_string(number)});
+        if (!q) return db_error(c, q.error());
+        if (q->rows() > 0) {
+            requested = json{{"reviewers", json::parse(q->value(0, 0))}, {"team_reviewers", json::parse(q->value(0, 1))},
+                             {"status", std::stoi(q->value(0, 2))}};
+        }
+        return true;
+    });
+    if (!loaded) {
+        error = loaded.error().message;
+        give_up = loaded.error().status == 404;
+        return false;
+    }
+    if (loaded && superseded) return true;  // a newer upload of this head posts its own decision
+    if (!m_app) {
+        error = "no GitHub App configured (app_id, private_key_path): the check cannot be posted";
+        give_up = true;
+        return false;
+    }
+    auto access = token_for(repository, installation);
+    if (!access) {
+        error = access.error().message;
+        return false;
+    }
+    installation = access->first;
+    auto token = std::optional<std::string>(access->second);
+
+    // The decision as it stands now: the policy in force, the exemptions granted so far (an
+    // expired one no longer counts), then the approvals, each approver asked of GitHub again.
+    auto policy = current_policy();
+    if (!policy) {
+        error = policy.error().message;
+        return false;
+    }
+    const auto now = std::chrono::system_clock::now();
+    auto decided = policy->first->decide(envelope.value("report", json::object()), repository, head_sha, exemptions, now);
+    if (!decided) {
+        error = "the policy cannot be applied: " + decided.error().message;
+        give_up = true;
+        return false;
+    }
+    const governance::PolicySettings& settings = policy->first->settings_for(repository);
+    if (author.empty()) {
+        // The upload came before GitHub's pull_request webhook: the author is asked of GitHub.
+        GitHubResponse pull = m_app->request("GET", "/repos/" + repository + "/pulls/" + std::to_string(number), *token);
+        if (pull.status == 200) author = lower(text_at(pull.body, {"user", "login"}).value_or(""));
+        if (!valid_login(author)) author.clear();
+    }
+    SignoffFacts facts;
+    facts.exemptions = exemptions;
+    std::size_t counted = 0;
+    std::vector<std::string> counted_logins;
+    for (const auto& a : approvals) {
+        ApprovalView view{a.login, a.source, a.reason, ApprovalStatus::Counted};
+        if (a.voided) view.status = ApprovalStatus::Voided;
+        else if (a.content_hash != content_hash) view.status = ApprovalStatus::OtherContent;
+        else if (!author.empty() && a.login == author && !settings.author_may_approve) view.status = ApprovalStatus::Author;
+        else {
+            auto allowed = may_act(repository, settings.approvers, a.login, *token);
+            if (!allowed) {
+                error = allowed.error().message;
+                return false;
+            }
+            if (!*allowed) view.status = ApprovalStatus::NotApprover;
+        }
+        if (view.status == ApprovalStatus::Counted &&
+            std::find(counted_logins.begin(), counted_logins.end(), a.login) == counted_logins.end()) {
+            counted_logins.push_back(a.login);
+            ++counted;
+        }
+        facts.approvals.push_back(std::move(view));
+    }
+    const bool needs_signoff = decided->decision.value("conclusion", "") == "action_required" &&
+                               (settings.approvers.empty() || static_cast<int>(counted) < settings.min_approvals);
+    // Routing: the approvers asked for a review once, when sign-off is first needed.
+    if (!requested && needs_signoff && !settings.approvers.empty()) {
+        const std::string owner = repository.substr(0, repository.find('/'));
+        json reviewers = json::array();
+        json teams = json::array();
+        for (const auto& entry : settings.approvers) {
+            if (entry.starts_with("@")) {
+                const auto slash = entry.find('/');
+                if (entry.substr(1, slash - 1) == owner) teams.push_back(entry.substr(slash + 1));
+            } else if (entry != author) {
+                reviewers.push_back(entry);
+            }
+        }
+        if (!reviewers.empty() || !teams.empty()) {
+            json body = json::object();
+            if (!reviewers.empty()) body["reviewers"] = reviewers;
+            if (!teams.empty()) body["team_reviewers"] = teams;
+            GitHubResponse r = m_app->request("POST", "/repos/" + repository + "/pulls/" + std::to_string(number) + "/requested_reviewers",
+                                              *token, &body);
+            // A refusal (4xx) is recorded too: asked once, whatever GitHub said; no answer is tried again.
+            if (r.status >= 200 && r.status < 500 && r.status != 401 && r.status != 429) {
+                auto noted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+                    auto in = c.query("INSERT INTO pgfence_review_requests (repository, pull_request, reviewers, team_reviewers, status) "
+                                      "VALUES ($1, $2, $3::jsonb, $4::jsonb, $5) ON CONFLICT DO NOTHING RETURNING 1",
+                                      {repository, std::to_string(number), reviewers.dump(), teams.dump(), std::to_string(r.status)});
+                    if (!in) return db_error(c, in.error());
+                    if (in->rows() == 0) return true;
+                    auto e = append_audit(c, repository, "review_requested", content_hash, number,
+                                          {{"reviewers", reviewers}, {"team_reviewers", teams}, {"status", r.status}});
+                    if (!e) return e.error();
+                    return true;
+                });
+                if (!noted) {
+                    error = noted.error().message;
+                    return false;
+                }
+                requested = json{{"reviewers", reviewers}, {"team_reviewers", teams}, {"status", r.status}};
+            }
+        }
+    }
+    if (requested) {
+        std::vector<std::string> names;
+        for (const auto& t : requested->at("team_reviewers")) names.push_back("@" + repository.substr(0, repository.find('/')) + "/" + t.get<std::string>());
+        for (const auto& l : requested->at("reviewers")) names.push_back(l.get<std::string>());
+        const int status = requested->at("status").get<int>();
+        facts.review_request = status < 300 ? "A review was requested from " + people_markdown(names) + " (once, when sign-off was first needed)."
+                                            : "Requesting a review from " + people_markdown(names) + " failed (GitHub answered HTTP " +
+                                                  std::to_string(status) + "); it is not tried again.";
+    }
+    std::vector<std::string> signed_off = apply_signoff(*decided, settings, facts, now);
+    json decision = {{"decision", decided->decision}, {"title", decided->title}, {"text", decided->text}};
+    std::size_t active_exemptions = 0;
+    for (const auto& e : exemptions) active_exemptions += e.expires_at > now ? 1 : 0;
+    if (!check_run_id) {
+        // A run posted before but not recorded (the service stopped in between) is updated, not doubled.
+        auto found = m_app->request("GET", "/repos/" + repository + "/commits/" + head_sha + "/check-runs?check_name=" +
+                                               "pgfence%20governance&filter=latest", *token);
+        if (found.status == 200 && found.body.contains("check_runs") && found.body["check_runs"].is_array() &&
+            !found.body["check_runs"].empty() && found.body["check_runs"][0].contains("id") &&
+            found.body["check_runs"][0]["id"].is_number_integer()) {
+            check_run_id = found.body["check_runs"][0]["id"].get<std::int64_t>();
+        }
+    }
+    const json& d = decision["decision"];
+    const std::string conclusion = d.value("conclusion", "failure");
+    // GitHub refuses an output field longer than 65,535 characters.
+    auto capped = [](std::string text) {
+        constexpr std::size_t k_limit = 65000;
+        if (text.size() <= k_limit) return text;
+        std::size_t cut = text.rfind('\n', k_limit);
+        if (cut == std::string::npos) cut = k_limit;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+        return text.substr(0, cut) + "\n\n… cut at GitHub's limit: the audit trail has every item.";
+    };
+    json output = {{"title", decision.value("title", "pgfence governance")},
+                   {"summary", capped(d.value("summary", ""))},
+                   {"text", capped(decision.value("text", "")) + "\n\nAudit chain head: `" + chain_head + "`"}};
+    json body = {{"name", k_check_name}, {"head_sha", head_sha}, {"status", "completed"}, {"conclusion", conclusion},
+                 {"output", output}, {"external_id", upload_id}};
+    if (!m_config.public_url.empty()) body["details_url"] = m_config.public_url;
+    GitHubResponse r = check_run_id
+                           ? m_app->request("PATCH", "/repos/" + repository + "/check-runs/" + std::to_string(*check_run_id), *token, &body)
+                           : m_app->request("POST", "/repos/" + repository + "/check-runs", *token, &body);
+    if (r.status == 401) m_app->forget_token(*installation);
+    if (r.status != 200 && r.status != 201) {
+        error = "GitHub answered " + (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) + " to the check run";
+        // Our request was wrong (4xx other than 401/403/404/429): a retry would not change it.
+        give_up = r.status >= 400 && r.status < 500 && r.status != 401 && r.status != 403 && r.status != 404 && r.status != 429;
+        m_metrics->count(m_metrics->checks, "error");
+        return false;
+    }
+    const std::int64_t id = r.body.value("id", std::int64_t{0});
+    auto recorded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        auto up = c.query("INSERT INTO pgfence_checks (repository, head_sha, check_run_id, conclusion, content_hash) "
+                          "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository, head_sha) DO UPDATE SET "
+                          "check_run_id = EXCLUDED.check_run_id, conclusion = EXCLUDED.conclusion, "
+                          "content_hash = EXCLUDED.content_hash, updated_at = now()",
+                          {repository, head_sha, std::to_string(id), conclusion, content_hash});
+        if (!up) return db_error(c, up.error());
+        auto event = append_audit(c, repository, "check", content_hash, number,
+                                  {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head_sha}, {"upload_id", upload_id},
+                                   {"signed_off_by", signed_off}, {"exemptions_active", active_exemptions},
+                                   {"policy", policy->second}});
+        if (!event) return event.error();
+        return true;
+    });
+    if (!recorded) {
+        // Posted but not recorded: the retry updates the same check run (found by name below).
+        error = recorded.error().message;
+        return false;
+    }
+    m_metrics->count(m_metrics->checks, check_run_id ? "updated" : "created");
+    return true;
+}
+
+}  // namespace pgfence::serve

@@ -1,0 +1,446 @@
+// The service's sign-off and exemption webhooks (issue #20): approving and dismissed reviews,
+// `/pgfence` comments, and the re-evaluation when an exemption expires. Who may act is asked of
+// GitHub with the installation's token, never read from the payload (author_association).
+#include <chrono>
+#include <cstdio>
+
+#include "annotate/escape.hpp"
+#include "serve/audit.hpp"
+#include "serve/commands.hpp"
+#include "serve/payload.hpp"
+#include "serve/service.hpp"
+#include "serve/signoff.hpp"
+
+namespace pgfence::serve {
+
+using nlohmann::json;
+
+namespace {
+
+// A path segment for GitHub's API: the names here are already restricted to [A-Za-z0-9_.-].
+std::string segment(const std::string& text) { return annotate::percent_encode(text, "-._~"); }
+
+bool is_bot(const json& user) {
+    return text_at(user, {"type"}).value_or("") == "Bot" || text_at(user, {"login"}).value_or("").ends_with("[bot]");
+}
+
+}  // namespace
+
+analyze::Result<std::pair<std::int64_t, std::string>> Service::token_for(const std::string& repository,
+                                                                         std::optional<std::int64_t> installation) {
+    if (!m_app) return analyze::Error{"no GitHub App configured (app_id, private_key_path)", "", std::nullopt};
+    if (!installation) {
+        auto found = m_app->installation_of(repository);
+        if (!found) return found.error();
+        installation = *found;
+    }
+    auto token = m_app->installation_token(*installation);
+    if (!token) return token.error();
+    return std::make_pair(*installation, *token);
+}
+
+analyze::Result<bool> Service::may_act(const std::string& repository, const std::vector<std::string>& people,
+                                       const std::string& login, const std::string& token) {
+    const std::string who = lower(login);
+    if (!valid_login(who)) return false;
+    const auto now = std::chrono::steady_clock::now();
+    const auto ttl = std::chrono::seconds(m_config.membership_cache_seconds);
+    for (const auto& entry : people) {
+        const bool team = entry.starts_with("@");
+        if (!team && entry != who) continue;
+        const std::string key = repository + " " + entry + " " + who;
+        {
+            std::lock_guard lock(m_membership_mutex);
+            if (auto it = m_memberships.find(key); it != m_memberships.end() && now - it->second.second < ttl) {
+                if (it->second.first) return true;
+                continue;
+            }
+        }
+        bool member = false;
+        if (team) {
+            const auto slash = entry.find('/');
+            GitHubResponse r = m_app->request("GET", "/orgs/" + segment(entry.substr(1, slash - 1)) + "/teams/" +
+                                                         segment(entry.substr(slash + 1)) + "/memberships/" + segment(who),
+                                              token);
+            if (r.status == 200) member = r.body.value("state", "") == "active";
+            else if (r.status != 404) {
+                return analyze::Error{"GitHub answered " + (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) +
+                                          " about a team membership",
+                                      "", std::nullopt};
+            }
+        } else {
+            GitHubResponse r = m_app->request("GET", "/repos/" + repository + "/collaborators/" + segment(who) + "/permission", token);
+            if (r.status == 200) {
+                const std::string permission = r.body.value("permission", "");
+                member = permission == "admin" || permission == "write";
+            } else if (r.status != 404) {
+                return analyze::Error{"GitHub answered " + (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) +
+                                          " about a collaborator's permission",
+                                      "", std::nullopt};
+            }
+        }
+        {
+            std::lock_guard lock(m_membership_mutex);
+            m_memberships[key] = {member, now};
+        }
+        if (member) return true;
+    }
+    return false;
+}
+
+namespace {
+
+struct Context {
+    std::string repository;
+    std::int64_t number = 0;
+    std::string author;  // the pull request's, lower case
+    std::string login;   // who acted, lower case
+    std::optional<std::int64_t> installation;
+    std::string delivery;
+};
+
+// Records the author GitHub named for the pull request (a row made for it when none is there yet).
+StoreResult<bool> note_author(trace::Connection& c, const Context& ctx) {
+    if (ctx.author.empty()) return true;
+    auto r = c.query("UPDATE pgfence_pull_requests SET author = $3 WHERE repository = $1 AND number = $2",
+                     {ctx.repository, std::to_string(ctx.number), ctx.author});
+    if (!r) return db_error(c, r.error());
+    return true;
+}
+
+std::string refusal_text(const std::string& login, const std::string& what, const std::string& why,
+                         const std::vector<std::string>& who_can) {
+    using annotate::md_text;
+    std::string text = "pgfence governance: " + md_text(login) + " may not " + what + " here: " + md_text(why) + ".";
+    text += who_can.empty() ? " The policy names nobody who can." : " Who can: " + people_markdown(who_can) + ".";
+    return text;
+}
+
+}  // namespace
+
+bool Service::handle_review(const json& payload, const std::string& delivery, std::string& error, bool& give_up) {
+    const std::string action = text_at(payload, {"action"}).value_or("");
+    Context ctx;
+    ctx.repository = lower(text_at(payload, {"repository", "full_name"}).value_or(""));
+    auto number = number_at(payload, {"pull_request", "number"});
+    auto review_id = number_at(payload, {"review", "id"});
+    ctx.login = lower(text_at(payload, {"review", "user", "login"}).value_or(""));
+    ctx.author = lower(text_at(payload, {"pull_request", "user", "login"}).value_or(""));
+    ctx.installation = number_at(payload, {"installation", "id"});
+    ctx.delivery = delivery;
+    if (!valid_repository(ctx.repository) || !number || !review_id || !valid_login(ctx.login)) {
+        error = "a pull_request_review delivery without its repository, pull request, review or reviewer: ignored";
+        give_up = true;
+        return false;
+    }
+    ctx.number = *number;
+    const json* reviewer = field(payload, {"review", "user"});
+    if (reviewer != nullptr && is_bot(*reviewer)) return true;
+
+    if (action == "dismissed") {
+        auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+            auto r = c.query("UPDATE pgfence_approvals SET revoked_at = now() WHERE repository = $1 AND pull_request = $2 "
+                             "AND review_id = $3 AND revoked_at IS NULL RETURNING login, content_hash",
+                             {ctx.repository, std::to_string(ctx.number), std::to_string(*review_id)});
+            if (!r) return db_error(c, r.error());
+            for (int i = 0; i < r->rows(); ++i) {
+                auto e = append_audit(c, ctx.repository, "approval_revoked", r->value(i, 1), ctx.number,
+                                      {{"login", r->value(i, 0)}, {"source", "review"}, {"review_id", *review_id},
+                                       {"why", "review dismissed"}, {"delivery", delivery}});
+                if (!e) return e.error();
+            }
+            auto latest = latest_upload(c, ctx.repository, ctx.number);
+            if (!latest) return latest.error();
+            if (r->rows() == 0 || !*latest) return true;
+            return enqueue_check(c, ctx.repository, ctx.number, **latest);
+        });
+        if (!done) error = done.error().message;
+        return static_cast<bool>(done);
+    }
+    if (action != "submitted" || lower(text_at(payload, {"review", "state"}).value_or("")) != "approved") return true;
+
+    auto policy = current_policy();
+    if (!policy) {
+        error = policy.error().message;
+        return false;
+    }
+    const governance::PolicySettings& settings = policy->first->settings_for(ctx.repository);
+    auto token = token_for(ctx.repository, ctx.installation);
+    if (!token) {
+        error = token.error().message;
+        return false;
+    }
+    std::string why;
+    if (ctx.login == ctx.author && !settings.author_may_approve) {
+        why = "the pull request's author may not approve their own migration";
+    } else {
+        auto allowed = may_act(ctx.repository, settings.approvers, ctx.login, token->second);
+        if (!allowed) {
+            error = allowed.error().message;
+            return false;
+        }
+        if (!*allowed) why = settings.approvers.empty() ? "the policy names no approvers" : "not an approver under the policy";
+    }
+    const std::string commit = text_at(payload, {"review", "commit_id"}).value_or("");
+    const std::string reason = text_at(payload, {"review", "body"}).value_or("").substr(0, k_max_reason);
+    auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        if (auto noted = note_author(c, ctx); !noted) return noted.error();
+        // The content the reviewer saw: the newest upload of the reviewed commit, else the pull
+        // request's newest (an upload of other migrations arriving later voids it).
+        std::optional<std::string> content;
+        if (is_hex(commit, 40)) {
+            auto r = c.query("SELECT content_hash FROM pgfence_uploads WHERE repository = $1 AND pull_request = $2 AND head_sha = $3 "
+                             "AND response IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
+                             {ctx.repository, std::to_string(ctx.number), commit});
+            if (!r) return db_error(c, r.error());
+            if (r->rows() > 0) content = r->value(0, 0);
+        }
+        auto latest = latest_upload(c, ctx.repository, ctx.number);
+        if (!latest) return latest.error();
+        if (!content && *latest) content = (*latest)->content_hash;
+        if (!why.empty() || !content) {
+            auto e = append_audit(c, ctx.repository, "approval_refused", content, ctx.number,
+                                  {{"login", ctx.login}, {"source", "review"}, {"review_id", *review_id},
+                                   {"why", why.empty() ? "nothing uploaded for this pull request yet" : why}, {"delivery", delivery}});
+            if (!e) return e.error();
+            return true;
+        }
+        auto r = c.query("INSERT INTO pgfence_approvals (repository, pull_request, content_hash, login, source, review_id, reason) "
+                         "VALUES ($1, $2, $3, $4, 'review', $5, $6)",
+                         {ctx.repository, std::to_string(ctx.number), *content, ctx.login, std::to_string(*review_id), reason});
+        if (!r) return db_error(c, r.error());
+        auto e = append_audit(c, ctx.repository, "approval", content, ctx.number,
+                              {{"login", ctx.login}, {"source", "review"}, {"review_id", *review_id}, {"reason", reason},
+                               {"commit_id", commit}, {"delivery", delivery}});
+        if (!e) return e.error();
+        return enqueue_check(c, ctx.repository, ctx.number, **latest);
+    });
+    if (!done) error = done.error().message;
+    return static_cast<bool>(done);
+}
+
+bool Service::handle_comment(const json& payload, const std::string& delivery, std::string& error, bool& give_up) {
+    if (text_at(payload, {"action"}).value_or("") != "created") return true;
+    const json* pull = field(payload, {"issue", "pull_request"});
+    if (pull == nullptr || !pull->is_object()) return true;  // a comment on an issue, not a pull request
+    const json* user = field(payload, {"comment", "user"});
+    if (user == nullptr || is_bot(*user)) return true;  // bots, the App itself among them
+    auto parsed = parse_command(text_at(payload, {"comment", "body"}).value_or(""));
+    if (parsed && !*parsed) return true;  // not a command
+
+    Context ctx;
+    ctx.repository = lower(text_at(payload, {"repository", "full_name"}).value_or(""));
+    auto number = number_at(payload, {"issue", "number"});
+    auto comment_id = number_at(payload, {"comment", "id"});
+    ctx.login = lower(text_at(*user, {"login"}).value_or(""));
+    ctx.author = lower(text_at(payload, {"issue", "user", "login"}).value_or(""));
+    ctx.installation = number_at(payload, {"installation", "id"});
+    ctx.delivery = delivery;
+    if (!valid_repository(ctx.repository) || !number || !comment_id || !valid_login(ctx.login)) {
+        error = "an issue_comment delivery without its repository, pull request, comment or author: ignored";
+        give_up = true;
+        return false;
+    }
+    ctx.number = *number;
+    auto token = token_for(ctx.repository, ctx.installation);
+    if (!token) {
+        error = token.error().message;
+        return false;
+    }
+    // Answers after the decision is recorded: once, best effort (a lost reply is logged, not retried,
+    // so a retried job never records the command twice).
+    auto say = [&](const std::string& text) {
+        json body = {{"body", text}};
+        GitHubResponse r = m_app->request("POST", "/repos/" + ctx.repository + "/issues/" + std::to_string(ctx.number) + "/comments",
+                                          token->second, &body);
+        if (r.status != 201) std::fprintf(stderr, "pgfence serve: the reply on %s#%lld was not posted (HTTP %d)\n",
+                                          ctx.repository.c_str(), static_cast<long long>(ctx.number), r.status);
+    };
+    auto react = [&](const char* content) {
+        json body = {{"content", content}};
+        GitHubResponse r = m_app->request("POST", "/repos/" + ctx.repository + "/issues/comments/" + std::to_string(*comment_id) +
+                                                      "/reactions",
+                                          token->second, &body);
+        if (r.status != 200 && r.status != 201) {
+            std::fprintf(stderr, "pgfence serve: the reaction on comment %lld was not posted (HTTP %d)\n",
+                         static_cast<long long>(*comment_id), r.status);
+        }
+    };
+    if (!parsed) {
+        say("pgfence governance: the command was not understood: " + annotate::md_text(parsed.error().message) +
+            ". The commands: " + std::string(command_usage()) + ".");
+        return true;
+    }
+    const Command& command = **parsed;
+    auto policy = current_policy();
+    if (!policy) {
+        error = policy.error().message;
+        return false;
+    }
+    const governance::PolicySettings& settings = policy->first->settings_for(ctx.repository);
+    const std::string comment = std::to_string(*comment_id);
+
+    if (command.kind == CommandKind::Revoke) {
+        int revoked = 0;
+        auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+            auto r = c.query("UPDATE pgfence_approvals SET revoked_at = now() WHERE repository = $1 AND pull_request = $2 "
+                             "AND login = $3 AND revoked_at IS NULL RETURNING content_hash, source",
+                             {ctx.repository, std::to_string(ctx.number), ctx.login});
+            if (!r) return db_error(c, r.error());
+            revoked = r->rows();
+            for (int i = 0; i < r->rows(); ++i) {
+                auto e = append_audit(c, ctx.repository, "approval_revoked", r->value(i, 0), ctx.number,
+                                      {{"login", ctx.login}, {"source", r->value(i, 1)}, {"why", "/pgfence revoke"},
+                                       {"comment_id", *comment_id}, {"delivery", delivery}});
+                if (!e) return e.error();
+            }
+            auto latest = latest_upload(c, ctx.repository, ctx.number);
+            if (!latest) return latest.error();
+            if (revoked == 0 || !*latest) return true;
+            return enqueue_check(c, ctx.repository, ctx.number, **latest);
+        });
+        if (!done) {
+            error = done.error().message;
+            return false;
+        }
+        if (revoked > 0) react("+1");
+        return true;
+    }
+
+    const bool exempt = command.kind == CommandKind::Exempt;
+    const std::vector<std::string>& people = exempt ? settings.granters() : settings.approvers;
+    std::string why;
+    if (ctx.login == ctx.author && !settings.author_may_approve) {
+        why = exempt ? "the pull request's author may not exempt their own migration"
+                     : "the pull request's author may not approve their own migration";
+    } else {
+        auto allowed = may_act(ctx.repository, people, ctx.login, token->second);
+        if (!allowed) {
+            error = allowed.error().message;
+            return false;
+        }
+        if (!*allowed) {
+            why = people.empty() ? (exempt ? "the policy names nobody who may grant exemptions" : "the policy names no approvers")
+                                 : (exempt ? "not allowed to grant exemptions under the policy" : "not an approver under the policy");
+        }
+    }
+    const auto now = std::chrono::system_clock::now();
+    if (why.empty() && exempt) {
+        if (command.expires_at <= now) why = "the expiry " + command.until + " is already past";
+        else if (command.expires_at > now + std::chrono::days(settings.max_exemption_days)) {
+            why = "an exemption may last at most " + std::to_string(settings.max_exemption_days) + " days under the policy";
+        }
+    }
+    std::string exemption_id;
+    auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        if (auto noted = note_author(c, ctx); !noted) return noted.error();
+        auto latest = latest_upload(c, ctx.repository, ctx.number);
+        if (!latest) return latest.error();
+        std::optional<std::string> content;
+        if (*latest) content = (*latest)->content_hash;
+        if (!exempt && why.empty() && !content) why = "nothing was uploaded for this pull request yet";
+        json data = {{"login", ctx.login}, {"comment_id", *comment_id}, {"delivery", delivery}};
+        if (exempt) {
+            data.update({{"rule", command.rule},
+                         {"path", command.path ? json(*command.path) : json(nullptr)},
+                         {"line", command.line ? json(*command.line) : json(nullptr)},
+                         {"reason", command.reason},
+                         {"expires_at", utc_text(command.expires_at)}});
+        } else {
+            data.update({{"source", "comment"}, {"reason", command.reason}});
+        }
+        if (!why.empty()) {
+            data["why"] = why;
+            auto e = append_audit(c, ctx.repository, exempt ? "exemption_refused" : "approval_refused", content, ctx.number, data);
+            if (!e) return e.error();
+            return true;
+        }
+        if (exempt) {
+            auto r = c.query("INSERT INTO pgfence_exemptions (repository, pull_request, rule, path, line, reason, owner, expires_at, "
+                             "comment_id) VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, '')::integer, $6, $7, "
+                             "to_timestamp($8::bigint), $9) RETURNING id",
+                             {ctx.repository, std::to_string(ctx.number), command.rule, command.path.value_or(""),
+                              command.line ? std::to_string(*command.line) : "", command.reason, ctx.login,
+                              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                 command.expires_at.time_since_epoch()).count()),
+                              comment});
+            if (!r) return db_error(c, r.error());
+            exemption_id = r->value(0, 0);
+            data["exemption_id"] = std::stoll(exemption_id);
+            auto e = append_audit(c, ctx.repository, "exemption", content, ctx.number, data);
+            if (!e) return e.error();
+            // The check flips back by itself: a re-evaluation is due a second after the expiry.
+            auto expiry = enqueue(c, "expire", {{"exemption_id", exemption_id}, {"repository", ctx.repository},
+                                                {"pull_request", ctx.number}},
+                                  utc_text(command.expires_at + std::chrono::seconds(1)));
+            if (!expiry) return expiry.error();
+        } else {
+            auto r = c.query("INSERT INTO pgfence_approvals (repository, pull_request, content_hash, login, source, comment_id, reason) "
+                             "VALUES ($1, $2, $3, $4, 'comment', $5, $6)",
+                             {ctx.repository, std::to_string(ctx.number), *content, ctx.login, comment, command.reason});
+            if (!r) return db_error(c, r.error());
+            auto e = append_audit(c, ctx.repository, "approval", content, ctx.number, data);
+            if (!e) return e.error();
+        }
+        if (!*latest) return true;
+        return enqueue_check(c, ctx.repository, ctx.number, **latest);
+    });
+    if (!done) {
+        error = done.error().message;
+        return false;
+    }
+    if (!why.empty()) {
+        std::string text = refusal_text(ctx.login, exempt ? "grant this exemption" : "sign off", why, people);
+        if (exempt) {
+            text += "\n\nRefused: " + annotate::md_code_span(command.rule) +
+                    (command.path ? " at " + annotate::md_code_span(*command.path + (command.line ? ":" + std::to_string(*command.line) : ""))
+                                  : std::string()) +
+                    " until " + annotate::md_text(command.until) + ", reason: " + annotate::md_text(command.reason);
+        }
+        say(text);
+        return true;
+    }
+    react("+1");
+    return true;
+}
+
+bool Service::expire_exemption(const json& payload, std::string& error, bool& give_up) {
+    const std::string repository = payload.value("repository", "");
+    const std::string id = payload.value("exemption_id", "");
+    const std::int64_t number = payload.value("pull_request", std::int64_t{0});
+    bool early = false;
+    auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        auto r = c.query("SELECT rule, owner, expires_at <= now(), expiry_recorded_at IS NOT NULL, path, line "
+                         "FROM pgfence_exemptions WHERE id = $1 FOR UPDATE",
+                         {id});
+        if (!r) return db_error(c, r.error());
+        if (r->rows() == 0 || r->value(0, 3) == "t") return true;  // gone, or recorded already
+        if (r->value(0, 2) != "t") {
+            early = true;
+            return true;
+        }
+        auto latest = latest_upload(c, repository, number);
+        if (!latest) return latest.error();
+        auto marked = c.query("UPDATE pgfence_exemptions SET expiry_recorded_at = now() WHERE id = $1", {id});
+        if (!marked) return db_error(c, marked.error());
+        auto e = append_audit(c, repository, "exemption_expired", *latest ? std::optional((*latest)->content_hash) : std::nullopt, number,
+                              {{"exemption_id", std::stoll(id)}, {"rule", r->value(0, 0)}, {"owner", r->value(0, 1)},
+                               {"path", r->is_null(0, 4) ? json(nullptr) : json(r->value(0, 4))},
+                               {"line", r->is_null(0, 5) ? json(nullptr) : json(std::stoi(r->value(0, 5)))}});
+        if (!e) return e.error();
+        if (!*latest) return true;
+        return enqueue_check(c, repository, number, **latest);
+    });
+    if (!done) {
+        error = done.error().message;
+        return false;
+    }
+    if (early) {
+        error = "the exemption has not expired yet (the database's clock is behind)";
+        return false;
+    }
+    (void)give_up;
+    return true;
+}
+
+}  // namespace pgfence::serve
