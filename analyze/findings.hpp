@@ -64,6 +64,8 @@ struct SuppressedBy {
     std::string reason;       // "" when none
     std::string owner;        // "@login" or "@org/team"; "" when none
     std::string until;        // "YYYY-MM-DD", held through that UTC day; "" when none
+    // An exemption to list (PR comment, SARIF): one that says why, who or until when.
+    [[nodiscard]] bool exemption() const { return !reason.empty() || !owner.empty() || !until.empty(); }
 };
 
 struct Finding {
