@@ -30,19 +30,22 @@ std::string exemptions_section(const Report& report, const Links& links, std::si
     }
     if (rows.empty()) return {};
     std::ostringstream out;
-    out << "\n**Exemptions** (" << rows.size() << " by `pgfence-ignore` comments):\n\n"
-        << "| rule | comment | owner | until | reason |\n|---|---|---|---|---|\n";
+    out << "\n**Exemptions** (" << rows.size() << " by `pgfence-ignore` comments):\n\n";
     std::size_t shown = 0;
     for (const auto& [key, row] : rows) {
         if (shown++ == max_rows) break;
         const SuppressedBy& by = *row.by;
-        std::string at = md_code_span(repo_path(row.file->path, links.root()) + ":" + std::to_string(by.line), MdPlace::TableCell, 120);
-        out << "| " << links.rule(row.rule) << (row.count > 1 ? " ×" + std::to_string(row.count) : "") << " | "
-            << links.line_link(at, row.file->path, by.line) << (by.whole_file ? " (file)" : "") << " | "
-            << (by.owner.empty() ? "—" : md_text(by.owner, 120)) << " | " << (by.until.empty() ? "—" : md_text(by.until, 20))
-            << " | " << (by.reason.empty() ? "—" : md_text(by.reason, 200)) << " |\n";
+        std::string at = md_code_span(repo_path(row.file->path, links.root()) + ":" + std::to_string(by.line), MdPlace::Prose, 120);
+        out << "- **" << links.rule(row.rule) << "**" << (row.count > 1 ? " ×" + std::to_string(row.count) : "") << " at "
+            << links.line_link(at, row.file->path, by.line) << (by.whole_file ? " (whole file)" : "");
+        std::vector<std::string> parts;
+        if (!by.owner.empty()) parts.push_back("owner " + md_text(by.owner, 120));
+        if (!by.until.empty()) parts.push_back("until " + md_text(by.until, 20));
+        if (!by.reason.empty()) parts.push_back("reason: " + md_text(by.reason, 200));
+        for (std::size_t i = 0; i < parts.size(); ++i) out << (i == 0 ? " — " : " · ") << parts[i];
+        out << "\n";
     }
-    if (rows.size() > max_rows) out << "\n… and " << (rows.size() - max_rows) << " more\n";
+    if (rows.size() > max_rows) out << "- … and " << (rows.size() - max_rows) << " more\n";
     return out.str();
 }
 

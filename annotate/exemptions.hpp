@@ -9,9 +9,10 @@
 
 namespace pgfence::annotate::review {
 
-// A table, one row per comment and rule it hid (×N when it hid several findings of the rule):
-// rule, file:line of the comment, owner, until, reason, every repository string escaped for
-// its cell. At most `max_rows` rows, then a line counting the rest; "" when there are none.
+// A list (no table: nothing scrolls sideways at a comment's width), one item per comment and
+// rule it hid (×N when it hid several findings of the rule): rule, file:line of the comment,
+// owner, until, reason, every repository string escaped where it stands. At most `max_rows`
+// items, then one counting the rest; "" when there are none.
 [[nodiscard]] std::string exemptions_section(const analyze::Report& report, const Links& links, std::size_t max_rows = 25);
 
 }  // namespace pgfence::annotate::review

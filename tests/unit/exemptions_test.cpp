@@ -159,8 +159,8 @@ TEST_CASE("exemptions: the review comment lists them, every repository string in
     std::string body = out.str();
     INFO(body);
     CHECK(contains(body, "**Exemptions** (2 by `pgfence-ignore` comments):"));
-    CHECK(contains(body, "| [create-index-without-concurrently] | [`db/001.sql:2`]"));
-    CHECK(contains(body, "| @\xE2\x80\x8B" "acme/db-team | 2026-12-01 | users has 40 rows |"));
+    CHECK(contains(body, "- **[create-index-without-concurrently]** at [`db/001.sql:2`][L"));
+    CHECK(contains(body, "] — owner @\xE2\x80\x8B" "acme/db-team · until 2026-12-01 · reason: users has 40 rows\n"));
     // The bare pgfence-ignore (line 4) is not an exemption.
     CHECK_FALSE(contains(body, "db/001.sql:4"));
     // The hostile row: no HTML, link, mention, reference, bar, workflow command or ESC.
@@ -170,14 +170,13 @@ TEST_CASE("exemptions: the review comment lists them, every repository string in
     CHECK_FALSE(contains(body, "[x](https://evil.example)"));
     CHECK_FALSE(contains(body, "@everyone"));
     CHECK_FALSE(contains(body, "#1 "));
-    CHECK_FALSE(contains(body, " | cell"));
     CHECK(contains(body, "\\| cell"));
     CHECK_FALSE(contains(body, "\x1b"));
     CHECK_FALSE(contains(body, "\r"));
-    // One row per line: the carriage return did not break the table.
-    auto row = body.find("@\xE2\x80\x8B" "everyone |");
+    // One item per line: the carriage return did not end it.
+    auto row = body.find("owner @\xE2\x80\x8B" "everyone · reason: ");
     REQUIRE(row != std::string::npos);
-    CHECK(body.find('\n', body.rfind('\n', row) + 1) > body.find(" end |", row));
+    CHECK(body.find('\n', row) > body.find("\" end", row));
 
     // Everything suppressed: the "nothing risky" comment still lists them, with its links.
     Report quiet = report_of("SET lock_timeout = '2s';\nSET statement_timeout = '5min';\n"
@@ -187,7 +186,7 @@ TEST_CASE("exemptions: the review comment lists them, every repository string in
     annotate::render_markdown(quiet, q, options);
     INFO(q.str());
     CHECK(contains(q.str(), "nothing risky"));
-    CHECK(contains(q.str(), "| [create-index-without-concurrently] | [`db/001.sql:3`][L1] | @\xE2\x80\x8B" "alice | — | tiny |"));
+    CHECK(contains(q.str(), "- **[create-index-without-concurrently]** at [`db/001.sql:3`][L1] — owner @\xE2\x80\x8B" "alice · reason: tiny\n"));
     CHECK(contains(q.str(), "\n[L1]: https://github.com/octo/app/blob/" + std::string(40, 'a') + "/db/001.sql#L3\n"));
     CHECK(contains(q.str(), "\n[create-index-without-concurrently]: "));
 }
