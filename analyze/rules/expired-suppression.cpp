@@ -7,7 +7,7 @@ namespace pgfence::analyze::rules {
 void report_expired_suppression(const Suppression& s, Sink& sink) {
     std::string owner = s.fields.owner.empty() ? "no owner" : "owner " + s.fields.owner;
     Finding& f = sink.add_at(s.where, s.where_end,
-                             "pgfence-ignore of " + rule_list(s) + " (" + owner + ") expired after " +
+                             std::string(marker(s)) + " of " + rule_list(s) + " (" + owner + ") expired after " +
                                  format_civil_date(*s.fields.until) + ": what it hid is reported again");
     f.fix = "fix what it hid, or have its owner review it and set a later until=";
     if (s.statement >= 0) f.statement = s.statement;

@@ -8,7 +8,7 @@ void report_invalid_suppression(const Suppression& s, Sink& sink) {
     std::string problems;
     for (const auto& p : s.fields.problems) problems += (problems.empty() ? "" : "; ") + p;
     Finding& f = sink.add_at(s.where, s.where_end,
-                             "pgfence-ignore of " + rule_list(s) + " is malformed and hides nothing: " + problems);
+                             std::string(marker(s)) + " of " + rule_list(s) + " is malformed and hides nothing: " + problems);
     f.fix = "write the fields after the second `--` as reason=\"...\" owner=@login until=YYYY-MM-DD, or as free text without any key=";
     if (s.statement >= 0) f.statement = s.statement;
 }

@@ -8,7 +8,7 @@ void report_suppression_missing_owner(const Suppression& s, Sink& sink) {
     bool no_reason = s.fields.reason.empty(), no_owner = s.fields.owner.empty();
     std::string missing = no_reason && no_owner ? "a reason and an owner" : no_reason ? "a reason" : "an owner";
     Finding& f = sink.add_at(s.where, s.where_end,
-                             "pgfence-ignore of " + rule_list(s) + " has no " +
+                             std::string(marker(s)) + " of " + rule_list(s) + " has no " +
                                  (no_reason && no_owner ? "reason and no owner" : no_reason ? "reason" : "owner") +
                                  ", which the suppression_owner policy requires: it hides nothing");
     std::string ids = s.ids.empty() ? "" : ": " + [&] {
@@ -16,7 +16,7 @@ void report_suppression_missing_owner(const Suppression& s, Sink& sink) {
         for (const auto& id : s.ids) list += (list.empty() ? "" : ", ") + id;
         return list;
     }();
-    f.fix = "give it " + missing + " after a second `--`: -- " + (s.statement == -1 ? "pgfence-ignore-file" : "pgfence-ignore") +
+    f.fix = "give it " + missing + " after a second `--`: -- " + std::string(marker(s)) +
             ids + " -- reason=\"...\" owner=@login";
     if (s.statement >= 0) f.statement = s.statement;
 }

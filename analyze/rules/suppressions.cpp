@@ -108,6 +108,8 @@ SuppressedBy suppressed_by(const Suppression& s) {
     return by;
 }
 
+std::string_view marker(const Suppression& s) { return s.statement == -1 ? "pgfence-ignore-file" : "pgfence-ignore"; }
+
 std::string rule_list(const Suppression& s) {
     if (s.ids.empty()) return "every rule";
     std::string list;

@@ -40,6 +40,9 @@ void settle_suppressions(std::vector<Suppression>& suppressions, const CivilDate
 // What a finding keeps of the suppression that hid it.
 [[nodiscard]] SuppressedBy suppressed_by(const Suppression& s);
 
+// "pgfence-ignore-file" for a file-wide suppression, else "pgfence-ignore".
+[[nodiscard]] std::string_view marker(const Suppression& s);
+
 // "create-index-without-concurrently, drop-table" or "every rule".
 [[nodiscard]] std::string rule_list(const Suppression& s);
 
