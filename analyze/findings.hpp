@@ -56,6 +56,18 @@ struct TextEdit {
     std::string label;  // what it does, in a few words: "add CONCURRENTLY"
 };
 
+// The pgfence-ignore comment that hid a finding, with what it says about itself (README
+// "Suppressions"): an exemption written in the repository.
+struct SuppressedBy {
+    int line = 0;             // the comment's line
+    bool whole_file = false;  // pgfence-ignore-file
+    std::string reason;       // "" when none
+    std::string owner;        // "@login" or "@org/team"; "" when none
+    std::string until;        // "YYYY-MM-DD", held through that UTC day; "" when none
+    // An exemption to list (PR comment, SARIF): one that says why, who or until when.
+    [[nodiscard]] bool exemption() const { return !reason.empty() || !owner.empty() || !until.empty(); }
+};
+
 struct Finding {
     std::string rule;      // stable kebab-case id
     Risk risk = Risk::Low;
@@ -77,6 +89,8 @@ struct Finding {
     // The fix as an edit of the file, when it is one (the analyzer checks it lies in the file and
     // that the statement's text is the file's own there; ORM scripts get none).
     std::optional<TextEdit> edit;
+    // Set on FileReport::suppressed entries only: the comment that hid it.
+    std::optional<SuppressedBy> suppressed_by;
 };
 
 // How one migration of a plan runs.

@@ -100,7 +100,12 @@ void finding(JsonWriter& w, const Finding& f) {
     w.begin_object();
     position(w, "end", f.stop);
     w.key("fix").string_or_null(f.fix);
-    w.member("message", f.message).member("pre_existing", f.pre_existing);
+    w.member("message", f.message);
+    // Suppressed entries only (additive): what the pgfence-ignore comment that hid it says.
+    const std::optional<SuppressedBy>& by = f.suppressed_by;
+    if (by) w.key("owner").string_or_null(by->owner);
+    w.member("pre_existing", f.pre_existing);
+    if (by) w.key("reason").string_or_null(by->reason);
     w.key("recipe");
     if (f.recipe) {
         w.begin_object();
@@ -124,6 +129,10 @@ void finding(JsonWriter& w, const Finding& f) {
     w.key("statement");
     if (f.statement >= 0) w.number(static_cast<std::int64_t>(f.statement));
     else w.null();
+    if (by) {
+        w.member("suppression_line", by->line);
+        w.key("until").string_or_null(by->until);
+    }
     w.end_object();
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "annotate/escape.hpp"
+#include "annotate/exemptions.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/review_detail.hpp"
 
@@ -303,7 +304,10 @@ void render_markdown(const Report& report, std::ostream& out, const MarkdownOpti
              << plural(report.files.size(), "migration file", "migration files") << " (" << plural(totals.statements, "statement", "statements")
              << ", PostgreSQL " << report.pg_version << ")";
         if (!options.links.sha.empty()) body << " at " << commit_ref(links, options.links.sha);
-        body << ".\n" << digest.resolved() << links.rule_definitions(report, resolved_rules) << state;
+        std::string exemptions = review::exemptions_section(report, links);
+        body << ".\n" << digest.resolved() << exemptions;
+        if (!exemptions.empty()) body << "\n" << links.link_definitions(exemptions);
+        body << links.rule_definitions(report, resolved_rules) << state;
         out << (options.max_chars > 0 ? fit_bytes(body.str(), options.max_chars, "\n") : body.str());
         return;
     }
@@ -312,7 +316,7 @@ void render_markdown(const Report& report, std::ostream& out, const MarkdownOpti
     std::set<std::string> top_labels;
     if (options.part != MarkdownPart::details) {
         links.collect(&top_labels);
-        top = marker + digest.head() + digest.blocking() + digest.lesser() + digest.resolved();
+        top = marker + digest.head() + digest.blocking() + digest.lesser() + digest.resolved() + review::exemptions_section(report, links);
         links.collect(nullptr);
     }
     const std::size_t top_links = links.definitions_size(top_labels) + 1;

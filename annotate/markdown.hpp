@@ -2,7 +2,8 @@
 // `--format markdown`: the pull-request comment (and the job summary and the check run's
 // text). Written for a reviewer who reads one screen: the verdict and a digest of what to
 // change first (every new HIGH and CRITICAL finding with its line and fix, MEDIUM and LOW
-// counted per rule), what changed since the last push, then the detail per file, folded,
+// counted per rule), what changed since the last push, the exemptions (pgfence-ignore comments
+// with a reason, owner or expiry that hid findings), then the detail per file, folded,
 // riskiest files first. Kept under GitHub's size limit by leaving detail out by value:
 // pre-existing, then LOW, MEDIUM, then plans and HIGH detail of the least risky files.
 #include <cstddef>

@@ -118,6 +118,9 @@ std::string Links::rule_definitions(const Report& report, const std::set<std::st
         for (const auto& f : file.findings) {
             if (!rule_doc(f.rule).empty()) rules.insert(f.rule);
         }
+        for (const auto& f : file.suppressed) {  // the exemptions section names these
+            if (f.suppressed_by && f.suppressed_by->exemption() && !rule_doc(f.rule).empty()) rules.insert(f.rule);
+        }
     }
     std::string out;
     for (const auto& r : rules) out += "[" + r + "]: " + m_docs + r + ".md\n";

@@ -37,8 +37,8 @@ public:
     [[nodiscard]] std::size_t definitions_size(const std::set<std::string>& labels) const;
     // `[rule-id]` (a reference the definitions resolve) when the rule has a page, else `rule-id`.
     [[nodiscard]] std::string rule(std::string_view id) const;
-    // The reference definitions of every rule `report` and `also` name: invisible lines for the
-    // end of a body.
+    // The reference definitions of every rule `report` (its findings and exemptions) and `also`
+    // name: invisible lines for the end of a body.
     [[nodiscard]] std::string rule_definitions(const analyze::Report& report, const std::set<std::string>& also = {}) const;
     [[nodiscard]] const std::string& root() const { return m_root; }
 

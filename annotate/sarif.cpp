@@ -114,6 +114,40 @@ std::string result_message(const Finding& f) {
     return text;
 }
 
+bool is_exemption(const Finding& f) { return f.suppressed_by && f.suppressed_by->exemption(); }
+
+// SARIF 2.1.0 §3.35: an in-source suppression (a pgfence-ignore comment), its reason as the
+// justification, owner, expiry and the comment's line as properties.
+json suppression_of(const SuppressedBy& by) {
+    json properties{{"line", by.line}, {"scope", by.whole_file ? "file" : "statement"}};
+    if (!by.owner.empty()) properties["owner"] = by.owner;
+    if (!by.until.empty()) properties["until"] = by.until;
+    json s{{"kind", "inSource"}, {"status", "accepted"}, {"properties", std::move(properties)}};
+    if (!by.reason.empty()) s["justification"] = by.reason;
+    return s;
+}
+
+json result(const Finding& f, const std::string& path, const std::string& fingerprint, const std::map<std::string, int>& rule_index,
+            const SarifOptions& options) {
+    LineSpan span = span_of(f);
+    json region{{"startLine", span.start_line},
+                {"startColumn", span.start_column},
+                {"endLine", span.end_line},
+                {"endColumn", span.end_column + 1}};  // SARIF's end column is exclusive
+    json r{
+        {"ruleId", f.rule},
+        {"level", level_of(severity_of(f))},
+        {"message", {{"text", result_message(f)}}},
+        {"locations", json::array({{{"physicalLocation", {{"artifactLocation", artifact_location(path, options)}, {"region", region}}}}})},
+        {"partialFingerprints", {{"pgfence/v1", fingerprint}}},
+        {"properties", {{"risk", std::string(risk_name(f.risk))}, {"preExisting", f.pre_existing}}},
+    };
+    auto it = rule_index.find(f.rule);
+    if (it != rule_index.end()) r["ruleIndex"] = it->second;
+    if (f.suppressed_by) r["suppressions"] = json::array({suppression_of(*f.suppressed_by)});
+    return r;
+}
+
 }  // namespace
 
 std::string rule_name(std::string_view id) {
@@ -133,9 +167,13 @@ std::string rule_name(std::string_view id) {
 std::string stable_hash(std::string_view text) { return hash_hex(text); }
 
 std::vector<std::string> finding_fingerprints(const FileReport& file, std::string_view path) {
+    return finding_fingerprints(file, file.findings, path);
+}
+
+std::vector<std::string> finding_fingerprints(const FileReport& file, const std::vector<Finding>& findings, std::string_view path) {
     std::map<std::string, int> seen;  // (rule, statement text) -> occurrences so far
     std::vector<std::string> out;
-    for (const auto& f : file.findings) {
+    for (const auto& f : findings) {
         const StatementFacts* statement = statement_of(file, f);
         std::string text = statement != nullptr ? statement->sql : f.message;
         int occurrence = seen[f.rule + '\0' + analyze::fold_whitespace(text)]++;
@@ -158,6 +196,9 @@ json report_to_sarif(const Report& report, const SarifOptions& options) {
     std::map<std::string, bool> used;
     for (const auto& file : report.files) {
         for (const auto& f : file.findings) used[f.rule] = true;
+        for (const auto& f : file.suppressed) {
+            if (is_exemption(f)) used[f.rule] = true;
+        }
     }
     json rules_json = json::array();
     std::map<std::string, int> rule_index;
@@ -181,28 +222,22 @@ json report_to_sarif(const Report& report, const SarifOptions& options) {
         bool plan_given = false;
         for (std::size_t i = 0; i < file.findings.size(); ++i) {
             const Finding& f = file.findings[i];
-            LineSpan span = span_of(f);
-            json region{{"startLine", span.start_line},
-                        {"startColumn", span.start_column},
-                        {"endLine", span.end_line},
-                        {"endColumn", span.end_column + 1}};  // SARIF's end column is exclusive
-            json result{
-                {"ruleId", f.rule},
-                {"level", level_of(severity_of(f))},
-                {"message", {{"text", result_message(f)}}},
-                {"locations", json::array({{{"physicalLocation", {{"artifactLocation", artifact_location(path, options)}, {"region", region}}}}})},
-                {"partialFingerprints", {{"pgfence/v1", fingerprints[i]}}},
-                {"properties", {{"risk", std::string(risk_name(f.risk))}, {"preExisting", f.pre_existing}}},
-            };
-            auto it = rule_index.find(f.rule);
-            if (it != rule_index.end()) result["ruleIndex"] = it->second;
+            json r = result(f, path, fingerprints[i], rule_index, options);
             // The file's migration plan, once per file, as the fix of its first finding the plan
             // resolves: a file change per migration (the first replaces this file).
             if (file.plan && !plan_given && std::binary_search(file.plan->replaced.begin(), file.plan->replaced.end(), f.rule)) {
                 plan_given = true;
-                result["fixes"] = json::array({plan_fix(file, *file.plan, options)});
+                r["fixes"] = json::array({plan_fix(file, *file.plan, options)});
             }
-            results.push_back(std::move(result));
+            results.push_back(std::move(r));
+        }
+        // Exemptions (findings hidden by a comment that gives a reason, an owner or an expiry)
+        // are results too, suppressed in the source: a viewer lists them as suppressed, with the
+        // comment's reason, owner and expiry. A bare pgfence-ignore stays out, as it always was.
+        std::vector<std::string> suppressed_prints = finding_fingerprints(file, file.suppressed, path);
+        for (std::size_t i = 0; i < file.suppressed.size(); ++i) {
+            if (!is_exemption(file.suppressed[i])) continue;
+            results.push_back(result(file.suppressed[i], path, suppressed_prints[i], rule_index, options));
         }
     }
 

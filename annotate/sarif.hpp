@@ -1,7 +1,8 @@
 #pragma once
 // `--format sarif`: SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif).
 // One reportingDescriptor per rule with its docs page as help; one result per finding, located
-// at the statement, with a fingerprint that survives lines shifting above it.
+// at the statement, with a fingerprint that survives lines shifting above it; suppressed
+// findings are results with an inSource suppression (the comment's reason, owner, expiry).
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ struct SarifOptions {
 // The "pgfence/v1" fingerprint of each of `file`'s findings, in order (`path` as reported):
 // SARIF, GitLab Code Quality and reviewdog name a finding the same way.
 [[nodiscard]] std::vector<std::string> finding_fingerprints(const analyze::FileReport& file, std::string_view path);
+// The same for another list of the file's findings (its suppressed ones), counted on its own.
+[[nodiscard]] std::vector<std::string> finding_fingerprints(const analyze::FileReport& file,
+                                                            const std::vector<analyze::Finding>& findings, std::string_view path);
 
 // "create-index-without-concurrently" -> "CreateIndexWithoutConcurrently"
 [[nodiscard]] std::string rule_name(std::string_view id);

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace pgfence::annotate {
 namespace {
@@ -149,8 +151,35 @@ void render_plan(const Plan& plan, Text& out, const Paint& paint) {
     for (const auto& note : plan.notes) out << indent << "note: " << note << "\n";
 }
 
+// One line per exemption (a comment with a reason, owner or expiry that hid findings), the
+// other suppressed findings counted.
+void render_suppressed(const FileReport& file, Text& out) {
+    std::size_t plain = 0;
+    std::vector<std::pair<int, std::string>> listed;  // comment line, rule: once each
+    for (const auto& f : file.suppressed) {
+        if (!f.suppressed_by || !f.suppressed_by->exemption()) {
+            ++plain;
+            continue;
+        }
+        const SuppressedBy& by = *f.suppressed_by;
+        std::pair<int, std::string> key{by.line, f.rule};
+        if (std::find(listed.begin(), listed.end(), key) != listed.end()) continue;
+        listed.push_back(key);
+        out << "  exempt: " << f.rule << " (line " << by.line << ")";
+        if (!by.owner.empty()) out << " owner " << by.owner;
+        if (!by.until.empty()) out << " until " << by.until;
+        if (!by.reason.empty()) out << ": " << by.reason;
+        out << "\n";
+    }
+    if (plain > 0) out << "  (" << plain << " suppressed by pgfence-ignore)\n";
+}
+
 void render_findings(const FileReport& file, Text& out, const Paint& paint) {
-    if (file.findings.empty()) return;
+    if (file.findings.empty()) {
+        if (!file.suppressed.empty()) out << "\n";
+        render_suppressed(file, out);
+        return;
+    }
     constexpr std::string_view indent = "                   ";  // 19: the message column
     out << "\n  findings:\n";
     for (const auto& f : file.findings) {
@@ -166,9 +195,7 @@ void render_findings(const FileReport& file, Text& out, const Paint& paint) {
             sql_lines(step.sql, indent, out);
         }
     }
-    if (!file.suppressed.empty()) {
-        out << "  (" << file.suppressed.size() << " suppressed by pgfence-ignore)\n";
-    }
+    render_suppressed(file, out);
     if (file.plan) render_plan(*file.plan, out, paint);
 }
 
@@ -191,6 +218,7 @@ void each_input_string(File& f, Fn&& fn) {
             fn(x.message, false);
             fn(x.fix, false);
             fn(x.relation, false);
+            if (x.suppressed_by) fn(x.suppressed_by->reason, false);
             if (!x.recipe) continue;
             fn(x.recipe->summary, false);
             for (auto& step : x.recipe->steps) {

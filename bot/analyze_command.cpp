@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "analyze/civil_date.hpp"
 #include "analyze/history.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/plan.hpp"
@@ -238,6 +239,11 @@ std::string untrusted_checkout() {
 
 void apply_args(Settings& s, const AnalyzeArgs& a) {
     s.options.confine_to = untrusted_checkout();
+    // For tests: the day suppressions' until= dates are compared with, instead of today in UTC.
+    if (const char* today = std::getenv("PGFENCE_TODAY"); today != nullptr && *today != '\0') {
+        s.options.rules.today = analyze::parse_civil_date(today);
+        if (!s.options.rules.today) throw UsageError{"PGFENCE_TODAY takes a date YYYY-MM-DD, not '" + annotate::printable(today) + "'"};
+    }
     if (a.pg_version) s.options.pg_version = *a.pg_version;
     if (a.direction) s.options.direction = *a.direction;
     if (a.max_risk) s.max_risk = *a.max_risk;

@@ -30,16 +30,36 @@ void report_unused(std::vector<Suppression>& suppressions, std::vector<Finding>&
                 sink.add_at(s.where, s.where_end, "pgfence-ignore names unknown rule '" + id + "'");
             }
         }
-        if (s.used) continue;
+        // One that hides nothing by its own fault is reported by the rule that says why.
+        if (s.used || s.state != SuppressionState::active) continue;
         std::string scope = s.statement == -1 ? "in this file" : s.statement == -2 ? "(no statement follows it)"
                                                                                  : "on the statement after it";
-        std::string what = s.ids.empty() ? "finding" : "finding of " + [&] {
-            std::string list;
-            for (const auto& id : s.ids) list += (list.empty() ? "" : ", ") + id;
-            return list;
-        }();
+        std::string what = s.ids.empty() ? "finding" : "finding of " + rule_list(s);
         Finding& f = sink.add_at(s.where, s.where_end, "pgfence-ignore matched nothing: no " + what + " " + scope);
         if (s.statement >= 0) f.statement = s.statement;
+    }
+}
+
+// Suppressions that hide nothing (malformed, expired, without the owner the policy requires),
+// each reported by its rule, when that rule is on.
+void report_inactive(const std::vector<Suppression>& suppressions, std::vector<Finding>& findings, const Options& options) {
+    struct Reporter {
+        SuppressionState state;
+        const char* rule;
+        void (*report)(const Suppression&, Sink&);
+    };
+    static constexpr Reporter k_reporters[] = {
+        {SuppressionState::invalid, "invalid-suppression", report_invalid_suppression},
+        {SuppressionState::expired, "expired-suppression", report_expired_suppression},
+        {SuppressionState::missing_owner, "suppression-missing-owner", report_suppression_missing_owner},
+    };
+    for (const auto& reporter : k_reporters) {
+        const Rule* rule = find_rule(reporter.rule);
+        if (rule == nullptr || !rule_active(*rule, options)) continue;
+        Sink sink(rule->id, rule->default_risk, findings);
+        for (const auto& s : suppressions) {
+            if (s.state == reporter.state) reporter.report(s, sink);
+        }
     }
 }
 
@@ -122,18 +142,23 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     }
 
     std::vector<Suppression> suppressions = find_suppressions(text, report);
+    settle_suppressions(suppressions, options.today ? *options.today : utc_today(), options);
     for (auto& f : findings) {
-        bool hidden = false;
+        // The comment named on the finding: the statement's own before a file-wide one.
+        const Suppression* by = nullptr;
         for (auto& s : suppressions) {
-            if (matches(s, f)) {
-                s.used = true;
-                hidden = true;
-            }
+            if (s.state != SuppressionState::active || !matches(s, f)) continue;
+            s.used = true;
+            if (by == nullptr || (by->statement == -1 && s.statement != -1)) by = &s;
         }
-        (hidden ? report.suppressed : report.findings).push_back(std::move(f));
+        if (by != nullptr) f.suppressed_by = suppressed_by(*by);
+        (by != nullptr ? report.suppressed : report.findings).push_back(std::move(f));
     }
+    // Findings about the comments themselves are never suppressed: the comments cannot vouch
+    // for themselves.
     std::vector<Finding> meta;
     report_unused(suppressions, meta, options);
+    report_inactive(suppressions, meta, options);
     for (auto& f : meta) report.findings.push_back(std::move(f));
     order_findings(report.findings);
     order_findings(report.suppressed);

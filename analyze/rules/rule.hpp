@@ -13,6 +13,7 @@
 
 #include "analyze/pg_tree.hpp"
 
+#include "analyze/civil_date.hpp"
 #include "analyze/facts.hpp"
 #include "analyze/findings.hpp"
 
@@ -26,6 +27,9 @@ struct Options {
     int max_lock_timeout_ms = 10000;  // lock-timeout-too-long above this
     int max_statement_timeout_ms = 600000;  // statement-timeout-too-long above this (10 minutes)
     std::map<std::string, Risk> risk;  // per-rule risk instead of the default
+    // The day a suppression's until= is compared with; none: the real date in UTC. The CLI sets
+    // it from PGFENCE_TODAY, for tests.
+    std::optional<CivilDate> today;
 };
 
 struct ColumnType;  // registry_type.hpp
@@ -103,8 +107,8 @@ struct Rule {
     bool default_enabled = true;   // opt-in rules are off unless enabled
     std::string_view category = "locking";  // "locking", "data-loss", "types", "policy", "transactions", "idempotency", "meta"
     SizeWork size_work = SizeWork::none;
-    // The session setting it requires ("lock_timeout"): the config file's [policies] switch of
-    // that name turns the rule on or off. Empty for other rules.
+    // The config file's [policies] switch of this name turns the rule on or off: the session
+    // setting it requires ("lock_timeout"), or "suppression_owner". Empty for other rules.
     std::string_view policy_setting = {};
 };
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "analyze/rules/engine.hpp"
 #include "analyze/source_text.hpp"
 
 namespace pgfence::analyze::rules {
@@ -13,8 +14,8 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// "pgfence-ignore: a, b -- why" -> {a, b}; returns false when the comment is not ours.
-bool parse_comment(std::string_view comment, bool& file_level, std::set<std::string>& ids) {
+// "pgfence-ignore: a, b -- why" -> {a, b} and "why"; returns false when the comment is not ours.
+bool parse_comment(std::string_view comment, bool& file_level, std::set<std::string>& ids, std::string_view& tail) {
     comment = trim(comment);
     constexpr std::string_view k_file = "pgfence-ignore-file";
     constexpr std::string_view k_stmt = "pgfence-ignore";
@@ -29,10 +30,18 @@ bool parse_comment(std::string_view comment, bool& file_level, std::set<std::str
     }
     comment = trim(comment);
     if (comment.empty()) return true;
+    // "pgfence-ignore -- why": every rule, with a reason.
+    if (comment.starts_with("--")) {
+        tail = comment.substr(2);
+        return true;
+    }
     if (comment.front() != ':') return !std::isalnum(static_cast<unsigned char>(comment.front())) && comment.front() != '-';
     comment.remove_prefix(1);
     auto reason = comment.find("--");
-    if (reason != std::string_view::npos) comment = comment.substr(0, reason);
+    if (reason != std::string_view::npos) {
+        tail = comment.substr(reason + 2);
+        comment = comment.substr(0, reason);
+    }
     std::size_t pos = 0;
     while (pos <= comment.size()) {
         auto comma = comment.find(',', pos);
@@ -62,9 +71,11 @@ std::vector<Suppression> find_suppressions(std::string_view text, const FileRepo
         if (!inside && line.starts_with("--")) {
             bool file_level = false;
             std::set<std::string> ids;
-            if (parse_comment(line.substr(2), file_level, ids)) {
+            std::string_view tail;
+            if (parse_comment(line.substr(2), file_level, ids, tail)) {
                 Suppression s;
                 s.ids = std::move(ids);
+                s.fields = parse_suppression_fields(tail);
                 s.where = lines.position(pos + (text.substr(pos, eol - pos).find("--")));
                 s.where_end = lines.position(eol > pos ? eol - 1 : pos);
                 s.statement = file_level ? -1 : (next < report.statements.size() ? report.statements[next].index : -2);
@@ -74,6 +85,36 @@ std::vector<Suppression> find_suppressions(std::string_view text, const FileRepo
         pos = eol + 1;
     }
     return out;
+}
+
+void settle_suppressions(std::vector<Suppression>& suppressions, const CivilDate& today, const Options& options) {
+    const Rule* owner_rule = find_rule("suppression-missing-owner");
+    bool owner_required = owner_rule != nullptr && rule_active(*owner_rule, options);
+    for (auto& s : suppressions) {
+        if (!s.fields.problems.empty()) s.state = SuppressionState::invalid;
+        else if (s.fields.until && today > *s.fields.until) s.state = SuppressionState::expired;
+        else if (owner_required && (s.fields.reason.empty() || s.fields.owner.empty())) s.state = SuppressionState::missing_owner;
+        else s.state = SuppressionState::active;
+    }
+}
+
+SuppressedBy suppressed_by(const Suppression& s) {
+    SuppressedBy by;
+    by.line = s.where.line;
+    by.whole_file = s.statement == -1;
+    by.reason = s.fields.reason;
+    by.owner = s.fields.owner;
+    if (s.fields.until) by.until = format_civil_date(*s.fields.until);
+    return by;
+}
+
+std::string_view marker(const Suppression& s) { return s.statement == -1 ? "pgfence-ignore-file" : "pgfence-ignore"; }
+
+std::string rule_list(const Suppression& s) {
+    if (s.ids.empty()) return "every rule";
+    std::string list;
+    for (const auto& id : s.ids) list += (list.empty() ? "" : ", ") + id;
+    return list;
 }
 
 }  // namespace pgfence::analyze::rules

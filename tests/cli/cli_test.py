@@ -460,6 +460,62 @@ class Suite(Harness):
             self.check(history.get("files") == 1 and history.get("statements", 0) >= 10,
                        f"the dump is counted as replayed history: {history}")
 
+    def suite_suppressions(self):
+        """pgfence-ignore with reason=, owner=, until=: the JSON fields, PGFENCE_TODAY, the
+        suppression_owner policy from .pgfence.toml and .pgfence.json, malformed fields."""
+        v = self.validator()
+        sql = ("SET lock_timeout = '2s';\n"
+               "-- pgfence-ignore: create-index-without-concurrently -- reason=\"40 rows\" owner=@octo/dba until=2026-12-01\n"
+               "CREATE INDEX users_email ON users (email);\n"
+               "-- pgfence-ignore: create-index-without-concurrently -- 40 rows\n"
+               "CREATE INDEX users_name ON users (name);\n")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "001.sql")
+            with open(path, "w") as f:
+                f.write(sql)
+
+            def analyze(today, *extra, cwd=tmp):
+                code, out, err = self.run("analyze", "--format", "json", "--ci", *extra, "001.sql", cwd=cwd,
+                                          env_extra={"PGFENCE_TODAY": today})
+                return code, (json.loads(out) if out else None), err.decode()
+
+            code, report, err = analyze("2026-12-01", "--no-config")
+            self.check(code == 0, f"both suppressions hold on the until day: exit {code} {err}")
+            self.validate(v, report, "suppressions")
+            sup = report["files"][0]["suppressed"]
+            self.check([(x["suppression_line"], x["owner"], x["until"], x["reason"]) for x in sup] ==
+                       [(2, "@octo/dba", "2026-12-01", "40 rows"), (4, None, None, "40 rows")], f"suppressed entries: {sup}")
+
+            code, report, err = analyze("2026-12-02", "--no-config")
+            self.check(code == 1, f"the expired suppression's index fails --ci: exit {code}")
+            self.validate(v, report, "expired")
+            rules = [(x["rule"], x["start"]["line"]) for x in report["files"][0]["findings"]]
+            self.check(("expired-suppression", 2) in rules and ("create-index-without-concurrently", 3) in rules,
+                       f"expired: {rules}")
+
+            code, _, err = analyze("12/01/2026", "--no-config")
+            self.check(code == 2 and "error: PGFENCE_TODAY takes a date YYYY-MM-DD" in err, f"bad PGFENCE_TODAY: {code} {err}")
+
+            for name, text in ((".pgfence.toml", "[policies]\nsuppression_owner = true\n"),
+                               (".pgfence.json", '{"policies": {"suppression_owner": true}}')):
+                config = os.path.join(tmp, name)
+                with open(config, "w") as f:
+                    f.write(text)
+                code, report, err = analyze("2026-12-01")
+                os.remove(config)
+                rules = [(x["rule"], x["start"]["line"]) for x in report["files"][0]["findings"]]
+                self.check(code == 1 and ("suppression-missing-owner", 4) in rules and
+                           ("create-index-without-concurrently", 5) in rules and
+                           ("create-index-without-concurrently", 3) not in rules, f"{name}: {code} {rules}")
+
+            with open(path, "w") as f:
+                f.write(sql.replace("until=2026-12-01", "until=2026-13-45"))
+            code, out, err = self.run("analyze", "--no-config", "001.sql", cwd=tmp)
+            text = out.decode()
+            self.check("invalid-suppression" in text and "until '2026-13-45' is not a date" in text,
+                       f"a malformed until= is reported: {text}")
+            self.check(re.search(r"\n  2:1 +LOW +invalid-suppression\n", text) is not None, f"at the comment's line: {text}")
+
     def suite_schema_file(self):
         """--schema reads a structure.sql as the existing schema: its own summary line, the source in locks."""
         v = self.validator()

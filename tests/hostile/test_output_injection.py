@@ -30,6 +30,22 @@ BASE = "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int, a int);\n"
 HOSTILE_FILES = ["migrations/003_##[error]file.sql", "migrations/004_x\n::error file=README.md,line=1::PATHFAKE.sql"]
 
 
+# Suppression comments whose reason and owner are the pull request's (README "Suppressions"): one
+# line each, so no line break, but a carriage return, which the runner also splits lines at.
+HOSTILE_REASONS = ["::error file=README.md,line=1::FAKE-EXEMPT", "<img src=x onerror=alert(1)>", "@octocat",
+                   "[click](https://evil.example)", "a|b||c", "##[error]legacy-reason", "pwned\r::warning::after-cr",
+                   "\x1b[2J\x1b]0;title\x07"]
+
+
+def exempt_sql():
+    lines = []
+    for i, reason in enumerate(HOSTILE_REASONS):
+        escaped = reason.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'-- pgfence-ignore: create-index-without-concurrently -- reason="{escaped}" owner=@octocat until=2999-12-31')
+        lines.append(f"CREATE INDEX exempt_{i} ON orders (a);")
+    return "\n".join(lines) + "\n"
+
+
 def ident(name):
     return '"' + name.replace('"', '""') + '"'
 
@@ -54,6 +70,7 @@ def make_repo(s, with_error=False):
     write(os.path.join(s.repo, "migrations/002_hostile.sql"), hostile_sql(with_error))
     for path in HOSTILE_FILES:
         write(os.path.join(s.repo, path), "CREATE INDEX plain_idx ON orders (a);\n")
+    write(os.path.join(s.repo, "migrations/005_exempt.sql"), exempt_sql())
     git(s.repo, "add", "-A")
     git(s.repo, "commit", "-qm", "hostile")
     s.head = git(s.repo, "rev-parse", "HEAD")
@@ -204,6 +221,15 @@ def analyze_formats(s):
                 check("octocat" not in text and "stop-commands" not in text, f"SARIF markdown has input: {text[:300]!r}")
         if fmt == "markdown":
             markdown_is_inert(proc.stdout, "analyze --format markdown")
+            check(proc.stdout.count("005_exempt.sql:") == len(HOSTILE_REASONS),
+                  f"every hostile exemption is listed: {proc.stdout.count('005_exempt.sql:')}")
+        if fmt == "sarif":
+            suppressed = [r for r in doc["runs"][0]["results"] if r.get("suppressions")]
+            check(sorted(r["suppressions"][0]["justification"] for r in suppressed) == sorted(HOSTILE_REASONS),
+                  "SARIF carries each hostile reason as it was, as a JSON string")
+        if fmt == "text":
+            check(proc.stdout.count("exempt: create-index-without-concurrently") == len(HOSTILE_REASONS),
+                  "the terminal lists every exemption")
 
 
 def pr_posting(s):
@@ -219,6 +245,7 @@ def pr_posting(s):
     check(len(comments) == 1, f"one comment, not {len(comments)}")
     markdown_is_inert(comments[0]["body"], "comment")
     names_survive(comments[0]["body"], "comment")
+    check(comments[0]["body"].count("005_exempt.sql:") == len(HOSTILE_REASONS), "the comment lists every hostile exemption")
     check("Trace on a real PostgreSQL" in comments[0]["body"], "the comment carries the trace")
     output = s.requests("checks/create")[0]["body"]["output"]
     markdown_is_inert(output["summary"], "check run summary")
@@ -237,7 +264,7 @@ def pr_fork_fallback(s):
                            {"kind": "forbidden", "path": "comments", "times": 10}])
     proc = s.run_pr()
     check(proc.returncode == 1, f"exit {proc.returncode}\n{proc.stderr}")
-    files = ["migrations/002_hostile.sql"] + HOSTILE_FILES
+    files = ["migrations/002_hostile.sql", "migrations/005_exempt.sql"] + HOSTILE_FILES
     own = runner_lines(proc.stdout, "pr fallback stdout", own_commands=True, known_files=files)
     runner_lines(proc.stderr, "pr fallback stderr")
     outputs = s.outputs_dict()

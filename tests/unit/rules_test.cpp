@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/civil_date.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/text_edit.hpp"
 
@@ -38,6 +39,8 @@ std::string read(const fs::path& p) {
 }
 
 // First line "-- pgfence-test: path=db/up.sql pg-version=11 enable=id,id" sets up a case;
+// today=YYYY-MM-DD is the day suppressions' until= dates are compared with (default 2026-06-01,
+// so that no case depends on the real date);
 // sibling-metadata=run_in_transaction=false is the metadata.toml beside it (one line);
 // direction=down|both reads those halves of up/down migrations (default up).
 struct CaseSetup {
@@ -48,6 +51,7 @@ struct CaseSetup {
 
 CaseSetup setup_of(const std::string& text) {
     CaseSetup setup;
+    setup.options.rules.today = CivilDate{2026, 6, 1};
     const std::string marker = "-- pgfence-test:";
     if (text.rfind(marker, 0) != 0) return setup;
     std::istringstream words(text.substr(marker.size(), text.find('\n') - marker.size()));
@@ -69,6 +73,9 @@ CaseSetup setup_of(const std::string& text) {
             setup.options.rules.max_lock_timeout_ms = std::stoi(value);
         } else if (key == "max-statement-timeout-ms") {
             setup.options.rules.max_statement_timeout_ms = std::stoi(value);
+        } else if (key == "today") {
+            setup.options.rules.today = parse_civil_date(value);
+            REQUIRE(setup.options.rules.today);
         } else {
             FAIL("unknown pgfence-test key " << key);
         }

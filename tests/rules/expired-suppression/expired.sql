@@ -1,0 +1,6 @@
+-- pgfence-test: today=2026-12-02
+SET lock_timeout = '2s';
+-- pgfence-ignore: create-index-without-concurrently -- reason="users has 40 rows" owner=@alice until=2026-12-01
+CREATE INDEX users_email_idx ON users (email);
+-- pgfence-ignore-file: add-column-volatile-default -- until=2026-11-30
+ALTER TABLE users ADD COLUMN seen_at timestamptz DEFAULT clock_timestamp();
