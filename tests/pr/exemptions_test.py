@@ -5,14 +5,12 @@ SARIF file with the pull request's text inert in each. Same harness as pr_test.p
 
     exemptions_test.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
-import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
 
-from pr_test import Failed, Scenario, check, git, write, validate_sarif
+import pr_test
+from pr_test import check, git, write, validate_sarif
 
 ZWSP = "\u200b"
 POLICY = '[policies]\nsuppression_owner = true\n'
@@ -135,30 +133,5 @@ def exemptions(s):
 SCENARIOS = {f.__name__: f for f in (exemptions,)}
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("scenario", choices=sorted(SCENARIOS))
-    p.add_argument("--binary", required=True)
-    p.add_argument("--double", required=True)
-    p.add_argument("--schemas", required=True)
-    p.add_argument("--sarif-schema", required=True)
-    args = p.parse_args()
-    if not os.path.isdir(args.schemas):
-        print(f"SKIP: no GitHub schemas at {args.schemas}")
-        return 0
-    tmp = tempfile.mkdtemp(prefix="pgfence-pr-")
-    s = Scenario(args, tmp)
-    try:
-        SCENARIOS[args.scenario](s)
-    except Failed as e:
-        print(f"FAIL {args.scenario}: {e}")
-        return 1
-    finally:
-        s.stop_double()
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"ok {args.scenario}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(pr_test.main(SCENARIOS))

@@ -1077,9 +1077,11 @@ SCENARIOS = {f.__name__: f for f in (faults, trace_verdicts, posts_everything, s
                                      governance_upload, governance_without_sql, governance_failures)}
 
 
-def main():
+def main(scenarios=None):
+    """Runs one scenario of `scenarios` (this file's, or another test file's on the same harness)."""
+    scenarios = SCENARIOS if scenarios is None else scenarios
     p = argparse.ArgumentParser()
-    p.add_argument("scenario", choices=sorted(SCENARIOS))
+    p.add_argument("scenario", choices=sorted(scenarios))
     p.add_argument("--binary", required=True)
     p.add_argument("--double", required=True)
     p.add_argument("--schemas", required=True)
@@ -1091,7 +1093,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="pgfence-pr-")
     s = Scenario(args, tmp)
     try:
-        SCENARIOS[args.scenario](s)
+        scenarios[args.scenario](s)
     except Failed as e:
         print(f"FAIL {args.scenario}: {e}")
         return 1

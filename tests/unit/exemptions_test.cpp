@@ -17,10 +17,12 @@
 #include "annotate/markdown.hpp"
 #include "annotate/sarif.hpp"
 #include "annotate/terminal.hpp"
+#include "tests/unit/schema_check.hpp"
 
 using namespace pgfence;
 using namespace pgfence::analyze;
 using nlohmann::json;
+using pgfence::test::schema_errors;
 
 namespace {
 
@@ -47,26 +49,6 @@ Report report_of(const std::string& text) {
     Report report;
     report.files.push_back(analyze_text("db/001.sql", text, options));
     return report;
-}
-
-std::string schema_errors(const json& doc, const std::string& schema) {
-    std::string path = "/tmp/pgfence-exempt-" + std::to_string(::getpid()) + ".json";
-    std::ofstream(path) << doc.dump();
-    std::string command = "/usr/bin/python3 -c '"
-                          "import json, sys, jsonschema\n"
-                          "schema = json.load(open(sys.argv[1]))\n"
-                          "cls = jsonschema.validators.validator_for(schema)\n"
-                          "errors = list(cls(schema).iter_errors(json.load(open(sys.argv[2]))))\n"
-                          "print(\"\\n\".join(\"%s at %s\" % (e.message[:200], list(e.absolute_path)) for e in errors[:5]) if errors else \"ok\")\n"
-                          "' " + schema + " " + path + " 2>&1";
-    std::string out;
-    if (FILE* pipe = ::popen(command.c_str(), "r")) {
-        char buffer[4096];
-        while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-        ::pclose(pipe);
-    }
-    std::remove(path.c_str());
-    return out == "ok\n" ? "" : out;
 }
 
 bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }

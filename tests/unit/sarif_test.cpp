@@ -13,10 +13,12 @@
 #include "analyze/rules/rule.hpp"
 #include "annotate/rule_docs.hpp"
 #include "annotate/sarif.hpp"
+#include "tests/unit/schema_check.hpp"
 
 using namespace pgfence;
 using namespace pgfence::analyze;
 using nlohmann::json;
+using pgfence::test::schema_errors;
 
 namespace {
 
@@ -32,28 +34,6 @@ Report report_of(std::initializer_list<std::pair<std::string, std::string>> file
     AnalyzeOptions options;
     for (const auto& [path, text] : files) report.files.push_back(analyze_text(path, text, options));
     return report;
-}
-
-// Runs Debian's python3-jsonschema on `doc`; returns its complaints (empty: valid).
-std::string schema_errors(const json& doc, const std::string& schema) {
-    std::string path = "/tmp/pgfence-sarif-" + std::to_string(::getpid()) + ".json";
-    std::ofstream(path) << doc.dump();
-    std::string command = "/usr/bin/python3 -c '"
-                          "import json, sys, jsonschema\n"
-                          "schema = json.load(open(sys.argv[1]))\n"
-                          "cls = jsonschema.validators.validator_for(schema)\n"
-                          "errors = list(cls(schema).iter_errors(json.load(open(sys.argv[2]))))\n"
-                          "if errors: print(\"\\n\".join(\"%s at %s\" % (e.message[:200], list(e.absolute_path)) for e in errors[:5]))\n"
-                          "print(\"ok\" if not errors else \"\")\n"
-                          "' " + schema + " " + path + " 2>&1";
-    std::string out;
-    if (FILE* pipe = ::popen(command.c_str(), "r")) {
-        char buffer[4096];
-        while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-        ::pclose(pipe);
-    }
-    std::remove(path.c_str());
-    return out == "ok\n" ? "" : out;
 }
 
 const std::string k_sarif_schema = std::string(PGFENCE_SOURCE_DIR) + "/../shared/schemas/sarif-schema-2.1.0.json";
