@@ -18,12 +18,8 @@ std::string utc(const std::string& column) {
 
 // The organisation's repositories only ("" matches every one); repository names are stored in
 // lower case, OWNER/NAME.
-const char* k_of_organization = "($1 = '' OR split_part(%s, '/', 1) = lower($1))";
-
 std::string of_organization(const std::string& column) {
-    std::string out = k_of_organization;
-    out.replace(out.find("%s"), 2, column);
-    return out;
+    return "($1 = '' OR split_part(" + column + ", '/', 1) = lower($1))";
 }
 
 // "HIGH create-index-without-concurrently at db/001.sql:3": one line of a decision's item.
@@ -44,18 +40,17 @@ StoreResult<bool> read_pending(trace::Connection& c, const DashboardQuery& q, Da
     // the sign-offs may have moved on from the upload's own decision).
     auto r = c.query("SELECT p.repository, p.number, p.head_sha, u.decision::text, "
                      "(SELECT " + utc("min(f.created_at)") + " FROM pgfence_uploads f WHERE f.repository = p.repository "
-                     " AND f.pull_request = p.number AND f.content_hash = u.content_hash AND f.response IS NOT NULL), "
-                     "COALESCE(ch.conclusion, u.decision->'decision'->>'conclusion') "
+                     " AND f.pull_request = p.number AND f.content_hash = u.content_hash AND f.response IS NOT NULL) "
                      "FROM pgfence_pull_requests p "
                      "JOIN LATERAL (SELECT decision, content_hash FROM pgfence_uploads WHERE repository = p.repository "
                      " AND pull_request = p.number AND head_sha = p.head_sha AND response IS NOT NULL "
                      " ORDER BY created_at DESC, id DESC LIMIT 1) u ON true "
                      "LEFT JOIN pgfence_checks ch ON ch.repository = p.repository AND ch.head_sha = p.head_sha "
-                     "WHERE p.state = 'open' AND " + of_organization("p.repository") + " ORDER BY 5, 1, 2",
+                     "WHERE p.state = 'open' AND COALESCE(ch.conclusion, u.decision->'decision'->>'conclusion') = "
+                     "'action_required' AND " + of_organization("p.repository") + " ORDER BY 5, 1, 2",
                      {q.organization});
     if (!r) return db_error(c, r.error());
     for (int i = 0; i < r->rows(); ++i) {
-        if (r->value(i, 5) != "action_required") continue;
         PendingSignoff p;
         p.pull_request = std::stoll(r->value(i, 1));
         p.head_sha = r->value(i, 2);
@@ -67,9 +62,7 @@ StoreResult<bool> read_pending(trace::Connection& c, const DashboardQuery& q, Da
                 if (item.is_object()) p.what.push_back(describe(item));
             }
         }
-        const std::string repository = r->value(i, 0);
-        if (q.approvers) p.approvers = q.approvers(repository);
-        d.repositories[repository].pending.push_back(std::move(p));
+        d.repositories[r->value(i, 0)].pending.push_back(std::move(p));
     }
     return true;
 }
@@ -184,6 +177,12 @@ StoreResult<Dashboard> load_dashboard(Store& store, const DashboardQuery& q, Das
     });
     if (!read) return read.error();
     for (auto& [repository, view] : d.repositories) {
+        // Who may sign off, once per repository and outside the transaction: the policy in force
+        // may have to be read from GitHub.
+        if (!view.pending.empty() && q.approvers) {
+            const std::vector<std::string> approvers = q.approvers(repository);
+            for (auto& p : view.pending) p.approvers = approvers;
+        }
         auto chain = cache.chain(store, repository);
         if (!chain) return chain.error();
         view.chain = *chain;
