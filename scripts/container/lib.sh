@@ -29,10 +29,12 @@ ctr_unavailable() {
   podman info >/dev/null 2>&1 || echo "podman info fails: $(podman info 2>&1 | tail -1)"
 }
 
-# A Debian base image: debootstrap's minbase of SUITE from Debian's mirror, imported under each
-# NAME (e.g. docker.io/library/debian:12, so that `FROM debian:12` finds it without a registry).
-# apt's index-date checks are turned off as on the host (a mirror snapshot's Release file is
-# past its Valid-Until), and the slim image's exclusions applied (no docs, man pages, locales).
+# A Debian base image: debootstrap's minbase of SUITE from the Debian archive the host's apt
+# sources name, imported under each NAME (e.g. docker.io/library/debian:12, so that `FROM
+# debian:12` finds it without a registry). apt's index-date checks are turned off as on the host
+# (a mirror snapshot's Release file is past its Valid-Until) for the packages test's `apt-get
+# install`, and the slim image's exclusions applied (no docs, man pages, locales). The Dockerfile
+# needs neither: any other debian:12 found under NAME builds the same images.
 ctr_base_image() {
   local suite="$1"; shift
   local name
@@ -40,10 +42,11 @@ ctr_base_image() {
     for name in "$@"; do podman tag "$1" "$name"; done
     return 0
   fi
-  local root="$CTR_WORK/rootfs-$suite"
+  local root="$CTR_WORK/rootfs-$suite" mirror
+  mirror="$(bash scripts/fetch-libpg-query.sh --mirror)" || return 1
   rm -rf "$root"
-  echo "making $1 with debootstrap (minbase $suite)"
-  debootstrap --variant=minbase "$suite" "$root" http://deb.debian.org/debian > "$CTR_WORK/debootstrap-$suite.log" 2>&1 ||
+  echo "making $1 with debootstrap (minbase $suite from $mirror)"
+  debootstrap --variant=minbase "$suite" "$root" "$mirror" > "$CTR_WORK/debootstrap-$suite.log" 2>&1 ||
     { tail -5 "$CTR_WORK/debootstrap-$suite.log"; return 1; }
   printf 'Acquire::Check-Valid-Until "false";\nAcquire::Check-Date "false";\n' > "$root/etc/apt/apt.conf.d/99no-valid-until"
   printf 'path-exclude /usr/share/doc/*\npath-exclude /usr/share/man/*\npath-exclude /usr/share/locale/*\n' \
