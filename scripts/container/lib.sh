@@ -44,6 +44,7 @@ ctr_base_image() {
   fi
   local root="$CTR_WORK/rootfs-$suite" mirror
   mirror="$(bash scripts/fetch-libpg-query.sh --mirror)" || return 1
+  mirror="${mirror%/}"
   rm -rf "$root"
   echo "making $1 with debootstrap (minbase $suite from $mirror)"
   debootstrap --variant=minbase "$suite" "$root" "$mirror" > "$CTR_WORK/debootstrap-$suite.log" 2>&1 ||

@@ -81,6 +81,8 @@ class Runner:
                "GITHUB_REPOSITORY": "octo/app", "GITHUB_API_URL": api_url, "GITHUB_SERVER_URL": "https://github.com",
                "GITHUB_RUN_ID": "42", "GITHUB_SHA": event.get("after", "0" * 40), "GITHUB_REF": "refs/pull/7/merge",
                "GITHUB_ACTION_PATH": self.args.source, "RUNNER_TEMP": self.tmp, "RUNNER_OS": "Linux"}
+        if os.environ.get("CONTAINERS_STORAGE_CONF"):  # podman's storage, when not the default one
+            env["CONTAINERS_STORAGE_CONF"] = os.environ["CONTAINERS_STORAGE_CONF"]
         for var, name in paths.items():
             env[var] = os.path.join(files, name)
             open(env[var], "w").close()
