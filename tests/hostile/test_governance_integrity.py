@@ -85,10 +85,6 @@ def pr_suppression(s):
                                              "DROP TABLE legacy_sessions;\n"},
                  config="[policies]\nsuppression_owner = true\n")
     proc, files, decision, code, text = review(s, no_config=False)
-    hidden = files["migrations/002_cleanup.sql"]["suppressed"]
-    check(("truncate-cascade", False) in [(x["rule"], x["suppression_on_base"]) for x in hidden] and
-          not any(x["suppression_on_base"] for x in hidden),
-          f"the upload says the suppression is not the base branch's: {[(x['rule'], x['suppression_on_base']) for x in hidden]}")
     check(decision["conclusion"] == "failure" and code == 1, f"the critical guardrail fails: {decision}")
     check(any(i["rule"] == "truncate-cascade" and i.get("guardrail") == "critical" for i in decision["items"]),
           f"the hidden CRITICAL finding is the guardrail's item: {decision['items']}")
@@ -98,6 +94,10 @@ def pr_suppression(s):
     check(all("written by the pull request" in why and "exemption" in why for why in ignored.values()), f"why: {ignored}")
     check("ignored suppression: migrations/002_cleanup.sql:1 truncate-cascade CRITICAL: written by the pull request" in text,
           f"the text output lists it: {text}")
+    hidden = files["migrations/002_cleanup.sql"]["suppressed"]
+    check(("truncate-cascade", False) in [(x["rule"], x.get("suppression_on_base")) for x in hidden] and
+          not any(x.get("suppression_on_base") for x in hidden),
+          f"the upload says the suppression is not the base branch's: {[(x['rule'], x.get('suppression_on_base')) for x in hidden]}")
 
 
 def base_suppression(s):
@@ -111,13 +111,13 @@ def base_suppression(s):
                                                 '-- pgfence-ignore: drop-table -- reason="unused" owner=@someone\n'
                                                 "DROP TABLE legacy_sessions;\n"})
     proc, files, decision, code, text = review(s)
-    hidden = {x["rule"]: x["suppression_on_base"] for x in files["migrations/001_cleanup.sql"]["suppressed"]}
-    check(hidden == {"truncate-cascade": True, "drop-table": False}, f"which comments the base has: {hidden}")
     check(decision["conclusion"] == "action_required" and code == 1,
           f"the base's suppression lifts the CRITICAL finding; the pull request's does not lift the HIGH one: {decision}")
     check([(i["rule"], i["kind"]) for i in decision["items"]] == [("drop-table", "signoff")], f"items: {decision['items']}")
     check([(i["rule"], i["line"]) for i in decision["ignored_suppressions"]] == [("drop-table", 4)],
           f"only the pull request's suppression is ignored: {decision['ignored_suppressions']}")
+    hidden = {x["rule"]: x.get("suppression_on_base") for x in files["migrations/001_cleanup.sql"]["suppressed"]}
+    check(hidden == {"truncate-cascade": True, "drop-table": False}, f"which comments the base has: {hidden}")
 
 
 # -- item 2: new SQL counted as pre-existing ------------------------------------------------------
