@@ -135,6 +135,17 @@ bool key_before(const MigrationKey& ka, std::string_view a, const MigrationKey& 
 
 bool migration_before(std::string_view a, std::string_view b) { return key_before(key_of(a), a, key_of(b), b); }
 
+std::string migration_identity(std::string_view path) {
+    MigrationKey key = key_of(path);
+    std::string out = migration_set(path) + "\n" + std::to_string(static_cast<int>(key.group)) + "\n";
+    if (key.group == Group::Versioned) {
+        for (std::string_view part : key.version) out += std::string(part) + ".";
+    } else {
+        out += std::string(without_direction(key.name));
+    }
+    return out + "\n" + (is_down_half(path) ? "down" : "up");
+}
+
 MigrationSets group_migration_sets(const std::vector<std::string>& files) {
     std::unordered_map<std::string, std::size_t> number;  // set folder -> its number
     std::vector<std::size_t> set(files.size());

@@ -20,6 +20,12 @@ namespace pgfence::analyze {
 // Prisma's and diesel's migration folders compare by name, as text, as those tools do.
 [[nodiscard]] bool migration_before(std::string_view a, std::string_view b);
 
+// What a tool knows the migration at `path` by: its set, its version (or, without one, its name
+// or folder), and whether it is a down half. Two paths with one identity are one migration to
+// the tool (a rename that keeps it has already run); a rename that changes it is a migration
+// the tool runs as new, whatever its text.
+[[nodiscard]] std::string migration_identity(std::string_view path);
+
 // Files grouped by migration set, the sets in the order each first appears, each set in the
 // order its tool applies it; set_of[i] numbers the set of files[i] (0, 1, ...).
 struct MigrationSets {

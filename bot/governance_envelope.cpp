@@ -47,7 +47,8 @@ void strip_sql(nlohmann::json& report) {
 }
 
 analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Subject& subject,
-                                         const BytesAtHead& bytes_at_head, bool include_sql) {
+                                         const BytesAtHead& bytes_at_head, const SuppressionOrigins& origins,
+                                         bool include_sql) {
     std::ostringstream text;
     annotate::write_json_report(report, text);
     nlohmann::json document = nlohmann::json::parse(text.str(), nullptr, false);
@@ -63,6 +64,14 @@ analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Su
         auto sha = sha256_hex(bytes->value_or(std::string()));
         if (!sha) return sha.error();
         file["sha256"] = *sha;
+        // Every suppressed entry says whether its comment is on the base branch: false unless known.
+        if (auto suppressed = file.find("suppressed"); suppressed != file.end() && suppressed->is_array()) {
+            auto known = origins.find(path);
+            for (std::size_t i = 0; i < suppressed->size(); ++i) {
+                bool on_base = known != origins.end() && i < known->second.size() && known->second[i];
+                if ((*suppressed)[i].is_object()) (*suppressed)[i]["suppression_on_base"] = on_base;
+            }
+        }
         hashed.emplace_back(path, *sha);
     }
     std::sort(hashed.begin(), hashed.end());

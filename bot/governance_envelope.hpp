@@ -3,9 +3,11 @@
 // each with the SHA-256 of its bytes at the head commit, the content hash over them, and the
 // idempotency key that makes a retried or repeated upload one analysis at the service.
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,11 +39,17 @@ struct Envelope {
 // A file's bytes at the head commit; nothing when the head has no such regular file (deleted).
 using BytesAtHead = std::function<analyze::Result<std::optional<std::string>>(const std::string& path)>;
 
+// By a file's report path: for each of its suppressed findings, in order, whether the
+// pgfence-ignore comment that hid it is on the base branch (bot/pre_existing.hpp). The envelope
+// carries it as suppression_on_base; the service lets no other suppression lift its policy.
+using SuppressionOrigins = std::map<std::string, std::vector<bool>>;
+
 // The envelope for `report`. A file without bytes at the head (deleted by the pull request, or
 // a link) hashes as no bytes, so every file entry has its sha256 and the deletion still moves
 // the content hash. An Error when a file cannot be read or libcrypto is missing.
 [[nodiscard]] analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Subject& subject,
-                                                       const BytesAtHead& bytes_at_head, bool include_sql);
+                                                       const BytesAtHead& bytes_at_head, const SuppressionOrigins& origins,
+                                                       bool include_sql);
 
 // Replaces every SQL text of a report document (statements, recipe steps, plan steps and the
 // files they write) with k_sql_left_out; findings and everything else stay.

@@ -187,8 +187,8 @@ Outcome upload(const Envelope& envelope, const UploadOptions& options) {
 }
 
 Outcome upload_report(const analyze::Report& report, const Subject& subject, const BytesAtHead& bytes_at_head,
-                      bool include_sql, const UploadOptions& options) {
-    auto envelope = build_envelope(report, subject, bytes_at_head, include_sql);
+                      const SuppressionOrigins& origins, bool include_sql, const UploadOptions& options) {
+    auto envelope = build_envelope(report, subject, bytes_at_head, origins, include_sql);
     if (envelope) return upload(*envelope, options);
     Outcome outcome;
     outcome.line = "governance: upload failed: " + from_service(envelope.error().message, options.token);

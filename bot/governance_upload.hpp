@@ -42,6 +42,6 @@ struct Outcome {
 // Builds the envelope of `report` and uploads it; an envelope that cannot be built (a file
 // unreadable at the head, libcrypto missing) is a failed upload too.
 [[nodiscard]] Outcome upload_report(const analyze::Report& report, const Subject& subject, const BytesAtHead& bytes_at_head,
-                                    bool include_sql, const UploadOptions& options);
+                                    const SuppressionOrigins& origins, bool include_sql, const UploadOptions& options);
 
 }  // namespace pgfence::bot::governance

@@ -31,6 +31,7 @@
 #include "bot/github_api.hpp"
 #include "bot/github_client.hpp"
 #include "bot/governance_upload.hpp"
+#include "bot/pre_existing.hpp"
 #include "bot/pr_config.hpp"
 #include "bot/suggestions.hpp"
 #include "diff/changes.hpp"
@@ -281,26 +282,6 @@ analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, cons
     return text->value_or(std::string());
 }
 
-// Findings on statements the pull request did not touch are shown, marked, and do not fail it.
-// A finding on one subcommand of an ALTER TABLE spans that subcommand: it is new when the pull
-// request touched the subcommand, or the statement's head before the first one (the table).
-void mark_pre_existing(FileReport& file, const diff::ChangedFile& change) {
-    if (change.all_lines_new) return;
-    for (auto& f : file.findings) {
-        if (f.start.line <= 0) {
-            f.pre_existing = change.added.empty();  // about the whole file
-            continue;
-        }
-        bool touched = change.touches(f.start.line, std::max(f.start.line, f.stop.line));
-        const StatementFacts* s = annotate::statement_of(file, f);
-        if (!touched && s != nullptr && f.subcommand >= 0 && !s->subcommands.empty()) {
-            int head_end = std::max(s->span.start.line, s->subcommands.front().start.line - 1);
-            touched = change.touches(s->span.start.line, head_end);
-        }
-        f.pre_existing = !touched;
-    }
-}
-
 FileReport skipped_file(const std::string& path, std::string reason) {
     FileReport file;
     file.path = path;
@@ -315,7 +296,7 @@ FileReport skipped_file(const std::string& path, std::string reason) {
 // each file started from, for the proof of its suggested changes.
 analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff::ChangeSet& changes,
                                         const AnalyzeOptions& options, bool fail_on_pre_existing, bool chain,
-                                        FileStarts* starts = nullptr) {
+                                        FileStarts* starts = nullptr, governance::SuppressionOrigins* origins = nullptr) {
     Report report;
     report.pg_version = options.pg_version;
     std::vector<std::string> paths;
@@ -350,6 +331,28 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
         }
         if (starts != nullptr) starts->insert_or_assign(change.path, FileStart{schema->second, **text, *metadata});
         FileReport file = analyze_text(change.path, **text, options, *metadata, schema->second);
+        // The base version, analysed under its base path on an empty schema: only its statements
+        // are wanted, to tell the pull request's own (new) from those the base had.
+        std::optional<std::string> base_text;
+        std::string base_metadata;
+        std::optional<FileReport> base_file;
+        if (!change.all_lines_new) {
+            auto old = repo.read_file(changes.merge_base_sha, change.old_path);
+            if (!old) return old.error();
+            base_text = std::move(*old);
+        }
+        if (base_text) {
+            auto meta = sibling_metadata(repo, changes.merge_base_sha, change.old_path);
+            if (!meta) return meta.error();
+            base_metadata = std::move(*meta);
+            analyze::Catalog scratch;
+            base_file = analyze_text(change.old_path, *base_text, options, base_metadata, scratch);
+        }
+        FileVersion head_version{&file, **text, change.path, *metadata};
+        FileVersion base_version{base_file ? &*base_file : nullptr, base_text ? std::string_view(*base_text) : "",
+                                 change.old_path, base_metadata};
+        auto from_base = compare_with_base(file, head_version, base_version, change, options.direction, !fail_on_pre_existing);
+        if (origins != nullptr && !file.suppressed.empty()) origins->insert_or_assign(change.path, std::move(from_base));
         if (!change.all_lines_new) {
             // A file the base branch already had has run in production: what it creates exists
             // and holds data there, however the pull request edits the file.
@@ -361,7 +364,6 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
                 if (auto* rel = schema->second.find(name)) rel->is_new = false;
             }
         }
-        if (!fail_on_pre_existing) mark_pre_existing(file, change);
         report.files.push_back(std::move(file));
     }
     return report;
@@ -651,8 +653,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     for (const auto& e : schema_errors) err << "error: --schema " << annotate::printable(e.describe()) << "\n";
     if (!schema_errors.empty()) return k_exit_input;
     FileStarts starts;
+    governance::SuppressionOrigins origins;  // which suppressions stand on the base branch, for the upload
     auto analysed = analyse_changes(*repo, *changes, settings.options, p.fail_on_pre_existing, !a.no_history,
-                                    p.max_suggestions > 0 && target.number ? &starts : nullptr);
+                                    p.max_suggestions > 0 && target.number ? &starts : nullptr, &origins);
     if (!analysed) return git_failed(analysed.error());
     report = std::move(*analysed);
     history->count_into(report);
@@ -747,7 +750,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!p.upload_url.empty()) {
         governance::Subject subject{target.repository, *target.number, target.head, *base_sha};
         auto bytes_at_head = [&](const std::string& path) { return repo->read_file(target.head, path); };
-        upload = governance::upload_report(report, subject, bytes_at_head, p.upload_sql, uploading);
+        upload = governance::upload_report(report, subject, bytes_at_head, origins, p.upload_sql, uploading);
         if (upload->uploaded) out << upload->line << "\n";
         else err << (p.upload_required ? "error: " : "warning: ") << upload->line << "\n";
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "analyze/migration_order.hpp"
 #include "diff/glob.hpp"
 
 namespace pgfence::diff {
@@ -28,7 +29,11 @@ Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& 
     for (ChangedFile& file : *files) {
         if (file.status == ChangeStatus::Renamed && !wanted(file.path)) {
             file = ChangedFile{file.old_path, file.old_path, ChangeStatus::Deleted, {}, false};
-        } else if (file.status == ChangeStatus::Renamed && !wanted(file.old_path)) {
+        } else if (file.status == ChangeStatus::Renamed &&
+                   (!wanted(file.old_path) ||
+                    analyze::migration_identity(file.old_path) != analyze::migration_identity(file.path))) {
+            // Moved into the migrations, or to another version, folder or direction (a down
+            // half renamed to a new up migration): the tool runs it as a new migration.
             file.all_lines_new = true;
         }
         set.files.push_back(std::move(file));

@@ -12,8 +12,9 @@ namespace pgfence::diff {
 // Migration files changed between the merge base of `base` and `head` and `head` (revspecs:
 // sha, branch, HEAD), with rename detection. `globs` select the files as diff::selects does
 // (empty: the defaults of diff/glob.hpp). A file renamed out of the migration directories is
-// reported Deleted at its old path; one renamed into them counts as all new, since it will
-// now run as a migration.
+// reported Deleted at its old path; one renamed into them, or to another version, migration set
+// or direction (analyze::migration_identity), counts as all new, since it will now run as a new
+// migration.
 [[nodiscard]] Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& base,
                                            const std::string& head,
                                            const std::vector<std::string>& globs);

@@ -49,6 +49,15 @@ struct IgnoredExemption {
     std::string why;
 };
 
+// A pgfence-ignore comment that hid a new finding but did not lift the policy: the finding counts.
+struct IgnoredSuppression {
+    std::string path;
+    int line = 0;  // the comment's line
+    std::string rule;
+    analyze::Risk risk = analyze::Risk::None;
+    std::string why;
+};
+
 struct Decision {
     Conclusion conclusion = Conclusion::Success;
     std::string summary;  // one sentence
@@ -56,10 +65,13 @@ struct Decision {
     PolicySettings policy;    // the settings that held for the repository
     std::vector<ExemptedItem> exempted;
     std::vector<IgnoredExemption> ignored_exemptions;
+    std::vector<IgnoredSuppression> ignored_suppressions;
 };
 
-// Only new findings (pre_existing: false) count. `report` is a report or the upload envelope;
-// one that read_report() refuses is a std::invalid_argument (callers check it first). An
+// Only new findings (pre_existing: false) count. A suppressed one counts too unless its comment
+// is on the base branch (suppression_on_base: true, set by `pgfence pr`): a suppression the pull
+// request wrote, or one the report cannot vouch for, lifts nothing; only an exemption does.
+// `report` is a report or the upload envelope; one that read_report() refuses is a std::invalid_argument (callers check it first). An
 // exemption counts while `now` is before its expires_at.
 [[nodiscard]] Decision evaluate(const Policy& policy, const nlohmann::json& report, std::string_view repository,
                                 std::span<const Exemption> exemptions,

@@ -117,6 +117,16 @@ std::optional<Item> missing_lock_timeout(const FileFacts& file) {
     return item;
 }
 
+// Why a pgfence-ignore comment did not lift the policy.
+std::string ignored_why(const FindingFacts& f) {
+    if (f.suppression_on_base == false) {
+        return "written by the pull request (not on the base branch): a suppression the pull request adds does not lift "
+               "the policy; ask for an exemption from the service";
+    }
+    return "not shown to be on the base branch (only `pgfence pr` reports suppression_on_base): it does not lift the "
+           "policy; ask for an exemption from the service";
+}
+
 std::string summary_of(const Decision& d, std::size_t new_findings) {
     std::size_t guardrails = 0, signoffs = 0;
     std::vector<std::string> broken;
@@ -174,8 +184,18 @@ Decision evaluate(const Policy& policy, const nlohmann::json& report, std::strin
     for (const auto& file : facts->files) {
         std::vector<Item> items;
         bool needs_lock_timeout = false;
+        // The new findings, and the new ones a suppression hid that the base branch does not vouch for.
+        std::vector<const FindingFacts*> counted;
         for (const auto& f : file.findings) {
-            if (f.pre_existing) continue;
+            if (!f.pre_existing) counted.push_back(&f);
+        }
+        for (const auto& f : file.suppressed) {
+            if (f.pre_existing || f.suppression_on_base == true) continue;
+            counted.push_back(&f);
+            d.ignored_suppressions.push_back({file.path, f.suppression_line, f.rule, f.risk, ignored_why(f)});
+        }
+        for (const FindingFacts* counted_finding : counted) {
+            const FindingFacts& f = *counted_finding;
             ++new_findings;
             if (exempt.lifts(file.path, f.line, f.rule, f.risk)) continue;
             needs_lock_timeout = needs_lock_timeout || f.risk >= Risk::Medium;

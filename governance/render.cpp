@@ -76,12 +76,18 @@ json to_json(const Decision& d) {
     }
     json ignored = json::array();
     for (const auto& i : d.ignored_exemptions) ignored.push_back({{"exemption", exemption_json(i.exemption)}, {"why", i.why}});
+    json suppressions = json::array();
+    for (const auto& i : d.ignored_suppressions) {
+        suppressions.push_back({{"path", i.path}, {"line", i.line}, {"rule", i.rule},
+                                {"risk", std::string(analyze::risk_name(i.risk))}, {"why", i.why}});
+    }
     return {{"conclusion", std::string(conclusion_name(d.conclusion))},
             {"summary", d.summary},
             {"items", std::move(items)},
             {"policy", policy_json(d.policy)},
             {"exempted", std::move(exempted)},
-            {"ignored_exemptions", std::move(ignored)}};
+            {"ignored_exemptions", std::move(ignored)},
+            {"ignored_suppressions", std::move(suppressions)}};
 }
 
 std::string to_text(const Decision& d) {
@@ -98,6 +104,10 @@ std::string to_text(const Decision& d) {
     for (const auto& i : d.ignored_exemptions) {
         out += "ignored exemption: " + printable(i.exemption.rule) + " (" + printable(i.exemption.owner) + "): " +
                printable(i.why) + "\n";
+    }
+    for (const auto& i : d.ignored_suppressions) {
+        out += "ignored suppression: " + printable(i.path) + ":" + std::to_string(i.line) + " " + printable(i.rule) + " " +
+               std::string(analyze::risk_name(i.risk)) + ": " + printable(i.why) + "\n";
     }
     out += std::string(conclusion_name(d.conclusion)) + ": " + printable(d.summary) + "\n";
     return out;
@@ -132,6 +142,13 @@ std::string to_markdown(const Decision& d, std::string_view owner, std::string_v
         out += "\nIgnored exemptions:\n\n";
         for (const auto& i : d.ignored_exemptions) {
             out += "- " + md_code_span(i.exemption.rule) + " (" + md_text(i.exemption.owner) + "): " + md_text(i.why) + "\n";
+        }
+    }
+    if (!d.ignored_suppressions.empty()) {
+        out += "\nIgnored suppressions (the findings they hide count):\n\n";
+        for (const auto& i : d.ignored_suppressions) {
+            out += "- " + link(i.path, i.line) + " " + md_code_span(i.rule) + " " + std::string(analyze::risk_name(i.risk)) +
+                   " \xE2\x80\x94 " + md_text(i.why) + "\n";
         }
     }
     return out;

@@ -51,6 +51,11 @@ FindingFacts read_finding(const json& f, const std::string& where) {
     out.relation = nullable_string(f, "relation", where);
     out.message = string_of(f, "message", where);
     if (auto s = f.find("statement"); s != f.end() && s->is_number_integer()) out.statement = s->get<int>();
+    if (auto l = f.find("suppression_line"); l != f.end() && l->is_number_integer()) out.suppression_line = l->get<int>();
+    if (auto b = f.find("suppression_on_base"); b != f.end()) {
+        if (!b->is_boolean()) throw ReportError{where + ".suppression_on_base: must be true or false"};
+        out.suppression_on_base = b->get<bool>();
+    }
     if (auto size = f.find("size"); size != f.end() && size->is_object()) {
         auto bytes = size->find("table_bytes");
         auto status = size->find("status");

@@ -23,6 +23,10 @@ struct FindingFacts {
     std::string message;
     std::optional<int> statement;          // the statement's index
     std::optional<long long> table_bytes;  // size.table_bytes, when the table was measured
+    // Suppressed entries: the pgfence-ignore comment's line, and whether `pgfence pr` found it on
+    // the base branch (nullopt: the report does not say, as `analyze` reports do not).
+    int suppression_line = 0;
+    std::optional<bool> suppression_on_base;
 };
 
 struct StatementFacts {

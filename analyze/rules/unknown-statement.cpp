@@ -17,7 +17,8 @@ void check(const StatementContext& ctx, Sink& sink) {
         }
     }
     Finding& f = sink.add(s, what + " is not fully known to the lock model, so its locks are not shown" + detail);
-    f.fix = "review its locks by hand (or run `pgfence trace`), then suppress with `-- pgfence-ignore: unknown-statement`";
+    f.fix = "review its locks by hand (or run `pgfence trace`), then suppress with `-- pgfence-ignore: unknown-statement` "
+            "(added by a pull request, a suppression does not lift governance: that needs an exemption from the service)";
 }
 
 }  // namespace

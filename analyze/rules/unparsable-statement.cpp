@@ -11,7 +11,8 @@ void check(const StatementContext& ctx, Sink& sink) {
     Finding& f = sink.add(s, "statement does not parse (" + why + "): pgfence cannot tell what it locks");
     if (s.parse_error && s.parse_error->where) f.start = *s.parse_error->where;
     f.fix = "check the syntax against PostgreSQL " + std::to_string(ctx.options.pg_version) +
-            ", or suppress with `-- pgfence-ignore: unparsable-statement` once reviewed by hand";
+            ", or suppress with `-- pgfence-ignore: unparsable-statement` once reviewed by hand "
+            "(added by a pull request, a suppression does not lift governance: that needs an exemption from the service)";
 }
 
 }  // namespace

@@ -284,3 +284,35 @@ TEST_CASE("sign-off: hostile names and reasons are escaped, exemptions listed wi
     CHECK(d.text.find("**expired, no longer counts**") != std::string::npos);
     CHECK(d.text.find("\xE2\x80\x94 active") != std::string::npos);
 }
+
+#include "serve/decide.hpp"
+
+TEST_CASE("the service: only a suppression the upload shows on the base branch lifts the policy", "[serve][decide]") {
+    auto policies = Policies::load("[policy]\ncritical_needs_exemption = true\n", "governance.toml");
+    REQUIRE(policies);
+    json hidden = {{"rule", "truncate-cascade"}, {"risk", "CRITICAL"}, {"start", {{"line", 3}, {"column", 1}}},
+                   {"pre_existing", false}, {"relation", "users"}, {"message", "TRUNCATE users CASCADE"},
+                   {"statement", 1}, {"suppression_line", 1}};
+    auto upload = [&](std::optional<bool> on_base) {
+        json h = hidden;
+        if (on_base) h["suppression_on_base"] = *on_base;
+        return json{{"repository", "octo/app"},
+                    {"report", {{"files", json::array({{{"path", "migrations/002.sql"}, {"findings", json::array()},
+                                                        {"suppressed", json::array({h})}}})}}}};
+    };
+    const std::string head(40, 'a');
+    // Written by the pull request, or not vouched for (an upload without the field): the guardrail fails.
+    for (std::optional<bool> on_base : {std::optional<bool>(false), std::optional<bool>()}) {
+        auto d = policies->decide(upload(on_base), "octo/app", head);
+        REQUIRE(d);
+        CHECK(d->decision["conclusion"] == "failure");
+        REQUIRE(d->decision["ignored_suppressions"].size() == 1);
+        CHECK(d->decision["ignored_suppressions"][0]["line"] == 1);
+        CHECK(d->text.find("Ignored suppressions") != std::string::npos);
+        CHECK(d->text.find("migrations/002.sql#L1") != std::string::npos);
+    }
+    auto base = policies->decide(upload(true), "octo/app", head);
+    REQUIRE(base);
+    CHECK(base->decision["conclusion"] == "success");
+    CHECK(base->decision["ignored_suppressions"].empty());
+}

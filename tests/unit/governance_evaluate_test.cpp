@@ -326,3 +326,43 @@ TEST_CASE("the decision as JSON, text and a check run's Markdown", "[governance]
     CHECK(md.find("- **guardrail lock_timeout** [") != std::string::npos);
     CHECK(md.find("- **sign-off** [") != std::string::npos);
 }
+
+TEST_CASE("a suppression counts only when the report shows it on the base branch", "[governance]") {
+    // A HIGH index finding hidden by the file's own pgfence-ignore-file.
+    auto a = analyse("-- pgfence-ignore-file: create-index-without-concurrently -- reason=\"small\" owner=@octo/dba\n"
+                     "SET lock_timeout = '2s';\nCREATE INDEX users_email_idx ON users (email);\n");
+    auto& hidden = a.report["files"][0]["suppressed"];
+    REQUIRE(hidden.size() == 1);
+    const std::string policy = "[policy]\nsignoff_at = \"high\"\n";
+
+    // An analyze report cannot say where the comment comes from: it lifts nothing.
+    Decision unknown = decide(policy, a.report);
+    CHECK(unknown.conclusion == Conclusion::ActionRequired);
+    CHECK(rules_of(unknown, ItemKind::Signoff) == std::vector<std::string>{"create-index-without-concurrently"});
+    REQUIRE(unknown.ignored_suppressions.size() == 1);
+    CHECK(unknown.ignored_suppressions[0].line == 1);
+    CHECK(unknown.ignored_suppressions[0].why.find("not shown to be on the base branch") != std::string::npos);
+
+    // Written by the pull request: ignored, and said so in every rendering.
+    hidden[0]["suppression_on_base"] = false;
+    Decision written = decide(policy, a.report);
+    CHECK(written.conclusion == Conclusion::ActionRequired);
+    REQUIRE(written.ignored_suppressions.size() == 1);
+    CHECK(written.ignored_suppressions[0].why.find("written by the pull request") != std::string::npos);
+    CHECK(to_json(written)["ignored_suppressions"][0]["rule"] == "create-index-without-concurrently");
+    CHECK(to_text(written).find("ignored suppression: " + a.path + ":1 create-index-without-concurrently HIGH") !=
+          std::string::npos);
+    CHECK(to_markdown(written, "octo", "app", std::string(40, 'a')).find("Ignored suppressions") != std::string::npos);
+
+    // On the base branch: it lifts the finding. A pre-existing hidden finding never counts.
+    hidden[0]["suppression_on_base"] = true;
+    Decision base = decide(policy, a.report);
+    CHECK(base.conclusion == Conclusion::Success);
+    CHECK(base.ignored_suppressions.empty());
+    hidden[0]["suppression_on_base"] = false;
+    hidden[0]["pre_existing"] = true;
+    CHECK(decide(policy, a.report).conclusion == Conclusion::Success);
+
+    hidden[0]["suppression_on_base"] = "yes";
+    CHECK_FALSE(read_report(a.report));
+}
