@@ -26,6 +26,9 @@ struct Prepared {
     int log_fd = -1;
     int null_fd = -1;
     const Account* as = nullptr;
+    int stop_signal = SIGQUIT;
+    long stop_grace_ms = 5000;
+    int keep_fd = -1;
 };
 
 // fork() without glibc's atfork work (no malloc locks taken: safe in a threaded process),
@@ -104,6 +107,7 @@ void scrub_own_environment() {
     if (p.as != nullptr) {
         if (setgroups(1, &p.as->gid) != 0 || setgid(p.as->gid) != 0 || setuid(p.as->uid) != 0) _exit(126);
     }
+    if (p.keep_fd >= 0) fcntl(p.keep_fd, F_SETFD, 0);
     // After the uid change (which clears it): the server dies with its init.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     execve(p.argv[0], p.argv.data(), p.envp.data());
@@ -133,8 +137,8 @@ void scrub_own_environment() {
         siginfo_t info;
         int sig = sigtimedwait(&stop_set, &info, &tick);
         if (sig > 0 && sig != SIGCHLD && kill_at < 0) {
-            kill(static_cast<pid_t>(server), SIGQUIT);  // immediate shutdown
-            kill_at = now_ms() + 5000;
+            kill(static_cast<pid_t>(server), p.stop_signal);  // immediate or fast shutdown
+            kill_at = now_ms() + p.stop_grace_ms;
         }
         for (;;) {
             int status = 0;
@@ -167,6 +171,9 @@ Result<ServerProcess> launch_contained(const ServerLaunch& launch) {
     for (const auto& e : launch.env) p.envp.push_back(const_cast<char*>(e.c_str()));
     p.envp.push_back(nullptr);
     p.as = launch.as;
+    p.stop_signal = launch.stop_signal;
+    p.stop_grace_ms = launch.stop_grace_ms;
+    p.keep_fd = launch.keep_fd;
     p.log_fd = open(launch.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (p.log_fd < 0) return Error{"cannot open " + launch.log_path + ": " + std::strerror(errno), "", std::nullopt};
     if (launch.as != nullptr) (void)fchown(p.log_fd, launch.as->uid, launch.as->gid);

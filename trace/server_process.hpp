@@ -7,9 +7,11 @@
 //    when it exits, the kernel kills every process of the namespace and frees its SysV memory;
 //  - elsewhere it is a child subreaper: orphans of the server are re-parented to it, and on
 //    shutdown it kills its children until none is left.
-// The init stops the server (SIGQUIT, then SIGKILL) when it gets SIGTERM, SIGINT or SIGHUP,
+// The init stops the server (SIGQUIT or SIGINT, then SIGKILL) when it gets SIGTERM, SIGINT or SIGHUP,
 // or when pgfence dies (parent-death signal), then cleans up and exits.
 #include <sys/types.h>
+
+#include <csignal>
 
 #include <string>
 #include <vector>
@@ -24,6 +26,13 @@ struct ServerLaunch {
     std::string log_path;           // stdout and stderr (append)
     const Account* as = nullptr;    // drop to this account before exec
     bool try_namespace = true;      // false: the subreaper fallback even where namespaces work
+    // How the init stops the server: SIGQUIT (immediate: a throwaway server) or SIGINT (fast: a
+    // shutdown checkpoint, so the next start needs no recovery), and how long it waits before SIGKILL.
+    int stop_signal = SIGQUIT;
+    long stop_grace_ms = 5000;
+    // A descriptor the server inherits (and the processes it starts): the data folder's lock, held
+    // until the last of them has exited. -1: none.
+    int keep_fd = -1;
 };
 
 struct ServerProcess {
