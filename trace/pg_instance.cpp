@@ -270,6 +270,7 @@ Status PgInstance::launch(const InstanceOptions& options) {
     if (!launched) return launched.error();
     const pid_t pid = launched->init;
     m_namespaced = launched->namespaced;
+    m_alive_fd = launched->alive_fd;
     m_postmaster = pid;
     std::string line = std::to_string(pid) + "\n";
     (void)!write(m_watchdog_fd, line.data(), line.size());
@@ -323,6 +324,12 @@ void PgInstance::abandon() const noexcept {
 }
 
 void PgInstance::stop() noexcept {
+    stop_server();
+    if (m_alive_fd >= 0) close(m_alive_fd);
+    m_alive_fd = -1;
+}
+
+void PgInstance::stop_server() noexcept {
     if (m_postmaster <= 0) return;
     kill(m_postmaster, SIGTERM);
     int status = 0;

@@ -79,7 +79,8 @@ private:
     [[nodiscard]] Status launch(const InstanceOptions& options);
     [[nodiscard]] Status wait_ready();
     [[nodiscard]] Status set_password();
-    void stop() noexcept;
+    void stop() noexcept;  // the server, then the init's alive_fd (trace/server_process.hpp)
+    void stop_server() noexcept;
     [[nodiscard]] const Account* account() const { return m_as_other ? &m_account : nullptr; }
 
     std::string m_bin_dir;
@@ -89,6 +90,7 @@ private:
     int m_port = 0;
     int m_major = 0;
     pid_t m_postmaster = 0;  // our init process, which owns the postmaster
+    int m_alive_fd = -1;     // ServerProcess::alive_fd, closed once the init is reaped
     bool m_namespaced = false;
     pid_t m_watchdog = 0;
     int m_watchdog_fd = -1;  // write end of the watchdog's pipe; its closing means "clean up now"

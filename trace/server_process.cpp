@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -114,7 +115,7 @@ void scrub_own_environment() {
     _exit(127);
 }
 
-[[noreturn]] void run_init(const Prepared& p, bool pid1) {
+[[noreturn]] void run_init(const Prepared& p, bool pid1, int alive_fd) {
     sigset_t stop_set;
     sigemptyset(&stop_set);
     for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGCHLD}) sigaddset(&stop_set, sig);
@@ -122,6 +123,9 @@ void scrub_own_environment() {
     setsid();
     if (!pid1) prctl(PR_SET_CHILD_SUBREAPER, 1);
     prctl(PR_SET_PDEATHSIG, SIGTERM);  // pgfence gone, even by SIGKILL: clean up
+    // Gone already, before the line above: every writer of the pipe has closed it. No server then.
+    pollfd parent{alive_fd, POLLIN, 0};
+    if (poll(&parent, 1, 0) > 0) _exit(0);
     scrub_own_environment();
 
     long server = raw_fork(0);
@@ -179,6 +183,13 @@ Result<ServerProcess> launch_contained(const ServerLaunch& launch) {
     if (launch.as != nullptr) (void)fchown(p.log_fd, launch.as->uid, launch.as->gid);
     p.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
+    int alive[2];
+    if (pipe2(alive, O_CLOEXEC) != 0) {
+        const int err = errno;
+        close(p.log_fd);
+        if (p.null_fd >= 0) close(p.null_fd);
+        return Error{"pipe: " + std::string(std::strerror(err)), "", std::nullopt};
+    }
     ServerProcess out;
     long pid = -1;
     if (launch.try_namespace) {
@@ -186,12 +197,20 @@ Result<ServerProcess> launch_contained(const ServerLaunch& launch) {
         out.namespaced = pid >= 0;
     }
     if (pid < 0) pid = raw_fork(0);
-    if (pid == 0) run_init(p, out.namespaced);
+    if (pid == 0) {
+        close(alive[1]);
+        run_init(p, out.namespaced, alive[0]);
+    }
     int err = errno;
+    close(alive[0]);
     close(p.log_fd);
     if (p.null_fd >= 0) close(p.null_fd);
-    if (pid < 0) return Error{"fork: " + std::string(std::strerror(err)), "", std::nullopt};
+    if (pid < 0) {
+        close(alive[1]);
+        return Error{"fork: " + std::string(std::strerror(err)), "", std::nullopt};
+    }
     out.init = static_cast<pid_t>(pid);
+    out.alive_fd = alive[1];
     return out;
 }
 

@@ -38,6 +38,9 @@ struct ServerLaunch {
 struct ServerProcess {
     pid_t init = 0;           // our init process (signal it, wait for it); it exits after the server
     bool namespaced = false;  // in its own PID namespace
+    // Keep open until the init has exited, then close: while it is open the init knows we were
+    // alive when it asked for its parent-death signal (a kill before that would go unnoticed).
+    int alive_fd = -1;
 };
 
 [[nodiscard]] Result<ServerProcess> launch_contained(const ServerLaunch& launch);
