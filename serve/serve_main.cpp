@@ -3,7 +3,11 @@
 //   pgfence serve [--config FILE] [--listen HOST:PORT] [--database-url URL] [--data-dir DIR] [--pg-bin DIR]
 //   pgfence serve token create|revoke --repository OWNER/NAME [same database options]
 //   pgfence audit verify [--config FILE] [--database-url URL | --data-dir DIR | FILE.jsonl]
+// One process owns a data folder (serve/data_lock.hpp): token commands and audit verify reach the
+// service that owns it through its admin socket (serve/admin.hpp), else run on the folder themselves.
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -12,12 +16,16 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "serve/admin.hpp"
 #include "serve/audit.hpp"
 #include "serve/config.hpp"
+#include "serve/data_lock.hpp"
 #include "serve/decide.hpp"
 #include "serve/github_app.hpp"
+#include "serve/payload.hpp"
 #include "serve/service.hpp"
 #include "serve/store.hpp"
 #include "trace/pg_binaries.hpp"
@@ -80,16 +88,20 @@ std::optional<Options> parse(const std::vector<std::string>& args, std::size_t f
     return o;
 }
 
+void apply_database_options(serve::Config& config, const Options& o) {
+    if (!o.database_url.empty()) config.database_url = o.database_url;
+    if (!o.data_dir.empty()) config.data_dir = o.data_dir;
+}
+
 // The database: the team's (--database-url, the config or PGFENCE_DATABASE_URL), or our own
-// PostgreSQL in the data folder, started here and stopped when we exit.
+// PostgreSQL in the data folder, whose lock the caller holds: started here, stopped (a fast
+// shutdown, waited for) when we exit.
 struct Database {
     std::string conninfo;
     std::unique_ptr<trace::PgInstance> embedded;
 };
 
-analyze::Result<Database> open_database(serve::Config& config, const Options& o) {
-    if (!o.database_url.empty()) config.database_url = o.database_url;
-    if (!o.data_dir.empty()) config.data_dir = o.data_dir;
+analyze::Result<Database> open_database(const serve::Config& config, const Options& o, const serve::DataLock* lock) {
     Database db;
     if (!config.database_url.empty()) {
         db.conninfo = config.database_url;
@@ -102,6 +114,7 @@ analyze::Result<Database> open_database(serve::Config& config, const Options& o)
     trace::InstanceOptions options;
     options.bin_dir = *bin;
     options.persistent_dir = config.data_dir;
+    options.lock_fd = lock != nullptr ? lock->fd() : -1;
     auto instance = trace::PgInstance::start(options);
     if (!instance) {
         return analyze::Error{"the embedded PostgreSQL in " + config.data_dir + " did not start: " + instance.error().message, "",
@@ -113,13 +126,33 @@ analyze::Result<Database> open_database(serve::Config& config, const Options& o)
     return db;
 }
 
-serve::Service* g_service = nullptr;
+// SIGINT, SIGTERM: the service stops (from a thread of ours: nothing else is safe in a handler).
+std::atomic<bool> g_stop{false};
 
-void on_signal(int) {
-    if (g_service != nullptr) g_service->stop();
+void on_signal(int) { g_stop = true; }
+
+// An admin command (serve/admin.hpp) where the data is: the team's database; else the service
+// that owns the data folder, through its socket; else our own PostgreSQL on the folder.
+analyze::Result<nlohmann::json> run_command(const serve::Config& config, const Options& o, const nlohmann::json& request) {
+    std::optional<serve::Folder> folder;
+    if (config.database_url.empty()) {
+        auto reached = serve::reach_folder(config.data_dir, request);
+        if (!reached) return reached.error();
+        if (reached->answer) return std::move(*reached->answer);
+        folder = std::move(*reached);
+    }
+    auto db = open_database(config, o, folder && folder->lock ? &*folder->lock : nullptr);
+    if (!db) return db.error();
+    serve::Store store(db->conninfo);
+    if (request.value("command", "") != "audit verify") {
+        if (auto m = store.migrate(); !m) return analyze::Error{m.error().message, "", std::nullopt};
+    }
+    return serve::admin_command(store, request);
 }
 
 int run_serve(const Options& o) {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
     auto config = serve::load_config(o.config_path);
     if (!config) return std::cerr << "error: " << config.error().message << "\n", 2;
     if (!o.listen.empty()) {
@@ -146,48 +179,62 @@ int run_serve(const Options& o) {
     } else {
         std::cerr << "warning: no GitHub App (app_id and private_key_path): decisions are recorded, no check run is posted\n";
     }
-    auto db = open_database(*config, o);
+    apply_database_options(*config, o);
+    std::optional<serve::DataLock> lock;
+    if (config->database_url.empty()) {
+        auto folder = serve::reach_folder(config->data_dir, {{"command", "ping"}}, &g_stop);
+        if (!folder) return std::cerr << "error: " << folder.error().message << "\n", 2;
+        if (folder->answer) {
+            std::cerr << "error: " << config->data_dir << " is owned by a running pgfence serve (pid "
+                      << folder->answer->value("pid", 0) << "): one process owns a data folder; token commands reach it\n";
+            return 2;
+        }
+        if (!folder->lock) return 0;  // stopped while waiting
+        lock = std::move(folder->lock);
+    }
+    auto db = open_database(*config, o, lock ? &*lock : nullptr);
     if (!db) return std::cerr << "error: " << db.error().message << "\n", 2;
+    if (g_stop) return 0;
     serve::Store store(db->conninfo);
     auto migrated = store.migrate();
     if (!migrated) return std::cerr << "error: " << migrated.error().message << "\n", 2;
     if (*migrated > 0) std::cerr << "pgfence serve: applied " << *migrated << " schema migration(s)\n";
+    std::unique_ptr<serve::AdminSocket> admin;
+    if (lock) {
+        auto opened = serve::AdminSocket::open(config->data_dir, [&store](const nlohmann::json& r) { return serve::admin_command(store, r); });
+        if (!opened) return std::cerr << "error: " << opened.error().message << "\n", 2;
+        admin = std::move(*opened);
+    }
     serve::Service service(*config, store, std::move(*policies), std::move(app));
-    g_service = &service;
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    std::atomic<bool> finished{false};
+    std::thread stopper([&] {
+        while (!finished) {
+            if (g_stop) service.stop();  // again until run() returns: a stop before it listens is not lost
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
     auto ran = service.run();
-    g_service = nullptr;
+    finished = true;
+    stopper.join();
     if (!ran) return std::cerr << "error: " << ran.error().message << "\n", 2;
     return 0;
 }
 
 int run_token(const Options& o, bool revoke) {
-    static const std::string k_allowed = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/";
-    if (o.repository.empty() || o.repository.find('/') == std::string::npos ||
-        o.repository.find_first_not_of(k_allowed) != std::string::npos) {
-        return usage_error("token create and revoke need --repository OWNER/NAME");
-    }
+    if (!serve::valid_repository(o.repository)) return usage_error("token create and revoke need --repository OWNER/NAME");
     auto config = serve::load_config(o.config_path);
     if (!config) return std::cerr << "error: " << config.error().message << "\n", 2;
-    auto db = open_database(*config, o);
-    if (!db) return std::cerr << "error: " << db.error().message << "\n", 2;
-    serve::Store store(db->conninfo);
-    if (auto m = store.migrate(); !m) return std::cerr << "error: " << m.error().message << "\n", 2;
-    std::string repository = o.repository;
-    for (char& c : repository) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (repository.starts_with("../") || repository.ends_with("/..") || repository.starts_with("./") || repository.ends_with("/.")) {
-        return usage_error("token create and revoke need --repository OWNER/NAME");
-    }
+    apply_database_options(*config, o);
+    auto answer = run_command(*config, o, {{"command", revoke ? "token revoke" : "token create"}, {"repository", o.repository}});
+    if (!answer) return std::cerr << "error: " << answer.error().message << "\n", 2;
+    if (answer->contains("error")) return std::cerr << "error: " << answer->value("error", "") << "\n", 2;
+    std::string repository = serve::lower(o.repository);
     if (revoke) {
-        auto n = store.revoke_tokens(repository);
-        if (!n) return std::cerr << "error: " << n.error().message << "\n", 2;
-        std::cout << "revoked " << *n << (*n == 1 ? " token of " : " tokens of ") << repository << "\n";
+        const int n = answer->value("revoked", 0);
+        std::cout << "revoked " << n << (n == 1 ? " token of " : " tokens of ") << repository << "\n";
         return 0;
     }
-    auto token = store.create_token(repository);
-    if (!token) return std::cerr << "error: " << token.error().message << "\n", 2;
-    std::cout << *token << "\n";
+    std::cout << answer->value("token", "") << "\n";
     std::cerr << "a token for " << o.repository
               << ": store it as the repository's secret (governance-token); it is not shown again\n";
     return 0;
@@ -214,13 +261,18 @@ int run_audit_verify(const Options& o) {
     } else {
         auto config = serve::load_config(o.config_path);
         if (!config) return std::cerr << "error: " << config.error().message << "\n", 2;
-        auto db = open_database(*config, o);
-        if (!db) return std::cerr << "error: " << db.error().message << "\n", 2;
-        serve::Store store(db->conninfo);
-        auto read = store.audit_snapshot("");
-        if (!read) return std::cerr << "error: " << read.error().message << "\n", 2;
-        events = std::move(read->first);
-        heads = std::move(read->second);
+        apply_database_options(*config, o);
+        auto answer = run_command(*config, o, {{"command", "audit verify"}});
+        if (!answer) return std::cerr << "error: " << answer.error().message << "\n", 2;
+        if (answer->contains("error")) return std::cerr << "error: " << answer->value("error", "") << "\n", 2;
+        if (const auto* p = answer->contains("problem") ? &(*answer)["problem"] : nullptr) {
+            std::cout << "error: " << p->value("repository", "") << " seq " << p->value("seq", 0) << ": " << p->value("what", "") << "\n";
+            return 1;
+        }
+        const auto chains = answer->value("chains", 0);
+        const auto count = answer->value("events", 0);
+        std::cout << "verified: " << chains << (chains == 1 ? " chain, " : " chains, ") << count << (count == 1 ? " event\n" : " events\n");
+        return 0;
     }
     auto v = serve::audit::verify_to_heads(events, heads);
     if (v.problem) {

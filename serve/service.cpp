@@ -33,6 +33,7 @@ namespace pgfence::serve {
 using nlohmann::json;
 
 struct Service::Http {
+    std::mutex server_mutex;  // `stop` may come from another thread while `run` makes the server
     std::unique_ptr<httplib::Server> server;
     valijson::Schema schema;
 };
@@ -218,11 +219,13 @@ Service::~Service() = default;
 
 void Service::stop() {
     m_stopping = true;
+    std::lock_guard lock(m_http->server_mutex);
     if (m_http->server) m_http->server->stop();
 }
 
 analyze::Status Service::run() {
     auto& http = *m_http;
+    std::unique_lock made(http.server_mutex);
     if (!m_config.tls_cert.empty()) {
         http.server = std::make_unique<httplib::SSLServer>(m_config.tls_cert.c_str(), m_config.tls_key.c_str());
         if (!http.server->is_valid()) {
@@ -233,6 +236,7 @@ analyze::Status Service::run() {
         http.server = std::make_unique<httplib::Server>();
     }
     httplib::Server& server = *http.server;
+    made.unlock();
     server.set_payload_max_length(m_config.max_upload_bytes);
     server.set_read_timeout(std::chrono::seconds(10));
     server.set_write_timeout(std::chrono::seconds(10));

@@ -35,17 +35,22 @@ constexpr const char* k_migration_role = "pgfence_migration";
 // Runs in its own session, immune to Ctrl-C and SIGTERM: it reads postmaster pids from its
 // stdin until the pipe closes (pgfence exited or was killed, even by SIGKILL), then stops
 // the last server it was told about (by its init process, which kills everything the server
-// started) and removes the folder. "0" means already stopped.
+// started; SIGKILL after $2 ticks of 50 ms) and removes the folder $1. "0" means already stopped.
 constexpr const char* k_watchdog_script =
     "pid=0\n"
     "while read -r line; do pid=$line; done\n"
     "if [ \"$pid\" -gt 0 ] 2>/dev/null; then\n"
     "  kill -TERM \"$pid\" 2>/dev/null\n"
     "  i=0\n"
-    "  while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.05; i=$((i+1)); done\n"
+    "  while kill -0 \"$pid\" 2>/dev/null && [ $i -lt \"$2\" ]; do sleep 0.05; i=$((i+1)); done\n"
     "  kill -KILL \"$pid\" 2>/dev/null\n"
     "fi\n"
-    "rm -rf -- \"$1\"\n";
+    "if [ -n \"$1\" ]; then rm -rf -- \"$1\"; fi\n";
+
+// How long a stop may take before the server is killed: an immediate shutdown takes
+// milliseconds; a fast one writes a checkpoint first.
+constexpr long k_throwaway_grace_ms = 5000;
+constexpr long k_persistent_grace_ms = 60000;
 
 // A port nobody listens on right now (the kernel picks it; a race is retried by start()).
 Result<int> free_port() {
@@ -138,6 +143,7 @@ Status PgInstance::init(const InstanceOptions& options) {
     if (!migration_password) return migration_password.error();
     m_migration_password = *migration_password;
     m_persistent = !options.persistent_dir.empty();
+    m_lock_fd = m_persistent ? options.lock_fd : -1;
     if (m_persistent) {
         std::error_code ec;
         m_root = fs::absolute(options.persistent_dir, ec).string();
@@ -151,19 +157,30 @@ Status PgInstance::init(const InstanceOptions& options) {
     if (m_as_other && chown(m_root.c_str(), m_account.uid, m_account.gid) != 0) {
         return failure("cannot hand " + m_root + " to " + m_account.name);
     }
-    std::string data = m_root + "/data";
+    const std::string data = m_root + "/data";
     if (m_persistent && fs::exists(data + "/PG_VERSION")) {
         std::ifstream version(data + "/PG_VERSION");
         version >> m_major;
         return Done{};
     }
+    // A persistent folder is made aside and renamed once complete: an initdb cut short (pgfence
+    // killed) leaves no data/ that looks ready. Its leftover is ours to remove (we hold the lock).
+    const std::string target = m_persistent ? m_root + "/data.initdb" : data;
+    if (m_persistent) {
+        std::error_code ec;
+        fs::remove_all(target, ec);
+        if (ec) return Error{"cannot remove " + target + ": " + ec.message(), "", std::nullopt};
+    }
     // Local (socket) connections are trusted: the socket lives in our 0700 folder. TCP
     // needs the password, which is set once the server runs (see set_password).
-    std::vector<std::string> initdb = {m_bin_dir + "/initdb", "-D", data, "-U", k_superuser, "--auth-local=trust",
+    std::vector<std::string> initdb = {m_bin_dir + "/initdb", "-D", target, "-U", k_superuser, "--auth-local=trust",
                                        "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C"};
     if (!m_persistent) initdb.push_back("--no-sync");
-    Status made = run_program(initdb, m_root + "/initdb.log", account(), m_root);
+    Status made = run_program(initdb, m_root + "/initdb.log", account(), m_root, m_lock_fd);
     if (!made) return made;
+    if (m_persistent && rename(target.c_str(), data.c_str()) != 0) {
+        return failure("cannot rename " + target + " to " + data + " (a data/ without PG_VERSION is in the way?)");
+    }
     std::ifstream version(data + "/PG_VERSION");
     version >> m_major;
     return Done{};
@@ -188,7 +205,9 @@ Status PgInstance::start_watchdog() {
         char* envp[] = {const_cast<char*>("PATH=/usr/bin:/bin"), nullptr};
         // A persistent server's folder is its data: the watchdog stops the server and deletes nothing.
         const char* remove = m_persistent ? "" : m_root.c_str();
-        execle("/bin/sh", "sh", "-c", k_watchdog_script, "pgfence-watchdog", remove, static_cast<char*>(nullptr), envp);
+        // The init's own grace, and 10 s more for it to clean up.
+        const char* ticks = m_persistent ? "1400" : "300";
+        execle("/bin/sh", "sh", "-c", k_watchdog_script, "pgfence-watchdog", remove, ticks, static_cast<char*>(nullptr), envp);
         _exit(127);
     }
     close(fds[0]);
@@ -240,10 +259,18 @@ Status PgInstance::launch(const InstanceOptions& options) {
     server.log_path = m_root + "/server.log";
     server.as = account();
     server.try_namespace = options.try_namespace && !namespace_disabled_for_tests();
+    if (m_persistent) {
+        server.stop_signal = SIGINT;
+        server.stop_grace_ms = k_persistent_grace_ms;
+        server.keep_fd = m_lock_fd;
+    } else {
+        server.stop_grace_ms = k_throwaway_grace_ms;
+    }
     auto launched = launch_contained(server);
     if (!launched) return launched.error();
     const pid_t pid = launched->init;
     m_namespaced = launched->namespaced;
+    m_alive_fd = launched->alive_fd;
     m_postmaster = pid;
     std::string line = std::to_string(pid) + "\n";
     (void)!write(m_watchdog_fd, line.data(), line.size());
@@ -297,12 +324,19 @@ void PgInstance::abandon() const noexcept {
 }
 
 void PgInstance::stop() noexcept {
+    stop_server();
+    if (m_alive_fd >= 0) close(m_alive_fd);
+    m_alive_fd = -1;
+}
+
+void PgInstance::stop_server() noexcept {
     if (m_postmaster <= 0) return;
     kill(m_postmaster, SIGTERM);
     int status = 0;
-    // An immediate shutdown takes milliseconds; the init kills a stuck server after 5 s and
-    // everything else the server started; the init itself is killed after 10 s.
-    for (int i = 0; i < 2000; ++i) {
+    // The init kills a stuck server after its grace, and everything else the server started;
+    // the init itself is killed 5 s later.
+    const long ticks = ((m_persistent ? k_persistent_grace_ms : k_throwaway_grace_ms) + 5000) / 5;
+    for (long i = 0; i < ticks; ++i) {
         pid_t r = waitpid(m_postmaster, &status, WNOHANG);
         if (r == m_postmaster || (r < 0 && errno != EINTR)) {
             m_postmaster = 0;

@@ -29,7 +29,12 @@ struct InstanceOptions {
     // A server that keeps its data (`pgfence serve --data-dir`): initdb only the first time, the
     // default durability settings, reached only through its socket in this folder (no TCP, no
     // passwords, no migration role), stopped but never deleted. Empty: a throwaway server.
+    // It is stopped with a fast shutdown (a checkpoint: the next start needs no recovery), also
+    // when pgfence is killed; initdb works in data.initdb/, renamed to data/ once complete.
     std::string persistent_dir;
+    // The persistent folder's lock (serve/data_lock.hpp), taken by the caller: initdb, the server
+    // and every process it starts inherit it, so it is held until the last of them has exited.
+    int lock_fd = -1;
 };
 
 class PgInstance {
@@ -42,7 +47,7 @@ public:
 
     PgInstance(const PgInstance&) = delete;
     PgInstance& operator=(const PgInstance&) = delete;
-    ~PgInstance();  // immediate shutdown, then the temporary folder is removed
+    ~PgInstance();  // immediate shutdown (fast when persistent), then the temporary folder is removed
 
     // libpq connection string for `dbname` as the superuser, over TCP on 127.0.0.1 with the
     // instance's random password (held in memory only).
@@ -74,7 +79,8 @@ private:
     [[nodiscard]] Status launch(const InstanceOptions& options);
     [[nodiscard]] Status wait_ready();
     [[nodiscard]] Status set_password();
-    void stop() noexcept;
+    void stop() noexcept;  // the server, then the init's alive_fd (trace/server_process.hpp)
+    void stop_server() noexcept;
     [[nodiscard]] const Account* account() const { return m_as_other ? &m_account : nullptr; }
 
     std::string m_bin_dir;
@@ -84,11 +90,13 @@ private:
     int m_port = 0;
     int m_major = 0;
     pid_t m_postmaster = 0;  // our init process, which owns the postmaster
+    int m_alive_fd = -1;     // ServerProcess::alive_fd, closed once the init is reaped
     bool m_namespaced = false;
     pid_t m_watchdog = 0;
     int m_watchdog_fd = -1;  // write end of the watchdog's pipe; its closing means "clean up now"
     bool m_as_other = false;
     bool m_persistent = false;
+    int m_lock_fd = -1;  // the caller's: not closed here
     Account m_account;
 };
 

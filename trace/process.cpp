@@ -45,7 +45,7 @@ Result<Account> system_account(const std::string& name) {
 }
 
 Status run_program(const std::vector<std::string>& argv, const std::string& log_path, const Account* as,
-                   const std::string& home) {
+                   const std::string& home, int keep_fd) {
     if (argv.empty()) return Error{"run_program: nothing to run", "", std::nullopt};
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -68,6 +68,7 @@ Status run_program(const std::vector<std::string>& argv, const std::string& log_
             // Only the primary group: the server needs nothing else, and setgroups is safe after fork.
             if (setgroups(1, &as->gid) != 0 || setgid(as->gid) != 0 || setuid(as->uid) != 0) _exit(126);
         }
+        if (keep_fd >= 0) fcntl(keep_fd, F_SETFD, 0);
         // Nothing of pgfence's environment (tokens, INPUT_*, GITHUB_*) reaches the program.
         execve(args[0], args.data(), envp.data());
         _exit(127);

@@ -21,8 +21,9 @@ struct Account {
 // Runs argv[0] (an absolute path) with its arguments and waits for it. Its stdout and
 // stderr go to `log_path`; a non-zero exit becomes an Error carrying the log's tail.
 // With `as`, the child drops to that account before exec. The program gets a minimal
-// environment (minimal_environment(home)), nothing inherited.
+// environment (minimal_environment(home)), nothing inherited but `keep_fd` when given (a data
+// folder's lock: held by the program until it ends, even if pgfence is killed meanwhile).
 [[nodiscard]] Status run_program(const std::vector<std::string>& argv, const std::string& log_path,
-                                 const Account* as = nullptr, const std::string& home = "/");
+                                 const Account* as = nullptr, const std::string& home = "/", int keep_fd = -1);
 
 }  // namespace pgfence::trace

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -26,6 +27,9 @@ struct Prepared {
     int log_fd = -1;
     int null_fd = -1;
     const Account* as = nullptr;
+    int stop_signal = SIGQUIT;
+    long stop_grace_ms = 5000;
+    int keep_fd = -1;
 };
 
 // fork() without glibc's atfork work (no malloc locks taken: safe in a threaded process),
@@ -104,13 +108,14 @@ void scrub_own_environment() {
     if (p.as != nullptr) {
         if (setgroups(1, &p.as->gid) != 0 || setgid(p.as->gid) != 0 || setuid(p.as->uid) != 0) _exit(126);
     }
+    if (p.keep_fd >= 0) fcntl(p.keep_fd, F_SETFD, 0);
     // After the uid change (which clears it): the server dies with its init.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     execve(p.argv[0], p.argv.data(), p.envp.data());
     _exit(127);
 }
 
-[[noreturn]] void run_init(const Prepared& p, bool pid1) {
+[[noreturn]] void run_init(const Prepared& p, bool pid1, int alive_fd) {
     sigset_t stop_set;
     sigemptyset(&stop_set);
     for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGCHLD}) sigaddset(&stop_set, sig);
@@ -118,6 +123,9 @@ void scrub_own_environment() {
     setsid();
     if (!pid1) prctl(PR_SET_CHILD_SUBREAPER, 1);
     prctl(PR_SET_PDEATHSIG, SIGTERM);  // pgfence gone, even by SIGKILL: clean up
+    // Gone already, before the line above: every writer of the pipe has closed it. No server then.
+    pollfd parent{alive_fd, POLLIN, 0};
+    if (poll(&parent, 1, 0) > 0) _exit(0);
     scrub_own_environment();
 
     long server = raw_fork(0);
@@ -133,8 +141,8 @@ void scrub_own_environment() {
         siginfo_t info;
         int sig = sigtimedwait(&stop_set, &info, &tick);
         if (sig > 0 && sig != SIGCHLD && kill_at < 0) {
-            kill(static_cast<pid_t>(server), SIGQUIT);  // immediate shutdown
-            kill_at = now_ms() + 5000;
+            kill(static_cast<pid_t>(server), p.stop_signal);  // immediate or fast shutdown
+            kill_at = now_ms() + p.stop_grace_ms;
         }
         for (;;) {
             int status = 0;
@@ -167,11 +175,21 @@ Result<ServerProcess> launch_contained(const ServerLaunch& launch) {
     for (const auto& e : launch.env) p.envp.push_back(const_cast<char*>(e.c_str()));
     p.envp.push_back(nullptr);
     p.as = launch.as;
+    p.stop_signal = launch.stop_signal;
+    p.stop_grace_ms = launch.stop_grace_ms;
+    p.keep_fd = launch.keep_fd;
     p.log_fd = open(launch.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (p.log_fd < 0) return Error{"cannot open " + launch.log_path + ": " + std::strerror(errno), "", std::nullopt};
     if (launch.as != nullptr) (void)fchown(p.log_fd, launch.as->uid, launch.as->gid);
     p.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
+    int alive[2];
+    if (pipe2(alive, O_CLOEXEC) != 0) {
+        const int err = errno;
+        close(p.log_fd);
+        if (p.null_fd >= 0) close(p.null_fd);
+        return Error{"pipe: " + std::string(std::strerror(err)), "", std::nullopt};
+    }
     ServerProcess out;
     long pid = -1;
     if (launch.try_namespace) {
@@ -179,12 +197,20 @@ Result<ServerProcess> launch_contained(const ServerLaunch& launch) {
         out.namespaced = pid >= 0;
     }
     if (pid < 0) pid = raw_fork(0);
-    if (pid == 0) run_init(p, out.namespaced);
+    if (pid == 0) {
+        close(alive[1]);
+        run_init(p, out.namespaced, alive[0]);
+    }
     int err = errno;
+    close(alive[0]);
     close(p.log_fd);
     if (p.null_fd >= 0) close(p.null_fd);
-    if (pid < 0) return Error{"fork: " + std::string(std::strerror(err)), "", std::nullopt};
+    if (pid < 0) {
+        close(alive[1]);
+        return Error{"fork: " + std::string(std::strerror(err)), "", std::nullopt};
+    }
     out.init = static_cast<pid_t>(pid);
+    out.alive_fd = alive[1];
     return out;
 }
 
