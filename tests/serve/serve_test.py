@@ -435,7 +435,8 @@ def scenario_faults(w):
 def scenario_restart(w):
     """The database restarting mid-run, and the service killed with work queued: nothing is lost."""
     w.pg = Postgres(w.tmp)
-    w.start_double(faults=[{"kind": "server-error", "method": "POST", "path": "check-runs$", "times": 1}])
+    # Twice: the check waiting for the upload (posted on the webhook) may take the first.
+    w.start_double(faults=[{"kind": "server-error", "method": "POST", "path": "check-runs$", "times": 2}])
     config = w.config(database_url=w.pg.url("postgres", "postgres"))
     token = w.token(config)
     proc, url = w.start_service(config)
@@ -461,7 +462,8 @@ def scenario_restart(w):
     proc.kill()
     proc.wait()
     w.services.remove(proc)
-    check(not w.governance_checks(head), "no check was posted before the kill")
+    check(not any(r.get("conclusion") for r in w.governance_checks(head)),
+          f"no decision was posted before the kill (at most the check waiting for the upload): {w.governance_checks(head)}")
     w.start_service(config)
     w.wait_for_check(head, "action_required", timeout=90)
     ok("pgfence serve killed with a check run queued: the next process posted it (the queue is in the database)")
@@ -819,11 +821,11 @@ def scenario_integrity(w):
     # alice reviews commit A (whose upload failed) after B's upload: it must not approve B.
     review(w, url, "alice", head_sha=head_a, body="A looks fine")
     approval = w.wait_for_event(url, token, "approval")[-1]
-    check(approval["data"]["pending"] is True and approval["data"]["commit_id"] == head_a, f"a pending approval: {approval}")
+    check(approval["data"].get("pending") is True and approval["data"]["commit_id"] == head_a, f"a pending approval: {approval}")
     run = w.wait_for_text(head_b, "action_required", "approval by alice (review) pending")
     time.sleep(1)
     check(w.governance_checks(head_b)[-1]["conclusion"] == "action_required", "the review of A did not approve B")
-    check(w.governance_checks(head_a)[-1]["conclusion"] == "failure", "A keeps its failing check")
+    check([r.get("conclusion") for r in w.governance_checks(head_a)][-1:] == ["failure"], "A keeps its failing check")
     ok("a review of commit A whose upload failed does not approve B, uploaded later: pending, named in the check")
 
     # A new head announced by GitHub waits for its own upload (never shows an earlier decision).
@@ -836,7 +838,7 @@ def scenario_integrity(w):
     while time.time() < deadline and not w.governance_checks(head_c):
         time.sleep(0.3)
     runs = w.governance_checks(head_c)
-    check(runs and runs[-1].get("conclusion") is None and runs[-1]["output"]["title"] == "Waiting for the upload of this commit",
+    check(runs and runs[-1].get("conclusion") is None and runs[-1]["output"].get("title") == "Waiting for the upload of this commit",
           f"the new head's check waits for its upload: {runs}")
     proc, out, _ = w.upload(url, token)
     w.wait_for_check(head_c, "action_required")
@@ -848,11 +850,11 @@ def scenario_integrity(w):
                                           {"sha": head_b, "author": "someone-else", "committer": "bob"}]}]})
     review(w, url, "bob", head_sha=head_c, body="I pushed B, but looks good")
     refused = w.wait_for_event(url, token, "approval_refused")
-    check(refused[-1]["data"]["login"] == "bob" and "committed commits of this pull request" in refused[-1]["data"]["why"],
+    check(refused[-1]["data"].get("login") == "bob" and "committed commits of this pull request" in refused[-1]["data"].get("why", ""),
           f"the pusher's approval is refused: {refused[-1]}")
     comment(w, url, "bob", "/pgfence approve")
     refused = w.wait_for_event(url, token, "approval_refused", 2)
-    check(refused[-1]["data"]["source"] == "comment", f"{refused[-1]}")
+    check(refused[-1]["data"].get("source") == "comment", f"{refused[-1]}")
     check(w.governance_checks(head_c)[-1]["conclusion"] == "action_required", "bob cannot sign off")
     review(w, url, "alice", head_sha=head_c, body="checked C")
     w.wait_for_text(head_c, "success", "Signed off by alice")
@@ -886,7 +888,7 @@ def scenario_exemption_rewrite(w):
     soon = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
     comment(w, url, "alice", f'/pgfence exempt lock-timeout-missing at migrations/002_email.sql:1 --reason "reviewed" --until {soon}')
     granted = w.wait_for_event(url, token, "exemption")
-    check(granted[-1]["data"]["statements_sha256"], f"the exemption records what it covers: {granted[-1]}")
+    check(granted[-1]["data"].get("statements_sha256"), f"the exemption records what it covers: {granted[-1]}")
     w.wait_for_text(head, "action_required", "`lock-timeout-missing`")
     ok("the exemption at FILE:LINE lifts the guardrail and records the hash of the statement it covers")
 
