@@ -25,6 +25,19 @@ void strip_findings(nlohmann::json& findings) {
     }
 }
 
+// U+0000 in any string (a NUL byte in a migration's SQL) becomes U+FFFD, as invalid UTF-8 does
+// when the body is written: the service refuses a NUL, which PostgreSQL's jsonb cannot hold.
+void replace_nul(nlohmann::json& value) {
+    if (value.is_string()) {
+        auto& text = value.get_ref<std::string&>();
+        for (std::size_t at = text.find('\0'); at != std::string::npos; at = text.find('\0', at + 3)) {
+            text.replace(at, 1, "\xEF\xBF\xBD");
+        }
+    } else if (value.is_array() || value.is_object()) {
+        for (auto& item : value) replace_nul(item);
+    }
+}
+
 }  // namespace
 
 void strip_sql(nlohmann::json& report) {
@@ -81,6 +94,7 @@ analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Su
     if (!content) return content.error();
 
     if (!include_sql) strip_sql(document);
+    replace_nul(document);
     Envelope envelope;
     envelope.content_hash = "sha256:" + *content;
     std::string version = document["tool"].value("version", std::string());

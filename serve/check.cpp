@@ -3,6 +3,8 @@
 // 'pgfence governance' check run posted or updated through the App.
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <set>
 
 #include "serve/audit.hpp"
 #include "serve/metrics.hpp"
@@ -27,11 +29,12 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     bool superseded = false;
     std::string chain_head;
     struct ApprovalRow {
-        std::string login, source, reason, content_hash;
+        std::string login, source, reason;
+        std::optional<std::string> content_hash;  // none while the approved commit's upload has not arrived
         bool voided = false;
     };
     std::vector<ApprovalRow> approvals;
-    std::vector<governance::Exemption> exemptions;
+    std::vector<StoredExemption> stored_exemptions;
     std::optional<json> requested;  // the review request made before: {"reviewers", "team_reviewers", "status"}
     auto loaded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
         // The newest upload for this head decides: an older job (retried after a GitHub failure)
@@ -61,11 +64,12 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                          {repository, std::to_string(number)});
         if (!a) return db_error(c, a.error());
         for (int i = 0; i < a->rows(); ++i) {
-            approvals.push_back({a->value(i, 0), a->value(i, 1), a->value(i, 2), a->value(i, 3), a->value(i, 4) == "t"});
+            approvals.push_back({a->value(i, 0), a->value(i, 1), a->value(i, 2),
+                                 a->is_null(i, 3) ? std::nullopt : std::optional(a->value(i, 3)), a->value(i, 4) == "t"});
         }
         auto e = exemptions_of(c, repository, number);
         if (!e) return e.error();
-        exemptions = std::move(*e);
+        stored_exemptions = std::move(*e);
         auto q = c.query("SELECT reviewers, team_reviewers, status FROM pgfence_review_requests "
                          "WHERE repository = $1 AND pull_request = $2",
                          {repository, std::to_string(number)});
@@ -103,6 +107,9 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         return false;
     }
     const auto now = std::chrono::system_clock::now();
+    // Exemptions whose statements were rewritten since they were granted no longer apply.
+    const ExemptionSplit split = split_exemptions(stored_exemptions, envelope);
+    const std::vector<governance::Exemption>& exemptions = split.applying;
     auto decided = policy->first->decide(envelope.value("report", json::object()), repository, head_sha, exemptions, now);
     if (!decided) {
         error = "the policy cannot be applied: " + decided.error().message;
@@ -118,14 +125,30 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     }
     SignoffFacts facts;
     facts.exemptions = exemptions;
+    facts.voided_exemptions = split.voided;
     std::size_t counted = 0;
     std::vector<std::string> counted_logins;
+    std::optional<std::set<std::string>> committers;  // asked of GitHub once, when an approval needs it
     for (const auto& a : approvals) {
         ApprovalView view{a.login, a.source, a.reason, ApprovalStatus::Counted};
         if (a.voided) view.status = ApprovalStatus::Voided;
-        else if (a.content_hash != content_hash) view.status = ApprovalStatus::OtherContent;
+        else if (!a.content_hash) view.status = ApprovalStatus::Pending;
+        else if (*a.content_hash != content_hash) view.status = ApprovalStatus::OtherContent;
         else if (!author.empty() && a.login == author && !settings.author_may_approve) view.status = ApprovalStatus::Author;
         else {
+            if (!settings.author_may_approve && !committers) {
+                auto asked = pull_committers(repository, number, *token);
+                if (!asked) {
+                    error = asked.error().message;
+                    return false;
+                }
+                committers = std::move(*asked);
+            }
+            if (committers && committers->contains(a.login)) {
+                view.status = ApprovalStatus::Committer;
+                facts.approvals.push_back(std::move(view));
+                continue;
+            }
             auto allowed = may_act(repository, settings.approvers, a.login, *token);
             if (!allowed) {
                 error = allowed.error().message;
@@ -234,6 +257,14 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         return false;
     }
     const std::int64_t id = r.body.value("id", std::int64_t{0});
+    // A waiting run posted for this head at the same time as this one (serve/head_check.cpp)
+    // gets the decision too, so no run of this head is left waiting.
+    if (auto other = payload.find("also_check_run_id"); other != payload.end() && other->is_number_integer() &&
+                                                         other->get<std::int64_t>() != id) {
+        GitHubResponse also = m_app->request("PATCH", "/repos/" + repository + "/check-runs/" + std::to_string(other->get<std::int64_t>()),
+                                             *token, &body);
+        if (also.status != 200) std::fprintf(stderr, "pgfence serve: the waiting check run was not updated (HTTP %d)\n", also.status);
+    }
     auto recorded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
         auto up = c.query("INSERT INTO pgfence_checks (repository, head_sha, check_run_id, conclusion, content_hash) "
                           "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository, head_sha) DO UPDATE SET "
@@ -241,6 +272,20 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                           "content_hash = EXCLUDED.content_hash, updated_at = now()",
                           {repository, head_sha, std::to_string(id), conclusion, content_hash});
         if (!up) return db_error(c, up.error());
+        for (const auto& id : split.newly_voided) {
+            auto v = c.query("UPDATE pgfence_exemptions SET voided_at = now() WHERE id = $1 AND voided_at IS NULL "
+                             "RETURNING rule, path, line, owner",
+                             {id});
+            if (!v) return db_error(c, v.error());
+            if (v->rows() == 0) continue;
+            auto e = append_audit(c, repository, "exemption_voided", content_hash, number,
+                                  {{"exemption_id", std::stoll(id)}, {"rule", v->value(0, 0)},
+                                   {"path", v->is_null(0, 1) ? json(nullptr) : json(v->value(0, 1))},
+                                   {"line", v->is_null(0, 2) ? json(nullptr) : json(std::stoi(v->value(0, 2)))},
+                                   {"owner", v->value(0, 3)}, {"upload_id", upload_id}, {"head_sha", head_sha},
+                                   {"why", "what it covers changed after it was granted"}});
+            if (!e) return e.error();
+        }
         auto event = append_audit(c, repository, "check", content_hash, number,
                                   {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head_sha}, {"upload_id", upload_id},
                                    {"signed_off_by", signed_off}, {"exemptions_active", active_exemptions},

@@ -140,6 +140,36 @@ bool paths_plain(const json& report) {
     return true;
 }
 
+// Whether any string of `value` (keys too) holds U+0000. The depth is bounded by nesting_within.
+bool has_nul(const json& value) {
+    if (value.is_string()) return value.get_ref<const std::string&>().find('\0') != std::string::npos;
+    if (value.is_array()) return std::any_of(value.begin(), value.end(), [](const json& v) { return has_nul(v); });
+    if (value.is_object()) {
+        for (const auto& [k, v] : value.items()) {
+            if (k.find('\0') != std::string::npos || has_nul(v)) return true;
+        }
+    }
+    return false;
+}
+
+// The head a refused upload was for, when the envelope names one the token may upload for.
+struct RefusedHead {
+    std::string repository;
+    std::string head_sha;
+    std::int64_t pull_request = 0;
+};
+std::optional<RefusedHead> refused_head(const json& envelope, const std::string& token_repository) {
+    if (!envelope.is_object()) return std::nullopt;
+    auto repository = text_at(envelope, {"repository"});
+    auto head = text_at(envelope, {"head_sha"});
+    auto number = number_at(envelope, {"pull_request"});
+    if (!repository || lower(*repository) != token_repository || !head || !is_hex(*head, 40) || !number || *number < 1 ||
+        *number > 2147483647) {
+        return std::nullopt;
+    }
+    return RefusedHead{token_repository, *head, *number};
+}
+
 // What a caller is told of a failure on our side: its kind, never the database's own words (hosts,
 // users, SQL); those go to the service's log.
 std::string public_message(const StoreError& e) {
@@ -322,13 +352,32 @@ analyze::Status Service::run() {
         }
         json envelope = json::parse(req.body, nullptr, false);
         if (envelope.is_discarded()) return refuse(422, "invalid", {{"message", "the body is not JSON"}});
-        if (std::string problem = envelope_problem(envelope); !problem.empty()) {
-            return refuse(422, "invalid", {{"message", problem}});
-        }
+        // A refused upload of a head this token may upload for leaves that head a failing check
+        // saying why (issue #32): a head never shows success without a valid upload of its own.
+        auto invalid = [&](json body) {
+            if (auto head = refused_head(envelope, lower(**repository))) {
+                const std::string why = body.value("message", std::string("the upload was refused"));
+                auto noted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+                    auto e = append_audit(c, head->repository, "upload_refused", std::nullopt, head->pull_request,
+                                          {{"head_sha", head->head_sha}, {"status", 422}, {"why", why}, {"idempotency_key", key}});
+                    if (!e) return e.error();
+                    return enqueue(c, "head_check", {{"repository", head->repository}, {"head_sha", head->head_sha},
+                                                     {"pull_request", head->pull_request}, {"state", "refused"}, {"why", why}});
+                });
+                if (!noted) std::fprintf(stderr, "pgfence serve: the refused upload was not recorded: %s\n", noted.error().message.c_str());
+            }
+            refuse(422, "invalid", std::move(body));
+        };
+        if (std::string problem = envelope_problem(envelope); !problem.empty()) return invalid({{"message", problem}});
         // GitHub's repository names are case-insensitive: one chain per repository, in lower case.
         const std::string target = lower(envelope["repository"].get<std::string>());
         if (target != lower(**repository)) {
             return refuse(401, "unauthorized", {{"message", "this token uploads for " + **repository + ", not " + target}});
+        }
+        // PostgreSQL's jsonb cannot hold U+0000: refused here, by name, rather than failing to
+        // store (pgfence pr replaces it with U+FFFD before uploading, as it does invalid UTF-8).
+        if (has_nul(envelope)) {
+            return invalid({{"message", "a string of the upload has a NUL character (U+0000), which the service cannot store"}});
         }
         valijson::Validator validator;
         valijson::ValidationResults results;
@@ -341,15 +390,16 @@ analyze::Status Service::run() {
                 for (const auto& part : error.context) where += part;
                 errors.push_back(where + ": " + error.description);
             }
-            return refuse(422, "invalid", {{"message", "the report does not match docs/pgfence-report.schema.json"}, {"errors", errors}});
+            std::string first = errors.empty() ? std::string() : ": " + errors[0].get<std::string>().substr(0, 300);
+            return invalid({{"message", "the report does not match docs/pgfence-report.schema.json" + first}, {"errors", errors}});
         }
         if (!paths_plain(envelope["report"])) {
-            return refuse(422, "invalid", {{"message", "a file path of the report has a control character"}});
+            return invalid({{"message", "a file path of the report has a control character"}});
         }
         auto implied = content_hash_of(envelope["report"]);
-        if (!implied) return refuse(422, "invalid", {{"message", "every report file needs its path and sha256"}});
+        if (!implied) return invalid({{"message", "every report file needs its path and sha256"}});
         if (*implied != envelope["content_hash"].get<std::string>()) {
-            return refuse(422, "invalid", {{"message", "content_hash does not match the files of the report"}, {"expected", *implied}});
+            return invalid({{"message", "content_hash does not match the files of the report"}, {"expected", *implied}});
         }
         const std::string head = envelope["head_sha"].get<std::string>();
         auto policy = current_policy();
@@ -361,11 +411,12 @@ analyze::Status Service::run() {
         const std::int64_t number = envelope["pull_request"].get<std::int64_t>();
         // Exemptions granted on the pull request count here as in the check; approvals do not
         // (they are checked with GitHub when the check run is posted, which is what settles it).
+        // Only those whose statements are unchanged since they were granted (serve/binding.hpp).
         std::vector<governance::Exemption> exemptions;
         auto granted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
             auto e = exemptions_of(c, target, number);
             if (!e) return e.error();
-            exemptions = std::move(*e);
+            exemptions = split_exemptions(*e, envelope).applying;
             return true;
         });
         if (!granted) return refuse(granted.error().status, "error", {{"message", public_message(granted.error())}});
@@ -409,6 +460,17 @@ analyze::Status Service::run() {
                                                {"pull_request_head", head_check},
                                                {"same_content_as", same_as}});
                 if (!evaluated) return evaluated.error();
+                // Approvals given on this very commit before its upload arrived are bound to it now.
+                auto bound = c.query("UPDATE pgfence_approvals SET content_hash = $4 WHERE repository = $1 AND pull_request = $2 "
+                                     "AND commit_sha = $3 AND content_hash IS NULL AND revoked_at IS NULL RETURNING login, source",
+                                     {target, std::to_string(number), head, content});
+                if (!bound) return db_error(c, bound.error());
+                for (int i = 0; i < bound->rows(); ++i) {
+                    auto e = append_audit(c, target, "approval_bound", content, number,
+                                          {{"login", bound->value(i, 0)}, {"source", bound->value(i, 1)}, {"head_sha", head},
+                                           {"upload_id", upload_id}});
+                    if (!e) return e.error();
+                }
                 // Other migrations than the approved ones: their approvals are void from now on.
                 auto voided = c.query("UPDATE pgfence_approvals SET voided_at = now() WHERE repository = $1 AND pull_request = $2 "
                                       "AND content_hash <> $3 AND revoked_at IS NULL AND voided_at IS NULL "
@@ -606,6 +668,7 @@ bool Service::process(const Job& job, std::string& error, bool& give_up) {
         if (job.kind == "check") return post_check(job.payload, error, give_up);
         if (job.kind == "webhook") return handle_webhook(job.payload, error, give_up);
         if (job.kind == "expire") return expire_exemption(job.payload, error, give_up);
+        if (job.kind == "head_check") return post_head_check(job.payload, error, give_up);
         error = "unknown job kind " + job.kind;
         give_up = true;
         return false;
@@ -670,6 +733,16 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
                                   {{"action", action}, {"head_sha", *head}, {"merged", merged}, {"delivery", delivery},
                                    {"reviewed", content.has_value()}});
             if (!e) return e.error();
+            // A new head without its upload yet, in a repository that uploads here (a live token):
+            // its check waits for it ("no upload received for this head"), so the check of an
+            // earlier head never stands for this one.
+            auto governed = c.query("SELECT 1 FROM pgfence_tokens WHERE lower(repository) = $1 AND revoked_at IS NULL LIMIT 1",
+                                    {repository});
+            if (!governed) return db_error(c, governed.error());
+            if (action != "closed" && !content && governed->rows() > 0) {
+                return enqueue(c, "head_check", {{"repository", repository}, {"head_sha", *head}, {"pull_request", *number},
+                                                 {"state", "pending"}});
+            }
             return true;
         });
         if (!done) error = done.error().message;

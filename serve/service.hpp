@@ -9,6 +9,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 #include <mutex>
 #include <memory>
@@ -37,6 +38,9 @@ private:
     // One job: true when done, false to retry later (the reason in `error`).
     bool process(const Job& job, std::string& error, bool& give_up);
     bool post_check(const nlohmann::json& payload, std::string& error, bool& give_up);
+    // A head without a valid upload of its own (serve/head_check.cpp): a pending check while none
+    // arrived, a failing one when its upload was refused; nothing once a valid upload decided it.
+    bool post_head_check(const nlohmann::json& payload, std::string& error, bool& give_up);
     bool handle_webhook(const nlohmann::json& job, std::string& error, bool& give_up);
     // Sign-off and exemptions (serve/signoff_service.cpp): an approving or dismissed review, a
     // `/pgfence` comment, an exemption's expiry.
@@ -48,6 +52,10 @@ private:
     // membership_cache_seconds. An error when GitHub did not answer.
     [[nodiscard]] analyze::Result<bool> may_act(const std::string& repository, const std::vector<std::string>& people,
                                                 const std::string& login, const std::string& token);
+    // The logins that authored or committed a commit of the pull request (GitHub's list of its
+    // commits): each counts as an author when the policy does not let authors approve.
+    [[nodiscard]] analyze::Result<std::set<std::string>> pull_committers(const std::string& repository, std::int64_t number,
+                                                                       const std::string& token);
     // The installation token for `repository` (its installation from the webhooks, else asked).
     [[nodiscard]] analyze::Result<std::pair<std::int64_t, std::string>> token_for(const std::string& repository,
                                                                                   std::optional<std::int64_t> installation);

@@ -17,6 +17,10 @@ std::string why_not(ApprovalStatus status) {
         case ApprovalStatus::OtherContent: return "given on other migrations than this upload's";
         case ApprovalStatus::NotApprover: return "does not count: not an approver under the policy (checked with GitHub)";
         case ApprovalStatus::Author: return "does not count: the pull request's author may not approve their own migration";
+        case ApprovalStatus::Committer:
+            return "does not count: authored or committed commits of this pull request, so counts as its author";
+        case ApprovalStatus::Pending:
+            return "pending: given on a commit whose upload has not arrived (it counts only for that commit's migrations)";
         case ApprovalStatus::Counted: break;
     }
     return "";
@@ -70,8 +74,13 @@ std::vector<std::string> apply_signoff(Decided& decided, const governance::Polic
     }
     if (facts.review_request) text += "\n" + *facts.review_request + "\n";
 
-    if (!facts.exemptions.empty()) {
+    if (!facts.exemptions.empty() || !facts.voided_exemptions.empty()) {
         text += "\n### Exemptions granted on this pull request\n\n";
+        for (const auto& e : facts.voided_exemptions) {
+            text += "- " + md_code_span(e.rule) + " at " + where_of(e) + " by " + md_text(e.owner) +
+                    " \xE2\x80\x94 **voided: what it covers changed after it was granted, no longer counts**: " +
+                    md_text(e.reason) + "\n";
+        }
         for (const auto& e : facts.exemptions) {
             const bool expired = e.expires_at <= now;
             text += "- " + md_code_span(e.rule) + " at " + where_of(e) + " by " + md_text(e.owner) + " until " +

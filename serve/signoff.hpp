@@ -20,6 +20,8 @@ enum class ApprovalStatus {
     OtherContent,  // given on content other than this upload's (not voided: a newer upload)
     NotApprover,   // the approver is not (or no longer) allowed by the policy
     Author,        // the pull request's author, and the policy does not let them approve
+    Committer,     // authored or committed commits of the pull request: an author too (issue #32)
+    Pending,       // given on a commit whose upload has not arrived: bound to nothing yet
 };
 
 struct ApprovalView {
@@ -32,6 +34,7 @@ struct ApprovalView {
 struct SignoffFacts {
     std::vector<ApprovalView> approvals;  // not revoked
     std::vector<governance::Exemption> exemptions;
+    std::vector<governance::Exemption> voided_exemptions;  // their statements changed since granted
     std::optional<std::string> review_request;  // already escaped Markdown, when one was made
 };
 

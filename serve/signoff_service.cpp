@@ -3,9 +3,11 @@
 // GitHub with the installation's token, never read from the payload (author_association).
 #include <chrono>
 #include <cstdio>
+#include <set>
 
 #include "annotate/escape.hpp"
 #include "serve/audit.hpp"
+#include "serve/binding.hpp"
 #include "serve/commands.hpp"
 #include "serve/payload.hpp"
 #include "serve/service.hpp"
@@ -19,6 +21,11 @@ namespace {
 
 // A path segment for GitHub's API: the names here are already restricted to [A-Za-z0-9_.-].
 std::string segment(const std::string& text) { return annotate::percent_encode(text, "-._~"); }
+
+// Who pushed or wrote commits of the pull request counts as its author (issue #32).
+constexpr const char* k_committer_why = "authored or committed commits of this pull request, so counts as its author";
+constexpr const char* k_committer_exempt_why =
+    "authored or committed commits of this pull request, so counts as its author and may not exempt them";
 
 bool is_bot(const json& user) {
     return text_at(user, {"type"}).value_or("") == "Bot" || text_at(user, {"login"}).value_or("").ends_with("[bot]");
@@ -86,6 +93,30 @@ analyze::Result<bool> Service::may_act(const std::string& repository, const std:
         if (member) return true;
     }
     return false;
+}
+
+analyze::Result<std::set<std::string>> Service::pull_committers(const std::string& repository, std::int64_t number,
+                                                               const std::string& token) {
+    std::set<std::string> people;
+    // GitHub lists at most 250 commits of a pull request, 100 a page.
+    for (int page = 1; page <= 3; ++page) {
+        GitHubResponse r = m_app->request("GET", "/repos/" + repository + "/pulls/" + std::to_string(number) +
+                                                     "/commits?per_page=100&page=" + std::to_string(page),
+                                          token);
+        if (r.status != 200 || !r.body.is_array()) {
+            return analyze::Error{"GitHub answered " + (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) +
+                                      " about the pull request's commits",
+                                  "", std::nullopt};
+        }
+        for (const auto& commit : r.body) {
+            for (const char* who : {"author", "committer"}) {
+                std::string login = lower(text_at(commit, {who, "login"}).value_or(""));
+                if (valid_login(login)) people.insert(login);
+            }
+        }
+        if (r.body.size() < 100) break;
+    }
+    return people;
 }
 
 namespace {
@@ -171,7 +202,16 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
         return false;
     }
     std::string why;
-    if (ctx.login == ctx.author && !settings.author_may_approve) {
+    if (!settings.author_may_approve && ctx.login != ctx.author) {
+        auto committers = pull_committers(ctx.repository, ctx.number, token->second);
+        if (!committers) {
+            error = committers.error().message;
+            return false;
+        }
+        if (committers->contains(ctx.login)) why = k_committer_why;
+    }
+    if (!why.empty()) {
+    } else if (ctx.login == ctx.author && !settings.author_may_approve) {
         why = "the pull request's author may not approve their own migration";
     } else {
         auto allowed = may_act(ctx.repository, settings.approvers, ctx.login, token->second);
@@ -185,10 +225,11 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
     const std::string reason = text_at(payload, {"review", "body"}).value_or("").substr(0, k_max_reason);
     auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
         if (auto noted = note_author(c, ctx); !noted) return noted.error();
-        // The content the reviewer saw: the newest upload of the reviewed commit, else the pull
-        // request's newest (an upload of other migrations arriving later voids it).
+        // The content the reviewer saw: the upload of the reviewed commit, and no other. Until it
+        // arrives the approval is pending (content_hash NULL); if it never does, it never counts.
         std::optional<std::string> content;
-        if (is_hex(commit, 40)) {
+        if (why.empty() && !is_hex(commit, 40)) why = "the review names no commit";
+        if (why.empty()) {
             auto r = c.query("SELECT content_hash FROM pgfence_uploads WHERE repository = $1 AND pull_request = $2 AND head_sha = $3 "
                              "AND response IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
                              {ctx.repository, std::to_string(ctx.number), commit});
@@ -197,22 +238,23 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
         }
         auto latest = latest_upload(c, ctx.repository, ctx.number);
         if (!latest) return latest.error();
-        if (!content && *latest) content = (*latest)->content_hash;
-        if (!why.empty() || !content) {
+        if (!why.empty()) {
             auto e = append_audit(c, ctx.repository, "approval_refused", content, ctx.number,
                                   {{"login", ctx.login}, {"source", "review"}, {"review_id", *review_id},
-                                   {"why", why.empty() ? "nothing uploaded for this pull request yet" : why}, {"delivery", delivery}});
+                                   {"why", why}, {"commit_id", commit}, {"delivery", delivery}});
             if (!e) return e.error();
             return true;
         }
-        auto r = c.query("INSERT INTO pgfence_approvals (repository, pull_request, content_hash, login, source, review_id, reason) "
-                         "VALUES ($1, $2, $3, $4, 'review', $5, $6)",
-                         {ctx.repository, std::to_string(ctx.number), *content, ctx.login, std::to_string(*review_id), reason});
+        auto r = c.query("INSERT INTO pgfence_approvals (repository, pull_request, content_hash, commit_sha, login, source, review_id, "
+                         "reason) VALUES ($1, $2, NULLIF($3, ''), $4, $5, 'review', $6, $7)",
+                         {ctx.repository, std::to_string(ctx.number), content.value_or(""), commit, ctx.login,
+                          std::to_string(*review_id), reason});
         if (!r) return db_error(c, r.error());
         auto e = append_audit(c, ctx.repository, "approval", content, ctx.number,
                               {{"login", ctx.login}, {"source", "review"}, {"review_id", *review_id}, {"reason", reason},
-                               {"commit_id", commit}, {"delivery", delivery}});
+                               {"commit_id", commit}, {"pending", !content.has_value()}, {"delivery", delivery}});
         if (!e) return e.error();
+        if (!*latest) return true;
         return enqueue_check(c, ctx.repository, ctx.number, **latest);
     });
     if (!done) error = done.error().message;
@@ -310,7 +352,16 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
     const bool exempt = command.kind == CommandKind::Exempt;
     const std::vector<std::string>& people = exempt ? settings.granters() : settings.approvers;
     std::string why;
-    if (ctx.login == ctx.author && !settings.author_may_approve) {
+    if (!settings.author_may_approve && ctx.login != ctx.author) {
+        auto committers = pull_committers(ctx.repository, ctx.number, token->second);
+        if (!committers) {
+            error = committers.error().message;
+            return false;
+        }
+        if (committers->contains(ctx.login)) why = exempt ? k_committer_exempt_why : k_committer_why;
+    }
+    if (!why.empty()) {
+    } else if (ctx.login == ctx.author && !settings.author_may_approve) {
         why = exempt ? "the pull request's author may not exempt their own migration"
                      : "the pull request's author may not approve their own migration";
     } else {
@@ -331,15 +382,54 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
             why = "an exemption may last at most " + std::to_string(settings.max_exemption_days) + " days under the policy";
         }
     }
+    // The head as GitHub says, asked only when no webhook told the service of the pull request.
+    std::string asked_head;
+    if (why.empty()) {
+        bool known = false;
+        auto looked = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+            auto r = c.query("SELECT 1 FROM pgfence_pull_requests WHERE repository = $1 AND number = $2",
+                             {ctx.repository, std::to_string(ctx.number)});
+            if (!r) return db_error(c, r.error());
+            known = r->rows() > 0;
+            return true;
+        });
+        if (!looked) {
+            error = looked.error().message;
+            return false;
+        }
+        if (!known) {
+            GitHubResponse pull = m_app->request("GET", "/repos/" + ctx.repository + "/pulls/" + std::to_string(ctx.number), token->second);
+            if (pull.status == 200) asked_head = text_at(pull.body, {"head", "sha"}).value_or("");
+        }
+    }
     std::string exemption_id;
     auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
         if (auto noted = note_author(c, ctx); !noted) return noted.error();
         auto latest = latest_upload(c, ctx.repository, ctx.number);
         if (!latest) return latest.error();
+        // The head when the comment was made (as GitHub's webhooks said, else as GitHub says now):
+        // an approval binds to that head's upload only, pending until it arrives.
+        std::string head;
+        auto known = c.query("SELECT head_sha FROM pgfence_pull_requests WHERE repository = $1 AND number = $2",
+                             {ctx.repository, std::to_string(ctx.number)});
+        if (!known) return db_error(c, known.error());
+        if (known->rows() > 0) head = known->value(0, 0);
+        else if (is_hex(asked_head, 40)) head = asked_head;
+        else if (*latest) head = (*latest)->head_sha;
         std::optional<std::string> content;
-        if (*latest) content = (*latest)->content_hash;
-        if (!exempt && why.empty() && !content) why = "nothing was uploaded for this pull request yet";
-        json data = {{"login", ctx.login}, {"comment_id", *comment_id}, {"delivery", delivery}};
+        json envelope;
+        if (!head.empty()) {
+            auto r = c.query("SELECT content_hash, envelope FROM pgfence_uploads WHERE repository = $1 AND pull_request = $2 "
+                             "AND head_sha = $3 AND response IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
+                             {ctx.repository, std::to_string(ctx.number), head});
+            if (!r) return db_error(c, r.error());
+            if (r->rows() > 0) {
+                content = r->value(0, 0);
+                envelope = json::parse(r->value(0, 1));
+            }
+        }
+        if (!exempt && why.empty() && head.empty()) why = "the pull request's head commit is not known yet";
+        json data = {{"login", ctx.login}, {"comment_id", *comment_id}, {"delivery", delivery}, {"head_sha", head}};
         if (exempt) {
             data.update({{"rule", command.rule},
                          {"path", command.path ? json(*command.path) : json(nullptr)},
@@ -356,14 +446,23 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
             return true;
         }
         if (exempt) {
+            // Bound to the statements it covers in the head's upload, else in the newest upload the
+            // granter could see (none at all: it applies unbound).
+            if (!content && *latest) {
+                auto r = c.query("SELECT envelope FROM pgfence_uploads WHERE id = $1", {(*latest)->id});
+                if (!r) return db_error(c, r.error());
+                if (r->rows() > 0) envelope = json::parse(r->value(0, 0));
+            }
+            const std::string scope = envelope.is_object() ? exemption_scope(envelope, command.path, command.line) : "";
+            data["statements_sha256"] = scope.empty() ? json(nullptr) : json(scope);
             auto r = c.query("INSERT INTO pgfence_exemptions (repository, pull_request, rule, path, line, reason, owner, expires_at, "
-                             "comment_id) VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, '')::integer, $6, $7, "
-                             "to_timestamp($8::bigint), $9) RETURNING id",
+                             "comment_id, statements_sha256) VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, '')::integer, $6, $7, "
+                             "to_timestamp($8::bigint), $9, NULLIF($10, '')) RETURNING id",
                              {ctx.repository, std::to_string(ctx.number), command.rule, command.path.value_or(""),
                               command.line ? std::to_string(*command.line) : "", command.reason, ctx.login,
                               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                                  command.expires_at.time_since_epoch()).count()),
-                              comment});
+                              comment, scope});
             if (!r) return db_error(c, r.error());
             exemption_id = r->value(0, 0);
             data["exemption_id"] = std::stoll(exemption_id);
@@ -375,9 +474,11 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
                                   utc_text(command.expires_at + std::chrono::seconds(1)));
             if (!expiry) return expiry.error();
         } else {
-            auto r = c.query("INSERT INTO pgfence_approvals (repository, pull_request, content_hash, login, source, comment_id, reason) "
-                             "VALUES ($1, $2, $3, $4, 'comment', $5, $6)",
-                             {ctx.repository, std::to_string(ctx.number), *content, ctx.login, comment, command.reason});
+            data["pending"] = !content.has_value();
+            auto r = c.query("INSERT INTO pgfence_approvals (repository, pull_request, content_hash, commit_sha, login, source, "
+                             "comment_id, reason) VALUES ($1, $2, NULLIF($3, ''), $4, $5, 'comment', $6, $7)",
+                             {ctx.repository, std::to_string(ctx.number), content.value_or(""), head, ctx.login, comment,
+                              command.reason});
             if (!r) return db_error(c, r.error());
             auto e = append_audit(c, ctx.repository, "approval", content, ctx.number, data);
             if (!e) return e.error();

@@ -216,22 +216,27 @@ StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, cons
     return true;
 }
 
-StoreResult<std::vector<governance::Exemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
-                                                              std::int64_t pull_request) {
-    auto r = conn.query("SELECT rule, path, line, reason, owner, extract(epoch FROM expires_at)::bigint FROM pgfence_exemptions "
+StoreResult<std::vector<StoredExemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
+                                                       std::int64_t pull_request) {
+    auto r = conn.query("SELECT rule, path, line, reason, owner, extract(epoch FROM expires_at)::bigint, id, statements_sha256, "
+                        "voided_at IS NOT NULL FROM pgfence_exemptions "
                         "WHERE repository = $1 AND pull_request = $2 ORDER BY created_at, id",
                         {repository, std::to_string(pull_request)});
     if (!r) return db_error(conn, r.error());
-    std::vector<governance::Exemption> out;
+    std::vector<StoredExemption> out;
     for (int i = 0; i < r->rows(); ++i) {
-        governance::Exemption e;
+        StoredExemption s;
+        governance::Exemption& e = s.exemption;
         e.rule = r->value(i, 0);
         if (!r->is_null(i, 1)) e.path = r->value(i, 1);
         if (!r->is_null(i, 2)) e.line = std::stoi(r->value(i, 2));
         e.reason = r->value(i, 3);
         e.owner = r->value(i, 4);
         e.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(std::stoll(r->value(i, 5))));
-        out.push_back(std::move(e));
+        s.id = r->value(i, 6);
+        if (!r->is_null(i, 7)) s.scope = r->value(i, 7);
+        s.voided = r->value(i, 8) == "t";
+        out.push_back(std::move(s));
     }
     return out;
 }

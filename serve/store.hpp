@@ -18,6 +18,7 @@
 #include "analyze/error.hpp"
 #include "serve/audit.hpp"
 #include "governance/exemption.hpp"
+#include "serve/binding.hpp"
 #include "trace/pq_connection.hpp"
 
 namespace pgfence::serve {
@@ -118,8 +119,9 @@ private:
 [[nodiscard]] StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, const nlohmann::json& payload,
                                         const std::string& run_after = "");
 
-// Inside a Store transaction: the exemptions granted on a pull request (expired ones too), oldest first.
-[[nodiscard]] StoreResult<std::vector<governance::Exemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
+// Inside a Store transaction: the exemptions granted on a pull request (expired and voided ones
+// too), oldest first, with what each was bound to (serve/binding.hpp).
+[[nodiscard]] StoreResult<std::vector<StoredExemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
                                                                            std::int64_t pull_request);
 
 // The pull request's newest upload that was answered: (id, head_sha, content_hash), or nothing.

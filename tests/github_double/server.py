@@ -289,6 +289,23 @@ class Double(AppRoutes):
                             changes=3, patch="@@ -0,0 +1,3 @@")
                 items.append(item)
             return self.paginate(items, url, origin)
+        if op.id == "pulls/list-commits":
+            item_raw = raw_ok["items"]
+            items = []
+            for c in st.commits.get(f"{repo}#{params['pull_number']}", []):
+                item = openapi.synthesize(item_raw)
+                api = f"{origin}{self.prefix}/repos/{repo}"
+                item.update(sha=c["sha"], node_id=f"C_{c['sha'][:12]}", url=f"{api}/commits/{c['sha']}",
+                            html_url=f"https://github.example/{repo}/commit/{c['sha']}",
+                            comments_url=f"{api}/commits/{c['sha']}/comments", parents=[])
+                for who in ("author", "committer"):
+                    login = c.get(who)
+                    item[who] = self.user_json(item_raw["properties"][who], {"login": login}) if login else None
+                    item["commit"][who] = {"name": login or "someone", "email": f"{login or 'someone'}@example.com",
+                                           "date": "2024-05-01T12:00:00Z"}
+                item["commit"]["message"] = c.get("message", "a commit")
+                items.append(item)
+            return self.paginate(items, url, origin)
         if op.id == "pulls/create-review":
             key = f"{repo}#{params['pull_number']}"
             problems = st.review_errors(key, body)

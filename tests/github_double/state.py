@@ -84,6 +84,7 @@ class State:
         self.check_runs = {}    # id -> stored check run (request fields merged)
         self.pulls = {}         # "owner/repo#number" -> {"head_sha":..., "base_ref":...}
         self.files = {}         # "owner/repo#number" -> [{"filename":..., "status":...}]
+        self.commits = {}       # "owner/repo#number" -> [{"sha", "author": login | None, "committer": login | None}]
         self.reviews = {}       # "owner/repo#number" -> [review]
         self.review_comments = {}  # "owner/repo#number" -> [review comment]
         self.diff_specs = {}    # "owner/repo#number" -> {"git": {dir, base[, head]}} or {"diff": {...}}
@@ -120,6 +121,7 @@ class State:
     def seed(self, spec):
         """{"comments": [{"repo", "number", "count", "marker", "marker_at": [indexes], "login", "user_id"}],
         "pulls": [{"repo", "number", "head_sha", "base_ref", "files": [names] | count,
+                   "commits": [{"sha", "author": login | null, "committer": login | null}],
                    "git": {"dir", "base"[, "head"]} | "diff": {path: [right lines] | {"RIGHT": [...], "LEFT": [...]}}}],
         "installations": [{"id", "account", "repositories": ["o/r"], "permissions": {name: level}}],
         "check_runs": [{"repo", "head_sha", "name", "status", "conclusion", ...}],
@@ -146,6 +148,8 @@ class State:
             if isinstance(names, int) or names is None:
                 names = [f"migrations/{i + 1:04d}_step.sql" for i in range(int(names or 0))]
             self.files[key] = [{"filename": n, "status": "added"} for n in names]
+            if "commits" in p:  # pulls/list-commits: who authored and committed each
+                self.commits[key] = [dict(c) for c in p["commits"]]
             if "git" in p or "diff" in p:
                 self.diff_specs[key] = {k: p[k] for k in ("git", "diff") if k in p}
                 self.diffs = {k: v for k, v in self.diffs.items() if k[0] != key}

@@ -3,7 +3,8 @@ the test starts), the GitHub test double as the App's API, real git repositories
 --upload` as the action runs it, and webhooks signed as GitHub signs them.
 
     serve_test.py SCENARIO --binary pgfence --source DIR --schemas DIR
-Scenarios: loop, org_policy, faults, restart, replicas, tamper, signoff, exemptions. Each prints ok: lines; the first failure ends it (exit 1).
+Scenarios: loop, org_policy, faults, restart, replicas, tamper, signoff, exemptions, integrity,
+exemption_rewrite. Each prints ok: lines; the first failure ends it (exit 1).
 """
 import argparse
 import concurrent.futures
@@ -434,7 +435,8 @@ def scenario_faults(w):
 def scenario_restart(w):
     """The database restarting mid-run, and the service killed with work queued: nothing is lost."""
     w.pg = Postgres(w.tmp)
-    w.start_double(faults=[{"kind": "server-error", "method": "POST", "path": "check-runs$", "times": 1}])
+    # Twice: the check waiting for the upload (posted on the webhook) may take the first.
+    w.start_double(faults=[{"kind": "server-error", "method": "POST", "path": "check-runs$", "times": 2}])
     config = w.config(database_url=w.pg.url("postgres", "postgres"))
     token = w.token(config)
     proc, url = w.start_service(config)
@@ -460,7 +462,8 @@ def scenario_restart(w):
     proc.kill()
     proc.wait()
     w.services.remove(proc)
-    check(not w.governance_checks(head), "no check was posted before the kill")
+    check(not any(r.get("conclusion") for r in w.governance_checks(head)),
+          f"no decision was posted before the kill (at most the check waiting for the upload): {w.governance_checks(head)}")
     w.start_service(config)
     w.wait_for_check(head, "action_required", timeout=90)
     ok("pgfence serve killed with a check run queued: the next process posted it (the queue is in the database)")
@@ -772,8 +775,141 @@ def scenario_exemptions(w):
     ok("the chain verifies; every request to GitHub validated")
 
 
+def upload_envelope(w, url, token, head, report, content_hash="sha256:" + "0" * 64):
+    """An upload as a broken or hostile client sends it: (status, body)."""
+    base, _ = w.heads()
+    envelope = {"schema_version": 1, "repository": REPO, "pull_request": 7, "head_sha": head, "base_sha": base,
+                "content_hash": content_hash, "sql_included": True, "report": report}
+    status, body, _ = http("POST", url + "/v1/analyses", body=envelope,
+                           headers={"Authorization": "Bearer " + token, "Idempotency-Key": "k-" + head,
+                                    "Content-Type": "application/json"})
+    return status, json.loads(body)
+
+
+def scenario_integrity(w):
+    """Issue #32: nothing a pull request writes can lift the review. A refused upload leaves its
+    head a failing check; a review binds to its own commit's upload only; a new head waits for its
+    own upload; whoever pushed commits of the pull request counts as its author; reports that
+    failed the schema (DROP SCHEMA ... CASCADE) and NUL bytes upload."""
+    config, token, url = signoff_world(w, 'approvers = ["alice", "bob"]\n',
+                                       extra_seed={"collaborators": [{"repo": REPO, "login": login, "permission": "write"}
+                                                                   for login in ("alice", "bob", AUTHOR)]})
+    proc, out, head0 = w.upload(url, token)
+    w.wait_for_check(head0, "action_required")
+
+    # Commit A: its upload is refused (here a report the schema refuses, as any 422 would be).
+    write(os.path.join(w.repo, "migrations/003_a.sql"), "ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX users_a ON users (a);\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "A")
+    head_a = w.heads()[1]
+    status, body = upload_envelope(w, url, token, head_a, {"files": []})
+    check(status == 422 and "does not match" in body["message"], f"the broken upload is refused: {status} {body}")
+    run = w.wait_for_check(head_a, "failure")
+    check("refused" in run["output"]["title"] and "does not match docs/pgfence-report.schema.json"
+          in run["output"]["summary"], f"the failing check says why: {run['output']}")
+    w.wait_for_event(url, token, "upload_refused")
+    ok("a refused upload (422) leaves its head a failing 'pgfence governance' check that says why (upload_refused audited)")
+
+    # Commit B: other migrations, uploaded and decided.
+    write(os.path.join(w.repo, "migrations/004_b.sql"), "CREATE INDEX users_b ON users (email, id);\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "B")
+    proc, out, head_b = w.upload(url, token)
+    check(out.get("governance-conclusion") == "action_required", f"B uploads: {proc.stdout[-600:]} {proc.stderr[-600:]}")
+    w.wait_for_check(head_b, "action_required")
+
+    # alice reviews commit A (whose upload failed) after B's upload: it must not approve B.
+    review(w, url, "alice", head_sha=head_a, body="A looks fine")
+    approval = w.wait_for_event(url, token, "approval")[-1]
+    check(approval["data"].get("pending") is True and approval["data"]["commit_id"] == head_a, f"a pending approval: {approval}")
+    run = w.wait_for_text(head_b, "action_required", "approval by alice (review) pending")
+    time.sleep(1)
+    check(w.governance_checks(head_b)[-1]["conclusion"] == "action_required", "the review of A did not approve B")
+    check([r.get("conclusion") for r in w.governance_checks(head_a)][-1:] == ["failure"], "A keeps its failing check")
+    ok("a review of commit A whose upload failed does not approve B, uploaded later: pending, named in the check")
+
+    # A new head announced by GitHub waits for its own upload (never shows an earlier decision).
+    write(os.path.join(w.repo, "README.md"), "app, again\n")
+    git(w.repo, "commit", "-qam", "C")
+    head_c = w.heads()[1]
+    status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    check(status == 202, "synchronize webhook")
+    deadline = time.time() + 30
+    while time.time() < deadline and not w.governance_checks(head_c):
+        time.sleep(0.3)
+    runs = w.governance_checks(head_c)
+    check(runs and runs[-1].get("conclusion") is None and runs[-1]["output"].get("title") == "Waiting for the upload of this commit",
+          f"the new head's check waits for its upload: {runs}")
+    proc, out, _ = w.upload(url, token)
+    w.wait_for_check(head_c, "action_required")
+    ok("a new head (synchronize) gets an in-progress check until its own upload arrives, then that upload's decision")
+
+    # bob pushed a commit of the pull request (dave opened it): his approval is refused.
+    w.seed_double({"pulls": [{"repo": REPO, "number": 7, "head_sha": head_c,
+                              "commits": [{"sha": head_a, "author": AUTHOR, "committer": AUTHOR},
+                                          {"sha": head_b, "author": "someone-else", "committer": "bob"}]}]})
+    review(w, url, "bob", head_sha=head_c, body="I pushed B, but looks good")
+    refused = w.wait_for_event(url, token, "approval_refused")
+    check(refused[-1]["data"].get("login") == "bob" and "committed commits of this pull request" in refused[-1]["data"].get("why", ""),
+          f"the pusher's approval is refused: {refused[-1]}")
+    comment(w, url, "bob", "/pgfence approve")
+    refused = w.wait_for_event(url, token, "approval_refused", 2)
+    check(refused[-1]["data"].get("source") == "comment", f"{refused[-1]}")
+    check(w.governance_checks(head_c)[-1]["conclusion"] == "action_required", "bob cannot sign off")
+    review(w, url, "alice", head_sha=head_c, body="checked C")
+    w.wait_for_text(head_c, "success", "Signed off by alice")
+    ok("whoever committed (pushed) commits of the pull request counts as its author: refused; alice on C signs off")
+
+    # Reports that used to fail the upload: DROP SCHEMA ... CASCADE (lock kind schema, outside the
+    # report schema) and a NUL byte in the SQL (which PostgreSQL's jsonb cannot hold).
+    with open(os.path.join(w.repo, "migrations/005_d.sql"), "wb") as f:
+        f.write(b"DROP SCHEMA legacy CASCADE;\nCOMMENT ON TABLE users IS 'nul \x00 here';\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "D")
+    proc, out, head_d = w.upload(url, token)
+    check("governance: uploaded" in proc.stdout and out.get("governance-conclusion") == "failure",
+          f"D uploads (DROP SCHEMA CASCADE is a CRITICAL guardrail): {proc.stdout[-400:]} {proc.stderr[-400:]}")
+    w.wait_for_check(head_d, "failure")
+    status, body = upload_envelope(w, url, token, head_d, {"files": [], "x": "nul \u0000"})
+    check(status == 422 and "NUL" in body["message"], f"a NUL from another client is refused by name: {status} {body}")
+    ok("a report with DROP SCHEMA ... CASCADE and a NUL byte in the SQL uploads (the NUL written U+FFFD); "
+       "a NUL sent by another client is a clear 422, not a 500")
+    verified = w.verify_file(w.audit(url, token))
+    check(verified.returncode == 0, f"audit verify: {verified.stdout}")
+    w.all_github_requests_valid()
+    ok("the chain verifies; every request to GitHub validated (pulls/list-commits among them)")
+
+
+def scenario_exemption_rewrite(w):
+    """Issue #32: an exemption is bound to the statement it covers; a rewrite voids it."""
+    config, token, url = signoff_world(w, 'approvers = ["alice"]\nrequire_lock_timeout = true\nmax_exemption_days = 10\n')
+    proc, out, head = w.upload(url, token)
+    check(out.get("governance-conclusion") == "failure", f"lock_timeout guardrail: {out} {proc.stderr[-400:]}")
+    soon = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
+    comment(w, url, "alice", f'/pgfence exempt lock-timeout-missing at migrations/002_email.sql:1 --reason "reviewed" --until {soon}')
+    granted = w.wait_for_event(url, token, "exemption")
+    check(granted[-1]["data"].get("statements_sha256"), f"the exemption records what it covers: {granted[-1]}")
+    w.wait_for_text(head, "action_required", "`lock-timeout-missing`")
+    ok("the exemption at FILE:LINE lifts the guardrail and records the hash of the statement it covers")
+
+    # Another statement at the same line: the exemption no longer applies.
+    write(os.path.join(w.repo, "migrations/002_email.sql"), "CREATE INDEX users_email ON users (lower(email));\n")
+    git(w.repo, "commit", "-qam", "rewrite")
+    proc, out, head2 = w.upload(url, token)
+    run = w.wait_for_text(head2, "failure", "voided: what it covers changed after it was granted")
+    voided = w.wait_for_event(url, token, "exemption_voided")
+    check(voided[-1]["data"]["rule"] == "lock-timeout-missing" and voided[-1]["data"]["line"] == 1, f"{voided[-1]}")
+    check(out.get("governance-conclusion") == "failure", f"the upload's own answer does not apply it either: {out}")
+    ok("a rewrite of the exempted statement voids the exemption: failure, the check says so, exemption_voided audited")
+    verified = w.verify_file(w.audit(url, token))
+    check(verified.returncode == 0, f"audit verify: {verified.stdout}")
+    w.all_github_requests_valid()
+    ok("the chain verifies; every request to GitHub validated")
+
+
 SCENARIOS = {"loop": scenario_loop, "org_policy": scenario_org_policy, "faults": scenario_faults, "restart": scenario_restart, "replicas": scenario_replicas,
-             "tamper": scenario_tamper, "signoff": scenario_signoff, "exemptions": scenario_exemptions}
+             "tamper": scenario_tamper, "signoff": scenario_signoff, "exemptions": scenario_exemptions,
+             "integrity": scenario_integrity, "exemption_rewrite": scenario_exemption_rewrite}
 
 
 def run_world(args, name, scenario):

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "serve/audit.hpp"
+#include "serve/binding.hpp"
 #include "serve/config.hpp"
 #include "serve/crypto.hpp"
 
@@ -315,4 +316,40 @@ TEST_CASE("the service: only a suppression the upload shows on the base branch l
     REQUIRE(base);
     CHECK(base->decision["conclusion"] == "success");
     CHECK(base->decision["ignored_suppressions"].empty());
+}
+
+// Issue #32: an exemption is bound to what it covers; a rewrite of that, and only that, voids it.
+TEST_CASE("exemption scope: bound to the statements it covers", "[serve][binding]") {
+    auto statement = [](int start, int end, const std::string& sql) {
+        return json{{"span", {{"start", {{"line", start}, {"column", 1}}}, {"end", {{"line", end}, {"column", 2}}}}},
+                    {"sql", sql}};
+    };
+    auto envelope = [&](const std::string& first, const std::string& second, bool sql = true) {
+        return json{{"content_hash", "sha256:" + first + second},
+                    {"sql_included", sql},
+                    {"report", {{"files", json::array({{{"path", "m/1.sql"}, {"sha256", sha256_hex(first + second)},
+                                                        {"statements", json::array({statement(1, 2, first), statement(3, 3, second)})}}})}}}};
+    };
+    const json before = envelope("CREATE INDEX a ON t (x)", "DROP TABLE u");
+    const json other = envelope("CREATE INDEX a ON t (x)", "DROP TABLE v");
+    const json rewritten = envelope("CREATE INDEX a ON t (lower(x))", "DROP TABLE u");
+    const std::string line = "m/1.sql";
+    CHECK(exemption_scope(before, line, 2) == exemption_scope(other, line, 2));        // another statement changed
+    CHECK(exemption_scope(before, line, 2) != exemption_scope(rewritten, line, 2));    // the covered one changed
+    CHECK(exemption_scope(before, line, std::nullopt) != exemption_scope(other, line, std::nullopt));  // FILE: the file
+    CHECK(exemption_scope(before, std::nullopt, std::nullopt) != exemption_scope(other, std::nullopt, std::nullopt));
+    CHECK(exemption_scope(before, std::string("m/2.sql"), 1) == exemption_scope(other, std::string("m/2.sql"), 1));
+    // Without the SQL, FILE:LINE falls back to the whole file.
+    CHECK(exemption_scope(envelope("a", "b", false), line, 1) != exemption_scope(envelope("a", "c", false), line, 1));
+
+    StoredExemption kept{"1", {"drop-table", line, 3, "r", "alice", {}}, exemption_scope(before, line, 3), false};
+    StoredExemption changed{"2", {"require-concurrent-index", line, 1, "r", "alice", {}}, exemption_scope(before, line, 1), false};
+    StoredExemption unbound{"3", {"x", std::nullopt, std::nullopt, "r", "alice", {}}, std::nullopt, false};
+    StoredExemption gone{"4", {"y", std::nullopt, std::nullopt, "r", "alice", {}}, std::nullopt, true};
+    ExemptionSplit split = split_exemptions({kept, changed, unbound, gone}, rewritten);
+    REQUIRE(split.applying.size() == 2);
+    CHECK(split.applying[0].rule == "drop-table");
+    CHECK(split.applying[1].rule == "x");
+    CHECK(split.newly_voided == std::vector<std::string>{"2"});
+    CHECK(split.voided.size() == 2);
 }

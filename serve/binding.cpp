@@ -1,0 +1,65 @@
+#include "serve/binding.hpp"
+
+#include "serve/crypto.hpp"
+
+namespace pgfence::serve {
+
+using nlohmann::json;
+
+namespace {
+
+const json* file_of(const json& report, const std::string& path) {
+    const json* files = report.is_object() && report.contains("files") ? &report["files"] : nullptr;
+    if (files == nullptr || !files->is_array()) return nullptr;
+    for (const auto& file : *files) {
+        if (file.is_object() && file.value("path", std::string()) == path) return &file;
+    }
+    return nullptr;
+}
+
+int line_at(const json& statement, const char* end) {
+    const json* span = statement.contains("span") ? &statement["span"] : nullptr;
+    if (span == nullptr || !span->is_object() || !span->contains(end) || !(*span)[end].is_object()) return 0;
+    return (*span)[end].value("line", 0);
+}
+
+}  // namespace
+
+std::string exemption_scope(const json& envelope, const std::optional<std::string>& path, std::optional<int> line) {
+    static const json k_empty = json::object();
+    const json& report = envelope.contains("report") && envelope["report"].is_object() ? envelope["report"] : k_empty;
+    if (!path) return sha256_hex("rule-wide\n" + envelope.value("content_hash", std::string()));
+    const json* file = file_of(report, *path);
+    if (file == nullptr) return sha256_hex("absent\n" + *path);
+    const std::string file_sha = file->value("sha256", std::string());
+    if (!line || !envelope.value("sql_included", false)) return sha256_hex("file\n" + *path + "\n" + file_sha);
+    std::string covered = "statements\n" + *path + "\n" + std::to_string(*line) + "\n";
+    if (file->contains("statements") && (*file)["statements"].is_array()) {
+        for (const auto& s : (*file)["statements"]) {
+            if (!s.is_object() || line_at(s, "start") > *line || line_at(s, "end") < *line) continue;
+            const std::string sql = s.value("sql", std::string());
+            covered += std::to_string(line_at(s, "start")) + "-" + std::to_string(line_at(s, "end")) + " " +
+                       std::to_string(sql.size()) + "\n" + sql + "\n";
+        }
+    }
+    return sha256_hex(covered);
+}
+
+ExemptionSplit split_exemptions(const std::vector<StoredExemption>& stored, const json& envelope) {
+    ExemptionSplit out;
+    for (const auto& s : stored) {
+        if (s.voided) {
+            out.voided.push_back(s.exemption);
+            continue;
+        }
+        if (s.scope && *s.scope != exemption_scope(envelope, s.exemption.path, s.exemption.line)) {
+            out.voided.push_back(s.exemption);
+            out.newly_voided.push_back(s.id);
+            continue;
+        }
+        out.applying.push_back(s.exemption);
+    }
+    return out;
+}
+
+}  // namespace pgfence::serve

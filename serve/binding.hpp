@@ -1,0 +1,43 @@
+#pragma once
+// What a sign-off is bound to (issue #32): an exemption to the statements it covered when it was
+// granted, so that a rewrite of them voids it as a change of the migrations voids an approval.
+// Pure: the service reads the uploads and stores the hashes.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "governance/exemption.hpp"
+
+namespace pgfence::serve {
+
+// The SHA-256 of what an exemption at `path`[:`line`] covers in an upload's envelope:
+//   FILE:LINE  the SQL of the statements whose span holds LINE (with their spans), or the whole
+//              file's sha256 when the upload left the SQL out;
+//   FILE       the file's sha256 (the report's, of its bytes at the head commit);
+//   neither    the upload's content hash (every migration of the pull request).
+// A file the report does not have hashes as absent, so an exemption granted before the file
+// existed is voided when it appears.
+[[nodiscard]] std::string exemption_scope(const nlohmann::json& envelope, const std::optional<std::string>& path,
+                                          std::optional<int> line);
+
+// An exemption as stored: its id, the scope hash recorded when granted (none for one granted
+// before issue #32, which applies as it did), and whether it was voided.
+struct StoredExemption {
+    std::string id;
+    governance::Exemption exemption;
+    std::optional<std::string> scope;
+    bool voided = false;
+};
+
+// The exemptions that apply to `envelope` (not voided before, scope unchanged), and the ids of
+// those whose scope changed (to be voided and audited by the caller).
+struct ExemptionSplit {
+    std::vector<governance::Exemption> applying;
+    std::vector<governance::Exemption> voided;  // voided before or now: listed in the check, never applied
+    std::vector<std::string> newly_voided;       // ids
+};
+[[nodiscard]] ExemptionSplit split_exemptions(const std::vector<StoredExemption>& stored, const nlohmann::json& envelope);
+
+}  // namespace pgfence::serve

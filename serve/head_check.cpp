@@ -1,0 +1,138 @@
+// The `head_check` job (issue #32): the 'pgfence governance' check of a head commit that has no
+// valid upload of its own. A pull request's new head gets an in-progress check ("no upload
+// received for this head") until its upload arrives; a head whose upload the service refused gets
+// a failing one that says why. Once a valid upload of the head is recorded its decision is the
+// check, and this job changes nothing (it queues that decision again if it raced with it).
+#include "serve/audit.hpp"
+#include "serve/metrics.hpp"
+#include "serve/payload.hpp"
+#include "serve/service.hpp"
+
+#include "annotate/escape.hpp"
+
+namespace pgfence::serve {
+
+using nlohmann::json;
+
+namespace {
+
+// The newest accepted upload of `head` in `repository`: its id and pull request, or nothing.
+StoreResult<std::optional<std::pair<std::string, std::int64_t>>> accepted_upload(trace::Connection& c, const std::string& repository,
+                                                                               const std::string& head) {
+    auto r = c.query("SELECT id, pull_request FROM pgfence_uploads WHERE repository = $1 AND head_sha = $2 "
+                     "AND response IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
+                     {repository, head});
+    if (!r) return db_error(c, r.error());
+    if (r->rows() == 0) return std::optional<std::pair<std::string, std::int64_t>>{};
+    return std::optional<std::pair<std::string, std::int64_t>>{std::make_pair(r->value(0, 0), std::stoll(r->value(0, 1)))};
+}
+
+}  // namespace
+
+bool Service::post_head_check(const json& payload, std::string& error, bool& give_up) {
+    const std::string repository = payload.value("repository", "");
+    const std::string head = payload.value("head_sha", "");
+    const std::int64_t number = payload.value("pull_request", std::int64_t{0});
+    const bool refused = payload.value("state", "") == "refused";
+    const std::string why = payload.value("why", "");
+    if (!valid_repository(repository) || !is_hex(head, 40)) {
+        error = "a head_check job without its repository and head";
+        give_up = true;
+        return false;
+    }
+    bool decided = false;
+    std::optional<std::int64_t> check_run_id;
+    std::optional<std::int64_t> installation;
+    auto loaded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        auto upload = accepted_upload(c, repository, head);
+        if (!upload) return upload.error();
+        decided = upload->has_value();
+        if (decided) return true;
+        auto r = c.query("SELECT (SELECT check_run_id FROM pgfence_checks WHERE repository = $1 AND head_sha = $2), "
+                         "(SELECT installation_id FROM pgfence_pull_requests WHERE repository = $1 AND number = $3)",
+                         {repository, head, std::to_string(number)});
+        if (!r) return db_error(c, r.error());
+        if (!r->is_null(0, 0)) check_run_id = std::stoll(r->value(0, 0));
+        if (!r->is_null(0, 1)) installation = std::stoll(r->value(0, 1));
+        return true;
+    });
+    if (!loaded) {
+        error = loaded.error().message;
+        return false;
+    }
+    if (decided) return true;  // a valid upload of this head decides its check
+    auto access = token_for(repository, installation);
+    if (!access) {
+        error = access.error().message;
+        return false;
+    }
+    const std::string& token = access->second;
+    if (!check_run_id) {
+        auto found = m_app->request("GET", "/repos/" + repository + "/commits/" + head +
+                                               "/check-runs?check_name=pgfence%20governance&filter=latest", token);
+        if (found.status == 200 && found.body.contains("check_runs") && found.body["check_runs"].is_array() &&
+            !found.body["check_runs"].empty() && found.body["check_runs"][0].contains("id") &&
+            found.body["check_runs"][0]["id"].is_number_integer()) {
+            check_run_id = found.body["check_runs"][0]["id"].get<std::int64_t>();
+        }
+    }
+    const std::string conclusion = refused ? "failure" : "pending";
+    json output;
+    if (refused) {
+        output = {{"title", "The upload for this commit was refused"},
+                  {"summary", "The governance service refused the pgfence upload for this head commit, so nothing was "
+                              "reviewed here: " + annotate::md_text(why, 2000) +
+                              "\n\nFix the upload (the `pgfence pr --upload` step's log says the same) and run it again."}};
+    } else {
+        output = {{"title", "Waiting for the upload of this commit"},
+                  {"summary", "No upload received for this head commit yet: the check is decided when the `pgfence pr "
+                              "--upload` step of this commit's CI uploads its report. A review or approval of an "
+                              "earlier commit does not stand for this one."}};
+    }
+    json body = {{"name", k_check_name}, {"head_sha", head}, {"output", output}, {"external_id", "head:" + head}};
+    if (refused) {
+        body["status"] = "completed";
+        body["conclusion"] = "failure";
+    } else {
+        body["status"] = "in_progress";
+    }
+    if (!m_config.public_url.empty()) body["details_url"] = m_config.public_url;
+    GitHubResponse r = check_run_id
+                           ? m_app->request("PATCH", "/repos/" + repository + "/check-runs/" + std::to_string(*check_run_id), token, &body)
+                           : m_app->request("POST", "/repos/" + repository + "/check-runs", token, &body);
+    if (r.status == 401) m_app->forget_token(access->first);
+    if (r.status != 200 && r.status != 201) {
+        error = "GitHub answered " + (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) + " to the check run";
+        give_up = r.status >= 400 && r.status < 500 && r.status != 401 && r.status != 403 && r.status != 404 && r.status != 429;
+        m_metrics->count(m_metrics->checks, "error");
+        return false;
+    }
+    const std::int64_t id = r.body.value("id", std::int64_t{0});
+    auto recorded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        auto up = c.query("INSERT INTO pgfence_checks (repository, head_sha, check_run_id, conclusion, content_hash) "
+                          "VALUES ($1, $2, $3, $4, NULL) ON CONFLICT (repository, head_sha) DO UPDATE SET "
+                          "check_run_id = EXCLUDED.check_run_id, conclusion = EXCLUDED.conclusion, "
+                          "content_hash = NULL, updated_at = now()",
+                          {repository, head, std::to_string(id), conclusion});
+        if (!up) return db_error(c, up.error());
+        auto event = append_audit(c, repository, "check", std::nullopt, number,
+                                  {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head},
+                                   {"why", refused ? why : "no upload received for this head"}});
+        if (!event) return event.error();
+        // An upload of this head recorded meanwhile: its decision is posted again over this run
+        // (and over the one its own check job may have made at the same time).
+        auto upload = accepted_upload(c, repository, head);
+        if (!upload) return upload.error();
+        if (!*upload) return true;
+        return enqueue(c, "check", {{"upload_id", (*upload)->first}, {"repository", repository}, {"head_sha", head},
+                                    {"pull_request", (*upload)->second}, {"also_check_run_id", id}});
+    });
+    if (!recorded) {
+        error = recorded.error().message;
+        return false;
+    }
+    m_metrics->count(m_metrics->checks, check_run_id ? "updated" : "created");
+    return true;
+}
+
+}  // namespace pgfence::serve
