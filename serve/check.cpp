@@ -103,7 +103,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         return false;
     }
     const auto now = std::chrono::system_clock::now();
-    auto decided = policy->first->decide(envelope.value("report", json::object()), repository, head_sha, exemptions, now);
+    auto decided = policy->first->decide(envelope.value("report", json::object()), repository, head_sha, m_config.github_url, exemptions, now);
     if (!decided) {
         error = "the policy cannot be applied: " + decided.error().message;
         give_up = true;
