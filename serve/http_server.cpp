@@ -71,6 +71,7 @@ public:
         while (true) {
             if (Clock::now() >= m_read_until) return m_expired = true, -1;
             if (m_ssl != nullptr) {
+                ERR_clear_error();  // SSL_get_error reads this thread's queue: no earlier connection's errors
                 const int n = SSL_read(m_ssl, ptr, static_cast<int>(std::min<size_t>(size, 1 << 30)));
                 if (n > 0) return n;
                 const int error = SSL_get_error(m_ssl, n);
@@ -91,6 +92,7 @@ public:
         while (true) {
             if (Clock::now() >= *m_write_until) return m_expired = true, -1;
             if (m_ssl != nullptr) {
+                ERR_clear_error();
                 const int n = SSL_write(m_ssl, ptr, static_cast<int>(std::min<size_t>(size, 1 << 30)));
                 if (n > 0) return n;
                 if (!retry(SSL_get_error(m_ssl, n), *m_write_until)) return gave_up(*m_write_until);
@@ -120,6 +122,7 @@ public:
     bool handshake() {
         begin_request();
         while (true) {
+            ERR_clear_error();
             const int n = SSL_accept(m_ssl);
             if (n == 1) return true;
             if (!retry(SSL_get_error(m_ssl, n), read_until())) return false;
@@ -186,8 +189,10 @@ private:
             if (closed || stream.expired()) break;
         }
         if (ssl != nullptr) {
+            ERR_clear_error();
             SSL_shutdown(ssl);  // one try: the socket is non-blocking and about to close
             SSL_free(ssl);
+            ERR_clear_error();
         }
         ::shutdown(sock, SHUT_RDWR);
         ::close(sock);

@@ -3,7 +3,8 @@ real service, its database, the GitHub double, signed webhooks.
 
     integrity_test.py SCENARIO --binary pgfence --schemas DIR
 Scenarios:
-  slow_clients  80 connections trickling a request byte by byte: /healthz and an upload still answer
+  slow_clients  80 connections trickling a request byte by byte: /healthz and an upload still answer;
+                the same over TLS (tls_cert)
   redelivery    a delivery whose processing failed is taken again when GitHub redelivers it; one
                 processed stays a duplicate
   ghes          github_url on a GitHub Enterprise Server: the check run links there, never to
@@ -19,6 +20,8 @@ import os
 import re
 import select
 import socket
+import ssl
+import subprocess
 import sys
 import threading
 import time
@@ -79,7 +82,7 @@ def scenario_slow_clients(w):
     config = w.config()
     token = w.token(config)
     port = free_port()
-    _, url = w.start_service(config, port)
+    first, url = w.start_service(config, port)
     report = {}
     started = time.time()
     slow = threading.Thread(target=trickle, args=(port, 80, 75, 2.0, report))
@@ -114,6 +117,41 @@ def scenario_slow_clients(w):
     status, _, _ = http("GET", url + "/healthz", timeout=5)
     check(status == 200, "the service is well afterwards")
     ok("each trickling connection was closed by the service at its request's deadline")
+
+    # The same loop serves TLS (tls_cert): answers on a kept-alive connection, and a client that
+    # never says hello is let go within the deadline. (One service on the data folder at a time.)
+    first.terminate()
+    first.wait(timeout=30)
+    w.services.remove(first)
+    cert, key = os.path.join(w.tmp, "cert.pem"), os.path.join(w.tmp, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                    "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    tls_port = free_port()
+    tls_config = w.config(name="tls.toml", extra=f'tls_cert = "{cert}"\ntls_key = "{key}"')
+    proc = subprocess.Popen([w.args.binary, "serve", "--config", tls_config, "--listen", f"127.0.0.1:{tls_port}"],
+                            stdout=open(os.path.join(w.tmp, f"serve-{tls_port}.log"), "w"), stderr=subprocess.STDOUT)
+    w.services.append(proc)
+    context = ssl.create_default_context(cafile=cert)
+    context.check_hostname = False
+    answers = []
+    deadline = time.time() + 60
+    while time.time() < deadline and not answers:
+        try:
+            conn = httpclient.HTTPSConnection("127.0.0.1", tls_port, context=context, timeout=10)
+            for _ in range(3):
+                conn.request("GET", "/healthz")
+                r = conn.getresponse()
+                answers.append((r.status, r.read()))
+            conn.close()
+        except (OSError, httpclient.HTTPException):
+            answers = []
+            time.sleep(0.3)
+    check([a[0] for a in answers] == [200, 200, 200], f"three answers over one TLS connection: {answers}")
+    silent = socket.create_connection(("127.0.0.1", tls_port), timeout=40)
+    start = time.time()
+    got = silent.recv(10)
+    check(got == b"" and time.time() - start < 25, f"a client that never starts TLS is closed within 25 s: {got} {time.time() - start:.1f}")
+    ok(f"with tls_cert: answers over a kept-alive TLS connection; a silent client closed after {time.time() - start:.0f} s")
 
 
 def scenario_redelivery(w):
@@ -224,7 +262,6 @@ def scenario_ghes(w):
     def verify(text):
         with open(path, "w") as f:
             f.write(text)
-        import subprocess
         return subprocess.run([w.args.binary, "audit", "verify", path], capture_output=True, text=True, timeout=60)
 
     v = verify("\n".join(lines) + "\n")
