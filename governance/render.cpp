@@ -113,10 +113,12 @@ std::string to_text(const Decision& d) {
     return out;
 }
 
-std::string to_markdown(const Decision& d, std::string_view owner, std::string_view repo, std::string_view head_sha) {
+std::string to_markdown(const Decision& d, std::string_view owner, std::string_view repo, std::string_view head_sha,
+                        std::string_view web_url) {
     using annotate::md_code_span;
     using annotate::md_text;
-    const std::string blob = "https://github.com/" + annotate::percent_encode(owner, "-._~") + "/" +
+    while (!web_url.empty() && web_url.back() == '/') web_url.remove_suffix(1);
+    const std::string blob = std::string(web_url) + "/" + annotate::percent_encode(owner, "-._~") + "/" +
                              annotate::percent_encode(repo, "-._~") + "/blob/" + annotate::percent_encode(head_sha, "") + "/";
     auto link = [&](const std::string& path, int line) {
         // Report paths are relative to the checkout; a leading "./" or "/" would double the slash.

@@ -21,8 +21,9 @@ namespace pgfence::governance {
 // One line per item, `path:line rule RISK — message`, then notes on exemptions and the summary.
 [[nodiscard]] std::string to_text(const Decision& decision);
 
-// A check run's output text: every item links to its line at `head_sha` in OWNER/REPO on github.com.
+// A check run's output text: every item links to its line at `head_sha` in OWNER/REPO on the
+// GitHub at `web_url` (https://github.com, or a GitHub Enterprise Server's own URL).
 [[nodiscard]] std::string to_markdown(const Decision& decision, std::string_view owner, std::string_view repo,
-                                      std::string_view head_sha);
+                                      std::string_view head_sha, std::string_view web_url = "https://github.com");
 
 }  // namespace pgfence::governance

@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <ctime>
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "governance/render.hpp"
 #include "serve/crypto.hpp"
@@ -62,6 +64,68 @@ Verification verify(const std::vector<nlohmann::json>& events) {
         ++out.events;
     }
     return out;
+}
+
+std::optional<nlohmann::json> parse_exported(const std::string& line, std::string& why) {
+    using nlohmann::json;
+    // Each open object's keys so far: a key given twice is refused, whichever copy a reader keeps.
+    std::vector<std::set<std::string>> open;
+    std::string duplicate;
+    int deepest = 0;
+    json::parser_callback_t note = [&](int depth, json::parse_event_t event, json& parsed) {
+        deepest = std::max(deepest, depth);
+        if (event == json::parse_event_t::object_start) {
+            open.emplace_back();
+        } else if (event == json::parse_event_t::object_end) {
+            if (!open.empty()) open.pop_back();
+        } else if (event == json::parse_event_t::key && !open.empty() && parsed.is_string()) {
+            if (!open.back().insert(parsed.get<std::string>()).second && duplicate.empty()) duplicate = parsed.get<std::string>();
+        }
+        return true;
+    };
+    json event = json::parse(line, note, false);
+    if (event.is_discarded() || !event.is_object()) {
+        why = "not a JSON object";
+        return std::nullopt;
+    }
+    if (!duplicate.empty()) {
+        why = "the key \"" + duplicate.substr(0, 64) + "\" appears twice in one object";
+        return std::nullopt;
+    }
+    if (deepest > 64) {
+        why = "nested deeper than 64 levels";
+        return std::nullopt;
+    }
+    static const std::set<std::string> k_keys = {"seq", "repository", "type", "at", "content_hash", "pull_request",
+                                                 "data", "prev", "hash"};
+    for (const auto& [key, value] : event.items()) {
+        if (!k_keys.contains(key)) {
+            why = "unknown key \"" + key.substr(0, 64) + "\"";
+            return std::nullopt;
+        }
+    }
+    auto has = [&](const char* key, bool (json::*is)() const noexcept, bool nullable) {
+        return event.contains(key) && ((event[key].*is)() || (nullable && event[key].is_null()));
+    };
+    if (!has("seq", &json::is_number_integer, false) || !has("repository", &json::is_string, false) ||
+        !has("type", &json::is_string, false) || !has("at", &json::is_string, false) ||
+        !has("content_hash", &json::is_string, true) || !has("pull_request", &json::is_number_integer, true) ||
+        !has("data", &json::is_object, false) || !has("prev", &json::is_string, false) || !has("hash", &json::is_string, false)) {
+        why = "not an audit event (seq, repository, type, at, content_hash, pull_request, data, prev and hash, each of its type)";
+        return std::nullopt;
+    }
+    // What is verified must be what is read: the line byte for byte as the service writes it.
+    std::string written;
+    try {
+        written = event.dump();
+    } catch (const json::exception&) {
+        written.clear();
+    }
+    if (written != line) {
+        why = "not in the exported form (canonical JSON: keys sorted, no whitespace, numbers and strings written one way)";
+        return std::nullopt;
+    }
+    return event;
 }
 
 std::string now_utc() { return governance::utc_text(std::chrono::system_clock::now()); }

@@ -50,6 +50,12 @@ using Heads = std::map<std::string, std::pair<std::int64_t, std::string>>;
 // of some repositories; then pass only their heads.
 [[nodiscard]] Verification verify_to_heads(const std::vector<nlohmann::json>& events, const Heads& heads);
 
+// One line of an exported file (GET /v1/audit, JSON Lines) as the event it holds, or why it is not
+// one: the line must be exactly what the service writes (the canonical form with `hash`, keys
+// sorted, no whitespace, each key once), with the event's keys and no other. Anything else could
+// hash as the event while another reader sees different content (a key given twice, say).
+[[nodiscard]] std::optional<nlohmann::json> parse_exported(const std::string& line, std::string& why);
+
 // UTC now, RFC 3339 to the second ("2026-11-23T09:00:00Z").
 [[nodiscard]] std::string now_utc();
 

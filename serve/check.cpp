@@ -110,7 +110,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     // Exemptions whose statements were rewritten since they were granted no longer apply.
     const ExemptionSplit split = split_exemptions(stored_exemptions, envelope);
     const std::vector<governance::Exemption>& exemptions = split.applying;
-    auto decided = policy->first->decide(envelope.value("report", json::object()), repository, head_sha, exemptions, now);
+    auto decided = policy->first->decide(envelope.value("report", json::object()), repository, head_sha, m_config.github_url, exemptions, now);
     if (!decided) {
         error = "the policy cannot be applied: " + decided.error().message;
         give_up = true;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <vector>
 
+#include "analyze/civil_date.hpp"
 #include "analyze/rules/rule.hpp"
 #include "serve/github_app.hpp"
 
@@ -47,16 +48,15 @@ analyze::Result<std::vector<std::string>> words(std::string_view line) {
     return out;
 }
 
-// YYYY-MM-DD: the end of that day (UTC); or an RFC 3339 instant in UTC.
+// YYYY-MM-DD: the end of that day (UTC); or an RFC 3339 instant in UTC. Anything else, a day
+// that does not exist included, is nothing (never an exception: the text is a commenter's).
 std::optional<std::chrono::system_clock::time_point> parse_until(const std::string& text) {
-    if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
-        const bool digits = std::all_of(text.begin(), text.end(), [](char c) { return c == '-' || std::isdigit(static_cast<unsigned char>(c)); });
-        if (!digits) return std::nullopt;
-        const std::chrono::year_month_day date{std::chrono::year{std::stoi(text.substr(0, 4))},
-                                               std::chrono::month{static_cast<unsigned>(std::stoi(text.substr(5, 2)))},
-                                               std::chrono::day{static_cast<unsigned>(std::stoi(text.substr(8, 2)))}};
-        if (!date.ok()) return std::nullopt;
-        return std::chrono::sys_days(date) + std::chrono::days(1);
+    if (text.size() == 10) {
+        auto date = analyze::parse_civil_date(text);
+        if (!date) return std::nullopt;
+        const std::chrono::year_month_day day{std::chrono::year(date->year), std::chrono::month(static_cast<unsigned>(date->month)),
+                                              std::chrono::day(static_cast<unsigned>(date->day))};
+        return std::chrono::sys_days(day) + std::chrono::days(1);
     }
     return parse_utc(text);
 }

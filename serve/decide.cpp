@@ -38,7 +38,8 @@ const governance::PolicySettings& Policies::settings_for(const std::string& repo
 }
 
 analyze::Result<Decided> Policies::decide(const nlohmann::json& report, const std::string& repository,
-                                          const std::string& head_sha, std::span<const governance::Exemption> exemptions,
+                                          const std::string& head_sha, const std::string& web_url,
+                                          std::span<const governance::Exemption> exemptions,
                                           std::chrono::system_clock::time_point now) const {
     governance::Decision decision;
     try {
@@ -49,7 +50,7 @@ analyze::Result<Decided> Policies::decide(const nlohmann::json& report, const st
     Decided out;
     out.decision = governance::to_json(decision);
     const auto slash = repository.find('/');
-    out.text = governance::to_markdown(decision, repository.substr(0, slash), repository.substr(slash + 1), head_sha);
+    out.text = governance::to_markdown(decision, repository.substr(0, slash), repository.substr(slash + 1), head_sha, web_url);
     const std::size_t n = decision.items.size();
     switch (decision.conclusion) {
         case governance::Conclusion::Success: out.title = "Policy holds"; break;

@@ -25,9 +25,10 @@ class Policies {
 public:
     // The [policy] and [repositories."OWNER/NAME"] tables of governance.toml (its text and path).
     [[nodiscard]] static analyze::Result<Policies> load(const std::string& toml_text, const std::string& path);
-    // The exemptions granted on the pull request count while `now` is before their expiry.
+    // The exemptions granted on the pull request count while `now` is before their expiry; the
+    // text links to the files on the GitHub at `web_url` (governance.toml's github_url).
     [[nodiscard]] analyze::Result<Decided> decide(const nlohmann::json& report, const std::string& repository,
-                                                  const std::string& head_sha,
+                                                  const std::string& head_sha, const std::string& web_url,
                                                   std::span<const governance::Exemption> exemptions = {},
                                                   std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
     // The keys that hold for `repository`: who may approve and grant exemptions.

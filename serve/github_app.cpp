@@ -4,6 +4,8 @@
 
 #include <ctime>
 
+#include "analyze/civil_date.hpp"
+
 namespace pgfence::serve {
 std::pair<std::string, std::string> split_origin(const std::string& url) {
     auto scheme_end = url.find("://");
@@ -15,10 +17,23 @@ std::pair<std::string, std::string> split_origin(const std::string& url) {
 }
 
 std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& text) {
-    std::tm tm{};
-    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (end == nullptr || *end != '\0') return std::nullopt;
-    return std::chrono::system_clock::from_time_t(timegm(&tm));
+    // Exactly YYYY-MM-DDTHH:MM:SSZ naming a real instant: strptime would take 2026-02-31 (and
+    // timegm move it to March), which the database then refuses.
+    if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z') return std::nullopt;
+    auto date = analyze::parse_civil_date(std::string_view(text).substr(0, 10));
+    if (!date || date->year < 1) return std::nullopt;  // PostgreSQL has no year 0
+    int clock[3] = {0, 0, 0};
+    for (int part = 0; part < 3; ++part) {
+        const char hi = text[11 + part * 3];
+        const char lo = text[12 + part * 3];
+        if (hi < '0' || hi > '9' || lo < '0' || lo > '9') return std::nullopt;
+        clock[part] = (hi - '0') * 10 + (lo - '0');
+    }
+    if (clock[0] > 23 || clock[1] > 59 || clock[2] > 59) return std::nullopt;
+    const std::chrono::year_month_day day{std::chrono::year(date->year), std::chrono::month(static_cast<unsigned>(date->month)),
+                                          std::chrono::day(static_cast<unsigned>(date->day))};
+    return std::chrono::sys_days(day) + std::chrono::hours(clock[0]) + std::chrono::minutes(clock[1]) +
+           std::chrono::seconds(clock[2]);
 }
 
 GitHubApp::GitHubApp(std::string api_url, std::string app_id, SigningKey key, std::string user_agent)

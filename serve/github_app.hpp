@@ -63,7 +63,8 @@ private:
                                          const std::string& path, const std::string& token,
                                          const nlohmann::json* body = nullptr);
 
-// "2026-11-23T10:00:00Z" as a time point; nothing when it is not that form.
+// "2026-11-23T10:00:00Z" as a time point; nothing when it is not exactly that form or names no
+// real instant (2026-02-31, 24:00:00, year 0000).
 [[nodiscard]] std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string& text);
 
 }  // namespace pgfence::serve

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "annotate/escape.hpp"
+#include "serve/crypto.hpp"
 #include "serve/github_app.hpp"
 
 namespace pgfence::serve {
@@ -18,14 +19,23 @@ analyze::Error failure(std::string what) { return analyze::Error{"GitHub sign-in
 
 std::string url_encode(const std::string& text) { return annotate::percent_encode(text, "-._~"); }
 
-std::string authorize_url(const OAuthClient& client, const std::string& state) {
+std::string authorize_url(const OAuthClient& client, const std::string& state, const std::string& code_challenge) {
     std::string base = client.github_url;
     while (!base.empty() && base.back() == '/') base.pop_back();
     return base + "/login/oauth/authorize?client_id=" + url_encode(client.client_id) +
-           "&redirect_uri=" + url_encode(client.redirect_uri) + "&state=" + url_encode(state) + "&allow_signup=false";
+           "&redirect_uri=" + url_encode(client.redirect_uri) + "&state=" + url_encode(state) +
+           "&code_challenge=" + url_encode(code_challenge) + "&code_challenge_method=S256&allow_signup=false";
 }
 
-analyze::Result<SignedIn> complete_sign_in(const OAuthClient& client, const std::string& code) {
+std::string pkce_challenge(const std::string& verifier) {
+    const std::string hex = sha256_hex(verifier);
+    std::string digest;
+    auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) digest += static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1]));
+    return base64url(digest);
+}
+
+analyze::Result<SignedIn> complete_sign_in(const OAuthClient& client, const std::string& code, const std::string& code_verifier) {
     // The code for the user's token.
     auto [origin, prefix] = split_origin(client.github_url);
     httplib::Client http(origin);
@@ -34,7 +44,8 @@ analyze::Result<SignedIn> complete_sign_in(const OAuthClient& client, const std:
     http.set_follow_location(false);
     httplib::Headers headers = {{"Accept", "application/json"}, {"User-Agent", client.user_agent}};
     const std::string form = "client_id=" + url_encode(client.client_id) + "&client_secret=" + url_encode(client.client_secret) +
-                             "&code=" + url_encode(code) + "&redirect_uri=" + url_encode(client.redirect_uri);
+                             "&code=" + url_encode(code) + "&redirect_uri=" + url_encode(client.redirect_uri) +
+                             "&code_verifier=" + url_encode(code_verifier);
     auto response = http.Post(prefix + "/login/oauth/access_token", headers, form, "application/x-www-form-urlencoded");
     if (!response) return failure("the token exchange got no answer (" + httplib::to_string(response.error()) + ")");
     auto body = nlohmann::json::parse(response->body, nullptr, false);

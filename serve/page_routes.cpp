@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -13,13 +12,11 @@
 #include "serve/oauth.hpp"
 #include "serve/page.hpp"
 #include "serve/sessions.hpp"
+#include "serve/sign_in_limits.hpp"
 
 namespace pgfence::serve {
 namespace {
 
-// At most this many sign-ins wait on GitHub at once: a flood of callbacks cannot take the
-// threads that serve uploads and webhooks.
-constexpr int k_sign_ins_at_once = 4;
 constexpr std::int64_t k_state_lifetime_seconds = 600;
 
 // The cookies' names: with the __Host- prefix when the browser enforces what it promises (https,
@@ -69,25 +66,36 @@ std::string set_cookie(const Config& config, const std::string& name, const std:
     return out;
 }
 
-// The OAuth state: a nonce, its expiry and an HMAC of both under a key derived from the client
+// The OAuth state: a nonce, its expiry and an HMAC of both and of the hash of this browser's
+// secret (its pre-login cookie, the PKCE code verifier), under a key derived from the client
 // secret (every replica has it). The callback calls GitHub only for a state this service made
-// within ten minutes and that this browser holds in its cookie.
+// within ten minutes for the browser that brings it: the state travels in URLs (GitHub's, the
+// browser's history), the secret only in the cookie, so a state seen elsewhere is of no use.
 std::string state_key(const Config& config) { return sha256_hex("pgfence oauth state\n" + config.oauth_client_secret); }
 
-analyze::Result<std::string> make_state(const Config& config) {
+std::string state_mac(const Config& config, const std::string& nonce_and_expiry, const std::string& verifier) {
+    return hmac_sha256_hex(state_key(config), nonce_and_expiry + "." + sha256_hex(verifier));
+}
+
+analyze::Result<std::string> make_state(const Config& config, const std::string& verifier) {
     auto nonce = random_hex(16);
     if (!nonce) return nonce.error();
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const std::string signed_part = *nonce + "." + std::to_string(now + k_state_lifetime_seconds);
-    return signed_part + "." + hmac_sha256_hex(state_key(config), signed_part);
+    return signed_part + "." + state_mac(config, signed_part, verifier);
 }
 
-bool state_valid(const Config& config, const std::string& state) {
+bool verifier_shaped(const std::string& verifier) {
+    return verifier.size() == 64 && verifier.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+bool state_valid(const Config& config, const std::string& state, const std::string& verifier) {
+    if (!verifier_shaped(verifier)) return false;
     const auto second = state.rfind('.');
-    const auto first = second == std::string::npos ? std::string::npos : state.rfind('.', second - 1);
+    const auto first = second == std::string::npos || second == 0 ? std::string::npos : state.rfind('.', second - 1);
     if (first == std::string::npos || first != 32 || state.size() - second - 1 != 64) return false;
     const std::string signed_part = state.substr(0, second);
-    if (!constant_time_equal(hmac_sha256_hex(state_key(config), signed_part), state.substr(second + 1))) return false;
+    if (!constant_time_equal(state_mac(config, signed_part, verifier), state.substr(second + 1))) return false;
     const std::string expiry = state.substr(first + 1, second - first - 1);
     if (expiry.empty() || expiry.size() > 12 || expiry.find_first_not_of("0123456789") != std::string::npos) return false;
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -126,7 +134,7 @@ void add_page_routes(httplib::Server& server, const PageRoutes& routes) {
     const PageRoutes r = routes;
     const std::string base = base_path(r.config);
     const CookieNames names = cookie_names(r.config, base);
-    auto waiting = std::make_shared<std::atomic<int>>(0);
+    auto limits = std::make_shared<SignInLimits>();
 
     server.Get("/", [r, base, names](const httplib::Request& req, httplib::Response& res) {
         if (!r.config.page_enabled()) {
@@ -154,35 +162,47 @@ void add_page_routes(httplib::Server& server, const PageRoutes& routes) {
 
     server.Get("/login", [r, base, names](const httplib::Request&, httplib::Response& res) {
         if (!r.config.page_enabled()) return redirect(res, base + "/");
-        auto state = make_state(r.config);
+        auto verifier = random_hex(32);
+        auto state = verifier ? make_state(r.config, *verifier) : analyze::Result<std::string>(verifier.error());
         if (!state) {
             html(res, 500, render_message("Sign-in failed", "No random state could be made."));
             return;
         }
-        res.set_header("Set-Cookie", set_cookie(r.config, names.state, *state, names.state_path, k_state_lifetime_seconds));
-        redirect(res, authorize_url(oauth_client(r), *state));
+        res.set_header("Set-Cookie", set_cookie(r.config, names.state, *verifier, names.state_path, k_state_lifetime_seconds));
+        redirect(res, authorize_url(oauth_client(r), *state, pkce_challenge(*verifier)));
     });
 
-    server.Get("/oauth/callback", [r, base, names, waiting](const httplib::Request& req, httplib::Response& res) {
+    server.Get("/oauth/callback", [r, base, names, limits](const httplib::Request& req, httplib::Response& res) {
         if (!r.config.page_enabled()) return redirect(res, base + "/");
-        const std::string expected = cookie(req, names.state);
+        const std::string verifier = cookie(req, names.state);
         const std::string state = req.get_param_value("state");
         const std::string code = req.get_param_value("code");
-        // The state ties the answer to a sign-in this service started in this browser: no forged
-        // callback signs anyone in, and none makes the service call GitHub.
-        if (expected.empty() || !constant_time_equal(expected, state) || !state_valid(r.config, state) || code.empty() ||
-            code.size() > 256) {
+        // The state ties the answer to a sign-in this service started in this browser (its
+        // cookie's secret): no forged or borrowed callback signs anyone in, and none makes the
+        // service call GitHub.
+        if (!state_valid(r.config, state, verifier) || code.empty() || code.size() > 256) {
             html(res, 400, render_message("Sign-in failed", "This sign-in was not started here, or it is too old: start again."));
             return;
         }
-        if (waiting->fetch_add(1) >= k_sign_ins_at_once) {
-            waiting->fetch_sub(1);
-            res.set_header("Retry-After", "5");
-            html(res, 503, render_message("Sign-in is busy", "Too many sign-ins are waiting on GitHub: try again in a moment."));
-            return;
+        // Then each state once, and each address within its share: callbacks from one client
+        // cannot hold every sign-in slot, nor have GitHub asked without end.
+        const std::string client = req.remote_addr;
+        switch (limits->begin(client, state.substr(0, 32))) {
+            case SignInLimits::Verdict::Go: break;
+            case SignInLimits::Verdict::Replayed:
+                html(res, 400, render_message("Sign-in failed", "This sign-in was already used: start again."));
+                return;
+            case SignInLimits::Verdict::Busy:
+                res.set_header("Retry-After", "5");
+                html(res, 503, render_message("Sign-in is busy", "Too many sign-ins are waiting on GitHub: try again in a moment."));
+                return;
+            case SignInLimits::Verdict::TooMany:
+                res.set_header("Retry-After", "600");
+                html(res, 429, render_message("Too many sign-ins", "Too many sign-ins from this address: try again later."));
+                return;
         }
-        auto signed_in = complete_sign_in(oauth_client(r), code);
-        waiting->fetch_sub(1);
+        auto signed_in = complete_sign_in(oauth_client(r), code, verifier);
+        limits->end(client);
         if (!signed_in) {
             std::fprintf(stderr, "pgfence serve: %s\n", signed_in.error().message.c_str());
             html(res, 502, render_message("Sign-in failed", "GitHub did not confirm the sign-in: start again."));

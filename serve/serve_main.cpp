@@ -251,12 +251,13 @@ int run_audit_verify(const Options& o) {
         while (std::getline(in, line)) {
             ++number;
             if (line.empty()) continue;
-            auto event = nlohmann::json::parse(line, nullptr, false);
-            if (event.is_discarded() || !event.is_object()) {
-                std::cout << "error: " << o.file << ":" << number << ": not a JSON object: the chain cannot be verified\n";
+            std::string why;
+            auto event = serve::audit::parse_exported(line, why);
+            if (!event) {
+                std::cout << "error: " << o.file << ":" << number << ": " << why << ": the chain cannot be verified\n";
                 return 1;
             }
-            events.push_back(std::move(event));
+            events.push_back(std::move(*event));
         }
     } else {
         auto config = serve::load_config(o.config_path);

@@ -24,6 +24,7 @@
 #include "serve/crypto.hpp"
 #include "serve/dashboard.hpp"
 #include "serve/embedded.hpp"
+#include "serve/http_server.hpp"
 #include "serve/metrics.hpp"
 #include "serve/page_routes.hpp"
 #include "serve/payload.hpp"
@@ -255,25 +256,19 @@ void Service::stop() {
 
 analyze::Status Service::run() {
     auto& http = *m_http;
-    std::unique_lock made(http.server_mutex);
-    if (!m_config.tls_cert.empty()) {
-        http.server = std::make_unique<httplib::SSLServer>(m_config.tls_cert.c_str(), m_config.tls_key.c_str());
-        if (!http.server->is_valid()) {
-            return analyze::Error{"cannot use the TLS certificate " + m_config.tls_cert + " and key " + m_config.tls_key, "",
-                                  std::nullopt};
-        }
-    } else {
-        http.server = std::make_unique<httplib::Server>();
-    }
+    std::unique_lock made_lock(http.server_mutex);
+    auto made = make_http_server(m_config.tls_cert, m_config.tls_key, Deadlines{});
+    if (!made) return made.error();
+    http.server = std::move(*made);
     httplib::Server& server = *http.server;
-    made.unlock();
+    made_lock.unlock();
     server.set_payload_max_length(m_config.max_upload_bytes);
     server.set_read_timeout(std::chrono::seconds(10));
     server.set_write_timeout(std::chrono::seconds(10));
     server.set_keep_alive_max_count(100);
     // A slow client holds a thread only so long: idle keep-alive connections are closed after 5 s,
-    // and the pool is larger than cpp-httplib's default of 8 so a handful of them cannot starve it.
-    // A proxy in front (README) is still what bounds a client that trickles a request for minutes.
+    // a request must arrive whole within 20 s of its first byte and its answer be taken within 20 s
+    // (serve/http_server.hpp), and the pool is larger than cpp-httplib's default of 8.
     server.set_keep_alive_timeout(5);
     server.new_task_queue = [] { return new httplib::ThreadPool(64); };
 
@@ -420,7 +415,7 @@ analyze::Status Service::run() {
             return true;
         });
         if (!granted) return refuse(granted.error().status, "error", {{"message", public_message(granted.error())}});
-        auto decided = policy->first->decide(envelope["report"], target, head, exemptions);
+        auto decided = policy->first->decide(envelope["report"], target, head, m_config.github_url, exemptions);
         if (!decided) return refuse(500, "error", {{"message", "the policy cannot be applied: " + decided.error().message}});
         const json policy_source = policy->second;
 
@@ -534,8 +529,11 @@ analyze::Status Service::run() {
         const std::string token = bearer(req);
         std::string repository = lower(req.get_param_value("repository"));
         const std::string since = req.get_param_value("since");
-        if (!since.empty() && !parse_utc(since)) return reply(res, 422, {{"message", "since must be like 2026-11-23T09:00:00Z"}});
-        if (!repository.empty() && !valid_repository(repository)) return reply(res, 422, {{"message", "repository must be OWNER/NAME"}});
+        // Checked here, whole (a real day and time): the database is never handed one to refuse.
+        if (!since.empty() && !parse_utc(since)) {
+            return reply(res, 400, {{"message", "since must be an instant in UTC like 2026-11-23T09:00:00Z"}});
+        }
+        if (!repository.empty() && !valid_repository(repository)) return reply(res, 400, {{"message", "repository must be OWNER/NAME"}});
         const char* audit_token = std::getenv("PGFENCE_AUDIT_TOKEN");
         const bool admin = audit_token != nullptr && *audit_token != '\0' && constant_time_equal(token, audit_token);
         if (!admin) {

@@ -309,6 +309,22 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
         }
     };
     if (!parsed) {
+        // Refused like any other command that does not hold: recorded, then answered.
+        auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+            auto latest = latest_upload(c, ctx.repository, ctx.number);
+            if (!latest) return latest.error();
+            std::optional<std::string> content;
+            if (*latest) content = (*latest)->content_hash;
+            auto e = append_audit(c, ctx.repository, "command_refused", content, ctx.number,
+                                  {{"login", ctx.login}, {"comment_id", *comment_id}, {"why", parsed.error().message},
+                                   {"delivery", delivery}});
+            if (!e) return e.error();
+            return true;
+        });
+        if (!done) {
+            error = done.error().message;
+            return false;
+        }
         say("pgfence governance: the command was not understood: " + annotate::md_text(parsed.error().message) +
             ". The commands: " + std::string(command_usage()) + ".");
         return true;

@@ -200,7 +200,22 @@ StoreResult<bool> Store::record_delivery(const std::string& delivery_id, const s
                          {delivery_id, body_sha256, event});
         if (!r) return db_error(c, r.error());
         fresh = r->rows() > 0;
-        if (!fresh) return true;
+        if (!fresh) {
+            // GitHub's "Redeliver" sends a delivery again, same id and body: taken again when every
+            // job it made failed for good, so a failed delivery can be retried; one processed (or
+            // still being processed) stays a duplicate. The row lock makes concurrent redeliveries
+            // (two replicas) queue it once.
+            auto seen = c.query("SELECT 1 FROM pgfence_deliveries WHERE delivery_id = $1 AND body_sha256 = $2 FOR UPDATE",
+                                {delivery_id, body_sha256});
+            if (!seen) return db_error(c, seen.error());
+            if (seen->rows() == 0) return true;
+            auto jobs = c.query("SELECT count(*) FILTER (WHERE NOT failed), count(*) FROM pgfence_jobs "
+                                "WHERE kind = 'webhook' AND payload->>'delivery' = $1",
+                                {delivery_id});
+            if (!jobs) return db_error(c, jobs.error());
+            if (jobs->value(0, 0) != "0" || jobs->value(0, 1) == "0") return true;
+            fresh = true;
+        }
         return enqueue(c, "webhook", {{"event", event}, {"delivery", delivery_id}, {"payload", std::move(payload)}});
     });
     if (!done) return done.error();

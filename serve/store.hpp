@@ -70,7 +70,8 @@ public:
                                                     const Decide& decide);
 
     // A webhook delivery, once: false when this delivery id, or this very body, was seen before. A new one is queued
-    // as a job of kind "webhook" in the same transaction.
+    // as a job of kind "webhook" in the same transaction; so is a redelivery (same id, same body) of
+    // one whose every job failed for good.
     [[nodiscard]] StoreResult<bool> record_delivery(const std::string& delivery_id, const std::string& body_sha256,
                                                     const std::string& event, nlohmann::json payload);
 

@@ -1,18 +1,24 @@
 """GitHub's OAuth web flow, as the double plays it for a GitHub App's client (the governance page's
 sign-in), and organisation membership for the users it signs in.
 
-- GET /login/oauth/authorize?client_id&redirect_uri&state: GitHub's consent page. The double's
-  user (seeded "login") consents at once: a 302 back to redirect_uri with a one-time code and the
-  state unchanged. An unknown client_id, or a redirect_uri other than the registered callback, is
-  GitHub's error page (400); without a seeded login the user declines (error=access_denied).
-- POST /login/oauth/access_token (form or JSON: client_id, client_secret, code, redirect_uri): the
-  code for a user-to-server token (ghu_...), once, within ten minutes. As GitHub does, a refused
+- GET /login/oauth/authorize?client_id&redirect_uri&state&code_challenge&code_challenge_method:
+  GitHub's consent page. The double's user (seeded "login") consents at once: a 302 back to
+  redirect_uri with a one-time code and the state unchanged. An unknown client_id, or a
+  redirect_uri other than the registered callback, is GitHub's error page (400); without a seeded
+  login the user declines (error=access_denied). PKCE as GitHub has it: code_challenge_method must
+  be S256 (GitHub takes no other); a request without a challenge is answered but logged invalid
+  (GitHub does not require PKCE, the service always sends it).
+- POST /login/oauth/access_token (form or JSON: client_id, client_secret, code, redirect_uri,
+  code_verifier): the code for a user-to-server token (ghu_...), once, within ten minutes; a code
+  issued for a challenge needs the verifier whose S256 is that challenge. As GitHub does, a refused
   exchange is HTTP 200 with {"error": ...}.
 - The tokens it issued act as their user on the API (GET /user), and
   GET /orgs/{org}/members/{username} answers 204 for a seeded member, 404 otherwise.
 
 Seed: {"oauth": {"client_id", "client_secret", "login", "redirect_uri"}, "org_members": {"org": [logins]}}."""
 
+import base64
+import hashlib
 import json
 import secrets
 import time
@@ -78,13 +84,21 @@ class OAuth:
             entry["valid"] = False
             entry["errors"].append(f"redirect_uri {redirect_uri!r} is not the registered callback")
             return 400, {}, "The redirect_uri is not this application's callback URL."
+        challenge = one.get("code_challenge")
+        if challenge is not None and one.get("code_challenge_method") != "S256":
+            entry["valid"] = False
+            entry["errors"].append("code_challenge_method is not S256 (the only method GitHub accepts)")
+            return 400, {}, "The code_challenge_method must be S256."
+        if challenge is None:
+            entry["valid"] = False
+            entry["errors"].append("no PKCE code_challenge")
         back = {"state": one.get("state", "")}
         if self.login is None:
             back["error"] = "access_denied"
         else:
             code = secrets.token_hex(10)
             self.codes[code] = {"login": self.login, "client_id": one["client_id"], "redirect_uri": redirect_uri,
-                                "issued": time.time()}
+                                "issued": time.time(), "challenge": challenge}
             back["code"] = code
         separator = "&" if "?" in redirect_uri else "?"
         return 302, {"Location": redirect_uri + separator + urllib.parse.urlencode(back)}, ""
@@ -113,6 +127,12 @@ class OAuth:
         if form.get("redirect_uri") and form["redirect_uri"] != grant["redirect_uri"]:
             return {"error": "redirect_uri_mismatch",
                     "error_description": "The redirect_uri MUST match the registered callback URL for this application."}
+        if grant["challenge"] is not None:
+            verifier = form.get("code_verifier", "")
+            digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+            if not verifier or not secrets.compare_digest(digest, grant["challenge"]):
+                return {"error": "bad_verification_code",
+                        "error_description": "The code_verifier does not match the code_challenge."}
         token = "ghu_" + secrets.token_hex(18)
         self.tokens[token] = grant["login"]
         return {"access_token": token, "token_type": "bearer", "scope": ""}

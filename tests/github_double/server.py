@@ -538,8 +538,16 @@ class Handler(BaseHTTPRequestHandler):
         if double.state.oauth.handles(url.path):  # github.com's OAuth pages, not the API
             with double.state.lock:
                 entry, status, extra, data, ctype = double.state.oauth.serve(method, url, self.headers, raw)
+                # A "slow" fault whose path matches holds the answer (outside the lock), as a
+                # slow github.com would.
+                fault = double.state.take_fault(method, url.path)
+                if fault is not None and fault.kind == "slow":
+                    entry["fault"] = "slow"
+                delay = fault.delay if fault is not None and fault.kind == "slow" else 0.0
                 double.state.requests.append(entry)
                 double.state.save()
+            if delay:
+                time.sleep(delay)
             return self.send_raw(status, data, ctype, extra)
         origin = self.server.scheme + "://" + (self.headers.get("Host") or "127.0.0.1")
         with double.state.lock:

@@ -134,18 +134,20 @@ def scenario(w, args):
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
     check(location.startswith(w.github + "/login/oauth/authorize?") and query["client_id"] == [CLIENT_ID]
           and query["redirect_uri"] == [public + "/oauth/callback"]
-          and re.fullmatch(r"[0-9a-f]{32}\.[0-9]+\.[0-9a-f]{64}", query["state"][0]),
-          f"/login sends the browser to GitHub with the client, the callback and a state: {location}")
+          and re.fullmatch(r"[0-9a-f]{32}\.[0-9]+\.[0-9a-f]{64}", query["state"][0])
+          and query["code_challenge_method"] == ["S256"] and re.fullmatch(r"[A-Za-z0-9_-]{43}", query["code_challenge"][0]),
+          f"/login sends the browser to GitHub with the client, the callback, a state and a PKCE challenge: {location}")
     state_cookie = cookie_of(headers, "pgfence_oauth_state")
-    check(state_cookie == "pgfence_oauth_state=" + query["state"][0], "the state is kept in a cookie")
+    check(re.fullmatch(r"pgfence_oauth_state=[0-9a-f]{64}", state_cookie or ""),
+          f"the browser keeps its own secret (the PKCE verifier the state is bound to) in a cookie: {state_cookie}")
     status, _, _ = get(url + "/oauth/callback?code=abc&state=" + "0" * 32, cookie=state_cookie)
     check(status == 400, f"a callback whose state is not this browser's is refused: {status}")
-    # A state of the right shape that this service did not make, in the cookie and the query
-    # alike: refused before GitHub is asked anything.
+    # A state of the right shape that this service did not make, with this browser's cookie:
+    # refused before GitHub is asked anything.
     exchanges = len([r for r in w.github_state()["requests"] if r.get("operation") == "oauth/access-token"])
     nonce, expiry, mac = query["state"][0].split(".")
     for forged in (f"{nonce}.{expiry}.{'0' * 64}", f"{nonce}.{int(expiry) + 3600}.{mac}", f"{nonce}.{int(time.time()) - 1}.{mac}"):
-        status, _, _ = get(url + "/oauth/callback?code=abc&state=" + forged, cookie="pgfence_oauth_state=" + forged)
+        status, _, _ = get(url + "/oauth/callback?code=abc&state=" + forged, cookie=state_cookie)
         check(status == 400, f"a state this service did not make ({forged[33:50]}...) is refused: {status}")
     check(len([r for r in w.github_state()["requests"] if r.get("operation") == "oauth/access-token"]) == exchanges,
           "no forged callback reached GitHub's token endpoint")

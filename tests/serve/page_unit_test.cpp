@@ -82,9 +82,12 @@ TEST_CASE("weekly figures in Prometheus' text format; a rule id that is not one 
 TEST_CASE("the authorize URL: client, callback and state percent-encoded", "[serve][page]") {
     OAuthClient c{"https://github.example.com/", "https://github.example.com/api/v3", "Iv1.abc", "s3cret",
                   "https://pgfence.example.com/oauth/callback", "octo", "ua"};
-    CHECK(authorize_url(c, "0a1b") ==
+    CHECK(authorize_url(c, "0a1b", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM") ==
           "https://github.example.com/login/oauth/authorize?client_id=Iv1.abc&redirect_uri=https%3A%2F%2Fpgfence.example.com"
-          "%2Foauth%2Fcallback&state=0a1b&allow_signup=false");
+          "%2Foauth%2Fcallback&state=0a1b&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+          "&allow_signup=false");
+    // RFC 7636's own example (appendix B).
+    CHECK(pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     CHECK(url_encode("a b&c=d/é") == "a%20b%26c%3Dd%2F%C3%A9");
 }
 
@@ -113,4 +116,37 @@ TEST_CASE("governance.toml: the page's keys go together", "[serve][page]") {
     REQUIRE(c);
     CHECK_FALSE(c->page_enabled());
     std::remove(path.c_str());
+}
+
+#include "serve/sign_in_limits.hpp"
+
+TEST_CASE("sign-in limits: each state once, one address cannot take every slot", "[serve][page]") {
+    using Verdict = SignInLimits::Verdict;
+    SignInLimits limits;
+    const auto t0 = SignInLimits::Clock::now();
+    CHECK(limits.begin("10.0.0.9", "n1", t0) == Verdict::Go);
+    // The same address again while its sign-in waits on GitHub: busy; another address: its own slot.
+    CHECK(limits.begin("10.0.0.9", "n2", t0) == Verdict::Busy);
+    CHECK(limits.begin("10.0.0.1", "n3", t0) == Verdict::Go);
+    limits.end("10.0.0.9");
+    CHECK(limits.begin("10.0.0.9", "n1", t0) == Verdict::Replayed);  // a state is used once
+    CHECK(limits.begin("10.0.0.9", "n2", t0) == Verdict::Go);
+    limits.end("10.0.0.9");
+    limits.end("10.0.0.1");
+    // Ten exchanges per address per ten minutes, then 429 until the window moves on.
+    for (int i = 0; i < 8; ++i) {
+        REQUIRE(limits.begin("10.0.0.9", "m" + std::to_string(i), t0) == Verdict::Go);
+        limits.end("10.0.0.9");
+    }
+    CHECK(limits.begin("10.0.0.9", "late", t0) == Verdict::TooMany);
+    CHECK(limits.begin("10.0.0.2", "other", t0) == Verdict::Go);
+    limits.end("10.0.0.2");
+    CHECK(limits.begin("10.0.0.9", "late", t0 + std::chrono::seconds(601)) == Verdict::Go);
+    limits.end("10.0.0.9");
+    // Four at once in all.
+    SignInLimits four;
+    for (int i = 0; i < 4; ++i) REQUIRE(four.begin("10.1.0." + std::to_string(i), "s" + std::to_string(i), t0) == Verdict::Go);
+    CHECK(four.begin("10.1.0.9", "s9", t0) == Verdict::Busy);
+    four.end("10.1.0.0");
+    CHECK(four.begin("10.1.0.9", "s9", t0) == Verdict::Go);
 }

@@ -274,8 +274,8 @@ class World:
     def verify_file(self, events):
         path = os.path.join(self.tmp, "audit.jsonl")
         with open(path, "w") as f:
-            for e in events:
-                f.write(json.dumps(e) + "\n")
+            for e in events:  # as the service exports them: canonical JSON (audit verify reads no other form)
+                f.write(json.dumps(e, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n")
         return subprocess.run([self.args.binary, "audit", "verify", path], capture_output=True, text=True, timeout=60)
 
 

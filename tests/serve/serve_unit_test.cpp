@@ -304,7 +304,7 @@ TEST_CASE("the service: only a suppression the upload shows on the base branch l
     const std::string head(40, 'a');
     // Written by the pull request, or not vouched for (an upload without the field): the guardrail fails.
     for (std::optional<bool> on_base : {std::optional<bool>(false), std::optional<bool>()}) {
-        auto d = policies->decide(upload(on_base), "octo/app", head);
+        auto d = policies->decide(upload(on_base), "octo/app", head, "https://github.com");
         REQUIRE(d);
         CHECK(d->decision["conclusion"] == "failure");
         REQUIRE(d->decision["ignored_suppressions"].size() == 1);
@@ -312,7 +312,7 @@ TEST_CASE("the service: only a suppression the upload shows on the base branch l
         CHECK(d->text.find("Ignored suppressions") != std::string::npos);
         CHECK(d->text.find("migrations/002.sql#L1") != std::string::npos);
     }
-    auto base = policies->decide(upload(true), "octo/app", head);
+    auto base = policies->decide(upload(true), "octo/app", head, "https://github.com");
     REQUIRE(base);
     CHECK(base->decision["conclusion"] == "success");
     CHECK(base->decision["ignored_suppressions"].empty());
@@ -352,4 +352,111 @@ TEST_CASE("exemption scope: bound to the statements it covers", "[serve][binding
     CHECK(split.applying[1].rule == "x");
     CHECK(split.newly_voided == std::vector<std::string>{"2"});
     CHECK(split.voided.size() == 2);
+}
+
+// --- integrity (issue #32) ---------------------------------------------------------------------
+
+#include "governance/render.hpp"
+#include "serve/github_app.hpp"
+
+TEST_CASE("comment commands: odd dates are refused, never thrown", "[serve][commands]") {
+    // Every --until that is not a real day or instant is one error line; none throws.
+    for (std::string until : {"----------", "----------T00:00:00Z", "2026-02-31", "2026-02-29", "2026-13-01", "2026-00-10",
+                              "2026-1-015", "+2026-1-01", " 2026-1-01", "2026-12-3\xC3\xA9", "0000-01-00", "9999-99-99",
+                              "2026-02-31T00:00:00Z", "2026-11-23T24:00:00Z", "2026-11-23T23:60:00Z", "2026-11-23T23:59:60Z",
+                              "2026-11-23T1:00:00Z", "2026-11-23 10:00:00Z", "2026-11-23T10:00:00", "2026-11-23T10:00:00+00:00",
+                              "2026-11-23T10:00:00Zx", "--:--:----T--:--:--Z", "-1", "", "2026-11-23t10:00:00z"}) {
+        INFO(until);
+        std::string body = "/pgfence exempt drop-column --reason x --until \"" + until + "\"";
+        auto parsed = parse_command(body);
+        REQUIRE_FALSE(parsed);
+        CHECK(parsed.error().message.rfind("--until must be a date", 0) == 0);
+    }
+    // Random runs of date-ish characters: an answer every time, a value or an error.
+    std::uint32_t seed = 2026;
+    const std::string alphabet = "0123456789-:TZ+ ";
+    for (int i = 0; i < 20000; ++i) {
+        std::string until;
+        const int n = i % 2 == 0 ? 10 : 20;
+        for (int k = 0; k < n; ++k) {
+            seed = seed * 1664525u + 1013904223u;
+            until += alphabet[(seed >> 16) % alphabet.size()];
+        }
+        auto parsed = parse_command("/pgfence exempt drop-column --reason x --until \"" + until + "\"");
+        if (parsed) CHECK(utc_text((*parsed)->expires_at).size() == 20);
+    }
+    CHECK(utc_text(command_of("/pgfence exempt drop-column --reason x --until 2028-02-29").expires_at) == "2028-03-01T00:00:00Z");
+}
+
+TEST_CASE("parse_utc: exactly YYYY-MM-DDTHH:MM:SSZ naming a real instant", "[serve]") {
+    REQUIRE(parse_utc("2026-11-23T09:00:00Z"));
+    CHECK(utc_text(*parse_utc("2026-11-23T09:00:00Z")) == "2026-11-23T09:00:00Z");
+    CHECK(utc_text(*parse_utc("2028-02-29T23:59:59Z")) == "2028-02-29T23:59:59Z");
+    for (const char* bad : {"2026-02-31T00:00:00Z", "2026-04-31T00:00:00Z", "0000-01-01T00:00:00Z", "2026-11-23T24:00:00Z",
+                            "2026-11-23T09:00:00", "2026-11-23T09:00:00.5Z", " 2026-11-23T09:00:00Z", "2026-11-23", ""}) {
+        INFO(bad);
+        CHECK_FALSE(parse_utc(bad));
+    }
+}
+
+TEST_CASE("exported audit lines: only the exact form the service writes is read", "[serve]") {
+    auto events = chain(2);
+    std::string why;
+    const std::string line = events[1].dump();
+    auto read = audit::parse_exported(line, why);
+    REQUIRE(read);
+    CHECK(*read == events[1]);
+    CHECK_FALSE(audit::verify({events[0], *read}).problem);
+
+    // The signed data key given twice, the forged copy first: a reader that keeps the first sees
+    // it, nlohmann keeps the last, whose hash holds. Refused whatever the order.
+    const std::string data = "\"data\":" + events[1]["data"].dump();
+    const std::string doubled = std::string(line).replace(line.find(data), data.size(), "\"data\":{\"n\":666}," + data);
+    CHECK_FALSE(audit::parse_exported(doubled, why));
+    CHECK(why == "the key \"data\" appears twice in one object");
+    std::string nested = line;
+    nested.replace(nested.find("{\"n\":2}"), 7, "{\"n\":2,\"n\":2}");
+    CHECK_FALSE(audit::parse_exported(nested, why));
+    CHECK(why == "the key \"n\" appears twice in one object");
+
+    json unknown = events[1];
+    unknown["signed_by"] = "ops";
+    CHECK_FALSE(audit::parse_exported(unknown.dump(), why));
+    CHECK(why == "unknown key \"signed_by\"");
+    json missing = events[1];
+    missing.erase("prev");
+    CHECK_FALSE(audit::parse_exported(missing.dump(), why));
+    json typed = events[1];
+    typed["seq"] = "2";
+    CHECK_FALSE(audit::parse_exported(typed.dump(), why));
+
+    // The same event written another way: spaces, another key order, an escaped letter, 2.0.
+    for (std::string other : {events[1].dump(1), line + " ", line + "\r",
+                              "{\"type\":\"upload\"," + line.substr(1).replace(line.substr(1).find(",\"type\":\"upload\""), 16, ""),
+                              std::string(line).replace(line.find("\"upload\""), 8, "\"\\u0075pload\""),
+                              std::string(line).replace(line.find("\"seq\":2"), 7, "\"seq\":2.0")}) {
+        INFO(other);
+        CHECK_FALSE(audit::parse_exported(other, why));
+    }
+    CHECK_FALSE(audit::parse_exported("[1,2]", why));
+    CHECK_FALSE(audit::parse_exported(std::string(100, '[') + std::string(100, ']'), why));
+}
+
+TEST_CASE("the check run's links go to the configured GitHub (GHES)", "[serve]") {
+    pgfence::governance::Decision d;
+    d.summary = "1 finding needs sign-off.";
+    pgfence::governance::Item item;
+    item.path = "./migrations/002_email.sql";
+    item.line = 1;
+    item.rule = "create-index-without-concurrently";
+    item.risk = pgfence::analyze::Risk::High;
+    item.message = "CREATE INDEX blocks writes";
+    d.items.push_back(item);
+    d.exempted.push_back({"migrations/003.sql", 2, "drop-column", pgfence::analyze::Risk::High, "ok", "alice"});
+    const std::string head(40, 'b');
+    const std::string text = pgfence::governance::to_markdown(d, "octo", "app", head, "https://ghe.example.com/");
+    INFO(text);
+    CHECK(text.find("](https://ghe.example.com/octo/app/blob/" + head + "/migrations/002_email.sql#L1)") != std::string::npos);
+    CHECK(text.find("](https://ghe.example.com/octo/app/blob/" + head + "/migrations/003.sql#L2)") != std::string::npos);
+    CHECK(text.find("https://github.com") == std::string::npos);
 }
