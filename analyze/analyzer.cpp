@@ -541,9 +541,24 @@ bool in_pgmi_project(const std::string& path, const std::string& confine_to, Fol
     return found;
 }
 
+// The link's own text (readlink), as bytes: never followed. An Error when it cannot be read.
+std::string link_text(const std::string& path) {
+    std::string target(4096, '\0');
+    ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+    target.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
+    return target;
+}
+
 FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& options, Catalog& catalog,
                              FolderFacts* folders = nullptr) {
-    if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) {
+    // A link is reported, not read: what it points at is not the migration's to choose (a
+    // committed link could name a file of the runner, or one the review never shows).
+    struct stat link_stat {};
+    if (::lstat(path.c_str(), &link_stat) == 0 && S_ISLNK(link_stat.st_mode)) {
+        return analyze_not_a_file(path, NotAFile{NotAFile::Kind::link, link_text(path)}, options);
+    }
+    const bool own = !options.own_folder.empty() && path_inside(path, options.own_folder);
+    if (!options.confine_to.empty() && !own && !path_inside(path, options.confine_to)) {
         FileReport report;
         report.path = path;
         report.error = Error{"is a link to a file outside " + options.confine_to + ": not read", path, std::nullopt};
@@ -612,6 +627,18 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
                              options.single_transaction ? "--single-transaction" : "");
 }
 
+FileReport analyze_not_a_file(const std::string& path, NotAFile entry, const AnalyzeOptions& options) {
+    FileReport report;
+    report.path = path;
+    report.not_a_file = std::move(entry);
+    if (options.run_rules) {
+        rules::Options rule_options = options.rules;
+        rule_options.pg_version = options.pg_version;
+        rules::apply_rules(report, {}, {}, rule_options);
+    }
+    return report;
+}
+
 FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) {
     Catalog catalog = options.history ? *options.history : Catalog{};
     return analyze_file_from(path, options, catalog);
@@ -639,6 +666,15 @@ void walk_directory(const fs::path& dir, std::vector<std::string>& out, orm::Inp
             it.disable_recursion_pending();
             continue;
         }
+        if (it->is_symlink(ec)) {
+            // Kept, for analyze_file to report: a link named like a migration, or one to a
+            // folder (whose migrations the walk does not enter).
+            if (is_sql_file(it->path()) || (format != orm::InputFormat::Sql && orm::is_script_path(it->path().string())) ||
+                it->is_directory(ec)) {
+                out.push_back(it->path().string());
+            }
+            continue;
+        }
         if (it->is_regular_file(ec) && is_migration_file(it->path(), format)) out.push_back(it->path().string());
     }
 }
@@ -656,7 +692,7 @@ void expand_double_star(const std::string& pattern, std::vector<std::string>& ou
     for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
-        if (!it->is_regular_file(ec)) continue;
+        if (!it->is_symlink(ec) && !it->is_regular_file(ec)) continue;  // a link: analyze_file reports it
         std::string candidate = it->path().string();
         if (fnmatch(rooted.c_str(), candidate.c_str(), 0) == 0 ||
             fnmatch(collapsed.c_str(), candidate.c_str(), 0) == 0) {
@@ -674,6 +710,10 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
         std::size_t before = out.size();
         std::error_code ec;
         const fs::file_status status = fs::status(input, ec);  // one stat for both questions
+        if (fs::is_symlink(fs::symlink_status(input, ec)) && !input.ends_with('/')) {
+            out.push_back(input);  // a link given is reported by analyze_file, never followed
+            continue;
+        }
         if (fs::is_directory(status)) {
             walk_directory(input, out, format);
             std::sort(out.begin() + static_cast<long>(before), out.end());
@@ -694,7 +734,8 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
             glob_t g{};
             if (glob(input.c_str(), GLOB_BRACE | GLOB_TILDE, nullptr, &g) == 0) {
                 for (std::size_t i = 0; i < g.gl_pathc; ++i) {
-                    if (fs::is_directory(g.gl_pathv[i], ec)) walk_directory(g.gl_pathv[i], out, format);
+                    if (fs::is_symlink(fs::symlink_status(g.gl_pathv[i], ec))) out.push_back(g.gl_pathv[i]);
+                    else if (fs::is_directory(g.gl_pathv[i], ec)) walk_directory(g.gl_pathv[i], out, format);
                     else out.push_back(g.gl_pathv[i]);
                 }
             }

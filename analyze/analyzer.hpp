@@ -43,6 +43,9 @@ struct AnalyzeOptions {
     // in GitHub Actions the checkout is the pull request's, and a committed symbolic link could
     // point a "migration" at a secret that the parse error would quote.
     std::string confine_to;
+    // A folder pgfence made for itself (standard input's copy, resolved as confine_to is): its
+    // files are read wherever it lies, since no checkout chose them.
+    std::string own_folder;
     // --single-transaction: every file runs inside one transaction of the deployment (psql -1
     // over all of them, a deploy script's BEGIN ... COMMIT around the whole set).
     bool single_transaction = false;
@@ -68,11 +71,17 @@ struct AnalyzeOptions {
                                       const AnalyzeOptions& options, std::string_view sibling_metadata,
                                       Catalog& catalog);
 
-// Reads and analyses one file (and a diesel metadata.toml beside it). A file of a pgmi project
+// The report of a migration path that is a link or a submodule: no statement is read, and the
+// rules run on it (migration-not-a-file reports it).
+[[nodiscard]] FileReport analyze_not_a_file(const std::string& path, NotAFile entry, const AnalyzeOptions& options);
+
+// Reads and analyses one file (and a diesel metadata.toml beside it); a symbolic link is not
+// followed but reported (analyze_not_a_file). A file of a pgmi project
 // (a folder above it holds deploy.sql and pgmi.yaml) runs in the deployment's one transaction.
 [[nodiscard]] FileReport analyze_file(const std::string& path, const AnalyzeOptions& options);
 
-// Files, directories (recursively, *.sql, and with `format` Auto or an ORM also .ts/.js
+// Files, directories (recursively, *.sql, symbolic links among them kept as they are, for
+// analyze_file to report, and with `format` Auto or an ORM also .ts/.js
 // migrations: scripts under a folder named like "migrations" whose content matches an ORM)
 // and glob patterns (with ** for any depth) to the sorted list of files they name. Inputs
 // that match nothing come back as errors.

@@ -155,6 +155,14 @@ struct Coverage {
     int literal_parsed = 0;  // of those, every statement extracted and parsed
 };
 
+// A migration path that is not a regular file: a symbolic link or a git submodule. Its target is
+// never read (it is not the pull request's to choose); the migration-not-a-file rule reports it.
+struct NotAFile {
+    enum class Kind { link, submodule };
+    Kind kind = Kind::link;
+    std::string target;  // the link's text, or the submodule's commit id; untrusted bytes
+};
+
 struct FileReport {
     std::string path;
     std::string source_kind = "sql";  // "sql", "typeorm", "knex", "sequelize", "db-migrate"
@@ -171,6 +179,7 @@ struct FileReport {
     bool skipped = false;                 // nothing to analyse (a down migration, say)
     std::string skip_reason;
     std::optional<Error> error;           // the file could not be read at all
+    std::optional<NotAFile> not_a_file;   // a link or submodule: no statements, one finding
     std::vector<StatementFacts> statements;
     std::vector<Finding> findings;    // ordered by position, suppressed ones removed
     std::vector<Finding> suppressed;  // matched by a pgfence-ignore comment

@@ -262,6 +262,12 @@ void render_file(const FileReport& input, Text& out, const TerminalOptions& opti
         out << "  skipped: " << file.skip_reason << "\n\n";
         return;
     }
+    if (file.not_a_file) {
+        // A link or submodule: nothing was read, its finding (migration-not-a-file) is the report.
+        render_findings(file, out, paint);
+        out << "\n";
+        return;
+    }
     if (file.statements.empty()) {
         out << "  no statements\n\n";
         return;

@@ -27,6 +27,7 @@
 #include "bot/cli_args.hpp"
 #include "bot/config.hpp"
 #include "bot/extract_stats_command.hpp"
+#include "analyze/safe_write.hpp"
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
 #include "stats/apply.hpp"
@@ -441,18 +442,18 @@ bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, c
             resolved += check.resolved() ? 1 : 0;
             out << annotate::printable(file.path) << ": " << annotate::printable(file.plan->summary) << "\n";
             auto write = [&](const std::string& path, const std::string& text) {
-                fs::path target = fs::path(folder) / analyze::plan_relative_path(path);
-                std::error_code ec;
-                fs::create_directories(target.parent_path(), ec);
-                std::ofstream f(target, std::ios::binary | std::ios::trunc);
-                f << text;
-                f.close();
-                if (ec || !f) {
-                    err << "error: " << annotate::printable(target.string()) << ": cannot write the plan\n";
+                // Under the folder, every component opened without following a link: a link
+                // committed at a plan's path is refused, not written through.
+                std::string relative = fs::path(analyze::plan_relative_path(path)).generic_string();
+                analyze::WriteOptions options;
+                options.create_base = true;
+                auto written = analyze::write_file_under(folder, relative, text, options);
+                if (!written) {
+                    err << "error: " << annotate::printable(written.error().describe()) << ": the plan is not written\n";
                     ok = false;
                     return;
                 }
-                out << "  wrote " << annotate::printable(target.string()) << "\n";
+                out << "  wrote " << annotate::printable((fs::path(folder) / relative).string()) << "\n";
             };
             for (const auto& step : file.plan->steps) {
                 write(step.path, step.file_text);
@@ -492,6 +493,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
             return k_exit_input;
         }
         stdin_input = std::move(*read);
+        settings.options.own_folder = stdin_input->folder();
         *dash = stdin_input->path();
         std::erase(settings.paths, std::string("-"));
     } else if (!a.stdin_filename.empty()) {
@@ -512,7 +514,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     for (const auto& e : schema_errors) err << "error: --schema " << annotate::printable(e.describe()) << "\n";
     input_errors.insert(input_errors.end(), schema_errors.begin(), schema_errors.end());
 
-    std::ofstream file;
+    std::unique_ptr<analyze::OutputFile> file;
     // --format plan: -o names the folder the plans go to.
     std::ostream* sink = a.format == "plan" ? &out : open_output(a.output, file, out, err);
     if (sink == nullptr) return k_exit_input;
@@ -548,6 +550,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         else annotate::render_workflow_commands(report, *sink);
     }
     sink->flush();
+    if (!finish_output(file, err)) diagnosis.failed = true;
     bool failed = diagnosis.failed || !input_errors.empty();
     const Coverage& coverage = diagnosis.coverage;
     if (diagnosis.scripts) {

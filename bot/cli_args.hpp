@@ -4,8 +4,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <ostream>
 #include <string>
+
+#include "analyze/safe_write.hpp"
+#include "annotate/printable.hpp"
 
 namespace pgfence::bot {
 
@@ -37,14 +41,29 @@ inline std::uint64_t parse_max_file_size(const std::string& value) {
     return static_cast<std::uint64_t>(parse_int("--max-file-size", digits, 1, 4096)) << 20;
 }
 
-// Where a command writes its report: `out`, or the file of -o/--output (opened into `file`).
+// Where a command writes its report: `out`, or the file of -o/--output (opened into `file`
+// through analyze/safe_write.hpp: its folder as given, the file itself never a link).
 // nullptr, after one error: line, when the file cannot be written.
-inline std::ostream* open_output(const std::string& path, std::ofstream& file, std::ostream& out, std::ostream& err) {
+inline std::ostream* open_output(const std::string& path, std::unique_ptr<analyze::OutputFile>& file, std::ostream& out,
+                                 std::ostream& err) {
     if (path.empty()) return &out;
-    file.open(path, std::ios::binary | std::ios::trunc);
-    if (file) return &file;
-    err << "error: " << path << ": cannot write the report\n";
-    return nullptr;
+    auto opened = analyze::create_output_file(path);
+    if (!opened) {
+        err << "error: " << annotate::printable(opened.error().describe()) << "\n";
+        return nullptr;
+    }
+    file = std::move(*opened);
+    return &file->stream();
+}
+
+// Puts the -o file in place (a no-op without one); false after one error: line.
+inline bool finish_output(std::unique_ptr<analyze::OutputFile>& file, std::ostream& err) {
+    if (!file) return true;
+    auto done = file->commit();
+    file.reset();
+    if (done) return true;
+    err << "error: " << annotate::printable(done.error().describe()) << "\n";
+    return false;
 }
 
 }  // namespace pgfence::bot

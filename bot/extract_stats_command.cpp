@@ -80,11 +80,9 @@ int run_extract_stats(const std::vector<std::string>& args, std::ostream& out, s
     if (a.output == "-") {
         out << text;
     } else {
-        std::ofstream file(a.output, std::ios::binary | std::ios::trunc);
-        file << text;
-        file.close();
-        if (!file) {
-            err << "error: " << a.output << ": cannot write the stats snapshot\n";
+        auto written = analyze::write_output_file(a.output, text);
+        if (!written) {
+            err << "error: " << annotate::printable(written.error().describe()) << ": the stats snapshot is not written\n";
             return k_exit_input;
         }
         report = &out;

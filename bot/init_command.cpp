@@ -9,6 +9,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "analyze/safe_write.hpp"
 #include "annotate/printable.hpp"
 #include "bot/analyze_command.hpp"
 #include "bot/cli.hpp"
@@ -71,7 +72,7 @@ int run_init(const std::vector<std::string>& args, std::ostream& out, std::ostre
     if (!hooks_dir.has_filename()) hooks_dir = hooks_dir.parent_path();
     const fs::path husky = fs::path(repo->root()) / ".husky";
     std::error_code ec;
-    const bool use_husky = fs::is_directory(husky, ec);
+    const bool use_husky = fs::is_directory(husky, ec) || fs::is_symlink(fs::symlink_status(husky, ec));
     const fs::path target = (use_husky ? husky : hooks_dir) / "pre-commit";
     const std::string text = hook_text();
 
@@ -89,13 +90,18 @@ int run_init(const std::vector<std::string>& args, std::ostream& out, std::ostre
             return k_exit_input;
         }
     }
-    fs::create_directories(target.parent_path(), ec);
-    fs::remove(target, ec);  // --force over a link: replace the link, never write through it
-    std::ofstream file(target, std::ios::binary | std::ios::trunc);
-    file << text;
-    file.close();
-    if (!file || ::chmod(target.c_str(), 0755) != 0) {
-        err << "error: init: " << shown(target) << ": cannot write the hook\n";
+    // .husky/ is the checkout's: it and the hook are opened without following a link (a
+    // committed .husky link must not carry the hook elsewhere). The hooks folder is git's own.
+    // --force over a link at the hook's own name replaces the link, never writes through it.
+    analyze::WriteOptions options;
+    options.mode = 0755;
+    options.exact_mode = true;
+    options.create_base = !use_husky;
+    options.replace_link = force;
+    auto written = use_husky ? analyze::write_file_under(repo->root(), ".husky/pre-commit", text, options)
+                             : analyze::write_file_under(hooks_dir.string(), "pre-commit", text, options);
+    if (!written) {
+        err << "error: init: " << annotate::printable(written.error().describe()) << ": the hook is not written\n";
         return k_exit_input;
     }
     out << "pgfence: wrote the pre-commit hook to " << shown(target)

@@ -315,6 +315,13 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
                 change.path, "deleted by this pull request (a migration that has run should stay in the history)"));
             continue;
         }
+        if (change.kind != diff::EntryKind::file) {
+            // Not a file at the head: reported, never read; the pull request wrote it, so it is new.
+            auto kind = change.kind == diff::EntryKind::link ? analyze::NotAFile::Kind::link
+                                                              : analyze::NotAFile::Kind::submodule;
+            report.files.push_back(analyze::analyze_not_a_file(change.path, {kind, change.target}, options));
+            continue;
+        }
         auto text = repo.read_file(changes.head_sha, change.path);
         if (!text) return text.error();
         if (!*text) {
@@ -406,7 +413,11 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
     std::string root = changes.repo_root;
     std::vector<std::string> changed;
     for (const auto& c : changes.files) {
-        if (c.status != diff::ChangeStatus::Deleted && c.path.size() > 4 && c.path.ends_with(".sql")) changed.push_back(c.path);
+        // A link or submodule is reported (migration-not-a-file), never run.
+        if (c.status != diff::ChangeStatus::Deleted && c.kind == diff::EntryKind::file && c.path.size() > 4 &&
+            c.path.ends_with(".sql")) {
+            changed.push_back(c.path);
+        }
     }
     if (changed.empty()) return t;
     std::vector<std::string> args{"trace", "--ci", "--plan", "--color", "never", "--pg-version",
@@ -440,11 +451,12 @@ std::string trace_section(const TraceOutcome& trace) {
 }
 
 // Appends to a file GitHub gave us (step summary, outputs); a failure is reported, not fatal.
+// Its folder is the runner's; the file itself is never a link.
 bool append_file(const std::string& path, const std::string& text, std::ostream& err) {
-    std::ofstream out(path, std::ios::binary | std::ios::app);
-    out << text;
-    if (out) return true;
-    err << "error: " << path << ": cannot write\n";
+    analyze::SplitPath split = analyze::split_output_path(path);
+    auto done = analyze::append_file_under(split.base, split.name, text);
+    if (done) return true;
+    err << "error: " << annotate::printable(done.error().describe()) << "\n";
     return false;
 }
 
@@ -673,10 +685,13 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     std::string sarif_path = p.sarif_path;
     if (sarif_path.empty() && target.in_actions) sarif_path = (std::filesystem::path(target.repo_dir) / "pgfence.sarif").string();
     if (p.sarif && !sarif_path.empty()) {
-        std::ofstream sarif(sarif_path, std::ios::binary | std::ios::trunc);
+        // In the checkout by default: a pgfence.sarif the pull request committed as a link is
+        // refused, never truncated through.
+        std::ostringstream sarif;
         annotate::render_sarif(report, sarif, sarif_options);
-        if (!sarif) {
-            err << "error: " << sarif_path << ": cannot write the SARIF file\n";
+        auto written = analyze::write_output_file(sarif_path, sarif.str());
+        if (!written) {
+            err << "error: " << annotate::printable(written.error().describe()) << ": the SARIF file is not written\n";
             sarif_path.clear();
         }
     }

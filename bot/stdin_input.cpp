@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "analyze/safe_write.hpp"
+
 namespace pgfence::bot {
 
 namespace fs = std::filesystem;
@@ -37,15 +39,14 @@ analyze::Result<std::unique_ptr<StdinInput>> StdinInput::read(std::istream& in, 
     std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/pgfence-stdin-XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) return analyze::Error{"standard input: cannot make a temporary folder", "", std::nullopt};
     std::unique_ptr<StdinInput> input(new StdinInput);
-    input->m_folder = pattern;
-    input->m_name = shown;
-    input->m_path = (fs::path(pattern) / safe_name(name.empty() ? "stdin.sql" : name)).string();
     std::error_code ec;
-    fs::create_directories(fs::path(input->m_path).parent_path(), ec);
-    std::ofstream file(input->m_path, std::ios::binary | std::ios::trunc);
-    file << text;
-    file.close();
-    if (ec || !file) return analyze::Error{"standard input: cannot write " + input->m_path, "", std::nullopt};
+    fs::path resolved = fs::weakly_canonical(pattern, ec);
+    input->m_folder = ec || resolved.empty() ? pattern : resolved.string();
+    input->m_name = shown;
+    const std::string relative = safe_name(name.empty() ? "stdin.sql" : name);
+    input->m_path = (fs::path(input->m_folder) / relative).string();
+    auto written = analyze::write_file_under(input->m_folder, relative, text);
+    if (!written) return analyze::Error{"standard input: " + written.error().describe(), "", std::nullopt};
     return input;
 }
 

@@ -24,6 +24,9 @@ public:
     StdinInput& operator=(const StdinInput&) = delete;
 
     [[nodiscard]] const std::string& path() const { return m_path; }  // the temporary file
+    // The temporary folder, its links resolved: pgfence's own (AnalyzeOptions::own_folder), so
+    // the checkout confinement of GitHub Actions does not refuse the copy.
+    [[nodiscard]] const std::string& folder() const { return m_folder; }
     // The report's path is the name when it is the temporary file.
     void rename(analyze::FileReport& report) const;
 

@@ -180,7 +180,7 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         return k_exit_input;
     }
 
-    std::ofstream file;
+    std::unique_ptr<analyze::OutputFile> file;
     std::ostream* sink = open_output(a.output, file, out, err);
     if (sink == nullptr) return k_exit_input;
 
@@ -239,6 +239,7 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         trace::render_trace_text(report, *sink, trace::TextOptions{color, a.verbose});
     }
     sink->flush();
+    if (!finish_output(file, err)) return k_exit_input;
     if (file_errors) return k_exit_input;
     // --max-risk (the original pgfence's `trace --ci --max-risk medium`): the traced risk, the
     // higher of the static one and what the server showed, above it fails --ci too.

@@ -18,12 +18,17 @@ struct LineRange {
     int last = 0;
 };
 
+// What a changed path is at the head commit: a file, or what pgfence never reads as one.
+enum class EntryKind { file, link, submodule };
+
 struct ChangedFile {
     std::string path;      // repository-relative, '/'-separated; the old path for Deleted
     std::string old_path;  // the path at the merge base (differs from `path` for Renamed)
     ChangeStatus status = ChangeStatus::Modified;
     std::vector<LineRange> added;  // lines the pull request added, sorted and disjoint
     bool all_lines_new = false;    // a new file, or one moved into the migration directories
+    EntryKind kind = EntryKind::file;
+    std::string target;            // a link's text, a submodule's commit id (untrusted bytes)
 
     // Whether a statement spanning lines first..last (head version) has any added line,
     // i.e. whether findings on it are new in this pull request rather than pre-existing.

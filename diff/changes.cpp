@@ -28,7 +28,10 @@ Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& 
     if (!files) return files.error();
     for (ChangedFile& file : *files) {
         if (file.status == ChangeStatus::Renamed && !wanted(file.path)) {
-            file = ChangedFile{file.old_path, file.old_path, ChangeStatus::Deleted, {}, false};
+            ChangedFile gone;
+            gone.path = gone.old_path = file.old_path;
+            gone.status = ChangeStatus::Deleted;
+            file = std::move(gone);
         } else if (file.status == ChangeStatus::Renamed &&
                    (!wanted(file.old_path) ||
                     analyze::migration_identity(file.old_path) != analyze::migration_identity(file.path))) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 
 namespace pgfence::diff {
@@ -99,6 +100,16 @@ Tree tree_of(git_repository* repo, const std::string& sha) {
     git_tree* raw_tree = nullptr;
     check(git_commit_tree(&raw_tree, commit.get()), "tree of commit " + sha);
     return Tree(raw_tree);
+}
+
+// A blob's bytes (a link's text), at most 64 KiB of them: a link's text is a path.
+std::string blob_text(git_repository* repo, const git_oid& id) {
+    git_blob* raw_blob = nullptr;
+    check(git_blob_lookup(&raw_blob, repo, &id), "blob of a link");
+    Blob blob(raw_blob);
+    const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+    auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
+    return std::string(data, std::min<std::size_t>(size, 64 * 1024));
 }
 
 bool is_file(uint16_t mode) {
@@ -267,8 +278,19 @@ Result<std::vector<ChangedFile>> Repository::changed_files(
                 default: continue;  // unmodified, ignored, untracked, copied, typechange: not asked for
             }
             bool deleted = file.status == ChangeStatus::Deleted;
-            if (!is_file(deleted ? delta->old_file.mode : delta->new_file.mode)) continue;
+            const uint16_t mode = deleted ? delta->old_file.mode : delta->new_file.mode;
             if (!wanted(file.path) && !wanted(file.old_path)) continue;
+            if (!is_file(mode)) {
+                // A link or submodule among the migrations is listed (and reported), never read
+                // as one; deleting one changes nothing that runs.
+                if (deleted || (mode != GIT_FILEMODE_LINK && mode != GIT_FILEMODE_COMMIT)) continue;
+                file.kind = mode == GIT_FILEMODE_LINK ? EntryKind::link : EntryKind::submodule;
+                file.target = mode == GIT_FILEMODE_LINK ? blob_text(m_repo.get(), delta->new_file.id)
+                                                        : hex(&delta->new_file.id);
+                file.all_lines_new = true;
+                files.push_back(std::move(file));
+                continue;
+            }
             if (deleted) {
                 file.path = file.old_path;
             } else {
@@ -277,6 +299,13 @@ Result<std::vector<ChangedFile>> Repository::changed_files(
             }
             files.push_back(std::move(file));
         }
+        // A path whose type changed (a file turned into a link) comes as a deletion and an
+        // addition: only the addition is what the head runs.
+        std::set<std::string> present;
+        for (const auto& f : files) {
+            if (f.status != ChangeStatus::Deleted) present.insert(f.path);
+        }
+        std::erase_if(files, [&](const ChangedFile& f) { return f.status == ChangeStatus::Deleted && present.contains(f.path); });
         return files;
     });
 }

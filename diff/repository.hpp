@@ -42,7 +42,8 @@ public:
     [[nodiscard]] Result<std::string> merge_base(const std::string& base_sha, const std::string& head_sha) const;
 
     // Files changed from `from` to `to` (commit ids), with rename detection, for which `wanted`
-    // holds on the new or the old path; submodules and symlinks are left out. `added` holds
+    // holds on the new or the old path; a symlink or submodule at the head is listed with its
+    // `kind` and `target` (never read as a file), a deleted one left out. `added` holds
     // the lines the change added; `all_lines_new` is set for added files.
     [[nodiscard]] Result<std::vector<ChangedFile>> changed_files(
         const std::string& from, const std::string& to,

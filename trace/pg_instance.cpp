@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "analyze/names.hpp"
+#include "analyze/safe_write.hpp"
 #include "trace/server_process.hpp"
 
 namespace fs = std::filesystem;
@@ -238,7 +239,7 @@ Status PgInstance::launch(const InstanceOptions& options) {
     } else {
     // Appended settings override earlier ones, so a retry with another port just adds lines.
     {
-        std::ofstream conf(data + "/postgresql.conf", std::ios::app);
+        std::ostringstream conf;
         conf << "\n# pgfence throwaway instance\n"
              << "listen_addresses = '127.0.0.1'\n"
              << "port = " << m_port << "\n"
@@ -252,7 +253,10 @@ Status PgInstance::launch(const InstanceOptions& options) {
              // disk; dynamic shared memory lives in the data folder, removed with it.
              << "temp_file_limit = '2GB'\ndynamic_shared_memory_type = mmap\n";
         for (const auto& s : options.settings) conf << s << "\n";
-        if (!conf) return Error{"cannot write " + data + "/postgresql.conf", "", std::nullopt};
+        // The data folder is this instance's own, made by initdb: written through no link all the same.
+        if (auto written = analyze::append_file_under(data, "postgresql.conf", conf.str()); !written) {
+            return Error{"cannot write " + data + "/postgresql.conf: " + written.error().message, "", std::nullopt};
+        }
     }
     }
     server.env = minimal_environment(m_root);

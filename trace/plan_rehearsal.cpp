@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "analyze/safe_write.hpp"
 #include "analyze/history.hpp"
 #include "analyze/plan.hpp"
 #include "trace/tracer.hpp"
@@ -325,11 +326,9 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     std::error_code canonical_error;
     m_options.analyze.confine_to = fs::weakly_canonical(folder, canonical_error).string();
     auto write = [&](const std::string& rel, const std::string& text) {
-        fs::path target = folder / analyze::plan_relative_path(rel);
-        std::error_code ec;
-        fs::create_directories(target.parent_path(), ec);
-        std::ofstream(target, std::ios::binary) << text;
-        return target.string();
+        std::string relative = fs::path(analyze::plan_relative_path(rel)).generic_string();
+        (void)analyze::write_file_under(folder.string(), relative, text);  // unwritten: the step fails to read it
+        return (folder / relative).string();
     };
     for (const auto& step : plan.steps) {
         PlanStepTrace t;

@@ -57,7 +57,7 @@ Status run_program(const std::vector<std::string>& argv, const std::string& log_
     pid_t pid = fork();
     if (pid < 0) return Error{"fork: " + std::string(std::strerror(errno)), "", std::nullopt};
     if (pid == 0) {
-        int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
         int null_fd = open("/dev/null", O_RDONLY);
         if (null_fd >= 0) dup2(null_fd, 0);
         if (fd >= 0) {

@@ -178,7 +178,7 @@ Result<ServerProcess> launch_contained(const ServerLaunch& launch) {
     p.stop_signal = launch.stop_signal;
     p.stop_grace_ms = launch.stop_grace_ms;
     p.keep_fd = launch.keep_fd;
-    p.log_fd = open(launch.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    p.log_fd = open(launch.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (p.log_fd < 0) return Error{"cannot open " + launch.log_path + ": " + std::strerror(errno), "", std::nullopt};
     if (launch.as != nullptr) (void)fchown(p.log_fd, launch.as->uid, launch.as->gid);
     p.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);

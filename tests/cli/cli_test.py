@@ -169,19 +169,28 @@ class Suite(Harness):
             mutate(doc)
             self.check(not v.is_valid(doc), f"the schema rejects {what}")
 
-        # An unreadable file: reported with `error`, and no statements.
+        # An unreadable file (over --max-file-size): reported with `error`, and no statements.
         with tempfile.TemporaryDirectory() as tmp:
-            os.symlink(os.path.join(tmp, "gone"), os.path.join(tmp, "dangling.sql"))
+            with open(os.path.join(tmp, "huge.sql"), "w") as f:
+                f.write("SELECT 1;\n" * 200000)
             shutil.copy(self.fixture("plain/clean.sql"), os.path.join(tmp, "clean.sql"))
-            code, report, err = self.json_of(os.path.join(tmp, "*.sql"))
-            self.validate(v, report, "a dangling symlink")
-            bad = self.file_named(report, "dangling.sql")
+            code, report, err = self.json_of("--max-file-size", "1", os.path.join(tmp, "*.sql"))
+            self.validate(v, report, "a file over --max-file-size")
+            bad = self.file_named(report, "huge.sql")
             if bad:
                 self.check(isinstance(bad["error"], str) and bad["statements"] == [], "unreadable file: error is set")
             self.check(report["summary"]["file_errors"] == 1, "unreadable file: counted in summary.file_errors")
             self.check(code == 2, f"unreadable file: exit code {code}, expected 2")
             lines = self.error_lines(err)
-            self.check(len(lines) == 1 and "dangling.sql" in lines[0], f"unreadable file: one error line: {lines}")
+            self.check(len(lines) == 1 and "huge.sql" in lines[0], f"unreadable file: one error line: {lines}")
+            # A (dangling) link is not read: it is a finding of its own, migration-not-a-file.
+            os.remove(os.path.join(tmp, "huge.sql"))
+            os.symlink(os.path.join(tmp, "gone"), os.path.join(tmp, "dangling.sql"))
+            code, report, err = self.json_of(os.path.join(tmp, "*.sql"))
+            self.validate(v, report, "a dangling symlink")
+            link = self.file_named(report, "dangling.sql")
+            self.check(link is not None and [f["rule"] for f in link["findings"]] == ["migration-not-a-file"]
+                       and link.get("error") is None, f"a link: one migration-not-a-file finding: {link}")
 
             # -o writes the same report to a file.
             out = os.path.join(tmp, "report.json")

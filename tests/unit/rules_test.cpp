@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -42,11 +43,14 @@ std::string read(const fs::path& p) {
 // today=YYYY-MM-DD is the day suppressions' until= dates are compared with (default 2026-06-01,
 // so that no case depends on the real date);
 // sibling-metadata=run_in_transaction=false is the metadata.toml beside it (one line);
-// direction=down|both reads those halves of up/down migrations (default up).
+// direction=down|both reads those halves of up/down migrations (default up);
+// not-a-file=link|submodule makes the path a link or submodule whose target is the rest of the
+// case (after the first line, less its last line break), analysed with analyze_not_a_file.
 struct CaseSetup {
     std::string path = "case.sql";
     std::string sibling_metadata;  // sibling-metadata=key=value: a diesel metadata.toml line
     AnalyzeOptions options;
+    std::optional<NotAFile::Kind> not_a_file;
 };
 
 CaseSetup setup_of(const std::string& text) {
@@ -73,6 +77,9 @@ CaseSetup setup_of(const std::string& text) {
             setup.options.rules.max_lock_timeout_ms = std::stoi(value);
         } else if (key == "max-statement-timeout-ms") {
             setup.options.rules.max_statement_timeout_ms = std::stoi(value);
+        } else if (key == "not-a-file") {
+            REQUIRE((value == "link" || value == "submodule"));
+            setup.not_a_file = value == "link" ? NotAFile::Kind::link : NotAFile::Kind::submodule;
         } else if (key == "today") {
             setup.options.rules.today = parse_civil_date(value);
             REQUIRE(setup.options.rules.today);
@@ -203,6 +210,11 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
             std::string text = read(c);
             CaseSetup setup = setup_of(text);
             FileReport report = analyze_text(setup.path, text, setup.options, setup.sibling_metadata);
+            if (setup.not_a_file) {
+                std::string target = text.substr(text.find('\n') + 1);
+                if (!target.empty() && target.back() == '\n') target.pop_back();
+                report = analyze_not_a_file(setup.path, NotAFile{*setup.not_a_file, target}, setup.options);
+            }
             std::string got = render(report.findings, id, text);
             fs::path expected_path = c;
             expected_path.replace_extension(".expected");

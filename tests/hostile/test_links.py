@@ -1,0 +1,318 @@
+"""Issue #32: links a pull request commits. A migration that is a symbolic link or a submodule is
+a blocking finding (migration-not-a-file) in every output of `pr` and `analyze`; no file pgfence
+writes (plans, SARIF, reports, the pre-commit hook) goes through a link; `analyze -` works in
+GitHub Actions. Real git repositories, the real binary, the GitHub double.
+
+    test_links.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import Failed, Scenario, check, git, validate_sarif, write  # noqa: E402
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+RULE = "migration-not-a-file"
+CLEANUP = "DROP TABLE users;\n"
+RISKY = "CREATE INDEX orders_customer ON orders (customer_id);\n"
+# A link's text is the pull request's: control bytes, Markdown and a workflow command in it.
+HOSTILE_TARGET = "../docs/x`y`<b>z</b>\n::error::forged\x1b[31m.sql"
+
+
+def run(s, *cmd, stdin=None, env_extra=None, cwd=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env.update(env_extra or {})
+    proc = subprocess.run([s.args.binary, *cmd], capture_output=True, text=True, timeout=120, input=stdin,
+                          env=env, cwd=cwd or s.repo)
+    check(proc.returncode in (0, 1, 2), f"crash: exit {proc.returncode}\n{proc.stderr}")
+    return proc
+
+
+def base_repo(s):
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "migrations/0001_init.sql"), "CREATE TABLE users (id bigint PRIMARY KEY);\n")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+
+
+def commit_head(s):
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "feature")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+
+
+def check_pr_blocks(s, path, shown_target):
+    """`pr` reports `path` as migration-not-a-file in the comment, the check run, its annotations,
+    SARIF, the summary and the outputs, and fails."""
+    s.start_double()
+    proc = s.run_pr()
+    check(proc.returncode == 1, f"a link among the migrations fails the run: exit {proc.returncode}\n{proc.stderr}")
+    check(RULE in proc.stdout and path in proc.stdout, f"terminal report names it:\n{proc.stdout}")
+    s.all_requests_valid()
+    creates = s.requests("checks/create")
+    check(len(creates) == 1, f"one check run: {len(creates)}")
+    body = creates[0]["body"]
+    check(body["conclusion"] == "failure", f"check run conclusion failure, not {body.get('conclusion')}")
+    notes = [a for a in body["output"]["annotations"] if a["path"] == path]
+    check(notes and notes[0]["annotation_level"] == "failure" and RULE in json.dumps(notes),
+          f"a failure annotation on {path}: {body['output']['annotations']}")
+    check(shown_target in body["output"]["text"] or shown_target in json.dumps(notes),
+          f"the check run shows the target {shown_target!r}")
+    comments = s.comments()
+    check(len(comments) == 1 and RULE in comments[0]["body"] and path in comments[0]["body"],
+          f"the comment reports it: {comments}")
+    check(shown_target in comments[0]["body"], f"the comment shows the target {shown_target!r}")
+    outputs = s.outputs_dict()
+    check(outputs.get("files") == "1" and outputs.get("max-risk") == "CRITICAL", f"outputs: {outputs}")
+    sarif_path = os.path.join(s.repo, outputs["sarif-file"])
+    import jsonschema
+    with open(s.args.sarif_schema) as f:
+        schema = json.load(f)
+    with open(sarif_path) as f:
+        doc = json.load(f)
+    check(not list(jsonschema.validators.validator_for(schema)(schema).iter_errors(doc)), "SARIF validates")
+    results = [r for r in doc["runs"][0]["results"] if r["ruleId"] == RULE]
+    check(results and results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == path
+          and results[0]["level"] == "error", f"SARIF has the finding: {doc['runs'][0]['results']}")
+    with open(s.summary) as f:
+        check(RULE in f.read(), "the job summary reports it")
+
+
+def pr_symlink_migration(s):
+    """The pull request adds migrations/0002_cleanup.sql -> ../docs/cleanup.sql (DROP TABLE users)."""
+    base_repo(s)
+    write(os.path.join(s.repo, "docs/cleanup.sql"), CLEANUP)
+    os.symlink("../docs/cleanup.sql", os.path.join(s.repo, "migrations/0002_cleanup.sql"))
+    commit_head(s)
+    check_pr_blocks(s, "migrations/0002_cleanup.sql", "../docs/cleanup.sql")
+
+
+def pr_file_turned_link(s):
+    """An existing migration turned into a link (a type change): reported at the head, with a target
+    that carries Markdown, a workflow command and an escape byte, none of which takes effect."""
+    base_repo(s)
+    os.remove(os.path.join(s.repo, "migrations/0001_init.sql"))
+    os.symlink(HOSTILE_TARGET, os.path.join(s.repo, "migrations/0001_init.sql"))
+    commit_head(s)
+    check_pr_blocks(s, "migrations/0001_init.sql", "../docs/x")
+    proc = s.run_pr()
+    for line in (proc.stdout + proc.stderr).splitlines():
+        check(not line.lstrip().startswith("::error::forged"), f"a forged workflow command: {line!r}")
+    check("\x1b[31m" not in proc.stdout, "the escape byte reaches the terminal")
+    text = s.comments()[0]["body"]
+    check("<b>z</b>" not in text, f"HTML from the link's text is live in the comment:\n{text}")
+
+
+def pr_submodule_migration(s):
+    """The pull request adds a submodule (a gitlink) at migrations/0003_vendor.sql."""
+    base_repo(s)
+    sha = s.base
+    git(s.repo, "update-index", "--add", "--cacheinfo", f"160000,{sha},migrations/0003_vendor.sql")
+    git(s.repo, "commit", "-qm", "feature")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+    check_pr_blocks(s, "migrations/0003_vendor.sql", sha)
+
+
+def analyze_links(s):
+    """`analyze` and `pre-commit` on the file system: a link given, or met in a directory walk, is
+    reported in every format, and fails the run and the governance policy."""
+    base_repo(s)
+    write(os.path.join(s.repo, "docs/cleanup.sql"), CLEANUP)
+    link = os.path.join(s.repo, "migrations/0002_cleanup.sql")
+    os.symlink("../docs/cleanup.sql", link)
+    for args in (["migrations"], ["migrations/0002_cleanup.sql"], ["migrations/*.sql"], ["migrations/**/*.sql"]):
+        proc = run(s, "analyze", "--ci", *args)
+        check(proc.returncode == 1, f"analyze {args}: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+        check(RULE in proc.stdout and "../docs/cleanup.sql" in proc.stdout and "DROP TABLE" not in proc.stdout,
+              f"analyze {args}: reported, not read:\n{proc.stdout}")
+    proc = run(s, "analyze", "--format", "json", "migrations")
+    doc = json.loads(proc.stdout)
+    import jsonschema
+    with open(os.path.join(ROOT, "docs", "pgfence-report.schema.json")) as f:
+        schema = json.load(f)
+    errors = list(jsonschema.validators.validator_for(schema)(schema).iter_errors(doc))
+    check(not errors, f"the JSON report validates: {errors[:1]}")
+    files = {f["path"]: f for f in doc["files"]}
+    found = [x for x in files["migrations/0002_cleanup.sql"]["findings"] if x["rule"] == RULE]
+    check(found and found[0]["risk"] == "CRITICAL", f"JSON finding: {files}")
+    report = os.path.join(s.tmp, "report.json")
+    with open(report, "w") as f:
+        f.write(proc.stdout)
+    policy = os.path.join(s.tmp, "policy.toml")
+    with open(policy, "w") as f:
+        f.write("[policy]\ncritical_needs_exemption = true\n")
+    decided = run(s, "policy", "check", "--policy", policy, "--format", "json", report)
+    check(json.loads(decided.stdout)["conclusion"] == "failure", f"governance: {decided.stdout}")
+    proc = run(s, "analyze", "--format", "sarif", "migrations")
+    check(RULE in proc.stdout, "SARIF")
+    for fmt in ("markdown", "github", "gitlab", "rdjson"):
+        proc = run(s, "analyze", "--format", fmt, "migrations")
+        check(RULE in proc.stdout, f"--format {fmt}:\n{proc.stdout}")
+    # A hostile link text: shown escaped on the terminal and in workflow commands.
+    os.symlink(HOSTILE_TARGET, os.path.join(s.repo, "migrations/0004_odd.sql"))
+    for fmt in ("text", "github"):
+        proc = run(s, "analyze", "--format", fmt, "migrations/0004_odd.sql")
+        check(proc.returncode == 0 and RULE in proc.stdout, f"{fmt}: {proc.stdout}")
+        check("\x1b[31m" not in proc.stdout, f"{fmt}: the escape byte reaches the output")
+        check(not any(line.lstrip().startswith("::error::forged") for line in proc.stdout.splitlines()),
+              f"{fmt}: a forged workflow command:\n{proc.stdout}")
+    # pre-commit: the staged link.
+    proc = run(s, "pre-commit", "--ci", stdin="migrations/0002_cleanup.sql\0")
+    check(proc.returncode == 1 and RULE in proc.stdout, f"pre-commit: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+    # In GitHub Actions the link is the same finding, not an error about where it points.
+    proc = run(s, "analyze", "--ci", "migrations", env_extra={"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": s.repo})
+    check(proc.returncode == 1 and RULE in proc.stdout, f"in Actions: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+
+
+def victim(s):
+    path = os.path.join(s.tmp, "victim", "authorized_keys")
+    write(path, "ssh-ed25519 AAAA owner\n")
+    return path
+
+
+def check_untouched(path):
+    with open(path) as f:
+        check(f.read() == "ssh-ed25519 AAAA owner\n", f"{path} was written through a link")
+
+
+def one_error(proc, what):
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    check(len(errors) == 1 and "symbolic link" in errors[0] and what in errors[0],
+          f"one error: line naming {what}: {proc.stderr}")
+
+
+def plans_through_links(s):
+    """analyze --format plan -o plans: a committed link at a plan's path, or at a folder under
+    plans/, is refused; the rest of the plans are still written."""
+    base_repo(s)
+    write(os.path.join(s.repo, "migrations/0002_orders.sql"), RISKY)
+    target = victim(s)
+    os.makedirs(os.path.join(s.repo, "plans/migrations"))
+    os.symlink(target, os.path.join(s.repo, "plans/migrations/0002_orders.sql"))
+    proc = run(s, "analyze", "--format", "plan", "-o", "plans", "migrations/0002_orders.sql")
+    check(proc.returncode == 2, f"exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+    one_error(proc, "plans/migrations/0002_orders.sql")
+    check_untouched(target)
+    # A link as a folder below plans/.
+    shutil.rmtree(os.path.join(s.repo, "plans"))
+    os.makedirs(os.path.join(s.repo, "plans"))
+    os.symlink(os.path.dirname(target), os.path.join(s.repo, "plans/migrations"))
+    proc = run(s, "analyze", "--format", "plan", "-o", "plans", "migrations/0002_orders.sql")
+    check(proc.returncode == 2, f"exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+    one_error(proc, "plans/migrations")
+    check(os.listdir(os.path.dirname(target)) == ["authorized_keys"], "a plan was written into the link's folder")
+    check_untouched(target)
+    # Without links, the plan is written.
+    shutil.rmtree(os.path.join(s.repo, "plans"))
+    os.remove(os.path.join(s.repo, "plans")) if os.path.islink(os.path.join(s.repo, "plans")) else None
+    proc = run(s, "analyze", "--format", "plan", "-o", "plans", "migrations/0002_orders.sql")
+    check(proc.returncode == 0 and os.path.isfile(os.path.join(s.repo, "plans/migrations/0002_orders.sql")),
+          f"the plan is written: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+
+
+def report_through_link(s):
+    """analyze -o FILE and extract-stats -o FILE never write through a link at FILE."""
+    base_repo(s)
+    target = victim(s)
+    out = os.path.join(s.repo, "report.json")
+    os.symlink(target, out)
+    proc = run(s, "analyze", "--format", "json", "-o", "report.json", "migrations")
+    check(proc.returncode == 2, f"exit {proc.returncode}\n{proc.stderr}")
+    one_error(proc, "report.json")
+    check_untouched(target)
+    os.remove(out)
+    proc = run(s, "analyze", "--format", "json", "-o", "report.json", "migrations")
+    check(proc.returncode == 0 and json.load(open(out))["files"], f"written without the link: {proc.stderr}")
+
+
+def sarif_through_link(s):
+    """`pr` never truncates what a committed pgfence.sarif links to."""
+    base_repo(s)
+    write(os.path.join(s.repo, "migrations/0002_orders.sql"), RISKY)
+    target = victim(s)
+    os.symlink(target, os.path.join(s.repo, "pgfence.sarif"))
+    commit_head(s)
+    s.start_double()
+    proc = s.run_pr()
+    check(proc.returncode == 1, f"the finding still fails the run: exit {proc.returncode}\n{proc.stderr}")
+    one_error(proc, "pgfence.sarif")
+    check_untouched(target)
+    check(s.requests("checks/create"), "the check run is still posted")
+
+
+def init_through_link(s):
+    """`init` never writes the hook through a committed .husky link."""
+    base_repo(s)
+    elsewhere = os.path.join(s.tmp, "elsewhere")
+    os.makedirs(elsewhere)
+    os.symlink(elsewhere, os.path.join(s.repo, ".husky"))
+    proc = run(s, "init")
+    check(proc.returncode == 2, f"exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+    one_error(proc, ".husky")
+    check(os.listdir(elsewhere) == [], f"a hook was written through the link: {os.listdir(elsewhere)}")
+    proc = run(s, "init", "--force")
+    check(proc.returncode == 2 and os.listdir(elsewhere) == [], f"--force too: {proc.stderr}")
+    # A link at the hook's own name: refused without --force, replaced (not followed) with it.
+    os.remove(os.path.join(s.repo, ".husky"))
+    os.makedirs(os.path.join(s.repo, ".husky"))
+    target = victim(s)
+    os.symlink(target, os.path.join(s.repo, ".husky/pre-commit"))
+    proc = run(s, "init", "--force")
+    check(proc.returncode == 0, f"--force over a link: exit {proc.returncode}\n{proc.stderr}")
+    check_untouched(target)
+    check(not os.path.islink(os.path.join(s.repo, ".husky/pre-commit")), "the link was replaced")
+
+
+def stdin_in_actions(s):
+    """`analyze -` in GitHub Actions: its own copy of standard input is not a link out of the workspace."""
+    base_repo(s)
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": s.repo}
+    proc = run(s, "analyze", "--ci", "-", stdin=RISKY, env_extra=env)
+    check(proc.returncode == 1 and "orders_customer" in proc.stdout and "outside" not in proc.stderr,
+          f"exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+    proc = run(s, "analyze", "--ci", "--stdin-filename", "db/migrate/001_x.sql", "-", stdin="SELECT 1;\n", env_extra=env)
+    check(proc.returncode == 0 and "error" not in proc.stderr, f"exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (pr_symlink_migration, pr_file_turned_link, pr_submodule_migration, analyze_links,
+                                     plans_through_links, report_through_link, sarif_through_link, init_through_link,
+                                     stdin_in_actions)}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("scenario", choices=sorted(SCENARIOS))
+    p.add_argument("--binary", required=True)
+    p.add_argument("--double", required=True)
+    p.add_argument("--schemas", required=True)
+    p.add_argument("--sarif-schema", required=True)
+    args = p.parse_args()
+    if not os.path.isdir(args.schemas):
+        print(f"SKIP: no GitHub schemas at {args.schemas}")
+        return 0
+    tmp = tempfile.mkdtemp(prefix="pgfence-hostile-links-")
+    s = Scenario(args, tmp)
+    try:
+        SCENARIOS[args.scenario](s)
+    except (Failed, subprocess.TimeoutExpired) as e:
+        print(f"FAIL {args.scenario}: {e}")
+        return 1
+    finally:
+        s.stop_double()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"ok {args.scenario}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
