@@ -25,6 +25,7 @@
 #include "analyze/alter_clauses.hpp"
 #include "analyze/plan.hpp"
 #include "analyze/catalog.hpp"
+#include "analyze/function_calls.hpp"
 #include "analyze/history.hpp"
 #include "analyze/heap.hpp"
 #include "analyze/limits.hpp"
@@ -313,6 +314,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
     std::vector<bool> down_part;                // parallel too: from a down/undo part
     std::shared_ptr<void> arena = new_parse_arena();  // their owner
+    // Statements of the functions the file's statements call, for the rules (function_calls.hpp).
+    std::vector<rules::CalledStatement> called;
+    CallFollower calls(arena, options.run_rules ? &called : nullptr);
 
     std::vector<RawStatement> raws;
     std::vector<bool> raw_down;  // parallel: from a down region
@@ -368,9 +372,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         } else {
             facts.kind = parsed.kind;
             if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) {
-                model_do_block(block, facts, ctx, do_body_line(facts, lines));
+                model_do_block(block, facts, ctx, do_body_line(facts, lines), &calls.do_block_hooks(ctx));
             } else {
                 model::model_statement(parsed.stmt, facts, ctx);
+                record_function(parsed.stmt, parse_text, ctx.catalog);
+                calls.follow(parsed.stmt, facts, ctx);
             }
             apply_session(parsed.stmt, state, facts);
             // Where each subcommand is, for the findings about one of them (a statement of one
@@ -386,6 +392,10 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         down_part.push_back(down);
         report.statements.push_back(std::move(facts));
     };
+    // Sized once: a vector that doubles holds its old and new buffers at once, and a file of a
+    // million short statements would peak at twice its facts.
+    report.statements.reserve(raws.size() + orm_statements.size());
+    stmts.reserve(raws.size() + orm_statements.size());
     for (std::size_t r = 0; r < raws.size(); ++r) {
         const RawStatement& raw = raws[r];
         if (report.one_query) state.base = raw_query[r] > 1 ? Transaction::Implicit : Transaction::None;
@@ -447,13 +457,13 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         rules::Options rule_options = options.rules;
         rule_options.pg_version = options.pg_version;
         if (script) {
-            rules::apply_rules(report, stmts, orm::suppression_text(text), rule_options);
+            rules::apply_rules(report, stmts, orm::suppression_text(text), rule_options, called);
             // The SQL sits in a string literal of the script, with the script's own escapes.
             for (auto* findings : {&report.findings, &report.suppressed}) {
                 for (auto& f : *findings) f.edit.reset();
             }
         } else {
-            rules::apply_rules(report, stmts, text, rule_options);
+            rules::apply_rules(report, stmts, text, rule_options, called);
         }
         compose_plan(report, stmts, down_part);
     }

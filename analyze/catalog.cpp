@@ -43,6 +43,7 @@ void Catalog::begin_trial() {
     m_trial.emplace();
     m_trial->domains = m_domains;
     m_trial->types = m_types;
+    m_trial->functions = m_functions;
 }
 
 void Catalog::undo_trial() {
@@ -55,6 +56,7 @@ void Catalog::undo_trial() {
     }
     m_domains = std::move(trial.domains);
     m_types = std::move(trial.types);
+    m_functions = std::move(trial.functions);
 }
 
 const RelationInfo* Catalog::find(const std::string& relname) const {
@@ -146,6 +148,9 @@ void Catalog::overlay(const Catalog& over) {
         m_domains.erase(name);
         m_types.insert(name);
     }
+    for (const auto& [name, overloads] : over.m_functions) {
+        for (const auto& f : overloads) add_function(*f);
+    }
 }
 
 void Catalog::add_domain(const std::string& name, bool has_constraints) { m_domains[name] = has_constraints; }
@@ -164,6 +169,29 @@ std::optional<bool> Catalog::domain_has_constraints(const std::string& name) con
 void Catalog::add_type(const std::string& name) { m_types.insert(name); }
 
 bool Catalog::is_known_type(const std::string& name) const { return m_types.count(name) > 0 || m_domains.count(name) > 0; }
+
+void Catalog::add_function(FunctionInfo info) {
+    if (info.source.empty()) info.source = m_source;
+    auto& overloads = m_functions[info.name];
+    std::erase_if(overloads, [&](const std::shared_ptr<const FunctionInfo>& f) {
+        return f->schema == info.schema && f->signature == info.signature;
+    });
+    overloads.push_back(std::make_shared<const FunctionInfo>(std::move(info)));
+}
+
+void Catalog::remove_function(const std::string& name, const std::string& schema, const std::optional<std::string>& signature) {
+    auto it = m_functions.find(name);
+    if (it == m_functions.end()) return;
+    std::erase_if(it->second, [&](const std::shared_ptr<const FunctionInfo>& f) {
+        return (schema.empty() || f->schema.empty() || f->schema == schema) && (!signature || f->signature == *signature);
+    });
+    if (it->second.empty()) m_functions.erase(it);
+}
+
+const std::vector<std::shared_ptr<const FunctionInfo>>* Catalog::functions(const std::string& name) const {
+    auto it = m_functions.find(name);
+    return it == m_functions.end() ? nullptr : &it->second;
+}
 
 namespace {
 

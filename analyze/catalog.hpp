@@ -90,6 +90,18 @@ struct RelationInfo {
     std::string source;
 };
 
+// A function or procedure the migrations created (CREATE FUNCTION / PROCEDURE), kept so that a
+// later call of it is analysed as its body (analyze/function_calls.hpp).
+struct FunctionInfo {
+    std::string name;        // unqualified, as PostgreSQL stores it
+    std::string schema;      // as written; "" when unqualified
+    std::string signature;   // its argument types, canonical: "int4,text" (an overload replaces the same one)
+    std::string language;    // "sql", "plpgsql", "c", ...
+    std::string definition;  // the whole CREATE statement's text, parsed again where it is called
+    std::string source;      // as RelationInfo::source: where it was created
+};
+using FunctionMap = std::map<std::string, std::vector<std::shared_ptr<const FunctionInfo>>>;  // by name
+
 // Relations by relname. A copy of a catalog shares them until one is changed (copy on write):
 // a migration's catalog starts as the history's, most of which it only reads.
 using RelationMap = std::map<std::string, std::shared_ptr<const RelationInfo>>;
@@ -157,6 +169,13 @@ public:
     void add_type(const std::string& name);
     [[nodiscard]] bool is_known_type(const std::string& name) const;
 
+    // Functions created in the migrations: CREATE [OR REPLACE] replaces the overload of the same
+    // name, schema and signature; DROP removes it (an empty signature: every overload of the name).
+    void add_function(FunctionInfo info);
+    void remove_function(const std::string& name, const std::string& schema, const std::optional<std::string>& signature);
+    // Every overload of `name` (unqualified), in creation order; none: nullptr.
+    [[nodiscard]] const std::vector<std::shared_ptr<const FunctionInfo>>* functions(const std::string& name) const;
+
 private:
     // The slot of `relname`, to change: saved first in a trial, copied first when shared.
     RelationInfo& edit(const std::string& relname, std::shared_ptr<const RelationInfo>& slot);
@@ -166,11 +185,13 @@ private:
         RelationMap relations;  // as they were; null for one added in the trial
         std::map<std::string, bool> domains;
         std::set<std::string> types;
+        FunctionMap functions;
     };
     std::optional<Trial> m_trial;
     RelationMap m_relations;
     std::map<std::string, bool> m_domains;
     std::set<std::string> m_types;
+    FunctionMap m_functions;
     std::string m_source;
 };
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "analyze/conventions.hpp"
+#include "analyze/function_calls.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/orm/extract.hpp"
@@ -25,6 +26,7 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     StatementFacts facts;  // scratch: only what the model teaches the catalog is kept
     if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) model_do_block(block, facts, ctx, 0);
     else model::model_statement(parsed.stmt, facts, ctx);
+    record_function(parsed.stmt, sql, ctx.catalog);
     return facts.status != StatementStatus::Unknown;
 }
 

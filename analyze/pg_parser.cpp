@@ -143,6 +143,8 @@ ParsedStatement parse_statement_here(std::string_view sql, const std::shared_ptr
     return out;
 }
 
+ParsedStatement parse_plpgsql_text(const std::string& text);
+
 ParsedStatement parse_plpgsql_body_here(std::string_view body) {
     if (auto deep = sql_too_deep(body)) {
         ParsedStatement out;
@@ -155,6 +157,10 @@ ParsedStatement parse_plpgsql_body_here(std::string_view body) {
     while (body.find(tag) != std::string_view::npos) tag.insert(tag.size() - 1, "_");
     std::string text = "CREATE FUNCTION pgfence_do_block() RETURNS void LANGUAGE plpgsql AS " + tag +
                        std::string(body) + tag;
+    return parse_plpgsql_text(text);
+}
+
+ParsedStatement parse_plpgsql_text(const std::string& text) {
     PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(text.c_str());
     std::unique_ptr<PgQueryPlpgsqlParseResult, void (*)(PgQueryPlpgsqlParseResult*)> guard(
         &result, [](PgQueryPlpgsqlParseResult* r) { pg_query_free_plpgsql_parse_result(*r); });
@@ -198,6 +204,17 @@ ParsedStatement parse_statement(std::string_view sql, const std::shared_ptr<void
 
 ParsedStatement parse_plpgsql_body(std::string_view body) {
     return parsed_on_large_stack([&] { return parse_plpgsql_body_here(body); });
+}
+
+ParsedStatement parse_plpgsql_function(std::string_view create_sql) {
+    return parsed_on_large_stack([&] {
+        if (auto deep = sql_too_deep(create_sql)) {
+            ParsedStatement out;
+            out.failure = ParseFailure{deep->message, deep->offset};
+            return out;
+        }
+        return parse_plpgsql_text(std::string(create_sql));
+    });
 }
 
 int parser_version() { return PG_VERSION_NUM; }

@@ -44,6 +44,9 @@ struct ParsedStatement {
 // Parses the PL/pgSQL body of a DO block (as PostgreSQL's plpgsql parser would compile it)
 // into libpg_query's JSON function tree; a failure carries PostgreSQL's message.
 [[nodiscard]] ParsedStatement parse_plpgsql_body(std::string_view body);
+// The same for a whole CREATE FUNCTION / PROCEDURE ... LANGUAGE plpgsql statement: its return
+// type and parameters as written (RETURN x needs a function that returns something).
+[[nodiscard]] ParsedStatement parse_plpgsql_function(std::string_view create_sql);
 
 // Server version number the parser implements (e.g. 180006).
 [[nodiscard]] int parser_version();

@@ -14,6 +14,8 @@ struct Walk {
     StatementFacts& facts;
     model::Context& ctx;
     int body_line;
+    BodyHooks* hooks = nullptr;
+    std::string what;  // "DO block", "f()"
     int analysed = 0;
     std::vector<std::string> hidden;  // what could not be seen, with its line
 };
@@ -23,9 +25,10 @@ std::string at_line(const Walk& w, const json& stmt) {
     return line > 0 ? " (line " + std::to_string(w.body_line + line - 1) + ")" : std::string();
 }
 
-// Adds the inner statement's facts to the DO block's: strongest mode per relation, and the
-// lock reaches partitions when any branch's does.
-void merge(StatementFacts& into, const StatementFacts& inner) {
+}  // namespace
+
+// The lock reaches partitions when any branch's does.
+void merge_facts(StatementFacts& into, const StatementFacts& inner) {
     for (const auto& l : inner.locks) {
         auto it = std::find_if(into.locks.begin(), into.locks.end(),
                                [&](const LockFact& x) { return x.relation == l.relation; });
@@ -43,6 +46,8 @@ void merge(StatementFacts& into, const StatementFacts& inner) {
     into.runs_user_code = into.runs_user_code || inner.runs_user_code;
 }
 
+namespace {
+
 bool is_catalog(const RangeVar* rv) {
     std::string_view schema = pg::text(rv->schemaname);
     if (schema == "pg_catalog" || schema == "information_schema") return true;
@@ -51,32 +56,46 @@ bool is_catalog(const RangeVar* rv) {
 
 // A SQL statement embedded in the body: modelled exactly like a top-level one.
 void model_sql(Walk& w, const std::string& sql, const json& where) {
-    ParsedStatement parsed = parse_statement(sql);
+    ParsedStatement parsed = w.hooks ? parse_statement(sql, w.hooks->arena()) : parse_statement(sql);
     if (parsed.failure) {
         w.hidden.push_back("a statement that does not parse" + at_line(w, where) + ": " + parsed.failure->message);
         return;
     }
     StatementFacts inner;
+    inner.index = w.facts.index;
+    inner.span = w.facts.span;
+    inner.transaction = w.facts.transaction;
+    inner.savepoint_depth = w.facts.savepoint_depth;
+    inner.settings = w.facts.settings;
     model::model_statement(parsed.stmt, inner, w.ctx);
+    if (w.hooks) w.hooks->statement(parsed.stmt, inner);
     ++w.analysed;
     if (inner.status == StatementStatus::Unknown) {
         w.hidden.push_back((inner.tag.empty() ? parsed.kind : inner.tag) + at_line(w, where));
     }
     if (inner.no_transaction_block) {
         w.facts.notes.push_back((inner.tag.empty() ? parsed.kind : inner.tag) + at_line(w, where) +
-                                " cannot run inside a DO block: DO always runs in a transaction");
+                                " cannot run inside " + (w.what == "DO block" ? "a DO block: DO" : w.what + ": a function") +
+                                " always runs in a transaction");
     }
-    merge(w.facts, inner);
+    merge_facts(w.facts, inner);
 }
 
 // Conditions, loop queries and assignments read tables too (catalog look-ups are skipped).
 void model_expression(Walk& w, const std::string& expr) {
-    ParsedStatement parsed = parse_statement(expr);
-    if (parsed.failure) parsed = parse_statement("SELECT " + expr);
+    static const std::shared_ptr<void> k_none;
+    const std::shared_ptr<void>& arena = w.hooks ? w.hooks->arena() : k_none;
+    ParsedStatement parsed = parse_statement(expr, arena);
+    if (parsed.failure) parsed = parse_statement("SELECT " + expr, arena);
+    // An assignment, "target := value": its value.
+    if (std::size_t assign = expr.find(":="); parsed.failure && assign != std::string::npos) {
+        parsed = parse_statement("SELECT " + expr.substr(assign + 2), arena);
+    }
     if (parsed.failure) return;
+    if (w.hooks) w.hooks->expression(parsed.stmt, w.facts);
     for (const RangeVar* rv : model::query_range_vars(parsed.stmt)) {
         if (is_catalog(rv)) continue;
-        model::lock_range_var(w.facts, w.ctx, rv, LockMode::AccessShare, "DO block: an expression reads it");
+        model::lock_range_var(w.facts, w.ctx, rv, LockMode::AccessShare, w.what + ": an expression reads it");
     }
 }
 
@@ -107,6 +126,9 @@ void walk(Walk& w, const json& node) {
         } else if (key == "PLpgSQL_stmt_dynexecute" || key == "PLpgSQL_stmt_dynfors") {
             model_dynamic(w, value);
             if (value.contains("body")) walk(w, value["body"]);
+        } else if (key == "PLpgSQL_stmt_call" && w.hooks) {
+            // The procedure is followed like any call (function_calls.cpp).
+            model_sql(w, member(member(value, "expr"), "PLpgSQL_expr").value("query", std::string()), value);
         } else if (key == "PLpgSQL_stmt_call") {
             w.hidden.push_back("CALL" + at_line(w, value));
         } else if (key == "PLpgSQL_expr") {
@@ -119,7 +141,29 @@ void walk(Walk& w, const json& node) {
 
 }  // namespace
 
-void model_do_block(const DoStmt* stmt, StatementFacts& facts, model::Context& ctx, int body_line) {
+bool model_plpgsql_body(std::string_view body, std::string_view what, StatementFacts& facts, model::Context& ctx,
+                        int body_line, BodyHooks* hooks, std::string_view definition) {
+    ParsedStatement parsed = definition.empty() ? parse_plpgsql_body(body) : parse_plpgsql_function(definition);
+    if (parsed.failure) {
+        facts.status = StatementStatus::Unknown;
+        facts.notes.push_back((what == "DO block" ? std::string("the DO block") : std::string(what)) +
+                              "'s PL/pgSQL does not parse: " + parsed.failure->message);
+        return false;
+    }
+    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}};
+    walk(w, parsed.node);
+    facts.notes.push_back(std::string(what) + ": " + std::to_string(w.analysed) +
+                          (w.analysed == 1 ? " statement" : " statements") +
+                          " analysed; its locks are the union over every branch");
+    if (!w.hidden.empty()) {
+        facts.status = StatementStatus::Unknown;
+        facts.runs_user_code = true;
+        for (const auto& h : w.hidden) facts.notes.push_back("not visible to static analysis: " + h);
+    }
+    return true;
+}
+
+void model_do_block(const DoStmt* stmt, StatementFacts& facts, model::Context& ctx, int body_line, BodyHooks* hooks) {
     facts.tag = "DO";
     std::string body;
     std::string language = "plpgsql";
@@ -135,21 +179,7 @@ void model_do_block(const DoStmt* stmt, StatementFacts& facts, model::Context& c
         facts.notes.push_back("DO block in " + language + ": its locks are not visible to static analysis");
         return;
     }
-    ParsedStatement parsed = parse_plpgsql_body(body);
-    if (parsed.failure) {
-        facts.status = StatementStatus::Unknown;
-        facts.notes.push_back("the DO block's PL/pgSQL does not parse: " + parsed.failure->message);
-        return;
-    }
-    Walk w{facts, ctx, body_line, 0, {}};
-    walk(w, parsed.node);
-    facts.notes.push_back("DO block: " + std::to_string(w.analysed) + (w.analysed == 1 ? " statement" : " statements") +
-                          " analysed; its locks are the union over every branch");
-    if (!w.hidden.empty()) {
-        facts.status = StatementStatus::Unknown;
-        facts.runs_user_code = true;
-        for (const auto& h : w.hidden) facts.notes.push_back("not visible to static analysis: " + h);
-    }
+    model_plpgsql_body(body, "DO block", facts, ctx, body_line, hooks);
 }
 
 }  // namespace pgfence::analyze

@@ -4,9 +4,38 @@
 // EXCEPTION WHEN duplicate_object) get real lock facts. Dynamic SQL stays unknown.
 #include "analyze/model/model.hpp"
 
+#include <memory>
+#include <string_view>
+
 namespace pgfence::analyze {
 
+// What is done with a body's SQL besides the lock model (function_calls.cpp follows the calls in
+// it). Statements and expressions are parsed into arena(), so that their trees outlive the walk.
+class BodyHooks {
+public:
+    virtual ~BodyHooks() = default;
+    [[nodiscard]] virtual const std::shared_ptr<void>& arena() const = 0;
+    // A statement of the body, modelled into `inner` (its own facts, before they join the body's).
+    virtual void statement(const pg::Node* stmt, StatementFacts& inner) = 0;
+    // An expression of the body (a condition, PERFORM, an assignment), parsed as a statement;
+    // what it does goes into `body`, the facts of the whole body.
+    virtual void expression(const pg::Node* stmt, StatementFacts& body) = 0;
+};
+
 // Fills `facts` for a DoStmt; `body_line` is the file line where the body's text starts.
-void model_do_block(const DoStmt* stmt, StatementFacts& facts, model::Context& ctx, int body_line);
+void model_do_block(const DoStmt* stmt, StatementFacts& facts, model::Context& ctx, int body_line,
+                    BodyHooks* hooks = nullptr);
+
+// A PL/pgSQL body (a DO block's, a function's) into `facts`: the locks of every statement it
+// holds, over every branch; what it hides (dynamic SQL) makes `facts` Unknown. `what` names the
+// body in notes ("DO block", "f()"). False when the body does not parse (a note says why).
+// `definition`: the whole CREATE FUNCTION statement the body is from, parsed instead of the body
+// alone (which is parsed as a DO block's).
+bool model_plpgsql_body(std::string_view body, std::string_view what, StatementFacts& facts, model::Context& ctx,
+                        int body_line, BodyHooks* hooks, std::string_view definition = {});
+
+// Adds an inner statement's facts to those of the statement that runs it: the strongest mode per
+// relation, rewrites, scans, notes.
+void merge_facts(StatementFacts& into, const StatementFacts& inner);
 
 }  // namespace pgfence::analyze

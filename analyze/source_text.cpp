@@ -5,6 +5,12 @@
 
 namespace pgfence::analyze {
 
+namespace {
+
+bool starts_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
+
+}  // namespace
+
 LineIndex::LineIndex(std::string_view text) : m_text(text) {
     m_line_starts.push_back(0);
     // memchr from break to break: SQL lines are dozens of bytes long.
@@ -15,6 +21,22 @@ LineIndex::LineIndex(std::string_view text) : m_text(text) {
         at = static_cast<const char*>(brk) + 1;
         m_line_starts.push_back(static_cast<std::size_t>(at - base));
     }
+    // Code points before every k_step-th byte: a column on a long line is then found without
+    // counting from the line's start (a one-line file of n findings stays linear, not n^2).
+    m_points.reserve(text.size() / k_step + 1);
+    std::size_t points = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (i % k_step == 0) m_points.push_back(points);
+        points += starts_code_point(text[i]);
+    }
+}
+
+std::size_t LineIndex::points_before(std::size_t offset) const {
+    std::size_t block = offset / k_step;
+    if (block >= m_points.size()) block = m_points.empty() ? 0 : m_points.size() - 1;
+    std::size_t points = m_points.empty() ? 0 : m_points[block];
+    for (std::size_t i = block * k_step; i < offset; ++i) points += starts_code_point(m_text[i]);
+    return points;
 }
 
 Position LineIndex::position(std::size_t offset) const {
@@ -22,12 +44,13 @@ Position LineIndex::position(std::size_t offset) const {
     auto it = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset);
     std::size_t line = static_cast<std::size_t>(it - m_line_starts.begin()) - 1;
     std::size_t start = m_line_starts[line];
-    int column = 1;
-    for (std::size_t i = start; i < offset; ++i) {
-        // Count only bytes that start a UTF-8 code point.
-        if ((static_cast<unsigned char>(m_text[i]) & 0xC0) != 0x80) ++column;
+    std::size_t column = 1;
+    if (offset - start <= 2 * k_step) {
+        for (std::size_t i = start; i < offset; ++i) column += starts_code_point(m_text[i]);
+    } else {
+        column += points_before(offset) - points_before(start);
     }
-    return Position{static_cast<int>(line) + 1, column};
+    return Position{static_cast<int>(line) + 1, static_cast<int>(column)};
 }
 
 std::string fold_whitespace(std::string_view text) {

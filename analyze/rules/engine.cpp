@@ -96,7 +96,7 @@ void order_findings(std::vector<Finding>& findings) {
 }
 
 void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, std::string_view text,
-                 const Options& options) {
+                 const Options& options, const std::vector<CalledStatement>& called) {
     std::vector<Finding> findings;
     std::vector<const Rule*> active;
     for (const Rule& rule : all_rules()) {
@@ -104,12 +104,39 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     }
     // Statement by statement, every rule on it: what rules derive from one statement (its
     // column types, say) is computed once and stays warm.
+    std::size_t next_called = 0;  // `called` is in the order of its callers
     for (std::size_t i = 0; i < report.statements.size(); ++i) {
+        const std::size_t own = findings.size();
         StatementContext ctx{report, report.statements[i], options, i < stmts.size() ? stmts[i] : nullptr, &stmts};
         for (const Rule* rule : active) {
             if (rule->check == nullptr) continue;
             Sink sink(rule->id, rule->default_risk, findings, &ctx.subcommand);
             rule->check(ctx, sink);
+        }
+        const std::size_t own_end = findings.size();
+        for (; next_called < called.size() && called[next_called].caller <= static_cast<int>(i); ++next_called) {
+            const CalledStatement& c = called[next_called];
+            if (c.caller != static_cast<int>(i)) continue;
+            std::vector<Finding> inner;
+            StatementContext inner_ctx{report, c.facts, options, c.stmt, &stmts};
+            for (const Rule* rule : active) {
+                if (rule->check == nullptr) continue;
+                Sink sink(rule->id, rule->default_risk, inner, &inner_ctx.subcommand);
+                rule->check(inner_ctx, sink);
+            }
+            for (Finding& f : inner) {
+                bool repeated = std::any_of(findings.begin() + static_cast<long>(own), findings.begin() + static_cast<long>(own_end),
+                                            [&](const Finding& o) { return o.rule == f.rule; });
+                if (repeated) continue;
+                f.message = "inside " + c.function + ": " + f.message;
+                f.statement = static_cast<int>(i);
+                f.subcommand = -1;
+                f.start = report.statements[i].span.start;  // at the call
+                f.stop = report.statements[i].span.stop;
+                f.edit.reset();  // the text is the function's, not the file's
+                f.recipe.reset();
+                findings.push_back(std::move(f));
+            }
         }
     }
     FileMemo memo;

@@ -10,9 +10,11 @@
 namespace pgfence::analyze::rules {
 
 // `stmts` are the statements as PostgreSQL's parser built them (pg_tree.hpp; null for
-// unparsable ones), parallel to report.statements; `text` the file's text.
+// unparsable ones), parallel to report.statements; `text` the file's text. `called`: the
+// statements of the functions they call (function_calls.hpp), checked at the call; a finding of a
+// rule that already reports on the calling statement is not repeated.
 void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, std::string_view text,
-                 const Options& options);
+                 const Options& options, const std::vector<CalledStatement>& called = {});
 
 // Source order, as every output lists findings: start line, column, then the highest risk
 // first, then rule id. Stable: findings alike in all four keep their order.

@@ -57,6 +57,16 @@ struct StatementContext {
     mutable int subcommand = -1;
 };
 
+// A statement of a function's body that a file's statement runs by calling the function
+// (analyze/function_calls.hpp): the statement rules check it as if it stood at the call, and
+// what they find is reported there, "inside f(): ...".
+struct CalledStatement {
+    int caller = 0;          // index in FileReport::statements
+    std::string function;    // the calls that reach it: "f()", "f() -> g()"
+    StatementFacts facts;    // its own facts, with the caller's index, span, transaction and settings
+    const pg::Node* stmt = nullptr;  // its tree, owned by the file's parse arena
+};
+
 // What several file rules derive alike, computed once per file (apply_rules owns it).
 struct FileMemo {
     // split_after_exclusive_locks, by transaction scope (first, last statement).

@@ -93,6 +93,22 @@ def many_settings(n):
     return "BEGIN;\n" + "".join(f"SAVEPOINT s; SET LOCAL lock_timeout = '{i}ms';\n" for i in range(n)) + "COMMIT;\n"
 
 
+def one_line(size):
+    """About `size` bytes of CREATE INDEX statements (a finding each) on one line, no line break."""
+    parts, total, i = [], 0, 0
+    while total < size:
+        part = f"CREATE INDEX i{i} ON t (c); "
+        parts.append(part)
+        total += len(part)
+        i += 1
+    return "".join(parts)
+
+
+def selects_of_size(size):
+    """About `size` bytes of `SELECT 1;` lines."""
+    return "SELECT 1;\n" * (size // 10)
+
+
 SHAPES = {
     "selects": many_selects,
     "columns": wide_table,

@@ -1,0 +1,377 @@
+#include "analyze/function_calls.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <unordered_set>
+
+#include "analyze/pg_parser.hpp"
+#include "analyze/pg_walk.hpp"
+#include "analyze/splitter.hpp"
+
+namespace pgfence::analyze {
+namespace {
+
+// The list generated from analyze/known_functions.txt at build time.
+constexpr std::string_view k_known_functions[] = {
+#include "analyze/known_functions.inc"
+};
+
+// Functions PostgreSQL ships that run SQL they are given as text: what that SQL does is as
+// hidden as an EXECUTE's.
+bool runs_sql_text(std::string_view name) {
+    static const std::unordered_set<std::string_view> k_set = {
+        "dblink",     "dblink_exec", "dblink_open", "dblink_send_query", "query_to_xml", "query_to_xmlschema",
+        "query_to_xml_and_xmlschema", "ts_stat", "crosstab", "crosstab2", "crosstab3", "crosstab4", "xpath_table"};
+    return k_set.count(name) > 0;
+}
+
+// Input argument types, canonical: what tells overloads apart.
+std::string signature_of(const List* parameters) {
+    std::string out;
+    for (const FunctionParameter* p : pg::each<FunctionParameter>(parameters)) {
+        if (p->mode == FUNC_PARAM_OUT || p->mode == FUNC_PARAM_TABLE) continue;
+        out += (out.empty() ? "" : ",") + (p->argType ? canonical_type(p->argType) : std::string());
+    }
+    return out;
+}
+
+std::string signature_of_types(const List* types) {
+    std::string out;
+    for (const TypeName* t : pg::each<TypeName>(types)) out += (out.empty() ? "" : ",") + canonical_type(t);
+    return out;
+}
+
+std::string schema_of(const List* names) {
+    int n = pg::length(names);
+    return n > 1 ? std::string(pg::text(pg::nth(names, n - 2))) : std::string();
+}
+
+// The language and, for a body given as a string, that string.
+void language_and_body(const CreateFunctionStmt* stmt, std::string& language, std::string& body) {
+    for (const DefElem* d : pg::each<DefElem>(stmt->options)) {
+        std::string_view name = pg::text(d->defname);
+        if (name == "language") language = std::string(pg::text(d->arg));
+        if (name == "as") {
+            const List* items = pg::as<List>(d->arg);
+            if (pg::length(items) >= 1) body = std::string(pg::text(pg::nth(items, 0)));
+        }
+    }
+    if (stmt->sql_body != nullptr) language = "sql";
+    std::transform(language.begin(), language.end(), language.begin(),
+                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+}
+
+std::string display(const FunctionInfo& f) { return (f.schema.empty() ? "" : f.schema + ".") + f.name + "()"; }
+
+void add_note_once(StatementFacts& facts, std::string note) {
+    if (std::find(facts.notes.begin(), facts.notes.end(), note) == facts.notes.end()) facts.notes.push_back(std::move(note));
+}
+
+}  // namespace
+
+bool is_known_function(std::string_view name) {
+    static const std::unordered_set<std::string_view> k_set(std::begin(k_known_functions), std::end(k_known_functions));
+    return k_set.count(name) > 0;
+}
+
+void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalog) {
+    if (const CreateFunctionStmt* create = pg::as<CreateFunctionStmt>(stmt)) {
+        if (pg::length(create->funcname) == 0) return;
+        FunctionInfo info;
+        info.name = std::string(pg::last_name(create->funcname));
+        info.schema = schema_of(create->funcname);
+        info.signature = signature_of(create->parameters);
+        std::string body;
+        language_and_body(create, info.language, body);
+        info.definition = std::string(sql);
+        catalog.add_function(std::move(info));
+        return;
+    }
+    if (const DropStmt* drop = pg::as<DropStmt>(stmt)) {
+        if (drop->removeType != OBJECT_FUNCTION && drop->removeType != OBJECT_PROCEDURE && drop->removeType != OBJECT_ROUTINE) {
+            return;
+        }
+        for (const ObjectWithArgs* o : pg::each<ObjectWithArgs>(drop->objects)) {
+            if (pg::length(o->objname) == 0) continue;
+            std::optional<std::string> signature;
+            if (!o->args_unspecified) signature = signature_of_types(o->objargs);
+            catalog.remove_function(std::string(pg::last_name(o->objname)), schema_of(o->objname), signature);
+        }
+        return;
+    }
+    if (const RenameStmt* rename = pg::as<RenameStmt>(stmt)) {
+        if (rename->renameType != OBJECT_FUNCTION && rename->renameType != OBJECT_PROCEDURE &&
+            rename->renameType != OBJECT_ROUTINE) {
+            return;
+        }
+        const ObjectWithArgs* o = pg::as<ObjectWithArgs>(rename->object);
+        if (o == nullptr || pg::length(o->objname) == 0 || rename->newname == nullptr) return;
+        std::string name(pg::last_name(o->objname));
+        std::string schema = schema_of(o->objname);
+        std::optional<std::string> signature;
+        if (!o->args_unspecified) signature = signature_of_types(o->objargs);
+        const auto* overloads = catalog.functions(name);
+        if (overloads == nullptr) return;
+        std::vector<FunctionInfo> moved;
+        for (const auto& f : *overloads) {
+            if ((schema.empty() || f->schema.empty() || f->schema == schema) && (!signature || f->signature == *signature)) {
+                moved.push_back(*f);
+            }
+        }
+        catalog.remove_function(name, schema, signature);
+        for (FunctionInfo& f : moved) {
+            // The definition still names the old function; only its body is read from it.
+            f.name = rename->newname;
+            catalog.add_function(std::move(f));
+        }
+    }
+}
+
+// The hooks a PL/pgSQL body is walked with: the calls in its statements and expressions are
+// followed; inside a function, its statements are kept for the rules.
+class BodyWalk : public BodyHooks {
+public:
+    explicit BodyWalk(CallFollower& follower) : m_follower(follower) {}
+    const std::shared_ptr<void>& arena() const override { return m_follower.m_arena; }
+    void statement(const pg::Node* stmt, StatementFacts& inner) override {
+        ++m_follower.m_body_statements;
+        m_follower.follow(stmt, inner, *m_follower.m_ctx);
+        if (m_follower.m_out != nullptr && !m_follower.m_stack.empty()) {
+            m_follower.m_out->push_back(rules::CalledStatement{inner.index, m_follower.m_stack.back().chain, inner, stmt});
+        }
+    }
+    void expression(const pg::Node* stmt, StatementFacts& body) override { m_follower.follow_calls(stmt, body); }
+
+private:
+    CallFollower& m_follower;
+};
+
+CallFollower::CallFollower(std::shared_ptr<void> arena, std::vector<rules::CalledStatement>* out)
+    : m_arena(std::move(arena)), m_out(out), m_do_hooks(std::make_unique<BodyWalk>(*this)) {}
+
+CallFollower::~CallFollower() = default;
+
+BodyHooks& CallFollower::do_block_hooks(model::Context& ctx) {
+    m_ctx = &ctx;
+    return *m_do_hooks;
+}
+
+void CallFollower::follow(const pg::Node* stmt, StatementFacts& facts, model::Context& ctx) {
+    m_ctx = &ctx;
+    if (pg::is<CallStmt>(stmt)) {
+        // CALL is unknown to the lock model for the code it runs: known when the procedure is.
+        std::erase_if(facts.notes, [](const std::string& n) { return n.starts_with("CALL runs code"); });
+        facts.status = StatementStatus::Analyzed;
+        facts.runs_user_code = false;
+    }
+    follow_calls(stmt, facts);
+    // The model's guess for a SELECT of a function of unknown volatility ("calls f(): locks taken
+    // inside functions are not visible") gives way to what is known now: the function's body was
+    // analysed, or a note here says why it cannot be.
+    auto said = [&](const std::string& name) {
+        return std::any_of(facts.notes.begin(), facts.notes.end(), [&](const std::string& n) {
+            return n.starts_with("not visible to static analysis: ") && n.find(name + "()") != std::string::npos;
+        });
+    };
+    std::erase_if(facts.notes, [&](const std::string& n) {
+        if (!n.starts_with("calls ") || n.find("(): locks taken inside functions are not visible") == std::string::npos) return false;
+        std::string name = n.substr(6, n.find("()") - 6);
+        return m_ctx->catalog.functions(name) != nullptr || said(name);
+    });
+}
+
+void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
+    if (node == nullptr) return;
+    // The expressions a statement evaluates when it runs; what a statement only stores (a
+    // column DEFAULT, a view's query, a function's or trigger's definition) is not a call.
+    auto expression = [&](auto&& self, const pg::Node* n) -> void {
+        if (n == nullptr) return;
+        if (const FuncCall* call = pg::as<FuncCall>(n)) follow_call(call, facts);
+        pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
+    };
+    switch (node->type) {
+        case T_SelectStmt:
+        case T_InsertStmt:
+        case T_UpdateStmt:
+        case T_DeleteStmt:
+        case T_MergeStmt:
+        case T_ReturnStmt:
+        case T_PLAssignStmt:
+            expression(expression, node);
+            return;
+        case T_CallStmt:
+            expression(expression, reinterpret_cast<const pg::Node*>(pg::as<CallStmt>(node)->funccall));
+            return;
+        case T_CreateTableAsStmt: {
+            const auto* s = pg::as<CreateTableAsStmt>(node);
+            if (s->into == nullptr || !s->into->skipData) expression(expression, s->query);
+            return;
+        }
+        case T_CopyStmt:
+            expression(expression, pg::as<CopyStmt>(node)->query);
+            return;
+        case T_DeclareCursorStmt:
+            expression(expression, pg::as<DeclareCursorStmt>(node)->query);
+            return;
+        case T_AlterTableStmt:
+            // ADD COLUMN's default fills the existing rows, a type change's USING converts them,
+            // a CHECK checks them.
+            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(pg::as<AlterTableStmt>(node)->cmds)) {
+                if (cmd->subtype == AT_AddColumn || cmd->subtype == AT_AlterColumnType) {
+                    if (const ColumnDef* def = pg::as<ColumnDef>(cmd->def)) {
+                        expression(expression, def->raw_default);
+                        for (const Constraint* c : pg::each<Constraint>(def->constraints)) expression(expression, c->raw_expr);
+                    }
+                } else if (cmd->subtype == AT_AddConstraint) {
+                    const Constraint* c = pg::as<Constraint>(cmd->def);
+                    if (c != nullptr && !c->skip_validation) expression(expression, c->raw_expr);
+                }
+            }
+            return;
+        default:
+            return;
+    }
+}
+
+void CallFollower::unknown(StatementFacts& facts, const std::string& why) {
+    facts.status = StatementStatus::Unknown;
+    facts.runs_user_code = true;
+    std::string where = m_stack.empty() ? std::string() : "inside " + m_stack.back().chain + ": ";
+    add_note_once(facts, "not visible to static analysis: " + where + why);
+}
+
+void CallFollower::follow_call(const FuncCall* call, StatementFacts& facts) {
+    if (pg::length(call->funcname) == 0) return;
+    std::string name(pg::last_name(call->funcname));
+    std::string schema = schema_of(call->funcname);
+    std::string shown = (schema.empty() ? "" : schema + ".") + name + "()";
+    if (schema != "pg_catalog") {
+        std::vector<std::shared_ptr<const FunctionInfo>> matching;  // the catalog may change while they run
+        if (const auto* overloads = m_ctx->catalog.functions(name)) {
+            for (const auto& f : *overloads) {
+                if (schema.empty() || f->schema.empty() || f->schema == schema) matching.push_back(f);
+            }
+        }
+        if (!matching.empty()) {
+            // Which overload runs depends on argument types the SQL does not show: all of them.
+            for (const auto& f : matching) run_body(*f, facts);
+            return;
+        }
+    }
+    if (is_known_function(name)) {
+        if (runs_sql_text(name)) unknown(facts, "calls " + shown + ", which runs SQL given as text");
+        return;
+    }
+    unknown(facts, "calls " + shown + ", a function not created in these migrations or their history, so its body is not known");
+}
+
+void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts) {
+    std::string name = display(function);
+    std::string chain = m_stack.empty() ? name : m_stack.back().chain + " -> " + name;
+    for (const Frame& frame : m_stack) {
+        if (frame.function->name == function.name && frame.function->schema == function.schema &&
+            frame.function->signature == function.signature) {
+            add_note_once(facts, "recursive call of " + name + ": its body is analysed once");
+            return;
+        }
+    }
+    if (m_stack.size() >= static_cast<std::size_t>(k_max_depth)) {
+        unknown(facts, "calls " + name + ", nested deeper than " + std::to_string(k_max_depth) + " calls: not followed");
+        return;
+    }
+    if (m_body_statements >= k_max_body_statements) {
+        unknown(facts, "calls " + name + " after " + std::to_string(k_max_body_statements) +
+                           " function-body statements in this file: not followed");
+        return;
+    }
+    ParsedStatement parsed = parse_statement(function.definition, m_arena);
+    const CreateFunctionStmt* create = pg::as<CreateFunctionStmt>(parsed.stmt);
+    if (create == nullptr) {
+        unknown(facts, "calls " + name + ", whose definition could not be read again");
+        return;
+    }
+    std::string language, body;
+    language_and_body(create, language, body);
+    std::string from = function.source.empty() ? "" : " (created in " + function.source + ")";
+    if (language != "sql" && language != "plpgsql") {
+        unknown(facts, "calls " + name + from + ", a LANGUAGE " + (language.empty() ? "?" : language) +
+                           " function whose body is not SQL");
+        return;
+    }
+    m_stack.push_back(Frame{&function, chain});
+    struct Pop {
+        std::vector<Frame>& stack;
+        ~Pop() { stack.pop_back(); }
+    } pop{m_stack};
+    if (create->sql_body != nullptr) {
+        // BEGIN ATOMIC ... END: a list holding the list of statements; RETURN expr: one statement.
+        std::size_t count = 0;
+        auto each = [&](auto&& self, const pg::Node* n) -> void {
+            if (const List* list = pg::as<List>(n)) {
+                for (const pg::Node* item : pg::each(list)) self(self, item);
+            } else if (n != nullptr) {
+                ++count;
+                run_statement(n, {}, facts);
+            }
+        };
+        each(each, create->sql_body);
+        facts.notes.push_back("calls " + chain + from + ": its body's " + std::to_string(count) +
+                              (count == 1 ? " statement is" : " statements are") + " analysed here");
+    } else if (language == "sql") {
+        std::size_t count = 0;
+        for (const RawStatement& raw : split_statements(body, Region{0, body.size(), false, false})) {
+            std::string_view text = std::string_view(body).substr(raw.begin, raw.end - raw.begin);
+            ParsedStatement statement = parse_statement(text, m_arena);
+            ++count;
+            if (statement.failure) {
+                unknown(facts, "a statement of its body does not parse: " + statement.failure->message);
+                continue;
+            }
+            run_statement(statement.stmt, text, facts);
+        }
+        facts.notes.push_back("calls " + chain + from + ": its body's " + std::to_string(count) +
+                              (count == 1 ? " statement is" : " statements are") + " analysed here");
+    } else {
+        StatementFacts inner;
+        inner.index = facts.index;
+        inner.span = facts.span;
+        inner.transaction = facts.transaction;
+        inner.savepoint_depth = facts.savepoint_depth;
+        inner.settings = facts.settings;
+        BodyWalk hooks(*this);
+        model_plpgsql_body(body, chain + from, inner, *m_ctx, 1, &hooks, function.definition);
+        merge_facts(facts, inner);
+        if (inner.status == StatementStatus::Unknown) {
+            facts.status = StatementStatus::Unknown;
+            facts.runs_user_code = true;
+        }
+    }
+}
+
+void CallFollower::run_statement(const pg::Node* stmt, std::string_view sql, StatementFacts& facts) {
+    ++m_body_statements;
+    StatementFacts inner;
+    inner.index = facts.index;
+    inner.span = facts.span;
+    inner.transaction = facts.transaction;
+    inner.savepoint_depth = facts.savepoint_depth;
+    inner.settings = facts.settings;
+    inner.sql = std::string(sql);
+    model::model_statement(stmt, inner, *m_ctx);
+    if (!sql.empty()) record_function(stmt, sql, m_ctx->catalog);
+    follow_calls(stmt, inner);
+    const std::string& chain = m_stack.back().chain;
+    std::string what = inner.tag.empty() ? std::string(pg::kind_name(stmt)) : inner.tag;
+    if (inner.status == StatementStatus::Unknown) {
+        facts.status = StatementStatus::Unknown;
+        facts.runs_user_code = true;
+        add_note_once(facts, "not visible to static analysis: " + what + " inside " + chain);
+    }
+    if (inner.no_transaction_block) {
+        add_note_once(facts, what + " inside " + chain + " cannot run: a function always runs in a transaction");
+    }
+    merge_facts(facts, inner);
+    if (m_out != nullptr) m_out->push_back(rules::CalledStatement{facts.index, chain, std::move(inner), stmt});
+}
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,73 @@
+#pragma once
+// Calls of functions and procedures. A function the migrations create (this file, the files
+// before it in its set, the replayed history) runs its body where it is called: the body's
+// statements (SQL parsed with PostgreSQL's parser; PL/pgSQL through plpgsql.hpp) are modelled at
+// the call, their locks join the calling statement's, and the rules check them there
+// (rules::CalledStatement). A function PostgreSQL ships (known_functions.txt: pg_catalog and the
+// contrib extensions) runs none of the migration's SQL, except the few that run SQL given as text
+// (dblink_exec, query_to_xml, ...). Any other call, of a function whose body is not shown or is
+// in another language, makes the statement unknown: never read as safe.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/catalog.hpp"
+#include "analyze/model/model.hpp"
+#include "analyze/plpgsql.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze {
+
+// CREATE FUNCTION / PROCEDURE (with `sql`, the statement's text, kept to be parsed again where
+// it is called), DROP FUNCTION / PROCEDURE / ROUTINE and ALTER FUNCTION ... RENAME, into the
+// catalog. Other statements: nothing.
+void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalog);
+
+// Whether PostgreSQL 15 ships a function of this name (known_functions.txt).
+[[nodiscard]] bool is_known_function(std::string_view name);
+
+// Follows the calls of one file's statements. Parse trees of bodies go into `arena` (the file's);
+// each body statement reached is added to `out` (null: not kept, as when replaying history).
+class CallFollower {
+public:
+    CallFollower(std::shared_ptr<void> arena, std::vector<rules::CalledStatement>* out);
+    ~CallFollower();
+
+    // The calls `stmt` (a top-level statement, already modelled into `facts`) makes when it
+    // runs: each known body is analysed into `facts`; an unknown one makes `facts` Unknown.
+    // Expressions that are only stored (a column DEFAULT, a view, a function's own body) are
+    // not calls.
+    void follow(const pg::Node* stmt, StatementFacts& facts, model::Context& ctx);
+    // Hooks for a DO block's body: the calls in its statements and expressions are followed.
+    [[nodiscard]] BodyHooks& do_block_hooks(model::Context& ctx);
+
+    // Depth of nested calls followed; a deeper call is not followed (the statement is Unknown).
+    static constexpr int k_max_depth = 16;
+    // Body statements analysed per file, over all calls: a file calling a large function many
+    // times, or functions that call each other many times, stays linear. Past it, calls are
+    // not followed (Unknown).
+    static constexpr std::size_t k_max_body_statements = 100000;
+
+private:
+    friend class BodyWalk;
+    struct Frame {
+        const FunctionInfo* function;
+        std::string chain;  // "f() -> g()"
+    };
+    // The calls in `node` (a statement or expression), followed into `facts`.
+    void follow_calls(const pg::Node* node, StatementFacts& facts);
+    void follow_call(const FuncCall* call, StatementFacts& facts);
+    void run_body(const FunctionInfo& function, StatementFacts& facts);
+    void run_statement(const pg::Node* stmt, std::string_view sql, StatementFacts& facts);
+    void unknown(StatementFacts& facts, const std::string& why);
+
+    model::Context* m_ctx = nullptr;
+    std::shared_ptr<void> m_arena;
+    std::vector<rules::CalledStatement>* m_out;
+    std::vector<Frame> m_stack;       // the functions being run, outermost first
+    std::size_t m_body_statements = 0;
+    std::unique_ptr<BodyHooks> m_do_hooks;
+};
+
+}  // namespace pgfence::analyze

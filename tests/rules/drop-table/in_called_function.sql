@@ -1,0 +1,15 @@
+SET lock_timeout = '2s';
+CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'DROP TABLE users; SELECT 1';
+SELECT f();
+CREATE FUNCTION g() RETURNS int LANGUAGE sql
+BEGIN ATOMIC
+  DROP TABLE orders;
+  SELECT 1;
+END;
+SELECT 1 + g();
+CREATE PROCEDURE p() LANGUAGE plpgsql AS $$
+BEGIN
+  DROP TABLE events;
+END
+$$;
+CALL p();
