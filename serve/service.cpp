@@ -704,6 +704,8 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
         const std::string updated_at = updated && parse_utc(*updated) ? *updated : "";
         std::string author = lower(text_at(payload, {"pull_request", "user", "login"}).value_or(""));
         if (!valid_login(author)) author.clear();
+        std::string sender = lower(text_at(payload, {"sender", "login"}).value_or(""));
+        if (!valid_login(sender)) sender.clear();
         auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
             // An older event than the one recorded (a redelivery, a replay) changes nothing.
             auto up = c.query("INSERT INTO pgfence_pull_requests AS p (repository, number, head_sha, state, installation_id, "
@@ -718,6 +720,14 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
                               {repository, std::to_string(*number), *head, state,
                                installation ? std::to_string(*installation) : "", updated_at, author});
             if (!up) return db_error(c, up.error());
+            // Whoever moved the head (the sender of opened, reopened, synchronize) pushed migration
+            // content and counts as an author for sign-off, whatever the commits' metadata say.
+            if (!sender.empty() && action != "closed") {
+                auto pushed = c.query("INSERT INTO pgfence_pushers (repository, pull_request, login, first_head_sha) "
+                                      "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                                      {repository, std::to_string(*number), sender, *head});
+                if (!pushed) return db_error(c, pushed.error());
+            }
             if (up->rows() == 0) return true;  // stale
             // The content reviewed at this head commit, bound to the event (a merge of reviewed
             // content); none when the head was never uploaded.

@@ -18,7 +18,7 @@ std::string why_not(ApprovalStatus status) {
         case ApprovalStatus::NotApprover: return "does not count: not an approver under the policy (checked with GitHub)";
         case ApprovalStatus::Author: return "does not count: the pull request's author may not approve their own migration";
         case ApprovalStatus::Committer:
-            return "does not count: authored or committed commits of this pull request, so counts as its author";
+            return "does not count: authored, committed or pushed commits of this pull request, so counts as its author";
         case ApprovalStatus::Pending:
             return "pending: given on a commit whose upload has not arrived (it counts only for that commit's migrations)";
         case ApprovalStatus::Counted: break;

@@ -23,9 +23,9 @@ namespace {
 std::string segment(const std::string& text) { return annotate::percent_encode(text, "-._~"); }
 
 // Who pushed or wrote commits of the pull request counts as its author (issue #32).
-constexpr const char* k_committer_why = "authored or committed commits of this pull request, so counts as its author";
+constexpr const char* k_committer_why = "authored, committed or pushed commits of this pull request, so counts as its author";
 constexpr const char* k_committer_exempt_why =
-    "authored or committed commits of this pull request, so counts as its author and may not exempt them";
+    "authored, committed or pushed commits of this pull request, so counts as its author and may not exempt them";
 
 bool is_bot(const json& user) {
     return text_at(user, {"type"}).value_or("") == "Bot" || text_at(user, {"login"}).value_or("").ends_with("[bot]");
@@ -116,6 +116,18 @@ analyze::Result<std::set<std::string>> Service::pull_committers(const std::strin
         }
         if (r.body.size() < 100) break;
     }
+    // And whoever pushed to it (the senders of the events that moved its head): a pusher may have
+    // written another person's name into the commits.
+    std::vector<std::string> pushers;
+    auto read = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        auto r = c.query("SELECT login FROM pgfence_pushers WHERE repository = $1 AND pull_request = $2",
+                         {repository, std::to_string(number)});
+        if (!r) return db_error(c, r.error());
+        for (int i = 0; i < r->rows(); ++i) pushers.push_back(r->value(i, 0));
+        return true;
+    });
+    if (!read) return analyze::Error{"the database did not answer about the pull request's pushers", "", std::nullopt};
+    people.insert(pushers.begin(), pushers.end());
     return people;
 }
 

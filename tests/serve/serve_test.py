@@ -791,9 +791,9 @@ def scenario_integrity(w):
     head a failing check; a review binds to its own commit's upload only; a new head waits for its
     own upload; whoever pushed commits of the pull request counts as its author; reports that
     failed the schema (DROP SCHEMA ... CASCADE) and NUL bytes upload."""
-    config, token, url = signoff_world(w, 'approvers = ["alice", "bob"]\n',
+    config, token, url = signoff_world(w, 'approvers = ["alice", "bob", "carol"]\n',
                                        extra_seed={"collaborators": [{"repo": REPO, "login": login, "permission": "write"}
-                                                                   for login in ("alice", "bob", AUTHOR)]})
+                                                                   for login in ("alice", "bob", "carol", AUTHOR)]})
     proc, out, head0 = w.upload(url, token)
     w.wait_for_check(head0, "action_required")
 
@@ -850,12 +850,21 @@ def scenario_integrity(w):
                                           {"sha": head_b, "author": "someone-else", "committer": "bob"}]}]})
     review(w, url, "bob", head_sha=head_c, body="I pushed B, but looks good")
     refused = w.wait_for_event(url, token, "approval_refused")
-    check(refused[-1]["data"].get("login") == "bob" and "committed commits of this pull request" in refused[-1]["data"].get("why", ""),
+    check(refused[-1]["data"].get("login") == "bob" and "pushed commits of this pull request" in refused[-1]["data"].get("why", ""),
           f"the pusher's approval is refused: {refused[-1]}")
     comment(w, url, "bob", "/pgfence approve")
     refused = w.wait_for_event(url, token, "approval_refused", 2)
     check(refused[-1]["data"].get("source") == "comment", f"{refused[-1]}")
     check(w.governance_checks(head_c)[-1]["conclusion"] == "action_required", "bob cannot sign off")
+    # carol pushed to it (GitHub names her the sender of a synchronize) while every commit names
+    # others: she counts as an author all the same.
+    status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR, sender="carol")
+    check(status == 202, "carol's synchronize webhook")
+    comment(w, url, "carol", "/pgfence approve")
+    refused = w.wait_for_event(url, token, "approval_refused", 3)
+    check(refused[-1]["data"].get("login") == "carol" and "pushed commits of this pull request" in refused[-1]["data"].get("why", ""),
+          f"the pusher (the sender of synchronize) is refused: {refused[-1]}")
+    check(w.governance_checks(head_c)[-1]["conclusion"] == "action_required", "carol cannot sign off")
     review(w, url, "alice", head_sha=head_c, body="checked C")
     w.wait_for_text(head_c, "success", "Signed off by alice")
     ok("whoever committed (pushed) commits of the pull request counts as its author: refused; alice on C signs off")
