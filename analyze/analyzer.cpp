@@ -309,6 +309,12 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         return *down_ctx;
     };
     SessionState state;
+    // The settings in force, as the statements hold them: one copy until they change.
+    SharedSettings shared;
+    auto shared_settings = [&] {
+        if (!(*shared == state.current)) shared = SharedSettings(state.current);
+        return shared;
+    };
     std::optional<std::string> search_path_value;  // the one `search_path` was read from
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
@@ -353,7 +359,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         facts.index = static_cast<int>(report.statements.size());
         facts.transaction = state.transaction();
         facts.savepoint_depth = state.savepoint_depth();
-        facts.settings = state.current;
+        facts.settings = shared_settings();
         if (state.current.search_path != search_path_value) {
             search_path_value = state.current.search_path;
             search_path = search_path_value ? search_path_schemas(*search_path_value) : std::vector<std::string>{};
@@ -423,7 +429,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.index = static_cast<int>(report.statements.size());
             facts.status = StatementStatus::Unparsable;
             facts.transaction = state.transaction();
-            facts.settings = state.current;
+            facts.settings = shared_settings();
             facts.parse_error = Error{os.error, path, facts.span.start};
             stmts.push_back(nullptr);
             down_part.push_back(os.down);
@@ -436,7 +442,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.status = StatementStatus::Unknown;
             facts.tag = os.call_name + "()";
             facts.transaction = state.transaction();
-            facts.settings = state.current;
+            facts.settings = shared_settings();
             facts.notes.push_back("SQL not visible statically: " + os.unknown);
             facts.unanalysable = Error{os.unknown, path, facts.span.start};
             stmts.push_back(nullptr);

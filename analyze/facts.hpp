@@ -2,6 +2,7 @@
 // Plain data that flows from the analyzer to every renderer:
 // files -> statements (with exact spans) -> facts per statement.
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,6 +70,22 @@ struct Settings {
     std::optional<std::string> timezone;         // TimeZone: UTC lets timestamp <-> timestamptz skip the rewrite
     std::optional<std::string> search_path;      // as SHOW search_path shows it: "billing, public"
     std::optional<std::string> session_replication_role;  // replica: triggers and foreign keys do not fire
+
+    bool operator==(const Settings&) const = default;
+};
+
+// The settings a statement runs with, shared by every statement between two changes (a file of
+// a million statements holds one copy, not a million: Settings is seven strings). Read only.
+class SharedSettings {
+public:
+    SharedSettings() = default;
+    explicit SharedSettings(const Settings& value) : m_value(std::make_shared<const Settings>(value)) {}
+    [[nodiscard]] const Settings& operator*() const { return m_value ? *m_value : k_unset; }
+    [[nodiscard]] const Settings* operator->() const { return &**this; }
+
+private:
+    static inline const Settings k_unset{};
+    std::shared_ptr<const Settings> m_value;  // null: nothing set
 };
 
 // A foreign key the statement adds whose referencing columns lead no index of their table, as
@@ -107,8 +124,8 @@ struct StatementFacts {
     std::string kind;     // parse node, e.g. "AlterTableStmt"; empty when unparsable
     std::string tag;      // command tag, e.g. "ALTER TABLE"
     StatementStatus status = StatementStatus::Analyzed;
-    std::optional<Error> parse_error;  // for Unparsable: message and position in the file
-    std::optional<Error> unanalysable; // Unknown ORM call whose SQL cannot be known statically: why, where
+    Boxed<Error> parse_error;   // for Unparsable: message and position in the file
+    Boxed<Error> unanalysable;  // Unknown ORM call whose SQL cannot be known statically: why, where
 
     std::vector<LockFact> locks;
     std::vector<TableEffect> rewrites;
@@ -119,7 +136,7 @@ struct StatementFacts {
     // Transaction state in force when the statement runs (after it, for BEGIN/COMMIT).
     Transaction transaction = Transaction::None;
     int savepoint_depth = 0;
-    Settings settings;       // SET/RESET in force when the statement runs
+    SharedSettings settings;  // SET/RESET in force when the statement runs
     std::vector<std::string> notes;  // extra facts worth showing ("new table", "PG < 11: ...")
     std::vector<UnindexedForeignKey> unindexed_foreign_keys;
     std::vector<DependentView> dependent_views;  // of the columns it drops

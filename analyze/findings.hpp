@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyze/boxed.hpp"
 #include "analyze/error.hpp"
 
 namespace pgfence::analyze {
@@ -81,7 +82,7 @@ struct Finding {
     std::string fix;       // one line: what to change (policies: the exact line to add and where)
     std::optional<Recipe> recipe;
     bool pre_existing = false;  // on lines the pull request did not touch (set by the bot)
-    std::optional<SizeFacts> size;  // only with a stats snapshot (analyze --stats-file)
+    Boxed<SizeFacts> size;  // only with a stats snapshot (analyze --stats-file)
     // For a finding on one subcommand of an ALTER TABLE: its 0-based index among the
     // statement's subcommands (the migration plan keeps the others; start/stop point at it when
     // the statement has several), else -1.
@@ -90,7 +91,7 @@ struct Finding {
     // that the statement's text is the file's own there; ORM scripts get none).
     std::optional<TextEdit> edit;
     // Set on FileReport::suppressed entries only: the comment that hid it.
-    std::optional<SuppressedBy> suppressed_by;
+    Boxed<SuppressedBy> suppressed_by;
 };
 
 // How one migration of a plan runs.

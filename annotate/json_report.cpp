@@ -3,6 +3,8 @@
 #include "analyze/pg_parser.hpp"
 #include "annotate/json_writer.hpp"
 
+#include <functional>
+
 #ifndef PGFENCE_VERSION
 #define PGFENCE_VERSION "0.1.0"
 #endif
@@ -102,7 +104,7 @@ void finding(JsonWriter& w, const Finding& f) {
     w.key("fix").string_or_null(f.fix);
     w.member("message", f.message);
     // Suppressed entries only (additive): what the pgfence-ignore comment that hid it says.
-    const std::optional<SuppressedBy>& by = f.suppressed_by;
+    const auto& by = f.suppressed_by;
     if (by) w.key("owner").string_or_null(by->owner);
     w.member("pre_existing", f.pre_existing);
     if (by) w.key("reason").string_or_null(by->reason);
@@ -163,13 +165,13 @@ void statement(JsonWriter& w, const StatementFacts& s) {
     w.member("risk", risk_name(s.risk)).member("runs_user_code", s.runs_user_code);
     effects(w, "scans", s.scans);
     w.key("settings").begin_object();
-    optional_string(w, "application_name", s.settings.application_name);
-    optional_string(w, "idle_in_transaction_session_timeout", s.settings.idle_in_transaction_session_timeout);
-    optional_string(w, "lock_timeout", s.settings.lock_timeout);
-    optional_string(w, "search_path", s.settings.search_path);
-    optional_string(w, "session_replication_role", s.settings.session_replication_role);
-    optional_string(w, "statement_timeout", s.settings.statement_timeout);
-    optional_string(w, "timezone", s.settings.timezone);
+    optional_string(w, "application_name", s.settings->application_name);
+    optional_string(w, "idle_in_transaction_session_timeout", s.settings->idle_in_transaction_session_timeout);
+    optional_string(w, "lock_timeout", s.settings->lock_timeout);
+    optional_string(w, "search_path", s.settings->search_path);
+    optional_string(w, "session_replication_role", s.settings->session_replication_role);
+    optional_string(w, "statement_timeout", s.settings->statement_timeout);
+    optional_string(w, "timezone", s.settings->timezone);
     w.end_object();
     w.key("span").begin_object();
     position(w, "end", s.span.stop);
@@ -221,7 +223,9 @@ void plan(JsonWriter& w, const std::optional<Plan>& p) {
     w.end_object();
 }
 
-void file_report(JsonWriter& w, const FileReport& f) {
+// `piece`, when given, is called after each finding and statement: where the text written so
+// far may be handed on (JsonReportStream::stream_text).
+void file_report(JsonWriter& w, const FileReport& f, const std::function<void()>& piece = {}) {
     w.begin_object();
     // ORM scripts only (additive): which ORM, and how much of it could be read statically.
     bool orm = f.source_kind != "sql";
@@ -237,7 +241,10 @@ void file_report(JsonWriter& w, const FileReport& f) {
     if (f.error) w.string(f.error->message);
     else w.null();
     w.key("findings").begin_array();
-    for (const auto& x : f.findings) finding(w, x);
+    for (const auto& x : f.findings) {
+        finding(w, x);
+        if (piece) piece();
+    }
     w.end_array();
     w.member("path", f.path);
     plan(w, f.plan);
@@ -248,10 +255,16 @@ void file_report(JsonWriter& w, const FileReport& f) {
     w.member("skipped", f.skipped);
     if (orm) w.member("source_kind", f.source_kind);
     w.key("statements").begin_array();
-    for (const auto& s : f.statements) statement(w, s);
+    for (const auto& s : f.statements) {
+        statement(w, s);
+        if (piece) piece();
+    }
     w.end_array();
     w.key("suppressed").begin_array();
-    for (const auto& x : f.suppressed) finding(w, x);
+    for (const auto& x : f.suppressed) {
+        finding(w, x);
+        if (piece) piece();
+    }
     w.end_array();
     w.member("tool", tool_name(f.tool)).member("wrapped_in_transaction", f.wrapped_in_transaction);
     w.end_object();
@@ -308,6 +321,36 @@ void JsonReportStream::write_text(std::ostream& out, const std::string& text) {
     std::string_view piece(text);
     if (totals().files == 0) piece.remove_prefix(1);
     out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+}
+
+namespace {
+
+// A section over this is written as it is rendered: the JSON of a file of a million short
+// statements is over a hundred times the file.
+constexpr std::size_t k_large_section = 16u << 20;
+constexpr std::size_t k_piece = 1u << 20;  // what is held of it at a time
+
+}  // namespace
+
+bool JsonReportStream::large(const FileReport& file) const { return json_size_guess(file) > k_large_section; }
+
+// The same text as render_text, handed to `out` about a megabyte at a time.
+void JsonReportStream::stream_text(std::ostream& out, const FileReport& file) {
+    std::string text = ",\n    ";
+    text.reserve(k_piece + 64 * 1024);
+    bool first = totals().files == 0;
+    auto hand_on = [&] {
+        std::string_view piece(text);
+        if (first) piece.remove_prefix(1);
+        first = false;
+        out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+        text.clear();
+    };
+    JsonWriter w(text, 4);
+    file_report(w, file, [&] {
+        if (text.size() >= k_piece) hand_on();
+    });
+    hand_on();
 }
 
 // `summary` comes last: its counts are known only once every file is written.

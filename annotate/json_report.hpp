@@ -17,10 +17,12 @@ public:
     explicit JsonReportStream(int pg_version) : m_pg_version(pg_version) {}
     void begin(std::ostream& out) override;
     void end(std::ostream& out) override;
+    [[nodiscard]] bool large(const analyze::FileReport& file) const override;
 
 protected:
     [[nodiscard]] std::string render_text(const analyze::FileReport& file) const override;
     void write_text(std::ostream& out, const std::string& text) override;
+    void stream_text(std::ostream& out, const analyze::FileReport& file) override;
 
 private:
     int m_pg_version;

@@ -39,6 +39,11 @@ void ReportStream::write(std::ostream& out, const Section& section) {
     m_totals.add(section.totals);
 }
 
+void ReportStream::write_file(std::ostream& out, const FileReport& file) {
+    stream_text(out, file);
+    m_totals.add(file);
+}
+
 void write_report(ReportStream& stream, const Report& report, std::ostream& out) {
     stream.begin(out);
     for (const auto& file : report.files) stream.write(out, stream.render(file));

@@ -40,6 +40,11 @@ public:
     [[nodiscard]] Section render(const analyze::FileReport& file) const;
     // In input order, one at a time.
     void write(std::ostream& out, const Section& section);
+    // A file too large to hold its section whole (large()): kept as its report until its turn,
+    // then rendered straight to `out`, piece by piece. In input order, one at a time, as write().
+    void write_file(std::ostream& out, const analyze::FileReport& file);
+    // Whether a file's section is large enough to be written by write_file, not rendered ahead.
+    [[nodiscard]] virtual bool large(const analyze::FileReport&) const { return false; }
     virtual void end(std::ostream& out) = 0;
     // What was replayed before the files (known once they are all analysed): said by end().
     void set_history(const analyze::HistoryCounts& history) { m_history = history; }
@@ -51,6 +56,8 @@ protected:
     [[nodiscard]] virtual std::string render_text(const analyze::FileReport& file) const = 0;
     // Writes one section's text; totals() still counts only the files before it.
     virtual void write_text(std::ostream& out, const std::string& text) { out << text; }
+    // Renders a file and writes it; a stream whose sections can be large writes it in pieces.
+    virtual void stream_text(std::ostream& out, const analyze::FileReport& file) { write_text(out, render_text(file)); }
     [[nodiscard]] const ReportTotals& totals() const { return m_totals; }
     [[nodiscard]] const std::optional<analyze::HistoryCounts>& history() const { return m_history; }
     [[nodiscard]] const std::optional<analyze::HistoryCounts>& schema() const { return m_schema; }

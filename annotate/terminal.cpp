@@ -63,8 +63,17 @@ std::string pad(const std::string& s, int width) {
 
 // A file's section, built with the << of a stream but none of its costs (a locale, a sentry
 // and a virtual call per piece): most of a text report's time went there.
+// A section's text. With a sink (a large file, TerminalStream::stream_text), what is written
+// so far is handed on at each piece() once it reaches about a megabyte.
 struct Text {
     std::string s;
+    std::ostream* sink = nullptr;
+    static constexpr std::size_t k_piece = 1u << 20;
+    void piece() {
+        if (sink == nullptr || s.size() < k_piece) return;
+        sink->write(s.data(), static_cast<std::streamsize>(s.size()));
+        s.clear();
+    }
     Text& operator<<(std::string_view piece) {
         s.append(piece);
         return *this;
@@ -183,6 +192,7 @@ void render_findings(const FileReport& file, Text& out, const Paint& paint) {
     constexpr std::string_view indent = "                   ";  // 19: the message column
     out << "\n  findings:\n";
     for (const auto& f : file.findings) {
+        out.piece();
         std::string where = std::to_string(f.start.line) + ":" + std::to_string(f.start.column);
         out << "  " << pad(where, 8) << paint(pad(std::string(risk_name(f.risk)), 9), risk_color(f.risk))
             << f.rule << "\n" << indent << f.message << "\n";
@@ -275,6 +285,7 @@ void render_file(const FileReport& input, Text& out, const TerminalOptions& opti
     out << "  " << pad("line", 8) << pad("statement", options.sql_width + 1) << pad("lock", 40)
         << pad("blocks", 20) << "rewrite/scan\n";
     for (const auto& s : file.statements) {
+        out.piece();
         std::string where = std::to_string(s.span.start.line) + ":" + std::to_string(s.span.start.column);
         std::string shown = one_line(s.sql, options.sql_width);
         if (!is_printable(shown, false)) shown = printable(shown, false);
@@ -335,6 +346,19 @@ std::string TerminalStream::render_text(const FileReport& file) const {
     section.s.reserve(text_size_guess(file, m_options.sql_width));
     render_file(file, section, m_options);
     return std::move(section.s);
+}
+
+bool TerminalStream::large(const FileReport& file) const {
+    return text_size_guess(file, m_options.sql_width) > (16u << 20);
+}
+
+// The same text as render_text, handed to `out` about a megabyte at a time.
+void TerminalStream::stream_text(std::ostream& out, const FileReport& file) {
+    Text section;
+    section.sink = &out;
+    section.s.reserve(Text::k_piece + 64 * 1024);
+    render_file(file, section, m_options);
+    out.write(section.s.data(), static_cast<std::streamsize>(section.s.size()));
 }
 
 void TerminalStream::end(std::ostream& out) {

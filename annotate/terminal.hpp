@@ -19,9 +19,11 @@ public:
     explicit TerminalStream(const TerminalOptions& options) : m_options(options) {}
     void begin(std::ostream&) override {}
     void end(std::ostream& out) override;
+    [[nodiscard]] bool large(const analyze::FileReport& file) const override;
 
 protected:
     [[nodiscard]] std::string render_text(const analyze::FileReport& file) const override;
+    void stream_text(std::ostream& out, const analyze::FileReport& file) override;
 
 private:
     TerminalOptions m_options;

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "analyze/civil_date.hpp"
@@ -390,6 +391,7 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
                         const HistoryRun& history, bool block_unknown, const StdinInput* input, std::ostream& out, std::ostream& err) {
     struct Done {
         annotate::Section section;
+        std::optional<FileReport> large;  // a file whose section is written as it is rendered
         std::string messages;
         Diagnosis diagnosis;
     };
@@ -402,12 +404,20 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
         std::ostringstream messages;
         diagnose_file(report, settings, block_unknown, messages, done->diagnosis);
         done->messages = messages.str();
-        done->section = stream.render(report);
+        // A large file's section (the JSON of a million statements is a hundred times the file)
+        // is never held whole: its report waits instead, and is rendered to `out` in its turn.
+        if (stream.large(report)) done->large.emplace(std::move(report));
+        else done->section = stream.render(report);
         return [&, done] {
             // Only when there is one: cerr is tied to cout, so any write to it flushes the report.
             if (!done->messages.empty()) err << done->messages;
             diagnosis += done->diagnosis;
-            stream.write(out, done->section);
+            if (done->large) {
+                stream.write_file(out, *done->large);
+                done->large.reset();
+            } else {
+                stream.write(out, done->section);
+            }
         };
     });
     if (auto counts = history.counts()) stream.set_history(*counts);

@@ -286,9 +286,9 @@ void alter_column_type(const AlterTableCmd& cmd, const SubcommandLock& lock, con
     TypeChange change = classify_type_change(from, to, using_clause, ctx.pg_version, why);
     why += from_where;
     if (change == TypeChange::Rewrite) rewrite(why, true);
-    else if (change == TypeChange::DependsOnTimeZone && facts.settings.timezone && is_utc_time_zone(*facts.settings.timezone)) {
+    else if (change == TypeChange::DependsOnTimeZone && facts.settings->timezone && is_utc_time_zone(*facts.settings->timezone)) {
         facts.notes.push_back(where + ": no rewrite, " + type_base(from) + " to " + type_base(to) +
-                              " keeps every value with TimeZone " + *facts.settings.timezone + from_where);
+                              " keeps every value with TimeZone " + *facts.settings->timezone + from_where);
     } else if (change == TypeChange::DependsOnTimeZone) rewrite(why, false);
     else facts.notes.push_back(where + ": no rewrite, " + why);
     note_index_rebuilds(where, col, from, to, change, t, facts, ctx);

@@ -1,6 +1,7 @@
 #include "analyze/rules/engine.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 #include "analyze/rules/suppressions.hpp"
@@ -170,6 +171,9 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
 
     std::vector<Suppression> suppressions = find_suppressions(text, report);
     settle_suppressions(suppressions, options.today ? *options.today : utc_today(), options);
+    // The kept findings are compacted in place and handed over whole: a file of a hundred
+    // thousand findings never holds them twice.
+    std::size_t kept = 0;
     for (auto& f : findings) {
         // The comment named on the finding: the statement's own before a file-wide one.
         const Suppression* by = nullptr;
@@ -178,8 +182,20 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
             s.used = true;
             if (by == nullptr || (by->statement == -1 && s.statement != -1)) by = &s;
         }
-        if (by != nullptr) f.suppressed_by = suppressed_by(*by);
-        (by != nullptr ? report.suppressed : report.findings).push_back(std::move(f));
+        if (by != nullptr) {
+            f.suppressed_by = suppressed_by(*by);
+            report.suppressed.push_back(std::move(f));
+        } else {
+            if (&findings[kept] != &f) findings[kept] = std::move(f);
+            ++kept;
+        }
+    }
+    findings.resize(kept);
+    if (report.findings.empty()) {
+        report.findings = std::move(findings);
+    } else {
+        report.findings.insert(report.findings.end(), std::make_move_iterator(findings.begin()),
+                               std::make_move_iterator(findings.end()));
     }
     // Findings about the comments themselves are never suppressed: the comments cannot vouch
     // for themselves.

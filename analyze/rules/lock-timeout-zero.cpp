@@ -10,7 +10,7 @@ void check(const FileContext& ctx, Sink& sink) {
     std::optional<std::string> reported;  // one finding per SET, at the first statement it exposes
     for (const auto& s : ctx.file.statements) {
         if (s.status != StatementStatus::Analyzed && s.status != StatementStatus::Unknown) continue;
-        const auto& value = s.settings.lock_timeout;
+        const auto& value = s.settings->lock_timeout;
         if (!value || duration_ms(*value).value_or(1) != 0) {
             reported.reset();
             continue;

@@ -24,7 +24,7 @@ void require_setting(const FileContext& ctx, Sink& sink, const SettingPolicy& po
     bool reported = false;
     for (const auto& s : ctx.file.statements) {
         if (s.status != StatementStatus::Analyzed && s.status != StatementStatus::Unknown) continue;
-        const auto& value = s.settings.*policy.field;
+        const auto& value = (*s.settings).*policy.field;
         // A value of 0 (no limit) is set all the same: lock-timeout-zero and
         // statement-timeout-too-long say what it does, in their own words.
         bool set = value.has_value();

@@ -79,8 +79,8 @@ std::string carried_settings(const StatementFacts& s, const std::vector<const St
         if (v.empty() || v.front() != '\'') v = "'" + v + "'";
         out += "SET " + name + " = " + v + ";\n";
     };
-    add(s.settings.lock_timeout, "lock_timeout");
-    add(s.settings.statement_timeout, "statement_timeout");
+    add(s.settings->lock_timeout, "lock_timeout");
+    add(s.settings->statement_timeout, "statement_timeout");
     return out;
 }
 

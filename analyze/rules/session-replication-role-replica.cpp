@@ -15,8 +15,8 @@ bool writes_rows(const pg::Node* stmt) {
 }
 
 bool is_replica(const StatementFacts& s) {
-    if (!s.settings.session_replication_role) return false;
-    std::string role = *s.settings.session_replication_role;
+    if (!s.settings->session_replication_role) return false;
+    std::string role = *s.settings->session_replication_role;
     for (char& c : role) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return role == "replica";
 }

@@ -12,7 +12,7 @@ void check(const FileContext& ctx, Sink& sink) {
     std::optional<std::string> reported;
     for (const auto& s : ctx.file.statements) {
         if (s.status != StatementStatus::Analyzed && s.status != StatementStatus::Unknown) continue;
-        const auto& value = s.settings.statement_timeout;
+        const auto& value = s.settings->statement_timeout;
         auto ms = value ? duration_ms(*value) : std::nullopt;
         if (!ms || (*ms != 0 && *ms <= max)) {
             reported.reset();

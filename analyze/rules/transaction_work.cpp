@@ -140,8 +140,8 @@ bool instant_catalog_change(const FileContext& ctx, int index) {
 }
 
 const LockFact* unbounded_wait(const StatementFacts& statement, const std::vector<std::string>& held) {
-    if (statement.settings.lock_timeout) {
-        auto ms = duration_ms(*statement.settings.lock_timeout);
+    if (statement.settings->lock_timeout) {
+        auto ms = duration_ms(*statement.settings->lock_timeout);
         if (!ms || *ms > 0) return nullptr;
     }
     static const std::set<std::string> k_not_tables = {"index", "sequence", "schema"};

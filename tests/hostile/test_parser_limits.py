@@ -184,12 +184,14 @@ def scenario_long_files(binary, tmp):
         check(rss < bound, f"{shape} x{n}: peak RSS {rss:.0f} MiB, bound {bound:.0f} MiB")
 
 
-# What a statement costs today, with a margin: its facts (about 800 bytes, kept until the file's
-# rules have run), its parse tree, its findings and recipes (one_line), and the JSON report, which is
-# held whole per file until written (1.2 KB a statement: 120 times the input for `SELECT 1;`).
-# Measured: one_line 1 MB 310/393 MiB (text/JSON), selects 4 MB 562/876 MiB.
-LONG_LINE_FACTOR = 450
-SELECTS_FACTOR = 280
+# What a statement costs, with a margin of about 30%: its facts (368 bytes, kept until the
+# file's rules have run; the session settings shared between statements), its parse tree (about
+# 300 bytes for `SELECT 1`), its findings and recipes (one_line). A large file's text or JSON
+# report is written as it is rendered, never held whole (it was 120 times the input for
+# `SELECT 1;` in JSON). Measured: one_line 1 MB 208/209 MiB (text/JSON), selects 4 MB 389/390 MiB
+# (before: 310/393 and 562/876).
+LONG_LINE_FACTOR = 190
+SELECTS_FACTOR = 110
 # Long inputs measured by bench/long_inputs.sh, at a quarter of its sizes: (generator, bytes, peak
 # RSS bound as a multiple of the input, beyond a fixed 64 MiB base).
 LONG_LINES = {"one_line": (gen.one_line, 1 << 20, LONG_LINE_FACTOR), "selects": (gen.selects_of_size, 4 << 20, SELECTS_FACTOR)}

@@ -113,3 +113,41 @@ TEST_CASE("analyze_files: the streamed reports equal the collected ones") {
     CHECK(text.str().find("summary: 40 files, ") != std::string::npos);
     CHECK(json.str().find("\"statements\": " + std::to_string(6 * 400 + 34)) != std::string::npos);
 }
+
+TEST_CASE("report streams: a large file written as it is rendered equals its whole section") {
+    // 30,000 CREATE INDEX statements on few lines, a finding each: megabytes of JSON and text,
+    // so write_file hands both on in many pieces.
+    std::string big;
+    for (int i = 0; i < 30000; ++i) {
+        big += "CREATE INDEX i" + std::to_string(i) + " ON t (c);";
+        big += i % 1000 == 999 ? "\n" : " ";
+    }
+    Report report;
+    report.files.push_back(analyze_text("big.sql", big, AnalyzeOptions{}));
+    report.files.push_back(analyze_text("small.sql", "ALTER TABLE t ADD COLUMN c int NOT NULL DEFAULT 1;\n", AnalyzeOptions{}));
+    report.files.push_back(analyze_text("big2.sql", big, AnalyzeOptions{}));
+    REQUIRE(report.files[0].statements.size() == 30000);
+
+    std::ostringstream whole_json, whole_text;
+    pgfence::annotate::write_json_report(report, whole_json);
+    pgfence::annotate::render_terminal(report, whole_text, pgfence::annotate::TerminalOptions{});
+
+    pgfence::annotate::JsonReportStream json_stream(report.pg_version);
+    pgfence::annotate::TerminalStream text_stream(pgfence::annotate::TerminalOptions{});
+    CHECK(json_stream.large(report.files[0]));
+    CHECK_FALSE(json_stream.large(report.files[1]));
+    CHECK_FALSE(text_stream.large(report.files[1]));
+    std::ostringstream json, text;
+    json_stream.begin(json);
+    text_stream.begin(text);
+    for (const auto& file : report.files) {
+        json_stream.write_file(json, file);
+        text_stream.write_file(text, file);
+    }
+    json_stream.end(json);
+    text_stream.end(text);
+    CHECK(whole_json.str().size() > (20u << 20));
+    CHECK(whole_text.str().size() > (2u << 20));
+    CHECK(json.str() == whole_json.str());
+    CHECK(text.str() == whole_text.str());
+}

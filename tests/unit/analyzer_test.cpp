@@ -25,7 +25,7 @@ FileReport run(const std::string& text, const std::string& path = "session.sql")
 std::string shown(const std::optional<std::string>& value) { return value.value_or("(unset)"); }
 
 std::string lock_timeout(const FileReport& report, const std::string& sql) {
-    return shown(find(report, sql).settings.lock_timeout);
+    return shown(find(report, sql).settings->lock_timeout);
 }
 
 }  // namespace
@@ -116,24 +116,24 @@ TEST_CASE("session: SET applies to the statements after it, RESET clears it") {
         "RESET ALL;\n"
         "ALTER TABLE t ADD COLUMN d int;\n");
     // A SET does not apply to itself.
-    CHECK(shown(report.statements[0].settings.lock_timeout) == "(unset)");
-    CHECK(shown(report.statements[1].settings.lock_timeout) == "2s");
+    CHECK(shown(report.statements[0].settings->lock_timeout) == "(unset)");
+    CHECK(shown(report.statements[1].settings->lock_timeout) == "2s");
 
-    const auto& a = find(report, "ALTER TABLE t ADD COLUMN a int").settings;
+    const auto& a = *find(report, "ALTER TABLE t ADD COLUMN a int").settings;
     CHECK(shown(a.lock_timeout) == "2s");
     CHECK(shown(a.statement_timeout) == "5000");
     CHECK(shown(a.idle_in_transaction_session_timeout) == "1min");
     CHECK(shown(a.application_name) == "migrator");
 
-    const auto& b = find(report, "ALTER TABLE t ADD COLUMN b int").settings;
+    const auto& b = *find(report, "ALTER TABLE t ADD COLUMN b int").settings;
     CHECK(shown(b.lock_timeout) == "(unset)");
     CHECK(shown(b.statement_timeout) == "5000");
 
-    const auto& c = find(report, "ALTER TABLE t ADD COLUMN c int").settings;
+    const auto& c = *find(report, "ALTER TABLE t ADD COLUMN c int").settings;
     CHECK(shown(c.statement_timeout) == "(unset)");
     CHECK(shown(c.application_name) == "migrator");
 
-    const auto& d = find(report, "ALTER TABLE t ADD COLUMN d int").settings;
+    const auto& d = *find(report, "ALTER TABLE t ADD COLUMN d int").settings;
     CHECK(shown(d.idle_in_transaction_session_timeout) == "(unset)");
     CHECK(shown(d.application_name) == "(unset)");
 }
@@ -253,7 +253,7 @@ TEST_CASE("analyzer: one broken statement does not hide the ones after it") {
 
     const auto& after = report.statements[3];
     CHECK(after.status == StatementStatus::Analyzed);
-    CHECK(shown(after.settings.lock_timeout) == "1s");
+    CHECK(shown(after.settings->lock_timeout) == "1s");
     REQUIRE(after.locks.size() == 1);
     CHECK(after.locks[0].relation == "c");
     CHECK(after.locks[0].mode == LockMode::AccessExclusive);

@@ -125,15 +125,15 @@ TEST_CASE("session: SET search_path decides which schema an unqualified name mea
     CHECK(report.statements[0].rewrites.empty());
     REQUIRE(report.statements[2].rewrites.size() == 1);
     CHECK(report.statements[2].rewrites[0].certain);
-    CHECK(report.statements[2].settings.search_path == "billing, public");
+    CHECK(report.statements[2].settings->search_path == "billing, public");
     CHECK(search_path_schemas("\"$user\", public") == std::vector<std::string>{"$user", "public"});
     CHECK(search_path_schemas("\"Sales Data\", public") == std::vector<std::string>{"Sales Data", "public"});
 }
 
 TEST_CASE("session: SET search_path = 'a, b' names one schema, as PostgreSQL quotes it") {
     auto report = run("SET search_path = 'billing, public';\nSELECT 1;\n");
-    CHECK(report.statements[1].settings.search_path == "\"billing, public\"");
-    CHECK(search_path_schemas(*report.statements[1].settings.search_path) == std::vector<std::string>{"billing, public"});
+    CHECK(report.statements[1].settings->search_path == "\"billing, public\"");
+    CHECK(search_path_schemas(*report.statements[1].settings->search_path) == std::vector<std::string>{"billing, public"});
 }
 
 TEST_CASE("session: session_replication_role = replica is a fact of the statements after it") {
@@ -143,6 +143,6 @@ TEST_CASE("session: session_replication_role = replica is a fact of the statemen
         "RESET session_replication_role;\n"
         "SELECT 1;\n");
     CHECK(has_note(report.statements[0], "triggers and foreign-key checks do not fire"));
-    CHECK(report.statements[1].settings.session_replication_role == "replica");
-    CHECK_FALSE(report.statements[3].settings.session_replication_role.has_value());
+    CHECK(report.statements[1].settings->session_replication_role == "replica");
+    CHECK_FALSE(report.statements[3].settings->session_replication_role.has_value());
 }
