@@ -7,5 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x build/bot/pgfence ] || { echo "error: build first with scripts/setup.sh" >&2; exit 2; }
 cmake --build build -j"$(nproc)"
-ctest --test-dir build --output-on-failure
+# As many tests at once as there are cores: each starts its own PostgreSQL (temp dir, random port), and
+# the suite ran clean two at a time on 2 loaded cores (671 s against about 1,250 s one at a time).
+ctest --test-dir build -j"$(nproc)" --output-on-failure
 bash scripts/test-container.sh
