@@ -229,9 +229,24 @@ def copied_subcommands(s):
           f"the base's statement is old, its copy new: {found}")
 
 
+def base_with_history(s):
+    """The base version is analysed with the base's own history, as the head is: a finding whose
+    message the history shapes (the column's current type) stays pre-existing on an unchanged
+    statement."""
+    alter = "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN email TYPE varchar(50);\n"
+    pull_request(s, {"migrations/000_users.sql": USERS, "migrations/001_alt.sql": alter},
+                 {"migrations/001_alt.sql": alter + "SELECT 1;\n"})
+    proc, files, decision, code, text = review(s)
+    found = [(x["rule"], x["pre_existing"], x["message"]) for x in files["migrations/001_alt.sql"]["findings"]]
+    check(any(r == "alter-column-type-rewrite" and "text to varchar" in m for r, _, m in found),
+          f"the history gives the column's type: {found}")
+    check(all(old for _, old, _ in found) and found, f"every finding of the unchanged statement is pre-existing: {found}")
+    check(decision["conclusion"] == "success", f"nothing new: {decision}")
+
+
 SCENARIOS = {f.__name__: f for f in (pr_suppression, base_suppression, base_suppression_kept, uncommented_suppression,
                                      uncommented_sql, down_renamed_up, statement_compare, body_swap, moved_lock_timeout,
-                                     copied_subcommands)}
+                                     copied_subcommands, base_with_history)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
