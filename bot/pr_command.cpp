@@ -305,10 +305,14 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
     std::map<std::string_view, const diff::ChangedFile*> by_path;
     for (const auto& change : changes.files) by_path.emplace(change.path, &change);
     std::map<std::size_t, analyze::Catalog> schema_of;  // by set
+    // The base versions' own schema, by set: each base version starts from the base's history and
+    // the base versions of the changed files before it, as the base branch ran them.
+    std::map<std::size_t, analyze::Catalog> base_schema_of;
     for (std::size_t i = 0; i < sets.files.size(); ++i) {
         const auto& change = *by_path.at(sets.files[i]);
         // --no-history: each file alone (its own set).
-        auto [schema, first] = schema_of.try_emplace(chain ? sets.set_of[i] : sets.files.size() + i);
+        std::size_t set = chain ? sets.set_of[i] : sets.files.size() + i;
+        auto [schema, first] = schema_of.try_emplace(set);
         if (first && options.history) schema->second = *options.history;
         if (change.status == diff::ChangeStatus::Deleted) {
             report.files.push_back(skipped_file(
@@ -338,8 +342,8 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
         }
         if (starts != nullptr) starts->insert_or_assign(change.path, FileStart{schema->second, **text, *metadata});
         FileReport file = analyze_text(change.path, **text, options, *metadata, schema->second);
-        // The base version, analysed under its base path on an empty schema: only its statements
-        // are wanted, to tell the pull request's own (new) from those the base had.
+        // The base version, analysed under its base path with the base's own history: its
+        // statements and findings tell the pull request's own (new) from those the base had.
         std::optional<std::string> base_text;
         std::string base_metadata;
         std::optional<FileReport> base_file;
@@ -352,8 +356,17 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
             auto meta = sibling_metadata(repo, changes.merge_base_sha, change.old_path);
             if (!meta) return meta.error();
             base_metadata = std::move(*meta);
-            analyze::Catalog scratch;
-            base_file = analyze_text(change.old_path, *base_text, options, base_metadata, scratch);
+            auto [base_schema, base_first] = base_schema_of.try_emplace(set);
+            if (base_first && options.history) base_schema->second = *options.history;
+            base_file = analyze_text(change.old_path, *base_text, options, base_metadata, base_schema->second);
+            // The base branch has run it: what it creates exists and holds data.
+            std::vector<std::string> base_created;
+            for (const auto& [name, rel] : base_schema->second.relations()) {
+                if (rel->is_new) base_created.push_back(name);
+            }
+            for (const auto& name : base_created) {
+                if (auto* rel = base_schema->second.find(name)) rel->is_new = false;
+            }
         }
         FileVersion head_version{&file, **text, change.path, *metadata};
         FileVersion base_version{base_file ? &*base_file : nullptr, base_text ? std::string_view(*base_text) : "",

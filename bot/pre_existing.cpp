@@ -1,8 +1,10 @@
 #include "bot/pre_existing.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "analyze/tokens.hpp"
 
@@ -39,7 +41,7 @@ std::string trimmed(std::string_view line) {
 }
 
 // A file's text with what the analysis says of its statements: their keys, the keys of their
-// subcommands, and each line's text for the suppressions.
+// subcommands, and each line's text for the suppressions' comments.
 class Version {
 public:
     Version(const FileReport& report, const FileVersion& v, analyze::Direction direction) : m_text(v.text) {
@@ -85,16 +87,6 @@ public:
         return trimmed(m_text.substr(at, end - at));
     }
 
-    // The lines that hold a pgfence-ignore comment, trimmed.
-    [[nodiscard]] std::set<std::string> suppression_lines() const {
-        std::set<std::string> out;
-        for (std::size_t i = 0; i < m_line_starts.size(); ++i) {
-            std::string text = line(static_cast<int>(i) + 1);
-            if (text.find("pgfence-ignore") != std::string::npos) out.insert(std::move(text));
-        }
-        return out;
-    }
-
 private:
     std::string_view slice(std::size_t begin, std::size_t end) const {
         begin = std::min(begin, m_text.size());
@@ -128,61 +120,123 @@ const StatementFacts* statement_of(const FileReport& file, int index) {
     return nullptr;
 }
 
+// What the base analysis found, by where: a finding of the base is known by its statement (the
+// index into the base report's statements, -1 for the file), its subcommand, rule and message.
+class BaseFindings {
+public:
+    static constexpr unsigned k_live = 1;
+    static constexpr unsigned k_suppressed = 2;
+
+    explicit BaseFindings(const FileReport* base) {
+        if (base == nullptr) return;
+        for (const auto& f : base->findings) m_seen[key(f.statement, f.subcommand, f)] |= k_live;
+        for (const auto& f : base->suppressed) m_seen[key(f.statement, f.subcommand, f)] |= k_suppressed;
+    }
+
+    // How the base had a finding like `f` at `statement` (subcommand `subcommand`): k_live,
+    // k_suppressed, both or neither.
+    [[nodiscard]] unsigned at(int statement, int subcommand, const Finding& f) const {
+        auto it = m_seen.find(key(statement, subcommand, f));
+        return it == m_seen.end() ? 0U : it->second;
+    }
+
+private:
+    static std::string key(int statement, int subcommand, const Finding& f) {
+        return std::to_string(statement) + '\x1f' + std::to_string(subcommand) + '\x1f' + f.rule + '\x1f' + f.message;
+    }
+    std::map<std::string, unsigned> m_seen;
+};
+
 }  // namespace
 
 std::vector<bool> compare_with_base(FileReport& file, const FileVersion& head, const FileVersion& base,
                                     const diff::ChangedFile& change, analyze::Direction direction, bool mark) {
     Version now(file, head, direction);
-    // Which statements of the head the base has: each base statement vouches for one.
-    std::map<std::string, int> on_base;
-    std::set<std::string> parts_on_base;
-    std::set<std::string> base_suppressions;
+    BaseFindings base_findings(base.report);
+    // Which statement of the base each head statement is: each base statement vouches for one,
+    // and each subcommand of a base statement no head statement matched in full for one
+    // subcommand of a head statement matched by none (a multiset: a copy matches nothing).
+    constexpr std::pair<int, int> k_none{-1, -1};
+    std::vector<int> matched(file.statements.size(), -1);  // the base statement's index
+    std::vector<std::vector<std::pair<int, int>>> matched_parts(file.statements.size());
+    std::set<std::string> base_suppressions;  // the trimmed lines of the base's live suppressions
+    bool any_new = false;
     if (base.report != nullptr) {
         Version before(*base.report, base, direction);
-        for (const auto& key : before.keys()) ++on_base[key];
-        for (const auto& parts : before.parts()) parts_on_base.insert(parts.begin(), parts.end());
-        base_suppressions = before.suppression_lines();
-    }
-    std::vector<bool> old_statement(file.statements.size(), false);
-    bool any_new = false;
-    for (std::size_t i = 0; i < file.statements.size(); ++i) {
-        auto it = on_base.find(now.keys()[i]);
-        if (it != on_base.end() && it->second > 0) {
-            --it->second;
-            old_statement[i] = true;
-        } else {
-            any_new = true;
+        const auto& base_statements = base.report->statements;
+        std::map<std::string, std::deque<std::size_t>> on_base;
+        for (std::size_t j = 0; j < before.keys().size(); ++j) on_base[before.keys()[j]].push_back(j);
+        std::vector<bool> used(base_statements.size(), false);
+        for (std::size_t i = 0; i < file.statements.size(); ++i) {
+            auto it = on_base.find(now.keys()[i]);
+            if (it != on_base.end() && !it->second.empty()) {
+                std::size_t j = it->second.front();
+                it->second.pop_front();
+                used[j] = true;
+                matched[i] = base_statements[j].index;
+            } else {
+                any_new = true;
+            }
         }
+        std::map<std::string, std::deque<std::pair<int, int>>> parts_on_base;
+        for (std::size_t j = 0; j < before.parts().size(); ++j) {
+            if (used[j]) continue;
+            const auto& parts = before.parts()[j];
+            for (std::size_t k = 0; k < parts.size(); ++k) {
+                parts_on_base[parts[k]].emplace_back(base_statements[j].index, static_cast<int>(k));
+            }
+        }
+        for (std::size_t i = 0; i < file.statements.size(); ++i) {
+            if (matched[i] >= 0) continue;
+            for (const auto& part : now.parts()[i]) {
+                auto it = parts_on_base.find(part);
+                if (it != parts_on_base.end() && !it->second.empty()) {
+                    matched_parts[i].push_back(it->second.front());
+                    it->second.pop_front();
+                } else {
+                    matched_parts[i].push_back(k_none);
+                }
+            }
+        }
+        for (const auto& f : base.report->suppressed) {
+            if (f.suppressed_by) base_suppressions.insert(before.line(f.suppressed_by->line));
+        }
+        base_suppressions.erase(std::string());
     }
-    auto statement_old = [&](const Finding& f, const StatementFacts* s) {
-        auto i = static_cast<std::size_t>(s - file.statements.data());
-        if (old_statement[i]) return true;
-        const auto& parts = now.parts()[i];
-        return f.subcommand >= 0 && static_cast<std::size_t>(f.subcommand) < parts.size() &&
-               parts_on_base.contains(parts[static_cast<std::size_t>(f.subcommand)]);
-    };
-    auto pre_existing = [&](const Finding& f) {
-        if (base.report == nullptr) return false;
-        if (const StatementFacts* s = statement_of(file, f.statement)) return statement_old(f, s);
-        if (f.start.line <= 0) return !any_new;  // about the whole file
+    // How the base had `f`, when `f` stands where the base had it: on the base statement its
+    // statement (or subcommand) matched, for the whole file when no statement is new, on a
+    // comment line the diff did not touch.
+    auto on_base = [&](const Finding& f) -> unsigned {
+        if (base.report == nullptr) return 0;
+        if (const StatementFacts* s = statement_of(file, f.statement)) {
+            auto i = static_cast<std::size_t>(s - file.statements.data());
+            if (matched[i] >= 0) return base_findings.at(matched[i], f.subcommand, f);
+            const auto& parts = matched_parts[i];
+            if (f.subcommand < 0 || static_cast<std::size_t>(f.subcommand) >= parts.size()) return 0;
+            auto [statement, subcommand] = parts[static_cast<std::size_t>(f.subcommand)];
+            return statement < 0 ? 0 : base_findings.at(statement, subcommand, f);
+        }
+        if (f.statement >= 0) return 0;
+        if (f.start.line <= 0) return any_new ? 0 : base_findings.at(-1, f.subcommand, f);  // the whole file
         // On a comment line (a suppression's own findings): new when the diff added the line.
-        return !change.touches(f.start.line, std::max(f.start.line, f.stop.line));
+        if (change.touches(f.start.line, std::max(f.start.line, f.stop.line))) return 0;
+        return base_findings.at(-1, f.subcommand, f);
     };
     if (mark) {
         for (auto* list : {&file.findings, &file.suppressed}) {
-            for (auto& f : *list) f.pre_existing = pre_existing(f);
+            for (auto& f : *list) f.pre_existing = on_base(f) != 0;
         }
     }
+    // A suppression stands on the base branch for a finding the base had, and hid there, where
+    // the head has it, by the same comment line: the base reviewed that comment for the
+    // statements it had then, not for those added below it.
     std::vector<bool> from_base;
     for (const auto& f : file.suppressed) {
         bool there = false;
         if (f.suppressed_by) {
             std::string line = now.line(f.suppressed_by->line);
-            there = !line.empty() && base_suppressions.contains(line);
-            if (there && !f.suppressed_by->whole_file) {
-                const StatementFacts* s = statement_of(file, f.statement);
-                there = s != nullptr && statement_old(f, s);
-            }
+            there = !line.empty() && base_suppressions.contains(line) &&
+                    (on_base(f) & BaseFindings::k_suppressed) != 0;
         }
         from_base.push_back(there);
     }

@@ -101,8 +101,9 @@ def pr_suppression(s):
 
 
 def base_suppression(s):
-    """A pgfence-ignore-file already on the base branch still lifts the policy for the statement the
-    pull request adds to that file; a suppression the pull request adds beside it does not."""
+    """A pgfence-ignore-file already on the base branch lifts the policy only for the findings the base
+    had under it: not for the statement the pull request adds to that file, nor does a suppression the
+    pull request adds beside it."""
     pull_request(s, {"migrations/000_users.sql": USERS,
                      "migrations/001_cleanup.sql": '-- pgfence-ignore-file: truncate-cascade -- reason="staging only" owner=@octo/dba\n'
                                                    "SET lock_timeout = '2s';\n"},
@@ -111,13 +112,38 @@ def base_suppression(s):
                                                 '-- pgfence-ignore: drop-table -- reason="unused" owner=@someone\n'
                                                 "DROP TABLE legacy_sessions;\n"})
     proc, files, decision, code, text = review(s)
-    check(decision["conclusion"] == "action_required" and code == 1,
-          f"the base's suppression lifts the CRITICAL finding; the pull request's does not lift the HIGH one: {decision}")
-    check([(i["rule"], i["kind"]) for i in decision["items"]] == [("drop-table", "signoff")], f"items: {decision['items']}")
-    check([(i["rule"], i["line"]) for i in decision["ignored_suppressions"]] == [("drop-table", 4)],
-          f"only the pull request's suppression is ignored: {decision['ignored_suppressions']}")
+    check(decision["conclusion"] == "failure" and code == 1,
+          f"neither suppression lifts the findings of the statements the pull request adds: {decision}")
+    check(any(i["rule"] == "truncate-cascade" and i.get("guardrail") == "critical" for i in decision["items"]),
+          f"the CRITICAL finding under the base's comment is the guardrail's item: {decision['items']}")
+    check(sorted((i["rule"], i["line"]) for i in decision["ignored_suppressions"]) == [("drop-table", 4), ("truncate-cascade", 1)],
+          f"both suppressions are ignored: {decision['ignored_suppressions']}")
     hidden = {x["rule"]: x.get("suppression_on_base") for x in files["migrations/001_cleanup.sql"]["suppressed"]}
-    check(hidden == {"truncate-cascade": True, "drop-table": False}, f"which comments the base has: {hidden}")
+    check(hidden == {"truncate-cascade": False, "drop-table": False}, f"which comments the base has: {hidden}")
+
+
+def base_suppression_kept(s):
+    """A base pgfence-ignore-file still stands on the base branch for the unchanged statement it hid
+    there."""
+    text = '-- pgfence-ignore-file: truncate-cascade -- reason="staging only" owner=@octo/dba\n' + TRUNCATE
+    pull_request(s, {"migrations/000_users.sql": USERS, "migrations/001_cleanup.sql": text},
+                 {"migrations/001_cleanup.sql": text + "SELECT 1;\n"})
+    proc, files, decision, code, text_out = review(s)
+    hidden = {x["rule"]: (x.get("suppression_on_base"), x["pre_existing"]) for x in files["migrations/001_cleanup.sql"]["suppressed"]}
+    check(hidden == {"truncate-cascade": (True, True)}, f"the base's comment hid this statement on the base: {hidden}")
+    check(decision["conclusion"] == "success", f"nothing new: {decision}")
+
+
+def uncommented_suppression(s):
+    """A pgfence-ignore-file inside a /* */ comment on the base hid nothing there: deleting the /* and
+    */ lines makes it the pull request's suppression, which lifts nothing."""
+    pull_request(s, {"migrations/000_users.sql": USERS,
+                     "migrations/001_x.sql": "/*\n-- pgfence-ignore-file\n*/\nSET lock_timeout = '2s';\n"},
+                 {"migrations/001_x.sql": "-- pgfence-ignore-file\n" + TRUNCATE})
+    proc, files, decision, code, text = review(s)
+    hidden = [(x["rule"], x.get("suppression_on_base")) for x in files["migrations/001_x.sql"]["suppressed"]]
+    check(("truncate-cascade", False) in hidden and not any(on for _, on in hidden), f"not the base's suppression: {hidden}")
+    check(decision["conclusion"] == "failure", f"the critical guardrail fails: {decision}")
 
 
 # -- item 2: new SQL counted as pre-existing ------------------------------------------------------
@@ -166,7 +192,61 @@ def statement_compare(s):
     check(found.get(("create-index-without-concurrently", 6)) is False, f"the edited CREATE INDEX is new: {found}")
 
 
-SCENARIOS = {f.__name__: f for f in (pr_suppression, base_suppression, uncommented_sql, down_renamed_up, statement_compare)}
+def body_swap(s):
+    """The pull request changes only a function's body; the call below it is unchanged, but what it
+    does is new: the CRITICAL finding at the call is not pre-existing."""
+    fn = "SET lock_timeout = '2s';\nCREATE FUNCTION cleanup() RETURNS void LANGUAGE sql AS $$ {} $$;\nSELECT cleanup();\n"
+    pull_request(s, {"migrations/000_users.sql": USERS, "migrations/001_x.sql": fn.format("SELECT 1")},
+                 {"migrations/001_x.sql": fn.format("TRUNCATE users CASCADE")})
+    proc, files, decision, code, text = review(s)
+    found = [(x["rule"], x["start"]["line"], x["pre_existing"]) for x in files["migrations/001_x.sql"]["findings"]]
+    check(("truncate-cascade", 3, False) in found, f"the call's new finding is new: {found}")
+    check(decision["conclusion"] == "failure" and proc.returncode == 1, f"the critical guardrail fails: {decision}")
+
+
+def moved_lock_timeout(s):
+    """Moving SET lock_timeout below an unchanged DROP TABLE makes its lock-timeout-missing finding new."""
+    pull_request(s, {"migrations/000_users.sql": USERS, "migrations/001_x.sql": "SET lock_timeout = '2s';\nDROP TABLE legacy;\n"},
+                 {"migrations/001_x.sql": "DROP TABLE legacy;\nSET lock_timeout = '2s';\n"})
+    proc, files, decision, code, text = review(s)
+    check(("lock-timeout-missing", 1) in new_findings(files, "migrations/001_x.sql"),
+          f"the finding the move caused is new: {files['migrations/001_x.sql']['findings']}")
+    old = [x for x in files["migrations/001_x.sql"]["findings"] if x["rule"] == "drop-table"]
+    check(old and all(x["pre_existing"] for x in old), f"the DROP TABLE's own finding stays pre-existing: {old}")
+
+
+def copied_subcommands(s):
+    """A copy of a base ALTER TABLE with two subcommands matches none of the base's: each base
+    subcommand vouches for one."""
+    st = "ALTER TABLE users ALTER COLUMN email SET NOT NULL, ADD COLUMN IF NOT EXISTS x int;\n"
+    base = "SET lock_timeout = '2s';\n" + st
+    pull_request(s, {"migrations/000_users.sql": USERS, "migrations/001_alt.sql": base},
+                 {"migrations/001_alt.sql": base + "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;\n" + st})
+    proc, files, decision, code, text = review(s)
+    found = [(x["rule"], x["start"]["line"], x["pre_existing"]) for x in files["migrations/001_alt.sql"]["findings"]
+             if x["rule"] == "set-not-null-scan"]
+    check(("set-not-null-scan", 2, True) in found and ("set-not-null-scan", 4, False) in found,
+          f"the base's statement is old, its copy new: {found}")
+
+
+def base_with_history(s):
+    """The base version is analysed with the base's own history, as the head is: a finding whose
+    message the history shapes (the column's current type) stays pre-existing on an unchanged
+    statement."""
+    alter = "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN email TYPE varchar(50);\n"
+    pull_request(s, {"migrations/000_users.sql": USERS, "migrations/001_alt.sql": alter},
+                 {"migrations/001_alt.sql": alter + "SELECT 1;\n"})
+    proc, files, decision, code, text = review(s)
+    found = [(x["rule"], x["pre_existing"], x["message"]) for x in files["migrations/001_alt.sql"]["findings"]]
+    check(any(r == "alter-column-type-rewrite" and "text to varchar" in m for r, _, m in found),
+          f"the history gives the column's type: {found}")
+    check(all(old for _, old, _ in found) and found, f"every finding of the unchanged statement is pre-existing: {found}")
+    check(decision["conclusion"] == "success", f"nothing new: {decision}")
+
+
+SCENARIOS = {f.__name__: f for f in (pr_suppression, base_suppression, base_suppression_kept, uncommented_suppression,
+                                     uncommented_sql, down_renamed_up, statement_compare, body_swap, moved_lock_timeout,
+                                     copied_subcommands, base_with_history)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
