@@ -23,17 +23,49 @@ int line_at(const json& statement, const char* end) {
     return (*span)[end].value("line", 0);
 }
 
+// The messages of `rule`'s findings in `file` (those whose span holds `line`, when given), each
+// with its length. A finding made inside a function a statement calls names the body's statement
+// in its message ("inside cleanup(): TRUNCATE staging_sessions CASCADE ..."), so a rewrite of the
+// body, in whatever file it is, changes what the exemption covers.
+std::string findings_of(const json& file, const std::string& rule, std::optional<int> line) {
+    std::string out;
+    if (!file.contains("findings") || !file["findings"].is_array()) return out;
+    for (const auto& f : file["findings"]) {
+        if (!f.is_object() || f.value("rule", std::string()) != rule) continue;
+        if (line) {
+            const int start = f.contains("start") && f["start"].is_object() ? f["start"].value("line", 0) : 0;
+            const int end = f.contains("end") && f["end"].is_object() ? f["end"].value("line", 0) : 0;
+            if (start > *line || end < *line) continue;
+        }
+        const std::string message = f.value("message", std::string());
+        out += "finding " + std::to_string(message.size()) + "\n" + message + "\n";
+    }
+    return out;
+}
+
 }  // namespace
 
-std::string exemption_scope(const json& envelope, const std::optional<std::string>& path, std::optional<int> line) {
+std::string exemption_scope(const json& envelope, const std::string& rule, const std::optional<std::string>& path,
+                            std::optional<int> line) {
     static const json k_empty = json::object();
     const json& report = envelope.contains("report") && envelope["report"].is_object() ? envelope["report"] : k_empty;
-    if (!path) return sha256_hex("rule-wide\n" + envelope.value("content_hash", std::string()));
+    const std::string head = "rule " + std::to_string(rule.size()) + "\n" + rule + "\n";
+    if (!path) {
+        std::string covered = head + "rule-wide\n" + envelope.value("content_hash", std::string()) + "\n";
+        if (report.contains("files") && report["files"].is_array()) {
+            for (const auto& f : report["files"]) {
+                if (f.is_object()) covered += findings_of(f, rule, std::nullopt);
+            }
+        }
+        return sha256_hex(covered);
+    }
     const json* file = file_of(report, *path);
     if (file == nullptr) return sha256_hex("absent\n" + *path);
     const std::string file_sha = file->value("sha256", std::string());
-    if (!line || !envelope.value("sql_included", false)) return sha256_hex("file\n" + *path + "\n" + file_sha);
-    std::string covered = "statements\n" + *path + "\n" + std::to_string(*line) + "\n";
+    if (!line || !envelope.value("sql_included", false)) {
+        return sha256_hex(head + "file\n" + *path + "\n" + file_sha + "\n" + findings_of(*file, rule, line));
+    }
+    std::string covered = head + "statements\n" + *path + "\n" + std::to_string(*line) + "\n" + findings_of(*file, rule, line);
     if (file->contains("statements") && (*file)["statements"].is_array()) {
         for (const auto& s : (*file)["statements"]) {
             if (!s.is_object() || line_at(s, "start") > *line || line_at(s, "end") < *line) continue;
@@ -52,7 +84,11 @@ ExemptionSplit split_exemptions(const std::vector<StoredExemption>& stored, cons
             out.voided.push_back(s.exemption);
             continue;
         }
-        if (s.scope && *s.scope != exemption_scope(envelope, s.exemption.path, s.exemption.line)) {
+        if (!s.scope && s.pending_head && (s.pending_head->empty() || *s.pending_head != envelope.value("head_sha", std::string()))) {
+            out.pending.push_back(s.exemption);
+            continue;
+        }
+        if (s.scope && *s.scope != exemption_scope(envelope, s.exemption.rule, s.exemption.path, s.exemption.line)) {
             out.voided.push_back(s.exemption);
             out.newly_voided.push_back(s.id);
             continue;

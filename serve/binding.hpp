@@ -12,23 +12,30 @@
 
 namespace pgfence::serve {
 
-// The SHA-256 of what an exemption at `path`[:`line`] covers in an upload's envelope:
+// The SHA-256 of what an exemption of `rule` at `path`[:`line`] covers in an upload's envelope:
 //   FILE:LINE  the SQL of the statements whose span holds LINE (with their spans), or the whole
 //              file's sha256 when the upload left the SQL out;
 //   FILE       the file's sha256 (the report's, of its bytes at the head commit);
-//   neither    the upload's content hash (every migration of the pull request).
+//   neither    the upload's content hash (every migration of the pull request);
+// and each time the messages of `rule`'s findings there (at LINE, in FILE, in every file): a
+// finding made inside a function the statement calls names the body's statement, so rewriting a
+// called body elsewhere voids the exemption, while a change that leaves them alone does not.
 // A file the report does not have hashes as absent, so an exemption granted before the file
 // existed is voided when it appears.
-[[nodiscard]] std::string exemption_scope(const nlohmann::json& envelope, const std::optional<std::string>& path,
-                                          std::optional<int> line);
+[[nodiscard]] std::string exemption_scope(const nlohmann::json& envelope, const std::string& rule,
+                                          const std::optional<std::string>& path, std::optional<int> line);
 
-// An exemption as stored: its id, the scope hash recorded when granted (none for one granted
-// before issue #32, which applies as it did), and whether it was voided.
+// An exemption as stored: its id, the scope hash recorded when granted, and whether it was
+// voided. One granted before the upload of the head it was granted on arrived has no scope yet
+// but that head (pending_head): it applies to nothing until that upload binds it (to the upload
+// of that head it applies, being bound now). Migration 007 made those stored with neither pending
+// on no commit; one with neither (not stored by the service) applies unbound.
 struct StoredExemption {
     std::string id;
     governance::Exemption exemption;
     std::optional<std::string> scope;
     bool voided = false;
+    std::optional<std::string> pending_head;
 };
 
 // The exemptions that apply to `envelope` (not voided before, scope unchanged), and the ids of
@@ -37,6 +44,7 @@ struct ExemptionSplit {
     std::vector<governance::Exemption> applying;
     std::vector<governance::Exemption> voided;  // voided before or now: listed in the check, never applied
     std::vector<std::string> newly_voided;       // ids
+    std::vector<governance::Exemption> pending;  // waiting for the upload of the head they were granted on
 };
 [[nodiscard]] ExemptionSplit split_exemptions(const std::vector<StoredExemption>& stored, const nlohmann::json& envelope);
 

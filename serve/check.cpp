@@ -126,9 +126,10 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     SignoffFacts facts;
     facts.exemptions = exemptions;
     facts.voided_exemptions = split.voided;
+    facts.pending_exemptions = split.pending;
     std::size_t counted = 0;
     std::vector<std::string> counted_logins;
-    std::optional<std::set<std::string>> committers;  // asked of GitHub once, when an approval needs it
+    std::optional<Service::Committers> committers;  // asked of GitHub once, when an approval needs it
     for (const auto& a : approvals) {
         ApprovalView view{a.login, a.source, a.reason, ApprovalStatus::Counted};
         if (a.voided) view.status = ApprovalStatus::Voided;
@@ -144,8 +145,8 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                 }
                 committers = std::move(*asked);
             }
-            if (committers && committers->contains(a.login)) {
-                view.status = ApprovalStatus::Committer;
+            if (committers && (!committers->complete || committers->logins.contains(a.login))) {
+                view.status = committers->complete ? ApprovalStatus::Committer : ApprovalStatus::AuthorsUnknown;
                 facts.approvals.push_back(std::move(view));
                 continue;
             }

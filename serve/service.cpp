@@ -466,6 +466,27 @@ analyze::Status Service::run() {
                                            {"upload_id", upload_id}});
                     if (!e) return e.error();
                 }
+                // Exemptions granted on this very commit before its upload arrived: bound to what
+                // they cover in it now (serve/binding.hpp).
+                auto pending = c.query("SELECT id, rule, path, line, owner FROM pgfence_exemptions WHERE repository = $1 "
+                                       "AND pull_request = $2 AND commit_sha = $3 AND statements_sha256 IS NULL "
+                                       "AND voided_at IS NULL ORDER BY id",
+                                       {target, std::to_string(number), head});
+                if (!pending) return db_error(c, pending.error());
+                for (int i = 0; i < pending->rows(); ++i) {
+                    const std::optional<std::string> path =
+                        pending->is_null(i, 2) ? std::nullopt : std::optional(pending->value(i, 2));
+                    const std::optional<int> line =
+                        pending->is_null(i, 3) ? std::nullopt : std::optional(std::stoi(pending->value(i, 3)));
+                    const std::string scope = exemption_scope(envelope, pending->value(i, 1), path, line);
+                    auto b = c.query("UPDATE pgfence_exemptions SET statements_sha256 = $2 WHERE id = $1", {pending->value(i, 0), scope});
+                    if (!b) return db_error(c, b.error());
+                    auto e = append_audit(c, target, "exemption_bound", content, number,
+                                          {{"exemption_id", std::stoll(pending->value(i, 0))}, {"rule", pending->value(i, 1)},
+                                           {"owner", pending->value(i, 4)}, {"head_sha", head}, {"upload_id", upload_id},
+                                           {"statements_sha256", scope}});
+                    if (!e) return e.error();
+                }
                 // Other migrations than the approved ones: their approvals are void from now on.
                 auto voided = c.query("UPDATE pgfence_approvals SET voided_at = now() WHERE repository = $1 AND pull_request = $2 "
                                       "AND content_hash <> $3 AND revoked_at IS NULL AND voided_at IS NULL "

@@ -53,8 +53,14 @@ private:
     [[nodiscard]] analyze::Result<bool> may_act(const std::string& repository, const std::vector<std::string>& people,
                                                 const std::string& login, const std::string& token);
     // The logins that authored or committed a commit of the pull request (GitHub's list of its
-    // commits): each counts as an author when the policy does not let authors approve.
-    [[nodiscard]] analyze::Result<std::set<std::string>> pull_committers(const std::string& repository, std::int64_t number,
+    // commits) or pushed to it: each counts as an author when the policy does not let authors
+    // approve. `complete` is false when GitHub's list may be cut short (it lists at most 250
+    // commits): then the authors are not all known, and no sign-off may rest on them.
+    struct Committers {
+        std::set<std::string> logins;
+        bool complete = true;
+    };
+    [[nodiscard]] analyze::Result<Committers> pull_committers(const std::string& repository, std::int64_t number,
                                                                        const std::string& token);
     // The installation token for `repository` (its installation from the webhooks, else asked).
     [[nodiscard]] analyze::Result<std::pair<std::int64_t, std::string>> token_for(const std::string& repository,

@@ -21,6 +21,8 @@ std::string why_not(ApprovalStatus status) {
             return "does not count: authored, committed or pushed commits of this pull request, so counts as its author";
         case ApprovalStatus::Pending:
             return "pending: given on a commit whose upload has not arrived (it counts only for that commit's migrations)";
+        case ApprovalStatus::AuthorsUnknown:
+            return "does not count: the pull request has more commits than GitHub lists (250), so its authors are not all known";
         case ApprovalStatus::Counted: break;
     }
     return "";
@@ -74,8 +76,13 @@ std::vector<std::string> apply_signoff(Decided& decided, const governance::Polic
     }
     if (facts.review_request) text += "\n" + *facts.review_request + "\n";
 
-    if (!facts.exemptions.empty() || !facts.voided_exemptions.empty()) {
+    if (!facts.exemptions.empty() || !facts.voided_exemptions.empty() || !facts.pending_exemptions.empty()) {
         text += "\n### Exemptions granted on this pull request\n\n";
+        for (const auto& e : facts.pending_exemptions) {
+            text += "- " + md_code_span(e.rule) + " at " + where_of(e) + " by " + md_text(e.owner) +
+                    " \xE2\x80\x94 **pending: granted on another commit, whose upload has not arrived; does not count**: " +
+                    md_text(e.reason) + "\n";
+        }
         for (const auto& e : facts.voided_exemptions) {
             text += "- " + md_code_span(e.rule) + " at " + where_of(e) + " by " + md_text(e.owner) +
                     " \xE2\x80\x94 **voided: what it covers changed after it was granted, no longer counts**: " +

@@ -22,6 +22,7 @@ enum class ApprovalStatus {
     Author,        // the pull request's author, and the policy does not let them approve
     Committer,     // authored or committed commits of the pull request: an author too (issue #32)
     Pending,       // given on a commit whose upload has not arrived: bound to nothing yet
+    AuthorsUnknown,  // the pull request has more commits than GitHub lists (250): its authors are not all known
 };
 
 struct ApprovalView {
@@ -35,6 +36,7 @@ struct SignoffFacts {
     std::vector<ApprovalView> approvals;  // not revoked
     std::vector<governance::Exemption> exemptions;
     std::vector<governance::Exemption> voided_exemptions;  // their statements changed since granted
+    std::vector<governance::Exemption> pending_exemptions;  // granted on a commit whose upload has not arrived
     std::optional<std::string> review_request;  // already escaped Markdown, when one was made
 };
 

@@ -26,6 +26,11 @@ std::string segment(const std::string& text) { return annotate::percent_encode(t
 constexpr const char* k_committer_why = "authored, committed or pushed commits of this pull request, so counts as its author";
 constexpr const char* k_committer_exempt_why =
     "authored, committed or pushed commits of this pull request, so counts as its author and may not exempt them";
+// GitHub lists at most this many commits of a pull request; past it, their authors are unknown.
+constexpr std::size_t k_listed_commits_cap = 250;
+constexpr const char* k_truncated_why =
+    "the pull request has more commits than GitHub lists (250): sign-off needs every commit's author known, so "
+    "squash or split the pull request";
 
 bool is_bot(const json& user) {
     return text_at(user, {"type"}).value_or("") == "Bot" || text_at(user, {"login"}).value_or("").ends_with("[bot]");
@@ -95,10 +100,12 @@ analyze::Result<bool> Service::may_act(const std::string& repository, const std:
     return false;
 }
 
-analyze::Result<std::set<std::string>> Service::pull_committers(const std::string& repository, std::int64_t number,
-                                                               const std::string& token) {
+analyze::Result<Service::Committers> Service::pull_committers(const std::string& repository, std::int64_t number,
+                                                             const std::string& token) {
     std::set<std::string> people;
-    // GitHub lists at most 250 commits of a pull request, 100 a page.
+    // GitHub lists at most 250 commits of a pull request, 100 a page: 250 or more listed, and the
+    // list may be cut short, so the authors are not all known (fail closed).
+    std::size_t listed = 0;
     for (int page = 1; page <= 3; ++page) {
         GitHubResponse r = m_app->request("GET", "/repos/" + repository + "/pulls/" + std::to_string(number) +
                                                      "/commits?per_page=100&page=" + std::to_string(page),
@@ -108,6 +115,7 @@ analyze::Result<std::set<std::string>> Service::pull_committers(const std::strin
                                       " about the pull request's commits",
                                   "", std::nullopt};
         }
+        listed += r.body.size();
         for (const auto& commit : r.body) {
             for (const char* who : {"author", "committer"}) {
                 std::string login = lower(text_at(commit, {who, "login"}).value_or(""));
@@ -128,7 +136,7 @@ analyze::Result<std::set<std::string>> Service::pull_committers(const std::strin
     });
     if (!read) return analyze::Error{"the database did not answer about the pull request's pushers", "", std::nullopt};
     people.insert(pushers.begin(), pushers.end());
-    return people;
+    return Committers{std::move(people), listed < k_listed_commits_cap};
 }
 
 namespace {
@@ -220,7 +228,8 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
             error = committers.error().message;
             return false;
         }
-        if (committers->contains(ctx.login)) why = k_committer_why;
+        if (!committers->complete) why = k_truncated_why;
+        else if (committers->logins.contains(ctx.login)) why = k_committer_why;
     }
     if (!why.empty()) {
     } else if (ctx.login == ctx.author && !settings.author_may_approve) {
@@ -386,7 +395,8 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
             error = committers.error().message;
             return false;
         }
-        if (committers->contains(ctx.login)) why = exempt ? k_committer_exempt_why : k_committer_why;
+        if (!committers->complete) why = k_truncated_why;
+        else if (committers->logins.contains(ctx.login)) why = exempt ? k_committer_exempt_why : k_committer_why;
     }
     if (!why.empty()) {
     } else if (ctx.login == ctx.author && !settings.author_may_approve) {
@@ -456,7 +466,7 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
                 envelope = json::parse(r->value(0, 1));
             }
         }
-        if (!exempt && why.empty() && head.empty()) why = "the pull request's head commit is not known yet";
+        if (why.empty() && head.empty()) why = "the pull request's head commit is not known yet";
         json data = {{"login", ctx.login}, {"comment_id", *comment_id}, {"delivery", delivery}, {"head_sha", head}};
         if (exempt) {
             data.update({{"rule", command.rule},
@@ -474,23 +484,20 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
             return true;
         }
         if (exempt) {
-            // Bound to the statements it covers in the head's upload, else in the newest upload the
-            // granter could see (none at all: it applies unbound).
-            if (!content && *latest) {
-                auto r = c.query("SELECT envelope FROM pgfence_uploads WHERE id = $1", {(*latest)->id});
-                if (!r) return db_error(c, r.error());
-                if (r->rows() > 0) envelope = json::parse(r->value(0, 0));
-            }
-            const std::string scope = envelope.is_object() ? exemption_scope(envelope, command.path, command.line) : "";
+            // Bound to what it covers in the upload of the head it was granted on; until that
+            // upload arrives it is pending (commit_sha, no scope) and applies to nothing.
+            const std::string scope =
+                content && envelope.is_object() ? exemption_scope(envelope, command.rule, command.path, command.line) : "";
             data["statements_sha256"] = scope.empty() ? json(nullptr) : json(scope);
+            data["pending"] = scope.empty();
             auto r = c.query("INSERT INTO pgfence_exemptions (repository, pull_request, rule, path, line, reason, owner, expires_at, "
-                             "comment_id, statements_sha256) VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, '')::integer, $6, $7, "
-                             "to_timestamp($8::bigint), $9, NULLIF($10, '')) RETURNING id",
+                             "comment_id, statements_sha256, commit_sha) VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, '')::integer, "
+                             "$6, $7, to_timestamp($8::bigint), $9, NULLIF($10, ''), $11) RETURNING id",
                              {ctx.repository, std::to_string(ctx.number), command.rule, command.path.value_or(""),
                               command.line ? std::to_string(*command.line) : "", command.reason, ctx.login,
                               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                                  command.expires_at.time_since_epoch()).count()),
-                              comment, scope});
+                              comment, scope, head});
             if (!r) return db_error(c, r.error());
             exemption_id = r->value(0, 0);
             data["exemption_id"] = std::stoll(exemption_id);

@@ -234,7 +234,7 @@ StoreResult<bool> enqueue(trace::Connection& conn, const std::string& kind, cons
 StoreResult<std::vector<StoredExemption>> exemptions_of(trace::Connection& conn, const std::string& repository,
                                                        std::int64_t pull_request) {
     auto r = conn.query("SELECT rule, path, line, reason, owner, extract(epoch FROM expires_at)::bigint, id, statements_sha256, "
-                        "voided_at IS NOT NULL FROM pgfence_exemptions "
+                        "voided_at IS NOT NULL, commit_sha FROM pgfence_exemptions "
                         "WHERE repository = $1 AND pull_request = $2 ORDER BY created_at, id",
                         {repository, std::to_string(pull_request)});
     if (!r) return db_error(conn, r.error());
@@ -251,6 +251,7 @@ StoreResult<std::vector<StoredExemption>> exemptions_of(trace::Connection& conn,
         s.id = r->value(i, 6);
         if (!r->is_null(i, 7)) s.scope = r->value(i, 7);
         s.voided = r->value(i, 8) == "t";
+        if (!r->is_null(i, 9)) s.pending_head = r->value(i, 9);
         out.push_back(std::move(s));
     }
     return out;

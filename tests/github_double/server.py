@@ -305,6 +305,8 @@ class Double(AppRoutes):
                                            "date": "2024-05-01T12:00:00Z"}
                 item["commit"]["message"] = c.get("message", "a commit")
                 items.append(item)
+                if len(items) == 250:  # GitHub lists at most 250 commits of a pull request
+                    break
             return self.paginate(items, url, origin)
         if op.id == "pulls/create-review":
             key = f"{repo}#{params['pull_number']}"

@@ -916,9 +916,124 @@ def scenario_exemption_rewrite(w):
     ok("the chain verifies; every request to GitHub validated")
 
 
+def scenario_exemption_binding(w):
+    """Red team: an exemption is bound to the upload of the head it was granted on (pending until it
+    arrives), and at FILE:LINE also to the findings it covers, which name the statements of a
+    called function's body: rewriting the body elsewhere voids it, an unrelated change does not."""
+    config, token, url = signoff_world(w, 'approvers = ["alice"]\ncritical_needs_exemption = true\n'
+                                          'exemptable = ["truncate-cascade"]\nmax_exemption_days = 10\n')
+    write(os.path.join(w.repo, "migrations/003_fn.sql"),
+          "CREATE FUNCTION cleanup() RETURNS void LANGUAGE sql AS $$ TRUNCATE staging_sessions CASCADE $$;\n")
+    write(os.path.join(w.repo, "migrations/004_call.sql"), "SET lock_timeout = '2s';\nSELECT cleanup();\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "fn")
+    status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    check(status == 202, "synchronize webhook")
+    w.wait_for_event(url, token, "pull_request", 2)
+    # Granted on the head before its upload: pending, bound when that upload arrives. One of them
+    # names a file the head does not have: it covers nothing there, and is voided when it appears.
+    soon = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 5 * 86400))
+    comment(w, url, "alice", f'/pgfence exempt truncate-cascade at migrations/004_call.sql:2 --reason "staging only" --until {soon}')
+    comment(w, url, "alice", f'/pgfence exempt truncate-cascade at migrations/005_x.sql:2 --reason "later" --until {soon}')
+    granted = w.wait_for_event(url, token, "exemption", 2)
+    check(all(g["data"].get("pending") is True and g["data"].get("statements_sha256") is None for g in granted),
+          f"granted before the head's upload: pending, bound to nothing yet: {granted}")
+    proc, out, head1 = w.upload(url, token)
+    bound = w.wait_for_event(url, token, "exemption_bound", 2)
+    check(all(b["data"]["head_sha"] == head1 and b["data"]["statements_sha256"] for b in bound), f"bound at the upload: {bound}")
+    run = w.wait_for_check(head1, "action_required")
+    check("staging only" in run["output"]["text"], f"the bound exemption applies: {run['output']['text'][-1200:]}")
+    ok("an exemption granted before its head's upload is pending, bound when that upload arrives (exemption_bound), then applies")
+
+    # An unrelated change: the exemptions stay.
+    write(os.path.join(w.repo, "README.md"), "app, unrelated\n")
+    git(w.repo, "commit", "-qam", "unrelated")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    proc, out, head2 = w.upload(url, token)
+    w.wait_for_check(head2, "action_required")
+    check(not [e for e in w.audit(url, token) if e["type"] == "exemption_voided"], "an unrelated change voids nothing")
+    ok("an unrelated change voids no exemption")
+
+    # The file the second one named appears with TRUNCATE ... CASCADE: it does not lift it.
+    write(os.path.join(w.repo, "migrations/005_x.sql"), "SET lock_timeout = '2s';\nTRUNCATE users CASCADE;\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "x")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    proc, out, head3 = w.upload(url, token)
+    w.wait_for_check(head3, "failure")
+    voided = w.wait_for_event(url, token, "exemption_voided")
+    check([v["data"]["path"] for v in voided] == ["migrations/005_x.sql"], f"the exemption of the absent file is voided: {voided}")
+    ok("an exemption granted before its file existed covers nothing: the file's TRUNCATE ... CASCADE fails the check")
+    write(os.path.join(w.repo, "migrations/005_x.sql"), "SELECT 1;\n")
+    git(w.repo, "commit", "-qam", "x gone")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    proc, out, head4 = w.upload(url, token)
+    w.wait_for_check(head4, "action_required")
+
+    # The called body is rewritten in 003_fn.sql; the exempted call at 004_call.sql:2 is unchanged.
+    write(os.path.join(w.repo, "migrations/003_fn.sql"),
+          "CREATE FUNCTION cleanup() RETURNS void LANGUAGE sql AS $$ TRUNCATE users CASCADE $$;\n")
+    git(w.repo, "commit", "-qam", "swap body")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    proc, out, head5 = w.upload(url, token)
+    check(out.get("governance-conclusion") == "failure", f"the upload's own answer does not apply it: {out}")
+    w.wait_for_text(head5, "failure", "voided: what it covers changed after it was granted")
+    voided = w.wait_for_event(url, token, "exemption_voided", 2)
+    check(voided[-1]["data"]["path"] == "migrations/004_call.sql" and voided[-1]["data"]["line"] == 2, f"{voided[-1]}")
+    ok("a rewrite of the called function's body voids the exemption at the call: failure, exemption_voided audited")
+    verified = w.verify_file(w.audit(url, token))
+    check(verified.returncode == 0, f"audit verify: {verified.stdout}")
+    w.all_github_requests_valid()
+    ok("the chain verifies; every request to GitHub validated")
+
+
+def scenario_commit_cap(w):
+    """Red team: GitHub lists at most 250 commits of a pull request. Below that every page is read
+    (a committer on the third page counts as an author); at the cap the authors are unknown and
+    no approval or exemption is granted."""
+    config, token, url = signoff_world(w, 'approvers = ["alice", "bob"]\nrequire_lock_timeout = true\nmax_exemption_days = 10\n',
+                                       extra_seed={"collaborators": [{"repo": REPO, "login": login, "permission": "write"}
+                                                                   for login in ("alice", "bob")]})
+    proc, out, head = w.upload(url, token)
+    w.wait_for_check(head, "failure")
+
+    def seed(count, bob_at):
+        commits = [{"sha": f"{i + 1:040x}", "author": AUTHOR, "committer": AUTHOR} for i in range(count)]
+        commits.insert(bob_at, {"sha": "b" * 40, "author": "bob", "committer": "bob"})
+        w.seed_double({"pulls": [{"repo": REPO, "number": 7, "head_sha": head, "commits": commits}]})
+
+    seed(200, 200)  # bob's commit is the 201st: on the third page
+    review(w, url, "bob", head_sha=head, body="fine")
+    refused = w.wait_for_event(url, token, "approval_refused")
+    check("pushed commits of this pull request" in refused[-1]["data"].get("why", ""), f"bob is an author: {refused[-1]}")
+    ok("a committer on the third page of the pull request's commits counts as its author")
+
+    seed(300, 300)  # bob's commit is the 301st: GitHub never lists it
+    review(w, url, "bob", head_sha=head, body="fine, again")
+    refused = w.wait_for_event(url, token, "approval_refused", 2)
+    check("more commits than GitHub lists (250)" in refused[-1]["data"].get("why", ""), f"bob is refused: {refused[-1]}")
+    comment(w, url, "alice", "/pgfence approve")
+    refused = w.wait_for_event(url, token, "approval_refused", 3)
+    check(refused[-1]["data"]["login"] == "alice" and "more commits than GitHub lists (250)" in refused[-1]["data"]["why"],
+          f"alice is refused too: {refused[-1]}")
+    comment(w, url, "alice", '/pgfence exempt lock-timeout-missing at migrations/002_email.sql:1 --reason "x" --until 2099-01-01')
+    refused = w.wait_for_event(url, token, "exemption_refused")
+    check("more commits than GitHub lists (250)" in refused[-1]["data"]["why"], f"the exemption is refused: {refused[-1]}")
+    deadline = time.time() + 30
+    while time.time() < deadline and not any("more commits than GitHub lists" in c["body"] for c in w.comments()):
+        time.sleep(0.3)
+    check(any("more commits than GitHub lists" in c["body"] for c in w.comments()), f"a reply says why: {w.comments()}")
+    time.sleep(1)
+    check(w.governance_checks(head)[-1]["conclusion"] == "failure", "nothing was signed off")
+    ok("250 or more commits: the authors are unknown, approvals and exemptions are refused and say why")
+    w.all_github_requests_valid()
+    ok("every request to GitHub validated")
+
+
 SCENARIOS = {"loop": scenario_loop, "org_policy": scenario_org_policy, "faults": scenario_faults, "restart": scenario_restart, "replicas": scenario_replicas,
              "tamper": scenario_tamper, "signoff": scenario_signoff, "exemptions": scenario_exemptions,
-             "integrity": scenario_integrity, "exemption_rewrite": scenario_exemption_rewrite}
+             "integrity": scenario_integrity, "exemption_rewrite": scenario_exemption_rewrite,
+             "exemption_binding": scenario_exemption_binding, "commit_cap": scenario_commit_cap}
 
 
 def run_world(args, name, scenario):

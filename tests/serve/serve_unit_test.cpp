@@ -334,24 +334,54 @@ TEST_CASE("exemption scope: bound to the statements it covers", "[serve][binding
     const json other = envelope("CREATE INDEX a ON t (x)", "DROP TABLE v");
     const json rewritten = envelope("CREATE INDEX a ON t (lower(x))", "DROP TABLE u");
     const std::string line = "m/1.sql";
-    CHECK(exemption_scope(before, line, 2) == exemption_scope(other, line, 2));        // another statement changed
-    CHECK(exemption_scope(before, line, 2) != exemption_scope(rewritten, line, 2));    // the covered one changed
-    CHECK(exemption_scope(before, line, std::nullopt) != exemption_scope(other, line, std::nullopt));  // FILE: the file
-    CHECK(exemption_scope(before, std::nullopt, std::nullopt) != exemption_scope(other, std::nullopt, std::nullopt));
-    CHECK(exemption_scope(before, std::string("m/2.sql"), 1) == exemption_scope(other, std::string("m/2.sql"), 1));
+    CHECK(exemption_scope(before, "r", line, 2) == exemption_scope(other, "r", line, 2));        // another statement changed
+    CHECK(exemption_scope(before, "r", line, 2) != exemption_scope(rewritten, "r", line, 2));    // the covered one changed
+    CHECK(exemption_scope(before, "r", line, std::nullopt) != exemption_scope(other, "r", line, std::nullopt));  // FILE: the file
+    CHECK(exemption_scope(before, "r", std::nullopt, std::nullopt) != exemption_scope(other, "r", std::nullopt, std::nullopt));
+    CHECK(exemption_scope(before, "r", std::string("m/2.sql"), 1) == exemption_scope(other, "r", std::string("m/2.sql"), 1));
     // Without the SQL, FILE:LINE falls back to the whole file.
-    CHECK(exemption_scope(envelope("a", "b", false), line, 1) != exemption_scope(envelope("a", "c", false), line, 1));
+    CHECK(exemption_scope(envelope("a", "b", false), "r", line, 1) != exemption_scope(envelope("a", "c", false), "r", line, 1));
 
-    StoredExemption kept{"1", {"drop-table", line, 3, "r", "alice", {}}, exemption_scope(before, line, 3), false};
-    StoredExemption changed{"2", {"require-concurrent-index", line, 1, "r", "alice", {}}, exemption_scope(before, line, 1), false};
+    // A finding made inside a called function names the body's statement: a rewrite of the body
+    // (elsewhere) changes what FILE:LINE, FILE and rule-wide cover; another rule's finding does not.
+    auto with_finding = [&](const std::string& rule, const std::string& message) {
+        json e = before;
+        e["report"]["files"][0]["findings"] = json::array({{{"rule", rule}, {"message", message},
+                                                            {"start", {{"line", 3}, {"column", 1}}},
+                                                            {"end", {{"line", 3}, {"column", 9}}}}});
+        return e;
+    };
+    const json body = with_finding("truncate-cascade", "inside cleanup(): TRUNCATE staging CASCADE ...");
+    const json swapped = with_finding("truncate-cascade", "inside cleanup(): TRUNCATE users CASCADE ...");
+    for (const std::optional<int>& at : {std::optional<int>(3), std::optional<int>()}) {
+        CHECK(exemption_scope(body, "truncate-cascade", line, at) != exemption_scope(swapped, "truncate-cascade", line, at));
+    }
+    CHECK(exemption_scope(body, "truncate-cascade", std::nullopt, std::nullopt) !=
+          exemption_scope(swapped, "truncate-cascade", std::nullopt, std::nullopt));
+    CHECK(exemption_scope(body, "truncate-cascade", line, 2) == exemption_scope(swapped, "truncate-cascade", line, 2));
+    CHECK(exemption_scope(with_finding("other", "a"), "truncate-cascade", line, 3) ==
+          exemption_scope(with_finding("other", "b"), "truncate-cascade", line, 3));
+
+    StoredExemption kept{"1", {"drop-table", line, 3, "r", "alice", {}}, exemption_scope(before, "drop-table", line, 3), false};
+    StoredExemption changed{"2", {"require-concurrent-index", line, 1, "r", "alice", {}}, exemption_scope(before, "require-concurrent-index", line, 1), false};
     StoredExemption unbound{"3", {"x", std::nullopt, std::nullopt, "r", "alice", {}}, std::nullopt, false};
     StoredExemption gone{"4", {"y", std::nullopt, std::nullopt, "r", "alice", {}}, std::nullopt, true};
-    ExemptionSplit split = split_exemptions({kept, changed, unbound, gone}, rewritten);
+    // Granted before the upload of its head: pending (nothing) elsewhere, applying to that upload.
+    json headed = rewritten;
+    headed["head_sha"] = std::string(40, 'c');
+    StoredExemption waiting{"5", {"z", line, 1, "r", "alice", {}}, std::nullopt, false, std::string(40, 'c')};
+    StoredExemption never{"6", {"w", line, 1, "r", "alice", {}}, std::nullopt, false, std::string()};
+    ExemptionSplit split = split_exemptions({kept, changed, unbound, gone, waiting, never}, rewritten);
     REQUIRE(split.applying.size() == 2);
     CHECK(split.applying[0].rule == "drop-table");
     CHECK(split.applying[1].rule == "x");
     CHECK(split.newly_voided == std::vector<std::string>{"2"});
     CHECK(split.voided.size() == 2);
+    CHECK(split.pending.size() == 2);
+    ExemptionSplit at_head = split_exemptions({waiting, never}, headed);
+    REQUIRE(at_head.applying.size() == 1);
+    CHECK(at_head.applying[0].rule == "z");
+    CHECK(at_head.pending.size() == 1);
 }
 
 // --- integrity (issue #32) ---------------------------------------------------------------------
