@@ -684,9 +684,10 @@ void walk_directory(const fs::path& dir, std::vector<std::string>& out, orm::Inp
         }
         if (it->is_symlink(ec)) {
             // Kept, for analyze_file to report: a link named like a migration, or one to a
-            // folder (whose migrations the walk does not enter).
+            // folder (whose migrations the walk does not enter) or to nothing here (a folder
+            // the migration tool's checkout may have).
             if (is_sql_file(it->path()) || (format != orm::InputFormat::Sql && orm::is_script_path(it->path().string())) ||
-                it->is_directory(ec)) {
+                !it->is_regular_file(ec)) {
                 out.push_back(it->path().string());
             }
             continue;

@@ -128,15 +128,19 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
 }
 
 // The hooks a PL/pgSQL body is walked with: the calls in its statements and expressions are
-// followed; inside a function, its statements are kept for the rules.
+// followed; its statements are kept for the rules, those of a function as run by its call, those of
+// a DO block at their own line.
 class BodyWalk : public BodyHooks {
 public:
     explicit BodyWalk(CallFollower& follower) : m_follower(follower) {}
     const std::shared_ptr<void>& arena() const override { return m_follower.m_arena; }
-    void statement(const pg::Node* stmt, StatementFacts& inner) override {
+    void statement(const pg::Node* stmt, StatementFacts& inner, int line) override {
         ++m_follower.m_body_statements;
         m_follower.follow(stmt, inner, *m_follower.m_ctx);
-        if (m_follower.m_out != nullptr && !m_follower.m_stack.empty()) {
+        if (m_follower.m_out == nullptr) return;
+        if (m_follower.m_stack.empty()) {
+            m_follower.m_out->push_back(rules::CalledStatement{inner.index, "DO block", inner, stmt, line});
+        } else {
             m_follower.m_out->push_back(rules::CalledStatement{inner.index, m_follower.m_stack.back().chain, inner, stmt});
         }
     }

@@ -20,9 +20,14 @@ struct Walk {
     std::vector<std::string> hidden;  // what could not be seen, with its line
 };
 
-std::string at_line(const Walk& w, const json& stmt) {
+int file_line(const Walk& w, const json& stmt) {
     int line = stmt.value("lineno", 0);
-    return line > 0 ? " (line " + std::to_string(w.body_line + line - 1) + ")" : std::string();
+    return line > 0 ? w.body_line + line - 1 : 0;
+}
+
+std::string at_line(const Walk& w, const json& stmt) {
+    int line = file_line(w, stmt);
+    return line > 0 ? " (line " + std::to_string(line) + ")" : std::string();
 }
 
 }  // namespace
@@ -67,8 +72,9 @@ void model_sql(Walk& w, const std::string& sql, const json& where) {
     inner.transaction = w.facts.transaction;
     inner.savepoint_depth = w.facts.savepoint_depth;
     inner.settings = w.facts.settings;
+    inner.sql = sql;  // the rules read the statement's own text (its parse locations are into it)
     model::model_statement(parsed.stmt, inner, w.ctx);
-    if (w.hooks) w.hooks->statement(parsed.stmt, inner);
+    if (w.hooks) w.hooks->statement(parsed.stmt, inner, w.what == "DO block" ? file_line(w, where) : 0);
     ++w.analysed;
     if (inner.status == StatementStatus::Unknown) {
         w.hidden.push_back((inner.tag.empty() ? parsed.kind : inner.tag) + at_line(w, where));

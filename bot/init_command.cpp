@@ -143,8 +143,15 @@ int run_pre_commit(const std::vector<std::string>& args, std::istream& in, std::
     std::vector<std::string> patterns;
     for (const auto& p : settings.paths) patterns.push_back((cwd / p).lexically_normal().generic_string());
     for (const auto& path : staged) {
+        const std::string full = (cwd / path).lexically_normal().generic_string();
         bool wanted = patterns.empty() ? diff::matches_any(diff::default_migration_globs(), path)
-                                       : diff::selects(patterns, (cwd / path).lexically_normal().generic_string());
+                                       : diff::selects(patterns, full);
+        // A link where a folder of migrations may stand (prisma/migrations/<id>): reported by
+        // analyze (migration-not-a-file), never followed.
+        std::error_code ec;
+        if (!wanted && fs::is_symlink(fs::symlink_status(path, ec))) {
+            wanted = patterns.empty() ? diff::may_hold(diff::default_migration_globs(), path) : diff::may_hold(patterns, full);
+        }
         if (wanted) a.paths.push_back(path);
     }
     if (a.paths.empty()) return k_exit_ok;

@@ -11,6 +11,7 @@ Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& 
                              const std::string& head, const std::vector<std::string>& globs) {
     const std::vector<std::string>& patterns = globs.empty() ? default_migration_globs() : globs;
     auto wanted = [&](std::string_view path) { return selects(patterns, path); };
+    auto wanted_dir = [&](std::string_view path) { return may_hold(patterns, path); };
 
     ChangeSet set;
     set.repo_root = repo.root();
@@ -24,16 +25,17 @@ Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& 
     if (!merge_base) return merge_base.error();
     set.merge_base_sha = *merge_base;
 
-    Result<std::vector<ChangedFile>> files = repo.changed_files(set.merge_base_sha, set.head_sha, wanted);
+    Result<std::vector<ChangedFile>> files = repo.changed_files(set.merge_base_sha, set.head_sha, wanted, wanted_dir);
     if (!files) return files.error();
     for (ChangedFile& file : *files) {
-        if (file.status == ChangeStatus::Renamed && !wanted(file.path)) {
+        bool entry_wanted = file.kind != EntryKind::file && wanted_dir(file.path);
+        if (file.status == ChangeStatus::Renamed && !wanted(file.path) && !entry_wanted) {
             ChangedFile gone;
             gone.path = gone.old_path = file.old_path;
             gone.status = ChangeStatus::Deleted;
             file = std::move(gone);
         } else if (file.status == ChangeStatus::Renamed &&
-                   (!wanted(file.old_path) ||
+                   (!wanted(file.old_path) || entry_wanted ||
                     analyze::migration_identity(file.old_path) != analyze::migration_identity(file.path))) {
             // Moved into the migrations, or to another version, folder or direction (a down
             // half renamed to a new up migration): the tool runs it as a new migration.

@@ -121,6 +121,26 @@ bool match_segments(const std::vector<std::string_view>& pattern, std::size_t pi
            match_segments(pattern, pi + 1, path, si + 1);
 }
 
+// Whether `pattern[pi..]` can match the whole of `path[si..]` as a leading part, leaving at least
+// the file segment to match below it. `anchored` records that a segment other than `**` took
+// one of the path's segments; `open` that what is left is only `**` and the file segment.
+bool match_prefix(const std::vector<std::string_view>& pattern, std::size_t pi,
+                  const std::vector<std::string_view>& path, std::size_t si, bool anchored) {
+    if (si == path.size()) {
+        if (pi == pattern.size()) return false;
+        if (anchored) return true;
+        for (std::size_t k = pi; k + 1 < pattern.size(); ++k) {
+            if (pattern[k] != "**") return false;
+        }
+        return true;
+    }
+    if (pi == pattern.size()) return false;
+    if (pattern[pi] == "**") {
+        return match_prefix(pattern, pi + 1, path, si, anchored) || match_prefix(pattern, pi, path, si + 1, anchored);
+    }
+    return match_segment(pattern[pi], path[si]) && match_prefix(pattern, pi + 1, path, si + 1, true);
+}
+
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path) {
@@ -160,6 +180,28 @@ bool selects(const std::vector<std::string>& patterns, std::string_view path) {
         if (i > 0) directory += '/';
         directory += parts[i];
         if (matches_any(patterns, directory)) return true;
+    }
+    return false;
+}
+
+bool may_hold(const std::vector<std::string>& patterns, std::string_view dir) {
+    std::vector<std::string_view> parts = segments(dir);
+    if (parts.empty()) return false;
+    for (std::string_view part : parts) {
+        if (part == "node_modules") return false;
+    }
+    std::string directory;
+    for (std::string_view part : parts) {
+        if (!directory.empty()) directory += '/';
+        directory += part;
+        if (matches_any(patterns, directory)) return true;
+    }
+    for (const std::string& pattern : patterns) {
+        std::vector<std::string> alternatives;
+        expand_braces(pattern, alternatives);
+        for (const std::string& alternative : alternatives) {
+            if (match_prefix(segments(alternative), 0, parts, 0, false)) return true;
+        }
     }
     return false;
 }

@@ -22,6 +22,14 @@ namespace pgfence::diff {
 // node_modules, nor TypeScript declaration files.
 [[nodiscard]] bool selects(const std::vector<std::string>& patterns, std::string_view path);
 
+// Whether the folder `dir` may hold files `selects` takes: a pattern matches it or one of its
+// parent folders, or it is a leading part of what a pattern matches, reached through a segment
+// other than `**` (`db` for `db/migrations/*.sql`, `x/migrations/20240102` for
+// `**/migrations/**/*.sql`) or leaving only `**` and the file name (any folder for
+// `**/*.sql`). A link or submodule at such a path is a folder of migrations the tools run
+// through it. Never inside node_modules.
+[[nodiscard]] bool may_hold(const std::vector<std::string>& patterns, std::string_view dir);
+
 // The globs used when neither the config file nor the action input names any; documented in
 // diff/README.md. Every entry needs a migrations-like directory, so a stray `schema.sql`
 // at the repository root is not picked up.

@@ -245,7 +245,8 @@ Result<std::string> Repository::merge_base(const std::string& base_sha, const st
 
 Result<std::vector<ChangedFile>> Repository::changed_files(
     const std::string& from, const std::string& to,
-    const std::function<bool(std::string_view)>& wanted) const {
+    const std::function<bool(std::string_view)>& wanted,
+    const std::function<bool(std::string_view)>& wanted_dir) const {
     return guarded([&]() -> std::vector<ChangedFile> {
         Tree old_tree = tree_of(m_repo.get(), from);
         Tree new_tree = tree_of(m_repo.get(), to);
@@ -279,7 +280,10 @@ Result<std::vector<ChangedFile>> Repository::changed_files(
             }
             bool deleted = file.status == ChangeStatus::Deleted;
             const uint16_t mode = deleted ? delta->old_file.mode : delta->new_file.mode;
-            if (!wanted(file.path) && !wanted(file.old_path)) continue;
+            // A link or submodule is a folder the tools may run migrations through when it
+            // stands where the globs could select files below it.
+            bool entry = !deleted && (mode == GIT_FILEMODE_LINK || mode == GIT_FILEMODE_COMMIT);
+            if (!wanted(file.path) && !wanted(file.old_path) && !(entry && wanted_dir && wanted_dir(file.path))) continue;
             if (!is_file(mode)) {
                 // A link or submodule among the migrations is listed (and reported), never read
                 // as one; deleting one changes nothing that runs.

@@ -43,11 +43,13 @@ public:
 
     // Files changed from `from` to `to` (commit ids), with rename detection, for which `wanted`
     // holds on the new or the old path; a symlink or submodule at the head is listed with its
-    // `kind` and `target` (never read as a file), a deleted one left out. `added` holds
-    // the lines the change added; `all_lines_new` is set for added files.
+    // `kind` and `target` (never read as a file), a deleted one left out; such an entry is
+    // also listed when `wanted_dir` holds on its path (a folder the migrations may be run
+    // through). `added` holds the lines the change added; `all_lines_new` is set for added files.
     [[nodiscard]] Result<std::vector<ChangedFile>> changed_files(
         const std::string& from, const std::string& to,
-        const std::function<bool(std::string_view)>& wanted) const;
+        const std::function<bool(std::string_view)>& wanted,
+        const std::function<bool(std::string_view)>& wanted_dir = {}) const;
 
     // The content of `path` at `commit`, or nothing when the commit has no such file.
     [[nodiscard]] Result<std::optional<std::string>> read_file(const std::string& commit,

@@ -134,6 +134,11 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
                 f.subcommand = -1;
                 f.start = report.statements[i].span.start;  // at the call
                 f.stop = report.statements[i].span.stop;
+                if (c.line > f.start.line && c.line <= f.stop.line) {
+                    // In a DO block: the line of the statement, the block's own text.
+                    f.start = Position{c.line, 1};
+                    if (f.stop.line > c.line) f.stop = Position{c.line, 1};
+                }
                 f.edit.reset();  // the text is the function's, not the file's
                 f.recipe.reset();
                 findings.push_back(std::move(f));

@@ -59,12 +59,14 @@ struct StatementContext {
 
 // A statement of a function's body that a file's statement runs by calling the function
 // (analyze/function_calls.hpp): the statement rules check it as if it stood at the call, and
-// what they find is reported there, "inside f(): ...".
+// what they find is reported there, "inside f(): ...". A statement of a DO block likewise,
+// "inside DO block: ...", at its own line.
 struct CalledStatement {
     int caller = 0;          // index in FileReport::statements
     std::string function;    // the calls that reach it: "f()", "f() -> g()"
     StatementFacts facts;    // its own facts, with the caller's index, span, transaction and settings
     const pg::Node* stmt = nullptr;  // its tree, owned by the file's parse arena
+    int line = 0;  // a DO block's statement: its line in the file, where its findings are reported
 };
 
 // What several file rules derive alike, computed once per file (apply_rules owns it).

@@ -244,9 +244,26 @@ def base_with_history(s):
     check(decision["conclusion"] == "success", f"nothing new: {decision}")
 
 
+def do_block(s):
+    """TRUNCATE ... CASCADE and DROP TABLE inside a DO block are the findings they are at the top
+    level (red team: the block was "findings: 0", success): the guardrail and the sign-off fail."""
+    body = "DO $$\nBEGIN\n  TRUNCATE users CASCADE;\n  DROP TABLE users;\nEND $$;\n"
+    pull_request(s, {"migrations/000_users.sql": USERS},
+                 {"migrations/001_x.sql": "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\n" + body})
+    proc, files, decision, code, text = review(s)
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
+    found = new_findings(files, "migrations/001_x.sql")
+    check(("truncate-cascade", 5) in found and ("drop-table", 6) in found, f"findings at their lines: {found}")
+    check(decision["conclusion"] == "failure" and code == 1, f"the decision fails: {decision}")
+    check(any(i["rule"] == "truncate-cascade" and i.get("guardrail") == "critical" for i in decision["items"]),
+          f"the CRITICAL guardrail holds it: {decision['items']}")
+    comment = s.comments()[0]["body"]
+    check("truncate-cascade" in comment and "inside DO block" in comment, f"the comment reports it:\n{comment}")
+
+
 SCENARIOS = {f.__name__: f for f in (pr_suppression, base_suppression, base_suppression_kept, uncommented_suppression,
                                      uncommented_sql, down_renamed_up, statement_compare, body_swap, moved_lock_timeout,
-                                     copied_subcommands, base_with_history)}
+                                     copied_subcommands, base_with_history, do_block)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -73,7 +73,39 @@ def scenario_unknown_function(binary, tmp):
     check("2 unknown to the lock model" in text, f"text summary:\n{text[-400:]}")
 
 
+def scenario_do_block(binary, tmp):
+    """Statements of a top-level DO block reach the rules, at their own line (red team: none did)."""
+    sql = ("SET lock_timeout = '2s';\nSET statement_timeout = '5min';\n"
+           "DO $$ BEGIN TRUNCATE users CASCADE; DROP TABLE users; END $$;\n"
+           "DO $$\nBEGIN\n  PERFORM 1;\n  DROP TABLE orders;\nEND $$;\n")
+    report, text = analyze(binary, tmp, sql)
+    found = [(f["rule"], f["start"]["line"], f["risk"]) for f in findings(report)]
+    by_rule = {}
+    for rule, line, _ in found:
+        by_rule.setdefault(rule, []).append(line)
+    check(by_rule.get("drop-table") == [3, 7], f"drop-table on lines 3 and 7: {found}")
+    check(3 in by_rule.get("truncate-cascade", by_rule.get("truncate", [])), f"TRUNCATE ... CASCADE on line 3: {found}")
+    check(any(risk == "CRITICAL" for _, _, risk in found), f"a CRITICAL finding: {found}")
+    check(all("inside DO block: " in f["message"] for f in findings(report) if f["rule"] == "drop-table"),
+          f"messages name the DO block: {findings(report)}")
+    check("inside DO block" in text, f"text report:\n{text}")
+    # The rules read each statement's own text (an empty text made supabase/storage's 0014 an internal error).
+    report, text = analyze(binary, tmp, "SET lock_timeout = '2s';\nDO $$\nBEGIN\n  IF EXISTS (SELECT 1) THEN\n"
+                                        "    ALTER TABLE storage.buckets RENAME COLUMN max_file_size_kb TO file_size_limit;\n"
+                                        "    ALTER TABLE storage.buckets ALTER COLUMN file_size_limit TYPE bigint;\n"
+                                        "  ELSE\n    ALTER TABLE storage.buckets DROP COLUMN max_file_size_kb;\n  END IF;\nEND$$;\n")
+    check(not report["files"][0]["error"], f"error: {report['files'][0]['error']}")
+    lines = sorted((f["rule"], f["start"]["line"]) for f in findings(report))
+    check(("drop-column", 8) in lines and ("alter-column-type-rewrite", 6) in lines, f"findings: {lines}")
+    # A constant EXECUTE is static SQL; a computed one is unknown.
+    report, text = analyze(binary, tmp, "SET lock_timeout = '2s';\nDO $$ BEGIN EXECUTE 'DROP TABLE users'; END $$;\n"
+                                        "DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'users'; END $$;\n")
+    rules = sorted((f["rule"], f["start"]["line"]) for f in findings(report))
+    check(("drop-table", 2) in rules and ("unknown-statement", 3) in rules, f"findings: {rules}")
+
+
 SCENARIOS = {
+    "do_block": scenario_do_block,
     "sql_string_body": scenario_sql_string_body,
     "atomic_body": scenario_atomic_body,
     "unknown_function": scenario_unknown_function,

@@ -123,6 +123,37 @@ def pr_submodule_migration(s):
     check_pr_blocks(s, "migrations/0003_vendor.sql", sha)
 
 
+def pr_prisma_dir_link(s):
+    """Prisma runs prisma/migrations/<id>/migration.sql: the pull request commits the folder
+    prisma/migrations/20240102_seed as a link to ../../tools/seed, whose migration.sql truncates."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "prisma/migrations/20240101_init/migration.sql"),
+          "CREATE TABLE users (id bigint PRIMARY KEY);\n")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    write(os.path.join(s.repo, "tools/seed/migration.sql"), "TRUNCATE users CASCADE;\n")
+    os.symlink("../../tools/seed", os.path.join(s.repo, "prisma/migrations/20240102_seed"))
+    # A link to a folder no glob reaches is not a migration folder.
+    os.symlink("seed", os.path.join(s.repo, "tools/current"))
+    commit_head(s)
+    check_pr_blocks(s, "prisma/migrations/20240102_seed", "../../tools/seed")
+    check("tools/current" not in s.comments()[0]["body"], "a link outside the migrations is reported")
+
+
+def pr_submodule_folder(s):
+    """A gitlink at migrations/vendor (a folder of migrations from another repository)."""
+    base_repo(s)
+    sha = s.base
+    git(s.repo, "update-index", "--add", "--cacheinfo", f"160000,{sha},migrations/vendor")
+    git(s.repo, "commit", "-qm", "feature")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+    check_pr_blocks(s, "migrations/vendor", sha)
+
+
 def analyze_links(s):
     """`analyze` and `pre-commit` on the file system: a link given, or met in a directory walk, is
     reported in every format, and fails the run and the governance policy."""
@@ -172,6 +203,26 @@ def analyze_links(s):
     # In GitHub Actions the link is the same finding, not an error about where it points.
     proc = run(s, "analyze", "--ci", "migrations", env_extra={"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": s.repo})
     check(proc.returncode == 1 and RULE in proc.stdout, f"in Actions: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+
+
+def analyze_folder_links(s):
+    """`analyze` walking a folder and `pre-commit`: a link to a folder of migrations, or to one
+    not in this checkout (prisma/migrations/<id> -> ../../tools/seed), is reported, never entered."""
+    base_repo(s)
+    write(os.path.join(s.repo, "tools/seed/migration.sql"), "TRUNCATE users CASCADE;\n")
+    os.makedirs(os.path.join(s.repo, "prisma/migrations/20240101_init"))
+    write(os.path.join(s.repo, "prisma/migrations/20240101_init/migration.sql"), "SELECT 1;\n")
+    os.symlink("../../tools/seed", os.path.join(s.repo, "prisma/migrations/20240102_seed"))
+    os.symlink("../../tools/gone", os.path.join(s.repo, "prisma/migrations/20240103_gone"))
+    proc = run(s, "analyze", "--ci", "--format", "json", "prisma")
+    check(proc.returncode == 1, f"analyze prisma: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+    files = {f["path"]: f for f in json.loads(proc.stdout)["files"]}
+    for path in ("prisma/migrations/20240102_seed", "prisma/migrations/20240103_gone"):
+        check(path in files and [x["rule"] for x in files[path]["findings"]] == [RULE], f"{path}: {files}")
+    check(not any("tools/seed" in p and "migration.sql" in p for p in files), f"the link was followed: {files}")
+    proc = run(s, "pre-commit", "--ci", stdin="prisma/migrations/20240102_seed\0tools/seed/migration.sql\0")
+    check(proc.returncode == 1 and RULE in proc.stdout and "20240102_seed" in proc.stdout,
+          f"pre-commit: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
 
 
 def victim(s):
@@ -284,7 +335,8 @@ def stdin_in_actions(s):
     check(proc.returncode == 0 and "error" not in proc.stderr, f"exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (pr_symlink_migration, pr_file_turned_link, pr_submodule_migration, analyze_links,
+SCENARIOS = {f.__name__: f for f in (pr_symlink_migration, pr_file_turned_link, pr_submodule_migration,
+                                     pr_prisma_dir_link, pr_submodule_folder, analyze_links, analyze_folder_links,
                                      plans_through_links, report_through_link, sarif_through_link, init_through_link,
                                      stdin_in_actions)}
 

@@ -199,6 +199,27 @@ TEST_CASE("selects: directories in the paths setting, as `pgfence analyze` reads
     CHECK_FALSE(diff::selects(defaults, "node_modules/pkg/migrations/1.js"));
 }
 
+TEST_CASE("may_hold: folders a link or submodule could stand for among the migrations", "[diff][glob]") {
+    const auto& defaults = diff::default_migration_globs();
+    for (const char* dir : {"prisma/migrations/20240102_seed", "migrations/vendor", "migrations", "db/migrate",
+                            "src/main/resources/db/migration", "drizzle", "a/migrations/b/c"}) {
+        INFO(dir);
+        CHECK(diff::may_hold(defaults, dir));
+    }
+    for (const char* dir : {"tools/seed", "tools", "prisma", "docs/current", "node_modules/x/migrations/y", "db/other"}) {
+        INFO(dir);
+        CHECK_FALSE(diff::may_hold(defaults, dir));
+    }
+    const std::vector<std::string> paths = {"db/migrations/*.sql", "services/*/sql"};
+    CHECK(diff::may_hold(paths, "db"));                // db -> elsewhere holds migrations/*.sql
+    CHECK(diff::may_hold(paths, "db/migrations"));
+    CHECK_FALSE(diff::may_hold(paths, "db/migrations/sub"));  // *.sql is one level
+    CHECK(diff::may_hold(paths, "services/api"));
+    CHECK(diff::may_hold(paths, "services/api/sql/v2"));      // a folder the setting names: all below
+    CHECK_FALSE(diff::may_hold(paths, "docs"));
+    CHECK(diff::may_hold({"**/*.pgsql"}, "anything/at/all"));  // any folder may hold one
+}
+
 TEST_CASE("changed_migrations: added, modified, deleted, ignored files", "[diff]") {
     GitRepo repo;
     repo.write("migrations/001_init.sql", "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n"
