@@ -52,8 +52,9 @@ if [ "$status" -eq 2 ] && has trace "^error: no PostgreSQL server binaries found
 else bad "trace without PostgreSQL (exit $status, expected 2 and an error line)"; show trace; fi
 
 # The governance service's program (pgfence-serve: cpp-httplib, OpenSSL, libpq), run by pgfence:
-# an audit trail of one event verifies, and the same event changed does not.
-printf '%s\n' '{"content_hash":null,"data":{},"hash":"HASH","prev":"0000000000000000000000000000000000000000000000000000000000000000","pull_request":null,"repository":"octo/app","seq":1,"type":"token","at":"2026-11-23T09:00:00Z"}' > /tmp/audit.jsonl
+# an event in its canonical form (keys sorted, no spaces: anything else is refused at its line)
+# whose hash is not its content's is named.
+printf '%s\n' '{"at":"2026-11-23T09:00:00Z","content_hash":null,"data":{},"hash":"HASH","prev":"0000000000000000000000000000000000000000000000000000000000000000","pull_request":null,"repository":"octo/app","seq":1,"type":"token"}' > /tmp/audit.jsonl
 run audit pgfence audit verify /tmp/audit.jsonl
 if [ "$status" -eq 1 ] && has audit "^error: octo/app seq 1: its hash does not match"; then ok "pgfence audit verify runs pgfence-serve and names a changed event"
 else bad "pgfence audit verify (exit $status, expected 1 naming seq 1)"; show audit; fi
