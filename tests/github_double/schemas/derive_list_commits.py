@@ -12,13 +12,7 @@ schema is the one of the shared pulls.get.json's `user`.
 import json
 import sys
 
-
-def without_descriptions(node):
-    if isinstance(node, dict):
-        return {k: without_descriptions(v) for k, v in node.items() if k != "description"}
-    if isinstance(node, list):
-        return [without_descriptions(v) for v in node]
-    return node
+from schema_text import without_descriptions
 
 
 def main():

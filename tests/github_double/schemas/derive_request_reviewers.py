@@ -11,16 +11,10 @@ computes (merge state, counts, merged_by). So it is derived from the shared pull
 import json
 import sys
 
+from schema_text import without_descriptions
+
 ONLY_IN_FULL = ["merged", "mergeable", "rebaseable", "mergeable_state", "merged_by", "comments", "review_comments",
                 "maintainer_can_modify", "commits", "additions", "deletions", "changed_files"]
-
-
-def without_descriptions(node):
-    if isinstance(node, dict):
-        return {k: without_descriptions(v) for k, v in node.items() if k != "description"}
-    if isinstance(node, list):
-        return [without_descriptions(v) for v in node]
-    return node
 
 
 def main():
