@@ -30,7 +30,7 @@ import http.client as httpclient
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from serve_test import REPO, SECRET, Failed, check, comment, free_port, http, ok, run_world  # noqa: E402
+from serve_test import REPO, SECRET, Failed, check, comment, cookie_of, free_port, get, header, http, ok, run_world  # noqa: E402
 from original_readme_test import Postgres  # noqa: E402  (serve_test put tests/cli on the path)
 import webhooks  # noqa: E402
 
@@ -282,28 +282,6 @@ def scenario_ghes(w):
 
 CLIENT_ID = "Iv1.pgfence0integrity"
 CLIENT_SECRET = "oauth-secret-integrity-0123456789"
-
-
-def get(url, cookie=None, source="127.0.0.1"):
-    """One GET from `source` (a loopback address) without following redirects: (status, headers, body)."""
-    parts = urllib.parse.urlsplit(url)
-    conn = httpclient.HTTPConnection(parts.hostname, parts.port, timeout=30, source_address=(source, 0))
-    conn.request("GET", parts.path + ("?" + parts.query if parts.query else ""), headers={"Cookie": cookie} if cookie else {})
-    r = conn.getresponse()
-    out = (r.status, r.getheaders(), r.read().decode("utf-8", "replace"))
-    conn.close()
-    return out
-
-
-def header(headers, name):
-    return [v for k, v in headers if k.lower() == name.lower()]
-
-
-def cookie_of(headers, name):
-    for value in header(headers, "Set-Cookie"):
-        if value.startswith(name + "="):
-            return value.split(";", 1)[0]
-    return None
 
 
 def start_sign_in(url, source="127.0.0.1"):

@@ -23,7 +23,7 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from serve_test import REPO, check, comment, free_port, git, http, ok, review, run_world, write  # noqa: E402
+from serve_test import REPO, check, comment, cookie_of, free_port, get, git, header, http, ok, review, run_world, write  # noqa: E402
 
 CLIENT_ID = "Iv1.pgfence0page"
 CLIENT_SECRET = "oauth-secret-0123456789abcdef"
@@ -46,29 +46,6 @@ def chromium(binary, tmp, url, *action):
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     check(proc.returncode == 0, f"chromium exited {proc.returncode}: {proc.stderr[-1500:]}")
     return proc.stdout
-
-
-def get(url, cookie=None):
-    """One GET without following redirects: (status, headers as a list, body)."""
-    parts = urllib.parse.urlsplit(url)
-    conn = httpclient.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    headers = {"Cookie": cookie} if cookie else {}
-    conn.request("GET", parts.path + ("?" + parts.query if parts.query else ""), headers=headers)
-    r = conn.getresponse()
-    out = (r.status, r.getheaders(), r.read().decode("utf-8", "replace"))
-    conn.close()
-    return out
-
-
-def header(headers, name):
-    return [v for k, v in headers if k.lower() == name.lower()]
-
-
-def cookie_of(headers, name):
-    for value in header(headers, "Set-Cookie"):
-        if value.startswith(name + "="):
-            return value.split(";", 1)[0]
-    return None
 
 
 def sign_in_by_hand(url):

@@ -20,7 +20,9 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import http.client as httpclient
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "github_double"))
@@ -75,6 +77,28 @@ def http(method, url, body=None, headers=None, timeout=30):
             return r.status, r.read(), dict(r.headers)
     except urllib.error.HTTPError as e:
         return e.code, e.read(), dict(e.headers)
+
+
+def get(url, cookie=None, source="127.0.0.1"):
+    """One GET from `source` (a loopback address) without following redirects: (status, headers, body)."""
+    parts = urllib.parse.urlsplit(url)
+    conn = httpclient.HTTPConnection(parts.hostname, parts.port, timeout=30, source_address=(source, 0))
+    conn.request("GET", parts.path + ("?" + parts.query if parts.query else ""), headers={"Cookie": cookie} if cookie else {})
+    r = conn.getresponse()
+    out = (r.status, r.getheaders(), r.read().decode("utf-8", "replace"))
+    conn.close()
+    return out
+
+
+def header(headers, name):
+    return [v for k, v in headers if k.lower() == name.lower()]
+
+
+def cookie_of(headers, name):
+    for value in header(headers, "Set-Cookie"):
+        if value.startswith(name + "="):
+            return value.split(";", 1)[0]
+    return None
 
 
 class World:
