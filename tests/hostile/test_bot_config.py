@@ -3,17 +3,14 @@ items 4, 5, 10-15): real git repositories, the real binary, the GitHub double.
 
     test_bot_config.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
-import argparse
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
-from pr_test import MARKER, Failed, Scenario, check, git, write  # noqa: E402
+from pr_test import MARKER, check, git, main, write  # noqa: E402
 
 RISKY = "CREATE INDEX deep_orders ON orders (customer_id);\n"  # HIGH: blocks writes
 
@@ -235,30 +232,5 @@ SCENARIOS = {f.__name__: f for f in (config_paths, config_from_base, config_adde
                                      event_directory)}
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("scenario", choices=sorted(SCENARIOS))
-    p.add_argument("--binary", required=True)
-    p.add_argument("--double", required=True)
-    p.add_argument("--schemas", required=True)
-    p.add_argument("--sarif-schema", required=True)
-    args = p.parse_args()
-    if not os.path.isdir(args.schemas):
-        print(f"SKIP: no GitHub schemas at {args.schemas}")
-        return 0
-    tmp = tempfile.mkdtemp(prefix="pgfence-hostile-bot-")
-    s = Scenario(args, tmp)
-    try:
-        SCENARIOS[args.scenario](s)
-    except (Failed, subprocess.TimeoutExpired) as e:
-        print(f"FAIL {args.scenario}: {e}")
-        return 1
-    finally:
-        s.stop_double()
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"ok {args.scenario}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(SCENARIOS))

@@ -5,16 +5,14 @@ GitHub Actions. Real git repositories, the real binary, the GitHub double.
 
     test_links.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
-import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
-from pr_test import Failed, Scenario, check, git, validate_sarif, write  # noqa: E402
+from pr_test import check, git, main, validate_sarif, write  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 RULE = "migration-not-a-file"
@@ -341,30 +339,5 @@ SCENARIOS = {f.__name__: f for f in (pr_symlink_migration, pr_file_turned_link, 
                                      stdin_in_actions)}
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("scenario", choices=sorted(SCENARIOS))
-    p.add_argument("--binary", required=True)
-    p.add_argument("--double", required=True)
-    p.add_argument("--schemas", required=True)
-    p.add_argument("--sarif-schema", required=True)
-    args = p.parse_args()
-    if not os.path.isdir(args.schemas):
-        print(f"SKIP: no GitHub schemas at {args.schemas}")
-        return 0
-    tmp = tempfile.mkdtemp(prefix="pgfence-hostile-links-")
-    s = Scenario(args, tmp)
-    try:
-        SCENARIOS[args.scenario](s)
-    except (Failed, subprocess.TimeoutExpired) as e:
-        print(f"FAIL {args.scenario}: {e}")
-        return 1
-    finally:
-        s.stop_double()
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"ok {args.scenario}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(SCENARIOS))

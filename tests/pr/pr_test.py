@@ -1094,7 +1094,7 @@ def main(scenarios=None):
     s = Scenario(args, tmp)
     try:
         scenarios[args.scenario](s)
-    except Failed as e:
+    except (Failed, subprocess.TimeoutExpired) as e:
         print(f"FAIL {args.scenario}: {e}")
         return 1
     finally:
