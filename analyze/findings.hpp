@@ -112,6 +112,9 @@ struct PlanStep {
     // steps a .sql file of comments and batches to run by hand.
     std::string file_text;
     std::vector<std::pair<std::string, std::string>> extra_files;  // path, text (diesel metadata.toml, flyway .conf)
+    // Runs once the new release (the code that uses what the file adds) is deployed: the new
+    // release may deploy after the last step without this, and steps with it come last.
+    bool after_release = false;
 };
 
 // The whole file rewritten into the migrations that do what it intends without the dangerous

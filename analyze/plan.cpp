@@ -843,7 +843,9 @@ Plan Composer::compose() {
     group(m_settle, "Migration (after the backfill)", steps);
     group(m_validate, "Migration (validation)", steps);
     group(m_finish, "Migration (after the validation)", steps);
+    std::size_t first_later = steps.size();
     group(m_later, "Migration (a later release, once no deployed code uses the old form)", steps);
+    for (std::size_t k = first_later; k < steps.size(); ++k) steps[k].after_release = true;
 
     int migration = 0;
     int band = 0;

@@ -206,6 +206,7 @@ void plan(JsonWriter& w, const std::optional<Plan>& p) {
     w.key("steps").begin_array();
     for (const auto& st : p->steps) {
         w.begin_object();
+        w.member("after_release", st.after_release);
         w.key("files").begin_array();
         auto file = [&](const std::string& path, const std::string& text) {
             w.begin_object();
