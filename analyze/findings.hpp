@@ -124,6 +124,9 @@ struct Plan {
     std::vector<PlanStep> steps;
     std::vector<std::string> replaced;  // rule ids whose findings the plan resolves, sorted
     std::vector<std::string> notes;     // what the user must still do or check (renumbering, ...)
+    // Non-empty: no plan is offered (steps empty), and this says why and what to do by hand.
+    // A plan is offered only in a shape that can be proven (docs/plans.md).
+    std::string declined;
 };
 
 }  // namespace pgfence::analyze

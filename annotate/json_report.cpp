@@ -197,6 +197,8 @@ void plan(JsonWriter& w, const std::optional<Plan>& p) {
         return;
     }
     w.begin_object();
+    if (p->declined.empty()) w.key("declined").null();
+    else w.member("declined", p->declined);
     w.key("notes").begin_array();
     for (const auto& n : p->notes) w.string(n);
     w.end_array();
