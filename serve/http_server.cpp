@@ -21,6 +21,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Set by a handler (close_connection_after_answer) on the thread that serves its connection.
+thread_local bool t_close_after_answer = false;
+
 // Waits until `fd` is ready for `events` or `until` passes; false on timeout or error.
 bool wait_for(int fd, short events, Clock::time_point until) {
     while (true) {
@@ -185,8 +188,9 @@ private:
             if (!next_request(stream, sock)) break;
             stream.begin_request();
             bool closed = false;
+            t_close_after_answer = false;
             ok = process_request(stream, count == 1, closed, [](httplib::Request&) {});
-            if (closed || stream.expired()) break;
+            if (closed || stream.expired() || t_close_after_answer) break;
         }
         if (ssl != nullptr) {
             ERR_clear_error();
@@ -217,6 +221,8 @@ private:
 };
 
 }  // namespace
+
+void close_connection_after_answer() { t_close_after_answer = true; }
 
 analyze::Result<std::unique_ptr<httplib::Server>> make_http_server(const std::string& tls_cert, const std::string& tls_key,
                                                                    Deadlines deadlines) {

@@ -28,4 +28,8 @@ struct Deadlines {
 [[nodiscard]] analyze::Result<std::unique_ptr<httplib::Server>> make_http_server(const std::string& tls_cert,
                                                                                const std::string& tls_key, Deadlines deadlines);
 
+// Closes the connection of the request this thread is answering once its answer is written: for
+// a handler that stopped reading a body part-way (its rest must never be read as a new request).
+void close_connection_after_answer();
+
 }  // namespace pgfence::serve

@@ -28,6 +28,7 @@
 #include "serve/metrics.hpp"
 #include "serve/page_routes.hpp"
 #include "serve/payload.hpp"
+#include "serve/upload_target.hpp"
 
 namespace pgfence::serve {
 
@@ -154,12 +155,7 @@ bool has_nul(const json& value) {
 }
 
 // The head a refused upload was for, when the envelope names one the token may upload for.
-struct RefusedHead {
-    std::string repository;
-    std::string head_sha;
-    std::int64_t pull_request = 0;
-};
-std::optional<RefusedHead> refused_head(const json& envelope, const std::string& token_repository) {
+std::optional<UploadTarget> refused_head(const json& envelope, const std::string& token_repository) {
     if (!envelope.is_object()) return std::nullopt;
     auto repository = text_at(envelope, {"repository"});
     auto head = text_at(envelope, {"head_sha"});
@@ -168,7 +164,7 @@ std::optional<RefusedHead> refused_head(const json& envelope, const std::string&
         *number > 2147483647) {
         return std::nullopt;
     }
-    return RefusedHead{token_repository, *head, *number};
+    return UploadTarget{token_repository, *number, *head};
 }
 
 // What a caller is told of a failure on our side: its kind, never the database's own words (hosts,
@@ -328,10 +324,11 @@ analyze::Status Service::run() {
     };
     add_page_routes(server, {m_config, m_store, *m_dashboard_cache, approvers, "pgfence-governance/" PGFENCE_VERSION});
 
-    server.Post("/v1/analyses", timed("/v1/analyses", [this](const httplib::Request& req, httplib::Response& res) {
-        auto refuse = [&](int status, const std::string& result, json body) {
+    // An upload whose body was read whole (at most max_upload_bytes).
+    auto upload = [this](const httplib::Request& req, const std::string& body, httplib::Response& res) {
+        auto refuse = [&](int status, const std::string& result, json answer) {
             m_metrics->count(m_metrics->uploads, result);
-            reply(res, status, body);
+            reply(res, status, answer);
         };
         const std::string token = bearer(req);
         if (token.empty()) return refuse(401, "unauthorized", {{"message", "an upload token is required (Authorization: Bearer)"}});
@@ -342,32 +339,32 @@ analyze::Status Service::run() {
         if (key.empty() || key.size() > 128 || !printable_ascii(key)) {
             return refuse(422, "invalid", {{"message", "an Idempotency-Key header (1 to 128 printable characters) is required"}});
         }
-        if (!nesting_within(req.body, k_max_depth)) {
+        if (!nesting_within(body, k_max_depth)) {
             return refuse(422, "invalid", {{"message", "the body is nested deeper than " + std::to_string(k_max_depth) + " levels"}});
         }
-        json envelope = json::parse(req.body, nullptr, false);
+        json envelope = json::parse(body, nullptr, false);
         if (envelope.is_discarded()) return refuse(422, "invalid", {{"message", "the body is not JSON"}});
         // A refused upload of a head this token may upload for leaves that head a failing check
         // saying why (issue #32): a head never shows success without a valid upload of its own.
-        auto invalid = [&](json body) {
+        auto invalid = [&](json answer) {
             if (auto head = refused_head(envelope, lower(**repository))) {
-                const std::string why = body.value("message", std::string("the upload was refused"));
-                auto noted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
-                    auto e = append_audit(c, head->repository, "upload_refused", std::nullopt, head->pull_request,
-                                          {{"head_sha", head->head_sha}, {"status", 422}, {"why", why}, {"idempotency_key", key}});
-                    if (!e) return e.error();
-                    return enqueue(c, "head_check", {{"repository", head->repository}, {"head_sha", head->head_sha},
-                                                     {"pull_request", head->pull_request}, {"state", "refused"}, {"why", why}});
-                });
-                if (!noted) std::fprintf(stderr, "pgfence serve: the refused upload was not recorded: %s\n", noted.error().message.c_str());
+                note_refused_upload(*head, 422, answer.value("message", std::string("the upload was refused")), key);
             }
-            refuse(422, "invalid", std::move(body));
+            refuse(422, "invalid", std::move(answer));
         };
         if (std::string problem = envelope_problem(envelope); !problem.empty()) return invalid({{"message", problem}});
         // GitHub's repository names are case-insensitive: one chain per repository, in lower case.
         const std::string target = lower(envelope["repository"].get<std::string>());
         if (target != lower(**repository)) {
             return refuse(401, "unauthorized", {{"message", "this token uploads for " + **repository + ", not " + target}});
+        }
+        // The head the headers name (for the case that the body is too large to read) is the envelope's.
+        auto named = target_of_request(req);
+        if (!named) return invalid({{"message", named.error().message}});
+        const UploadTarget envelope_head{target, envelope["pull_request"].get<std::int64_t>(), envelope["head_sha"].get<std::string>()};
+        if (*named && **named != envelope_head) {
+            return invalid({{"message", std::string(k_repository_header) + ", " + k_pull_request_header + " and " + k_head_header +
+                                            " name another head than the envelope"}});
         }
         // PostgreSQL's jsonb cannot hold U+0000: refused here, by name, rather than failing to
         // store (pgfence pr replaces it with U+FFFD before uploading, as it does invalid UTF-8).
@@ -420,7 +417,7 @@ analyze::Status Service::run() {
         const json policy_source = policy->second;
 
         auto answer = m_store.record_upload(
-            target, envelope, key, sha256_hex(req.body),
+            target, envelope, key, sha256_hex(body),
             [&](trace::Connection& c, const std::string& upload_id) -> StoreResult<Answer> {
                 // The same migrations reviewed before on this pull request (a rebase, a push of other files).
                 auto earlier = c.query("SELECT head_sha FROM pgfence_uploads WHERE repository = $1 AND pull_request = $2 "
@@ -515,7 +512,26 @@ analyze::Status Service::run() {
         const std::string result = answer->status == 201 ? "accepted" : answer->status == 200 ? "replayed" : "conflict";
         if (answer->status == 201) m_metrics->count(m_metrics->decisions, answer->body.value("conclusion", ""));
         refuse(answer->status, result, answer->body);
-    }));
+    };
+
+    // The body is read here, with max_upload_bytes as its limit, so that an upload too large to
+    // read can still fail the check of the head its headers name (serve/upload_target.hpp).
+    server.Post("/v1/analyses", [this, upload](const httplib::Request& req, httplib::Response& res,
+                                               const httplib::ContentReader& reader) {
+        const auto start = std::chrono::steady_clock::now();
+        UploadBody body = read_upload_body(req, res, reader, m_config.max_upload_bytes);
+        if (body.read == UploadBody::Read::whole) {
+            upload(req, body.bytes, res);
+        } else if (body.read == UploadBody::Read::too_large) {
+            upload_too_large(req, body, res);
+        } else {
+            m_metrics->count(m_metrics->uploads, "invalid");
+            reply(res, req.is_multipart_form_data() ? 415 : 400,
+                  {{"message", req.is_multipart_form_data() ? "the body must be the JSON envelope, not a form"
+                                                            : "the body could not be read whole"}});
+        }
+        m_metrics->observe("/v1/analyses", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    });
 
     server.Post("/v1/github/webhook", timed("/v1/github/webhook", [this](const httplib::Request& req, httplib::Response& res) {
         // The signature first: nothing of an unsigned body is parsed.
@@ -588,6 +604,37 @@ analyze::Status Service::run() {
         return analyze::Done{};
     }
     return analyze::Done{};
+}
+
+void Service::upload_too_large(const httplib::Request& req, const UploadBody& body, httplib::Response& res) {
+    m_metrics->count(m_metrics->uploads, "too_large");
+    const std::string why = oversize_reason(body, m_config.max_upload_bytes);
+    // The head's check fails only for a head the headers name in the token's own repository: the
+    // same trust as a refused envelope's (the token is the repository's CI speaking).
+    auto named = target_of_request(req);
+    const std::string token = bearer(req);
+    if (named && *named && !token.empty()) {
+        auto repository = m_store.token_repository(token);
+        if (!repository) {
+            (void)public_message(repository.error());  // logged; the answer stays 413
+        } else if (*repository && lower(**repository) == (*named)->repository) {
+            const std::string key = req.get_header_value("Idempotency-Key");
+            const bool key_ok = !key.empty() && key.size() <= 128 && printable_ascii(key);
+            note_refused_upload(**named, 413, why, key_ok ? key : "");
+        }
+    }
+    reply(res, 413, {{"message", why}});
+}
+
+void Service::note_refused_upload(const UploadTarget& head, int status, const std::string& why, const std::string& key) {
+    auto noted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        auto e = append_audit(c, head.repository, "upload_refused", std::nullopt, head.pull_request,
+                              {{"head_sha", head.head_sha}, {"status", status}, {"why", why}, {"idempotency_key", key}});
+        if (!e) return e.error();
+        return enqueue(c, "head_check", {{"repository", head.repository}, {"head_sha", head.head_sha},
+                                         {"pull_request", head.pull_request}, {"state", "refused"}, {"why", why}});
+    });
+    if (!noted) std::fprintf(stderr, "pgfence serve: the refused upload was not recorded: %s\n", noted.error().message.c_str());
 }
 
 analyze::Result<std::pair<std::shared_ptr<const Policies>, json>> Service::current_policy() {

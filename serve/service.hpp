@@ -19,6 +19,7 @@
 #include "serve/decide.hpp"
 #include "serve/github_app.hpp"
 #include "serve/store.hpp"
+#include "serve/upload_target.hpp"
 
 namespace pgfence::serve {
 
@@ -34,6 +35,11 @@ public:
     void stop();
 
 private:
+    // POST /v1/analyses with a body above max_upload_bytes: 413, and a failing check on the head
+    // the Pgfence-* headers name when the token uploads for that repository.
+    void upload_too_large(const httplib::Request& req, const UploadBody& body, httplib::Response& res);
+    // A refused upload of `head`: audited (upload_refused) and its failing head_check queued.
+    void note_refused_upload(const UploadTarget& head, int status, const std::string& why, const std::string& key);
     void work_loop();
     // One job: true when done, false to retry later (the reason in `error`).
     bool process(const Job& job, std::string& error, bool& give_up);

@@ -5,11 +5,14 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <tuple>
+#include <vector>
 
 #include "serve/audit.hpp"
 #include "serve/binding.hpp"
 #include "serve/config.hpp"
 #include "serve/crypto.hpp"
+#include "serve/upload_target.hpp"
 
 using namespace pgfence::serve;
 using nlohmann::json;
@@ -489,4 +492,52 @@ TEST_CASE("the check run's links go to the configured GitHub (GHES)", "[serve]")
     CHECK(text.find("](https://ghe.example.com/octo/app/blob/" + head + "/migrations/002_email.sql#L1)") != std::string::npos);
     CHECK(text.find("](https://ghe.example.com/octo/app/blob/" + head + "/migrations/003.sql#L2)") != std::string::npos);
     CHECK(text.find("https://github.com") == std::string::npos);
+}
+
+TEST_CASE("upload target headers: all three or none, each exactly its shape", "[serve][upload]") {
+    const std::string head(40, 'a');
+    auto of = [](std::string repository, std::string number, std::string sha, std::size_t count = 1) {
+        return target_of_headers({repository, count}, {number, count}, {sha, count});
+    };
+    auto none = target_of_headers({}, {}, {});
+    REQUIRE(none);
+    CHECK_FALSE(none->has_value());
+    auto named = of("Octo/App", "7", head);
+    REQUIRE(named);
+    REQUIRE(named->has_value());
+    CHECK(**named == UploadTarget{"octo/app", 7, head});
+    CHECK(of("octo/app", "2147483647", head));
+    for (const auto& [repository, number, sha] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"octo", "7", head},                    // no name
+             {"octo/app/x", "7", head},              // a path
+             {"octo/..", "7", head},                 // a dot name
+             {"octo/app\r\nX-A: b", "7", head},      // a header's line break
+             {"octo/app", "0", head},                // not a pull request
+             {"octo/app", "07", head},               // a leading zero
+             {"octo/app", "+7", head},               // a sign
+             {"octo/app", "2147483648", head},       // above GitHub's numbers
+             {"octo/app", "7 ", head},               // a space
+             {"octo/app", "7", std::string(40, 'A')},  // upper case
+             {"octo/app", "7", std::string(39, 'a')},  // short
+             {"octo/app", "7", std::string(40, 'g')},  // not hex
+         }) {
+        auto refused = of(repository, number, sha);
+        CHECK_FALSE(refused);
+        if (!refused) CHECK(refused.error().message.find(sha) == std::string::npos);  // named, never quoted
+    }
+    CHECK_FALSE(of("octo/app", "7", head, 2));  // repeated
+    auto partial = target_of_headers({"octo/app", 1}, {}, {head, 1});
+    REQUIRE_FALSE(partial);
+    CHECK(partial.error().message.find("go together") != std::string::npos);
+}
+
+TEST_CASE("an oversize upload's reason names its size, the limit and what to do", "[serve][upload]") {
+    UploadBody exact;
+    exact.read = UploadBody::Read::too_large;
+    exact.size = 2100002;
+    CHECK(oversize_reason(exact, 2000000).find("the report (2100002 bytes) is larger than the service's max_upload_bytes (2000000)") != std::string::npos);
+    CHECK(oversize_reason(exact, 2000000).find("split the pull request") != std::string::npos);
+    UploadBody stopped = exact;
+    stopped.size_exact = false;
+    CHECK(oversize_reason(stopped, 2000000).find("the report (more than 2000000 bytes) is larger") != std::string::npos);
 }

@@ -1,0 +1,70 @@
+#pragma once
+// An upload's head named outside its body, and its body read with a limit (issue #32). A report
+// larger than max_upload_bytes is refused unread, so its envelope cannot say whose head it was;
+// `pgfence pr` also names the head in three request headers, and the service reads the body
+// itself (never keeping more than the limit) so that it can still fail that head's check.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "analyze/error.hpp"
+
+namespace httplib {
+struct Request;
+struct Response;
+class ContentReader;
+}  // namespace httplib
+
+namespace pgfence::serve {
+
+inline constexpr const char* k_repository_header = "Pgfence-Repository";
+inline constexpr const char* k_pull_request_header = "Pgfence-Pull-Request";
+inline constexpr const char* k_head_header = "Pgfence-Head-Sha";
+
+// The head an upload is for. The repository in lower case (one chain per repository).
+struct UploadTarget {
+    std::string repository;
+    std::int64_t pull_request = 0;
+    std::string head_sha;
+    bool operator==(const UploadTarget&) const = default;
+};
+
+// One request header: its (first) value and how many times it was sent.
+struct HeaderValue {
+    std::string value;
+    std::size_t count = 0;
+};
+
+// The head the three headers name: nothing when none of them was sent (an older pgfence), an
+// error naming the header (never quoting it) when one is missing, repeated or not exactly
+// OWNER/NAME, a pull request number, a 40-hex commit.
+[[nodiscard]] analyze::Result<std::optional<UploadTarget>> target_of_headers(const HeaderValue& repository,
+                                                                            const HeaderValue& pull_request,
+                                                                            const HeaderValue& head_sha);
+// The same, from a request.
+[[nodiscard]] analyze::Result<std::optional<UploadTarget>> target_of_request(const httplib::Request& req);
+
+// An upload's body as read: whole (at most `limit` bytes), or too large (then `size` is the
+// Content-Length refused, or, `size_exact` false, the count at which reading stopped), or not
+// read (the client went away, a deadline passed, a form instead of JSON).
+struct UploadBody {
+    enum class Read { whole, too_large, failed };
+    Read read = Read::failed;
+    std::string bytes;
+    std::uint64_t size = 0;
+    bool size_exact = true;
+};
+
+// Reads the body of `req` through cpp-httplib's content reader, keeping at most `limit` bytes
+// (after any Content-Encoding is undone). A Content-Length above the limit is skipped by
+// cpp-httplib as before; a body that grows past it otherwise is left unread and the connection
+// is closed after the answer, so its rest is never read as another request.
+[[nodiscard]] UploadBody read_upload_body(const httplib::Request& req, httplib::Response& res,
+                                          const httplib::ContentReader& reader, std::uint64_t limit);
+
+// Why a body of `body.size` bytes was refused, and what to do about it: the 413 answer's
+// message and the failing check's reason.
+[[nodiscard]] std::string oversize_reason(const UploadBody& body, std::uint64_t limit);
+
+}  // namespace pgfence::serve
