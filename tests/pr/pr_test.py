@@ -907,6 +907,9 @@ def check_envelope(s, envelope, request, sql_included=True):
     check(h.get("content-type") == "application/json" and h.get("user-agent", "").startswith("pgfence/"),
           f"headers: {h}")
     check(request["path"] == "/v1/analyses", f"posted to {request['path']}")
+    # The head again in headers: a service that refuses the body unread (413) still fails its check.
+    check((h.get("pgfence-repository"), h.get("pgfence-pull-request"), h.get("pgfence-head-sha")) ==
+          (envelope["repository"], str(envelope["pull_request"]), envelope["head_sha"]), f"Pgfence-* headers: {h}")
 
 
 def governance_upload(s):
