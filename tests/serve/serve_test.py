@@ -4,7 +4,7 @@ the test starts), the GitHub test double as the App's API, real git repositories
 
     serve_test.py SCENARIO --binary pgfence --source DIR --schemas DIR
 Scenarios: loop, org_policy, faults, restart, replicas, tamper, signoff, exemptions, integrity,
-exemption_rewrite. Each prints ok: lines; the first failure ends it (exit 1).
+exemption_rewrite, exemption_binding, commit_cap, oversize. Each prints ok: lines; the first failure ends it (exit 1).
 """
 import argparse
 import concurrent.futures
@@ -1054,10 +1054,114 @@ def scenario_commit_cap(w):
     ok("every request to GitHub validated")
 
 
+def post_chunked(url, headers, size):
+    """A chunked POST of `size` bytes of JSON-ish text (no Content-Length): (status or the error's name)."""
+    parts = urllib.parse.urlsplit(url)
+    conn = httpclient.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    piece = b"x" * 65536
+    try:
+        conn.request("POST", parts.path, body=iter([piece] * (size // len(piece) + 1)), headers=headers, encode_chunked=True)
+        return conn.getresponse().status
+    except (ConnectionError, OSError) as e:
+        return type(e).__name__
+    finally:
+        conn.close()
+
+
+def scenario_oversize(w):
+    """Issue #32, the upload made to fail by its size: a pull request whose report is larger than
+    max_upload_bytes gets a failing check on its head that says so (the head named by pgfence pr's
+    Pgfence-* headers, trusted only as far as the token goes); pr prints one error line (exit 2
+    with --upload-required); a review of that commit binds to no earlier upload."""
+    config, token, url = signoff_world(w, 'approvers = ["alice"]\n')
+    other = w.token(config, "octo/other")
+    proc, out, head0 = w.upload(url, token)
+    w.wait_for_check(head0, "action_required")
+
+    # Commit D: a migration whose report is above the service's 2000000 bytes (the SQL is sent).
+    big = "".join(f"COMMENT ON TABLE users IS '{i:05d} " + "y" * 60000 + "';\n" for i in range(40))
+    write(os.path.join(w.repo, "migrations/003_big.sql"), big)
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "D")
+    head_d = w.heads()[1]
+    proc, out, _ = w.upload(url, token, "--upload-required")
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    check(proc.returncode == 2 and len(errors) == 1 and "413" in errors[0] and "max_upload_bytes" in errors[0],
+          f"pr --upload-required: exit 2 and one error line naming the limit: {proc.returncode} {errors} {proc.stderr[-600:]}")
+    ok(f"pr on a report above max_upload_bytes: exit 2 and one line: {errors[0][:160]}...")
+    run = w.wait_for_check(head_d, "failure")
+    summary = run["output"]["summary"]
+    check("refused" in run["output"]["title"] and "max_upload_bytes (2000000)" in summary and " bytes) is larger" in summary
+          and "split the pull request" in summary, f"the failing check says the size and the limit: {run['output']}")
+    refused = w.wait_for_event(url, token, "upload_refused")
+    check(refused[-1]["data"]["status"] == 413 and refused[-1]["data"]["head_sha"] == head_d, f"upload_refused: {refused[-1]}")
+    ok("a report above max_upload_bytes leaves its head a failing check naming the size and the limit (upload_refused 413)")
+
+    # alice approves commit D: no upload of D was accepted, so the approval binds to none (not to head0's).
+    review(w, url, "alice", head_sha=head_d, body="D looks fine")
+    approval = w.wait_for_event(url, token, "approval")[-1]
+    check(approval["data"].get("pending") is True and approval["data"]["commit_id"] == head_d, f"a pending approval: {approval}")
+    time.sleep(2)
+    bound = [e for e in w.audit(url, token) if e["type"] == "approval_bound"]
+    check(not bound, f"the approval of D was bound to an upload: {bound}")
+    check([r.get("conclusion") for r in w.governance_checks(head_d)][-1:] == ["failure"], "D keeps its failing check")
+    check(w.governance_checks(head0)[-1]["conclusion"] == "action_required", "the review of D approved head0's upload")
+    ok("a review approving commit D (upload too large) is pending: it approves no earlier upload, D's check still fails")
+
+    # The headers are trusted only as far as the token: another repository's token, a repository
+    # the token is not for, no headers (an older pgfence), malformed ones: 413 and nothing else.
+    def oversize(headers, token=token):
+        h = {"Authorization": "Bearer " + token, "Content-Type": "application/json", "Idempotency-Key": "k-big"}
+        h.update(headers)
+        return http("POST", url + "/v1/analyses", body=b"{" + b" " * 2_100_000 + b"}", headers=h)
+    ghost = "e" * 40
+    named = {"Pgfence-Repository": REPO, "Pgfence-Pull-Request": "7", "Pgfence-Head-Sha": ghost}
+    for headers, tok, what in ((named, other, "another repository's token"),
+                               (dict(named, **{"Pgfence-Repository": "octo/other"}), token, "another repository named"),
+                               ({}, token, "no headers"),
+                               (dict(named, **{"Pgfence-Head-Sha": ghost.upper()}), token, "a head in upper case"),
+                               (dict(named, **{"Pgfence-Pull-Request": "+7"}), token, "a signed number"),
+                               ({"Pgfence-Repository": REPO, "Pgfence-Head-Sha": ghost}, token, "no pull request header")):
+        status, body, _ = oversize(headers, tok)
+        check(status == 413 and b"max_upload_bytes" in body and b"(2100002 bytes) is larger than the service's max_upload_bytes (2000000)" in body,
+              f"{what}: 413 naming the size and the limit: {status} {body[:300]}")
+    status, body, _ = oversize(named, "pgf_" + "1" * 48)
+    check(status == 413, f"an unknown token: 413: {status}")
+    time.sleep(2)
+    check(not w.governance_checks(ghost) and len(w.wait_for_event(url, token, "upload_refused")) == 1,
+          f"a head named beyond the token's reach got a check: {w.governance_checks(ghost)}")
+    ok("oversize uploads naming a head the token does not cover, or none, or malformed: 413 and no check")
+
+    # A chunked body (no Content-Length) that grows past the limit: reading stops there.
+    ghost2 = "f" * 40
+    result = post_chunked(url + "/v1/analyses", {"Authorization": "Bearer " + token, "Idempotency-Key": "k-chunked",
+                                                 "Content-Type": "application/json", "Pgfence-Repository": REPO,
+                                                 "Pgfence-Pull-Request": "7", "Pgfence-Head-Sha": ghost2}, 3_000_000)
+    check(result in (413, "ConnectionResetError", "BrokenPipeError"), f"a chunked body past the limit: {result}")
+    run = w.wait_for_check(ghost2, "failure")
+    check("more than 2000000 bytes" in run["output"]["summary"], f"the chunked upload's check: {run['output']}")
+    status, _, _ = http("GET", url + "/healthz")
+    check(status == 200, "the service answers after the chunked upload")
+    ok("a chunked upload growing past max_upload_bytes: reading stops at the limit, its head's check fails")
+
+    # Headers that name another head than a readable envelope: refused (422).
+    h = {"Authorization": "Bearer " + token, "Content-Type": "application/json", "Idempotency-Key": "k-mismatch",
+         "Pgfence-Repository": REPO, "Pgfence-Pull-Request": "8", "Pgfence-Head-Sha": head0}
+    base, _ = w.heads()
+    envelope = {"schema_version": 1, "repository": REPO, "pull_request": 7, "head_sha": head0, "base_sha": base,
+                "content_hash": "sha256:" + "0" * 64, "sql_included": True, "report": {"files": []}}
+    status, body, _ = http("POST", url + "/v1/analyses", body=envelope, headers=h)
+    check(status == 422 and b"another head than the envelope" in body, f"mismatched headers: {status} {body}")
+    ok("headers naming another head than the envelope are refused (422)")
+    w.all_github_requests_valid()
+    ok("every request to GitHub validated")
+
+
 SCENARIOS = {"loop": scenario_loop, "org_policy": scenario_org_policy, "faults": scenario_faults, "restart": scenario_restart, "replicas": scenario_replicas,
              "tamper": scenario_tamper, "signoff": scenario_signoff, "exemptions": scenario_exemptions,
              "integrity": scenario_integrity, "exemption_rewrite": scenario_exemption_rewrite,
-             "exemption_binding": scenario_exemption_binding, "commit_cap": scenario_commit_cap}
+             "exemption_binding": scenario_exemption_binding, "commit_cap": scenario_commit_cap,
+             "oversize": scenario_oversize}
 
 
 def run_world(args, name, scenario):
