@@ -937,7 +937,10 @@ void Composer::statement(std::size_t i) {
             u.join_decline = not_null_decline(i);
         }
         bool drop_fk = alter_here != nullptr && pg::length(alter_here->cmds) == 1 && drops_foreign_key(s, alter_here);
-        if (drop_fk) note(i, "dropping the foreign key is kept as written (under lock_timeout): it locks both tables and has no online form");
+        if (drop_fk) {
+            note(i, "dropping the foreign key is kept as written (under lock_timeout): it locks both tables and has no online form");
+            u.table = pg::display_name(alter_here->relation);  // the table it alters, of the two it locks
+        }
         unit(std::move(u));
         if (drop_fk) m_dropped_fk = {m_now.size(), pg::display_name(alter_here->relation)};
     } else {
