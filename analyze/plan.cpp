@@ -6,14 +6,11 @@
 #include <optional>
 #include <set>
 
-#include "analyze/alter_clauses.hpp"
 #include "analyze/analyzer.hpp"
 #include "analyze/catalog.hpp"
-#include "analyze/names.hpp"
 #include "analyze/path_parts.hpp"
-#include "analyze/plan_shapes.hpp"
+#include "analyze/plan_survey.hpp"
 #include "analyze/rules/common.hpp"
-#include "analyze/rules/schema_recipes.hpp"
 
 namespace pgfence::analyze {
 
@@ -27,6 +24,11 @@ std::string_view plan_run_name(PlanRun run) {
 }
 
 namespace {
+
+using plan_survey::batching_rule;
+using plan_survey::subcommand_texts;
+using plan_survey::touches;
+using plan_survey::UpdateWay;
 
 // ---- what a finding's recipe means to the plan ----
 
@@ -303,17 +305,6 @@ std::string strong_table(const StatementFacts& s) {
     return best != nullptr ? best->relation : std::string();
 }
 
-// Where the subcommands of an ALTER TABLE start in its text, and each one's text; empty when
-// the text cannot be cut into as many pieces as the parser found.
-std::vector<std::string> subcommand_texts(const StatementFacts& s, const AlterTableStmt* alter, std::size_t* head_end) {
-    std::vector<AlterClause> clauses = alter_clauses(s.sql, alter);
-    if (clauses.empty()) return {};
-    *head_end = clauses.front().begin;
-    std::vector<std::string> pieces;
-    for (const AlterClause& c : clauses) pieces.push_back(rules::trim(std::string_view(s.sql).substr(c.begin, c.end - c.begin)));
-    return pieces;
-}
-
 // ---- the migration tool's names and markers ----
 
 struct Layout {
@@ -564,20 +555,6 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
 
 // ---- composing ----
 
-// How the plan runs an UPDATE that a rule would batch out of band.
-enum class UpdateWay {
-    none,     // not such an UPDATE
-    batch,    // the rule's out-of-band walk: equivalent (constants, columns only this file adds)
-    keep,     // a migration of its own, in place: a walk would not change the same rows the same way
-    folded,   // folded into its ADD COLUMN as the column's DEFAULT there (instant, no backfill)
-};
-
-bool batching_rule(std::string_view rule) { return rule == "backfill-in-migration" || rule == "update-without-where"; }
-
-bool touches(const StatementFacts& s, const std::string& table) {
-    return std::any_of(s.locks.begin(), s.locks.end(), [&](const LockFact& l) { return l.relation == table; });
-}
-
 // ALTER TABLE t DROP CONSTRAINT c where c is a foreign key: the statement locks another table.
 bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter) {
     const auto* cmd = pg::as<AlterTableCmd>(pg::nth(alter->cmds, 0));
@@ -595,7 +572,6 @@ public:
 
 private:
     void survey();
-    void decide_update(std::size_t i);
     bool skip_finding(std::size_t i, const Finding& f);
     void statement(std::size_t i);
     void recipe(const Finding& f);
@@ -617,16 +593,7 @@ private:
     Layout m_layout{};
     std::vector<std::vector<std::string>> m_units;  // parallel to the plan's steps: their pieces
     std::vector<std::vector<const Finding*>> m_by_statement;  // the findings on each statement
-    // Columns this file adds (the old release neither knows nor writes them), by table: the
-    // statement that adds each, and whether it has a default at the statement being read.
-    struct Added {
-        std::size_t at = 0;
-        bool has_default = false;
-    };
-    std::map<std::string, std::map<std::string, Added>> m_added;
-    std::vector<UpdateWay> m_update_way;             // per statement
-    std::map<std::size_t, std::string> m_instant;    // ALTER TABLE ... ADD COLUMN -> its text with the UPDATE folded in
-    std::map<std::size_t, std::string> m_keep_not_null;  // SET NOT NULL kept as written -> why
+    plan_survey::Survey m_survey;  // what the file adds, and how each batchable UPDATE runs
     std::set<std::string> m_batched;                 // tables whose backfill the plan batches, so far
     std::set<std::string> m_noted;                   // notes given, once each
     std::string m_declined;
@@ -637,7 +604,6 @@ private:
                "and it cannot run in the migration that adds the column, as the original does: no online form; by hand: give "
                "the column a DEFAULT, or make it NOT NULL in a migration after the release that writes it";
     }
-    std::set<std::size_t> m_update_joins;  // kept UPDATEs that run in the migration before them
     std::set<std::string> m_kept_rules;  // rules with a finding whose statement is kept as written
     std::pair<std::size_t, std::string> m_dropped_fk{0, ""};   // the same after a dropped foreign key
     std::set<std::string> m_joined_update_tables;  // tables of the kept UPDATEs that joined a migration
@@ -664,144 +630,6 @@ bool Composer::later_touches(std::size_t i, const std::string& table, bool only_
     return false;
 }
 
-// What the file adds, in order: its new columns and their defaults; the SET NOT NULLs on a
-// column the old release does not write and has no default for (kept as written); then how
-// each UPDATE a rule would batch runs.
-void Composer::survey() {
-    std::size_t n = m_report.statements.size();
-    m_update_way.assign(n, UpdateWay::none);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (i < m_down.size() && m_down[i]) continue;
-        const auto* alter = pg::as<AlterTableStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr);
-        if (alter == nullptr || alter->relation == nullptr) continue;
-        std::string table = pg::display_name(alter->relation);
-        auto& columns = m_added[table];
-        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
-            if (const auto* def = pg::as<ColumnDef>(cmd->def); cmd->subtype == AT_AddColumn && def != nullptr) {
-                columns[std::string(pg::text(def->colname))] = Added{i, rules::schema::real_default(def) != nullptr};
-                continue;
-            }
-            auto it = columns.find(std::string(pg::text(cmd->name)));
-            if (it == columns.end()) continue;
-            if (cmd->subtype == AT_ColumnDefault) it->second.has_default = cmd->def != nullptr;
-            if (cmd->subtype == AT_SetNotNull && !it->second.has_default) {
-                m_keep_not_null[i] = "SET NOT NULL on " + quote_ident(it->first) + " is kept as written: the old release does not write " +
-                                     quote_ident(it->first) + " (this file adds it without a default), so its inserts fail from here on, "
-                                     "as they do against the original; a CHECK added earlier would refuse them sooner, and rows it "
-                                     "inserts after a batched backfill would fail the VALIDATE. Give the column a DEFAULT to make it online";
-            }
-        }
-    }
-    // Defaults as each UPDATE sees them are rebuilt below, in order.
-    for (auto& [table, columns] : m_added) columns.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-        if (i < m_down.size() && m_down[i]) continue;
-        const pg::Node* node = i < m_stmts.size() ? m_stmts[i] : nullptr;
-        if (const auto* alter = pg::as<AlterTableStmt>(node); alter != nullptr && alter->relation != nullptr) {
-            auto& columns = m_added[pg::display_name(alter->relation)];
-            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
-                if (const auto* def = pg::as<ColumnDef>(cmd->def); cmd->subtype == AT_AddColumn && def != nullptr) {
-                    columns[std::string(pg::text(def->colname))] = Added{i, rules::schema::real_default(def) != nullptr};
-                }
-            }
-        }
-        if (pg::is<UpdateStmt>(node)) decide_update(i);
-    }
-}
-
-void Composer::decide_update(std::size_t i) {
-    const auto* update = pg::as<UpdateStmt>(m_stmts[i]);
-    bool batched_by_rule = std::any_of(m_by_statement[i].begin(), m_by_statement[i].end(), [](const Finding* f) {
-        return batching_rule(f->rule) && f->recipe.has_value();
-    });
-    if (!batched_by_rule || update->relation == nullptr) return;
-    std::string table = pg::display_name(update->relation);
-    const auto& added = m_added[table];
-    auto keep = [&](const std::string& why) {
-        m_update_way[i] = UpdateWay::keep;
-        // A SET NOT NULL the old release cannot satisfy is kept as written, so the UPDATE that
-        // fills the column is too, in one migration with what came before it, as in the original:
-        // rows the old release inserts in between would make the SET NOT NULL fail.
-        for (const auto& [j, why_not_null] : m_keep_not_null) {
-            const auto* alter = pg::as<AlterTableStmt>(m_stmts[j]);
-            if (j <= i || alter == nullptr || pg::display_name(alter->relation) != table) continue;
-            m_update_joins.insert(i);
-            note(i, "the UPDATE runs as written, in the migration before it and with the SET NOT NULL of line " +
-                        std::to_string(m_report.statements[j].span.start.line) +
-                        ", as in the original: rows the old release inserts in between would make the SET NOT NULL fail");
-            return;
-        }
-        note(i, "the UPDATE stays a migration of its own (with lock_timeout), not a batched walk out of band: " + why);
-    };
-    if (std::string why = plan_shapes::order_dependence(update); !why.empty()) return keep(why);
-    // UPDATE t SET c = <constant> over a column this file just added: that constant is the
-    // column's DEFAULT when it is added (instant), then the default the file gives it.
-    const auto* target = pg::length(update->targetList) == 1 ? pg::as<ResTarget>(pg::nth(update->targetList, 0)) : nullptr;
-    if (update->whereClause == nullptr && target != nullptr && target->indirection == nullptr && plan_shapes::constant(target->val) &&
-        update->fromClause == nullptr && update->withClause == nullptr && update->returningClause == nullptr) {
-        auto column = added.find(std::string(pg::text(target->name)));
-        std::size_t a = column == added.end() ? 0 : column->second.at;
-        const auto* alter = column == added.end() ? nullptr : pg::as<AlterTableStmt>(m_stmts[a]);
-        bool quiet_between = true;
-        for (std::size_t j = a + 1; alter != nullptr && j < i; ++j) quiet_between = quiet_between && !touches(m_report.statements[j], table);
-        bool plain_add = alter != nullptr && m_instant.count(a) == 0 &&
-                         std::none_of(m_by_statement[a].begin(), m_by_statement[a].end(), [](const Finding* f) { return f->recipe.has_value(); });
-        std::string value = plan_shapes::single_set_value(m_report.statements[i].sql);
-        std::size_t head_end = 0;
-        std::vector<std::string> pieces;
-        if (plain_add && quiet_between && !value.empty()) pieces = subcommand_texts(m_report.statements[a], alter, &head_end);
-        int k = 0;
-        std::string old, folded;
-        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter != nullptr && !pieces.empty() ? alter->cmds : nullptr)) {
-            const auto* def = pg::as<ColumnDef>(cmd->def);
-            if (cmd->subtype == AT_AddColumn && def != nullptr && pg::text(def->colname) == column->first &&
-                static_cast<std::size_t>(k) < pieces.size()) {
-                folded = plan_shapes::with_default(pieces[static_cast<std::size_t>(k)], value, old);
-                if (!folded.empty()) pieces[static_cast<std::size_t>(k)] = folded;
-            }
-            ++k;
-        }
-        if (!folded.empty()) {
-            std::string sql = rules::trim(std::string_view(m_report.statements[a].sql).substr(0, head_end));
-            for (std::size_t p = 0; p < pieces.size(); ++p) sql += (p == 0 ? " " : ",\n    ") + pieces[p];
-            std::string col = quote_ident(column->first);
-            sql += ";\n-- Rows that exist now take the value the UPDATE of line " + std::to_string(m_report.statements[i].span.start.line) +
-                   " gives them, without a backfill; new rows the default:\n";
-            sql += "ALTER TABLE " + table + " ALTER COLUMN " + col + (old.empty() ? " DROP DEFAULT;" : " SET DEFAULT " + old + ";");
-            m_instant[a] = sql;
-            m_update_way[i] = UpdateWay::folded;
-            note(i, "the UPDATE becomes the DEFAULT of " + col + " when it is added (instant, no backfill), then the column gets the default the file gives it");
-            return;
-        }
-    }
-    plan_shapes::UpdateReads reads = plan_shapes::reads_of(update);
-    if (reads.elsewhere) return keep("it reads other tables, subqueries or functions, which the old release may change while a batched walk runs");
-    std::string old_columns;
-    for (const auto& c : reads.columns) {
-        if (added.count(c) == 0) old_columns += (old_columns.empty() ? "" : ", ") + quote_ident(c);
-    }
-    if (!old_columns.empty()) {
-        return keep("it reads " + old_columns + ", which the old release may write while a batched walk runs, so rows would get values "
-                    "the original never gives them");
-    }
-    // What follows it must not need the backfill done, unless the plan moves it after the backfill.
-    for (std::size_t j = i + 1; j < m_report.statements.size(); ++j) {
-        if ((j < m_down.size() && m_down[j]) || !touches(m_report.statements[j], table)) continue;
-        const auto* alter = pg::as<AlterTableStmt>(j < m_stmts.size() ? m_stmts[j] : nullptr);
-        bool after_backfill = alter != nullptr && m_keep_not_null.count(j) == 0;
-        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter != nullptr ? alter->cmds : nullptr)) {
-            const auto* con = pg::as<Constraint>(cmd->def);
-            bool check = cmd->subtype == AT_AddConstraint && con != nullptr && con->contype == CONSTR_CHECK;
-            if (cmd->subtype != AT_SetNotNull && cmd->subtype != AT_ColumnDefault && !check) after_backfill = false;
-        }
-        if (!after_backfill) {
-            return keep("line " + std::to_string(m_report.statements[j].span.start.line) + " (" + m_report.statements[j].tag +
-                        ") needs the rows updated first, and a batched walk would run after it");
-        }
-    }
-    m_update_way[i] = UpdateWay::batch;
-}
-
 // A finding whose safe form the plan does not take, with why in a note: the statement is kept as
 // written (under the plan's lock_timeout). False for the others.
 bool Composer::skip_finding(std::size_t i, const Finding& f) {
@@ -812,8 +640,8 @@ bool Composer::skip_finding(std::size_t i, const Finding& f) {
                 "Give the column a DEFAULT, or add it nullable and make it NOT NULL after the release that writes it");
         return true;
     }
-    if (f.rule == "set-not-null-scan" && m_keep_not_null.count(i) > 0) {
-        note(i, m_keep_not_null[i]);
+    if (f.rule == "set-not-null-scan" && m_survey.keep_not_null.count(i) > 0) {
+        note(i, m_survey.keep_not_null[i]);
         return true;
     }
     if (alter != nullptr && (f.rule == "add-unique-without-index" || f.rule == "add-primary-key-without-index" ||
@@ -839,6 +667,11 @@ bool Composer::skip_finding(std::size_t i, const Finding& f) {
     return false;
 }
 
+void Composer::survey() {
+    m_survey = plan_survey::survey(m_report, m_stmts, m_down, m_by_statement);
+    for (const auto& [i, text] : m_survey.notes) note(i, text);
+}
+
 void Composer::statement(std::size_t i) {
     const StatementFacts& s = m_report.statements[i];
     const pg::Node* node = i < m_stmts.size() ? m_stmts[i] : nullptr;
@@ -857,9 +690,9 @@ void Composer::statement(std::size_t i) {
         else m_settings[name] = with_semicolon(s.sql);
         return;
     }
-    UpdateWay way = i < m_update_way.size() ? m_update_way[i] : UpdateWay::none;
-    auto instant = m_instant.find(i);
-    if (way == UpdateWay::folded || way == UpdateWay::keep || instant != m_instant.end()) {
+    UpdateWay way = i < m_survey.update_way.size() ? m_survey.update_way[i] : UpdateWay::none;
+    auto instant = m_survey.instant.find(i);
+    if (way == UpdateWay::folded || way == UpdateWay::keep || instant != m_survey.instant.end()) {
         for (const Finding* f : m_by_statement[i]) {
             if (role_of(f->rule) == Role::structural || (way == UpdateWay::folded && batching_rule(f->rule))) m_replaced.insert(f->rule);
         }
@@ -867,11 +700,11 @@ void Composer::statement(std::size_t i) {
         for (const Finding* f : m_by_statement[i]) {
             if (batching_rule(f->rule)) m_kept_rules.insert(f->rule);
         }
-        Unit u{instant != m_instant.end() ? instant->second : with_semicolon(s.sql), true, strong_table(s)};
-        u.exclusive = instant != m_instant.end();
+        Unit u{instant != m_survey.instant.end() ? instant->second : with_semicolon(s.sql), true, strong_table(s)};
+        u.exclusive = instant != m_survey.instant.end();
         // An UPDATE kept whole: a migration of its own, so its row locks end when it commits.
         // One that fills a column kept NOT NULL as written: with what came before it and after it.
-        u.joins = m_update_joins.count(i) > 0;
+        u.joins = m_survey.update_joins.count(i) > 0;
         if (u.joins) {
             u.join_table = pg::display_name(pg::as<UpdateStmt>(node)->relation);
             u.join_decline = not_null_decline(i);
@@ -930,7 +763,7 @@ void Composer::statement(std::size_t i) {
         // SET NOT NULL right after the UPDATE that fills the column: in its transaction, as in
         // the original, or rows the old release inserts in between would make it fail.
         const auto* alter_here = pg::as<AlterTableStmt>(node);
-        if (m_keep_not_null.count(i) > 0 && alter_here != nullptr &&
+        if (m_survey.keep_not_null.count(i) > 0 && alter_here != nullptr &&
             m_joined_update_tables.count(pg::display_name(alter_here->relation)) > 0) {
             u.joins = true;
             u.join_table = pg::display_name(alter_here->relation);
