@@ -10,6 +10,7 @@
 #include "analyze/catalog.hpp"
 #include "analyze/history.hpp"
 #include "analyze/plan.hpp"
+#include "analyze/plan_shapes.hpp"
 
 using namespace pgfence::analyze;
 
@@ -250,4 +251,19 @@ TEST_CASE("plan: none without a safe rewrite, and plan paths cannot leave the ou
     CHECK(plan_relative_path("/abs/db/V1__x.sql") == "abs/db/V1__x.sql");
     CHECK(plan_relative_path("a/./b/\n.sql") == "a/b/_.sql");
     CHECK(plan_relative_path("..") == "plan.sql");
+}
+
+TEST_CASE("plan shapes: a DEFAULT replaced in an ADD COLUMN clause, and the value of a one-column SET") {
+    std::string old;
+    CHECK(plan_shapes::with_default("ADD COLUMN on boolean NOT NULL DEFAULT true", "false", old) ==
+          "ADD COLUMN on boolean NOT NULL DEFAULT false");
+    CHECK(old == "true");
+    CHECK(plan_shapes::with_default("ADD COLUMN kind text DEFAULT 'a' NOT NULL", "'b'", old) ==
+          "ADD COLUMN kind text DEFAULT 'b' NOT NULL");
+    CHECK(old == "'a'");
+    CHECK(plan_shapes::with_default("ADD COLUMN n int", "0", old) == "ADD COLUMN n int DEFAULT 0");
+    CHECK(old.empty());
+    CHECK(plan_shapes::with_default("ADD COLUMN n int DEFAULT /* x */ 1", "0", old).empty());  // a comment: not cut
+    CHECK(plan_shapes::single_set_value("UPDATE t SET \"a=b\" = 'x = y';") == "'x = y'");
+    CHECK(plan_shapes::single_set_value("UPDATE t SET a = 1 -- one\n;").empty());
 }
