@@ -6,10 +6,10 @@
 #include <optional>
 #include <set>
 
-#include "analyze/alter_clauses.hpp"
 #include "analyze/analyzer.hpp"
 #include "analyze/catalog.hpp"
 #include "analyze/path_parts.hpp"
+#include "analyze/plan_survey.hpp"
 #include "analyze/rules/common.hpp"
 
 namespace pgfence::analyze {
@@ -24,6 +24,11 @@ std::string_view plan_run_name(PlanRun run) {
 }
 
 namespace {
+
+using plan_survey::batching_rule;
+using plan_survey::subcommand_texts;
+using plan_survey::touches;
+using plan_survey::UpdateWay;
 
 // ---- what a finding's recipe means to the plan ----
 
@@ -227,6 +232,11 @@ struct Unit {
     bool alone = false;     // starts a migration of its own (a recipe's own step boundary)
     bool ends = false;      // nothing may follow it in its transaction (ALTER TYPE ... ADD VALUE)
     bool exclusive = false;  // takes ACCESS EXCLUSIVE on an existing table: only a folded ALTER may follow
+    // Runs in the migration before it, which must hold ACCESS EXCLUSIVE on `join_table` already
+    // (what the original did at once); when it cannot, the plan is declined with `join_decline`.
+    bool joins = false;
+    std::string join_table;
+    std::string join_decline;
 };
 
 struct Staged {
@@ -293,17 +303,6 @@ std::string strong_table(const StatementFacts& s) {
         if (best == nullptr || l.mode > best->mode) best = &l;
     }
     return best != nullptr ? best->relation : std::string();
-}
-
-// Where the subcommands of an ALTER TABLE start in its text, and each one's text; empty when
-// the text cannot be cut into as many pieces as the parser found.
-std::vector<std::string> subcommand_texts(const StatementFacts& s, const AlterTableStmt* alter, std::size_t* head_end) {
-    std::vector<AlterClause> clauses = alter_clauses(s.sql, alter);
-    if (clauses.empty()) return {};
-    *head_end = clauses.front().begin;
-    std::vector<std::string> pieces;
-    for (const AlterClause& c : clauses) pieces.push_back(rules::trim(std::string_view(s.sql).substr(c.begin, c.end - c.begin)));
-    return pieces;
 }
 
 // ---- the migration tool's names and markers ----
@@ -556,6 +555,14 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
 
 // ---- composing ----
 
+// ALTER TABLE t DROP CONSTRAINT c where c is a foreign key: the statement locks another table.
+bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter) {
+    const auto* cmd = pg::as<AlterTableCmd>(pg::nth(alter->cmds, 0));
+    if (cmd == nullptr || cmd->subtype != AT_DropConstraint || alter->relation == nullptr) return false;
+    std::string table = pg::display_name(alter->relation);
+    return std::any_of(s.locks.begin(), s.locks.end(), [&](const LockFact& l) { return l.relation != table && !l.is_new; });
+}
+
 class Composer {
 public:
     Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down)
@@ -564,8 +571,12 @@ public:
     Plan compose();
 
 private:
+    void survey();
+    bool skip_finding(std::size_t i, const Finding& f);
     void statement(std::size_t i);
     void recipe(const Finding& f);
+    void note(std::size_t i, const std::string& text);
+    bool later_touches(std::size_t i, const std::string& table, bool only_ddl, std::size_t* which) const;
     void unit(Unit u) { m_now.push_back(std::move(u)); }
     void group(std::vector<Unit>& units, std::string_view suffix, std::vector<PlanStep>& out);
     void out_of_band(std::vector<Unit>& units, std::string_view title, std::vector<PlanStep>& out);
@@ -582,7 +593,84 @@ private:
     Layout m_layout{};
     std::vector<std::vector<std::string>> m_units;  // parallel to the plan's steps: their pieces
     std::vector<std::vector<const Finding*>> m_by_statement;  // the findings on each statement
+    plan_survey::Survey m_survey;  // what the file adds, and how each batchable UPDATE runs
+    std::set<std::string> m_batched;                 // tables whose backfill the plan batches, so far
+    std::set<std::string> m_noted;                   // notes given, once each
+    std::string m_declined;
+    std::string m_join_failed;  // a unit that could not run in the migration it must share: the decline
+    std::string not_null_decline(std::size_t i) const {
+        return "line " + std::to_string(m_report.statements[i].span.start.line) +
+               " fills or makes NOT NULL a column the old release does not write (this file adds it without a default), "
+               "and it cannot run in the migration that adds the column, as the original does: no online form; by hand: give "
+               "the column a DEFAULT, or make it NOT NULL in a migration after the release that writes it";
+    }
+    std::set<std::string> m_kept_rules;  // rules with a finding whose statement is kept as written
+    std::pair<std::size_t, std::string> m_dropped_fk{0, ""};   // the same after a dropped foreign key
+    std::set<std::string> m_joined_update_tables;  // tables of the kept UPDATEs that joined a migration
 };
+
+void Composer::note(std::size_t i, const std::string& text) {
+    std::string line = "line " + std::to_string(m_report.statements[i].span.start.line) + ": " + text;
+    if (m_noted.insert(line).second) m_notes.push_back(line);
+}
+
+// Is `table` named by a statement after `i` (a DDL statement only, with `only_ddl`)? `which`
+// gets the first one.
+bool Composer::later_touches(std::size_t i, const std::string& table, bool only_ddl, std::size_t* which) const {
+    for (std::size_t j = i + 1; j < m_report.statements.size(); ++j) {
+        if (j < m_down.size() && m_down[j]) continue;
+        const pg::Node* node = j < m_stmts.size() ? m_stmts[j] : nullptr;
+        bool dml = pg::is<SelectStmt>(node) || pg::is<InsertStmt>(node) || pg::is<UpdateStmt>(node) || pg::is<DeleteStmt>(node);
+        if (only_ddl && dml) continue;
+        if (touches(m_report.statements[j], table)) {
+            if (which != nullptr) *which = j;
+            return true;
+        }
+    }
+    return false;
+}
+
+// A finding whose safe form the plan does not take, with why in a note: the statement is kept as
+// written (under the plan's lock_timeout). False for the others.
+bool Composer::skip_finding(std::size_t i, const Finding& f) {
+    const auto* alter = pg::as<AlterTableStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr);
+    if (f.rule == "add-column-not-null-without-default") {
+        note(i, "ADD COLUMN ... NOT NULL without a default is kept as written: the old release does not write the column, so "
+                "its inserts fail once it exists, as they do against the original (which also fails on a table with rows). "
+                "Give the column a DEFAULT, or add it nullable and make it NOT NULL after the release that writes it");
+        return true;
+    }
+    if (f.rule == "set-not-null-scan" && m_survey.keep_not_null.count(i) > 0) {
+        note(i, m_survey.keep_not_null[i]);
+        return true;
+    }
+    if (alter != nullptr && (f.rule == "add-unique-without-index" || f.rule == "add-primary-key-without-index" ||
+                             f.rule == "add-exclusion-constraint")) {
+        int sub = f.subcommand >= 0 ? f.subcommand : (pg::length(alter->cmds) == 1 ? 0 : -1);
+        const auto* cmd = pg::as<AlterTableCmd>(pg::nth(alter->cmds, sub));
+        const auto* con = cmd != nullptr ? pg::as<Constraint>(cmd->def) : nullptr;
+        if (con != nullptr && con->deferrable) {
+            note(i, "the DEFERRABLE constraint is kept as written (under lock_timeout): it has no online form, as the unique "
+                    "index built first would be checked at once and break transactions that swap values before they commit");
+            return true;
+        }
+    }
+    if (f.rule == "rename-column" && f.recipe) {
+        std::size_t j = 0;
+        if (later_touches(i, f.relation, true, &j)) {
+            m_declined = "line " + std::to_string(m_report.statements[i].span.start.line) + " renames a column of " + f.relation +
+                         " and line " + std::to_string(m_report.statements[j].span.start.line) +
+                         " changes that table again, which the view the plan would put in its place refuses; by hand, expand and "
+                         "contract: add the new column, write both, backfill, move the reads, drop the old column in a later release";
+        }
+    }
+    return false;
+}
+
+void Composer::survey() {
+    m_survey = plan_survey::survey(m_report, m_stmts, m_down, m_by_statement);
+    for (const auto& [i, text] : m_survey.notes) note(i, text);
+}
 
 void Composer::statement(std::size_t i) {
     const StatementFacts& s = m_report.statements[i];
@@ -602,6 +690,37 @@ void Composer::statement(std::size_t i) {
         else m_settings[name] = with_semicolon(s.sql);
         return;
     }
+    UpdateWay way = i < m_survey.update_way.size() ? m_survey.update_way[i] : UpdateWay::none;
+    auto instant = m_survey.instant.find(i);
+    if (way == UpdateWay::folded || way == UpdateWay::keep || instant != m_survey.instant.end()) {
+        for (const Finding* f : m_by_statement[i]) {
+            if (role_of(f->rule) == Role::structural || (way == UpdateWay::folded && batching_rule(f->rule))) m_replaced.insert(f->rule);
+        }
+        if (way == UpdateWay::folded) return;  // its ADD COLUMN does what it did
+        for (const Finding* f : m_by_statement[i]) {
+            if (batching_rule(f->rule)) m_kept_rules.insert(f->rule);
+        }
+        Unit u{instant != m_survey.instant.end() ? instant->second : with_semicolon(s.sql), true, strong_table(s)};
+        u.exclusive = instant != m_survey.instant.end();
+        // An UPDATE kept whole: a migration of its own, so its row locks end when it commits.
+        // One that fills a column kept NOT NULL as written: with what came before it and after it.
+        u.joins = m_survey.update_joins.count(i) > 0;
+        if (u.joins) {
+            u.join_table = pg::display_name(pg::as<UpdateStmt>(node)->relation);
+            u.join_decline = not_null_decline(i);
+        }
+        u.alone = u.ends = way == UpdateWay::keep && !u.joins;
+        if (u.joins) {
+            m_joined_update_tables.insert(pg::display_name(pg::as<UpdateStmt>(node)->relation));
+            // What the original's transaction raises, its copy raises too: kept, not resolved.
+            for (const char* rule : {"statement-after-access-exclusive", "work-under-held-lock", "lock-upgrade-in-transaction"}) {
+                m_kept_rules.insert(rule);
+            }
+        }
+        unit(std::move(u));
+        return;
+    }
+    if (way == UpdateWay::batch) m_batched.insert(pg::display_name(pg::as<UpdateStmt>(node)->relation));
     // The findings on it that carry a safe form, best first per subcommand.
     std::map<int, const Finding*> chosen;  // subcommand (-1: the statement) -> finding
     std::vector<const Finding*> additions;
@@ -613,6 +732,10 @@ void Composer::statement(std::size_t i) {
             continue;
         }
         if (!f.recipe || f.recipe->steps.empty()) continue;
+        if (skip_finding(i, f)) {
+            m_kept_rules.insert(f.rule);
+            continue;
+        }
         if (role == Role::add) {
             additions.push_back(&f);
             continue;
@@ -637,7 +760,22 @@ void Composer::statement(std::size_t i) {
         const LockFact* strongest = s.strongest_lock();
         u.exclusive = strongest != nullptr && !strongest->is_new && strongest->mode == LockMode::AccessExclusive;
         u.alone = u.ends;
+        // SET NOT NULL right after the UPDATE that fills the column: in its transaction, as in
+        // the original, or rows the old release inserts in between would make it fail.
+        const auto* alter_here = pg::as<AlterTableStmt>(node);
+        if (m_survey.keep_not_null.count(i) > 0 && alter_here != nullptr &&
+            m_joined_update_tables.count(pg::display_name(alter_here->relation)) > 0) {
+            u.joins = true;
+            u.join_table = pg::display_name(alter_here->relation);
+            u.join_decline = not_null_decline(i);
+        }
+        bool drop_fk = alter_here != nullptr && pg::length(alter_here->cmds) == 1 && drops_foreign_key(s, alter_here);
+        if (drop_fk) {
+            note(i, "dropping the foreign key is kept as written (under lock_timeout): it locks both tables and has no online form");
+            u.table = pg::display_name(alter_here->relation);  // the table it alters, of the two it locks
+        }
         unit(std::move(u));
+        if (drop_fk) m_dropped_fk = {m_now.size(), pg::display_name(alter_here->relation)};
     } else {
         if (per_subcommand) {
             std::string rest;
@@ -670,6 +808,12 @@ void Composer::recipe(const Finding& f) {
         // take ACCESS EXCLUSIVE; a VALIDATE or an index build does not.
         u.exclusive = !only_validates(u.sql) && (contains_ci(without_comments(u.sql), "ALTER TABLE") ||
                                                  contains_ci(without_comments(u.sql), "LOCK TABLE"));
+        // A CHECK on a table whose backfill the plan batches comes after that backfill: added
+        // before it, it would refuse the old release's writes to rows the walk has not reached.
+        if (!whole && stage == Stage::now && m_batched.count(f.relation) > 0 && contains_ci(u.sql, "CHECK") &&
+            contains_ci(u.sql, "NOT VALID")) {
+            stage = Stage::settle;
+        }
         if (!executable(u.sql) && stage != Stage::backfill && stage != Stage::before) {
             // A step of advice only (per-partition work to fill in): out of band, after the
             // quick steps it builds on.
@@ -678,6 +822,18 @@ void Composer::recipe(const Finding& f) {
         // A recipe's own step boundaries stand: its next step in the same stage starts a
         // migration. Its first step may join the migration before it (the grouping decides).
         u.alone = previous == stage;
+        // A foreign key added again right after the file dropped one: NOT VALID in the drop's
+        // transaction, or the old release could write rows in between that the VALIDATE refuses.
+        if (!previous && stage == Stage::now && f.rule == "add-foreign-key-without-not-valid" &&
+            m_dropped_fk.first == m_now.size() && m_dropped_fk.second == f.relation) {
+            u.joins = true;
+            u.join_table = f.relation;
+            u.join_decline = "the foreign key on " + f.relation + " dropped and added again cannot share one migration here, and "
+                             "in two the old release could write rows in between that the new one refuses; by hand: add the new "
+                             "foreign key NOT VALID under another name, drop the old one, then VALIDATE and rename it";
+            m_notes.push_back("the foreign key added again after the dropped one is added NOT VALID in the same migration, "
+                              "so no row goes unchecked in between");
+        }
         previous = stage;
         switch (stage) {
             case Stage::before: m_before.push_back(std::move(u)); break;
@@ -795,6 +951,11 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             open->units.push_back(u.sql);
             continue;
         }
+        if (u.joins && open && open->transaction && open->exclusive && open->table == u.join_table) {
+            open->units.push_back(u.sql);
+            continue;
+        }
+        if (u.joins && m_join_failed.empty()) m_join_failed = u.join_decline;
         bool other_table = open && !u.table.empty() && !open->table.empty() && u.table != open->table;
         if (open && open->transaction && !u.alone && !open->ends && !other_table && !open->units.empty() &&
             fold_alter(open->units.back(), u.sql)) {
@@ -829,13 +990,21 @@ Plan Composer::compose() {
             m_by_statement[static_cast<std::size_t>(f.statement)].push_back(&f);
         }
     }
+    survey();
     for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
         if (i < m_down.size() && m_down[i]) continue;
         statement(i);
     }
     if (m_lock_timeout_default) m_replaced.insert("lock-timeout-missing");
+    // A rule with a finding the plan keeps as written is not one the plan resolves.
+    for (const auto& rule : m_kept_rules) m_replaced.erase(rule);
 
     Plan plan;
+    if (!m_declined.empty()) {
+        plan.summary = "no plan offered";
+        plan.declined = m_declined;
+        return plan;
+    }
     std::vector<PlanStep> steps;
     out_of_band(m_before, "Before the migrations: application release", steps);
     group(m_now, "Migration", steps);
@@ -845,6 +1014,12 @@ Plan Composer::compose() {
     group(m_finish, "Migration (after the validation)", steps);
     std::size_t first_later = steps.size();
     group(m_later, "Migration (a later release, once no deployed code uses the old form)", steps);
+    if (!m_join_failed.empty()) {
+        Plan declined;
+        declined.summary = "no plan offered";
+        declined.declined = m_join_failed;
+        return declined;
+    }
     for (std::size_t k = first_later; k < steps.size(); ++k) steps[k].after_release = true;
 
     int migration = 0;

@@ -259,6 +259,10 @@ std::string finding_item(const FileReport& file, const Shown& item, const std::v
 }
 
 void render_plan(const FileReport& file, std::ostream& out) {
+    if (file.plan && !file.plan->declined.empty()) {
+        out << "\n**Migration plan:** none offered: " << md_text(file.plan->declined) << "\n";
+        return;
+    }
     if (file.plan) {
         out << "\n<details><summary>Migration plan: " << html_line(file.plan->summary) << "</summary>\n\n";
         for (const auto& step : file.plan->steps) {

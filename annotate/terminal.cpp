@@ -151,6 +151,10 @@ void sql_lines(std::string_view sql, std::string_view indent, Text& out) {
 
 // The file's migration plan: each migration's title, where the tool wants it, and its SQL.
 void render_plan(const Plan& plan, Text& out, const Paint& paint) {
+    if (!plan.declined.empty()) {
+        out << "\n  " << paint("plan", "1") << ": none offered: " << plan.declined << "\n";
+        return;
+    }
     out << "\n  " << paint("plan", "1") << ": " << plan.summary << "\n";
     constexpr std::string_view indent = "    ";
     for (const auto& step : plan.steps) {
@@ -239,6 +243,7 @@ void each_input_string(File& f, Fn&& fn) {
     }
     if (f.plan) {
         fn(f.plan->summary, false);
+        fn(f.plan->declined, false);
         for (auto& note : f.plan->notes) fn(note, false);
         for (auto& step : f.plan->steps) {
             fn(step.title, false);

@@ -440,12 +440,16 @@ bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, c
     // a plan is checked from the schema its file started from.
     std::map<std::string, analyze::Replay> replays;
     bool ok = true;
-    int plans = 0, clean = 0, resolved = 0;
+    int plans = 0, clean = 0, resolved = 0, declined = 0;
     for (const auto& file : report.files) {
         std::string set(analyze::path_folder(file.path));
         if (file.tool == MigrationTool::Prisma || file.tool == MigrationTool::Diesel) set = analyze::path_folder(set);
         analyze::Replay& replay = replays.try_emplace(set, options, options.history).first->second;
-        if (file.plan) {
+        if (file.plan && !file.plan->declined.empty()) {
+            ++declined;
+            out << annotate::printable(file.path) << ": no plan offered, no file written: "
+                << annotate::printable(file.plan->declined) << "\n";
+        } else if (file.plan) {
             ++plans;
             analyze::PlanCheck check = analyze::check_plan(file, options, replay.snapshot());
             clean += check.clean() ? 1 : 0;
@@ -482,7 +486,9 @@ bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, c
     }
     out << plans << (plans == 1 ? " plan" : " plans") << " written to " << annotate::printable(folder) << ": " << clean
         << " analysed clean, " << resolved - clean << " with only findings of statements that have no safe form, "
-        << plans - resolved << " with a finding the plan should have resolved\n";
+        << plans - resolved << " with a finding the plan should have resolved";
+    if (declined > 0) out << "; " << declined << " declined (no files written)";
+    out << "\n";
     return ok;
 }
 

@@ -116,6 +116,38 @@ class Suite(Harness):
         finally:
             shutil.rmtree(work)
 
+    def suite_declined_plan(self):
+        """A declined plan (no plan offered: a renamed column's table changed again) says why in
+        text and markdown, and --format plan writes none of its files and says so."""
+        work = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(work, "0120_customers.sql"), "w") as f:
+                f.write("SET lock_timeout = '2s';\n"
+                        "ALTER TABLE customers RENAME COLUMN name TO full_name;\n"
+                        "ALTER TABLE customers ADD COLUMN nickname text;\n")
+            with open(os.path.join(work, "schema.sql"), "w") as f:
+                f.write("CREATE TABLE customers (id bigint PRIMARY KEY, name text);\n")
+            why = "changes that table again"
+            code, out, err = self.run("analyze", "--no-config", "--color", "never", "--schema", "schema.sql", "0120_customers.sql",
+                                      cwd=work)
+            text = out.decode()
+            self.check("plan: none offered: line 2 renames a column of customers" in text and why in text,
+                       f"text says the plan is declined and why: {text[-600:]!r}")
+            self.check("RENAME TO customers_base" not in text, "no view recipe in the plan")
+            code, out, err = self.run("analyze", "--no-config", "--format", "markdown", "--schema", "schema.sql",
+                                      "0120_customers.sql", cwd=work)
+            text = out.decode()
+            self.check("**Migration plan:** none offered: " in text and why in text, f"markdown says so: {text[-600:]!r}")
+            code, out, err = self.run("analyze", "--no-config", "--format", "plan", "-o", "plans", "--schema", "schema.sql",
+                                      "0120_customers.sql", cwd=work)
+            text = out.decode()
+            self.check("0120_customers.sql: no plan offered, no file written: " in text, f"--format plan says so: {text!r}")
+            self.check("; 1 declined (no files written)" in text, f"and counts it: {text!r}")
+            written = [n for _, _, names in os.walk(os.path.join(work, "plans")) for n in names]
+            self.check(written == [], f"no plan file written: {written}")
+        finally:
+            shutil.rmtree(work)
+
     def suite_github(self):
         """Workflow commands: one per finding, escaped, exit code still from --ci."""
         work = tempfile.mkdtemp()

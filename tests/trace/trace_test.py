@@ -205,7 +205,7 @@ class Suite:
                            "INSERT INTO orders (user_id, total) SELECT 1 + g % 3000, g FROM generate_series(1, 20000) g;\n")
         path = self.write("plan/m/0002_orders.sql",
                           "BEGIN;\n"
-                          "ALTER TABLE orders ADD COLUMN status text NOT NULL,\n"
+                          "ALTER TABLE orders ADD COLUMN ref uuid NOT NULL DEFAULT gen_random_uuid(),\n"
                           "  ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n"
                           "CREATE INDEX orders_user_idx ON orders (user_id);\n"
                           "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"

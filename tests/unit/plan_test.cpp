@@ -10,6 +10,7 @@
 #include "analyze/catalog.hpp"
 #include "analyze/history.hpp"
 #include "analyze/plan.hpp"
+#include "analyze/plan_shapes.hpp"
 
 using namespace pgfence::analyze;
 
@@ -104,36 +105,38 @@ TEST_CASE("plan: every statement once, the safe forms in a valid order, and the 
     const Plan& plan = *p.report.plan;
     std::string sql = all_sql(plan);
     CHECK(count(sql, "ADD COLUMN note text") == 1);          // the subcommand without a finding
-    CHECK(count(sql, "ADD COLUMN status text") == 1);        // nullable first
+    // A required column without a default is kept as written (the old release cannot write
+    // it; README "What a plan keeps"), with a note saying why.
+    CHECK(count(sql, "ADD COLUMN status text NOT NULL") == 1);
+    CHECK(std::any_of(plan.notes.begin(), plan.notes.end(), [](const std::string& n) {
+        return n.find("NOT NULL without a default is kept as written") != std::string::npos;
+    }));
     CHECK(count(sql, "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx") == 1);
     CHECK(sql.find("Only this subcommand is shown") == std::string::npos);
     CHECK(sql.find("CREATE INDEX orders_status_idx") == std::string::npos);  // never the plain build
-    // The order PostgreSQL needs: NOT VALID before VALIDATE, the backfill before the CHECK on
-    // the new column, SET NOT NULL after its CHECK is validated.
+    // The order PostgreSQL needs: NOT VALID before VALIDATE, SET NOT NULL after its CHECK is
+    // validated.
     auto at = [&](const std::string& part) { return sql.find(part); };
     CHECK(at("orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID") < at("VALIDATE CONSTRAINT orders_user_fk"));
-    CHECK(at("UPDATE orders SET status") < at("CHECK (status IS NOT NULL) NOT VALID"));
+    CHECK(at("VALIDATE CONSTRAINT users_email_not_null") != std::string::npos);
     CHECK(at("VALIDATE CONSTRAINT users_email_not_null") < at("ALTER COLUMN email SET NOT NULL"));
     // Plain SQL that used BEGIN ... COMMIT keeps doing so; each migration sets lock_timeout.
     int migrations = 0;
-    bool out_of_band = false;
     for (const auto& s : plan.steps) {
-        if (s.run == PlanRun::out_of_band) {
-            out_of_band = true;
-            CHECK(s.path.rfind("out-of-band/", 0) == 0);
-            continue;
-        }
+        CHECK(s.run != PlanRun::out_of_band);  // no backfill to walk
+        if (s.run == PlanRun::out_of_band) continue;
         ++migrations;
         CHECK(s.sql.find("SET lock_timeout = '2s'") != std::string::npos);
         if (s.run == PlanRun::in_transaction) CHECK(s.sql.rfind("BEGIN;\n", 0) == 0);
         if (s.run == PlanRun::no_transaction) CHECK(s.sql.find("BEGIN") == std::string::npos);
     }
-    CHECK(out_of_band);
     CHECK(plan.steps.front().path == "migrations/0005_orders.sql");  // the first replaces the file
     CHECK(migrations >= 4);
     CHECK(std::find(plan.replaced.begin(), plan.replaced.end(), "multiple-access-exclusive-in-transaction") != plan.replaced.end());
     INFO(problems(p.check));
-    CHECK(p.check.clean());
+    CHECK(p.check.resolved());
+    REQUIRE(p.check.kept.size() == 1);  // the required column's ADD, as the original has it
+    CHECK(p.check.kept.front().find("add-column-not-null-without-default") != std::string::npos);
 }
 
 TEST_CASE("plan: a diesel migration with run_in_transaction = false becomes one folder per statement") {
@@ -248,4 +251,19 @@ TEST_CASE("plan: none without a safe rewrite, and plan paths cannot leave the ou
     CHECK(plan_relative_path("/abs/db/V1__x.sql") == "abs/db/V1__x.sql");
     CHECK(plan_relative_path("a/./b/\n.sql") == "a/b/_.sql");
     CHECK(plan_relative_path("..") == "plan.sql");
+}
+
+TEST_CASE("plan shapes: a DEFAULT replaced in an ADD COLUMN clause, and the value of a one-column SET") {
+    std::string old;
+    CHECK(plan_shapes::with_default("ADD COLUMN on boolean NOT NULL DEFAULT true", "false", old) ==
+          "ADD COLUMN on boolean NOT NULL DEFAULT false");
+    CHECK(old == "true");
+    CHECK(plan_shapes::with_default("ADD COLUMN kind text DEFAULT 'a' NOT NULL", "'b'", old) ==
+          "ADD COLUMN kind text DEFAULT 'b' NOT NULL");
+    CHECK(old == "'a'");
+    CHECK(plan_shapes::with_default("ADD COLUMN n int", "0", old) == "ADD COLUMN n int DEFAULT 0");
+    CHECK(old.empty());
+    CHECK(plan_shapes::with_default("ADD COLUMN n int DEFAULT /* x */ 1", "0", old).empty());  // a comment: not cut
+    CHECK(plan_shapes::single_set_value("UPDATE t SET \"a=b\" = 'x = y';") == "'x = y'");
+    CHECK(plan_shapes::single_set_value("UPDATE t SET a = 1 -- one\n;").empty());
 }

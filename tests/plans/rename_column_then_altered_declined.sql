@@ -1,0 +1,5 @@
+-- path: db/migrations/0120_customers_full_name.sql
+CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL, email text);
+-- migration
+ALTER TABLE customers RENAME COLUMN name TO full_name;
+ALTER TABLE customers ADD COLUMN nickname text;
