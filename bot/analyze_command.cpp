@@ -550,7 +550,8 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         }
     }
     const std::vector<std::string> known = known_migrations(files, a.no_history ? std::vector<std::string>{} : a.history,
-                                                            committed, settings.options.input_format);
+                                                            committed, settings.options.input_format,
+                                                            settings.options.confine_to);
     settings.options.known_migrations = &known;
     auto history = start_history(a.no_history ? std::vector<std::string>{} : a.history, !a.no_history,
                                  schema_context(a, settings), files, settings.options, input_errors, schema_errors,

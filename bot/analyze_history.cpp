@@ -7,6 +7,7 @@
 #include "analyze/limits.hpp"
 #include "analyze/migration_order.hpp"
 #include "analyze/path_parts.hpp"
+#include "analyze/regular_file.hpp"
 #include "diff/glob.hpp"
 
 namespace pgfence::bot {
@@ -108,7 +109,8 @@ CommittedMigrations committed_migrations(const std::vector<std::string>& files, 
 }
 
 std::vector<std::string> known_migrations(const std::vector<std::string>& files, const std::vector<std::string>& history,
-                                          const CommittedMigrations& committed, orm::InputFormat format) {
+                                          const CommittedMigrations& committed, orm::InputFormat format,
+                                          const std::string& confine_to) {
     std::vector<std::string> out;
     std::unordered_set<std::string> sets;
     for (const auto& f : files) {
@@ -124,6 +126,8 @@ std::vector<std::string> known_migrations(const std::vector<std::string>& files,
     namespace fs = std::filesystem;
     constexpr std::size_t k_most_entries = 100000;
     for (const auto& set : sets) {
+        // In Actions a committed link must not show the names of a folder outside the checkout.
+        if (!confine_to.empty() && !path_inside(set, confine_to)) continue;
         std::error_code ec;
         fs::directory_iterator it(set, ec), end;
         std::size_t seen = 0;

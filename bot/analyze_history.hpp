@@ -60,11 +60,13 @@ struct CommittedMigrations {
 
 // The repository's migrations besides the analysed ones, for AnalyzeOptions::known_migrations:
 // `files`, `history` (expanded), `committed`, and the entries of each set's folder on disk
-// (a Prisma or diesel set's migration folders), absolute and normal, sorted, once each.
+// (a Prisma or diesel set's migration folders; not a folder whose real path is outside a
+// non-empty `confine_to`), absolute and normal, sorted, once each.
 [[nodiscard]] std::vector<std::string> known_migrations(const std::vector<std::string>& files,
                                                         const std::vector<std::string>& history,
                                                         const CommittedMigrations& committed,
-                                                        analyze::orm::InputFormat format);
+                                                        analyze::orm::InputFormat format,
+                                                        const std::string& confine_to = {});
 
 // Replays the files `history` names (expanded like analyze's inputs; what matches nothing is an
 // error in `errors`), adds `context` (add_schema_context; its errors in `schema_errors`) and, when `chain` and the direction is not down, orders `files` by
