@@ -24,6 +24,7 @@
 
 #include "analyze/alter_clauses.hpp"
 #include "analyze/plan.hpp"
+#include "analyze/migration_names.hpp"
 #include "analyze/catalog.hpp"
 #include "analyze/function_calls.hpp"
 #include "analyze/history.hpp"
@@ -281,6 +282,20 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         orm_statements = orm::split(extraction);
     } else {
         source = prepare_source(path, text, options.direction, sibling_metadata);
+        // pop's names are popx's (ory/x) too: a set with a `.autocommit` file is popx's, which
+        // runs its other files in a transaction each, as pop does.
+        if ((source.tool == MigrationTool::Pop || source.tool == MigrationTool::GolangMigrate) && options.known_migrations != nullptr) {
+            for (const auto& sibling : set_siblings(path, options.known_migrations)) {
+                std::string name(path_name(sibling));
+                std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+                if (!popx_autocommit_name(name)) continue;
+                source.tool = MigrationTool::Popx;
+                source.wrapped_in_transaction = true;
+                source.one_query = false;
+                std::erase_if(source.notes, [](const std::string& n) { return n.starts_with("golang-migrate:"); });
+                break;
+            }
+        }
     }
     report.tool = source.tool;
     report.wrapped_in_transaction = source.wrapped_in_transaction;
@@ -471,7 +486,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         } else {
             rules::apply_rules(report, stmts, text, rule_options, called);
         }
-        compose_plan(report, stmts, down_part);
+        compose_plan(report, stmts, down_part, options.known_migrations);
     }
     return report;
 }

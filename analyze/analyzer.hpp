@@ -55,6 +55,10 @@ struct AnalyzeOptions {
     // analyze_files: each migration set's files analysed in order, each after the ones before
     // it (the files given in the chain's order). Not owned.
     HistoryChain* chain = nullptr;
+    // The migrations the repository has besides a file (its set's files on disk, --history, the
+    // set's committed files): a plan's new files take versions none of them uses, and a pop file
+    // whose set has a `.autocommit` file is popx's. Paths as given or absolute. Not owned.
+    const std::vector<std::string>* known_migrations = nullptr;
 };
 
 // The error for a file over max_file_bytes: "is N MB, over --max-file-size (M MB)".

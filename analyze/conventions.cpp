@@ -4,6 +4,7 @@
 #include <cctype>
 #include <regex>
 
+#include "analyze/migration_names.hpp"
 #include "analyze/path_parts.hpp"
 
 namespace pgfence::analyze {
@@ -294,6 +295,13 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
             out.one_query = true;
             out.notes.push_back("sqlx: -- no-transaction, the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
         }
+        whole_file(out, name, direction);
+    } else if (popx_autocommit_name(name)) {
+        // popx (ory/x migrator.go, shouldNotUseTransaction): an autocommit file runs outside a
+        // transaction, sent as one Exec: one query, PostgreSQL's implicit transaction.
+        out.tool = MigrationTool::Popx;
+        out.one_query = true;
+        out.notes.push_back("popx: .autocommit, the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
         whole_file(out, name, direction);
     } else if (versioned_up_down && pop_dialect_name(name)) {
         out.tool = MigrationTool::Pop;  // migrator.go: c.Transaction(...) around each migration

@@ -97,6 +97,7 @@ std::string_view tool_name(MigrationTool tool) {
         case MigrationTool::Pop: return "pop";
         case MigrationTool::NodePgMigrate: return "node-pg-migrate";
         case MigrationTool::Synapse: return "synapse";
+        case MigrationTool::Popx: return "popx";
     }
     return "sql";
 }

@@ -157,7 +157,8 @@ struct StatementFacts {
 [[nodiscard]] std::string set_not_null_without_scan(std::string_view column, std::string_view why);
 [[nodiscard]] bool has_set_not_null_without_scan(const StatementFacts& statement, std::string_view column);
 
-enum class MigrationTool { Plain, Goose, Dbmate, Drizzle, Flyway, Diesel, Prisma, Sqlx, GolangMigrate, Pop, NodePgMigrate, Synapse };
+// Popx: ory/x's popx, pop's file names plus `.autocommit` for a file run outside a transaction.
+enum class MigrationTool { Plain, Goose, Dbmate, Drizzle, Flyway, Diesel, Prisma, Sqlx, GolangMigrate, Pop, NodePgMigrate, Synapse, Popx };
 [[nodiscard]] std::string_view tool_name(MigrationTool tool);
 
 // How much of a file pgfence could read. For SQL files every statement is found; for ORM

@@ -8,6 +8,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "analyze/catalog.hpp"
+#include "analyze/migration_names.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/plan_survey.hpp"
 #include "analyze/rules/common.hpp"
@@ -331,6 +332,11 @@ Layout layout_of(const FileReport& r, bool had_begin) {
         case MigrationTool::Flyway:
             l.wraps = true;
             break;
+        case MigrationTool::Popx:
+            // An .autocommit file runs outside a transaction, sent as one Exec.
+            l.wraps = true;
+            l.one_query = true;
+            break;
         case MigrationTool::Drizzle:
         case MigrationTool::Pop:
         case MigrationTool::Synapse:
@@ -355,42 +361,18 @@ Layout layout_of(const FileReport& r, bool had_begin) {
     return l;
 }
 
-// "20240101120000" + 2 -> "20240101120002", keeping the width.
-std::string bump(std::string_view digits, int by) {
-    std::string out(digits);
-    int carry = by;
-    for (std::size_t i = out.size(); i-- > 0 && carry > 0;) {
-        int d = (out[i] - '0') + carry;
-        out[i] = static_cast<char>('0' + d % 10);
-        carry = d / 10;
-    }
-    if (carry > 0) out.insert(0, std::to_string(carry));
-    return out;
-}
-
-// A name "<digits><rest>" with the digits bumped and "_<k>" before `suffix`.
-// Without `versioned` (a plain SQL folder, run in name order) the number is kept: the new
-// files sort right after the original, before the next migration.
-std::string numbered(std::string_view name, std::string_view suffix, int k, int total, bool versioned = true) {
+// A name "<version><rest>" with `version` (from plan_versions) in place of its own and "_<k>"
+// before `suffix`. Without `versioned` (a plain SQL folder, run in name order) or a version the
+// number is kept: the new files sort right after the original, before the next migration.
+std::string numbered(std::string_view name, std::string_view suffix, int k, int total, bool versioned,
+                     const std::string* version) {
     std::string_view stem = name.substr(0, name.size() - suffix.size());
     if (k == 1) return std::string(name);
     std::string number = std::to_string(k);
     // _02 .. _10 sort in order by name.
     number.insert(0, std::to_string(total).size() - number.size(), '0');
-    if (!versioned) return std::string(stem) + "_" + number + std::string(suffix);
-    std::size_t digits = 0;
-    while (digits < stem.size() && std::isdigit(static_cast<unsigned char>(stem[digits]))) ++digits;
-    // diesel's 2024-01-01-120000: the last run of digits before the first '_'.
-    std::size_t underscore = stem.find('_');
-    std::size_t version_end = digits;
-    if (digits > 0 && digits < stem.size() && stem[digits] == '-' && underscore != std::string_view::npos) {
-        version_end = underscore;
-    }
-    std::size_t run = version_end;
-    while (run > 0 && std::isdigit(static_cast<unsigned char>(stem[run - 1]))) --run;
-    std::string out = std::string(stem.substr(0, run)) + bump(stem.substr(run, version_end - run), k - 1) +
-                      std::string(stem.substr(version_end)) + "_" + number + std::string(suffix);
-    return out;
+    if (!versioned || version == nullptr) return std::string(stem) + "_" + number + std::string(suffix);
+    return with_version(stem, false, *version) + "_" + number + std::string(suffix);
 }
 
 std::string join_path(std::string_view folder, std::string_view name) {
@@ -405,36 +387,56 @@ std::string ends_with_one_of(std::string_view name, std::initializer_list<std::s
     return dot == std::string_view::npos ? std::string() : std::string(name.substr(dot));
 }
 
-// Where migration k (1-based) of the plan goes; k = 1 replaces the original file.
-std::string migration_path(const FileReport& r, int k, int total) {
+// popx's name for a file that runs `outside` a transaction or not: pop's parts, with or
+// without ".autocommit" before the direction.
+std::string popx_suffix(std::string suffix, bool outside) {
+    if (std::size_t at = suffix.find(".autocommit."); at != std::string::npos) suffix.erase(at, 11);
+    if (!outside) return suffix;
+    std::size_t direction = suffix.rfind(".up.sql");
+    if (direction == std::string::npos) direction = suffix.rfind(".down.sql");
+    if (direction != std::string::npos) suffix.insert(direction, ".autocommit");
+    return suffix;
+}
+
+// Where migration k (1-based) of the plan goes; k = 1 replaces the original file. `versions`:
+// plan_versions' for migrations 2 and later; `outside`: it runs outside a transaction.
+std::string migration_path(const FileReport& r, int k, int total, const std::vector<std::string>& versions, bool outside) {
     std::string_view path = r.path;
     std::string_view folder = path_folder(path);
     std::string_view name = path_name(path);
+    const std::string* version = k >= 2 && static_cast<std::size_t>(k - 2) < versions.size() ? &versions[static_cast<std::size_t>(k - 2)] : nullptr;
     switch (r.tool) {
         case MigrationTool::Prisma:
         case MigrationTool::Diesel: {
             // <folder>/<version>_<name>/migration.sql (up.sql)
             std::string_view parent = path_folder(folder);
             std::string_view dir = path_name(folder);
-            return join_path(join_path(parent, numbered(dir, "", k, total)), name);
+            return join_path(join_path(parent, numbered(dir, "", k, total, true, version)), name);
         }
         case MigrationTool::Flyway: {
             if (k == 1) return std::string(path);
             std::size_t sep = name.find("__");
-            if (sep == std::string_view::npos || sep < 2) break;
-            std::string_view version = name.substr(1, sep - 1);
-            char dot = version.find('_') != std::string_view::npos ? '_' : '.';
+            if (sep == std::string_view::npos || sep < 2 || version == nullptr) break;
             std::string_view rest = name.substr(sep + 2);
             std::string suffix = ends_with_one_of(rest, {".sql"});
             std::string desc(rest.substr(0, rest.size() - suffix.size()));
-            return join_path(folder, std::string(1, name[0]) + std::string(version) + dot + std::to_string(k - 1) + "__" +
-                                         desc + "_" + std::to_string(k) + suffix);
+            return join_path(folder, std::string(1, name[0]) + *version + "__" + desc + "_" + std::to_string(k) + suffix);
+        }
+        case MigrationTool::Pop:
+        case MigrationTool::Popx: {
+            // <version>_<name>[.<dialect>][.autocommit].up.sql: the number goes before the first '.'.
+            std::size_t dot = name.find('.');
+            if (dot == std::string_view::npos) break;
+            std::string suffix(name.substr(dot));
+            if (r.tool == MigrationTool::Popx) suffix = popx_suffix(suffix, outside);
+            std::string renamed = std::string(name.substr(0, dot)) + suffix;
+            return join_path(folder, numbered(renamed, suffix, k, total, true, version));
         }
         default: break;
     }
     std::string suffix = ends_with_one_of(name, {".up.sql", ".sql.postgres", ".sql", ".ts", ".js", ".cjs", ".mjs"});
     bool versioned = r.tool != MigrationTool::Plain && r.tool != MigrationTool::Synapse;
-    return join_path(folder, numbered(name, suffix, k, total, versioned));
+    return join_path(folder, numbered(name, suffix, k, total, versioned, version));
 }
 
 // The file an out-of-band step is kept in: not in the migrations folder, where a tool would run it.
@@ -565,8 +567,9 @@ bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter) {
 
 class Composer {
 public:
-    Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down)
-        : m_report(report), m_stmts(stmts), m_down(down) {}
+    Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
+             const std::vector<std::string>* known)
+        : m_report(report), m_stmts(stmts), m_down(down), m_known(known) {}
 
     Plan compose();
 
@@ -585,6 +588,7 @@ private:
     FileReport& m_report;
     const std::vector<const pg::Node*>& m_stmts;
     const std::vector<bool>& m_down;
+    const std::vector<std::string>* m_known;  // the repository's other migrations, or none known
     std::vector<Unit> m_before, m_now, m_backfill, m_settle, m_validate, m_finish, m_later;
     std::map<std::string, std::string> m_settings;  // SET statements in force, by name
     std::set<std::string> m_replaced;
@@ -1027,6 +1031,23 @@ Plan Composer::compose() {
     int migrations = static_cast<int>(std::count_if(steps.begin(), steps.end(), [](const PlanStep& st) {
         return st.run != PlanRun::out_of_band;
     }));
+    // The versions of migrations 2 and later: after the file's, before the next migration of
+    // its set, none of them taken.
+    const bool folder_named = m_report.tool == MigrationTool::Prisma || m_report.tool == MigrationTool::Diesel;
+    const bool versioned = m_report.tool != MigrationTool::Plain && m_report.tool != MigrationTool::Synapse;
+    std::vector<std::string> siblings = set_siblings(m_report.path, m_known);
+    std::string_view own_name = folder_named ? path_name(path_folder(m_report.path)) : path_name(m_report.path);
+    PlanVersions versions;
+    if (versioned && migrations > 1) {
+        versions = plan_versions(own_name, m_report.tool == MigrationTool::Flyway, migrations - 1, siblings);
+        if (!versions.note.empty()) m_notes.push_back(versions.note);
+    }
+    std::set<std::string, std::less<>> sibling_names;
+    for (const auto& sibling : siblings) {
+        std::string_view n = path_name(sibling);
+        if (folder_named && (n == "migration.sql" || n == "up.sql" || n == "down.sql")) n = path_name(path_folder(sibling));
+        sibling_names.emplace(n);
+    }
     for (std::size_t k = 0; k < steps.size(); ++k) {
         PlanStep& step = steps[k];
         if (step.run == PlanRun::out_of_band) {
@@ -1040,7 +1061,16 @@ Plan Composer::compose() {
         std::string what = step.title == "Migration" ? "" : step.title.substr(std::string("Migration ").size());
         step.title = "Migration " + std::to_string(migration) + (step.run == PlanRun::no_transaction ? " (no transaction)" : "") +
                      (what.empty() ? "" : " " + what);
-        step.path = migration_path(m_report, migration, migrations);
+        step.path = migration_path(m_report, migration, migrations, versions.versions, step.run == PlanRun::no_transaction);
+        std::string_view new_name = folder_named ? path_name(path_folder(step.path)) : path_name(step.path);
+        if (migration > 1 && sibling_names.count(new_name) > 0) {
+            m_notes.push_back(std::string(new_name) + " exists already in the migration folder: rename migration " +
+                              std::to_string(migration) + " of the plan before adding it");
+        }
+        if (migration == 1 && step.path != m_report.path) {
+            m_notes.push_back("migration 1 is " + std::string(path_name(step.path)) + ", which " + std::string(tool_name(m_layout.tool)) +
+                              " runs outside a transaction: it replaces " + std::string(path_name(m_report.path)) + ", which goes");
+        }
         step.file_text = file_text(m_layout, step, m_units[k], step.path);
         std::string_view folder = path_folder(step.path);
         if (m_layout.source_kind == "sql" && step.run == PlanRun::no_transaction) {
@@ -1053,9 +1083,13 @@ Plan Composer::compose() {
         if (m_layout.source_kind == "sql" && m_layout.tool == MigrationTool::Diesel && migration > 1) {
             step.extra_files.emplace_back(join_path(folder, "down.sql"), "-- pgfence plan: nothing to undo automatically\n");
         }
-        if (m_layout.source_kind == "sql" && m_layout.tool == MigrationTool::GolangMigrate && migration > 1) {
+        bool up_down = m_layout.tool == MigrationTool::GolangMigrate || m_layout.tool == MigrationTool::Pop ||
+                       m_layout.tool == MigrationTool::Popx;
+        if (m_layout.source_kind == "sql" && up_down && migration > 1 && step.path.ends_with(".up.sql")) {
+            // popx refuses an up migration without a down one of its version (MigrationBox.check).
             std::string down = step.path;
-            if (down.ends_with(".up.sql")) down.replace(down.size() - 7, 7, ".down.sql");
+            down.replace(down.size() - 7, 7, ".down.sql");
+            if (m_layout.tool == MigrationTool::Popx) down = popx_suffix(down, false);
             step.extra_files.emplace_back(down, "-- pgfence plan: nothing to undo automatically\n");
         }
     }
@@ -1065,7 +1099,13 @@ Plan Composer::compose() {
             case MigrationTool::Sqlx:
             case MigrationTool::GolangMigrate:
             case MigrationTool::Dbmate:
-                m_notes.push_back("migrations 2 and later take the versions after this file's: renumber them if a later migration already uses one");
+            case MigrationTool::Pop:
+            case MigrationTool::Popx:
+            case MigrationTool::NodePgMigrate:
+                // Without the set's other files, whether a version is free is not known.
+                if (m_known == nullptr) {
+                    m_notes.push_back("migrations 2 and later take the versions after this file's: renumber them if a later migration already uses one");
+                }
                 break;
             case MigrationTool::Drizzle:
                 m_notes.push_back("drizzle: add each new file to meta/_journal.json (drizzle-kit generate --custom makes the entry)");
@@ -1087,14 +1127,15 @@ Plan Composer::compose() {
 
 }  // namespace
 
-void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down) {
+void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
+                  const std::vector<std::string>* known) {
     // A safe rewrite to paste, or a HIGH finding (a transaction to split is the plan's grouping;
     // a statement without a safe form still gets lock_timeout and a migration of its own).
     bool any = std::any_of(report.findings.begin(), report.findings.end(), [](const Finding& f) {
         return f.recipe.has_value() || f.risk >= Risk::High;
     });
     if (!any || report.statements.empty()) return;
-    report.plan = Composer(report, stmts, down).compose();
+    report.plan = Composer(report, stmts, down, known).compose();
 }
 
 PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,

@@ -29,8 +29,11 @@ namespace pgfence::analyze {
 
 // Composes report.plan from the report's findings, when one of them has a recipe. `stmts`
 // holds the parse trees parallel to report.statements (null: unparsable or unknown); `down`
-// marks the statements of a down/undo part, which the plan leaves out.
-void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down);
+// marks the statements of a down/undo part, which the plan leaves out. `known`: the
+// repository's other migrations (AnalyzeOptions::known_migrations), or none known: the new
+// migrations' versions avoid theirs (migration_names.hpp: plan_versions).
+void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
+                  const std::vector<std::string>* known = nullptr);
 
 class Catalog;
 struct AnalyzeOptions;

@@ -10,9 +10,11 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <unordered_set>
 
 #include "analyze/civil_date.hpp"
 #include "analyze/history.hpp"
+#include "analyze/migration_order.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/plan.hpp"
 #include "analyze/rules/common.hpp"
@@ -28,6 +30,7 @@
 #include "bot/cli_args.hpp"
 #include "bot/config.hpp"
 #include "bot/extract_stats_command.hpp"
+#include "bot/plan_hint.hpp"
 #include "analyze/safe_write.hpp"
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
@@ -388,7 +391,8 @@ namespace {
 // The text and JSON reports, written as the files are analysed: what is kept of a file until
 // its turn is its rendered section and its error: lines, never its report.
 Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::string>& files, const Settings& settings,
-                        const HistoryRun& history, bool block_unknown, const StdinInput* input, std::ostream& out, std::ostream& err) {
+                        const HistoryRun& history, bool block_unknown, const StdinInput* input, const PlanHint* hint,
+                        std::ostream& out, std::ostream& err) {
     struct Done {
         annotate::Section section;
         std::optional<FileReport> large;  // a file whose section is written as it is rendered
@@ -400,6 +404,7 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
     analyze_files(files, settings.options, [&](FileReport&& report, std::size_t) -> analyze::OrderedStep {
         if (input != nullptr) input->rename(report);
         if (settings.stats) (void)settings.stats->apply(report, settings.size);
+        if (hint != nullptr) hint->mark(report);
         auto done = std::make_shared<Done>();
         std::ostringstream messages;
         diagnose_file(report, settings, block_unknown, messages, done->diagnosis);
@@ -435,12 +440,13 @@ namespace {
 // at the paths the plan names), each plan analysed again from the schema its file started from.
 // Says what it wrote on `out`; false when a file cannot be written.
 bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, const std::string& folder,
-                 std::ostream& out, std::ostream& err) {
+                 const PlanHint& hint, std::ostream& out, std::ostream& err) {
     // One replay per migration set (its folder; a Prisma or diesel migration's parent folder):
     // a plan is checked from the schema its file started from.
     std::map<std::string, analyze::Replay> replays;
     bool ok = true;
     int plans = 0, clean = 0, resolved = 0, declined = 0;
+    std::vector<std::pair<std::string, std::string>> rehearse;  // file, the command that rehearses its plan
     for (const auto& file : report.files) {
         std::string set(analyze::path_folder(file.path));
         if (file.tool == MigrationTool::Prisma || file.tool == MigrationTool::Diesel) set = analyze::path_folder(set);
@@ -455,6 +461,10 @@ bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, c
             clean += check.clean() ? 1 : 0;
             resolved += check.resolved() ? 1 : 0;
             out << annotate::printable(file.path) << ": " << annotate::printable(file.plan->summary) << "\n";
+            if (!file.plan->steps.empty()) {
+                rehearse.emplace_back(file.path, hint.command(file.path));
+                out << "  composed, not rehearsed: " << annotate::printable(rehearse.back().second) << "\n";
+            }
             auto write = [&](const std::string& path, const std::string& text) {
                 // Under the folder, every component opened without following a link: a link
                 // committed at a plan's path is refused, not written through.
@@ -483,6 +493,15 @@ bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, c
             }
         }
         if (!file.error && !file.skipped) replay.replay_file(file.path);
+    }
+    if (!rehearse.empty()) {
+        analyze::WriteOptions readme_options;
+        readme_options.create_base = true;
+        auto written = analyze::write_file_under(folder, "pgfence-plan.README.md", PlanHint::readme(rehearse), readme_options);
+        if (!written) {
+            err << "error: " << annotate::printable(written.error().describe()) << ": the plan's README is not written\n";
+            ok = false;
+        }
     }
     out << plans << (plans == 1 ? " plan" : " plans") << " written to " << annotate::printable(folder) << ": " << clean
         << " analysed clean, " << resolved - clean << " with only findings of statements that have no safe form, "
@@ -522,12 +541,39 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     if (!load_stats(a, settings, err)) return k_exit_input;
     std::size_t printed = input_errors.size();
     std::vector<Error> schema_errors;
+    // Inside a git repository the committed rest of each migration set is history, as the base
+    // commit's migrations are to `pr` (a file committed before stays what it was when it ran).
+    CommittedMigrations committed;
+    if (!a.no_history) {
+        committed = committed_migrations(files, settings.paths, settings.options);
+        if (!a.history.empty()) {
+            std::vector<Error> ignored;
+            std::unordered_set<std::string> given;
+            for (const auto& h : expand_inputs(a.history, ignored, settings.options.input_format)) {
+                given.insert(fs::absolute(h).lexically_normal().generic_string());
+            }
+            std::erase_if(committed.before, [&](const auto& entry) { return given.count(entry.first) > 0; });
+        }
+    }
+    const std::vector<std::string> known = known_migrations(files, a.no_history ? std::vector<std::string>{} : a.history,
+                                                            committed, settings.options.input_format,
+                                                            settings.options.confine_to);
+    settings.options.known_migrations = &known;
     auto history = start_history(a.no_history ? std::vector<std::string>{} : a.history, !a.no_history,
-                                 schema_context(a, settings), files, settings.options, input_errors, schema_errors);
+                                 schema_context(a, settings), files, settings.options, input_errors, schema_errors,
+                                 &committed);
     for (std::size_t e = printed; e < input_errors.size(); ++e) {
         err << "error: --history " << annotate::printable(input_errors[e].describe()) << "\n";
     }
     for (const auto& e : schema_errors) err << "error: --schema " << annotate::printable(e.describe()) << "\n";
+    // analyze runs no server: a plan is composed, not rehearsed; each says how to rehearse it.
+    std::vector<std::string> replayed;
+    if (!a.no_history && !a.history.empty()) {
+        std::vector<Error> ignored;
+        replayed = history_before(expand_inputs(a.history, ignored, settings.options.input_format), files);
+    }
+    for (const auto& [path, text] : committed.before) replayed.push_back(path);
+    const PlanHint hint(settings.options.pg_version, a.schema, replayed, files);
     input_errors.insert(input_errors.end(), schema_errors.begin(), schema_errors.end());
 
     std::unique_ptr<analyze::OutputFile> file;
@@ -541,15 +587,15 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         history->count_into(report);
         apply_stats(report, settings);
         diagnosis = diagnose(report, settings, a.block_unknown, err);
-        if (!write_plans(report, settings.options, a.output.empty() ? "pgfence-plan" : a.output, out, err)) diagnosis.failed = true;
+        if (!write_plans(report, settings.options, a.output.empty() ? "pgfence-plan" : a.output, hint, out, err)) diagnosis.failed = true;
     } else if (a.format == "json") {
         annotate::JsonReportStream stream(settings.options.pg_version);
-        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), *sink, err);
+        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), nullptr, *sink, err);
     } else if (a.format == "text") {
         bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
         bool color = a.color == "always" || (a.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
         annotate::TerminalStream stream(annotate::TerminalOptions{color});
-        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), *sink, err);
+        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), &hint, *sink, err);
     } else {
         // Collected: markdown sizes every file's section against one comment's limit, SARIF
         // builds its document whole (the rules its results use come before them), and the
@@ -559,7 +605,10 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         history->count_into(report);
         apply_stats(report, settings);
         diagnosis = diagnose(report, settings, a.block_unknown, err);
-        if (a.format == "markdown") annotate::render_markdown(report, *sink);
+        if (a.format == "markdown") {
+            for (auto& f : report.files) hint.mark(f);
+            annotate::render_markdown(report, *sink);
+        }
         else if (a.format == "sarif") annotate::render_sarif(report, *sink);
         else if (a.format == "gitlab") annotate::render_gitlab(report, *sink);
         else if (a.format == "rdjson") annotate::render_rdjson(report, *sink);

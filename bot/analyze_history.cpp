@@ -1,9 +1,13 @@
 #include "bot/analyze_history.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <unordered_set>
 
 #include "analyze/limits.hpp"
 #include "analyze/migration_order.hpp"
+#include "analyze/path_parts.hpp"
+#include "analyze/regular_file.hpp"
 #include "diff/glob.hpp"
 
 namespace pgfence::bot {
@@ -60,14 +64,109 @@ void add_schema_context(HistoryRun& run, const SchemaContext& context, AnalyzeOp
     options.history = std::make_shared<const Catalog>(std::move(start));
 }
 
+namespace {
+
+std::string normal(const std::string& path) {
+    return absolute_path(std::filesystem::path(path)).lexically_normal().generic_string();
+}
+
+}  // namespace
+
+CommittedMigrations committed_migrations(const std::vector<std::string>& files, const std::vector<std::string>& paths_setting,
+                                         const AnalyzeOptions& options) {
+    CommittedMigrations out;
+    if (files.empty()) return out;
+    std::error_code ec;
+    std::filesystem::path first = absolute_path(std::filesystem::path(files.front())).parent_path();
+    auto repo = diff::Repository::open(first.string());
+    if (!repo) return out;
+    const std::string root = repo->root();
+    if (root.empty() || root.back() != '/') return out;  // bare: no working tree
+    auto head = repo->resolve_commit("HEAD", "head");
+    if (!head) return out;
+    std::unordered_set<std::string> sets;
+    std::unordered_set<std::string> analysed;
+    for (const auto& f : files) {
+        sets.insert(migration_set(f));
+        analysed.insert(normal(f));
+    }
+    std::vector<std::string> patterns;
+    for (const auto& p : paths_setting) patterns.push_back(normal(p));
+    auto listed = repo->list_files(*head, [&](std::string_view rel) {
+        std::string full = root + std::string(rel);
+        if (sets.count(migration_set(full)) == 0) return false;
+        return diff::matches_any(diff::default_migration_globs(), rel) || (!patterns.empty() && diff::selects(patterns, full));
+    });
+    if (!listed) return out;
+    for (const auto& rel : *listed) out.paths.push_back(root + rel);
+    for (const auto& path : history_before(out.paths, files)) {
+        if (analysed.count(path) > 0) continue;
+        auto text = repo->read_file(*head, path.substr(root.size()));
+        if (!text || !*text || (*text)->size() > options.max_file_bytes) continue;
+        out.before.emplace_back(path, std::move(**text));
+    }
+    return out;
+}
+
+std::vector<std::string> known_migrations(const std::vector<std::string>& files, const std::vector<std::string>& history,
+                                          const CommittedMigrations& committed, orm::InputFormat format,
+                                          const std::string& confine_to) {
+    std::vector<std::string> out;
+    std::unordered_set<std::string> sets;
+    for (const auto& f : files) {
+        out.push_back(normal(f));
+        sets.insert(migration_set(f));
+    }
+    if (!history.empty()) {
+        std::vector<Error> ignored;
+        for (const auto& h : expand_inputs(history, ignored, format)) out.push_back(normal(h));
+    }
+    out.insert(out.end(), committed.paths.begin(), committed.paths.end());
+    // The folders themselves: a file the analysis was not given still holds its version.
+    namespace fs = std::filesystem;
+    constexpr std::size_t k_most_entries = 100000;
+    for (const auto& set : sets) {
+        // In Actions a committed link must not show the names of a folder outside the checkout.
+        if (!confine_to.empty() && !path_inside(set, confine_to)) continue;
+        std::error_code ec;
+        fs::directory_iterator it(set, ec), end;
+        std::size_t seen = 0;
+        for (; !ec && it != end && seen < k_most_entries; it.increment(ec), ++seen) {
+            fs::file_status status = it->symlink_status(ec);
+            if (ec) break;
+            if (fs::is_regular_file(status)) {
+                out.push_back(it->path().lexically_normal().generic_string());
+            } else if (fs::is_directory(status)) {
+                for (const char* inner : {"migration.sql", "up.sql"}) {
+                    std::error_code inner_ec;
+                    if (fs::is_regular_file(fs::symlink_status(it->path() / inner, inner_ec))) {
+                        out.push_back((it->path() / inner).lexically_normal().generic_string());
+                    }
+                }
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& history, bool chain,
                                           const SchemaContext& context, std::vector<std::string>& files,
                                           AnalyzeOptions& options, std::vector<Error>& errors,
-                                          std::vector<Error>& schema_errors) {
+                                          std::vector<Error>& schema_errors, const CommittedMigrations* committed) {
     auto run = std::make_unique<HistoryRun>();
     if (!history.empty()) {
         std::vector<std::string> named = expand_inputs(history, errors, options.input_format);
         run->replay.emplace(replay_files(history_before(named, files), options));
+        options.history = run->replay->snapshot();
+    }
+    if (committed != nullptr && !committed->before.empty()) {
+        if (!run->replay) run->replay.emplace(options, options.history);
+        // The parser and the tree walkers recurse once per nesting level.
+        run_on_large_stack([&] {
+            for (const auto& [path, text] : committed->before) run->replay->replay_text(path, text);
+        });
         options.history = run->replay->snapshot();
     }
     add_schema_context(*run, context, options, schema_errors);

@@ -42,13 +42,41 @@ struct SchemaContext {
 void add_schema_context(HistoryRun& run, const SchemaContext& context, analyze::AnalyzeOptions& options,
                         std::vector<analyze::Error>& errors);
 
+// `analyze` and `pre-commit` inside a git repository (README "Migration history"): the
+// migrations committed at HEAD in the migration sets of `files` (files the default migration
+// globs or `paths_setting` select), as the commit holds them, not the working tree.
+struct CommittedMigrations {
+    std::vector<std::string> paths;  // absolute and normal: every such migration
+    // Those not among `files` that their tool applies before the first of `files` in their set,
+    // in that order, with their texts: the history replayed before the files, as pr replays its
+    // base commit.
+    std::vector<std::pair<std::string, std::string>> before;
+};
+// Nothing outside a repository, before its first commit, or when git cannot be read (the files
+// are analysed all the same).
+[[nodiscard]] CommittedMigrations committed_migrations(const std::vector<std::string>& files,
+                                                       const std::vector<std::string>& paths_setting,
+                                                       const analyze::AnalyzeOptions& options);
+
+// The repository's migrations besides the analysed ones, for AnalyzeOptions::known_migrations:
+// `files`, `history` (expanded), `committed`, and the entries of each set's folder on disk
+// (a Prisma or diesel set's migration folders; not a folder whose real path is outside a
+// non-empty `confine_to`), absolute and normal, sorted, once each.
+[[nodiscard]] std::vector<std::string> known_migrations(const std::vector<std::string>& files,
+                                                        const std::vector<std::string>& history,
+                                                        const CommittedMigrations& committed,
+                                                        analyze::orm::InputFormat format,
+                                                        const std::string& confine_to = {});
+
 // Replays the files `history` names (expanded like analyze's inputs; what matches nothing is an
 // error in `errors`), adds `context` (add_schema_context; its errors in `schema_errors`) and, when `chain` and the direction is not down, orders `files` by
 // migration set and sets options.chain so that each file starts from the files before it in its set.
+// `committed` (committed_migrations' `before`), when given, is replayed after `history`.
 [[nodiscard]] std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& history, bool chain,
                                                         const SchemaContext& context, std::vector<std::string>& files, analyze::AnalyzeOptions& options,
                                                         std::vector<analyze::Error>& errors,
-                                                        std::vector<analyze::Error>& schema_errors);
+                                                        std::vector<analyze::Error>& schema_errors,
+                                                        const CommittedMigrations* committed = nullptr);
 
 // pgfence pr: the migrations at the base commit that the pull request does not change (every
 // file `globs` select there, each set in the order its tool applies it), replayed after the

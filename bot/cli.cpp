@@ -89,9 +89,10 @@ analyze options:
   --exclude GLOB            leave out files the glob matches (repeatable; added to the config
                             file's exclude)
   --history PATH            migrations that ran before (files, directories, globs; repeatable):
-                            replayed so the analysed files start from the schema they built
-  --no-history              analyse each file alone (no --history, no chaining of the files
-                            of one migration set)
+                            replayed so the analysed files start from the schema they built;
+                            inside a git repository the set's migrations committed at HEAD too
+  --no-history              analyse each file alone (no --history, no committed migrations, no
+                            chaining of the files of one migration set)
   --schema FILE             the existing schema: a pg_dump --schema-only file, a Rails structure.sql
                             or CREATE statements (repeatable); replayed like history, never ordered
                             as a migration; a stats snapshot's schema_sql wins over it, it over history

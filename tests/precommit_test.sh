@@ -47,5 +47,38 @@ status=$?
 check "a dangerous migration stops the commit" '[ "$status" -ne 0 ] && grep -q "create-index-without-concurrently" "$tmp/out"'
 check "files outside the migration folders are not checked" '! grep -q "src/query.sql" "$tmp/out"'
 check "no ANSI escapes in the hook output" '! grep -q $'"'"'\x1b\['"'"' "$tmp/out"'
-[ "$fail" -eq 0 ] || { echo "--- pre-commit output"; cat "$tmp/out"; }
+
+# A plan committed in parts (issue #33): the table is created in a committed migration and the
+# SET NOT NULL plan's three migrations (CHECK NOT VALID, VALIDATE, SET NOT NULL) are staged. The
+# hook replays the committed rest of the set as history, as pgfence pr replays the base commit:
+# the plan passes. Without that history (--no-history) the same files are refused.
+plan="$tmp/plan"
+git init -q "$plan"
+cp "$repo/.pre-commit-config.yaml" "$plan/"
+mkdir -p "$plan/db/migrations"
+printf "SET lock_timeout = '2s';\nCREATE TABLE users (id bigint PRIMARY KEY, email text);\n" > "$plan/db/migrations/001_users.sql"
+git -C "$plan" add -A && git -C "$plan" commit -qm users
+printf "SET lock_timeout = '2s';\nALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\n" > "$plan/db/migrations/002_email.sql"
+printf "SET lock_timeout = '2s';\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n" > "$plan/db/migrations/003_email_2.sql"
+printf "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT users_email_not_null;\n" > "$plan/db/migrations/004_email_3.sql"
+git -C "$plan" add -A
+(cd "$plan" && pre-commit run --verbose > "$tmp/plan_out" 2>&1)
+status=$?
+check "a staged plan after its committed table passes the hook" '[ "$status" -eq 0 ]'
+check "the hook replayed the committed migration as history" 'grep -q "^history: 3 files" "$tmp/plan_out"'
+(cd "$plan" && git diff --cached --name-only --diff-filter=AM -z | pgfence pre-commit --ci --color never > "$tmp/plan_init_out" 2>&1)
+status=$?
+check "pgfence pre-commit (the init hook) passes it too" '[ "$status" -eq 0 ]'
+(cd "$plan" && pgfence analyze --ci --color never --no-history db/migrations/002_email.sql db/migrations/003_email_2.sql \
+  db/migrations/004_email_3.sql > "$tmp/plan_alone_out" 2>&1)
+status=$?
+check "without the history the same files are refused" '[ "$status" -ne 0 ] && grep -q "set-not-null-scan" "$tmp/plan_alone_out"'
+# Committed in parts: the CHECK and its validation committed, the SET NOT NULL staged alone.
+git -C "$plan" reset -q
+git -C "$plan" add db/migrations/002_email.sql db/migrations/003_email_2.sql && git -C "$plan" commit -qm check
+git -C "$plan" add -A
+(cd "$plan" && pre-commit run > "$tmp/plan_last_out" 2>&1)
+status=$?
+check "the plan's last migration, staged after the others were committed, passes" '[ "$status" -eq 0 ]'
+[ "$fail" -eq 0 ] || { echo "--- pre-commit output"; cat "$tmp/out" "$tmp/plan_out" "$tmp/plan_init_out" "$tmp/plan_alone_out" "$tmp/plan_last_out" 2>/dev/null; }
 exit "$fail"

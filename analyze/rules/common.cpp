@@ -188,6 +188,9 @@ std::string no_transaction_fix(const FileReport& file, Transaction where) {
             return fix;
         }
         case MigrationTool::Pop: return "run this statement outside pop's migrator (it runs every migration in a transaction)";
+        case MigrationTool::Popx:
+            return file.one_query ? "split the migration: this statement in a `.autocommit.up.sql` file of its own (popx sends a file as one query, so a file of several statements runs in one transaction all the same)"
+                                  : "move this statement into a migration of its own named `<version>_<name>.autocommit.up.sql`, which popx runs outside a transaction";
         case MigrationTool::NodePgMigrate: return "write this migration in JavaScript with `pgm.noTransaction()` (SQL migrations always run in a transaction)";
         case MigrationTool::Synapse: return "run this statement from a Python delta file or a background update (SQL delta files run in a transaction)";
         case MigrationTool::Plain: break;

@@ -1,0 +1,37 @@
+#pragma once
+// What a migration's name says to its tool, for the files a plan adds beside it: popx's
+// autocommit names, the version a tool reads from a name, and the versions a plan's new
+// migrations take so that they sort right after the file and collide with no other migration
+// of its set (README "Migration plans").
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgfence::analyze {
+
+// popx's (ory/x match.go) name of a file it runs outside a transaction, lower-cased:
+// <version>_<name>[.<dialect>].autocommit.(up|down).sql.
+[[nodiscard]] bool popx_autocommit_name(std::string_view name);
+
+// The migrations of `known` in the migration set of `path` (migration_set), `path` itself left
+// out; `known` holds absolute, lexically normal paths.
+[[nodiscard]] std::vector<std::string> set_siblings(std::string_view path, const std::vector<std::string>* known);
+
+// The versions of a plan's migrations 2..1+count. `name` is the original's file name (its
+// folder's name for Prisma and diesel), `flyway` says how its version is written
+// (V<1.2>__x.sql), `siblings` the set's other migrations. Each version is the text that replaces
+// the original's in the name (digits laid out as the original's, diesel's dashes kept; Flyway's
+// dotted version). Timestamps (YYYYMMDDHHMMSS) step by one second, other numbers by one, Flyway
+// adds a part (1.2.1, or 1.2.0.1 when 1.2.1 is taken); all stay below the next migration's
+// version when there is room. `note` says which files must be renumbered when there is not.
+struct PlanVersions {
+    std::vector<std::string> versions;  // empty: the name has no version
+    std::string note;
+};
+[[nodiscard]] PlanVersions plan_versions(std::string_view name, bool flyway, int count,
+                                         const std::vector<std::string>& siblings);
+
+// `name` with its version replaced by `version` (from plan_versions).
+[[nodiscard]] std::string with_version(std::string_view name, bool flyway, std::string_view version);
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,101 @@
+#include "bot/plan_hint.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "analyze/migration_order.hpp"
+#include "analyze/path_parts.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A path as the user would type it: relative to the working directory when it lies below it.
+std::string shown_path(const std::string& path) {
+    fs::path p(path);
+    if (!p.is_absolute()) return path;
+    const fs::path& cwd = analyze::working_directory();
+    if (cwd.empty()) return path;
+    fs::path rel = p.lexically_relative(cwd);
+    if (rel.empty() || *rel.begin() == "..") return path;
+    return rel.generic_string();
+}
+
+std::string normal(const std::string& path) {
+    return analyze::absolute_path(fs::path(path)).lexically_normal().generic_string();
+}
+
+// Beyond this many earlier migrations the command names the count instead of each.
+constexpr std::size_t k_most_named = 24;
+
+}  // namespace
+
+std::string shell_word(const std::string& text) {
+    bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+               c == '/' || c == '-' || c == '=' || c == '+' || c == ':' || c == ',' || c == '@' || c == '%';
+    });
+    if (plain && text.front() != '-') return text;
+    std::string out = "'";
+    for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    // A leading '-' would read as an option: ./ in front of a relative path.
+    if (!text.empty() && text.front() == '-') out.insert(1, "./");
+    return out + "'";
+}
+
+PlanHint::PlanHint(int pg_version, std::vector<std::string> setup, const std::vector<std::string>& history,
+                   const std::vector<std::string>& files)
+    : m_pg_version(pg_version), m_setup(std::move(setup)) {
+    std::unordered_map<std::string, bool> analysed_set;
+    for (const auto& f : files) analysed_set[analyze::migration_set(f)] = true;
+    for (const auto& h : history) {
+        std::string set = analyze::migration_set(h);
+        if (analysed_set.count(set) > 0) m_by_set[set].push_back(h);
+        else m_shared.push_back(h);
+    }
+    for (const auto& f : files) m_by_set[analyze::migration_set(f)].push_back(f);
+}
+
+std::string PlanHint::command(const std::string& path) const {
+    std::string out = "pgfence trace --plan --pg-version " + std::to_string(m_pg_version);
+    for (const auto& s : m_setup) out += " --setup " + shell_word(shown_path(s));
+    std::vector<std::string> earlier = m_shared;
+    const std::string self = normal(path);
+    if (auto it = m_by_set.find(analyze::migration_set(path)); it != m_by_set.end()) {
+        for (const auto& f : it->second) {
+            if (normal(f) == self) break;
+            earlier.push_back(f);
+        }
+    }
+    if (earlier.size() > k_most_named) {
+        return out + " <the " + std::to_string(earlier.size()) + " earlier migrations of its set, in order> " +
+               shell_word(shown_path(path));
+    }
+    for (const auto& e : earlier) out += " " + shell_word(shown_path(e));
+    return out + " " + shell_word(shown_path(path));
+}
+
+void PlanHint::mark(analyze::FileReport& report) const {
+    if (!report.plan || report.plan->steps.empty()) return;
+    auto& notes = report.plan->notes;
+    notes.insert(notes.begin(), "composed, not rehearsed: `" + command(report.path) +
+                                    "` runs it on a throwaway PostgreSQL under traffic");
+}
+
+std::string PlanHint::readme(const std::vector<std::pair<std::string, std::string>>& commands) {
+    std::string out =
+        "# Migration plans by pgfence\n\n"
+        "Composed by `pgfence analyze --format plan` and analysed again, **not rehearsed**: no server ran them.\n"
+        "Rehearse each on a throwaway PostgreSQL, with traffic on the tables it locks, before adding it:\n\n";
+    // Indented code lines: nothing in a name is read as Markdown; a line break in one would end
+    // the line, so control characters are shown as '?'.
+    auto line = [](std::string text) {
+        for (char& c : text) c = static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+        return "    " + text + "\n";
+    };
+    for (const auto& [file, command] : commands) out += line("# " + file) + line(command) + "\n";
+    return out;
+}
+
+}  // namespace pgfence::bot

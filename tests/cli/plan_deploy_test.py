@@ -1,0 +1,104 @@
+"""Plans that can deploy (issue #33), through the real binary:
+- the new migrations' versions avoid every migration of the set (on disk, committed, --history),
+  and a note names the files to renumber when no version is free below the next one;
+- inside a git repository `analyze FILE` replays the committed rest of the set as history;
+- `analyze` says a plan is composed, not rehearsed, with the `pgfence trace --plan` command
+  that rehearses it (text, Markdown, the plan folder's README), and that command, run as written
+  on PostgreSQL 15, rehearses the plan (skipped without /usr/lib/postgresql/15/bin).
+
+    plan_deploy_test.py --binary build/bot/pgfence
+"""
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+PG_BIN = "/usr/lib/postgresql/15/bin"
+USERS = "SET lock_timeout = '2s';\nCREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+NOT_NULL = "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n"
+
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+    return condition
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    args = parser.parse_args()
+    binary = os.path.abspath(args.binary)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PGFENCE_", "GITHUB_"))}
+    env.update({"GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com", "NO_COLOR": "1"})
+
+    def run(cwd, *argv):
+        proc = subprocess.run(list(argv), cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    with tempfile.TemporaryDirectory(prefix="pgfence-deploy-") as tmp:
+        env["HOME"] = tmp
+        repo = os.path.join(tmp, "app")
+        mig = os.path.join(repo, "db", "migrations")
+        write(os.path.join(mig, "001_users.sql"), "-- +goose Up\n" + USERS)
+        run(repo, "git", "init", "-q", "-b", "main")
+        run(repo, "git", "add", "-A")
+        run(repo, "git", "commit", "-qm", "users")
+        # Not committed, on disk only: the plan's versions must avoid it all the same.
+        write(os.path.join(mig, "002_email.sql"), "-- +goose Up\n" + NOT_NULL)
+        write(os.path.join(mig, "003_orders.sql"), "-- +goose Up\nSELECT 1;\n")
+
+        code, out, err = run(repo, binary, "analyze", "--no-config", "--color", "never", "db/migrations/002_email.sql")
+        check(code == 0, f"analyze exits 0 ({code}): {err}")
+        check("history: 1 file" in out, "the committed 001_users.sql is replayed as history:\n" + out)
+        command = "pgfence trace --plan --pg-version 15 db/migrations/001_users.sql db/migrations/002_email.sql"
+        check(f"note: composed, not rehearsed: `{command}`" in out, "the text report names the rehearsal:\n" + out)
+        check("no free version between this file's (002) and the next migration's (003_orders.sql)" in out and
+              "which 003_orders.sql already uses or precedes" in out, "the taken version 003 is named:\n" + out)
+
+        code, out, err = run(repo, binary, "analyze", "--no-config", "--format", "markdown", "db/migrations/002_email.sql")
+        check("composed, not rehearsed" in out and "pgfence trace --plan" in out, "the Markdown report too:\n" + out)
+
+        code, out, err = run(repo, binary, "analyze", "--no-config", "--no-history", "db/migrations/002_email.sql")
+        check("history:" not in out, "--no-history replays nothing:\n" + out)
+
+        plans = os.path.join(tmp, "plans")
+        code, out, err = run(repo, binary, "analyze", "--no-config", "--format", "plan", "-o", plans,
+                             "db/migrations/002_email.sql")
+        check(code == 0, f"--format plan exits 0 ({code}): {err}")
+        check("1 analysed clean" in out, "the plan, composed after the committed history, analyses clean:\n" + out + err)
+        check(f"composed, not rehearsed: {command}" in out, "--format plan prints the rehearsal:\n" + out)
+        readme = os.path.join(plans, "pgfence-plan.README.md")
+        text = open(readme).read() if os.path.exists(readme) else ""
+        check("not rehearsed" in text and command in text, "the plan folder's README:\n" + text)
+        check(sorted(os.listdir(os.path.join(plans, "db", "migrations"))) ==
+              ["002_email.sql", "003_email_2.sql", "004_email_3.sql"], "the plan's files")
+
+        # The command as printed rehearses the plan.
+        if os.path.isdir(PG_BIN):
+            argv = shlex.split(command)
+            argv[0] = binary
+            code, out, err = run(repo, *argv)
+            check(code == 0 and "plans: 1 of 1 ran through" in out, f"the printed command rehearses the plan ({code}):\n{out}{err}")
+        else:
+            print(f"note: no {PG_BIN}: the printed command was not run")
+
+    for f in failures:
+        print("FAIL:", f)
+    print(f"{'FAILED' if failures else 'ok'}: plan_deploy")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
