@@ -69,6 +69,7 @@ struct AttachedFunction {
     std::string schema;    // as written; "" when unqualified
     std::string via;       // "trigger trg on t", "DEFAULT of t.x": how it is reached
     std::string trigger;   // the trigger's name, for a trigger (DROP TRIGGER removes it)
+    std::string constraint;  // the CHECK's name, when given (VALIDATE CONSTRAINT runs it, DROP CONSTRAINT removes it)
     unsigned events = 0;   // Event bits: what runs it
 };
 

@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "analyze/function_calls.hpp"
+#include "analyze/names.hpp"
 #include "analyze/pg_walk.hpp"
 
 namespace pgfence::analyze {
@@ -60,8 +62,17 @@ class Collector {
 public:
     Collector(const Catalog& catalog, std::vector<Attachment>& out) : m_catalog(catalog), m_out(out) {}
 
-    void add(const std::string& relname, const pg::Node* expr, const std::string& via, unsigned events, bool runs_now = false) {
-        for (Call& c : calls_in(expr)) add_call(relname, std::move(c), via, events, runs_now);
+    void add(const std::string& relname, const pg::Node* expr, const std::string& via, unsigned events, bool runs_now = false,
+             const char* constraint = nullptr) {
+        for (Call& c : calls_in(expr)) {
+            add_call(relname, std::move(c), via, events, runs_now);
+            if (constraint != nullptr) m_out.back().function.constraint = constraint;
+        }
+    }
+    // A CHECK constraint of a table.
+    void check(const std::string& relname, const std::string& on, const Constraint* con) {
+        std::string via = "CHECK " + (con->conname != nullptr ? quote_ident(con->conname) + " " : std::string()) + "on " + on;
+        add(relname, con->raw_expr, via, k_row_check, false, con->conname);
     }
     void add_call(const std::string& relname, Call c, const std::string& via, unsigned events, bool runs_now,
                   const std::string& trigger = {}) {
@@ -88,7 +99,7 @@ public:
         for (const Constraint* c : pg::each<Constraint>(def->constraints)) {
             if (c->contype == CONSTR_DEFAULT) add(relname, c->raw_expr, "DEFAULT of " + column, Event::Insert);
             if (c->contype == CONSTR_GENERATED) add(relname, c->raw_expr, "generated column " + column, k_row_check);
-            if (c->contype == CONSTR_CHECK) add(relname, c->raw_expr, "CHECK on " + column, k_row_check);
+            if (c->contype == CONSTR_CHECK) check(relname, column, c);
         }
         if (def->typeName == nullptr || pg::length(def->typeName->names) == 0) return;
         std::string domain(pg::last_name(def->typeName->names));
@@ -171,7 +182,7 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
         for (const pg::Node* element : pg::each(create->tableElts)) {
             if (const ColumnDef* def = pg::as<ColumnDef>(element)) c.column(relname, table, def, false);
             const Constraint* con = pg::as<Constraint>(element);
-            if (con != nullptr && con->contype == CONSTR_CHECK) c.add(relname, con->raw_expr, "CHECK on " + table, k_row_check);
+            if (con != nullptr && con->contype == CONSTR_CHECK) c.check(relname, table, con);
         }
     } else if (const AlterTableStmt* alter = pg::as<AlterTableStmt>(stmt)) {
         std::string relname(pg::relname(alter->relation));
@@ -182,12 +193,12 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
                 c.add(relname, cmd->def, "DEFAULT of " + table + "." + std::string(pg::text(cmd->name)), Event::Insert);
             }
             const Constraint* con = cmd->subtype == AT_AddConstraint ? pg::as<Constraint>(cmd->def) : nullptr;
-            if (con != nullptr && con->contype == CONSTR_CHECK) c.add(relname, con->raw_expr, "CHECK on " + table, k_row_check);
+            if (con != nullptr && con->contype == CONSTR_CHECK) c.check(relname, table, con);
         }
     } else if (const IndexStmt* index = pg::as<IndexStmt>(stmt)) {
         // Built over every row now, and kept up on every write.
         std::string relname(pg::relname(index->relation));
-        std::string via = (index->idxname ? "index " + std::string(index->idxname) : std::string("an index")) + " on " +
+        std::string via = (index->idxname ? "index " + quote_ident(index->idxname) : std::string("an index")) + " on " +
                           display_of(catalog, index->relation);
         for (const IndexElem* e : pg::each<IndexElem>(index->indexParams)) c.add(relname, e->expr, via, k_row_check, true);
         c.add(relname, index->whereClause, via, k_row_check, true);
@@ -206,7 +217,7 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
             std::string name(trigger->trigname);
             c.add_call(std::string(pg::relname(trigger->relation)),
                        Call{std::string(pg::last_name(trigger->funcname)), schema_of(trigger->funcname)},
-                       "trigger " + name + " on " + display_of(catalog, trigger->relation), trigger_events(trigger->events),
+                       "trigger " + quote_ident(name) + " on " + display_of(catalog, trigger->relation), trigger_events(trigger->events),
                        false, name);
         }
     } else if (const DefineStmt* define = pg::as<DefineStmt>(stmt)) {
@@ -228,11 +239,11 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
         if (cast->func != nullptr) c.add_names("", cast->func->objname, "a cast, which runs it wherever the cast is applied", true);
     } else if (const CreateEventTrigStmt* event = pg::as<CreateEventTrigStmt>(stmt)) {
         c.add_names("", event->funcname,
-                    "event trigger " + std::string(pg::text(event->trigname)) + ", which runs it on every " +
+                    "event trigger " + quote_ident(pg::text(event->trigname)) + ", which runs it on every " +
                         std::string(pg::text(event->eventname)) + " of the DDL it matches",
                     true);
     } else if (const CreatePolicyStmt* policy = pg::as<CreatePolicyStmt>(stmt)) {
-        std::string via = "policy " + std::string(pg::text(policy->policy_name)) + " on " + display_of(catalog, policy->table) +
+        std::string via = "policy " + quote_ident(pg::text(policy->policy_name)) + " on " + display_of(catalog, policy->table) +
                           ", which runs it on every read or write the policy applies to";
         c.add("", policy->qual, via, 0, true);
         c.add("", policy->with_check, via, 0, true);
@@ -271,18 +282,29 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
             std::erase_if(rel->attached, [&](const AttachedFunction& f) { return f.trigger == name; });
         }
     }
+    if (const AlterTableStmt* alter = pg::as<AlterTableStmt>(stmt)) {
+        RelationInfo* rel = catalog.find(std::string(pg::relname(alter->relation)));
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            if (rel == nullptr || cmd->subtype != AT_DropConstraint || cmd->name == nullptr) continue;
+            std::string name(cmd->name);
+            std::erase_if(rel->attached, [&](const AttachedFunction& f) { return f.constraint == name; });
+        }
+    }
     if (const RenameStmt* rename = pg::as<RenameStmt>(stmt); rename != nullptr && rename->renameType == OBJECT_TRIGGER) {
         RelationInfo* rel = catalog.find(std::string(pg::relname(rename->relation)));
         if (rel != nullptr && rename->subname != nullptr && rename->newname != nullptr) {
             for (AttachedFunction& f : rel->attached) {
                 if (f.trigger != rename->subname) continue;
                 f.trigger = rename->newname;
-                f.via = "trigger " + f.trigger + " on " + rel->display;
+                f.via = "trigger " + quote_ident(f.trigger) + " on " + rel->display;
             }
         }
     }
     Attacher attacher(catalog);
     for (const Attachment& a : attachments) {
+        // PostgreSQL's own functions (gen_random_uuid(), now()) run none of the migrations' SQL: not kept.
+        bool builtin = a.function.schema.empty() || a.function.schema == "pg_catalog";
+        if (builtin && catalog.functions(a.function.name) == nullptr && is_known_function(a.function.name)) continue;
         if (!a.domain.empty()) {
             std::string name = (a.function.schema.empty() ? "" : a.function.schema + ".") + a.function.name;
             catalog.add_domain_functions(a.domain, {name});
@@ -353,9 +375,20 @@ Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog&
         case T_RefreshMatViewStmt:
             if (const RangeVar* rv = pg::as<RefreshMatViewStmt>(stmt)->relation) fire(std::string(pg::relname(rv)), Event::Refresh);
             break;
-        case T_AlterTableStmt:
-            if (!facts.rewrites.empty()) fire(std::string(pg::relname(pg::as<AlterTableStmt>(stmt)->relation)), Event::Rewrite);
+        case T_AlterTableStmt: {
+            const auto* alter = pg::as<AlterTableStmt>(stmt);
+            std::string relname(pg::relname(alter->relation));
+            if (!facts.rewrites.empty()) fire(relname, Event::Rewrite);
+            // VALIDATE CONSTRAINT checks every row with the CHECK's functions.
+            const RelationInfo* rel = catalog.find(relname);
+            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+                if (rel == nullptr || cmd->subtype != AT_ValidateConstraint || cmd->name == nullptr) continue;
+                for (const AttachedFunction& f : rel->attached) {
+                    if (f.constraint == cmd->name) out.functions.push_back(f);
+                }
+            }
             break;
+        }
         case T_SelectStmt:
         case T_DeclareCursorStmt:
             query = stmt;

@@ -35,7 +35,7 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
 
 // At most this many attachments are kept per relation; past it, each statement that fires the
 // relation's functions is unknown (a hostile file stays linear).
-inline constexpr std::size_t k_max_attached = 1000;
+inline constexpr std::size_t k_max_attached = 100;
 
 // What a statement fires when it runs: the attached functions of the tables it writes
 // (INSERT, UPDATE, DELETE, MERGE, COPY FROM, TRUNCATE), of the views it reads or writes

@@ -328,9 +328,16 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
     record_attachments(stmt, attached, m_ctx->catalog);
     // What a body reads may now run something else (a view replaced, a function created): bodies
     // that only read are read again.
-    if (!attached.empty() || pg::is<CreateFunctionStmt>(stmt) || pg::is<ViewStmt>(stmt) || pg::is<CreateTrigStmt>(stmt)) {
+    if (pg::is<CreateFunctionStmt>(stmt) || pg::is<ViewStmt>(stmt) || pg::is<RenameStmt>(stmt) || pg::is<DropStmt>(stmt)) {
         m_only_reads.clear();
     }
+    // Past the budget of body statements, one note says so (not one per function).
+    auto budget_left = [&] {
+        if (m_body_statements < k_max_body_statements) return true;
+        unknown(facts, "runs functions attached to what it writes or reads after " + std::to_string(k_max_body_statements) +
+                           " function-body statements in this file: not followed");
+        return false;
+    };
     std::set<const FunctionInfo*> ran;  // each body once per statement
     for (const Attachment& a : attached) {
         const AttachedFunction& f = a.function;
@@ -344,7 +351,9 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
         }
         if (!a.runs_now) continue;
         for (const auto& function : functions) {
-            if (ran.insert(function.get()).second) run_indirect(function, facts, f.via);
+            if (!ran.insert(function.get()).second) continue;
+            if (!budget_left()) return;
+            run_indirect(function, facts, f.via);
         }
     }
     for (const std::string& relation : fired.overflowed) {
@@ -354,14 +363,16 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
     for (const AttachedFunction& f : fired.functions) {
         // A function not known was reported where it was attached.
         for (const auto& function : matching(m_ctx->catalog, f.name, f.schema)) {
-            if (ran.insert(function.get()).second) run_indirect(function, facts, f.via);
+            if (!ran.insert(function.get()).second || m_only_reads.count(function.get()) > 0) continue;
+            if (!budget_left()) return;
+            run_indirect(function, facts, f.via);
         }
     }
     // The model's "fires the table's triggers; locks their functions take are not shown" gives
     // way when every trigger's function was followed.
     for (const std::string& relname : fired.written) {
         const RelationInfo* rel = m_ctx->catalog.find(relname);
-        if (rel == nullptr || rel->triggers.empty()) continue;
+        if (rel == nullptr || rel->triggers.empty() || rel->triggers.size() > k_max_attached) continue;
         bool all = std::all_of(rel->triggers.begin(), rel->triggers.end(), [&](const auto& t) {
             return m_ctx->catalog.functions(t.second) != nullptr || is_known_function(t.second);
         });

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 
 class Failed(Exception):
@@ -238,7 +239,25 @@ def scenario_unknown_attached(binary, tmp):
     check(report["summary"]["unknown"] == 3, f"summary: {report['summary']}")
 
 
+def scenario_attached_many(binary, tmp):
+    """Thousands of trigger functions on one table and as many writes: linear, and unknown past the limit."""
+    parts = ["CREATE TABLE t (x int);\nCREATE TABLE audit (x int);\n"]
+    for i in range(3000):
+        parts.append(f"CREATE FUNCTION g{i}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit VALUES (1); "
+                     f"RETURN NEW; END $$;\nCREATE TRIGGER tr{i} AFTER INSERT ON t EXECUTE FUNCTION g{i}();\n"
+                     "INSERT INTO t VALUES (1);\n")
+    parts.append("INSERT INTO t VALUES (2);\n" * 20000)
+    started = time.monotonic()
+    report, _ = analyze(binary, tmp, "".join(parts))
+    elapsed = time.monotonic() - started
+    check(elapsed < 60, f"took {elapsed:.1f}s")
+    statements = report["files"][0]["statements"]
+    check(statements[-1]["status"] == "unknown", f"the last INSERT: {statements[-1]['status']} {statements[-1]['notes'][:3]}")
+    check(any("audit" == l["relation"] for l in statements[4]["locks"]), f"the first INSERT: {statements[4]['locks']}")
+
+
 SCENARIOS = {
+    "attached_many": scenario_attached_many,
     "column_default": scenario_column_default,
     "generated_and_check": scenario_generated_and_check,
     "trigger": scenario_trigger,

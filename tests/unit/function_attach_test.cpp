@@ -165,3 +165,22 @@ TEST_CASE("past the limit of attachments per relation, the statements firing the
     FileReport report = run(sql);
     CHECK(report.statements.back().status == StatementStatus::Unknown);
 }
+
+TEST_CASE("a CHECK runs over the rows when it is validated or the table rewritten, not once dropped", "[function_attach]") {
+    FileReport report = run(k_dropper + "CREATE TABLE t (x int);\n"
+                                        "ALTER TABLE t ADD CONSTRAINT t_ok CHECK (f() > 0) NOT VALID;\n"
+                                        "ALTER TABLE t VALIDATE CONSTRAINT t_ok;\n"
+                                        "ALTER TABLE t ALTER COLUMN x TYPE bigint;\n"
+                                        "ALTER TABLE t DROP CONSTRAINT t_ok;\nINSERT INTO t VALUES (1);\n");
+    CHECK(drop_statements(report) == std::vector<int>{3, 4});
+    CHECK(has_finding(report, 3, "drop-table", "inside f() (CHECK t_ok on t)"));
+}
+
+TEST_CASE("a domain's CHECK runs where a column of the domain is filled or checked", "[function_attach]") {
+    FileReport report = run(k_dropper + "CREATE TABLE t (x int);\nCREATE DOMAIN d AS int CHECK (f() > 0);\n"
+                                        "ALTER TABLE t ADD COLUMN y d;\n"
+                                        "CREATE DOMAIN e AS int;\nCREATE TABLE u (z e);\n"
+                                        "ALTER DOMAIN e ADD CONSTRAINT e_ok CHECK (f() > VALUE);\nUPDATE u SET z = 1 WHERE z = 2;\n");
+    CHECK(drop_statements(report) == std::vector<int>{3, 6, 7});
+    CHECK(has_finding(report, 7, "drop-table", "inside f() (domain e's CHECK on u)"));
+}
