@@ -184,3 +184,16 @@ TEST_CASE("a domain's CHECK runs where a column of the domain is filled or check
     CHECK(drop_statements(report) == std::vector<int>{3, 6, 7});
     CHECK(has_finding(report, 7, "drop-table", "inside f() (domain e's CHECK on u)"));
 }
+
+TEST_CASE("COPY FROM, MERGE and INSERT ... ON CONFLICT DO UPDATE fire what they write", "[function_attach]") {
+    FileReport report = run(k_dropper + "CREATE TABLE t (x int PRIMARY KEY, y int DEFAULT f());\n"
+                                        "CREATE TABLE u (x int PRIMARY KEY);\n"
+                                        "CREATE FUNCTION on_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DROP TABLE orders; RETURN NEW; END $$;\n"
+                                        "CREATE TRIGGER u_up BEFORE UPDATE ON u FOR EACH ROW EXECUTE FUNCTION on_update();\n"
+                                        "COPY t (x) FROM '/tmp/rows.csv';\n"
+                                        "MERGE INTO t USING u ON t.x = u.x WHEN NOT MATCHED THEN INSERT (x) VALUES (u.x);\n"
+                                        "INSERT INTO u VALUES (1);\n"
+                                        "INSERT INTO u VALUES (1) ON CONFLICT (x) DO UPDATE SET x = 2;\n");
+    CHECK(drop_statements(report) == std::vector<int>{5, 6, 8});
+    CHECK(has_finding(report, 8, "drop-table", "inside on_update() (trigger u_up on u): DROP TABLE orders"));
+}
