@@ -70,6 +70,7 @@ struct AttachedFunction {
     std::string via;       // "trigger trg on t", "DEFAULT of t.x": how it is reached
     std::string trigger;   // the trigger's name, for a trigger (DROP TRIGGER removes it)
     std::string constraint;  // the CHECK's name, when given (VALIDATE CONSTRAINT runs it, DROP CONSTRAINT removes it)
+    std::string index;       // the index's name, for an index expression or predicate (DROP INDEX removes it)
     unsigned events = 0;   // Event bits: what runs it
 };
 

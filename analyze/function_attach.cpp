@@ -200,8 +200,10 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
         std::string relname(pg::relname(index->relation));
         std::string via = (index->idxname ? "index " + quote_ident(index->idxname) : std::string("an index")) + " on " +
                           display_of(catalog, index->relation);
+        std::size_t first = out.size();
         for (const IndexElem* e : pg::each<IndexElem>(index->indexParams)) c.add(relname, e->expr, via, k_row_check, true);
         c.add(relname, index->whereClause, via, k_row_check, true);
+        for (std::size_t i = first; i < out.size(); ++i) out[i].function.index = pg::text(index->idxname);
     } else if (const ViewStmt* view = pg::as<ViewStmt>(stmt)) {
         std::string relname(pg::relname(view->view));
         c.add(relname, view->query, "view " + display_of(catalog, view->view), Event::Read);

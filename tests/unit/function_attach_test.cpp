@@ -66,7 +66,8 @@ TEST_CASE("the catalog keeps what each statement attaches, with the events that 
 
 TEST_CASE("an index expression runs over the rows when it is built and on writes", "[function_attach]") {
     FileReport report = run(k_dropper + "CREATE TABLE t (x int);\nCREATE INDEX t_x ON t ((x + f()));\n"
-                                        "UPDATE t SET x = 1 WHERE x = 2;\nDELETE FROM t WHERE x = 1;\n");
+                                        "UPDATE t SET x = 1 WHERE x = 2;\nDELETE FROM t WHERE x = 1;\n"
+                                        "DROP INDEX t_x;\nUPDATE t SET x = 1 WHERE x = 2;\n");
     CHECK(drop_statements(report) == std::vector<int>{2, 3});
     CHECK(has_finding(report, 2, "drop-table", "inside f() (index t_x on t)"));
 }
