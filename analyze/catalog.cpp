@@ -42,6 +42,7 @@ void Catalog::begin_trial() {
     if (m_trial) return;
     m_trial.emplace();
     m_trial->domains = m_domains;
+    m_trial->domain_functions = m_domain_functions;
     m_trial->types = m_types;
     m_trial->functions = m_functions;
 }
@@ -55,6 +56,7 @@ void Catalog::undo_trial() {
         else m_relations.erase(relname);
     }
     m_domains = std::move(trial.domains);
+    m_domain_functions = std::move(trial.domain_functions);
     m_types = std::move(trial.types);
     m_functions = std::move(trial.functions);
 }
@@ -144,8 +146,10 @@ void Catalog::overlay(const Catalog& over) {
         m_types.erase(name);
         m_domains[name] = has_constraints;
     }
+    for (const auto& [name, functions] : over.m_domain_functions) m_domain_functions[name] = functions;
     for (const std::string& name : over.m_types) {
         m_domains.erase(name);
+        m_domain_functions.erase(name);
         m_types.insert(name);
     }
     for (const auto& [name, overloads] : over.m_functions) {
@@ -157,6 +161,7 @@ void Catalog::add_domain(const std::string& name, bool has_constraints) { m_doma
 
 void Catalog::remove_domain(const std::string& name) {
     m_domains.erase(name);
+    m_domain_functions.erase(name);
     m_types.erase(name);
 }
 
@@ -164,6 +169,18 @@ std::optional<bool> Catalog::domain_has_constraints(const std::string& name) con
     auto it = m_domains.find(name);
     if (it == m_domains.end()) return std::nullopt;
     return it->second;
+}
+
+void Catalog::add_domain_functions(const std::string& name, const std::vector<std::string>& functions) {
+    auto& list = m_domain_functions[name];
+    for (const std::string& f : functions) {
+        if (std::find(list.begin(), list.end(), f) == list.end()) list.push_back(f);
+    }
+}
+
+const std::vector<std::string>* Catalog::domain_functions(const std::string& name) const {
+    auto it = m_domain_functions.find(name);
+    return it == m_domain_functions.end() ? nullptr : &it->second;
 }
 
 void Catalog::add_type(const std::string& name) { m_types.insert(name); }

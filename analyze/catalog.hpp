@@ -60,6 +60,20 @@ struct RuleInfo {
     std::vector<Lock> locks;  // what the actions (and the rule's WHERE) lock, as of CREATE RULE
 };
 
+// A function the migrations created or named, attached to a relation: PostgreSQL runs it when
+// the relation is written (a column DEFAULT, a generated column, a CHECK, a domain's CHECK, an
+// index expression, a trigger) or, for a view, read (analyze/function_attach.hpp).
+struct AttachedFunction {
+    enum Event : unsigned { Insert = 1, Update = 2, Delete = 4, Truncate = 8, Read = 16, Refresh = 32, Rewrite = 64 };
+    std::string name;      // unqualified
+    std::string schema;    // as written; "" when unqualified
+    std::string via;       // "trigger trg on t", "DEFAULT of t.x": how it is reached
+    std::string trigger;   // the trigger's name, for a trigger (DROP TRIGGER removes it)
+    std::string constraint;  // the CHECK's name, when given (VALIDATE CONSTRAINT runs it, DROP CONSTRAINT removes it)
+    std::string index;       // the index's name, for an index expression or predicate (DROP INDEX removes it)
+    unsigned events = 0;   // Event bits: what runs it
+};
+
 struct RelationInfo {
     std::string relname;  // unqualified, as PostgreSQL stores it
     std::string display;  // as first written
@@ -83,6 +97,7 @@ struct RelationInfo {
     std::string access_method;  // as given by USING; "" for the default (heap)
     std::map<std::string, std::string> triggers;  // trigger name -> function name
     std::map<std::string, RuleInfo> rules;        // by rule name: rules on INSERT, UPDATE, DELETE
+    std::vector<AttachedFunction> attached;       // functions its writes or reads run
     std::vector<std::string> default_sequences;   // sequences its column defaults call nextval() on
     std::string owned_by;                         // sequences: the table whose column owns it
     // Where its definition came from: a --history or --schema file's path, "the stats snapshot",
@@ -165,6 +180,9 @@ public:
     void add_domain(const std::string& name, bool has_constraints);
     void remove_domain(const std::string& name);
     [[nodiscard]] std::optional<bool> domain_has_constraints(const std::string& name) const;
+    // The functions a domain's CHECK constraints call (schema-qualified names as written).
+    void add_domain_functions(const std::string& name, const std::vector<std::string>& functions);
+    [[nodiscard]] const std::vector<std::string>* domain_functions(const std::string& name) const;
     // Other types created in the migration (enums, composites, ranges): known not to be domains.
     void add_type(const std::string& name);
     [[nodiscard]] bool is_known_type(const std::string& name) const;
@@ -184,12 +202,14 @@ private:
     struct Trial {
         RelationMap relations;  // as they were; null for one added in the trial
         std::map<std::string, bool> domains;
+        std::map<std::string, std::vector<std::string>> domain_functions;
         std::set<std::string> types;
         FunctionMap functions;
     };
     std::optional<Trial> m_trial;
     RelationMap m_relations;
     std::map<std::string, bool> m_domains;
+    std::map<std::string, std::vector<std::string>> m_domain_functions;
     std::set<std::string> m_types;
     FunctionMap m_functions;
     std::string m_source;

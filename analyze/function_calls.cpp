@@ -1,9 +1,12 @@
 #include "analyze/function_calls.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <set>
 #include <string_view>
 #include <unordered_set>
 
+#include "analyze/function_attach.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/splitter.hpp"
@@ -61,10 +64,64 @@ void language_and_body(const CreateFunctionStmt* stmt, std::string& language, st
                    [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
 }
 
+// A trigger function's body as the body of an ordinary one, whose outer block declares what
+// PostgreSQL gives a trigger (NEW, OLD, TG_*): libpg_query's PL/pgSQL output for a function
+// RETURNS trigger is not valid JSON (pganalyze/libpg_query#337), so it is read this way.
+std::string as_plain_function(std::string_view body) {
+    std::size_t end = body.size();
+    while (end > 0 && (std::isspace(static_cast<unsigned char>(body[end - 1])) != 0 || body[end - 1] == ';')) --end;
+    std::string inner(body.substr(0, end));
+    std::string tag = "$pgfence$";
+    while (inner.find(tag) != std::string::npos) tag.insert(tag.size() - 1, "_");
+    return "CREATE FUNCTION pgfence_trigger() RETURNS text LANGUAGE plpgsql AS " + tag +
+           "DECLARE new record; old record; tg_name name; tg_when text; tg_level text; tg_op text; tg_relid oid; "
+           "tg_relname name; tg_table_name name; tg_table_schema name; tg_nargs integer; tg_argv text[]; tg_event text; "
+           "tg_tag text;\nBEGIN\n" + inner + ";\nEND" + tag;
+}
+
+bool returns_trigger(const CreateFunctionStmt* create) {
+    if (create->returnType == nullptr || pg::length(create->returnType->names) == 0) return false;
+    std::string_view type = pg::last_name(create->returnType->names);
+    return type == "trigger" || type == "event_trigger";
+}
+
 std::string display(const FunctionInfo& f) { return (f.schema.empty() ? "" : f.schema + ".") + f.name + "()"; }
 
 void add_note_once(StatementFacts& facts, std::string note) {
     if (std::find(facts.notes.begin(), facts.notes.end(), note) == facts.notes.end()) facts.notes.push_back(std::move(note));
+}
+
+// The catalog's functions a call of `name` may run (all overloads: the argument types that pick
+// one are not shown); none for pg_catalog's.
+std::vector<std::shared_ptr<const FunctionInfo>> matching(const Catalog& catalog, const std::string& name,
+                                                          const std::string& schema) {
+    std::vector<std::shared_ptr<const FunctionInfo>> out;  // the catalog may change while they run
+    if (schema == "pg_catalog") return out;
+    if (const auto* overloads = catalog.functions(name)) {
+        for (const auto& f : *overloads) {
+            if (schema.empty() || f->schema.empty() || f->schema == schema) out.push_back(f);
+        }
+    }
+    return out;
+}
+
+// A body run indirectly that only reads: no lock above ACCESS SHARE, nothing rewritten, nothing
+// unknown, and (when its statements are kept) only queries.
+bool only_reads(const StatementFacts& facts, const std::vector<rules::CalledStatement>* out, std::size_t from) {
+    if (facts.status != StatementStatus::Analyzed || !facts.rewrites.empty() || facts.no_transaction_block) return false;
+    for (const LockFact& l : facts.locks) {
+        if (l.mode > LockMode::AccessShare) return false;
+    }
+    if (out == nullptr) return true;
+    for (std::size_t i = from; i < out->size(); ++i) {
+        const pg::Node* stmt = (*out)[i].stmt;
+        if (stmt == nullptr) continue;
+        const SelectStmt* select = pg::as<SelectStmt>(stmt);
+        if (select != nullptr && select->intoClause == nullptr && select->lockingClause == nullptr) continue;
+        if (pg::is<ReturnStmt>(stmt) || pg::is<PLAssignStmt>(stmt)) continue;
+        return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -169,6 +226,7 @@ void CallFollower::follow(const pg::Node* stmt, StatementFacts& facts, model::Co
         facts.runs_user_code = false;
     }
     follow_calls(stmt, facts);
+    follow_attached(stmt, facts);
     // The model's guess for a SELECT of a function of unknown volatility ("calls f(): locks taken
     // inside functions are not visible") gives way to what is known now: the function's body was
     // analysed, or a note here says why it cannot be.
@@ -249,18 +307,11 @@ void CallFollower::follow_call(const FuncCall* call, StatementFacts& facts) {
     std::string name(pg::last_name(call->funcname));
     std::string schema = schema_of(call->funcname);
     std::string shown = (schema.empty() ? "" : schema + ".") + name + "()";
-    if (schema != "pg_catalog") {
-        std::vector<std::shared_ptr<const FunctionInfo>> matching;  // the catalog may change while they run
-        if (const auto* overloads = m_ctx->catalog.functions(name)) {
-            for (const auto& f : *overloads) {
-                if (schema.empty() || f->schema.empty() || f->schema == schema) matching.push_back(f);
-            }
-        }
-        if (!matching.empty()) {
-            // Which overload runs depends on argument types the SQL does not show: all of them.
-            for (const auto& f : matching) run_body(*f, facts);
-            return;
-        }
+    auto functions = matching(m_ctx->catalog, name, schema);
+    if (!functions.empty()) {
+        // Which overload runs depends on argument types the SQL does not show: all of them.
+        for (const auto& f : functions) run_body(*f, facts);
+        return;
     }
     if (is_known_function(name)) {
         if (runs_sql_text(name)) unknown(facts, "calls " + shown + ", which runs SQL given as text");
@@ -269,9 +320,101 @@ void CallFollower::follow_call(const FuncCall* call, StatementFacts& facts) {
     unknown(facts, "calls " + shown + ", a function not created in these migrations or their history, so its body is not known");
 }
 
-void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts) {
+void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) {
+    if (stmt == nullptr) return;
+    // What it fires first: a CHECK this ALTER TABLE adds is run by follow_calls already.
+    Fired fired = fired_by(stmt, facts, m_ctx->catalog);
+    std::vector<Attachment> attached = attachments_of(stmt, m_ctx->catalog);
+    record_attachments(stmt, attached, m_ctx->catalog);
+    // What a body reads may now run something else (a view replaced, a function created): bodies
+    // that only read are read again.
+    if (pg::is<CreateFunctionStmt>(stmt) || pg::is<ViewStmt>(stmt) || pg::is<RenameStmt>(stmt) || pg::is<DropStmt>(stmt)) {
+        m_only_reads.clear();
+    }
+    // Past the budget of body statements, one note says so (not one per function).
+    auto budget_left = [&] {
+        if (m_body_statements < k_max_body_statements) return true;
+        unknown(facts, "runs functions attached to what it writes or reads after " + std::to_string(k_max_body_statements) +
+                           " function-body statements in this file: not followed");
+        return false;
+    };
+    std::set<const FunctionInfo*> ran;  // each body once per statement
+    for (const Attachment& a : attached) {
+        const AttachedFunction& f = a.function;
+        std::string shown = (f.schema.empty() ? "" : f.schema + ".") + f.name + "()";
+        auto functions = matching(m_ctx->catalog, f.name, f.schema);
+        if (functions.empty()) {
+            if (f.schema == "pg_catalog" || (is_known_function(f.name) && !runs_sql_text(f.name))) continue;
+            unknown(facts, "attaches " + shown + " (" + f.via + "), a function not created in these migrations or their history, "
+                           "so the body it runs is not known");
+            continue;
+        }
+        if (!a.runs_now) continue;
+        for (const auto& function : functions) {
+            if (!ran.insert(function.get()).second) continue;
+            if (!budget_left()) return;
+            run_indirect(function, facts, f.via);
+        }
+    }
+    for (const std::string& relation : fired.overflowed) {
+        unknown(facts, "runs the functions attached to " + relation + ", more than " + std::to_string(k_max_attached) +
+                           ": not followed");
+    }
+    for (const AttachedFunction& f : fired.functions) {
+        // A function not known was reported where it was attached.
+        for (const auto& function : matching(m_ctx->catalog, f.name, f.schema)) {
+            if (!ran.insert(function.get()).second || m_only_reads.count(function.get()) > 0) continue;
+            if (!budget_left()) return;
+            run_indirect(function, facts, f.via);
+        }
+    }
+    // The model's "fires the table's triggers; locks their functions take are not shown" gives
+    // way when every trigger's function was followed.
+    for (const std::string& relname : fired.written) {
+        const RelationInfo* rel = m_ctx->catalog.find(relname);
+        if (rel == nullptr || rel->triggers.empty() || rel->triggers.size() > k_max_attached) continue;
+        bool all = std::all_of(rel->triggers.begin(), rel->triggers.end(), [&](const auto& t) {
+            return m_ctx->catalog.functions(t.second) != nullptr || is_known_function(t.second);
+        });
+        if (all) std::erase_if(facts.notes, [](const std::string& n) { return n.ends_with(" fires the table's triggers; locks their functions take are not shown"); });
+    }
+}
+
+void CallFollower::run_indirect(const std::shared_ptr<const FunctionInfo>& function, StatementFacts& facts,
+                                const std::string& via) {
+    if (m_only_reads.count(function.get()) > 0) return;
+    std::string name = display(*function);
+    for (const Frame& frame : m_stack) {
+        if (frame.function == function.get() ||
+            (frame.function->name == function->name && frame.function->schema == function->schema &&
+             frame.function->signature == function->signature)) {
+            unknown(facts, "runs " + name + " again (" + via + ") while it runs: the recursion is not followed");
+            return;
+        }
+    }
+    StatementFacts scratch;
+    scratch.index = facts.index;
+    scratch.span = facts.span;
+    scratch.transaction = facts.transaction;
+    scratch.savepoint_depth = facts.savepoint_depth;
+    scratch.settings = facts.settings;
+    std::size_t from = m_out != nullptr ? m_out->size() : 0;
+    run_body(*function, scratch, via);
+    if (only_reads(scratch, m_out, from)) {
+        if (m_out != nullptr) m_out->erase(m_out->begin() + static_cast<long>(from), m_out->end());
+        m_only_reads.emplace(function.get(), function);
+        return;
+    }
+    merge_facts(facts, scratch);
+    if (scratch.status == StatementStatus::Unknown) {
+        facts.status = StatementStatus::Unknown;
+        facts.runs_user_code = true;
+    }
+}
+
+void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts, const std::string& via) {
     std::string name = display(function);
-    std::string chain = m_stack.empty() ? name : m_stack.back().chain + " -> " + name;
+    std::string chain = (m_stack.empty() ? name : m_stack.back().chain + " -> " + name) + (via.empty() ? "" : " (" + via + ")");
     for (const Frame& frame : m_stack) {
         if (frame.function->name == function.name && frame.function->schema == function.schema &&
             frame.function->signature == function.signature) {
@@ -343,7 +486,8 @@ void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts)
         inner.savepoint_depth = facts.savepoint_depth;
         inner.settings = facts.settings;
         BodyWalk hooks(*this);
-        model_plpgsql_body(body, chain + from, inner, *m_ctx, 1, &hooks, function.definition);
+        model_plpgsql_body(body, chain + from, inner, *m_ctx, 1, &hooks,
+                           returns_trigger(create) ? as_plain_function(body) : function.definition);
         merge_facts(facts, inner);
         if (inner.status == StatementStatus::Unknown) {
             facts.status = StatementStatus::Unknown;
@@ -364,6 +508,7 @@ void CallFollower::run_statement(const pg::Node* stmt, std::string_view sql, Sta
     model::model_statement(stmt, inner, *m_ctx);
     if (!sql.empty()) record_function(stmt, sql, m_ctx->catalog);
     follow_calls(stmt, inner);
+    follow_attached(stmt, inner);
     const std::string& chain = m_stack.back().chain;
     std::string what = inner.tag.empty() ? std::string(pg::kind_name(stmt)) : inner.tag;
     if (inner.status == StatementStatus::Unknown) {

@@ -7,6 +7,7 @@
 // contrib extensions) runs none of the migration's SQL, except the few that run SQL given as text
 // (dblink_exec, query_to_xml, ...). Any other call, of a function whose body is not shown or is
 // in another language, makes the statement unknown: never read as safe.
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -58,7 +59,14 @@ private:
     // The calls in `node` (a statement or expression), followed into `facts`.
     void follow_calls(const pg::Node* node, StatementFacts& facts);
     void follow_call(const FuncCall* call, StatementFacts& facts);
-    void run_body(const FunctionInfo& function, StatementFacts& facts);
+    // The functions `stmt` attaches (kept in the catalog; run now when it runs them) and those
+    // it fires (function_attach.hpp), followed into `facts`.
+    void follow_attached(const pg::Node* stmt, StatementFacts& facts);
+    // A function run indirectly, `via` a trigger, default, view...: its body is analysed apart
+    // and adds to `facts` only when it does more than read (a body that only reads is
+    // remembered, and not analysed again).
+    void run_indirect(const std::shared_ptr<const FunctionInfo>& function, StatementFacts& facts, const std::string& via);
+    void run_body(const FunctionInfo& function, StatementFacts& facts, const std::string& via = {});
     void run_statement(const pg::Node* stmt, std::string_view sql, StatementFacts& facts);
     void unknown(StatementFacts& facts, const std::string& why);
 
@@ -67,6 +75,8 @@ private:
     std::vector<rules::CalledStatement>* m_out;
     std::vector<Frame> m_stack;       // the functions being run, outermost first
     std::size_t m_body_statements = 0;
+    // Functions whose body, run indirectly, only reads: not run again (held, so no other takes their address).
+    std::map<const FunctionInfo*, std::shared_ptr<const FunctionInfo>> m_only_reads;
     std::unique_ptr<BodyHooks> m_do_hooks;
 };
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "analyze/conventions.hpp"
+#include "analyze/function_attach.hpp"
 #include "analyze/function_calls.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/model/model.hpp"
@@ -27,6 +28,8 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) model_do_block(block, facts, ctx, 0);
     else model::model_statement(parsed.stmt, facts, ctx);
     record_function(parsed.stmt, sql, ctx.catalog);
+    // The functions it attaches, to fire in the migrations that follow (their bodies are not run here).
+    record_attachments(parsed.stmt, attachments_of(parsed.stmt, ctx.catalog), ctx.catalog);
     return facts.status != StatementStatus::Unknown;
 }
 

@@ -208,6 +208,10 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             if (stmt->missing_ok && info == nullptr) {
                 facts.notes.push_back("IF EXISTS: " + display + " is locked only if it exists");
             }
+            // Its expressions' functions no longer run on the table's writes (function_attach.hpp).
+            if (RelationInfo* owner = table.empty() ? nullptr : ctx.catalog.find(table)) {
+                std::erase_if(owner->attached, [&](const AttachedFunction& f) { return f.index == index; });
+            }
             ctx.catalog.remove(index);
         }
         return true;

@@ -9,7 +9,15 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (s.status != StatementStatus::Unknown) return;
     std::string what = s.tag.empty() ? s.kind : s.tag;
     std::string detail;
+    // What made it unknown, before a note that only says a function's locks are not seen.
     for (const auto& n : s.notes) {
+        if (n.starts_with("not visible to static analysis: ")) {
+            detail = ": " + n;
+            break;
+        }
+    }
+    for (const auto& n : s.notes) {
+        if (!detail.empty()) break;
         if (n.find("not visible") != std::string::npos || n.find("not in the lock model") != std::string::npos ||
             n.find("does not parse") != std::string::npos) {
             detail = ": " + n;

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 
 class Failed(Exception):
@@ -104,7 +105,168 @@ def scenario_do_block(binary, tmp):
     check(("drop-table", 2) in rules and ("unknown-statement", 3) in rules, f"findings: {rules}")
 
 
+# Issue #32, indirect calls: a function attached to a table, view or other object runs where
+# PostgreSQL runs it, and its body is reported there ("inside f() (trigger trg on t): ...").
+DROPPER = "CREATE FUNCTION f(v int DEFAULT 0) RETURNS int LANGUAGE sql AS 'DROP TABLE users; SELECT 1';\n"
+TRIGGER_DROPPER = ("CREATE FUNCTION trg_f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+                   "  DROP TABLE users;\n  RETURN NEW;\nEND;\n$$;\n")
+
+
+def drops(report):
+    return [(f["start"]["line"], f["message"]) for f in findings(report) if f["rule"] == "drop-table"]
+
+
+def expect_drops(report, text, expected):
+    """expected: (line, words the message holds) for each drop-table finding, in order."""
+    found = drops(report)
+    check(len(found) == len(expected), f"drop-table findings {found}, expected at {[line for line, _ in expected]}")
+    for (line, message), (want_line, want) in zip(found, expected):
+        check(line == want_line, f"drop-table at line {line}, expected {want_line}: {found}")
+        check(want in message, f"message at line {line} does not say {want!r}: {message}")
+    check("drop-table" in text, f"text report misses the finding:\n{text}")
+
+
+def scenario_column_default(binary, tmp):
+    """The red team's example, and ALTER COLUMN ... SET DEFAULT: the DEFAULT runs on INSERT and COPY FROM."""
+    report, text = analyze(binary, tmp, DROPPER + "CREATE TABLE t (x int DEFAULT f());\nINSERT INTO t DEFAULT VALUES;\n"
+                                                  "CREATE TABLE t2 (x int, y int);\nALTER TABLE t2 ALTER COLUMN y SET DEFAULT f();\n"
+                                                  "SELECT 1;\nINSERT INTO t2 (x) SELECT 1;\n")
+    expect_drops(report, text, [(3, "inside f() (DEFAULT of t.x): DROP TABLE users"), (7, "inside f() (DEFAULT of t2.y)")])
+    locks = report["files"][0]["statements"][2]["locks"]
+    check(any(l["relation"] == "users" and l["mode"] == "ACCESS EXCLUSIVE" for l in locks), f"locks of the INSERT: {locks}")
+
+
+def scenario_generated_and_check(binary, tmp):
+    """A generated column, a CHECK and a domain's CHECK run on INSERT and UPDATE."""
+    report, text = analyze(binary, tmp, DROPPER + "CREATE TABLE g (x int, y int GENERATED ALWAYS AS (f(x)) STORED);\n"
+                                                  "CREATE TABLE c (x int CHECK (f(x) > 0));\n"
+                                                  "CREATE DOMAIN d AS int CHECK (f(VALUE) > 0);\nCREATE TABLE dt (x d);\n"
+                                                  "UPDATE g SET x = 2 WHERE x = 1;\nINSERT INTO c VALUES (1);\n"
+                                                  "INSERT INTO dt VALUES (1);\nDELETE FROM c WHERE x = 1;\n")
+    expect_drops(report, text, [(6, "(generated column g.y)"), (7, "(CHECK on c.x)"), (8, "(domain d's CHECK on dt.x)")])
+
+
+def scenario_trigger(binary, tmp):
+    """A trigger's function runs on the events it names: INSERT, UPDATE, DELETE, TRUNCATE."""
+    report, text = analyze(binary, tmp, TRIGGER_DROPPER + "CREATE TABLE t (x int);\n"
+                                                          "CREATE TRIGGER trg BEFORE INSERT OR DELETE ON t FOR EACH ROW EXECUTE FUNCTION trg_f();\n"
+                                                          "CREATE TRIGGER trunc AFTER TRUNCATE ON t EXECUTE FUNCTION trg_f();\n"
+                                                          "INSERT INTO t VALUES (1);\nUPDATE t SET x = 2 WHERE x = 1;\n"
+                                                          "DELETE FROM t WHERE x = 2;\nTRUNCATE t;\n"
+                                                          "DROP TRIGGER trg ON t;\nINSERT INTO t VALUES (1);\n")
+    expect_drops(report, text, [(10, "inside trg_f() (trigger trg on t): DROP TABLE users"), (12, "(trigger trg on t)"),
+                                (13, "(trigger trunc on t)")])
+
+
+def scenario_trigger_recursion(binary, tmp):
+    """A trigger whose function writes its own table again: followed once, the rest is unknown."""
+    report, text = analyze(binary, tmp, "CREATE TABLE t (x int);\nCREATE FUNCTION again() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                                        "BEGIN\n  INSERT INTO t VALUES (NEW.x + 1);\n  RETURN NEW;\nEND $$;\n"
+                                        "CREATE TRIGGER loop AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION again();\n"
+                                        "INSERT INTO t VALUES (1);\n")
+    unknown = [f for f in findings(report) if f["rule"] == "unknown-statement"]
+    check([f["start"]["line"] for f in unknown] == [8], f"unknown-statement at the INSERT: {findings(report)}")
+    check("again() (trigger loop on t)" in unknown[0]["message"] and "recursion" in unknown[0]["message"],
+          f"message: {unknown[0]['message']}")
+    check(report["summary"]["unknown"] == 1, f"summary: {report['summary']}")
+
+
+def scenario_ordinary_trigger(binary, tmp):
+    """The everyday updated_at trigger and DEFAULT gen_random_uuid() add nothing."""
+    sql = ("SET lock_timeout = '2s';\nSET statement_timeout = '1min';\n"
+           "CREATE TABLE IF NOT EXISTS t (id uuid DEFAULT gen_random_uuid(), x text, updated_at timestamptz);\n"
+           "CREATE OR REPLACE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+           "BEGIN\n  NEW.updated_at = now();\n  RETURN NEW;\nEND;\n$$;\n"
+           "CREATE TRIGGER t_updated BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION set_updated_at();\n"
+           "INSERT INTO t (x) VALUES ('a');\nUPDATE t SET x = 'b' WHERE x = 'a';\n")
+    report, text = analyze(binary, tmp, sql)
+    check(findings(report) == [], f"findings: {[(f['rule'], f['message']) for f in findings(report)]}")
+    check(report["summary"]["unknown"] == 0, f"summary: {report['summary']}")
+    update = report["files"][0]["statements"][-1]
+    check(update["locks"] == [l for l in update["locks"] if l["relation"] == "t"], f"locks of the UPDATE: {update['locks']}")
+    # The trigger's function was read: the UPDATE no longer says its locks are not shown.
+    check(not any("not shown" in n for n in update["notes"]), f"notes of the UPDATE: {update['notes']}")
+
+
+def scenario_view(binary, tmp):
+    """A view's query runs when it is read or written through; a materialized view's on CREATE and REFRESH."""
+    report, text = analyze(binary, tmp, DROPPER + "CREATE VIEW v AS SELECT f() AS y;\nCREATE VIEW w AS SELECT * FROM v;\n"
+                                                  "SELECT * FROM w;\n"
+                                                  "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS a, f() AS b WITH NO DATA;\n"
+                                                  "REFRESH MATERIALIZED VIEW mv;\n")
+    expect_drops(report, text, [(4, "inside f() (view v): DROP TABLE users"), (6, "(materialized view mv)")])
+
+
+def scenario_index(binary, tmp):
+    """An index expression or predicate runs for every row when the index is built, and on every write."""
+    report, text = analyze(binary, tmp, DROPPER + "CREATE TABLE t (x int);\nSELECT 1;\n"
+                                                  "CREATE INDEX t_f ON t ((f(x)));\nCREATE TABLE p (x int);\n"
+                                                  "CREATE INDEX p_w ON p (x) WHERE f(x) > 0;\nINSERT INTO p VALUES (1);\n")
+    expect_drops(report, text, [(4, "inside f() (index t_f on t)"), (6, "(index p_w on p)"), (7, "(index p_w on p)")])
+
+
+def scenario_operator_cast_aggregate(binary, tmp):
+    """Objects whose uses cannot be located: the body is reported where they are created."""
+    sql = (DROPPER + "CREATE FUNCTION g(a int, b int) RETURNS bool LANGUAGE sql AS 'DROP TABLE orders; SELECT true';\n"
+           "CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = g);\n"
+           "CREATE TYPE ct AS (a int);\n"
+           "CREATE FUNCTION h(ct) RETURNS int LANGUAGE sql AS 'DROP TABLE users; SELECT 1';\n"
+           "CREATE CAST (ct AS int) WITH FUNCTION h(ct);\n"
+           "CREATE FUNCTION s(int, int) RETURNS int LANGUAGE sql AS 'DROP TABLE users; SELECT 1';\n"
+           "CREATE AGGREGATE agg(int) (SFUNC = s, STYPE = int);\n"
+           "CREATE FUNCTION e() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN DROP TABLE users; END $$;\n"
+           "CREATE EVENT TRIGGER et ON ddl_command_end EXECUTE FUNCTION e();\n"
+           "CREATE TABLE t (x int);\nCREATE POLICY p ON t USING (f() > 0);\n")
+    report, text = analyze(binary, tmp, sql)
+    found = [(line, message) for line, message in drops(report)]
+    lines = [line for line, _ in found]
+    check(lines == [3, 6, 8, 10, 12], f"drop-table at the operator, cast, aggregate, event trigger and policy: {found}")
+    check("operator \"===\"" in found[0][1] and "wherever it is used" in found[0][1], f"operator: {found[0]}")
+    check("cast" in found[1][1], f"cast: {found[1]}")
+    check("aggregate agg" in found[2][1], f"aggregate: {found[2]}")
+    check("event trigger et" in found[3][1], f"event trigger: {found[3]}")
+    check("policy p on t" in found[4][1], f"policy: {found[4]}")
+
+
+def scenario_unknown_attached(binary, tmp):
+    """A function whose body is not known, attached: unknown at the attaching statement, as a direct call."""
+    sql = ("CREATE TABLE t (id uuid DEFAULT gen_random_uuid(), x int DEFAULT app.next_x());\n"
+           "CREATE TRIGGER trg AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION app.audit();\n"
+           "CREATE VIEW v AS SELECT app.secret() AS s;\nCREATE INDEX ON t (lower(x::text));\n")
+    report, text = analyze(binary, tmp, sql)
+    unknown = sorted(f["start"]["line"] for f in findings(report) if f["rule"] == "unknown-statement")
+    check(unknown == [1, 2, 3], f"unknown-statement at lines 1, 2, 3: {findings(report)}")
+    check(report["summary"]["unknown"] == 3, f"summary: {report['summary']}")
+
+
+def scenario_attached_many(binary, tmp):
+    """Thousands of trigger functions on one table and as many writes: linear, and unknown past the limit."""
+    parts = ["CREATE TABLE t (x int);\nCREATE TABLE audit (x int);\n"]
+    for i in range(3000):
+        parts.append(f"CREATE FUNCTION g{i}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit VALUES (1); "
+                     f"RETURN NEW; END $$;\nCREATE TRIGGER tr{i} AFTER INSERT ON t EXECUTE FUNCTION g{i}();\n"
+                     "INSERT INTO t VALUES (1);\n")
+    parts.append("INSERT INTO t VALUES (2);\n" * 20000)
+    started = time.monotonic()
+    report, _ = analyze(binary, tmp, "".join(parts))
+    elapsed = time.monotonic() - started
+    check(elapsed < 60, f"took {elapsed:.1f}s")
+    statements = report["files"][0]["statements"]
+    check(statements[-1]["status"] == "unknown", f"the last INSERT: {statements[-1]['status']} {statements[-1]['notes'][:3]}")
+    check(any("audit" == l["relation"] for l in statements[4]["locks"]), f"the first INSERT: {statements[4]['locks']}")
+
+
 SCENARIOS = {
+    "attached_many": scenario_attached_many,
+    "column_default": scenario_column_default,
+    "generated_and_check": scenario_generated_and_check,
+    "trigger": scenario_trigger,
+    "trigger_recursion": scenario_trigger_recursion,
+    "ordinary_trigger": scenario_ordinary_trigger,
+    "view": scenario_view,
+    "index": scenario_index,
+    "operator_cast_aggregate": scenario_operator_cast_aggregate,
+    "unknown_attached": scenario_unknown_attached,
     "do_block": scenario_do_block,
     "sql_string_body": scenario_sql_string_body,
     "atomic_body": scenario_atomic_body,

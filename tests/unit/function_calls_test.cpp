@@ -186,9 +186,15 @@ TEST_CASE("a call in a DO block is followed", "[function_calls]") {
 }
 
 TEST_CASE("a column DEFAULT or a view only stores the call", "[function_calls]") {
-    FileReport report = run("CREATE TABLE t (id int DEFAULT my_next_id());\n"
-                            "CREATE VIEW v AS SELECT my_next_id();\n");
+    FileReport report = run("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'DROP TABLE users; SELECT 1';\n"
+                            "CREATE TABLE t (id int DEFAULT f());\n"
+                            "CREATE VIEW v AS SELECT f();\n");
+    CHECK(lock_on(report.statements[1], "users") == nullptr);
+    CHECK(lock_on(report.statements[2], "users") == nullptr);
     CHECK(unknown_statements(report) == 0);
+    // A function whose body is not known is unknown where it is attached (function_attach_test.cpp).
+    report = run("CREATE TABLE t (id int DEFAULT my_next_id());\nCREATE VIEW v AS SELECT my_next_id();\n");
+    CHECK(unknown_statements(report) == 2);
 }
 
 TEST_CASE("the catalog keeps functions by signature and forgets dropped ones", "[function_calls]") {
