@@ -432,6 +432,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         analyse(facts, std::string_view(source.text).substr(raw.begin, raw.end - raw.begin), raw_down[r],
                 [&](std::size_t offset) { return lines.position(raw.begin + offset); });
     }
+    // What the split left is not needed again: freed before the rules, which hold every
+    // statement's facts and tree at once (and a file's own copy of its text, source.text).
+    std::vector<RawStatement>().swap(raws);
+    std::vector<std::size_t>().swap(raw_query);
+    std::vector<bool>().swap(raw_down);
     for (const orm::OrmStatement& os : orm_statements) {
         StatementFacts facts;
         facts.span.begin = os.begin;
@@ -469,6 +474,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             return lines.position(os.offsets.empty() ? os.begin : os.offsets[std::min(offset, os.offsets.size() - 1)]);
         });
     }
+    std::string().swap(source.text);
     if (!source.notes.empty() && !report.statements.empty()) {
         auto& first = report.statements.front().notes;
         first.insert(first.begin(), source.notes.begin(), source.notes.end());

@@ -221,7 +221,7 @@ void CallFollower::follow(const pg::Node* stmt, StatementFacts& facts, model::Co
     m_ctx = &ctx;
     if (pg::is<CallStmt>(stmt)) {
         // CALL is unknown to the lock model for the code it runs: known when the procedure is.
-        std::erase_if(facts.notes, [](const std::string& n) { return n.starts_with("CALL runs code"); });
+        erase_if(facts.notes, [](const std::string& n) { return n.starts_with("CALL runs code"); });
         facts.status = StatementStatus::Analyzed;
         facts.runs_user_code = false;
     }
@@ -235,7 +235,7 @@ void CallFollower::follow(const pg::Node* stmt, StatementFacts& facts, model::Co
             return n.starts_with("not visible to static analysis: ") && n.find(name + "()") != std::string::npos;
         });
     };
-    std::erase_if(facts.notes, [&](const std::string& n) {
+    erase_if(facts.notes, [&](const std::string& n) {
         if (!n.starts_with("calls ") || n.find("(): locks taken inside functions are not visible") == std::string::npos) return false;
         std::string name = n.substr(6, n.find("()") - 6);
         return m_ctx->catalog.functions(name) != nullptr || said(name);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CPU time and peak RSS of pgfence on two long generated inputs (issue #32 item 2): 4 MB of
-# CREATE INDEX statements on one line (a finding each, every position on that line) and 16 MB of
-# `SELECT 1;` lines, with the text and the JSON report. Reported, not judged: the bound is
-# checked by tests/hostile/test_parser_limits.py (long_lines), without timing.
+# CREATE INDEX statements on one line (a finding each, every position on that line), 16 MB of
+# `SELECT 1;` lines and one INSERT of 16 MB (a long VALUES list), with the text and the JSON
+# report. Reported, not judged: the bound is checked by tests/hostile/test_parser_limits.py
+# (long_lines), at a quarter of these sizes, without timing.
 #
 #   bench/long_inputs.sh [--pgfence PATH] [--scale F]
 #
@@ -17,7 +18,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --pgfence) pgfence="$2"; shift 2 ;;
         --scale) scale="$2"; shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/long_inputs.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -31,8 +32,9 @@ gen() {  # shape bytes file
 }
 gen one_line "4 * 1024 * 1024 * $scale" "$tmp/one_line.sql"
 gen selects_of_size "16 * 1024 * 1024 * $scale" "$tmp/selects.sql"
-printf '%-10s %-6s %9s %10s %9s %9s\n' input format input_mb statements cpu_s peak_mb
-for input in one_line selects; do
+gen one_insert "16 * 1024 * 1024 * $scale" "$tmp/insert.sql"
+printf '%-10s %-6s %9s %10s %9s %9s %7s\n' input format input_mb statements cpu_s peak_mb x_input
+for input in one_line selects insert; do
     file="$tmp/$input.sql"
     bytes=$(stat -c %s "$file")
     for format in text json; do
@@ -41,6 +43,6 @@ for input in one_line selects; do
         read -r user sys rss_kb < <(tail -n 1 "$tmp/time")
         statements=$(grep -o '"statements": [0-9]*' "$tmp/out" | tail -n 1 | grep -o '[0-9]*$' || true)
         [[ -n "$statements" ]] || statements=$(grep -o '[0-9]* statements,' "$tmp/out" | tail -n 1 | grep -o '^[0-9]*' || echo "?")
-        python3 -c "print(f'{\"$input\":<10} {\"$format\":<6} {$bytes / 1048576:9.1f} {\"$statements\":>10} {$user + $sys:9.2f} {$rss_kb / 1024:9.0f}')"
+        python3 -c "print(f'{\"$input\":<10} {\"$format\":<6} {$bytes / 1048576:9.1f} {\"$statements\":>10} {$user + $sys:9.2f} {$rss_kb / 1024:9.0f} {$rss_kb * 1024 / $bytes:7.1f}')"
     done
 done

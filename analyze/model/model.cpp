@@ -126,7 +126,7 @@ void add_effect(std::vector<TableEffect>& list, const std::string& relation, con
 }  // namespace
 
 void add_rewrite(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain) {
-    add_effect(facts.rewrites, relation, reason, certain);
+    add_effect(facts.rewrites.edit(), relation, reason, certain);
 }
 
 void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
@@ -140,7 +140,7 @@ void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& re
 }
 
 void add_scan(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain) {
-    add_effect(facts.scans, relation, reason, certain);
+    add_effect(facts.scans.edit(), relation, reason, certain);
 }
 
 namespace {

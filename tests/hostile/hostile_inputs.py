@@ -104,6 +104,17 @@ def one_line(size):
     return "".join(parts)
 
 
+def one_insert(size):
+    """One statement of about `size` bytes: an INSERT with a long VALUES list, on one line."""
+    rows, total, i = [], 0, 0
+    while total < size:
+        row = f"({i}, 'x{i}')"
+        rows.append(row)
+        total += len(row) + 2
+        i += 1
+    return "INSERT INTO t (a, b) VALUES " + ", ".join(rows) + ";\n"
+
+
 def selects_of_size(size):
     """About `size` bytes of `SELECT 1;` lines."""
     return "SELECT 1;\n" * (size // 10)
