@@ -376,7 +376,7 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
         bool all = std::all_of(rel->triggers.begin(), rel->triggers.end(), [&](const auto& t) {
             return m_ctx->catalog.functions(t.second) != nullptr || is_known_function(t.second);
         });
-        if (all) std::erase_if(facts.notes, [](const std::string& n) { return n.ends_with(" fires the table's triggers; locks their functions take are not shown"); });
+        if (all) erase_if(facts.notes, [](const std::string& n) { return n.ends_with(" fires the table's triggers; locks their functions take are not shown"); });
     }
 }
 
