@@ -1262,10 +1262,22 @@ PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,
     for (const auto& f : original.findings) {
         if (f.risk >= Risk::High && replaced.count(f.rule) == 0) original_high.insert(f.rule);
     }
-    PlanObjects objects;  // what each step creates and drops, against the catalog as it finds it
+    // What each step creates and drops, against the catalog as it finds it; what the original
+    // file itself creates twice or finds existing (a history the catalog knows imperfectly) is
+    // not the plan's doing.
+    PlanObjects objects;
+    std::set<std::string> original_objects;
+    {
+        PlanObjects file_objects;
+        std::string text;
+        for (const auto& s : original.statements) text += s.sql + ";\n";
+        for (auto& p : file_objects.read(text, before.get())) original_objects.insert(std::move(p));
+    }
     for (std::size_t k = 0; k < plan.steps.size(); ++k) {
         const PlanStep& step = plan.steps[k];
-        for (const auto& problem : objects.read(step.sql, &catalog)) out.problems.push_back(step.title + ": " + problem);
+        for (const auto& problem : objects.read(step.sql, &catalog)) {
+            if (original_objects.count(problem) == 0) out.problems.push_back(step.title + ": " + problem);
+        }
         if (step.run == PlanRun::out_of_band) {
             out.migrations.emplace_back();
             continue;

@@ -16,7 +16,8 @@ std::string member_key(char kind, std::string_view table, std::string_view name)
     return std::string(1, kind) + ":" + std::string(table) + "." + std::string(name);
 }
 
-bool catalog_has(const Catalog& catalog, const std::string& key) {
+// `attaching`: ADD CONSTRAINT ... USING INDEX, which makes an existing index the constraint's.
+bool catalog_has(const Catalog& catalog, const std::string& key, bool attaching) {
     std::string_view rest = std::string_view(key).substr(2);
     if (key[0] == 'r') return catalog.find(std::string(rest)) != nullptr;
     std::size_t dot = rest.find('.');
@@ -27,7 +28,7 @@ bool catalog_has(const Catalog& catalog, const std::string& key) {
     if (rel == nullptr) return false;
     if (key[0] == 'k') return rel->column_index.count(name) > 0;
     if (rel->foreign_keys.count(name) > 0 || rel->not_null_checks.count(name) > 0) return true;
-    const RelationInfo* index = catalog.find(name);
+    const RelationInfo* index = attaching ? nullptr : catalog.find(name);
     return index != nullptr && index->kind == "index" && index->index_table == table;
 }
 
@@ -38,9 +39,10 @@ bool relation_object(ObjectType type) {
 
 }  // namespace
 
-void PlanObjects::create(const std::string& key, const std::string& what, const Catalog* catalog, std::vector<std::string>& out) {
+void PlanObjects::create(const std::string& key, const std::string& what, const Catalog* catalog, std::vector<std::string>& out,
+                         bool attaching) {
     if (m_created.count(key) > 0) out.push_back("creates " + what + " twice");
-    else if (m_dropped.count(key) == 0 && catalog != nullptr && catalog_has(*catalog, key)) out.push_back("creates " + what + ", which already exists");
+    else if (m_dropped.count(key) == 0 && catalog != nullptr && catalog_has(*catalog, key, attaching)) out.push_back("creates " + what + ", which already exists");
     m_created.insert(key);
     m_dropped.erase(key);
 }
@@ -97,7 +99,8 @@ std::vector<std::string> PlanObjects::read(std::string_view sql, const Catalog* 
                 } else if (cmd->subtype == AT_DropColumn && cmd->name != nullptr && !cmd->missing_ok) {
                     drop(member_key('k', table, cmd->name), "column " + quote_ident(cmd->name) + of, out);
                 } else if (const auto* con = pg::as<Constraint>(cmd->def); cmd->subtype == AT_AddConstraint && con != nullptr && con->conname != nullptr) {
-                    create(member_key('c', table, con->conname), "constraint " + quote_ident(con->conname) + of, catalog, out);
+                    create(member_key('c', table, con->conname), "constraint " + quote_ident(con->conname) + of, catalog, out,
+                           con->indexname != nullptr);
                 } else if (cmd->subtype == AT_DropConstraint && cmd->name != nullptr && !cmd->missing_ok) {
                     drop(member_key('c', table, cmd->name), "constraint " + quote_ident(cmd->name) + of, out);
                     m_created.erase(relation_key(cmd->name));  // a key's index goes with it

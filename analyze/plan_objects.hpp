@@ -20,7 +20,8 @@ public:
     std::vector<std::string> read(std::string_view sql, const Catalog* catalog);
 
 private:
-    void create(const std::string& key, const std::string& what, const Catalog* catalog, std::vector<std::string>& out);
+    void create(const std::string& key, const std::string& what, const Catalog* catalog, std::vector<std::string>& out,
+                bool attaching = false);
     void drop(const std::string& key, const std::string& what, std::vector<std::string>& out);
     std::set<std::string> m_created;  // keys created by the plan and not dropped since
     std::set<std::string> m_dropped;  // keys dropped by the plan and not created since
