@@ -11,6 +11,7 @@
 #include "analyze/path_parts.hpp"
 #include "analyze/plan_objects.hpp"
 #include "analyze/plan_survey.hpp"
+#include "analyze/plan_walk.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/splitter.hpp"
 
@@ -651,8 +652,8 @@ bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter) {
 
 class Composer {
 public:
-    Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down)
-        : m_report(report), m_stmts(stmts), m_down(down) {}
+    Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down, const Catalog* catalog)
+        : m_report(report), m_stmts(stmts), m_down(down), m_catalog(catalog) {}
 
     Plan compose();
 
@@ -675,6 +676,9 @@ private:
     FileReport& m_report;
     const std::vector<const pg::Node*>& m_stmts;
     const std::vector<bool>& m_down;
+    const Catalog* m_catalog;
+    std::string m_walk;  // the keyset walk of the batched UPDATE whose recipe is being taken
+    std::string walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const;
     std::vector<Unit> m_before, m_now, m_backfill, m_settle, m_validate, m_finish, m_later;
     std::map<std::string, std::string> m_settings;  // SET statements in force, by name
     std::set<std::string> m_replaced;
@@ -798,8 +802,53 @@ void Composer::keys_dropped_and_made(std::size_t i) {
     }
 }
 
+// The primary key a batched UPDATE of `table` (statement i) walks, from the catalog, into
+// `key`; "" then, else why there is none. Never a guessed column: without history defining the
+// key, for a table without one, or one whose key the file itself changes, there is no walk.
+std::string Composer::walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const {
+    std::string unknown = "the primary key of " + table + " is not known (no history defines it, or the table has none), and a "
+                          "batched walk needs it";
+    const RelationInfo* rel = m_catalog != nullptr ? m_catalog->find(table_key(table)) : nullptr;
+    if (rel == nullptr || rel->primary_key.empty()) return unknown;
+    for (const auto& name : rel->primary_key) {
+        auto at = rel->column_index.find(name);
+        if (at == rel->column_index.end() || at->second >= rel->columns.size() || rel->columns[at->second].type.empty()) return unknown;
+        key.push_back({name, rel->columns[at->second].type});
+    }
+    // The key as the file leaves it is the key the UPDATE saw unless the file changes it.
+    for (std::size_t j = 0; j < m_report.statements.size(); ++j) {
+        if (j < m_down.size() && m_down[j]) continue;
+        const pg::Node* node = j < m_stmts.size() ? m_stmts[j] : nullptr;
+        bool changes = false;
+        if (const auto* rename = pg::as<RenameStmt>(node)) {
+            changes = rename->relation != nullptr && table_key(pg::display_name(rename->relation)) == table_key(table);
+        } else if (const auto* alter = pg::as<AlterTableStmt>(node); alter != nullptr && alter->relation != nullptr &&
+                                                                     table_key(pg::display_name(alter->relation)) == table_key(table)) {
+            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+                const auto* con = pg::as<Constraint>(cmd->def);
+                changes = changes || cmd->subtype == AT_DropConstraint || cmd->subtype == AT_AlterColumnType ||
+                          cmd->subtype == AT_DropColumn || (cmd->subtype == AT_AddConstraint && con != nullptr && con->contype == CONSTR_PRIMARY);
+            }
+        }
+        if (changes) {
+            key.clear();
+            return "line " + std::to_string(m_report.statements[j].span.start.line) + " changes " + table +
+                   " in a way that may change its primary key, so the key a batched walk would use is not certain";
+        }
+    }
+    const auto* update = pg::as<UpdateStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr);
+    if (plan_walk::keyset_walk(m_report.statements[i].sql, update, key).empty()) {
+        key.clear();
+        return "its text cannot be cut at its WHERE for a batched walk";
+    }
+    return {};
+}
+
 void Composer::survey() {
-    m_survey = plan_survey::survey(m_report, m_stmts, m_down, m_by_statement);
+    m_survey = plan_survey::survey(m_report, m_stmts, m_down, m_by_statement, [this](std::size_t i, const std::string& table) {
+        std::vector<plan_walk::KeyColumn> key;
+        return walk_key(i, table, key);
+    });
     for (const auto& [i, text] : m_survey.notes) note(i, text);
 }
 
@@ -852,7 +901,14 @@ void Composer::statement(std::size_t i) {
         unit(std::move(u));
         return;
     }
-    if (way == UpdateWay::batch) m_batched.insert(pg::display_name(pg::as<UpdateStmt>(node)->relation));
+    m_walk.clear();
+    if (way == UpdateWay::batch) {
+        m_batched.insert(pg::display_name(pg::as<UpdateStmt>(node)->relation));
+        std::vector<plan_walk::KeyColumn> key;
+        if (walk_key(i, pg::display_name(pg::as<UpdateStmt>(node)->relation), key).empty()) {
+            m_walk = plan_walk::keyset_walk(s.sql, pg::as<UpdateStmt>(node), key);
+        }
+    }
     // The findings on it that carry a safe form, best first per subcommand.
     std::map<int, const Finding*> chosen;  // subcommand (-1: the statement) -> finding
     std::vector<const Finding*> additions;
@@ -936,6 +992,8 @@ void Composer::recipe(const Finding& f) {
         Stage stage = whole ? Stage::now : stages[k];
         if (stage == Stage::skip) continue;
         Unit u{with_semicolon(drop_others_note(step.sql)), step.in_transaction, f.relation};
+        // A batched backfill: the runnable walk on the table's real key, not the rule's template.
+        if (stage == Stage::backfill && plan_survey::batching_rule(f.rule) && !m_walk.empty()) u.sql = m_walk;
         // A statement an earlier recipe (or the file) already has in the plan runs once: the
         // second ADD CONSTRAINT or DROP CONSTRAINT of the same name would fail.
         if (executable(u.sql)) {
@@ -1237,14 +1295,15 @@ Plan Composer::compose() {
 
 }  // namespace
 
-void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down) {
+void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
+                  const Catalog* catalog) {
     // A safe rewrite to paste, or a HIGH finding (a transaction to split is the plan's grouping;
     // a statement without a safe form still gets lock_timeout and a migration of its own).
     bool any = std::any_of(report.findings.begin(), report.findings.end(), [](const Finding& f) {
         return f.recipe.has_value() || f.risk >= Risk::High;
     });
     if (!any || report.statements.empty()) return;
-    report.plan = Composer(report, stmts, down).compose();
+    report.plan = Composer(report, stmts, down, catalog).compose();
 }
 
 PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,

@@ -30,9 +30,12 @@ namespace pgfence::analyze {
 // Composes report.plan from the report's findings, when one of them has a recipe. `stmts`
 // holds the parse trees parallel to report.statements (null: unparsable or unknown); `down`
 // marks the statements of a down/undo part, which the plan leaves out.
-void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down);
-
+// `catalog`: the schema as the file leaves it, where a batched backfill finds its table's primary
+// key (none: no backfill is walked).
 class Catalog;
+void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
+                  const Catalog* catalog = nullptr);
+
 struct AnalyzeOptions;
 
 // The plan analysed as it would run: each migration after the ones before it, from `before`
