@@ -1281,6 +1281,36 @@ Plan Composer::compose() {
                             "), which fails there; by hand: write the migrations so that each object is created and dropped once";
         return declined;
     }
+    // The same end state: each table and view the original leaves in place (or gone), the plan
+    // does too (a DROP TABLE moved to a later release must not drop the table the file renamed
+    // into that name).
+    PlanObjects original;
+    std::string text;
+    for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
+        if ((i < m_down.size() && m_down[i]) || m_report.statements[i].status == StatementStatus::Unknown) continue;
+        text += m_report.statements[i].sql + ";\n";
+    }
+    (void)original.read(text, nullptr);
+    for (const auto& [key, net] : objects.tables()) {
+        auto at = original.tables().find(key);
+        bool leaves = at != original.tables().end() ? at->second.after : net.before;
+        if (leaves == net.after) continue;
+        Plan declined;
+        declined.summary = "no plan offered";
+        declined.declined = "the plan pgfence composed leaves " + quote_ident(key.substr(2)) + (net.after ? " in place" : " dropped") +
+                            " where the original leaves it " + (leaves ? "in place" : "dropped") +
+                            " (a step moved past another that uses its name); by hand: keep the drop and the statement that "
+                            "reuses the name in the order the file has them";
+        return declined;
+    }
+    for (const auto& [key, net] : original.tables()) {
+        if (objects.tables().count(key) > 0 || net.after == net.before) continue;
+        Plan declined;
+        declined.summary = "no plan offered";
+        declined.declined = "the plan pgfence composed does not " + std::string(net.after ? "create " : "drop ") + quote_ident(key.substr(2)) +
+                            " as the original does; by hand: write the migrations so that each object is created and dropped as the file does";
+        return declined;
+    }
     plan.steps = std::move(steps);
     plan.replaced.assign(m_replaced.begin(), m_replaced.end());
     plan.notes = std::move(m_notes);

@@ -53,6 +53,12 @@ void PlanObjects::drop(const std::string& key, const std::string& what, std::vec
     m_dropped.insert(key);
 }
 
+void PlanObjects::table_event(const std::string& key, bool exists_after) {
+    auto [at, first] = m_tables.try_emplace(key);
+    if (first) at->second.before = !exists_after;
+    at->second.after = exists_after;
+}
+
 std::vector<std::string> PlanObjects::read(std::string_view sql, const Catalog* catalog) {
     std::vector<std::string> out;
     for (const RawStatement& raw : split_statements(sql, Region{0, sql.size(), false, false})) {
@@ -61,27 +67,42 @@ std::vector<std::string> PlanObjects::read(std::string_view sql, const Catalog* 
         const pg::Node* node = parsed.stmt;
         if (node == nullptr) continue;
         if (const auto* create_table = pg::as<CreateStmt>(node)) {
+            // A temporary table is gone when its session ends, whatever the plan does with it.
+            if (create_table->relation->relpersistence != 't') table_event(relation_key(pg::relname(create_table->relation)), true);
             if (!create_table->if_not_exists) {
                 create(relation_key(pg::relname(create_table->relation)), quote_ident(pg::relname(create_table->relation)), catalog, out);
             }
+        } else if (const auto* as = pg::as<CreateTableAsStmt>(node)) {
+            if (as->into == nullptr || as->into->rel == nullptr) continue;
+            if (as->into->rel->relpersistence != 't') table_event(relation_key(pg::relname(as->into->rel)), true);
+            if (!as->if_not_exists) create(relation_key(pg::relname(as->into->rel)), quote_ident(pg::relname(as->into->rel)), catalog, out);
         } else if (const auto* seq = pg::as<CreateSeqStmt>(node)) {
             if (!seq->if_not_exists) create(relation_key(pg::relname(seq->sequence)), quote_ident(pg::relname(seq->sequence)), catalog, out);
         } else if (const auto* view = pg::as<ViewStmt>(node)) {
+            table_event(relation_key(pg::relname(view->view)), true);
             if (!view->replace) create(relation_key(pg::relname(view->view)), quote_ident(pg::relname(view->view)), catalog, out);
         } else if (const auto* index = pg::as<IndexStmt>(node)) {
             if (index->idxname != nullptr && !index->if_not_exists) {
                 create(relation_key(index->idxname), quote_ident(index->idxname), catalog, out);
             }
         } else if (const auto* drop_stmt = pg::as<DropStmt>(node)) {
-            if (drop_stmt->missing_ok || !relation_object(drop_stmt->removeType)) continue;
+            if (!relation_object(drop_stmt->removeType)) continue;
+            bool table_like = drop_stmt->removeType == OBJECT_TABLE || drop_stmt->removeType == OBJECT_VIEW ||
+                              drop_stmt->removeType == OBJECT_MATVIEW;
             for (const List* name : pg::each<List>(drop_stmt->objects)) {
                 std::string_view last = pg::last_name(name);
-                if (!last.empty()) drop(relation_key(last), quote_ident(last), out);
+                if (last.empty()) continue;
+                if (table_like) table_event(relation_key(last), false);
+                if (!drop_stmt->missing_ok) drop(relation_key(last), quote_ident(last), out);
             }
         } else if (const auto* rename = pg::as<RenameStmt>(node)) {
             if (rename->relation == nullptr || rename->newname == nullptr) continue;
             std::string_view table = pg::relname(rename->relation);
             if (relation_object(rename->renameType)) {
+                if (rename->renameType == OBJECT_TABLE || rename->renameType == OBJECT_VIEW || rename->renameType == OBJECT_MATVIEW) {
+                    table_event(relation_key(table), false);
+                    table_event(relation_key(rename->newname), true);
+                }
                 if (!rename->missing_ok) drop(relation_key(table), quote_ident(table), out);
                 create(relation_key(rename->newname), quote_ident(rename->newname), catalog, out);
             } else if ((rename->renameType == OBJECT_COLUMN || rename->renameType == OBJECT_TABCONSTRAINT) && rename->subname != nullptr) {
