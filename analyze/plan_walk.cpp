@@ -18,6 +18,15 @@ std::string variables(std::size_t n) {
     return out;
 }
 
+// `text` for a comment line: a quoted identifier may hold a line break, which would end the
+// comment and make the rest of the name a statement.
+std::string one_line(std::string text) {
+    for (char& c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    }
+    return text;
+}
+
 }  // namespace
 
 std::string keyset_walk(std::string_view update_sql, const UpdateStmt* update, const std::vector<KeyColumn>& key) {
@@ -39,8 +48,8 @@ std::string keyset_walk(std::string_view update_sql, const UpdateStmt* update, c
     std::string descending = joined(key, "", " DESC");
     std::string out;
     out += "-- Out of band, not in a migration: run it alone, outside a transaction block (psql -f, or\n"
-           "-- autocommit), so that it commits after each batch. It walks " + table + " by its primary key (" + columns +
-           "),\n-- 5000 keys per batch: each batch's row locks end when it commits, and VACUUM can reclaim the\n"
+           "-- autocommit), so that it commits after each batch. It walks " + one_line(table) + " by its primary key (" +
+           one_line(columns) + "),\n-- 5000 keys per batch: each batch's row locks end when it commits, and VACUUM can reclaim the\n"
            "-- old row versions between batches. It may be stopped and run again.\n";
     out += "DO $pgfence_walk$\nDECLARE\n    pgfence_first boolean := true;\n";
     for (std::size_t i = 0; i < key.size(); ++i) {

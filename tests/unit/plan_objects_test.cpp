@@ -7,6 +7,9 @@
 #include "analyze/history.hpp"
 #include "analyze/analyzer.hpp"
 #include "analyze/plan_objects.hpp"
+#include "analyze/plan_walk.hpp"
+#include "analyze/pg_parser.hpp"
+#include "analyze/pg_tree.hpp"
 
 using namespace pgfence::analyze;
 
@@ -57,4 +60,26 @@ TEST_CASE("plan objects: with the catalog, creating what exists is reported") {
     CHECK(objects.read("ALTER TABLE accounts ADD COLUMN name text; CREATE TABLE accounts_archive (id bigint);", catalog.get()).empty());
     // Dropped by the plan first, then made again: not "already exists".
     CHECK(objects.read("DROP INDEX accounts_email_idx; CREATE INDEX accounts_email_idx ON accounts (lower(email));", catalog.get()).empty());
+}
+
+TEST_CASE("plan walk: a table name with a line break stays inside the walk's comment") {
+    std::string sql = "UPDATE \"x\nDROP TABLE users; --\" SET c = 1 WHERE c IS NULL";
+    auto parsed = parse_statement(sql);
+    const auto* update = pg::as<UpdateStmt>(parsed.stmt);
+    REQUIRE(update != nullptr);
+    std::string walk = plan_walk::keyset_walk(sql, update, {{"id", "int8"}});
+    // The UPDATE's own text carries "--": no walk is made of it.
+    CHECK(walk.empty());
+    std::string plain = "UPDATE \"x\nDROP TABLE users;\" SET c = 1 WHERE c IS NULL";
+    auto parsed_plain = parse_statement(plain);
+    std::string walk_plain = plan_walk::keyset_walk(plain, pg::as<UpdateStmt>(parsed_plain.stmt), {{"id", "int8"}});
+    REQUIRE_FALSE(walk_plain.empty());
+    std::string header = walk_plain.substr(0, walk_plain.find("DO $pgfence_walk$"));
+    CHECK(header.find("\nDROP TABLE") == std::string::npos);
+    for (std::size_t at = 0; at < header.size();) {
+        std::size_t nl = header.find('\n', at);
+        if (nl == std::string::npos) break;
+        CHECK(header.compare(at, 2, "--") == 0);
+        at = nl + 1;
+    }
 }
