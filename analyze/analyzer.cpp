@@ -492,7 +492,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         } else {
             rules::apply_rules(report, stmts, text, rule_options, called);
         }
-        compose_plan(report, stmts, down_part, options.known_migrations);
+        catalog.undo_trial();  // the schema the up part leaves, not the down part's
+        compose_plan(report, stmts, down_part, &catalog, options.known_migrations);
     }
     return report;
 }

@@ -10,8 +10,11 @@
 #include "analyze/catalog.hpp"
 #include "analyze/migration_names.hpp"
 #include "analyze/path_parts.hpp"
+#include "analyze/plan_objects.hpp"
 #include "analyze/plan_survey.hpp"
+#include "analyze/plan_walk.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/splitter.hpp"
 
 namespace pgfence::analyze {
 
@@ -222,6 +225,90 @@ ValidateCut cut_validate_prefix(std::string_view sql) {
     while (!cut.validate.empty() && cut.validate.back() == '\n') cut.validate.pop_back();
     while (!cut.rest.empty() && cut.rest.back() == '\n') cut.rest.pop_back();
     return cut;
+}
+
+// A statement's text as compared for repeats: comments out, blanks collapsed, ASCII folded.
+std::string statement_key(std::string_view sql) {
+    std::string out;
+    for (char c : without_comments(sql)) {
+        bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (space) {
+            if (!out.empty() && out.back() != ' ') out += ' ';
+            continue;
+        }
+        out += fold(c);
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == ';')) out.pop_back();
+    return out;
+}
+
+// `sql` without the statements whose key is in `seen` (with the comment lines before each),
+// adding the keys of the others to `seen`: two recipes of one file that produce the same step
+// (the NOT VALID CHECK of a column that is both made NOT NULL and a primary key) run it once.
+std::string without_repeats(const std::string& sql, std::set<std::string>& seen) {
+    std::vector<RawStatement> parts = split_statements(sql, Region{0, sql.size(), false, false});
+    std::string out;
+    std::size_t from = 0;  // the start of the text not yet given out
+    for (const RawStatement& part : parts) {
+        std::size_t end = part.end;
+        if (end < sql.size() && sql[end] == ';') ++end;
+        std::size_t nl = sql.find('\n', end);
+        // A comment on the statement's own line goes with it.
+        std::size_t chunk_end = nl == std::string::npos ? sql.size() : nl + 1;
+        std::string key = statement_key(std::string_view(sql).substr(part.begin, part.end - part.begin));
+        if (!key.empty() && !seen.insert(key).second) {
+            from = chunk_end;
+            continue;
+        }
+        out += sql.substr(from, chunk_end - from);
+        from = chunk_end;
+    }
+    out += sql.substr(std::min(from, sql.size()));
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+}
+
+// A table's name as PostgreSQL stores it, for comparing two spellings of it: the last part
+// of the (maybe schema-qualified) name, unquoted, or folded when written without quotes.
+std::string table_key(std::string_view name) {
+    std::string part;
+    bool quoted = false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        char c = name[i];
+        if (c == '"') {
+            if (quoted && i + 1 < name.size() && name[i + 1] == '"') {
+                part += '"';
+                ++i;
+            } else {
+                quoted = !quoted;
+            }
+        } else if (c == '.' && !quoted) {
+            part.clear();
+        } else {
+            part += quoted ? c : fold(c);
+        }
+    }
+    return part;
+}
+
+// The table a statement gives a unique key (CREATE UNIQUE INDEX, ADD PRIMARY KEY / UNIQUE /
+// EXCLUDE, a column added PRIMARY KEY or UNIQUE), "" for another statement.
+std::string makes_unique(const pg::Node* node) {
+    if (const auto* index = pg::as<IndexStmt>(node)) return index->unique ? pg::display_name(index->relation) : std::string();
+    const auto* alter = pg::as<AlterTableStmt>(node);
+    if (alter == nullptr || alter->relation == nullptr) return {};
+    auto unique = [](const Constraint* con) {
+        return con != nullptr && (con->contype == CONSTR_PRIMARY || con->contype == CONSTR_UNIQUE || con->contype == CONSTR_EXCLUSION);
+    };
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+        if (cmd->subtype == AT_AddConstraint && unique(pg::as<Constraint>(cmd->def))) return pg::display_name(alter->relation);
+        if (const auto* def = pg::as<ColumnDef>(cmd->def); cmd->subtype == AT_AddColumn && def != nullptr) {
+            for (const Constraint* con : pg::each<Constraint>(def->constraints)) {
+                if (unique(con)) return pg::display_name(alter->relation);
+            }
+        }
+    }
+    return {};
 }
 
 // ---- the pieces a plan is made of ----
@@ -568,8 +655,8 @@ bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter) {
 class Composer {
 public:
     Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-             const std::vector<std::string>* known)
-        : m_report(report), m_stmts(stmts), m_down(down), m_known(known) {}
+             const Catalog* catalog, const std::vector<std::string>* known)
+        : m_report(report), m_stmts(stmts), m_down(down), m_known(known), m_catalog(catalog) {}
 
     Plan compose();
 
@@ -577,10 +664,14 @@ private:
     void survey();
     bool skip_finding(std::size_t i, const Finding& f);
     void statement(std::size_t i);
+    void keys_dropped_and_made(std::size_t i);
     void recipe(const Finding& f);
     void note(std::size_t i, const std::string& text);
     bool later_touches(std::size_t i, const std::string& table, bool only_ddl, std::size_t* which) const;
-    void unit(Unit u) { m_now.push_back(std::move(u)); }
+    void unit(Unit u) {
+        if (!has_dollar_quote(u.sql)) (void)without_repeats(u.sql, m_seen);
+        m_now.push_back(std::move(u));
+    }
     void group(std::vector<Unit>& units, std::string_view suffix, std::vector<PlanStep>& out);
     void out_of_band(std::vector<Unit>& units, std::string_view title, std::vector<PlanStep>& out);
     std::string prefix(bool outside) const;
@@ -589,6 +680,9 @@ private:
     const std::vector<const pg::Node*>& m_stmts;
     const std::vector<bool>& m_down;
     const std::vector<std::string>* m_known;  // the repository's other migrations, or none known
+    const Catalog* m_catalog;
+    std::string m_walk;  // the keyset walk of the batched UPDATE whose recipe is being taken
+    std::string walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const;
     std::vector<Unit> m_before, m_now, m_backfill, m_settle, m_validate, m_finish, m_later;
     std::map<std::string, std::string> m_settings;  // SET statements in force, by name
     std::set<std::string> m_replaced;
@@ -600,6 +694,11 @@ private:
     plan_survey::Survey m_survey;  // what the file adds, and how each batchable UPDATE runs
     std::set<std::string> m_batched;                 // tables whose backfill the plan batches, so far
     std::set<std::string> m_noted;                   // notes given, once each
+    std::set<std::string> m_seen;                    // statement_key of every statement in the plan so far
+    // Constraints the file drops that may be a primary key or unique constraint, by table_key:
+    // the line, and the constraint's name.
+    std::map<std::string, std::pair<int, std::string>> m_dropped_keys;
+    std::map<std::string, int> m_view_tables;  // tables a rename puts a view in place of (table_key): the line
     std::string m_declined;
     std::string m_join_failed;  // a unit that could not run in the migration it must share: the decline
     std::string not_null_decline(std::size_t i) const {
@@ -626,7 +725,8 @@ bool Composer::later_touches(std::size_t i, const std::string& table, bool only_
         const pg::Node* node = j < m_stmts.size() ? m_stmts[j] : nullptr;
         bool dml = pg::is<SelectStmt>(node) || pg::is<InsertStmt>(node) || pg::is<UpdateStmt>(node) || pg::is<DeleteStmt>(node);
         if (only_ddl && dml) continue;
-        if (touches(m_report.statements[j], table)) {
+        const auto& locks = m_report.statements[j].locks;
+        if (std::any_of(locks.begin(), locks.end(), [&](const LockFact& l) { return table_key(l.relation) == table_key(table); })) {
             if (which != nullptr) *which = j;
             return true;
         }
@@ -660,8 +760,16 @@ bool Composer::skip_finding(std::size_t i, const Finding& f) {
         }
     }
     if (f.rule == "rename-column" && f.recipe) {
+        // One view in place of a table per plan: a second would rename the table to <t>_base again.
+        int line = m_report.statements[i].span.start.line;
+        auto [view, first] = m_view_tables.try_emplace(table_key(f.relation), line);
+        if (!first && m_declined.empty()) {
+            m_declined = "lines " + std::to_string(view->second) + " and " + std::to_string(line) + " both rename a column of " +
+                         f.relation + ", and the plan puts one view in place of a table at most; by hand, expand and contract: "
+                         "add the new columns, write both, backfill, move the reads, drop the old columns in a later release";
+        }
         std::size_t j = 0;
-        if (later_touches(i, f.relation, true, &j)) {
+        if (later_touches(i, f.relation, true, &j) && m_declined.empty()) {
             m_declined = "line " + std::to_string(m_report.statements[i].span.start.line) + " renames a column of " + f.relation +
                          " and line " + std::to_string(m_report.statements[j].span.start.line) +
                          " changes that table again, which the view the plan would put in its place refuses; by hand, expand and "
@@ -671,8 +779,80 @@ bool Composer::skip_finding(std::size_t i, const Finding& f) {
     return false;
 }
 
+// A unique key the file drops and then makes again (hydra: DROP CONSTRAINT t_pkey, then a new
+// primary key and CREATE UNIQUE INDEX on the old key's column) is one transaction in the
+// original; the plan would drop the key in one migration and build the new one later, and the
+// old release could insert duplicates in between that make the build fail. Declined.
+void Composer::keys_dropped_and_made(std::size_t i) {
+    const StatementFacts& s = m_report.statements[i];
+    const pg::Node* node = i < m_stmts.size() ? m_stmts[i] : nullptr;
+    std::string made = makes_unique(node);
+    if (!made.empty() && !s.no_transaction_block && m_declined.empty()) {
+        auto dropped = m_dropped_keys.find(table_key(made));
+        if (dropped != m_dropped_keys.end()) {
+            m_declined = "line " + std::to_string(dropped->second.first) + " drops " + quote_ident(dropped->second.second) +
+                         " of " + made + " (a primary key or unique constraint, as far as the plan can tell) and line " +
+                         std::to_string(s.span.start.line) + " makes a unique key on " + made +
+                         " again: the plan would build it in a later migration, and the old release could insert duplicates "
+                         "in between that make it fail; by hand: build the new unique indexes CONCURRENTLY first, then drop "
+                         "the old constraint and attach the new ones (ADD CONSTRAINT ... USING INDEX) in one migration";
+        }
+    }
+    const auto* alter = pg::as<AlterTableStmt>(node);
+    if (alter == nullptr || alter->relation == nullptr || drops_foreign_key(s, alter)) return;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+        if (cmd->subtype != AT_DropConstraint) continue;
+        m_dropped_keys[table_key(pg::display_name(alter->relation))] = {s.span.start.line, std::string(pg::text(cmd->name))};
+    }
+}
+
+// The primary key a batched UPDATE of `table` (statement i) walks, from the catalog, into
+// `key`; "" then, else why there is none. Never a guessed column: without history defining the
+// key, for a table without one, or one whose key the file itself changes, there is no walk.
+std::string Composer::walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const {
+    std::string unknown = "the primary key of " + table + " is not known (no history defines it, or the table has none), and a "
+                          "batched walk needs it";
+    const RelationInfo* rel = m_catalog != nullptr ? m_catalog->find(table_key(table)) : nullptr;
+    if (rel == nullptr || rel->primary_key.empty()) return unknown;
+    for (const auto& name : rel->primary_key) {
+        auto at = rel->column_index.find(name);
+        if (at == rel->column_index.end() || at->second >= rel->columns.size() || rel->columns[at->second].type.empty()) return unknown;
+        key.push_back({name, rel->columns[at->second].type});
+    }
+    // The key as the file leaves it is the key the UPDATE saw unless the file changes it.
+    for (std::size_t j = 0; j < m_report.statements.size(); ++j) {
+        if (j < m_down.size() && m_down[j]) continue;
+        const pg::Node* node = j < m_stmts.size() ? m_stmts[j] : nullptr;
+        bool changes = false;
+        if (const auto* rename = pg::as<RenameStmt>(node)) {
+            changes = rename->relation != nullptr && table_key(pg::display_name(rename->relation)) == table_key(table);
+        } else if (const auto* alter = pg::as<AlterTableStmt>(node); alter != nullptr && alter->relation != nullptr &&
+                                                                     table_key(pg::display_name(alter->relation)) == table_key(table)) {
+            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+                const auto* con = pg::as<Constraint>(cmd->def);
+                changes = changes || cmd->subtype == AT_DropConstraint || cmd->subtype == AT_AlterColumnType ||
+                          cmd->subtype == AT_DropColumn || (cmd->subtype == AT_AddConstraint && con != nullptr && con->contype == CONSTR_PRIMARY);
+            }
+        }
+        if (changes) {
+            key.clear();
+            return "line " + std::to_string(m_report.statements[j].span.start.line) + " changes " + table +
+                   " in a way that may change its primary key, so the key a batched walk would use is not certain";
+        }
+    }
+    const auto* update = pg::as<UpdateStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr);
+    if (plan_walk::keyset_walk(m_report.statements[i].sql, update, key).empty()) {
+        key.clear();
+        return "its text cannot be cut at its WHERE for a batched walk";
+    }
+    return {};
+}
+
 void Composer::survey() {
-    m_survey = plan_survey::survey(m_report, m_stmts, m_down, m_by_statement);
+    m_survey = plan_survey::survey(m_report, m_stmts, m_down, m_by_statement, [this](std::size_t i, const std::string& table) {
+        std::vector<plan_walk::KeyColumn> key;
+        return walk_key(i, table, key);
+    });
     for (const auto& [i, text] : m_survey.notes) note(i, text);
 }
 
@@ -694,6 +874,7 @@ void Composer::statement(std::size_t i) {
         else m_settings[name] = with_semicolon(s.sql);
         return;
     }
+    keys_dropped_and_made(i);
     UpdateWay way = i < m_survey.update_way.size() ? m_survey.update_way[i] : UpdateWay::none;
     auto instant = m_survey.instant.find(i);
     if (way == UpdateWay::folded || way == UpdateWay::keep || instant != m_survey.instant.end()) {
@@ -724,7 +905,14 @@ void Composer::statement(std::size_t i) {
         unit(std::move(u));
         return;
     }
-    if (way == UpdateWay::batch) m_batched.insert(pg::display_name(pg::as<UpdateStmt>(node)->relation));
+    m_walk.clear();
+    if (way == UpdateWay::batch) {
+        m_batched.insert(pg::display_name(pg::as<UpdateStmt>(node)->relation));
+        std::vector<plan_walk::KeyColumn> key;
+        if (walk_key(i, pg::display_name(pg::as<UpdateStmt>(node)->relation), key).empty()) {
+            m_walk = plan_walk::keyset_walk(s.sql, pg::as<UpdateStmt>(node), key);
+        }
+    }
     // The findings on it that carry a safe form, best first per subcommand.
     std::map<int, const Finding*> chosen;  // subcommand (-1: the statement) -> finding
     std::vector<const Finding*> additions;
@@ -808,6 +996,14 @@ void Composer::recipe(const Finding& f) {
         Stage stage = whole ? Stage::now : stages[k];
         if (stage == Stage::skip) continue;
         Unit u{with_semicolon(drop_others_note(step.sql)), step.in_transaction, f.relation};
+        // A batched backfill: the runnable walk on the table's real key, not the rule's template.
+        if (stage == Stage::backfill && plan_survey::batching_rule(f.rule) && !m_walk.empty()) u.sql = m_walk;
+        // A statement an earlier recipe (or the file) already has in the plan runs once: the
+        // second ADD CONSTRAINT or DROP CONSTRAINT of the same name would fail.
+        if (executable(u.sql)) {
+            u.sql = without_repeats(u.sql, m_seen);
+            if (!executable(u.sql)) continue;
+        }
         // The strongest lock of a recipe step is not known here: an ALTER TABLE or a RENAME may
         // take ACCESS EXCLUSIVE; a VALIDATE or an index build does not.
         u.exclusive = !only_validates(u.sql) && (contains_ci(without_comments(u.sql), "ALTER TABLE") ||
@@ -1113,6 +1309,48 @@ Plan Composer::compose() {
             default: break;
         }
     }
+    // The last line of defence: a plan whose statements create an object twice or drop one twice
+    // fails where the second runs, and is not offered.
+    PlanObjects objects;
+    for (const PlanStep& step : steps) {
+        std::vector<std::string> twice = objects.read(step.sql, nullptr);
+        if (twice.empty()) continue;
+        Plan declined;
+        declined.summary = "no plan offered";
+        declined.declined = "the plan pgfence composed " + twice.front() + " (" + step.title +
+                            "), which fails there; by hand: write the migrations so that each object is created and dropped once";
+        return declined;
+    }
+    // The same end state: each table and view the original leaves in place (or gone), the plan
+    // does too (a DROP TABLE moved to a later release must not drop the table the file renamed
+    // into that name).
+    PlanObjects original;
+    std::string text;
+    for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
+        if ((i < m_down.size() && m_down[i]) || m_report.statements[i].status == StatementStatus::Unknown) continue;
+        text += m_report.statements[i].sql + ";\n";
+    }
+    (void)original.read(text, nullptr);
+    for (const auto& [key, net] : objects.tables()) {
+        auto at = original.tables().find(key);
+        bool leaves = at != original.tables().end() ? at->second.after : net.before;
+        if (leaves == net.after) continue;
+        Plan declined;
+        declined.summary = "no plan offered";
+        declined.declined = "the plan pgfence composed leaves " + quote_ident(key.substr(2)) + (net.after ? " in place" : " dropped") +
+                            " where the original leaves it " + (leaves ? "in place" : "dropped") +
+                            " (a step moved past another that uses its name); by hand: keep the drop and the statement that "
+                            "reuses the name in the order the file has them";
+        return declined;
+    }
+    for (const auto& [key, net] : original.tables()) {
+        if (objects.tables().count(key) > 0 || net.after == net.before) continue;
+        Plan declined;
+        declined.summary = "no plan offered";
+        declined.declined = "the plan pgfence composed does not " + std::string(net.after ? "create " : "drop ") + quote_ident(key.substr(2)) +
+                            " as the original does; by hand: write the migrations so that each object is created and dropped as the file does";
+        return declined;
+    }
     plan.steps = std::move(steps);
     plan.replaced.assign(m_replaced.begin(), m_replaced.end());
     plan.notes = std::move(m_notes);
@@ -1128,14 +1366,14 @@ Plan Composer::compose() {
 }  // namespace
 
 void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-                  const std::vector<std::string>* known) {
+                  const Catalog* catalog, const std::vector<std::string>* known) {
     // A safe rewrite to paste, or a HIGH finding (a transaction to split is the plan's grouping;
     // a statement without a safe form still gets lock_timeout and a migration of its own).
     bool any = std::any_of(report.findings.begin(), report.findings.end(), [](const Finding& f) {
         return f.recipe.has_value() || f.risk >= Risk::High;
     });
     if (!any || report.statements.empty()) return;
-    report.plan = Composer(report, stmts, down, known).compose();
+    report.plan = Composer(report, stmts, down, catalog, known).compose();
 }
 
 PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,
@@ -1153,8 +1391,22 @@ PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,
     for (const auto& f : original.findings) {
         if (f.risk >= Risk::High && replaced.count(f.rule) == 0) original_high.insert(f.rule);
     }
+    // What each step creates and drops, against the catalog as it finds it; what the original
+    // file itself creates twice or finds existing (a history the catalog knows imperfectly) is
+    // not the plan's doing.
+    PlanObjects objects;
+    std::set<std::string> original_objects;
+    {
+        PlanObjects file_objects;
+        std::string text;
+        for (const auto& s : original.statements) text += s.sql + ";\n";
+        for (auto& p : file_objects.read(text, before.get())) original_objects.insert(std::move(p));
+    }
     for (std::size_t k = 0; k < plan.steps.size(); ++k) {
         const PlanStep& step = plan.steps[k];
+        for (const auto& problem : objects.read(step.sql, &catalog)) {
+            if (original_objects.count(problem) == 0) out.problems.push_back(step.title + ": " + problem);
+        }
         if (step.run == PlanRun::out_of_band) {
             out.migrations.emplace_back();
             continue;

@@ -29,13 +29,15 @@ namespace pgfence::analyze {
 
 // Composes report.plan from the report's findings, when one of them has a recipe. `stmts`
 // holds the parse trees parallel to report.statements (null: unparsable or unknown); `down`
-// marks the statements of a down/undo part, which the plan leaves out. `known`: the
-// repository's other migrations (AnalyzeOptions::known_migrations), or none known: the new
-// migrations' versions avoid theirs (migration_names.hpp: plan_versions).
-void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-                  const std::vector<std::string>* known = nullptr);
-
+// marks the statements of a down/undo part, which the plan leaves out.
+// `catalog`: the schema as the file leaves it, where a batched backfill finds its table's primary
+// key (none: no backfill is walked). `known`: the repository's other migrations
+// (AnalyzeOptions::known_migrations), or none known: the new migrations' versions avoid theirs
+// (migration_names.hpp: plan_versions).
 class Catalog;
+void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
+                  const Catalog* catalog = nullptr, const std::vector<std::string>* known = nullptr);
+
 struct AnalyzeOptions;
 
 // The plan analysed as it would run: each migration after the ones before it, from `before`

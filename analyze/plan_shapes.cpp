@@ -31,7 +31,14 @@ void order_walk(const pg::Node* node, std::string_view table, std::string& why) 
         std::string name = function_name(call);
         if (call->over != nullptr) why = "a window function (" + name + "() OVER ...) numbers or compares rows, so each batch would see only its own rows";
         else if (one_of(name, {"nextval", "setval", "currval", "lastval"})) why = name + "() hands out values in the order rows are visited, which a batched walk changes";
-        else if (one_of(name, {"random", "setseed", "gen_random_uuid", "uuid_generate_v4"})) why = name + "() gives each run different values; the UPDATE is kept whole so it runs once";
+        else if (one_of(name, {"random", "setseed", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
+                               "uuidv4", "uuidv7", "clock_timestamp", "timeofday"})) {
+            why = name + "() gives each run different values; the UPDATE is kept whole so it runs once";
+        } else if (one_of(name, {"now", "statement_timestamp", "transaction_timestamp"})) {
+            why = name + "() is the time of each batch's transaction, not one time for every row as in the original";
+        }
+    } else if (pg::is<SQLValueFunction>(node)) {
+        why = "CURRENT_TIMESTAMP and its kin are the time of each batch's transaction, not one time for every row as in the original";
     } else if (const auto* select = pg::as<SelectStmt>(node)) {
         if (select->sortClause != nullptr || select->limitCount != nullptr || select->limitOffset != nullptr) {
             why = "a subquery with ORDER BY or LIMIT picks rows by their order, which a batched walk changes";

@@ -32,8 +32,8 @@ namespace {
 class Surveyor {
 public:
     Surveyor(const FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-             const std::vector<std::vector<const Finding*>>& by_statement)
-        : m_report(report), m_stmts(stmts), m_down(down), m_by_statement(by_statement) {}
+             const std::vector<std::vector<const Finding*>>& by_statement, const NoWalk& no_walk)
+        : m_report(report), m_stmts(stmts), m_down(down), m_by_statement(by_statement), m_no_walk(no_walk) {}
     Survey take() {
         run();
         return std::move(m_out);
@@ -48,6 +48,7 @@ private:
     const std::vector<const pg::Node*>& m_stmts;
     const std::vector<bool>& m_down;
     const std::vector<std::vector<const Finding*>>& m_by_statement;
+    const NoWalk& m_no_walk;
     // Columns this file adds, by table: the statement that adds each, and whether it has a
     // default at the statement being read.
     struct Added {
@@ -193,14 +194,15 @@ void Surveyor::decide_update(std::size_t i) {
                         ") needs the rows updated first, and a batched walk would run after it");
         }
     }
+    if (std::string why = m_no_walk ? m_no_walk(i, table) : std::string(); !why.empty()) return keep(why);
     m_out.update_way[i] = UpdateWay::batch;
 }
 
 }  // namespace
 
 Survey survey(const FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-              const std::vector<std::vector<const Finding*>>& by_statement) {
-    return Surveyor(report, stmts, down, by_statement).take();
+              const std::vector<std::vector<const Finding*>>& by_statement, const NoWalk& no_walk) {
+    return Surveyor(report, stmts, down, by_statement, no_walk).take();
 }
 
 }  // namespace pgfence::analyze::plan_survey

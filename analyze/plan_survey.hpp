@@ -4,6 +4,7 @@
 // take online, and how each UPDATE a rule would batch out of band runs. A plan must leave the
 // end state the original leaves with the old release writing throughout (docs/plans.md).
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -43,7 +44,11 @@ struct Survey {
 
 // `stmts` parallel to report.statements (null: unparsable), `down` the statements left out,
 // `by_statement` the findings on each statement.
+// `no_walk(i, table)`: why the UPDATE of statement i cannot be walked out of band (its table's
+// primary key is not known, say), "" when it can; such an UPDATE is kept as its own migration.
+using NoWalk = std::function<std::string(std::size_t, const std::string&)>;
 [[nodiscard]] Survey survey(const FileReport& report, const std::vector<const pg::Node*>& stmts,
-                            const std::vector<bool>& down, const std::vector<std::vector<const Finding*>>& by_statement);
+                            const std::vector<bool>& down, const std::vector<std::vector<const Finding*>>& by_statement,
+                            const NoWalk& no_walk);
 
 }  // namespace pgfence::analyze::plan_survey

@@ -185,6 +185,25 @@ std::string Tracer::seed_rows(const std::string& table) {
 }
 
 void Tracer::backfill(const analyze::PlanStep& step, PlanStepTrace& out) {
+    // The plan's keyset walk (analyze/plan_walk.hpp): one DO block that commits each batch, run
+    // as it is, alone and outside a transaction block, as the plan tells a person to.
+    if (step.sql.find("DO $pgfence_walk$") != std::string::npos) {
+        auto c = Connection::open(sql_conninfo(m_base_db));
+        if (!c) {
+            out.ok = false;
+            out.outcome = "failed: cannot connect: " + c.error().message;
+            return;
+        }
+        c->set_time_limit(m_options.statement_limit);
+        auto r = c->query(step.sql);
+        if (!r) {
+            out.ok = false;
+            out.outcome = "failed: the backfill walk: " + r.error().message;
+            return;
+        }
+        out.outcome = "backfill: the keyset walk ran, one transaction per batch";
+        return;
+    }
     std::string batch = commented_batch(step.sql);
     if (batch.empty()) {
         out.outcome = "out of band: nothing to run (advice only)";

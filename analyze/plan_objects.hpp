@@ -1,0 +1,41 @@
+#pragma once
+// The last line of defence of a migration plan (plan.cpp): its statements read in order as
+// creating and dropping named objects (tables, indexes, views, sequences, constraints, columns),
+// so that a plan that creates one twice or drops one twice (the second fails, and rolls back the
+// migration it is in) is declined or reported, never offered as it is.
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgfence::analyze {
+
+class Catalog;
+
+class PlanObjects {
+public:
+    // Reads the statements of `sql` (one migration or out-of-band step of a plan) after those
+    // read before; returns what fails: "creates X twice", "drops X twice", and, with a catalog
+    // (the schema as the step finds it), "creates X, which already exists".
+    std::vector<std::string> read(std::string_view sql, const Catalog* catalog);
+
+    // Tables and views by key: whether each was there before the first statement read that names
+    // it (the first creates it: no; drops or renames it: yes), and whether it is there after the last.
+    struct Net {
+        bool before = false;
+        bool after = false;
+    };
+    [[nodiscard]] const std::map<std::string, Net>& tables() const { return m_tables; }
+
+private:
+    void table_event(const std::string& key, bool exists_after);
+    std::map<std::string, Net> m_tables;
+    void create(const std::string& key, const std::string& what, const Catalog* catalog, std::vector<std::string>& out,
+                bool attaching = false);
+    void drop(const std::string& key, const std::string& what, std::vector<std::string>& out);
+    std::set<std::string> m_created;  // keys created by the plan and not dropped since
+    std::set<std::string> m_dropped;  // keys dropped by the plan and not created since
+};
+
+}  // namespace pgfence::analyze
