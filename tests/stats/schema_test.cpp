@@ -149,7 +149,16 @@ TEST_CASE("extract-stats --schema: the statements rebuild the same schema in an 
     CHECK(read.exit_code <= 1);
     auto report = nlohmann::json::parse(read.out);
     CHECK(report["summary"]["unparsable"] == 0);
-    CHECK(report["summary"]["unknown"] == 0);
+    // The one statement not fully known: the trigger attaches set_updated_at(), whose body the
+    // snapshot does not carry (functions are not part of it), so what it runs is not known.
+    CHECK(report["summary"]["unknown"] == 1);
+    int unknown_triggers = 0;
+    for (const auto& f : report["files"][0]["findings"]) {
+        if (f["rule"] != "unknown-statement") continue;
+        CHECK(f["message"].get<std::string>().find("attaches set_updated_at() (trigger users_updated_at on") != std::string::npos);
+        ++unknown_triggers;
+    }
+    CHECK(unknown_triggers == 1);
 
     // Given to analyze as a --stats-file, the snapshot's schema is what a migration starts from:
     // DROP INDEX locks the index's table, even of a partitioned table (whose partitions' indexes the
