@@ -16,12 +16,6 @@ struct Outcome {
     std::string message;
 };
 
-struct Run {
-    std::vector<Outcome> traffic;
-    std::vector<std::string> problems;  // steps that failed, placeholders, later migrations
-    std::optional<EndState> state;
-    std::string later_error;  // the first later migration statement that failed
-};
 
 std::string one_line(std::string text, std::size_t limit = 160) {
     for (char& c : text) c = (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
@@ -143,13 +137,29 @@ std::optional<Connection> open(const OracleServer& server, const std::string& db
     return std::move(*c);
 }
 
-// The later migrations on `c`, each file's statements in order; the first failure, or "".
-std::string run_later(Connection& c, const std::vector<std::vector<OracleStatement>>& later) {
-    for (std::size_t i = 0; i < later.size(); ++i) {
-        if (std::string e = run_each(c, later[i]); !e.empty()) return "later migration " + std::to_string(i + 1) + ": " + e;
+// The later migrations on `c`, each file's statements in order, up to the first that fails:
+// how many applied, and that one's error.
+struct LaterRun {
+    std::size_t applied = 0;
+    std::string error;
+};
+LaterRun run_later(Connection& c, const std::vector<std::vector<OracleStatement>>& later) {
+    LaterRun out;
+    for (; out.applied < later.size(); ++out.applied) {
+        if (std::string e = run_each(c, later[out.applied]); !e.empty()) {
+            out.error = "later migration " + std::to_string(out.applied + 1) + ": " + e;
+            break;
+        }
     }
-    return "";
+    return out;
 }
+
+struct Run {
+    std::vector<Outcome> traffic;
+    std::vector<std::string> problems;  // steps that failed, placeholders, later migrations
+    std::optional<EndState> state;
+    LaterRun later;  // the later migrations (the plan's run; a candidate original's)
+};
 
 // What differs between the plan's run and the original's at one position.
 std::vector<std::string> issues(const Run& plan, const Run& original, const OracleInput& input) {
@@ -164,7 +174,6 @@ std::vector<std::string> issues(const Run& plan, const Run& original, const Orac
                                            : "after step \"" + one_line(input.steps[p.position - 1].title, 80) + "\"";
         out.push_back("write failed " + when + " (SQLSTATE " + p.sqlstate + "): " + one_line(p.sql, 100) + ": " + p.message);
     }
-    if (!plan.later_error.empty() && original.later_error.empty()) out.push_back(plan.later_error + " (it applies after the original)");
     return out;
 }
 
@@ -218,12 +227,13 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
         auto state = dump_end_state(*steps);
         if (!state) return unchecked("cannot read the plan's end state: " + state.error().message);
         plan.state = std::move(*state);
-        plan.later_error = run_later(*steps, input.later);
+        plan.later = run_later(*steps, input.later);
     }
 
     std::vector<std::string> best;
     for (int k = v.deploy; k >= 0; --k) {
         Run original;
+        std::vector<std::string> found;
         const std::string db = input.prefix + "_k" + std::to_string(k);
         {
             auto c = make(db);
@@ -237,12 +247,17 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
             auto state = dump_end_state(*c);
             if (!state) return unchecked("cannot read the original's end state: " + state.error().message);
             original.state = std::move(*state);
-            original.later_error = run_later(*c, input.later);
+            if (original.problems.empty()) found = issues(plan, original, input);
+            // Only for a candidate: the later migrations must apply after the plan as far as
+            // they apply after the original.
+            if (original.problems.empty() && found.empty() && !input.later.empty()) {
+                original.later = run_later(*c, input.later);
+                if (plan.later.applied < original.later.applied) found.push_back(plan.later.error + " (it applies after the original)");
+            }
         }
         server.drop(db);
         made.pop_back();
         if (!original.problems.empty()) continue;  // the original cannot run there: not a candidate
-        std::vector<std::string> found = issues(plan, original, input);
         if (found.empty()) {
             v.verdict = "proven";
             v.position = k;
