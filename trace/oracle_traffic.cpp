@@ -165,7 +165,11 @@ std::vector<std::string> seed_deterministic(Connection& c, const std::string& ta
 TrafficScript derive_traffic(Connection& before, Connection& after, const std::vector<std::string>& tables) {
     TrafficScript out;
     std::vector<std::string> existing = user_tables(before);
-    for (const auto& table : tables) {
+    for (const auto& named : tables) {
+        // The name as the catalog quotes it: it goes into the statements' text.
+        auto resolved = before.query("SELECT $1::regclass::text", {named});
+        if (!resolved || resolved->rows() == 0) continue;
+        const std::string table = resolved->value(0, 0);
         auto columns = column_expressions(before, table);
         if (!columns) continue;
         std::vector<std::string> names;

@@ -130,8 +130,8 @@ void run_batch(Connection& c, const TrafficScript& script, int position, int dep
     for (std::size_t j = 0; j < script.new_release.size(); ++j) one(with_counter(script.new_release[j], 50000 + position * 100 + static_cast<long>(j)));
 }
 
-std::optional<Connection> open(const OracleServer& server, const std::string& db) {
-    auto c = Connection::open(server.conninfo(db));
+std::optional<Connection> open(const OracleServer& server, const std::string& db, bool observer = false) {
+    auto c = Connection::open(observer && server.observer_conninfo ? server.observer_conninfo(db) : server.conninfo(db));
     if (!c) return std::nullopt;
     c->set_time_limit(server.statement_limit);
     return std::move(*c);
@@ -216,18 +216,25 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
 
     Run plan;
     {
-        auto steps = open(server, input.prefix + "_p");
         auto app = open(server, input.prefix + "_p");
-        if (!steps || !app) return unchecked("cannot connect to the plan's database");
+        auto watch = open(server, input.prefix + "_p", true);
+        if (!app || !watch) return unchecked("cannot connect to the plan's database");
         for (int p = 0; p <= n; ++p) {
-            if (p > 0) run_step(*steps, input.steps[p - 1], plan.problems);
+            if (p > 0) {
+                // Each migration on a session of its own, as its tool opens one.
+                auto steps = open(server, input.prefix + "_p");
+                if (!steps) return unchecked("cannot connect to the plan's database");
+                run_step(*steps, input.steps[p - 1], plan.problems);
+            }
             run_batch(*app, script, p, v.deploy, plan.traffic);
         }
         v.statements = static_cast<int>(plan.traffic.size());
-        auto state = dump_end_state(*steps);
+        auto state = dump_end_state(*watch);
         if (!state) return unchecked("cannot read the plan's end state: " + state.error().message);
         plan.state = std::move(*state);
-        plan.later = run_later(*steps, input.later);
+        auto later = open(server, input.prefix + "_p");
+        if (!later) return unchecked("cannot connect to the plan's database");
+        plan.later = run_later(*later, input.later);
     }
 
     std::vector<std::string> best;
@@ -244,7 +251,9 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
                 }
                 run_batch(*c, script, p, v.deploy, original.traffic);
             }
-            auto state = dump_end_state(*c);
+            auto watch = open(server, db, true);
+            if (!watch) return unchecked("cannot connect to the original's database");
+            auto state = dump_end_state(*watch);
             if (!state) return unchecked("cannot read the original's end state: " + state.error().message);
             original.state = std::move(*state);
             if (original.problems.empty()) found = issues(plan, original, input);

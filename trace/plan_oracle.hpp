@@ -24,6 +24,9 @@ struct OracleServer {
     std::function<Status(const std::string& db)> copy;  // CREATE DATABASE db TEMPLATE <the seeded base>
     std::function<void(const std::string& db)> drop;
     std::function<std::string(const std::string& db)> conninfo;  // as repository SQL connects
+    // How the end state is read: the catalog first on the search path whatever the repository's
+    // SQL set for its role (it could otherwise shadow pg_get_indexdef and fake a proof). Unset: conninfo.
+    std::function<std::string(const std::string& db)> observer_conninfo;
     std::chrono::milliseconds statement_limit{300000};
 };
 

@@ -154,6 +154,7 @@ void Tracer::prove(const analyze::FileReport& report, const std::vector<std::str
     server.copy = [&](const std::string& db) { return m_admin->execute("CREATE DATABASE " + db + " TEMPLATE " + base + owner); };
     server.drop = [&](const std::string& db) { (void)m_admin->execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"); };
     server.conninfo = [&](const std::string& db) { return sql_conninfo(db); };
+    server.observer_conninfo = [&](const std::string& db) { return watch_conninfo(db); };
     server.statement_limit = m_options.statement_limit;
     OracleInput input;
     for (const auto& s : report.statements) input.original.push_back({s.sql, s.kind});
