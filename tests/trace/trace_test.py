@@ -298,6 +298,19 @@ class Suite:
                        "oracle: (c) the plan did not use CONCURRENTLY")
         code, out, err = self.run("--plan", "--setup", setup, index)
         self.check("verdict: proven" in out and "1 proven" in out, f"oracle: (c) text output: {out[-600:]}")
+        # Names are the repository's: a difference naming a hostile column is escaped in the text
+        # and exact in the JSON.
+        hostile_setup = self.write("oracle/h/setup.sql", 'CREATE TABLE "li\x1b[31mnks" (id bigserial PRIMARY KEY, note text);\n')
+        hostile = self.write("oracle/h/0002_flag.sql",
+                             'ALTER TABLE "li\x1b[31mnks" ADD COLUMN "fl\x1b]8;;x\x07ag" bool NOT NULL DEFAULT TRUE;\n'
+                             'UPDATE "li\x1b[31mnks" SET "fl\x1b]8;;x\x07ag" = FALSE;\n')
+        code, out, err = self.run("--plan", "--setup", hostile_setup, hostile)
+        self.check("verdict: differs" in out and "\x1b" not in out and "\x07" not in out,
+                   f"oracle: hostile names: {out[-800:]!r}")
+        code, doc, err = self.run_json("--plan", "--setup", hostile_setup, hostile)
+        v = self.verdict(doc, "0002_flag")
+        self.check(any('"fl\x1b]8;;x\x07ag" is false in the original' in d for d in v.get("details", [])),
+                   f"oracle: hostile names in JSON: {v}")
         self.hand_plans()
         self.check_nothing_left("oracle")
 
