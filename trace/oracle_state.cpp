@@ -47,6 +47,7 @@ std::string value_text(const std::string& v) {
 std::string row_text(const std::vector<std::string>& columns, const std::vector<std::string>& row) {
     std::string out;
     for (std::size_t i = 0; i < row.size() && i < columns.size(); ++i) {
+        if (out.size() > 240) return out + ", ...)";  // enough to find the row
         out += (out.empty() ? "(" : ", ") + columns[i] + "=" + value_text(row[i]);
     }
     return out + ")";
@@ -92,8 +93,15 @@ std::string row_difference(const std::string& table, const TableRows& original, 
     std::string out;
     for (std::size_t i = 0; i < best->size(); ++i) {
         if ((*best)[i] == (*lost)[i]) continue;
-        out += (out.empty() ? "" : "; ") + table + "." + original.columns[i] + " is " + value_text((*lost)[i]) +
-               " in the original, " + value_text((*best)[i]) + " in the plan";
+        // Long values from a little before where they part, so the difference is in view.
+        const std::string& a = (*lost)[i];
+        const std::string& b = (*best)[i];
+        std::size_t same = 0;
+        while (same < a.size() && same < b.size() && a[same] == b[same]) ++same;
+        std::size_t from = a[0] == 'N' || b[0] == 'N' || same < 40 ? 0 : same - 20;
+        auto window = [&](const std::string& v) { return from == 0 ? value_text(v) : "..." + value_text("V" + v.substr(from)); };
+        out += (out.empty() ? "" : "; ") + table + "." + original.columns[i] + " is " + window(a) + " in the original, " +
+               window(b) + " in the plan";
     }
     return out + ", in the row " + row_text(original.columns, *lost);
 }
