@@ -211,11 +211,14 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         }
         report.server_version = tracer.server_version();
         report.setup = a.setup;
-        for (const auto& path : files) {
+        for (std::size_t at = 0; at < files.size(); ++at) {
+            const std::string& path = files[at];
             std::size_t first = report.files.size();
             if (a.plan) {
-                trace::TracedPlan plan = tracer.trace_plan(path, report.files);
-                if (!plan.steps.empty()) report.plans.push_back(std::move(plan));
+                // The files after it are the repository's later migrations: they must still apply.
+                std::vector<std::string> later(files.begin() + static_cast<std::ptrdiff_t>(at) + 1, files.end());
+                trace::TracedPlan plan = tracer.trace_plan(path, report.files, later);
+                if (!plan.steps.empty() || plan.verdict == "declined") report.plans.push_back(std::move(plan));
             } else {
                 report.files.push_back(tracer.trace_file(path));
             }
@@ -258,7 +261,7 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         long plans = std::count_if(report.plans.begin(), report.plans.end(), [](const trace::TracedPlan& p) { return !p.ok(); });
         err << "pgfence: trace found " << report.count(trace::Verdict::Mismatch) << " mismatch(es), "
             << report.count(trace::Verdict::Error) << " statement(s) the server rejected and " << plans
-            << " plan(s) that did not run through\n";
+            << " plan(s) that did not run through or differ from the file\n";
         return k_exit_findings;
     }
     return k_exit_ok;

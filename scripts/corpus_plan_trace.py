@@ -5,7 +5,8 @@ repository's history (README "Migration plans", closing notes of issue #16).
 For each migration set of ../shared/corpus (a folder of migrations, in the order its tool
 applies them) it runs `pgfence trace --plan --format json` over the whole set: every file runs
 in order on one server, each file with a plan as its plan. It prints, per set and in total, the
-plans traced and those that ran through with the writer and reader working.
+plans traced, those that ran through with the writer and reader working, and the plan oracle's
+verdicts (docs/plans.md): proven, differs, unchecked, declined; and the first differences.
 
 usage: scripts/corpus_plan_trace.py PGFENCE [CORPUS] [--only NAME] [--timeout SECONDS]"""
 import argparse
@@ -41,6 +42,8 @@ def main():
         print(f"skipped: no corpus at {args.corpus}")
         return 77
     totals = {"plans": 0, "through": 0, "steps": 0, "failed_steps": 0}
+    verdicts = {"proven": 0, "differs": 0, "unchecked": 0, "declined": 0}
+    differences = []
     failures = []
     for rel in SETS:
         if args.only and args.only not in rel:
@@ -68,14 +71,27 @@ def main():
         totals["through"] += len(through)
         totals["steps"] += steps
         totals["failed_steps"] += len(failed_steps)
-        print(f"{rel}: {len(through)} of {len(plans)} plans ran through ({steps} steps, {int(seconds)} s)")
+        counts = {k: 0 for k in verdicts}
+        for p in plans:
+            result = (p.get("verdict") or {}).get("result", "")
+            if result in counts:
+                counts[result] += 1
+            if result in ("differs", "unchecked") and len(differences) < 400:
+                differences.append(f"  {result}: {os.path.relpath(p['path'], args.corpus)}: {p['verdict']['reason'][:300]}")
+        for k in verdicts:
+            verdicts[k] += counts[k]
+        print(f"{rel}: {len(through)} of {len(plans)} plans ran through ({steps} steps, {int(seconds)} s); "
+              + ", ".join(f"{counts[k]} {k}" for k in counts))
         for path, s in failed_steps[:50]:
             failures.append(f"  {os.path.relpath(path, args.corpus)}: {s['title']}: {s['outcome']}"
                             + (f"; application error: {s['writer_error']}" if s["writer_error"] else ""))
     print(f"total: {totals['through']} of {totals['plans']} plans ran through; "
           f"{totals['failed_steps']} of {totals['steps']} steps failed")
+    print("verdicts: " + ", ".join(f"{verdicts[k]} {k}" for k in verdicts))
     for f in failures:
         print(f)
+    for d in differences:
+        print(d)
     return 0
 
 

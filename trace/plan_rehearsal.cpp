@@ -12,6 +12,7 @@
 #include "analyze/safe_write.hpp"
 #include "analyze/history.hpp"
 #include "analyze/plan.hpp"
+#include "trace/plan_oracle.hpp"
 #include "trace/tracer.hpp"
 
 namespace pgfence::trace {
@@ -19,37 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-// A value of the column's type for generated rows, as SQL over the series variable g: the
-// expression is built by the server from the catalog, so any table can be filled.
-constexpr const char* k_row_expressions = R"sql(
-SELECT coalesce(string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum), ''),
-       coalesce(string_agg(CASE
-         WHEN t.typtype = 'e' THEN format('(enum_range(NULL::%s))[1]', format_type(a.atttypid, NULL))
-         WHEN t.typcategory = 'N' THEN format('(1 + (g * 7919 + (random() * 1000)::int) %% 30000)::%s', format_type(a.atttypid, a.atttypmod))
-         WHEN t.typcategory = 'S' THEN format('md5(g::text || random()::text)::%s', format_type(a.atttypid, a.atttypmod))
-         WHEN t.typcategory = 'B' THEN 'false'
-         WHEN t.typcategory = 'D' THEN format('now()::%s', format_type(a.atttypid, a.atttypmod))
-         WHEN t.typcategory = 'T' THEN 'interval ''1 second'''
-         WHEN t.typcategory = 'A' THEN format('''{}''::%s', format_type(a.atttypid, a.atttypmod))
-         WHEN t.typname = 'uuid' THEN 'md5(g::text || random()::text)::uuid'
-         WHEN t.typname IN ('json', 'jsonb') THEN format('''{}''::%s', t.typname)
-         WHEN t.typcategory = 'I' THEN format('''10.0.0.1''::%s', t.typname)
-         ELSE 'NULL' END, ', ' ORDER BY a.attnum), '')
-  FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
- WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
-   AND a.attgenerated = '' AND a.attidentity <> 'a' AND NOT a.atthasdef)sql";
-
-// "INSERT INTO t (...) SELECT ... FROM generate_series(1, n) g ON CONFLICT DO NOTHING", or "".
-std::string insert_rows(Connection& c, const std::string& table, int rows) {
-    auto r = c.query(k_row_expressions, {table});
-    if (!r || r->rows() == 0) return {};
-    const std::string columns = r->value(0, 0);
-    const std::string values = r->value(0, 1);
-    if (columns.empty()) return "INSERT INTO " + table + " DEFAULT VALUES";
-    return "INSERT INTO " + table + " (" + columns + ") SELECT " + values + " FROM generate_series(1, " +
-           std::to_string(rows) + ") g ON CONFLICT DO NOTHING";
-}
 
 // "INSERT INTO t (...) SELECT ... FROM t WHERE ctid = (one row) ON CONFLICT DO NOTHING": a copy of
 // an existing row in the columns without a default, as the application would write them (its
@@ -170,18 +140,40 @@ std::vector<std::string> touched_tables(const analyze::FileReport& report) {
 
 }  // namespace
 
-std::string Tracer::seed_rows(const std::string& table) {
+std::vector<std::string> Tracer::seed_rows(const std::string& table) {
     auto c = Connection::open(sql_conninfo(m_base_db));
-    if (!c) return table + ": no rows added (cannot connect: " + c.error().message + ")";
-    auto count = c->query("SELECT count(*) FROM (SELECT 1 FROM " + table + " LIMIT 200) s");
-    if (!count) return table + ": no rows added (" + count.error().message + ")";
-    if (count->rows() > 0 && std::stoi(count->value(0, 0)) >= 200) return table + ": has rows already";
-    std::string insert = insert_rows(*c, table, 200);
-    if (insert.empty()) return table + ": no rows added (its columns cannot be read)";
-    auto r = c->query(insert);
-    if (!r) return table + ": no rows added (" + r.error().message + ")";
-    std::string status = r->command_status();
-    return table + ": " + (status.empty() ? std::string("rows added") : status);
+    if (!c) return {table + ": no rows added (cannot connect: " + c.error().message + ")"};
+    c->set_time_limit(m_options.statement_limit);
+    return seed_deterministic(*c, table, 200);
+}
+
+void Tracer::prove(const analyze::FileReport& report, const std::vector<std::string>& later, const std::string& base,
+                   TracedPlan& out) {
+    OracleServer server;
+    const std::string owner = owner_clause();
+    server.copy = [&](const std::string& db) { return m_admin->execute("CREATE DATABASE " + db + " TEMPLATE " + base + owner); };
+    server.drop = [&](const std::string& db) { (void)m_admin->execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"); };
+    server.conninfo = [&](const std::string& db) { return sql_conninfo(db); };
+    server.observer_conninfo = [&](const std::string& db) { return watch_conninfo(db); };
+    server.statement_limit = m_options.statement_limit;
+    OracleInput input;
+    for (const auto& s : report.statements) input.original.push_back({s.sql, s.kind});
+    input.steps = report.plan->steps;
+    input.tables = touched_tables(report);
+    for (const auto& path : later) {
+        analyze::FileReport next = analyze::analyze_file(path, m_options.analyze);
+        if (next.error) break;
+        std::vector<OracleStatement> statements;
+        for (const auto& s : next.statements) statements.push_back({s.sql, s.kind});
+        input.later.push_back(std::move(statements));
+    }
+    input.prefix = base;
+    OracleVerdict v = run_plan_oracle(server, input);
+    out.verdict = v.verdict;
+    out.reason = v.reason;
+    out.details = v.details;
+    out.deploy = v.deploy;
+    out.position = v.position;
 }
 
 void Tracer::backfill(const analyze::PlanStep& step, PlanStepTrace& out) {
@@ -310,7 +302,8 @@ void Tracer::rehearse_step(const analyze::PlanStep& step, const std::string& fil
     files.push_back(std::move(traced));
 }
 
-TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& files) {
+TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& files,
+                              const std::vector<std::string>& later) {
     TracedPlan out;
     out.path = path;
     // The plan, from the file analysed after the history the server has run.
@@ -325,7 +318,18 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     }
     const analyze::Plan& plan = *report.plan;
     out.summary = plan.summary;
-    for (const auto& table : touched_tables(report)) out.seeded.push_back(seed_rows(table));
+    if (!plan.declined.empty()) {
+        out.verdict = "declined";
+        out.reason = plan.declined;
+        files.push_back(trace_file(path));
+        return out;
+    }
+    for (const auto& table : touched_tables(report)) {
+        for (auto& line : seed_rows(table)) out.seeded.push_back(std::move(line));
+    }
+    // The oracle's template: the seeded database before the rehearsal changes it.
+    const std::string base = "pgfence_oracle_" + std::to_string(++m_copies);
+    bool copied = static_cast<bool>(m_admin->execute("CREATE DATABASE " + base + " TEMPLATE " + m_base_db + owner_clause()));
 
     // The plan's files, written where its tool's conventions see them.
     std::string pattern = (fs::temp_directory_path() / "pgfence-plan-XXXXXX").string();
@@ -369,6 +373,13 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     m_options.analyze.confine_to = confined;
     std::error_code ec;
     fs::remove_all(folder, ec);
+    if (copied) {
+        prove(report, later, base, out);
+        (void)m_admin->execute("DROP DATABASE IF EXISTS " + base + " WITH (FORCE)");
+    } else {
+        out.verdict = "unchecked";
+        out.reason = "cannot copy the seeded database";
+    }
     return out;
 }
 

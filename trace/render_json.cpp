@@ -95,7 +95,18 @@ void write_trace_json(const TraceReport& report, std::ostream& out) {
                              {"wait_allowed", st.wait_allowed},
                              {"writer_error", st.writer_error}});
         }
-        plans.push_back({{"path", p.path}, {"summary", p.summary}, {"seeded", p.seeded}, {"ok", p.ok()}, {"steps", steps}});
+        json verdict = p.verdict.empty() ? json(nullptr)
+                                         : json{{"result", p.verdict},
+                                                {"reason", p.reason},
+                                                {"details", p.details},
+                                                {"deploy", p.deploy},
+                                                {"position", p.position < 0 ? json(nullptr) : json(p.position)}};
+        plans.push_back({{"path", p.path},
+                         {"summary", p.summary},
+                         {"seeded", p.seeded},
+                         {"ok", p.ok()},
+                         {"steps", steps},
+                         {"verdict", verdict}});
     }
     json summary = json::object();
     for (Verdict v : {Verdict::Confirmed, Verdict::Mismatch, Verdict::TraceOnly, Verdict::StaticOnly, Verdict::Error,

@@ -95,10 +95,24 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
             }
             if (!st.writer_error.empty()) out << "          the application got an error: " << shown(st.writer_error) << "\n";
         }
+        if (p.verdict.empty()) continue;
+        out << "  verdict: " << p.verdict;
+        if (p.verdict == "proven") {
+            out << " (same end state and writes as the file run at position " << p.position << " of 0.." << p.deploy << ")";
+        } else {
+            out << ": " << shown(p.reason);
+        }
+        out << "\n";
+        for (std::size_t i = 1; i < p.details.size(); ++i) out << "          " << shown(p.details[i]) << "\n";
     }
     if (!report.plans.empty()) {
         long through = std::count_if(report.plans.begin(), report.plans.end(), [](const TracedPlan& p) { return p.ok(); });
-        out << "plans: " << through << " of " << report.plans.size() << " ran through with writers working\n";
+        auto count = [&](const char* verdict) {
+            return std::count_if(report.plans.begin(), report.plans.end(), [&](const TracedPlan& p) { return p.verdict == verdict; });
+        };
+        out << "plans: " << through << " of " << report.plans.size() << " ran through with writers working; " << count("proven")
+            << " proven, " << count("differs") << " differ, " << count("unchecked") << " unchecked, " << count("declined")
+            << " declined\n";
     }
     out << "trace: " << report.count(Verdict::Confirmed) << " confirmed, " << report.count(Verdict::Mismatch)
         << " mismatch, " << report.count(Verdict::TraceOnly) << " trace-only, " << report.count(Verdict::StaticOnly)

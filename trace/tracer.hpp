@@ -55,7 +55,11 @@ public:
     // traced like a file while a writer (UPDATE, INSERT) and a reader work on its table, each
     // out-of-band backfill run batch by batch. Its migrations' TracedFiles go to `files`. A file
     // without a plan is traced as it is (into `files`), and the result has no steps.
-    [[nodiscard]] TracedPlan trace_plan(const std::string& path, std::vector<TracedFile>& files);
+    // Then the plan oracle (trace/plan_oracle.hpp) holds the plan to the file on copies of the
+    // seeded database, with `later` (the files traced after this one) applied after both runs.
+    // A declined plan runs nothing of its own: the file is traced as it is.
+    [[nodiscard]] TracedPlan trace_plan(const std::string& path, std::vector<TracedFile>& files,
+                                        const std::vector<std::string>& later = {});
     // "15.10"
     [[nodiscard]] const std::string& server_version() const { return m_server_version; }
 
@@ -75,7 +79,9 @@ private:
                                              const std::string& sqlstate) const;
     void run(Target& target, TracedStatement& statement);
     // Plan rehearsal pieces (plan_rehearsal.cpp).
-    [[nodiscard]] std::string seed_rows(const std::string& table);
+    [[nodiscard]] std::vector<std::string> seed_rows(const std::string& table);
+    void prove(const analyze::FileReport& report, const std::vector<std::string>& later, const std::string& base,
+               TracedPlan& out);
     void backfill(const analyze::PlanStep& step, PlanStepTrace& out);
     // `schema`: the history and the plan's earlier steps, replayed; the step is added to it.
     void rehearse_step(const analyze::PlanStep& step, const std::string& file, analyze::Replay& schema,

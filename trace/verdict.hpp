@@ -73,6 +73,14 @@ struct TracedPlan {
     std::string summary;  // the plan's
     std::vector<std::string> seeded;  // "orders: 200 rows added", or why none
     std::vector<PlanStepTrace> steps;
+    // The oracle's verdict (docs/plans.md): "proven", "differs", "unchecked" (the original
+    // itself cannot run), "declined" (the generator offers no plan: nothing ran); "" none.
+    std::string verdict;
+    std::string reason;                // the decline, the first difference, why unchecked
+    std::vector<std::string> details;  // "differs": every difference found against one position
+    int deploy = 0;                    // the new release deploys after this many steps
+    int position = -1;                 // the original's position the plan was held to
+    // Every step ran and the plan does not differ from the original.
     [[nodiscard]] bool ok() const;
 };
 

@@ -21,6 +21,7 @@ class Suite:
     def __init__(self, args):
         self.binary = os.path.abspath(args.binary)
         self.inject_binary = os.path.abspath(args.inject)
+        self.oracle_binary = os.path.abspath(args.oracle)
         self.conformance = os.path.abspath(args.conformance)
         self.schema = os.path.join(self.conformance, "schema.sql")
         self.failures = []
@@ -246,6 +247,166 @@ class Suite:
             self.check(any("no writes" in e for e in errors), f"plan: the writer's error is not reported: {errors}")
         self.check_nothing_left("plan")
 
+    ORACLE_SETUP = (
+        "CREATE TYPE mood AS ENUM ('calm', 'busy', 'away');\n"
+        "CREATE TABLE accounts (code text PRIMARY KEY, region text NOT NULL, created timestamptz, tags jsonb, state mood);\n"
+        "CREATE TABLE links (id bigserial PRIMARY KEY, account text NOT NULL REFERENCES accounts (code), token uuid,\n"
+        "  note text CHECK (length(note) > 3));\n"
+        "CREATE TABLE members (team int, member uuid, account text REFERENCES accounts (code), role mood,\n"
+        "  joined timestamptz, PRIMARY KEY (team, member));\n"
+        "CREATE TABLE items (id int PRIMARY KEY, parent int, pos int, label text);\n")
+
+    def verdict(self, doc, path_part):
+        plans = [p for p in (doc or {}).get("plans", []) if path_part in p["path"]]
+        return plans[0]["verdict"] if plans and plans[0]["verdict"] else {}
+
+    def oracle(self):
+        """--plan's oracle holds each plan to the file it replaces: a plan that moves a backfill
+        out of band under the new release's writes differs (naming the column), a batched
+        window-function UPDATE differs, CREATE INDEX -> CONCURRENTLY is proven; plans written by
+        hand (pgfence_trace_oracle) that drop a row, break a write or leave a placeholder differ."""
+        setup = self.write("oracle/setup.sql", self.ORACLE_SETUP)
+        flag = self.write("oracle/a/0002_flag.sql",
+                          "ALTER TABLE links ADD COLUMN enable_join bool NOT NULL DEFAULT TRUE;\n"
+                          "UPDATE links SET enable_join = FALSE;\n")
+        code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, flag)
+        v = self.verdict(doc, "0002_flag")
+        if self.check(v.get("result") == "differs", f"oracle: (a) the backfill plan was not caught: {v} {err}"):
+            self.check(any("links.enable_join" in d for d in v["details"]), f"oracle: (a) links.enable_join not named: {v}")
+            self.check(code == 1, f"oracle: (a) --ci passed a plan that differs (exit {code})")
+
+        window = self.write("oracle/b/0002_window.sql",
+                            "UPDATE items SET pos = s.rn FROM (SELECT id, row_number() OVER (PARTITION BY parent ORDER BY pos) rn\n"
+                            "  FROM items) s WHERE items.id = s.id;\n")
+        code, doc, err = self.run_json("--plan", "--setup", setup, window)
+        if doc and doc["plans"]:
+            v = self.verdict(doc, "0002_window")
+            batched = any(st["run"] == "out of band" for st in doc["plans"][0]["steps"])
+            if batched:
+                self.check(v.get("result") == "differs", f"oracle: (b) the batched window UPDATE was not caught: {v}")
+            else:
+                self.check(v.get("result") in ("proven", "declined"), f"oracle: (b) an unbatched plan: {v}")
+
+        index = self.write("oracle/c/0002_index.sql", "CREATE INDEX members_account_idx ON members (account);\n")
+        later = self.write("oracle/c/0003_later.sql", "COMMENT ON INDEX members_account_idx IS 'by account';\n")
+        code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, index, later)
+        v = self.verdict(doc, "0002_index")
+        self.check(v.get("result") == "proven" and code == 0, f"oracle: (c) CREATE INDEX CONCURRENTLY not proven (exit {code}): {v} {err}")
+        if doc:
+            out = json.dumps(doc["plans"])
+            self.check("CONCURRENTLY" in out or any("CONCURRENTLY" in s["sql"] for s in self.statements(doc)),
+                       "oracle: (c) the plan did not use CONCURRENTLY")
+        code, out, err = self.run("--plan", "--setup", setup, index)
+        self.check("verdict: proven" in out and "1 proven" in out, f"oracle: (c) text output: {out[-600:]}")
+        # Names are the repository's: a difference naming a hostile column is escaped in the text
+        # and exact in the JSON.
+        hostile_setup = self.write("oracle/h/setup.sql", 'CREATE TABLE "li\x1b[31mnks" (id bigserial PRIMARY KEY, note text);\n')
+        hostile = self.write("oracle/h/0002_flag.sql",
+                             'ALTER TABLE "li\x1b[31mnks" ADD COLUMN "fl\x1b]8;;x\x07ag" bool NOT NULL DEFAULT TRUE;\n'
+                             'UPDATE "li\x1b[31mnks" SET "fl\x1b]8;;x\x07ag" = FALSE;\n')
+        code, out, err = self.run("--plan", "--setup", hostile_setup, hostile)
+        self.check("verdict: differs" in out and "\x1b" not in out and "\x07" not in out,
+                   f"oracle: hostile names: {out[-800:]!r}")
+        code, doc, err = self.run_json("--plan", "--setup", hostile_setup, hostile)
+        v = self.verdict(doc, "0002_flag")
+        self.check(any('"fl\x1b]8;;x\x07ag" is false in the original' in d for d in v.get("details", [])),
+                   f"oracle: hostile names in JSON: {v}")
+        self.hand_plans()
+        self.check_nothing_left("oracle")
+
+    def hand(self, name, original, steps, tables, later=()):
+        setup = self.write(f"oracle/hand/{name}/setup.sql", self.ORACLE_SETUP)
+        orig = self.write(f"oracle/hand/{name}/original.sql", original)
+        plan = self.write(f"oracle/hand/{name}/plan.json",
+                          json.dumps({"tables": tables, "steps": steps, "later": list(later)}))
+        proc = subprocess.run([self.oracle_binary, setup, orig, plan], env=self.env, capture_output=True, timeout=600)
+        try:
+            return json.loads(proc.stdout.decode())
+        except json.JSONDecodeError:
+            self.check(False, f"oracle: {name}: {proc.stdout[:300]} {proc.stderr[:300]}")
+            return {}
+
+    def hand_plans(self):
+        def step(sql, run="in transaction", after=False, title="Migration"):
+            return {"title": title, "run": run, "sql": sql, "after_release": after}
+        # The same steps as the file: proven (the control for the cases below).
+        v = self.hand("same", "ALTER TABLE members ADD COLUMN level int;\n",
+                      [step("ALTER TABLE members ADD COLUMN level int;")], ["members"])
+        self.check(v.get("result") == "proven", f"oracle: a plan equal to the file is not proven: {v}")
+        # A plan that deletes a row the file keeps: the row is named.
+        v = self.hand("drops", "ALTER TABLE members ADD COLUMN level int;\n",
+                      [step("ALTER TABLE members ADD COLUMN level int;"),
+                       step("DELETE FROM members WHERE team IN (30, 31);", run="out of band", title="Out of band")], ["members"])
+        # (The rows the traffic picks by position shift too, so the first difference may be one of those.)
+        self.check(v.get("result") == "differs" and any(d.startswith("end state: members") for d in v.get("details", [])),
+                   f"oracle: a plan that drops a row: {v}")
+        # The backfill of the flag column moved out of band after the new release deployed: it
+        # rewrites the values the new release wrote (links.enable_join named).
+        v = self.hand("clobber", "ALTER TABLE links ADD COLUMN enable_join bool NOT NULL DEFAULT TRUE;\n"
+                      "UPDATE links SET enable_join = FALSE;\n",
+                      [step("ALTER TABLE links ADD COLUMN enable_join bool NOT NULL DEFAULT TRUE;"),
+                       step("UPDATE links SET enable_join = FALSE;", run="out of band", after=True, title="Out of band")],
+                      ["links"])
+        self.check(v.get("result") == "differs" and "links.enable_join is true in the original, false in the plan" in v.get("reason", ""),
+                   f"oracle: a backfill that rewrites the new release's rows: {v}")
+        # The same backfill before the deploy is the file run at the backfill's position: proven.
+        v = self.hand("backfill-first", "ALTER TABLE links ADD COLUMN enable_join bool NOT NULL DEFAULT TRUE;\n"
+                      "UPDATE links SET enable_join = FALSE;\n",
+                      [step("ALTER TABLE links ADD COLUMN enable_join bool NOT NULL DEFAULT TRUE;"),
+                       step("UPDATE links SET enable_join = FALSE;", run="out of band", title="Out of band")],
+                      ["links"])
+        self.check(v.get("result") == "proven" and v.get("position") == 2, f"oracle: a backfill before the deploy: {v}")
+        # A constraint left NOT VALID where the file validates it.
+        v = self.hand("notvalid", "ALTER TABLE items ADD CONSTRAINT pos_positive CHECK (pos >= 0);\n",
+                      [step("ALTER TABLE items ADD CONSTRAINT pos_positive CHECK (pos >= 0) NOT VALID;")], ["items"])
+        self.check(v.get("result") == "differs" and any("pos_positive" in d and "not validated" in d for d in v.get("details", [])),
+                   f"oracle: a constraint left NOT VALID: {v}")
+        # The new release deploys before the column exists (after_release on the step that adds it):
+        # its writes fail, reported with SQLSTATE 42703 and the step.
+        v = self.hand("early", "ALTER TABLE accounts ADD COLUMN score numeric;\n",
+                      [step("SELECT 1;", title="Migration 1"),
+                       step("ALTER TABLE accounts ADD COLUMN score numeric;", after=True, title="Migration 2")], ["accounts"])
+        self.check(v.get("result") == "differs" and any("42703" in d and "Migration 1" in d for d in v.get("details", [])),
+                   f"oracle: a write broken by an early deploy: {v}")
+        # A placeholder reaching the server fails its step, by name.
+        v = self.hand("placeholder", "UPDATE items SET label = 'x';\n",
+                      [step("UPDATE items SET label = 'x' WHERE id > :last_id;", run="out of band", title="Out of band")],
+                      ["items"])
+        self.check(v.get("result") == "differs" and any(":last_id reached the server" in d for d in v.get("details", [])),
+                   f"oracle: a placeholder: {v}")
+        # A later migration that applies after the file but not after the plan.
+        v = self.hand("later", "CREATE INDEX items_pos_idx ON items (pos);\n",
+                      [step("CREATE INDEX CONCURRENTLY items_pos_idx ON items (pos);", run="no transaction")], ["items"],
+                      later=["DROP INDEX items_pos_idx;"])
+        self.check(v.get("result") == "proven", f"oracle: CONCURRENTLY with a later DROP INDEX: {v}")
+        # A backfill left as comments: nothing runs, and the rows differ.
+        v = self.hand("comments", "UPDATE items SET label = 'none' WHERE label IS NULL;\n",
+                      [step("-- UPDATE items SET label = 'none' WHERE label IS NULL;", run="out of band", title="Out of band")],
+                      ["items"])
+        details = v.get("details", [])
+        self.check(v.get("result") == "differs" and any("items.label" in d for d in details)
+                   and any("only comments" in d for d in details), f"oracle: a backfill left as comments: {v}")
+        # The same end state, but a later migration that applies after the file fails after the plan
+        # (an enum the tables do not use yet, short of a value).
+        v = self.hand("later-broken", "CREATE TYPE kind AS ENUM ('a', 'b');\n",
+                      [step("CREATE TYPE kind AS ENUM ('a');")], ["items"],
+                      later=["ALTER TYPE kind RENAME VALUE 'b' TO 'c';"])
+        self.check(v.get("result") == "differs" and any(d.startswith("later migration 1:") and "applies after the original" in d
+                                                        for d in v.get("details", [])), f"oracle: a later migration broken: {v}")
+        # A batched window-function UPDATE: each batch numbers only its own rows.
+        window = ("UPDATE items SET pos = s.rn FROM (SELECT id, row_number() OVER (PARTITION BY parent ORDER BY pos) rn\n"
+                  "  FROM items) s WHERE items.id = s.id;\n")
+        batched = ("DO $$ DECLARE last int := -1; hi int; BEGIN LOOP\n"
+                   "  SELECT max(id) INTO hi FROM (SELECT id FROM items WHERE id > last ORDER BY id LIMIT 10) b;\n"
+                   "  EXIT WHEN hi IS NULL;\n"
+                   "  UPDATE items SET pos = s.rn FROM (SELECT id, row_number() OVER (PARTITION BY parent ORDER BY pos) rn\n"
+                   "    FROM items WHERE id > last AND id <= hi) s WHERE items.id = s.id;\n"
+                   "  last := hi; END LOOP; END $$;")
+        v = self.hand("window", window, [step(batched, run="out of band", title="Out of band")], ["items"])
+        self.check(v.get("result") == "differs" and "items.pos" in v.get("reason", ""), f"oracle: a batched window UPDATE: {v}")
+        v = self.hand("window-whole", window, [step(window.strip(), run="out of band", title="Out of band")], ["items"])
+        self.check(v.get("result") == "proven", f"oracle: the window UPDATE as one statement: {v}")
+
     def setup(self):
         """--setup loads a schema first; without it the same file fails. Files run in order on
         one database, so a later file sees an earlier one's tables."""
@@ -435,6 +596,7 @@ def main():
     parser.add_argument("suite")
     parser.add_argument("--binary", required=True)
     parser.add_argument("--inject", required=True)
+    parser.add_argument("--oracle", required=True)
     parser.add_argument("--conformance", required=True)
     args = parser.parse_args()
     if not glob.glob("/usr/lib/postgresql/*/bin/initdb") and not shutil.which("initdb"):

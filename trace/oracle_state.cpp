@@ -1,0 +1,167 @@
+// The plan oracle's end state: the schema as the catalog describes it and every user table's
+// rows, and the first difference between two of them (plan_oracle.hpp).
+#include <algorithm>
+#include <map>
+
+#include "trace/plan_oracle.hpp"
+
+namespace pgfence::trace {
+namespace {
+
+constexpr const char* k_user_relations =
+    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
+
+// Key -> description of every schema object the definition of a correct plan names.
+std::string schema_query() {
+    const std::string user = k_user_relations;
+    return "SELECT 'column ' || c.oid::regclass::text || '.' || quote_ident(a.attname), format_type(a.atttypid, a.atttypmod)"
+           " || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END"
+           " || CASE WHEN a.attidentity <> '' THEN ' IDENTITY ' || a.attidentity::text ELSE '' END"
+           " || CASE WHEN a.attgenerated <> '' THEN ' GENERATED' ELSE '' END"
+           " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+           " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+           " LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum"
+           " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " + user +
+           " UNION ALL SELECT 'constraint ' || coalesce(nullif(k.conrelid, 0)::regclass::text, k.contypid::regtype::text) || '.'"
+           " || quote_ident(k.conname), pg_get_constraintdef(k.oid) || CASE WHEN k.convalidated THEN '' ELSE ' (not validated)' END"
+           " || CASE WHEN k.condeferrable THEN ' DEFERRABLE' ELSE '' END || CASE WHEN k.condeferred THEN ' INITIALLY DEFERRED' ELSE '' END"
+           " FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE " + user +
+           " UNION ALL SELECT 'index ' || i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
+           " || CASE WHEN i.indisvalid THEN '' ELSE ' (invalid)' END"
+           " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + user +
+           " UNION ALL SELECT 'view ' || c.oid::regclass::text, pg_get_viewdef(c.oid)"
+           " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND " + user +
+           " UNION ALL SELECT 'trigger ' || t.tgrelid::regclass::text || '.' || quote_ident(t.tgname), pg_get_triggerdef(t.oid)"
+           " FROM pg_trigger t WHERE NOT t.tgisinternal"
+           " UNION ALL SELECT 'sequence ' || quote_ident(schemaname) || '.' || quote_ident(sequencename),"
+           " coalesce(last_value::text, 'not called') FROM pg_sequences"
+           " ORDER BY 1";
+}
+
+std::string value_text(const std::string& v) {
+    if (v[0] == 'N') return "NULL";
+    return v.size() > 61 ? v.substr(1, 60) + "..." : v.substr(1);
+}
+
+// "(a=1, b=NULL, ...)"
+std::string row_text(const std::vector<std::string>& columns, const std::vector<std::string>& row) {
+    std::string out;
+    for (std::size_t i = 0; i < row.size() && i < columns.size(); ++i) {
+        if (out.size() > 240) return out + ", ...)";  // enough to find the row
+        out += (out.empty() ? "(" : ", ") + columns[i] + "=" + value_text(row[i]);
+    }
+    return out + ")";
+}
+
+// The first row of `a` not in `b` (both sorted), or nullptr.
+const std::vector<std::string>* first_missing(const TableRows& a, const TableRows& b) {
+    std::size_t j = 0;
+    for (const auto& row : a.rows) {
+        while (j < b.rows.size() && b.rows[j] < row) ++j;
+        if (j < b.rows.size() && b.rows[j] == row) {
+            ++j;
+            continue;
+        }
+        return &row;
+    }
+    return nullptr;
+}
+
+// "t.c: row (...) has X in the original, Y in the plan", pairing the original's missing row
+// with the plan's row that agrees with it in most columns.
+std::string row_difference(const std::string& table, const TableRows& original, const TableRows& plan) {
+    const auto* lost = first_missing(original, plan);
+    const auto* extra = first_missing(plan, original);
+    if (lost == nullptr && extra == nullptr) return "";
+    if (lost == nullptr) return table + ": the plan has a row the original does not: " + row_text(plan.columns, *extra);
+    const std::vector<std::string>* best = nullptr;
+    std::size_t best_equal = 0;
+    std::size_t scanned = 0;
+    for (const auto& row : plan.rows) {
+        if (++scanned > 100000) break;
+        std::size_t equal = 0;
+        for (std::size_t i = 0; i < row.size() && i < lost->size(); ++i) equal += row[i] == (*lost)[i] ? 1 : 0;
+        if (equal > best_equal && equal < row.size()) {
+            best_equal = equal;
+            best = &row;
+        }
+    }
+    if (best == nullptr || best_equal * 2 <= lost->size()) {  // no row of the plan is mostly this one
+        return table + ": the plan lost the row " + row_text(original.columns, *lost) + " (" + std::to_string(original.rows.size()) +
+               " rows in the original, " + std::to_string(plan.rows.size()) + " in the plan)";
+    }
+    std::string out;
+    for (std::size_t i = 0; i < best->size(); ++i) {
+        if ((*best)[i] == (*lost)[i]) continue;
+        // Long values from a little before where they part, so the difference is in view.
+        const std::string& a = (*lost)[i];
+        const std::string& b = (*best)[i];
+        std::size_t same = 0;
+        while (same < a.size() && same < b.size() && a[same] == b[same]) ++same;
+        std::size_t from = a[0] == 'N' || b[0] == 'N' || same < 40 ? 0 : same - 20;
+        auto window = [&](const std::string& v) { return from == 0 ? value_text(v) : "..." + value_text("V" + v.substr(from)); };
+        out += (out.empty() ? "" : "; ") + table + "." + original.columns[i] + " is " + window(a) + " in the original, " +
+               window(b) + " in the plan";
+    }
+    return out + ", in the row " + row_text(original.columns, *lost);
+}
+
+}  // namespace
+
+Result<EndState> dump_end_state(Connection& c) {
+    EndState state;
+    auto schema = c.query(schema_query());
+    if (!schema) return schema.error();
+    for (int i = 0; i < schema->rows(); ++i) state.schema.emplace_back(schema->value(i, 0), schema->value(i, 1));
+    auto tables = c.query(
+        "SELECT c.oid::regclass::text, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attname),"
+        " string_agg(quote_ident(a.attname) || '::text', ', ' ORDER BY a.attname)"
+        " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+        " WHERE c.relkind = 'r' AND " + std::string(k_user_relations) + " GROUP BY 1 ORDER BY 1");
+    if (!tables) return tables.error();
+    for (int t = 0; t < tables->rows(); ++t) {
+        TableRows rows;
+        const std::string names = tables->value(t, 1);
+        for (std::size_t at = 0; at <= names.size();) {
+            std::size_t comma = names.find(", ", at);
+            if (comma == std::string::npos) comma = names.size();
+            rows.columns.push_back(names.substr(at, comma - at));
+            at = comma + 2;
+        }
+        auto r = c.query("SELECT " + tables->value(t, 2) + " FROM ONLY " + tables->value(t, 0));
+        if (!r) return r.error();
+        for (int i = 0; i < r->rows(); ++i) {
+            std::vector<std::string> row;
+            for (int j = 0; j < r->columns(); ++j) row.push_back(r->is_null(i, j) ? "N" : "V" + r->value(i, j));
+            rows.rows.push_back(std::move(row));
+        }
+        std::sort(rows.rows.begin(), rows.rows.end());
+        state.tables.emplace_back(tables->value(t, 0), std::move(rows));
+    }
+    return state;
+}
+
+std::string first_difference(const EndState& original, const EndState& plan) {
+    std::map<std::string, std::string> a(original.schema.begin(), original.schema.end());
+    std::map<std::string, std::string> b(plan.schema.begin(), plan.schema.end());
+    for (const auto& [key, value] : a) {
+        auto it = b.find(key);
+        if (it == b.end()) return key + ": " + value + " in the original, missing in the plan";
+        if (it->second != value) return key + ": " + value + " in the original, " + it->second + " in the plan";
+    }
+    for (const auto& [key, value] : b) {
+        if (a.count(key) == 0) return key + ": " + value + " in the plan, not in the original";
+    }
+    std::map<std::string, const TableRows*> plan_tables;
+    for (const auto& [name, rows] : plan.tables) plan_tables[name] = &rows;
+    for (const auto& [name, rows] : original.tables) {
+        auto it = plan_tables.find(name);
+        if (it == plan_tables.end()) return name + ": a table in the original, missing in the plan";
+        if (rows.columns != it->second->columns) return name + ": other columns in the plan";
+        if (std::string d = row_difference(name, rows, *it->second); !d.empty()) return d;
+    }
+    return "";
+}
+
+}  // namespace pgfence::trace

@@ -1,0 +1,214 @@
+// Deterministic rows and scripted application traffic for the plan oracle (plan_oracle.hpp):
+// every value is a function of a row counter, so two copies given the same script hold the
+// same rows.
+#include <algorithm>
+#include <functional>
+#include <set>
+
+#include "trace/plan_oracle.hpp"
+
+namespace pgfence::trace {
+namespace {
+
+// Per column: name, type, type kind, category, type name, NOT NULL, default, identity,
+// generated, key, and the foreign-key parent lookup (a row of the parent chosen by g).
+constexpr const char* k_columns = R"sql(
+SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typtype, t.typcategory, t.typname,
+       a.attnotnull, a.atthasdef, a.attidentity, a.attgenerated,
+       EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype IN ('p', 'u', 'f')
+                  AND a.attnum = ANY (k.conkey)),
+       (SELECT format('(SELECT p.%I FROM %s p ORDER BY %s OFFSET (({g}) %% greatest(1, (SELECT count(*) FROM %s))) LIMIT 1)',
+                      pa.attname, f.confrelid::regclass,
+                      (SELECT string_agg(format('p.%I::text', x.attname), ', ' ORDER BY o.ord)
+                         FROM unnest(f.confkey) WITH ORDINALITY o(n, ord)
+                         JOIN pg_attribute x ON x.attrelid = f.confrelid AND x.attnum = o.n),
+                      f.confrelid::regclass)
+          FROM pg_constraint f
+          JOIN pg_attribute pa ON pa.attrelid = f.confrelid AND pa.attnum = f.confkey[array_position(f.conkey, a.attnum)]
+         WHERE f.conrelid = a.attrelid AND f.contype = 'f' AND a.attnum = ANY (f.conkey)
+           AND f.confrelid <> f.conrelid
+         LIMIT 1)
+  FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+ WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY a.attnum)sql";
+
+// A value of the type for row {g}.
+std::string value_for(const std::string& type, const std::string& typtype, const std::string& category,
+                      const std::string& name) {
+    if (typtype == "e") {
+        return "(enum_range(NULL::" + type + "))[1 + ({g}) % array_length(enum_range(NULL::" + type + "), 1)]";
+    }
+    if (name == "uuid") return "md5(({g})::text)::uuid";
+    if (name == "json" || name == "jsonb") return "('{\"n\": ' || ({g}) || '}')::" + type;
+    if (name == "bytea") return "decode(md5(({g})::text), 'hex')";
+    if (category == "N") return "(({g}) % 30000)::" + type;
+    if (category == "S") return "md5(({g})::text)::" + type;
+    if (category == "B") return "(({g}) % 2 = 0)";
+    if (category == "D") return "(timestamptz '2024-01-01 00:00:00+00' + ({g}) * interval '1 hour')::" + type;
+    if (category == "T") return "(({g}) * interval '1 second')::" + type;
+    if (category == "A") return "'{}'::" + type;
+    if (category == "I") return "('10.0.' || (({g}) / 256) % 256 || '.' || ({g}) % 256)::" + type;
+    return "NULL";
+}
+
+std::string with_counter(std::string text, const std::string& g) {
+    for (std::size_t at = 0; (at = text.find("{g}", at)) != std::string::npos; at += g.size()) text.replace(at, 3, g);
+    return text;
+}
+
+// The columns the application names in an INSERT: none generated or identity ALWAYS, and
+// (old release) none with a default, or (new release) also the new ones.
+std::vector<ColumnExpression> insertable(const std::vector<ColumnExpression>& all, const std::set<std::string>& fresh) {
+    std::vector<ColumnExpression> out;
+    for (const auto& c : all) {
+        if (c.expression.empty()) continue;
+        if (c.has_default && fresh.count(c.name) == 0) continue;
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::string insert_of(const std::string& table, const std::vector<ColumnExpression>& columns) {
+    if (columns.empty()) return "INSERT INTO " + table + " DEFAULT VALUES";
+    std::string names, values;
+    for (const auto& c : columns) {
+        names += (names.empty() ? "" : ", ") + c.name;
+        values += (values.empty() ? "" : ", ") + c.expression;
+    }
+    return "INSERT INTO " + table + " (" + names + ") SELECT " + values + " FROM (SELECT ({g})::int AS g) s";
+}
+
+// One existing row, chosen by {g} among the rows ordered by the columns the old release knows.
+std::string one_row(const std::string& table, const std::vector<std::string>& old_columns) {
+    std::string order;
+    for (const auto& c : old_columns) order += (order.empty() ? "" : ", ") + c + "::text";
+    if (order.empty()) order = "1";
+    return "ctid = (SELECT ctid FROM " + table + " ORDER BY " + order + " OFFSET (({g}) % greatest(1, (SELECT count(*) FROM " +
+           table + "))) LIMIT 1)";
+}
+
+bool referenced(Connection& c, const std::string& table) {
+    auto r = c.query("SELECT 1 FROM pg_constraint WHERE contype = 'f' AND confrelid = $1::regclass", {table});
+    return !r || r->rows() > 0;
+}
+
+std::vector<std::string> user_tables(Connection& c) {
+    std::vector<std::string> out;
+    auto r = c.query("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                     "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                     "AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1");
+    if (r) {
+        for (int i = 0; i < r->rows(); ++i) out.push_back(r->value(i, 0));
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table) {
+    auto r = c.query(k_columns, {table});
+    if (!r) return r.error();
+    std::vector<ColumnExpression> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        ColumnExpression col;
+        col.name = r->value(i, 0);
+        col.has_default = r->value(i, 6) == "t";
+        col.key = r->value(i, 9) == "t";
+        bool not_null = r->value(i, 5) == "t";
+        bool generated = !r->value(i, 8).empty() || r->value(i, 7) == "a";
+        if (!generated) {
+            std::string value = !r->is_null(i, 10) ? r->value(i, 10) : value_for(r->value(i, 1), r->value(i, 2), r->value(i, 3), r->value(i, 4));
+            if (!not_null && !col.key) value = "CASE WHEN ({g}) % 5 = 4 THEN NULL ELSE " + value + " END";
+            col.expression = value;
+        }
+        out.push_back(std::move(col));
+    }
+    return out;
+}
+
+std::vector<std::string> seed_deterministic(Connection& c, const std::string& table, int rows) {
+    std::vector<std::string> out;
+    std::set<std::string> done;
+    std::function<void(const std::string&, int)> seed = [&](const std::string& t, int depth) {
+        auto oid = c.query("SELECT $1::regclass::oid::text, $1::regclass::text", {t});
+        if (!oid || oid->rows() == 0 || !done.insert(oid->value(0, 0)).second || depth > 16) return;
+        const std::string name = oid->value(0, 1);
+        auto parents = c.query("SELECT DISTINCT confrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
+                               "AND conrelid = $1::regclass AND confrelid <> conrelid",
+                               {name});
+        if (parents) {
+            for (int i = 0; i < parents->rows(); ++i) seed(parents->value(i, 0), depth + 1);
+        }
+        auto count = c.query("SELECT count(*) FROM (SELECT 1 FROM " + name + " LIMIT " + std::to_string(rows) + ") s");
+        if (!count) return out.push_back(name + ": no rows added (" + count.error().message + ")");
+        if (std::stoi(count->value(0, 0)) >= rows) return out.push_back(name + ": has rows already");
+        auto columns = column_expressions(c, name);
+        if (!columns) return out.push_back(name + ": no rows added (its columns cannot be read)");
+        std::vector<ColumnExpression> named = insertable(*columns, {});
+        if (named.empty()) return out.push_back(name + ": no rows added (every column has a default)");
+        std::string insert = insert_of(name, named);
+        const std::string single = "FROM (SELECT ({g})::int AS g) s";
+        insert.replace(insert.find(single), single.size(), "FROM generate_series(1, " + std::to_string(rows) + ") g");
+        if (auto r = c.query(with_counter(insert, "g") + " ON CONFLICT DO NOTHING")) {
+            return out.push_back(name + ": " + r->command_status());
+        }
+        // A CHECK or a trigger refuses some rows: add the ones it accepts, one by one.
+        int added = 0;
+        const std::string one = insert_of(name, insertable(*columns, {})) + " ON CONFLICT DO NOTHING";
+        for (int g = 1; g <= rows; ++g) added += c.query(with_counter(one, std::to_string(g))) ? 1 : 0;
+        out.push_back(name + ": " + std::to_string(added) + " of " + std::to_string(rows) + " rows added (the others refused)");
+    };
+    seed(table, 0);
+    return out;
+}
+
+TrafficScript derive_traffic(Connection& before, Connection& after, const std::vector<std::string>& tables) {
+    TrafficScript out;
+    std::vector<std::string> existing = user_tables(before);
+    for (const auto& named : tables) {
+        // The name as the catalog quotes it: it goes into the statements' text.
+        auto resolved = before.query("SELECT $1::regclass::text", {named});
+        if (!resolved || resolved->rows() == 0) continue;
+        const std::string table = resolved->value(0, 0);
+        auto columns = column_expressions(before, table);
+        if (!columns) continue;
+        std::vector<std::string> names;
+        for (const auto& c : *columns) names.push_back(c.name);
+        out.old_release.push_back(insert_of(table, insertable(*columns, {})));
+        auto target = std::find_if(columns->begin(), columns->end(), [](const ColumnExpression& c) { return !c.key && !c.expression.empty(); });
+        if (target != columns->end()) {
+            out.old_release.push_back("UPDATE " + table + " SET " + target->name + " = " +
+                                      with_counter(target->expression, "({g}) + 7") + " WHERE " + one_row(table, names));
+        }
+        if (!referenced(before, table)) out.old_release.push_back("DELETE FROM " + table + " WHERE " + with_counter(one_row(table, names), "({g}) * 3"));
+    }
+    // The new release: tables the file made, and columns it added to existing tables.
+    for (const auto& table : user_tables(after)) {
+        bool is_new = std::find(existing.begin(), existing.end(), table) == existing.end();
+        std::set<std::string> old_names;
+        if (!is_new) {
+            auto old_columns = column_expressions(before, table);
+            if (!old_columns) continue;
+            for (const auto& c : *old_columns) old_names.insert(c.name);
+        }
+        auto columns = column_expressions(after, table);
+        if (!columns) continue;
+        std::set<std::string> fresh;
+        std::vector<std::string> kept;
+        std::string set;
+        for (const auto& c : *columns) {
+            if (old_names.count(c.name)) {
+                kept.push_back(c.name);
+                continue;
+            }
+            fresh.insert(c.name);
+            if (!c.expression.empty()) set += (set.empty() ? "" : ", ") + c.name + " = " + with_counter(c.expression, "({g}) + 3");
+        }
+        if (fresh.empty()) continue;
+        out.new_release.push_back(insert_of(table, insertable(*columns, fresh)));
+        if (!is_new && !set.empty()) out.new_release.push_back("UPDATE " + table + " SET " + set + " WHERE " + one_row(table, kept));
+    }
+    return out;
+}
+
+}  // namespace pgfence::trace

@@ -1,0 +1,287 @@
+// The plan oracle's runs and verdict (plan_oracle.hpp, docs/plans.md).
+#include "trace/plan_oracle.hpp"
+
+#include <optional>
+
+#include "analyze/analyzer.hpp"
+
+namespace pgfence::trace {
+namespace {
+
+struct Outcome {
+    int position = 0;
+    std::string sql;
+    bool ok = true;
+    std::string sqlstate;
+    std::string message;
+};
+
+
+std::string one_line(std::string text, std::size_t limit = 160) {
+    for (char& c : text) c = (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    if (text.size() > limit) text = text.substr(0, limit) + "...";
+    return text;
+}
+
+std::string server_message(std::string m) {
+    for (const char* prefix : {"ERROR:  ", "FATAL:  "}) {
+        if (m.starts_with(prefix)) m = m.substr(std::string(prefix).size());
+    }
+    return one_line(m);
+}
+
+std::string with_counter(std::string text, long g) {
+    const std::string value = std::to_string(g);
+    for (std::size_t at = 0; (at = text.find("{g}", at)) != std::string::npos; at += value.size()) text.replace(at, 3, value);
+    return text;
+}
+
+// The statements of `sql` as the analyzer splits them; unparsable text is one statement.
+std::vector<OracleStatement> split(const std::string& sql) {
+    analyze::AnalyzeOptions options;
+    options.run_rules = false;
+    analyze::FileReport r = analyze::analyze_text("step.sql", sql, options);
+    std::vector<OracleStatement> out;
+    if (r.error) return {{sql, ""}};
+    for (const auto& s : r.statements) out.push_back({s.sql, s.kind});
+    return out;
+}
+
+// A ":name" outside comments, strings and "::" casts: a client-side placeholder, or "".
+std::string placeholder(const std::string& sql) {
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        if (sql.compare(i, 2, "--") == 0) {
+            i = sql.find('\n', i);
+            if (i == std::string::npos) return "";
+        } else if (sql[i] == '\'' || sql[i] == '"') {
+            i = sql.find(sql[i], i + 1);
+            if (i == std::string::npos) return "";
+        } else if (sql[i] == ':' && (i == 0 || sql[i - 1] != ':') && i + 1 < sql.size() &&
+                   (std::isalpha(static_cast<unsigned char>(sql[i + 1])) || sql[i + 1] == '_')) {
+            std::size_t end = i + 1;
+            while (end < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) ++end;
+            return sql.substr(i, end - i);
+        }
+    }
+    return "";
+}
+
+bool only_comments(const std::string& sql) {
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        if (sql.compare(i, 2, "--") == 0) {
+            i = sql.find('\n', i);
+            if (i == std::string::npos) return true;
+        } else if (!std::isspace(static_cast<unsigned char>(sql[i])) && sql[i] != ';') {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Each statement in autocommit, as trace runs a file; the first error, or "".
+std::string run_each(Connection& c, const std::vector<OracleStatement>& statements) {
+    for (const auto& s : statements) {
+        if (s.kind == "TransactionStmt") continue;
+        if (auto r = c.query(s.sql); !r) return one_line(s.sql, 80) + ": " + server_message(r.error().message);
+    }
+    return "";
+}
+
+void run_step(Connection& c, const analyze::PlanStep& step, std::vector<std::string>& problems) {
+    const std::string name = "step \"" + one_line(step.title, 80) + "\"";
+    if (step.run == analyze::PlanRun::out_of_band) {
+        if (only_comments(step.sql)) {
+            problems.push_back(name + " (out of band) is only comments: nothing in it runs");
+            return;
+        }
+        if (auto r = c.query(step.sql); !r) {
+            std::string p = placeholder(step.sql);
+            problems.push_back(name + (p.empty() ? " failed: " + server_message(r.error().message)
+                                                 : ": the placeholder " + p + " reached the server"));
+        }
+        return;
+    }
+    std::vector<OracleStatement> statements = split(step.sql);
+    std::string error;
+    if (step.run == analyze::PlanRun::in_transaction) {
+        if (!c.query("BEGIN")) error = "cannot begin a transaction";
+        if (error.empty()) error = run_each(c, statements);
+        (void)c.query(error.empty() ? "COMMIT" : "ROLLBACK");
+    } else {
+        error = run_each(c, statements);
+    }
+    if (!error.empty()) problems.push_back(name + " failed: " + error);
+}
+
+void run_batch(Connection& c, const TrafficScript& script, int position, int deploy, std::vector<Outcome>& out) {
+    auto one = [&](const std::string& sql) {
+        Outcome o;
+        o.position = position;
+        o.sql = sql;
+        if (auto r = c.query(sql); !r) {
+            o.ok = false;
+            o.sqlstate = c.last_sqlstate();
+            o.message = server_message(r.error().message);
+        }
+        out.push_back(std::move(o));
+    };
+    for (std::size_t j = 0; j < script.old_release.size(); ++j) one(with_counter(script.old_release[j], 1000 + position * 100 + static_cast<long>(j)));
+    if (position < deploy) return;
+    for (std::size_t j = 0; j < script.new_release.size(); ++j) one(with_counter(script.new_release[j], 50000 + position * 100 + static_cast<long>(j)));
+}
+
+std::optional<Connection> open(const OracleServer& server, const std::string& db, bool observer = false) {
+    auto c = Connection::open(observer && server.observer_conninfo ? server.observer_conninfo(db) : server.conninfo(db));
+    if (!c) return std::nullopt;
+    c->set_time_limit(server.statement_limit);
+    return std::move(*c);
+}
+
+// The later migrations on `c`, each file's statements in order, up to the first that fails:
+// how many applied, and that one's error.
+struct LaterRun {
+    std::size_t applied = 0;
+    std::string error;
+};
+LaterRun run_later(Connection& c, const std::vector<std::vector<OracleStatement>>& later) {
+    LaterRun out;
+    for (; out.applied < later.size(); ++out.applied) {
+        if (std::string e = run_each(c, later[out.applied]); !e.empty()) {
+            out.error = "later migration " + std::to_string(out.applied + 1) + ": " + e;
+            break;
+        }
+    }
+    return out;
+}
+
+struct Run {
+    std::vector<Outcome> traffic;
+    std::vector<std::string> problems;  // steps that failed, placeholders, later migrations
+    std::optional<EndState> state;
+    LaterRun later;  // the later migrations (the plan's run; a candidate original's)
+};
+
+// What differs between the plan's run and the original's at one position.
+std::vector<std::string> issues(const Run& plan, const Run& original, const OracleInput& input) {
+    std::vector<std::string> out = plan.problems;
+    if (plan.state && original.state) {
+        if (std::string d = first_difference(*original.state, *plan.state); !d.empty()) out.push_back("end state: " + d);
+    }
+    for (std::size_t i = 0; i < plan.traffic.size() && i < original.traffic.size(); ++i) {
+        const Outcome& p = plan.traffic[i];
+        if (p.ok || !original.traffic[i].ok) continue;
+        std::string when = p.position == 0 ? "before the first step"
+                                           : "after step \"" + one_line(input.steps[p.position - 1].title, 80) + "\"";
+        out.push_back("write failed " + when + " (SQLSTATE " + p.sqlstate + "): " + one_line(p.sql, 100) + ": " + p.message);
+    }
+    return out;
+}
+
+}  // namespace
+
+OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& input) {
+    OracleVerdict v;
+    const int n = static_cast<int>(input.steps.size());
+    for (int i = 0; i < n; ++i) {
+        if (!input.steps[i].after_release) v.deploy = i + 1;
+    }
+    std::vector<std::string> made;
+    auto make = [&](const std::string& db) -> std::optional<Connection> {
+        if (!server.copy(db)) return std::nullopt;
+        made.push_back(db);
+        return open(server, db);
+    };
+    auto finish = [&](OracleVerdict out) {
+        for (const auto& db : made) server.drop(db);
+        return out;
+    };
+    auto unchecked = [&](const std::string& why) {
+        v.verdict = "unchecked";
+        v.reason = one_line(why, 400);
+        return finish(v);
+    };
+
+    // The traffic: the old release from the seeded database, the new one from a copy the
+    // original ran on.
+    TrafficScript script;
+    {
+        auto before = make(input.prefix + "_p");
+        auto scratch = make(input.prefix + "_s");
+        if (!before || !scratch) return unchecked("cannot copy the seeded database");
+        if (std::string e = run_each(*scratch, input.original); !e.empty()) return unchecked("the original file fails: " + e);
+        script = derive_traffic(*before, *scratch, input.tables);
+    }
+    server.drop(input.prefix + "_s");
+    made.pop_back();
+
+    Run plan;
+    {
+        auto app = open(server, input.prefix + "_p");
+        auto watch = open(server, input.prefix + "_p", true);
+        if (!app || !watch) return unchecked("cannot connect to the plan's database");
+        for (int p = 0; p <= n; ++p) {
+            if (p > 0) {
+                // Each migration on a session of its own, as its tool opens one.
+                auto steps = open(server, input.prefix + "_p");
+                if (!steps) return unchecked("cannot connect to the plan's database");
+                run_step(*steps, input.steps[p - 1], plan.problems);
+            }
+            run_batch(*app, script, p, v.deploy, plan.traffic);
+        }
+        v.statements = static_cast<int>(plan.traffic.size());
+        auto state = dump_end_state(*watch);
+        if (!state) return unchecked("cannot read the plan's end state: " + state.error().message);
+        plan.state = std::move(*state);
+        auto later = open(server, input.prefix + "_p");
+        if (!later) return unchecked("cannot connect to the plan's database");
+        plan.later = run_later(*later, input.later);
+    }
+
+    std::vector<std::string> best;
+    for (int k = v.deploy; k >= 0; --k) {
+        Run original;
+        std::vector<std::string> found;
+        const std::string db = input.prefix + "_k" + std::to_string(k);
+        {
+            auto c = make(db);
+            if (!c) return unchecked("cannot copy the seeded database");
+            for (int p = 0; p <= n; ++p) {
+                if (p == k) {
+                    if (std::string e = run_each(*c, input.original); !e.empty()) original.problems.push_back(e);
+                }
+                run_batch(*c, script, p, v.deploy, original.traffic);
+            }
+            auto watch = open(server, db, true);
+            if (!watch) return unchecked("cannot connect to the original's database");
+            auto state = dump_end_state(*watch);
+            if (!state) return unchecked("cannot read the original's end state: " + state.error().message);
+            original.state = std::move(*state);
+            if (original.problems.empty()) found = issues(plan, original, input);
+            // Only for a candidate: the later migrations must apply after the plan as far as
+            // they apply after the original.
+            if (original.problems.empty() && found.empty() && !input.later.empty()) {
+                original.later = run_later(*c, input.later);
+                if (plan.later.applied < original.later.applied) found.push_back(plan.later.error + " (it applies after the original)");
+            }
+        }
+        server.drop(db);
+        made.pop_back();
+        if (!original.problems.empty()) continue;  // the original cannot run there: not a candidate
+        if (found.empty()) {
+            v.verdict = "proven";
+            v.position = k;
+            return finish(v);
+        }
+        if (best.empty() || found.size() < best.size()) {
+            best = std::move(found);
+            v.position = k;
+        }
+    }
+    if (v.position < 0) return unchecked("the original file fails at every position");
+    v.verdict = "differs";
+    v.details = std::move(best);
+    v.reason = v.details.front();
+    return finish(v);
+}
+
+}  // namespace pgfence::trace

@@ -1,0 +1,93 @@
+#pragma once
+// The plan oracle (docs/plans.md): a plan is run differentially against the file it replaces.
+// Copies of one seeded database run (a) the plan step by step and (b) the original file
+// atomically at each position k up to the plan's deploy position, with the same scripted
+// application traffic between the steps in every copy. The plan is proven when some k gives the
+// same end state (schema and every row) and no write that the original let through failed.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "analyze/findings.hpp"
+#include "trace/pq_connection.hpp"
+
+namespace pgfence::trace {
+
+// One statement of SQL to run, with its parse node kind ("TransactionStmt" is skipped).
+struct OracleStatement {
+    std::string sql;
+    std::string kind;
+};
+
+// What the oracle needs from the server: copies of a template database and connections to them.
+struct OracleServer {
+    std::function<Status(const std::string& db)> copy;  // CREATE DATABASE db TEMPLATE <the seeded base>
+    std::function<void(const std::string& db)> drop;
+    std::function<std::string(const std::string& db)> conninfo;  // as repository SQL connects
+    // How the end state is read: the catalog first on the search path whatever the repository's
+    // SQL set for its role (it could otherwise shadow pg_get_indexdef and fake a proof). Unset: conninfo.
+    std::function<std::string(const std::string& db)> observer_conninfo;
+    std::chrono::milliseconds statement_limit{300000};
+};
+
+struct OracleInput {
+    std::vector<OracleStatement> original;  // the file as trace runs it
+    std::vector<analyze::PlanStep> steps;   // the plan
+    std::vector<std::string> tables;        // the existing tables the file touches (traffic goes there)
+    std::vector<std::vector<OracleStatement>> later;  // the repository's migrations after the file
+    std::string prefix = "pgfence_oracle";  // database names
+};
+
+struct OracleVerdict {
+    // "proven", "differs", "unchecked" (the original itself cannot run, or no database), "declined"
+    std::string verdict;
+    std::string reason;                // one line: the original's error, the plan's decline, ...
+    std::vector<std::string> details;  // for "differs": first difference, failed writes, failed steps
+    int deploy = 0;                    // d: the new release deploys after this many steps
+    int position = -1;                 // the k the plan matched (proven) or was compared with (differs)
+    int statements = 0;                // traffic statements per run
+};
+
+// Runs the oracle. Every database it makes is dropped before it returns.
+[[nodiscard]] OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& input);
+
+// --- pieces, in oracle_traffic.cpp and oracle_state.cpp ---
+
+// A value of each column for the row numbered by the SQL variable g, from the catalog:
+// deterministic (no random()), several types, NULL in every fifth row of nullable non-key
+// columns, foreign-key columns pointing at an existing parent row.
+struct ColumnExpression {
+    std::string name;        // quoted identifier
+    std::string expression;  // SQL over g
+    bool has_default = false;
+    bool key = false;  // in a primary key, unique or foreign key constraint
+};
+[[nodiscard]] Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table);
+
+// Deterministic rows in `table`, its parents first (foreign keys), until it has `rows` rows;
+// one line per table saying what was done.
+[[nodiscard]] std::vector<std::string> seed_deterministic(Connection& c, const std::string& table, int rows);
+
+// The application's traffic: per position, the old release's statements, and the new release's
+// (which use what the file adds) derived from `after` (a copy the original ran on).
+struct TrafficScript {
+    std::vector<std::string> old_release;  // the statement templates; "{g}" is the counter
+    std::vector<std::string> new_release;
+};
+[[nodiscard]] TrafficScript derive_traffic(Connection& before, Connection& after, const std::vector<std::string>& tables);
+
+// The end state of a database: schema lines ("column t.c" -> "boolean DEFAULT true NOT NULL")
+// and every user table's rows (each value as text, sorted).
+struct TableRows {
+    std::vector<std::string> columns;                    // by name
+    std::vector<std::vector<std::string>> rows;          // "V<text>" or "N" per column, sorted
+};
+struct EndState {
+    std::vector<std::pair<std::string, std::string>> schema;  // sorted by key
+    std::vector<std::pair<std::string, TableRows>> tables;    // sorted by name
+};
+[[nodiscard]] Result<EndState> dump_end_state(Connection& c);
+// "" when equal, else the first difference, in a line (raw: renderers escape it).
+[[nodiscard]] std::string first_difference(const EndState& original, const EndState& plan);
+
+}  // namespace pgfence::trace
