@@ -1309,6 +1309,20 @@ Plan Composer::compose() {
             default: break;
         }
     }
+    // An out-of-band step with nothing to run (its walk left as comments: no safe batching was
+    // found) leaves the rows the original changes unchanged, and what follows it (a VALIDATE, a
+    // SET NOT NULL) fails: such a plan cannot be proven and is not offered. The application
+    // release before the migrations is code, not SQL, and is exempt.
+    for (const PlanStep& step : steps) {
+        if (step.run != PlanRun::out_of_band || starts_with_ci(step.title, "Before") || executable(step.sql)) continue;
+        Plan declined;
+        declined.summary = "no plan offered";
+        declined.declined = "an out-of-band step of the plan would be a template to fill in by hand (no form of it that "
+                            "pgfence can run and prove: a backfill it cannot batch safely, per-partition work), so no plan is offered; "
+                            "by hand: run the original statements in one migration with lock_timeout at a quiet time, or write the "
+                            "steps and rehearse them with pgfence trace --plan";
+        return declined;
+    }
     // The last line of defence: a plan whose statements create an object twice or drop one twice
     // fails where the second runs, and is not offered.
     PlanObjects objects;

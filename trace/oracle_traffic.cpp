@@ -105,7 +105,7 @@ std::vector<std::string> user_tables(Connection& c) {
 
 }  // namespace
 
-Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table) {
+Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table, bool nulls) {
     auto r = c.query(k_columns, {table});
     if (!r) return r.error();
     std::vector<ColumnExpression> out;
@@ -117,8 +117,9 @@ Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const st
         bool not_null = r->value(i, 5) == "t";
         bool generated = !r->value(i, 8).empty() || r->value(i, 7) == "a";
         if (!generated) {
-            std::string value = !r->is_null(i, 10) ? r->value(i, 10) : value_for(r->value(i, 1), r->value(i, 2), r->value(i, 3), r->value(i, 4));
-            if (!not_null && !col.key) value = "CASE WHEN ({g}) % 5 = 4 THEN NULL ELSE " + value + " END";
+            col.parent_row = !r->is_null(i, 10);
+            std::string value = col.parent_row ? r->value(i, 10) : value_for(r->value(i, 1), r->value(i, 2), r->value(i, 3), r->value(i, 4));
+            if (nulls && !not_null && !col.key) value = "CASE WHEN ({g}) % 5 = 4 THEN NULL ELSE " + value + " END";
             col.expression = value;
         }
         out.push_back(std::move(col));
@@ -126,7 +127,7 @@ Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const st
     return out;
 }
 
-std::vector<std::string> seed_deterministic(Connection& c, const std::string& table, int rows) {
+std::vector<std::string> seed_deterministic(Connection& c, const std::string& table, int rows, bool nulls) {
     std::vector<std::string> out;
     std::set<std::string> done;
     std::function<void(const std::string&, int)> seed = [&](const std::string& t, int depth) {
@@ -142,7 +143,7 @@ std::vector<std::string> seed_deterministic(Connection& c, const std::string& ta
         auto count = c.query("SELECT count(*) FROM (SELECT 1 FROM " + name + " LIMIT " + std::to_string(rows) + ") s");
         if (!count) return out.push_back(name + ": no rows added (" + count.error().message + ")");
         if (std::stoi(count->value(0, 0)) >= rows) return out.push_back(name + ": has rows already");
-        auto columns = column_expressions(c, name);
+        auto columns = column_expressions(c, name, nulls);
         if (!columns) return out.push_back(name + ": no rows added (its columns cannot be read)");
         std::vector<ColumnExpression> named = insertable(*columns, {});
         if (named.empty()) return out.push_back(name + ": no rows added (every column has a default)");
@@ -172,6 +173,19 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
         const std::string table = resolved->value(0, 0);
         auto columns = column_expressions(before, table);
         if (!columns) continue;
+        // The old release writes data the file's new foreign keys accept (an application does
+        // not write dangling references; if it did, the original would fail on them too): a
+        // column the file makes a foreign key takes a parent's row, as in the end state.
+        if (auto later = column_expressions(after, table)) {
+            for (auto& c : *columns) {
+                auto same = std::find_if(later->begin(), later->end(), [&](const ColumnExpression& l) { return l.name == c.name; });
+                if (same != later->end() && same->parent_row && !c.parent_row && !c.expression.empty()) {
+                    c.expression = same->expression;
+                    c.parent_row = true;
+                    c.key = true;
+                }
+            }
+        }
         std::vector<std::string> names;
         for (const auto& c : *columns) names.push_back(c.name);
         out.old_release.push_back(insert_of(table, insertable(*columns, {})));
@@ -180,7 +194,9 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
             out.old_release.push_back("UPDATE " + table + " SET " + target->name + " = " +
                                       with_counter(target->expression, "({g}) + 7") + " WHERE " + one_row(table, names));
         }
-        if (!referenced(before, table)) out.old_release.push_back("DELETE FROM " + table + " WHERE " + with_counter(one_row(table, names), "({g}) * 3"));
+        // No DELETE of a row the file's foreign keys make a parent: it would leave the
+        // references dangling that the original's validation refuses.
+        if (!referenced(before, table) && !referenced(after, table)) out.old_release.push_back("DELETE FROM " + table + " WHERE " + with_counter(one_row(table, names), "({g}) * 3"));
     }
     // The new release: tables the file made, and columns it added to existing tables.
     for (const auto& table : user_tables(after)) {

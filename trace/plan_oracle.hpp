@@ -61,12 +61,13 @@ struct ColumnExpression {
     std::string expression;  // SQL over g
     bool has_default = false;
     bool key = false;  // in a primary key, unique or foreign key constraint
+    bool parent_row = false;  // the expression picks a row of a foreign key's parent
 };
-[[nodiscard]] Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table);
+[[nodiscard]] Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table, bool nulls = true);
 
 // Deterministic rows in `table`, its parents first (foreign keys), until it has `rows` rows;
 // one line per table saying what was done.
-[[nodiscard]] std::vector<std::string> seed_deterministic(Connection& c, const std::string& table, int rows);
+[[nodiscard]] std::vector<std::string> seed_deterministic(Connection& c, const std::string& table, int rows, bool nulls = true);
 
 // The application's traffic: per position, the old release's statements, and the new release's
 // (which use what the file adds) derived from `after` (a copy the original ran on).

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -140,11 +141,11 @@ std::vector<std::string> touched_tables(const analyze::FileReport& report) {
 
 }  // namespace
 
-std::vector<std::string> Tracer::seed_rows(const std::string& table) {
+std::vector<std::string> Tracer::seed_rows(const std::string& table, bool nulls) {
     auto c = Connection::open(sql_conninfo(m_base_db));
     if (!c) return {table + ": no rows added (cannot connect: " + c.error().message + ")"};
     c->set_time_limit(m_options.statement_limit);
-    return seed_deterministic(*c, table, 200);
+    return seed_deterministic(*c, table, 200, nulls);
 }
 
 void Tracer::prove(const analyze::FileReport& report, const std::vector<std::string>& later, const std::string& base,
@@ -324,8 +325,17 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
         files.push_back(trace_file(path));
         return out;
     }
+    // NULLs in nullable columns, unless the file makes a column NOT NULL (a migration that does
+    // presumes the column holds no NULL: with them the original itself fails, and nothing is
+    // compared).
+    bool nulls = true;
+    for (const auto& s : report.statements) {
+        std::string upper = s.sql;
+        for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        if (upper.find("NOT NULL") != std::string::npos) nulls = false;
+    }
     for (const auto& table : touched_tables(report)) {
-        for (auto& line : seed_rows(table)) out.seeded.push_back(std::move(line));
+        for (auto& line : seed_rows(table, nulls)) out.seeded.push_back(std::move(line));
     }
     // The oracle's template: the seeded database before the rehearsal changes it.
     const std::string base = "pgfence_oracle_" + std::to_string(++m_copies);

@@ -79,7 +79,7 @@ private:
                                              const std::string& sqlstate) const;
     void run(Target& target, TracedStatement& statement);
     // Plan rehearsal pieces (plan_rehearsal.cpp).
-    [[nodiscard]] std::vector<std::string> seed_rows(const std::string& table);
+    [[nodiscard]] std::vector<std::string> seed_rows(const std::string& table, bool nulls);
     void prove(const analyze::FileReport& report, const std::vector<std::string>& later, const std::string& base,
                TracedPlan& out);
     void backfill(const analyze::PlanStep& step, PlanStepTrace& out);
