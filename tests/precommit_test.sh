@@ -111,6 +111,17 @@ status=$?
 check "analyze: a committed file with an analysed file's bytes is not replayed" \
   '[ "$status" -eq 1 ] && grep -q "HIGH *set-not-null-scan" "$tmp/copy_out"'
 rm -f "$wip/migrations/003_wip.sql"
+# `git commit -a` stages into a temporary index that git names in GIT_INDEX_FILE: the init hook
+# reads that one (the WIP file deleted in the working tree only is deleted there).
+(cd "$wip" && pgfence init > /dev/null 2>&1)
+rm "$wip/migrations/002_wip.sql"
+printf "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\n" \
+  > "$wip/migrations/003_email.sql"
+git -C "$wip" add migrations/003_email.sql
+(cd "$wip" && git commit -qam replace > "$tmp/wip_all_out" 2>&1)
+status=$?
+check "git commit -a: the init hook reads the index git names (GIT_INDEX_FILE)" \
+  '[ "$status" -ne 0 ] && grep -q "HIGH *set-not-null-scan" "$tmp/wip_all_out"'
 
 # A huge committed migration (red team #4; 20 MB of spaces, over the 16 MiB --max-file-size):
 # its size is read from the object's header, it is never loaded, and one note names it.
@@ -150,5 +161,5 @@ status=$?
 check "the init hook analyses a renamed and edited migration" '[ "$status" -ne 0 ] && grep -q "set-not-null-scan" "$tmp/moved_out"'
 
 [ "$fail" -eq 0 ] || { echo "--- pre-commit output"; cat "$tmp/out" "$tmp/plan_out" "$tmp/plan_init_out" "$tmp/plan_alone_out" "$tmp/plan_last_out" \
-  "$tmp/wip_out" "$tmp/wip_fw_out" "$tmp/copy_out" "$tmp/big_err" "$tmp/big_err2" "$tmp/moved_out" 2>/dev/null; }
+  "$tmp/wip_out" "$tmp/wip_fw_out" "$tmp/wip_all_out" "$tmp/copy_out" "$tmp/big_err" "$tmp/big_err2" "$tmp/moved_out" 2>/dev/null; }
 exit "$fail"
