@@ -545,7 +545,9 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     // commit's migrations are to `pr` (a file committed before stays what it was when it ran).
     CommittedMigrations committed;
     if (!a.no_history) {
-        committed = committed_migrations(files, settings.paths, settings.options);
+        committed = committed_migrations(files, settings.paths, settings.options,
+                                         a.history_from_index ? CommittedFrom::Index : CommittedFrom::HeadInWorkingTree);
+        for (const auto& note : committed.notes) err << "note: " << annotate::printable(note) << "\n";
         if (!a.history.empty()) {
             std::vector<Error> ignored;
             std::unordered_set<std::string> given;

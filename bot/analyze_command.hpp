@@ -52,6 +52,9 @@ struct AnalyzeArgs {
     std::vector<std::string> history;  // --history: migrations replayed before the files
     bool no_history = false;           // --no-history: each file alone, as if nothing ran before
     std::vector<std::string> schema;   // --schema: schema dumps read as the existing schema
+    // Not an option: pre-commit reads the committed rest of each set from the index (what the
+    // commit being made holds), analyze from HEAD (README "Migration history").
+    bool history_from_index = false;
 };
 
 // args[0] is the command's name; the rest are options and paths. Throws UsageError.

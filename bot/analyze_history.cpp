@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "analyze/limits.hpp"
@@ -72,18 +73,37 @@ std::string normal(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// The git blob ids of the analysed files' bytes (regular files within the size limit): a
+// committed migration with the same bytes is one of them renumbered, never its own history.
+std::unordered_set<std::string> analysed_blob_ids(const std::vector<std::string>& files, std::uint64_t max_bytes) {
+    std::unordered_set<std::string> ids;
+    for (const auto& f : files) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(f, ec))) continue;
+        auto bytes = read_regular_file(f, max_bytes, "a migration");
+        if (!bytes) continue;
+        if (auto id = diff::Repository::blob_id(*bytes)) ids.insert(std::move(*id));
+    }
+    return ids;
+}
+
+}  // namespace
+
+std::string history_too_large(const std::string& path, std::uint64_t bytes, std::uint64_t max_bytes) {
+    return path + ": " + file_too_large(bytes, max_bytes) + ": not replayed as history";
+}
+
 CommittedMigrations committed_migrations(const std::vector<std::string>& files, const std::vector<std::string>& paths_setting,
-                                         const AnalyzeOptions& options) {
+                                         const AnalyzeOptions& options, CommittedFrom from) {
     CommittedMigrations out;
     if (files.empty()) return out;
-    std::error_code ec;
     std::filesystem::path first = absolute_path(std::filesystem::path(files.front())).parent_path();
     auto repo = diff::Repository::open(first.string());
     if (!repo) return out;
     const std::string root = repo->root();
     if (root.empty() || root.back() != '/') return out;  // bare: no working tree
-    auto head = repo->resolve_commit("HEAD", "head");
-    if (!head) return out;
     std::unordered_set<std::string> sets;
     std::unordered_set<std::string> analysed;
     for (const auto& f : files) {
@@ -92,18 +112,49 @@ CommittedMigrations committed_migrations(const std::vector<std::string>& files, 
     }
     std::vector<std::string> patterns;
     for (const auto& p : paths_setting) patterns.push_back(normal(p));
-    auto listed = repo->list_files(*head, [&](std::string_view rel) {
+    auto wanted = [&](std::string_view rel) {
         std::string full = root + std::string(rel);
         if (sets.count(migration_set(full)) == 0) return false;
         return diff::matches_any(diff::default_migration_globs(), rel) || (!patterns.empty() && diff::selects(patterns, full));
-    });
+    };
+    auto listed = [&]() -> Result<std::vector<diff::StoredFile>> {
+        // The index is what the commit being made will hold: a committed file the staged change
+        // deletes or renames away is no history of the files staged with it.
+        if (from == CommittedFrom::Index) return repo->list_index(wanted);
+        auto head = repo->resolve_commit("HEAD", "head");
+        if (!head) return head.error();
+        return repo->list_blobs(*head, wanted);
+    }();
     if (!listed) return out;
-    for (const auto& rel : *listed) out.paths.push_back(root + rel);
-    for (const auto& path : history_before(out.paths, files)) {
+    if (from == CommittedFrom::HeadInWorkingTree) {
+        // A committed file deleted or renamed away in the working tree ran nowhere the analysed
+        // files will: it is not their history.
+        std::erase_if(*listed, [&](const diff::StoredFile& file) {
+            std::error_code ec;
+            return std::filesystem::symlink_status(root + file.path, ec).type() == std::filesystem::file_type::not_found;
+        });
+    }
+    std::unordered_map<std::string, std::string> ids;  // absolute path -> blob id
+    for (const auto& file : *listed) {
+        out.paths.push_back(root + file.path);
+        ids.emplace(out.paths.back(), file.id);
+    }
+    const std::vector<std::string> before = history_before(out.paths, files);
+    if (before.empty()) return out;
+    const std::unordered_set<std::string> copies = analysed_blob_ids(files, options.max_file_bytes);
+    const char* where = from == CommittedFrom::Index ? "in the index" : "committed at HEAD";
+    for (const auto& path : before) {
         if (analysed.count(path) > 0) continue;
-        auto text = repo->read_file(*head, path.substr(root.size()));
-        if (!text || !*text || (*text)->size() > options.max_file_bytes) continue;
-        out.before.emplace_back(path, std::move(**text));
+        auto id = ids.find(path);
+        if (id == ids.end()) continue;
+        if (copies.count(id->second) > 0) continue;  // an analysed file renumbered: not its own history
+        auto blob = repo->read_blob(id->second, options.max_file_bytes);
+        if (!blob) continue;
+        if (!blob->text) {
+            out.notes.push_back(history_too_large(path.substr(root.size()) + " (" + where + ")", blob->size, options.max_file_bytes));
+            continue;
+        }
+        out.before.emplace_back(path, std::move(*blob->text));
     }
     return out;
 }
@@ -183,17 +234,23 @@ std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& histor
 Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, const diff::ChangeSet& changes,
                                                 const std::vector<std::string>& globs,
                                                 const std::vector<std::string>& history, AnalyzeOptions& options,
-                                                std::vector<Error>& errors) {
+                                                std::vector<Error>& errors, std::vector<std::string>& notes) {
     const auto& patterns = globs.empty() ? diff::default_migration_globs() : globs;
     std::unordered_set<std::string> changed;
     for (const auto& change : changes.files) {
         changed.insert(change.path);
         changed.insert(change.old_path);
     }
-    auto listed = repo.list_files(changes.base_sha, [&](std::string_view path) {
+    auto listed = repo.list_blobs(changes.base_sha, [&](std::string_view path) {
         return diff::selects(patterns, path) && changed.count(std::string(path)) == 0;
     });
     if (!listed) return listed.error();
+    std::unordered_map<std::string, std::string> ids;  // path -> blob id
+    std::vector<std::string> paths;
+    for (auto& file : *listed) {
+        paths.push_back(file.path);
+        ids.emplace(std::move(file.path), std::move(file.id));
+    }
     auto run = std::make_unique<HistoryRun>();
     run->replay.emplace(options);
     if (!history.empty()) {
@@ -202,13 +259,17 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
     std::optional<Error> failure;
     // The parser and the tree walkers recurse once per nesting level.
     run_on_large_stack([&] {
-        for (const auto& path : group_migration_sets(*listed).files) {
-            auto text = repo.read_file(changes.base_sha, path);
-            if (!text) {
-                failure = text.error();
+        for (const auto& path : group_migration_sets(paths).files) {
+            // Its size from the object's header: a blob over --max-file-size is never loaded.
+            auto id = ids.find(path);
+            if (id == ids.end()) continue;
+            auto blob = repo.read_blob(id->second, options.max_file_bytes);
+            if (!blob) {
+                failure = blob.error();
                 return;
             }
-            if (*text) run->replay->replay_text(path, **text);
+            if (blob->text) run->replay->replay_text(path, *blob->text);
+            else notes.push_back(history_too_large(path + " (at the base commit)", blob->size, options.max_file_bytes));
         }
     });
     if (failure) return *failure;

@@ -1,6 +1,7 @@
 #pragma once
 // `--history` and the chaining of a migration set's files (README "Migration history"): what
 // analyze and pr replay before the files they analyse.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,20 +44,36 @@ void add_schema_context(HistoryRun& run, const SchemaContext& context, analyze::
                         std::vector<analyze::Error>& errors);
 
 // `analyze` and `pre-commit` inside a git repository (README "Migration history"): the
-// migrations committed at HEAD in the migration sets of `files` (files the default migration
-// globs or `paths_setting` select), as the commit holds them, not the working tree.
+// migrations committed in the migration sets of `files` (files the default migration globs or
+// `paths_setting` select), as git holds them, not as the working tree does.
 struct CommittedMigrations {
     std::vector<std::string> paths;  // absolute and normal: every such migration
     // Those not among `files` that their tool applies before the first of `files` in their set,
     // in that order, with their texts: the history replayed before the files, as pr replays its
-    // base commit.
+    // base commit. Never one whose bytes are an analysed file's (that file renumbered).
     std::vector<std::pair<std::string, std::string>> before;
+    // One line each (without "note: ", not escaped) for a file left out of `before` because its
+    // blob is over --max-file-size, which is never loaded.
+    std::vector<std::string> notes;
 };
-// Nothing outside a repository, before its first commit, or when git cannot be read (the files
-// are analysed all the same).
+// Where committed_migrations reads the set from.
+enum class CommittedFrom {
+    // `analyze`: HEAD's files that the working tree still has (one deleted or renamed away there
+    // is left out).
+    HeadInWorkingTree,
+    // `pre-commit`: the index, what the commit being made will hold (a file the staged change
+    // deletes or renames is left out; a staged file is read as staged).
+    Index,
+};
+// Nothing outside a repository, before its first commit (HeadInWorkingTree), or when git
+// cannot be read (the files are analysed all the same).
 [[nodiscard]] CommittedMigrations committed_migrations(const std::vector<std::string>& files,
                                                        const std::vector<std::string>& paths_setting,
-                                                       const analyze::AnalyzeOptions& options);
+                                                       const analyze::AnalyzeOptions& options,
+                                                       CommittedFrom from = CommittedFrom::HeadInWorkingTree);
+
+// The note for a history file whose blob is over --max-file-size (not escaped).
+[[nodiscard]] std::string history_too_large(const std::string& path, std::uint64_t bytes, std::uint64_t max_bytes);
 
 // The repository's migrations besides the analysed ones, for AnalyzeOptions::known_migrations:
 // `files`, `history` (expanded), `committed`, and the entries of each set's folder on disk
@@ -81,11 +98,14 @@ struct CommittedMigrations {
 // pgfence pr: the migrations at the base commit that the pull request does not change (every
 // file `globs` select there, each set in the order its tool applies it), replayed after the
 // `history` files, into options.history. An Error only when git cannot list or read the commit.
+// A file whose blob is over --max-file-size is never loaded: a line for it in `notes`
+// (history_too_large's, not escaped).
 [[nodiscard]] analyze::Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo,
                                                                         const diff::ChangeSet& changes,
                                                                         const std::vector<std::string>& globs,
                                                                         const std::vector<std::string>& history,
                                                                         analyze::AnalyzeOptions& options,
-                                                                        std::vector<analyze::Error>& errors);
+                                                                        std::vector<analyze::Error>& errors,
+                                                                        std::vector<std::string>& notes);
 
 }  // namespace pgfence::bot

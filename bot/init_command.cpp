@@ -23,7 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // The line that runs pgfence; also what a team adds to a hook of its own.
-constexpr const char* k_hook_line = "git diff --cached --name-only --diff-filter=AM -z | pgfence pre-commit --ci";
+constexpr const char* k_hook_line = "git diff --cached --name-only --diff-filter=ACMR -z | pgfence pre-commit --ci";
 // How `init` knows a hook is its own (and may say it is already installed).
 constexpr const char* k_marker = "# pgfence pre-commit hook";
 
@@ -155,6 +155,7 @@ int run_pre_commit(const std::vector<std::string>& args, std::istream& in, std::
         if (wanted) a.paths.push_back(path);
     }
     if (a.paths.empty()) return k_exit_ok;
+    a.history_from_index = true;
     return run_analyze(a, out, err);
 }
 

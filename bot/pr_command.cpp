@@ -666,8 +666,10 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     auto history = std::make_unique<HistoryRun>();
     if (!a.no_history) {
         std::vector<analyze::Error> history_errors;
-        auto replayed = base_history(*repo, *changes, settings.paths, a.history, settings.options, history_errors);
+        std::vector<std::string> history_notes;
+        auto replayed = base_history(*repo, *changes, settings.paths, a.history, settings.options, history_errors, history_notes);
         if (!replayed) return git_failed(replayed.error());
+        for (const auto& note : history_notes) err << "note: " << annotate::printable(note) << "\n";
         for (const auto& e : history_errors) err << "error: --history " << annotate::printable(e.describe()) << "\n";
         if (!history_errors.empty()) return k_exit_input;
         history = std::move(*replayed);

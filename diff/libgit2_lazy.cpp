@@ -29,10 +29,17 @@
     X(int, git_diff_options_init, (git_diff_options *opts, unsigned int version), (opts, version)) \
     X(int, git_diff_tree_to_tree, (git_diff **diff, git_repository *repo, git_tree *old_tree, git_tree *new_tree, const git_diff_options *opts), (diff, repo, old_tree, new_tree, opts)) \
     X(const git_error *, git_error_last, (void), ()) \
+    X(void, git_index_free, (git_index *index), (index)) \
+    X(size_t, git_index_entrycount, (const git_index *index), (index)) \
+    X(const git_index_entry *, git_index_get_byindex, (git_index *index, size_t n), (index, n)) \
+    X(int, git_index_open, (git_index **out, const char *index_path), (out, index_path)) \
     X(int, git_libgit2_init, (void), ()) \
     X(int, git_libgit2_shutdown, (void), ()) \
     X(int, git_merge_base, (git_oid *out, git_repository *repo, const git_oid *one, const git_oid *two), (out, repo, one, two)) \
     X(void, git_object_free, (git_object *object), (object)) \
+    X(void, git_odb_free, (git_odb *db), (db)) \
+    X(int, git_odb_hash, (git_oid *out, const void *data, size_t len, git_object_t type), (out, data, len, type)) \
+    X(int, git_odb_read_header, (size_t *len_out, git_object_t *type_out, git_odb *db, const git_oid *id), (len_out, type_out, db, id)) \
     X(const git_oid *, git_object_id, (const git_object *obj), (obj)) \
     X(int, git_object_peel, (git_object **peeled, const git_object *object, git_object_t target_type), (peeled, object, target_type)) \
     X(int, git_oid_fromstr, (git_oid *out, const char *str), (out, str)) \
@@ -43,6 +50,8 @@
     X(int, git_patch_get_line_in_hunk, (const git_diff_line **out, git_patch *patch, size_t hunk_idx, size_t line_of_hunk), (out, patch, hunk_idx, line_of_hunk)) \
     X(size_t, git_patch_num_hunks, (const git_patch *patch), (patch)) \
     X(int, git_repository_config_snapshot, (git_config **out, git_repository *repo), (out, repo)) \
+    X(int, git_repository_index, (git_index **out, git_repository *repo), (out, repo)) \
+    X(int, git_repository_odb, (git_odb **out, git_repository *repo), (out, repo)) \
     X(void, git_repository_free, (git_repository *repo), (repo)) \
     X(int, git_repository_item_path, (git_buf *out, const git_repository *repo, git_repository_item_t item), (out, repo, item)) \
     X(int, git_repository_is_shallow, (git_repository *repo), (repo)) \

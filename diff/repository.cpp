@@ -5,6 +5,7 @@
 #include "diff/libgit2_lazy.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -27,6 +28,8 @@ using Blob = Handle<git_blob, git_blob_free>;
 using Diff = Handle<git_diff, git_diff_free>;
 using Patch = Handle<git_patch, git_patch_free>;
 using Config = Handle<git_config, git_config_free>;
+using Odb = Handle<git_odb, git_odb_free>;
+using Index = Handle<git_index, git_index_free>;
 
 // A git_buf's text, the buffer disposed of.
 std::string take(git_buf& buffer) {
@@ -338,29 +341,100 @@ namespace {
 
 struct Listing {
     const std::function<bool(std::string_view)>* wanted;
-    std::vector<std::string> paths;
+    std::vector<StoredFile> files;
 };
 
 int list_entry(const char* root, const git_tree_entry* entry, void* payload) {
     auto* listing = static_cast<Listing*>(payload);
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB || git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) return 0;
     std::string path = std::string(root) + git_tree_entry_name(entry);
-    if ((*listing->wanted)(path)) listing->paths.push_back(std::move(path));
+    if ((*listing->wanted)(path)) listing->files.push_back(StoredFile{std::move(path), hex(git_tree_entry_id(entry))});
     return 0;
 }
 
+bool by_path(const StoredFile& a, const StoredFile& b) { return a.path < b.path; }
+
 }  // namespace
 
-Result<std::vector<std::string>> Repository::list_files(const std::string& commit,
-                                                        const std::function<bool(std::string_view)>& wanted) const {
-    return guarded([&]() -> std::vector<std::string> {
+Result<std::vector<StoredFile>> Repository::list_blobs(const std::string& commit,
+                                                       const std::function<bool(std::string_view)>& wanted) const {
+    return guarded([&]() -> std::vector<StoredFile> {
         Result<std::string> sha = resolve_commit(commit, "base");
         if (!sha) throw GitFailure{sha.error().message};
         Tree tree = tree_of(m_repo.get(), *sha);
         Listing listing{&wanted, {}};
         check(git_tree_walk(tree.get(), GIT_TREEWALK_PRE, list_entry, &listing), "listing the files of " + *sha);
-        std::sort(listing.paths.begin(), listing.paths.end());
-        return std::move(listing.paths);
+        std::sort(listing.files.begin(), listing.files.end(), by_path);
+        return std::move(listing.files);
+    });
+}
+
+Result<std::vector<std::string>> Repository::list_files(const std::string& commit,
+                                                        const std::function<bool(std::string_view)>& wanted) const {
+    auto listed = list_blobs(commit, wanted);
+    if (!listed) return listed.error();
+    std::vector<std::string> paths;
+    paths.reserve(listed->size());
+    for (auto& file : *listed) paths.push_back(std::move(file.path));
+    return paths;
+}
+
+Result<std::vector<StoredFile>> Repository::list_index(const std::function<bool(std::string_view)>& wanted) const {
+    return guarded([&]() -> std::vector<StoredFile> {
+        git_index* raw_index = nullptr;
+        // In a hook git names the index the commit is made from (`git commit -a` or with paths
+        // stages into a temporary one); libgit2 itself does not read the variable.
+        const char* named = std::getenv("GIT_INDEX_FILE");
+        if (named != nullptr && *named != '\0') check(git_index_open(&raw_index, named), "reading the index GIT_INDEX_FILE names");
+        else check(git_repository_index(&raw_index, m_repo.get()), "reading the index");
+        Index index(raw_index);
+        std::vector<StoredFile> files;
+        const std::size_t count = git_index_entrycount(index.get());
+        for (std::size_t i = 0; i < count; ++i) {
+            const git_index_entry* entry = git_index_get_byindex(index.get(), i);
+            if (entry == nullptr || entry->path == nullptr || GIT_INDEX_ENTRY_STAGE(entry) != 0) continue;
+            if (!is_file(static_cast<uint16_t>(entry->mode)) || (entry->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) != 0) {
+                continue;
+            }
+            if (wanted(entry->path)) files.push_back(StoredFile{entry->path, hex(&entry->id)});
+        }
+        std::sort(files.begin(), files.end(), by_path);
+        return files;
+    });
+}
+
+Result<StoredBlob> Repository::read_blob(const std::string& id, std::uint64_t max_bytes) const {
+    return guarded([&]() -> StoredBlob {
+        git_oid oid;
+        check(git_oid_fromstr(&oid, id.c_str()), "bad object id '" + id + "'");
+        git_odb* raw_odb = nullptr;
+        check(git_repository_odb(&raw_odb, m_repo.get()), "opening the object database");
+        Odb odb(raw_odb);
+        std::size_t size = 0;
+        git_object_t type = GIT_OBJECT_INVALID;
+        // The header alone: a packed object's size without inflating it.
+        check(git_odb_read_header(&size, &type, odb.get(), &oid), "object " + id);
+        if (type != GIT_OBJECT_BLOB) throw GitFailure{"git: object " + id + " is not a file"};
+        StoredBlob out;
+        out.size = size;
+        if (size > max_bytes) return out;
+        git_blob* raw_blob = nullptr;
+        check(git_blob_lookup(&raw_blob, m_repo.get(), &oid), "blob " + id);
+        Blob blob(raw_blob);
+        const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+        out.size = static_cast<std::uint64_t>(git_blob_rawsize(blob.get()));
+        out.text.emplace(data, static_cast<std::size_t>(out.size));
+        return out;
+    });
+}
+
+Result<std::string> Repository::blob_id(std::string_view bytes) {
+    if (auto missing = open_libgit2()) return Error{*missing, "", std::nullopt};
+    ensure_library();
+    return guarded([&]() -> std::string {
+        git_oid oid;
+        check(git_odb_hash(&oid, bytes.data(), bytes.size(), GIT_OBJECT_BLOB), "hashing a file");
+        return hex(&oid);
     });
 }
 

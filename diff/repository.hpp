@@ -2,6 +2,7 @@
 // The libgit2 adapter: the only file that includes git2.h. It owns the library's global
 // state and every handle, and turns libgit2's error codes into Error values whose messages say
 // what to do (fetch more history, run inside the checkout).
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -18,6 +19,18 @@ namespace pgfence::diff {
 
 using analyze::Error;
 using analyze::Result;
+
+// A regular file of a commit's tree or of the index, with its blob's id.
+struct StoredFile {
+    std::string path;  // relative to the repository's top
+    std::string id;    // the blob's id, in hex
+};
+
+// A blob read within a size limit: its bytes, or only its size when it is larger.
+struct StoredBlob {
+    std::uint64_t size = 0;
+    std::optional<std::string> text;  // nothing when larger than the limit
+};
 
 // An opened repository. Opening never fails on ownership: see repository.cpp.
 class Repository {
@@ -59,6 +72,22 @@ public:
     // repository-relative path, sorted.
     [[nodiscard]] Result<std::vector<std::string>> list_files(const std::string& commit,
                                                             const std::function<bool(std::string_view)>& wanted) const;
+
+    // list_files's files with their blobs' ids.
+    [[nodiscard]] Result<std::vector<StoredFile>> list_blobs(const std::string& commit,
+                                                           const std::function<bool(std::string_view)>& wanted) const;
+
+    // The regular files the index holds (what `git commit` would commit) for which `wanted`
+    // holds, sorted: entries of stage 0 only (not a conflict's sides), not links, submodules
+    // or entries added with --intent-to-add (which hold no content yet).
+    [[nodiscard]] Result<std::vector<StoredFile>> list_index(const std::function<bool(std::string_view)>& wanted) const;
+
+    // The blob `id` (hex). Its size is read from the object's header first: a blob larger than
+    // `max_bytes` is never loaded, and only its size is returned.
+    [[nodiscard]] Result<StoredBlob> read_blob(const std::string& id, std::uint64_t max_bytes) const;
+
+    // The id git gives `bytes` as a blob (`git hash-object`).
+    [[nodiscard]] static Result<std::string> blob_id(std::string_view bytes);
 
 private:
     Repository(git_repository* repo, std::string dir);

@@ -66,7 +66,7 @@ git -C "$plan" add -A
 status=$?
 check "a staged plan after its committed table passes the hook" '[ "$status" -eq 0 ]'
 check "the hook replayed the committed migration as history" 'grep -q "^history: 3 files" "$tmp/plan_out"'
-(cd "$plan" && git diff --cached --name-only --diff-filter=AM -z | pgfence pre-commit --ci --color never > "$tmp/plan_init_out" 2>&1)
+(cd "$plan" && git diff --cached --name-only --diff-filter=ACMR -z | pgfence pre-commit --ci --color never > "$tmp/plan_init_out" 2>&1)
 status=$?
 check "pgfence pre-commit (the init hook) passes it too" '[ "$status" -eq 0 ]'
 (cd "$plan" && pgfence analyze --ci --color never --no-history db/migrations/002_email.sql db/migrations/003_email_2.sql \
@@ -80,5 +80,86 @@ git -C "$plan" add -A
 (cd "$plan" && pre-commit run > "$tmp/plan_last_out" 2>&1)
 status=$?
 check "the plan's last migration, staged after the others were committed, passes" '[ "$status" -eq 0 ]'
-[ "$fail" -eq 0 ] || { echo "--- pre-commit output"; cat "$tmp/out" "$tmp/plan_out" "$tmp/plan_init_out" "$tmp/plan_alone_out" "$tmp/plan_last_out" 2>/dev/null; }
+
+# A WIP migration committed, then deleted in the index and replaced by a staged one doing the
+# same (red team #3): the deleted file is no history of the staged one. The init hook reads the
+# set from the index, analyze (the framework's hook) from HEAD's files still in the working tree.
+wip="$tmp/wip"
+git init -q "$wip"
+cp "$repo/.pre-commit-config.yaml" "$wip/"
+mkdir -p "$wip/migrations"
+echo 'CREATE TABLE users (id bigint PRIMARY KEY, email text);' > "$wip/migrations/001_users.sql"
+git -C "$wip" add -A && git -C "$wip" commit -qm base
+echo 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;' > "$wip/migrations/002_wip.sql"
+git -C "$wip" add -A && git -C "$wip" commit -qm wip
+git -C "$wip" rm -q migrations/002_wip.sql
+printf "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\n" \
+  > "$wip/migrations/003_email.sql"
+git -C "$wip" add migrations/003_email.sql
+(cd "$wip" && git diff --cached --name-only --diff-filter=ACMR -z | pgfence pre-commit --ci --color never > "$tmp/wip_out" 2>&1)
+status=$?
+check "pre-commit: a committed file the index deletes is not replayed" '[ "$status" -eq 1 ] && grep -q "HIGH *set-not-null-scan" "$tmp/wip_out"'
+(cd "$wip" && pre-commit run > "$tmp/wip_fw_out" 2>&1)
+status=$?
+check "the framework's hook (analyze) leaves out a committed file the working tree deleted" \
+  '[ "$status" -ne 0 ] && grep -q "set-not-null-scan" "$tmp/wip_fw_out"'
+# A renumbered copy (the WIP file kept beside it): never the copy's own history.
+git -C "$wip" reset -q --hard
+cp "$wip/migrations/002_wip.sql" "$wip/migrations/003_wip.sql"
+(cd "$wip" && pgfence analyze --ci --color never migrations/003_wip.sql > "$tmp/copy_out" 2>&1)
+status=$?
+check "analyze: a committed file with an analysed file's bytes is not replayed" \
+  '[ "$status" -eq 1 ] && grep -q "HIGH *set-not-null-scan" "$tmp/copy_out"'
+rm -f "$wip/migrations/003_wip.sql"
+# `git commit -a` stages into a temporary index that git names in GIT_INDEX_FILE: the init hook
+# reads that one (the WIP file deleted in the working tree only is deleted there).
+(cd "$wip" && pgfence init > /dev/null 2>&1)
+rm "$wip/migrations/002_wip.sql"
+printf "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\n" \
+  > "$wip/migrations/003_email.sql"
+git -C "$wip" add migrations/003_email.sql
+(cd "$wip" && git commit -qam replace > "$tmp/wip_all_out" 2>&1)
+status=$?
+check "git commit -a: the init hook reads the index git names (GIT_INDEX_FILE)" \
+  '[ "$status" -ne 0 ] && grep -q "HIGH *set-not-null-scan" "$tmp/wip_all_out"'
+
+# A huge committed migration (red team #4; 20 MB of spaces, over the 16 MiB --max-file-size):
+# its size is read from the object's header, it is never loaded, and one note names it.
+big="$tmp/big"
+git init -q "$big"
+mkdir -p "$big/migrations"
+echo 'CREATE TABLE users (id bigint PRIMARY KEY, email text);' > "$big/migrations/001_users.sql"
+head -c 20971520 /dev/zero | tr '\0' ' ' > "$big/migrations/000_big.sql"
+git -C "$big" add -A && git -C "$big" commit -qm base
+printf "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n" > "$big/migrations/002_idx.sql"
+git -C "$big" add migrations/002_idx.sql
+(cd "$big" && printf 'migrations/002_idx.sql\0' | pgfence pre-commit --ci --no-config --color never > "$tmp/big_out" 2> "$tmp/big_err")
+status=$?
+check "pre-commit: a committed migration over --max-file-size is skipped with a note" \
+  '[ "$status" -eq 0 ] && [ "$(grep -c "^note: migrations/000_big.sql (in the index): is .*over --max-file-size" "$tmp/big_err")" -eq 1 ]'
+(cd "$big" && pgfence analyze --ci --no-config --color never migrations/002_idx.sql > "$tmp/big_out" 2> "$tmp/big_err2")
+status=$?
+check "analyze: the same note" \
+  '[ "$status" -eq 0 ] && grep -q "^note: migrations/000_big.sql (committed at HEAD): is .*over --max-file-size" "$tmp/big_err2"'
+
+# A migration renumbered with git mv and edited is staged as a rename (red team #6): the hook
+# `pgfence init` writes hands it to pgfence, and the edit stops the commit.
+moved="$tmp/moved"
+git init -q "$moved"
+mkdir -p "$moved/migrations"
+echo 'CREATE TABLE users (id bigint PRIMARY KEY, email text);' > "$moved/migrations/001_users.sql"
+printf "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n" \
+  > "$moved/migrations/002_email.sql"
+git -C "$moved" add -A && git -C "$moved" commit -qm base
+(cd "$moved" && pgfence init > /dev/null 2>&1)
+git -C "$moved" mv migrations/002_email.sql migrations/003_email.sql
+echo 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;' >> "$moved/migrations/003_email.sql"
+git -C "$moved" add -A
+check "the rename is staged as one (R)" '[ "$(git -C "$moved" diff --cached --name-status | cut -c1)" = R ]'
+(cd "$moved" && git commit -qm renumber > "$tmp/moved_out" 2>&1)
+status=$?
+check "the init hook analyses a renamed and edited migration" '[ "$status" -ne 0 ] && grep -q "set-not-null-scan" "$tmp/moved_out"'
+
+[ "$fail" -eq 0 ] || { echo "--- pre-commit output"; cat "$tmp/out" "$tmp/plan_out" "$tmp/plan_init_out" "$tmp/plan_alone_out" "$tmp/plan_last_out" \
+  "$tmp/wip_out" "$tmp/wip_fw_out" "$tmp/wip_all_out" "$tmp/copy_out" "$tmp/big_err" "$tmp/big_err2" "$tmp/moved_out" 2>/dev/null; }
 exit "$fail"

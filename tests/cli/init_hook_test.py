@@ -15,7 +15,7 @@ import tempfile
 
 RISKY = "CREATE INDEX users_email_idx ON users (email);\n"
 SAFE = "SET lock_timeout = '2s';\nCREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
-HOOK_LINE = "git diff --cached --name-only --diff-filter=AM -z | pgfence pre-commit --ci"
+HOOK_LINE = "git diff --cached --name-only --diff-filter=ACMR -z | pgfence pre-commit --ci"
 
 failures = []
 checks = 0

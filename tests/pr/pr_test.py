@@ -451,6 +451,8 @@ def base_history(s):
     write(os.path.join(s.repo, "db/migrate/20240115000000_create_orders.sql"),
           "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n"
           "CREATE TABEL typo (id int);\n")
+    # Over --max-file-size (16 MiB; 20 MB of spaces, small in git): never loaded, one note names it.
+    write(os.path.join(s.repo, "db/migrate/20231231000000_big.sql"), " " * (20 << 20))
     git(s.repo, "add", "-A")
     git(s.repo, "commit", "-qm", "base")
     git(s.repo, "checkout", "-qb", "feature")
@@ -481,6 +483,9 @@ def base_history(s):
           f"a table an earlier file of the pull request creates is new to the files after it (its lock blocks nothing): {row}")
     check("create-index-without-concurrently" not in proc.stdout,
           f"indexing the pull request's own new table is no finding: {proc.stdout[-600:]}")
+    notes = [l for l in proc.stderr.splitlines() if l.startswith("note: db/migrate/20231231000000_big.sql (at the base commit): is ")
+             and "over --max-file-size" in l]
+    check(len(notes) == 1, f"the base commit's file over --max-file-size: one note: {proc.stderr[-600:]}")
     proc = run("--no-history")
     row = [l for l in proc.stdout.splitlines() if "DROP INDEX users_email_idx" in l and "ACCESS EXCLUSIVE" in l]
     check(row and "ACCESS EXCLUSIVE users_email_idx" in row[0] and "history:" not in proc.stdout,

@@ -365,6 +365,34 @@ TEST_CASE("read_file_at: the head version, whatever is checked out", "[diff]") {
     CHECK(must(opened.read_file("feature", "README.md")) == std::optional<std::string>("project\n"));
 }
 
+TEST_CASE("list_index, list_blobs, read_blob: the staged files, sizes before loading", "[diff]") {
+    GitRepo repo;
+    repo.write("migrations/001.sql", "CREATE TABLE a (id int);\n");
+    repo.write("migrations/002_wip.sql", "ALTER TABLE a ALTER COLUMN id SET NOT NULL;\n");
+    repo.commit("base");
+    git(repo.dir, "rm -q migrations/002_wip.sql");
+    repo.write("migrations/003.sql", "CREATE TABLE c (id int);\n");
+    git(repo.dir, "add migrations/003.sql");
+    repo.write("migrations/004_unstaged.sql", "CREATE TABLE d (id int);\n");
+    diff::Repository opened = must(diff::Repository::open(repo.repo()));
+    auto in_migrations = [](std::string_view p) { return p.starts_with("migrations/"); };
+
+    std::vector<std::string> staged;
+    for (const auto& f : must(opened.list_index(in_migrations))) staged.push_back(f.path);
+    CHECK(staged == std::vector<std::string>{"migrations/001.sql", "migrations/003.sql"});
+    std::vector<diff::StoredFile> committed = must(opened.list_blobs("HEAD", in_migrations));
+    REQUIRE(committed.size() == 2);
+    CHECK(committed[1].path == "migrations/002_wip.sql");
+    CHECK(committed[1].id == must(diff::Repository::blob_id("ALTER TABLE a ALTER COLUMN id SET NOT NULL;\n")));
+
+    diff::StoredBlob whole = must(opened.read_blob(committed[1].id, 1000));
+    CHECK(whole.text == std::optional<std::string>("ALTER TABLE a ALTER COLUMN id SET NOT NULL;\n"));
+    diff::StoredBlob over = must(opened.read_blob(committed[1].id, 10));
+    CHECK_FALSE(over.text.has_value());
+    CHECK(over.size == 44);
+    CHECK(error_of(opened.read_blob(std::string(40, '1'), 10)) != "(no error)");
+}
+
 TEST_CASE("changed_migrations: clear errors", "[diff]") {
     SECTION("not a git repository") {
         TempDir plain;
