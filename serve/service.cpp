@@ -28,6 +28,7 @@
 #include "serve/metrics.hpp"
 #include "serve/page_routes.hpp"
 #include "serve/payload.hpp"
+#include "serve/body_limits.hpp"
 #include "serve/upload_target.hpp"
 
 namespace pgfence::serve {
@@ -258,7 +259,17 @@ analyze::Status Service::run() {
     http.server = std::move(*made);
     httplib::Server& server = *http.server;
     made_lock.unlock();
-    server.set_payload_max_length(m_config.max_upload_bytes);
+    // Each route with a body reads it with its own limit (serve/body_limits.hpp): this is the largest.
+    server.set_payload_max_length(std::max<std::uint64_t>(m_config.max_upload_bytes, k_webhook_body_bytes));
+    // From the headers alone, before cpp-httplib reads (or inflates) any body.
+    server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+        auto refused = refuse_before_body(req);
+        if (!refused) return httplib::Server::HandlerResponse::Unhandled;
+        close_connection_after_answer();  // the body is never read: it must not be taken for a request
+        res.set_header("Connection", "close");
+        reply(res, refused->status, {{"message", refused->message}});
+        return httplib::Server::HandlerResponse::Handled;
+    });
     server.set_read_timeout(std::chrono::seconds(10));
     server.set_write_timeout(std::chrono::seconds(10));
     server.set_keep_alive_max_count(100);
@@ -533,10 +544,11 @@ analyze::Status Service::run() {
         m_metrics->observe("/v1/analyses", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     });
 
-    server.Post("/v1/github/webhook", timed("/v1/github/webhook", [this](const httplib::Request& req, httplib::Response& res) {
+    // The body read with GitHub's payload cap as its limit, not into memory whatever its size.
+    auto webhook = [this](const httplib::Request& req, const std::string& payload_bytes, httplib::Response& res) {
         // The signature first: nothing of an unsigned body is parsed.
         const std::string signature = req.get_header_value("X-Hub-Signature-256");
-        const std::string expected = "sha256=" + hmac_sha256_hex(m_config.webhook_secret, req.body);
+        const std::string expected = "sha256=" + hmac_sha256_hex(m_config.webhook_secret, payload_bytes);
         if (m_config.webhook_secret.empty() || !constant_time_equal(signature, expected)) {
             {
                 std::lock_guard lock(m_metrics->mutex);
@@ -550,17 +562,30 @@ analyze::Status Service::run() {
             !printable_ascii(delivery)) {
             return reply(res, 400, {{"message", "X-GitHub-Event and X-GitHub-Delivery are required"}});
         }
-        if (!nesting_within(req.body, k_max_depth)) return reply(res, 400, {{"message", "the payload is nested too deeply"}});
-        json payload = json::parse(req.body, nullptr, false);
+        if (!nesting_within(payload_bytes, k_max_depth)) return reply(res, 400, {{"message", "the payload is nested too deeply"}});
+        json payload = json::parse(payload_bytes, nullptr, false);
         if (payload.is_discarded() || !payload.is_object()) return reply(res, 400, {{"message", "the payload is not a JSON object"}});
-        auto fresh = m_store.record_delivery(delivery, sha256_hex(req.body), event, std::move(payload));
+        auto fresh = m_store.record_delivery(delivery, sha256_hex(payload_bytes), event, std::move(payload));
         if (!fresh) {
             m_metrics->count(m_metrics->deliveries, "error");
             return reply(res, fresh.error().status, {{"message", public_message(fresh.error())}});
         }
         m_metrics->count(m_metrics->deliveries, *fresh ? "queued" : "duplicate");
         reply(res, *fresh ? 202 : 200, {{"message", *fresh ? "queued" : "duplicate delivery: already received"}});
-    }));
+    };
+    server.Post("/v1/github/webhook", [this, webhook](const httplib::Request& req, httplib::Response& res,
+                                                      const httplib::ContentReader& reader) {
+        const auto start = std::chrono::steady_clock::now();
+        UploadBody body = read_upload_body(req, res, reader, k_webhook_body_bytes);
+        if (body.read == UploadBody::Read::whole) {
+            webhook(req, body.bytes, res);
+        } else if (body.read == UploadBody::Read::too_large) {
+            reply(res, 413, {{"message", "the payload is larger than GitHub's " + std::to_string(k_webhook_body_bytes) + " bytes"}});
+        } else {
+            reply(res, req.is_multipart_form_data() ? 415 : 400, {{"message", "the payload could not be read whole"}});
+        }
+        m_metrics->observe("/v1/github/webhook", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    });
 
     server.Get("/v1/audit", timed("/v1/audit", [this](const httplib::Request& req, httplib::Response& res) {
         const std::string token = bearer(req);
@@ -620,14 +645,28 @@ void Service::upload_too_large(const httplib::Request& req, const UploadBody& bo
         } else if (*repository && lower(**repository) == (*named)->repository) {
             const std::string key = req.get_header_value("Idempotency-Key");
             const bool key_ok = !key.empty() && key.size() <= 128 && printable_ascii(key);
-            note_refused_upload(**named, 413, why, key_ok ? key : "");
+            note_refused_upload(**named, 413, why, key_ok ? key : "", true);
         }
     }
     reply(res, 413, {{"message", why}});
 }
 
-void Service::note_refused_upload(const UploadTarget& head, int status, const std::string& why, const std::string& key) {
+void Service::note_refused_upload(const UploadTarget& head, int status, const std::string& why, const std::string& key,
+                                  bool known_head_once) {
     auto noted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        if (known_head_once) {
+            // Only the head GitHub's webhooks last named for that pull request, and only once per
+            // head: headers naming any other commit, or the same head again, change nothing.
+            auto known = c.query("SELECT 1 FROM pgfence_pull_requests WHERE repository = $1 AND number = $2 AND head_sha = $3",
+                                 {head.repository, std::to_string(head.pull_request), head.head_sha});
+            if (!known) return db_error(c, known.error());
+            if (known->rows() == 0) return false;
+            auto first = c.query("INSERT INTO pgfence_refused_heads (repository, head_sha) VALUES ($1, $2) "
+                                 "ON CONFLICT DO NOTHING RETURNING 1",
+                                 {head.repository, head.head_sha});
+            if (!first) return db_error(c, first.error());
+            if (first->rows() == 0) return false;
+        }
         auto e = append_audit(c, head.repository, "upload_refused", std::nullopt, head.pull_request,
                               {{"head_sha", head.head_sha}, {"status", status}, {"why", why}, {"idempotency_key", key}});
         if (!e) return e.error();

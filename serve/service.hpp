@@ -39,7 +39,10 @@ private:
     // the Pgfence-* headers name when the token uploads for that repository.
     void upload_too_large(const httplib::Request& req, const UploadBody& body, httplib::Response& res);
     // A refused upload of `head`: audited (upload_refused) and its failing head_check queued.
-    void note_refused_upload(const UploadTarget& head, int status, const std::string& why, const std::string& key);
+    // With `known_head_once` (the 413 path, whose head only the headers name) only when `head` is
+    // the pull request's head as the webhooks last said, and once per (repository, head).
+    void note_refused_upload(const UploadTarget& head, int status, const std::string& why, const std::string& key,
+                             bool known_head_once = false);
     void work_loop();
     // One job: true when done, false to retry later (the reason in `error`).
     bool process(const Job& job, std::string& error, bool& give_up);

@@ -58,6 +58,19 @@ UploadBody read_upload_body(const httplib::Request& req, httplib::Response& res,
         res.set_header("Connection", "close");
         return body;
     }
+    // A Content-Length above the limit (but within the server's payload_max_length, the largest
+    // of the routes' limits): the body is read and dropped, so that the answer reaches the client.
+    const std::string declared = req.get_header_value("Content-Length");
+    if (!declared.empty() && std::strtoull(declared.c_str(), nullptr, 10) > limit) {
+        const bool drained = reader([](const char*, std::size_t) { return true; });
+        body.read = UploadBody::Read::too_large;
+        body.size = std::strtoull(declared.c_str(), nullptr, 10);
+        if (!drained && res.status != 413) {
+            close_connection_after_answer();
+            res.set_header("Connection", "close");
+        }
+        return body;
+    }
     std::uint64_t seen = 0;
     bool over = false;
     const bool read = reader([&](const char* data, std::size_t n) {

@@ -57,9 +57,10 @@ struct UploadBody {
 };
 
 // Reads the body of `req` through cpp-httplib's content reader, keeping at most `limit` bytes
-// (after any Content-Encoding is undone). A Content-Length above the limit is skipped by
-// cpp-httplib as before; a body that grows past it otherwise is left unread and the connection
-// is closed after the answer, so its rest is never read as another request.
+// (a compressed body never gets here: serve/body_limits.hpp). A Content-Length above the limit is
+// read and dropped (above the server's payload_max_length cpp-httplib skips it); a body that grows
+// past it otherwise is left unread and the connection is closed after the answer, so its rest is
+// never read as another request. Used by POST /v1/analyses and POST /v1/github/webhook.
 [[nodiscard]] UploadBody read_upload_body(const httplib::Request& req, httplib::Response& res,
                                           const httplib::ContentReader& reader, std::uint64_t limit);
 

@@ -8,6 +8,7 @@ exemption_rewrite, exemption_binding, commit_cap, oversize. Each prints ok: line
 """
 import argparse
 import concurrent.futures
+import gzip
 import hashlib
 import json
 import os
@@ -1084,6 +1085,13 @@ def scenario_oversize(w):
     git(w.repo, "add", "-A")
     git(w.repo, "commit", "-qm", "D")
     head_d = w.heads()[1]
+    # GitHub announces D (synchronize): the service knows D is pull request 7's head.
+    status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    check(status == 202, "synchronize webhook")
+    deadline = time.time() + 30
+    while time.time() < deadline and not w.governance_checks(head_d):
+        time.sleep(0.3)
+    check(w.governance_checks(head_d), "D's in-progress check after its synchronize")
     proc, out, _ = w.upload(url, token, "--upload-required")
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     check(proc.returncode == 2 and len(errors) == 1 and "413" in errors[0] and "max_upload_bytes" in errors[0],
@@ -1096,6 +1104,36 @@ def scenario_oversize(w):
     refused = w.wait_for_event(url, token, "upload_refused")
     check(refused[-1]["data"]["status"] == 413 and refused[-1]["data"]["head_sha"] == head_d, f"upload_refused: {refused[-1]}")
     ok("a report above max_upload_bytes leaves its head a failing check naming the size and the limit (upload_refused 413)")
+
+    # The same head refused again and again (a retrying CI, or a token holder flooding): 413 each
+    # time, but one upload_refused event and one failing check run, not one per request.
+    big_body = b"{" + b" " * 2_100_000 + b"}"
+    for i in range(20):
+        status, _, _ = http("POST", url + "/v1/analyses", body=big_body,
+                            headers={"Authorization": "Bearer " + token, "Content-Type": "application/json",
+                                     "Idempotency-Key": f"k-again-{i}", "Pgfence-Repository": REPO,
+                                     "Pgfence-Pull-Request": "7", "Pgfence-Head-Sha": head_d})
+        check(status == 413, f"a repeated oversize upload: {status}")
+    time.sleep(3)
+    events = w.audit(url, token)
+    refusals = [e for e in events if e["type"] == "upload_refused" and e["data"].get("head_sha") == head_d]
+    failing = [e for e in events if e["type"] == "check" and e["data"].get("head_sha") == head_d
+               and e["data"].get("conclusion") == "failure"]
+    check(len(refusals) == 1 and len(failing) == 1,
+          f"20 repeated oversize uploads of D: {len(refusals)} upload_refused events, {len(failing)} failing check runs")
+    ok("oversize uploads repeated for one head: 413 each, one upload_refused event and one failing check run")
+
+    # A commit that is not the pull request's head as GitHub announced it (main's commit here):
+    # 413 and no check, whatever the token.
+    base_sha = w.heads()[0]
+    status, _, _ = http("POST", url + "/v1/analyses", body=big_body,
+                        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json",
+                                 "Idempotency-Key": "k-base", "Pgfence-Repository": REPO,
+                                 "Pgfence-Pull-Request": "7", "Pgfence-Head-Sha": base_sha})
+    check(status == 413, f"an oversize upload naming main's commit: {status}")
+    time.sleep(2)
+    check(not w.governance_checks(base_sha), f"main's commit got a check: {w.governance_checks(base_sha)}")
+    ok("an oversize upload naming a commit that is not the pull request's head: 413 and no check")
 
     # alice approves commit D: no upload of D was accepted, so the approval binds to none (not to head0's).
     review(w, url, "alice", head_sha=head_d, body="D looks fine")
@@ -1138,11 +1176,11 @@ def scenario_oversize(w):
                                                  "Content-Type": "application/json", "Pgfence-Repository": REPO,
                                                  "Pgfence-Pull-Request": "7", "Pgfence-Head-Sha": ghost2}, 3_000_000)
     check(result in (413, "ConnectionResetError", "BrokenPipeError"), f"a chunked body past the limit: {result}")
-    run = w.wait_for_check(ghost2, "failure")
-    check("more than 2000000 bytes" in run["output"]["summary"], f"the chunked upload's check: {run['output']}")
+    time.sleep(2)
+    check(not w.governance_checks(ghost2), f"a chunked oversize upload of an unknown head got a check: {w.governance_checks(ghost2)}")
     status, _, _ = http("GET", url + "/healthz")
     check(status == 200, "the service answers after the chunked upload")
-    ok("a chunked upload growing past max_upload_bytes: reading stops at the limit, its head's check fails")
+    ok("a chunked upload growing past max_upload_bytes: reading stops at the limit; a head GitHub never announced gets no check")
 
     # Headers that name another head than a readable envelope: refused (422).
     h = {"Authorization": "Bearer " + token, "Content-Type": "application/json", "Idempotency-Key": "k-mismatch",
@@ -1157,11 +1195,96 @@ def scenario_oversize(w):
     ok("every request to GitHub validated")
 
 
+
+def vm_hwm_mb(pid):
+    """The process's peak resident memory (VmHWM), in MB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    raise Failed(f"no VmHWM for {pid}")
+
+
+def raw_request(url, head, body=b"", timeout=60):
+    """Sends raw bytes (headers then body, the body possibly in pieces); the status line's code, or
+    the error's name when the service closed the connection first."""
+    parts = urllib.parse.urlsplit(url)
+    s = socket.create_connection((parts.hostname, parts.port), timeout=timeout)
+    try:
+        s.sendall(head)
+        for piece in ([body] if isinstance(body, bytes) else body):
+            s.sendall(piece)
+        data = b""
+        while b"\r\n" not in data:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        line = data.split(b"\r\n", 1)[0].decode(errors="replace").split()
+        return int(line[1]) if len(line) > 1 else "closed"
+    except OSError as e:
+        return type(e).__name__
+    finally:
+        s.close()
+
+
+def scenario_body_limits(w):
+    """Red team (issue #32): request bodies are read with a limit on every route, before any
+    signature or route check. cpp-httplib 0.11 inflates a gzip body into memory and bounds no
+    chunked body by itself: a compressed body is refused from its headers (415), the webhook's
+    body is read up to GitHub's 25 MB cap (413 past it), a form or unknown route's up to 64 KiB;
+    the service's peak memory stays bounded."""
+    config, token, url = signoff_world(w, 'approvers = ["alice"]\n')
+    pid = w.services[-1].pid  # `pgfence serve` execs pgfence-serve: the same process
+    host = urllib.parse.urlsplit(url).netloc
+    start = vm_hwm_mb(pid)
+
+    # A gzip bomb (200 MB of zeros in about 200 KB) on the unsigned webhook route, on the sign-in
+    # page's route and on the upload route: 415 from the headers, nothing inflated.
+    bomb = gzip.compress(b"\0" * (200 << 20), 9)
+    for path, extra in (("/v1/github/webhook", "X-GitHub-Event: ping\r\n"), ("/login", ""), ("/logout", ""),
+                        ("/v1/analyses", f"Authorization: Bearer {token}\r\nIdempotency-Key: k-gz\r\n")):
+        head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n{extra}"
+                f"Content-Encoding: gzip\r\nContent-Length: {len(bomb)}\r\n\r\n").encode()
+        status = raw_request(url, head, bomb)
+        check(status in (415, "ConnectionResetError", "BrokenPipeError"), f"a gzip bomb on POST {path}: {status}")
+    after_bomb = vm_hwm_mb(pid)
+    check(after_bomb < start + 60, f"the gzip bombs raised the service's peak memory from {start} to {after_bomb} MB")
+    ok(f"gzip bombs on the webhook, page and upload routes: 415 before any inflating (peak memory {start} -> {after_bomb} MB)")
+
+    # A chunked webhook of 100 MB (no Content-Length): reading stops at 25 MB.
+    piece = b"x" * (1 << 20)
+    chunk = f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+    head = (f"POST /v1/github/webhook HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Transfer-Encoding: chunked\r\nX-GitHub-Event: ping\r\n\r\n").encode()
+    status = raw_request(url, head, iter([chunk] * 100 + [b"0\r\n\r\n"]))
+    check(status in (413, "ConnectionResetError", "BrokenPipeError"), f"a 100 MB chunked webhook: {status}")
+    after_chunked = vm_hwm_mb(pid)
+    check(after_chunked < start + 90, f"a 100 MB chunked webhook raised the service's peak memory from {start} to {after_chunked} MB")
+    ok(f"a 100 MB chunked webhook: {status}, reading stopped at GitHub's cap (peak memory {start} -> {after_chunked} MB)")
+
+    # Routes that read no body of their own: a chunked body (411) or one above 64 KiB (413), unread.
+    head = (f"POST /logout HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
+    status = raw_request(url, head, iter([chunk] * 50 + [b"0\r\n\r\n"]))
+    check(status in (411, "ConnectionResetError", "BrokenPipeError"), f"a chunked sign-out form: {status}")
+    status, _, _ = http("POST", url + "/no/such/route", body=b"x" * 200_000)
+    check(status == 413, f"200 KB posted to an unknown route: {status}")
+    check(vm_hwm_mb(pid) < start + 90, f"peak memory {vm_hwm_mb(pid)} MB")
+    ok("a chunked form and an oversize body on an unknown route: 411 and 413, unread")
+
+    # Signed webhooks still arrive (uncompressed, with their Content-Length), and the service answers.
+    status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    check(status == 202, f"a signed webhook after the attacks: {status}")
+    status, _, _ = http("GET", url + "/healthz")
+    check(status == 200, f"healthz after the attacks: {status}")
+    ok("signed webhooks are still accepted and the service answers")
+
+
 SCENARIOS = {"loop": scenario_loop, "org_policy": scenario_org_policy, "faults": scenario_faults, "restart": scenario_restart, "replicas": scenario_replicas,
              "tamper": scenario_tamper, "signoff": scenario_signoff, "exemptions": scenario_exemptions,
              "integrity": scenario_integrity, "exemption_rewrite": scenario_exemption_rewrite,
              "exemption_binding": scenario_exemption_binding, "commit_cap": scenario_commit_cap,
-             "oversize": scenario_oversize}
+             "oversize": scenario_oversize, "body_limits": scenario_body_limits}
 
 
 def run_world(args, name, scenario):

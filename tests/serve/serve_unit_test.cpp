@@ -8,7 +8,10 @@
 #include <tuple>
 #include <vector>
 
+#include <httplib.h>
+
 #include "serve/audit.hpp"
+#include "serve/body_limits.hpp"
 #include "serve/binding.hpp"
 #include "serve/config.hpp"
 #include "serve/crypto.hpp"
@@ -540,4 +543,40 @@ TEST_CASE("an oversize upload's reason names its size, the limit and what to do"
     UploadBody stopped = exact;
     stopped.size_exact = false;
     CHECK(oversize_reason(stopped, 2000000).find("the report (more than 2000000 bytes) is larger") != std::string::npos);
+}
+
+TEST_CASE("request bodies: refused from their headers before any byte is read", "[serve]") {
+    auto request = [](const std::string& method, const std::string& path,
+                      std::vector<std::pair<std::string, std::string>> headers) {
+        httplib::Request req;
+        req.method = method;
+        req.path = path;
+        for (auto& [name, value] : headers) req.headers.emplace(name, value);
+        return req;
+    };
+    auto status = [](const httplib::Request& req) {
+        auto refused = refuse_before_body(req);
+        return refused ? refused->status : 0;
+    };
+    // Any compressed body, on any route: nothing is inflated.
+    CHECK(status(request("POST", "/v1/github/webhook", {{"Content-Encoding", "gzip"}, {"Content-Length", "10"}})) == 415);
+    CHECK(status(request("POST", "/v1/analyses", {{"Content-Encoding", "deflate"}})) == 415);
+    CHECK(status(request("POST", "/login", {{"Content-Encoding", " BR"}, {"Content-Length", "3"}})) == 415);
+    CHECK(status(request("GET", "/", {{"Content-Encoding", "identity"}, {"Content-Encoding", "gzip"}})) == 415);
+    CHECK(status(request("POST", "/v1/analyses", {{"Content-Encoding", "Identity"}})) == 0);
+    // The two routes that read their own body with a limit: chunked or any length goes to them.
+    CHECK(status(request("POST", "/v1/github/webhook", {{"Transfer-Encoding", "chunked"}})) == 0);
+    CHECK(status(request("POST", "/v1/analyses", {{"Content-Length", "999999999999"}})) == 0);
+    // Others: one Content-Length of at most 64 KiB.
+    CHECK(status(request("POST", "/logout", {{"Content-Length", "0"}})) == 0);
+    CHECK(status(request("POST", "/logout", {{"Content-Length", "65536"}})) == 0);
+    CHECK(status(request("POST", "/logout", {{"Content-Length", "65537"}})) == 413);
+    CHECK(status(request("POST", "/logout", {{"Transfer-Encoding", "chunked"}})) == 411);
+    CHECK(status(request("POST", "/logout", {})) == 411);
+    CHECK(status(request("PUT", "/v1/analyses", {{"Content-Length", "1"}, {"Content-Length", "1"}})) == 411);
+    CHECK(status(request("DELETE", "/x", {{"Content-Length", "-1"}})) == 400);
+    CHECK(status(request("POST", "/x", {{"Content-Length", "99999999999999999999999"}})) == 400);
+    // No body read for these methods.
+    CHECK(status(request("GET", "/healthz", {})) == 0);
+    CHECK(status(request("GET", "/v1/audit", {{"Transfer-Encoding", "chunked"}})) == 0);
 }
