@@ -683,6 +683,7 @@ private:
     const Catalog* m_catalog;
     std::string m_walk;  // the keyset walk of the batched UPDATE whose recipe is being taken
     std::string walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const;
+    std::string fold_blocker(const std::string& table) const;
     std::vector<Unit> m_before, m_now, m_backfill, m_settle, m_validate, m_finish, m_later;
     std::map<std::string, std::string> m_settings;  // SET statements in force, by name
     std::set<std::string> m_replaced;
@@ -848,11 +849,26 @@ std::string Composer::walk_key(std::size_t i, const std::string& table, std::vec
     return {};
 }
 
+// Why an UPDATE of every row of `table` cannot become a new column's DEFAULT, "" when it can: a
+// DEFAULT fills the rows without firing triggers or rules, and fills children's rows too, so the
+// catalog must know the table and that it has none of these.
+std::string Composer::fold_blocker(const std::string& table) const {
+    const RelationInfo* rel = m_catalog != nullptr ? m_catalog->find(table_key(table)) : nullptr;
+    if (rel == nullptr || rel->kind != "table") return "no history defines " + table + " as a plain table";
+    if (!rel->children.empty() || !rel->parent.empty()) return table + " has partitions or inheritance children or parents";
+    if (!rel->triggers.empty() || !rel->rules.empty()) return table + " has triggers or rules, which the UPDATE fires";
+    bool fires = std::any_of(rel->attached.begin(), rel->attached.end(), [](const AttachedFunction& f) {
+        return !f.trigger.empty() || (f.events & AttachedFunction::Update) != 0;
+    });
+    if (fires) return table + " runs functions when updated";
+    return {};
+}
+
 void Composer::survey() {
     m_survey = plan_survey::survey(m_report, m_stmts, m_down, m_by_statement, [this](std::size_t i, const std::string& table) {
         std::vector<plan_walk::KeyColumn> key;
         return walk_key(i, table, key);
-    });
+    }, [this](std::size_t, const std::string& table) { return fold_blocker(table); });
     for (const auto& [i, text] : m_survey.notes) note(i, text);
 }
 
@@ -1417,8 +1433,11 @@ PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,
         FileReport r = analyze_text("plan-step-" + std::to_string(k + 1) + ".sql", text, step_options, {}, catalog);
         for (const auto& s : r.statements) {
             if (s.status == StatementStatus::Unparsable) {
-                (original_high.count("unparsable-statement") > 0 ? out.kept : out.problems).push_back(step.title + ": line " + std::to_string(s.span.start.line) + " does not parse" +
-                                       (s.parse_error ? ": " + s.parse_error->message : std::string()));
+                std::string problem = step.title + ": line " + std::to_string(s.span.start.line) + " does not parse" +
+                                      (s.parse_error ? ": " + s.parse_error->message : std::string());
+                bool kept = original_high.count("unparsable-statement") > 0;
+                if (!kept && out.unparsable.empty()) out.unparsable = problem;
+                (kept ? out.kept : out.problems).push_back(std::move(problem));
             }
         }
         for (const auto& f : r.findings) {
