@@ -694,6 +694,7 @@ private:
     std::vector<std::vector<const Finding*>> m_by_statement;  // the findings on each statement
     plan_survey::Survey m_survey;  // what the file adds, and how each batchable UPDATE runs
     std::set<std::string> m_batched;                 // tables whose backfill the plan batches, so far
+    int m_search_path_line = 0;                      // the first SET or RESET of search_path (or RESET ALL), 0: none
     std::set<std::string> m_noted;                   // notes given, once each
     std::set<std::string> m_seen;                    // statement_key of every statement in the plan so far
     // Constraints the file drops that may be a primary key or unique constraint, by table_key:
@@ -885,6 +886,16 @@ void Composer::statement(std::size_t i) {
     if (node != nullptr && pg::as<TransactionStmt>(node) != nullptr) return;
     if (const auto* set = pg::as<VariableSetStmt>(node)) {
         std::string name(pg::text(set->name));
+        // The file's SETs start every migration of the plan: one that changes search_path after
+        // statements that name relations would change what they name.
+        if (name == "search_path" || set->kind == VAR_RESET_ALL) {
+            if (m_search_path_line == 0) m_search_path_line = s.span.start.line;
+            if (m_declined.empty() && std::any_of(m_stmts.begin(), m_stmts.begin() + static_cast<std::ptrdiff_t>(std::min(i, m_stmts.size())),
+                                                  [&](const pg::Node* n) { return n != nullptr && !pg::is<VariableSetStmt>(n) && !pg::is<TransactionStmt>(n); })) {
+                m_declined = "line " + std::to_string(s.span.start.line) + " changes search_path after statements that name relations; the "
+                             "plan starts each migration with the file's SETs, which would change what those statements name";
+            }
+        }
         if (name.empty()) name = "(all)";
         if (set->kind == VAR_RESET_ALL) m_settings.clear();
         else m_settings[name] = with_semicolon(s.sql);
@@ -1215,6 +1226,10 @@ Plan Composer::compose() {
     // A rule with a finding the plan keeps as written is not one the plan resolves.
     for (const auto& rule : m_kept_rules) m_replaced.erase(rule);
 
+    if (m_declined.empty() && m_search_path_line > 0 && !m_batched.empty()) {
+        m_declined = "line " + std::to_string(m_search_path_line) + " sets search_path, which a batched walk out of band would not run "
+                     "with, so it could update another table of the same name";
+    }
     Plan plan;
     if (!m_declined.empty()) {
         plan.summary = "no plan offered";
