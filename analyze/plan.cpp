@@ -683,6 +683,7 @@ private:
     const Catalog* m_catalog;
     std::string m_walk;  // the keyset walk of the batched UPDATE whose recipe is being taken
     std::string walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const;
+    std::string fold_blocker(const std::string& table) const;
     std::vector<Unit> m_before, m_now, m_backfill, m_settle, m_validate, m_finish, m_later;
     std::map<std::string, std::string> m_settings;  // SET statements in force, by name
     std::set<std::string> m_replaced;
@@ -693,6 +694,7 @@ private:
     std::vector<std::vector<const Finding*>> m_by_statement;  // the findings on each statement
     plan_survey::Survey m_survey;  // what the file adds, and how each batchable UPDATE runs
     std::set<std::string> m_batched;                 // tables whose backfill the plan batches, so far
+    int m_search_path_line = 0;                      // the first SET or RESET of search_path (or RESET ALL), 0: none
     std::set<std::string> m_noted;                   // notes given, once each
     std::set<std::string> m_seen;                    // statement_key of every statement in the plan so far
     // Constraints the file drops that may be a primary key or unique constraint, by table_key:
@@ -848,11 +850,26 @@ std::string Composer::walk_key(std::size_t i, const std::string& table, std::vec
     return {};
 }
 
+// Why an UPDATE of every row of `table` cannot become a new column's DEFAULT, "" when it can: a
+// DEFAULT fills the rows without firing triggers or rules, and fills children's rows too, so the
+// catalog must know the table and that it has none of these.
+std::string Composer::fold_blocker(const std::string& table) const {
+    const RelationInfo* rel = m_catalog != nullptr ? m_catalog->find(table_key(table)) : nullptr;
+    if (rel == nullptr || rel->kind != "table") return "no history defines " + table + " as a plain table";
+    if (!rel->children.empty() || !rel->parent.empty()) return table + " has partitions or inheritance children or parents";
+    if (!rel->triggers.empty() || !rel->rules.empty()) return table + " has triggers or rules, which the UPDATE fires";
+    bool fires = std::any_of(rel->attached.begin(), rel->attached.end(), [](const AttachedFunction& f) {
+        return !f.trigger.empty() || (f.events & AttachedFunction::Update) != 0;
+    });
+    if (fires) return table + " runs functions when updated";
+    return {};
+}
+
 void Composer::survey() {
     m_survey = plan_survey::survey(m_report, m_stmts, m_down, m_by_statement, [this](std::size_t i, const std::string& table) {
         std::vector<plan_walk::KeyColumn> key;
         return walk_key(i, table, key);
-    });
+    }, [this](std::size_t, const std::string& table) { return fold_blocker(table); });
     for (const auto& [i, text] : m_survey.notes) note(i, text);
 }
 
@@ -869,6 +886,16 @@ void Composer::statement(std::size_t i) {
     if (node != nullptr && pg::as<TransactionStmt>(node) != nullptr) return;
     if (const auto* set = pg::as<VariableSetStmt>(node)) {
         std::string name(pg::text(set->name));
+        // The file's SETs start every migration of the plan: one that changes search_path after
+        // statements that name relations would change what they name.
+        if (name == "search_path" || set->kind == VAR_RESET_ALL) {
+            if (m_search_path_line == 0) m_search_path_line = s.span.start.line;
+            if (m_declined.empty() && std::any_of(m_stmts.begin(), m_stmts.begin() + static_cast<std::ptrdiff_t>(std::min(i, m_stmts.size())),
+                                                  [&](const pg::Node* n) { return n != nullptr && !pg::is<VariableSetStmt>(n) && !pg::is<TransactionStmt>(n); })) {
+                m_declined = "line " + std::to_string(s.span.start.line) + " changes search_path after statements that name relations; the "
+                             "plan starts each migration with the file's SETs, which would change what those statements name";
+            }
+        }
         if (name.empty()) name = "(all)";
         if (set->kind == VAR_RESET_ALL) m_settings.clear();
         else m_settings[name] = with_semicolon(s.sql);
@@ -1199,6 +1226,10 @@ Plan Composer::compose() {
     // A rule with a finding the plan keeps as written is not one the plan resolves.
     for (const auto& rule : m_kept_rules) m_replaced.erase(rule);
 
+    if (m_declined.empty() && m_search_path_line > 0 && !m_batched.empty()) {
+        m_declined = "line " + std::to_string(m_search_path_line) + " sets search_path, which a batched walk out of band would not run "
+                     "with, so it could update another table of the same name";
+    }
     Plan plan;
     if (!m_declined.empty()) {
         plan.summary = "no plan offered";
@@ -1431,8 +1462,11 @@ PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,
         FileReport r = analyze_text("plan-step-" + std::to_string(k + 1) + ".sql", text, step_options, {}, catalog);
         for (const auto& s : r.statements) {
             if (s.status == StatementStatus::Unparsable) {
-                (original_high.count("unparsable-statement") > 0 ? out.kept : out.problems).push_back(step.title + ": line " + std::to_string(s.span.start.line) + " does not parse" +
-                                       (s.parse_error ? ": " + s.parse_error->message : std::string()));
+                std::string problem = step.title + ": line " + std::to_string(s.span.start.line) + " does not parse" +
+                                      (s.parse_error ? ": " + s.parse_error->message : std::string());
+                bool kept = original_high.count("unparsable-statement") > 0;
+                if (!kept && out.unparsable.empty()) out.unparsable = problem;
+                (kept ? out.kept : out.problems).push_back(std::move(problem));
             }
         }
         for (const auto& f : r.findings) {

@@ -52,6 +52,9 @@ struct PlanCheck {
     // HIGH or CRITICAL findings of rules with no safe form (LOCK TABLE, say), which the original
     // file raises too: the plan keeps those statements as written.
     std::vector<std::string> kept;
+    // The first of `problems` that is a statement of the plan that does not parse: such a plan
+    // is not offered (`--format plan` writes none of its files). "" when there is none.
+    std::string unparsable;
     [[nodiscard]] bool clean() const { return problems.empty() && kept.empty(); }
     [[nodiscard]] bool resolved() const { return problems.empty(); }
 };

@@ -2,7 +2,9 @@
 
 #include <array>
 
+#include "analyze/pg_parser.hpp"
 #include "analyze/pg_walk.hpp"
+#include "analyze/tokens.hpp"
 #include "analyze/rules/common.hpp"
 
 namespace pgfence::analyze::plan_shapes {
@@ -124,25 +126,54 @@ std::string single_set_value(std::string_view sql) {
     return value;
 }
 
-std::string with_default(std::string_view clause, std::string_view value, std::string& old) {
-    old.clear();
-    std::size_t at = rules::find_keyword(clause, 0, clause.size(), "DEFAULT");
-    std::string text(clause);
-    while (!text.empty() && is_space(text.back())) text.pop_back();
-    if (at == std::string_view::npos) return text + " DEFAULT " + std::string(value);
-    // The expression runs to the next column constraint's keyword, or to the end.
-    std::size_t end = text.size();
-    static constexpr std::array<std::string_view, 11> k_next = {"NOT", "NULL", "CONSTRAINT", "CHECK", "UNIQUE", "PRIMARY",
-                                                                "REFERENCES", "GENERATED", "COLLATE", "DEFERRABLE", "INITIALLY"};
-    for (std::string_view kw : k_next) {
-        std::size_t k = rules::find_keyword(text, at + 7, text.size(), kw);
-        if (k != std::string_view::npos && k < end) end = k;
+bool is_expression(std::string_view text) {
+    Tokenizer tokens(text);
+    for (Token t; tokens.next(t);) {
+        if (t.is_comment() || t.is_symbol(text, ';')) return false;  // the parser would read only what comes before
     }
-    std::string expression = rules::trim(std::string_view(text).substr(at + 7, end - at - 7));
-    if (expression.empty() || expression.find("--") != std::string::npos || expression.find("/*") != std::string::npos) return {};
+    ParsedStatement parsed = parse_statement("SELECT " + std::string(text));
+    const auto* select = parsed.failure ? nullptr : pg::as<SelectStmt>(parsed.stmt);
+    if (select == nullptr || pg::length(select->targetList) != 1 || select->op != SETOP_NONE) return false;
+    const auto* target = pg::as<ResTarget>(pg::nth(select->targetList, 0));
+    return target != nullptr && target->name == nullptr && select->intoClause == nullptr && select->fromClause == nullptr &&
+           select->whereClause == nullptr && select->groupClause == nullptr && select->havingClause == nullptr &&
+           select->windowClause == nullptr && select->distinctClause == nullptr && select->sortClause == nullptr &&
+           select->limitOffset == nullptr && select->limitCount == nullptr && select->lockingClause == nullptr &&
+           select->valuesLists == nullptr && select->withClause == nullptr;
+}
+
+std::string with_default(std::string_view sql, std::size_t begin, std::size_t end, const ColumnDef* def, std::string_view value,
+                         std::string& old) {
+    old.clear();
+    if (def == nullptr || begin > end || end > sql.size()) return {};
+    const Constraint* d = nullptr;
+    for (const Constraint* c : pg::each<Constraint>(def->constraints)) {
+        if (c->contype != CONSTR_DEFAULT) continue;
+        if (d != nullptr) return {};  // two DEFAULTs: PostgreSQL refuses the statement
+        d = c;
+    }
+    std::string clause = rules::trim(sql.substr(begin, end - begin));
+    if (d == nullptr) return clause + " DEFAULT " + std::string(value);
+    if (d->location < 0 || static_cast<std::size_t>(d->location) < begin) return {};
+    std::size_t at = rules::find_keyword(sql, static_cast<std::size_t>(d->location), end, "DEFAULT");
+    if (at == std::string_view::npos) return {};
+    // The expression runs to where the parser found what follows it, or to the clause's end.
+    std::size_t stop = end;
+    auto cut = [&](int location) {
+        if (location >= 0 && static_cast<std::size_t>(location) > at && static_cast<std::size_t>(location) < stop) {
+            stop = static_cast<std::size_t>(location);
+        }
+    };
+    for (const Constraint* c : pg::each<Constraint>(def->constraints)) cut(c->location);
+    if (def->collClause != nullptr) cut(def->collClause->location);
+    std::string expression = rules::trim(sql.substr(at + 7, stop - at - 7));
+    if (expression.empty() || expression.find("--") != std::string::npos || expression.find("/*") != std::string::npos ||
+        !is_expression(expression)) {
+        return {};
+    }
     old = expression;
-    std::string tail = end < text.size() ? " " + text.substr(end) : std::string();
-    return text.substr(0, at) + "DEFAULT " + std::string(value) + tail;
+    std::string tail = rules::trim(sql.substr(stop, end - stop));
+    return rules::trim(sql.substr(begin, at - begin)) + " DEFAULT " + std::string(value) + (tail.empty() ? "" : " " + tail);
 }
 
 }  // namespace pgfence::analyze::plan_shapes

@@ -32,9 +32,15 @@ struct UpdateReads {
 // written; "" when the text does not cut cleanly (a comment in it, say).
 [[nodiscard]] std::string single_set_value(std::string_view sql);
 
-// The ADD COLUMN clause `clause` ("ADD COLUMN c boolean DEFAULT true") with its DEFAULT's
-// expression replaced by `value`, or a DEFAULT added when it has none; "" when the DEFAULT's
-// expression cannot be cut from the text. `old` gets the expression it had ("" when none).
-[[nodiscard]] std::string with_default(std::string_view clause, std::string_view value, std::string& old);
+// The ADD COLUMN clause at [begin, end) of `sql` (the statement the parser read; `def` its
+// column) with its DEFAULT's expression replaced by `value`, or a DEFAULT added when it has none;
+// "" when the expression cannot be cut from the text. The expression runs from the DEFAULT
+// keyword to where the parser found the column's next constraint or COLLATE (a keyword inside
+// the expression, as in CASE ... ELSE NULL END, is not a cut), and must parse back as one
+// expression. `old` gets the expression it had ("" when none).
+[[nodiscard]] std::string with_default(std::string_view sql, std::size_t begin, std::size_t end, const ColumnDef* def,
+                                       std::string_view value, std::string& old);
+// Does `text` parse as one expression, and nothing else ("1 +", "1 FROM t" do not)?
+[[nodiscard]] bool is_expression(std::string_view text);
 
 }  // namespace pgfence::analyze::plan_shapes

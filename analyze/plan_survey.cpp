@@ -32,8 +32,8 @@ namespace {
 class Surveyor {
 public:
     Surveyor(const FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-             const std::vector<std::vector<const Finding*>>& by_statement, const NoWalk& no_walk)
-        : m_report(report), m_stmts(stmts), m_down(down), m_by_statement(by_statement), m_no_walk(no_walk) {}
+             const std::vector<std::vector<const Finding*>>& by_statement, const NoWalk& no_walk, const NoWalk& no_fold)
+        : m_report(report), m_stmts(stmts), m_down(down), m_by_statement(by_statement), m_no_walk(no_walk), m_no_fold(no_fold) {}
     Survey take() {
         run();
         return std::move(m_out);
@@ -49,6 +49,7 @@ private:
     const std::vector<bool>& m_down;
     const std::vector<std::vector<const Finding*>>& m_by_statement;
     const NoWalk& m_no_walk;
+    const NoWalk& m_no_fold;
     // Columns this file adds, by table: the statement that adds each, and whether it has a
     // default at the statement being read.
     struct Added {
@@ -141,17 +142,26 @@ void Surveyor::decide_update(std::size_t i) {
         for (std::size_t j = a + 1; alter != nullptr && j < i; ++j) quiet_between = quiet_between && !touches(m_report.statements[j], table);
         bool plain_add = alter != nullptr && m_out.instant.count(a) == 0 &&
                          std::none_of(m_by_statement[a].begin(), m_by_statement[a].end(), [](const Finding* f) { return f->recipe.has_value(); });
+        // A SET between them (search_path, say) may make the two name different tables.
+        for (std::size_t j = a + 1; alter != nullptr && j < i; ++j) quiet_between = quiet_between && !pg::is<VariableSetStmt>(m_stmts[j]);
+        // UPDATE ONLY leaves the rows of children (which the ADD COLUMN gives the column too) as
+        // they were; a DEFAULT does not. Children, triggers and rules are the catalog's to rule out.
+        bool same_rows = update->relation->inh && (!m_no_fold || m_no_fold(i, table).empty());
         std::string value = plan_shapes::single_set_value(m_report.statements[i].sql);
-        std::size_t head_end = 0;
+        std::vector<AlterClause> clauses;
+        if (plain_add && quiet_between && same_rows && !value.empty()) clauses = alter_clauses(m_report.statements[a].sql, alter);
         std::vector<std::string> pieces;
-        if (plain_add && quiet_between && !value.empty()) pieces = subcommand_texts(m_report.statements[a], alter, &head_end);
+        for (const AlterClause& c : clauses) pieces.push_back(rules::trim(std::string_view(m_report.statements[a].sql).substr(c.begin, c.end - c.begin)));
+        std::size_t head_end = clauses.empty() ? 0 : clauses.front().begin;
         int k = 0;
         std::string old, folded;
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter != nullptr && !pieces.empty() ? alter->cmds : nullptr)) {
             const auto* def = pg::as<ColumnDef>(cmd->def);
+            // ADD COLUMN IF NOT EXISTS of a column that exists adds nothing: the UPDATE must run.
             if (cmd->subtype == AT_AddColumn && def != nullptr && pg::text(def->colname) == column->first &&
-                static_cast<std::size_t>(k) < pieces.size()) {
-                folded = plan_shapes::with_default(pieces[static_cast<std::size_t>(k)], value, old);
+                static_cast<std::size_t>(k) < pieces.size() && !cmd->missing_ok) {
+                const AlterClause& c = clauses[static_cast<std::size_t>(k)];
+                folded = plan_shapes::with_default(m_report.statements[a].sql, c.begin, c.end, def, value, old);
                 if (!folded.empty()) pieces[static_cast<std::size_t>(k)] = folded;
             }
             ++k;
@@ -201,8 +211,8 @@ void Surveyor::decide_update(std::size_t i) {
 }  // namespace
 
 Survey survey(const FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-              const std::vector<std::vector<const Finding*>>& by_statement, const NoWalk& no_walk) {
-    return Surveyor(report, stmts, down, by_statement, no_walk).take();
+              const std::vector<std::vector<const Finding*>>& by_statement, const NoWalk& no_walk, const NoWalk& no_fold) {
+    return Surveyor(report, stmts, down, by_statement, no_walk, no_fold).take();
 }
 
 }  // namespace pgfence::analyze::plan_survey

@@ -46,9 +46,11 @@ struct Survey {
 // `by_statement` the findings on each statement.
 // `no_walk(i, table)`: why the UPDATE of statement i cannot be walked out of band (its table's
 // primary key is not known, say), "" when it can; such an UPDATE is kept as its own migration.
+// `no_fold(i, table)`: why the UPDATE of statement i cannot become its column's DEFAULT (the
+// table has children or triggers, or is not known), "" when it can.
 using NoWalk = std::function<std::string(std::size_t, const std::string&)>;
 [[nodiscard]] Survey survey(const FileReport& report, const std::vector<const pg::Node*>& stmts,
                             const std::vector<bool>& down, const std::vector<std::vector<const Finding*>>& by_statement,
-                            const NoWalk& no_walk);
+                            const NoWalk& no_walk, const NoWalk& no_fold);
 
 }  // namespace pgfence::analyze::plan_survey

@@ -438,7 +438,8 @@ namespace {
 
 // --format plan: each file's migration plan written under `folder` (the files the tool expects,
 // at the paths the plan names), each plan analysed again from the schema its file started from.
-// Says what it wrote on `out`; false when a file cannot be written.
+// Says what it wrote on `out`; false when a file cannot be written, or a plan is not written
+// because a statement of it does not parse (pgfence's bug).
 bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, const std::string& folder,
                  const PlanHint& hint, std::ostream& out, std::ostream& err) {
     // One replay per migration set (its folder; a Prisma or diesel migration's parent folder):
@@ -456,8 +457,18 @@ bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, c
             out << annotate::printable(file.path) << ": no plan offered, no file written: "
                 << annotate::printable(file.plan->declined) << "\n";
         } else if (file.plan) {
-            ++plans;
             analyze::PlanCheck check = analyze::check_plan(file, options, replay.snapshot());
+            if (!check.unparsable.empty()) {
+                // A plan with a statement that does not parse is pgfence's bug, never written.
+                ++declined;
+                std::string why = "pgfence could not compose a valid plan: " + check.unparsable;
+                out << annotate::printable(file.path) << ": no plan offered, no file written: " << annotate::printable(why) << "\n";
+                err << "error: " << annotate::printable(file.path) << ": pgfence bug: " << annotate::printable(why) << "\n";
+                ok = false;
+                if (!file.error && !file.skipped) replay.replay_file(file.path);
+                continue;
+            }
+            ++plans;
             clean += check.clean() ? 1 : 0;
             resolved += check.resolved() ? 1 : 0;
             out << annotate::printable(file.path) << ": " << annotate::printable(file.plan->summary) << "\n";
