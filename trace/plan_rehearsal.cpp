@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <atomic>
+#include <optional>
 #include <cctype>
 #include <chrono>
 #include <filesystem>
@@ -139,6 +140,19 @@ std::vector<std::string> touched_tables(const analyze::FileReport& report) {
     return out;
 }
 
+// A connection for a step's own statements, with the statement time limit; none, with the step
+// failed saying why, when the server cannot be reached.
+std::optional<Connection> open_for_step(const std::string& conninfo, std::chrono::seconds limit, PlanStepTrace& out) {
+    auto c = Connection::open(conninfo);
+    if (!c) {
+        out.ok = false;
+        out.outcome = "failed: cannot connect: " + c.error().message;
+        return std::nullopt;
+    }
+    c->set_time_limit(limit);
+    return std::move(*c);
+}
+
 }  // namespace
 
 std::vector<std::string> Tracer::seed_rows(const std::string& table, bool nulls) {
@@ -181,13 +195,8 @@ void Tracer::backfill(const analyze::PlanStep& step, PlanStepTrace& out) {
     // The plan's keyset walk (analyze/plan_walk.hpp): one DO block that commits each batch, run
     // as it is, alone and outside a transaction block, as the plan tells a person to.
     if (step.sql.find("DO $pgfence_walk$") != std::string::npos) {
-        auto c = Connection::open(sql_conninfo(m_base_db));
-        if (!c) {
-            out.ok = false;
-            out.outcome = "failed: cannot connect: " + c.error().message;
-            return;
-        }
-        c->set_time_limit(m_options.statement_limit);
+        auto c = open_for_step(sql_conninfo(m_base_db), m_options.statement_limit, out);
+        if (!c) return;
         auto r = c->query(step.sql);
         if (!r) {
             out.ok = false;
@@ -223,13 +232,8 @@ void Tracer::backfill(const analyze::PlanStep& step, PlanStepTrace& out) {
         }
         while ((at = batch.find("<value>")) != std::string::npos) batch.replace(at, 7, value);
     }
-    auto c = Connection::open(sql_conninfo(m_base_db));
-    if (!c) {
-        out.ok = false;
-        out.outcome = "failed: cannot connect: " + c.error().message;
-        return;
-    }
-    c->set_time_limit(m_options.statement_limit);
+    auto c = open_for_step(sql_conninfo(m_base_db), m_options.statement_limit, out);
+    if (!c) return;
     int batches = 0;
     for (; batches < 10000; ++batches) {
         auto r = c->query(batch);
