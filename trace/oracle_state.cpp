@@ -147,6 +147,38 @@ Result<EndState> dump_end_state(Connection& c) {
     return state;
 }
 
+std::set<std::pair<std::string, std::string>> unstable_columns(const EndState& a, const EndState& b) {
+    std::set<std::pair<std::string, std::string>> out;
+    for (const auto& [name, ta] : a.tables) {
+        auto it = std::find_if(b.tables.begin(), b.tables.end(), [&](const auto& t) { return t.first == name; });
+        if (it == b.tables.end() || it->second.columns != ta.columns) continue;
+        const TableRows& tb = it->second;
+        for (std::size_t j = 0; j < ta.columns.size(); ++j) {
+            std::vector<std::string> x, y;
+            for (const auto& row : ta.rows) x.push_back(row[j]);
+            for (const auto& row : tb.rows) y.push_back(row[j]);
+            std::sort(x.begin(), x.end());
+            std::sort(y.begin(), y.end());
+            if (x != y) out.emplace(name, ta.columns[j]);
+        }
+    }
+    return out;
+}
+
+void mask_columns(EndState& state, const std::set<std::pair<std::string, std::string>>& columns) {
+    for (auto& [name, t] : state.tables) {
+        bool masked = false;
+        for (std::size_t j = 0; j < t.columns.size(); ++j) {
+            if (columns.count({name, t.columns[j]}) == 0) continue;
+            for (auto& row : t.rows) {
+                if (row[j] != "N") row[j] = "V(a value)";
+            }
+            masked = true;
+        }
+        if (masked) std::sort(t.rows.begin(), t.rows.end());
+    }
+}
+
 std::string first_difference(const EndState& original, const EndState& plan) {
     std::map<std::string, std::string> a(original.schema.begin(), original.schema.end());
     std::map<std::string, std::string> b(plan.schema.begin(), plan.schema.end());

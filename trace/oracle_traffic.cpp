@@ -27,7 +27,9 @@ SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typtype, 
           JOIN pg_attribute pa ON pa.attrelid = f.confrelid AND pa.attnum = f.confkey[array_position(f.conkey, a.attnum)]
          WHERE f.conrelid = a.attrelid AND f.contype = 'f' AND a.attnum = ANY (f.conkey)
            AND f.confrelid <> f.conrelid
-         LIMIT 1)
+         LIMIT 1),
+       EXISTS (SELECT 1 FROM pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum
+                  AND pg_get_expr(d.adbin, d.adrelid) ~* '(now\(|current_timestamp|current_date|current_time|localtime|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday|random\(|gen_random_uuid|uuid_generate|uuidv[47])')
   FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
  WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
  ORDER BY a.attnum)sql";
@@ -83,7 +85,7 @@ std::string one_row(const std::string& table, const std::vector<std::string>& ol
     std::string order;
     for (const auto& c : old_columns) order += (order.empty() ? "" : ", ") + c + "::text";
     if (order.empty()) order = "1";
-    return "ctid = (SELECT ctid FROM " + table + " ORDER BY " + order + " OFFSET (({g}) % greatest(1, (SELECT count(*) FROM " +
+    return "ctid = (SELECT ctid FROM " + table + " ORDER BY " + order + ", ctid OFFSET (({g}) % greatest(1, (SELECT count(*) FROM " +
            table + "))) LIMIT 1)";
 }
 
@@ -114,6 +116,7 @@ Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const st
         col.name = r->value(i, 0);
         col.has_default = r->value(i, 6) == "t";
         col.key = r->value(i, 9) == "t";
+        col.volatile_default = r->value(i, 11) == "t";
         bool not_null = r->value(i, 5) == "t";
         bool generated = !r->value(i, 8).empty() || r->value(i, 7) == "a";
         if (!generated) {
@@ -187,7 +190,10 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
             }
         }
         std::vector<std::string> names;
-        for (const auto& c : *columns) names.push_back(c.name);
+        // Rows are picked by the columns whose values are the same in every copy.
+        for (const auto& c : *columns) {
+            if (!c.volatile_default) names.push_back(c.name);
+        }
         out.old_release.push_back(insert_of(table, insertable(*columns, {})));
         auto target = std::find_if(columns->begin(), columns->end(), [](const ColumnExpression& c) { return !c.key && !c.expression.empty(); });
         if (target != columns->end()) {
@@ -214,7 +220,7 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
         std::string set;
         for (const auto& c : *columns) {
             if (old_names.count(c.name)) {
-                kept.push_back(c.name);
+                if (!c.volatile_default) kept.push_back(c.name);
                 continue;
             }
             fresh.insert(c.name);

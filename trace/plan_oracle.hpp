@@ -5,6 +5,7 @@
 // application traffic between the steps in every copy. The plan is proven when some k gives the
 // same end state (schema and every row) and no write that the original let through failed.
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,7 @@ struct ColumnExpression {
     bool has_default = false;
     bool key = false;  // in a primary key, unique or foreign key constraint
     bool parent_row = false;  // the expression picks a row of a foreign key's parent
+    bool volatile_default = false;  // its default reads the clock or a random source
 };
 [[nodiscard]] Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table, bool nulls = true);
 
@@ -88,6 +90,12 @@ struct EndState {
     std::vector<std::pair<std::string, TableRows>> tables;    // sorted by name
 };
 [[nodiscard]] Result<EndState> dump_end_state(Connection& c);
+// The columns (table, column) whose values differ between two runs of the original on copies of
+// one database: values the file takes from the clock or a random source (an UPDATE setting
+// gen_random_uuid()), which no plan can reproduce.
+[[nodiscard]] std::set<std::pair<std::string, std::string>> unstable_columns(const EndState& a, const EndState& b);
+// Those columns compared by whether they are NULL only.
+void mask_columns(EndState& state, const std::set<std::pair<std::string, std::string>>& columns);
 // "" when equal, else the first difference, in a line (raw: renderers escape it).
 [[nodiscard]] std::string first_difference(const EndState& original, const EndState& plan);
 
