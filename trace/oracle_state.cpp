@@ -117,9 +117,7 @@ Result<EndState> dump_end_state(Connection& c) {
         "SELECT c.oid::regclass::text, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attname),"
         // A column whose default reads the clock or a random source holds a different value in
         // each copy for the same write: it is compared by whether it is NULL.
-        " string_agg(CASE WHEN EXISTS (SELECT 1 FROM pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum"
-        "   AND pg_get_expr(d.adbin, d.adrelid) ~* '(now\\(|current_timestamp|current_date|current_time|localtime|clock_timestamp"
-        "|statement_timestamp|transaction_timestamp|timeofday|random\\(|gen_random_uuid|uuid_generate|uuidv[47])')"
+        " string_agg(CASE WHEN " + std::string(k_unstable_default) +
         "   THEN '(' || quote_ident(a.attname) || ' IS NULL)::text' ELSE quote_ident(a.attname) || '::text' END, ', ' ORDER BY a.attname)"
         " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"

@@ -11,8 +11,9 @@ namespace pgfence::trace {
 namespace {
 
 // Per column: name, type, type kind, category, type name, NOT NULL, default, identity,
-// generated, key, and the foreign-key parent lookup (a row of the parent chosen by g).
-constexpr const char* k_columns = R"sql(
+// generated, key, the foreign-key parent lookup (a row of the parent chosen by g), and whether its
+// default reads the clock or a random source.
+const std::string k_columns = R"sql(
 SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typtype, t.typcategory, t.typname,
        a.attnotnull, a.atthasdef, a.attidentity, a.attgenerated,
        EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype IN ('p', 'u', 'f')
@@ -28,8 +29,7 @@ SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typtype, 
          WHERE f.conrelid = a.attrelid AND f.contype = 'f' AND a.attnum = ANY (f.conkey)
            AND f.confrelid <> f.conrelid
          LIMIT 1),
-       EXISTS (SELECT 1 FROM pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum
-                  AND pg_get_expr(d.adbin, d.adrelid) ~* '(now\(|current_timestamp|current_date|current_time|localtime|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday|random\(|gen_random_uuid|uuid_generate|uuidv[47])')
+       )sql" + std::string(k_unstable_default) + R"sql(
   FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
  WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
  ORDER BY a.attnum)sql";

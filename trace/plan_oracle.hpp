@@ -89,6 +89,12 @@ struct EndState {
     std::vector<std::pair<std::string, std::string>> schema;  // sorted by key
     std::vector<std::pair<std::string, TableRows>> tables;    // sorted by name
 };
+// SQL that is true when column `a` (a pg_attribute row) has a default reading the clock or a
+// random source: each copy gets its own value for the same write.
+inline constexpr const char* k_unstable_default =
+    "EXISTS (SELECT 1 FROM pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum"
+    " AND pg_get_expr(d.adbin, d.adrelid) ~* '(now\\(|current_timestamp|current_date|current_time|localtime|clock_timestamp"
+    "|statement_timestamp|transaction_timestamp|timeofday|random\\(|gen_random_uuid|uuid_generate|uuidv[47])')";
 [[nodiscard]] Result<EndState> dump_end_state(Connection& c);
 // The columns (table, column) whose values differ between two runs of the original on copies of
 // one database: values the file takes from the clock or a random source (an UPDATE setting
