@@ -956,7 +956,11 @@ void Composer::statement(std::size_t i) {
             continue;
         }
         if (role == Role::add) {
-            additions.push_back(&f);
+            // An index the file does not build would change the schema it leaves (docs/plans.md:
+            // the same end state), so the plan does not add it; the finding keeps its advice.
+            m_notes.push_back("line " + std::to_string(s.span.start.line) + ": " + f.rule +
+                              ": the plan does not add the index (it would leave a schema the file does not); "
+                              "add it in a migration of its own if you want it");
             continue;
         }
         const Finding*& best = chosen[f.subcommand];
