@@ -14,6 +14,18 @@
 namespace pgfence::analyze {
 namespace {
 
+// Facts for a statement run inside `facts`' statement (a function body's): its place in the
+// file, transaction and settings, nothing it found.
+StatementFacts facts_inside(const StatementFacts& facts) {
+    StatementFacts inner;
+    inner.index = facts.index;
+    inner.span = facts.span;
+    inner.transaction = facts.transaction;
+    inner.savepoint_depth = facts.savepoint_depth;
+    inner.settings = facts.settings;
+    return inner;
+}
+
 // The list generated from analyze/known_functions.txt at build time.
 constexpr std::string_view k_known_functions[] = {
 #include "analyze/known_functions.inc"
@@ -392,12 +404,7 @@ void CallFollower::run_indirect(const std::shared_ptr<const FunctionInfo>& funct
             return;
         }
     }
-    StatementFacts scratch;
-    scratch.index = facts.index;
-    scratch.span = facts.span;
-    scratch.transaction = facts.transaction;
-    scratch.savepoint_depth = facts.savepoint_depth;
-    scratch.settings = facts.settings;
+    StatementFacts scratch = facts_inside(facts);
     std::size_t from = m_out != nullptr ? m_out->size() : 0;
     run_body(*function, scratch, via);
     if (only_reads(scratch, m_out, from)) {
@@ -479,12 +486,7 @@ void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts,
         facts.notes.push_back("calls " + chain + from + ": its body's " + std::to_string(count) +
                               (count == 1 ? " statement is" : " statements are") + " analysed here");
     } else {
-        StatementFacts inner;
-        inner.index = facts.index;
-        inner.span = facts.span;
-        inner.transaction = facts.transaction;
-        inner.savepoint_depth = facts.savepoint_depth;
-        inner.settings = facts.settings;
+        StatementFacts inner = facts_inside(facts);
         BodyWalk hooks(*this);
         model_plpgsql_body(body, chain + from, inner, *m_ctx, 1, &hooks,
                            returns_trigger(create) ? as_plain_function(body) : function.definition);
@@ -498,12 +500,7 @@ void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts,
 
 void CallFollower::run_statement(const pg::Node* stmt, std::string_view sql, StatementFacts& facts) {
     ++m_body_statements;
-    StatementFacts inner;
-    inner.index = facts.index;
-    inner.span = facts.span;
-    inner.transaction = facts.transaction;
-    inner.savepoint_depth = facts.savepoint_depth;
-    inner.settings = facts.settings;
+    StatementFacts inner = facts_inside(facts);
     inner.sql = std::string(sql);
     model::model_statement(stmt, inner, *m_ctx);
     if (!sql.empty()) record_function(stmt, sql, m_ctx->catalog);
