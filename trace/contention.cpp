@@ -163,9 +163,10 @@ Status Contender::hold(unsigned relation, LockMode mode) {
     return Done{};
 }
 
-Status Contender::pin(unsigned relation) {
+Status Contender::pin(unsigned relation, Session** made) {
     auto s = idle_session();
     if (!s) return s.error();
+    if (made != nullptr) *made = *s;
     return begin(**s, Role::Pin, relation,
                  "BEGIN; SELECT 1 FROM pg_catalog.pg_class WHERE oid = " + std::to_string(relation) + " FOR KEY SHARE");
 }
@@ -231,6 +232,19 @@ Status Contender::on_other_wait(int statement_pid, const LockRow& wait, const st
         if (!holds || s->role == Role::Idle) continue;
         Role role = s->role;
         unsigned relation = s->relation;
+        if (role == Role::Pin && wait.locktype == "virtualxid") {
+            // A wait for old snapshots: the new pin (a newer transaction, which that wait
+            // does not include) is in place before the old one lets the statement go.
+            // Otherwise the statement can pass the next pinned step (the swap of REINDEX
+            // CONCURRENTLY, which holds ACCESS EXCLUSIVE for an instant) before the new pin
+            // arrives, and the brief lock is missed. A wait for the pin's row lock cannot be
+            // handled so: the new pin would hold the row too, and the statement wait forever.
+            Session* made = nullptr;
+            if (Status p = pin(relation, &made); !p) return p;
+            if (Status p = settle(*made); !p) return p;
+            end(*s);
+            continue;
+        }
         end(*s);
         if (role == Role::Holder) {
             auto mode = strongest_compatible(granted_modes(statement_pid, relation, rows));
@@ -240,6 +254,20 @@ Status Contender::on_other_wait(int statement_pid, const LockRow& wait, const st
         } else if (role == Role::Pin) {
             if (Status p = pin(relation); !p) return p;
         }
+    }
+    return Done{};
+}
+
+Status Contender::settle(Session& s) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (s.in_flight && s.conn.busy()) {
+        if (std::chrono::steady_clock::now() > deadline) return Error{"contention: a pin was not granted", "", std::nullopt};
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    if (s.in_flight) {
+        auto r = s.conn.finish();
+        s.in_flight = false;
+        if (!r) return Error{"contention: " + r.error().message, "", std::nullopt};
     }
     return Done{};
 }

@@ -79,7 +79,8 @@ private:
     [[nodiscard]] Status begin(Session& s, Role role, unsigned relation, const std::string& sql);
     void end(Session& s);
     [[nodiscard]] Status hold(unsigned relation, LockMode mode);
-    [[nodiscard]] Status pin(unsigned relation);
+    [[nodiscard]] Status pin(unsigned relation, Session** made = nullptr);
+    [[nodiscard]] Status settle(Session& s);  // waits for the session's command to finish
     [[nodiscard]] Status on_relation_wait(int statement_pid, const LockRow& wait, const std::vector<LockRow>& rows);
     [[nodiscard]] Status on_other_wait(int statement_pid, const LockRow& wait, const std::vector<LockRow>& rows);
 
