@@ -4,6 +4,8 @@
 // atomically at each position k up to the plan's deploy position, with the same scripted
 // application traffic between the steps in every copy. The plan is proven when some k gives the
 // same end state (schema and every row) and no write that the original let through failed.
+// Writes the original refused but the plan let through (rescued) are left out of a second run
+// of the plan; the plan is proven with them when that run matches.
 #include <functional>
 #include <set>
 #include <string>
@@ -47,6 +49,7 @@ struct OracleVerdict {
     int deploy = 0;                    // d: the new release deploys after this many steps
     int position = -1;                 // the k the plan matched (proven) or was compared with (differs)
     int statements = 0;                // traffic statements per run
+    int rescued = 0;                   // writes the original refused and the plan let through (proven)
 };
 
 // Runs the oracle. Every database it makes is dropped before it returns.

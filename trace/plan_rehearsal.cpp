@@ -189,6 +189,7 @@ void Tracer::prove(const analyze::FileReport& report, const std::vector<std::str
     out.details = v.details;
     out.deploy = v.deploy;
     out.position = v.position;
+    out.rescued = v.rescued;
 }
 
 void Tracer::backfill(const analyze::PlanStep& step, PlanStepTrace& out) {

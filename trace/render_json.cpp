@@ -100,7 +100,8 @@ void write_trace_json(const TraceReport& report, std::ostream& out) {
                                                 {"reason", p.reason},
                                                 {"details", p.details},
                                                 {"deploy", p.deploy},
-                                                {"position", p.position < 0 ? json(nullptr) : json(p.position)}};
+                                                {"position", p.position < 0 ? json(nullptr) : json(p.position)},
+                                                {"rescued_writes", p.rescued}};
         plans.push_back({{"path", p.path},
                          {"summary", p.summary},
                          {"seeded", p.seeded},

@@ -98,7 +98,12 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
         if (p.verdict.empty()) continue;
         out << "  verdict: " << p.verdict;
         if (p.verdict == "proven") {
-            out << " (same end state and writes as the file run at position " << p.position << " of 0.." << p.deploy << ")";
+            out << " (same end state and writes as the file run at position " << p.position << " of 0.." << p.deploy;
+            if (p.rescued > 0) {
+                out << "; " << p.rescued << " write" << (p.rescued == 1 ? "" : "s")
+                    << " the file would refuse went through, and with them left out the end state is the same";
+            }
+            out << ")";
         } else {
             out << ": " << shown(p.reason);
         }

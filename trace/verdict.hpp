@@ -80,6 +80,7 @@ struct TracedPlan {
     std::vector<std::string> details;  // "differs": every difference found against one position
     int deploy = 0;                    // the new release deploys after this many steps
     int position = -1;                 // the original's position the plan was held to
+    int rescued = 0;                   // "proven": writes the original refused that the plan let through
     // Every step ran and the plan does not differ from the original.
     [[nodiscard]] bool ok() const;
 };

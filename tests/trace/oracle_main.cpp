@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     }
     for (const auto& later : plan.value("later", nlohmann::json::array())) input.later.push_back(statements(later.get<std::string>()));
     OracleVerdict v = run_plan_oracle(server, input);
-    std::cout << nlohmann::json{{"result", v.verdict}, {"reason", v.reason}, {"details", v.details},
+    std::cout << nlohmann::json{{"result", v.verdict}, {"reason", v.reason}, {"details", v.details}, {"rescued_writes", v.rescued},
                                 {"deploy", v.deploy}, {"position", v.position}, {"statements", v.statements}}
                      .dump()
               << "\n";

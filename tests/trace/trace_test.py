@@ -414,6 +414,34 @@ class Suite:
                       later=["ALTER TYPE kind RENAME VALUE 'b' TO 'c';"])
         self.check(v.get("result") == "differs" and any(d.startswith("later migration 1:") and "applies after the original" in d
                                                         for d in v.get("details", [])), f"oracle: a later migration broken: {v}")
+        # A table renamed behind a view until the release: the old release's writes through the
+        # view succeed where the file refuses them. Those rescued writes are credited, and nothing
+        # else is: with them left out the plan matches the file.
+        rename = "ALTER TABLE items RENAME TO entries;\n"
+        v = self.hand("rescued", rename,
+                      [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1"),
+                       step("DROP VIEW items;", after=True, title="Migration 2")], ["items"])
+        self.check(v.get("result") == "proven" and v.get("rescued_writes", 0) > 0, f"oracle: rescued writes not credited: {v}")
+        # The same with the view left behind: a schema the file does not leave, rescued or not.
+        v = self.hand("rescued-view-left", rename,
+                      [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1")],
+                      ["items"])
+        self.check(v.get("result") == "differs" and "items" in v.get("reason", ""), f"oracle: a view left behind: {v}")
+        # Rescued writes do not excuse a row the plan changes: an extra UPDATE still differs.
+        v = self.hand("rescued-and-changed", rename,
+                      [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1"),
+                       step("DROP VIEW items; UPDATE entries SET label = 'changed' WHERE id = (SELECT min(id) FROM entries);",
+                            after=True, title="Migration 2")], ["items"])
+        self.check(v.get("result") == "differs" and "entries.label" in v.get("reason", ""), f"oracle: a change hidden by rescued writes: {v}")
+        # Rescued writes that break a step are no rescue: the old release's NULLs written between
+        # the backfill and SET NOT NULL make that step fail in production.
+        v = self.hand("rescued-breaks-step", "ALTER TABLE items ADD COLUMN flag bool;\nUPDATE items SET flag = true;\n"
+                      "ALTER TABLE items ALTER COLUMN flag SET NOT NULL;\n",
+                      [step("ALTER TABLE items ADD COLUMN flag bool;", title="Migration 1"),
+                       step("UPDATE items SET flag = true;", run="out of band", title="Out of band"),
+                       step("ALTER TABLE items ALTER COLUMN flag SET NOT NULL;", title="Migration 2")], ["items"])
+        self.check(v.get("result") == "differs" and any("Migration 2" in d and "null values" in d for d in v.get("details", [])),
+                   f"oracle: rescued writes that break a step: {v}")
         # A batched window-function UPDATE: each batch numbers only its own rows.
         window = ("UPDATE items SET pos = s.rn FROM (SELECT id, row_number() OVER (PARTITION BY parent ORDER BY pos) rn\n"
                   "  FROM items) s WHERE items.id = s.id;\n")
