@@ -417,6 +417,8 @@ struct TraceOutcome {
     bool ran = false;
     bool failed = false;  // a mismatch or a statement the server rejected, or no server
     std::string text;     // the trace report, for the log, summary, comment and check run
+    std::string root;     // the checkout the traced paths lie in
+    std::vector<PlanRehearsal> rehearsals;  // the oracle's verdict on each changed file's plan
 };
 
 TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std::string>& globs,
@@ -445,8 +447,9 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
     }
     for (const auto& path : changed) args.push_back((std::filesystem::path(root) / path).string());
     std::ostringstream out;
-    int status = run_trace(args, out, err);
+    int status = run_trace(args, out, err, nullptr, &t.rehearsals);
     t.ran = true;
+    t.root = root;
     t.failed = status != k_exit_ok;
     t.text = out.str();
     // Paths as the pull request shows them.
@@ -454,6 +457,42 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
     for (std::size_t at; (at = t.text.find(prefix)) != std::string::npos;) t.text.erase(at, prefix.size());
     if (status == k_exit_input) t.text += "\n(the trace could not run: see the log)\n";
     return t;
+}
+
+// Each plan says whether it was rehearsed (docs/plans.md): with --trace, the oracle's verdict
+// goes beside it, and a plan that differs from its file is withdrawn (never offered unproven);
+// without, it is marked composed, not rehearsed, with how to rehearse it.
+void mark_rehearsals(Report& report, const TraceOutcome& trace) {
+    for (auto& file : report.files) {
+        if (!file.plan || file.plan->steps.empty()) continue;
+        auto& notes = file.plan->notes;
+        if (!trace.ran) {
+            notes.insert(notes.begin(), "composed, not rehearsed: `pgfence pr --trace` (the action's `trace: true`) runs it "
+                                        "on a throwaway PostgreSQL under the old and the new release's traffic");
+            continue;
+        }
+        const std::string full = (std::filesystem::path(trace.root) / file.path).lexically_normal().generic_string();
+        auto it = std::find_if(trace.rehearsals.begin(), trace.rehearsals.end(), [&](const PlanRehearsal& r) {
+            return std::filesystem::path(r.path).lexically_normal().generic_string() == full;
+        });
+        if (it == trace.rehearsals.end()) {
+            notes.insert(notes.begin(), "not rehearsed: the trace did not reach this file (see the trace below)");
+        }
+        if (it == trace.rehearsals.end()) continue;
+        const std::string server = "PostgreSQL " + it->server_version.substr(0, it->server_version.find(' '));
+        if (it->verdict == "proven") {
+            std::string line = "rehearsed on " + server +
+                               " with the old and the new release's writes: proven (the same end state as the file)";
+            if (it->rescued > 0) line += "; " + std::to_string(it->rescued) + " writes the file would refuse went through";
+            notes.insert(notes.begin(), line);
+        } else if (it->verdict == "differs") {
+            file.plan->steps.clear();
+            file.plan->declined = "rehearsed on " + server + ", the plan does not do what the file does (" +
+                                  it->reason + "): make this change by hand, with the findings' advice";
+        } else {
+            notes.insert(notes.begin(), "rehearsal " + it->verdict + ": " + it->reason);
+        }
+    }
 }
 
 // The trace report holds SQL, names and PostgreSQL's messages: a fence longer than any
@@ -687,6 +726,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     report = std::move(*analysed);
     history->count_into(report);
     if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
+    mark_rehearsals(report, trace);
     apply_stats(report, settings);
     Diagnosis diagnosis = diagnose(report, settings, a.block_unknown, err);
 

@@ -145,7 +145,7 @@ bool read_text(const std::string& path, std::string& text) {
 }
 
 int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
-                  std::function<void(analyze::StatementFacts&)> tamper) {
+                  std::function<void(analyze::StatementFacts&)> tamper, std::vector<PlanRehearsal>* rehearsals) {
     const auto started = std::chrono::steady_clock::now();
     std::vector<analyze::Error> input_errors;
     std::vector<std::string> files = analyze::expand_inputs(a.paths, input_errors);
@@ -234,6 +234,11 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         instance->reset();                       // stopped and removed before the report is written
     }
 
+    if (rehearsals != nullptr) {
+        for (const auto& p : report.plans) {
+            rehearsals->push_back(PlanRehearsal{p.path, p.verdict, p.reason, p.rescued, report.server_version});
+        }
+    }
     if (a.format == "json") {
         trace::write_trace_json(report, *sink);
     } else {
@@ -274,9 +279,9 @@ int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostr
 }
 
 int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-              std::function<void(analyze::StatementFacts&)> tamper) {
+              std::function<void(analyze::StatementFacts&)> tamper, std::vector<PlanRehearsal>* rehearsals) {
     try {
-        return trace_command(parse_trace(args), out, err, std::move(tamper));
+        return trace_command(parse_trace(args), out, err, std::move(tamper), rehearsals);
     } catch (const UsageError& e) {
         err << "error: " << e.message << "\n";
         return k_exit_input;

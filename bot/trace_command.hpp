@@ -16,9 +16,20 @@ namespace pgfence::bot {
 // `args[0]` is "trace".
 [[nodiscard]] int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-// The same, with every prediction passed through `tamper` before it is compared: only the
-// test build's pgfence_trace_inject uses it, to prove a wrong model is caught.
+// The oracle's verdict on one file's plan (--plan), for `pr --trace` to put beside the plan.
+struct PlanRehearsal {
+    std::string path;     // the original file, as given to trace
+    std::string verdict;  // "proven", "differs", "unchecked", "declined"
+    std::string reason;
+    int rescued = 0;      // proven: writes the file would refuse that the plan let through
+    std::string server_version;
+};
+
+// The same, with every prediction passed through `tamper` before it is compared (only the
+// test build's pgfence_trace_inject uses it, to prove a wrong model is caught), and the plans'
+// verdicts added to `rehearsals` when it is given.
 [[nodiscard]] int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-                            std::function<void(analyze::StatementFacts&)> tamper);
+                            std::function<void(analyze::StatementFacts&)> tamper,
+                            std::vector<PlanRehearsal>* rehearsals = nullptr);
 
 }  // namespace pgfence::bot

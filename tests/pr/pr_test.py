@@ -5,6 +5,7 @@ test double (tests/github_double) validating every request against GitHub's sche
 """
 import argparse
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -544,6 +545,35 @@ def trace_verdicts(s):
     s.all_requests_valid()
 
 
+def plan_rehearsal(s):
+    """A plan in the comment says whether it was rehearsed: without --trace it is marked
+    composed, not rehearsed; with --trace the oracle's verdict stands beside it (docs/plans.md)."""
+    s.make_repo(head_001=BASE_001, head_002="CREATE INDEX users_email_idx ON users (email);\n")
+    git(s.repo, "checkout", "-q", "main")
+    write(os.path.join(s.repo, "migrations/000_accounts.sql"),
+          "CREATE TABLE accounts (id bigint PRIMARY KEY, email text, created_at timestamptz, plan_id int);\n")
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "accounts")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-q", "feature")
+    git(s.repo, "merge", "-q", "--no-edit", "main")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+    s.start_double()
+    proc = s.run_pr()
+    check(proc.returncode in (0, 1), f"exit {proc.returncode}\n{proc.stderr}")
+    body = s.comments()[-1]["body"] if s.comments() else ""
+    check("Migration plan" in body and "composed, not rehearsed" in body and "pr --trace" in body,
+          f"without --trace the plan is marked unrehearsed: {body[-1500:]}")
+    proc = s.run_pr("--trace")
+    check(proc.returncode in (0, 1), f"exit {proc.returncode}\n{proc.stderr}")
+    body = s.comments()[-1]["body"] if s.comments() else ""
+    check(re.search(r"rehearsed on PostgreSQL 1\d[.\d]* with the old and the new release's writes: proven", body) is not None
+          and "composed, not rehearsed" not in body and "CONCURRENTLY" in body,
+          f"with --trace the plan carries the proven verdict: {body}")
+    s.all_requests_valid()
+
+
 def faults(s):
     """GitHub misbehaves the ways the issue names: 500s on the check run (retried), a 403
     secondary rate limit with Retry-After on the comments (waited out), a 422 on a too-long
@@ -1079,7 +1109,7 @@ def governance_failures(s):
     check(proc.returncode == 2 and "needs --upload" in proc.stderr, f"--upload-required alone: {proc.stderr[-200:]}")
 
 
-SCENARIOS = {f.__name__: f for f in (faults, trace_verdicts, posts_everything, sticky_comment, fork_fallback, server_errors, many_findings,
+SCENARIOS = {f.__name__: f for f in (faults, trace_verdicts, plan_rehearsal, posts_everything, sticky_comment, fork_fallback, server_errors, many_findings,
                                      renamed_only, repository_errors, local_flags, two_jobs, base_history, schema_file,
                                      review, suggestions, suggestion_hostile, clause_annotations,
                                      governance_upload, governance_without_sql, governance_failures)}
