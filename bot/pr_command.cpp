@@ -489,8 +489,11 @@ void mark_rehearsals(Report& report, const TraceOutcome& trace) {
             file.plan->steps.clear();
             file.plan->declined = "rehearsed on " + server + ", the plan does not do what the file does (" +
                                   it->reason + "): make this change by hand, with the findings' advice";
-        } else {
-            notes.insert(notes.begin(), "rehearsal " + it->verdict + ": " + it->reason);
+        } else if (it->verdict == "unchecked") {
+            // Nothing to hold the plan to: not proven, so not offered.
+            file.plan->steps.clear();
+            file.plan->declined = "not proven: rehearsed on " + server + ", the file itself does not run on the seeded database (" +
+                                  it->reason + "); give trace the schema it needs (--setup) or make this change by hand";
         }
     }
 }

@@ -322,6 +322,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
         files.push_back(trace_file(path));
         return out;
     }
+    tool_runtime(report);
     const analyze::Plan& plan = *report.plan;
     out.summary = plan.summary;
     if (!plan.declined.empty()) {

@@ -106,6 +106,17 @@ std::vector<analyze::StatementFacts> Tracer::predict(const analyze::FileReport& 
     return out;
 }
 
+void Tracer::tool_runtime(const analyze::FileReport& report) {
+    if (report.source_kind != "typeorm") return;
+    bool uses = std::any_of(report.statements.begin(), report.statements.end(), [](const analyze::StatementFacts& s) {
+        return s.sql.find("uuid_generate_v") != std::string::npos;
+    });
+    if (!uses) return;
+    const std::string sql = "CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\"";
+    auto c = Connection::open(sql_conninfo(m_base_db));
+    if (c && c->execute(sql) && m_history.find(sql) == std::string::npos) m_history += sql + ";\n";
+}
+
 TracedFile Tracer::trace_file(const std::string& path) {
     TracedFile file;
     file.path = path;
@@ -114,6 +125,7 @@ TracedFile Tracer::trace_file(const std::string& path) {
         file.error = file.report.error;
         return file;
     }
+    tool_runtime(file.report);
     std::vector<analyze::StatementFacts> predicted = predict(file.report);
 
     std::string db = m_base_db;

@@ -78,6 +78,11 @@ private:
     [[nodiscard]] bool refused_for_privilege(TracedStatement& statement, const std::string& message,
                                              const std::string& sqlstate) const;
     void run(Target& target, TracedStatement& statement);
+    // What the file's migration tool runs on the database before it, outside the file:
+    // TypeORM's PostgreSQL driver creates the uuid-ossp extension when it connects (for
+    // entities with generated uuid columns), so TypeORM files that call uuid_generate_v4()
+    // find it there.
+    void tool_runtime(const analyze::FileReport& report);
     // Plan rehearsal pieces (plan_rehearsal.cpp).
     [[nodiscard]] std::vector<std::string> seed_rows(const std::string& table, bool nulls);
     void prove(const analyze::FileReport& report, const std::vector<std::string>& later, const std::string& base,

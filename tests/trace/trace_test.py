@@ -492,6 +492,23 @@ class Suite:
         self.check(code == 1 and "with a risk above --max-risk LOW" in err, f"setup: --max-risk low: {code} {err}")
         code, out, err = self.run("--ci", "--max-risk", "critical", os.path.dirname(first))
         self.check(code == 0, f"setup: --max-risk critical: {code} {err}")
+        # A TypeORM migration calling uuid_generate_v4() runs as TypeORM runs it: its PostgreSQL
+        # driver has created the uuid-ossp extension on connect. A plain SQL file gets no such help.
+        orm = self.write("setup/orm/1700000000000-AddUser.ts",
+                         "import { MigrationInterface, QueryRunner } from 'typeorm';\n"
+                         "export class AddUser1700000000000 implements MigrationInterface {\n"
+                         "  public async up(queryRunner: QueryRunner): Promise<void> {\n"
+                         "    await queryRunner.query(`CREATE TABLE \"user\" (id uuid NOT NULL DEFAULT uuid_generate_v4(), name text)`);\n"
+                         "  }\n"
+                         "  public async down(queryRunner: QueryRunner): Promise<void> {\n"
+                         "    await queryRunner.query(`DROP TABLE \"user\"`);\n"
+                         "  }\n}\n")
+        code, doc, err = self.run_json("--ci", orm)
+        self.check(code == 0 and doc and [s["verdict"] for s in self.statements(doc)] == ["confirmed"],
+                   f"setup: a TypeORM file using uuid_generate_v4(): exit {code} {err} {doc and self.statements(doc)}")
+        plain = self.write("setup/plain/001.sql", "CREATE TABLE users (id uuid NOT NULL DEFAULT uuid_generate_v4());\n")
+        code, doc, err = self.run_json(plain)
+        self.check(doc and self.statements(doc)[0]["verdict"] == "error", f"setup: plain SQL got the extension: {doc}")
         bad_setup = self.write("setup/bad.sql", "CREATE TABLE broken (;\n")
         code, out, err = self.run("--setup", bad_setup, path)
         self.check(code == 2 and err.startswith("error: --setup ") and "syntax error" in err, f"setup: bad setup: {code} {err}")
