@@ -162,6 +162,28 @@ std::vector<std::string> Tracer::seed_rows(const std::string& table, bool nulls)
     return seed_deterministic(*c, table, 200, nulls);
 }
 
+bool Tracer::original_runs(const analyze::FileReport& report, const std::string& from) {
+    const std::string probe = "pgfence_probe_" + std::to_string(++m_copies);
+    if (!m_admin->execute("CREATE DATABASE " + probe + " TEMPLATE " + from + owner_clause())) return false;
+    bool ok = true;
+    {
+        auto c = Connection::open(sql_conninfo(probe));
+        ok = static_cast<bool>(c);
+        if (c) {
+            c->set_time_limit(m_options.statement_limit);
+            for (const auto& s : report.statements) {
+                if (s.kind == "TransactionStmt") continue;
+                if (!c->query(s.sql)) {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+    }
+    (void)m_admin->execute("DROP DATABASE IF EXISTS " + probe + " WITH (FORCE)");
+    return ok;
+}
+
 void Tracer::prove(const analyze::FileReport& report, const std::vector<std::string>& later, const std::string& base,
                    TracedPlan& out) {
     OracleServer server;
@@ -340,12 +362,37 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
         for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         if (upper.find("NOT NULL") != std::string::npos) nulls = false;
     }
+    // The tables as the history left them, before the rows: a file that presumes its tables
+    // empty (ADD COLUMN ... NOT NULL without a default, an INSERT ... SELECT into a keyed table)
+    // fails on the seeded rows and is held to this copy instead.
+    const std::string bare = "pgfence_oracle_bare_" + std::to_string(++m_copies);
+    bool bare_copied = static_cast<bool>(m_admin->execute("CREATE DATABASE " + bare + " TEMPLATE " + m_base_db + owner_clause()));
+    struct DropBare {
+        Tracer* t;
+        std::string db;
+        bool made;
+        ~DropBare() {
+            if (made) (void)t->m_admin->execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        }
+    } drop_bare{this, bare, bare_copied};
     for (const auto& table : touched_tables(report)) {
         for (auto& line : seed_rows(table, nulls)) out.seeded.push_back(std::move(line));
     }
     // The oracle's template: the seeded database before the rehearsal changes it.
     const std::string base = "pgfence_oracle_" + std::to_string(++m_copies);
     bool copied = static_cast<bool>(m_admin->execute("CREATE DATABASE " + base + " TEMPLATE " + m_base_db + owner_clause()));
+    if (copied && drop_bare.made && !original_runs(report, base) && original_runs(report, bare)) {
+        // The file presumes its tables empty: the rehearsal and the oracle use them as the
+        // history left them, without the rows.
+        (void)m_admin->execute("DROP DATABASE IF EXISTS " + base + " WITH (FORCE)");
+        bool swapped = static_cast<bool>(m_admin->execute("DROP DATABASE " + m_base_db + " WITH (FORCE)")) &&
+                       static_cast<bool>(m_admin->execute("ALTER DATABASE " + bare + " RENAME TO " + m_base_db));
+        if (swapped) drop_bare.made = false;
+        copied = swapped && static_cast<bool>(m_admin->execute("CREATE DATABASE " + base + " TEMPLATE " + m_base_db + owner_clause()));
+        out.seeded.clear();
+        out.seeded.push_back("none: the file fails on rows in the tables it touches (it presumes them empty), so it is "
+                             "rehearsed on the tables as the earlier migrations left them");
+    }
 
     // The plan's files, written where its tool's conventions see them.
     std::string pattern = (fs::temp_directory_path() / "pgfence-plan-XXXXXX").string();

@@ -83,6 +83,8 @@ private:
     // entities with generated uuid columns), so TypeORM files that call uuid_generate_v4()
     // find it there.
     void tool_runtime(const analyze::FileReport& report);
+    // Whether the file's statements all run, in autocommit, on a copy of database `from`.
+    [[nodiscard]] bool original_runs(const analyze::FileReport& report, const std::string& from);
     // Plan rehearsal pieces (plan_rehearsal.cpp).
     [[nodiscard]] std::vector<std::string> seed_rows(const std::string& table, bool nulls);
     void prove(const analyze::FileReport& report, const std::vector<std::string>& later, const std::string& base,
