@@ -162,24 +162,21 @@ std::vector<std::string> Tracer::seed_rows(const std::string& table, bool nulls)
     return seed_deterministic(*c, table, 200, nulls);
 }
 
+bool Tracer::run_original(const analyze::FileReport& report, const std::string& db) {
+    auto c = Connection::open(sql_conninfo(db));
+    if (!c) return false;
+    c->set_time_limit(m_options.statement_limit);
+    for (const auto& s : report.statements) {
+        if (s.kind == "TransactionStmt") continue;
+        if (!c->query(s.sql)) return false;
+    }
+    return true;
+}
+
 bool Tracer::original_runs(const analyze::FileReport& report, const std::string& from) {
     const std::string probe = "pgfence_probe_" + std::to_string(++m_copies);
     if (!m_admin->execute("CREATE DATABASE " + probe + " TEMPLATE " + from + owner_clause())) return false;
-    bool ok = true;
-    {
-        auto c = Connection::open(sql_conninfo(probe));
-        ok = static_cast<bool>(c);
-        if (c) {
-            c->set_time_limit(m_options.statement_limit);
-            for (const auto& s : report.statements) {
-                if (s.kind == "TransactionStmt") continue;
-                if (!c->query(s.sql)) {
-                    ok = false;
-                    break;
-                }
-            }
-        }
-    }
+    bool ok = run_original(report, probe);
     (void)m_admin->execute("DROP DATABASE IF EXISTS " + probe + " WITH (FORCE)");
     return ok;
 }
@@ -365,6 +362,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     // The tables as the history left them, before the rows: a file that presumes its tables
     // empty (ADD COLUMN ... NOT NULL without a default, an INSERT ... SELECT into a keyed table)
     // fails on the seeded rows and is held to this copy instead.
+    const std::string history_before = m_history;
     const std::string bare = "pgfence_oracle_bare_" + std::to_string(++m_copies);
     bool bare_copied = static_cast<bool>(m_admin->execute("CREATE DATABASE " + bare + " TEMPLATE " + m_base_db + owner_clause()));
     struct DropBare {
@@ -442,6 +440,20 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     } else {
         out.verdict = "unchecked";
         out.reason = "cannot copy the seeded database";
+    }
+    // The later files start from what the earlier migrations built, not from the rows and
+    // traffic of this rehearsal: the file itself runs on the database as it was before them,
+    // and that becomes the history (a later ADD COLUMN ... NOT NULL must not meet our rows).
+    if (drop_bare.made && run_original(report, bare)) {
+        bool swapped = static_cast<bool>(m_admin->execute("DROP DATABASE " + m_base_db + " WITH (FORCE)")) &&
+                       static_cast<bool>(m_admin->execute("ALTER DATABASE " + bare + " RENAME TO " + m_base_db));
+        if (swapped) {
+            drop_bare.made = false;
+            m_history = history_before;
+            for (const auto& st : report.statements) {
+                if (st.kind != "TransactionStmt") m_history += st.sql + ";\n";
+            }
+        }
     }
     return out;
 }

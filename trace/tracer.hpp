@@ -85,6 +85,8 @@ private:
     void tool_runtime(const analyze::FileReport& report);
     // Whether the file's statements all run, in autocommit, on a copy of database `from`.
     [[nodiscard]] bool original_runs(const analyze::FileReport& report, const std::string& from);
+    // Runs the file's statements, in autocommit, on database `db` itself: whether all ran.
+    [[nodiscard]] bool run_original(const analyze::FileReport& report, const std::string& db);
     // Plan rehearsal pieces (plan_rehearsal.cpp).
     [[nodiscard]] std::vector<std::string> seed_rows(const std::string& table, bool nulls);
     void prove(const analyze::FileReport& report, const std::vector<std::string>& later, const std::string& base,

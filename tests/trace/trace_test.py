@@ -255,6 +255,14 @@ class Suite:
             self.check(code == 1 and not doc["plans"][0]["ok"], f"plan: a plan that breaks writes passed (exit {code})")
             errors = [st["writer_error"] for st in doc["plans"][0]["steps"] if st["writer_error"]]
             self.check(any("no writes" in e for e in errors), f"plan: the writer's error is not reported: {errors}")
+        # The rows a rehearsal seeds do not stay for the later files: a later ADD COLUMN ...
+        # NOT NULL without a default (which needs the table empty) still runs.
+        first = self.write("plan/h/001_init.sql", "CREATE TABLE obs (id text PRIMARY KEY, name text);\n")
+        self.write("plan/h/002_idx.sql", "CREATE INDEX obs_name ON obs (name);\n")
+        self.write("plan/h/003_kind.sql", "ALTER TABLE obs ADD COLUMN kind text NOT NULL;\n")
+        code, doc, err = self.run_json("--plan", os.path.dirname(first))
+        errors = [s for s in self.statements(doc or {"files": []}) if s["verdict"] == "error"]
+        self.check(doc is not None and not errors, f"plan: a rehearsal's rows reached a later file: {[e.get('error') for e in errors]} {err}")
         self.check_nothing_left("plan")
 
     ORACLE_SETUP = (
