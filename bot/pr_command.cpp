@@ -326,14 +326,24 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
             report.files.push_back(analyze::analyze_not_a_file(change.path, {kind, change.target}, options));
             continue;
         }
-        auto text = repo.read_file(changes.head_sha, change.path);
-        if (!text) return text.error();
-        if (!*text) {
+        // Judged by its size before it is read: a blob of gigabytes is never loaded.
+        auto stored = repo.read_file_bounded(changes.head_sha, change.path, options.max_file_bytes);
+        if (!stored) return stored.error();
+        if (!*stored) {
             // Not a file in the commit: its target is not the pull request's to choose.
             report.files.push_back(
                 skipped_file(change.path, "a symbolic link or submodule in the commit, not a file: not analysed"));
             continue;
         }
+        if (!(*stored)->text) {
+            FileReport large;
+            large.path = change.path;
+            large.error = analyze::Error{analyze::file_too_large((*stored)->size, options.max_file_bytes), change.path, std::nullopt};
+            report.files.push_back(std::move(large));
+            continue;
+        }
+        std::optional<std::string> text_at_head = std::move((*stored)->text);
+        auto* text = &text_at_head;
         auto metadata = sibling_metadata(repo, changes.head_sha, change.path);
         if (!metadata) return metadata.error();
         std::set<std::string> new_before;
@@ -700,7 +710,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!head_sha) return git_failed(head_sha.error());
     PrConfigPlace place{&*repo, *base_sha, *head_sha, p.config_from};
     if (!resolve_pr_settings(a, place, settings, err)) return k_exit_input;
-    auto changes = diff::changed_migrations(*repo, target.base, target.head, settings.paths);
+    auto changes = diff::changed_migrations(*repo, target.base, target.head, settings.paths, settings.options.max_file_bytes);
     if (!changes) return git_failed(changes.error());
     // Excluded files are not reviewed; the migrations of the base commit still replay in full.
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });

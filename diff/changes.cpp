@@ -8,7 +8,7 @@
 namespace pgfence::diff {
 
 Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& base,
-                             const std::string& head, const std::vector<std::string>& globs) {
+                             const std::string& head, const std::vector<std::string>& globs, std::uint64_t max_bytes) {
     const std::vector<std::string>& patterns = globs.empty() ? default_migration_globs() : globs;
     auto wanted = [&](std::string_view path) { return selects(patterns, path); };
     auto wanted_dir = [&](std::string_view path) { return may_hold(patterns, path); };
@@ -25,7 +25,7 @@ Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& 
     if (!merge_base) return merge_base.error();
     set.merge_base_sha = *merge_base;
 
-    Result<std::vector<ChangedFile>> files = repo.changed_files(set.merge_base_sha, set.head_sha, wanted, wanted_dir);
+    Result<std::vector<ChangedFile>> files = repo.changed_files(set.merge_base_sha, set.head_sha, wanted, wanted_dir, max_bytes);
     if (!files) return files.error();
     for (ChangedFile& file : *files) {
         bool entry_wanted = file.kind != EntryKind::file && wanted_dir(file.path);

@@ -15,9 +15,12 @@ namespace pgfence::diff {
 // reported Deleted at its old path; one renamed into them, or to another version, migration set
 // or direction (analyze::migration_identity), counts as all new, since it will now run as a new
 // migration.
+// `max_bytes`: a changed file larger than this (by its object header) is listed without its
+// changed lines, never loaded: it is refused by its size anyway.
 [[nodiscard]] Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& base,
                                            const std::string& head,
-                                           const std::vector<std::string>& globs);
+                                           const std::vector<std::string>& globs,
+                                           std::uint64_t max_bytes = UINT64_MAX);
 [[nodiscard]] Result<ChangeSet> changed_migrations(const std::string& repo_dir, const std::string& base,
                                            const std::string& head,
                                            const std::vector<std::string>& globs);

@@ -249,8 +249,19 @@ Result<std::string> Repository::merge_base(const std::string& base_sha, const st
 Result<std::vector<ChangedFile>> Repository::changed_files(
     const std::string& from, const std::string& to,
     const std::function<bool(std::string_view)>& wanted,
-    const std::function<bool(std::string_view)>& wanted_dir) const {
+    const std::function<bool(std::string_view)>& wanted_dir, std::uint64_t max_bytes) const {
     return guarded([&]() -> std::vector<ChangedFile> {
+        git_odb* raw_odb = nullptr;
+        check(git_repository_odb(&raw_odb, m_repo.get()), "opening the object database");
+        Odb odb(raw_odb);
+        // A blob's size from its header, without inflating it (0 for no blob).
+        auto size_of = [&](const git_oid& id) -> std::uint64_t {
+            if (std::all_of(std::begin(id.id), std::end(id.id), [](unsigned char b) { return b == 0; })) return 0;
+            std::size_t size = 0;
+            git_object_t type = GIT_OBJECT_INVALID;
+            if (git_odb_read_header(&size, &type, odb.get(), &id) != 0) return 0;
+            return size;
+        };
         Tree old_tree = tree_of(m_repo.get(), from);
         Tree new_tree = tree_of(m_repo.get(), to);
 
@@ -301,8 +312,10 @@ Result<std::vector<ChangedFile>> Repository::changed_files(
             if (deleted) {
                 file.path = file.old_path;
             } else {
-                file.added = added_lines(diff.get(), i);
                 file.all_lines_new = file.status == ChangeStatus::Added;
+                // An added file's lines are all new; one over the size limit is refused unread.
+                bool large = size_of(delta->new_file.id) > max_bytes || size_of(delta->old_file.id) > max_bytes;
+                if (!file.all_lines_new && !large) file.added = added_lines(diff.get(), i);
             }
             files.push_back(std::move(file));
         }
@@ -335,6 +348,31 @@ Result<std::optional<std::string>> Repository::read_file(const std::string& comm
         const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
         return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));
     });
+}
+
+Result<std::optional<StoredBlob>> Repository::read_file_bounded(const std::string& commit, const std::string& path,
+                                                               std::uint64_t max_bytes) const {
+    std::string id;
+    auto found = guarded([&]() -> bool {
+        Result<std::string> sha = resolve_commit(commit, "head");
+        if (!sha) throw GitFailure{sha.error().message};
+        Tree tree = tree_of(m_repo.get(), *sha);
+        git_tree_entry* raw_entry = nullptr;
+        int rc = git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str());
+        if (rc == GIT_ENOTFOUND) return false;
+        check(rc, "looking up " + path);
+        TreeEntry entry(raw_entry);
+        if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return false;
+        char hex[GIT_OID_HEXSZ + 1] = {};
+        git_oid_tostr(hex, sizeof hex, git_tree_entry_id(entry.get()));
+        id = hex;
+        return true;
+    });
+    if (!found) return found.error();
+    if (!*found) return std::optional<StoredBlob>();
+    auto blob = read_blob(id, max_bytes);
+    if (!blob) return blob.error();
+    return std::optional<StoredBlob>(std::move(*blob));
 }
 
 namespace {

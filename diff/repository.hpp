@@ -62,11 +62,16 @@ public:
     [[nodiscard]] Result<std::vector<ChangedFile>> changed_files(
         const std::string& from, const std::string& to,
         const std::function<bool(std::string_view)>& wanted,
-        const std::function<bool(std::string_view)>& wanted_dir = {}) const;
+        const std::function<bool(std::string_view)>& wanted_dir = {},
+        std::uint64_t max_bytes = UINT64_MAX) const;
 
     // The content of `path` at `commit`, or nothing when the commit has no such file.
     [[nodiscard]] Result<std::optional<std::string>> read_file(const std::string& commit,
                                                        const std::string& path) const;
+    // The same, but a file larger than `max_bytes` (by its object header, before anything is
+    // read) comes back with its size and no text.
+    [[nodiscard]] Result<std::optional<StoredBlob>> read_file_bounded(const std::string& commit, const std::string& path,
+                                                                      std::uint64_t max_bytes) const;
 
     // The regular files (not links or submodules) at `commit` for which `wanted` holds on the
     // repository-relative path, sorted.

@@ -192,6 +192,14 @@ class Scenario:
         return self.github_state()["review_comments"].get("octo/app#7", [])
 
 
+def write_spaces(path, size):
+    """A file of `size` spaces, written in pieces: this process stays small."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        for _ in range(size >> 20):
+            f.write(" " * (1 << 20))
+
+
 # -- scenarios ---------------------------------------------------------------------------------
 
 
@@ -453,7 +461,7 @@ def base_history(s):
           "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n"
           "CREATE TABEL typo (id int);\n")
     # Over --max-file-size (16 MiB; 20 MB of spaces, small in git): never loaded, one note names it.
-    write(os.path.join(s.repo, "db/migrate/20231231000000_big.sql"), " " * (20 << 20))
+    write_spaces(os.path.join(s.repo, "db/migrate/20231231000000_big.sql"), 20 << 20)
     git(s.repo, "add", "-A")
     git(s.repo, "commit", "-qm", "base")
     git(s.repo, "checkout", "-qb", "feature")
@@ -491,6 +499,22 @@ def base_history(s):
     row = [l for l in proc.stdout.splitlines() if "DROP INDEX users_email_idx" in l and "ACCESS EXCLUSIVE" in l]
     check(row and "ACCESS EXCLUSIVE users_email_idx" in row[0] and "history:" not in proc.stdout,
           f"--no-history: the file alone: {row}")
+    # A changed file of 96 MB (small in git) is refused by its size, never loaded: one error
+    # line naming it, and the process stays far below the file's size.
+    write_spaces(os.path.join(s.repo, "db/migrate/20240303000000_huge.sql"), 96 << 20)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "huge")
+    with tempfile.TemporaryFile() as errfile:
+        child = subprocess.Popen([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "feature"],
+                                 env=env, stdout=subprocess.DEVNULL, stderr=errfile)
+        # This process's own peak, not git's. (A forked child's peak starts at this test's own
+        # size, which write_spaces keeps small.)
+        _, _, usage = os.wait4(child.pid, 0)
+        child.returncode = 0
+        errfile.seek(0)
+        err = errfile.read().decode("utf-8", "replace")
+    check("20240303000000_huge.sql" in err and "over --max-file-size" in err, f"the huge file is named: {err[-600:]}")
+    check(usage.ru_maxrss < 64 * 1024, f"the huge blob was loaded: peak {usage.ru_maxrss // 1024} MB")
 
 
 def schema_file(s):
