@@ -14,6 +14,7 @@
 #include "analyze/plan_survey.hpp"
 #include "analyze/plan_walk.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/rename_chains.hpp"
 #include "analyze/splitter.hpp"
 
 namespace pgfence::analyze {
@@ -712,6 +713,7 @@ private:
     std::set<std::string> m_kept_rules;  // rules with a finding whose statement is kept as written
     std::pair<std::size_t, std::string> m_dropped_fk{0, ""};   // the same after a dropped foreign key
     std::set<std::string> m_joined_update_tables;  // tables of the kept UPDATEs that joined a migration
+    std::map<std::size_t, std::size_t> m_chain_taken;  // a rename into a name vacated earlier -> the rename that vacated it
 };
 
 void Composer::note(std::size_t i, const std::string& text) {
@@ -992,6 +994,20 @@ void Composer::statement(std::size_t i) {
             u.join_table = pg::display_name(alter_here->relation);
             u.join_decline = not_null_decline(i);
         }
+        // A rename into a name an earlier rename gave up runs in that rename's migration: split, code
+        // between the two would miss the name, or read the wrong object under it.
+        if (auto chain = m_chain_taken.find(i); chain != m_chain_taken.end() && !u.joins) {
+            const StatementFacts& first = m_report.statements[chain->second];
+            std::string held = strong_table(first);
+            if (!held.empty()) {
+                u.joins = true;
+                u.join_table = held;
+                u.join_decline = "line " + std::to_string(s.span.start.line) + " renames into the name that line " +
+                                 std::to_string(first.span.start.line) + " gave up, and the plan would run the two "
+                                 "renames in different migrations; splitting them does not make the rename safe (see "
+                                 "rename-column and rename-table): reuse the name in a later release instead";
+            }
+        }
         bool drop_fk = alter_here != nullptr && pg::length(alter_here->cmds) == 1 && drops_foreign_key(s, alter_here);
         if (drop_fk) {
             note(i, "dropping the foreign key is kept as written (under lock_timeout): it locks both tables and has no online form");
@@ -1222,6 +1238,7 @@ Plan Composer::compose() {
         }
     }
     survey();
+    for (const auto& c : rules::rename_chains(m_stmts)) m_chain_taken[c.taken] = c.vacated;
     for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
         if (i < m_down.size() && m_down[i]) continue;
         statement(i);

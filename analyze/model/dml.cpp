@@ -285,6 +285,47 @@ bool model_select(const SelectStmt* stmt, StatementFacts& facts, Context& ctx) {
     return true;
 }
 
+// The tables an INSERT ... SELECT reads, as scans: the whole table (certain) when the query
+// reads one table with no WHERE and no LIMIT, as UPDATE and DELETE without WHERE are read;
+// otherwise the rows its query selects (an index or a join may bound them). Set operations
+// (UNION) scan each of their queries; CTEs, sub-selects and views are not followed.
+void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx, std::vector<std::string>& ctes) {
+    if (select == nullptr || select->valuesLists != nullptr) return;
+    if (select->op != SETOP_NONE) {
+        source_scans(select->larg, facts, ctx, ctes);
+        source_scans(select->rarg, facts, ctx, ctes);
+        return;
+    }
+    std::size_t outer = ctes.size();
+    push_cte_names(reinterpret_cast<const pg::Node*>(select), ctes);
+    bool whole = select->whereClause == nullptr && select->limitCount == nullptr && pg::length(select->fromClause) == 1;
+    std::vector<const RangeVar*> tables;
+    std::vector<const pg::Node*> items;
+    for (const pg::Node* item : pg::each(select->fromClause)) items.push_back(item);
+    while (!items.empty()) {
+        const pg::Node* item = items.back();
+        items.pop_back();
+        if (const auto* rv = pg::as<RangeVar>(item)) {
+            tables.push_back(rv);
+        } else if (const auto* join = pg::as<JoinExpr>(item)) {
+            whole = false;  // a join may read the other side through an index
+            items.push_back(join->rarg);
+            items.push_back(join->larg);
+        }
+    }
+    for (const RangeVar* rv : tables) {
+        if (names_cte(rv, ctes)) continue;
+        const RelationInfo* info = ctx.catalog.find(std::string(pg::relname(rv)));
+        if (info != nullptr && info->kind == "view") continue;
+        std::string table = pg::display_name(rv);
+        add_scan(facts, table,
+                 whole ? "INSERT ... SELECT reads every row of " + table
+                       : "INSERT ... SELECT reads the rows its query selects from " + table,
+                 whole);
+    }
+    ctes.resize(outer);
+}
+
 // INSERT, UPDATE, DELETE, MERGE.
 bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     NodeTag kind = stmt->type;
@@ -299,6 +340,11 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
                  where ? facts.tag + " reads the rows its WHERE selects" : facts.tag + " without WHERE touches every row",
                  !where);
         if (!where) facts.notes.push_back(facts.tag + " without WHERE affects every row");
+    }
+    if (const auto* insert = pg::as<InsertStmt>(stmt)) {
+        std::vector<std::string> ctes;
+        push_cte_names(stmt, ctes);
+        source_scans(pg::as<SelectStmt>(insert->selectStmt), facts, ctx, ctes);
     }
     const RelationInfo* info = ctx.catalog.find(relname);
     if (kind == T_InsertStmt && info && info->kind == "partitioned table") {

@@ -5,25 +5,18 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-struct Held {
-    const LockFact* lock;
-    const StatementFacts* statement;
-};
-
 void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& sink) {
-    std::vector<Held> held;  // one per relation, in the order the locks are taken
-    const StatementFacts* second = nullptr;
-    for (int i = scope.first; i <= scope.last; ++i) {
-        const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
-        for (const auto* l : exclusive_existing_locks(s, true)) {
-            bool seen = false;
-            for (const auto& h : held) seen = seen || h.lock->relation == l->relation;
-            if (seen) continue;
-            held.push_back({l, &s});
-            if (held.size() == 2) second = &s;
-        }
-    }
-    if (second == nullptr) return;
+    ExclusiveTables tables = exclusive_tables(ctx, scope);
+    if (tables.second < 0) return;
+    // Work under the held locks at that statement: work-under-held-lock reports it, naming them all.
+    if (has_held_work(work_under_held_locks(ctx, scope), tables.second)) return;
+    struct Held {
+        const LockFact* lock;
+        const StatementFacts* statement;
+    };
+    std::vector<Held> held;
+    for (const auto& [lock, by] : tables.held) held.push_back({lock, by});
+    const StatementFacts* second = &ctx.file.statements[static_cast<std::size_t>(tables.second)];
     std::string list;
     for (std::size_t n = 0; n < held.size(); ++n) {
         std::string item = held[n].lock->relation + " (line " + std::to_string(held[n].statement->span.start.line) + ")";

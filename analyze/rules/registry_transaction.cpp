@@ -1,6 +1,9 @@
 #include "analyze/rules/registry_transaction.hpp"
 
+#include <map>
 #include <set>
+
+#include "analyze/rules/rename_chains.hpp"
 
 namespace pgfence::analyze::rules {
 
@@ -109,6 +112,17 @@ std::optional<Recipe> split_scope(const FileContext& ctx, const TransactionScope
         if (only_session) chunks.pop_back();
     }
     if (chunks.size() < 2) return std::nullopt;
+    // A rename into a name given up earlier in the transaction stays with that rename: split, code
+    // between the two migrations would miss the name, or read the wrong object under it.
+    std::map<std::size_t, std::size_t> chunk_of;
+    for (std::size_t n = 0; n < chunks.size(); ++n) {
+        for (const auto* s : chunks[n]) chunk_of[static_cast<std::size_t>(s->index)] = n;
+    }
+    for (const RenameChain& c : rename_chains(ctx.stmts)) {
+        auto a = chunk_of.find(c.vacated);
+        auto b = chunk_of.find(c.taken);
+        if (a != chunk_of.end() && b != chunk_of.end() && a->second != b->second) return std::nullopt;
+    }
     Recipe recipe;
     recipe.summary = "Split the transaction so that each migration ends right after the statement that locks a "
                      "table exclusively: no lock is held while the rest of the work runs";

@@ -2,6 +2,7 @@
 #include <optional>
 
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/rename_chains.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -72,7 +73,29 @@ Recipe make_recipe(const RangeVar* rv, const std::string& from, const std::strin
     return recipe;
 }
 
+// A column renamed into a name another column of the table gave up earlier in this file.
+void report_chains(const FileContext& ctx, Sink& sink) {
+    for (const RenameChain& c : rename_chains(ctx.stmts)) {
+        if (!c.column || c.swap_end != 0 || c.replacement || c.taken >= ctx.file.statements.size()) continue;
+        const RangeVar* rv = pg::as<RenameStmt>(ctx.stmts[c.vacated])->relation;
+        const StatementFacts& first = ctx.file.statements[c.vacated];
+        if (existing_table_lock(first, pg::display_name(rv)) == nullptr) continue;
+        std::string table = pg::display_name(pg::as<RenameStmt>(ctx.stmts[c.taken])->relation);
+        std::string name = quote_ident(c.name);
+        std::string taker = quote_ident(c.taker);
+        Finding& f = sink.add(ctx.file.statements[c.taken],
+                              "this migration renames column " + name + " of " + table + " to " + quote_ident(c.moved_to) +
+                                  " (line " + std::to_string(first.span.start.line) + ") and then " + taker + " to " +
+                                  name + ": running code that names " + name + " silently reads and writes the data that was " +
+                                  taker + "'s, with no error to show it, and code that names " + taker + " fails");
+        f.relation = table;
+        f.fix = "give " + taker + " a name that no deployed code has used, and reuse " + name +
+                " only in a later release, once no running code names it (two migrations of one deploy do not help)";
+    }
+}
+
 void check(const FileContext& ctx, Sink& sink) {
+    report_chains(ctx, sink);
     std::vector<ColumnRename> renames;
     std::vector<ViewCreated> views;
     std::map<std::size_t, QualifiedName> origin;  // statement -> the renamed table's name before this file renamed it

@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/rename_chains.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -71,7 +72,30 @@ int swap_end(const std::vector<std::vector<NameEvent>>& events, std::size_t i, c
     return took >= 0 && back >= 0 ? back : -1;
 }
 
+// A table or view renamed into a name another one gave up earlier in this file.
+void report_chains(const FileContext& ctx, Sink& sink) {
+    for (const RenameChain& c : rename_chains(ctx.stmts)) {
+        if (c.column || c.swap_end != 0 || c.replacement || c.taken >= ctx.file.statements.size()) continue;
+        const RangeVar* vacated = pg::as<RenameStmt>(ctx.stmts[c.vacated])->relation;
+        const RangeVar* taker_rv = pg::as<RenameStmt>(ctx.stmts[c.taken])->relation;
+        const StatementFacts& first = ctx.file.statements[c.vacated];
+        if (existing_table_lock(first, pg::display_name(vacated)) == nullptr) continue;
+        std::string name = pg::display_name(vacated);
+        std::string taker = pg::display_name(taker_rv);
+        Finding& f = sink.add(ctx.file.statements[c.taken],
+                              "this migration renames " + name + " to " + quote_ident(c.moved_to) + " (line " +
+                                  std::to_string(first.span.start.line) + ") and then " + taker + " to " +
+                                  quote_ident(c.name) + ": running code that names " + name +
+                                  " silently reads and writes what was " + taker + "'s, with no error to show it, and "
+                                  "code that names " + taker + " fails");
+        f.relation = name;
+        f.fix = "give " + taker + " a name that no deployed code has used, and reuse " + name +
+                " only in a later release, once no running code names it (two migrations of one deploy do not help)";
+    }
+}
+
 void check(const FileContext& ctx, Sink& sink) {
+    report_chains(ctx, sink);
     std::vector<std::vector<NameEvent>> events;
     for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
         events.push_back(events_of(ctx.stmts[i]));

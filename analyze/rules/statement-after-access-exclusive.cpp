@@ -29,6 +29,13 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
         std::string line = std::to_string(locker->span.start.line);
         std::string what = s.tag.empty() ? std::string("this statement") : s.tag;
         Pace pace = pace_after(ctx, scope.first, locker->index, scope.last);
+        // The long hold is work-under-held-lock's finding, at the statement that does the work
+        // (naming this lock): one finding per cause.
+        std::vector<HeldWork> work = work_under_held_locks(ctx, scope);
+        if (has_held_work(work, i) || (pace.kind == Pace::Slow && pace.work && has_held_work(work, pace.at))) return;
+        // This statement locks a second table: multiple-access-exclusive-in-transaction reports the
+        // locks held together here, this one among them.
+        if (exclusive_tables(ctx, scope).second == i) return;
         std::string how = pace.kind == Pace::Slow      ? "; " + pace.why + " while it is held"
                           : pace.kind == Pace::Instant ? "; every later statement is an instant catalog change, so "
                                                          "this adds moments, not minutes"

@@ -108,9 +108,16 @@ std::optional<TableWork> backfill(const FileContext& ctx, int index) {
 std::optional<TableWork> table_work(const FileContext& ctx, int index) {
     if (auto work = backfill(ctx, index)) return work;
     const pg::Node* stmt = node_at(ctx, index);
+    const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
+    if (pg::is<InsertStmt>(stmt)) {
+        // INSERT ... SELECT of a whole table: the rows it reads (the scan facts say when it is whole).
+        for (const auto& e : s.scans) {
+            if (e.certain && effect_counts(ctx, index, s, e)) return TableWork{e.relation, "reads every row of " + e.relation};
+        }
+        return std::nullopt;
+    }
     if (is_dml(stmt)) return std::nullopt;  // its scan facts are the rows its WHERE selects
     if (pg::is<VacuumStmt>(stmt)) return std::nullopt;  // ANALYZE reads a sample; VACUUM runs outside transactions
-    const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
     for (const auto& e : s.rewrites) {
         if (e.certain && effect_counts(ctx, index, s, e)) return TableWork{e.relation, "rewrites every row of " + e.relation};
     }
@@ -120,6 +127,80 @@ std::optional<TableWork> table_work(const FileContext& ctx, int index) {
         return TableWork{e.relation, "scans every row of " + e.relation};
     }
     return std::nullopt;
+}
+
+namespace {
+
+bool blocks_more(LockMode held, const LockFact* own) {
+    Blocks h = blocks_of(held);
+    Blocks o = own != nullptr ? blocks_of(own->mode) : Blocks{};
+    return (h.reads && !o.reads) || (h.writes && !o.writes);
+}
+
+}  // namespace
+
+std::vector<HeldWork> work_under_held_locks(const FileContext& ctx, const TransactionScope& scope) {
+    static const std::set<std::string> k_not_tables = {"index", "sequence", "schema"};
+    using Held = std::pair<const LockFact*, const StatementFacts*>;  // the strongest lock per relation, and its taker
+    std::vector<Held> held;
+    std::vector<HeldWork> out;
+    for (int i = scope.first; i <= scope.last; ++i) {
+        const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
+        if (auto work = table_work(ctx, i)) {
+            const Held* worst = nullptr;
+            std::vector<const Held*> blocking;
+            for (const auto& h : held) {
+                if (!blocks_more(h.first->mode, lock_on(s, h.first->relation))) continue;
+                blocking.push_back(&h);
+                bool same = h.first->relation == work->relation;
+                bool worst_same = worst != nullptr && worst->first->relation == work->relation;
+                if (worst == nullptr || (same && !worst_same) ||
+                    (same == worst_same && h.first->mode > worst->first->mode)) {
+                    worst = &h;
+                }
+            }
+            if (worst != nullptr) {
+                HeldWork w{i, *work, worst->first, worst->second, {}};
+                for (const Held* h : blocking) {
+                    if (h != worst) w.others.push_back(*h);
+                }
+                out.push_back(std::move(w));
+            }
+        }
+        for (const auto& l : s.locks) {
+            if (l.is_new || k_not_tables.count(l.kind) > 0) continue;
+            bool found = false;
+            for (auto& h : held) {
+                if (h.first->relation != l.relation) continue;
+                found = true;
+                if (l.mode > h.first->mode) h = Held{&l, &s};
+            }
+            if (!found) held.push_back(Held{&l, &s});
+        }
+    }
+    return out;
+}
+
+ExclusiveTables exclusive_tables(const FileContext& ctx, const TransactionScope& scope) {
+    ExclusiveTables out;
+    for (int i = scope.first; i <= scope.last; ++i) {
+        const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
+        for (const auto* l : exclusive_existing_locks(s, true)) {
+            bool seen = false;
+            for (const auto& h : out.held) seen = seen || h.first->relation == l->relation;
+            if (seen) continue;
+            out.held.emplace_back(l, &s);
+            if (out.held.size() == 2) out.second = i;
+        }
+    }
+    return out;
+}
+
+bool has_held_work(const std::vector<HeldWork>& work, int index) {
+    for (const auto& w : work) {
+        if (w.index == index) return true;
+    }
+    return false;
 }
 
 bool instant_catalog_change(const FileContext& ctx, int index) {
@@ -164,10 +245,10 @@ Pace pace_after(const FileContext& ctx, int first, int after, int last) {
         std::string at = (s.tag.empty() ? std::string("statement") : s.tag) + " at line " + std::to_string(s.span.start.line);
         if (i > after && pace.kind != Pace::Slow) {
             if (auto work = table_work(ctx, i)) {
-                pace = {Pace::Slow, "the " + at + " " + work->what};
+                pace = {Pace::Slow, "the " + at + " " + work->what, i, true};
             } else if (const LockFact* wait = unbounded_wait(s, held)) {
                 pace = {Pace::Slow, "the " + at + " can queue for its " + std::string(lock_mode_name(wait->mode)) +
-                                        " lock on " + wait->relation + " with no lock_timeout"};
+                                        " lock on " + wait->relation + " with no lock_timeout", i, false};
             } else if (!instant_catalog_change(ctx, i)) {
                 pace.kind = Pace::Unknown;
             }

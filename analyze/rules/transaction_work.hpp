@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze/rules/registry_transaction.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -26,6 +27,27 @@ struct TableWork {
 // rows (existing, or created here from a query); nullopt for everything else.
 [[nodiscard]] std::optional<TableWork> table_work(const FileContext& ctx, int index);
 
+// What work-under-held-lock reports: statement `index` does table-sized work while `lock`, taken
+// by the earlier statement `by` and blocking more than the statement's own locks, stays held;
+// `others` are the other such locks held then (one finding names them all).
+struct HeldWork {
+    int index;
+    TableWork work;
+    const LockFact* lock;
+    const StatementFacts* by;
+    std::vector<std::pair<const LockFact*, const StatementFacts*>> others;
+};
+[[nodiscard]] std::vector<HeldWork> work_under_held_locks(const FileContext& ctx, const TransactionScope& scope);
+[[nodiscard]] bool has_held_work(const std::vector<HeldWork>& work, int index);
+
+// The existing tables a transaction locks ACCESS EXCLUSIVE, in the order it locks them, each with
+// the statement that first does; `second` is where a second table joins (-1: at most one).
+struct ExclusiveTables {
+    std::vector<std::pair<const LockFact*, const StatementFacts*>> held;
+    int second = -1;
+};
+[[nodiscard]] ExclusiveTables exclusive_tables(const FileContext& ctx, const TransactionScope& scope);
+
 // An instant catalog change (rename, OWNER TO, COMMENT, GRANT, nullable ADD COLUMN, DROP, ...),
 // or a SET/SHOW/transaction statement: no rows read or written, no user code run.
 [[nodiscard]] bool instant_catalog_change(const FileContext& ctx, int index);
@@ -41,6 +63,8 @@ struct TableWork {
 struct Pace {
     enum Kind { Instant, Unknown, Slow } kind = Instant;
     std::string why;
+    int at = -1;        // Slow: the statement that makes it so
+    bool work = false;  // Slow: by table-sized work (else by a wait for another table's lock)
 };
 [[nodiscard]] Pace pace_after(const FileContext& ctx, int first, int after, int last);
 
