@@ -324,8 +324,8 @@ struct Unit {
     // Runs in the migration before it, which must hold ACCESS EXCLUSIVE on `join_table` already
     // (what the original did at once); when it cannot, the plan is declined with `join_decline`.
     bool joins = false;
-    std::string join_table;
-    std::string join_decline;
+    std::string join_table{};
+    std::string join_decline{};
 };
 
 struct Staged {
