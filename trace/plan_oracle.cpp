@@ -214,29 +214,49 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
     // The traffic: the old release from the seeded database, the new one from a copy the
     // original ran on.
     TrafficScript script;
-    std::set<std::pair<std::string, std::string>> unstable;
     {
         auto before = make(input.prefix + "_p");
         auto scratch = make(input.prefix + "_s");
-        auto again = make(input.prefix + "_t");
-        if (!before || !scratch || !again) return unchecked("cannot copy the seeded database");
+        if (!before || !scratch) return unchecked("cannot copy the seeded database");
         if (std::string e = run_each(*scratch, input.original); !e.empty()) return unchecked("the original file fails: " + e);
         script = derive_traffic(*before, *scratch, input.tables);
-        // The original run twice: what differs between the two runs is not the plan's doing.
-        if (run_each(*again, input.original).empty()) {
-            auto one = open(server, input.prefix + "_s", true);
-            auto two = open(server, input.prefix + "_t", true);
-            if (one && two) {
-                auto a = dump_end_state(*one);
-                auto b = dump_end_state(*two);
-                if (a && b) unstable = unstable_columns(*a, *b);
-            }
-        }
     }
-    server.drop(input.prefix + "_t");
-    made.pop_back();
     server.drop(input.prefix + "_s");
     made.pop_back();
+
+    // The original atomically at position k on `c`, with the traffic at every position.
+    auto run_original = [&](Connection& c, int k, Run& original) {
+        for (int p = 0; p <= n; ++p) {
+            if (p == k) {
+                if (std::string e = run_each(c, input.original); !e.empty()) original.problems.push_back(e);
+            }
+            run_batch(c, script, p, v.deploy, original.traffic);
+        }
+    };
+
+    // The original run twice at the deploy position, with the traffic: what differs between the
+    // two runs is not the plan's doing. Values the file takes from the clock or a random source
+    // (an UPDATE setting gen_random_uuid()), and those the traffic's writes take from it through
+    // the schema (a trigger copying a row's now() default into another table).
+    std::set<std::pair<std::string, std::string>> unstable;
+    {
+        std::optional<EndState> twice[2];
+        for (int r = 0; r < 2; ++r) {
+            const std::string db = input.prefix + "_u" + std::to_string(r);
+            auto c = make(db);
+            if (!c) return unchecked("cannot copy the seeded database");
+            Run run;
+            run_original(*c, v.deploy, run);
+            if (auto watch = open(server, db, true)) {
+                if (auto state = dump_end_state(*watch)) twice[r] = std::move(*state);
+            }
+        }
+        for (int r = 0; r < 2; ++r) {
+            server.drop(made.back());
+            made.pop_back();
+        }
+        if (twice[0] && twice[1]) unstable = unstable_columns(*twice[0], *twice[1]);
+    }
 
     // The plan step by step on `db`, with the traffic between the steps, less the writes `skip` names.
     auto run_plan = [&](const std::string& db, const std::set<std::size_t>& skip, Run& plan) -> std::string {
@@ -273,12 +293,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
         {
             auto c = make(db);
             if (!c) return unchecked("cannot copy the seeded database");
-            for (int p = 0; p <= n; ++p) {
-                if (p == k) {
-                    if (std::string e = run_each(*c, input.original); !e.empty()) original.problems.push_back(e);
-                }
-                run_batch(*c, script, p, v.deploy, original.traffic);
-            }
+            run_original(*c, k, original);
             auto watch = open(server, db, true);
             if (!watch) return unchecked("cannot connect to the original's database");
             auto state = dump_end_state(*watch);

@@ -100,8 +100,9 @@ inline constexpr const char* k_unstable_default =
     "|statement_timestamp|transaction_timestamp|timeofday|random\\(|gen_random_uuid|uuid_generate|uuidv[47])')";
 [[nodiscard]] Result<EndState> dump_end_state(Connection& c);
 // The columns (table, column) whose values differ between two runs of the original on copies of
-// one database: values the file takes from the clock or a random source (an UPDATE setting
-// gen_random_uuid()), which no plan can reproduce.
+// one database with the same traffic: values the file or the traffic's writes take from the clock
+// or a random source (an UPDATE setting gen_random_uuid(), a trigger copying now()), which no plan
+// can reproduce.
 [[nodiscard]] std::set<std::pair<std::string, std::string>> unstable_columns(const EndState& a, const EndState& b);
 // Those columns compared by whether they are NULL only.
 void mask_columns(EndState& state, const std::set<std::pair<std::string, std::string>>& columns);

@@ -442,6 +442,28 @@ class Suite:
                        step("ALTER TABLE items ALTER COLUMN flag SET NOT NULL;", title="Migration 2")], ["items"])
         self.check(v.get("result") == "differs" and any("Migration 2" in d and "null values" in d for d in v.get("details", [])),
                    f"oracle: rescued writes that break a step: {v}")
+        # A value the traffic takes from the clock through a trigger the file creates (hatchet's
+        # v1_lookup_table.inserted_at): each run of the original holds its own, so the column is
+        # compared by NULL-ness (found by running the original twice with the traffic), and the
+        # plan that runs the same statements in two migrations is proven.
+        clock = ("CREATE TABLE item_log (item int, seen timestamptz);\n"
+                 "CREATE FUNCTION log_item() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN\n"
+                 "  INSERT INTO item_log VALUES (NEW.id, clock_timestamp()); RETURN NEW; END $$;\n"
+                 "CREATE TRIGGER items_log AFTER INSERT ON items FOR EACH ROW EXECUTE FUNCTION log_item();\n")
+        split_clock = [step(clock, title="Migration 1"), step("ALTER TABLE items ADD COLUMN note text;", title="Migration 2")]
+        v = self.hand("clock-trigger", clock + "ALTER TABLE items ADD COLUMN note text;\n", split_clock, ["items"])
+        self.check(v.get("result") == "proven", f"oracle: a clock value written by the traffic through a trigger: {v}")
+        # Still compared: a plan that makes such a value NULL, or changes another column of its rows.
+        v = self.hand("clock-trigger-null", clock + "ALTER TABLE items ADD COLUMN note text;\n",
+                      split_clock + [step("UPDATE item_log SET seen = NULL WHERE item = (SELECT min(item) FROM item_log);",
+                                          title="Migration 3")], ["items"])
+        self.check(v.get("result") == "differs" and "item_log" in v.get("reason", "") and "seen=NULL" in v.get("reason", ""),
+                   f"oracle: a clock value made NULL by the plan: {v}")
+        v = self.hand("clock-trigger-other", clock + "ALTER TABLE items ADD COLUMN note text;\n",
+                      split_clock + [step("UPDATE item_log SET item = item + 100000 WHERE item = (SELECT min(item) FROM item_log);",
+                                          title="Migration 3")], ["items"])
+        self.check(v.get("result") == "differs" and "item_log" in v.get("reason", ""),
+                   f"oracle: another column of rows with a clock value changed by the plan: {v}")
         # A batched window-function UPDATE: each batch numbers only its own rows.
         window = ("UPDATE items SET pos = s.rn FROM (SELECT id, row_number() OVER (PARTITION BY parent ORDER BY pos) rn\n"
                   "  FROM items) s WHERE items.id = s.id;\n")
