@@ -67,6 +67,7 @@ struct ColumnExpression {
     bool key = false;  // in a primary key, unique or foreign key constraint
     bool parent_row = false;  // the expression picks a row of a foreign key's parent
     bool volatile_default = false;  // its default reads the clock or a random source
+    bool unique = false;  // in a unique index (a constraint's or one made by CREATE UNIQUE INDEX)
 };
 [[nodiscard]] Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table, bool nulls = true);
 

@@ -335,8 +335,8 @@ class Suite:
         self.hand_plans()
         self.check_nothing_left("oracle")
 
-    def hand(self, name, original, steps, tables, later=()):
-        setup = self.write(f"oracle/hand/{name}/setup.sql", self.ORACLE_SETUP)
+    def hand(self, name, original, steps, tables, later=(), setup=""):
+        setup = self.write(f"oracle/hand/{name}/setup.sql", self.ORACLE_SETUP + setup)
         orig = self.write(f"oracle/hand/{name}/original.sql", original)
         plan = self.write(f"oracle/hand/{name}/plan.json",
                           json.dumps({"tables": tables, "steps": steps, "later": list(later)}))
@@ -464,6 +464,27 @@ class Suite:
                                           title="Migration 3")], ["items"])
         self.check(v.get("result") == "differs" and "item_log" in v.get("reason", ""),
                    f"oracle: another column of rows with a clock value changed by the plan: {v}")
+        # The old release's UPDATE leaves alone a column a unique index covers (hatchet's Prisma
+        # key "WorkflowTriggerCronRef_parentId_cron_key"), as it does a unique constraint's: changed,
+        # a foreign key's ON UPDATE CASCADE carries it into another table for as long as the plan
+        # keeps the key the file drops, which no position of the file matches.
+        crons = ("CREATE TABLE crons (parent int NOT NULL, cron text NOT NULL, label text);\n"
+                 "CREATE UNIQUE INDEX crons_parent_cron_key ON crons (parent, cron);\n"
+                 "CREATE TABLE runs (id int PRIMARY KEY, parent int, cron text,\n"
+                 "  FOREIGN KEY (parent, cron) REFERENCES crons (parent, cron) ON UPDATE CASCADE ON DELETE SET NULL);\n")
+        required = "ALTER TABLE crons ADD COLUMN id int; UPDATE crons SET id = 1; ALTER TABLE crons ALTER COLUMN id SET NOT NULL;"
+        note = "ALTER TABLE crons ADD COLUMN note text;"
+        drop = "ALTER TABLE runs DROP CONSTRAINT runs_parent_cron_fkey;"
+        steps = [step(required, title="Migration 1"), step(note, title="Migration 2"), step(drop, title="Migration 3")]
+        v = self.hand("unique-index-key", "\n".join([required, note, drop]) + "\n", steps, ["crons", "runs"], setup=crons)
+        self.check(v.get("result") == "proven", f"oracle: a column of a unique index updated by the old release: {v}")
+        # Still compared: a plan that changes that column itself.
+        v = self.hand("unique-index-key-changed", "\n".join([required, note, drop]) + "\n",
+                      steps + [step("UPDATE crons SET cron = cron || 'x' WHERE parent = (SELECT min(parent) FROM crons);",
+                                    title="Migration 4")],
+                      ["crons", "runs"], setup=crons)
+        self.check(v.get("result") == "differs" and "crons.cron" in v.get("reason", ""),
+                   f"oracle: a unique-indexed column changed by the plan: {v}")
         # A batched window-function UPDATE: each batch numbers only its own rows.
         window = ("UPDATE items SET pos = s.rn FROM (SELECT id, row_number() OVER (PARTITION BY parent ORDER BY pos) rn\n"
                   "  FROM items) s WHERE items.id = s.id;\n")
