@@ -289,6 +289,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
     for (int k = v.deploy; k >= 0; --k) {
         Run original;
         std::vector<std::string> found;
+        std::set<std::size_t> refused;
         const std::string db = input.prefix + "_k" + std::to_string(k);
         {
             auto c = make(db);
@@ -301,26 +302,30 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
             original.state = std::move(*state);
             mask_columns(*original.state, unstable);
             if (original.problems.empty()) found = issues(plan, original, input);
-            // Only for a candidate: the later migrations must apply after the plan as far as
-            // they apply after the original.
-            if (original.problems.empty() && found.empty() && !input.later.empty()) {
+            // Writes the original refused (the old release's INSERT into a table it renamed) that
+            // the plan let through (a view in its place) are rescued, not a difference (below).
+            for (std::size_t i = 0; i < original.traffic.size() && i < plan.traffic.size(); ++i) {
+                if (!original.traffic[i].ok && plan.traffic[i].ok) refused.insert(i);
+            }
+            // Only for a candidate (or one with rescued writes): the later migrations must apply
+            // after the plan as far as they apply after the original.
+            bool rescue = !found.empty() && !refused.empty() && plan.problems.empty();
+            if (original.problems.empty() && (found.empty() || rescue) && !input.later.empty()) {
                 original.later = run_later(*c, input.later);
-                if (plan.later.applied < original.later.applied) found.push_back(plan.later.error + " (it applies after the original)");
+                if (found.empty() && plan.later.applied < original.later.applied) {
+                    found.push_back(plan.later.error + " (it applies after the original)");
+                }
             }
         }
         server.drop(db);
         made.pop_back();
         if (!original.problems.empty()) continue;  // the original cannot run there: not a candidate
-        // Writes the original refused (the old release's INSERT into a table it renamed) that the
-        // plan let through (a view in its place) are rescued, not a difference: run the plan
-        // again without them, and it must then match this position exactly.
-        std::set<std::size_t> refused;
-        for (std::size_t i = 0; i < original.traffic.size() && i < plan.traffic.size(); ++i) {
-            if (!original.traffic[i].ok && plan.traffic[i].ok) refused.insert(i);
-        }
-        // Only when every step of the plan ran under the traffic that included them: a step
-        // those writes break (a SET NOT NULL over the NULLs they wrote) fails for real.
-        if (!found.empty() && !refused.empty() && plan.problems.empty() && plan.later.error.empty()) {
+        // Rescued writes: run the plan again without them, and it must then match this position
+        // exactly. Only when every step of the plan ran under the traffic that included them (a
+        // step those writes break, a SET NOT NULL over the NULLs they wrote, fails for real), and
+        // the later migrations applied after it as far as after the original (a later file that
+        // fails after both, such as a LOCK TABLE outside a transaction, is no breakage of theirs).
+        if (!found.empty() && !refused.empty() && plan.problems.empty() && plan.later.applied >= original.later.applied) {
             Run again;
             const std::string rdb = input.prefix + "_r";
             if (!make(rdb)) return unchecked("cannot copy the seeded database");
@@ -329,7 +334,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
             made.pop_back();
             if (!e.empty()) return unchecked(e);
             std::vector<std::string> left = issues(again, original, input);
-            if (left.empty() && again.later.applied >= plan.later.applied) {
+            if (left.empty() && again.later.applied >= original.later.applied) {
                 v.verdict = "proven";
                 v.position = k;
                 v.rescued = static_cast<int>(refused.size());

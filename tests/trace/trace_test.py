@@ -422,6 +422,22 @@ class Suite:
                       [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1"),
                        step("DROP VIEW items;", after=True, title="Migration 2")], ["items"])
         self.check(v.get("result") == "proven" and v.get("rescued_writes", 0) > 0, f"oracle: rescued writes not credited: {v}")
+        # A later migration that fails after the file too (hatchet's LOCK TABLE outside a
+        # transaction block) does not keep the rescued writes from being credited.
+        v = self.hand("rescued-later-fails-both", rename,
+                      [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1"),
+                       step("DROP VIEW items;", after=True, title="Migration 2")], ["items"],
+                      later=["LOCK TABLE entries IN ACCESS EXCLUSIVE MODE;"])
+        self.check(v.get("result") == "proven" and v.get("rescued_writes", 0) > 0,
+                   f"oracle: rescued writes with a later migration that fails after both: {v}")
+        # One that the rescued writes break (a CHECK the rescued row 1100 fails), which applies
+        # after the file, still differs.
+        v = self.hand("rescued-later-broken", rename,
+                      [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1"),
+                       step("DROP VIEW items;", after=True, title="Migration 2")], ["items"],
+                      later=["ALTER TABLE entries ADD CONSTRAINT entries_not_rescued CHECK (id <> 1100);"])
+        self.check(v.get("result") == "differs" and v.get("rescued_writes", 0) == 0,
+                   f"oracle: rescued writes that break a later migration: {v}")
         # The same with the view left behind: a schema the file does not leave, rescued or not.
         v = self.hand("rescued-view-left", rename,
                       [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1")],
