@@ -703,6 +703,8 @@ private:
     std::map<std::string, std::pair<int, std::string>> m_dropped_keys;
     std::map<std::string, int> m_view_tables;  // tables a rename puts a view in place of (table_key): the line
     std::string m_declined;
+    int m_unknown_line = 0;               // the last statement whose SQL is built at run time, 0: none
+    std::size_t m_before_at_unknown = 0;  // m_before's size when it came
     std::string m_join_failed;  // a unit that could not run in the migration it must share: the decline
     std::string not_null_decline(std::size_t i) const {
         return "line " + std::to_string(m_report.statements[i].span.start.line) +
@@ -878,11 +880,29 @@ void Composer::survey() {
 void Composer::statement(std::size_t i) {
     const StatementFacts& s = m_report.statements[i];
     const pg::Node* node = i < m_stmts.size() ? m_stmts[i] : nullptr;
-    if (s.status == StatementStatus::Unknown) {
+    if (s.status == StatementStatus::Unknown && node == nullptr) {
+        // Not SQL pgfence could read (an ORM call whose SQL is built at run time): a comment.
         m_notes.push_back("line " + std::to_string(s.span.start.line) + ": " + s.tag +
                           " builds its SQL at run time; the plan leaves a comment in its place");
         unit(Unit{"-- " + s.tag + " from line " + std::to_string(s.span.start.line) +
                       " builds its SQL at run time: keep it here", true, ""});
+        return;
+    }
+    if (s.status == StatementStatus::Unknown) {
+        // SQL whose effect pgfence cannot see (a function that builds its SQL, such as one creating
+        // today's partition): it runs as written where the file runs it, and nothing the plan
+        // stages for later (a backfill, a validation, a later release) may move across it.
+        const std::string line = "line " + std::to_string(s.span.start.line);
+        note(i, s.tag + " builds its SQL at run time; the plan runs it as written, in its place");
+        bool moved = !m_backfill.empty() || !m_settle.empty() || !m_validate.empty() || !m_finish.empty() || !m_later.empty();
+        if (moved && m_declined.empty()) {
+            m_declined = line + ": " + s.tag + " builds its SQL at run time, and the plan would run work of the statements before it "
+                         "(a backfill, a validation or a later release) after it; by hand: keep the file's order, or move that "
+                         "statement to a migration of its own";
+        }
+        m_unknown_line = s.span.start.line;
+        m_before_at_unknown = m_before.size();
+        m_now.push_back(Unit{with_semicolon(s.sql), s.transaction != Transaction::None, ""});
         return;
     }
     if (node != nullptr && pg::as<TransactionStmt>(node) != nullptr) return;
@@ -1242,6 +1262,11 @@ Plan Composer::compose() {
     for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
         if (i < m_down.size() && m_down[i]) continue;
         statement(i);
+    }
+    if (m_declined.empty() && m_unknown_line > 0 && m_before.size() > m_before_at_unknown) {
+        m_declined = "line " + std::to_string(m_unknown_line) + " builds its SQL at run time, and the plan would run work of a statement "
+                     "after it (an application release first) before it; by hand: keep the file's order, or move that statement to a "
+                     "migration of its own";
     }
     if (m_lock_timeout_default) m_replaced.insert("lock-timeout-missing");
     // A rule with a finding the plan keeps as written is not one the plan resolves.

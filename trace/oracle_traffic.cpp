@@ -12,7 +12,7 @@ namespace {
 
 // Per column: name, type, type kind, category, type name, NOT NULL, default, identity,
 // generated, key, the foreign-key parent lookup (a row of the parent chosen by g), and whether its
-// default reads the clock or a random source.
+// default reads the clock or a random source, and whether a unique index covers it.
 const std::string k_columns = R"sql(
 SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typtype, t.typcategory, t.typname,
        a.attnotnull, a.atthasdef, a.attidentity, a.attgenerated,
@@ -29,7 +29,8 @@ SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typtype, 
          WHERE f.conrelid = a.attrelid AND f.contype = 'f' AND a.attnum = ANY (f.conkey)
            AND f.confrelid <> f.conrelid
          LIMIT 1),
-       )sql" + std::string(k_unstable_default) + R"sql(
+       )sql" + std::string(k_unstable_default) + R"sql(,
+       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique AND a.attnum = ANY (i.indkey))
   FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
  WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
  ORDER BY a.attnum)sql";
@@ -117,6 +118,7 @@ Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const st
         col.has_default = r->value(i, 6) == "t";
         col.key = r->value(i, 9) == "t";
         col.volatile_default = r->value(i, 11) == "t";
+        col.unique = r->value(i, 12) == "t";
         bool not_null = r->value(i, 5) == "t";
         bool generated = !r->value(i, 8).empty() || r->value(i, 7) == "a";
         if (!generated) {
@@ -195,7 +197,11 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
             if (!c.volatile_default) names.push_back(c.name);
         }
         out.old_release.push_back(insert_of(table, insertable(*columns, {})));
-        auto target = std::find_if(columns->begin(), columns->end(), [](const ColumnExpression& c) { return !c.key && !c.expression.empty(); });
+        // A column outside every key: not one a unique index covers either (Prisma's unique
+        // keys are indexes, not constraints), whose change a foreign key's ON UPDATE CASCADE
+        // would carry into other tables.
+        auto target = std::find_if(columns->begin(), columns->end(),
+                                   [](const ColumnExpression& c) { return !c.key && !c.unique && !c.expression.empty(); });
         if (target != columns->end()) {
             out.old_release.push_back("UPDATE " + table + " SET " + target->name + " = " +
                                       with_counter(target->expression, "({g}) + 7") + " WHERE " + one_row(table, names));

@@ -214,29 +214,49 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
     // The traffic: the old release from the seeded database, the new one from a copy the
     // original ran on.
     TrafficScript script;
-    std::set<std::pair<std::string, std::string>> unstable;
     {
         auto before = make(input.prefix + "_p");
         auto scratch = make(input.prefix + "_s");
-        auto again = make(input.prefix + "_t");
-        if (!before || !scratch || !again) return unchecked("cannot copy the seeded database");
+        if (!before || !scratch) return unchecked("cannot copy the seeded database");
         if (std::string e = run_each(*scratch, input.original); !e.empty()) return unchecked("the original file fails: " + e);
         script = derive_traffic(*before, *scratch, input.tables);
-        // The original run twice: what differs between the two runs is not the plan's doing.
-        if (run_each(*again, input.original).empty()) {
-            auto one = open(server, input.prefix + "_s", true);
-            auto two = open(server, input.prefix + "_t", true);
-            if (one && two) {
-                auto a = dump_end_state(*one);
-                auto b = dump_end_state(*two);
-                if (a && b) unstable = unstable_columns(*a, *b);
-            }
-        }
     }
-    server.drop(input.prefix + "_t");
-    made.pop_back();
     server.drop(input.prefix + "_s");
     made.pop_back();
+
+    // The original atomically at position k on `c`, with the traffic at every position.
+    auto run_original = [&](Connection& c, int k, Run& original) {
+        for (int p = 0; p <= n; ++p) {
+            if (p == k) {
+                if (std::string e = run_each(c, input.original); !e.empty()) original.problems.push_back(e);
+            }
+            run_batch(c, script, p, v.deploy, original.traffic);
+        }
+    };
+
+    // The original run twice at the deploy position, with the traffic: what differs between the
+    // two runs is not the plan's doing. Values the file takes from the clock or a random source
+    // (an UPDATE setting gen_random_uuid()), and those the traffic's writes take from it through
+    // the schema (a trigger copying a row's now() default into another table).
+    std::set<std::pair<std::string, std::string>> unstable;
+    {
+        std::optional<EndState> twice[2];
+        for (int r = 0; r < 2; ++r) {
+            const std::string db = input.prefix + "_u" + std::to_string(r);
+            auto c = make(db);
+            if (!c) return unchecked("cannot copy the seeded database");
+            Run run;
+            run_original(*c, v.deploy, run);
+            if (auto watch = open(server, db, true)) {
+                if (auto state = dump_end_state(*watch)) twice[r] = std::move(*state);
+            }
+        }
+        for (int r = 0; r < 2; ++r) {
+            server.drop(made.back());
+            made.pop_back();
+        }
+        if (twice[0] && twice[1]) unstable = unstable_columns(*twice[0], *twice[1]);
+    }
 
     // The plan step by step on `db`, with the traffic between the steps, less the writes `skip` names.
     auto run_plan = [&](const std::string& db, const std::set<std::size_t>& skip, Run& plan) -> std::string {
@@ -269,16 +289,12 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
     for (int k = v.deploy; k >= 0; --k) {
         Run original;
         std::vector<std::string> found;
+        std::set<std::size_t> refused;
         const std::string db = input.prefix + "_k" + std::to_string(k);
         {
             auto c = make(db);
             if (!c) return unchecked("cannot copy the seeded database");
-            for (int p = 0; p <= n; ++p) {
-                if (p == k) {
-                    if (std::string e = run_each(*c, input.original); !e.empty()) original.problems.push_back(e);
-                }
-                run_batch(*c, script, p, v.deploy, original.traffic);
-            }
+            run_original(*c, k, original);
             auto watch = open(server, db, true);
             if (!watch) return unchecked("cannot connect to the original's database");
             auto state = dump_end_state(*watch);
@@ -286,26 +302,30 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
             original.state = std::move(*state);
             mask_columns(*original.state, unstable);
             if (original.problems.empty()) found = issues(plan, original, input);
-            // Only for a candidate: the later migrations must apply after the plan as far as
-            // they apply after the original.
-            if (original.problems.empty() && found.empty() && !input.later.empty()) {
+            // Writes the original refused (the old release's INSERT into a table it renamed) that
+            // the plan let through (a view in its place) are rescued, not a difference (below).
+            for (std::size_t i = 0; i < original.traffic.size() && i < plan.traffic.size(); ++i) {
+                if (!original.traffic[i].ok && plan.traffic[i].ok) refused.insert(i);
+            }
+            // Only for a candidate (or one with rescued writes): the later migrations must apply
+            // after the plan as far as they apply after the original.
+            bool rescue = !found.empty() && !refused.empty() && plan.problems.empty();
+            if (original.problems.empty() && (found.empty() || rescue) && !input.later.empty()) {
                 original.later = run_later(*c, input.later);
-                if (plan.later.applied < original.later.applied) found.push_back(plan.later.error + " (it applies after the original)");
+                if (found.empty() && plan.later.applied < original.later.applied) {
+                    found.push_back(plan.later.error + " (it applies after the original)");
+                }
             }
         }
         server.drop(db);
         made.pop_back();
         if (!original.problems.empty()) continue;  // the original cannot run there: not a candidate
-        // Writes the original refused (the old release's INSERT into a table it renamed) that the
-        // plan let through (a view in its place) are rescued, not a difference: run the plan
-        // again without them, and it must then match this position exactly.
-        std::set<std::size_t> refused;
-        for (std::size_t i = 0; i < original.traffic.size() && i < plan.traffic.size(); ++i) {
-            if (!original.traffic[i].ok && plan.traffic[i].ok) refused.insert(i);
-        }
-        // Only when every step of the plan ran under the traffic that included them: a step
-        // those writes break (a SET NOT NULL over the NULLs they wrote) fails for real.
-        if (!found.empty() && !refused.empty() && plan.problems.empty() && plan.later.error.empty()) {
+        // Rescued writes: run the plan again without them, and it must then match this position
+        // exactly. Only when every step of the plan ran under the traffic that included them (a
+        // step those writes break, a SET NOT NULL over the NULLs they wrote, fails for real), and
+        // the later migrations applied after it as far as after the original (a later file that
+        // fails after both, such as a LOCK TABLE outside a transaction, is no breakage of theirs).
+        if (!found.empty() && !refused.empty() && plan.problems.empty() && plan.later.applied >= original.later.applied) {
             Run again;
             const std::string rdb = input.prefix + "_r";
             if (!make(rdb)) return unchecked("cannot copy the seeded database");
@@ -314,7 +334,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
             made.pop_back();
             if (!e.empty()) return unchecked(e);
             std::vector<std::string> left = issues(again, original, input);
-            if (left.empty() && again.later.applied >= plan.later.applied) {
+            if (left.empty() && again.later.applied >= original.later.applied) {
                 v.verdict = "proven";
                 v.position = k;
                 v.rescued = static_cast<int>(refused.size());

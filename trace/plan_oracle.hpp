@@ -67,6 +67,7 @@ struct ColumnExpression {
     bool key = false;  // in a primary key, unique or foreign key constraint
     bool parent_row = false;  // the expression picks a row of a foreign key's parent
     bool volatile_default = false;  // its default reads the clock or a random source
+    bool unique = false;  // in a unique index (a constraint's or one made by CREATE UNIQUE INDEX)
 };
 [[nodiscard]] Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table, bool nulls = true);
 
@@ -100,8 +101,9 @@ inline constexpr const char* k_unstable_default =
     "|statement_timestamp|transaction_timestamp|timeofday|random\\(|gen_random_uuid|uuid_generate|uuidv[47])')";
 [[nodiscard]] Result<EndState> dump_end_state(Connection& c);
 // The columns (table, column) whose values differ between two runs of the original on copies of
-// one database: values the file takes from the clock or a random source (an UPDATE setting
-// gen_random_uuid()), which no plan can reproduce.
+// one database with the same traffic: values the file or the traffic's writes take from the clock
+// or a random source (an UPDATE setting gen_random_uuid(), a trigger copying now()), which no plan
+// can reproduce.
 [[nodiscard]] std::set<std::pair<std::string, std::string>> unstable_columns(const EndState& a, const EndState& b);
 // Those columns compared by whether they are NULL only.
 void mask_columns(EndState& state, const std::set<std::pair<std::string, std::string>>& columns);

@@ -343,8 +343,8 @@ class Suite:
         self.hand_plans()
         self.check_nothing_left("oracle")
 
-    def hand(self, name, original, steps, tables, later=()):
-        setup = self.write(f"oracle/hand/{name}/setup.sql", self.ORACLE_SETUP)
+    def hand(self, name, original, steps, tables, later=(), setup=""):
+        setup = self.write(f"oracle/hand/{name}/setup.sql", self.ORACLE_SETUP + setup)
         orig = self.write(f"oracle/hand/{name}/original.sql", original)
         plan = self.write(f"oracle/hand/{name}/plan.json",
                           json.dumps({"tables": tables, "steps": steps, "later": list(later)}))
@@ -430,6 +430,22 @@ class Suite:
                       [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1"),
                        step("DROP VIEW items;", after=True, title="Migration 2")], ["items"])
         self.check(v.get("result") == "proven" and v.get("rescued_writes", 0) > 0, f"oracle: rescued writes not credited: {v}")
+        # A later migration that fails after the file too (hatchet's LOCK TABLE outside a
+        # transaction block) does not keep the rescued writes from being credited.
+        v = self.hand("rescued-later-fails-both", rename,
+                      [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1"),
+                       step("DROP VIEW items;", after=True, title="Migration 2")], ["items"],
+                      later=["LOCK TABLE entries IN ACCESS EXCLUSIVE MODE;"])
+        self.check(v.get("result") == "proven" and v.get("rescued_writes", 0) > 0,
+                   f"oracle: rescued writes with a later migration that fails after both: {v}")
+        # One that the rescued writes break (a CHECK the rescued row 1100 fails), which applies
+        # after the file, still differs.
+        v = self.hand("rescued-later-broken", rename,
+                      [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1"),
+                       step("DROP VIEW items;", after=True, title="Migration 2")], ["items"],
+                      later=["ALTER TABLE entries ADD CONSTRAINT entries_not_rescued CHECK (id <> 1100);"])
+        self.check(v.get("result") == "differs" and v.get("rescued_writes", 0) == 0,
+                   f"oracle: rescued writes that break a later migration: {v}")
         # The same with the view left behind: a schema the file does not leave, rescued or not.
         v = self.hand("rescued-view-left", rename,
                       [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1")],
@@ -450,6 +466,49 @@ class Suite:
                        step("ALTER TABLE items ALTER COLUMN flag SET NOT NULL;", title="Migration 2")], ["items"])
         self.check(v.get("result") == "differs" and any("Migration 2" in d and "null values" in d for d in v.get("details", [])),
                    f"oracle: rescued writes that break a step: {v}")
+        # A value the traffic takes from the clock through a trigger the file creates (hatchet's
+        # v1_lookup_table.inserted_at): each run of the original holds its own, so the column is
+        # compared by NULL-ness (found by running the original twice with the traffic), and the
+        # plan that runs the same statements in two migrations is proven.
+        clock = ("CREATE TABLE item_log (item int, seen timestamptz);\n"
+                 "CREATE FUNCTION log_item() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN\n"
+                 "  INSERT INTO item_log VALUES (NEW.id, clock_timestamp()); RETURN NEW; END $$;\n"
+                 "CREATE TRIGGER items_log AFTER INSERT ON items FOR EACH ROW EXECUTE FUNCTION log_item();\n")
+        split_clock = [step(clock, title="Migration 1"), step("ALTER TABLE items ADD COLUMN note text;", title="Migration 2")]
+        v = self.hand("clock-trigger", clock + "ALTER TABLE items ADD COLUMN note text;\n", split_clock, ["items"])
+        self.check(v.get("result") == "proven", f"oracle: a clock value written by the traffic through a trigger: {v}")
+        # Still compared: a plan that makes such a value NULL, or changes another column of its rows.
+        v = self.hand("clock-trigger-null", clock + "ALTER TABLE items ADD COLUMN note text;\n",
+                      split_clock + [step("UPDATE item_log SET seen = NULL WHERE item = (SELECT min(item) FROM item_log);",
+                                          title="Migration 3")], ["items"])
+        self.check(v.get("result") == "differs" and "item_log" in v.get("reason", "") and "seen=NULL" in v.get("reason", ""),
+                   f"oracle: a clock value made NULL by the plan: {v}")
+        v = self.hand("clock-trigger-other", clock + "ALTER TABLE items ADD COLUMN note text;\n",
+                      split_clock + [step("UPDATE item_log SET item = item + 100000 WHERE item = (SELECT min(item) FROM item_log);",
+                                          title="Migration 3")], ["items"])
+        self.check(v.get("result") == "differs" and "item_log" in v.get("reason", ""),
+                   f"oracle: another column of rows with a clock value changed by the plan: {v}")
+        # The old release's UPDATE leaves alone a column a unique index covers (hatchet's Prisma
+        # key "WorkflowTriggerCronRef_parentId_cron_key"), as it does a unique constraint's: changed,
+        # a foreign key's ON UPDATE CASCADE carries it into another table for as long as the plan
+        # keeps the key the file drops, which no position of the file matches.
+        crons = ("CREATE TABLE crons (parent int NOT NULL, cron text NOT NULL, label text);\n"
+                 "CREATE UNIQUE INDEX crons_parent_cron_key ON crons (parent, cron);\n"
+                 "CREATE TABLE runs (id int PRIMARY KEY, parent int, cron text,\n"
+                 "  FOREIGN KEY (parent, cron) REFERENCES crons (parent, cron) ON UPDATE CASCADE ON DELETE SET NULL);\n")
+        required = "ALTER TABLE crons ADD COLUMN id int; UPDATE crons SET id = 1; ALTER TABLE crons ALTER COLUMN id SET NOT NULL;"
+        note = "ALTER TABLE crons ADD COLUMN note text;"
+        drop = "ALTER TABLE runs DROP CONSTRAINT runs_parent_cron_fkey;"
+        steps = [step(required, title="Migration 1"), step(note, title="Migration 2"), step(drop, title="Migration 3")]
+        v = self.hand("unique-index-key", "\n".join([required, note, drop]) + "\n", steps, ["crons", "runs"], setup=crons)
+        self.check(v.get("result") == "proven", f"oracle: a column of a unique index updated by the old release: {v}")
+        # Still compared: a plan that changes that column itself.
+        v = self.hand("unique-index-key-changed", "\n".join([required, note, drop]) + "\n",
+                      steps + [step("UPDATE crons SET cron = cron || 'x' WHERE parent = (SELECT min(parent) FROM crons);",
+                                    title="Migration 4")],
+                      ["crons", "runs"], setup=crons)
+        self.check(v.get("result") == "differs" and "crons.cron" in v.get("reason", ""),
+                   f"oracle: a unique-indexed column changed by the plan: {v}")
         # A batched window-function UPDATE: each batch numbers only its own rows.
         window = ("UPDATE items SET pos = s.rn FROM (SELECT id, row_number() OVER (PARTITION BY parent ORDER BY pos) rn\n"
                   "  FROM items) s WHERE items.id = s.id;\n")
