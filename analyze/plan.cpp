@@ -877,10 +877,25 @@ void Composer::statement(std::size_t i) {
     const StatementFacts& s = m_report.statements[i];
     const pg::Node* node = i < m_stmts.size() ? m_stmts[i] : nullptr;
     if (s.status == StatementStatus::Unknown) {
+        // Its effect is not modelled, so the plan runs it exactly as written, where it stood (a
+        // comment in its place would leave the file's change undone). An ORM call whose SQL
+        // is only known at run time has no text to copy: nothing the plan could prove.
+        if (s.unanalysable || node == nullptr) {
+            if (m_declined.empty()) {
+                m_declined = "line " + std::to_string(s.span.start.line) + ": its SQL is only known at run time, so no plan can "
+                             "be shown to do what it does; split the file by hand around it";
+            }
+            return;
+        }
         m_notes.push_back("line " + std::to_string(s.span.start.line) + ": " + s.tag +
-                          " builds its SQL at run time; the plan leaves a comment in its place");
-        unit(Unit{"-- " + s.tag + " from line " + std::to_string(s.span.start.line) +
-                      " builds its SQL at run time: keep it here", true, ""});
+                          " is not modelled (SQL built at run time, or a statement pgfence does not know); the plan "
+                          "runs it as written, where it stood");
+        Unit u;
+        u.sql = with_semicolon(s.sql);
+        u.transaction = !s.no_transaction_block;
+        u.table = strong_table(s);
+        u.exclusive = true;  // what it locks is not known: nothing is folded after it
+        unit(std::move(u));
         return;
     }
     if (node != nullptr && pg::as<TransactionStmt>(node) != nullptr) return;
