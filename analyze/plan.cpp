@@ -383,6 +383,21 @@ int count_statements(std::string_view sql) {
     return n + (text ? 1 : 0);
 }
 
+// A DROP of an object a table can depend on without being dropped with it: a type or domain
+// its columns use, a function its defaults, checks or triggers call, a sequence, collation,
+// schema or extension.
+bool depends_on_later_drop(const pg::Node* node) {
+    const auto* drop = pg::as<DropStmt>(node);
+    if (drop == nullptr) return false;
+    switch (drop->removeType) {
+        case OBJECT_TYPE: case OBJECT_DOMAIN: case OBJECT_FUNCTION: case OBJECT_SEQUENCE: case OBJECT_COLLATION:
+        case OBJECT_SCHEMA: case OBJECT_EXTENSION: case OBJECT_OPERATOR: case OBJECT_OPCLASS: case OBJECT_OPFAMILY:
+        case OBJECT_TSCONFIGURATION: case OBJECT_TSDICTIONARY: case OBJECT_AGGREGATE: case OBJECT_ROUTINE:
+            return true;
+        default: return false;
+    }
+}
+
 // The existing table a statement locks in a mode that blocks writes, "" if none.
 std::string strong_table(const StatementFacts& s) {
     const LockFact* best = nullptr;
@@ -914,6 +929,18 @@ void Composer::statement(std::size_t i) {
         if (name.empty()) name = "(all)";
         if (set->kind == VAR_RESET_ALL) m_settings.clear();
         else m_settings[name] = with_semicolon(s.sql);
+        return;
+    }
+    if (depends_on_later_drop(node) && !m_later.empty()) {
+        // A table dropped earlier in the file is dropped in a later release by the plan; what it
+        // may depend on (its column's type, a function its default or trigger calls, a sequence)
+        // is dropped after it there, in the file's order, or the DROP would fail on it.
+        note(i, "dropped after the table the plan drops in a later release, as in the file, since that table may depend on it");
+        Unit u;
+        u.sql = with_semicolon(s.sql);
+        u.transaction = !s.no_transaction_block;
+        u.table = strong_table(s);
+        m_later.push_back(std::move(u));
         return;
     }
     keys_dropped_and_made(i);
