@@ -943,6 +943,10 @@ void Composer::statement(std::size_t i) {
         m_later.push_back(std::move(u));
         return;
     }
+    if (m_survey.absorbed.count(i) > 0) {
+        for (const Finding* f : m_by_statement[i]) m_replaced.insert(f->rule);
+        return;  // the folded ADD COLUMN ... NOT NULL does it
+    }
     keys_dropped_and_made(i);
     UpdateWay way = i < m_survey.update_way.size() ? m_survey.update_way[i] : UpdateWay::none;
     auto instant = m_survey.instant.find(i);
