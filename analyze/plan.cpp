@@ -685,6 +685,11 @@ private:
     bool later_touches(std::size_t i, const std::string& table, bool only_ddl, std::size_t* which) const;
     void unit(Unit u) {
         if (!has_dollar_quote(u.sql)) (void)without_repeats(u.sql, m_seen);
+        if (auto rejoin = m_rejoin.find(m_current); rejoin != m_rejoin.end() && u.transaction && !u.joins) {
+            u.joins = true;
+            u.join_table = rejoin->second.first;
+            u.join_decline = rejoin->second.second;
+        }
         m_now.push_back(std::move(u));
     }
     void group(std::vector<Unit>& units, std::string_view suffix, std::vector<PlanStep>& out);
@@ -727,7 +732,50 @@ private:
     std::set<std::string> m_kept_rules;  // rules with a finding whose statement is kept as written
     std::pair<std::size_t, std::string> m_dropped_fk{0, ""};   // the same after a dropped foreign key
     std::set<std::string> m_joined_update_tables;  // tables of the kept UPDATEs that joined a migration
+    // Statements between a DROP COLUMN and the ADD COLUMN that adds it back (that one included):
+    // they run in the DROP's migration, as in the original, or the column is missing in between
+    // for the writes that name it. Statement -> (table, the decline when they cannot).
+    std::map<std::size_t, std::pair<std::string, std::string>> m_rejoin;
+    std::size_t m_current = 0;  // the statement being composed
+    void find_readded_columns();
 };
+
+void Composer::find_readded_columns() {
+    auto alter_of = [&](std::size_t i) -> const AlterTableStmt* {
+        if (i < m_down.size() && m_down[i]) return nullptr;
+        const auto* alter = pg::as<AlterTableStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr);
+        return alter != nullptr && alter->relation != nullptr ? alter : nullptr;
+    };
+    for (std::size_t i = 0; i < m_stmts.size(); ++i) {
+        const AlterTableStmt* drop = alter_of(i);
+        if (drop == nullptr) continue;
+        std::string table = pg::display_name(drop->relation);
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(drop->cmds)) {
+            if (cmd->subtype != AT_DropColumn) continue;
+            std::string column(pg::text(cmd->name));
+            for (std::size_t j = i + 1; j < m_stmts.size(); ++j) {
+                const AlterTableStmt* add = alter_of(j);
+                if (add == nullptr || table_key(pg::display_name(add->relation)) != table_key(table)) continue;
+                bool adds = false;
+                for (const AlterTableCmd* c : pg::each<AlterTableCmd>(add->cmds)) {
+                    const auto* def = pg::as<ColumnDef>(c->def);
+                    adds = adds || (c->subtype == AT_AddColumn && def != nullptr && pg::text(def->colname) == column);
+                }
+                if (!adds) continue;
+                std::string decline = "lines " + std::to_string(m_report.statements[i].span.start.line) + " and " +
+                                      std::to_string(m_report.statements[j].span.start.line) + " drop " + quote_ident(column) + " of " +
+                                      table + " and add it back, and cannot share one migration here; in two, the writes that name "
+                                      "it fail in between; by hand: keep them in one migration";
+                for (std::size_t k = i + 1; k <= j; ++k) {
+                    if (alter_of(k) != nullptr && table_key(pg::display_name(alter_of(k)->relation)) == table_key(table)) {
+                        m_rejoin.emplace(k, std::make_pair(table, decline));
+                    }
+                }
+                break;
+            }
+        }
+    }
+}
 
 void Composer::note(std::size_t i, const std::string& text) {
     std::string line = "line " + std::to_string(m_report.statements[i].span.start.line) + ": " + text;
@@ -1268,8 +1316,10 @@ Plan Composer::compose() {
         }
     }
     survey();
+    find_readded_columns();
     for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
         if (i < m_down.size() && m_down[i]) continue;
+        m_current = i;
         statement(i);
     }
     if (m_lock_timeout_default) m_replaced.insert("lock-timeout-missing");
