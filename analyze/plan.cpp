@@ -1203,9 +1203,18 @@ bool fold_alter(std::string& into, const std::string& next) {
     auto single = [](const std::string& sql) -> std::optional<std::pair<std::string, std::string>> {
         std::string body = rules::trim(without_comments(sql));
         if (!starts_with_ci(body, "ALTER TABLE ") || count_statements(body) != 1 || body.back() != ';') return std::nullopt;
+        // ALTER COLUMN c DROP DEFAULT / DROP NOT NULL change the catalog only: they combine too
+        // (a DROP DEFAULT alone before a DROP NOT NULL would refuse the old release's inserts).
+        std::string probe = body;
+        for (std::string_view tail : {" DROP DEFAULT;", " DROP NOT NULL;"}) {
+            if (probe.size() > tail.size() && starts_with_ci(std::string_view(probe).substr(probe.size() - tail.size()), tail)) {
+                probe = probe.substr(0, probe.size() - tail.size()) + ";";
+                break;
+            }
+        }
         for (std::string_view word : {"DROP", "VALIDATE", "CONCURRENTLY", "NOT NULL", "PARTITION", " TYPE ", "USING",
                                       "RENAME", "ONLY", "IF EXISTS", "$", "--", "/*", "'"}) {
-            if (contains_ci(body, word)) return std::nullopt;
+            if (contains_ci(probe, word)) return std::nullopt;
         }
         // The table's name: words, dots and double-quoted parts up to the first blank outside quotes.
         std::size_t name_end = 12;
