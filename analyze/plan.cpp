@@ -737,6 +737,8 @@ private:
     // for the writes that name it. Statement -> (table, the decline when they cannot).
     std::map<std::size_t, std::pair<std::string, std::string>> m_rejoin;
     std::size_t m_current = 0;  // the statement being composed
+    std::map<std::string, std::vector<std::size_t>> m_kept_updates;  // table_key -> UPDATEs kept as written, in order
+    bool catch_up(const Finding& f, const std::string& check);
     void find_readded_columns();
 };
 
@@ -1016,6 +1018,7 @@ void Composer::statement(std::size_t i) {
             u.join_decline = not_null_decline(i);
         }
         u.alone = u.ends = way == UpdateWay::keep && !u.joins;
+        if (u.alone) m_kept_updates[table_key(pg::display_name(pg::as<UpdateStmt>(node)->relation))].push_back(i);
         if (u.joins) {
             m_joined_update_tables.insert(pg::display_name(pg::as<UpdateStmt>(node)->relation));
             // What the original's transaction raises, its copy raises too: kept, not resolved.
@@ -1072,6 +1075,9 @@ void Composer::statement(std::size_t i) {
         chosen.clear();
     }
     if (chosen.empty()) {
+        if (const auto* update = pg::as<UpdateStmt>(node); update != nullptr && update->relation != nullptr) {
+            m_kept_updates[table_key(pg::display_name(update->relation))].push_back(i);
+        }
         Unit u{with_semicolon(s.sql), !s.no_transaction_block, strong_table(s)};
         u.ends = s.tag == "ALTER TYPE" && contains_ci(s.sql, "ADD VALUE");
         const LockFact* strongest = s.strongest_lock();
@@ -1110,17 +1116,59 @@ void Composer::statement(std::size_t i) {
     for (const Finding* f : additions) recipe(*f);
 }
 
+// The UPDATEs of f's table kept as written, again for the rows that fail `check`, each a
+// migration of its own after the NOT VALID: the old release may have written such rows since
+// the UPDATE ran (the original refuses them from the start; the plan from the NOT VALID on), and
+// the VALIDATE would fail on them. False (the plan declined) when an UPDATE cannot be cut so.
+bool Composer::catch_up(const Finding& f, const std::string& check) {
+    auto kept = m_kept_updates.find(table_key(f.relation));
+    if (kept == m_kept_updates.end()) return true;
+    for (std::size_t i : kept->second) {
+        const auto* update = pg::as<UpdateStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr);
+        std::string sql = plan_walk::violators_only(m_report.statements[i].sql, update, check);
+        if (sql.empty()) {
+            if (m_declined.empty()) {
+                m_declined = "line " + std::to_string(m_report.statements[i].span.start.line) + " updates " + f.relation +
+                             " before a CHECK the plan validates later, and cannot be run again for the rows the old release "
+                             "writes in between; by hand: add the CHECK NOT VALID, run the UPDATE again, then VALIDATE";
+            }
+            return false;
+        }
+        Unit u;
+        u.sql = "-- Again for the rows written since line " + std::to_string(m_report.statements[i].span.start.line) +
+                " ran that the CHECK refuses (the old release's, before the NOT VALID):\n" + sql;
+        u.table = f.relation;
+        u.alone = true;
+        m_settle.push_back(std::move(u));
+    }
+    if (!kept->second.empty()) {
+        m_notes.push_back("the UPDATE of " + f.relation + " runs again after the CHECK is added NOT VALID, for the rows the old "
+                          "release wrote in between that the CHECK refuses, so the VALIDATE finds none");
+    }
+    return true;
+}
+
 void Composer::recipe(const Finding& f) {
     std::vector<RecipeStep> steps = plan_steps(*f.recipe);
     std::vector<Stage> stages = stages_of(steps);
     bool whole = stages.empty();
     m_replaced.insert(f.rule);
     std::optional<Stage> previous;
+    std::string check;  // the expression of the recipe's CHECK ... NOT VALID, parentheses included
     for (std::size_t k = 0; k < steps.size(); ++k) {
         const RecipeStep& step = steps[k];
         Stage stage = whole ? Stage::now : stages[k];
         if (stage == Stage::skip) continue;
         Unit u{with_semicolon(drop_others_note(step.sql)), step.in_transaction, f.relation};
+        std::string body = without_comments(u.sql);
+        if (std::size_t at = rules::find_keyword(body, 0, body.size(), "CHECK");
+            at != std::string::npos && contains_ci(body, "NOT VALID") && contains_ci(body, "ADD CONSTRAINT")) {
+            rules::Range group = rules::group_at(body, at);
+            if (group.found() && group.end > group.begin) check = body.substr(group.begin, group.end - group.begin);
+        }
+        // Before the VALIDATE of a CHECK: the rows the old release wrote between an UPDATE kept
+        // as written and the NOT VALID (which refuses them from then on) get the UPDATE again.
+        if (stage == Stage::validate && only_validates(u.sql) && !check.empty() && !catch_up(f, check)) return;
         // A batched backfill: the runnable walk on the table's real key, not the rule's template.
         if (stage == Stage::backfill && plan_survey::batching_rule(f.rule) && !m_walk.empty()) u.sql = m_walk;
         // A statement an earlier recipe (or the file) already has in the plan runs once: the
