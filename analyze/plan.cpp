@@ -737,8 +737,6 @@ private:
     // for the writes that name it. Statement -> (table, the decline when they cannot).
     std::map<std::size_t, std::pair<std::string, std::string>> m_rejoin;
     std::size_t m_current = 0;  // the statement being composed
-    std::size_t m_moved_first = 0;  // units moved to the start of the migrations (refused_before)
-    std::set<std::size_t> m_moved;  // their statements
     std::size_t refused_before(std::size_t i, const AlterTableStmt* alter) const;
     std::map<std::string, std::vector<std::size_t>> m_kept_updates;  // table_key -> UPDATEs kept as written, in order
     bool catch_up(const Finding& f, const std::string& check);
@@ -746,24 +744,22 @@ private:
 };
 
 // The line of a SET NOT NULL kept as written (it refuses the old release's inserts from then on)
-// on another table before statement i, when `alter` only drops defaults and NOT NULLs
-// (catalog only) of a table no earlier statement writes or alters; 0 otherwise.
+// on another table before statement i, when `alter` changes a default of a table; 0 otherwise.
 std::size_t Composer::refused_before(std::size_t i, const AlterTableStmt* alter) const {
     if (alter == nullptr || alter->relation == nullptr || pg::length(alter->cmds) == 0) return 0;
-    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
-        // DROP DEFAULT, not SET DEFAULT: an expression may name what the file creates before it.
-        if (!(cmd->subtype == AT_ColumnDefault && cmd->def == nullptr) && cmd->subtype != AT_DropNotNull) return 0;
-    }
+    bool default_changed = false;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) default_changed = default_changed || cmd->subtype == AT_ColumnDefault;
+    if (!default_changed) return 0;
     std::string table = table_key(pg::display_name(alter->relation));
-    std::size_t line = 0;
     for (std::size_t j = 0; j < i && j < m_report.statements.size(); ++j) {
-        if ((j < m_down.size() && m_down[j]) || m_moved.count(j) > 0) continue;
-        for (const auto& l : m_report.statements[j].locks) {
-            if (table_key(l.relation) == table && l.mode > LockMode::AccessShare) return 0;
+        if (j < m_down.size() && m_down[j]) continue;
+        const auto* other = pg::as<AlterTableStmt>(j < m_stmts.size() ? m_stmts[j] : nullptr);
+        if (m_survey.keep_not_null.count(j) > 0 && other != nullptr && other->relation != nullptr &&
+            table_key(pg::display_name(other->relation)) != table) {
+            return static_cast<std::size_t>(m_report.statements[j].span.start.line);
         }
-        if (m_survey.keep_not_null.count(j) > 0 && line == 0) line = static_cast<std::size_t>(m_report.statements[j].span.start.line);
     }
-    return line;
+    return 0;
 }
 
 void Composer::find_readded_columns() {
@@ -1121,16 +1117,15 @@ void Composer::statement(std::size_t i) {
             note(i, "dropping the foreign key is kept as written (under lock_timeout): it locks both tables and has no online form");
             u.table = pg::display_name(alter_here->relation);  // the table it alters, of the two it locks
         }
-        if (std::size_t before = refused_before(i, alter_here); before > 0) {
-            // A default or NOT NULL dropped after a SET NOT NULL of another table that refuses
-            // the old release's inserts: first, so that no position of the plan has the old
-            // release's inserts refused there yet stored with the old default here (the
-            // original changes both at once). Nothing before it in the file writes this table.
-            note(i, "moved before the SET NOT NULL of line " + std::to_string(before) + ": the old release's inserts must "
-                    "see the new default no later than that SET NOT NULL refuses its inserts elsewhere, as in the original");
-            m_now.insert(m_now.begin() + static_cast<std::ptrdiff_t>(m_moved_first++), std::move(u));
-            m_moved.insert(i);
-            return;
+        if (std::size_t before = refused_before(i, alter_here); before > 0 && m_declined.empty()) {
+            // The original changes both at once. Apart, some position of the plan refuses the old
+            // release's inserts there while still storing the old default here; moved first, the
+            // statements between would read what the old release writes in between (an UPDATE
+            // filling the column from another table): no split matches any position of the original.
+            m_declined = "line " + std::to_string(s.span.start.line) + " changes a default of " + pg::display_name(alter_here->relation) +
+                         " after the SET NOT NULL of line " + std::to_string(before) + " refuses the old release's inserts into "
+                         "another table; in separate migrations the old release's rows get the old default after its inserts "
+                         "there fail; by hand: keep them in one migration, or change the default in a release of its own first";
         }
         unit(std::move(u));
         if (drop_fk) m_dropped_fk = {m_now.size(), pg::display_name(alter_here->relation)};
