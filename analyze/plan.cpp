@@ -384,6 +384,21 @@ int count_statements(std::string_view sql) {
     return n + (text ? 1 : 0);
 }
 
+// A DROP of an object a table can depend on without being dropped with it: a type or domain
+// its columns use, a function its defaults, checks or triggers call, a sequence, collation,
+// schema or extension.
+bool depends_on_later_drop(const pg::Node* node) {
+    const auto* drop = pg::as<DropStmt>(node);
+    if (drop == nullptr) return false;
+    switch (drop->removeType) {
+        case OBJECT_TYPE: case OBJECT_DOMAIN: case OBJECT_FUNCTION: case OBJECT_SEQUENCE: case OBJECT_COLLATION:
+        case OBJECT_SCHEMA: case OBJECT_EXTENSION: case OBJECT_OPERATOR: case OBJECT_OPCLASS: case OBJECT_OPFAMILY:
+        case OBJECT_TSCONFIGURATION: case OBJECT_TSDICTIONARY: case OBJECT_AGGREGATE: case OBJECT_ROUTINE:
+            return true;
+        default: return false;
+    }
+}
+
 // The existing table a statement locks in a mode that blocks writes, "" if none.
 std::string strong_table(const StatementFacts& s) {
     const LockFact* best = nullptr;
@@ -671,6 +686,11 @@ private:
     bool later_touches(std::size_t i, const std::string& table, bool only_ddl, std::size_t* which) const;
     void unit(Unit u) {
         if (!has_dollar_quote(u.sql)) (void)without_repeats(u.sql, m_seen);
+        if (auto rejoin = m_rejoin.find(m_current); rejoin != m_rejoin.end() && u.transaction && !u.joins) {
+            u.joins = true;
+            u.join_table = rejoin->second.first;
+            u.join_decline = rejoin->second.second;
+        }
         m_now.push_back(std::move(u));
     }
     void group(std::vector<Unit>& units, std::string_view suffix, std::vector<PlanStep>& out);
@@ -716,7 +736,72 @@ private:
     std::pair<std::size_t, std::string> m_dropped_fk{0, ""};   // the same after a dropped foreign key
     std::set<std::string> m_joined_update_tables;  // tables of the kept UPDATEs that joined a migration
     std::map<std::size_t, std::size_t> m_chain_taken;  // a rename into a name vacated earlier -> the rename that vacated it
+    // Statements between a DROP COLUMN and the ADD COLUMN that adds it back (that one included):
+    // they run in the DROP's migration, as in the original, or the column is missing in between
+    // for the writes that name it. Statement -> (table, the decline when they cannot).
+    std::map<std::size_t, std::pair<std::string, std::string>> m_rejoin;
+    std::size_t m_current = 0;  // the statement being composed
+    std::size_t refused_before(std::size_t i, const AlterTableStmt* alter) const;
+    std::map<std::string, std::vector<std::size_t>> m_kept_updates;  // table_key -> UPDATEs kept as written, in order
+    bool catch_up(const Finding& f, const std::string& check);
+    void find_readded_columns();
 };
+
+// The line of a SET NOT NULL kept as written (it refuses the old release's inserts from then on)
+// on another table before statement i, when `alter` changes a default of a table; 0 otherwise.
+std::size_t Composer::refused_before(std::size_t i, const AlterTableStmt* alter) const {
+    if (alter == nullptr || alter->relation == nullptr || pg::length(alter->cmds) == 0) return 0;
+    bool default_changed = false;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) default_changed = default_changed || cmd->subtype == AT_ColumnDefault;
+    if (!default_changed) return 0;
+    std::string table = table_key(pg::display_name(alter->relation));
+    for (std::size_t j = 0; j < i && j < m_report.statements.size(); ++j) {
+        if (j < m_down.size() && m_down[j]) continue;
+        const auto* other = pg::as<AlterTableStmt>(j < m_stmts.size() ? m_stmts[j] : nullptr);
+        if (m_survey.keep_not_null.count(j) > 0 && other != nullptr && other->relation != nullptr &&
+            table_key(pg::display_name(other->relation)) != table) {
+            return static_cast<std::size_t>(m_report.statements[j].span.start.line);
+        }
+    }
+    return 0;
+}
+
+void Composer::find_readded_columns() {
+    auto alter_of = [&](std::size_t i) -> const AlterTableStmt* {
+        if (i < m_down.size() && m_down[i]) return nullptr;
+        const auto* alter = pg::as<AlterTableStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr);
+        return alter != nullptr && alter->relation != nullptr ? alter : nullptr;
+    };
+    for (std::size_t i = 0; i < m_stmts.size(); ++i) {
+        const AlterTableStmt* drop = alter_of(i);
+        if (drop == nullptr) continue;
+        std::string table = pg::display_name(drop->relation);
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(drop->cmds)) {
+            if (cmd->subtype != AT_DropColumn) continue;
+            std::string column(pg::text(cmd->name));
+            for (std::size_t j = i + 1; j < m_stmts.size(); ++j) {
+                const AlterTableStmt* add = alter_of(j);
+                if (add == nullptr || table_key(pg::display_name(add->relation)) != table_key(table)) continue;
+                bool adds = false;
+                for (const AlterTableCmd* c : pg::each<AlterTableCmd>(add->cmds)) {
+                    const auto* def = pg::as<ColumnDef>(c->def);
+                    adds = adds || (c->subtype == AT_AddColumn && def != nullptr && pg::text(def->colname) == column);
+                }
+                if (!adds) continue;
+                std::string decline = "lines " + std::to_string(m_report.statements[i].span.start.line) + " and " +
+                                      std::to_string(m_report.statements[j].span.start.line) + " drop " + quote_ident(column) + " of " +
+                                      table + " and add it back, and cannot share one migration here; in two, the writes that name "
+                                      "it fail in between; by hand: keep them in one migration";
+                for (std::size_t k = i + 1; k <= j; ++k) {
+                    if (alter_of(k) != nullptr && table_key(pg::display_name(alter_of(k)->relation)) == table_key(table)) {
+                        m_rejoin.emplace(k, std::make_pair(table, decline));
+                    }
+                }
+                break;
+            }
+        }
+    }
+}
 
 void Composer::note(std::size_t i, const std::string& text) {
     std::string line = "line " + std::to_string(m_report.statements[i].span.start.line) + ": " + text;
@@ -880,12 +965,13 @@ void Composer::survey() {
 void Composer::statement(std::size_t i) {
     const StatementFacts& s = m_report.statements[i];
     const pg::Node* node = i < m_stmts.size() ? m_stmts[i] : nullptr;
-    if (s.status == StatementStatus::Unknown && node == nullptr) {
-        // Not SQL pgfence could read (an ORM call whose SQL is built at run time): a comment.
-        m_notes.push_back("line " + std::to_string(s.span.start.line) + ": " + s.tag +
-                          " builds its SQL at run time; the plan leaves a comment in its place");
-        unit(Unit{"-- " + s.tag + " from line " + std::to_string(s.span.start.line) +
-                      " builds its SQL at run time: keep it here", true, ""});
+    if (s.status == StatementStatus::Unknown && (s.unanalysable || node == nullptr)) {
+        // An ORM call whose SQL is only known at run time has no text to copy: nothing the plan
+        // could prove.
+        if (m_declined.empty()) {
+            m_declined = "line " + std::to_string(s.span.start.line) + ": its SQL is only known at run time, so no plan can "
+                         "be shown to do what it does; split the file by hand around it";
+        }
         return;
     }
     if (s.status == StatementStatus::Unknown) {
@@ -902,7 +988,7 @@ void Composer::statement(std::size_t i) {
         }
         m_unknown_line = s.span.start.line;
         m_before_at_unknown = m_before.size();
-        m_now.push_back(Unit{with_semicolon(s.sql), s.transaction != Transaction::None, ""});
+        m_now.push_back(Unit{with_semicolon(s.sql), !s.no_transaction_block, strong_table(s)});
         return;
     }
     if (node != nullptr && pg::as<TransactionStmt>(node) != nullptr) return;
@@ -922,6 +1008,22 @@ void Composer::statement(std::size_t i) {
         if (set->kind == VAR_RESET_ALL) m_settings.clear();
         else m_settings[name] = with_semicolon(s.sql);
         return;
+    }
+    if (depends_on_later_drop(node) && !m_later.empty()) {
+        // A table dropped earlier in the file is dropped in a later release by the plan; what it
+        // may depend on (its column's type, a function its default or trigger calls, a sequence)
+        // is dropped after it there, in the file's order, or the DROP would fail on it.
+        note(i, "dropped after the table the plan drops in a later release, as in the file, since that table may depend on it");
+        Unit u;
+        u.sql = with_semicolon(s.sql);
+        u.transaction = !s.no_transaction_block;
+        u.table = strong_table(s);
+        m_later.push_back(std::move(u));
+        return;
+    }
+    if (m_survey.absorbed.count(i) > 0) {
+        for (const Finding* f : m_by_statement[i]) m_replaced.insert(f->rule);
+        return;  // the folded ADD COLUMN ... NOT NULL does it
     }
     keys_dropped_and_made(i);
     UpdateWay way = i < m_survey.update_way.size() ? m_survey.update_way[i] : UpdateWay::none;
@@ -944,6 +1046,7 @@ void Composer::statement(std::size_t i) {
             u.join_decline = not_null_decline(i);
         }
         u.alone = u.ends = way == UpdateWay::keep && !u.joins;
+        if (u.alone) m_kept_updates[table_key(pg::display_name(pg::as<UpdateStmt>(node)->relation))].push_back(i);
         if (u.joins) {
             m_joined_update_tables.insert(pg::display_name(pg::as<UpdateStmt>(node)->relation));
             // What the original's transaction raises, its copy raises too: kept, not resolved.
@@ -1000,6 +1103,9 @@ void Composer::statement(std::size_t i) {
         chosen.clear();
     }
     if (chosen.empty()) {
+        if (const auto* update = pg::as<UpdateStmt>(node); update != nullptr && update->relation != nullptr) {
+            m_kept_updates[table_key(pg::display_name(update->relation))].push_back(i);
+        }
         Unit u{with_semicolon(s.sql), !s.no_transaction_block, strong_table(s)};
         u.ends = s.tag == "ALTER TYPE" && contains_ci(s.sql, "ADD VALUE");
         const LockFact* strongest = s.strongest_lock();
@@ -1033,6 +1139,16 @@ void Composer::statement(std::size_t i) {
             note(i, "dropping the foreign key is kept as written (under lock_timeout): it locks both tables and has no online form");
             u.table = pg::display_name(alter_here->relation);  // the table it alters, of the two it locks
         }
+        if (std::size_t before = refused_before(i, alter_here); before > 0 && m_declined.empty()) {
+            // The original changes both at once. Apart, some position of the plan refuses the old
+            // release's inserts there while still storing the old default here; moved first, the
+            // statements between would read what the old release writes in between (an UPDATE
+            // filling the column from another table): no split matches any position of the original.
+            m_declined = "line " + std::to_string(s.span.start.line) + " changes a default of " + pg::display_name(alter_here->relation) +
+                         " after the SET NOT NULL of line " + std::to_string(before) + " refuses the old release's inserts into "
+                         "another table; in separate migrations the old release's rows get the old default after its inserts "
+                         "there fail; by hand: keep them in one migration, or change the default in a release of its own first";
+        }
         unit(std::move(u));
         if (drop_fk) m_dropped_fk = {m_now.size(), pg::display_name(alter_here->relation)};
     } else {
@@ -1052,17 +1168,59 @@ void Composer::statement(std::size_t i) {
     for (const Finding* f : additions) recipe(*f);
 }
 
+// The UPDATEs of f's table kept as written, again for the rows that fail `check`, each a
+// migration of its own after the NOT VALID: the old release may have written such rows since
+// the UPDATE ran (the original refuses them from the start; the plan from the NOT VALID on), and
+// the VALIDATE would fail on them. False (the plan declined) when an UPDATE cannot be cut so.
+bool Composer::catch_up(const Finding& f, const std::string& check) {
+    auto kept = m_kept_updates.find(table_key(f.relation));
+    if (kept == m_kept_updates.end()) return true;
+    for (std::size_t i : kept->second) {
+        const auto* update = pg::as<UpdateStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr);
+        std::string sql = plan_walk::violators_only(m_report.statements[i].sql, update, check);
+        if (sql.empty()) {
+            if (m_declined.empty()) {
+                m_declined = "line " + std::to_string(m_report.statements[i].span.start.line) + " updates " + f.relation +
+                             " before a CHECK the plan validates later, and cannot be run again for the rows the old release "
+                             "writes in between; by hand: add the CHECK NOT VALID, run the UPDATE again, then VALIDATE";
+            }
+            return false;
+        }
+        Unit u;
+        u.sql = "-- Again for the rows written since line " + std::to_string(m_report.statements[i].span.start.line) +
+                " ran that the CHECK refuses (the old release's, before the NOT VALID):\n" + sql;
+        u.table = f.relation;
+        u.alone = true;
+        m_settle.push_back(std::move(u));
+    }
+    if (!kept->second.empty()) {
+        m_notes.push_back("the UPDATE of " + f.relation + " runs again after the CHECK is added NOT VALID, for the rows the old "
+                          "release wrote in between that the CHECK refuses, so the VALIDATE finds none");
+    }
+    return true;
+}
+
 void Composer::recipe(const Finding& f) {
     std::vector<RecipeStep> steps = plan_steps(*f.recipe);
     std::vector<Stage> stages = stages_of(steps);
     bool whole = stages.empty();
     m_replaced.insert(f.rule);
     std::optional<Stage> previous;
+    std::string check;  // the expression of the recipe's CHECK ... NOT VALID, parentheses included
     for (std::size_t k = 0; k < steps.size(); ++k) {
         const RecipeStep& step = steps[k];
         Stage stage = whole ? Stage::now : stages[k];
         if (stage == Stage::skip) continue;
         Unit u{with_semicolon(drop_others_note(step.sql)), step.in_transaction, f.relation};
+        std::string body = without_comments(u.sql);
+        if (std::size_t at = rules::find_keyword(body, 0, body.size(), "CHECK");
+            at != std::string::npos && contains_ci(body, "NOT VALID") && contains_ci(body, "ADD CONSTRAINT")) {
+            rules::Range group = rules::group_at(body, at);
+            if (group.found() && group.end > group.begin) check = body.substr(group.begin, group.end - group.begin);
+        }
+        // Before the VALIDATE of a CHECK: the rows the old release wrote between an UPDATE kept
+        // as written and the NOT VALID (which refuses them from then on) get the UPDATE again.
+        if (stage == Stage::validate && only_validates(u.sql) && !check.empty() && !catch_up(f, check)) return;
         // A batched backfill: the runnable walk on the table's real key, not the rule's template.
         if (stage == Stage::backfill && plan_survey::batching_rule(f.rule) && !m_walk.empty()) u.sql = m_walk;
         // A statement an earlier recipe (or the file) already has in the plan runs once: the
@@ -1145,9 +1303,18 @@ bool fold_alter(std::string& into, const std::string& next) {
     auto single = [](const std::string& sql) -> std::optional<std::pair<std::string, std::string>> {
         std::string body = rules::trim(without_comments(sql));
         if (!starts_with_ci(body, "ALTER TABLE ") || count_statements(body) != 1 || body.back() != ';') return std::nullopt;
+        // ALTER COLUMN c DROP DEFAULT / DROP NOT NULL change the catalog only: they combine too
+        // (a DROP DEFAULT alone before a DROP NOT NULL would refuse the old release's inserts).
+        std::string probe = body;
+        for (std::string_view tail : {" DROP DEFAULT;", " DROP NOT NULL;"}) {
+            if (probe.size() > tail.size() && starts_with_ci(std::string_view(probe).substr(probe.size() - tail.size()), tail)) {
+                probe = probe.substr(0, probe.size() - tail.size()) + ";";
+                break;
+            }
+        }
         for (std::string_view word : {"DROP", "VALIDATE", "CONCURRENTLY", "NOT NULL", "PARTITION", " TYPE ", "USING",
                                       "RENAME", "ONLY", "IF EXISTS", "$", "--", "/*", "'"}) {
-            if (contains_ci(body, word)) return std::nullopt;
+            if (contains_ci(probe, word)) return std::nullopt;
         }
         // The table's name: words, dots and double-quoted parts up to the first blank outside quotes.
         std::size_t name_end = 12;
@@ -1259,8 +1426,10 @@ Plan Composer::compose() {
     }
     survey();
     for (const auto& c : rules::rename_chains(m_stmts)) m_chain_taken[c.taken] = c.vacated;
+    find_readded_columns();
     for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
         if (i < m_down.size() && m_down[i]) continue;
+        m_current = i;
         statement(i);
     }
     if (m_declined.empty() && m_unknown_line > 0 && m_before.size() > m_before_at_unknown) {

@@ -1,6 +1,7 @@
 #include "analyze/plan_survey.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "analyze/alter_clauses.hpp"
 #include "analyze/names.hpp"
@@ -153,6 +154,22 @@ void Surveyor::decide_update(std::size_t i) {
         std::vector<std::string> pieces;
         for (const AlterClause& c : clauses) pieces.push_back(rules::trim(std::string_view(m_report.statements[a].sql).substr(c.begin, c.end - c.begin)));
         std::size_t head_end = clauses.empty() ? 0 : clauses.front().begin;
+        // A SET NOT NULL of the column right after the UPDATE, kept as written (the old release
+        // does not write it): NOT NULL on the ADD COLUMN with the folded DEFAULT does the same at
+        // once, without the scan; in two migrations the old release's NULLs in between break it.
+        std::optional<std::size_t> not_null;
+        for (std::size_t j = i + 1; alter != nullptr && j < m_report.statements.size(); ++j) {
+            if (j < m_down.size() && m_down[j]) continue;
+            const auto* next = pg::as<AlterTableStmt>(m_stmts[j]);
+            const auto* cmd = next != nullptr && next->relation != nullptr && pg::length(next->cmds) == 1
+                                  ? pg::as<AlterTableCmd>(pg::nth(next->cmds, 0)) : nullptr;
+            if (cmd != nullptr && pg::display_name(next->relation) == table && cmd->subtype == AT_SetNotNull &&
+                pg::text(cmd->name) == column->first && m_out.keep_not_null.count(j) > 0) {
+                not_null = j;
+                break;
+            }
+            if (touches(m_report.statements[j], table) || pg::is<VariableSetStmt>(m_stmts[j])) break;
+        }
         int k = 0;
         std::string old, folded;
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter != nullptr && !pieces.empty() ? alter->cmds : nullptr)) {
@@ -162,6 +179,7 @@ void Surveyor::decide_update(std::size_t i) {
                 static_cast<std::size_t>(k) < pieces.size() && !cmd->missing_ok) {
                 const AlterClause& c = clauses[static_cast<std::size_t>(k)];
                 folded = plan_shapes::with_default(m_report.statements[a].sql, c.begin, c.end, def, value, old);
+                if (!folded.empty() && not_null) folded += " NOT NULL";
                 if (!folded.empty()) pieces[static_cast<std::size_t>(k)] = folded;
             }
             ++k;
@@ -176,6 +194,11 @@ void Surveyor::decide_update(std::size_t i) {
             m_out.instant[a] = sql;
             m_out.update_way[i] = UpdateWay::folded;
             note(i, "the UPDATE becomes the DEFAULT of " + col + " when it is added (instant, no backfill), then the column gets the default the file gives it");
+            if (not_null) {
+                m_out.absorbed.insert(*not_null);
+                note(*not_null, "SET NOT NULL on " + col + " is part of the ADD COLUMN, which fills every row with the folded DEFAULT: "
+                                "no scan, and the old release's inserts fail from then on, as they do against the original");
+            }
             return;
         }
     }

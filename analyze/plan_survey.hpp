@@ -39,6 +39,7 @@ struct Survey {
     std::map<std::size_t, std::string> instant;      // ALTER TABLE ... ADD COLUMN -> its text with the UPDATE folded in
     std::map<std::size_t, std::string> keep_not_null;  // SET NOT NULL kept as written -> why
     std::set<std::size_t> update_joins;              // kept UPDATEs that run in the migration before them
+    std::set<std::size_t> absorbed;                  // SET NOT NULLs a folded ADD COLUMN ... NOT NULL does
     std::vector<std::pair<std::size_t, std::string>> notes;  // statement, what the plan does with it and why
 };
 

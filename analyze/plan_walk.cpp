@@ -67,4 +67,22 @@ std::string keyset_walk(std::string_view update_sql, const UpdateStmt* update, c
     return out;
 }
 
+std::string violators_only(std::string_view update_sql, const UpdateStmt* update, std::string_view check) {
+    if (update == nullptr || update->relation == nullptr || update->fromClause != nullptr || update->withClause != nullptr ||
+        update->returningClause != nullptr || check.empty()) {
+        return {};
+    }
+    if (update_sql.find('$') != std::string_view::npos) return {};
+    std::string sql(update_sql);
+    while (!sql.empty() && (sql.back() == ';' || sql.back() == ' ' || sql.back() == '\n' || sql.back() == '\t')) sql.pop_back();
+    std::size_t where = rules::find_keyword(sql, 0, sql.size(), "WHERE");
+    std::string head = rules::trim(std::string_view(sql).substr(0, where == std::string::npos ? sql.size() : where));
+    std::string condition = where == std::string::npos ? std::string() : rules::trim(std::string_view(sql).substr(where + 5));
+    if (head.empty() || head.find("--") != std::string::npos || condition.find("--") != std::string::npos ||
+        check.find("--") != std::string_view::npos) {
+        return {};
+    }
+    return head + "\n WHERE " + (condition.empty() ? std::string() : "(" + condition + ")\n   AND ") + std::string(check) + " IS FALSE;";
+}
+
 }  // namespace pgfence::analyze::plan_walk

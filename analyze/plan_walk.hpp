@@ -21,4 +21,9 @@ struct KeyColumn {
 // table by `key`; "" when the text cannot be cut at its WHERE or holds a dollar quote.
 [[nodiscard]] std::string keyset_walk(std::string_view update_sql, const UpdateStmt* update, const std::vector<KeyColumn>& key);
 
+// `update_sql` again for the rows that fail `check` (a CHECK's expression, parentheses included):
+// its SET and WHERE, and "AND (check) IS FALSE". "" when the text cannot be cut at its WHERE, or
+// the UPDATE reads other tables (FROM, WITH), returns rows, or holds a dollar quote.
+[[nodiscard]] std::string violators_only(std::string_view update_sql, const UpdateStmt* update, std::string_view check);
+
 }  // namespace pgfence::analyze::plan_walk
