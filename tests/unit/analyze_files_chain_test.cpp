@@ -1,6 +1,7 @@
 // analyze_files with chaining and several threads: every file handed over once, in order, for
 // any shape of migration sets; a handler or an ordered step that throws ends the run with that
 // exception (no deadlock, no step run twice or after the failure's file).
+#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -29,7 +30,7 @@ struct Files {
 
 // Sets of the given sizes; some files missing (unreadable), which the chain must pass over.
 void make(Files& f, const std::vector<std::size_t>& sizes) {
-    f.dir = fs::temp_directory_path() / "pgfence_chain_threads";
+    f.dir = fs::temp_directory_path() / ("pgfence_chain_threads_" + std::to_string(::getpid()));
     fs::remove_all(f.dir);
     for (std::size_t s = 0; s < sizes.size(); ++s) {
         fs::create_directories(f.dir / std::to_string(s));

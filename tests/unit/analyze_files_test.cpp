@@ -1,6 +1,7 @@
 // analyze_files streams: each file's ordered step runs in input order, as soon as the file and
 // every one before it are done, and only a few files per thread are analysed ahead of the first
 // one not yet written (what keeps `pgfence analyze`'s peak memory independent of the file count).
+#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -39,7 +40,7 @@ std::vector<std::string> make_files(const fs::path& dir, int count) {
 }  // namespace
 
 TEST_CASE("analyze_files: ordered steps in input order, a bounded number of files ahead") {
-    auto files = make_files(fs::temp_directory_path() / "pgfence_analyze_files_test", 120);
+    auto files = make_files(fs::temp_directory_path() / ("pgfence_analyze_files_test_" + std::to_string(::getpid())), 120);
     AnalyzeOptions options;
     options.threads = 3;
     std::atomic<std::size_t> written{0};
@@ -68,7 +69,7 @@ TEST_CASE("analyze_files: ordered steps in input order, a bounded number of file
 }
 
 TEST_CASE("analyze_files: an exception from the handler ends the run and reaches the caller") {
-    auto files = make_files(fs::temp_directory_path() / "pgfence_analyze_files_throw", 30);
+    auto files = make_files(fs::temp_directory_path() / ("pgfence_analyze_files_throw_" + std::to_string(::getpid())), 30);
     AnalyzeOptions options;
     options.threads = 2;
     std::atomic<int> handled{0};
@@ -83,7 +84,7 @@ TEST_CASE("analyze_files: an exception from the handler ends the run and reaches
 }
 
 TEST_CASE("analyze_files: the streamed reports equal the collected ones") {
-    auto files = make_files(fs::temp_directory_path() / "pgfence_analyze_files_same", 40);
+    auto files = make_files(fs::temp_directory_path() / ("pgfence_analyze_files_same_" + std::to_string(::getpid())), 40);
     AnalyzeOptions options;
     options.threads = 2;
     Report collected = analyze_files(files, options);

@@ -2,6 +2,7 @@
 // Several sleepers wait for different counts of written files: none may be left asleep (the
 // run would never end). Tiny files, and a writer that is sometimes slow, so the threads get
 // ahead of it and of each other in every order; each run must end within a few seconds.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -68,7 +69,7 @@ bool ends_within(std::shared_ptr<Run> run, std::chrono::seconds limit) {
 }  // namespace
 
 TEST_CASE("analyze_files: every thread that sleeps ahead of the writer is woken, chained or not", "[chain]") {
-    fs::path dir = fs::temp_directory_path() / "pgfence_analyze_files_wakeup";
+    fs::path dir = fs::temp_directory_path() / ("pgfence_analyze_files_wakeup_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     std::vector<std::string> files;
     std::vector<std::size_t> sets;

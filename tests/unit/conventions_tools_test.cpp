@@ -1,5 +1,6 @@
 // sqlx, golang-migrate, pop, node-pg-migrate and Synapse: which part of the file is read and
 // whether the tool runs it in a transaction (README's migration-tool table cites the source).
+#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -100,7 +101,7 @@ TEST_CASE("conventions: sqlx wraps each file unless it starts with -- no-transac
 }
 
 TEST_CASE("conventions: a sqlx crate is found through the Cargo.toml beside migrations/") {
-    fs::path root = fs::temp_directory_path() / "pgfence_sqlx_crate";
+    fs::path root = fs::temp_directory_path() / ("pgfence_sqlx_crate_" + std::to_string(::getpid()));
     fs::remove_all(root);
     fs::create_directories(root / "migrations");
     std::ofstream(root / "Cargo.toml") << "[dependencies]\nsqlx = \"0.8\"\n";
@@ -147,7 +148,7 @@ TEST_CASE("conventions: Synapse's .sql.postgres delta files run in a transaction
     CHECK(report.wrapped_in_transaction);
     CHECK(all_in(report, Transaction::Implicit));
 
-    fs::path root = fs::temp_directory_path() / "pgfence_synapse_delta";
+    fs::path root = fs::temp_directory_path() / ("pgfence_synapse_delta_" + std::to_string(::getpid()));
     fs::remove_all(root);
     fs::create_directories(root / "83");
     std::ofstream(root / "83" / "01_rooms.sql") << "SELECT 1;\n";

@@ -2,6 +2,7 @@
 // schema the next file of its set finds. Each case: file 1 creates users and users_email_idx in
 // its up part and drops them in its down part; file 2 drops the index, which locks users only
 // if the index is still known.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -27,7 +28,7 @@ struct Case {
 };
 
 bool drop_index_locks_users(const std::vector<std::pair<std::string, std::string>>& files, unsigned threads) {
-    fs::path dir = fs::temp_directory_path() / "pgfence_down_parts";
+    fs::path dir = fs::temp_directory_path() / ("pgfence_down_parts_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     std::vector<std::string> paths;
     for (const auto& [name, text] : files) {

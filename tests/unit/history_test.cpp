@@ -1,4 +1,5 @@
 // Replaying earlier migrations into a catalog (history.hpp) and starting an analysed file from it.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -222,7 +223,7 @@ TEST_CASE("history statements that do not parse or are unknown are counted, neve
 }
 
 TEST_CASE("a migration set's files are each analysed after the files before them", "[history]") {
-    fs::path dir = fs::temp_directory_path() / "pgfence_history_chain";
+    fs::path dir = fs::temp_directory_path() / ("pgfence_history_chain_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir / "app");
     fs::create_directories(dir / "other");
@@ -254,7 +255,7 @@ TEST_CASE("a migration set's files are each analysed after the files before them
 }
 
 TEST_CASE("a down part changes no schema the next migration finds", "[history]") {
-    fs::path dir = fs::temp_directory_path() / "pgfence_history_down";
+    fs::path dir = fs::temp_directory_path() / ("pgfence_history_down_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir / "db" / "migrations");
     auto write = [&](const std::string& name, const std::string& text) {
@@ -285,7 +286,7 @@ TEST_CASE("a down part changes no schema the next migration finds", "[history]")
 }
 
 TEST_CASE("a long migration set is analysed in order, past the window of reports kept", "[history]") {
-    fs::path dir = fs::temp_directory_path() / "pgfence_history_long";
+    fs::path dir = fs::temp_directory_path() / ("pgfence_history_long_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir / "a");
     fs::create_directories(dir / "b");

@@ -1,6 +1,7 @@
 // The three sources of the schema before a migration (README "Schema context"): history,
 // --schema files and the stats snapshot's statements, their precedence, and the source each
 // lock decided from context names.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -37,7 +38,7 @@ bool has_note(const StatementFacts& statement, const std::string& part) {
 
 // A --schema file in a folder of its own.
 std::string schema_file(const std::string& name, const std::string& text) {
-    fs::path dir = fs::temp_directory_path() / "pgfence_schema_context";
+    fs::path dir = fs::temp_directory_path() / ("pgfence_schema_context_" + std::to_string(::getpid()));
     fs::create_directories(dir);
     fs::path path = dir / name;
     std::ofstream(path, std::ios::binary) << text;
