@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <set>
 
+#include "analyze/if_not_exists.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_walk.hpp"
@@ -203,7 +204,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     bool partitioned = stmt->partspec != nullptr;
     facts.tag = foreign ? "CREATE FOREIGN TABLE" : "CREATE TABLE";
     if (stmt->if_not_exists && ctx.catalog.find(relname) != nullptr) {
-        facts.notes.push_back(display + " exists already: IF NOT EXISTS skips it");
+        facts.notes.push_back(exists_already_note(display));
         return true;
     }
     RelationInfo& info = ctx.catalog.add(relname, display, foreign ? "foreign table" : partitioned ? "partitioned table" : "table");
@@ -273,7 +274,7 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
     facts.tag = matview ? "CREATE MATERIALIZED VIEW" : "CREATE TABLE AS";
     std::string relname(pg::relname(rv));
     if (stmt->if_not_exists && ctx.catalog.find(relname) != nullptr) {
-        facts.notes.push_back(pg::display_name(rv) + " exists already: IF NOT EXISTS skips it");
+        facts.notes.push_back(exists_already_note(pg::display_name(rv)));
         return true;
     }
     bool fills = !into->skipData;

@@ -1,4 +1,5 @@
 #include "analyze/model/model.hpp"
+#include "analyze/if_not_exists.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/names.hpp"
 
@@ -96,7 +97,7 @@ bool model_index(const IndexStmt* stmt, StatementFacts& facts, Context& ctx) {
                                     : "CREATE INDEX: blocks writes while it builds";
     lock_range_var(facts, ctx, rv, mode, reason);
     if (stmt->if_not_exists && !idxname.empty() && ctx.catalog.find(idxname) != nullptr) {
-        facts.notes.push_back(quote_ident(idxname) + " exists already: IF NOT EXISTS skips it");
+        facts.notes.push_back(exists_already_note(quote_ident(idxname)));
         return true;
     }
     const RelationInfo* t = ctx.catalog.find(table);

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <tuple>
 
+#include "analyze/if_not_exists.hpp"
 #include "analyze/rules/suppressions.hpp"
 
 namespace pgfence::analyze::rules {
@@ -110,7 +111,8 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
         const std::size_t own = findings.size();
         StatementContext ctx{report, report.statements[i], options, i < stmts.size() ? stmts[i] : nullptr, &stmts};
         for (const Rule* rule : active) {
-            if (rule->check == nullptr) continue;
+            // IF NOT EXISTS of what the schema has: nothing is built, scanned or declared.
+            if (rule->check == nullptr || skipped_if_exists(report.statements[i])) continue;
             Sink sink(rule->id, rule->default_risk, findings, &ctx.subcommand);
             rule->check(ctx, sink);
         }
@@ -121,7 +123,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
             std::vector<Finding> inner;
             StatementContext inner_ctx{report, c.facts, options, c.stmt, &stmts};
             for (const Rule* rule : active) {
-                if (rule->check == nullptr) continue;
+                if (rule->check == nullptr || skipped_if_exists(c.facts)) continue;
                 Sink sink(rule->id, rule->default_risk, inner, &inner_ctx.subcommand);
                 rule->check(inner_ctx, sink);
             }
