@@ -37,29 +37,6 @@ Recipe plain_detach_recipe(const StatementContext& ctx, const std::string& paren
     return recipe;
 }
 
-// The name of the CHECK the plan puts on a partition before DETACH ... CONCURRENTLY.
-std::string detach_check_name(const std::string& relname) {
-    std::string name = relname + "_detach_check";
-    if (name.size() > 63) name.resize(63);  // NAMEDATALEN - 1
-    return name;
-}
-
-// DETACH ... CONCURRENTLY leaves on the partition a CHECK copying its bound (the plain DETACH
-// does not) unless a validated CHECK already implies the bound: the statements that put one of
-// our own there first, from the server's own text of the bound (dropped after the DETACH), so
-// that the end state is the plain DETACH's.
-std::string bound_check_before(const std::string& partition, const std::string& relname) {
-    std::string name = detach_check_name(relname);
-    std::string body = "BEGIN EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%s) NOT VALID', " +
-                       quote_literal(partition) + "::regclass, " + quote_literal(name) +
-                       ", pg_get_partition_constraintdef(" + quote_literal(partition) + "::regclass)); END";
-    std::string block = body.find('$') == std::string::npos ? "DO $pgfence$ " + body + " $pgfence$;"
-                                                             : "DO " + quote_literal(body) + ";";
-    return comment_lines("CONCURRENTLY leaves a CHECK copying the bound on " + partition + ", the plain DETACH does not:\n"
-                         "a validated CHECK of the bound added first takes its place, and is dropped after.") +
-           "\n" + block + "\nALTER TABLE " + partition + " VALIDATE CONSTRAINT " + quote_ident(name) + ";\n";
-}
-
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<AlterTableStmt>();
     if (stmt == nullptr) return;
@@ -87,10 +64,7 @@ void check(const StatementContext& ctx, Sink& sink) {
             continue;
         }
         f.fix = outside_transaction_fix(ctx, "use DETACH PARTITION ... CONCURRENTLY");
-        std::string sql = bound_check_before(partition, std::string(pg::relname(pc->name))) +
-                          "ALTER TABLE " + parent + " DETACH PARTITION " + partition + " CONCURRENTLY;\n" +
-                          "ALTER TABLE " + partition + " DROP CONSTRAINT " +
-                          quote_ident(detach_check_name(std::string(pg::relname(pc->name)))) + ";\n" +
+        std::string sql = "ALTER TABLE " + parent + " DETACH PARTITION " + partition + " CONCURRENTLY;\n" +
                           comment_lines("Not allowed while " + parent + " has a DEFAULT partition. If it is interrupted,\n"
                                         "finish it with: ALTER TABLE " + parent + " DETACH PARTITION " + partition + " FINALIZE;");
         if (pg::length(stmt->cmds) > 1) sql += "\n-- CONCURRENTLY cannot be combined with other subcommands: run those separately.";
