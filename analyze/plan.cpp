@@ -850,6 +850,29 @@ bool Composer::skip_finding(std::size_t i, const Finding& f) {
             return true;
         }
     }
+    if (f.recipe && std::any_of(f.recipe->steps.begin(), f.recipe->steps.end(),
+                                [](const RecipeStep& step) { return contains_ci(step.title, "to fill in"); })) {
+        // A safe form with a blank to fill in by hand (a rule's template) cannot be run or
+        // proven; the statement without it would not be safe either.
+        if (m_declined.empty()) {
+            m_declined = "line " + std::to_string(m_report.statements[i].span.start.line) + ": the safe form of " + f.rule +
+                         " here is a template to fill in by hand (" + f.recipe->steps.front().title + "), so no plan is offered; "
+                         "by hand: follow the finding's steps, and rehearse them with pgfence trace --plan";
+        }
+        return true;
+    }
+    if (f.rule == "detach-partition-without-concurrently" && f.recipe &&
+        std::any_of(f.recipe->steps.begin(), f.recipe->steps.end(), [](const RecipeStep& step) { return !step.in_transaction; })) {
+        // DETACH ... CONCURRENTLY adds a CHECK copying the bound to the partition (unless one is
+        // there), which the plain DETACH does not: not the file's end state.
+        if (m_declined.empty()) {
+            m_declined = "line " + std::to_string(m_report.statements[i].span.start.line) +
+                         ": DETACH PARTITION ... CONCURRENTLY leaves on the partition a CHECK copying its bound, which the "
+                         "plain DETACH does not, so no plan is offered; by hand: detach CONCURRENTLY in a migration outside a "
+                         "transaction and drop that CHECK after it, or keep the DETACH with a short lock_timeout at a quiet time";
+        }
+        return true;
+    }
     if (f.rule == "rename-column" && f.recipe) {
         // One view in place of a table per plan: a second would rename the table to <t>_base again.
         int line = m_report.statements[i].span.start.line;

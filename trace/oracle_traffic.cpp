@@ -81,12 +81,37 @@ std::string insert_of(const std::string& table, const std::vector<ColumnExpressi
     return "INSERT INTO " + table + " (" + names + ") SELECT " + values + " FROM (SELECT ({g})::int AS g) s";
 }
 
+// The primary key columns of `table` (quoted, in key order), or none.
+std::vector<std::string> primary_key(Connection& c, const std::string& table) {
+    std::vector<std::string> out;
+    auto r = c.query("SELECT quote_ident(a.attname) FROM pg_constraint k, unnest(k.conkey) WITH ORDINALITY o(n, ord) "
+                     "JOIN pg_attribute a ON a.attnum = o.n WHERE k.conrelid = $1::regclass AND k.contype = 'p' "
+                     "AND a.attrelid = k.conrelid ORDER BY o.ord",
+                     {table});
+    if (r) {
+        for (int i = 0; i < r->rows(); ++i) out.push_back(r->value(i, 0));
+    }
+    return out;
+}
+
 // One existing row, chosen by {g} among the rows ordered by the columns the old release knows.
-std::string one_row(const std::string& table, const std::vector<std::string>& old_columns) {
+// An application names a row by its primary key: when the table has one among those columns,
+// the row is named by it (the same row, as the key is among the ordering columns), so that the
+// statement also runs where a plan leaves a view in the table's place (a view has no ctid).
+std::string one_row(const std::string& table, const std::vector<std::string>& old_columns,
+                    const std::vector<std::string>& key = {}) {
     std::string order;
     for (const auto& c : old_columns) order += (order.empty() ? "" : ", ") + c + "::text";
     if (order.empty()) order = "1";
-    return "ctid = (SELECT ctid FROM " + table + " ORDER BY " + order + ", ctid OFFSET (({g}) % greatest(1, (SELECT count(*) FROM " +
+    bool by_key = !key.empty() && std::all_of(key.begin(), key.end(), [&](const std::string& k) {
+        return std::find(old_columns.begin(), old_columns.end(), k) != old_columns.end();
+    });
+    std::string id = "ctid";
+    if (by_key) {
+        id.clear();
+        for (const auto& k : key) id += (id.empty() ? "" : ", ") + k;
+    }
+    return (by_key ? "(" + id + ")" : id) + " = (SELECT " + id + " FROM " + table + " ORDER BY " + order + ", " + id + " OFFSET (({g}) % greatest(1, (SELECT count(*) FROM " +
            table + "))) LIMIT 1)";
 }
 
@@ -204,11 +229,11 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
                                    [](const ColumnExpression& c) { return !c.key && !c.unique && !c.expression.empty(); });
         if (target != columns->end()) {
             out.old_release.push_back("UPDATE " + table + " SET " + target->name + " = " +
-                                      with_counter(target->expression, "({g}) + 7") + " WHERE " + one_row(table, names));
+                                      with_counter(target->expression, "({g}) + 7") + " WHERE " + one_row(table, names, primary_key(before, table)));
         }
         // No DELETE of a row the file's foreign keys make a parent: it would leave the
         // references dangling that the original's validation refuses.
-        if (!referenced(before, table) && !referenced(after, table)) out.old_release.push_back("DELETE FROM " + table + " WHERE " + with_counter(one_row(table, names), "({g}) * 3"));
+        if (!referenced(before, table) && !referenced(after, table)) out.old_release.push_back("DELETE FROM " + table + " WHERE " + with_counter(one_row(table, names, primary_key(before, table)), "({g}) * 3"));
     }
     // The new release: tables the file made, and columns it added to existing tables.
     for (const auto& table : user_tables(after)) {
@@ -234,7 +259,7 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
         }
         if (fresh.empty()) continue;
         out.new_release.push_back(insert_of(table, insertable(*columns, fresh)));
-        if (!is_new && !set.empty()) out.new_release.push_back("UPDATE " + table + " SET " + set + " WHERE " + one_row(table, kept));
+        if (!is_new && !set.empty()) out.new_release.push_back("UPDATE " + table + " SET " + set + " WHERE " + one_row(table, kept, primary_key(after, table)));
     }
     return out;
 }

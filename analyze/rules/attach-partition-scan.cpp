@@ -111,7 +111,7 @@ Recipe make_recipe(const StatementContext& ctx, const RangeVar* parent_rv, const
                 : "This bound is not a one-column range or list: write a CHECK that matches the partition\n"
                   "constraint exactly (see pg_get_partition_constraintdef on an existing partition), add it\n"
                   "NOT VALID, VALIDATE it, then ATTACH; or attach while " + partition + " is not in use.";
-        recipe.steps.push_back({"Before the ATTACH", comment_lines(text), true});
+        recipe.steps.push_back({"Before the ATTACH (CHECK to fill in)", comment_lines(text), true});
         return recipe;
     }
     std::string check = quote_ident(clipped(relname + "_bound_check"));
@@ -130,7 +130,8 @@ Recipe make_recipe(const StatementContext& ctx, const RangeVar* parent_rv, const
         drop += "\nALTER TABLE " + default_partition + " DROP CONSTRAINT " + excl + ";";
     }
     first += "-- Instant: existing rows are not read yet.";
-    recipe.steps.push_back({"Migration 1", first, true});
+    // A step whose title says "to fill in" is a template: the plan does not take the recipe.
+    recipe.steps.push_back({placeholder ? "Migration 1 (partition key to fill in)" : "Migration 1", first, true});
     recipe.steps.push_back({"Migration 2",
                             "-- VALIDATE reads every row under a lock that lets reads and writes continue; ATTACH then\n"
                             "-- takes the validated CHECK as proof of the bound and skips its own scan.\n" +

@@ -1,0 +1,13 @@
+-- path: db/migrations/0153_detach_metrics_us.sql
+CREATE TABLE metrics (
+    region text NOT NULL,
+    metric_id bigint NOT NULL,
+    value numeric,
+    recorded_at timestamptz,
+    PRIMARY KEY (region, metric_id)
+) PARTITION BY LIST (region);
+CREATE TABLE metrics_us PARTITION OF metrics FOR VALUES IN ('us');
+CREATE TABLE metrics_eu PARTITION OF metrics FOR VALUES IN ('eu');
+CREATE TABLE metrics_other PARTITION OF metrics DEFAULT;
+-- migration
+ALTER TABLE metrics DETACH PARTITION metrics_us;
