@@ -409,7 +409,14 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                 }
             }
         }
-        stmts.push_back(parsed.failure ? nullptr : parsed.stmt);
+        const pg::Node* kept = parsed.failure ? nullptr : parsed.stmt;
+        // A SELECT of constants: no other statement needs its tree (pg_parser.hpp), and its rules
+        // parse it again from facts.sql, so that must be the very text parsed here.
+        if (kept != nullptr && is_constant_select(kept) && facts.sql == parse_text) {
+            release_constant_select(kept);
+            kept = constant_select_stand_in();
+        }
+        stmts.push_back(kept);
         down_part.push_back(down);
         report.statements.push_back(std::move(facts));
     };

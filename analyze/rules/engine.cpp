@@ -4,6 +4,7 @@
 #include <iterator>
 #include <tuple>
 
+#include "analyze/pg_parser.hpp"
 #include "analyze/rules/suppressions.hpp"
 
 namespace pgfence::analyze::rules {
@@ -108,7 +109,14 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     std::size_t next_called = 0;  // `called` is in the order of its callers
     for (std::size_t i = 0; i < report.statements.size(); ++i) {
         const std::size_t own = findings.size();
-        StatementContext ctx{report, report.statements[i], options, i < stmts.size() ? stmts[i] : nullptr, &stmts};
+        const pg::Node* stmt = i < stmts.size() ? stmts[i] : nullptr;
+        // A SELECT of constants kept as a stand-in (pg_parser.hpp): its own checks read its tree.
+        ParsedStatement reparsed;
+        if (stmt != nullptr && stmt == constant_select_stand_in()) {
+            reparsed = parse_statement(report.statements[i].sql);
+            if (!reparsed.failure) stmt = reparsed.stmt;
+        }
+        StatementContext ctx{report, report.statements[i], options, stmt, &stmts};
         for (const Rule* rule : active) {
             if (rule->check == nullptr) continue;
             Sink sink(rule->id, rule->default_risk, findings, &ctx.subcommand);
