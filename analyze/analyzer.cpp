@@ -391,7 +391,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.parse_error = std::move(err);
             model::register_unparsed_create(parse_text, facts, ctx);
         } else {
-            facts.kind = parsed.kind;
+            facts.kind = pg::kind_name(parsed.stmt);
             if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) {
                 model_do_block(block, facts, ctx, do_body_line(facts, lines), &calls.do_block_hooks(ctx));
             } else {

@@ -125,7 +125,7 @@ struct StatementFacts {
     StatementStatus status = StatementStatus::Analyzed;
     Span span;
     std::string sql;      // the statement's own text
-    std::string kind;     // parse node, e.g. "AlterTableStmt"; empty when unparsable
+    std::string_view kind;  // parse node, e.g. "AlterTableStmt" (pg::kind_name's static text); empty when unparsable
     std::string tag;      // command tag, e.g. "ALTER TABLE"
     Boxed<Error> parse_error;   // for Unparsable: message and position in the file
     Boxed<Error> unanalysable;  // Unknown ORM call whose SQL cannot be known statically: why, where
