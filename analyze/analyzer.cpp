@@ -391,7 +391,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.parse_error = std::move(err);
             model::register_unparsed_create(parse_text, facts, ctx);
         } else {
-            facts.kind = parsed.kind;
+            facts.kind = pg::kind_name(parsed.stmt);
             if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) {
                 model_do_block(block, facts, ctx, do_body_line(facts, lines), &calls.do_block_hooks(ctx));
             } else {
@@ -409,7 +409,14 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                 }
             }
         }
-        stmts.push_back(parsed.failure ? nullptr : parsed.stmt);
+        const pg::Node* kept = parsed.failure ? nullptr : parsed.stmt;
+        // A SELECT of constants: no other statement needs its tree (pg_parser.hpp), and its rules
+        // parse it again from facts.sql, so that must be the very text parsed here.
+        if (kept != nullptr && is_constant_select(kept) && facts.sql == parse_text) {
+            release_constant_select(kept);
+            kept = constant_select_stand_in();
+        }
+        stmts.push_back(kept);
         down_part.push_back(down);
         report.statements.push_back(std::move(facts));
     };

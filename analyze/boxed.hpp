@@ -22,6 +22,12 @@ public:
         m_value = std::make_unique<T>(std::move(value));
         return *this;
     }
+    template <class... Args>
+    T& emplace(Args&&... args) {
+        m_value = std::make_unique<T>(std::forward<Args>(args)...);
+        return *m_value;
+    }
+    void reset() { m_value.reset(); }
     [[nodiscard]] bool has_value() const { return m_value != nullptr; }
     explicit operator bool() const { return has_value(); }
     [[nodiscard]] T& operator*() { return *m_value; }

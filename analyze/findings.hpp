@@ -80,7 +80,7 @@ struct Finding {
     Position stop;
     std::string relation;  // the relation it is about, if any
     std::string fix;       // one line: what to change (policies: the exact line to add and where)
-    std::optional<Recipe> recipe;
+    Boxed<Recipe> recipe;  // out of line: most findings have none
     bool pre_existing = false;  // on lines the pull request did not touch (set by the bot)
     Boxed<SizeFacts> size;  // only with a stats snapshot (analyze --stats-file)
     // For a finding on one subcommand of an ALTER TABLE: its 0-based index among the
@@ -89,7 +89,7 @@ struct Finding {
     int subcommand = -1;
     // The fix as an edit of the file, when it is one (the analyzer checks it lies in the file and
     // that the statement's text is the file's own there; ORM scripts get none).
-    std::optional<TextEdit> edit;
+    Boxed<TextEdit> edit;
     // Set on FileReport::suppressed entries only: the comment that hid it.
     Boxed<SuppressedBy> suppressed_by;
 };

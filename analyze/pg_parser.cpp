@@ -217,6 +217,46 @@ ParsedStatement parse_plpgsql_function(std::string_view create_sql) {
     });
 }
 
+bool is_constant_select(const ::Node* stmt) {
+    const auto* select = pg::as<SelectStmt>(stmt);
+    if (select == nullptr || select->op != SETOP_NONE || pg::length(select->targetList) == 0) return false;
+    if (select->distinctClause != nullptr || select->intoClause != nullptr || select->fromClause != nullptr ||
+        select->whereClause != nullptr || select->groupClause != nullptr || select->havingClause != nullptr ||
+        select->windowClause != nullptr || select->valuesLists != nullptr || select->sortClause != nullptr ||
+        select->limitOffset != nullptr || select->limitCount != nullptr || select->lockingClause != nullptr ||
+        select->withClause != nullptr || select->larg != nullptr || select->rarg != nullptr) {
+        return false;
+    }
+    for (const pg::Node* item : pg::each(select->targetList)) {
+        const auto* target = pg::as<ResTarget>(item);
+        if (target == nullptr || target->indirection != nullptr || !pg::is<A_Const>(target->val)) return false;
+    }
+    return true;
+}
+
+const ::Node* constant_select_stand_in() {
+    static const SelectStmt k_stand_in = [] {
+        SelectStmt s;
+        std::memset(&s, 0, sizeof s);
+        s.type = T_SelectStmt;
+        s.op = SETOP_NONE;
+        s.limitOption = LIMIT_OPTION_DEFAULT;
+        return s;
+    }();
+    return reinterpret_cast<const ::Node*>(&k_stand_in);
+}
+
+void release_constant_select(const ::Node* stmt) {
+    auto* select = const_cast<SelectStmt*>(pg::as<SelectStmt>(stmt));
+    for (const pg::Node* item : pg::each(select->targetList)) {
+        auto* target = const_cast<ResTarget*>(pg::as<ResTarget>(item));
+        pfree(target->val);
+        pfree(target);
+    }
+    list_free(select->targetList);
+    pfree(select);
+}
+
 int parser_version() { return PG_VERSION_NUM; }
 
 std::string parser_description() {

@@ -41,6 +41,19 @@ struct ParsedStatement {
 // The bytes an arena from new_parse_arena holds (its blocks, used or not).
 [[nodiscard]] std::size_t parse_arena_bytes(const std::shared_ptr<void>& arena);
 
+// A SELECT of constants only (`SELECT 1`, `SELECT 'a' AS x, 2`): every target a constant and no
+// other clause (no FROM, INTO, WITH, WHERE, locking, set operation). It names no relation,
+// function or setting, so no other statement's analysis depends on what is in it. A file of a
+// million of them would keep a million trees until its rules ran; the analyzer keeps each as
+// constant_select_stand_in() instead (a SelectStmt with those clauses and no targets, shared and
+// read only) and gives the tree's nodes back to its arena (release_constant_select); the rules
+// check the statement on its tree parsed again from its text (rules/engine.cpp).
+[[nodiscard]] bool is_constant_select(const ::Node* stmt);
+[[nodiscard]] const ::Node* constant_select_stand_in();
+// Frees the nodes of a tree is_constant_select accepted (a constant's own text is left to the
+// arena); `stmt` must not be read again.
+void release_constant_select(const ::Node* stmt);
+
 // Parses the PL/pgSQL body of a DO block (as PostgreSQL's plpgsql parser would compile it)
 // into libpg_query's JSON function tree; a failure carries PostgreSQL's message.
 [[nodiscard]] ParsedStatement parse_plpgsql_body(std::string_view body);

@@ -631,7 +631,9 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
         }
         return head + "exports.up = async function (db) {\n" + calls + "};\n\nexports.down = async function () {};\n";
     }
-    std::string body = step.sql;
+    std::string body;
+    body.reserve(step.sql.size() + 1);  // the newline below must not double it
+    body = step.sql;
     if (!body.empty() && body.back() != '\n') body += '\n';
     switch (l.tool) {
         case MigrationTool::Goose: {
@@ -1385,12 +1387,18 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         if (!open->transaction && !m_layout.no_transaction) step.run = PlanRun::out_of_band;
         step.title = std::string(suffix);
         std::string body;
-        for (const auto& u : open->units) body += (body.empty() ? "" : "\n") + u;
+        std::size_t size = 0;
+        for (const auto& u : open->units) size += u.size() + 1;
+        body.reserve(size);
+        for (const auto& u : open->units) {
+            if (!body.empty()) body += '\n';
+            body += u;
+        }
         bool alone_in_query = !open->transaction && m_layout.one_query;
         std::string pre = alone_in_query || step.run == PlanRun::out_of_band ? std::string() : prefix(!open->transaction);
         if (open->transaction && m_layout.explicit_begin) body = "BEGIN;\n" + pre + body + "\nCOMMIT;";
         else body = pre + body;
-        step.sql = body;
+        step.sql = std::move(body);
         if (!pre.empty()) open->units.insert(open->units.begin(), pre.substr(0, pre.size() - 1));
         m_units.push_back(std::move(open->units));
         out.push_back(std::move(step));
@@ -1405,11 +1413,11 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
                 open.emplace();
                 open->transaction = false;
             }
-            open->units.push_back(u.sql);
+            open->units.push_back(std::move(u.sql));
             continue;
         }
         if (u.joins && open && open->transaction && open->exclusive && open->table == u.join_table) {
-            open->units.push_back(u.sql);
+            open->units.push_back(std::move(u.sql));
             continue;
         }
         if (u.joins && m_join_failed.empty()) m_join_failed = u.join_decline;
@@ -1425,12 +1433,15 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             close();
         }
         if (!open) open.emplace();
-        open->units.push_back(u.sql);
+        open->units.push_back(std::move(u.sql));
         if (open->table.empty()) open->table = u.table;
         open->ends = open->ends || u.ends;
         open->exclusive = open->exclusive || u.exclusive;
     }
     close();
+    // Each unit's text now lives in its step (a file of a hundred thousand statements has as
+    // many units): not kept twice.
+    std::vector<Unit>().swap(units);
 }
 
 Plan Composer::compose() {
@@ -1537,6 +1548,7 @@ Plan Composer::compose() {
                               " runs outside a transaction: it replaces " + std::string(path_name(m_report.path)) + ", which goes");
         }
         step.file_text = file_text(m_layout, step, m_units[k], step.path);
+        std::vector<std::string>().swap(m_units[k]);  // read only for this step's file
         std::string_view folder = path_folder(step.path);
         if (m_layout.source_kind == "sql" && step.run == PlanRun::no_transaction) {
             if (m_layout.tool == MigrationTool::Diesel) {

@@ -170,6 +170,22 @@ void Surveyor::decide_update(std::size_t i) {
             }
             if (touches(m_report.statements[j], table) || pg::is<VariableSetStmt>(m_stmts[j])) break;
         }
+        // A CHECK or NOT NULL the file adds to the table later (and the fold does not absorb)
+        // refuses the old release's NULLs from then on, as the original does at once: once the
+        // folded DEFAULT is dropped, the old release's inserts before that constraint would leave
+        // NULLs it then finds. No fold; the UPDATE's other shapes (run again after NOT VALID).
+        bool constrained_later = false;
+        for (std::size_t j = i + 1; alter != nullptr && j < m_report.statements.size(); ++j) {
+            if ((j < m_down.size() && m_down[j]) || (not_null && j == *not_null)) continue;
+            const auto* next = pg::as<AlterTableStmt>(m_stmts[j]);
+            if (next == nullptr || next->relation == nullptr || pg::display_name(next->relation) != table) continue;
+            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(next->cmds)) {
+                const auto* con = pg::as<Constraint>(cmd->def);
+                constrained_later = constrained_later || cmd->subtype == AT_SetNotNull ||
+                                    (cmd->subtype == AT_AddConstraint && con != nullptr && con->contype == CONSTR_CHECK);
+            }
+        }
+        if (constrained_later) pieces.clear();
         int k = 0;
         std::string old, folded;
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter != nullptr && !pieces.empty() ? alter->cmds : nullptr)) {

@@ -85,7 +85,7 @@ Comparison compare(const analyze::StatementFacts& facts, const Observation& obse
         add(v, DifferenceKind::Unmodelled, "", std::nullopt, std::nullopt, "the analyzer cannot parse the statement");
     } else if (facts.status == analyze::StatementStatus::Unknown) {
         add(v, DifferenceKind::Unmodelled, "", std::nullopt, std::nullopt,
-            "the lock model has no (complete) entry for " + facts.kind);
+            "the lock model has no (complete) entry for " + std::string(facts.kind));
     }
     if (facts.no_transaction_block != outside_transaction) {
         add(v, DifferenceKind::TransactionBlock, "", std::nullopt, std::nullopt,

@@ -44,7 +44,7 @@ std::vector<OracleStatement> split(const std::string& sql) {
     analyze::FileReport r = analyze::analyze_text("step.sql", sql, options);
     std::vector<OracleStatement> out;
     if (r.error) return {{sql, ""}};
-    for (const auto& s : r.statements) out.push_back({s.sql, s.kind});
+    for (const auto& s : r.statements) out.push_back({s.sql, std::string(s.kind)});
     return out;
 }
 

@@ -191,14 +191,14 @@ void Tracer::prove(const analyze::FileReport& report, const std::vector<std::str
     server.observer_conninfo = [&](const std::string& db) { return watch_conninfo(db); };
     server.statement_limit = m_options.statement_limit;
     OracleInput input;
-    for (const auto& s : report.statements) input.original.push_back({s.sql, s.kind});
+    for (const auto& s : report.statements) input.original.push_back({s.sql, std::string(s.kind)});
     input.steps = report.plan->steps;
     input.tables = touched_tables(report);
     for (const auto& path : later) {
         analyze::FileReport next = analyze::analyze_file(path, m_options.analyze);
         if (next.error) break;
         std::vector<OracleStatement> statements;
-        for (const auto& s : next.statements) statements.push_back({s.sql, s.kind});
+        for (const auto& s : next.statements) statements.push_back({s.sql, std::string(s.kind)});
         input.later.push_back(std::move(statements));
     }
     input.prefix = base;

@@ -15,7 +15,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                                   std::string(tool_name(ctx.file.tool)) + " sends this " +
                                   (ctx.file.tool == MigrationTool::Dbmate ? "section" : "file") + " as one query)"
                             : "in the transaction " + std::string(tool_name(ctx.file.tool)) + " wraps this file in";
-    std::string what = s.tag.empty() ? s.kind : s.tag;
+    std::string what = s.tag.empty() ? std::string(s.kind) : s.tag;
     Finding& f = sink.add(s, what + " cannot run inside a transaction block, and here it runs " + where +
                                  ": the migration fails");
     f.fix = deployment.empty() ? no_transaction_fix(ctx.file, s.transaction)

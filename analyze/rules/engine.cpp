@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "analyze/if_not_exists.hpp"
+#include "analyze/pg_parser.hpp"
 #include "analyze/rules/suppressions.hpp"
 
 namespace pgfence::analyze::rules {
@@ -109,7 +110,14 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     std::size_t next_called = 0;  // `called` is in the order of its callers
     for (std::size_t i = 0; i < report.statements.size(); ++i) {
         const std::size_t own = findings.size();
-        StatementContext ctx{report, report.statements[i], options, i < stmts.size() ? stmts[i] : nullptr, &stmts};
+        const pg::Node* stmt = i < stmts.size() ? stmts[i] : nullptr;
+        // A SELECT of constants kept as a stand-in (pg_parser.hpp): its own checks read its tree.
+        ParsedStatement reparsed;
+        if (stmt != nullptr && stmt == constant_select_stand_in()) {
+            reparsed = parse_statement(report.statements[i].sql);
+            if (!reparsed.failure) stmt = reparsed.stmt;
+        }
+        StatementContext ctx{report, report.statements[i], options, stmt, &stmts};
         for (const Rule* rule : active) {
             // IF NOT EXISTS of what the schema has: nothing is built, scanned or declared.
             if (rule->check == nullptr || skipped_if_exists(report.statements[i])) continue;

@@ -10,7 +10,8 @@
 namespace pgfence::analyze::rules {
 
 // `stmts` are the statements as PostgreSQL's parser built them (pg_tree.hpp; null for
-// unparsable ones), parallel to report.statements; `text` the file's text. `called`: the
+// unparsable ones; a SELECT of constants may be constant_select_stand_in(), pg_parser.hpp),
+// parallel to report.statements; `text` the file's text. `called`: the
 // statements of the functions they call (function_calls.hpp), checked at the call; a finding of a
 // rule that already reports on the calling statement is not repeated.
 void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, std::string_view text,

@@ -40,7 +40,7 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
     if (pace.kind == Pace::Instant) f.risk = Risk::Low;
     if (pace.kind == Pace::Unknown) f.risk = Risk::Medium;
     f.relation = held[1].lock->relation;
-    f.recipe = split_after_exclusive_locks(ctx, scope);
+    if (auto recipe = split_after_exclusive_locks(ctx, scope)) f.recipe = std::move(*recipe);
     f.fix = f.recipe ? "split the transaction so each migration locks one table and ends right after that statement"
                      : "split the statement that locks several tables into one statement per table, each in its own migration";
 }

@@ -41,7 +41,9 @@ void require_setting(const FileContext& ctx, Sink& sink, const SettingPolicy& po
         f.fix = "add `" + set_line(s, policy.name, policy.suggested) + "` on a line before line " +
                 std::to_string(s.span.start.line);
         if (policy.offer_edit) {
-            f.edit = line_above(ctx.text, s, set_line(s, policy.name, policy.suggested), "add SET " + std::string(policy.name));
+            if (auto edit = line_above(ctx.text, s, set_line(s, policy.name, policy.suggested), "add SET " + std::string(policy.name))) {
+                f.edit = std::move(*edit);
+            }
         }
         reported = true;
     }

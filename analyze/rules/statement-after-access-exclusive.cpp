@@ -51,7 +51,7 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
                           ", or end the transaction after line " + line + " and run this in a new migration"
                     : "end the transaction after line " + line + " and run this in a new migration, or move this "
                       "statement before line " + line;
-        f.recipe = split_after_exclusive_locks(ctx, scope);
+        if (auto recipe = split_after_exclusive_locks(ctx, scope)) f.recipe = std::move(*recipe);
         return;
     }
 }

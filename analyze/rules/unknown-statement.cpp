@@ -7,7 +7,7 @@ namespace {
 void check(const StatementContext& ctx, Sink& sink) {
     const StatementFacts& s = ctx.statement;
     if (s.status != StatementStatus::Unknown) return;
-    std::string what = s.tag.empty() ? s.kind : s.tag;
+    std::string what = s.tag.empty() ? std::string(s.kind) : s.tag;
     std::string detail;
     // What made it unknown, before a note that only says a function's locks are not seen.
     for (const auto& n : s.notes) {

@@ -38,7 +38,9 @@ void report(const FileContext& ctx, const TransactionScope& scope, const HeldWor
     bool batch = backfill(ctx, s.index).has_value();
     f.fix = "commit after line " + line + " and run this " + what + " in a migration of its own" +
             (batch ? ", in batches out of band for a backfill" : "");
-    if (lock.mode == LockMode::AccessExclusive || tables.second == held.index) f.recipe = split_after_exclusive_locks(ctx, scope);
+    if (lock.mode == LockMode::AccessExclusive || tables.second == held.index) {
+        if (auto recipe = split_after_exclusive_locks(ctx, scope)) f.recipe = std::move(*recipe);
+    }
 }
 
 void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& sink) {

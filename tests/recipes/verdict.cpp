@@ -45,7 +45,7 @@ std::vector<Mismatch> judge(const analyze::StatementFacts& facts, const Statemen
     if (facts.status != analyze::StatementStatus::Analyzed) {
         problems.push_back({"", facts.status == analyze::StatementStatus::Unparsable
                                     ? "the analyzer cannot parse it"
-                                    : "the lock model has no complete entry for " + facts.kind});
+                                    : "the lock model has no complete entry for " + std::string(facts.kind)});
     }
     const auto predicted = predicted_locks(facts);
     auto prediction_for = [&](const std::string& key) -> std::optional<LockMode> {

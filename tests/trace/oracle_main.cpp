@@ -28,7 +28,7 @@ std::vector<pgfence::trace::OracleStatement> statements(const std::string& sql) 
     options.run_rules = false;
     auto report = pgfence::analyze::analyze_text("f.sql", sql, options);
     std::vector<pgfence::trace::OracleStatement> out;
-    for (const auto& s : report.statements) out.push_back({s.sql, s.kind});
+    for (const auto& s : report.statements) out.push_back({s.sql, std::string(s.kind)});
     return out;
 }
 

@@ -184,3 +184,41 @@ TEST_CASE("parse tree: a file's arena keeps every tree, also past the size where
     CHECK(parse_arena_bytes(arena) > std::size_t{16} << 20);
     CHECK(parse_arena_bytes(arena) < std::size_t{48} << 20);  // uncopied, about 90 MiB
 }
+
+TEST_CASE("parse tree: a SELECT of constants is recognised, and releasing its tree gives the arena its memory back") {
+    for (const char* sql : {"SELECT 1", "SELECT 'a' AS x, 2, NULL, true", "SELECT -1.5"}) {
+        INFO(sql);
+        ParsedStatement parsed = parse_statement(sql);
+        REQUIRE_FALSE(parsed.failure);
+        CHECK(is_constant_select(parsed.stmt));
+    }
+    // Anything that names a relation, a function, a type or a clause keeps its tree.
+    for (const char* sql : {"SELECT 1 INTO t", "SELECT 1 FROM t", "SELECT now()", "SELECT 1::int", "SELECT 1 WHERE true",
+                            "SELECT 1 UNION SELECT 2", "WITH a AS (SELECT 1) SELECT 1", "SELECT 1 LIMIT 1", "SELECT 1 FOR UPDATE",
+                            "SELECT DISTINCT 1", "SELECT (SELECT 1)", "VALUES (1)", "SELECT", "INSERT INTO t VALUES (1)"}) {
+        INFO(sql);
+        ParsedStatement parsed = parse_statement(sql);
+        REQUIRE_FALSE(parsed.failure);
+        CHECK_FALSE(is_constant_select(parsed.stmt));
+    }
+    const auto* stand_in = pg::as<SelectStmt>(constant_select_stand_in());
+    REQUIRE(stand_in != nullptr);
+    CHECK(stand_in->targetList == nullptr);
+    CHECK(stand_in->intoClause == nullptr);
+    CHECK(stand_in->op == SETOP_NONE);
+
+    // A million statements' worth of constant SELECTs, each released after it is read, fit in
+    // the arena that one thousand of them fill: the freed nodes are used again.
+    std::shared_ptr<void> arena = new_parse_arena();
+    auto parse_and_release = [&](int count) {
+        for (int i = 0; i < count; ++i) {
+            ParsedStatement parsed = parse_statement("SELECT " + std::to_string(i), arena);
+            REQUIRE(is_constant_select(parsed.stmt));
+            release_constant_select(parsed.stmt);
+        }
+    };
+    parse_and_release(20000);  // past the size where parsing goes straight into the arena
+    std::size_t after_some = parse_arena_bytes(arena);
+    parse_and_release(100000);
+    CHECK(parse_arena_bytes(arena) == after_some);
+}
