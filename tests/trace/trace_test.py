@@ -466,6 +466,29 @@ class Suite:
                        step("ALTER TABLE items ALTER COLUMN flag SET NOT NULL;", title="Migration 2")], ["items"])
         self.check(v.get("result") == "differs" and any("Migration 2" in d and "null values" in d for d in v.get("details", [])),
                    f"oracle: rescued writes that break a step: {v}")
+        # Writes the file refuses for their data (its trigger's RAISE, a CHECK) are no rescue: a
+        # plan that creates the trigger only after the release lets through rows the file forbids
+        # (proven with rescued_writes before: only writes refused for a missing object count).
+        refuse = ("CREATE FUNCTION no_big() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN IF NEW.pos >= 500 THEN "
+                  "RAISE EXCEPTION 'too big'; END IF; RETURN NEW; END$$;\n")
+        trigger = "CREATE TRIGGER no_big BEFORE INSERT OR UPDATE ON items FOR EACH ROW EXECUTE FUNCTION no_big();"
+        v = self.hand("rescued-refused-for-data", refuse + trigger + "\n",
+                      [step(refuse, title="Migration 1"), step(trigger, after=True, title="Migration 2")], ["items"])
+        self.check(v.get("result") == "differs" and v.get("rescued_writes", 0) == 0,
+                   f"oracle: writes the file's trigger refuses, let through, were credited as rescued: {v}")
+        # The file's session settings stay on its own session: a trailing SET that makes every
+        # later write fail (read-only) made the original's traffic fail, so a plan was "proven" with
+        # those writes rescued, even one that refused the old release's inserts between its steps.
+        readonly = "ALTER TABLE items ADD COLUMN note text;\nSET default_transaction_read_only = on;\n"
+        v = self.hand("file-session-set", readonly, [step("ALTER TABLE items ADD COLUMN note text;")], ["items"])
+        self.check(v.get("result") == "proven" and v.get("rescued_writes", 0) == 0,
+                   f"oracle: a SET in the file reached the traffic of the original's run: {v}")
+        v = self.hand("file-session-set-broken", readonly,
+                      [step("ALTER TABLE items ADD COLUMN note text; "
+                            "ALTER TABLE items ADD CONSTRAINT refuse_new CHECK (id < 1000) NOT VALID;", title="Migration 1"),
+                       step("ALTER TABLE items DROP CONSTRAINT refuse_new;", after=True, title="Migration 2")], ["items"])
+        self.check(v.get("result") == "differs" and any(d.startswith("write failed") and "refuse_new" in d for d in v.get("details", [])),
+                   f"oracle: writes the plan broke were hidden by a SET in the file: {v}")
         # A value the traffic takes from the clock through a trigger the file creates (hatchet's
         # v1_lookup_table.inserted_at): each run of the original holds its own, so the column is
         # compared by NULL-ness (found by running the original twice with the traffic), and the
