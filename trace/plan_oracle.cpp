@@ -249,7 +249,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
     // two runs is not the plan's doing. Values the file takes from the clock or a random source
     // (an UPDATE setting gen_random_uuid()), and those the traffic's writes take from it through
     // the schema (a trigger copying a row's now() default into another table).
-    std::set<std::pair<std::string, std::string>> unstable;
+    UnstableValues unstable;
     {
         std::optional<EndState> twice[2];
         for (int r = 0; r < 2; ++r) {

@@ -7,6 +7,8 @@
 // Writes the original refused but the plan let through (rescued) are left out of a second run
 // of the plan; the plan is proven with them when that run matches.
 #include <functional>
+#include <map>
+#include <tuple>
 #include <set>
 #include <string>
 #include <vector>
@@ -100,13 +102,19 @@ inline constexpr const char* k_unstable_default =
     " AND pg_get_expr(d.adbin, d.adrelid) ~* '(now\\(|current_timestamp|current_date|current_time|localtime|clock_timestamp"
     "|statement_timestamp|transaction_timestamp|timeofday|random\\(|gen_random_uuid|uuid_generate|uuidv[47])')";
 [[nodiscard]] Result<EndState> dump_end_state(Connection& c);
-// The columns (table, column) whose values differ between two runs of the original on copies of
-// one database with the same traffic: values the file or the traffic's writes take from the clock
-// or a random source (an UPDATE setting gen_random_uuid(), a trigger copying now()), which no plan
-// can reproduce.
-[[nodiscard]] std::set<std::pair<std::string, std::string>> unstable_columns(const EndState& a, const EndState& b);
-// Those columns compared by whether they are NULL only.
-void mask_columns(EndState& state, const std::set<std::pair<std::string, std::string>>& columns);
+// The values that differ between two runs of the original on copies of one database with the
+// same traffic: those the file or the traffic's writes take from the clock or a random source (an
+// UPDATE setting gen_random_uuid(), a row's now() default, a trigger copying it), which no plan can
+// reproduce. Per table, the columns where some value differs; per row (named by its values in the
+// other columns), which of them differ. Only those cells are compared by NULL-ness: a plan that
+// rewrites such a column in rows where both runs agree (the seeded rows) is still caught.
+struct UnstableValues {
+    std::map<std::string, std::set<std::string>> columns;             // table -> columns
+    std::set<std::tuple<std::string, std::string, std::string>> cells;  // table, column, row key
+};
+[[nodiscard]] UnstableValues unstable_columns(const EndState& a, const EndState& b);
+// Those cells compared by whether they are NULL only.
+void mask_columns(EndState& state, const UnstableValues& unstable);
 // "" when equal, else the first difference, in a line (raw: renderers escape it).
 [[nodiscard]] std::string first_difference(const EndState& original, const EndState& plan);
 

@@ -544,6 +544,19 @@ class Suite:
         v = self.hand("rename-column-view-hides-rows", rename_column,
                       [step(view.format(where=" WHERE id % 2 = 0"), title="Migration 1"), swap], ["items"])
         self.check(v.get("result") == "differs", f"oracle: a view that hides rows from the writes: {v}")
+        # A column whose default reads the clock: the traffic's rows hold another value in each
+        # run and are compared by NULL-ness, but the rows both runs of the original agree on (the
+        # seeded ones) are compared exactly: a plan that rewrites them differs.
+        events = "CREATE TABLE events (id int PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now(), label text);\n"
+        note = "ALTER TABLE events ADD COLUMN note text;"
+        v = self.hand("clock-default", note + "\n", [step(note, title="Migration 1")], ["events"], setup=events)
+        self.check(v.get("result") == "proven", f"oracle: a clock default written by the traffic: {v}")
+        v = self.hand("clock-default-rewritten", note + "\n",
+                      [step(note, title="Migration 1"),
+                       step("UPDATE events SET created_at = created_at - interval '5 years';", title="Migration 2")],
+                      ["events"], setup=events)
+        self.check(v.get("result") == "differs" and "created_at" in v.get("reason", ""),
+                   f"oracle: a clock column rewritten in every row: {v}")
         # A batched window-function UPDATE: each batch numbers only its own rows.
         window = ("UPDATE items SET pos = s.rn FROM (SELECT id, row_number() OVER (PARTITION BY parent ORDER BY pos) rn\n"
                   "  FROM items) s WHERE items.id = s.id;\n")
