@@ -107,6 +107,12 @@ Result<std::unique_ptr<Contender>> Contender::start(const std::string& conninfo,
             }
             auto r = s->conn.finish();
             s->in_flight = false;
+            if (!r && s->role == Role::Pin) {
+                // A plain role may not lock catalog rows (the trace runs the repository's SQL as
+                // one): the statement runs unpinned, and an instant lock it takes may go unseen.
+                c->end(*s);
+                continue;
+            }
             if (!r) return Error{"contention: " + r.error().message, "", std::nullopt};
         }
     }
@@ -267,6 +273,10 @@ Status Contender::settle(Session& s) {
     if (s.in_flight) {
         auto r = s.conn.finish();
         s.in_flight = false;
+        if (!r && s.role == Role::Pin) {
+            end(s);  // not allowed to pin (a plain role): unpinned, as at the start
+            return Done{};
+        }
         if (!r) return Error{"contention: " + r.error().message, "", std::nullopt};
     }
     return Done{};
