@@ -313,9 +313,9 @@ Result<std::vector<ChangedFile>> Repository::changed_files(
                 file.path = file.old_path;
             } else {
                 file.all_lines_new = file.status == ChangeStatus::Added;
-                // An added file's lines are all new; one over the size limit is refused unread.
+                // A file over the size limit is refused unread: its lines are not diffed.
                 bool large = size_of(delta->new_file.id) > max_bytes || size_of(delta->old_file.id) > max_bytes;
-                if (!file.all_lines_new && !large) file.added = added_lines(diff.get(), i);
+                if (!large) file.added = added_lines(diff.get(), i);
             }
             files.push_back(std::move(file));
         }

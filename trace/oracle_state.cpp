@@ -181,6 +181,7 @@ UnstableValues unstable_columns(const EndState& a, const EndState& b) {
         for (const auto& row : ta.rows) by_key[row_key(ta, row, differ)].first.push_back(&row);
         for (const auto& row : tb.rows) by_key[row_key(tb, row, differ)].second.push_back(&row);
         for (const auto& [key, rows] : by_key) {
+            out.seen.emplace(name, key);
             for (std::size_t j = 0; j < ta.columns.size(); ++j) {
                 if (differ.count(ta.columns[j]) == 0) continue;
                 std::vector<std::string> x, y;
@@ -201,8 +202,10 @@ void mask_columns(EndState& state, const UnstableValues& unstable) {
         if (differ == unstable.columns.end()) continue;
         for (auto& row : t.rows) {
             const std::string key = row_key(t, row, differ->second);
+            const bool unknown = unstable.seen.count({name, key}) == 0;
             for (std::size_t j = 0; j < t.columns.size() && j < row.size(); ++j) {
-                if (unstable.cells.count({name, t.columns[j], key}) == 0) continue;
+                if (differ->second.count(t.columns[j]) == 0) continue;
+                if (!unknown && unstable.cells.count({name, t.columns[j], key}) == 0) continue;
                 if (row[j] != "N") row[j] = "V(a value)";
             }
         }

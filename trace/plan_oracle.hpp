@@ -111,6 +111,10 @@ inline constexpr const char* k_unstable_default =
 struct UnstableValues {
     std::map<std::string, std::set<std::string>> columns;             // table -> columns
     std::set<std::tuple<std::string, std::string, std::string>> cells;  // table, column, row key
+    // The rows those two runs had (table, row key). A row neither had (written at another
+    // position of the original, or by the plan) has no run to show its values stable: its values
+    // in the differing columns are compared by NULL-ness too.
+    std::set<std::pair<std::string, std::string>> seen;
 };
 [[nodiscard]] UnstableValues unstable_columns(const EndState& a, const EndState& b);
 // Those cells compared by whether they are NULL only.
