@@ -50,11 +50,16 @@ PlanHint::PlanHint(int pg_version, std::vector<std::string> setup, const std::ve
     std::unordered_map<std::string, bool> analysed_set;
     for (const auto& f : files) analysed_set[analyze::migration_set(f)] = true;
     for (const auto& h : history) {
+        // A down migration is not part of the history the file runs after.
+        if (h.ends_with(".down.sql") || h.ends_with("/down.sql")) continue;
         std::string set = analyze::migration_set(h);
         if (analysed_set.count(set) > 0) m_by_set[set].push_back(h);
         else m_shared.push_back(h);
     }
-    for (const auto& f : files) m_by_set[analyze::migration_set(f)].push_back(f);
+    for (const auto& f : files) {
+        if (f.ends_with(".down.sql") || f.ends_with("/down.sql")) continue;
+        m_by_set[analyze::migration_set(f)].push_back(f);
+    }
 }
 
 std::string PlanHint::command(const std::string& path) const {

@@ -94,6 +94,17 @@ def main():
         else:
             print(f"note: no {PG_BIN}: the printed command was not run")
 
+        # golang-migrate: the rehearsal command names the earlier up files, never a down file.
+        gm = os.path.join(tmp, "gm", "migrations")
+        write(os.path.join(gm, "000001_create_users.up.sql"), USERS)
+        write(os.path.join(gm, "000001_create_users.down.sql"), "DROP TABLE users;\n")
+        write(os.path.join(gm, "000002_email.up.sql"), NOT_NULL)
+        write(os.path.join(gm, "000002_email.down.sql"), "SELECT 1;\n")
+        code, out, err = run(os.path.join(tmp, "gm"), binary, "analyze", "--no-config", "--color", "never", "migrations")
+        notes = [l for l in out.splitlines() if "composed, not rehearsed" in l]
+        check(notes and "000001_create_users.up.sql" in notes[0] and ".down.sql" not in notes[0],
+              f"golang-migrate's rehearsal command names no down file: {notes}")
+
     for f in failures:
         print("FAIL:", f)
     print(f"{'FAILED' if failures else 'ok'}: plan_deploy")
