@@ -544,10 +544,9 @@ def schema_file(s):
           f"the output names the dump as its own source: {proc.stdout[-400:]}")
 
 
-def trace_verdicts(s):
-    """--trace runs the changed migrations on a real PostgreSQL after the repository's other
-    migrations; confirmed verdicts land in the summary and the check run's text."""
-    s.make_repo(head_001=BASE_001, head_002="ALTER TABLE users ADD COLUMN plan text;\n")
+def accounts_on_main(s):
+    """The accounts table BASE_001 indexes, created by a migration on main and merged into the
+    feature branch: the migrations then run on a bare server, as --trace runs them."""
     git(s.repo, "checkout", "-q", "main")
     write(os.path.join(s.repo, "migrations/000_accounts.sql"),
           "CREATE TABLE accounts (id bigint PRIMARY KEY, email text, created_at timestamptz, plan_id int);\n")
@@ -558,6 +557,13 @@ def trace_verdicts(s):
     git(s.repo, "merge", "-q", "--no-edit", "main")
     s.head = git(s.repo, "rev-parse", "HEAD")
     s.write_event()
+
+
+def trace_verdicts(s):
+    """--trace runs the changed migrations on a real PostgreSQL after the repository's other
+    migrations; confirmed verdicts land in the summary and the check run's text."""
+    s.make_repo(head_001=BASE_001, head_002="ALTER TABLE users ADD COLUMN plan text;\n")
+    accounts_on_main(s)
     s.start_double()
     proc = s.run_pr("--trace", "--no-comment")
     check(proc.returncode == 0, f"confirmed trace, no findings above medium: exit {proc.returncode}\n{proc.stderr}")
@@ -573,16 +579,7 @@ def plan_rehearsal(s):
     """A plan in the comment says whether it was rehearsed: without --trace it is marked
     composed, not rehearsed; with --trace the oracle's verdict stands beside it (docs/plans.md)."""
     s.make_repo(head_001=BASE_001, head_002="CREATE INDEX users_email_idx ON users (email);\n")
-    git(s.repo, "checkout", "-q", "main")
-    write(os.path.join(s.repo, "migrations/000_accounts.sql"),
-          "CREATE TABLE accounts (id bigint PRIMARY KEY, email text, created_at timestamptz, plan_id int);\n")
-    git(s.repo, "add", "-A")
-    git(s.repo, "commit", "-qm", "accounts")
-    s.base = git(s.repo, "rev-parse", "HEAD")
-    git(s.repo, "checkout", "-q", "feature")
-    git(s.repo, "merge", "-q", "--no-edit", "main")
-    s.head = git(s.repo, "rev-parse", "HEAD")
-    s.write_event()
+    accounts_on_main(s)
     s.start_double()
     proc = s.run_pr()
     check(proc.returncode in (0, 1), f"exit {proc.returncode}\n{proc.stderr}")
