@@ -72,8 +72,6 @@ MigrationKey key_of(std::string_view path) {
     return key;
 }
 
-// golang-migrate, sqlx and pop's x.down.sql, diesel's <folder>/down.sql.
-bool is_down_half(std::string_view path) { return path.ends_with(".down.sql") || path.ends_with("/down.sql"); }
 
 // A name or path without its direction suffix (.up.sql, .down.sql, up.sql, down.sql).
 std::string_view without_direction(std::string_view name) {
@@ -95,6 +93,9 @@ std::string normal_path(const fs::path& path) {
 }
 
 }  // namespace
+
+// golang-migrate, sqlx and pop's x.down.sql, diesel's <folder>/down.sql.
+bool is_down_half(std::string_view path) { return path.ends_with(".down.sql") || path.ends_with("/down.sql"); }
 
 namespace {
 

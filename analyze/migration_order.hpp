@@ -26,6 +26,9 @@ namespace pgfence::analyze {
 // the tool runs as new, whatever its text.
 [[nodiscard]] std::string migration_identity(std::string_view path);
 
+// The down half of an up/down pair: golang-migrate, sqlx and pop's x.down.sql, diesel's <folder>/down.sql.
+[[nodiscard]] bool is_down_half(std::string_view path);
+
 // Files grouped by migration set, the sets in the order each first appears, each set in the
 // order its tool applies it; set_of[i] numbers the set of files[i] (0, 1, ...).
 struct MigrationSets {

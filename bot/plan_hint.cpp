@@ -51,13 +51,13 @@ PlanHint::PlanHint(int pg_version, std::vector<std::string> setup, const std::ve
     for (const auto& f : files) analysed_set[analyze::migration_set(f)] = true;
     for (const auto& h : history) {
         // A down migration is not part of the history the file runs after.
-        if (h.ends_with(".down.sql") || h.ends_with("/down.sql")) continue;
+        if (analyze::is_down_half(h)) continue;
         std::string set = analyze::migration_set(h);
         if (analysed_set.count(set) > 0) m_by_set[set].push_back(h);
         else m_shared.push_back(h);
     }
     for (const auto& f : files) {
-        if (f.ends_with(".down.sql") || f.ends_with("/down.sql")) continue;
+        if (analyze::is_down_half(f)) continue;
         m_by_set[analyze::migration_set(f)].push_back(f);
     }
 }
