@@ -111,13 +111,16 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
         for (std::size_t i = 1; i < p.details.size(); ++i) out << "          " << shown(p.details[i]) << "\n";
     }
     if (!report.plans.empty()) {
-        long through = std::count_if(report.plans.begin(), report.plans.end(), [](const TracedPlan& p) { return p.ok(); });
+        long hurt = std::count_if(report.plans.begin(), report.plans.end(), [](const TracedPlan& p) {
+            return std::any_of(p.steps.begin(), p.steps.end(), [](const PlanStepTrace& s) { return !s.ok; });
+        });
         auto count = [&](const char* verdict) {
             return std::count_if(report.plans.begin(), report.plans.end(), [&](const TracedPlan& p) { return p.verdict == verdict; });
         };
-        out << "plans: " << through << " of " << report.plans.size() << " ran through with writers working; " << count("proven")
-            << " proven, " << count("differs") << " differ, " << count("unchecked") << " unchecked, " << count("declined")
-            << " declined\n";
+        out << "plans: " << report.plans.size() << ": " << count("proven") << " proven, " << count("differs") << " differ, "
+            << count("unchecked") << " unchecked, " << count("declined") << " declined";
+        if (hurt > 0) out << "; " << hurt << " with a step that failed or broke the application's writes";
+        out << "\n";
     }
     out << "trace: " << report.count(Verdict::Confirmed) << " confirmed, " << report.count(Verdict::Mismatch)
         << " mismatch, " << report.count(Verdict::TraceOnly) << " trace-only, " << report.count(Verdict::StaticOnly)

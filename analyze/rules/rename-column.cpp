@@ -64,7 +64,8 @@ Recipe make_recipe(const RangeVar* rv, const std::string& from, const std::strin
              "ALTER TABLE " + base + " RENAME COLUMN " + quote_ident(from) + " TO " + quote_ident(to) + ";\n" +
              "CREATE VIEW " + table + " AS SELECT *, " + quote_ident(to) + " AS " + quote_ident(from) + " FROM " + base + ";\n" +
              "-- Old and new code both work through the view (a simple view is updatable); grant it the\n"
-             "-- privileges the application has on the table. Until migration 2, DDL must name " + base + ".",
+             "-- privileges the application has on the table. Until the next step drops the view, DDL\n"
+             "-- on this table must name " + base + ".",
          true});
     recipe.steps.push_back({"Migration 2",
                             "-- Once no deployed code uses " + quote_ident(from) + ", in one transaction:\nDROP VIEW " +

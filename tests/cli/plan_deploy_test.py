@@ -90,7 +90,7 @@ def main():
             argv = shlex.split(command)
             argv[0] = binary
             code, out, err = run(repo, *argv)
-            check(code == 0 and "plans: 1 of 1 ran through" in out, f"the printed command rehearses the plan ({code}):\n{out}{err}")
+            check(code == 0 and "plans: 1: 1 proven," in out, f"the printed command rehearses the plan ({code}):\n{out}{err}")
         else:
             print(f"note: no {PG_BIN}: the printed command was not run")
 
