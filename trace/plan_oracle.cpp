@@ -88,6 +88,26 @@ std::string run_each(Connection& c, const std::vector<OracleStatement>& statemen
     return "";
 }
 
+// A migration file as its tool runs it: inside one transaction when the tool wraps it, and its
+// own BEGIN, COMMIT and SAVEPOINTs as they are (PostgreSQL decides what a COMMIT inside the
+// tool's transaction does, as it does for the tool). LOCK TABLE needs the transaction; a
+// deferred constraint fails at the COMMIT.
+std::string run_as_tool(Connection& c, const std::vector<OracleStatement>& statements, bool in_transaction) {
+    if (in_transaction) {
+        if (auto r = c.query("BEGIN"); !r) return "BEGIN: " + server_message(r.error().message);
+    }
+    for (const auto& s : statements) {
+        if (auto r = c.query(s.sql); !r) {
+            (void)c.query("ROLLBACK");
+            return one_line(s.sql, 80) + ": " + server_message(r.error().message);
+        }
+    }
+    if (in_transaction) {
+        if (auto r = c.query("COMMIT"); !r) return "COMMIT: " + server_message(r.error().message);
+    }
+    return "";
+}
+
 void run_step(Connection& c, const analyze::PlanStep& step, std::vector<std::string>& problems) {
     const std::string name = "step \"" + one_line(step.title, 80) + "\"";
     if (step.run == analyze::PlanRun::out_of_band) {
@@ -109,7 +129,11 @@ void run_step(Connection& c, const analyze::PlanStep& step, std::vector<std::str
     if (step.run == analyze::PlanRun::in_transaction) {
         if (!c.query("BEGIN")) error = "cannot begin a transaction";
         if (error.empty()) error = run_each(c, statements);
-        (void)c.query(error.empty() ? "COMMIT" : "ROLLBACK");
+        if (!error.empty()) {
+            (void)c.query("ROLLBACK");
+        } else if (auto r = c.query("COMMIT"); !r) {
+            error = "COMMIT: " + server_message(r.error().message);
+        }
     } else {
         error = run_each(c, statements);
     }
@@ -153,10 +177,12 @@ struct LaterRun {
     std::size_t applied = 0;
     std::string error;
 };
-LaterRun run_later(Connection& c, const std::vector<std::vector<OracleStatement>>& later) {
+LaterRun run_later(Connection& c, const std::vector<std::vector<OracleStatement>>& later,
+                   const std::vector<bool>& in_transaction) {
     LaterRun out;
     for (; out.applied < later.size(); ++out.applied) {
-        if (std::string e = run_each(c, later[out.applied]); !e.empty()) {
+        bool wrapped = out.applied < in_transaction.size() && in_transaction[out.applied];
+        if (std::string e = run_as_tool(c, later[out.applied], wrapped); !e.empty()) {
             out.error = "later migration " + std::to_string(out.applied + 1) + ": " + e;
             break;
         }
@@ -188,6 +214,10 @@ std::vector<std::string> issues(const Run& plan, const Run& original, const Orac
 }
 
 }  // namespace
+
+std::string run_file(Connection& c, const std::vector<OracleStatement>& statements, bool in_transaction) {
+    return run_as_tool(c, statements, in_transaction);
+}
 
 OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& input) {
     OracleVerdict v;
@@ -221,7 +251,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
         // The file on a session of its own: its SETs (search_path) stay out of the catalog reads.
         auto file = open(server, input.prefix + "_s");
         if (!file) return unchecked("cannot connect to the seeded database's copy");
-        if (std::string e = run_each(*file, input.original); !e.empty()) return unchecked("the original file fails: " + e);
+        if (std::string e = run_as_tool(*file, input.original, input.original_in_transaction); !e.empty()) return unchecked("the original file fails: " + e);
         script = derive_traffic(*before, *scratch, input.tables);
     }
     server.drop(input.prefix + "_s");
@@ -237,7 +267,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
                 auto file = open(server, db);
                 if (!file) {
                     original.problems.push_back("cannot connect to the original's database");
-                } else if (std::string e = run_each(*file, input.original); !e.empty()) {
+                } else if (std::string e = run_as_tool(*file, input.original, input.original_in_transaction); !e.empty()) {
                     original.problems.push_back(e);
                 }
             }
@@ -289,7 +319,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
         mask_columns(*plan.state, unstable);
         auto later = open(server, db);
         if (!later) return "cannot connect to the plan's database";
-        plan.later = run_later(*later, input.later);
+        plan.later = run_later(*later, input.later, input.later_in_transaction);
         return "";
     };
     Run plan;
@@ -327,7 +357,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
             // after the plan as far as they apply after the original.
             bool rescue = !found.empty() && !refused.empty() && plan.problems.empty();
             if (original.problems.empty() && (found.empty() || rescue) && !input.later.empty()) {
-                original.later = run_later(*c, input.later);
+                original.later = run_later(*c, input.later, input.later_in_transaction);
                 if (found.empty() && plan.later.applied < original.later.applied) {
                     found.push_back(plan.later.error + " (it applies after the original)");
                 }

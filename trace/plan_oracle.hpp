@@ -18,7 +18,8 @@
 
 namespace pgfence::trace {
 
-// One statement of SQL to run, with its parse node kind ("TransactionStmt" is skipped).
+// One statement of SQL to run, with its parse node kind (a plan step's "TransactionStmt" is
+// skipped: the step says how it runs; a migration file's runs as it is).
 struct OracleStatement {
     std::string sql;
     std::string kind;
@@ -40,6 +41,10 @@ struct OracleInput {
     std::vector<analyze::PlanStep> steps;   // the plan
     std::vector<std::string> tables;        // the existing tables the file touches (traffic goes there)
     std::vector<std::vector<OracleStatement>> later;  // the repository's migrations after the file
+    // Whether the file's tool runs it inside one transaction (FileReport::wrapped_in_transaction or
+    // one_query), and each later file's: the oracle runs every file as its tool does.
+    bool original_in_transaction = false;
+    std::vector<bool> later_in_transaction;
     std::string prefix = "pgfence_oracle";  // database names
 };
 
@@ -53,6 +58,9 @@ struct OracleVerdict {
     int statements = 0;                // traffic statements per run
     int rescued = 0;                   // writes the original refused and the plan let through (proven)
 };
+
+// A migration file on `c` as its tool runs it (in one transaction or not): "" or the error.
+[[nodiscard]] std::string run_file(Connection& c, const std::vector<OracleStatement>& statements, bool in_transaction);
 
 // Runs the oracle. Every database it makes is dropped before it returns.
 [[nodiscard]] OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& input);

@@ -166,11 +166,9 @@ bool Tracer::run_original(const analyze::FileReport& report, const std::string& 
     auto c = Connection::open(sql_conninfo(db));
     if (!c) return false;
     c->set_time_limit(m_options.statement_limit);
-    for (const auto& s : report.statements) {
-        if (s.kind == "TransactionStmt") continue;
-        if (!c->query(s.sql)) return false;
-    }
-    return true;
+    std::vector<OracleStatement> statements;
+    for (const auto& s : report.statements) statements.push_back({s.sql, std::string(s.kind)});
+    return run_file(*c, statements, report.wrapped_in_transaction || report.one_query).empty();
 }
 
 bool Tracer::original_runs(const analyze::FileReport& report, const std::string& from) {
@@ -192,6 +190,7 @@ void Tracer::prove(const analyze::FileReport& report, const std::vector<std::str
     server.statement_limit = m_options.statement_limit;
     OracleInput input;
     for (const auto& s : report.statements) input.original.push_back({s.sql, std::string(s.kind)});
+    input.original_in_transaction = report.wrapped_in_transaction || report.one_query;
     input.steps = report.plan->steps;
     input.tables = touched_tables(report);
     for (const auto& path : later) {
@@ -200,6 +199,7 @@ void Tracer::prove(const analyze::FileReport& report, const std::vector<std::str
         std::vector<OracleStatement> statements;
         for (const auto& s : next.statements) statements.push_back({s.sql, std::string(s.kind)});
         input.later.push_back(std::move(statements));
+        input.later_in_transaction.push_back(next.wrapped_in_transaction || next.one_query);
     }
     input.prefix = base;
     OracleVerdict v = run_plan_oracle(server, input);

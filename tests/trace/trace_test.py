@@ -327,6 +327,15 @@ class Suite:
         code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, token)
         v = self.verdict(doc, "0002_token")
         self.check(v.get("result") == "proven" and code == 0, f"oracle: a random-valued UPDATE kept whole is not proven (exit {code}): {v} {err}")
+        # The original runs as its tool runs it: goose wraps the file in one transaction, where
+        # LOCK TABLE is allowed (run statement by statement, it failed and the plan was unchecked).
+        locked = self.write("oracle/g/20260101000002_lock.sql",
+                            "-- +goose Up\nLOCK TABLE links IN SHARE ROW EXCLUSIVE MODE;\n"
+                            "UPDATE links SET note = 'n' || id WHERE note IS NULL;\n"
+                            "CREATE INDEX links_note ON links (note);\n-- +goose Down\nDROP INDEX links_note;\n")
+        code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, locked)
+        v = self.verdict(doc, "0002_lock")
+        self.check(v.get("result") == "proven" and code == 0, f"oracle: a goose file's LOCK TABLE in its transaction: {v} {err}")
         # Names are the repository's: a difference naming a hostile column is escaped in the text
         # and exact in the JSON.
         hostile_setup = self.write("oracle/h/setup.sql", 'CREATE TABLE "li\x1b[31mnks" (id bigserial PRIMARY KEY, note text);\n')
