@@ -9,10 +9,23 @@ constexpr const char* k_in_transaction_block = "25001";  // active_sql_transacti
 constexpr const char* k_insufficient_privilege = "42501";
 constexpr const char* k_base_db = "pgfence_base";
 
+// The server's message without its severity, on one line: a DETAIL or HINT on the next line
+// follows after a space (a line break came out as U+FFFD in the text report).
 std::string server_message(const std::string& message) {
-    std::string out = message;
+    std::string text = message;
     for (const char* prefix : {"ERROR:  ", "FATAL:  "}) {
-        if (out.starts_with(prefix)) out = out.substr(std::string(prefix).size());
+        if (text.starts_with(prefix)) text = text.substr(std::string(prefix).size());
+    }
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\n' && text[i] != '\r') {
+            out += text[i];
+            continue;
+        }
+        while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+        while (i + 1 < text.size() && (text[i + 1] == '\n' || text[i + 1] == '\r' || text[i + 1] == ' ' || text[i + 1] == '\t')) ++i;
+        if (!out.empty() && i + 1 < text.size()) out += ' ';
     }
     return out;
 }

@@ -192,6 +192,14 @@ class Suite:
             s = self.statements(doc)[0]
             self.check(s["verdict"] == "error" and "no_such_type" in s["error"]["message"] and s["line"] == 3,
                        f"errors: unknown type: {s}")
+        # A message with a DETAIL line is one line in the text report (the line break was shown
+        # as U+FFFD), the DETAIL kept.
+        dup = self.write("errors/004_dup.sql", "CREATE TABLE t4 (a int);\nINSERT INTO t4 VALUES (1), (1);\n"
+                                               "CREATE UNIQUE INDEX t4_a ON t4 (a);\n")
+        code, out, err = self.run(dup)
+        line = next((l for l in out.splitlines() if "could not create unique index" in l), "")
+        self.check("DETAIL:" in line and "\ufffd" not in out and "Key (a)=(1) is duplicated" in line,
+                   f"errors: a multi-line message: {out[-400:]!r}")
         self.check_nothing_left("errors")
 
     def plan(self):
