@@ -106,6 +106,8 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
             out << ")";
         } else {
             out << ": " << shown(p.reason);
+            // Neither proven nor declined by the generator: nothing held the plan to the file.
+            if (p.verdict == "unchecked") out << " (not proven, so not to be used: give trace what the file needs with --setup, or make this change by hand)";
         }
         out << "\n";
         for (std::size_t i = 1; i < p.details.size(); ++i) out << "          " << shown(p.details[i]) << "\n";
