@@ -102,6 +102,9 @@ std::string envelope_problem(const json& envelope) {
     return "";
 }
 
+// Refusals kept per repository for heads no webhook named yet (Service::note_refused_upload).
+constexpr int k_unnoted_refusals = 100;
+
 // Deeper than this a body is refused before it is parsed: nlohmann's parser copes with any depth,
 // but its dump() and valijson recurse, and a million brackets in one upload overflow the stack.
 constexpr int k_max_depth = 64;
@@ -653,19 +656,52 @@ void Service::upload_too_large(const httplib::Request& req, const UploadBody& bo
 
 void Service::note_refused_upload(const UploadTarget& head, int status, const std::string& why, const std::string& key,
                                   bool known_head_once) {
+    const std::vector<std::string> row = {head.repository, head.head_sha, std::to_string(head.pull_request),
+                                          std::to_string(status), why, key};
     auto noted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
         if (known_head_once) {
             // Only the head GitHub's webhooks last named for that pull request, and only once per
-            // head: headers naming any other commit, or the same head again, change nothing.
+            // head and status: the same head refused again changes nothing.
             auto known = c.query("SELECT 1 FROM pgfence_pull_requests WHERE repository = $1 AND number = $2 AND head_sha = $3",
                                  {head.repository, std::to_string(head.pull_request), head.head_sha});
             if (!known) return db_error(c, known.error());
-            if (known->rows() == 0) return false;
-            auto first = c.query("INSERT INTO pgfence_refused_heads (repository, head_sha) VALUES ($1, $2) "
-                                 "ON CONFLICT DO NOTHING RETURNING 1",
-                                 {head.repository, head.head_sha});
+            if (known->rows() == 0) {
+                // A head no webhook named yet (the upload outran GitHub's synchronize): kept, not
+                // noted, for the webhook that names it (handle_webhook); at most the newest
+                // k_unnoted_refusals of a repository, so headers naming any commit cannot grow it.
+                auto kept = c.query("INSERT INTO pgfence_refused_heads (repository, head_sha, pull_request, status, why, "
+                                    "idempotency_key, noted) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), false) "
+                                    "ON CONFLICT (repository, head_sha) DO UPDATE SET pull_request = EXCLUDED.pull_request, "
+                                    "status = EXCLUDED.status, why = EXCLUDED.why, idempotency_key = EXCLUDED.idempotency_key, "
+                                    "refused_at = now() WHERE NOT pgfence_refused_heads.noted",
+                                    row);
+                if (!kept) return db_error(c, kept.error());
+                auto pruned = c.query("DELETE FROM pgfence_refused_heads WHERE repository = $1 AND NOT noted AND head_sha IN "
+                                      "(SELECT head_sha FROM pgfence_refused_heads WHERE repository = $1 AND NOT noted "
+                                      "ORDER BY refused_at DESC, head_sha OFFSET " + std::to_string(k_unnoted_refusals) + ")",
+                                      {head.repository});
+                if (!pruned) return db_error(c, pruned.error());
+                return false;
+            }
+            auto first = c.query("INSERT INTO pgfence_refused_heads (repository, head_sha, pull_request, status, why, "
+                                 "idempotency_key, noted) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), true) "
+                                 "ON CONFLICT (repository, head_sha) DO UPDATE SET pull_request = EXCLUDED.pull_request, "
+                                 "status = EXCLUDED.status, why = EXCLUDED.why, idempotency_key = EXCLUDED.idempotency_key, "
+                                 "refused_at = now(), noted = true "
+                                 "WHERE NOT pgfence_refused_heads.noted OR pgfence_refused_heads.status IS DISTINCT FROM EXCLUDED.status "
+                                 "RETURNING 1",
+                                 row);
             if (!first) return db_error(c, first.error());
             if (first->rows() == 0) return false;
+        } else {
+            // A refused envelope (422): noted each time, its latest reason the one the check gives.
+            auto kept = c.query("INSERT INTO pgfence_refused_heads (repository, head_sha, pull_request, status, why, "
+                                "idempotency_key, noted) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), true) "
+                                "ON CONFLICT (repository, head_sha) DO UPDATE SET pull_request = EXCLUDED.pull_request, "
+                                "status = EXCLUDED.status, why = EXCLUDED.why, idempotency_key = EXCLUDED.idempotency_key, "
+                                "refused_at = now(), noted = true",
+                                row);
+            if (!kept) return db_error(c, kept.error());
         }
         auto e = append_audit(c, head.repository, "upload_refused", std::nullopt, head.pull_request,
                               {{"head_sha", head.head_sha}, {"status", status}, {"why", why}, {"idempotency_key", key}});
@@ -855,6 +891,23 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
                                     {repository});
             if (!governed) return db_error(c, governed.error());
             if (action != "closed" && !content && governed->rows() > 0) {
+                // Its upload refused before this webhook named it (the upload outran GitHub): the
+                // refusal is noted now, and the check fails saying why instead of waiting.
+                auto refused = c.query("UPDATE pgfence_refused_heads SET noted = true WHERE repository = $1 AND head_sha = $2 "
+                                       "AND pull_request = $3 AND NOT noted RETURNING status, why, idempotency_key",
+                                       {repository, *head, std::to_string(*number)});
+                if (!refused) return db_error(c, refused.error());
+                if (refused->rows() > 0) {
+                    const std::string why = refused->value(0, 1);
+                    auto noted = append_audit(c, repository, "upload_refused", std::nullopt, *number,
+                                              {{"head_sha", *head}, {"status", std::stoi(refused->value(0, 0))}, {"why", why},
+                                               {"idempotency_key", refused->is_null(0, 2) ? "" : refused->value(0, 2)},
+                                               {"refused_before_webhook", true}, {"delivery", delivery}});
+                    if (!noted) return noted.error();
+                    return enqueue(c, "head_check", {{"repository", repository}, {"head_sha", *head}, {"pull_request", *number},
+                                                     {"state", "refused"}, {"why", why}});
+                }
+                // A refusal noted earlier makes this job post the failing check again (head_check.cpp).
                 return enqueue(c, "head_check", {{"repository", repository}, {"head_sha", *head}, {"pull_request", *number},
                                                  {"state", "pending"}});
             }

@@ -12,6 +12,9 @@ Scenarios:
                 exported audit line with a key given twice does not verify
   oauth         the page's sign-in: a state without the browser's cookie, a replayed state and a
                 wrong PKCE verifier never sign in; callbacks from one address cannot block another's
+  refused_first an upload refused (413 too large, 422 invalid) before the webhook naming its head:
+                the head's check fails saying why, in either order, and a waiting check queued by
+                the webhook never replaces the failing one
 """
 import argparse
 import concurrent.futures
@@ -30,7 +33,8 @@ import http.client as httpclient
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from serve_test import REPO, SECRET, Failed, check, comment, cookie_of, free_port, get, header, http, ok, run_world  # noqa: E402
+from serve_test import (AUTHOR, REPO, SECRET, Failed, check, comment, cookie_of, free_port, get, git, header, http, ok,  # noqa: E402
+                        run_world, signoff_world, write)
 from original_readme_test import Postgres  # noqa: E402  (serve_test put tests/cli on the path)
 import webhooks  # noqa: E402
 
@@ -377,8 +381,82 @@ def scenario_oauth(w):
     check(all(r["valid"] for r in oauth_requests), f"every OAuth request as GitHub wants it (PKCE): {oauth_requests}")
 
 
+def scenario_refused_first(w):
+    """Issue #32: a head whose upload is refused gets a failing check saying why, whether the
+    refusal or the webhook naming the head comes first."""
+    config, token, url = signoff_world(w, 'approvers = ["alice"]\n')
+    _, _, head0 = w.upload(url, token)
+    w.wait_for_check(head0, "action_required")
+
+    def commit(name, text):
+        write(os.path.join(w.repo, "migrations", name), text)
+        git(w.repo, "add", "-A")
+        git(w.repo, "commit", "-qm", name)
+        return w.heads()[1]
+
+    def check_events(head):
+        return [e["data"]["conclusion"] for e in w.audit(url, token) if e["type"] == "check" and e["data"].get("head_sha") == head]
+
+    big = "".join(f"COMMENT ON TABLE users IS '{i:05d} " + "y" * 60000 + "';\n" for i in range(40))
+    # 1. The oversize upload of D first (pgfence pr names D in its headers), GitHub's synchronize after.
+    head_d = commit("003_big.sql", big)
+    proc, _, _ = w.upload(url, token, "--upload-required")
+    check(proc.returncode == 2 and "413" in proc.stderr, f"pr on D: exit 2 naming 413: {proc.returncode} {proc.stderr[-400:]}")
+    time.sleep(2)
+    check(not w.governance_checks(head_d), f"a head no webhook named got a check from the headers alone: {w.governance_checks(head_d)}")
+    status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    check(status == 202, "D's synchronize webhook")
+    run = w.wait_for_check(head_d, "failure")
+    check("refused" in run["output"]["title"] and "max_upload_bytes (2000000)" in run["output"]["summary"],
+          f"D's failing check says why: {run['output']}")
+    refused = [e for e in w.wait_for_event(url, token, "upload_refused") if e["data"]["head_sha"] == head_d]
+    check(len(refused) == 1 and refused[0]["data"]["status"] == 413 and refused[0]["data"].get("refused_before_webhook") is True,
+          f"one upload_refused event for D, noted when the webhook came: {refused}")
+    time.sleep(2)
+    check(check_events(head_d) == ["failure"] and w.governance_checks(head_d)[-1]["conclusion"] == "failure",
+          f"D's check never waited: {check_events(head_d)}")
+    ok("an oversize upload before its synchronize webhook: the head's check fails saying why (upload_refused 413)")
+
+    # 2. The webhook of E first (a waiting check), its oversize upload after.
+    head_e = commit("004_big.sql", big.replace("'0", "'1"))
+    status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    check(status == 202, "E's synchronize webhook")
+    deadline = time.time() + 30
+    while time.time() < deadline and not w.governance_checks(head_e):
+        time.sleep(0.3)
+    check(w.governance_checks(head_e) and w.governance_checks(head_e)[-1].get("status") == "in_progress",
+          f"E waits for its upload: {w.governance_checks(head_e)}")
+    proc, _, _ = w.upload(url, token, "--upload-required")
+    check(proc.returncode == 2 and "413" in proc.stderr, f"pr on E: exit 2 naming 413: {proc.returncode}")
+    run = w.wait_for_check(head_e, "failure")
+    check("max_upload_bytes (2000000)" in run["output"]["summary"], f"E's failing check says why: {run['output']}")
+    ok("the synchronize webhook before the oversize upload: the waiting check turns to a failing one saying why")
+
+    # 3. A refused envelope (422: a NUL character) of F before F's webhook: the waiting check the
+    #    webhook queues does not replace the failing one.
+    head_f = commit("005_small.sql", "SELECT 1;\n")
+    base = w.heads()[0]
+    envelope = {"schema_version": 1, "repository": REPO, "pull_request": 7, "head_sha": head_f, "base_sha": base,
+                "content_hash": "sha256:" + "0" * 64, "sql_included": True, "report": {"files": [], "note": "a\u0000b"}}
+    status, body, _ = http("POST", url + "/v1/analyses", body=envelope,
+                           headers={"Authorization": "Bearer " + token, "Idempotency-Key": "k-nul-f"})
+    check(status == 422 and b"NUL" in body, f"F's envelope with a NUL: {status} {body[:200]}")
+    run = w.wait_for_check(head_f, "failure")
+    status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    check(status == 202, "F's synchronize webhook")
+    deadline = time.time() + 30
+    while time.time() < deadline and len(check_events(head_f)) < 2:
+        time.sleep(0.3)
+    check(check_events(head_f) == ["failure", "failure"], f"F's check after its webhook: {check_events(head_f)}")
+    run = w.governance_checks(head_f)[-1]
+    check(run["conclusion"] == "failure" and "NUL" in run["output"]["summary"], f"F still fails saying why: {run['output']}")
+    ok("a refused envelope (422) before its webhook: the webhook's waiting check does not replace the failing one")
+    w.all_github_requests_valid()
+    ok("every request to GitHub validated")
+
+
 SCENARIOS = {"slow_clients": scenario_slow_clients, "redelivery": scenario_redelivery, "ghes": scenario_ghes,
-             "oauth": scenario_oauth}
+             "oauth": scenario_oauth, "refused_first": scenario_refused_first}
 
 
 def main():
