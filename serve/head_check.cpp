@@ -1,7 +1,8 @@
 // The `head_check` job (issue #32): the 'pgfence governance' check of a head commit that has no
 // valid upload of its own. A pull request's new head gets an in-progress check ("no upload
 // received for this head") until its upload arrives; a head whose upload the service refused gets
-// a failing one that says why. Once a valid upload of the head is recorded its decision is the
+// a failing one that says why, whichever came first: the refusal or the webhook naming the head
+// (the refusal is read from pgfence_refused_heads when the job runs, not only from the job). Once a valid upload of the head is recorded its decision is the
 // check, and this job changes nothing (it queues that decision again if it raced with it).
 #include "serve/audit.hpp"
 #include "serve/metrics.hpp"
@@ -33,8 +34,8 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
     const std::string repository = payload.value("repository", "");
     const std::string head = payload.value("head_sha", "");
     const std::int64_t number = payload.value("pull_request", std::int64_t{0});
-    const bool refused = payload.value("state", "") == "refused";
-    const std::string why = payload.value("why", "");
+    bool refused = payload.value("state", "") == "refused";
+    std::string why = payload.value("why", "");
     if (!valid_repository(repository) || !is_hex(head, 40)) {
         error = "a head_check job without its repository and head";
         give_up = true;
@@ -54,6 +55,15 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         if (!r) return db_error(c, r.error());
         if (!r->is_null(0, 0)) check_run_id = std::stoll(r->value(0, 0));
         if (!r->is_null(0, 1)) installation = std::stoll(r->value(0, 1));
+        // A refusal noted for this head decides, whichever job comes last: a waiting check queued
+        // by a webhook never replaces the failing one (and says the latest reason).
+        auto noted = c.query("SELECT why FROM pgfence_refused_heads WHERE repository = $1 AND head_sha = $2 AND noted",
+                             {repository, head});
+        if (!noted) return db_error(c, noted.error());
+        if (noted->rows() > 0) {
+            refused = true;
+            if (!noted->is_null(0, 0)) why = noted->value(0, 0);
+        }
         return true;
     });
     if (!loaded) {

@@ -28,6 +28,7 @@
 #include "serve/metrics.hpp"
 #include "serve/page_routes.hpp"
 #include "serve/payload.hpp"
+#include "serve/body_budget.hpp"
 #include "serve/body_limits.hpp"
 #include "serve/upload_target.hpp"
 
@@ -39,6 +40,8 @@ struct Service::Http {
     std::mutex server_mutex;  // `stop` may come from another thread while `run` makes the server
     std::unique_ptr<httplib::Server> server;
     valijson::Schema schema;
+    // The webhook bodies held before their signature is checked (serve/body_budget.hpp).
+    BodyBudget unsigned_bodies{k_shared_body_bytes};
 };
 
 namespace {
@@ -101,6 +104,9 @@ std::string envelope_problem(const json& envelope) {
     if (!envelope.contains("report") || !envelope["report"].is_object()) return "report must be the pgfence report";
     return "";
 }
+
+// Refusals kept per repository for heads no webhook named yet (Service::note_refused_upload).
+constexpr int k_unnoted_refusals = 100;
 
 // Deeper than this a body is refused before it is parsed: nlohmann's parser copes with any depth,
 // but its dump() and valijson recurse, and a million brackets in one upload overflow the stack.
@@ -259,6 +265,7 @@ analyze::Status Service::run() {
     http.server = std::move(*made);
     httplib::Server& server = *http.server;
     made_lock.unlock();
+    map_large_buffers();  // a body's memory goes back when its request ends (serve/body_budget.hpp)
     // Each route with a body reads it with its own limit (serve/body_limits.hpp): this is the largest.
     server.set_payload_max_length(std::max<std::uint64_t>(m_config.max_upload_bytes, k_webhook_body_bytes));
     // From the headers alone, before cpp-httplib reads (or inflates) any body.
@@ -335,17 +342,13 @@ analyze::Status Service::run() {
     };
     add_page_routes(server, {m_config, m_store, *m_dashboard_cache, approvers, "pgfence-governance/" PGFENCE_VERSION});
 
-    // An upload whose body was read whole (at most max_upload_bytes).
-    auto upload = [this](const httplib::Request& req, const std::string& body, httplib::Response& res) {
+    // An upload whose body was read whole (at most max_upload_bytes), from a token of `token_repository`.
+    auto upload = [this](const httplib::Request& req, const std::string& token_repository, const std::string& body,
+                         httplib::Response& res) {
         auto refuse = [&](int status, const std::string& result, json answer) {
             m_metrics->count(m_metrics->uploads, result);
             reply(res, status, answer);
         };
-        const std::string token = bearer(req);
-        if (token.empty()) return refuse(401, "unauthorized", {{"message", "an upload token is required (Authorization: Bearer)"}});
-        auto repository = m_store.token_repository(token);
-        if (!repository) return refuse(repository.error().status, "error", {{"message", public_message(repository.error())}});
-        if (!*repository) return refuse(401, "unauthorized", {{"message", "unknown or revoked upload token"}});
         const std::string key = req.get_header_value("Idempotency-Key");
         if (key.empty() || key.size() > 128 || !printable_ascii(key)) {
             return refuse(422, "invalid", {{"message", "an Idempotency-Key header (1 to 128 printable characters) is required"}});
@@ -358,7 +361,7 @@ analyze::Status Service::run() {
         // A refused upload of a head this token may upload for leaves that head a failing check
         // saying why (issue #32): a head never shows success without a valid upload of its own.
         auto invalid = [&](json answer) {
-            if (auto head = refused_head(envelope, lower(**repository))) {
+            if (auto head = refused_head(envelope, lower(token_repository))) {
                 note_refused_upload(*head, 422, answer.value("message", std::string("the upload was refused")), key);
             }
             refuse(422, "invalid", std::move(answer));
@@ -366,8 +369,8 @@ analyze::Status Service::run() {
         if (std::string problem = envelope_problem(envelope); !problem.empty()) return invalid({{"message", problem}});
         // GitHub's repository names are case-insensitive: one chain per repository, in lower case.
         const std::string target = lower(envelope["repository"].get<std::string>());
-        if (target != lower(**repository)) {
-            return refuse(401, "unauthorized", {{"message", "this token uploads for " + **repository + ", not " + target}});
+        if (target != lower(token_repository)) {
+            return refuse(401, "unauthorized", {{"message", "this token uploads for " + token_repository + ", not " + target}});
         }
         // The head the headers name (for the case that the body is too large to read) is the envelope's.
         auto named = target_of_request(req);
@@ -525,16 +528,30 @@ analyze::Status Service::run() {
         refuse(answer->status, result, answer->body);
     };
 
-    // The body is read here, with max_upload_bytes as its limit, so that an upload too large to
-    // read can still fail the check of the head its headers name (serve/upload_target.hpp).
+    // The token is checked from the headers, before any byte of the body is kept: a sender
+    // without a live token makes the service hold none of it (the body is read and dropped, so
+    // that the 401 reaches the client). The body is read here, with max_upload_bytes as its
+    // limit, so that an upload too large to read can still fail the check of the head its
+    // headers name (serve/upload_target.hpp).
     server.Post("/v1/analyses", [this, upload](const httplib::Request& req, httplib::Response& res,
                                                const httplib::ContentReader& reader) {
         const auto start = std::chrono::steady_clock::now();
+        auto unauthenticated = [&](int status, const std::string& result, const std::string& message) {
+            drop_body(req, res, reader, m_config.max_upload_bytes);
+            m_metrics->count(m_metrics->uploads, result);
+            reply(res, status, {{"message", message}});
+            m_metrics->observe("/v1/analyses", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        };
+        const std::string token = bearer(req);
+        if (token.empty()) return unauthenticated(401, "unauthorized", "an upload token is required (Authorization: Bearer)");
+        auto repository = m_store.token_repository(token);
+        if (!repository) return unauthenticated(repository.error().status, "error", public_message(repository.error()));
+        if (!*repository) return unauthenticated(401, "unauthorized", "unknown or revoked upload token");
         UploadBody body = read_upload_body(req, res, reader, m_config.max_upload_bytes);
         if (body.read == UploadBody::Read::whole) {
-            upload(req, body.bytes, res);
+            upload(req, **repository, body.bytes, res);
         } else if (body.read == UploadBody::Read::too_large) {
-            upload_too_large(req, body, res);
+            upload_too_large(req, **repository, body, res);
         } else {
             m_metrics->count(m_metrics->uploads, "invalid");
             reply(res, req.is_multipart_form_data() ? 415 : 400,
@@ -573,14 +590,35 @@ analyze::Status Service::run() {
         m_metrics->count(m_metrics->deliveries, *fresh ? "queued" : "duplicate");
         reply(res, *fresh ? 202 : 200, {{"message", *fresh ? "queued" : "duplicate delivery: already received"}});
     };
+    // Until its signature is checked a webhook's body is anyone's: a request without a signature
+    // of the right form is refused from its headers (its body dropped unkept), and the bytes held
+    // of the others are bounded by the shared budget (serve/body_budget.hpp): 503 beyond it.
     server.Post("/v1/github/webhook", [this, webhook](const httplib::Request& req, httplib::Response& res,
                                                       const httplib::ContentReader& reader) {
         const auto start = std::chrono::steady_clock::now();
-        UploadBody body = read_upload_body(req, res, reader, k_webhook_body_bytes);
+        const std::string signature = req.get_header_value("X-Hub-Signature-256");
+        if (m_config.webhook_secret.empty() || signature.size() != 71 || !signature.starts_with("sha256=") ||
+            !is_hex(signature.substr(7), 64)) {
+            drop_body(req, res, reader, k_webhook_body_bytes);
+            {
+                std::lock_guard lock(m_metrics->mutex);
+                ++m_metrics->signature_failures;
+            }
+            reply(res, 401, {{"message", "the X-Hub-Signature-256 signature does not match"}});
+            m_metrics->observe("/v1/github/webhook", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            return;
+        }
+        BodyShare share(m_http->unsigned_bodies, std::chrono::seconds(5));
+        UploadBody body = read_upload_body(req, res, reader, k_webhook_body_bytes, &share);
         if (body.read == UploadBody::Read::whole) {
             webhook(req, body.bytes, res);
         } else if (body.read == UploadBody::Read::too_large) {
             reply(res, 413, {{"message", "the payload is larger than GitHub's " + std::to_string(k_webhook_body_bytes) + " bytes"}});
+        } else if (body.read == UploadBody::Read::busy) {
+            m_metrics->count(m_metrics->deliveries, "busy");
+            res.set_header("Retry-After", "10");
+            reply(res, 503, {{"message", "the service holds as many unverified webhook bodies as it will: try again "
+                                         "(GitHub: redeliver this delivery)"}});
         } else {
             reply(res, req.is_multipart_form_data() ? 415 : 400, {{"message", "the payload could not be read whole"}});
         }
@@ -631,41 +669,69 @@ analyze::Status Service::run() {
     return analyze::Done{};
 }
 
-void Service::upload_too_large(const httplib::Request& req, const UploadBody& body, httplib::Response& res) {
+void Service::upload_too_large(const httplib::Request& req, const std::string& token_repository, const UploadBody& body,
+                               httplib::Response& res) {
     m_metrics->count(m_metrics->uploads, "too_large");
     const std::string why = oversize_reason(body, m_config.max_upload_bytes);
     // The head's check fails only for a head the headers name in the token's own repository: the
     // same trust as a refused envelope's (the token is the repository's CI speaking).
     auto named = target_of_request(req);
-    const std::string token = bearer(req);
-    if (named && *named && !token.empty()) {
-        auto repository = m_store.token_repository(token);
-        if (!repository) {
-            (void)public_message(repository.error());  // logged; the answer stays 413
-        } else if (*repository && lower(**repository) == (*named)->repository) {
-            const std::string key = req.get_header_value("Idempotency-Key");
-            const bool key_ok = !key.empty() && key.size() <= 128 && printable_ascii(key);
-            note_refused_upload(**named, 413, why, key_ok ? key : "", true);
-        }
+    if (named && *named && lower(token_repository) == (*named)->repository) {
+        const std::string key = req.get_header_value("Idempotency-Key");
+        const bool key_ok = !key.empty() && key.size() <= 128 && printable_ascii(key);
+        note_refused_upload(**named, 413, why, key_ok ? key : "", true);
     }
     reply(res, 413, {{"message", why}});
 }
 
 void Service::note_refused_upload(const UploadTarget& head, int status, const std::string& why, const std::string& key,
                                   bool known_head_once) {
+    const std::vector<std::string> row = {head.repository, head.head_sha, std::to_string(head.pull_request),
+                                          std::to_string(status), why, key};
     auto noted = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
         if (known_head_once) {
             // Only the head GitHub's webhooks last named for that pull request, and only once per
-            // head: headers naming any other commit, or the same head again, change nothing.
+            // head and status: the same head refused again changes nothing.
             auto known = c.query("SELECT 1 FROM pgfence_pull_requests WHERE repository = $1 AND number = $2 AND head_sha = $3",
                                  {head.repository, std::to_string(head.pull_request), head.head_sha});
             if (!known) return db_error(c, known.error());
-            if (known->rows() == 0) return false;
-            auto first = c.query("INSERT INTO pgfence_refused_heads (repository, head_sha) VALUES ($1, $2) "
-                                 "ON CONFLICT DO NOTHING RETURNING 1",
-                                 {head.repository, head.head_sha});
+            if (known->rows() == 0) {
+                // A head no webhook named yet (the upload outran GitHub's synchronize): kept, not
+                // noted, for the webhook that names it (handle_webhook); at most the newest
+                // k_unnoted_refusals of a repository, so headers naming any commit cannot grow it.
+                auto kept = c.query("INSERT INTO pgfence_refused_heads (repository, head_sha, pull_request, status, why, "
+                                    "idempotency_key, noted) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), false) "
+                                    "ON CONFLICT (repository, head_sha) DO UPDATE SET pull_request = EXCLUDED.pull_request, "
+                                    "status = EXCLUDED.status, why = EXCLUDED.why, idempotency_key = EXCLUDED.idempotency_key, "
+                                    "refused_at = now() WHERE NOT pgfence_refused_heads.noted",
+                                    row);
+                if (!kept) return db_error(c, kept.error());
+                auto pruned = c.query("DELETE FROM pgfence_refused_heads WHERE repository = $1 AND NOT noted AND head_sha IN "
+                                      "(SELECT head_sha FROM pgfence_refused_heads WHERE repository = $1 AND NOT noted "
+                                      "ORDER BY refused_at DESC, head_sha OFFSET " + std::to_string(k_unnoted_refusals) + ")",
+                                      {head.repository});
+                if (!pruned) return db_error(c, pruned.error());
+                return false;
+            }
+            auto first = c.query("INSERT INTO pgfence_refused_heads (repository, head_sha, pull_request, status, why, "
+                                 "idempotency_key, noted) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), true) "
+                                 "ON CONFLICT (repository, head_sha) DO UPDATE SET pull_request = EXCLUDED.pull_request, "
+                                 "status = EXCLUDED.status, why = EXCLUDED.why, idempotency_key = EXCLUDED.idempotency_key, "
+                                 "refused_at = now(), noted = true "
+                                 "WHERE NOT pgfence_refused_heads.noted OR pgfence_refused_heads.status IS DISTINCT FROM EXCLUDED.status "
+                                 "RETURNING 1",
+                                 row);
             if (!first) return db_error(c, first.error());
             if (first->rows() == 0) return false;
+        } else {
+            // A refused envelope (422): noted each time, its latest reason the one the check gives.
+            auto kept = c.query("INSERT INTO pgfence_refused_heads (repository, head_sha, pull_request, status, why, "
+                                "idempotency_key, noted) VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), true) "
+                                "ON CONFLICT (repository, head_sha) DO UPDATE SET pull_request = EXCLUDED.pull_request, "
+                                "status = EXCLUDED.status, why = EXCLUDED.why, idempotency_key = EXCLUDED.idempotency_key, "
+                                "refused_at = now(), noted = true",
+                                row);
+            if (!kept) return db_error(c, kept.error());
         }
         auto e = append_audit(c, head.repository, "upload_refused", std::nullopt, head.pull_request,
                               {{"head_sha", head.head_sha}, {"status", status}, {"why", why}, {"idempotency_key", key}});
@@ -855,6 +921,23 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
                                     {repository});
             if (!governed) return db_error(c, governed.error());
             if (action != "closed" && !content && governed->rows() > 0) {
+                // Its upload refused before this webhook named it (the upload outran GitHub): the
+                // refusal is noted now, and the check fails saying why instead of waiting.
+                auto refused = c.query("UPDATE pgfence_refused_heads SET noted = true WHERE repository = $1 AND head_sha = $2 "
+                                       "AND pull_request = $3 AND NOT noted RETURNING status, why, idempotency_key",
+                                       {repository, *head, std::to_string(*number)});
+                if (!refused) return db_error(c, refused.error());
+                if (refused->rows() > 0) {
+                    const std::string why = refused->value(0, 1);
+                    auto noted = append_audit(c, repository, "upload_refused", std::nullopt, *number,
+                                              {{"head_sha", *head}, {"status", std::stoi(refused->value(0, 0))}, {"why", why},
+                                               {"idempotency_key", refused->is_null(0, 2) ? "" : refused->value(0, 2)},
+                                               {"refused_before_webhook", true}, {"delivery", delivery}});
+                    if (!noted) return noted.error();
+                    return enqueue(c, "head_check", {{"repository", repository}, {"head_sha", *head}, {"pull_request", *number},
+                                                     {"state", "refused"}, {"why", why}});
+                }
+                // A refusal noted earlier makes this job post the failing check again (head_check.cpp).
                 return enqueue(c, "head_check", {{"repository", repository}, {"head_sha", *head}, {"pull_request", *number},
                                                  {"state", "pending"}});
             }

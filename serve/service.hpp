@@ -36,8 +36,9 @@ public:
 
 private:
     // POST /v1/analyses with a body above max_upload_bytes: 413, and a failing check on the head
-    // the Pgfence-* headers name when the token uploads for that repository.
-    void upload_too_large(const httplib::Request& req, const UploadBody& body, httplib::Response& res);
+    // the Pgfence-* headers name when the token (of `token_repository`) uploads for that repository.
+    void upload_too_large(const httplib::Request& req, const std::string& token_repository, const UploadBody& body,
+                          httplib::Response& res);
     // A refused upload of `head`: audited (upload_refused) and its failing head_check queued.
     // With `known_head_once` (the 413 path, whose head only the headers name) only when `head` is
     // the pull request's head as the webhooks last said, and once per (repository, head).

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "serve/body_budget.hpp"
 #include "serve/http_server.hpp"
 #include "serve/payload.hpp"
 
@@ -24,6 +25,19 @@ std::optional<std::int64_t> pull_request_number(const std::string& text) {
     const std::int64_t n = std::stoll(text);
     if (n > 2147483647) return std::nullopt;
     return n;
+}
+
+// A chunked body's allocation grows by this much at a time.
+constexpr std::uint64_t k_chunk_step = 1u << 20;
+
+// No room for the body: it is left unread, and the connection closed after the answer.
+UploadBody busy(UploadBody& body, httplib::Response& res) {
+    body.read = UploadBody::Read::busy;
+    body.bytes.clear();
+    body.bytes.shrink_to_fit();
+    close_connection_after_answer();
+    res.set_header("Connection", "close");
+    return std::move(body);
 }
 
 }  // namespace
@@ -50,7 +64,7 @@ analyze::Result<std::optional<UploadTarget>> target_of_request(const httplib::Re
 }
 
 UploadBody read_upload_body(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
-                            std::uint64_t limit) {
+                            std::uint64_t limit, BodyShare* share) {
     UploadBody body;
     // A form would go to cpp-httplib's multipart parser, which this route does not give one.
     if (req.is_multipart_form_data()) {
@@ -71,17 +85,36 @@ UploadBody read_upload_body(const httplib::Request& req, httplib::Response& res,
         }
         return body;
     }
+    // A declared length is covered (and allocated) whole before any byte is read; a chunked body
+    // grows a megabyte at a time, each covered before it is allocated.
+    if (!declared.empty()) {
+        const std::uint64_t length = std::strtoull(declared.c_str(), nullptr, 10);
+        if (share != nullptr && !share->cover(length)) return busy(body, res);
+        body.bytes.reserve(length);
+    }
     std::uint64_t seen = 0;
     bool over = false;
+    bool no_room = false;
     const bool read = reader([&](const char* data, std::size_t n) {
         seen += n;
         if (seen > limit) {
             over = true;
             return false;  // stop here: the rest is never read
         }
+        if (seen > body.bytes.capacity()) {
+            // Within a request's own part first (a small body takes no budget), then by steps.
+            const std::uint64_t room = std::min(limit, seen <= k_free_body_bytes ? k_free_body_bytes
+                                                                                 : (seen + k_chunk_step - 1) / k_chunk_step * k_chunk_step);
+            if (share != nullptr && !share->cover(room)) {
+                no_room = true;
+                return false;
+            }
+            body.bytes.reserve(room);
+        }
         body.bytes.append(data, n);
         return true;
     });
+    if (no_room) return busy(body, res);
     if (read) {
         body.read = UploadBody::Read::whole;
         body.size = body.bytes.size();
@@ -105,6 +138,18 @@ UploadBody read_upload_body(const httplib::Request& req, httplib::Response& res,
     body.bytes.clear();
     body.bytes.shrink_to_fit();
     return body;
+}
+
+void drop_body(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader, std::uint64_t limit) {
+    std::uint64_t seen = 0;
+    const bool read = !req.is_multipart_form_data() && reader([&](const char*, std::size_t n) {
+        seen += n;
+        return seen <= limit;
+    });
+    if (!read && res.status != 413) {
+        close_connection_after_answer();
+        res.set_header("Connection", "close");
+    }
 }
 
 std::string oversize_reason(const UploadBody& body, std::uint64_t limit) {

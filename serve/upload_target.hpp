@@ -18,6 +18,8 @@ class ContentReader;
 
 namespace pgfence::serve {
 
+class BodyShare;
+
 inline constexpr const char* k_repository_header = "Pgfence-Repository";
 inline constexpr const char* k_pull_request_header = "Pgfence-Pull-Request";
 inline constexpr const char* k_head_header = "Pgfence-Head-Sha";
@@ -47,9 +49,10 @@ struct HeaderValue {
 
 // An upload's body as read: whole (at most `limit` bytes), or too large (then `size` is the
 // Content-Length refused, or, `size_exact` false, the count at which reading stopped), or not
-// read (the client went away, a deadline passed, a form instead of JSON).
+// read (the client went away, a deadline passed, a form instead of JSON), or left unread because
+// the service holds as much unauthenticated content as it will (busy: serve/body_budget.hpp).
 struct UploadBody {
-    enum class Read { whole, too_large, failed };
+    enum class Read { whole, too_large, busy, failed };
     Read read = Read::failed;
     std::string bytes;
     std::uint64_t size = 0;
@@ -60,9 +63,18 @@ struct UploadBody {
 // (a compressed body never gets here: serve/body_limits.hpp). A Content-Length above the limit is
 // read and dropped (above the server's payload_max_length cpp-httplib skips it); a body that grows
 // past it otherwise is left unread and the connection is closed after the answer, so its rest is
-// never read as another request. Used by POST /v1/analyses and POST /v1/github/webhook.
+// never read as another request. With a `share` (a body not authenticated yet: the webhook's),
+// the bytes held are covered by it first: its Content-Length before any byte is read, a chunked
+// body's megabyte by megabyte; when the budget has no room in time, Read::busy, the rest unread.
+// Used by POST /v1/analyses and POST /v1/github/webhook.
 [[nodiscard]] UploadBody read_upload_body(const httplib::Request& req, httplib::Response& res,
-                                          const httplib::ContentReader& reader, std::uint64_t limit);
+                                          const httplib::ContentReader& reader, std::uint64_t limit,
+                                          BodyShare* share = nullptr);
+
+// Reads the body of `req` and keeps none of it (a request refused from its headers, answered
+// after its body so that the client reads the answer); past `limit` bytes it stops, and the
+// connection is closed after the answer.
+void drop_body(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader, std::uint64_t limit);
 
 // Why a body of `body.size` bytes was refused, and what to do about it: the 413 answer's
 // message and the failing check's reason.

@@ -12,6 +12,12 @@ Scenarios:
                 exported audit line with a key given twice does not verify
   oauth         the page's sign-in: a state without the browser's cookie, a replayed state and a
                 wrong PKCE verifier never sign in; callbacks from one address cannot block another's
+  unsigned_flood  24 anonymous 25 MB webhooks at once (wrong signatures): the service's peak memory
+                stays within a bound; signed deliveries (small during the flood, 24 MB after) are
+                accepted; an upload without a live token is 401 before its body is kept
+  refused_first an upload refused (413 too large, 422 invalid) before the webhook naming its head:
+                the head's check fails saying why, in either order, and a waiting check queued by
+                the webhook never replaces the failing one
 """
 import argparse
 import concurrent.futures
@@ -26,11 +32,13 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 import http.client as httpclient
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from serve_test import REPO, SECRET, Failed, check, comment, cookie_of, free_port, get, header, http, ok, run_world  # noqa: E402
+from serve_test import (AUTHOR, REPO, SECRET, Failed, check, comment, cookie_of, free_port, get, git, header, http, ok,  # noqa: E402
+                        run_world, signoff_world, vm_hwm_mb, write)
 from original_readme_test import Postgres  # noqa: E402  (serve_test put tests/cli on the path)
 import webhooks  # noqa: E402
 
@@ -377,8 +385,160 @@ def scenario_oauth(w):
     check(all(r["valid"] for r in oauth_requests), f"every OAuth request as GitHub wants it (PKCE): {oauth_requests}")
 
 
+def unsigned_webhook(port, length, chunked):
+    """An anonymous webhook of `length` bytes with a made-up signature, sent whole as fast as the
+    service reads it: the answer's status, or the error's name when the service closed first."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=120)
+    try:
+        framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {length}"
+        s.sendall((f"POST /v1/github/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   f"X-GitHub-Event: ping\r\nX-GitHub-Delivery: {uuid.uuid4()}\r\nX-Hub-Signature-256: sha256={'0' * 64}\r\n"
+                   f"{framing}\r\n\r\n").encode())
+        piece = b"x" * (1 << 20)
+        sent = 0
+        while sent < length:
+            data = piece[:min(len(piece), length - sent)]
+            sent += len(data)
+            s.sendall(f"{len(data):x}\r\n".encode() + data + b"\r\n" if chunked else data)
+        if chunked:
+            s.sendall(b"0\r\n\r\n")
+        answer = b""
+        while b"\r\n" not in answer:
+            more = s.recv(4096)
+            if not more:
+                break
+            answer += more
+        line = answer.split(b"\r\n", 1)[0].split()
+        return int(line[1]) if len(line) > 1 else "closed"
+    except OSError as e:
+        return type(e).__name__
+    finally:
+        s.close()
+
+
+def scenario_unsigned_flood(w):
+    """Anonymous senders cannot make the service hold their webhook bodies: before the signature
+    is checked, a request holds 256 KiB of its own and draws the rest on one 32 MiB budget
+    (serve/body_budget.hpp). Before, 24 bodies of 25 MB were held at once (about 800 MB)."""
+    w.start_double()
+    config = w.config()
+    token = w.token(config)
+    port = free_port()
+    proc, url = w.start_service(config, port)
+    w.make_repo()
+    start = vm_hwm_mb(proc.pid)  # `pgfence serve` execs pgfence-serve: the same process
+    cap = 25 * 1024 * 1024  # GitHub's cap: each body is one GitHub could send
+    flood = concurrent.futures.ThreadPoolExecutor(24)
+    attacks = [flood.submit(unsigned_webhook, port, cap, i % 3 == 2) for i in range(24)]
+    time.sleep(0.5)
+    # Signed deliveries of the usual size are taken during the flood (each within its own 256 KiB).
+    for i in range(3):
+        status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR, title=f"Add a migration ({i})")
+        check(status == 202, f"a signed delivery during the flood: {status}")
+    statuses = [a.result() for a in attacks]
+    flood.shutdown()
+    check(all(s in (401, 503, "ConnectionResetError", "BrokenPipeError") for s in statuses),
+          f"each unsigned body is refused (401) or left unread (503): {statuses}")
+    peak = vm_hwm_mb(proc.pid)
+    counts = {str(s): statuses.count(s) for s in set(statuses)}
+    check(peak - start < 100, f"24 unsigned 25 MB webhooks raised the service's peak memory from {start} to {peak} MB ({counts})")
+    ok(f"24 unsigned 25 MB webhooks at once ({counts}): peak memory {start} -> {peak} MB; signed deliveries meanwhile: 202")
+
+    # A genuine delivery near GitHub's cap is still taken whole (24 MB, signed).
+    payload = webhooks.build("ping", repository_name=REPO)
+    payload["zen"] = "z" * (24 * 1024 * 1024)
+    headers, body = webhooks.delivery("ping", payload, SECRET)
+    check(len(body) <= cap, f"the delivery is within GitHub's cap: {len(body)}")
+    status, answer = webhooks.post(url + "/v1/github/webhook", headers, body, timeout=120)
+    check(status == 202, f"a signed 24 MB delivery: {status} {answer[:200]}")
+    ok(f"a signed delivery of {len(body)} bytes is accepted (202)")
+
+    # An upload without a live token: 401 from its headers, its body read and dropped, never kept.
+    for auth in ({}, {"Authorization": "Bearer pgf_" + "1" * 48}):
+        status, body, _ = http("POST", url + "/v1/analyses", body=b"{" + b" " * 1_900_000 + b"}",
+                               headers=dict(auth, **{"Content-Type": "application/json", "Idempotency-Key": "k-anon"}))
+        check(status == 401, f"an upload without a live token: {status} {body[:200]}")
+    status, _, _ = http("GET", url + "/healthz")
+    check(status == 200, "the service answers after the flood")
+    ok("uploads without a live token: 401 before any of the body is kept")
+
+
+def scenario_refused_first(w):
+    """Issue #32: a head whose upload is refused gets a failing check saying why, whether the
+    refusal or the webhook naming the head comes first."""
+    config, token, url = signoff_world(w, 'approvers = ["alice"]\n')
+    _, _, head0 = w.upload(url, token)
+    w.wait_for_check(head0, "action_required")
+
+    def commit(name, text):
+        write(os.path.join(w.repo, "migrations", name), text)
+        git(w.repo, "add", "-A")
+        git(w.repo, "commit", "-qm", name)
+        return w.heads()[1]
+
+    def check_events(head):
+        return [e["data"]["conclusion"] for e in w.audit(url, token) if e["type"] == "check" and e["data"].get("head_sha") == head]
+
+    big = "".join(f"COMMENT ON TABLE users IS '{i:05d} " + "y" * 60000 + "';\n" for i in range(40))
+    # 1. The oversize upload of D first (pgfence pr names D in its headers), GitHub's synchronize after.
+    head_d = commit("003_big.sql", big)
+    proc, _, _ = w.upload(url, token, "--upload-required")
+    check(proc.returncode == 2 and "413" in proc.stderr, f"pr on D: exit 2 naming 413: {proc.returncode} {proc.stderr[-400:]}")
+    time.sleep(2)
+    check(not w.governance_checks(head_d), f"a head no webhook named got a check from the headers alone: {w.governance_checks(head_d)}")
+    status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    check(status == 202, "D's synchronize webhook")
+    run = w.wait_for_check(head_d, "failure")
+    check("refused" in run["output"]["title"] and "max_upload_bytes (2000000)" in run["output"]["summary"],
+          f"D's failing check says why: {run['output']}")
+    refused = [e for e in w.wait_for_event(url, token, "upload_refused") if e["data"]["head_sha"] == head_d]
+    check(len(refused) == 1 and refused[0]["data"]["status"] == 413 and refused[0]["data"].get("refused_before_webhook") is True,
+          f"one upload_refused event for D, noted when the webhook came: {refused}")
+    time.sleep(2)
+    check(check_events(head_d) == ["failure"] and w.governance_checks(head_d)[-1]["conclusion"] == "failure",
+          f"D's check never waited: {check_events(head_d)}")
+    ok("an oversize upload before its synchronize webhook: the head's check fails saying why (upload_refused 413)")
+
+    # 2. The webhook of E first (a waiting check), its oversize upload after.
+    head_e = commit("004_big.sql", big.replace("'0", "'1"))
+    status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    check(status == 202, "E's synchronize webhook")
+    deadline = time.time() + 30
+    while time.time() < deadline and not w.governance_checks(head_e):
+        time.sleep(0.3)
+    check(w.governance_checks(head_e) and w.governance_checks(head_e)[-1].get("status") == "in_progress",
+          f"E waits for its upload: {w.governance_checks(head_e)}")
+    proc, _, _ = w.upload(url, token, "--upload-required")
+    check(proc.returncode == 2 and "413" in proc.stderr, f"pr on E: exit 2 naming 413: {proc.returncode}")
+    run = w.wait_for_check(head_e, "failure")
+    check("max_upload_bytes (2000000)" in run["output"]["summary"], f"E's failing check says why: {run['output']}")
+    ok("the synchronize webhook before the oversize upload: the waiting check turns to a failing one saying why")
+
+    # 3. A refused envelope (422: a NUL character) of F before F's webhook: the waiting check the
+    #    webhook queues does not replace the failing one.
+    head_f = commit("005_small.sql", "SELECT 1;\n")
+    base = w.heads()[0]
+    envelope = {"schema_version": 1, "repository": REPO, "pull_request": 7, "head_sha": head_f, "base_sha": base,
+                "content_hash": "sha256:" + "0" * 64, "sql_included": True, "report": {"files": [], "note": "a\u0000b"}}
+    status, body, _ = http("POST", url + "/v1/analyses", body=envelope,
+                           headers={"Authorization": "Bearer " + token, "Idempotency-Key": "k-nul-f"})
+    check(status == 422 and b"NUL" in body, f"F's envelope with a NUL: {status} {body[:200]}")
+    run = w.wait_for_check(head_f, "failure")
+    status, _ = w.webhook(url, "pull_request", "synchronize", author=AUTHOR)
+    check(status == 202, "F's synchronize webhook")
+    deadline = time.time() + 30
+    while time.time() < deadline and len(check_events(head_f)) < 2:
+        time.sleep(0.3)
+    check(check_events(head_f) == ["failure", "failure"], f"F's check after its webhook: {check_events(head_f)}")
+    run = w.governance_checks(head_f)[-1]
+    check(run["conclusion"] == "failure" and "NUL" in run["output"]["summary"], f"F still fails saying why: {run['output']}")
+    ok("a refused envelope (422) before its webhook: the webhook's waiting check does not replace the failing one")
+    w.all_github_requests_valid()
+    ok("every request to GitHub validated")
+
+
 SCENARIOS = {"slow_clients": scenario_slow_clients, "redelivery": scenario_redelivery, "ghes": scenario_ghes,
-             "oauth": scenario_oauth}
+             "oauth": scenario_oauth, "unsigned_flood": scenario_unsigned_flood, "refused_first": scenario_refused_first}
 
 
 def main():
