@@ -262,8 +262,25 @@ std::string read_whole(const std::string& path, bool& ok, std::uint64_t limit, s
     return text;
 }
 
+// A plan that, analysed as it would run, still has a finding of a rule it claims to resolve
+// or a new HIGH one is not offered: pgfence never flags its own plan (docs/plans.md). The
+// check's findings are the plan's problems; what it keeps as written (no safe form) stays.
+void decline_unsafe_plan(FileReport& report, const AnalyzeOptions& options, const std::shared_ptr<const Catalog>& before) {
+    if (!options.check_plans || !report.plan || report.plan->steps.empty() || !report.plan->declined.empty()) return;
+    PlanCheck check = check_plan(report, options, before);
+    if (check.problems.empty()) return;
+    std::string problem = check.problems.front();
+    if (std::size_t at = problem.find("): "); at != std::string::npos) problem.resize(at + 1);  // "Migration 2: rule (HIGH)"
+    report.plan->steps.clear();
+    report.plan->declined = "the plan composed for this file, analysed as it would run, still has " + problem +
+                            ": make this change by hand, with the findings' advice";
+}
+
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
                              std::string_view sibling_metadata, Catalog& catalog, const std::string& deployment) {
+    // What the file starts from (a copy shares the relations until one changes): a plan is
+    // checked from there.
+    auto before = options.run_rules && options.check_plans ? std::make_shared<const Catalog>(catalog) : nullptr;
     FileReport report;
     report.path = path;
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.
@@ -501,6 +518,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         }
         catalog.undo_trial();  // the schema the up part leaves, not the down part's
         compose_plan(report, stmts, down_part, &catalog, options.known_migrations);
+        decline_unsafe_plan(report, options, before);
     }
     return report;
 }

@@ -32,6 +32,10 @@ struct AnalyzeOptions {
     Direction direction = Direction::Up;  // which half of up/down migrations to read
     unsigned threads = 0;                 // 0: one per core
     bool run_rules = true;                // findings (rules/) on top of the facts
+    // A composed plan is analysed again, each migration after the ones before it, from the schema
+    // the file started from (plan.hpp: check_plan); one that keeps a finding it claims to resolve,
+    // or adds a HIGH one, is declined. Off for the plan's own migrations.
+    bool check_plans = true;
     rules::Options rules;                 // which rules, and their settings
     orm::InputFormat input_format = orm::InputFormat::Auto;  // SQL, or an ORM's .ts/.js migrations
     // Columns as they are before the migration, from outside it (a stats snapshot), or none.

@@ -90,6 +90,7 @@ struct RelationInfo {
     std::string parent;                     // partitions and inheritance children: the (first) parent
     std::map<std::string, ForeignKey> foreign_keys;         // by constraint name
     std::map<std::string, std::string> not_null_checks;     // NOT VALID CHECK (col IS NOT NULL): name -> column
+    std::map<std::string, bool> checks;                     // CHECK constraints by name: validated?
     std::string default_partition;          // its DEFAULT partition, if known
     std::vector<std::pair<std::string, std::string>> sources;  // views: relname, display of what they read
     std::set<std::string> source_columns;  // views: the column names their query mentions, "*" for a star

@@ -24,9 +24,20 @@ void attach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, cons
     }
     lock_range_var(facts, ctx, part, k_partition, "ATTACH PARTITION: the table becoming a partition");
     lock_descendants(facts, ctx, part_name, k_partition, "ATTACH PARTITION: the table becoming a partition");
-    add_scan(facts, pg::display_name(part),
-             "ATTACH PARTITION: every row is checked against the partition bound unless a CHECK constraint already proves it",
-             false);
+    // A CHECK validated by an earlier migration may prove the bound (PartConstraintImpliedByRelConstraint):
+    // then no row is read. The plan's own shape (attach-partition-scan's recipe) is such a CHECK.
+    const RelationInfo* partition = ctx.catalog.find(std::string(pg::relname(part)));
+    auto validated = partition == nullptr ? std::map<std::string, bool>::const_iterator{}
+                                          : std::find_if(partition->checks.begin(), partition->checks.end(),
+                                                         [](const auto& c) { return c.second; });
+    if (partition != nullptr && validated != partition->checks.end()) {
+        facts.notes.push_back("ATTACH PARTITION: the validated CHECK " + quote_ident(validated->first) + " on " +
+                              pg::display_name(part) + " is taken as proof of the bound if it implies it; if not, every row is read");
+    } else {
+        add_scan(facts, pg::display_name(part),
+                 "ATTACH PARTITION: every row is checked against the partition bound unless a CHECK constraint already proves it",
+                 false);
+    }
     partition_foreign_keys(t.relname, true, "ATTACH PARTITION", facts, ctx);
     // The new partition's constraint includes its parent's own (generate_partition_qual),
     // which opens every partitioned table above it.

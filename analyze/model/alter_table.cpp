@@ -212,6 +212,7 @@ void add_constraint(const Constraint* con, const SubcommandLock& lock, const Tar
         return;
     case CONSTR_CHECK: {
         raise(acc, lock.mode, label, lock.recurses);
+        if (auto* rel = ctx.catalog.find(t.relname); rel != nullptr && !name.empty()) rel->checks[name] = !not_valid;
         std::string col = not_null_check_column(con);
         if (!not_valid) {
             add_scan(facts, t.display, label + ": CHECK is evaluated for every row");
@@ -411,6 +412,7 @@ void validate_constraint(const std::string& constraint, const SubcommandLock& lo
     if (nn != rel->not_null_checks.end()) {
         if (auto* c = ctx.catalog.column(t.relname, nn->second)) c->has_not_null_check = true;
     }
+    if (auto check = rel->checks.find(constraint); check != rel->checks.end()) check->second = true;
 }
 
 void drop_constraint(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t, Accumulated& acc,
@@ -422,6 +424,7 @@ void drop_constraint(const AlterTableCmd& cmd, const SubcommandLock& lock, const
                                             " is a foreign key, the table on its other side also gets an ACCESS EXCLUSIVE lock"));
     }
     if (auto* rel = ctx.catalog.find(t.relname)) {
+        rel->checks.erase(constraint);
         auto fk = rel->foreign_keys.find(constraint);
         if (fk != rel->foreign_keys.end()) {
             add_context_lock(facts, ctx, fk->second.target, display_of(ctx, fk->second.target), k_referenced_drop_triggers,
