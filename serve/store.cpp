@@ -277,10 +277,17 @@ StoreResult<std::optional<Job>> Store::claim_job() {
     std::optional<Job> job;
     auto done = transaction([&](trace::Connection& c) -> StoreResult<bool> {
         // Claimed by pushing run_after out: a replica that dies holding it lets it run again later.
+        // A pull request's webhooks are handled in the order they arrived, one at a time: an
+        // approval handled before the synchronize that names its approver a pusher would count.
         auto r = c.query(
             "UPDATE pgfence_jobs SET run_after = now() + interval '5 minutes', attempts = attempts + 1 "
-            "WHERE id = (SELECT id FROM pgfence_jobs WHERE done_at IS NULL AND run_after <= now() "
-            "ORDER BY run_after, id FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id, kind, payload, attempts");
+            "WHERE id = (SELECT j.id FROM pgfence_jobs j WHERE j.done_at IS NULL AND j.run_after <= now() "
+            "AND NOT (j.kind = 'webhook' AND EXISTS (SELECT 1 FROM pgfence_jobs e WHERE e.kind = 'webhook' "
+            "AND e.done_at IS NULL AND e.id < j.id "
+            "AND e.payload #>> '{payload,repository,full_name}' = j.payload #>> '{payload,repository,full_name}' "
+            "AND COALESCE(e.payload #>> '{payload,pull_request,number}', e.payload #>> '{payload,issue,number}') = "
+            "COALESCE(j.payload #>> '{payload,pull_request,number}', j.payload #>> '{payload,issue,number}'))) "
+            "ORDER BY j.run_after, j.id FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id, kind, payload, attempts");
         if (!r) return db_error(c, r.error());
         if (r->rows() == 0) return true;
         job = Job{std::stoll(r->value(0, 0)), r->value(0, 1), nlohmann::json::parse(r->value(0, 2)), std::stoi(r->value(0, 3))};
