@@ -326,6 +326,10 @@ struct Unit {
     bool joins = false;
     std::string join_table{};
     std::string join_decline{};
+    // Changes what the old release's writes do (changes_writes): runs in the migration of the
+    // unit before it that does too, whatever tables they lock. `line`: its statement's.
+    bool writes = false;
+    int line = 0;
 };
 
 struct Staged {
@@ -407,6 +411,34 @@ std::string strong_table(const StatementFacts& s) {
         if (best == nullptr || l.mode > best->mode) best = &l;
     }
     return best != nullptr ? best->relation : std::string();
+}
+
+// An ALTER TABLE subcommand that enables or disables triggers.
+bool changes_writes_subcommand(AlterTableType type) {
+    switch (type) {
+        case AT_EnableTrig: case AT_EnableAlwaysTrig: case AT_EnableReplicaTrig: case AT_DisableTrig:
+        case AT_EnableTrigAll: case AT_DisableTrigAll: case AT_EnableTrigUser: case AT_DisableTrigUser:
+            return true;
+        default: return false;
+    }
+}
+
+// A change to what the old release's writes store or whether they succeed, on a table that
+// exists: a default set or dropped, a trigger created, dropped, enabled or disabled. The original
+// makes all of its changes at once; two of them in different migrations leave a position with
+// one and not the other (the old release's inserts into one table meet the new default, into
+// another the old one), which no position of the original has.
+bool changes_writes(const pg::Node* node, const StatementFacts& s) {
+    bool existing = std::any_of(s.locks.begin(), s.locks.end(), [](const LockFact& l) { return l.kind == "table" && !l.is_new; });
+    if (!existing) return false;
+    if (pg::is<CreateTrigStmt>(node)) return true;
+    if (const auto* drop = pg::as<DropStmt>(node)) return drop->removeType == OBJECT_TRIGGER;
+    const auto* alter = pg::as<AlterTableStmt>(node);
+    if (alter == nullptr) return false;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+        if (cmd->subtype == AT_ColumnDefault || changes_writes_subcommand(cmd->subtype)) return true;
+    }
+    return false;
 }
 
 // ---- the migration tool's names and markers ----
@@ -723,6 +755,7 @@ private:
     // Constraints the file drops that may be a primary key or unique constraint, by table_key:
     // the line, and the constraint's name.
     std::map<std::string, std::pair<int, std::string>> m_dropped_keys;
+    std::map<std::string, int> m_unique_tables;  // existing tables the file gives a unique key (table_key): the first line
     std::map<std::string, int> m_view_tables;  // tables a rename puts a view in place of (table_key): the line
     std::string m_declined;
     int m_unknown_line = 0;               // the last statement whose SQL is built at run time, 0: none
@@ -744,6 +777,8 @@ private:
     std::map<std::size_t, std::pair<std::string, std::string>> m_rejoin;
     std::size_t m_current = 0;  // the statement being composed
     std::size_t refused_before(std::size_t i, const AlterTableStmt* alter) const;
+    std::vector<char> m_writes;  // per statement: it changes what the old release's writes do (find_write_changes)
+    void find_write_changes();
     std::map<std::string, std::vector<std::size_t>> m_kept_updates;  // table_key -> UPDATEs kept as written, in order
     bool catch_up(const Finding& f, const std::string& check);
     void find_readded_columns();
@@ -766,6 +801,38 @@ std::size_t Composer::refused_before(std::size_t i, const AlterTableStmt* alter)
         }
     }
     return 0;
+}
+
+// Which statements change what the old release's writes do (changes_writes), in the file's
+// order: a SET DEFAULT that repeats the default an earlier statement of the file gave the column
+// (Sequelize's changeColumn restating it) changes nothing.
+void Composer::find_write_changes() {
+    m_writes.assign(m_report.statements.size(), 0);
+    std::map<std::string, std::string> defaults;  // table_key '\x1f' column -> the subcommand that last set its default
+    for (std::size_t i = 0; i < m_report.statements.size() && i < m_stmts.size(); ++i) {
+        if ((i < m_down.size() && m_down[i]) || !changes_writes(m_stmts[i], m_report.statements[i])) continue;
+        const auto* alter = pg::as<AlterTableStmt>(m_stmts[i]);
+        if (alter == nullptr) {
+            m_writes[i] = 1;
+            continue;
+        }
+        std::size_t head_end = 0;
+        std::vector<std::string> pieces = subcommand_texts(m_report.statements[i], alter, &head_end);
+        const bool cut = static_cast<int>(pieces.size()) == pg::length(alter->cmds);
+        std::size_t c = 0;
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            if (cmd->subtype == AT_ColumnDefault && cut) {
+                std::string key = table_key(pg::display_name(alter->relation)) + '\x1f' + std::string(pg::text(cmd->name));
+                std::string text = statement_key(pieces[c]);
+                auto [at, fresh] = defaults.try_emplace(key, text);
+                if (fresh || at->second != text) m_writes[i] = 1;
+                at->second = text;
+            } else if (cmd->subtype == AT_ColumnDefault || changes_writes_subcommand(cmd->subtype)) {
+                m_writes[i] = 1;
+            }
+            ++c;
+        }
+    }
 }
 
 void Composer::find_readded_columns() {
@@ -914,6 +981,26 @@ void Composer::keys_dropped_and_made(std::size_t i) {
                          "the old constraint and attach the new ones (ADD CONSTRAINT ... USING INDEX) in one migration";
         }
     }
+    // Unique keys on two tables that exist: the original refuses the old release's duplicates in
+    // both at once; the plan builds each CONCURRENTLY in migrations of its own, so in between a
+    // duplicate is refused in one table and stored in the other, and a build that meets one fails
+    // and leaves an INVALID unique index, which refuses writes until it is dropped. Declined.
+    bool existing = std::any_of(s.locks.begin(), s.locks.end(), [&](const LockFact& l) {
+        return l.kind == "table" && !l.is_new && table_key(l.relation) == table_key(made);
+    });
+    if (!made.empty() && existing && !s.no_transaction_block) {
+        auto [first, fresh] = m_unique_tables.try_emplace(table_key(made), s.span.start.line);
+        if (m_unique_tables.size() > 1 && fresh && m_declined.empty()) {
+            const auto& other = *std::find_if(m_unique_tables.begin(), m_unique_tables.end(),
+                                              [&](const auto& t) { return t.first != table_key(made); });
+            m_declined = "lines " + std::to_string(other.second) + " and " + std::to_string(s.span.start.line) +
+                         " make unique keys on two existing tables at once; the plan would build them CONCURRENTLY in "
+                         "different migrations, so in between the old release's duplicate keys are refused in one table and "
+                         "stored in the other, and a build that meets one fails and leaves an INVALID unique index that "
+                         "refuses writes; by hand: check the tables hold no duplicates and the application writes none, then "
+                         "build each index CONCURRENTLY and attach it (ADD CONSTRAINT ... USING INDEX)";
+        }
+    }
     const auto* alter = pg::as<AlterTableStmt>(node);
     if (alter == nullptr || alter->relation == nullptr || drops_foreign_key(s, alter)) return;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
@@ -1013,7 +1100,10 @@ void Composer::statement(std::size_t i) {
         }
         m_unknown_line = s.span.start.line;
         m_before_at_unknown = m_before.size();
-        m_now.push_back(Unit{with_semicolon(s.sql), !s.no_transaction_block, strong_table(s)});
+        Unit u{with_semicolon(s.sql), !s.no_transaction_block, strong_table(s)};
+        u.writes = i < m_writes.size() && m_writes[i] != 0;
+        u.line = s.span.start.line;
+        m_now.push_back(std::move(u));
         return;
     }
     if (node != nullptr && pg::as<TransactionStmt>(node) != nullptr) return;
@@ -1136,6 +1226,9 @@ void Composer::statement(std::size_t i) {
         const LockFact* strongest = s.strongest_lock();
         u.exclusive = strongest != nullptr && !strongest->is_new && strongest->mode == LockMode::AccessExclusive;
         u.alone = u.ends;
+        // A SET NOT NULL kept as written refuses the old release's inserts from then on.
+        u.writes = (i < m_writes.size() && m_writes[i] != 0) || m_survey.keep_not_null.count(i) > 0;
+        u.line = s.span.start.line;
         // SET NOT NULL right after the UPDATE that fills the column: in its transaction, as in
         // the original, or rows the old release inserts in between would make it fail.
         const auto* alter_here = pg::as<AlterTableStmt>(node);
@@ -1375,9 +1468,13 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         std::string table;
         bool ends = false;
         bool exclusive = false;
+        int writes = 0;  // the line of its last unit that changes what the old release's writes do, 0: none
+        std::set<std::string> held;  // the tables its units lock ACCESS EXCLUSIVE
     };
     std::optional<Open> open;
+    int writes_closed = 0;  // the same, of a migration already closed
     auto close = [&] {
+        if (open && open->writes > 0) writes_closed = open->writes;
         if (!open || open->units.empty()) {
             open.reset();
             return;
@@ -1404,7 +1501,15 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         out.push_back(std::move(step));
         open.reset();
     };
-    for (auto& u : units) {
+    // ahead[j]: a unit that changes writes comes at j or later, before any unit that cannot share
+    // a transaction with what precedes it. Those between two such changes run with them.
+    std::vector<char> ahead(units.size() + 1, 0);
+    for (std::size_t j = units.size(); j-- > 0;) {
+        const Unit& w = units[j];
+        ahead[j] = (!w.transaction || w.alone || w.ends) ? 0 : (w.writes ? 1 : ahead[j + 1]);
+    }
+    for (std::size_t idx = 0; idx < units.size(); ++idx) {
+        Unit& u = units[idx];
         bool separate_statements = !m_layout.one_query;
         if (!u.transaction) {
             bool join = open && !open->transaction && separate_statements;
@@ -1416,14 +1521,48 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             open->units.push_back(std::move(u.sql));
             continue;
         }
-        if (u.joins && open && open->transaction && open->exclusive && open->table == u.join_table) {
+        if (u.joins && open && open->transaction && open->held.count(u.join_table) > 0) {
             open->units.push_back(std::move(u.sql));
+            if (u.writes) open->writes = u.line;
+            continue;
+        }
+        // Changes to what the old release's writes do, and what runs between them, in one
+        // migration as in the original, whatever tables they lock (changes_writes).
+        if (!u.joins && open && open->transaction && open->writes > 0 && !open->ends && !u.alone && ahead[idx] != 0) {
+            int line = u.writes ? u.line : 0;
+            if (!fold_alter(open->units.back(), u.sql)) {
+                if (line > 0) {
+                    std::string text = "line " + std::to_string(line) + " runs in the migration of line " + std::to_string(open->writes) +
+                                       ", as in the original: both change what the old release's writes do (a default, a trigger), "
+                                       "and in two migrations some position would have one change without the other";
+                    if (m_noted.insert(text).second) m_notes.push_back(text);
+                }
+                // What that migration then holds, the original held too: kept, not resolved.
+                for (const char* rule : {"statement-after-access-exclusive", "multiple-access-exclusive-in-transaction",
+                                         "lock-upgrade-in-transaction"}) {
+                    m_replaced.erase(rule);
+                }
+                open->units.push_back(std::move(u.sql));
+            }
+            if (u.exclusive) {
+                open->exclusive = true;
+                open->held.insert(u.table);
+            }
+            if (line > 0) open->writes = line;
             continue;
         }
         if (u.joins && m_join_failed.empty()) m_join_failed = u.join_decline;
+        if (u.writes && writes_closed > 0 && m_join_failed.empty()) {
+            m_join_failed = "lines " + std::to_string(writes_closed) + " and " + std::to_string(u.line) + " both change what the old "
+                            "release's writes do (a default, a trigger, a NOT NULL it does not fill), which the original does at once, "
+                            "and the plan cannot run them in one migration (what runs between them cannot share a transaction); by "
+                            "hand: move those statements after both, or keep the file as one migration with lock_timeout";
+        }
         bool other_table = open && !u.table.empty() && !open->table.empty() && u.table != open->table;
         if (open && open->transaction && !u.alone && !open->ends && !other_table && !open->units.empty() &&
             fold_alter(open->units.back(), u.sql)) {
+            if (u.writes) open->writes = u.line;
+            if (u.exclusive) open->held.insert(u.table);
             continue;
         }
         // After an ACCESS EXCLUSIVE lock nothing else waits in its transaction, and it is not
@@ -1434,9 +1573,11 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         }
         if (!open) open.emplace();
         open->units.push_back(std::move(u.sql));
+        if (u.writes) open->writes = u.line;
         if (open->table.empty()) open->table = u.table;
         open->ends = open->ends || u.ends;
         open->exclusive = open->exclusive || u.exclusive;
+        if (u.exclusive) open->held.insert(u.table);
     }
     close();
     // Each unit's text now lives in its step (a file of a hundred thousand statements has as
@@ -1461,6 +1602,7 @@ Plan Composer::compose() {
     survey();
     for (const auto& c : rules::rename_chains(m_stmts)) m_chain_taken[c.taken] = c.vacated;
     find_readded_columns();
+    find_write_changes();
     for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
         if (i < m_down.size() && m_down[i]) continue;
         m_current = i;

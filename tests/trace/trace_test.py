@@ -574,6 +574,41 @@ class Suite:
                       ["events"], setup=events)
         self.check(v.get("result") == "differs" and "created_at" in v.get("reason", ""),
                    f"oracle: a clock column rewritten in every row: {v}")
+        # A column renamed behind a view (crates.io's crate_owners.user_id): the old release's
+        # INSERT, refused by the original for the name it lacks, gets through the view under the
+        # plan and fails there on its data (the CHECK), after taking a value from the table's
+        # sequence. It fails in both runs; the sequence value it took is not a difference.
+        tickets = "CREATE TABLE tickets (id bigserial PRIMARY KEY, owner text, qty int CHECK (qty < 0));\n"
+        behind = step("ALTER TABLE tickets RENAME TO tickets_base; ALTER TABLE tickets_base RENAME COLUMN owner TO holder;\n"
+                      "CREATE VIEW tickets AS SELECT *, holder AS owner FROM tickets_base;", title="Migration 1")
+        back = "DROP VIEW tickets; ALTER TABLE tickets_base RENAME TO tickets;"
+        renamed = "ALTER TABLE tickets RENAME COLUMN owner TO holder;\n"
+        v = self.hand("view-write-fails-on-data", renamed, [behind, step(back, after=True, title="Migration 2")], ["tickets"],
+                      setup=tickets)
+        self.check(v.get("result") == "proven", f"oracle: a write refused by both, for another reason under the plan: {v}")
+        # Still compared: a plan that moves the sequence itself.
+        v = self.hand("view-write-fails-on-data-setval", renamed,
+                      [behind, step(back + " SELECT setval('tickets_id_seq', 500);", after=True, title="Migration 2")],
+                      ["tickets"], setup=tickets)
+        self.check(v.get("result") == "differs" and "tickets_id_seq" in v.get("reason", ""),
+                   f"oracle: a sequence the plan moves, with writes refused by both: {v}")
+        # A column added with no value for the rows it finds, then a clock default (crates.io's
+        # users.created_at): at the deploy position the old release's row written before the file
+        # is NULL in both runs of the original, at the position the plan adds the column it gets
+        # now(). Compared with that position, the values two runs of the original differ in there
+        # are compared by NULL-ness, and the plan that runs the ALTER first is proven.
+        added = "ALTER TABLE items ADD COLUMN made timestamptz NULL DEFAULT NULL, ALTER COLUMN made SET DEFAULT now();"
+        comment = "COMMENT ON COLUMN items.made IS 'when';"
+        v = self.hand("clock-default-added", added + "\n" + comment + "\n",
+                      [step(added, title="Migration 1"), step(comment, title="Migration 2")], ["items"])
+        self.check(v.get("result") == "proven" and v.get("position") == 1,
+                   f"oracle: a clock default the file adds, compared at the plan's position: {v}")
+        # Still compared: a plan that gives the rows the file finds the clock value too.
+        v = self.hand("clock-default-added-filled", added + "\n" + comment + "\n",
+                      [step("ALTER TABLE items ADD COLUMN made timestamptz DEFAULT now();", title="Migration 1"),
+                       step(comment, title="Migration 2")], ["items"])
+        self.check(v.get("result") == "differs" and "items.made is NULL in the original" in v.get("reason", ""),
+                   f"oracle: a clock default that fills the rows the file leaves NULL: {v}")
         # A batched window-function UPDATE: each batch numbers only its own rows.
         window = ("UPDATE items SET pos = s.rn FROM (SELECT id, row_number() OVER (PARTITION BY parent ORDER BY pos) rn\n"
                   "  FROM items) s WHERE items.id = s.id;\n")
