@@ -6,6 +6,7 @@
 
 #include "analyze/if_not_exists.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/rules/finding_room.hpp"
 #include "analyze/rules/suppressions.hpp"
 
 namespace pgfence::analyze::rules {
@@ -151,6 +152,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
                 }
                 f.edit.reset();  // the text is the function's, not the file's
                 f.recipe.reset();
+                make_room_for_one(findings);
                 findings.push_back(std::move(f));
             }
         }
@@ -199,6 +201,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
         }
         if (by != nullptr) {
             f.suppressed_by = suppressed_by(*by);
+            make_room_for_one(report.suppressed);
             report.suppressed.push_back(std::move(f));
         } else {
             if (&findings[kept] != &f) findings[kept] = std::move(f);
@@ -217,7 +220,10 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     std::vector<Finding> meta;
     report_unused(suppressions, meta, options);
     report_inactive(suppressions, meta, options);
-    for (auto& f : meta) report.findings.push_back(std::move(f));
+    for (auto& f : meta) {
+        make_room_for_one(report.findings);
+        report.findings.push_back(std::move(f));
+    }
     order_findings(report.findings);
     order_findings(report.suppressed);
 
