@@ -266,6 +266,7 @@ std::string without_repeats(const std::string& sql, std::set<std::string>& seen)
     }
     out += sql.substr(std::min(from, sql.size()));
     while (!out.empty() && out.back() == '\n') out.pop_back();
+    out.shrink_to_fit();  // built by appending: kept in no more room than it needs until its step is written
     return out;
 }
 

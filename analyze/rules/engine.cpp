@@ -99,6 +99,27 @@ void order_findings(std::vector<Finding>& findings) {
     });
 }
 
+namespace {
+
+// A finding's texts are built by appending, and a string that grows doubles its room: each is
+// kept in no more than it needs (a file of a hundred thousand findings holds them all, with
+// their recipes, until its plan is composed and its report written).
+void fit(Finding& f) {
+    f.message.shrink_to_fit();
+    f.fix.shrink_to_fit();
+    f.relation.shrink_to_fit();
+    if (f.recipe) {
+        f.recipe->summary.shrink_to_fit();
+        for (RecipeStep& step : f.recipe->steps) {
+            step.title.shrink_to_fit();
+            step.sql.shrink_to_fit();
+        }
+        f.recipe->steps.shrink_to_fit();
+    }
+}
+
+}  // namespace
+
 void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, std::string_view text,
                  const Options& options, const std::vector<CalledStatement>& called) {
     std::vector<Finding> findings;
@@ -192,6 +213,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     // thousand findings never holds them twice.
     std::size_t kept = 0;
     for (auto& f : findings) {
+        fit(f);
         // The comment named on the finding: the statement's own before a file-wide one.
         const Suppression* by = nullptr;
         for (auto& s : suppressions) {
