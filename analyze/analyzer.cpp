@@ -356,20 +356,25 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     std::vector<rules::CalledStatement> called;
     CallFollower calls(arena, options.run_rules ? &called : nullptr);
 
-    std::vector<RawStatement> raws;
-    std::vector<bool> raw_down;  // parallel: from a down region
-    std::vector<std::size_t> raw_query;  // parallel: how many statements its region holds
+    // How many statements each region holds, counted first: the facts are then allocated once,
+    // and the statements are analysed as the splitter finds them (for_each_statement), so that
+    // a file of a million statements never holds their list beside their facts.
+    std::vector<std::size_t> region_statements;
+    std::size_t sql_statements = 0;
     for (const Region& region : source.regions) {
-        auto part = split_statements(source.text, region);
-        raws.insert(raws.end(), part.begin(), part.end());
-        raw_down.resize(raws.size(), region.down);
-        raw_query.resize(raws.size(), part.size());
+        std::size_t n = 0;
+        for_each_statement(source.text, region, [&](const RawStatement&) {
+            ++n;
+            return true;
+        });
+        region_statements.push_back(n);
+        sql_statements += n;
     }
     // PostgreSQL runs a multi-statement query as one implicit transaction; a single
     // statement sent alone (a Prisma migration with one CREATE INDEX CONCURRENTLY) is not.
     // A tool that sends a file as one query sends each region as one (dbmate's up and down
     // sections go apart).
-    bool several = source.one_query && std::any_of(raw_query.begin(), raw_query.end(), [](std::size_t n) { return n > 1; });
+    bool several = source.one_query && std::any_of(region_statements.begin(), region_statements.end(), [](std::size_t n) { return n > 1; });
     if (source.one_query && !several) {
         report.wrapped_in_transaction = false;
         state.base = Transaction::None;
@@ -439,28 +444,27 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     };
     // Sized once: a vector that doubles holds its old and new buffers at once, and a file of a
     // million short statements would peak at twice its facts.
-    report.statements.reserve(raws.size() + orm_statements.size());
-    stmts.reserve(raws.size() + orm_statements.size());
-    for (std::size_t r = 0; r < raws.size(); ++r) {
-        const RawStatement& raw = raws[r];
-        if (report.one_query) state.base = raw_query[r] > 1 ? Transaction::Implicit : Transaction::None;
-        StatementFacts facts;
-        facts.span.begin = raw.begin;
-        facts.span.end = raw.end;
-        facts.span.start = lines.position(raw.begin);
-        // The last character's first byte: a column counts characters, not bytes.
-        std::size_t last = raw.end > raw.begin ? raw.end - 1 : raw.begin;
-        while (last > raw.begin && (static_cast<unsigned char>(text[last]) & 0xC0) == 0x80) --last;
-        facts.span.stop = lines.position(last);
-        facts.sql = std::string(text.substr(raw.begin, raw.end - raw.begin));
-        analyse(facts, std::string_view(source.text).substr(raw.begin, raw.end - raw.begin), raw_down[r],
-                [&](std::size_t offset) { return lines.position(raw.begin + offset); });
+    report.statements.reserve(sql_statements + orm_statements.size());
+    stmts.reserve(sql_statements + orm_statements.size());
+    down_part.reserve(sql_statements + orm_statements.size());
+    for (std::size_t g = 0; g < source.regions.size(); ++g) {
+        const Region& region = source.regions[g];
+        for_each_statement(source.text, region, [&](const RawStatement& raw) {
+            if (report.one_query) state.base = region_statements[g] > 1 ? Transaction::Implicit : Transaction::None;
+            StatementFacts facts;
+            facts.span.begin = raw.begin;
+            facts.span.end = raw.end;
+            facts.span.start = lines.position(raw.begin);
+            // The last character's first byte: a column counts characters, not bytes.
+            std::size_t last = raw.end > raw.begin ? raw.end - 1 : raw.begin;
+            while (last > raw.begin && (static_cast<unsigned char>(text[last]) & 0xC0) == 0x80) --last;
+            facts.span.stop = lines.position(last);
+            facts.sql = std::string(text.substr(raw.begin, raw.end - raw.begin));
+            analyse(facts, std::string_view(source.text).substr(raw.begin, raw.end - raw.begin), region.down,
+                    [&](std::size_t offset) { return lines.position(raw.begin + offset); });
+            return true;
+        });
     }
-    // What the split left is not needed again: freed before the rules, which hold every
-    // statement's facts and tree at once (and a file's own copy of its text, source.text).
-    std::vector<RawStatement>().swap(raws);
-    std::vector<std::size_t>().swap(raw_query);
-    std::vector<bool>().swap(raw_down);
     for (const orm::OrmStatement& os : orm_statements) {
         StatementFacts facts;
         facts.span.begin = os.begin;

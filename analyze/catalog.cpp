@@ -87,10 +87,10 @@ void Catalog::remove(const std::string& relname) {
                                     [&](const auto& fk) { return fk.second.target == relname; });
         if (!mentions) continue;
         RelationInfo& info = edit(name, slot);
-        std::erase(info.children, relname);
-        std::erase(info.references, relname);
-        std::erase(info.referenced_by, relname);
-        std::erase_if(info.foreign_keys, [&](const auto& fk) { return fk.second.target == relname; });
+        erase(info.children, relname);
+        erase(info.references, relname);
+        erase(info.referenced_by, relname);
+        erase_if(info.foreign_keys, [&](const auto& fk) { return fk.second.target == relname; });
         if (info.default_partition == relname) info.default_partition.clear();
     }
     remember(relname);

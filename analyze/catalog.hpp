@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "analyze/few.hpp"
+#include "analyze/few_map.hpp"
 #include "analyze/lock_mode.hpp"
 #include "analyze/pg_tree.hpp"
 
@@ -74,32 +76,34 @@ struct AttachedFunction {
     unsigned events = 0;   // Event bits: what runs it
 };
 
+// Kept for every relation the catalog knows, indexes included: the lists and maps most relations
+// leave empty are one pointer each until they hold something (analyze/few.hpp, few_map.hpp).
 struct RelationInfo {
     std::string relname;  // unqualified, as PostgreSQL stores it
     std::string display;  // as first written
     std::string kind;     // "table", "partitioned table", "view", "materialized view", "sequence", "index"
     bool is_new = false;  // created in this migration
     std::vector<ColumnInfo> columns;        // changed only through Catalog (add_columns, ...)
-    std::unordered_map<std::string, std::size_t> column_index;  // name -> its first position in columns
-    std::vector<std::string> primary_key;   // its columns, when known
-    std::vector<std::string> children;      // partitions and inheritance children (relnames)
-    std::vector<std::string> references;    // tables its foreign keys point to
-    std::vector<std::string> referenced_by; // tables whose foreign keys point here
+    FewMap<std::unordered_map<std::string, std::size_t>> column_index;  // name -> its first position in columns
+    Few<std::string> primary_key;           // its columns, when known
+    Few<std::string> children;              // partitions and inheritance children (relnames)
+    Few<std::string> references;            // tables its foreign keys point to
+    Few<std::string> referenced_by;         // tables whose foreign keys point here
     std::string index_table;                // for indexes: the table
     std::optional<IndexDef> index;          // for indexes, when known (created in the migration)
     std::string parent;                     // partitions and inheritance children: the (first) parent
-    std::map<std::string, ForeignKey> foreign_keys;         // by constraint name
-    std::map<std::string, std::string> not_null_checks;     // NOT VALID CHECK (col IS NOT NULL): name -> column
-    std::map<std::string, bool> checks;                     // CHECK constraints by name: validated?
+    FewMap<std::map<std::string, ForeignKey>> foreign_keys;         // by constraint name
+    FewMap<std::map<std::string, std::string>> not_null_checks;     // NOT VALID CHECK (col IS NOT NULL): name -> column
+    FewMap<std::map<std::string, bool>> checks;                     // CHECK constraints by name: validated?
     std::string default_partition;          // its DEFAULT partition, if known
-    std::vector<std::pair<std::string, std::string>> sources;  // views: relname, display of what they read
-    std::set<std::string> source_columns;  // views: the column names their query mentions, "*" for a star
+    Few<std::pair<std::string, std::string>> sources;  // views: relname, display of what they read
+    FewMap<std::set<std::string>> source_columns;  // views: the column names their query mentions, "*" for a star
     std::string tablespace;     // as given by TABLESPACE; "" for the database's default
     std::string access_method;  // as given by USING; "" for the default (heap)
-    std::map<std::string, std::string> triggers;  // trigger name -> function name
-    std::map<std::string, RuleInfo> rules;        // by rule name: rules on INSERT, UPDATE, DELETE
-    std::vector<AttachedFunction> attached;       // functions its writes or reads run
-    std::vector<std::string> default_sequences;   // sequences its column defaults call nextval() on
+    FewMap<std::map<std::string, std::string>> triggers;  // trigger name -> function name
+    FewMap<std::map<std::string, RuleInfo>> rules;        // by rule name: rules on INSERT, UPDATE, DELETE
+    Few<AttachedFunction> attached;               // functions its writes or reads run
+    Few<std::string> default_sequences;           // sequences its column defaults call nextval() on
     std::string owned_by;                         // sequences: the table whose column owns it
     // Where its definition came from: a --history or --schema file's path, "the stats snapshot",
     // or "" for the analysed migration itself (README "Schema context").

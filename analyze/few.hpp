@@ -93,6 +93,11 @@ public:
 
     friend bool operator==(const Few& a, const Few& b) { return a.vector() == b.vector(); }
 
+    template <class U>
+    friend size_type erase(Few& few, const U& value) {
+        if (!few.m_values) return 0;
+        return std::erase(*few.m_values, value);
+    }
     template <class Pred>
     friend size_type erase_if(Few& few, Pred pred) {
         if (!few.m_values) return 0;

@@ -281,7 +281,7 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
             RelationInfo* rel = catalog.find(std::string(pg::text(pg::nth(items, pg::length(items) - 2))));
             if (rel == nullptr) continue;
             std::string name(pg::text(pg::last(items)));
-            std::erase_if(rel->attached, [&](const AttachedFunction& f) { return f.trigger == name; });
+            erase_if(rel->attached, [&](const AttachedFunction& f) { return f.trigger == name; });
         }
     }
     if (const AlterTableStmt* alter = pg::as<AlterTableStmt>(stmt)) {
@@ -289,7 +289,7 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
             if (rel == nullptr || cmd->subtype != AT_DropConstraint || cmd->name == nullptr) continue;
             std::string name(cmd->name);
-            std::erase_if(rel->attached, [&](const AttachedFunction& f) { return f.constraint == name; });
+            erase_if(rel->attached, [&](const AttachedFunction& f) { return f.constraint == name; });
         }
     }
     if (const RenameStmt* rename = pg::as<RenameStmt>(stmt); rename != nullptr && rename->renameType == OBJECT_TRIGGER) {

@@ -79,14 +79,14 @@ ParsedStatement parsed_on_large_stack(Fn&& parse) {
 
 // How much of a file's arena may be spent before its statements stop being parsed into it
 // directly (below).
-constexpr Size k_direct_parse_limit = Size{16} << 20;
+constexpr Size k_direct_parse_limit = Size{4} << 20;
 
 // PostgreSQL's raw parse tree of one statement, kept in `into` (the file's arena: every
 // statement's tree lives until the file's rules have run) or, without one, in an arena of its own.
 // The parser leaves its scanner's buffers beside the tree (about 1 KiB a statement). Most files
 // are parsed straight into their arena and keep that waste: copying every tree out of a scratch
-// arena instead costs about a tenth of a run's CPU. Once a file's arena holds 16 MiB (a file of
-// tens of thousands of statements), its further statements are parsed in this thread's scratch
+// arena instead costs about a tenth of a run's CPU. Once a file's arena holds 4 MiB (a file of
+// thousands of statements), its further statements are parsed in this thread's scratch
 // arena, reset each time, and only their trees are copied out, so the waste stays bounded.
 std::optional<ParseFailure> parse_raw(const std::string& text, const std::shared_ptr<void>& into, ParsedStatement& out) {
     pg_query_init();

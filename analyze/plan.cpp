@@ -266,6 +266,7 @@ std::string without_repeats(const std::string& sql, std::set<std::string>& seen)
     }
     out += sql.substr(std::min(from, sql.size()));
     while (!out.empty() && out.back() == '\n') out.pop_back();
+    out.shrink_to_fit();  // built by appending: kept in no more room than it needs until its step is written
     return out;
 }
 
@@ -336,6 +337,13 @@ struct Staged {
     Stage stage;
     Unit unit;
 };
+
+// A plan of a hundred thousand statements has as many units: a long list grows by a quarter
+// when it is full, not by doubling (which holds the old and the new list at once).
+void push_unit(std::vector<Unit>& units, Unit&& u) {
+    if (units.size() >= 1024 && units.size() == units.capacity()) units.reserve(units.size() + units.size() / 4);
+    units.push_back(std::move(u));
+}
 
 // `sql` ending in ';' when its last statement lacks one (a trailing comment stays last).
 std::string with_semicolon(std::string sql) {
@@ -630,6 +638,12 @@ bool has_dollar_quote(std::string_view sql) {
     return false;
 }
 
+// Whether file_text reads a step's pieces (a call or a marker around each), not only its SQL.
+bool file_reads_units(const Layout& l) {
+    return l.source_kind == "knex" || l.source_kind == "typeorm" || l.source_kind == "sequelize" || l.source_kind == "db-migrate" ||
+           l.tool == MigrationTool::Goose || l.tool == MigrationTool::Drizzle;
+}
+
 // The text of the file for migration `step`, with the tool's markers; `units` its pieces.
 std::string file_text(const Layout& l, const PlanStep& step, const std::vector<std::string>& units,
                       std::string_view path) {
@@ -725,7 +739,7 @@ private:
             u.join_table = rejoin->second.first;
             u.join_decline = rejoin->second.second;
         }
-        m_now.push_back(std::move(u));
+        push_unit(m_now, std::move(u));
     }
     void group(std::vector<Unit>& units, std::string_view suffix, std::vector<PlanStep>& out);
     void out_of_band(std::vector<Unit>& units, std::string_view title, std::vector<PlanStep>& out);
@@ -1103,7 +1117,7 @@ void Composer::statement(std::size_t i) {
         Unit u{with_semicolon(s.sql), !s.no_transaction_block, strong_table(s)};
         u.writes = i < m_writes.size() && m_writes[i] != 0;
         u.line = s.span.start.line;
-        m_now.push_back(std::move(u));
+        push_unit(m_now, std::move(u));
         return;
     }
     if (node != nullptr && pg::as<TransactionStmt>(node) != nullptr) return;
@@ -1379,13 +1393,13 @@ void Composer::recipe(const Finding& f) {
         }
         previous = stage;
         switch (stage) {
-            case Stage::before: m_before.push_back(std::move(u)); break;
-            case Stage::now: m_now.push_back(std::move(u)); break;
-            case Stage::backfill: m_backfill.push_back(std::move(u)); break;
-            case Stage::settle: m_settle.push_back(std::move(u)); break;
-            case Stage::validate: m_validate.push_back(std::move(u)); break;
-            case Stage::finish: m_finish.push_back(std::move(u)); break;
-            case Stage::later: m_later.push_back(std::move(u)); break;
+            case Stage::before: push_unit(m_before, std::move(u)); break;
+            case Stage::now: push_unit(m_now, std::move(u)); break;
+            case Stage::backfill: push_unit(m_backfill, std::move(u)); break;
+            case Stage::settle: push_unit(m_settle, std::move(u)); break;
+            case Stage::validate: push_unit(m_validate, std::move(u)); break;
+            case Stage::finish: push_unit(m_finish, std::move(u)); break;
+            case Stage::later: push_unit(m_later, std::move(u)); break;
             case Stage::skip: break;
         }
     }
@@ -1483,21 +1497,32 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         step.run = open->transaction ? PlanRun::in_transaction : PlanRun::no_transaction;
         if (!open->transaction && !m_layout.no_transaction) step.run = PlanRun::out_of_band;
         step.title = std::string(suffix);
-        std::string body;
-        std::size_t size = 0;
-        for (const auto& u : open->units) size += u.size() + 1;
-        body.reserve(size);
-        for (const auto& u : open->units) {
-            if (!body.empty()) body += '\n';
-            body += u;
-        }
         bool alone_in_query = !open->transaction && m_layout.one_query;
         std::string pre = alone_in_query || step.run == PlanRun::out_of_band ? std::string() : prefix(!open->transaction);
-        if (open->transaction && m_layout.explicit_begin) body = "BEGIN;\n" + pre + body + "\nCOMMIT;";
-        else body = pre + body;
+        const bool begin_commit = open->transaction && m_layout.explicit_begin;
+        // Built in place, its size known first: a plan of a hundred thousand statements is not
+        // held twice while its text is put together.
+        const bool keep_units = file_reads_units(m_layout);
+        std::string body;
+        std::size_t size = pre.size() + (begin_commit ? 15 : 0);
+        for (const auto& u : open->units) size += u.size() + 1;
+        body.reserve(size);
+        if (begin_commit) body += "BEGIN;\n";
+        body += pre;
+        const std::size_t units_from = body.size();
+        for (std::size_t k = 0; k < open->units.size(); ++k) {
+            if (body.size() > units_from) body += '\n';  // between pieces, as an empty first piece leaves none
+            body += open->units[k];
+            if (!keep_units) std::string().swap(open->units[k]);  // only the step's text reads it again
+        }
+        if (begin_commit) body += "\nCOMMIT;";
         step.sql = std::move(body);
-        if (!pre.empty()) open->units.insert(open->units.begin(), pre.substr(0, pre.size() - 1));
-        m_units.push_back(std::move(open->units));
+        if (keep_units) {
+            if (!pre.empty()) open->units.insert(open->units.begin(), pre.substr(0, pre.size() - 1));
+            m_units.push_back(std::move(open->units));
+        } else {
+            m_units.emplace_back();  // parallel to the steps; file_text does not read it
+        }
         out.push_back(std::move(step));
         open.reset();
     };

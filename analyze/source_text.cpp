@@ -12,6 +12,9 @@ bool starts_code_point(char c) { return (static_cast<unsigned char>(c) & 0xC0) !
 }  // namespace
 
 LineIndex::LineIndex(std::string_view text) : m_text(text) {
+    // Counted first, so that the list is allocated once: a doubling vector holds its old and
+    // new buffers at once (a file of a million short lines would peak at twice the list).
+    m_line_starts.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
     m_line_starts.push_back(0);
     // memchr from break to break: SQL lines are dozens of bytes long.
     const char* base = text.data();

@@ -1,6 +1,7 @@
 #include "analyze/splitter.hpp"
 
 #include <cctype>
+#include <functional>
 #include <string>
 
 #include "analyze/tokens.hpp"
@@ -19,14 +20,14 @@ bool keyword_is(std::string_view word, std::string_view kw) {
 // Groups the tokens of a region into statements at top-level semicolons.
 class Splitter {
 public:
-    explicit Splitter(std::string_view text) : m_text(text) {}
+    Splitter(std::string_view text, const std::function<bool(const RawStatement&)>& each) : m_text(text), m_each(each) {}
 
-    std::vector<RawStatement> run(Region region) {
+    void run(Region region) {
+        m_single = region.single;
         Tokenizer tokens(m_text, region.begin, region.end);
         Token t;
-        while (tokens.next(t)) step(t);
+        while (!m_stopped && tokens.next(t)) step(t);
         flush();
-        return std::move(m_out);
     }
 
 private:
@@ -65,7 +66,16 @@ private:
     }
 
     void flush() {
-        if (m_tokens > 0) m_out.push_back(RawStatement{m_begin, m_last_end, m_unterminated});
+        if (m_tokens > 0 && !m_stopped) {
+            RawStatement s{m_begin, m_last_end, m_unterminated};
+            if (m_single) {
+                // A StatementBegin/End block is one statement; its final ';' is not part of it.
+                std::size_t e = s.end;
+                while (e > s.begin && (m_text[e - 1] == ';' || std::isspace(static_cast<unsigned char>(m_text[e - 1])))) --e;
+                s.end = e;
+            }
+            m_stopped = !m_each(s);
+        }
         m_tokens = 0;
         m_unterminated = false;
         m_atomic_depth = 0;
@@ -76,7 +86,9 @@ private:
     }
 
     std::string_view m_text;
-    std::vector<RawStatement> m_out;
+    const std::function<bool(const RawStatement&)>& m_each;
+    bool m_single = false;
+    bool m_stopped = false;
     std::size_t m_begin = 0;
     std::size_t m_last_end = 0;
     int m_tokens = 0;
@@ -90,18 +102,18 @@ private:
 
 }  // namespace
 
-std::vector<RawStatement> split_statements(std::string_view text, Region region) {
+void for_each_statement(std::string_view text, Region region, const std::function<bool(const RawStatement&)>& each) {
     if (region.end > text.size()) region.end = text.size();
-    if (region.begin >= region.end) return {};
-    auto out = Splitter(text).run(region);
-    if (region.single) {
-        // A StatementBegin/End block is one statement; its final ';' is not part of it.
-        for (auto& s : out) {
-            std::size_t e = s.end;
-            while (e > s.begin && (text[e - 1] == ';' || std::isspace(static_cast<unsigned char>(text[e - 1])))) --e;
-            s.end = e;
-        }
-    }
+    if (region.begin >= region.end) return;
+    Splitter(text, each).run(region);
+}
+
+std::vector<RawStatement> split_statements(std::string_view text, Region region) {
+    std::vector<RawStatement> out;
+    for_each_statement(text, region, [&](const RawStatement& s) {
+        out.push_back(s);
+        return true;
+    });
     return out;
 }
 

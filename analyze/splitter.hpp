@@ -3,6 +3,7 @@
 // rules: quoted strings (standard and E''), quoted identifiers, dollar quotes, nested block
 // comments, and SQL-standard function bodies (BEGIN ATOMIC ... END).
 #include <cstddef>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -26,5 +27,9 @@ struct Region {
 
 // Statements of text[region], in order. Comment-only pieces are dropped.
 [[nodiscard]] std::vector<RawStatement> split_statements(std::string_view text, Region region);
+// The same statements handed to `each` one at a time, in order, as they are found (none is
+// kept: a file of a million statements is analysed without their list); `each` returns false
+// to stop.
+void for_each_statement(std::string_view text, Region region, const std::function<bool(const RawStatement&)>& each);
 
 }  // namespace pgfence::analyze

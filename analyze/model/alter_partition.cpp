@@ -88,7 +88,7 @@ void detach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, cons
                  "DETACH PARTITION: the default partition's constraint changes");
     }
     if (parent->default_partition == part) parent->default_partition.clear();
-    std::erase(parent->children, part);
+    erase(parent->children, part);
     if (auto* child = ctx.catalog.find(part)) child->parent.clear();
 }
 

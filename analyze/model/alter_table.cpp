@@ -450,7 +450,7 @@ void change_parent(const AlterTableCmd& cmd, const SubcommandLock& lock, const T
     std::string parent_name(pg::relname(parent));
     if (auto* p = ctx.catalog.find(parent_name)) {
         if (add) p->children.push_back(t.relname);
-        else std::erase(p->children, t.relname);
+        else erase(p->children, t.relname);
     }
     if (auto* self = ctx.catalog.find(t.relname)) self->parent = add ? parent_name : "";
 }

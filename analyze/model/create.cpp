@@ -284,7 +284,7 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
     RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), matview ? "materialized view" : "table");
     info.is_new = true;
     info.sources = sources;
-    query_columns(stmt->query, info.source_columns);
+    query_columns(stmt->query, info.source_columns.edit());
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new relation");
     if (fills) {
         for (const auto& [name, display] : sources) add_scan(facts, display, facts.tag + ": runs the query over it");
@@ -306,7 +306,7 @@ bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
     existing->is_new = was_new;
     existing->sources = sources;
     existing->source_columns.clear();
-    query_columns(stmt->query, existing->source_columns);
+    query_columns(stmt->query, existing->source_columns.edit());
     lock_range_var(facts, ctx, rv, M::AccessExclusive,
                    replace ? "CREATE OR REPLACE VIEW: replaces the view's query" : "CREATE VIEW: the new view", "view");
     return true;

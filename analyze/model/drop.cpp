@@ -92,7 +92,7 @@ void drop_relation(const std::string& relname, const std::string& display, const
                      "", "DROP of a partition: the default partition's constraint changes");
         }
         if (auto* p = ctx.catalog.find(info->parent)) {
-            std::erase(p->children, relname);
+            erase(p->children, relname);
             if (p->default_partition == relname) p->default_partition.clear();
         }
         info = ctx.catalog.find(relname);
@@ -210,7 +210,7 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             }
             // Its expressions' functions no longer run on the table's writes (function_attach.hpp).
             if (RelationInfo* owner = table.empty() ? nullptr : ctx.catalog.find(table)) {
-                std::erase_if(owner->attached, [&](const AttachedFunction& f) { return f.index == index; });
+                erase_if(owner->attached, [&](const AttachedFunction& f) { return f.index == index; });
             }
             ctx.catalog.remove(index);
         }

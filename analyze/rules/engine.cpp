@@ -6,6 +6,7 @@
 
 #include "analyze/if_not_exists.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/rules/finding_room.hpp"
 #include "analyze/rules/suppressions.hpp"
 
 namespace pgfence::analyze::rules {
@@ -98,6 +99,27 @@ void order_findings(std::vector<Finding>& findings) {
     });
 }
 
+namespace {
+
+// A finding's texts are built by appending, and a string that grows doubles its room: each is
+// kept in no more than it needs (a file of a hundred thousand findings holds them all, with
+// their recipes, until its plan is composed and its report written).
+void fit(Finding& f) {
+    f.message.shrink_to_fit();
+    f.fix.shrink_to_fit();
+    f.relation.shrink_to_fit();
+    if (f.recipe) {
+        f.recipe->summary.shrink_to_fit();
+        for (RecipeStep& step : f.recipe->steps) {
+            step.title.shrink_to_fit();
+            step.sql.shrink_to_fit();
+        }
+        f.recipe->steps.shrink_to_fit();
+    }
+}
+
+}  // namespace
+
 void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, std::string_view text,
                  const Options& options, const std::vector<CalledStatement>& called) {
     std::vector<Finding> findings;
@@ -151,6 +173,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
                 }
                 f.edit.reset();  // the text is the function's, not the file's
                 f.recipe.reset();
+                make_room_for_one(findings);
                 findings.push_back(std::move(f));
             }
         }
@@ -190,6 +213,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     // thousand findings never holds them twice.
     std::size_t kept = 0;
     for (auto& f : findings) {
+        fit(f);
         // The comment named on the finding: the statement's own before a file-wide one.
         const Suppression* by = nullptr;
         for (auto& s : suppressions) {
@@ -199,6 +223,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
         }
         if (by != nullptr) {
             f.suppressed_by = suppressed_by(*by);
+            make_room_for_one(report.suppressed);
             report.suppressed.push_back(std::move(f));
         } else {
             if (&findings[kept] != &f) findings[kept] = std::move(f);
@@ -217,7 +242,10 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     std::vector<Finding> meta;
     report_unused(suppressions, meta, options);
     report_inactive(suppressions, meta, options);
-    for (auto& f : meta) report.findings.push_back(std::move(f));
+    for (auto& f : meta) {
+        make_room_for_one(report.findings);
+        report.findings.push_back(std::move(f));
+    }
     order_findings(report.findings);
     order_findings(report.suppressed);
 

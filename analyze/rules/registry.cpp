@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "analyze/rules/finding_room.hpp"
+
 namespace pgfence::analyze::rules {
 
 Finding& Sink::add(const StatementFacts& statement, std::string message) {
@@ -13,6 +15,7 @@ Finding& Sink::add(const StatementFacts& statement, std::string message) {
     f.start = statement.span.start;
     f.stop = statement.span.stop;
     if (m_subcommand != nullptr) f.subcommand = *m_subcommand;
+    make_room_for_one(m_out);
     m_out.push_back(std::move(f));
     return m_out.back();
 }
@@ -24,6 +27,7 @@ Finding& Sink::add_at(Position start, Position stop, std::string message) {
     f.message = std::move(message);
     f.start = start;
     f.stop = stop;
+    make_room_for_one(m_out);
     m_out.push_back(std::move(f));
     return m_out.back();
 }

@@ -53,20 +53,30 @@ Recipe make_recipe(const RangeVar* rv, const std::string& new_name) {
     return recipe;
 }
 
-// A swap that starts with `first` (a -> tmp): later b -> a and tmp -> b. Returns the statement
-// that completes it and b's name, or -1.
-int swap_end(const std::vector<std::vector<NameEvent>>& events, std::size_t i, const NameEvent& first, QualifiedName& other) {
+// What the statements do to names, only for those that do something, in file order: a file of a
+// million statements that rename nothing keeps nothing here.
+struct EventAt {
+    std::size_t statement;
+    NameEvent event;
+};
+
+// A swap that starts with `first` (a -> tmp) at events[at]: later b -> a and tmp -> b. Returns
+// the statement that completes it and b's name, or -1.
+int swap_end(const std::vector<EventAt>& events, std::size_t at, QualifiedName& other) {
+    const std::size_t i = events[at].statement;
+    const NameEvent& first = events[at].event;
     int took = -1;
     int back = -1;
-    for (std::size_t j = i + 1; j < events.size(); ++j) {
-        for (const auto& o : events[j]) {
-            if (o.kind != NameEvent::RenameTable) continue;
-            if (took < 0 && same_name(o.to, first.from) && !same_name(o.from, first.to)) {
-                took = static_cast<int>(j);
-                other = o.from;
-            } else if (took >= 0 && same_name(o.from, first.to) && same_name(o.to, other)) {
-                back = static_cast<int>(j);
-            }
+    for (const EventAt& later : events) {
+        if (later.statement <= i) continue;
+        const NameEvent& o = later.event;
+        if (o.kind != NameEvent::RenameTable) continue;
+        const int j = static_cast<int>(later.statement);
+        if (took < 0 && same_name(o.to, first.from) && !same_name(o.from, first.to)) {
+            took = j;
+            other = o.from;
+        } else if (took >= 0 && same_name(o.from, first.to) && same_name(o.to, other)) {
+            back = j;
         }
     }
     return took >= 0 && back >= 0 ? back : -1;
@@ -96,51 +106,51 @@ void report_chains(const FileContext& ctx, Sink& sink) {
 
 void check(const FileContext& ctx, Sink& sink) {
     report_chains(ctx, sink);
-    std::vector<std::vector<NameEvent>> events;
+    std::vector<EventAt> events;
     for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
-        events.push_back(events_of(ctx.stmts[i]));
+        for (NameEvent& e : events_of(ctx.stmts[i])) events.push_back({i, std::move(e)});
     }
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        for (const auto& e : events[i]) {
-            if (e.kind != NameEvent::RenameTable) continue;
-            const StatementFacts& s = ctx.file.statements[i];
-            const RangeVar* rv = table_rename(ctx.stmts[i])->relation;
-            if (existing_table_lock(s, pg::display_name(rv)) == nullptr) continue;
-            QualifiedName other;
-            int end = swap_end(events, i, e, other);
-            if (end >= 0) {
-                std::string a = pg::display_name(rv);
-                std::string b = (other.schema.empty() ? "" : quote_ident(other.schema) + ".") + quote_ident(other.name);
-                Finding& f = sink.add(ctx.file.statements[static_cast<std::size_t>(end)],
-                                      "this migration swaps the names " + a + " and " + b + " (line " +
-                                          std::to_string(s.span.start.line) + " on): running code that names " + a +
-                                          " silently reads and writes the data that was " + b + "'s, and the reverse, "
-                                          "with no error to show it");
-                f.relation = a;
-                f.fix = "give the tables new names that no deployed code uses, or deploy code that expects the swap "
-                        "before running it";
-                continue;
-            }
-            // The old name keeps working when a view (or another table) takes it later in this
-            // migration; the new name was only a stand-in when a view or table just gave it up.
-            bool kept = false;
-            for (std::size_t j = 0; j < events.size(); ++j) {
-                for (const auto& o : events[j]) {
-                    if (j > i && o.kind == NameEvent::CreateView && same_name(o.from, e.from)) kept = true;
-                    if (j > i && o.kind == NameEvent::RenameTable && same_name(o.to, e.from)) kept = true;
-                    if (j < i && o.kind == NameEvent::DropView && same_name(o.from, e.to)) kept = true;
-                    if (j < i && o.kind == NameEvent::RenameTable && same_name(o.from, e.to)) kept = true;
-                }
-            }
-            if (kept) continue;
-            std::string old_table = pg::display_name(rv);
-            Finding& f = sink.add(s, "renaming " + old_table + " to " + quote_ident(e.to.name) +
-                                         " breaks every query that still names " + old_table +
-                                         ": code deployed before this migration fails until it is replaced");
-            f.relation = old_table;
-            f.fix = "create a view named " + old_table + " over the renamed table in the same migration, and drop it once no code uses the old name";
-            f.recipe = make_recipe(rv, e.to.name);
+    for (std::size_t at = 0; at < events.size(); ++at) {
+        const std::size_t i = events[at].statement;
+        const NameEvent& e = events[at].event;
+        if (e.kind != NameEvent::RenameTable) continue;
+        const StatementFacts& s = ctx.file.statements[i];
+        const RangeVar* rv = table_rename(ctx.stmts[i])->relation;
+        if (existing_table_lock(s, pg::display_name(rv)) == nullptr) continue;
+        QualifiedName other;
+        int end = swap_end(events, at, other);
+        if (end >= 0) {
+            std::string a = pg::display_name(rv);
+            std::string b = (other.schema.empty() ? "" : quote_ident(other.schema) + ".") + quote_ident(other.name);
+            Finding& f = sink.add(ctx.file.statements[static_cast<std::size_t>(end)],
+                                  "this migration swaps the names " + a + " and " + b + " (line " +
+                                      std::to_string(s.span.start.line) + " on): running code that names " + a +
+                                      " silently reads and writes the data that was " + b + "'s, and the reverse, "
+                                      "with no error to show it");
+            f.relation = a;
+            f.fix = "give the tables new names that no deployed code uses, or deploy code that expects the swap "
+                    "before running it";
+            continue;
         }
+        // The old name keeps working when a view (or another table) takes it later in this
+        // migration; the new name was only a stand-in when a view or table just gave it up.
+        bool kept = false;
+        for (const EventAt& other_at : events) {
+            const std::size_t j = other_at.statement;
+            const NameEvent& o = other_at.event;
+            if (j > i && o.kind == NameEvent::CreateView && same_name(o.from, e.from)) kept = true;
+            if (j > i && o.kind == NameEvent::RenameTable && same_name(o.to, e.from)) kept = true;
+            if (j < i && o.kind == NameEvent::DropView && same_name(o.from, e.to)) kept = true;
+            if (j < i && o.kind == NameEvent::RenameTable && same_name(o.from, e.to)) kept = true;
+        }
+        if (kept) continue;
+        std::string old_table = pg::display_name(rv);
+        Finding& f = sink.add(s, "renaming " + old_table + " to " + quote_ident(e.to.name) +
+                                     " breaks every query that still names " + old_table +
+                                     ": code deployed before this migration fails until it is replaced");
+        f.relation = old_table;
+        f.fix = "create a view named " + old_table + " over the renamed table in the same migration, and drop it once no code uses the old name";
+        f.recipe = make_recipe(rv, e.to.name);
     }
 }
 

@@ -216,3 +216,31 @@ TEST_CASE("an unbalanced parenthesis does not swallow the statements after it") 
     CHECK(text.substr(parts[2].begin, parts[2].end - parts[2].begin) ==
           "CREATE RULE r AS ON INSERT TO t DO ALSO (NOTIFY a; NOTIFY b)");
 }
+
+TEST_CASE("for_each_statement hands the statements one at a time, as split_statements lists them, and stops when asked") {
+    // A goose StatementBegin/End region (`single`) loses its final ';' either way.
+    std::string text = "SELECT 1; -- a ; in a comment\nSELECT ';'; DO $$ BEGIN PERFORM 1; END $$;\nSELECT 3";
+    for (bool single : {false, true}) {
+        Region region{0, text.size(), single};
+        std::vector<RawStatement> listed = split_statements(text, region);
+        std::vector<RawStatement> handed;
+        for_each_statement(text, region, [&](const RawStatement& s) {
+            handed.push_back(s);
+            return true;
+        });
+        REQUIRE(handed.size() == listed.size());
+        for (std::size_t i = 0; i < listed.size(); ++i) {
+            CHECK(handed[i].begin == listed[i].begin);
+            CHECK(handed[i].end == listed[i].end);
+            CHECK(handed[i].unterminated_quote == listed[i].unterminated_quote);
+        }
+    }
+    REQUIRE(split(text).size() == 4);
+    int seen = 0;
+    for_each_statement(text, Region{0, text.size(), false}, [&](const RawStatement&) { return ++seen < 2; });
+    CHECK(seen == 2);
+    // An empty region, or one past the text's end, hands nothing.
+    seen = 0;
+    for_each_statement(text, Region{text.size(), text.size() + 10, false}, [&](const RawStatement&) { return ++seen > 0; });
+    CHECK(seen == 0);
+}
