@@ -32,9 +32,54 @@ std::string schema_query() {
            " UNION ALL SELECT 'view ' || c.oid::regclass::text, pg_get_viewdef(c.oid)"
            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND " + user +
            " UNION ALL SELECT 'trigger ' || t.tgrelid::regclass::text || '.' || quote_ident(t.tgname), pg_get_triggerdef(t.oid)"
+           " || CASE t.tgenabled WHEN 'O' THEN '' WHEN 'D' THEN ' (disabled)' ELSE ' (enabled ' || t.tgenabled::text || ')' END"
            " FROM pg_trigger t WHERE NOT t.tgisinternal"
            " UNION ALL SELECT 'sequence ' || quote_ident(schemaname) || '.' || quote_ident(sequencename),"
-           " coalesce(last_value::text, 'not called') FROM pg_sequences"
+           " coalesce(last_value::text, 'not called') || ' ' || data_type::text || ' START ' || start_value || ' INCREMENT ' || increment_by"
+           " || ' MIN ' || min_value || ' MAX ' || max_value || ' CACHE ' || cache_size || CASE WHEN cycle THEN ' CYCLE' ELSE '' END"
+           " FROM pg_sequences"
+           // Functions and procedures (a trigger's body is its function's): the definition as the
+           // server prints it, the owner and the grants (aggregates by signature: no definition).
+           " UNION ALL SELECT 'function ' || p.oid::regprocedure::text,"
+           " CASE WHEN p.prokind = 'a' THEN 'aggregate returning ' || pg_get_function_result(p.oid) ELSE pg_get_functiondef(p.oid) END"
+           " || ' OWNER ' || pg_get_userbyid(p.proowner) || coalesce(' GRANTS ' || p.proacl::text, '')"
+           " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE " + user +
+           // Owner and grants of tables, views, sequences (role names, as the ACL prints them).
+           " UNION ALL SELECT 'owner and grants ' || c.oid::regclass::text, pg_get_userbyid(c.relowner)"
+           " || coalesce(' GRANTS ' || c.relacl::text, '')"
+           " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND " + user +
+           " UNION ALL SELECT 'column grants ' || c.oid::regclass::text || '.' || quote_ident(a.attname), a.attacl::text"
+           " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+           " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL WHERE " + user +
+           " UNION ALL SELECT 'row level security ' || c.oid::regclass::text,"
+           " CASE WHEN c.relforcerowsecurity THEN 'enabled, forced' ELSE 'enabled' END"
+           " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND " + user +
+           " UNION ALL SELECT 'policy ' || quote_ident(schemaname) || '.' || quote_ident(tablename) || '.' || quote_ident(policyname),"
+           " permissive || ' FOR ' || cmd || ' TO ' || roles::text || coalesce(' USING (' || qual || ')', '')"
+           " || coalesce(' WITH CHECK (' || with_check || ')', '') FROM pg_policies"
+           " UNION ALL SELECT 'schema ' || quote_ident(n.nspname), pg_get_userbyid(n.nspowner) || coalesce(' GRANTS ' || n.nspacl::text, '')"
+           " FROM pg_namespace n WHERE " + user +
+           " UNION ALL SELECT 'type ' || t.oid::regtype::text, t.typtype::text || ' OWNER ' || pg_get_userbyid(t.typowner)"
+           " || coalesce(' GRANTS ' || t.typacl::text, '')"
+           " || coalesce(' BASE ' || nullif(t.typbasetype, 0)::regtype::text, '') || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END"
+           " || coalesce(' DEFAULT ' || t.typdefault, '')"
+           " || coalesce(' VALUES ' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)"
+           " FROM pg_enum e WHERE e.enumtypid = t.oid), '')"
+           " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+           " WHERE t.typtype IN ('e', 'd', 'r', 'm', 'b') AND t.typelem = 0 AND " + user +
+           " UNION ALL SELECT 'column ' || t.oid::regtype::text || '.' || quote_ident(a.attname), format_type(a.atttypid, a.atttypmod)"
+           " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'"
+           " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped WHERE " + user +
+           " UNION ALL SELECT 'rule ' || quote_ident(schemaname) || '.' || quote_ident(tablename) || '.' || quote_ident(rulename), definition"
+           " FROM pg_rules WHERE " + std::string("schemaname NOT IN ('pg_catalog', 'information_schema')") +
+           " UNION ALL SELECT 'extension ' || quote_ident(x.extname), x.extversion || ' in ' || quote_ident(n.nspname)"
+           " FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname <> 'plpgsql'"
+           " UNION ALL SELECT 'default privileges ' || pg_get_userbyid(d.defaclrole) || coalesce(' in ' || quote_ident(n.nspname), '')"
+           " || ' on ' || d.defaclobjtype::text, d.defaclacl::text"
+           " FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace"
+           // Comments on the objects the repository made (the catalog's own are below 16384).
+           " UNION ALL SELECT 'comment on ' || pg_describe_object(s.classoid, s.objoid, s.objsubid), s.description"
+           " FROM pg_description s WHERE s.objoid >= 16384"
            " ORDER BY 1";
 }
 
@@ -213,16 +258,48 @@ void mask_columns(EndState& state, const UnstableValues& unstable) {
     }
 }
 
+namespace {
+
+// A schema description on one line, at most about 200 characters from `from` (with "..." where cut).
+std::string shown(const std::string& text, std::size_t from = 0) {
+    std::string out = from > 0 ? "..." : "";
+    constexpr std::size_t k_limit = 200;
+    bool space = false;
+    for (std::size_t i = from; i < text.size(); ++i) {
+        if (out.size() >= k_limit) return out + "...";
+        char c = text[i];
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            if (!space) out += ' ';
+            space = true;
+            continue;
+        }
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+// "key: A in the original, B in the plan", long descriptions (a function's definition) from a
+// little before where they part.
+std::string schema_change(const std::string& key, const std::string& a, const std::string& b) {
+    std::size_t same = 0;
+    while (same < a.size() && same < b.size() && a[same] == b[same]) ++same;
+    std::size_t from = same < 80 ? 0 : same - 40;
+    return key + ": " + shown(a, from) + " in the original, " + shown(b, from) + " in the plan";
+}
+
+}  // namespace
+
 std::string first_difference(const EndState& original, const EndState& plan) {
     std::map<std::string, std::string> a(original.schema.begin(), original.schema.end());
     std::map<std::string, std::string> b(plan.schema.begin(), plan.schema.end());
     for (const auto& [key, value] : a) {
         auto it = b.find(key);
-        if (it == b.end()) return key + ": " + value + " in the original, missing in the plan";
-        if (it->second != value) return key + ": " + value + " in the original, " + it->second + " in the plan";
+        if (it == b.end()) return key + ": " + shown(value) + " in the original, missing in the plan";
+        if (it->second != value) return schema_change(key, value, it->second);
     }
     for (const auto& [key, value] : b) {
-        if (a.count(key) == 0) return key + ": " + value + " in the plan, not in the original";
+        if (a.count(key) == 0) return key + ": " + shown(value) + " in the plan, not in the original";
     }
     std::map<std::string, const TableRows*> plan_tables;
     for (const auto& [name, rows] : plan.tables) plan_tables[name] = &rows;

@@ -81,31 +81,39 @@ std::string insert_of(const std::string& table, const std::vector<ColumnExpressi
     return "INSERT INTO " + table + " (" + names + ") SELECT " + values + " FROM (SELECT ({g})::int AS g) s";
 }
 
-// The primary key columns of `table` (quoted, in key order), or none.
+// The columns that name a row of `table` (quoted, in key order): its primary key, else the
+// smallest unique index over NOT NULL columns only (no expression, no predicate), or none.
 std::vector<std::string> primary_key(Connection& c, const std::string& table) {
     std::vector<std::string> out;
-    auto r = c.query("SELECT quote_ident(a.attname) FROM pg_constraint k, unnest(k.conkey) WITH ORDINALITY o(n, ord) "
-                     "JOIN pg_attribute a ON a.attnum = o.n WHERE k.conrelid = $1::regclass AND k.contype = 'p' "
-                     "AND a.attrelid = k.conrelid ORDER BY o.ord",
+    auto r = c.query("SELECT i.indexrelid, quote_ident(a.attname) FROM pg_index i, unnest(i.indkey::int2[]) WITH ORDINALITY o(n, ord) "
+                     "JOIN pg_attribute a ON a.attnum = o.n WHERE i.indrelid = $1::regclass AND a.attrelid = i.indrelid "
+                     "AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL "
+                     "AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey::int2[]) k(n) JOIN pg_attribute x ON x.attrelid = i.indrelid "
+                     "AND x.attnum = k.n WHERE NOT x.attnotnull) "
+                     "ORDER BY i.indisprimary DESC, i.indnatts, i.indexrelid::regclass::text, o.ord",
                      {table});
-    if (r) {
-        for (int i = 0; i < r->rows(); ++i) out.push_back(r->value(i, 0));
+    if (r && r->rows() > 0) {
+        const std::string first = r->value(0, 0);
+        for (int i = 0; i < r->rows() && r->value(i, 0) == first; ++i) out.push_back(r->value(i, 1));
     }
     return out;
 }
 
-// One existing row, chosen by {g} among the rows ordered by the columns the old release knows.
-// An application names a row by its primary key: when the table has one among those columns,
-// the row is named by it (the same row, as the key is among the ordering columns), so that the
-// statement also runs where a plan leaves a view in the table's place (a view has no ctid).
+// One existing row, chosen by {g}. An application names a row by its key: when the table has
+// one among the columns the old release knows, the rows are ordered by it alone (a value a
+// trigger or the clock sets, such as updated_at, would otherwise reorder them differently in
+// two runs that wrote the same rows at other times, and the traffic would pick other rows) and
+// the row is named by it, so that the statement also runs where a plan leaves a view in the
+// table's place (a view has no ctid). Without a key, by ctid, the rows ordered by the columns
+// the old release knows.
 std::string one_row(const std::string& table, const std::vector<std::string>& old_columns,
                     const std::vector<std::string>& key = {}) {
-    std::string order;
-    for (const auto& c : old_columns) order += (order.empty() ? "" : ", ") + c + "::text";
-    if (order.empty()) order = "1";
     bool by_key = !key.empty() && std::all_of(key.begin(), key.end(), [&](const std::string& k) {
         return std::find(old_columns.begin(), old_columns.end(), k) != old_columns.end();
     });
+    std::string order;
+    for (const auto& c : by_key ? key : old_columns) order += (order.empty() ? "" : ", ") + c + "::text";
+    if (order.empty()) order = "1";
     std::string id = "ctid";
     if (by_key) {
         id.clear();
@@ -133,7 +141,8 @@ std::vector<std::string> user_tables(Connection& c) {
 
 }  // namespace
 
-Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table, bool nulls) {
+Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table, bool nulls,
+                                                         const std::set<std::string>& never_null) {
     auto r = c.query(k_columns, {table});
     if (!r) return r.error();
     std::vector<ColumnExpression> out;
@@ -149,7 +158,7 @@ Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const st
         if (!generated) {
             col.parent_row = !r->is_null(i, 10);
             std::string value = col.parent_row ? r->value(i, 10) : value_for(r->value(i, 1), r->value(i, 2), r->value(i, 3), r->value(i, 4));
-            if (nulls && !not_null && !col.key) value = "CASE WHEN ({g}) % 5 = 4 THEN NULL ELSE " + value + " END";
+            if (nulls && !not_null && !col.key && never_null.count(col.name) == 0) value = "CASE WHEN ({g}) % 5 = 4 THEN NULL ELSE " + value + " END";
             col.expression = value;
         }
         out.push_back(std::move(col));
@@ -157,7 +166,8 @@ Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const st
     return out;
 }
 
-std::vector<std::string> seed_deterministic(Connection& c, const std::string& table, int rows, bool nulls) {
+std::vector<std::string> seed_deterministic(Connection& c, const std::string& table, int rows, bool nulls,
+                                            const std::set<std::string>& never_null) {
     std::vector<std::string> out;
     std::set<std::string> done;
     std::function<void(const std::string&, int)> seed = [&](const std::string& t, int depth) {
@@ -173,7 +183,12 @@ std::vector<std::string> seed_deterministic(Connection& c, const std::string& ta
         auto count = c.query("SELECT count(*) FROM (SELECT 1 FROM " + name + " LIMIT " + std::to_string(rows) + ") s");
         if (!count) return out.push_back(name + ": no rows added (" + count.error().message + ")");
         if (std::stoi(count->value(0, 0)) >= rows) return out.push_back(name + ": has rows already");
-        auto columns = column_expressions(c, name, nulls);
+        std::set<std::string> kept_from_null;
+        const std::string prefix = oid->value(0, 0) + ".";
+        for (auto it = never_null.lower_bound(prefix); it != never_null.end() && it->starts_with(prefix); ++it) {
+            kept_from_null.insert(it->substr(prefix.size()));
+        }
+        auto columns = column_expressions(c, name, nulls, kept_from_null);
         if (!columns) return out.push_back(name + ": no rows added (its columns cannot be read)");
         std::vector<ColumnExpression> named = insertable(*columns, {});
         if (named.empty()) return out.push_back(name + ": no rows added (every column has a default)");

@@ -2,6 +2,7 @@
 #include "trace/plan_oracle.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -225,6 +226,16 @@ std::string run_file(Connection& c, const std::vector<OracleStatement>& statemen
     return run_as_tool(c, statements, in_transaction);
 }
 
+std::string database_identity(Connection& admin, const std::string& db) {
+    auto r = admin.query(
+        "SELECT d.oid::text || ' ' || d.datdba::regrole::text || ' ' || d.datallowconn || ' ' || d.datconnlimit || ' ' || d.datistemplate"
+        " || ' ' || coalesce((SELECT string_agg(s.setdatabase || '/' || s.setrole || '/' || array_to_string(s.setconfig, ','), ' '"
+        " ORDER BY s.setdatabase, s.setrole) FROM pg_db_role_setting s WHERE s.setdatabase IN (0, d.oid)), '')"
+        " FROM pg_database d WHERE d.datname = $1",
+        {db});
+    return r && r->rows() > 0 ? r->value(0, 0) : std::string(r ? "" : "unreadable");
+}
+
 OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& input) {
     OracleVerdict v;
     const int n = static_cast<int>(input.steps.size());
@@ -232,13 +243,35 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
         if (!input.steps[i].after_release) v.deploy = i + 1;
     }
     std::vector<std::string> made;
+    std::map<std::string, std::string> identities;  // as made (the template: as found)
+    if (server.identity && !server.base.empty()) identities[server.base] = server.identity(server.base);
     auto make = [&](const std::string& db) -> std::optional<Connection> {
         if (!server.copy(db)) return std::nullopt;
         made.push_back(db);
+        if (server.identity) identities[db] = server.identity(db);
         return open(server, db);
     };
+    // The first database of the run (still there, or the template) that is not as it was.
+    auto tampered = [&]() -> std::string {
+        if (!server.identity) return "";
+        std::vector<std::string> check = made;
+        if (!server.base.empty()) check.push_back(server.base);
+        for (const auto& db : check) {
+            auto it = identities.find(db);
+            if (it != identities.end() && server.identity(db) != it->second) return db;
+        }
+        return "";
+    };
     auto finish = [&](OracleVerdict out) {
+        std::string changed = tampered();
         for (const auto& db : made) server.drop(db);
+        if (!changed.empty()) {
+            out.verdict = "unchecked";
+            out.reason = "the database " + changed + " (the oracle's) was altered or dropped during the run, or a role's settings were: "
+                         "the verdict is not trusted";
+            out.details.clear();
+            out.rescued = 0;
+        }
         return out;
     };
     auto unchecked = [&](const std::string& why) {

@@ -34,7 +34,17 @@ struct OracleServer {
     // SQL set for its role (it could otherwise shadow pg_get_indexdef and fake a proof). Unset: conninfo.
     std::function<std::string(const std::string& db)> observer_conninfo;
     std::chrono::milliseconds statement_limit{300000};
+    // What identifies database `db` and what its sessions start with (its pg_database row, its
+    // and every role's ALTER ... SET), or "" when it is gone; read as the administrator. The
+    // oracle's databases are compared with what they were when made, and the template `base`
+    // with what it was when the run began: repository SQL that altered or dropped one (finding
+    // its name in pg_database) leaves the verdict unchecked. Unset: not checked.
+    std::function<std::string(const std::string& db)> identity;
+    std::string base;
 };
+
+// OracleServer::identity read on an administrator's connection.
+[[nodiscard]] std::string database_identity(Connection& admin, const std::string& db);
 
 struct OracleInput {
     std::vector<OracleStatement> original;  // the file as trace runs it
@@ -69,7 +79,8 @@ struct OracleVerdict {
 
 // A value of each column for the row numbered by the SQL variable g, from the catalog:
 // deterministic (no random()), several types, NULL in every fifth row of nullable non-key
-// columns, foreign-key columns pointing at an existing parent row.
+// columns (with `nulls`, and not in the columns `never_null` names, quoted), foreign-key columns
+// pointing at an existing parent row.
 struct ColumnExpression {
     std::string name;        // quoted identifier
     std::string expression;  // SQL over g
@@ -79,11 +90,14 @@ struct ColumnExpression {
     bool volatile_default = false;  // its default reads the clock or a random source
     bool unique = false;  // in a unique index (a constraint's or one made by CREATE UNIQUE INDEX)
 };
-[[nodiscard]] Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table, bool nulls = true);
+[[nodiscard]] Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table, bool nulls = true,
+                                                                     const std::set<std::string>& never_null = {});
 
 // Deterministic rows in `table`, its parents first (foreign keys), until it has `rows` rows;
-// one line per table saying what was done.
-[[nodiscard]] std::vector<std::string> seed_deterministic(Connection& c, const std::string& table, int rows, bool nulls = true);
+// one line per table saying what was done. No NULL in the columns `never_null` names as
+// "<table oid>.<quoted column name>".
+[[nodiscard]] std::vector<std::string> seed_deterministic(Connection& c, const std::string& table, int rows, bool nulls = true,
+                                                          const std::set<std::string>& never_null = {});
 
 // The application's traffic: per position, the old release's statements, and the new release's
 // (which use what the file adds) derived from `after` (a copy the original ran on).

@@ -155,11 +155,53 @@ std::optional<Connection> open_for_step(const std::string& conninfo, std::chrono
 
 }  // namespace
 
-std::vector<std::string> Tracer::seed_rows(const std::string& table, bool nulls) {
+std::vector<std::string> Tracer::seed_rows(const std::string& table, const std::set<std::string>& never_null) {
     auto c = Connection::open(sql_conninfo(m_base_db));
     if (!c) return {table + ": no rows added (cannot connect: " + c.error().message + ")"};
     c->set_time_limit(m_options.statement_limit);
-    return seed_deterministic(*c, table, 200, nulls);
+    return seed_deterministic(*c, table, 200, true, never_null);
+}
+
+std::set<std::string> Tracer::made_not_null(const analyze::FileReport& report, const std::string& from) {
+    // Per existing column ("<table oid>.<attnum>"): its name, whether it is NOT NULL, and the
+    // CHECK constraints over it. Oids and attnums survive the file's renames and the copies.
+    const std::string query =
+        "SELECT a.attrelid::text || '.' || a.attnum, a.attrelid::text || '.' || quote_ident(a.attname), a.attnotnull,"
+        " coalesce((SELECT string_agg(k.conname || ' ' || pg_get_constraintdef(k.oid), ';' ORDER BY k.conname) FROM pg_constraint k"
+        " WHERE k.conrelid = a.attrelid AND k.contype = 'c' AND a.attnum = ANY (k.conkey)), '')"
+        " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped"
+        " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
+    struct Column {
+        std::string name;
+        bool not_null = false;
+        std::string checks;
+    };
+    auto read = [&](const std::string& db) -> std::optional<std::map<std::string, Column>> {
+        auto c = Connection::open(watch_conninfo(db));
+        if (!c) return std::nullopt;
+        c->set_time_limit(m_options.statement_limit);
+        auto r = c->query(query);
+        if (!r) return std::nullopt;
+        std::map<std::string, Column> out;
+        for (int i = 0; i < r->rows(); ++i) out[r->value(i, 0)] = {r->value(i, 1), r->value(i, 2) == "t", r->value(i, 3)};
+        return out;
+    };
+    std::set<std::string> out;
+    const std::string probe = database_name("probe");
+    if (!m_admin->execute("CREATE DATABASE " + probe + " TEMPLATE " + from + owner_clause())) return out;
+    auto before = read(probe);
+    if (before && run_original(report, probe)) {
+        if (auto after = read(probe)) {
+            for (const auto& [id, column] : *before) {
+                auto it = after->find(id);
+                if (it == after->end()) continue;
+                if ((it->second.not_null && !column.not_null) || it->second.checks != column.checks) out.insert(column.name);
+            }
+        }
+    }
+    (void)m_admin->execute("DROP DATABASE IF EXISTS " + probe + " WITH (FORCE)");
+    return out;
 }
 
 bool Tracer::run_original(const analyze::FileReport& report, const std::string& db) {
@@ -172,7 +214,7 @@ bool Tracer::run_original(const analyze::FileReport& report, const std::string& 
 }
 
 bool Tracer::original_runs(const analyze::FileReport& report, const std::string& from) {
-    const std::string probe = "pgfence_probe_" + std::to_string(++m_copies);
+    const std::string probe = database_name("probe");
     if (!m_admin->execute("CREATE DATABASE " + probe + " TEMPLATE " + from + owner_clause())) return false;
     bool ok = run_original(report, probe);
     (void)m_admin->execute("DROP DATABASE IF EXISTS " + probe + " WITH (FORCE)");
@@ -188,6 +230,10 @@ void Tracer::prove(const analyze::FileReport& report, const std::vector<std::str
     server.conninfo = [&](const std::string& db) { return sql_conninfo(db); };
     server.observer_conninfo = [&](const std::string& db) { return watch_conninfo(db); };
     server.statement_limit = m_options.statement_limit;
+    server.identity = [&](const std::string& db) {
+        return database_identity(*m_admin, db);
+    };
+    server.base = base;
     OracleInput input;
     for (const auto& s : report.statements) input.original.push_back({s.sql, std::string(s.kind)});
     input.original_in_transaction = report.wrapped_in_transaction || report.one_query;
@@ -350,21 +396,22 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
         files.push_back(trace_file(path));
         return out;
     }
-    // NULLs in nullable columns, unless the file makes a column NOT NULL (a migration that does
-    // presumes the column holds no NULL: with them the original itself fails, and nothing is
-    // compared).
-    bool nulls = true;
-    for (const auto& s : report.statements) {
-        std::string upper = s.sql;
-        for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        if (upper.find("NOT NULL") != std::string::npos) nulls = false;
-    }
     // The tables as the history left them, before the rows: a file that presumes its tables
     // empty (ADD COLUMN ... NOT NULL without a default, an INSERT ... SELECT into a keyed table)
     // fails on the seeded rows and is held to this copy instead.
     const std::string history_before = m_history;
-    const std::string bare = "pgfence_oracle_bare_" + std::to_string(++m_copies);
-    bool bare_copied = static_cast<bool>(m_admin->execute("CREATE DATABASE " + bare + " TEMPLATE " + m_base_db + owner_clause()));
+    // It and the oracle's template belong to the superuser, not to the role the repository's
+    // SQL runs as (which could otherwise ALTER or DROP them; their names are random too), until
+    // the file runs on it.
+    const std::string bare = database_name("bare");
+    bool bare_copied = static_cast<bool>(m_admin->execute("CREATE DATABASE " + bare + " TEMPLATE " + m_base_db));
+    auto hand_over = [&](const std::string& db) {
+        return m_options.as_superuser ||
+               static_cast<bool>(m_admin->execute("ALTER DATABASE " + db + " OWNER TO " + PgInstance::migration_role()));
+    };
+    // A step of the swaps below that fails (the repository's SQL dropped or renamed a database):
+    // no verdict of this run is trusted.
+    std::string broken;
     struct DropBare {
         Tracer* t;
         std::string db;
@@ -373,20 +420,26 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
             if (made) (void)t->m_admin->execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         }
     } drop_bare{this, bare, bare_copied};
+    // NULLs in nullable columns, but not in those the file makes NOT NULL or puts under a new
+    // CHECK (a migration that does presumes them free of NULLs: with them the original itself
+    // fails, and nothing is compared), read from the catalog of a copy the file ran on.
+    std::set<std::string> never_null;
+    if (drop_bare.made) never_null = made_not_null(report, bare);
     for (const auto& table : touched_tables(report)) {
-        for (auto& line : seed_rows(table, nulls)) out.seeded.push_back(std::move(line));
+        for (auto& line : seed_rows(table, never_null)) out.seeded.push_back(std::move(line));
     }
     // The oracle's template: the seeded database before the rehearsal changes it.
-    const std::string base = "pgfence_oracle_" + std::to_string(++m_copies);
-    bool copied = static_cast<bool>(m_admin->execute("CREATE DATABASE " + base + " TEMPLATE " + m_base_db + owner_clause()));
+    const std::string base = database_name("oracle");
+    bool copied = static_cast<bool>(m_admin->execute("CREATE DATABASE " + base + " TEMPLATE " + m_base_db));
     if (copied && drop_bare.made && !original_runs(report, base) && original_runs(report, bare)) {
         // The file presumes its tables empty: the rehearsal and the oracle use them as the
         // history left them, without the rows.
         (void)m_admin->execute("DROP DATABASE IF EXISTS " + base + " WITH (FORCE)");
-        bool swapped = static_cast<bool>(m_admin->execute("DROP DATABASE " + m_base_db + " WITH (FORCE)")) &&
+        bool swapped = hand_over(bare) && static_cast<bool>(m_admin->execute("DROP DATABASE " + m_base_db + " WITH (FORCE)")) &&
                        static_cast<bool>(m_admin->execute("ALTER DATABASE " + bare + " RENAME TO " + m_base_db));
         if (swapped) drop_bare.made = false;
-        copied = swapped && static_cast<bool>(m_admin->execute("CREATE DATABASE " + base + " TEMPLATE " + m_base_db + owner_clause()));
+        if (!swapped) broken = "cannot put the tables as the earlier migrations left them in place";
+        copied = swapped && static_cast<bool>(m_admin->execute("CREATE DATABASE " + base + " TEMPLATE " + m_base_db));
         out.seeded.clear();
         out.seeded.push_back("none: the file fails on rows in the tables it touches (it presumes them empty), so it is "
                              "rehearsed on the tables as the earlier migrations left them");
@@ -444,9 +497,10 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     // The later files start from what the earlier migrations built, not from the rows and
     // traffic of this rehearsal: the file itself runs on the database as it was before them,
     // and that becomes the history (a later ADD COLUMN ... NOT NULL must not meet our rows).
-    if (drop_bare.made && run_original(report, bare)) {
+    if (drop_bare.made && hand_over(bare) && run_original(report, bare)) {
         bool swapped = static_cast<bool>(m_admin->execute("DROP DATABASE " + m_base_db + " WITH (FORCE)")) &&
                        static_cast<bool>(m_admin->execute("ALTER DATABASE " + bare + " RENAME TO " + m_base_db));
+        if (!swapped) broken = "cannot put the database the later files run on in place";
         if (swapped) {
             drop_bare.made = false;
             m_history = history_before;
@@ -454,6 +508,11 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
                 if (st.kind != "TransactionStmt") m_history += st.sql + ";\n";
             }
         }
+    }
+    if (!broken.empty() && (out.verdict == "proven" || out.verdict == "differs")) {
+        out.verdict = "unchecked";
+        out.reason = "pgfence's databases were changed during the run (" + broken + "): the verdict is not trusted";
+        out.details.clear();
     }
     return out;
 }

@@ -1,5 +1,7 @@
 #include "trace/tracer.hpp"
 
+#include <random>
+
 #include "trace/contention_plan.hpp"
 
 namespace pgfence::trace {
@@ -7,7 +9,6 @@ namespace {
 
 constexpr const char* k_in_transaction_block = "25001";  // active_sql_transaction
 constexpr const char* k_insufficient_privilege = "42501";
-constexpr const char* k_base_db = "pgfence_base";
 
 // The server's message without its severity, on one line: a DETAIL or HINT on the next line
 // follows after a space (a line break came out as U+FFFD in the text report).
@@ -51,8 +52,8 @@ Status Tracer::prepare(const std::vector<SetupFile>& setup) {
     m_server_version = version->value(0, 0);
     // The database the migrations run in (or, isolated, the template of the per-file copies:
     // nobody may stay connected to it), owned by the role that runs them.
-    if (Status s = m_admin->execute(std::string("CREATE DATABASE ") + k_base_db + owner_clause()); !s) return s.error();
-    m_base_db = k_base_db;
+    m_base_db = database_name("base");
+    if (Status s = m_admin->execute("CREATE DATABASE " + m_base_db + owner_clause()); !s) return s.error();
     auto loader = Connection::open(sql_conninfo(m_base_db));
     if (!loader) return loader.error();
     loader->set_time_limit(m_options.statement_limit);
@@ -68,6 +69,15 @@ Status Tracer::prepare(const std::vector<SetupFile>& setup) {
         m_history += f.text + "\n;\n";
     }
     return Done{};
+}
+
+std::string Tracer::database_name(const std::string& what) {
+    if (m_tag.empty()) {
+        std::random_device random;
+        const char* hex = "0123456789abcdef";
+        for (int i = 0; i < 16; ++i) m_tag += hex[random() % 16];
+    }
+    return "pgfence_" + what + "_" + m_tag + "_" + std::to_string(++m_copies);
 }
 
 std::string Tracer::sql_conninfo(const std::string& db) const {
@@ -143,8 +153,8 @@ TracedFile Tracer::trace_file(const std::string& path) {
 
     std::string db = m_base_db;
     if (m_options.isolated) {
-        db = "pgfence_file_" + std::to_string(++m_copies);
-        if (Status s = m_admin->execute("CREATE DATABASE " + db + " TEMPLATE " + k_base_db + owner_clause()); !s) {
+        db = database_name("file");
+        if (Status s = m_admin->execute("CREATE DATABASE " + db + " TEMPLATE " + m_base_db + owner_clause()); !s) {
             file.error = Error{"cannot copy the setup database: " + s.error().message, path, std::nullopt};
             return file;
         }

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -88,7 +89,13 @@ private:
     // Runs the file's statements, in autocommit, on database `db` itself: whether all ran.
     [[nodiscard]] bool run_original(const analyze::FileReport& report, const std::string& db);
     // Plan rehearsal pieces (plan_rehearsal.cpp).
-    [[nodiscard]] std::vector<std::string> seed_rows(const std::string& table, bool nulls);
+    [[nodiscard]] std::vector<std::string> seed_rows(const std::string& table, const std::set<std::string>& never_null);
+    // The existing columns ("<table oid>.<quoted name>") the file makes NOT NULL or puts under a
+    // new CHECK, from the catalog of a copy of database `from` it ran on (none if it fails there).
+    [[nodiscard]] std::set<std::string> made_not_null(const analyze::FileReport& report, const std::string& from);
+    // A database name of pgfence's own for `what`, with this run's random tag: repository SQL
+    // cannot name it in advance (ALTER DATABASE pgfence_base ...).
+    [[nodiscard]] std::string database_name(const std::string& what);
     void prove(const analyze::FileReport& report, const std::vector<std::string>& later, const std::string& base,
                TracedPlan& out);
     void backfill(const analyze::PlanStep& step, PlanStepTrace& out);
@@ -104,6 +111,7 @@ private:
     std::string m_base_db;
     std::string m_history;  // SQL the server has run, for the analyzer's predictions
     int m_copies = 0;
+    std::string m_tag;  // random, per run: in every database name (database_name)
 };
 
 }  // namespace pgfence::trace

@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
     server.copy = [&](const std::string& db) { return admin->execute("CREATE DATABASE " + db + " TEMPLATE oracle_base"); };
     server.drop = [&](const std::string& db) { (void)admin->execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)"); };
     server.conninfo = [&](const std::string& db) { return (*instance)->conninfo(db); };
+    server.identity = [&](const std::string& db) { return database_identity(*admin, db); };
+    server.base = "oracle_base";
     OracleInput input;
     input.original = statements(read(argv[2]));
     for (const auto& t : plan["tables"]) input.tables.push_back(t.get<std::string>());

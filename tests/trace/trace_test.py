@@ -358,7 +358,49 @@ class Suite:
         sql = " ".join(q["sql"] for q in self.statements(doc)) if doc else ""
         self.check(v.get("result") == "proven" and '"fl\x1b]8;;x\x07ag"' in sql, f"oracle: hostile names in JSON: {v}")
         self.hand_plans()
+        self.oracle_seeding_and_names()
         self.check_nothing_left("oracle")
+
+    def oracle_seeding_and_names(self):
+        """The seeded NULLs follow the catalog, not the file's text; the databases' names are not
+        the well-known ones a migration could ALTER or DROP, and such a file is never proven (#33)."""
+        setup = self.write("oracle/n/setup.sql", self.ORACLE_SETUP)
+        # "NOT NULL" in a comment changes nothing: items.label still gets NULLs, on which this
+        # unique index over coalesce(label, '') fails, so the file is held to the tables
+        # without the seeded rows.
+        comment = self.write("oracle/n/0002_comment.sql", "COMMENT ON COLUMN items.label IS 'NOT NULL once filled';\n"
+                             "CREATE UNIQUE INDEX items_label_key ON items ((coalesce(label, '')));\n")
+        code, doc, err = self.run_json("--plan", "--setup", setup, comment)
+        plans = (doc or {}).get("plans", [])
+        seeded = " ".join(plans[0].get("seeded", [])) if plans else ""
+        self.check(plans and "presumes them empty" in seeded, f"oracle: NOT NULL in a comment turned off NULL seeding: {seeded} {err[-300:]}")
+        # A file that makes the column NOT NULL gets no NULLs in it (it runs on the seeded rows),
+        # and its plan is proven.
+        required = self.write("oracle/n2/0002_required.sql", "ALTER TABLE items ALTER COLUMN label SET NOT NULL;\n")
+        code, doc, err = self.run_json("--plan", "--setup", setup, required)
+        plans = (doc or {}).get("plans", [])
+        seeded = " ".join(plans[0].get("seeded", [])) if plans else ""
+        v = self.verdict(doc, "0002_required")
+        self.check(plans and "presumes them empty" not in seeded and "items" in seeded and v.get("result") == "proven",
+                   f"oracle: SET NOT NULL on a seeded column: {seeded} {v} {err[-300:]}")
+        # The names of old (pgfence_base, pgfence_oracle_N) do not reach the oracle's databases.
+        for name, sql in (("alter", "ALTER DATABASE pgfence_base SET work_mem = '5MB';\n"),
+                          ("drop", "DROP DATABASE IF EXISTS pgfence_oracle_2;\nDROP DATABASE IF EXISTS pgfence_oracle_bare_1;\n"
+                                   "ALTER DATABASE pgfence_base SET work_mem = '5MB';\n")):
+            path = self.write(f"oracle/t-{name}/0002_tamper.sql", "CREATE INDEX items_pos_idx ON items (pos);\n" + sql)
+            code, doc, err = self.run_json("--plan", "--setup", setup, path)
+            v = self.verdict(doc, "0002_tamper")
+            self.check(doc is not None and v.get("result") != "proven", f"oracle: a file that alters pgfence_base ({name}) was proven: {v}")
+        # One that finds the names in pg_database (DROP DATABASE cannot run in a DO block; ALTER can).
+        dynamic = self.write("oracle/t-dynamic/0002_tamper.sql", "CREATE INDEX items_pos_idx ON items (pos);\n"
+                             "DO $$ DECLARE d text; BEGIN FOR d IN SELECT datname FROM pg_database WHERE datname <> current_database()"
+                             " AND datname NOT IN ('postgres', 'template0', 'template1') LOOP\n"
+                             "  BEGIN EXECUTE format('ALTER DATABASE %I SET work_mem = %L', d, '5MB'); EXCEPTION WHEN others THEN NULL; END;\n"
+                             "END LOOP; END $$;\n")
+        code, doc, err = self.run_json("--plan", "--setup", setup, dynamic)
+        v = self.verdict(doc, "0002_tamper")
+        self.check(v.get("result") == "unchecked" and "altered or dropped" in v.get("reason", ""),
+                   f"oracle: a file that alters the oracle's databases found in pg_database: {v}")
 
     def hand(self, name, original, steps, tables, later=(), setup=""):
         setup = self.write(f"oracle/hand/{name}/setup.sql", self.ORACLE_SETUP + setup)
@@ -432,11 +474,12 @@ class Suite:
         details = v.get("details", [])
         self.check(v.get("result") == "differs" and any("items.label" in d for d in details)
                    and any("only comments" in d for d in details), f"oracle: a backfill left as comments: {v}")
-        # The same end state, but a later migration that applies after the file fails after the plan
-        # (an enum the tables do not use yet, short of a value).
-        v = self.hand("later-broken", "CREATE TYPE kind AS ENUM ('a', 'b');\n",
-                      [step("CREATE TYPE kind AS ENUM ('a');")], ["items"],
-                      later=["ALTER TYPE kind RENAME VALUE 'b' TO 'c';"])
+        # The same compared end state, but a later migration that applies after the file fails
+        # after the plan (extended statistics are not compared; an enum short of a value, used
+        # here before, now is).
+        v = self.hand("later-broken", "CREATE STATISTICS items_stats ON parent, pos FROM items;\n",
+                      [step("SELECT 1;")], ["items"],
+                      later=["DROP STATISTICS items_stats;"])
         self.check(v.get("result") == "differs" and any(d.startswith("later migration 1:") and "applies after the original" in d
                                                         for d in v.get("details", [])), f"oracle: a later migration broken: {v}")
         # A table renamed behind a view until the release: the old release's writes through the
@@ -622,6 +665,84 @@ class Suite:
         self.check(v.get("result") == "differs" and "items.pos" in v.get("reason", ""), f"oracle: a batched window UPDATE: {v}")
         v = self.hand("window-whole", window, [step(window.strip(), run="out of band", title="Out of band")], ["items"])
         self.check(v.get("result") == "proven", f"oracle: the window UPDATE as one statement: {v}")
+        self.hand_plans_catalog(step)
+
+    @staticmethod
+    def plan_step(sql, run="in transaction", after=False, title="Migration"):
+        return {"title": title, "run": run, "sql": sql, "after_release": after}
+
+    def hand_plans_catalog(self, step=None):
+        """The end state holds functions, grants, row-level security, policies and comments; the
+        oracle's databases are checked for tampering; rows are picked by their key (#33)."""
+        step = step or Suite.plan_step
+        add = "ALTER TABLE items ADD COLUMN note text;"
+        # A function the file replaces (a trigger's body, a view's helper): the plan that skips
+        # CREATE OR REPLACE FUNCTION differs, naming the function.
+        fn = ("CREATE FUNCTION item_label(i int) RETURNS text LANGUAGE sql AS $$SELECT 'v1'$$;\n"
+              "CREATE ROLE reader;\n")
+        replace = "CREATE OR REPLACE FUNCTION item_label(i int) RETURNS text LANGUAGE sql AS $$SELECT 'v2'$$;"
+        v = self.hand("function-replaced", add + "\n" + replace + "\n", [step(add + "\n" + replace)], ["items"], setup=fn)
+        self.check(v.get("result") == "proven", f"oracle: a plan that replaces the function too: {v}")
+        v = self.hand("function-skipped", add + "\n" + replace + "\n", [step(add)], ["items"], setup=fn)
+        self.check(v.get("result") == "differs" and "function item_label(integer)" in v.get("reason", "")
+                   and "'v2'" in v.get("reason", ""), f"oracle: a plan that skips CREATE OR REPLACE FUNCTION: {v}")
+        # Grants (a table's, a column's, a function's) and ownership.
+        for name, grant, named in (("grant-table", "GRANT SELECT ON items TO reader;", "owner and grants items"),
+                                   ("grant-column", "GRANT UPDATE (label) ON items TO reader;", "column grants items.label"),
+                                   ("grant-function", "REVOKE EXECUTE ON FUNCTION item_label(int) FROM PUBLIC;",
+                                    "function item_label(integer)"),
+                                   ("owner", "ALTER TABLE items OWNER TO reader;", "owner and grants items")):
+            v = self.hand(name, add + "\n" + grant + "\n", [step(add)], ["items"], setup=fn)
+            self.check(v.get("result") == "differs" and named in v.get("reason", ""), f"oracle: a plan that skips {grant}: {v}")
+        # Row-level security and a policy: each skipped differs, by name; both kept are proven.
+        rls = "ALTER TABLE items ENABLE ROW LEVEL SECURITY;"
+        policy = "CREATE POLICY items_positive ON items USING (pos > 0);"
+        original = "\n".join([add, rls, policy]) + "\n"
+        v = self.hand("rls-kept", original, [step(add), step(rls + "\n" + policy, title="Migration 2")], ["items"], setup=fn)
+        self.check(v.get("result") == "proven", f"oracle: a plan with the policy and row-level security: {v}")
+        v = self.hand("rls-skipped", original, [step(add + "\n" + policy)], ["items"], setup=fn)
+        self.check(v.get("result") == "differs" and "row level security items" in v.get("reason", ""),
+                   f"oracle: a plan that skips ENABLE ROW LEVEL SECURITY: {v}")
+        v = self.hand("policy-skipped", original, [step(add + "\n" + rls)], ["items"], setup=fn)
+        self.check(v.get("result") == "differs" and "policy public.items.items_positive" in v.get("reason", ""),
+                   f"oracle: a plan that skips CREATE POLICY: {v}")
+        v = self.hand("comment-skipped", add + "\nCOMMENT ON COLUMN items.label IS 'shown';\n", [step(add)], ["items"], setup=fn)
+        self.check(v.get("result") == "differs" and "comment on column label of table items" in v.get("reason", ""),
+                   f"oracle: a plan that skips COMMENT ON: {v}")
+        # Repository SQL that alters the oracle's other databases (found in pg_database), or the
+        # settings every session of its role starts with: the verdict is never proven.
+        alter_all = ("DO $$ DECLARE d text; BEGIN FOR d IN SELECT datname FROM pg_database WHERE datname <> current_database()"
+                     " AND datname NOT IN ('postgres', 'template0', 'template1') LOOP\n"
+                     "  BEGIN EXECUTE format('ALTER DATABASE %I SET work_mem = %L', d, '5MB'); EXCEPTION WHEN others THEN NULL; END;\n"
+                     "END LOOP; END $$;\n")
+        v = self.hand("tamper-databases", add + "\n" + alter_all, [step(add)], ["items"])
+        self.check(v.get("result") == "unchecked" and "altered or dropped" in v.get("reason", ""),
+                   f"oracle: a file that alters the oracle's databases: {v}")
+        v = self.hand("tamper-role", add + "\nALTER ROLE CURRENT_USER SET work_mem = '5MB';\n", [step(add)], ["items"])
+        self.check(v.get("result") == "unchecked" and "altered or dropped" in v.get("reason", ""),
+                   f"oracle: a file that alters its role's settings: {v}")
+        # Rows named by their key, ordered by it alone: a column a trigger sets from the clock,
+        # ahead of the key, no longer decides which row the traffic updates. The backfill walked
+        # in another order than the file's UPDATE stamps the rows in another order; the plan is
+        # proven, and a backfill of another value still differs.
+        notes = ("CREATE TABLE notes (stamp timestamptz, id int PRIMARY KEY, body text);\n"
+                 "CREATE FUNCTION notes_stamp() RETURNS trigger LANGUAGE plpgsql AS\n"
+                 "  $$BEGIN NEW.stamp := clock_timestamp(); RETURN NEW; END$$;\n"
+                 "CREATE TRIGGER notes_stamp BEFORE INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION notes_stamp();\n")
+        walk = ("DO $$ DECLARE hi int := 2147483647; lo int; BEGIN LOOP\n"
+                "  SELECT min(id) INTO lo FROM (SELECT id FROM notes WHERE id < hi ORDER BY id DESC LIMIT 7) b;\n"
+                "  EXIT WHEN lo IS NULL;\n"
+                "  UPDATE notes SET extra = '{value}' WHERE id >= lo AND id < hi; hi := lo; END LOOP; END $$;")
+        backfill = "ALTER TABLE notes ADD COLUMN extra text;\nUPDATE notes SET extra = 'x';\n"
+        v = self.hand("trigger-stamped", backfill,
+                      [step("ALTER TABLE notes ADD COLUMN extra text;"),
+                       step(walk.format(value="x"), run="out of band", title="Out of band")], ["notes"], setup=notes)
+        self.check(v.get("result") == "proven", f"oracle: rows picked by a trigger-set clock column: {v}")
+        v = self.hand("trigger-stamped-wrong", backfill,
+                      [step("ALTER TABLE notes ADD COLUMN extra text;"),
+                       step(walk.format(value="y"), run="out of band", title="Out of band")], ["notes"], setup=notes)
+        self.check(v.get("result") == "differs" and "notes.extra" in v.get("reason", ""),
+                   f"oracle: a backfill of another value under a clock trigger: {v}")
 
     def setup(self):
         """--setup loads a schema first; without it the same file fails. Files run in order on
