@@ -747,7 +747,35 @@ private:
     std::map<std::string, std::vector<std::size_t>> m_kept_updates;  // table_key -> UPDATEs kept as written, in order
     bool catch_up(const Finding& f, const std::string& check);
     void find_readded_columns();
+    void defaults_apart();
 };
+
+// Two default changes (SET or DROP DEFAULT) on different tables that existed before the file: the
+// plan runs them in different migrations (each takes ACCESS EXCLUSIVE on its table), and the old
+// release's inserts in between store the new default in one table and the old one in the other,
+// which no position of the original (changing both at once) does. Declined.
+void Composer::defaults_apart() {
+    std::string first_table;
+    int first_line = 0;
+    for (std::size_t i = 0; i < m_stmts.size() && i < m_report.statements.size() && m_declined.empty(); ++i) {
+        if (i < m_down.size() && m_down[i]) continue;
+        const auto* alter = pg::as<AlterTableStmt>(m_stmts[i]);
+        if (alter == nullptr || alter->relation == nullptr) continue;
+        bool changes_default = false;
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) changes_default = changes_default || cmd->subtype == AT_ColumnDefault;
+        std::string table = strong_table(m_report.statements[i]);
+        if (!changes_default || table.empty()) continue;
+        if (first_table.empty()) {
+            first_table = table;
+            first_line = m_report.statements[i].span.start.line;
+        } else if (table_key(table) != table_key(first_table)) {
+            m_declined = "lines " + std::to_string(first_line) + " and " + std::to_string(m_report.statements[i].span.start.line) +
+                         " change defaults of " + first_table + " and " + table + ", which the plan would change in separate "
+                         "migrations: the old release's rows inserted in between would get the new default in one table and the "
+                         "old one in the other; by hand: keep them in one migration with a short lock_timeout";
+        }
+    }
+}
 
 // The line of a SET NOT NULL kept as written (it refuses the old release's inserts from then on)
 // on another table before statement i, when `alter` changes a default of a table; 0 otherwise.
@@ -1461,6 +1489,7 @@ Plan Composer::compose() {
     survey();
     for (const auto& c : rules::rename_chains(m_stmts)) m_chain_taken[c.taken] = c.vacated;
     find_readded_columns();
+    defaults_apart();
     for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
         if (i < m_down.size() && m_down[i]) continue;
         m_current = i;
