@@ -380,8 +380,8 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
     // would fail there, so nothing holds the plan to it when a step of it fails so too. Not proven;
     // a plan whose steps all run is still compared with position 0.
     if (v.position == 0 && v.deploy > 0 && !runs_after_writes && !after_writes.empty() && !plan.problems.empty()) {
-        return unchecked("the original file fails once the old release has written (it presumes its tables empty): " +
-                         after_writes);
+        return unchecked("the original file fails once the old release has written (it runs only before the first writes, "
+                         "the plan's steps after them): " + after_writes);
     }
     v.verdict = "differs";
     v.details = std::move(best);
