@@ -433,11 +433,12 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     bool copied = static_cast<bool>(m_admin->execute("CREATE DATABASE " + base + " TEMPLATE " + m_base_db));
     if (copied && drop_bare.made && !original_runs(report, base) && original_runs(report, bare)) {
         // The file presumes its tables empty: the rehearsal and the oracle use them as the
-        // history left them, without the rows.
+        // history left them, without the rows. The bare copy itself stays for the history below:
+        // the rehearsal runs the plan's steps here, and a plan that fails a step must not become
+        // what the later files run on.
         (void)m_admin->execute("DROP DATABASE IF EXISTS " + base + " WITH (FORCE)");
-        bool swapped = hand_over(bare) && static_cast<bool>(m_admin->execute("DROP DATABASE " + m_base_db + " WITH (FORCE)")) &&
-                       static_cast<bool>(m_admin->execute("ALTER DATABASE " + bare + " RENAME TO " + m_base_db));
-        if (swapped) drop_bare.made = false;
+        bool swapped = static_cast<bool>(m_admin->execute("DROP DATABASE " + m_base_db + " WITH (FORCE)")) &&
+                       static_cast<bool>(m_admin->execute("CREATE DATABASE " + m_base_db + " TEMPLATE " + bare + owner_clause()));
         if (!swapped) broken = "cannot put the tables as the earlier migrations left them in place";
         copied = swapped && static_cast<bool>(m_admin->execute("CREATE DATABASE " + base + " TEMPLATE " + m_base_db));
         out.seeded.clear();

@@ -2,7 +2,7 @@
 // not by the generator, so that plans the generator would never offer (a plan that drops a row,
 // deploys too early, leaves a placeholder) can be shown to be caught. Built only with the tests.
 //   pgfence_trace_oracle SETUP.sql ORIGINAL.sql PLAN.json
-// PLAN.json: {"tables": ["t"], "steps": [{"title", "run": "in transaction"|"no transaction"|
+// PLAN.json: {"tables": ["t"], "empty": ["u"] (traffic, no seeded rows), "steps": [{"title", "run": "in transaction"|"no transaction"|
 // "out of band", "sql", "after_release"}], "later": ["SQL", ...]}. Prints the verdict as JSON.
 #include <fstream>
 #include <iostream>
@@ -70,6 +70,8 @@ int main(int argc, char** argv) {
     OracleInput input;
     input.original = statements(read(argv[2]));
     for (const auto& t : plan["tables"]) input.tables.push_back(t.get<std::string>());
+    // Tables the traffic writes that are not seeded (a file that presumes them empty).
+    for (const auto& t : plan.value("empty", nlohmann::json::array())) input.tables.push_back(t.get<std::string>());
     for (const auto& s : plan["steps"]) {
         pgfence::analyze::PlanStep step;
         step.title = s["title"].get<std::string>();

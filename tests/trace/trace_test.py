@@ -402,11 +402,11 @@ class Suite:
         self.check(v.get("result") == "unchecked" and "altered or dropped" in v.get("reason", ""),
                    f"oracle: a file that alters the oracle's databases found in pg_database: {v}")
 
-    def hand(self, name, original, steps, tables, later=(), setup=""):
+    def hand(self, name, original, steps, tables, later=(), setup="", empty=()):
         setup = self.write(f"oracle/hand/{name}/setup.sql", self.ORACLE_SETUP + setup)
         orig = self.write(f"oracle/hand/{name}/original.sql", original)
         plan = self.write(f"oracle/hand/{name}/plan.json",
-                          json.dumps({"tables": tables, "steps": steps, "later": list(later)}))
+                          json.dumps({"tables": tables, "steps": steps, "later": list(later), "empty": list(empty)}))
         proc = subprocess.run([self.oracle_binary, setup, orig, plan], env=self.env, capture_output=True, timeout=600)
         try:
             return json.loads(proc.stdout.decode())
@@ -421,6 +421,23 @@ class Suite:
         v = self.hand("same", "ALTER TABLE members ADD COLUMN level int;\n",
                       [step("ALTER TABLE members ADD COLUMN level int;")], ["members"])
         self.check(v.get("result") == "proven", f"oracle: a plan equal to the file is not proven: {v}")
+        # A file that presumes its table empty (ADD COLUMN ... NOT NULL without a default; the
+        # table is a parent, so the traffic deletes none of the rows it writes) runs only before
+        # the first batch of writes: the file itself as a one-step plan fails after it, as the
+        # file does at every later position, so nothing holds a plan to it (unchecked, naming why).
+        orders = ("CREATE TABLE orders (id bigserial PRIMARY KEY, total int NOT NULL);\n"
+                  "CREATE TABLE order_lines (id bigserial PRIMARY KEY, order_id bigint REFERENCES orders (id));\n")
+        required = "ALTER TABLE orders ADD COLUMN status text NOT NULL;\n"
+        for name, steps in (("empty-same", [step(required)]), ("empty-split", [step("SELECT 1;"), step(required)])):
+            v = self.hand(name, required, steps, [], setup=orders, empty=["orders"])
+            self.check(v.get("result") == "unchecked" and "fails once the old release has written" in v.get("reason", ""),
+                       f"oracle: {name}: a file that runs only on its empty table: {v}")
+        # A plan whose steps all run there is still held to the file before the writes: a DEFAULT
+        # the file does not give differs.
+        v = self.hand("empty-default", required, [step("ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';")],
+                      [], setup=orders, empty=["orders"])
+        self.check(v.get("result") == "differs" and "orders.status" in v.get("reason", ""),
+                   f"oracle: a plan that gives the required column a default: {v}")
         # A plan that deletes a row the file keeps: the row is named.
         v = self.hand("drops", "ALTER TABLE members ADD COLUMN level int;\n",
                       [step("ALTER TABLE members ADD COLUMN level int;"),
