@@ -267,13 +267,29 @@ std::string read_whole(const std::string& path, bool& ok, std::uint64_t limit, s
 // check's findings are the plan's problems; what it keeps as written (no safe form) stays.
 void decline_unsafe_plan(FileReport& report, const AnalyzeOptions& options, const std::shared_ptr<const Catalog>& before) {
     if (!options.check_plans || !report.plan || report.plan->steps.empty() || !report.plan->declined.empty()) return;
+    // Checking reads the plan again as a whole: for a file of thousands of statements (generated
+    // SQL, not a migration a person splits by hand) that would double what the file costs.
+    constexpr std::size_t k_most_checked = 5000;
+    if (report.statements.size() > k_most_checked) {
+        Plan declined;
+        declined.summary = "no plan offered";
+        declined.declined = "the file has " + std::to_string(report.statements.size()) + " statements, more than the " +
+                            std::to_string(k_most_checked) + " pgfence checks a plan for: make this change by hand, with the findings' advice";
+        report.plan = std::move(declined);
+        return;
+    }
     PlanCheck check = check_plan(report, options, before);
     if (check.problems.empty()) return;
     std::string problem = check.problems.front();
-    if (std::size_t at = problem.find("): "); at != std::string::npos) problem.resize(at + 1);  // "Migration 2: rule (HIGH)"
-    report.plan->steps.clear();
-    report.plan->declined = "the plan composed for this file, analysed as it would run, still has " + problem +
-                            ": make this change by hand, with the findings' advice";
+    for (std::string_view risk : {" (LOW): ", " (MEDIUM): ", " (HIGH): ", " (CRITICAL): "}) {
+        // "Migration 2 (after the validation): rule (HIGH): message" -> up to the risk
+        if (std::size_t at = problem.find(risk); at != std::string::npos) problem.resize(at + risk.size() - 2);
+    }
+    Plan declined;
+    declined.summary = "no plan offered";
+    declined.declined = "the plan composed for this file, analysed as it would run, still has " + problem +
+                        ": make this change by hand, with the findings' advice";
+    report.plan = std::move(declined);
 }
 
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,

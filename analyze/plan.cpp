@@ -767,7 +767,7 @@ private:
     std::set<std::string> m_noted;                   // notes given, once each
     std::set<std::string> m_seen;                    // statement_key of every statement in the plan so far
     // Constraints the file drops that may be a primary key or unique constraint, by table_key:
-    // the line, and the constraint's name.
+    // the line, and the constraint's name (quoted) or what dropped it.
     std::map<std::string, std::pair<int, std::string>> m_dropped_keys;
     std::map<std::string, int> m_unique_tables;  // existing tables the file gives a unique key (table_key): the first line
     std::map<std::string, int> m_view_tables;  // tables a rename puts a view in place of (table_key): the line
@@ -796,42 +796,7 @@ private:
     std::map<std::string, std::vector<std::size_t>> m_kept_updates;  // table_key -> UPDATEs kept as written, in order
     bool catch_up(const Finding& f, const std::string& check);
     void find_readded_columns();
-    void defaults_apart();
 };
-
-// What the old release's inserts do changes twice, on different tables that existed before the
-// file: a default changed (SET or DROP DEFAULT), or a SET NOT NULL kept as written on a column it
-// does not write (which refuses its inserts from then on). The plan runs them in different
-// migrations (each takes ACCESS EXCLUSIVE on its table), and the old release's inserts in between
-// meet the new behaviour in one table and the old one in the other, which no position of the
-// original (changing both at once) gives. Declined. (A default changed after such a SET NOT NULL
-// is refused_before's decline.)
-void Composer::defaults_apart() {
-    std::string first_table;
-    int first_line = 0;
-    bool first_not_null = false;
-    for (std::size_t i = 0; i < m_stmts.size() && i < m_report.statements.size() && m_declined.empty(); ++i) {
-        if (i < m_down.size() && m_down[i]) continue;
-        const auto* alter = pg::as<AlterTableStmt>(m_stmts[i]);
-        if (alter == nullptr || alter->relation == nullptr) continue;
-        bool changes_default = false;
-        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) changes_default = changes_default || cmd->subtype == AT_ColumnDefault;
-        bool not_null = m_survey.keep_not_null.count(i) > 0;
-        std::string table = strong_table(m_report.statements[i]);
-        if ((!changes_default && !not_null) || table.empty()) continue;
-        if (first_table.empty()) {
-            first_table = table;
-            first_line = m_report.statements[i].span.start.line;
-            first_not_null = not_null && !changes_default;
-        } else if (table_key(table) != table_key(first_table) && !(first_not_null && changes_default && !not_null)) {
-            m_declined = "lines " + std::to_string(first_line) + " and " + std::to_string(m_report.statements[i].span.start.line) +
-                         " change what the old release's inserts into " + first_table + " and " + table + " get (a default, or a "
-                         "NOT NULL on a column it does not write), which the plan would change in separate migrations: its inserts "
-                         "in between would meet the new form in one table and the old one in the other; by hand: keep them in one "
-                         "migration with a short lock_timeout";
-        }
-    }
-}
 
 // The line of a SET NOT NULL kept as written (it refuses the old release's inserts from then on)
 // on another table before statement i, when `alter` changes a default of a table; 0 otherwise.
@@ -1022,7 +987,7 @@ void Composer::keys_dropped_and_made(std::size_t i) {
     if (!made.empty() && !s.no_transaction_block && m_declined.empty()) {
         auto dropped = m_dropped_keys.find(table_key(made));
         if (dropped != m_dropped_keys.end()) {
-            m_declined = "line " + std::to_string(dropped->second.first) + " drops " + quote_ident(dropped->second.second) +
+            m_declined = "line " + std::to_string(dropped->second.first) + " drops " + dropped->second.second +
                          " of " + made + " (a primary key or unique constraint, as far as the plan can tell) and line " +
                          std::to_string(s.span.start.line) + " makes a unique key on " + made +
                          " again: the plan would build it in a later migration, and the old release could insert duplicates "
@@ -1050,11 +1015,25 @@ void Composer::keys_dropped_and_made(std::size_t i) {
                          "build each index CONCURRENTLY and attach it (ADD CONSTRAINT ... USING INDEX)";
         }
     }
+    // DROP INDEX (a unique one, as far as the plan can tell), and a DO block that drops a
+    // constraint or an index (supabase/auth drops users_email_key in one, then builds a partial
+    // unique index): every table it locks may lose a unique key there.
+    const auto* drop = pg::as<DropStmt>(node);
+    bool drops_in_block = pg::as<DoStmt>(node) != nullptr &&
+                          (contains_ci(s.sql, "DROP CONSTRAINT") || contains_ci(s.sql, "DROP INDEX"));
+    if ((drop != nullptr && drop->removeType == OBJECT_INDEX) || drops_in_block) {
+        for (const LockFact& lock : s.locks) {
+            if (lock.kind != "table" && lock.kind != "partitioned table") continue;
+            m_dropped_keys.try_emplace(table_key(lock.relation), s.span.start.line,
+                                       drop != nullptr ? "an index" : "a constraint or index in the DO block");
+        }
+        return;
+    }
     const auto* alter = pg::as<AlterTableStmt>(node);
     if (alter == nullptr || alter->relation == nullptr || drops_foreign_key(s, alter)) return;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
         if (cmd->subtype != AT_DropConstraint) continue;
-        m_dropped_keys[table_key(pg::display_name(alter->relation))] = {s.span.start.line, std::string(pg::text(cmd->name))};
+        m_dropped_keys[table_key(pg::display_name(alter->relation))] = {s.span.start.line, quote_ident(pg::text(cmd->name))};
     }
 }
 
@@ -1663,7 +1642,6 @@ Plan Composer::compose() {
     for (const auto& c : rules::rename_chains(m_stmts)) m_chain_taken[c.taken] = c.vacated;
     find_readded_columns();
     find_write_changes();
-    defaults_apart();
     for (std::size_t i = 0; i < m_report.statements.size(); ++i) {
         if (i < m_down.size() && m_down[i]) continue;
         m_current = i;
@@ -1871,6 +1849,18 @@ void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts,
         return f.recipe.has_value() || f.risk >= Risk::High;
     });
     if (!any || report.statements.empty()) return;
+    // What does not parse cannot be planned around: nothing says what it locks or changes.
+    for (std::size_t i = 0; i < report.statements.size(); ++i) {
+        const StatementFacts& s = report.statements[i];
+        if (s.status != StatementStatus::Unparsable || (i < down.size() && down[i])) continue;
+        Plan declined;
+        declined.summary = "no plan offered";
+        declined.declined = "line " + std::to_string(s.span.start.line) +
+                            " does not parse, so pgfence cannot tell what a plan around it would change: fix it, or make "
+                            "this change by hand, with the findings' advice";
+        report.plan = std::move(declined);
+        return;
+    }
     report.plan = Composer(report, stmts, down, catalog, known).compose();
 }
 
@@ -1880,6 +1870,16 @@ PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,
     if (!original.plan) return out;
     const Plan& plan = *original.plan;
     Catalog catalog = before ? *before : Catalog();
+    // Tables the file changes that no history defines: known to the check as empty entries, so
+    // that what the plan's own steps record of them (a CHECK validated in one migration, which
+    // the next one's SET NOT NULL takes as proof) carries from step to step.
+    for (const auto& s : original.statements) {
+        for (const auto& lock : s.locks) {
+            if (lock.kind != "table" || lock.is_new || lock.relation.find('"') != std::string::npos) continue;
+            std::string relname = lock.relation.substr(lock.relation.rfind('.') == std::string::npos ? 0 : lock.relation.rfind('.') + 1);
+            if (!relname.empty() && catalog.find(relname) == nullptr) (void)catalog.add(relname, lock.relation, "table");
+        }
+    }
     AnalyzeOptions step_options = options;
     step_options.history = nullptr;
     step_options.chain = nullptr;

@@ -225,7 +225,7 @@ json report_to_sarif(const Report& report, const SarifOptions& options) {
             json r = result(f, path, fingerprints[i], rule_index, options);
             // The file's migration plan, once per file, as the fix of its first finding the plan
             // resolves: a file change per migration (the first replaces this file).
-            if (file.plan && !plan_given && std::binary_search(file.plan->replaced.begin(), file.plan->replaced.end(), f.rule)) {
+            if (file.plan && !file.plan->steps.empty() && !plan_given && std::binary_search(file.plan->replaced.begin(), file.plan->replaced.end(), f.rule)) {
                 plan_given = true;
                 r["fixes"] = json::array({plan_fix(file, *file.plan, options)});
             }

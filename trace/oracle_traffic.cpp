@@ -99,6 +99,27 @@ std::vector<std::string> primary_key(Connection& c, const std::string& table) {
     return out;
 }
 
+// The unique indexes of `table` other than its primary key, valid, over plain columns: each
+// as its columns (quoted, in index order).
+std::vector<std::vector<std::string>> unique_keys(Connection& c, const std::string& table) {
+    std::vector<std::vector<std::string>> out;
+    auto r = c.query("SELECT i.indexrelid, quote_ident(a.attname) FROM pg_index i, unnest(i.indkey::int2[]) WITH ORDINALITY o(n, ord) "
+                     "JOIN pg_attribute a ON a.attnum = o.n WHERE i.indrelid = $1::regclass AND a.attrelid = i.indrelid "
+                     "AND o.ord <= i.indnkeyatts AND i.indisunique AND NOT i.indisprimary AND i.indisvalid AND i.indexprs IS NULL "
+                     "ORDER BY i.indexrelid::regclass::text, o.ord",
+                     {table});
+    if (!r) return out;
+    std::string current;
+    for (int i = 0; i < r->rows(); ++i) {
+        if (r->value(i, 0) != current) {
+            current = r->value(i, 0);
+            out.emplace_back();
+        }
+        out.back().push_back(r->value(i, 1));
+    }
+    return out;
+}
+
 // One existing row, chosen by {g}. An application names a row by its key: when the table has
 // one among the columns the old release knows, the rows are ordered by it alone (a value a
 // trigger or the clock sets, such as updated_at, would otherwise reorder them differently in
@@ -237,6 +258,32 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
             if (!c.volatile_default) names.push_back(c.name);
         }
         out.old_release.push_back(insert_of(table, insertable(*columns, {})));
+        // A write the unique keys refuse: a new row repeating an existing row's values in a
+        // unique index's columns (not the primary key's). The original refuses it at every
+        // position its key exists; a plan that drops the key before its replacement is built
+        // lets it in (a window of no uniqueness the original never had), and differs.
+        for (const auto& key : unique_keys(before, table)) {
+            std::vector<ColumnExpression> insert = insertable(*columns, {});
+            bool named = std::all_of(key.begin(), key.end(), [&](const std::string& k) {
+                return std::any_of(insert.begin(), insert.end(), [&](const ColumnExpression& c) { return c.name == k; });
+            });
+            if (!named) continue;
+            std::string names, values, picked, order, present;
+            for (const auto& c : insert) {
+                names += (names.empty() ? "" : ", ") + c.name;
+                auto at = std::find(key.begin(), key.end(), c.name);
+                values += (values.empty() ? "" : ", ") +
+                          (at == key.end() ? c.expression : "e.pgfence_k" + std::to_string(at - key.begin()));
+            }
+            for (std::size_t k = 0; k < key.size(); ++k) {
+                picked += (picked.empty() ? "" : ", ") + key[k] + " AS pgfence_k" + std::to_string(k);
+                order += (order.empty() ? "" : ", ") + key[k] + "::text";
+                present += (present.empty() ? "" : " AND ") + key[k] + " IS NOT NULL";
+            }
+            out.old_release.push_back("INSERT INTO " + table + " (" + names + ") SELECT " + values +
+                                      " FROM (SELECT ({g})::int AS g) s, (SELECT " + picked + " FROM " + table + " WHERE " +
+                                      present + " ORDER BY " + order + " LIMIT 1) e");
+        }
         // A column outside every key: not one a unique index covers either (Prisma's unique
         // keys are indexes, not constraints), whose change a foreign key's ON UPDATE CASCADE
         // would carry into other tables.

@@ -191,6 +191,17 @@ void add_not_null_constraint(const Constraint* con, const std::string& label, bo
     if (c) c->not_null = true;
 }
 
+// A CHECK (col IS NOT NULL) of `rel` that was added NOT VALID and validated since: it proves the
+// column has no NULL even when the catalog does not know the column itself.
+bool validated_not_null_check(const RelationInfo* rel, const std::string& col) {
+    if (rel == nullptr) return false;
+    for (const auto& [name, column] : rel->not_null_checks) {
+        auto check = rel->checks.find(name);
+        if (column == col && check != rel->checks.end() && check->second) return true;
+    }
+    return false;
+}
+
 void add_constraint(const Constraint* con, const SubcommandLock& lock, const Target& t, Accumulated& acc,
                     StatementFacts& facts, Context& ctx) {
     std::string name(pg::text(con->conname));
@@ -381,7 +392,7 @@ void set_not_null(const std::string& col, const SubcommandLock& lock, const Targ
         facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL" + from_source(source)));
     } else if (outside && outside->not_null) {
         facts.notes.push_back(set_not_null_without_scan(name, "the column is already NOT NULL (from " + outside->source + ")"));
-    } else if (c && c->has_not_null_check && ctx.pg_version >= 12) {
+    } else if (ctx.pg_version >= 12 && ((c && c->has_not_null_check) || validated_not_null_check(target, col))) {
         facts.notes.push_back(set_not_null_without_scan(name, "a validated CHECK (" + name + " IS NOT NULL) proves it"));
     } else {
         add_scan(facts, t.display,

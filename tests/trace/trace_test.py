@@ -461,6 +461,26 @@ class Suite:
                        step("UPDATE links SET enable_join = FALSE;", run="out of band", title="Out of band")],
                       ["links"])
         self.check(v.get("result") == "proven" and v.get("position") == 2, f"oracle: a backfill before the deploy: {v}")
+        # A unique key replaced by a partial one (supabase/auth's users_email_key): the plan that
+        # drops the key a migration before it builds the new index CONCURRENTLY lets the old
+        # release's duplicate in between (and the build then fails): differs. Built first, then
+        # the old key dropped: proven.
+        unique_setup = "ALTER TABLE accounts ADD COLUMN email text, ADD COLUMN sso bool NOT NULL DEFAULT false;\n" \
+                       "UPDATE accounts SET email = code || '@x';\n" \
+                       "ALTER TABLE accounts ADD CONSTRAINT accounts_email_key UNIQUE (email);\n"
+        original = ("ALTER TABLE accounts DROP CONSTRAINT accounts_email_key;\n"
+                    "CREATE UNIQUE INDEX accounts_email_partial ON accounts (email) WHERE NOT sso;\n")
+        v = self.hand("unique-window", original,
+                      [step("ALTER TABLE accounts DROP CONSTRAINT accounts_email_key;", title="Migration 1"),
+                       step("CREATE UNIQUE INDEX CONCURRENTLY accounts_email_partial ON accounts (email) WHERE NOT sso;",
+                            run="no transaction", title="Migration 2")], ["accounts"], setup=unique_setup)
+        self.check(v.get("result") == "differs", f"oracle: a plan that drops a unique key before its replacement is built: {v}")
+        v = self.hand("unique-built-first", original,
+                      [step("CREATE UNIQUE INDEX CONCURRENTLY accounts_email_partial ON accounts (email) WHERE NOT sso;",
+                            run="no transaction", title="Migration 1"),
+                       step("ALTER TABLE accounts DROP CONSTRAINT accounts_email_key;", title="Migration 2")],
+                      ["accounts"], setup=unique_setup)
+        self.check(v.get("result") == "proven", f"oracle: the replacement unique index built before the key is dropped: {v}")
         # A constraint left NOT VALID where the file validates it.
         v = self.hand("notvalid", "ALTER TABLE items ADD CONSTRAINT pos_positive CHECK (pos >= 0);\n",
                       [step("ALTER TABLE items ADD CONSTRAINT pos_positive CHECK (pos >= 0) NOT VALID;")], ["items"])
