@@ -492,20 +492,6 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     if (copied) {
         prove(report, later, base, out);
         (void)m_admin->execute("DROP DATABASE IF EXISTS " + base + " WITH (FORCE)");
-        // A step under which this rehearsal's writer got an error an application's own write
-        // does not get (not a duplicate, a deadlock, a cancellation: a relation or column gone)
-        // is a plan that breaks the application, whatever the oracle's runs met: their traffic
-        // runs between steps, this writer during them (a rename and the view put in its place
-        // run apart, outside a transaction, and a write between them finds no table). Never
-        // proven. (A step that fails only on the rows this writer copies, duplicates of keys the
-        // file adds, is the rehearsal's doing; the oracle's own traffic judges uniqueness.)
-        auto failed = std::find_if(out.steps.begin(), out.steps.end(), [](const PlanStepTrace& t) { return !t.writer_error.empty(); });
-        if (failed != out.steps.end() && out.verdict == "proven") {
-            out.verdict = "differs";
-            out.reason = "step \"" + failed->title + "\" " + failed->outcome + " when rehearsed with the writer and reader" +
-                         (failed->writer_error.empty() ? std::string() : "; the application got: " + failed->writer_error);
-            out.details.insert(out.details.begin(), out.reason);
-        }
     } else {
         out.verdict = "unchecked";
         out.reason = "cannot copy the seeded database";
