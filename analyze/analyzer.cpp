@@ -271,25 +271,22 @@ void decline_unsafe_plan(FileReport& report, const AnalyzeOptions& options, cons
     // SQL, not a migration a person splits by hand) that would double what the file costs.
     constexpr std::size_t k_most_checked = 5000;
     if (report.statements.size() > k_most_checked) {
-        Plan declined;
-        declined.summary = "no plan offered";
-        declined.declined = "the file has " + std::to_string(report.statements.size()) + " statements, more than the " +
-                            std::to_string(k_most_checked) + " pgfence checks a plan for: make this change by hand, with the findings' advice";
-        report.plan = std::move(declined);
+        report.plan = no_plan("the file has " + std::to_string(report.statements.size()) + " statements, more than the " +
+                              std::to_string(k_most_checked) + " pgfence checks a plan for: make this change by hand, with the findings' advice");
         return;
     }
     PlanCheck check = check_plan(report, options, before);
-    if (check.problems.empty()) return;
+    if (check.problems.empty()) {
+        report.plan->kept = std::move(check.kept);
+        return;
+    }
     std::string problem = check.problems.front();
     for (std::string_view risk : {" (LOW): ", " (MEDIUM): ", " (HIGH): ", " (CRITICAL): "}) {
         // "Migration 2 (after the validation): rule (HIGH): message" -> up to the risk
         if (std::size_t at = problem.find(risk); at != std::string::npos) problem.resize(at + risk.size() - 2);
     }
-    Plan declined;
-    declined.summary = "no plan offered";
-    declined.declined = "the plan composed for this file, analysed as it would run, still has " + problem +
-                        ": make this change by hand, with the findings' advice";
-    report.plan = std::move(declined);
+    report.plan = no_plan("the plan composed for this file, analysed as it would run, still has " + problem +
+                          ": make this change by hand, with the findings' advice");
 }
 
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,

@@ -124,6 +124,10 @@ struct Plan {
     std::vector<PlanStep> steps;
     std::vector<std::string> replaced;  // rule ids whose findings the plan resolves, sorted
     std::vector<std::string> notes;     // what the user must still do or check (renumbering, ...)
+    // HIGH findings the plan's own migrations keep, of statements with no safe form that the file
+    // has too ("Migration 2: rule (HIGH): message"): analyze.cpp's check of the plan (plan.hpp:
+    // check_plan) finds them.
+    std::vector<std::string> kept;
     // Non-empty: no plan is offered (steps empty), and this says why and what to do by hand.
     // A plan is offered only in a shape that can be proven (docs/plans.md).
     std::string declined;

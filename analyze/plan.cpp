@@ -1660,12 +1660,7 @@ Plan Composer::compose() {
         m_declined = "line " + std::to_string(m_search_path_line) + " sets search_path, which a batched walk out of band would not run "
                      "with, so it could update another table of the same name";
     }
-    Plan plan;
-    if (!m_declined.empty()) {
-        plan.summary = "no plan offered";
-        plan.declined = m_declined;
-        return plan;
-    }
+    if (!m_declined.empty()) return no_plan(m_declined);
     std::vector<PlanStep> steps;
     out_of_band(m_before, "Before the migrations: application release", steps);
     group(m_now, "Migration", steps);
@@ -1675,12 +1670,7 @@ Plan Composer::compose() {
     group(m_finish, "Migration (after the validation)", steps);
     std::size_t first_later = steps.size();
     group(m_later, "Migration (a later release, once no deployed code uses the old form)", steps);
-    if (!m_join_failed.empty()) {
-        Plan declined;
-        declined.summary = "no plan offered";
-        declined.declined = m_join_failed;
-        return declined;
-    }
+    if (!m_join_failed.empty()) return no_plan(m_join_failed);
     for (std::size_t k = first_later; k < steps.size(); ++k) steps[k].after_release = true;
 
     int migration = 0;
@@ -1777,13 +1767,10 @@ Plan Composer::compose() {
     // release before the migrations is code, not SQL, and is exempt.
     for (const PlanStep& step : steps) {
         if (step.run != PlanRun::out_of_band || starts_with_ci(step.title, "Before") || executable(step.sql)) continue;
-        Plan declined;
-        declined.summary = "no plan offered";
-        declined.declined = "an out-of-band step of the plan would be a template to fill in by hand (no form of it that "
-                            "pgfence can run and prove: a backfill it cannot batch safely, per-partition work), so no plan is offered; "
-                            "by hand: run the original statements in one migration with lock_timeout at a quiet time, or write the "
-                            "steps and rehearse them with pgfence trace --plan";
-        return declined;
+        return no_plan("an out-of-band step of the plan would be a template to fill in by hand (no form of it that "
+                       "pgfence can run and prove: a backfill it cannot batch safely, per-partition work), so no plan is offered; "
+                       "by hand: run the original statements in one migration with lock_timeout at a quiet time, or write the "
+                       "steps and rehearse them with pgfence trace --plan");
     }
     // The last line of defence: a plan whose statements create an object twice or drop one twice
     // fails where the second runs, and is not offered.
@@ -1791,11 +1778,8 @@ Plan Composer::compose() {
     for (const PlanStep& step : steps) {
         std::vector<std::string> twice = objects.read(step.sql, nullptr);
         if (twice.empty()) continue;
-        Plan declined;
-        declined.summary = "no plan offered";
-        declined.declined = "the plan pgfence composed " + twice.front() + " (" + step.title +
-                            "), which fails there; by hand: write the migrations so that each object is created and dropped once";
-        return declined;
+        return no_plan("the plan pgfence composed " + twice.front() + " (" + step.title +
+                       "), which fails there; by hand: write the migrations so that each object is created and dropped once");
     }
     // The same end state: each table and view the original leaves in place (or gone), the plan
     // does too (a DROP TABLE moved to a later release must not drop the table the file renamed
@@ -1811,22 +1795,17 @@ Plan Composer::compose() {
         auto at = original.tables().find(key);
         bool leaves = at != original.tables().end() ? at->second.after : net.before;
         if (leaves == net.after) continue;
-        Plan declined;
-        declined.summary = "no plan offered";
-        declined.declined = "the plan pgfence composed leaves " + quote_ident(key.substr(2)) + (net.after ? " in place" : " dropped") +
-                            " where the original leaves it " + (leaves ? "in place" : "dropped") +
-                            " (a step moved past another that uses its name); by hand: keep the drop and the statement that "
-                            "reuses the name in the order the file has them";
-        return declined;
+        return no_plan("the plan pgfence composed leaves " + quote_ident(key.substr(2)) + (net.after ? " in place" : " dropped") +
+                       " where the original leaves it " + (leaves ? "in place" : "dropped") +
+                       " (a step moved past another that uses its name); by hand: keep the drop and the statement that "
+                       "reuses the name in the order the file has them");
     }
     for (const auto& [key, net] : original.tables()) {
         if (objects.tables().count(key) > 0 || net.after == net.before) continue;
-        Plan declined;
-        declined.summary = "no plan offered";
-        declined.declined = "the plan pgfence composed does not " + std::string(net.after ? "create " : "drop ") + quote_ident(key.substr(2)) +
-                            " as the original does; by hand: write the migrations so that each object is created and dropped as the file does";
-        return declined;
+        return no_plan("the plan pgfence composed does not " + std::string(net.after ? "create " : "drop ") + quote_ident(key.substr(2)) +
+                       " as the original does; by hand: write the migrations so that each object is created and dropped as the file does");
     }
+    Plan plan;
     plan.steps = std::move(steps);
     plan.replaced.assign(m_replaced.begin(), m_replaced.end());
     plan.notes = std::move(m_notes);
@@ -1841,6 +1820,13 @@ Plan Composer::compose() {
 
 }  // namespace
 
+Plan no_plan(std::string why) {
+    Plan plan;
+    plan.summary = "no plan offered";
+    plan.declined = std::move(why);
+    return plan;
+}
+
 void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
                   const Catalog* catalog, const std::vector<std::string>* known) {
     // A safe rewrite to paste, or a HIGH finding (a transaction to split is the plan's grouping;
@@ -1853,12 +1839,9 @@ void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts,
     for (std::size_t i = 0; i < report.statements.size(); ++i) {
         const StatementFacts& s = report.statements[i];
         if (s.status != StatementStatus::Unparsable || (i < down.size() && down[i])) continue;
-        Plan declined;
-        declined.summary = "no plan offered";
-        declined.declined = "line " + std::to_string(s.span.start.line) +
-                            " does not parse, so pgfence cannot tell what a plan around it would change: fix it, or make "
-                            "this change by hand, with the findings' advice";
-        report.plan = std::move(declined);
+        report.plan = no_plan("line " + std::to_string(s.span.start.line) +
+                              " does not parse, so pgfence cannot tell what a plan around it would change: fix it, or make "
+                              "this change by hand, with the findings' advice");
         return;
     }
     report.plan = Composer(report, stmts, down, catalog, known).compose();

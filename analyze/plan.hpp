@@ -38,6 +38,9 @@ class Catalog;
 void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
                   const Catalog* catalog = nullptr, const std::vector<std::string>* known = nullptr);
 
+// A plan that is not offered: no steps, and `why` (what to do by hand) as Plan::declined.
+[[nodiscard]] Plan no_plan(std::string why);
+
 struct AnalyzeOptions;
 
 // The plan analysed as it would run: each migration after the ones before it, from `before`

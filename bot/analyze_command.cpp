@@ -13,7 +13,6 @@
 #include <unordered_set>
 
 #include "analyze/civil_date.hpp"
-#include "analyze/history.hpp"
 #include "analyze/migration_order.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/plan.hpp"
@@ -437,40 +436,21 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
 namespace {
 
 // --format plan: each file's migration plan written under `folder` (the files the tool expects,
-// at the paths the plan names), each plan analysed again from the schema its file started from.
-// Says what it wrote on `out`; false when a file cannot be written, or a plan is not written
-// because a statement of it does not parse (pgfence's bug).
-bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, const std::string& folder,
-                 const PlanHint& hint, std::ostream& out, std::ostream& err) {
-    // One replay per migration set (its folder; a Prisma or diesel migration's parent folder):
-    // a plan is checked from the schema its file started from.
-    std::map<std::string, analyze::Replay> replays;
+// at the paths the plan names). The analysis checked each plan from the schema its file started
+// from (analyzer.cpp: a plan that keeps a finding it claims to resolve is declined there); what
+// it keeps as written is listed. Says what it wrote on `out`; false when a file cannot be written.
+bool write_plans(const Report& report, const std::string& folder, const PlanHint& hint, std::ostream& out, std::ostream& err) {
     bool ok = true;
-    int plans = 0, clean = 0, resolved = 0, declined = 0;
+    int plans = 0, clean = 0, declined = 0;
     std::vector<std::pair<std::string, std::string>> rehearse;  // file, the command that rehearses its plan
     for (const auto& file : report.files) {
-        std::string set(analyze::path_folder(file.path));
-        if (file.tool == MigrationTool::Prisma || file.tool == MigrationTool::Diesel) set = analyze::path_folder(set);
-        analyze::Replay& replay = replays.try_emplace(set, options, options.history).first->second;
         if (file.plan && !file.plan->declined.empty()) {
             ++declined;
             out << annotate::printable(file.path) << ": no plan offered, no file written: "
                 << annotate::printable(file.plan->declined) << "\n";
         } else if (file.plan) {
-            analyze::PlanCheck check = analyze::check_plan(file, options, replay.snapshot());
-            if (!check.unparsable.empty()) {
-                // A plan with a statement that does not parse is pgfence's bug, never written.
-                ++declined;
-                std::string why = "pgfence could not compose a valid plan: " + check.unparsable;
-                out << annotate::printable(file.path) << ": no plan offered, no file written: " << annotate::printable(why) << "\n";
-                err << "error: " << annotate::printable(file.path) << ": pgfence bug: " << annotate::printable(why) << "\n";
-                ok = false;
-                if (!file.error && !file.skipped) replay.replay_file(file.path);
-                continue;
-            }
             ++plans;
-            clean += check.clean() ? 1 : 0;
-            resolved += check.resolved() ? 1 : 0;
+            clean += file.plan->kept.empty() ? 1 : 0;
             out << annotate::printable(file.path) << ": " << annotate::printable(file.plan->summary) << "\n";
             if (!file.plan->steps.empty()) {
                 rehearse.emplace_back(file.path, hint.command(file.path));
@@ -495,15 +475,10 @@ bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, c
                 for (const auto& [path, text] : step.extra_files) write(path, text);
             }
             for (const auto& note : file.plan->notes) out << "  note: " << annotate::printable(note) << "\n";
-            for (const auto& p : check.problems) {
-                err << "warning: " << annotate::printable(file.path) << ": pgfence bug: its plan is not safe: "
-                    << annotate::printable(p) << "\n";
-            }
-            for (const auto& p : check.kept) {
+            for (const auto& p : file.plan->kept) {
                 out << "  kept as written (no safe form): " << annotate::printable(p) << "\n";
             }
         }
-        if (!file.error && !file.skipped) replay.replay_file(file.path);
     }
     if (!rehearse.empty()) {
         analyze::WriteOptions readme_options;
@@ -515,8 +490,9 @@ bool write_plans(const Report& report, const analyze::AnalyzeOptions& options, c
         }
     }
     out << plans << (plans == 1 ? " plan" : " plans") << " written to " << annotate::printable(folder) << ": " << clean
-        << " analysed clean, " << resolved - clean << " with only findings of statements that have no safe form, "
-        << plans - resolved << " with a finding the plan should have resolved";
+        << " analysed clean, " << plans - clean << " with only findings of statements that have no safe form, "
+        // none: a plan with such a finding was declined by the analysis
+        << 0 << " with a finding the plan should have resolved";
     if (declined > 0) out << "; " << declined << " declined (no files written)";
     out << "\n";
     return ok;
@@ -600,7 +576,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         history->count_into(report);
         apply_stats(report, settings);
         diagnosis = diagnose(report, settings, a.block_unknown, err);
-        if (!write_plans(report, settings.options, a.output.empty() ? "pgfence-plan" : a.output, hint, out, err)) diagnosis.failed = true;
+        if (!write_plans(report, a.output.empty() ? "pgfence-plan" : a.output, hint, out, err)) diagnosis.failed = true;
     } else if (a.format == "json") {
         annotate::JsonReportStream stream(settings.options.pg_version);
         diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), nullptr, *sink, err);

@@ -81,32 +81,14 @@ std::string insert_of(const std::string& table, const std::vector<ColumnExpressi
     return "INSERT INTO " + table + " (" + names + ") SELECT " + values + " FROM (SELECT ({g})::int AS g) s";
 }
 
-// The columns that name a row of `table` (quoted, in key order): its primary key, else the
-// smallest unique index over NOT NULL columns only (no expression, no predicate), or none.
-std::vector<std::string> primary_key(Connection& c, const std::string& table) {
-    std::vector<std::string> out;
-    auto r = c.query("SELECT i.indexrelid, quote_ident(a.attname) FROM pg_index i, unnest(i.indkey::int2[]) WITH ORDINALITY o(n, ord) "
-                     "JOIN pg_attribute a ON a.attnum = o.n WHERE i.indrelid = $1::regclass AND a.attrelid = i.indrelid "
-                     "AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL "
-                     "AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey::int2[]) k(n) JOIN pg_attribute x ON x.attrelid = i.indrelid "
-                     "AND x.attnum = k.n WHERE NOT x.attnotnull) "
-                     "ORDER BY i.indisprimary DESC, i.indnatts, i.indexrelid::regclass::text, o.ord",
-                     {table});
-    if (r && r->rows() > 0) {
-        const std::string first = r->value(0, 0);
-        for (int i = 0; i < r->rows() && r->value(i, 0) == first; ++i) out.push_back(r->value(i, 1));
-    }
-    return out;
-}
-
-// The unique indexes of `table` other than its primary key, valid, over plain columns: each
-// as its columns (quoted, in index order).
-std::vector<std::vector<std::string>> unique_keys(Connection& c, const std::string& table) {
+// The columns (quoted, in index order) of each unique index of `table` that `where` admits, in
+// `order` (SQL over pg_index i; constant text, never a name from the repository).
+std::vector<std::vector<std::string>> unique_indexes(Connection& c, const std::string& table, const std::string& where,
+                                                     const std::string& order) {
     std::vector<std::vector<std::string>> out;
     auto r = c.query("SELECT i.indexrelid, quote_ident(a.attname) FROM pg_index i, unnest(i.indkey::int2[]) WITH ORDINALITY o(n, ord) "
                      "JOIN pg_attribute a ON a.attnum = o.n WHERE i.indrelid = $1::regclass AND a.attrelid = i.indrelid "
-                     "AND o.ord <= i.indnkeyatts AND i.indisunique AND NOT i.indisprimary AND i.indisvalid AND i.indexprs IS NULL "
-                     "ORDER BY i.indexrelid::regclass::text, o.ord",
+                     "AND i.indisunique AND i.indisvalid AND i.indexprs IS NULL AND " + where + " ORDER BY " + order + ", o.ord",
                      {table});
     if (!r) return out;
     std::string current;
@@ -118,6 +100,22 @@ std::vector<std::vector<std::string>> unique_keys(Connection& c, const std::stri
         out.back().push_back(r->value(i, 1));
     }
     return out;
+}
+
+// The columns that name a row of `table` (quoted, in key order): its primary key, else the
+// smallest unique index over NOT NULL columns only (no expression, no predicate), or none.
+std::vector<std::string> primary_key(Connection& c, const std::string& table) {
+    auto keys = unique_indexes(c, table,
+                               "i.indpred IS NULL AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey::int2[]) k(n) JOIN pg_attribute x "
+                               "ON x.attrelid = i.indrelid AND x.attnum = k.n WHERE NOT x.attnotnull)",
+                               "i.indisprimary DESC, i.indnatts, i.indexrelid::regclass::text");
+    return keys.empty() ? std::vector<std::string>{} : std::move(keys.front());
+}
+
+// The unique indexes of `table` other than its primary key, valid, over plain columns: each
+// as its key columns (quoted, in index order).
+std::vector<std::vector<std::string>> unique_keys(Connection& c, const std::string& table) {
+    return unique_indexes(c, table, "o.ord <= i.indnkeyatts AND NOT i.indisprimary", "i.indexrelid::regclass::text");
 }
 
 // One existing row, chosen by {g}. An application names a row by its key: when the table has
@@ -257,32 +255,30 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
         for (const auto& c : *columns) {
             if (!c.volatile_default) names.push_back(c.name);
         }
-        out.old_release.push_back(insert_of(table, insertable(*columns, {})));
+        const std::vector<ColumnExpression> insert = insertable(*columns, {});
+        out.old_release.push_back(insert_of(table, insert));
         // A write the unique keys refuse: a new row repeating an existing row's values in a
         // unique index's columns (not the primary key's). The original refuses it at every
         // position its key exists; a plan that drops the key before its replacement is built
         // lets it in (a window of no uniqueness the original never had), and differs.
         for (const auto& key : unique_keys(before, table)) {
-            std::vector<ColumnExpression> insert = insertable(*columns, {});
             bool named = std::all_of(key.begin(), key.end(), [&](const std::string& k) {
                 return std::any_of(insert.begin(), insert.end(), [&](const ColumnExpression& c) { return c.name == k; });
             });
-            if (!named) continue;
-            std::string names, values, picked, order, present;
-            for (const auto& c : insert) {
-                names += (names.empty() ? "" : ", ") + c.name;
+            if (!named) continue;  // a key column the old release does not write
+            std::vector<ColumnExpression> repeated = insert;
+            for (auto& c : repeated) {
                 auto at = std::find(key.begin(), key.end(), c.name);
-                values += (values.empty() ? "" : ", ") +
-                          (at == key.end() ? c.expression : "e.pgfence_k" + std::to_string(at - key.begin()));
+                if (at != key.end()) c.expression = "e.pgfence_k" + std::to_string(at - key.begin());
             }
+            std::string picked, order, present;
             for (std::size_t k = 0; k < key.size(); ++k) {
                 picked += (picked.empty() ? "" : ", ") + key[k] + " AS pgfence_k" + std::to_string(k);
                 order += (order.empty() ? "" : ", ") + key[k] + "::text";
                 present += (present.empty() ? "" : " AND ") + key[k] + " IS NOT NULL";
             }
-            out.old_release.push_back("INSERT INTO " + table + " (" + names + ") SELECT " + values +
-                                      " FROM (SELECT ({g})::int AS g) s, (SELECT " + picked + " FROM " + table + " WHERE " +
-                                      present + " ORDER BY " + order + " LIMIT 1) e");
+            out.old_release.push_back(insert_of(table, repeated) + ", (SELECT " + picked + " FROM " + table + " WHERE " + present +
+                                      " ORDER BY " + order + " LIMIT 1) e");
         }
         // A column outside every key: not one a unique index covers either (Prisma's unique
         // keys are indexes, not constraints), whose change a foreign key's ON UPDATE CASCADE

@@ -90,11 +90,13 @@ std::string run_each(Connection& c, const std::vector<OracleStatement>& statemen
     return "";
 }
 
+}  // namespace
+
 // A migration file as its tool runs it: inside one transaction when the tool wraps it, and its
 // own BEGIN, COMMIT and SAVEPOINTs as they are (PostgreSQL decides what a COMMIT inside the
 // tool's transaction does, as it does for the tool). LOCK TABLE needs the transaction; a
 // deferred constraint fails at the COMMIT.
-std::string run_as_tool(Connection& c, const std::vector<OracleStatement>& statements, bool in_transaction) {
+std::string run_file(Connection& c, const std::vector<OracleStatement>& statements, bool in_transaction) {
     if (in_transaction) {
         if (auto r = c.query("BEGIN"); !r) return "BEGIN: " + server_message(r.error().message);
     }
@@ -109,6 +111,8 @@ std::string run_as_tool(Connection& c, const std::vector<OracleStatement>& state
     }
     return "";
 }
+
+namespace {
 
 void run_step(Connection& c, const analyze::PlanStep& step, std::vector<std::string>& problems) {
     const std::string name = "step \"" + one_line(step.title, 80) + "\"";
@@ -184,7 +188,7 @@ LaterRun run_later(Connection& c, const std::vector<std::vector<OracleStatement>
     LaterRun out;
     for (; out.applied < later.size(); ++out.applied) {
         bool wrapped = out.applied < in_transaction.size() && in_transaction[out.applied];
-        if (std::string e = run_as_tool(c, later[out.applied], wrapped); !e.empty()) {
+        if (std::string e = run_file(c, later[out.applied], wrapped); !e.empty()) {
             out.error = "later migration " + std::to_string(out.applied + 1) + ": " + e;
             break;
         }
@@ -221,10 +225,6 @@ std::vector<std::string> issues(const Run& plan, const Run& original, const Orac
 }
 
 }  // namespace
-
-std::string run_file(Connection& c, const std::vector<OracleStatement>& statements, bool in_transaction) {
-    return run_as_tool(c, statements, in_transaction);
-}
 
 std::string database_identity(Connection& admin, const std::string& db) {
     auto r = admin.query(
@@ -290,7 +290,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
         // The file on a session of its own: its SETs (search_path) stay out of the catalog reads.
         auto file = open(server, input.prefix + "_s");
         if (!file) return unchecked("cannot connect to the seeded database's copy");
-        if (std::string e = run_as_tool(*file, input.original, input.original_in_transaction); !e.empty()) return unchecked("the original file fails: " + e);
+        if (std::string e = run_file(*file, input.original, input.original_in_transaction); !e.empty()) return unchecked("the original file fails: " + e);
         script = derive_traffic(*before, *scratch, input.tables);
     }
     server.drop(input.prefix + "_s");
@@ -306,7 +306,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
                 auto file = open(server, db);
                 if (!file) {
                     original.problems.push_back("cannot connect to the original's database");
-                } else if (std::string e = run_as_tool(*file, input.original, input.original_in_transaction); !e.empty()) {
+                } else if (std::string e = run_file(*file, input.original, input.original_in_transaction); !e.empty()) {
                     original.problems.push_back(e);
                 }
             }

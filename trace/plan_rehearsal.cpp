@@ -129,6 +129,16 @@ std::string commented_batch(const std::string& sql) {
     return !out.empty() && out.back() == ';' ? out : std::string();
 }
 
+// A migration file's statements as the oracle runs them, and whether its tool runs it inside
+// one transaction (wrapped, or sent as one query).
+std::vector<OracleStatement> oracle_statements(const analyze::FileReport& report) {
+    std::vector<OracleStatement> out;
+    out.reserve(report.statements.size());
+    for (const auto& s : report.statements) out.push_back({s.sql, std::string(s.kind)});
+    return out;
+}
+bool in_tool_transaction(const analyze::FileReport& report) { return report.wrapped_in_transaction || report.one_query; }
+
 // The existing tables a plan's file touches, in the order first locked.
 std::vector<std::string> touched_tables(const analyze::FileReport& report) {
     std::vector<std::string> out;
@@ -163,7 +173,7 @@ std::vector<std::string> Tracer::seed_rows(const std::string& table, const std::
     return seed_deterministic(*c, table, 200, true, never_null);
 }
 
-std::set<std::string> Tracer::made_not_null(const analyze::FileReport& report, const std::string& from) {
+std::optional<std::set<std::string>> Tracer::made_not_null(const analyze::FileReport& report, const std::string& from) {
     // Per existing column ("<table oid>.<attnum>"): its name, whether it is NOT NULL, and the
     // CHECK constraints over it. Oids and attnums survive the file's renames and the copies.
     const std::string query =
@@ -188,20 +198,20 @@ std::set<std::string> Tracer::made_not_null(const analyze::FileReport& report, c
         for (int i = 0; i < r->rows(); ++i) out[r->value(i, 0)] = {r->value(i, 1), r->value(i, 2) == "t", r->value(i, 3)};
         return out;
     };
-    std::set<std::string> out;
     const std::string probe = database_name("probe");
-    if (!m_admin->execute("CREATE DATABASE " + probe + " TEMPLATE " + from + owner_clause())) return out;
+    if (!m_admin->execute("CREATE DATABASE " + probe + " TEMPLATE " + from + owner_clause())) return std::nullopt;
     auto before = read(probe);
-    if (before && run_original(report, probe)) {
-        if (auto after = read(probe)) {
-            for (const auto& [id, column] : *before) {
-                auto it = after->find(id);
-                if (it == after->end()) continue;
-                if ((it->second.not_null && !column.not_null) || it->second.checks != column.checks) out.insert(column.name);
-            }
+    bool ran = run_original(report, probe);
+    std::set<std::string> out;
+    if (auto after = ran && before ? read(probe) : std::nullopt) {
+        for (const auto& [id, column] : *before) {
+            auto it = after->find(id);
+            if (it == after->end()) continue;
+            if ((it->second.not_null && !column.not_null) || it->second.checks != column.checks) out.insert(column.name);
         }
     }
     (void)m_admin->execute("DROP DATABASE IF EXISTS " + probe + " WITH (FORCE)");
+    if (!ran) return std::nullopt;
     return out;
 }
 
@@ -209,9 +219,7 @@ bool Tracer::run_original(const analyze::FileReport& report, const std::string& 
     auto c = Connection::open(sql_conninfo(db));
     if (!c) return false;
     c->set_time_limit(m_options.statement_limit);
-    std::vector<OracleStatement> statements;
-    for (const auto& s : report.statements) statements.push_back({s.sql, std::string(s.kind)});
-    return run_file(*c, statements, report.wrapped_in_transaction || report.one_query).empty();
+    return run_file(*c, oracle_statements(report), in_tool_transaction(report)).empty();
 }
 
 bool Tracer::original_runs(const analyze::FileReport& report, const std::string& from) {
@@ -236,17 +244,15 @@ void Tracer::prove(const analyze::FileReport& report, const std::vector<std::str
     };
     server.base = base;
     OracleInput input;
-    for (const auto& s : report.statements) input.original.push_back({s.sql, std::string(s.kind)});
-    input.original_in_transaction = report.wrapped_in_transaction || report.one_query;
+    input.original = oracle_statements(report);
+    input.original_in_transaction = in_tool_transaction(report);
     input.steps = report.plan->steps;
     input.tables = touched_tables(report);
     for (const auto& path : later) {
         analyze::FileReport next = analyze::analyze_file(path, m_options.analyze);
         if (next.error) break;
-        std::vector<OracleStatement> statements;
-        for (const auto& s : next.statements) statements.push_back({s.sql, std::string(s.kind)});
-        input.later.push_back(std::move(statements));
-        input.later_in_transaction.push_back(next.wrapped_in_transaction || next.one_query);
+        input.later.push_back(oracle_statements(next));
+        input.later_in_transaction.push_back(in_tool_transaction(next));
     }
     input.prefix = base;
     OracleVerdict v = run_plan_oracle(server, input);
@@ -424,15 +430,17 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     // NULLs in nullable columns, but not in those the file makes NOT NULL or puts under a new
     // CHECK (a migration that does presumes them free of NULLs: with them the original itself
     // fails, and nothing is compared), read from the catalog of a copy the file ran on.
-    std::set<std::string> never_null;
-    if (drop_bare.made) never_null = made_not_null(report, bare);
+    // Whether the file runs on the tables as the history left them (none: it did not) is read
+    // from the same run.
+    std::optional<std::set<std::string>> on_bare;
+    if (drop_bare.made) on_bare = made_not_null(report, bare);
     for (const auto& table : touched_tables(report)) {
-        for (auto& line : seed_rows(table, never_null)) out.seeded.push_back(std::move(line));
+        for (auto& line : seed_rows(table, on_bare.value_or(std::set<std::string>{}))) out.seeded.push_back(std::move(line));
     }
     // The oracle's template: the seeded database before the rehearsal changes it.
     const std::string base = database_name("oracle");
     bool copied = static_cast<bool>(m_admin->execute("CREATE DATABASE " + base + " TEMPLATE " + m_base_db));
-    if (copied && drop_bare.made && !original_runs(report, base) && original_runs(report, bare)) {
+    if (copied && drop_bare.made && !original_runs(report, base) && on_bare) {
         // The file presumes its tables empty: the rehearsal and the oracle use them as the
         // history left them, without the rows. The bare copy itself stays for the history below:
         // the rehearsal runs the plan's steps here, and a plan that fails a step must not become

@@ -86,13 +86,14 @@ private:
     void tool_runtime(const analyze::FileReport& report);
     // Whether the file's statements all run, in autocommit, on a copy of database `from`.
     [[nodiscard]] bool original_runs(const analyze::FileReport& report, const std::string& from);
-    // Runs the file's statements, in autocommit, on database `db` itself: whether all ran.
+    // Runs the file on database `db` itself as its tool does (plan_oracle.hpp: run_file): whether all ran.
     [[nodiscard]] bool run_original(const analyze::FileReport& report, const std::string& db);
     // Plan rehearsal pieces (plan_rehearsal.cpp).
     [[nodiscard]] std::vector<std::string> seed_rows(const std::string& table, const std::set<std::string>& never_null);
     // The existing columns ("<table oid>.<quoted name>") the file makes NOT NULL or puts under a
-    // new CHECK, from the catalog of a copy of database `from` it ran on (none if it fails there).
-    [[nodiscard]] std::set<std::string> made_not_null(const analyze::FileReport& report, const std::string& from);
+    // new CHECK, from the catalog of a copy of database `from` it ran on; nullopt when it does not
+    // run there.
+    [[nodiscard]] std::optional<std::set<std::string>> made_not_null(const analyze::FileReport& report, const std::string& from);
     // A database name of pgfence's own for `what`, with this run's random tag: repository SQL
     // cannot name it in advance (ALTER DATABASE pgfence_base ...).
     [[nodiscard]] std::string database_name(const std::string& what);
