@@ -322,6 +322,7 @@ struct Unit {
     bool alone = false;     // starts a migration of its own (a recipe's own step boundary)
     bool ends = false;      // nothing may follow it in its transaction (ALTER TYPE ... ADD VALUE)
     bool exclusive = false;  // takes ACCESS EXCLUSIVE on an existing table: only a folded ALTER may follow
+    bool lockless = false;   // locks nothing that existed before it (CREATE TYPE, a new table)
     // Runs in the migration before it, which must hold ACCESS EXCLUSIVE on `join_table` already
     // (what the original did at once); when it cannot, the plan is declined with `join_decline`.
     bool joins = false;
@@ -1253,6 +1254,7 @@ void Composer::statement(std::size_t i) {
         u.ends = s.tag == "ALTER TYPE" && contains_ci(s.sql, "ADD VALUE");
         const LockFact* strongest = s.strongest_lock();
         u.exclusive = strongest != nullptr && !strongest->is_new && strongest->mode == LockMode::AccessExclusive;
+        u.lockless = std::all_of(s.locks.begin(), s.locks.end(), [](const LockFact& l) { return l.is_new; });
         u.alone = u.ends;
         // A SET NOT NULL kept as written refuses the old release's inserts from then on.
         u.writes = (i < m_writes.size() && m_writes[i] != 0) || m_survey.keep_not_null.count(i) > 0;
@@ -1496,6 +1498,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         std::string table;
         bool ends = false;
         bool exclusive = false;
+        bool locks_existing = false;  // a unit of it locks a relation that existed before it
         int writes = 0;  // the line of its last unit that changes what the old release's writes do, 0: none
         std::set<std::string> held;  // the tables its units lock ACCESS EXCLUSIVE
     };
@@ -1561,6 +1564,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             continue;
         }
         if (u.joins && open && open->transaction && open->held.count(u.join_table) > 0) {
+            open->locks_existing = open->locks_existing || !u.lockless;
             open->units.push_back(std::move(u.sql));
             if (u.writes) open->writes = u.line;
             continue;
@@ -1583,6 +1587,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
                 }
                 open->units.push_back(std::move(u.sql));
             }
+            open->locks_existing = open->locks_existing || !u.lockless;
             if (u.exclusive) {
                 open->exclusive = true;
                 open->held.insert(u.table);
@@ -1600,17 +1605,22 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         bool other_table = open && !u.table.empty() && !open->table.empty() && u.table != open->table;
         if (open && open->transaction && !u.alone && !open->ends && !other_table && !open->units.empty() &&
             fold_alter(open->units.back(), u.sql)) {
+            open->locks_existing = open->locks_existing || !u.lockless;
             if (u.writes) open->writes = u.line;
             if (u.exclusive) open->held.insert(u.table);
             continue;
         }
         // After an ACCESS EXCLUSIVE lock nothing else waits in its transaction, and it is not
-        // taken after weaker locks there (an upgrade that can deadlock).
+        // taken after weaker locks there (an upgrade that can deadlock). What only made new
+        // objects (a type the ALTER uses) runs with it, as in the original: a migration of its own
+        // would let the old release write before the ALTER, which a file that presumes its table
+        // empty (ADD COLUMN ... NOT NULL without a default) did not.
         if (open && (!open->transaction || u.alone || open->ends || open->exclusive || other_table ||
-                     (u.exclusive && !open->units.empty()))) {
+                     (u.exclusive && open->locks_existing))) {
             close();
         }
         if (!open) open.emplace();
+        if (!u.lockless) open->locks_existing = true;
         open->units.push_back(std::move(u.sql));
         if (u.writes) open->writes = u.line;
         if (open->table.empty()) open->table = u.table;
