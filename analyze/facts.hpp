@@ -34,9 +34,14 @@ struct PartSpan {
 struct LockFact {
     std::string relation;  // as written (schema-qualified when the SQL qualifies it)
     LockMode mode = LockMode::AccessShare;
+    // When `conditional`: the mode taken whatever the data, weaker than `mode` (0: none).
+    LockMode sure{};
     std::string kind;          // "table", "index", "view", "materialized view", "sequence", "relation"
     bool is_new = false;       // created earlier in this migration or by this statement
     bool cascades = false;     // the same lock is taken on every partition / inheritance child
+    // `mode` is taken only when rows are written (a foreign key's check or action, a partition's
+    // bound), the object named with IF EXISTS exists, or a block that catches errors keeps it.
+    bool conditional = false;
     std::string reason;        // which part of the statement takes it
     // Where the fact that decided it came from, when not from this migration: a --history or
     // --schema file, "the stats snapshot" (RelationInfo::source).

@@ -258,10 +258,15 @@ void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
     if (node == nullptr) return;
     // The expressions a statement evaluates when it runs; what a statement only stores (a
     // column DEFAULT, a view's query, a function's or trigger's definition) is not a call.
-    auto expression = [&](auto&& self, const pg::Node* n) -> void {
+    // A call evaluated per row (in a query that reads a table, an UPDATE, a new column's DEFAULT
+    // filling the existing rows) runs only if there are rows: its locks are conditional. A call
+    // in `SELECT f();` or a VALUES list runs once.
+    auto expression = [&](auto&& self, const pg::Node* n, bool per_row) -> void {
         if (n == nullptr) return;
-        if (const FuncCall* call = pg::as<FuncCall>(n)) follow_call(call, facts);
-        pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
+        if (const SelectStmt* select = pg::as<SelectStmt>(n); select != nullptr && pg::length(select->fromClause) > 0) per_row = true;
+        if (pg::is<UpdateStmt>(n) || pg::is<DeleteStmt>(n) || pg::is<MergeStmt>(n)) per_row = true;
+        if (const FuncCall* call = pg::as<FuncCall>(n)) follow_call(call, facts, per_row);
+        pg::each_child(n, [&](const pg::Node* child) { self(self, child, per_row); });
     };
     switch (node->type) {
         case T_SelectStmt:
@@ -271,21 +276,21 @@ void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
         case T_MergeStmt:
         case T_ReturnStmt:
         case T_PLAssignStmt:
-            expression(expression, node);
+            expression(expression, node, false);
             return;
         case T_CallStmt:
-            expression(expression, reinterpret_cast<const pg::Node*>(pg::as<CallStmt>(node)->funccall));
+            expression(expression, reinterpret_cast<const pg::Node*>(pg::as<CallStmt>(node)->funccall), false);
             return;
         case T_CreateTableAsStmt: {
             const auto* s = pg::as<CreateTableAsStmt>(node);
-            if (s->into == nullptr || !s->into->skipData) expression(expression, s->query);
+            if (s->into == nullptr || !s->into->skipData) expression(expression, s->query, false);
             return;
         }
         case T_CopyStmt:
-            expression(expression, pg::as<CopyStmt>(node)->query);
+            expression(expression, pg::as<CopyStmt>(node)->query, false);
             return;
         case T_DeclareCursorStmt:
-            expression(expression, pg::as<DeclareCursorStmt>(node)->query);
+            expression(expression, pg::as<DeclareCursorStmt>(node)->query, false);
             return;
         case T_AlterTableStmt:
             // ADD COLUMN's default fills the existing rows, a type change's USING converts them,
@@ -293,12 +298,12 @@ void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
             for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(pg::as<AlterTableStmt>(node)->cmds)) {
                 if (cmd->subtype == AT_AddColumn || cmd->subtype == AT_AlterColumnType) {
                     if (const ColumnDef* def = pg::as<ColumnDef>(cmd->def)) {
-                        expression(expression, def->raw_default);
-                        for (const Constraint* c : pg::each<Constraint>(def->constraints)) expression(expression, c->raw_expr);
+                        expression(expression, def->raw_default, true);
+                        for (const Constraint* c : pg::each<Constraint>(def->constraints)) expression(expression, c->raw_expr, true);
                     }
                 } else if (cmd->subtype == AT_AddConstraint) {
                     const Constraint* c = pg::as<Constraint>(cmd->def);
-                    if (c != nullptr && !c->skip_validation) expression(expression, c->raw_expr);
+                    if (c != nullptr && !c->skip_validation) expression(expression, c->raw_expr, true);
                 }
             }
             return;
@@ -314,7 +319,7 @@ void CallFollower::unknown(StatementFacts& facts, const std::string& why) {
     add_note_once(facts, "not visible to static analysis: " + where + why);
 }
 
-void CallFollower::follow_call(const FuncCall* call, StatementFacts& facts) {
+void CallFollower::follow_call(const FuncCall* call, StatementFacts& facts, bool per_row) {
     if (pg::length(call->funcname) == 0) return;
     std::string name(pg::last_name(call->funcname));
     std::string schema = schema_of(call->funcname);
@@ -322,7 +327,19 @@ void CallFollower::follow_call(const FuncCall* call, StatementFacts& facts) {
     auto functions = matching(m_ctx->catalog, name, schema);
     if (!functions.empty()) {
         // Which overload runs depends on argument types the SQL does not show: all of them.
-        for (const auto& f : functions) run_body(*f, facts);
+        for (const auto& f : functions) {
+            if (!per_row) {
+                run_body(*f, facts);
+                continue;
+            }
+            StatementFacts scratch = facts_inside(facts);
+            run_body(*f, scratch);
+            merge_facts(facts, scratch, true);
+            if (scratch.status == StatementStatus::Unknown) {
+                facts.status = StatementStatus::Unknown;
+                facts.runs_user_code = true;
+            }
+        }
         return;
     }
     if (is_known_function(name)) {
@@ -412,7 +429,8 @@ void CallFollower::run_indirect(const std::shared_ptr<const FunctionInfo>& funct
         m_only_reads.emplace(function.get(), function);
         return;
     }
-    merge_facts(facts, scratch);
+    // Triggers, defaults, index expressions, checks: run for the rows written or read.
+    merge_facts(facts, scratch, true);
     if (scratch.status == StatementStatus::Unknown) {
         facts.status = StatementStatus::Unknown;
         facts.runs_user_code = true;

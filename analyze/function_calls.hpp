@@ -58,7 +58,7 @@ private:
     };
     // The calls in `node` (a statement or expression), followed into `facts`.
     void follow_calls(const pg::Node* node, StatementFacts& facts);
-    void follow_call(const FuncCall* call, StatementFacts& facts);
+    void follow_call(const FuncCall* call, StatementFacts& facts, bool per_row);
     // The functions `stmt` attaches (kept in the catalog; run now when it runs them) and those
     // it fires (function_attach.hpp), followed into `facts`.
     void follow_attached(const pg::Node* stmt, StatementFacts& facts);

@@ -18,6 +18,9 @@ struct Walk {
     std::string what;  // "DO block", "f()"
     int analysed = 0;
     std::vector<std::string> hidden;  // what could not be seen, with its line
+    // Inside a branch, a loop's body or a block that catches errors: what runs there may not
+    // run, or its locks go with the error (LockFact::conditional).
+    int conditional = 0;
 };
 
 int file_line(const Walk& w, const json& stmt) {
@@ -33,18 +36,8 @@ std::string at_line(const Walk& w, const json& stmt) {
 }  // namespace
 
 // The lock reaches partitions when any branch's does.
-void merge_facts(StatementFacts& into, const StatementFacts& inner) {
-    for (const auto& l : inner.locks) {
-        auto it = std::find_if(into.locks.begin(), into.locks.end(),
-                               [&](const LockFact& x) { return x.relation == l.relation; });
-        if (it == into.locks.end()) {
-            into.locks.push_back(l);
-            continue;
-        }
-        bool cascades = it->cascades || l.cascades;  // whichever branch runs, children may be locked
-        if (l.mode > it->mode) *it = l;
-        it->cascades = cascades;
-    }
+void merge_facts(StatementFacts& into, const StatementFacts& inner, bool conditional) {
+    for (const auto& l : inner.locks) model::merge_lock(into, l, conditional);
     for (const auto& r : inner.rewrites) model::add_rewrite(into, r.relation, r.reason, r.certain);
     for (const auto& s : inner.scans) model::add_scan(into, s.relation, s.reason, s.certain);
     for (const auto& n : inner.notes) into.notes.push_back(n);
@@ -84,7 +77,7 @@ void model_sql(Walk& w, const std::string& sql, const json& where) {
                                 " cannot run inside " + (w.what == "DO block" ? "a DO block: DO" : w.what + ": a function") +
                                 " always runs in a transaction");
     }
-    merge_facts(w.facts, inner);
+    merge_facts(w.facts, inner, w.conditional > 0);
 }
 
 // Conditions, loop queries and assignments read tables too (catalog look-ups are skipped).
@@ -101,7 +94,12 @@ void model_expression(Walk& w, const std::string& expr) {
     if (w.hooks) w.hooks->expression(parsed.stmt, w.facts);
     for (const RangeVar* rv : model::query_range_vars(parsed.stmt)) {
         if (is_catalog(rv)) continue;
-        model::lock_range_var(w.facts, w.ctx, rv, LockMode::AccessShare, w.what + ": an expression reads it");
+        if (w.conditional > 0) {
+            model::add_conditional_lock(w.facts, w.ctx, std::string(pg::relname(rv)), pg::display_name(rv), LockMode::AccessShare,
+                                        w.what + ": an expression reads it");
+        } else {
+            model::lock_range_var(w.facts, w.ctx, rv, LockMode::AccessShare, w.what + ": an expression reads it");
+        }
     }
 }
 
@@ -120,6 +118,22 @@ void model_dynamic(Walk& w, const json& stmt) {
     w.hidden.push_back("dynamic SQL (EXECUTE " + expr.substr(0, 60) + (expr.size() > 60 ? "..." : "") + ")" + at_line(w, stmt));
 }
 
+void walk(Walk& w, const json& node);
+
+// The members of a control statement that may not run: branches, loop bodies, the body of a
+// block with an EXCEPTION clause and its handlers. Conditions and loop queries always run.
+bool runs_maybe(std::string_view statement, std::string_view member, const json& value) {
+    if (statement == "PLpgSQL_stmt_block") return member == "exceptions" || (member == "body" && value.contains("exceptions"));
+    return member == "then_body" || member == "elsif_list" || member == "else_body" || member == "case_when_list" ||
+           member == "else_stmts" || member == "body";
+}
+
+bool is_control(std::string_view key) {
+    return key == "PLpgSQL_stmt_if" || key == "PLpgSQL_stmt_case" || key == "PLpgSQL_stmt_loop" || key == "PLpgSQL_stmt_while" ||
+           key == "PLpgSQL_stmt_fori" || key == "PLpgSQL_stmt_fors" || key == "PLpgSQL_stmt_forc" ||
+           key == "PLpgSQL_stmt_foreach_a" || key == "PLpgSQL_stmt_block";
+}
+
 void walk(Walk& w, const json& node) {
     if (node.is_array()) {
         for (const auto& n : node) walk(w, n);
@@ -127,11 +141,22 @@ void walk(Walk& w, const json& node) {
     }
     if (!node.is_object()) return;
     for (const auto& [key, value] : node.items()) {
-        if (key == "PLpgSQL_stmt_execsql") {
+        if (is_control(key) && value.is_object()) {
+            for (const auto& [member, inner] : value.items()) {
+                const bool maybe = runs_maybe(key, member, value);
+                w.conditional += maybe ? 1 : 0;
+                walk(w, inner);
+                w.conditional -= maybe ? 1 : 0;
+            }
+        } else if (key == "PLpgSQL_stmt_execsql") {
             model_sql(w, member(member(value, "sqlstmt"), "PLpgSQL_expr").value("query", std::string()), value);
         } else if (key == "PLpgSQL_stmt_dynexecute" || key == "PLpgSQL_stmt_dynfors") {
             model_dynamic(w, value);
-            if (value.contains("body")) walk(w, value["body"]);
+            if (value.contains("body")) {
+                ++w.conditional;
+                walk(w, value["body"]);
+                --w.conditional;
+            }
         } else if (key == "PLpgSQL_stmt_call" && w.hooks) {
             // The procedure is followed like any call (function_calls.cpp).
             model_sql(w, member(member(value, "expr"), "PLpgSQL_expr").value("query", std::string()), value);

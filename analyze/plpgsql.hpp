@@ -37,6 +37,6 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
 
 // Adds an inner statement's facts to those of the statement that runs it: the strongest mode per
 // relation, rewrites, scans, notes.
-void merge_facts(StatementFacts& into, const StatementFacts& inner);
+void merge_facts(StatementFacts& into, const StatementFacts& inner, bool conditional = false);
 
 }  // namespace pgfence::analyze

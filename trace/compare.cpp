@@ -96,13 +96,29 @@ Comparison compare(const analyze::StatementFacts& facts, const Observation& obse
     // Predictions, by normalised name; "schema.*" stands for every relation in the schema.
     std::map<std::string, LockMode> predicted;
     std::map<std::string, LockMode> wildcard;
+    // Locks taken only when rows are written or the object exists (LockFact::conditional): the
+    // mode taken whatever the data (absent: none), which the trace may see instead.
+    std::map<std::string, std::optional<LockMode>> sure;
     std::vector<std::string> predicted_text;
     for (const auto& l : facts.locks) {
         std::string key = normalise_name(l.relation);
-        if (key.ends_with(".*")) wildcard[key.substr(0, key.size() - 1)] = l.mode;
-        else predicted[key] = std::max(predicted[key], l.mode);
-        predicted_text.push_back(display_name(key) + " " + mode_name(l.mode));
+        // The system catalogs' locks are not compared (ignored() leaves them out of what was
+        // seen): an unqualified pg_ name is pg_catalog's, which the search path puts first.
+        if (key.starts_with("pg_catalog.") || key.starts_with("information_schema.") || key.starts_with("public.pg_")) continue;
+        if (key.ends_with(".*")) {
+            wildcard[key.substr(0, key.size() - 1)] = l.mode;
+        } else {
+            predicted[key] = std::max(predicted[key], l.mode);
+            if (l.conditional) {
+                std::optional<LockMode> s = l.sure == LockMode{} ? std::nullopt : std::optional<LockMode>(l.sure);
+                sure[key] = s;
+            }
+        }
+        predicted_text.push_back(display_name(key) + " " + mode_name(l.mode) + (l.conditional ? "?" : ""));
     }
+    auto if_taken = [&](const std::string& key, const std::string& what) {
+        v.uncertain.push_back(display_name(key) + " " + what);
+    };
     std::map<std::string, const ObservedLock*> observed;
     std::vector<std::string> observed_text;
     for (const auto& l : observation.locks) {
@@ -126,9 +142,14 @@ Comparison compare(const analyze::StatementFacts& facts, const Observation& obse
         for (const auto& [prefix, mode] : wildcard) {
             if (key.starts_with(prefix)) expected = std::max(expected.value_or(mode), mode);
         }
+        auto cond = sure.find(key);
         if (!expected) {
             add(v, DifferenceKind::UnpredictedLock, key, std::nullopt, lock->mode,
                 "unpredicted lock: " + display_name(key) + " " + mode_name(lock->mode));
+        } else if (*expected != lock->mode && cond != sure.end() && cond->second == lock->mode) {
+            if_taken(key, std::string(mode_name(lock->mode)) + ", not " + std::string(mode_name(*expected)) +
+                              ": the stronger mode is conditional (rows written, an object IF EXISTS finds, a branch "
+                              "that runs), and none was here");
         } else if (*expected != lock->mode) {
             add(v, DifferenceKind::LockMode, key, *expected, lock->mode,
                 "lock on " + display_name(key) + ": predicted " + mode_name(*expected) + ", observed " +
@@ -137,6 +158,11 @@ Comparison compare(const analyze::StatementFacts& facts, const Observation& obse
     }
     for (const auto& [key, mode] : predicted) {
         if (observed.count(key) == 0) {
+            if (auto cond = sure.find(key); cond != sure.end() && !cond->second) {
+                if_taken(key, std::string(mode_name(mode)) + " not taken: it is conditional (rows written, an object IF EXISTS "
+                              "finds, a branch that runs), and none was here");
+                continue;
+            }
             add(v, DifferenceKind::MissingLock, key, mode, std::nullopt,
                 "predicted lock not taken: " + display_name(key) + " " + mode_name(mode));
         }

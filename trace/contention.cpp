@@ -69,8 +69,8 @@ std::optional<LockMode> strongest_compatible(const std::vector<LockMode>& held) 
 }
 
 Result<std::unique_ptr<Contender>> Contender::start(const std::string& conninfo, Connection& observer,
-                                                    const Contention& contention) {
-    std::unique_ptr<Contender> c(new Contender(conninfo));
+                                                    const Contention& contention, const std::string& pin_conninfo) {
+    std::unique_ptr<Contender> c(new Contender(conninfo, pin_conninfo.empty() ? conninfo : pin_conninfo));
     auto resolve = [&](const std::string& name) -> Result<unsigned> {
         auto r = observer.query("SELECT $1::regclass::oid::int8", {name});
         if (!r) return Error{"contention: " + r.error().message, "", std::nullopt};
@@ -127,13 +127,13 @@ std::vector<int> Contender::pids() const {
     return out;
 }
 
-Result<Contender::Session*> Contender::idle_session() {
+Result<Contender::Session*> Contender::idle_session(bool pins) {
     for (auto& s : m_sessions) {
-        if (s->role == Role::Idle && !s->in_flight) return s.get();
+        if (s->role == Role::Idle && !s->in_flight && s->pins == pins) return s.get();
     }
-    auto conn = Connection::open(m_conninfo);
+    auto conn = Connection::open(pins ? m_pin_conninfo : m_conninfo);
     if (!conn) return conn.error();
-    auto session = std::make_unique<Session>(Session{std::move(*conn), 0, Role::Idle, 0, false});
+    auto session = std::make_unique<Session>(Session{std::move(*conn), 0, Role::Idle, 0, false, pins});
     session->pid = session->conn.backend_pid();
     m_sessions.push_back(std::move(session));
     return m_sessions.back().get();
@@ -170,11 +170,14 @@ Status Contender::hold(unsigned relation, LockMode mode) {
 }
 
 Status Contender::pin(unsigned relation, Session** made) {
-    auto s = idle_session();
+    auto s = idle_session(true);
     if (!s) return s.error();
     if (made != nullptr) *made = *s;
+    // Every name qualified: on the superuser's session nothing the repository's SQL created
+    // (an operator in public) may be chosen.
     return begin(**s, Role::Pin, relation,
-                 "BEGIN; SELECT 1 FROM pg_catalog.pg_class WHERE oid = " + std::to_string(relation) + " FOR KEY SHARE");
+                 "BEGIN; SELECT 1 FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) " + std::to_string(relation) +
+                     "::pg_catalog.oid FOR KEY SHARE");
 }
 
 Status Contender::react(int statement_pid, const std::vector<LockRow>& rows) {

@@ -52,8 +52,11 @@ struct LockRow {
 class Contender {
 public:
     // Opens the sessions and takes the initial locks; call before sending the statement.
+    // Pins are taken on `pin_conninfo` (the superuser: a plain role may not lock catalog rows)
+    // when given, the other sessions on `conninfo`.
     [[nodiscard]] static Result<std::unique_ptr<Contender>> start(const std::string& conninfo, Connection& observer,
-                                                                  const Contention& contention);
+                                                                  const Contention& contention,
+                                                                  const std::string& pin_conninfo = "");
     ~Contender();
 
     // The blocking sessions' backends, for read_locks.
@@ -72,10 +75,12 @@ private:
         Role role = Role::Idle;
         unsigned relation = 0;  // what it holds or pins
         bool in_flight = false; // an asynchronous command has not returned yet
+        bool pins = false;      // on the pin connection
     };
 
-    explicit Contender(std::string conninfo) : m_conninfo(std::move(conninfo)) {}
-    [[nodiscard]] Result<Session*> idle_session();
+    Contender(std::string conninfo, std::string pin_conninfo)
+        : m_conninfo(std::move(conninfo)), m_pin_conninfo(std::move(pin_conninfo)) {}
+    [[nodiscard]] Result<Session*> idle_session(bool pins = false);
     [[nodiscard]] Status begin(Session& s, Role role, unsigned relation, const std::string& sql);
     void end(Session& s);
     [[nodiscard]] Status hold(unsigned relation, LockMode mode);
@@ -85,6 +90,7 @@ private:
     [[nodiscard]] Status on_other_wait(int statement_pid, const LockRow& wait, const std::vector<LockRow>& rows);
 
     std::string m_conninfo;
+    std::string m_pin_conninfo;
     std::vector<std::unique_ptr<Session>> m_sessions;
     std::map<unsigned, std::string> m_names;          // relation oid -> SQL name for LOCK TABLE
     std::map<unsigned, Session*> m_holder;            // relation -> session holding it

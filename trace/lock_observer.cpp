@@ -106,7 +106,8 @@ Result<Observation> observe_autocommit(const std::string& conninfo, std::string_
 }
 
 Result<Observation> observe_autocommit(const std::string& session_conninfo, const std::string& conninfo,
-                                       std::string_view sql, const Contention& contention, std::string* sqlstate) {
+                                       std::string_view sql, const Contention& contention, std::string* sqlstate,
+                                       const std::string& pin_conninfo) {
     auto session = Connection::open(session_conninfo);
     if (!session) return session.error();
     auto observer = Connection::open(conninfo);
@@ -115,7 +116,7 @@ Result<Observation> observe_autocommit(const std::string& session_conninfo, cons
     if (!before) return before.error();
     auto db = database_oid(*observer);
     if (!db) return db.error();
-    auto contender = Contender::start(conninfo, *observer, contention);
+    auto contender = Contender::start(conninfo, *observer, contention, pin_conninfo);
     if (!contender) return contender.error();
 
     const int pid = session->backend_pid();

@@ -56,8 +56,10 @@ struct Observation {
 // The same with the statement's session on `session_conninfo` (the role repository SQL runs
 // as) and the observer and contending sessions on `observer_conninfo` (the superuser). When
 // the statement fails, `sqlstate` (if given) receives its SQLSTATE.
+// Pins (a catalog row lock, which a plain role may not take) go on `pin_conninfo` when given.
 [[nodiscard]] Result<Observation> observe_autocommit(const std::string& session_conninfo,
                                                      const std::string& observer_conninfo, std::string_view sql,
-                                                     const Contention& contention, std::string* sqlstate);
+                                                     const Contention& contention, std::string* sqlstate,
+                                                     const std::string& pin_conninfo = "");
 
 }  // namespace pgfence::trace

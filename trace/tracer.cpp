@@ -249,7 +249,11 @@ void Tracer::run_autocommit(Target& target, TracedStatement& s) {
     auto contention = plan_contention(s.predicted, target.observer);
     if (!contention) return fail(contention.error().message);
     std::string state;
-    auto seen = observe_autocommit(sql_conninfo(target.db), watch_conninfo(target.db), s.sql, *contention, &state);
+    // The pins on the superuser's session: they run one fixed, fully qualified query (nothing the
+    // repository planted is called), and only they may lock the catalog row that makes an
+    // instant lock (DROP INDEX CONCURRENTLY's last ACCESS EXCLUSIVE) wait long enough to be seen.
+    const std::string pins = m_instance.conninfo(target.db) + " options='-c search_path=pg_catalog'";
+    auto seen = observe_autocommit(sql_conninfo(target.db), watch_conninfo(target.db), s.sql, *contention, &state, pins);
     if (!seen) {
         if (refused_for_privilege(s, seen.error().message, state)) return;
         return fail(seen.error().message);

@@ -186,8 +186,8 @@ private:
         if (info == nullptr) return;
         for (const auto& [name, fk] : std::map<std::string, ForeignKey>(info->foreign_keys)) {
             if (fk.target == table || (!all && !overlaps(fk.columns, changed))) continue;
-            add_lock(m_facts, m_ctx, fk.target, display_of(m_ctx, fk.target), M::RowShare, "",
-                     "foreign key " + quote_ident(name) + ": each new key is checked (SELECT ... FOR KEY SHARE)");
+            add_conditional_lock(m_facts, m_ctx, fk.target, display_of(m_ctx, fk.target), M::RowShare,
+                                 "foreign key " + quote_ident(name) + ": each new key is checked (SELECT ... FOR KEY SHARE)");
         }
     }
 
@@ -210,10 +210,11 @@ private:
             }
             char action = deleting ? fk.on_delete : fk.on_update;
             bool modifies = action == 'c' || action == 'n' || action == 'd';
-            add_lock(m_facts, m_ctx, relname, ref.display, modifies ? M::RowExclusive : M::RowShare, "",
-                     "foreign key " + quote_ident(name) + (modifies ? ": its ON " + std::string(deleting ? "DELETE" : "UPDATE") +
-                                                                         " action changes referencing rows"
-                                                                   : ": referencing rows are looked for"));
+            add_conditional_lock(m_facts, m_ctx, relname, ref.display, modifies ? M::RowExclusive : M::RowShare,
+                                 "foreign key " + quote_ident(name) +
+                                     (modifies ? ": its ON " + std::string(deleting ? "DELETE" : "UPDATE") +
+                                                     " action changes referencing rows"
+                                               : ": referencing rows are looked for"));
             if (action == 'c' && deleting) referencing_actions(relname, {}, true, depth + 1);
             if (modifies && !(action == 'c' && deleting)) {
                 std::set<std::string> cols(fk.columns.begin(), fk.columns.end());
@@ -232,8 +233,8 @@ private:
             if (info == nullptr || info->parent.empty()) return;
             const RelationInfo* parent = m_ctx.catalog.find(info->parent);
             if (parent == nullptr || parent->kind != "partitioned table") return;
-            add_lock(m_facts, m_ctx, info->parent, parent->display, M::AccessShare, "",
-                     "rows written to a partition are checked against its bound");
+            add_conditional_lock(m_facts, m_ctx, info->parent, parent->display, M::AccessShare,
+                                 "rows written to a partition are checked against its bound");
             current = info->parent;
         }
     }

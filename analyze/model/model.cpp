@@ -14,28 +14,75 @@ std::string relation_kind(Context& ctx, const std::string& relname, const std::s
     return info ? info->kind : fallback;
 }
 
-LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relname,
-                   const std::string& display, LockMode mode, const std::string& kind,
-                   const std::string& reason) {
+namespace {
+
+// A lock's two modes: taken whatever the data (LockMode{}: none) and at most.
+LockMode sure_mode(const LockFact& l) { return l.conditional ? l.sure : l.mode; }
+
+void set_modes(LockFact& l, LockMode sure, LockMode most) {
+    l.mode = most;
+    l.conditional = sure < most;
+    l.sure = l.conditional ? sure : LockMode{};
+}
+
+// `mode` on `display` (conditional: only when rows are written, or the object exists), merged
+// with what the statement already takes there: the stronger reason stays.
+LockFact& add_lock_as(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& display,
+                      LockMode mode, const std::string& kind, const std::string& reason, bool conditional) {
+    const LockMode sure = conditional ? LockMode{} : mode;
     for (auto& lock : facts.locks) {
-        if (lock.relation == display) {
-            if (mode > lock.mode) {
-                lock.mode = mode;
-                lock.reason = reason;
-                lock.source.clear();  // add_context_lock sets it again when the new reason is its
-            }
-            return lock;
+        if (lock.relation != display) continue;
+        const LockMode most = std::max(lock.mode, mode);
+        if (mode > lock.mode) {
+            lock.reason = reason;
+            lock.source.clear();  // add_context_lock sets it again when the new reason is its
         }
+        set_modes(lock, std::max(sure_mode(lock), sure), most);
+        return lock;
     }
     LockFact fact;
     fact.relation = display;
-    fact.mode = mode;
     fact.kind = kind.empty() ? relation_kind(ctx, relname, "table") : kind;
     const RelationInfo* info = ctx.catalog.find(relname);
     fact.is_new = info != nullptr && info->is_new;
     fact.reason = reason;
+    set_modes(fact, sure, mode);
     facts.locks.push_back(std::move(fact));
     return facts.locks.back();
+}
+
+}  // namespace
+
+LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relname,
+                   const std::string& display, LockMode mode, const std::string& kind,
+                   const std::string& reason) {
+    return add_lock_as(facts, ctx, relname, display, mode, kind, reason, false);
+}
+
+LockFact& add_conditional_lock(StatementFacts& facts, Context& ctx, const std::string& relname,
+                               const std::string& display, LockMode mode, const std::string& reason) {
+    return add_lock_as(facts, ctx, relname, display, mode, "", reason, true);
+}
+
+void make_conditional(StatementFacts& facts, std::size_t from) {
+    for (std::size_t i = from; i < facts.locks.size(); ++i) set_modes(facts.locks[i], LockMode{}, facts.locks[i].mode);
+}
+
+void merge_lock(StatementFacts& facts, const LockFact& l, bool conditional) {
+    auto& into = facts.locks;
+    const LockMode sure = conditional ? LockMode{} : sure_mode(l);
+    auto it = std::find_if(into.begin(), into.end(), [&](const LockFact& x) { return x.relation == l.relation; });
+    if (it == into.end()) {
+        into.push_back(l);
+        set_modes(into.back(), sure, l.mode);
+        return;
+    }
+    const LockMode most = std::max(it->mode, l.mode);
+    const LockMode least = std::max(sure_mode(*it), sure);
+    const bool cascades = it->cascades || l.cascades;  // whichever branch runs, children may be locked
+    if (l.mode > it->mode) *it = l;
+    it->cascades = cascades;
+    set_modes(*it, least, most);
 }
 
 LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const RangeVar* range_var, LockMode mode,

@@ -95,6 +95,16 @@ void partition_foreign_keys(const std::string& parent, bool joining, const std::
 LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relname,
                    const std::string& display, LockMode mode, const std::string& kind,
                    const std::string& reason);
+// A lock taken only when the statement writes rows (a foreign key's check or action), kept
+// apart from what the statement takes whatever the data (LockFact::conditional).
+LockFact& add_conditional_lock(StatementFacts& facts, Context& ctx, const std::string& relname,
+                               const std::string& display, LockMode mode, const std::string& reason);
+// The locks from index `from` on are taken only if the object exists (IF EXISTS) or a block
+// that catches errors keeps them.
+void make_conditional(StatementFacts& facts, std::size_t from);
+// `l` (from a body, a branch, a trigger) into `into`: the stronger mode and its reason; with
+// `conditional`, what it takes counts as taken only when that part runs.
+void merge_lock(StatementFacts& into, const LockFact& l, bool conditional);
 // The same, from a RangeVar.
 LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const RangeVar* range_var, LockMode mode,
                          const std::string& reason, const std::string& kind = "");
