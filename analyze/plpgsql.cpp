@@ -118,7 +118,7 @@ void model_dynamic(Walk& w, const json& stmt) {
     w.hidden.push_back("dynamic SQL (EXECUTE " + expr.substr(0, 60) + (expr.size() > 60 ? "..." : "") + ")" + at_line(w, stmt));
 }
 
-void walk(Walk& w, const json& node);
+int walk(Walk& w, const json& node);
 
 // The members of a control statement that may not run: branches, loop bodies, the body of a
 // block with an EXCEPTION clause and its handlers. Conditions and loop queries always run.
@@ -134,18 +134,42 @@ bool is_control(std::string_view key) {
            key == "PLpgSQL_stmt_foreach_a" || key == "PLpgSQL_stmt_block";
 }
 
-void walk(Walk& w, const json& node) {
+constexpr int k_returns = 1;  // a RETURN: leaves the body
+constexpr int k_exits = 2;    // an EXIT: leaves its loop
+
+// Walks `node`; what it holds that leaves it (k_returns, k_exits): what follows it in its
+// list may then not run.
+int walk(Walk& w, const json& node) {
     if (node.is_array()) {
-        for (const auto& n : node) walk(w, n);
-        return;
+        int leaves = 0;
+        int after_leave = 0;
+        for (const auto& n : node) {
+            int left = walk(w, n);
+            if (left == 0) continue;
+            leaves |= left;
+            // `IF ... THEN RETURN; END IF;` then statements: those run only when it did not return.
+            if (after_leave == 0) {
+                after_leave = 1;
+                ++w.conditional;
+            }
+        }
+        w.conditional -= after_leave;
+        return leaves;
     }
-    if (!node.is_object()) return;
+    if (!node.is_object()) return 0;
+    int leaves = 0;
     for (const auto& [key, value] : node.items()) {
+        if (key == "PLpgSQL_stmt_return") leaves |= k_returns;
+        if (key == "PLpgSQL_stmt_exit") leaves |= k_exits;
         if (is_control(key) && value.is_object()) {
+            // An EXIT in a loop ends the loop, not the list the loop is in (an EXIT naming an
+            // outer loop's label is taken as this loop's own).
+            const bool loop = key != "PLpgSQL_stmt_if" && key != "PLpgSQL_stmt_case" && key != "PLpgSQL_stmt_block";
             for (const auto& [member, inner] : value.items()) {
                 const bool maybe = runs_maybe(key, member, value);
                 w.conditional += maybe ? 1 : 0;
-                walk(w, inner);
+                int left = walk(w, inner);
+                leaves |= loop ? (left & k_returns) : left;
                 w.conditional -= maybe ? 1 : 0;
             }
         } else if (key == "PLpgSQL_stmt_execsql") {
@@ -154,7 +178,7 @@ void walk(Walk& w, const json& node) {
             model_dynamic(w, value);
             if (value.contains("body")) {
                 ++w.conditional;
-                walk(w, value["body"]);
+                leaves |= walk(w, value["body"]) & k_returns;
                 --w.conditional;
             }
         } else if (key == "PLpgSQL_stmt_call" && w.hooks) {
@@ -165,9 +189,10 @@ void walk(Walk& w, const json& node) {
         } else if (key == "PLpgSQL_expr") {
             model_expression(w, value.value("query", std::string()));
         } else if (key != "datums") {
-            walk(w, value);
+            leaves |= walk(w, value);
         }
     }
+    return leaves;
 }
 
 }  // namespace
@@ -182,7 +207,7 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
         return false;
     }
     Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}};
-    walk(w, parsed.node);
+    (void)walk(w, parsed.node);
     facts.notes.push_back(std::string(what) + ": " + std::to_string(w.analysed) +
                           (w.analysed == 1 ? " statement" : " statements") +
                           " analysed; its locks are the union over every branch");

@@ -578,6 +578,7 @@ bool model_alter_table(const AlterTableStmt* stmt, StatementFacts& facts, Contex
     if (stmt == nullptr || stmt->relation == nullptr) return false;
     const RangeVar* rv = stmt->relation;
     Target t{std::string(pg::relname(rv)), pg::display_name(rv), ""};
+    ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && ctx.catalog.find(t.relname) == nullptr};
     auto object = std::find_if(k_objects.begin(), k_objects.end(),
                                [&](const AlteredObject& o) { return o.type == stmt->objtype; });
     t.kind = object != k_objects.end() ? object->kind : relation_kind(ctx, t.relname, "table");

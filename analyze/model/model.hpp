@@ -102,6 +102,16 @@ LockFact& add_conditional_lock(StatementFacts& facts, Context& ctx, const std::s
 // The locks from index `from` on are taken only if the object exists (IF EXISTS) or a block
 // that catches errors keeps them.
 void make_conditional(StatementFacts& facts, std::size_t from);
+// Makes the locks a statement adds from now on conditional when `on` (IF EXISTS of a relation
+// the history does not show), as it goes out of scope.
+struct ConditionalFrom {
+    StatementFacts& facts;
+    std::size_t from;
+    bool on;
+    ~ConditionalFrom() {
+        if (on) make_conditional(facts, from);
+    }
+};
 // `l` (from a body, a branch, a trigger) into `into`: the stronger mode and its reason; with
 // `conditional`, what it takes counts as taken only when that part runs.
 void merge_lock(StatementFacts& into, const LockFact& l, bool conditional);

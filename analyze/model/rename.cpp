@@ -37,6 +37,7 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
     }
     const RangeVar* rv = stmt->relation;
     std::string relname(pg::relname(rv));
+    ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && ctx.catalog.find(relname) == nullptr};
     if (type == OBJECT_INDEX) {
         facts.tag = "ALTER INDEX RENAME";
         lock_range_var(facts, ctx, rv, ctx.pg_version >= 12 ? M::ShareUpdateExclusive : M::AccessExclusive,
