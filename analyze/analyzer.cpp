@@ -46,6 +46,11 @@ namespace fs = std::filesystem;
 namespace pgfence::analyze {
 namespace {
 
+std::string lowered(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
 
 // Session state carried from statement to statement within one file. Settings follow
 // PostgreSQL's GUC stack: SET changes the value now and at commit, SET LOCAL only until the
@@ -313,17 +318,37 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     } else {
         source = prepare_source(path, text, options.direction, sibling_metadata);
         // pop's names are popx's (ory/x) too: a set with a `.autocommit` file is popx's, which
-        // runs its other files in a transaction each, as pop does.
-        if ((source.tool == MigrationTool::Pop || source.tool == MigrationTool::GolangMigrate) && options.known_migrations != nullptr) {
+        // runs its other files in a transaction each, as pop does; a set with a dialect's file
+        // (`.postgres.up.sql`, `.mysql.up.sql`) or a `.fizz` one is pop's. Of a version's files
+        // pop and popx run the PostgreSQL one, else the one without a dialect
+        // (popx migration_info.go SortAndFilter): the latter is skipped when the former exists.
+        PopName self;
+        const std::string self_name = lowered(path_name(path));
+        if ((source.tool == MigrationTool::Pop || source.tool == MigrationTool::GolangMigrate ||
+             source.tool == MigrationTool::Popx) && options.known_migrations != nullptr &&
+            pop_name(self_name, self)) {
+            bool popx = source.tool == MigrationTool::Popx;
+            bool pop = source.tool == MigrationTool::Pop;
+            bool replaced = false;
             for (const auto& sibling : set_siblings(path, options.known_migrations)) {
-                std::string name(path_name(sibling));
-                std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-                if (!popx_autocommit_name(name)) continue;
-                source.tool = MigrationTool::Popx;
+                std::string name = lowered(path_name(sibling));
+                PopName other;
+                if (!pop_name(name, other)) continue;
+                popx = popx || other.autocommit;
+                pop = pop || !other.dialect.empty() || name.ends_with(".fizz");
+                replaced = replaced || (self.dialect.empty() && postgres_dialect(other.dialect) &&
+                                        other.version == self.version && other.down == self.down);
+            }
+            if (replaced) {
+                source.skipped = true;
+                source.skip_reason = std::string(popx ? "popx" : "pop") +
+                                     ": this version has a .postgres. file, which runs on PostgreSQL instead of this one";
+            }
+            if (source.tool != MigrationTool::Popx && (popx || pop)) {
+                source.tool = popx ? MigrationTool::Popx : MigrationTool::Pop;
                 source.wrapped_in_transaction = true;
                 source.one_query = false;
                 std::erase_if(source.notes, [](const std::string& n) { return n.starts_with("golang-migrate:"); });
-                break;
             }
         }
     }
@@ -516,6 +541,22 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         });
     }
     std::string().swap(source.text);
+    // A Flyway `${...}` placeholder stands for text the migration is given when it runs: where its
+    // stand-in identifier does not parse, the file is a template pgfence cannot read, not broken
+    // SQL (one note for the file, no error per statement).
+    if (!script && text.find("${") != std::string_view::npos) {
+        for (const StatementFacts& s : report.statements) {
+            if (s.status != StatementStatus::Unparsable || s.sql.find("${") == std::string::npos) continue;
+            FileReport templated;
+            templated.path = path;
+            templated.tool = report.tool;
+            templated.wrapped_in_transaction = report.wrapped_in_transaction;
+            templated.skipped = true;
+            templated.skip_reason = "templated: not analysed (a ${...} placeholder at line " +
+                                    std::to_string(s.span.start.line) + " stands where the SQL is only known when it runs)";
+            return templated;
+        }
+    }
     if (!source.notes.empty() && !report.statements.empty()) {
         auto& first = report.statements.front().notes;
         first.insert(first.begin(), source.notes.begin(), source.notes.end());
@@ -577,7 +618,30 @@ struct FolderFacts {
     // once for the up.sql and down.sql beside it, or for every file of a crate's migrations/.
     std::unordered_map<std::string, std::string> beside;
     std::mutex beside_mutex;  // held while a file for `beside` is read
+    // Whether a folder holds a sqlx migration starting with `-- no-transaction`, by folder as written.
+    std::unordered_map<std::string, bool> sqlx_folder;
 };
+
+// Whether a file of `folder` named as sqlx names its migrations starts with sqlx's
+// `-- no-transaction` (source.rs reads the file's first bytes): then the folder is sqlx's, without
+// the Cargo.toml beside it (a workspace's migrations/, `sqlx::migrate!("../migrations")`). Only
+// the first bytes of each regular file are read, of at most 10,000 names; links are not followed.
+bool sqlx_folder(const std::string& folder, const AnalyzeOptions& options) {
+    constexpr std::string_view k_marker = "-- no-transaction";
+    std::error_code ec;
+    fs::directory_iterator it(folder.empty() ? fs::path(".") : fs::path(folder), ec), end;
+    for (int seen = 0; !ec && it != end && seen < 10000; it.increment(ec), ++seen) {
+        const fs::path& p = it->path();
+        if (!sqlx_name(p.filename().string())) continue;
+        if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+        if (!options.confine_to.empty() && !path_inside(p.string(), options.confine_to)) continue;
+        std::ifstream in(p, std::ios::binary);
+        std::string head(k_marker.size(), '\0');
+        in.read(head.data(), static_cast<std::streamsize>(head.size()));
+        if (in.gcount() == static_cast<std::streamsize>(head.size()) && head == k_marker) return true;
+    }
+    return false;
+}
 
 
 // pgmi (github.com/vvka-141/pgmi): deploy.sql, at the project's root beside pgmi.yaml, opens
@@ -685,6 +749,19 @@ FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& opti
         } else {
             metadata = read_whole(beside, meta_ok, options.max_file_bytes);
         }
+    }
+    if (metadata.find("sqlx") == std::string::npos && sqlx_name(name)) {
+        bool sqlx = false;
+        std::string key(folder);
+        if (folders) {
+            std::lock_guard guard(folders->beside_mutex);
+            auto hit = folders->sqlx_folder.find(key);
+            if (hit == folders->sqlx_folder.end()) hit = folders->sqlx_folder.emplace(key, sqlx_folder(key, options)).first;
+            sqlx = hit->second;
+        } else {
+            sqlx = sqlx_folder(key, options);
+        }
+        if (sqlx) metadata = std::string(k_sqlx_folder);
     }
     std::string deployment = options.single_transaction ? "--single-transaction"
                              : in_pgmi_project(path, options.confine_to, folders) ? "pgmi"

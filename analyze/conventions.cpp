@@ -176,15 +176,22 @@ bool versioned_name(std::string_view name, std::string_view suffix) {
 }
 
 // pop's file names may carry a dialect between the name and the direction
-// (migrator.go: `^(\d+)_([^.]+)(\.[a-z0-9]+)?\.(up|down)\.(sql|fizz)$`).
+// (migrator.go: `^(\d+)_([^.]+)(\.[a-z0-9]+)?\.(up|down)\.(sql|fizz)$`): PostgreSQL's.
 bool pop_dialect_name(std::string_view name) {
-    for (std::string_view dialect : {".postgres.", ".postgresql.", ".pg.", ".cockroach.", ".all."}) {
-        for (std::string_view direction : {"up.sql", "down.sql"}) {
-            std::string tail = std::string(dialect) + std::string(direction);
-            if (versioned_name(name, tail)) return true;
-        }
+    PopName pop;
+    return pop_name(name, pop) && !pop.autocommit && (postgres_dialect(pop.dialect) || pop.dialect == "all");
+}
+
+// A pop/popx file for another database (pop's dialects and their synonyms, dialects.go
+// CanonicalDialect): pop and popx run a version's PostgreSQL file, or its file without a
+// dialect, and never this one on PostgreSQL. Empty when the name is no such file.
+std::string_view other_pop_dialect(std::string_view name) {
+    PopName pop;
+    if (!pop_name(name, pop)) return {};
+    for (std::string_view other : {"cockroach", "cockroachdb", "crdb", "mysql", "maria", "mariadb", "sqlite", "sqlite3"}) {
+        if (pop.dialect == other) return pop.dialect;
     }
-    return false;
+    return {};
 }
 
 // node-pg-migrate's markers (sqlMigration.ts: /^\s*--[\s-]*up\s+migration/im): the line's
@@ -238,7 +245,42 @@ void whole_file(PreparedSource& out, std::string_view name, Direction direction)
     }
 }
 
+bool template_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Where the text is a template rather than SQL: a Go text/template action (`{{ .Schema }}`,
+// `{{- if ... }}`, `{{ $x }}`, `{{ index .Options "Namespace" }}`) or a `$%NAME%$` placeholder;
+// npos when it has none. A `{{` that opens a PostgreSQL array literal ('{{1,2},{3,4}}') is no
+// action: an action starts with a '.', a '$', a comment, one of text/template's keywords, or a
+// function applied to a field or variable.
+std::size_t template_marker(std::string_view text) {
+    for (std::size_t i = text.find("{{"); i != std::string_view::npos; i = text.find("{{", i + 2)) {
+        std::size_t k = i + 2;
+        if (k < text.size() && text[k] == '-') ++k;
+        while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) ++k;
+        if (k >= text.size()) break;
+        if (text[k] == '.' || text[k] == '$' || text[k] == '/') return i;
+        std::size_t w = k;
+        while (w < text.size() && std::isalpha(static_cast<unsigned char>(text[w]))) ++w;
+        std::string_view word = text.substr(k, w - k);
+        for (std::string_view keyword : {"if", "else", "end", "range", "with", "template", "define", "block"}) {
+            if (word == keyword && w < text.size() && !template_name_char(text[w])) return i;
+        }
+        // A function applied to a field or variable: `{{ index .Options "Namespace" }}` (pop).
+        std::size_t arg = w;
+        while (arg < text.size() && text[arg] == ' ') ++arg;
+        if (!word.empty() && arg > w && arg < text.size() && (text[arg] == '.' || text[arg] == '$')) return i;
+    }
+    for (std::size_t i = text.find("$%"); i != std::string_view::npos; i = text.find("$%", i + 2)) {
+        std::size_t k = i + 2;
+        while (k < text.size() && k - i < 66 && template_name_char(text[k])) ++k;
+        if (k > i + 2 && text.substr(k).starts_with("%$")) return i;
+    }
+    return std::string_view::npos;
+}
+
 }  // namespace
+
+bool sqlx_name(std::string_view name) { return versioned_name(lower(name), ".sql"); }
 
 PreparedSource prepare_source(std::string_view path, std::string_view text, Direction direction,
                               std::string_view sibling_metadata) {
@@ -268,8 +310,9 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     bool versioned_up_down = versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql");
     // sqlx reads the marker at the file's first bytes only (source.rs: sql.starts_with(...)).
     bool sqlx_no_transaction = (versioned_name(name, ".sql")) && text.starts_with("-- no-transaction");
-    bool sqlx_crate = versioned_name(name, ".sql") && sibling_metadata.find("sqlx") != std::string_view::npos &&
-                      lowered_path.find("migrations/") != std::string::npos;
+    bool sqlx_crate = versioned_name(name, ".sql") &&
+                      ((sibling_metadata.find("sqlx") != std::string_view::npos && lowered_path.find("migrations/") != std::string::npos) ||
+                       sibling_metadata == k_sqlx_folder);
 
     if (has_goose) {
         prepare_goose(out, direction);
@@ -296,6 +339,11 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
             out.notes.push_back("sqlx: -- no-transaction, the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
         }
         whole_file(out, name, direction);
+    } else if (std::string_view other = other_pop_dialect(name); !other.empty()) {
+        out.tool = popx_autocommit_name(name) ? MigrationTool::Popx : MigrationTool::Pop;
+        out.skipped = true;
+        out.skip_reason = std::string(tool_name(out.tool)) + ": a " + std::string(other) +
+                          " migration (on PostgreSQL the version's .postgres. file runs, or its file without a dialect)";
     } else if (popx_autocommit_name(name)) {
         // popx (ory/x migrator.go, shouldNotUseTransaction): an autocommit file runs outside a
         // transaction, sent as one Exec: one query, PostgreSQL's implicit transaction.
@@ -351,6 +399,15 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         }
     } else {
         out.regions.push_back(Region{0, out.text.size(), false});
+    }
+    // A template (Go text/template, `$%NAME%$`) is SQL only once rendered: one note for the file,
+    // not an error per statement it breaks.
+    if (std::size_t at = template_marker(out.text); !out.skipped && at != std::string_view::npos) {
+        std::size_t line = 1 + static_cast<std::size_t>(std::count(out.text.begin(), out.text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        out.regions.clear();
+        out.skipped = true;
+        out.skip_reason = "templated: not analysed (a template placeholder at line " + std::to_string(line) + ")";
+        return out;
     }
     mask_placeholders(out.text);
     return out;

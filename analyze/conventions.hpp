@@ -30,9 +30,17 @@ struct PreparedSource {
     std::vector<std::string> notes;       // said once per file ("goose: NO TRANSACTION")
 };
 
+// `sibling_metadata` for a `<version>_<name>.sql` file whose folder has no sqlx Cargo.toml beside
+// it but a file of which starts with sqlx's `-- no-transaction`: the folder is sqlx's.
+inline constexpr std::string_view k_sqlx_folder = "sqlx: a migration of this folder starts with -- no-transaction";
+
+// Whether `name` (a file name) is sqlx's: `<version>_<description>.sql`, `.up.sql` or `.down.sql`.
+[[nodiscard]] bool sqlx_name(std::string_view name);
+
 // `path` decides by name (up.sql, migration.sql, V1__x.sql, 1_x.up.sql); `text` by markers;
 // `sibling_metadata` is the text of the tool's file beside the migrations, if any: a diesel
-// metadata.toml, or the Cargo.toml of the crate whose migrations/ folder holds the file (sqlx).
+// metadata.toml, or the Cargo.toml of the crate whose migrations/ folder holds the file (sqlx),
+// or k_sqlx_folder.
 [[nodiscard]] PreparedSource prepare_source(std::string_view path, std::string_view text,
                                             Direction direction,
                                             std::string_view sibling_metadata = {});

@@ -205,6 +205,36 @@ PlanVersions flyway_versions(std::string_view name, const Span& span, int count,
 
 }  // namespace
 
+bool pop_name(std::string_view name, PopName& out) {
+    bool fizz = name.ends_with(".fizz");
+    if (!fizz && !name.ends_with(".sql")) return false;
+    name.remove_suffix(fizz ? 5 : 4);
+    out = PopName{};
+    if (name.ends_with(".down")) out.down = true;
+    else if (!name.ends_with(".up")) return false;
+    name.remove_suffix(out.down ? 5 : 3);
+    if (name.ends_with(".autocommit")) {
+        out.autocommit = true;
+        name.remove_suffix(11);
+    }
+    std::size_t dot = name.find('.');
+    if (dot != std::string_view::npos) {
+        out.dialect = name.substr(dot + 1);
+        bool ok = !out.dialect.empty() && std::all_of(out.dialect.begin(), out.dialect.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || is_digit(c);
+        });
+        if (!ok) return false;
+        name = name.substr(0, dot);
+    }
+    if (!popx_stem(name)) return false;
+    out.version = name.substr(0, name.find('_'));
+    return true;
+}
+
+bool postgres_dialect(std::string_view dialect) {
+    return dialect == "postgres" || dialect == "postgresql" || dialect == "pg";
+}
+
 bool popx_autocommit_name(std::string_view name) {
     for (std::string_view direction : {".autocommit.up.sql", ".autocommit.down.sql"}) {
         if (!name.ends_with(direction)) continue;
@@ -231,8 +261,7 @@ std::vector<std::string> set_siblings(std::string_view path, const std::vector<s
     for (const auto& k : *known) {
         if (k == self) continue;
         // Cheap first: a known path is absolute and normal, so its set folder is written as `set`.
-        std::string_view folder = path_folder(k);
-        if (sibling_name(k) != path_name(k)) folder = path_folder(folder);
+        std::string_view folder = set_folder(k);
         if (folder != set && !(folder.empty() && set == "/")) continue;
         out.push_back(k);
     }

@@ -13,6 +13,20 @@ namespace pgfence::analyze {
 // <version>_<name>[.<dialect>].autocommit.(up|down).sql.
 [[nodiscard]] bool popx_autocommit_name(std::string_view name);
 
+// A name as pop and popx read it (ory/x popx/match.go:
+// `^(\d+)_([^.]+)(\.[a-z0-9]+)?(|\.autocommit)\.(up|down)\.(sql|fizz)$`), lower-cased.
+struct PopName {
+    std::string_view version;
+    std::string_view dialect;  // as written ("postgres", "mysql"); empty: every dialect ("all")
+    bool autocommit = false;
+    bool down = false;
+};
+[[nodiscard]] bool pop_name(std::string_view name, PopName& out);
+
+// Whether pop and popx run a file of this dialect on PostgreSQL (pop's CanonicalDialect:
+// postgres, postgresql, pg); cockroach, mysql, sqlite3 ... are other databases.
+[[nodiscard]] bool postgres_dialect(std::string_view dialect);
+
 // The migrations of `known` in the migration set of `path` (migration_set), `path` itself left
 // out; `known` holds absolute, lexically normal paths.
 [[nodiscard]] std::vector<std::string> set_siblings(std::string_view path, const std::vector<std::string>* known);

@@ -99,13 +99,46 @@ bool is_down_half(std::string_view path) { return path.ends_with(".down.sql") ||
 
 namespace {
 
-// The folder a set is named by, as written (not yet made absolute and normal).
-std::string_view set_folder(std::string_view path) {
-    std::string_view folder = path_folder(path);
-    return folder_per_migration(path_name(path)) ? path_folder(folder) : folder;
+// Flyway's versioned, undo and repeatable names: V1_2__x.sql, U1__x.sql, R__x.sql.
+bool flyway_file_name(std::string_view name) {
+    if (name.size() < 4 || !name.ends_with(".sql")) return false;
+    char c = name[0];
+    if (c == 'R' || c == 'r') return name.substr(1, 2) == "__";
+    if (c != 'V' && c != 'v' && c != 'U' && c != 'u') return false;
+    std::size_t sep = name.find("__");
+    if (sep == std::string_view::npos || sep < 2 || !is_digit(name[1])) return false;
+    return std::all_of(name.begin() + 1, name.begin() + static_cast<std::ptrdiff_t>(sep),
+                       [](char d) { return is_digit(d) || d == '.' || d == '_'; });
+}
+
+// The folders a Flyway project splits one history into, one location each, configured together
+// (`flyway.locations=.../common,.../prod`): the migrations every environment runs and each
+// environment's own.
+bool flyway_location_folder(std::string_view name) {
+    for (std::string_view location : {"common", "shared", "base", "prod", "production", "dev", "development", "local",
+                                      "test", "staging", "stage", "qa", "uat", "preprod", "sandbox", "demo"}) {
+        if (name.size() == location.size() && std::equal(name.begin(), name.end(), location.begin(), [](char a, char b) {
+                return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+            })) {
+            return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace
+
+std::string_view set_folder(std::string_view path) {
+    std::string_view folder = path_folder(path);
+    if (folder_per_migration(path_name(path))) return path_folder(folder);
+    // Flyway applies its locations as one set ordered by version: migrations/common/V1__x.sql,
+    // migrations/prod/V2__y.sql and migrations/dev/V1_1__z.sql are migrations/'s.
+    if (flyway_file_name(path_name(path)) && flyway_location_folder(path_name(folder))) {
+        return path_folder(folder);
+    }
+    return folder;
+}
+
 
 std::string migration_set(std::string_view path) {
     std::string_view folder = set_folder(path);

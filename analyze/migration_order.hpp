@@ -13,6 +13,9 @@ namespace pgfence::analyze {
 // folder-per-migration tools (Prisma migration.sql, diesel up.sql/down.sql) the folder of the
 // migration's folder. Absolute and lexically normal, so two spellings of it compare equal.
 [[nodiscard]] std::string migration_set(std::string_view path);
+// The same folder as written, not made absolute: Flyway's locations (common/, prod/, dev/ beside
+// each other, holding V<version>__ files) are their parent's one set.
+[[nodiscard]] std::string_view set_folder(std::string_view path);
 
 // Whether the tools apply `a` before `b` (two files of one set): versioned names (a leading
 // number, dotted/underscored/dashed parts compared numerically, Flyway's V prefix) first, by

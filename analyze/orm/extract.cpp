@@ -26,7 +26,13 @@ public:
     Walker(Emitter& emitter, InputFormat format, Direction direction)
         : m_e(emitter), m_format(format), m_direction(direction) {}
 
-    void visit(const Node& n, Half half) {
+    // `value`: n is a value another expression takes (a property, an argument, what is assigned),
+    // not something the migration awaits, returns or runs as a statement of its own.
+    void visit(const Node& n, Half half, bool value = false) {
+        // Knex: knex.raw(...) builds a query that runs only when awaited, returned or chained;
+        // as a value (`defaultTo(knex.raw('now()'))`, `{ at: knex.raw('now()') }`) it is a piece
+        // of SQL inside another statement, not a statement.
+        if (value && m_format == InputFormat::Knex && raw_call(n)) return;
         if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down")) {
             half = n.name == "up" ? Half::Up : Half::Down;
             found_function = true;
@@ -41,12 +47,36 @@ public:
             m_e.context = saved;
             if (handled) return;
         }
-        for (const Node& k : n.kids) visit(k, half);
+        for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], half, takes_as_value(n, i));
     }
 
     bool found_function = false;
 
 private:
+    static bool raw_call(const Node& n) {
+        return n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member && n.kids[0].name == "raw" &&
+               dotted_name(n.kids[0]).find("schema") == std::string::npos;
+    }
+
+    // Whether `parent` takes its kid `i` as a value: an object's property, an argument of a call
+    // that does not run promises (then, Promise.all, ...), the right side of an assignment.
+    static bool takes_as_value(const Node& parent, std::size_t i) {
+        switch (parent.kind) {
+            case NodeKind::Object: return true;
+            case NodeKind::Binary: return parent.name == "=" && i == 1;
+            case NodeKind::Call:
+            case NodeKind::New: {
+                if (i == 0 || parent.kids[0].kind == NodeKind::Func) return false;
+                const std::string& callee = parent.kids[0].kind == NodeKind::Member || parent.kids[0].kind == NodeKind::Ident
+                                                ? parent.kids[0].name : std::string();
+                static const std::string_view k_runs[] = {"then", "catch", "finally", "all", "allSettled", "race", "any",
+                                                          "resolve", "push", "map", "forEach", "reduce"};
+                return std::find(std::begin(k_runs), std::end(k_runs), callee) == std::end(k_runs);
+            }
+            default: return false;
+        }
+    }
+
     bool handle(const Node& call) {
         switch (m_format) {
             case InputFormat::TypeOrm: return typeorm_call(call, m_e);

@@ -20,6 +20,7 @@ bool rule_active(const Rule& rule, const Options& options) {
 namespace {
 
 bool matches(const Suppression& s, const Finding& f) {
+    if (s.retired_only) return false;
     if (s.statement == -1) return s.ids.empty() || s.ids.count(f.rule) > 0;
     return s.statement == f.statement && (s.ids.empty() || s.ids.count(f.rule) > 0);
 }
@@ -34,6 +35,9 @@ void report_unused(std::vector<Suppression>& suppressions, std::vector<Finding>&
                 sink.add_at(s.where, s.where_end, "pgfence-ignore names unknown rule '" + id + "'");
             }
         }
+        // One in the original pgfence's form gets one note, old-suppression-syntax's, which
+        // says when it matched nothing too.
+        if (s.old_syntax || !s.old_ids.empty()) continue;
         // One that hides nothing by its own fault is reported by the rule that says why.
         if (s.used || s.state != SuppressionState::active) continue;
         std::string scope = s.statement == -1 ? "in this file" : s.statement == -2 ? "(no statement follows it)"
@@ -57,6 +61,12 @@ void report_inactive(const std::vector<Suppression>& suppressions, std::vector<F
         {SuppressionState::expired, "expired-suppression", report_expired_suppression},
         {SuppressionState::missing_owner, "suppression-missing-owner", report_suppression_missing_owner},
     };
+    if (const Rule* rule = find_rule("old-suppression-syntax"); rule != nullptr && rule_active(*rule, options)) {
+        Sink sink(rule->id, rule->default_risk, findings);
+        for (const auto& s : suppressions) {
+            if (s.old_syntax || !s.old_ids.empty()) report_old_suppression_syntax(s, sink);
+        }
+    }
     for (const auto& reporter : k_reporters) {
         const Rule* rule = find_rule(reporter.rule);
         if (rule == nullptr || !rule_active(*rule, options)) continue;

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "analyze/rules/engine.hpp"
+#include "analyze/rules/suppression_aliases.hpp"
 #include "analyze/source_text.hpp"
 
 namespace pgfence::analyze::rules {
@@ -14,11 +15,39 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+// "a, b -- why" -> {a, b} and "why".
+void parse_ids(std::string_view comment, std::set<std::string>& ids, std::string_view& tail) {
+    auto reason = comment.find("--");
+    if (reason != std::string_view::npos) {
+        tail = comment.substr(reason + 2);
+        comment = comment.substr(0, reason);
+    }
+    std::size_t pos = 0;
+    while (pos <= comment.size()) {
+        auto comma = comment.find(',', pos);
+        std::string_view id = trim(comment.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+        if (!id.empty()) ids.insert(std::string(id));
+        if (comma == std::string_view::npos) break;
+        pos = comma + 1;
+    }
+}
+
 // "pgfence-ignore: a, b -- why" -> {a, b} and "why"; returns false when the comment is not ours.
-bool parse_comment(std::string_view comment, bool& file_level, std::set<std::string>& ids, std::string_view& tail) {
+// The original pgfence's "pgfence: ignore a, b" (ids required) sets `old_syntax`.
+bool parse_comment(std::string_view comment, bool& file_level, bool& old_syntax, std::set<std::string>& ids,
+                   std::string_view& tail) {
     comment = trim(comment);
     constexpr std::string_view k_file = "pgfence-ignore-file";
     constexpr std::string_view k_stmt = "pgfence-ignore";
+    constexpr std::string_view k_old = "pgfence:";
+    if (comment.starts_with(k_old)) {
+        std::string_view rest = trim(comment.substr(k_old.size()));
+        if (!rest.starts_with("ignore") || rest.size() == 6 || !std::isspace(static_cast<unsigned char>(rest[6]))) return false;
+        file_level = false;
+        old_syntax = true;
+        parse_ids(rest.substr(6), ids, tail);
+        return !ids.empty();
+    }
     if (comment.starts_with(k_file)) {
         file_level = true;
         comment.remove_prefix(k_file.size());
@@ -36,28 +65,36 @@ bool parse_comment(std::string_view comment, bool& file_level, std::set<std::str
         return true;
     }
     if (comment.front() != ':') return !std::isalnum(static_cast<unsigned char>(comment.front())) && comment.front() != '-';
-    comment.remove_prefix(1);
-    auto reason = comment.find("--");
-    if (reason != std::string_view::npos) {
-        tail = comment.substr(reason + 2);
-        comment = comment.substr(0, reason);
-    }
-    std::size_t pos = 0;
-    while (pos <= comment.size()) {
-        auto comma = comment.find(',', pos);
-        std::string_view id = trim(comment.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
-        if (!id.empty()) ids.insert(std::string(id));
-        if (comma == std::string_view::npos) break;
-        pos = comma + 1;
-    }
+    parse_ids(comment.substr(1), ids, tail);
     return true;
+}
+
+// The original pgfence's ids in `s.ids` become today's (suppression_aliases.hpp); what was
+// written is kept for the note that says how to write it today.
+void map_old_ids(Suppression& s) {
+    std::set<std::string> today;
+    bool any_today = false;
+    for (const auto& id : s.ids) {
+        OldRuleId old = old_rule_id(id);
+        if (old.today.empty() && !old.retired) {
+            today.insert(id);
+            any_today = true;
+            continue;
+        }
+        s.old_ids.push_back(id);
+        for (std::string_view t : old.today) today.insert(std::string(t));
+        any_today = any_today || !old.today.empty();
+    }
+    s.ids = std::move(today);
+    // Only ids pgfence no longer reports: it hides nothing (not every rule, as no ids would).
+    s.retired_only = !s.old_ids.empty() && !any_today;
 }
 
 }  // namespace
 
 std::vector<Suppression> find_suppressions(std::string_view text, const FileReport& report) {
     std::vector<Suppression> out;
-    if (text.find("pgfence-ignore") == std::string_view::npos) return out;
+    if (text.find("pgfence-ignore") == std::string_view::npos && text.find("pgfence:") == std::string_view::npos) return out;
     LineIndex lines(text);
     // Each line comment that starts its line belongs to the next statement after it.
     std::size_t next = 0;
@@ -70,11 +107,14 @@ std::vector<Suppression> find_suppressions(std::string_view text, const FileRepo
         bool inside = next > 0 && report.statements[next - 1].span.end > pos;
         if (!inside && line.starts_with("--")) {
             bool file_level = false;
+            bool old_syntax = false;
             std::set<std::string> ids;
             std::string_view tail;
-            if (parse_comment(line.substr(2), file_level, ids, tail)) {
+            if (parse_comment(line.substr(2), file_level, old_syntax, ids, tail)) {
                 Suppression s;
                 s.ids = std::move(ids);
+                s.old_syntax = old_syntax;
+                map_old_ids(s);
                 s.fields = parse_suppression_fields(tail);
                 s.where = lines.position(pos + (text.substr(pos, eol - pos).find("--")));
                 s.where_end = lines.position(eol > pos ? eol - 1 : pos);
@@ -109,6 +149,13 @@ SuppressedBy suppressed_by(const Suppression& s) {
 }
 
 std::string_view marker(const Suppression& s) { return s.statement == -1 ? "pgfence-ignore-file" : "pgfence-ignore"; }
+
+std::string todays_form(const Suppression& s) {
+    std::string out = s.statement == -1 ? "-- pgfence-ignore-file" : "-- pgfence-ignore";
+    if (!s.ids.empty()) out += ": " + rule_list(s);
+    if (!s.fields.reason.empty() || !s.fields.owner.empty() || s.fields.until) out += " -- ...";
+    return out;
+}
 
 std::string rule_list(const Suppression& s) {
     if (s.ids.empty()) return "every rule";

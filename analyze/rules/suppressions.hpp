@@ -1,7 +1,8 @@
 #pragma once
 // `-- pgfence-ignore` comments: on the lines just before a statement (all rules, or
 // `-- pgfence-ignore: id, id`), or anywhere as `-- pgfence-ignore-file[: id, id]`; after a
-// second `--`, a reason and optionally an owner and an expiry (suppression_fields.hpp).
+// second `--`, a reason and optionally an owner and an expiry (suppression_fields.hpp). The
+// original pgfence's `-- pgfence: ignore id, id` and its rule ids work too (suppression_aliases.hpp).
 #include <set>
 #include <string>
 #include <string_view>
@@ -29,6 +30,11 @@ struct Suppression {
     SuppressionFields fields;
     SuppressionState state = SuppressionState::active;
     bool used = false;
+    // The original pgfence's form (suppression_aliases.hpp): written `-- pgfence: ignore ids`,
+    // and the old rule ids it names (`ids` holds today's ids they stand for).
+    bool old_syntax = false;
+    std::vector<std::string> old_ids;
+    bool retired_only = false;  // names only rules pgfence no longer reports: hides nothing
 };
 
 [[nodiscard]] std::vector<Suppression> find_suppressions(std::string_view text, const FileReport& report);
@@ -43,6 +49,9 @@ void settle_suppressions(std::vector<Suppression>& suppressions, const CivilDate
 // "pgfence-ignore-file" for a file-wide suppression, else "pgfence-ignore".
 [[nodiscard]] std::string_view marker(const Suppression& s);
 
+// How the comment is written today: "-- pgfence-ignore: create-index-without-concurrently".
+[[nodiscard]] std::string todays_form(const Suppression& s);
+
 // "create-index-without-concurrently, drop-table" or "every rule".
 [[nodiscard]] std::string rule_list(const Suppression& s);
 
@@ -51,5 +60,6 @@ void settle_suppressions(std::vector<Suppression>& suppressions, const CivilDate
 void report_invalid_suppression(const Suppression& s, Sink& sink);
 void report_expired_suppression(const Suppression& s, Sink& sink);
 void report_suppression_missing_owner(const Suppression& s, Sink& sink);
+void report_old_suppression_syntax(const Suppression& s, Sink& sink);
 
 }  // namespace pgfence::analyze::rules
