@@ -18,6 +18,7 @@ struct Walk {
     std::string what;  // "DO block", "f()"
     int analysed = 0;
     std::vector<std::string> hidden;  // what could not be seen, with its line
+    std::vector<std::string> loops;   // the tables of the FOR loops over every row around the statement walked
 };
 
 int file_line(const Walk& w, const json& stmt) {
@@ -74,6 +75,13 @@ void model_sql(Walk& w, const std::string& sql, const json& where) {
     inner.settings = w.facts.settings;
     inner.sql = sql;  // the rules read the statement's own text (its parse locations are into it)
     model::model_statement(parsed.stmt, inner, w.ctx);
+    // A write inside a FOR loop over every row of a table runs once per row: row-by-row work
+    // over the whole table.
+    if (!w.loops.empty() && model::target_relation(parsed.stmt) != nullptr) {
+        const std::string& table = w.loops.back();
+        model::add_scan(inner, table, inner.tag + " runs once for every row of " + table + " (a FOR loop over them)");
+        for (auto& e : inner.scans.edit()) e.per_row = e.per_row || e.relation == table;
+    }
     if (w.hooks) w.hooks->statement(parsed.stmt, inner, w.what == "DO block" ? file_line(w, where) : 0);
     ++w.analysed;
     if (inner.status == StatementStatus::Unknown) {
@@ -120,6 +128,27 @@ void model_dynamic(Walk& w, const json& stmt) {
     w.hidden.push_back("dynamic SQL (EXECUTE " + expr.substr(0, 60) + (expr.size() > 60 ? "..." : "") + ")" + at_line(w, stmt));
 }
 
+void walk(Walk& w, const json& node);
+
+// FOR r IN query LOOP ... END LOOP: a query over every row of one table is a scan of it, and
+// what the body writes, it writes once per row.
+void model_loop(Walk& w, const json& stmt) {
+    std::string query = member(member(stmt, "query"), "PLpgSQL_expr").value("query", std::string());
+    static const std::shared_ptr<void> k_none;
+    ParsedStatement parsed = parse_statement(query, w.hooks ? w.hooks->arena() : k_none);
+    const RangeVar* rv = parsed.failure ? nullptr : model::whole_table_read(parsed.stmt, w.ctx);
+    const RelationInfo* info = rv != nullptr ? w.ctx.catalog.find(std::string(pg::relname(rv))) : nullptr;
+    if (rv == nullptr || is_catalog(rv) || (info != nullptr && info->is_new)) {  // a new table's rows are the migration's own
+        for (const auto& [key, value] : stmt.items()) walk(w, value);
+        return;
+    }
+    std::string table = pg::display_name(rv);
+    model::add_scan(w.facts, table, w.what + ": the FOR loop" + at_line(w, stmt) + " reads every row of " + table);
+    w.loops.push_back(table);
+    for (const auto& [key, value] : stmt.items()) walk(w, value);
+    w.loops.pop_back();
+}
+
 void walk(Walk& w, const json& node) {
     if (node.is_array()) {
         for (const auto& n : node) walk(w, n);
@@ -137,6 +166,8 @@ void walk(Walk& w, const json& node) {
             model_sql(w, member(member(value, "expr"), "PLpgSQL_expr").value("query", std::string()), value);
         } else if (key == "PLpgSQL_stmt_call") {
             w.hidden.push_back("CALL" + at_line(w, value));
+        } else if (key == "PLpgSQL_stmt_fors") {
+            model_loop(w, value);
         } else if (key == "PLpgSQL_expr") {
             model_expression(w, value.value("query", std::string()));
         } else if (key != "datums") {
@@ -156,7 +187,7 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
                               "'s PL/pgSQL does not parse: " + parsed.failure->message);
         return false;
     }
-    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}};
+    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}};
     walk(w, parsed.node);
     facts.notes.push_back(std::string(what) + ": " + std::to_string(w.analysed) +
                           (w.analysed == 1 ? " statement" : " statements") +
