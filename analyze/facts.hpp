@@ -53,6 +53,7 @@ struct TableEffect {
     std::string relation;
     std::string reason;
     bool certain = true;  // false when it depends on something the SQL does not show
+    bool per_row = false;  // scans: a PL/pgSQL FOR loop over this table runs the statement once per row
 };
 
 enum class StatementStatus {

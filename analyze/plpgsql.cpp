@@ -18,6 +18,7 @@ struct Walk {
     std::string what;  // "DO block", "f()"
     int analysed = 0;
     std::vector<std::string> hidden;  // what could not be seen, with its line
+    std::vector<std::string> loops;   // the tables of the FOR loops over every row around the statement walked
     // Inside a branch, a loop's body or a block that catches errors: what runs there may not
     // run, or its locks go with the error (LockFact::conditional).
     int conditional = 0;
@@ -67,6 +68,13 @@ void model_sql(Walk& w, const std::string& sql, const json& where) {
     inner.settings = w.facts.settings;
     inner.sql = sql;  // the rules read the statement's own text (its parse locations are into it)
     model::model_statement(parsed.stmt, inner, w.ctx);
+    // A write inside a FOR loop over every row of a table runs once per row: row-by-row work
+    // over the whole table.
+    if (!w.loops.empty() && model::target_relation(parsed.stmt) != nullptr) {
+        const std::string& table = w.loops.back();
+        model::add_scan(inner, table, inner.tag + " runs once for every row of " + table + " (a FOR loop over them)");
+        for (auto& e : inner.scans.edit()) e.per_row = e.per_row || e.relation == table;
+    }
     if (w.hooks) w.hooks->statement(parsed.stmt, inner, w.what == "DO block" ? file_line(w, where) : 0);
     ++w.analysed;
     if (inner.status == StatementStatus::Unknown) {
@@ -134,6 +142,20 @@ bool is_control(std::string_view key) {
            key == "PLpgSQL_stmt_foreach_a" || key == "PLpgSQL_stmt_block";
 }
 
+// FOR r IN query LOOP ... END LOOP: a query over every row of one table is a scan of it, and
+// what the body writes, it writes once per row. The table, or "" when the query is not that.
+std::string loop_table(Walk& w, const json& stmt) {
+    std::string query = member(member(stmt, "query"), "PLpgSQL_expr").value("query", std::string());
+    static const std::shared_ptr<void> k_none;
+    ParsedStatement parsed = parse_statement(query, w.hooks ? w.hooks->arena() : k_none);
+    const RangeVar* rv = parsed.failure ? nullptr : model::whole_table_read(parsed.stmt, w.ctx);
+    const RelationInfo* info = rv != nullptr ? w.ctx.catalog.find(std::string(pg::relname(rv))) : nullptr;
+    if (rv == nullptr || is_catalog(rv) || (info != nullptr && info->is_new)) return {};  // a new table's rows are the migration's own
+    std::string table = pg::display_name(rv);
+    model::add_scan(w.facts, table, w.what + ": the FOR loop" + at_line(w, stmt) + " reads every row of " + table);
+    return table;
+}
+
 constexpr int k_returns = 1;  // a RETURN: leaves the body
 constexpr int k_exits = 2;    // an EXIT: leaves its loop
 
@@ -165,6 +187,8 @@ int walk(Walk& w, const json& node) {
             // An EXIT in a loop ends the loop, not the list the loop is in (an EXIT naming an
             // outer loop's label is taken as this loop's own).
             const bool loop = key != "PLpgSQL_stmt_if" && key != "PLpgSQL_stmt_case" && key != "PLpgSQL_stmt_block";
+            const std::string table = key == "PLpgSQL_stmt_fors" ? loop_table(w, value) : std::string();
+            if (!table.empty()) w.loops.push_back(table);
             for (const auto& [member, inner] : value.items()) {
                 const bool maybe = runs_maybe(key, member, value);
                 w.conditional += maybe ? 1 : 0;
@@ -172,6 +196,7 @@ int walk(Walk& w, const json& node) {
                 leaves |= loop ? (left & k_returns) : left;
                 w.conditional -= maybe ? 1 : 0;
             }
+            if (!table.empty()) w.loops.pop_back();
         } else if (key == "PLpgSQL_stmt_execsql") {
             model_sql(w, member(member(value, "sqlstmt"), "PLpgSQL_expr").value("query", std::string()), value);
         } else if (key == "PLpgSQL_stmt_dynexecute" || key == "PLpgSQL_stmt_dynfors") {
@@ -206,7 +231,7 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
                               "'s PL/pgSQL does not parse: " + parsed.failure->message);
         return false;
     }
-    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}};
+    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}};
     (void)walk(w, parsed.node);
     facts.notes.push_back(std::string(what) + ": " + std::to_string(w.analysed) +
                           (w.analysed == 1 ? " statement" : " statements") +

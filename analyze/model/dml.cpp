@@ -1,5 +1,6 @@
 #include <set>
 
+#include "analyze/join_rows.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_walk.hpp"
@@ -327,6 +328,110 @@ void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx,
     ctes.resize(outer);
 }
 
+// Which rows of an UPDATE's or DELETE's target its WHERE selects, as far as the schema proves:
+// every row when it holds for each of them. `why` says what proves it.
+class EveryRow {
+public:
+    EveryRow(Context& ctx, const RangeVar* target, bool joins)
+        : m_ctx(ctx), m_relname(pg::relname(target)), m_alias(alias_name(target->alias)), m_joins(joins) {}
+
+    bool holds(const pg::Node* where, std::string& why) {
+        if (const auto* b = pg::as<BoolExpr>(where)) return bool_expr(b, why);
+        if (const auto* n = pg::as<NullTest>(where)) {
+            std::string column = own_column(reinterpret_cast<const pg::Node*>(n->arg));
+            if (n->nulltesttype != IS_NOT_NULL || !not_null(column)) return false;
+            why = column + " is NOT NULL";
+            return true;
+        }
+        if (const auto* c = pg::as<A_Const>(where)) {
+            if (c->isnull || c->val.node.type != T_Boolean || !c->val.boolval.boolval) return false;
+            why = "WHERE true";
+            return true;
+        }
+        const auto* e = pg::as<A_Expr>(where);
+        if (e == nullptr || e->kind != AEXPR_OP || pg::last_name(e->name) != "=") return false;
+        if (!pg::is<ColumnRef>(e->lexpr) || !pg::is<ColumnRef>(e->rexpr)) return false;
+        std::string left = own_column(e->lexpr);
+        if (!left.empty() && left == own_column(e->rexpr) && not_null(left)) {
+            why = left + " is NOT NULL: " + left + " = " + left + " holds for every row";
+            return true;
+        }
+        if (!m_joins) return false;
+        why = "the WHERE only joins it to whole tables";
+        return true;
+    }
+
+private:
+    bool bool_expr(const BoolExpr* b, std::string& why) {
+        if (b->boolop == AND_EXPR) {
+            std::string all;
+            for (const pg::Node* arg : pg::each(b->args)) {
+                std::string one;
+                if (!holds(arg, one)) return false;
+                if (all.find(one) == std::string::npos) all += (all.empty() ? "" : "; ") + one;
+            }
+            why = all;
+            return true;
+        }
+        if (b->boolop != OR_EXPR) return false;
+        std::set<std::string> null, not_null;
+        for (const pg::Node* arg : pg::each(b->args)) {
+            if (holds(arg, why)) return true;
+            if (const auto* n = pg::as<NullTest>(arg)) {
+                std::string column = own_column(reinterpret_cast<const pg::Node*>(n->arg));
+                if (column.empty()) continue;
+                (n->nulltesttype == IS_NULL ? null : not_null).insert(column);
+            }
+        }
+        for (const std::string& column : null) {
+            if (not_null.count(column) == 0) continue;
+            why = column + " IS NULL OR " + column + " IS NOT NULL holds for every row";
+            return true;
+        }
+        return false;
+    }
+
+    // A column of the target (unqualified, or qualified by its name or alias), or "".
+    std::string own_column(const pg::Node* node) const {
+        const auto* ref = pg::as<ColumnRef>(node);
+        if (ref == nullptr) return {};
+        int n = pg::length(ref->fields);
+        if (n == 0 || n > 2 || !pg::is<String>(pg::last(ref->fields))) return {};
+        if (n == 2) {
+            std::string_view qualifier = pg::text(pg::nth(ref->fields, 0));
+            if (qualifier != (m_alias.empty() ? m_relname : m_alias)) return {};
+        }
+        return std::string(pg::text(pg::last(ref->fields)));
+    }
+
+    bool not_null(const std::string& column) {
+        if (column.empty()) return false;
+        const ColumnInfo* info = m_ctx.catalog.column(std::string(m_relname), column);
+        return info != nullptr && info->not_null;
+    }
+
+    Context& m_ctx;
+    std::string_view m_relname;
+    std::string_view m_alias;
+    bool m_joins;
+};
+
+}  // namespace
+
+const RangeVar* whole_table_read(const pg::Node* query, Context& ctx) {
+    const auto* select = pg::as<SelectStmt>(query);
+    if (select == nullptr || select->op != SETOP_NONE || select->valuesLists != nullptr || select->withClause != nullptr ||
+        select->whereClause != nullptr || select->limitCount != nullptr || pg::length(select->fromClause) != 1) {
+        return nullptr;
+    }
+    const auto* rv = pg::as<RangeVar>(pg::nth(select->fromClause, 0));
+    if (rv == nullptr) return nullptr;
+    const RelationInfo* info = ctx.catalog.find(std::string(pg::relname(rv)));
+    return info != nullptr && info->kind == "view" ? nullptr : rv;
+}
+
+namespace {
+
 // INSERT, UPDATE, DELETE, MERGE.
 bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     NodeTag kind = stmt->type;
@@ -335,12 +440,18 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     const RangeVar* rv = target_relation(stmt);
     std::string relname(pg::relname(rv));
     if (kind == T_UpdateStmt || kind == T_DeleteStmt) {
-        bool where = kind == T_UpdateStmt ? pg::as<UpdateStmt>(stmt)->whereClause != nullptr
-                                          : pg::as<DeleteStmt>(stmt)->whereClause != nullptr;
+        const auto* update = pg::as<UpdateStmt>(stmt);
+        const auto* remove = pg::as<DeleteStmt>(stmt);
+        const pg::Node* where = update != nullptr ? update->whereClause : remove->whereClause;
+        bool joins = joins_whole_tables(stmt);
+        std::string why;
+        bool every = where != nullptr && EveryRow(ctx, rv, joins).holds(where, why);
         add_scan(facts, pg::display_name(rv),
-                 where ? facts.tag + " reads the rows its WHERE selects" : facts.tag + " without WHERE touches every row",
-                 !where);
-        if (!where) facts.notes.push_back(facts.tag + " without WHERE affects every row");
+                 where == nullptr ? facts.tag + " without WHERE touches every row"
+                 : every          ? facts.tag + " touches every row: " + why
+                                  : facts.tag + " reads the rows its WHERE selects",
+                 where == nullptr || every);
+        if (where == nullptr) facts.notes.push_back(facts.tag + " without WHERE affects every row");
     }
     if (const auto* insert = pg::as<InsertStmt>(stmt)) {
         std::vector<std::string> ctes;

@@ -174,6 +174,9 @@ void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& re
 
 // The RangeVar nodes a query reads, minus references to its CTEs.
 std::vector<const RangeVar*> query_range_vars(const pg::Node* query);
+// The one table a query reads every row of: a plain SELECT from one table (not a view or a
+// CTE) with no WHERE, LIMIT or set operation; nullptr for any other query.
+const RangeVar* whole_table_read(const pg::Node* query, Context& ctx);
 
 // CTE scoping. A WITH clause's names hide unqualified tables of the same name inside the
 // statement that has the clause (and its sub-queries), nowhere else. `stmt` is a SELECT,

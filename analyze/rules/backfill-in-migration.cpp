@@ -2,7 +2,9 @@
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/pg_walk.hpp"
+#include "analyze/rules/operation_dml.hpp"
 #include "analyze/rules/rule.hpp"
+#include "analyze/rules/transaction_work.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
@@ -52,70 +54,54 @@ bool bounded(const pg::Node* node) {
     return found;
 }
 
-// The WHERE clause on one line, cut to about `width` characters.
-std::string shortened(const std::string& text, std::size_t width) {
-    std::string out;
-    for (char c : text) {
-        bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
-        if (space && (out.empty() || out.back() == ' ')) continue;
-        out += space ? ' ' : c;
-    }
-    if (out.size() > width) out = out.substr(0, width) + "...";
-    return out;
+// The target of an INSERT, UPDATE, DELETE or MERGE, when it existed before the migration.
+const LockFact* existing_target(const StatementContext& ctx, std::string& table) {
+    const pg::Node* stmt = ctx.stmt;
+    const RangeVar* rv = pg::as<InsertStmt>(stmt)   ? pg::as<InsertStmt>(stmt)->relation
+                         : pg::as<UpdateStmt>(stmt) ? pg::as<UpdateStmt>(stmt)->relation
+                         : pg::as<DeleteStmt>(stmt) ? pg::as<DeleteStmt>(stmt)->relation
+                         : pg::as<MergeStmt>(stmt)  ? pg::as<MergeStmt>(stmt)->relation
+                                                    : nullptr;
+    if (rv == nullptr) return nullptr;
+    table = pg::display_name(rv);
+    return existing(ctx.statement, table);
 }
 
-// The statement's text up to its top-level WHERE and the WHERE's own text (to RETURNING).
-struct Split {
-    std::string head;
-    std::string where;
-    bool returning = false;
-};
-
-Split split_where(const std::string& sql) {
-    Split out;
-    std::size_t where = find_keyword(sql, 0, sql.size(), "WHERE");
-    std::size_t returning = find_keyword(sql, where == std::string::npos ? 0 : where, sql.size(), "RETURNING");
-    out.returning = returning != std::string::npos;
-    std::size_t end = out.returning ? returning : sql.size();
-    if (where == std::string::npos) return out;
-    out.head = trim(std::string_view(sql).substr(0, where));
-    out.where = trim(std::string_view(sql).substr(where + 5, end - where - 5));
-    if (!out.where.empty() && out.where.back() == ';') out.where.pop_back();
-    return out;
+// A write in a PL/pgSQL FOR loop over every row of an existing table: it runs once per row, all
+// in the migration's transaction (HIGH, as a write of every row is). True when reported.
+bool per_row(const StatementContext& ctx, Sink& sink) {
+    const TableEffect* loop = per_row_loop(ctx.statement);
+    std::string table;
+    if (loop == nullptr || existing_target(ctx, table) == nullptr) return false;
+    std::string what = ctx.statement.tag.empty() ? std::string("statement") : ctx.statement.tag;
+    Finding& f = sink.add(ctx.statement,
+                          what + " on " + table + " runs once for every row of " + loop->relation +
+                              " (a FOR loop over all of them), row by row in the migration's transaction: each row it "
+                              "writes stays locked until the migration commits (other writers of those rows wait), and "
+                              "every row version goes to WAL at once (replicas fall behind)");
+    f.risk = Risk::High;
+    f.relation = table;
+    f.fix = "write the loop as one set-based statement and run it in batches out of band (each batch its own "
+            "transaction) after the migration, not row by row in it";
+    return true;
 }
 
-// `inner`: the table as the batch's subquery names it, under the statement's alias if it has
-// one, so that the WHERE clause's references to the alias mean the subquery's rows.
-std::string batched(bool update, const Split& split, const std::string& table, const std::string& ref,
-                    const std::string& inner) {
-    if (update) {
-        // Each batch returns the last key of its range, not of the rows it changed: a range in
-        // which no row matches the WHERE (rows backfilled before) must not end the walk.
-        return comment_lines(
-            "Out of band, not in a migration: walk " + table + " by its primary key (written here as id),\n"
-            "one range of 5000 keys per transaction, so each batch's row locks end when it commits and\n"
-            "VACUUM can reclaim the old row versions between batches. Start with :last_id below the\n"
-            "smallest id, set it to the id each batch returns (the end of its range, whether or not any\n"
-            "row in it needed the update), and stop when a batch returns NULL:\n"
-            "WITH batch AS (SELECT id FROM " + table + " WHERE id > :last_id ORDER BY id LIMIT 5000),\n"
-            "     changed AS (" + split.head + "\n  WHERE (" + split.where + ")\n    AND " + ref +
-            ".id IN (SELECT id FROM batch))\nSELECT max(id) FROM batch;" +
-            (split.returning ? "\n(the original RETURNING list is left out)" : ""));
+// INSERT ... SELECT reading every row of an existing table into an existing one: a copy of the
+// whole table in the migration's transaction.
+void insert_select(const StatementContext& ctx, Sink& sink) {
+    std::string table;
+    if (!pg::is<InsertStmt>(ctx.stmt) || existing_target(ctx, table) == nullptr) return;
+    for (const TableEffect& e : ctx.statement.scans) {
+        if (!e.certain || existing(ctx.statement, e.relation) == nullptr) continue;
+        Finding& f = sink.add(ctx.statement,
+                              "INSERT INTO " + table + " ... SELECT reads every row of " + e.relation +
+                                  ", in the migration's transaction: each row it writes stays locked until the migration "
+                                  "commits (other writers of those rows or keys wait), and every row goes to WAL at once "
+                                  "(replicas fall behind)");
+        f.relation = table;
+        f.fix = "copy in batches out of band (each batch its own transaction) after the migration, not in it";
+        return;
     }
-    // DELETE ... USING: the tables the WHERE joins go into the batch's subquery, which picks the
-    // rows; left outside it, every (row, USING row) pair would run the subquery again.
-    std::string head = split.head;
-    std::string from = inner;
-    std::string ctid = "ctid";
-    if (std::size_t at = find_keyword(head, 0, head.size(), "USING"); at != std::string::npos) {
-        from += ", " + trim(std::string_view(head).substr(at + 5));
-        head = trim(std::string_view(head).substr(0, at));
-        ctid = ref + ".ctid";
-    }
-    return comment_lines("Out of band, one batch per transaction, repeated until it deletes 0 rows: each batch\n"
-                         "locks only the rows it deletes, and VACUUM can reclaim them between batches.\n" +
-                         head + "\n WHERE " + ref + ".ctid = ANY (ARRAY(SELECT " + ctid + " FROM " + from + " WHERE " +
-                         split.where + " LIMIT 5000));");
 }
 
 // An UPDATE or DELETE with a WHERE clause that is not pinned to constants, on a table that
@@ -123,11 +109,17 @@ std::string batched(bool update, const Split& split, const std::string& table, c
 // migration's transaction, holding each row's lock until it commits. A WHERE on ctid = ANY
 // (ARRAY(SELECT ... LIMIT n)) or id IN (SELECT ... LIMIT n) is a batch already.
 void check(const StatementContext& ctx, Sink& sink) {
+    if (per_row(ctx, sink)) return;
     const auto* update = ctx.as<UpdateStmt>();
     const auto* remove = ctx.as<DeleteStmt>();
-    if (update == nullptr && remove == nullptr) return;
+    if (update == nullptr && remove == nullptr) {
+        insert_select(ctx, sink);
+        return;
+    }
+    // Every row (no WHERE, or one that holds for each row): update/delete-without-where.
+    if (ctx.stmts != nullptr && every_row_write(*ctx.stmts, ctx.statement, ctx.stmt)) return;
     const pg::Node* where = update != nullptr ? update->whereClause : remove->whereClause;
-    if (where == nullptr || pinned(where)) return;  // no WHERE: update/delete-without-where
+    if (where == nullptr || pinned(where)) return;
     if (bounded(where)) return;  // its rows are chosen by a SELECT ... LIMIT: a batch
     const RangeVar* rv = update != nullptr ? update->relation : remove->relation;
     std::string table = pg::display_name(rv);
@@ -157,7 +149,8 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(backfill_in_migration) {
     return Rule{"backfill-in-migration", Risk::Medium,
-                "An UPDATE or DELETE of many rows in a migration holds their row locks until it commits", check,
+                "An UPDATE, DELETE or INSERT ... SELECT of many rows in a migration holds their row locks until it commits",
+                check,
                 nullptr, true, "locking", SizeWork::scan};
 }
 

@@ -3,6 +3,7 @@
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/transaction_work.hpp"
 
 namespace pgfence::analyze::rules::operation {
 namespace {
@@ -40,39 +41,100 @@ std::string batched_delete(const std::string& sql, const std::string& table, con
 }  // namespace
 
 void check_whole_table_dml(const StatementContext& ctx, Sink& sink, NodeTag kind) {
-    if (ctx.stmt == nullptr || ctx.stmt->type != kind) return;
+    if (ctx.stmt == nullptr || ctx.stmt->type != kind || ctx.stmts == nullptr) return;
     const auto* update_stmt = ctx.as<UpdateStmt>();
     const auto* delete_stmt = ctx.as<DeleteStmt>();
     if (update_stmt == nullptr && delete_stmt == nullptr) return;
-    const pg::Node* where = update_stmt != nullptr ? update_stmt->whereClause : delete_stmt->whereClause;
-    if (where != nullptr) return;
+    auto every = every_row_write(*ctx.stmts, ctx.statement, ctx.stmt);
+    if (!every) return;
     const RangeVar* rv = update_stmt != nullptr ? update_stmt->relation : delete_stmt->relation;
     std::string table = pg::display_name(rv);
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr) return;  // a table created in this migration: nobody else sees its rows
-    const TableEffect* scan = effect_on(ctx.statement.scans, table);
-    if (scan == nullptr || !scan->certain) return;
     bool update = update_stmt != nullptr;
     std::string ref = rv != nullptr && rv->alias != nullptr ? quote_ident(pg::text(rv->alias->aliasname))
                                                             : quote_ident(pg::relname(rv));
     std::string verb = update ? "UPDATE " : "DELETE FROM ";
     std::string what = update ? " writes a new version of every row of " : " deletes every row of ";
+    Split split = split_where(ctx.statement.sql);
+    bool where = !every->why.empty() && !split.where.empty();
+    std::string shown = where ? verb + table + " WHERE " + shortened(split.where, 60) + " (" + every->why + ")"
+                              : verb + table + " without WHERE";
     Finding& f = sink.add(ctx.statement,
-                          verb + table + " without WHERE" + what + table + " in one transaction: it takes " +
+                          shown + what + table + " in one transaction: it takes " +
                               a_lock(*lock) + " and locks each row it " + (update ? "writes" : "deletes") +
                               " until it commits, " + (update ? "writes every new row version to WAL" : "writes a WAL record for every row") +
                               ", and leaves a dead copy of every row behind (bloat until VACUUM)");
     f.relation = table;
-    f.fix = std::string(update ? "backfill" : "delete") +
-            " in batches out of band, each batch its own transaction, or add the WHERE clause that was meant";
+    f.fix = std::string(update ? "backfill" : "delete") + " in batches out of band, each batch its own transaction, or " +
+            (where ? "narrow the WHERE clause to the rows that were meant" : "add the WHERE clause that was meant");
     Recipe recipe;
     recipe.summary = update ? "Update in batches by primary key, out of band: each batch's row locks end when it commits"
                             : "Delete in batches out of band: each batch's row locks end when it commits";
+    std::string inner = rv->alias != nullptr ? table + " AS " + ref : table;
     recipe.steps.push_back({"Out of band",
-                            update ? batched_update(ctx.statement.sql, table, ref)
-                                   : batched_delete(ctx.statement.sql, table, ref),
+                            where    ? batched(update, split, table, ref, inner)
+                            : update ? batched_update(ctx.statement.sql, table, ref)
+                                     : batched_delete(ctx.statement.sql, table, ref),
                             false});
     f.recipe = std::move(recipe);
 }
+
+std::string shortened(const std::string& text, std::size_t width) {
+    std::string out;
+    for (char c : text) {
+        bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+        if (space && (out.empty() || out.back() == ' ')) continue;
+        out += space ? ' ' : c;
+    }
+    if (out.size() > width) out = out.substr(0, width) + "...";
+    return out;
+}
+
+Split split_where(const std::string& sql) {
+    Split out;
+    std::size_t where = find_keyword(sql, 0, sql.size(), "WHERE");
+    std::size_t returning = find_keyword(sql, where == std::string::npos ? 0 : where, sql.size(), "RETURNING");
+    out.returning = returning != std::string::npos;
+    std::size_t end = out.returning ? returning : sql.size();
+    if (where == std::string::npos) return out;
+    out.head = trim(std::string_view(sql).substr(0, where));
+    out.where = trim(std::string_view(sql).substr(where + 5, end - where - 5));
+    if (!out.where.empty() && out.where.back() == ';') out.where.pop_back();
+    return out;
+}
+
+std::string batched(bool update, const Split& split, const std::string& table, const std::string& ref,
+                    const std::string& inner) {
+    if (update) {
+        // Each batch returns the last key of its range, not of the rows it changed: a range in
+        // which no row matches the WHERE (rows backfilled before) must not end the walk.
+        return comment_lines(
+            "Out of band, not in a migration: walk " + table + " by its primary key (written here as id),\n"
+            "one range of 5000 keys per transaction, so each batch's row locks end when it commits and\n"
+            "VACUUM can reclaim the old row versions between batches. Start with :last_id below the\n"
+            "smallest id, set it to the id each batch returns (the end of its range, whether or not any\n"
+            "row in it needed the update), and stop when a batch returns NULL:\n"
+            "WITH batch AS (SELECT id FROM " + table + " WHERE id > :last_id ORDER BY id LIMIT 5000),\n"
+            "     changed AS (" + split.head + "\n  WHERE (" + split.where + ")\n    AND " + ref +
+            ".id IN (SELECT id FROM batch))\nSELECT max(id) FROM batch;" +
+            (split.returning ? "\n(the original RETURNING list is left out)" : ""));
+    }
+    // DELETE ... USING: the tables the WHERE joins go into the batch's subquery, which picks the
+    // rows; left outside it, every (row, USING row) pair would run the subquery again.
+    std::string head = split.head;
+    std::string from = inner;
+    std::string ctid = "ctid";
+    if (std::size_t at = find_keyword(head, 0, head.size(), "USING"); at != std::string::npos) {
+        from += ", " + trim(std::string_view(head).substr(at + 5));
+        head = trim(std::string_view(head).substr(0, at));
+        ctid = ref + ".ctid";
+    }
+    return comment_lines("Out of band, one batch per transaction, repeated until it deletes 0 rows: each batch\n"
+                         "locks only the rows it deletes, and VACUUM can reclaim them between batches.\n" +
+                         head + "\n WHERE " + ref + ".ctid = ANY (ARRAY(SELECT " + ctid + " FROM " + from + " WHERE " +
+                         split.where + " LIMIT 5000));");
+}
+
 
 }  // namespace pgfence::analyze::rules::operation

@@ -2,22 +2,24 @@
 
 #include <set>
 
+#include "analyze/join_rows.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/registry_transaction.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
 
-const pg::Node* node_at(const FileContext& ctx, int index) {
+const pg::Node* node_at(const std::vector<const pg::Node*>& stmts, int index) {
     auto i = static_cast<std::size_t>(index);
-    return i < ctx.stmts.size() ? ctx.stmts[i] : nullptr;
+    return i < stmts.size() ? stmts[i] : nullptr;
 }
+const pg::Node* node_at(const FileContext& ctx, int index) { return node_at(ctx.stmts, index); }
 
 // Did an earlier statement fill the table `display` from a query (INSERT ... SELECT, CREATE
 // TABLE AS, COPY FROM)? Rows from literal VALUES lists are a handful.
-bool filled_from_query(const FileContext& ctx, int index, const std::string& display) {
+bool filled_from_query(const std::vector<const pg::Node*>& stmts, int index, const std::string& display) {
     for (int j = 0; j < index; ++j) {
-        const pg::Node* stmt = node_at(ctx, j);
+        const pg::Node* stmt = node_at(stmts, j);
         if (const auto* insert = pg::as<InsertStmt>(stmt)) {
             const auto* select = pg::as<SelectStmt>(insert->selectStmt);
             if (pg::display_name(insert->relation) == display && select != nullptr && select->valuesLists == nullptr) {
@@ -33,10 +35,10 @@ bool filled_from_query(const FileContext& ctx, int index, const std::string& dis
 }
 
 // Columns added to `display` earlier in the file with no default: NULL in every row until set.
-std::set<std::string> columns_added_null(const FileContext& ctx, int index, const std::string& display) {
+std::set<std::string> columns_added_null(const std::vector<const pg::Node*>& stmts, int index, const std::string& display) {
     std::set<std::string> out;
     for (int j = 0; j < index; ++j) {
-        const auto* alter = pg::as<AlterTableStmt>(node_at(ctx, j));
+        const auto* alter = pg::as<AlterTableStmt>(node_at(stmts, j));
         if (alter == nullptr || pg::display_name(alter->relation) != display) continue;
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
             const auto* column = cmd->subtype == AT_AddColumn ? pg::as<ColumnDef>(cmd->def) : nullptr;
@@ -55,23 +57,33 @@ std::set<std::string> columns_added_null(const FileContext& ctx, int index, cons
 bool is_column(const pg::Node* node) { return pg::is<ColumnRef>(node); }
 
 // Does every row of the target satisfy `where` (as far as the target's own rows go)? Join
-// equalities with the FROM/USING tables, and IS NULL on a column just added, do.
-bool matches_every_row(const pg::Node* where, bool joins, const std::set<std::string>& null_columns) {
+// equalities with the FROM/USING tables when those are whole tables (joins_whole_tables), and IS
+// NULL on a column just added, do.
+// `why` gets the reasons, one per kind.
+bool matches_every_row(const pg::Node* where, bool joins, const std::set<std::string>& null_columns, std::string& why) {
+    auto add = [&](const std::string& reason) {
+        if (why.find(reason) == std::string::npos) why += (why.empty() ? "" : "; ") + reason;
+    };
     if (const auto* b = pg::as<BoolExpr>(where)) {
         if (b->boolop != AND_EXPR) return false;
         for (const pg::Node* arg : pg::each(b->args)) {
-            if (!matches_every_row(arg, joins, null_columns)) return false;
+            if (!matches_every_row(arg, joins, null_columns, why)) return false;
         }
         return true;
     }
     if (const auto* e = pg::as<A_Expr>(where)) {
-        return joins && e->kind == AEXPR_OP && pg::last_name(e->name) == "=" && is_column(e->lexpr) &&
-               is_column(e->rexpr);
+        if (!joins || e->kind != AEXPR_OP || pg::last_name(e->name) != "=" || !is_column(e->lexpr) || !is_column(e->rexpr)) {
+            return false;
+        }
+        add("the WHERE only joins it to whole tables");
+        return true;
     }
     if (const auto* n = pg::as<NullTest>(where)) {
         const auto* column = pg::as<ColumnRef>(reinterpret_cast<const pg::Node*>(n->arg));
-        return n->nulltesttype == IS_NULL && column != nullptr &&
-               null_columns.count(std::string(pg::text(pg::last(column->fields)))) > 0;
+        std::string name = column != nullptr ? std::string(pg::text(pg::last(column->fields))) : std::string();
+        if (n->nulltesttype != IS_NULL || null_columns.count(name) == 0) return false;
+        add(name + " was added above without a default: NULL in every row");
+        return true;
     }
     return false;
 }
@@ -84,25 +96,49 @@ bool is_dml(const pg::Node* stmt) {
 // An effect on a table that has rows for other sessions to miss: not one created empty here.
 bool effect_counts(const FileContext& ctx, int index, const StatementFacts& s, const TableEffect& e) {
     const LockFact* lock = lock_on(s, e.relation);
-    return lock == nullptr || !lock->is_new || filled_from_query(ctx, index, e.relation);
+    return lock == nullptr || !lock->is_new || filled_from_query(ctx.stmts, index, e.relation);
 }
 
 }  // namespace
 
-std::optional<TableWork> backfill(const FileContext& ctx, int index) {
-    const pg::Node* stmt = node_at(ctx, index);
+std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>& stmts, const StatementFacts& s,
+                                             const pg::Node* stmt) {
     const auto* update = pg::as<UpdateStmt>(stmt);
     const auto* del = pg::as<DeleteStmt>(stmt);
     if (update == nullptr && del == nullptr) return std::nullopt;
     const RangeVar* rv = update != nullptr ? update->relation : del->relation;
     const pg::Node* where = update != nullptr ? update->whereClause : del->whereClause;
-    bool joins = pg::length(update != nullptr ? update->fromClause : del->usingClause) > 0;
+    bool joins = joins_whole_tables(stmt);
     std::string table = pg::display_name(rv);
-    const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
     const LockFact* lock = lock_on(s, table);
-    if (lock == nullptr || (lock->is_new && !filled_from_query(ctx, index, table))) return std::nullopt;
-    if (where != nullptr && !matches_every_row(where, joins, columns_added_null(ctx, index, table))) return std::nullopt;
-    return TableWork{table, (update != nullptr ? "rewrites every row of " : "deletes every row of ") + table};
+    if (lock == nullptr || (lock->is_new && !filled_from_query(stmts, s.index, table))) return std::nullopt;
+    std::string why;
+    if (where != nullptr) {
+        // The lock model proves it from the schema (its scan fact is certain, and says why).
+        const TableEffect* scan = effect_on(s.scans, table);
+        std::string_view prefix = " touches every row: ";
+        if (std::size_t at = scan != nullptr && scan->certain ? scan->reason.find(prefix) : std::string::npos;
+            at != std::string::npos) {
+            why = scan->reason.substr(at + prefix.size());
+        } else if (!matches_every_row(where, joins, columns_added_null(stmts, s.index, table), why)) {
+            return std::nullopt;
+        }
+    }
+    return EveryRowWrite{TableWork{table, (update != nullptr ? "rewrites every row of " : "deletes every row of ") + table}, why};
+}
+
+std::optional<TableWork> backfill(const FileContext& ctx, int index) {
+    const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
+    auto every = every_row_write(ctx.stmts, s, node_at(ctx, index));
+    if (!every) return std::nullopt;
+    return every->work;
+}
+
+const TableEffect* per_row_loop(const StatementFacts& s) {
+    for (const auto& e : s.scans) {
+        if (e.per_row && e.certain) return &e;
+    }
+    return nullptr;
 }
 
 std::optional<TableWork> table_work(const FileContext& ctx, int index) {

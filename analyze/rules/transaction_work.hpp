@@ -17,11 +17,25 @@ struct TableWork {
     std::string what;      // "rewrites every row of users", "builds an index on users", ...
 };
 
-// A whole-table UPDATE or DELETE (a backfill) at statement `index`: no WHERE, a WHERE that only
-// joins the target to the FROM/USING tables, or `WHERE c IS NULL` on a column added earlier in
-// the file without a default (every row matches). A table created in this migration counts only
-// when it was filled from a query; literal VALUES rows are no rewrite.
+// An UPDATE or DELETE (`stmt`, its facts `s`; `stmts`: the trees of its file's statements) that writes
+// every row of its target: no WHERE, a WHERE the schema proves true for every row (the lock
+// model's scan fact says so: `c IS NOT NULL` on a NOT NULL column, a WHERE that only joins the
+// target to FROM/USING items that are whole tables, ...), or `WHERE c IS NULL` on a column added earlier in the
+// file without a default. `why` says what proves it (empty: no WHERE). A table created in this
+// migration counts only when it was filled from a query; literal VALUES rows are no rewrite.
+struct EveryRowWrite {
+    TableWork work;
+    std::string why;
+};
+[[nodiscard]] std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>& stmts, const StatementFacts& s,
+                                                           const pg::Node* stmt);
+
+// The whole-table UPDATE or DELETE (a backfill) at statement `index` (every_row_write).
 [[nodiscard]] std::optional<TableWork> backfill(const FileContext& ctx, int index);
+
+// A statement that runs once for every row of a table that existed before the migration: the
+// write of a PL/pgSQL FOR loop over all of its rows (TableEffect::per_row); nullptr when it is not one.
+[[nodiscard]] const TableEffect* per_row_loop(const StatementFacts& s);
 
 // The backfill, rewrite, certain scan or index build of statement `index` on a table that has
 // rows (existing, or created here from a query); nullopt for everything else.

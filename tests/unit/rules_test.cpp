@@ -22,6 +22,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "analyze/civil_date.hpp"
+#include "analyze/history.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/text_edit.hpp"
 
@@ -45,7 +46,9 @@ std::string read(const fs::path& p) {
 // sibling-metadata=run_in_transaction=false is the metadata.toml beside it (one line);
 // direction=down|both reads those halves of up/down migrations (default up);
 // not-a-file=link|submodule makes the path a link or submodule whose target is the rest of the
-// case (after the first line, less its last line break), analysed with analyze_not_a_file.
+// case (after the first line, less its last line break), analysed with analyze_not_a_file;
+// schema=<name> replays the schema file <name> beside the case (not named *.sql) as the schema
+// earlier migrations built (--schema): its tables exist, with their columns.
 struct CaseSetup {
     std::string path = "case.sql";
     std::string sibling_metadata;  // sibling-metadata=key=value: a diesel metadata.toml line
@@ -53,7 +56,7 @@ struct CaseSetup {
     std::optional<NotAFile::Kind> not_a_file;
 };
 
-CaseSetup setup_of(const std::string& text) {
+CaseSetup setup_of(const std::string& text, const fs::path& dir) {
     CaseSetup setup;
     setup.options.rules.today = CivilDate{2026, 6, 1};
     const std::string marker = "-- pgfence-test:";
@@ -80,6 +83,10 @@ CaseSetup setup_of(const std::string& text) {
         } else if (key == "not-a-file") {
             REQUIRE((value == "link" || value == "submodule"));
             setup.not_a_file = value == "link" ? NotAFile::Kind::link : NotAFile::Kind::submodule;
+        } else if (key == "schema") {
+            Replay replay(setup.options);
+            replay.replay_schema_file((dir / value).string());
+            setup.options.history = replay.snapshot();
         } else if (key == "today") {
             setup.options.rules.today = parse_civil_date(value);
             REQUIRE(setup.options.rules.today);
@@ -208,7 +215,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         for (const auto& c : cases_of(k_root / "tests" / "rules" / id)) {
             INFO("case " << c.string());
             std::string text = read(c);
-            CaseSetup setup = setup_of(text);
+            CaseSetup setup = setup_of(text, c.parent_path());
             FileReport report = analyze_text(setup.path, text, setup.options, setup.sibling_metadata);
             if (setup.not_a_file) {
                 std::string target = text.substr(text.find('\n') + 1);
