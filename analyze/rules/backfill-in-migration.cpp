@@ -117,7 +117,10 @@ void check(const StatementContext& ctx, Sink& sink) {
         return;
     }
     // Every row (no WHERE, or one that holds for each row): update/delete-without-where.
-    if (ctx.stmts != nullptr && every_row_write(*ctx.stmts, ctx.statement, ctx.stmt)) return;
+    if (ctx.stmts != nullptr) {
+        auto every = every_row_write(*ctx.stmts, ctx.statement, ctx.stmt);
+        if (every && !every->joined) return;  // update-/delete-without-where reports it
+    }
     const pg::Node* where = update != nullptr ? update->whereClause : remove->whereClause;
     if (where == nullptr || pinned(where)) return;
     if (bounded(where)) return;  // its rows are chosen by a SELECT ... LIMIT: a batch

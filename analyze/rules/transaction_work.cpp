@@ -124,7 +124,9 @@ std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>&
             return std::nullopt;
         }
     }
-    return EveryRowWrite{TableWork{table, (update != nullptr ? "rewrites every row of " : "deletes every row of ") + table}, why};
+    const bool joined = why.find("the WHERE only joins it to whole tables") != std::string::npos;
+    return EveryRowWrite{TableWork{table, (update != nullptr ? "rewrites every row of " : "deletes every row of ") + table}, why,
+                         joined};
 }
 
 std::optional<TableWork> backfill(const FileContext& ctx, int index) {

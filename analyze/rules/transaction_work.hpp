@@ -26,6 +26,9 @@ struct TableWork {
 struct EveryRowWrite {
     TableWork work;
     std::string why;
+    // Decided by a WHERE that only joins it to whole tables: every row is read, but a row
+    // without a partner (a NULL or dangling key) is not written, so not "every row" is claimed.
+    bool joined = false;
 };
 [[nodiscard]] std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>& stmts, const StatementFacts& s,
                                                            const pg::Node* stmt);
