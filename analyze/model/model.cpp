@@ -33,6 +33,7 @@ LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relna
     fact.kind = kind.empty() ? relation_kind(ctx, relname, "table") : kind;
     const RelationInfo* info = ctx.catalog.find(relname);
     fact.is_new = info != nullptr && info->is_new;
+    fact.empty = !fact.is_new && ctx.empty_tables.count(relname) > 0;
     fact.reason = reason;
     facts.locks.push_back(std::move(fact));
     return facts.locks.back();

@@ -100,7 +100,7 @@ std::optional<TableWork> backfill(const FileContext& ctx, int index) {
     std::string table = pg::display_name(rv);
     const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
     const LockFact* lock = lock_on(s, table);
-    if (lock == nullptr || (lock->is_new && !filled_from_query(ctx, index, table))) return std::nullopt;
+    if (lock == nullptr || lock->empty || (lock->is_new && !filled_from_query(ctx, index, table))) return std::nullopt;
     if (where != nullptr && !matches_every_row(where, joins, columns_added_null(ctx, index, table))) return std::nullopt;
     return TableWork{table, (update != nullptr ? "rewrites every row of " : "deletes every row of ") + table};
 }
@@ -118,6 +118,7 @@ std::optional<TableWork> table_work(const FileContext& ctx, int index) {
     }
     if (is_dml(stmt)) return std::nullopt;  // its scan facts are the rows its WHERE selects
     if (pg::is<VacuumStmt>(stmt)) return std::nullopt;  // ANALYZE reads a sample; VACUUM runs outside transactions
+    if (pg::is<TruncateStmt>(stmt)) return std::nullopt;  // swaps in empty storage: reads no row
     for (const auto& e : s.rewrites) {
         if (e.certain && effect_counts(ctx, index, s, e)) return TableWork{e.relation, "rewrites every row of " + e.relation};
     }
