@@ -30,6 +30,7 @@
 #include "analyze/history.hpp"
 #include "analyze/heap.hpp"
 #include "analyze/limits.hpp"
+#include "analyze/model/empty_tables.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 #include "analyze/orm/extract.hpp"
@@ -450,6 +451,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             err.where = where(parsed.failure->offset);
             facts.parse_error = std::move(err);
             model::register_unparsed_create(parse_text, facts, ctx);
+            model::keep_empty_tables(nullptr, facts, ctx, false);
         } else {
             facts.kind = pg::kind_name(parsed.stmt);
             if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) {
@@ -460,6 +462,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                 calls.follow(parsed.stmt, facts, ctx);
             }
             apply_session(parsed.stmt, state, facts);
+            model::use_empty_tables(facts, ctx);
+            model::keep_empty_tables(parsed.stmt, facts, ctx, state.transaction() != Transaction::None);
             // Where each subcommand is, for the findings about one of them (a statement of one
             // subcommand is its own span).
             const auto* alter = pg::as<AlterTableStmt>(parsed.stmt);
@@ -511,6 +515,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         facts.span.stop = lines.position(os.last);
         facts.sql = os.sql.empty() ? std::string(text.substr(os.begin, os.end - os.begin)) : os.sql;
         facts.notes = os.notes;
+        if (!os.error.empty() || !os.unknown.empty()) {
+            // Whatever it does may add rows: no table stays proven empty past it.
+            up_ctx.empty_tables.clear();
+            if (down_ctx) down_ctx->empty_tables.clear();
+        }
         if (!os.error.empty()) {
             facts.index = static_cast<int>(report.statements.size());
             facts.status = StatementStatus::Unparsable;

@@ -86,6 +86,18 @@ bool has_set_not_null_without_scan(const StatementFacts& statement, std::string_
     return false;
 }
 
+std::string empty_table_note(std::string_view relation, std::string_view proof) {
+    return std::string(relation) + " is empty here: " + std::string(proof);
+}
+
+bool has_empty_table_note(const StatementFacts& statement, std::string_view relation) {
+    std::string prefix = empty_table_note(relation, "");
+    for (const auto& note : statement.notes) {
+        if (note.starts_with(prefix)) return true;
+    }
+    return false;
+}
+
 std::string_view tool_name(MigrationTool tool) {
     switch (tool) {
         case MigrationTool::Plain: return "sql";

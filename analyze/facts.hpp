@@ -42,6 +42,10 @@ struct LockFact {
     // `mode` is taken only when rows are written (a foreign key's check or action, a partition's
     // bound), the object named with IF EXISTS exists, or a block that catches errors keeps it.
     bool conditional = false;
+    // An existing table proven empty earlier in this transaction, which still holds the ACCESS
+    // EXCLUSIVE lock taken then (analyze/model/empty_tables.hpp): reading, scanning or rewriting
+    // it is instant. The lock still blocks other sessions as its mode says.
+    bool empty = false;
     std::string reason;        // which part of the statement takes it
     // Where the fact that decided it came from, when not from this migration: a --history or
     // --schema file, "the stats snapshot" (RelationInfo::source).
@@ -166,6 +170,12 @@ struct StatementFacts {
 // fact on the same statement is then another column's.
 [[nodiscard]] std::string set_not_null_without_scan(std::string_view column, std::string_view why);
 [[nodiscard]] bool has_set_not_null_without_scan(const StatementFacts& statement, std::string_view column);
+
+// The note on a statement whose scans or rewrites of `relation` were left out because an earlier
+// statement of its transaction proved the table empty (analyze/model/empty_tables.hpp):
+// "<relation> is empty here: <proof>...". Its work is instant only in that transaction.
+[[nodiscard]] std::string empty_table_note(std::string_view relation, std::string_view proof);
+[[nodiscard]] bool has_empty_table_note(const StatementFacts& statement, std::string_view relation);
 
 // Popx: ory/x's popx, pop's file names plus `.autocommit` for a file run outside a transaction.
 enum class MigrationTool { Plain, Goose, Dbmate, Drizzle, Flyway, Diesel, Prisma, Sqlx, GolangMigrate, Pop, NodePgMigrate, Synapse, Popx };

@@ -27,6 +27,7 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     StatementFacts facts;  // scratch: only what the model teaches the catalog is kept
     if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) model_do_block(block, facts, ctx, 0);
     else model::model_statement(parsed.stmt, facts, ctx);
+    ctx.proven_empty.clear();  // a replayed table's rows are not the analysed migration's to prove
     record_function(parsed.stmt, sql, ctx.catalog);
     // The functions it attaches, to fire in the migrations that follow (their bodies are not run here).
     record_attachments(parsed.stmt, attachments_of(parsed.stmt, ctx.catalog), ctx.catalog);

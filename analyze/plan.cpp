@@ -1282,6 +1282,17 @@ void Composer::statement(std::size_t i) {
                                  "rename-column and rename-table): reuse the name in a later release instead";
             }
         }
+        // Work on a table an earlier statement of the transaction proved empty is instant only
+        // while that transaction holds its lock: it runs in the migration that holds it, or the
+        // plan is declined (in a later migration the table can have rows again).
+        for (const LockFact& l : s.locks) {
+            if (!l.empty || u.joins || !has_empty_table_note(s, l.relation)) continue;
+            u.joins = true;
+            u.join_table = l.relation;
+            u.join_decline = "line " + std::to_string(s.span.start.line) + " works on " + l.relation +
+                             ", which an earlier statement of its transaction proved empty, and the plan would run it in "
+                             "another migration, where the table can have rows again: keep them in one transaction by hand";
+        }
         bool drop_fk = alter_here != nullptr && pg::length(alter_here->cmds) == 1 && drops_foreign_key(s, alter_here);
         if (drop_fk) {
             note(i, "dropping the foreign key is kept as written (under lock_timeout): it locks both tables and has no online form");

@@ -6,6 +6,7 @@
 
 #include "analyze/model/alter_table_locks.hpp"
 #include "analyze/model/alter_table_parts.hpp"
+#include "analyze/model/empty_tables.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/model/types.hpp"
 #include "analyze/names.hpp"
@@ -160,6 +161,12 @@ void add_column(const ColumnDef* def, const SubcommandLock& lock, bool if_not_ex
     }
     if (not_null && !has_default && !is_serial_type(def)) {
         add_scan(facts, t.display, where + ": NOT NULL without a default fails unless the table is empty");
+        // Once it has run, the table and its partitions or children have no row.
+        if (!fills && !virtual_column) {
+            std::string how = "added " + quote_ident(col) + " NOT NULL without a default, which fails on any row";
+            prove_empty(facts, ctx, t.relname, how);
+            for (const auto& child : ctx.catalog.descendants(t.relname)) prove_empty(facts, ctx, child, how);
+        }
     }
     record_column(ctx, t.relname, def);
     if (auto* c = ctx.catalog.column(t.relname, col)) c->virtual_generated = virtual_column;

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "analyze/model/alter_table_parts.hpp"
+#include "analyze/model/empty_tables.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 
@@ -343,6 +344,7 @@ bool model_truncate(const TruncateStmt* stmt, StatementFacts& facts, Context& ct
             }
         }
     }
+    for (const auto& relname : queue) prove_empty(facts, ctx, relname, "emptied it");
     return true;
 }
 

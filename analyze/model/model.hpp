@@ -2,6 +2,7 @@
 // The lock model: what PostgreSQL does for each kind of statement. One file per family;
 // `model_statement` dispatches on the parse node. Facts come from PostgreSQL's source and
 // documentation and are proven by tests/conformance against a real server.
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -28,6 +29,13 @@ struct Context {
     // The schemas of the search_path the migration SET, in order (empty: the database's own):
     // where the known schema is asked for a relation the SQL names without a schema.
     std::vector<std::string> search_path;
+    // Existing tables proven empty in the transaction now open, whose ACCESS EXCLUSIVE lock it
+    // still holds, by relname: how that was proven ("the ALTER TABLE at line 3 (ADD COLUMN ...)").
+    // add_lock marks their locks LockFact::empty; the analyzer keeps the map (empty_tables.hpp).
+    std::map<std::string, std::string> empty_tables;
+    // What the statement being modelled proves empty (relname, how), kept by the analyzer only
+    // while a transaction is open after it.
+    std::vector<std::pair<std::string, std::string>> proven_empty;
 
     void reshape(const std::string& relname, const std::string& column = {}) { reshaped.insert({relname, column}); }
     [[nodiscard]] bool is_reshaped(const std::string& relname, const std::string& column = {}) const {

@@ -44,7 +44,9 @@ void check(const StatementContext& ctx, Sink& sink) {
     const RangeVar* rv = stmt->relation;
     std::string table = pg::display_name(rv);
     const LockFact* lock = lock_on(ctx.statement, table);
-    if (lock == nullptr || lock->is_new) return;
+    // Proven empty in this transaction: validation reads no row (the referenced table's lock is
+    // the transaction rules' to weigh).
+    if (lock == nullptr || lock->is_new || lock->empty) return;
     // NOT VALID on a partitioned table's foreign key is refused before PostgreSQL 18 ("cannot add
     // NOT VALID foreign key on partitioned table"): no edit there.
     std::vector<Range> clauses = alter_subcommands(ctx.statement.sql, stmt);

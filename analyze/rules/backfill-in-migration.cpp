@@ -127,7 +127,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     const RangeVar* rv = update != nullptr ? update->relation : remove->relation;
     std::string table = pg::display_name(rv);
     const LockFact* lock = existing(ctx.statement, table);
-    if (lock == nullptr) return;  // created in this migration: nobody else has its rows
+    if (lock == nullptr || lock->empty) return;  // created in this migration, or proven empty: no rows to batch
     std::string ref = rv->alias != nullptr ? quote_ident(pg::text(rv->alias->aliasname)) : quote_ident(pg::relname(rv));
     Split split = split_where(ctx.statement.sql);
     if (split.where.empty()) return;

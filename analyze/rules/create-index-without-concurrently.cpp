@@ -11,6 +11,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     const std::string& table = ctx.display_name(stmt->relation);
     const LockFact* lock = lock_on(ctx.statement, table);
     if (lock == nullptr || lock->is_new) return;  // a table created in this migration blocks nobody
+    if (lock->empty) return;  // proven empty in this transaction: the build reads no row
     bool partitioned = lock->kind == "partitioned table";
     // ON ONLY a partitioned table: the parent has no rows to read; the index stays invalid until
     // each partition's index is attached (the safe way this rule's recipe gives).

@@ -7,6 +7,7 @@
 #include "analyze/if_not_exists.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/rules/finding_room.hpp"
+#include "analyze/rules/one_cause.hpp"
 #include "analyze/rules/suppressions.hpp"
 
 namespace pgfence::analyze::rules {
@@ -241,6 +242,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
         }
     }
     findings.resize(kept);
+    fold_held_lock_findings(findings);
     if (report.findings.empty()) {
         report.findings = std::move(findings);
     } else {

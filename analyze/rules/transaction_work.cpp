@@ -111,7 +111,7 @@ std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>&
     bool joins = joins_whole_tables(stmt);
     std::string table = pg::display_name(rv);
     const LockFact* lock = lock_on(s, table);
-    if (lock == nullptr || (lock->is_new && !filled_from_query(stmts, s.index, table))) return std::nullopt;
+    if (lock == nullptr || lock->empty || (lock->is_new && !filled_from_query(stmts, s.index, table))) return std::nullopt;
     std::string why;
     if (where != nullptr) {
         // The lock model proves it from the schema (its scan fact is certain, and says why).
@@ -156,6 +156,7 @@ std::optional<TableWork> table_work(const FileContext& ctx, int index) {
     }
     if (is_dml(stmt)) return std::nullopt;  // its scan facts are the rows its WHERE selects
     if (pg::is<VacuumStmt>(stmt)) return std::nullopt;  // ANALYZE reads a sample; VACUUM runs outside transactions
+    if (pg::is<TruncateStmt>(stmt)) return std::nullopt;  // swaps in empty storage: reads no row
     for (const auto& e : s.rewrites) {
         if (e.certain && effect_counts(ctx, index, s, e)) return TableWork{e.relation, "rewrites every row of " + e.relation};
     }

@@ -1,3 +1,5 @@
+-- pgfence-test: disable=create-index-without-concurrently
+-- With create-index-without-concurrently turned off, this rule reports the work under the held lock itself.
 SET lock_timeout = '2s';
 BEGIN;
 ALTER TABLE accounts RENAME COLUMN name TO display_name;

@@ -1,0 +1,97 @@
+#include "analyze/model/empty_tables.hpp"
+
+#include <algorithm>
+
+#include "analyze/names.hpp"
+
+namespace pgfence::analyze::model {
+namespace {
+
+// Does the lock name this relname (as written, with or without a schema)?
+bool names(const LockFact& lock, const std::string& relname) {
+    std::string quoted = quote_ident(relname);
+    return lock.relation == quoted || lock.relation.ends_with("." + quoted);
+}
+
+bool ends_transaction(const pg::Node* stmt) {
+    const auto* t = pg::as<TransactionStmt>(stmt);
+    return t != nullptr && (t->kind == TRANS_STMT_COMMIT || t->kind == TRANS_STMT_ROLLBACK ||
+                            t->kind == TRANS_STMT_ROLLBACK_TO || t->kind == TRANS_STMT_PREPARE);
+}
+
+// ATTACH PARTITION and INHERIT bring the rows of another table into the one they alter.
+bool adds_rows_by_alter(const pg::Node* stmt) {
+    const auto* alter = pg::as<AlterTableStmt>(stmt);
+    if (alter == nullptr) return false;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+        if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_AddInherit) return true;
+    }
+    return false;
+}
+
+// The table an UPDATE or DELETE changes (it adds no row to it), as written; "" for other statements.
+std::string changed_in_place(const pg::Node* stmt) {
+    if (const auto* u = pg::as<UpdateStmt>(stmt)) return pg::display_name(u->relation);
+    if (const auto* d = pg::as<DeleteStmt>(stmt)) return pg::display_name(d->relation);
+    return {};
+}
+
+}  // namespace
+
+void prove_empty(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& how) {
+    std::string proof = "the " + (facts.tag.empty() ? std::string("statement") : facts.tag) + " at line " +
+                        std::to_string(facts.span.start.line) + " " + how;
+    ctx.proven_empty.emplace_back(relname, std::move(proof));
+}
+
+void use_empty_tables(StatementFacts& facts, const Context& ctx) {
+    if (ctx.empty_tables.empty()) return;
+    for (const LockFact& lock : facts.locks) {
+        if (!lock.empty) continue;
+        std::string what;
+        for (auto* effects : {&facts.rewrites, &facts.scans}) {
+            if (effects->empty()) continue;
+            auto& list = effects->edit();
+            for (const TableEffect& e : list) {
+                if (e.relation == lock.relation) what += (what.empty() ? "" : "; ") + e.reason;
+            }
+            std::erase_if(list, [&](const TableEffect& e) { return e.relation == lock.relation; });
+        }
+        if (what.empty()) continue;
+        auto proof = std::find_if(ctx.empty_tables.begin(), ctx.empty_tables.end(),
+                                  [&](const auto& entry) { return names(lock, entry.first); });
+        if (proof == ctx.empty_tables.end()) continue;
+        facts.notes.push_back(empty_table_note(lock.relation, proof->second) +
+                              ", and this transaction still holds the ACCESS EXCLUSIVE lock it took, so no session "
+                              "can have added a row since: instant (" + what + ")");
+    }
+}
+
+void keep_empty_tables(const pg::Node* stmt, const StatementFacts& facts, Context& ctx, bool in_transaction) {
+    bool unknown = stmt == nullptr || facts.status != StatementStatus::Analyzed || facts.runs_user_code;
+    if (!in_transaction || unknown || ends_transaction(stmt)) {
+        ctx.empty_tables.clear();
+        ctx.proven_empty.clear();
+        return;
+    }
+    std::string in_place = changed_in_place(stmt);
+    bool attaches = adds_rows_by_alter(stmt);
+    std::erase_if(ctx.empty_tables, [&](const auto& entry) {
+        for (const LockFact& lock : facts.locks) {
+            if (!names(lock, entry.first)) continue;
+            if (attaches) return true;
+            // A write lock: INSERT, COPY FROM, MERGE, or a write through a view or a rule.
+            if (lock.mode == LockMode::RowExclusive && lock.relation != in_place) return true;
+        }
+        return false;
+    });
+    // A write that fires triggers the migration knows of may add rows anywhere.
+    const RangeVar* target = target_relation(stmt);
+    if (const CopyStmt* copy = pg::as<CopyStmt>(stmt); copy != nullptr && copy->is_from) target = copy->relation;
+    const RelationInfo* written = target != nullptr ? ctx.catalog.find(std::string(pg::relname(target))) : nullptr;
+    if (written != nullptr && !written->triggers.empty()) ctx.empty_tables.clear();
+    for (auto& [relname, how] : ctx.proven_empty) ctx.empty_tables[relname] = std::move(how);
+    ctx.proven_empty.clear();
+}
+
+}  // namespace pgfence::analyze::model

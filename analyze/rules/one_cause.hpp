@@ -1,0 +1,17 @@
+#pragma once
+// One finding per statement and cause (issue #34). A statement whose own rule reports its
+// table-sized work at HIGH (an index build, a validation scan, a rewrite, a whole-table UPDATE)
+// does not also get the transaction rules' finding on that work: the held locks it prolongs are
+// named in its own finding, whose fix removes both. A held-lock finding stays where the
+// statement's own rules report nothing at HIGH (or the user suppressed or disabled them).
+#include <vector>
+
+#include "analyze/findings.hpp"
+
+namespace pgfence::analyze::rules {
+
+// Folds work-under-held-lock and statement-after-access-exclusive findings at HIGH or above
+// into the statement's own HIGH work finding, in place; runs after suppressions.
+void fold_held_lock_findings(std::vector<Finding>& findings);
+
+}  // namespace pgfence::analyze::rules
