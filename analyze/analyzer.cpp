@@ -550,20 +550,27 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         });
     }
     std::string().swap(source.text);
-    // A Flyway `${...}` placeholder stands for text the migration is given when it runs: where its
-    // stand-in identifier does not parse, the file is a template pgfence cannot read, not broken
-    // SQL (one note for the file, no error per statement).
-    if (!script && text.find("${") != std::string_view::npos) {
-        for (const StatementFacts& s : report.statements) {
-            if (s.status != StatementStatus::Unparsable || s.sql.find("${") == std::string::npos) continue;
-            FileReport templated;
-            templated.path = path;
-            templated.tool = report.tool;
-            templated.wrapped_in_transaction = report.wrapped_in_transaction;
-            templated.skipped = true;
-            templated.skip_reason = "templated: not analysed (a ${...} placeholder at line " +
-                                    std::to_string(s.span.start.line) + " stands where the SQL is only known when it runs)";
-            return templated;
+    // A placeholder (Flyway `${...}`, a Go template action, `$%NAME%$`) stands for text the
+    // migration is given when it runs: a statement it keeps from parsing is not broken SQL but
+    // SQL pgfence cannot read. It is unknown to the lock model (never read as safe: the
+    // unknown-statement rule reports it), with no error line; the statements that parse are
+    // analysed as any others, so a placeholder in a comment hides nothing.
+    if (!script) {
+        int templated = 0;
+        StatementFacts* first = nullptr;
+        for (StatementFacts& s : report.statements) {
+            if (s.status != StatementStatus::Unparsable) continue;
+            if (s.sql.find("${") == std::string::npos && template_marker(s.sql) == std::string::npos) continue;
+            s.status = StatementStatus::Unknown;
+            if (s.tag.empty()) s.tag = "templated SQL";
+            s.notes.push_back("templated: not analysed (a template placeholder stands where the SQL is only known when it runs)");
+            s.unanalysable = Error{"a template placeholder stands where the SQL is only known when it runs", path, s.span.start};
+            s.parse_error = Boxed<Error>{};
+            if (first == nullptr) first = &s;
+            ++templated;
+        }
+        if (first != nullptr) {  // once for the file, on its first such statement
+            first->notes.push_back("templated: " + std::to_string(templated) + " statement(s) of this file hold a template placeholder");
         }
     }
     if (!source.notes.empty() && !report.statements.empty()) {

@@ -247,6 +247,8 @@ void whole_file(PreparedSource& out, std::string_view name, Direction direction)
 
 bool template_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
+}  // namespace
+
 // Where the text is a template rather than SQL: a Go text/template action (`{{ .Schema }}`,
 // `{{- if ... }}`, `{{ $x }}`, `{{ index .Options "Namespace" }}`) or a `$%NAME%$` placeholder;
 // npos when it has none. A `{{` that opens a PostgreSQL array literal ('{{1,2},{3,4}}') is no
@@ -278,7 +280,6 @@ std::size_t template_marker(std::string_view text) {
     return std::string_view::npos;
 }
 
-}  // namespace
 
 bool sqlx_name(std::string_view name) { return versioned_name(lower(name), ".sql"); }
 
@@ -400,15 +401,9 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     } else {
         out.regions.push_back(Region{0, out.text.size(), false});
     }
-    // A template (Go text/template, `$%NAME%$`) is SQL only once rendered: one note for the file,
-    // not an error per statement it breaks.
-    if (std::size_t at = template_marker(out.text); !out.skipped && at != std::string_view::npos) {
-        std::size_t line = 1 + static_cast<std::size_t>(std::count(out.text.begin(), out.text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-        out.regions.clear();
-        out.skipped = true;
-        out.skip_reason = "templated: not analysed (a template placeholder at line " + std::to_string(line) + ")";
-        return out;
-    }
+    // A template (Go text/template, `$%NAME%$`) is SQL only once rendered: the statements it breaks
+    // are set aside by the analyzer (templated_statements), never the file: a placeholder in a
+    // comment must not hide the statements around it.
     mask_placeholders(out.text);
     return out;
 }

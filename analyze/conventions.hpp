@@ -34,6 +34,10 @@ struct PreparedSource {
 // it but a file of which starts with sqlx's `-- no-transaction`: the folder is sqlx's.
 inline constexpr std::string_view k_sqlx_folder = "sqlx: a migration of this folder starts with -- no-transaction";
 
+// Where `text` holds a template placeholder rather than SQL (a Go text/template action such as
+// `{{ .Schema }}`, a `$%NAME%$`), npos when none.
+[[nodiscard]] std::size_t template_marker(std::string_view text);
+
 // Whether `name` (a file name) is sqlx's: `<version>_<description>.sql`, `.up.sql` or `.down.sql`.
 [[nodiscard]] bool sqlx_name(std::string_view name);
 
