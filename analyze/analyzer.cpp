@@ -569,6 +569,36 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             if (first == nullptr) first = &s;
             ++templated;
         }
+        // A Go template action outside any statement that failed (in a comment, in a string
+        // literal that still parses): a tool that renders the file first (pop, popx) runs what it
+        // expands to, which may be a statement of its own. The statement it sits in or after is
+        // not read as safe either.
+        std::size_t next_statement = 0;  // markers come in order: one pass over the statements
+        std::size_t counted = 0, line = 1;  // and over the text, for their lines
+        std::size_t braces = text.find("{{"), percent = text.find("$%");
+        while (braces != std::string_view::npos || percent != std::string_view::npos) {
+            const std::size_t at = std::min(braces, percent);
+            if (at == braces) braces = text.find("{{", at + 2);
+            else percent = text.find("$%", at + 2);
+            // `{{ "text" }}` prints its string in Go's templates; other `{{` open array literals.
+            std::size_t k = at + 2;
+            while (k < text.size() && (text[k] == '-' || text[k] == ' ' || text[k] == '\t')) ++k;
+            const bool quoted = text.substr(at, 2) == "{{" && k > at + 2 && k < text.size() && (text[k] == '"' || text[k] == '`');
+            if (!quoted && template_marker(text.substr(at, 96)) != 0) continue;  // an array literal, not an action
+            while (next_statement < report.statements.size() && report.statements[next_statement].span.begin <= at) ++next_statement;
+            StatementFacts* holder = next_statement > 0 ? &report.statements[next_statement - 1]
+                                     : report.statements.empty() ? nullptr : &report.statements.front();
+            if (holder != nullptr && holder->status == StatementStatus::Analyzed) {
+                holder->status = StatementStatus::Unknown;
+                line += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted),
+                                                             text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+                counted = at;
+                holder->notes.push_back("templated: a template action at line " + std::to_string(line) +
+                                        " (in a comment or a string) may expand to SQL pgfence does not see");
+                if (first == nullptr) first = holder;
+                ++templated;
+            }
+        }
         if (first != nullptr) {  // once for the file, on its first such statement
             first->notes.push_back("templated: " + std::to_string(templated) + " statement(s) of this file hold a template placeholder");
         }

@@ -207,6 +207,16 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
         facts.notes.push_back(exists_already_note(display));
         return true;
     }
+    // A temporary table named as an existing one: the catalog knows relations by name, so the
+    // existing table stays what that name stands for (a statement naming `public.big` must not
+    // be read as one on the new, empty temporary table; one naming the temporary table is judged
+    // as on the real one, which only over-reports).
+    if (rv->relpersistence == 't' && ctx.catalog.find(relname) != nullptr) {
+        facts.notes.push_back("temporary table " + display + " shadows a table of the same name; pgfence keeps judging "
+                              "statements on " + display + " as on the existing table");
+        lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new temporary table").is_new = true;
+        return true;
+    }
     RelationInfo& info = ctx.catalog.add(relname, display, foreign ? "foreign table" : partitioned ? "partitioned table" : "table");
     info.is_new = true;
     info.tablespace = pg::text(stmt->tablespacename);

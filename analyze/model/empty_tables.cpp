@@ -7,11 +7,10 @@
 namespace pgfence::analyze::model {
 namespace {
 
-// Does the lock name this relname (as written, with or without a schema)?
-bool names(const LockFact& lock, const std::string& relname) {
-    std::string quoted = quote_ident(relname);
-    return lock.relation == quoted || lock.relation.ends_with("." + quoted);
-}
+// Does the lock name this relname? Only as written without a schema: `s2.big` or `public.big`
+// may be another table than the `big` proven empty (another schema, a temporary table that
+// shadows it), and a miss only keeps a finding.
+bool names(const LockFact& lock, const std::string& relname) { return lock.relation == quote_ident(relname); }
 
 bool ends_transaction(const pg::Node* stmt) {
     const auto* t = pg::as<TransactionStmt>(stmt);
@@ -29,12 +28,26 @@ bool adds_rows_by_alter(const pg::Node* stmt) {
     return false;
 }
 
-// The table an UPDATE or DELETE changes (it adds no row to it), as written; "" for other statements.
+// The table an UPDATE or DELETE changes (it adds no row to it), as written; "" for other
+// statements, and for one with a WITH clause (a data-modifying CTE may INSERT into it).
 std::string changed_in_place(const pg::Node* stmt) {
-    if (const auto* u = pg::as<UpdateStmt>(stmt)) return pg::display_name(u->relation);
-    if (const auto* d = pg::as<DeleteStmt>(stmt)) return pg::display_name(d->relation);
+    if (const auto* u = pg::as<UpdateStmt>(stmt); u != nullptr && u->withClause == nullptr) return pg::display_name(u->relation);
+    if (const auto* d = pg::as<DeleteStmt>(stmt); d != nullptr && d->withClause == nullptr) return pg::display_name(d->relation);
     return {};
 }
+
+// What may make a proven name stand for other rows: a rename or a move to another schema (the
+// name then is another table's), a change of search_path, a temporary table of that name.
+bool renames(const pg::Node* stmt) {
+    if (pg::is<RenameStmt>(stmt) || pg::is<AlterObjectSchemaStmt>(stmt)) return true;
+    if (const auto* set = pg::as<VariableSetStmt>(stmt)) return pg::text(set->name) == "search_path" || set->kind == VAR_RESET_ALL;
+    if (const auto* create = pg::as<CreateStmt>(stmt)) return create->relation != nullptr && create->relation->relpersistence == 't';
+    return false;
+}
+
+// A proof holds only from a statement that empties the table whatever happens: a top-level
+// ALTER TABLE or TRUNCATE, not one inside a DO block's branch or an error-catching block.
+bool proves(const pg::Node* stmt) { return pg::is<AlterTableStmt>(stmt) || pg::is<TruncateStmt>(stmt); }
 
 }  // namespace
 
@@ -69,11 +82,12 @@ void use_empty_tables(StatementFacts& facts, const Context& ctx) {
 
 void keep_empty_tables(const pg::Node* stmt, const StatementFacts& facts, Context& ctx, bool in_transaction) {
     bool unknown = stmt == nullptr || facts.status != StatementStatus::Analyzed || facts.runs_user_code;
-    if (!in_transaction || unknown || ends_transaction(stmt)) {
+    if (!in_transaction || unknown || ends_transaction(stmt) || renames(stmt)) {
         ctx.empty_tables.clear();
         ctx.proven_empty.clear();
         return;
     }
+    if (!proves(stmt)) ctx.proven_empty.clear();
     std::string in_place = changed_in_place(stmt);
     bool attaches = adds_rows_by_alter(stmt);
     std::erase_if(ctx.empty_tables, [&](const auto& entry) {

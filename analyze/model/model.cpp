@@ -45,7 +45,8 @@ LockFact& add_lock_as(StatementFacts& facts, Context& ctx, const std::string& re
     fact.kind = kind.empty() ? relation_kind(ctx, relname, "table") : kind;
     const RelationInfo* info = ctx.catalog.find(relname);
     fact.is_new = info != nullptr && info->is_new;
-    fact.empty = !fact.is_new && ctx.empty_tables.count(relname) > 0;
+    // Proven empty only under the name the proof was made with, unqualified (empty_tables.cpp).
+    fact.empty = !fact.is_new && ctx.empty_tables.count(relname) > 0 && display == quote_ident(relname);
     fact.reason = reason;
     set_modes(fact, sure, mode);
     facts.locks.push_back(std::move(fact));

@@ -236,6 +236,13 @@ def suite_templated(binary):
         hidden = by_name(report)
         for name in ("0007_cleanup.sql", "V14__cleanup.sql"):
             check("drop-table" in rules_of(hidden.get(name, {})), f"templated: a placeholder hid DROP TABLE in {name}: {rules_of(hidden.get(name, {}))}")
+        # pop renders each file as a Go template first: an action in a comment may expand to a
+        # statement, so the statement it follows is not read as safe.
+        repo(tmp, {"pop/migrations/20240101000000_users.postgres.up.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+                   "pop/migrations/20240102000000_x.postgres.up.sql": 'SELECT 1; -- {{ "\\nDROP TABLE users;" }}\n'})
+        code, report, stderr = analyze(binary, tmp, "pop/migrations")
+        x = by_name(report).get("20240102000000_x.postgres.up.sql", {})
+        check("unknown-statement" in rules_of(x), f"templated: an action in a comment is read as safe: {rules_of(x)}")
         plain = files.get("V13__defaults.sql", {})
         check(not plain.get("skipped") and len(plain.get("statements", [])) == 3,
               f"templated: an array literal and an identifier placeholder are SQL: {plain.get('skip_reason')!r}")
