@@ -684,7 +684,10 @@ def review(s):
     s.all_requests_valid()
     create = s.requests("checks/create")[-1]["body"]
     failing = [a for a in create["output"]["annotations"] if a["annotation_level"] == "failure"]
-    check(len(failing) >= 5, f"the HIGH findings are failure annotations: {failing}")
+    # One finding per statement and cause: the work done under the ALTER's held locks is said in
+    # the statements' own HIGH findings, not in a HIGH of its own (issue #34).
+    check(len(failing) >= 4 and any("work-under-held-lock" in a["message"] for a in failing),
+          f"the HIGH findings are failure annotations: {failing}")
     check({a["path"] for a in failing} == {fx.HAND}, f"only the hand-written file fails: {failing}")
     body = s.comments()[0]["body"]
     first = body[:1500]

@@ -255,14 +255,6 @@ DO $$
         END IF;
     END;
 $$;
-DO $$
-    BEGIN
-        IF NOT EXISTS (SELECT constraint_name FROM information_schema.table_constraints
-                       WHERE table_name = 'queues' AND constraint_type = 'PRIMARY KEY') THEN
-            ALTER TABLE queues ADD PRIMARY KEY ("offset");
-        END IF;
-    END;
-$$;
 """)
         self.write("agrees/V4__keywords.sql", """WITH lower_keywords AS (
     SELECT keywords.id AS upper_id, k.id AS lower_id
