@@ -996,6 +996,27 @@ void Composer::keys_dropped_and_made(std::size_t i) {
                          "the old constraint and attach the new ones (ADD CONSTRAINT ... USING INDEX) in one migration";
         }
     }
+    // A unique key on a table the file wrote before it (a clean-up of its duplicates, as far as
+    // the plan can tell: harbor renames duplicate group names in a DO block, then adds UNIQUE):
+    // the original makes the key right after the clean-up, in one transaction; the plan builds it
+    // in a later migration, and duplicates the application writes in between make it fail.
+    if (!made.empty() && !s.no_transaction_block && m_declined.empty()) {
+        for (std::size_t j = 0; j < i && m_declined.empty(); ++j) {
+            if (j < m_down.size() && m_down[j]) continue;
+            const StatementFacts& earlier = m_report.statements[j];
+            const pg::Node* write = j < m_stmts.size() ? m_stmts[j] : nullptr;
+            if (!(pg::is<UpdateStmt>(write) || pg::is<DeleteStmt>(write) || pg::is<DoStmt>(write))) continue;
+            bool writes = std::any_of(earlier.locks.begin(), earlier.locks.end(), [&](const LockFact& l) {
+                return !l.is_new && l.mode == LockMode::RowExclusive && table_key(l.relation) == table_key(made);
+            });
+            if (!writes) continue;
+            m_declined = "line " + std::to_string(earlier.span.start.line) + " changes rows of " + made + " and line " +
+                         std::to_string(s.span.start.line) + " then makes a unique key on it (a clean-up of duplicates, as far "
+                         "as the plan can tell): the plan would build the key in a later migration, and duplicates the "
+                         "application writes in between would make it fail; by hand: keep them in one migration under "
+                         "lock_timeout, or stop the duplicates at their source and build the index CONCURRENTLY";
+        }
+    }
     // Unique keys on two tables that exist: the original refuses the old release's duplicates in
     // both at once; the plan builds each CONCURRENTLY in migrations of its own, so in between a
     // duplicate is refused in one table and stored in the other, and a build that meets one fails
