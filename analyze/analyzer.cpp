@@ -47,11 +47,6 @@ namespace fs = std::filesystem;
 namespace pgfence::analyze {
 namespace {
 
-std::string lowered(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // Session state carried from statement to statement within one file. Settings follow
 // PostgreSQL's GUC stack: SET changes the value now and at commit, SET LOCAL only until the
@@ -324,7 +319,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         // pop and popx run the PostgreSQL one, else the one without a dialect
         // (popx migration_info.go SortAndFilter): the latter is skipped when the former exists.
         PopName self;
-        const std::string self_name = lowered(path_name(path));
+        const std::string self_name = lower_ascii(path_name(path));
         if ((source.tool == MigrationTool::Pop || source.tool == MigrationTool::GolangMigrate ||
              source.tool == MigrationTool::Popx) && options.known_migrations != nullptr &&
             pop_name(self_name, self)) {
@@ -332,7 +327,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             bool pop = source.tool == MigrationTool::Pop;
             bool replaced = false;
             for (const auto& sibling : set_siblings(path, options.known_migrations)) {
-                std::string name = lowered(path_name(sibling));
+                std::string name = lower_ascii(path_name(sibling));
                 PopName other;
                 if (!pop_name(name, other)) continue;
                 popx = popx || other.autocommit;
@@ -580,11 +575,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             const std::size_t at = std::min(braces, percent);
             if (at == braces) braces = text.find("{{", at + 2);
             else percent = text.find("$%", at + 2);
-            // `{{ "text" }}` prints its string in Go's templates; other `{{` open array literals.
-            std::size_t k = at + 2;
-            while (k < text.size() && (text[k] == '-' || text[k] == ' ' || text[k] == '\t')) ++k;
-            const bool quoted = text.substr(at, 2) == "{{" && k > at + 2 && k < text.size() && (text[k] == '"' || text[k] == '`');
-            if (!quoted && template_marker(text.substr(at, 96)) != 0) continue;  // an array literal, not an action
+            if (template_marker(text.substr(at, 96)) != 0) continue;  // an array literal, not an action
             while (next_statement < report.statements.size() && report.statements[next_statement].span.begin <= at) ++next_statement;
             StatementFacts* holder = next_statement > 0 ? &report.statements[next_statement - 1]
                                      : report.statements.empty() ? nullptr : &report.statements.front();

@@ -252,8 +252,8 @@ bool template_name_char(char c) { return std::isalnum(static_cast<unsigned char>
 // Where the text is a template rather than SQL: a Go text/template action (`{{ .Schema }}`,
 // `{{- if ... }}`, `{{ $x }}`, `{{ index .Options "Namespace" }}`) or a `$%NAME%$` placeholder;
 // npos when it has none. A `{{` that opens a PostgreSQL array literal ('{{1,2},{3,4}}') is no
-// action: an action starts with a '.', a '$', a comment, one of text/template's keywords, or a
-// function applied to a field or variable.
+// action: an action starts with a '.', a '$', a comment, a string after a space or '-', one of
+// text/template's keywords, or a function applied to a field or variable.
 std::size_t template_marker(std::string_view text) {
     for (std::size_t i = text.find("{{"); i != std::string_view::npos; i = text.find("{{", i + 2)) {
         std::size_t k = i + 2;
@@ -261,6 +261,8 @@ std::size_t template_marker(std::string_view text) {
         while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) ++k;
         if (k >= text.size()) break;
         if (text[k] == '.' || text[k] == '$' || text[k] == '/') return i;
+        // `{{ "text" }}` prints its string; `{{"a","b"}}` with nothing between opens an array literal.
+        if ((text[k] == '"' || text[k] == '`') && k > i + 2) return i;
         std::size_t w = k;
         while (w < text.size() && std::isalpha(static_cast<unsigned char>(text[w]))) ++w;
         std::string_view word = text.substr(k, w - k);

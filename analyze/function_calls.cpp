@@ -26,6 +26,16 @@ StatementFacts facts_inside(const StatementFacts& facts) {
     return inner;
 }
 
+// What a body run inside `facts`' statement did, added to it (conditional: only when rows make it
+// run); a body pgfence cannot see makes the statement Unknown.
+void absorb(StatementFacts& facts, const StatementFacts& inner, bool conditional) {
+    merge_facts(facts, inner, conditional);
+    if (inner.status == StatementStatus::Unknown) {
+        facts.status = StatementStatus::Unknown;
+        facts.runs_user_code = true;
+    }
+}
+
 // The list generated from analyze/known_functions.txt at build time.
 constexpr std::string_view k_known_functions[] = {
 #include "analyze/known_functions.inc"
@@ -334,11 +344,7 @@ void CallFollower::follow_call(const FuncCall* call, StatementFacts& facts, bool
             }
             StatementFacts scratch = facts_inside(facts);
             run_body(*f, scratch);
-            merge_facts(facts, scratch, true);
-            if (scratch.status == StatementStatus::Unknown) {
-                facts.status = StatementStatus::Unknown;
-                facts.runs_user_code = true;
-            }
+            absorb(facts, scratch, true);
         }
         return;
     }
@@ -430,11 +436,7 @@ void CallFollower::run_indirect(const std::shared_ptr<const FunctionInfo>& funct
         return;
     }
     // Triggers, defaults, index expressions, checks: run for the rows written or read.
-    merge_facts(facts, scratch, true);
-    if (scratch.status == StatementStatus::Unknown) {
-        facts.status = StatementStatus::Unknown;
-        facts.runs_user_code = true;
-    }
+    absorb(facts, scratch, true);
 }
 
 void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts, const std::string& via) {
@@ -508,11 +510,7 @@ void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts,
         BodyWalk hooks(*this);
         model_plpgsql_body(body, chain + from, inner, *m_ctx, 1, &hooks,
                            returns_trigger(create) ? as_plain_function(body) : function.definition);
-        merge_facts(facts, inner);
-        if (inner.status == StatementStatus::Unknown) {
-            facts.status = StatementStatus::Unknown;
-            facts.runs_user_code = true;
-        }
+        absorb(facts, inner, false);
     }
 }
 

@@ -771,6 +771,8 @@ private:
     // the line, and the constraint's name (quoted) or what dropped it.
     std::map<std::string, std::pair<int, std::string>> m_dropped_keys;
     std::map<std::string, int> m_unique_tables;  // existing tables the file gives a unique key (table_key): the first line
+    // Existing tables an UPDATE, DELETE or DO block of the file changed rows of (table_key): the first line.
+    std::map<std::string, int> m_written_tables;
     std::map<std::string, int> m_view_tables;  // tables a rename puts a view in place of (table_key): the line
     std::string m_declined;
     int m_unknown_line = 0;               // the last statement whose SQL is built at run time, 0: none
@@ -1000,22 +1002,13 @@ void Composer::keys_dropped_and_made(std::size_t i) {
     // the plan can tell: harbor renames duplicate group names in a DO block, then adds UNIQUE):
     // the original makes the key right after the clean-up, in one transaction; the plan builds it
     // in a later migration, and duplicates the application writes in between make it fail.
-    if (!made.empty() && !s.no_transaction_block && m_declined.empty()) {
-        for (std::size_t j = 0; j < i && m_declined.empty(); ++j) {
-            if (j < m_down.size() && m_down[j]) continue;
-            const StatementFacts& earlier = m_report.statements[j];
-            const pg::Node* write = j < m_stmts.size() ? m_stmts[j] : nullptr;
-            if (!(pg::is<UpdateStmt>(write) || pg::is<DeleteStmt>(write) || pg::is<DoStmt>(write))) continue;
-            bool writes = std::any_of(earlier.locks.begin(), earlier.locks.end(), [&](const LockFact& l) {
-                return !l.is_new && l.mode == LockMode::RowExclusive && table_key(l.relation) == table_key(made);
-            });
-            if (!writes) continue;
-            m_declined = "line " + std::to_string(earlier.span.start.line) + " changes rows of " + made + " and line " +
-                         std::to_string(s.span.start.line) + " then makes a unique key on it (a clean-up of duplicates, as far "
-                         "as the plan can tell): the plan would build the key in a later migration, and duplicates the "
-                         "application writes in between would make it fail; by hand: keep them in one migration under "
-                         "lock_timeout, or stop the duplicates at their source and build the index CONCURRENTLY";
-        }
+    if (auto written = m_written_tables.find(table_key(made));
+        !made.empty() && !s.no_transaction_block && m_declined.empty() && written != m_written_tables.end()) {
+        m_declined = "line " + std::to_string(written->second) + " changes rows of " + made + " and line " +
+                     std::to_string(s.span.start.line) + " then makes a unique key on it (a clean-up of duplicates, as far "
+                     "as the plan can tell): the plan would build the key in a later migration, and duplicates the "
+                     "application writes in between would make it fail; by hand: keep them in one migration under "
+                     "lock_timeout, or stop the duplicates at their source and build the index CONCURRENTLY";
     }
     // Unique keys on two tables that exist: the original refuses the old release's duplicates in
     // both at once; the plan builds each CONCURRENTLY in migrations of its own, so in between a
@@ -1688,6 +1681,15 @@ Plan Composer::compose() {
         if (i < m_down.size() && m_down[i]) continue;
         m_current = i;
         statement(i);
+        // What it wrote, for the unique keys of the statements after it (keys_dropped_and_made).
+        const pg::Node* write = i < m_stmts.size() ? m_stmts[i] : nullptr;
+        if (pg::is<UpdateStmt>(write) || pg::is<DeleteStmt>(write) || pg::is<DoStmt>(write)) {
+            for (const LockFact& l : m_report.statements[i].locks) {
+                if (!l.is_new && l.mode == LockMode::RowExclusive) {
+                    m_written_tables.try_emplace(table_key(l.relation), m_report.statements[i].span.start.line);
+                }
+            }
+        }
     }
     if (m_declined.empty() && m_unknown_line > 0 && m_before.size() > m_before_at_unknown) {
         m_declined = "line " + std::to_string(m_unknown_line) + " builds its SQL at run time, and the plan would run work of a statement "

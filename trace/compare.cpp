@@ -11,6 +11,9 @@ using analyze::LockMode;
 
 std::string mode_name(LockMode mode) { return std::string(analyze::lock_mode_name(mode)); }
 
+// What a conditional lock (LockFact::conditional) waits for, as the trace says it was not seen.
+constexpr const char* k_conditional = "(rows written, an object IF EXISTS finds, a branch that runs), and none was here";
+
 // Relation kinds compared exactly: tables, partitioned tables, views, matviews, foreign tables.
 bool always_compared(char relkind) {
     return relkind == 'r' || relkind == 'p' || relkind == 'v' || relkind == 'm' || relkind == 'f';
@@ -163,8 +166,7 @@ Comparison compare(const analyze::StatementFacts& facts, const Observation& obse
                 "unpredicted lock: " + display_name(key) + " " + mode_name(lock->mode));
         } else if (*expected != lock->mode && cond != sure.end() && cond->second == lock->mode) {
             if_taken(key, std::string(mode_name(lock->mode)) + ", not " + std::string(mode_name(*expected)) +
-                              ": the stronger mode is conditional (rows written, an object IF EXISTS finds, a branch "
-                              "that runs), and none was here");
+                              ": the stronger mode is conditional " + k_conditional);
         } else if (*expected != lock->mode) {
             add(v, DifferenceKind::LockMode, key, *expected, lock->mode,
                 "lock on " + display_name(key) + ": predicted " + mode_name(*expected) + ", observed " +
@@ -172,24 +174,21 @@ Comparison compare(const analyze::StatementFacts& facts, const Observation& obse
         }
     }
     for (const auto& [key, mode] : predicted) {
-        if (observed.count(key) == 0 && temporary.count(key) > 0) continue;  // session-private: nobody waits for it
+        if (observed.count(key) > 0) continue;
+        if (temporary.count(key) > 0) continue;  // session-private: nobody waits for it
         // A relation the statement made and then dropped or renamed (a DO block's new table put
         // in an old one's place) has no name of its own by the end, nor anyone waiting for it.
-        if (observed.count(key) == 0 && made.count(key) > 0 &&
-            (observation.unresolved > 0 || facts.status == analyze::StatementStatus::Unknown)) {
+        if (made.count(key) > 0 && (observation.unresolved > 0 || facts.status == analyze::StatementStatus::Unknown)) {
             if_taken(key, std::string(mode_name(mode)) + " not seen under that name: the statement made it, and it was dropped or "
                                                           "renamed before the statement ended");
             continue;
         }
-        if (observed.count(key) == 0) {
-            if (auto cond = sure.find(key); cond != sure.end() && !cond->second) {
-                if_taken(key, std::string(mode_name(mode)) + " not taken: it is conditional (rows written, an object IF EXISTS "
-                              "finds, a branch that runs), and none was here");
-                continue;
-            }
-            add(v, DifferenceKind::MissingLock, key, mode, std::nullopt,
-                "predicted lock not taken: " + display_name(key) + " " + mode_name(mode));
+        if (auto cond = sure.find(key); cond != sure.end() && !cond->second) {
+            if_taken(key, std::string(mode_name(mode)) + " not taken: it is conditional " + k_conditional);
+            continue;
         }
+        add(v, DifferenceKind::MissingLock, key, mode, std::nullopt,
+            "predicted lock not taken: " + display_name(key) + " " + mode_name(mode));
     }
 
     // Rewrites: relfilenode changes of tables and matviews; other kinds only where predicted.

@@ -160,9 +160,8 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
         for (const pg::Node* o : pg::each(objects)) {
             auto [relname, display] = object_name(o);
             if (relname.empty()) continue;
-            const bool maybe = stmt->missing_ok && ctx.catalog.find(relname) == nullptr;
-            if (maybe) facts.notes.push_back("IF EXISTS: " + display + " is locked only if it exists");
-            const std::size_t from = facts.locks.size();
+            ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && ctx.catalog.find(relname) == nullptr};
+            if (maybe.on) facts.notes.push_back("IF EXISTS: " + display + " is locked only if it exists");
             if (type == OBJECT_SEQUENCE && cascade) {
                 // Column defaults calling nextval() on it are dropped with it.
                 for (const auto& [table, info] : RelationMap(ctx.catalog.relations())) {
@@ -175,7 +174,6 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
                 }
             }
             drop_relation(relname, display, relation_kind(ctx, relname, rel->second.kind), cascade, facts, ctx);
-            if (maybe) make_conditional(facts, from);
         }
         return true;
     }
@@ -188,7 +186,7 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             const RelationInfo* info = ctx.catalog.find(index);
             std::string table = info ? info->index_table : std::string();
             M table_mode = concurrent ? M::ShareUpdateExclusive : M::AccessExclusive;
-            const std::size_t from = facts.locks.size();
+            ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && info == nullptr};
             if (!table.empty()) {
                 add_context_lock(facts, ctx, table, display_of(ctx, table), table_mode,
                                  concurrent ? "DROP INDEX CONCURRENTLY: the index's table" : "DROP INDEX: the index's table",
@@ -208,10 +206,7 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             add_lock(facts, ctx, index, display, M::AccessExclusive, "index",
                      concurrent ? "DROP INDEX CONCURRENTLY: taken only after the index is marked dead"
                                 : "DROP INDEX: the index being dropped");
-            if (stmt->missing_ok && info == nullptr) {
-                facts.notes.push_back("IF EXISTS: " + display + " is locked only if it exists");
-                make_conditional(facts, from);
-            }
+            if (maybe.on) facts.notes.push_back("IF EXISTS: " + display + " is locked only if it exists");
             // Its expressions' functions no longer run on the table's writes (function_attach.hpp).
             if (RelationInfo* owner = table.empty() ? nullptr : ctx.catalog.find(table)) {
                 erase_if(owner->attached, [&](const AttachedFunction& f) { return f.index == index; });
@@ -234,10 +229,9 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             // (the table's lock is taken once the trigger or rule is found).
             const bool known = info != nullptr && type != OBJECT_POLICY &&
                                (type == OBJECT_RULE ? info->rules.count(name) > 0 : info->triggers.count(name) > 0);
-            const std::size_t from = facts.locks.size();
+            ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && !known};
             add_lock(facts, ctx, relname, pg::qualified_name(items, count - 1), M::AccessExclusive, "",
                      facts.tag + ": the table it belongs to");
-            if (stmt->missing_ok && !known) make_conditional(facts, from);
             if (info && type != OBJECT_POLICY) {
                 if (type == OBJECT_RULE) info->rules.erase(name);
                 else info->triggers.erase(name);
