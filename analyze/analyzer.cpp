@@ -263,19 +263,20 @@ std::string read_whole(const std::string& path, bool& ok, std::uint64_t limit, s
     return text;
 }
 
+// Checking reads the plan again as a whole: for a file of thousands of statements (generated
+// SQL, not a migration a person splits by hand) that would double what the file costs, so such a
+// file gets no plan, and none is composed (its units and text were a tenth of the file's memory).
+constexpr std::size_t k_most_checked = 5000;
+
+bool too_long_to_check(const FileReport& report, const AnalyzeOptions& options) {
+    return options.check_plans && report.statements.size() > k_most_checked && plan_wanted(report);
+}
+
 // A plan that, analysed as it would run, still has a finding of a rule it claims to resolve
 // or a new HIGH one is not offered: pgfence never flags its own plan (docs/plans.md). The
 // check's findings are the plan's problems; what it keeps as written (no safe form) stays.
 void decline_unsafe_plan(FileReport& report, const AnalyzeOptions& options, const std::shared_ptr<const Catalog>& before) {
     if (!options.check_plans || !report.plan || report.plan->steps.empty() || !report.plan->declined.empty()) return;
-    // Checking reads the plan again as a whole: for a file of thousands of statements (generated
-    // SQL, not a migration a person splits by hand) that would double what the file costs.
-    constexpr std::size_t k_most_checked = 5000;
-    if (report.statements.size() > k_most_checked) {
-        report.plan = no_plan("the file has " + std::to_string(report.statements.size()) + " statements, more than the " +
-                              std::to_string(k_most_checked) + " pgfence checks a plan for: make this change by hand, with the findings' advice");
-        return;
-    }
     PlanCheck check = check_plan(report, options, before);
     if (check.problems.empty()) {
         report.plan->kept = std::move(check.kept);
@@ -355,7 +356,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (source.skipped) return report;
 
     LineIndex lines(text);
-    model::Context up_ctx{options.pg_version, catalog, options.known_schema, {}, {}};
+    model::Context up_ctx{options.pg_version, catalog, options.known_schema, {}, {}, {}, {}};
     // A down migration's statements run after the up ones, on the schema those built, but what
     // they change is not what the next migration finds: they run in a trial of the catalog,
     // undone before an up statement and when the file ends, however it ends (a file with no
@@ -371,7 +372,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             return up_ctx;
         }
         catalog.begin_trial();
-        if (!down_ctx) down_ctx.emplace(model::Context{options.pg_version, catalog, options.known_schema, up_ctx.reshaped, {}});
+        if (!down_ctx) down_ctx.emplace(model::Context{options.pg_version, catalog, options.known_schema, up_ctx.reshaped, {}, {}, {}});
         return *down_ctx;
     };
     SessionState state;
@@ -612,8 +613,13 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             rules::apply_rules(report, stmts, text, rule_options, called);
         }
         catalog.undo_trial();  // the schema the up part leaves, not the down part's
-        compose_plan(report, stmts, down_part, &catalog, options.known_migrations);
-        decline_unsafe_plan(report, options, before);
+        if (too_long_to_check(report, options)) {
+            report.plan = no_plan("the file has " + std::to_string(report.statements.size()) + " statements, more than the " +
+                                  std::to_string(k_most_checked) + " pgfence checks a plan for: make this change by hand, with the findings' advice");
+        } else {
+            compose_plan(report, stmts, down_part, &catalog, options.known_migrations);
+            decline_unsafe_plan(report, options, before);
+        }
     }
     return report;
 }

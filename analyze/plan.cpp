@@ -1871,14 +1871,17 @@ Plan no_plan(std::string why) {
     return plan;
 }
 
-void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-                  const Catalog* catalog, const std::vector<std::string>* known) {
+bool plan_wanted(const FileReport& report) {
     // A safe rewrite to paste, or a HIGH finding (a transaction to split is the plan's grouping;
     // a statement without a safe form still gets lock_timeout and a migration of its own).
-    bool any = std::any_of(report.findings.begin(), report.findings.end(), [](const Finding& f) {
+    return !report.statements.empty() && std::any_of(report.findings.begin(), report.findings.end(), [](const Finding& f) {
         return f.recipe.has_value() || f.risk >= Risk::High;
     });
-    if (!any || report.statements.empty()) return;
+}
+
+void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
+                  const Catalog* catalog, const std::vector<std::string>* known) {
+    if (!plan_wanted(report)) return;
     // What does not parse cannot be planned around: nothing says what it locks or changes.
     for (std::size_t i = 0; i < report.statements.size(); ++i) {
         const StatementFacts& s = report.statements[i];

@@ -27,6 +27,9 @@
 
 namespace pgfence::analyze {
 
+// Whether compose_plan has anything to compose: a finding with a safe rewrite, or a HIGH one.
+[[nodiscard]] bool plan_wanted(const FileReport& report);
+
 // Composes report.plan from the report's findings, when one of them has a recipe. `stmts`
 // holds the parse trees parallel to report.statements (null: unparsable or unknown); `down`
 // marks the statements of a down/undo part, which the plan leaves out.

@@ -315,3 +315,22 @@ TEST_CASE("plan check: a plan statement that does not parse is named, so --forma
     CHECK(check.unparsable.find("does not parse") != std::string::npos);
     CHECK_FALSE(check.resolved());
 }
+
+TEST_CASE("plan: a file of over 5,000 statements gets none (and none is composed), one of constants none at all") {
+    std::string many;
+    for (int i = 0; i < 5001; ++i) many += "CREATE INDEX i" + std::to_string(i) + " ON users (email);\n";
+    Planned p = plan_for("0002_many.sql", many);
+    REQUIRE(p.report.plan);
+    CHECK(p.report.plan->steps.empty());
+    CHECK(p.report.plan->declined.find("the file has 5001 statements, more than the 5000") != std::string::npos);
+    // At the limit the plan is composed as always.
+    many.resize(many.rfind("CREATE INDEX i5000"));
+    many.resize(many.rfind("CREATE INDEX i4999"));
+    Planned at = plan_for("0002_many.sql", many);
+    REQUIRE(at.report.plan);
+    CHECK(at.report.plan->declined.find("more than the 5000") == std::string::npos);
+    // Nothing to plan: no plan, however long the file.
+    std::string selects;
+    for (int i = 0; i < 5001; ++i) selects += "SELECT 1;\n";
+    CHECK_FALSE(plan_for("0003_selects.sql", selects).report.plan);
+}
