@@ -764,6 +764,7 @@ private:
     std::vector<std::vector<const Finding*>> m_by_statement;  // the findings on each statement
     plan_survey::Survey m_survey;  // what the file adds, and how each batchable UPDATE runs
     std::set<std::string> m_batched;                 // tables whose backfill the plan batches, so far
+    std::vector<std::string> m_backfilled;           // the columns those backfills set (table.column), in order
     int m_search_path_line = 0;                      // the first SET or RESET of search_path (or RESET ALL), 0: none
     std::set<std::string> m_noted;                   // notes given, once each
     std::set<std::string> m_seen;                    // statement_key of every statement in the plan so far
@@ -1218,6 +1219,10 @@ void Composer::statement(std::size_t i) {
     m_walk.clear();
     if (way == UpdateWay::batch) {
         m_batched.insert(pg::display_name(pg::as<UpdateStmt>(node)->relation));
+        for (const ResTarget* set : pg::each<ResTarget>(pg::as<UpdateStmt>(node)->targetList)) {
+            std::string column = pg::display_name(pg::as<UpdateStmt>(node)->relation) + "." + quote_ident(pg::text(set->name));
+            if (std::find(m_backfilled.begin(), m_backfilled.end(), column) == m_backfilled.end()) m_backfilled.push_back(column);
+        }
         std::vector<plan_walk::KeyColumn> key;
         if (walk_key(i, pg::display_name(pg::as<UpdateStmt>(node)->relation), key).empty()) {
             m_walk = plan_walk::keyset_walk(s.sql, pg::as<UpdateStmt>(node), key);
@@ -1716,6 +1721,20 @@ Plan Composer::compose() {
     group(m_later, "Migration (a later release, once no deployed code uses the old form)", steps);
     if (!m_join_failed.empty()) return no_plan(m_join_failed);
     for (std::size_t k = first_later; k < steps.size(); ++k) steps[k].after_release = true;
+    // The plan is correct with the new release deployed after its out-of-band steps (the
+    // oracle's new traffic starts there, docs/plans.md): a tool that runs the migrations as the
+    // release deploys would start it before the backfill, and its reads of the rows the walk has
+    // not reached would see what they held before (harbor 0011: 'sha256' for users whose hashes
+    // are sha1). Said, since nothing in the steps' files can enforce it.
+    if (!m_backfilled.empty() && !m_backfill.empty()) {
+        std::string columns;
+        for (std::size_t k = 0; k < m_backfilled.size(); ++k) {
+            columns += (k == 0 ? "" : k + 1 == m_backfilled.size() ? " and " : ", ") + m_backfilled[k];
+        }
+        m_notes.push_back("deploy the code that reads " + columns + " only once the out-of-band backfill has finished: until the "
+                          "walk reaches a row, the row keeps what it held before (the column's DEFAULT, or NULL), not the value the "
+                          "original gives it; the migrations before the backfill go out with code that does not read it");
+    }
 
     int migration = 0;
     int band = 0;
