@@ -282,6 +282,15 @@ std::size_t template_marker(std::string_view text) {
     return std::string_view::npos;
 }
 
+// A Synapse schema file (synapse/storage/schema/<database>/delta/<version>/ or full_schemas/):
+// the .sql ones every engine runs, which Synapse runs as it runs its .sql.postgres ones.
+bool synapse_schema_sql(std::string_view lowered_path, std::string_view name) {
+    if (!name.ends_with(".sql")) return false;
+    std::size_t at = lowered_path.find("storage/schema/");
+    if (at == std::string_view::npos) return false;
+    std::string_view rest = lowered_path.substr(at);
+    return rest.find("/delta/") != std::string_view::npos || rest.find("/full_schemas/") != std::string_view::npos;
+}
 
 bool sqlx_name(std::string_view name) { return versioned_name(lower(name), ".sql"); }
 
@@ -326,9 +335,11 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         prepare_drizzle(out);
     } else if (has_node_pg_migrate) {
         prepare_node_pg_migrate(out, direction);
-    } else if (name.ends_with(".sql.postgres")) {
+    } else if (name.ends_with(".sql.postgres") || synapse_schema_sql(lowered_path, name)) {
         // Synapse's delta files (storage/engines/postgres.py executescript): the file runs as
-        // "COMMIT; BEGIN TRANSACTION; <file>", in a transaction the upgrade commits later.
+        // "COMMIT; BEGIN TRANSACTION; <file>", in a transaction the upgrade commits later. Its
+        // plain .sql deltas (every engine's) run the same way as its .sql.postgres ones
+        // (prepare_database.py _upgrade_existing_database).
         out.tool = MigrationTool::Synapse;
         out.wrapped_in_transaction = true;
         out.regions.push_back(Region{0, out.text.size(), false});

@@ -162,6 +162,23 @@ TEST_CASE("conventions: Synapse's .sql.postgres delta files run in a transaction
     fs::remove_all(root);
 }
 
+TEST_CASE("conventions: Synapse's plain .sql deltas and full schemas run as its .sql.postgres ones do; other .sql files do not") {
+    for (const char* path : {"synapse/storage/schema/main/delta/73/06thread_notifications_thread_id_idx.sql",
+                             "synapse/storage/schema/delta/16/users.sql", "synapse/storage/schema/state/full_schemas/72/full.sql"}) {
+        auto report = run(path, "DROP INDEX IF EXISTS event_push_summary_unique_index;\n");
+        CHECK(report.tool == MigrationTool::Synapse);
+        CHECK(report.wrapped_in_transaction);
+        // No plan step outside a transaction: Synapse cannot run one (the DROP INDEX CONCURRENTLY
+        // is out of band, by hand).
+        auto planned = analyze_text(path, "DROP INDEX IF EXISTS event_push_summary_unique_index;\n", AnalyzeOptions{});
+        REQUIRE(planned.plan);
+        CHECK_FALSE(planned.plan->steps.empty());
+        for (const auto& step : planned.plan->steps) CHECK(step.run != PlanRun::no_transaction);
+    }
+    CHECK(run("db/schema/delta/01_x.sql", "SELECT 1;\n").tool != MigrationTool::Synapse);
+    CHECK(run("synapse/storage/schema/README.sql", "SELECT 1;\n").tool != MigrationTool::Synapse);
+}
+
 TEST_CASE("deployment: --single-transaction runs every file inside one transaction") {
     AnalyzeOptions options;
     options.single_transaction = true;
