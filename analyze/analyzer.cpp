@@ -620,6 +620,12 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             compose_plan(report, stmts, down_part, &catalog, options.known_migrations);
             decline_unsafe_plan(report, options, before);
         }
+        if (script && extraction.branch != std::string_view::npos && report.plan && report.plan->declined.empty()) {
+            report.plan = no_plan("line " + std::to_string(lines.position(extraction.branch).line) +
+                                  " of the script (an if, a loop, a switch or a catch) decides when it runs which of its "
+                                  "statements run; a plan lists them all, and would run what the script skips: make this "
+                                  "change by hand, with the findings' advice");
+        }
     }
     return report;
 }

@@ -36,6 +36,7 @@ public:
         if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down")) {
             half = n.name == "up" ? Half::Up : Half::Down;
             found_function = true;
+            if ((half == Half::Up) == (m_direction != Direction::Down)) read_spans.emplace_back(n.begin, n.end);
         }
         bool wanted = (half == Half::Up && m_direction != Direction::Down) ||
                       (half == Half::Down && m_direction != Direction::Up);
@@ -51,6 +52,7 @@ public:
     }
 
     bool found_function = false;
+    std::vector<std::pair<std::size_t, std::size_t>> read_spans;  // the functions read (up, or down with --direction down)
 
 private:
     static bool raw_call(const Node& n) {
@@ -199,6 +201,19 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
     Emitter emitter(file, text, out);
     Walker walker(emitter, format, direction);
     for (const Node& n : file.statements) walker.visit(n, Half::None);
+    // A branch, loop or catch in the function read: which of its statements run, and how often,
+    // is decided when it runs (outline's add-user-role returns before its UPDATEs when
+    // DEPLOYMENT is "hosted"). `.catch(...)` of a promise is a call, not a block.
+    for (std::size_t k = 0; k < file.tokens.size() && out.branch == std::string_view::npos; ++k) {
+        const Token& t = file.tokens[k];
+        static const std::string_view k_branches[] = {"if", "switch", "while", "for", "do", "catch"};
+        if (t.kind != TokenKind::Ident || std::find(std::begin(k_branches), std::end(k_branches), t.text) == std::end(k_branches)) continue;
+        if (k > 0 && file.tokens[k - 1].kind == TokenKind::Punct && (file.tokens[k - 1].text == "." || file.tokens[k - 1].text == "?.")) continue;
+        if (k + 1 < file.tokens.size() && file.tokens[k + 1].kind == TokenKind::Punct && file.tokens[k + 1].text == ":") continue;  // { if: 1 }
+        for (const auto& [begin, end] : walker.read_spans) {
+            if (t.begin >= begin && t.begin < end) out.branch = t.begin;
+        }
+    }
     if (!walker.found_function && out.too_deep.empty()) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";

@@ -46,6 +46,9 @@ struct Extraction {
     std::string skip_reason;
     std::vector<std::string> notes;          // said once per file
     std::vector<std::size_t> too_deep;       // where the script nests past k_max_js_nesting
+    // The first if, switch, loop or catch in the function read (offset), npos: none. The script
+    // then decides when it runs which statements run; a plan listing them all is not offered.
+    std::size_t branch = std::string_view::npos;
 };
 
 // One statement of an extraction, after splitting the pieces on top-level semicolons.

@@ -334,3 +334,36 @@ TEST_CASE("plan: a file of over 5,000 statements gets none (and none is composed
     for (int i = 0; i < 5001; ++i) selects += "SELECT 1;\n";
     CHECK_FALSE(plan_for("0003_selects.sql", selects).report.plan);
 }
+
+TEST_CASE("plan: none for a script whose up() branches, loops or catches; a promise's .catch() is not a branch") {
+    // outline's add-user-role: the UPDATEs are skipped when DEPLOYMENT is "hosted"; a plan listing
+    // every statement would run them there.
+    const std::string branching =
+        "module.exports = {\n"
+        "  async up(queryInterface) {\n"
+        "    await queryInterface.sequelize.query(`CREATE INDEX users_email_idx ON users (email)`);\n"
+        "    if (process.env.DEPLOYMENT === \"hosted\") {\n"
+        "      return;\n"
+        "    }\n"
+        "    await queryInterface.sequelize.query(`UPDATE users SET email = lower(email)`);\n"
+        "  },\n"
+        "  async down() {},\n"
+        "};\n";
+    Planned p = plan_for("migrations/20240327015248-add-user-role.js", branching);
+    REQUIRE(p.report.plan);
+    CHECK(p.report.plan->steps.empty());
+    CHECK(p.report.plan->declined.find("line 4 of the script") != std::string::npos);
+    // The same statements without the branch: a plan.
+    std::string straight = branching;
+    straight.replace(straight.find("    if ("), straight.find("    await queryInterface.sequelize.query(`UPDATE") - straight.find("    if ("), "");
+    Planned q = plan_for("migrations/20240327015248-add-user-role.js", straight);
+    REQUIRE(q.report.plan);
+    CHECK_FALSE(q.report.plan->steps.empty());
+    // A promise's .catch() and a branch in down() do not stop the up() plan.
+    std::string caught = straight;
+    caught.replace(caught.find("  async down() {},"), std::string("  async down() {},").size(),
+                   "  async down(q) { if (q) { await q.sequelize.query(`SELECT 1`).catch(() => {}); } },");
+    Planned r = plan_for("migrations/20240327015248-add-user-role.js", caught);
+    REQUIRE(r.report.plan);
+    CHECK_FALSE(r.report.plan->steps.empty());
+}
