@@ -658,7 +658,8 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
                            : l.source_kind == "sequelize" ? "queryInterface.sequelize.query("
                                                           : "db.runSql(";
         for (const auto& u : units) calls += indent + "await " + call + template_literal(u) + ");\n";
-        std::string head = "// " + step.title + " (" + std::string(plan_run_name(step.run)) + "), from pgfence's plan.\n";
+        std::string run = "(" + std::string(plan_run_name(step.run)) + ")";
+        std::string head = "// " + step.title + (step.title.find(run) == std::string::npos ? " " + run : "") + ", from pgfence's plan.\n";
         if (l.source_kind == "knex") {
             return head + "exports.up = async function (knex) {\n" + calls + "};\n\nexports.down = async function () {};\n" +
                    (outside ? "\n// Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\nexports.config = { transaction: false };\n" : "");
@@ -674,6 +675,17 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
                    "    }\n\n    public async down(): Promise<void> {}\n}\n";
         }
         if (l.source_kind == "sequelize") {
+            // Sequelize runs a migration's queries outside any transaction, each on whichever
+            // pooled connection is free: a step that runs in one is a managed transaction, every
+            // query passing it, so they share its connection (and its SET lock_timeout).
+            if (!outside) {
+                calls.clear();
+                for (const auto& u : units) calls += "      await queryInterface.sequelize.query(" + template_literal(u) + ", { transaction });\n";
+                calls = "    await queryInterface.sequelize.transaction(async (transaction) => {\n" + calls + "    });\n";
+            } else if (units.size() > 1) {
+                calls = "    // Each query may run on another pooled connection: the SET holds where it ran (a pool of one\n"
+                        "    // connection, as the migration CLI's usually is, keeps it for the next).\n" + calls;
+            }
             return head + "module.exports = {\n  async up(queryInterface) {\n" + calls + "  },\n  async down() {},\n};\n";
         }
         return head + "exports.up = async function (db) {\n" + calls + "};\n\nexports.down = async function () {};\n";

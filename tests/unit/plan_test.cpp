@@ -359,6 +359,21 @@ TEST_CASE("plan: none for a script whose up() branches, loops or catches; a prom
     Planned q = plan_for("migrations/20240327015248-add-user-role.js", straight);
     REQUIRE(q.report.plan);
     CHECK_FALSE(q.report.plan->steps.empty());
+    // Sequelize sends each query on a pooled connection of its own, outside any transaction: a
+    // step that runs in one is a managed transaction every query passes (one connection, so its
+    // SET lock_timeout holds); a step outside one stays plain queries.
+    int in_transaction = 0;
+    for (const auto& step : q.report.plan->steps) {
+        if (step.run == PlanRun::in_transaction) {
+            ++in_transaction;
+            CHECK(step.file_text.find("queryInterface.sequelize.transaction(async (transaction) => {") != std::string::npos);
+            CHECK(count(step.file_text, ", { transaction });") == count(step.file_text, "queryInterface.sequelize.query("));
+        } else if (step.run == PlanRun::no_transaction) {
+            CHECK(step.file_text.find("transaction(") == std::string::npos);
+            CHECK(count(step.file_text, "(no transaction)") == 1);
+        }
+    }
+    CHECK(in_transaction > 0);
     // A promise's .catch() and a branch in down() do not stop the up() plan.
     std::string caught = straight;
     caught.replace(caught.find("  async down() {},"), std::string("  async down() {},").size(),
