@@ -1,4 +1,5 @@
 #include "analyze/analyzer.hpp"
+#include "analyze/rules/one_cause.hpp"
 
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -620,6 +621,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             compose_plan(report, stmts, down_part, &catalog, options.known_migrations);
             decline_unsafe_plan(report, options, before);
         }
+        rules::fold_same_rewrite_findings(report.findings);
         if (script && extraction.branch != std::string_view::npos && report.plan && report.plan->declined.empty()) {
             report.plan = no_plan("line " + std::to_string(lines.position(extraction.branch).line) +
                                   " of the script (an if, a loop, a switch or a catch) decides when it runs which of its "

@@ -1,6 +1,8 @@
 #include "analyze/rules/one_cause.hpp"
 
 #include <map>
+#include <string>
+#include <tuple>
 #include <string_view>
 
 #include "analyze/rules/rule.hpp"
@@ -40,6 +42,43 @@ void fold_held_lock_findings(std::vector<Finding>& findings) {
         Finding& into = findings[work->second];
         into.message += "; and it prolongs the locks this transaction already holds (" + f.rule + "): " + f.message;
         folded[i] = true;
+    }
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        if (folded[i]) continue;
+        if (kept != i) findings[kept] = std::move(findings[i]);
+        ++kept;
+    }
+    findings.resize(kept);
+}
+
+void fold_same_rewrite_findings(std::vector<Finding>& findings) {
+    std::map<std::tuple<int, std::string, std::string, Risk>, std::size_t> first;  // statement, rule, relation, risk
+    std::map<std::size_t, std::vector<std::size_t>> more;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding& f = findings[i];
+        const Rule* rule = f.statement >= 0 && f.subcommand >= 0 ? find_rule(f.rule) : nullptr;
+        if (rule == nullptr || rule->size_work != SizeWork::rewrite) continue;
+        auto [at, added] = first.emplace(std::make_tuple(f.statement, f.rule, f.relation, f.risk), i);
+        if (!added) more[at->second].push_back(i);
+    }
+    if (more.empty()) return;
+    std::vector<bool> folded(findings.size(), false);
+    for (const auto& [i, others] : more) {
+        Finding& into = findings[i];
+        std::string where;
+        for (std::size_t k = 0; k < others.size(); ++k) {
+            const Finding& o = findings[others[k]];
+            if (k == 8) {
+                where += ", ...";
+                break;
+            }
+            where += (k == 0 ? "" : ", ") + std::to_string(o.start.line) + ":" + std::to_string(o.start.column);
+            folded[others[k]] = true;
+        }
+        for (std::size_t k = 8; k < others.size(); ++k) folded[others[k]] = true;
+        into.message += "; the same rewrite does " + std::to_string(others.size()) + " more subcommand" +
+                        (others.size() == 1 ? "" : "s") + " of this statement (at " + where + "), and each takes the same fix";
     }
     std::size_t kept = 0;
     for (std::size_t i = 0; i < findings.size(); ++i) {

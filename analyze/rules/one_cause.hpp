@@ -14,4 +14,10 @@ namespace pgfence::analyze::rules {
 // into the statement's own HIGH work finding, in place; runs after suppressions.
 void fold_held_lock_findings(std::vector<Finding>& findings);
 
+// Folds the findings one rewriting rule gives several subcommands of one statement (an ALTER
+// TABLE adding 28 stored generated columns rewrites its table once) into the first of them, in
+// place, saying how many more and where. Runs after the plan is composed: the plan reads each
+// subcommand's own finding and recipe.
+void fold_same_rewrite_findings(std::vector<Finding>& findings);
+
 }  // namespace pgfence::analyze::rules

@@ -281,3 +281,30 @@ TEST_CASE("analyzer: a parse error after non-ASCII text still points at the offe
     CHECK(e->where->line == 1);
     CHECK(e->where->column == 21);  // the W of WHERE
 }
+
+TEST_CASE("findings: one finding for the subcommands one rewrite does, saying how many and where") {
+    AnalyzeOptions options;
+    // ev exists before the file (no history defines it).
+    const std::string sql = "SELECT 1;\n"
+                            "SELECT 2;\n"
+                            "ALTER TABLE ev ADD COLUMN a text GENERATED ALWAYS AS (attrs->>'a') STORED,\n"
+                            "  ADD COLUMN b text GENERATED ALWAYS AS (attrs->>'b') STORED,\n"
+                            "  ADD COLUMN c text GENERATED ALWAYS AS (attrs->>'c') STORED;\n";
+    FileReport report = analyze_text("0002_ev.sql", sql, options);
+    int generated = 0;
+    for (const auto& f : report.findings) {
+        if (f.rule != "add-column-stored-generated") continue;
+        ++generated;
+        CHECK(f.start.line == 3);
+        CHECK(f.message.find("the same rewrite does 2 more subcommands of this statement (at 4:3, 5:3)") != std::string::npos);
+    }
+    CHECK(generated == 1);
+    // Two statements, two rewrites: two findings.
+    FileReport two = analyze_text("0003_ev.sql",
+                                  "ALTER TABLE ev ADD COLUMN a text GENERATED ALWAYS AS (attrs->>'a') STORED;\n"
+                                  "ALTER TABLE ev ADD COLUMN b text GENERATED ALWAYS AS (attrs->>'b') STORED;\n",
+                                  options);
+    int separate = 0;
+    for (const auto& f : two.findings) separate += f.rule == "add-column-stored-generated" ? 1 : 0;
+    CHECK(separate == 2);
+}
