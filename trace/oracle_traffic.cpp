@@ -11,7 +11,10 @@ namespace pgfence::trace {
 namespace {
 
 // Per column: name, type, type kind, category, type name, NOT NULL, default, identity,
-// generated, key, the foreign-key parent lookup (a row of the parent chosen by g), and whether its
+// generated, key, the foreign-key parent lookup (a row of the parent chosen by g; of the widest
+// foreign key the column is in, so that the columns of a composite key, which pick the same row,
+// name one parent: langfuse's traces (session_id, project_id) -> trace_sessions refused every
+// seeded row when project_id took its value from projects instead), and whether its
 // default reads the clock or a random source, and whether a unique index covers it.
 const std::string k_columns = R"sql(
 SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typtype, t.typcategory, t.typname,
@@ -28,6 +31,7 @@ SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typtype, 
           JOIN pg_attribute pa ON pa.attrelid = f.confrelid AND pa.attnum = f.confkey[array_position(f.conkey, a.attnum)]
          WHERE f.conrelid = a.attrelid AND f.contype = 'f' AND a.attnum = ANY (f.conkey)
            AND f.confrelid <> f.conrelid
+         ORDER BY cardinality(f.conkey) DESC, f.conname
          LIMIT 1),
        )sql" + std::string(k_unstable_default) + R"sql(,
        EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique AND a.attnum = ANY (i.indkey))
@@ -219,9 +223,18 @@ std::vector<std::string> seed_deterministic(Connection& c, const std::string& ta
         }
         // A CHECK or a trigger refuses some rows: add the ones it accepts, one by one.
         int added = 0;
+        std::string refusal;  // the server's first refusal, said when it refused every row
         const std::string one = insert_of(name, insertable(*columns, {})) + " ON CONFLICT DO NOTHING";
-        for (int g = 1; g <= rows; ++g) added += c.query(with_counter(one, std::to_string(g))) ? 1 : 0;
-        out.push_back(name + ": " + std::to_string(added) + " of " + std::to_string(rows) + " rows added (the others refused)");
+        for (int g = 1; g <= rows; ++g) {
+            auto r = c.query(with_counter(one, std::to_string(g)));
+            added += r ? 1 : 0;
+            if (!r && refusal.empty()) {
+                refusal = r.error().message.substr(0, 160);
+                for (char& ch : refusal) ch = ch == '\n' || ch == '\r' || ch == '\t' ? ' ' : ch;
+            }
+        }
+        out.push_back(name + ": " + std::to_string(added) + " of " + std::to_string(rows) + " rows added (the others refused" +
+                      (added == 0 && !refusal.empty() ? ": " + refusal : std::string()) + ")");
     };
     seed(table, 0);
     return out;

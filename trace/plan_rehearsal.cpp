@@ -531,6 +531,23 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
         out.reason = "pgfence's databases were changed during the run (" + broken + "): the verdict is not trusted";
         out.details.clear();
     }
+    // A table the file touches that got none of its seeded rows (every one refused, or none
+    // could be written) ran empty: the plan matched the original there without data, which
+    // proves nothing of what it does to rows. (A file that presumes its tables empty is held to
+    // them as the earlier migrations left them, and says so; that is not this.)
+    if (out.verdict == "proven") {
+        for (const auto& line : out.seeded) {
+            std::size_t colon = line.find(": ");
+            if (colon == std::string::npos) continue;
+            std::string_view what = std::string_view(line).substr(colon + 2);
+            if (!what.starts_with("0 of ") && !what.starts_with("no rows added")) continue;
+            out.verdict = "unchecked";
+            out.reason = "the plan matched the original, but " + line.substr(0, colon) + " had no rows (" + std::string(what) +
+                         "), so it was not run against data there; give trace rows it accepts with --setup";
+            out.details.clear();
+            break;
+        }
+    }
     return out;
 }
 

@@ -501,6 +501,30 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
         v = self.verdict(doc, "0002_required")
         self.check(plans and "presumes them empty" not in seeded and "items" in seeded and v.get("result") == "proven",
                    f"oracle: SET NOT NULL on a seeded column: {seeded} {v} {err[-300:]}")
+        # The columns of a composite foreign key take one parent row: the child is seeded (each
+        # column took its value from another foreign key's parent before, and every row was
+        # refused). A table that refuses every seeded row ran empty: its plan is not proven.
+        keyed_setup = self.write("oracle/k/setup.sql",
+                                 "CREATE TABLE proj (id bigint PRIMARY KEY);\n"
+                                 "CREATE TABLE sess (id text, proj_id bigint REFERENCES proj, PRIMARY KEY (id, proj_id));\n"
+                                 "CREATE TABLE tr (id bigint PRIMARY KEY, sess_id text, proj_id bigint NOT NULL REFERENCES proj,\n"
+                                 "  FOREIGN KEY (sess_id, proj_id) REFERENCES sess (id, proj_id));\n"
+                                 "CREATE TABLE closed (id bigint PRIMARY KEY, n int NOT NULL CHECK (n < 0 AND n > 0));\n")
+        composite = self.write("oracle/k/0002_tr.sql", "CREATE INDEX tr_sess_idx ON tr (sess_id);\n")
+        code, doc, err = self.run_json("--plan", "--setup", keyed_setup, composite)
+        plans = (doc or {}).get("plans", [])
+        seeded = " ".join(plans[0].get("seeded", [])) if plans else ""
+        v = self.verdict(doc, "0002_tr")
+        self.check("tr: INSERT 0 200" in seeded and v.get("result") == "proven",
+                   f"oracle: a composite foreign key's columns from one parent row: {seeded} {v} {err[-300:]}")
+        refused = self.write("oracle/k2/0002_closed.sql", "CREATE INDEX closed_n_idx ON closed (n);\n")
+        code, doc, err = self.run_json("--plan", "--setup", keyed_setup, refused)
+        plans = (doc or {}).get("plans", [])
+        seeded = " ".join(plans[0].get("seeded", [])) if plans else ""
+        v = self.verdict(doc, "0002_closed")
+        self.check("closed: 0 of 200 rows added (the others refused: " in seeded and "closed_n_check" in seeded
+                   and v.get("result") == "unchecked" and "closed had no rows" in v.get("reason", ""),
+                   f"oracle: a table that refused every seeded row: {seeded} {v} {err[-300:]}")
         # The names of old (pgfence_base, pgfence_oracle_N) do not reach the oracle's databases.
         for name, sql in (("alter", "ALTER DATABASE pgfence_base SET work_mem = '5MB';\n"),
                           ("drop", "DROP DATABASE IF EXISTS pgfence_oracle_2;\nDROP DATABASE IF EXISTS pgfence_oracle_bare_1;\n"
