@@ -186,23 +186,6 @@ Result<EndState> dump_end_state(Connection& c) {
         std::sort(rows.rows.begin(), rows.rows.end());
         state.tables.emplace_back(tables->value(t, 0), std::move(rows));
     }
-    auto generated = c.query(
-        "SELECT c.oid::regclass::text, quote_ident(a.attname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-        " WHERE c.relkind = 'r' AND " + std::string(k_user_relations) + " AND (a.attidentity <> '' OR EXISTS (SELECT 1 FROM pg_attrdef d"
-        " WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%'))");
-    if (!generated) return generated.error();
-    for (int i = 0; i < generated->rows(); ++i) state.generated[generated->value(i, 0)].insert(generated->value(i, 1));
-    auto references = c.query(
-        "SELECT k.conrelid::regclass::text, quote_ident(a.attname), k.confrelid::regclass::text, quote_ident(b.attname)"
-        " FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace"
-        " JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]"
-        " JOIN pg_attribute b ON b.attrelid = k.confrelid AND b.attnum = k.confkey[1]"
-        " WHERE k.contype = 'f' AND cardinality(k.conkey) = 1 AND " + std::string(k_user_relations));
-    if (!references) return references.error();
-    for (int i = 0; i < references->rows(); ++i) {
-        state.references.push_back({{references->value(i, 0), references->value(i, 1)}, {references->value(i, 2), references->value(i, 3)}});
-    }
     return state;
 }
 
@@ -220,95 +203,6 @@ std::string row_key(const TableRows& t, const std::vector<std::string>& row, con
 }
 
 }  // namespace
-
-namespace {
-
-// Sequence values (text, "V<digits>") in numeric order.
-bool number_less(const std::string& a, const std::string& b) {
-    return a.size() != b.size() ? a.size() < b.size() : a < b;
-}
-
-TableRows* table_of(EndState& state, const std::string& name) {
-    for (auto& [n, t] : state.tables) {
-        if (n == name) return &t;
-    }
-    return nullptr;
-}
-
-const TableRows* table_of(const EndState& state, const std::string& name) {
-    for (const auto& [n, t] : state.tables) {
-        if (n == name) return &t;
-    }
-    return nullptr;
-}
-
-std::size_t column_index(const TableRows& t, const std::string& column) {
-    return static_cast<std::size_t>(std::find(t.columns.begin(), t.columns.end(), column) - t.columns.begin());
-}
-
-// The plan's value of `table.column` -> the original's, pairing rows equal in every other column
-// (one to one, in the order of their values within rows alike); empty when they do not pair or
-// the values are not distinct on both sides.
-std::map<std::string, std::string> pairing(const TableRows& original, const TableRows& plan, std::size_t j) {
-    std::map<std::string, std::vector<std::string>> by_key_original, by_key_plan;
-    const std::set<std::string> skip{original.columns[j]};
-    std::set<std::string> seen_original, seen_plan;
-    for (const auto& row : original.rows) {
-        if (row[j] == "N" || !seen_original.insert(row[j]).second) return {};
-        by_key_original[row_key(original, row, skip)].push_back(row[j]);
-    }
-    for (const auto& row : plan.rows) {
-        if (row[j] == "N" || !seen_plan.insert(row[j]).second) return {};
-        by_key_plan[row_key(plan, row, skip)].push_back(row[j]);
-    }
-    if (by_key_original.size() != by_key_plan.size()) return {};
-    std::map<std::string, std::string> out;
-    for (auto& [key, values] : by_key_plan) {
-        auto it = by_key_original.find(key);
-        if (it == by_key_original.end() || it->second.size() != values.size()) return {};
-        std::sort(values.begin(), values.end(), number_less);
-        std::sort(it->second.begin(), it->second.end(), number_less);
-        for (std::size_t k = 0; k < values.size(); ++k) out[values[k]] = it->second[k];
-    }
-    return out;
-}
-
-}  // namespace
-
-void relabel_generated(const EndState& original, EndState& plan) {
-    // A table's rows pair only once the tables its foreign keys point at are relabelled: a few
-    // rounds, each relabelling what now pairs.
-    for (int round = 0; round < 8; ++round) {
-        bool changed = false;
-        for (const auto& [name, columns] : plan.generated) {
-            TableRows* p = table_of(plan, name);
-            const TableRows* o = table_of(original, name);
-            auto same = original.generated.find(name);
-            if (p == nullptr || o == nullptr || p->columns != o->columns || p->rows == o->rows || same == original.generated.end()) continue;
-            for (const std::string& column : columns) {
-                std::size_t j = column_index(*p, column);
-                if (j >= p->columns.size() || same->second.count(column) == 0) continue;
-                std::map<std::string, std::string> map = pairing(*o, *p, j);
-                bool identity = std::all_of(map.begin(), map.end(), [](const auto& kv) { return kv.first == kv.second; });
-                if (map.empty() || identity) continue;
-                for (auto& row : p->rows) row[j] = map[row[j]];
-                std::sort(p->rows.begin(), p->rows.end());
-                for (const auto& [from, to] : plan.references) {
-                    if (to.first != name || to.second != column) continue;
-                    TableRows* r = table_of(plan, from.first);
-                    std::size_t k = r == nullptr ? 0 : column_index(*r, from.second);
-                    if (r == nullptr || k >= r->columns.size()) continue;
-                    for (auto& row : r->rows) {
-                        if (auto m = map.find(row[k]); m != map.end()) row[k] = m->second;
-                    }
-                    std::sort(r->rows.begin(), r->rows.end());
-                }
-                changed = true;
-            }
-        }
-        if (!changed) return;
-    }
-}
 
 UnstableValues unstable_columns(const EndState& a, const EndState& b) {
     UnstableValues out;

@@ -116,19 +116,7 @@ struct TableRows {
 struct EndState {
     std::vector<std::pair<std::string, std::string>> schema;  // sorted by key
     std::vector<std::pair<std::string, TableRows>> tables;    // sorted by name
-    // Columns a sequence fills (serial, identity), by table; and single-column foreign keys as
-    // (table, column) -> (referenced table, column): what relabel_generated reads.
-    std::map<std::string, std::set<std::string>> generated;
-    std::vector<std::pair<std::pair<std::string, std::string>, std::pair<std::string, std::string>>> references;
 };
-// A sequence's values are labels: which row draws which follows the order in which the
-// migration's and the traffic's inserts reach the sequence, and a plan that moves a data insert
-// to another step changes that order (a traffic row gets 211 after the plan's three inserts, 208
-// before the original's). Where the plan's rows of a table equal the
-// original's in every other column, one to one, its generated values are renamed to the
-// original's, and so are the foreign keys that point at them; what still differs then is a
-// real difference. Rows alike in every other column pair in the order of their values.
-void relabel_generated(const EndState& original, EndState& plan);
 // SQL that is true when column `a` (a pg_attribute row) has a default reading the clock or a
 // random source: each copy gets its own value for the same write.
 inline constexpr const char* k_unstable_default =
