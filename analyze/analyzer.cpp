@@ -622,11 +622,16 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             decline_unsafe_plan(report, options, before);
         }
         rules::fold_same_rewrite_findings(report.findings);
+        if (report.tool == MigrationTool::Synapse && path.ends_with(".sql") && report.plan && report.plan->declined.empty()) {
+            report.plan = no_plan("Synapse runs a .sql delta on SQLite too, where the plan's PostgreSQL statements (SET "
+                                  "lock_timeout, CONCURRENTLY) fail: by hand, as a .sql.postgres delta beside a .sql.sqlite one");
+        }
         if (script && extraction.branch != std::string_view::npos && report.plan && report.plan->declined.empty()) {
             report.plan = no_plan("line " + std::to_string(lines.position(extraction.branch).line) +
-                                  " of the script (an if, a loop, a switch or a catch) decides when it runs which of its "
-                                  "statements run; a plan lists them all, and would run what the script skips: make this "
-                                  "change by hand, with the findings' advice");
+                                  " of the script decides when it runs which of its statements run, or how often (a branch, "
+                                  "a loop, a conditional operator, or a call of the script's own function); a plan lists each "
+                                  "once, and would run what the script skips or repeats: make this change by hand, with the "
+                                  "findings' advice");
         }
     }
     return report;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <set>
 
 #include "analyze/limits.hpp"
 #include "analyze/orm/emitter.hpp"
@@ -188,6 +189,83 @@ bool looks_like_migration(const std::string& path) {
     return detect_format(head) != InputFormat::Auto && contains(head, "up");
 }
 
+namespace {
+
+bool punct_is(const std::vector<Token>& tokens, std::size_t k, std::string_view text) {
+    return k < tokens.size() && tokens[k].kind == TokenKind::Punct && tokens[k].text == text;
+}
+
+bool ident_is(const std::vector<Token>& tokens, std::size_t k, std::string_view text) {
+    return k < tokens.size() && tokens[k].kind == TokenKind::Ident && tokens[k].text == text;
+}
+
+// The script's own functions: `function NAME`, `NAME = function`, `NAME = async ...`,
+// `NAME = (...) =>`, `NAME = x =>`.
+std::set<std::string, std::less<>> own_functions(const std::vector<Token>& tokens) {
+    std::set<std::string, std::less<>> out;
+    for (std::size_t k = 0; k + 1 < tokens.size(); ++k) {
+        if (ident_is(tokens, k, "function") && tokens[k + 1].kind == TokenKind::Ident) out.insert(tokens[k + 1].text);
+        if (tokens[k].kind != TokenKind::Ident || !punct_is(tokens, k + 1, "=")) continue;
+        if (ident_is(tokens, k + 2, "function") || ident_is(tokens, k + 2, "async") || punct_is(tokens, k + 3, "=>") ||
+            (punct_is(tokens, k + 2, "(") && [&] {
+                for (std::size_t j = k + 3; j < tokens.size() && j < k + 64; ++j) {
+                    if (punct_is(tokens, j, ")")) return punct_is(tokens, j + 1, "=>") || punct_is(tokens, j + 1, ":");
+                }
+                return false;
+            }())) {
+            out.insert(tokens[k].text);
+        }
+    }
+    return out;
+}
+
+// Where the functions read (`spans`) decide at run time which of their statements run, or how
+// often: the first branch (if, switch, catch; a conditional operator, &&, ||, ??), loop (for,
+// while, do; forEach, map and the other array walks) or call of the script's own function or
+// method (whose statements the extraction does not follow), npos: none. outline's
+// add-user-role returns before its UPDATEs when DEPLOYMENT is "hosted". One pass over the
+// tokens, the spans merged first.
+std::size_t first_branch(const std::vector<Token>& tokens, std::vector<std::pair<std::size_t, std::size_t>> spans) {
+    std::sort(spans.begin(), spans.end());
+    std::vector<std::pair<std::size_t, std::size_t>> merged;
+    for (const auto& span : spans) {
+        if (!merged.empty() && span.first <= merged.back().second) {
+            merged.back().second = std::max(merged.back().second, span.second);
+        } else {
+            merged.push_back(span);
+        }
+    }
+    if (merged.empty()) return std::string_view::npos;
+    const std::set<std::string, std::less<>> own = own_functions(tokens);
+    static const std::set<std::string_view> k_keywords = {"if", "switch", "while", "for", "do", "catch"};
+    static const std::set<std::string_view> k_operators = {"?", "&&", "||", "??", "?\?=", "||=", "&&="};
+    static const std::set<std::string_view> k_walks = {"forEach", "map", "flatMap", "reduce", "reduceRight", "filter",
+                                                       "some", "every", "find", "findIndex"};
+    std::size_t span = 0;
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        const Token& t = tokens[k];
+        while (span < merged.size() && merged[span].second <= t.begin) ++span;
+        if (span == merged.size()) break;
+        if (t.begin < merged[span].first) continue;
+        bool member = k > 0 && (punct_is(tokens, k - 1, ".") || punct_is(tokens, k - 1, "?."));
+        if (t.kind == TokenKind::Ident) {
+            bool key = punct_is(tokens, k + 1, ":");  // { if: 1 }, a property named so
+            if (!member && !key && k_keywords.count(t.text) > 0) return t.begin;
+            if (member && k_walks.count(t.text) > 0 && punct_is(tokens, k + 1, "(")) return t.begin;
+            bool called = punct_is(tokens, k + 1, "(");
+            if (called && !member && own.count(t.text) > 0 && t.text != "up" && t.text != "down") return t.begin;
+            if (called && member && k >= 2 && ident_is(tokens, k - 2, "this")) return t.begin;
+        } else if (t.kind == TokenKind::Punct && k_operators.count(t.text) > 0) {
+            // `name?: type` and `name?)` (TypeScript's optional parameters) are no branch.
+            if (t.text == "?" && (punct_is(tokens, k + 1, ":") || punct_is(tokens, k + 1, ")") || punct_is(tokens, k + 1, ","))) continue;
+            return t.begin;
+        }
+    }
+    return std::string_view::npos;
+}
+
+}  // namespace
+
 Extraction extract(std::string_view text, InputFormat format, Direction direction) {
     Extraction out;
     out.format = format;
@@ -201,19 +279,7 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
     Emitter emitter(file, text, out);
     Walker walker(emitter, format, direction);
     for (const Node& n : file.statements) walker.visit(n, Half::None);
-    // A branch, loop or catch in the function read: which of its statements run, and how often,
-    // is decided when it runs (outline's add-user-role returns before its UPDATEs when
-    // DEPLOYMENT is "hosted"). `.catch(...)` of a promise is a call, not a block.
-    for (std::size_t k = 0; k < file.tokens.size() && out.branch == std::string_view::npos; ++k) {
-        const Token& t = file.tokens[k];
-        static const std::string_view k_branches[] = {"if", "switch", "while", "for", "do", "catch"};
-        if (t.kind != TokenKind::Ident || std::find(std::begin(k_branches), std::end(k_branches), t.text) == std::end(k_branches)) continue;
-        if (k > 0 && file.tokens[k - 1].kind == TokenKind::Punct && (file.tokens[k - 1].text == "." || file.tokens[k - 1].text == "?.")) continue;
-        if (k + 1 < file.tokens.size() && file.tokens[k + 1].kind == TokenKind::Punct && file.tokens[k + 1].text == ":") continue;  // { if: 1 }
-        for (const auto& [begin, end] : walker.read_spans) {
-            if (t.begin >= begin && t.begin < end) out.branch = t.begin;
-        }
-    }
+    out.branch = first_branch(file.tokens, walker.read_spans);
     if (!walker.found_function && out.too_deep.empty()) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";

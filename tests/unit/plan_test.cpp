@@ -374,6 +374,21 @@ TEST_CASE("plan: none for a script whose up() branches, loops or catches; a prom
         }
     }
     CHECK(in_transaction > 0);
+    // The other ways a script picks or repeats statements (red team): each declines.
+    const std::string update = "await queryInterface.sequelize.query(`UPDATE users SET email = lower(email)`)";
+    for (const std::string& line : std::vector<std::string>{"    process.env.HOSTED ? null : " + update + ";\n", "    process.env.HOSTED && " + update + ";\n",
+                                    "    process.env.HOSTED || " + update + ";\n", "    process.env.HOSTED ?? " + update + ";\n",
+                                    "    ['a', 'b'].forEach(async () => { " + update + "; });\n",
+                                    "    await Promise.all(['a', 'b'].map(() => queryInterface.sequelize.query(`SELECT 1`)));\n",
+                                    std::string("    await maybe(queryInterface);\n")}) {
+        std::string shaped = straight;
+        shaped.replace(shaped.find("    await queryInterface.sequelize.query(`UPDATE"), std::string("    await queryInterface.sequelize.query(`UPDATE users SET email = lower(email)`);\n").size(), line);
+        shaped += "async function maybe(q) { if (process.env.X) await q.sequelize.query(`UPDATE users SET email = ''`); }\n";
+        Planned b = plan_for("migrations/20240327015248-add-user-role.js", shaped);
+        REQUIRE(b.report.plan);
+        CHECK(b.report.plan->steps.empty());
+        CHECK(b.report.plan->declined.find("line 4 of the script") != std::string::npos);
+    }
     // A promise's .catch() and a branch in down() do not stop the up() plan.
     std::string caught = straight;
     caught.replace(caught.find("  async down() {},"), std::string("  async down() {},").size(),
