@@ -286,10 +286,21 @@ std::size_t template_marker(std::string_view text) {
 // the .sql ones every engine runs, which Synapse runs as it runs its .sql.postgres ones.
 bool synapse_schema_sql(std::string_view lowered_path, std::string_view name) {
     if (!name.ends_with(".sql")) return false;
-    std::size_t at = lowered_path.find("storage/schema/");
-    if (at == std::string_view::npos) return false;
+    std::size_t at = lowered_path.find("synapse/storage/schema/");
+    if (at == std::string_view::npos || (at > 0 && lowered_path[at - 1] != '/')) return false;
+    // .../delta/<digits>/<name> or .../full_schemas/<digits>/<name>, the version a number.
     std::string_view rest = lowered_path.substr(at);
-    return rest.find("/delta/") != std::string_view::npos || rest.find("/full_schemas/") != std::string_view::npos;
+    for (std::string_view folder : {"/delta/", "/full_schemas/"}) {
+        std::size_t f = rest.rfind(folder);
+        if (f == std::string_view::npos) continue;
+        std::string_view version = rest.substr(f + folder.size());
+        std::size_t slash = version.find('/');
+        if (slash == 0 || slash == std::string_view::npos || version.find('/', slash + 1) != std::string_view::npos) continue;
+        if (std::all_of(version.begin(), version.begin() + static_cast<std::ptrdiff_t>(slash), [](char c) { return c >= '0' && c <= '9'; })) {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool sqlx_name(std::string_view name) { return versioned_name(lower(name), ".sql"); }
