@@ -628,10 +628,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         }
         if (script && extraction.branch != std::string_view::npos && report.plan && report.plan->declined.empty()) {
             report.plan = no_plan("line " + std::to_string(lines.position(extraction.branch).line) +
-                                  " of the script decides when it runs which of its statements run, or how often (a branch, "
-                                  "a loop, a conditional operator, or a call of the script's own function); a plan lists each "
-                                  "once, and would run what the script skips or repeats: make this change by hand, with the "
-                                  "findings' advice");
+                                  " of the script makes which of its statements run, or how often, depend on values known only "
+                                  "when it runs (a branch, a loop, a catch, a conditional operator, an array walk, or a call of "
+                                  "the script's own function, even where no statement depends on it); a plan lists each "
+                                  "statement once, and would run what the script skips or repeats: make this change by hand, "
+                                  "with the findings' advice");
         }
     }
     return report;

@@ -1743,9 +1743,10 @@ Plan Composer::compose() {
         for (std::size_t k = 0; k < m_backfilled.size(); ++k) {
             columns += (k == 0 ? "" : k + 1 == m_backfilled.size() ? " and " : ", ") + m_backfilled[k];
         }
-        m_notes.push_back("deploy the code that reads " + columns + " only once the out-of-band backfill has finished: until the "
-                          "walk reaches a row, the row keeps what it held before (the column's DEFAULT, or NULL), not the value the "
-                          "original gives it; the migrations before the backfill go out with code that does not read it");
+        m_notes.push_back("deploy the code that reads " + columns + " only after the plan's steps have run, the out-of-band "
+                          "backfill included (the later-release ones excepted): until the batched walk reaches a row, that row "
+                          "keeps what it held before (the column's DEFAULT, or NULL), not the value the original gives it; "
+                          "hold back the migrations after the backfill until it has finished");
     }
 
     int migration = 0;
