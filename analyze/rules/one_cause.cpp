@@ -24,6 +24,17 @@ bool own_work_rule(std::string_view id) {
     return rule != nullptr && rule->size_work != SizeWork::none;
 }
 
+// Removes the findings marked folded, keeping the others' order.
+void drop_folded(std::vector<Finding>& findings, const std::vector<bool>& folded) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        if (folded[i]) continue;
+        if (kept != i) findings[kept] = std::move(findings[i]);
+        ++kept;
+    }
+    findings.resize(kept);
+}
+
 }  // namespace
 
 void fold_held_lock_findings(std::vector<Finding>& findings) {
@@ -43,13 +54,7 @@ void fold_held_lock_findings(std::vector<Finding>& findings) {
         into.message += "; and it prolongs the locks this transaction already holds (" + f.rule + "): " + f.message;
         folded[i] = true;
     }
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < findings.size(); ++i) {
-        if (folded[i]) continue;
-        if (kept != i) findings[kept] = std::move(findings[i]);
-        ++kept;
-    }
-    findings.resize(kept);
+    drop_folded(findings, folded);
 }
 
 void fold_same_rewrite_findings(std::vector<Finding>& findings) {
@@ -66,27 +71,17 @@ void fold_same_rewrite_findings(std::vector<Finding>& findings) {
     std::vector<bool> folded(findings.size(), false);
     for (const auto& [i, others] : more) {
         Finding& into = findings[i];
-        std::string where;
+        std::string where;  // the first eight places
         for (std::size_t k = 0; k < others.size(); ++k) {
             const Finding& o = findings[others[k]];
-            if (k == 8) {
-                where += ", ...";
-                break;
-            }
-            where += (k == 0 ? "" : ", ") + std::to_string(o.start.line) + ":" + std::to_string(o.start.column);
             folded[others[k]] = true;
+            if (k < 8) where += (k == 0 ? "" : ", ") + std::to_string(o.start.line) + ":" + std::to_string(o.start.column);
         }
-        for (std::size_t k = 8; k < others.size(); ++k) folded[others[k]] = true;
+        if (others.size() > 8) where += ", ...";
         into.message += "; the same rewrite does " + std::to_string(others.size()) + " more subcommand" +
                         (others.size() == 1 ? "" : "s") + " of this statement (at " + where + "), and each takes the same fix";
     }
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < findings.size(); ++i) {
-        if (folded[i]) continue;
-        if (kept != i) findings[kept] = std::move(findings[i]);
-        ++kept;
-    }
-    findings.resize(kept);
+    drop_folded(findings, folded);
 }
 
 }  // namespace pgfence::analyze::rules
