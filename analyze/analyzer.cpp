@@ -614,26 +614,28 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             rules::apply_rules(report, stmts, text, rule_options, called);
         }
         catalog.undo_trial();  // the schema the up part leaves, not the down part's
+        // Plans pgfence knows it cannot offer are declined before they are composed and checked.
+        std::string declined;
         if (too_long_to_check(report, options)) {
-            report.plan = no_plan("the file has " + std::to_string(report.statements.size()) + " statements, more than the " +
-                                  std::to_string(k_most_checked) + " pgfence checks a plan for: make this change by hand, with the findings' advice");
+            declined = "the file has " + std::to_string(report.statements.size()) + " statements, more than the " +
+                       std::to_string(k_most_checked) + " pgfence checks a plan for: make this change by hand, with the findings' advice";
+        } else if (report.tool == MigrationTool::Synapse && path.ends_with(".sql")) {
+            declined = "Synapse runs a .sql delta on SQLite too, where the plan's PostgreSQL statements (SET lock_timeout, "
+                       "CONCURRENTLY) fail: by hand, as a .sql.postgres delta beside a .sql.sqlite one";
+        } else if (script && extraction.branch != std::string_view::npos) {
+            declined = "line " + std::to_string(lines.position(extraction.branch).line) +
+                       " of the script makes which of its statements run, or how often, depend on values known only when it "
+                       "runs (a branch, a loop, a catch, a conditional operator, an array walk, or a call of the script's own "
+                       "function, even where no statement depends on it); a plan lists each statement once, and would run what "
+                       "the script skips or repeats: make this change by hand, with the findings' advice";
+        }
+        if (!declined.empty()) {
+            if (plan_wanted(report)) report.plan = no_plan(declined);
         } else {
             compose_plan(report, stmts, down_part, &catalog, options.known_migrations);
             decline_unsafe_plan(report, options, before);
         }
         rules::fold_same_rewrite_findings(report.findings);
-        if (report.tool == MigrationTool::Synapse && path.ends_with(".sql") && report.plan && report.plan->declined.empty()) {
-            report.plan = no_plan("Synapse runs a .sql delta on SQLite too, where the plan's PostgreSQL statements (SET "
-                                  "lock_timeout, CONCURRENTLY) fail: by hand, as a .sql.postgres delta beside a .sql.sqlite one");
-        }
-        if (script && extraction.branch != std::string_view::npos && report.plan && report.plan->declined.empty()) {
-            report.plan = no_plan("line " + std::to_string(lines.position(extraction.branch).line) +
-                                  " of the script makes which of its statements run, or how often, depend on values known only "
-                                  "when it runs (a branch, a loop, a catch, a conditional operator, an array walk, or a call of "
-                                  "the script's own function, even where no statement depends on it); a plan lists each "
-                                  "statement once, and would run what the script skips or repeats: make this change by hand, "
-                                  "with the findings' advice");
-        }
     }
     return report;
 }
