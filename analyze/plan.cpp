@@ -1771,6 +1771,7 @@ Plan Composer::compose() {
         if (folder_named && (n == "migration.sql" || n == "up.sql" || n == "down.sql")) n = path_name(path_folder(sibling));
         sibling_names.emplace(n);
     }
+    std::vector<int> later;  // migrations written under later-release/
     for (std::size_t k = 0; k < steps.size(); ++k) {
         PlanStep& step = steps[k];
         if (step.run == PlanRun::out_of_band) {
@@ -1786,6 +1787,13 @@ Plan Composer::compose() {
                      (what.empty() ? "" : " " + what);
         step.path = migration_path(m_report, migration, migrations, versions.versions, step.run == PlanRun::no_transaction);
         std::string_view new_name = folder_named ? path_name(path_folder(step.path)) : path_name(step.path);
+        // A later-release migration written beside the others would be run by the tool in the
+        // same deploy, while the old release still runs (the oracle proves it after the new
+        // release): it is written apart, to be added to the folder once that release is out.
+        if (step.after_release && migration > 1) {
+            step.path = "later-release/" + step.path;
+            later.push_back(migration);
+        }
         if (migration > 1 && sibling_names.count(new_name) > 0) {
             m_notes.push_back(std::string(new_name) + " exists already in the migration folder: rename migration " +
                               std::to_string(migration) + " of the plan before adding it");
@@ -1816,6 +1824,17 @@ Plan Composer::compose() {
             if (m_layout.tool == MigrationTool::Popx) down = popx_suffix(down, false);
             step.extra_files.emplace_back(down, "-- pgfence plan: nothing to undo automatically\n");
         }
+    }
+    if (!later.empty()) {
+        std::string which;
+        for (std::size_t k = 0; k < later.size(); ++k) {
+            which += (k == 0 ? "" : k + 1 == later.size() ? " and " : ", ") + std::to_string(later[k]);
+        }
+        bool one = later.size() == 1;
+        m_notes.push_back("migration" + std::string(one ? " " : "s ") + which + (one ? " is" : " are") + " written under later-release/: add " +
+                          (one ? "it" : "them") + " to the migration folder only once the new release is deployed and no instance of the "
+                          "old code runs (" + (m_layout.tool == MigrationTool::Plain ? std::string("a tool that runs the folder") : std::string(tool_name(m_layout.tool))) + " would run " + (one ? "it" : "them") +
+                          " with the others in this deploy), and renumber if a newer migration has come in since");
     }
     if (migration > 1) {
         switch (m_layout.tool) {

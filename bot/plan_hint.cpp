@@ -92,7 +92,9 @@ std::string PlanHint::readme(const std::vector<std::pair<std::string, std::strin
     std::string out =
         "# Migration plans by pgfence\n\n"
         "Composed by `pgfence analyze --format plan` and analysed again, **not rehearsed**: no server ran them.\n"
-        "Rehearse each on a throwaway PostgreSQL, with traffic on the tables it locks, before adding it:\n\n";
+        "Files under `out-of-band/` are run by hand or by a job, never by the migration tool; a migration under\n"
+        "`later-release/` is added to its folder only once the new release is deployed.\n"
+        "Rehearse each plan on a throwaway PostgreSQL, with traffic on the tables it locks, before adding it:\n\n";
     // Indented code lines: nothing in a name is read as Markdown; a line break in one would end
     // the line, so control characters are shown as '?'.
     auto line = [](std::string text) {
