@@ -86,6 +86,18 @@ bool has_set_not_null_without_scan(const StatementFacts& statement, std::string_
     return false;
 }
 
+std::string taken_index_name_note(std::string_view wanted, std::string_view chosen) {
+    return "index " + std::string(wanted) + " exists: PostgreSQL names this constraint and its index " + std::string(chosen);
+}
+
+std::string chosen_index_name(const StatementFacts& statement, const std::string& wanted) {
+    std::string prefix = taken_index_name_note(wanted, "");
+    for (const auto& note : statement.notes) {
+        if (note.size() > prefix.size() && note.starts_with(prefix)) return note.substr(prefix.size());
+    }
+    return wanted;
+}
+
 std::string empty_table_note(std::string_view relation, std::string_view proof) {
     return std::string(relation) + " is empty here: " + std::string(proof);
 }

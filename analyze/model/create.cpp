@@ -74,7 +74,7 @@ bool is_serial_type(const ColumnDef* column_def) {
     return n == "serial" || n == "bigserial" || n == "smallserial" || n == "serial4" || n == "serial8" || n == "serial2";
 }
 
-void record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* con) {
+std::string record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* con) {
     ConstrType type = con->contype;
     std::string name(pg::text(con->conname));
     std::vector<std::string> keys = string_list(con->keys);
@@ -95,14 +95,14 @@ void record_constraint(Context& ctx, const std::string& table, const std::string
             rel->foreign_keys[fk.name] = fk;
         }
         if (auto* ref = ctx.catalog.find(fk.target)) ref->referenced_by.push_back(table);
-        return;
+        return {};
     }
     if (type == CONSTR_PRIMARY || type == CONSTR_UNIQUE || type == CONSTR_EXCLUSION) {
         if (con->indexname != nullptr) {
             // USING INDEX: the index is renamed to the constraint's name.
             std::string index(con->indexname);
             if (!name.empty() && name != index) ctx.catalog.rename(index, name);
-            return;
+            return {};
         }
         if (type == CONSTR_EXCLUSION) {
             // Each exclusion is a list: the element, then its operator.
@@ -113,9 +113,16 @@ void record_constraint(Context& ctx, const std::string& table, const std::string
                 keys.emplace_back(elem != nullptr && elem->name != nullptr ? elem->name : "expr");
             }
         }
-        std::string index = !name.empty() ? name
-                          : type == CONSTR_PRIMARY ? table + "_pkey"
-                          : table + "_" + joined(keys) + (type == CONSTR_UNIQUE ? "_key" : "_excl");
+        // ChooseRelationName: while a relation has the name, a number goes after the label
+        // (users_email_key1); names cut to 63 bytes are left as they are. Not for a primary
+        // key: the table's own <table>_pkey is the one a migration drops first (often where the
+        // model cannot see it, in dynamic SQL), and a table has one.
+        std::string stem = type == CONSTR_PRIMARY ? table + "_pkey" : table + "_" + joined(keys) + (type == CONSTR_UNIQUE ? "_key" : "_excl");
+        std::string index = !name.empty() ? name : stem;
+        const bool numbered = name.empty() && type != CONSTR_PRIMARY && stem.size() + 2 <= 63;
+        for (int n = 1; numbered && ctx.catalog.find(index) != nullptr && n < 100; ++n) {
+            index = stem + std::to_string(n);
+        }
         if (type == CONSTR_PRIMARY && rel) {
             rel->primary_key = keys;
             for (auto& c : rel->columns) {
@@ -137,7 +144,9 @@ void record_constraint(Context& ctx, const std::string& table, const std::string
             }
         }
         register_relation(ctx, table, index, "index", def);
+        return index;
     }
+    return {};
 }
 
 void record_column(Context& ctx, const std::string& table, const ColumnDef* def) {

@@ -78,7 +78,10 @@ bool is_serial_type(const ColumnDef* column_def);
 void record_column(Context& ctx, const std::string& table, const ColumnDef* column_def);
 // A constraint of `table` (`column` for column constraints): foreign keys, and the indexes
 // PRIMARY KEY, UNIQUE and EXCLUDE create, under the names PostgreSQL gives them.
-void record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* constraint);
+// Returns the name of the index it registers for a UNIQUE, PRIMARY KEY or EXCLUDE constraint
+// (as PostgreSQL chooses it for a UNIQUE or EXCLUDE without a name: a number after the label
+// while the name is taken), else "".
+std::string record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* constraint);
 
 // ---- foreign keys and their indexes (foreign_keys.cpp) ----
 

@@ -206,7 +206,8 @@ void report_unique_index_builds(const StatementContext& ctx, Sink& sink, ConstrT
                                 std::string_view label, FunctionRef<void(const UniqueIndexBuild& build)> fn) {
     each_index_building_constraint(ctx, contype, [&](const AlterTableStmt* stmt, const Constraint* con,
                                                      const std::string& table, const LockFact& lock) {
-        std::string name = constraint_index_name(std::string(pg::relname(stmt->relation)), con);
+        // The model's note, when the usual name is taken (users_email_key1).
+        std::string name = chosen_index_name(ctx.statement, constraint_index_name(std::string(pg::relname(stmt->relation)), con));
         std::string quoted = quote_ident(name);
         Finding& f = sink.add(ctx.statement, std::string(label) + " " + quoted + " on " + table +
                                                  " builds its index by reading every row while holding " +
