@@ -308,6 +308,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (script) {
         extraction = orm::extract(text, format, options.direction);
         report.source_kind = std::string(orm::input_format_name(format));
+        orm::ScriptForm form = orm::script_form(path, text);
+        report.script_module = form.module;
+        report.context_parameter = form.context_parameter;
         source.wrapped_in_transaction = extraction.wrapped_in_transaction;
         source.skipped = extraction.skipped;
         source.skip_reason = extraction.skip_reason;

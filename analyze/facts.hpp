@@ -210,6 +210,10 @@ struct NotAFile {
 struct FileReport {
     std::string path;
     std::string source_kind = "sql";  // "sql", "typeorm", "knex", "sequelize", "db-migrate"
+    // An ORM script's form, which its plan's files copy (orm/extract.hpp ScriptForm): "cjs",
+    // "esm" or "esm-default"; and whether up() takes umzug's { context }.
+    std::string script_module = "cjs";
+    bool context_parameter = false;
     Coverage coverage;
     MigrationTool tool = MigrationTool::Plain;
     bool wrapped_in_transaction = false;  // the tool runs the file inside one transaction

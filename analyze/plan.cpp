@@ -459,10 +459,14 @@ struct Layout {
     bool one_query = false;       // it sends a migration as one query: one statement outside a transaction
     bool no_transaction = true;   // it can run a migration outside a transaction at all
     bool explicit_begin = false;  // the plan writes BEGIN ... COMMIT itself (plain SQL that did)
+    std::string script_module = "cjs";  // an ORM script's: "cjs", "esm", "esm-default"
+    bool context_parameter = false;     // up({ context }) (umzug)
 };
 
 Layout layout_of(const FileReport& r, bool had_begin) {
     Layout l{r.tool, r.source_kind};
+    l.script_module = r.script_module;
+    l.context_parameter = r.context_parameter;
     switch (r.tool) {
         case MigrationTool::Prisma:
         case MigrationTool::GolangMigrate:
@@ -661,8 +665,18 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
         std::string run = "(" + std::string(plan_run_name(step.run)) + ")";
         std::string head = "// " + step.title + (step.title.find(run) == std::string::npos ? " " + run : "") + ", from pgfence's plan.\n";
         if (l.source_kind == "knex") {
+            std::string config = outside ? "\n// Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\n" : "";
+            if (l.script_module == "esm") {
+                return head + "export async function up(knex) {\n" + calls + "}\n\nexport async function down() {}\n" +
+                       (outside ? config + "export const config = { transaction: false };\n" : "");
+            }
+            if (l.script_module == "esm-default") {
+                return head + "export default {\n  async up(knex) {\n" + calls + "  },\n  async down() {},\n" +
+                       (outside ? "  // Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\n  config: { transaction: false },\n" : "") +
+                       "};\n";
+            }
             return head + "exports.up = async function (knex) {\n" + calls + "};\n\nexports.down = async function () {};\n" +
-                   (outside ? "\n// Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\nexports.config = { transaction: false };\n" : "");
+                   (outside ? config + "exports.config = { transaction: false };\n" : "");
         }
         if (l.source_kind == "typeorm") {
             std::string name = class_name(path_name(path), 1);
@@ -686,7 +700,12 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
                 calls = "    // Each query may run on another pooled connection: the SET holds where it ran (a pool of one\n"
                         "    // connection, as the migration CLI's usually is, keeps it for the next).\n" + calls;
             }
-            return head + "module.exports = {\n  async up(queryInterface) {\n" + calls + "  },\n  async down() {},\n};\n";
+            std::string param = l.context_parameter ? "{ context: queryInterface }" : "queryInterface";
+            if (l.script_module == "esm") {
+                return head + "export async function up(" + param + ") {\n" + calls + "}\n\nexport async function down() {}\n";
+            }
+            return head + (l.script_module == "esm-default" ? "export default {\n" : "module.exports = {\n") + "  async up(" + param +
+                   ") {\n" + calls + "  },\n  async down() {},\n};\n";
         }
         return head + "exports.up = async function (db) {\n" + calls + "};\n\nexports.down = async function () {};\n";
     }

@@ -7,6 +7,7 @@
 
 #include "analyze/limits.hpp"
 #include "analyze/orm/emitter.hpp"
+#include "analyze/orm/js_lexer.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/splitter.hpp"
 #include "analyze/tokens.hpp"
@@ -265,6 +266,43 @@ std::size_t first_branch(const std::vector<Token>& tokens, std::vector<std::pair
 }
 
 }  // namespace
+
+ScriptForm script_form(std::string_view path, std::string_view text) {
+    ScriptForm form;
+    std::vector<Token> tokens = lex_js(text);
+    auto is = [&](std::size_t i, std::string_view s) {
+        return i < tokens.size() && (tokens[i].kind == TokenKind::Ident || tokens[i].kind == TokenKind::Punct) && tokens[i].text == s;
+    };
+    bool esm = path.ends_with(".mjs") || path.ends_with(".mts");
+    bool default_export = false;
+    bool commonjs = false;
+    int depth = 0;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (is(i, "{") || is(i, "(") || is(i, "[")) ++depth;
+        if (is(i, "}") || is(i, ")") || is(i, "]")) --depth;
+        if (depth == 0 && is(i, "export")) {
+            esm = true;
+            default_export = default_export || is(i + 1, "default");
+        }
+        // import x from '...', import { x } from '...', import '...'; not import('...').
+        if (depth == 0 && is(i, "import") && !is(i + 1, "(") && !is(i + 1, ".")) esm = true;
+        // module.exports = ..., exports.up = ...: CommonJS, whatever it imports (TypeScript and
+        // Babel compile `import` into require()).
+        if (depth == 0 && ((is(i, "module") && is(i + 1, ".") && is(i + 2, "exports")) ||
+                           (is(i, "exports") && is(i + 1, ".") && (i == 0 || !is(i - 1, "."))))) {
+            commonjs = true;
+        }
+        // up: async ({ context ...  /  async up({ context })  /  function up({ context })  /  up = ({ context }) =>
+        if (tokens[i].kind == TokenKind::Ident && tokens[i].text == "up") {
+            std::size_t j = i + 1;
+            while (is(j, ":") || is(j, "=") || is(j, "async") || is(j, "function")) ++j;
+            if (is(j, "(") && is(j + 1, "{") && is(j + 2, "context")) form.context_parameter = true;
+        }
+    }
+    if (path.ends_with(".cjs") || path.ends_with(".cts") || (commonjs && !path.ends_with(".mjs") && !path.ends_with(".mts"))) esm = false;
+    if (esm) form.module = default_export ? "esm-default" : "esm";
+    return form;
+}
 
 Extraction extract(std::string_view text, InputFormat format, Direction direction) {
     Extraction out;

@@ -66,6 +66,20 @@ struct OrmStatement {
     bool down = false;                 // sent by the down() function
 };
 
+// How a migration script exports its up() and what up() takes, for the plan's files to do the same
+// (a CommonJS file in an ES module package, or the other way round, does not load).
+struct ScriptForm {
+    // "cjs": module.exports / exports.up; "esm": export function up / export const up;
+    // "esm-default": export default { up ... }.
+    std::string module = "cjs";
+    // up() takes umzug's `{ context }` (Sequelize run by umzug) rather than the query interface.
+    bool context_parameter = false;
+};
+// From the script's tokens (comments and strings skipped): a top-level `export` or `import ...
+// from` makes it an ES module, as does a .mjs/.mts name; a top-level `module.exports` or
+// `exports.x` (TypeScript and Babel turn imports into require()) or a .cjs/.cts name, CommonJS.
+[[nodiscard]] ScriptForm script_form(std::string_view path, std::string_view text);
+
 // Script file names: .ts .js .mjs .cjs .mts .cts (not .d.ts).
 [[nodiscard]] bool is_script_path(std::string_view path);
 

@@ -82,6 +82,13 @@ void Parser::statement(std::vector<Node>& out) {
             if (more()) ++m_i;
             return;
         }
+        // `export default { up() {...} }`: an object literal, whose methods are named by their
+        // keys (read as a block, `up: async () => ...` was a label and an unnamed function).
+        if (w == "default" && punct("{", m_i + 1)) {
+            ++m_i;
+            out.push_back(expression());
+            return;
+        }
         if (w == "export" || w == "default" || w == "else" || w == "do" || w == "try" || w == "finally" ||
             w == "return" || w == "throw" || w == "break" || w == "continue" || w == "case" || w == "declare") {
             ++m_i;

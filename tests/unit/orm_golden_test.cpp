@@ -61,7 +61,7 @@ TEST_CASE("ORM extractors: golden statements with spans in the script") {
         std::vector<fs::path> files;
         for (const auto& entry : fs::directory_iterator(root / orm)) {
             auto ext = entry.path().extension();
-            if (ext == ".ts" || ext == ".js") files.push_back(entry.path());
+            if (ext == ".ts" || ext == ".js" || ext == ".mjs") files.push_back(entry.path());
         }
         std::sort(files.begin(), files.end());
         CHECK_FALSE(files.empty());

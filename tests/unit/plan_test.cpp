@@ -235,6 +235,35 @@ TEST_CASE("plan: the files each tool expects") {
         CHECK(s.file_text.find("\\`\\${x}") != std::string::npos);
         CHECK(s.file_text.find("await knex.raw(`") != std::string::npos);
     }
+    // The plan's files take the script's own module form and up() parameter: a CommonJS file in
+    // an ES module package (or the reverse) does not load, and umzug passes { context }.
+    SECTION("knex: an ES module's plan files are ES modules") {
+        Planned p = plan_for("migrations/20240101120000_index.mjs",
+                             "export async function up(knex) {\n  await knex.raw('CREATE INDEX orders_user_idx ON orders (user_id)');\n}\n"
+                             "export async function down() {}\n");
+        REQUIRE(p.report.plan);
+        const std::string& text = p.report.plan->steps.front().file_text;
+        CHECK(text.find("export async function up(knex) {") != std::string::npos);
+        CHECK(text.find("export const config = { transaction: false };") != std::string::npos);
+        CHECK(text.find("exports.") == std::string::npos);
+    }
+    SECTION("sequelize under umzug: up({ context }), in the script's module form") {
+        const std::string body = "  await queryInterface.sequelize.query('CREATE INDEX orders_user_idx ON orders (user_id)');\n";
+        Planned cjs = plan_for("migrations/20240101120000-index.js",
+                               "module.exports = {\n  up: async ({ context: queryInterface }) => {\n" + body + "  },\n};\n");
+        REQUIRE(cjs.report.plan);
+        CHECK(cjs.report.plan->steps.front().file_text.find("module.exports = {\n  async up({ context: queryInterface }) {") != std::string::npos);
+        Planned esm = plan_for("migrations/20240101120000-index.js",
+                               "import { Sequelize } from 'sequelize';\nexport default {\n  async up({ context: queryInterface }) {\n" + body +
+                                   "  },\n};\n");
+        REQUIRE(esm.report.plan);
+        CHECK(esm.report.plan->steps.front().file_text.find("export default {\n  async up({ context: queryInterface }) {") != std::string::npos);
+        // sequelize-cli's (queryInterface, Sequelize), CommonJS: as before.
+        Planned cli = plan_for("migrations/20240101120000-index.js",
+                               "module.exports = {\n  up: async (queryInterface, Sequelize) => {\n" + body + "  },\n};\n");
+        REQUIRE(cli.report.plan);
+        CHECK(cli.report.plan->steps.front().file_text.find("module.exports = {\n  async up(queryInterface) {") != std::string::npos);
+    }
 }
 
 TEST_CASE("plan: an index on a partitioned table: the per-partition builds are a template, so no plan is offered") {
