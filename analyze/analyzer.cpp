@@ -269,6 +269,26 @@ std::string read_whole(const std::string& path, bool& ok, std::uint64_t limit, s
 // file gets no plan, and none is composed (its units and text were a tenth of the file's memory).
 constexpr std::size_t k_most_checked = 5000;
 
+// A plan must leave the schema the original leaves, constraint names included. An unnamed
+// UNIQUE, PRIMARY KEY or EXCLUDE whose usual name is taken gets the next free one, and which is
+// free depends on every relation and constraint of the schema, more than the history shows for
+// certain (a table dropped and created again, another schema's index of that name): "" when no
+// statement has one, else why no plan is offered.
+std::string constraint_name_taken(const FileReport& report) {
+    for (const auto& s : report.statements) {
+        for (const auto& note : s.notes) {
+            auto names = read_taken_index_name_note(note);
+            if (!names) continue;
+            const auto& [usual, chosen] = *names;
+            return "line " + std::to_string(s.span.start.line) + " adds a constraint without a name where " + usual +
+                   " is taken: PostgreSQL gives it the next free name (" + chosen + " by what pgfence knows of the schema), which "
+                   "depends on every index and constraint of the schema; a plan that names it otherwise leaves another schema. "
+                   "Name it in the migration (ADD CONSTRAINT " + chosen + " ...) and a plan is offered";
+        }
+    }
+    return {};
+}
+
 bool too_long_to_check(const FileReport& report, const AnalyzeOptions& options) {
     return options.check_plans && report.statements.size() > k_most_checked && plan_wanted(report);
 }
@@ -625,6 +645,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         } else if (report.tool == MigrationTool::Synapse && path.ends_with(".sql")) {
             declined = "Synapse runs a .sql delta on SQLite too, where the plan's PostgreSQL statements (SET lock_timeout, "
                        "CONCURRENTLY) fail: by hand, as a .sql.postgres delta beside a .sql.sqlite one";
+        } else if (auto taken = constraint_name_taken(report); !taken.empty()) {
+            declined = taken;
         } else if (script && extraction.branch != std::string_view::npos) {
             declined = "line " + std::to_string(lines.position(extraction.branch).line) +
                        " of the script makes which of its statements run, or how often, depend on values known only when it "

@@ -86,14 +86,27 @@ bool has_set_not_null_without_scan(const StatementFacts& statement, std::string_
     return false;
 }
 
+namespace {
+constexpr std::string_view k_taken_head = "index ";
+constexpr std::string_view k_taken_middle = " exists: PostgreSQL names this constraint and its index ";
+}  // namespace
+
 std::string taken_index_name_note(std::string_view wanted, std::string_view chosen) {
-    return "index " + std::string(wanted) + " exists: PostgreSQL names this constraint and its index " + std::string(chosen);
+    return std::string(k_taken_head) + std::string(wanted) + std::string(k_taken_middle) + std::string(chosen);
+}
+
+std::optional<std::pair<std::string, std::string>> read_taken_index_name_note(std::string_view note) {
+    if (!note.starts_with(k_taken_head)) return std::nullopt;
+    std::size_t at = note.rfind(k_taken_middle);
+    if (at == std::string_view::npos || at < k_taken_head.size()) return std::nullopt;
+    return std::pair{std::string(note.substr(k_taken_head.size(), at - k_taken_head.size())),
+                     std::string(note.substr(at + k_taken_middle.size()))};
 }
 
 std::string chosen_index_name(const StatementFacts& statement, const std::string& wanted) {
-    std::string prefix = taken_index_name_note(wanted, "");
     for (const auto& note : statement.notes) {
-        if (note.size() > prefix.size() && note.starts_with(prefix)) return note.substr(prefix.size());
+        auto names = read_taken_index_name_note(note);
+        if (names && names->first == wanted) return names->second;
     }
     return wanted;
 }

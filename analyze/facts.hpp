@@ -175,12 +175,14 @@ struct StatementFacts {
 // statement of its transaction proved the table empty (analyze/model/empty_tables.hpp):
 // "<relation> is empty here: <proof>...". Its work is instant only in that transaction.
 [[nodiscard]] std::string empty_table_note(std::string_view relation, std::string_view proof);
-// The note on an ALTER TABLE ... ADD UNIQUE / EXCLUDE without a name whose usual
+// The note on an ALTER TABLE ... ADD UNIQUE / PRIMARY KEY / EXCLUDE without a name whose usual
 // index name `wanted` is taken: PostgreSQL (ChooseRelationName) adds a number to the label, and
 // `chosen` is the name it gives the constraint and its index. chosen_index_name reads it back:
 // `wanted` when the statement has no such note.
 [[nodiscard]] std::string taken_index_name_note(std::string_view wanted, std::string_view chosen);
 [[nodiscard]] std::string chosen_index_name(const StatementFacts& statement, const std::string& wanted);
+// The (wanted, chosen) of such a note, or nothing for another note.
+[[nodiscard]] std::optional<std::pair<std::string, std::string>> read_taken_index_name_note(std::string_view note);
 [[nodiscard]] bool has_empty_table_note(const StatementFacts& statement, std::string_view relation);
 
 // Popx: ory/x's popx, pop's file names plus `.autocommit` for a file run outside a transaction.

@@ -108,4 +108,29 @@ std::string quote_ident(std::string_view name) {
     return out;
 }
 
+namespace {
+// Bytes of `name` that fit in `limit`, not splitting a UTF-8 character.
+std::size_t clip_name(std::string_view name, std::size_t limit) {
+    if (name.size() <= limit) return name.size();
+    std::size_t n = limit;
+    while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) --n;
+    return n;
+}
+}  // namespace
+
+std::string object_name(std::string_view name1, std::string_view name2, std::string_view label) {
+    constexpr std::size_t k_name_max = 63;  // NAMEDATALEN - 1
+    std::size_t overhead = (name2.empty() ? 0 : 1) + (label.empty() ? 0 : label.size() + 1);
+    std::size_t avail = k_name_max - overhead;
+    std::size_t n1 = name1.size(), n2 = name2.size();
+    while (n1 + n2 > avail) {
+        if (n1 > n2) --n1;
+        else --n2;
+    }
+    std::string out(name1.substr(0, clip_name(name1, n1)));
+    if (!name2.empty()) out += "_" + std::string(name2.substr(0, clip_name(name2, n2)));
+    if (!label.empty()) out += "_" + std::string(label);
+    return out;
+}
+
 }  // namespace pgfence::analyze

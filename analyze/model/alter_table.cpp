@@ -1,4 +1,3 @@
-#include <cctype>
 #include <algorithm>
 #include <array>
 #include <map>
@@ -217,14 +216,9 @@ void add_constraint(const Constraint* con, const SubcommandLock& lock, const Tar
     std::string name(pg::text(con->conname));
     std::string label = std::string(lock.label) + (name.empty() ? std::string() : " " + quote_ident(name));
     bool not_valid = con->skip_validation;
-    std::string index = record_constraint(ctx, t.relname, "", con);
-    if (name.empty() && !index.empty() && std::isdigit(static_cast<unsigned char>(index.back()))) {
-        std::string wanted = index;
-        while (!wanted.empty() && std::isdigit(static_cast<unsigned char>(wanted.back()))) wanted.pop_back();
-        if (wanted.ends_with("_key") || wanted.ends_with("_excl")) {
-            facts.notes.push_back(taken_index_name_note(wanted, index));
-        }
-    }
+    std::string usual;
+    std::string index = record_constraint(ctx, t.relname, "", con, &usual);
+    if (!usual.empty()) facts.notes.push_back(taken_index_name_note(usual, index));
     switch (con->contype) {
     case CONSTR_FOREIGN:
         raise(acc, lock.mode, label + " FOREIGN KEY", lock.recurses);

@@ -74,12 +74,15 @@ bool is_serial_type(const ColumnDef* column_def) {
     return n == "serial" || n == "bigserial" || n == "smallserial" || n == "serial4" || n == "serial8" || n == "serial2";
 }
 
-std::string record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* con) {
+std::string record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* con,
+                              std::string* usual_name_taken) {
     ConstrType type = con->contype;
     std::string name(pg::text(con->conname));
     std::vector<std::string> keys = string_list(con->keys);
     if (keys.empty() && !column.empty()) keys.push_back(column);
     RelationInfo* rel = ctx.catalog.find(table);
+    // A named CHECK: its name is taken (an unnamed UNIQUE of the table gets another one).
+    if (type == CONSTR_CHECK && rel != nullptr && !name.empty() && rel->checks.count(name) == 0) rel->checks[name] = !con->skip_validation;
     if (type == CONSTR_FOREIGN && con->pktable != nullptr) {
         ForeignKey fk;
         fk.columns = string_list(con->fk_attrs);
@@ -113,16 +116,37 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
                 keys.emplace_back(elem != nullptr && elem->name != nullptr ? elem->name : "expr");
             }
         }
-        // ChooseRelationName: while a relation has the name, a number goes after the label
-        // (users_email_key1); names cut to 63 bytes are left as they are. Not for a primary
-        // key: the table's own <table>_pkey is the one a migration drops first (often where the
-        // model cannot see it, in dynamic SQL), and a table has one.
-        std::string stem = type == CONSTR_PRIMARY ? table + "_pkey" : table + "_" + joined(keys) + (type == CONSTR_UNIQUE ? "_key" : "_excl");
-        std::string index = !name.empty() ? name : stem;
-        const bool numbered = name.empty() && type != CONSTR_PRIMARY && stem.size() + 2 <= 63;
-        for (int n = 1; numbered && ctx.catalog.find(index) != nullptr && n < 100; ++n) {
-            index = stem + std::to_string(n);
+        // PostgreSQL's name for it (ChooseIndexName): makeObjectName(table, the key and INCLUDE
+        // columns, "key"/"excl"/"pkey"), and while a relation has that name, the label with a
+        // number (users_email_key1), cut to fit 63 bytes. A relation of that name taken as
+        // proof: for a primary key, only another table's index (users_pkey kept by users_old after
+        // a rename); the table's own <table>_pkey is the one a migration drops first.
+        std::string cols;
+        for (const List* list : {con->keys, con->including}) {
+            for (const pg::Node* c : pg::each(list)) {
+                if (cols.size() >= 64) break;
+                if (!cols.empty()) cols += "_";
+                cols += pg::text(c);
+            }
         }
+        if (cols.empty() && type != CONSTR_PRIMARY) cols = joined(keys);
+        const std::string label = type == CONSTR_PRIMARY ? "pkey" : type == CONSTR_UNIQUE ? "key" : "excl";
+        const std::string first = object_name(table, type == CONSTR_PRIMARY ? "" : cols, label);
+        std::string index = !name.empty() ? name : first;
+        auto taken = [&](const std::string& candidate) {
+            // A constraint of the table by that name (a CHECK, a foreign key) takes it too.
+            if (rel != nullptr && type != CONSTR_PRIMARY &&
+                (rel->checks.count(candidate) > 0 || rel->foreign_keys.count(candidate) > 0 || rel->not_null_checks.count(candidate) > 0)) {
+                return true;
+            }
+            const RelationInfo* other = ctx.catalog.find(candidate);
+            if (other == nullptr) return false;
+            return type != CONSTR_PRIMARY || (other->kind == "index" && other->index_table != table);
+        };
+        for (int n = 1; name.empty() && taken(index) && n < 100; ++n) {
+            index = object_name(table, type == CONSTR_PRIMARY ? "" : cols, label + std::to_string(n));
+        }
+        if (name.empty() && index != first && usual_name_taken != nullptr) *usual_name_taken = first;
         if (type == CONSTR_PRIMARY && rel) {
             rel->primary_key = keys;
             for (auto& c : rel->columns) {

@@ -79,9 +79,10 @@ void record_column(Context& ctx, const std::string& table, const ColumnDef* colu
 // A constraint of `table` (`column` for column constraints): foreign keys, and the indexes
 // PRIMARY KEY, UNIQUE and EXCLUDE create, under the names PostgreSQL gives them.
 // Returns the name of the index it registers for a UNIQUE, PRIMARY KEY or EXCLUDE constraint
-// (as PostgreSQL chooses it for a UNIQUE or EXCLUDE without a name: a number after the label
-// while the name is taken), else "".
-std::string record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* constraint);
+// (for one without a name, as PostgreSQL chooses it: a number after the label while the name is
+// taken), else "". `usual_name_taken`, when given, is set to the usual name when it was taken.
+std::string record_constraint(Context& ctx, const std::string& table, const std::string& column, const Constraint* constraint,
+                              std::string* usual_name_taken = nullptr);
 
 // ---- foreign keys and their indexes (foreign_keys.cpp) ----
 

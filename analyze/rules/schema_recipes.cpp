@@ -436,20 +436,6 @@ std::vector<std::string> referenced_columns(const pg::Node* expr) {
     return out;
 }
 
-std::string object_name(std::string_view name1, std::string_view name2, std::string_view label) {
-    std::size_t overhead = (name2.empty() ? 0 : 1) + (label.empty() ? 0 : label.size() + 1);
-    std::size_t avail = k_name_max - overhead;
-    std::size_t n1 = name1.size(), n2 = name2.size();
-    while (n1 + n2 > avail) {
-        if (n1 > n2) --n1;
-        else --n2;
-    }
-    std::string out(name1.substr(0, clip(name1, n1)));
-    if (!name2.empty()) out += "_" + std::string(name2.substr(0, clip(name2, n2)));
-    if (!label.empty()) out += "_" + std::string(label);
-    return out;
-}
-
 std::string not_null_check_name(const std::string& relname, const std::string& column) {
     return object_name(relname, column, "not_null");
 }

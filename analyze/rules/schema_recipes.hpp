@@ -9,6 +9,7 @@
 #include "analyze/facts.hpp"
 #include "analyze/function_ref.hpp"
 #include "analyze/findings.hpp"
+#include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -145,8 +146,7 @@ enum class LaterConstraints { separately, through_unique_index };
 
 // ---- names ----
 
-// PostgreSQL's makeObjectName: name1_name2_label, the longer part cut first to fit 63 bytes.
-[[nodiscard]] std::string object_name(std::string_view name1, std::string_view name2, std::string_view label);
+// object_name (PostgreSQL's makeObjectName) is in analyze/names.hpp.
 // Name of the CHECK (column IS NOT NULL) that stands in for NOT NULL while it is validated.
 [[nodiscard]] std::string not_null_check_name(const std::string& relname, const std::string& column);
 // "schema." of a RangeVar (quoted), or "".
