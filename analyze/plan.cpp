@@ -9,6 +9,7 @@
 #include "analyze/analyzer.hpp"
 #include "analyze/catalog.hpp"
 #include "analyze/migration_names.hpp"
+#include "analyze/migration_order.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/plan_objects.hpp"
 #include "analyze/plan_survey.hpp"
@@ -1845,6 +1846,19 @@ Plan Composer::compose() {
         }
     }
     if (!later.empty()) {
+        // A migration of the set after this file runs in this deploy, before the later-release
+        // step: against the view the plan leaves in the table's place until then (ALTER TABLE of a
+        // view fails), or the old form the step removes. Which it touches is not read here.
+        const std::string self = absolute_path(std::filesystem::path(m_report.path)).lexically_normal().generic_string();
+        for (const auto& sibling : siblings) {
+            if (is_down_half(sibling) || !migration_before(self, sibling)) continue;
+            std::string_view name = path_name(sibling);
+            if (name == "up.sql" || name == "migration.sql") name = path_name(path_folder(sibling));
+            return no_plan("the plan's migration " + std::to_string(later.front()) + " waits for a later release, but " +
+                           std::string(name) + " comes after this file in its set and would run before it, "
+                           "against what the plan leaves in place until then (a view for a renamed table or column); by hand: "
+                           "make this the set's last migration, or use expand/contract (a new column kept in sync, then the swap)");
+        }
         std::string which;
         for (std::size_t k = 0; k < later.size(); ++k) {
             which += (k == 0 ? "" : k + 1 == later.size() ? " and " : ", ") + std::to_string(later[k]);

@@ -96,6 +96,34 @@ void Parser::statement(std::vector<Node>& out) {
         }
         if (w == "const" || w == "let" || w == "var") {
             ++m_i;
+            // `const up: MigrationFn<QueryInterface> = ...` (TypeScript): the type skipped, the
+            // function named by the variable, as without it.
+            if (more() && m_t[m_i].kind == TokenKind::Ident && punct(":", m_i + 1)) {
+                std::size_t begin = m_t[m_i].begin;
+                std::string name = m_t[m_i].text;
+                ++m_i;
+                skip_type({"=", ";"});
+                if (punct("=")) {
+                    ++m_i;
+                    Node value = expression();
+                    if (value.kind == NodeKind::Func && value.name.empty()) value.name = name;
+                    Node assign;
+                    assign.kind = NodeKind::Binary;
+                    assign.name = "=";
+                    assign.begin = begin;
+                    assign.end = value.end;
+                    Node left;
+                    left.kind = NodeKind::Ident;
+                    left.name = name;
+                    left.begin = begin;
+                    left.end = begin + name.size();
+                    assign.kids.push_back(std::move(left));
+                    assign.kids.push_back(std::move(value));
+                    if (w == "const") assign.context = "const";
+                    out.push_back(std::move(assign));
+                }
+                return;
+            }
             Node n = expression();
             if (n.kind == NodeKind::Binary && n.name == "=" && w == "const") n.context = "const";
             out.push_back(std::move(n));

@@ -266,6 +266,32 @@ TEST_CASE("plan: the files each tool expects") {
     }
 }
 
+TEST_CASE("plan: a step for a later release is declined when a later migration of the set would run before it") {
+    // The rename leaves a view in the table's place until the later-release step: a migration
+    // after this file runs in this deploy, before that step, and its ALTER TABLE of the view fails.
+    const std::string sql = "ALTER TABLE users RENAME COLUMN email TO login;\n";
+    AnalyzeOptions options;
+    options.threads = 1;
+    Replay replay(options);
+    replay.replay_schema_text("schema.sql", k_schema);
+    options.history = replay.snapshot();
+    FileReport alone = analyze_text("/repo/db/migrations/0002_rename.sql", sql, options, {});
+    REQUIRE(alone.plan);
+    REQUIRE_FALSE(alone.plan->steps.empty());
+    CHECK(alone.plan->steps.back().path.starts_with("later-release/"));
+    std::vector<std::string> known{"/repo/db/migrations/0001_init.sql", "/repo/db/migrations/0003_phone.sql"};
+    options.known_migrations = &known;
+    FileReport followed = analyze_text("/repo/db/migrations/0002_rename.sql", sql, options, {});
+    REQUIRE(followed.plan);
+    CHECK(followed.plan->steps.empty());
+    CHECK(followed.plan->declined.find("0003_phone.sql comes after this file") != std::string::npos);
+    // Only earlier migrations: the plan stands.
+    known.pop_back();
+    FileReport last = analyze_text("/repo/db/migrations/0002_rename.sql", sql, options, {});
+    REQUIRE(last.plan);
+    CHECK_FALSE(last.plan->steps.empty());
+}
+
 TEST_CASE("plan: an index on a partitioned table: the per-partition builds are a template, so no plan is offered") {
     const std::string schema = "CREATE TABLE ev (id bigint, t timestamptz) PARTITION BY RANGE (t);\n"
                                "CREATE TABLE ev_1 PARTITION OF ev FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');\n";
