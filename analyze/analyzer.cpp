@@ -331,6 +331,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         orm::ScriptForm form = orm::script_form(path, text);
         report.script_module = form.module;
         report.context_parameter = form.context_parameter;
+        report.script_unsupported = form.unsupported;
         source.wrapped_in_transaction = extraction.wrapped_in_transaction;
         source.skipped = extraction.skipped;
         source.skip_reason = extraction.skip_reason;
@@ -645,6 +646,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         } else if (report.tool == MigrationTool::Synapse && path.ends_with(".sql")) {
             declined = "Synapse runs a .sql delta on SQLite too, where the plan's PostgreSQL statements (SET lock_timeout, "
                        "CONCURRENTLY) fail: by hand, as a .sql.postgres delta beside a .sql.sqlite one";
+        } else if (script && report.source_kind == "sequelize" && !report.script_unsupported.empty()) {
+            declined = report.script_unsupported + ", which the plan's files would not do alike: make this change by hand, with "
+                       "the findings' advice";
         } else if (auto taken = constraint_name_taken(report); !taken.empty()) {
             declined = taken;
         } else if (script && extraction.branch != std::string_view::npos) {

@@ -216,6 +216,7 @@ struct FileReport {
     // "esm" or "esm-default"; and whether up() takes umzug's { context }.
     std::string script_module = "cjs";
     bool context_parameter = false;
+    std::string script_unsupported;  // non-empty: why the plan's files cannot copy how up() is called
     Coverage coverage;
     MigrationTool tool = MigrationTool::Plain;
     bool wrapped_in_transaction = false;  // the tool runs the file inside one transaction

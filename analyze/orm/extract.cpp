@@ -293,13 +293,29 @@ ScriptForm script_form(std::string_view path, std::string_view text) {
             commonjs = true;
         }
         // up: async ({ context ...  /  async up({ context })  /  function up({ context })  /  up = ({ context }) =>
-        if (tokens[i].kind == TokenKind::Ident && tokens[i].text == "up") {
+        if (tokens[i].kind == TokenKind::Ident && tokens[i].text == "up" && form.receiver.empty()) {
             std::size_t j = i + 1;
             while (is(j, ":") || is(j, "=") || is(j, "async") || is(j, "function")) ++j;
-            if (is(j, "(") && is(j + 1, "{") && is(j + 2, "context")) form.context_parameter = true;
+            if (is(j, "(") && is(j + 1, "{") && is(j + 2, "context")) {
+                form.context_parameter = true;
+                form.receiver = is(j + 3, ":") && j + 4 < tokens.size() && tokens[j + 4].kind == TokenKind::Ident ? tokens[j + 4].text : "context";
+            } else if (is(j, "(") && j + 1 < tokens.size() && tokens[j + 1].kind == TokenKind::Ident) {
+                form.receiver = tokens[j + 1].text;
+            }
         }
     }
     if (path.ends_with(".cjs") || path.ends_with(".cts") || (commonjs && !path.ends_with(".mjs") && !path.ends_with(".mts"))) esm = false;
+    // What up() is handed, as the script uses it: params.context (umzug's params object under a
+    // name), or a context queried directly (a Sequelize instance, not the query interface).
+    for (std::size_t i = 0; !form.receiver.empty() && i + 2 < tokens.size(); ++i) {
+        if (tokens[i].kind != TokenKind::Ident || tokens[i].text != form.receiver || !is(i + 1, ".") || (i > 0 && is(i - 1, "."))) continue;
+        if (!form.context_parameter && is(i + 2, "context")) {
+            form.unsupported = "up() reads umzug's context as " + form.receiver + ".context";
+        } else if (form.context_parameter && is(i + 2, "query")) {
+            form.unsupported = "up()'s context " + form.receiver + " is queried directly (a Sequelize instance, not the query interface)";
+        }
+        if (!form.unsupported.empty()) break;
+    }
     if (esm) form.module = default_export ? "esm-default" : "esm";
     return form;
 }

@@ -74,6 +74,11 @@ struct ScriptForm {
     std::string module = "cjs";
     // up() takes umzug's `{ context }` (Sequelize run by umzug) rather than the query interface.
     bool context_parameter = false;
+    std::string receiver;  // up()'s first parameter's name, or the name its { context } is bound to
+    // Non-empty: up() reaches the database in a way the plan's files would not copy (umzug's
+    // params object read as params.context; a context that is a Sequelize instance, queried
+    // directly): why. Such a script gets no plan.
+    std::string unsupported;
 };
 // From the script's tokens (comments and strings skipped): a top-level `export` or `import ...
 // from` makes it an ES module, as does a .mjs/.mts name; a top-level `module.exports` or

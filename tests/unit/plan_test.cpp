@@ -263,6 +263,19 @@ TEST_CASE("plan: the files each tool expects") {
                                "module.exports = {\n  up: async (queryInterface, Sequelize) => {\n" + body + "  },\n};\n");
         REQUIRE(cli.report.plan);
         CHECK(cli.report.plan->steps.front().file_text.find("module.exports = {\n  async up(queryInterface) {") != std::string::npos);
+        // Called in a way the plan's files would not copy: no plan.
+        Planned params = plan_for("migrations/20240101120000-index.js",
+                                  "module.exports = {\n  up: async (params) => {\n    const queryInterface = params.context;\n" + body +
+                                      "  },\n};\n");
+        REQUIRE(params.report.plan);
+        CHECK(params.report.plan->steps.empty());
+        CHECK(params.report.plan->declined.find("params.context") != std::string::npos);
+        Planned instance = plan_for("migrations/20240101120000-index.mjs",
+                                    "export const up = async ({ context: sequelize }) => {\n"
+                                    "  await sequelize.query('CREATE INDEX orders_user_idx ON orders (user_id)');\n};\n");
+        REQUIRE(instance.report.plan);
+        CHECK(instance.report.plan->steps.empty());
+        CHECK(instance.report.plan->declined.find("queried directly") != std::string::npos);
     }
 }
 
