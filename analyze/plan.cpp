@@ -1849,14 +1849,19 @@ Plan Composer::compose() {
         // A migration of the set after this file runs in this deploy, before the later-release
         // step: against the view the plan leaves in the table's place until then (ALTER TABLE of a
         // view fails), or the old form the step removes. Which it touches is not read here.
+        // Only where a view stands in a table's place until then: a step that drops what the
+        // file drops leaves the later migrations the schema they were written against, and more.
+        const bool view_in_place = std::any_of(steps.begin(), steps.end(), [](const PlanStep& st) {
+            return st.after_release && contains_ci(st.sql, "DROP VIEW");
+        });
         const std::string self = absolute_path(std::filesystem::path(m_report.path)).lexically_normal().generic_string();
-        for (const auto& sibling : siblings) {
+        for (const auto& sibling : view_in_place ? siblings : std::vector<std::string>{}) {
             if (is_down_half(sibling) || !migration_before(self, sibling)) continue;
             std::string_view name = path_name(sibling);
             if (name == "up.sql" || name == "migration.sql") name = path_name(path_folder(sibling));
             return no_plan("the plan's migration " + std::to_string(later.front()) + " waits for a later release, but " +
                            std::string(name) + " comes after this file in its set and would run before it, "
-                           "against what the plan leaves in place until then (a view for a renamed table or column); by hand: "
+                           "against the view the plan leaves in the table's place until then; by hand: "
                            "make this the set's last migration, or use expand/contract (a new column kept in sync, then the swap)");
         }
         std::string which;
