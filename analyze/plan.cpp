@@ -501,11 +501,18 @@ Layout layout_of(const FileReport& r, bool had_begin) {
         l.wraps = true;
         l.one_query = false;
         l.no_transaction = true;
-    } else if (r.source_kind == "sequelize" || r.source_kind == "db-migrate") {
+    } else if (r.source_kind == "sequelize") {
         l.wraps = false;
         l.one_query = false;
         l.no_transaction = true;
         l.explicit_begin = true;
+    } else if (r.source_kind == "db-migrate") {
+        // db-migrate (its pg driver's startMigration) runs each migration between BEGIN and
+        // COMMIT; only the whole run's --non-transactional turns that off, so a step that must
+        // run outside a transaction is out of band.
+        l.wraps = true;
+        l.one_query = false;
+        l.no_transaction = false;
     }
     return l;
 }
@@ -642,6 +649,11 @@ bool has_dollar_quote(std::string_view sql) {
         at = sql.find('$', end + 1);
     }
     return false;
+}
+
+// Who runs the migrations, for notes: the ORM of a script, else the tool ("sql" for plain files).
+std::string runner_name(const Layout& l) {
+    return l.source_kind != "sql" ? l.source_kind : std::string(tool_name(l.tool));
 }
 
 // Whether file_text reads a step's pieces (a call or a marker around each), not only its SQL.
@@ -1796,7 +1808,7 @@ Plan Composer::compose() {
         PlanStep& step = steps[k];
         if (step.run == PlanRun::out_of_band) {
             step.path = out_of_band_path(m_report, ++band, migration);
-            if (step.title == "Migration") step.title = "Out of band: " + std::string(tool_name(m_layout.tool)) +
+            if (step.title == "Migration") step.title = "Out of band: " + runner_name(m_layout) +
                                                         " runs every migration in a transaction, so run this by hand";
             step.file_text = "-- " + step.title + " (pgfence plan for " + m_report.path + ")\n" + step.sql + "\n";
             continue;
@@ -1819,7 +1831,7 @@ Plan Composer::compose() {
                               std::to_string(migration) + " of the plan before adding it");
         }
         if (migration == 1 && step.path != m_report.path) {
-            m_notes.push_back("migration 1 is " + std::string(path_name(step.path)) + ", which " + std::string(tool_name(m_layout.tool)) +
+            m_notes.push_back("migration 1 is " + std::string(path_name(step.path)) + ", which " + runner_name(m_layout) +
                               " runs outside a transaction: it replaces " + std::string(path_name(m_report.path)) + ", which goes");
         }
         step.file_text = file_text(m_layout, step, m_units[k], step.path);
@@ -1871,7 +1883,7 @@ Plan Composer::compose() {
         bool one = later.size() == 1;
         m_notes.push_back("migration" + std::string(one ? " " : "s ") + which + (one ? " is" : " are") + " written under later-release/: add " +
                           (one ? "it" : "them") + " to the migration folder only once the new release is deployed and no instance of the "
-                          "old code runs (" + (m_layout.tool == MigrationTool::Plain ? std::string("a tool that runs the folder") : std::string(tool_name(m_layout.tool))) + " would run " + (one ? "it" : "them") +
+                          "old code runs (" + (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql" ? std::string("a tool that runs the folder") : runner_name(m_layout)) + " would run " + (one ? "it" : "them") +
                           " with the others in this deploy), and renumber if a newer migration has come in since");
     }
     if (migration > 1) {

@@ -237,6 +237,18 @@ TEST_CASE("plan: the files each tool expects") {
     }
     // The plan's files take the script's own module form and up() parameter: a CommonJS file in
     // an ES module package (or the reverse) does not load, and umzug passes { context }.
+    SECTION("db-migrate: every migration runs in its transaction, so an index build is out of band") {
+        Planned p = plan_for("migrations/20240101120000-index.js",
+                             "exports.up = function (db) {\n  return db.runSql('CREATE INDEX orders_user_idx ON orders (user_id)');\n};\n"
+                             "exports.down = function () {};\n");
+        REQUIRE(p.report.plan);
+        REQUIRE_FALSE(p.report.plan->steps.empty());
+        for (const auto& step : p.report.plan->steps) {
+            if (step.sql.find("CONCURRENTLY") != std::string::npos) CHECK(step.run == PlanRun::out_of_band);
+            CHECK(step.sql.find("BEGIN;") == std::string::npos);
+        }
+        CHECK(p.report.plan->steps.front().title.find("db-migrate runs every migration in a transaction") != std::string::npos);
+    }
     SECTION("knex: an ES module's plan files are ES modules") {
         Planned p = plan_for("migrations/20240101120000_index.mjs",
                              "export async function up(knex) {\n  await knex.raw('CREATE INDEX orders_user_idx ON orders (user_id)');\n}\n"
