@@ -9,6 +9,26 @@
 namespace pgfence::analyze::orm {
 namespace detail {
 
+namespace {
+// `name = value` as the parser builds it, a function value named by `name` (up = async () => ...).
+Node named_assignment(std::size_t begin, const std::string& name, Node value) {
+    if (value.kind == NodeKind::Func && value.name.empty()) value.name = name;
+    Node assign;
+    assign.kind = NodeKind::Binary;
+    assign.name = "=";
+    assign.begin = begin;
+    assign.end = value.end;
+    Node left;
+    left.kind = NodeKind::Ident;
+    left.name = name;
+    left.begin = begin;
+    left.end = begin + name.size();
+    assign.kids.push_back(std::move(left));
+    assign.kids.push_back(std::move(value));
+    return assign;
+}
+}  // namespace
+
 Parser::Parser(std::string_view text, const std::vector<Token>& tokens) : m_text(text), m_t(tokens) {
     m_match.assign(tokens.size(), tokens.size());
     std::vector<std::size_t> stack;
@@ -105,20 +125,7 @@ void Parser::statement(std::vector<Node>& out) {
                 skip_type({"=", ";"});
                 if (punct("=")) {
                     ++m_i;
-                    Node value = expression();
-                    if (value.kind == NodeKind::Func && value.name.empty()) value.name = name;
-                    Node assign;
-                    assign.kind = NodeKind::Binary;
-                    assign.name = "=";
-                    assign.begin = begin;
-                    assign.end = value.end;
-                    Node left;
-                    left.kind = NodeKind::Ident;
-                    left.name = name;
-                    left.begin = begin;
-                    left.end = begin + name.size();
-                    assign.kids.push_back(std::move(left));
-                    assign.kids.push_back(std::move(value));
+                    Node assign = named_assignment(begin, name, expression());
                     if (w == "const") assign.context = "const";
                     out.push_back(std::move(assign));
                 }
@@ -235,21 +242,7 @@ void Parser::class_member(std::vector<Node>& out) {
     if (punct(":")) skip_type({"=", ";"});
     if (punct("=")) {
         ++m_i;
-        Node value = expression();
-        if (value.kind == NodeKind::Func && value.name.empty()) value.name = name;
-        Node assign;
-        assign.kind = NodeKind::Binary;
-        assign.name = "=";
-        assign.begin = begin;
-        assign.end = value.end;
-        Node left;
-        left.kind = NodeKind::Ident;
-        left.name = name;
-        left.begin = begin;
-        left.end = begin + name.size();
-        assign.kids.push_back(std::move(left));
-        assign.kids.push_back(std::move(value));
-        out.push_back(std::move(assign));
+        out.push_back(named_assignment(begin, name, expression()));
     }
 }
 
