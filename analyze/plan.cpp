@@ -1777,8 +1777,7 @@ Plan Composer::compose() {
         }
         m_notes.push_back("deploy the code that reads " + columns + " only after the plan's steps have run, the out-of-band "
                           "backfill included (the later-release ones excepted): until the batched walk reaches a row, that row "
-                          "keeps what it held before (the column's DEFAULT, or NULL), not the value the original gives it; "
-                          "hold back the migrations after the backfill until it has finished");
+                          "keeps what it held before (the column's DEFAULT, or NULL), not the value the original gives it");
     }
 
     int migration = 0;
@@ -1804,9 +1803,12 @@ Plan Composer::compose() {
         sibling_names.emplace(n);
     }
     std::vector<int> later;  // migrations written under later-release/
+    std::vector<int> held;   // migrations written under after-out-of-band/
+    bool behind_band = false;  // an out-of-band step after a migration has come
     for (std::size_t k = 0; k < steps.size(); ++k) {
         PlanStep& step = steps[k];
         if (step.run == PlanRun::out_of_band) {
+            behind_band = behind_band || migration > 0;
             step.path = out_of_band_path(m_report, ++band, migration);
             if (step.title == "Migration") step.title = "Out of band: " + runner_name(m_layout) +
                                                         " runs every migration in a transaction, so run this by hand";
@@ -1825,6 +1827,11 @@ Plan Composer::compose() {
         if (step.after_release && migration > 1) {
             step.path = "later-release/" + step.path;
             later.push_back(migration);
+        } else if (behind_band) {
+            // Likewise a migration after an out-of-band step (a backfill, an index built by
+            // hand): the tool would run it in this deploy, before that step has run.
+            step.path = "after-out-of-band/" + step.path;
+            held.push_back(migration);
         }
         if (migration > 1 && sibling_names.count(new_name) > 0) {
             m_notes.push_back(std::string(new_name) + " exists already in the migration folder: rename migration " +
@@ -1856,6 +1863,18 @@ Plan Composer::compose() {
             if (m_layout.tool == MigrationTool::Popx) down = popx_suffix(down, false);
             step.extra_files.emplace_back(down, "-- pgfence plan: nothing to undo automatically\n");
         }
+    }
+    if (!held.empty()) {
+        std::string which;
+        for (std::size_t k = 0; k < held.size(); ++k) {
+            which += (k == 0 ? "" : k + 1 == held.size() ? " and " : ", ") + std::to_string(held[k]);
+        }
+        bool one = held.size() == 1;
+        m_notes.push_back("migration" + std::string(one ? " " : "s ") + which + (one ? " is" : " are") +
+                          " written under after-out-of-band/: add " + (one ? "it" : "them") +
+                          " to the migration folder only once the out-of-band step before " + (one ? "it" : "them") +
+                          " has finished (" + (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql" ? std::string("a tool that runs the folder") : runner_name(m_layout)) +
+                          " would run " + (one ? "it" : "them") + " in this deploy, before it), and renumber if a newer migration has come in since");
     }
     if (!later.empty()) {
         // A migration of the set after this file runs in this deploy, before the later-release

@@ -107,16 +107,24 @@ TEST_CASE("golden plans: each shape's plan, or its decline, and what check_plan 
         // A later-release migration after another migration of the plan is written apart
         // (later-release/), where the tool cannot run it in the same deploy; every other step in
         // its folder.
+        // So is any other migration after an out-of-band step that follows a migration
+        // (after-out-of-band/): the tool would run it before that step.
         bool after = false;
+        bool behind_band = false;
         int migrations = 0;
         for (const auto& s : report.plan ? report.plan->steps : std::vector<PlanStep>{}) {
             CHECK((!after || s.after_release));
             after = after || s.after_release;
             if (s.sql.find("Once no deployed code") != std::string::npos) CHECK(s.after_release);
-            if (s.run == PlanRun::out_of_band) continue;
+            if (s.run == PlanRun::out_of_band) {
+                behind_band = behind_band || migrations > 0;
+                continue;
+            }
             ++migrations;
             INFO(c.string() << ": " << s.path);
-            CHECK(s.path.starts_with("later-release/") == (s.after_release && migrations > 1));
+            const bool later = s.after_release && migrations > 1;
+            CHECK(s.path.starts_with("later-release/") == later);
+            CHECK(s.path.starts_with("after-out-of-band/") == (!later && behind_band));
         }
     }
 }
