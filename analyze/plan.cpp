@@ -774,6 +774,7 @@ private:
     bool skip_finding(std::size_t i, const Finding& f);
     void statement(std::size_t i);
     void keys_dropped_and_made(std::size_t i);
+    void note_dropped_keys(std::size_t i);
     void recipe(const Finding& f);
     void note(std::size_t i, const std::string& text);
     bool later_touches(std::size_t i, const std::string& table, bool only_ddl, std::size_t* which) const;
@@ -1029,6 +1030,7 @@ bool Composer::skip_finding(std::size_t i, const Finding& f) {
 // original; the plan would drop the key in one migration and build the new one later, and the
 // old release could insert duplicates in between that make the build fail. Declined.
 void Composer::keys_dropped_and_made(std::size_t i) {
+    note_dropped_keys(i);
     const StatementFacts& s = m_report.statements[i];
     const pg::Node* node = i < m_stmts.size() ? m_stmts[i] : nullptr;
     std::string made = makes_unique(node);
@@ -1075,6 +1077,13 @@ void Composer::keys_dropped_and_made(std::size_t i) {
                          "build each index CONCURRENTLY and attach it (ADD CONSTRAINT ... USING INDEX)";
         }
     }
+}
+
+// The unique keys statement i may drop (m_dropped_keys), noted before its own new ones are
+// checked: `ALTER TABLE t DROP CONSTRAINT t_email_key, ADD UNIQUE (email)` drops and makes in one.
+void Composer::note_dropped_keys(std::size_t i) {
+    const StatementFacts& s = m_report.statements[i];
+    const pg::Node* node = i < m_stmts.size() ? m_stmts[i] : nullptr;
     // DROP INDEX (a unique one, as far as the plan can tell), and a DO block that drops a
     // constraint or an index (supabase/auth drops users_email_key in one, then builds a partial
     // unique index): every table it locks may lose a unique key there.
@@ -1093,7 +1102,7 @@ void Composer::keys_dropped_and_made(std::size_t i) {
     if (alter == nullptr || alter->relation == nullptr || drops_foreign_key(s, alter)) return;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
         if (cmd->subtype != AT_DropConstraint) continue;
-        m_dropped_keys[table_key(pg::display_name(alter->relation))] = {s.span.start.line, quote_ident(pg::text(cmd->name))};
+        m_dropped_keys.try_emplace(table_key(pg::display_name(alter->relation)), s.span.start.line, quote_ident(pg::text(cmd->name)));
     }
 }
 
