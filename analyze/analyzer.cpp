@@ -326,12 +326,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     std::vector<orm::OrmStatement> orm_statements;
     PreparedSource source;
     if (script) {
-        extraction = orm::extract(text, format, options.direction);
+        extraction = orm::extract(text, format, options.direction, path);
         report.source_kind = std::string(orm::input_format_name(format));
-        orm::ScriptForm form = orm::script_form(path, text);
-        report.script_module = form.module;
-        report.context_parameter = form.context_parameter;
-        report.script_unsupported = form.unsupported;
+        report.script_module = extraction.form.module;
+        report.context_parameter = extraction.form.context_parameter;
+        report.script_unsupported = extraction.form.unsupported;
         source.wrapped_in_transaction = extraction.wrapped_in_transaction;
         source.skipped = extraction.skipped;
         source.skip_reason = extraction.skip_reason;

@@ -656,6 +656,26 @@ std::string runner_name(const Layout& l) {
     return l.source_kind != "sql" ? l.source_kind : std::string(tool_name(l.tool));
 }
 
+// The note on the plan's migrations written apart from the folder, with when to add them: under
+// later-release/ (`later`) once the new release is out, else under after-out-of-band/ once the
+// out-of-band step before them has finished. In the folder the tool would run them in this deploy.
+std::string written_apart_note(const std::vector<int>& migrations, bool later, const Layout& l) {
+    std::string which;
+    for (std::size_t k = 0; k < migrations.size(); ++k) {
+        which += (k == 0 ? "" : k + 1 == migrations.size() ? " and " : ", ") + std::to_string(migrations[k]);
+    }
+    const bool one = migrations.size() == 1;
+    const std::string them = one ? "it" : "them";
+    const std::string runner = l.tool == MigrationTool::Plain && l.source_kind == "sql" ? "a tool that runs the folder" : runner_name(l);
+    return "migration" + std::string(one ? " " : "s ") + which + (one ? " is" : " are") + " written under " +
+           (later ? "later-release/" : "after-out-of-band/") + ": add " + them + " to the migration folder only once " +
+           (later ? "the new release is deployed and no instance of the old code runs (" + runner + " would run " + them +
+                        " with the others in this deploy)"
+                  : "the out-of-band step before " + them + " has finished (" + runner + " would run " + them +
+                        " in this deploy, before it)") +
+           ", and renumber if a newer migration has come in since";
+}
+
 // Whether file_text reads a step's pieces (a call or a marker around each), not only its SQL.
 bool file_reads_units(const Layout& l) {
     return l.source_kind == "knex" || l.source_kind == "typeorm" || l.source_kind == "sequelize" || l.source_kind == "db-migrate" ||
@@ -1873,18 +1893,7 @@ Plan Composer::compose() {
             step.extra_files.emplace_back(down, "-- pgfence plan: nothing to undo automatically\n");
         }
     }
-    if (!held.empty()) {
-        std::string which;
-        for (std::size_t k = 0; k < held.size(); ++k) {
-            which += (k == 0 ? "" : k + 1 == held.size() ? " and " : ", ") + std::to_string(held[k]);
-        }
-        bool one = held.size() == 1;
-        m_notes.push_back("migration" + std::string(one ? " " : "s ") + which + (one ? " is" : " are") +
-                          " written under after-out-of-band/: add " + (one ? "it" : "them") +
-                          " to the migration folder only once the out-of-band step before " + (one ? "it" : "them") +
-                          " has finished (" + (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql" ? std::string("a tool that runs the folder") : runner_name(m_layout)) +
-                          " would run " + (one ? "it" : "them") + " in this deploy, before it), and renumber if a newer migration has come in since");
-    }
+    if (!held.empty()) m_notes.push_back(written_apart_note(held, false, m_layout));
     if (!later.empty()) {
         // A migration of the set after this file runs in this deploy, before the later-release
         // step: against the view the plan leaves in the table's place until then (ALTER TABLE of a
@@ -1904,15 +1913,7 @@ Plan Composer::compose() {
                            "against the view the plan leaves in the table's place until then; by hand: "
                            "make this the set's last migration, or use expand/contract (a new column kept in sync, then the swap)");
         }
-        std::string which;
-        for (std::size_t k = 0; k < later.size(); ++k) {
-            which += (k == 0 ? "" : k + 1 == later.size() ? " and " : ", ") + std::to_string(later[k]);
-        }
-        bool one = later.size() == 1;
-        m_notes.push_back("migration" + std::string(one ? " " : "s ") + which + (one ? " is" : " are") + " written under later-release/: add " +
-                          (one ? "it" : "them") + " to the migration folder only once the new release is deployed and no instance of the "
-                          "old code runs (" + (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql" ? std::string("a tool that runs the folder") : runner_name(m_layout)) + " would run " + (one ? "it" : "them") +
-                          " with the others in this deploy), and renumber if a newer migration has come in since");
+        m_notes.push_back(written_apart_note(later, true, m_layout));
     }
     if (migration > 1) {
         switch (m_layout.tool) {

@@ -265,11 +265,9 @@ std::size_t first_branch(const std::vector<Token>& tokens, std::vector<std::pair
     return std::string_view::npos;
 }
 
-}  // namespace
-
-ScriptForm script_form(std::string_view path, std::string_view text) {
+// The module form of the script whose tokens these are (Extraction::form).
+ScriptForm script_form(std::string_view path, const std::vector<Token>& tokens) {
     ScriptForm form;
-    std::vector<Token> tokens = lex_js(text);
     auto is = [&](std::size_t i, std::string_view s) {
         return i < tokens.size() && (tokens[i].kind == TokenKind::Ident || tokens[i].kind == TokenKind::Punct) && tokens[i].text == s;
     };
@@ -320,7 +318,9 @@ ScriptForm script_form(std::string_view path, std::string_view text) {
     return form;
 }
 
-Extraction extract(std::string_view text, InputFormat format, Direction direction) {
+}  // namespace
+
+Extraction extract(std::string_view text, InputFormat format, Direction direction, std::string_view path) {
     Extraction out;
     out.format = format;
     if (format == InputFormat::Auto || format == InputFormat::Sql) {
@@ -330,6 +330,7 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
     }
     JsFile file = parse_js(text);
     out.too_deep = file.too_deep;
+    out.form = script_form(path, file.tokens);
     Emitter emitter(file, text, out);
     Walker walker(emitter, format, direction);
     for (const Node& n : file.statements) walker.visit(n, Half::None);
