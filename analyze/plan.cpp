@@ -348,6 +348,18 @@ void push_unit(std::vector<Unit>& units, Unit&& u) {
 }
 
 // `sql` ending in ';' when its last statement lacks one (a trailing comment stays last).
+// A line of the step sets the plan's session lock_timeout: its own default or a recipe's.
+bool sets_session_timeout(std::string_view sql) {
+    static constexpr std::string_view line = "SET lock_timeout = '2s';";
+    for (std::size_t at = 0; at < sql.size();) {
+        if (sql.substr(at).starts_with(line)) return true;
+        std::size_t next = sql.find('\n', at);
+        if (next == std::string_view::npos) break;
+        at = next + 1;
+    }
+    return false;
+}
+
 std::string with_semicolon(std::string sql) {
     std::size_t end = sql.find_last_not_of(" \t\n");
     if (end == std::string::npos) return sql;
@@ -810,6 +822,8 @@ private:
     void group(std::vector<Unit>& units, std::string_view suffix, std::vector<PlanStep>& out);
     void out_of_band(std::vector<Unit>& units, std::string_view title, std::vector<PlanStep>& out);
     std::string prefix(bool outside) const;
+    bool in_transaction(bool step_in_transaction) const;
+    std::string local_timeout(std::string sql, bool step_in_transaction) const;
 
     FileReport& m_report;
     const std::vector<const pg::Node*>& m_stmts;
@@ -1437,6 +1451,20 @@ bool Composer::catch_up(const Finding& f, const std::string& check) {
             }
             return false;
         }
+        // The second run comes after the rest of the file: an object it uses that the file
+        // drops or renames after it (openmeter's UPDATE ... nextval('tmp_seq'), then DROP
+        // SEQUENCE tmp_seq) would be gone.
+        for (std::size_t j = i + 1; j < m_stmts.size(); ++j) {
+            if (!pg::is<DropStmt>(m_stmts[j]) && !pg::is<RenameStmt>(m_stmts[j])) continue;
+            if (m_declined.empty()) {
+                m_declined = "line " + std::to_string(m_report.statements[i].span.start.line) + " updates " + f.relation +
+                             " before a CHECK the plan validates later, and its second run for the rows the old release writes "
+                             "in between would come after line " + std::to_string(m_report.statements[j].span.start.line) +
+                             " drops or renames what it may use; by hand: add the CHECK NOT VALID, run the UPDATE again, "
+                             "then VALIDATE, before that line";
+            }
+            return false;
+        }
         Unit u;
         u.sql = "-- Again for the rows written since line " + std::to_string(m_report.statements[i].span.start.line) +
                 " ran that the CHECK refuses (the old release's, before the NOT VALID):\n" + sql;
@@ -1462,7 +1490,7 @@ void Composer::recipe(const Finding& f) {
         const RecipeStep& step = steps[k];
         Stage stage = whole ? Stage::now : stages[k];
         if (stage == Stage::skip) continue;
-        Unit u{with_semicolon(drop_others_note(step.sql)), step.in_transaction, f.relation};
+        Unit u{local_timeout(with_semicolon(drop_others_note(step.sql)), step.in_transaction), step.in_transaction, f.relation};
         std::string body = without_comments(u.sql);
         if (std::size_t at = rules::find_keyword(body, 0, body.size(), "CHECK");
             at != std::string::npos && contains_ci(body, "NOT VALID") && contains_ci(body, "ADD CONSTRAINT")) {
@@ -1531,9 +1559,32 @@ std::string Composer::prefix(bool outside) const {
         out += sql + "\n";
     }
     if (m_lock_timeout_default && m_settings.count("lock_timeout") == 0) {
-        out += "SET lock_timeout = '2s';  -- give up rather than queue traffic behind a lock; retry later\n";
+        // In a transaction, LOCAL: the tool runs the next migrations on the same connection,
+        // where a session's 2s would make a later CREATE INDEX CONCURRENTLY give up on any
+        // transaction older than that and leave its index INVALID.
+        out += in_transaction(!outside) ? "SET LOCAL lock_timeout = '2s';  -- give up rather than queue traffic behind a lock; retry later\n"
+                                        : "SET lock_timeout = '2s';  -- give up rather than queue traffic behind a lock; retry later\n";
     }
     return out;
+}
+
+// Whether a step the plan runs in a transaction is in one for PostgreSQL: the tool's own, the
+// one query's implicit one, or the plan's BEGIN ... COMMIT. Plain SQL without BEGIN is not.
+bool Composer::in_transaction(bool step_in_transaction) const {
+    return step_in_transaction && (m_layout.wraps || m_layout.one_query || m_layout.explicit_begin);
+}
+
+// A recipe's own `SET lock_timeout = '2s';` (before the statement it guards) made LOCAL where
+// the step runs in a transaction, like the plan's own; the statement's text after it is not
+// touched.
+std::string Composer::local_timeout(std::string sql, bool step_in_transaction) const {
+    static constexpr std::string_view line = "SET lock_timeout = '2s';\n";
+    if (!in_transaction(step_in_transaction)) return sql;
+    std::size_t at = sql.starts_with(line) ? 0 : sql.find("\n" + std::string(line));
+    if (at == std::string::npos) return sql;
+    if (at > 0) ++at;
+    sql.insert(at + 4, "LOCAL ");
+    return sql;
 }
 
 void Composer::out_of_band(std::vector<Unit>& units, std::string_view title, std::vector<PlanStep>& out) {
@@ -1635,6 +1686,9 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             body += open->units[k];
             if (!keep_units) std::string().swap(open->units[k]);  // only the step's text reads it again
         }
+        // Outside a transaction, the session's lock_timeout the plan set is put back at the
+        // end, so the tool's next migrations on that connection do not inherit it.
+        if (!in_transaction(open->transaction) && sets_session_timeout(body)) body += "\nRESET lock_timeout;";
         if (begin_commit) body += "\nCOMMIT;";
         step.sql = std::move(body);
         if (keep_units) {

@@ -114,7 +114,30 @@ std::string run_file(Connection& c, const std::vector<OracleStatement>& statemen
 
 namespace {
 
-void run_step(Connection& c, const analyze::PlanStep& step, std::vector<std::string>& problems) {
+// The settings a session's own SETs left on it (SET LOCAL ones end with their transaction).
+// A tool runs its next migrations on that connection, so they inherit them.
+using SessionSettings = std::map<std::string, std::string>;
+SessionSettings session_settings(Connection& c) {
+    SessionSettings out;
+    if (auto r = c.query("SELECT name, setting || coalesce(unit, '') FROM pg_settings WHERE source = 'session' ORDER BY name")) {
+        for (int i = 0; i < r->rows(); ++i) out[r->value(i, 0)] = r->value(i, 1);
+    }
+    return out;
+}
+
+// What a step leaves on its connection that the original does not: a session's lock_timeout
+// would make the tool's next migration (a CREATE INDEX CONCURRENTLY) give up where it waited.
+void check_left(Connection& c, const std::string& name, const SessionSettings& original, std::vector<std::string>& problems) {
+    for (const auto& [setting, value] : session_settings(c)) {
+        auto it = original.find(setting);
+        if (it != original.end() && it->second == value) continue;
+        problems.push_back(name + " leaves " + setting + " = " + value + " on its connection, where the original leaves " +
+                           (it == original.end() ? std::string("it as it was") : it->second) +
+                           ": the tool's next migrations on that connection inherit it");
+    }
+}
+
+void run_step(Connection& c, const analyze::PlanStep& step, std::vector<std::string>& problems, const SessionSettings& original) {
     const std::string name = "step \"" + one_line(step.title, 80) + "\"";
     if (step.run == analyze::PlanRun::out_of_band) {
         // The application release before the migrations is code, not SQL: nothing to run.
@@ -144,6 +167,7 @@ void run_step(Connection& c, const analyze::PlanStep& step, std::vector<std::str
         error = run_each(c, statements);
     }
     if (!error.empty()) problems.push_back(name + " failed: " + error);
+    else check_left(c, name, original, problems);
 }
 
 // The traffic at one position. `skip` holds indexes into `out` (the run's traffic so far, in
@@ -283,6 +307,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
     // The traffic: the old release from the seeded database, the new one from a copy the
     // original ran on.
     TrafficScript script;
+    SessionSettings left_by_original;
     {
         auto before = make(input.prefix + "_p");
         auto scratch = make(input.prefix + "_s");
@@ -291,6 +316,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
         auto file = open(server, input.prefix + "_s");
         if (!file) return unchecked("cannot connect to the seeded database's copy");
         if (std::string e = run_file(*file, input.original, input.original_in_transaction); !e.empty()) return unchecked("the original file fails: " + e);
+        left_by_original = session_settings(*file);
         script = derive_traffic(*before, *scratch, input.tables);
     }
     server.drop(input.prefix + "_s");
@@ -348,7 +374,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
                 // Each migration on a session of its own, as its tool opens one.
                 auto steps = open(server, db);
                 if (!steps) return "cannot connect to the plan's database";
-                run_step(*steps, input.steps[p - 1], plan.problems);
+                run_step(*steps, input.steps[p - 1], plan.problems, left_by_original);
             }
             run_batch(*app, script, p, v.deploy, plan.traffic, skip);
         }

@@ -446,6 +446,21 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
                        "oracle: (c) the plan did not use CONCURRENTLY")
         code, out, err = self.run("--plan", "--setup", setup, index)
         self.check("verdict: proven" in out and "1 proven" in out, f"oracle: (c) text output: {out[-600:]}")
+        # golang-migrate runs every file on one connection: the plan's lock_timeout is LOCAL to
+        # each in-transaction step, and its CONCURRENTLY step sets none (proven; a session-level
+        # SET differs, hand_plans "timeout-left").
+        gm = self.write("oracle/m/000002_members_level.up.sql",
+                        "ALTER TABLE members ADD COLUMN level int NOT NULL DEFAULT 1;\n"
+                        "CREATE INDEX members_level_idx ON members (level);\n")
+        code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, gm)
+        v = self.verdict(doc, "000002_members_level")
+        shown = subprocess.run([self.binary, "analyze", "--no-config", "--schema", setup, "--format", "json", gm],
+                               capture_output=True, text=True)
+        plan = json.loads(shown.stdout)["files"][0]["plan"] if shown.stdout.startswith("{") else None
+        steps = plan["steps"] if plan else []
+        self.check(v.get("result") == "proven" and code == 0, f"oracle: a golang-migrate plan is not proven (exit {code}): {v} {err}")
+        self.check(all("SET lock_timeout" not in s["sql"] for s in steps) and any("SET LOCAL lock_timeout" in s["sql"] for s in steps),
+                   f"oracle: golang-migrate plan's lock_timeout is not LOCAL: {[s['sql'] for s in steps]}")
         # A value from a random source (the original run twice differs there too) is compared by
         # NULL-ness: the plan that keeps the UPDATE whole is proven, not "differs" on the uuids.
         token = self.write("oracle/r/0002_token.sql", "ALTER TABLE items ADD COLUMN token uuid;\n"
@@ -564,6 +579,18 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
         v = self.hand("same", "ALTER TABLE members ADD COLUMN level int;\n",
                       [step("ALTER TABLE members ADD COLUMN level int;")], ["members"])
         self.check(v.get("result") == "proven", f"oracle: a plan equal to the file is not proven: {v}")
+        # A tool runs its next migrations on the same connection (golang-migrate, Flyway): a
+        # step that leaves a session lock_timeout the file does not differs (a later CREATE INDEX
+        # CONCURRENTLY would give up on any older transaction); SET LOCAL in its transaction, or
+        # the file's own SET copied, leaves what the file leaves.
+        add = "ALTER TABLE members ADD COLUMN level int;"
+        v = self.hand("timeout-left", add + "\n", [step("SET lock_timeout = '2s';\n" + add)], ["members"])
+        self.check(v.get("result") == "differs" and any("leaves lock_timeout = 2000ms on its connection" in d for d in v.get("details", [])),
+                   f"oracle: a step that leaves lock_timeout on the tool's connection: {v}")
+        v = self.hand("timeout-local", add + "\n", [step("SET LOCAL lock_timeout = '2s';\n" + add)], ["members"])
+        self.check(v.get("result") == "proven", f"oracle: SET LOCAL lock_timeout in the step's transaction: {v}")
+        v = self.hand("timeout-file", "SET lock_timeout = '2s';\n" + add + "\n", [step("SET lock_timeout = '2s';\n" + add)], ["members"])
+        self.check(v.get("result") == "proven", f"oracle: a step that sets what the file sets: {v}")
         # A file that presumes its table empty (ADD COLUMN ... NOT NULL without a default; the
         # table is a parent, so the traffic deletes none of the rows it writes) runs only before
         # the first batch of writes: the file itself as a one-step plan fails after it, as the
