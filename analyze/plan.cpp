@@ -348,6 +348,19 @@ void push_unit(std::vector<Unit>& units, Unit&& u) {
 }
 
 // `sql` ending in ';' when its last statement lacks one (a trailing comment stays last).
+// A statement after which what an earlier statement named may be gone or other: a DROP, a
+// RENAME, a move to another schema, or an ALTER TABLE that drops a column or constraint or
+// changes a column's type.
+bool removes_or_renames(const pg::Node* node) {
+    if (pg::is<DropStmt>(node) || pg::is<RenameStmt>(node) || pg::is<AlterObjectSchemaStmt>(node)) return true;
+    const auto* alter = pg::as<AlterTableStmt>(node);
+    if (alter == nullptr) return false;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+        if (cmd->subtype == AT_DropColumn || cmd->subtype == AT_AlterColumnType || cmd->subtype == AT_DropConstraint) return true;
+    }
+    return false;
+}
+
 // A line of the step sets the plan's session lock_timeout: its own default or a recipe's.
 bool sets_session_timeout(std::string_view sql) {
     static constexpr std::string_view line = "SET lock_timeout = '2s';";
@@ -1455,7 +1468,7 @@ bool Composer::catch_up(const Finding& f, const std::string& check) {
         // drops or renames after it (openmeter's UPDATE ... nextval('tmp_seq'), then DROP
         // SEQUENCE tmp_seq) would be gone.
         for (std::size_t j = i + 1; j < m_stmts.size(); ++j) {
-            if (!pg::is<DropStmt>(m_stmts[j]) && !pg::is<RenameStmt>(m_stmts[j])) continue;
+            if (!removes_or_renames(m_stmts[j])) continue;
             if (m_declined.empty()) {
                 m_declined = "line " + std::to_string(m_report.statements[i].span.start.line) + " updates " + f.relation +
                              " before a CHECK the plan validates later, and its second run for the rows the old release writes "
@@ -1688,11 +1701,14 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         }
         // Outside a transaction, the session's lock_timeout the plan set is put back at the
         // end, so the tool's next migrations on that connection do not inherit it.
-        if (!in_transaction(open->transaction) && sets_session_timeout(body)) body += "\nRESET lock_timeout;";
+        const bool reset = !in_transaction(open->transaction) && sets_session_timeout(body);
+        if (reset) body += "\nRESET lock_timeout;";
         if (begin_commit) body += "\nCOMMIT;";
         step.sql = std::move(body);
         if (keep_units) {
+            // The written file is made of these pieces (knex, goose, ...): the RESET is one too.
             if (!pre.empty()) open->units.insert(open->units.begin(), pre.substr(0, pre.size() - 1));
+            if (reset) open->units.push_back("RESET lock_timeout;");
             m_units.push_back(std::move(open->units));
         } else {
             m_units.emplace_back();  // parallel to the steps; file_text does not read it

@@ -483,3 +483,24 @@ TEST_CASE("plan: none for a script whose up() branches, loops or catches; a prom
     REQUIRE(r.report.plan);
     CHECK_FALSE(r.report.plan->steps.empty());
 }
+
+TEST_CASE("plan: a script's migration outside a transaction puts its lock_timeout back in the file it writes") {
+    // knex sends each query on the connection it runs the next migrations on: the written file,
+    // not only the step's text, ends with RESET (red team: the RESET was in step.sql alone).
+    Planned p = plan_for("migrations/20240101000000_orders.js",
+                         "exports.up = async function (knex) {\n"
+                         "  await knex.raw('ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users(id)');\n"
+                         "  await knex.raw('CREATE INDEX orders_user_idx ON orders (user_id)');\n"
+                         "};\n"
+                         "exports.down = async function (knex) {};\n");
+    REQUIRE(p.report.plan);
+    int outside = 0;
+    for (const auto& step : p.report.plan->steps) {
+        if (step.run != PlanRun::no_transaction || step.file_text.find("SET lock_timeout") == std::string::npos) continue;
+        ++outside;
+        std::size_t reset = step.file_text.find("RESET lock_timeout;");
+        CHECK(reset != std::string::npos);
+        CHECK(reset > step.file_text.find("CONCURRENTLY"));
+    }
+    CHECK(outside > 0);
+}
