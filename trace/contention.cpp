@@ -87,7 +87,9 @@ Result<std::unique_ptr<Contender>> Contender::start(const std::string& conninfo,
     for (const auto& name : contention.pins) {
         auto oid = resolve(name);
         if (!oid) return oid.error();
-        if (Status s = c->pin(*oid); !s) return s.error();
+        for (bool attribute : {false, true}) {
+            if (Status s = c->pin(*oid, attribute); !s) return s.error();
+        }
     }
     for (const auto& name : contention.tables) {
         auto oid = resolve(name);
@@ -159,6 +161,7 @@ void Contender::end(Session& s) {
     }
     s.role = Role::Idle;
     s.relation = 0;
+    s.attribute = false;
 }
 
 Status Contender::hold(unsigned relation, LockMode mode) {
@@ -169,15 +172,19 @@ Status Contender::hold(unsigned relation, LockMode mode) {
     return Done{};
 }
 
-Status Contender::pin(unsigned relation, Session** made) {
+Status Contender::pin(unsigned relation, bool attribute, Session** made) {
     auto s = idle_session(true);
     if (!s) return s.error();
     if (made != nullptr) *made = *s;
+    (*s)->attribute = attribute;
     // Every name qualified: on the superuser's session nothing the repository's SQL created
     // (an operator in public) may be chosen.
+    const std::string oid = std::to_string(relation) + "::pg_catalog.oid";
     return begin(**s, Role::Pin, relation,
-                 "BEGIN; SELECT 1 FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) " + std::to_string(relation) +
-                     "::pg_catalog.oid FOR KEY SHARE");
+                 attribute ? "BEGIN; SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid OPERATOR(pg_catalog.=) " + oid +
+                                 " AND attnum OPERATOR(pg_catalog.=) 1::pg_catalog.int2 FOR KEY SHARE"
+                           : "BEGIN; SELECT 1 FROM pg_catalog.pg_class WHERE oid OPERATOR(pg_catalog.=) " + oid +
+                                 " FOR KEY SHARE");
 }
 
 Status Contender::react(int statement_pid, const std::vector<LockRow>& rows) {
@@ -241,6 +248,7 @@ Status Contender::on_other_wait(int statement_pid, const LockRow& wait, const st
         if (!holds || s->role == Role::Idle) continue;
         Role role = s->role;
         unsigned relation = s->relation;
+        bool attribute = s->attribute;
         if (role == Role::Pin && wait.locktype == "virtualxid") {
             // A wait for old snapshots: the new pin (a newer transaction, which that wait
             // does not include) is in place before the old one lets the statement go.
@@ -249,7 +257,7 @@ Status Contender::on_other_wait(int statement_pid, const LockRow& wait, const st
             // arrives, and the brief lock is missed. A wait for the pin's row lock cannot be
             // handled so: the new pin would hold the row too, and the statement wait forever.
             Session* made = nullptr;
-            if (Status p = pin(relation, &made); !p) return p;
+            if (Status p = pin(relation, attribute, &made); !p) return p;
             if (Status p = settle(*made); !p) return p;
             end(*s);
             continue;
@@ -261,7 +269,7 @@ Status Contender::on_other_wait(int statement_pid, const LockRow& wait, const st
                 if (Status h = hold(relation, *mode); !h) return h;
             }
         } else if (role == Role::Pin) {
-            if (Status p = pin(relation); !p) return p;
+            if (Status p = pin(relation, attribute); !p) return p;
         }
     }
     return Done{};

@@ -22,9 +22,12 @@ struct Contention {
     // strongest mode compatible with what the statement asks for, and the first lets go:
     // the statement gets its lock and any stronger request it makes later waits again.
     std::vector<std::string> tables;
-    // Relations (indexes too) whose pg_class row is locked FOR KEY SHARE: dropping or
-    // renaming them waits while the statement holds its locks on them. Re-pinned after
-    // each release.
+    // Indexes whose catalog rows are locked FOR KEY SHARE: renaming or dropping one waits
+    // while the statement holds its locks on it. Two pins each, in sessions of their own:
+    // the pg_class row (a rename or swap updates it) and the first pg_attribute row (only a
+    // drop deletes it), so the swap of REINDEX CONCURRENTLY, which must pass the first pin,
+    // cannot let the old index's drop (its instant ACCESS EXCLUSIVE) go unseen before the
+    // first pin is back. Each is re-pinned after it lets the statement go.
     std::vector<std::string> pins;
     // Names of relations the statement creates ("schema.name"): an uncommitted relation
     // of that name makes it wait, holding its lock on the new relation, until released.
@@ -76,6 +79,7 @@ private:
         unsigned relation = 0;  // what it holds or pins
         bool in_flight = false; // an asynchronous command has not returned yet
         bool pins = false;      // on the pin connection
+        bool attribute = false; // a pin of the relation's first pg_attribute row, not its pg_class row
     };
 
     Contender(std::string conninfo, std::string pin_conninfo)
@@ -84,7 +88,7 @@ private:
     [[nodiscard]] Status begin(Session& s, Role role, unsigned relation, const std::string& sql);
     void end(Session& s);
     [[nodiscard]] Status hold(unsigned relation, LockMode mode);
-    [[nodiscard]] Status pin(unsigned relation, Session** made = nullptr);
+    [[nodiscard]] Status pin(unsigned relation, bool attribute, Session** made = nullptr);
     [[nodiscard]] Status settle(Session& s);  // waits for the session's command to finish
     [[nodiscard]] Status on_relation_wait(int statement_pid, const LockRow& wait, const std::vector<LockRow>& rows);
     [[nodiscard]] Status on_other_wait(int statement_pid, const LockRow& wait, const std::vector<LockRow>& rows);
