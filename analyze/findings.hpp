@@ -22,6 +22,9 @@ struct RecipeStep {
     std::string title;         // "Migration 1", "Out of band", ...
     std::string sql;           // statements and comments, ready to paste
     bool in_transaction = true;  // false: its own migration, outside any transaction block
+    // Its first line that is not a comment is the recipe's own `SET lock_timeout = '2s';`, which
+    // a plan makes LOCAL where the step runs in a transaction (and otherwise RESETs after it).
+    bool timeout_guard = false;
 };
 
 struct Recipe {

@@ -333,6 +333,9 @@ struct Unit {
     // unit before it that does too, whatever tables they lock. `line`: its statement's.
     bool writes = false;
     int line = 0;
+    // Sets the session's lock_timeout (a recipe's guard outside a transaction): its migration
+    // puts it back at the end.
+    bool session_timeout = false;
 };
 
 struct Staged {
@@ -357,18 +360,6 @@ bool removes_or_renames(const pg::Node* node) {
     if (alter == nullptr) return false;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
         if (cmd->subtype == AT_DropColumn || cmd->subtype == AT_AlterColumnType || cmd->subtype == AT_DropConstraint) return true;
-    }
-    return false;
-}
-
-// A line of the step sets the plan's session lock_timeout: its own default or a recipe's.
-bool sets_session_timeout(std::string_view sql) {
-    static constexpr std::string_view line = "SET lock_timeout = '2s';";
-    for (std::size_t at = 0; at < sql.size();) {
-        if (sql.substr(at).starts_with(line)) return true;
-        std::size_t next = sql.find('\n', at);
-        if (next == std::string_view::npos) break;
-        at = next + 1;
     }
     return false;
 }
@@ -836,7 +827,8 @@ private:
     void out_of_band(std::vector<Unit>& units, std::string_view title, std::vector<PlanStep>& out);
     std::string prefix(bool outside) const;
     bool in_transaction(bool step_in_transaction) const;
-    std::string local_timeout(std::string sql, bool step_in_transaction) const;
+    std::string local_timeout(std::string sql, bool step_in_transaction, bool guard) const;
+    bool prefix_sets_timeout() const { return m_lock_timeout_default && m_settings.count("lock_timeout") == 0; }
 
     FileReport& m_report;
     const std::vector<const pg::Node*>& m_stmts;
@@ -1503,7 +1495,9 @@ void Composer::recipe(const Finding& f) {
         const RecipeStep& step = steps[k];
         Stage stage = whole ? Stage::now : stages[k];
         if (stage == Stage::skip) continue;
-        Unit u{local_timeout(with_semicolon(drop_others_note(step.sql)), step.in_transaction), step.in_transaction, f.relation};
+        Unit u{local_timeout(with_semicolon(drop_others_note(step.sql)), step.in_transaction, step.timeout_guard),
+               step.in_transaction, f.relation};
+        u.session_timeout = step.timeout_guard && !in_transaction(step.in_transaction);
         std::string body = without_comments(u.sql);
         if (std::size_t at = rules::find_keyword(body, 0, body.size(), "CHECK");
             at != std::string::npos && contains_ci(body, "NOT VALID") && contains_ci(body, "ADD CONSTRAINT")) {
@@ -1587,15 +1581,19 @@ bool Composer::in_transaction(bool step_in_transaction) const {
     return step_in_transaction && (m_layout.wraps || m_layout.one_query || m_layout.explicit_begin);
 }
 
-// A recipe's own `SET lock_timeout = '2s';` (before the statement it guards) made LOCAL where
-// the step runs in a transaction, like the plan's own; the statement's text after it is not
-// touched.
-std::string Composer::local_timeout(std::string sql, bool step_in_transaction) const {
+// A recipe's own `SET lock_timeout = '2s';` (its first line that is not a comment, before the
+// statement it guards) made LOCAL where the step runs in a transaction, like the plan's own.
+// Only that line: the statement's text after it is the user's and is never searched.
+std::string Composer::local_timeout(std::string sql, bool step_in_transaction, bool guard) const {
     static constexpr std::string_view line = "SET lock_timeout = '2s';\n";
-    if (!in_transaction(step_in_transaction)) return sql;
-    std::size_t at = sql.starts_with(line) ? 0 : sql.find("\n" + std::string(line));
-    if (at == std::string::npos) return sql;
-    if (at > 0) ++at;
+    if (!guard || !in_transaction(step_in_transaction)) return sql;
+    std::size_t at = 0;
+    while (at < sql.size() && std::string_view(sql).substr(at).starts_with("--")) {
+        std::size_t next = sql.find('\n', at);
+        if (next == std::string::npos) return sql;
+        at = next + 1;
+    }
+    if (!std::string_view(sql).substr(at).starts_with(line)) return sql;
     sql.insert(at + 4, "LOCAL ");
     return sql;
 }
@@ -1666,6 +1664,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         bool ends = false;
         bool exclusive = false;
         bool locks_existing = false;  // a unit of it locks a relation that existed before it
+        bool session_timeout = false;  // a unit of it sets the session's lock_timeout
         int writes = 0;  // the line of its last unit that changes what the old release's writes do, 0: none
         std::set<std::string> held;  // the tables its units lock ACCESS EXCLUSIVE
     };
@@ -1701,7 +1700,8 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         }
         // Outside a transaction, the session's lock_timeout the plan set is put back at the
         // end, so the tool's next migrations on that connection do not inherit it.
-        const bool reset = !in_transaction(open->transaction) && sets_session_timeout(body);
+        const bool reset = !in_transaction(open->transaction) &&
+                           (open->session_timeout || (!pre.empty() && prefix_sets_timeout()));
         if (reset) body += "\nRESET lock_timeout;";
         if (begin_commit) body += "\nCOMMIT;";
         step.sql = std::move(body);
@@ -1733,11 +1733,13 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
                 open.emplace();
                 open->transaction = false;
             }
+            open->session_timeout = open->session_timeout || u.session_timeout;
             open->units.push_back(std::move(u.sql));
             continue;
         }
         if (u.joins && open && open->transaction && open->held.count(u.join_table) > 0) {
             open->locks_existing = open->locks_existing || !u.lockless;
+            open->session_timeout = open->session_timeout || u.session_timeout;
             open->units.push_back(std::move(u.sql));
             if (u.writes) open->writes = u.line;
             continue;
@@ -1760,6 +1762,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
                 }
                 open->units.push_back(std::move(u.sql));
             }
+            open->session_timeout = open->session_timeout || u.session_timeout;
             open->locks_existing = open->locks_existing || !u.lockless;
             if (u.exclusive) {
                 open->exclusive = true;
@@ -1794,6 +1797,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         }
         if (!open) open.emplace();
         if (!u.lockless) open->locks_existing = true;
+        open->session_timeout = open->session_timeout || u.session_timeout;
         open->units.push_back(std::move(u.sql));
         if (u.writes) open->writes = u.line;
         if (open->table.empty()) open->table = u.table;

@@ -33,7 +33,7 @@ Recipe plain_detach_recipe(const StatementContext& ctx, const std::string& paren
              "-- Governance: a suppression the pull request adds does not lift its policy; an exemption from the service does.\n"
              "-- pgfence-ignore: detach-partition-without-concurrently -- " + parent +
              " has a DEFAULT partition, CONCURRENTLY is refused\n" + ctx.statement.sql + ";",
-         true});
+         true, true});
     return recipe;
 }
 

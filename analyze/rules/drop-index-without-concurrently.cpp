@@ -54,7 +54,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                  "-- Governance: a suppression the pull request adds does not lift its policy; an exemption from the service does.\n"
                  "-- pgfence-ignore: drop-index-without-concurrently -- an index of a partitioned table cannot be dropped concurrently\n"
                  "DROP INDEX IF EXISTS " + index + (drop->cascade ? " CASCADE" : "") + ";",
-                 true});
+                 true, true});
             f.recipe = std::move(recipe);
             continue;
         }

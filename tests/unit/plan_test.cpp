@@ -504,3 +504,30 @@ TEST_CASE("plan: a script's migration outside a transaction puts its lock_timeou
     }
     CHECK(outside > 0);
 }
+
+TEST_CASE("plan: only the plan's own lock_timeout is put back, never one the user's SQL sets or quotes") {
+    // A plain .sql migration runs outside a transaction: the user's own SET lock_timeout stays
+    // on the tool's connection after the original, so the plan leaves it there too; and a line
+    // inside a dollar-quoted body that reads like the plan's SET is the user's text, not ours
+    // (red team: both were found by searching the step's text, and got a RESET).
+    const std::string file = "SET lock_timeout = '5s';\n"
+                              "CREATE FUNCTION note() RETURNS text LANGUAGE sql AS $$\nSET lock_timeout = '2s';\nSELECT 'x'::text\n$$;\n"
+                              "CREATE INDEX orders_user_idx ON orders (user_id);\n";
+    Planned p = plan_for("db/migrations/0002_orders_user_idx.sql", file);
+    REQUIRE(p.report.plan);
+    REQUIRE_FALSE(p.report.plan->steps.empty());
+    for (const auto& step : p.report.plan->steps) {
+        CHECK(step.sql.find("RESET lock_timeout") == std::string::npos);
+        CHECK(step.sql.find("SET LOCAL") == std::string::npos);
+        if (step.sql.find("CREATE FUNCTION") != std::string::npos) CHECK(step.sql.find("$$\nSET lock_timeout = '2s';\nSELECT") != std::string::npos);
+    }
+    // Without the user's setting, the plan's own session SET is put back after the index.
+    std::string plain = file.substr(file.find('\n') + 1);
+    Planned q = plan_for("db/migrations/0002_orders_user_idx.sql", plain);
+    REQUIRE(q.report.plan);
+    bool reset = false;
+    for (const auto& step : q.report.plan->steps) {
+        if (step.sql.find("CONCURRENTLY") != std::string::npos) reset = step.sql.find("RESET lock_timeout;") > step.sql.find("CONCURRENTLY");
+    }
+    CHECK(reset);
+}
