@@ -1575,10 +1575,16 @@ std::string Composer::prefix(bool outside) const {
     return out;
 }
 
-// Whether a step the plan runs in a transaction is in one for PostgreSQL: the tool's own, the
-// one query's implicit one, or the plan's BEGIN ... COMMIT. Plain SQL without BEGIN is not.
+// Whether a step the plan runs in a transaction is surely in one for PostgreSQL, so that SET
+// LOCAL holds to its end: the tool's own, the one query's implicit one, or the plan's BEGIN ...
+// COMMIT. Plain SQL without BEGIN is not; nor is golang-migrate's file, which is one query
+// unless the database URL says x-multi-statement=true (then each statement is sent alone, and
+// a SET LOCAL would hold for nothing): there the plan's SET is RESET at the step's end, which
+// the one query's implicit transaction makes the same as SET LOCAL (a failure rolls the SET
+// back with the rest).
 bool Composer::in_transaction(bool step_in_transaction) const {
-    return step_in_transaction && (m_layout.wraps || m_layout.one_query || m_layout.explicit_begin);
+    const bool one_query = m_layout.one_query && m_layout.tool != MigrationTool::GolangMigrate;
+    return step_in_transaction && (m_layout.wraps || one_query || m_layout.explicit_begin);
 }
 
 // A recipe's own `SET lock_timeout = '2s';` (its first line that is not a comment, before the
