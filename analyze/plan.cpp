@@ -811,17 +811,22 @@ private:
     void statement(std::size_t i);
     void keys_dropped_and_made(std::size_t i);
     void note_dropped_keys(std::size_t i);
+    void readded_check(std::size_t i, const std::string& table, const std::string& name);
     void recipe(const Finding& f);
     void note(std::size_t i, const std::string& text);
     bool later_touches(std::size_t i, const std::string& table, bool only_ddl, std::size_t* which) const;
     void unit(Unit u) {
         if (!has_dollar_quote(u.sql)) (void)without_repeats(u.sql, m_seen);
+        rejoin(u);
+        push_unit(m_now, std::move(u));
+    }
+    // A unit of a statement that must run in the migration of an earlier one (m_rejoin).
+    void rejoin(Unit& u) const {
         if (auto rejoin = m_rejoin.find(m_current); rejoin != m_rejoin.end() && u.transaction && !u.joins) {
             u.joins = true;
             u.join_table = rejoin->second.first;
             u.join_decline = rejoin->second.second;
         }
-        push_unit(m_now, std::move(u));
     }
     void group(std::vector<Unit>& units, std::string_view suffix, std::vector<PlanStep>& out);
     void out_of_band(std::vector<Unit>& units, std::string_view title, std::vector<PlanStep>& out);
@@ -840,6 +845,7 @@ private:
     std::string fold_blocker(const std::string& table) const;
     std::vector<Unit> m_before, m_now, m_backfill, m_settle, m_validate, m_finish, m_later;
     std::map<std::string, std::string> m_settings;  // SET statements in force, by name
+    std::map<std::string, std::string> m_trailing;  // SETs and RESETs after the file's last statement
     std::set<std::string> m_replaced;
     std::vector<std::string> m_notes;
     bool m_lock_timeout_default = false;  // the file lacks lock_timeout: the plan sets one
@@ -948,6 +954,10 @@ void Composer::find_readded_columns() {
         if (drop == nullptr) continue;
         std::string table = pg::display_name(drop->relation);
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(drop->cmds)) {
+            if (cmd->subtype == AT_DropConstraint) {
+                readded_check(i, table, std::string(pg::text(cmd->name)));
+                continue;
+            }
             if (cmd->subtype != AT_DropColumn) continue;
             std::string column(pg::text(cmd->name));
             for (std::size_t j = i + 1; j < m_stmts.size(); ++j) {
@@ -971,6 +981,40 @@ void Composer::find_readded_columns() {
                 break;
             }
         }
+    }
+}
+
+// A constraint dropped (line i) and a CHECK or FOREIGN KEY added to the same table later in the
+// file (ente 92: DROP CONSTRAINT storage_bonus_type_check, then ADD it with one more value): the
+// original replaces the rule at once; the plan adds the new one NOT VALID, and in a migration of
+// its own the table would have no rule in between, so the old release could write rows the new
+// one refuses and the VALIDATE fail. The NOT VALID runs in the drop's migration, or the plan is
+// declined. (A unique key made again is keys_dropped_and_made's.)
+void Composer::readded_check(std::size_t i, const std::string& table, const std::string& name) {
+    for (std::size_t j = i + 1; j < m_stmts.size(); ++j) {
+        if (j < m_down.size() && m_down[j]) continue;
+        const auto* add = pg::as<AlterTableStmt>(m_stmts[j]);
+        if (add == nullptr || add->relation == nullptr || table_key(pg::display_name(add->relation)) != table_key(table)) continue;
+        bool adds = false;
+        for (const AlterTableCmd* c : pg::each<AlterTableCmd>(add->cmds)) {
+            const auto* con = pg::as<Constraint>(c->def);
+            adds = adds || (c->subtype == AT_AddConstraint && con != nullptr &&
+                            (con->contype == CONSTR_CHECK || con->contype == CONSTR_FOREIGN));
+        }
+        if (!adds) continue;
+        std::string decline = "line " + std::to_string(m_report.statements[i].span.start.line) + " drops " + quote_ident(name) +
+                              " of " + table + " and line " + std::to_string(m_report.statements[j].span.start.line) +
+                              " adds a constraint in its place, and they cannot share one migration here; in two, the table "
+                              "has no rule in between, the old release can write rows the new one refuses, and its VALIDATE "
+                              "fails; by hand: drop the old constraint and add the new one NOT VALID in one migration, then "
+                              "VALIDATE it";
+        for (std::size_t k = i + 1; k <= j; ++k) {
+            const auto* alter = pg::as<AlterTableStmt>(m_stmts[k]);
+            if (alter != nullptr && alter->relation != nullptr && table_key(pg::display_name(alter->relation)) == table_key(table)) {
+                m_rejoin.emplace(k, std::make_pair(table, decline));
+            }
+        }
+        return;
     }
 }
 
@@ -1256,8 +1300,33 @@ void Composer::statement(std::size_t i) {
             }
         }
         if (name.empty()) name = "(all)";
+        auto statement_at = [&](std::size_t j) {
+            const pg::Node* n = m_stmts[j];
+            return n != nullptr && !(j < m_down.size() && m_down[j]) && !pg::is<VariableSetStmt>(n) && !pg::is<TransactionStmt>(n);
+        };
+        bool before = false, after = false;
+        for (std::size_t j = 0; j < m_stmts.size() && !(before && after); ++j) {
+            if (j != i && statement_at(j)) (j < i ? before : after) = true;
+        }
+        if (!after) {
+            // After the file's last statement (a closing RESET): what the original leaves on the
+            // connection, so every migration of the plan ends with it, rather than starting with it.
+            m_trailing[name] = with_semicolon(s.sql);
+            return;
+        }
+        std::string text = with_semicolon(s.sql);
+        auto current = m_settings.find(name);
+        bool same = set->kind == VAR_RESET_ALL ? m_settings.empty() : current != m_settings.end() && current->second == text;
+        if (before && !same && m_declined.empty()) {
+            // The plan starts each migration with the file's settings: one changed between
+            // statements would reach the statements before it too.
+            m_declined = "line " + std::to_string(s.span.start.line) + " changes " + name +
+                         " between statements, and the plan starts each migration with the file's settings, so the "
+                         "statements before it would run under the new value; by hand: keep one value for the whole file, "
+                         "or split the file where it changes";
+        }
         if (set->kind == VAR_RESET_ALL) m_settings.clear();
-        else m_settings[name] = with_semicolon(s.sql);
+        else m_settings[name] = std::move(text);
         return;
     }
     if (depends_on_later_drop(node) && !m_later.empty()) {
@@ -1548,7 +1617,10 @@ void Composer::recipe(const Finding& f) {
         previous = stage;
         switch (stage) {
             case Stage::before: push_unit(m_before, std::move(u)); break;
-            case Stage::now: push_unit(m_now, std::move(u)); break;
+            case Stage::now:
+                rejoin(u);
+                push_unit(m_now, std::move(u));
+                break;
             case Stage::backfill: push_unit(m_backfill, std::move(u)); break;
             case Stage::settle: push_unit(m_settle, std::move(u)); break;
             case Stage::validate: push_unit(m_validate, std::move(u)); break;
@@ -1646,7 +1718,12 @@ bool fold_alter(std::string& into, const std::string& next) {
         if (name_end == std::string::npos) return std::nullopt;
         std::string head = body.substr(0, name_end);
         std::string rest = rules::trim(std::string_view(body).substr(name_end, body.size() - 1 - name_end));
-        if (!starts_with_ci(rest, "ADD ") && !starts_with_ci(rest, "ALTER COLUMN")) return std::nullopt;
+        // ALTER [COLUMN] c ...: COLUMN is optional (ente: `ALTER created_at SET DEFAULT ...`);
+        // ALTER CONSTRAINT is another subcommand, not combined.
+        if (!starts_with_ci(rest, "ADD ") && !starts_with_ci(rest, "ALTER COLUMN") &&
+            (!starts_with_ci(rest, "ALTER ") || starts_with_ci(rest, "ALTER CONSTRAINT"))) {
+            return std::nullopt;
+        }
         return std::make_pair(head, rest);
     };
     auto a = single(into);
@@ -1709,12 +1786,21 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         const bool reset = !in_transaction(open->transaction) &&
                            (open->session_timeout || (!pre.empty() && prefix_sets_timeout()));
         if (reset) body += "\nRESET lock_timeout;";
+        // The file's closing SETs and RESETs, where the step can hold more statements.
+        std::vector<std::string> closing;
+        if (!alone_in_query && step.run != PlanRun::out_of_band) {
+            for (const auto& [name, sql] : m_trailing) {
+                if (!(reset && name == "lock_timeout" && starts_with_ci(sql, "RESET"))) closing.push_back(sql);
+            }
+        }
+        for (const auto& sql : closing) body += "\n" + sql;
         if (begin_commit) body += "\nCOMMIT;";
         step.sql = std::move(body);
         if (keep_units) {
             // The written file is made of these pieces (knex, goose, ...): the RESET is one too.
             if (!pre.empty()) open->units.insert(open->units.begin(), pre.substr(0, pre.size() - 1));
             if (reset) open->units.push_back("RESET lock_timeout;");
+            for (auto& sql : closing) open->units.push_back(std::move(sql));
             m_units.push_back(std::move(open->units));
         } else {
             m_units.emplace_back();  // parallel to the steps; file_text does not read it
