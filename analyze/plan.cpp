@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -13,6 +14,7 @@
 #include "analyze/path_parts.hpp"
 #include "analyze/plan_objects.hpp"
 #include "analyze/plan_survey.hpp"
+#include "analyze/pg_walk.hpp"
 #include "analyze/plan_walk.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rename_chains.hpp"
@@ -273,6 +275,16 @@ std::string without_repeats(const std::string& sql, std::set<std::string>& seen)
 
 // A table's name as PostgreSQL stores it, for comparing two spellings of it: the last part
 // of the (maybe schema-qualified) name, unquoted, or folded when written without quotes.
+std::string table_key(std::string_view name);
+
+// The same table as far as the file can tell: the same name, in the same schema where both
+// name one.
+bool same_relation(const RangeVar* a, const RangeVar* b) {
+    if (a == nullptr || b == nullptr || pg::relname(a) != pg::relname(b)) return false;
+    std::string_view sa = a->schemaname != nullptr ? a->schemaname : "", sb = b->schemaname != nullptr ? b->schemaname : "";
+    return sa.empty() || sb.empty() || sa == sb;
+}
+
 std::string table_key(std::string_view name) {
     std::string part;
     bool quoted = false;
@@ -351,6 +363,27 @@ void push_unit(std::vector<Unit>& units, Unit&& u) {
 }
 
 // `sql` ending in ';' when its last statement lacks one (a trailing comment stays last).
+// `sql` with every ';' in the comments between its statements made ','.
+std::string no_semicolons_in_comments(std::string sql) {
+    std::size_t from = 0;
+    auto gap = [&](std::size_t to) {
+        for (std::size_t at = from; at < to && at < sql.size(); ++at) {
+            if (sql.compare(at, 2, "--") == 0) {
+                for (; at < to && sql[at] != '\n'; ++at) sql[at] = sql[at] == ';' ? ',' : sql[at];
+            } else if (sql.compare(at, 2, "/*") == 0) {
+                std::size_t end = sql.find("*/", at + 2);
+                for (; at < to && at < end; ++at) sql[at] = sql[at] == ';' ? ',' : sql[at];
+            }
+        }
+    };
+    for (const RawStatement& r : split_statements(sql, Region{0, sql.size()})) {
+        gap(r.begin);
+        from = r.end;
+    }
+    gap(sql.size());
+    return sql;
+}
+
 // A statement after which what an earlier statement named may be gone or other: a DROP, a
 // RENAME, a move to another schema, or an ALTER TABLE that drops a column or constraint or
 // changes a column's type.
@@ -812,6 +845,7 @@ private:
     void keys_dropped_and_made(std::size_t i);
     void note_dropped_keys(std::size_t i);
     void readded_check(std::size_t i, const std::string& table, const std::string& name);
+    std::string copy_split_from_drop(const std::vector<PlanStep>& steps) const;
     void recipe(const Finding& f);
     void note(std::size_t i, const std::string& text);
     bool later_touches(std::size_t i, const std::string& table, bool only_ddl, std::size_t* which) const;
@@ -833,7 +867,16 @@ private:
     std::string prefix(bool outside) const;
     bool in_transaction(bool step_in_transaction) const;
     std::string local_timeout(std::string sql, bool step_in_transaction, bool guard) const;
-    bool prefix_sets_timeout() const { return m_lock_timeout_default && m_settings.count("lock_timeout") == 0; }
+    // The file's own lock_timeout is SET LOCAL, which outside a transaction holds for nothing.
+    bool local_file_timeout() const {
+        auto own = m_settings.find("lock_timeout");
+        return own != m_settings.end() && contains_ci(own->second, "LOCAL");
+    }
+    // The step's prefix sets the session's lock_timeout (the plan's own, or the file's SET LOCAL
+    // made a session SET where the step is in no transaction): its end puts it back.
+    bool prefix_sets_timeout(bool outside) const {
+        return (m_lock_timeout_default && m_settings.count("lock_timeout") == 0) || (!in_transaction(!outside) && local_file_timeout());
+    }
 
     FileReport& m_report;
     const std::vector<const pg::Node*>& m_stmts;
@@ -991,15 +1034,18 @@ void Composer::find_readded_columns() {
 // one refuses and the VALIDATE fail. The NOT VALID runs in the drop's migration, or the plan is
 // declined. (A unique key made again is keys_dropped_and_made's.)
 void Composer::readded_check(std::size_t i, const std::string& table, const std::string& name) {
+    const RangeVar* dropped = pg::as<AlterTableStmt>(m_stmts[i])->relation;
     for (std::size_t j = i + 1; j < m_stmts.size(); ++j) {
         if (j < m_down.size() && m_down[j]) continue;
         const auto* add = pg::as<AlterTableStmt>(m_stmts[j]);
-        if (add == nullptr || add->relation == nullptr || table_key(pg::display_name(add->relation)) != table_key(table)) continue;
+        if (add == nullptr || add->relation == nullptr || !same_relation(add->relation, dropped)) continue;
+        // A CHECK or FOREIGN KEY added (NOT VALID, then validated, in the plan), or SET NOT NULL
+        // (whose recipe is a CHECK ... NOT VALID first).
         bool adds = false;
         for (const AlterTableCmd* c : pg::each<AlterTableCmd>(add->cmds)) {
             const auto* con = pg::as<Constraint>(c->def);
-            adds = adds || (c->subtype == AT_AddConstraint && con != nullptr &&
-                            (con->contype == CONSTR_CHECK || con->contype == CONSTR_FOREIGN));
+            adds = adds || c->subtype == AT_SetNotNull ||
+                   (c->subtype == AT_AddConstraint && con != nullptr && (con->contype == CONSTR_CHECK || con->contype == CONSTR_FOREIGN));
         }
         if (!adds) continue;
         std::string decline = "line " + std::to_string(m_report.statements[i].span.start.line) + " drops " + quote_ident(name) +
@@ -1010,12 +1056,64 @@ void Composer::readded_check(std::size_t i, const std::string& table, const std:
                               "VALIDATE it";
         for (std::size_t k = i + 1; k <= j; ++k) {
             const auto* alter = pg::as<AlterTableStmt>(m_stmts[k]);
-            if (alter != nullptr && alter->relation != nullptr && table_key(pg::display_name(alter->relation)) == table_key(table)) {
+            if (alter != nullptr && alter->relation != nullptr && same_relation(alter->relation, dropped)) {
                 m_rejoin.emplace(k, std::make_pair(table, decline));
             }
         }
         return;
     }
+}
+
+// An INSERT or UPDATE that reads a column which a later statement of the file drops (umami 15:
+// copy website.share_id into share, then DROP COLUMN share_id) runs in the drop's migration, as
+// in the original: in two, the old release's writes of the column in between are taken and then
+// lost, where the original refused them. The reason to decline when the plan put them apart.
+std::string Composer::copy_split_from_drop(const std::vector<PlanStep>& steps) const {
+    auto step_of = [&](std::size_t i, bool last) -> long {
+        std::string text = rules::trim(m_report.statements[i].sql);
+        long found = -1;
+        for (std::size_t k = 0; k < steps.size(); ++k) {
+            if (!text.empty() && steps[k].sql.find(text) != std::string::npos) {
+                found = static_cast<long>(k);
+                if (!last) break;
+            }
+        }
+        return found;
+    };
+    for (std::size_t j = 0; j < m_stmts.size(); ++j) {
+        if (j < m_down.size() && m_down[j]) continue;
+        const auto* alter = pg::as<AlterTableStmt>(m_stmts[j]);
+        if (alter == nullptr || alter->relation == nullptr) continue;
+        const std::string table = table_key(pg::display_name(alter->relation));
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            if (cmd->subtype != AT_DropColumn) continue;
+            const std::string column(pg::text(cmd->name));
+            for (std::size_t i = 0; i < j; ++i) {
+                const pg::Node* node = m_stmts[i];
+                if ((i < m_down.size() && m_down[i]) || !(pg::is<InsertStmt>(node) || pg::is<UpdateStmt>(node))) continue;
+                bool reads_table = false, reads_column = false;
+                std::function<void(const pg::Node*)> walk = [&](const pg::Node* n) {
+                    if (n == nullptr) return;
+                    if (const auto* rv = pg::as<RangeVar>(n)) reads_table = reads_table || table_key(pg::display_name(rv)) == table;
+                    if (const auto* ref = pg::as<ColumnRef>(n)) {
+                        const pg::Node* last = pg::last(ref->fields);
+                        reads_column = reads_column || (pg::is<String>(last) && pg::text(last) == column) || pg::is<A_Star>(last);
+                    }
+                    pg::each_child(n, walk);
+                };
+                walk(node);
+                if (!reads_table || !reads_column) continue;
+                long copy = step_of(i, false), dropped = step_of(j, true);
+                if (copy >= 0 && copy == dropped) continue;
+                return "line " + std::to_string(m_report.statements[i].span.start.line) + " reads " + quote_ident(column) + " of " +
+                       pg::display_name(alter->relation) + " and line " + std::to_string(m_report.statements[j].span.start.line) +
+                       " drops it, and the plan would run them in different migrations: the old release's writes of it in between "
+                       "would be taken and then lost, where the original refuses them; by hand: keep the copy and the DROP COLUMN "
+                       "in one migration (build or drop indexes CONCURRENTLY before it)";
+            }
+        }
+    }
+    return "";
 }
 
 void Composer::note(std::size_t i, const std::string& text) {
@@ -1289,16 +1387,6 @@ void Composer::statement(std::size_t i) {
     if (node != nullptr && pg::as<TransactionStmt>(node) != nullptr) return;
     if (const auto* set = pg::as<VariableSetStmt>(node)) {
         std::string name(pg::text(set->name));
-        // The file's SETs start every migration of the plan: one that changes search_path after
-        // statements that name relations would change what they name.
-        if (name == "search_path" || set->kind == VAR_RESET_ALL) {
-            if (m_search_path_line == 0) m_search_path_line = s.span.start.line;
-            if (m_declined.empty() && std::any_of(m_stmts.begin(), m_stmts.begin() + static_cast<std::ptrdiff_t>(std::min(i, m_stmts.size())),
-                                                  [&](const pg::Node* n) { return n != nullptr && !pg::is<VariableSetStmt>(n) && !pg::is<TransactionStmt>(n); })) {
-                m_declined = "line " + std::to_string(s.span.start.line) + " changes search_path after statements that name relations; the "
-                             "plan starts each migration with the file's SETs, which would change what those statements name";
-            }
-        }
         if (name.empty()) name = "(all)";
         auto statement_at = [&](std::size_t j) {
             const pg::Node* n = m_stmts[j];
@@ -1309,10 +1397,28 @@ void Composer::statement(std::size_t i) {
             if (j != i && statement_at(j)) (j < i ? before : after) = true;
         }
         if (!after) {
-            // After the file's last statement (a closing RESET): what the original leaves on the
-            // connection, so every migration of the plan ends with it, rather than starting with it.
-            m_trailing[name] = with_semicolon(s.sql);
+            // After the file's last statement. A RESET (a closing RESET lock_timeout, RESET ALL)
+            // puts back what the connection had: every migration of the plan ends with it. A SET
+            // is left for the tool's next migrations, and every migration of the plan but the
+            // last would leave it for the plan's own next one (a statement_timeout its CREATE
+            // INDEX CONCURRENTLY would hit, a role that does not own the table): declined.
+            if (set->kind == VAR_RESET || set->kind == VAR_RESET_ALL) {
+                m_trailing[name] = with_semicolon(s.sql);
+            } else if (m_declined.empty()) {
+                m_declined = "line " + std::to_string(s.span.start.line) + " sets " + name +
+                             " after the file's last statement, for the migrations after it; the plan's migrations would "
+                             "run under it too; by hand: move it to the next migration, or to the start of this one";
+            }
             return;
+        }
+        // The file's SETs start every migration of the plan: one that changes search_path after
+        // statements that name relations would change what they name.
+        if (name == "search_path" || set->kind == VAR_RESET_ALL) {
+            if (m_search_path_line == 0) m_search_path_line = s.span.start.line;
+            if (m_declined.empty() && before) {
+                m_declined = "line " + std::to_string(s.span.start.line) + " changes search_path after statements that name relations; the "
+                             "plan starts each migration with the file's SETs, which would change what those statements name";
+            }
         }
         std::string text = with_semicolon(s.sql);
         auto current = m_settings.find(name);
@@ -1635,6 +1741,16 @@ std::string Composer::prefix(bool outside) const {
     std::string out;
     for (const auto& [name, sql] : m_settings) {
         if (outside && name != "lock_timeout") continue;
+        if (name == "lock_timeout" && !in_transaction(!outside) && local_file_timeout()) {
+            // `BEGIN; SET LOCAL lock_timeout ...` in the file, and this step in no transaction
+            // (a CREATE INDEX CONCURRENTLY out of it): the same value for the session, put back
+            // at the step's end, rather than a SET LOCAL that holds for nothing.
+            std::string session = sql;
+            std::size_t local = session.find_first_of("Ll", session.find_first_of("Ss") + 3);
+            if (local != std::string::npos && contains_ci(session.substr(local, 6), "LOCAL ")) session.erase(local, 6);
+            out += session + "\n";
+            continue;
+        }
         out += sql + "\n";
     }
     if (m_lock_timeout_default && m_settings.count("lock_timeout") == 0) {
@@ -1718,10 +1834,30 @@ bool fold_alter(std::string& into, const std::string& next) {
         if (name_end == std::string::npos) return std::nullopt;
         std::string head = body.substr(0, name_end);
         std::string rest = rules::trim(std::string_view(body).substr(name_end, body.size() - 1 - name_end));
-        // ALTER [COLUMN] c ...: COLUMN is optional (ente: `ALTER created_at SET DEFAULT ...`);
-        // ALTER CONSTRAINT is another subcommand, not combined.
-        if (!starts_with_ci(rest, "ADD ") && !starts_with_ci(rest, "ALTER COLUMN") &&
-            (!starts_with_ci(rest, "ALTER ") || starts_with_ci(rest, "ALTER CONSTRAINT"))) {
+        // ALTER [COLUMN] c ...: COLUMN is optional (ente: `ALTER created_at SET DEFAULT ...`).
+        // Only a default set or dropped, or DROP NOT NULL, combines: identity options (RESTART,
+        // SET INCREMENT BY) on a column added in the same statement are ignored by PostgreSQL,
+        // and ALTER CONSTRAINT is another subcommand.
+        if (starts_with_ci(rest, "ALTER ")) {
+            std::string words = rest.substr(6);
+            if (starts_with_ci(words, "COLUMN ")) words = rules::trim(std::string_view(words).substr(7));
+            std::size_t name_end = 0;
+            if (words.starts_with('"')) {
+                for (name_end = 1; name_end < words.size(); ++name_end) {
+                    if (words[name_end] != '"') continue;
+                    if (name_end + 1 < words.size() && words[name_end + 1] == '"') ++name_end;
+                    else break;
+                }
+                ++name_end;
+            } else {
+                name_end = words.find_first_of(" \t\n");
+            }
+            std::string tail = name_end >= words.size() ? "" : rules::trim(std::string_view(words).substr(name_end));
+            if (!starts_with_ci(tail, "SET DEFAULT ") && !starts_with_ci(tail, "DROP DEFAULT") && !starts_with_ci(tail, "DROP NOT NULL")) {
+                return std::nullopt;
+            }
+            if (starts_with_ci(words, "CONSTRAINT ")) return std::nullopt;
+        } else if (!starts_with_ci(rest, "ADD ")) {
             return std::nullopt;
         }
         return std::make_pair(head, rest);
@@ -1784,8 +1920,12 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         // Outside a transaction, the session's lock_timeout the plan set is put back at the
         // end, so the tool's next migrations on that connection do not inherit it.
         const bool reset = !in_transaction(open->transaction) &&
-                           (open->session_timeout || (!pre.empty() && prefix_sets_timeout()));
-        if (reset) body += "\nRESET lock_timeout;";
+                           (open->session_timeout || (!pre.empty() && prefix_sets_timeout(!open->transaction)));
+        // What puts it back: RESET, or the file's own session lock_timeout where a recipe's guard
+        // replaced it (the original leaves the file's value on the connection).
+        std::string put_back = "RESET lock_timeout;";
+        if (auto own = m_settings.find("lock_timeout"); own != m_settings.end() && !contains_ci(own->second, "LOCAL")) put_back = own->second;
+        if (reset) body += "\n" + put_back;
         // The file's closing SETs and RESETs, where the step can hold more statements.
         std::vector<std::string> closing;
         if (!alone_in_query && step.run != PlanRun::out_of_band) {
@@ -1794,12 +1934,15 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             }
         }
         for (const auto& sql : closing) body += "\n" + sql;
+        // golang-migrate with x-multi-statement=true cuts the file at every ';', comments too:
+        // none in the comments between statements.
+        if (m_layout.tool == MigrationTool::GolangMigrate) body = no_semicolons_in_comments(std::move(body));
         if (begin_commit) body += "\nCOMMIT;";
         step.sql = std::move(body);
         if (keep_units) {
             // The written file is made of these pieces (knex, goose, ...): the RESET is one too.
             if (!pre.empty()) open->units.insert(open->units.begin(), pre.substr(0, pre.size() - 1));
-            if (reset) open->units.push_back("RESET lock_timeout;");
+            if (reset) open->units.push_back(put_back);
             for (auto& sql : closing) open->units.push_back(std::move(sql));
             m_units.push_back(std::move(open->units));
         } else {
@@ -1959,6 +2102,7 @@ Plan Composer::compose() {
     std::size_t first_later = steps.size();
     group(m_later, "Migration (a later release, once no deployed code uses the old form)", steps);
     if (!m_join_failed.empty()) return no_plan(m_join_failed);
+    if (std::string split = copy_split_from_drop(steps); !split.empty()) return no_plan(split);
     for (std::size_t k = first_later; k < steps.size(); ++k) steps[k].after_release = true;
     // The plan is correct with the new release deployed after its out-of-band steps (the
     // oracle's new traffic starts there, docs/plans.md): a tool that runs the migrations as the

@@ -274,7 +274,11 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
             if (!c.volatile_default) names.push_back(c.name);
         }
         const std::vector<ColumnExpression> insert = insertable(*columns, {});
-        out.old_release.push_back(insert_of(table, insert));
+        // RETURNING the values it names: a write the original refuses and the plan lets through is
+        // a rescue only if those values are still in the plan's end state.
+        std::string returning;
+        for (const auto& c : insert) returning += (returning.empty() ? " RETURNING " : ", ") + c.name;
+        out.old_release.push_back(insert_of(table, insert) + returning);
         // A write the unique keys refuse: a new row repeating an existing row's values in a
         // unique index's columns (not the primary key's). The original refuses it at every
         // position its key exists; a plan that drops the key before its replacement is built
@@ -305,7 +309,8 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
                                    [](const ColumnExpression& c) { return !c.key && !c.unique && !c.expression.empty(); });
         if (target != columns->end()) {
             out.old_release.push_back("UPDATE " + table + " SET " + target->name + " = " +
-                                      with_counter(target->expression, "({g}) + 7") + " WHERE " + one_row(table, names, primary_key(before, table)));
+                                      with_counter(target->expression, "({g}) + 7") + " WHERE " + one_row(table, names, primary_key(before, table)) +
+                                      " RETURNING " + target->name);
         }
         // No DELETE of a row the file's foreign keys make a parent: it would leave the
         // references dangling that the original's validation refuses.

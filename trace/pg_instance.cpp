@@ -248,7 +248,9 @@ Status PgInstance::launch(const InstanceOptions& options) {
              << "wal_level = minimal\nmax_wal_senders = 0\ncheckpoint_timeout = 1d\n"
              << "shared_buffers = 32MB\njit = off\nautovacuum = off\n"
              << "log_min_messages = warning\nlog_min_error_statement = panic\n"
-             << "max_connections = 60\ndeadlock_timeout = 100ms\n"
+             // Room for the trace's contention sessions: a REINDEX TABLE CONCURRENTLY pins each
+             // index of its table twice, and a pin let go is replaced before it ends.
+             << "max_connections = 200\ndeadlock_timeout = 100ms\n"
              // Limits the migration role cannot lift: temporary files cannot fill the runner's
              // disk; dynamic shared memory lives in the data folder, removed with it.
              << "temp_file_limit = '2GB'\ndynamic_shared_memory_type = mmap\n";

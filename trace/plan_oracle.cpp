@@ -17,6 +17,7 @@ struct Outcome {
     bool ok = true;
     std::string sqlstate;
     std::string message;
+    std::vector<std::string> returned;  // the values its RETURNING gave, as the end state writes them ("V<text>")
 };
 
 
@@ -127,17 +128,28 @@ SessionSettings session_settings(Connection& c) {
 
 // What a step leaves on its connection that the original does not: a session's lock_timeout
 // would make the tool's next migration (a CREATE INDEX CONCURRENTLY) give up where it waited.
-void check_left(Connection& c, const std::string& name, const SessionSettings& original, std::vector<std::string>& problems) {
-    for (const auto& [setting, value] : session_settings(c)) {
+void check_left(Connection& c, const std::string& name, const SessionSettings& original, bool last, std::vector<std::string>& problems) {
+    const SessionSettings left = session_settings(c);
+    for (const auto& [setting, value] : left) {
         auto it = original.find(setting);
         if (it != original.end() && it->second == value) continue;
         problems.push_back(name + " leaves " + setting + " = " + value + " on its connection, where the original leaves " +
                            (it == original.end() ? std::string("it as it was") : it->second) +
                            ": the tool's next migrations on that connection inherit it");
     }
+    // After the last step the repository's next migration runs: what the original leaves for it
+    // (a lock_timeout of its own), the plan leaves too.
+    if (!last) return;
+    for (const auto& [setting, value] : original) {
+        if (left.find(setting) == left.end()) {
+            problems.push_back(name + " leaves " + setting + " as it was on its connection, where the original leaves " + value +
+                               ": the tool's next migrations run without it");
+        }
+    }
 }
 
-void run_step(Connection& c, const analyze::PlanStep& step, std::vector<std::string>& problems, const SessionSettings& original) {
+void run_step(Connection& c, const analyze::PlanStep& step, std::vector<std::string>& problems, const SessionSettings& original,
+              bool last) {
     const std::string name = "step \"" + one_line(step.title, 80) + "\"";
     if (step.run == analyze::PlanRun::out_of_band) {
         // The application release before the migrations is code, not SQL: nothing to run.
@@ -167,7 +179,7 @@ void run_step(Connection& c, const analyze::PlanStep& step, std::vector<std::str
         error = run_each(c, statements);
     }
     if (!error.empty()) problems.push_back(name + " failed: " + error);
-    else check_left(c, name, original, problems);
+    else check_left(c, name, original, last, problems);
 }
 
 // The traffic at one position. `skip` holds indexes into `out` (the run's traffic so far, in
@@ -186,6 +198,10 @@ void run_batch(Connection& c, const TrafficScript& script, int position, int dep
             o.ok = false;
             o.sqlstate = c.last_sqlstate();
             o.message = server_message(r.error().message);
+        } else {
+            for (int k = 0; r->rows() > 0 && k < r->columns(); ++k) {
+                if (!r->is_null(0, k)) o.returned.push_back("V" + r->value(0, k));
+            }
         }
         out.push_back(std::move(o));
     };
@@ -374,7 +390,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
                 // Each migration on a session of its own, as its tool opens one.
                 auto steps = open(server, db);
                 if (!steps) return "cannot connect to the plan's database";
-                run_step(*steps, input.steps[p - 1], plan.problems, left_by_original);
+                run_step(*steps, input.steps[p - 1], plan.problems, left_by_original, p == n);
             }
             run_batch(*app, script, p, v.deploy, plan.traffic, skip);
         }
@@ -460,6 +476,37 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
                 if (!original.traffic[i].ok && !plan.traffic[i].ok && plan.traffic[i].sqlstate != state && state.starts_with("42") &&
                     state != "42501") {
                     reached.insert(i);
+                }
+            }
+            // A rescued write whose row is in the plan's end state with some of the values it wrote
+            // missing was taken and then lost (umami: the old release set website.share_id after
+            // the plan had copied the column into share, and a later migration of the plan dropped
+            // it): the original refused it, and the application knew. A difference, not a rescue.
+            // A row that holds every value is kept; one with none of them (or a write naming one
+            // column) was deleted or overwritten by later traffic, which is not judged here.
+            if (!refused.empty() && plan.state) {
+                for (std::size_t i : refused) {
+                    const Outcome& w = plan.traffic[i];
+                    if (w.returned.size() < 2) continue;
+                    std::size_t best = 0;
+                    const std::vector<std::string>* best_row = nullptr;
+                    for (const auto& [name, rows] : plan.state->tables) {
+                        for (const auto& row : rows.rows) {
+                            std::size_t n = std::count_if(w.returned.begin(), w.returned.end(), [&](const std::string& v) {
+                                return std::find(row.begin(), row.end(), v) != row.end();
+                            });
+                            if (n > best) best = n, best_row = &row;
+                        }
+                    }
+                    if (best == w.returned.size() || best * 2 <= w.returned.size() || best_row == nullptr) continue;
+                    auto gone = std::find_if(w.returned.begin(), w.returned.end(), [&](const std::string& v) {
+                        return std::find(best_row->begin(), best_row->end(), v) == best_row->end();
+                    });
+                    found.push_back("a write the original refused (SQLSTATE " + original.traffic[i].sqlstate + ") was taken by the plan, and its row is in the end state without the value " +
+                                    one_line(gone->substr(1), 60) + " it wrote: lost, where the original reported an error: " + one_line(w.sql, 100));
+                    refused.clear();
+                    reached.clear();
+                    break;
                 }
             }
             // Only for a candidate (or one with rescued writes): the later migrations must apply

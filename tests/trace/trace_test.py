@@ -594,6 +594,12 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
         self.check(v.get("result") == "proven", f"oracle: SET LOCAL lock_timeout in the step's transaction: {v}")
         v = self.hand("timeout-file", "SET lock_timeout = '2s';\n" + add + "\n", [step("SET lock_timeout = '2s';\n" + add)], ["members"])
         self.check(v.get("result") == "proven", f"oracle: a step that sets what the file sets: {v}")
+        # The other way: the file leaves its own lock_timeout for the tool's next migrations, and a
+        # plan whose last step puts it back to the default (a recipe's guard RESET) differs.
+        v = self.hand("timeout-taken-away", "SET lock_timeout = '10s';\n" + add + "\n",
+                      [step("SET lock_timeout = '10s';\n" + add + "\nRESET lock_timeout;")], ["members"])
+        self.check(v.get("result") == "differs" and any("where the original leaves 10000ms" in d for d in v.get("details", [])),
+                   f"oracle: a last step that takes away the file's lock_timeout: {v}")
         # A file that presumes its table empty (ADD COLUMN ... NOT NULL without a default; the
         # table is a parent, so the traffic deletes none of the rows it writes) runs only before
         # the first batch of writes: the file itself as a one-step plan fails after it, as the
@@ -716,6 +722,19 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
                       later=["ALTER TABLE entries ADD CONSTRAINT entries_not_rescued CHECK (id <> 1100);"])
         self.check(v.get("result") == "differs" and v.get("rescued_writes", 0) == 0,
                    f"oracle: rescued writes that break a later migration: {v}")
+        # A column copied elsewhere and then dropped, in two migrations (umami's share_id): the old
+        # release's writes of it in between are taken and then lost where the file refused them
+        # (the application knew). Not a rescue: differs, naming the lost value.
+        copy = ("CREATE TABLE item_labels (item int, label text);\n"
+                "INSERT INTO item_labels SELECT id, label FROM items WHERE label IS NOT NULL;\n")
+        drop = "ALTER TABLE items DROP COLUMN label;\n"
+        v = self.hand("rescued-value-lost", copy + drop,
+                      [step(copy, title="Migration 1"), step(drop, title="Migration 2")], ["items"])
+        self.check(v.get("result") == "differs" and v.get("rescued_writes", 0) == 0,
+                   f"oracle: a write whose value the plan loses is credited as rescued: {v}")
+        # The same statements in one migration, as the file: proven.
+        v = self.hand("copied-then-dropped", copy + drop, [step(copy + drop)], ["items"])
+        self.check(v.get("result") == "proven", f"oracle: the copy and the drop in one migration: {v}")
         # The same with the view left behind: a schema the file does not leave, rescued or not.
         v = self.hand("rescued-view-left", rename,
                       [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1")],
@@ -750,7 +769,7 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
         # later write fail (read-only) made the original's traffic fail, so a plan was "proven" with
         # those writes rescued, even one that refused the old release's inserts between its steps.
         readonly = "ALTER TABLE items ADD COLUMN note text;\nSET default_transaction_read_only = on;\n"
-        v = self.hand("file-session-set", readonly, [step("ALTER TABLE items ADD COLUMN note text;")], ["items"])
+        v = self.hand("file-session-set", readonly, [step(readonly)], ["items"])
         self.check(v.get("result") == "proven" and v.get("rescued_writes", 0) == 0,
                    f"oracle: a SET in the file reached the traffic of the original's run: {v}")
         v = self.hand("file-session-set-broken", readonly,
