@@ -889,6 +889,7 @@ private:
     std::vector<Unit> m_before, m_now, m_backfill, m_settle, m_validate, m_finish, m_later;
     std::map<std::string, std::string> m_settings;  // SET statements in force, by name
     std::map<std::string, std::string> m_trailing;  // SETs and RESETs after the file's last statement
+    std::optional<std::pair<std::size_t, std::size_t>> m_statement_span;  // first and last non-SET statements
     std::set<std::string> m_replaced;
     std::vector<std::string> m_notes;
     bool m_lock_timeout_default = false;  // the file lacks lock_timeout: the plan sets one
@@ -1080,6 +1081,31 @@ std::string Composer::copy_split_from_drop(const std::vector<PlanStep>& steps) c
         }
         return found;
     };
+    // What each INSERT and UPDATE reads, walked once: the tables it names, and the column names
+    // it mentions ("*" for a star).
+    struct Reads {
+        std::size_t statement;
+        std::set<std::string> tables, columns;
+    };
+    std::vector<Reads> reads;
+    for (std::size_t i = 0; i < m_stmts.size(); ++i) {
+        const pg::Node* node = m_stmts[i];
+        if ((i < m_down.size() && m_down[i]) || !(pg::is<InsertStmt>(node) || pg::is<UpdateStmt>(node))) continue;
+        Reads r{i, {}, {}};
+        std::function<void(const pg::Node*)> walk = [&](const pg::Node* n) {
+            if (n == nullptr) return;
+            if (const auto* rv = pg::as<RangeVar>(n)) r.tables.insert(table_key(pg::display_name(rv)));
+            if (const auto* ref = pg::as<ColumnRef>(n)) {
+                const pg::Node* last = pg::last(ref->fields);
+                if (pg::is<String>(last)) r.columns.insert(std::string(pg::text(last)));
+                else if (pg::is<A_Star>(last)) r.columns.insert("*");
+            }
+            pg::each_child(n, walk);
+        };
+        walk(node);
+        reads.push_back(std::move(r));
+    }
+    if (reads.empty()) return "";
     for (std::size_t j = 0; j < m_stmts.size(); ++j) {
         if (j < m_down.size() && m_down[j]) continue;
         const auto* alter = pg::as<AlterTableStmt>(m_stmts[j]);
@@ -1088,21 +1114,10 @@ std::string Composer::copy_split_from_drop(const std::vector<PlanStep>& steps) c
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
             if (cmd->subtype != AT_DropColumn) continue;
             const std::string column(pg::text(cmd->name));
-            for (std::size_t i = 0; i < j; ++i) {
-                const pg::Node* node = m_stmts[i];
-                if ((i < m_down.size() && m_down[i]) || !(pg::is<InsertStmt>(node) || pg::is<UpdateStmt>(node))) continue;
-                bool reads_table = false, reads_column = false;
-                std::function<void(const pg::Node*)> walk = [&](const pg::Node* n) {
-                    if (n == nullptr) return;
-                    if (const auto* rv = pg::as<RangeVar>(n)) reads_table = reads_table || table_key(pg::display_name(rv)) == table;
-                    if (const auto* ref = pg::as<ColumnRef>(n)) {
-                        const pg::Node* last = pg::last(ref->fields);
-                        reads_column = reads_column || (pg::is<String>(last) && pg::text(last) == column) || pg::is<A_Star>(last);
-                    }
-                    pg::each_child(n, walk);
-                };
-                walk(node);
-                if (!reads_table || !reads_column) continue;
+            for (const Reads& r : reads) {
+                const std::size_t i = r.statement;
+                if (i >= j) break;
+                if (!r.tables.contains(table) || !(r.columns.contains(column) || r.columns.contains("*"))) continue;
                 long copy = step_of(i, false), dropped = step_of(j, true);
                 if (copy >= 0 && copy == dropped) continue;
                 return "line " + std::to_string(m_report.statements[i].span.start.line) + " reads " + quote_ident(column) + " of " +
@@ -1388,14 +1403,22 @@ void Composer::statement(std::size_t i) {
     if (const auto* set = pg::as<VariableSetStmt>(node)) {
         std::string name(pg::text(set->name));
         if (name.empty()) name = "(all)";
-        auto statement_at = [&](std::size_t j) {
-            const pg::Node* n = m_stmts[j];
-            return n != nullptr && !(j < m_down.size() && m_down[j]) && !pg::is<VariableSetStmt>(n) && !pg::is<TransactionStmt>(n);
-        };
-        bool before = false, after = false;
-        for (std::size_t j = 0; j < m_stmts.size() && !(before && after); ++j) {
-            if (j != i && statement_at(j)) (j < i ? before : after) = true;
+        if (!m_statement_span) {
+            // The first and last statements of the file that are not SETs or BEGIN/COMMIT, found once.
+            auto statement_at = [&](std::size_t j) {
+                const pg::Node* n = m_stmts[j];
+                return n != nullptr && !(j < m_down.size() && m_down[j]) && !pg::is<VariableSetStmt>(n) && !pg::is<TransactionStmt>(n);
+            };
+            std::pair<std::size_t, std::size_t> span{m_stmts.size(), 0};
+            for (std::size_t j = 0; j < m_stmts.size(); ++j) {
+                if (!statement_at(j)) continue;
+                span.first = std::min(span.first, j);
+                span.second = j;
+            }
+            m_statement_span = span;
         }
+        const bool before = m_statement_span->first < i;
+        const bool after = m_statement_span->first < m_stmts.size() && m_statement_span->second > i;
         if (!after) {
             // After the file's last statement. A RESET (a closing RESET lock_timeout, RESET ALL)
             // puts back what the connection had: every migration of the plan ends with it. A SET
