@@ -1092,6 +1092,10 @@ std::string Composer::copy_split_from_drop(const std::vector<PlanStep>& steps) c
         const pg::Node* node = m_stmts[i];
         if ((i < m_down.size() && m_down[i]) || !(pg::is<InsertStmt>(node) || pg::is<UpdateStmt>(node))) continue;
         Reads r{i, {}, {}};
+        // An UPDATE's own table (the walk visits the tables it reads from, not its target).
+        if (const auto* update = pg::as<UpdateStmt>(node); update != nullptr && update->relation != nullptr) {
+            r.tables.insert(table_key(pg::display_name(update->relation)));
+        }
         std::function<void(const pg::Node*)> walk = [&](const pg::Node* n) {
             if (n == nullptr) return;
             if (const auto* rv = pg::as<RangeVar>(n)) r.tables.insert(table_key(pg::display_name(rv)));
