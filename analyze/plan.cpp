@@ -1773,8 +1773,9 @@ std::string Composer::prefix(bool outside) const {
             // (a CREATE INDEX CONCURRENTLY out of it): the same value for the session, put back
             // at the step's end, rather than a SET LOCAL that holds for nothing.
             std::string session = sql;
-            std::size_t local = session.find_first_of("Ll", session.find_first_of("Ss") + 3);
-            if (local != std::string::npos && contains_ci(session.substr(local, 6), "LOCAL ")) session.erase(local, 6);
+            if (std::size_t local = rules::find_keyword(session, 0, session.size(), "LOCAL"); local != std::string::npos) {
+                session.erase(local, session.find_first_not_of(" \t\n", local + 5) - local);
+            }
             out += session + "\n";
             continue;
         }

@@ -264,6 +264,39 @@ std::vector<std::string> issues(const Run& plan, const Run& original, const Orac
     return out;
 }
 
+// A rescued write (`refused`: the original refused it, the plan took it) whose row is in the
+// plan's end state with some of the values it wrote missing was taken and then lost (umami: the
+// old release set website.share_id after the plan had copied the column into share, and a later
+// migration of the plan dropped it): the original refused it, and the application knew. A
+// difference, not a rescue: its text, or "". A row holding every value is kept; one with at
+// most half of them (or a write naming one column) was deleted or overwritten by later
+// traffic, which is not judged here.
+std::string lost_write(const Run& plan, const Run& original, const std::set<std::size_t>& refused) {
+    if (!plan.state) return "";
+    for (std::size_t i : refused) {
+        const Outcome& w = plan.traffic[i];
+        if (w.returned.size() < 2) continue;
+        std::size_t best = 0;
+        const std::vector<std::string>* best_row = nullptr;
+        for (const auto& [name, rows] : plan.state->tables) {
+            for (const auto& row : rows.rows) {
+                std::size_t n = std::count_if(w.returned.begin(), w.returned.end(), [&](const std::string& v) {
+                    return std::find(row.begin(), row.end(), v) != row.end();
+                });
+                if (n > best) best = n, best_row = &row;
+            }
+        }
+        if (best == w.returned.size() || best * 2 <= w.returned.size() || best_row == nullptr) continue;
+        auto gone = std::find_if(w.returned.begin(), w.returned.end(), [&](const std::string& v) {
+            return std::find(best_row->begin(), best_row->end(), v) == best_row->end();
+        });
+        return "a write the original refused (SQLSTATE " + original.traffic[i].sqlstate +
+               ") was taken by the plan, and its row is in the end state without the value " + one_line(gone->substr(1), 60) +
+               " it wrote: lost, where the original reported an error: " + one_line(w.sql, 100);
+    }
+    return "";
+}
+
 }  // namespace
 
 std::string database_identity(Connection& admin, const std::string& db) {
@@ -478,36 +511,10 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
                     reached.insert(i);
                 }
             }
-            // A rescued write whose row is in the plan's end state with some of the values it wrote
-            // missing was taken and then lost (umami: the old release set website.share_id after
-            // the plan had copied the column into share, and a later migration of the plan dropped
-            // it): the original refused it, and the application knew. A difference, not a rescue.
-            // A row that holds every value is kept; one with none of them (or a write naming one
-            // column) was deleted or overwritten by later traffic, which is not judged here.
-            if (!refused.empty() && plan.state) {
-                for (std::size_t i : refused) {
-                    const Outcome& w = plan.traffic[i];
-                    if (w.returned.size() < 2) continue;
-                    std::size_t best = 0;
-                    const std::vector<std::string>* best_row = nullptr;
-                    for (const auto& [name, rows] : plan.state->tables) {
-                        for (const auto& row : rows.rows) {
-                            std::size_t n = std::count_if(w.returned.begin(), w.returned.end(), [&](const std::string& v) {
-                                return std::find(row.begin(), row.end(), v) != row.end();
-                            });
-                            if (n > best) best = n, best_row = &row;
-                        }
-                    }
-                    if (best == w.returned.size() || best * 2 <= w.returned.size() || best_row == nullptr) continue;
-                    auto gone = std::find_if(w.returned.begin(), w.returned.end(), [&](const std::string& v) {
-                        return std::find(best_row->begin(), best_row->end(), v) == best_row->end();
-                    });
-                    found.push_back("a write the original refused (SQLSTATE " + original.traffic[i].sqlstate + ") was taken by the plan, and its row is in the end state without the value " +
-                                    one_line(gone->substr(1), 60) + " it wrote: lost, where the original reported an error: " + one_line(w.sql, 100));
-                    refused.clear();
-                    reached.clear();
-                    break;
-                }
+            if (std::string lost = lost_write(plan, original, refused); !lost.empty()) {
+                found.push_back(lost);
+                refused.clear();
+                reached.clear();
             }
             // Only for a candidate (or one with rescued writes): the later migrations must apply
             // after the plan as far as they apply after the original.
