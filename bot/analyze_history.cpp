@@ -188,12 +188,18 @@ std::vector<std::string> known_migrations(const std::vector<std::string>& files,
             if (fs::is_regular_file(status)) {
                 out.push_back(it->path().lexically_normal().generic_string());
             } else if (fs::is_directory(status)) {
+                bool sql = false;
                 for (const char* inner : {"migration.sql", "up.sql"}) {
                     std::error_code inner_ec;
                     if (fs::is_regular_file(fs::symlink_status(it->path() / inner, inner_ec))) {
                         out.push_back((it->path() / inner).lexically_normal().generic_string());
+                        sql = true;
                     }
                 }
+                // A folder without SQL still holds its version where the tool runs other
+                // migrations beside SQL ones (formbricks' migration.ts data migrations, which its
+                // runner orders with the migration.sql ones by folder name): the folder itself.
+                if (!sql) out.push_back(it->path().lexically_normal().generic_string());
             }
         }
     }

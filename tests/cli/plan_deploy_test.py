@@ -105,6 +105,18 @@ def main():
         check(notes and "000001_create_users.up.sql" in notes[0] and ".down.sql" not in notes[0],
               f"golang-migrate's rehearsal command names no down file: {notes}")
 
+        # Prisma with a runner that also runs TypeScript data migrations (formbricks): a folder
+        # holding only migration.ts still takes its version, and the runner orders it with the
+        # SQL ones by name, so the plan's versions must not take it.
+        pm = os.path.join(tmp, "pm", "migration")
+        write(os.path.join(pm, "20240101000000_users", "migration.sql"), USERS)
+        write(os.path.join(pm, "20240102000000_email", "migration.sql"), NOT_NULL)
+        write(os.path.join(pm, "20240102000001_backfill", "migration.ts"), "export const m = 1;\n")
+        code, out, err = run(os.path.join(tmp, "pm"), binary, "analyze", "--no-config", "--color", "never", "--format", "plan",
+                             "-o", os.path.join(tmp, "pm-plans"), "migration")
+        check("no free version between this file's (20240102000000) and the next migration's (20240102000001_backfill)" in out,
+              "the TypeScript-only folder's version is taken:\n" + out + err)
+
     for f in failures:
         print("FAIL:", f)
     print(f"{'FAILED' if failures else 'ok'}: plan_deploy")
