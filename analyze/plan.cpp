@@ -887,6 +887,10 @@ private:
     std::string walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const;
     std::string fold_blocker(const std::string& table) const;
     std::vector<Unit> m_before, m_now, m_backfill, m_settle, m_validate, m_finish, m_later;
+    // The application release of a recipe whose last step waits for it (a later-release DROP
+    // TABLE): it comes right before that step, after the migrations that build what the new
+    // code uses (documenso's SiteSettings, created by the file that drops Banner).
+    std::vector<Unit> m_release;
     std::map<std::string, std::string> m_settings;  // SET statements in force, by name
     std::map<std::string, std::string> m_trailing;  // SETs and RESETs after the file's last statement
     std::optional<std::pair<std::size_t, std::size_t>> m_statement_span;  // first and last non-SET statements
@@ -1690,6 +1694,7 @@ void Composer::recipe(const Finding& f) {
     std::vector<RecipeStep> steps = plan_steps(*f.recipe);
     std::vector<Stage> stages = stages_of(steps);
     bool whole = stages.empty();
+    const bool released_later = std::find(stages.begin(), stages.end(), Stage::later) != stages.end();
     m_replaced.insert(f.rule);
     std::optional<Stage> previous;
     std::string check;  // the expression of the recipe's CHECK ... NOT VALID, parentheses included
@@ -1749,7 +1754,7 @@ void Composer::recipe(const Finding& f) {
         }
         previous = stage;
         switch (stage) {
-            case Stage::before: push_unit(m_before, std::move(u)); break;
+            case Stage::before: push_unit(released_later ? m_release : m_before, std::move(u)); break;
             case Stage::now:
                 rejoin(u);
                 push_unit(m_now, std::move(u));
@@ -2121,12 +2126,18 @@ Plan Composer::compose() {
     }
     if (!m_declined.empty()) return no_plan(m_declined);
     std::vector<PlanStep> steps;
+    // A release that waits for the later-release steps comes first when nothing else does.
+    if (m_later.empty() || (m_now.empty() && m_settle.empty() && m_validate.empty() && m_finish.empty())) {
+        for (auto& u : m_release) push_unit(m_before, std::move(u));
+        m_release.clear();
+    }
     out_of_band(m_before, "Before the migrations: application release", steps);
     group(m_now, "Migration", steps);
     out_of_band(m_backfill, "Out of band: by hand or by a job (batches, per-partition work), in this order", steps);
     group(m_settle, "Migration (after the backfill)", steps);
     group(m_validate, "Migration (validation)", steps);
     group(m_finish, "Migration (after the validation)", steps);
+    out_of_band(m_release, "Before the later-release migrations: application release", steps);
     std::size_t first_later = steps.size();
     group(m_later, "Migration (a later release, once no deployed code uses the old form)", steps);
     if (!m_join_failed.empty()) return no_plan(m_join_failed);
