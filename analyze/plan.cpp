@@ -1242,9 +1242,10 @@ void Composer::keys_dropped_and_made(std::size_t i) {
         auto dropped = m_dropped_keys.find(table_key(made));
         if (dropped != m_dropped_keys.end()) {
             m_declined = "line " + std::to_string(dropped->second.first) + " drops " + dropped->second.second +
-                         " of " + made + " (a primary key or unique constraint, as far as the plan can tell) and line " +
-                         std::to_string(s.span.start.line) + " makes a unique key on " + made +
-                         " again: the plan would build it in a later migration, and the old release could insert duplicates "
+                         " of " + made + " (a primary key or unique constraint, as far as the plan can tell) and " +
+                         (dropped->second.first == s.span.start.line ? std::string("makes")
+                                                                      : "line " + std::to_string(s.span.start.line) + " makes") +
+                         " a unique key on " + made + " again: the plan would build it in a later migration, and the old release could insert duplicates "
                          "in between that make it fail; by hand: build the new unique indexes CONCURRENTLY first, then drop "
                          "the old constraint and attach the new ones (ADD CONSTRAINT ... USING INDEX) in one migration";
         }
@@ -1304,9 +1305,17 @@ void Composer::note_dropped_keys(std::size_t i) {
     }
     const auto* alter = pg::as<AlterTableStmt>(node);
     if (alter == nullptr || alter->relation == nullptr || drops_foreign_key(s, alter)) return;
+    // A constraint the schema knows as a foreign key or a CHECK is not a unique key (documenso's
+    // self-referencing Folder_parentId_fkey was named as the dropped key before the table's pkey).
+    const std::string table = table_key(pg::display_name(alter->relation));
+    const RelationInfo* rel = m_catalog != nullptr ? m_catalog->find(table) : nullptr;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
         if (cmd->subtype != AT_DropConstraint) continue;
-        m_dropped_keys.try_emplace(table_key(pg::display_name(alter->relation)), s.span.start.line, quote_ident(pg::text(cmd->name)));
+        const std::string name(pg::text(cmd->name));
+        if (rel != nullptr && (rel->foreign_keys.count(name) > 0 || rel->checks.count(name) > 0 || rel->not_null_checks.count(name) > 0)) {
+            continue;
+        }
+        m_dropped_keys.try_emplace(table, s.span.start.line, quote_ident(name));
     }
 }
 
