@@ -2,6 +2,7 @@
 // every value is a function of a row counter, so two copies given the same script hold the
 // same rows.
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 
@@ -56,6 +57,90 @@ std::string value_for(const std::string& type, const std::string& typtype, const
     if (category == "A") return "'{}'::" + type;
     if (category == "I") return "('10.0.' || (({g}) / 256) % 256 || '.' || ({g}) % 256)::" + type;
     return "NULL";
+}
+
+// A stored generated column that reads a path of a json column (`value ->> 'deleted'`,
+// `(value -> 'worker') ->> 'uuid'`, as pg_get_expr prints them), and the value its row needs.
+struct JsonPath {
+    std::string column;              // the json column, quoted as pg_get_expr and quote_ident print it
+    std::vector<std::string> keys;   // the path
+    std::string leaf;                // SQL over {g}: a jsonb of the generated column's type
+    bool not_null = false;
+};
+
+// The key paths `expression` reads from `column`: the identifier (whole), then one or more
+// `->`/`->>` with a string literal, closing parentheses allowed between them.
+std::vector<std::vector<std::string>> json_paths(const std::string& expression, const std::string& column) {
+    std::vector<std::vector<std::string>> out;
+    auto ident = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '"' || ch == '$'; };
+    for (std::size_t at = expression.find(column); at != std::string::npos; at = expression.find(column, at + 1)) {
+        if (at > 0 && ident(expression[at - 1])) continue;
+        std::size_t i = at + column.size();
+        if (i < expression.size() && ident(expression[i])) continue;
+        std::vector<std::string> keys;
+        while (true) {
+            std::size_t j = i;
+            while (j < expression.size() && (expression[j] == ' ' || expression[j] == ')')) ++j;
+            if (expression.compare(j, 2, "->") != 0) break;
+            j += 2;
+            if (j < expression.size() && expression[j] == '>') ++j;
+            while (j < expression.size() && expression[j] == ' ') ++j;
+            if (j >= expression.size() || expression[j] != '\'') break;
+            std::string key;
+            std::size_t k = j + 1;
+            bool closed = false;
+            for (; k < expression.size(); ++k) {
+                if (expression[k] != '\'') {
+                    key += expression[k];
+                } else if (k + 1 < expression.size() && expression[k + 1] == '\'') {
+                    key += '\'';
+                    ++k;
+                } else {
+                    closed = true;
+                    break;
+                }
+            }
+            if (!closed) break;
+            i = k + 1;
+            if (expression.compare(i, 6, "::text") == 0) i += 6;
+            keys.push_back(std::move(key));
+        }
+        if (!keys.empty()) out.push_back(std::move(keys));
+    }
+    return out;
+}
+
+std::string sql_literal(const std::string& text) {
+    std::string out = "'";
+    for (char ch : text) {
+        if (ch == '\'') out += '\'';
+        out += ch;
+    }
+    return out + "'";
+}
+
+// A json value holding `paths` (each set to its leaf), and "n": {g}.
+std::string json_object(const std::vector<const JsonPath*>& paths, std::size_t depth) {
+    std::string out = depth == 0 ? "jsonb_build_object('n', ({g})" : "jsonb_build_object(";
+    bool first = depth != 0;
+    std::set<std::string> done;
+    for (const JsonPath* p : paths) {
+        const std::string& key = p->keys[depth];
+        if (!done.insert(key).second) continue;
+        std::vector<const JsonPath*> below;
+        const JsonPath* leaf = nullptr;
+        for (const JsonPath* q : paths) {
+            if (q->keys[depth] != key) continue;
+            if (q->keys.size() == depth + 1) {
+                if (leaf == nullptr) leaf = q;
+            } else {
+                below.push_back(q);
+            }
+        }
+        out += (first ? "" : ", ") + sql_literal(key) + ", " + (leaf != nullptr ? leaf->leaf : json_object(below, depth + 1));
+        first = false;
+    }
+    return out + ")";
 }
 
 std::string with_counter(std::string text, const std::string& g) {
@@ -168,6 +253,25 @@ Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const st
                                                          const std::set<std::string>& never_null) {
     auto r = c.query(k_columns, {table});
     if (!r) return r.error();
+    // kestra's flows: `deleted bool NOT NULL GENERATED ALWAYS AS ((value ->> 'deleted')::bool)`
+    // refused every row whose value lacked the key; the json column's value holds each path a
+    // stored generated column reads, with a value of that column's type.
+    std::vector<JsonPath> json_reads;
+    auto generated = c.query("SELECT format_type(a.atttypid, a.atttypmod), t.typtype, t.typcategory, t.typname, a.attnotnull, "
+                             "pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid "
+                             "AND d.adnum = a.attnum JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = $1::regclass "
+                             "AND a.attgenerated = 's' AND NOT a.attisdropped ORDER BY a.attnum",
+                             {table});
+    for (int i = 0; generated && i < r->rows(); ++i) {
+        if (r->value(i, 4) != "json" && r->value(i, 4) != "jsonb") continue;
+        for (int k = 0; k < generated->rows(); ++k) {
+            std::string leaf = value_for(generated->value(k, 0), generated->value(k, 1), generated->value(k, 2), generated->value(k, 3));
+            if (leaf == "NULL") continue;
+            for (auto& keys : json_paths(generated->value(k, 5), r->value(i, 0))) {
+                json_reads.push_back({r->value(i, 0), std::move(keys), "to_jsonb(" + leaf + ")", generated->value(k, 4) == "t"});
+            }
+        }
+    }
     std::vector<ColumnExpression> out;
     for (int i = 0; i < r->rows(); ++i) {
         ColumnExpression col;
@@ -181,7 +285,17 @@ Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const st
         if (!generated) {
             col.parent_row = !r->is_null(i, 10);
             std::string value = col.parent_row ? r->value(i, 10) : value_for(r->value(i, 1), r->value(i, 2), r->value(i, 3), r->value(i, 4));
-            if (nulls && !not_null && !col.key && never_null.count(col.name) == 0) value = "CASE WHEN ({g}) % 5 = 4 THEN NULL ELSE " + value + " END";
+            std::vector<const JsonPath*> paths;
+            bool feeds_not_null = false;
+            for (const auto& p : json_reads) {
+                if (p.column != col.name) continue;
+                paths.push_back(&p);
+                feeds_not_null = feeds_not_null || p.not_null;
+            }
+            // Where one path is a prefix of another (`v ->> 'a'`, `v -> 'a' ->> 'b'`), the shorter's
+            // value stands.
+            if (!col.parent_row && !paths.empty()) value = "(" + json_object(paths, 0) + ")::" + r->value(i, 1);
+            if (nulls && !not_null && !feeds_not_null && !col.key && never_null.count(col.name) == 0) value = "CASE WHEN ({g}) % 5 = 4 THEN NULL ELSE " + value + " END";
             col.expression = value;
         }
         out.push_back(std::move(col));

@@ -544,6 +544,22 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
                    and "closed: holds no row once seeded" in seeded
                    and v.get("result") == "unchecked" and "closed held no rows" in v.get("reason", ""),
                    f"oracle: a table that refused every seeded row: {seeded} {v} {err[-300:]}")
+        # Stored generated columns that read paths of a json column (kestra's flows and workers):
+        # the seeded json holds each path with a value of the generated column's type; before,
+        # every row was refused ("null value in column deleted") and the plan ran on no row.
+        generated_setup = self.write("oracle/g/setup.sql",
+                                     "CREATE TABLE flows (key text PRIMARY KEY, value jsonb NOT NULL,\n"
+                                     "  deleted bool NOT NULL GENERATED ALWAYS AS (CAST(value ->> 'deleted' AS bool)) STORED,\n"
+                                     "  namespace varchar(20) NOT NULL GENERATED ALWAYS AS (value ->> 'namespace') STORED,\n"
+                                     "  revision int NOT NULL GENERATED ALWAYS AS ((value -> 'meta' ->> 'rev')::int) STORED,\n"
+                                     "  worker varchar(36) NOT NULL GENERATED ALWAYS AS (value -> 'worker' -> 'it''s' ->> 'uuid') STORED);\n")
+        generated = self.write("oracle/g/0002_flows.sql", "CREATE INDEX flows_ns_idx ON flows (deleted, namespace, revision);\n")
+        code, doc, err = self.run_json("--plan", "--setup", generated_setup, generated)
+        plans = (doc or {}).get("plans", [])
+        seeded = " ".join(plans[0].get("seeded", [])) if plans else ""
+        v = self.verdict(doc, "0002_flows")
+        self.check("flows: INSERT 0 200" in seeded and v.get("result") == "proven",
+                   f"oracle: json paths read by generated columns are seeded: {seeded} {v} {err[-300:]}")
         # The names of old (pgfence_base, pgfence_oracle_N) do not reach the oracle's databases.
         for name, sql in (("alter", "ALTER DATABASE pgfence_base SET work_mem = '5MB';\n"),
                           ("drop", "DROP DATABASE IF EXISTS pgfence_oracle_2;\nDROP DATABASE IF EXISTS pgfence_oracle_bare_1;\n"
