@@ -844,7 +844,8 @@ private:
     void statement(std::size_t i);
     void keys_dropped_and_made(std::size_t i);
     void note_dropped_keys(std::size_t i);
-    void readded_check(std::size_t i, const std::string& table, const std::string& name);
+    void readded_check(std::size_t i, const std::string& table, const std::string& name,
+                       const std::function<bool(const RangeVar*)>& same_table);
     std::string copy_split_from_drop(const std::vector<PlanStep>& steps) const;
     void recipe(const Finding& f);
     void note(std::size_t i, const std::string& text);
@@ -998,12 +999,25 @@ void Composer::find_readded_columns() {
         return alter != nullptr && alter->relation != nullptr ? alter : nullptr;
     };
     for (std::size_t i = 0; i < m_stmts.size(); ++i) {
+        // A DO block that drops a constraint (supabase's guarded `ALTER TABLE ... DROP CONSTRAINT
+        // IF EXISTS` in one): of each table it locks, as far as the plan can tell.
+        if (pg::as<DoStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr) != nullptr && !(i < m_down.size() && m_down[i]) &&
+            contains_ci(m_report.statements[i].sql, "DROP CONSTRAINT")) {
+            for (const LockFact& lock : m_report.statements[i].locks) {
+                if (lock.is_new || (lock.kind != "table" && lock.kind != "partitioned table")) continue;
+                const std::string key = table_key(lock.relation);
+                readded_check(i, lock.relation, "a constraint (in a DO block)",
+                              [&](const RangeVar* rv) { return table_key(pg::display_name(rv)) == key; });
+            }
+            continue;
+        }
         const AlterTableStmt* drop = alter_of(i);
         if (drop == nullptr) continue;
         std::string table = pg::display_name(drop->relation);
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(drop->cmds)) {
             if (cmd->subtype == AT_DropConstraint) {
-                readded_check(i, table, std::string(pg::text(cmd->name)));
+                readded_check(i, table, quote_ident(pg::text(cmd->name)),
+                              [&](const RangeVar* rv) { return same_relation(rv, drop->relation); });
                 continue;
             }
             if (cmd->subtype != AT_DropColumn) continue;
@@ -1038,12 +1052,12 @@ void Composer::find_readded_columns() {
 // its own the table would have no rule in between, so the old release could write rows the new
 // one refuses and the VALIDATE fail. The NOT VALID runs in the drop's migration, or the plan is
 // declined. (A unique key made again is keys_dropped_and_made's.)
-void Composer::readded_check(std::size_t i, const std::string& table, const std::string& name) {
-    const RangeVar* dropped = pg::as<AlterTableStmt>(m_stmts[i])->relation;
+void Composer::readded_check(std::size_t i, const std::string& table, const std::string& name,
+                             const std::function<bool(const RangeVar*)>& same_table) {
     for (std::size_t j = i + 1; j < m_stmts.size(); ++j) {
         if (j < m_down.size() && m_down[j]) continue;
         const auto* add = pg::as<AlterTableStmt>(m_stmts[j]);
-        if (add == nullptr || add->relation == nullptr || !same_relation(add->relation, dropped)) continue;
+        if (add == nullptr || add->relation == nullptr || !same_table(add->relation)) continue;
         // A CHECK or FOREIGN KEY added (NOT VALID, then validated, in the plan), or SET NOT NULL
         // (whose recipe is a CHECK ... NOT VALID first).
         bool adds = false;
@@ -1053,7 +1067,7 @@ void Composer::readded_check(std::size_t i, const std::string& table, const std:
                    (c->subtype == AT_AddConstraint && con != nullptr && (con->contype == CONSTR_CHECK || con->contype == CONSTR_FOREIGN));
         }
         if (!adds) continue;
-        std::string decline = "line " + std::to_string(m_report.statements[i].span.start.line) + " drops " + quote_ident(name) +
+        std::string decline = "line " + std::to_string(m_report.statements[i].span.start.line) + " drops " + name +
                               " of " + table + " and line " + std::to_string(m_report.statements[j].span.start.line) +
                               " adds a constraint in its place, and they cannot share one migration here; in two, the table "
                               "has no rule in between, the old release can write rows the new one refuses, and its VALIDATE "
@@ -1061,7 +1075,7 @@ void Composer::readded_check(std::size_t i, const std::string& table, const std:
                               "VALIDATE it";
         for (std::size_t k = i + 1; k <= j; ++k) {
             const auto* alter = pg::as<AlterTableStmt>(m_stmts[k]);
-            if (alter != nullptr && alter->relation != nullptr && same_relation(alter->relation, dropped)) {
+            if (alter != nullptr && alter->relation != nullptr && same_table(alter->relation)) {
                 m_rejoin.emplace(k, std::make_pair(table, decline));
             }
         }
