@@ -124,6 +124,8 @@ void check(const StatementContext& ctx, Sink& sink) {
     const pg::Node* where = update != nullptr ? update->whereClause : remove->whereClause;
     if (where == nullptr || pinned(where)) return;
     if (bounded(where)) return;  // its rows are chosen by a SELECT ... LIMIT: a batch
+    // `WHERE c IS NULL` right after `ADD COLUMN c ... DEFAULT 'x'`: every existing row holds 'x'.
+    if (ctx.stmts != nullptr && matches_no_existing_row(*ctx.stmts, ctx.statement.index, ctx.stmt)) return;
     const RangeVar* rv = update != nullptr ? update->relation : remove->relation;
     std::string table = pg::display_name(rv);
     const LockFact* lock = existing(ctx.statement, table);

@@ -129,6 +129,53 @@ std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>&
                          joined};
 }
 
+bool matches_no_existing_row(const std::vector<const pg::Node*>& stmts, int index, const pg::Node* stmt) {
+    const auto* update = pg::as<UpdateStmt>(stmt);
+    const auto* del = pg::as<DeleteStmt>(stmt);
+    if (update == nullptr && del == nullptr) return false;
+    const RangeVar* rv = update != nullptr ? update->relation : del->relation;
+    const pg::Node* where = update != nullptr ? update->whereClause : del->whereClause;
+    if (rv == nullptr || where == nullptr) return false;
+    const std::string table = pg::display_name(rv);
+    // `c IS NULL` as the WHERE or one of its AND conjuncts.
+    std::vector<std::string> tested;
+    auto null_test = [&](const pg::Node* node) {
+        const auto* n = pg::as<NullTest>(node);
+        const auto* column = n != nullptr && n->nulltesttype == IS_NULL ? pg::as<ColumnRef>(reinterpret_cast<const pg::Node*>(n->arg)) : nullptr;
+        if (column != nullptr) tested.emplace_back(pg::text(pg::last(column->fields)));
+    };
+    if (const auto* b = pg::as<BoolExpr>(where); b != nullptr && b->boolop == AND_EXPR) {
+        for (const pg::Node* arg : pg::each(b->args)) null_test(arg);
+    } else {
+        null_test(where);
+    }
+    if (tested.empty()) return false;
+    // A column added above with a constant, non-NULL DEFAULT (or an identity): every row that
+    // existed took that value, and no write of the table since could have set it to NULL.
+    for (int j = index - 1; j >= 0; --j) {
+        const pg::Node* node = node_at(stmts, j);
+        const RangeVar* target = pg::is<UpdateStmt>(node)   ? pg::as<UpdateStmt>(node)->relation
+                                 : pg::is<InsertStmt>(node) ? pg::as<InsertStmt>(node)->relation
+                                 : pg::is<MergeStmt>(node)  ? pg::as<MergeStmt>(node)->relation
+                                                            : nullptr;
+        if (target != nullptr && pg::display_name(target) == table) return false;
+        if (pg::is<DoStmt>(node)) return false;  // what it writes is not known here
+        const auto* alter = pg::as<AlterTableStmt>(node);
+        if (alter == nullptr || alter->relation == nullptr || pg::display_name(alter->relation) != table) continue;
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            const auto* column = cmd->subtype == AT_AddColumn ? pg::as<ColumnDef>(cmd->def) : nullptr;
+            if (column == nullptr || std::find(tested.begin(), tested.end(), pg::text(column->colname)) == tested.end()) continue;
+            for (const Constraint* con : pg::each<Constraint>(column->constraints)) {
+                const pg::Node* value = con->contype == CONSTR_DEFAULT ? con->raw_expr : nullptr;
+                while (const auto* cast = pg::as<TypeCast>(value)) value = cast->arg;
+                const auto* literal = pg::as<A_Const>(value);
+                if ((literal != nullptr && !literal->isnull) || con->contype == CONSTR_IDENTITY) return true;
+            }
+        }
+    }
+    return false;
+}
+
 std::optional<TableWork> backfill(const FileContext& ctx, int index) {
     const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
     auto every = every_row_write(ctx.stmts, s, node_at(ctx, index));

@@ -33,6 +33,11 @@ struct EveryRowWrite {
 [[nodiscard]] std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>& stmts, const StatementFacts& s,
                                                            const pg::Node* stmt);
 
+// An UPDATE or DELETE whose WHERE requires `c IS NULL` of a column the file added above with a
+// constant, non-NULL DEFAULT (or as an identity), the table not written in between: no row that
+// existed before the migration matches it.
+[[nodiscard]] bool matches_no_existing_row(const std::vector<const pg::Node*>& stmts, int index, const pg::Node* stmt);
+
 // The whole-table UPDATE or DELETE (a backfill) at statement `index` (every_row_write).
 [[nodiscard]] std::optional<TableWork> backfill(const FileContext& ctx, int index);
 
