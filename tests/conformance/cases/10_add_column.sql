@@ -82,3 +82,34 @@ ALTER TABLE coupons ADD COLUMN created_at timestamptz DEFAULT clock_timestamp();
 
 -- case: add_two_columns
 ALTER TABLE products ADD COLUMN weight numeric(8,2), ADD COLUMN colour text DEFAULT 'black';
+
+-- A default calling a function the migrations created: its declared volatility decides, except
+-- that PostgreSQL inlines a LANGUAGE sql function whose body is one SELECT of one expression, and
+-- then the expression's volatility decides (a VOLATILE `SELECT 'free'` does not rewrite).
+-- case: add_column_default_immutable_sql_function
+CREATE FUNCTION plan_default() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'free' $$;
+ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
+
+-- case: add_column_default_volatile_inlinable_sql_function
+CREATE FUNCTION plan_default() RETURNS text LANGUAGE sql AS $$ SELECT 'free' $$;
+ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
+
+-- case: add_column_default_volatile_sql_function_calling_random
+CREATE FUNCTION lottery_default() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+ALTER TABLE users ADD COLUMN lottery text DEFAULT lottery_default();
+
+-- case: add_column_default_volatile_plpgsql_function
+CREATE FUNCTION plan_default() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'free'; END $$;
+ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
+
+-- case: add_column_default_stable_plpgsql_function
+CREATE FUNCTION plan_default() RETURNS text LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN 'free'; END $$;
+ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
+
+-- case: add_column_default_volatile_sql_function_with_from
+CREATE FUNCTION plan_default() RETURNS text LANGUAGE sql AS $$ SELECT 'free' FROM generate_series(1, 1) $$;
+ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
+
+-- case: add_column_default_volatile_begin_atomic_function
+CREATE FUNCTION plan_default() RETURNS text LANGUAGE sql BEGIN ATOMIC SELECT 'free'; END;
+ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
