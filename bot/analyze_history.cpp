@@ -164,9 +164,13 @@ std::vector<std::string> known_migrations(const std::vector<std::string>& files,
                                           const std::string& confine_to) {
     std::vector<std::string> out;
     std::unordered_set<std::string> sets;
+    // Of a set's other files, those of the kinds analysed there (.sql beside .sql), and pop's
+    // .fizz: a README, a script or a lock file in the folder is no migration.
+    std::unordered_set<std::string> kinds;
     for (const auto& f : files) {
         out.push_back(normal(f));
         sets.insert(migration_set(f));
+        kinds.insert(migration_set(f) + "\n" + std::filesystem::path(f).extension().string());
     }
     if (!history.empty()) {
         std::vector<Error> ignored;
@@ -182,10 +186,15 @@ std::vector<std::string> known_migrations(const std::vector<std::string>& files,
         std::error_code ec;
         fs::directory_iterator it(set, ec), end;
         std::size_t seen = 0;
+        bool folder_set = false;            // a folder of the set holds migration.sql or up.sql
+        std::vector<std::string> sql_less;  // its folders that hold neither, named by a version
         for (; !ec && it != end && seen < k_most_entries; it.increment(ec), ++seen) {
             fs::file_status status = it->symlink_status(ec);
             if (ec) break;
             if (fs::is_regular_file(status)) {
+                // pop's .fizz files beside its .sql ones tell a pop set (analyzer.cpp).
+                const std::string extension = it->path().extension().string();
+                if (kinds.count(set + "\n" + extension) == 0 && extension != ".fizz") continue;
                 out.push_back(it->path().lexically_normal().generic_string());
             } else if (fs::is_directory(status)) {
                 bool sql = false;
@@ -198,10 +207,16 @@ std::vector<std::string> known_migrations(const std::vector<std::string>& files,
                 }
                 // A folder without SQL still holds its version where the tool runs other
                 // migrations beside SQL ones (formbricks' migration.ts data migrations, which its
-                // runner orders with the migration.sql ones by folder name): the folder itself.
-                if (!sql) out.push_back(it->path().lexically_normal().generic_string());
+                // runner orders with the migration.sql ones by folder name): the folder itself,
+                // in a set of folder migrations, when its name starts with a version.
+                folder_set = folder_set || sql;
+                const std::string name = it->path().filename().string();
+                if (!sql && !name.empty() && name[0] >= '0' && name[0] <= '9') {
+                    sql_less.push_back(it->path().lexically_normal().generic_string());
+                }
             }
         }
+        if (folder_set) out.insert(out.end(), sql_less.begin(), sql_less.end());
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -117,6 +117,17 @@ def main():
         check("no free version between this file's (20240102000000) and the next migration's (20240102000001_backfill)" in out,
               "the TypeScript-only folder's version is taken:\n" + out + err)
 
+        # A README, a script or a folder of tools beside the migrations is no later migration: the
+        # rename's view-in-place plan was declined because README.md "comes after this file".
+        rn = os.path.join(tmp, "rn", "db")
+        write(os.path.join(rn, "001_users.sql"), "-- +goose Up\n" + USERS)
+        write(os.path.join(rn, "002_rename.sql"), "-- +goose Up\nSET lock_timeout = '2s';\nALTER TABLE users RENAME COLUMN email TO mail;\n")
+        write(os.path.join(rn, "README.md"), "# migrations\n")
+        write(os.path.join(rn, "scripts", "run.sh"), "goose up\n")
+        code, out, err = run(os.path.join(tmp, "rn"), binary, "analyze", "--no-config", "--color", "never", "db")
+        check("comes after this file" not in out and "plan: 2 migrations for goose" in out,
+              "files that are not migrations do not stop the plan:\n" + out + err)
+
     for f in failures:
         print("FAIL:", f)
     print(f"{'FAILED' if failures else 'ok'}: plan_deploy")
