@@ -156,6 +156,17 @@ void check(const FileContext& ctx, Sink& sink) {
             }
         }
         if (kept) continue;
+        // A column this file added: no code deployed before the migration names it.
+        bool added_here = false;
+        for (std::size_t j = 0; j < r.at && !added_here; ++j) {
+            const auto* alter = pg::as<AlterTableStmt>(ctx.stmts[j]);
+            if (alter == nullptr || alter->relation == nullptr || !same_name(name_of_range_var(alter->relation), r.table)) continue;
+            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+                const auto* def = cmd->subtype == AT_AddColumn ? pg::as<ColumnDef>(cmd->def) : nullptr;
+                added_here = added_here || (def != nullptr && pg::text(def->colname) == r.from);
+            }
+        }
+        if (added_here) continue;
         std::string table = pg::display_name(rv);
         Finding& f = sink.add(s, "renaming column " + quote_ident(r.from) + " of " + table + " to " + quote_ident(r.to) +
                                      " breaks every query that still names " + quote_ident(r.from) +
