@@ -61,6 +61,12 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema)
             else ++m_counts.skipped_statements;
         }
     } else {
+        // A schema from pg_dump carries psql's \restrict and \unrestrict lines.
+        std::string cleaned;
+        if (text.starts_with('\\') || text.find("\n\\") != std::string_view::npos) {
+            cleaned = without_psql_meta_commands(text);
+            text = cleaned;
+        }
         PreparedSource source = prepare_source(path, text, Direction::Up);
         if (source.skipped || (!schema && is_down_file(path))) {
             ++m_counts.skipped_files;

@@ -1,5 +1,6 @@
 #include "analyze/splitter.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 #include <string>
@@ -112,6 +113,22 @@ std::vector<RawStatement> split_statements(std::string_view text, Region region)
     std::vector<RawStatement> out;
     for_each_statement(text, region, [&](const RawStatement& s) {
         out.push_back(s);
+        return true;
+    });
+    return out;
+}
+
+std::string without_psql_meta_commands(std::string_view text) {
+    std::string out(text);
+    for_each_statement(text, Region{0, text.size(), false, false}, [&](const RawStatement& raw) {
+        std::size_t at = raw.begin;
+        while (at < raw.end && text[at] == '\\') {
+            std::size_t line_end = text.find('\n', at);
+            if (line_end == std::string_view::npos || line_end > raw.end) line_end = raw.end;
+            std::fill(out.begin() + static_cast<long>(at), out.begin() + static_cast<long>(line_end), ' ');
+            at = line_end;
+            while (at < raw.end && std::isspace(static_cast<unsigned char>(text[at])) != 0) ++at;
+        }
         return true;
     });
     return out;

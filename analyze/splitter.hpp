@@ -4,6 +4,7 @@
 // comments, and SQL-standard function bodies (BEGIN ATOMIC ... END).
 #include <cstddef>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,5 +32,11 @@ struct Region {
 // kept: a file of a million statements is analysed without their list); `each` returns false
 // to stop.
 void for_each_statement(std::string_view text, Region region, const std::function<bool(const RawStatement&)>& each);
+
+// `text` with each psql meta-command that starts a statement (a line beginning with a
+// backslash: pg_dump's `\restrict KEY` and `\unrestrict KEY` since PostgreSQL 17.6, 16.10 and
+// 15.14, `\connect`, `\set`) replaced by spaces, so that what is left is SQL at the same
+// offsets. Meta-commands are psql's, never the server's.
+[[nodiscard]] std::string without_psql_meta_commands(std::string_view text);
 
 }  // namespace pgfence::analyze

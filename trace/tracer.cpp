@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "analyze/splitter.hpp"
 #include "trace/contention_plan.hpp"
 
 namespace pgfence::trace {
@@ -58,7 +59,9 @@ Status Tracer::prepare(const std::vector<SetupFile>& setup) {
     if (!loader) return loader.error();
     loader->set_time_limit(m_options.statement_limit);
     for (const auto& f : setup) {
-        if (Status s = loader->execute(f.text); !s) {
+        // pg_dump's output (the usual --setup) has psql's \restrict and \unrestrict lines.
+        const std::string sql = analyze::without_psql_meta_commands(f.text);
+        if (Status s = loader->execute(sql); !s) {
             std::string why = server_message(s.error().message);
             if (!m_options.as_superuser && loader->last_sqlstate() == k_insufficient_privilege) {
                 why += " (needs a superuser: --trace-as-superuser runs the SQL as one, for trusted repositories only)";
@@ -66,7 +69,7 @@ Status Tracer::prepare(const std::vector<SetupFile>& setup) {
             return Error{"--setup " + f.path + ": " + why, "", std::nullopt};
         }
         if (Status s = loader->execute("RESET ALL"); !s) return s.error();
-        m_history += f.text + "\n;\n";
+        m_history += sql + "\n;\n";
     }
     return Done{};
 }

@@ -1002,6 +1002,13 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
             s = self.statements(doc)[0]
             self.check(s["verdict"] == "confirmed", f"setup: verdict {s['verdict']} {s['differences']}")
             self.check(doc["setup"] == [self.schema], f"setup: {doc['setup']}")
+        # pg_dump's own output (15.14 and later): \restrict first, \unrestrict last.
+        dumped = self.write("setup/dump.sql", "--\n-- PostgreSQL database dump\n--\n\\restrict k3y\n\nSET statement_timeout = 0;\n"
+                            "CREATE TABLE public.items (id bigint PRIMARY KEY, name text);\n\\unrestrict k3y\n")
+        uses = self.write("setup/dump/001.sql", "ALTER TABLE items ALTER COLUMN name TYPE varchar(10);\n")
+        code, doc, err = self.run_json("--setup", dumped, uses)
+        self.check(code == 0 and doc is not None and self.statements(doc)[0]["verdict"] == "confirmed",
+                   f"setup: a pg_dump file with \\restrict lines loads: exit {code}: {err[-300:]}")
         first = self.write("setup/seq/001.sql", "CREATE TABLE items (id bigint PRIMARY KEY, name text);\n")
         second = self.write("setup/seq/002.sql", "ALTER TABLE items ALTER COLUMN name TYPE varchar(10);\n"
                                                   "ALTER TABLE items ADD CONSTRAINT name_len CHECK (length(name) > 0) NOT VALID;\n"

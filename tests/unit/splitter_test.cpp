@@ -244,3 +244,25 @@ TEST_CASE("for_each_statement hands the statements one at a time, as split_state
     for_each_statement(text, Region{text.size(), text.size() + 10, false}, [&](const RawStatement&) { return ++seen > 0; });
     CHECK(seen == 0);
 }
+
+TEST_CASE("splitter: psql meta-commands that start a statement are blanked, offsets kept") {
+    // pg_dump 15.14 and later (Debian 12's 15.18 included) writes \restrict KEY first and
+    // \unrestrict KEY last; a backslash inside a string or a function body is SQL's.
+    const std::string dump = "--\n\\restrict abc123\n\nSET statement_timeout = 0;\n"
+                             "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $$\n\\x is not psql here\n$$;\n"
+                             "SELECT E'\\\\n';\n\\connect shop\n\\unrestrict abc123\n";
+    const std::string out = without_psql_meta_commands(dump);
+    REQUIRE(out.size() == dump.size());
+    CHECK(out.find("\\restrict") == std::string::npos);
+    CHECK(out.find("\\unrestrict") == std::string::npos);
+    CHECK(out.find("\\connect") == std::string::npos);
+    CHECK(out.find("\\x is not psql here") != std::string::npos);
+    CHECK(out.find("SELECT E'\\\\n'") != std::string::npos);
+    std::vector<std::string> statements;
+    for (const RawStatement& raw : split_statements(out, Region{0, out.size(), false, false})) {
+        statements.push_back(out.substr(raw.begin, raw.end - raw.begin));
+    }
+    REQUIRE(statements.size() == 3);
+    CHECK(statements[0] == "SET statement_timeout = 0");
+    CHECK(out.find("SET statement_timeout") == dump.find("SET statement_timeout"));
+}
