@@ -483,7 +483,10 @@ bool changes_writes_subcommand(AlterTableType type) {
 }
 
 // A change to what the old release's writes store or whether they succeed, on a table that
-// exists: a default set or dropped, a trigger created, dropped, enabled or disabled. The original
+// exists: a default set or dropped, a trigger created, dropped, enabled or disabled, a column
+// dropped (the old release's writes that name it fail from then on: Dokploy's 0026 dropped
+// customGitSSHKey of application and of compose in one transaction; split, the writes to one
+// table failed while those to the other went through, which no position of the original has). The original
 // makes all of its changes at once; two of them in different migrations leave a position with
 // one and not the other (the old release's inserts into one table meet the new default, into
 // another the old one), which no position of the original has.
@@ -495,7 +498,7 @@ bool changes_writes(const pg::Node* node, const StatementFacts& s) {
     const auto* alter = pg::as<AlterTableStmt>(node);
     if (alter == nullptr) return false;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
-        if (cmd->subtype == AT_ColumnDefault || changes_writes_subcommand(cmd->subtype)) return true;
+        if (cmd->subtype == AT_ColumnDefault || cmd->subtype == AT_DropColumn || changes_writes_subcommand(cmd->subtype)) return true;
     }
     return false;
 }
@@ -984,7 +987,7 @@ void Composer::find_write_changes() {
                 auto [at, fresh] = defaults.try_emplace(key, text);
                 if (fresh || at->second != text) m_writes[i] = 1;
                 at->second = text;
-            } else if (cmd->subtype == AT_ColumnDefault || changes_writes_subcommand(cmd->subtype)) {
+            } else if (cmd->subtype == AT_ColumnDefault || cmd->subtype == AT_DropColumn || changes_writes_subcommand(cmd->subtype)) {
                 m_writes[i] = 1;
             }
             ++c;
@@ -2042,7 +2045,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             if (!fold_alter(open->units.back(), u.sql)) {
                 if (line > 0) {
                     std::string text = "line " + std::to_string(line) + " runs in the migration of line " + std::to_string(open->writes) +
-                                       ", as in the original: both change what the old release's writes do (a default, a trigger), "
+                                       ", as in the original: both change what the old release's writes do (a default, a trigger, a dropped column), "
                                        "and in two migrations some position would have one change without the other";
                     if (m_noted.insert(text).second) m_notes.push_back(text);
                 }
