@@ -2306,8 +2306,21 @@ Plan Composer::compose() {
                 break;
             case MigrationTool::Drizzle:
                 m_notes.push_back("drizzle: add each new file to meta/_journal.json (drizzle-kit generate --custom makes the entry)");
+                // drizzle-orm's migrator (pg-core/dialect.ts) opens one transaction for every
+                // pending migration: the plan's commits between migrations happen only in
+                // separate runs.
+                m_notes.push_back("drizzle applies every pending migration in one transaction: run `drizzle-kit migrate` once per "
+                                  "migration of this plan (each added and deployed on its own), or they hold each other's locks "
+                                  "until the last one commits, as the original does");
                 break;
             default: break;
+        }
+        // TypeORM's default migrationsTransactionMode, "all", runs every pending migration in
+        // one transaction.
+        if (m_layout.source_kind == "typeorm") {
+            m_notes.push_back("typeorm: set migrationsTransactionMode to \"each\" in the DataSource options: with the default, "
+                              "\"all\", every pending migration runs in one transaction and the plan's migrations hold each "
+                              "other's locks until the last one commits");
         }
     }
     // An out-of-band step with nothing to run (its walk left as comments: no safe batching was

@@ -128,6 +128,21 @@ def main():
         check("comes after this file" not in out and "plan: 2 migrations for goose" in out,
               "files that are not migrations do not stop the plan:\n" + out + err)
 
+        # TypeORM's default migrationsTransactionMode ("all") runs every pending migration in one
+        # transaction: the plan's migrations commit one by one only with "each", and it says so.
+        to = os.path.join(tmp, "to")
+        write(os.path.join(to, "schema.sql"), 'CREATE TABLE "user" (id int PRIMARY KEY);\nCREATE TABLE post (id int PRIMARY KEY);\n')
+        write(os.path.join(to, "src", "migrations", "1700000000000-AddAge.ts"),
+              'import { MigrationInterface, QueryRunner } from "typeorm";\n\n'
+              'export class AddAge1700000000000 implements MigrationInterface {\n'
+              '    public async up(queryRunner: QueryRunner): Promise<void> {\n'
+              '        await queryRunner.query(`ALTER TABLE "user" ADD COLUMN "age" integer`);\n'
+              '        await queryRunner.query(`ALTER TABLE "post" ADD COLUMN "score" integer`);\n'
+              '    }\n    public async down(queryRunner: QueryRunner): Promise<void> {}\n}\n')
+        code, out, err = run(to, binary, "analyze", "--no-config", "--color", "never", "--schema", "schema.sql", "src/migrations")
+        check("plan: 2 migrations for typeorm" in out and 'set migrationsTransactionMode to "each"' in out,
+              "a TypeORM plan of several migrations names migrationsTransactionMode:\n" + out + err)
+
     for f in failures:
         print("FAIL:", f)
     print(f"{'FAILED' if failures else 'ok'}: plan_deploy")
