@@ -993,6 +993,31 @@ void Composer::find_write_changes() {
             ++c;
         }
     }
+    // Rows the file inserts into a table whose writes a later statement changes (hmpps
+    // V2024.07.31 inserts prison_regime rows, then drops a column the old release writes): the
+    // original does both at once, so the old release's rows come before the file's or not at
+    // all; in two migrations its rows written in between come after them (other serial ids).
+    // The write runs with the change, as one of them.
+    std::set<std::string> changed;  // table keys a later statement changes the writes of
+    for (std::size_t i = std::min(m_report.statements.size(), m_stmts.size()); i-- > 0;) {
+        if (i < m_down.size() && m_down[i]) continue;
+        const pg::Node* node = m_stmts[i];
+        if (m_writes[i]) {
+            if (const auto* alter = pg::as<AlterTableStmt>(node); alter != nullptr && alter->relation != nullptr) {
+                changed.insert(table_key(pg::display_name(alter->relation)));
+            }
+            continue;
+        }
+        // An UPDATE's rows keep their keys, and the plan's catch-up (check_after) takes the
+        // old release's rows written after it: only inserted rows take their place among them.
+        const RangeVar* target = pg::is<InsertStmt>(node) ? pg::as<InsertStmt>(node)->relation : nullptr;
+        if (target == nullptr || changed.count(table_key(pg::display_name(target))) == 0) continue;
+        const LockFact* lock = nullptr;
+        for (const LockFact& l : m_report.statements[i].locks) {
+            if (table_key(l.relation) == table_key(pg::display_name(target))) lock = &l;
+        }
+        if (lock != nullptr && !lock->is_new) m_writes[i] = 1;
+    }
 }
 
 void Composer::find_readded_columns() {
@@ -2045,7 +2070,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             if (!fold_alter(open->units.back(), u.sql)) {
                 if (line > 0) {
                     std::string text = "line " + std::to_string(line) + " runs in the migration of line " + std::to_string(open->writes) +
-                                       ", as in the original: both change what the old release's writes do (a default, a trigger, a dropped column), "
+                                       ", as in the original: both change what the old release's writes do or meet (a default, a trigger, a dropped column, rows the file inserts before one), "
                                        "and in two migrations some position would have one change without the other";
                     if (m_noted.insert(text).second) m_notes.push_back(text);
                 }
