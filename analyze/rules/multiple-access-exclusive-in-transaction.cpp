@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/registry_transaction.hpp"
 #include "analyze/rules/transaction_work.hpp"
@@ -41,8 +43,17 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
     if (pace.kind == Pace::Unknown) f.risk = Risk::Medium;
     f.relation = held[1].lock->relation;
     if (auto recipe = split_after_exclusive_locks(ctx, scope)) f.recipe = std::move(*recipe);
-    f.fix = f.recipe ? "split the transaction so each migration locks one table and ends right after that statement"
-                     : "split the statement that locks several tables into one statement per table, each in its own migration";
+    // One statement that takes them all (DROP TABLE of a table with a foreign key, dropping the
+    // foreign key itself: PostgreSQL locks the referenced table too) has nothing to split.
+    // (DROP TABLE a, b names them both: that one splits.)
+    const auto index = static_cast<std::size_t>(held[0].statement->index);
+    const auto* drop = index < ctx.stmts.size() ? pg::as<DropStmt>(ctx.stmts[index]) : nullptr;
+    const bool one_statement = std::all_of(held.begin(), held.end(), [&](const Held& h) { return h.statement == held[0].statement; }) &&
+                               (drop == nullptr || pg::length(drop->objects) == 1);
+    f.fix = f.recipe        ? "split the transaction so each migration locks one table and ends right after that statement"
+            : one_statement ? "nothing to split: the statement locks the tables its foreign keys join, together; set "
+                              "lock_timeout before it so that it gives up rather than queue, and retry"
+                            : "split the statement that locks several tables into one statement per table, each in its own migration";
 }
 
 void check(const FileContext& ctx, Sink& sink) {
