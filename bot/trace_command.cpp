@@ -17,6 +17,7 @@
 #include "analyze/migration_order.hpp"
 #include "annotate/printable.hpp"
 #include "bot/analyze_command.hpp"
+#include "bot/analyze_history.hpp"
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"
 #include "trace/interrupt.hpp"
@@ -203,6 +204,12 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         trace_options.statement_limit = std::chrono::seconds(a.timeout_seconds);
         trace_options.analyze.max_file_bytes = a.max_file_bytes;
         trace_options.tamper = std::move(tamper);
+        // The plans' new versions, and the later migrations a later-release step must come after,
+        // are those of the sets traced and of their folders, as analyze sees them.
+        const std::vector<std::string> known =
+            a.plan ? known_migrations(files, {}, CommittedMigrations{}, trace_options.analyze.input_format, trace_options.analyze.confine_to)
+                   : std::vector<std::string>{};
+        if (a.plan) trace_options.analyze.known_migrations = &known;
         trace::Tracer tracer(**instance, std::move(trace_options));
         if (auto s = tracer.prepare(setup); !s) {
             trace::stop_server_on_signals(nullptr);

@@ -544,6 +544,16 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
                    and "closed: holds no row once seeded" in seeded
                    and v.get("result") == "unchecked" and "closed held no rows" in v.get("reason", ""),
                    f"oracle: a table that refused every seeded row: {seeded} {v} {err[-300:]}")
+        # A folder traced with --plan knows its own later files, as analyze does: a rename whose
+        # view-in-place step waits for a later release while a later migration of the set alters
+        # the table is declined (Dokploy 0074 was offered by trace and found different).
+        rn_first = self.write("oracle/rn/0001_apps.sql", "CREATE TABLE apps (id bigint PRIMARY KEY, cert text);\n")
+        self.write("oracle/rn/0002_rename.sql", "ALTER TABLE apps RENAME COLUMN cert TO resolver;\n")
+        self.write("oracle/rn/0003_more.sql", "ALTER TABLE apps ADD COLUMN note text;\n")
+        code, doc, err = self.run_json("--plan", os.path.dirname(rn_first))
+        v = self.verdict(doc, "0002_rename")
+        self.check(v.get("result") == "declined" and "0003_more.sql comes after this file" in v.get("reason", ""),
+                   f"oracle: a later file of the traced set stops the view-in-place plan: {v} {err[-300:]}")
         # Stored generated columns that read paths of a json column (kestra's flows and workers):
         # the seeded json holds each path with a value of the generated column's type; before,
         # every row was refused ("null value in column deleted") and the plan ran on no row.
