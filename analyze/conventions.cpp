@@ -327,7 +327,10 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     bool has_node_pg_migrate = false;
     if (out.text.find("igration") != std::string::npos) {
         for (const Line& line : lines_of(out.text)) {
-            has_node_pg_migrate = has_node_pg_migrate || !node_pg_migrate_marker(line.text).empty();
+            // Its up marker: without one, node-pg-migrate runs the whole file as the up migration
+            // (getActions: the up SQL is all of the content), so a "-- Down migration is not
+            // needed" comment marks nothing.
+            has_node_pg_migrate = has_node_pg_migrate || node_pg_migrate_marker(line.text) == "up";
         }
     }
     bool versioned_up_down = versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql");
