@@ -848,7 +848,7 @@ private:
     void keys_dropped_and_made(std::size_t i);
     void note_dropped_keys(std::size_t i);
     void readded_check(std::size_t i, const std::string& table, const std::string& name,
-                       const std::function<bool(const RangeVar*)>& same_table);
+                       const std::function<bool(const RangeVar*)>& same_table, const std::string& dropped = {});
     std::string copy_split_from_drop(const std::vector<PlanStep>& steps) const;
     void recipe(const Finding& f);
     void note(std::size_t i, const std::string& text);
@@ -1045,7 +1045,7 @@ void Composer::find_readded_columns() {
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(drop->cmds)) {
             if (cmd->subtype == AT_DropConstraint) {
                 readded_check(i, table, quote_ident(pg::text(cmd->name)),
-                              [&](const RangeVar* rv) { return same_relation(rv, drop->relation); });
+                              [&](const RangeVar* rv) { return same_relation(rv, drop->relation); }, std::string(pg::text(cmd->name)));
                 continue;
             }
             if (cmd->subtype != AT_DropColumn) continue;
@@ -1081,33 +1081,38 @@ void Composer::find_readded_columns() {
 // one refuses and the VALIDATE fail. The NOT VALID runs in the drop's migration, or the plan is
 // declined. (A unique key made again is keys_dropped_and_made's.)
 void Composer::readded_check(std::size_t i, const std::string& table, const std::string& name,
-                             const std::function<bool(const RangeVar*)>& same_table) {
-    for (std::size_t j = i + 1; j < m_stmts.size(); ++j) {
+                             const std::function<bool(const RangeVar*)>& same_table, const std::string& dropped) {
+    // The statement that adds it back under its own name, when one does (trigger.dev's
+    // 20240428150144: DROP the foreign key, SET NOT NULL, ADD the foreign key again: the SET NOT
+    // NULL's CHECK is not what replaces it), else the first that adds a CHECK or a foreign key,
+    // or SET NOT NULL (whose recipe is a CHECK ... NOT VALID first).
+    std::size_t first = 0, named = 0;
+    for (std::size_t j = i + 1; j < m_stmts.size() && named == 0; ++j) {
         if (j < m_down.size() && m_down[j]) continue;
         const auto* add = pg::as<AlterTableStmt>(m_stmts[j]);
         if (add == nullptr || add->relation == nullptr || !same_table(add->relation)) continue;
-        // A CHECK or FOREIGN KEY added (NOT VALID, then validated, in the plan), or SET NOT NULL
-        // (whose recipe is a CHECK ... NOT VALID first).
         bool adds = false;
         for (const AlterTableCmd* c : pg::each<AlterTableCmd>(add->cmds)) {
             const auto* con = pg::as<Constraint>(c->def);
-            adds = adds || c->subtype == AT_SetNotNull ||
-                   (c->subtype == AT_AddConstraint && con != nullptr && (con->contype == CONSTR_CHECK || con->contype == CONSTR_FOREIGN));
+            bool constraint = c->subtype == AT_AddConstraint && con != nullptr && (con->contype == CONSTR_CHECK || con->contype == CONSTR_FOREIGN);
+            adds = adds || c->subtype == AT_SetNotNull || constraint;
+            if (constraint && !dropped.empty() && pg::text(con->conname) == dropped) named = j;
         }
-        if (!adds) continue;
-        std::string decline = "line " + std::to_string(m_report.statements[i].span.start.line) + " drops " + name +
-                              " of " + table + " and line " + std::to_string(m_report.statements[j].span.start.line) +
-                              " adds a constraint in its place, and they cannot share one migration here; in two, the table "
-                              "has no rule in between, the old release can write rows the new one refuses, and its VALIDATE "
-                              "fails; by hand: drop the old constraint and add the new one NOT VALID in one migration, then "
-                              "VALIDATE it";
-        for (std::size_t k = i + 1; k <= j; ++k) {
-            const auto* alter = pg::as<AlterTableStmt>(m_stmts[k]);
-            if (alter != nullptr && alter->relation != nullptr && same_table(alter->relation)) {
-                m_rejoin.emplace(k, std::make_pair(table, decline));
-            }
+        if (adds && first == 0) first = j;
+    }
+    const std::size_t j = named != 0 ? named : first;
+    if (j == 0) return;
+    std::string decline = "line " + std::to_string(m_report.statements[i].span.start.line) + " drops " + name +
+                          " of " + table + " and line " + std::to_string(m_report.statements[j].span.start.line) +
+                          " adds a constraint in its place, and they cannot share one migration here; in two, the table "
+                          "has no rule in between, the old release can write rows the new one refuses, and its VALIDATE "
+                          "fails; by hand: drop the old constraint and add the new one NOT VALID in one migration, then "
+                          "VALIDATE it";
+    for (std::size_t k = i + 1; k <= j; ++k) {
+        const auto* alter = pg::as<AlterTableStmt>(m_stmts[k]);
+        if (alter != nullptr && alter->relation != nullptr && same_table(alter->relation)) {
+            m_rejoin.emplace(k, std::make_pair(table, decline));
         }
-        return;
     }
 }
 
