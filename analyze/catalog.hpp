@@ -119,7 +119,6 @@ struct FunctionInfo {
     std::string language;    // "sql", "plpgsql", "c", ...
     std::string definition;  // the whole CREATE statement's text, parsed again where it is called
     std::string source;      // as RelationInfo::source: where it was created
-    std::string volatility;  // "immutable", "stable" or "volatile" (PostgreSQL's default when none is written)
 };
 using FunctionMap = std::map<std::string, std::vector<std::shared_ptr<const FunctionInfo>>>;  // by name
 

@@ -162,10 +162,6 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         info.signature = signature_of(create->parameters);
         std::string body;
         language_and_body(create, info.language, body);
-        info.volatility = "volatile";
-        for (const DefElem* d : pg::each<DefElem>(create->options)) {
-            if (pg::text(d->defname) == "volatility") info.volatility = std::string(pg::text(d->arg));
-        }
         info.definition = std::string(sql);
         catalog.add_function(std::move(info));
         return;

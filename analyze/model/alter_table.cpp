@@ -98,8 +98,13 @@ void add_column(const ColumnDef* def, const SubcommandLock& lock, bool if_not_ex
             if (con->raw_expr == nullptr || is_null_const(con->raw_expr)) break;
             has_default = true;
             std::string why;
-            if (int volatility = expression_volatility(con->raw_expr, why, &ctx.catalog); volatility != 0) {
-                bool certain = volatility == 1;
+            if (expression_is_volatile(con->raw_expr, why)) {
+                static const std::set<std::string> k_volatile = {
+                    "random()", "gen_random_uuid()", "uuid_generate_v1()", "uuid_generate_v1mc()",
+                    "uuid_generate_v4()", "clock_timestamp()", "timeofday()", "nextval()", "setval()",
+                    "txid_current()", "random_normal()", "uuid_generate_v7()", "gen_random_bytes()",
+                    "pg_current_xact_id()"};
+                bool certain = k_volatile.count(why) > 0;
                 rewrite(certain ? "volatile default " + why + " is evaluated for every row"
                                 : "default calls " + why + ", which rewrites the table unless it is STABLE or IMMUTABLE",
                         certain);

@@ -1,12 +1,10 @@
 #include "analyze/model/model.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 #include <unordered_set>
 
 #include "analyze/names.hpp"
-#include "analyze/pg_parser.hpp"
 #include "analyze/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
@@ -267,99 +265,13 @@ const std::unordered_set<std::string>& volatile_functions() {
     return k_set;
 }
 
-int walk_volatility(const pg::Node* node, std::string& why, const Catalog* catalog, int depth = 0);
-
-// The expression PostgreSQL puts in place of a call of `definition` (inline_function in
-// optimizer/util/clauses.c, which ADD COLUMN's default goes through): a LANGUAGE sql function,
-// not SETOF, not SECURITY DEFINER, without SET options, whose body is one SELECT of one
-// expression and no other clause. Its volatility is then the call's, whatever the function
-// declares (checked on PostgreSQL 15: a VOLATILE `SELECT 'free'` default did not rewrite the
-// table, one of `SELECT md5(random()::text)` did). `out` keeps the trees alive.
-struct InlineParse {
-    ParsedStatement function, body;
-};
-const pg::Node* inlined_body(const std::string& definition, InlineParse& out) {
-    out.function = parse_statement(definition);
-    const auto* create = pg::as<CreateFunctionStmt>(out.function.stmt);
-    if (create == nullptr || (create->returnType != nullptr && create->returnType->setof)) return nullptr;
-    std::string language;
-    const pg::Node* body = nullptr;
-    for (const DefElem* d : pg::each<DefElem>(create->options)) {
-        std::string_view name = pg::text(d->defname);
-        if (name == "language") {
-            language = std::string(pg::text(d->arg));
-            std::transform(language.begin(), language.end(), language.begin(),
-                           [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-        }
-        if (name == "set") return nullptr;
-        if (name == "security" && pg::is<Boolean>(d->arg) && pg::as<Boolean>(d->arg)->boolval) return nullptr;
-    }
-    const SelectStmt* select = nullptr;
-    if (create->sql_body != nullptr) {
-        // BEGIN ATOMIC: a list holding the list of its statements.
-        const List* outer = pg::as<List>(create->sql_body);
-        const List* inner = outer != nullptr && pg::length(outer) == 1 ? pg::as<List>(pg::nth(outer, 0)) : nullptr;
-        if (inner != nullptr && pg::length(inner) == 1) select = pg::as<SelectStmt>(pg::nth(inner, 0));
-        if (const auto* ret = pg::as<ReturnStmt>(create->sql_body)) body = ret->returnval;
-    } else if (language == "sql") {
-        for (const DefElem* d : pg::each<DefElem>(create->options)) {
-            const List* items = pg::text(d->defname) == "as" ? pg::as<List>(d->arg) : nullptr;
-            if (pg::length(items) != 1) continue;
-            std::string_view text = pg::text(pg::nth(items, 0));
-            while (!text.empty() && (std::isspace(static_cast<unsigned char>(text.back())) != 0 || text.back() == ';')) text.remove_suffix(1);
-            if (text.find(';') != std::string_view::npos) return nullptr;  // more than one statement, as far as can be told
-            out.body = parse_statement(text);
-            select = pg::as<SelectStmt>(out.body.stmt);
-        }
-    }
-    if (select != nullptr) {
-        bool lone = select->op == SETOP_NONE && pg::length(select->targetList) == 1 && select->fromClause == nullptr &&
-                    select->whereClause == nullptr && select->groupClause == nullptr && select->havingClause == nullptr &&
-                    select->windowClause == nullptr && select->distinctClause == nullptr && select->sortClause == nullptr &&
-                    select->limitCount == nullptr && select->limitOffset == nullptr && select->withClause == nullptr &&
-                    select->valuesLists == nullptr && select->intoClause == nullptr && select->lockingClause == nullptr;
-        const auto* target = lone ? pg::as<ResTarget>(pg::nth(select->targetList, 0)) : nullptr;
-        body = target != nullptr ? target->val : nullptr;
-    }
-    if (body == nullptr) return nullptr;
-    // A subquery or an aggregate keeps the call from being inlined.
-    bool plain = true;
-    auto walk = [&](auto&& self, const pg::Node* n) -> void {
-        if (n == nullptr || !plain) return;
-        if (pg::is<SubLink>(n) || (pg::is<FuncCall>(n) && (pg::as<FuncCall>(n)->agg_star || pg::as<FuncCall>(n)->over != nullptr))) {
-            plain = false;
-            return;
-        }
-        pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
-    };
-    walk(walk, body);
-    return plain ? body : nullptr;
-}
-
 // 0: not volatile, 1: volatile, 2: calls a function whose volatility is unknown. `why` ends
 // as the volatile function, or else the last function of unknown volatility met.
-int walk_volatility(const pg::Node* node, std::string& why, const Catalog* catalog, int depth) {
+int walk_volatility(const pg::Node* node, std::string& why) {
     int worst = 0;
     if (const FuncCall* call = pg::as<FuncCall>(node)) {
         std::string name(pg::last_name(call->funcname));
         Volatility v = function_volatility(name);
-        // Created by the migrations: every overload of that name as its CREATE FUNCTION says.
-        const auto* created = catalog != nullptr ? catalog->functions(name) : nullptr;
-        if (created != nullptr && !created->empty()) {
-            bool all_volatile = true, none_volatile = true;
-            for (const auto& f : *created) {
-                int level = 0;
-                if (f->volatility == "volatile") {
-                    InlineParse parsed;
-                    const pg::Node* body = depth < 8 ? inlined_body(f->definition, parsed) : nullptr;
-                    std::string inner;
-                    level = body != nullptr ? walk_volatility(body, inner, catalog, depth + 1) : 1;
-                }
-                all_volatile = all_volatile && level == 1;
-                none_volatile = none_volatile && level == 0;
-            }
-            v = all_volatile ? Volatility::Volatile : none_volatile ? Volatility::NotVolatile : Volatility::Unknown;
-        }
         if (v == Volatility::Volatile) {
             why = name + "()";
             return 1;
@@ -371,7 +283,7 @@ int walk_volatility(const pg::Node* node, std::string& why, const Catalog* catal
     }
     pg::each_child(node, [&](const pg::Node* child) {
         if (worst == 1) return;
-        int inner = walk_volatility(child, why, catalog, depth);
+        int inner = walk_volatility(child, why);
         if (inner == 1 || worst == 0) worst = inner;
     });
     return worst;
@@ -385,11 +297,7 @@ Volatility function_volatility(const std::string& name) {
 }
 
 bool expression_is_volatile(const pg::Node* expr, std::string& why) {
-    return walk_volatility(expr, why, nullptr) != 0;
-}
-
-int expression_volatility(const pg::Node* expr, std::string& why, const Catalog* catalog) {
-    return walk_volatility(expr, why, catalog);
+    return walk_volatility(expr, why) != 0;
 }
 
 namespace {

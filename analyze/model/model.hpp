@@ -211,9 +211,6 @@ std::string relation_kind(Context& ctx, const std::string& relname, const std::s
 // Volatility of a default or generated expression: true when it must be evaluated per row.
 // `why` names the function that decides it.
 bool expression_is_volatile(const pg::Node* expr, std::string& why);
-// 0: not volatile, 1: volatile, 2: calls a function of unknown volatility; a function the
-// migrations created (in `catalog`) has the volatility its CREATE FUNCTION gave it.
-int expression_volatility(const pg::Node* expr, std::string& why, const Catalog* catalog);
 // A function's volatility as pg_proc has it, for the functions defaults commonly call.
 enum class Volatility { NotVolatile, Volatile, Unknown };
 Volatility function_volatility(const std::string& name);

@@ -199,9 +199,9 @@ TEST_CASE("a column DEFAULT or a view only stores the call", "[function_calls]")
 
 TEST_CASE("the catalog keeps functions by signature and forgets dropped ones", "[function_calls]") {
     Catalog catalog;
-    catalog.add_function(FunctionInfo{"f", "", "int4", "sql", "CREATE FUNCTION f(int) ...", "", "volatile"});
-    catalog.add_function(FunctionInfo{"f", "", "text", "sql", "CREATE FUNCTION f(text) ...", "", "volatile"});
-    catalog.add_function(FunctionInfo{"f", "", "int4", "plpgsql", "CREATE OR REPLACE FUNCTION f(int) ...", "", "volatile"});
+    catalog.add_function(FunctionInfo{"f", "", "int4", "sql", "CREATE FUNCTION f(int) ...", ""});
+    catalog.add_function(FunctionInfo{"f", "", "text", "sql", "CREATE FUNCTION f(text) ...", ""});
+    catalog.add_function(FunctionInfo{"f", "", "int4", "plpgsql", "CREATE OR REPLACE FUNCTION f(int) ...", ""});
     REQUIRE(catalog.functions("f") != nullptr);
     CHECK(catalog.functions("f")->size() == 2);
     catalog.begin_trial();
