@@ -1750,7 +1750,17 @@ void Composer::recipe(const Finding& f) {
     std::vector<RecipeStep> steps = plan_steps(*f.recipe);
     std::vector<Stage> stages = stages_of(steps);
     bool whole = stages.empty();
-    const bool released_later = std::find(stages.begin(), stages.end(), Stage::later) != stages.end();
+    // Not when an earlier statement of the file reads or writes that table's rows (a copy out of
+    // it before the DROP): the old release must have stopped writing it before the copy runs.
+    bool touched_before = false;
+    for (std::size_t j = 0; j < m_current && j < m_report.statements.size() && !f.relation.empty(); ++j) {
+        for (const LockFact& l : m_report.statements[j].locks) {
+            // A read or a write of its rows (ACCESS SHARE to ROW EXCLUSIVE), not DDL on it
+            // (documenso drops Banner's foreign key first).
+            touched_before = touched_before || (table_key(l.relation) == table_key(f.relation) && l.mode <= LockMode::RowExclusive);
+        }
+    }
+    const bool released_later = !touched_before && std::find(stages.begin(), stages.end(), Stage::later) != stages.end();
     m_replaced.insert(f.rule);
     std::optional<Stage> previous;
     std::string check;  // the expression of the recipe's CHECK ... NOT VALID, parentheses included

@@ -193,8 +193,12 @@ std::vector<std::string> known_migrations(const std::vector<std::string>& files,
             if (ec) break;
             if (fs::is_regular_file(status)) {
                 // pop's .fizz files beside its .sql ones tell a pop set (analyzer.cpp).
+                // A file named by a version is a migration whatever it is written in (goose's
+                // 00002_backfill.go beside its .sql files).
                 const std::string extension = it->path().extension().string();
-                if (kinds.count(set + "\n" + extension) == 0 && extension != ".fizz") continue;
+                const std::string file = it->path().filename().string();
+                const bool versioned = !file.empty() && file[0] >= '0' && file[0] <= '9';
+                if (kinds.count(set + "\n" + extension) == 0 && extension != ".fizz" && !versioned) continue;
                 out.push_back(it->path().lexically_normal().generic_string());
             } else if (fs::is_directory(status)) {
                 bool sql = false;

@@ -48,8 +48,10 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
     // (DROP TABLE a, b names them both: that one splits.)
     const auto index = static_cast<std::size_t>(held[0].statement->index);
     const auto* drop = index < ctx.stmts.size() ? pg::as<DropStmt>(ctx.stmts[index]) : nullptr;
+    const pg::Node* node = index < ctx.stmts.size() ? ctx.stmts[index] : nullptr;
     const bool one_statement = std::all_of(held.begin(), held.end(), [&](const Held& h) { return h.statement == held[0].statement; }) &&
-                               (drop == nullptr || pg::length(drop->objects) == 1);
+                               ((drop != nullptr && drop->removeType == OBJECT_TABLE && pg::length(drop->objects) == 1) ||
+                                pg::is<AlterTableStmt>(node));
     f.fix = f.recipe        ? "split the transaction so each migration locks one table and ends right after that statement"
             : one_statement ? "nothing to split: the statement locks the tables its foreign keys join, together; set "
                               "lock_timeout before it so that it gives up rather than queue, and retry"

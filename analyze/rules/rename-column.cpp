@@ -160,9 +160,13 @@ void check(const FileContext& ctx, Sink& sink) {
         bool added_here = false;
         for (std::size_t j = 0; j < r.at && !added_here; ++j) {
             const auto* alter = pg::as<AlterTableStmt>(ctx.stmts[j]);
-            if (alter == nullptr || alter->relation == nullptr || !same_name(name_of_range_var(alter->relation), r.table)) continue;
+            if (alter == nullptr || alter->relation == nullptr || !same_name(name_of_range_var(alter->relation), r.table) ||
+                name_of_range_var(alter->relation).schema != r.table.schema) {
+                continue;
+            }
             for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
-                const auto* def = cmd->subtype == AT_AddColumn ? pg::as<ColumnDef>(cmd->def) : nullptr;
+                // IF NOT EXISTS may have added nothing: the column may be an old one.
+                const auto* def = cmd->subtype == AT_AddColumn && !cmd->missing_ok ? pg::as<ColumnDef>(cmd->def) : nullptr;
                 added_here = added_here || (def != nullptr && pg::text(def->colname) == r.from);
             }
         }

@@ -139,10 +139,15 @@ bool matches_no_existing_row(const std::vector<const pg::Node*>& stmts, int inde
     const std::string table = pg::display_name(rv);
     // `c IS NULL` as the WHERE or one of its AND conjuncts.
     std::vector<std::string> tested;
+    // Only the target's own column: unqualified, or qualified by the target's name or alias.
+    const std::string own = rv->alias != nullptr ? std::string(pg::text(rv->alias->aliasname)) : std::string(pg::relname(rv));
     auto null_test = [&](const pg::Node* node) {
         const auto* n = pg::as<NullTest>(node);
         const auto* column = n != nullptr && n->nulltesttype == IS_NULL ? pg::as<ColumnRef>(reinterpret_cast<const pg::Node*>(n->arg)) : nullptr;
-        if (column != nullptr) tested.emplace_back(pg::text(pg::last(column->fields)));
+        if (column == nullptr) return;
+        const int parts = pg::length(column->fields);
+        if (parts > 2 || (parts == 2 && pg::text(pg::nth(column->fields, 0)) != own)) return;
+        tested.emplace_back(pg::text(pg::last(column->fields)));
     };
     if (const auto* b = pg::as<BoolExpr>(where); b != nullptr && b->boolop == AND_EXPR) {
         for (const pg::Node* arg : pg::each(b->args)) null_test(arg);
@@ -160,10 +165,20 @@ bool matches_no_existing_row(const std::vector<const pg::Node*>& stmts, int inde
                                                             : nullptr;
         if (target != nullptr && pg::display_name(target) == table) return false;
         if (pg::is<DoStmt>(node)) return false;  // what it writes is not known here
+        // COPY into it, or a rename that could move another column onto the name.
+        if (const auto* copy = pg::as<CopyStmt>(node); copy != nullptr && copy->relation != nullptr && pg::display_name(copy->relation) == table) {
+            return false;
+        }
+        if (const auto* rename = pg::as<RenameStmt>(node); rename != nullptr && rename->relation != nullptr &&
+                                                           pg::display_name(rename->relation) == table) {
+            return false;
+        }
         const auto* alter = pg::as<AlterTableStmt>(node);
         if (alter == nullptr || alter->relation == nullptr || pg::display_name(alter->relation) != table) continue;
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
-            const auto* column = cmd->subtype == AT_AddColumn ? pg::as<ColumnDef>(cmd->def) : nullptr;
+            if (cmd->subtype == AT_AlterColumnType) return false;  // USING may set it to NULL
+            // IF NOT EXISTS may have added nothing: the column may be an old one, with NULLs.
+            const auto* column = cmd->subtype == AT_AddColumn && !cmd->missing_ok ? pg::as<ColumnDef>(cmd->def) : nullptr;
             if (column == nullptr || std::find(tested.begin(), tested.end(), pg::text(column->colname)) == tested.end()) continue;
             for (const Constraint* con : pg::each<Constraint>(column->constraints)) {
                 const pg::Node* value = con->contype == CONSTR_DEFAULT ? con->raw_expr : nullptr;
