@@ -31,6 +31,10 @@ std::string table_named(const StatementFacts& statement, const LockFact& index) 
 void check(const StatementContext& ctx, Sink& sink) {
     std::optional<Drop> drop = drop_of(ctx, OBJECT_INDEX);
     if (!drop || drop->stmt->concurrent) return;
+    std::string all;  // every index the statement names, as written in the guarded plain form
+    for (const List* each : pg::each<List>(drop->objects)) {
+        if (pg::length(each) > 0) all += (all.empty() ? "" : ", ") + pg::qualified_name(each);
+    }
     for (const List* items : pg::each<List>(drop->objects)) {
         if (pg::length(items) == 0) continue;
         std::string index = pg::qualified_name(items);
@@ -53,21 +57,29 @@ void check(const StatementContext& ctx, Sink& sink) {
                  "SET lock_timeout = '2s';\n"
                  "-- Governance: a suppression the pull request adds does not lift its policy; an exemption from the service does.\n"
                  "-- pgfence-ignore: drop-index-without-concurrently -- an index of a partitioned table cannot be dropped concurrently\n"
-                 "DROP INDEX IF EXISTS " + index + (drop->cascade ? " CASCADE" : "") + ";",
+                 "DROP INDEX IF EXISTS " + all + (drop->cascade ? " CASCADE" : "") + ";",
                  true, true});
             f.recipe = std::move(recipe);
             continue;
         }
         f.fix = outside_transaction_fix(ctx, "use DROP INDEX CONCURRENTLY IF EXISTS");
-        std::string sql = "DROP INDEX CONCURRENTLY IF EXISTS " + index + ";";
-        if (drop->cascade) {
-            sql = "-- CONCURRENTLY does not allow CASCADE: drop the objects that depend on the index first.\n" + sql;
+        // CONCURRENTLY drops one index per statement: a DROP INDEX a, b, c becomes one step per
+        // index, every index the statement names (the plan takes one finding's recipe for the
+        // statement, and an index built in this migration has no finding of its own).
+        for (const List* each : pg::each<List>(drop->objects)) {
+            if (pg::length(each) == 0) continue;
+            std::string sql = "DROP INDEX CONCURRENTLY IF EXISTS " + pg::qualified_name(each) + ";";
+            if (drop->cascade) {
+                sql = "-- CONCURRENTLY does not allow CASCADE: drop the objects that depend on the index first.\n" + sql;
+            }
+            sql += "\n-- Waits for the transactions using the table, but lets them and new queries run meanwhile.\n"
+                   "-- An index of a partitioned table cannot be dropped concurrently: drop the plain way,\n"
+                   "-- with lock_timeout set, at a quiet moment.";
+            recipe.steps.push_back({"Migration (no transaction)", sql, false});
         }
-        sql += "\n-- Waits for the transactions using the table, but lets them and new queries run meanwhile.\n"
-               "-- An index of a partitioned table cannot be dropped concurrently: drop the plain way,\n"
-               "-- with lock_timeout set, at a quiet moment.";
-        recipe.summary = "Drop the index with CONCURRENTLY, outside a transaction: queries on the table keep running";
-        recipe.steps.push_back({"Migration (no transaction)", sql, false});
+        recipe.summary = recipe.steps.size() > 1
+                             ? "Drop each index with CONCURRENTLY, one statement each, outside a transaction: queries on the tables keep running"
+                             : "Drop the index with CONCURRENTLY, outside a transaction: queries on the table keep running";
         f.recipe = std::move(recipe);
         // CONCURRENTLY drops one index and takes no CASCADE: only then is the fix an edit.
         if (pg::length(drop->objects) == 1 && !drop->cascade) {
