@@ -312,6 +312,42 @@ void decline_unsafe_plan(FileReport& report, const AnalyzeOptions& options, cons
                           ": make this change by hand, with the findings' advice");
 }
 
+// `DROP TABLE IF EXISTS x` before `CREATE TEMP TABLE x` (openmeter's dedupe migrations): when
+// the schema holds no x, the DROP can only remove a temporary x this session left, which no
+// other session sees, so its lock blocks no one. The model reads statements in order and cannot
+// know then; this marks those locks new once the file is read, before the rules.
+void temporary_drops(FileReport& report, const std::vector<const pg::Node*>& stmts) {
+    std::map<std::string, std::vector<std::size_t>> waiting;  // name as written -> DROPs of it
+    for (std::size_t i = 0; i < stmts.size() && i < report.statements.size(); ++i) {
+        if (const auto* drop = pg::as<DropStmt>(stmts[i]); drop != nullptr && drop->removeType == OBJECT_TABLE && drop->missing_ok) {
+            for (const List* items : pg::each<List>(drop->objects)) {
+                if (pg::length(items) != 1) continue;  // a schema named: not the session's temporary one
+                std::string name = quote_ident(std::string(pg::last_name(items)));
+                for (const LockFact& lock : report.statements[i].locks) {
+                    if (lock.relation == name && lock.conditional && !lock.is_new) waiting[name].push_back(i);
+                }
+            }
+            continue;
+        }
+        const RangeVar* made = nullptr;
+        if (const auto* create = pg::as<CreateStmt>(stmts[i])) made = create->relation;
+        if (const auto* as = pg::as<CreateTableAsStmt>(stmts[i]); as != nullptr && as->into != nullptr) made = as->into->rel;
+        if (made == nullptr || made->relpersistence != 't' || made->schemaname != nullptr) continue;
+        auto it = waiting.find(pg::display_name(made));
+        if (it == waiting.end()) continue;
+        for (std::size_t j : it->second) {
+            StatementFacts& drop = report.statements[j];
+            for (LockFact& lock : drop.locks) {
+                if (lock.relation != it->first) continue;
+                lock.is_new = true;
+                lock.reason += " (a temporary table: the schema has none of that name, and the file creates it TEMP at line " +
+                               std::to_string(report.statements[i].span.start.line) + ", so only this session's own can be dropped)";
+            }
+        }
+        waiting.erase(it);
+    }
+}
+
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
                              std::string_view sibling_metadata, Catalog& catalog, const std::string& deployment) {
     // What the file starts from (a copy shares the relations until one changes): a plan is
@@ -624,6 +660,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         first.insert(first.begin(), source.notes.begin(), source.notes.end());
     }
     orm::count_coverage(report, extraction, orm_statements);
+    temporary_drops(report, stmts);
     if (options.run_rules) {
         rules::Options rule_options = options.rules;
         rule_options.pg_version = options.pg_version;

@@ -1,6 +1,7 @@
 #include "analyze/catalog.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "analyze/names.hpp"
 
@@ -98,12 +99,29 @@ void Catalog::remove(const std::string& relname) {
 }
 
 void Catalog::mark_existing() {
+    forget_temporary();
     for (auto& [name, slot] : m_relations) {
         if (slot->is_new) edit(name, slot).is_new = false;
     }
 }
 
+// The next migration file runs in a session of its own (another deploy, or the tool's next
+// connection): the temporary relations of this one are not there.
+void Catalog::forget_temporary() {
+    std::vector<std::string> gone;
+    std::set<std::string> temporary;
+    for (const auto& [name, slot] : m_relations) {
+        if (slot->temporary) temporary.insert(name);
+    }
+    if (temporary.empty()) return;
+    for (const auto& [name, slot] : m_relations) {
+        if (temporary.count(name) > 0 || (slot->kind == "index" && temporary.count(slot->index_table) > 0)) gone.push_back(name);
+    }
+    for (const auto& name : gone) remove(name);
+}
+
 void Catalog::hand_on(const std::string& path) {
+    forget_temporary();
     for (auto& [name, slot] : m_relations) {
         bool unsourced_key = std::any_of(slot->foreign_keys.begin(), slot->foreign_keys.end(),
                                          [](const auto& fk) { return fk.second.source.empty(); });

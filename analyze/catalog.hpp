@@ -83,6 +83,9 @@ struct RelationInfo {
     std::string display;  // as first written
     std::string kind;     // "table", "partitioned table", "view", "materialized view", "sequence", "index"
     bool is_new = false;  // created in this migration
+    // A temporary table (CREATE TEMP TABLE, SELECT INTO TEMP): only its own session sees it, and
+    // it is gone when that session ends, so the next migration file does not find it.
+    bool temporary = false;
     std::vector<ColumnInfo> columns;        // changed only through Catalog (add_columns, ...)
     FewMap<std::unordered_map<std::string, std::size_t>> column_index;  // name -> its first position in columns
     Few<std::string> primary_key;           // its columns, when known
@@ -139,6 +142,8 @@ public:
     // mark_existing, for the next file of a migration set: what `path` (the file just analysed)
     // added is then said to come from it.
     void hand_on(const std::string& path);
+    // Removes the temporary relations (and their indexes): the next file's session has none.
+    void forget_temporary();
     // What add() records as a new relation's source (RelationInfo::source); "" by default.
     void set_source(std::string source) { m_source = std::move(source); }
     [[nodiscard]] const std::string& source() const { return m_source; }

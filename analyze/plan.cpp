@@ -397,6 +397,27 @@ bool removes_or_renames(const pg::Node* node) {
     return false;
 }
 
+// What a statement makes that only its own session sees: a temporary table, view or sequence,
+// or a function in pg_temp ("" when none). It is gone when the session ends: a migration run
+// apart (another session) does not find it.
+std::string makes_temporary(const pg::Node* node) {
+    const RangeVar* rv = nullptr;
+    if (const auto* c = pg::as<CreateStmt>(node)) rv = c->relation;
+    if (const auto* c = pg::as<CreateTableAsStmt>(node); c != nullptr && c->into != nullptr) rv = c->into->rel;
+    if (const auto* c = pg::as<SelectStmt>(node); c != nullptr && c->intoClause != nullptr) rv = c->intoClause->rel;
+    if (const auto* c = pg::as<ViewStmt>(node)) rv = c->view;
+    if (const auto* c = pg::as<CreateSeqStmt>(node)) rv = c->sequence;
+    if (rv != nullptr && (rv->relpersistence == 't' || (rv->schemaname != nullptr && std::string_view(rv->schemaname) == "pg_temp"))) {
+        return "the temporary " + std::string(pg::is<ViewStmt>(node) ? "view " : pg::is<CreateSeqStmt>(node) ? "sequence " : "table ") +
+               pg::display_name(rv);
+    }
+    if (const auto* f = pg::as<CreateFunctionStmt>(node); f != nullptr && pg::length(f->funcname) > 1 &&
+                                                         pg::text(pg::nth(f->funcname, 0)) == "pg_temp") {
+        return "the function " + pg::qualified_name(f->funcname);
+    }
+    return {};
+}
+
 std::string with_semicolon(std::string sql) {
     std::size_t end = sql.find_last_not_of(" \t\n");
     if (end == std::string::npos) return sql;
@@ -2207,6 +2228,22 @@ Plan Composer::compose() {
     std::size_t first_later = steps.size();
     group(m_later, "Migration (a later release, once no deployed code uses the old form)", steps);
     if (!m_join_failed.empty()) return no_plan(m_join_failed);
+    // Each step runs in a session of its own (a migration of the tool's run, a job by hand):
+    // what the file made for its session alone is not there for the steps after the one that
+    // made it (openmeter's pg_temp.upsert_discount_correlation_id, called by the UPDATEs the
+    // plan moved to migrations of their own, which then failed).
+    if (steps.size() > 1) {
+        for (std::size_t i = 0; i < m_stmts.size() && i < m_report.statements.size(); ++i) {
+            if (i < m_down.size() && m_down[i]) continue;
+            std::string what = makes_temporary(m_stmts[i]);
+            if (what.empty()) continue;
+            return no_plan("line " + std::to_string(m_report.statements[i].span.start.line) + " makes " + what +
+                           ", which lives only as long as the session that made it, and the plan would run the file in " +
+                           std::to_string(steps.size()) + " steps, each in a session of its own, where the statements using it "
+                           "would not find it; by hand: keep what uses it in the step that makes it, or make it a regular object "
+                           "and drop it at the end");
+        }
+    }
     if (std::string split = copy_split_from_drop(steps); !split.empty()) return no_plan(split);
     for (std::size_t k = first_later; k < steps.size(); ++k) steps[k].after_release = true;
     // The plan is correct with the new release deployed after its out-of-band steps (the

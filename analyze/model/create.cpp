@@ -252,6 +252,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     }
     RelationInfo& info = ctx.catalog.add(relname, display, foreign ? "foreign table" : partitioned ? "partitioned table" : "table");
     info.is_new = true;
+    info.temporary = rv->relpersistence == 't';
     info.tablespace = pg::text(stmt->tablespacename);
     info.access_method = pg::text(stmt->accessMethod);
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new table");
@@ -326,6 +327,7 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
     auto sources = query_sources(stmt->query);
     RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), matview ? "materialized view" : "table");
     info.is_new = true;
+    info.temporary = rv->relpersistence == 't';
     info.sources = sources;
     query_columns(stmt->query, info.source_columns.edit());
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new relation");
