@@ -348,6 +348,15 @@ struct Unit {
     // Sets the session's lock_timeout (a recipe's guard outside a transaction): its migration
     // puts it back at the end.
     bool session_timeout = false;
+    // An UPDATE kept as written (a migration of its own). Kept UPDATEs that follow one another
+    // share that migration: they read rows the old release writes, and apart each would read
+    // them at another moment, which no single moment of the original does (openmeter's two
+    // backfills of the subscription period, one per table: an old-release write between them
+    // reached one table's copy and not the other's).
+    // Not when they lock a relation in common: one transaction would then take a second lock on
+    // it (a lock upgrade the plan's own check refuses).
+    bool kept_update = false;
+    std::set<std::string> relations{};  // a kept UPDATE's: what it locks
 };
 
 struct Staged {
@@ -1580,6 +1589,10 @@ void Composer::statement(std::size_t i) {
             u.join_decline = not_null_decline(i);
         }
         u.alone = u.ends = way == UpdateWay::keep && !u.joins;
+        u.kept_update = u.alone;
+        if (u.kept_update) {
+            for (const LockFact& l : s.locks) u.relations.insert(l.relation);
+        }
         if (u.alone) m_kept_updates[table_key(pg::display_name(pg::as<UpdateStmt>(node)->relation))].push_back(i);
         if (u.joins) {
             m_joined_update_tables.insert(pg::display_name(pg::as<UpdateStmt>(node)->relation));
@@ -1713,6 +1726,11 @@ void Composer::statement(std::size_t i) {
             if (!rest.empty()) {
                 Unit u{rules::trim(std::string_view(s.sql).substr(0, head_end)) + " " + rest + ";", true, strong_table(s)};
                 u.exclusive = true;
+                // What the statement changes in the old release's writes (a DROP DEFAULT beside
+                // an ADD COLUMN whose foreign key the plan takes apart) stays in these subcommands:
+                // openmeter's two DROP DEFAULTs of one file had run ten migrations apart.
+                u.writes = i < m_writes.size() && m_writes[i] != 0;
+                u.line = s.span.start.line;
                 unit(std::move(u));
             }
         }
@@ -2006,6 +2024,8 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         bool session_timeout = false;  // a unit of it sets the session's lock_timeout
         int writes = 0;  // the line of its last unit that changes what the old release's writes do, 0: none
         std::set<std::string> held;  // the tables its units lock ACCESS EXCLUSIVE
+        bool kept_update = false;  // its last unit is an UPDATE kept as written
+        std::set<std::string> updated;  // what its kept UPDATEs lock
     };
     std::optional<Open> open;
     int writes_closed = 0;  // the same, of a migration already closed
@@ -2092,6 +2112,13 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             open->units.push_back(std::move(u.sql));
             continue;
         }
+        if (u.kept_update && open && open->transaction && open->kept_update &&
+            std::none_of(u.relations.begin(), u.relations.end(), [&](const std::string& r) { return open->updated.count(r) > 0; })) {
+            open->units.push_back(std::move(u.sql));
+            open->updated.insert(u.relations.begin(), u.relations.end());
+            continue;
+        }
+        if (open) open->kept_update = false;
         if (u.joins && open && open->transaction && open->held.count(u.join_table) > 0) {
             open->locks_existing = open->locks_existing || !u.lockless;
             open->session_timeout = open->session_timeout || u.session_timeout;
@@ -2157,6 +2184,8 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         if (u.writes) open->writes = u.line;
         if (open->table.empty()) open->table = u.table;
         open->ends = open->ends || u.ends;
+        open->kept_update = u.kept_update;
+        if (u.kept_update) open->updated.insert(u.relations.begin(), u.relations.end());
         open->exclusive = open->exclusive || u.exclusive;
         if (u.exclusive) open->held.insert(u.table);
     }

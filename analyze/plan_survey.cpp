@@ -128,7 +128,7 @@ void Surveyor::decide_update(std::size_t i) {
                         ", as in the original: rows the old release inserts in between would make the SET NOT NULL fail");
             return;
         }
-        note(i, "the UPDATE stays a migration of its own (with lock_timeout), not a batched walk out of band: " + why);
+        note(i, "the UPDATE runs as written in a migration (with lock_timeout, beside the kept UPDATEs right before or after it), not a batched walk out of band: " + why);
     };
     if (std::string why = plan_shapes::order_dependence(update); !why.empty()) return keep(why);
     // UPDATE t SET c = <constant> over a column this file just added: that constant is the
