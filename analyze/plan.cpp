@@ -1857,6 +1857,15 @@ void Composer::recipe(const Finding& f) {
             m_notes.push_back("the foreign key added again after the dropped one is added NOT VALID in the same migration, "
                               "so no row goes unchecked in between");
         }
+        // Tables the file drops at once go at once: dropped one a migration, the old release's
+        // writes to one still succeed after another is gone (trigger.dev's remove_v2_round_6
+        // dropped five tables; apart, rows written to JobRun after the first DROP were taken, then
+        // lost with the table, where the original refused them). Like any change to what the
+        // old release's writes do, they share a migration (group).
+        if (stage == Stage::later && f.rule == "drop-table") {
+            u.writes = true;
+            u.line = m_current < m_report.statements.size() ? m_report.statements[m_current].span.start.line : 0;
+        }
         previous = stage;
         switch (stage) {
             case Stage::before: push_unit(released_later ? m_release : m_before, std::move(u)); break;
@@ -2133,7 +2142,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             if (!fold_alter(open->units.back(), u.sql)) {
                 if (line > 0) {
                     std::string text = "line " + std::to_string(line) + " runs in the migration of line " + std::to_string(open->writes) +
-                                       ", as in the original: both change what the old release's writes do or meet (a default, a trigger, a dropped column, rows the file inserts before one), "
+                                       ", as in the original: both change what the old release's writes do or meet (a default, a trigger, a dropped column or table, rows the file inserts before one), "
                                        "and in two migrations some position would have one change without the other";
                     if (m_noted.insert(text).second) m_notes.push_back(text);
                 }
@@ -2156,7 +2165,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         if (u.joins && m_join_failed.empty()) m_join_failed = u.join_decline;
         if (u.writes && writes_closed > 0 && m_join_failed.empty()) {
             m_join_failed = "lines " + std::to_string(writes_closed) + " and " + std::to_string(u.line) + " both change what the old "
-                            "release's writes do (a default, a trigger, a NOT NULL it does not fill), which the original does at once, "
+                            "release's writes do (a default, a trigger, a dropped column or table, a NOT NULL it does not fill), which the original does at once, "
                             "and the plan cannot run them in one migration (what runs between them cannot share a transaction); by "
                             "hand: move those statements after both, or keep the file as one migration with lock_timeout";
         }
