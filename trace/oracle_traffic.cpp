@@ -49,6 +49,8 @@ std::string value_for(const std::string& type, const std::string& typtype, const
     if (name == "uuid") return "md5(({g})::text)::uuid";
     if (name == "json" || name == "jsonb") return "('{\"n\": ' || ({g}) || '}')::" + type;
     if (name == "bytea") return "decode(md5(({g})::text), 'hex')";
+    // crates.io's crates.textsearchable_index_col: a value, not NULL (NOT NULL there).
+    if (name == "tsvector") return "to_tsvector('simple', md5(({g})::text))";
     if (category == "N") return "(({g}) % 30000)::" + type;
     if (category == "S") return "md5(({g})::text)::" + type;
     if (category == "B") return "(({g}) % 2 = 0)";
@@ -295,7 +297,11 @@ Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const st
             // Where one path is a prefix of another (`v ->> 'a'`, `v -> 'a' ->> 'b'`), the shorter's
             // value stands.
             if (!col.parent_row && !paths.empty()) value = "(" + json_object(paths, 0) + ")::" + r->value(i, 1);
-            if (nulls && !not_null && !feeds_not_null && !col.key && never_null.count(col.name) == 0) value = "CASE WHEN ({g}) % 5 = 4 THEN NULL ELSE " + value + " END";
+            if (value == "NULL") {
+                value = "NULL::" + r->value(i, 1);  // a type with no value here: typed, or a CASE over it would be text
+            } else if (nulls && !not_null && !feeds_not_null && !col.key && never_null.count(col.name) == 0) {
+                value = "CASE WHEN ({g}) % 5 = 4 THEN NULL ELSE " + value + " END";
+            }
             col.expression = value;
         }
         out.push_back(std::move(col));

@@ -1,3 +1,7 @@
+#include <map>
+#include <string>
+#include <vector>
+
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
@@ -29,17 +33,39 @@ Recipe make_recipe(const StatementContext& ctx, const AlterTableCmd* cmd, const 
     return recipe;
 }
 
+// "a", "a and b", "a, b and c".
+std::string listed(const std::vector<std::string>& names) {
+    std::string out;
+    for (std::size_t k = 0; k < names.size(); ++k) out += (k == 0 ? "" : k + 1 == names.size() ? " and " : ", ") + names[k];
+    return out;
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
+    // One finding per table for every such column of the statement (ADD COLUMN a ..., ADD COLUMN
+    // b ...: one problem, the table's rows), at the first of them.
+    std::map<std::string, std::vector<std::string>> columns;
+    auto applies = [](const AddedColumn& c) { return column_constraint(c.def, CONSTR_NOTNULL) != nullptr && !fills_itself(c.def); };
     each_added_column(ctx, TableEffectNeeded::scan, [&](const AlteredTable& t, const AddedColumn& c) {
-        if (column_constraint(c.def, CONSTR_NOTNULL) == nullptr || fills_itself(c.def)) return;
-        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + c.col + " NOT NULL without a default fails as soon as " +
+        if (applies(c)) columns[t.table].push_back(c.col);
+    });
+    each_added_column(ctx, TableEffectNeeded::scan, [&](const AlteredTable& t, const AddedColumn& c) {
+        if (!applies(c)) return;
+        const std::vector<std::string>& all = columns[t.table];
+        if (all.empty() || all.front() != c.col) return;
+        const bool one = all.size() == 1;
+        std::string names = listed(all);
+        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + names + " NOT NULL without a default fails as soon as " +
                                                  t.table + " has a row; it holds " + describe_lock(t.lock) +
                                                  " while it checks");
         f.relation = t.table;
+        std::string them = one ? "it" : "them";
         f.fix = ctx.options.pg_version >= 11
-                    ? "add " + c.col + " nullable, backfill it, then SET NOT NULL through a validated CHECK; or give it a constant DEFAULT (instant since PostgreSQL 11)"
-                    : "add " + c.col + " nullable, backfill it, then enforce NOT NULL through a validated CHECK";
-        f.recipe = make_recipe(ctx, c.cmd, c.def, t.table, std::string(pg::relname(t.relation)));
+                    ? "add " + names + " nullable, backfill " + them + ", then SET NOT NULL through a validated CHECK; or give " +
+                          (one ? "it a constant DEFAULT" : "each a constant DEFAULT") + " (instant since PostgreSQL 11)"
+                    : "add " + names + " nullable, backfill " + them + ", then enforce NOT NULL through a validated CHECK";
+        // The recipe is one column's; for several, the fix says what to do.
+        if (one) f.recipe = make_recipe(ctx, c.cmd, c.def, t.table, std::string(pg::relname(t.relation)));
+        columns[t.table].clear();
     });
 }
 
