@@ -2384,6 +2384,16 @@ Plan Composer::compose() {
         }
     }
     if (!held.empty()) m_notes.push_back(written_apart_note(held, false, m_layout));
+    // openmeter's golang-migrate folder is also Atlas's: Atlas refuses a folder whose files no
+    // longer match its atlas.sum, so new migration files need the sum made again.
+    if (migrations > 1 && m_layout.source_kind == "sql") {
+        std::error_code ec;
+        const std::filesystem::path sum = std::filesystem::path(std::string(path_folder(m_report.path))) / "atlas.sum";
+        if (std::filesystem::is_regular_file(sum, ec)) {
+            m_notes.push_back("the migration folder has an atlas.sum: after adding the plan's migrations, run `atlas migrate hash` "
+                              "there, or Atlas (atlas migrate validate, lint) refuses the folder");
+        }
+    }
     if (!later.empty()) {
         // A migration of the set after this file runs in this deploy, before the later-release
         // step: against the view the plan leaves in the table's place until then (ALTER TABLE of a

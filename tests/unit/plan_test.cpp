@@ -3,6 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -530,4 +534,25 @@ TEST_CASE("plan: only the plan's own lock_timeout is put back, never one the use
         if (step.sql.find("CONCURRENTLY") != std::string::npos) reset = step.sql.find("RESET lock_timeout;") > step.sql.find("CONCURRENTLY");
     }
     CHECK(reset);
+}
+
+TEST_CASE("plan: a migration folder Atlas checks (atlas.sum) gets the note to hash it again") {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("pgfence-atlas-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    // Two foreign keys: NOT VALID, then VALIDATE, two migrations.
+    const std::string sql = "ALTER TABLE orders ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id);\n";
+    const std::string path = (dir / "20240101000000_fk.up.sql").string();
+    auto noted = [](const FileReport& r) {
+        return r.plan && std::any_of(r.plan->notes.begin(), r.plan->notes.end(),
+                                     [](const std::string& n) { return n.find("atlas migrate hash") != std::string::npos; });
+    };
+    Planned without = plan_for(path, sql);
+    REQUIRE(without.report.plan);
+    REQUIRE(without.report.plan->steps.size() > 1);
+    CHECK_FALSE(noted(without.report));
+    std::ofstream(dir / "atlas.sum") << "h1:abc=\n";
+    Planned with = plan_for(path, sql);
+    CHECK(noted(with.report));
+    fs::remove_all(dir);
 }
