@@ -119,18 +119,24 @@ std::vector<RawStatement> split_statements(std::string_view text, Region region)
 }
 
 std::string without_psql_meta_commands(std::string_view text) {
+    // As psql reads it: a backslash outside quotes and comments starts a meta-command that runs
+    // to the end of the line, whatever quotes it holds (`\echo it's done`). One that sends the
+    // query buffer (\g, \gx, \gexec, \gset) ends the statement before it, as a ';' would.
     std::string out(text);
-    for_each_statement(text, Region{0, text.size(), false, false}, [&](const RawStatement& raw) {
-        std::size_t at = raw.begin;
-        while (at < raw.end && text[at] == '\\') {
-            std::size_t line_end = text.find('\n', at);
-            if (line_end == std::string_view::npos || line_end > raw.end) line_end = raw.end;
-            std::fill(out.begin() + static_cast<long>(at), out.begin() + static_cast<long>(line_end), ' ');
-            at = line_end;
-            while (at < raw.end && std::isspace(static_cast<unsigned char>(text[at])) != 0) ++at;
-        }
-        return true;
-    });
+    Tokenizer tokens(text);
+    Token t;
+    while (tokens.next(t)) {
+        if (t.kind != TokenKind::Symbol || text[t.begin] != '\\') continue;
+        std::size_t line_end = text.find('\n', t.begin);
+        if (line_end == std::string_view::npos) line_end = text.size();
+        std::size_t name_end = t.begin + 1;
+        while (name_end < line_end && std::isalpha(static_cast<unsigned char>(text[name_end])) != 0) ++name_end;
+        std::string_view name = text.substr(t.begin + 1, name_end - t.begin - 1);
+        bool sends = name == "g" || name == "gx" || name == "gexec" || name == "gset" || name == "gdesc";
+        std::fill(out.begin() + static_cast<long>(t.begin), out.begin() + static_cast<long>(line_end), ' ');
+        if (sends) out[t.begin] = ';';
+        tokens = Tokenizer(text, line_end);
+    }
     return out;
 }
 

@@ -266,3 +266,25 @@ TEST_CASE("splitter: psql meta-commands that start a statement are blanked, offs
     CHECK(statements[0] == "SET statement_timeout = 0");
     CHECK(out.find("SET statement_timeout") == dump.find("SET statement_timeout"));
 }
+
+TEST_CASE("splitter: a psql meta-command runs to the end of its line, quotes and all; \\gexec ends the statement") {
+    // `\echo it's` holds a quote psql never reads as SQL: the statements after it are not
+    // swallowed into a string. `SELECT ... \gexec` sends the SELECT, as a ';' would.
+    const std::string script = "\\echo it's starting\nCREATE TABLE a (id int);\n"
+                               "SELECT format('CREATE INDEX ON a (%I)', 'id') \\gexec\n"
+                               "CREATE TABLE b (id int);\n";
+    const std::string out = without_psql_meta_commands(script);
+    REQUIRE(out.size() == script.size());
+    CHECK(out.find("\\echo") == std::string::npos);
+    CHECK(out.find("\\gexec") == std::string::npos);
+    std::vector<std::string> statements;
+    for (const RawStatement& raw : split_statements(out, Region{0, out.size(), false, false})) {
+        std::string s = out.substr(raw.begin, raw.end - raw.begin);
+        while (!s.empty() && s.back() == ' ') s.pop_back();
+        statements.push_back(s);
+    }
+    REQUIRE(statements.size() == 3);
+    CHECK(statements[0] == "CREATE TABLE a (id int)");
+    CHECK(statements[1] == "SELECT format('CREATE INDEX ON a (%I)', 'id')");
+    CHECK(statements[2] == "CREATE TABLE b (id int)");
+}
