@@ -11,15 +11,27 @@ struct Held {
     const StatementFacts* by;
 };
 
-// Does `stronger` conflict with a mode that other sessions may hold next to `held`? Then
-// taking it waits for them while this transaction keeps what it already has.
+// The modes application traffic holds: reads (ACCESS SHARE), SELECT ... FOR UPDATE/SHARE
+// (ROW SHARE), writes (ROW EXCLUSIVE).
+constexpr LockMode k_traffic[] = {LockMode::AccessShare, LockMode::RowShare, LockMode::RowExclusive};
+
+// Does `stronger` conflict with a mode the application holds that `held` does not conflict
+// with? Then taking it waits for that traffic while this transaction keeps what it already has.
+// ACCESS SHARE then ROW EXCLUSIVE (a read, then an UPDATE, of one table) waits for no reader or
+// writer: only for a CREATE INDEX or an explicit LOCK, which is not a migration's traffic.
 bool upgrade(LockMode held, LockMode stronger) {
     if (stronger <= held) return false;
-    for (int m = static_cast<int>(LockMode::AccessShare); m <= static_cast<int>(LockMode::AccessExclusive); ++m) {
-        auto other = static_cast<LockMode>(m);
+    for (LockMode other : k_traffic) {
         if (conflicts(stronger, other) && !conflicts(held, other)) return true;
     }
     return false;
+}
+
+// Whose transactions the upgrade to `mode` queues behind.
+std::string queued_behind(LockMode mode, const std::string& table) {
+    if (conflicts(mode, LockMode::AccessShare)) return "every transaction using " + table;
+    if (conflicts(mode, LockMode::RowShare)) return "every transaction writing or locking rows of " + table;
+    return "every transaction writing " + table;
 }
 
 // Who can end up waiting for this transaction while this one waits for it.
@@ -39,7 +51,7 @@ void report(const Held& first, const StatementFacts& s, const LockFact& l, Sink&
     std::string what = s.tag.empty() ? std::string("this statement") : "this " + s.tag;
     Finding& f = sink.add(s, l.relation + " is locked " + std::string(lock_mode_name(first.lock->mode)) + " by " + taker +
                                  " at line " + line + ", then " + std::string(lock_mode_name(l.mode)) + " by " + what +
-                                 ": the upgrade queues behind every transaction using " + l.relation +
+                                 ": the upgrade queues behind " + queued_behind(l.mode, l.relation) +
                                  " while the first lock stays held, and " + deadlock_partner(*first.lock, line) +
                                  " waits for this transaction while this one waits for it: a deadlock, which "
                                  "PostgreSQL breaks by aborting one of them after deadlock_timeout");
