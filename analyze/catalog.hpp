@@ -122,6 +122,9 @@ struct FunctionInfo {
     std::string language;    // "sql", "plpgsql", "c", ...
     std::string definition;  // the whole CREATE statement's text, parsed again where it is called
     std::string source;      // as RelationInfo::source: where it was created
+    // As CREATE FUNCTION (or a later ALTER FUNCTION) declared it: "immutable", "stable" or
+    // "volatile" (PostgreSQL's default when none is written).
+    std::string volatility = "volatile";
 };
 using FunctionMap = std::map<std::string, std::vector<std::shared_ptr<const FunctionInfo>>>;  // by name
 

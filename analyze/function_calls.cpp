@@ -162,8 +162,36 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         info.signature = signature_of(create->parameters);
         std::string body;
         language_and_body(create, info.language, body);
+        for (const DefElem* d : pg::each<DefElem>(create->options)) {
+            if (pg::text(d->defname) == "volatility") info.volatility = std::string(pg::text(d->arg));
+        }
         info.definition = std::string(sql);
         catalog.add_function(std::move(info));
+        return;
+    }
+    if (const AlterFunctionStmt* alter = pg::as<AlterFunctionStmt>(stmt)) {
+        // ALTER FUNCTION f(...) IMMUTABLE | STABLE | VOLATILE: the declared volatility changes.
+        const ObjectWithArgs* o = alter->func;
+        if (o == nullptr || pg::length(o->objname) == 0) return;
+        std::string volatility;
+        for (const DefElem* d : pg::each<DefElem>(alter->actions)) {
+            if (pg::text(d->defname) == "volatility") volatility = std::string(pg::text(d->arg));
+        }
+        if (volatility.empty()) return;
+        std::string name(pg::last_name(o->objname));
+        std::string schema = schema_of(o->objname);
+        std::optional<std::string> signature;
+        if (!o->args_unspecified) signature = signature_of_types(o->objargs);
+        const auto* overloads = catalog.functions(name);
+        if (overloads == nullptr) return;
+        std::vector<FunctionInfo> changed;
+        for (const auto& f : *overloads) {
+            if ((schema.empty() || f->schema.empty() || f->schema == schema) && (!signature || f->signature == *signature)) {
+                changed.push_back(*f);
+                changed.back().volatility = volatility;
+            }
+        }
+        for (auto& f : changed) catalog.add_function(std::move(f));
         return;
     }
     if (const DropStmt* drop = pg::as<DropStmt>(stmt)) {

@@ -98,7 +98,7 @@ void add_column(const ColumnDef* def, const SubcommandLock& lock, bool if_not_ex
             if (con->raw_expr == nullptr || is_null_const(con->raw_expr)) break;
             has_default = true;
             std::string why;
-            if (expression_is_volatile(con->raw_expr, why)) {
+            if (expression_is_volatile(con->raw_expr, why, &ctx.catalog)) {
                 static const std::set<std::string> k_volatile = {
                     "random()", "gen_random_uuid()", "uuid_generate_v1()", "uuid_generate_v1mc()",
                     "uuid_generate_v4()", "clock_timestamp()", "timeofday()", "nextval()", "setval()",

@@ -267,11 +267,39 @@ const std::unordered_set<std::string>& volatile_functions() {
 
 // 0: not volatile, 1: volatile, 2: calls a function whose volatility is unknown. `why` ends
 // as the volatile function, or else the last function of unknown volatility met.
-int walk_volatility(const pg::Node* node, std::string& why) {
+// A function the migrations created whose every overload of that name (in the schema the call
+// names, if it names one) is declared STABLE or IMMUTABLE: PostgreSQL then evaluates the
+// default once, whether it inlines the call (the body may be no more volatile than declared)
+// or not. A VOLATILE one may still be inlined into a constant, so it stays of unknown effect.
+bool declared_not_volatile(const FuncCall* call, const Catalog* catalog) {
+    if (catalog == nullptr) return false;
+    const auto* overloads = catalog->functions(std::string(pg::last_name(call->funcname)));
+    if (overloads == nullptr || overloads->empty()) return false;
+    int n = pg::length(call->funcname);
+    std::string schema = n > 1 ? std::string(pg::text(pg::nth(call->funcname, n - 2))) : std::string();
+    if (schema == "pg_catalog") return false;
+    bool any = false;
+    for (const auto& f : *overloads) {
+        if (!schema.empty() && !f->schema.empty() && f->schema != schema) continue;
+        if (f->volatility != "immutable" && f->volatility != "stable") return false;
+        any = true;
+    }
+    return any;
+}
+
+int walk_volatility(const pg::Node* node, std::string& why, const Catalog* catalog) {
     int worst = 0;
     if (const FuncCall* call = pg::as<FuncCall>(node)) {
         std::string name(pg::last_name(call->funcname));
         Volatility v = function_volatility(name);
+        // A built-in name resolves to pg_catalog's function unless the call names another schema.
+        int parts = pg::length(call->funcname);
+        bool other_schema = parts > 1 && pg::text(pg::nth(call->funcname, parts - 2)) != "pg_catalog";
+        if (other_schema && catalog != nullptr && catalog->functions(name) != nullptr) {
+            v = declared_not_volatile(call, catalog) ? Volatility::NotVolatile : Volatility::Unknown;
+        } else if (v == Volatility::Unknown && declared_not_volatile(call, catalog)) {
+            v = Volatility::NotVolatile;
+        }
         if (v == Volatility::Volatile) {
             why = name + "()";
             return 1;
@@ -283,7 +311,7 @@ int walk_volatility(const pg::Node* node, std::string& why) {
     }
     pg::each_child(node, [&](const pg::Node* child) {
         if (worst == 1) return;
-        int inner = walk_volatility(child, why);
+        int inner = walk_volatility(child, why, catalog);
         if (inner == 1 || worst == 0) worst = inner;
     });
     return worst;
@@ -296,8 +324,8 @@ Volatility function_volatility(const std::string& name) {
     return non_volatile_functions().count(name) > 0 ? Volatility::NotVolatile : Volatility::Unknown;
 }
 
-bool expression_is_volatile(const pg::Node* expr, std::string& why) {
-    return walk_volatility(expr, why) != 0;
+bool expression_is_volatile(const pg::Node* expr, std::string& why, const Catalog* catalog) {
+    return walk_volatility(expr, why, catalog) != 0;
 }
 
 namespace {

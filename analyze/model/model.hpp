@@ -210,7 +210,8 @@ std::string relation_kind(Context& ctx, const std::string& relname, const std::s
 
 // Volatility of a default or generated expression: true when it must be evaluated per row.
 // `why` names the function that decides it.
-bool expression_is_volatile(const pg::Node* expr, std::string& why);
+// A function the migrations created (in `catalog`) and declared STABLE or IMMUTABLE is not.
+bool expression_is_volatile(const pg::Node* expr, std::string& why, const Catalog* catalog = nullptr);
 // A function's volatility as pg_proc has it, for the functions defaults commonly call.
 enum class Volatility { NotVolatile, Volatile, Unknown };
 Volatility function_volatility(const std::string& name);

@@ -82,3 +82,23 @@ ALTER TABLE coupons ADD COLUMN created_at timestamptz DEFAULT clock_timestamp();
 
 -- case: add_two_columns
 ALTER TABLE products ADD COLUMN weight numeric(8,2), ADD COLUMN colour text DEFAULT 'black';
+
+-- A default calling a function the migrations created and declared STABLE or IMMUTABLE is
+-- evaluated once: no rewrite, whether PostgreSQL inlines the call or not (a STABLE body calling
+-- random() is not inlined, and the call keeps its declared volatility).
+-- case: add_column_default_immutable_sql_function
+CREATE FUNCTION plan_default() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'free' $$;
+ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
+
+-- case: add_column_default_stable_plpgsql_function
+CREATE FUNCTION plan_default() RETURNS text LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN 'free'; END $$;
+ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
+
+-- case: add_column_default_stable_sql_function_calling_random
+CREATE FUNCTION lottery_default() RETURNS float LANGUAGE sql STABLE AS $$ SELECT random() $$;
+ALTER TABLE users ADD COLUMN lottery float DEFAULT lottery_default();
+
+-- case: add_column_default_function_made_immutable
+CREATE FUNCTION plan_default() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'free'; END $$;
+ALTER FUNCTION plan_default() IMMUTABLE;
+ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
