@@ -316,9 +316,15 @@ void decline_unsafe_plan(FileReport& report, const AnalyzeOptions& options, cons
 // the schema holds no x, the DROP can only remove a temporary x this session left, which no
 // other session sees, so its lock blocks no one. The model reads statements in order and cannot
 // know then; this marks those locks new once the file is read, before the rules.
-void temporary_drops(FileReport& report, const std::vector<const pg::Node*>& stmts) {
+//
+// Only where the schema is known whole: a history or schema was read (a file analysed alone
+// may be a table's, for all pgfence knows) and no statement pgfence did not know ran, before or
+// in the file (a table made by dynamic SQL is not in the catalog).
+void temporary_drops(FileReport& report, const std::vector<const pg::Node*>& stmts, bool schema_known) {
+    if (!schema_known) return;
     std::map<std::string, std::vector<std::size_t>> waiting;  // name as written -> DROPs of it
     for (std::size_t i = 0; i < stmts.size() && i < report.statements.size(); ++i) {
+        if (report.statements[i].status != StatementStatus::Analyzed) return;
         if (const auto* drop = pg::as<DropStmt>(stmts[i]); drop != nullptr && drop->removeType == OBJECT_TABLE && drop->missing_ok) {
             for (const List* items : pg::each<List>(drop->objects)) {
                 if (pg::length(items) != 1) continue;  // a schema named: not the session's temporary one
@@ -332,7 +338,7 @@ void temporary_drops(FileReport& report, const std::vector<const pg::Node*>& stm
         const RangeVar* made = nullptr;
         if (const auto* create = pg::as<CreateStmt>(stmts[i])) made = create->relation;
         if (const auto* as = pg::as<CreateTableAsStmt>(stmts[i]); as != nullptr && as->into != nullptr) made = as->into->rel;
-        if (made == nullptr || made->relpersistence != 't' || made->schemaname != nullptr) continue;
+        if (made == nullptr || made->relpersistence != 't' || made->schemaname != nullptr) continue;  // TEMP, unqualified
         auto it = waiting.find(pg::display_name(made));
         if (it == waiting.end()) continue;
         for (std::size_t j : it->second) {
@@ -353,6 +359,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     // What the file starts from (a copy shares the relations until one changes): a plan is
     // checked from there.
     auto before = options.run_rules && options.check_plans ? std::make_shared<const Catalog>(catalog) : nullptr;
+    const bool schema_known = !catalog.relations().empty() && !catalog.unknown_seen();  // temporary_drops
     FileReport report;
     report.path = path;
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.
@@ -529,6 +536,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                 }
             }
         }
+        if (facts.status != StatementStatus::Analyzed) ctx.catalog.mark_unknown();
         const pg::Node* kept = parsed.failure ? nullptr : parsed.stmt;
         // A SELECT of constants: no other statement needs its tree (pg_parser.hpp), and its rules
         // parse it again from facts.sql, so that must be the very text parsed here.
@@ -660,7 +668,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         first.insert(first.begin(), source.notes.begin(), source.notes.end());
     }
     orm::count_coverage(report, extraction, orm_statements);
-    temporary_drops(report, stmts);
+    temporary_drops(report, stmts, schema_known);
     if (options.run_rules) {
         rules::Options rule_options = options.rules;
         rule_options.pg_version = options.pg_version;

@@ -44,6 +44,7 @@ struct IndexDef {
     std::set<std::string> uses;     // every column it depends on: keys, expressions, INCLUDE, WHERE
     std::string method = "btree";
     bool partial = false;           // has a WHERE clause
+    bool unique = false;            // UNIQUE, or a PRIMARY KEY's, UNIQUE or EXCLUDE constraint's
 };
 
 // Does the index serve equality lookups by these columns (a foreign key's referential
@@ -147,6 +148,10 @@ public:
     void hand_on(const std::string& path);
     // Removes the temporary relations (and their indexes): the next file's session has none.
     void forget_temporary();
+    // A statement the lock model did not know (dynamic SQL, an unparsable one) ran: what the
+    // catalog lacks may still exist.
+    void mark_unknown() { m_unknown_seen = true; }
+    [[nodiscard]] bool unknown_seen() const { return m_unknown_seen; }
     // What add() records as a new relation's source (RelationInfo::source); "" by default.
     void set_source(std::string source) { m_source = std::move(source); }
     [[nodiscard]] const std::string& source() const { return m_source; }
@@ -208,6 +213,7 @@ public:
     [[nodiscard]] const std::vector<std::shared_ptr<const FunctionInfo>>* functions(const std::string& name) const;
 
 private:
+    bool m_unknown_seen = false;
     // The slot of `relname`, to change: saved first in a trial, copied first when shared.
     RelationInfo& edit(const std::string& relname, std::shared_ptr<const RelationInfo>& slot);
     // In a trial: keeps what `relname` was (absent: null) before its first change.

@@ -31,6 +31,12 @@ struct PartSpan {
 };
 
 // One table-level lock the statement takes, in its strongest mode for that relation.
+// The note the model puts on a DROP INDEX of several indexes when one of them is unique, or
+// of a kind the history does not show; the drop-index rule then offers no one-by-one form.
+inline constexpr std::string_view k_several_unique_indexes =
+    "DROP INDEX of several indexes, one of them unique or of a kind not known: dropped one at a time, a table "
+    "would accept rows that another index of the statement still refuses";
+
 struct LockFact {
     std::string relation;  // as written (schema-qualified when the SQL qualifies it)
     LockMode mode = LockMode::AccessShare;

@@ -23,7 +23,10 @@ bool is_down_file(std::string_view path) { return path.ends_with(".down.sql"); }
 // One statement into the catalog; false when it is left out.
 bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, model::Context& ctx) {
     ParsedStatement parsed = parse_statement(sql, arena);
-    if (parsed.failure) return false;
+    if (parsed.failure) {
+        ctx.catalog.mark_unknown();
+        return false;
+    }
     StatementFacts facts;  // scratch: only what the model teaches the catalog is kept
     if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) model_do_block(block, facts, ctx, 0);
     else model::model_statement(parsed.stmt, facts, ctx);
@@ -31,6 +34,7 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     record_function(parsed.stmt, sql, ctx.catalog);
     // The functions it attaches, to fire in the migrations that follow (their bodies are not run here).
     record_attachments(parsed.stmt, attachments_of(parsed.stmt, ctx.catalog), ctx.catalog);
+    if (facts.status == StatementStatus::Unknown) ctx.catalog.mark_unknown();
     return facts.status != StatementStatus::Unknown;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rename_chains.hpp"
 #include "analyze/splitter.hpp"
+#include "analyze/tokens.hpp"
 
 namespace pgfence::analyze {
 
@@ -353,10 +355,7 @@ struct Unit {
     // them at another moment, which no single moment of the original does (openmeter's two
     // backfills of the subscription period, one per table: an old-release write between them
     // reached one table's copy and not the other's).
-    // Not when they lock a relation in common: one transaction would then take a second lock on
-    // it (a lock upgrade the plan's own check refuses).
     bool kept_update = false;
-    std::set<std::string> relations{};  // a kept UPDATE's: what it locks
 };
 
 struct Staged {
@@ -409,7 +408,33 @@ bool removes_or_renames(const pg::Node* node) {
 // What a statement makes that only its own session sees: a temporary table, view or sequence,
 // or a function in pg_temp ("" when none). It is gone when the session ends: a migration run
 // apart (another session) does not find it.
-std::string makes_temporary(const pg::Node* node) {
+struct SessionObject {
+    std::string what;  // "the temporary table tmp_map", ...; "" when none
+    std::string name;  // what later statements name it by; "" when not known (a DO block's)
+};
+
+// Where `word` is in `text` from `from` on, case aside (ASCII); npos when not.
+std::size_t find_ci(std::string_view text, std::string_view word, std::size_t from) {
+    auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+    for (std::size_t at = from; at + word.size() <= text.size(); ++at) {
+        std::size_t k = 0;
+        while (k < word.size() && lower(text[at + k]) == lower(word[k])) ++k;
+        if (k == word.size()) return at;
+    }
+    return std::string_view::npos;
+}
+
+// Does `text` hold `word` as a whole word, case aside?
+bool has_word(std::string_view text, std::string_view word) {
+    for (std::size_t at = find_ci(text, word, 0); at != std::string_view::npos; at = find_ci(text, word, at + 1)) {
+        bool before = at == 0 || !is_ident_cont(text[at - 1]);
+        bool after = at + word.size() >= text.size() || !is_ident_cont(text[at + word.size()]);
+        if (before && after) return true;
+    }
+    return false;
+}
+
+SessionObject makes_temporary(const pg::Node* node, std::string_view sql) {
     const RangeVar* rv = nullptr;
     if (const auto* c = pg::as<CreateStmt>(node)) rv = c->relation;
     if (const auto* c = pg::as<CreateTableAsStmt>(node); c != nullptr && c->into != nullptr) rv = c->into->rel;
@@ -417,13 +442,25 @@ std::string makes_temporary(const pg::Node* node) {
     if (const auto* c = pg::as<ViewStmt>(node)) rv = c->view;
     if (const auto* c = pg::as<CreateSeqStmt>(node)) rv = c->sequence;
     if (rv != nullptr && (rv->relpersistence == 't' || (rv->schemaname != nullptr && std::string_view(rv->schemaname) == "pg_temp"))) {
-        return "the temporary " + std::string(pg::is<ViewStmt>(node) ? "view " : pg::is<CreateSeqStmt>(node) ? "sequence " : "table ") +
-               pg::display_name(rv);
+        return {"the temporary " + std::string(pg::is<ViewStmt>(node) ? "view " : pg::is<CreateSeqStmt>(node) ? "sequence " : "table ") +
+                    pg::display_name(rv),
+                std::string(pg::relname(rv))};
     }
     if (const auto* f = pg::as<CreateFunctionStmt>(node); f != nullptr && pg::length(f->funcname) > 1 &&
                                                          pg::text(pg::nth(f->funcname, 0)) == "pg_temp") {
-        return "the function " + pg::qualified_name(f->funcname);
+        return {"the function " + pg::qualified_name(f->funcname), std::string(pg::last_name(f->funcname))};
     }
+    if (const auto* p = pg::as<PrepareStmt>(node)) return {"the prepared statement " + std::string(pg::text(p->name)), ""};
+    // What the statement's text shows, where the tree does not (a DO block's body, a type or
+    // anything else made in pg_temp, a setting set_config keeps for the session or transaction).
+    std::string body = without_comments(sql);
+    if (has_word(body, "pg_temp")) {
+        return {"an object in pg_temp", ""};
+    }
+    if (pg::is<DoStmt>(node) && (has_word(body, "TEMP") || has_word(body, "TEMPORARY"))) {
+        return {"a temporary table in its DO block", ""};
+    }
+    if (has_word(body, "set_config")) return {"a setting with set_config", ""};
     return {};
 }
 
@@ -1590,9 +1627,7 @@ void Composer::statement(std::size_t i) {
         }
         u.alone = u.ends = way == UpdateWay::keep && !u.joins;
         u.kept_update = u.alone;
-        if (u.kept_update) {
-            for (const LockFact& l : s.locks) u.relations.insert(l.relation);
-        }
+        u.line = s.span.start.line;
         if (u.alone) m_kept_updates[table_key(pg::display_name(pg::as<UpdateStmt>(node)->relation))].push_back(i);
         if (u.joins) {
             m_joined_update_tables.insert(pg::display_name(pg::as<UpdateStmt>(node)->relation));
@@ -2034,10 +2069,10 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         int writes = 0;  // the line of its last unit that changes what the old release's writes do, 0: none
         std::set<std::string> held;  // the tables its units lock ACCESS EXCLUSIVE
         bool kept_update = false;  // its last unit is an UPDATE kept as written
-        std::set<std::string> updated;  // what its kept UPDATEs lock
     };
     std::optional<Open> open;
     int writes_closed = 0;  // the same, of a migration already closed
+    int kept_update_line = 0;  // the line of the first UPDATE kept as written, once its migration is open
     auto close = [&] {
         if (open && open->writes > 0) writes_closed = open->writes;
         if (!open || open->units.empty()) {
@@ -2121,10 +2156,8 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             open->units.push_back(std::move(u.sql));
             continue;
         }
-        if (u.kept_update && open && open->transaction && open->kept_update &&
-            std::none_of(u.relations.begin(), u.relations.end(), [&](const std::string& r) { return open->updated.count(r) > 0; })) {
+        if (u.kept_update && open && open->transaction && open->kept_update) {
             open->units.push_back(std::move(u.sql));
-            open->updated.insert(u.relations.begin(), u.relations.end());
             continue;
         }
         if (open) open->kept_update = false;
@@ -2194,7 +2227,18 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         if (open->table.empty()) open->table = u.table;
         open->ends = open->ends || u.ends;
         open->kept_update = u.kept_update;
-        if (u.kept_update) open->updated.insert(u.relations.begin(), u.relations.end());
+        if (u.kept_update) {
+            // UPDATEs kept as written read rows at one moment in the original; in two migrations
+            // the old release's writes in between reach one and not the other (red team: an
+            // ALTER between two backfills kept them apart, and the oracle found the difference).
+            if (kept_update_line > 0 && m_join_failed.empty()) {
+                m_join_failed = "lines " + std::to_string(kept_update_line) + " and " + std::to_string(u.line) +
+                                " are UPDATEs the plan runs as written, which the original runs at one moment; the plan "
+                                "would run them in different migrations, and the old release's writes in between would "
+                                "reach one and not the other; by hand: keep them in one migration, with lock_timeout";
+            }
+            kept_update_line = u.line;
+        }
         open->exclusive = open->exclusive || u.exclusive;
         if (u.exclusive) open->held.insert(u.table);
     }
@@ -2271,11 +2315,25 @@ Plan Composer::compose() {
     // made it (openmeter's pg_temp.upsert_discount_correlation_id, called by the UPDATEs the
     // plan moved to migrations of their own, which then failed).
     if (steps.size() > 1) {
+        int named = 0;  // a search through the steps each: a file of thousands is declined without
         for (std::size_t i = 0; i < m_stmts.size() && i < m_report.statements.size(); ++i) {
             if (i < m_down.size() && m_down[i]) continue;
-            std::string what = makes_temporary(m_stmts[i]);
-            if (what.empty()) continue;
-            return no_plan("line " + std::to_string(m_report.statements[i].span.start.line) + " makes " + what +
+            SessionObject made = makes_temporary(m_stmts[i], m_report.statements[i].sql);
+            if (made.what.empty()) continue;
+            // A named one is used where its name is: only a step after the one that makes it
+            // (a session of its own) would not find it.
+            if (!made.name.empty() && ++named <= 64) {
+                std::size_t maker = steps.size();
+                for (std::size_t k = 0; k < steps.size() && maker == steps.size(); ++k) {
+                    if (has_word(without_comments(steps[k].sql), made.name)) maker = k;
+                }
+                bool used_later = false;
+                for (std::size_t k = maker + 1; k < steps.size(); ++k) {
+                    used_later = used_later || has_word(without_comments(steps[k].sql), made.name);
+                }
+                if (maker < steps.size() && !used_later) continue;
+            }
+            return no_plan("line " + std::to_string(m_report.statements[i].span.start.line) + " makes " + made.what +
                            ", which lives only as long as the session that made it, and the plan would run the file in " +
                            std::to_string(steps.size()) + " steps, each in a session of its own, where the statements using it "
                            "would not find it; by hand: keep what uses it in the step that makes it, or make it a regular object "
@@ -2412,6 +2470,41 @@ Plan Composer::compose() {
                            std::string(name) + " comes after this file in its set and would run before it, "
                            "against the view the plan leaves in the table's place until then; by hand: "
                            "make this the set's last migration, or use expand/contract (a new column kept in sync, then the swap)");
+        }
+        // A table the plan drops only in a later release still exists while the set's later
+        // migrations run in this deploy: one that makes or uses that name again (CREATE TABLE
+        // sessions anew) meets the old table (red team: "relation sessions already exists").
+        std::vector<std::string> dropped;
+        for (std::size_t i = 0; i < m_stmts.size(); ++i) {
+            const auto* drop = pg::as<DropStmt>(m_stmts[i]);
+            if (drop == nullptr || drop->removeType != OBJECT_TABLE || (i < m_down.size() && m_down[i])) continue;
+            for (const List* items : pg::each<List>(drop->objects)) {
+                if (pg::length(items) > 0) dropped.emplace_back(pg::last_name(items));
+            }
+        }
+        bool unread = false;
+        for (const auto& sibling : dropped.empty() ? std::vector<std::string>{} : siblings) {
+            if (is_down_half(sibling) || !migration_before(self, sibling)) continue;
+            std::error_code ec;
+            std::ifstream in(sibling, std::ios::binary);
+            if (!std::filesystem::is_regular_file(sibling, ec) || std::filesystem::file_size(sibling, ec) > (16u << 20) || !in) {
+                unread = true;
+                continue;
+            }
+            std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            for (const auto& table : dropped) {
+                if (!has_word(text, table)) continue;
+                std::string_view name = path_name(sibling);
+                if (name == "up.sql" || name == "migration.sql") name = path_name(path_folder(sibling));
+                return no_plan("the plan drops " + table + " only in a later release, but " + std::string(name) +
+                               " comes after this file in its set, names " + table + ", and would run before that drop, "
+                               "while the old table still exists; by hand: drop it in this migration, or make this the "
+                               "set's last migration");
+            }
+        }
+        if (unread) {
+            m_notes.push_back("a migration after this file could not be read: if it makes or uses a table this plan drops in a "
+                              "later release, it runs before that drop, against the old table");
         }
         m_notes.push_back(written_apart_note(later, true, m_layout));
     }

@@ -167,6 +167,7 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
                 }
             }
         }
+        def.unique = true;  // a primary key's, UNIQUE or EXCLUDE constraint's index
         register_relation(ctx, table, index, "index", def);
         return index;
     }
@@ -244,7 +245,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     // existing table stays what that name stands for (a statement naming `public.big` must not
     // be read as one on the new, empty temporary table; one naming the temporary table is judged
     // as on the real one, which only over-reports).
-    if (rv->relpersistence == 't' && ctx.catalog.find(relname) != nullptr) {
+    if (is_temporary(rv) && ctx.catalog.find(relname) != nullptr) {
         facts.notes.push_back("temporary table " + display + " shadows a table of the same name; pgfence keeps judging "
                               "statements on " + display + " as on the existing table");
         lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new temporary table").is_new = true;
@@ -252,7 +253,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     }
     RelationInfo& info = ctx.catalog.add(relname, display, foreign ? "foreign table" : partitioned ? "partitioned table" : "table");
     info.is_new = true;
-    info.temporary = rv->relpersistence == 't';
+    info.temporary = is_temporary(rv);
     info.tablespace = pg::text(stmt->tablespacename);
     info.access_method = pg::text(stmt->accessMethod);
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new table");
@@ -321,13 +322,22 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
         facts.notes.push_back(exists_already_note(pg::display_name(rv)));
         return true;
     }
+    // A temporary relation named as an existing one shadows it (see model_create_table): the
+    // catalog keeps the existing one, which the name goes on standing for.
+    if (is_temporary(rv) && ctx.catalog.find(relname) != nullptr) {
+        facts.notes.push_back("temporary table " + pg::display_name(rv) + " shadows a table of the same name; pgfence keeps "
+                              "judging statements on " + pg::display_name(rv) + " as on the existing table");
+        lock_query(facts, ctx, stmt->query, !into->skipData ? QueryUse::Execute : QueryUse::Rewrite,
+                   facts.tag + ": reads the query's tables");
+        return true;
+    }
     bool fills = !into->skipData;
     // WITH NO DATA: the query is analysed and rewritten but never run.
     lock_query(facts, ctx, stmt->query, fills ? QueryUse::Execute : QueryUse::Rewrite, facts.tag + ": reads the query's tables");
     auto sources = query_sources(stmt->query);
     RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), matview ? "materialized view" : "table");
     info.is_new = true;
-    info.temporary = rv->relpersistence == 't';
+    info.temporary = is_temporary(rv);
     info.sources = sources;
     query_columns(stmt->query, info.source_columns.edit());
     lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new relation");

@@ -275,7 +275,7 @@ bool model_select(const SelectStmt* stmt, StatementFacts& facts, Context& ctx) {
         const RangeVar* rv = stmt->intoClause->rel;
         RelationInfo& info = ctx.catalog.add(std::string(pg::relname(rv)), pg::display_name(rv), "table");
         info.is_new = true;
-        info.temporary = rv->relpersistence == 't';
+        info.temporary = is_temporary(rv);
         lock_range_var(facts, ctx, rv, M::AccessExclusive, "SELECT INTO: the new table");
     }
     std::string why;

@@ -180,6 +180,18 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
     if (type == OBJECT_INDEX) {
         facts.tag = concurrent ? "DROP INDEX CONCURRENTLY" : "DROP INDEX";
         if (concurrent) facts.no_transaction_block = true;
+        // Several at once, one of them unique (or of unknown kind): apart, one table would accept
+        // rows another index of the statement still refuses (the drop-index rule then keeps the
+        // statement whole).
+        if (!concurrent && pg::length(objects) > 1) {
+            for (const pg::Node* o : pg::each(objects)) {
+                auto [index, display] = object_name(o);
+                const RelationInfo* info = index.empty() ? nullptr : ctx.catalog.find(index);
+                if (info != nullptr && info->index && !info->index->unique) continue;
+                facts.notes.push_back(std::string(k_several_unique_indexes) + " (" + display + ")");
+                break;
+            }
+        }
         for (const pg::Node* o : pg::each(objects)) {
             auto [index, display] = object_name(o);
             if (index.empty()) continue;

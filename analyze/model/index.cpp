@@ -116,6 +116,7 @@ bool model_index(const IndexStmt* stmt, StatementFacts& facts, Context& ctx) {
         idx.is_new = true;
         idx.index_table = table;
         idx.index = index_def(stmt->indexParams, stmt->indexIncludingParams, stmt->whereClause, stmt->accessMethod);
+        idx.index->unique = stmt->unique;
         if (named) {
             add_lock(facts, ctx, idxname, schema + quote_ident(idxname), M::AccessExclusive, "index",
                      concurrent ? "the new index, while it is created (invisible to others until then)" : "the new index");

@@ -324,6 +324,10 @@ Volatility function_volatility(const std::string& name) {
     return non_volatile_functions().count(name) > 0 ? Volatility::NotVolatile : Volatility::Unknown;
 }
 
+bool is_temporary(const RangeVar* rv) {
+    return rv != nullptr && (rv->relpersistence == 't' || (rv->schemaname != nullptr && std::string_view(rv->schemaname) == "pg_temp"));
+}
+
 bool expression_is_volatile(const pg::Node* expr, std::string& why, const Catalog* catalog) {
     return walk_volatility(expr, why, catalog) != 0;
 }

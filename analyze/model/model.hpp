@@ -211,6 +211,8 @@ std::string relation_kind(Context& ctx, const std::string& relname, const std::s
 // Volatility of a default or generated expression: true when it must be evaluated per row.
 // `why` names the function that decides it.
 // A function the migrations created (in `catalog`) and declared STABLE or IMMUTABLE is not.
+// A relation only its session sees: TEMP, or made in pg_temp (CREATE TABLE pg_temp.x).
+bool is_temporary(const RangeVar* rv);
 bool expression_is_volatile(const pg::Node* expr, std::string& why, const Catalog* catalog = nullptr);
 // A function's volatility as pg_proc has it, for the functions defaults commonly call.
 enum class Volatility { NotVolatile, Volatile, Unknown };

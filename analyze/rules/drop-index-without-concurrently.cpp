@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/edits.hpp"
@@ -31,6 +33,10 @@ std::string table_named(const StatementFacts& statement, const LockFact& index) 
 void check(const StatementContext& ctx, Sink& sink) {
     std::optional<Drop> drop = drop_of(ctx, OBJECT_INDEX);
     if (!drop || drop->stmt->concurrent) return;
+    const bool several_unique = std::any_of(ctx.statement.notes.begin(), ctx.statement.notes.end(), [](const std::string& n) {
+        return n.starts_with(k_several_unique_indexes);
+    });
+    bool recipe_given = false;
     std::string all;  // every index the statement names, as written in the guarded plain form
     for (const List* each : pg::each<List>(drop->objects)) {
         if (pg::length(each) > 0) all += (all.empty() ? "" : ", ") + pg::qualified_name(each);
@@ -63,15 +69,28 @@ void check(const StatementContext& ctx, Sink& sink) {
             continue;
         }
         f.fix = outside_transaction_fix(ctx, "use DROP INDEX CONCURRENTLY IF EXISTS");
+        if (drop->cascade) {
+            // CONCURRENTLY takes no CASCADE, and what depends on the index (a foreign key) is
+            // not known here: no form to offer, the fix says what to do first.
+            f.fix = "drop what depends on the index first (CONCURRENTLY does not allow CASCADE), then " + f.fix;
+            continue;
+        }
+        if (several_unique) {
+            f.fix = "keep the indexes' drop in one statement, with lock_timeout set, at a quiet moment: "
+                    "one of them is unique (or not known not to be), and dropped one at a time a table would "
+                    "accept rows that another still refuses";
+            continue;
+        }
+        // One recipe, on the statement's first finding: the plan takes one finding's recipe for
+        // the statement, and n findings carrying n steps each would be quadratic.
+        if (recipe_given) continue;
+        recipe_given = true;
         // CONCURRENTLY drops one index per statement: a DROP INDEX a, b, c becomes one step per
-        // index, every index the statement names (the plan takes one finding's recipe for the
-        // statement, and an index built in this migration has no finding of its own).
+        // index, every index the statement names (an index built in this migration has no
+        // finding of its own).
         for (const List* each : pg::each<List>(drop->objects)) {
             if (pg::length(each) == 0) continue;
             std::string sql = "DROP INDEX CONCURRENTLY IF EXISTS " + pg::qualified_name(each) + ";";
-            if (drop->cascade) {
-                sql = "-- CONCURRENTLY does not allow CASCADE: drop the objects that depend on the index first.\n" + sql;
-            }
             sql += "\n-- Waits for the transactions using the table, but lets them and new queries run meanwhile.\n"
                    "-- An index of a partitioned table cannot be dropped concurrently: drop the plain way,\n"
                    "-- with lock_timeout set, at a quiet moment.";

@@ -556,3 +556,42 @@ TEST_CASE("plan: a migration folder Atlas checks (atlas.sum) gets the note to ha
     CHECK(noted(with.report));
     fs::remove_all(dir);
 }
+
+TEST_CASE("plan: a table dropped in a later release is declined when a later migration of the set names it") {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("pgfence-later-drop-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string schema = "CREATE TABLE sessions (id bigint PRIMARY KEY, token text);\n" + std::string(k_schema);
+    const std::string sql = "ALTER TABLE users ADD COLUMN last_seen timestamptz;\nDROP TABLE sessions;\n";
+    const std::string path = (dir / "002_drop_sessions.up.sql").string();
+    std::ofstream(dir / "001_init.up.sql") << "CREATE TABLE users (id bigint PRIMARY KEY);\n";
+    std::ofstream(dir / "003_new_sessions.up.sql") << "CREATE TABLE other (id int);\n";
+    AnalyzeOptions options;
+    options.threads = 1;
+    Replay replay(options);
+    replay.replay_schema_text("schema.sql", schema);
+    options.history = replay.snapshot();
+    std::vector<std::string> known{(dir / "001_init.up.sql").string(), path, (dir / "003_new_sessions.up.sql").string()};
+    options.known_migrations = &known;
+    FileReport unrelated = analyze_text(path, sql, options, {});
+    REQUIRE(unrelated.plan);
+    CHECK(unrelated.plan->declined.empty());
+    // The next migration makes sessions again: it would run before the later-release DROP.
+    std::ofstream(dir / "003_new_sessions.up.sql") << "CREATE TABLE sessions (id uuid PRIMARY KEY);\n";
+    FileReport reused = analyze_text(path, sql, options, {});
+    REQUIRE(reused.plan);
+    CHECK(reused.plan->declined.find("003_new_sessions.up.sql comes after this file") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("temporary tables: a TEMP copy named as a real table neither replaces nor removes it") {
+    // An earlier migration shadowed users with a temporary copy; the real users stays in the
+    // schema, so dropping users later is still reported.
+    const std::string schema = std::string(k_schema) + "CREATE TEMP TABLE users AS SELECT * FROM public.users WHERE email IS NULL;\n";
+    Planned p = plan_for("0003_rebuild.sql", "SET lock_timeout = '1s';\nDROP TABLE IF EXISTS users;\nCREATE TEMP TABLE users (id bigint);\n",
+                         {}, schema);
+    CHECK(std::any_of(p.report.findings.begin(), p.report.findings.end(), [](const Finding& f) { return f.rule == "drop-table"; }));
+    // With no users in the schema, the DROP can only remove the session's own temporary table.
+    Planned own = plan_for("0003_rebuild.sql", "SET lock_timeout = '1s';\nDROP TABLE IF EXISTS scratch;\nCREATE TEMP TABLE scratch (id bigint);\n");
+    CHECK_FALSE(std::any_of(own.report.findings.begin(), own.report.findings.end(), [](const Finding& f) { return f.rule == "drop-table"; }));
+}
