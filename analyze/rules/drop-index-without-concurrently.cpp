@@ -22,12 +22,16 @@ bool on_partitioned_table(const StatementFacts& statement) {
     return false;
 }
 
+// The model locks each index's table right before the index (DROP INDEX a, b: a's table, a, b's
+// table, b): the table lock nearest before it is its own.
 std::string table_named(const StatementFacts& statement, const LockFact& index) {
+    const LockFact* table = nullptr;
     for (const LockFact& lock : statement.locks) {
-        if (&lock == &index || lock.kind == "index") continue;
-        return " " + lock.relation + (lock.source.empty() ? std::string() : " (known from " + lock.source + ")");
+        if (&lock == &index) break;
+        if (lock.kind != "index") table = &lock;
     }
-    return {};
+    if (table == nullptr) return {};
+    return " " + table->relation + (table->source.empty() ? std::string() : " (known from " + table->source + ")");
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
