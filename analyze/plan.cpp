@@ -2441,7 +2441,13 @@ Plan Composer::compose() {
     PlanVersions versions;
     if (versioned && migrations > 1) {
         versions = plan_versions(own_name, m_report.tool == MigrationTool::Flyway, migrations - 1, siblings);
-        if (!versions.note.empty()) m_notes.push_back(versions.note);
+        // A version the set already uses, or one that sorts after the next migration, cannot be
+        // deployed as written (diesel refuses two folders of one version; the order changes):
+        // no plan, rather than one to renumber (lemmy's 2025-08-01-0000NN folders leave no room).
+        if (!versions.note.empty()) {
+            return no_plan(versions.note + "; no plan is offered, since migrations the repository already has would "
+                           "need new names: by hand, make the change in migrations named after the set's last one");
+        }
     }
     std::set<std::string, std::less<>> sibling_names;
     for (const auto& sibling : siblings) {

@@ -565,22 +565,22 @@ TEST_CASE("plan: a table dropped in a later release is declined when a later mig
     const std::string sql = "ALTER TABLE users ADD COLUMN last_seen timestamptz;\nDROP TABLE sessions;\n";
     const std::string path = (dir / "002_drop_sessions.up.sql").string();
     std::ofstream(dir / "001_init.up.sql") << "CREATE TABLE users (id bigint PRIMARY KEY);\n";
-    std::ofstream(dir / "003_new_sessions.up.sql") << "CREATE TABLE other (id int);\n";
+    std::ofstream(dir / "010_new_sessions.up.sql") << "CREATE TABLE other (id int);\n";
     AnalyzeOptions options;
     options.threads = 1;
     Replay replay(options);
     replay.replay_schema_text("schema.sql", schema);
     options.history = replay.snapshot();
-    std::vector<std::string> known{(dir / "001_init.up.sql").string(), path, (dir / "003_new_sessions.up.sql").string()};
+    std::vector<std::string> known{(dir / "001_init.up.sql").string(), path, (dir / "010_new_sessions.up.sql").string()};
     options.known_migrations = &known;
     FileReport unrelated = analyze_text(path, sql, options, {});
     REQUIRE(unrelated.plan);
     CHECK(unrelated.plan->declined.empty());
     // The next migration makes sessions again: it would run before the later-release DROP.
-    std::ofstream(dir / "003_new_sessions.up.sql") << "CREATE TABLE sessions (id uuid PRIMARY KEY);\n";
+    std::ofstream(dir / "010_new_sessions.up.sql") << "CREATE TABLE sessions (id uuid PRIMARY KEY);\n";
     FileReport reused = analyze_text(path, sql, options, {});
     REQUIRE(reused.plan);
-    CHECK(reused.plan->declined.find("003_new_sessions.up.sql comes after this file") != std::string::npos);
+    CHECK(reused.plan->declined.find("010_new_sessions.up.sql comes after this file") != std::string::npos);
     fs::remove_all(dir);
 }
 
