@@ -1040,7 +1040,22 @@ std::size_t Composer::refused_before(std::size_t i, const AlterTableStmt* alter)
 void Composer::find_write_changes() {
     m_writes.assign(m_report.statements.size(), 0);
     std::map<std::string, std::string> defaults;  // table_key '\x1f' column -> the subcommand that last set its default
+    // The functions existing triggers run: replacing one changes what the old release's writes
+    // do (lemmy's community_aggregates_subscriber_count began counting subscribers_local, which
+    // the file's UPDATE had just filled: apart, the follows in between were counted by neither).
+    std::set<std::string> trigger_functions;
+    if (m_catalog != nullptr) {
+        for (const auto& [name, rel] : m_catalog->relations()) {
+            for (const auto& [trigger, function] : rel->triggers) trigger_functions.insert(function);
+        }
+    }
     for (std::size_t i = 0; i < m_report.statements.size() && i < m_stmts.size(); ++i) {
+        if (const auto* f = pg::as<CreateFunctionStmt>(m_stmts[i]); f != nullptr && f->replace && pg::length(f->funcname) > 0 &&
+                                                                    !(i < m_down.size() && m_down[i]) &&
+                                                                    trigger_functions.count(std::string(pg::last_name(f->funcname))) > 0) {
+            m_writes[i] = 1;
+            continue;
+        }
         if ((i < m_down.size() && m_down[i]) || !changes_writes(m_stmts[i], m_report.statements[i])) continue;
         const auto* alter = pg::as<AlterTableStmt>(m_stmts[i]);
         if (alter == nullptr) {
@@ -2077,6 +2092,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
     std::optional<Open> open;
     int writes_closed = 0;  // the same, of a migration already closed
     int kept_update_line = 0;  // the line of the first UPDATE kept as written, once its migration is open
+    int writes_seen = 0;       // the line of the first unit that changes what the old release's writes do
     auto close = [&] {
         if (open && open->writes > 0) writes_closed = open->writes;
         if (!open || open->units.empty()) {
@@ -2200,6 +2216,16 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             continue;
         }
         if (u.joins && m_join_failed.empty()) m_join_failed = u.join_decline;
+        // An UPDATE kept as written ends its migration: a change to what the old release's writes
+        // do (a default, a trigger or its function) on either side of it lands in another one,
+        // where the original makes both at once (rows written in between get neither).
+        if (m_join_failed.empty() && ((u.writes && kept_update_line > 0) || (u.kept_update && writes_seen > 0))) {
+            m_join_failed = "lines " + std::to_string(u.writes ? kept_update_line : writes_seen) + " and " + std::to_string(u.line) +
+                            " are an UPDATE the plan runs as written and a change to what the old release's writes do, which "
+                            "the original makes at once; in different migrations, the rows written in between get neither; "
+                            "by hand: keep them in one migration, with lock_timeout";
+        }
+        if (u.writes && writes_seen == 0) writes_seen = u.line;
         if (u.writes && writes_closed > 0 && m_join_failed.empty()) {
             m_join_failed = "lines " + std::to_string(writes_closed) + " and " + std::to_string(u.line) + " both change what the old "
                             "release's writes do (a default, a trigger, a dropped column or table, a NOT NULL it does not fill), which the original does at once, "
@@ -2372,7 +2398,11 @@ Plan Composer::compose() {
     out_of_band(m_release, "Before the later-release migrations: application release", steps);
     std::size_t first_later = steps.size();
     group(m_later, "Migration (a later release, once no deployed code uses the old form)", steps);
-    if (!m_join_failed.empty()) return no_plan(m_join_failed);
+    // The copy-before-drop reason first, where both hold: it names what would be lost.
+    if (!m_join_failed.empty()) {
+        std::string split = copy_split_from_drop(steps);
+        return no_plan(split.empty() ? m_join_failed : split);
+    }
     // Each step runs in a session of its own (a migration of the tool's run, a job by hand):
     // what the file made for its session alone is not there for the steps after the one that
     // made it (openmeter's pg_temp.upsert_discount_correlation_id, called by the UPDATEs the
