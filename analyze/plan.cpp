@@ -1000,6 +1000,7 @@ private:
     }
     std::set<std::string> m_kept_rules;  // rules with a finding whose statement is kept as written
     std::pair<std::size_t, std::string> m_dropped_fk{0, ""};   // the same after a dropped foreign key
+    std::vector<std::string> m_readded_here;  // constraints the statement being taken apart drops and keeps dropping
     std::set<std::string> m_joined_update_tables;  // tables of the kept UPDATEs that joined a migration
     std::map<std::size_t, std::size_t> m_chain_taken;  // a rename into a name vacated earlier -> the rename that vacated it
     // Statements between a DROP COLUMN and the ADD COLUMN that adds it back (that one included):
@@ -1788,7 +1789,19 @@ void Composer::statement(std::size_t i) {
                 unit(std::move(u));
             }
         }
+        // A constraint the kept subcommands drop and a taken-apart one adds again under its name
+        // (lemmy's modlog_check, widened in one ALTER): its NOT VALID form joins the drop's
+        // migration, or the table has no check in between and the VALIDATE meets bad rows.
+        m_readded_here.clear();
+        if (per_subcommand) {
+            int c = 0;
+            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+                if (cmd->subtype == AT_DropConstraint && cmd->name != nullptr && chosen.count(c) == 0) m_readded_here.emplace_back(cmd->name);
+                ++c;
+            }
+        }
         for (const auto& [sub, f] : chosen) recipe(*f);
+        m_readded_here.clear();
     }
     for (const Finding* f : additions) recipe(*f);
 }
@@ -1910,6 +1923,19 @@ void Composer::recipe(const Finding& f) {
                              "foreign key NOT VALID under another name, drop the old one, then VALIDATE and rename it";
             m_notes.push_back("the foreign key added again after the dropped one is added NOT VALID in the same migration, "
                               "so no row goes unchecked in between");
+        }
+        if (!previous && stage == Stage::now && !m_readded_here.empty() && !u.joins &&
+            std::any_of(m_readded_here.begin(), m_readded_here.end(), [&](const std::string& n) {
+                return has_word(without_comments(u.sql), n) && contains_ci(u.sql, "ADD CONSTRAINT");
+            })) {
+            u.joins = true;
+            u.join_table = f.relation;
+            u.join_decline = "the constraint " + m_readded_here.front() + " on " + f.relation + " is dropped and added again in one "
+                             "statement, and the plan cannot add it back in the drop's migration: in between, the old release "
+                             "could write rows it refuses and the VALIDATE would fail; by hand: keep the statement whole, with "
+                             "lock_timeout";
+            m_notes.push_back("the constraint dropped and added again is added NOT VALID in the drop's migration, so no row goes "
+                              "unchecked in between");
         }
         // Tables the file drops at once go at once: dropped one a migration, the old release's
         // writes to one still succeed after another is gone (trigger.dev's remove_v2_round_6
