@@ -153,6 +153,25 @@ bool is_known_function(std::string_view name) {
     return k_set.count(name) > 0;
 }
 
+namespace {
+
+// Copies of the catalog's functions an ALTER or RENAME names: by name, in its schema when it
+// gives one, with its argument types when it lists them.
+std::vector<FunctionInfo> named_overloads(const ObjectWithArgs* o, const Catalog& catalog) {
+    std::vector<FunctionInfo> out;
+    std::string schema = schema_of(o->objname);
+    std::optional<std::string> signature;
+    if (!o->args_unspecified) signature = signature_of_types(o->objargs);
+    const auto* overloads = catalog.functions(std::string(pg::last_name(o->objname)));
+    if (overloads == nullptr) return out;
+    for (const auto& f : *overloads) {
+        if ((schema.empty() || f->schema.empty() || f->schema == schema) && (!signature || f->signature == *signature)) out.push_back(*f);
+    }
+    return out;
+}
+
+}  // namespace
+
 void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalog) {
     if (const CreateFunctionStmt* create = pg::as<CreateFunctionStmt>(stmt)) {
         if (pg::length(create->funcname) == 0) return;
@@ -178,20 +197,10 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
             if (pg::text(d->defname) == "volatility") volatility = std::string(pg::text(d->arg));
         }
         if (volatility.empty()) return;
-        std::string name(pg::last_name(o->objname));
-        std::string schema = schema_of(o->objname);
-        std::optional<std::string> signature;
-        if (!o->args_unspecified) signature = signature_of_types(o->objargs);
-        const auto* overloads = catalog.functions(name);
-        if (overloads == nullptr) return;
-        std::vector<FunctionInfo> changed;
-        for (const auto& f : *overloads) {
-            if ((schema.empty() || f->schema.empty() || f->schema == schema) && (!signature || f->signature == *signature)) {
-                changed.push_back(*f);
-                changed.back().volatility = volatility;
-            }
+        for (FunctionInfo& f : named_overloads(o, catalog)) {
+            f.volatility = volatility;
+            catalog.add_function(std::move(f));
         }
-        for (auto& f : changed) catalog.add_function(std::move(f));
         return;
     }
     if (const DropStmt* drop = pg::as<DropStmt>(stmt)) {
@@ -213,19 +222,10 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         }
         const ObjectWithArgs* o = pg::as<ObjectWithArgs>(rename->object);
         if (o == nullptr || pg::length(o->objname) == 0 || rename->newname == nullptr) return;
-        std::string name(pg::last_name(o->objname));
-        std::string schema = schema_of(o->objname);
+        std::vector<FunctionInfo> moved = named_overloads(o, catalog);
         std::optional<std::string> signature;
         if (!o->args_unspecified) signature = signature_of_types(o->objargs);
-        const auto* overloads = catalog.functions(name);
-        if (overloads == nullptr) return;
-        std::vector<FunctionInfo> moved;
-        for (const auto& f : *overloads) {
-            if ((schema.empty() || f->schema.empty() || f->schema == schema) && (!signature || f->signature == *signature)) {
-                moved.push_back(*f);
-            }
-        }
-        catalog.remove_function(name, schema, signature);
+        catalog.remove_function(std::string(pg::last_name(o->objname)), schema_of(o->objname), signature);
         for (FunctionInfo& f : moved) {
             // The definition still names the old function; only its body is read from it.
             f.name = rename->newname;
