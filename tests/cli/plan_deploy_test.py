@@ -62,10 +62,16 @@ def main():
         code, out, err = run(repo, binary, "analyze", "--no-config", "--color", "never", "db/migrations/002_email.sql")
         check(code == 0, f"analyze exits 0 ({code}): {err}")
         check("history: 1 file" in out, "the committed 001_users.sql is replayed as history:\n" + out)
+        # 003 is taken: no version is free for the plan's migrations 2 and 3, so no plan (renaming
+        # a migration the repository has is not a plan).
+        check("none offered: no free version between this file's (002) and the next migration's (003_orders.sql)" in out and
+              "which 003_orders.sql already uses or precedes" in out, "the taken version 003 declines the plan:\n" + out)
+        os.rename(os.path.join(mig, "003_orders.sql"), os.path.join(mig, "010_orders.sql"))
+
+        code, out, err = run(repo, binary, "analyze", "--no-config", "--color", "never", "db/migrations/002_email.sql")
         command = "pgfence trace --plan --pg-version 15 db/migrations/001_users.sql db/migrations/002_email.sql"
         check(f"note: composed, not rehearsed: `{command}`" in out, "the text report names the rehearsal:\n" + out)
-        check("no free version between this file's (002) and the next migration's (003_orders.sql)" in out and
-              "which 003_orders.sql already uses or precedes" in out, "the taken version 003 is named:\n" + out)
+        check("free version" not in out, "versions 003 and 004 are free below 010_orders.sql:\n" + out)
 
         code, out, err = run(repo, binary, "analyze", "--no-config", "--format", "markdown", "db/migrations/002_email.sql")
         check("composed, not rehearsed" in out and "pgfence trace --plan" in out, "the Markdown report too:\n" + out)
