@@ -413,23 +413,12 @@ struct SessionObject {
     std::string name;  // what later statements name it by; "" when not known (a DO block's)
 };
 
-// Where `word` is in `text` from `from` on, case aside (ASCII); npos when not.
-std::size_t find_ci(std::string_view text, std::string_view word, std::size_t from) {
-    auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-    for (std::size_t at = from; at + word.size() <= text.size(); ++at) {
-        std::size_t k = 0;
-        while (k < word.size() && lower(text[at + k]) == lower(word[k])) ++k;
-        if (k == word.size()) return at;
-    }
-    return std::string_view::npos;
-}
-
 // Does `text` hold `word` as a whole word, case aside?
 bool has_word(std::string_view text, std::string_view word) {
-    for (std::size_t at = find_ci(text, word, 0); at != std::string_view::npos; at = find_ci(text, word, at + 1)) {
-        bool before = at == 0 || !is_ident_cont(text[at - 1]);
-        bool after = at + word.size() >= text.size() || !is_ident_cont(text[at + word.size()]);
-        if (before && after) return true;
+    std::string upper(word);
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (std::size_t at = 0; at + upper.size() <= text.size(); ++at) {
+        if (rules::keyword_at(text, at, upper)) return true;
     }
     return false;
 }
