@@ -338,16 +338,23 @@ void temporary_drops(FileReport& report, const std::vector<const pg::Node*>& stm
         const RangeVar* made = nullptr;
         if (const auto* create = pg::as<CreateStmt>(stmts[i])) made = create->relation;
         if (const auto* as = pg::as<CreateTableAsStmt>(stmts[i]); as != nullptr && as->into != nullptr) made = as->into->rel;
-        if (made == nullptr || made->relpersistence != 't' || made->schemaname != nullptr) continue;  // TEMP, unqualified
+        if (made == nullptr || made->schemaname != nullptr) continue;  // unqualified
         auto it = waiting.find(pg::display_name(made));
         if (it == waiting.end()) continue;
+        const std::string line = std::to_string(report.statements[i].span.start.line);
         for (std::size_t j : it->second) {
             StatementFacts& drop = report.statements[j];
             for (LockFact& lock : drop.locks) {
                 if (lock.relation != it->first) continue;
                 lock.is_new = true;
-                lock.reason += " (a temporary table: the schema has none of that name, and the file creates it TEMP at line " +
-                               std::to_string(report.statements[i].span.start.line) + ", so only this session's own can be dropped)";
+                // Not TEMP (vaultwarden's add_archives: DROP TABLE IF EXISTS archives; CREATE
+                // TABLE archives): no migration made the table, so the DROP does nothing and
+                // PostgreSQL takes no lock; the CREATE makes it.
+                lock.reason += made->relpersistence == 't'
+                                   ? " (a temporary table: the schema has none of that name, and the file creates it TEMP at line " + line +
+                                         ", so only this session's own can be dropped)"
+                                   : " (no earlier migration made a table of that name, and the file creates it at line " + line +
+                                         ": IF EXISTS makes this DROP do nothing)";
             }
         }
         waiting.erase(it);
