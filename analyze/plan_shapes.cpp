@@ -120,7 +120,9 @@ std::string single_set_value(std::string_view sql) {
         ++i;
     }
     if (i >= sql.size()) return {};
-    std::string value = rules::trim(sql.substr(i + 1));
+    // Up to a WHERE the statement has (`SET c = 0 WHERE c IS NULL`), outside quotes and parentheses.
+    std::size_t end = rules::find_keyword(sql, i + 1, sql.size(), "WHERE");
+    std::string value = rules::trim(sql.substr(i + 1, end == std::string_view::npos ? std::string_view::npos : end - (i + 1)));
     while (!value.empty() && (value.back() == ';' || is_space(value.back()))) value.pop_back();
     if (value.empty() || value.find("--") != std::string::npos || value.find("/*") != std::string::npos) return {};
     return value;

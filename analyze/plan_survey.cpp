@@ -134,7 +134,18 @@ void Surveyor::decide_update(std::size_t i) {
     // UPDATE t SET c = <constant> over a column this file just added: that constant is the
     // column's DEFAULT when it is added (instant), then the default the file gives it.
     const auto* target = pg::length(update->targetList) == 1 ? pg::as<ResTarget>(pg::nth(update->targetList, 0)) : nullptr;
-    if (update->whereClause == nullptr && target != nullptr && target->indirection == nullptr && plan_shapes::constant(target->val) &&
+    // `WHERE c IS NULL` of a column added without a default matches every row, as no WHERE
+    // does (teable's field_order: ADD COLUMN "order"; UPDATE ... SET "order" = 0 WHERE "order"
+    // IS NULL; SET NOT NULL).
+    auto all_rows = [&](const std::string& name) {
+        if (update->whereClause == nullptr) return true;
+        const auto* test = pg::as<NullTest>(update->whereClause);
+        const auto* ref = test != nullptr ? pg::as<ColumnRef>(test->arg) : nullptr;
+        auto it = added.find(name);
+        return test != nullptr && test->nulltesttype == IS_NULL && !test->argisrow && ref != nullptr && pg::length(ref->fields) == 1 &&
+               pg::text(pg::nth(ref->fields, 0)) == name && it != added.end() && !it->second.has_default;
+    };
+    if (target != nullptr && all_rows(std::string(pg::text(target->name))) && target->indirection == nullptr && plan_shapes::constant(target->val) &&
         update->fromClause == nullptr && update->withClause == nullptr && update->returningClause == nullptr) {
         auto column = added.find(std::string(pg::text(target->name)));
         std::size_t a = column == added.end() ? 0 : column->second.at;

@@ -3,5 +3,5 @@ CREATE TABLE invoices (id bigserial PRIMARY KEY, total_cents bigint NOT NULL);
 CREATE TABLE invoice_currencies (invoice_id bigint PRIMARY KEY, currency text NOT NULL);
 -- migration
 ALTER TABLE invoices ADD COLUMN currency text;
-UPDATE invoices SET currency = 'EUR' WHERE currency IS NULL;
+UPDATE invoices SET currency = 'EUR' WHERE currency IS NULL OR currency = '';
 INSERT INTO invoice_currencies (invoice_id, currency) SELECT id, currency FROM invoices;

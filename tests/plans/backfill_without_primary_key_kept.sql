@@ -2,4 +2,4 @@
 CREATE TABLE events (occurred_at timestamptz NOT NULL, payload jsonb);
 -- migration
 ALTER TABLE events ADD COLUMN source text;
-UPDATE events SET source = 'web' WHERE source IS NULL;
+UPDATE events SET source = 'web' WHERE source IS NULL OR source = '';

@@ -2,5 +2,5 @@
 CREATE TABLE articles (id bigserial PRIMARY KEY, title text NOT NULL, author_id bigint NOT NULL);
 -- migration
 ALTER TABLE articles ADD COLUMN slug text;
-UPDATE articles SET slug = 'article-' WHERE slug IS NULL;
+UPDATE articles SET slug = 'article-' || id WHERE slug IS NULL;
 ALTER TABLE articles ALTER COLUMN slug SET NOT NULL;
