@@ -356,6 +356,12 @@ struct Unit {
     // backfills of the subscription period, one per table: an old-release write between them
     // reached one table's copy and not the other's).
     bool kept_update = false;
+    // Adds a constraint NOT VALID to an existing table: from then on it refuses the old
+    // release's writes that break it. Such adds that follow one another share a migration: the
+    // original adds them at once, and one a migration would refuse a write to one table while
+    // another still takes it, which no single moment of the original does (lemmy's
+    // mod-reason-mandatory made reason NOT NULL on 13 tables).
+    bool refuses = false;
 };
 
 struct Staged {
@@ -1887,6 +1893,11 @@ void Composer::recipe(const Finding& f) {
         // take ACCESS EXCLUSIVE; a VALIDATE or an index build does not.
         u.exclusive = !only_validates(u.sql) && (contains_ci(without_comments(u.sql), "ALTER TABLE") ||
                                                  contains_ci(without_comments(u.sql), "LOCK TABLE"));
+        // CHECKs only: a foreign key's NOT VALID also locks the table it references, which a
+        // CHECK on that table after it in one migration would upgrade; and the application writes
+        // references that exist.
+        u.refuses = u.exclusive && u.transaction && contains_ci(body, "ADD CONSTRAINT") && contains_ci(body, "NOT VALID") &&
+                    !check.empty() && !contains_ci(body, "REFERENCES");
         // A CHECK on a table whose backfill the plan batches comes after that backfill: added
         // before it, it would refuse the old release's writes to rows the walk has not reached.
         if (!whole && stage == Stage::now && m_batched.count(f.relation) > 0 && contains_ci(u.sql, "CHECK") &&
@@ -2103,6 +2114,8 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         int writes = 0;  // the line of its last unit that changes what the old release's writes do, 0: none
         std::set<std::string> held;  // the tables its units lock ACCESS EXCLUSIVE
         bool kept_update = false;  // its last unit is an UPDATE kept as written
+        bool refuses = false;      // its last unit adds a constraint NOT VALID (Unit::refuses)
+        int refusing = 0;          // how many of its units do
     };
     std::optional<Open> open;
     int writes_closed = 0;  // the same, of a migration already closed
@@ -2196,6 +2209,19 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             continue;
         }
         if (open) open->kept_update = false;
+        if (u.refuses && open && open->transaction && open->refuses && !open->ends) {
+            if (!fold_alter(open->units.back(), u.sql)) open->units.push_back(std::move(u.sql));
+            open->held.insert(u.table);
+            if (++open->refusing == 2) {
+                m_notes.push_back("constraints the original adds at once are added NOT VALID in one migration: one a migration, "
+                                  "a write to one table would be refused while another table still took it");
+                for (const char* rule : {"statement-after-access-exclusive", "multiple-access-exclusive-in-transaction"}) {
+                    m_replaced.erase(rule);
+                }
+            }
+            continue;
+        }
+        if (open) open->refuses = false;
         if (u.joins && open && open->transaction && open->held.count(u.join_table) > 0) {
             open->locks_existing = open->locks_existing || !u.lockless;
             open->session_timeout = open->session_timeout || u.session_timeout;
@@ -2272,6 +2298,8 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         if (open->table.empty()) open->table = u.table;
         open->ends = open->ends || u.ends;
         open->kept_update = u.kept_update;
+        open->refuses = u.refuses;
+        open->refusing = u.refuses ? 1 : 0;
         if (u.kept_update) {
             // UPDATEs kept as written read rows at one moment in the original; in two migrations
             // the old release's writes in between reach one and not the other (red team: an
@@ -2291,6 +2319,20 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
     // Each unit's text now lives in its step (a file of a hundred thousand statements has as
     // many units): not kept twice.
     std::vector<Unit>().swap(units);
+}
+
+// The down file of a migration the plan adds: undoing one step of a split migration is not
+// something pgfence can derive, so reverting it stops with that said, not with a file the tool
+// cannot run (diesel answers a down.sql of comments only with "Received an empty query") or one
+// that does nothing while the tool records the step undone. golang-migrate with
+// x-multi-statement=true cuts at every ';', so its form is one statement with none inside.
+std::string no_undo(MigrationTool tool) {
+    const char* why = "pgfence plan: this step of a split migration has no automatic undo, revert it by hand";
+    if (tool == MigrationTool::GolangMigrate) {
+        return "-- A cast that fails with the reason: revert this step by hand.\nSELECT '" + std::string(why) + "'::int;\n";
+    }
+    return "-- Undoing one step of a split migration is by hand: write what reverts it here.\n"
+           "DO $pgfence$ BEGIN RAISE EXCEPTION '" + std::string(why) + "'; END $pgfence$;\n";
 }
 
 // The step holding statement i, by its text's first line; steps.size() when none does.
@@ -2550,7 +2592,7 @@ Plan Composer::compose() {
             }
         }
         if (m_layout.source_kind == "sql" && m_layout.tool == MigrationTool::Diesel && migration > 1) {
-            step.extra_files.emplace_back(join_path(folder, "down.sql"), "-- pgfence plan: nothing to undo automatically\n");
+            step.extra_files.emplace_back(join_path(folder, "down.sql"), no_undo(m_layout.tool));
         }
         bool up_down = m_layout.tool == MigrationTool::GolangMigrate || m_layout.tool == MigrationTool::Pop ||
                        m_layout.tool == MigrationTool::Popx;
@@ -2559,7 +2601,7 @@ Plan Composer::compose() {
             std::string down = step.path;
             down.replace(down.size() - 7, 7, ".down.sql");
             if (m_layout.tool == MigrationTool::Popx) down = popx_suffix(down, false);
-            step.extra_files.emplace_back(down, "-- pgfence plan: nothing to undo automatically\n");
+            step.extra_files.emplace_back(down, no_undo(m_layout.tool));
         }
     }
     if (!held.empty()) m_notes.push_back(written_apart_note(held, false, m_layout));
@@ -2749,6 +2791,10 @@ void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts,
         return;
     }
     report.plan = Composer(report, stmts, down, catalog, known).compose();
+    // A plan that resolves no finding (the file's are advice it does not follow, or have no safe
+    // form) would only move statements apart, each move a chance to differ: none is offered
+    // (the outside DBA's teable share_meta: two UPDATEs split for no gain).
+    if (report.plan && report.plan->declined.empty() && report.plan->replaced.empty()) report.plan.reset();
 }
 
 PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,

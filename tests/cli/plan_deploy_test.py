@@ -111,6 +111,30 @@ def main():
         check(notes and "000001_create_users.up.sql" in notes[0] and ".down.sql" not in notes[0],
               f"golang-migrate's rehearsal command names no down file: {notes}")
 
+        # The down files of the plan's new migrations stop a revert with the reason: diesel answers
+        # a down.sql of comments only with "Received an empty query" (outside DBA, vaultwarden),
+        # and golang-migrate with x-multi-statement=true cuts at every ';' (one statement, none inside).
+        dz = os.path.join(tmp, "dz")
+        write(os.path.join(dz, "migrations", "2024-01-01-000000_users", "up.sql"), USERS)
+        write(os.path.join(dz, "migrations", "2024-01-02-000000_email", "up.sql"), NOT_NULL)
+        write(os.path.join(dz, "migrations", "2024-01-02-000000_email", "down.sql"), "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;\n")
+        run(dz, binary, "analyze", "--no-config", "--format", "plan", "-o", "plans", "migrations")
+        run(os.path.join(tmp, "gm"), binary, "analyze", "--no-config", "--format", "plan", "-o", "plans", "migrations")
+        downs = [os.path.join(dz, "plans", "migrations", "2024-01-02-000001_email_2", "down.sql"),
+                 os.path.join(tmp, "gm", "plans", "migrations", "000003_email_2.down.sql")]
+        for down in downs:
+            text = open(down).read() if os.path.exists(down) else ""
+            check("revert it by hand" in text, f"{down}: the down file says why it stops:\n{text}")
+            if down.endswith(".down.sql"):
+                body = "\n".join(l for l in text.splitlines() if not l.startswith("--"))
+                check(body.count(";") == 1 and body.rstrip().endswith(";"), f"golang-migrate's down is one statement: {text}")
+            if os.path.isdir(PG_BIN) and text:
+                undo = os.path.join(tmp, "undo.sql")
+                write(undo, text)
+                code, out, err = run(tmp, binary, "trace", "--pg-version", "15", undo)
+                check("no automatic undo, revert it by hand" in out and "1 error" in out,
+                      f"{down} stops on PostgreSQL with its reason:\n{out}{err}")
+
         # Prisma with a runner that also runs TypeScript data migrations (formbricks): a folder
         # holding only migration.ts still takes its version, and the runner orders it with the
         # SQL ones by name, so the plan's versions must not take it.
