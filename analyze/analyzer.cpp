@@ -709,6 +709,15 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                        "function, even where no statement depends on it); a plan lists each statement once, and would run what "
                        "the script skips or repeats: make this change by hand, with the findings' advice";
         }
+        if (declined.empty() && options.merged != nullptr && !options.merged->empty() &&
+            options.merged->count(absolute_path(std::filesystem::path(path)).lexically_normal().generic_string()) > 0) {
+            // Rewriting a migration that has run breaks every database it ran on: the plan's new
+            // migrations run there again and fail on what the original made (outside DBA:
+            // vaultwarden's 2019 add_email_verification, teable's add_oauth).
+            declined = "the file is in " + options.merged_in +
+                       " already, so it may have run on databases: a plan would rewrite it, and its new migrations would run "
+                       "again there and fail on what the original made; the findings are for the next migration like it (--plan-merged plans it all the same)";
+        }
         if (!declined.empty()) {
             if (plan_wanted(report)) report.plan = no_plan(declined);
         } else {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <string_view>
 #include <vector>
 
@@ -63,6 +64,11 @@ struct AnalyzeOptions {
     // set's committed files): a plan's new files take versions none of them uses, and a pop file
     // whose set has a `.autocommit` file is popx's. Paths as given or absolute. Not owned.
     const std::vector<std::string>* known_migrations = nullptr;
+    // Files (absolute, normal) the repository's mainline already holds with these bytes
+    // (bot/analyze_history: CommittedMigrations::merged): a migration that may have run on a
+    // database gets no plan. `merged_in` names the commit (e.g. "origin/main"). Not owned.
+    const std::unordered_set<std::string>* merged = nullptr;
+    std::string merged_in{};
 };
 
 // The error for a file over max_file_bytes: "is N MB, over --max-file-size (M MB)".

@@ -202,6 +202,8 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             a.schema.push_back(value("--schema"));
         } else if (arg == "--no-history") {
             a.no_history = true;
+        } else if (arg == "--plan-merged") {
+            a.plan_merged = true;
         } else if (arg == "--no-config") {
             a.no_config = true;
         } else if (arg == "--") {
@@ -548,6 +550,8 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
                                                             committed, settings.options.input_format,
                                                             settings.options.confine_to);
     settings.options.known_migrations = &known;
+    if (!a.plan_merged) settings.options.merged = &committed.merged;
+    settings.options.merged_in = committed.merged_in;
     auto history = start_history(a.no_history ? std::vector<std::string>{} : a.history, !a.no_history,
                                  schema_context(a, settings), files, settings.options, input_errors, schema_errors,
                                  &committed);

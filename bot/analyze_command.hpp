@@ -51,6 +51,7 @@ struct AnalyzeArgs {
     bool single_transaction = false;
     std::vector<std::string> history;  // --history: migrations replayed before the files
     bool no_history = false;           // --no-history: each file alone, as if nothing ran before
+    bool plan_merged = false;          // --plan-merged: plans for files the mainline already has too
     std::vector<std::string> schema;   // --schema: schema dumps read as the existing schema
     // Not an option: pre-commit reads the committed rest of each set from the index (what the
     // commit being made holds), analyze from HEAD (README "Migration history").

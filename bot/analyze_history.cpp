@@ -91,6 +91,52 @@ std::unordered_set<std::string> analysed_blob_ids(const std::vector<std::string>
 
 }  // namespace
 
+namespace {
+
+// CommittedMigrations::merged.
+void merged_files(const diff::Repository& repo, const std::vector<std::string>& files, std::uint64_t max_bytes,
+                  CommittedMigrations& out) {
+    auto head = repo.resolve_commit("HEAD", "head");
+    if (!head) return;
+    std::vector<std::pair<std::string, std::string>> candidates;  // revision, name shown
+    if (const char* base = std::getenv("GITHUB_BASE_REF"); base != nullptr && *base != '\0') {
+        candidates.emplace_back("refs/remotes/origin/" + std::string(base), "origin/" + std::string(base));
+    }
+    for (const char* name : {"HEAD", "main", "master"}) {
+        candidates.emplace_back("refs/remotes/origin/" + std::string(name), "origin/" + std::string(name));
+    }
+    std::string mainline = *head;
+    out.merged_in = "HEAD";
+    for (const auto& [revision, name] : candidates) {
+        auto tip = repo.resolve_commit(revision, "mainline");
+        if (!tip) continue;
+        auto base = repo.merge_base(*tip, *head);
+        if (!base) continue;
+        mainline = *base;
+        out.merged_in = name;
+        break;
+    }
+    const std::string root = repo.root();
+    std::unordered_map<std::string, std::string> ids;  // path under the root -> blob id of its bytes
+    for (const auto& f : files) {
+        std::string full = normal(f);
+        if (!full.starts_with(root)) continue;
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(f, ec))) continue;
+        auto bytes = read_regular_file(f, max_bytes, "a migration");
+        if (!bytes) continue;
+        if (auto id = diff::Repository::blob_id(*bytes)) ids.emplace(full.substr(root.size()), std::move(*id));
+    }
+    if (ids.empty()) return;
+    auto stored = repo.list_blobs(mainline, [&](std::string_view rel) { return ids.count(std::string(rel)) > 0; });
+    if (!stored) return;
+    for (const auto& file : *stored) {
+        if (auto at = ids.find(file.path); at != ids.end() && at->second == file.id) out.merged.insert(root + file.path);
+    }
+}
+
+}  // namespace
+
 std::string history_too_large(const std::string& path, std::uint64_t bytes, std::uint64_t max_bytes) {
     return path + ": " + file_too_large(bytes, max_bytes) + ": not replayed as history";
 }
@@ -126,6 +172,7 @@ CommittedMigrations committed_migrations(const std::vector<std::string>& files, 
         return repo->list_blobs(*head, wanted);
     }();
     if (!listed) return out;
+    if (from == CommittedFrom::HeadInWorkingTree) merged_files(*repo, files, options.max_file_bytes, out);
     if (from == CommittedFrom::HeadInWorkingTree) {
         // A committed file deleted or renamed away in the working tree ran nowhere the analysed
         // files will: it is not their history.

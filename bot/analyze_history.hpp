@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "analyze/error.hpp"
@@ -55,6 +56,12 @@ struct CommittedMigrations {
     // One line each (without "note: ", not escaped) for a file left out of `before` because its
     // blob is over --max-file-size, which is never loaded.
     std::vector<std::string> notes;
+    // The analysed files (absolute, normal) whose bytes the mainline already has at their path:
+    // merged, so they may have run on databases (AnalyzeOptions::merged). The mainline is the
+    // merge base of HEAD and the first of origin/$GITHUB_BASE_REF, origin/HEAD, origin/main,
+    // origin/master the clone has; HEAD when it has none. `merged_in` names it.
+    std::unordered_set<std::string> merged;
+    std::string merged_in;
 };
 // Where committed_migrations reads the set from.
 enum class CommittedFrom {

@@ -111,6 +111,34 @@ def main():
         check(notes and "000001_create_users.up.sql" in notes[0] and ".down.sql" not in notes[0],
               f"golang-migrate's rehearsal command names no down file: {notes}")
 
+        # A migration the mainline already has may have run on databases: no plan (its new
+        # migrations would run again there and fail: outside DBA, vaultwarden and teable), unless
+        # --plan-merged. The mainline is origin's default branch (merge base with HEAD): a commit
+        # of the branch being worked on is not merged.
+        up = os.path.join(tmp, "upstream")
+        write(os.path.join(up, "db", "migrations", "001_users.sql"), "-- +goose Up\n" + USERS)
+        write(os.path.join(up, "db", "migrations", "002_email.sql"), "-- +goose Up\n" + NOT_NULL)
+        run(up, "git", "init", "-q", "-b", "main")
+        run(up, "git", "add", "-A")
+        run(up, "git", "commit", "-qm", "users and email")
+        clone = os.path.join(tmp, "clone")
+        run(tmp, "git", "clone", "-q", up, clone)
+        run(clone, "git", "checkout", "-qb", "feature")
+        write(os.path.join(clone, "db", "migrations", "010_index.sql"), "-- +goose Up\nCREATE INDEX users_email_idx ON users (email);\n")
+        run(clone, "git", "add", "-A")
+        run(clone, "git", "commit", "-qm", "index")
+        code, out, err = run(clone, binary, "analyze", "--no-config", "--format", "plan", "-o", "plans", "db/migrations")
+        check("002_email.sql: no plan offered" in out and "is in origin/HEAD already" in out,
+              "the merged 002 gets no plan:\n" + out + err)
+        check("010_index.sql: 1 migration for goose" in out, "the branch's own 010 is planned:\n" + out + err)
+        check(not os.path.exists(os.path.join(clone, "plans", "db", "migrations", "002_email.sql")), "no file for the merged 002")
+        code, out, err = run(clone, binary, "analyze", "--no-config", "--plan-merged", "--format", "plan", "-o", "plans2", "db/migrations")
+        check("002_email.sql: 3 migrations for goose" in out, "--plan-merged plans it:\n" + out + err)
+        # Changed in the working tree: not what the mainline has, so planned.
+        write(os.path.join(clone, "db", "migrations", "002_email.sql"), "-- +goose Up\n" + NOT_NULL + "-- reworded\n")
+        code, out, err = run(clone, binary, "analyze", "--no-config", "--format", "plan", "-o", "plans3", "db/migrations")
+        check("002_email.sql: 3 migrations for goose" in out, "an edited 002 is not the merged one:\n" + out + err)
+
         # The down files of the plan's new migrations stop a revert with the reason: diesel answers
         # a down.sql of comments only with "Received an empty query" (outside DBA, vaultwarden),
         # and golang-migrate with x-multi-statement=true cuts at every ';' (one statement, none inside).
