@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "trace/plan_oracle.hpp"
@@ -365,7 +366,34 @@ std::vector<std::string> seed_deterministic(Connection& c, const std::string& ta
     return out;
 }
 
-TrafficScript derive_traffic(Connection& before, Connection& after, const std::vector<std::string>& tables) {
+namespace {
+
+// Columns of `table` (quoted names) that are NOT NULL, or under a CHECK, in `after` and were not
+// in `before`.
+std::set<std::string> newly_constrained(Connection& before, Connection& after, const std::string& table) {
+    const std::string query =
+        "SELECT quote_ident(a.attname), a.attnotnull, coalesce((SELECT string_agg(pg_get_constraintdef(k.oid), ';' ORDER BY k.conname) "
+        "FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'c' AND a.attnum = ANY (k.conkey)), '') "
+        "FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped";
+    std::map<std::string, std::pair<bool, std::string>> was;
+    if (auto r = before.query(query, {table})) {
+        for (int i = 0; i < r->rows(); ++i) was[r->value(i, 0)] = {r->value(i, 1) == "t", r->value(i, 2)};
+    }
+    std::set<std::string> out;
+    if (auto r = after.query(query, {table})) {
+        for (int i = 0; i < r->rows(); ++i) {
+            auto it = was.find(r->value(i, 0));
+            if (it == was.end()) continue;
+            if ((r->value(i, 1) == "t" && !it->second.first) || r->value(i, 2) != it->second.second) out.insert(r->value(i, 0));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TrafficScript derive_traffic(Connection& before, Connection& after, const std::vector<std::string>& tables,
+                             const std::set<std::string>& filled) {
     TrafficScript out;
     std::vector<std::string> existing = user_tables(before);
     for (const auto& named : tables) {
@@ -373,7 +401,9 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
         auto resolved = before.query("SELECT $1::regclass::text", {named});
         if (!resolved || resolved->rows() == 0) continue;
         const std::string table = resolved->value(0, 0);
-        auto columns = column_expressions(before, table);
+        std::set<std::string> never_null = newly_constrained(before, after, table);
+        std::erase_if(never_null, [&](const std::string& c) { return filled.count(c) > 0; });
+        auto columns = column_expressions(before, table, true, never_null);
         if (!columns) continue;
         // The old release writes data the file's new foreign keys accept (an application does
         // not write dangling references; if it did, the original would fail on them too): a

@@ -7,6 +7,9 @@
 #include <set>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/names.hpp"
+#include "analyze/pg_parser.hpp"
+#include "analyze/pg_tree.hpp"
 
 namespace pgfence::trace {
 namespace {
@@ -48,6 +51,20 @@ std::vector<OracleStatement> split(const std::string& sql) {
     std::vector<OracleStatement> out;
     if (r.error) return {{sql, ""}};
     for (const auto& s : r.statements) out.push_back({s.sql, std::string(s.kind)});
+    return out;
+}
+
+// The columns (quoted as the catalog quotes them) the UPDATEs of `file` set, of any table.
+std::set<std::string> updated_columns(const std::vector<OracleStatement>& file) {
+    std::set<std::string> out;
+    for (const auto& statement : file) {
+        if (statement.kind != "UpdateStmt") continue;
+        analyze::ParsedStatement parsed = analyze::parse_statement(statement.sql);
+        const auto* update = analyze::pg::as<UpdateStmt>(parsed.stmt);
+        for (const ResTarget* target : analyze::pg::each<ResTarget>(update != nullptr ? update->targetList : nullptr)) {
+            if (target->name != nullptr) out.insert(analyze::quote_ident(target->name));
+        }
+    }
     return out;
 }
 
@@ -370,7 +387,7 @@ OracleVerdict run_plan_oracle(const OracleServer& server, const OracleInput& inp
         if (!file) return unchecked("cannot connect to the seeded database's copy");
         if (std::string e = run_file(*file, input.original, input.original_in_transaction); !e.empty()) return unchecked("the original file fails: " + e);
         left_by_original = session_settings(*file);
-        script = derive_traffic(*before, *scratch, input.tables);
+        script = derive_traffic(*before, *scratch, input.tables, updated_columns(input.original));
     }
     server.drop(input.prefix + "_s");
     made.pop_back();

@@ -740,12 +740,12 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
                       later=["LOCK TABLE entries IN ACCESS EXCLUSIVE MODE;"])
         self.check(v.get("result") == "proven" and v.get("rescued_writes", 0) > 0,
                    f"oracle: rescued writes with a later migration that fails after both: {v}")
-        # One that the rescued writes break (a CHECK the rescued row 1100 fails), which applies
-        # after the file, still differs.
+        # One that the rescued writes break (a CHECK the rescued row 1101 fails), which applies
+        # after the file, still differs (row 1101: the old release's first write at position 1 is 1000 + 101).
         v = self.hand("rescued-later-broken", rename,
                       [step("ALTER TABLE items RENAME TO entries; CREATE VIEW items AS SELECT * FROM entries;", title="Migration 1"),
                        step("DROP VIEW items;", after=True, title="Migration 2")], ["items"],
-                      later=["ALTER TABLE entries ADD CONSTRAINT entries_not_rescued CHECK (id <> 1100);"])
+                      later=["ALTER TABLE entries ADD CONSTRAINT entries_not_rescued CHECK (id <> 1101);"])
         self.check(v.get("result") == "differs" and v.get("rescued_writes", 0) == 0,
                    f"oracle: rescued writes that break a later migration: {v}")
         # A column copied elsewhere and then dropped, in two migrations (umami's share_id): the old
