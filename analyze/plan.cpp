@@ -2564,13 +2564,17 @@ Plan Composer::compose() {
         // A later-release migration written beside the others would be run by the tool in the
         // same deploy, while the old release still runs (the oracle proves it after the new
         // release): it is written apart, to be added to the folder once that release is out.
+        // An absolute input path goes under the folder as a relative one does, without "//".
+        auto under = [](std::string_view folder, const std::string& path) {
+            return std::string(folder) + path.substr(std::min(path.find_first_not_of('/'), path.size()));
+        };
         if (step.after_release && migration > 1) {
-            step.path = "later-release/" + step.path;
+            step.path = under("later-release/", step.path);
             later.push_back(migration);
         } else if (behind_band) {
             // Likewise a migration after an out-of-band step (a backfill, an index built by
             // hand): the tool would run it in this deploy, before that step has run.
-            step.path = "after-out-of-band/" + step.path;
+            step.path = under("after-out-of-band/", step.path);
             held.push_back(migration);
         }
         if (migration > 1 && sibling_names.count(new_name) > 0) {

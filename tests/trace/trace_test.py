@@ -381,6 +381,17 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
             self.check(code == 1 and not doc["plans"][0]["ok"], f"plan: a plan that breaks writes passed (exit {code})")
             errors = [st["writer_error"] for st in doc["plans"][0]["steps"] if st["writer_error"]]
             self.check(any("no writes" in e for e in errors), f"plan: the writer's error is not reported: {errors}")
+        # A step that drops its table, as the file does: the writer on it then meets "does not
+        # exist", which the original causes too; the step is not FAILED beside a proven verdict
+        # (the outside DBA's teable clean_useless_tables read FAILED and proven at once).
+        dropped = self.write("plan/d/0002_drop.sql",
+                             "CREATE INDEX orders_total_idx ON orders (total);\nDROP TABLE orders;\n")
+        code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, dropped)
+        if self.check(doc is not None and len(doc["plans"]) == 1, f"plan: dropped: {err}"):
+            p = doc["plans"][0]
+            self.check(p["verdict"].get("result") == "proven" and p["ok"] and code == 0 and not doc["failed"],
+                       f"plan: a step dropping its table read as failed (exit {code}): "
+                       f"{[(st['title'], st['ok'], st['writer_error']) for st in p['steps']]} {p['verdict']}")
         # The rows a rehearsal seeds do not stay for the later files: a later ADD COLUMN ...
         # NOT NULL without a default (which needs the table empty) still runs.
         first = self.write("plan/h/001_init.sql", "CREATE TABLE obs (id text PRIMARY KEY, name text);\n")
