@@ -52,10 +52,24 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
     const bool one_statement = std::all_of(held.begin(), held.end(), [&](const Held& h) { return h.statement == held[0].statement; }) &&
                                ((drop != nullptr && drop->removeType == OBJECT_TABLE && pg::length(drop->objects) == 1) ||
                                 pg::is<AlterTableStmt>(node));
-    f.fix = f.recipe        ? "split the transaction so each migration locks one table and ends right after that statement"
+    // Splitting a statement helps only where it names several tables (DROP TABLE a, b; TRUNCATE
+    // a, b; LOCK a, b). Otherwise the second table's lock comes with the statement (a column type
+    // change rebuilds the foreign keys that reference it: the outside DBA's vaultwarden
+    // fix_attachments), and there is nothing to split.
+    bool names_several = false;
+    for (const Held& h : held) {
+        const auto at = static_cast<std::size_t>(h.statement->index);
+        const pg::Node* n = at < ctx.stmts.size() ? ctx.stmts[at] : nullptr;
+        if (const auto* d = pg::as<DropStmt>(n)) names_several = names_several || pg::length(d->objects) > 1;
+        if (const auto* t = pg::as<TruncateStmt>(n)) names_several = names_several || pg::length(t->relations) > 1;
+        if (const auto* l = pg::as<LockStmt>(n)) names_several = names_several || pg::length(l->relations) > 1;
+    }
+    f.fix = f.recipe ? "split the transaction so each migration locks one table and ends right after that statement"
             : one_statement ? "nothing to split: the statement locks the tables its foreign keys join, together; set "
                               "lock_timeout before it so that it gives up rather than queue, and retry"
-                            : "split the statement that locks several tables into one statement per table, each in its own migration";
+            : !names_several ? "nothing to split: each statement locks the tables its foreign keys join, together; set "
+                               "lock_timeout before them so that the migration gives up rather than queue, and retry"
+                : "split the statement that locks several tables into one statement per table, each in its own migration";
 }
 
 void check(const FileContext& ctx, Sink& sink) {
