@@ -192,13 +192,75 @@ int run_rules_list(std::ostream& out) {
     return k_exit_ok;
 }
 
+// `pgfence COMMAND --help`: the command's lines of the command list, then its options section
+// ("COMMAND options..." up to the next section); pre-commit takes analyze's options, and pr
+// analyze's besides its own. Empty for a command the text does not list.
+std::string help_for(const std::string& command) {
+    const std::string usage = k_usage;
+    std::vector<std::string> lines;
+    for (std::size_t at = 0; at < usage.size();) {
+        std::size_t end = usage.find('\n', at);
+        if (end == std::string::npos) end = usage.size();
+        lines.push_back(usage.substr(at, end - at));
+        at = end + 1;
+    }
+    auto section_start = [](const std::string& line) { return !line.empty() && line[0] != ' '; };
+    std::string entry;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::string& l = lines[i];
+        if (!l.starts_with("  " + command) || (l.size() > command.size() + 2 && l[command.size() + 2] != ' ')) continue;
+        entry += l + "\n";
+        for (std::size_t k = i + 1; k < lines.size() && lines[k].starts_with("    "); ++k) entry += lines[k] + "\n";
+        break;
+    }
+    if (entry.empty()) return {};
+    auto section = [&](const std::string& name) {
+        std::string out;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            if (!section_start(lines[i]) || !lines[i].starts_with(name + " ") || lines[i].find("options") == std::string::npos) continue;
+            out += "\n" + lines[i] + "\n";
+            for (std::size_t k = i + 1; k < lines.size() && !section_start(lines[k]); ++k) out += lines[k] + "\n";
+            break;
+        }
+        while (out.ends_with("\n\n")) out.pop_back();
+        return out;
+    };
+    // The synopsis is the entry's first column (20 wide) ("analyze PATH...", "policy check REPORT").
+    std::string synopsis = entry.substr(2, std::min<std::size_t>(20, entry.find("  ", 2) - 2));
+    while (!synopsis.empty() && synopsis.back() == ' ') synopsis.pop_back();
+    std::string out = "usage: pgfence " + synopsis + " [options]\n\n" + entry + section(command);
+    if (command == "pre-commit" || command == "pr") out += section("analyze");
+    return out;
+}
+
+bool asks_help(const std::vector<std::string>& args) {
+    for (std::size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
+        if (args[i] == "--help" || args[i] == "-h") return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     try {
+        if (args.size() >= 2 && args[0] == "help") {
+            std::string text = help_for(args[1]);
+            if (text.empty()) throw UsageError{"no command '" + args[1] + "' (see 'pgfence help')"};
+            out << text;
+            return k_exit_ok;
+        }
         if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
             (args.empty() ? err : out) << k_usage;
             return args.empty() ? k_exit_input : k_exit_ok;
+        }
+        // `pgfence analyze --help`: that command's part of the help, not "unknown option".
+        if (asks_help(args)) {
+            std::string text = help_for(args[0]);
+            if (!text.empty()) {
+                out << text;
+                return k_exit_ok;
+            }
         }
         if (args[0] == "version" || args[0] == "--version") {
             out << "pgfence " << PGFENCE_VERSION << "\n"

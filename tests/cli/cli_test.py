@@ -277,6 +277,18 @@ class Suite(Harness):
             self.check(code == 0 and out and err == b"", f"{args}: exit 0 with output")
         code, out, err = self.run("version")
         self.check(re.match(rb"^pgfence \d+\.\d+\.\d+", out) is not None, f"version output: {out!r}")
+        # Each command's --help (or -h, or `help COMMAND`) prints its part of the help: the
+        # command's line and its options, not "unknown option '--help'".
+        expected = {"analyze": b"--format FORMAT", "pr": b"analyze options:", "trace": b"--setup FILE",
+                    "extract-stats": b"--db-url URL", "policy": b"--policy", "pre-commit": b"analyze options:",
+                    "init": b"--force", "serve": b"governance", "rules": b"every rule"}
+        for command, wanted in expected.items():
+            for args in ([command, "--help"], [command, "-h"], ["help", command]):
+                code, out, err = self.run(*args)
+                self.check(code == 0 and out.startswith(b"usage: pgfence " + command.encode()) and wanted in out and err == b"",
+                           f"{args}: exit 0 with the command's help ({code}): {out[:200]!r} {err[:200]!r}")
+        code, out, err = self.run("help", "nope")
+        self.check(code == 2 and b"error: no command 'nope'" in err, f"help of an unknown command: {code} {err!r}")
 
     def suite_color(self):
         """(c) ANSI escapes only in terminal output."""
