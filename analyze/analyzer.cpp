@@ -366,7 +366,22 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     // What the file starts from (a copy shares the relations until one changes): a plan is
     // checked from there.
     auto before = options.run_rules && options.check_plans ? std::make_shared<const Catalog>(catalog) : nullptr;
-    const bool schema_known = !catalog.relations().empty() && !catalog.unknown_seen();  // temporary_drops
+    // Not when the set holds migrations pgfence does not read (goose's .go, Flyway's .java beside
+    // the SQL): one of them may have made the table (red team: a goose .go CREATE TABLE x, then
+    // DROP TABLE IF EXISTS x; CREATE TABLE x in SQL, was taken for a DROP of nothing).
+    bool unread_siblings = false;
+    if (options.known_migrations != nullptr) {
+        for (const auto& sibling : set_siblings(path, options.known_migrations)) {
+            std::string ext = std::filesystem::path(sibling).extension().string();
+            for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (ext != ".sql" && ext != ".js" && ext != ".ts" && ext != ".mjs" && ext != ".cjs" && ext != ".mts" && ext != ".cts" &&
+                ext != ".fizz" && ext != ".toml") {
+                unread_siblings = true;
+                break;
+            }
+        }
+    }
+    const bool schema_known = !catalog.relations().empty() && !catalog.unknown_seen() && !unread_siblings;  // temporary_drops
     FileReport report;
     report.path = path;
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.

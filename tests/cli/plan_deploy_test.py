@@ -134,10 +134,35 @@ def main():
         check(not os.path.exists(os.path.join(clone, "plans", "db", "migrations", "002_email.sql")), "no file for the merged 002")
         code, out, err = run(clone, binary, "analyze", "--no-config", "--plan-merged", "--format", "plan", "-o", "plans2", "db/migrations")
         check("002_email.sql: 3 migrations for goose" in out, "--plan-merged plans it:\n" + out + err)
+        # A CRLF checkout (core.autocrlf) of the merged LF file is the merged file.
+        crlf = os.path.join(tmp, "crlf")
+        run(tmp, "git", "-c", "core.autocrlf=true", "clone", "-q", up, crlf)
+        run(crlf, "git", "config", "core.autocrlf", "true")
+        text = open(os.path.join(crlf, "db", "migrations", "002_email.sql"), "rb").read()
+        check(b"\r\n" in text, "the autocrlf checkout has CRLF")
+        code, out, err = run(crlf, binary, "analyze", "--no-config", "--format", "plan", "-o", "plans", "db/migrations")
+        check("002_email.sql: no plan offered" in out, "the CRLF checkout of the merged 002 gets no plan:\n" + out + err)
+        # Without a mainline ref (no origin: a shallow CI checkout is the same) nothing is merged:
+        # the repository's committed files are planned (HEAD holds a branch's own new migrations).
+        code, out, err = run(up, binary, "analyze", "--no-config", "--format", "plan", "-o", os.path.join(tmp, "up-plans"), "db/migrations")
+        check("002_email.sql: 3 migrations for goose" in out, "no origin: nothing is merged:\n" + out + err)
         # Changed in the working tree: not what the mainline has, so planned.
         write(os.path.join(clone, "db", "migrations", "002_email.sql"), "-- +goose Up\n" + NOT_NULL + "-- reworded\n")
         code, out, err = run(clone, binary, "analyze", "--no-config", "--format", "plan", "-o", "plans3", "db/migrations")
         check("002_email.sql: 3 migrations for goose" in out, "an edited 002 is not the merged one:\n" + out + err)
+
+        # DROP TABLE IF EXISTS x; CREATE TABLE x where no migration made x does nothing (vaultwarden's
+        # add_archives), unless the set has a migration pgfence cannot read (a goose .go file
+        # could have made x: red team).
+        ar = os.path.join(tmp, "ar", "m")
+        write(os.path.join(ar, "00001_users.sql"), "-- +goose Up\nCREATE TABLE users (id bigint PRIMARY KEY);\n")
+        write(os.path.join(ar, "00003_archives.sql"),
+              "-- +goose Up\nDROP TABLE IF EXISTS archives;\nCREATE TABLE archives (id bigint PRIMARY KEY);\n")
+        code, out, err = run(os.path.dirname(ar), binary, "analyze", "--no-config", "--color", "never", "m")
+        check("drop-table" not in out, "a DROP of a table no migration made is no drop-table:\n" + out)
+        write(os.path.join(ar, "00002_archives.go"), "package m\n")
+        code, out, err = run(os.path.dirname(ar), binary, "analyze", "--no-config", "--color", "never", "m")
+        check("drop-table" in out, "a .go migration may have made it: drop-table stays:\n" + out)
 
         # The down files of the plan's new migrations stop a revert with the reason: diesel answers
         # a down.sql of comments only with "Received an empty query" (outside DBA, vaultwarden),
