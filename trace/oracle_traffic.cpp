@@ -393,7 +393,7 @@ std::set<std::string> newly_constrained(Connection& before, Connection& after, c
 }  // namespace
 
 TrafficScript derive_traffic(Connection& before, Connection& after, const std::vector<std::string>& tables,
-                             const std::set<std::string>& filled) {
+                             const std::optional<std::set<std::string>>& filled) {
     TrafficScript out;
     std::vector<std::string> existing = user_tables(before);
     for (const auto& named : tables) {
@@ -401,8 +401,8 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
         auto resolved = before.query("SELECT $1::regclass::text", {named});
         if (!resolved || resolved->rows() == 0) continue;
         const std::string table = resolved->value(0, 0);
-        std::set<std::string> never_null = newly_constrained(before, after, table);
-        std::erase_if(never_null, [&](const std::string& c) { return filled.count(c) > 0; });
+        std::set<std::string> never_null = filled ? newly_constrained(before, after, table) : std::set<std::string>{};
+        std::erase_if(never_null, [&](const std::string& c) { return filled->count(c) > 0; });
         auto columns = column_expressions(before, table, true, never_null);
         if (!columns) continue;
         // The old release writes data the file's new foreign keys accept (an application does

@@ -54,14 +54,28 @@ std::vector<OracleStatement> split(const std::string& sql) {
     return out;
 }
 
-// The columns (quoted as the catalog quotes them) the UPDATEs of `file` set, of any table.
-std::set<std::string> updated_columns(const std::vector<OracleStatement>& file) {
+// The columns (quoted as the catalog quotes them) the UPDATEs of `file` set, of any table; none
+// (nullopt) when the file may fill a column some other way the oracle does not follow: an upsert,
+// a DELETE of the rows holding NULLs, a data-modifying WITH, a DO block, a function or
+// procedure call, a trigger (red team: INSERT ... ON CONFLICT DO UPDATE filled users.email, the
+// traffic wrote no NULL there, and a plan whose VALIDATE fails on one was proven).
+std::optional<std::set<std::string>> updated_columns(const std::vector<OracleStatement>& file) {
+    static const std::set<std::string> k_no_rows = {
+        "AlterTableStmt", "IndexStmt", "CreateStmt", "CommentStmt", "VariableSetStmt", "TransactionStmt", "DropStmt",
+        "RenameStmt", "CreateSeqStmt", "AlterSeqStmt", "CreateEnumStmt", "AlterEnumStmt", "GrantStmt", "ViewStmt",
+        "CreateSchemaStmt", "AlterObjectSchemaStmt", "AlterOwnerStmt", "CompositeTypeStmt", "CreateExtensionStmt",
+        "VariableShowStmt", "LockStmt"};
     std::set<std::string> out;
     for (const auto& statement : file) {
-        if (statement.kind != "UpdateStmt") continue;
+        if (k_no_rows.count(statement.kind) > 0) continue;
         analyze::ParsedStatement parsed = analyze::parse_statement(statement.sql);
+        if (const auto* insert = analyze::pg::as<InsertStmt>(parsed.stmt);
+            insert != nullptr && insert->onConflictClause == nullptr && insert->withClause == nullptr) {
+            continue;  // new rows only
+        }
         const auto* update = analyze::pg::as<UpdateStmt>(parsed.stmt);
-        for (const ResTarget* target : analyze::pg::each<ResTarget>(update != nullptr ? update->targetList : nullptr)) {
+        if (update == nullptr || update->withClause != nullptr) return std::nullopt;
+        for (const ResTarget* target : analyze::pg::each<ResTarget>(update->targetList)) {
             if (target->name != nullptr) out.insert(analyze::quote_ident(target->name));
         }
     }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <tuple>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -106,11 +107,12 @@ struct TrafficScript {
     std::vector<std::string> new_release;
 };
 // The old release writes no NULL into a column the file makes NOT NULL (or puts under a new
-// CHECK) unless the file's UPDATEs set a column of that name (`filled`): a file that does not
-// fill the column presumes the application writes none there, and with one the original itself
-// fails at every later position (the seeded rows keep the same rule).
+// CHECK) unless the file's UPDATEs set a column of that name (`filled`; nullopt: the file may
+// fill any, so NULLs everywhere): a file that does not fill the column presumes the application
+// writes none there, and with one the original itself fails at every later position (the
+// seeded rows keep the same rule).
 [[nodiscard]] TrafficScript derive_traffic(Connection& before, Connection& after, const std::vector<std::string>& tables,
-                                           const std::set<std::string>& filled = {});
+                                           const std::optional<std::set<std::string>>& filled = std::set<std::string>{});
 
 // The end state of a database: schema lines ("column t.c" -> "boolean DEFAULT true NOT NULL")
 // and every user table's rows (each value as text, sorted).
