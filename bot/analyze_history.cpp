@@ -105,8 +105,10 @@ void merged_files(const diff::Repository& repo, const std::vector<std::string>& 
     for (const char* name : {"HEAD", "main", "master"}) {
         candidates.emplace_back("refs/remotes/origin/" + std::string(name), "origin/" + std::string(name));
     }
-    std::string mainline = *head;
-    out.merged_in = "HEAD";
+    // No mainline ref (a shallow CI checkout, a clone without origin): nothing is taken as
+    // merged. HEAD would be wrong there: it holds the branch's own new migrations (red team: the
+    // Actions checkout declined the pull request's migration as "in HEAD already").
+    std::string mainline;
     for (const auto& [revision, name] : candidates) {
         auto tip = repo.resolve_commit(revision, "mainline");
         if (!tip) continue;
@@ -116,8 +118,11 @@ void merged_files(const diff::Repository& repo, const std::vector<std::string>& 
         out.merged_in = name;
         break;
     }
+    if (mainline.empty()) return;
     const std::string root = repo.root();
-    std::unordered_map<std::string, std::string> ids;  // path under the root -> blob id of its bytes
+    // path under the root -> blob ids of its bytes, as they are and with CRLF made LF (a checkout
+    // with core.autocrlf has CRLF where the stored blob has LF)
+    std::unordered_map<std::string, std::vector<std::string>> ids;
     for (const auto& f : files) {
         std::string full = normal(f);
         if (!full.starts_with(root)) continue;
@@ -125,13 +130,26 @@ void merged_files(const diff::Repository& repo, const std::vector<std::string>& 
         if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(f, ec))) continue;
         auto bytes = read_regular_file(f, max_bytes, "a migration");
         if (!bytes) continue;
-        if (auto id = diff::Repository::blob_id(*bytes)) ids.emplace(full.substr(root.size()), std::move(*id));
+        std::vector<std::string> own;
+        if (auto id = diff::Repository::blob_id(*bytes)) own.push_back(std::move(*id));
+        if (bytes->find("\r\n") != std::string::npos) {
+            std::string lf;
+            lf.reserve(bytes->size());
+            for (std::size_t i = 0; i < bytes->size(); ++i) {
+                if ((*bytes)[i] != '\r' || i + 1 >= bytes->size() || (*bytes)[i + 1] != '\n') lf += (*bytes)[i];
+            }
+            if (auto id = diff::Repository::blob_id(lf)) own.push_back(std::move(*id));
+        }
+        if (!own.empty()) ids.emplace(full.substr(root.size()), std::move(own));
     }
     if (ids.empty()) return;
     auto stored = repo.list_blobs(mainline, [&](std::string_view rel) { return ids.count(std::string(rel)) > 0; });
     if (!stored) return;
     for (const auto& file : *stored) {
-        if (auto at = ids.find(file.path); at != ids.end() && at->second == file.id) out.merged.insert(root + file.path);
+        auto at = ids.find(file.path);
+        if (at != ids.end() && std::find(at->second.begin(), at->second.end(), file.id) != at->second.end()) {
+            out.merged.insert(root + file.path);
+        }
     }
 }
 

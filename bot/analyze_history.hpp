@@ -59,7 +59,8 @@ struct CommittedMigrations {
     // The analysed files (absolute, normal) whose bytes the mainline already has at their path:
     // merged, so they may have run on databases (AnalyzeOptions::merged). The mainline is the
     // merge base of HEAD and the first of origin/$GITHUB_BASE_REF, origin/HEAD, origin/main,
-    // origin/master the clone has; HEAD when it has none. `merged_in` names it.
+    // origin/master the clone has; none when it has none (a shallow checkout: nothing is merged).
+    // A CRLF checkout of an LF blob matches. `merged_in` names it.
     std::unordered_set<std::string> merged;
     std::string merged_in;
 };

@@ -93,8 +93,8 @@ analyze options:
                             inside a git repository the set's migrations committed at HEAD too
   --no-history              analyse each file alone (no --history, no committed migrations, no
                             chaining of the files of one migration set)
-  --plan-merged             plan files the mainline (origin's default branch, else HEAD) already
-                            has too: by default they get none, as they may have run on databases
+  --plan-merged             plan files the mainline (origin's default branch) already has too:
+                            by default they get none, as they may have run on databases
   --schema FILE             the existing schema: a pg_dump --schema-only file, a Rails structure.sql
                             or CREATE statements (repeatable); replayed like history, never ordered
                             as a migration; a stats snapshot's schema_sql wins over it, it over history
