@@ -2831,7 +2831,16 @@ void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts,
     // A plan that resolves no finding (the file's are advice it does not follow, or have no safe
     // form) would only move statements apart, each move a chance to differ: none is offered
     // (the outside DBA's teable share_meta: two UPDATEs split for no gain).
-    if (report.plan && report.plan->declined.empty() && report.plan->replaced.empty()) report.plan.reset();
+    // With a HIGH or CRITICAL finding the file says so, rather than go without a plan unexplained.
+    if (report.plan && report.plan->declined.empty() && report.plan->replaced.empty()) {
+        bool high = std::any_of(report.findings.begin(), report.findings.end(), [](const Finding& f) { return f.risk >= Risk::High; });
+        if (high) {
+            report.plan = no_plan("no statement of the file has a safe form pgfence can write, so a plan would only move "
+                                  "statements apart: make this change by hand, with the findings' advice");
+        } else {
+            report.plan.reset();
+        }
+    }
 }
 
 PlanCheck check_plan(const FileReport& original, const AnalyzeOptions& options,
