@@ -372,8 +372,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     bool unread_siblings = false;
     if (options.known_migrations != nullptr) {
         for (const auto& sibling : set_siblings(path, options.known_migrations)) {
-            std::string ext = std::filesystem::path(sibling).extension().string();
-            for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            const std::string ext = lower_ascii(std::filesystem::path(sibling).extension().string());
             if (ext != ".sql" && ext != ".js" && ext != ".ts" && ext != ".mjs" && ext != ".cjs" && ext != ".mts" && ext != ".cts" &&
                 ext != ".fizz" && ext != ".toml") {
                 unread_siblings = true;
