@@ -1168,6 +1168,9 @@ void analyze_files(const std::vector<std::string>& files, const AnalyzeOptions& 
                 try {
                     if (i == first) catalog = chain ? chain->start() : options.history ? *options.history : Catalog{};
                     FileReport report = analyze_one(files[i], options, catalog, folders);
+                    // A file of the set not read (over --max-file-size, unreadable) may have made
+                    // anything: the later files' schema is not known whole.
+                    if (chain && report.error) catalog.mark_unknown();
                     if (chain && i + 1 < end) {
                         chain->handed_on(report);
                         catalog.hand_on(files[i]);

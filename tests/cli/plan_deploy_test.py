@@ -160,6 +160,11 @@ def main():
               "-- +goose Up\nDROP TABLE IF EXISTS archives;\nCREATE TABLE archives (id bigint PRIMARY KEY);\n")
         code, out, err = run(os.path.dirname(ar), binary, "analyze", "--no-config", "--color", "never", "m")
         check("drop-table" not in out, "a DROP of a table no migration made is no drop-table:\n" + out)
+        # A history file left out (over --max-file-size) may have made it: drop-table stays.
+        write(os.path.join(ar, "00002_big.sql"), "-- +goose Up\nCREATE TABLE archives (id bigint);\n" + "-- padding\n" * 150000)
+        code, out, err = run(os.path.dirname(ar), binary, "analyze", "--no-config", "--color", "never", "--max-file-size", "1", "m")
+        check("drop-table" in out and code == 2, f"a history file left out keeps drop-table ({code}):\n" + out + err)
+        os.remove(os.path.join(ar, "00002_big.sql"))
         write(os.path.join(ar, "00002_archives.go"), "package m\n")
         code, out, err = run(os.path.dirname(ar), binary, "analyze", "--no-config", "--color", "never", "m")
         check("drop-table" in out, "a .go migration may have made it: drop-table stays:\n" + out)
