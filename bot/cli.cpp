@@ -173,7 +173,8 @@ trace options (pgfence trace PATH...):
   --trace-timeout SECONDS   cancel a statement (of --setup too) that runs longer; its verdict is
                             error, SQLSTATE 57014 (default: 300)
   --max-file-size MB        as for analyze (also applies to --setup files) (default: 16)
-  --format text|json        output format (default: text); -o FILE, --color, -v as for analyze
+  --format text|json        output format (default: text); -o FILE and --color as for analyze
+  -v, --verbose             every statement's predicted and observed locks, not only mismatches
   --ci                      exit 1 when a statement's verdict is a mismatch or the server rejects it
   --max-risk LEVEL          with --ci, also exit 1 when a statement's traced risk (the higher of
                             the predicted and the observed) is above LEVEL

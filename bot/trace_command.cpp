@@ -99,7 +99,7 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
         } else if (arg == "--") {
             for (++i; i < args.size(); ++i) a.paths.push_back(args[i]);
         } else if (arg.size() > 1 && arg[0] == '-') {
-            throw UsageError{"unknown option '" + arg + "' for trace (see 'pgfence help')"};
+            throw UsageError{"unknown option '" + arg + "' for trace (see 'pgfence trace --help')"};
         } else {
             a.paths.push_back(arg);
         }

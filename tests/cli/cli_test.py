@@ -287,6 +287,11 @@ class Suite(Harness):
                 code, out, err = self.run(*args)
                 self.check(code == 0 and out.startswith(b"usage: pgfence " + command.encode()) and wanted in out and err == b"",
                            f"{args}: exit 0 with the command's help ({code}): {out[:200]!r} {err[:200]!r}")
+        # An unknown option points at that command's help, not the whole of it.
+        for command in ("analyze", "pre-commit"):
+            code, out, err = self.run(command, "--nope")
+            self.check(code == 2 and f"error: unknown option '--nope' (see 'pgfence {command} --help')".encode() in err,
+                       f"{command} --nope: {code} {err!r}")
         code, out, err = self.run("help", "nope")
         self.check(code == 2 and b"error: no command 'nope'" in err, f"help of an unknown command: {code} {err!r}")
 
