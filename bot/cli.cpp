@@ -109,7 +109,7 @@ exit codes: 0 no finding above --max-risk (or no --ci); 1 with --ci, a finding a
             or with --unknown block, an ORM call whose SQL cannot be known statically;
             2 usage or configuration error, unreadable input, or a statement that does not parse
 
-pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration files, default: README):
+pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration files):
   --base REV, --head REV    the pull request's commits (default: from $GITHUB_EVENT_PATH); the diff
                             is merge-base(base, head)..head, with rename detection
   --repo DIR                the checkout (default: $GITHUB_WORKSPACE, else .)
@@ -133,6 +133,11 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration f
                             the pull request cannot weaken its own review (default: base), or the checkout
   --comment-author LOGIN    the login the token comments as, when GET /user cannot say (a GitHub
                             App: my-app[bot]); only that author's sticky comment is edited
+  --max-suggestions N       at most N one-click suggested changes per run, 0 to 100 (default: 5)
+  --upload URL              upload the report to the governance service at URL; the token is
+                            read from $PGFENCE_GOVERNANCE_TOKEN
+  --upload-without-sql      with --upload: leave every SQL text out of the upload
+  --upload-required         with --upload: a failed upload fails the run (exit 2)
   --                        everything after it is a GLOB, even one starting with '-'
   exit codes: 0 nothing new above --max-risk; 1 a new finding above it; 2 usage, configuration,
               repository (not a repository, shallow clone) or input error (the event payload,
