@@ -2147,8 +2147,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         int writes = 0;  // the line of its last unit that changes what the old release's writes do, 0: none
         std::set<std::string> held;  // the tables its units lock ACCESS EXCLUSIVE
         bool kept_update = false;  // its last unit is an UPDATE kept as written
-        bool refuses = false;      // its last unit adds a constraint NOT VALID (Unit::refuses)
-        int refusing = 0;          // how many of its units do
+        int refusing = 0;  // how many units in a row at its end add a constraint NOT VALID (Unit::refuses)
     };
     std::optional<Open> open;
     int writes_closed = 0;  // the same, of a migration already closed
@@ -2242,7 +2241,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             continue;
         }
         if (open) open->kept_update = false;
-        if (u.refuses && open && open->transaction && open->refuses && !open->ends) {
+        if (u.refuses && open && open->transaction && open->refusing > 0 && !open->ends) {
             if (!fold_alter(open->units.back(), u.sql)) open->units.push_back(std::move(u.sql));
             open->held.insert(u.table);
             if (++open->refusing == 2) {
@@ -2254,7 +2253,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             }
             continue;
         }
-        if (open) open->refuses = false;
+        if (open) open->refusing = 0;
         if (u.joins && open && open->transaction && open->held.count(u.join_table) > 0) {
             open->locks_existing = open->locks_existing || !u.lockless;
             open->session_timeout = open->session_timeout || u.session_timeout;
@@ -2331,7 +2330,6 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         if (open->table.empty()) open->table = u.table;
         open->ends = open->ends || u.ends;
         open->kept_update = u.kept_update;
-        open->refuses = u.refuses;
         open->refusing = u.refuses ? 1 : 0;
         if (u.kept_update) {
             // UPDATEs kept as written read rows at one moment in the original; in two migrations
