@@ -392,6 +392,32 @@ std::set<std::string> newly_constrained(Connection& before, Connection& after, c
 
 }  // namespace
 
+Result<std::vector<ColumnExpression>> old_release_columns(Connection& before, Connection* after, const std::string& table, bool nulls,
+                                                          const std::set<std::string>& never_null) {
+    auto columns = column_expressions(before, table, nulls, never_null);
+    if (!columns || after == nullptr) return columns;
+    // The old release writes data the file's new foreign keys accept (an application does
+    // not write dangling references; if it did, the original would fail on them too): a
+    // column the file makes a foreign key takes a parent's row, as in the end state.
+    if (auto later = column_expressions(*after, table)) {
+        for (auto& c : *columns) {
+            auto same = std::find_if(later->begin(), later->end(), [&](const ColumnExpression& l) { return l.name == c.name; });
+            if (same != later->end() && same->parent_row && !c.parent_row && !c.expression.empty()) {
+                c.expression = same->expression;
+                c.parent_row = true;
+                c.key = true;
+            }
+        }
+    }
+    return columns;
+}
+
+std::string application_insert(Connection& before, Connection* after, const std::string& table) {
+    auto columns = old_release_columns(before, after, table, false);
+    if (!columns) return {};
+    return insert_of(table, insertable(*columns, {})) + " ON CONFLICT DO NOTHING";
+}
+
 TrafficScript derive_traffic(Connection& before, Connection& after, const std::vector<std::string>& tables,
                              const std::optional<std::set<std::string>>& filled) {
     TrafficScript out;
@@ -403,21 +429,8 @@ TrafficScript derive_traffic(Connection& before, Connection& after, const std::v
         const std::string table = resolved->value(0, 0);
         std::set<std::string> never_null = filled ? newly_constrained(before, after, table) : std::set<std::string>{};
         std::erase_if(never_null, [&](const std::string& c) { return filled->count(c) > 0; });
-        auto columns = column_expressions(before, table, true, never_null);
+        auto columns = old_release_columns(before, &after, table, true, never_null);
         if (!columns) continue;
-        // The old release writes data the file's new foreign keys accept (an application does
-        // not write dangling references; if it did, the original would fail on them too): a
-        // column the file makes a foreign key takes a parent's row, as in the end state.
-        if (auto later = column_expressions(after, table)) {
-            for (auto& c : *columns) {
-                auto same = std::find_if(later->begin(), later->end(), [&](const ColumnExpression& l) { return l.name == c.name; });
-                if (same != later->end() && same->parent_row && !c.parent_row && !c.expression.empty()) {
-                    c.expression = same->expression;
-                    c.parent_row = true;
-                    c.key = true;
-                }
-            }
-        }
         std::vector<std::string> names;
         // Rows are picked by the columns whose values are the same in every copy.
         for (const auto& c : *columns) {

@@ -94,6 +94,17 @@ struct ColumnExpression {
 [[nodiscard]] Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table, bool nulls = true,
                                                                      const std::set<std::string>& never_null = {});
 
+// The columns of `table` as the old release writes them (column_expressions over `before`), a
+// column that the file makes a foreign key (`after`: a copy the original ran on; null: not
+// known) taking a row of its parent, as the end state demands.
+[[nodiscard]] Result<std::vector<ColumnExpression>> old_release_columns(Connection& before, Connection* after, const std::string& table,
+                                                                      bool nulls = true, const std::set<std::string>& never_null = {});
+// The old release's INSERT of one new row of `table`, numbered by the text {g} (to be replaced
+// by a number): the columns without a default, with no NULL, valued as the seeded rows are (a
+// unique key gets a value of its own per number), ON CONFLICT DO NOTHING; "" when its columns
+// cannot be read.
+[[nodiscard]] std::string application_insert(Connection& before, Connection* after, const std::string& table);
+
 // Deterministic rows in `table`, its parents first (foreign keys), until it has `rows` rows;
 // one line per table saying what was done. No NULL in the columns `never_null` names as
 // "<table oid>.<quoted column name>".

@@ -27,20 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// "INSERT INTO t (...) SELECT ... FROM t WHERE ctid = (one row) ON CONFLICT DO NOTHING": a copy of
-// an existing row in the columns without a default, as the application would write them (its
-// foreign keys point at rows that exist), or "".
-std::string copy_row(Connection& c, const std::string& table) {
-    auto r = c.query("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
-                     "WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '' "
-                     "AND attidentity <> 'a' AND NOT atthasdef",
-                     {table});
-    if (!r || r->rows() == 0 || r->is_null(0, 0)) return {};
-    std::string columns = r->value(0, 0);
-    return "INSERT INTO " + table + " (" + columns + ") SELECT " + columns + " FROM " + table + " WHERE ctid = (SELECT ctid FROM " +
-           table + " LIMIT 1) ON CONFLICT DO NOTHING";
-}
-
 // Errors an application's own write can get whatever the migration does: a duplicate, a
 // foreign key or a value the generated row did not fill, a deadlock, a cancellation.
 // With `removes` (the step drops or renames the table, or drops or renames a column of it, as the
@@ -52,11 +38,52 @@ bool expected_error(const std::string& sqlstate, bool removes) {
            (removes && (sqlstate == "42P01" || sqlstate == "42703"));
 }
 
+std::string with_number(std::string sql, long number) {
+    const std::string g = std::to_string(number);
+    for (std::size_t at = 0; (at = sql.find("{g}", at)) != std::string::npos; at += g.size()) sql.replace(at, 3, g);
+    return sql;
+}
+
+// What a rehearsal's writer on `table` runs: an UPDATE that rewrites one row as it is, and an
+// INSERT of a new row as the old release writes it ({g}: its number), as the oracle's traffic
+// does (`inserts`: per table, from the file's end state). A copy of an existing row repeated the
+// key a step makes unique (crates.io's unique_num: the step failed on the writer's duplicate
+// while the oracle proved the plan). `table`: the table as the catalog names it.
+struct WriterStatements {
+    std::string table, touch, insert;
+};
+WriterStatements writer_statements(Connection& c, const std::string& written, const std::map<std::string, std::string>& inserts) {
+    WriterStatements out;
+    auto name = c.query("SELECT $1::regclass::text", {written});
+    if (!name || name->rows() != 1) return out;
+    out.table = name->value(0, 0);
+    auto known = inserts.find(out.table);
+    out.insert = known != inserts.end() ? known->second : application_insert(c, nullptr, out.table);
+    // Only while the table has rows: a step that needs it empty (ADD COLUMN ... NOT NULL without
+    // a default) is rehearsed on it as the history left it, which the file presumes the
+    // application does not write to.
+    const std::string suffix = " ON CONFLICT DO NOTHING";
+    if (out.insert.ends_with(suffix) && out.insert.find(" DEFAULT VALUES") == std::string::npos) {
+        out.insert.insert(out.insert.size() - suffix.size(), " WHERE EXISTS (SELECT 1 FROM " + out.table + ")");
+    }
+    auto first = c.query("SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 "
+                         "AND NOT attisdropped AND attgenerated = '' ORDER BY attnum LIMIT 1",
+                         {out.table});
+    if (first && first->rows() > 0) {
+        const std::string column = first->value(0, 0);
+        out.touch = "UPDATE " + out.table + " SET " + column + " = " + column + " WHERE ctid = (SELECT ctid FROM " + out.table + " LIMIT 1)";
+    }
+    return out;
+}
+
 // A writer and a reader on one table while a step runs, on connections of their own.
 class Traffic {
 public:
-    Traffic(const std::string& conninfo, std::string table, bool removes)
-        : m_conninfo(conninfo), m_table(std::move(table)), m_removes(removes) {}
+    // `inserts`: the old release's INSERT per table (by its regclass text), from the file's end
+    // state; a table without one gets an INSERT from its own columns.
+    Traffic(const std::string& conninfo, std::string table, bool removes, const std::map<std::string, std::string>& inserts,
+            const std::map<std::string, std::set<std::string>>& refused)
+        : m_conninfo(conninfo), m_table(std::move(table)), m_removes(removes), m_inserts(inserts), m_refused(refused) {}
     void start() {
         m_thread = std::thread([this] { loop(); });
     }
@@ -90,19 +117,20 @@ private:
                 for (char& ch : m_error) ch = (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch;
             }
         };
-        std::string insert = copy_row(*writer, m_table);
-        auto first = writer->query("SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 "
-                                   "AND NOT attisdropped AND attgenerated = '' ORDER BY attnum LIMIT 1",
-                                   {m_table});
-        std::string column = first && first->rows() > 0 ? first->value(0, 0) : std::string();
-        std::string touch = !column.empty()
-                                ? "UPDATE " + m_table + " SET " + column + " = " + column +
-                                      " WHERE ctid = (SELECT ctid FROM " + m_table + " LIMIT 1)"
-                                : std::string();
+        const WriterStatements w = writer_statements(*writer, m_table, m_inserts);
+        std::string touch = w.touch, insert = w.insert;
+        // A write refused before the plan's first step (a trigger of the history's that refuses
+        // the row it touches: hatchet's prevent_internal_name_or_slug) is the application's own
+        // failure, not the plan's: it is left out.
+        if (auto refused = m_refused.find(w.table); refused != m_refused.end()) {
+            if (refused->second.count(touch) > 0) touch.clear();
+            if (refused->second.count(insert) > 0) insert.clear();
+        }
         const std::string read = "SELECT count(*) FROM (SELECT 1 FROM " + m_table + " LIMIT 100) s";
+        long number = 100000;
         while (!m_stop) {
             if (!touch.empty()) timed(touch, m_writes);
-            if (!insert.empty()) timed(insert, m_writes);
+            if (!insert.empty()) timed(with_number(insert, ++number), m_writes);
             timed(read, m_reads);
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
@@ -111,6 +139,8 @@ private:
     std::string m_conninfo;
     std::string m_table;
     bool m_removes = false;
+    const std::map<std::string, std::string>& m_inserts;
+    const std::map<std::string, std::set<std::string>>& m_refused;
     std::thread m_thread;
     std::atomic<bool> m_stop{false};
     long m_writes = 0;
@@ -214,6 +244,19 @@ std::optional<std::set<std::string>> Tracer::made_not_null(const analyze::FileRe
     if (!m_admin->execute("CREATE DATABASE " + probe + " TEMPLATE " + from + owner_clause())) return std::nullopt;
     auto before = read(probe);
     bool ran = run_original(report, probe);
+    // The rehearsal's writers write what the oracle's old release does: rows the file's new
+    // foreign keys accept.
+    m_writer_inserts.clear();
+    if (ran) {
+        auto was = Connection::open(sql_conninfo(from));
+        auto now = Connection::open(sql_conninfo(probe));
+        for (const auto& table : was && now ? touched_tables(report) : std::vector<std::string>{}) {
+            auto name = was->query("SELECT $1::regclass::text", {table});
+            if (!name || name->rows() != 1) continue;
+            std::string insert = application_insert(*was, &*now, name->value(0, 0));
+            if (!insert.empty()) m_writer_inserts[name->value(0, 0)] = std::move(insert);
+        }
+    }
     std::set<std::string> out;
     if (auto after = ran && before ? read(probe) : std::nullopt) {
         for (const auto& [id, column] : *before) {
@@ -365,7 +408,7 @@ void Tracer::rehearse_step(const analyze::PlanStep& step, const std::string& fil
     }
     std::optional<Traffic> traffic;
     if (!out.table.empty()) {
-        traffic.emplace(sql_conninfo(m_base_db), out.table, removes);
+        traffic.emplace(sql_conninfo(m_base_db), out.table, removes, m_writer_inserts, m_writer_refused);
         traffic->start();
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -411,6 +454,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
                               const std::vector<std::string>& later) {
     TracedPlan out;
     out.path = path;
+    m_writer_inserts.clear();
     // The plan, from the file analysed after the history the server has run.
     analyze::AnalyzeOptions options = m_options.analyze;
     analyze::Replay replay(options);
@@ -517,6 +561,21 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
         (void)analyze::write_file_under(folder.string(), relative, text);  // unwritten: the step fails to read it
         return (folder / relative).string();
     };
+    // The writes the tables refuse before the plan's first step, each tried in a transaction
+    // rolled back.
+    m_writer_refused.clear();
+    if (auto c = Connection::open(sql_conninfo(m_base_db))) {
+        c->set_time_limit(m_options.statement_limit);
+        for (const auto& table : touched_tables(report)) {
+            const WriterStatements w = writer_statements(*c, table, m_writer_inserts);
+            for (const std::string* sql : {&w.touch, &w.insert}) {
+                if (sql->empty() || !c->execute("BEGIN")) continue;
+                bool refused = !c->query(with_number(*sql, 99999)) && !expected_error(c->last_sqlstate(), false);
+                (void)c->execute("ROLLBACK");
+                if (refused) m_writer_refused[w.table].insert(*sql);
+            }
+        }
+    }
     for (const auto& step : plan.steps) {
         PlanStepTrace t;
         t.title = step.title;

@@ -12,6 +12,7 @@
 //    it may not do gets the verdict needs-superuser. pgfence's own reads use the superuser.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -107,6 +108,11 @@ private:
 
     PgInstance& m_instance;
     TraceOptions m_options;
+    // The old release's INSERT per table (regclass text) for the plan being rehearsed: its
+    // writers' rows (made_not_null derives them from the file's end state).
+    std::map<std::string, std::string> m_writer_inserts;
+    // The writers' statements (templates) each table refuses before the plan's first step.
+    std::map<std::string, std::set<std::string>> m_writer_refused;
     std::optional<Connection> m_admin;
     std::string m_server_version;
     std::string m_base_db;

@@ -392,6 +392,18 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
             self.check(p["verdict"].get("result") == "proven" and p["ok"] and code == 0 and not doc["failed"],
                        f"plan: a step dropping its table read as failed (exit {code}): "
                        f"{[(st['title'], st['ok'], st['writer_error']) for st in p['steps']]} {p['verdict']}")
+        # The writer beside a step inserts new rows as the old release does, not copies of old
+        # ones: a copy repeats the key the step makes unique, the CONCURRENTLY build failed on it
+        # and the step read FAILED beside a proven verdict (crates.io's unique_num).
+        unique = self.write("plan/u/0002_unique.sql", "ALTER TABLE orders ADD CONSTRAINT orders_total_key UNIQUE (user_id, total);\n")
+        code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, unique)
+        if self.check(doc is not None and len(doc["plans"]) == 1, f"plan: unique: {err}"):
+            p = doc["plans"][0]
+            self.check(p["verdict"].get("result") == "proven" and p["ok"] and code == 0,
+                       f"plan: a unique key's step failed under the writer (exit {code}): "
+                       f"{[(st['title'], st['ok'], st['outcome']) for st in p['steps']]} {p['verdict']}")
+            self.check(all(st["writes"] > 0 for st in p["steps"] if st["run"] != "out of band"),
+                       f"plan: unique: the writer wrote nothing: {p['steps']}")
         # The rows a rehearsal seeds do not stay for the later files: a later ADD COLUMN ...
         # NOT NULL without a default (which needs the table empty) still runs.
         first = self.write("plan/h/001_init.sql", "CREATE TABLE obs (id text PRIMARY KEY, name text);\n")
