@@ -24,6 +24,7 @@ struct MigrationKey {
     Group group = Group::Unversioned;
     std::vector<std::string_view> version;  // digit runs, leading zeros dropped
     std::string_view name;                  // what follows the version
+    std::string diesel_version;             // a diesel folder's: its name to the first '_', without '-'
 };
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -41,9 +42,17 @@ MigrationKey key_of(std::string_view path) {
     MigrationKey key;
     // Prisma and diesel compare their folders' names as text (a hand-named 20250625_x folder
     // sorts after 20230522094431_y, as Prisma applies it).
+    // diesel orders by the version alone, the name up to its first '_' without its '-'
+    // (migrations_internals version_from_string): crates.io's 2017-08-31-230457_invitations
+    // comes after 20170308140537_create_to_semver_no_prerelease, not before.
     if (folder) {
         key.group = Group::Folder;
         key.name = name;
+        if (std::string_view file = path_name(path); file == "up.sql" || file == "down.sql") {
+            for (char c : name.substr(0, name.find('_'))) {
+                if (c != '-') key.diesel_version += c;
+            }
+        }
         return key;
     }
     if (name.size() > 3 && (name[0] == 'R' || name[0] == 'r') && name.substr(1, 2) == "__") {
@@ -155,6 +164,7 @@ bool key_before(const MigrationKey& ka, std::string_view a, const MigrationKey& 
         if (int c = compare_number(ka.version[i], kb.version[i]); c != 0) return c < 0;
     }
     if (ka.version.size() != kb.version.size()) return ka.version.size() < kb.version.size();  // 1 before 1.1
+    if (ka.diesel_version != kb.diesel_version) return ka.diesel_version < kb.diesel_version;
     // A migration's up half before its down half (x.down.sql sorts first as text): the down
     // half is analysed on the schema its up half built. One key, compared part by part.
     std::string_view base_a = without_direction(ka.name), base_b = without_direction(kb.name);

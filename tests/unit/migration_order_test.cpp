@@ -58,6 +58,15 @@ TEST_CASE("Prisma and diesel: migration folders by name, as those tools compare 
                            "migrations/2024-02-01-090000_add_downloads/up.sql"));
     CHECK(migration_before("migrations/00000000000000_diesel_initial_setup/up.sql",
                            "migrations/2024-01-01-120000_create_crates/up.sql"));
+    // diesel compares versions without their '-' (crates.io mixes both spellings): as text,
+    // 2017-08-31-... sorted before 20170308..., and emails was altered before it existed.
+    CHECK(migration_before("migrations/20170308140537_create_to_semver_no_prerelease/up.sql",
+                           "migrations/2017-08-31-230457_invitations/up.sql"));
+    CHECK(migration_before("migrations/2017-08-31-230457_invitations/up.sql",
+                           "migrations/20170923182408_x/up.sql") ==
+          migration_before("migrations/20170831230457_invitations/up.sql", "migrations/20170923182408_x/up.sql"));
+    CHECK_FALSE(migration_before("migrations/2017-08-31-230457_invitations/up.sql",
+                                 "migrations/20170308140537_create_to_semver_no_prerelease/up.sql"));
 }
 
 TEST_CASE("a migration set is the folder of the file, or of the migration's folder", "[migration_order]") {
