@@ -412,6 +412,14 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
         code, doc, err = self.run_json("--plan", os.path.dirname(first))
         errors = [s for s in self.statements(doc or {"files": []}) if s["verdict"] == "error"]
         self.check(doc is not None and not errors, f"plan: a rehearsal's rows reached a later file: {[e.get('error') for e in errors]} {err}")
+        # Nor when the file itself fails on the tables as the history left them (crates.io, a
+        # table an earlier migration makes): the later file met the seeded rows.
+        first = self.write("plan/f/001_init.sql", "CREATE TABLE obs (id text PRIMARY KEY, name text);\n")
+        self.write("plan/f/002_idx.sql", "CREATE INDEX obs_name ON obs (name);\nUPDATE missing SET x = 1;\n")
+        self.write("plan/f/003_kind.sql", "ALTER TABLE obs ADD COLUMN kind text NOT NULL;\n")
+        code, doc, err = self.run_json("--plan", os.path.dirname(first))
+        later = [s for s in self.statements(doc or {"files": []}) if s["verdict"] == "error" and "kind" in s["sql"]]
+        self.check(doc is not None and not later, f"plan: a failed file's rehearsal rows reached a later file: {[e.get('error') for e in later]} {err}")
         self.check_nothing_left("plan")
 
     ORACLE_SETUP = (
