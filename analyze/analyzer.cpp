@@ -361,11 +361,101 @@ void temporary_drops(FileReport& report, const std::vector<const pg::Node*>& stm
     }
 }
 
+// Does a column of type `made` take every value the old release wrote to one of type `was`
+// (canonical types): the same type, its serial spelling, a wider integer, or text from any
+// string type.
+bool takes_values_of(const std::string& made, const std::string& was) {
+    if (made == was) return true;
+    auto base = [](const std::string& t) { return t.substr(0, t.find('(')); };
+    const std::string m = base(made), w = base(was);
+    auto rank = [](const std::string& t) {
+        return t == "int2" || t == "smallserial" || t == "serial2" ? 1
+               : t == "int4" || t == "serial" || t == "serial4" ? 2
+               : t == "int8" || t == "bigserial" || t == "serial8" ? 3
+                                                                   : 0;
+    };
+    if (rank(m) > 0 && rank(w) > 0) return rank(m) >= rank(w);
+    const bool string_was = w == "text" || w == "varchar" || w == "bpchar";
+    return string_was && (made == "text" || made == "varchar");
+}
+
+// A DROP TABLE of an existing table that a later CREATE TABLE of the file makes again (a
+// reset: vaultwarden's sso_nonce, dropped and made again with a column more): the note on the
+// DROP says whether the old release's statements fit the new table, from the columns the table
+// had when the file began (`start`) and those the CREATE gives it. Its rows are gone either way.
+void recreated_tables(FileReport& report, const std::vector<const pg::Node*>& stmts, const Catalog& start) {
+    for (std::size_t i = 0; i < stmts.size() && i < report.statements.size(); ++i) {
+        const auto* drop = pg::as<DropStmt>(stmts[i]);
+        if (drop == nullptr || drop->removeType != OBJECT_TABLE) continue;
+        for (const List* items : pg::each<List>(drop->objects)) {
+            const std::string name = pg::qualified_name(items);
+            const RelationInfo* old = start.find(std::string(pg::last_name(items)));
+            if (old == nullptr || old->kind != "table" || old->columns.empty()) continue;
+            const CreateStmt* create = nullptr;
+            std::size_t at = i + 1;
+            for (; at < stmts.size() && create == nullptr; ++at) {
+                const auto* c = pg::as<CreateStmt>(stmts[at]);
+                if (c != nullptr && c->relation != nullptr && c->inhRelations == nullptr && c->partbound == nullptr &&
+                    pg::display_name(c->relation) == name) {
+                    create = c;
+                }
+            }
+            if (create == nullptr) continue;
+            struct Made {
+                std::string type;
+                bool not_null = false;
+                bool has_default = false;
+            };
+            std::map<std::string, Made> made;
+            for (const ColumnDef* column : pg::each<ColumnDef>(create->tableElts)) {
+                Made m;
+                m.type = canonical_type(column->typeName);
+                m.not_null = column->is_not_null;
+                m.has_default = column->raw_default != nullptr || column->identity != 0 || column->generated != 0;
+                for (const Constraint* con : pg::each<Constraint>(column->constraints)) {
+                    m.not_null = m.not_null || con->contype == CONSTR_NOTNULL || con->contype == CONSTR_PRIMARY;
+                    m.has_default = m.has_default || con->contype == CONSTR_DEFAULT || con->contype == CONSTR_IDENTITY ||
+                                    con->contype == CONSTR_GENERATED;
+                }
+                const std::string_view base = m.type;
+                m.has_default = m.has_default || base == "serial" || base == "bigserial" || base == "smallserial" ||
+                                base == "serial4" || base == "serial8" || base == "serial2";
+                made[std::string(pg::text(column->colname))] = m;
+            }
+            std::vector<std::string> misfits;
+            std::set<std::string> old_names;
+            for (const ColumnInfo& c : old->columns) {
+                old_names.insert(c.name);
+                auto it = made.find(c.name);
+                if (it == made.end()) {
+                    misfits.push_back(quote_ident(c.name) + " is gone");
+                } else if (!takes_values_of(it->second.type, c.type)) {
+                    misfits.push_back(quote_ident(c.name) + " changes type from " + c.type + " to " + it->second.type);
+                } else if (it->second.not_null && !c.not_null) {
+                    misfits.push_back(quote_ident(c.name) + " becomes NOT NULL");
+                }
+            }
+            for (const auto& [column, m] : made) {
+                if (old_names.count(column) == 0 && m.not_null && !m.has_default) {
+                    misfits.push_back("new column " + quote_ident(column) + " is NOT NULL without a default");
+                }
+            }
+            std::string how;
+            for (const auto& m : misfits) how += (how.empty() ? "" : ", ") + m;
+            if (how.empty()) how = "every column it had, each taking the values it took; its new columns take NULL or a default";
+            report.statements[i].notes.push_back(
+                recreated_note(name, static_cast<int>(report.statements[at - 1].span.start.line), misfits.empty(), how));
+        }
+    }
+}
+
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
                              std::string_view sibling_metadata, Catalog& catalog, const std::string& deployment) {
     // What the file starts from (a copy shares the relations until one changes): a plan is
     // checked from there.
     auto before = options.run_rules && options.check_plans ? std::make_shared<const Catalog>(catalog) : nullptr;
+    // The tables as the file found them, for a DROP TABLE the file follows with a CREATE.
+    auto start = before != nullptr ? before : options.run_rules ? std::make_shared<const Catalog>(catalog) : nullptr;
     // Not when the set holds migrations pgfence does not read (goose's .go, Flyway's .java beside
     // the SQL): one of them may have made the table (red team: a goose .go CREATE TABLE x, then
     // DROP TABLE IF EXISTS x; CREATE TABLE x in SQL, was taken for a DROP of nothing).
@@ -690,6 +780,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     }
     orm::count_coverage(report, extraction, orm_statements);
     temporary_drops(report, stmts, schema_known);
+    if (start != nullptr) recreated_tables(report, stmts, *start);
     if (options.run_rules) {
         rules::Options rule_options = options.rules;
         rule_options.pg_version = options.pg_version;

@@ -115,6 +115,35 @@ std::string empty_table_note(std::string_view relation, std::string_view proof) 
     return std::string(relation) + " is empty here: " + std::string(proof);
 }
 
+namespace {
+constexpr std::string_view k_fits = "the old release's reads and writes fit it: ";
+constexpr std::string_view k_misfits = "the old release's statements do not fit it: ";
+}  // namespace
+
+std::string recreated_note(std::string_view relation, int line, bool fits, std::string_view how) {
+    return std::string(relation) + " is made again at line " + std::to_string(line) + ", empty: " +
+           std::string(fits ? k_fits : k_misfits) + std::string(how);
+}
+
+std::optional<Recreated> read_recreated_note(const StatementFacts& statement, std::string_view relation) {
+    const std::string prefix = std::string(relation) + " is made again at line ";
+    for (const auto& note : statement.notes) {
+        if (!note.starts_with(prefix)) continue;
+        Recreated out;
+        std::size_t at = prefix.size();
+        while (at < note.size() && note[at] >= '0' && note[at] <= '9') out.line = out.line * 10 + (note[at++] - '0');
+        const std::string_view rest = std::string_view(note).substr(at);
+        const std::string_view empty = ", empty: ";
+        if (!rest.starts_with(empty)) continue;
+        const std::string_view tail = rest.substr(empty.size());
+        out.fits = tail.starts_with(k_fits);
+        if (!out.fits && !tail.starts_with(k_misfits)) continue;
+        out.how = std::string(tail.substr((out.fits ? k_fits : k_misfits).size()));
+        return out;
+    }
+    return std::nullopt;
+}
+
 bool has_empty_table_note(const StatementFacts& statement, std::string_view relation) {
     std::string prefix = empty_table_note(relation, "");
     for (const auto& note : statement.notes) {

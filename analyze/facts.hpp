@@ -190,6 +190,16 @@ struct StatementFacts {
 // The (wanted, chosen) of such a note, or nothing for another note.
 [[nodiscard]] std::optional<std::pair<std::string, std::string>> read_taken_index_name_note(std::string_view note);
 [[nodiscard]] bool has_empty_table_note(const StatementFacts& statement, std::string_view relation);
+// The note on a DROP TABLE of an existing table that a later statement of the file makes again
+// (analyzer.cpp: recreated_tables): "<relation> is made again at line N, empty: <how the old
+// release's writes fit it>"; `fits` says whether they all do.
+[[nodiscard]] std::string recreated_note(std::string_view relation, int line, bool fits, std::string_view how);
+struct Recreated {
+    int line = 0;
+    bool fits = false;
+    std::string how;
+};
+[[nodiscard]] std::optional<Recreated> read_recreated_note(const StatementFacts& statement, std::string_view relation);
 
 // Popx: ory/x's popx, pop's file names plus `.autocommit` for a file run outside a transaction.
 enum class MigrationTool { Plain, Goose, Dbmate, Drizzle, Flyway, Diesel, Prisma, Sqlx, GolangMigrate, Pop, NodePgMigrate, Synapse, Popx };

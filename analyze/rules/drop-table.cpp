@@ -22,6 +22,27 @@ void check(const StatementContext& ctx, Sink& sink) {
             if (l.is_new || dropped.count(l.relation) > 0 || !blocks_reads_or_writes(l)) continue;
             others += (others.empty() ? "; it also takes " : ", ") + a_lock(l);
         }
+        // Made again later in the file (a reset): what matters is whether the running release
+        // fits the new table, and the rows.
+        if (auto again = read_recreated_note(ctx.statement, table)) {
+            const std::string line = std::to_string(again->line);
+            Finding& f = sink.add(ctx.statement,
+                                  "DROP TABLE " + table + " deletes every row of " + table + ", and line " + line +
+                                      " makes it again, empty" +
+                                      (again->fits ? ": the old release's reads and writes fit the new table (" + again->how +
+                                                         "), but the rows it held are gone"
+                                                   : ", where the old release's statements fail from the moment it commits (" +
+                                                         again->how + "), and the rows it held are gone") +
+                                      others);
+            f.relation = table;
+            if (again->fits) f.risk = Risk::Medium;
+            f.fix = again->fits
+                        ? "if the rows matter, change " + table + " in place (ALTER TABLE ... ADD COLUMN) instead of making it "
+                          "again, or copy them into the new table in this migration"
+                        : "change " + table + " in place, in steps the running release survives (new columns nullable or "
+                          "with a default), or release code that fits the new table first";
+            continue;
+        }
         Finding& f = sink.add(ctx.statement, "DROP TABLE " + table + " deletes " + table +
                                                  " and every row in it: running code that still reads or writes " +
                                                  table + " fails from the moment it commits" + others);
