@@ -29,13 +29,16 @@ void check(const StatementContext& ctx, Sink& sink) {
                                 "-- This creates the parent index as INVALID without reading any data.", true});
         recipe.steps.push_back({"Migration 2 (no transaction, per partition)",
                                 "-- For each partition p of " + table + ":\n"
-                                "-- CREATE INDEX CONCURRENTLY IF NOT EXISTS <p>_idx ON <p> (...same columns...);\n"
+                                "-- CREATE INDEX CONCURRENTLY <p>_idx ON <p> (...same columns...);\n"
                                 "-- ALTER INDEX " + quote_ident(name) + " ATTACH PARTITION <p>_idx;", false});
     } else {
         recipe.summary = "Build the index with CONCURRENTLY, outside a transaction: writes keep flowing while it builds";
+        // No IF NOT EXISTS of our own: a build that fails leaves an INVALID index behind, which
+        // IF NOT EXISTS would take for the index on the tool's retry, and the migration would
+        // pass without it (the outside DBA's atuin: its upsert's ON CONFLICT then found no unique
+        // index). Without it the retry fails, as the original's would not be silent either.
         std::string sql = insert_after_keyword(ctx.statement.sql, "INDEX", "CONCURRENTLY");
-        if (!stmt->if_not_exists && !index.empty()) sql = insert_after_keyword(sql, "CONCURRENTLY", "IF NOT EXISTS");
-        sql += ";\n-- If it fails it leaves an INVALID index behind: drop it with\n-- DROP INDEX CONCURRENTLY IF EXISTS " +
+        sql += ";\n-- If it fails it leaves an INVALID index behind, and running it again fails: drop it with\n-- DROP INDEX CONCURRENTLY IF EXISTS " +
                (index.empty() ? std::string("<index>") : quote_ident(index)) + "; and run it again.";
         recipe.steps.push_back({"Migration", sql, false});
         // The edit is the fix's first half; whether the file runs outside a transaction is for

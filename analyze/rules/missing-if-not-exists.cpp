@@ -167,7 +167,9 @@ void check_statement(const StatementContext& ctx, Sink& sink, std::set<std::stri
         report(sink, ctx, command + " " + name, with_clause(command, "IF NOT EXISTS", name) + " AS ...", name,
                after(ctx, as->objtype == OBJECT_MATVIEW ? "VIEW" : "TABLE"));
     } else if (const auto* index = ctx.as<IndexStmt>()) {
-        if (index->if_not_exists) return;
+        // CONCURRENTLY: a build that fails leaves an INVALID index of that name, which IF NOT
+        // EXISTS would take for the index when the migration runs again; failing again is right.
+        if (index->if_not_exists || index->concurrent) return;
         std::string name = quote_ident(pg::text(index->idxname));
         std::string table = pg::display_name(index->relation);
         std::string command = index->concurrent ? "CREATE INDEX CONCURRENTLY" : "CREATE INDEX";

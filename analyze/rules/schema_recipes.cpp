@@ -458,7 +458,8 @@ std::string constraint_index_name(const std::string& relname, const Constraint* 
 
 std::string unique_index_sql(std::string_view sql, const Constraint* con, const std::string& index,
                              const std::string& table) {
-    std::string out = "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + quote_ident(index) + " ON " + table + " (" +
+    // Without IF NOT EXISTS: an INVALID index a failed build left would pass for it on a retry.
+    std::string out = "CREATE UNIQUE INDEX CONCURRENTLY " + quote_ident(index) + " ON " + table + " (" +
                       column_list(con->keys) + ")";
     if (pg::length(con->including) > 0) out += " INCLUDE (" + column_list(con->including) + ")";
     if (con->nulls_not_distinct) out += " NULLS NOT DISTINCT";

@@ -138,6 +138,6 @@ TEST_CASE("markdown output has the digest, the detail and the migration plan as 
     CHECK(r.out.find("**[create-index-without-concurrently]**") != std::string::npos);
     CHECK(r.out.find("<details><summary>Migration plan: ") != std::string::npos);
     CHECK(r.out.find("```sql\nSET lock_timeout = '2s';") != std::string::npos);
-    CHECK(r.out.find("\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);") != std::string::npos);
+    CHECK(r.out.find("\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);") != std::string::npos);
     CHECK(r.out.find('\x1b') == std::string::npos);
 }
