@@ -28,6 +28,8 @@ std::string normal(const std::string& path) {
 
 // Beyond this many earlier migrations the command names the count instead of each.
 constexpr std::size_t k_most_named = 24;
+// Beyond this many earlier migrations of its own set, the command names the set's folder.
+constexpr std::size_t k_most_listed = 2;
 
 }  // namespace
 
@@ -73,6 +75,12 @@ std::string PlanHint::command(const std::string& path) const {
             earlier.push_back(f);
         }
     }
+    // Several earlier files of its own set, and nothing from elsewhere: the set's folder, whose
+    // plans trace rehearses in order, is shorter than their list (the outside DBA's atuin: a
+    // 1,819-character line per plan).
+    if (m_shared.empty() && earlier.size() > k_most_listed) {
+        return out + " " + shell_word(shown_path(std::string(analyze::set_folder(path))));
+    }
     if (earlier.size() > k_most_named) {
         return out + " <the " + std::to_string(earlier.size()) + " earlier migrations of its set, in order> " +
                shell_word(shown_path(path));
@@ -84,8 +92,10 @@ std::string PlanHint::command(const std::string& path) const {
 void PlanHint::mark(analyze::FileReport& report) const {
     if (!report.plan || report.plan->steps.empty()) return;
     auto& notes = report.plan->notes;
-    notes.insert(notes.begin(), "composed, not rehearsed: `" + command(report.path) +
-                                    "` runs it on a throwaway PostgreSQL under traffic");
+    const std::string rehearse = command(report.path);
+    const bool folder = !rehearse.ends_with(shell_word(shown_path(report.path)));
+    notes.insert(notes.begin(), "composed, not rehearsed: `" + rehearse + "` runs it" +
+                                    (folder ? ", with the folder's other plans," : "") + " on a throwaway PostgreSQL under traffic");
 }
 
 std::string PlanHint::readme(const std::vector<std::pair<std::string, std::string>>& commands) {
@@ -101,7 +111,13 @@ std::string PlanHint::readme(const std::vector<std::pair<std::string, std::strin
         for (char& c : text) c = static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
         return "    " + text + "\n";
     };
-    for (const auto& [file, command] : commands) out += line("# " + file) + line(command) + "\n";
+    // One command per folder: the files whose plans it rehearses are listed above it.
+    for (std::size_t i = 0; i < commands.size();) {
+        std::size_t j = i;
+        for (; j < commands.size() && commands[j].second == commands[i].second; ++j) out += line("# " + commands[j].first);
+        out += line(commands[i].second) + "\n";
+        i = j;
+    }
     return out;
 }
 
