@@ -975,6 +975,12 @@ private:
     std::vector<std::string> m_backfilled;           // the columns those backfills set (table.column), in order
     int m_search_path_line = 0;                      // the first SET or RESET of search_path (or RESET ALL), 0: none
     std::set<std::string> m_noted;                   // notes given, once each
+    // The note on the lines that join a migration as changes to the old release's writes.
+    int m_open_serial = 0;
+    int m_join_open = 0;
+    int m_join_first = 0;
+    std::size_t m_join_note = 0;
+    std::vector<int> m_join_lines;
     std::set<std::string> m_seen;                    // statement_key of every statement in the plan so far
     // Constraints the file drops that may be a primary key or unique constraint, by table_key:
     // the line, and the constraint's name (quoted) or what dropped it.
@@ -1052,8 +1058,23 @@ void Composer::find_write_changes() {
             m_writes[i] = 1;
             continue;
         }
-        if ((i < m_down.size() && m_down[i]) || !changes_writes(m_stmts[i], m_report.statements[i])) continue;
+        if (i < m_down.size() && m_down[i]) continue;
+        // A column type change on a table with triggers: the application's sessions that ran one
+        // hold its plans for the old row type, and their next write fails ("type of parameter
+        // does not match that when preparing the plan"). Changes of several such tables in
+        // different migrations make those failures happen at moments the original has none
+        // (crates.io's timezones: 20 tables, one migration each, differed under the oracle).
         const auto* alter = pg::as<AlterTableStmt>(m_stmts[i]);
+        if (alter != nullptr && alter->relation != nullptr && m_catalog != nullptr) {
+            const RelationInfo* rel = m_catalog->find(table_key(pg::display_name(alter->relation)));
+            bool typed = false;
+            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) typed = typed || cmd->subtype == AT_AlterColumnType;
+            if (typed && rel != nullptr && !rel->triggers.empty()) {
+                m_writes[i] = 1;
+                continue;
+            }
+        }
+        if (!changes_writes(m_stmts[i], m_report.statements[i])) continue;
         if (alter == nullptr) {
             m_writes[i] = 1;
             continue;
@@ -2137,6 +2158,7 @@ bool fold_alter(std::string& into, const std::string& next) {
 // while they strongly lock one existing table at most.
 void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vector<PlanStep>& out) {
     struct Open {
+        int serial = 0;  // which migration it is, for the notes that name it
         std::vector<std::string> units;
         bool transaction = true;
         std::string table;
@@ -2230,6 +2252,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             if (!join) close();
             if (!open) {
                 open.emplace();
+                open->serial = ++m_open_serial;
                 open->transaction = false;
             }
             open->session_timeout = open->session_timeout || u.session_timeout;
@@ -2267,10 +2290,27 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
             int line = u.writes ? u.line : 0;
             if (!fold_alter(open->units.back(), u.sql)) {
                 if (line > 0) {
-                    std::string text = "line " + std::to_string(line) + " runs in the migration of line " + std::to_string(open->writes) +
-                                       ", as in the original: both change what the old release's writes do or meet (a default, a trigger, a dropped column or table, rows the file inserts before one), "
-                                       "and in two migrations some position would have one change without the other";
-                    if (m_noted.insert(text).second) m_notes.push_back(text);
+                    // One note per migration: the lines that join it, listed (crates.io's
+                    // timezones joined 14, one 300-character note each).
+                    if (m_join_open != open->serial || m_join_note >= m_notes.size()) {
+                        m_join_open = open->serial;
+                        m_join_first = open->writes;
+                        m_join_lines.clear();
+                        m_join_note = m_notes.size();
+                        m_notes.emplace_back();
+                    }
+                    m_join_lines.push_back(line);
+                    std::string lines;
+                    for (std::size_t k = 0; k < m_join_lines.size(); ++k) {
+                        lines += (k == 0 ? "" : k + 1 == m_join_lines.size() ? " and " : ", ") + std::to_string(m_join_lines[k]);
+                    }
+                    const bool one = m_join_lines.size() == 1;
+                    m_notes[m_join_note] = std::string(one ? "line " : "lines ") + lines + (one ? " runs" : " run") +
+                                           " in the migration of line " + std::to_string(m_join_first) +
+                                           ", as in the original: each changes what the old release's writes do or meet (a default, "
+                                           "a trigger, a column type its triggers read, a dropped column or table, rows the file "
+                                           "inserts before one), and in two migrations some position would have one change without "
+                                           "the other";
                 }
                 // What that migration then holds, the original held too: kept, not resolved.
                 for (const char* rule : {"statement-after-access-exclusive", "multiple-access-exclusive-in-transaction",
@@ -2322,7 +2362,10 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
                      (u.exclusive && open->locks_existing))) {
             close();
         }
-        if (!open) open.emplace();
+        if (!open) {
+            open.emplace();
+            open->serial = ++m_open_serial;
+        }
         if (!u.lockless) open->locks_existing = true;
         open->session_timeout = open->session_timeout || u.session_timeout;
         open->units.push_back(std::move(u.sql));
