@@ -43,7 +43,7 @@ void learn(const AlterTableCmd* cmd, const std::string& table, Proofs& proofs) {
 }
 
 void report(const FileContext& ctx, const StatementFacts& s, const RangeVar* rv, const std::string& col, int subcommand,
-            Sink& sink) {
+            bool added_bare, Sink& sink) {
     std::string table = pg::display_name(rv);
     const LockFact* lock = existing_table_lock(s, table);
     if (lock == nullptr) return;
@@ -60,6 +60,15 @@ void report(const FileContext& ctx, const StatementFacts& s, const RangeVar* rv,
     f.subcommand = subcommand;
     f.fix = pg >= 12 ? "add CHECK (" + quoted + " IS NOT NULL) NOT VALID, VALIDATE it in the next migration, then SET NOT NULL (no scan) and drop the CHECK"
                      : "use a validated CHECK (" + quoted + " IS NOT NULL) instead: PostgreSQL 11 scans for SET NOT NULL even when one exists";
+    // A column this file added without a default: the running release does not write it, so
+    // its inserts fail from the commit on (the outside DBA's hoppscotch slug), whatever the scan.
+    if (added_bare) {
+        f.message += "; and " + quoted + " was added above without a default: the running release, which does not write it, "
+                     "cannot insert into " + table + " from the moment this commits";
+        f.fix = "if every row gets one value, give it in the ADD COLUMN (DEFAULT <value> NOT NULL: no rewrite, no scan, and the "
+                "running release's inserts take the default), and drop the default in a later release if new rows must name "
+                "the column; otherwise SET NOT NULL in a later release, once the code writes " + quoted;
+    }
     Recipe recipe;
     recipe.summary = pg >= 12 ? "Prove the column has no NULLs with a CHECK validated under a light lock; SET NOT NULL then skips its scan"
                               : "Enforce it with a CHECK added NOT VALID and validated under a light lock, instead of SET NOT NULL";
@@ -70,6 +79,8 @@ void report(const FileContext& ctx, const StatementFacts& s, const RangeVar* rv,
 
 void check(const FileContext& ctx, Sink& sink) {
     Proofs proofs;
+    // table -> columns this file added without a default (none set since).
+    std::map<std::string, std::set<std::string>> bare;
     for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
         const StatementFacts& s = ctx.file.statements[i];
         const auto* stmt = pg::as<AlterTableStmt>(ctx.stmts[i]);
@@ -77,6 +88,16 @@ void check(const FileContext& ctx, Sink& sink) {
         const RangeVar* rv = stmt->relation;
         std::string table = pg::display_name(rv);
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+            if (cmd->subtype == AT_AddColumn) {
+                const auto* column = pg::as<ColumnDef>(cmd->def);
+                bool filled = column == nullptr || column->raw_default != nullptr || column->identity != 0 || column->generated != 0;
+                for (const Constraint* con : pg::each<Constraint>(column != nullptr ? column->constraints : nullptr)) {
+                    filled = filled || con->contype == CONSTR_DEFAULT || con->contype == CONSTR_IDENTITY || con->contype == CONSTR_GENERATED;
+                }
+                if (!filled && !cmd->missing_ok) bare[table].insert(std::string(pg::text(column->colname)));
+            } else if (cmd->subtype == AT_ColumnDefault && cmd->def != nullptr) {
+                bare[table].erase(std::string(pg::text(cmd->name)));
+            }
             if (cmd->subtype != AT_SetNotNull) {
                 learn(cmd, table, proofs);
                 continue;
@@ -86,7 +107,7 @@ void check(const FileContext& ctx, Sink& sink) {
             // validated earlier in this file lets PostgreSQL 12+ skip the scan.
             bool proved = proofs.columns[table].count(col) > 0 || proofs.validated.count(table) > 0;
             if (proved && ctx.options.pg_version >= 12) continue;
-            report(ctx, s, rv, col, pg::index_of(stmt->cmds, cmd), sink);
+            report(ctx, s, rv, col, pg::index_of(stmt->cmds, cmd), bare[table].count(col) > 0, sink);
         }
     }
 }
