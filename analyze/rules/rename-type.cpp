@@ -1,0 +1,68 @@
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/rule.hpp"
+#include "analyze/rules/schema_recipes.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+using namespace schema;
+using namespace operation;
+
+std::string shown(const QualifiedName& name) {
+    return (name.schema.empty() ? "" : quote_ident(name.schema) + ".") + quote_ident(name.name);
+}
+
+// Was the type (an enum, a composite, a domain, a range) made earlier in this file? Then no
+// deployed code names it yet.
+bool made_earlier(const StatementContext& ctx, const QualifiedName& type) {
+    bool made = false;
+    for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* node) {
+        const List* name = nullptr;
+        if (const auto* e = pg::as<CreateEnumStmt>(node)) name = e->typeName;
+        if (const auto* c = pg::as<CompositeTypeStmt>(node); c != nullptr && c->typevar != nullptr) {
+            made = same_name(name_of_range_var(c->typevar), type);
+            return made;
+        }
+        if (const auto* d = pg::as<CreateDomainStmt>(node)) name = d->domainname;
+        if (const auto* r = pg::as<CreateRangeStmt>(node)) name = r->typeName;
+        made = name != nullptr && same_name(name_of_list(name), type);
+        return made;
+    });
+    return made;
+}
+
+// ALTER TYPE t RENAME TO u (and ALTER DOMAIN ... RENAME) is instant, but from its commit the old
+// name no longer exists: every statement of the running release that names it fails. ORMs name
+// enum types in their queries: Prisma casts each enum parameter ($1::"Role"), so every query
+// with such a parameter fails with "type ... does not exist" (the outside DBA's hoppscotch
+// TeamMemberRole -> TeamAccessRole).
+void check(const StatementContext& ctx, Sink& sink) {
+    const auto* rename = ctx.as<RenameStmt>();
+    if (rename == nullptr || (rename->renameType != OBJECT_TYPE && rename->renameType != OBJECT_DOMAIN)) return;
+    const auto* names = pg::as<List>(rename->object);
+    if (names == nullptr || rename->newname == nullptr) return;
+    QualifiedName type = name_of_list(names);
+    if (made_earlier(ctx, type)) return;
+    const std::string old_name = shown(type);
+    const std::string new_name = quote_ident(std::string(pg::text(rename->newname)));
+    const char* what = rename->renameType == OBJECT_DOMAIN ? "domain " : "type ";
+    Finding& f = sink.add(ctx.statement, "renaming " + std::string(what) + old_name + " to " + new_name +
+                                             " breaks the running release's statements that name " + old_name +
+                                             " (casts such as $1::" + old_name +
+                                             (rename->renameType == OBJECT_TYPE ? ", which Prisma writes for every enum parameter" : "") +
+                                             "): from the moment it commits they fail with \"type does not exist\"; the columns of "
+                                             "that type keep their values");
+    f.fix = "keep the name (a rename changes nothing stored), or rename it in a release whose running code no longer names " +
+            old_name + " (for Prisma: only with the old release stopped)";
+}
+
+}  // namespace
+
+PGFENCE_RULE(rename_type) {
+    return Rule{"rename-type", Risk::High, "Renaming a type breaks the running code that names it (ORMs cast enum parameters by type name)",
+                check, nullptr, true, "locking"};
+}
+
+}  // namespace pgfence::analyze::rules
