@@ -60,9 +60,11 @@ void check(const StatementContext& ctx, Sink& sink) {
         if (name.empty()) name = default_name(std::string(pg::relname(rv)), con);
         std::string ref = pg::display_name(con->pktable);
         const LockFact* ref_lock = lock_on(ctx.statement, ref);
+        // A key that references its own table names the one lock once (hoppscotch's TeamCollection).
+        if (ref_lock != nullptr && ref_lock->relation == lock->relation) ref_lock = nullptr;
         Finding& f = sink.add(ctx.statement, "foreign key " + quote_ident(name) + " on " + table + " is validated while " +
-                                                 describe_lock(*lock) + (ref_lock ? " and " + describe_lock(*ref_lock) : "") +
-                                                 " are held, reading every row of " + table);
+                                                 describe_lock(*lock) + (ref_lock ? " and " + describe_lock(*ref_lock) + " are" : " is") +
+                                                 " held, reading every row of " + table);
         f.relation = table;
         f.subcommand = index;
         f.fix = "add the constraint NOT VALID, then VALIDATE CONSTRAINT in a separate migration";
