@@ -7,6 +7,21 @@ namespace {
 void check(const StatementContext& ctx, Sink& sink) {
     for (const auto& c : column_types(ctx)) {
         if (!c.serial) continue;
+        // A column that holds another table's keys (a foreign key, or named like one and not the
+        // primary key): it needs no values of its own (atuin's events.user_id bigserial, whose
+        // defaults the project later dropped; the outside DBA: "plain bigint").
+        const std::string& name = c.column;
+        const bool named_reference = name.size() > 3 && (name.ends_with("_id") || name.ends_with("Id"));
+        if (c.key == "foreign key" || (c.key != "primary key" && named_reference)) {
+            Finding& f = add_column_finding(sink, ctx, c, "column " + column_name(c) + " is " + c.written +
+                                                              ", which draws values of its own from a sequence, but " +
+                                                              (c.key == "foreign key" ? "it holds" : "its name says it holds") +
+                                                              " another table's keys: a row that omits it gets a number no "
+                                                              "row it refers to has");
+            f.fix = "declare " + quote_ident(c.column) + " as " + (c.base == "int2" || c.base == "int4" ? "integer" : "bigint") +
+                    ", the type of the key it refers to, without a default";
+            continue;
+        }
         Finding& f = add_column_finding(sink, ctx, c, "column " + column_name(c) + " is " + c.written +
                                                           ": its sequence is a separate object, so roles that insert need "
                                                           "their own USAGE grant on it and tables copied with LIKE keep "
