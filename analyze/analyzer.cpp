@@ -384,45 +384,120 @@ bool takes_values_of(const std::string& made, const std::string& was) {
 // DROP says whether the old release's statements fit the new table, from the columns the table
 // had when the file began (`start`) and those the CREATE gives it. Its rows are gone either way.
 void recreated_tables(FileReport& report, const std::vector<const pg::Node*>& stmts, const Catalog& start) {
+    // Types the file makes, drops or changes: a column of one may take other values now.
+    bool types_changed = false;
+    for (const pg::Node* node : stmts) {
+        const auto* drop = pg::as<DropStmt>(node);
+        types_changed = types_changed || pg::is<CreateEnumStmt>(node) || pg::is<AlterEnumStmt>(node) || pg::is<CompositeTypeStmt>(node) ||
+                        pg::is<CreateDomainStmt>(node) || pg::is<AlterDomainStmt>(node) ||
+                        (drop != nullptr && (drop->removeType == OBJECT_TYPE || drop->removeType == OBJECT_DOMAIN));
+    }
     for (std::size_t i = 0; i < stmts.size() && i < report.statements.size(); ++i) {
         const auto* drop = pg::as<DropStmt>(stmts[i]);
         if (drop == nullptr || drop->removeType != OBJECT_TABLE) continue;
         for (const List* items : pg::each<List>(drop->objects)) {
             const std::string name = pg::qualified_name(items);
             const RelationInfo* old = start.find(std::string(pg::last_name(items)));
-            if (old == nullptr || old->kind != "table" || old->columns.empty()) continue;
+            // The table the DROP names, as far as the catalog can tell: one of another schema
+            // under the same name is not it (red team: audit.stats against public.stats).
+            if (old == nullptr || old->kind != "table" || old->columns.empty() || old->display != name) continue;
             const CreateStmt* create = nullptr;
             std::size_t at = i + 1;
-            for (; at < stmts.size() && create == nullptr; ++at) {
+            for (; at < stmts.size(); ++at) {
                 const auto* c = pg::as<CreateStmt>(stmts[at]);
-                if (c != nullptr && c->relation != nullptr && c->inhRelations == nullptr && c->partbound == nullptr &&
-                    pg::display_name(c->relation) == name) {
+                if (c != nullptr && c->relation != nullptr && pg::display_name(c->relation) == name) {
                     create = c;
+                    break;
                 }
             }
             if (create == nullptr) continue;
+            const int line = static_cast<int>(report.statements[at].span.start.line);
+            std::vector<std::string> misfits;
+            // What makes the new table another kind of table, or the gap between them visible.
+            if (drop->behavior == DROP_CASCADE) misfits.push_back("CASCADE drops what depends on it for good");
+            if (create->relation->relpersistence == 't') misfits.push_back("the new one is TEMP, gone when the session ends");
+            if (create->partspec != nullptr) misfits.push_back("the new one is partitioned, with no partition to take rows");
+            if (create->inhRelations != nullptr || create->partbound != nullptr || create->ofTypename != nullptr) {
+                misfits.push_back("the new one inherits or is a partition");
+            }
+            const auto& st = report.statements;
+            bool one_transaction = st[i].transaction != Transaction::None && st[at].transaction != Transaction::None;
+            for (std::size_t k = i + 1; k < at && one_transaction; ++k) one_transaction = st[k].kind != "TransactionStmt";
+            if (!one_transaction) misfits.push_back("it is made in another transaction, so the table is missing in between");
+            if (types_changed) misfits.push_back("the file changes types its columns may use");
+            // What the file does to it afterwards is not compared: anything but an index on it.
+            for (std::size_t k = at + 1; k < st.size() && k < stmts.size(); ++k) {
+                if (pg::is<IndexStmt>(stmts[k]) || pg::is<CommentStmt>(stmts[k]) || pg::is<GrantStmt>(stmts[k])) continue;
+                bool names_it = std::any_of(st[k].locks.begin(), st[k].locks.end(), [&](const LockFact& l) { return l.relation == name; });
+                if (names_it) {
+                    misfits.push_back("line " + std::to_string(st[k].span.start.line) + " changes the new table again");
+                    break;
+                }
+            }
             struct Made {
                 std::string type;
                 bool not_null = false;
                 bool has_default = false;
+                bool fixed = false;  // generated, or identity ALWAYS: the old release cannot write it
             };
             std::map<std::string, Made> made;
-            for (const ColumnDef* column : pg::each<ColumnDef>(create->tableElts)) {
+            std::vector<std::string> primary_key;
+            for (const pg::Node* element : pg::each(create->tableElts)) {
+                if (const auto* con = pg::as<Constraint>(element)) {
+                    if (con->contype == CONSTR_PRIMARY) {
+                        for (const pg::Node* k : pg::each(con->keys)) primary_key.emplace_back(pg::text(k));
+                    } else {
+                        misfits.push_back("the new one has a table constraint the old one may not have had");
+                    }
+                    continue;
+                }
+                const auto* column = pg::as<ColumnDef>(element);
+                if (column == nullptr) {
+                    misfits.push_back("the new one copies another table (LIKE)");
+                    continue;
+                }
                 Made m;
                 m.type = canonical_type(column->typeName);
                 m.not_null = column->is_not_null;
                 m.has_default = column->raw_default != nullptr || column->identity != 0 || column->generated != 0;
+                m.fixed = column->generated != 0 || column->identity == 'a';
                 for (const Constraint* con : pg::each<Constraint>(column->constraints)) {
                     m.not_null = m.not_null || con->contype == CONSTR_NOTNULL || con->contype == CONSTR_PRIMARY;
                     m.has_default = m.has_default || con->contype == CONSTR_DEFAULT || con->contype == CONSTR_IDENTITY ||
                                     con->contype == CONSTR_GENERATED;
+                    m.fixed = m.fixed || con->contype == CONSTR_GENERATED ||
+                              (con->contype == CONSTR_IDENTITY && con->generated_when == 'a');
+                    if (con->contype == CONSTR_PRIMARY) primary_key.emplace_back(pg::text(column->colname));
+                    // A foreign key the old table had too (same column, same table): nothing new.
+                    bool kept_key = false;
+                    if (con->contype == CONSTR_FOREIGN && con->pktable != nullptr) {
+                        const std::string target(pg::relname(con->pktable));
+                        for (const auto& [fk_name, fk] : old->foreign_keys) {
+                            kept_key = kept_key || (fk.target == target && fk.columns.size() == 1 &&
+                                                    fk.columns.front() == pg::text(column->colname));
+                        }
+                    }
+                    if (!kept_key && (con->contype == CONSTR_CHECK || con->contype == CONSTR_UNIQUE || con->contype == CONSTR_FOREIGN ||
+                                      con->contype == CONSTR_EXCLUSION)) {
+                        misfits.push_back("new constraint on " + quote_ident(std::string(pg::text(column->colname))));
+                    }
                 }
                 const std::string_view base = m.type;
                 m.has_default = m.has_default || base == "serial" || base == "bigserial" || base == "smallserial" ||
                                 base == "serial4" || base == "serial8" || base == "serial2";
                 made[std::string(pg::text(column->colname))] = m;
             }
-            std::vector<std::string> misfits;
+            for (const auto& k : primary_key) made[k].not_null = true;  // a PRIMARY KEY's columns are NOT NULL
+            std::vector<std::string> old_key(old->primary_key.begin(), old->primary_key.end());
+            if (!primary_key.empty() && primary_key != old_key) misfits.push_back("its primary key is another");
+            // The old table's other unique keys (ON CONFLICT targets, duplicates refused) are gone.
+            for (const auto& [relname, rel] : start.relations()) {
+                if (rel->kind != "index" || rel->index_table != old->relname || !rel->index || !rel->index->unique) continue;
+                std::vector<std::string> keys(rel->index->keys.begin(), rel->index->keys.end());
+                if (keys == old_key) continue;
+                misfits.push_back("its unique index " + quote_ident(rel->relname) + " is not made again with it");
+                break;
+            }
             std::set<std::string> old_names;
             for (const ColumnInfo& c : old->columns) {
                 old_names.insert(c.name);
@@ -433,6 +508,8 @@ void recreated_tables(FileReport& report, const std::vector<const pg::Node*>& st
                     misfits.push_back(quote_ident(c.name) + " changes type from " + c.type + " to " + it->second.type);
                 } else if (it->second.not_null && !c.not_null) {
                     misfits.push_back(quote_ident(c.name) + " becomes NOT NULL");
+                } else if (it->second.fixed) {
+                    misfits.push_back(quote_ident(c.name) + " becomes generated or an identity ALWAYS");
                 }
             }
             for (const auto& [column, m] : made) {
@@ -443,8 +520,7 @@ void recreated_tables(FileReport& report, const std::vector<const pg::Node*>& st
             std::string how;
             for (const auto& m : misfits) how += (how.empty() ? "" : ", ") + m;
             if (how.empty()) how = "every column it had, each taking the values it took; its new columns take NULL or a default";
-            report.statements[i].notes.push_back(
-                recreated_note(name, static_cast<int>(report.statements[at - 1].span.start.line), misfits.empty(), how));
+            report.statements[i].notes.push_back(recreated_note(name, line, misfits.empty(), how));
         }
     }
 }

@@ -1096,6 +1096,25 @@ void Composer::find_write_changes() {
             ++c;
         }
     }
+    // A table made again under a name the file dropped: in another migration than the DROP the
+    // table would be missing in between, and the old release's writes to it fail where the
+    // original's never do (the newcomer's DROP TABLE events; CREATE TABLE events, split in two
+    // and refused by the oracle). It goes with the DROP, as one more change of what the old
+    // release's writes meet.
+    {
+        std::map<std::string, std::size_t> dropped;  // table key -> the DROP
+        for (std::size_t i = 0; i < m_report.statements.size() && i < m_stmts.size(); ++i) {
+            if (i < m_down.size() && m_down[i]) continue;
+            if (const auto* drop = pg::as<DropStmt>(m_stmts[i]); drop != nullptr && drop->removeType == OBJECT_TABLE) {
+                for (const List* items : pg::each<List>(drop->objects)) dropped[table_key(pg::qualified_name(items))] = i;
+            } else if (const auto* create = pg::as<CreateStmt>(m_stmts[i]); create != nullptr && create->relation != nullptr) {
+                auto it = dropped.find(table_key(pg::display_name(create->relation)));
+                if (it == dropped.end()) continue;
+                m_writes[it->second] = 1;
+                m_writes[i] = 1;
+            }
+        }
+    }
     // Rows the file inserts into a table whose writes a later statement changes (hmpps
     // V2024.07.31 inserts prison_regime rows, then drops a column the old release writes): the
     // original does both at once, so the old release's rows come before the file's or not at
