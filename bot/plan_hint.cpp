@@ -79,7 +79,8 @@ std::string PlanHint::command(const std::string& path) const {
     // plans trace rehearses in order, is shorter than their list (the outside DBA's atuin: a
     // 1,819-character line per plan).
     if (m_shared.empty() && earlier.size() > k_most_listed) {
-        return out + " " + shell_word(shown_path(std::string(analyze::set_folder(path))));
+        const std::string folder(analyze::set_folder(path));  // "" for a bare file name: the working directory
+        return out + " " + shell_word(folder.empty() ? std::string(".") : shown_path(folder));
     }
     if (earlier.size() > k_most_named) {
         return out + " <the " + std::to_string(earlier.size()) + " earlier migrations of its set, in order> " +

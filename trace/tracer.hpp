@@ -113,6 +113,7 @@ private:
     std::map<std::string, std::string> m_writer_inserts;
     // The writers' statements (templates) each table refuses before the plan's first step.
     std::map<std::string, std::set<std::string>> m_writer_refused;
+    long m_writer_number = 200;  // the rehearsal writers' next row number
     std::optional<Connection> m_admin;
     std::string m_server_version;
     std::string m_base_db;

@@ -404,6 +404,15 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
                        f"{[(st['title'], st['ok'], st['outcome']) for st in p['steps']]} {p['verdict']}")
             self.check(all(st["writes"] > 0 for st in p["steps"] if st["run"] != "out of band"),
                        f"plan: unique: the writer wrote nothing: {p['steps']}")
+        # Nor with values far from the seeded rows': a CHECK the plan validates later met the
+        # writer's rows numbered from 10001 up (the red team's items.qty < 5000).
+        bounded = self.write("plan/c/0002_check.sql", "ALTER TABLE orders ADD CONSTRAINT orders_user_check CHECK (user_id <= 3000);\n")
+        code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, bounded)
+        if self.check(doc is not None and len(doc["plans"]) == 1, f"plan: check: {err}"):
+            p = doc["plans"][0]
+            self.check(p["verdict"].get("result") == "proven" and p["ok"] and code == 0,
+                       f"plan: a CHECK's validation failed on the writer's rows (exit {code}): "
+                       f"{[(st['title'], st['ok'], st['outcome']) for st in p['steps']]} {p['verdict']}")
         # The rows a rehearsal seeds do not stay for the later files: a later ADD COLUMN ...
         # NOT NULL without a default (which needs the table empty) still runs.
         first = self.write("plan/h/001_init.sql", "CREATE TABLE obs (id text PRIMARY KEY, name text);\n")
