@@ -186,6 +186,13 @@ trace options (pgfence trace PATH...):
   exit codes: 0 traced; 1 with --ci, a mismatch, an execution error or a risk above --max-risk;
               2 usage or input error,
               or the server could not be started
+
+serve options (pgfence serve [options]; README "The governance service"):
+  --config FILE             governance.toml: listen, database_url or data_dir, the GitHub App
+  --listen HOST:PORT        where to listen (default: the config's listen, else 127.0.0.1:8080)
+  --database-url URL        the PostgreSQL the service keeps its data in
+  --data-dir DIR            or a folder where the service runs a PostgreSQL of its own
+  --pg-bin DIR              folder with initdb and postgres for --data-dir
 )";
 
 int run_rules_list(std::ostream& out) {
