@@ -1048,7 +1048,7 @@ def governance_without_sql(s):
     check(SQL_MARKER.encode() not in body, "SQL text is left in the upload: " +
           body.decode()[max(0, body.decode().find(SQL_MARKER) - 200):][:400])
     # Statement, recipe and plan text beyond the marker (finding messages name the index, not its columns).
-    for probe in (b"(customer_id) WHERE", b"CONCURRENTLY IF NOT EXISTS orders_customer"):
+    for probe in (b"(customer_id) WHERE", b"INDEX CONCURRENTLY orders_customer"):
         check(probe in r.requests[0]["body"] and probe not in body, f"{probe!r} is left in the upload")
     envelope = r.envelopes()[1]
     check_envelope(s, envelope, r.requests[1], sql_included=False)
