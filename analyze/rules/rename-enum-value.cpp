@@ -10,10 +10,6 @@ namespace {
 using namespace schema;
 using namespace operation;
 
-std::string shown(const QualifiedName& name) {
-    return (name.schema.empty() ? "" : quote_ident(name.schema) + ".") + quote_ident(name.name);
-}
-
 // Was the enum created earlier in this file? Then no deployed code knows its values yet.
 bool enum_created_earlier(const StatementContext& ctx, const QualifiedName& type) {
     bool created = false;

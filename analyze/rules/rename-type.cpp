@@ -10,10 +10,6 @@ namespace {
 using namespace schema;
 using namespace operation;
 
-std::string shown(const QualifiedName& name) {
-    return (name.schema.empty() ? "" : quote_ident(name.schema) + ".") + quote_ident(name.name);
-}
-
 // Was the type (an enum, a composite, a domain, a range) made earlier in this file? Then no
 // deployed code names it yet.
 bool made_earlier(const StatementContext& ctx, const QualifiedName& type) {

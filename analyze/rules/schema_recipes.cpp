@@ -267,6 +267,10 @@ bool same_name(const QualifiedName& a, const QualifiedName& b) {
     return a.name == b.name && (a.schema.empty() || b.schema.empty() || a.schema == b.schema);
 }
 
+std::string shown(const QualifiedName& name) {
+    return (name.schema.empty() ? "" : quote_ident(name.schema) + ".") + quote_ident(name.name);
+}
+
 std::size_t clause_end(std::string_view sql, std::size_t from) {
     std::size_t end = sql.size();
     scan_top(sql, from, sql.size(), [&](std::size_t i, int depth) {

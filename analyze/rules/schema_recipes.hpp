@@ -85,6 +85,8 @@ struct QualifiedName {
 [[nodiscard]] QualifiedName name_of_list(const List* names);  // of String nodes
 // Same object, when the schemas agree or one of them is not written.
 [[nodiscard]] bool same_name(const QualifiedName& a, const QualifiedName& b);
+// The name as SQL writes it: "schema"."name", each part quoted where PostgreSQL needs it.
+[[nodiscard]] std::string shown(const QualifiedName& name);
 
 // ---- slicing the user's SQL ----
 
