@@ -146,10 +146,6 @@ std::string json_object(const std::vector<const JsonPath*>& paths, std::size_t d
     return out + ")";
 }
 
-std::string with_counter(std::string text, const std::string& g) {
-    for (std::size_t at = 0; (at = text.find("{g}", at)) != std::string::npos; at += g.size()) text.replace(at, 3, g);
-    return text;
-}
 
 // The columns the application names in an INSERT: none generated or identity ALWAYS, and
 // (old release) none with a default, or (new release) also the new ones.
@@ -251,6 +247,13 @@ std::vector<std::string> user_tables(Connection& c) {
 }
 
 }  // namespace
+
+std::string with_counter(std::string text, const std::string& g) {
+    for (std::size_t at = 0; (at = text.find("{g}", at)) != std::string::npos; at += g.size()) text.replace(at, 3, g);
+    return text;
+}
+
+std::string with_counter(std::string text, long g) { return with_counter(std::move(text), std::to_string(g)); }
 
 Result<std::vector<ColumnExpression>> column_expressions(Connection& c, const std::string& table, bool nulls,
                                                          const std::set<std::string>& never_null) {

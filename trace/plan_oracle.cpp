@@ -37,12 +37,6 @@ std::string server_message(std::string m) {
     return one_line(m);
 }
 
-std::string with_counter(std::string text, long g) {
-    const std::string value = std::to_string(g);
-    for (std::size_t at = 0; (at = text.find("{g}", at)) != std::string::npos; at += value.size()) text.replace(at, 3, value);
-    return text;
-}
-
 // The statements of `sql` as the analyzer splits them; unparsable text is one statement.
 std::vector<OracleStatement> split(const std::string& sql) {
     analyze::AnalyzeOptions options;

@@ -82,6 +82,10 @@ struct OracleVerdict {
 // deterministic (no random()), several types, NULL in every fifth row of nullable non-key
 // columns (with `nulls`, and not in the columns `never_null` names, quoted), foreign-key columns
 // pointing at an existing parent row.
+// `text` with each {g} replaced by `g`: a traffic or seeding template for one row.
+[[nodiscard]] std::string with_counter(std::string text, const std::string& g);
+[[nodiscard]] std::string with_counter(std::string text, long g);
+
 struct ColumnExpression {
     std::string name;        // quoted identifier
     std::string expression;  // SQL over g

@@ -38,12 +38,6 @@ bool expected_error(const std::string& sqlstate, bool removes) {
            (removes && (sqlstate == "42P01" || sqlstate == "42703"));
 }
 
-std::string with_number(std::string sql, long number) {
-    const std::string g = std::to_string(number);
-    for (std::size_t at = 0; (at = sql.find("{g}", at)) != std::string::npos; at += g.size()) sql.replace(at, 3, g);
-    return sql;
-}
-
 // What a rehearsal's writer on `table` runs: an UPDATE that rewrites one row as it is, and an
 // INSERT of a new row as the old release writes it ({g}: its number), as the oracle's traffic
 // does (`inserts`: per table, from the file's end state). A copy of an existing row repeated the
@@ -130,7 +124,7 @@ private:
         long& number = m_number;
         while (!m_stop) {
             if (!touch.empty()) timed(touch, m_writes);
-            if (!insert.empty()) timed(with_number(insert, ++number), m_writes);
+            if (!insert.empty()) timed(with_counter(insert, ++number), m_writes);
             timed(read, m_reads);
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
@@ -576,7 +570,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
             const WriterStatements w = writer_statements(*c, table, m_writer_inserts);
             for (const std::string* sql : {&w.touch, &w.insert}) {
                 if (sql->empty() || !c->execute("BEGIN")) continue;
-                bool refused = !c->query(with_number(*sql, 201)) && !expected_error(c->last_sqlstate(), false);
+                bool refused = !c->query(with_counter(*sql, 201)) && !expected_error(c->last_sqlstate(), false);
                 (void)c->execute("ROLLBACK");
                 if (refused) m_writer_refused[w.table].insert(*sql);
             }
