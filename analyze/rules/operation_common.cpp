@@ -59,6 +59,23 @@ bool schema_created_earlier(const StatementContext& ctx, const std::string& name
     return found;
 }
 
+bool type_made_earlier(const StatementContext& ctx, const schema::QualifiedName& type) {
+    bool made = false;
+    for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* node) {
+        const List* name = nullptr;
+        if (const auto* e = pg::as<CreateEnumStmt>(node)) name = e->typeName;
+        if (const auto* c = pg::as<CompositeTypeStmt>(node); c != nullptr && c->typevar != nullptr) {
+            made = schema::same_name(schema::name_of_range_var(c->typevar), type);
+            return made;
+        }
+        if (const auto* d = pg::as<CreateDomainStmt>(node)) name = d->domainname;
+        if (const auto* r = pg::as<CreateRangeStmt>(node)) name = r->typeName;
+        made = name != nullptr && schema::same_name(schema::name_of_list(name), type);
+        return made;
+    });
+    return made;
+}
+
 std::vector<std::string> split_list(std::string_view list) {
     std::vector<std::string> out;
     int depth = 0;

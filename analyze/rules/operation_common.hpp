@@ -10,6 +10,7 @@
 #include "analyze/function_ref.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
+#include "analyze/rules/schema_recipes.hpp"
 
 namespace pgfence::analyze::rules::operation {
 
@@ -44,6 +45,9 @@ void for_each_earlier(const StatementContext& ctx,
                       FunctionRef<bool(const StatementFacts&, const pg::Node*)> visit);
 // Was schema `name` created by an earlier statement of this file?
 [[nodiscard]] bool schema_created_earlier(const StatementContext& ctx, const std::string& name);
+// Was type `type` (an enum, a composite, a domain, a range) made by an earlier statement of this
+// file? Then no deployed code names it, or knows its values, yet.
+[[nodiscard]] bool type_made_earlier(const StatementContext& ctx, const schema::QualifiedName& type);
 
 // ---- slicing the user's SQL (find_keyword, group_at: rules/common.hpp) ----
 

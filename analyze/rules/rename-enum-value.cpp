@@ -10,17 +10,6 @@ namespace {
 using namespace schema;
 using namespace operation;
 
-// Was the enum created earlier in this file? Then no deployed code knows its values yet.
-bool enum_created_earlier(const StatementContext& ctx, const QualifiedName& type) {
-    bool created = false;
-    for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* node) {
-        const auto* create = pg::as<CreateEnumStmt>(node);
-        created = create != nullptr && same_name(name_of_list(create->typeName), type);
-        return created;
-    });
-    return created;
-}
-
 // ALTER TYPE t RENAME VALUE 'a' TO 'b' (PostgreSQL 10+) is instant and takes no lock that
 // blocks traffic, but from its commit the old label is no longer valid input: every INSERT or
 // UPDATE that still writes it fails, and comparisons with it fail too.
@@ -28,7 +17,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     const auto* alter = ctx.as<AlterEnumStmt>();
     if (alter == nullptr || alter->oldVal == nullptr || alter->newVal == nullptr) return;
     QualifiedName type = name_of_list(alter->typeName);
-    if (enum_created_earlier(ctx, type)) return;
+    if (type_made_earlier(ctx, type)) return;  // an enum made in this file: no deployed code knows its values
     std::string old_label = quote_literal(std::string(pg::text(alter->oldVal)));
     std::string new_label = quote_literal(std::string(pg::text(alter->newVal)));
     Finding& f = sink.add(ctx.statement, "renaming value " + old_label + " of enum " + shown(type) + " to " + new_label +

@@ -10,25 +10,6 @@ namespace {
 using namespace schema;
 using namespace operation;
 
-// Was the type (an enum, a composite, a domain, a range) made earlier in this file? Then no
-// deployed code names it yet.
-bool made_earlier(const StatementContext& ctx, const QualifiedName& type) {
-    bool made = false;
-    for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* node) {
-        const List* name = nullptr;
-        if (const auto* e = pg::as<CreateEnumStmt>(node)) name = e->typeName;
-        if (const auto* c = pg::as<CompositeTypeStmt>(node); c != nullptr && c->typevar != nullptr) {
-            made = same_name(name_of_range_var(c->typevar), type);
-            return made;
-        }
-        if (const auto* d = pg::as<CreateDomainStmt>(node)) name = d->domainname;
-        if (const auto* r = pg::as<CreateRangeStmt>(node)) name = r->typeName;
-        made = name != nullptr && same_name(name_of_list(name), type);
-        return made;
-    });
-    return made;
-}
-
 // ALTER TYPE t RENAME TO u (and ALTER DOMAIN ... RENAME) is instant, but from its commit the old
 // name no longer exists: every statement of the running release that names it fails. ORMs name
 // enum types in their queries: Prisma casts each enum parameter ($1::"Role"), so every query
@@ -40,7 +21,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     const auto* names = pg::as<List>(rename->object);
     if (names == nullptr || rename->newname == nullptr) return;
     QualifiedName type = name_of_list(names);
-    if (made_earlier(ctx, type)) return;
+    if (type_made_earlier(ctx, type)) return;
     const std::string old_name = shown(type);
     const std::string new_name = quote_ident(std::string(pg::text(rename->newname)));
     const char* what = rename->renameType == OBJECT_DOMAIN ? "domain " : "type ";
