@@ -164,6 +164,10 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             auto risk = parse_risk(r);
             if (!risk || *risk == Risk::None) throw UsageError{"--max-risk takes low, medium, high or critical, not '" + r + "'"};
             a.max_risk = *risk;
+        } else if (is("--profile")) {
+            std::string p = value("--profile");
+            if (p != "default" && p != "strict") throw UsageError{"--profile takes default or strict, not '" + p + "'"};
+            a.strict = p == "strict";
         } else if (is("--enable")) {
             for (auto& id : split_ids("--enable", value("--enable"))) a.enable.push_back(id);
         } else if (is("--disable")) {
@@ -257,6 +261,7 @@ void apply_args(Settings& s, const AnalyzeArgs& a) {
     if (a.max_lock_timeout_ms) s.options.rules.max_lock_timeout_ms = *a.max_lock_timeout_ms;
     if (a.max_statement_timeout_ms) s.options.rules.max_statement_timeout_ms = *a.max_statement_timeout_ms;
     if (a.max_file_bytes) s.options.max_file_bytes = *a.max_file_bytes;
+    if (a.strict) s.options.rules.strict = *a.strict;
     for (const auto& id : a.enable) {
         s.options.rules.enabled.insert(id);
         s.options.rules.disabled.erase(id);

@@ -42,6 +42,7 @@ struct AnalyzeArgs {
     std::string config;
     bool no_config = false;
     std::vector<std::string> enable;
+    std::optional<bool> strict;  // --profile strict|default
     std::vector<std::string> disable;
     unsigned threads = 0;
     std::string stats_file;

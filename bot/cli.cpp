@@ -62,6 +62,7 @@ analyze options:
   --single-transaction      all the files run in one transaction (psql -1, a deploy script's
                             BEGIN ... COMMIT): CONCURRENTLY anywhere fails the deployment
   --max-risk LEVEL          low, medium, high or critical (default: medium)
+  --profile default|strict  strict: the style rules (prefer-*, missing-if-not-exists) too
   --enable ID[,ID...]       turn on rules (opt-in ones, or ones the config turned off)
   --disable ID[,ID...]      turn off rules
   --max-lock-timeout TIME   the most lock_timeout may be, e.g. 5s (default: 10s)
@@ -199,7 +200,7 @@ int run_rules_list(std::ostream& out) {
     for (const auto& r : rules::all_rules()) {
         std::string id(r.id);
         out << id << std::string(id.size() < 40 ? 40 - id.size() : 1, ' ') << risk_name(r.default_risk)
-            << std::string(10 - risk_name(r.default_risk).size(), ' ') << (r.default_enabled ? "on " : "off") << "  "
+            << std::string(10 - risk_name(r.default_risk).size(), ' ') << (r.default_enabled ? "on    " : r.strict ? "strict" : "off   ") << "  "
             << r.summary << "\n";
     }
     return k_exit_ok;

@@ -129,7 +129,13 @@ std::string known_rule(const Value& v, const std::string& id) {
 
 void apply_rules(const Value& table, Config& config) {
     for (const auto& [key, value] : table.fields) {
-        if (key == "enable" || key == "disable") {
+        if (key == "profile") {
+            std::string profile = expect_string(value, "rules.profile");
+            if (profile != "default" && profile != "strict") {
+                throw ConfigError{"rules.profile must be \"default\" or \"strict\"", value.line};
+            }
+            config.rules.strict = profile == "strict";
+        } else if (key == "enable" || key == "disable") {
             for (const auto& id : expect_strings(value, "rules." + key)) {
                 (key == "enable" ? config.rules.enabled : config.rules.disabled).insert(known_rule(value, id));
             }
@@ -144,7 +150,7 @@ void apply_rules(const Value& table, Config& config) {
                 }
             }
         } else {
-            throw ConfigError{"unknown key rules." + key + " (expected enable, disable or a [rules.<id>] table)", value.line};
+            throw ConfigError{"unknown key rules." + key + " (expected profile, enable, disable or a [rules.<id>] table)", value.line};
         }
     }
 }

@@ -15,7 +15,7 @@ namespace pgfence::analyze::rules {
 bool rule_active(const Rule& rule, const Options& options) {
     std::string_view id(rule.id);
     if (options.disabled.find(id) != options.disabled.end()) return false;
-    return rule.default_enabled || options.enabled.find(id) != options.enabled.end();
+    return rule.default_enabled || (rule.strict && options.strict) || options.enabled.find(id) != options.enabled.end();
 }
 
 namespace {

@@ -237,7 +237,7 @@ PGFENCE_RULE(missing_if_not_exists) {
     return Rule{"missing-if-not-exists", Risk::Low,
                 "CREATE/DROP/ADD COLUMN/DROP COLUMN outside a transaction without IF [NOT] EXISTS cannot be rerun "
                 "after a partial failure",
-                nullptr, check, true, "idempotency"};
+                nullptr, check, false, "idempotency", SizeWork::none, {}, true};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -33,7 +33,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(prefer_bigint) {
     return Rule{"prefer-bigint", Risk::Low,
                 "integer and smallint key columns (primary, foreign, identity, serial, *_id), and any smallint column, can run out of values",
-                check, nullptr, true, "types"};
+                check, nullptr, false, "types", SizeWork::none, {}, true};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -35,7 +35,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(prefer_identity) {
     return Rule{"prefer-identity", Risk::Low,
                 "serial columns: GENERATED ... AS IDENTITY is the standard form without separate sequence grants",
-                check, nullptr, true, "types"};
+                check, nullptr, false, "types", SizeWork::none, {}, true};
 }
 
 }  // namespace pgfence::analyze::rules

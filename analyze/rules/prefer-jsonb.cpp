@@ -19,7 +19,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(prefer_jsonb) {
     return Rule{"prefer-jsonb", Risk::Low, "json columns: jsonb can be compared, indexed and is parsed once", check,
-                nullptr, true, "types"};
+                nullptr, false, "types", SizeWork::none, {}, true};
 }
 
 }  // namespace pgfence::analyze::rules

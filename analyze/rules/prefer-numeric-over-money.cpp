@@ -22,7 +22,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(prefer_numeric_over_money) {
     return Rule{"prefer-numeric-over-money", Risk::Low, "money columns: text form and fraction digits depend on lc_monetary",
-                check, nullptr, true, "types"};
+                check, nullptr, false, "types", SizeWork::none, {}, true};
 }
 
 }  // namespace pgfence::analyze::rules

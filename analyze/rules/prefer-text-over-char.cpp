@@ -24,7 +24,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(prefer_text_over_char) {
     return Rule{"prefer-text-over-char", Risk::Low, "char(n) columns: blank-padded, with surprising comparisons", check,
-                nullptr, true, "types"};
+                nullptr, false, "types", SizeWork::none, {}, true};
 }
 
 }  // namespace pgfence::analyze::rules

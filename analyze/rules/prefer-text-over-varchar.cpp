@@ -23,8 +23,8 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(prefer_text_over_varchar) {
     return Rule{"prefer-text-over-varchar", Risk::Low,
-                "varchar(n) columns: a length CHECK on text is cheaper to change than the type", check, nullptr, true,
-                "types"};
+                "varchar(n) columns: a length CHECK on text is cheaper to change than the type", check, nullptr, false,
+                "types", SizeWork::none, {}, true};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -23,7 +23,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 PGFENCE_RULE(prefer_timestamptz) {
     return Rule{"prefer-timestamptz", Risk::Low,
                 "timestamp without time zone columns: timestamptz records the instant, not a wall-clock reading",
-                check, nullptr, true, "types"};
+                check, nullptr, false, "types", SizeWork::none, {}, true};
 }
 
 }  // namespace pgfence::analyze::rules

@@ -24,6 +24,7 @@ struct Options {
     int pg_version = 15;
     std::set<std::string, std::less<>> disabled;  // rule ids turned off
     std::set<std::string, std::less<>> enabled;   // opt-in rules turned on
+    bool strict = false;  // the strict profile: the style and idempotency rules (Rule::strict) on too
     int max_lock_timeout_ms = 10000;  // lock-timeout-too-long above this
     int max_statement_timeout_ms = 600000;  // statement-timeout-too-long above this (10 minutes)
     std::map<std::string, Risk> risk;  // per-rule risk instead of the default
@@ -122,6 +123,9 @@ struct Rule {
     // The config file's [policies] switch of this name turns the rule on or off: the session
     // setting it requires ("lock_timeout"), or "suppression_owner". Empty for other rules.
     std::string_view policy_setting = {};
+    // A style or idempotency rule: off by default, on in the strict profile (`profile = "strict"`
+    // under [rules], `--profile strict`). The default report is what can hurt production.
+    bool strict = false;
 };
 
 // Every rule, ordered by id.

@@ -25,14 +25,6 @@ void scan_top(std::string_view sql, std::size_t from, std::size_t to, Visit visi
     }
 }
 
-// Bytes of `name` that fit in `limit`, not splitting a UTF-8 character.
-std::size_t clip(std::string_view name, std::size_t limit) {
-    if (name.size() <= limit) return name.size();
-    std::size_t n = limit;
-    while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) --n;
-    return n;
-}
-
 // The column references of a raw expression: the nodes an expression in CHECK, USING or
 // GENERATED can hold (gram.y's a_expr), subqueries included.
 void collect_column_refs(const pg::Node* node, std::vector<const ColumnRef*>& out) {

@@ -59,6 +59,7 @@ struct CaseSetup {
 CaseSetup setup_of(const std::string& text, const fs::path& dir) {
     CaseSetup setup;
     setup.options.rules.today = CivilDate{2026, 6, 1};
+    setup.options.rules.strict = true;  // each case renders one rule's findings: the strict ones too
     const std::string marker = "-- pgfence-test:";
     if (text.rfind(marker, 0) != 0) return setup;
     std::istringstream words(text.substr(marker.size(), text.find('\n') - marker.size()));

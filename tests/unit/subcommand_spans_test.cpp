@@ -47,6 +47,7 @@ const char* k_schema =
 FileReport analyze_with_schema(const std::string& sql) {
     Catalog catalog;
     AnalyzeOptions options;
+    options.rules.strict = true;  // prefer-timestamptz's span is among those checked
     (void)analyze_text("schema.sql", k_schema, options, {}, catalog);
     for (const auto& [name, rel] : catalog.relations()) {
         if (auto* r = catalog.find(name)) r->is_new = false;  // history: the tables hold data
