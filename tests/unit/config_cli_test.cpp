@@ -141,3 +141,33 @@ TEST_CASE("markdown output has the digest, the detail and the migration plan as 
     CHECK(r.out.find("\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);") != std::string::npos);
     CHECK(r.out.find('\x1b') == std::string::npos);
 }
+
+TEST_CASE("the strict profile: the style rules are off by default, on with --profile strict or [rules] profile") {
+    TempDir dir;
+    auto file = dir.write("db/001.sql", "SET lock_timeout = '2s';\nCREATE TABLE t (id serial PRIMARY KEY, name varchar(20));\n"
+                                        "ALTER TABLE users ADD COLUMN nick text;\n").string();
+    Run plain = run({"analyze", "--no-config", "--format", "json", file});
+    CHECK(plain.code == 0);
+    CHECK(plain.out.find("prefer-") == std::string::npos);
+    CHECK(plain.out.find("missing-if-not-exists") == std::string::npos);
+    Run strict = run({"analyze", "--no-config", "--profile", "strict", "--format", "json", file});
+    CHECK(strict.out.find("prefer-text-over-varchar") != std::string::npos);
+    CHECK(strict.out.find("prefer-identity") != std::string::npos);
+    CHECK(strict.out.find("missing-if-not-exists") != std::string::npos);
+    // One rule of the profile, by itself.
+    Run one = run({"analyze", "--no-config", "--enable", "prefer-identity", "--format", "json", file});
+    CHECK(one.out.find("prefer-identity") != std::string::npos);
+    CHECK(one.out.find("prefer-text-over-varchar") == std::string::npos);
+    CHECK(run({"analyze", "--no-config", "--profile", "pedantic", file}).code == 2);
+
+    auto config = dir.write(".pgfence.toml", "[rules]\nprofile = \"strict\"\ndisable = [\"prefer-identity\"]\n");
+    Run from_file = run({"analyze", "--config", config.string(), "--format", "json", file});
+    CHECK(from_file.out.find("prefer-text-over-varchar") != std::string::npos);
+    CHECK(from_file.out.find("prefer-identity") == std::string::npos);
+    Run back = run({"analyze", "--config", config.string(), "--profile", "default", "--format", "json", file});
+    CHECK(back.out.find("prefer-text-over-varchar") == std::string::npos);
+    auto bad = dir.write("b/.pgfence.toml", "[rules]\nprofile = \"loose\"\n");
+    auto r = bot::load_config(bad);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().where->line == 2);
+}
