@@ -905,7 +905,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             compose_plan(report, stmts, down_part, &catalog, options.known_migrations);
             decline_unsafe_plan(report, options, before);
         }
-        rules::fold_same_rewrite_findings(report.findings);
+        rules::fold_same_statement_findings(report.findings, text);
     }
     return report;
 }

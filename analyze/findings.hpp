@@ -90,6 +90,13 @@ struct Finding {
     // statement's subcommands (the migration plan keeps the others; start/stop point at it when
     // the statement has several), else -1.
     int subcommand = -1;
+    // For a finding on a statement that a function call or a DO block runs (reported at the
+    // caller, "inside f(): ..."): which of the file's called statements it is, else -1. Two such
+    // findings of one caller are about different statements unless this is the same.
+    int called = -1;
+    // A transaction rule's finding: what its held locks keep blocked, said once as a clause where
+    // the finding folds into the statement's own (rules/one_cause.hpp); empty for other findings.
+    std::string fold_note;
     // The fix as an edit of the file, when it is one (the analyzer checks it lies in the file and
     // that the statement's text is the file's own there; ORM scripts get none).
     Boxed<TextEdit> edit;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyze/rules/one_cause.hpp"
 #include "annotate/escape.hpp"
 #include "annotate/exemptions.hpp"
 #include "annotate/finding_view.hpp"
@@ -59,6 +60,10 @@ Totals totals_of(const Report& report) {
     return t;
 }
 
+// The digest's one line for a file's transaction findings (rules::transaction_rule).
+constexpr std::string_view k_transaction = " transaction";  // no rule id starts with a space
+using analyze::rules::transaction_rule;
+
 // Everything above the details: the verdict, what changed, and what to fix first.
 class Digest {
 public:
@@ -101,9 +106,17 @@ public:
             const FileReport& file = m_report.files[fi];
             // rule -> its findings here, in order
             std::vector<std::pair<std::string, std::vector<std::size_t>>> rules;
+            // The transaction's problem (locks held across statements, taken together, upgraded):
+            // one line for the file, whose fix is one split of the migration, not one per statement.
+            std::vector<std::size_t> transaction;
             for (std::size_t i = 0; i < file.findings.size(); ++i) {
                 const Finding& f = file.findings[i];
                 if (f.pre_existing || f.risk < Risk::High) continue;
+                if (transaction_rule(f.rule)) {
+                    if (transaction.empty()) rules.push_back({std::string(k_transaction), {}});
+                    transaction.push_back(i);
+                    continue;
+                }
                 // One line per rule and fix: findings that need different changes get a line each.
                 auto it = std::find_if(rules.begin(), rules.end(), [&](const auto& r) {
                     return r.first == f.rule && file.findings[r.second[0]].fix == f.fix;
@@ -121,7 +134,8 @@ public:
                 continue;
             }
             out << "\n" << md_code_span(repo_path(file.path, m_links.root())) << "\n";
-            for (const auto& [rule, members] : rules) {
+            for (auto& [rule, members] : rules) {
+                if (rule == k_transaction) members = transaction;
                 if (lines >= k_digest_max_lines) {
                     left_findings += members.size();
                     ++left;
@@ -129,7 +143,7 @@ public:
                     continue;
                 }
                 ++lines;
-                out << line_item(file, fi, members);
+                out << (rule == k_transaction ? transaction_item(file, fi, members) : line_item(file, fi, members));
             }
         }
         if (left > 0) {
@@ -239,6 +253,44 @@ private:
         if (m_changes && std::any_of(members.begin(), members.end(), [&](std::size_t i) { return m_changes->added.contains(m_keys[fi][i]); }))
             out << " 🆕";
         out << " — " << (f.fix.empty() ? md_text(f.message, 160) : md_text(f.fix));
+        out << "\n";
+        return out.str();
+    }
+
+    // The file's transaction findings as one line: where, which rules, and one fix.
+    std::string transaction_item(const FileReport& file, std::size_t fi, const std::vector<std::size_t>& members) const {
+        Risk worst = Risk::High;
+        std::vector<std::pair<std::string, std::size_t>> rules;  // rule, count
+        for (std::size_t i : members) {
+            const Finding& f = file.findings[i];
+            worst = std::max(worst, f.risk);
+            auto it = std::find_if(rules.begin(), rules.end(), [&](const auto& r) { return r.first == f.rule; });
+            if (it == rules.end()) rules.push_back({f.rule, 1});
+            else ++it->second;
+        }
+        std::ostringstream out;
+        out << "- " << review::risk_icon(worst) << " ";
+        std::size_t shown = std::min<std::size_t>(members.size(), 4);
+        out << (members.size() == 1 ? "" : "lines ");
+        for (std::size_t k = 0; k < shown; ++k) {
+            int line = file.findings[members[k]].start.line;
+            if (k > 0) out << ", ";
+            out << m_links.line_link((members.size() == 1 ? "line " : "") + std::to_string(line), file.path, line);
+        }
+        if (members.size() > shown) out << " +" << (members.size() - shown);
+        out << " the transaction holds locks too long:";
+        for (std::size_t k = 0; k < rules.size(); ++k) {
+            out << (k == 0 ? " " : ", ") << "**" << m_links.rule(rules[k].first) << "**";
+            if (rules[k].second > 1) out << " ×" << rules[k].second;
+        }
+        if (m_changes && std::any_of(members.begin(), members.end(), [&](std::size_t i) { return m_changes->added.contains(m_keys[fi][i]); }))
+            out << " 🆕";
+        const bool planned = file.plan && !file.plan->steps.empty();
+        out << " — "
+            << (planned ? "split this migration: see its plan below"
+                        : members.size() == 1 ? md_text(file.findings[members[0]].fix)
+                                              : "split this migration where the findings below say, so each part ends right "
+                                                "after the statement that locks a table");
         out << "\n";
         return out.str();
     }

@@ -175,6 +175,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
                 f.message = "inside " + c.function + ": " + f.message;
                 f.statement = static_cast<int>(i);
                 f.subcommand = -1;
+                f.called = static_cast<int>(next_called);
                 f.start = report.statements[i].span.start;  // at the call
                 f.stop = report.statements[i].span.stop;
                 if (c.line > f.start.line && c.line <= f.stop.line) {
@@ -242,7 +243,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
         }
     }
     findings.resize(kept);
-    fold_held_lock_findings(findings);
+    fold_held_lock_findings(findings, true);
     if (report.findings.empty()) {
         report.findings = std::move(findings);
     } else {

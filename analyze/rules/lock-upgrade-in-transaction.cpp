@@ -55,6 +55,9 @@ void report(const Held& first, const StatementFacts& s, const LockFact& l, Sink&
                                  " while the first lock stays held, and " + deadlock_partner(*first.lock, line) +
                                  " waits for this transaction while this one waits for it: a deadlock, which "
                                  "PostgreSQL breaks by aborting one of them after deadlock_timeout");
+    f.fold_note = "it upgrades the " + std::string(lock_mode_name(first.lock->mode)) + " lock " + taker + " at line " + line +
+                  " took on " + l.relation + " to " + std::string(lock_mode_name(l.mode)) + ": it queues behind " +
+                  queued_behind(l.mode, l.relation) + ", and can deadlock with " + deadlock_partner(*first.lock, line);
     // Writers (or readers turning writers) deadlock with it in ordinary traffic.
     bool likely = first.lock->mode == LockMode::RowExclusive || blocks_of(first.lock->mode).writes;
     f.risk = likely ? Risk::High : Risk::Medium;

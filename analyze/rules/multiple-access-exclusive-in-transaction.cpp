@@ -39,6 +39,8 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
                                        " together until it ends: each table stays blocked for the whole transaction, "
                                        "and application transactions that lock them in another order can deadlock "
                                        "with it" + how);
+    f.fold_note = "the transaction holds " + std::string(lock_mode_name(held[0].lock->mode)) + " on " + list +
+                  " together until COMMIT, and application transactions that lock them in another order can deadlock with it" + how;
     if (pace.kind == Pace::Instant) f.risk = Risk::Low;
     // Only a wait for a lock without lock_timeout keeps them held (instant catalog changes
     // otherwise: atuin's three DROP DEFAULTs, hoppscotch's two nullable ADD COLUMNs): what

@@ -1,5 +1,6 @@
 #include "analyze/rules/one_cause.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <tuple>
@@ -10,18 +11,18 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-// The transaction rules whose finding at a statement is about the work that statement does
-// while earlier locks stay held.
-bool held_lock_rule(std::string_view id) {
-    return id == "work-under-held-lock" || id == "statement-after-access-exclusive";
-}
-
 // A rule that reports the statement's own table-sized work (or, for a required column, the
 // check of every row that fails on the first one).
 bool own_work_rule(std::string_view id) {
     if (id == "add-column-not-null-without-default") return true;
     const Rule* rule = find_rule(id);
     return rule != nullptr && rule->size_work != SizeWork::none;
+}
+
+// Whose fix also ends the folded finding: the held-lock rules' cause is the work the statement
+// does in the transaction, and the own-work rules' fixes take that work out of it.
+bool fix_covers(std::string_view own, std::string_view folded) {
+    return (folded == "work-under-held-lock" || folded == "statement-after-access-exclusive") && own_work_rule(own);
 }
 
 // Removes the findings marked folded, keeping the others' order.
@@ -37,54 +38,185 @@ void drop_folded(std::vector<Finding>& findings, const std::vector<bool>& folded
 
 }  // namespace
 
-void fold_held_lock_findings(std::vector<Finding>& findings) {
-    std::map<int, std::size_t> own;  // statement -> its first HIGH work finding
+bool transaction_rule(std::string_view id) {
+    return id == "work-under-held-lock" || id == "statement-after-access-exclusive" ||
+           id == "multiple-access-exclusive-in-transaction" || id == "lock-upgrade-in-transaction";
+}
+
+void fold_held_lock_findings(std::vector<Finding>& findings, bool held_only) {
+    // statement -> its first HIGH finding of its own (not a transaction rule's, not a session
+    // setting's). The transaction rules report on the file's own statements only: a DO block's
+    // transaction finding folds into the first finding inside it.
+    std::map<int, std::size_t> own;
     for (std::size_t i = 0; i < findings.size(); ++i) {
         const Finding& f = findings[i];
-        if (f.statement >= 0 && f.risk >= Risk::High && own_work_rule(f.rule)) own.emplace(f.statement, i);
+        if (f.statement < 0 || f.risk < Risk::High || transaction_rule(f.rule)) continue;
+        const Rule* rule = find_rule(f.rule);
+        if (rule == nullptr || !rule->policy_setting.empty()) continue;
+        auto [at, added] = own.emplace(f.statement, i);
+        // Prefer the statement's own work, whose fix also takes it out of the transaction.
+        if (!added && !own_work_rule(findings[at->second].rule) && own_work_rule(f.rule)) at->second = i;
     }
     if (own.empty()) return;
     std::vector<bool> folded(findings.size(), false);
     for (std::size_t i = 0; i < findings.size(); ++i) {
         Finding& f = findings[i];
-        if (f.risk < Risk::High || !held_lock_rule(f.rule)) continue;
+        if (f.risk < Risk::High || !transaction_rule(f.rule)) continue;
+        if (held_only && f.rule != "work-under-held-lock" && f.rule != "statement-after-access-exclusive") continue;
         auto work = own.find(f.statement);
         if (work == own.end()) continue;
         Finding& into = findings[work->second];
-        into.message += "; and it prolongs the locks this transaction already holds (" + f.rule + "): " + f.message;
         folded[i] = true;
+        // A statement that fails (CONCURRENTLY in a transaction block, syntax the server rejects)
+        // holds nothing and does no work.
+        if (into.rule == "concurrently-in-transaction" || into.rule == "syntax-newer-than-target") continue;
+        into.message += "; " + (f.fold_note.empty() ? f.message : f.fold_note) + " (" + f.rule + ")";
+        if (!f.fix.empty() && !fix_covers(into.rule, f.rule) && into.fix.find(f.fix) == std::string::npos) {
+            into.fix += "; and for " + f.rule + ": " + f.fix;
+        }
+        into.risk = std::max(into.risk, f.risk);
     }
     drop_folded(findings, folded);
 }
 
-void fold_same_rewrite_findings(std::vector<Finding>& findings) {
-    std::map<std::tuple<int, std::string, std::string, Risk>, std::size_t> first;  // statement, rule, relation, risk
+namespace {
+
+// A rule whose findings on several subcommands of one statement are one cause with one fix: one
+// rewrite, or one scan for every SET NOT NULL. (Each constraint an ALTER TABLE validates reads
+// the table on its own, and takes its own NOT VALID: a finding per clause.)
+std::string_view same_rule_phrase(const Finding& f) {
+    const Rule* rule = f.statement >= 0 && f.subcommand >= 0 ? find_rule(f.rule) : nullptr;
+    if (rule == nullptr) return {};
+    if (f.rule == "set-not-null-scan") return "the same scan checks";
+    if (rule->size_work == SizeWork::rewrite) return "the same rewrite does";
+    return {};
+}
+
+// Two findings on one clause of a statement: the same subcommand, at the same place.
+bool same_clause(const Finding& a, const Finding& b) {
+    return a.subcommand == b.subcommand && a.start.line == b.start.line && a.start.column == b.start.column;
+}
+
+// What a finding's own work does to its table, in a few words: "builds an index on users".
+std::string work_phrase(const Finding& f) {
+    const Rule* rule = find_rule(f.rule);
+    SizeWork work = rule != nullptr ? rule->size_work : SizeWork::none;
+    switch (work) {
+        case SizeWork::rewrite: return "rewrites " + f.relation;
+        case SizeWork::index_build: return "builds an index on " + f.relation;
+        case SizeWork::scan: return "reads every row of " + f.relation;
+        case SizeWork::none: break;
+    }
+    return "does the work of " + f.rule;
+}
+
+// The folded finding's edit joins the kept one's: both applied at once, when they do not
+// overlap (the suggestion is proven again on the whole statement before it is offered).
+void join_edit(Finding& into, const Finding& folded, std::string_view text) {
+    if (!folded.edit) return;
+    if (!into.edit) {
+        into.edit = folded.edit;
+        return;
+    }
+    TextEdit a = *into.edit, b = *folded.edit;
+    if (b.begin < a.begin) std::swap(a, b);
+    if (a.end > b.begin || b.end > text.size()) {
+        into.edit.reset();  // overlapping: neither alone fixes the finding any more
+        return;
+    }
+    TextEdit joined{a.begin, b.end, a.text + std::string(text.substr(a.end, b.begin - a.end)) + b.text,
+                    a.label == b.label ? a.label : a.label + "; " + b.label};
+    *into.edit = std::move(joined);
+}
+
+// Folds the later findings of `more` into `findings[into]`, naming where they are.
+void fold_places(std::vector<Finding>& findings, std::size_t into, const std::vector<std::size_t>& more,
+                 std::vector<bool>& folded, std::string_view phrase, std::string_view text) {
+    std::string where;  // the first eight places
+    for (std::size_t k = 0; k < more.size(); ++k) {
+        const Finding& o = findings[more[k]];
+        folded[more[k]] = true;
+        join_edit(findings[into], o, text);
+        if (k < 8) where += (k == 0 ? "" : ", ") + std::to_string(o.start.line) + ":" + std::to_string(o.start.column);
+    }
+    if (more.size() > 8) where += ", ...";
+    findings[into].message += "; " + std::string(phrase) + " " + std::to_string(more.size()) + " more subcommand" +
+                              (more.size() == 1 ? "" : "s") + " of this statement (at " + where + "), and each takes the same fix";
+}
+
+}  // namespace
+
+void fold_same_statement_findings(std::vector<Finding>& findings, std::string_view text) {
+    fold_held_lock_findings(findings, false);
+    std::map<std::tuple<int, int, std::string, std::string, Risk>, std::size_t> first;  // statement, called, rule, relation, risk
     std::map<std::size_t, std::vector<std::size_t>> more;
     for (std::size_t i = 0; i < findings.size(); ++i) {
         const Finding& f = findings[i];
-        const Rule* rule = f.statement >= 0 && f.subcommand >= 0 ? find_rule(f.rule) : nullptr;
-        // PostgreSQL checks every SET NOT NULL of one ALTER TABLE in one scan of the table (the
-        // outside DBA's teable update_collaborator: two columns, two HIGH findings, one scan).
-        if (rule == nullptr || (rule->size_work != SizeWork::rewrite && f.rule != "set-not-null-scan")) continue;
-        auto [at, added] = first.emplace(std::make_tuple(f.statement, f.rule, f.relation, f.risk), i);
+        if (same_rule_phrase(f).empty()) continue;
+        auto [at, added] = first.emplace(std::make_tuple(f.statement, f.called, f.rule, f.relation, f.risk), i);
         if (!added) more[at->second].push_back(i);
     }
-    if (more.empty()) return;
     std::vector<bool> folded(findings.size(), false);
-    for (const auto& [i, others] : more) {
-        Finding& into = findings[i];
-        std::string where;  // the first eight places
-        for (std::size_t k = 0; k < others.size(); ++k) {
-            const Finding& o = findings[others[k]];
-            folded[others[k]] = true;
-            if (k < 8) where += (k == 0 ? "" : ", ") + std::to_string(o.start.line) + ":" + std::to_string(o.start.column);
-        }
-        if (others.size() > 8) where += ", ...";
-        const bool scan = into.rule == "set-not-null-scan";
-        into.message += (scan ? "; the same scan checks " : "; the same rewrite does ") + std::to_string(others.size()) + " more subcommand" +
-                        (others.size() == 1 ? "" : "s") + " of this statement (at " + where + "), and each takes the same fix";
+    for (const auto& [i, others] : more) fold_places(findings, i, others, folded, same_rule_phrase(findings[i]), text);
+
+    // Different rules on one clause's own work, each HIGH: one lock held for all of it (`ADD
+    // COLUMN id serial PRIMARY KEY` rewrites and builds the index under one ACCESS EXCLUSIVE), so
+    // one finding, with each fix. Clauses of their own keep their findings (each its fix, its
+    // edit, its annotation), but for a required column without a default: it proves the table
+    // empty when the statement succeeds, so the work of the statement's other clauses on that
+    // table is instant, and their findings go.
+    std::map<std::tuple<int, int, std::string>, std::vector<std::size_t>> groups;  // statement, called, relation
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding& f = findings[i];
+        if (folded[i] || f.statement < 0 || f.risk < Risk::High || !own_work_rule(f.rule) || f.relation.empty()) continue;
+        groups[std::make_tuple(f.statement, f.called, f.relation)].push_back(i);
     }
-    drop_folded(findings, folded);
+    for (const auto& [key, members] : groups) {
+        if (members.size() < 2) continue;
+        // The finding kept per clause: the highest risk, then the required column (whose failure
+        // makes the rest moot), then the costliest work (a rewrite, an index build, a scan).
+        auto weight = [&](std::size_t i) {
+            const Finding& f = findings[i];
+            const Rule* rule = find_rule(f.rule);
+            int work = f.rule == "add-column-not-null-without-default" ? 4
+                       : rule == nullptr                                ? 0
+                       : rule->size_work == SizeWork::rewrite           ? 3
+                       : rule->size_work == SizeWork::index_build       ? 2
+                                                                        : 1;
+            return std::make_pair(static_cast<int>(f.risk), work);
+        };
+        const auto required = std::find_if(members.begin(), members.end(), [&](std::size_t i) {
+            return findings[i].rule == "add-column-not-null-without-default";
+        });
+        for (std::size_t keep : members) {
+            if (folded[keep]) continue;
+            if (required != members.end() && keep != *required) continue;
+            const bool whole = required != members.end();  // every clause's work folds into the required column
+            std::size_t best = keep;
+            for (std::size_t i : members) {
+                if (!folded[i] && (whole || same_clause(findings[i], findings[keep])) && weight(i) > weight(best)) best = i;
+            }
+            Finding& into = findings[best];
+            for (std::size_t i : members) {
+                if (i == best || folded[i] || (!whole && !same_clause(findings[i], into))) continue;
+                const Finding& other = findings[i];
+                folded[i] = true;
+                const std::string at = same_clause(other, into)
+                                           ? ""
+                                           : ", at " + std::to_string(other.start.line) + ":" + std::to_string(other.start.column);
+                if (into.rule == "add-column-not-null-without-default") {
+                    into.message += "; the rest of its work (" + other.rule + at + ") is instant on the empty table it requires";
+                    continue;
+                }
+                join_edit(into, other, text);
+                into.message += "; under the same lock it also " + work_phrase(other) + " (" + other.rule + ")";
+                if (!other.fix.empty() && into.fix.find(other.fix) == std::string::npos) {
+                    into.fix += "; and for " + other.rule + ": " + other.fix;
+                }
+            }
+        }
+    }
+    if (std::find(folded.begin(), folded.end(), true) != folded.end()) drop_folded(findings, folded);
 }
 
 }  // namespace pgfence::analyze::rules

@@ -4,20 +4,31 @@
 // does not also get the transaction rules' finding on that work: the held locks it prolongs are
 // named in its own finding, whose fix removes both. A held-lock finding stays where the
 // statement's own rules report nothing at HIGH (or the user suppressed or disabled them).
+#include <string_view>
 #include <vector>
 
 #include "analyze/findings.hpp"
 
 namespace pgfence::analyze::rules {
 
-// Folds work-under-held-lock and statement-after-access-exclusive findings at HIGH or above
-// into the statement's own HIGH work finding, in place; runs after suppressions.
-void fold_held_lock_findings(std::vector<Finding>& findings);
+// The transaction rules: their finding at a statement is about the locks its transaction holds
+// around it (held across it, held together, upgraded), not about what the statement itself does.
+[[nodiscard]] bool transaction_rule(std::string_view id);
 
-// Folds the findings one rewriting rule gives several subcommands of one statement (an ALTER
-// TABLE adding 28 stored generated columns rewrites its table once) into the first of them, in
-// place, saying how many more and where. Runs after the plan is composed: the plan reads each
+// Folds the transaction rules' findings at HIGH or above into the statement's own HIGH finding,
+// in place, each as a clause naming the locks held (and its fix, where the statement's own fix
+// does not end it); runs after suppressions. `held_only`: only work-under-held-lock and
+// statement-after-access-exclusive, as the rules run (the plan reads the other two as they
+// are); fold_same_statement_findings folds the rest once the plan is composed.
+void fold_held_lock_findings(std::vector<Finding>& findings, bool held_only);
+
+// Folds the findings one statement's own work gives into one per cause, in place: one rewriting
+// rule on several subcommands (an ALTER TABLE adding 28 stored generated columns rewrites its
+// table once), several validations or SET NOT NULLs of one ALTER, and different rules' work on
+// one table under the statement's one lock (a serial column and its primary key). The kept
+// finding says how many more and where, and carries each fix; the folded findings' edits of
+// `text` (the file) join its edit. Runs after the plan is composed: the plan reads each
 // subcommand's own finding and recipe.
-void fold_same_rewrite_findings(std::vector<Finding>& findings);
+void fold_same_statement_findings(std::vector<Finding>& findings, std::string_view text);
 
 }  // namespace pgfence::analyze::rules

@@ -6,12 +6,6 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-bool alters_table(const FileContext& ctx, const StatementFacts& s, const std::string& table) {
-    auto i = static_cast<std::size_t>(s.index);
-    const auto* alter = i < ctx.stmts.size() ? pg::as<AlterTableStmt>(ctx.stmts[i]) : nullptr;
-    return alter != nullptr && pg::display_name(alter->relation) == table;
-}
-
 void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& sink) {
     const StatementFacts* locker = nullptr;
     const LockFact* lock = nullptr;
@@ -53,17 +47,21 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
                           : pace.kind == Pace::Instant ? "; every later statement is an instant catalog change, so "
                                                          "this adds moments, not minutes"
                                                        : "";
-        Finding& f = sink.add(s, what + " runs while the " + describe_lock(*lock) + " taken on line " + line +
-                                     " is still held: the lock lasts until the transaction ends, so this statement "
-                                     "and every one after it lengthen the time " + lock->relation + " is blocked" + how);
-        if (pace.kind == Pace::Slow) f.risk = Risk::High;
+        std::string holds = held_locks_clause({{lock, locker}});
+        holds.replace(holds.find(" waits for all of it"), std::string(" waits for all of it").size(),
+                      " waits for this statement and every one after it");
+        Finding& f = sink.add(s, "this " + what + " runs while " + holds + how);
+        f.fold_note = holds + how;
+        // HIGH only when later work makes the hold long; a wait for another lock with no
+        // lock_timeout is MEDIUM, as for multiple-access-exclusive-in-transaction, and
+        // lock-timeout-missing names the fix.
+        if (pace.kind == Pace::Slow && pace.work) f.risk = Risk::High;
         if (pace.kind == Pace::Instant) f.risk = Risk::Low;
         f.relation = lock->relation;
-        f.fix = alters_table(ctx, s, lock->relation) && alters_table(ctx, *locker, lock->relation)
-                    ? "fold this change into the ALTER TABLE " + lock->relation + " on line " + line +
-                          ", or end the transaction after line " + line + " and run this in a new migration"
-                    : "end the transaction after line " + line + " and run this in a new migration, or move this "
-                      "statement before line " + line;
+        // Folding it into the ALTER TABLE that took the lock is no fix: the work still runs
+        // under that lock (issue #34).
+        f.fix = "end the transaction after line " + line + " and run this in a new migration, or move this "
+                "statement before line " + line;
         if (auto recipe = split_after_exclusive_locks(ctx, scope)) f.recipe = std::move(*recipe);
         return;
     }

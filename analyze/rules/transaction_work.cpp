@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "analyze/rules/transaction_work.hpp"
 
 #include <set>
@@ -239,6 +240,34 @@ bool blocks_more(LockMode held, const LockFact* own) {
 }
 
 }  // namespace
+
+std::string held_locks_clause(const std::vector<std::pair<const LockFact*, const StatementFacts*>>& locks) {
+    // Modes in order of first appearance, each with its relations.
+    std::vector<std::pair<LockMode, std::vector<std::string>>> modes;
+    std::vector<std::string> read_blocked, write_blocked;
+    for (const auto& [lock, by] : locks) {
+        auto it = std::find_if(modes.begin(), modes.end(), [&](const auto& m) { return m.first == lock->mode; });
+        if (it == modes.end()) it = modes.insert(modes.end(), {lock->mode, {}});
+        it->second.push_back(lock->relation + " (line " + std::to_string(by->span.start.line) + ")");
+        (blocks_of(lock->mode).reads ? read_blocked : write_blocked).push_back(lock->relation);
+    }
+    auto list = [](const std::vector<std::string>& items) {
+        std::string out;
+        for (std::size_t n = 0; n < items.size(); ++n) {
+            out += (n == 0 ? "" : n + 1 == items.size() ? " and " : ", ") + items[n];
+        }
+        return out;
+    };
+    std::string held;
+    for (std::size_t m = 0; m < modes.size(); ++m) {
+        held += (m == 0 ? "" : m + 1 == modes.size() ? ", and " : ", ") + std::string(lock_mode_name(modes[m].first)) + " on " +
+                list(modes[m].second);
+    }
+    std::string waits;
+    if (!read_blocked.empty()) waits = "every query on " + list(read_blocked);
+    if (!write_blocked.empty()) waits += (waits.empty() ? "" : ", and ") + std::string("every write to ") + list(write_blocked);
+    return "the transaction holds " + held + " until COMMIT: " + waits + " waits for all of it";
+}
 
 std::vector<HeldWork> work_under_held_locks(const FileContext& ctx, const TransactionScope& scope) {
     static const std::set<std::string> k_not_tables = {"index", "sequence", "schema"};

@@ -59,6 +59,10 @@ struct HeldWork {
     const StatementFacts* by;
     std::vector<std::pair<const LockFact*, const StatementFacts*>> others;
 };
+// "the transaction holds ACCESS EXCLUSIVE on a (line 2) and b (line 5), and SHARE on c (line 9),
+// until COMMIT: every query on a and b, and every write to c, waits for all of it": the locks a
+// statement's work keeps held, each with the line that took it, in the order given.
+[[nodiscard]] std::string held_locks_clause(const std::vector<std::pair<const LockFact*, const StatementFacts*>>& locks);
 [[nodiscard]] std::vector<HeldWork> work_under_held_locks(const FileContext& ctx, const TransactionScope& scope);
 [[nodiscard]] bool has_held_work(const std::vector<HeldWork>& work, int index);
 

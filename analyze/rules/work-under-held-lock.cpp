@@ -9,16 +9,12 @@ void report(const FileContext& ctx, const TransactionScope& scope, const HeldWor
             Sink& sink) {
     const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(held.index)];
     const LockFact& lock = *held.lock;
-    bool reads = blocks_of(lock.mode).reads;
     std::string line = std::to_string(held.by->span.start.line);
-    std::string taker = held.by->tag.empty() ? std::string("the statement") : held.by->tag;
     std::string what = s.tag.empty() ? std::string("statement") : s.tag;
+    std::vector<std::pair<const LockFact*, const StatementFacts*>> locks{{held.lock, held.by}};
+    locks.insert(locks.end(), held.others.begin(), held.others.end());
+    std::string holds = held_locks_clause(locks);
     std::string also;
-    for (const auto& [other, by] : held.others) {
-        also += (also.empty() ? "; also held until COMMIT: " : ", ") + std::string(lock_mode_name(other->mode)) + " on " +
-                other->relation + " (line " + std::to_string(by->span.start.line) + ", blocks " +
-                (blocks_of(other->mode).reads ? "reads, writes and DDL" : "writes and DDL") + ")";
-    }
     // Where a second table joins the exclusive locks, this finding also carries that cause
     // (multiple-access-exclusive-in-transaction stays silent on this statement).
     if (tables.second == held.index) {
@@ -26,14 +22,11 @@ void report(const FileContext& ctx, const TransactionScope& scope, const HeldWor
         for (std::size_t n = 0; n < tables.held.size(); ++n) {
             list += (n == 0 ? "" : n + 1 == tables.held.size() ? " and " : ", ") + tables.held[n].first->relation;
         }
-        also += "; the transaction holds ACCESS EXCLUSIVE on " + list +
-                " together until it ends, and application transactions that lock them in another order can deadlock with it";
+        also = "; with this statement it holds ACCESS EXCLUSIVE on " + list +
+               " together, and application transactions that lock them in another order can deadlock with it";
     }
-    Finding& f = sink.add(s, lock.relation + (reads ? " stays unreadable" : " stays read-only") + ": " +
-                                 std::string(lock_mode_name(lock.mode)) + " taken by " + taker + " at line " + line +
-                                 " is held until COMMIT while this " + what + " " + held.work.what + " (" +
-                                 (reads ? "reads, writes and DDL" : "writes and DDL") + " on " + lock.relation +
-                                 " wait for all of it)" + also);
+    Finding& f = sink.add(s, "this " + what + " " + held.work.what + " while " + holds + also);
+    f.fold_note = holds + also;
     f.relation = lock.relation;
     bool batch = backfill(ctx, s.index).has_value();
     f.fix = "commit after line " + line + " and run this " + what + " in a migration of its own" +

@@ -209,6 +209,40 @@ TEST_CASE("markdown: after a fix the comment lists what was resolved, from the s
     CHECK(contains(again, "**[create-index-without-concurrently]** 🆕"));
 }
 
+TEST_CASE("markdown: a file's transaction findings are one line of the digest, not one per statement") {
+    AnalyzeOptions options;
+    Catalog catalog;
+    (void)analyze_text("db/001_init.sql",
+                       "CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n"
+                       "CREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint, total numeric);\n"
+                       "CREATE TABLE stats (account_id bigint PRIMARY KEY, n bigint);\n"
+                       "CREATE TABLE audit (id bigint, account_id bigint, total numeric);\n",
+                       options, {}, catalog);
+    catalog.mark_existing();
+    Report report;
+    report.pg_version = 15;
+    report.files.push_back(analyze_text("db/002_archive.sql",
+                                        "SET lock_timeout = '2s';\n"
+                                        "BEGIN;\n"
+                                        "ALTER TABLE accounts ADD COLUMN archived boolean;\n"
+                                        "INSERT INTO stats (account_id, n) SELECT account_id, 1 FROM orders;\n"
+                                        "INSERT INTO audit SELECT id, account_id, total FROM orders;\n"
+                                        "COMMIT;\n",
+                                        options, {}, catalog));
+    std::size_t held = 0;
+    for (const auto& f : report.files[0].findings) held += f.rule == "work-under-held-lock" && f.risk >= Risk::High;
+    REQUIRE(held == 2);
+    std::string body = render(report, comment_options(k_sha1));
+    std::string digest = body.substr(0, body.find("<details"));
+    CHECK(count(digest, "work-under-held-lock") == 1);
+    CHECK(contains(digest, "lines "));
+    CHECK(contains(digest, " the transaction holds locks too long: "));
+    CHECK(contains(digest, "×2"));
+    // Its one fix: the plan splits the migration, or the findings say where.
+    CHECK((contains(digest, "split this migration: see its plan below") ||
+           contains(digest, "split this migration where the findings below say")));
+}
+
 TEST_CASE("markdown: pre-existing findings are folded last and do not set the headline risk") {
     Report report;
     AnalyzeOptions options;

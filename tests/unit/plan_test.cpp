@@ -154,7 +154,7 @@ TEST_CASE("plan: every statement once, the safe forms in a valid order, and the 
     CHECK(std::none_of(p.report.findings.begin(), p.report.findings.end(),
                        [](const Finding& f) { return f.rule == "work-under-held-lock"; }));
     CHECK(std::any_of(p.report.findings.begin(), p.report.findings.end(), [](const Finding& f) {
-        return f.rule == "set-not-null-scan" && f.message.find("(work-under-held-lock): ") != std::string::npos;
+        return f.rule == "set-not-null-scan" && f.message.find("(work-under-held-lock)") != std::string::npos;
     }));
     INFO(problems(p.check));
     CHECK(p.check.resolved());

@@ -224,6 +224,9 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
                 report = analyze_not_a_file(setup.path, NotAFile{*setup.not_a_file, target}, setup.options);
             }
             std::string got = render(report.findings, id, text);
+            // A schema file's path appears where a fact came from it: relative to the checkout.
+            const std::string root = (k_root / "").string();
+            for (std::size_t at = got.find(root); at != std::string::npos; at = got.find(root, at)) got.erase(at, root.size());
             fs::path expected_path = c;
             expected_path.replace_extension(".expected");
             bool ok_case = c.stem().string().rfind("ok_", 0) == 0;
