@@ -7,6 +7,7 @@
 #include "analyze/if_not_exists.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/rules/finding_room.hpp"
+#include "analyze/rules/do_block_view.hpp"
 #include "analyze/rules/one_cause.hpp"
 #include "analyze/rules/suppressions.hpp"
 
@@ -191,8 +192,22 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
         }
     }
     FileMemo memo;
+    // The transaction rules see a DO block's statements one after another (do_block_view.hpp).
+    std::optional<DoBlockView> view = do_block_view(report, stmts, called);
+    FileMemo view_memo;
     for (const Rule* rule : active) {
         if (rule->file_check == nullptr) continue;
+        if (view && transaction_rule(rule->id)) {
+            std::vector<Finding> found;
+            Sink sink(rule->id, rule->default_risk, found);
+            rule->file_check(FileContext{view->file, options, view->stmts, &view_memo, text}, sink);
+            for (Finding& f : found) {
+                if (!map_to_file(*view, f)) continue;
+                make_room_for_one(findings);
+                findings.push_back(std::move(f));
+            }
+            continue;
+        }
         Sink sink(rule->id, rule->default_risk, findings);
         rule->file_check(FileContext{report, options, stmts, &memo, text}, sink);
     }

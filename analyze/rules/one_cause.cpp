@@ -44,16 +44,17 @@ bool transaction_rule(std::string_view id) {
 }
 
 void fold_held_lock_findings(std::vector<Finding>& findings, bool held_only) {
-    // statement -> its first HIGH finding of its own (not a transaction rule's, not a session
-    // setting's). The transaction rules report on the file's own statements only: a DO block's
-    // transaction finding folds into the first finding inside it.
-    std::map<int, std::size_t> own;
+    // (statement, called statement) -> its first HIGH finding of its own (not a transaction
+    // rule's, not a session setting's). A transaction finding on a DO block as a whole (one whose
+    // statements are not all read) folds into the first finding inside it.
+    std::map<std::pair<int, int>, std::size_t> own;
     for (std::size_t i = 0; i < findings.size(); ++i) {
         const Finding& f = findings[i];
         if (f.statement < 0 || f.risk < Risk::High || transaction_rule(f.rule)) continue;
         const Rule* rule = find_rule(f.rule);
         if (rule == nullptr || !rule->policy_setting.empty()) continue;
-        auto [at, added] = own.emplace(f.statement, i);
+        own.emplace(std::make_pair(f.statement, -2), i);  // the statement's first, wherever it is
+        auto [at, added] = own.emplace(std::make_pair(f.statement, f.called), i);
         // Prefer the statement's own work, whose fix also takes it out of the transaction.
         if (!added && !own_work_rule(findings[at->second].rule) && own_work_rule(f.rule)) at->second = i;
     }
@@ -63,7 +64,8 @@ void fold_held_lock_findings(std::vector<Finding>& findings, bool held_only) {
         Finding& f = findings[i];
         if (f.risk < Risk::High || !transaction_rule(f.rule)) continue;
         if (held_only && f.rule != "work-under-held-lock" && f.rule != "statement-after-access-exclusive") continue;
-        auto work = own.find(f.statement);
+        auto work = own.find(std::make_pair(f.statement, f.called));
+        if (work == own.end() && f.called < 0) work = own.find(std::make_pair(f.statement, -2));
         if (work == own.end()) continue;
         Finding& into = findings[work->second];
         folded[i] = true;
@@ -80,6 +82,28 @@ void fold_held_lock_findings(std::vector<Finding>& findings, bool held_only) {
 }
 
 namespace {
+
+// A backfill (backfill-in-migration) that work-under-held-lock reports at HIGH: one finding, the
+// held lock's, which says what the backfill's row locks add; its fix already says "in batches".
+void fold_backfill_into_held_lock(std::vector<Finding>& findings) {
+    std::map<std::pair<int, int>, std::size_t> held;  // (statement, called) -> the held-lock finding
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding& f = findings[i];
+        if (f.rule == "work-under-held-lock" && f.risk >= Risk::High) held.emplace(std::make_pair(f.statement, f.called), i);
+    }
+    if (held.empty()) return;
+    std::vector<bool> folded(findings.size(), false);
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding& f = findings[i];
+        if (f.rule != "backfill-in-migration" || f.statement < 0) continue;
+        auto at = held.find(std::make_pair(f.statement, f.called));
+        if (at == held.end()) continue;
+        findings[at->second].message += "; the rows it writes stay locked until the migration commits, and all of them go to WAL "
+                                        "at once (backfill-in-migration)";
+        folded[i] = true;
+    }
+    drop_folded(findings, folded);
+}
 
 // A rule whose findings on several subcommands of one statement are one cause with one fix: one
 // rewrite, or one scan for every SET NOT NULL. (Each constraint an ALTER TABLE validates reads
@@ -148,6 +172,7 @@ void fold_places(std::vector<Finding>& findings, std::size_t into, const std::ve
 
 void fold_same_statement_findings(std::vector<Finding>& findings, std::string_view text) {
     fold_held_lock_findings(findings, false);
+    fold_backfill_into_held_lock(findings);
     std::map<std::tuple<int, int, std::string, std::string, Risk>, std::size_t> first;  // statement, called, rule, relation, risk
     std::map<std::size_t, std::vector<std::size_t>> more;
     for (std::size_t i = 0; i < findings.size(); ++i) {

@@ -1,0 +1,97 @@
+#include "analyze/rules/do_block_view.hpp"
+
+#include <string_view>
+
+#include "analyze/pg_parser.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+// The DO block statements of `called` (a block's own statements have their line; the statements
+// of functions it calls have none), by caller.
+std::vector<std::vector<std::size_t>> block_statements(const FileReport& file, const std::vector<CalledStatement>& called) {
+    std::vector<std::vector<std::size_t>> out(file.statements.size());
+    for (std::size_t k = 0; k < called.size(); ++k) {
+        const CalledStatement& c = called[k];
+        if (c.line <= 0 || c.caller < 0 || static_cast<std::size_t>(c.caller) >= file.statements.size()) continue;
+        out[static_cast<std::size_t>(c.caller)].push_back(k);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<DoBlockView> do_block_view(const FileReport& file, const std::vector<const pg::Node*>& stmts,
+                                         const std::vector<CalledStatement>& called) {
+    std::vector<std::vector<std::size_t>> blocks = block_statements(file, called);
+    auto whole = [&](std::size_t i) {
+        const StatementFacts& s = file.statements[i];
+        return s.tag == "DO" && s.status == StatementStatus::Analyzed && blocks[i].size() >= 2;
+    };
+    bool any = false;
+    for (std::size_t i = 0; i < file.statements.size() && !any; ++i) any = whole(i);
+    if (!any) return std::nullopt;
+
+    DoBlockView view;
+    view.file.path = file.path;
+    view.file.tool = file.tool;
+    const pg::Node* commit = nullptr;
+    auto add = [&](StatementFacts facts, const pg::Node* stmt, DoBlockView::Origin origin) {
+        facts.index = static_cast<int>(view.file.statements.size());
+        view.file.statements.push_back(std::move(facts));
+        view.stmts.push_back(stmt);
+        view.origin.push_back(origin);
+    };
+    for (std::size_t i = 0; i < file.statements.size(); ++i) {
+        const StatementFacts& s = file.statements[i];
+        const pg::Node* stmt = i < stmts.size() ? stmts[i] : nullptr;
+        if (!whole(i)) {
+            add(s, stmt, {static_cast<int>(i), -1, 0});
+            continue;
+        }
+        // A block runs in its statement's transaction; in autocommit, in one of its own.
+        const bool own_transaction = s.transaction == Transaction::None;
+        for (std::size_t k : blocks[i]) {
+            const CalledStatement& c = called[k];
+            StatementFacts inner = c.facts;
+            inner.span.start = Position{c.line, 1};
+            inner.span.stop = Position{c.line, 1};
+            if (own_transaction) inner.transaction = Transaction::Implicit;
+            add(std::move(inner), c.stmt, {static_cast<int>(i), static_cast<int>(k), c.line, own_transaction});
+        }
+        if (own_transaction) {
+            if (commit == nullptr) {
+                ParsedStatement parsed = parse_statement("COMMIT");
+                view.arena = parsed.arena;
+                commit = parsed.stmt;
+            }
+            StatementFacts end;
+            end.kind = "TransactionStmt";
+            end.tag = "COMMIT";
+            end.span.start = end.span.stop = s.span.stop;
+            add(std::move(end), commit, {-1, -1, 0, true});
+        }
+    }
+    return view;
+}
+
+bool map_to_file(const DoBlockView& view, Finding& f) {
+    if (f.statement < 0 || static_cast<std::size_t>(f.statement) >= view.origin.size()) return true;
+    const DoBlockView::Origin& o = view.origin[static_cast<std::size_t>(f.statement)];
+    if (o.statement < 0) return false;
+    f.statement = o.statement;
+    f.recipe.reset();  // its steps would split the file's statements as the view has them
+    if (o.called < 0) return true;
+    f.called = o.called;
+    f.subcommand = -1;
+    f.start = f.stop = Position{o.line, 1};
+    f.edit.reset();
+    f.message = "inside DO block: " + f.message;
+    // A block that is its own transaction ends where the block does: split the block.
+    for (std::string_view from : {std::string_view("commit after line "), std::string_view("end the transaction after line ")}) {
+        if (o.own_transaction && f.fix.rfind(from, 0) == 0) f.fix.replace(0, from.size(), "end the DO block after line ");
+    }
+    return true;
+}
+
+}  // namespace pgfence::analyze::rules
