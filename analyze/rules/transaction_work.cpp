@@ -338,6 +338,12 @@ bool instant_catalog_change(const FileContext& ctx, int index) {
     if (is_session_statement(s)) return true;
     const pg::Node* stmt = node_at(ctx, index);
     if (s.status != StatementStatus::Analyzed || s.runs_user_code || stmt == nullptr) return false;
+    // A query of tables made in this migration or proven empty here (an ADD COLUMN ... NOT NULL
+    // without a default, a TRUNCATE, whose lock is still held) reads and writes no row.
+    const bool rowless = !s.locks.empty() && std::all_of(s.locks.begin(), s.locks.end(), [](const LockFact& l) {
+        return l.is_new || l.empty || l.kind == "index" || l.kind == "sequence" || l.kind == "schema";
+    });
+    if ((is_dml(stmt) || pg::is<SelectStmt>(stmt)) && rowless) return true;
     if (is_dml(stmt) || pg::is<SelectStmt>(stmt) || pg::is<CopyStmt>(stmt) || pg::is<DoStmt>(stmt) ||
         pg::is<CallStmt>(stmt) || pg::is<LockStmt>(stmt) || pg::is<VacuumStmt>(stmt)) {
         return false;

@@ -75,7 +75,8 @@ struct ExclusiveTables {
 [[nodiscard]] ExclusiveTables exclusive_tables(const FileContext& ctx, const TransactionScope& scope);
 
 // An instant catalog change (rename, OWNER TO, COMMENT, GRANT, nullable ADD COLUMN, DROP, ...),
-// or a SET/SHOW/transaction statement: no rows read or written, no user code run.
+// a SET/SHOW/transaction statement, or a query of tables made or proven empty in this migration:
+// no rows read or written, no user code run.
 [[nodiscard]] bool instant_catalog_change(const FileContext& ctx, int index);
 
 // A lock of statement `index` that blocks reads or writes on an existing relation other than
