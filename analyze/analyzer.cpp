@@ -791,6 +791,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             facts.settings = shared_settings();
             facts.notes.push_back("SQL not visible statically: " + os.unknown);
             facts.unanalysable = Error{os.unknown, path, facts.span.start};
+            facts.no_transaction_block = os.no_transaction_block;
             stmts.push_back(nullptr);
             down_part.push_back(os.down);
             report.statements.push_back(std::move(facts));

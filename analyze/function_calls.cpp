@@ -426,7 +426,11 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
     for (const AttachedFunction& f : fired.functions) {
         // A function not known was reported where it was attached.
         for (const auto& function : matching(m_ctx->catalog, f.name, f.schema)) {
-            if (!ran.insert(function.get()).second || m_only_reads.count(function.get()) > 0) continue;
+            if (!ran.insert(function.get()).second) continue;
+            if (auto known = m_only_reads.find(function.get()); known != m_only_reads.end()) {
+                absorb(facts, known->second.reads, true);
+                continue;
+            }
             if (!budget_left()) return;
             run_indirect(function, facts, f.via);
         }
@@ -445,7 +449,10 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
 
 void CallFollower::run_indirect(const std::shared_ptr<const FunctionInfo>& function, StatementFacts& facts,
                                 const std::string& via) {
-    if (m_only_reads.count(function.get()) > 0) return;
+    if (auto known = m_only_reads.find(function.get()); known != m_only_reads.end()) {
+        absorb(facts, known->second.reads, true);
+        return;
+    }
     std::string name = display(*function);
     for (const Frame& frame : m_stack) {
         if (frame.function == function.get() ||
@@ -460,7 +467,10 @@ void CallFollower::run_indirect(const std::shared_ptr<const FunctionInfo>& funct
     run_body(*function, scratch, via);
     if (only_reads(scratch, m_out, from)) {
         if (m_out != nullptr) m_out->erase(m_out->begin() + static_cast<long>(from), m_out->end());
-        m_only_reads.emplace(function.get(), function);
+        StatementFacts reads;
+        reads.locks = scratch.locks;
+        absorb(facts, reads, true);
+        m_only_reads.emplace(function.get(), OnlyReads{function, std::move(reads)});
         return;
     }
     // Triggers, defaults, index expressions, checks: run for the rows written or read.

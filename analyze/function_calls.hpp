@@ -76,7 +76,13 @@ private:
     std::vector<Frame> m_stack;       // the functions being run, outermost first
     std::size_t m_body_statements = 0;
     // Functions whose body, run indirectly, only reads: not run again (held, so no other takes their address).
-    std::map<const FunctionInfo*, std::shared_ptr<const FunctionInfo>> m_only_reads;
+    // Bodies run indirectly that only read, each with the locks its reads take (added, as
+    // conditional, to every statement that runs it: a trigger's SELECT locks what it reads).
+    struct OnlyReads {
+        std::shared_ptr<const FunctionInfo> function;
+        StatementFacts reads;
+    };
+    std::map<const FunctionInfo*, OnlyReads> m_only_reads;
     std::unique_ptr<BodyHooks> m_do_hooks;
 };
 

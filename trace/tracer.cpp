@@ -126,6 +126,11 @@ std::vector<analyze::StatementFacts> Tracer::predict(const analyze::FileReport& 
         for (std::size_t i = 0; i < n && aligned; ++i) aligned = out[i].sql == alone.statements[i].sql;
     }
     if (!aligned) out = alone.statements;  // history the analyzer cannot follow: the file on its own
+    // What the file's own reading knows of a statement it cannot see whole (an ORM call's SQL with
+    // an interpolated name, `DROP INDEX CONCURRENTLY IF EXISTS "${name}"`) holds in the history's too.
+    for (std::size_t i = 0; i < n && i < out.size(); ++i) {
+        out[i].no_transaction_block = out[i].no_transaction_block || alone.statements[i].no_transaction_block;
+    }
     if (m_options.tamper) {
         for (auto& f : out) m_options.tamper(f);
     }

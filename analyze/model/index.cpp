@@ -30,6 +30,70 @@ std::string source_of(Context& ctx, const std::string& relname) {
     return info ? info->source : std::string();
 }
 
+// The name PostgreSQL gives an index column that is an expression (FigureColnameInternal, as
+// transformIndexStmt calls it): a column's, a function's, a cast's (its type's when the argument
+// names nothing better), a few constructs' keyword; "expr" otherwise. `strength` as PostgreSQL's:
+// 2 a name, 1 a keyword, 0 none.
+int figure_colname(const pg::Node* node, std::string& name) {
+    if (node == nullptr) return 0;
+    if (const auto* ref = pg::as<ColumnRef>(node)) {
+        const pg::Node* last = pg::last(ref->fields);
+        if (!pg::is<String>(last)) return 0;
+        name = pg::text(last);
+        return 2;
+    }
+    if (const auto* ind = pg::as<A_Indirection>(node)) {
+        const pg::Node* last = pg::last(ind->indirection);
+        if (pg::is<String>(last)) {
+            name = pg::text(last);
+            return 2;
+        }
+        return figure_colname(ind->arg, name);
+    }
+    if (const auto* call = pg::as<FuncCall>(node)) {
+        name = std::string(pg::last_name(call->funcname));
+        return 2;
+    }
+    if (const auto* e = pg::as<A_Expr>(node); e != nullptr && e->kind == AEXPR_NULLIF) {
+        name = "nullif";
+        return 2;
+    }
+    if (const auto* cast = pg::as<TypeCast>(node)) {
+        int strength = figure_colname(cast->arg, name);
+        if (strength <= 1 && cast->typeName != nullptr) {
+            name = std::string(pg::last_name(cast->typeName->names));
+            return 1;
+        }
+        return strength;
+    }
+    if (const auto* collate = pg::as<CollateClause>(node)) return figure_colname(collate->arg, name);
+    if (const auto* c = pg::as<CaseExpr>(node)) {
+        int strength = figure_colname(reinterpret_cast<const pg::Node*>(c->defresult), name);
+        if (strength <= 1) {
+            name = "case";
+            return 1;
+        }
+        return strength;
+    }
+    if (pg::is<A_ArrayExpr>(node)) {
+        name = "array";
+        return 1;
+    }
+    if (pg::is<RowExpr>(node)) {
+        name = "row";
+        return 1;
+    }
+    if (pg::is<CoalesceExpr>(node)) {
+        name = "coalesce";
+        return 2;
+    }
+    if (const auto* mm = pg::as<MinMaxExpr>(node)) {
+        name = mm->op == IS_GREATEST ? "greatest" : "least";
+        return 2;
+    }
+    return 0;
+}
+
 // The name PostgreSQL gives an unnamed CREATE INDEX (ChooseIndexName): table_columns_idx, a
 // number added while the name is taken. "" when it would be truncated to 63 bytes (the rules
 // for that are PostgreSQL's makeObjectName, not worth copying here).
@@ -37,8 +101,11 @@ std::string generated_index_name(Context& ctx, const std::string& table, const I
     std::string base = table;
     for (const List* list : {stmt->indexParams, stmt->indexIncludingParams}) {
         for (const IndexElem* elem : pg::each<IndexElem>(list)) {
+            std::string figured;
+            if (elem->indexcolname == nullptr && elem->name == nullptr && figure_colname(elem->expr, figured) == 0) figured.clear();
             base += "_" + std::string(elem->indexcolname != nullptr ? elem->indexcolname
                                       : elem->name != nullptr      ? elem->name
+                                      : !figured.empty()           ? figured.c_str()
                                                                    : "expr");
         }
     }

@@ -9,11 +9,28 @@
 #include "analyze/orm/emitter.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/pg_tree.hpp"
 #include "analyze/splitter.hpp"
 #include "analyze/tokens.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {
+
+// Does the statement's text, whatever an interpolated identifier in it names, run only outside a
+// transaction block (CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM)?
+bool outside_transaction_block(const std::string& sql) {
+    ParsedStatement parsed = parse_statement(sql);
+    const pg::Node* node = parsed.failure ? nullptr : parsed.stmt;
+    if (const auto* index = pg::as<IndexStmt>(node)) return index->concurrent;
+    if (const auto* drop = pg::as<DropStmt>(node)) return drop->concurrent;
+    if (const auto* reindex = pg::as<ReindexStmt>(node)) {
+        for (const DefElem* d : pg::each<DefElem>(reindex->params)) {
+            if (pg::text(d->defname) == "concurrently") return true;
+        }
+        return false;
+    }
+    return pg::is<VacuumStmt>(node) && pg::as<VacuumStmt>(node)->is_vacuumcmd;
+}
 
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -407,6 +424,7 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
             }
             if (!quoted.empty()) {
                 s.unknown = "identifier interpolated from `" + quoted.front() + "`";
+                s.no_transaction_block = outside_transaction_block(s.sql);
             } else if (!bare.empty()) {
                 ParsedStatement parsed = parse_statement(s.sql);
                 if (parsed.failure) s.unknown = "interpolated `" + bare.front() + "` is not a value the SQL can be read without";

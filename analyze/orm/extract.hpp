@@ -80,6 +80,9 @@ struct OrmStatement {
     int call = -1;
     std::string call_name;
     std::string unknown;               // non-empty: not analysable statically; why
+    // An unknown one that still reads as a statement PostgreSQL runs only outside a transaction
+    // block (`DROP INDEX CONCURRENTLY IF EXISTS "${name}"`): whatever the name, that holds.
+    bool no_transaction_block = false;
     std::string error;                 // non-empty: the script could not be read here; why
     std::vector<std::string> notes;
     bool down = false;                 // sent by the down() function

@@ -70,6 +70,16 @@ DROP INDEX events_created_at_idx;
 CREATE INDEX orders_code_idx ON orders (code);
 DROP INDEX orders_code_idx;
 
+-- case: drop_index_named_after_function
+-- An unnamed index on an expression is named after the function it calls (crates.io's
+-- reserved_crate_names_canon_crate_name_idx): dropping it locks its table.
+CREATE INDEX ON users (lower(email::text));
+DROP INDEX users_lower_idx;
+
+-- case: drop_index_named_after_cast_and_coalesce
+CREATE INDEX ON orders ((note::text), coalesce(amount, 0));
+DROP INDEX orders_note_coalesce_idx;
+
 -- case: drop_index_concurrently
 -- hold: orders
 -- pin: orders_placed_at_idx

@@ -795,3 +795,19 @@ DROP VIEW settled_orders;
 CREATE VIEW user_nicknames AS SELECT id, nickname FROM users;
 ALTER TABLE users RENAME COLUMN nickname TO handle;
 ALTER TABLE users DROP COLUMN handle CASCADE;
+
+-- case: history_insert_fires_trigger_that_reads_another_table
+-- crates.io's reserved names: a BEFORE INSERT trigger whose IF reads another table takes its
+-- ACCESS SHARE lock for each row the INSERT writes.
+CREATE TABLE reserved_names (name text PRIMARY KEY);
+CREATE FUNCTION ensure_name_not_in_use() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF lower(NEW.name) IN (SELECT lower(title) FROM products) THEN
+        RAISE EXCEPTION 'a product has the name %', NEW.name;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER reserved_names_not_in_use BEFORE INSERT OR UPDATE ON reserved_names
+    FOR EACH ROW EXECUTE PROCEDURE ensure_name_not_in_use();
+INSERT INTO reserved_names (name) VALUES ('com0'), ('lpt0') ON CONFLICT DO NOTHING;
