@@ -63,7 +63,16 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
             const std::string pad = "           ";
             if (!s.note.empty()) out << pad << shown(s.note) << "\n";
             if (s.verdict == Verdict::Error || s.verdict == Verdict::NeedsSuperuser) {
-                out << pad << "PostgreSQL: " << shown(s.error) << (s.sqlstate.empty() ? "" : " (SQLSTATE " + shown(s.sqlstate) + ")") << "\n";
+                // The server's message line by line, its later lines (LINE n: ..., the caret)
+                // under its first.
+                std::string message = annotate::printable(s.error, true);
+                std::string first = message.substr(0, message.find('\n'));
+                out << pad << "PostgreSQL: " << first << (s.sqlstate.empty() ? "" : " (SQLSTATE " + shown(s.sqlstate) + ")") << "\n";
+                for (std::size_t at = message.find('\n'); at != std::string::npos;) {
+                    std::size_t next = message.find('\n', at + 1);
+                    out << pad << "            " << message.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1) << "\n";
+                    at = next;
+                }
                 continue;
             }
             if (!s.executed) continue;

@@ -32,6 +32,28 @@ std::string server_message(const std::string& message) {
     return out;
 }
 
+// PostgreSQL's message for a statement as it wrote it, line by line ("LINE 7: ... ^" under it
+// keeps its caret under the place): without the "ERROR:  " prefix, trailing blanks and empty
+// lines. Renderers show its lines as lines (issue #34: they were flattened or U+FFFD).
+std::string server_text(const std::string& message) {
+    std::string text = message;
+    for (const char* prefix : {"ERROR:  ", "FATAL:  "}) {
+        if (text.starts_with(prefix)) text = text.substr(std::string(prefix).size());
+    }
+    std::string out, line;
+    auto end_line = [&] {
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.pop_back();
+        if (!line.empty()) out += (out.empty() ? "" : "\n") + line;
+        line.clear();
+    };
+    for (char c : text) {
+        if (c == '\n') end_line();
+        else line += c;
+    }
+    end_line();
+    return out;
+}
+
 std::string statements_text(const std::vector<analyze::StatementFacts>& statements) {
     std::string out;
     for (const auto& s : statements) out += s.sql + ";\n";
@@ -105,7 +127,7 @@ bool Tracer::refused_for_privilege(TracedStatement& s, const std::string& messag
     s.verdict = Verdict::NeedsSuperuser;
     s.executed = false;
     s.risk = s.static_risk;
-    s.error = server_message(message);
+    s.error = server_text(message);
     s.sqlstate = sqlstate;
     s.note = "needs a superuser: not traced";
     return true;
@@ -216,7 +238,7 @@ void Tracer::run(Target& target, TracedStatement& s) {
     auto fail = [&](const std::string& message, const std::string& sqlstate) {
         s.verdict = Verdict::Error;
         s.risk = s.static_risk;
-        s.error = server_message(message);
+        s.error = server_text(message);
         s.sqlstate = sqlstate;
     };
     if (Status b = target.session.execute("BEGIN"); !b) return fail(b.error().message, target.session.last_sqlstate());
@@ -250,7 +272,7 @@ void Tracer::run_autocommit(Target& target, TracedStatement& s) {
     auto fail = [&](const std::string& message) {
         s.verdict = Verdict::Error;
         s.risk = s.static_risk;
-        s.error = server_message(message);
+        s.error = server_text(message);
     };
     auto before = snapshot_catalog(target.observer);
     if (!before) return fail(before.error().message);

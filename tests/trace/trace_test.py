@@ -192,14 +192,28 @@ class Suite:
             s = self.statements(doc)[0]
             self.check(s["verdict"] == "error" and "no_such_type" in s["error"]["message"] and s["line"] == 3,
                        f"errors: unknown type: {s}")
-        # A message with a DETAIL line is one line in the text report (the line break was shown
-        # as U+FFFD), the DETAIL kept.
+        # A message of several lines keeps them (issue #34: its line break was shown as U+FFFD,
+        # then flattened): the DETAIL on a line of its own under the message, and the caret of
+        # "LINE n:" under the place it points at, in text and in JSON.
         dup = self.write("errors/004_dup.sql", "CREATE TABLE t4 (a int);\nINSERT INTO t4 VALUES (1), (1);\n"
                                                "CREATE UNIQUE INDEX t4_a ON t4 (a);\n")
         code, out, err = self.run(dup)
-        line = next((l for l in out.splitlines() if "could not create unique index" in l), "")
-        self.check("DETAIL:" in line and "\ufffd" not in out and "Key (a)=(1) is duplicated" in line,
+        lines = out.splitlines()
+        at = next((i for i, l in enumerate(lines) if "could not create unique index" in l), -1)
+        self.check(at >= 0 and at + 1 < len(lines) and lines[at + 1].strip().startswith("DETAIL:") and
+                   "Key (a)=(1) is duplicated" in lines[at + 1] and "\ufffd" not in out,
                    f"errors: a multi-line message: {out[-400:]!r}")
+        caret = self.write("errors/005_caret.sql", "SELECT a\nFROM no_such_relation\nWHERE a = 1;\n")
+        code, out, err = self.run(caret)
+        lines = out.splitlines()
+        at = next((i for i, l in enumerate(lines) if l.strip().startswith("LINE 2: FROM no_such_relation")), -1)
+        self.check(at >= 0 and at + 1 < len(lines) and lines[at + 1].strip() == "^" and
+                   lines[at + 1].index("^") == lines[at].index("no_such_relation"),
+                   f"errors: the caret under its place: {out[-400:]!r}")
+        code, doc, err = self.run_json(caret)
+        if doc:
+            message = (self.statements(doc)[0]["error"] or {}).get("message", "")
+            self.check(message.split("\n")[1:2] == ["LINE 2: FROM no_such_relation"], f"errors: JSON message lines: {message!r}")
         self.check_nothing_left("errors")
 
     def agrees(self):
