@@ -1,3 +1,4 @@
+#include <set>
 #include <algorithm>
 #include <map>
 
@@ -162,10 +163,23 @@ void drop_foreign_keys(const Target& t, const std::string& column, const std::st
     const RelationInfo* idx = ctx.catalog.find(index);
     bool unique_index = idx && idx->kind == "index" && idx->index_table == t.relname;
     if (!unique_index && column.empty()) return;
+    // The unique index a foreign key depends on (PostgreSQL's conindid): the primary key's when
+    // it names no columns, else one whose keys are the columns it references. An index of the
+    // table whose keys are not known may be it.
+    const RelationInfo* table = ctx.catalog.find(t.relname);
+    auto depends_on_index = [&](const ForeignKey& fk) {
+        if (!idx->index || std::find(idx->index->keys.begin(), idx->index->keys.end(), "") != idx->index->keys.end()) return true;
+        std::vector<std::string> referenced = fk.target_columns;
+        if (referenced.empty() && table != nullptr) referenced.assign(table->primary_key.begin(), table->primary_key.end());
+        if (referenced.empty()) return true;
+        std::set<std::string> keys(idx->index->keys.begin(), idx->index->keys.end());
+        return keys == std::set<std::string>(referenced.begin(), referenced.end());
+    };
     for (const auto& [relname, rel] : RelationMap(ctx.catalog.relations())) {
         for (const auto& [name, fk] : rel->foreign_keys) {
             if (fk.target != t.relname || relname == t.relname) continue;
-            bool uses = unique_index || std::find(fk.target_columns.begin(), fk.target_columns.end(), column) != fk.target_columns.end();
+            bool uses = (unique_index && depends_on_index(fk)) ||
+                        (!column.empty() && std::find(fk.target_columns.begin(), fk.target_columns.end(), column) != fk.target_columns.end());
             if (!uses) continue;
             add_lock(facts, ctx, relname, rel->display, k_referenced_drop_triggers, "",
                      "CASCADE: drops foreign key " + quote_ident(name) + " that depends on it");

@@ -78,3 +78,9 @@ ALTER TABLE settings RENAME CONSTRAINT settings_pkey TO settings_key_pkey;
 
 -- case: alter_constraint_deferrable
 ALTER TABLE order_items ALTER CONSTRAINT order_items_order_id_fkey DEFERRABLE INITIALLY DEFERRED;
+
+-- case: drop_unique_constraint_cascade_not_the_referenced_key
+-- flipt's DROP CONSTRAINT IF EXISTS ... CASCADE: a foreign key depends on the unique index of the
+-- columns it references (here the primary key), not on any other unique constraint of the table.
+ALTER TABLE products ADD CONSTRAINT products_sku_key UNIQUE (sku);
+ALTER TABLE products DROP CONSTRAINT IF EXISTS products_sku_key CASCADE;
