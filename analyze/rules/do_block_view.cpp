@@ -1,8 +1,11 @@
 #include "analyze/rules/do_block_view.hpp"
 
+#include <map>
 #include <string_view>
 
+#include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/pg_tree.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
@@ -19,6 +22,40 @@ std::vector<std::vector<std::size_t>> block_statements(const FileReport& file, c
     return out;
 }
 
+
+// A table, view or materialized view renamed: its name before and after, as lock facts name
+// relations (the schema the statement names kept).
+std::optional<std::pair<std::string, std::string>> renamed_relation(const pg::Node* stmt) {
+    const auto* rename = pg::as<RenameStmt>(stmt);
+    if (rename == nullptr || rename->relation == nullptr || rename->newname == nullptr) return std::nullopt;
+    if (rename->renameType != OBJECT_TABLE && rename->renameType != OBJECT_VIEW && rename->renameType != OBJECT_MATVIEW &&
+        rename->renameType != OBJECT_FOREIGN_TABLE) {
+        return std::nullopt;
+    }
+    std::string schema = rename->relation->schemaname != nullptr ? quote_ident(rename->relation->schemaname) + "." : "";
+    return std::make_pair(pg::display_name(rename->relation), schema + quote_ident(rename->newname));
+}
+
+// One name per relation over the file: a table renamed keeps the name it was first locked by,
+// so that a transaction renaming a table and then changing it holds one table's lock, not two
+// (harbor's 0004: multiple-access-exclusive-in-transaction counted the new name as a second table).
+void name_relations_once(DoBlockView& view) {
+    std::map<std::string, std::string> identity;  // a name now -> the relation's first name
+    for (std::size_t i = 0; i < view.file.statements.size(); ++i) {
+        StatementFacts& s = view.file.statements[i];
+        for (LockFact& l : s.locks) {
+            auto it = identity.find(l.relation);
+            if (it != identity.end()) l.relation = it->second;
+        }
+        if (auto renamed = renamed_relation(i < view.stmts.size() ? view.stmts[i] : nullptr)) {
+            auto it = identity.find(renamed->first);
+            std::string first = it != identity.end() ? it->second : renamed->first;
+            identity.erase(renamed->first);
+            identity[renamed->second] = first;
+        }
+    }
+}
+
 }  // namespace
 
 std::optional<DoBlockView> do_block_view(const FileReport& file, const std::vector<const pg::Node*>& stmts,
@@ -29,7 +66,9 @@ std::optional<DoBlockView> do_block_view(const FileReport& file, const std::vect
         return s.tag == "DO" && s.status == StatementStatus::Analyzed && blocks[i].size() >= 2;
     };
     bool any = false;
-    for (std::size_t i = 0; i < file.statements.size() && !any; ++i) any = whole(i);
+    for (std::size_t i = 0; i < file.statements.size() && !any; ++i) {
+        any = whole(i) || (i < stmts.size() && renamed_relation(stmts[i]).has_value());
+    }
     if (!any) return std::nullopt;
 
     DoBlockView view;
@@ -72,6 +111,7 @@ std::optional<DoBlockView> do_block_view(const FileReport& file, const std::vect
             add(std::move(end), commit, {-1, -1, 0, true});
         }
     }
+    name_relations_once(view);
     return view;
 }
 

@@ -32,9 +32,7 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
                                 " can queue for its lock on " + held[1].lock->relation + " with no lock_timeout"};
     }
     std::string how = pace.kind == Pace::Slow      ? "; " + pace.why + " while they are held"
-                      : pace.kind == Pace::Instant ? "; every statement after the first lock is instant (a catalog "
-                                                     "change, or work on a table made or emptied here), so the tables "
-                                                     "are blocked for moments"
+                      : pace.kind == Pace::Instant ? "; " + instant_text(pace) + ", so the tables are blocked for moments"
                                                    : "";
     Finding& f = sink.add(*second, "this transaction holds " + std::string(lock_mode_name(held[0].lock->mode)) + " locks on " + list +
                                        " together until it ends: each table stays blocked for the whole transaction, "

@@ -44,9 +44,7 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
         // EXCLUSIVE lock (hatchet's DROP TABLE, DROP TYPE, DROP TABLE): the same finding, there.
         if (pace.kind == Pace::Slow && !pace.work && exclusive_tables(ctx, scope).second == pace.at) return;
         std::string how = pace.kind == Pace::Slow      ? "; " + pace.why + " while it is held"
-                          : pace.kind == Pace::Instant ? "; every later statement is instant (a catalog change, or "
-                                                         "work on a table made or emptied here), so this adds moments, "
-                                                         "not minutes"
+                          : pace.kind == Pace::Instant ? "; " + instant_text(pace) + ", so this adds moments, not minutes"
                                                        : "";
         std::string holds = held_locks_clause({{lock, locker}});
         holds.replace(holds.find(" waits for all of it"), std::string(" waits for all of it").size(),

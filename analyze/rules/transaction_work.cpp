@@ -372,25 +372,46 @@ const LockFact* unbounded_wait(const StatementFacts& statement, const std::vecto
     return nullptr;
 }
 
+std::string instant_text(const Pace& pace) {
+    if (pace.own_work_line > 0) {
+        return "what runs after it is instant but for the work at line " + std::to_string(pace.own_work_line) +
+               ", whose own lock blocks the table as much";
+    }
+    return "every later statement is instant (a catalog change, or work on a table made or emptied here)";
+}
+
 Pace pace_after(const FileContext& ctx, int first, int after, int last) {
     static const std::set<std::string> k_not_tables = {"index", "sequence", "schema"};
     std::vector<std::string> held;
+    std::map<std::string, LockMode> strongest;  // what the transaction holds, by relation
     Pace pace;
     for (int i = first; i <= last; ++i) {
         const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(i)];
         std::string at = (s.tag.empty() ? std::string("statement") : s.tag) + " at line " + std::to_string(s.span.start.line);
         if (i > after && pace.kind != Pace::Slow) {
-            if (auto work = table_work(ctx, i)) {
+            auto work = table_work(ctx, i);
+            // Work whose own locks block all the held ones do adds nothing to their hold: the
+            // table would be blocked for it anyway (a scan under the ACCESS EXCLUSIVE lock the
+            // statement takes itself, on a table the transaction already holds so).
+            const bool lengthens = work && std::any_of(strongest.begin(), strongest.end(), [&](const auto& h) {
+                return blocks_more(h.second, lock_on(s, h.first));
+            });
+            if (work && lengthens) {
                 pace = {Pace::Slow, "the " + at + " " + work->what, i, true};
             } else if (const LockFact* wait = unbounded_wait(s, held)) {
                 pace = {Pace::Slow, "the " + at + " can queue for its " + std::string(lock_mode_name(wait->mode)) +
                                         " lock on " + wait->relation + " with no lock_timeout", i, false};
-            } else if (!instant_catalog_change(ctx, i)) {
+            } else if (!work && !instant_catalog_change(ctx, i)) {
                 pace.kind = Pace::Unknown;
+            } else if (work && pace.own_work_line == 0) {
+                pace.own_work_line = s.span.start.line;
             }
         }
         for (const auto& l : s.locks) {
-            if (!l.is_new && k_not_tables.count(l.kind) == 0) held.push_back(l.relation);
+            if (l.is_new || k_not_tables.count(l.kind) > 0) continue;
+            held.push_back(l.relation);
+            auto [it, added] = strongest.emplace(l.relation, l.mode);
+            if (!added && l.mode > it->second) it->second = l.mode;
         }
     }
     return pace;

@@ -92,7 +92,13 @@ struct Pace {
     std::string why;
     int at = -1;        // Slow: the statement that makes it so
     bool work = false;  // Slow: by table-sized work (else by a wait for another table's lock)
+    // Instant: the line of a statement whose table-sized work its own lock blocks as much as the
+    // held ones (it would hold the table so by itself), or 0 when every statement is instant.
+    int own_work_line = 0;
 };
+// "every later statement is instant (...)", or that only line N's work, under a lock of its own
+// as strong, is not: what an Instant pace says.
+[[nodiscard]] std::string instant_text(const Pace& pace);
 [[nodiscard]] Pace pace_after(const FileContext& ctx, int first, int after, int last);
 
 }  // namespace pgfence::analyze::rules
