@@ -402,6 +402,7 @@ void recreated_tables(FileReport& report, const std::vector<const pg::Node*>& st
             // under the same name is not it (red team: audit.stats against public.stats).
             if (old == nullptr || old->kind != "table" || old->columns.empty() || old->display != name) continue;
             const CreateStmt* create = nullptr;
+            std::string copy;  // a table the file made and renames into the name (a copy and swap)
             std::size_t at = i + 1;
             for (; at < stmts.size(); ++at) {
                 const auto* c = pg::as<CreateStmt>(stmts[at]);
@@ -409,6 +410,19 @@ void recreated_tables(FileReport& report, const std::vector<const pg::Node*>& st
                     create = c;
                     break;
                 }
+                const auto* r = pg::as<RenameStmt>(stmts[at]);
+                if (r == nullptr || r->renameType != OBJECT_TABLE || r->relation == nullptr || r->newname == nullptr ||
+                    pg::last_name(items) != r->newname) {
+                    continue;
+                }
+                // Its CREATE TABLE, earlier in the file.
+                const std::string made = pg::display_name(r->relation);
+                for (std::size_t k = at; k-- > 0 && create == nullptr;) {
+                    const auto* c2 = pg::as<CreateStmt>(stmts[k]);
+                    if (c2 != nullptr && c2->relation != nullptr && pg::display_name(c2->relation) == made) create = c2;
+                }
+                if (create != nullptr) copy = made;
+                break;
             }
             if (create == nullptr) continue;
             const int line = static_cast<int>(report.statements[at].span.start.line);
@@ -428,6 +442,11 @@ void recreated_tables(FileReport& report, const std::vector<const pg::Node*>& st
             // What the file does to it afterwards is not compared: anything but an index on it.
             for (std::size_t k = at + 1; k < st.size() && k < stmts.size(); ++k) {
                 if (pg::is<IndexStmt>(stmts[k]) || pg::is<CommentStmt>(stmts[k]) || pg::is<GrantStmt>(stmts[k])) continue;
+                // Another table's foreign key to it locks it without changing it.
+                if (const auto* alter = pg::as<AlterTableStmt>(stmts[k]);
+                    alter != nullptr && alter->relation != nullptr && pg::display_name(alter->relation) != name) {
+                    continue;
+                }
                 bool names_it = std::any_of(st[k].locks.begin(), st[k].locks.end(), [&](const LockFact& l) { return l.relation == name; });
                 if (names_it) {
                     misfits.push_back("line " + std::to_string(st[k].span.start.line) + " changes the new table again");
@@ -520,7 +539,7 @@ void recreated_tables(FileReport& report, const std::vector<const pg::Node*>& st
             std::string how;
             for (const auto& m : misfits) how += (how.empty() ? "" : ", ") + m;
             if (how.empty()) how = "every column it had, each taking the values it took; its new columns take NULL or a default";
-            report.statements[i].notes.push_back(recreated_note(name, line, misfits.empty(), how));
+            report.statements[i].notes.push_back(recreated_note(name, line, misfits.empty(), how, copy));
         }
     }
 }

@@ -120,9 +120,10 @@ constexpr std::string_view k_fits = "the old release's reads and writes fit it: 
 constexpr std::string_view k_misfits = "the old release's statements do not fit it: ";
 }  // namespace
 
-std::string recreated_note(std::string_view relation, int line, bool fits, std::string_view how) {
-    return std::string(relation) + " is made again at line " + std::to_string(line) + ", empty: " +
-           std::string(fits ? k_fits : k_misfits) + std::string(how);
+std::string recreated_note(std::string_view relation, int line, bool fits, std::string_view how, std::string_view copy) {
+    return std::string(relation) + " is made again at line " + std::to_string(line) +
+           (copy.empty() ? std::string(", empty: ") : ", from " + std::string(copy) + ": ") + std::string(fits ? k_fits : k_misfits) +
+           std::string(how);
 }
 
 std::optional<Recreated> read_recreated_note(const StatementFacts& statement, std::string_view relation) {
@@ -132,10 +133,21 @@ std::optional<Recreated> read_recreated_note(const StatementFacts& statement, st
         Recreated out;
         std::size_t at = prefix.size();
         while (at < note.size() && note[at] >= '0' && note[at] <= '9') out.line = out.line * 10 + (note[at++] - '0');
-        const std::string_view rest = std::string_view(note).substr(at);
-        const std::string_view empty = ", empty: ";
-        if (!rest.starts_with(empty)) continue;
-        const std::string_view tail = rest.substr(empty.size());
+        std::string_view rest = std::string_view(note).substr(at);
+        const std::string_view empty = ", empty: ", from = ", from ";
+        std::string_view tail;
+        if (rest.starts_with(empty)) {
+            tail = rest.substr(empty.size());
+        } else if (rest.starts_with(from)) {
+            // ", from <copy>: " then the fit: the copy's name ends before the fit's words.
+            rest.remove_prefix(from.size());
+            std::size_t end = std::min(rest.find(": " + std::string(k_fits)), rest.find(": " + std::string(k_misfits)));
+            if (end == std::string_view::npos) continue;
+            out.copy = std::string(rest.substr(0, end));
+            tail = rest.substr(end + 2);
+        } else {
+            continue;
+        }
         out.fits = tail.starts_with(k_fits);
         if (!out.fits && !tail.starts_with(k_misfits)) continue;
         out.how = std::string(tail.substr((out.fits ? k_fits : k_misfits).size()));

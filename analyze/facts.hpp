@@ -193,11 +193,15 @@ struct StatementFacts {
 // The note on a DROP TABLE of an existing table that a later statement of the file makes again
 // (analyzer.cpp: recreated_tables): "<relation> is made again at line N, empty: <how the old
 // release's writes fit it>"; `fits` says whether they all do.
-[[nodiscard]] std::string recreated_note(std::string_view relation, int line, bool fits, std::string_view how);
+// `copy`: the table put in its place is another the file made and renames into the name (a copy
+// and swap): "<relation> is made again at line N, from <copy>: ...".
+[[nodiscard]] std::string recreated_note(std::string_view relation, int line, bool fits, std::string_view how,
+                                         std::string_view copy = {});
 struct Recreated {
     int line = 0;
     bool fits = false;
     std::string how;
+    std::string copy;  // the table renamed into the name; empty when made again by CREATE TABLE
 };
 [[nodiscard]] std::optional<Recreated> read_recreated_note(const StatementFacts& statement, std::string_view relation);
 

@@ -26,17 +26,23 @@ void check(const StatementContext& ctx, Sink& sink) {
         // fits the new table, and the rows.
         if (auto again = read_recreated_note(ctx.statement, table)) {
             const std::string line = std::to_string(again->line);
+            // A copy renamed into the name holds what the file copied into it (copy-and-swap-loses-writes
+            // says what it misses): what is left to say is whether the running release fits it.
+            const std::string made = again->copy.empty() ? " makes it again, empty" : " renames " + again->copy + " into its place";
+            const std::string rows = again->copy.empty() ? "the rows it held are gone" : "only the rows the file copied are kept";
             Finding& f = sink.add(ctx.statement,
-                                  "DROP TABLE " + table + " deletes every row of " + table + ", and line " + line +
-                                      " makes it again, empty" +
+                                  "DROP TABLE " + table + " deletes every row of " + table + ", and line " + line + made +
                                       (again->fits ? ": the old release's reads and writes fit the new table (" + again->how +
-                                                         "), but the rows it held are gone"
+                                                         "), but " + rows
                                                    : ", where the old release's statements fail from the moment it commits (" +
-                                                         again->how + "), and the rows it held are gone") +
+                                                         again->how + "), and " + rows) +
                                       others);
             f.relation = table;
             if (again->fits) f.risk = Risk::Medium;
-            f.fix = again->fits
+            f.fix = again->fits && !again->copy.empty()
+                        ? "change " + table + " in place (ALTER TABLE ... ADD COLUMN) instead of swapping in a copy, or keep "
+                          "writes to it from going to the old table between the copy and the swap"
+                    : again->fits
                         ? "if the rows matter, change " + table + " in place (ALTER TABLE ... ADD COLUMN) instead of making it "
                           "again, or copy them into the new table in this migration"
                         : "change " + table + " in place, in steps the running release survives (new columns nullable or "
