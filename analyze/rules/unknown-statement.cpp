@@ -1,12 +1,47 @@
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {
 
+// A statement a template placeholder keeps pgfence from reading (Flyway `${...}`, a Go template
+// action, `$%NAME%$`): its SQL is only known when the migration runs.
+bool templated(const StatementFacts& s) {
+    return s.status == StatementStatus::Unknown &&
+           std::any_of(s.notes.begin(), s.notes.end(), [](const std::string& n) { return n.starts_with("templated: not analysed"); });
+}
+
+// One finding for the file's templated statements, at the first, listing their lines (issue #34:
+// a templated file is valid code, not one unknown statement after another).
+void check_templated(const StatementContext& ctx, Sink& sink) {
+    const auto& statements = ctx.file.statements;
+    std::vector<int> lines;
+    for (const auto& other : statements) {
+        if (templated(other)) lines.push_back(other.span.start.line);
+    }
+    if (lines.empty() || lines.front() != ctx.statement.span.start.line) return;
+    std::string where;
+    for (std::size_t k = 0; k < lines.size() && k < 8; ++k) where += (k == 0 ? "" : ", ") + std::to_string(lines[k]);
+    if (lines.size() > 8) where += ", ...";
+    Finding& f = sink.add(ctx.statement, std::string(lines.size() == 1 ? "a statement" : std::to_string(lines.size()) + " statements") +
+                                             " of this file (line" + (lines.size() == 1 ? " " : "s ") + where +
+                                             ") hold a template placeholder: their SQL is known only when the migration runs, "
+                                             "so their locks are not shown");
+    f.fix = "review them as rendered (or run `pgfence trace` on the rendered file), then suppress with "
+            "`-- pgfence-ignore-file: unknown-statement`";
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     const StatementFacts& s = ctx.statement;
     if (s.status != StatementStatus::Unknown) return;
+    if (templated(s)) {
+        check_templated(ctx, sink);
+        return;
+    }
     std::string what = s.tag.empty() ? std::string(s.kind) : s.tag;
     std::string detail;
     // What made it unknown, before a note that only says a function's locks are not seen.
