@@ -337,7 +337,7 @@ constexpr std::string_view k_all = "typeorm knex sequelize db-migrate";
 constexpr std::string_view k_wrapping = "typeorm knex db-migrate";
 constexpr std::string_view k_leaving = "typeorm knex sequelize";
 
-constexpr std::array<Entry, 19> k_table{{
+constexpr std::array<Entry, 21> k_table{{
     {"create-index-without-concurrently", "use CREATE INDEX CONCURRENTLY", concurrently, k_leaving},
     {"drop-index-without-concurrently", "use DROP INDEX CONCURRENTLY", concurrently, k_leaving},
     {"reindex-without-concurrently", "use REINDEX", concurrently, k_leaving},
@@ -351,6 +351,8 @@ constexpr std::array<Entry, 19> k_table{{
     {"lock-timeout-too-long", "`SET ", run_statement, k_all},
     {"lock-timeout-zero", "`SET ", run_statement, k_all},
     {"statement-timeout-too-long", "`SET ", run_statement, k_all},
+    {"application-name-missing", "`SET ", run_statement, k_all},
+    {"idle-in-transaction-timeout-missing", "`SET ", run_statement, k_wrapping},
     {"enum-add-value-in-transaction", "", split, k_wrapping},
     {"not-valid-validate-same-transaction", "", split, k_wrapping},
     {"work-under-held-lock", "", split, k_wrapping},

@@ -11,6 +11,8 @@ exports.setup = function (options, seedLink) {
 };
 
 exports.up = async function (db) {
+  await db.runSql("SET application_name = 'migration'");
+  await db.runSql("SET idle_in_transaction_session_timeout = '10s'");
   await db.runSql("SET lock_timeout = '2s'");
   await db.addColumn("posts", "pinned", { type: "boolean" });
 };

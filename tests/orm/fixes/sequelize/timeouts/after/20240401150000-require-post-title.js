@@ -2,6 +2,7 @@
 
 module.exports = {
   async up(queryInterface, Sequelize) {
+    await queryInterface.sequelize.query("SET application_name = 'migration'");
     await queryInterface.sequelize.query("SET lock_timeout = '2s'");
     await queryInterface.sequelize.query("SET statement_timeout = '5min'");
     await queryInterface.changeColumn('posts', 'title', {
