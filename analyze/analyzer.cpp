@@ -777,7 +777,14 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             return true;
         });
     }
+    report.script_calls.reserve(orm_statements.size());
     for (const orm::OrmStatement& os : orm_statements) {
+        ScriptCall call{os.call_name, 0, os.call, os.raw, os.down};
+        const std::size_t call_begin = os.call >= 0 && static_cast<std::size_t>(os.call) < extraction.calls.size()
+                                           ? extraction.calls[static_cast<std::size_t>(os.call)].begin
+                                           : os.begin;
+        call.line = lines.position(call_begin).line;
+        report.script_calls.push_back(std::move(call));
         StatementFacts facts;
         facts.span.begin = os.begin;
         facts.span.end = os.end;

@@ -229,6 +229,16 @@ struct NotAFile {
     std::string target;  // the link's text, or the submodule's commit id; untrusted bytes
 };
 
+// The ORM call that sends a statement of a script (orm/extract.hpp), for the fixes that say
+// where in the script to act and with what (orm/fixes.hpp).
+struct ScriptCall {
+    std::string name;   // as written: "queryRunner.query", "queryInterface.addIndex", "knex.schema.alterTable"
+    int line = 0;       // the call's first line
+    int index = -1;     // which call of the script it is (a call may send several statements)
+    bool raw = false;   // it sends SQL as written (a raw query), not SQL a builder makes
+    bool down = false;  // in the down() function
+};
+
 struct FileReport {
     std::string path;
     std::string source_kind = "sql";  // "sql", "typeorm", "knex", "sequelize", "db-migrate"
@@ -237,6 +247,7 @@ struct FileReport {
     std::string script_module = "cjs";
     bool context_parameter = false;
     std::string script_unsupported;  // non-empty: why the plan's files cannot copy how up() is called
+    std::vector<ScriptCall> script_calls;  // an ORM script's: parallel to statements; empty for SQL files
     Coverage coverage;
     MigrationTool tool = MigrationTool::Plain;
     bool wrapped_in_transaction = false;  // the tool runs the file inside one transaction

@@ -12,6 +12,7 @@
 #include "analyze/catalog.hpp"
 #include "analyze/migration_names.hpp"
 #include "analyze/migration_order.hpp"
+#include "analyze/orm/script_tools.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/plan_objects.hpp"
 #include "analyze/plan_survey.hpp"
@@ -804,34 +805,34 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
         l.source_kind == "db-migrate") {
         std::string calls;
         std::string indent = l.source_kind == "typeorm" ? "        " : "    ";
-        std::string call = l.source_kind == "knex"      ? "knex.raw("
-                           : l.source_kind == "typeorm" ? "queryRunner.query("
-                           : l.source_kind == "sequelize" ? "queryInterface.sequelize.query("
-                                                          : "db.runSql(";
+        // One of the four: script_tool has a row for each.
+        const std::string call = orm::raw_call(*orm::script_tool(l.source_kind)) + "(";
         for (const auto& u : units) calls += indent + "await " + call + template_literal(u) + ");\n";
         std::string run = "(" + std::string(plan_run_name(step.run)) + ")";
         std::string head = "// " + step.title + (step.title.find(run) == std::string::npos ? " " + run : "") + ", from pgfence's plan.\n";
         if (l.source_kind == "knex") {
-            std::string config = outside ? "\n// Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\n" : "";
+            std::string config = outside ? "\n// Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\n" +
+                                               orm::knex_no_transaction(l.script_module) + ";\n"
+                                         : "";
             if (l.script_module == "esm") {
-                return head + "export async function up(knex) {\n" + calls + "}\n\nexport async function down() {}\n" +
-                       (outside ? config + "export const config = { transaction: false };\n" : "");
+                return head + "export async function up(knex) {\n" + calls + "}\n\nexport async function down() {}\n" + config;
             }
             if (l.script_module == "esm-default") {
                 return head + "export default {\n  async up(knex) {\n" + calls + "  },\n  async down() {},\n" +
-                       (outside ? "  // Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\n  config: { transaction: false },\n" : "") +
+                       (outside ? "  // Run outside Knex's transaction (CONCURRENTLY cannot run inside one).\n  " +
+                                      orm::knex_no_transaction(l.script_module) + ",\n"
+                                : "") +
                        "};\n";
             }
-            return head + "exports.up = async function (knex) {\n" + calls + "};\n\nexports.down = async function () {};\n" +
-                   (outside ? config + "exports.config = { transaction: false };\n" : "");
+            return head + "exports.up = async function (knex) {\n" + calls + "};\n\nexports.down = async function () {};\n" + config;
         }
         if (l.source_kind == "typeorm") {
             std::string name = class_name(path_name(path), 1);
             return head + "import { MigrationInterface, QueryRunner } from \"typeorm\";\n\nexport class " + name +
                    " implements MigrationInterface {\n" +
                    (outside ? "    // Outside TypeORM's transaction (migrationsTransactionMode \"each\"): CONCURRENTLY cannot run inside one.\n"
-                              "    transaction = false as const;\n\n"
-                            : "") +
+                              "    " + std::string(orm::k_typeorm_no_transaction) + " as const;\n\n"
+                            : std::string()) +
                    "    public async up(queryRunner: QueryRunner): Promise<void> {\n" + calls +
                    "    }\n\n    public async down(): Promise<void> {}\n}\n";
         }
@@ -841,7 +842,7 @@ std::string file_text(const Layout& l, const PlanStep& step, const std::vector<s
             // query passing it, so they share its connection (and its SET lock_timeout).
             if (!outside) {
                 calls.clear();
-                for (const auto& u : units) calls += "      await queryInterface.sequelize.query(" + template_literal(u) + ", { transaction });\n";
+                for (const auto& u : units) calls += "      await " + call + template_literal(u) + ", { transaction });\n";
                 calls = "    await queryInterface.sequelize.transaction(async (transaction) => {\n" + calls + "    });\n";
             } else if (units.size() > 1) {
                 calls = "    // Each query may run on another pooled connection: the SET holds where it ran (a pool of one\n"
@@ -2799,6 +2800,14 @@ Plan Composer::compose() {
             m_notes.push_back("typeorm: set migrationsTransactionMode to \"each\" in the DataSource options: with the default, "
                               "\"all\", every pending migration runs in one transaction and the plan's migrations hold each "
                               "other's locks until the last one commits");
+        }
+        // Knex's migrate:latest (Migrator.latest) runs every pending migration in one
+        // transaction unless one of them opts out; migrate:up runs one at a time.
+        if (m_layout.source_kind == "knex" &&
+            std::none_of(steps.begin(), steps.end(), [](const PlanStep& s) { return s.run == PlanRun::no_transaction; })) {
+            m_notes.push_back("knex: `knex migrate:latest` runs every pending migration in one transaction when none of them "
+                              "exports `config = { transaction: false }`: deploy the plan's migrations one at a time (`knex "
+                              "migrate:up`), or they hold each other's locks until the last one commits");
         }
     }
     // An out-of-band step with nothing to run (its walk left as comments: no safe batching was

@@ -392,6 +392,7 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
                 s.down = extraction.calls[static_cast<std::size_t>(piece.call)].down;
             }
             s.notes = piece.notes;
+            s.raw = piece.literal;
         };
         if (!piece.unknown.empty() || !piece.literal) {
             OrmStatement s;

@@ -86,6 +86,7 @@ struct OrmStatement {
     std::string error;                 // non-empty: the script could not be read here; why
     std::vector<std::string> notes;
     bool down = false;                 // sent by the down() function
+    bool raw = false;                  // its call sends SQL as written (not a builder's)
 };
 
 

@@ -167,6 +167,10 @@ std::string leading_names(const List* names, int count) {
     return out;
 }
 
+std::string file_runner(const FileReport& file) {
+    return file.source_kind != "sql" ? file.source_kind : std::string(tool_name(file.tool));
+}
+
 std::string no_transaction_fix(const FileReport& file, Transaction where) {
     switch (file.tool) {
         case MigrationTool::Goose: return "add `-- +goose NO TRANSACTION` at the top of the file, and keep this statement in a migration of its own";

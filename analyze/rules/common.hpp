@@ -25,6 +25,10 @@ namespace pgfence::analyze::rules {
 // A timeout setting's value in milliseconds, as PostgreSQL reads it ("2s", "1min", "500", '0').
 [[nodiscard]] std::optional<long> duration_ms(std::string_view value);
 
+// Who runs the file, as messages name it: the ORM of a script ("knex"), else the migration tool
+// ("goose"; "sql" for a plain file).
+[[nodiscard]] std::string file_runner(const FileReport& file);
+
 // Inserts `word` (e.g. "CONCURRENTLY") after the first top-level keyword `after` in `sql`.
 [[nodiscard]] std::string insert_after_keyword(std::string_view sql, std::string_view after, std::string_view word);
 // Index just past a quoted string or identifier, dollar-quoted string or comment at i; i if none.

@@ -14,7 +14,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                             ? "in the implicit transaction PostgreSQL runs a query of several statements in (" +
                                   std::string(tool_name(ctx.file.tool)) + " sends this " +
                                   (ctx.file.tool == MigrationTool::Dbmate ? "section" : "file") + " as one query)"
-                            : "in the transaction " + std::string(tool_name(ctx.file.tool)) + " wraps this file in";
+                            : "in the transaction " + file_runner(ctx.file) + " wraps this file in";
     std::string what = s.tag.empty() ? std::string(s.kind) : s.tag;
     Finding& f = sink.add(s, what + " cannot run inside a transaction block, and here it runs " + where +
                                  ": the migration fails");

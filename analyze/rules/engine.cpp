@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "analyze/if_not_exists.hpp"
+#include "analyze/orm/fixes.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/rules/finding_room.hpp"
 #include "analyze/rules/do_block_view.hpp"
@@ -214,6 +215,8 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     for (auto& f : findings) {
         if (f.edit && !edit_fits(*f.edit, f.statement, report, text)) f.edit.reset();
     }
+    // A script's fixes in its tool's terms (orm/fixes.hpp), before any of them folds into another.
+    orm::rewrite_fixes(findings, report);
 
     point_at_subcommands(findings, report);
 

@@ -33,7 +33,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     std::string literal = quote_literal(pg::text(stmt->newVal));
     std::string where = s.transaction == Transaction::Explicit
                             ? "inside the BEGIN ... COMMIT block of this file"
-                            : "in the transaction " + std::string(tool_name(ctx.file.tool)) + " wraps this file in";
+                            : "in the transaction " + file_runner(ctx.file) + " wraps this file in";
     const StatementFacts* use = first_use(ctx, literal);
     std::string message = "ALTER TYPE " + type + " ADD VALUE " + literal + " runs " + where + ": " + literal +
                           " cannot be used until that transaction commits";

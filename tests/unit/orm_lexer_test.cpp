@@ -123,6 +123,23 @@ TEST_CASE("statement spans point into the script, findings land on the call") {
     CHECK(not_null_finding);
     CHECK(r.coverage.found == 2);
     CHECK(r.coverage.analysed == 2);
+    // The call of each statement, for the fixes: the alterTable call starts a line above the
+    // statement its callback builds.
+    REQUIRE(r.script_calls.size() == 2);
+    CHECK(r.script_calls[0].name == "knex.raw");
+    CHECK(r.script_calls[0].raw);
+    CHECK(r.script_calls[0].line == 2);
+    CHECK(r.script_calls[1].name == "knex.schema.alterTable");
+    CHECK_FALSE(r.script_calls[1].raw);
+    CHECK(r.script_calls[1].line == 3);
+    CHECK(r.script_calls[0].index != r.script_calls[1].index);
+    // The tool that wraps it in a transaction is named as the script's, not as "sql".
+    bool named = false;
+    for (const auto& f : r.findings) named = named || f.message.find("the transaction knex wraps this file in") != std::string::npos;
+    CHECK_FALSE(named);  // no CONCURRENTLY here; see below
+    FileReport concurrent = analyze_text("db/migrations/2_x.js", "exports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (a)');\n", options);
+    for (const auto& f : concurrent.findings) named = named || f.message.find("the transaction knex wraps this file in") != std::string::npos;
+    CHECK(named);
     CHECK(r.coverage.literal_calls == 1);
     CHECK(r.coverage.literal_parsed == 1);
 }

@@ -243,9 +243,24 @@ TEST_CASE("plan: the files each tool expects") {
         REQUIRE(p.report.plan);
         const PlanStep& s = p.report.plan->steps.front();
         CHECK(s.run == PlanRun::no_transaction);
-        CHECK(s.file_text.find("exports.config = { transaction: false };") != std::string::npos);
+        CHECK(s.file_text.find("\nmodule.exports.config = { transaction: false };") != std::string::npos);
         CHECK(s.file_text.find("\\`\\${x}") != std::string::npos);
         CHECK(s.file_text.find("await knex.raw(`") != std::string::npos);
+        // A step outside a transaction keeps migrate:latest from running all of them in one.
+        for (const auto& note : p.report.plan->notes) CHECK(note.find("knex migrate:up") == std::string::npos);
+    }
+    SECTION("knex: migrate:latest runs every pending migration in one transaction, so the plan says to run them one by one") {
+        Planned p = plan_for("migrations/20240101120000_check.js",
+                             "exports.up = async function (knex) {\n"
+                             "  await knex.raw(\"SET lock_timeout = '2s'\");\n"
+                             "  await knex.raw('ALTER TABLE orders ADD CONSTRAINT orders_user_positive CHECK (user_id > 0)');\n"
+                             "};\nexports.down = async function () {};\n");
+        REQUIRE(p.report.plan);
+        REQUIRE(p.report.plan->steps.size() == 2);
+        for (const auto& step : p.report.plan->steps) CHECK(step.run == PlanRun::in_transaction);
+        bool said = false;
+        for (const auto& note : p.report.plan->notes) said = said || note.find("`knex migrate:up`") != std::string::npos;
+        CHECK(said);
     }
     // The plan's files take the script's own module form and up() parameter: a CommonJS file in
     // an ES module package (or the reverse) does not load, and umzug passes { context }.

@@ -1,0 +1,24 @@
+"use strict";
+
+var dbm;
+var type;
+var seed;
+
+exports.setup = function (options, seedLink) {
+  dbm = options.dbmigrate;
+  type = dbm.dataType;
+  seed = seedLink;
+};
+
+exports.up = function (db) {
+  return db.runSql("SET lock_timeout = '2s'")
+    .then(() => db.runSql("ALTER TABLE posts ADD CONSTRAINT posts_user_id_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID"));
+};
+
+exports.down = function () {
+  return null;
+};
+
+exports._meta = {
+  version: 1,
+};

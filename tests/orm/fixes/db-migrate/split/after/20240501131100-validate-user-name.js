@@ -1,0 +1,24 @@
+"use strict";
+
+var dbm;
+var type;
+var seed;
+
+exports.setup = function (options, seedLink) {
+  dbm = options.dbmigrate;
+  type = dbm.dataType;
+  seed = seedLink;
+};
+
+exports.up = async function (db) {
+  await db.runSql("SET lock_timeout = '2s'");
+  await db.runSql("ALTER TABLE users VALIDATE CONSTRAINT users_name_not_empty");
+};
+
+exports.down = function () {
+  return null;
+};
+
+exports._meta = {
+  version: 1,
+};

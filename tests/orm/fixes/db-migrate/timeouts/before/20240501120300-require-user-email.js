@@ -1,0 +1,25 @@
+"use strict";
+
+var dbm;
+var type;
+var seed;
+
+exports.setup = function (options, seedLink) {
+  dbm = options.dbmigrate;
+  type = dbm.dataType;
+  seed = seedLink;
+};
+
+exports.up = async function (db) {
+  await db.runSql("SET lock_timeout = '2s'");
+  await db.runSql("SET statement_timeout = 0");
+  await db.runSql("ALTER TABLE users ALTER COLUMN email SET NOT NULL");
+};
+
+exports.down = function () {
+  return null;
+};
+
+exports._meta = {
+  version: 1,
+};

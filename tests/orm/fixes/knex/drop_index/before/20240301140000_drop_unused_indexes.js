@@ -1,0 +1,12 @@
+exports.up = async function (knex) {
+  await knex.raw("SET lock_timeout = '2s'");
+  await knex.schema.alterTable('posts', (table) => {
+    table.dropIndex([], 'posts_title_idx');
+  });
+  await knex.raw('DROP INDEX users_name_idx');
+  await knex.schema.alterTable('users', (table) => {
+    table.boolean('archived');
+  });
+};
+
+exports.down = async function () {};

@@ -1,0 +1,9 @@
+module.exports = {
+  async up(knex) {
+    await knex.raw("SET lock_timeout = '2s'");
+    await knex.schema.alterTable('users', (table) => {
+      table.boolean('archived');
+    });
+  },
+  async down() {},
+};

@@ -1,0 +1,6 @@
+exports.up = async function (knex) {
+  await knex.raw("ALTER TYPE mood ADD VALUE 'meh'");
+  await knex.raw("UPDATE users SET mood = 'meh' WHERE id = 1");
+};
+
+exports.down = async function () {};

@@ -1,0 +1,11 @@
+exports.up = async function (knex) {
+  await knex.raw("SET lock_timeout = '2s'");
+  await knex.schema.alterTable('users', (table) => {
+    table.boolean('flagged');
+  });
+  await knex.schema.alterTable('posts', (table) => {
+    table.boolean('flagged');
+  });
+};
+
+exports.down = async function () {};

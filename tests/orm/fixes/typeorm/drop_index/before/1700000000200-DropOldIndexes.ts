@@ -1,0 +1,14 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class DropOldIndexes1700000000200 implements MigrationInterface {
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET lock_timeout = '2s'`);
+        await queryRunner.query(`DROP INDEX "public"."IDX_user_name"`);
+        await queryRunner.dropIndex("post", "IDX_post_title");
+        await queryRunner.query(`ALTER TABLE "comment" ADD "hidden" boolean`);
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`ALTER TABLE "comment" DROP COLUMN "hidden"`);
+    }
+}

@@ -1,0 +1,10 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class RebuildAndArchive1700000000300 implements MigrationInterface {
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET lock_timeout = '2s'`);
+        await queryRunner.query(`ALTER TABLE "comment" ADD "hidden" boolean`);
+    }
+
+    public async down(): Promise<void> {}
+}

@@ -1,0 +1,9 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class AddMehMood1700000000600 implements MigrationInterface {
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`ALTER TYPE "mood" ADD VALUE 'meh'`);
+    }
+
+    public async down(): Promise<void> {}
+}

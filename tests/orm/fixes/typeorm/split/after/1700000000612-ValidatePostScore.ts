@@ -1,0 +1,10 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class ValidatePostScore1700000000612 implements MigrationInterface {
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET lock_timeout = '2s'`);
+        await queryRunner.query(`ALTER TABLE "post" VALIDATE CONSTRAINT "CHK_post_score"`);
+    }
+
+    public async down(): Promise<void> {}
+}

@@ -1,0 +1,11 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class CheckUserName1700000000601 implements MigrationInterface {
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET lock_timeout = '2s'`);
+        await queryRunner.query(`ALTER TABLE "user" ADD CONSTRAINT "CHK_user_name" CHECK ("name" <> '') NOT VALID`);
+        await queryRunner.query(`ALTER TABLE "user" VALIDATE CONSTRAINT "CHK_user_name"`);
+    }
+
+    public async down(): Promise<void> {}
+}

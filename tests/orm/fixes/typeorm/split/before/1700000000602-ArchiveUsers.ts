@@ -1,0 +1,11 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class ArchiveUsers1700000000602 implements MigrationInterface {
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET lock_timeout = '2s'`);
+        await queryRunner.query(`ALTER TABLE "user" ADD "archived" boolean`);
+        await queryRunner.query(`ALTER TABLE "post" VALIDATE CONSTRAINT "CHK_post_score"`);
+    }
+
+    public async down(): Promise<void> {}
+}

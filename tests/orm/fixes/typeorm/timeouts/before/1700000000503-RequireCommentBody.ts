@@ -1,0 +1,11 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class RequireCommentBody1700000000503 implements MigrationInterface {
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`SET lock_timeout = '2s'`);
+        await queryRunner.query(`SET statement_timeout = '1h'`);
+        await queryRunner.query(`ALTER TABLE "comment" ALTER COLUMN "body" SET NOT NULL`);
+    }
+
+    public async down(): Promise<void> {}
+}
