@@ -156,6 +156,19 @@ std::optional<Recreated> read_recreated_note(const StatementFacts& statement, st
     return std::nullopt;
 }
 
+std::string deleted_all_note(std::string_view relation, int line) {
+    return std::string(relation) + " was emptied by the DELETE at line " + std::to_string(line) +
+           "; rows the running release inserted before this statement's lock may be there";
+}
+
+int deleted_at(const StatementFacts& statement, std::string_view relation) {
+    std::string prefix = std::string(relation) + " was emptied by the DELETE at line ";
+    for (const auto& note : statement.notes) {
+        if (note.starts_with(prefix)) return std::atoi(note.c_str() + prefix.size());
+    }
+    return 0;
+}
+
 bool has_empty_table_note(const StatementFacts& statement, std::string_view relation) {
     std::string prefix = empty_table_note(relation, "");
     for (const auto& note : statement.notes) {

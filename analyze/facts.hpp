@@ -190,6 +190,11 @@ struct StatementFacts {
 // The (wanted, chosen) of such a note, or nothing for another note.
 [[nodiscard]] std::optional<std::pair<std::string, std::string>> read_taken_index_name_note(std::string_view note);
 [[nodiscard]] bool has_empty_table_note(const StatementFacts& statement, std::string_view relation);
+// The note on a statement taking ACCESS EXCLUSIVE on a table a DELETE without WHERE emptied
+// earlier in its transaction while nothing kept other sessions from adding rows:
+// "<relation> was emptied by the DELETE at line N ...". deleted_at reads N back (0: no such note).
+[[nodiscard]] std::string deleted_all_note(std::string_view relation, int line);
+[[nodiscard]] int deleted_at(const StatementFacts& statement, std::string_view relation);
 // The note on a DROP TABLE of an existing table that a later statement of the file makes again
 // (analyzer.cpp: recreated_tables): "<relation> is made again at line N, empty: <how the old
 // release's writes fit it>"; `fits` says whether they all do.

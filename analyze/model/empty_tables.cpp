@@ -49,6 +49,27 @@ bool renames(const pg::Node* stmt) {
 // ALTER TABLE or TRUNCATE, not one inside a DO block's branch or an error-catching block.
 bool proves(const pg::Node* stmt) { return pg::is<AlterTableStmt>(stmt) || pg::is<TruncateStmt>(stmt); }
 
+// DELETE FROM t without WHERE, USING or WITH, of a table the migrations show without triggers
+// (one may insert again): t has no row after it. While the transaction already holds ACCESS
+// EXCLUSIVE on t, no session can add one until it ends: a proof like TRUNCATE's. Otherwise rows
+// the running release inserts before the next lock on t may be there (deleted_all).
+void keep_deleted(const pg::Node* stmt, const StatementFacts& facts, Context& ctx) {
+    const auto* d = pg::as<DeleteStmt>(stmt);
+    if (d == nullptr || d->whereClause != nullptr || d->usingClause != nullptr || d->withClause != nullptr ||
+        d->relation == nullptr || d->relation->schemaname != nullptr) {
+        return;
+    }
+    std::string relname(pg::relname(d->relation));
+    const RelationInfo* info = ctx.catalog.find(relname);
+    if (info == nullptr || !info->triggers.empty()) return;
+    if (ctx.exclusive_held.count(quote_ident(relname)) > 0) {
+        ctx.empty_tables[relname] = "the DELETE at line " + std::to_string(facts.span.start.line) + " deleted every row";
+        ctx.deleted_all.erase(relname);
+    } else {
+        ctx.deleted_all[relname] = facts.span.start.line;
+    }
+}
+
 }  // namespace
 
 void prove_empty(StatementFacts& facts, Context& ctx, const std::string& relname, const std::string& how) {
@@ -58,6 +79,14 @@ void prove_empty(StatementFacts& facts, Context& ctx, const std::string& relname
 }
 
 void use_empty_tables(StatementFacts& facts, const Context& ctx) {
+    for (const auto& [relname, line] : ctx.deleted_all) {
+        for (const LockFact& lock : facts.locks) {
+            if (lock.mode == LockMode::AccessExclusive && !lock.empty && names(lock, relname)) {
+                facts.notes.push_back(deleted_all_note(lock.relation, line));
+                break;
+            }
+        }
+    }
     if (ctx.empty_tables.empty()) return;
     for (const LockFact& lock : facts.locks) {
         if (!lock.empty) continue;
@@ -85,27 +114,38 @@ void keep_empty_tables(const pg::Node* stmt, const StatementFacts& facts, Contex
     if (!in_transaction || unknown || ends_transaction(stmt) || renames(stmt)) {
         ctx.empty_tables.clear();
         ctx.proven_empty.clear();
+        ctx.exclusive_held.clear();
+        ctx.deleted_all.clear();
         return;
     }
     if (!proves(stmt)) ctx.proven_empty.clear();
     std::string in_place = changed_in_place(stmt);
     bool attaches = adds_rows_by_alter(stmt);
-    std::erase_if(ctx.empty_tables, [&](const auto& entry) {
+    auto adds_rows = [&](const std::string& relname) {
         for (const LockFact& lock : facts.locks) {
-            if (!names(lock, entry.first)) continue;
+            if (!names(lock, relname)) continue;
             if (attaches) return true;
             // A write lock: INSERT, COPY FROM, MERGE, or a write through a view or a rule.
             if (lock.mode == LockMode::RowExclusive && lock.relation != in_place) return true;
         }
         return false;
-    });
+    };
+    std::erase_if(ctx.empty_tables, [&](const auto& entry) { return adds_rows(entry.first); });
+    std::erase_if(ctx.deleted_all, [&](const auto& entry) { return adds_rows(entry.first); });
     // A write that fires triggers the migration knows of may add rows anywhere.
     const RangeVar* target = target_relation(stmt);
     if (const CopyStmt* copy = pg::as<CopyStmt>(stmt); copy != nullptr && copy->is_from) target = copy->relation;
     const RelationInfo* written = target != nullptr ? ctx.catalog.find(std::string(pg::relname(target))) : nullptr;
-    if (written != nullptr && !written->triggers.empty()) ctx.empty_tables.clear();
+    if (written != nullptr && !written->triggers.empty()) {
+        ctx.empty_tables.clear();
+        ctx.deleted_all.clear();
+    }
     for (auto& [relname, how] : ctx.proven_empty) ctx.empty_tables[relname] = std::move(how);
     ctx.proven_empty.clear();
+    keep_deleted(stmt, facts, ctx);
+    for (const LockFact& lock : facts.locks) {
+        if (lock.mode == LockMode::AccessExclusive) ctx.exclusive_held.insert(lock.relation);
+    }
 }
 
 }  // namespace pgfence::analyze::model

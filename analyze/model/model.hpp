@@ -36,6 +36,11 @@ struct Context {
     // What the statement being modelled proves empty (relname, how), kept by the analyzer only
     // while a transaction is open after it.
     std::vector<std::pair<std::string, std::string>> proven_empty;
+    // The relations (as LockFact::relation writes them) the open transaction holds ACCESS
+    // EXCLUSIVE on, and the tables a DELETE without WHERE emptied while it did not: another
+    // session may have added rows between that DELETE and the next lock, relname -> its line.
+    std::set<std::string> exclusive_held;
+    std::map<std::string, int> deleted_all;
 
     void reshape(const std::string& relname, const std::string& column = {}) { reshaped.insert({relname, column}); }
     [[nodiscard]] bool is_reshaped(const std::string& relname, const std::string& column = {}) const {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
@@ -54,6 +55,34 @@ void check(const StatementContext& ctx, Sink& sink) {
         if (all.empty() || all.front() != c.col) return;
         const bool one = all.size() == 1;
         std::string names = listed(all);
+        columns[t.table].clear();
+        // The file deleted every row earlier in the transaction, but took no lock that kept the
+        // running release from inserting since: it fails only on a row inserted in between.
+        if (int line = deleted_at(ctx.statement, t.lock.relation); line > 0) {
+            Finding& f = sink.add(ctx.statement, "ADD COLUMN " + names + " NOT NULL without a default: the DELETE at line " +
+                                                     std::to_string(line) + " emptied " + t.table +
+                                                     ", but a row the running release inserts before this statement's " +
+                                                     "lock makes it fail (the migration rolls back)");
+            f.relation = t.table;
+            f.risk = Risk::Medium;
+            // A statement between the two that takes ACCESS EXCLUSIVE on the table anyway: the
+            // DELETE after it runs where no row can arrive, at no cost in locks.
+            int exclusive = 0;
+            operation::for_each_earlier(ctx, [&](const StatementFacts& s, const pg::Node*) {
+                if (s.span.start.line <= line || s.transaction != ctx.statement.transaction) return false;
+                for (const LockFact& lock : s.locks) {
+                    if (lock.mode == LockMode::AccessExclusive && lock.relation == t.lock.relation) exclusive = s.span.stop.line;
+                }
+                return exclusive > 0;
+            });
+            f.fix = exclusive > 0 ? "move the DELETE at line " + std::to_string(line) + " after line " + std::to_string(exclusive) +
+                                        ", where the transaction already holds ACCESS EXCLUSIVE on " + t.table +
+                                        ": no row can arrive between the DELETE and the ADD COLUMN"
+                                  : "add `LOCK TABLE " + t.table + " IN ACCESS EXCLUSIVE MODE;` on a line before line " +
+                                        std::to_string(line) + ", so no row can arrive between the DELETE and the ADD COLUMN " +
+                                        "(the DELETE then blocks reads too: keep it to a small table)";
+            return;
+        }
         Finding& f = sink.add(ctx.statement, "ADD COLUMN " + names + " NOT NULL without a default fails as soon as " +
                                                  t.table + " has a row; it holds " + describe_lock(t.lock) +
                                                  " while it checks");
@@ -65,7 +94,6 @@ void check(const StatementContext& ctx, Sink& sink) {
                     : "add " + names + " nullable, backfill " + them + ", then enforce NOT NULL through a validated CHECK";
         // The recipe is one column's; for several, the fix says what to do.
         if (one) f.recipe = make_recipe(ctx, c.cmd, c.def, t.table, std::string(pg::relname(t.relation)));
-        columns[t.table].clear();
     });
 }
 

@@ -149,6 +149,24 @@ FixCheck check_fix_claim(const std::string& path, std::string_view text, std::st
         FileReport again = analyze_text(path, kept, options, metadata);
         return compare(report, {&again}, finding, "dropped the LOCK TABLE of line " + std::to_string(own.span.start.line));
     }
+    // "move the DELETE at line 7 after line 8": the statement starting at the first line, placed
+    // after the second line.
+    static const std::regex move_after(R"(^move the \w+ at line (\d+) after line (\d+))");
+    if (std::regex_search(fix, m, move_after)) {
+        int from_line = std::stoi(m[1].str()), after = std::stoi(m[2].str());
+        const StatementFacts* moved = nullptr;
+        for (const auto& s : report.statements) {
+            if (s.span.start.line == from_line) moved = &s;
+        }
+        if (moved == nullptr || after <= moved->span.stop.line || static_cast<std::size_t>(after) > lines.size()) {
+            return {true, "the fix names lines that are not a statement and a later line", fix};
+        }
+        const std::size_t from = static_cast<std::size_t>(from_line) - 1, to = static_cast<std::size_t>(moved->span.stop.line);
+        std::string moved_text = join(lines, 0, from) + join(lines, to, static_cast<std::size_t>(after)) + join(lines, from, to) +
+                                 join(lines, static_cast<std::size_t>(after), lines.size());
+        FileReport again = analyze_text(path, moved_text, options, metadata);
+        return compare(report, {&again}, finding, "moved the statement of line " + m[1].str() + " after line " + m[2].str());
+    }
     if (std::regex_search(fix, m, move)) {
         std::string moved = m[1].str();
         std::string kept(text);
