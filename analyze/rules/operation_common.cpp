@@ -31,11 +31,12 @@ std::string outside_transaction_fix(const StatementContext& ctx, const std::stri
     return what + "; " + no_transaction_fix(ctx.file, ctx.statement.transaction);
 }
 
-void for_each_earlier(const StatementContext& ctx,
-                      FunctionRef<bool(const StatementFacts&, const pg::Node*)> visit) {
+void for_each_around(const StatementContext& ctx, bool later,
+                     FunctionRef<bool(const StatementFacts&, const pg::Node*)> visit) {
     for (std::size_t i = 0; i < ctx.file.statements.size(); ++i) {
         const StatementFacts& s = ctx.file.statements[i];
-        if (s.index >= ctx.statement.index) break;
+        if (!later && s.index >= ctx.statement.index) break;
+        if (later && s.index <= ctx.statement.index) continue;
         if (s.status == StatementStatus::Unparsable || s.kind.empty()) continue;
         // The trees the analyzer kept; parsing again is for callers without them.
         if (ctx.stmts != nullptr && i < ctx.stmts->size()) {
@@ -49,6 +50,11 @@ void for_each_earlier(const StatementContext& ctx,
     }
 }
 
+void for_each_earlier(const StatementContext& ctx,
+                      FunctionRef<bool(const StatementFacts&, const pg::Node*)> visit) {
+    for_each_around(ctx, false, visit);
+}
+
 bool schema_created_earlier(const StatementContext& ctx, const std::string& name) {
     bool found = false;
     for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* stmt) {
@@ -59,21 +65,35 @@ bool schema_created_earlier(const StatementContext& ctx, const std::string& name
     return found;
 }
 
+namespace {
+// Does the statement make type `type` (an enum, a composite, a domain, a range)?
+bool makes_type(const pg::Node* node, const schema::QualifiedName& type) {
+    const List* name = nullptr;
+    if (const auto* e = pg::as<CreateEnumStmt>(node)) name = e->typeName;
+    if (const auto* c = pg::as<CompositeTypeStmt>(node); c != nullptr && c->typevar != nullptr) {
+        return schema::same_name(schema::name_of_range_var(c->typevar), type);
+    }
+    if (const auto* d = pg::as<CreateDomainStmt>(node)) name = d->domainname;
+    if (const auto* r = pg::as<CreateRangeStmt>(node)) name = r->typeName;
+    return name != nullptr && schema::same_name(schema::name_of_list(name), type);
+}
+}  // namespace
+
 bool type_made_earlier(const StatementContext& ctx, const schema::QualifiedName& type) {
     bool made = false;
-    for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* node) {
-        const List* name = nullptr;
-        if (const auto* e = pg::as<CreateEnumStmt>(node)) name = e->typeName;
-        if (const auto* c = pg::as<CompositeTypeStmt>(node); c != nullptr && c->typevar != nullptr) {
-            made = schema::same_name(schema::name_of_range_var(c->typevar), type);
-            return made;
-        }
-        if (const auto* d = pg::as<CreateDomainStmt>(node)) name = d->domainname;
-        if (const auto* r = pg::as<CreateRangeStmt>(node)) name = r->typeName;
-        made = name != nullptr && schema::same_name(schema::name_of_list(name), type);
-        return made;
-    });
+    for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* node) { return made = makes_type(node, type); });
     return made;
+}
+
+int type_made_again(const StatementContext& ctx, const schema::QualifiedName& type) {
+    if (ctx.statement.transaction == Transaction::None) return 0;
+    int line = 0;
+    for_each_around(ctx, true, [&](const StatementFacts& s, const pg::Node* node) {
+        if (pg::is<TransactionStmt>(node) || s.transaction == Transaction::None) return true;
+        if (makes_type(node, type)) line = s.span.start.line;
+        return line > 0;
+    });
+    return line;
 }
 
 std::vector<std::string> split_list(std::string_view list) {

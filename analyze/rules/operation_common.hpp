@@ -43,11 +43,17 @@ struct Drop {
 // stops when visit returns true. Without ctx.stmts, each is parsed again from its own text.
 void for_each_earlier(const StatementContext& ctx,
                       FunctionRef<bool(const StatementFacts&, const pg::Node*)> visit);
+// The same over the statements before ctx's (later false) or after it (later true).
+void for_each_around(const StatementContext& ctx, bool later,
+                     FunctionRef<bool(const StatementFacts&, const pg::Node*)> visit);
 // Was schema `name` created by an earlier statement of this file?
 [[nodiscard]] bool schema_created_earlier(const StatementContext& ctx, const std::string& name);
 // Was type `type` (an enum, a composite, a domain, a range) made by an earlier statement of this
 // file? Then no deployed code names it, or knows its values, yet.
 [[nodiscard]] bool type_made_earlier(const StatementContext& ctx, const schema::QualifiedName& type);
+// The line of a later statement of ctx's transaction that makes a type named `type` (no session
+// sees the name missing in between), or 0.
+[[nodiscard]] int type_made_again(const StatementContext& ctx, const schema::QualifiedName& type);
 
 // ---- slicing the user's SQL (find_keyword, group_at: rules/common.hpp) ----
 

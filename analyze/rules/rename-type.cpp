@@ -22,6 +22,9 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (names == nullptr || rename->newname == nullptr) return;
     QualifiedName type = name_of_list(names);
     if (type_made_earlier(ctx, type)) return;
+    // Renamed out of the way and made again in the same transaction (an enum rebuilt without a
+    // value): the running release's statements find a type of that name at every moment.
+    if (type_made_again(ctx, type) > 0) return;
     const std::string old_name = shown(type);
     const std::string new_name = quote_ident(std::string(pg::text(rename->newname)));
     const char* what = rename->renameType == OBJECT_DOMAIN ? "domain " : "type ";
