@@ -213,6 +213,32 @@ void fold_same_statement_findings(std::vector<Finding>& findings, std::string_vi
         const auto required = std::find_if(members.begin(), members.end(), [&](std::size_t i) {
             return findings[i].rule == "add-column-not-null-without-default";
         });
+        // A rewrite of the table in one clause: PostgreSQL checks every constraint and builds
+        // every index of the table as part of it (ALTER TABLE's one rewrite pass), so the index
+        // builds and scans of the other clauses are that work, and their own fixes (an index
+        // built CONCURRENTLY first, NOT VALID) do not shorten it while the rewrite stays.
+        if (required == members.end()) {
+            const auto rewrite = std::find_if(members.begin(), members.end(), [&](std::size_t i) {
+                const Rule* rule = find_rule(findings[i].rule);
+                return !folded[i] && rule != nullptr && rule->size_work == SizeWork::rewrite;
+            });
+            if (rewrite != members.end()) {
+                Finding& into = findings[*rewrite];
+                for (std::size_t i : members) {
+                    const Rule* rule = find_rule(findings[i].rule);
+                    // The rewrite's own clause keeps the fold below, with each fix: a clause's
+                    // own index can be built CONCURRENTLY after the column is filled.
+                    if (i == *rewrite || folded[i] || rule == nullptr || rule->size_work == SizeWork::rewrite ||
+                        same_clause(findings[i], into)) {
+                        continue;
+                    }
+                    folded[i] = true;
+                    into.message += "; the same rewrite also " + work_phrase(findings[i]) + " for the clause at " +
+                                    std::to_string(findings[i].start.line) + ":" + std::to_string(findings[i].start.column) +
+                                    " (" + findings[i].rule + "), and nothing done to that clause shortens the lock while the rewrite stays";
+                }
+            }
+        }
         for (std::size_t keep : members) {
             if (folded[keep]) continue;
             if (required != members.end() && keep != *required) continue;
