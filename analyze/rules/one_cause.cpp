@@ -58,7 +58,6 @@ void fold_held_lock_findings(std::vector<Finding>& findings, bool held_only) {
         // Prefer the statement's own work, whose fix also takes it out of the transaction.
         if (!added && !own_work_rule(findings[at->second].rule) && own_work_rule(f.rule)) at->second = i;
     }
-    if (own.empty()) return;
     std::vector<bool> folded(findings.size(), false);
     for (std::size_t i = 0; i < findings.size(); ++i) {
         Finding& f = findings[i];
@@ -77,6 +76,22 @@ void fold_held_lock_findings(std::vector<Finding>& findings, bool held_only) {
             into.fix += "; and for " + f.rule + ": " + f.fix;
         }
         into.risk = std::max(into.risk, f.risk);
+    }
+    // A statement with no HIGH finding of its own, where several transaction rules are HIGH (the
+    // lock it upgrades and the locks held across it): one finding, the first, naming each.
+    if (!held_only) {
+        std::map<std::pair<int, int>, std::size_t> first;  // (statement, called) -> its first transaction finding
+        for (std::size_t i = 0; i < findings.size(); ++i) {
+            Finding& f = findings[i];
+            if (folded[i] || f.statement < 0 || f.risk < Risk::High || !transaction_rule(f.rule)) continue;
+            auto [at, added] = first.emplace(std::make_pair(f.statement, f.called), i);
+            if (added || findings[at->second].rule == f.rule) continue;
+            Finding& into = findings[at->second];
+            folded[i] = true;
+            into.message += "; " + (f.fold_note.empty() ? f.message : f.fold_note) + " (" + f.rule + ")";
+            if (!f.fix.empty() && into.fix.find(f.fix) == std::string::npos) into.fix += "; and for " + f.rule + ": " + f.fix;
+            into.risk = std::max(into.risk, f.risk);
+        }
     }
     drop_folded(findings, folded);
 }
