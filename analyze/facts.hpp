@@ -64,6 +64,9 @@ struct TableEffect {
     std::string reason;
     bool certain = true;  // false when it depends on something the SQL does not show
     bool per_row = false;  // scans: a PL/pgSQL FOR loop over this table runs the statement once per row
+    // scans: every row is read, but the WHERE keeps only some (no index of the table serves it),
+    // so the statement writes or copies fewer rows than it reads.
+    bool filtered = false;
 };
 
 enum class StatementStatus {

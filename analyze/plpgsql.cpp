@@ -40,7 +40,7 @@ std::string at_line(const Walk& w, const json& stmt) {
 void merge_facts(StatementFacts& into, const StatementFacts& inner, bool conditional) {
     for (const auto& l : inner.locks) model::merge_lock(into, l, conditional);
     for (const auto& r : inner.rewrites) model::add_rewrite(into, r.relation, r.reason, r.certain);
-    for (const auto& s : inner.scans) model::add_scan(into, s.relation, s.reason, s.certain);
+    for (const auto& s : inner.scans) model::add_scan(into, s.relation, s.reason, s.certain, s.filtered);
     for (const auto& n : inner.notes) into.notes.push_back(n);
     into.runs_user_code = into.runs_user_code || inner.runs_user_code;
 }

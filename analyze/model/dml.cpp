@@ -302,6 +302,11 @@ void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx,
     std::size_t outer = ctes.size();
     push_cte_names(reinterpret_cast<const pg::Node*>(select), ctes);
     bool whole = select->whereClause == nullptr && select->limitCount == nullptr && pg::length(select->fromClause) == 1;
+    // One table, and a WHERE no index of it can serve: a sequential scan reads every row.
+    const RangeVar* sole = pg::length(select->fromClause) == 1 ? pg::as<RangeVar>(pg::nth(select->fromClause, 0)) : nullptr;
+    const bool unindexed = !whole && sole != nullptr && select->limitCount == nullptr && !names_cte(sole, ctes) &&
+                           reads_whole_table(select->whereClause, sole, true, ctx);
+    whole = whole || unindexed;
     std::vector<const RangeVar*> tables;
     std::vector<const pg::Node*> items;
     for (const pg::Node* item : pg::each(select->fromClause)) items.push_back(item);
@@ -322,9 +327,10 @@ void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx,
         if (info != nullptr && info->kind == "view") continue;
         std::string table = pg::display_name(rv);
         add_scan(facts, table,
-                 whole ? "INSERT ... SELECT reads every row of " + table
-                       : "INSERT ... SELECT reads the rows its query selects from " + table,
-                 whole);
+                 unindexed ? "INSERT ... SELECT reads every row of " + table + ": no index of " + table + " serves its WHERE"
+                 : whole   ? "INSERT ... SELECT reads every row of " + table
+                           : "INSERT ... SELECT reads the rows its query selects from " + table,
+                 whole, unindexed);
     }
     ctes.resize(outer);
 }
@@ -447,11 +453,15 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         bool joins = joins_whole_tables(stmt);
         std::string why;
         bool every = where != nullptr && EveryRow(ctx, rv, joins).holds(where, why);
-        add_scan(facts, pg::display_name(rv),
+        const bool sole = update != nullptr ? update->fromClause == nullptr : remove->usingClause == nullptr;
+        const bool unindexed = where != nullptr && !every && reads_whole_table(where, rv, sole, ctx);
+        const std::string table = pg::display_name(rv);
+        add_scan(facts, table,
                  where == nullptr ? facts.tag + " without WHERE touches every row"
                  : every          ? facts.tag + " touches every row: " + why
+                 : unindexed      ? facts.tag + " reads every row of " + table + ": no index of " + table + " serves its WHERE"
                                   : facts.tag + " reads the rows its WHERE selects",
-                 where == nullptr || every);
+                 where == nullptr || every || unindexed, unindexed);
         if (where == nullptr) facts.notes.push_back(facts.tag + " without WHERE affects every row");
     }
     if (const auto* insert = pg::as<InsertStmt>(stmt)) {

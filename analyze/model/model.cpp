@@ -188,8 +188,16 @@ void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& re
     }
 }
 
-void add_scan(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain) {
-    add_effect(facts.scans.edit(), relation, reason, certain);
+void add_scan(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain, bool filtered) {
+    auto& scans = facts.scans.edit();
+    for (auto& e : scans) {
+        if (e.relation != relation) continue;
+        // Filtered while each certain read of it is.
+        e.filtered = certain ? (e.certain ? e.filtered && filtered : filtered) : e.filtered;
+        e.certain = e.certain || certain;
+        return;
+    }
+    scans.push_back(TableEffect{relation, reason, certain, false, certain && filtered});
 }
 
 namespace {

@@ -139,7 +139,8 @@ LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const RangeVar* ra
 void lock_descendants(StatementFacts& facts, Context& ctx, const std::string& relname, LockMode mode,
                       const std::string& reason);
 void add_rewrite(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain = true);
-void add_scan(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain = true);
+void add_scan(StatementFacts& facts, const std::string& relation, const std::string& reason, bool certain = true,
+              bool filtered = false);
 
 // How far PostgreSQL takes a query a statement contains.
 enum class QueryUse {
@@ -191,6 +192,11 @@ void add_rewrite_tree(StatementFacts& facts, Context& ctx, const std::string& re
 
 // The RangeVar nodes a query reads, minus references to its CTEs.
 std::vector<const RangeVar*> query_range_vars(const pg::Node* query);
+// Does a scan of `table` under `where` read every row whatever the WHERE keeps: the catalog knows
+// each of the table's indexes and none can select rows by it (no condition on an indexed
+// column's leading key, a ctid, or an expression an index may hold)? `sole`: the query reads no
+// other table, so unqualified columns are the table's. False when it cannot tell.
+bool reads_whole_table(const pg::Node* where, const RangeVar* table, bool sole, const Context& ctx);
 // The one table a query reads every row of: a plain SELECT from one table (not a view or a
 // CTE) with no WHERE, LIMIT or set operation; nullptr for any other query.
 const RangeVar* whole_table_read(const pg::Node* query, Context& ctx);

@@ -92,7 +92,7 @@ void insert_select(const StatementContext& ctx, Sink& sink) {
     std::string table;
     if (!pg::is<InsertStmt>(ctx.stmt) || existing_target(ctx, table) == nullptr) return;
     for (const TableEffect& e : ctx.statement.scans) {
-        if (!e.certain || existing(ctx.statement, e.relation) == nullptr) continue;
+        if (!e.certain || e.filtered || existing(ctx.statement, e.relation) == nullptr) continue;
         Finding& f = sink.add(ctx.statement,
                               "INSERT INTO " + table + " ... SELECT reads every row of " + e.relation +
                                   ", in the migration's transaction: each row it writes stays locked until the migration "

@@ -210,14 +210,18 @@ std::optional<TableWork> table_work(const FileContext& ctx, int index) {
     if (auto work = backfill(ctx, index)) return work;
     const pg::Node* stmt = node_at(ctx, index);
     const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
-    if (pg::is<InsertStmt>(stmt)) {
-        // INSERT ... SELECT of a whole table: the rows it reads (the scan facts say when it is whole).
+    if (pg::is<InsertStmt>(stmt) || pg::is<UpdateStmt>(stmt) || pg::is<DeleteStmt>(stmt)) {
+        // INSERT ... SELECT of a whole table, or a WHERE no index serves: the rows it reads (the
+        // scan facts say when it is every one). A table proven empty has none.
         for (const auto& e : s.scans) {
-            if (e.certain && effect_counts(ctx, index, s, e)) return TableWork{e.relation, "reads every row of " + e.relation};
+            const LockFact* lock = lock_on(s, e.relation);
+            if (!e.certain || (lock != nullptr && lock->empty) || !effect_counts(ctx, index, s, e)) continue;
+            return TableWork{e.relation, "reads every row of " + e.relation +
+                                             (e.filtered ? " (no index of " + e.relation + " serves its WHERE)" : "")};
         }
         return std::nullopt;
     }
-    if (is_dml(stmt)) return std::nullopt;  // its scan facts are the rows its WHERE selects
+    if (is_dml(stmt)) return std::nullopt;  // MERGE: its scan facts are the rows its join selects
     if (pg::is<VacuumStmt>(stmt)) return std::nullopt;  // ANALYZE reads a sample; VACUUM runs outside transactions
     if (pg::is<TruncateStmt>(stmt)) return std::nullopt;  // swaps in empty storage: reads no row
     for (const auto& e : s.rewrites) {

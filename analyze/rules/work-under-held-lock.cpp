@@ -28,7 +28,8 @@ void report(const FileContext& ctx, const TransactionScope& scope, const HeldWor
     Finding& f = sink.add(s, "this " + what + " " + held.work.what + " while " + holds + also);
     f.fold_note = holds + also;
     f.relation = lock.relation;
-    bool batch = backfill(ctx, s.index).has_value();
+    // A whole-table write, or an UPDATE or DELETE that reads every row for the ones it changes.
+    bool batch = backfill(ctx, s.index).has_value() || s.tag == "UPDATE" || s.tag == "DELETE";
     f.fix = "commit after line " + line + " and run this " + what + " in a migration of its own" +
             (batch ? ", in batches out of band for a backfill" : "");
     if (lock.mode == LockMode::AccessExclusive || tables.second == held.index) {
