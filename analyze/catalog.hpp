@@ -126,6 +126,12 @@ struct FunctionInfo {
     // As CREATE FUNCTION (or a later ALTER FUNCTION) declared it: "immutable", "stable" or
     // "volatile" (PostgreSQL's default when none is written).
     std::string volatility = "volatile";
+    // How a call is planned where PostgreSQL inlines SQL functions (a DEFAULT's expression is
+    // planned so): "inlined-not-volatile" or "inlined-volatile" for a LANGUAGE sql body of one
+    // SELECT expression that it inlines (its body's volatility then counts, not the declared
+    // one), "not-inlined" for a function it runs as declared (PL/pgSQL, SECURITY DEFINER, SET,
+    // STRICT, SETOF, a body of another shape), "" when the body's volatility is not known.
+    std::string inlining;
 };
 using FunctionMap = std::map<std::string, std::vector<std::shared_ptr<const FunctionInfo>>>;  // by name
 

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "analyze/function_attach.hpp"
+#include "analyze/model/model.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/splitter.hpp"
@@ -170,6 +171,47 @@ std::vector<FunctionInfo> named_overloads(const ObjectWithArgs* o, const Catalog
     return out;
 }
 
+// Whether PostgreSQL's planner inlines a call of the function (inline_function in
+// optimizer/util/clauses.c: LANGUAGE sql, not SECURITY DEFINER, no SET, not
+// RETURNS SETOF, a body that is one SELECT of one expression with no other clause), and then
+// how volatile the inlined body is (FunctionInfo::inlining). A STRICT one is inlined only when its
+// body is strict too: not judged.
+std::string inlining(const CreateFunctionStmt* create, const std::string& language, const std::string& body,
+                     const Catalog& catalog) {
+    if (language != "sql") return "not-inlined";
+    // (With parameters, an argument used twice that is costly keeps the call from being
+    // inlined: only a function without parameters is judged.)
+    if (create->returnType == nullptr || create->returnType->setof || create->sql_body != nullptr ||
+        pg::length(create->parameters) > 0) {
+        return "";
+    }
+    for (const DefElem* d : pg::each<DefElem>(create->options)) {
+        std::string_view name = pg::text(d->defname);
+        if (name == "set") return "not-inlined";
+        const auto* flag = pg::as<Boolean>(d->arg);
+        if (name == "security" && (flag == nullptr || flag->boolval)) return "not-inlined";
+        // STRICT: inlined only when the body is strict too, which is not judged here.
+        if (name == "strict" && (flag == nullptr || flag->boolval)) return "";
+    }
+    ParsedStatement parsed = parse_statement(body);
+    const auto* select = parsed.failure ? nullptr : pg::as<SelectStmt>(parsed.stmt);
+    if (select == nullptr || select->op != SETOP_NONE || select->fromClause != nullptr || select->whereClause != nullptr ||
+        select->groupClause != nullptr || select->havingClause != nullptr || select->sortClause != nullptr ||
+        select->limitCount != nullptr || select->limitOffset != nullptr || select->withClause != nullptr ||
+        select->valuesLists != nullptr || select->distinctClause != nullptr || select->lockingClause != nullptr ||
+        select->intoClause != nullptr || pg::length(select->targetList) != 1) {
+        return "";
+    }
+    const auto* target = pg::as<ResTarget>(pg::nth(select->targetList, 0));
+    if (target == nullptr || target->val == nullptr) return "";
+    switch (model::expression_volatility(target->val, &catalog)) {
+        case model::Volatility::NotVolatile: return "inlined-not-volatile";
+        case model::Volatility::Volatile: return "inlined-volatile";
+        case model::Volatility::Unknown: break;
+    }
+    return "";
+}
+
 }  // namespace
 
 void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalog) {
@@ -185,6 +227,7 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
             if (pg::text(d->defname) == "volatility") info.volatility = std::string(pg::text(d->arg));
         }
         info.definition = std::string(sql);
+        info.inlining = inlining(create, info.language, body, catalog);
         catalog.add_function(std::move(info));
         return;
     }

@@ -98,13 +98,11 @@ void add_column(const ColumnDef* def, const SubcommandLock& lock, bool if_not_ex
             if (con->raw_expr == nullptr || is_null_const(con->raw_expr)) break;
             has_default = true;
             std::string why;
-            if (expression_is_volatile(con->raw_expr, why, &ctx.catalog)) {
-                static const std::set<std::string> k_volatile = {
-                    "random()", "gen_random_uuid()", "uuid_generate_v1()", "uuid_generate_v1mc()",
-                    "uuid_generate_v4()", "clock_timestamp()", "timeofday()", "nextval()", "setval()",
-                    "txid_current()", "random_normal()", "uuid_generate_v7()", "gen_random_bytes()",
-                    "pg_current_xact_id()"};
-                bool certain = k_volatile.count(why) > 0;
+            if (Volatility v = expression_volatility(con->raw_expr, &ctx.catalog, why); v != Volatility::NotVolatile) {
+                // Certain for a volatile built-in, or a function the migrations made that runs
+                // per row as planned (created_function_volatility); else it depends on what the
+                // migrations do not show.
+                bool certain = v == Volatility::Volatile;
                 rewrite(certain ? "volatile default " + why + " is evaluated for every row"
                                 : "default calls " + why + ", which rewrites the table unless it is STABLE or IMMUTABLE",
                         certain);

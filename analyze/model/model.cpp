@@ -1,5 +1,7 @@
 #include "analyze/model/model.hpp"
 
+#include <optional>
+
 #include <algorithm>
 #include <set>
 #include <unordered_set>
@@ -261,7 +263,11 @@ const std::unordered_set<std::string>& non_volatile_functions() {
         "jsonb_build_array", "json_build_array", "array", "make_interval", "make_date",
         "make_timestamp", "make_timestamptz", "to_timestamp", "to_date", "to_char", "date_trunc",
         "timezone", "abs", "round", "floor", "ceil", "trim", "btrim", "ltrim", "rtrim", "replace",
-        "substring", "substr", "md5", "encode", "decode", "int4", "int8", "text", "pg_catalog"};
+        "substring", "substr", "md5", "encode", "decode", "int4", "int8", "text", "pg_catalog",
+        // pg_proc's provolatile 'i' or 's' for each of their overloads (PostgreSQL 15)
+        "extract", "date_part", "date_bin", "age", "left", "right", "split_part", "position", "strpos",
+        "char_length", "octet_length", "lpad", "rpad", "repeat", "initcap", "concat_ws", "format",
+        "array_length", "cardinality", "array_to_string", "string_to_array", "sha256", "to_number"};
     return k_set;
 }
 
@@ -275,24 +281,29 @@ const std::unordered_set<std::string>& volatile_functions() {
 
 // 0: not volatile, 1: volatile, 2: calls a function whose volatility is unknown. `why` ends
 // as the volatile function, or else the last function of unknown volatility met.
-// A function the migrations created whose every overload of that name (in the schema the call
-// names, if it names one) is declared STABLE or IMMUTABLE: PostgreSQL then evaluates the
-// default once, whether it inlines the call (the body may be no more volatile than declared)
-// or not. A VOLATILE one may still be inlined into a constant, so it stays of unknown effect.
-bool declared_not_volatile(const FuncCall* call, const Catalog* catalog) {
-    if (catalog == nullptr) return false;
+// A call of a function the migrations created, as planned: a STABLE or IMMUTABLE one, or a
+// VOLATILE SQL function PostgreSQL inlines into a body that is not volatile (ente's
+// now_utc_micro_seconds(): SELECT ... now() ...), is evaluated once; a VOLATILE one that is run
+// as declared, or inlined into a volatile body, per row. Unknown when the overloads disagree or
+// one's body was not judged.
+Volatility created_function_volatility(const FuncCall* call, const Catalog* catalog) {
+    if (catalog == nullptr) return Volatility::Unknown;
     const auto* overloads = catalog->functions(std::string(pg::last_name(call->funcname)));
-    if (overloads == nullptr || overloads->empty()) return false;
+    if (overloads == nullptr || overloads->empty()) return Volatility::Unknown;
     int n = pg::length(call->funcname);
     std::string schema = n > 1 ? std::string(pg::text(pg::nth(call->funcname, n - 2))) : std::string();
-    if (schema == "pg_catalog") return false;
-    bool any = false;
+    if (schema == "pg_catalog") return Volatility::Unknown;
+    std::optional<Volatility> all;
     for (const auto& f : *overloads) {
         if (!schema.empty() && !f->schema.empty() && f->schema != schema) continue;
-        if (f->volatility != "immutable" && f->volatility != "stable") return false;
-        any = true;
+        Volatility v = f->volatility == "immutable" || f->volatility == "stable" ? Volatility::NotVolatile
+                       : f->inlining == "inlined-not-volatile"                      ? Volatility::NotVolatile
+                       : f->inlining == "inlined-volatile" || f->inlining == "not-inlined" ? Volatility::Volatile
+                                                                                           : Volatility::Unknown;
+        if (all && *all != v) return Volatility::Unknown;
+        all = v;
     }
-    return any;
+    return all.value_or(Volatility::Unknown);
 }
 
 int walk_volatility(const pg::Node* node, std::string& why, const Catalog* catalog) {
@@ -304,9 +315,9 @@ int walk_volatility(const pg::Node* node, std::string& why, const Catalog* catal
         int parts = pg::length(call->funcname);
         bool other_schema = parts > 1 && pg::text(pg::nth(call->funcname, parts - 2)) != "pg_catalog";
         if (other_schema && catalog != nullptr && catalog->functions(name) != nullptr) {
-            v = declared_not_volatile(call, catalog) ? Volatility::NotVolatile : Volatility::Unknown;
-        } else if (v == Volatility::Unknown && declared_not_volatile(call, catalog)) {
-            v = Volatility::NotVolatile;
+            v = created_function_volatility(call, catalog);
+        } else if (v == Volatility::Unknown) {
+            v = created_function_volatility(call, catalog);
         }
         if (v == Volatility::Volatile) {
             why = name + "()";
@@ -338,6 +349,16 @@ bool is_temporary(const RangeVar* rv) {
 
 bool expression_is_volatile(const pg::Node* expr, std::string& why, const Catalog* catalog) {
     return walk_volatility(expr, why, catalog) != 0;
+}
+
+Volatility expression_volatility(const pg::Node* expr, const Catalog* catalog, std::string& why) {
+    int v = walk_volatility(expr, why, catalog);
+    return v == 0 ? Volatility::NotVolatile : v == 1 ? Volatility::Volatile : Volatility::Unknown;
+}
+
+Volatility expression_volatility(const pg::Node* expr, const Catalog* catalog) {
+    std::string why;
+    return expression_volatility(expr, catalog, why);
 }
 
 namespace {

@@ -228,5 +228,9 @@ bool expression_is_volatile(const pg::Node* expr, std::string& why, const Catalo
 // A function's volatility as pg_proc has it, for the functions defaults commonly call.
 enum class Volatility { NotVolatile, Volatile, Unknown };
 Volatility function_volatility(const std::string& name);
+// The volatility of an expression as expression_is_volatile decides it; `why` names the
+// function that decides it.
+Volatility expression_volatility(const pg::Node* expr, const Catalog* catalog);
+Volatility expression_volatility(const pg::Node* expr, const Catalog* catalog, std::string& why);
 
 }  // namespace pgfence::analyze::model

@@ -102,3 +102,22 @@ ALTER TABLE users ADD COLUMN lottery float DEFAULT lottery_default();
 CREATE FUNCTION plan_default() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'free'; END $$;
 ALTER FUNCTION plan_default() IMMUTABLE;
 ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
+
+-- A VOLATILE (the default) function is evaluated per row, a rewrite, unless PostgreSQL inlines
+-- it: a LANGUAGE sql body of one SELECT expression is planned as that expression, so its own
+-- volatility decides (ente's now_utc_micro_seconds(), over now(): no rewrite).
+-- case: add_column_default_volatile_sql_function_inlined
+CREATE FUNCTION now_micros() RETURNS bigint AS $$ SELECT CAST(extract(EPOCH FROM now() AT TIME ZONE 'utc') * 1000000 AS bigint); $$ LANGUAGE sql;
+ALTER TABLE users ADD COLUMN last_used_at bigint DEFAULT now_micros();
+
+-- case: add_column_default_volatile_sql_function_inlined_random
+CREATE FUNCTION lottery_default() RETURNS float LANGUAGE sql AS $$ SELECT random() $$;
+ALTER TABLE users ADD COLUMN lottery float DEFAULT lottery_default();
+
+-- case: add_column_default_volatile_plpgsql_function
+CREATE FUNCTION plan_default() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'free'; END $$;
+ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
+
+-- case: add_column_default_volatile_security_definer_sql_function
+CREATE FUNCTION plan_default() RETURNS text LANGUAGE sql SECURITY DEFINER AS $$ SELECT 'free' $$;
+ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
