@@ -67,6 +67,9 @@ struct TableEffect {
     // scans: every row is read, but the WHERE keeps only some (no index of the table serves it),
     // so the statement writes or copies fewer rows than it reads.
     bool filtered = false;
+    // scans: the statement fails at the first row it reads (an ADD COLUMN ... NOT NULL without a
+    // default), so its work on this table is never long: instant on an empty table, else an error.
+    bool fails_on_any_row = false;
 };
 
 enum class StatementStatus {

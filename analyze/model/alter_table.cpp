@@ -159,6 +159,7 @@ void add_column(const ColumnDef* def, const SubcommandLock& lock, bool if_not_ex
     }
     if (not_null && !has_default && !is_serial_type(def)) {
         add_scan(facts, t.display, where + ": NOT NULL without a default fails unless the table is empty");
+        for (auto& e : facts.scans.edit()) e.fails_on_any_row = e.fails_on_any_row || e.relation == t.display;
         // Once it has run, the table and its partitions or children have no row.
         // Only a built-in type proves it: a domain's DEFAULT fills the existing rows (and a type
         // the migrations do not show may be one).

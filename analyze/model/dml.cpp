@@ -307,30 +307,35 @@ void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx,
     const bool unindexed = !whole && sole != nullptr && select->limitCount == nullptr && !names_cte(sole, ctes) &&
                            reads_whole_table(select->whereClause, sole, true, ctx);
     whole = whole || unindexed;
-    std::vector<const RangeVar*> tables;
-    std::vector<const pg::Node*> items;
-    for (const pg::Node* item : pg::each(select->fromClause)) items.push_back(item);
+    // Each table with whether the join keeps all of its rows (the preserved side of an outer
+    // join): with no WHERE to bound it (or one no index serves) and no LIMIT, every row is read.
+    std::vector<std::pair<const RangeVar*, bool>> tables;
+    std::vector<std::pair<const pg::Node*, bool>> items;
+    for (const pg::Node* item : pg::each(select->fromClause)) items.emplace_back(item, false);
     while (!items.empty()) {
-        const pg::Node* item = items.back();
+        auto [item, preserved] = items.back();
         items.pop_back();
         if (const auto* rv = pg::as<RangeVar>(item)) {
-            tables.push_back(rv);
+            tables.emplace_back(rv, preserved);
         } else if (const auto* join = pg::as<JoinExpr>(item)) {
             whole = false;  // a join may read the other side through an index
-            items.push_back(join->rarg);
-            items.push_back(join->larg);
+            const bool first = pg::length(select->fromClause) == 1 || preserved;
+            items.emplace_back(join->rarg, first && (join->jointype == JOIN_RIGHT || join->jointype == JOIN_FULL));
+            items.emplace_back(join->larg, first && (join->jointype == JOIN_LEFT || join->jointype == JOIN_FULL));
         }
     }
-    for (const RangeVar* rv : tables) {
+    for (const auto& [rv, preserved] : tables) {
         if (names_cte(rv, ctes)) continue;
         const RelationInfo* info = ctx.catalog.find(std::string(pg::relname(rv)));
         if (info != nullptr && info->kind == "view") continue;
         std::string table = pg::display_name(rv);
+        const bool kept = preserved && select->limitCount == nullptr &&
+                          (select->whereClause == nullptr || reads_whole_table(select->whereClause, rv, false, ctx));
         add_scan(facts, table,
                  unindexed ? "INSERT ... SELECT reads every row of " + table + ": no index of " + table + " serves its WHERE"
-                 : whole   ? "INSERT ... SELECT reads every row of " + table
-                           : "INSERT ... SELECT reads the rows its query selects from " + table,
-                 whole, unindexed);
+                 : whole || kept ? "INSERT ... SELECT reads every row of " + table
+                                 : "INSERT ... SELECT reads the rows its query selects from " + table,
+                 whole || kept, unindexed || (kept && select->whereClause != nullptr));
     }
     ctes.resize(outer);
 }

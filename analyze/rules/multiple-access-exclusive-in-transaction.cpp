@@ -31,7 +31,13 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
         pace = {Pace::Slow, "the " + held[0].statement->tag + " at line " + std::to_string(held[0].statement->span.start.line) +
                                 " can queue for its lock on " + held[1].lock->relation + " with no lock_timeout"};
     }
-    std::string how = pace.kind == Pace::Slow      ? "; " + pace.why + " while they are held"
+    // Table-sized work under the held locks has a HIGH finding of its own at its line (its own
+    // rule's, or work-under-held-lock's naming every lock it keeps held): this one names it, and
+    // stays MEDIUM for what is its own, the locks held together. Before the second table is
+    // locked, only the first one is held across it.
+    const bool work = pace.kind == Pace::Slow && pace.work;
+    std::string while_held = pace.at >= tables.second || !work ? " while they are held" : " while " + held[0].lock->relation + " is held";
+    std::string how = pace.kind == Pace::Slow      ? "; " + pace.why + while_held + (work ? " (reported at its line)" : "")
                       : pace.kind == Pace::Instant ? "; " + instant_text(pace) + ", so the tables are blocked for moments"
                                                    : "";
     Finding& f = sink.add(*second, "this transaction holds " + std::string(lock_mode_name(held[0].lock->mode)) + " locks on " + list +
@@ -45,7 +51,7 @@ void check_scope(const FileContext& ctx, const TransactionScope& scope, Sink& si
     // otherwise: atuin's three DROP DEFAULTs, hoppscotch's two nullable ADD COLUMNs): what
     // bounds it is the lock_timeout lock-timeout-missing asks for, not a split (the outside
     // DBA rated HIGH overstated there).
-    if (pace.kind == Pace::Unknown || (pace.kind == Pace::Slow && !pace.work)) f.risk = Risk::Medium;
+    if (pace.kind == Pace::Unknown || pace.kind == Pace::Slow) f.risk = Risk::Medium;
     f.relation = held[1].lock->relation;
     if (auto recipe = split_after_exclusive_locks(ctx, scope)) f.recipe = std::move(*recipe);
     // One statement that takes them all (DROP TABLE of a table with a foreign key, dropping the

@@ -77,6 +77,20 @@ bool makes_type(const pg::Node* node, const schema::QualifiedName& type) {
     if (const auto* r = pg::as<CreateRangeStmt>(node)) name = r->typeName;
     return name != nullptr && schema::same_name(schema::name_of_list(name), type);
 }
+// Does the statement rename another type (or domain) to `type`'s name, in its schema: Prisma's
+// enum swap, `ALTER TYPE "E_new" RENAME TO "E"`?
+bool renames_into(const pg::Node* node, const schema::QualifiedName& type) {
+    const auto* rename = pg::as<RenameStmt>(node);
+    if (rename == nullptr || (rename->renameType != OBJECT_TYPE && rename->renameType != OBJECT_DOMAIN) ||
+        rename->newname == nullptr) {
+        return false;
+    }
+    const List* names = pg::as<List>(rename->object);
+    if (names == nullptr) return false;
+    schema::QualifiedName renamed = schema::name_of_list(names);
+    renamed.name = std::string(pg::text(rename->newname));
+    return schema::same_name(renamed, type);
+}
 }  // namespace
 
 bool type_made_earlier(const StatementContext& ctx, const schema::QualifiedName& type) {
@@ -90,7 +104,7 @@ int type_made_again(const StatementContext& ctx, const schema::QualifiedName& ty
     int line = 0;
     for_each_around(ctx, true, [&](const StatementFacts& s, const pg::Node* node) {
         if (pg::is<TransactionStmt>(node) || s.transaction == Transaction::None) return true;
-        if (makes_type(node, type)) line = s.span.start.line;
+        if (makes_type(node, type) || renames_into(node, type)) line = s.span.start.line;
         return line > 0;
     });
     return line;

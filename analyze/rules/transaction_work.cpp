@@ -36,10 +36,31 @@ bool filled_from_query(const std::vector<const pg::Node*>& stmts, int index, con
 }
 
 // Columns added to `display` earlier in the file with no default: NULL in every row until set.
+// A statement in between that may set one (an UPDATE of it, rows written into the table, code
+// the file runs) ends that: unleash's `UPDATE role_user SET project = r.project FROM roles r`
+// before `WHERE project IS NULL`.
 std::set<std::string> columns_added_null(const std::vector<const pg::Node*>& stmts, int index, const std::string& display) {
     std::set<std::string> out;
     for (int j = 0; j < index; ++j) {
-        const auto* alter = pg::as<AlterTableStmt>(node_at(stmts, j));
+        const pg::Node* node = node_at(stmts, j);
+        if (out.empty() && !pg::is<AlterTableStmt>(node)) continue;
+        if (const auto* update = pg::as<UpdateStmt>(node)) {
+            if (update->relation == nullptr || pg::display_name(update->relation) != display) continue;
+            for (const ResTarget* target : pg::each<ResTarget>(update->targetList)) {
+                if (target->name != nullptr) out.erase(std::string(pg::text(target->name)));
+            }
+            continue;
+        }
+        const RangeVar* written = nullptr;
+        if (const auto* insert = pg::as<InsertStmt>(node)) written = insert->relation;
+        if (const auto* copy = pg::as<CopyStmt>(node); copy != nullptr && copy->is_from) written = copy->relation;
+        if (const auto* merge = pg::as<MergeStmt>(node)) written = merge->relation;
+        if ((written != nullptr && pg::display_name(written) == display) || pg::is<DoStmt>(node) || pg::is<CallStmt>(node) ||
+            pg::is<SelectStmt>(node)) {
+            out.clear();  // rows with values, or code that may write them
+            continue;
+        }
+        const auto* alter = pg::as<AlterTableStmt>(node);
         if (alter == nullptr || pg::display_name(alter->relation) != display) continue;
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
             const auto* column = cmd->subtype == AT_AddColumn ? pg::as<ColumnDef>(cmd->def) : nullptr;
@@ -224,11 +245,19 @@ std::optional<TableWork> table_work(const FileContext& ctx, int index) {
     if (is_dml(stmt)) return std::nullopt;  // MERGE: its scan facts are the rows its join selects
     if (pg::is<VacuumStmt>(stmt)) return std::nullopt;  // ANALYZE reads a sample; VACUUM runs outside transactions
     if (pg::is<TruncateStmt>(stmt)) return std::nullopt;  // swaps in empty storage: reads no row
+    // A statement that fails on the table's first row (a required column without a default) is
+    // instant where it succeeds: the table is empty.
+    auto fails_on_any_row = [&](const std::string& relation) {
+        const TableEffect* scan = effect_on(s.scans, relation);
+        return scan != nullptr && scan->fails_on_any_row;
+    };
     for (const auto& e : s.rewrites) {
-        if (e.certain && effect_counts(ctx, index, s, e)) return TableWork{e.relation, "rewrites every row of " + e.relation};
+        if (e.certain && !fails_on_any_row(e.relation) && effect_counts(ctx, index, s, e)) {
+            return TableWork{e.relation, "rewrites every row of " + e.relation};
+        }
     }
     for (const auto& e : s.scans) {
-        if (!e.certain || !effect_counts(ctx, index, s, e)) continue;
+        if (!e.certain || e.fails_on_any_row || !effect_counts(ctx, index, s, e)) continue;
         if (pg::is<IndexStmt>(stmt)) return TableWork{e.relation, "builds an index on " + e.relation};
         return TableWork{e.relation, "scans every row of " + e.relation};
     }
