@@ -121,12 +121,16 @@ void fold_backfill_into_held_lock(std::vector<Finding>& findings) {
 }
 
 // A rule whose findings on several subcommands of one statement are one cause with one fix: one
-// rewrite, or one scan for every SET NOT NULL. (Each constraint an ALTER TABLE validates reads
-// the table on its own, and takes its own NOT VALID: a finding per clause.)
+// rewrite, or one scan for every SET NOT NULL. Each constraint an ALTER TABLE validates reads the
+// table in a scan of its own, but under the one lock the statement holds, with the one fix (NOT
+// VALID on each, which the joined edit writes): one finding that names every place.
 std::string_view same_rule_phrase(const Finding& f) {
     const Rule* rule = f.statement >= 0 && f.subcommand >= 0 ? find_rule(f.rule) : nullptr;
     if (rule == nullptr) return {};
     if (f.rule == "set-not-null-scan") return "the same scan checks";
+    if (f.rule == "add-foreign-key-without-not-valid" || f.rule == "add-check-without-not-valid") {
+        return "the statement validates";
+    }
     if (rule->size_work == SizeWork::rewrite) return "the same rewrite does";
     return {};
 }
@@ -168,6 +172,38 @@ void join_edit(Finding& into, const Finding& folded, std::string_view text) {
     *into.edit = std::move(joined);
 }
 
+// The folded finding's recipe joins the kept one's where both have the same steps (each key's
+// NOT VALID in the first migration, each VALIDATE in the second): each step gets the lines the
+// other's adds. Recipes of other shapes leave none: half a recipe would read as the whole.
+void join_recipe(Finding& into, const Finding& folded) {
+    if (!into.recipe || !folded.recipe) {
+        if (folded.recipe) into.recipe.reset();
+        return;
+    }
+    auto& a = into.recipe->steps;
+    const auto& b = folded.recipe->steps;
+    bool same = a.size() == b.size();
+    for (std::size_t i = 0; same && i < a.size(); ++i) {
+        same = a[i].title == b[i].title && a[i].in_transaction == b[i].in_transaction;
+    }
+    if (!same) {
+        into.recipe.reset();
+        return;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        std::string_view rest = b[i].sql;
+        while (!rest.empty()) {
+            std::size_t end = rest.find('\n');
+            std::string_view line = rest.substr(0, end);
+            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+            // A line the step has already (its SET lock_timeout, a shared comment) is not repeated.
+            if (line.empty() || ("\n" + a[i].sql + "\n").find("\n" + std::string(line) + "\n") != std::string::npos) continue;
+            if (!a[i].sql.empty() && a[i].sql.back() != '\n') a[i].sql += '\n';
+            a[i].sql += std::string(line) + "\n";
+        }
+    }
+}
+
 // Folds the later findings of `more` into `findings[into]`, naming where they are.
 void fold_places(std::vector<Finding>& findings, std::size_t into, const std::vector<std::size_t>& more,
                  std::vector<bool>& folded, std::string_view phrase, std::string_view text) {
@@ -176,11 +212,18 @@ void fold_places(std::vector<Finding>& findings, std::size_t into, const std::ve
         const Finding& o = findings[more[k]];
         folded[more[k]] = true;
         join_edit(findings[into], o, text);
+        join_recipe(findings[into], o);
         if (k < 8) where += (k == 0 ? "" : ", ") + std::to_string(o.start.line) + ":" + std::to_string(o.start.column);
     }
     if (more.size() > 8) where += ", ...";
-    findings[into].message += "; " + std::string(phrase) + " " + std::to_string(more.size()) + " more subcommand" +
-                              (more.size() == 1 ? "" : "s") + " of this statement (at " + where + "), and each takes the same fix";
+    const std::string n = std::to_string(more.size());
+    if (phrase == "the statement validates") {
+        findings[into].message += "; the statement validates " + n + " more constraint" + (more.size() == 1 ? "" : "s") +
+                                  " (at " + where + ") the same way, each in a scan of its own under the same lock, and each takes the same fix";
+        return;
+    }
+    findings[into].message += "; " + std::string(phrase) + " " + n + " more subcommand" + (more.size() == 1 ? "" : "s") +
+                              " of this statement (at " + where + "), and each takes the same fix";
 }
 
 }  // namespace

@@ -115,17 +115,12 @@ TEST_CASE("add-foreign-key-without-not-valid: NOT VALID at the end of its own cl
                         "  ADD CONSTRAINT fk FOREIGN KEY (user_id, shop_id) REFERENCES users (id, shop_id) -- who\n"
                         "    ON DELETE CASCADE, /* then */\n"
                         "  ADD FOREIGN KEY (shop_id) REFERENCES shops (id);\n";
+    // The two keys are one finding (one statement, one lock, one fix): its edit makes both NOT VALID.
     CHECK(edited(multi, "add-foreign-key-without-not-valid") ==
           "ALTER TABLE ONLY public.orders\n"
           "  ADD COLUMN total numeric(10, 2) DEFAULT 0,\n"
           "  ADD CONSTRAINT fk FOREIGN KEY (user_id, shop_id) REFERENCES users (id, shop_id) -- who\n"
           "    ON DELETE CASCADE NOT VALID, /* then */\n"
-          "  ADD FOREIGN KEY (shop_id) REFERENCES shops (id);\n");
-    CHECK(edited(multi, "add-foreign-key-without-not-valid", {}, 1) ==
-          "ALTER TABLE ONLY public.orders\n"
-          "  ADD COLUMN total numeric(10, 2) DEFAULT 0,\n"
-          "  ADD CONSTRAINT fk FOREIGN KEY (user_id, shop_id) REFERENCES users (id, shop_id) -- who\n"
-          "    ON DELETE CASCADE, /* then */\n"
           "  ADD FOREIGN KEY (shop_id) REFERENCES shops (id) NOT VALID;\n");
     // PostgreSQL before 18 refuses NOT VALID on a partitioned table's foreign key.
     const char* schema = "CREATE TABLE users (id int PRIMARY KEY);\n"
