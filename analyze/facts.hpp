@@ -70,6 +70,9 @@ struct TableEffect {
     // scans: the statement fails at the first row it reads (an ADD COLUMN ... NOT NULL without a
     // default), so its work on this table is never long: instant on an empty table, else an error.
     bool fails_on_any_row = false;
+    // scans: the rows are read by a subquery of the statement (an UPDATE's SET or WHERE), once
+    // each time it runs, which for a correlated one is once per row the statement visits.
+    bool subquery = false;
 };
 
 enum class StatementStatus {

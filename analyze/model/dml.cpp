@@ -444,6 +444,39 @@ const RangeVar* whole_table_read(const pg::Node* query, Context& ctx) {
 
 namespace {
 
+// The subqueries of an UPDATE's SET and WHERE, or a DELETE's WHERE, that read one table with no
+// index to serve their WHERE: each run reads every row of it, and a correlated one runs for every
+// row the statement visits (crates.io-style `SET n = (SELECT sum(..) FROM versions v WHERE
+// v.crate_id = crates.id)` without an index on crate_id reads versions once per crate).
+void sublink_scans(const pg::Node* node, const std::string& tag, StatementFacts& facts, Context& ctx) {
+    if (node == nullptr) return;
+    if (const auto* list = pg::as<List>(node)) {
+        for (const pg::Node* item : pg::each(list)) sublink_scans(item, tag, facts, ctx);
+        return;
+    }
+    if (const auto* link = pg::as<SubLink>(node)) {
+        const auto* sub = pg::as<SelectStmt>(link->subselect);
+        if (sub != nullptr && sub->op == SETOP_NONE && sub->withClause == nullptr && sub->limitCount == nullptr &&
+            pg::length(sub->fromClause) == 1) {
+            const auto* rv = pg::as<RangeVar>(pg::nth(sub->fromClause, 0));
+            const RelationInfo* info = rv != nullptr ? ctx.catalog.find(std::string(pg::relname(rv))) : nullptr;
+            if (info != nullptr && info->kind != "view" &&
+                (sub->whereClause == nullptr || reads_whole_table(sub->whereClause, rv, false, ctx))) {
+                const std::string table = pg::display_name(rv);
+                add_scan(facts, table,
+                         tag + "'s subquery reads every row of " + table +
+                             (sub->whereClause == nullptr ? "" : ": no index of " + table + " serves its WHERE") +
+                             ", each time it runs (for each row, where it names the row)",
+                         true, true);
+                for (auto& e : facts.scans.edit()) e.subquery = e.subquery || e.relation == table;
+            }
+        }
+        sublink_scans(link->subselect, tag, facts, ctx);
+        return;
+    }
+    pg::each_child(node, [&](const pg::Node* child) { sublink_scans(child, tag, facts, ctx); });
+}
+
 // INSERT, UPDATE, DELETE, MERGE.
 bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     NodeTag kind = stmt->type;
@@ -468,6 +501,8 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
                                   : facts.tag + " reads the rows its WHERE selects",
                  where == nullptr || every || unindexed, unindexed);
         if (where == nullptr) facts.notes.push_back(facts.tag + " without WHERE affects every row");
+        if (update != nullptr) sublink_scans(reinterpret_cast<const pg::Node*>(update->targetList), facts.tag, facts, ctx);
+        sublink_scans(where, facts.tag, facts, ctx);
     }
     if (const auto* insert = pg::as<InsertStmt>(stmt)) {
         std::vector<std::string> ctes;

@@ -237,6 +237,10 @@ std::optional<TableWork> table_work(const FileContext& ctx, int index) {
         for (const auto& e : s.scans) {
             const LockFact* lock = lock_on(s, e.relation);
             if (!e.certain || (lock != nullptr && lock->empty) || !effect_counts(ctx, index, s, e)) continue;
+            if (e.subquery) {
+                return TableWork{e.relation, "reads every row of " + e.relation + " in a subquery no index of " + e.relation +
+                                                 " serves, each time it runs (once per row it visits, where it names the row)"};
+            }
             return TableWork{e.relation, "reads every row of " + e.relation +
                                              (e.filtered ? " (no index of " + e.relation + " serves its WHERE)" : "")};
         }
