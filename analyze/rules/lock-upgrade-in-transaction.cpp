@@ -58,9 +58,12 @@ void report(const Held& first, const StatementFacts& s, const LockFact& l, Sink&
     f.fold_note = "it upgrades the " + std::string(lock_mode_name(first.lock->mode)) + " lock " + taker + " at line " + line +
                   " took on " + l.relation + " to " + std::string(lock_mode_name(l.mode)) + ": it queues behind " +
                   queued_behind(l.mode, l.relation) + ", and can deadlock with " + deadlock_partner(*first.lock, line);
-    // Writers (or readers turning writers) deadlock with it in ordinary traffic.
-    bool likely = first.lock->mode == LockMode::RowExclusive || blocks_of(first.lock->mode).writes;
-    f.risk = likely ? Risk::High : Risk::Medium;
+    // MEDIUM: PostgreSQL breaks the deadlock by aborting one side (a migration that set
+    // lock_timeout, as lock-timeout-missing asks, gives up the wait sooner), and the blocking the
+    // upgrade's own lock causes is that statement's finding. An outside DBA judged the HIGH of
+    // this rule overstated on 9 of 9 sampled findings (a CREATE INDEX then DROP INDEX swap, a
+    // DELETE or foreign key then ALTER TABLE).
+    f.risk = Risk::Medium;
     f.relation = l.relation;
     // Committing in between is the fix: taking the strongest lock first (LOCK TABLE before line N)
     // ends the deadlock but blocks the table for the whole transaction, which lock-table reports
@@ -99,7 +102,7 @@ void check(const FileContext& ctx, Sink& sink) {
 }  // namespace
 
 PGFENCE_RULE(lock_upgrade_in_transaction) {
-    return Rule{"lock-upgrade-in-transaction", Risk::High,
+    return Rule{"lock-upgrade-in-transaction", Risk::Medium,
                 "a transaction takes a weaker lock on a table, then a stronger one: a deadlock with concurrent writers",
                 nullptr, check, true, "transactions"};
 }

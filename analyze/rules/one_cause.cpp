@@ -61,7 +61,9 @@ void fold_held_lock_findings(std::vector<Finding>& findings, bool held_only) {
     std::vector<bool> folded(findings.size(), false);
     for (std::size_t i = 0; i < findings.size(); ++i) {
         Finding& f = findings[i];
-        if (f.risk < Risk::High || !transaction_rule(f.rule)) continue;
+        // A MEDIUM one (a lock upgrade, locks held while the statement waits) is a clause of the
+        // statement's HIGH finding as well: one finding per statement.
+        if (f.risk < Risk::Medium || !transaction_rule(f.rule)) continue;
         if (held_only && f.rule != "work-under-held-lock" && f.rule != "statement-after-access-exclusive") continue;
         auto work = own.find(std::make_pair(f.statement, f.called));
         if (work == own.end() && f.called < 0) work = own.find(std::make_pair(f.statement, -2));
@@ -125,6 +127,9 @@ void fold_backfill_into_held_lock(std::vector<Finding>& findings) {
 // table in a scan of its own, but under the one lock the statement holds, with the one fix (NOT
 // VALID on each, which the joined edit writes): one finding that names every place.
 std::string_view same_rule_phrase(const Finding& f) {
+    // `DROP TABLE a, b, c`: one statement, one release order to fix (lemmy's merge of its modlog
+    // tables: 19 HIGH lines for one DROP TABLE before).
+    if (f.rule == "drop-table" && f.statement >= 0) return "the statement drops";
     const Rule* rule = f.statement >= 0 && f.subcommand >= 0 ? find_rule(f.rule) : nullptr;
     if (rule == nullptr) return {};
     if (f.rule == "set-not-null-scan") return "the same scan checks";
@@ -173,8 +178,8 @@ void join_edit(Finding& into, const Finding& folded, std::string_view text) {
 }
 
 // The folded finding's recipe joins the kept one's where both have the same steps (each key's
-// NOT VALID in the first migration, each VALIDATE in the second): each step gets the lines the
-// other's adds. Recipes of other shapes leave none: half a recipe would read as the whole.
+// NOT VALID in the first migration, each VALIDATE in the second): each step gets the other's
+// lines after its own. Recipes of other shapes leave none: half a recipe would read as the whole.
 void join_recipe(Finding& into, const Finding& folded) {
     if (!into.recipe || !folded.recipe) {
         if (folded.recipe) into.recipe.reset();
@@ -196,8 +201,13 @@ void join_recipe(Finding& into, const Finding& folded) {
             std::size_t end = rest.find('\n');
             std::string_view line = rest.substr(0, end);
             rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-            // A line the step has already (its SET lock_timeout, a shared comment) is not repeated.
-            if (line.empty() || ("\n" + a[i].sql + "\n").find("\n" + std::string(line) + "\n") != std::string::npos) continue;
+            // A statement the step has already (its SET lock_timeout) is not repeated; comments
+            // are, as they explain the lines after them.
+            const bool comment = line.substr(0, 2) == "--";
+            if (line.empty() ||
+                (!comment && ("\n" + a[i].sql + "\n").find("\n" + std::string(line) + "\n") != std::string::npos)) {
+                continue;
+            }
             if (!a[i].sql.empty() && a[i].sql.back() != '\n') a[i].sql += '\n';
             a[i].sql += std::string(line) + "\n";
         }
@@ -217,6 +227,14 @@ void fold_places(std::vector<Finding>& findings, std::size_t into, const std::ve
     }
     if (more.size() > 8) where += ", ...";
     const std::string n = std::to_string(more.size());
+    if (phrase == "the statement drops") {
+        std::string tables;  // the first eight
+        for (std::size_t k = 0; k < more.size() && k < 8; ++k) tables += (k == 0 ? "" : ", ") + findings[more[k]].relation;
+        if (more.size() > 8) tables += ", ...";
+        findings[into].message += "; the statement drops " + n + " more table" + (more.size() == 1 ? "" : "s") + " the same way (" +
+                                  tables + "), and each takes the same fix";
+        return;
+    }
     if (phrase == "the statement validates") {
         findings[into].message += "; the statement validates " + n + " more constraint" + (more.size() == 1 ? "" : "s") +
                                   " (at " + where + ") the same way, each in a scan of its own under the same lock, and each takes the same fix";
@@ -236,7 +254,9 @@ void fold_same_statement_findings(std::vector<Finding>& findings, std::string_vi
     for (std::size_t i = 0; i < findings.size(); ++i) {
         const Finding& f = findings[i];
         if (same_rule_phrase(f).empty()) continue;
-        auto [at, added] = first.emplace(std::make_tuple(f.statement, f.called, f.rule, f.relation, f.risk), i);
+        // Each dropped table is its own relation, under the one statement.
+        const std::string relation = f.rule == "drop-table" ? std::string() : f.relation;
+        auto [at, added] = first.emplace(std::make_tuple(f.statement, f.called, f.rule, relation, f.risk), i);
         if (!added) more[at->second].push_back(i);
     }
     std::vector<bool> folded(findings.size(), false);

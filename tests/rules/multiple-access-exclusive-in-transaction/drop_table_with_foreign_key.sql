@@ -1,6 +1,0 @@
--- pgfence-test: schema=fk.schema
--- One DROP TABLE of a table with a foreign key locks the table it references too: there is
--- nothing to split, and the fix says so (it used to say "split the statement").
-BEGIN;
-DROP TABLE sessions;
-COMMIT;

@@ -1,3 +1,0 @@
-BEGIN;
-DROP TABLE legacy_sessions, legacy_tokens;
-COMMIT;
