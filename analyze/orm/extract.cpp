@@ -132,6 +132,42 @@ bool transaction_disabled(const std::vector<Node>& nodes, const Emitter& e) {
     return false;
 }
 
+// The spans of `sequelize.transaction(async (t) => { ... })` calls (a managed transaction: the
+// callback's calls that pass it run in one transaction, committed when the callback returns).
+void managed_transactions(const std::vector<Node>& nodes, std::vector<std::pair<std::size_t, std::size_t>>& out) {
+    for (const Node& n : nodes) {
+        if (n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member &&
+            n.kids[0].name == "transaction" &&
+            std::any_of(n.kids.begin() + 1, n.kids.end(), [](const Node& a) { return a.kind == NodeKind::Func; })) {
+            out.emplace_back(n.begin, n.end);
+        }
+        managed_transactions(n.kids, out);
+    }
+}
+
+// Sequelize runs a migration without a transaction, but a script may make one: outline's
+// `return queryInterface.sequelize.transaction(async (transaction) => { ... { transaction } ... })`.
+// Only calls that pass it run in it (without CLS, a call that does not goes out on another
+// connection): the file is one transaction when every up() call lies in such a callback and names
+// `transaction` in its arguments.
+bool sequelize_managed_transaction(const std::vector<Node>& nodes, const Extraction& out, std::string_view text) {
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    managed_transactions(nodes, spans);
+    if (spans.empty()) return false;
+    bool any = false;
+    for (const CallRecord& c : out.calls) {
+        if (c.down) continue;
+        any = true;
+        const bool inside = std::any_of(spans.begin(), spans.end(), [&](const auto& s) { return c.begin > s.first && c.end <= s.second; });
+        if (!inside || c.end > text.size()) return false;
+        // The call's own text after its name: its arguments name the transaction.
+        std::string_view args = text.substr(c.begin, c.end - c.begin);
+        std::size_t open = args.find('(');
+        if (open == std::string_view::npos || args.find("transaction", open) == std::string_view::npos) return false;
+    }
+    return any;
+}
+
 // Byte offset within sql: inside a string ('...', $$...$$), a "..." identifier, a comment
 // ('-'), or none of them (0).
 char quote_state(std::string_view sql, std::size_t at) {
@@ -373,7 +409,15 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
             out.wrapped_in_transaction = true;
             out.notes.push_back("db-migrate: runs each migration in a transaction unless --non-transactional");
             break;
-        default: break;  // sequelize-cli (umzug) runs migrations without a transaction
+        case InputFormat::Sequelize:
+            // sequelize-cli (umzug) runs migrations without a transaction, unless the script
+            // makes one and passes it to every call.
+            if (sequelize_managed_transaction(file.statements, out, text)) {
+                out.wrapped_in_transaction = true;
+                out.notes.push_back("sequelize: every call passes the transaction of sequelize.transaction(), so they run in one");
+            }
+            break;
+        default: break;
     }
     return out;
 }

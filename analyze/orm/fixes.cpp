@@ -150,7 +150,11 @@ std::string replace_sql_spans(std::string_view fix, As as) {
 
 // `SQL;` -> `await queryRunner.query("SQL")`: the statement as the script's tool runs it.
 std::string calls_for_sql(std::string_view fix, const Site& site) {
-    return replace_sql_spans(fix, [&](std::string_view sql) { return "`await " + site.raw() + "(" + js_string(sql) + ")`"; });
+    // In a Sequelize managed transaction (sequelize.transaction(async (transaction) => ...)), a
+    // query that does not pass the transaction runs on another connection: the SET would not
+    // reach the migration's session.
+    const std::string pass = site.tool.kind == "sequelize" && site.in_tool_transaction() ? ", { transaction }" : "";
+    return replace_sql_spans(fix, [&](std::string_view sql) { return "`await " + site.raw() + "(" + js_string(sql) + pass + ")`"; });
 }
 
 // The same statement in words, where no case proves the call: a statement to run, not text to
@@ -333,7 +337,8 @@ struct Entry {
 
 constexpr std::string_view k_all = "typeorm knex sequelize db-migrate";
 // Sequelize runs no transaction of its own: its migrations meet the transaction rules only in a
-// BEGIN the script sends, where the SQL fix's words stand.
+// BEGIN the script sends, or a managed transaction it makes (sequelize.transaction(...)), where
+// the fix's words stand.
 constexpr std::string_view k_wrapping = "typeorm knex db-migrate";
 constexpr std::string_view k_leaving = "typeorm knex sequelize";
 
