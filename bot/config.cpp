@@ -23,9 +23,10 @@ using analyze::Risk;
 
 // One configuration value, from either format, with the line it came from.
 struct Value {
-    enum class Type { String, Integer, Boolean, Array, Table, Other } type = Type::Other;
+    enum class Type { String, Integer, Float, Boolean, Array, Table, Other } type = Type::Other;
     std::string text;
     long integer = 0;
+    double real = 0;  // Float
     bool boolean = false;
     std::vector<Value> items;                          // arrays
     std::vector<std::pair<std::string, Value>> fields;  // tables, in file order
@@ -42,6 +43,7 @@ Value from_toml(const toml::node& node) {
     v.line = static_cast<int>(node.source().begin.line);
     if (auto s = node.as_string()) { v.type = Value::Type::String; v.text = s->get(); }
     else if (auto i = node.as_integer()) { v.type = Value::Type::Integer; v.integer = static_cast<long>(i->get()); }
+    else if (auto d = node.as_floating_point()) { v.type = Value::Type::Float; v.real = d->get(); }
     else if (auto b = node.as_boolean()) { v.type = Value::Type::Boolean; v.boolean = b->get(); }
     else if (auto a = node.as_array()) {
         v.type = Value::Type::Array;
@@ -75,6 +77,7 @@ Value from_json(const nlohmann::json& node, JsonLines& lines, int line) {
     v.line = line;
     if (node.is_string()) { v.type = Value::Type::String; v.text = node.get<std::string>(); }
     else if (node.is_number_integer()) { v.type = Value::Type::Integer; v.integer = node.get<long>(); }
+    else if (node.is_number_float()) { v.type = Value::Type::Float; v.real = node.get<double>(); }
     else if (node.is_boolean()) { v.type = Value::Type::Boolean; v.boolean = node.get<bool>(); }
     else if (node.is_array()) {
         v.type = Value::Type::Array;
@@ -177,13 +180,17 @@ void apply_policies(const Value& table, Config& config) {
 }
 
 void apply_stats(const Value& table, Config& config) {
+    int times_line = 0;  // the last line with a *_seconds key: where a disagreement between them is reported
     for (const auto& [key, value] : table.fields) {
         std::optional<double> number;
         std::optional<std::string> text;
         if (value.type == Value::Type::Integer) number = static_cast<double>(value.integer);
+        else if (value.type == Value::Type::Float) number = value.real;
         else if (value.type == Value::Type::String) text = value.text;
         if (auto problem = stats::set_size_option(config.stats, key, number, text)) throw ConfigError{*problem, value.line};
+        if (key.ends_with("_seconds")) times_line = std::max(times_line, value.line);
     }
+    if (auto problem = stats::check_size_options(config.stats)) throw ConfigError{*problem, times_line};
 }
 
 Config interpret(const Value& root) {

@@ -57,7 +57,13 @@ const LockFact* lock_on_table(const StatementFacts* s, const SnapshotIndex& inde
     return best;
 }
 
-void describe(Finding& f, const SizeFacts& size, SizeWork work, const SizeOptions& options) {
+// A finding's risk after sizing, and what moved it for the message ("huge table", "under 5 s").
+struct Moved {
+    Risk risk = Risk::None;
+    std::string because;
+};
+
+void describe(Finding& f, const SizeFacts& size, SizeWork work, const SizeOptions& options, const std::string& because) {
     std::string text = " — " + size.relation + ": ";
     if (size.status == "new") {
         text += "created in this migration, so the snapshot's sizes do not apply";
@@ -66,20 +72,46 @@ void describe(Finding& f, const SizeFacts& size, SizeWork work, const SizeOption
     } else {
         text += (size.rows ? format_rows(*size.rows) : std::string("rows unknown")) + ", " +
                 format_bytes(static_cast<double>(size.total_bytes));
+        std::string moved;
         if (f.risk != size.base_risk) {
-            text += "; " + size.size_class + " table: risk " + std::string(risk_name(size.base_risk)) + " → " +
-                    std::string(risk_name(f.risk));
+            moved = "risk " + std::string(risk_name(size.base_risk)) + " → " + std::string(risk_name(f.risk));
         }
         if (size.blocking_seconds) {
             double bytes = static_cast<double>(work == SizeWork::rewrite ? size.total_bytes : size.table_bytes);
             double seconds = *size.blocking_seconds;
             text += std::string("; ") + (seconds < 1 ? "less than 1 s" : "about " + format_seconds(seconds)) + " under " +
-                    size.lock + " (" +
-                    std::string(work_name(work)) + " of " + format_bytes(bytes) + " at " +
+                    size.lock + " (" + std::string(work_name(work)) + " of " + format_bytes(bytes) + " at " +
                     format_bytes(options.throughput) + "/s)";
+            if (!moved.empty()) text += "; " + moved + " (" + because + ")";
+        } else if (!moved.empty()) {
+            text += "; " + because + ": " + moved;
         }
     }
     f.message += text;
+}
+
+// The risk an estimated blocking time gives a finding of risk `base` (TimeThresholds).
+Moved risk_from_time(Risk base, double seconds, const LockFact* lock, const TimeThresholds& t) {
+    if (seconds >= t.critical_seconds) {
+        std::string at_least = "at least " + format_threshold_seconds(t.critical_seconds);
+        Blocks blocks = lock != nullptr ? blocks_of(lock->mode) : Blocks{};
+        if (blocks.reads || blocks.writes) return {Risk::Critical, at_least};
+        std::string mode = lock != nullptr ? std::string(lock_mode_name(lock->mode)) : std::string("its lock");
+        return {Risk::High, at_least + ", but " + mode + " blocks no reads or writes"};
+    }
+    if (seconds >= t.high_seconds) return {Risk::High, "at least " + format_threshold_seconds(t.high_seconds)};
+    if (seconds >= t.low_seconds) return {std::min(base, Risk::Medium), "under " + format_threshold_seconds(t.high_seconds)};
+    return {std::min(shift(base, -1), Risk::Medium), "under " + format_threshold_seconds(t.low_seconds)};
+}
+
+// The risk the size class gives, where there is no time estimate.
+Moved risk_from_rows(Risk base, const std::string& size_class, const LockFact* lock) {
+    Blocks blocks = lock != nullptr ? blocks_of(lock->mode) : Blocks{};
+    std::string because = size_class + " table";
+    if (size_class == "small") return {shift(base, -1), because};
+    if (size_class == "large") return {shift(base, +1), because};
+    if (size_class == "huge") return {blocks.reads || blocks.writes ? Risk::Critical : shift(base, +1), because};
+    return {base, because};
 }
 
 // Sizes one finding; returns true when its risk moved.
@@ -105,6 +137,7 @@ bool size_finding(Finding& f, const FileReport& file, const SnapshotIndex& index
     const LockFact* lock = lock_on_table(s, index, table, relation);
     if (lock == nullptr && s != nullptr) lock = s->strongest_lock();
     if (lock != nullptr) size.lock = std::string(lock_mode_name(lock->mode));
+    Moved moved;
     if (lock != nullptr && lock->is_new) {
         size.status = "new";
     } else if (table == nullptr) {
@@ -119,15 +152,14 @@ bool size_finding(Finding& f, const FileReport& file, const SnapshotIndex& index
         size.table_bytes = measured.table_bytes;
         size.total_bytes = measured.total_bytes;
         size.size_class = size_class(measured, options.thresholds);
-        Blocks blocks = lock != nullptr ? blocks_of(lock->mode) : Blocks{};
-        if (size.size_class == "small") f.risk = shift(f.risk, -1);
-        else if (size.size_class == "large") f.risk = shift(f.risk, +1);
-        else if (size.size_class == "huge") f.risk = blocks.reads || blocks.writes ? Risk::Critical : shift(f.risk, +1);
         size.work = std::string(work_name(work));
         double bytes = static_cast<double>(work == SizeWork::rewrite ? size.total_bytes : size.table_bytes);
-        if (options.throughput > 0) size.blocking_seconds = bytes / options.throughput;
+        if (options.throughput > 0 && bytes > 0) size.blocking_seconds = bytes / options.throughput;
+        moved = size.blocking_seconds ? risk_from_time(f.risk, *size.blocking_seconds, lock, options.times)
+                                      : risk_from_rows(f.risk, size.size_class, lock);
+        f.risk = moved.risk;
     }
-    describe(f, size, work, options);
+    describe(f, size, work, options, moved.because);
     f.size = std::move(size);
     return f.risk != f.size->base_risk;
 }

@@ -1,8 +1,9 @@
 #pragma once
 // The size-aware risk pass: runs on a finished Report with a stats snapshot, and moves the
-// risk of size-sensitive findings with the size of their table (docs/stats-format.md,
-// "How sizes change risk"). Adds the size and an estimate of how long the blocking part
-// lasts to the finding's message, so every output format carries them.
+// risk of size-sensitive findings with how long their lock is estimated to block, or with the
+// size class of their table where there is no estimate (docs/stats-format.md, "How sizes
+// change risk"). Adds the size, the estimate and what moved the risk to the finding's
+// message, so every output format carries them.
 #include <string>
 
 #include "analyze/facts.hpp"
@@ -12,7 +13,7 @@
 namespace pgfence::stats {
 
 // A table is small below both small_* figures, large at or above either large_* figure,
-// huge at or above either huge_* figure.
+// huge at or above either huge_* figure. Moves risk only where there is no time estimate.
 struct SizeThresholds {
     double small_rows = 10'000;
     double small_bytes = 10.0 * 1024 * 1024;
@@ -22,10 +23,22 @@ struct SizeThresholds {
     double huge_bytes = 10.0 * 1024 * 1024 * 1024;
 };
 
+// The estimated seconds a lock blocks decide the risk: CRITICAL from critical_seconds (only
+// under a lock that blocks reads or writes; else HIGH), HIGH from high_seconds, at most MEDIUM
+// below it, and one level lower than the rule's risk (at most MEDIUM) below low_seconds.
+// Valid when 0 <= low_seconds <= high_seconds < critical_seconds.
+struct TimeThresholds {
+    double low_seconds = 0.5;
+    double high_seconds = 5;
+    double critical_seconds = 60;
+};
+
 struct SizeOptions {
     SizeThresholds thresholds;
+    TimeThresholds times;
     // Bytes per second a rewrite, index build or validation scan gets through; deliberately
-    // low (a busy server, cold cache, indexes rebuilt too) so the estimate errs long.
+    // low (a busy server, cold cache, indexes rebuilt too) so the estimate errs long. 0: no
+    // estimate, the size classes move the risk.
     double throughput = 50.0 * 1024 * 1024;
 };
 

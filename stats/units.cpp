@@ -79,4 +79,30 @@ std::optional<double> parse_throughput(std::string_view text) {
     return v;
 }
 
+std::optional<double> parse_seconds(std::string_view text) {
+    std::string s(text);
+    const char* begin = s.c_str();
+    char* end = nullptr;
+    double v = std::strtod(begin, &end);
+    if (end == begin || !std::isfinite(v) || v < 0) return std::nullopt;
+    std::string unit;
+    for (const char* p = end; *p; ++p) {
+        if (*p != ' ') unit += static_cast<char>(std::tolower(static_cast<unsigned char>(*p)));
+    }
+    double scale = 0;
+    if (unit.empty() || unit == "s" || unit == "sec") scale = 1;
+    else if (unit == "ms") scale = 0.001;
+    else if (unit == "min") scale = 60;
+    else if (unit == "h") scale = 3600;
+    else return std::nullopt;
+    return v * scale;
+}
+
+std::string format_threshold_seconds(double seconds) {
+    if (seconds >= 60) return format_seconds(seconds);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g s", seconds);
+    return buf;
+}
+
 }  // namespace pgfence::stats

@@ -1,6 +1,6 @@
 #pragma once
 // Sizes, row counts and durations as people read them ("4.1 GB", "~12M rows", "1 min 20 s"),
-// and sizes as people write them in flags and the config ("10MB", "50MB/s"). Binary units,
+// and sizes and durations as people write them in flags and the config ("10MB", "50MB/s", "2min"). Binary units,
 // as PostgreSQL's pg_size_pretty: 1 MB = 1024 kB.
 #include <cstdint>
 #include <optional>
@@ -17,5 +17,9 @@ namespace pgfence::stats {
 [[nodiscard]] std::optional<double> parse_bytes(std::string_view text);
 // parse_bytes with an optional "/s" suffix: "50MB/s".
 [[nodiscard]] std::optional<double> parse_throughput(std::string_view text);
+// A duration in seconds: "5s", "0.5 s", "500ms", "2min", "1h", or a plain number of seconds.
+[[nodiscard]] std::optional<double> parse_seconds(std::string_view text);
+// A threshold as the messages name it: "0.5 s", "5 s", "1 min", "1 min 30 s".
+[[nodiscard]] std::string format_threshold_seconds(double seconds);
 
 }  // namespace pgfence::stats

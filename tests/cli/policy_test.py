@@ -17,6 +17,17 @@ NO_TIMEOUT = """-- add a column and its index
 ALTER TABLE users ADD COLUMN verified boolean;
 CREATE INDEX users_verified_idx ON users (verified);
 """
+# An index on a table of 2M rows whose heap (150 MB) is read in about 3 s at the default 50 MB/s.
+SHORT_BUILD = """SET lock_timeout = '2s';
+CREATE INDEX orders_created_idx ON orders (created_at);
+"""
+SHORT_BUILD_SNAPSHOT = {
+    "pgfence_stats_version": 1, "taken_at": "2024-05-01T12:00:00Z", "replayed_at": None,
+    "server": {"version": "15.6", "version_num": 150006, "in_recovery": False, "database": "app"},
+    "search_path": ["public"], "has_columns": False,
+    "tables": [{"schema": "public", "name": "orders", "kind": "table", "rows": 2000000, "rows_source": "catalog",
+                "table_bytes": 150 * 1024 * 1024, "total_bytes": 200 * 1024 * 1024, "parent": None, "indexes": []}],
+}
 # Indexes on a large and on a small table of the snapshot (users 3.2 GB of heap, lookup 40 kB).
 TWO_INDEXES = """SET lock_timeout = '2s';
 CREATE INDEX lookup_label_idx ON lookup (label);
@@ -144,6 +155,23 @@ def main():
         code, d, _ = decision(tmp, "--policy", sized, indexes)
         items = d.get("items", [])
         check(code == 1 and [(i.get("guardrail"), i["line"]) for i in items] == [("concurrently", 3)], f"concurrently: {items}")
+
+        # A 3 s index build under SHARE on a table of 2M rows is MEDIUM: no exemption, no sign-off.
+        # Without the time estimate (throughput = 0) the row count made it CRITICAL.
+        write(tmp, "migrations/003_short_build.sql", SHORT_BUILD)
+        snapshot = write(tmp, "short_snapshot.json", json.dumps(SHORT_BUILD_SNAPSHOT))
+        short, short_report = analyse(tmp, "short.json", ["migrations/003_short_build.sql"], snapshot)
+        built = [f for f in short_report["files"][0]["findings"] if f["rule"] == "create-index-without-concurrently"]
+        check(len(built) == 1 and built[0]["risk"] == "MEDIUM" and built[0]["message"].endswith("risk HIGH \u2192 MEDIUM (under 5 s)"),
+              f"a 3 s build is MEDIUM: {built}")
+        code, d, _ = decision(tmp, "--policy", defaults, short)
+        check(code == 0 and d.get("conclusion") == "success" and d.get("items") == [], f"short build: {code} {d}")
+        rows_only = write(tmp, "rows_only.toml", "[stats]\nthroughput = 0\n")
+        code, out, err = run("analyze", "--format", "json", "--config", rows_only, "--no-history", "--stats-file", snapshot,
+                             "migrations/003_short_build.sql")
+        rows_report = write(tmp, "rows_only.json", out)
+        code, d, _ = decision(tmp, "--policy", defaults, rows_report)
+        check(code == 1 and [i.get("guardrail") for i in d.get("items", [])] == ["critical"], f"by rows: {code} {d} {err}")
 
         # Repository overrides: --repository, any case, or the envelope's own repository.
         check(policy(tmp, "--policy", per_repo, "--repository", "Octo/Legacy", example)[0] == 0, "override applies")

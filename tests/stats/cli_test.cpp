@@ -101,8 +101,8 @@ TEST_CASE("every format carries the sizes and estimates", "[cli]") {
         if (format == "markdown") with.out = markdown_text(with.out);
         CHECK(without.out.find("~12M rows") == std::string::npos);
         CHECK(with.out.find("users: ~12M rows, 4.1 GB") != std::string::npos);
-        CHECK(with.out.find("huge table: risk HIGH → CRITICAL") != std::string::npos);
-        CHECK(with.out.find("at 50 MB/s") != std::string::npos);
+        CHECK(with.out.find("about 1 min 6 s under SHARE (index build of 3.2 GB at 50 MB/s); risk HIGH → CRITICAL (at least 1 min)") !=
+              std::string::npos);
         CHECK(with.out.find("lookup: ~500 rows, 64 kB") != std::string::npos);
         CHECK(with.out.find("audit: not in the stats snapshot: treated as unknown size") != std::string::npos);
         CHECK(with.out.find("metrics: ~12M rows, 4 GB") != std::string::npos);  // its two partitions
@@ -116,7 +116,7 @@ TEST_CASE("json: risks move with size, as documented", "[cli]") {
     auto before = findings_by_statement(without);
     auto after = findings_by_statement(with);
 
-    // users: 12M rows, huge, CREATE INDEX blocks writes -> CRITICAL, with an estimate.
+    // users: a 1 min 6 s index build under SHARE, which blocks writes -> CRITICAL.
     json users = after.at("create-index-without-concurrently@2");
     CHECK(before.at("create-index-without-concurrently@2")["risk"] == "HIGH");
     CHECK(users["risk"] == "CRITICAL");
@@ -131,10 +131,11 @@ TEST_CASE("json: risks move with size, as documented", "[cli]") {
 
     // lookup: 500 rows, small -> one level lower.
     CHECK(after.at("create-index-without-concurrently@3")["risk"] == "MEDIUM");
-    // events: 2M rows, large -> one level higher.
+    // events: 2M rows (large), but its scan is estimated at 10 s: HIGH, not CRITICAL.
     CHECK(before.at("add-foreign-key-without-not-valid@4")["risk"] == "HIGH");
-    CHECK(after.at("add-foreign-key-without-not-valid@4")["risk"] == "CRITICAL");
+    CHECK(after.at("add-foreign-key-without-not-valid@4")["risk"] == "HIGH");
     CHECK(after.at("add-foreign-key-without-not-valid@4")["size"]["size_class"] == "large");
+    CHECK(after.at("add-foreign-key-without-not-valid@4")["size"]["blocking_seconds"].get<double>() == Approx(10.0));
     // audit: not in the snapshot -> default risk, said so.
     json audit = after.at("create-index-without-concurrently@5");
     CHECK(audit["risk"] == "HIGH");
@@ -146,9 +147,11 @@ TEST_CASE("json: risks move with size, as documented", "[cli]") {
     json statement6 = with["files"][0]["statements"][5];
     CHECK(statement6["rewrites"].empty());
     CHECK(statement6["notes"].dump().find("no rewrite") != std::string::npos);
-    // accounts.code bigint -> integer: a certain rewrite (HIGH) instead of "may rewrite" (MEDIUM).
+    // accounts.code bigint -> integer: a certain rewrite (HIGH) instead of "may rewrite" (MEDIUM);
+    // of 8 MB, so under 0.5 s: one level lower.
     CHECK(before.at("alter-column-type-rewrite@7")["risk"] == "MEDIUM");
-    CHECK(after.at("alter-column-type-rewrite@7")["risk"] == "HIGH");
+    CHECK(after.at("alter-column-type-rewrite@7")["size"]["base_risk"] == "HIGH");
+    CHECK(after.at("alter-column-type-rewrite@7")["risk"] == "MEDIUM");
     CHECK(after.at("alter-column-type-rewrite@7")["message"].get<std::string>().find(" rewrites accounts") != std::string::npos);
     // metrics: partitioned; its partitions' 12M rows make it huge.
     CHECK(after.at("create-index-without-concurrently@8")["risk"] == "CRITICAL");
@@ -182,14 +185,27 @@ TEST_CASE("--ci: the snapshot can turn a pass into a failure", "[cli]") {
 }
 
 TEST_CASE("thresholds and throughput are configurable", "[cli]") {
-    // 100 MB/s halves the estimate; a large_rows of 100 makes lookup large instead of small.
+    // 100 MB/s halves the estimate: users' index build takes 33 s, HIGH below a critical_seconds of
+    // 40 s and CRITICAL from one of 30 s; events' scan (5 s) is MEDIUM under a high_seconds of 6 s.
     std::string dir = temp_dir("pgfence-stats-conf");
-    write_text(dir + "/.pgfence.toml", "[stats]\nthroughput = \"100MB/s\"\nsmall_rows = 100\nlarge_rows = 400\n");
+    write_text(dir + "/.pgfence.toml", "[stats]\nthroughput = \"100MB/s\"\nhigh_seconds = 6\ncritical_seconds = \"40s\"\n");
     auto with = json::parse(analyze("json", true, {"--config", dir + "/.pgfence.toml"}).out);
     auto after = findings_by_statement(with);
     // --no-config comes first in analyze(); --config given later wins for the file to read.
-    CHECK(after.at("create-index-without-concurrently@3")["risk"] == "CRITICAL");
     CHECK(after.at("create-index-without-concurrently@2")["size"]["throughput_bytes_per_second"].get<double>() == 100.0 * 1024 * 1024);
+    CHECK(after.at("create-index-without-concurrently@2")["risk"] == "HIGH");
+    CHECK(after.at("add-foreign-key-without-not-valid@4")["risk"] == "MEDIUM");
+    CHECK(after.at("add-foreign-key-without-not-valid@4")["message"].get<std::string>().ends_with("risk HIGH → MEDIUM (under 6 s)"));
+    write_text(dir + "/.pgfence.toml", "[stats]\nthroughput = \"100MB/s\"\ncritical_seconds = 30\n");
+    after = findings_by_statement(json::parse(analyze("json", true, {"--config", dir + "/.pgfence.toml"}).out));
+    CHECK(after.at("create-index-without-concurrently@2")["risk"] == "CRITICAL");
+    // throughput 0: no estimate, so the size classes decide; a large_rows of 400 makes lookup
+    // large instead of small.
+    write_text(dir + "/.pgfence.toml", "[stats]\nthroughput = 0\nsmall_rows = 100\nlarge_rows = 400\n");
+    after = findings_by_statement(json::parse(analyze("json", true, {"--config", dir + "/.pgfence.toml"}).out));
+    CHECK(after.at("create-index-without-concurrently@3")["risk"] == "CRITICAL");
+    CHECK(after.at("create-index-without-concurrently@3")["size"]["blocking_seconds"].is_null());
+    CHECK(after.at("add-foreign-key-without-not-valid@4")["risk"] == "CRITICAL");  // events: 2M rows, large
     auto flag = json::parse(analyze("json", true, {"--stats-throughput", "25MB/s"}).out);
     CHECK(findings_by_statement(flag).at("create-index-without-concurrently@2")["size"]["throughput_bytes_per_second"].get<double>() ==
           25.0 * 1024 * 1024);
@@ -240,7 +256,7 @@ TEST_CASE("--schema types are known during the analysis: every rule sees the dec
         REQUIRE(count(with, "alter-column-type-rewrite") == 1);
         for (const auto& f : with["findings"]) {
             if (f["rule"] != "alter-column-type-rewrite") continue;
-            CHECK(f["risk"] == "HIGH");
+            CHECK(f["size"]["base_risk"] == "HIGH");  // then under 0.5 s of rewrite (8 MB): MEDIUM
             CHECK(f["message"].get<std::string>().find(" rewrites accounts") != std::string::npos);
             CHECK(f["message"].get<std::string>().find("current type bigint from the stats snapshot") != std::string::npos);
         }

@@ -171,3 +171,52 @@ TEST_CASE("the strict profile: the style rules are off by default, on with --pro
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().where->line == 2);
 }
+
+TEST_CASE("stats config: the blocking-time thresholds as durations or seconds and their errors") {
+    auto config = bot::parse_config("[stats]\nlow_seconds = 0.25\nhigh_seconds = \"10s\"\ncritical_seconds = \"2min\"\nthroughput = 0\n",
+                                    ".pgfence.toml");
+    REQUIRE(config.has_value());
+    CHECK(config->stats.times.low_seconds == 0.25);
+    CHECK(config->stats.times.high_seconds == 10);
+    CHECK(config->stats.times.critical_seconds == 120);
+    CHECK(config->stats.throughput == 0);  // no estimate: the size classes decide
+    auto json = bot::parse_config("{\n  \"stats\": {\"high_seconds\": 20, \"critical_seconds\": \"500ms\"}\n}\n", ".pgfence.json");
+    REQUIRE_FALSE(json.has_value());  // 20 s is not below 0.5 s
+    auto defaults = bot::parse_config("", ".pgfence.toml");
+    REQUIRE(defaults.has_value());
+    CHECK(defaults->stats.times.low_seconds == 0.5);
+    CHECK(defaults->stats.times.high_seconds == 5);
+    CHECK(defaults->stats.times.critical_seconds == 60);
+
+    struct Bad {
+        std::string toml;
+        int line;
+        std::string message;
+    };
+    for (const Bad& bad : std::vector<Bad>{
+             {"[stats]\nhigh_seconds = -1\n", 2, "stats.high_seconds must be a duration such as \"5s\", \"2min\" or a number of seconds"},
+             {"[stats]\n\ncritical_seconds = \"soon\"\n", 3, "stats.critical_seconds must be a duration"},
+             {"[stats]\nlow_seconds = true\n", 2, "stats.low_seconds must be a duration"},
+             {"[stats]\nhigh_seconds = 60\n", 2, "stats.high_seconds (1 min) must be below stats.critical_seconds (1 min)"},
+             {"[stats]\nhigh_seconds = \"2min\"\ncritical_seconds = \"1min\"\n", 3,
+              "stats.high_seconds (2 min) must be below stats.critical_seconds (1 min)"},
+             {"[stats]\nlow_seconds = 6\n", 2, "stats.low_seconds (6 s) must not be above stats.high_seconds (5 s)"},
+             {"[stats]\nthroughput = -1\n", 2, "stats.throughput must be a rate"},
+             {"[stats]\nhigh_secs = 5\n", 2, "unknown key stats.high_secs (expected small_rows,"},
+         }) {
+        INFO(bad.toml);
+        auto r = bot::parse_config(bad.toml, ".pgfence.toml");
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().message.rfind(bad.message, 0) == 0);
+        REQUIRE(r.error().where);
+        CHECK(r.error().where->line == bad.line);
+    }
+
+    // Through the binary: one error: line naming the file and line, exit 2.
+    TempDir dir;
+    auto file = dir.write(".pgfence.toml", "[stats]\nhigh_seconds = \"5 days\"\n");
+    auto sql = dir.write("001.sql", k_risky).string();
+    Run r = run({"analyze", "--config", file.string(), sql});
+    CHECK(r.code == 2);
+    CHECK(r.err == "error: " + file.string() + ":2:1: stats.high_seconds must be a duration such as \"5s\", \"2min\" or a number of seconds\n");
+}

@@ -125,9 +125,10 @@ TEST_CASE("stats: format_type text becomes the analyzer's canonical type", "[sta
     CHECK(canonical_from_format_type("timestamp without time zone") == "timestamp");
 }
 
-TEST_CASE("stats: risk moves with the table's size", "[stats]") {
+TEST_CASE("stats: without a time estimate, risk moves with the table's size class", "[stats]") {
     Snapshot s = sample();
     SizeOptions options;
+    options.throughput = 0;  // no estimate: the row and byte classes decide
     {
         auto r = report_for("CREATE INDEX i ON public.users (id);");
         apply_size_risk(r, s, options);
@@ -135,7 +136,9 @@ TEST_CASE("stats: risk moves with the table's size", "[stats]") {
         REQUIRE(f);
         CHECK(f->risk == analyze::Risk::Critical);
         CHECK(f->size->base_risk == analyze::Risk::High);
-        CHECK(f->message.find("public.users: ~12M rows, 3.7 GB") != std::string::npos);
+        CHECK(!f->size->blocking_seconds);
+        CHECK(f->message.find("public.users: ~12M rows, 3.7 GB; huge table: risk HIGH → CRITICAL") != std::string::npos);
+        CHECK(f->message.find(" under SHARE") == std::string::npos);
         CHECK(r.files[0].risk == analyze::Risk::Critical);
         CHECK(r.files[0].statements[0].risk == analyze::Risk::Critical);
     }
@@ -145,13 +148,12 @@ TEST_CASE("stats: risk moves with the table's size", "[stats]") {
         CHECK(finding(r, "create-index-without-concurrently")->risk == analyze::Risk::Medium);
     }
     {
-        // Medium-sized: risk unchanged, estimate still there.
+        // Medium-sized: risk unchanged.
         auto r = report_for("CREATE INDEX i ON \"MixedCase\" (id);");
         apply_size_risk(r, s, options);
         const auto* f = finding(r, "create-index-without-concurrently");
         CHECK(f->risk == analyze::Risk::High);
         CHECK(f->size->size_class == "medium");
-        CHECK(f->message.find("less than 1 s under SHARE (index build of") != std::string::npos);
     }
     {
         auto r = report_for("CREATE TABLE fresh (id int);\nCREATE INDEX i ON fresh (id);\nCREATE INDEX j ON ghost (id);");
@@ -173,4 +175,117 @@ TEST_CASE("stats: risk moves with the table's size", "[stats]") {
         CHECK(policy->risk == finding(before, "lock-timeout-missing")->risk);
         CHECK(finding(r, "add-check-without-not-valid")->risk == analyze::Risk::Critical);
     }
+}
+
+namespace {
+
+constexpr double k_mb = 1024.0 * 1024;
+
+// Tables whose blocking times at the default 50 MB/s are round: orders' heap takes 3 s to read,
+// big's 100 s and its whole relation 120 s to rewrite, wide's heap 10 s, narrow's 0.2 s; hollow
+// has rows and no bytes.
+Snapshot timed() {
+    Snapshot s;
+    s.taken_at = "2024-05-01T12:00:00Z";
+    s.search_path = {"public"};
+    auto table = [](std::string name, std::optional<double> rows, double heap, double total) {
+        return TableStats{"public", std::move(name), "table", rows, "catalog", static_cast<std::int64_t>(heap),
+                          static_cast<std::int64_t>(total), {}, {}, {}};
+    };
+    s.tables = {table("orders", 2e6, 150 * k_mb, 200 * k_mb), table("big", 20e6, 5000 * k_mb, 6000 * k_mb),
+                table("wide", 3e6, 500 * k_mb, 600 * k_mb), table("narrow", 5e6, 10 * k_mb, 12 * k_mb),
+                table("hollow", 2e6, 0, 0)};
+    return s;
+}
+
+analyze::Finding sized(const std::string& sql, std::string_view rule, const SizeOptions& options,
+                       std::optional<analyze::LockMode> mode = std::nullopt) {
+    analyze::Report r = report_for(sql);
+    if (mode) {
+        for (auto& l : r.files[0].statements[0].locks) l.mode = *mode;  // the lock another statement shape would take
+    }
+    apply_size_risk(r, timed(), options);
+    const auto* f = finding(r, rule);
+    REQUIRE(f);
+    REQUIRE(f->size);
+    return *f;
+}
+
+}  // namespace
+
+TEST_CASE("stats: with a time estimate, the blocking time decides the risk, not the rows", "[stats]") {
+    SizeOptions options;
+    using analyze::Risk;
+    SECTION("3 s under SHARE on a table of 2M rows is MEDIUM, not CRITICAL (the issue's case)") {
+        analyze::Finding f = sized("CREATE INDEX i ON orders (id);", "create-index-without-concurrently", options);
+        CHECK(f.size->size_class == "large");  // the row class would have made it CRITICAL
+        CHECK(f.size->blocking_seconds == Approx(3.0));
+        CHECK(f.risk == Risk::Medium);
+        CHECK(f.message.ends_with(" — orders: ~2M rows, 200 MB; about 3 s under SHARE (index build of 150 MB at 50 MB/s); "
+                                  "risk HIGH → MEDIUM (under 5 s)"));
+        // With a lower high_seconds it is HIGH, still not CRITICAL.
+        SizeOptions lower = options;
+        lower.times.high_seconds = 2;
+        analyze::Finding g = sized("CREATE INDEX i ON orders (id);", "create-index-without-concurrently", lower);
+        CHECK(g.risk == Risk::High);
+        CHECK(g.message.find("risk ") == std::string::npos);  // it did not move
+    }
+    SECTION("2 minutes under ACCESS EXCLUSIVE is CRITICAL") {
+        analyze::Finding f = sized("VACUUM FULL big;", "vacuum-full", options);
+        CHECK(f.size->lock == "ACCESS EXCLUSIVE");
+        CHECK(f.size->blocking_seconds == Approx(120.0));
+        CHECK(f.risk == Risk::Critical);
+        CHECK(f.message.ends_with("about 2 min under ACCESS EXCLUSIVE (rewrite of 5.9 GB at 50 MB/s); risk HIGH → CRITICAL "
+                                  "(at least 1 min)"));
+        SizeOptions later = options;
+        later.times.critical_seconds = 180;
+        CHECK(sized("VACUUM FULL big;", "vacuum-full", later).risk == Risk::High);
+    }
+    SECTION("between high_seconds and critical_seconds: HIGH") {
+        analyze::Finding f = sized("CREATE INDEX i ON wide (id);", "create-index-without-concurrently", options);
+        CHECK(f.size->blocking_seconds == Approx(10.0));
+        CHECK(f.risk == Risk::High);
+    }
+    SECTION("under low_seconds: one level lower, however many rows") {
+        analyze::Finding f = sized("CREATE INDEX i ON narrow (id);", "create-index-without-concurrently", options);
+        CHECK(f.size->size_class == "large");
+        CHECK(f.risk == Risk::Medium);
+        CHECK(f.message.ends_with("; less than 1 s under SHARE (index build of 10 MB at 50 MB/s); risk HIGH → MEDIUM (under 0.5 s)"));
+    }
+    SECTION("a lock that blocks no reads or writes is HIGH at most, however long") {
+        // The same 100 s build under SHARE is CRITICAL; under SHARE UPDATE EXCLUSIVE or ROW EXCLUSIVE, HIGH.
+        CHECK(sized("CREATE INDEX i ON big (id);", "create-index-without-concurrently", options).risk == Risk::Critical);
+        for (auto mode : {analyze::LockMode::ShareUpdateExclusive, analyze::LockMode::RowExclusive}) {
+            analyze::Finding f = sized("CREATE INDEX i ON big (id);", "create-index-without-concurrently", options, mode);
+            CHECK(f.size->blocking_seconds == Approx(100.0));
+            CHECK(f.risk == Risk::High);
+        }
+    }
+    SECTION("no estimate: throughput 0, or a table without bytes, and the size classes decide") {
+        SizeOptions no_estimate = options;
+        no_estimate.throughput = 0;
+        analyze::Finding f = sized("CREATE INDEX i ON orders (id);", "create-index-without-concurrently", no_estimate);
+        CHECK(!f.size->blocking_seconds);
+        CHECK(f.risk == Risk::Critical);
+        CHECK(f.message.ends_with(" — orders: ~2M rows, 200 MB; large table: risk HIGH → CRITICAL"));
+        analyze::Finding g = sized("CREATE INDEX i ON hollow (id);", "create-index-without-concurrently", options);
+        CHECK(!g.size->blocking_seconds);
+        CHECK(g.risk == Risk::Critical);
+        CHECK(g.message.find("large table: risk HIGH → CRITICAL") != std::string::npos);
+    }
+}
+
+TEST_CASE("stats: durations as the config writes them", "[stats]") {
+    CHECK(parse_seconds("5s") == 5.0);
+    CHECK(parse_seconds("0.5 s") == 0.5);
+    CHECK(parse_seconds("500ms") == 0.5);
+    CHECK(parse_seconds("2min") == 120.0);
+    CHECK(parse_seconds("1h") == 3600.0);
+    CHECK(parse_seconds("90") == 90.0);
+    CHECK(!parse_seconds("fast"));
+    CHECK(!parse_seconds("5 days"));
+    CHECK(!parse_seconds("-1s"));
+    CHECK(format_threshold_seconds(0.5) == "0.5 s");
+    CHECK(format_threshold_seconds(5) == "5 s");
+    CHECK(format_threshold_seconds(60) == "1 min");
 }
