@@ -70,6 +70,10 @@ struct TableEffect {
     // scans: the statement fails at the first row it reads (an ADD COLUMN ... NOT NULL without a
     // default), so its work on this table is never long: instant on an empty table, else an error.
     bool fails_on_any_row = false;
+    // scans: why the WHERE of an UPDATE or DELETE likely keeps every row, short of a proof: a
+    // column an earlier migration filled with the value it tests, which rows written since may
+    // not hold (analyze/model/column_fills.hpp); "" when nothing says so.
+    std::string likely_every_row{};
 };
 
 enum class StatementStatus {
