@@ -32,6 +32,7 @@
 #include "analyze/heap.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/model/empty_tables.hpp"
+#include "analyze/model/column_fills.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 #include "analyze/orm/extract.hpp"
@@ -742,6 +743,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                 }
             }
         }
+        model::track_fills(parsed.failure ? nullptr : parsed.stmt, facts, ctx, facts.span.start.line);
         if (facts.status != StatementStatus::Analyzed) ctx.catalog.mark_unknown();
         const pg::Node* kept = parsed.failure ? nullptr : parsed.stmt;
         // A SELECT of constants: no other statement needs its tree (pg_parser.hpp), and its rules
@@ -796,6 +798,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             // Whatever it does may add rows: no table stays proven empty past it.
             up_ctx.empty_tables.clear();
             if (down_ctx) down_ctx->empty_tables.clear();
+            // and may write any column: no fill holds past it.
+            up_ctx.catalog.clear_all_fills();
+            if (down_ctx) down_ctx->catalog.clear_all_fills();
         }
         if (!os.error.empty()) {
             facts.index = static_cast<int>(report.statements.size());

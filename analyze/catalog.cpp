@@ -125,12 +125,17 @@ void Catalog::hand_on(const std::string& path) {
     for (auto& [name, slot] : m_relations) {
         bool unsourced_key = std::any_of(slot->foreign_keys.begin(), slot->foreign_keys.end(),
                                          [](const auto& fk) { return fk.second.source.empty(); });
-        if (!slot->is_new && !unsourced_key) continue;
+        bool unsourced_fill = std::any_of(slot->fills.begin(), slot->fills.end(),
+                                          [](const auto& fill) { return fill.second.source.empty(); });
+        if (!slot->is_new && !unsourced_key && !unsourced_fill) continue;
         RelationInfo& info = edit(name, slot);
         if (info.is_new && info.source.empty()) info.source = path;
         info.is_new = false;
         for (auto& [key, fk] : info.foreign_keys) {
             if (fk.source.empty()) fk.source = path;
+        }
+        for (auto& [column, fill] : info.fills) {
+            if (fill.source.empty()) fill.source = path;
         }
     }
 }
@@ -325,6 +330,7 @@ void Catalog::drop_column(const std::string& relname, const std::string& column)
         if (c.name != column) kept.push_back(std::move(c));
     }
     set_columns(*rel, kept);
+    if (rel->fills.count(column) > 0) rel->fills.erase(column);
 }
 
 void Catalog::rename_column(const std::string& relname, const std::string& from, const std::string& to) {
@@ -333,6 +339,8 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
     auto it = rel->column_index.find(from);
     if (it == rel->column_index.end()) return;
     rel->columns[it->second].name = to;
+    if (rel->fills.count(from) > 0) rel->fills.erase(from);
+    if (rel->fills.count(to) > 0) rel->fills.erase(to);
     std::vector<ColumnInfo> all = std::move(rel->columns);
     set_columns(*rel, all);  // another column may carry either name: the first of each wins again
     // Indexes and foreign keys refer to the column by number: they follow the new name.
@@ -462,6 +470,32 @@ std::string canonical_type(const TypeName* type_name) {
 std::string type_base(const std::string& canonical) {
     auto p = canonical.find_first_of("([");
     return p == std::string::npos ? canonical : canonical.substr(0, p);
+}
+
+void Catalog::set_fill(const std::string& relname, const std::string& column, ColumnFill fill) {
+    if (RelationInfo* rel = find(relname)) rel->fills.insert_or_assign(column, std::move(fill));
+}
+
+void Catalog::clear_fills(const std::string& relname, const std::string& column) {
+    auto it = m_relations.find(relname);
+    if (it == m_relations.end() || it->second->fills.empty()) return;
+    if (!column.empty() && it->second->fills.count(column) == 0) return;
+    RelationInfo& rel = edit(relname, it->second);
+    if (column.empty()) rel.fills.clear();
+    else rel.fills.erase(column);
+}
+
+void Catalog::clear_all_fills() {
+    for (auto& [name, slot] : m_relations) {
+        if (!slot->fills.empty()) edit(name, slot).fills.clear();
+    }
+}
+
+const ColumnFill* Catalog::fill(const std::string& relname, const std::string& column) const {
+    const RelationInfo* rel = find(relname);
+    if (rel == nullptr) return nullptr;
+    auto it = rel->fills.find(column);
+    return it == rel->fills.end() ? nullptr : &it->second;
 }
 
 }  // namespace pgfence::analyze

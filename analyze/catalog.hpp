@@ -77,6 +77,16 @@ struct AttachedFunction {
     unsigned events = 0;   // Event bits: what runs it
 };
 
+// One value every row of a column was given, and by what: an ADD COLUMN with a constant DEFAULT,
+// or an UPDATE without WHERE setting it to a constant. Kept until a statement may write the
+// column otherwise (Catalog::clear_fills); a WHERE testing the value then holds for every row
+// the fill reached (analyze/model/column_fills.hpp).
+struct ColumnFill {
+    std::string value;   // the constant as SQL text: 'eu', 42, true
+    std::string source;  // as RelationInfo::source: "" for the analysed migration itself
+    int line = 0;        // the statement's line in `source` (0: not known)
+};
+
 // Kept for every relation the catalog knows, indexes included: the lists and maps most relations
 // leave empty are one pointer each until they hold something (analyze/few.hpp, few_map.hpp).
 struct RelationInfo {
@@ -106,6 +116,7 @@ struct RelationInfo {
     std::string access_method;  // as given by USING; "" for the default (heap)
     FewMap<std::map<std::string, std::string>> triggers;  // trigger name -> function name
     FewMap<std::map<std::string, RuleInfo>> rules;        // by rule name: rules on INSERT, UPDATE, DELETE
+    FewMap<std::map<std::string, ColumnFill>> fills;      // by column name (Catalog::set_fill)
     Few<AttachedFunction> attached;               // functions its writes or reads run
     Few<std::string> default_sequences;           // sequences its column defaults call nextval() on
     std::string owned_by;                         // sequences: the table whose column owns it
@@ -173,6 +184,13 @@ public:
     void set_columns(RelationInfo& rel, const std::vector<ColumnInfo>& columns);
     void drop_column(const std::string& relname, const std::string& column);
     void rename_column(const std::string& relname, const std::string& from, const std::string& to);
+    // Column fills (ColumnFill): set_fill records one; clear_fills forgets the column's, or every
+    // one of the table's when `column` is ""; clear_all_fills forgets them all (code that may
+    // write anything ran). Dropping or renaming the column forgets its fill too.
+    void set_fill(const std::string& relname, const std::string& column, ColumnFill fill);
+    void clear_fills(const std::string& relname, const std::string& column = {});
+    void clear_all_fills();
+    [[nodiscard]] const ColumnFill* fill(const std::string& relname, const std::string& column) const;
     // Tables that have a column of this (canonical) type name.
     [[nodiscard]] std::vector<std::string> tables_using_type(const std::string& type) const;
     // Every partition/child below relname, depth first.

@@ -73,6 +73,10 @@ struct TableEffect {
     // scans: the rows are read by a subquery of the statement (an UPDATE's SET or WHERE), once
     // each time it runs, which for a correlated one is once per row the statement visits.
     bool subquery = false;
+    // scans: why the WHERE of an UPDATE or DELETE likely keeps every row, short of a proof: a
+    // column an earlier migration filled with the value it tests, which rows written since may
+    // not hold (analyze/model/column_fills.hpp); "" when nothing says so.
+    std::string likely_every_row{};
 };
 
 enum class StatementStatus {

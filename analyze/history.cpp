@@ -6,11 +6,13 @@
 #include "analyze/function_attach.hpp"
 #include "analyze/function_calls.hpp"
 #include "analyze/limits.hpp"
+#include "analyze/model/column_fills.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/orm/extract.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql.hpp"
 #include "analyze/regular_file.hpp"
+#include "analyze/source_text.hpp"
 #include "analyze/splitter.hpp"
 
 namespace pgfence::analyze {
@@ -21,9 +23,11 @@ namespace {
 bool is_down_file(std::string_view path) { return path.ends_with(".down.sql"); }
 
 // One statement into the catalog; false when it is left out.
-bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, model::Context& ctx) {
+// `line`: where it starts in its file (0: not known), for the facts the catalog keeps with one.
+bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, model::Context& ctx, int line) {
     ParsedStatement parsed = parse_statement(sql, arena);
     if (parsed.failure) {
+        ctx.catalog.clear_all_fills();
         ctx.catalog.mark_unknown();
         return false;
     }
@@ -31,6 +35,7 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) model_do_block(block, facts, ctx, 0);
     else model::model_statement(parsed.stmt, facts, ctx);
     ctx.proven_empty.clear();  // a replayed table's rows are not the analysed migration's to prove
+    model::track_fills(parsed.stmt, facts, ctx, line);
     record_function(parsed.stmt, sql, ctx.catalog);
     // The functions it attaches, to fire in the migrations that follow (their bodies are not run here).
     record_attachments(parsed.stmt, attachments_of(parsed.stmt, ctx.catalog), ctx.catalog);
@@ -52,8 +57,8 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema)
     std::size_t before = m_counts.statements + m_counts.skipped_statements;
     model::Context ctx{m_options.pg_version, m_catalog, nullptr, {}, {}};
     std::shared_ptr<void> arena = new_parse_arena();
-    auto one = [&](std::string_view sql) {
-        if (replay_statement(sql, arena, ctx)) ++m_counts.statements;
+    auto one = [&](std::string_view sql, int line) {
+        if (replay_statement(sql, arena, ctx, line)) ++m_counts.statements;
         else ++m_counts.skipped_statements;
     };
     m_catalog.set_source(path);
@@ -62,9 +67,10 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema)
         orm::Extraction extraction = orm::extract(text, format, Direction::Up);
         for (const orm::OrmStatement& statement : orm::split(extraction)) {
             if (statement.error.empty() && statement.unknown.empty()) {
-                one(statement.sql);
+                one(statement.sql, 0);
             } else {
                 ++m_counts.skipped_statements;
+                m_catalog.clear_all_fills();
                 m_catalog.mark_unknown();  // SQL known only when the script runs
             }
         }
@@ -81,9 +87,10 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema)
             m_catalog.set_source({});
             return;
         }
+        LineIndex lines(source.text);
         for (const Region& region : source.regions) {
             for (const RawStatement& raw : split_statements(source.text, region)) {
-                one(std::string_view(source.text).substr(raw.begin, raw.end - raw.begin));
+                one(std::string_view(source.text).substr(raw.begin, raw.end - raw.begin), lines.position(raw.begin).line);
             }
         }
     }

@@ -1,6 +1,7 @@
 #include <set>
 
 #include "analyze/join_rows.hpp"
+#include "analyze/model/column_fills.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_walk.hpp"
@@ -340,55 +341,80 @@ void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx,
     ctes.resize(outer);
 }
 
-// Which rows of an UPDATE's or DELETE's target its WHERE selects, as far as the schema proves:
-// every row when it holds for each of them. `why` says what proves it.
+// Which rows of an UPDATE's or DELETE's target its WHERE selects, as far as the schema and the
+// column fills prove: every row when it holds for each of them (Certain), or when it holds for
+// each row an earlier migration's fill reached, which the application may have changed since
+// (Probable). `why` says what proves it.
+enum class Proof { None, Probable, Certain };
+
 class EveryRow {
 public:
     EveryRow(Context& ctx, const RangeVar* target, bool joins)
         : m_ctx(ctx), m_relname(pg::relname(target)), m_alias(alias_name(target->alias)), m_joins(joins) {}
 
-    bool holds(const pg::Node* where, std::string& why) {
+    Proof holds(const pg::Node* where, std::string& why) {
         if (const auto* b = pg::as<BoolExpr>(where)) return bool_expr(b, why);
         if (const auto* n = pg::as<NullTest>(where)) {
             std::string column = own_column(reinterpret_cast<const pg::Node*>(n->arg));
-            if (n->nulltesttype != IS_NOT_NULL || !not_null(column)) return false;
-            why = column + " is NOT NULL";
-            return true;
+            if (n->nulltesttype != IS_NOT_NULL || column.empty()) return Proof::None;
+            if (not_null(column)) {
+                why = column + " is NOT NULL";
+                return Proof::Certain;
+            }
+            // A fill is never NULL.
+            return filled(column, std::nullopt, why);
         }
         if (const auto* c = pg::as<A_Const>(where)) {
-            if (c->isnull || c->val.node.type != T_Boolean || !c->val.boolval.boolval) return false;
+            if (c->isnull || c->val.node.type != T_Boolean || !c->val.boolval.boolval) return Proof::None;
             why = "WHERE true";
-            return true;
+            return Proof::Certain;
         }
+        if (std::string column = own_column(where); !column.empty()) return filled(column, std::string("true"), why);
         const auto* e = pg::as<A_Expr>(where);
-        if (e == nullptr || e->kind != AEXPR_OP || pg::last_name(e->name) != "=") return false;
-        if (!pg::is<ColumnRef>(e->lexpr) || !pg::is<ColumnRef>(e->rexpr)) return false;
+        if (e == nullptr || pg::last_name(e->name) != "=") return Proof::None;
+        if (e->kind == AEXPR_IN) return in_list(e, why);
+        if (e->kind != AEXPR_OP) return Proof::None;
+        if (Proof p = equals_fill(e->lexpr, e->rexpr, why); p != Proof::None) return p;
+        if (Proof p = equals_fill(e->rexpr, e->lexpr, why); p != Proof::None) return p;
+        if (!pg::is<ColumnRef>(e->lexpr) || !pg::is<ColumnRef>(e->rexpr)) return Proof::None;
         std::string left = own_column(e->lexpr);
         if (!left.empty() && left == own_column(e->rexpr) && not_null(left)) {
             why = left + " is NOT NULL: " + left + " = " + left + " holds for every row";
-            return true;
+            return Proof::Certain;
         }
-        if (!m_joins) return false;
+        if (!m_joins) return Proof::None;
         why = "the WHERE only joins it to whole tables";
-        return true;
+        return Proof::Certain;
     }
 
 private:
-    bool bool_expr(const BoolExpr* b, std::string& why) {
+    Proof bool_expr(const BoolExpr* b, std::string& why) {
+        if (b->boolop == NOT_EXPR) {
+            std::string column = pg::length(b->args) == 1 ? own_column(pg::nth(b->args, 0)) : std::string();
+            return column.empty() ? Proof::None : filled(column, std::string("false"), why);
+        }
         if (b->boolop == AND_EXPR) {
             std::string all;
+            Proof least = Proof::Certain;
             for (const pg::Node* arg : pg::each(b->args)) {
                 std::string one;
-                if (!holds(arg, one)) return false;
+                least = std::min(least, holds(arg, one));
+                if (least == Proof::None) return Proof::None;
                 if (all.find(one) == std::string::npos) all += (all.empty() ? "" : "; ") + one;
             }
             why = all;
-            return true;
+            return least;
         }
-        if (b->boolop != OR_EXPR) return false;
+        if (b->boolop != OR_EXPR) return Proof::None;
         std::set<std::string> null, not_null;
+        Proof best = Proof::None;
         for (const pg::Node* arg : pg::each(b->args)) {
-            if (holds(arg, why)) return true;
+            std::string one;
+            if (Proof p = holds(arg, one); p > best) {
+                best = p;
+                why = one;
+                if (best == Proof::Certain) return best;
+            }
             if (const auto* n = pg::as<NullTest>(arg)) {
                 std::string column = own_column(reinterpret_cast<const pg::Node*>(n->arg));
                 if (column.empty()) continue;
@@ -398,9 +424,53 @@ private:
         for (const std::string& column : null) {
             if (not_null.count(column) == 0) continue;
             why = column + " IS NULL OR " + column + " IS NOT NULL holds for every row";
-            return true;
+            return Proof::Certain;
         }
-        return false;
+        return best;
+    }
+
+    // `column = constant`, the column's fill being that constant.
+    Proof equals_fill(const pg::Node* column_side, const pg::Node* value_side, std::string& why) {
+        std::string column = own_column(column_side);
+        if (column.empty()) return Proof::None;
+        const ColumnInfo* info = column_info(column);
+        std::optional<std::string> value = info != nullptr ? fill_constant(value_side, info->type, m_ctx.catalog) : std::nullopt;
+        return value ? filled(column, value, why) : Proof::None;
+    }
+
+    // `column IN (constants)`, one of them the column's fill.
+    Proof in_list(const A_Expr* e, std::string& why) {
+        std::string column = own_column(e->lexpr);
+        const ColumnInfo* info = column.empty() ? nullptr : column_info(column);
+        const auto* list = pg::as<List>(e->rexpr);
+        if (info == nullptr || list == nullptr) return Proof::None;
+        for (const pg::Node* item : pg::each(list)) {
+            std::optional<std::string> value = fill_constant(item, info->type, m_ctx.catalog);
+            if (Proof p = value ? filled(column, value, why) : Proof::None; p != Proof::None) return p;
+        }
+        return Proof::None;
+    }
+
+    // Does `column` hold `value` (nullopt: any value, as IS NOT NULL asks) in every row, by a fill:
+    // Certain when the analysed migration made it, Probable when an earlier one did.
+    Proof filled(const std::string& column, const std::optional<std::string>& value, std::string& why) const {
+        const ColumnFill* fill = m_ctx.catalog.fill(std::string(m_relname), column);
+        if (fill == nullptr || (value && *value != fill->value)) return Proof::None;
+        const std::string set = column + " to " + fill->value;
+        if (fill->source.empty()) {
+            why = "line " + std::to_string(fill->line) + " set " + set + " in every row";
+            return Proof::Certain;
+        }
+        why = "every row that existed when " + fill->source + (fill->line > 0 ? ":" + std::to_string(fill->line) : "") +
+              " set " + set + " still matches, unless the application has changed it since";
+        return Proof::Probable;
+    }
+
+    const ColumnInfo* column_info(const std::string& column) const {
+        const RelationInfo* rel = m_ctx.catalog.find(std::string(m_relname));
+        if (rel == nullptr) return nullptr;
+        auto it = rel->column_index.find(column);
+        return it == rel->column_index.end() ? nullptr : &rel->columns[it->second];
     }
 
     // A column of the target (unqualified, or qualified by its name or alias), or "".
@@ -416,9 +486,9 @@ private:
         return std::string(pg::text(pg::last(ref->fields)));
     }
 
-    bool not_null(const std::string& column) {
+    bool not_null(const std::string& column) const {
         if (column.empty()) return false;
-        const ColumnInfo* info = m_ctx.catalog.column(std::string(m_relname), column);
+        const ColumnInfo* info = column_info(column);
         return info != nullptr && info->not_null;
     }
 
@@ -490,7 +560,8 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         const pg::Node* where = update != nullptr ? update->whereClause : remove->whereClause;
         bool joins = joins_whole_tables(stmt);
         std::string why;
-        bool every = where != nullptr && EveryRow(ctx, rv, joins).holds(where, why);
+        const Proof proof = where != nullptr ? EveryRow(ctx, rv, joins).holds(where, why) : Proof::None;
+        const bool every = proof == Proof::Certain;
         const bool sole = update != nullptr ? update->fromClause == nullptr : remove->usingClause == nullptr;
         const bool unindexed = where != nullptr && !every && reads_whole_table(where, rv, sole, ctx);
         const std::string table = pg::display_name(rv);
@@ -500,6 +571,11 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
                  : unindexed      ? facts.tag + " reads every row of " + table + ": no index of " + table + " serves its WHERE"
                                   : facts.tag + " reads the rows its WHERE selects",
                  where == nullptr || every || unindexed, unindexed);
+        if (proof == Proof::Probable) {
+            for (auto& e : facts.scans.edit()) {
+                if (e.relation == table) e.likely_every_row = why;
+            }
+        }
         if (where == nullptr) facts.notes.push_back(facts.tag + " without WHERE affects every row");
         if (update != nullptr) sublink_scans(reinterpret_cast<const pg::Node*>(update->targetList), facts.tag, facts, ctx);
         sublink_scans(where, facts.tag, facts, ctx);

@@ -122,12 +122,16 @@ void check(const StatementContext& ctx, Sink& sink) {
         if (every && !every->joined) return;  // update-/delete-without-where reports it
     }
     const pg::Node* where = update != nullptr ? update->whereClause : remove->whereClause;
-    if (where == nullptr || pinned(where)) return;
+    const RangeVar* rv = update != nullptr ? update->relation : remove->relation;
+    std::string table = pg::display_name(rv);
+    // Short of a proof, why it likely keeps every row: an earlier migration filled the column
+    // with the constant it tests, so `c = 'x'` is no narrow pick of rows.
+    const TableEffect* scan = effect_on(ctx.statement.scans, table);
+    std::string likely = scan != nullptr && !scan->likely_every_row.empty() ? " (" + scan->likely_every_row + ")" : "";
+    if (where == nullptr || (likely.empty() && pinned(where))) return;
     if (bounded(where)) return;  // its rows are chosen by a SELECT ... LIMIT: a batch
     // `WHERE c IS NULL` right after `ADD COLUMN c ... DEFAULT 'x'`: every existing row holds 'x'.
     if (ctx.stmts != nullptr && matches_no_existing_row(*ctx.stmts, ctx.statement.index, ctx.stmt)) return;
-    const RangeVar* rv = update != nullptr ? update->relation : remove->relation;
-    std::string table = pg::display_name(rv);
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr || lock->empty) return;  // created in this migration, or proven empty: no rows to batch
     std::string ref = rv->alias != nullptr ? quote_ident(pg::text(rv->alias->aliasname)) : quote_ident(pg::relname(rv));
@@ -135,7 +139,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (split.where.empty()) return;
     std::string verb = update != nullptr ? "UPDATE " : "DELETE FROM ";
     Finding& f = sink.add(ctx.statement,
-                          verb + table + " WHERE " + shortened(split.where, 60) + " may touch most rows of " + table +
+                          verb + table + " WHERE " + shortened(split.where, 60) + " may touch most rows of " + table + likely +
                               ", in the migration's transaction: each row it " + (update ? "writes" : "deletes") +
                               " stays locked until the migration commits (other writers of those rows wait), and every "
                               "row version goes to WAL at once (replicas fall behind)");

@@ -1,4 +1,5 @@
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_dml.hpp"
 #include "analyze/rules/registry_transaction.hpp"
 #include "analyze/rules/transaction_work.hpp"
 
@@ -25,7 +26,13 @@ void report(const FileContext& ctx, const TransactionScope& scope, const HeldWor
         also = "; with this statement it holds ACCESS EXCLUSIVE on " + list +
                " together, and application transactions that lock them in another order can deadlock with it";
     }
-    Finding& f = sink.add(s, "this " + what + " " + held.work.what + " while " + holds + also);
+    // A WHERE that matches every row: what proves it (the schema, a fill, a new column's NULLs).
+    std::string proof;
+    if (auto every = every_row_write(ctx.stmts, s, ctx.stmts[static_cast<std::size_t>(held.index)]);
+        every && !every->joined && !every->why.empty()) {
+        proof = " (WHERE " + operation::shortened(operation::split_where(s.sql).where, 60) + " matches every row: " + every->why + ")";
+    }
+    Finding& f = sink.add(s, "this " + what + " " + held.work.what + proof + " while " + holds + also);
     f.fold_note = holds + also;
     f.relation = lock.relation;
     // A whole-table write, or an UPDATE or DELETE that reads every row for the ones it changes.
