@@ -581,6 +581,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         report.script_module = extraction.form.module;
         report.context_parameter = extraction.form.context_parameter;
         report.script_unsupported = extraction.form.unsupported;
+        report.script_transaction = extraction.transaction_name;
         source.wrapped_in_transaction = extraction.wrapped_in_transaction;
         source.skipped = extraction.skipped;
         source.skip_reason = extraction.skip_reason;

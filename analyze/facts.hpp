@@ -265,6 +265,10 @@ struct FileReport {
     std::string script_module = "cjs";
     bool context_parameter = false;
     std::string script_unsupported;  // non-empty: why the plan's files cannot copy how up() is called
+    // Sequelize: the name the script's calls pass their managed transaction by (orm::Extraction::
+    // transaction_name), for fixes that send a query in it; "?" for one not read as such; "" when
+    // it makes none.
+    std::string script_transaction;
     std::vector<ScriptCall> script_calls;  // an ORM script's: parallel to statements; empty for SQL files
     Coverage coverage;
     MigrationTool tool = MigrationTool::Plain;

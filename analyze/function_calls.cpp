@@ -193,7 +193,10 @@ std::string inlining(const CreateFunctionStmt* create, const std::string& langua
         // STRICT: inlined only when the body is strict too, which is not judged here.
         if (name == "strict" && (flag == nullptr || flag->boolval)) return "";
     }
-    ParsedStatement parsed = parse_statement(body);
+    // One statement only: PostgreSQL inlines no body of several (and runs each for every row).
+    std::vector<RawStatement> statements = split_statements(body, Region{0, body.size(), false, false});
+    if (statements.size() != 1) return statements.empty() ? "" : "not-inlined";
+    ParsedStatement parsed = parse_statement(std::string_view(body).substr(statements[0].begin, statements[0].end - statements[0].begin));
     const auto* select = parsed.failure ? nullptr : pg::as<SelectStmt>(parsed.stmt);
     if (select == nullptr || select->op != SETOP_NONE || select->fromClause != nullptr || select->whereClause != nullptr ||
         select->groupClause != nullptr || select->havingClause != nullptr || select->sortClause != nullptr ||
@@ -204,6 +207,25 @@ std::string inlining(const CreateFunctionStmt* create, const std::string& langua
     }
     const auto* target = pg::as<ResTarget>(pg::nth(select->targetList, 0));
     if (target == nullptr || target->val == nullptr) return "";
+    // A subquery keeps PostgreSQL from inlining it (inline_function: contain_subplans); a call of
+    // another function the migrations made is judged by that function as it is now, which a
+    // later CREATE OR REPLACE may change: neither is judged.
+    bool subquery = false, user_call = false;
+    auto walk = [&](auto&& self, const pg::Node* node) -> void {
+        if (node == nullptr) return;
+        if (pg::is<SubLink>(node)) subquery = true;
+        if (const auto* call = pg::as<FuncCall>(node); call != nullptr && catalog.functions(std::string(pg::last_name(call->funcname))) != nullptr) {
+            user_call = true;
+        }
+        if (const auto* list = pg::as<List>(node)) {
+            for (const pg::Node* item : pg::each(list)) self(self, item);
+            return;
+        }
+        pg::each_child(node, [&](const pg::Node* child) { self(self, child); });
+    };
+    walk(walk, target->val);
+    if (subquery) return "not-inlined";
+    if (user_call) return "";
     switch (model::expression_volatility(target->val, &catalog)) {
         case model::Volatility::NotVolatile: return "inlined-not-volatile";
         case model::Volatility::Volatile: return "inlined-volatile";
@@ -233,15 +255,23 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
     }
     if (const AlterFunctionStmt* alter = pg::as<AlterFunctionStmt>(stmt)) {
         // ALTER FUNCTION f(...) IMMUTABLE | STABLE | VOLATILE: the declared volatility changes.
+        // SET, SECURITY DEFINER and STRICT keep PostgreSQL from inlining it (as at CREATE).
         const ObjectWithArgs* o = alter->func;
         if (o == nullptr || pg::length(o->objname) == 0) return;
         std::string volatility;
+        bool not_inlined = false, strict = false;
         for (const DefElem* d : pg::each<DefElem>(alter->actions)) {
-            if (pg::text(d->defname) == "volatility") volatility = std::string(pg::text(d->arg));
+            std::string_view name = pg::text(d->defname);
+            const auto* flag = pg::as<Boolean>(d->arg);
+            if (name == "volatility") volatility = std::string(pg::text(d->arg));
+            if (name == "set" || (name == "security" && (flag == nullptr || flag->boolval))) not_inlined = true;
+            if (name == "strict" && (flag == nullptr || flag->boolval)) strict = true;
         }
-        if (volatility.empty()) return;
+        if (volatility.empty() && !not_inlined && !strict) return;
         for (FunctionInfo& f : named_overloads(o, catalog)) {
-            f.volatility = volatility;
+            if (!volatility.empty()) f.volatility = volatility;
+            if (not_inlined && f.inlining.rfind("inlined", 0) == 0) f.inlining = "not-inlined";
+            if (strict && f.inlining.rfind("inlined", 0) == 0) f.inlining = "";
             catalog.add_function(std::move(f));
         }
         return;

@@ -312,7 +312,10 @@ void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx,
     // join): with no WHERE to bound it (or one no index serves) and no LIMIT, every row is read.
     std::vector<std::pair<const RangeVar*, bool>> tables;
     std::vector<std::pair<const pg::Node*, bool>> items;
-    for (const pg::Node* item : pg::each(select->fromClause)) items.emplace_back(item, false);
+    // Only the one item of a FROM that has one keeps its rows; a join passes that on to the side
+    // an outer join preserves, and no further.
+    const bool single = pg::length(select->fromClause) == 1;
+    for (const pg::Node* item : pg::each(select->fromClause)) items.emplace_back(item, single);
     while (!items.empty()) {
         auto [item, preserved] = items.back();
         items.pop_back();
@@ -320,9 +323,8 @@ void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx,
             tables.emplace_back(rv, preserved);
         } else if (const auto* join = pg::as<JoinExpr>(item)) {
             whole = false;  // a join may read the other side through an index
-            const bool first = pg::length(select->fromClause) == 1 || preserved;
-            items.emplace_back(join->rarg, first && (join->jointype == JOIN_RIGHT || join->jointype == JOIN_FULL));
-            items.emplace_back(join->larg, first && (join->jointype == JOIN_LEFT || join->jointype == JOIN_FULL));
+            items.emplace_back(join->rarg, preserved && (join->jointype == JOIN_RIGHT || join->jointype == JOIN_FULL));
+            items.emplace_back(join->larg, preserved && (join->jointype == JOIN_LEFT || join->jointype == JOIN_FULL));
         }
     }
     for (const auto& [rv, preserved] : tables) {
@@ -518,33 +520,37 @@ namespace {
 // index to serve their WHERE: each run reads every row of it, and a correlated one runs for every
 // row the statement visits (crates.io-style `SET n = (SELECT sum(..) FROM versions v WHERE
 // v.crate_id = crates.id)` without an index on crate_id reads versions once per crate).
-void sublink_scans(const pg::Node* node, const std::string& tag, StatementFacts& facts, Context& ctx) {
+void sublink_scans(const pg::Node* node, const std::string& tag, StatementFacts& facts, Context& ctx,
+                   const std::vector<std::string>& ctes) {
     if (node == nullptr) return;
     if (const auto* list = pg::as<List>(node)) {
-        for (const pg::Node* item : pg::each(list)) sublink_scans(item, tag, facts, ctx);
+        for (const pg::Node* item : pg::each(list)) sublink_scans(item, tag, facts, ctx, ctes);
         return;
     }
     if (const auto* link = pg::as<SubLink>(node)) {
         const auto* sub = pg::as<SelectStmt>(link->subselect);
-        if (sub != nullptr && sub->op == SETOP_NONE && sub->withClause == nullptr && sub->limitCount == nullptr &&
-            pg::length(sub->fromClause) == 1) {
+        // A scalar or IN subquery with a WHERE no index serves: each run reads every row. (EXISTS
+        // stops at the first row found; a subquery without a WHERE may be answered through an
+        // index, max(id) by its primary key: neither is claimed.)
+        const bool reads_all = link->subLinkType == EXPR_SUBLINK || link->subLinkType == ANY_SUBLINK;
+        if (reads_all && sub != nullptr && sub->op == SETOP_NONE && sub->withClause == nullptr && sub->limitCount == nullptr &&
+            sub->whereClause != nullptr && pg::length(sub->fromClause) == 1) {
             const auto* rv = pg::as<RangeVar>(pg::nth(sub->fromClause, 0));
-            const RelationInfo* info = rv != nullptr ? ctx.catalog.find(std::string(pg::relname(rv))) : nullptr;
-            if (info != nullptr && info->kind != "view" &&
-                (sub->whereClause == nullptr || reads_whole_table(sub->whereClause, rv, false, ctx))) {
+            const RelationInfo* info = rv != nullptr && !names_cte(rv, ctes) ? ctx.catalog.find(std::string(pg::relname(rv))) : nullptr;
+            if (info != nullptr && (info->kind == "table" || info->kind == "partitioned table") &&
+                reads_whole_table(sub->whereClause, rv, false, ctx)) {
                 const std::string table = pg::display_name(rv);
                 add_scan(facts, table,
-                         tag + "'s subquery reads every row of " + table +
-                             (sub->whereClause == nullptr ? "" : ": no index of " + table + " serves its WHERE") +
-                             ", each time it runs (for each row, where it names the row)",
+                         tag + "'s subquery reads every row of " + table + ": no index of " + table +
+                             " serves its WHERE, each time it runs (for each row, where it names the row)",
                          true, true);
                 for (auto& e : facts.scans.edit()) e.subquery = e.subquery || e.relation == table;
             }
         }
-        sublink_scans(link->subselect, tag, facts, ctx);
+        sublink_scans(link->subselect, tag, facts, ctx, ctes);
         return;
     }
-    pg::each_child(node, [&](const pg::Node* child) { sublink_scans(child, tag, facts, ctx); });
+    pg::each_child(node, [&](const pg::Node* child) { sublink_scans(child, tag, facts, ctx, ctes); });
 }
 
 // INSERT, UPDATE, DELETE, MERGE.
@@ -577,8 +583,10 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
             }
         }
         if (where == nullptr) facts.notes.push_back(facts.tag + " without WHERE affects every row");
-        if (update != nullptr) sublink_scans(reinterpret_cast<const pg::Node*>(update->targetList), facts.tag, facts, ctx);
-        sublink_scans(where, facts.tag, facts, ctx);
+        std::vector<std::string> ctes;
+        push_cte_names(stmt, ctes);
+        if (update != nullptr) sublink_scans(reinterpret_cast<const pg::Node*>(update->targetList), facts.tag, facts, ctx, ctes);
+        sublink_scans(where, facts.tag, facts, ctx, ctes);
     }
     if (const auto* insert = pg::as<InsertStmt>(stmt)) {
         std::vector<std::string> ctes;

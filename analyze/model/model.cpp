@@ -267,15 +267,17 @@ const std::unordered_set<std::string>& non_volatile_functions() {
         // pg_proc's provolatile 'i' or 's' for each of their overloads (PostgreSQL 15)
         "extract", "date_part", "date_bin", "age", "left", "right", "split_part", "position", "strpos",
         "char_length", "octet_length", "lpad", "rpad", "repeat", "initcap", "concat_ws", "format",
-        "array_length", "cardinality", "array_to_string", "string_to_array", "sha256", "to_number"};
+        "array_length", "cardinality", "array_to_string", "string_to_array", "sha256", "to_number",
+        // STABLE: one value per transaction
+        "txid_current", "pg_current_xact_id"};
     return k_set;
 }
 
 const std::unordered_set<std::string>& volatile_functions() {
     static const std::unordered_set<std::string> k_set = {
         "random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
-        "clock_timestamp", "timeofday", "nextval", "setval", "txid_current", "random_normal",
-        "uuid_generate_v7", "gen_random_bytes", "pg_current_xact_id"};
+        "clock_timestamp", "timeofday", "nextval", "setval", "random_normal",
+        "uuid_generate_v7", "gen_random_bytes"};
     return k_set;
 }
 

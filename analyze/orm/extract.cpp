@@ -132,40 +132,78 @@ bool transaction_disabled(const std::vector<Node>& nodes, const Emitter& e) {
     return false;
 }
 
-// The spans of `sequelize.transaction(async (t) => { ... })` calls (a managed transaction: the
-// callback's calls that pass it run in one transaction, committed when the callback returns).
-void managed_transactions(const std::vector<Node>& nodes, std::vector<std::pair<std::size_t, std::size_t>>& out) {
+// The `sequelize.transaction(async (t) => { ... })` calls (a managed transaction: the callback's
+// calls that pass `t` run in one transaction, committed when the callback returns): their span
+// and the callback's parameter.
+struct Managed {
+    std::size_t begin = 0, end = 0;
+    std::string name;
+};
+void managed_transactions(const std::vector<Node>& nodes, std::vector<Managed>& out) {
     for (const Node& n : nodes) {
-        if (n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member &&
-            n.kids[0].name == "transaction" &&
-            std::any_of(n.kids.begin() + 1, n.kids.end(), [](const Node& a) { return a.kind == NodeKind::Func; })) {
-            out.emplace_back(n.begin, n.end);
+        if (n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member && n.kids[0].name == "transaction") {
+            for (std::size_t k = 1; k < n.kids.size(); ++k) {
+                const Node& a = n.kids[k];
+                if (a.kind == NodeKind::Func) out.push_back(Managed{n.begin, n.end, a.params.empty() ? std::string() : a.params[0]});
+            }
         }
         managed_transactions(n.kids, out);
     }
 }
 
+// The call expression at [begin, end), if the tree has one.
+const Node* call_at(const std::vector<Node>& nodes, std::size_t begin, std::size_t end) {
+    for (const Node& n : nodes) {
+        if (n.begin > end || n.end < begin) continue;
+        if (n.kind == NodeKind::Call && n.begin == begin && n.end == end) return &n;
+        if (const Node* found = call_at(n.kids, begin, end)) return found;
+    }
+    return nullptr;
+}
+
+// Does an argument of the call pass `name` as its options' transaction (`{ transaction }`,
+// `{ transaction: t }`)?
+bool passes_transaction(const Node& call, const std::string& name) {
+    for (std::size_t k = 1; k < call.kids.size(); ++k) {
+        const Node& a = call.kids[k];
+        if (a.kind != NodeKind::Object) continue;
+        for (std::size_t v = 0; v < a.keys.size() && v < a.kids.size(); ++v) {
+            if (a.keys[v] == "transaction" && a.kids[v].kind == NodeKind::Ident && a.kids[v].name == name) return true;
+        }
+    }
+    return false;
+}
+
+// Does the script call `.transaction(...)` anywhere (a managed or an unmanaged transaction)?
+bool makes_transaction(const std::vector<Node>& nodes) {
+    for (const Node& n : nodes) {
+        if (n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member && n.kids[0].name == "transaction") {
+            return true;
+        }
+        if (makes_transaction(n.kids)) return true;
+    }
+    return false;
+}
+
 // Sequelize runs a migration without a transaction, but a script may make one: outline's
 // `return queryInterface.sequelize.transaction(async (transaction) => { ... { transaction } ... })`.
 // Only calls that pass it run in it (without CLS, a call that does not goes out on another
-// connection): the file is one transaction when every up() call lies in such a callback and names
-// `transaction` in its arguments.
-bool sequelize_managed_transaction(const std::vector<Node>& nodes, const Extraction& out, std::string_view text) {
-    std::vector<std::pair<std::size_t, std::size_t>> spans;
+// connection): the file is one transaction when it makes one such transaction and every up()
+// call lies in its callback and passes it. Returns the callback's name for it, else "".
+std::string sequelize_managed_transaction(const std::vector<Node>& nodes, const Extraction& out) {
+    std::vector<Managed> spans;
     managed_transactions(nodes, spans);
-    if (spans.empty()) return false;
+    if (spans.size() != 1 || spans[0].name.empty()) return {};
+    const Managed& m = spans[0];
     bool any = false;
     for (const CallRecord& c : out.calls) {
         if (c.down) continue;
         any = true;
-        const bool inside = std::any_of(spans.begin(), spans.end(), [&](const auto& s) { return c.begin > s.first && c.end <= s.second; });
-        if (!inside || c.end > text.size()) return false;
-        // The call's own text after its name: its arguments name the transaction.
-        std::string_view args = text.substr(c.begin, c.end - c.begin);
-        std::size_t open = args.find('(');
-        if (open == std::string_view::npos || args.find("transaction", open) == std::string_view::npos) return false;
+        if (c.begin <= m.begin || c.end > m.end) return {};
+        const Node* call = call_at(nodes, c.begin, c.end);
+        if (call == nullptr || !passes_transaction(*call, m.name)) return {};
     }
-    return any;
+    return any ? m.name : std::string();
 }
 
 // Byte offset within sql: inside a string ('...', $$...$$), a "..." identifier, a comment
@@ -412,7 +450,13 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
         case InputFormat::Sequelize:
             // sequelize-cli (umzug) runs migrations without a transaction, unless the script
             // makes one and passes it to every call.
-            if (sequelize_managed_transaction(file.statements, out, text)) {
+            out.transaction_name = sequelize_managed_transaction(file.statements, out);
+            if (out.transaction_name.empty() && makes_transaction(file.statements)) {
+                // A transaction pgfence does not follow (`const t = await sequelize.transaction()`,
+                // two of them, a call that does not pass it): statements are read one by one,
+                // and a fix's query is told to pass it.
+                out.transaction_name = "?";
+            } else if (!out.transaction_name.empty()) {
                 out.wrapped_in_transaction = true;
                 out.notes.push_back("sequelize: every call passes the transaction of sequelize.transaction(), so they run in one");
             }

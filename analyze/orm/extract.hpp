@@ -57,6 +57,10 @@ struct Extraction {
     std::vector<CallRecord> calls;
     std::vector<SqlPiece> pieces;            // in source order
     bool wrapped_in_transaction = false;
+    // Sequelize: the name up()'s calls pass their managed transaction by (`t` of
+    // sequelize.transaction(async (t) => ...)); "?" for a transaction the file makes that is not
+    // read as one (an unmanaged one, two, a call that does not pass it); "" when it makes none.
+    std::string transaction_name;
     bool skipped = false;
     std::string skip_reason;
     std::vector<std::string> notes;          // said once per file

@@ -153,8 +153,15 @@ std::string calls_for_sql(std::string_view fix, const Site& site) {
     // In a Sequelize managed transaction (sequelize.transaction(async (transaction) => ...)), a
     // query that does not pass the transaction runs on another connection: the SET would not
     // reach the migration's session.
-    const std::string pass = site.tool.kind == "sequelize" && site.in_tool_transaction() ? ", { transaction }" : "";
-    return replace_sql_spans(fix, [&](std::string_view sql) { return "`await " + site.raw() + "(" + js_string(sql) + pass + ")`"; });
+    const std::string& name = site.report.script_transaction;
+    const bool sequelize = site.tool.kind == "sequelize";
+    const std::string pass = !sequelize || name.empty() || name == "?" || !site.in_tool_transaction() ? ""
+                             : name == "transaction" ? ", { transaction }"
+                                                     : ", { transaction: " + name + " }";
+    const std::string after = sequelize && name == "?" ? " (with the transaction the script makes in its options, as its calls pass it)" : "";
+    return replace_sql_spans(fix, [&](std::string_view sql) {
+        return "`await " + site.raw() + "(" + js_string(sql) + pass + ")`" + after;
+    });
 }
 
 // The same statement in words, where no case proves the call: a statement to run, not text to

@@ -23,7 +23,8 @@ void check(const StatementContext& ctx, Sink& sink) {
         std::vector<std::string> tables;
         for (const auto& l : ctx.statement.locks) {
             const bool table = l.kind == "table" || l.kind == "partitioned table" || l.kind == "materialized view";
-            if (table && l.relation.rfind(name + ".", 0) == 0 && l.relation != name + ".*") tables.push_back(l.relation);
+            const bool in_schema = l.relation.rfind(name + ".", 0) == 0 || l.relation.rfind(schema + ".", 0) == 0;
+            if (table && in_schema && !l.relation.ends_with(".*")) tables.push_back(l.relation);
         }
         std::string listed;
         for (std::size_t i = 0; i < tables.size() && i < 5; ++i) listed += (i == 0 ? "" : ", ") + tables[i];
@@ -38,8 +39,8 @@ void check(const StatementContext& ctx, Sink& sink) {
                 // A schema of functions and triggers made again at each start (lemmy's `r`) holds
                 // no data: an outside DBA judged CRITICAL's "with all their data" wrong there.
                 : "DROP SCHEMA " + schema + " CASCADE deletes everything in " + schema +
-                      ", and whatever depends on it elsewhere (triggers, views, foreign keys): no migration read makes a "
-                      "table in " + schema + ", so whether it holds data is not known here";
+                      ", and whatever depends on it elsewhere (triggers, views, columns of its types, foreign keys): "
+                      "pgfence knows of no table in " + schema + " from the migrations it read, so whether it holds data is not known here";
         Finding& f = sink.add(ctx.statement, message);
         if (cascade && !tables.empty()) f.risk = Risk::Critical;
         f.fix = cascade ? "drop what the schema holds explicitly, one reviewed statement at a time, then the empty "

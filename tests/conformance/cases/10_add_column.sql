@@ -121,3 +121,23 @@ ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
 -- case: add_column_default_volatile_security_definer_sql_function
 CREATE FUNCTION plan_default() RETURNS text LANGUAGE sql SECURITY DEFINER AS $$ SELECT 'free' $$;
 ALTER TABLE users ADD COLUMN plan text DEFAULT plan_default();
+
+-- A body PostgreSQL does not inline (a subquery) runs the VOLATILE function per row: a rewrite.
+-- case: add_column_default_volatile_sql_function_with_subquery
+CREATE FUNCTION now_sub() RETURNS timestamptz LANGUAGE sql AS $$ SELECT (SELECT now()) $$;
+ALTER TABLE users ADD COLUMN seen_at timestamptz DEFAULT now_sub();
+
+-- A body of two statements is not inlined either.
+-- case: add_column_default_volatile_sql_function_two_statements
+CREATE FUNCTION two_steps() RETURNS float8 LANGUAGE sql AS $$ SELECT 1::float8; SELECT random() $$;
+ALTER TABLE users ADD COLUMN lottery2 float8 DEFAULT two_steps();
+
+-- ALTER FUNCTION ... SET after CREATE keeps it from being inlined: per row.
+-- case: add_column_default_sql_function_set_later
+CREATE FUNCTION now_micros2() RETURNS bigint AS $$ SELECT CAST(extract(EPOCH FROM now()) * 1000000 AS bigint); $$ LANGUAGE sql;
+ALTER FUNCTION now_micros2() SET search_path = public;
+ALTER TABLE users ADD COLUMN used_at bigint DEFAULT now_micros2();
+
+-- txid_current() is STABLE: evaluated once, no rewrite.
+-- case: add_column_default_txid_current
+ALTER TABLE users ADD COLUMN created_xid bigint DEFAULT txid_current();
