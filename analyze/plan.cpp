@@ -2107,6 +2107,11 @@ void Composer::out_of_band(std::vector<Unit>& units, std::string_view title, std
 // both are single ALTER TABLEs of the same table whose subcommands combine without changing
 // what they do (adding columns and constraints NOT VALID, defaults): one lock, taken once.
 bool fold_alter(std::string& into, const std::string& next) {
+    // Each fold reads `into` again: past a few kilobytes the statements stay apart, which keeps
+    // a statement of thousands of subcommands linear (an ALTER TABLE of 2,500 foreign keys took
+    // 3.7 s here, 5,000 took 16 s).
+    constexpr std::size_t k_max_folded = 4096;
+    if (into.size() + next.size() > k_max_folded) return false;
     if (!contains_ci(into, "ALTER TABLE") || !contains_ci(next, "ALTER TABLE")) return false;
     auto single = [](const std::string& sql) -> std::optional<std::pair<std::string, std::string>> {
         std::string body = rules::trim(without_comments(sql));
