@@ -188,18 +188,23 @@ bool makes_transaction(const std::vector<Node>& nodes) {
 // Sequelize runs a migration without a transaction, but a script may make one: outline's
 // `return queryInterface.sequelize.transaction(async (transaction) => { ... { transaction } ... })`.
 // Only calls that pass it run in it (without CLS, a call that does not goes out on another
-// connection): the file is one transaction when it makes one such transaction and every up()
-// call lies in its callback and passes it. Returns the callback's name for it, else "".
+// connection): the file is one transaction when every up() call lies in the callback of the
+// one that holds the first (down() may make its own) and passes it. Returns the callback's name for it, else "".
 std::string sequelize_managed_transaction(const std::vector<Node>& nodes, const Extraction& out) {
     std::vector<Managed> spans;
     managed_transactions(nodes, spans);
-    if (spans.size() != 1 || spans[0].name.empty()) return {};
-    const Managed& m = spans[0];
+    // The one that holds up()'s first call (down() may make its own): every up() call in it.
+    auto first = std::find_if(out.calls.begin(), out.calls.end(), [](const CallRecord& c) { return !c.down; });
+    if (first == out.calls.end()) return {};
+    auto holds = [](const Managed& m, const CallRecord& c) { return c.begin > m.begin && c.end <= m.end; };
+    auto span = std::find_if(spans.begin(), spans.end(), [&](const Managed& m) { return holds(m, *first); });
+    if (span == spans.end() || span->name.empty()) return {};
+    const Managed& m = *span;
     bool any = false;
     for (const CallRecord& c : out.calls) {
         if (c.down) continue;
         any = true;
-        if (c.begin <= m.begin || c.end > m.end) return {};
+        if (!holds(m, c)) return {};
         const Node* call = call_at(nodes, c.begin, c.end);
         if (call == nullptr || !passes_transaction(*call, m.name)) return {};
     }

@@ -17,4 +17,11 @@ module.exports = {
       await queryInterface.addIndex("share_subscriptions", ["documentId"], { transaction });
     });
   },
+
+  // down() makes a transaction of its own, as outline's does.
+  async down(queryInterface) {
+    return queryInterface.sequelize.transaction(async (transaction) => {
+      await queryInterface.removeColumn("share_subscriptions", "documentId", { transaction });
+    });
+  },
 };
