@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 namespace pgfence::stats {
 namespace {
@@ -51,7 +52,11 @@ std::string format_seconds(double seconds) {
     return std::to_string(m / 60) + " h" + (m % 60 ? " " + std::to_string(m % 60) + " min" : "");
 }
 
-std::optional<double> parse_bytes(std::string_view text) {
+namespace {
+
+// A non-negative number and the unit written after it (lower case, blanks dropped): "10 MB" is
+// {10, "mb"}.
+std::optional<std::pair<double, std::string>> number_and_unit(std::string_view text) {
     std::string s(text);
     const char* begin = s.c_str();
     char* end = nullptr;
@@ -61,6 +66,15 @@ std::optional<double> parse_bytes(std::string_view text) {
     for (const char* p = end; *p; ++p) {
         if (*p != ' ') unit += static_cast<char>(std::tolower(static_cast<unsigned char>(*p)));
     }
+    return std::make_pair(v, unit);
+}
+
+}  // namespace
+
+std::optional<double> parse_bytes(std::string_view text) {
+    auto parsed = number_and_unit(text);
+    if (!parsed) return std::nullopt;
+    const auto& [v, unit] = *parsed;
     double scale = 0;
     if (unit.empty() || unit == "b" || unit == "bytes") scale = 1;
     else if (unit == "kb" || unit == "k") scale = 1024.0;
@@ -80,15 +94,9 @@ std::optional<double> parse_throughput(std::string_view text) {
 }
 
 std::optional<double> parse_seconds(std::string_view text) {
-    std::string s(text);
-    const char* begin = s.c_str();
-    char* end = nullptr;
-    double v = std::strtod(begin, &end);
-    if (end == begin || !std::isfinite(v) || v < 0) return std::nullopt;
-    std::string unit;
-    for (const char* p = end; *p; ++p) {
-        if (*p != ' ') unit += static_cast<char>(std::tolower(static_cast<unsigned char>(*p)));
-    }
+    auto parsed = number_and_unit(text);
+    if (!parsed) return std::nullopt;
+    const auto& [v, unit] = *parsed;
     double scale = 0;
     if (unit.empty() || unit == "s" || unit == "sec") scale = 1;
     else if (unit == "ms") scale = 0.001;

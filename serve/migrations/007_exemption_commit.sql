@@ -8,4 +8,5 @@ ALTER TABLE pgfence_exemptions ADD COLUMN commit_sha text;
 
 -- One granted with no upload to bind to (before this migration it was stored with no scope and
 -- applied unbound, never voided): pending on no commit, so it lifts nothing. Grant it again.
+-- pgfence-ignore: work-under-held-lock -- pgfence_exemptions holds one row per exemption a reviewer granted (hundreds at most): reading it all under the lock takes moments
 UPDATE pgfence_exemptions SET commit_sha = '' WHERE statements_sha256 IS NULL AND voided_at IS NULL;
