@@ -569,6 +569,15 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     const bool schema_known = !catalog.relations().empty() && !catalog.unknown_seen() && !unread_siblings;  // temporary_drops
     FileReport report;
     report.path = path;
+    // NUL bytes in the first 8 KB, as git tests for a binary file (eight of them, so that a
+    // migration with a stray NUL in a string is still read and its findings still shown): no
+    // migration, whatever its name says; read as SQL it would only print its bytes back.
+    const std::string_view head = text.substr(0, 8000);
+    if (std::count(head.begin(), head.end(), '\0') >= 8) {
+        report.skipped = true;
+        report.skip_reason = "binary file, not analysed";
+        return report;
+    }
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.
     orm::InputFormat format = orm::resolve_format(path, text, options.input_format);
     bool script = format != orm::InputFormat::Sql;

@@ -782,6 +782,21 @@ class Suite(Harness):
             self.check(b"internal error" not in err, f"no internal error: {err!r}")
             self.check(len(self.error_lines(err)) == 1, f"one error line, for the statement: {err!r}")
 
+            # A binary file named .sql (a program, an image): one line that says so, not its bytes.
+            blob = os.path.join(tmp, "blob.sql")
+            with open(blob, "wb") as f:
+                f.write(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 40)
+            code, out, err = self.run("analyze", "--format", "json", blob)
+            report = json.loads(out)
+            self.validate(v, report, "blob.sql")
+            entry = report["files"][0]
+            self.check(code == 0 and entry["skipped"] and entry["skip_reason"] == "binary file, not analysed"
+                       and not entry["statements"] and not entry["findings"],
+                       f"a binary file is skipped as binary: {code} {entry}")
+            code, out, err = self.run("analyze", blob)
+            self.check(b"skipped: binary file, not analysed" in out and len(out) < 400 and b"\xef\xbf\xbd" not in out,
+                       f"the text report says it in one line, with none of its bytes: {out[:400]!r}")
+
     def suite_doc_example(self):
         """docs/json-format.md's example is what the binary prints for the file it shows."""
         with open(self.doc, encoding="utf-8") as f:
