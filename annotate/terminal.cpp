@@ -381,13 +381,14 @@ void TerminalStream::end(std::ostream& out) {
         out << "), highest risk " << risk_name(t.worst);
     }
     out << "\n";
-    out << "summary: " << t.files << (t.files == 1 ? " file, " : " files, ") << t.statements << " statements, "
+    auto statements = [](std::size_t n) { return n == 1 ? " statement" : " statements"; };
+    out << "summary: " << t.files << (t.files == 1 ? " file, " : " files, ") << t.statements << statements(t.statements) << ", "
         << t.unparsable << " unparsable, " << t.unknown << " unknown to the lock model\n";
     auto counts = [&](const char* label, const std::optional<analyze::HistoryCounts>& h) {
         if (!h) return;
         out << label << ": " << h->files << (h->files == 1 ? " file, " : " files, ") << h->statements
-            << " statements replayed; skipped " << h->skipped_statements << " statements (unparsable or unknown to the lock model), "
-            << h->skipped_files << (h->skipped_files == 1 ? " file\n" : " files\n");
+            << statements(h->statements) << " replayed; skipped " << h->skipped_statements << statements(h->skipped_statements)
+            << " (unparsable or unknown to the lock model), " << h->skipped_files << (h->skipped_files == 1 ? " file\n" : " files\n");
     };
     counts("history", history());
     counts("schema", schema());

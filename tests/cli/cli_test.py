@@ -679,7 +679,7 @@ class Suite(Harness):
                        f"the unparsable statement is counted: {report['summary']['history']}")
 
             code, out, err = self.run("analyze", "--history", base, drop)
-            self.check(b"history: 1 file, 2 statements replayed; skipped 1 statements" in out,
+            self.check(b"history: 1 file, 2 statements replayed; skipped 1 statement (" in out,
                        f"the text summary says what was replayed: {out[-300:]!r}")
 
             code, out, err = self.run("analyze", "--history", os.path.join(tmp, "nothing"), drop)
