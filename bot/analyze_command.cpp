@@ -213,7 +213,8 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
         } else if (arg == "--") {
             for (++i; i < args.size(); ++i) a.paths.push_back(args[i]);
         } else if (arg.size() > 1 && arg[0] == '-') {
-            throw UsageError{"unknown option '" + arg + "' (see 'pgfence " + (args.empty() ? std::string("analyze") : args[0]) + " --help')"};
+            throw UsageError{"unknown option '" + arg + "' (see 'pgfence " + (args.empty() ? std::string("analyze") : args[0]) + " --help')",
+                             arg.substr(0, arg.find('='))};
         } else {
             a.paths.push_back(arg);
         }

@@ -1,5 +1,7 @@
 #include "bot/cli.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "analyze/pg_parser.hpp"
@@ -25,176 +27,307 @@ using namespace pgfence::analyze;
 constexpr const char* k_usage = R"(usage: pgfence <command> [options]
 
 commands:
-  analyze PATH...     report what each migration statement locks, blocks and rewrites, with findings
-  pr [GLOB...]        the pull-request bot: analyse the migrations a pull request changed and report
-                      them as a check run, a PR comment, SARIF, job summary and step outputs
-  trace PATH...       run the migrations on a throwaway PostgreSQL and check the analysis against it
-  extract-stats       write a table-size snapshot of a database (a read replica) for --stats-file
-  init                install a git pre-commit hook (.husky/pre-commit, else the hooks folder git
-                      uses) that refuses a commit whose staged migrations have a finding above
-                      max_risk; --force replaces a hook pgfence did not write
-  pre-commit          what that hook runs: analyse the migrations among the NUL-separated paths
-                      on standard input (git diff --cached --name-only -z), analyze options apply
-  policy check REPORT apply the governance policy to a JSON report: which new findings need a
-                      sign-off, which guardrails it breaks
-  serve               the governance service: uploads, the GitHub App's webhooks and check run,
-                      the audit trail (pgfence serve --config governance.toml; README "The
-                      governance service"); serve token create --repository OWNER/NAME
-  audit verify        recompute the governance service's audit chains (--config, --database-url,
-                      --data-dir or an exported FILE.jsonl): 0 verified, 1 the first broken event
-  rules               list every rule: id, default risk, whether it is on by default, summary
+  analyze PATH...     report what each migration statement locks, blocks and
+                      rewrites, with findings
+  pr [GLOB...]        the pull-request bot: analyse the migrations a pull
+                      request changed and report them as a check run, a PR
+                      comment, SARIF, job summary and step outputs
+  trace PATH...       run the migrations on a throwaway PostgreSQL and check the
+                      analysis against it
+  extract-stats       write a table-size snapshot of a database (a read replica)
+                      for --stats-file
+  init                install a git pre-commit hook (.husky/pre-commit, else the
+                      hooks folder git uses) that refuses a commit whose staged
+                      migrations have a finding above max_risk; --force replaces
+                      a hook pgfence did not write
+  pre-commit          what that hook runs: analyse the migrations among the
+                      NUL-separated paths on standard input (git diff --cached
+                      --name-only -z), analyze options apply
+  policy check REPORT
+                      apply the governance policy to a JSON report: which new
+                      findings need a sign-off, which guardrails it breaks
+  serve               the governance service: uploads, the GitHub App's webhooks
+                      and check run, the audit trail (pgfence serve --config
+                      governance.toml; README "The governance service"); serve
+                      token create --repository OWNER/NAME
+  audit verify        recompute the governance service's audit chains (--config,
+                      --database-url, --data-dir or an exported FILE.jsonl): 0
+                      verified, 1 the first broken event
+  rules               list every rule: id, default risk, whether it is on by
+                      default, summary
   help                show this text
   version             print the version
 
 analyze options:
-  --format FORMAT           text, json, markdown (the PR comment), sarif (code scanning),
-                            github (workflow-command annotations), gitlab (Code Quality), rdjson
-                            (reviewdog) or plan (each file's migration
-                            plan written as the files its tool expects, into the -o folder)
-                            (default: text); --output github is the original pgfence's meaning,
-                            the PR comment (markdown), not --format github's annotations; as in
-                            the original pgfence, an input kind (sql,
-                            typeorm, knex, sequelize, db-migrate, prisma, drizzle) selects how
-                            files are read, as --input-format does
-  --pg-version N            target PostgreSQL major version, 11 to 18 (default: 15)
-  --direction up|down|both  which part of up/down migrations to read (default: up)
+  --format FORMAT           text, json, markdown (the PR comment), sarif (code
+                            scanning), github (workflow-command annotations),
+                            gitlab (Code Quality), rdjson (reviewdog) or plan
+                            (each file's migration plan written as the files its
+                            tool expects, into the -o folder) (default: text);
+                            --output github is the original pgfence's meaning,
+                            the PR comment (markdown), not --format github's
+                            annotations; as in the original pgfence, an input
+                            kind (sql, typeorm, knex, sequelize, db-migrate,
+                            prisma, drizzle) selects how files are read, as
+                            --input-format does
+  --pg-version N            target PostgreSQL major version, 11 to 18 (default:
+                            15)
+  --direction up|down|both  which part of up/down migrations to read (default:
+                            up)
   --ci                      exit 1 when a finding's risk is above --max-risk
-  --single-transaction      all the files run in one transaction (psql -1, a deploy script's
-                            BEGIN ... COMMIT): CONCURRENTLY anywhere fails the deployment
+  --single-transaction      all the files run in one transaction (psql -1, a
+                            deploy script's BEGIN ... COMMIT): CONCURRENTLY
+                            anywhere fails the deployment
   --max-risk LEVEL          low, medium, high or critical (default: medium)
-  --profile default|strict  strict: the style rules (prefer-*, missing-if-not-exists) too
-  --enable ID[,ID...]       turn on rules (opt-in ones, or ones the config turned off)
+  --profile default|strict  strict: the style rules (prefer-*,
+                            missing-if-not-exists) too
+  --enable ID[,ID...]       turn on rules (opt-in ones, or ones the config
+                            turned off)
   --disable ID[,ID...]      turn off rules
   --max-lock-timeout TIME   the most lock_timeout may be, e.g. 5s (default: 10s)
   --max-statement-timeout TIME
-                            the most statement_timeout may be before a rewrite or scan
-                            under a blocking lock, e.g. 5min (default: 10min)
-  --config FILE             read this configuration file instead of searching for one
+                            the most statement_timeout may be before a rewrite
+                            or scan under a blocking lock, e.g. 5min (default:
+                            10min)
+  --config FILE             read this configuration file instead of searching
+                            for one
   --no-config               ignore .pgfence.toml / .pgfence.json
-  --unparsable fail|warn    exit 2 when a statement does not parse (fail, default) or not (warn)
-  --input-format KIND       auto (default), sql, typeorm, knex, sequelize or db-migrate: how to read
-                            files; auto reads .ts/.js migrations as the ORM their content shows
-  --unknown warn|block      an ORM call whose SQL cannot be known statically: warn (default) or
-                            block (exit 1)
-  --color auto|always|never colour in the text format (default: auto: only on a terminal)
+  --unparsable fail|warn    exit 2 when a statement does not parse (fail,
+                            default) or not (warn)
+  --input-format KIND       auto (default), sql, typeorm, knex, sequelize or
+                            db-migrate: how to read files; auto reads .ts/.js
+                            migrations as the ORM their content shows
+  --unknown warn|block      an ORM call whose SQL cannot be known statically:
+                            warn (default) or block (exit 1)
+  --color auto|always|never
+                            colour in the text format (default: auto: only on a
+                            terminal)
   --jobs N                  files analysed in parallel (default: one per core)
-  --max-file-size MB        refuse (exit 2) a migration file larger than this many MiB; the other
-                            files are still analysed (default: 16)
-  -o, --output FILE         write the report to FILE instead of standard output (--format plan:
-                            the folder the plans are written to, default pgfence-plan); a format's
-                            name (--output json, as in the original pgfence) selects the format
+  --max-file-size MB        refuse (exit 2) a migration file larger than this
+                            many MiB; the other files are still analysed
+                            (default: 16)
+  -o, --output FILE         write the report to FILE instead of standard output
+                            (--format plan: the folder the plans are written to,
+                            default pgfence-plan); a format's name (--output
+                            json, as in the original pgfence) selects the format
                             and is never a file name: -o ./json writes a file
   -                         as a PATH: read a migration from standard input
-  --stdin-filename NAME     what standard input is called in the report; its path and extension
-                            choose the tool and the reader, as a file's would (default: <stdin>)
-  --exclude GLOB            leave out files the glob matches (repeatable; added to the config
-                            file's exclude)
-  --history PATH            migrations that ran before (files, directories, globs; repeatable):
-                            replayed so the analysed files start from the schema they built;
-                            inside a git repository the set's migrations committed at HEAD too
-  --no-history              analyse each file alone (no --history, no committed migrations, no
-                            chaining of the files of one migration set)
-  --plan-merged             plan files the mainline (origin's default branch) already has too:
-                            by default they get none, as they may have run on databases
-  --schema FILE             the existing schema: a pg_dump --schema-only file, a Rails structure.sql
-                            or CREATE statements (repeatable); replayed like history, never ordered
-                            as a migration; a stats snapshot's schema_sql wins over it, it over history
-  --stats-file FILE         a snapshot from extract-stats: risk moves with table size, and findings
-                            estimate how long the blocking part lasts (docs/stats-format.md)
-  --db-url URL              take that snapshot from the database now, as extract-stats does
-                            (default: $PGFENCE_DB_URL, unless --stats-file is given); wins over a
-                            stats file, with a note; the password is never printed
-  --stats-throughput RATE   bytes per second the estimate assumes, e.g. 100MB/s (default: 50MB/s)
+  --stdin-filename NAME     what standard input is called in the report; its
+                            path and extension choose the tool and the reader,
+                            as a file's would (default: <stdin>)
+  --exclude GLOB            leave out files the glob matches (repeatable; added
+                            to the config file's exclude)
+  --history PATH            migrations that ran before (files, directories,
+                            globs; repeatable): replayed so the analysed files
+                            start from the schema they built; inside a git
+                            repository the set's migrations committed at HEAD
+                            too
+  --no-history              analyse each file alone (no --history, no committed
+                            migrations, no chaining of the files of one
+                            migration set)
+  --plan-merged             plan files the mainline (origin's default branch)
+                            already has too: by default they get none, as they
+                            may have run on databases
+  --schema FILE             the existing schema: a pg_dump --schema-only file, a
+                            Rails structure.sql or CREATE statements
+                            (repeatable); replayed like history, never ordered
+                            as a migration; a stats snapshot's schema_sql wins
+                            over it, it over history
+  --stats-file FILE         a snapshot from extract-stats: risk moves with table
+                            size, and findings estimate how long the blocking
+                            part lasts (docs/stats-format.md)
+  --db-url URL              take that snapshot from the database now, as
+                            extract-stats does (default: $PGFENCE_DB_URL, unless
+                            --stats-file is given); wins over a stats file, with
+                            a note; the password is never printed
+  --stats-throughput RATE   bytes per second the estimate assumes, e.g. 100MB/s
+                            (default: 50MB/s)
 
-exit codes: 0 no finding above --max-risk (or no --ci); 1 with --ci, a finding above --max-risk,
-            or with --unknown block, an ORM call whose SQL cannot be known statically;
-            2 usage or configuration error, unreadable input, or a statement that does not parse
+exit codes: 0 no finding above --max-risk (or no --ci); 1 with --ci, a finding
+            above --max-risk, or with --unknown block, an ORM call whose SQL
+            cannot be known statically; 2 usage or configuration error,
+            unreadable input, or a statement that does not parse
 
-pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the migration files):
-  --base REV, --head REV    the pull request's commits (default: from $GITHUB_EVENT_PATH); the diff
-                            is merge-base(base, head)..head, with rename detection
+pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):
+  --base REV, --head REV    the pull request's commits (default: from
+                            $GITHUB_EVENT_PATH); the diff is merge-base(base,
+                            head)..head, with rename detection
   --repo DIR                the checkout (default: $GITHUB_WORKSPACE, else .)
-  --repository OWNER/NAME   where to post (default: $GITHUB_REPOSITORY); token: $GITHUB_TOKEN
-  --pr N                    the pull request number (default: from the event payload)
-  --sarif FILE              write SARIF here (default in Actions: pgfence.sarif in the checkout)
-  --no-sarif, --no-check-run, --no-comment   skip one output
-  --upload-sarif            also upload the SARIF to code scanning (needs security-events: write)
-  --summary FILE, --outputs FILE   job summary / step outputs (default: $GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT)
-  --fail-on-pre-existing    findings on lines the pull request did not touch count too
-  --no-history              do not replay the base commit's unchanged migrations before the files
-  --schema FILE             the existing schema (as for analyze), read from the checkout
-  --trace                   also run the changed migrations on a throwaway PostgreSQL 15 and put the
-                            verdicts in the check run and comment (a mismatch fails the run)
-  --trace-as-superuser      --trace, with the SQL run as the server's superuser instead of a plain
-                            database owner: only for trusted repositories (COPY ... PROGRAM runs commands)
-  --trace-timeout SECONDS   cancel a traced statement that runs longer (default: 300)
-  --name NAME               one of several pgfence jobs on the pull request: check run 'pgfence (NAME)',
-                            its own sticky comment, SARIF category pgfence/NAME/ (letters, digits, . _ -)
-  --config-from base|head   read the configuration and the files it names from the base commit, so
-                            the pull request cannot weaken its own review (default: base), or the checkout
-  --comment-author LOGIN    the login the token comments as, when GET /user cannot say (a GitHub
-                            App: my-app[bot]); only that author's sticky comment is edited
-  --max-suggestions N       at most N one-click suggested changes per run, 0 to 100 (default: 5)
-  --upload URL              upload the report to the governance service at URL; the token is
-                            read from $PGFENCE_GOVERNANCE_TOKEN
-  --upload-without-sql      with --upload: leave every SQL text out of the upload
-  --upload-required         with --upload: a failed upload fails the run (exit 2)
-  --                        everything after it is a GLOB, even one starting with '-'
-  exit codes: 0 nothing new above --max-risk; 1 a new finding above it; 2 usage, configuration,
-              repository (not a repository, shallow clone) or input error (the event payload,
-              GITHUB_API_URL)
+  --repository OWNER/NAME   where to post (default: $GITHUB_REPOSITORY); token:
+                            $GITHUB_TOKEN
+  --pr N                    the pull request number (default: from the event
+                            payload)
+  --sarif FILE              write SARIF here (default in Actions: pgfence.sarif
+                            in the checkout)
+  --no-sarif, --no-check-run, --no-comment
+                            skip one output
+  --upload-sarif            also upload the SARIF to code scanning (needs
+                            security-events: write)
+  --summary FILE, --outputs FILE   job summary / step outputs (default:
+                                   $GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT)
+  --fail-on-pre-existing    findings on lines the pull request did not touch
+                            count too
+  --no-history              do not replay the base commit's unchanged migrations
+                            before the files
+  --schema FILE             the existing schema (as for analyze), read from the
+                            checkout
+  --trace                   also run the changed migrations on a throwaway
+                            PostgreSQL 15 and put the verdicts in the check run
+                            and comment (a mismatch fails the run)
+  --trace-as-superuser      --trace, with the SQL run as the server's superuser
+                            instead of a plain database owner: only for trusted
+                            repositories (COPY ... PROGRAM runs commands)
+  --trace-timeout SECONDS   cancel a traced statement that runs longer (default:
+                            300)
+  --name NAME               one of several pgfence jobs on the pull request:
+                            check run 'pgfence (NAME)', its own sticky comment,
+                            SARIF category pgfence/NAME/ (letters, digits, . _
+                            -)
+  --config-from base|head   read the configuration and the files it names from
+                            the base commit, so the pull request cannot weaken
+                            its own review (default: base), or the checkout
+  --comment-author LOGIN    the login the token comments as, when GET /user
+                            cannot say (a GitHub App: my-app[bot]); only that
+                            author's sticky comment is edited
+  --max-suggestions N       at most N one-click suggested changes per run, 0 to
+                            100 (default: 5)
+  --upload URL              upload the report to the governance service at URL;
+                            the token is read from $PGFENCE_GOVERNANCE_TOKEN
+  --upload-without-sql      with --upload: leave every SQL text out of the
+                            upload
+  --upload-required         with --upload: a failed upload fails the run (exit
+                            2)
+  --                        everything after it is a GLOB, even one starting
+                            with '-'
+  exit codes: 0 nothing new above --max-risk; 1 a new finding above it; 2 usage,
+              configuration, repository (not a repository, shallow clone) or
+              input error (the event payload, GITHUB_API_URL)
 
 extract-stats options (pgfence extract-stats --db-url URL):
-  --db-url URL              libpq URL or key=value string (default: $PGFENCE_DB_URL); the password
-                            is never printed. Reads the catalog only, read-only, in one transaction
-  -o, --output FILE         where to write the snapshot (default: standard output)
-  --schema                  also record column types (decides ALTER COLUMN TYPE rewrites exactly)
+  --db-url URL              libpq URL or key=value string (default:
+                            $PGFENCE_DB_URL); the password is never printed.
+                            Reads the catalog only, read-only, in one
+                            transaction
+  -o, --output FILE         where to write the snapshot (default: standard
+                            output)
+  --schema                  also record column types (decides ALTER COLUMN TYPE
+                            rewrites exactly)
   --statement-timeout SECS  per query (default: 30)
-  exit codes: 0 written; 2 usage error, or the database could not be reached or read
+  exit codes: 0 written; 2 usage error, or the database could not be reached or
+              read
 
 policy check options (pgfence policy check --policy FILE [options] REPORT.json):
-  --policy FILE             the policy: [policy] and [repositories."OWNER/NAME"] tables (README
-                            "Governance")
-  --repository OWNER/NAME   whose overrides apply (default: the upload envelope's repository, else
-                            none); REPORT is analyze --format json output or the upload envelope
-  --format text|json        one line per item and the conclusion, or the decision as JSON (default: text)
+  --policy FILE             the policy: [policy] and [repositories."OWNER/NAME"]
+                            tables (README "Governance")
+  --repository OWNER/NAME   whose overrides apply (default: the upload
+                            envelope's repository, else none); REPORT is analyze
+                            --format json output or the upload envelope
+  --format text|json        one line per item and the conclusion, or the
+                            decision as JSON (default: text)
   -                         as REPORT: read the report from standard input
-  exit codes: 0 the policy holds; 1 a new finding needs sign-off or a guardrail is broken;
-              2 usage error, or a policy file or report that cannot be read
+  exit codes: 0 the policy holds; 1 a new finding needs sign-off or a guardrail
+              is broken; 2 usage error, or a policy file or report that cannot
+              be read
 
 trace options (pgfence trace PATH...):
-  --setup FILE              SQL loaded before the migrations (repeatable, in order)
-  --pg-bin DIR              folder with initdb and postgres (default: initdb on PATH, else the
-                            newest /usr/lib/postgresql/<N>/bin)
+  --setup FILE              SQL loaded before the migrations (repeatable, in
+                            order)
+  --pg-bin DIR              folder with initdb and postgres (default: initdb on
+                            PATH, else the newest /usr/lib/postgresql/<N>/bin)
   --pg-version N            use /usr/lib/postgresql/N/bin
-  --docker-image IMAGE      run the server in Docker (needs a reachable Docker engine)
-  --isolated                run each file on its own copy of the --setup database
-  --plan                    run each file's migration plan in its place (README "Migration
-                            plans"): rows added to the tables it touches, each migration traced
-                            while a writer and a reader work on its table, backfills run batch
-                            by batch; --ci also fails when a plan does not run through
-  --trace-as-superuser      run the SQL as the server's superuser, not as a plain database owner
-                            (whose refused statements get 'needs a superuser: not traced');
-                            only for trusted SQL: a superuser's COPY ... PROGRAM runs commands
-  --trace-timeout SECONDS   cancel a statement (of --setup too) that runs longer; its verdict is
-                            error, SQLSTATE 57014 (default: 300)
-  --max-file-size MB        as for analyze (also applies to --setup files) (default: 16)
-  --format text|json        output format (default: text); -o FILE and --color as for analyze
-  -v, --verbose             every statement's predicted and observed locks, not only mismatches
-  --ci                      exit 1 when a statement's verdict is a mismatch or the server rejects it
-  --max-risk LEVEL          with --ci, also exit 1 when a statement's traced risk (the higher of
-                            the predicted and the observed) is above LEVEL
-  exit codes: 0 traced; 1 with --ci, a mismatch, an execution error or a risk above --max-risk;
-              2 usage or input error,
-              or the server could not be started
+  --docker-image IMAGE      run the server in Docker (needs a reachable Docker
+                            engine)
+  --isolated                run each file on its own copy of the --setup
+                            database
+  --plan                    run each file's migration plan in its place (README
+                            "Migration plans"): rows added to the tables it
+                            touches, each migration traced while a writer and a
+                            reader work on its table, backfills run batch by
+                            batch; --ci also fails when a plan does not run
+                            through
+  --trace-as-superuser      run the SQL as the server's superuser, not as a
+                            plain database owner (whose refused statements get
+                            'needs a superuser: not traced'); only for trusted
+                            SQL: a superuser's COPY ... PROGRAM runs commands
+  --trace-timeout SECONDS   cancel a statement (of --setup too) that runs
+                            longer; its verdict is error, SQLSTATE 57014
+                            (default: 300)
+  --max-file-size MB        as for analyze (also applies to --setup files)
+                            (default: 16)
+  --format text|json        output format (default: text); -o FILE and --color
+                            as for analyze
+  -v, --verbose             every statement's predicted and observed locks, not
+                            only mismatches
+  --ci                      exit 1 when a statement's verdict is a mismatch or
+                            the server rejects it
+  --max-risk LEVEL          with --ci, also exit 1 when a statement's traced
+                            risk (the higher of the predicted and the observed)
+                            is above LEVEL
+  exit codes: 0 traced; 1 with --ci, a mismatch, an execution error or a risk
+              above --max-risk; 2 usage or input error, or the server could not
+              be started
+
+init options (pgfence init [options]):
+  --force                   replace a hook pgfence did not write (a link at the
+                            hook's path is replaced, never written through)
+
+audit verify options (pgfence audit verify [options] [FILE.jsonl]):
+  --config FILE             governance.toml, as for serve
+  --database-url URL        the service's PostgreSQL
+  --data-dir DIR            the folder of a service that runs a PostgreSQL of
+                            its own
+  --pg-bin DIR              folder with initdb and postgres for --data-dir
+  exit codes: 0 every chain verified; 1 the first broken event; 2 usage or input
+              error
 
 serve options (pgfence serve [options]; README "The governance service"):
-  --config FILE             governance.toml: listen, database_url or data_dir, the GitHub App
-  --listen HOST:PORT        where to listen (default: the config's listen, else 127.0.0.1:8080)
+  --config FILE             governance.toml: listen, database_url or data_dir,
+                            the GitHub App
+  --listen HOST:PORT        where to listen (default: the config's listen, else
+                            127.0.0.1:8080)
   --database-url URL        the PostgreSQL the service keeps its data in
-  --data-dir DIR            or a folder where the service runs a PostgreSQL of its own
+  --data-dir DIR            or a folder where the service runs a PostgreSQL of
+                            its own
   --pg-bin DIR              folder with initdb and postgres for --data-dir
 )";
+
+// The commands `pgfence help` lists: each entry's first word.
+std::vector<std::string> command_names() {
+    std::vector<std::string> names;
+    const std::string usage = k_usage;
+    std::size_t at = usage.find("\ncommands:\n");
+    if (at == std::string::npos) return names;
+    for (at = usage.find('\n', at + 1) + 1; at < usage.size();) {
+        std::size_t end = usage.find('\n', at);
+        std::string line = usage.substr(at, end - at);
+        if (line.empty() || line[0] != ' ') break;
+        if (line.size() > 2 && line[2] != ' ') names.push_back(line.substr(2, line.find(' ', 2) - 2));
+        at = end + 1;
+    }
+    return names;
+}
+
+// Every option a command's help lists: the first column of its option lines ("  -o, --output
+// FILE   ..."), in order, once each. Options of other programs its prose names are not in it.
+std::vector<std::string> options_in(const std::string& help) {
+    std::vector<std::string> options;
+    for (std::size_t at = 0; at < help.size();) {
+        std::size_t end = help.find('\n', at);
+        if (end == std::string::npos) end = help.size();
+        std::string line = help.substr(at, end - at);
+        at = end + 1;
+        if (!line.starts_with("  -")) continue;
+        std::string column = line.substr(2, line.find("  ", 2) - 2);
+        for (std::size_t i = 0; i < column.size();) {
+            std::size_t stop = column.find_first_of(" ,=", i);
+            if (stop == std::string::npos) stop = column.size();
+            std::string word = column.substr(i, stop - i);
+            if (word.size() >= 2 && word[0] == '-' && std::find(options.begin(), options.end(), word) == options.end()) options.push_back(word);
+            i = stop + 1;
+        }
+    }
+    return options;
+}
 
 int run_rules_list(std::ostream& out) {
     for (const auto& r : rules::all_rules()) {
@@ -240,7 +373,7 @@ std::string help_for(const std::string& command) {
         return out;
     };
     // The synopsis is the entry's first column (20 wide) ("analyze PATH...", "policy check REPORT").
-    std::string synopsis = entry.substr(2, std::min<std::size_t>(20, entry.find("  ", 2) - 2));
+    std::string synopsis = entry.substr(2, std::min({std::size_t{20}, entry.find("  ", 2) - 2, entry.find('\n') - 2}));
     while (!synopsis.empty() && synopsis.back() == ' ') synopsis.pop_back();
     std::string out = "usage: pgfence " + synopsis + " [options]\n\n" + entry + section(command);
     if (command == "pre-commit" || command == "pr") out += section("analyze");
@@ -256,10 +389,52 @@ bool asks_help(const std::vector<std::string>& args) {
 
 }  // namespace
 
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
+    auto distance = [](const std::string& a, const std::string& b) {
+        // Optimal string alignment: insertions, deletions, substitutions, adjacent swaps.
+        std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+        for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+        for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+        for (std::size_t i = 1; i <= a.size(); ++i) {
+            for (std::size_t j = 1; j <= b.size(); ++j) {
+                std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+        return d[a.size()][b.size()];
+    };
+    // An argument of any length is no typo of an option: never compare more than a line's worth.
+    if (word.empty() || word.size() > 64) return {};
+    std::string best;
+    std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;
+    bool tie = false;
+    for (const auto& c : candidates) {
+        std::size_t dist = distance(word, c);
+        if (dist < best_distance) {
+            best = c;
+            best_distance = dist;
+            tie = false;
+        } else if (dist == best_distance && !best.empty()) {
+            tie = true;
+        }
+    }
+    if (!best.empty() && !tie) return best;
+    // An abbreviation: the one candidate that starts with it.
+    std::string prefixed;
+    for (const auto& c : candidates) {
+        if (word.size() < 4 || !c.starts_with(word)) continue;
+        if (!prefixed.empty()) return {};
+        prefixed = c;
+    }
+    return prefixed;
+}
+
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     try {
         if (args.size() >= 2 && args[0] == "help") {
-            std::string text = help_for(args[1]);
+            // `pgfence help --help` is the help command's own help.
+            std::string text = help_for(args[1] == "--help" || args[1] == "-h" ? "help" : args[1]);
             if (text.empty()) throw UsageError{"no command '" + args[1] + "' (see 'pgfence help')"};
             out << text;
             return k_exit_ok;
@@ -295,7 +470,16 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (args[0] == "policy") return run_policy(args, std::cin, out, err);
         throw UsageError{"unknown command '" + args[0] + "' (see 'pgfence help')"};
     } catch (const UsageError& e) {
-        err << "error: " << e.message << "\n";
+        std::string message = e.message;
+        std::string guess;
+        if (!e.unknown_option.empty() && !args.empty()) guess = nearest(e.unknown_option, options_in(help_for(args[0])));
+        else if (!args.empty() && message.starts_with("unknown command")) guess = nearest(args[0], command_names());
+        if (!guess.empty() && guess != e.unknown_option) {
+            // Before the "(see ...)" pointer, where there is one.
+            std::size_t see = message.rfind(" (see ");
+            message.insert(see == std::string::npos ? message.size() : see, "; did you mean '" + guess + "'?");
+        }
+        err << "error: " << message << "\n";
         return k_exit_input;
     } catch (const std::exception& e) {
         err << "error: internal error: " << e.what() << "\n";

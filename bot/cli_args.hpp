@@ -7,6 +7,8 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "analyze/safe_write.hpp"
 #include "annotate/printable.hpp"
@@ -15,8 +17,18 @@ namespace pgfence::bot {
 
 // Thrown while reading the command line; run_cli prints it as one `error:` line, exit 2.
 struct UsageError {
+    UsageError(std::string m, std::string unknown = {}) : message(std::move(m)), unknown_option(std::move(unknown)) {}
     std::string message;
+    // An option the command does not take, as given (before any `=`): run_cli adds the nearest
+    // option of that command's help ("did you mean '--format'?").
+    std::string unknown_option;
 };
+
+// The candidate nearest to `word` by edit distance (a swap of two neighbours counts one), if it
+// is near enough to be a typo: at most one edit for short words, a third of the length for
+// longer ones; or the one candidate that `word` starts (an abbreviation such as --max-ri).
+// Empty when none is, or when two candidates are equally near.
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
 
 inline int parse_int(const std::string& flag, const std::string& value, int lo, int hi) {
     char* end = nullptr;

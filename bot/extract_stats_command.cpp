@@ -37,8 +37,11 @@ ExtractArgs parse_extract(const std::vector<std::string>& args) {
             a.options.statement_timeout_ms = 1000 * parse_int("--statement-timeout", value("--statement-timeout"), 1, 3600);
         } else {
             // Never echo an argument back: it may be a URL with a password in it.
-            throw UsageError{arg.size() > 1 && arg[0] == '-' ? "extract-stats: unknown option '" + arg.substr(0, arg.find('=')) + "' (see 'pgfence extract-stats --help')"
-                                                             : "extract-stats takes no positional arguments; give the database with --db-url URL"};
+            if (arg.size() > 1 && arg[0] == '-') {
+                throw UsageError{"extract-stats: unknown option '" + arg.substr(0, arg.find('=')) + "' (see 'pgfence extract-stats --help')",
+                                 arg.substr(0, arg.find('='))};
+            }
+            throw UsageError{"extract-stats takes no positional arguments; give the database with --db-url URL"};
         }
     }
     if (a.db_url.empty()) {

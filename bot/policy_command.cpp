@@ -50,7 +50,8 @@ PolicyArgs parse_policy_args(const std::vector<std::string>& args) {
             if (format != "text" && format != "json") throw UsageError{"--format must be text or json, not '" + format + "'"};
             a.json = format == "json";
         } else if (arg.size() > 1 && arg[0] == '-') {
-            throw UsageError{"policy check: unknown option '" + arg.substr(0, arg.find('=')) + "' (see 'pgfence policy --help')"};
+            throw UsageError{"policy check: unknown option '" + arg.substr(0, arg.find('=')) + "' (see 'pgfence policy --help')",
+                             arg.substr(0, arg.find('='))};
         } else if (have_report) {
             throw UsageError{"policy check takes one report (a second one: '" + arg + "')"};
         } else {

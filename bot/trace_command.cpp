@@ -99,7 +99,7 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
         } else if (arg == "--") {
             for (++i; i < args.size(); ++i) a.paths.push_back(args[i]);
         } else if (arg.size() > 1 && arg[0] == '-') {
-            throw UsageError{"unknown option '" + arg + "' for trace (see 'pgfence trace --help')"};
+            throw UsageError{"unknown option '" + arg + "' for trace (see 'pgfence trace --help')", arg.substr(0, arg.find('='))};
         } else {
             a.paths.push_back(arg);
         }
@@ -290,6 +290,8 @@ int run_trace(const std::vector<std::string>& args, std::ostream& out, std::ostr
     try {
         return trace_command(parse_trace(args), out, err, std::move(tamper), rehearsals);
     } catch (const UsageError& e) {
+        // An unknown option: run_cli adds the nearest one to its line.
+        if (!e.unknown_option.empty()) throw;
         err << "error: " << e.message << "\n";
         return k_exit_input;
     } catch (const std::exception& e) {

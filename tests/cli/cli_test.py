@@ -295,6 +295,49 @@ class Suite(Harness):
         code, out, err = self.run("help", "nope")
         self.check(code == 2 and b"error: no command 'nope'" in err, f"help of an unknown command: {code} {err!r}")
 
+        # Every command `pgfence help` lists answers --help, -h and `help COMMAND` with its own
+        # part, and takes every option that part lists (none is "unknown"); a typo of a command
+        # or an option gets the nearest one.
+        code, out, err = self.run("help")
+        wide = [l for l in out.decode().splitlines() if len(l) > 80]
+        self.check(not wide, f"pgfence help fits 80 columns: {wide}")
+        listed = out.decode().split("\ncommands:\n", 1)[1].split("\n\n", 1)[0]
+        commands = [line.split()[0] for line in listed.splitlines() if line.startswith("  ") and line[2] != " "]
+        self.check(len(commands) >= 12 and "analyze" in commands and "audit" in commands,
+                   f"pgfence help lists the commands: {commands}")
+        with tempfile.TemporaryDirectory() as empty:
+            for command in commands:
+                helps = []
+                for args in ([command, "--help"], [command, "-h"], ["help", command]):
+                    code, out, err = self.run(*args, cwd=empty)
+                    helps.append(out)
+                    self.check(code == 0 and out.startswith(b"usage: pgfence " + command.encode()) and err == b"",
+                               f"{args}: exit 0 with the command's help: {code} {out[:120]!r} {err[:200]!r}")
+                self.check(helps[0] == helps[1] == helps[2], f"{command}: --help, -h and help {command} say the same")
+                wide = [l for l in helps[0].decode().splitlines() if len(l) > 80]
+                self.check(not wide, f"{command} --help fits 80 columns: {wide}")
+                # The first column of its option lines: "  -o, --output FILE   what it does".
+                columns = [line[2:].split("  ", 1)[0] for line in helps[0].decode().splitlines() if line.startswith("  -")]
+                options = sorted({w.encode() for c in columns for w in re.split(r"[ ,=]+", c) if re.fullmatch(r"--?[a-z][a-z0-9-]*", w)})
+                self.check(len(options) > 0 or command in ("rules", "help", "version"), f"{command}: its help lists options")
+                for option in options:
+                    if option in (b"--help", b"-h"):
+                        continue
+                    words = [command] + (["check"] if command == "policy" else ["verify"] if command == "audit" else [])
+                    code, out, err = self.run(*words, option.decode(), cwd=empty)
+                    self.check(b"unknown option" not in err and b"takes only" not in err,
+                               f"{command} {option.decode()}: listed in its help, so known: {err[:300]!r}")
+        for args, wanted in ((["anlyze", "x"], "did you mean 'analyze'?"),
+                             (["analyze", "--formt", "json", "x"], "did you mean '--format'?"),
+                             (["pr", "--no-comments"], "did you mean '--no-comment'?"),
+                             (["trace", "--setpu", "x"], "did you mean '--setup'?"),
+                             (["analyze", "--max-ri", "high", "x"], "did you mean '--max-risk'?")):
+            code, out, err = self.run(*args)
+            lines = self.error_lines(err)
+            self.check(code == 2 and len(lines) == 1 and wanted in lines[0], f"{args}: one error line with {wanted!r}: {lines}")
+        code, out, err = self.run("analyze", "--zzzzzzzz", "x")
+        self.check(code == 2 and b"did you mean" not in err, f"no guess for an option like none: {err!r}")
+
     def suite_color(self):
         """(c) ANSI escapes only in terminal output."""
         everything = self.fixtures
