@@ -130,7 +130,9 @@ def find_pages(root):
         for f in files:
             if f.endswith(".md"):
                 found.append(os.path.relpath(os.path.join(d, f), root).replace(os.sep, "/"))
-    return pages + sorted(found, key=lambda p: (p.count("/"), p))
+    found.sort(key=lambda p: (p != "docs/index.md", p.count("/"), p))  # the site's home first
+    home, rest = found[:1] if found[:1] == ["docs/index.md"] else [], [p for p in found if p != "docs/index.md"]
+    return home + [p for p in pages if p == "README.md"] + rest + [p for p in pages if p == "CONTRIBUTING.md"]
 
 
 def link_line(page, token_map, target):
