@@ -253,6 +253,152 @@ void each_input_string(File& f, Fn&& fn) {
     }
 }
 
+
+// --- The compact form -------------------------------------------------------------------
+
+// Code points of `s` (UTF-8), each as its bytes.
+std::vector<std::string_view> code_points(std::string_view s) {
+    std::vector<std::string_view> out;
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t n = 1;
+        while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
+        out.push_back(s.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
+// `text` (one paragraph) as lines of at most `width` columns, each after `indent`; words
+// longer than a line are cut.
+void wrapped(std::string_view text, std::string_view indent, int width, Text& out) {
+    const int room = std::max(20, width - static_cast<int>(indent.size()));
+    std::string line;
+    int used = 0;
+    auto flush = [&] {
+        out << indent << line << "\n";
+        line.clear();
+        used = 0;
+    };
+    std::size_t at = 0;
+    while (at < text.size()) {
+        while (at < text.size() && text[at] == ' ') ++at;
+        if (at >= text.size()) break;
+        std::size_t end = text.find(' ', at);
+        if (end == std::string_view::npos) end = text.size();
+        auto word = code_points(text.substr(at, end - at));
+        at = end;
+        int w = static_cast<int>(word.size());
+        if (used > 0 && used + 1 + w > room) flush();
+        if (used > 0) {
+            line += ' ';
+            ++used;
+        }
+        for (auto cp : word) {
+            if (used >= room) flush();
+            line.append(cp);
+            ++used;
+        }
+    }
+    if (used > 0 || line.empty()) flush();
+}
+
+// The finding's source line and a caret under its column, as compilers print them:
+//       5 | ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();
+//         |                       ^
+// From the statement's own text (a SQL file's bytes); nothing for ORM scripts, whose statements
+// are the SQL their calls send, not the file's text.
+void source_excerpt(const FileReport& file, const Finding& f, int width, Text& out, const Paint& paint) {
+    if (file.source_kind != "sql" || f.statement < 0 || static_cast<std::size_t>(f.statement) >= file.statements.size()) return;
+    const StatementFacts& s = file.statements[static_cast<std::size_t>(f.statement)];
+    int k = f.start.line - s.span.start.line;
+    if (k < 0 || f.start.line <= 0) return;
+    std::string_view sql = s.sql;
+    for (int i = 0; i < k; ++i) {
+        std::size_t eol = sql.find('\n');
+        if (eol == std::string_view::npos) return;
+        sql.remove_prefix(eol + 1);
+    }
+    std::string line(sql.substr(0, sql.find('\n')));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    for (char& c : line) c = c == '\t' ? ' ' : c;
+    if (!is_printable(line, false)) line = printable(line, false);
+    // On the statement's first line its text starts at its own column: what comes before it
+    // there (another statement, a tab) is not in the report, and is shown as spaces.
+    if (k == 0 && s.span.start.column > 1 && s.span.start.column < 10000) line.insert(0, static_cast<std::size_t>(s.span.start.column - 1), ' ');
+    int caret = f.start.column - 1;
+    auto points = code_points(line);
+    if (caret < 0 || caret > static_cast<int>(points.size())) caret = 0;
+    std::string number = std::to_string(f.start.line);
+    std::string gutter = std::string(number.size() < 5 ? 5 - number.size() : 0, ' ') + number + " | ";
+    std::string blank = std::string(gutter.size() - 2, ' ') + "| ";
+    const int room = std::max(20, width - static_cast<int>(gutter.size()));
+    // A line wider than the room: a window of it that holds the caret, cut ends marked "...".
+    std::size_t from = 0, to = points.size();
+    if (static_cast<int>(points.size()) > room) {
+        if (caret < room - 3) {
+            to = static_cast<std::size_t>(room - 3);
+        } else {
+            from = static_cast<std::size_t>(caret - (room - 6) / 2);
+            to = std::min(points.size(), from + static_cast<std::size_t>(room - 6));
+        }
+    }
+    std::string shown = from > 0 ? "..." : "";
+    for (std::size_t i = from; i < to; ++i) shown.append(points[i]);
+    if (to < points.size()) shown += "...";
+    int at = caret - static_cast<int>(from) + (from > 0 ? 3 : 0);
+    out << gutter << shown << "\n" << blank << std::string(static_cast<std::size_t>(std::max(0, at)), ' ') << paint("^", "1;32") << "\n";
+}
+
+void render_compact(const FileReport& file, Text& out, const TerminalOptions& options) {
+    Paint paint{options.color};
+    const int width = options.width;
+    auto where = [&](const Position& p) { return file.path + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": "; };
+    if (file.error) {
+        wrapped(file.path + ": error: " + file.error->message, "", width, out);
+        return;
+    }
+    if (file.skipped) {
+        wrapped(file.path + ": skipped: " + file.skip_reason, "", width, out);
+        return;
+    }
+    for (const auto& s : file.statements) {
+        if (s.status != StatementStatus::Unparsable) continue;
+        Position p = s.parse_error && s.parse_error->where ? *s.parse_error->where : s.span.start;
+        wrapped(where(p) + paint("unparsable", "35") + ": " + (s.parse_error ? s.parse_error->message : std::string("parse error")), "",
+                width, out);
+    }
+    for (const auto& f : file.findings) {
+        out.piece();
+        std::string head = where(f.start) + std::string(risk_name(f.risk)) + " " + f.rule;
+        if (static_cast<int>(code_points(head).size()) <= width) {
+            out << paint(where(f.start), "1") << paint(std::string(risk_name(f.risk)), risk_color(f.risk)) << " " << f.rule << "\n";
+        } else {
+            wrapped(head, "", width, out);
+        }
+        wrapped(f.message, "  ", width, out);
+        source_excerpt(file, f, width, out, paint);
+        if (!f.fix.empty()) wrapped("fix: " + f.fix, "  ", width, out);
+        out << "\n";
+    }
+    for (const auto& f : file.suppressed) {
+        if (!f.suppressed_by || !f.suppressed_by->exemption()) continue;
+        const SuppressedBy& by = *f.suppressed_by;
+        std::string text = file.path + ":" + std::to_string(by.line) + ": exempt: " + f.rule;
+        if (!by.owner.empty()) text += " owner " + by.owner;
+        if (!by.until.empty()) text += " until " + by.until;
+        if (!by.reason.empty()) text += ": " + by.reason;
+        wrapped(text, "", width, out);
+    }
+    if (file.plan && !file.findings.empty()) {
+        if (!file.plan->declined.empty()) {
+            wrapped(file.path + ": plan: none offered: " + file.plan->declined, "", width, out);
+        } else {
+            wrapped(file.path + ": plan: " + file.plan->summary + " (the files: --format plan -o DIR; the SQL: --verbose)", "", width, out);
+        }
+        out << "\n";
+    }
+}
+
 // One file's table and findings.
 void render_file(const FileReport& input, Text& out, const TerminalOptions& options) {
     // Copy the report only in the rare case that some input string needs cleaning.
@@ -264,6 +410,10 @@ void render_file(const FileReport& input, Text& out, const TerminalOptions& opti
         each_input_string(*cleaned, [](std::string& text, bool keep) { text = printable(text, keep); });
     }
     const FileReport& file = cleaned ? *cleaned : input;
+    if (options.compact) {
+        render_compact(file, out, options);
+        return;
+    }
     Paint paint{options.color};
     std::string header = file.path;
     std::string detail = file.source_kind != "sql" ? file.source_kind : std::string(tool_name(file.tool));
@@ -368,6 +518,10 @@ void TerminalStream::stream_text(std::ostream& out, const FileReport& file) {
 
 void TerminalStream::end(std::ostream& out) {
     const ReportTotals& t = totals();
+    if (m_options.compact) {
+        end_compact(out, t);
+        return;
+    }
     std::size_t total = t.findings[1] + t.findings[2] + t.findings[3] + t.findings[4];
     out << "findings: " << total;
     if (total > 0) {
@@ -393,6 +547,42 @@ void TerminalStream::end(std::ostream& out) {
     counts("history", history());
     counts("schema", schema());
     counts("snapshot", snapshot());
+}
+
+// The compact form's closing lines, each within the width.
+void TerminalStream::end_compact(std::ostream& out, const ReportTotals& t) const {
+    Text text;
+    std::size_t total = t.findings[1] + t.findings[2] + t.findings[3] + t.findings[4];
+    std::string line = std::to_string(total) + (total == 1 ? " finding" : " findings");
+    if (total > 0) {
+        line += " (";
+        bool first = true;
+        for (int r = 4; r >= 1; --r) {
+            if (t.findings[static_cast<std::size_t>(r)] == 0) continue;
+            line += (first ? "" : ", ") + std::to_string(t.findings[static_cast<std::size_t>(r)]) + " " + std::string(risk_name(static_cast<Risk>(r)));
+            first = false;
+        }
+        line += ")";
+    }
+    auto count = [](std::size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); };
+    line += " in " + count(t.files, "file", "files") + ", " + count(t.statements, "statement", "statements");
+    if (t.unparsable > 0) line += ", " + std::to_string(t.unparsable) + " unparsable";
+    if (t.unknown > 0) line += ", " + std::to_string(t.unknown) + " unknown to the lock model";
+    wrapped(line, "", m_options.width, text);
+    auto counts = [&](const char* label, const std::optional<analyze::HistoryCounts>& h) {
+        if (!h) return;
+        std::string said = std::string(label) + ": " + count(h->files, "file", "files") + ", " +
+                           count(h->statements, "statement", "statements") + " replayed";
+        if (h->skipped_statements > 0 || h->skipped_files > 0) {
+            said += " (skipped: " + count(h->skipped_statements, "statement", "statements") + ", " +
+                    count(h->skipped_files, "file", "files") + ")";
+        }
+        wrapped(said, "", m_options.width, text);
+    };
+    counts("history", history());
+    counts("schema", schema());
+    counts("snapshot", snapshot());
+    out << text.s;
 }
 
 void render_terminal(const Report& report, std::ostream& out, const TerminalOptions& options) {

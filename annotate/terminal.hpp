@@ -11,7 +11,15 @@ namespace pgfence::annotate {
 struct TerminalOptions {
     bool color = false;
     int sql_width = 48;  // characters of statement text shown per row
+    // The compact form: no statement table, each finding as a compiler prints a diagnostic
+    // (file:line:col, the message, the source line with a caret, the fix), wrapped to `width`
+    // columns. For terminals narrower than the table (k_table_width) and --format compact.
+    bool compact = false;
+    int width = 80;
 };
+
+// Columns the statement table needs (its widest fixed row).
+inline constexpr int k_table_width = 136;
 
 // One file's table after another as they come, then the findings and summary lines.
 class TerminalStream : public ReportStream {
@@ -26,6 +34,7 @@ protected:
     void stream_text(std::ostream& out, const analyze::FileReport& file) override;
 
 private:
+    void end_compact(std::ostream& out, const ReportTotals& totals) const;
     TerminalOptions m_options;
 };
 

@@ -1,5 +1,6 @@
 #include "bot/analyze_command.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -52,7 +53,7 @@ bool excluded(const std::vector<std::string>& globs, const std::string& path) {
 namespace {
 
 bool is_output_format(std::string_view f) {
-    return f == "text" || f == "json" || f == "markdown" || f == "sarif" || f == "github" || f == "gitlab" || f == "rdjson" ||
+    return f == "text" || f == "compact" || f == "json" || f == "markdown" || f == "sarif" || f == "github" || f == "gitlab" || f == "rdjson" ||
            f == "plan";
 }
 
@@ -106,7 +107,7 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
                 continue;
             }
             if (!is_output_format(f))
-                throw UsageError{"--format takes text, json, markdown, sarif, github, gitlab, rdjson or plan, not '" + f + "'"};
+                throw UsageError{"--format takes text, compact, json, markdown, sarif, github, gitlab, rdjson or plan, not '" + f + "'"};
             if (!output_named.empty() && a.format != f)
                 throw UsageError{"--output " + output_named + (output_named == "github" ? " (the PR comment, markdown)" : "") +
                                  " names a format, and --format says " + f + ": give one (a file: -o ./" + output_named + ")"};
@@ -155,6 +156,8 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
                 continue;
             }
             a.output = o;
+        } else if (arg == "--verbose" || arg == "-v") {
+            a.verbose = true;
         } else if (arg == "--single-transaction") {
             a.single_transaction = true;
         } else if (arg == "--ci") {
@@ -508,6 +511,17 @@ bool write_plans(const Report& report, const std::string& folder, const PlanHint
 
 }  // namespace
 
+int terminal_width(bool tty) {
+    winsize size{};
+    if (tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+    if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+        char* end = nullptr;
+        long n = std::strtol(columns, &end, 10);
+        if (end != columns && *end == '\0' && n >= 20 && n <= 1000) return static_cast<int>(n);
+    }
+    return 0;
+}
+
 int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     bool config_failed = false;
     Settings settings = resolve(a, err, config_failed);
@@ -590,10 +604,16 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     } else if (a.format == "json") {
         annotate::JsonReportStream stream(settings.options.pg_version);
         diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), nullptr, *sink, err);
-    } else if (a.format == "text") {
+    } else if (a.format == "text" || a.format == "compact") {
         bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
         bool color = a.color == "always" || (a.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
-        annotate::TerminalStream stream(annotate::TerminalOptions{color});
+        annotate::TerminalOptions options{color};
+        // The compact form when asked for, or on a terminal narrower than the table (--verbose
+        // keeps the table); its lines fit the terminal, else $COLUMNS, else 80 columns.
+        int width = terminal_width(tty);
+        options.compact = a.format == "compact" || (tty && !a.verbose && width > 0 && width < annotate::k_table_width);
+        options.width = width > 0 ? width : 80;
+        annotate::TerminalStream stream(options);
         diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), &hint, *sink, err);
     } else {
         // Collected: markdown sizes every file's section against one comment's limit, SARIF

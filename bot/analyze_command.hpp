@@ -28,6 +28,7 @@ struct AnalyzeArgs {
     std::vector<std::string> exclude;  // --exclude GLOB, repeatable
     std::string stdin_filename;        // --stdin-filename NAME: what `-` (standard input) is called
     std::string format = "text";
+    bool verbose = false;  // --verbose: the statement table on any terminal, never the compact form
     std::string color = "auto";
     std::string output;
     std::optional<bool> fail_on_unparsable;
@@ -117,5 +118,8 @@ struct Diagnosis {
 [[nodiscard]] Diagnosis diagnose(const Report& report, const Settings& settings, bool block_unknown, std::ostream& err);
 
 [[nodiscard]] int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err);
+
+// Columns of the terminal standard output is (when `tty`), else $COLUMNS, else 0 (unknown).
+[[nodiscard]] int terminal_width(bool tty);
 
 }  // namespace pgfence::bot

@@ -59,17 +59,20 @@ commands:
   version             print the version
 
 analyze options:
-  --format FORMAT           text, json, markdown (the PR comment), sarif (code
-                            scanning), github (workflow-command annotations),
-                            gitlab (Code Quality), rdjson (reviewdog) or plan
-                            (each file's migration plan written as the files its
-                            tool expects, into the -o folder) (default: text);
-                            --output github is the original pgfence's meaning,
-                            the PR comment (markdown), not --format github's
-                            annotations; as in the original pgfence, an input
-                            kind (sql, typeorm, knex, sequelize, db-migrate,
-                            prisma, drizzle) selects how files are read, as
-                            --input-format does
+  --format FORMAT           text (default), compact, json, markdown (the PR
+                            comment), sarif (code scanning), github (workflow-
+                            command annotations), gitlab (Code Quality), rdjson
+                            (reviewdog) or plan (each file's migration plan
+                            written as the files its tool expects, into the -o
+                            folder). text is the statement table, or compact on
+                            a terminal narrower than it; compact is each finding
+                            with its source line, a caret and the fix. As in the
+                            original pgfence, --output github is the PR comment
+                            (markdown), and an input kind (sql, typeorm, knex,
+                            sequelize, db-migrate, prisma, drizzle) selects how
+                            files are read, as --input-format does
+  -v, --verbose             text: the statement table, whatever the terminal's
+                            width
   --pg-version N            target PostgreSQL major version, 11 to 18 (default:
                             15)
   --direction up|down|both  which part of up/down migrations to read (default:

@@ -177,7 +177,7 @@ class Suite(Harness):
     def suite_format_errors(self):
         code, out, err = self.run("analyze", "--format", "yaml", self.fixture("plain/clean.sql"))
         self.check(code == 2, f"unknown format exits 2, got {code}")
-        self.check(self.error_lines(err) == ["error: --format takes text, json, markdown, sarif, github, gitlab, rdjson or plan, not 'yaml'"],
+        self.check(self.error_lines(err) == ["error: --format takes text, compact, json, markdown, sarif, github, gitlab, rdjson or plan, not 'yaml'"],
                    f"one error line: {err!r}")
         code, out, err = self.run("analyze", "--format", "sarif", self.fixture("plain/no-such-file.sql"))
         self.check(code == 2, "a missing input still exits 2 with SARIF")

@@ -1,0 +1,135 @@
+"""The text report in a real terminal (tmux): at 80 and 120 columns the compact form, each finding
+with its source line and a caret, every line within the terminal's width and none wrapped by it;
+at 200 columns the statement table; --verbose keeps the table on a narrow terminal; --format
+compact through a pipe wraps at $COLUMNS. Skips (77) only when tmux is not installed.
+
+    terminal_test.py --binary PATH
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+failures = []
+checks = 0
+
+
+def check(ok, what):
+    global checks
+    checks += 1
+    if not ok:
+        failures.append(what)
+
+
+class Tmux:
+    """A tmux server of our own (its own socket, no user configuration)."""
+
+    def __init__(self, folder):
+        self.socket = os.path.join(folder, "tmux.sock")
+
+    def tmux(self, *args):
+        return subprocess.run(["tmux", "-S", self.socket, "-f", "/dev/null", *args],
+                              capture_output=True, text=True, timeout=30)
+
+    def run(self, width, command, cwd):
+        """Runs `command` (argv) on a pane `width` columns wide; returns (plain, joined) captures:
+        the screen's lines as shown, and with the lines the terminal wrapped joined again."""
+        name = f"w{width}_{time.monotonic_ns()}"
+        quoted = " ".join("'" + a.replace("'", "'\\''") + "'" for a in command)
+        script = f"cd '{cwd}' && {quoted}; echo __END__ $?; sleep 180"
+        self.tmux("new-session", "-d", "-s", name, "-x", str(width), "-y", "300", "bash", "--norc", "-c", script)
+        self.tmux("set-option", "-t", name, "history-limit", "5000")
+        deadline = time.monotonic() + 120
+        plain = ""
+        while time.monotonic() < deadline:
+            plain = self.tmux("capture-pane", "-p", "-t", name, "-S", "-", "-E", "-").stdout
+            if "__END__" in plain:
+                break
+            time.sleep(0.2)
+        joined = self.tmux("capture-pane", "-p", "-J", "-t", name, "-S", "-", "-E", "-").stdout
+        self.tmux("kill-session", "-t", name)
+        strip = lambda text: "\n".join(l.rstrip() for l in text.split("__END__")[0].rstrip().splitlines())
+        return strip(plain), strip(joined)
+
+    def close(self):
+        self.tmux("kill-server")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--binary", required=True)
+    args = p.parse_args()
+    if shutil.which("tmux") is None:
+        print("SKIP: tmux is not installed")
+        return 77
+    binary = os.path.abspath(args.binary)
+    with tempfile.TemporaryDirectory() as tmp:
+        migrations = os.path.join(tmp, "migrations")
+        os.mkdir(migrations)
+        with open(os.path.join(migrations, "001_create.sql"), "w") as f:
+            f.write("CREATE TABLE users (id int, email text);\nCREATE TABLE orders (id int, user_id int);\n")
+        with open(os.path.join(migrations, "002_change.sql"), "w") as f:
+            f.write("ALTER TABLE users ADD COLUMN a int, ADD COLUMN token uuid DEFAULT gen_random_uuid(), "
+                    "ADD COLUMN a_column_with_a_long_name_to_push_the_line_past_the_width int;\n"
+                    "CREATE INDEX users_email_idx ON users (email);\n"
+                    "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n")
+        term = Tmux(tmp)
+        try:
+            command = [binary, "analyze", "--no-config", "migrations"]
+            for width in (80, 120):
+                plain, joined = term.run(width, command, tmp)
+                lines = plain.splitlines()
+                check("migrations/002_change.sql:2:1: HIGH create-index-without-concurrently" in lines,
+                      f"{width} columns: the compact form's finding line:\n{plain}")
+                check("statement" not in plain.split("\n")[0] and "line    statement" not in plain,
+                      f"{width} columns: no statement table:\n{plain}")
+                wide = [l for l in lines if len(l) > width]
+                check(not wide, f"{width} columns: every line fits: {wide}")
+                check(plain == joined, f"{width} columns: no line was wrapped by the terminal:\n{plain}\n---\n{joined}")
+                # The caret under ADD COLUMN token, the clause the finding is about (column 37).
+                at = [i for i, l in enumerate(lines) if l.startswith("migrations/002_change.sql:1:37: HIGH add-column-volatile-default")]
+                check(len(at) == 1, f"{width} columns: the volatile default's finding at 1:37:\n{plain}")
+                if at:
+                    block = lines[at[0]:at[0] + 8]
+                    source = [l for l in block if l.startswith("    1 | ")]
+                    caret = [l for l in block if l.startswith("      | ") and l.strip().endswith("^") and set(l.strip()) <= set("| ^")]
+                    check(len(source) == 1 and len(caret) == 1, f"{width} columns: a source line and a caret: {block}")
+                    if source and caret:
+                        col = caret[0].index("^") - len("      | ")
+                        shown = source[0][len("    1 | "):]
+                        check(shown[col:].startswith("ADD COLUMN token"), f"{width} columns: the caret is under the clause: {block}")
+                        check(shown.endswith("...") and len(source[0]) <= width, f"{width} columns: the long line is cut: {source}")
+                check(any(l.startswith("  fix: use CREATE INDEX CONCURRENTLY") for l in lines), f"{width} columns: the fix line:\n{plain}")
+                check(any(l.startswith("3 findings") or "findings (" in l for l in lines[-3:]), f"{width} columns: the summary:\n{plain}")
+            plain, joined = term.run(200, command, tmp)
+            check("line    statement" in plain and "findings:" in plain, f"200 columns: the statement table:\n{plain}")
+            plain, joined = term.run(80, command + ["--verbose"], tmp)
+            check("line    statement" in plain, f"80 columns, --verbose: the statement table:\n{plain}")
+            check(plain != joined, "80 columns, --verbose: the table is wider than the terminal (it wraps)")
+        finally:
+            term.close()
+        # Through a pipe: --format compact wraps at $COLUMNS, the default text is the table.
+        env = dict(os.environ, COLUMNS="60")
+        out = subprocess.run([binary, "analyze", "--no-config", "--format", "compact", "migrations"], cwd=tmp, env=env,
+                             capture_output=True, text=True).stdout
+        wide = [l for l in out.splitlines() if len(l) > 60]
+        check(not wide and "migrations/002_change.sql:2:1: HIGH" in out, f"--format compact, COLUMNS=60: {wide}\n{out}")
+        out = subprocess.run([binary, "analyze", "--no-config", "migrations"], cwd=tmp, env=env, capture_output=True, text=True).stdout
+        check("line    statement" in out, "piped, the default text is the table")
+        # Control bytes in the source line never reach the terminal.
+        with open(os.path.join(migrations, "003_hostile.sql"), "w") as f:
+            f.write("CREATE INDEX \"x\x1b]0;pwned\x07\" ON users (email);\n")
+        out = subprocess.run([binary, "analyze", "--no-config", "--format", "compact", "migrations"], cwd=tmp,
+                             capture_output=True).stdout
+        check(b"\x1b" not in out and b"\x07" not in out and b"003_hostile.sql:1:1" in out, f"control bytes cleaned: {out[-400:]!r}")
+    for f in failures:
+        print("FAILED:", f)
+    print(f"terminal: {checks - len(failures)}/{checks} checks passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
