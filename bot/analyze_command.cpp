@@ -26,6 +26,7 @@
 #include "annotate/terminal.hpp"
 #include "annotate/workflow_commands.hpp"
 #include "bot/analyze_history.hpp"
+#include "bot/baseline.hpp"
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"
 #include "bot/config.hpp"
@@ -34,6 +35,7 @@
 #include "analyze/safe_write.hpp"
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
+#include "diff/repository.hpp"
 #include "stats/apply.hpp"
 #include "stats/conninfo.hpp"
 #include "stats/units.hpp"
@@ -156,6 +158,13 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
                 continue;
             }
             a.output = o;
+        } else if (is("--baseline")) {
+            a.baseline = value("--baseline");
+        } else if (arg == "--update-baseline") {
+            a.update_baseline = true;
+        } else if (is("--changed-since")) {
+            a.changed_since = value("--changed-since");
+            if (a.changed_since.empty() || a.changed_since[0] == '-') throw UsageError{"--changed-since takes a commit, branch or tag, not '" + a.changed_since + "'"};
         } else if (arg == "--verbose" || arg == "-v") {
             a.verbose = true;
         } else if (arg == "--single-transaction") {
@@ -222,6 +231,7 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
             a.paths.push_back(arg);
         }
     }
+    if (a.update_baseline && a.baseline.empty()) throw UsageError{"--update-baseline writes the --baseline FILE: give one"};
     return a;
 }
 
@@ -402,7 +412,7 @@ namespace {
 // its turn is its rendered section and its error: lines, never its report.
 Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::string>& files, const Settings& settings,
                         const HistoryRun& history, bool block_unknown, const StdinInput* input, const PlanHint* hint,
-                        std::ostream& out, std::ostream& err) {
+                        Baseline* baseline, std::ostream& out, std::ostream& err) {
     struct Done {
         annotate::Section section;
         std::optional<FileReport> large;  // a file whose section is written as it is rendered
@@ -414,6 +424,7 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
     analyze_files(files, settings.options, [&](FileReport&& report, std::size_t) -> analyze::OrderedStep {
         if (input != nullptr) input->rename(report);
         if (settings.stats) (void)settings.stats->apply(report, settings.size);
+        if (baseline != nullptr) baseline->filter(report);
         if (hint != nullptr) hint->mark(report);
         auto done = std::make_shared<Done>();
         std::ostringstream messages;
@@ -511,6 +522,66 @@ bool write_plans(const Report& report, const std::string& folder, const PlanHint
 
 }  // namespace
 
+namespace {
+
+// --changed-since REF: the files that differ from the merge base of REF and HEAD (added,
+// edited, untracked; a file renamed with its content unchanged is not new). Nothing, after one
+// error: line, when there is no repository or REF is not in it.
+std::optional<std::vector<std::string>> changed_since(const std::vector<std::string>& files, const std::string& ref,
+                                                      std::uint64_t max_bytes, std::ostream& err) {
+    fs::path folder = files.empty() ? fs::current_path() : fs::absolute(fs::path(files.front())).parent_path();
+    auto repo = diff::Repository::open(folder.string());
+    if (!repo) {
+        err << "error: --changed-since: " << annotate::printable(repo.error().describe()) << "\n";
+        return std::nullopt;
+    }
+    auto base = repo->resolve_commit(ref, "--changed-since");
+    auto head = repo->resolve_commit("HEAD", "head");
+    if (!base || !head) {
+        err << "error: --changed-since: " << annotate::printable((!base ? base : head).error().describe()) << "\n";
+        return std::nullopt;
+    }
+    auto merge_base = repo->merge_base(*base, *head);
+    if (!merge_base) {
+        err << "error: --changed-since: " << annotate::printable(merge_base.error().describe()) << "\n";
+        return std::nullopt;
+    }
+    const std::string root = repo->root();
+    std::unordered_set<std::string> folders;
+    for (const auto& f : files) {
+        std::string abs = fs::absolute(fs::path(f)).lexically_normal().generic_string();
+        if (abs.starts_with(root)) folders.insert(fs::path(abs.substr(root.size())).parent_path().generic_string());
+    }
+    auto listed = repo->list_blobs(*merge_base, [&](std::string_view rel) {
+        return folders.count(fs::path(std::string(rel)).parent_path().generic_string()) > 0;
+    });
+    if (!listed) {
+        err << "error: --changed-since: " << annotate::printable(listed.error().describe()) << "\n";
+        return std::nullopt;
+    }
+    std::unordered_set<std::string> at_base;
+    for (const auto& file : *listed) at_base.insert(file.id);
+    std::vector<std::string> changed;
+    for (const auto& f : files) {
+        std::error_code ec;
+        auto size = fs::file_size(f, ec);
+        bool same = false;
+        if (!ec && size <= max_bytes && fs::symlink_status(f, ec).type() == fs::file_type::regular) {
+            std::ifstream in(f, std::ios::binary);
+            std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            auto id = diff::Repository::blob_id(bytes);
+            same = id && at_base.count(*id) > 0;
+        }
+        if (!same) changed.push_back(f);
+    }
+    err << "pgfence: " << changed.size() << " of " << files.size() << (files.size() == 1 ? " file" : " files") << " changed since "
+        << annotate::printable(ref) << " (merge base " << merge_base->substr(0, 12) << ")"
+        << (changed.size() < files.size() ? "; the others are history" : "") << "\n";
+    return changed;
+}
+
+}  // namespace
+
 int terminal_width(bool tty) {
     winsize size{};
     if (tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
@@ -547,6 +618,25 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
+    if (!a.changed_since.empty()) {
+        // The unchanged files are left out; being committed, they are replayed as the history
+        // of the changed ones (committed_migrations below), as the base's files are to `pr`.
+        auto changed = changed_since(files, a.changed_since, settings.options.max_file_bytes, err);
+        if (!changed) return k_exit_input;
+        files = std::move(*changed);
+        if (a.no_history) err << "note: --no-history: the unchanged files are not replayed\n";
+    }
+    std::optional<Baseline> baseline;
+    if (!a.baseline.empty()) {
+        auto loaded = Baseline::load(a.baseline);
+        if (!loaded) {
+            err << "error: " << annotate::printable(loaded.error().describe()) << "\n";
+            return k_exit_input;
+        }
+        baseline.emplace(std::move(*loaded));
+        // No file yet, or --update-baseline: today's findings are recorded, none reported.
+        if (!baseline->exists() || a.update_baseline) baseline->set_record_only(true);
+    }
     if (!load_stats(a, settings, err)) return k_exit_input;
     std::size_t printed = input_errors.size();
     std::vector<Error> schema_errors;
@@ -599,11 +689,13 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         if (stdin_input) for (auto& f : report.files) stdin_input->rename(f);
         history->count_into(report);
         apply_stats(report, settings);
+        if (baseline) for (auto& f : report.files) baseline->filter(f);
         diagnosis = diagnose(report, settings, a.block_unknown, err);
         if (!write_plans(report, a.output.empty() ? "pgfence-plan" : a.output, hint, out, err)) diagnosis.failed = true;
     } else if (a.format == "json") {
         annotate::JsonReportStream stream(settings.options.pg_version);
-        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), nullptr, *sink, err);
+        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), nullptr,
+                                  baseline ? &*baseline : nullptr, *sink, err);
     } else if (a.format == "text" || a.format == "compact") {
         bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
         bool color = a.color == "always" || (a.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
@@ -614,7 +706,8 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         options.compact = a.format == "compact" || (tty && !a.verbose && width > 0 && width < annotate::k_table_width);
         options.width = width > 0 ? width : 80;
         annotate::TerminalStream stream(options);
-        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), &hint, *sink, err);
+        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), &hint,
+                                  baseline ? &*baseline : nullptr, *sink, err);
     } else {
         // Collected: markdown sizes every file's section against one comment's limit, SARIF
         // builds its document whole (the rules its results use come before them), and the
@@ -623,6 +716,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         if (stdin_input) for (auto& f : report.files) stdin_input->rename(f);
         history->count_into(report);
         apply_stats(report, settings);
+        if (baseline) for (auto& f : report.files) baseline->filter(f);
         diagnosis = diagnose(report, settings, a.block_unknown, err);
         if (a.format == "markdown") {
             for (auto& f : report.files) hint.mark(f);
@@ -635,6 +729,23 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     }
     sink->flush();
     if (!finish_output(file, err)) diagnosis.failed = true;
+    if (baseline) {
+        const std::string shown = annotate::printable(baseline->path());
+        if (!baseline->exists() || a.update_baseline) {
+            if (!baseline->write(err)) return k_exit_input;
+            err << "pgfence: baseline " << shown << (baseline->exists() ? " written again: " : " written: ") << baseline->seen()
+                << (baseline->seen() == 1 ? " finding" : " findings") << " recorded; later runs with --baseline " << shown
+                << " report only new ones\n";
+        } else {
+            err << "pgfence: " << baseline->hidden() << (baseline->hidden() == 1 ? " finding" : " findings") << " in the baseline "
+                << shown << " not shown";
+            if (baseline->stale() > 0) {
+                err << "; " << baseline->stale() << (baseline->stale() == 1 ? " entry" : " entries")
+                    << " no longer found (--update-baseline drops them)";
+            }
+            err << "\n";
+        }
+    }
     bool failed = diagnosis.failed || !input_errors.empty();
     const Coverage& coverage = diagnosis.coverage;
     if (diagnosis.scripts) {

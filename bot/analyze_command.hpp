@@ -28,7 +28,10 @@ struct AnalyzeArgs {
     std::vector<std::string> exclude;  // --exclude GLOB, repeatable
     std::string stdin_filename;        // --stdin-filename NAME: what `-` (standard input) is called
     std::string format = "text";
-    bool verbose = false;  // --verbose: the statement table on any terminal, never the compact form
+    bool verbose = false;
+    std::string baseline;         // --baseline FILE
+    bool update_baseline = false;  // --update-baseline
+    std::string changed_since;    // --changed-since REF  // --verbose: the statement table on any terminal, never the compact form
     std::string color = "auto";
     std::string output;
     std::optional<bool> fail_on_unparsable;

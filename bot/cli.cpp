@@ -125,6 +125,13 @@ analyze options:
                             start from the schema they built; inside a git
                             repository the set's migrations committed at HEAD
                             too
+  --changed-since REF       report only the files that differ from the merge
+                            base of REF and HEAD (added, edited, untracked); the
+                            unchanged ones are the history they start from
+  --baseline FILE           report only findings FILE does not hold; a missing
+                            FILE is written with today's findings (one line
+                            each: file, rule, statement fingerprint)
+  --update-baseline         write --baseline FILE again from today's findings
   --no-history              analyse each file alone (no --history, no committed
                             migrations, no chaining of the files of one
                             migration set)

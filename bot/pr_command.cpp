@@ -685,6 +685,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     annotate::SarifOptions sarif_options;
     sarif_options.automation_id = identity.automation_id;
     AnalyzeArgs a = parse_analyze(p.analyze_args);
+    if (!a.changed_since.empty() || !a.baseline.empty()) {
+        throw UsageError{"pr reports what the pull request changed: --changed-since and --baseline are analyze's"};
+    }
     if (!a.db_url.empty()) {
         throw UsageError{"pr reads table sizes from --stats-file or the config's stats_file (a snapshot in the base commit), not --db-url"};
     }

@@ -1,0 +1,165 @@
+#include "bot/baseline.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "analyze/safe_write.hpp"
+#include "analyze/source_text.hpp"
+#include "annotate/printable.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+namespace fs = std::filesystem;
+using analyze::Error;
+
+constexpr const char* k_header =
+    "# pgfence baseline: findings recorded by `pgfence analyze --baseline FILE`, not reported again.\n"
+    "# One finding per line: its file (relative to this file's folder), rule, and a fingerprint of its\n"
+    "# statement's text; `line` is for reading only. Delete a line to see its finding again;\n"
+    "# --update-baseline writes the file again from the findings of today.\n";
+
+// A fingerprint of the statement's text (FNV-1a, 64 bits, of it with its whitespace folded): the
+// same statement anywhere in its file matches; an edited one is a new finding.
+std::string fingerprint(const analyze::FileReport& file, const analyze::Finding& f) {
+    std::string text;
+    if (f.statement >= 0 && static_cast<std::size_t>(f.statement) < file.statements.size()) {
+        text = analyze::fold_whitespace(file.statements[static_cast<std::size_t>(f.statement)].sql);
+        // Two clauses of one statement, or two statements one call runs, are two findings.
+        text += "\x1f" + std::to_string(f.subcommand) + "\x1f" + std::to_string(f.called);
+    } else {
+        text = "file";
+    }
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return hex;
+}
+
+}  // namespace
+
+analyze::Result<Baseline> Baseline::load(const std::string& path) {
+    Baseline b;
+    b.m_path = path;
+    std::error_code ec;
+    b.m_folder = fs::absolute(fs::path(path), ec).parent_path().lexically_normal().generic_string();
+    auto status = fs::symlink_status(path, ec);
+    if (status.type() == fs::file_type::not_found) return b;
+    if (status.type() != fs::file_type::regular) {
+        return Error{"not a regular file: the baseline is read from a file, never through a link", path, std::nullopt};
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error{"cannot read the baseline", path, std::nullopt};
+    b.m_exists = true;
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty() || line[0] == '#') continue;
+        auto bad = [&](const std::string& why) {
+            return Error{"not a baseline entry (" + why + "); each line is {\"file\":...,\"rule\":...,\"statement\":...,\"line\":N}", path,
+                         analyze::Position{number, 1}};
+        };
+        auto entry = nlohmann::json::parse(line, nullptr, false);
+        if (entry.is_discarded() || !entry.is_object()) return bad("not a JSON object");
+        for (const char* key : {"file", "rule", "statement"}) {
+            if (!entry.contains(key) || !entry[key].is_string()) return bad(std::string("no string \"") + key + "\"");
+        }
+        Key key{entry["file"].get<std::string>(), entry["rule"].get<std::string>(), entry["statement"].get<std::string>()};
+        ++b.m_left[key];
+        ++b.m_entries;
+    }
+    return b;
+}
+
+std::string Baseline::relative(const std::string& file) const {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(fs::path(file), ec).lexically_normal();
+    fs::path rel = absolute.lexically_relative(m_folder);
+    return rel.empty() ? absolute.generic_string() : rel.generic_string();
+}
+
+void Baseline::filter(analyze::FileReport& file) {
+    if (file.findings.empty()) return;
+    std::string path = relative(file.path);
+    std::vector<Entry> seen;
+    std::vector<bool> matched(file.findings.size(), false);
+    for (std::size_t i = 0; i < file.findings.size(); ++i) {
+        const auto& f = file.findings[i];
+        seen.push_back(Entry{Key{path, f.rule, fingerprint(file, f)}, f.start.line});
+    }
+    {
+        std::lock_guard lock(*m_mutex);
+        for (std::size_t i = 0; i < seen.size(); ++i) {
+            m_seen.push_back(seen[i]);
+            if (m_record_only) {
+                matched[i] = true;  // recorded now: reported from the next run on only when new
+                ++m_hidden;
+                continue;
+            }
+            auto left = m_left.find(seen[i].key);
+            if (left == m_left.end() || left->second == 0) continue;
+            --left->second;
+            matched[i] = true;
+            ++m_hidden;
+        }
+    }
+    std::size_t k = 0;
+    std::vector<analyze::Finding> kept;
+    for (auto& f : file.findings) {
+        if (!matched[k++]) kept.push_back(std::move(f));
+    }
+    file.findings = std::move(kept);
+    file.risk = analyze::Risk::None;
+    for (const auto& f : file.findings) file.risk = std::max(file.risk, f.risk);
+}
+
+std::size_t Baseline::stale() const {
+    std::lock_guard lock(*m_mutex);
+    std::size_t n = 0;
+    for (const auto& [key, count] : m_left) n += count;
+    return n;
+}
+
+bool Baseline::write(std::ostream& err) const {
+    std::vector<Entry> entries;
+    {
+        std::lock_guard lock(*m_mutex);
+        entries = m_seen;
+    }
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return std::tie(std::get<0>(a.key), a.line, std::get<1>(a.key), std::get<2>(a.key)) <
+               std::tie(std::get<0>(b.key), b.line, std::get<1>(b.key), std::get<2>(b.key));
+    });
+    std::ostringstream text;
+    text << k_header;
+    for (const auto& e : entries) {
+        nlohmann::ordered_json line;
+        line["file"] = std::get<0>(e.key);
+        line["rule"] = std::get<1>(e.key);
+        line["statement"] = std::get<2>(e.key);
+        line["line"] = e.line;
+        // Any byte of a file name is kept: invalid UTF-8 is replaced, not refused.
+        text << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    }
+    auto written = analyze::write_output_file(m_path, text.str());
+    if (!written) {
+        err << "error: " << annotate::printable(written.error().describe()) << "\n";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace pgfence::bot

@@ -1,0 +1,62 @@
+#pragma once
+// `analyze --baseline FILE`: today's findings recorded once, so that later runs report only the
+// new ones. The file is text, one finding per line, sorted, each line a JSON object with the
+// same keys in the same order, so that it reads and diffs well (docs/cli.md "Baseline"):
+//   {"file":"db/001_init.sql","rule":"create-index-without-concurrently","statement":"9f3c...","line":6}
+// A finding matches an entry by its file (relative to the baseline's folder), its rule and the
+// fingerprint of its statement's text (whitespace folded), never by its line, which moves when
+// lines are added above it; two equal findings need two entries.
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "analyze/error.hpp"
+#include "analyze/facts.hpp"
+
+namespace pgfence::bot {
+
+class Baseline {
+public:
+    // Reads `path`; a missing file is an empty baseline to be written (exists() false). An Error
+    // with the file and line for a line that is not an entry.
+    [[nodiscard]] static analyze::Result<Baseline> load(const std::string& path);
+
+    [[nodiscard]] bool exists() const { return m_exists; }
+    // Removes from `file` the findings the baseline holds, and notes every finding it had (what
+    // write() records). Thread-safe: called on the analysis workers.
+    void filter(analyze::FileReport& file);
+    // Writes every finding seen (not through a link); false after one error: line on `err`.
+    [[nodiscard]] bool write(std::ostream& err) const;
+
+    [[nodiscard]] std::size_t hidden() const { return m_hidden; }
+    [[nodiscard]] std::size_t seen() const { return m_seen.size(); }
+    // Entries no finding matched: fixed, or their statement edited.
+    [[nodiscard]] std::size_t stale() const;
+    [[nodiscard]] const std::string& path() const { return m_path; }
+    // Recording: every finding is noted and removed (the baseline is being written).
+    void set_record_only(bool on) { m_record_only = on; }
+
+private:
+    using Key = std::tuple<std::string, std::string, std::string>;  // file, rule, statement
+    struct Entry {
+        Key key;
+        int line = 0;
+    };
+    std::string relative(const std::string& file) const;
+    std::string m_path;
+    std::string m_folder;  // absolute, where the entries' files are relative to
+    bool m_exists = false;
+    bool m_record_only = false;
+    std::map<Key, std::size_t> m_left;  // entries not yet matched, counted
+    std::size_t m_entries = 0;
+    std::size_t m_hidden = 0;
+    std::vector<Entry> m_seen;
+    std::unique_ptr<std::mutex> m_mutex = std::make_unique<std::mutex>();
+};
+
+}  // namespace pgfence::bot
