@@ -10,6 +10,8 @@
 #
 # PGFENCE_IMAGE / PGFENCE_TRACE_IMAGE (set by action.yml): an image reference, pinned by digest in
 # a release, or `Dockerfile`: build that stage from the action's own directory (a branch).
+# The version input (vX.Y.Z or X.Y.Z) runs that release instead: ghcr.io/pgfence/action:vX.Y.Z
+# (and -trace), pulled by tag, or by the pinned digest when it is the action's own release.
 # PGFENCE_DOCKER_RUN_ARGS: extra `docker run` arguments, space separated, set by a workflow for a
 # self-hosted runner (`--network host`, `--add-host ...`). Nothing from the repository reaches it.
 set -euo pipefail
@@ -17,10 +19,30 @@ set -euo pipefail
 action_dir="${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}"
 workspace="${GITHUB_WORKSPACE:?GITHUB_WORKSPACE is not set: run this as the step of the action}"
 
+# One line, control characters shown as '?', for a value quoted in an error.
+shown() { printf '%s' "$1" | tr -c '[:print:]' '?'; }
+
+# version: checked before anything is built or pulled; one error line and exit 2 otherwise.
+version="${INPUT_VERSION:-}"
+version="${version#"${version%%[![:space:]]*}"}"; version="${version%"${version##*[![:space:]]}"}"
+if [ -n "$version" ]; then
+  if ! [[ "$version" =~ ^v?[0-9]{1,9}\.[0-9]{1,9}\.[0-9]{1,9}$ ]]; then
+    echo "error: the version input takes a release, vX.Y.Z or X.Y.Z (empty: the action's own), not '$(shown "$version")'" >&2
+    exit 2
+  fi
+  version="v${version#v}"
+fi
+
 if [ "$(printf '%s' "${INPUT_TRACE:-}" | tr '[:upper:]' '[:lower:]')" = "true" ]; then
-  image="${PGFENCE_TRACE_IMAGE:-Dockerfile}" target=trace
+  image="${PGFENCE_TRACE_IMAGE:-Dockerfile}" target=trace suffix=-trace
 else
-  image="${PGFENCE_IMAGE:-Dockerfile}" target=action
+  image="${PGFENCE_IMAGE:-Dockerfile}" target=action suffix=
+fi
+if [ -n "$version" ]; then
+  case "$image" in
+    "ghcr.io/pgfence/action:$version$suffix@sha256:"*) ;;  # the action's own release, by digest
+    *) image="ghcr.io/pgfence/action:$version$suffix" ;;
+  esac
 fi
 
 if [ "$image" = "Dockerfile" ]; then
@@ -28,8 +50,21 @@ if [ "$image" = "Dockerfile" ]; then
   echo "Building the $target image from $action_dir/Dockerfile (a release runs a prebuilt one)"
   docker build --quiet --target "$target" --tag "$image" "$action_dir" >/dev/null
 else
-  docker pull --quiet "$image" >/dev/null
+  echo "Pulling $image"
+  if ! why="$(docker pull --quiet "$image" 2>&1 >/dev/null)"; then
+    echo "error: cannot pull $image: $(shown "$(printf '%s\n' "$why" | grep -v '^[[:space:]]*$' | tail -n 1)")" >&2
+    exit 2
+  fi
 fi
+
+# working-directory as ${{ github.workspace }}/app names the host's path: the container sees the
+# workspace elsewhere, so a path inside the workspace is passed relative to it. The entrypoint
+# checks the folder (no '..', links resolved inside the workspace).
+wd="${INPUT_WORKING_DIRECTORY:-}"
+case "$wd" in
+  "$workspace") export INPUT_WORKING_DIRECTORY=. ;;
+  "$workspace"/*) export INPUT_WORKING_DIRECTORY="${wd#"$workspace"/}" ;;
+esac
 
 run=(run --rm --workdir /github/workspace -v "$workspace:/github/workspace" -e GITHUB_WORKSPACE=/github/workspace)
 declare -A mounted=()

@@ -11,6 +11,7 @@ set -f
 pgfence_bin="${PGFENCE_BIN:-pgfence}"
 workspace="${GITHUB_WORKSPACE:-.}"
 cd "$workspace" || { echo "error: cannot enter workspace $workspace" >&2; exit 2; }
+root="$(pwd -P)"
 
 # GitHub keeps the hyphen of an input's name in its variable (INPUT_PG-VERSION), which the
 # shell cannot expand: read it with printenv, falling back to the underscore spelling.
@@ -20,6 +21,43 @@ input() {
 }
 is_false() { [ "$(echo "$1" | tr '[:upper:]' '[:lower:]')" = "false" ]; }
 is_true() { [ "$(echo "$1" | tr '[:upper:]' '[:lower:]')" = "true" ]; }
+# A value as it may be printed in one line: control characters (a newline) become '?'.
+shown() { printf '%s' "$1" | tr -c '[:print:]' '?'; }
+usage_error() { echo "error: $*" >&2; exit 2; }
+
+# A list input (paths, schema-file, history, exclude): words separated by newlines or spaces,
+# into the array named $2, each as written (no pathname expansion: set -f above).
+list() {
+  local -n into="$2"
+  local line p
+  into=()
+  while IFS= read -r line; do
+    for p in $line; do into+=("$p"); done
+  done <<< "$(input "$1")"
+}
+
+# working-directory: the folder pgfence runs in (the checkout when actions/checkout put it in a
+# subfolder), relative to the workspace. Its value comes from the workflow, its folders from the
+# repository: no '..', and the folder it names, links resolved, must lie inside the workspace.
+workdir="$(input working-directory)"
+workdir="${workdir#"${workdir%%[![:space:]]*}"}"; workdir="${workdir%"${workdir##*[![:space:]]}"}"
+if [ -n "$workdir" ] && [ "$workdir" != "." ]; then
+  case "/$workdir/" in
+    */../*) usage_error "working-directory '$(shown "$workdir")' has a '..': name a folder inside the workspace" ;;
+  esac
+  target="$workdir"
+  case "$target" in /*) ;; *) target="./$target" ;; esac  # never CDPATH's, never cd -'s
+  cd -P -- "$target" 2>/dev/null || usage_error "working-directory '$(shown "$workdir")' is not a folder in the workspace"
+  here="$(pwd -P)"
+  case "$here/" in
+    "$root"/*) ;;
+    *) usage_error "working-directory '$(shown "$workdir")' leads out of the workspace (to $(shown "$here"))" ;;
+  esac
+fi
+here="$(pwd -P)"
+# Where the working directory is, relative to the workspace ('' for the workspace itself).
+prefix=""
+[ "$here" != "$root" ] && prefix="${here#"$root"/}/"
 
 common=(--color never)
 pg_version="$(input pg-version)"; [ -n "$pg_version" ] && common+=(--pg-version "$pg_version")
@@ -27,12 +65,25 @@ unparsable="$(input unparsable)"; [ -n "$unparsable" ] && common+=(--unparsable 
 max_risk="$(input max-risk)"; [ -n "$max_risk" ] && common+=(--max-risk "$max_risk")
 stats_file="$(input stats-file)"; [ -n "$stats_file" ] && common+=(--stats-file "$stats_file")
 config="$(input config)"; [ -n "$config" ] && common+=(--config "$config")
+# schema-file, history, exclude: one option per word, each value its own argument.
+list schema-file schema_files
+for f in "${schema_files[@]}"; do common+=(--schema "$f"); done
+list exclude excludes
+for g in "${excludes[@]}"; do common+=(--exclude "$g"); done
+# history: migrations that ran before; `none` alone analyses without any (--no-history).
+list history history
+if [ "${#history[@]}" -eq 1 ] && [ "$(echo "${history[0]}" | tr '[:upper:]' '[:lower:]')" = "none" ]; then
+  common+=(--no-history)
+else
+  for h in "${history[@]}"; do
+    [ "$(echo "$h" | tr '[:upper:]' '[:lower:]')" = "none" ] &&
+      usage_error "history: 'none' stands alone (write ./none for a file of that name)"
+    common+=(--history "$h")
+  done
+fi
 
 # INPUT_PATHS: files, directories or globs, separated by newlines or spaces.
-paths=()
-while IFS= read -r line; do
-  for p in $line; do paths+=("$p"); done
-done <<< "$(input paths || true)"
+list paths paths
 
 mode="$(input mode)"
 if [ -z "$mode" ] || [ "$mode" = "auto" ]; then
@@ -74,6 +125,8 @@ case "$mode" in
     fi
     # The checkout belongs to the runner's user, not to the container's root: pgfence opens it
     # with libgit2's ownership check off (diff/repository.cpp), so no `safe.directory` is needed.
+    # The checkout is the working directory's repository (by default, the workspace's).
+    [ -n "$prefix" ] && args+=(--repo .)
     "$pgfence_bin" "${args[@]}" -- "${paths[@]}"
     exit $?
     ;;
@@ -86,7 +139,7 @@ case "$mode" in
     status=$?
     "$pgfence_bin" analyze "${common[@]}" --unparsable warn -- "${paths[@]}" 2>/dev/null
     if [ -n "${GITHUB_OUTPUT:-}" ]; then
-      echo "report=$json_out" >> "$GITHUB_OUTPUT"
+      echo "report=$prefix$json_out" >> "$GITHUB_OUTPUT"
     fi
     # --ci semantics for the max-risk gate: exit 1 when a finding is above it.
     if [ "$status" -eq 0 ] && [ -n "$max_risk" ]; then

@@ -4,7 +4,8 @@
 #   2. builds the action's two images from this repository (Dockerfile targets action and trace),
 #      measures them and fails when the default one is not under 60 MB compressed;
 #   3. runs action.yml's step as GitHub's runner does, against the GitHub test double, in pull-request,
-#      fork, trace and push modes, with the README's workflow (tests/container/action_test.py);
+#      fork, trace and push modes, with docs/action.md's workflow, and each input's effect
+#      (tests/container/action_test.py);
 #   4. installs the .deb and runs the tarball on clean Debian 12 and 11 images (scripts/container/packages.sh).
 # Run by scripts/test.sh. Where podman cannot run (not installed, not root, no nesting) it
 # prints one `skip:` line and exits 0. Its last line counts the `ok:` and `FAILED:` lines of the

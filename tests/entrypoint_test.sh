@@ -159,5 +159,135 @@ env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EV
 check "no governance-url: no upload" '! grep -q -- "--upload" "$tmp/argv" && [ "$(wc -l < "$tmp/received")" -eq 2 ]'
 kill "$receiver" 2>/dev/null; wait "$receiver" 2>/dev/null
 
+# schema-file, history, exclude, working-directory: each word its own option, never expanded by
+# a shell, in analyze and pr modes. A migration whose finding depends on what came before it:
+# changing legacy.name from varchar(100) to varchar(200) rewrites nothing, which only the schema
+# (or the history) that made the column shows.
+ws3="$tmp/ws3"
+mkdir -p "$ws3/app/db/migrations" "$ws3/app/db/old" "$ws3/app/schema"
+printf 'ALTER TABLE legacy ALTER COLUMN name TYPE varchar(200);\n' > "$ws3/app/db/migrations/001_alter.sql"
+printf 'CREATE INDEX t_id ON t (id);\n' > "$ws3/app/db/migrations/002_index.sql"
+printf 'CREATE TABLE legacy (id int, name varchar(100));\n' > "$ws3/app/schema/structure.sql"
+printf 'CREATE TABLE legacy (id int, name varchar(100));\n' > "$ws3/app/db/old/000_legacy.sql"
+printf 'CREATE TABLE other (id int);\n' > "$ws3/app/schema/other.sql"
+# Runs the entrypoint on $ws3 with the given INPUT_* assignments (analyze mode, unless the
+# caller adds GITHUB_EVENT_NAME=pull_request ...); argv, the report and the outputs in $tmp.
+run3() {
+  rm -f "$tmp/argv" "$ws3/pgfence-report.json" "$ws3/app/pgfence-report.json"; : > "$tmp/out"
+  env -i PATH="$PATH" GITHUB_WORKSPACE="$ws3" PGFENCE_BIN="$tmp/wrap.sh" GITHUB_OUTPUT="$tmp/out" \
+    RUNNER_TEMP="$tmp" "$@" bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+  status=$?
+}
+report3() { cat "$ws3/app/pgfence-report.json" 2>/dev/null; }
+run3 INPUT_WORKING-DIRECTORY=app INPUT_PATHS=db/migrations "INPUT_MAX-RISK=critical"
+check "working-directory: analyze runs in the folder, the report output names it from the workspace" \
+  '[ "$status" -eq 0 ] && grep -qx "report=app/pgfence-report.json" "$tmp/out" && [ -s "$ws3/app/pgfence-report.json" ] && [ ! -e "$ws3/pgfence-report.json" ]'
+check "without schema-file or history: the type change is reported as a rewrite" \
+  'report3 | grep -q "alter-column-type-rewrite"'
+run3 INPUT_WORKING-DIRECTORY=app INPUT_PATHS=db/migrations "INPUT_MAX-RISK=critical" \
+  "INPUT_SCHEMA-FILE=schema/other.sql
+schema/structure.sql"
+check "schema-file: each file (newline separated) is a --schema" \
+  '[ "$(grep -cx -- "--schema" "$tmp/argv")" -eq 2 ] && grep -qx "schema/other.sql" "$tmp/argv" && grep -qx "schema/structure.sql" "$tmp/argv"'
+check "schema-file: the schema it names removes the rewrite finding" \
+  '[ "$status" -eq 0 ] && [ -s "$ws3/app/pgfence-report.json" ] && ! report3 | grep -q "alter-column-type-rewrite"'
+run3 INPUT_WORKING-DIRECTORY=app INPUT_PATHS=db/migrations "INPUT_MAX-RISK=critical" "INPUT_HISTORY=db/old"
+check "history: a --history, and the migrations it names remove the rewrite finding" \
+  'grep -qx -- "--history" "$tmp/argv" && grep -qx "db/old" "$tmp/argv" && [ -s "$ws3/app/pgfence-report.json" ] && ! report3 | grep -q "alter-column-type-rewrite"'
+run3 INPUT_WORKING-DIRECTORY=app INPUT_PATHS=db/migrations "INPUT_MAX-RISK=critical" "INPUT_HISTORY=None"
+check "history none: --no-history, and no --history" \
+  'grep -qx -- "--no-history" "$tmp/argv" && ! grep -qx -- "--history" "$tmp/argv"'
+run3 INPUT_WORKING-DIRECTORY=app INPUT_PATHS=db/migrations "INPUT_HISTORY=none db/old"
+check "history: none with paths is one error line, exit 2, nothing run" \
+  '[ "$status" -eq 2 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] && grep -q "^error: history:" "$tmp/stderr" && [ ! -e "$tmp/argv" ]'
+run3 INPUT_WORKING-DIRECTORY=app INPUT_PATHS=db/migrations "INPUT_MAX-RISK=critical" "INPUT_EXCLUDE=db/*/002_*.sql"
+check "exclude: the glob reaches pgfence as written and leaves the file out" \
+  'grep -qx "db/\*/002_\*.sql" "$tmp/argv" && [ -s "$ws3/app/pgfence-report.json" ] && report3 | grep -q "001_alter.sql" && ! report3 | grep -q "002_index.sql"'
+run3 INPUT_WORKING-DIRECTORY=app INPUT_PATHS=db/migrations 'INPUT_SCHEMA-FILE=$(touch${IFS}pwned) `touch pwned` ~'
+check "schema-file: values are never expanded by a shell" \
+  '[ ! -e "$ws3/app/pwned" ] && [ ! -e "$ws3/pwned" ] && grep -qx "\$(touch\${IFS}pwned)" "$tmp/argv" && grep -qx "~" "$tmp/argv"'
+
+# working-directory outside the workspace: one error line, exit 2, pgfence not run.
+ln -s "$tmp" "$ws3/app/out"
+ln -s ../.. "$ws3/app/up"
+for wd in ../ app/../.. /etc "$tmp" app/out app/up app/missing "app/db/migrations/001_alter.sql"; do
+  run3 "INPUT_WORKING-DIRECTORY=$wd" INPUT_PATHS=db/migrations
+  check "working-directory '$wd' is refused: one error line, exit 2" \
+    '[ "$status" -eq 2 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] && grep -q "^error: working-directory" "$tmp/stderr" && [ ! -e "$tmp/argv" ]'
+done
+run3 "INPUT_WORKING-DIRECTORY=$ws3/app/" INPUT_PATHS=db/migrations "INPUT_MAX-RISK=critical"
+check "working-directory: an absolute path inside the workspace is taken" \
+  '[ "$status" -eq 0 ] && grep -qx "report=app/pgfence-report.json" "$tmp/out"'
+
+# pr mode: the repository in the subfolder, found through working-directory (--repo .); the
+# same inputs reach pgfence pr.
+cd "$ws3/app"
+g init -q -b main . && printf 'CREATE TABLE legacy (id int, name varchar(100));\n' > db/migrations/000_legacy.sql
+mv db/migrations/001_alter.sql db/migrations/002_index.sql "$tmp/"
+g add -A && g commit -qm base && pbase="$(git rev-parse HEAD)"
+mv "$tmp/001_alter.sql" "$tmp/002_index.sql" db/migrations/ && g add -A && g commit -qm change && phead="$(git rev-parse HEAD)"
+cd - > /dev/null
+printf '{"pull_request": {"number": 3, "base": {"sha": "%s"}, "head": {"sha": "%s"}}}' "$pbase" "$phead" > "$tmp/event3.json"
+pr3=(GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event3.json")
+run3 "${pr3[@]}" INPUT_PATHS=db/migrations/*.sql
+check "pr without working-directory: the workspace is no repository, exit 2" \
+  '[ "$status" -eq 2 ] && grep -q "not a git repository" "$tmp/stderr"'
+run3 "${pr3[@]}" INPUT_WORKING-DIRECTORY=app INPUT_PATHS=db/migrations/*.sql
+check "pr with working-directory: --repo ., exit 1 for the new index, SARIF in the folder" \
+  '[ "$status" -eq 1 ] && grep -qx -- "--repo" "$tmp/argv" && grep -q "db/migrations/002_index.sql" "$tmp/stdout" && grep -qx "sarif-file=app/pgfence.sarif" "$tmp/out" && [ -s "$ws3/app/pgfence.sarif" ]'
+check "pr: the base commit's history shows the type change rewrites nothing" \
+  '! grep -q "alter-column-type-rewrite" "$ws3/app/pgfence.sarif"'
+run3 "${pr3[@]}" INPUT_WORKING-DIRECTORY=app INPUT_PATHS=db/migrations/*.sql INPUT_HISTORY=none
+check "pr with history none: --no-history, the rewrite is reported" \
+  'grep -qx -- "--no-history" "$tmp/argv" && grep -q "alter-column-type-rewrite" "$ws3/app/pgfence.sarif"'
+run3 "${pr3[@]}" INPUT_WORKING-DIRECTORY=app INPUT_PATHS=db/migrations/*.sql INPUT_HISTORY=none \
+  INPUT_SCHEMA-FILE=schema/structure.sql
+check "pr with schema-file: --schema, the schema removes the rewrite finding" \
+  'grep -qx -- "--schema" "$tmp/argv" && [ -s "$ws3/app/pgfence.sarif" ] && ! grep -q "alter-column-type-rewrite" "$ws3/app/pgfence.sarif"'
+run3 "${pr3[@]}" INPUT_WORKING-DIRECTORY=app INPUT_PATHS=db/migrations/*.sql "INPUT_EXCLUDE=db/migrations/002_*"
+check "pr with exclude: the excluded migration is not reviewed" \
+  '[ "$status" -eq 0 ] && grep -qx "db/migrations/002_\*" "$tmp/argv" && grep -q "001_alter.sql" "$tmp/stdout" && ! grep -q "002_index.sql" "$tmp/stdout"'
+
+# bot/action.sh chooses the image from the version input, with a docker that records its calls:
+# a malformed version is one error line before anything is built or pulled.
+mkdir -p "$tmp/fakebin"
+cat > "$tmp/fakebin/docker" <<FAKE
+#!/usr/bin/env bash
+echo "\$*" >> "$tmp/docker.log"
+[ "\$1" = run ] && echo "working-directory=\${INPUT_WORKING_DIRECTORY-unset}" >> "$tmp/docker.log"
+[ "\$1" = pull ] && { echo "Error: no registry in this test" >&2; exit 125; }
+exit 0
+FAKE
+chmod +x "$tmp/fakebin/docker"
+action() {
+  : > "$tmp/docker.log"
+  env -i PATH="$tmp/fakebin:$PATH" GITHUB_WORKSPACE="$ws3" GITHUB_ACTION_PATH="$source_dir" \
+    PGFENCE_IMAGE=Dockerfile PGFENCE_TRACE_IMAGE=Dockerfile "$@" bash "$source_dir/bot/action.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+  status=$?
+}
+nl=$'\n'
+for v in 1.2 latest v1 "1.2.3; touch pwned" "v1.2.3
+x" 01.2.3.4; do
+  action "INPUT_VERSION=$v"
+  check "version '${v//$nl/\\n}' is refused: one error line, exit 2, no docker call" \
+    '[ "$status" -eq 2 ] && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] && grep -q "^error: the version input" "$tmp/stderr" && [ ! -s "$tmp/docker.log" ]'
+done
+action INPUT_VERSION=1.2.3
+check "version 1.2.3 pulls ghcr.io/pgfence/action:v1.2.3, and a failed pull is one error line" \
+  '[ "$status" -eq 2 ] && grep -qx "pull --quiet ghcr.io/pgfence/action:v1.2.3" "$tmp/docker.log" && [ "$(wc -l < "$tmp/stderr")" -eq 1 ] && grep -q "^error: cannot pull ghcr.io/pgfence/action:v1.2.3: Error: no registry" "$tmp/stderr"'
+action INPUT_VERSION=v1.2.3 INPUT_TRACE=true
+check "version v1.2.3 with trace pulls the -trace image" 'grep -qx "pull --quiet ghcr.io/pgfence/action:v1.2.3-trace" "$tmp/docker.log"'
+action PGFENCE_IMAGE="ghcr.io/pgfence/action:v1.2.3@sha256:$(printf '%064d' 0)" INPUT_VERSION=1.2.3
+check "version equal to the pinned release keeps its digest" \
+  'grep -qx "pull --quiet ghcr.io/pgfence/action:v1.2.3@sha256:$(printf "%064d" 0)" "$tmp/docker.log"'
+action INPUT_WORKING_DIRECTORY=app
+check "no version: the image is built from the Dockerfile, nothing pulled, then run with the inputs by name" \
+  '[ "$status" -eq 0 ] && grep -q "^build --quiet --target action --tag pgfence-action-local:action " "$tmp/docker.log" && ! grep -q "^pull" "$tmp/docker.log" && grep -q "^run .* -e INPUT_WORKING_DIRECTORY .*pgfence-action-local:action$" "$tmp/docker.log" && grep -qx "working-directory=app" "$tmp/docker.log"'
+action "INPUT_WORKING_DIRECTORY=$ws3/app"
+check "working-directory under the host's workspace path is passed relative to it" \
+  'grep -qx "working-directory=app" "$tmp/docker.log"'
+action "INPUT_WORKING_DIRECTORY=$ws3"
+check "working-directory naming the host's workspace itself is ." 'grep -qx "working-directory=." "$tmp/docker.log"'
+
 if [ "$fail" -eq 0 ]; then echo "entrypoint: all checks passed"; fi
 exit "$fail"

@@ -6,11 +6,15 @@ runner's), as the runner's container root sees it.
     action_test.py --source DIR --double tests/github_double/server.py --schemas DIR --sarif-schema F
                    [--scenario NAME]...
 
-Scenarios: readme (the README's complete workflow, pull_request), fork (read-only token),
-trace (trace: true picks the -trace image), push (analyze mode), images (what each image holds).
-Each prints `ok: ...` lines; the first failed check ends the run with exit 1.
+Scenarios: docs (docs/action.md's complete workflow, pull_request), fork (read-only token),
+trace (trace: true picks the -trace image), push (analyze mode), context (schema-file, history,
+exclude), folder (working-directory), version (the image a version names), switches and
+governance (the other inputs), images (what each image holds). Each prints `ok: ...` lines; the
+first failed check of a scenario ends it. When every scenario runs, an input of action.yml that no
+scenario sets is a failure too.
 """
 import argparse
+import http.server
 import json
 import os
 import re
@@ -18,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 
 import yaml
 
@@ -25,6 +30,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from pr_test import BASE_001, HEAD_001, HEAD_002, SEED_000, TOKEN, Failed, check, git, write  # noqa: E402
 
 RUNNER_UID = 1001
+# The inputs some scenario set in a `with:` (defaults do not count): every input of action.yml
+# must be among them when all scenarios run.
+EXERCISED = set()
 EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
 
 
@@ -45,8 +53,12 @@ class Runner:
         check(self.action["runs"]["using"] == "composite", "action.yml is a composite action")
         self.shim = os.path.join(tmp, "bin")
         os.makedirs(self.shim, exist_ok=True)
+        # docker is podman, and records its calls; there is no registry here, so a pull fails.
+        self.docker_log = os.path.join(tmp, "docker.log")
         with open(os.path.join(self.shim, "docker"), "w") as f:
-            f.write('#!/bin/sh\nexec podman "$@"\n')
+            f.write(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{self.docker_log}"\n'
+                    'if [ "$1" = pull ]; then echo "Error: no registry in this test" >&2; exit 125; fi\n'
+                    'exec podman "$@"\n')
         os.chmod(os.path.join(self.shim, "docker"), 0o755)
 
     def evaluate(self, text, context):
@@ -57,9 +69,11 @@ class Runner:
             return context[expr]
         return EXPRESSION.sub(one, text) if isinstance(text, str) else str(text)
 
-    def run(self, with_inputs, workspace, event_name, event, api_url, token=TOKEN):
+    def run(self, with_inputs, workspace, event_name, event, api_url, token=TOKEN, extra_env=None):
         unknown = set(with_inputs) - set(self.action["inputs"])
         check(not unknown, f"inputs the action does not declare: {unknown}")
+        EXERCISED.update(with_inputs)
+        open(self.docker_log, "w").close()
         context = {"github.token": token}
         inputs = {}
         for name, spec in self.action["inputs"].items():
@@ -83,6 +97,7 @@ class Runner:
                "GITHUB_ACTION_PATH": self.args.source, "RUNNER_TEMP": self.tmp, "RUNNER_OS": "Linux"}
         if os.environ.get("CONTAINERS_STORAGE_CONF"):  # podman's storage, when not the default one
             env["CONTAINERS_STORAGE_CONF"] = os.environ["CONTAINERS_STORAGE_CONF"]
+        env.update(extra_env or {})
         for var, name in paths.items():
             env[var] = os.path.join(files, name)
             open(env[var], "w").close()
@@ -106,6 +121,8 @@ class Runner:
         with open(env["GITHUB_STEP_SUMMARY"]) as f:
             summary = f.read()
         check(token not in proc.stdout and token not in proc.stderr, "the token was printed")
+        with open(self.docker_log) as f:
+            self.docker_calls = f.read().splitlines()
         return proc, outputs, summary
 
 
@@ -148,6 +165,7 @@ class Double:
         self.server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         line = self.server.stdout.readline().strip()
         check(line.isdigit(), f"the double did not start: {line!r}")
+        self.port = int(line)
         self.url = f"http://host.containers.internal:{line}"
 
     def stop(self):
@@ -198,27 +216,67 @@ def make_workspace(tmp, trace=False):
     return repo, base, head, event
 
 
-def readme_workflow(source):
-    """The README's complete workflow, as a user copies it."""
-    with open(os.path.join(source, "README.md")) as f:
+def make_repo(tmp, base_files, head_files, subdir=""):
+    """A pull request of its own: the base commit's files, then the head's changes (None deletes),
+    the repository at workspace/SUBDIR, the workspace handed to the runner's user."""
+    workspace = os.path.join(tmp, "workspace")
+    shutil.rmtree(workspace, ignore_errors=True)
+    repo = os.path.join(workspace, subdir) if subdir else workspace
+    os.makedirs(repo)
+    git(repo, "init", "-q", "-b", "main")
+    for path, text in base_files.items():
+        write(os.path.join(repo, path), text)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    base = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-qb", "feature")
+    for path, text in head_files.items():
+        if text is None:
+            os.remove(os.path.join(repo, path))
+        else:
+            write(os.path.join(repo, path), text)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "feature")
+    head = git(repo, "rev-parse", "HEAD")
+    subprocess.run(["chown", "-R", f"{RUNNER_UID}:{RUNNER_UID}", workspace], check=True)
+    event = {"action": "synchronize", "number": 7,
+             "pull_request": {"number": 7, "base": {"sha": base, "ref": "main"}, "head": {"sha": head, "ref": "feature"}}}
+    return workspace, repo, base, head, event
+
+
+def docs_workflow(source):
+    """docs/action.md's complete workflow, as a user copies it."""
+    with open(os.path.join(source, "docs", "action.md")) as f:
         text = f.read()
-    for block in re.findall(r"```yaml\n(.*?)```", text, re.S):
+    for block in re.findall(r"^```yaml\n(.*?)^```", text, re.S | re.M):
         doc = yaml.safe_load(block)
         if isinstance(doc, dict) and doc.get("name") and "jobs" in doc:
             for job in doc["jobs"].values():
                 if any(str(s.get("uses", "")).startswith("pgfence/action@") for s in job.get("steps", [])):
                     return doc, job
-    raise Failed("the README has no complete workflow using pgfence/action")
+    raise Failed("docs/action.md has no complete workflow using pgfence/action")
 
 
-def scenario_readme(args, tmp, runner):
-    doc, job = readme_workflow(args.source)
+def sarif_results(path):
+    with open(path) as f:
+        return [r for run in json.load(f)["runs"] for r in run["results"]]
+
+
+def results_text(results):
+    return "\n".join(f"{r['ruleId']} {r['locations'][0]['physicalLocation']['artifactLocation']['uri']} "
+                     f"{r['message']['text']}" for r in results)
+
+
+def scenario_docs(args, tmp, runner):
+    doc, job = docs_workflow(args.source)
     triggers = doc.get(True, doc.get("on"))  # YAML 1.1 reads the key `on` as true
-    check("pull_request" in triggers, f"the README workflow runs on pull requests: {triggers}")
+    check("pull_request" in triggers, f"the docs workflow runs on pull requests: {triggers}")
+    check(not (triggers.get("pull_request") or {}).get("paths"), "the docs workflow runs on every pull request")
     steps = job["steps"]
     (ours,) = [s for s in steps if str(s.get("uses", "")).startswith("pgfence/action@")]
     upload = [s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@")]
-    check(upload, "the README workflow uploads the SARIF")
+    check(upload, "the docs workflow uploads the SARIF")
+    check("github.event.repository.private" in str(upload[0].get("if", "")), "the upload is gated on private repositories")
     checkout = [s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@")]
     check(checkout and str(checkout[0].get("with", {}).get("fetch-depth")) == "0", "the checkout has the history")
 
@@ -227,7 +285,10 @@ def scenario_readme(args, tmp, runner):
     try:
         proc, outputs, summary = runner.run(ours.get("with", {}), repo, "pull_request", event, double.url)
         check(proc.returncode == 1, f"a new HIGH finding fails the step: exit {proc.returncode}\n{proc.stderr[-2000:]}")
-        ok("pull_request with the README's inputs: exit 1 for the new HIGH findings")
+        ok("pull_request with docs/action.md's inputs: exit 1 for the new HIGH findings")
+        check(any(c.startswith("build --quiet --target action --tag pgfence-action-local:action ") for c in runner.docker_calls)
+              and not any(c.startswith("pull") for c in runner.docker_calls), f"no version: built from the Dockerfile: {runner.docker_calls}")
+        ok("without version, a branch builds the image from the Dockerfile and pulls nothing")
         double.all_valid()
         creates = double.requests("checks/create")
         check(len(creates) == 1 and creates[0]["body"]["head_sha"] == head, f"one check run on the head: {creates}")
@@ -250,6 +311,20 @@ def scenario_readme(args, tmp, runner):
         check(os.stat(host_path).st_uid == 0, "written by the container's root")
         check("orders_customer" in summary, "the job summary carries the report")
         ok("the job summary is written through the mounted file")
+    finally:
+        double.stop()
+    # A pull request that changes no migration: the workflow runs anyway (no paths filter), and
+    # the check run a branch protection may require concludes success.
+    workspace, repo, base, head, event = make_repo(tmp, {"migrations/001_init.sql": BASE_001}, {"README.md": "docs\n"})
+    double = Double(args, tmp, repo, base)
+    try:
+        proc, outputs, _ = runner.run(ours.get("with", {}), workspace, "pull_request", event, double.url)
+        check(proc.returncode == 0, f"no migration changed: exit {proc.returncode}\n{proc.stderr[-1500:]}")
+        creates = double.requests("checks/create")
+        check(len(creates) == 1 and creates[0]["body"]["conclusion"] == "success" and creates[0]["body"]["head_sha"] == head,
+              f"one success check run: {creates}")
+        check(outputs["files"] == "0" and outputs["conclusion"] == "success", f"outputs: {outputs}")
+        ok("a pull request that changes no migration: exit 0, a success check run")
     finally:
         double.stop()
 
@@ -285,6 +360,25 @@ def scenario_trace(args, tmp, runner):
         check("Trace on a real PostgreSQL" in text, "the check run carries the trace")
         double.all_valid()
         ok("trace: true runs the -trace image: the migration ran on PostgreSQL and was confirmed")
+        proc, _, _ = runner.run({"trace": "true", "trace-timeout": "0"}, repo, "pull_request", event, double.url)
+        check(proc.returncode == 2 and "error: --trace-timeout" in proc.stderr,
+              f"trace-timeout reaches pgfence pr (0 is refused): {proc.returncode}\n{proc.stderr[-800:]}")
+        ok("trace-timeout: passed to pgfence pr")
+    finally:
+        double.stop()
+    # A setting only a superuser may change: not traced as the plain owner, traced as the superuser.
+    workspace, repo, base, head, event = make_repo(
+        tmp, {"migrations/000_accounts.sql": "CREATE TABLE accounts (id bigint PRIMARY KEY);\n"},
+        {"migrations/001_replica.sql": "SET session_replication_role = replica;\nALTER TABLE accounts ADD COLUMN plan text;\n"})
+    double = Double(args, tmp, repo, base)
+    try:
+        proc, _, summary = runner.run({"trace": "true"}, workspace, "pull_request", event, double.url)
+        check("needs a superuser" in summary, f"as the plain owner the SET is not traced: {summary[-1500:]}\n{proc.stderr[-800:]}")
+        proc, _, summary = runner.run({"trace": "true", "trace-as-superuser": "true"}, workspace, "pull_request", event,
+                                      double.url)
+        check("needs a superuser" not in summary and "Trace on a real PostgreSQL" in summary,
+              f"trace-as-superuser: the SET runs: {summary[-1500:]}\n{proc.stderr[-800:]}")
+        ok("trace-as-superuser: a superuser-only SET is traced instead of refused")
     finally:
         double.stop()
 
@@ -306,6 +400,241 @@ def scenario_push(args, tmp, runner):
     ok("push with max-risk critical exits 0")
 
 
+# context: a type change that rewrites nothing when the column's current type is known. accounts
+# comes from the base commit's migrations (replayed by pgfence pr unless history: none), legacy
+# only from a history file or the schema file; 002 adds a HIGH finding of its own.
+ALTER_BOTH = """ALTER TABLE accounts ALTER COLUMN name TYPE varchar(200);
+ALTER TABLE legacy ALTER COLUMN name TYPE varchar(200);
+"""
+CONTEXT_BASE = {"migrations/000_accounts.sql": "CREATE TABLE accounts (id int, name varchar(100));\n",
+                "legacy/0001_legacy.sql": "CREATE TABLE legacy (id int, name varchar(100));\n",
+                "schema/structure.sql": "CREATE TABLE legacy (id int, name varchar(100));\n"}
+CONTEXT_HEAD = {"migrations/001_alter.sql": ALTER_BOTH, "migrations/002_index.sql": "CREATE INDEX t_id ON t (id);\n"}
+
+
+def scenario_context(args, tmp, runner):
+    workspace, repo, base, head, event = make_repo(tmp, CONTEXT_BASE, CONTEXT_HEAD)
+    double = Double(args, tmp, repo, base)
+    sarif = os.path.join(repo, "pgfence.sarif")
+    try:
+        def rewrites(text, table):
+            return f"may rewrite {table} " in text
+        proc, outputs, _ = runner.run({"max-suggestions": "0"}, workspace, "pull_request", event, double.url)
+        text = results_text(sarif_results(sarif))
+        check(proc.returncode == 1 and "002_index.sql" in text, f"the new index fails the step: {proc.returncode}\n{text}")
+        check(rewrites(text, "legacy") and not rewrites(text, "accounts"),
+              f"legacy's type is unknown, accounts' known from the base commit:\n{text}")
+        ok("context: without inputs, the rewrite is reported for legacy only (the base history knows accounts)")
+        proc, outputs, _ = runner.run({"history": "legacy", "exclude": "migrations/002_*"}, workspace, "pull_request",
+                                      event, double.url)
+        text = results_text(sarif_results(sarif))
+        check(not rewrites(text, "legacy") and not rewrites(text, "accounts"), f"history: legacy/ makes legacy known:\n{text}")
+        check(proc.returncode == 0 and "002_index.sql" not in text and outputs["files"] == "1",
+              f"exclude: 002 is not reviewed, nothing above medium: exit {proc.returncode}, {outputs}\n{text}")
+        ok("history: the migrations it names are replayed first (no rewrite); exclude: the glob's migration is not reviewed")
+        proc, outputs, _ = runner.run({"history": "none", "schema-file": "schema/structure.sql"}, workspace, "pull_request",
+                                      event, double.url)
+        text = results_text(sarif_results(sarif))
+        check(rewrites(text, "accounts"), f"history none: the base commit's migrations are not replayed:\n{text}")
+        check(not rewrites(text, "legacy"), f"schema-file: legacy's type comes from the schema:\n{text}")
+        ok("history: none analyses without the base history; schema-file makes legacy known")
+        double.all_valid()
+    finally:
+        double.stop()
+    # Analyze mode (a push) takes the same inputs.
+    event = {"after": head, "before": base, "ref": "refs/heads/main"}
+    proc, outputs, _ = runner.run({"paths": "migrations", "schema-file": "schema/structure.sql",
+                                   "exclude": "migrations/002_*", "max-risk": "critical"},
+                                  workspace, "push", event, "http://host.containers.internal:9")
+    with open(os.path.join(workspace, outputs["report"])) as f:
+        report = json.dumps(json.load(f))
+    check(proc.returncode == 0 and "001_alter.sql" in report and "002_index.sql" not in report,
+          f"analyze: exclude leaves 002 out: {proc.returncode}\n{proc.stderr[-1500:]}")
+    check("may rewrite legacy" not in report and "may rewrite accounts" not in report,
+          "analyze: the schema file and the committed migrations make both tables known")
+    ok("push: schema-file and exclude reach pgfence analyze")
+
+
+def scenario_folder(args, tmp, runner):
+    """working-directory: the checkout in a subfolder of the workspace (actions/checkout's path:)."""
+    workspace, repo, base, head, event = make_repo(
+        tmp, {"migrations/001_init.sql": BASE_001}, {"migrations/002_orders.sql": HEAD_002}, subdir="app")
+    double = Double(args, tmp, repo, base)
+    try:
+        proc, outputs, _ = runner.run({}, workspace, "pull_request", event, double.url)
+        check(proc.returncode == 2 and "not a git repository" in proc.stderr,
+              f"without working-directory the workspace is no repository: {proc.returncode}\n{proc.stderr[-800:]}")
+        proc, outputs, _ = runner.run({"working-directory": "app"}, workspace, "pull_request", event, double.url)
+        check(proc.returncode == 1, f"the new index fails the step: {proc.returncode}\n{proc.stderr[-1500:]}")
+        check(outputs["sarif-file"] == "app/pgfence.sarif" and os.path.isfile(os.path.join(workspace, outputs["sarif-file"])),
+              f"the SARIF in the folder, named from the workspace: {outputs}")
+        creates = double.requests("checks/create")
+        check(len(creates) == 1 and creates[0]["body"]["head_sha"] == head, f"the check run on the head: {creates}")
+        ok("working-directory: app runs pgfence pr in the subfolder's repository; sarif-file is app/pgfence.sarif")
+        before = len(double.requests())
+        os.symlink("/etc", os.path.join(workspace, "out"))
+        for value in ("../", "app/../..", "/etc", "out"):
+            proc, outputs, _ = runner.run({"working-directory": value}, workspace, "pull_request", event, double.url)
+            errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+            check(proc.returncode == 2 and len(errors) == 1 and errors[0].startswith("error: working-directory"),
+                  f"working-directory {value!r} is refused with one error line: {proc.returncode}\n{proc.stderr[-800:]}")
+        check(len(double.requests()) == before, "nothing was posted for a refused working-directory")
+        ok("working-directory: '..', an absolute path outside and a link out of the workspace are one error line, exit 2")
+    finally:
+        double.stop()
+    event = {"after": head, "before": base, "ref": "refs/heads/main"}
+    proc, outputs, _ = runner.run({"working-directory": "app", "paths": "migrations"}, workspace, "push", event,
+                                  "http://host.containers.internal:9")
+    check(proc.returncode == 1 and outputs["report"] == "app/pgfence-report.json"
+          and os.path.isfile(os.path.join(workspace, "app", "pgfence-report.json")), f"analyze in the folder: {outputs}")
+    ok("push with working-directory: the report is app/pgfence-report.json")
+
+
+def scenario_version(args, tmp, runner):
+    repo, base, head, event = make_workspace(tmp)
+    for value in ("1.2", "latest", "v1.2.3; id"):
+        proc, _, _ = runner.run({"version": value}, repo, "pull_request", event, "http://host.containers.internal:9")
+        errors = [line for line in proc.stderr.splitlines() if line.strip()]
+        check(proc.returncode == 2 and len(errors) == 1 and errors[0].startswith("error: the version input"),
+              f"version {value!r}: one error line, exit 2: {proc.returncode}\n{proc.stderr}")
+        check(runner.docker_calls == [], f"nothing built, pulled or run: {runner.docker_calls}")
+    ok("version: a malformed value is one error line, exit 2, before docker is called")
+    for inputs, image in (({"version": "1.2.3"}, "ghcr.io/pgfence/action:v1.2.3"),
+                          ({"version": "v1.2.3", "trace": "true"}, "ghcr.io/pgfence/action:v1.2.3-trace")):
+        proc, _, _ = runner.run(inputs, repo, "pull_request", event, "http://host.containers.internal:9")
+        check(runner.docker_calls == [f"pull --quiet {image}"], f"{inputs}: pulls {image}: {runner.docker_calls}")
+        errors = [line for line in proc.stderr.splitlines() if line.strip()]
+        check(proc.returncode == 2 and len(errors) == 1 and errors[0].startswith(f"error: cannot pull {image}:"),
+              f"a failed pull is one error line: {proc.stderr}")
+    ok("version: 1.2.3 pulls ghcr.io/pgfence/action:v1.2.3, with trace the -trace image; no registry: one error line")
+
+
+def scenario_switches(args, tmp, runner):
+    """The inputs that switch outputs or choose the review's rules, each against its effect."""
+    repo, base, head, event = make_workspace(tmp)
+    double = Double(args, tmp, repo, base)
+    try:
+        proc, outputs, summary = runner.run({"check-run": "false", "comment": "false", "sarif": "false", "name": "api",
+                                            "max-suggestions": "0"}, repo, "pull_request", event, double.url)
+        check(proc.returncode == 1, f"exit 1: {proc.returncode}\n{proc.stderr[-800:]}")
+        check(not double.requests("checks/create") and not double.requests("issues/create-comment"),
+              "check-run and comment false: neither posted")
+        check(outputs["sarif-file"] == "" and not os.path.exists(os.path.join(repo, "pgfence.sarif")), f"sarif false: {outputs}")
+        check(outputs["suggestions-posted"] == "0" and not double.requests("pulls/create-review"), "max-suggestions 0: none")
+        check("## pgfence (api):" in summary, f"name: the summary's heading: {summary[:300]}")
+        ok("check-run, comment, sarif false, max-suggestions 0: nothing of each; name: the summary says pgfence (api)")
+        proc, outputs, _ = runner.run({"upload-sarif": "true", "comment-author": "octo-reviewer[bot]"}, repo, "pull_request",
+                                      event, double.url)
+        check(len(double.requests("code-scanning/upload-sarif")) == 1, "upload-sarif: one upload to code scanning")
+        check(not double.requests("users/get-authenticated"), "comment-author: the token's login is not asked for")
+        ok("upload-sarif: the SARIF is uploaded by the action; comment-author: no GET /user")
+        count = len(double.requests("checks/create"))
+        proc, outputs, _ = runner.run({"github-token": "ghs_notTheDoublesToken000000000000000"}, repo, "pull_request", event,
+                                      double.url, token="ghs_notTheDoublesToken000000000000000")
+        tried = double.requests("checks/create")[count:]
+        check(outputs["check-run-posted"] == "false" and tried and all(r["status"] == 401 for r in tried),
+              f"github-token: the input's token is sent, and GitHub refuses it: {outputs} {[r['status'] for r in tried]}")
+        ok("github-token: the token the input names is the one sent (the double knows another: 401)")
+        count = len(double.requests("checks/create"))
+        proc, outputs, _ = runner.run({"mode": "analyze", "paths": "migrations"}, repo, "pull_request", event, double.url)
+        check(outputs["report"] == "pgfence-report.json" and len(double.requests("checks/create")) == count,
+              f"mode analyze on a pull request: the report, nothing posted: {outputs}")
+        ok("mode: analyze on a pull_request event runs pgfence analyze")
+    finally:
+        double.stop()
+    # config and config-from: a configuration that turns the index rule off; stats-file: a
+    # snapshot in which users is 4 GB; unparsable; fail-on-pre-existing.
+    with open(os.path.join(args.source, "tests", "stats", "fixtures", "snapshot.json")) as f:
+        snapshot = f.read()
+    off = '[rules]\ndisable = ["create-index-without-concurrently"]\n'
+    workspace, repo, base, head, event = make_repo(
+        tmp, {"migrations/001_users.sql": "CREATE INDEX users_old ON users (id);\n", "ci/off.toml": off,
+              "ci/stats.json": snapshot},
+        {"migrations/001_users.sql": "CREATE INDEX users_old ON users (id);\n-- reviewed\n",
+         "migrations/002_users.sql": "CREATE INDEX users_email ON users (email);\n",
+         "ci/head-off.toml": off})
+    double = Double(args, tmp, repo, base)
+    try:
+        proc, outputs, _ = runner.run({}, workspace, "pull_request", event, double.url)
+        check(proc.returncode == 1 and outputs["max-risk"] == "HIGH", f"the new index is HIGH: {proc.returncode} {outputs}")
+        proc, outputs, _ = runner.run({"stats-file": "ci/stats.json"}, workspace, "pull_request", event, double.url)
+        check(outputs["max-risk"] == "CRITICAL", f"stats-file: on a 4 GB table the index is CRITICAL: {outputs}\n{proc.stderr[-800:]}")
+        ok("stats-file: the snapshot moves the new index from HIGH to CRITICAL")
+        proc, outputs, _ = runner.run({"config": "ci/off.toml"}, workspace, "pull_request", event, double.url)
+        check(proc.returncode == 0 and outputs["max-risk"] != "HIGH", f"config: the rule is off: {proc.returncode} {outputs}")
+        proc, outputs, _ = runner.run({"config": "ci/head-off.toml"}, workspace, "pull_request", event, double.url)
+        check(proc.returncode == 1 and "ci/head-off.toml is not in" in proc.stderr,
+              f"config-from base: a configuration only the head has is not read: {proc.returncode}\n{proc.stderr[-800:]}")
+        proc, outputs, _ = runner.run({"config": "ci/head-off.toml", "config-from": "head"}, workspace, "pull_request", event,
+                                      double.url)
+        check(proc.returncode == 0, f"config-from head: the head's configuration: {proc.returncode}\n{proc.stderr[-800:]}")
+        ok("config: the file's rules apply; config-from: base ignores the head's file, head reads it")
+        proc, outputs, _ = runner.run({"exclude": "migrations/002_*"}, workspace, "pull_request", event, double.url)
+        check(proc.returncode == 0 and outputs["pre-existing-findings"] != "0", f"only pre-existing findings: {outputs}")
+        proc, outputs, _ = runner.run({"exclude": "migrations/002_*", "fail-on-pre-existing": "true"}, workspace,
+                                      "pull_request", event, double.url)
+        check(proc.returncode == 1, f"fail-on-pre-existing: the pre-existing HIGH fails: {proc.returncode} {outputs}")
+        ok("fail-on-pre-existing: a finding on an untouched statement fails the step")
+    finally:
+        double.stop()
+    workspace, repo, base, head, event = make_repo(tmp, {"migrations/001.sql": "CREATE TABLE t (id int);\n"},
+                                                   {"migrations/002.sql": "ALTER TABLE t ADD COLUMN;\n"})
+    double = Double(args, tmp, repo, base)
+    try:
+        proc, _, _ = runner.run({}, workspace, "pull_request", event, double.url)
+        check(proc.returncode == 2 and "error: migrations/002.sql:1:" in proc.stderr,
+              f"unparsable fail (the default): an error, exit 2: {proc.returncode}\n{proc.stderr[-800:]}")
+        proc, _, _ = runner.run({"unparsable": "warn"}, workspace, "pull_request", event, double.url)
+        check(proc.returncode != 2 and "warning: migrations/002.sql:1:" in proc.stderr
+              and "error: migrations/002.sql" not in proc.stderr,
+              f"unparsable warn: a warning, not exit 2: {proc.returncode}\n{proc.stderr[-800:]}")
+        ok("unparsable: fail (the default) exits 2 on a statement that does not parse, warn warns")
+    finally:
+        double.stop()
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """The governance service's upload endpoint, on the host's loopback."""
+    received = []
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        Receiver.received.append({"path": self.path, "auth": self.headers.get("Authorization"),
+                                  "sql_included": body.get("sql_included")})
+        data = b'{"id": "1", "conclusion": "action_required", "items": 1}'
+        self.send_response(201)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *a):
+        pass
+
+
+def scenario_governance(args, tmp, runner):
+    """governance-url, -token, -sql: the container on the host's network (PGFENCE_DOCKER_RUN_ARGS), so
+    the service is on loopback, the only place pgfence sends a token over http://."""
+    repo, base, head, event = make_workspace(tmp)
+    double = Double(args, tmp, repo, base)
+    server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    gov_token = "pgfgov_containerTestToken42"
+    try:
+        inputs = {"governance-url": f"http://127.0.0.1:{server.server_address[1]}", "governance-token": gov_token,
+                  "governance-sql": "false"}
+        proc, outputs, _ = runner.run(inputs, repo, "pull_request", event, f"http://127.0.0.1:{double.port}",
+                                      extra_env={"PGFENCE_DOCKER_RUN_ARGS": "--network host"})
+        check(len(Receiver.received) == 1 and Receiver.received[0]["auth"] == f"Bearer {gov_token}",
+              f"one upload with the token: {Receiver.received}\n{proc.stderr[-1500:]}")
+        check(Receiver.received[0]["sql_included"] is False, "governance-sql false: no SQL")
+        check(outputs["governance-conclusion"] == "action_required", f"the conclusion output: {outputs}")
+        check(gov_token not in proc.stdout + proc.stderr, "the governance token was printed")
+        ok("governance-url, -token, -sql: one upload with the Bearer token, without SQL, conclusion action_required")
+    finally:
+        server.shutdown()
+        double.stop()
+
+
 def scenario_images(args, tmp, runner):
     def sh(image, command):
         return subprocess.run(["podman", "run", "--rm", "--entrypoint", "sh", image, "-c", command],
@@ -323,8 +652,9 @@ def scenario_images(args, tmp, runner):
     ok("the default image has pgfence and no PostgreSQL; the -trace image the server without JIT or a cluster")
 
 
-SCENARIOS = {"readme": scenario_readme, "fork": scenario_fork, "trace": scenario_trace, "push": scenario_push,
-             "images": scenario_images}
+SCENARIOS = {"docs": scenario_docs, "fork": scenario_fork, "trace": scenario_trace, "push": scenario_push,
+             "context": scenario_context, "folder": scenario_folder, "version": scenario_version,
+             "switches": scenario_switches, "governance": scenario_governance, "images": scenario_images}
 
 
 def main():
@@ -346,6 +676,15 @@ def main():
             failed = True
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+    if not args.scenario:
+        with open(os.path.join(args.source, "action.yml")) as f:
+            declared = set(yaml.safe_load(f)["inputs"])
+        unset = sorted(declared - EXERCISED)
+        if unset:
+            print(f"FAILED: inputs of action.yml that no scenario sets: {', '.join(unset)}", flush=True)
+            failed = True
+        else:
+            ok(f"every input of action.yml ({len(declared)}) is set by a scenario")
     sys.exit(1 if failed else 0)
 
 
