@@ -9,6 +9,12 @@ set -uo pipefail
 set -f
 
 pgfence_bin="${PGFENCE_BIN:-pgfence}"
+# `docker run --rm -v "$PWD:/work" ghcr.io/pgfence/action analyze /work/migrations`: arguments
+# are a pgfence command line, run as given (the action passes none, and its inputs apply only
+# without them).
+if [ "$#" -gt 0 ]; then
+  exec "$pgfence_bin" "$@"
+fi
 workspace="${GITHUB_WORKSPACE:-.}"
 cd "$workspace" || { echo "error: cannot enter workspace $workspace" >&2; exit 2; }
 root="$(pwd -P)"

@@ -651,6 +651,22 @@ def scenario_images(args, tmp, runner):
           f"without a default cluster, bitcode or LLVM: {trace.stdout}")
     ok("the default image has pgfence and no PostgreSQL; the -trace image the server without JIT or a cluster")
 
+    # The documented command line: `docker run --rm -v "$PWD:/work" IMAGE analyze /work/migrations`.
+    project = os.path.join(tmp, "project")
+    os.makedirs(os.path.join(project, "migrations"))
+    with open(os.path.join(project, "migrations", "001_init.sql"), "w") as f:
+        f.write("CREATE TABLE users (id int, email text);\n")
+    with open(os.path.join(project, "migrations", "002_idx.sql"), "w") as f:
+        f.write("CREATE INDEX users_email_idx ON users (email);\n")
+    def run(*extra):
+        return subprocess.run(["podman", "run", "--rm", "-v", f"{project}:/work", "pgfence-action-local:action",
+                               "analyze", *extra, "/work/migrations"], capture_output=True, text=True, timeout=300)
+    plain, ci = run(), run("--ci")
+    check(plain.returncode == 0 and "/work/migrations/002_idx.sql" in plain.stdout and
+          "create-index-without-concurrently" in plain.stdout, f"docker run IMAGE analyze: {plain.returncode} {plain.stdout[-500:]} {plain.stderr}")
+    check(ci.returncode == 1, f"docker run IMAGE analyze --ci: exit 1 for the HIGH finding: {ci.returncode} {ci.stderr}")
+    ok("docker run -v \"$PWD:/work\" IMAGE analyze /work/migrations analyses the mounted project (--ci exits 1)")
+
 
 SCENARIOS = {"docs": scenario_docs, "fork": scenario_fork, "trace": scenario_trace, "push": scenario_push,
              "context": scenario_context, "folder": scenario_folder, "version": scenario_version,
