@@ -86,7 +86,7 @@ if [ "$build_only" -eq 0 ] && command -v npm >/dev/null && [ ! -d build/npm-tool
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS="$tests" >/dev/null
 cmake --build build -j"$(nproc)"
-# The arm64 cross build: only what the tarball holds (no tests), about 8 min cold on 2 cores.
+# The arm64 cross build: only what the tarball holds (no tests), about 10 min cold on 2 cores.
 if [ "$build_only" -eq 0 ]; then
   cmake -S . -B build-arm64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64-linux-gnu.cmake \
     -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS=OFF >/dev/null
