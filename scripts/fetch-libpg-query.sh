@@ -7,7 +7,10 @@
 # (dpkg -x) into DEST to be linked statically; nothing is installed, no apt setting is needed.
 # Debian keeps a package in its pool while any suite (unstable, testing, backports) has it; when
 # the pinned one is gone, the error line says to run --update-pin.
-#   scripts/fetch-libpg-query.sh DEST        (setup.sh uses build/libpg_query)
+#   scripts/fetch-libpg-query.sh DEST [ARCH]  (setup.sh uses build/libpg_query); ARCH is the
+#                                            Debian architecture, amd64 or arm64, by default this
+#                                            machine's (CMake passes the target's: a cross build
+#                                            for arm64 links arm64's, cmake/toolchain-aarch64-linux-gnu.cmake)
 #   scripts/fetch-libpg-query.sh --update-pin   pins the version Debian unstable has now: reads
 #                                            its signed index and rewrites the three pin lines
 #   scripts/fetch-libpg-query.sh --mirror       prints that Debian archive's address
@@ -27,10 +30,11 @@ package=libpg-query-dev
 pool=pool/main/libp/libpg-query
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 arch="$(dpkg --print-architecture)"
+case "${1:-}" in --*) ;; *) [ -z "${2:-}" ] || arch="$2" ;; esac
 case "$arch" in
   amd64) sha256="$sha256_amd64" multiarch=x86_64-linux-gnu ;;
   arm64) sha256="$sha256_arm64" multiarch=aarch64-linux-gnu ;;
-  *) echo "error: libpg_query $version: only amd64 and arm64 are pinned (this machine is $arch)" >&2; exit 1 ;;
+  *) echo "error: libpg_query $version: only amd64 and arm64 are pinned (not $arch)" >&2; exit 1 ;;
 esac
 if [ -n "${PGFENCE_PG_QUERY_PIN:-}" ]; then
   read -r version sha256 <<<"$PGFENCE_PG_QUERY_PIN"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs every dependency from Debian 12's packages, builds pgfence, and runs it on an
 # example migration. Used by the README, .ci/run and the Dockerfile's build stage.
-#   scripts/setup.sh            everything (build, test and packaging dependencies)
-#   scripts/setup.sh --build-deps-only     only what the build needs (Docker build stage)
+#   scripts/setup.sh            everything (build, test and packaging dependencies), and the
+#                               Linux arm64 cross build in build-arm64 (the tarball's and the npm
+#                               package's arm64 binary: cmake/toolchain-aarch64-linux-gnu.cmake)
+#   scripts/setup.sh --build-deps-only     only what the build needs (Docker build stage: no cross
+#                                          toolchain, no arm64 build)
 #   scripts/setup.sh --packages-only       install the packages, build nothing (with the above:
 #                                          the Dockerfile's cached package layer)
 set -euo pipefail
@@ -33,6 +36,16 @@ test_packages=(
 # scripts/package.sh: CPack's .deb reads the libraries the binary links with dpkg-shlibdeps
 # (dpkg-dev), on the files `file` says are ELF.
 package_packages=(dpkg-dev file)
+# The arm64 cross build (cmake/toolchain-aarch64-linux-gnu.cmake) and its test under qemu-user
+# (scripts/test-arm64.sh): Debian's cross compiler, the arm64 libraries beside the amd64 ones
+# (multiarch: dpkg --add-architecture arm64), qemu-aarch64. Only the run-time libraries of libgit2
+# and libpq, which pgfence opens itself: their -dev packages for arm64 cannot be installed beside
+# the amd64 ones (cmake/soname.cmake says why), and their headers are the same for both.
+cross_packages=(
+  crossbuild-essential-arm64 qemu-user
+  libcpp-httplib-dev:arm64 libssl-dev:arm64 libtomlplusplus-dev:arm64 zlib1g-dev:arm64
+  libgit2-1.5:arm64 libpq5:arm64
+)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -41,7 +54,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 packages=("${build_packages[@]}")
-[ "$build_only" -eq 1 ] || packages+=("${test_packages[@]}" "${package_packages[@]}")
+[ "$build_only" -eq 1 ] || packages+=("${test_packages[@]}" "${package_packages[@]}" "${cross_packages[@]}")
+# scripts/npm-pack.sh packs the npm package with npm: Debian's nodejs and npm, unless a node with
+# its npm is installed already (NodeSource's nodejs, which has its own npm and conflicts with Debian's).
+[ "$build_only" -eq 1 ] || command -v npm >/dev/null || packages+=(nodejs npm)
+if [ "$build_only" -eq 0 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  "${sudo_cmd[@]}" dpkg --add-architecture arm64
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -67,6 +86,12 @@ if [ "$build_only" -eq 0 ] && command -v npm >/dev/null && [ ! -d build/npm-tool
 fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS="$tests" >/dev/null
 cmake --build build -j"$(nproc)"
+# The arm64 cross build: only what the tarball holds (no tests), about 10 min cold on 2 cores.
+if [ "$build_only" -eq 0 ]; then
+  cmake -S . -B build-arm64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64-linux-gnu.cmake \
+    -DCMAKE_BUILD_TYPE=Release -DPGFENCE_TESTS=OFF >/dev/null
+  cmake --build build-arm64 -j"$(nproc)" --target pgfence pgfence_http pgfence_serve_program
+fi
 
 echo
 echo "\$ build/bot/pgfence analyze examples/add_column.sql"

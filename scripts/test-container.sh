@@ -6,11 +6,13 @@
 #   3. runs action.yml's step as GitHub's runner does, against the GitHub test double, in pull-request,
 #      fork, trace and push modes, with docs/action.md's workflow, and each input's effect
 #      (tests/container/action_test.py);
-#   4. installs the .deb and runs the tarball on clean Debian 12 and 11 images (scripts/container/packages.sh).
+#   4. installs the .deb and runs the tarball on clean Debian 12 and 11 images (scripts/container/packages.sh);
+#   5. packs the npm package from build and build-arm64 and installs it with Debian 12's own node
+#      and npm into a SQL project and a TypeORM project (scripts/container/npm.sh).
 # Run by scripts/test.sh. Where podman cannot run (not installed, not root, no nesting) it
 # prints one `skip:` line and exits 0. Its last line counts the `ok:` and `FAILED:` lines of the
 # parts: `container: N passed, N failed`.
-#   scripts/test-container.sh [--only action|packages]
+#   scripts/test-container.sh [--only action|packages|npm]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/container/lib.sh
@@ -70,6 +72,11 @@ if [ -z "$only" ] || [ "$only" = "packages" ]; then
     bash scripts/container/packages.sh build "$CTR_WORK" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || fail=1
   fi
+fi
+
+if [ -z "$only" ] || [ "$only" = "npm" ]; then
+  bash scripts/container/npm.sh build build-arm64 "$CTR_WORK" 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || fail=1
 fi
 
 passed="$(grep -c '^ok: ' "$log")"
