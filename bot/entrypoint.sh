@@ -72,6 +72,7 @@ max_risk="$(input max-risk)"; [ -n "$max_risk" ] && common+=(--max-risk "$max_ri
 stats_file="$(input stats-file)"; [ -n "$stats_file" ] && common+=(--stats-file "$stats_file")
 config="$(input config)"; [ -n "$config" ] && common+=(--config "$config")
 # schema-file, history, exclude: one option per word, each value its own argument.
+schema_files=() excludes=() history=() paths=()
 list schema-file schema_files
 for f in "${schema_files[@]}"; do common+=(--schema "$f"); done
 list exclude excludes

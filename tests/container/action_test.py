@@ -294,6 +294,7 @@ def scenario_docs(args, tmp, runner):
         check(len(creates) == 1 and creates[0]["body"]["head_sha"] == head, f"one check run on the head: {creates}")
         check(creates[0]["body"]["conclusion"] == "failure", "its conclusion is failure")
         check(len(double.requests("issues/create-comment")) == 1, "one sticky comment")
+        check(double.requests("users/get-authenticated"), "without comment-author, the token's login is asked for")
         ok("the check run and the comment are posted, every request valid against GitHub's schemas")
         check(outputs["max-risk"] == "HIGH" and outputs["check-run-posted"] == "true"
               and outputs["comment-posted"] == "true" and outputs["files"] == "3", f"outputs: {outputs}")
