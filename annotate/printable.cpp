@@ -34,6 +34,17 @@ std::size_t shown_character(std::string_view text, std::size_t at, std::size_t& 
         bad = 2;
         return 0;
     }
+    // The bidirectional controls, which reorder what a terminal shows after them (a file name or
+    // an identifier that reads as something else): U+061C, U+200E-F, U+202A-E, U+2066-9.
+    auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[at + k]); };
+    bool bidi = (step == 2 && b(0) == 0xD8 && b(1) == 0x9C) ||
+                (step == 3 && b(0) == 0xE2 &&
+                 ((b(1) == 0x80 && (b(2) == 0x8E || b(2) == 0x8F || (b(2) >= 0xAA && b(2) <= 0xAE))) ||
+                  (b(1) == 0x81 && b(2) >= 0xA6 && b(2) <= 0xA9)));
+    if (bidi) {
+        bad = static_cast<std::size_t>(step);
+        return 0;
+    }
     return static_cast<std::size_t>(step);
 }
 

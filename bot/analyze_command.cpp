@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "analyze/civil_date.hpp"
@@ -71,7 +72,13 @@ std::vector<std::string> split_ids(const std::string& flag, const std::string& v
     std::stringstream ss(value);
     for (std::string id; std::getline(ss, id, ',');) {
         if (id.empty()) continue;
-        if (rules::find_rule(id) == nullptr) throw UsageError{flag + ": unknown rule id '" + id + "' (see 'pgfence rules')"};
+        if (rules::find_rule(id) == nullptr) {
+            std::vector<std::string> ids;
+            for (const auto& r : rules::all_rules()) ids.emplace_back(r.id);
+            std::string guess = nearest(id, ids);
+            throw UsageError{flag + ": unknown rule id '" + id + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                             " (see 'pgfence rules')"};
+        }
         out.push_back(id);
     }
     return out;
@@ -108,8 +115,11 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
                 a.input_format = *input;
                 continue;
             }
-            if (!is_output_format(f))
-                throw UsageError{"--format takes text, compact, json, markdown, sarif, github, gitlab, rdjson or plan, not '" + f + "'"};
+            if (!is_output_format(f)) {
+                std::string guess = nearest(f, {"text", "compact", "json", "markdown", "sarif", "github", "gitlab", "rdjson", "plan"});
+                throw UsageError{"--format takes text, compact, json, markdown, sarif, github, gitlab, rdjson or plan, not '" + f + "'" +
+                                 (guess.empty() ? "" : "; did you mean '" + guess + "'?")};
+            }
             if (!output_named.empty() && a.format != f)
                 throw UsageError{"--output " + output_named + (output_named == "github" ? " (the PR comment, markdown)" : "") +
                                  " names a format, and --format says " + f + ": give one (a file: -o ./" + output_named + ")"};
@@ -225,7 +235,9 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
         } else if (arg == "--") {
             for (++i; i < args.size(); ++i) a.paths.push_back(args[i]);
         } else if (arg.size() > 1 && arg[0] == '-') {
-            throw UsageError{"unknown option '" + arg + "' (see 'pgfence " + (args.empty() ? std::string("analyze") : args[0]) + " --help')",
+            // Never its value (after '='): it may be a URL with a password in it.
+            throw UsageError{"unknown option '" + arg.substr(0, arg.find('=')) + "' (see 'pgfence " + (args.empty() ? std::string("analyze") : args[0]) +
+                                 " --help')",
                              arg.substr(0, arg.find('='))};
         } else {
             a.paths.push_back(arg);
@@ -536,9 +548,16 @@ std::optional<std::vector<std::string>> changed_since(const std::vector<std::str
         return std::nullopt;
     }
     auto base = repo->resolve_commit(ref, "--changed-since");
+    if (!base) {
+        err << "error: --changed-since: no commit, branch or tag '" << annotate::printable(ref) << "' in " << annotate::printable(repo->root())
+            << (ref.find('/') != std::string::npos ? " (a remote's branch is there once fetched; without that remote, name a local branch: --changed-since main)"
+                                                   : "")
+            << "\n";
+        return std::nullopt;
+    }
     auto head = repo->resolve_commit("HEAD", "head");
-    if (!base || !head) {
-        err << "error: --changed-since: " << annotate::printable((!base ? base : head).error().describe()) << "\n";
+    if (!head) {
+        err << "error: --changed-since: " << annotate::printable(head.error().describe()) << "\n";
         return std::nullopt;
     }
     auto merge_base = repo->merge_base(*base, *head);
@@ -559,8 +578,15 @@ std::optional<std::vector<std::string>> changed_since(const std::vector<std::str
         err << "error: --changed-since: " << annotate::printable(listed.error().describe()) << "\n";
         return std::nullopt;
     }
-    std::unordered_set<std::string> at_base;
-    for (const auto& file : *listed) at_base.insert(file.id);
+    // Unchanged: the same content at the same path at the merge base, or at a path the file
+    // was renamed from (one the working tree no longer has).
+    std::unordered_map<std::string, std::string> at_base;  // path -> blob id
+    std::unordered_set<std::string> moved_away;             // blob ids of base paths now gone
+    for (const auto& file : *listed) {
+        at_base.emplace(file.path, file.id);
+        std::error_code gone;
+        if (fs::symlink_status(root + file.path, gone).type() == fs::file_type::not_found) moved_away.insert(file.id);
+    }
     std::vector<std::string> changed;
     for (const auto& f : files) {
         std::error_code ec;
@@ -570,7 +596,9 @@ std::optional<std::vector<std::string>> changed_since(const std::vector<std::str
             std::ifstream in(f, std::ios::binary);
             std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
             auto id = diff::Repository::blob_id(bytes);
-            same = id && at_base.count(*id) > 0;
+            std::string abs = fs::absolute(fs::path(f)).lexically_normal().generic_string();
+            auto there = abs.starts_with(root) ? at_base.find(abs.substr(root.size())) : at_base.end();
+            same = id && ((there != at_base.end() && there->second == *id) || (there == at_base.end() && moved_away.count(*id) > 0));
         }
         if (!same) changed.push_back(f);
     }
@@ -618,6 +646,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
+    if (files.empty() && !input_errors.empty()) return k_exit_input;  // nothing to report but the error lines
     if (!a.changed_since.empty()) {
         // The unchanged files are left out; being committed, they are replayed as the history
         // of the changed ones (committed_migrations below), as the base's files are to `pr`.
@@ -634,6 +663,12 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
             return k_exit_input;
         }
         baseline.emplace(std::move(*loaded));
+        if (!baseline->exists() && a.ci && !a.update_baseline) {
+            // A mistyped or uncommitted baseline in CI would pass every finding.
+            err << "error: " << annotate::printable(a.baseline)
+                << ": no such baseline; with --ci it must exist (write it once without --ci, and commit it)\n";
+            return k_exit_input;
+        }
         // No file yet, or --update-baseline: today's findings are recorded, none reported.
         if (!baseline->exists() || a.update_baseline) baseline->set_record_only(true);
     }

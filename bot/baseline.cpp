@@ -47,6 +47,12 @@ std::string fingerprint(const analyze::FileReport& file, const analyze::Finding&
     return hex;
 }
 
+// `text` with what is not UTF-8 replaced by U+FFFD, as the file's JSON lines hold it.
+std::string valid_utf8(const std::string& text) {
+    return nlohmann::json::parse(nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        .get<std::string>();
+}
+
 }  // namespace
 
 analyze::Result<Baseline> Baseline::load(const std::string& path) {
@@ -80,6 +86,8 @@ analyze::Result<Baseline> Baseline::load(const std::string& path) {
         Key key{entry["file"].get<std::string>(), entry["rule"].get<std::string>(), entry["statement"].get<std::string>()};
         ++b.m_left[key];
         ++b.m_entries;
+        int line_number = entry.contains("line") && entry["line"].is_number_integer() ? entry["line"].get<int>() : 0;
+        b.m_loaded.push_back(Entry{key, line_number});
     }
     return b;
 }
@@ -88,12 +96,17 @@ std::string Baseline::relative(const std::string& file) const {
     std::error_code ec;
     fs::path absolute = fs::absolute(fs::path(file), ec).lexically_normal();
     fs::path rel = absolute.lexically_relative(m_folder);
-    return rel.empty() ? absolute.generic_string() : rel.generic_string();
+    // As the file holds it: a name that is not UTF-8 is written with U+FFFD, and read so.
+    return valid_utf8(rel.empty() ? absolute.generic_string() : rel.generic_string());
 }
 
 void Baseline::filter(analyze::FileReport& file) {
-    if (file.findings.empty()) return;
     std::string path = relative(file.path);
+    {
+        std::lock_guard lock(*m_mutex);
+        m_analysed.insert(path);
+    }
+    if (file.findings.empty()) return;
     std::vector<Entry> seen;
     std::vector<bool> matched(file.findings.size(), false);
     for (std::size_t i = 0; i < file.findings.size(); ++i) {
@@ -122,6 +135,8 @@ void Baseline::filter(analyze::FileReport& file) {
         if (!matched[k++]) kept.push_back(std::move(f));
     }
     file.findings = std::move(kept);
+    // A plan resolves findings; with all of them in the baseline there is nothing to resolve.
+    if (file.findings.empty()) file.plan.reset();
     file.risk = analyze::Risk::None;
     for (const auto& f : file.findings) file.risk = std::max(file.risk, f.risk);
 }
@@ -129,7 +144,7 @@ void Baseline::filter(analyze::FileReport& file) {
 std::size_t Baseline::stale() const {
     std::lock_guard lock(*m_mutex);
     std::size_t n = 0;
-    for (const auto& [key, count] : m_left) n += count;
+    for (const auto& [key, count] : m_left) n += m_analysed.count(std::get<0>(key)) > 0 ? count : 0;
     return n;
 }
 
@@ -138,6 +153,11 @@ bool Baseline::write(std::ostream& err) const {
     {
         std::lock_guard lock(*m_mutex);
         entries = m_seen;
+        // The entries of files this run did not analyse (a subset of the paths, --changed-since)
+        // are kept as they were.
+        for (const auto& e : m_loaded) {
+            if (m_analysed.count(std::get<0>(e.key)) == 0) entries.push_back(e);
+        }
     }
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
         return std::tie(std::get<0>(a.key), a.line, std::get<1>(a.key), std::get<2>(a.key)) <
@@ -151,7 +171,7 @@ bool Baseline::write(std::ostream& err) const {
         line["rule"] = std::get<1>(e.key);
         line["statement"] = std::get<2>(e.key);
         line["line"] = e.line;
-        // Any byte of a file name is kept: invalid UTF-8 is replaced, not refused.
+        // A file name that is not UTF-8 is written with U+FFFD (relative() matches it so).
         text << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
     auto written = analyze::write_output_file(m_path, text.str());

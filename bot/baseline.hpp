@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -35,7 +36,8 @@ public:
 
     [[nodiscard]] std::size_t hidden() const { return m_hidden; }
     [[nodiscard]] std::size_t seen() const { return m_seen.size(); }
-    // Entries no finding matched: fixed, or their statement edited.
+    // Entries of the files this run analysed that no finding matched: fixed, or their
+    // statement edited. Those of files it did not analyse are neither stale nor dropped.
     [[nodiscard]] std::size_t stale() const;
     [[nodiscard]] const std::string& path() const { return m_path; }
     // Recording: every finding is noted and removed (the baseline is being written).
@@ -53,6 +55,8 @@ private:
     bool m_exists = false;
     bool m_record_only = false;
     std::map<Key, std::size_t> m_left;  // entries not yet matched, counted
+    std::vector<Entry> m_loaded;          // as read, for the files this run does not analyse
+    std::set<std::string> m_analysed;     // the files this run analysed (relative)
     std::size_t m_entries = 0;
     std::size_t m_hidden = 0;
     std::vector<Entry> m_seen;

@@ -6,6 +6,7 @@
 
 #include "analyze/pg_parser.hpp"
 #include "analyze/rules/common.hpp"
+#include "annotate/printable.hpp"
 #include "bot/analyze_command.hpp"
 #include "bot/cli_args.hpp"
 #include "bot/extract_stats_command.hpp"
@@ -48,8 +49,8 @@ commands:
                       findings need a sign-off, which guardrails it breaks
   serve               the governance service: uploads, the GitHub App's webhooks
                       and check run, the audit trail (pgfence serve --config
-                      governance.toml; README "The governance service"); serve
-                      token create --repository OWNER/NAME
+                      governance.toml; docs/governance.md); serve token create
+                      --repository OWNER/NAME
   audit verify        recompute the governance service's audit chains (--config,
                       --database-url, --data-dir or an exported FILE.jsonl): 0
                       verified, 1 the first broken event
@@ -228,7 +229,7 @@ extract-stats options (pgfence extract-stats --db-url URL):
 
 policy check options (pgfence policy check --policy FILE [options] REPORT.json):
   --policy FILE             the policy: [policy] and [repositories."OWNER/NAME"]
-                            tables (README "Governance")
+                            tables (docs/governance.md)
   --repository OWNER/NAME   whose overrides apply (default: the upload
                             envelope's repository, else none); REPORT is analyze
                             --format json output or the upload envelope
@@ -249,9 +250,13 @@ trace options (pgfence trace PATH...):
                             engine)
   --isolated                run each file on its own copy of the --setup
                             database
-  --plan                    run each file's migration plan in its place (README
-                            "Migration plans"): rows added to the tables it
-                            touches, each migration traced while a writer and a
+  --plan                    run each file's migration plan in its place
+                            (docs/migration-plans.md): rows added to the tables
+                            it touches, each migration traced while a writer and
+                            a reader work on its table, backfills run batch by
+                            batch; --ci also fails when a plan does not run
+                            through
+ each migration traced while a writer and a
                             reader work on its table, backfills run batch by
                             batch; --ci also fails when a plan does not run
                             through
@@ -290,7 +295,7 @@ audit verify options (pgfence audit verify [options] [FILE.jsonl]):
   exit codes: 0 every chain verified; 1 the first broken event; 2 usage or input
               error
 
-serve options (pgfence serve [options]; README "The governance service"):
+serve options (pgfence serve [options]; docs/governance.md):
   --config FILE             governance.toml: listen, database_url or data_dir,
                             the GitHub App
   --listen HOST:PORT        where to listen (default: the config's listen, else
@@ -300,6 +305,16 @@ serve options (pgfence serve [options]; README "The governance service"):
                             its own
   --pg-bin DIR              folder with initdb and postgres for --data-dir
 )";
+
+// `pgfence help`: the usage line and the list of commands (the help's text up to the first
+// options section), then where each command's options are.
+std::string command_list() {
+    const std::string usage = k_usage;
+    std::string out = usage.substr(0, usage.find("\n\n", usage.find("\ncommands:\n") + 1) + 1);
+    out += "\nEach command's options and exit codes: pgfence help COMMAND (or pgfence COMMAND\n"
+           "--help). Everything, with examples: docs/cli.md.\n";
+    return out;
+}
 
 // The commands `pgfence help` lists: each entry's first word.
 std::vector<std::string> command_names() {
@@ -445,12 +460,15 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (args.size() >= 2 && args[0] == "help") {
             // `pgfence help --help` is the help command's own help.
             std::string text = help_for(args[1] == "--help" || args[1] == "-h" ? "help" : args[1]);
-            if (text.empty()) throw UsageError{"no command '" + args[1] + "' (see 'pgfence help')"};
+            if (text.empty()) {
+                std::string guess = nearest(args[1], command_names());
+                throw UsageError{"no command '" + args[1] + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") + " (see 'pgfence help')"};
+            }
             out << text;
             return k_exit_ok;
         }
         if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
-            (args.empty() ? err : out) << k_usage;
+            (args.empty() ? err : out) << command_list();
             return args.empty() ? k_exit_input : k_exit_ok;
         }
         // `pgfence analyze --help`: that command's part of the help, not "unknown option".
@@ -461,7 +479,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                 return k_exit_ok;
             }
         }
-        if (args[0] == "version" || args[0] == "--version") {
+        if (args[0] == "version" || args[0] == "--version" || args[0] == "-V") {
             out << "pgfence " << PGFENCE_VERSION << "\n"
                 << "parser: " << analyze::parser_description() << "\n";
             return k_exit_ok;
@@ -489,7 +507,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             std::size_t see = message.rfind(" (see ");
             message.insert(see == std::string::npos ? message.size() : see, "; did you mean '" + guess + "'?");
         }
-        err << "error: " << message << "\n";
+        err << "error: " << annotate::printable(message) << "\n";
         return k_exit_input;
     } catch (const std::exception& e) {
         err << "error: internal error: " << e.what() << "\n";

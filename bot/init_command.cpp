@@ -56,7 +56,7 @@ int run_init(const std::vector<std::string>& args, std::ostream& out, std::ostre
     bool force = false;
     for (std::size_t i = 1; i < args.size(); ++i) {
         if (args[i] == "--force") force = true;
-        else throw UsageError{"init takes only --force, not '" + args[i] + "'", args[i].substr(0, args[i].find('='))};
+        else throw UsageError{"init takes only --force, not '" + args[i].substr(0, args[i].find('=')) + "'", args[i].substr(0, args[i].find('='))};
     }
     auto repo = diff::Repository::open(".");
     if (!repo) {

@@ -99,7 +99,7 @@ TraceArgs parse_trace(const std::vector<std::string>& args) {
         } else if (arg == "--") {
             for (++i; i < args.size(); ++i) a.paths.push_back(args[i]);
         } else if (arg.size() > 1 && arg[0] == '-') {
-            throw UsageError{"unknown option '" + arg + "' for trace (see 'pgfence trace --help')", arg.substr(0, arg.find('='))};
+            throw UsageError{"unknown option '" + arg.substr(0, arg.find('=')) + "' for trace (see 'pgfence trace --help')", arg.substr(0, arg.find('='))};
         } else {
             a.paths.push_back(arg);
         }

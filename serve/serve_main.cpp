@@ -80,7 +80,7 @@ std::optional<Options> parse(const std::vector<std::string>& args, std::size_t f
         else if (a == "--repository") ok = value(o.repository);
         else if (!a.starts_with("-") && o.file.empty()) o.file = a;
         else {
-            problem = "unknown option " + a;
+            problem = "unknown option " + a.substr(0, a.find('='));  // never a value: it may hold a password
             return std::nullopt;
         }
         if (!ok) return std::nullopt;

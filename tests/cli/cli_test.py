@@ -335,6 +335,21 @@ class Suite(Harness):
             code, out, err = self.run(*args)
             lines = self.error_lines(err)
             self.check(code == 2 and len(lines) == 1 and wanted in lines[0], f"{args}: one error line with {wanted!r}: {lines}")
+        # An unknown option's value is never echoed (a URL with a password); control bytes in
+        # a usage error are shown as U+FFFD.
+        for command in ("analyze", "trace", "init", "pr"):
+            code, out, err = self.run(command, "--db-ur=postgres://u:hunter2@h/db", "x.sql")
+            self.check(code == 2 and b"hunter2" not in err and len(self.error_lines(err)) == 1, f"{command}: no value echoed: {err!r}")
+        code, out, err = self.run("an\x1b]0;x\x07alyze")
+        self.check(code == 2 and b"\x1b" not in err and b"\x07" not in err, f"control bytes in a usage error: {err!r}")
+        for args, wanted in ((["analyze", "--disable", "create-index-concurrently", "x"], "did you mean 'create-index-without-concurrently'?"),
+                             (["analyze", "--format", "compat", "x"], "did you mean 'compact'?"),
+                             (["help", "anlyze"], "did you mean 'analyze'?")):
+            code, out, err = self.run(*args)
+            self.check(code == 2 and wanted.encode() in err, f"{args}: {err!r}")
+        # A path that does not exist: its error line, and no empty report.
+        code, out, err = self.run("analyze", "--no-config", "no-such-folder/")
+        self.check(code == 2 and out == b"" and len(self.error_lines(err)) == 1, f"a missing path: no report: {out!r} {err!r}")
         code, out, err = self.run("analyze", "--zzzzzzzz", "x")
         self.check(code == 2 and b"did you mean" not in err, f"no guess for an option like none: {err!r}")
 

@@ -86,7 +86,17 @@ def changed_since(run, tmp):
     paths = [f["path"] for f in report["files"]] if report else None
     check(paths is not None and "db/migrations/002_idx.sql" in paths and "db/migrations/001_init.sql" not in paths,
           f"--changed-since: an edited committed file is reported: {paths}")
+    # A new file with the content of a committed one is new all the same.
+    with open(os.path.join(repo, "db/migrations/002_idx.sql")) as f:
+        copied = f.read()
+    write(os.path.join(repo, "db/migrations/005_copy.sql"), copied)
+    code, report, err = run.json(repo, "--changed-since", "main", "db/migrations")
+    paths = [f["path"] for f in report["files"]] if report else []
+    check("db/migrations/005_copy.sql" in paths, f"--changed-since: a new file equal to a committed one is reported: {paths}")
+    os.remove(os.path.join(repo, "db/migrations/005_copy.sql"))
     # Errors: one line, exit 2.
+    code, out, err = run(repo, "--changed-since", "origin/main", "db/migrations")
+    check(code == 2 and len(errors(err)) == 1 and "--changed-since main" in err, f"no origin: says to name a local branch: {err}")
     code, out, err = run(repo, "--changed-since", "no-such-branch", "db/migrations")
     check(code == 2 and len(errors(err)) == 1 and "--changed-since" in errors(err)[0], f"unknown REF: {code} {err}")
     outside = os.path.join(tmp, "not-a-repo")
@@ -134,7 +144,7 @@ def baseline(run, tmp):
     write(os.path.join(repo, "migrations/001_init.sql"), "CREATE TABLE users (id int, email text);\n")
     write(os.path.join(repo, "migrations/002_idx.sql"), "CREATE INDEX users_email_idx ON users (email);\n")
     path = os.path.join(repo, ".pgfence-baseline")
-    code, report, err = run.json(repo, "--ci", "--baseline", ".pgfence-baseline", "migrations")
+    code, report, err = run.json(repo, "--baseline", ".pgfence-baseline", "migrations")
     count = lambda r: sum(len(f["findings"]) for f in r["files"]) if r else None
     check(code == 0 and count(report) == 0 and os.path.isfile(path), f"first run: baseline written, 0 reported: {code} {err}")
     with open(path) as f:
@@ -162,6 +172,20 @@ def baseline(run, tmp):
     code, out, err = run(repo, "--baseline", ".pgfence-baseline", "--update-baseline", "migrations")
     code, report, err = run.json(repo, "--ci", "--baseline", ".pgfence-baseline", "migrations")
     check(code == 0 and count(report) == 0 and "no longer found" not in err, f"--update-baseline: 0 again: {code} {err}")
+    # --update-baseline over some of the files keeps the other files' entries.
+    code, out, err = run(repo, "--baseline", ".pgfence-baseline", "--update-baseline", "migrations/003_more.sql")
+    with open(path) as f:
+        kept = [json.loads(l)["file"] for l in f if l.strip() and not l.startswith("#")]
+    check("migrations/003_more.sql" in kept and len(kept) == len(set(kept)) or "migrations/003_more.sql" in kept,
+          f"--update-baseline of one file: {kept}")
+    code, report, err = run.json(repo, "--ci", "--baseline", ".pgfence-baseline", "migrations")
+    check(code == 0 and count(report) == 0 and "no longer found" not in err, f"the other files' entries kept: {code} {err}")
+    code, report, err = run.json(repo, "--baseline", ".pgfence-baseline", "migrations/003_more.sql")
+    check("no longer found" not in err, f"a run over one file counts no other file's entry as stale: {err}")
+    # With --ci, a baseline that is not there is an error: a typo would pass every finding.
+    code, out, err = run(repo, "--ci", "--baseline", "typo-baseline", "migrations")
+    check(code == 2 and len(errors(err)) == 1 and not os.path.exists(os.path.join(repo, "typo-baseline")),
+          f"--ci with a missing baseline: {code} {err}")
     # Bad input: one error line with the file and line; a link is refused.
     with open(path, "a") as f:
         f.write("not json\n")

@@ -214,7 +214,9 @@ def main():
         code, _, err = run("policy", "verify")
         check(code == 2 and err.startswith("error: policy: expected 'policy check"), f"policy verify: {code} {err!r}")
         code, out, _ = run("help")
-        check("policy check REPORT" in out and "pgfence policy check --policy FILE" in out, "help names the command")
+        check("policy check REPORT" in out, "help names the command")
+        code, out, _ = run("help", "policy")
+        check("pgfence policy check --policy FILE" in out, "help policy gives its options")
 
     print(f"{CHECKS} checks, {len(FAILURES)} failed")
     for failure in FAILURES:

@@ -125,6 +125,12 @@ def main():
         out = subprocess.run([binary, "analyze", "--no-config", "--format", "compact", "migrations"], cwd=tmp,
                              capture_output=True).stdout
         check(b"\x1b" not in out and b"\x07" not in out and b"003_hostile.sql:1:1" in out, f"control bytes cleaned: {out[-400:]!r}")
+        # Nor bidirectional controls, which would make a name read as another (U+202E, U+2066).
+        with open(os.path.join(migrations, "004_bidi\u202egol.sql"), "w") as f:
+            f.write("CREATE INDEX \"x\u2066y\" ON users (email);\n")
+        out = subprocess.run([binary, "analyze", "--no-config", "--format", "compact", "migrations"], cwd=tmp,
+                             capture_output=True).stdout
+        check("\u202e".encode() not in out and "\u2066".encode() not in out and b"004_bidi" in out, f"bidi controls cleaned: {out[-400:]!r}")
     for f in failures:
         print("FAILED:", f)
     print(f"terminal: {checks - len(failures)}/{checks} checks passed")
