@@ -545,6 +545,34 @@ void recreated_tables(FileReport& report, const std::vector<const pg::Node*>& st
     }
 }
 
+// Why a Rails, Django or Alembic migration (or any Ruby or Python file) is not read, and what to
+// analyse instead; nothing for other files.
+std::optional<std::string> not_read_yet(std::string_view path, std::string_view text) {
+    auto ends = [&](std::string_view suffix) {
+        return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    const std::string_view head = text.substr(0, 64 * 1024);
+    if (ends(".rb")) {
+        return std::string(
+            "a Rails migration (Ruby): not read yet. pgfence reads SQL: give db/structure.sql as --schema for the existing "
+            "schema, and analyse the SQL the migration runs as a .sql file (the statements `rails db:migrate` logs)");
+    }
+    if (ends(".py")) {
+        if (head.find("alembic") != std::string_view::npos) {
+            return std::string(
+                "an Alembic migration (Python): not read yet. Analyse the SQL Alembic prints in offline mode: "
+                "`alembic upgrade REV --sql | pgfence analyze - --stdin-filename NAME.sql`");
+        }
+        if (head.find("django") != std::string_view::npos) {
+            return std::string(
+                "a Django migration (Python): not read yet. Analyse the SQL Django prints for it: "
+                "`python manage.py sqlmigrate APP NAME | pgfence analyze - --stdin-filename NAME.sql`");
+        }
+        return std::string("a Python file: not read (pgfence reads SQL files and TypeORM, Knex, Sequelize and db-migrate scripts)");
+    }
+    return std::nullopt;
+}
+
 FileReport analyze_text_here(const std::string& path, std::string_view text, const AnalyzeOptions& options,
                              std::string_view sibling_metadata, Catalog& catalog, const std::string& deployment) {
     // What the file starts from (a copy shares the relations until one changes): a plan is
@@ -576,6 +604,14 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     if (std::count(head.begin(), head.end(), '\0') >= 8) {
         report.skipped = true;
         report.skip_reason = "binary file, not analysed";
+        return report;
+    }
+    // Migrations written in Ruby or Python: their SQL is built by the framework at run time, and
+    // read as SQL they would be one unparsable statement. Said in one line, with the SQL that can
+    // be analysed instead.
+    if (auto why = not_read_yet(path, text)) {
+        report.skipped = true;
+        report.skip_reason = *why;
         return report;
     }
     // ORM migrations (.ts/.js): the statements their calls send, spans in the script.

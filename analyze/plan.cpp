@@ -2822,9 +2822,9 @@ Plan Composer::compose() {
     for (const PlanStep& step : steps) {
         if (step.run != PlanRun::out_of_band || starts_with_ci(step.title, "Before") || executable(step.sql)) continue;
         return no_plan("an out-of-band step of the plan would be a template to fill in by hand (no form of it that "
-                       "pgfence can run and prove: a backfill it cannot batch safely, per-partition work), so no plan is offered; "
-                       "by hand: run the original statements in one migration with lock_timeout at a quiet time, or write the "
-                       "steps and rehearse them with pgfence trace --plan");
+                       "pgfence can run and prove: a backfill it cannot batch safely, per-partition work), so no plan is offered "
+                       "for the file; by hand: follow each finding's fix, writing that step yourself, and rehearse the "
+                       "migrations with pgfence trace --plan");
     }
     // The last line of defence: a plan whose statements create an object twice or drop one twice
     // fails where the second runs, and is not offered.

@@ -33,6 +33,7 @@
 #include "bot/config.hpp"
 #include "bot/extract_stats_command.hpp"
 #include "bot/plan_hint.hpp"
+#include "bot/progress.hpp"
 #include "analyze/safe_write.hpp"
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
@@ -372,6 +373,12 @@ namespace {
 // One file's part of the diagnosis, added to `d`.
 void diagnose_file(const analyze::FileReport& f, const Settings& settings, bool block_unknown, std::ostream& err,
                    Diagnosis& d) {
+    if (f.source_kind != "sql" && f.coverage.found == 0 && f.path.ends_with(".sql")) {
+        // `--format knex` (the original pgfence's input kind) on SQL files: nothing is read.
+        err << "warning: " << annotate::printable(f.path) << ": read as a " << f.source_kind
+            << " script (--input-format or --format " << f.source_kind
+            << "), and it makes no migration call: nothing in it was analysed; a .sql file is SQL (--input-format auto)\n";
+    }
     if (f.source_kind != "sql") {
         d.scripts = true;
         d.coverage.found += f.coverage.found;
@@ -430,15 +437,19 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
         std::optional<FileReport> large;  // a file whose section is written as it is rendered
         std::string messages;
         Diagnosis diagnosis;
+        std::string path;
     };
     Diagnosis diagnosis;
     stream.begin(out);
+    Progress progress(err, "analyze", files.size());
+    std::size_t written = 0;
     analyze_files(files, settings.options, [&](FileReport&& report, std::size_t) -> analyze::OrderedStep {
         if (input != nullptr) input->rename(report);
         if (settings.stats) (void)settings.stats->apply(report, settings.size);
         if (baseline != nullptr) baseline->filter(report);
         if (hint != nullptr) hint->mark(report);
         auto done = std::make_shared<Done>();
+        done->path = report.path;
         std::ostringstream messages;
         diagnose_file(report, settings, block_unknown, messages, done->diagnosis);
         done->messages = messages.str();
@@ -447,6 +458,7 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
         if (stream.large(report)) done->large.emplace(std::move(report));
         else done->section = stream.render(report);
         return [&, done] {
+            progress.clear();
             // Only when there is one: cerr is tied to cout, so any write to it flushes the report.
             if (!done->messages.empty()) err << done->messages;
             diagnosis += done->diagnosis;
@@ -456,8 +468,10 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
             } else {
                 stream.write(out, done->section);
             }
+            progress.step(++written, done->path);
         };
     });
+    progress.clear();
     if (auto counts = history.counts()) stream.set_history(*counts);
     if (auto counts = history.schema_counts()) stream.set_schema(*counts);
     if (auto counts = history.snapshot_counts()) stream.set_snapshot(*counts);
@@ -646,7 +660,9 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
-    if (files.empty() && !input_errors.empty()) return k_exit_input;  // nothing to report but the error lines
+    // Nothing to report but the error lines: a terminal gets no empty report ("findings: 0" after
+    // the error misleads); a machine format still gets its valid, empty document.
+    if (files.empty() && !input_errors.empty() && (a.format == "text" || a.format == "compact")) return k_exit_input;
     if (!a.changed_since.empty()) {
         // The unchanged files are left out; being committed, they are replayed as the history
         // of the changed ones (committed_migrations below), as the base's files are to `pr`.

@@ -39,8 +39,8 @@ commands:
                       for --stats-file
   init                install a git pre-commit hook (.husky/pre-commit, else the
                       hooks folder git uses) that refuses a commit whose staged
-                      migrations have a finding above max_risk; --force replaces
-                      a hook pgfence did not write
+                      migrations have a finding above max_risk; init --config
+                      writes a commented .pgfence.toml
   pre-commit          what that hook runs: analyse the migrations among the
                       NUL-separated paths on standard input (git diff --cached
                       --name-only -z), analyze options apply
@@ -168,6 +168,11 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):
                             $GITHUB_TOKEN
   --pr N                    the pull request number (default: from the event
                             payload)
+  --format FORMAT[=FILE]    also write the review as text, json, markdown,
+                            sarif, gitlab (Code Quality) or rdjson (reviewdog),
+                            to FILE, or without one to standard output in place
+                            of the table; repeatable (GitLab, Bitbucket: the
+                            same diff-aware review)
   --sarif FILE              write SARIF here (default in Actions: pgfence.sarif
                             in the checkout)
   --no-sarif, --no-check-run, --no-comment
@@ -283,8 +288,12 @@ trace options (pgfence trace PATH...):
               be started
 
 init options (pgfence init [options]):
-  --force                   replace a hook pgfence did not write (a link at the
-                            hook's path is replaced, never written through)
+  --config                  write .pgfence.toml here instead of the hook: every
+                            setting with its default and what it does, commented
+                            out, paths set to the migration folders found
+  --force                   replace a hook pgfence did not write, or with
+                            --config an existing .pgfence.toml (a link there is
+                            replaced, never written through)
 
 audit verify options (pgfence audit verify [options] [FILE.jsonl]):
   --config FILE             governance.toml, as for serve

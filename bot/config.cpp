@@ -1,5 +1,7 @@
 #include "bot/config.hpp"
 
+#include "bot/cli_args.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -230,8 +232,14 @@ Config interpret(const Value& root) {
             config.stats_file = expect_string(value, key);
         } else if (key == "stats" && value.type == Value::Type::Table) {
             apply_stats(value, config);
+        } else if (key == "$schema") {
+            // The JSON schema's address (docs/pgfence-config.schema.json), for editors.
+            (void)expect_string(value, key);
         } else {
-            throw ConfigError{"unknown key '" + key + "' (expected pg_version, max_risk, unparsable, direction, max_file_size, paths, exclude, stats_file, [rules], [policies], [stats])",
+            std::string guess = nearest(key, {"pg_version", "max_risk", "unparsable", "direction", "max_file_size", "paths", "exclude",
+                                              "stats_file", "rules", "policies", "stats"});
+            throw ConfigError{"unknown key '" + key + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                                  " (expected pg_version, max_risk, unparsable, direction, max_file_size, paths, exclude, stats_file, [rules], [policies], [stats])",
                               value.line};
         }
     }

@@ -52,12 +52,86 @@ std::string shown(const fs::path& path) {
 
 }  // namespace
 
+// `pgfence init --config`: .pgfence.toml, every key with its default and what it does, commented
+// out but for the migration folders found here.
+std::string config_text() {
+    std::string paths;
+    std::error_code ec;
+    for (const char* folder : {"migrations", "db/migrations", "db/migrate", "prisma/migrations", "src/migrations", "drizzle",
+                               "supabase/migrations", "sql/migrations"}) {
+        if (fs::is_directory(folder, ec) && !fs::is_symlink(fs::symlink_status(folder, ec))) {
+            paths += std::string(paths.empty() ? "" : ", ") + "\"" + folder + "\"";
+        }
+    }
+    std::string text =
+        "#:schema https://raw.githubusercontent.com/pgfence/pgfence/main/docs/pgfence-config.schema.json\n"
+        "# pgfence's configuration (docs/configuration.md). Command-line flags win over it. The values\n"
+        "# shown are the defaults: uncomment a line to change it.\n"
+        "\n"
+        "# Migration files, folders or globs (relative to this file): what `pgfence analyze` reads when no\n"
+        "# path is given, and the files `pgfence pr` counts as migrations.\n";
+    text += paths.empty() ? "# paths = [\"db/migrations\"]\n" : "paths = [" + paths + "]\n";
+    text +=
+        "# exclude = [\"db/migrations/vendor/**\"]  # never analysed\n"
+        "\n"
+        "# pg_version = 15          # the PostgreSQL major version the migrations run on, 11 to 18\n"
+        "# max_risk = \"medium\"      # --ci fails on a finding above it: low, medium, high or critical\n"
+        "# unparsable = \"fail\"      # a statement that does not parse fails the run; \"warn\" reports it\n"
+        "# direction = \"up\"         # which part of up/down migrations to read: up, down or both\n"
+        "# max_file_size = 16       # MiB; a larger migration file is refused\n"
+        "# stats_file = \"pgfence-stats.json\"  # table sizes from `pgfence extract-stats`: risk follows them\n"
+        "\n"
+        "[rules]\n"
+        "# profile = \"default\"      # \"strict\" adds the style rules (prefer-*, missing-if-not-exists)\n"
+        "# disable = []             # rule ids to turn off (`pgfence rules` lists them)\n"
+        "# enable = []              # opt-in rules to turn on\n"
+        "\n"
+        "# [rules.create-index-without-concurrently]\n"
+        "# risk = \"critical\"        # one rule's risk instead of its default\n"
+        "\n"
+        "[policies]\n"
+        "# lock_timeout = true      # a blocking statement needs SET lock_timeout before it\n"
+        "# max_lock_timeout = \"10s\"\n"
+        "# statement_timeout = true # a rewrite or scan under a blocking lock needs SET statement_timeout\n"
+        "# max_statement_timeout = \"10min\"\n"
+        "# application_name = false\n"
+        "# idle_in_transaction_session_timeout = false\n"
+        "# suppression_owner = false  # every pgfence-ignore needs a reason and an owner\n"
+        "\n"
+        "[stats]                    # with a stats snapshot (stats_file)\n"
+        "# throughput = \"50MB/s\"    # what the blocking-time estimate assumes\n"
+        "# high_seconds = 5         # estimated blocking from which a finding is HIGH\n"
+        "# critical_seconds = 60    # ... CRITICAL\n";
+    return text;
+}
+
+int write_config(bool force, std::ostream& out, std::ostream& err) {
+    std::error_code ec;
+    if (!force && fs::exists(fs::symlink_status(".pgfence.toml", ec))) {
+        err << "error: init --config: .pgfence.toml is already there: edit it, or replace it with pgfence init --config --force\n";
+        return k_exit_input;
+    }
+    // Written in this folder, never through a link (--force replaces a link, not what it names).
+    analyze::WriteOptions options;
+    options.replace_link = force;
+    auto written = analyze::write_file_under(".", ".pgfence.toml", config_text(), options);
+    if (!written) {
+        err << "error: init --config: " << annotate::printable(written.error().describe()) << ": the configuration is not written\n";
+        return k_exit_input;
+    }
+    out << "pgfence: wrote .pgfence.toml: every setting with its default, commented out; pgfence analyze reads it from here "
+           "and the folders below\n";
+    return k_exit_ok;
+}
+
 int run_init(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    bool force = false;
+    bool force = false, config = false;
     for (std::size_t i = 1; i < args.size(); ++i) {
         if (args[i] == "--force") force = true;
-        else throw UsageError{"init takes only --force, not '" + args[i].substr(0, args[i].find('=')) + "'", args[i].substr(0, args[i].find('='))};
+        else if (args[i] == "--config") config = true;
+        else throw UsageError{"init takes --config and --force, not '" + args[i].substr(0, args[i].find('=')) + "'", args[i].substr(0, args[i].find('='))};
     }
+    if (config) return write_config(force, out, err);
     auto repo = diff::Repository::open(".");
     if (!repo) {
         err << "error: init: " << annotate::printable(repo.error().message) << "\n";

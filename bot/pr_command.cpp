@@ -20,6 +20,8 @@
 #include "annotate/check_run.hpp"
 #include "annotate/escape.hpp"
 #include "annotate/finding_view.hpp"
+#include "annotate/ci_formats.hpp"
+#include "annotate/json_report.hpp"
 #include "annotate/markdown.hpp"
 #include "annotate/printable.hpp"
 #include "annotate/sarif.hpp"
@@ -86,6 +88,9 @@ struct PrArgs {
     std::optional<int> number;
     std::string sarif_path;
     bool sarif = true;
+    // --format FORMAT[=FILE], repeatable: the review in other formats too (GitLab, reviewdog, a
+    // comment to post elsewhere), each to its file, or one to standard output instead of the table.
+    std::vector<std::pair<std::string, std::string>> formats;
     std::string summary_path;
     std::string outputs_path;
     bool check_run = true;
@@ -166,8 +171,28 @@ PrArgs parse_pr(const std::vector<std::string>& args) {
             p.analyze_args.insert(p.analyze_args.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
             break;
         }
-        else if (arg == "--format" || arg.rfind("--format=", 0) == 0 || arg == "-o" || is("--output"))
-            throw UsageError{"pr writes every format itself: use --sarif and --summary instead of " + arg};
+        else if (is("--format")) {
+            std::string given = value("--format");
+            std::size_t eq = given.find('=');
+            std::string format = given.substr(0, eq), file = eq == std::string::npos ? "" : given.substr(eq + 1);
+            static const std::vector<std::string> k_formats = {"text", "json", "markdown", "sarif", "gitlab", "rdjson"};
+            if (std::find(k_formats.begin(), k_formats.end(), format) == k_formats.end()) {
+                std::string guess = nearest(format, k_formats);
+                throw UsageError{"pr --format takes text, json, markdown, sarif, gitlab or rdjson (FORMAT or FORMAT=FILE), not '" + format +
+                                 "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?")};
+            }
+            if (eq != std::string::npos && file.empty()) throw UsageError{"--format " + format + "= needs a file name after '='"};
+            if (file.empty()) {
+                for (const auto& [f, path] : p.formats) {
+                    if (path.empty()) {
+                        throw UsageError{"pr --format: one format goes to standard output (" + f + "); give " + format +
+                                         " a file: --format " + format + "=FILE"};
+                    }
+                }
+            }
+            p.formats.emplace_back(format, file);
+        } else if (arg == "-o" || is("--output"))
+            throw UsageError{"pr writes each format to its own file: --format FORMAT=FILE (and --sarif, --summary), not " + arg};
         else p.analyze_args.push_back(arg);
     }
     if (p.upload_url.empty() && (!p.upload_sql || p.upload_required))
@@ -746,8 +771,41 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     apply_stats(report, settings);
     Diagnosis diagnosis = diagnose(report, settings, a.block_unknown, err);
 
-    annotate::render_terminal(report, out, annotate::TerminalOptions{false});
-    if (trace.ran) out << trace.text;
+    // --format: each to its file (as the user named it; never through a link), or the one
+    // without a file to standard output in place of the table.
+    bool table = true;
+    for (const auto& [format, path] : p.formats) {
+        std::ostringstream text;
+        if (format == "text") {
+            annotate::render_terminal(report, text, annotate::TerminalOptions{false});
+        } else if (format == "json") {
+            annotate::JsonReportStream stream(settings.options.pg_version);
+            annotate::write_report(stream, report, text);
+        } else if (format == "markdown") {
+            annotate::MarkdownOptions options;
+            options.title = identity.title;
+            options.links = review_links(target);
+            annotate::render_markdown(report, text, options);
+        } else if (format == "sarif") {
+            annotate::render_sarif(report, text, sarif_options);
+        } else {
+            annotate::CiFormatOptions options;
+            options.root = target.repo_dir;
+            if (format == "gitlab") annotate::render_gitlab(report, text, options);
+            else annotate::render_rdjson(report, text, options);
+        }
+        if (path.empty()) {
+            out << text.str();
+            table = false;
+            continue;
+        }
+        if (auto written = analyze::write_output_file(path, text.str()); !written) {
+            err << "error: " << annotate::printable(written.error().describe()) << ": the " << format << " report is not written\n";
+            diagnosis.failed = true;
+        }
+    }
+    if (table) annotate::render_terminal(report, out, annotate::TerminalOptions{false});
+    if (trace.ran && table) out << trace.text;
     Counts counts = count(report);
     std::string conclusion = annotate::check_conclusion(report, settings.max_risk);
     if (trace.failed) conclusion = "failure";

@@ -20,6 +20,7 @@
 #include "bot/analyze_history.hpp"
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"
+#include "bot/progress.hpp"
 #include "trace/interrupt.hpp"
 #include "trace/pg_binaries.hpp"
 #include "trace/pg_instance.hpp"
@@ -218,8 +219,10 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         }
         report.server_version = tracer.server_version();
         report.setup = a.setup;
+        Progress progress(err, a.plan ? "trace --plan" : "trace", files.size());
         for (std::size_t at = 0; at < files.size(); ++at) {
             const std::string& path = files[at];
+            progress.step(at, path);
             std::size_t first = report.files.size();
             if (a.plan) {
                 // The files after it are the repository's later migrations: they must still apply.
@@ -231,11 +234,13 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
             }
             for (std::size_t i = first; i < report.files.size(); ++i) {
                 if (const auto& e = report.files[i].error) {
+                    progress.clear();
                     err << "error: " << annotate::printable(e->describe()) << "\n";
                     file_errors = true;
                 }
             }
         }
+        progress.clear();
         report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         trace::stop_server_on_signals(nullptr);  // from here the watchdog covers an interruption
         instance->reset();                       // stopped and removed before the report is written

@@ -61,6 +61,10 @@ cp "$stage/bin/pgfence" "$root/libexec/pgfence"
 cp "$stage/lib/pgfence/pgfence-http.so" "$root/lib/pgfence/pgfence-http.so"
 cp "$stage/lib/pgfence/pgfence-serve" "$root/libexec/pgfence-serve"
 cp "$(dirname "$0")/../README.md" "$root/share/doc/pgfence/README.md"
+# The completions and the man page, where bash-completion, zsh, fish and man look under a prefix.
+for dir in share/bash-completion share/zsh share/fish share/man; do
+  [ -d "$stage/$dir" ] && { mkdir -p "$root/$(dirname "$dir")"; cp -r "$stage/$dir" "$root/$dir"; }
+done
 
 # Every library: what the binary and the module link, and what pgfence opens itself
 # (pgfence-dlopened.txt, written by cmake/package.cmake), each with what it links in turn: the

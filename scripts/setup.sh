@@ -27,7 +27,7 @@ build_packages=(
   libtomlplusplus-dev zlib1g-dev libvalijson-dev
 )
 test_packages=(
-  catch2 postgresql-15 tmux python3 python3-jsonschema python3-markdown-it python3-yaml python3-cryptography git openssl pre-commit
+  catch2 postgresql-15 tmux zsh fish python3 python3-jsonschema python3-markdown-it python3-yaml python3-cryptography git openssl pre-commit
   # tests/serve/page_test.py: the governance page in a real browser (headless)
   chromium
   # scripts/test-container.sh: podman (rootful, runc) and debootstrap for the base images

@@ -200,6 +200,33 @@ def baseline(run, tmp):
     check(code == 2 and "--baseline" in err, f"--update-baseline alone: {code} {err}")
 
 
+def frameworks(run, tmp):
+    """Rails, Django and Alembic migrations are not read as SQL: one line each says what to
+    analyse instead, and the run is not failed by them."""
+    repo = os.path.join(tmp, "frameworks")
+    files = {
+        "db/migrate/20240101000000_add_token.rb": "class AddToken < ActiveRecord::Migration[7.1]\n  def change\n"
+                                                  "    add_column :users, :token, :string\n  end\nend\n",
+        "app/migrations/0002_token.py": "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n"
+                                        "    operations = [migrations.AddField('user', 'token', models.TextField())]\n",
+        "alembic/versions/abc123_token.py": "from alembic import op\nimport sqlalchemy as sa\n\ndef upgrade():\n"
+                                            "    op.add_column('users', sa.Column('token', sa.Text()))\n",
+    }
+    wanted = {"db/migrate/20240101000000_add_token.rb": "rails db:migrate",
+              "app/migrations/0002_token.py": "sqlmigrate", "alembic/versions/abc123_token.py": "alembic upgrade REV --sql"}
+    for path, text in files.items():
+        write(os.path.join(repo, path), text)
+    for path in files:
+        code, report, err = run.json(repo, path)
+        f = report["files"][0] if report and report["files"] else {}
+        check(code == 0 and f.get("skipped") is True and "not read yet" in f.get("skip_reason", "") and
+              wanted[path] in f.get("skip_reason", "") and not f.get("findings") and not f.get("statements"),
+              f"{path}: skipped with what to analyse instead: {code} {f} {err}")
+        code, out, err = run(repo, "--format", "compact", path)
+        check(code == 0 and out.startswith(f"{path}: skipped: ") and "not read yet" in " ".join(out.split()) and
+              "unparsable" not in out, f"{path}: said once in the compact form: {out}")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--binary", required=True)
@@ -210,6 +237,7 @@ def main():
         changed_since(run, tmp)
         real_history(run, tmp, args.corpus)
         baseline(run, tmp)
+        frameworks(run, tmp)
     for f in failures:
         print("FAILED:", f)
     print(f"first_run: {checks - len(failures)}/{checks} checks passed")

@@ -131,6 +131,34 @@ def main():
         out = subprocess.run([binary, "analyze", "--no-config", "--format", "compact", "migrations"], cwd=tmp,
                              capture_output=True).stdout
         check("\u202e".encode() not in out and "\u2066".encode() not in out and b"004_bidi" in out, f"bidi controls cleaned: {out[-400:]!r}")
+        # Progress on standard error, on a terminal only, cleared at the end.
+        import pty
+        import select
+        master, slave = pty.openpty()
+        env = dict(os.environ, PGFENCE_PROGRESS_AFTER_MS="0")
+        proc = subprocess.Popen([binary, "analyze", "--no-config", "--format", "json", "migrations"], cwd=tmp, env=env,
+                                stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        seen = b""
+        while True:
+            ready, _, _ = select.select([master], [], [], 60)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        report = proc.stdout.read()
+        proc.wait()
+        os.close(master)
+        check(b"\r\x1b[Kanalyze: 1/" in seen and seen.endswith(b"\r\x1b[K"), f"progress on a terminal, cleared: {seen[-300:]!r}")
+        check(b"analyze:" not in report and b"\r" not in report, "the report holds no progress")
+        piped = subprocess.run([binary, "analyze", "--no-config", "--format", "json", "migrations"], cwd=tmp, env=env,
+                               capture_output=True)
+        check(b"\r" not in piped.stderr and b"analyze:" not in piped.stderr, f"no progress through a pipe: {piped.stderr[-200:]!r}")
     for f in failures:
         print("FAILED:", f)
     print(f"terminal: {checks - len(failures)}/{checks} checks passed")
