@@ -64,7 +64,7 @@ std::string config_text() {
         }
     }
     std::string text =
-        "#:schema https://raw.githubusercontent.com/pgfence/pgfence/main/docs/pgfence-config.schema.json\n"
+        "#:schema https://raw.githubusercontent.com/pgfence/action/main/docs/pgfence-config.schema.json\n"
         "# pgfence's configuration (docs/configuration.md). Command-line flags win over it. The values\n"
         "# shown are the defaults: uncomment a line to change it.\n"
         "\n"

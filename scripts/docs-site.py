@@ -32,7 +32,7 @@ import urllib.parse
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-REPO_URL = "https://github.com/pgfence/pgfence"
+REPO_URL = "https://github.com/pgfence/action"
 SKIP_DIRS = {".git", "node_modules"}
 
 CSS = """

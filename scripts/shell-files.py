@@ -121,7 +121,7 @@ def man(binary, cmds, helps, version):
         parts += [f".SH {c.upper()} OPTIONS", ".in 0", ".nf", roff(rest.rstrip()), ".fi", ".in"]
     parts += [".SH EXIT STATUS", "0 no finding above the limit; 1 a finding above it (with --ci); 2 a usage, configuration or "
               "input error. Each command's section lists its own.",
-              ".SH SEE ALSO", "https://github.com/pgfence/pgfence/tree/main/docs (docs/cli.md: every command and option)"]
+              ".SH SEE ALSO", "https://github.com/pgfence/action/tree/main/docs (docs/cli.md: every command and option)"]
     return "\n".join(parts) + "\n"
 
 
