@@ -98,6 +98,7 @@ std::size_t TextIndex::advance(std::size_t from, std::size_t to, std::size_t uni
     // The block before the first whose count reaches the target: the target is in it or after.
     std::size_t block = static_cast<std::size_t>(std::lower_bound(table.begin(), table.end(), target) - table.begin());
     std::size_t start = std::clamp(block == 0 ? 0 : (block - 1) * k_step, from, to);
+    while (start > from && start < m_text.size() && continuation(m_text[start])) --start;  // a character's first byte
     std::size_t done = units_before(start, points);
     return walk(m_text, start, to, target - std::min(target, done), encoding);
 }
