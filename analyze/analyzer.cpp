@@ -1100,36 +1100,14 @@ std::string link_text(const std::string& path) {
     return target;
 }
 
-FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& options, Catalog& catalog,
-                             FolderFacts* folders = nullptr) {
-    // A link is reported, not read: what it points at is not the migration's to choose (a
-    // committed link could name a file of the runner, or one the review never shows).
-    struct stat link_stat {};
-    if (::lstat(path.c_str(), &link_stat) == 0 && S_ISLNK(link_stat.st_mode)) {
-        return analyze_not_a_file(path, NotAFile{NotAFile::Kind::link, link_text(path)}, options);
-    }
-    const bool own = !options.own_folder.empty() && path_inside(path, options.own_folder);
-    if (!options.confine_to.empty() && !own && !path_inside(path, options.confine_to)) {
-        FileReport report;
-        report.path = path;
-        report.error = Error{"is a link to a file outside " + options.confine_to + ": not read", path, std::nullopt};
-        return report;
-    }
-    bool ok = false;
-    std::uint64_t size = 0;
-    std::string text = read_whole(path, ok, options.max_file_bytes, &size);
-    if (ok && size > options.max_file_bytes) {
-        FileReport report;
-        report.path = path;
-        report.error = Error{file_too_large(size, options.max_file_bytes), path, std::nullopt};
-        return report;
-    }
-    if (!ok) {
-        FileReport report;
-        report.path = path;
-        report.error = Error{"cannot read file: " + std::string(std::strerror(errno)), path, std::nullopt};
-        return report;
-    }
+// What a file's path says about how it runs, read from beside it: a diesel metadata.toml or the
+// Cargo.toml of a crate's migrations/ (sqlx), a sqlx folder's marker, a pgmi project.
+struct Beside {
+    std::string metadata;
+    std::string deployment;
+};
+
+Beside beside_facts(const std::string& path, const AnalyzeOptions& options, FolderFacts* folders) {
     std::string metadata;
     // diesel's metadata.toml, or the Cargo.toml of a crate's migrations/ (sqlx)
     std::string beside;
@@ -1173,7 +1151,41 @@ FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& opti
     std::string deployment = options.single_transaction ? "--single-transaction"
                              : in_pgmi_project(path, options.confine_to, folders) ? "pgmi"
                                                                       : "";
-    return analyze_text_from(path, text, options, metadata, catalog, deployment);
+    return Beside{std::move(metadata), std::move(deployment)};
+}
+
+FileReport analyze_file_from(const std::string& path, const AnalyzeOptions& options, Catalog& catalog,
+                             FolderFacts* folders = nullptr) {
+    // A link is reported, not read: what it points at is not the migration's to choose (a
+    // committed link could name a file of the runner, or one the review never shows).
+    struct stat link_stat {};
+    if (::lstat(path.c_str(), &link_stat) == 0 && S_ISLNK(link_stat.st_mode)) {
+        return analyze_not_a_file(path, NotAFile{NotAFile::Kind::link, link_text(path)}, options);
+    }
+    const bool own = !options.own_folder.empty() && path_inside(path, options.own_folder);
+    if (!options.confine_to.empty() && !own && !path_inside(path, options.confine_to)) {
+        FileReport report;
+        report.path = path;
+        report.error = Error{"is a link to a file outside " + options.confine_to + ": not read", path, std::nullopt};
+        return report;
+    }
+    bool ok = false;
+    std::uint64_t size = 0;
+    std::string text = read_whole(path, ok, options.max_file_bytes, &size);
+    if (ok && size > options.max_file_bytes) {
+        FileReport report;
+        report.path = path;
+        report.error = Error{file_too_large(size, options.max_file_bytes), path, std::nullopt};
+        return report;
+    }
+    if (!ok) {
+        FileReport report;
+        report.path = path;
+        report.error = Error{"cannot read file: " + std::string(std::strerror(errno)), path, std::nullopt};
+        return report;
+    }
+    Beside beside = beside_facts(path, options, folders);
+    return analyze_text_from(path, text, options, beside.metadata, catalog, beside.deployment);
 }
 
 }  // namespace
@@ -1189,6 +1201,16 @@ FileReport analyze_text(const std::string& path, std::string_view text, const An
                         std::string_view sibling_metadata, Catalog& catalog) {
     return analyze_text_from(path, text, options, sibling_metadata, catalog,
                              options.single_transaction ? "--single-transaction" : "");
+}
+
+FileReport analyze_text_at(const std::string& path, std::string_view text, const AnalyzeOptions& options) {
+    Catalog catalog = options.history ? *options.history : Catalog{};
+    Beside beside = beside_facts(path, options, nullptr);
+    return analyze_text_from(path, text, options, beside.metadata, catalog, beside.deployment);
+}
+
+std::string sibling_metadata(const std::string& path, const AnalyzeOptions& options) {
+    return beside_facts(path, options, nullptr).metadata;
 }
 
 FileReport analyze_not_a_file(const std::string& path, NotAFile entry, const AnalyzeOptions& options) {

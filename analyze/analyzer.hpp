@@ -85,6 +85,14 @@ struct AnalyzeOptions {
                                       const AnalyzeOptions& options, std::string_view sibling_metadata,
                                       Catalog& catalog);
 
+// `text` analysed as the file at `path` would be (an editor's unsaved buffer): what lies beside
+// the path (a diesel metadata.toml, a sqlx Cargo.toml, a pgmi project) is read as analyze_file
+// reads it, the path itself is not; starts from options.history.
+[[nodiscard]] FileReport analyze_text_at(const std::string& path, std::string_view text, const AnalyzeOptions& options);
+// What analyze_text_at passes as `sibling_metadata` for `path` (a diesel metadata.toml, a sqlx
+// Cargo.toml or marker), for analysing an edited copy the same way.
+[[nodiscard]] std::string sibling_metadata(const std::string& path, const AnalyzeOptions& options);
+
 // The report of a migration path that is a link or a submodule: no statement is read, and the
 // rules run on it (migration-not-a-file reports it).
 [[nodiscard]] FileReport analyze_not_a_file(const std::string& path, NotAFile entry, const AnalyzeOptions& options);

@@ -481,12 +481,6 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
 
 }  // namespace
 
-namespace {
-
-// --format plan: each file's migration plan written under `folder` (the files the tool expects,
-// at the paths the plan names). The analysis checked each plan from the schema its file started
-// from (analyzer.cpp: a plan that keeps a finding it claims to resolve is declined there); what
-// it keeps as written is listed. Says what it wrote on `out`; false when a file cannot be written.
 bool write_plans(const Report& report, const std::string& folder, const PlanHint& hint, std::ostream& out, std::ostream& err) {
     bool ok = true;
     int plans = 0, clean = 0, declined = 0;
@@ -545,8 +539,6 @@ bool write_plans(const Report& report, const std::string& folder, const PlanHint
     out << "\n";
     return ok;
 }
-
-}  // namespace
 
 namespace {
 

@@ -120,6 +120,14 @@ struct Diagnosis {
 };
 [[nodiscard]] Diagnosis diagnose(const Report& report, const Settings& settings, bool block_unknown, std::ostream& err);
 
+class PlanHint;
+// --format plan: each file's migration plan written under `folder` (the files the tool expects,
+// at the paths the plan names). The analysis checked each plan from the schema its file started
+// from (analyzer.cpp: a plan that keeps a finding it claims to resolve is declined there); what
+// it keeps as written is listed. Says what it wrote on `out`; false when a file cannot be written.
+[[nodiscard]] bool write_plans(const Report& report, const std::string& folder, const PlanHint& hint, std::ostream& out,
+                               std::ostream& err);
+
 [[nodiscard]] int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err);
 
 // Columns of the terminal standard output is (when `tty`), else $COLUMNS, else 0 (unknown).

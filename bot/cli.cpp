@@ -11,6 +11,7 @@
 #include "bot/cli_args.hpp"
 #include "bot/extract_stats_command.hpp"
 #include "bot/init_command.hpp"
+#include "bot/lsp_server.hpp"
 #include "bot/policy_command.hpp"
 #include "bot/pr_command.hpp"
 #include "bot/serve_command.hpp"
@@ -54,6 +55,9 @@ commands:
   audit verify        recompute the governance service's audit chains (--config,
                       --database-url, --data-dir or an exported FILE.jsonl): 0
                       verified, 1 the first broken event
+  lsp                 the language server for editors (LSP over standard input
+                      and output): diagnostics, hover, lock lenses and quick
+                      fixes as you type (docs/editors.md)
   rules               list every rule: id, default risk, whether it is on by
                       default, summary
   help                show this text
@@ -304,6 +308,11 @@ audit verify options (pgfence audit verify [options] [FILE.jsonl]):
   exit codes: 0 every chain verified; 1 the first broken event; 2 usage or input
               error
 
+lsp options (pgfence lsp [options]; docs/editors.md):
+  --stdio                   talk over standard input and output (the default,
+                            and the only transport; accepted for clients that
+                            pass it)
+
 serve options (pgfence serve [options]; docs/governance.md):
   --config FILE             governance.toml: listen, database_url or data_dir,
                             the GitHub App
@@ -505,6 +514,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (args[0] == "init") return run_init(args, out, err);
         if (args[0] == "pre-commit") return run_pre_commit(args, std::cin, out, err);
         if (args[0] == "policy") return run_policy(args, std::cin, out, err);
+        if (args[0] == "lsp") {
+            out.flush();
+            return lsp::run_lsp(args, err);
+        }
         throw UsageError{"unknown command '" + args[0] + "' (see 'pgfence help')"};
     } catch (const UsageError& e) {
         std::string message = e.message;

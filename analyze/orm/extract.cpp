@@ -273,6 +273,9 @@ InputFormat resolve_format(std::string_view path, std::string_view text, InputFo
     return detect_format(text);
 }
 
+// How much of a script tells whether it is a migration.
+constexpr std::size_t k_head_bytes = 64 * 1024;
+
 bool looks_like_migration(const std::string& path) {
     if (!is_script_path(path)) return false;
     std::string lower = path;
@@ -280,9 +283,19 @@ bool looks_like_migration(const std::string& path) {
     if (contains(lower, "/node_modules/") || contains(lower, ".test.") || contains(lower, ".spec.")) return false;
     if (!contains(lower, "migration")) return false;
     std::ifstream in(path, std::ios::binary);
-    std::string head(64 * 1024, '\0');
+    std::string head(k_head_bytes, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
+    return looks_like_migration(path, head);
+}
+
+bool looks_like_migration(const std::string& path, std::string_view text) {
+    if (!is_script_path(path)) return false;
+    std::string lower = path;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (contains(lower, "/node_modules/") || contains(lower, ".test.") || contains(lower, ".spec.")) return false;
+    if (!contains(lower, "migration")) return false;
+    std::string_view head = text.substr(0, k_head_bytes);
     return detect_format(head) != InputFormat::Auto && contains(head, "up");
 }
 

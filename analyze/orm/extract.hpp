@@ -106,6 +106,8 @@ struct OrmStatement {
 // Whether a script found while walking a directory is a migration to analyse (it sits under a
 // folder named like "migrations" and its content matches an ORM).
 [[nodiscard]] bool looks_like_migration(const std::string& path);
+// The same judged from the script's text (its first 64 KiB are read) rather than the file's.
+[[nodiscard]] bool looks_like_migration(const std::string& path, std::string_view text);
 
 // `path` names the script, for its module form (ScriptForm); "" when that is not wanted.
 [[nodiscard]] Extraction extract(std::string_view text, InputFormat format, Direction direction, std::string_view path = {});

@@ -2,7 +2,7 @@
 _pgfence() {
   local cur="${COMP_WORDS[COMP_CWORD]}" opts=""
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "analyze pr trace extract-stats init pre-commit policy serve audit rules help version" -- "$cur"))
+    COMPREPLY=($(compgen -W "analyze pr trace extract-stats init pre-commit policy serve audit lsp rules help version" -- "$cur"))
     return
   fi
   case "${COMP_WORDS[1]}" in
@@ -15,6 +15,7 @@ _pgfence() {
     policy) opts="--policy --repository --format --help" ;;
     serve) opts="--config --listen --database-url --data-dir --pg-bin --help" ;;
     audit) opts="--config --database-url --data-dir --pg-bin --help" ;;
+    lsp) opts="--stdio --help" ;;
     rules) opts="--help" ;;
     help) opts="--help" ;;
     version) opts="--help" ;;

@@ -1,5 +1,5 @@
 # fish completion for pgfence, written by scripts/shell-files.py from `pgfence help`.
-complete -c pgfence -f -n __fish_use_subcommand -a 'analyze pr trace extract-stats init pre-commit policy serve audit rules help version'
+complete -c pgfence -f -n __fish_use_subcommand -a 'analyze pr trace extract-stats init pre-commit policy serve audit lsp rules help version'
 complete -c pgfence -n '__fish_seen_subcommand_from analyze' -l format
 complete -c pgfence -n '__fish_seen_subcommand_from analyze' -s v
 complete -c pgfence -n '__fish_seen_subcommand_from analyze' -l verbose
@@ -161,3 +161,4 @@ complete -c pgfence -n '__fish_seen_subcommand_from audit' -l config
 complete -c pgfence -n '__fish_seen_subcommand_from audit' -l database-url
 complete -c pgfence -n '__fish_seen_subcommand_from audit' -l data-dir
 complete -c pgfence -n '__fish_seen_subcommand_from audit' -l pg-bin
+complete -c pgfence -n '__fish_seen_subcommand_from lsp' -l stdio

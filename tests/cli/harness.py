@@ -35,7 +35,10 @@ class Harness:
     def run(self, *args, cwd=None, env_extra=None, drop_env=("NO_COLOR",)):
         env = {k: v for k, v in os.environ.items() if k not in drop_env}
         env.update(env_extra or {})
-        proc = subprocess.run([self.binary, *args], cwd=cwd, env=env, capture_output=True, timeout=120)
+        # Standard input is empty, never the test runner's: `pgfence lsp` (its help lists --stdio)
+        # reads it until it closes.
+        proc = subprocess.run([self.binary, *args], cwd=cwd, env=env, capture_output=True, timeout=120,
+                              stdin=subprocess.DEVNULL)
         return proc.returncode, proc.stdout, proc.stderr
 
     def run_on_terminal(self, *args, env_extra=None):
