@@ -14,8 +14,6 @@ import {
   watchedFiles,
 } from './server';
 
-const CLIENT_ID = 'pgfence';
-
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;
 // Restarts run one after another: a settings change fires one event per key.
@@ -67,7 +65,8 @@ async function start(): Promise<void> {
       provideCodeLenses: (document, token, next) => (settings.codeLens ? next(document, token) : []),
     },
   };
-  const started = new LanguageClient(CLIENT_ID, 'pgfence', server, clientOptions);
+  // The id 'pgfence' is also where vscode-languageclient reads its trace setting: pgfence.trace.server.
+  const started = new LanguageClient('pgfence', 'pgfence', server, clientOptions);
   client = started;
   try {
     await started.start();
