@@ -170,14 +170,23 @@ def check_server_module(c, ext, work, pgfence):
     os.makedirs(os.path.join(ws, "node_modules", ".bin"))
     local = os.path.join(ws, "node_modules", ".bin", "pgfence")
     os.symlink(os.path.abspath(pgfence), local)
+    # A workspace with the npm package: its vendored binary for the machine, not the node launcher.
+    npm_ws = os.path.join(work, "npm")
+    vendored = os.path.join(npm_ws, "node_modules", "pgfence", "vendor", "linux-x64", "bin", "pgfence")
+    os.makedirs(os.path.dirname(vendored))
+    os.makedirs(os.path.join(npm_ws, "node_modules", ".bin"))
+    os.symlink(os.path.abspath(pgfence), vendored)
+    os.symlink(os.path.abspath(pgfence), os.path.join(npm_ws, "node_modules", ".bin", "pgfence"))
     script = r"""
-const s = require(process.argv[1]), ws = process.argv[2];
+const s = require(process.argv[1]), ws = process.argv[2], npmWs = process.argv[3];
 const base = { path: 'pgfence', statsFile: '', codeLens: true, workspaceFolder: ws, trusted: true };
 const out = {
   trusted: s.serverOptions(base),
   untrusted: s.serverOptions({ ...base, trusted: false }),
   relative: s.serverOptions({ ...base, path: 'tools/pgfence' }),
   noFolder: s.serverOptions({ ...base, workspaceFolder: undefined }),
+  npmX64: s.serverCommand({ ...base, workspaceFolder: npmWs }, 'x64'),
+  npmOther: s.serverCommand({ ...base, workspaceFolder: npmWs }, 'ia32'),
   init: s.initializationOptions({ ...base, statsFile: 'ops/stats.json', codeLens: false }),
   initNone: s.initializationOptions(base),
   mac: s.cannotStart(base, 'darwin'),
@@ -189,7 +198,7 @@ const out = {
 };
 console.log(JSON.stringify(out));
 """
-    run = subprocess.run(["node", "-e", script, os.path.join(ext, "out", "server.js"), ws], capture_output=True, text=True, timeout=60)
+    run = subprocess.run(["node", "-e", script, os.path.join(ext, "out", "server.js"), ws, npm_ws], capture_output=True, text=True, timeout=60)
     if not c.check(run.returncode == 0, "out/server.js loads in node without vscode", run.stderr.strip()[-300:]):
         return
     r = json.loads(run.stdout)
@@ -197,6 +206,8 @@ console.log(JSON.stringify(out));
             "a trusted workspace's node_modules/.bin/pgfence runs as `pgfence lsp` over stdio, in the workspace folder", r["trusted"])
     c.check(r["untrusted"]["command"] == "pgfence", "an untrusted workspace's own binary is not run (the PATH's is)", r["untrusted"]["command"])
     c.check(r["relative"]["command"] == os.path.join(ws, "tools", "pgfence"), "a relative pgfence.path is under the workspace folder", r["relative"]["command"])
+    c.check(r["npmX64"] == vendored and r["npmOther"] == os.path.join(npm_ws, "node_modules", ".bin", "pgfence"),
+            "with the npm package: its vendored binary for the machine (no node launcher), else node_modules/.bin", r["npmX64"])
     c.check(r["noFolder"]["command"] == "pgfence" and r["noFolder"]["options"] == {}, "without a folder: pgfence from the PATH", r["noFolder"])
     main_js = open(os.path.join(ext, "node_modules", "vscode-languageclient", "lib", "node", "main.js")).read()
     c.check(re.search(r'TransportKind\[TransportKind\["stdio"\] = 0\]', main_js), "transport 0 is vscode-languageclient's TransportKind.stdio")

@@ -61,17 +61,25 @@ export function findOnPath(name: string, envPath: string = process.env.PATH ?? '
   return undefined;
 }
 
+/** npm's names for the architectures the npm package has a binary for (its vendor/ folders). */
+const NPM_VENDOR: Record<string, string> = { x64: 'linux-x64', arm64: 'linux-arm64' };
+
 /**
- * The command to run: a bare name is the workspace's node_modules/.bin/NAME when the workspace is
- * trusted and has one (the npm package `pgfence` installed with `npm i -D pgfence`), else NAME on
- * the PATH; a relative path is under the workspace folder.
+ * The command to run. A bare name, in a trusted workspace that has the npm package `pgfence`
+ * (`npm i -D pgfence`): its binary for this machine, node_modules/pgfence/vendor/linux-ARCH/bin/pgfence
+ * (a /bin/sh script that execs pgfence: no `node` on the PATH needed, no launcher in between),
+ * else node_modules/.bin/NAME; otherwise NAME on the PATH. A relative path is under the
+ * workspace folder.
  */
-export function serverCommand(settings: Settings): string {
+export function serverCommand(settings: Settings, arch: string = process.arch): string {
   const setting = settings.path.trim() || DEFAULT_PATH;
   const folder = settings.workspaceFolder;
   if (!setting.includes('/') && !setting.includes('\\')) {
-    const local = folder && settings.trusted ? path.join(folder, 'node_modules', '.bin', setting) : undefined;
-    return local && isExecutable(local) ? local : setting;
+    if (!folder || !settings.trusted) return setting;
+    const modules = path.join(folder, 'node_modules');
+    const local = [path.join(modules, '.bin', setting)];
+    if (setting === DEFAULT_PATH && NPM_VENDOR[arch]) local.unshift(path.join(modules, 'pgfence', 'vendor', NPM_VENDOR[arch], 'bin', 'pgfence'));
+    return local.find(isExecutable) ?? setting;
   }
   return path.isAbsolute(setting) || !folder ? setting : path.resolve(folder, setting);
 }
