@@ -16,7 +16,7 @@
    initialize answers with text document sync and a CodeLens provider, a SQL migration and a
    TypeORM one opened get pgfence's finding as diagnostics and the lock mode as a CodeLens,
    shutdown and exit end it with code 0. Skipped with one `skip:` line while the binary has no
-   `lsp` command (`pgfence help lsp` fails).
+   `lsp` command (`pgfence help lsp` fails and `pgfence help` does not list it).
 
 Prints one `ok:`/`FAILED:` line per check and `vscode: N passed, N failed` last; exits 1 when one
 failed. Without node and npm, or when the npm registry cannot be reached (first run, empty cache),
@@ -224,8 +224,10 @@ console.log(JSON.stringify(out));
 
 
 def check_handshake(c, root, ext, work, pgfence):
+    # Skipped only when neither `pgfence help lsp` works nor `pgfence help` lists lsp.
     probe = subprocess.run([pgfence, "help", "lsp"], capture_output=True, text=True, timeout=60)
-    if probe.returncode != 0:
+    listing = subprocess.run([pgfence, "help"], capture_output=True, text=True, timeout=60).stdout
+    if probe.returncode != 0 and not re.search(r"^\s+lsp\b", listing, re.M):
         first = (probe.stderr or probe.stdout).strip().splitlines()
         print(f"skip: vscode: the handshake: {pgfence} has no lsp command yet ({first[0] if first else f'exit {probe.returncode}'})")
         return
