@@ -38,7 +38,8 @@ export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=f
 (cd "$stage" && npm ci --ignore-scripts --prefer-offline --cache "$cache" --loglevel=error > "$tmp/ci.log" 2>&1) ||
   { cat "$tmp/ci.log" >&2; echo "error: npm ci in editors/vscode failed (it needs the npm registry the first time)" >&2; exit 1; }
 
-# Engines and version, with the semver that vsce brings.
+# Engines and version, with the semver that vsce brings (${...} below is JavaScript's, not the shell's).
+# shellcheck disable=SC2016
 node -e '
   const fs = require("fs"), path = require("path"), [stage, version, floor] = process.argv.slice(1);
   const semver = require(path.join(stage, "node_modules", "semver"));
