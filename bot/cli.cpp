@@ -265,10 +265,6 @@ trace options (pgfence trace PATH...):
                             a reader work on its table, backfills run batch by
                             batch; --ci also fails when a plan does not run
                             through
- each migration traced while a writer and a
-                            reader work on its table, backfills run batch by
-                            batch; --ci also fails when a plan does not run
-                            through
   --trace-as-superuser      run the SQL as the server's superuser, not as a
                             plain database owner (whose refused statements get
                             'needs a superuser: not traced'); only for trusted
