@@ -481,7 +481,8 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
 
 }  // namespace
 
-bool write_plans(const Report& report, const std::string& folder, const PlanHint& hint, std::ostream& out, std::ostream& err) {
+bool write_plans(const Report& report, const std::string& folder, const PlanHint& hint, std::ostream& out, std::ostream& err,
+                 const std::string& under) {
     bool ok = true;
     int plans = 0, clean = 0, declined = 0;
     std::vector<std::pair<std::string, std::string>> rehearse;  // file, the command that rehearses its plan
@@ -501,7 +502,10 @@ bool write_plans(const Report& report, const std::string& folder, const PlanHint
             auto write = [&](const std::string& path, const std::string& text) {
                 // Under the folder, every component opened without following a link: a link
                 // committed at a plan's path is refused, not written through.
+                // `under`: a folder inside `folder` that nobody named (pgfence-plan, the default):
+                // opened like the rest of the path, never through a link a checkout holds there.
                 std::string relative = fs::path(analyze::plan_relative_path(path)).generic_string();
+                if (!under.empty()) relative = under + "/" + relative;
                 analyze::WriteOptions options;
                 options.create_base = true;
                 auto written = analyze::write_file_under(folder, relative, text, options);
@@ -510,7 +514,7 @@ bool write_plans(const Report& report, const std::string& folder, const PlanHint
                     ok = false;
                     return;
                 }
-                out << "  wrote " << annotate::printable((fs::path(folder) / relative).string()) << "\n";
+                out << "  wrote " << annotate::printable(folder == "." ? relative : (fs::path(folder) / relative).string()) << "\n";
             };
             for (const auto& step : file.plan->steps) {
                 write(step.path, step.file_text);
@@ -525,13 +529,15 @@ bool write_plans(const Report& report, const std::string& folder, const PlanHint
     if (!rehearse.empty()) {
         analyze::WriteOptions readme_options;
         readme_options.create_base = true;
-        auto written = analyze::write_file_under(folder, "pgfence-plan.README.md", PlanHint::readme(rehearse), readme_options);
+        auto written = analyze::write_file_under(folder, (under.empty() ? "" : under + "/") + "pgfence-plan.README.md",
+                                                 PlanHint::readme(rehearse), readme_options);
         if (!written) {
             err << "error: " << annotate::printable(written.error().describe()) << ": the plan's README is not written\n";
             ok = false;
         }
     }
-    out << plans << (plans == 1 ? " plan" : " plans") << " written to " << annotate::printable(folder) << ": " << clean
+    const std::string where = under.empty() ? folder : folder == "." ? under : (fs::path(folder) / under).string();
+    out << plans << (plans == 1 ? " plan" : " plans") << " written to " << annotate::printable(where) << ": " << clean
         << " analysed clean, " << plans - clean << " with only findings of statements that have no safe form, "
         // none: a plan with such a finding was declined by the analysis
         << 0 << " with a finding the plan should have resolved";
@@ -734,7 +740,11 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         apply_stats(report, settings);
         if (baseline) for (auto& f : report.files) baseline->filter(f);
         diagnosis = diagnose(report, settings, a.block_unknown, err);
-        if (!write_plans(report, a.output.empty() ? "pgfence-plan" : a.output, hint, out, err)) diagnosis.failed = true;
+        // The default folder, pgfence-plan, is opened under the working directory like the plans'
+        // own folders, so a link a checkout commits there is refused; a folder named with -o is
+        // the user's, links and all.
+        bool written = a.output.empty() ? write_plans(report, ".", hint, out, err, "pgfence-plan") : write_plans(report, a.output, hint, out, err);
+        if (!written) diagnosis.failed = true;
     } else if (a.format == "json") {
         annotate::JsonReportStream stream(settings.options.pg_version);
         diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), nullptr,

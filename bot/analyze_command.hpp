@@ -126,7 +126,7 @@ class PlanHint;
 // from (analyzer.cpp: a plan that keeps a finding it claims to resolve is declined there); what
 // it keeps as written is listed. Says what it wrote on `out`; false when a file cannot be written.
 [[nodiscard]] bool write_plans(const Report& report, const std::string& folder, const PlanHint& hint, std::ostream& out,
-                               std::ostream& err);
+                               std::ostream& err, const std::string& under = "");
 
 [[nodiscard]] int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err);
 

@@ -1,6 +1,7 @@
 #include "bot/lsp_features.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "analyze/analyzer.hpp"
@@ -31,8 +32,10 @@ int severity(Risk risk) {
 }
 
 json finding_diagnostic(const Analysis& a, const Finding& f) {
-    std::string message = f.message;
-    if (!f.fix.empty()) message += "\nfix: " + f.fix;
+    // Text from the file (identifiers in messages) reaches editors that print it in terminals:
+    // no control or bidirectional characters.
+    std::string message = annotate::printable(f.message);
+    if (!f.fix.empty()) message += "\nfix: " + annotate::printable(f.fix);
     json d = {{"range", a.range(f.start, f.stop)}, {"severity", severity(f.risk)}, {"code", f.rule},
               {"source", "pgfence"}, {"message", message}};
     if (!annotate::rule_doc(f.rule).empty()) d["codeDescription"] = {{"href", rule_url(f.rule)}};
@@ -101,7 +104,16 @@ json suppression_edit(const Analysis& a, const StatementFacts& statement, const 
     std::size_t line_start = text.find_last_of("\r\n", begin == 0 ? std::string::npos : begin - 1);
     line_start = line_start == std::string::npos || begin == 0 ? 0 : line_start + 1;
     std::string indent = text.substr(line_start, begin - line_start);
-    const std::string eol = text.find("\r\n") != std::string::npos ? "\r\n" : "\n";
+    // The line break the file uses where the comment goes: that of the line before the
+    // statement's, else the file's first (CRLF, LF or a lone CR).
+    auto eol_near = [&](std::size_t at) -> std::string {
+        std::size_t brk = at > 0 ? text.find_last_of("\r\n", at - 1) : std::string::npos;
+        if (brk == std::string::npos) brk = text.find_first_of("\r\n");
+        if (brk == std::string::npos) return "\n";
+        if (text[brk] == '\n') return brk > 0 && text[brk - 1] == '\r' ? "\r\n" : "\n";
+        return brk + 1 < text.size() && text[brk + 1] == '\n' ? "\r\n" : "\r";
+    };
+    const std::string eol = eol_near(line_start);
     const std::string comment = "-- pgfence-ignore: " + rule + " -- reason=\"<why this is safe>\"";
     const bool alone = indent.find_first_not_of(" \t") == std::string::npos;
     std::size_t at = alone ? line_start : begin;
@@ -216,7 +228,8 @@ json code_actions(const Analysis& a, const FileContext& context, const ActionReq
     if (!a.report) return out;
     const FileReport& r = *a.report;
     const std::size_t from = a.index->offset(LspPosition{request.start.line, 0});
-    const std::size_t to = a.index->offset(LspPosition{request.end.line + 1, 0});
+    const long long next_line = request.end.line < std::numeric_limits<long long>::max() ? request.end.line + 1 : request.end.line;
+    const std::size_t to = a.index->offset(LspPosition{next_line, 0});
     std::optional<FileStart> start;  // made once, for the first edit to prove
     std::set<std::pair<int, std::string>> ignored;
     bool plan_offered = false;

@@ -114,7 +114,14 @@ std::string dump(const json& message) { return message.dump(-1, ' ', false, json
 Server::Server(int in, int out, std::ostream& log) : m_reader(in), m_writer(out), m_log(log) {}
 
 Server::~Server() {
-    if (m_worker.joinable()) m_worker.join();
+    if (!m_worker.joinable()) return;
+    {
+        // However run() ended, the worker is told to stop before it is waited for.
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+        m_wake.notify_all();
+    }
+    m_worker.join();
 }
 
 void Server::log(const std::string& line) {
@@ -159,7 +166,12 @@ int Server::run() {
             notify("window/showMessage", {{"type", 1}, {"message", "pgfence: " + why}});
             continue;
         }
-        handle(frame.body);
+        try {
+            handle(frame.body);
+        } catch (const std::exception& e) {
+            // Nothing one message holds ends the session.
+            log(std::string("a message could not be handled: ") + e.what());
+        }
         std::lock_guard lock(m_mutex);
         if (m_stop) {
             exit = true;
@@ -180,12 +192,40 @@ int Server::run() {
     return code;
 }
 
+// How deep the message's arrays and objects nest, counted outside strings, stopping past
+// `limit`: a message nested deeper than any the protocol has would overflow the stack of the
+// recursive parser and of every copy of it.
+std::size_t nesting(std::string_view body, std::size_t limit) {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < body.size() && deepest <= limit; ++i) {
+        char c = body[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 void Server::handle(const std::string& body) {
     json message;
+    constexpr std::size_t k_max_depth = 256;
+    if (nesting(body, k_max_depth) > k_max_depth) {
+        fail(nullptr, k_parse_error, "parse error: the message nests deeper than " + std::to_string(k_max_depth) + " levels");
+        return;
+    }
     try {
         message = json::parse(body);
-    } catch (const json::parse_error&) {
-        fail(nullptr, k_parse_error, "parse error: the message is not JSON");
+    } catch (const json::exception&) {
+        // Not JSON, or JSON this parser cannot hold (a number past a double's range).
+        fail(nullptr, k_parse_error, "parse error: the message is not JSON that can be read");
         return;
     }
     if (!message.is_object()) {
@@ -467,10 +507,17 @@ void Server::watched_files_changed(const json& params) {
 
 void Server::invalidate_locked(std::vector<std::string> changed) {
     m_changed.insert(m_changed.end(), changed.begin(), changed.end());
+    // A storm of changes (a checkout, a build) forgets the paths: every context is read again.
+    if (m_changed.size() > 10000) {
+        m_changed.clear();
+        m_contexts_stale = true;
+    }
     ++m_generation;
+    // Debounced like typing: a run of file events is one analysis once they stop, not one
+    // discarded analysis per event.
     for (auto& [uri, d] : m_documents) {
         d.dirty = true;
-        d.due = Clock::now();
+        d.due = Clock::now() + std::chrono::milliseconds(m_debounce_ms);
     }
     m_wake.notify_all();
 }
@@ -497,6 +544,13 @@ void Server::cancel(const json& id) {
         m_requests.erase(it);
         return;
     }
+}
+
+bool Server::inside_root(const std::string& path) const {
+    for (const auto& root : m_roots) {
+        if (path.starts_with(root.ends_with("/") ? root : root + "/")) return true;
+    }
+    return false;
 }
 
 std::string Server::root_of(const std::string& path) const {

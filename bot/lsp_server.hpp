@@ -86,6 +86,8 @@ private:
     void answer(const Request& request, const Analysis& analysis);
     void write_plan(const Request& request, const Analysis& analysis);
     const FileContext& context_for(const std::string& path);
+    // Whether `path` is inside a workspace folder (root_of falls back to the file's own folder).
+    [[nodiscard]] bool inside_root(const std::string& path) const;
     [[nodiscard]] std::string root_of(const std::string& path) const;
 
     FrameReader m_reader;

@@ -1,5 +1,7 @@
 #include "bot/lsp_text.hpp"
 
+#include <cstring>
+
 #include <algorithm>
 
 namespace pgfence::bot::lsp {
@@ -144,10 +146,20 @@ namespace {
 std::size_t offset_of(std::string_view text, LspPosition position, Encoding encoding) {
     if (position.line < 0) return 0;
     std::size_t start = 0;
-    for (long long line = 0; line < position.line; ++line) {
-        auto [end, next] = line_end(text, start);
-        if (end == text.size()) return text.size();
-        start = next;
+    if (text.find('\r') == std::string_view::npos) {
+        // Line feeds only (most files): each line's end found with memchr, so that a didChange of
+        // many edits to a large document stays quick.
+        for (long long line = 0; line < position.line; ++line) {
+            const void* nl = std::memchr(text.data() + start, '\n', text.size() - start);
+            if (nl == nullptr) return text.size();
+            start = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+        }
+    } else {
+        for (long long line = 0; line < position.line; ++line) {
+            auto [end, next] = line_end(text, start);
+            if (end == text.size()) return text.size();
+            start = next;
+        }
     }
     std::size_t end = line_end(text, start).first;
     if (position.character <= 0) return start;

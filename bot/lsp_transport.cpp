@@ -96,6 +96,8 @@ Frame FrameReader::next() {
         if (value.empty() || value.size() > 18 || value.find_first_not_of("0123456789") != std::string_view::npos) {
             return broken("a Content-Length that is not a number of bytes");
         }
+        // Two lengths: which one frames the body is anyone's guess; the stream is not read on.
+        if (length) return broken("two Content-Length headers");
         length = std::stoull(std::string(value));
     }
     if (!length) return broken("a message header without Content-Length");

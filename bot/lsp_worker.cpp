@@ -132,7 +132,8 @@ void Server::analyse_locked(std::unique_lock<std::mutex>& lock, const std::strin
     lock.lock();
     auto it = m_documents.find(uri);
     // Superseded by a newer version, a closed document or changed files: never published.
-    if (it == m_documents.end() || it->second.version != version || m_generation != generation) return;
+    // The text itself is compared too: a document closed and opened again may reuse a version.
+    if (it == m_documents.end() || it->second.version != version || it->second.text != text || m_generation != generation) return;
     it->second.analysis = result;
     it->second.generation = generation;
     notify("textDocument/publishDiagnostics", {{"uri", uri}, {"version", version}, {"diagnostics", diagnostics(*result)}});
@@ -191,16 +192,31 @@ void Server::write_plan(const Request& request, const Analysis& analysis) {
         return fail(request.id, k_invalid_params, "this document has no migration plan");
     }
     const FileContext& context = context_for(report->path);
-    std::string folder;
+    std::string root;
     {
         std::lock_guard lock(m_mutex);
-        folder = (fs::path(root_of(context.path)) / "pgfence-plan").string();
+        root = root_of(context.path);
+        if (!inside_root(context.path)) root.clear();
     }
+    // Into the workspace's pgfence-plan/: a file outside every workspace folder has no such place.
+    if (root.empty()) return fail(request.id, k_invalid_params, "this file is outside the workspace folders: no plan is written");
+    const std::string prefix = root.ends_with("/") ? root : root + "/";
+    auto relative = [&](std::string path) { return path.starts_with(prefix) ? path.substr(prefix.size()) : path; };
     analyze::Report whole;
     whole.pg_version = context.settings.options.pg_version;
     whole.files.push_back(*report);
+    // The plan's files land where the file's own path says, under pgfence-plan/, as from the
+    // command line at the repository's root: its path is made relative to the workspace.
+    analyze::FileReport& file = whole.files.front();
+    file.path = relative(file.path);
+    for (auto& step : file.plan->steps) {
+        step.path = relative(step.path);
+        for (auto& [path, text] : step.extra_files) path = relative(path);
+    }
     std::ostringstream out, err;
-    const bool ok = write_plans(whole, folder, context.plan_hint(), out, err);
+    // pgfence-plan is opened under the workspace folder without following a link there.
+    const bool ok = write_plans(whole, root, context.plan_hint(), out, err, "pgfence-plan");
+    const std::string folder = (fs::path(root) / "pgfence-plan").string();
     std::string said = ok ? out.str() : err.str();
     while (!said.empty() && said.back() == '\n') said.pop_back();
     notify("window/showMessage", {{"type", ok ? 3 : 1}, {"message", "pgfence: " + said}});

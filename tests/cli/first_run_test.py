@@ -227,6 +227,23 @@ def frameworks(run, tmp):
               "unparsable" not in out, f"{path}: said once in the compact form: {out}")
 
 
+def plan_folder(run, tmp):
+    """--format plan's default folder, pgfence-plan, is never written through a link a checkout holds."""
+    repo = os.path.join(tmp, "planlink")
+    write(os.path.join(repo, "migrations/001_init.sql"), "CREATE TABLE users (id int, email text);\n")
+    write(os.path.join(repo, "migrations/002_idx.sql"), "CREATE INDEX users_email_idx ON users (email);\n")
+    code, out, err = run(repo, "--format", "plan", "migrations")
+    written = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(repo, "pgfence-plan")) for f in fs]
+    check(code == 0 and any(f.endswith("migrations/002_idx.sql") for f in written) and "wrote pgfence-plan/" in out,
+          f"the plan is written under pgfence-plan/: {code} {written} {out} {err}")
+    shutil.rmtree(os.path.join(repo, "pgfence-plan"))
+    outside = os.path.join(tmp, "outside")
+    os.mkdir(outside)
+    os.symlink(outside, os.path.join(repo, "pgfence-plan"))
+    code, out, err = run(repo, "--format", "plan", "migrations")
+    check(code == 2 and os.listdir(outside) == [] and errors(err), f"a pgfence-plan link: refused: {code} {os.listdir(outside)} {err}")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--binary", required=True)
@@ -238,6 +255,7 @@ def main():
         real_history(run, tmp, args.corpus)
         baseline(run, tmp)
         frameworks(run, tmp)
+        plan_folder(run, tmp)
     for f in failures:
         print("FAILED:", f)
     print(f"first_run: {checks - len(failures)}/{checks} checks passed")

@@ -186,6 +186,18 @@ def suite_editing(binary):
         r = client.request("workspace/executeCommand", plan["command"])
         written = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(repo, "pgfence-plan")) for f in fs]
         check("result" in r and any(f.endswith(".sql") for f in written), f"plan files written: {r} {written}")
+        # Where the file's own path says, as from the command line at the repository's root.
+        under = os.path.join(repo, "pgfence-plan", os.path.dirname(path)) + os.sep
+        check(all(f.startswith(under) or f.endswith("pgfence-plan.README.md") for f in written),
+              f"the plan's files under pgfence-plan/{os.path.dirname(path)}/: {written}")
+        # A pgfence-plan link a checkout holds is not written through.
+        shutil.rmtree(os.path.join(repo, "pgfence-plan"))
+        outside = tempfile.mkdtemp()
+        os.symlink(outside, os.path.join(repo, "pgfence-plan"))
+        r = client.request("workspace/executeCommand", plan["command"])
+        check("error" in r and os.listdir(outside) == [], f"a pgfence-plan link: refused, nothing written through: {r}")
+        os.remove(os.path.join(repo, "pgfence-plan"))
+        shutil.rmtree(outside)
     client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     cleared = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
                           and m["params"]["diagnostics"] == [], what="cleared diagnostics on close")
@@ -325,6 +337,14 @@ def suite_protocol(binary):
     client.wait(lambda m: m.get("error", {}).get("code") == -32600 and m["id"] is None, what="batch refused")
     r = client.request("textDocument/formatting", {"textDocument": {"uri": "file:///x.sql"}})
     check(r.get("error", {}).get("code") == -32601, f"unknown method: -32601: {r}")
+    # JSON this parser cannot hold (a number past a double), and nesting past 256 levels: parse
+    # errors, and the server answers on.
+    for body in (b'{"jsonrpc":"2.0","method":"$/x","params":{"a":1e400}}',
+                 b'{"jsonrpc":"2.0","method":"$/x","params":' + b"[" * 200000 + b"]" * 200000 + b"}"):
+        client.send_raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        client.wait(lambda m: m.get("error", {}).get("code") == -32700 and m["id"] is None, what="-32700 for " + repr(body[:40]))
+        r = client.request("textDocument/formatting", {"textDocument": {"uri": "file:///x.sql"}}, timeout=10)
+        check(r.get("error", {}).get("code") == -32601, f"still answering after {body[:40]!r}: {r}")
     # UTF-8 positions are bytes.
     text = "SELECT 'é🎉'; CREATE INDEX i ON t (c);\n"
     client.notify("textDocument/didOpen", {"textDocument": {"uri": "file:///nonexistent/m/1_a.sql", "languageId": "sql",
@@ -364,6 +384,7 @@ def suite_framing(binary):
     for name, data in (("garbage", b"hello there\r\n\r\n"), ("no length", b"Content-Type: x\r\n\r\n{}"),
                        ("bad length", b"Content-Length: 12abc\r\n\r\n"),
                        ("huge length", b"Content-Length: 99999999999999999999999\r\n\r\n"),
+                       ("two lengths", b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}"),
                        ("long header", b"X-" + b"a" * 20000 + b"\r\n")):
         client = Client(binary, cwd="/")
         client.send_raw(data)
