@@ -18,15 +18,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// JSON-RPC's and LSP's error codes.
-constexpr int k_parse_error = -32700;
-constexpr int k_invalid_request = -32600;
-constexpr int k_method_not_found = -32601;
-constexpr int k_invalid_params = -32602;
-constexpr int k_internal_error = -32603;
-constexpr int k_not_initialized = -32002;
-constexpr int k_request_cancelled = -32800;
-
 // Params that do not have the shape the method takes: -32602, with what is wrong.
 struct ParamsError {
     std::string message;

@@ -26,6 +26,16 @@
 
 namespace pgfence::bot::lsp {
 
+// JSON-RPC's and LSP's error codes.
+inline constexpr int k_parse_error = -32700;
+inline constexpr int k_invalid_request = -32600;
+inline constexpr int k_method_not_found = -32601;
+inline constexpr int k_invalid_params = -32602;
+inline constexpr int k_internal_error = -32603;
+inline constexpr int k_not_initialized = -32002;
+inline constexpr int k_request_cancelled = -32800;
+inline constexpr int k_content_modified = -32801;
+
 class Server {
 public:
     // Reads from `in`, writes protocol messages to `out` and log lines to `log` (standard error).

@@ -21,8 +21,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr int k_invalid_params = -32602;
-constexpr int k_content_modified = -32801;
 constexpr std::size_t k_most_contexts = 64;
 
 // Whether a change to `changed` can alter what `context` read: its configuration, a stats
@@ -178,7 +176,7 @@ void Server::answer(const Request& request, const Analysis& analysis) {
             write_plan(request, analysis);
         }
     } catch (const std::exception& e) {
-        fail(request.id, -32603, std::string("internal error: ") + e.what());
+        fail(request.id, k_internal_error, std::string("internal error: ") + e.what());
     }
 }
 
@@ -220,7 +218,7 @@ void Server::write_plan(const Request& request, const Analysis& analysis) {
     std::string said = ok ? out.str() : err.str();
     while (!said.empty() && said.back() == '\n') said.pop_back();
     notify("window/showMessage", {{"type", ok ? 3 : 1}, {"message", "pgfence: " + said}});
-    if (!ok) return fail(request.id, -32603, said);
+    if (!ok) return fail(request.id, k_internal_error, said);
     reply(request.id, json{{"folder", folder}, {"report", said}});
 }
 

@@ -16,15 +16,11 @@ import tomllib
 
 import jsonschema
 
-failures = []
-checks = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
 
 
-def check(ok, what):
-    global checks
-    checks += 1
-    if not ok:
-        failures.append(what)
+check = Checks("config_file")
 
 
 def main():
@@ -96,10 +92,7 @@ def main():
     doc = tomllib.loads(block)
     errors = [e.message for e in validator.iter_errors(doc)]
     check(not errors and "rules" in doc, f"docs/configuration.md's example validates: {errors}")
-    for f in failures:
-        print("FAILED:", f)
-    print(f"config_file: {checks - len(failures)}/{checks} checks passed")
-    return 1 if failures else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

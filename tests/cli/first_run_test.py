@@ -14,15 +14,11 @@ import subprocess
 import sys
 import tempfile
 
-failures = []
-checks = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
 
 
-def check(ok, what):
-    global checks
-    checks += 1
-    if not ok:
-        failures.append(what)
+check = Checks("first_run")
 
 
 def git(repo, *args):
@@ -256,10 +252,7 @@ def main():
         baseline(run, tmp)
         frameworks(run, tmp)
         plan_folder(run, tmp)
-    for f in failures:
-        print("FAILED:", f)
-    print(f"first_run: {checks - len(failures)}/{checks} checks passed")
-    return 1 if failures else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

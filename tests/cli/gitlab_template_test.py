@@ -16,15 +16,11 @@ import tempfile
 
 import yaml
 
-failures = []
-checks = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
 
 
-def check(ok, what):
-    global checks
-    checks += 1
-    if not ok:
-        failures.append(what)
+check = Checks("gitlab_template")
 
 
 def git(cwd, *args):
@@ -112,10 +108,7 @@ def main():
         review = os.path.join(clone, "pgfence-review.md")
         check(os.path.exists(review) and "add-column-volatile-default" in open(review).read(),
               "the Markdown review is written for the artifacts")
-    for f in failures:
-        print("FAILED:", f)
-    print(f"gitlab_template: {checks - len(failures)}/{checks} checks passed")
-    return 1 if failures else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

@@ -10,15 +10,11 @@ import shutil
 import subprocess
 import sys
 
-failures = []
-checks = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
 
 
-def check(ok, what):
-    global checks
-    checks += 1
-    if not ok:
-        failures.append(what)
+check = Checks("shell_files")
 
 
 def bash_complete(root, words):
@@ -53,10 +49,7 @@ def main():
               f"man renders the page within 80 columns: {r.returncode} {r.stderr[:300]} {wide[:3]}")
     else:
         print("skip: man is not installed: the page is not rendered")
-    for f in failures:
-        print("FAILED:", f)
-    print(f"shell_files: {checks - len(failures)}/{checks} checks passed")
-    return 1 if failures else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

@@ -13,15 +13,11 @@ import sys
 import tempfile
 import time
 
-failures = []
-checks = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
 
 
-def check(ok, what):
-    global checks
-    checks += 1
-    if not ok:
-        failures.append(what)
+check = Checks("terminal")
 
 
 class Tmux:
@@ -159,10 +155,7 @@ def main():
         piped = subprocess.run([binary, "analyze", "--no-config", "--format", "json", "migrations"], cwd=tmp, env=env,
                                capture_output=True)
         check(b"\r" not in piped.stderr and b"analyze:" not in piped.stderr, f"no progress through a pipe: {piped.stderr[-200:]!r}")
-    for f in failures:
-        print("FAILED:", f)
-    print(f"terminal: {checks - len(failures)}/{checks} checks passed")
-    return 1 if failures else 0
+    return check.finish()
 
 
 if __name__ == "__main__":
