@@ -276,12 +276,22 @@ InputFormat resolve_format(std::string_view path, std::string_view text, InputFo
 // How much of a script tells whether it is a migration.
 constexpr std::size_t k_head_bytes = 64 * 1024;
 
-bool looks_like_migration(const std::string& path) {
+namespace {
+
+// A script's name as a migration's: under a folder named like "migrations", not a test or a
+// dependency.
+bool migration_script_name(const std::string& path) {
     if (!is_script_path(path)) return false;
     std::string lower = path;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     if (contains(lower, "/node_modules/") || contains(lower, ".test.") || contains(lower, ".spec.")) return false;
-    if (!contains(lower, "migration")) return false;
+    return contains(lower, "migration");
+}
+
+}  // namespace
+
+bool looks_like_migration(const std::string& path) {
+    if (!migration_script_name(path)) return false;  // before anything is read
     std::ifstream in(path, std::ios::binary);
     std::string head(k_head_bytes, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
@@ -290,11 +300,7 @@ bool looks_like_migration(const std::string& path) {
 }
 
 bool looks_like_migration(const std::string& path, std::string_view text) {
-    if (!is_script_path(path)) return false;
-    std::string lower = path;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (contains(lower, "/node_modules/") || contains(lower, ".test.") || contains(lower, ".spec.")) return false;
-    if (!contains(lower, "migration")) return false;
+    if (!migration_script_name(path)) return false;
     std::string_view head = text.substr(0, k_head_bytes);
     return detect_format(head) != InputFormat::Auto && contains(head, "up");
 }
