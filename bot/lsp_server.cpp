@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "analyze/json_depth.hpp"
 #include "annotate/printable.hpp"
 
 #ifndef PGFENCE_VERSION
@@ -183,32 +184,10 @@ int Server::run() {
     return code;
 }
 
-// How deep the message's arrays and objects nest, counted outside strings, stopping past
-// `limit`: a message nested deeper than any the protocol has would overflow the stack of the
-// recursive parser and of every copy of it.
-std::size_t nesting(std::string_view body, std::size_t limit) {
-    std::size_t depth = 0, deepest = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < body.size() && deepest <= limit; ++i) {
-        char c = body[i];
-        if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            deepest = std::max(deepest, ++depth);
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return deepest;
-}
-
 void Server::handle(const std::string& body) {
     json message;
     constexpr std::size_t k_max_depth = 256;
-    if (nesting(body, k_max_depth) > k_max_depth) {
+    if (!analyze::json_nesting_within(body, k_max_depth)) {
         fail(nullptr, k_parse_error, "parse error: the message nests deeper than " + std::to_string(k_max_depth) + " levels");
         return;
     }

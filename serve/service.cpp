@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "analyze/json_depth.hpp"
 #include "serve/audit.hpp"
 #include "serve/crypto.hpp"
 #include "serve/dashboard.hpp"
@@ -110,26 +111,7 @@ constexpr int k_unnoted_refusals = 100;
 
 // Deeper than this a body is refused before it is parsed: nlohmann's parser copes with any depth,
 // but its dump() and valijson recurse, and a million brackets in one upload overflow the stack.
-constexpr int k_max_depth = 64;
-
-bool nesting_within(std::string_view body, int limit) {
-    int depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < body.size(); ++i) {
-        const char c = body[i];
-        if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) return false;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return true;
-}
+constexpr std::size_t k_max_depth = 64;
 
 // A header value we store or compare: printable ASCII only (a database of UTF-8 text refuses the rest).
 bool printable_ascii(const std::string& text) {
@@ -149,7 +131,7 @@ bool paths_plain(const json& report) {
     return true;
 }
 
-// Whether any string of `value` (keys too) holds U+0000. The depth is bounded by nesting_within.
+// Whether any string of `value` (keys too) holds U+0000. The depth is bounded by json_nesting_within.
 bool has_nul(const json& value) {
     if (value.is_string()) return value.get_ref<const std::string&>().find('\0') != std::string::npos;
     if (value.is_array()) return std::any_of(value.begin(), value.end(), [](const json& v) { return has_nul(v); });
@@ -353,7 +335,7 @@ analyze::Status Service::run() {
         if (key.empty() || key.size() > 128 || !printable_ascii(key)) {
             return refuse(422, "invalid", {{"message", "an Idempotency-Key header (1 to 128 printable characters) is required"}});
         }
-        if (!nesting_within(body, k_max_depth)) {
+        if (!analyze::json_nesting_within(body, k_max_depth)) {
             return refuse(422, "invalid", {{"message", "the body is nested deeper than " + std::to_string(k_max_depth) + " levels"}});
         }
         json envelope = json::parse(body, nullptr, false);
@@ -579,7 +561,7 @@ analyze::Status Service::run() {
             !printable_ascii(delivery)) {
             return reply(res, 400, {{"message", "X-GitHub-Event and X-GitHub-Delivery are required"}});
         }
-        if (!nesting_within(payload_bytes, k_max_depth)) return reply(res, 400, {{"message", "the payload is nested too deeply"}});
+        if (!analyze::json_nesting_within(payload_bytes, k_max_depth)) return reply(res, 400, {{"message", "the payload is nested too deeply"}});
         json payload = json::parse(payload_bytes, nullptr, false);
         if (payload.is_discarded() || !payload.is_object()) return reply(res, 400, {{"message", "the payload is not a JSON object"}});
         auto fresh = m_store.record_delivery(delivery, sha256_hex(payload_bytes), event, std::move(payload));
