@@ -94,6 +94,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     auto access = token_for(repository, installation);
     if (!access) {
         error = access.error().message;
+        give_up = access.error().permanent;
         return false;
     }
     installation = access->first;
@@ -141,6 +142,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                 auto asked = pull_committers(repository, number, *token);
                 if (!asked) {
                     error = asked.error().message;
+                    give_up = asked.error().permanent;
                     return false;
                 }
                 committers = std::move(*asked);
@@ -153,6 +155,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
             auto allowed = may_act(repository, settings.approvers, a.login, *token);
             if (!allowed) {
                 error = allowed.error().message;
+                give_up = allowed.error().permanent;
                 return false;
             }
             if (!*allowed) view.status = ApprovalStatus::NotApprover;
@@ -252,8 +255,8 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     if (r.status == 401) m_app->forget_token(*installation);
     if (r.status != 200 && r.status != 201) {
         error = "GitHub answered " + (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) + " to the check run";
-        // Our request was wrong (4xx other than 401/403/404/429): a retry would not change it.
-        give_up = r.status >= 400 && r.status < 500 && r.status != 401 && r.status != 403 && r.status != 404 && r.status != 429;
+        // A permanent refusal (a 4xx but 408 and 429, a 401 or 403 without a rate limit): a retry would not change it.
+        give_up = permanent_failure(r);
         m_metrics->count(m_metrics->checks, "error");
         return false;
     }

@@ -74,9 +74,20 @@ GitHubResponse api_request(const std::string& api_url, const std::string& user_a
         return out;
     }
     out.status = response->status;
+    out.rate_limited = response->has_header("Retry-After") || response->get_header_value("x-ratelimit-remaining") == "0";
     out.body = nlohmann::json::parse(response->body, nullptr, false);
     if (out.body.is_discarded()) out.body = nlohmann::json::object();
     return out;
+}
+
+bool permanent_failure(const GitHubResponse& response) {
+    const int s = response.status;
+    if (s == 401 || s == 403) return !response.rate_limited;
+    return s >= 400 && s < 500 && s != 408 && s != 429;
+}
+
+std::string describe(const GitHubResponse& response) {
+    return response.status == 0 ? response.failure : "HTTP " + std::to_string(response.status);
 }
 
 GitHubResponse GitHubApp::request(const std::string& method, const std::string& path, const std::string& token,
@@ -84,18 +95,18 @@ GitHubResponse GitHubApp::request(const std::string& method, const std::string& 
     return api_request(m_api_url, m_user_agent, method, path, token, body);
 }
 
-analyze::Result<std::int64_t> GitHubApp::installation_of(const std::string& repository) {
+GitHubResult<std::int64_t> GitHubApp::installation_of(const std::string& repository) {
     {
         std::lock_guard lock(m_mutex);
         if (auto it = m_installations.find(repository); it != m_installations.end()) return it->second;
     }
     auto token = jwt();
-    if (!token) return token.error();
+    if (!token) return GitHubFailure{token.error().message, true};
     auto r = request("GET", "/repos/" + repository + "/installation", *token);
     if (r.status != 200 || !r.body.contains("id") || !r.body["id"].is_number_integer()) {
-        return analyze::Error{"the App is not installed on " + repository + " (GET installation: " +
-                                  (r.status == 0 ? r.failure : std::to_string(r.status)) + ")",
-                              "", std::nullopt};
+        return GitHubFailure{"the App is not installed on " + repository + " (GET installation: " +
+                                 (r.status == 0 ? r.failure : std::to_string(r.status)) + ")",
+                             permanent_failure(r)};
     }
     std::int64_t id = r.body["id"].get<std::int64_t>();
     std::lock_guard lock(m_mutex);
@@ -103,7 +114,7 @@ analyze::Result<std::int64_t> GitHubApp::installation_of(const std::string& repo
     return id;
 }
 
-analyze::Result<std::string> GitHubApp::installation_token(std::int64_t installation) {
+GitHubResult<std::string> GitHubApp::installation_token(std::int64_t installation) {
     const auto now = std::chrono::system_clock::now();
     {
         std::lock_guard lock(m_mutex);
@@ -112,13 +123,12 @@ analyze::Result<std::string> GitHubApp::installation_token(std::int64_t installa
         }
     }
     auto token = jwt();
-    if (!token) return token.error();
+    if (!token) return GitHubFailure{token.error().message, true};
     nlohmann::json body = nlohmann::json::object();
     auto r = request("POST", "/app/installations/" + std::to_string(installation) + "/access_tokens", *token, &body);
     if (r.status != 201 || !r.body.contains("token") || !r.body["token"].is_string()) {
-        return analyze::Error{"no installation token for installation " + std::to_string(installation) + " (" +
-                                  (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) + ")",
-                              "", std::nullopt};
+        return GitHubFailure{"no installation token for installation " + std::to_string(installation) + " (" + describe(r) + ")",
+                             permanent_failure(r)};
     }
     Cached cached{r.body["token"].get<std::string>(), now + std::chrono::minutes(55)};
     if (auto expires = parse_utc(r.body.value("expires_at", ""))) cached.expires = *expires;

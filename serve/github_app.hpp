@@ -21,7 +21,23 @@ struct GitHubResponse {
     int status = 0;          // 0: no answer (connection failure)
     std::string failure;     // why there was no answer
     nlohmann::json body;
+    bool rate_limited = false;  // a Retry-After, or x-ratelimit-remaining: 0 (a 403 or 429 that passes)
 };
+
+// Whether asking again cannot change GitHub's answer: 404, 410, 422 (a deleted pull request, a
+// renamed repository), any other 4xx but 408 and 429, and 401 or 403 without a rate limit's
+// headers (a missing permission, a revoked installation). 5xx, rate limits and no answer pass.
+[[nodiscard]] bool permanent_failure(const GitHubResponse& response);
+// "HTTP 404" or why there was no answer.
+[[nodiscard]] std::string describe(const GitHubResponse& response);
+
+// A GitHub call that failed: why, and whether a later attempt could succeed.
+struct GitHubFailure {
+    std::string message;
+    bool permanent = false;
+};
+template <typename T>
+using GitHubResult = analyze::Result<T, GitHubFailure>;
 
 class GitHubApp {
 public:
@@ -30,9 +46,9 @@ public:
     // The App's JWT, valid ten minutes (issued a minute in the past, for clock drift).
     [[nodiscard]] analyze::Result<std::string> jwt() const;
     // The installation that covers `repository` (GET /repos/{owner}/{repo}/installation).
-    [[nodiscard]] analyze::Result<std::int64_t> installation_of(const std::string& repository);
+    [[nodiscard]] GitHubResult<std::int64_t> installation_of(const std::string& repository);
     // A token for `installation`, from the cache or new.
-    [[nodiscard]] analyze::Result<std::string> installation_token(std::int64_t installation);
+    [[nodiscard]] GitHubResult<std::string> installation_token(std::int64_t installation);
     // One request with a bearer token; `path` is below the API's URL, already encoded.
     [[nodiscard]] GitHubResponse request(const std::string& method, const std::string& path, const std::string& token,
                                          const nlohmann::json* body = nullptr) const;

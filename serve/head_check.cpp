@@ -74,6 +74,7 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
     auto access = token_for(repository, installation);
     if (!access) {
         error = access.error().message;
+        give_up = access.error().permanent;
         return false;
     }
     const std::string& token = access->second;
@@ -113,7 +114,7 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
     if (r.status == 401) m_app->forget_token(access->first);
     if (r.status != 200 && r.status != 201) {
         error = "GitHub answered " + (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) + " to the check run";
-        give_up = r.status >= 400 && r.status < 500 && r.status != 401 && r.status != 403 && r.status != 404 && r.status != 429;
+        give_up = permanent_failure(r);
         m_metrics->count(m_metrics->checks, "error");
         return false;
     }

@@ -808,11 +808,14 @@ void Service::work_loop() {
             (void)m_store.finish_job((*job)->id);
             continue;
         }
-        // Exponential backoff: 2, 4, 8 ... seconds, at most 8 attempts (give_up: none more).
-        const int delay = 1 << std::min((*job)->attempts, 9);
-        (void)m_store.retry_job(**job, error, delay, give_up ? 0 : 8);
+        // Exponential backoff: 2, 4, 8 ... seconds up to the cap, a bounded number of attempts; a
+        // permanent failure (give_up: GitHub's 404, 410, 422, a refused permission) none more.
+        const int delay = std::min(1 << std::min((*job)->attempts, 20), Store::k_job_backoff_cap_seconds);
+        const bool final = give_up || (*job)->attempts >= Store::k_job_attempts;
+        (void)m_store.retry_job(**job, error, delay, give_up ? 0 : Store::k_job_attempts);
         std::fprintf(stderr, "pgfence serve: job %lld (%s) %s: %s\n", static_cast<long long>((*job)->id), (*job)->kind.c_str(),
-                     give_up ? "failed" : "will be retried", error.c_str());
+                     final ? "failed" : "will be retried", error.c_str());
+        if (final) report_failed_job(**job, error);
     }
 }
 

@@ -45,6 +45,9 @@ private:
     void note_refused_upload(const UploadTarget& head, int status, const std::string& why, const std::string& key,
                              bool known_head_once = false);
     void work_loop();
+    // A job that failed for good (serve/job_failure.cpp): the pull request's head gets a failing
+    // check saying why (when it can still be posted) and the chain a `job_failed` event.
+    void report_failed_job(const Job& job, const std::string& why);
     // One job: true when done, false to retry later (the reason in `error`).
     bool process(const Job& job, std::string& error, bool& give_up);
     bool post_check(const nlohmann::json& payload, std::string& error, bool& give_up);
@@ -60,7 +63,7 @@ private:
     // Whether `login` is one of `people` ("@org/team": an active member, asked of GitHub;
     // "login": that user, with at least write permission on the repository), cached
     // membership_cache_seconds. An error when GitHub did not answer.
-    [[nodiscard]] analyze::Result<bool> may_act(const std::string& repository, const std::vector<std::string>& people,
+    [[nodiscard]] GitHubResult<bool> may_act(const std::string& repository, const std::vector<std::string>& people,
                                                 const std::string& login, const std::string& token);
     // The logins that authored or committed a commit of the pull request (GitHub's list of its
     // commits) or pushed to it: each counts as an author when the policy does not let authors
@@ -70,11 +73,11 @@ private:
         std::set<std::string> logins;
         bool complete = true;
     };
-    [[nodiscard]] analyze::Result<Committers> pull_committers(const std::string& repository, std::int64_t number,
-                                                                       const std::string& token);
+    [[nodiscard]] GitHubResult<Committers> pull_committers(const std::string& repository, std::int64_t number,
+                                                           const std::string& token);
     // The installation token for `repository` (its installation from the webhooks, else asked).
-    [[nodiscard]] analyze::Result<std::pair<std::int64_t, std::string>> token_for(const std::string& repository,
-                                                                                  std::optional<std::int64_t> installation);
+    [[nodiscard]] GitHubResult<std::pair<std::int64_t, std::string>> token_for(const std::string& repository,
+                                                                               std::optional<std::int64_t> installation);
     // The policy in force and where it came from ({"source", "sha"}): governance.toml's, or the
     // organisation's file in policy_repository, read through the App at most every five minutes
     // (the last copy read is kept while GitHub cannot be reached).

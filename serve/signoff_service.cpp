@@ -38,9 +38,9 @@ bool is_bot(const json& user) {
 
 }  // namespace
 
-analyze::Result<std::pair<std::int64_t, std::string>> Service::token_for(const std::string& repository,
-                                                                         std::optional<std::int64_t> installation) {
-    if (!m_app) return analyze::Error{"no GitHub App configured (app_id, private_key_path)", "", std::nullopt};
+GitHubResult<std::pair<std::int64_t, std::string>> Service::token_for(const std::string& repository,
+                                                                      std::optional<std::int64_t> installation) {
+    if (!m_app) return GitHubFailure{"no GitHub App configured (app_id, private_key_path)", true};
     if (!installation) {
         auto found = m_app->installation_of(repository);
         if (!found) return found.error();
@@ -51,7 +51,7 @@ analyze::Result<std::pair<std::int64_t, std::string>> Service::token_for(const s
     return std::make_pair(*installation, *token);
 }
 
-analyze::Result<bool> Service::may_act(const std::string& repository, const std::vector<std::string>& people,
+GitHubResult<bool> Service::may_act(const std::string& repository, const std::vector<std::string>& people,
                                        const std::string& login, const std::string& token) {
     const std::string who = lower(login);
     if (!valid_login(who)) return false;
@@ -76,9 +76,7 @@ analyze::Result<bool> Service::may_act(const std::string& repository, const std:
                                               token);
             if (r.status == 200) member = r.body.value("state", "") == "active";
             else if (r.status != 404) {
-                return analyze::Error{"GitHub answered " + (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) +
-                                          " about a team membership",
-                                      "", std::nullopt};
+                return GitHubFailure{"GitHub answered " + describe(r) + " about a team membership", permanent_failure(r)};
             }
         } else {
             GitHubResponse r = m_app->request("GET", "/repos/" + repository + "/collaborators/" + segment(who) + "/permission", token);
@@ -86,9 +84,7 @@ analyze::Result<bool> Service::may_act(const std::string& repository, const std:
                 const std::string permission = r.body.value("permission", "");
                 member = permission == "admin" || permission == "write";
             } else if (r.status != 404) {
-                return analyze::Error{"GitHub answered " + (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) +
-                                          " about a collaborator's permission",
-                                      "", std::nullopt};
+                return GitHubFailure{"GitHub answered " + describe(r) + " about a collaborator's permission", permanent_failure(r)};
             }
         }
         {
@@ -100,7 +96,7 @@ analyze::Result<bool> Service::may_act(const std::string& repository, const std:
     return false;
 }
 
-analyze::Result<Service::Committers> Service::pull_committers(const std::string& repository, std::int64_t number,
+GitHubResult<Service::Committers> Service::pull_committers(const std::string& repository, std::int64_t number,
                                                              const std::string& token) {
     std::set<std::string> people;
     // GitHub lists at most 250 commits of a pull request, 100 a page: 250 or more listed, and the
@@ -111,9 +107,7 @@ analyze::Result<Service::Committers> Service::pull_committers(const std::string&
                                                      "/commits?per_page=100&page=" + std::to_string(page),
                                           token);
         if (r.status != 200 || !r.body.is_array()) {
-            return analyze::Error{"GitHub answered " + (r.status == 0 ? r.failure : "HTTP " + std::to_string(r.status)) +
-                                      " about the pull request's commits",
-                                  "", std::nullopt};
+            return GitHubFailure{"GitHub answered " + describe(r) + " about the pull request's commits", permanent_failure(r)};
         }
         listed += r.body.size();
         for (const auto& commit : r.body) {
@@ -134,7 +128,7 @@ analyze::Result<Service::Committers> Service::pull_committers(const std::string&
         for (int i = 0; i < r->rows(); ++i) pushers.push_back(r->value(i, 0));
         return true;
     });
-    if (!read) return analyze::Error{"the database did not answer about the pull request's pushers", "", std::nullopt};
+    if (!read) return GitHubFailure{"the database did not answer about the pull request's pushers", false};
     people.insert(pushers.begin(), pushers.end());
     return Committers{std::move(people), listed < k_listed_commits_cap};
 }
@@ -219,6 +213,7 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
     auto token = token_for(ctx.repository, ctx.installation);
     if (!token) {
         error = token.error().message;
+        give_up = token.error().permanent;
         return false;
     }
     std::string why;
@@ -226,6 +221,7 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
         auto committers = pull_committers(ctx.repository, ctx.number, token->second);
         if (!committers) {
             error = committers.error().message;
+            give_up = committers.error().permanent;
             return false;
         }
         if (!committers->complete) why = k_truncated_why;
@@ -238,6 +234,7 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
         auto allowed = may_act(ctx.repository, settings.approvers, ctx.login, token->second);
         if (!allowed) {
             error = allowed.error().message;
+            give_up = allowed.error().permanent;
             return false;
         }
         if (!*allowed) why = settings.approvers.empty() ? "the policy names no approvers" : "not an approver under the policy";
@@ -308,6 +305,7 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
     auto token = token_for(ctx.repository, ctx.installation);
     if (!token) {
         error = token.error().message;
+        give_up = token.error().permanent;
         return false;
     }
     // Answers after the decision is recorded: once, best effort (a lost reply is logged, not retried,
@@ -393,6 +391,7 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
         auto committers = pull_committers(ctx.repository, ctx.number, token->second);
         if (!committers) {
             error = committers.error().message;
+            give_up = committers.error().permanent;
             return false;
         }
         if (!committers->complete) why = k_truncated_why;
@@ -406,6 +405,7 @@ bool Service::handle_comment(const json& payload, const std::string& delivery, s
         auto allowed = may_act(ctx.repository, people, ctx.login, token->second);
         if (!allowed) {
             error = allowed.error().message;
+            give_up = allowed.error().permanent;
             return false;
         }
         if (!*allowed) {

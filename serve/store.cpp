@@ -279,12 +279,12 @@ StoreResult<std::optional<Job>> Store::claim_job() {
         // Claimed by pushing run_after out: a replica that dies holding it lets it run again later.
         // A pull request's webhooks are handled in the order they arrived, one at a time: an
         // approval handled before the synchronize that names its approver a pusher would count.
-        // One claimed 8 times without finishing (its worker died each time) blocks no longer.
+        // One claimed k_job_attempts times without finishing (its worker died each time) blocks no longer.
         auto r = c.query(
             "UPDATE pgfence_jobs SET run_after = now() + interval '5 minutes', attempts = attempts + 1 "
             "WHERE id = (SELECT j.id FROM pgfence_jobs j WHERE j.done_at IS NULL AND j.run_after <= now() "
             "AND NOT (j.kind = 'webhook' AND EXISTS (SELECT 1 FROM pgfence_jobs e WHERE e.kind = 'webhook' "
-            "AND e.done_at IS NULL AND e.id < j.id AND e.attempts < 8 "
+            "AND e.done_at IS NULL AND e.id < j.id AND e.attempts < " + std::to_string(k_job_attempts) + " "
             "AND e.payload #>> '{payload,repository,full_name}' = j.payload #>> '{payload,repository,full_name}' "
             "AND COALESCE(e.payload #>> '{payload,pull_request,number}', e.payload #>> '{payload,issue,number}') = "
             "COALESCE(j.payload #>> '{payload,pull_request,number}', j.payload #>> '{payload,issue,number}'))) "

@@ -75,6 +75,12 @@ public:
     [[nodiscard]] StoreResult<bool> record_delivery(const std::string& delivery_id, const std::string& body_sha256,
                                                     const std::string& event, nlohmann::json payload);
 
+    // How many times a job is tried before it fails for good, and the longest wait between two
+    // tries (the waits double from 2 s): a failing job of a pull request holds that pull
+    // request's later webhooks back for about a minute at most (claim_job runs them in order).
+    static constexpr int k_job_attempts = 6;
+    static constexpr int k_job_backoff_cap_seconds = 30;
+
     // The next due job, claimed until `finish_job` or `retry_job`; nothing when none is due.
     [[nodiscard]] StoreResult<std::optional<Job>> claim_job();
     [[nodiscard]] StoreResult<bool> finish_job(std::int64_t id);

@@ -53,7 +53,7 @@ class Double(AppRoutes):
         route = url.path[len(self.prefix):] if url.path.startswith(self.prefix + "/") else None
         entry = {"method": method, "path": url.path, "query": url.query, "operation": None,
                  "valid": True, "errors": [], "status": None, "response_valid": True,
-                 "response_errors": [], "fault": None,
+                 "response_errors": [], "fault": None, "at": round(time.time(), 3),
                  "headers": {"accept": headers.get("Accept"), "user-agent": headers.get("User-Agent"),
                              "x-github-api-version": headers.get("X-GitHub-Api-Version"),
                              "content-type": headers.get("Content-Type")}}

@@ -15,6 +15,7 @@
 #include "serve/binding.hpp"
 #include "serve/config.hpp"
 #include "serve/crypto.hpp"
+#include "serve/github_app.hpp"
 #include "serve/upload_target.hpp"
 
 using namespace pgfence::serve;
@@ -27,6 +28,29 @@ TEST_CASE("webhook signatures: GitHub's documented test vector", "[serve]") {
     CHECK(constant_time_equal("sha256=ab", "sha256=ab"));
     CHECK_FALSE(constant_time_equal("sha256=ab", "sha256=ac"));
     CHECK_FALSE(constant_time_equal("sha256=ab", "sha256=abc"));
+}
+
+TEST_CASE("GitHub's answers a job gives up on at once, and the ones it retries", "[serve]") {
+    auto answer = [](int status, bool rate_limited = false) {
+        GitHubResponse r;
+        r.status = status;
+        r.rate_limited = rate_limited;
+        return permanent_failure(r);
+    };
+    // A deleted pull request, a renamed repository, a request GitHub will never take.
+    for (int status : {400, 404, 410, 422}) CHECK(answer(status));
+    // A missing permission or a revoked installation, but not a rate limit.
+    CHECK(answer(401));
+    CHECK(answer(403));
+    CHECK_FALSE(answer(403, true));
+    CHECK_FALSE(answer(401, true));
+    // Rate limits, timeouts, GitHub's own failures and no answer at all pass.
+    for (int status : {0, 408, 429, 500, 502, 503, 504}) CHECK_FALSE(answer(status));
+    GitHubResponse none;
+    none.failure = "Could not establish connection";
+    CHECK(describe(none) == "Could not establish connection");
+    none.status = 404;
+    CHECK(describe(none) == "HTTP 404");
 }
 
 TEST_CASE("base64url without padding, as JWTs use it", "[serve]") {
