@@ -21,18 +21,22 @@
     X(PGresult *, PQexecParams, (PGconn *conn, const char *command, int nParams, const Oid *paramTypes, const char *const *paramValues, const int *paramLengths, const int *paramFormats, int resultFormat), (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat)) \
     X(void, PQfinish, (PGconn *conn), (conn)) \
     X(void, PQfreeCancel, (PGcancel *cancel), (cancel)) \
+    X(void, PQfreemem, (void *ptr), (ptr)) \
     X(PGcancel *, PQgetCancel, (PGconn *conn), (conn)) \
+    X(int, PQgetCopyData, (PGconn *conn, char **buffer, int async), (conn, buffer, async)) \
     X(PGresult *, PQgetResult, (PGconn *conn), (conn)) \
     X(int, PQgetisnull, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num)) \
     X(char *, PQgetvalue, (const PGresult *res, int tup_num, int field_num), (res, tup_num, field_num)) \
     X(int, PQisBusy, (PGconn *conn), (conn)) \
     X(int, PQnfields, (const PGresult *res), (res)) \
     X(int, PQntuples, (const PGresult *res), (res)) \
+    X(int, PQputCopyEnd, (PGconn *conn, const char *errormsg), (conn, errormsg)) \
     X(PGPing, PQping, (const char *conninfo), (conninfo)) \
     X(char *, PQresultErrorField, (const PGresult *res, int fieldcode), (res, fieldcode)) \
     X(char *, PQresultErrorMessage, (const PGresult *res), (res)) \
     X(ExecStatusType, PQresultStatus, (const PGresult *res), (res)) \
     X(int, PQsendQuery, (PGconn *conn, const char *query), (conn, query)) \
+    X(int, PQsetSingleRowMode, (PGconn *conn), (conn)) \
     X(PQnoticeProcessor, PQsetNoticeProcessor, (PGconn *conn, PQnoticeProcessor proc, void *arg), (conn, proc, arg)) \
     X(int, PQsocket, (const PGconn *conn), (conn)) \
     X(ConnStatusType, PQstatus, (const PGconn *conn), (conn))

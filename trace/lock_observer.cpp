@@ -120,7 +120,7 @@ Result<Observation> observe_autocommit(const std::string& session_conninfo, cons
     if (!contender) return contender.error();
 
     const int pid = session->backend_pid();
-    if (Status s = session->send(sql); !s) return s.error();
+    if (Status s = session->send(sql, Connection::Rows::discard); !s) return s.error();
     SeenLocks seen;
     const auto deadline = Clock::now() + std::chrono::seconds(60);
     for (bool done = false; !done;) {

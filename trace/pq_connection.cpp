@@ -66,29 +66,94 @@ Result<QueryResult> Connection::take(pg_result* result) {
 }
 
 Result<QueryResult> Connection::query(std::string_view sql) {
-    m_last_sqlstate.clear();
-    if (m_time_limit.count() > 0) return query_within_limit(sql);
-    return take(PQexec(m_conn.get(), std::string(sql).c_str()));
+    if (Status s = send(sql); !s) return s.error();
+    return collect(true, deadline());
 }
 
-Result<QueryResult> Connection::query_within_limit(std::string_view sql) {
-    if (Status s = send(sql); !s) return s.error();
-    const auto deadline = std::chrono::steady_clock::now() + m_time_limit;
-    while (busy()) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            (void)cancel();
-            (void)finish();  // the cancelled statement's error, and the connection ready again
-            m_last_sqlstate = "57014";
-            return Error{"cancelled: still running after " + std::to_string(m_time_limit.count() / 1000) +
-                             " s (the trace's time limit per statement)",
-                         "", std::nullopt};
-        }
-        pollfd fd{PQsocket(m_conn.get()), POLLIN, 0};
-        if (fd.fd < 0) break;
-        (void)poll(&fd, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+std::optional<std::chrono::steady_clock::time_point> Connection::deadline() const {
+    if (m_time_limit.count() <= 0) return std::nullopt;
+    return std::chrono::steady_clock::now() + m_time_limit;
+}
+
+bool Connection::wait_readable(std::optional<std::chrono::steady_clock::time_point> until) {
+    int wait_ms = 1000;
+    if (until) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*until - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        wait_ms = static_cast<int>(std::min<long long>(left.count(), 1000));
     }
-    return finish();
+    pollfd fd{PQsocket(m_conn.get()), POLLIN, 0};
+    if (fd.fd < 0) return true;  // a broken connection: the next libpq call says so
+    (void)poll(&fd, 1, wait_ms);
+    return true;
+}
+
+bool Connection::discard_copy_out(std::optional<std::chrono::steady_clock::time_point> until) {
+    for (;;) {
+        char* buffer = nullptr;
+        const int n = PQgetCopyData(m_conn.get(), &buffer, 1);
+        if (buffer != nullptr) PQfreemem(buffer);
+        if (n > 0) continue;
+        if (n < 0) return true;  // -1: the copy is over; -2: an error, which PQgetResult returns
+        if (!wait_readable(until)) return false;
+        if (PQconsumeInput(m_conn.get()) == 0) return true;
+    }
+}
+
+Result<QueryResult> Connection::collect(bool keep_rows, std::optional<std::chrono::steady_clock::time_point> until) {
+    std::optional<Result<QueryResult>> last;
+    std::optional<Error> first_error;
+    bool timed_out = false;
+    auto cancel_once = [&] {
+        if (timed_out) return;
+        timed_out = true;
+        (void)cancel();
+    };
+    for (;;) {
+        // Waits for the next result without reading past it (a row at a time in single-row mode),
+        // cancelling the statement once the time limit is reached.
+        while (busy()) {
+            if (!wait_readable(timed_out ? std::nullopt : until)) cancel_once();
+        }
+        PGresult* r = PQgetResult(m_conn.get());
+        if (r == nullptr) break;
+        const ExecStatusType status = PQresultStatus(r);
+        if (status == PGRES_COPY_IN || status == PGRES_COPY_BOTH) {
+            // COPY ... FROM STDIN: an empty copy (the migration's data is not the trace's to
+            // give). COPY BOTH (replication) is refused, and ended the same way.
+            PQclear(r);
+            if (status == PGRES_COPY_BOTH && !first_error) {
+                first_error = Error{"COPY BOTH (a replication stream) is not run by trace", "", std::nullopt};
+            }
+            if (PQputCopyEnd(m_conn.get(), status == PGRES_COPY_BOTH ? "refused by pgfence trace" : nullptr) < 0) break;
+            continue;
+        }
+        if (status == PGRES_COPY_OUT) {
+            // COPY ... TO STDOUT: read to the end and thrown away.
+            PQclear(r);
+            if (!discard_copy_out(timed_out ? std::nullopt : until)) {
+                cancel_once();
+                (void)discard_copy_out(std::nullopt);
+            }
+            continue;
+        }
+        if (status == PGRES_SINGLE_TUPLE && !keep_rows) {
+            PQclear(r);  // a row of the migration's own query: nothing reads it
+            continue;
+        }
+        auto taken = take(r);
+        if (!taken && !first_error) first_error = taken.error();
+        last.emplace(std::move(taken));
+    }
+    if (timed_out) {
+        m_last_sqlstate = "57014";
+        return Error{"cancelled: still running after " + std::to_string(m_time_limit.count() / 1000) +
+                         " s (the trace's time limit per statement)",
+                     "", std::nullopt};
+    }
+    if (first_error) return *first_error;
+    if (!last) return Error{"no result: " + trimmed(PQerrorMessage(m_conn.get())), "", std::nullopt};
+    return std::move(*last);
 }
 
 Result<QueryResult> Connection::query(std::string_view sql, const std::vector<std::string>& params) {
@@ -101,16 +166,21 @@ Result<QueryResult> Connection::query(std::string_view sql, const std::vector<st
 }
 
 Status Connection::execute(std::string_view sql) {
-    auto r = query(sql);
+    if (Status s = send(sql, Rows::discard); !s) return s;
+    auto r = collect(false, deadline());
     if (!r) return r.error();
     return Done{};
 }
 
-Status Connection::send(std::string_view sql) {
+Status Connection::send(std::string_view sql, Rows rows) {
     m_last_sqlstate.clear();
     if (PQsendQuery(m_conn.get(), std::string(sql).c_str()) == 0) {
         return Error{trimmed(PQerrorMessage(m_conn.get())), "", std::nullopt};
     }
+    // Rows nobody reads come one at a time and are dropped (`finish`, `execute`): a statement
+    // that selects gigabytes costs a row's memory, not the result set's.
+    if (rows == Rows::discard) (void)PQsetSingleRowMode(m_conn.get());
+    m_discard_rows = rows == Rows::discard;
     return Done{};
 }
 
@@ -120,16 +190,7 @@ bool Connection::busy() {
 }
 
 Result<QueryResult> Connection::finish() {
-    std::optional<Result<QueryResult>> last;
-    std::optional<Error> first_error;
-    while (PGresult* r = PQgetResult(m_conn.get())) {
-        auto taken = take(r);
-        if (!taken && !first_error) first_error = taken.error();
-        last.emplace(std::move(taken));
-    }
-    if (first_error) return *first_error;
-    if (!last) return Error{"no result: " + trimmed(PQerrorMessage(m_conn.get())), "", std::nullopt};
-    return std::move(*last);
+    return collect(!m_discard_rows, std::nullopt);  // the caller watched the statement, with its own limit
 }
 
 Status Connection::cancel() {

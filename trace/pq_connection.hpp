@@ -48,10 +48,16 @@ public:
     [[nodiscard]] Result<QueryResult> query(std::string_view sql);
     // One statement with text parameters $1, $2, ...
     [[nodiscard]] Result<QueryResult> query(std::string_view sql, const std::vector<std::string>& params);
+    // Runs statements whose rows nobody reads: they are dropped a row at a time. Every query
+    // answers the copy protocol: COPY FROM STDIN gets an empty copy, COPY TO STDOUT is read
+    // and dropped, COPY BOTH is refused; none waits for data that never comes.
     [[nodiscard]] Status execute(std::string_view sql);
 
     // Asynchronous use: send, poll `busy` while watching from another connection, then `finish`.
-    [[nodiscard]] Status send(std::string_view sql);
+    // With Rows::discard the statement's rows are dropped as they come (finish's result then
+    // holds none).
+    enum class Rows { keep, discard };
+    [[nodiscard]] Status send(std::string_view sql, Rows rows = Rows::keep);
     [[nodiscard]] bool busy();
     [[nodiscard]] Result<QueryResult> finish();
     // Asks the server to cancel the query in flight (a no-op when there is none).
@@ -72,11 +78,19 @@ private:
     };
     explicit Connection(pg_conn* conn);
     [[nodiscard]] Result<QueryResult> take(pg_result* result);
-    [[nodiscard]] Result<QueryResult> query_within_limit(std::string_view sql);
+    // Every result of what was sent (the first error, else the last result), within the time
+    // limit when one is set; rows of single-row mode kept only with `keep_rows`.
+    [[nodiscard]] Result<QueryResult> collect(bool keep_rows, std::optional<std::chrono::steady_clock::time_point> until);
+    [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> deadline() const;
+    // Waits for the socket to be readable, at most a second; false once `until` has passed.
+    [[nodiscard]] bool wait_readable(std::optional<std::chrono::steady_clock::time_point> until);
+    // Reads a COPY TO STDOUT to its end, dropping it; false when `until` passed first.
+    [[nodiscard]] bool discard_copy_out(std::optional<std::chrono::steady_clock::time_point> until);
 
     std::unique_ptr<pg_conn, Finish> m_conn;
     std::string m_last_sqlstate;
     std::chrono::milliseconds m_time_limit{0};
+    bool m_discard_rows = false;
 };
 
 // True when a server answers at `conninfo` and accepts connections (PQping).
