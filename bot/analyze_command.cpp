@@ -484,7 +484,7 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
 bool write_plans(const Report& report, const std::string& folder, const PlanHint& hint, std::ostream& out, std::ostream& err,
                  const std::string& under) {
     bool ok = true;
-    int plans = 0, clean = 0, declined = 0;
+    int plans = 0, clean = 0, declined = 0, failed = 0;
     std::vector<std::pair<std::string, std::string>> rehearse;  // file, the command that rehearses its plan
     for (const auto& file : report.files) {
         if (file.plan && !file.plan->declined.empty()) {
@@ -492,33 +492,56 @@ bool write_plans(const Report& report, const std::string& folder, const PlanHint
             out << annotate::printable(file.path) << ": no plan offered, no file written: "
                 << annotate::printable(file.plan->declined) << "\n";
         } else if (file.plan) {
-            ++plans;
-            clean += file.plan->kept.empty() ? 1 : 0;
             out << annotate::printable(file.path) << ": " << annotate::printable(file.plan->summary) << "\n";
-            if (!file.plan->steps.empty()) {
-                rehearse.emplace_back(file.path, hint.command(file.path));
-                out << "  composed, not rehearsed: " << annotate::printable(rehearse.back().second) << "\n";
+            // A plan is written whole or not at all: every file of it is opened first (under the
+            // folder, every component without following a link: a link committed at a plan's path,
+            // or at a folder of it such as out-of-band/, is refused, not written through), and
+            // only when all are open is any put in place. A migration without its out-of-band step
+            // would be a plan that loses the backfill.
+            // `under`: a folder inside `folder` that nobody named (pgfence-plan, the default):
+            // opened like the rest of the path, never through a link a checkout holds there.
+            std::vector<std::pair<std::string, const std::string*>> files;
+            for (const auto& step : file.plan->steps) {
+                files.emplace_back(step.path, &step.file_text);
+                for (const auto& [path, text] : step.extra_files) files.emplace_back(path, &text);
             }
-            auto write = [&](const std::string& path, const std::string& text) {
-                // Under the folder, every component opened without following a link: a link
-                // committed at a plan's path is refused, not written through.
-                // `under`: a folder inside `folder` that nobody named (pgfence-plan, the default):
-                // opened like the rest of the path, never through a link a checkout holds there.
+            std::vector<std::pair<std::string, std::unique_ptr<analyze::OutputFile>>> opened;
+            bool refused = false;
+            for (const auto& [path, text] : files) {
                 std::string relative = fs::path(analyze::plan_relative_path(path)).generic_string();
                 if (!under.empty()) relative = under + "/" + relative;
                 analyze::WriteOptions options;
                 options.create_base = true;
-                auto written = analyze::write_file_under(folder, relative, text, options);
-                if (!written) {
-                    err << "error: " << annotate::printable(written.error().describe()) << ": the plan is not written\n";
-                    ok = false;
-                    return;
+                auto created = analyze::OutputFile::create(folder, relative, options);
+                if (!created) {
+                    err << "error: " << annotate::printable(created.error().describe())
+                        << ": the plan of " << annotate::printable(file.path) << " is not written (none of its files)\n";
+                    refused = true;
+                    break;
                 }
-                out << "  wrote " << annotate::printable(folder == "." ? relative : (fs::path(folder) / relative).string()) << "\n";
-            };
-            for (const auto& step : file.plan->steps) {
-                write(step.path, step.file_text);
-                for (const auto& [path, text] : step.extra_files) write(path, text);
+                (*created)->stream() << *text;
+                opened.emplace_back(relative, std::move(*created));
+            }
+            for (std::size_t i = 0; !refused && i < opened.size(); ++i) {
+                if (auto committed = opened[i].second->commit(); !committed) {
+                    err << "error: " << annotate::printable(committed.error().describe()) << ": the plan of "
+                        << annotate::printable(file.path) << " is not written whole\n";
+                    refused = true;
+                    break;
+                }
+                out << "  wrote "
+                    << annotate::printable(folder == "." ? opened[i].first : (fs::path(folder) / opened[i].first).string()) << "\n";
+            }
+            if (refused) {
+                ok = false;
+                ++failed;
+                continue;
+            }
+            ++plans;
+            clean += file.plan->kept.empty() ? 1 : 0;
+            if (!file.plan->steps.empty()) {
+                rehearse.emplace_back(file.path, hint.command(file.path));
+                out << "  composed, not rehearsed: " << annotate::printable(rehearse.back().second) << "\n";
             }
             for (const auto& note : file.plan->notes) out << "  note: " << annotate::printable(note) << "\n";
             for (const auto& p : file.plan->kept) {
@@ -542,6 +565,7 @@ bool write_plans(const Report& report, const std::string& folder, const PlanHint
         // none: a plan with such a finding was declined by the analysis
         << 0 << " with a finding the plan should have resolved";
     if (declined > 0) out << "; " << declined << " declined (no files written)";
+    if (failed > 0) out << "; " << failed << " failed (refused where they would be written: no files written)";
     out << "\n";
     return ok;
 }

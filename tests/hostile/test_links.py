@@ -269,6 +269,43 @@ def plans_through_links(s):
           f"the plan is written: exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
 
 
+BACKFILL = """ALTER TABLE users ADD COLUMN score integer;
+ALTER TABLE users ALTER COLUMN score SET DEFAULT 0;
+UPDATE users SET score = 0 WHERE score IS NULL;
+ALTER TABLE users ALTER COLUMN score SET NOT NULL;
+"""
+
+
+def plan_out_of_band_link(s):
+    """analyze --format plan -o plans with plans/out-of-band a committed link: the plan whose
+    backfill goes out of band is refused whole (its migrations are not written without that step)
+    and counted failed, not analysed clean; another file's plan is still written."""
+    base_repo(s)
+    write(os.path.join(s.repo, "migrations/0002_score.sql"), BACKFILL)
+    write(os.path.join(s.repo, "migrations/0003_users_index.sql"), "CREATE INDEX users_id_desc ON users (id DESC);\n")
+    target = victim(s)
+    os.makedirs(os.path.join(s.repo, "plans"))
+    os.symlink(os.path.dirname(target), os.path.join(s.repo, "plans/out-of-band"))
+    proc = run(s, "analyze", "--format", "plan", "-o", "plans", "migrations/0002_score.sql", "migrations/0003_users_index.sql")
+    check(proc.returncode == 2, f"exit {proc.returncode}\n{proc.stdout}{proc.stderr}")
+    one_error(proc, "plans/out-of-band")
+    check(os.listdir(os.path.dirname(target)) == ["authorized_keys"], "a plan was written into the link's folder")
+    check_untouched(target)
+    written = sorted(os.path.relpath(os.path.join(d, f), os.path.join(s.repo, "plans"))
+                     for d, _, fs in os.walk(os.path.join(s.repo, "plans")) for f in fs)
+    check(not any("0002_score" in w for w in written), f"half of the refused plan was written: {written}")
+    check("migrations/0003_users_index.sql" in written, f"the other file's plan is written: {written}\n{proc.stdout}")
+    summary = [line for line in proc.stdout.splitlines() if " written to " in line]
+    check(len(summary) == 1 and summary[0].startswith("1 plan written") and "1 analysed clean" in summary[0]
+          and "1 failed" in summary[0], f"the summary counts the refused plan failed: {proc.stdout}")
+    print("ok: a plan with plans/out-of-band a link: none of its files written, counted failed; the other plan written")
+    # Without the link, the whole plan is written, its out-of-band step included.
+    os.remove(os.path.join(s.repo, "plans/out-of-band"))
+    proc = run(s, "analyze", "--format", "plan", "-o", "plans", "migrations/0002_score.sql")
+    check(proc.returncode == 0 and os.path.isfile(os.path.join(s.repo, "plans/migrations/0002_score.sql"))
+          and os.listdir(os.path.join(s.repo, "plans/out-of-band")), f"the plan is written: {proc.stdout}{proc.stderr}")
+
+
 def report_through_link(s):
     """analyze -o FILE and extract-stats -o FILE never write through a link at FILE."""
     base_repo(s)
@@ -335,7 +372,7 @@ def stdin_in_actions(s):
 
 SCENARIOS = {f.__name__: f for f in (pr_symlink_migration, pr_file_turned_link, pr_submodule_migration,
                                      pr_prisma_dir_link, pr_submodule_folder, analyze_links, analyze_folder_links,
-                                     plans_through_links, report_through_link, sarif_through_link, init_through_link,
+                                     plans_through_links, plan_out_of_band_link, report_through_link, sarif_through_link, init_through_link,
                                      stdin_in_actions)}
 
 
