@@ -7,6 +7,9 @@
 extern "C" {
 #include "pg_query_internal.h"
 #include "utils/memutils.h"
+// PostgreSQL's GUC (utils/guc.h, whose other declarations do not compile here), thread-local in
+// libpg_query: whether plpgsql_compile_inline checks each embedded statement's syntax.
+extern __thread bool check_function_bodies;
 }
 #undef DEBUG
 
@@ -143,7 +146,8 @@ ParsedStatement parse_statement_here(std::string_view sql, const std::shared_ptr
     return out;
 }
 
-ParsedStatement parse_plpgsql_text(const std::string& text);
+// `check_statements`: PostgreSQL's syntax check of each embedded statement (check_function_bodies).
+ParsedStatement parse_plpgsql_text(const std::string& text, bool check_statements = true);
 
 ParsedStatement parse_plpgsql_body_here(std::string_view body) {
     if (auto deep = sql_too_deep(body)) {
@@ -151,17 +155,26 @@ ParsedStatement parse_plpgsql_body_here(std::string_view body) {
         out.failure = ParseFailure{deep->message, deep->offset};
         return out;
     }
-    // The plpgsql parser reads CREATE FUNCTION statements; wrap the body in one with a
-    // dollar-quote tag that cannot occur inside it.
+    // The plpgsql parser reads DO and CREATE FUNCTION statements; wrap the body in a DO with a
+    // dollar-quote tag that cannot occur inside it. A DO block is compiled as PostgreSQL's
+    // plpgsql_compile_inline does, which checks each embedded statement's syntax only under
+    // check_function_bodies: off here. That check parsed every statement once more and kept the
+    // scanner's buffers of each until the end (about 2.5 KiB a statement: 130 bytes of memory a
+    // byte of a DO block of short EXECUTEs); pgfence parses each statement itself anyway, and
+    // one that does not parse is reported at its line.
     std::string tag = "$pgfence$";
     while (body.find(tag) != std::string_view::npos) tag.insert(tag.size() - 1, "_");
-    std::string text = "CREATE FUNCTION pgfence_do_block() RETURNS void LANGUAGE plpgsql AS " + tag +
-                       std::string(body) + tag;
-    return parse_plpgsql_text(text);
+    std::string text = "DO " + tag + std::string(body) + tag;
+    return parse_plpgsql_text(text, false);
 }
 
-ParsedStatement parse_plpgsql_text(const std::string& text) {
+ParsedStatement parse_plpgsql_text(const std::string& text, bool check_statements) {
+    pg_query_init();
+    // Thread-local in libpg_query, like every PostgreSQL global it keeps.
+    const bool checked = check_function_bodies;
+    check_function_bodies = check_statements;
     PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(text.c_str());
+    check_function_bodies = checked;
     std::unique_ptr<PgQueryPlpgsqlParseResult, void (*)(PgQueryPlpgsqlParseResult*)> guard(
         &result, [](PgQueryPlpgsqlParseResult* r) { pg_query_free_plpgsql_parse_result(*r); });
     ParsedStatement out;
@@ -213,7 +226,7 @@ ParsedStatement parse_plpgsql_function(std::string_view create_sql) {
             out.failure = ParseFailure{deep->message, deep->offset};
             return out;
         }
-        return parse_plpgsql_text(std::string(create_sql));
+        return parse_plpgsql_text(std::string(create_sql), true);
     });
 }
 
