@@ -815,7 +815,9 @@ void Service::work_loop() {
         (void)m_store.retry_job(**job, error, delay, give_up ? 0 : Store::k_job_attempts);
         std::fprintf(stderr, "pgfence serve: job %lld (%s) %s: %s\n", static_cast<long long>((*job)->id), (*job)->kind.c_str(),
                      final ? "failed" : "will be retried", error.c_str());
-        if (final) report_failed_job(**job, error);
+        // A delivery ignored for its shape (a signed payload without the fields it needs: "...:
+        // ignored") says nothing about a pull request; every other job that failed for good does.
+        if (final && !error.ends_with(": ignored")) report_failed_job(**job, error);
     }
 }
 
