@@ -277,6 +277,11 @@ bool model_object_schema(const AlterObjectSchemaStmt* stmt, StatementFacts& fact
         std::string kind = type == OBJECT_SEQUENCE ? "sequence" : type == OBJECT_VIEW ? "view"
                          : type == OBJECT_MATVIEW ? "materialized view" : "";
         lock_range_var(facts, ctx, stmt->relation, M::AccessExclusive, "SET SCHEMA moves the relation", kind);
+        // Its name is now in the new schema: a later DROP SCHEMA ... CASCADE of it drops it.
+        std::string relname(pg::relname(stmt->relation));
+        if (RelationInfo* info = stmt->newschema != nullptr ? ctx.catalog.find(relname) : nullptr) {
+            info->display = quote_ident(pg::text(stmt->newschema)) + "." + quote_ident(relname);
+        }
     }
     return true;
 }

@@ -298,6 +298,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"rename-schema", "a release order: deploy code that finds its tables another way first"},
         {"rename-type", "a release order: keep the name, or deploy code that names the new one first"},
         {"drop-database", "by hand, never in a migration"},
+        {"drop-cascade-columns", "a release order: change or drop each column first, then drop without CASCADE"},
         {"identifier-too-long", "a shorter name is the author's choice"},
         {"syntax-newer-than-target", "rewriting it or naming the server's version is the author's choice"},
         {"unknown-statement", "a review by hand"},
