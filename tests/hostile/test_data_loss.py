@@ -1,7 +1,8 @@
 """Data lost without a blocking lock (issue #53 item 6), on the real binary: pull requests on a real
 git repository whose migration deletes data in ways that do not read as a DROP COLUMN or a DELETE
 without WHERE. Each must fail `pgfence analyze --ci` (a HIGH or CRITICAL finding of the named rule);
-the control, the same shapes aimed at nothing that existed, must pass.
+the control, the same shapes aimed at nothing that existed, must pass. Statements outside the
+lock model (ALTER SYSTEM, LOAD, SECURITY LABEL, REASSIGN OWNED) are counted unknown.
 
     test_data_loss.py SCENARIO --binary PGFENCE
 """
@@ -46,7 +47,20 @@ PULL_REQUESTS = {
                      "delete-without-where", "accounts"),
     "where_always_true": ("DELETE FROM accounts WHERE 1 = 1;\n", "delete-without-where", "accounts"),
     "where_same_table": ("DELETE FROM accounts WHERE id IN (SELECT id FROM accounts);\n", "delete-without-where", "accounts"),
+    # Outages without a blocking lock.
+    "force_rls_no_policy": ("ALTER TABLE accounts FORCE ROW LEVEL SECURITY;\n", "row-security-without-policy", "accounts"),
+    "terminate_backends": ("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid();\n",
+                           "terminate-backends", "pg_stat_activity"),
+    "read_only_database": ("ALTER DATABASE app SET default_transaction_read_only = on;\n", "read-only-default", "app"),
+    "role_nologin": ("ALTER ROLE app NOLOGIN;\n", "role-login-removed", "app"),
+    "revoke_public": ("REVOKE ALL ON SCHEMA public FROM PUBLIC;\n", "revoke-privileges", "PUBLIC"),
+    "drop_role": ("DROP ROLE app;\n", "drop-role", "app"),
+    "drop_owned": ("DROP OWNED BY app;\n", "drop-role", "app"),
 }
+
+# Statements outside the lock model: counted unknown, never "0 unknown".
+UNKNOWN = ("ALTER SYSTEM SET work_mem = '64MB';\nLOAD 'auto_explain';\nSECURITY LABEL ON TABLE accounts IS 'secret';\n"
+           "REASSIGN OWNED BY app TO admin;\n")
 
 # The same shapes, aimed at what this pull request made or what nothing uses: no finding above MEDIUM.
 CONTROL = """CREATE TYPE color AS ENUM ('red');
@@ -114,7 +128,18 @@ def scenario_control(binary, tmp):
     check(code == 0, f"the control failed --ci: {[(f['rule'], f['risk'], f['message'][:160]) for f in found]}")
 
 
-SCENARIOS = {"pull_requests": scenario_pull_requests, "control": scenario_control}
+def scenario_unknown(binary, tmp):
+    repo = repository(tmp)
+    pull_request(repo, "unknown", UNKNOWN)
+    # unknown-statement is MEDIUM: a policy that signs off at LOW (--max-risk low) must stop them.
+    proc = subprocess.run([binary, "analyze", "--no-config", "--ci", "--max-risk", "low", "--format", "text",
+                           "migrations/002_change.sql"],
+                          cwd=repo, capture_output=True, text=True, timeout=120)
+    check(proc.returncode == 1, f"exit {proc.returncode}: statements outside the lock model passed --ci\n{proc.stdout[-600:]}")
+    check("4 unknown to the lock model" in proc.stdout, f"summary:\n{proc.stdout[-600:]}")
+
+
+SCENARIOS = {"pull_requests": scenario_pull_requests, "control": scenario_control, "unknown": scenario_unknown}
 
 
 def main():
