@@ -56,6 +56,9 @@ PULL_REQUESTS = {
     "revoke_public": ("REVOKE ALL ON SCHEMA public FROM PUBLIC;\n", "revoke-privileges", "PUBLIC"),
     "drop_role": ("DROP ROLE app;\n", "drop-role", "app"),
     "drop_owned": ("DROP OWNED BY app;\n", "drop-role", "app"),
+    # Indirect execution: a rule's action runs with each UPDATE of the table.
+    "rewrite_rule": ("CREATE RULE r AS ON UPDATE TO accounts DO INSTEAD DELETE FROM users;\n"
+                     "UPDATE accounts SET balance = 0 WHERE id = 1;\n", "delete-without-where", "rule r on accounts"),
 }
 
 # Statements outside the lock model: counted unknown, never "0 unknown".
