@@ -2,12 +2,14 @@
 // the dropped object, with its data, without the statement naming any of them. A rule of its own,
 // not drop-column's: drop-column is MEDIUM for a column the migration names (the review sees it);
 // here the columns are named nowhere, and a team that accepts DROP COLUMN still needs to see them.
+#include <map>
 #include <vector>
 
 #include "analyze/cascade_note.hpp"
 #include "analyze/extension_types.hpp"
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/file_syntax_index.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -17,14 +19,16 @@ namespace {
 using namespace operation;
 
 // Was extension `name` created by an earlier statement of this file? Nothing existing uses it then.
+// The file's CREATE EXTENSIONs are read once (file_syntax_index.hpp).
 bool extension_created_earlier(const StatementContext& ctx, const std::string& name) {
-    bool found = false;
-    for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* stmt) {
-        const auto* create = pg::as<CreateExtensionStmt>(stmt);
-        found = create != nullptr && pg::text(create->extname) == name;
-        return found;
+    const auto& created = per_file_syntax<std::map<std::string, int>>(ctx, [](std::map<std::string, int>& out, const auto& stmts) {
+        for (std::size_t i = 0; i < stmts.size(); ++i) {
+            const auto* create = pg::as<CreateExtensionStmt>(stmts[i]);
+            if (create != nullptr && create->extname != nullptr) out.try_emplace(std::string(pg::text(create->extname)), static_cast<int>(i));
+        }
     });
-    return found;
+    auto at = created.find(name);
+    return at != created.end() && at->second < ctx.statement.index;
 }
 
 void check(const StatementContext& ctx, Sink& sink) {

@@ -1,11 +1,12 @@
 // REVOKE on tables, schemas, sequences, functions or the database, and REVOKE of a role's
 // membership: the application's queries that relied on the privilege fail ("permission denied")
 // from the moment it commits, with no lock to show it.
+#include <map>
 #include <string>
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
-#include "analyze/rules/operation_common.hpp"
+#include "analyze/rules/file_syntax_index.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -47,16 +48,19 @@ bool ddl_only(const List* privileges) {
 }
 
 // Tables named by the REVOKE, every one created earlier in this file: nobody else used them yet.
+// The file's CREATE TABLEs are read once (file_syntax_index.hpp).
 bool only_new_tables(const StatementContext& ctx, const GrantStmt* grant) {
     if (grant->targtype != ACL_TARGET_OBJECT || grant->objtype != OBJECT_TABLE || pg::length(grant->objects) == 0) return false;
+    if (ctx.stmts == nullptr) return false;
+    const auto& created = per_file_syntax<std::map<std::string, int>>(ctx, [](std::map<std::string, int>& out, const auto& stmts) {
+        for (std::size_t i = 0; i < stmts.size(); ++i) {
+            const auto* create = pg::as<CreateStmt>(stmts[i]);
+            if (create != nullptr && create->relation != nullptr) out.try_emplace(pg::display_name(create->relation), static_cast<int>(i));
+        }
+    });
     for (const RangeVar* rv : pg::each<RangeVar>(grant->objects)) {
-        bool made = false;
-        operation::for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* node) {
-            const auto* create = pg::as<CreateStmt>(node);
-            made = create != nullptr && pg::display_name(create->relation) == pg::display_name(rv);
-            return made;
-        });
-        if (!made) return false;
+        auto at = created.find(pg::display_name(rv));
+        if (at == created.end() || at->second >= ctx.statement.index) return false;
     }
     return true;
 }

@@ -2,10 +2,12 @@
 // the migration: with row security on and no policy, PostgreSQL applies a default-deny policy,
 // so every query returns no rows and every write fails, for every role it applies to (ENABLE:
 // all but the owner; FORCE: the owner too). No lock shows it: the table's lock is brief.
+#include <set>
 #include <string>
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/file_syntax_index.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -14,16 +16,27 @@ namespace {
 
 using namespace operation;
 
+// Does the file create a policy for `relname` anywhere (before or after)? The file's policies are
+// read once (file_syntax_index.hpp).
 bool policy_for(const StatementContext& ctx, const std::string& relname) {
-    bool found = false;
-    auto visit = [&](const StatementFacts&, const pg::Node* node) {
-        const auto* policy = pg::as<CreatePolicyStmt>(node);
-        found = policy != nullptr && policy->table != nullptr && pg::relname(policy->table) == relname;
+    if (ctx.stmts == nullptr) {
+        bool found = false;
+        auto visit = [&](const StatementFacts&, const pg::Node* node) {
+            const auto* policy = pg::as<CreatePolicyStmt>(node);
+            found = policy != nullptr && policy->table != nullptr && pg::relname(policy->table) == relname;
+            return found;
+        };
+        for_each_around(ctx, false, visit);
+        if (!found) for_each_around(ctx, true, visit);
         return found;
-    };
-    for_each_around(ctx, false, visit);
-    if (!found) for_each_around(ctx, true, visit);
-    return found;
+    }
+    const auto& with_policy = per_file_syntax<std::set<std::string>>(ctx, [](std::set<std::string>& out, const auto& stmts) {
+        for (const pg::Node* node : stmts) {
+            const auto* policy = pg::as<CreatePolicyStmt>(node);
+            if (policy != nullptr && policy->table != nullptr) out.emplace(pg::relname(policy->table));
+        }
+    });
+    return with_policy.count(relname) > 0;
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
