@@ -223,7 +223,8 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
                                 : rule->event == CMD_UPDATE ? Event::Update
                                 : rule->event == CMD_DELETE ? Event::Delete
                                                             : 0u;
-        if (events != 0 && rule->relation != nullptr && rule->rulename != nullptr) {
+        // DO NOTHING (no actions) runs nothing.
+        if (events != 0 && pg::length(rule->actions) > 0 && rule->relation != nullptr && rule->rulename != nullptr) {
             const std::string relname(pg::relname(rule->relation));
             c.add_call(relname, Call{rule_function_name(pg::text(rule->rulename), relname), ""},
                        "rule " + quote_ident(pg::text(rule->rulename)) + " on " + display_of(catalog, rule->relation), events,
