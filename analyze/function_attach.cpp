@@ -1,5 +1,7 @@
 #include "analyze/function_attach.hpp"
 
+#include "analyze/rule_actions.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -214,6 +216,20 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
             c.add(relname, as->query, "materialized view " + display_of(catalog, as->into->rel), Event::Refresh);
             c.views_read(relname, as->query, Event::Refresh);
         }
+    } else if (const RuleStmt* rule = pg::as<RuleStmt>(stmt)) {
+        // Its actions run with every INSERT, UPDATE or DELETE on the table (rule_actions.hpp);
+        // kept under the rule's name in `trigger`, which DROP RULE and the next CREATE OR REPLACE clear.
+        const unsigned events = rule->event == CMD_INSERT   ? Event::Insert
+                                : rule->event == CMD_UPDATE ? Event::Update
+                                : rule->event == CMD_DELETE ? Event::Delete
+                                                            : 0u;
+        // DO NOTHING (no actions) runs nothing.
+        if (events != 0 && pg::length(rule->actions) > 0 && rule->relation != nullptr && rule->rulename != nullptr) {
+            const std::string relname(pg::relname(rule->relation));
+            c.add_call(relname, Call{rule_function_name(pg::text(rule->rulename), relname), ""},
+                       "rule " + quote_ident(pg::text(rule->rulename)) + " on " + display_of(catalog, rule->relation), events,
+                       false, "rule " + std::string(pg::text(rule->rulename)));
+        }
     } else if (const CreateTrigStmt* trigger = pg::as<CreateTrigStmt>(stmt)) {
         if (pg::length(trigger->funcname) > 0 && trigger->trigname != nullptr) {
             std::string name(trigger->trigname);
@@ -274,14 +290,24 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
         // CREATE OR REPLACE VIEW: the new query's calls replace the old one's.
         if (RelationInfo* rel = catalog.find(std::string(pg::relname(view->view)))) rel->attached.clear();
     }
-    if (const DropStmt* drop = pg::as<DropStmt>(stmt); drop != nullptr && drop->removeType == OBJECT_TRIGGER) {
+    if (const RuleStmt* rule = pg::as<RuleStmt>(stmt); rule != nullptr && rule->relation != nullptr && rule->rulename != nullptr) {
+        // CREATE OR REPLACE RULE: the actions it replaces no longer run.
+        if (RelationInfo* rel = catalog.find(std::string(pg::relname(rule->relation)))) {
+            const std::string key = "rule " + std::string(pg::text(rule->rulename));
+            erase_if(rel->attached, [&](const AttachedFunction& f) { return f.trigger == key && f.via.starts_with("rule "); });
+        }
+    }
+    if (const DropStmt* drop = pg::as<DropStmt>(stmt);
+        drop != nullptr && (drop->removeType == OBJECT_TRIGGER || drop->removeType == OBJECT_RULE)) {
         for (const pg::Node* o : pg::each(drop->objects)) {
             const List* items = pg::as<List>(o);
             if (pg::length(items) < 2) continue;
             RelationInfo* rel = catalog.find(std::string(pg::text(pg::nth(items, pg::length(items) - 2))));
             if (rel == nullptr) continue;
-            std::string name(pg::text(pg::last(items)));
-            erase_if(rel->attached, [&](const AttachedFunction& f) { return f.trigger == name; });
+            const bool rule = drop->removeType == OBJECT_RULE;
+            std::string name = (rule ? "rule " : "") + std::string(pg::text(pg::last(items)));
+            // A rule's and a trigger's keys cannot be confused: a trigger named "rule r" is no rule.
+            erase_if(rel->attached, [&](const AttachedFunction& f) { return f.trigger == name && f.via.starts_with("rule ") == rule; });
         }
     }
     if (const AlterTableStmt* alter = pg::as<AlterTableStmt>(stmt)) {
@@ -292,11 +318,19 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
             erase_if(rel->attached, [&](const AttachedFunction& f) { return f.constraint == name; });
         }
     }
+    if (const RenameStmt* rename = pg::as<RenameStmt>(stmt); rename != nullptr && rename->renameType == OBJECT_RULE) {
+        RelationInfo* rel = rename->relation != nullptr ? catalog.find(std::string(pg::relname(rename->relation))) : nullptr;
+        if (rel != nullptr && rename->subname != nullptr && rename->newname != nullptr) {
+            for (AttachedFunction& f : rel->attached) {
+                if (f.trigger == "rule " + std::string(rename->subname) && f.via.starts_with("rule ")) f.trigger = "rule " + std::string(rename->newname);
+            }
+        }
+    }
     if (const RenameStmt* rename = pg::as<RenameStmt>(stmt); rename != nullptr && rename->renameType == OBJECT_TRIGGER) {
         RelationInfo* rel = catalog.find(std::string(pg::relname(rename->relation)));
         if (rel != nullptr && rename->subname != nullptr && rename->newname != nullptr) {
             for (AttachedFunction& f : rel->attached) {
-                if (f.trigger != rename->subname) continue;
+                if (f.trigger != rename->subname || f.via.starts_with("rule ")) continue;
                 f.trigger = rename->newname;
                 f.via = "trigger " + quote_ident(f.trigger) + " on " + rel->display;
             }

@@ -1,5 +1,7 @@
 #include "analyze/function_calls.hpp"
 
+#include "analyze/rule_actions.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -108,7 +110,11 @@ bool returns_trigger(const CreateFunctionStmt* create) {
     return type == "trigger" || type == "event_trigger";
 }
 
-std::string display(const FunctionInfo& f) { return (f.schema.empty() ? "" : f.schema + ".") + f.name + "()"; }
+// A rule's actions (rule_actions.hpp) are shown as the rule: "rule r on t".
+bool is_rule_actions(const FunctionInfo& f) { return f.signature == k_rule_signature && is_rule_function_name(f.name); }
+std::string display(const FunctionInfo& f) {
+    return is_rule_actions(f) ? f.name : (f.schema.empty() ? "" : f.schema + ".") + f.name + "()";
+}
 
 void add_note_once(StatementFacts& facts, std::string note) {
     if (std::find(facts.notes.begin(), facts.notes.end(), note) == facts.notes.end()) facts.notes.push_back(std::move(note));
@@ -253,6 +259,22 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         catalog.add_function(std::move(info));
         return;
     }
+    if (const RuleStmt* rule = pg::as<RuleStmt>(stmt)) {
+        // Its actions, as the function later writes of the table fire (rule_actions.hpp).
+        if (rule->relation == nullptr || rule->rulename == nullptr) return;
+        FunctionInfo info;
+        info.name = rule_function_name(pg::text(rule->rulename), pg::relname(rule->relation));
+        info.language = "sql";
+        std::optional<std::string> actions = rule_actions_text(sql);
+        if (!actions || (rule->event != CMD_INSERT && rule->event != CMD_UPDATE && rule->event != CMD_DELETE)) {
+            catalog.remove_function(info.name, "", std::string(k_rule_signature));  // CREATE OR REPLACE ... DO NOTHING
+            return;
+        }
+        info.signature = std::string(k_rule_signature);
+        info.definition = rule_function_definition(info.name, *actions);
+        catalog.add_function(std::move(info));
+        return;
+    }
     if (const AlterFunctionStmt* alter = pg::as<AlterFunctionStmt>(stmt)) {
         // ALTER FUNCTION f(...) IMMUTABLE | STABLE | VOLATILE: the declared volatility changes.
         // SET, SECURITY DEFINER and STRICT keep PostgreSQL from inlining it (as at CREATE).
@@ -281,7 +303,7 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
             return;
         }
         for (const ObjectWithArgs* o : pg::each<ObjectWithArgs>(drop->objects)) {
-            if (pg::length(o->objname) == 0) continue;
+            if (pg::length(o->objname) == 0 || is_rule_function_name(pg::last_name(o->objname))) continue;
             std::optional<std::string> signature;
             if (!o->args_unspecified) signature = signature_of_types(o->objargs);
             catalog.remove_function(std::string(pg::last_name(o->objname)), schema_of(o->objname), signature);
@@ -295,6 +317,7 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         }
         const ObjectWithArgs* o = pg::as<ObjectWithArgs>(rename->object);
         if (o == nullptr || pg::length(o->objname) == 0 || rename->newname == nullptr) return;
+        if (is_rule_function_name(pg::last_name(o->objname)) || is_rule_function_name(pg::text(rename->newname))) return;
         std::vector<FunctionInfo> moved = named_overloads(o, catalog);
         std::optional<std::string> signature;
         if (!o->args_unspecified) signature = signature_of_types(o->objargs);
@@ -456,12 +479,65 @@ void CallFollower::follow_call(const FuncCall* call, StatementFacts& facts, bool
     unknown(facts, "calls " + shown + ", a function not created in these migrations or their history, so its body is not known");
 }
 
+namespace {
+// The events a write statement fires on its target table (function_attach.cpp fired_by).
+unsigned write_events(const pg::Node* stmt) {
+    using Event = AttachedFunction::Event;
+    if (const auto* s = pg::as<InsertStmt>(stmt)) {
+        const bool upsert = s->onConflictClause != nullptr && s->onConflictClause->action == ONCONFLICT_UPDATE;
+        return Event::Insert | (upsert ? Event::Update : 0u);
+    }
+    if (pg::is<UpdateStmt>(stmt)) return Event::Update;
+    if (pg::is<DeleteStmt>(stmt)) return Event::Delete;
+    if (pg::is<MergeStmt>(stmt)) return Event::Insert | Event::Update | Event::Delete;
+    if (const auto* s = pg::as<CopyStmt>(stmt); s != nullptr && s->is_from) return Event::Insert;
+    if (pg::is<TruncateStmt>(stmt)) return Event::Truncate;
+    return 0;
+}
+}  // namespace
+
+void CallFollower::keep_outside(const pg::Node* stmt, const std::vector<Attachment>& attached) {
+    // DROP TRIGGER / DROP RULE and CREATE OR REPLACE RULE detach, as record_attachments does.
+    auto detach = [&](const std::string& relname, const std::string& key, bool rule) {
+        auto it = m_outside.find(relname);
+        if (it == m_outside.end()) return;
+        erase_if(it->second, [&](const AttachedFunction& f) { return f.trigger == key && f.via.starts_with("rule ") == rule; });
+    };
+    if (const auto* drop = pg::as<DropStmt>(stmt);
+        drop != nullptr && (drop->removeType == OBJECT_TRIGGER || drop->removeType == OBJECT_RULE)) {
+        for (const pg::Node* o : pg::each(drop->objects)) {
+            const List* items = pg::as<List>(o);
+            if (pg::length(items) < 2) continue;
+            const bool rule = drop->removeType == OBJECT_RULE;
+            detach(std::string(pg::text(pg::nth(items, pg::length(items) - 2))),
+                   (rule ? "rule " : "") + std::string(pg::text(pg::last(items))), rule);
+        }
+    }
+    if (const auto* rule = pg::as<RuleStmt>(stmt); rule != nullptr && rule->relation != nullptr && rule->rulename != nullptr) {
+        detach(std::string(pg::relname(rule->relation)), "rule " + std::string(pg::text(rule->rulename)), true);
+    }
+    for (const Attachment& a : attached) {
+        if (a.relname.empty() || a.function.events == 0 || m_ctx->catalog.find(a.relname) != nullptr) continue;
+        std::vector<AttachedFunction>& list = m_outside[a.relname];
+        if (list.size() <= k_max_attached) list.push_back(a.function);
+    }
+}
+
 void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) {
     if (stmt == nullptr) return;
     // What it fires first: a CHECK this ALTER TABLE adds is run by follow_calls already.
     Fired fired = fired_by(stmt, facts, m_ctx->catalog);
     std::vector<Attachment> attached = attachments_of(stmt, m_ctx->catalog);
     record_attachments(stmt, attached, m_ctx->catalog);
+    keep_outside(stmt, attached);
+    for (const std::string& relname : fired.written) {
+        auto outside = m_outside.find(relname);
+        if (outside == m_outside.end() || m_ctx->catalog.find(relname) != nullptr) continue;
+        const unsigned events = write_events(stmt);
+        for (const AttachedFunction& f : outside->second) {
+            if ((f.events & events) != 0) fired.functions.push_back(f);
+        }
+    }
     // What a body reads may now run something else (a view replaced, a function created): bodies
     // that only read are read again.
     if (pg::is<CreateFunctionStmt>(stmt) || pg::is<ViewStmt>(stmt) || pg::is<RenameStmt>(stmt) || pg::is<DropStmt>(stmt)) {
@@ -552,7 +628,8 @@ void CallFollower::run_indirect(const std::shared_ptr<const FunctionInfo>& funct
 
 void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts, const std::string& via) {
     std::string name = display(function);
-    std::string chain = (m_stack.empty() ? name : m_stack.back().chain + " -> " + name) + (via.empty() ? "" : " (" + via + ")");
+    std::string chain = (m_stack.empty() ? name : m_stack.back().chain + " -> " + name) +
+                        (via.empty() || is_rule_actions(function) ? "" : " (" + via + ")");
     for (const Frame& frame : m_stack) {
         if (frame.function->name == function.name && frame.function->schema == function.schema &&
             frame.function->signature == function.signature) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analyze/catalog.hpp"
+#include "analyze/function_attach.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/plpgsql.hpp"
 #include "analyze/rules/rule.hpp"
@@ -83,6 +84,10 @@ private:
         StatementFacts reads;
     };
     std::map<const FunctionInfo*, OnlyReads> m_only_reads;
+    // Triggers and rules attached in this file to tables the catalog does not know (made before
+    // the migrations pgfence read): the catalog cannot keep them, this file's writes still fire them.
+    std::map<std::string, std::vector<AttachedFunction>> m_outside;
+    void keep_outside(const pg::Node* stmt, const std::vector<Attachment>& attached);
     std::unique_ptr<BodyHooks> m_do_hooks;
 };
 

@@ -371,6 +371,7 @@ public:
             why = "WHERE true";
             return Proof::Certain;
         }
+        if (const auto* link = pg::as<SubLink>(where)) return whole_table_in(link, why);
         if (std::string column = own_column(where); !column.empty()) return filled(column, std::string("true"), why);
         const auto* e = pg::as<A_Expr>(where);
         if (e == nullptr || pg::last_name(e->name) != "=") return Proof::None;
@@ -378,6 +379,10 @@ public:
         if (e->kind != AEXPR_OP) return Proof::None;
         if (Proof p = equals_fill(e->lexpr, e->rexpr, why); p != Proof::None) return p;
         if (Proof p = equals_fill(e->rexpr, e->lexpr, why); p != Proof::None) return p;
+        if (auto left = constant_text(e->lexpr), right = constant_text(e->rexpr); left && right && *left == *right) {
+            why = *left + " = " + *right + " holds for every row";
+            return Proof::Certain;
+        }
         if (!pg::is<ColumnRef>(e->lexpr) || !pg::is<ColumnRef>(e->rexpr)) return Proof::None;
         std::string left = own_column(e->lexpr);
         if (!left.empty() && left == own_column(e->rexpr) && not_null(left)) {
@@ -429,6 +434,44 @@ private:
             return Proof::Certain;
         }
         return best;
+    }
+
+    // A literal number, string or boolean as SQL text: two equal ones compare equal in every row.
+    static std::optional<std::string> constant_text(const pg::Node* node) {
+        const auto* c = pg::as<A_Const>(node);
+        if (c == nullptr || c->isnull) return std::nullopt;
+        switch (c->val.node.type) {
+            case T_Integer: return std::to_string(c->val.ival.ival);
+            case T_Float: return std::string(pg::text(c->val.fval.fval));
+            case T_Boolean: return std::string(c->val.boolval.boolval ? "true" : "false");
+            case T_String: return "'" + std::string(pg::text(c->val.sval.sval)) + "'";
+            default: return std::nullopt;
+        }
+    }
+
+    // `column IN (SELECT column FROM <the target itself>)`, the subquery unfiltered: every row
+    // whose column is not NULL (a NOT NULL column: every row).
+    Proof whole_table_in(const SubLink* link, std::string& why) const {
+        if (link->subLinkType != ANY_SUBLINK || pg::length(link->operName) > 1) return Proof::None;
+        if (pg::length(link->operName) == 1 && pg::last_name(link->operName) != "=") return Proof::None;
+        const std::string column = own_column(link->testexpr);
+        const auto* sub = pg::as<SelectStmt>(link->subselect);
+        if (column.empty() || sub == nullptr || sub->op != SETOP_NONE || sub->whereClause != nullptr ||
+            sub->limitCount != nullptr || sub->limitOffset != nullptr || sub->havingClause != nullptr ||
+            sub->groupClause != nullptr || sub->withClause != nullptr || sub->valuesLists != nullptr ||
+            pg::length(sub->fromClause) != 1 || pg::length(sub->targetList) != 1) {
+            return Proof::None;
+        }
+        const auto* from = pg::as<RangeVar>(pg::nth(sub->fromClause, 0));
+        const auto* target = pg::as<ResTarget>(pg::nth(sub->targetList, 0));
+        const auto* ref = target != nullptr ? pg::as<ColumnRef>(target->val) : nullptr;
+        if (from == nullptr || pg::relname(from) != m_relname || ref == nullptr || !pg::is<String>(pg::last(ref->fields)) ||
+            pg::text(pg::last(ref->fields)) != column) {
+            return Proof::None;
+        }
+        why = "its subquery selects every " + column + " of " + std::string(m_relname) + " itself" +
+              (not_null(column) ? "" : " (every row whose " + column + " is not NULL)");
+        return Proof::Certain;
     }
 
     // `column = constant`, the column's fill being that constant.

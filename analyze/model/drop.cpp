@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <map>
 
+#include "analyze/cascade_note.hpp"
+#include "analyze/extension_types.hpp"
 #include "analyze/model/alter_table_parts.hpp"
 #include "analyze/model/empty_tables.hpp"
 #include "analyze/model/model.hpp"
@@ -136,6 +138,26 @@ void drop_relation(const std::string& relname, const std::string& display, const
     ctx.catalog.remove(relname);
 }
 
+// DROP TYPE / DOMAIN / EXTENSION ... CASCADE: every column of type `name` goes (AccessExclusive
+// on its table), as DROP COLUMN ... CASCADE would drop it: with the views that use it.
+void drop_type_columns(const std::string& name, const std::string& tag, StatementFacts& facts, Context& ctx) {
+    for (const auto& t : ctx.catalog.tables_using_type(name)) {
+        const RelationInfo* info = ctx.catalog.find(t);  // there: the catalog named it
+        alter::Target target{t, info->display, info->kind};
+        const bool is_new = info->is_new;
+        add_lock(facts, ctx, t, target.display, M::AccessExclusive, "", tag + ": drops the columns that use it");
+        std::vector<std::string> columns;
+        for (const ColumnInfo& c : ctx.catalog.find(t)->columns) {
+            if (type_base(c.type) == name) columns.push_back(c.name);
+        }
+        for (const std::string& column : columns) {
+            if (!is_new) facts.notes.push_back(cascade_column_note(target.display + "." + quote_ident(column) + " (" + quote_ident(name) + ")"));
+            alter::drop_column_views(target, column, true, facts, ctx);
+            ctx.catalog.drop_column(t, column);
+        }
+    }
+}
+
 // Relations in `schema`, as the catalog knows them (their display name is qualified).
 std::vector<std::string> relations_in_schema(Context& ctx, const std::string& schema) {
     std::vector<std::string> out;
@@ -259,28 +281,29 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
                 if (!ctx.catalog.is_known_type(name)) {
                     facts.notes.push_back(needs_context("the tables with a column of type " + quote_ident(name) +
                                                         " also get ACCESS EXCLUSIVE locks"));
+                    facts.notes.push_back(cascade_unknown_note(quote_ident(name)));
                 }
-                for (const auto& t : ctx.catalog.tables_using_type(name)) {
-                    const RelationInfo* info = ctx.catalog.find(t);  // there: the catalog named it
-                    alter::Target target{t, info->display, info->kind};
-                    add_lock(facts, ctx, t, target.display, M::AccessExclusive, "",
-                             facts.tag + " CASCADE: drops the columns that use it");
-                    // Each such column goes as DROP COLUMN ... CASCADE would: with the views that use it.
-                    std::vector<std::string> columns;
-                    for (const ColumnInfo& c : info->columns) {
-                        if (type_base(c.type) == name) columns.push_back(c.name);
-                    }
-                    for (const std::string& column : columns) {
-                        alter::drop_column_views(target, column, true, facts, ctx);
-                        ctx.catalog.drop_column(t, column);
-                    }
-                }
+                drop_type_columns(name, facts.tag + " CASCADE", facts, ctx);
             }
         }
         for (const pg::Node* o : pg::each(objects)) {
             if (pg::is<TypeName>(o)) ctx.catalog.remove_domain(type_of(o));
         }
         return true;
+    }
+    if (type == OBJECT_EXTENSION && cascade) {
+        // The columns of the types it provides go with it, as DROP TYPE ... CASCADE drops them.
+        for (const pg::Node* o : pg::each(objects)) {
+            std::string extension(pg::text(o));
+            auto types = extension_types(extension);
+            if (types.empty()) {
+                facts.notes.push_back(needs_context("the tables with a column of a type extension " + quote_ident(extension) +
+                                                    " provides also get ACCESS EXCLUSIVE locks"));
+                facts.notes.push_back(cascade_unknown_note("extension " + quote_ident(extension)));
+                continue;
+            }
+            for (std::string_view t : types) drop_type_columns(std::string(t), "DROP EXTENSION CASCADE", facts, ctx);
+        }
     }
     if (type == OBJECT_SCHEMA) {
         facts.tag = "DROP SCHEMA";

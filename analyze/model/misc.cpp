@@ -277,6 +277,11 @@ bool model_object_schema(const AlterObjectSchemaStmt* stmt, StatementFacts& fact
         std::string kind = type == OBJECT_SEQUENCE ? "sequence" : type == OBJECT_VIEW ? "view"
                          : type == OBJECT_MATVIEW ? "materialized view" : "";
         lock_range_var(facts, ctx, stmt->relation, M::AccessExclusive, "SET SCHEMA moves the relation", kind);
+        // Its name is now in the new schema: a later DROP SCHEMA ... CASCADE of it drops it.
+        std::string relname(pg::relname(stmt->relation));
+        if (RelationInfo* info = stmt->newschema != nullptr ? ctx.catalog.find(relname) : nullptr) {
+            info->display = quote_ident(pg::text(stmt->newschema)) + "." + quote_ident(relname);
+        }
     }
     return true;
 }
@@ -330,9 +335,8 @@ const std::map<NodeTag, std::string>& lockless() {
         {T_VariableShowStmt, "SHOW"}, {T_TransactionStmt, "TRANSACTION"}, {T_DiscardStmt, "DISCARD"},
         {T_NotifyStmt, "NOTIFY"}, {T_ListenStmt, "LISTEN"}, {T_UnlistenStmt, "UNLISTEN"},
         {T_CheckPointStmt, "CHECKPOINT"}, {T_DeallocateStmt, "DEALLOCATE"}, {T_PrepareStmt, "PREPARE"},
-        {T_LoadStmt, "LOAD"}, {T_SecLabelStmt, "SECURITY LABEL"}, {T_ConstraintsSetStmt, "SET CONSTRAINTS"},
+        {T_ConstraintsSetStmt, "SET CONSTRAINTS"},
         {T_AlterForeignServerStmt, "ALTER SERVER"}, {T_AlterFdwStmt, "ALTER FOREIGN DATA WRAPPER"},
-        {T_CreateSubscriptionStmt, "CREATE SUBSCRIPTION"}, {T_AlterSubscriptionStmt, "ALTER SUBSCRIPTION"},
         {T_DropSubscriptionStmt, "DROP SUBSCRIPTION"}, {T_AlterEnumStmt, "ALTER TYPE"},
         {T_ReturnStmt, "RETURN"}};
     return k_map;
@@ -445,14 +449,36 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
             return true;
         case T_CreatedbStmt:
         case T_DropdbStmt:
-        case T_AlterSystemStmt:
         case T_CreateTableSpaceStmt:
         case T_DropTableSpaceStmt:
             facts.tag = stmt->type == T_CreatedbStmt ? "CREATE DATABASE" : stmt->type == T_DropdbStmt ? "DROP DATABASE"
-                      : stmt->type == T_AlterSystemStmt ? "ALTER SYSTEM"
                       : stmt->type == T_CreateTableSpaceStmt ? "CREATE TABLESPACE" : "DROP TABLESPACE";
             facts.no_transaction_block = true;
             return true;
+        // Statements that take no table lock but whose effect is outside the lock model: unknown,
+        // never "known and clean" (issue #53). Their rules (read-only-default, drop-role) say more
+        // where they can.
+        case T_AlterSystemStmt:
+        case T_LoadStmt:
+        case T_SecLabelStmt:
+        case T_CreateSubscriptionStmt:
+        case T_AlterSubscriptionStmt:
+        case T_DropOwnedStmt:
+        case T_ReassignOwnedStmt: {
+            static const std::map<NodeTag, std::pair<const char*, const char*>> k_outside = {
+                {T_AlterSystemStmt, {"ALTER SYSTEM", "changes the server's configuration for every database from its next reload"}},
+                {T_LoadStmt, {"LOAD", "runs a shared library's initialisation code in the session"}},
+                {T_SecLabelStmt, {"SECURITY LABEL", "what the label provider (sepgsql) then allows or denies"}},
+                {T_CreateSubscriptionStmt, {"CREATE SUBSCRIPTION", "copies and applies another server's rows into its tables"}},
+                {T_AlterSubscriptionStmt, {"ALTER SUBSCRIPTION", "changes which rows another server writes into its tables"}},
+                {T_DropOwnedStmt, {"DROP OWNED", "drops every object the role owns, tables with their rows"}},
+                {T_ReassignOwnedStmt, {"REASSIGN OWNED", "changes the owner of every object the role owns, locking each table"}}};
+            const auto& [tag, what] = k_outside.at(stmt->type);
+            facts.tag = tag;
+            if (stmt->type == T_AlterSystemStmt || stmt->type == T_CreateSubscriptionStmt) facts.no_transaction_block = true;
+            facts.notes.push_back(std::string(tag) + " " + what + ": which objects and sessions it reaches is not in the lock model");
+            return false;
+        }
         case T_DoStmt:
         case T_CallStmt:
         case T_ExecuteStmt:
@@ -473,7 +499,6 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     auto it = lockless().find(stmt->type);
     if (it == lockless().end()) return false;
     if (facts.tag.empty()) facts.tag = it->second;
-    if (stmt->type == T_CreateSubscriptionStmt) facts.no_transaction_block = true;
     return true;
 }
 

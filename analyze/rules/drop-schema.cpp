@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <vector>
 
 #include "analyze/names.hpp"
@@ -16,16 +17,30 @@ void check(const StatementContext& ctx, Sink& sink) {
     bool cascade = drop->cascade;
     for (const pg::Node* o : pg::each(drop->objects)) {
         std::string name(pg::text(o));
-        if (name.empty() || schema_created_earlier(ctx, name)) continue;
+        if (name.empty()) continue;
         std::string schema = quote_ident(name);
-        // The tables the model knows in the schema (the migrations made them), each locked by
-        // the drop; a schema whose contents it does not know is locked as "s.*".
+        // The tables the model knows in the schema (the migrations made them, or moved them there
+        // with SET SCHEMA), each locked by the drop; a schema whose contents it does not know is
+        // locked as "s.*". A schema made in this migration holds only what the migration put there.
+        const bool made_here = schema_created_earlier(ctx, name);
         std::vector<std::string> tables;
         for (const auto& l : ctx.statement.locks) {
             const bool table = l.kind == "table" || l.kind == "partitioned table" || l.kind == "materialized view";
             const bool in_schema = l.relation.rfind(name + ".", 0) == 0 || l.relation.rfind(schema + ".", 0) == 0;
-            if (table && in_schema && !l.relation.ends_with(".*")) tables.push_back(l.relation);
+            if (table && in_schema && !l.relation.ends_with(".*") && !(made_here && l.is_new)) tables.push_back(l.relation);
         }
+        // Tables moved into it earlier in this file (ALTER TABLE ... SET SCHEMA) that existed before
+        // the migration: the catalog follows only those it knew.
+        for_each_earlier(ctx, [&](const StatementFacts& earlier, const pg::Node* node) {
+            const auto* move = pg::as<AlterObjectSchemaStmt>(node);
+            if (move == nullptr || move->relation == nullptr || pg::text(move->newschema) != name) return false;
+            if (move->objectType != OBJECT_TABLE && move->objectType != OBJECT_MATVIEW) return false;
+            if (existing(earlier, pg::display_name(move->relation)) == nullptr) return false;
+            std::string moved = schema + "." + quote_ident(pg::relname(move->relation));
+            if (std::find(tables.begin(), tables.end(), moved) == tables.end()) tables.push_back(moved);
+            return false;
+        });
+        if (made_here && (tables.empty() || !cascade)) continue;
         std::string listed;
         for (std::size_t i = 0; i < tables.size() && i < 5; ++i) listed += (i == 0 ? "" : ", ") + tables[i];
         if (tables.size() > 5) listed += " and " + std::to_string(tables.size() - 5) + " more";

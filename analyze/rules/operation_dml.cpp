@@ -1,5 +1,7 @@
 #include "analyze/rules/operation_dml.hpp"
 
+#include <vector>
+
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
@@ -40,8 +42,84 @@ std::string batched_delete(const std::string& sql, const std::string& table, con
 
 }  // namespace
 
+namespace {
+
+// The data-modifying statements of `kind` in the statement's WITH clause (PostgreSQL allows them
+// only in the top-level WITH): `WITH d AS (DELETE FROM users RETURNING id) SELECT ...`.
+std::vector<const pg::Node*> cte_writes(const pg::Node* stmt, NodeTag kind) {
+    const WithClause* with = nullptr;
+    if (const auto* s = pg::as<SelectStmt>(stmt)) with = s->withClause;
+    if (const auto* s = pg::as<InsertStmt>(stmt)) with = s->withClause;
+    if (const auto* s = pg::as<UpdateStmt>(stmt)) with = s->withClause;
+    if (const auto* s = pg::as<DeleteStmt>(stmt)) with = s->withClause;
+    if (const auto* s = pg::as<MergeStmt>(stmt)) with = s->withClause;
+    std::vector<const pg::Node*> out;
+    for (const CommonTableExpr* cte : pg::each<CommonTableExpr>(with != nullptr ? with->ctes : nullptr)) {
+        if (cte->ctequery != nullptr && cte->ctequery->type == kind) out.push_back(cte->ctequery);
+    }
+    return out;
+}
+
+// A DELETE or UPDATE in a WITH clause that touches every row: the finding, without the batched
+// recipe (the statement around it returns or uses the rows, which a batch cannot keep).
+void report_cte_write(const StatementContext& ctx, Sink& sink, const pg::Node* write) {
+    auto every = every_row_write(*ctx.stmts, ctx.statement, write);
+    if (!every || every->joined) return;
+    const auto* update = pg::as<UpdateStmt>(write);
+    const RangeVar* rv = update != nullptr ? update->relation : pg::as<DeleteStmt>(write)->relation;
+    const std::string table = pg::display_name(rv);
+    const LockFact* lock = existing(ctx.statement, table);
+    if (lock == nullptr) return;
+    const std::string shown = std::string(update != nullptr ? "UPDATE " : "DELETE FROM ") + table +
+                              (every->why.empty() ? " without WHERE" : " (" + every->why + ")");
+    Finding& f = sink.add(ctx.statement, "WITH ... AS (" + shown + ") " +
+                                             (update != nullptr ? "writes a new version of every row of " : "deletes every row of ") +
+                                             table + " in one transaction, inside a statement that reads as a query: it takes " +
+                                             a_lock(*lock) + " and locks each row it " + (update != nullptr ? "writes" : "deletes") +
+                                             " until it commits");
+    f.relation = table;
+    f.fix = std::string(update != nullptr ? "backfill" : "delete") +
+            " in batches out of band, each batch its own transaction, or add the WHERE clause that was meant";
+}
+
+// MERGE ... WHEN MATCHED THEN DELETE / UPDATE with no condition of its own writes every row of the
+// target the source matches (a source holding every key, the target itself or a copy of it: every
+// row); WHEN NOT MATCHED BY SOURCE every row the source lacks (an empty source: every row).
+void report_merge(const StatementContext& ctx, Sink& sink, CmdType command) {
+    const auto* merge = ctx.as<MergeStmt>();
+    if (merge == nullptr || merge->relation == nullptr) return;
+    const std::string table = pg::display_name(merge->relation);
+    const LockFact* lock = existing(ctx.statement, table);
+    if (lock == nullptr || lock->empty) return;
+    for (const MergeWhenClause* when : pg::each<MergeWhenClause>(merge->mergeWhenClauses)) {
+        if (when->commandType != command || when->condition != nullptr) continue;
+        if (when->matchKind == MERGE_WHEN_NOT_MATCHED_BY_TARGET) continue;
+        const bool by_source = when->matchKind == MERGE_WHEN_NOT_MATCHED_BY_SOURCE;
+        const bool update = command == CMD_UPDATE;
+        const std::string clause = std::string(by_source ? "WHEN NOT MATCHED BY SOURCE" : "WHEN MATCHED") + " THEN " +
+                                   (update ? "UPDATE" : "DELETE");
+        Finding& f = sink.add(ctx.statement,
+                              "MERGE INTO " + table + " ... " + clause + " with no AND condition " +
+                                  (update ? "writes a new version of " : "deletes ") + "every row of " + table +
+                                  (by_source ? " that the source does not match (an empty source: every row)"
+                                             : " that the source matches (a source with every key, such as " + table +
+                                                   " itself or a copy of it: every row)") +
+                                  ", in one transaction: it takes " + a_lock(*lock) + " and locks each row it " +
+                                  (update ? "writes" : "deletes") + " until it commits");
+        f.relation = table;
+        f.fix = std::string("add the condition that was meant to the ") + clause + " clause (WHEN ... AND <condition>), or " +
+                (update ? "backfill" : "delete") + " in batches out of band, each batch its own transaction";
+        return;
+    }
+}
+
+}  // namespace
+
 void check_whole_table_dml(const StatementContext& ctx, Sink& sink, NodeTag kind) {
-    if (ctx.stmt == nullptr || ctx.stmt->type != kind || ctx.stmts == nullptr) return;
+    if (ctx.stmt == nullptr || ctx.stmts == nullptr) return;
+    for (const pg::Node* write : cte_writes(ctx.stmt, kind)) report_cte_write(ctx, sink, write);
+    if (pg::is<MergeStmt>(ctx.stmt)) report_merge(ctx, sink, kind == T_UpdateStmt ? CMD_UPDATE : CMD_DELETE);
+    if (ctx.stmt->type != kind) return;
     const auto* update_stmt = ctx.as<UpdateStmt>();
     const auto* delete_stmt = ctx.as<DeleteStmt>();
     if (update_stmt == nullptr && delete_stmt == nullptr) return;

@@ -104,8 +104,38 @@ void report_chains(const FileContext& ctx, Sink& sink) {
     }
 }
 
+// ALTER TABLE ... SET SCHEMA: the table's name moves to another schema, and code that names it
+// as before (qualified, or found through search_path) fails as after a rename; unless a view
+// takes the old name later in the file.
+void report_moves(const FileContext& ctx, Sink& sink) {
+    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
+        const auto* move = pg::as<AlterObjectSchemaStmt>(ctx.stmts[i]);
+        if (move == nullptr || move->objectType != OBJECT_TABLE || move->relation == nullptr || move->newschema == nullptr) continue;
+        const StatementFacts& s = ctx.file.statements[i];
+        const std::string old_table = pg::display_name(move->relation);
+        if (existing_table_lock(s, old_table) == nullptr) continue;
+        const QualifiedName from = name_of_range_var(move->relation);
+        bool kept = false;
+        for (std::size_t j = i + 1; j < ctx.stmts.size() && !kept; ++j) {
+            for (const NameEvent& e : events_of(ctx.stmts[j])) {
+                kept = kept || ((e.kind == NameEvent::CreateView || e.kind == NameEvent::RenameTable) &&
+                                same_name(e.kind == NameEvent::CreateView ? e.from : e.to, from));
+            }
+        }
+        if (kept) continue;
+        const std::string moved = quote_ident(pg::text(move->newschema)) + "." + quote_ident(pg::relname(move->relation));
+        Finding& f = sink.add(s, "moving " + old_table + " to schema " + quote_ident(pg::text(move->newschema)) +
+                                     " (SET SCHEMA) breaks every query that still names " + old_table +
+                                     " as before: code deployed before this migration fails until it is replaced, as after a rename");
+        f.relation = old_table;
+        f.fix = "create a view named " + old_table + " over " + moved +
+                " in the same migration, and drop it once no code uses the old name";
+    }
+}
+
 void check(const FileContext& ctx, Sink& sink) {
     report_chains(ctx, sink);
+    report_moves(ctx, sink);
     std::vector<EventAt> events;
     for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
         for (NameEvent& e : events_of(ctx.stmts[i])) events.push_back({i, std::move(e)});

@@ -1,0 +1,27 @@
+#pragma once
+// The notes by which DROP TYPE, DROP DOMAIN and DROP EXTENSION ... CASCADE say which columns they
+// drop (PostgreSQL drops every column whose type depends on the dropped object, with its data):
+// written by the lock model (model/drop.cpp), read by the drop-cascade-columns rule, as
+// recreated_note is (facts.hpp). Only the prefix is matched; what follows is shown as it is.
+#include <string>
+#include <string_view>
+
+namespace pgfence::analyze {
+
+inline constexpr std::string_view k_cascade_column_note = "CASCADE drops column with its data: ";
+inline constexpr std::string_view k_cascade_unknown_note = "CASCADE drops columns pgfence does not know, of: ";
+
+// `shown`: "users.mood (mood)", as the note and the finding show it.
+[[nodiscard]] inline std::string cascade_column_note(std::string_view shown) {
+    return std::string(k_cascade_column_note) + std::string(shown);
+}
+// `what`: the type (or extension) whose columns are not known.
+[[nodiscard]] inline std::string cascade_unknown_note(std::string_view what) {
+    return std::string(k_cascade_unknown_note) + std::string(what);
+}
+// What follows `prefix` in `note`, or nullopt-like empty view when the note is another.
+[[nodiscard]] inline std::string_view after_prefix(std::string_view note, std::string_view prefix) {
+    return note.starts_with(prefix) ? note.substr(prefix.size()) : std::string_view();
+}
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,164 @@
+"""Data lost without a blocking lock (issue #53 item 6), on the real binary: pull requests on a real
+git repository whose migration deletes data in ways that do not read as a DROP COLUMN or a DELETE
+without WHERE. Each must fail `pgfence analyze --ci` (a HIGH or CRITICAL finding of the named rule);
+the control, the same shapes aimed at nothing that existed, must pass. Statements outside the
+lock model (ALTER SYSTEM, LOAD, SECURITY LABEL, REASSIGN OWNED) are counted unknown.
+
+    test_data_loss.py SCENARIO --binary PGFENCE
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+
+class Failed(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failed(message)
+
+
+PREAMBLE = "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\n"
+
+# The schema the main branch's earlier migrations built.
+INIT = """CREATE EXTENSION IF NOT EXISTS citext;
+CREATE TYPE mood AS ENUM ('happy', 'sad');
+CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
+CREATE TABLE users (id bigint PRIMARY KEY, email citext NOT NULL, mood mood, karma posint);
+CREATE TABLE accounts (id bigint PRIMARY KEY, user_id bigint NOT NULL, balance bigint NOT NULL);
+CREATE TYPE unused_kind AS ENUM ('a');
+"""
+
+# name: (the pull request's migration, the rule it must raise, a word its message must hold)
+PULL_REQUESTS = {
+    "drop_type_cascade": ("DROP TYPE mood CASCADE;\n", "drop-cascade-columns", "users.mood"),
+    "drop_domain_cascade": ("DROP DOMAIN posint CASCADE;\n", "drop-cascade-columns", "users.karma"),
+    "drop_extension_cascade": ("DROP EXTENSION citext CASCADE;\n", "drop-cascade-columns", "users.email"),
+    "set_schema_then_drop": ("CREATE SCHEMA trash;\nALTER TABLE accounts SET SCHEMA trash;\nDROP SCHEMA trash CASCADE;\n",
+                             "drop-schema", "trash.accounts"),
+    "set_schema_alone": ("ALTER TABLE accounts SET SCHEMA archive;\n", "rename-table", "accounts"),
+    "cte_delete": ("WITH gone AS (DELETE FROM users RETURNING id) SELECT count(*) FROM gone;\n", "delete-without-where", "users"),
+    "merge_delete": ("MERGE INTO accounts a USING accounts b ON a.id = b.id WHEN MATCHED THEN DELETE;\n",
+                     "delete-without-where", "accounts"),
+    "where_always_true": ("DELETE FROM accounts WHERE 1 = 1;\n", "delete-without-where", "accounts"),
+    "where_same_table": ("DELETE FROM accounts WHERE id IN (SELECT id FROM accounts);\n", "delete-without-where", "accounts"),
+    # Outages without a blocking lock.
+    "force_rls_no_policy": ("ALTER TABLE accounts FORCE ROW LEVEL SECURITY;\n", "row-security-without-policy", "accounts"),
+    "terminate_backends": ("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid();\n",
+                           "terminate-backends", "pg_stat_activity"),
+    "read_only_database": ("ALTER DATABASE app SET default_transaction_read_only = on;\n", "read-only-default", "app"),
+    "role_nologin": ("ALTER ROLE app NOLOGIN;\n", "role-login-removed", "app"),
+    "revoke_public": ("REVOKE ALL ON SCHEMA public FROM PUBLIC;\n", "revoke-privileges", "PUBLIC"),
+    "drop_role": ("DROP ROLE app;\n", "drop-role", "app"),
+    "drop_owned": ("DROP OWNED BY app;\n", "drop-role", "app"),
+    # Indirect execution: a rule's action runs with each UPDATE of the table.
+    "rewrite_rule": ("CREATE RULE r AS ON UPDATE TO accounts DO INSTEAD DELETE FROM users;\n"
+                     "UPDATE accounts SET balance = 0 WHERE id = 1;\n", "delete-without-where", "rule r on accounts"),
+}
+
+# Statements outside the lock model: counted unknown, never "0 unknown".
+UNKNOWN = ("ALTER SYSTEM SET work_mem = '64MB';\nLOAD 'auto_explain';\nSECURITY LABEL ON TABLE accounts IS 'secret';\n"
+           "REASSIGN OWNED BY app TO admin;\n")
+
+# The same shapes, aimed at what this pull request made or what nothing uses: no finding above MEDIUM.
+CONTROL = """CREATE TYPE color AS ENUM ('red');
+CREATE TABLE paints (id bigint PRIMARY KEY, color color);
+DROP TYPE color CASCADE;
+DROP TYPE unused_kind CASCADE;
+WITH gone AS (DELETE FROM accounts WHERE balance = 0 RETURNING id) SELECT count(*) FROM gone;
+DELETE FROM accounts WHERE id IN (SELECT id FROM accounts WHERE balance < 0);
+"""
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True, text=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "dev", "GIT_AUTHOR_EMAIL": "dev@example.com",
+                        "GIT_COMMITTER_NAME": "dev", "GIT_COMMITTER_EMAIL": "dev@example.com"})
+
+
+def repository(tmp):
+    repo = os.path.join(tmp, "repo")
+    os.makedirs(os.path.join(repo, "migrations"))
+    git(repo, "init", "-q", "-b", "main")
+    with open(os.path.join(repo, "migrations", "001_init.sql"), "w") as f:
+        f.write(PREAMBLE + INIT)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "schema")
+    return repo
+
+
+def pull_request(repo, branch, sql):
+    git(repo, "checkout", "-q", "-b", branch, "main")
+    with open(os.path.join(repo, "migrations", "002_change.sql"), "w") as f:
+        f.write(PREAMBLE + sql)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", branch)
+
+
+def analyze(binary, repo):
+    """`pgfence analyze --ci` over the migrations: 001 is the history 002 runs on."""
+    proc = subprocess.run([binary, "analyze", "--no-config", "--ci", "--format", "json", "migrations"], cwd=repo,
+                          capture_output=True, text=True, timeout=120)
+    check(proc.returncode in (0, 1), f"exit {proc.returncode}\n{proc.stderr}")
+    report = json.loads(proc.stdout)
+    mine = [f for file in report["files"] if file["path"].endswith("002_change.sql") for f in file["findings"]]
+    init = [f for file in report["files"] if file["path"].endswith("001_init.sql") for f in file["findings"]]
+    check(all(f["risk"] in ("low", "medium", "LOW", "MEDIUM") for f in init), f"the schema itself has findings: {init}")
+    return proc.returncode, mine
+
+
+def scenario_pull_requests(binary, tmp):
+    repo = repository(tmp)
+    failures = []
+    for name, (sql, rule, word) in PULL_REQUESTS.items():
+        pull_request(repo, name, sql)
+        code, found = analyze(binary, repo)
+        hits = [f for f in found if f["rule"] == rule and f["risk"].lower() in ("high", "critical") and word in f["message"]]
+        if code != 1 or not hits:
+            failures.append(f"{name}: exit {code}, findings {[(f['rule'], f['risk'], f['message'][:120]) for f in found]}")
+    check(not failures, "pull requests that delete data passed --ci:\n" + "\n".join(failures))
+
+
+def scenario_control(binary, tmp):
+    repo = repository(tmp)
+    pull_request(repo, "control", CONTROL)
+    code, found = analyze(binary, repo)
+    check(code == 0, f"the control failed --ci: {[(f['rule'], f['risk'], f['message'][:160]) for f in found]}")
+
+
+def scenario_unknown(binary, tmp):
+    repo = repository(tmp)
+    pull_request(repo, "unknown", UNKNOWN)
+    # unknown-statement is MEDIUM: a policy that signs off at LOW (--max-risk low) must stop them.
+    proc = subprocess.run([binary, "analyze", "--no-config", "--ci", "--max-risk", "low", "--format", "text",
+                           "migrations/002_change.sql"],
+                          cwd=repo, capture_output=True, text=True, timeout=120)
+    check(proc.returncode == 1, f"exit {proc.returncode}: statements outside the lock model passed --ci\n{proc.stdout[-600:]}")
+    check("4 unknown to the lock model" in proc.stdout, f"summary:\n{proc.stdout[-600:]}")
+
+
+SCENARIOS = {"pull_requests": scenario_pull_requests, "control": scenario_control, "unknown": scenario_unknown}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=sorted(SCENARIOS))
+    parser.add_argument("--binary", required=True)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            SCENARIOS[args.scenario](os.path.abspath(args.binary), tmp)
+        except Failed as e:
+            print(f"FAIL {args.scenario}: {e}")
+            return 1
+    print(f"PASS {args.scenario}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

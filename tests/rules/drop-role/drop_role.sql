@@ -1,0 +1,2 @@
+DROP ROLE IF EXISTS legacy_app;
+DROP OWNED BY legacy_app;

@@ -1,0 +1,2 @@
+CREATE ROLE reporting NOLOGIN;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO reporting;
