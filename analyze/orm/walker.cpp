@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace pgfence::analyze::orm {
@@ -210,11 +211,13 @@ private:
     void read_body(const Node& func, Aliases aliases, Half half) {
         bool saved_down = m_e.down;
         m_e.down = half == Half::Down;
+        std::size_t mark = m_undo.size();
         for (const Node& statement : func.kids) {
             Node copy = statement;
             rewrite(copy, aliases);
             visit(copy, false);
         }
+        m_undo.resize(mark);  // the log of this body's map, which ends here
         m_e.down = saved_down;
     }
 
@@ -251,11 +254,23 @@ private:
         n.end = end;
     }
 
+    void define(Aliases& a, const std::string& name, Node value) {
+        auto it = a.find(name);
+        m_undo.emplace_back(name, it == a.end() ? std::nullopt : std::optional<Node>(it->second));
+        a[name] = std::move(value);
+    }
+    void forget(Aliases& a, const std::string& name) {
+        auto it = a.find(name);
+        if (it == a.end()) return;
+        m_undo.emplace_back(name, std::move(it->second));
+        a.erase(it);
+    }
+
     void assign(const Node& left, const Node& right, Aliases& a) {
         bool alias = aliases_runner(right);
         if (left.kind == NodeKind::Ident) {
-            if (alias) a[left.name] = alias_value(right);
-            else a.erase(left.name);
+            if (alias) define(a, left.name, alias_value(right));
+            else forget(a, left.name);
         } else if (left.kind == NodeKind::Member && !left.kids.empty() && left.kids[0].kind == NodeKind::Ident &&
                    left.kids[0].name == "this") {
             std::string key = "this." + left.name;
@@ -267,7 +282,7 @@ private:
                 if (target->kind == NodeKind::Binary && target->name == "=" && !target->kids.empty()) target = &target->kids[0];
                 if (target->kind != NodeKind::Ident) continue;
                 if (!alias) {
-                    a.erase(target->name);
+                    forget(a, target->name);
                     continue;
                 }
                 Node member;
@@ -276,13 +291,13 @@ private:
                 member.begin = right.begin;
                 member.end = right.end;
                 member.kids.push_back(alias_value(right));
-                a[target->name] = std::move(member);
+                define(a, target->name, std::move(member));
             }
         } else if (left.kind == NodeKind::Array) {
             for (const Node& k : left.kids) {
                 if (k.kind != NodeKind::Ident) continue;
-                if (alias) a[k.name] = alias_value(Node{NodeKind::Index, right.begin, right.end, "", {right}, {}, {}, -1, {}});
-                else a.erase(k.name);
+                if (alias) define(a, k.name, alias_value(Node{NodeKind::Index, right.begin, right.end, "", {right}, {}, {}, -1, {}}));
+                else forget(a, k.name);
             }
         }
     }
@@ -290,9 +305,17 @@ private:
     void rewrite(Node& n, Aliases& a) {
         switch (n.kind) {
             case NodeKind::Func: {
-                Aliases inner = a;
-                for (const auto& p : n.params) inner.erase(p);
-                for (Node& k : n.kids) rewrite(k, inner);
+                // Its parameters hide the names outside; what it assigns is undone after it
+                // (an undo log rather than a copy of the map for each function: linear).
+                std::size_t mark = m_undo.size();
+                for (const auto& p : n.params) forget(a, p);
+                for (Node& k : n.kids) rewrite(k, a);
+                while (m_undo.size() > mark) {
+                    auto& [name, before] = m_undo.back();
+                    if (before) a[name] = std::move(*before);
+                    else a.erase(name);
+                    m_undo.pop_back();
+                }
                 return;
             }
             case NodeKind::Ident: {
@@ -554,6 +577,7 @@ private:
     Aliases m_this;  // this.x = queryRunner
     std::string m_class;
     std::vector<const Node*> m_stack;
+    std::vector<std::pair<std::string, std::optional<Node>>> m_undo;  // alias changes inside a nested function
     std::size_t m_follows = 0;
     std::size_t m_work = 0;
 };
