@@ -373,7 +373,7 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
     out.too_deep = file.too_deep;
     out.form = script_form(path, file.tokens);
     Emitter emitter(file, text, out);
-    WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form);
+    WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path);
     out.branch = first_branch(file.tokens, walked.read_spans);
     if (!walked.found_function && out.too_deep.empty()) {
         out.skipped = true;

@@ -1,6 +1,10 @@
 #include "analyze/orm/walker.hpp"
 
+#include "analyze/orm/imports.hpp"
+#include "analyze/orm/runner_api.hpp"
+
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,6 +23,14 @@ constexpr std::size_t k_max_follows = 256;
 constexpr std::size_t k_max_alias_nodes = 64;
 
 using Aliases = std::map<std::string, Node, std::less<>>;
+
+// What following helpers may cost in all, shared with the walkers of imported files.
+struct Budget {
+    std::size_t work_limit = 0;  // bytes of function text read by follows
+    std::size_t work = 0;
+    std::size_t follows = 0;
+};
+
 
 struct ClassInfo {
     std::string base;
@@ -55,79 +67,19 @@ std::size_t count_nodes(const Node& n, std::size_t limit) {
     return total;
 }
 
-// Whether `parent` takes its kid `i` as a value: an object's property, an argument of a call
-// that does not run promises (then, Promise.all, ...), the right side of an assignment.
-bool takes_as_value(const Node& parent, std::size_t i) {
-    switch (parent.kind) {
-        case NodeKind::Object: return true;
-        case NodeKind::Binary: return parent.name == "=" && i == 1;
-        case NodeKind::Call:
-        case NodeKind::New: {
-            if (i == 0 || parent.kids[0].kind == NodeKind::Func) return false;
-            const std::string& callee = parent.kids[0].kind == NodeKind::Member || parent.kids[0].kind == NodeKind::Ident
-                                            ? parent.kids[0].name : std::string();
-            static const std::string_view k_runs[] = {"then", "catch", "finally", "all", "allSettled", "race", "any",
-                                                      "resolve", "push", "map", "forEach", "reduce"};
-            return std::find(std::begin(k_runs), std::end(k_runs), callee) == std::end(k_runs);
-        }
-        default: return false;
-    }
-}
-
-// Calls on the runner that read the catalog or build a value without sending SQL that changes
-// anything: TypeORM's QueryRunner getters (typeorm/src/query-runner/QueryRunner.ts), Knex's
-// schema checks and value helpers (knex/lib/schema/builder.js, knex/lib/functionhelper.js),
-// Sequelize's QueryInterface readers (sequelize/src/dialects/abstract/query-interface.js).
-bool reads_only(InputFormat format, const std::string& m) {
-    static const std::string_view k_typeorm[] = {"hasTable", "hasColumn", "hasSchema", "hasDatabase", "getTable",
-                                                 "getTables", "getView", "getViews", "getCurrentSchema",
-                                                 "getCurrentDatabase", "getDatabases", "getSchemas", "hasEnumType"};
-    static const std::string_view k_knex[] = {"hasTable", "hasColumn", "hasView", "now", "uuid", "uuidToBin", "binToUuid",
-                                              "ref", "toSQL", "toQuery", "toString"};
-    static const std::string_view k_sequelize[] = {"describeTable", "showAllTables", "showAllSchemas", "tableExists",
-                                                   "transaction", "literal", "fn", "col", "where", "getQueryInterface",
-                                                   "showIndex", "getForeignKeyReferencesForTable",
-                                                   "getForeignKeysForTables", "quoteIdentifier", "escape"};
-    auto in = [&](const auto& list) { return std::find(std::begin(list), std::end(list), m) != std::end(list); };
-    switch (format) {
-        case InputFormat::TypeOrm: return in(k_typeorm);
-        case InputFormat::Knex: return in(k_knex);
-        case InputFormat::Sequelize: return in(k_sequelize);
-        default: return false;
-    }
-}
-
-// What a data API of the runner sends, for the unknown statement's note: TypeORM's
-// EntityManager (typeorm/src/entity-manager/EntityManager.ts: clear() is
-// queryRunner.clearTable(metadata.tablePath), TRUNCATE TABLE; delete()/update() build a
-// DELETE/UPDATE on the entity's table, whose name pgfence does not map from the entity class).
-std::string data_api_hint(const std::string& m) {
-    if (m == "clear") return " (it sends TRUNCATE TABLE on the entity's table)";
-    if (m == "delete" || m == "softDelete" || m == "remove" || m == "softRemove") return " (it sends a DELETE or UPDATE of the entity's rows)";
-    if (m == "update" || m == "save" || m == "upsert" || m == "increment" || m == "decrement") return " (it writes the entity's rows)";
-    if (m == "insert") return " (it sends an INSERT)";
-    return "";
-}
-
-std::string shown(std::string s) {
-    for (char& c : s) {
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    }
-    if (s.size() > 80) s = s.substr(0, 77) + "...";
-    return s;
-}
-
 class Walker {
 public:
-    Walker(Emitter& emitter, std::string_view text, InputFormat format, Direction direction, const ScriptForm& form)
-        : m_e(emitter), m_text(text), m_format(format), m_direction(direction), m_form(form) {}
+    Walker(Emitter& emitter, std::string_view text, InputFormat format, Direction direction, const ScriptForm& form,
+           std::string path, Budget& budget, int depth)
+        : m_e(emitter), m_text(text), m_format(format), m_direction(direction), m_form(form), m_path(std::move(path)),
+          m_budget(budget), m_depth(depth) {}
 
     void collect(const std::vector<Node>& nodes, const std::vector<Token>& tokens) {
         for (const Node& n : nodes) collect(n, nullptr);
         for (auto it = m_functions.begin(); it != m_functions.end();) {
             it = it->second == nullptr ? m_functions.erase(it) : std::next(it);
         }
-        imports(tokens);
+        m_imported = imported_names(tokens);
     }
 
     // The file's top level: finds up() and down() (and the class each is in) and reads them.
@@ -177,28 +129,6 @@ private:
             if (!fresh) it->second = nullptr;  // two functions of that name: which one runs is not known
         }
         for (const Node& k : n.kids) collect(k, n.kind == NodeKind::Func ? nullptr : cls);
-    }
-
-    // `import { a, b as c } from 'x'`, `import d from 'x'`, `const a = require('x')`,
-    // `const { a } = require('x')`: the module each name comes from, for the notes.
-    void imports(const std::vector<Token>& t) {
-        auto is = [&](std::size_t i, std::string_view s) { return i < t.size() && t[i].kind != TokenKind::String && t[i].text == s; };
-        for (std::size_t i = 0; i < t.size(); ++i) {
-            if (is(i, "import") || is(i, "const") || is(i, "let") || is(i, "var")) {
-                std::vector<std::string> names;
-                std::size_t j = i + 1;
-                for (; j < t.size() && j < i + 64; ++j) {
-                    if (t[j].kind == TokenKind::String) break;
-                    if (t[j].kind == TokenKind::Ident && t[j].text != "from" && t[j].text != "as" && t[j].text != "type" &&
-                        t[j].text != "require" && !is(j + 1, "as") && !is(j + 1, ":"))
-                        names.push_back(t[j].text);
-                    if (is(j, ";") || (is(j, "=") && !is(j + 1, "require"))) break;
-                }
-                if (j < t.size() && t[j].kind == TokenKind::String) {
-                    for (const auto& name : names) m_imported[name] = t[j].string.value;
-                }
-            }
-        }
     }
 
     bool rooted(const Node& n) const {
@@ -497,7 +427,19 @@ private:
             std::string why = "hands the migration's runner to `" + shown(name) + "()`";
             std::string base = callee.kind == NodeKind::Ident ? callee.name : root_of(callee);
             auto imported = m_imported.find(base);
-            if (imported != m_imported.end()) why += ", imported from '" + shown(imported->second) + "'";
+            if (imported != m_imported.end()) {
+                Import what = imported->second;
+                if (what.remote == "*" && callee.kind == NodeKind::Member && is_reference(callee) &&
+                    callee.kids[0].kind == NodeKind::Ident) {
+                    what.remote = callee.name;  // helpers.cleanup(qr) of `import * as helpers`
+                }
+                std::string failed = follow_import(n, name, what);
+                if (failed.empty()) {
+                    visit_args(n, true);
+                    return;
+                }
+                why += ", imported from '" + shown(what.module) + "'" + failed;
+            }
             why += ", which pgfence does not follow";
             unknown(n, name, why);
             visit_args(n, true);
@@ -537,17 +479,60 @@ private:
         return nullptr;
     }
 
+    // An imported helper the runner is handed to, read in its own file when that lies inside the
+    // repository (imports.hpp); its statements stand at the call. "" when followed, else why not.
+    std::string follow_import(const Node& call, const std::string& name, const Import& what) {
+        if (m_path.empty()) return " (no file to resolve it from)";
+        auto file = resolve_import(m_path, what.module);
+        if (!file) return " (not a file inside the repository reached without a link)";
+        if (static_cast<int>(m_stack.size()) + m_depth + 1 >= k_max_follow_depth || m_budget.follows >= k_max_follows ||
+            m_budget.work >= m_budget.work_limit) {
+            return " (pgfence's limit on following helpers)";
+        }
+        auto text = read_limited(*file, m_budget.work_limit - m_budget.work);
+        if (!text) return " (unreadable, or past pgfence's limit on following helpers)";
+        ++m_budget.follows;
+        m_budget.work += text->size();
+        JsFile helper = parse_js(*text);
+        Extraction sub;
+        sub.format = m_format;
+        sub.too_deep = helper.too_deep;
+        Emitter e(helper, *text, sub);
+        e.down = m_e.down;
+        Walker w(e, *text, m_format, m_direction, m_form, *file, m_budget, m_depth + static_cast<int>(m_stack.size()) + 1);
+        w.collect(helper.statements, helper.tokens);
+        const std::string& wanted_name = what.remote == "default" || what.remote == "*" ? std::string() : what.remote;
+        auto it = w.m_functions.find(wanted_name.empty() ? name : wanted_name);
+        if (it == w.m_functions.end() || it->second == nullptr) return " (no function of that name found in it)";
+        const Node& func = *it->second;
+        Aliases bound;
+        for (std::size_t i = 0; i < func.params.size(); ++i) {
+            const Node* a = arg(call, i);
+            if (func.params[i].empty() || a == nullptr || !rooted(*a)) continue;
+            Node root;  // the runner itself: nodes of this file mean nothing in the helper's
+            root.kind = NodeKind::Ident;
+            root.name = root_of(*a);
+            bound[func.params[i]] = root;
+        }
+        w.m_roots = m_roots;
+        w.read_body(func, std::move(bound), m_e.down ? Half::Down : Half::Up);
+        std::string shown_path = std::filesystem::path(*file).filename().string();
+        m_e.adopt(sub, call, shown(name) + "()", "inside " + shown(name) + "() of " + shown(shown_path) + ", imported from '" +
+                                                    shown(what.module) + "'");
+        return {};
+    }
+
     void follow(const Node& call, const Node& func, const std::string& cls, const std::string& name) {
         std::size_t cost = func.end > func.begin ? func.end - func.begin : 0;
         bool recursive = std::find(m_stack.begin(), m_stack.end(), &func) != m_stack.end();
-        if (recursive || static_cast<int>(m_stack.size()) >= k_max_follow_depth || m_follows >= k_max_follows ||
-            m_work + cost > 4 * m_text.size() + 65536) {
+        if (recursive || static_cast<int>(m_stack.size()) + m_depth >= k_max_follow_depth || m_budget.follows >= k_max_follows ||
+            m_budget.work + cost > m_budget.work_limit) {
             unknown(call, name, "`" + shown(name) + "()` receives the migration's runner and is not followed: " +
                                     (recursive ? "it calls itself" : "pgfence's limit on following helpers"));
             return;
         }
-        ++m_follows;
-        m_work += cost;
+        ++m_budget.follows;
+        m_budget.work += cost;
         Aliases bound;
         for (std::size_t i = 0; i < func.params.size(); ++i) {
             const Node* a = arg(call, i);
@@ -573,20 +558,23 @@ private:
     std::vector<std::string> m_roots;  // the names the runner goes by in the code being read
     std::map<std::string, const Node*, std::less<>> m_functions;
     std::map<std::string, ClassInfo, std::less<>> m_classes;
-    std::map<std::string, std::string, std::less<>> m_imported;
+    ImportedNames m_imported;
+    std::string m_path;
+    Budget& m_budget;
+    int m_depth;  // imported files followed to reach this one
     Aliases m_this;  // this.x = queryRunner
     std::string m_class;
     std::vector<const Node*> m_stack;
     std::vector<std::pair<std::string, std::optional<Node>>> m_undo;  // alias changes inside a nested function
-    std::size_t m_follows = 0;
-    std::size_t m_work = 0;
 };
 
 }  // namespace
 
 WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& emitter, InputFormat format, Direction direction,
-                          const ScriptForm& form) {
-    Walker walker(emitter, text, format, direction, form);
+                          const ScriptForm& form, std::string_view path) {
+    Budget budget;
+    budget.work_limit = 4 * text.size() + 65536;
+    Walker walker(emitter, text, format, direction, form, std::string(path), budget, 0);
     walker.collect(file.statements, file.tokens);
     for (const Node& n : file.statements) walker.scan(n, Half::None);
     return walker.result;

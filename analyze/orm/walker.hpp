@@ -21,8 +21,9 @@ struct WalkResult {
     std::vector<std::pair<std::size_t, std::size_t>> read_spans;
 };
 
+// `path` names the script, for the helpers it imports ("" for none: they are unknown).
 [[nodiscard]] WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& emitter, InputFormat format,
-                                        Direction direction, const ScriptForm& form);
+                                        Direction direction, const ScriptForm& form, std::string_view path);
 
 // Knex's query builder on the runner (`knex("users").del()`, `.truncate()`, `.update({...})`):
 // the SQL knex's PostgreSQL dialect sends, or an unknown statement; false when `call` is no

@@ -1,7 +1,7 @@
 """Issue #53 item 1 "Every call an ORM script makes is read or counted as unknown": TypeORM, Knex,
 Sequelize and db-migrate migrations that reach the database through computed keys, .call/.apply/
 .bind, destructuring, aliases, this.x, helpers of the file (a function, a method of the class or of
-its base class), imported helpers and the ORMs' data APIs (clearTable, del(), truncate(), update(),
+its base class), imported helpers (followed inside the repository, never through a link) and the ORMs' data APIs (clearTable, del(), truncate(), update(),
 bulkDelete). On the real binary, in a real git repository: `pgfence analyze --ci --unknown block
 --max-risk low` and `pgfence pr` (against the GitHub double) never say "0 unknown" nor pass, and
 every hidden DROP/TRUNCATE/DELETE is a finding at its own line.
@@ -144,10 +144,12 @@ def expected(text):
     return out
 
 
-def pull_request(s, path, text):
+def pull_request(s, path, text, base_files=None):
     os.makedirs(s.repo)
     git(s.repo, "init", "-q", "-b", "main")
     write(os.path.join(s.repo, "README.md"), "app\n")
+    for other, content in (base_files or {}).items():
+        write(os.path.join(s.repo, other), content)
     git(s.repo, "add", "-A")
     git(s.repo, "commit", "-qm", "base")
     s.base = git(s.repo, "rev-parse", "HEAD")
@@ -202,7 +204,56 @@ def run(s, orm):
           f"an annotation reports the unknown: {[n.get('title') for n in notes]}")
 
 
+IMPORTING = """import { MigrationInterface, QueryRunner } from 'typeorm'
+import { cleanupHelper } from './helpers'
+import * as lib from '../lib/purge'
+import linked from './linked'
+import outside from '../../../outside'
+
+export class Imports1700000000004 implements MigrationInterface {
+    async up(queryRunner: QueryRunner): Promise<void> {
+        await cleanupHelper(queryRunner) // expect: drop-table
+        await lib.purge(queryRunner) // expect: truncate-cascade
+        await linked(queryRunner) // expect: unknown-statement
+        await outside(queryRunner) // expect: unknown-statement
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+HELPERS = """import { QueryRunner } from 'typeorm'
+
+export async function cleanupHelper(qr: QueryRunner) {
+    await qr.query('DROP TABLE users')
+}
+"""
+PURGE = "export async function purge(runner) {\n  await runner.query('TRUNCATE orders CASCADE')\n}\n"
+LINKED = "export default async function linked(qr) {\n  await qr.query('DROP TABLE secrets')\n}\n"
+
+
+def imports(s):
+    """Helpers the migration imports: followed in their files when those lie inside the repository
+    (their statements reported at the call), unknown when the import leaves it or goes through a
+    symbolic link, whose target pgfence never reads."""
+    path = "src/migrations/1700000000004-Imports.ts"
+    pull_request(s, path, IMPORTING, {"src/migrations/helpers.ts": HELPERS, "src/lib/purge.ts": PURGE})
+    outside = os.path.join(s.tmp, "linked_target.ts")
+    write(outside, LINKED)
+    os.symlink(outside, os.path.join(s.repo, "src/migrations/linked.ts"))
+    gate = ["--ci", "--unknown", "block", "--max-risk", "low"]
+    analyze = subprocess.run([s.args.binary, "analyze", "--no-config", *gate, "--output", "json", path], cwd=s.repo,
+                             capture_output=True, text=True, timeout=120)
+    check(analyze.returncode == 1, f"analyze exits 1: {analyze.returncode}\n{analyze.stderr}")
+    report = json.loads(analyze.stdout)
+    check_findings("analyze", [f for file in report["files"] for f in file["findings"]], IMPORTING)
+    sql = [st.get("sql", "") for file in report["files"] for st in file["statements"]]
+    check(not any("secrets" in q for q in sql), f"the linked file was not read: {sql}")
+    notes = " ".join(n for file in report["files"] for st in file["statements"] for n in st.get("notes", []))
+    check("inside cleanupHelper() of helpers.ts" in notes, f"the statement says where it comes from: {notes[:600]}")
+
+
 SCENARIOS = {orm: (lambda s, orm=orm: run(s, orm)) for orm in MIGRATIONS}
+SCENARIOS["imports"] = imports
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
