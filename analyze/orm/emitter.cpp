@@ -226,4 +226,23 @@ void Emitter::unknown(const Node& where, int call, std::string why) {
     m_out.pieces.push_back(std::move(piece));
 }
 
+void Emitter::adopt(const Extraction& other, const Node& at, const std::string& prefix, const std::string& note) {
+    for (const SqlPiece& p : other.pieces) {
+        SqlPiece piece = p;
+        piece.begin = at.begin;
+        piece.end = at.end;
+        piece.sql.offsets.assign(piece.sql.value.size(), at.begin);  // the helper's offsets are another file's
+        const CallRecord* call = p.call >= 0 ? &other.calls[static_cast<std::size_t>(p.call)] : nullptr;
+        piece.call = add_call(at, prefix + " -> " + (call ? call->name : std::string("?")), call && call->holds_literal);
+        piece.notes.push_back(note);
+        if (!context.empty()) piece.notes.push_back(context);
+        m_out.pieces.push_back(std::move(piece));
+    }
+    for (std::size_t deep : other.too_deep) {
+        (void)deep;
+        unknown(at, add_call(at, prefix, false), note + ": nested too deeply to read");
+        break;
+    }
+}
+
 }  // namespace pgfence::analyze::orm

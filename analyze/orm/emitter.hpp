@@ -35,6 +35,10 @@ public:
     void generated(const Node& where, int call, std::string sql, std::vector<std::string> notes = {});
     // A call whose SQL cannot be known statically.
     void unknown(const Node& where, int call, std::string why);
+    // What another file's extraction `other` read (a helper the script imports and hands its
+    // runner to), as statements at the call `at`, each call named "<prefix> -> <its call>" and
+    // noted with `note`.
+    void adopt(const Extraction& other, const Node& at, const std::string& prefix, const std::string& note);
 
     std::string context;  // note for calls under a guard (hasTable/hasColumn)
     bool down = false;    // the calls being read are in the down() function

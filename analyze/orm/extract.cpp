@@ -8,6 +8,7 @@
 #include "analyze/limits.hpp"
 #include "analyze/orm/emitter.hpp"
 #include "analyze/orm/js_lexer.hpp"
+#include "analyze/orm/walker.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/pg_tree.hpp"
 #include "analyze/splitter.hpp"
@@ -37,81 +38,6 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 bool contains(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
-
-enum class Half { None, Up, Down };
-
-class Walker {
-public:
-    Walker(Emitter& emitter, InputFormat format, Direction direction)
-        : m_e(emitter), m_format(format), m_direction(direction) {}
-
-    // `value`: n is a value another expression takes (a property, an argument, what is assigned),
-    // not something the migration awaits, returns or runs as a statement of its own.
-    void visit(const Node& n, Half half, bool value = false) {
-        // Knex: knex.raw(...) builds a query that runs only when awaited, returned or chained;
-        // as a value (`defaultTo(knex.raw('now()'))`, `{ at: knex.raw('now()') }`) it is a piece
-        // of SQL inside another statement, not a statement.
-        if (value && m_format == InputFormat::Knex && raw_call(n)) return;
-        if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down")) {
-            half = n.name == "up" ? Half::Up : Half::Down;
-            found_function = true;
-            if ((half == Half::Up) == (m_direction != Direction::Down)) read_spans.emplace_back(n.begin, n.end);
-        }
-        bool wanted = (half == Half::Up && m_direction != Direction::Down) ||
-                      (half == Half::Down && m_direction != Direction::Up);
-        if (wanted && n.kind == NodeKind::Call) {
-            m_e.down = half == Half::Down;
-            std::string saved = m_e.context;
-            if (!n.context.empty() && n.context != "const") m_e.context = n.context;
-            bool handled = handle(n);
-            m_e.context = saved;
-            if (handled) return;
-        }
-        for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], half, takes_as_value(n, i));
-    }
-
-    bool found_function = false;
-    std::vector<std::pair<std::size_t, std::size_t>> read_spans;  // the functions read (up, or down with --direction down)
-
-private:
-    static bool raw_call(const Node& n) {
-        return n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member && n.kids[0].name == "raw" &&
-               dotted_name(n.kids[0]).find("schema") == std::string::npos;
-    }
-
-    // Whether `parent` takes its kid `i` as a value: an object's property, an argument of a call
-    // that does not run promises (then, Promise.all, ...), the right side of an assignment.
-    static bool takes_as_value(const Node& parent, std::size_t i) {
-        switch (parent.kind) {
-            case NodeKind::Object: return true;
-            case NodeKind::Binary: return parent.name == "=" && i == 1;
-            case NodeKind::Call:
-            case NodeKind::New: {
-                if (i == 0 || parent.kids[0].kind == NodeKind::Func) return false;
-                const std::string& callee = parent.kids[0].kind == NodeKind::Member || parent.kids[0].kind == NodeKind::Ident
-                                                ? parent.kids[0].name : std::string();
-                static const std::string_view k_runs[] = {"then", "catch", "finally", "all", "allSettled", "race", "any",
-                                                          "resolve", "push", "map", "forEach", "reduce"};
-                return std::find(std::begin(k_runs), std::end(k_runs), callee) == std::end(k_runs);
-            }
-            default: return false;
-        }
-    }
-
-    bool handle(const Node& call) {
-        switch (m_format) {
-            case InputFormat::TypeOrm: return typeorm_call(call, m_e);
-            case InputFormat::Knex: return knex_call(call, m_e);
-            case InputFormat::Sequelize: return sequelize_call(call, m_e);
-            case InputFormat::DbMigrate: return db_migrate_call(call, m_e);
-            default: return false;
-        }
-    }
-
-    Emitter& m_e;
-    InputFormat m_format;
-    Direction m_direction;
-};
 
 // TypeORM: `transaction = false` on the class; Knex: `config = { transaction: false }`.
 bool transaction_disabled(const std::vector<Node>& nodes, const Emitter& e) {
@@ -447,10 +373,9 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
     out.too_deep = file.too_deep;
     out.form = script_form(path, file.tokens);
     Emitter emitter(file, text, out);
-    Walker walker(emitter, format, direction);
-    for (const Node& n : file.statements) walker.visit(n, Half::None);
-    out.branch = first_branch(file.tokens, walker.read_spans);
-    if (!walker.found_function && out.too_deep.empty()) {
+    WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path);
+    out.branch = first_branch(file.tokens, walked.read_spans);
+    if (!walked.found_function && out.too_deep.empty()) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";
         return out;
@@ -570,16 +495,18 @@ void count_coverage(FileReport& report, const Extraction& extraction, const std:
     }
     c.analysed = c.found - c.unknown - c.unparsable;
     c.calls = static_cast<int>(extraction.calls.size());
+    // One pass over the statements (a loop over them per call was quadratic in the script).
+    std::vector<char> any(extraction.calls.size(), 0), ok(extraction.calls.size(), 1);
+    for (std::size_t i = 0; i < statements.size() && i < report.statements.size(); ++i) {
+        if (statements[i].call < 0 || static_cast<std::size_t>(statements[i].call) >= extraction.calls.size()) continue;
+        auto call = static_cast<std::size_t>(statements[i].call);
+        any[call] = 1;
+        if (!statements[i].unknown.empty() || report.statements[i].status == StatementStatus::Unparsable) ok[call] = 0;
+    }
     for (std::size_t call = 0; call < extraction.calls.size(); ++call) {
         if (!extraction.calls[call].holds_literal) continue;
         ++c.literal_calls;
-        bool any = false, ok = true;
-        for (std::size_t i = 0; i < statements.size() && i < report.statements.size(); ++i) {
-            if (statements[i].call != static_cast<int>(call)) continue;
-            any = true;
-            ok = ok && statements[i].unknown.empty() && report.statements[i].status != StatementStatus::Unparsable;
-        }
-        if (any && ok) ++c.literal_parsed;
+        if (any[call] && ok[call]) ++c.literal_parsed;
     }
 }
 

@@ -191,7 +191,15 @@ Node Parser::class_declaration() {
     Node cls;
     cls.kind = NodeKind::Other;
     cls.begin = m_t[m_i].begin;
-    while (more() && !punct("{")) ++m_i;
+    // `class Name extends Base implements I {`: the name and the base, for calls of its methods.
+    cls.name = "class";
+    cls.keys = {"", ""};
+    for (bool after_class = false, after_extends = false; more() && !punct("{"); ++m_i) {
+        if (m_t[m_i].kind == TokenKind::Ident && after_class && cls.keys[0].empty()) cls.keys[0] = m_t[m_i].text;
+        else if (m_t[m_i].kind == TokenKind::Ident && after_extends && cls.keys[1].empty()) cls.keys[1] = m_t[m_i].text;
+        after_class = word("class");
+        after_extends = word("extends");
+    }
     if (!more()) return cls;
     {
         Inside inside(*this);

@@ -21,7 +21,8 @@ struct Node {
     // Member/Index: [object, (index)]; Call/New: [callee, args...]; Object: values; Array: elements;
     // Binary: [left, right]; Unary: [operand]; Func: statements of its body; Other: sub-expressions.
     std::vector<Node> kids;
-    std::vector<std::string> keys;    // Object: key of each value ("..." for a spread)
+    std::vector<std::string> keys;    // Object: key of each value ("..." for a spread); a class
+                                      // (Other named "class"): its name and its base ("" if none)
     std::vector<std::string> params;  // Func: parameter names (empty for a pattern)
     int token = -1;                   // String/Template/Number: index into the token list
     std::string context;              // set on nodes under `if (... hasTable/hasColumn ...)`

@@ -70,7 +70,7 @@ bool typeorm_call(const Node& call, Emitter& e) {
         if (arg(call, 1) != nullptr) piece.notes.push_back("query parameters are analysed as $n placeholders");
         return true;
     }
-    static const char* k_builders[] = {"createIndex", "dropIndex", "addColumn", "dropColumn", "renameColumn",
+    static const char* k_builders[] = {"clearTable", "createIndex", "dropIndex", "addColumn", "dropColumn", "renameColumn",
                                        "dropTable", "renameTable", "createForeignKey", "dropForeignKey",
                                        "changeColumn", "createTable", "addColumns", "dropColumns", "createIndices",
                                        "createUniqueConstraint", "createPrimaryKey", "dropPrimaryKey",
@@ -112,6 +112,10 @@ bool typeorm_call(const Node& call, Emitter& e) {
         ok = ok && from && to;
         sql = "ALTER TABLE " + quote_qualified(table.value_or("")) + " RENAME COLUMN " + quote_ident(from.value_or("")) +
               " TO " + quote_ident(to.value_or(""));
+    } else if (m == "clearTable") {
+        // PostgresQueryRunner.clearTable: this.query(`TRUNCATE TABLE ${this.escapePath(tablePath)}`)
+        // (typeorm/src/driver/postgres/PostgresQueryRunner.ts).
+        sql = "TRUNCATE TABLE " + quote_qualified(table.value_or(""));
     } else if (m == "dropTable") {
         sql = "DROP TABLE " + quote_qualified(table.value_or(""));
     } else if (m == "renameTable") {

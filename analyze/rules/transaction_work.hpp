@@ -3,6 +3,7 @@
 // table's size (a rewrite, a full scan, an index build, a whole-table backfill), statements that
 // may queue for another table's lock, and the instant catalog changes that do neither.
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -82,7 +83,7 @@ struct ExclusiveTables {
 // A lock of statement `index` that blocks reads or writes on an existing relation other than
 // those in `held`, taken with no lock_timeout in force: the statement can queue for it behind
 // any long query while the transaction's earlier locks stay held. nullptr when there is none.
-[[nodiscard]] const LockFact* unbounded_wait(const StatementFacts& statement, const std::vector<std::string>& held);
+[[nodiscard]] const LockFact* unbounded_wait(const StatementFacts& statement, const std::set<std::string>& held);
 
 // How long the statements after `after` (up to `last`) in the transaction that starts at `first` keep the transaction's locks held:
 // Slow when one of them does table-sized work or may queue for another table's lock (`why`

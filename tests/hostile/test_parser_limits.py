@@ -327,6 +327,59 @@ def scenario_pr(binary, tmp):
     check("003_plain.sql" in out and "last_idx" in out, f"pr: other statements missing from the report\n{out}")
 
 
+# Issue #53: a Knex migration of 4 MB took 17.7 s against 1.1 s for 1 MB. Each shape hit a walk
+# over every earlier statement per statement: the held locks of a long transaction
+# (unbounded_wait, a list with a copy per statement), the columns added without a default
+# (every_row_write, asked for each UPDATE/DELETE), the coverage count (a loop over the
+# statements per call).
+KNEX_SHAPES = {
+    "raw_updates": lambda i: f"  await knex.raw('UPDATE users SET c = {i} WHERE id = {i}');\n",
+    "query_builder": lambda i: f"  await knex('users').where('id', {i}).update({{ c: {i} }});\n",
+    "alters_in_transaction": lambda i: f"  await knex.raw('ALTER TABLE users ADD COLUMN c{i} int');\n",
+    "schema_builder": lambda i: f"  await knex.schema.alterTable('users', (t) => {{ t.integer('c{i}').defaultTo(0); }});\n",
+}
+# CPU seconds of the 4 MB file over the 1 MB one's: linear work is about 4; quadratic was 8 to 27.
+# Not a timed test: both runs are measured in the same process, and only their ratio is checked
+# (with a floor under the small one, so the noise of a fraction of a second cannot fail it).
+SCALING_BOUND = 6.0
+
+
+def knex_migration(body, size):
+    out, total, i = ["exports.up = async function (knex) {\n"], 0, 0
+    while total < size:
+        line = body(i)
+        out.append(line)
+        total += len(line)
+        i += 1
+    out.append("};\nexports.down = async function () {};\n")
+    return "".join(out)
+
+
+def cpu_seconds(binary, *args):
+    """Exit code and user+system CPU seconds of one pgfence run."""
+    with open(os.devnull, "wb") as null:
+        proc = subprocess.Popen([binary, *args], stdout=null, stderr=null, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+    return os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime
+
+
+def scenario_knex_scaling(binary, tmp):
+    """A Knex migration of 4 MB costs about four times the CPU of one of 1 MB, in every shape."""
+    for shape, body in KNEX_SHAPES.items():
+        cost = {}
+        for mb in (1, 4):
+            path = os.path.join(tmp, "migrations", f"{shape}_{mb}.js")
+            write(path, knex_migration(body, mb << 20))
+            # The smaller of two runs: what the work costs, less what the machine's load adds.
+            runs = [cpu_seconds(binary, "analyze", "--no-config", path) for _ in range(2)]
+            check(all(code in (0, 1) for code, _ in runs), f"{shape} {mb} MB: exit {runs}")
+            cost[mb] = min(t for _, t in runs)
+        ratio = cost[4] / max(cost[1], 0.2)
+        print(f"{shape}: 1 MB {cost[1]:.2f} s, 4 MB {cost[4]:.2f} s of CPU, ratio {ratio:.1f}")
+        check(ratio < SCALING_BOUND, f"{shape}: 4 MB costs {ratio:.1f}x the CPU of 1 MB ({cost[4]:.2f} s against "
+                                     f"{cost[1]:.2f} s), bound {SCALING_BOUND}x: superlinear")
+
+
 SCENARIOS = {
     "sql_nesting": scenario_sql_nesting,
     "js_nesting": scenario_js_nesting,
@@ -336,6 +389,7 @@ SCENARIOS = {
     "many_files": scenario_many_files,
     "do_block": scenario_do_block,
     "pr": scenario_pr,
+    "knex_scaling": scenario_knex_scaling,
 }
 
 

@@ -1,0 +1,154 @@
+// Knex's query builder on the migration's runner: `knex("users").del()`, `.truncate()`,
+// `.update({...})`, `.insert({...})`, as knex's PostgreSQL dialect compiles them
+// (knex/lib/dialects/postgres/query/pg-querycompiler.js: truncate() is
+// `truncate ${tableName} restart identity`, update() `update ${tableName} set ...` plus its
+// wheres; knex/lib/query/querycompiler.js: del() is `delete from ${tableName}` plus its wheres,
+// insert() `insert into ${tableName} (columns) values (...)`). A where clause's condition is not
+// rendered: it becomes the parameter $1, which keeps the statement a filtered one.
+#include <algorithm>
+
+#include "analyze/orm/walker.hpp"
+
+namespace pgfence::analyze::orm {
+namespace {
+
+struct Link {
+    std::string name;
+    const Node* call = nullptr;  // the call on this link, if it is called
+};
+
+// The chain from its root: knex("users").where(...).del() is knex(), where(), del().
+bool chain_of(const Node& outer, std::vector<Link>& out) {
+    const Node* at = &outer;
+    const Node* pending = nullptr;
+    while (true) {
+        if (at->kind == NodeKind::Call && !at->kids.empty()) {
+            if (pending != nullptr) return false;  // f()() : not a builder chain
+            pending = at;
+            at = &at->kids[0];
+        } else if (at->kind == NodeKind::Member && !at->kids.empty()) {
+            out.push_back(Link{at->name, pending});
+            pending = nullptr;
+            at = &at->kids[0];
+        } else if (at->kind == NodeKind::Ident) {
+            out.push_back(Link{at->name, pending});
+            break;
+        } else {
+            return false;
+        }
+    }
+    std::reverse(out.begin(), out.end());
+    return true;
+}
+
+bool filters(const std::string& m) {
+    std::string lower = m;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return lower.find("where") != std::string::npos;
+}
+
+// `{ a: 1, b: x }`: the quoted column names, or nullopt when they are not all plain keys.
+std::optional<std::vector<std::string>> columns(const Node* n) {
+    if (n != nullptr && n->kind == NodeKind::Array && !n->kids.empty()) n = &n->kids[0];
+    if (n == nullptr || n->kind != NodeKind::Object || n->keys.empty()) return std::nullopt;
+    std::vector<std::string> out;
+    for (const auto& k : n->keys) {
+        if (k == "..." || k.empty()) return std::nullopt;
+        out.push_back(quote_ident(k));
+    }
+    return out;
+}
+
+}  // namespace
+
+bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string>& roots) {
+    std::vector<Link> links;
+    if (!chain_of(call, links) || links.empty()) return false;
+    if (std::find(roots.begin(), roots.end(), links[0].name) == roots.end()) return false;
+    const std::string& last = links.back().name;
+    if (last == "then" || last == "catch" || last == "finally") return false;  // the walker visits both sides
+    if (links.size() > 1 && (links[1].name == "schema" || links[1].name == "raw" || links[1].name == "fn")) return false;
+    // The table: knex("users"), knex.from("users"), knex.table("users"), knex.into("users").
+    const Node* table_arg = nullptr;
+    bool builder = false;
+    std::string schema;
+    if (links[0].call != nullptr) {
+        builder = true;
+        table_arg = arg(*links[0].call, 0);
+    }
+    static const std::string_view k_writes[] = {"del", "delete", "truncate", "update", "insert", "upsert", "increment", "decrement"};
+    std::string op;
+    bool where = false;
+    for (std::size_t i = 1; i < links.size(); ++i) {
+        const Link& l = links[i];
+        if (l.call == nullptr) continue;
+        if ((l.name == "from" || l.name == "table" || l.name == "into" || l.name == "queryBuilder") && i == 1) builder = true;
+        if ((l.name == "from" || l.name == "table" || l.name == "into") && arg(*l.call, 0)) table_arg = arg(*l.call, 0);
+        if (l.name == "withSchema" && arg(*l.call, 0)) schema = e.string_of(*arg(*l.call, 0)).value_or("?");
+        if (filters(l.name)) where = true;
+        if (op.empty() && std::find(std::begin(k_writes), std::end(k_writes), l.name) != std::end(k_writes)) op = l.name;
+    }
+    if (!builder) return false;
+    if (op.empty()) return true;  // a select: reads rows, sends nothing that changes them
+    int index = e.add_call(call, dotted_name(call.kids[0]).empty() ? links[0].name + "(...)." + last : dotted_name(call.kids[0]), false);
+    auto name = table_arg ? e.string_of(*table_arg) : std::nullopt;
+    if (!name) {
+        e.unknown(call, index, "knex query builder ." + op + "() on a table the extractor cannot read");
+        return true;
+    }
+    std::string table = quote_qualified(schema.empty() ? *name : schema + "." + *name);
+    std::vector<std::string> notes = {"knex query builder: the SQL knex's PostgreSQL dialect emits"};
+    std::string filter = where ? " where $1" : "";
+    if (where) notes.push_back("knex where(...) conditions analysed as the parameter $1");
+    const Node* values = nullptr;
+    for (const Link& l : links) {
+        if (l.name == op && l.call != nullptr) values = arg(*l.call, 0);
+    }
+    std::string sql;
+    if (op == "truncate") {
+        sql = "truncate " + table + " restart identity";
+    } else if (op == "del" || op == "delete") {
+        sql = "delete from " + table + filter;
+    } else if (op == "update") {
+        std::string set;
+        if (auto cols = columns(values)) {
+            int n = 0;
+            for (const auto& c : *cols) set += (set.empty() ? "" : ", ") + c + " = $" + std::to_string(++n + (where ? 1 : 0));
+        } else if (auto col = values ? e.string_of(*values) : std::nullopt) {
+            set = quote_ident(*col) + " = $2";
+        } else {
+            e.unknown(call, index, "knex query builder .update() of every row of " + table + " with values the extractor cannot read" +
+                                       (where ? " (filtered by where)" : " (no where: every row)"));
+            return true;
+        }
+        sql = "update " + table + " set " + set + filter;
+    } else if (op == "increment" || op == "decrement") {
+        auto col = values ? e.string_of(*values) : std::nullopt;
+        if (!col) {
+            e.unknown(call, index, "knex query builder ." + op + "() of a column the extractor cannot read");
+            return true;
+        }
+        sql = "update " + table + " set " + quote_ident(*col) + " = " + quote_ident(*col) + (op == "increment" ? " + " : " - ") +
+              "$2" + filter;
+    } else if (op == "insert") {
+        auto cols = columns(values);
+        if (!cols) {
+            e.unknown(call, index, "knex query builder .insert() into " + table + " with rows the extractor cannot read");
+            return true;
+        }
+        std::string list, params;
+        int n = 0;
+        for (const auto& c : *cols) {
+            list += (list.empty() ? "" : ", ") + c;
+            params += (params.empty() ? "$" : ", $") + std::to_string(++n);
+        }
+        sql = "insert into " + table + " (" + list + ") values (" + params + ")";
+    } else {
+        e.unknown(call, index, "knex query builder ." + op + "() on " + table + " is not modelled");
+        return true;
+    }
+    e.generated(call, index, sql, notes);
+    return true;
+}
+
+}  // namespace pgfence::analyze::orm

@@ -1,0 +1,73 @@
+#include "analyze/orm/runner_api.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <string_view>
+
+#include "analyze/orm/js_ast.hpp"
+
+namespace pgfence::analyze::orm {
+
+// Calls on the runner that read the catalog or build a value without sending SQL that changes
+// anything: TypeORM's QueryRunner getters (typeorm/src/query-runner/QueryRunner.ts), Knex's
+// schema checks and value helpers (knex/lib/schema/builder.js, knex/lib/functionhelper.js),
+// Sequelize's QueryInterface readers (sequelize/src/dialects/abstract/query-interface.js).
+bool reads_only(InputFormat format, const std::string& m) {
+    static const std::string_view k_typeorm[] = {"hasTable", "hasColumn", "hasSchema", "hasDatabase", "getTable",
+                                                 "getTables", "getView", "getViews", "getCurrentSchema",
+                                                 "getCurrentDatabase", "getDatabases", "getSchemas", "hasEnumType"};
+    static const std::string_view k_knex[] = {"hasTable", "hasColumn", "hasView", "now", "uuid", "uuidToBin", "binToUuid",
+                                              "ref", "toSQL", "toQuery", "toString"};
+    static const std::string_view k_sequelize[] = {"describeTable", "showAllTables", "showAllSchemas", "tableExists",
+                                                   "transaction", "literal", "fn", "col", "where", "getQueryInterface",
+                                                   "showIndex", "getForeignKeyReferencesForTable",
+                                                   "getForeignKeysForTables", "quoteIdentifier", "escape"};
+    auto in = [&](const auto& list) { return std::find(std::begin(list), std::end(list), m) != std::end(list); };
+    switch (format) {
+        case InputFormat::TypeOrm: return in(k_typeorm);
+        case InputFormat::Knex: return in(k_knex);
+        case InputFormat::Sequelize: return in(k_sequelize);
+        default: return false;
+    }
+}
+
+// What a data API of the runner sends, for the unknown statement's note: TypeORM's
+// EntityManager (typeorm/src/entity-manager/EntityManager.ts: clear() is
+// queryRunner.clearTable(metadata.tablePath), TRUNCATE TABLE; delete()/update() build a
+// DELETE/UPDATE on the entity's table, whose name pgfence does not map from the entity class).
+std::string data_api_hint(const std::string& m) {
+    if (m == "clear") return " (it sends TRUNCATE TABLE on the entity's table)";
+    if (m == "delete" || m == "softDelete" || m == "remove" || m == "softRemove") return " (it sends a DELETE or UPDATE of the entity's rows)";
+    if (m == "update" || m == "save" || m == "upsert" || m == "increment" || m == "decrement") return " (it writes the entity's rows)";
+    if (m == "insert") return " (it sends an INSERT)";
+    return "";
+}
+
+// Whether `parent` takes its kid `i` as a value: an object's property, an argument of a call
+// that does not run promises (then, Promise.all, ...), the right side of an assignment.
+bool takes_as_value(const Node& parent, std::size_t i) {
+    switch (parent.kind) {
+        case NodeKind::Object: return true;
+        case NodeKind::Binary: return parent.name == "=" && i == 1;
+        case NodeKind::Call:
+        case NodeKind::New: {
+            if (i == 0 || parent.kids[0].kind == NodeKind::Func) return false;
+            const std::string& callee = parent.kids[0].kind == NodeKind::Member || parent.kids[0].kind == NodeKind::Ident
+                                            ? parent.kids[0].name : std::string();
+            static const std::string_view k_runs[] = {"then", "catch", "finally", "all", "allSettled", "race", "any",
+                                                      "resolve", "push", "map", "forEach", "reduce"};
+            return std::find(std::begin(k_runs), std::end(k_runs), callee) == std::end(k_runs);
+        }
+        default: return false;
+    }
+}
+
+std::string shown(std::string s) {
+    for (char& c : s) {
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    if (s.size() > 80) s = s.substr(0, 77) + "...";
+    return s;
+}
+
+}  // namespace pgfence::analyze::orm
