@@ -41,6 +41,8 @@
 #include "analyze/plpgsql.hpp"
 #include "analyze/regular_file.hpp"
 #include "analyze/rules/engine.hpp"
+#include "analyze/tools/flyway_report.hpp"
+#include "analyze/tools/flyway_settings.hpp"
 #include "analyze/source_text.hpp"
 #include "analyze/splitter.hpp"
 
@@ -812,16 +814,21 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         for_each_statement(source.text, region, [&](const RawStatement& raw) {
             if (report.one_query) state.base = region_statements[g] > 1 ? Transaction::Implicit : Transaction::None;
             StatementFacts facts;
-            facts.span.begin = raw.begin;
-            facts.span.end = raw.end;
-            facts.span.start = lines.position(raw.begin);
+            // Flyway's placeholders replaced by their values: the text parsed is what Flyway sends,
+            // its spans the file's (a statement a value brought in stands on its placeholder).
+            const tools::Replaced& replaced = source.replaced;
+            const std::size_t begin = replaced.to_file(raw.begin), end = std::max(begin, replaced.to_file(raw.end, true));
+            facts.span.begin = begin;
+            facts.span.end = end;
+            facts.span.start = lines.position(begin);
             // The last character's first byte: a column counts characters, not bytes.
-            std::size_t last = raw.end > raw.begin ? raw.end - 1 : raw.begin;
-            while (last > raw.begin && (static_cast<unsigned char>(text[last]) & 0xC0) == 0x80) --last;
+            std::size_t last = end > begin ? end - 1 : begin;
+            while (last > begin && (static_cast<unsigned char>(text[last]) & 0xC0) == 0x80) --last;
             facts.span.stop = lines.position(last);
-            facts.sql = std::string(text.substr(raw.begin, raw.end - raw.begin));
+            facts.sql = replaced.values ? source.text.substr(raw.begin, raw.end - raw.begin)
+                                        : std::string(text.substr(begin, end - begin));
             analyse(facts, std::string_view(source.text).substr(raw.begin, raw.end - raw.begin), region.down,
-                    [&](std::size_t offset) { return lines.position(raw.begin + offset); });
+                    [&](std::size_t offset) { return lines.position(replaced.to_file(raw.begin + offset)); });
             return true;
         });
     }
@@ -879,6 +886,8 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         });
     }
     std::string().swap(source.text);
+    tools::mark_unknown_placeholders(report, source, path);
+    report.settings_files = source.settings_files;
     // A placeholder (Flyway `${...}`, a Go template action, `$%NAME%$`) stands for text the
     // migration is given when it runs: a statement it keeps from parsing is not broken SQL but
     // SQL pgfence cannot read. It is unknown to the lock model (never read as safe: the
@@ -946,6 +955,12 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             }
         } else {
             rules::apply_rules(report, stmts, text, rule_options, called);
+            // Flyway's placeholder values put in: a statement's text is not the file's at its span.
+            if (source.replaced.values) {
+                for (auto* findings : {&report.findings, &report.suppressed}) {
+                    for (auto& f : *findings) f.edit.reset();
+                }
+            }
         }
         catalog.undo_trial();  // the schema the up part leaves, not the down part's
         // Plans pgfence knows it cannot offer are declined before they are composed and checked.
@@ -953,6 +968,9 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         if (too_long_to_check(report, options)) {
             declined = "the file has " + std::to_string(report.statements.size()) + " statements, more than the " +
                        std::to_string(k_most_checked) + " pgfence checks a plan for: make this change by hand, with the findings' advice";
+        } else if (source.replaced.values) {
+            declined = "Flyway puts its placeholders' values into this file before it runs it: a plan written from the "
+                       "replaced SQL would lose the placeholders, so make this change by hand, with the findings' advice";
         } else if (report.tool == MigrationTool::Synapse && path.ends_with(".sql")) {
             declined = "Synapse runs a .sql delta on SQLite too, where the plan's PostgreSQL statements (SET lock_timeout, "
                        "CONCURRENTLY) fail: by hand, as a .sql.postgres delta beside a .sql.sqlite one";
@@ -1100,6 +1118,23 @@ std::string link_text(const std::string& path) {
     return target;
 }
 
+// A Flyway migration's settings files (tools/flyway_settings.hpp): flyway.conf, flyway.toml
+// and flyway.user.toml in its folder and each folder above it (and their conf/), packed for
+// prepare_source. Regular files only, within confine_to: a link's target is not the
+// repository's to choose.
+std::string flyway_settings_beside(const std::string& path, const AnalyzeOptions& options) {
+    std::vector<std::pair<std::string, std::string>> found;
+    for (const std::string& candidate : tools::flyway_settings_candidates(path)) {
+        std::error_code ec;
+        if (fs::is_symlink(candidate, ec) || !fs::is_regular_file(candidate, ec)) continue;
+        if (!options.confine_to.empty() && !path_inside(candidate, options.confine_to)) continue;
+        bool ok = false;
+        std::string text = read_whole(candidate, ok, options.max_file_bytes);
+        if (ok) found.emplace_back(candidate, std::move(text));
+    }
+    return tools::pack_flyway_files(found);
+}
+
 // What a file's path says about how it runs, read from beside it: a diesel metadata.toml or the
 // Cargo.toml of a crate's migrations/ (sqlx), a sqlx folder's marker, a pgmi project.
 struct Beside {
@@ -1135,6 +1170,7 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
             metadata = read_whole(beside, meta_ok, options.max_file_bytes);
         }
     }
+    if (flyway_name(name)) metadata = flyway_settings_beside(path, options);
     if (metadata.find("sqlx") == std::string::npos && sqlx_name(name)) {
         bool sqlx = false;
         std::string key(folder);
@@ -1217,6 +1253,19 @@ FileReport analyze_not_a_file(const std::string& path, NotAFile entry, const Ana
     FileReport report;
     report.path = path;
     report.not_a_file = std::move(entry);
+    if (options.run_rules) {
+        rules::Options rule_options = options.rules;
+        rule_options.pg_version = options.pg_version;
+        rules::apply_rules(report, {}, {}, rule_options);
+    }
+    return report;
+}
+
+FileReport analyze_tool_settings(const std::string& path, std::vector<SettingChange> changes, const AnalyzeOptions& options) {
+    FileReport report;
+    report.path = path;
+    report.tool = MigrationTool::Flyway;
+    report.setting_changes = std::move(changes);
     if (options.run_rules) {
         rules::Options rule_options = options.rules;
         rule_options.pg_version = options.pg_version;

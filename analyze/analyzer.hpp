@@ -97,6 +97,13 @@ struct AnalyzeOptions {
 // rules run on it (migration-not-a-file reports it).
 [[nodiscard]] FileReport analyze_not_a_file(const std::string& path, NotAFile entry, const AnalyzeOptions& options);
 
+// The report of a migration tool's settings file a pull request changed (`changes`: its changed
+// settings, tools/flyway_settings.hpp flyway_setting_changes): no statement, and the rules run on
+// it (migration-tool-settings-changed reports each change). With no changes it names a settings
+// file the analysed migrations were read with, so that an approval binds to its bytes.
+[[nodiscard]] FileReport analyze_tool_settings(const std::string& path, std::vector<SettingChange> changes,
+                                               const AnalyzeOptions& options);
+
 // Reads and analyses one file (and a diesel metadata.toml beside it); a symbolic link is not
 // followed but reported (analyze_not_a_file). A file of a pgmi project
 // (a folder above it holds deploy.sql and pgmi.yaml) runs in the deployment's one transaction.

@@ -305,6 +305,8 @@ bool synapse_schema_sql(std::string_view lowered_path, std::string_view name) {
 
 bool sqlx_name(std::string_view name) { return versioned_name(lower(name), ".sql"); }
 
+bool flyway_name(std::string_view name) { return is_flyway_name(lower(name)); }
+
 PreparedSource prepare_source(std::string_view path, std::string_view text, Direction direction,
                               std::string_view sibling_metadata) {
     PreparedSource out;
@@ -431,7 +433,23 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     // A template (Go text/template, `$%NAME%$`) is SQL only once rendered: the statements it breaks
     // are set aside by the analyzer (templated_statements), never the file: a placeholder in a
     // comment must not hide the statements around it.
-    mask_placeholders(out.text);
+    if (out.tool == MigrationTool::Flyway && !out.skipped) {
+        // Flyway replaces its placeholders as text before it parses the file, in literals and
+        // comments too: the values its settings give are put in, so that what is analysed is
+        // what runs; one without a known value is a stand-in identifier, and its statement
+        // unknown (analyzer.cpp).
+        tools::FlywaySettings settings = tools::unpack_flyway_files(sibling_metadata).value_or(tools::FlywaySettings{});
+        out.settings_files = settings.files;
+        out.replaced = tools::replace_flyway_placeholders(text, settings, path_name(path));
+        out.text = std::move(out.replaced.text);
+        out.replaced.text.clear();
+        for (Region& region : out.regions) {
+            region.begin = 0;
+            region.end = out.text.size();
+        }
+    } else {
+        mask_placeholders(out.text);
+    }
     return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "analyze/facts.hpp"
 #include "analyze/splitter.hpp"
+#include "analyze/tools/flyway_placeholders.hpp"
 
 namespace pgfence::analyze {
 
@@ -28,11 +29,20 @@ struct PreparedSource {
     bool skipped = false;                 // e.g. a diesel down.sql when only "up" is analysed
     std::string skip_reason;
     std::vector<std::string> notes;       // said once per file ("goose: NO TRANSACTION")
+    // Flyway: its placeholders replaced as Flyway replaces them, with the values of the settings
+    // files given as `sibling_metadata` (tools/flyway_settings.hpp pack_flyway_files). `text` is
+    // then what Flyway sends; `replaced.pieces` map its offsets back to the file's (none: the
+    // same offsets), and `replaced.unknown` are the placeholders whose value is not known.
+    tools::Replaced replaced;
+    std::vector<std::string> settings_files;  // the settings files that decided it
 };
 
 // `sibling_metadata` for a `<version>_<name>.sql` file whose folder has no sqlx Cargo.toml beside
 // it but a file of which starts with sqlx's `-- no-transaction`: the folder is sqlx's.
 inline constexpr std::string_view k_sqlx_folder = "sqlx: a migration of this folder starts with -- no-transaction";
+
+// Whether `name` (a file name, any case) is a Flyway migration's: V1__x.sql, U1__x.sql, R__x.sql.
+[[nodiscard]] bool flyway_name(std::string_view name);
 
 // Where `text` holds a template placeholder rather than SQL (a Go text/template action such as
 // `{{ .Schema }}`, a `$%NAME%$`), npos when none.
@@ -44,7 +54,7 @@ inline constexpr std::string_view k_sqlx_folder = "sqlx: a migration of this fol
 // `path` decides by name (up.sql, migration.sql, V1__x.sql, 1_x.up.sql); `text` by markers;
 // `sibling_metadata` is the text of the tool's file beside the migrations, if any: a diesel
 // metadata.toml, or the Cargo.toml of the crate whose migrations/ folder holds the file (sqlx),
-// or k_sqlx_folder.
+// or k_sqlx_folder, or a Flyway migration's settings files (tools::pack_flyway_files).
 [[nodiscard]] PreparedSource prepare_source(std::string_view path, std::string_view text,
                                             Direction direction,
                                             std::string_view sibling_metadata = {});

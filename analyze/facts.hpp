@@ -257,6 +257,12 @@ struct ScriptCall {
     bool down = false;  // in the down() function
 };
 
+// One setting of a migration tool that a pull request added, changed or removed.
+struct SettingChange {
+    int line = 1;          // in the head version (1 when it was removed)
+    std::string what;      // "flyway.locations = filesystem:sql,filesystem:extra (was filesystem:sql)", printable
+};
+
 struct FileReport {
     std::string path;
     std::string source_kind = "sql";  // "sql", "typeorm", "knex", "sequelize", "db-migrate"
@@ -284,6 +290,13 @@ struct FileReport {
     std::string skip_reason;
     std::optional<Error> error;           // the file could not be read at all
     std::optional<NotAFile> not_a_file;   // a link or submodule: no statements, one finding
+    // The migration tool's settings files that decided what this file runs (a Flyway migration's
+    // flyway.conf / flyway.toml: its placeholders' values), as given beside it: an approval of
+    // the file binds to them too (pr adds them to the report it uploads).
+    std::vector<std::string> settings_files;
+    // A settings file a pull request changed (pr): the settings that changed, each at its line
+    // (the migration-tool-settings-changed rule reports them). No statements.
+    std::vector<SettingChange> setting_changes;
     std::vector<StatementFacts> statements;
     std::vector<Finding> findings;    // ordered by position, suppressed ones removed
     std::vector<Finding> suppressed;  // matched by a pgfence-ignore comment

@@ -427,8 +427,9 @@ void render_file(const FileReport& input, Text& out, const TerminalOptions& opti
         out << "  skipped: " << file.skip_reason << "\n\n";
         return;
     }
-    if (file.not_a_file) {
-        // A link or submodule: nothing was read, its finding (migration-not-a-file) is the report.
+    if (file.not_a_file || (file.statements.empty() && !file.findings.empty())) {
+        // A link or submodule: nothing was read, its finding (migration-not-a-file) is the report;
+        // so are a changed settings file's (migration-tool-settings-changed).
         render_findings(file, out, paint);
         out << "\n";
         return;

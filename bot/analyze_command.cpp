@@ -37,6 +37,7 @@
 #include "analyze/safe_write.hpp"
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
+#include "analyze/tools/flyway_locations.hpp"
 #include "diff/repository.hpp"
 #include "stats/apply.hpp"
 #include "stats/conninfo.hpp"
@@ -680,6 +681,8 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     }
     std::vector<Error> input_errors;
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
+    // Flyway reads its migrations from the locations its settings name, not from the folder given.
+    analyze::tools::add_flyway_locations(files, settings.options);
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     // Nothing to report but the error lines: a terminal gets no empty report ("findings: 0" after

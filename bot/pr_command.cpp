@@ -1,4 +1,7 @@
 #include "bot/pr_command.hpp"
+#include "bot/tool_settings_review.hpp"
+#include "analyze/conventions.hpp"
+#include "analyze/path_parts.hpp"
 
 #include "bot/trace_command.hpp"
 
@@ -297,9 +300,11 @@ Target locate(const PrArgs& p) {
     return t;
 }
 
-// A diesel migration's metadata.toml beside the file, at the same commit.
+// A diesel migration's metadata.toml beside the file, at the same commit; a Flyway migration's
+// settings files (bot/tool_settings_review.hpp).
 analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, const std::string& commit,
                                               const std::string& path) {
+    if (analyze::flyway_name(analyze::path_name(path))) return flyway_settings_at(repo, commit, path, analyze::k_default_max_file_bytes);
     auto slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
     auto text = repo.read_file(commit, dir + "metadata.toml");
@@ -741,6 +746,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     auto changes = diff::changed_migrations(*repo, target.base, target.head, settings.paths, settings.options.max_file_bytes);
     if (!changes) return git_failed(changes.error());
     // Excluded files are not reviewed; the migrations of the base commit still replay in full.
+    // The migrations the pull request's Flyway settings bring in (a location it added, a placeholder
+    // value it changed) are changed migrations too.
+    if (auto brought = add_settings_migrations(*repo, *changes, settings.options.max_file_bytes); !brought) return git_failed(brought.error());
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
     target.head = changes->head_sha;
     auto history = std::make_unique<HistoryRun>();
@@ -765,6 +773,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
                                     p.max_suggestions > 0 && target.number ? &starts : nullptr, &origins);
     if (!analysed) return git_failed(analysed.error());
     report = std::move(*analysed);
+    if (auto listed = add_settings_reports(*repo, *changes, report, settings.options); !listed) return git_failed(listed.error());
     history->count_into(report);
     if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
     mark_rehearsals(report, trace);

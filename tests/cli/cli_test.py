@@ -104,7 +104,8 @@ class Suite(Harness):
         if flyway:
             self.check(flyway["tool"] == "flyway" and len(flyway["statements"]) == 2, "flyway: tool")
             for s in flyway["statements"]:
-                self.check(s["status"] == "analyzed", "flyway: statements with ${placeholders} parse")
+                # No flyway.conf gives ${schema} a value: unknown (issue #53), the locks still shown.
+                self.check(s["status"] == "unknown", "flyway: statements with ${placeholders} of no known value are unknown")
                 self.check("${schema}" in s["sql"], "flyway: sql shows the placeholder as written")
                 self.check([l["relation"] for l in s["locks"]] == ["${schema}.accounts"],
                            f"flyway: the lock names ${{schema}}.accounts: {[l['relation'] for l in s['locks']]}")

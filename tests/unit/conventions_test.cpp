@@ -246,7 +246,9 @@ TEST_CASE("conventions: flyway placeholders parse and are shown as ${name}") {
     CHECK(report.tool == MigrationTool::Flyway);
     CHECK(report.wrapped_in_transaction);
     REQUIRE(report.statements.size() == 2);
-    for (const auto& s : report.statements) CHECK(s.status == StatementStatus::Analyzed);
+    // No settings file gives ${schema} a value: Flyway puts in text pgfence does not know
+    // (issue #53), so the statements are unknown, their locks still shown with the stand-in.
+    for (const auto& s : report.statements) CHECK(s.status == StatementStatus::Unknown);
     CHECK(report.statements[0].sql == "ALTER TABLE ${schema}.users ADD COLUMN email text");
     REQUIRE_FALSE(report.statements[0].locks.empty());
     CHECK(report.statements[0].locks[0].relation == "${schema}.users");

@@ -23,6 +23,7 @@
 
 #include "fix_claims.hpp"
 #include "analyze/analyzer.hpp"
+#include "analyze/tools/flyway_settings.hpp"
 #include "analyze/civil_date.hpp"
 #include "analyze/history.hpp"
 #include "analyze/rules/rule.hpp"
@@ -49,6 +50,9 @@ std::string read(const fs::path& p) {
 // direction=down|both reads those halves of up/down migrations (default up);
 // not-a-file=link|submodule makes the path a link or submodule whose target is the rest of the
 // case (after the first line, less its last line break), analysed with analyze_not_a_file;
+// settings-base=<name>|none reads the case as a migration tool's settings file (path=flyway.conf)
+// whose merge-base version is the file <name> beside the case (none: a new file), analysed with
+// analyze_tool_settings;
 // schema=<name> replays the schema file <name> beside the case (not named *.sql) as the schema
 // earlier migrations built (--schema): its tables exist, with their columns.
 struct CaseSetup {
@@ -56,6 +60,8 @@ struct CaseSetup {
     std::string sibling_metadata;  // sibling-metadata=key=value: a diesel metadata.toml line
     AnalyzeOptions options;
     std::optional<NotAFile::Kind> not_a_file;
+    bool settings = false;                     // settings-base=: a settings file's changes
+    std::optional<std::string> settings_base;  // its merge-base text
 };
 
 CaseSetup setup_of(const std::string& text, const fs::path& dir) {
@@ -86,6 +92,9 @@ CaseSetup setup_of(const std::string& text, const fs::path& dir) {
         } else if (key == "not-a-file") {
             REQUIRE((value == "link" || value == "submodule"));
             setup.not_a_file = value == "link" ? NotAFile::Kind::link : NotAFile::Kind::submodule;
+        } else if (key == "settings-base") {
+            setup.settings = true;
+            if (value != "none") setup.settings_base = read(dir / value);
         } else if (key == "schema") {
             Replay replay(setup.options);
             replay.replay_schema_file((dir / value).string());
@@ -227,6 +236,11 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
                 if (!target.empty() && target.back() == '\n') target.pop_back();
                 report = analyze_not_a_file(setup.path, NotAFile{*setup.not_a_file, target}, setup.options);
             }
+            if (setup.settings) {
+                report = analyze_tool_settings(
+                    setup.path, tools::flyway_setting_changes(fs::path(setup.path).filename().string(), setup.settings_base, text),
+                    setup.options);
+            }
             std::string got = render(report.findings, id, text);
             // A schema file's path appears where a fact came from it: relative to the checkout.
             const std::string root = (k_root / "").string();
@@ -310,6 +324,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"unknown-statement", "a review by hand"},
         {"unparsable-statement", "a review by hand"},
         {"migration-not-a-file", "the file itself committed in place of the link"},
+        {"migration-tool-settings-changed", "a review of what runs under the new settings, and a sign-off"},
         {"expired-suppression", "a comment's review"},
         {"invalid-suppression", "a comment's own text"},
         {"old-suppression-syntax", "a comment's own text"},

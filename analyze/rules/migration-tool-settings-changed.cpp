@@ -1,0 +1,27 @@
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+// A migration tool's settings file the pull request changed (tools/flyway_settings.hpp
+// flyway_setting_changes): one finding at each setting that is new, changed or gone.
+void check(const FileContext& ctx, Sink& sink) {
+    for (const SettingChange& change : ctx.file.setting_changes) {
+        Finding& f = sink.add_at(Position{change.line, 1}, Position{change.line, 1},
+                                 "the pull request changes the migration tool's settings: " + change.what +
+                                     ". What the tool runs (its placeholders' values, the folders it reads, the database it "
+                                     "connects to) changes with no migration changing, so the migrations are not the whole change");
+        f.fix = "review what the migrations run under the new settings; the change needs a sign-off from the owners of the "
+                "migrations (governance), and a placeholder value belongs in the deploy's settings, not in SQL text";
+    }
+}
+
+}  // namespace
+
+PGFENCE_RULE(migration_tool_settings_changed) {
+    return Rule{"migration-tool-settings-changed", Risk::High,
+                "A pull request that changes what the migration tool runs through its settings needs a sign-off", nullptr,
+                check, true, "meta"};
+}
+
+}  // namespace pgfence::analyze::rules

@@ -1,0 +1,47 @@
+#include "analyze/tools/flyway_locations.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "analyze/conventions.hpp"
+#include "analyze/path_parts.hpp"
+#include "analyze/regular_file.hpp"
+#include "analyze/tools/flyway_settings.hpp"
+
+namespace pgfence::analyze::tools {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> add_flyway_locations(std::vector<std::string>& files, const AnalyzeOptions& options) {
+    std::vector<std::string> read;
+    if (std::none_of(files.begin(), files.end(), [](const std::string& f) { return flyway_name(path_name(f)); })) return read;
+    std::vector<std::string> folders;
+    for (std::string_view name : flyway_settings_names()) {
+        for (const std::string path : {std::string(name), "conf/" + std::string(name)}) {
+            std::error_code ec;
+            if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) continue;
+            if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
+            auto text = read_regular_file(path, options.max_file_bytes, "a Flyway settings file");
+            if (!text) continue;
+            read.push_back(path);
+            for (const auto& location : read_flyway_settings(name, *text).locations) {
+                std::string folder = location_folder(path, location);
+                if (!folder.empty() && fs::is_directory(folder, ec) && !fs::is_symlink(folder, ec)) folders.push_back(folder);
+            }
+        }
+    }
+    if (folders.empty()) return read;
+    std::vector<Error> ignored;
+    std::set<std::string> have;
+    for (const auto& f : files) have.insert(fs::path(f).lexically_normal().generic_string());
+    for (auto& f : expand_inputs(folders, ignored, options.input_format)) {
+        if (have.insert(fs::path(f).lexically_normal().generic_string()).second) files.push_back(std::move(f));
+    }
+    std::sort(files.begin(), files.end());
+    return read;
+}
+
+}  // namespace pgfence::analyze::tools

@@ -1,0 +1,207 @@
+#include "bot/tool_settings_review.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "analyze/conventions.hpp"
+#include "analyze/path_parts.hpp"
+#include "analyze/tools/flyway_settings.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+namespace tools = analyze::tools;
+
+bool settings_name(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    const auto& names = tools::flyway_settings_names();
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+bool sql_migration(std::string_view path) { return path.ends_with(".sql") || path.ends_with(".sql.postgres"); }
+
+// The folder a settings file speaks for: its own, or the one above its conf/ folder ("" is the top).
+std::string scope_of(std::string_view settings_path) {
+    std::string_view base = analyze::path_folder(settings_path);
+    if (analyze::path_name(base) == "conf") base = analyze::path_folder(base);
+    return std::string(base);
+}
+
+bool inside(std::string_view path, std::string_view folder) {
+    return folder.empty() || folder == "." || (path.size() > folder.size() && path.starts_with(folder) && path[folder.size()] == '/');
+}
+
+// A file's text at a commit, when it is a regular file within the limit.
+analyze::Result<std::optional<std::string>> text_at(const diff::Repository& repo, const std::string& commit,
+                                                    const std::string& path, std::uint64_t max_bytes) {
+    auto stored = repo.read_file_bounded(commit, path, max_bytes);
+    if (!stored) return stored.error();
+    if (!*stored || !(*stored)->text) return std::optional<std::string>{};
+    return std::move((*stored)->text);
+}
+
+std::set<std::string> folders_of(const std::string& settings_path, const tools::FlywaySettings& s) {
+    std::set<std::string> out;
+    for (const auto& location : s.locations) {
+        std::string folder = tools::location_folder(settings_path, location);
+        if (!folder.empty()) out.insert(folder);
+    }
+    return out;
+}
+
+// 1-based numbers of the lines of `text` that hold one of `needles` (lower-cased), as ranges.
+std::vector<diff::LineRange> lines_holding(std::string_view text, const std::vector<std::string>& needles) {
+    std::vector<diff::LineRange> out;
+    int line = 1;
+    for (std::size_t at = 0; at <= text.size(); ++line) {
+        std::size_t nl = text.find('\n', at);
+        std::string lowered(text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+        for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (const auto& n : needles) {
+            if (lowered.find(n) == std::string::npos) continue;
+            if (!out.empty() && out.back().last == line - 1) out.back().last = line;
+            else out.push_back(diff::LineRange{line, line});
+            break;
+        }
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+analyze::Result<std::string> flyway_settings_at(const diff::Repository& repo, const std::string& commit, const std::string& path,
+                                                std::uint64_t max_bytes) {
+    if (!analyze::flyway_name(analyze::path_name(path))) return std::string();
+    std::vector<std::pair<std::string, std::string>> found;
+    for (const std::string& candidate : tools::flyway_settings_candidates(path)) {
+        auto text = text_at(repo, commit, candidate, max_bytes);
+        if (!text) return text.error();
+        if (*text) found.emplace_back(candidate, std::move(**text));
+    }
+    return tools::pack_flyway_files(found);
+}
+
+analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff::ChangeSet& changes, std::uint64_t max_bytes) {
+    auto changed_settings = repo.changed_files(changes.merge_base_sha, changes.head_sha, settings_name, {}, max_bytes);
+    if (!changed_settings) return changed_settings.error();
+    std::set<std::string> have;
+    for (const auto& c : changes.files) have.insert(c.path);
+    // Every settings file of the head: its locations hold migrations whatever the globs say.
+    auto head_settings = repo.list_files(changes.head_sha, settings_name);
+    if (!head_settings) return head_settings.error();
+    std::set<std::string> head_folders;
+    for (const auto& path : *head_settings) {
+        auto text = text_at(repo, changes.head_sha, path, max_bytes);
+        if (!text) return text.error();
+        if (!*text) continue;
+        for (auto& f : folders_of(path, tools::read_flyway_settings(analyze::path_name(path), **text))) head_folders.insert(f);
+    }
+    // The migrations the pull request changed in those folders, which no glob may have picked.
+    auto in_locations = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [&](std::string_view p) {
+            if (!sql_migration(p)) return false;
+            return std::any_of(head_folders.begin(), head_folders.end(), [&](const std::string& f) { return inside(p, f); });
+        },
+        {}, max_bytes);
+    if (!in_locations) return in_locations.error();
+    for (auto& c : *in_locations) {
+        if (have.insert(c.path).second) changes.files.push_back(std::move(c));
+    }
+    for (const auto& settings : *changed_settings) {
+        if (settings.status == diff::ChangeStatus::Deleted) continue;
+        auto head_text = text_at(repo, changes.head_sha, settings.path, max_bytes);
+        if (!head_text) return head_text.error();
+        auto base_text = settings.all_lines_new ? analyze::Result<std::optional<std::string>>(std::optional<std::string>{})
+                                                : text_at(repo, changes.merge_base_sha, settings.old_path, max_bytes);
+        if (!base_text) return base_text.error();
+        const std::string name(analyze::path_name(settings.path));
+        tools::FlywaySettings head = tools::read_flyway_settings(name, head_text->value_or(""));
+        tools::FlywaySettings base = tools::read_flyway_settings(name, base_text->value_or(""));
+        // Folders the pull request made locations: all of their migrations are brought in.
+        std::set<std::string> old_folders = folders_of(settings.old_path, base);
+        std::set<std::string> new_folders;
+        for (const auto& f : folders_of(settings.path, head)) {
+            if (!old_folders.contains(f)) new_folders.insert(f);
+        }
+        // Placeholders whose value changed (or the syntax changed: then every Flyway migration's
+        // lines are new), read by the Flyway migrations the settings file speaks for.
+        const bool syntax = head.prefix != base.prefix || head.suffix != base.suffix || head.replacement != base.replacement ||
+                            head.syntax_unknown != base.syntax_unknown;
+        std::vector<std::string> needles;
+        std::set<std::string> names;
+        for (const auto& [n, v] : head.placeholders) names.insert(n);
+        for (const auto& [n, v] : base.placeholders) names.insert(n);
+        for (const auto& n : names) {
+            auto h = head.placeholders.find(n), b = base.placeholders.find(n);
+            bool same = h != head.placeholders.end() && b != base.placeholders.end() && h->second == b->second;
+            if (!same) needles.push_back(head.prefix + n + head.suffix);
+        }
+        for (auto& needle : needles) {
+            for (char& c : needle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        if (new_folders.empty() && needles.empty() && !syntax) continue;
+        const std::string scope = scope_of(settings.path);
+        auto migrations = repo.list_files(changes.head_sha, [&](std::string_view p) {
+            return sql_migration(p) && inside(p, scope);
+        });
+        if (!migrations) return migrations.error();
+        for (const auto& path : *migrations) {
+            if (have.contains(path)) continue;
+            const bool brought = std::any_of(new_folders.begin(), new_folders.end(), [&](const std::string& f) { return inside(path, f); });
+            const bool flyway = analyze::flyway_name(analyze::path_name(path));
+            if (!brought && !flyway) continue;
+            diff::ChangedFile change;
+            change.path = change.old_path = path;
+            change.status = brought ? diff::ChangeStatus::Added : diff::ChangeStatus::Modified;
+            if (brought || syntax) {
+                change.all_lines_new = true;
+            } else {
+                auto text = text_at(repo, changes.head_sha, path, max_bytes);
+                if (!text) return text.error();
+                if (!*text) continue;
+                change.added = lines_holding(**text, needles);
+                if (change.added.empty()) continue;
+            }
+            have.insert(path);
+            changes.files.push_back(std::move(change));
+        }
+    }
+    std::sort(changes.files.begin(), changes.files.end(),
+              [](const diff::ChangedFile& a, const diff::ChangedFile& b) { return a.path < b.path; });
+    return true;
+}
+
+analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const diff::ChangeSet& changes, analyze::Report& report,
+                                           const analyze::AnalyzeOptions& options) {
+    auto changed_settings = repo.changed_files(changes.merge_base_sha, changes.head_sha, settings_name, {}, options.max_file_bytes);
+    if (!changed_settings) return changed_settings.error();
+    std::set<std::string> listed;
+    for (const auto& f : report.files) listed.insert(f.path);
+    std::vector<analyze::FileReport> added;
+    for (const auto& settings : *changed_settings) {
+        auto head_text = text_at(repo, changes.head_sha, settings.path, options.max_file_bytes);
+        if (!head_text) return head_text.error();
+        std::optional<std::string> base_text;
+        if (!settings.all_lines_new) {
+            auto old = text_at(repo, changes.merge_base_sha, settings.old_path, options.max_file_bytes);
+            if (!old) return old.error();
+            base_text = std::move(*old);
+        }
+        const std::string name(analyze::path_name(settings.path));
+        auto found = tools::flyway_setting_changes(name, base_text, head_text->value_or(""));
+        if (listed.insert(settings.path).second) added.push_back(analyze::analyze_tool_settings(settings.path, std::move(found), options));
+    }
+    for (const auto& f : report.files) {
+        for (const auto& s : f.settings_files) {
+            if (listed.insert(s).second) added.push_back(analyze::analyze_tool_settings(s, {}, options));
+        }
+    }
+    for (auto& f : added) report.files.push_back(std::move(f));
+    return true;
+}
+
+}  // namespace pgfence::bot

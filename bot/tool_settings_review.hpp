@@ -1,0 +1,35 @@
+#pragma once
+// `pgfence pr` and the migration tools' settings files (analyze/tools/flyway_settings.hpp): the
+// settings a migration was analysed with are read from the commit it is read from (the head's
+// for what runs, the merge base's for what ran), a pull request that changes them is reported at
+// the changed lines, and the migrations the new settings bring in are analysed.
+#include <string>
+
+#include "analyze/analyzer.hpp"
+#include "analyze/error.hpp"
+#include "analyze/facts.hpp"
+#include "diff/change_set.hpp"
+#include "diff/repository.hpp"
+
+namespace pgfence::bot {
+
+// The Flyway settings files for the migration at `path` in `commit`, packed as the analyzer takes
+// them beside a Flyway migration (empty when `path` is no Flyway migration's).
+[[nodiscard]] analyze::Result<std::string> flyway_settings_at(const diff::Repository& repo, const std::string& commit,
+                                                              const std::string& path, std::uint64_t max_bytes);
+
+// Adds to `changes` the migrations the pull request's settings bring in: those its changed
+// settings files' locations hold (changed by the pull request, or all of a location it added),
+// and those that read a placeholder whose value it changed (their lines that read it count as
+// added). Sorted by path again.
+[[nodiscard]] analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff::ChangeSet& changes,
+                                                            std::uint64_t max_bytes);
+
+// Adds to `report` one file per settings file the pull request changed (its changed settings
+// reported by migration-tool-settings-changed) and per settings file an analysed migration was
+// read with (no finding): the upload's content hash covers their bytes, so an approval or an
+// exemption given before one of them changes no longer holds.
+[[nodiscard]] analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const diff::ChangeSet& changes,
+                                                         analyze::Report& report, const analyze::AnalyzeOptions& options);
+
+}  // namespace pgfence::bot

@@ -1,0 +1,6 @@
+-- pgfence-test: path=flyway.toml settings-base=none
+[flyway]
+locations = ["filesystem:sql"]
+
+[flyway.placeholders]
+schema = "app"
