@@ -2,8 +2,11 @@
 #include "analyze/json_access.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <set>
 
 #include "analyze/pg_parser.hpp"
+#include "analyze/plpgsql_fold.hpp"
 
 namespace pgfence::analyze {
 namespace {
@@ -22,6 +25,12 @@ struct Walk {
     // Inside a branch, a loop's body or a block that catches errors: what runs there may not
     // run, or its locks go with the error (LockFact::conditional).
     int conditional = 0;
+    // Constant folding (plpgsql_fold.hpp): the datums' names by number, the variables the walk
+    // may follow (see foldable_variables) and the constant text they hold where the walk is.
+    std::vector<std::string> datum_names;
+    std::set<std::string, std::less<>> followed;
+    FoldedVariables constants;
+    FoldBudget budget;
 };
 
 int file_line(const Walk& w, const json& stmt) {
@@ -111,17 +120,25 @@ void model_expression(Walk& w, const std::string& expr) {
     }
 }
 
-// EXECUTE of a constant string is static SQL after all; anything else is not visible.
+const std::shared_ptr<void>& arena_of(const Walk& w) {
+    static const std::shared_ptr<void> k_none;
+    return w.hooks ? w.hooks->arena() : k_none;
+}
+
+// EXECUTE of text that folds to a constant (a literal, `||` of literals, format() with constant
+// arguments, variables holding a constant) is static SQL after all; anything else is not visible.
 void model_dynamic(Walk& w, const json& stmt) {
     std::string expr = member(member(stmt, "query"), "PLpgSQL_expr").value("query", std::string());
-    ParsedStatement parsed = parse_statement("SELECT " + expr);
-    if (const SelectStmt* select = pg::as<SelectStmt>(parsed.stmt); select != nullptr && pg::length(select->targetList) == 1) {
-        const ResTarget* target = pg::as<ResTarget>(pg::nth(select->targetList, 0));
-        const A_Const* value = target != nullptr ? pg::as<A_Const>(target->val) : nullptr;
-        if (value != nullptr && !value->isnull && value->val.node.type == T_String) {
-            model_sql(w, std::string(pg::text(value->val.sval.sval)), stmt);
-            return;
+    if (auto sql = fold_text(expr, w.constants, w.budget, arena_of(w))) {
+        ParsedStatement literal = parse_statement("SELECT " + expr, arena_of(w));
+        const SelectStmt* select = pg::as<SelectStmt>(literal.stmt);
+        const ResTarget* target = select != nullptr ? pg::as<ResTarget>(pg::nth(select->targetList, 0)) : nullptr;
+        if (target == nullptr || pg::as<A_Const>(target->val) == nullptr) {
+            w.facts.notes.push_back("EXECUTE" + at_line(w, stmt) + " runs text built of constants, read as: " + sql->substr(0, 200) +
+                                    (sql->size() > 200 ? "..." : ""));
         }
+        model_sql(w, *sql, stmt);
+        return;
     }
     w.hidden.push_back("dynamic SQL (EXECUTE " + expr.substr(0, 60) + (expr.size() > 60 ? "..." : "") + ")" + at_line(w, stmt));
 }
@@ -154,6 +171,111 @@ std::string loop_table(Walk& w, const json& stmt) {
     std::string table = pg::display_name(rv);
     model::add_scan(w.facts, table, w.what + ": the FOR loop" + at_line(w, stmt) + " reads every row of " + table);
     return table;
+}
+
+// The variables the walk may follow: those of a name no other datum has, never the target of
+// INTO, GET DIAGNOSTICS, a FOR loop or a CALL, and assigned with `:=` only where the statement
+// runs once, in order (not in a loop, a branch or a block that catches errors). The others
+// are never read as constants.
+void poison_writes(Walk& w, const json& node, bool nested, std::set<std::string, std::less<>>& poisoned,
+                   std::set<std::string, std::less<>>& assigned) {
+    auto name_of = [&](const json& varno) {
+        const int n = varno.is_number_integer() ? varno.get<int>() : -1;
+        return n >= 0 && static_cast<std::size_t>(n) < w.datum_names.size() ? w.datum_names[static_cast<std::size_t>(n)] : std::string();
+    };
+    if (node.is_array()) {
+        for (const auto& n : node) poison_writes(w, n, nested, poisoned, assigned);
+        return;
+    }
+    if (!node.is_object()) return;
+    for (const auto& [key, value] : node.items()) {
+        if (key == "PLpgSQL_stmt_assign") {
+            assigned.insert(name_of(member(value, "varno")));
+            if (nested) poisoned.insert(name_of(member(value, "varno")));
+        } else if (key == "PLpgSQL_diag_item") {
+            poisoned.insert(name_of(member(value, "target")));
+        } else if (key == "PLpgSQL_var" || key == "PLpgSQL_rec") {
+            poisoned.insert(value.value("refname", std::string()));  // a FOR loop's variable, an INTO target
+        } else if (key == "fields" && value.is_array()) {
+            for (const auto& f : value) poisoned.insert(f.value("name", std::string()));  // INTO a row
+        } else if (key == "PLpgSQL_stmt_call") {
+            // An INOUT argument writes the variable passed: every name in the call is left alone.
+            const std::string call = member(member(value, "expr"), "PLpgSQL_expr").value("query", std::string());
+            std::string word;
+            for (char c : call + " ") {
+                if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80) {
+                    word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                } else if (!word.empty()) {
+                    poisoned.insert(word);
+                    word.clear();
+                }
+            }
+        }
+        const bool runs_once = !is_control(key) || (key == "PLpgSQL_stmt_block" && !value.contains("exceptions"));
+        poison_writes(w, value, nested || !runs_once || key == "PLpgSQL_stmt_dynfors", poisoned, assigned);
+    }
+}
+
+void foldable_variables(Walk& w, const json& function) {
+    std::map<std::string, int, std::less<>> names;
+    const json& datums = member(function, "datums");
+    for (const auto& datum : datums) {
+        std::string name;
+        for (const auto& [kind, d] : datum.items()) {
+            name = d.value("refname", std::string());
+            if (kind != "PLpgSQL_var") ++names[name];  // a record or row of the same name shadows it
+        }
+        w.datum_names.push_back(name);
+        ++names[name];
+    }
+    std::set<std::string, std::less<>> poisoned, assigned;
+    for (const auto& datum : datums) {  // the rows INTO targets name
+        for (const auto& f : member(member(datum, "PLpgSQL_row"), "fields")) poisoned.insert(f.value("name", std::string()));
+    }
+    poison_writes(w, member(function, "action"), false, poisoned, assigned);
+    for (const auto& datum : datums) {
+        const json& var = member(datum, "PLpgSQL_var");
+        const std::string name = var.value("refname", std::string());
+        if (name.empty() || names[name] != 1 || poisoned.contains(name)) continue;
+        w.followed.insert(name);
+    }
+    // The defaults, in declaration order: only of variables no `:=` changes, so that a block's
+    // default reads what it will read wherever the block starts.
+    FoldedVariables fixed;
+    for (const auto& datum : datums) {
+        const json& var = member(datum, "PLpgSQL_var");
+        const std::string name = var.value("refname", std::string());
+        if (!w.followed.contains(name)) continue;
+        const std::string value = member(member(var, "default_val"), "PLpgSQL_expr").value("query", std::string());
+        if (value.empty()) continue;
+        auto folded = fold_text(value, fixed, w.budget, arena_of(w));
+        if (!folded) continue;
+        w.constants[name] = *folded;
+        if (!assigned.contains(name)) fixed[name] = std::move(*folded);
+    }
+}
+
+// `target := value`: what the variable holds from here on, when the walk follows it.
+void assign(Walk& w, const json& stmt) {
+    const int varno = member(stmt, "varno").get<int>();
+    if (varno < 0 || static_cast<std::size_t>(varno) >= w.datum_names.size()) return;
+    const std::string& name = w.datum_names[static_cast<std::size_t>(varno)];
+    if (!w.followed.contains(name)) return;
+    w.constants.erase(name);
+    if (w.conditional > 0) return;  // after an IF ... RETURN: it may not run
+    const std::string text = member(member(stmt, "expr"), "PLpgSQL_expr").value("query", std::string());
+    std::size_t op = text.find(":=");
+    std::size_t skip = 2;
+    if (op == std::string::npos) {
+        op = text.find('=');
+        skip = 1;
+    }
+    if (op == std::string::npos) return;
+    std::string target = text.substr(0, op);
+    std::erase_if(target, [](unsigned char c) { return std::isspace(c); });
+    std::transform(target.begin(), target.end(), target.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (target != name) return;  // an element or field, a quoted name: not followed
+    if (auto value = fold_text(text.substr(op + skip), w.constants, w.budget, arena_of(w))) w.constants[name] = std::move(*value);
 }
 
 constexpr int k_returns = 1;  // a RETURN: leaves the body
@@ -206,6 +328,9 @@ int walk(Walk& w, const json& node) {
                 leaves |= walk(w, value["body"]) & k_returns;
                 --w.conditional;
             }
+        } else if (key == "PLpgSQL_stmt_assign") {
+            leaves |= walk(w, value);  // what its expression reads
+            assign(w, value);
         } else if (key == "PLpgSQL_stmt_call" && w.hooks) {
             // The procedure is followed like any call (function_calls.cpp).
             model_sql(w, member(member(value, "expr"), "PLpgSQL_expr").value("query", std::string()), value);
@@ -232,6 +357,8 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
         return false;
     }
     Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}};
+    w.budget.bytes = 4 * (definition.empty() ? body.size() : definition.size()) + 65536;
+    foldable_variables(w, member(parsed.node, "PLpgSQL_function"));
     (void)walk(w, parsed.node);
     facts.notes.push_back(std::string(what) + ": " + std::to_string(w.analysed) +
                           (w.analysed == 1 ? " statement" : " statements") +

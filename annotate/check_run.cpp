@@ -30,10 +30,13 @@ const char* level_of(Severity s) {
 
 struct Counts {
     std::size_t findings = 0, pre_existing = 0, failing = 0, errors = 0;
+    std::size_t unseen = 0;  // new unknown-statement findings: SQL pgfence could not see
     std::size_t by_risk[5] = {0, 0, 0, 0, 0};
 };
 
-Counts count(const Report& report, Risk max_risk) {
+constexpr std::string_view k_unknown_rule = "unknown-statement";
+
+Counts count(const Report& report, Risk max_risk, bool unknown_fails) {
     Counts c;
     for (const auto& file : report.files) {
         if (file.error) ++c.errors;
@@ -44,14 +47,20 @@ Counts count(const Report& report, Risk max_risk) {
                 continue;
             }
             ++c.by_risk[static_cast<int>(f.risk)];
-            if (f.risk > max_risk) ++c.failing;
+            const bool unseen = f.rule == k_unknown_rule;
+            c.unseen += unseen ? 1 : 0;
+            if (f.risk > max_risk || (unseen && unknown_fails)) ++c.failing;
         }
     }
     return c;
 }
 
-std::string title_of(const Counts& c, Risk max_risk) {
+std::string title_of(const Counts& c, Risk max_risk, bool unknown_fails) {
     std::string above = "above " + std::string(risk_name(max_risk));
+    if (c.unseen > 0 && unknown_fails) {
+        above += " or not seen (" + std::to_string(c.unseen) + (c.unseen == 1 ? " statement" : " statements") +
+                 " pgfence could not see)";
+    }
     if (c.errors > 0 && c.failing == 0) return std::to_string(c.errors) + (c.errors == 1 ? " file" : " files") + " could not be read";
     if (c.failing > 0) return std::to_string(c.failing) + (c.failing == 1 ? " finding " : " findings ") + above;
     if (c.findings == 0) return "No risky statements";
@@ -68,8 +77,9 @@ std::string summary_of(const Report& report, const CheckRunOptions& options, std
     digest.max_chars = 0;
     std::ostringstream out;
     render_markdown(report, out, digest);
-    out << "\nThe check fails on findings above **" << risk_name(options.max_risk)
-        << "**; pre-existing findings (on lines this change did not touch) are notices and never fail it.\n";
+    out << "\nThe check fails on findings above **" << risk_name(options.max_risk) << "**"
+        << (options.unknown_fails ? " and on statements pgfence could not see (`unknown-statement`: a person must review them)" : "")
+        << "; pre-existing findings (on lines this change did not touch) are notices and never fail it.\n";
     if (left_out > 0) {
         out << "\n" << left_out << " further findings are not annotated (the Checks API is limited to "
             << options.max_annotations << " here); the details below and the SARIF file list them all.\n";
@@ -109,16 +119,16 @@ json annotation_of(const Annotation& annotation, const CheckRunOptions& options)
 
 }  // namespace
 
-std::string check_conclusion(const Report& report, Risk max_risk) {
-    Counts c = count(report, max_risk);
+std::string check_conclusion(const Report& report, Risk max_risk, bool unknown_fails) {
+    Counts c = count(report, max_risk, unknown_fails);
     if (c.failing > 0 || c.errors > 0) return "failure";
     return c.findings == 0 ? "success" : "neutral";
 }
 
 CheckRunPlan plan_check_run(const Report& report, const CheckRunOptions& options) {
     CheckRunPlan plan;
-    Counts c = count(report, options.max_risk);
-    plan.conclusion = check_conclusion(report, options.max_risk);
+    Counts c = count(report, options.max_risk, options.unknown_fails);
+    plan.conclusion = check_conclusion(report, options.max_risk, options.unknown_fails);
 
     // Files in report order, each file's annotations in source order.
     std::vector<Annotation> items = annotations_of(report);
@@ -142,7 +152,7 @@ CheckRunPlan plan_check_run(const Report& report, const CheckRunOptions& options
     }
     plan.annotations = items.size();
 
-    std::string title = title_of(c, options.max_risk);
+    std::string title = title_of(c, options.max_risk, options.unknown_fails);
     std::string summary = summary_of(report, options, plan.annotations_left_out);
     MarkdownOptions details;
     details.part = MarkdownPart::details;

@@ -21,6 +21,9 @@ inline constexpr std::size_t k_check_output_max_bytes = 65535;  // output.summar
 struct CheckRunOptions {
     std::string head_sha;
     analyze::Risk max_risk = analyze::Risk::Medium;  // a finding above it fails the check
+    // A new unknown-statement finding (SQL pgfence could not see) fails it too, whatever its
+    // risk (issue #53); `unknown = "warn"` in the configuration turns that off.
+    bool unknown_fails = true;
     std::string name = "pgfence";
     std::optional<std::string> details_url;
     std::string root;                    // paths are made relative to it (empty: the current directory)
@@ -36,9 +39,10 @@ struct CheckRunPlan {
     std::size_t annotations_left_out = 0;     // findings not annotated: over max_annotations
 };
 
-// failure: a finding that is not pre-existing has a risk above max_risk (or a file could not
-// be read); success: no findings at all; neutral: findings, none of them failing.
-[[nodiscard]] std::string check_conclusion(const analyze::Report& report, analyze::Risk max_risk);
+// failure: a finding that is not pre-existing has a risk above max_risk, or is an
+// unknown-statement one when `unknown_fails` (or a file could not be read); success: no
+// findings at all; neutral: findings, none of them failing.
+[[nodiscard]] std::string check_conclusion(const analyze::Report& report, analyze::Risk max_risk, bool unknown_fails = true);
 
 [[nodiscard]] CheckRunPlan plan_check_run(const analyze::Report& report, const CheckRunOptions& options);
 

@@ -21,7 +21,8 @@ namespace {
 using namespace pgfence::analyze;
 using review::Links;
 
-constexpr std::size_t k_digest_max_lines = 25;  // HIGH/CRITICAL lines; the rest are counted
+constexpr std::size_t k_digest_max_lines = 25;
+constexpr std::string_view k_unknown_rule = "unknown-statement";  // HIGH/CRITICAL lines; the rest are counted
 constexpr std::size_t k_resolved_max = 25;
 
 std::string plural(std::size_t n, const char* one, const char* many) {
@@ -79,8 +80,16 @@ public:
         std::ostringstream out;
         std::size_t blocking = m_totals.by_risk[static_cast<int>(Risk::Critical)] + m_totals.by_risk[static_cast<int>(Risk::High)];
         std::size_t medium = m_totals.by_risk[static_cast<int>(Risk::Medium)];
+        std::size_t unseen = 0;
+        for (const auto& file : m_report.files) {
+            unseen += std::count_if(file.findings.begin(), file.findings.end(),
+                                    [](const Finding& f) { return !f.pre_existing && f.rule == k_unknown_rule; });
+        }
         out << "## " << m_options.title << ": " << review::risk_badge(m_totals.worst);
-        if (blocking > 0) out << " — " << plural(blocking, "finding", "findings") << " to fix before merging";
+        if (blocking > 0) {
+            out << " — " << plural(blocking, "finding", "findings") << " to fix before merging";
+            if (unseen > 0) out << ", " << plural(unseen, "statement", "statements") << " pgfence could not see";
+        } else if (unseen > 0) out << " — " << plural(unseen, "statement", "statements") << " pgfence could not see";
         else if (medium > 0) out << " — " << plural(medium, "finding", "findings") << " to consider";
         else if (m_totals.unreadable > 0) out << " — " << plural(m_totals.unreadable, "file", "files") << " could not be read";
         out << "\n\n";
@@ -111,7 +120,7 @@ public:
             std::vector<std::size_t> transaction;
             for (std::size_t i = 0; i < file.findings.size(); ++i) {
                 const Finding& f = file.findings[i];
-                if (f.pre_existing || f.risk < Risk::High) continue;
+                if (f.pre_existing || f.risk < Risk::High || f.rule == k_unknown_rule) continue;
                 if (transaction_rule(f.rule)) {
                     if (transaction.empty()) rules.push_back({std::string(k_transaction), {}});
                     transaction.push_back(i);
@@ -153,6 +162,37 @@ public:
         return out.str();
     }
 
+    // Every new unknown-statement finding, by file: said plainly, apart from the risks, because
+    // what pgfence could not see is never clean (issue #53).
+    std::string unseen() const {
+        std::ostringstream out;
+        std::size_t lines = 0, left = 0;
+        for (std::size_t fi : file_order()) {
+            const FileReport& file = m_report.files[fi];
+            std::vector<std::size_t> members;
+            for (std::size_t i = 0; i < file.findings.size(); ++i) {
+                if (!file.findings[i].pre_existing && file.findings[i].rule == k_unknown_rule) members.push_back(i);
+            }
+            if (members.empty()) continue;
+            if (lines == 0 && left == 0) {
+                out << "\n**pgfence could not see what these statements do** (a person must review their SQL; they are never "
+                       "reported as safe):\n";
+            }
+            for (std::size_t i : members) {
+                if (lines >= k_digest_max_lines) {
+                    ++left;
+                    continue;
+                }
+                ++lines;
+                out << "- " << review::risk_icon(file.findings[i].risk) << " " << md_code_span(m_short[fi]) << " "
+                    << m_links.line_link("line " + std::to_string(file.findings[i].start.line), file.path, file.findings[i].start.line)
+                    << " — " << md_text(file.findings[i].message, 240) << "\n";
+            }
+        }
+        if (left > 0) out << "- … and " << plural(left, "more statement", "more statements") << ": see the details below\n";
+        return out.str();
+    }
+
     // MEDIUM: one line per rule with counts; LOW: one line; pre-existing: one line.
     std::string lesser() const {
         std::ostringstream out;
@@ -160,7 +200,7 @@ public:
         std::map<std::string, std::size_t> low;
         for (std::size_t fi = 0; fi < m_report.files.size(); ++fi) {
             for (const auto& f : m_report.files[fi].findings) {
-                if (f.pre_existing) continue;
+                if (f.pre_existing || f.rule == k_unknown_rule) continue;  // unseen() lists them
                 if (f.risk == Risk::Medium) medium[f.rule].push_back({fi, &f});
                 if (f.risk == Risk::Low) ++low[f.rule];
             }
@@ -368,7 +408,7 @@ void render_markdown(const Report& report, std::ostream& out, const MarkdownOpti
     std::set<std::string> top_labels;
     if (options.part != MarkdownPart::details) {
         links.collect(&top_labels);
-        top = marker + digest.head() + digest.blocking() + digest.lesser() + digest.resolved() + review::exemptions_section(report, links);
+        top = marker + digest.head() + digest.blocking() + digest.unseen() + digest.lesser() + digest.resolved() + review::exemptions_section(report, links);
         links.collect(nullptr);
     }
     const std::size_t top_links = links.definitions_size(top_labels) + 1;

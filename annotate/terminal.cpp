@@ -470,7 +470,11 @@ void render_file(const FileReport& input, Text& out, const TerminalOptions& opti
     }
     if (file.source_kind != "sql") {
         const Coverage& c = file.coverage;
-        out << "  coverage: " << c.analysed << "/" << c.found << " statements analysed (" << c.unknown << " unknown)\n";
+        // Unknown: every statement pgfence could not see, not only the calls whose SQL it could not read.
+        const auto unseen = std::count_if(file.statements.begin(), file.statements.end(),
+                                          [](const auto& s) { return s.status == StatementStatus::Unknown; });
+        out << "  coverage: " << c.analysed << "/" << c.found << " statements analysed ("
+            << std::max<long>(c.unknown, static_cast<long>(unseen)) << " unknown)\n";
     }
     render_findings(file, out, paint);
     out << "\n";

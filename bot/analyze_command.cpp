@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -253,6 +254,7 @@ void apply_config(Settings& s, const Config& c, const fs::path& paths_folder, co
     if (c.pg_version) s.options.pg_version = *c.pg_version;
     if (c.max_risk) s.max_risk = *c.max_risk;
     if (c.fail_on_unparsable) s.fail_on_unparsable = *c.fail_on_unparsable;
+    if (c.block_unknown) s.block_unknown = c.block_unknown;
     if (c.direction) s.options.direction = *c.direction;
     if (c.max_file_bytes) s.options.max_file_bytes = *c.max_file_bytes;
     s.options.rules = c.rules;
@@ -286,6 +288,7 @@ void apply_args(Settings& s, const AnalyzeArgs& a) {
     if (a.direction) s.options.direction = *a.direction;
     if (a.max_risk) s.max_risk = *a.max_risk;
     if (a.fail_on_unparsable) s.fail_on_unparsable = *a.fail_on_unparsable;
+    if (a.block_unknown) s.block_unknown = a.block_unknown;
     if (a.max_lock_timeout_ms) s.options.rules.max_lock_timeout_ms = *a.max_lock_timeout_ms;
     if (a.max_statement_timeout_ms) s.options.rules.max_statement_timeout_ms = *a.max_statement_timeout_ms;
     if (a.max_file_bytes) s.options.max_file_bytes = *a.max_file_bytes;
@@ -384,7 +387,10 @@ void diagnose_file(const analyze::FileReport& f, const Settings& settings, bool 
         d.scripts = true;
         d.coverage.found += f.coverage.found;
         d.coverage.analysed += f.coverage.analysed;
-        d.coverage.unknown += f.coverage.unknown;
+        // Every statement pgfence could not see, not only the calls whose SQL it could not read.
+        const auto unseen = std::count_if(f.statements.begin(), f.statements.end(),
+                                          [](const auto& s) { return s.status == StatementStatus::Unknown; });
+        d.coverage.unknown += std::max(f.coverage.unknown, static_cast<int>(unseen));
         d.coverage.unparsable += f.coverage.unparsable;
         for (const auto& s : f.statements) {
             if (s.unanalysable) {
@@ -404,7 +410,10 @@ void diagnose_file(const analyze::FileReport& f, const Settings& settings, bool 
             d.failed = d.failed || settings.fail_on_unparsable;
         }
     }
-    for (const auto& finding : f.findings) d.over = d.over || (finding.risk > settings.max_risk && !finding.pre_existing);
+    for (const auto& finding : f.findings) {
+        d.over = d.over || (finding.risk > settings.max_risk && !finding.pre_existing);
+        d.unseen += !finding.pre_existing && finding.rule == "unknown-statement" ? 1 : 0;
+    }
 }
 
 }  // namespace
@@ -417,6 +426,7 @@ Diagnosis& Diagnosis::operator+=(const Diagnosis& other) {
     coverage.analysed += other.coverage.analysed;
     coverage.unknown += other.coverage.unknown;
     coverage.unparsable += other.coverage.unparsable;
+    unseen += other.unseen;
     return *this;
 }
 
@@ -662,6 +672,9 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     bool config_failed = false;
     Settings settings = resolve(a, err, config_failed);
     if (config_failed) return k_exit_input;
+    // SQL pgfence could not see fails --ci unless --unknown warn or `unknown = "warn"` says otherwise.
+    const bool said_block = settings.block_unknown.value_or(false);  // error: rather than warning: lines
+    if (!settings.block_unknown) settings.block_unknown = a.ci;
     if (settings.paths.empty()) throw UsageError{"analyze needs at least one file, directory or glob (or paths in the config file)"};
 
     // `-`: standard input, read once, as a file of its own under its --stdin-filename.
@@ -766,7 +779,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         history->count_into(report);
         apply_stats(report, settings);
         if (baseline) for (auto& f : report.files) baseline->filter(f);
-        diagnosis = diagnose(report, settings, a.block_unknown, err);
+        diagnosis = diagnose(report, settings, said_block, err);
         // The default folder, pgfence-plan, is opened under the working directory like the plans'
         // own folders, so a link a checkout commits there is refused; a folder named with -o is
         // the user's, links and all.
@@ -774,7 +787,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         if (!written) diagnosis.failed = true;
     } else if (a.format == "json") {
         annotate::JsonReportStream stream(settings.options.pg_version);
-        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), nullptr,
+        diagnosis = stream_report(stream, files, settings, *history, said_block, stdin_input.get(), nullptr,
                                   baseline ? &*baseline : nullptr, *sink, err);
     } else if (a.format == "text" || a.format == "compact") {
         bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
@@ -786,7 +799,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         options.compact = a.format == "compact" || (tty && !a.verbose && width > 0 && width < annotate::k_table_width);
         options.width = width > 0 ? width : 80;
         annotate::TerminalStream stream(options);
-        diagnosis = stream_report(stream, files, settings, *history, a.block_unknown, stdin_input.get(), &hint,
+        diagnosis = stream_report(stream, files, settings, *history, said_block, stdin_input.get(), &hint,
                                   baseline ? &*baseline : nullptr, *sink, err);
     } else {
         // Collected: markdown sizes every file's section against one comment's limit, SARIF
@@ -797,7 +810,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         history->count_into(report);
         apply_stats(report, settings);
         if (baseline) for (auto& f : report.files) baseline->filter(f);
-        diagnosis = diagnose(report, settings, a.block_unknown, err);
+        diagnosis = diagnose(report, settings, said_block, err);
         if (a.format == "markdown") {
             for (auto& f : report.files) hint.mark(f);
             annotate::render_markdown(report, *sink);
@@ -834,15 +847,14 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
             << " unknown" << (coverage.unparsable ? ", " + std::to_string(coverage.unparsable) + " unparsable" : "") << ")\n";
     }
     if (failed) return k_exit_input;
-    if (a.block_unknown && coverage.unknown > 0) {
-        err << "pgfence: " << coverage.unknown << " ORM statement(s) not visible statically (--unknown block)\n";
-        return k_exit_findings;
+    if (*settings.block_unknown && diagnosis.unseen > 0) {
+        err << "pgfence: " << diagnosis.unseen << (diagnosis.unseen == 1 ? " statement" : " statements")
+            << " pgfence could not see (unknown-statement): a person must review "
+            << (diagnosis.unseen == 1 ? "it" : "them") << " (--unknown block" << (a.block_unknown ? "" : ", the default with --ci")
+            << "; `--unknown warn` or `unknown = \"warn\"` in the configuration lets them pass)\n";
     }
-    if (a.ci && diagnosis.over) {
-        err << "pgfence: findings above --max-risk " << risk_name(settings.max_risk) << "\n";
-        return k_exit_findings;
-    }
-    return k_exit_ok;
+    if (a.ci && diagnosis.over) err << "pgfence: findings above --max-risk " << risk_name(settings.max_risk) << "\n";
+    return (*settings.block_unknown && diagnosis.unseen > 0) || (a.ci && diagnosis.over) ? k_exit_findings : k_exit_ok;
 }
 
 }  // namespace pgfence::bot

@@ -36,7 +36,7 @@ struct AnalyzeArgs {
     std::string output;
     std::optional<bool> fail_on_unparsable;
     analyze::orm::InputFormat input_format = analyze::orm::InputFormat::Auto;
-    bool block_unknown = false;
+    std::optional<bool> block_unknown;  // --unknown block|warn
     bool ci = false;
     std::optional<Risk> max_risk;
     std::optional<int> pg_version;
@@ -71,6 +71,9 @@ struct Settings {
     AnalyzeOptions options;
     Risk max_risk = Risk::Medium;
     bool fail_on_unparsable = true;
+    // Whether a new unknown-statement finding (SQL pgfence could not see) fails the run:
+    // --unknown, else the configuration's `unknown`, else on for --ci and pr (issue #53).
+    std::optional<bool> block_unknown;
     std::vector<std::string> paths;
     std::vector<std::string> exclude;  // config `exclude` and --exclude: files never analysed
     std::string stats_file;
@@ -115,6 +118,7 @@ struct Diagnosis {
     bool over = false;     // a finding (not pre-existing) above max_risk
     bool scripts = false;  // ORM scripts were read: print the coverage line
     Coverage coverage;
+    std::size_t unseen = 0;  // new unknown-statement findings: statements pgfence could not see
 
     Diagnosis& operator+=(const Diagnosis& other);
 };

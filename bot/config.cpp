@@ -209,6 +209,10 @@ Config interpret(const Value& root) {
             std::string u = expect_string(value, key);
             if (u != "fail" && u != "warn") throw ConfigError{"unparsable must be \"fail\" or \"warn\"", value.line};
             config.fail_on_unparsable = u == "fail";
+        } else if (key == "unknown") {
+            std::string u = expect_string(value, key);
+            if (u != "block" && u != "warn") throw ConfigError{"unknown must be \"block\" or \"warn\"", value.line};
+            config.block_unknown = u == "block";
         } else if (key == "direction") {
             std::string d = expect_string(value, key);
             if (d == "up") config.direction = analyze::Direction::Up;
@@ -236,10 +240,10 @@ Config interpret(const Value& root) {
             // The JSON schema's address (docs/pgfence-config.schema.json), for editors.
             (void)expect_string(value, key);
         } else {
-            std::string guess = nearest(key, {"pg_version", "max_risk", "unparsable", "direction", "max_file_size", "paths", "exclude",
+            std::string guess = nearest(key, {"pg_version", "max_risk", "unparsable", "unknown", "direction", "max_file_size", "paths", "exclude",
                                               "stats_file", "rules", "policies", "stats"});
             throw ConfigError{"unknown key '" + key + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
-                                  " (expected pg_version, max_risk, unparsable, direction, max_file_size, paths, exclude, stats_file, [rules], [policies], [stats])",
+                                  " (expected pg_version, max_risk, unparsable, unknown, direction, max_file_size, paths, exclude, stats_file, [rules], [policies], [stats])",
                               value.line};
         }
     }

@@ -21,6 +21,7 @@ struct Config {
     std::optional<int> pg_version;
     std::optional<analyze::Risk> max_risk;
     std::optional<bool> fail_on_unparsable;
+    std::optional<bool> block_unknown;  // `unknown = "block"|"warn"`: whether SQL pgfence could not see fails --ci and pr
     std::optional<analyze::Direction> direction;
     std::optional<std::uint64_t> max_file_bytes;  // max_file_size, in MiB
     std::vector<std::string> paths;  // migration globs

@@ -610,8 +610,10 @@ void shorten_check_run(annotate::CheckRunPlan& plan) {
 }
 
 void post_check_run(github::Client& client, const std::string& repository, const Report& report, const Target& target,
-                    Risk max_risk, const TraceOutcome& trace, const Identity& identity, Posting& posting) {
+                    const Settings& settings, const TraceOutcome& trace, const Identity& identity, Posting& posting) {
     annotate::CheckRunOptions options;
+    options.unknown_fails = settings.block_unknown.value_or(true);
+    const Risk max_risk = settings.max_risk;
     options.name = identity.title;
     options.head_sha = target.head;
     options.max_risk = max_risk;
@@ -743,6 +745,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!head_sha) return git_failed(head_sha.error());
     PrConfigPlace place{&*repo, *base_sha, *head_sha, p.config_from};
     if (!resolve_pr_settings(a, place, settings, err)) return k_exit_input;
+    // pr gates a pull request: SQL pgfence could not see fails it unless `unknown = "warn"` (issue #53).
+    const bool said_block = settings.block_unknown.value_or(false);  // error: rather than warning: lines
+    if (!settings.block_unknown) settings.block_unknown = true;
     auto changes = diff::changed_migrations(*repo, target.base, target.head, settings.paths, settings.options.max_file_bytes);
     if (!changes) return git_failed(changes.error());
     // Excluded files are not reviewed; the migrations of the base commit still replay in full.
@@ -778,7 +783,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
     mark_rehearsals(report, trace);
     apply_stats(report, settings);
-    Diagnosis diagnosis = diagnose(report, settings, a.block_unknown, err);
+    Diagnosis diagnosis = diagnose(report, settings, said_block, err);
 
     // --format: each to its file (as the user named it; never through a link), or the one
     // without a file to standard output in place of the table.
@@ -816,7 +821,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (table) annotate::render_terminal(report, out, annotate::TerminalOptions{false});
     if (trace.ran && table) out << trace.text;
     Counts counts = count(report);
-    std::string conclusion = annotate::check_conclusion(report, settings.max_risk);
+    std::string conclusion = annotate::check_conclusion(report, settings.max_risk, *settings.block_unknown);
     if (trace.failed) conclusion = "failure";
 
     // The files come first: whatever happens to the API calls, the report is kept.
@@ -876,7 +881,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         }
     }
     if (can_post) {
-        if (p.check_run) post_check_run(*client, target.repository, report, target, settings.max_risk, trace, identity, posting);
+        if (p.check_run) post_check_run(*client, target.repository, report, target, settings, trace, identity, posting);
         if (p.comment && target.number) {
             post_comment(*client, target.repository, *target.number, report,
                          counts.new_findings + counts.pre_existing > 0 || trace.failed, trace, identity,
@@ -933,13 +938,17 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
 
     if (diagnosis.failed || input_error || (upload && !upload->uploaded && p.upload_required)) return k_exit_input;
-    if (a.block_unknown && diagnosis.coverage.unknown > 0) return k_exit_findings;
     if (trace.failed) {
         err << "pgfence: the trace found a mismatch or a statement PostgreSQL rejected\n";
         return k_exit_findings;
     }
     if (conclusion == "failure") {
-        err << "pgfence: new findings above --max-risk " << risk_name(settings.max_risk) << "\n";
+        if (*settings.block_unknown && diagnosis.unseen > 0) {
+            err << "pgfence: " << diagnosis.unseen << (diagnosis.unseen == 1 ? " new statement" : " new statements")
+                << " pgfence could not see (unknown-statement): a person must review "
+                << (diagnosis.unseen == 1 ? "it" : "them") << " (`unknown = \"warn\"` in the configuration lets them pass)\n";
+        }
+        if (diagnosis.over || !(*settings.block_unknown && diagnosis.unseen > 0)) err << "pgfence: new findings above --max-risk " << risk_name(settings.max_risk) << "\n";
         return k_exit_findings;
     }
     return k_exit_ok;

@@ -16,6 +16,7 @@ using analyze::Risk;
 constexpr std::string_view k_index_rules[] = {"create-index-without-concurrently", "drop-index-without-concurrently",
                                               "reindex-without-concurrently"};
 constexpr std::string_view k_lock_timeout_rule = "lock-timeout-missing";
+constexpr std::string_view k_unknown_rule = "unknown-statement";
 
 bool index_rule(std::string_view rule) {
     return std::find(std::begin(k_index_rules), std::end(k_index_rules), rule) != std::end(k_index_rules);
@@ -128,22 +129,31 @@ std::string ignored_why(const FindingFacts& f) {
 }
 
 std::string summary_of(const Decision& d, std::size_t new_findings) {
-    std::size_t guardrails = 0, signoffs = 0;
+    std::size_t guardrails = 0, signoffs = 0, unseen = 0;
     std::vector<std::string> broken;
     for (const auto& item : d.items) {
-        if (item.kind == ItemKind::Signoff) { ++signoffs; continue; }
+        if (item.kind == ItemKind::Signoff) {
+            const bool at_threshold = d.policy.signoff_at && item.risk >= *d.policy.signoff_at;
+            ++(item.rule == k_unknown_rule && !at_threshold ? unseen : signoffs);
+            continue;
+        }
         ++guardrails;
         std::string name(guardrail_name(*item.guardrail));
         if (std::find(broken.begin(), broken.end(), name) == broken.end()) broken.push_back(name);
     }
     std::string threshold = d.policy.signoff_at ? std::string(analyze::risk_name(*d.policy.signoff_at)) : "";
-    std::string signoff_text = plural(signoffs, "new finding", "new findings") + " at or above " + threshold +
-                               (signoffs == 1 ? " needs" : " need") + " sign-off";
+    std::string signoff_text = signoffs == 0 ? std::string()
+                                             : plural(signoffs, "new finding", "new findings") + " at or above " + threshold +
+                                                   (signoffs == 1 ? " needs" : " need") + " sign-off";
+    if (unseen > 0) {
+        signoff_text += (signoff_text.empty() ? "" : " and ") + plural(unseen, "new statement", "new statements") +
+                        " pgfence could not see " + (unseen == 1 ? "needs" : "need") + " sign-off";
+    }
     if (d.conclusion == Conclusion::Failure) {
         std::string names;
         for (const auto& n : broken) names += (names.empty() ? "" : ", ") + n;
         return plural(guardrails, "guardrail", "guardrails") + " broken (" + names + ")" +
-               (signoffs > 0 ? " and " + signoff_text : "") + ".";
+               (signoffs + unseen > 0 ? " and " + signoff_text : "") + ".";
     }
     if (d.conclusion == Conclusion::ActionRequired) return signoff_text + ".";
     std::string exempted = d.exempted.empty() ? "" : ", " + plural(d.exempted.size(), "exempted", "exempted");
@@ -218,6 +228,10 @@ Decision evaluate(const Policy& policy, const nlohmann::json& report, std::strin
             // A finding that breaks a guardrail already fails the check: it is not listed twice.
             if (!guarded && p.signoff_at && f.risk >= *p.signoff_at) {
                 items.push_back({ItemKind::Signoff, std::nullopt, file.path, f.line, f.rule, f.risk, f.message});
+            } else if (!guarded && p.unknown_needs_signoff && f.rule == k_unknown_rule) {
+                // What pgfence could not see is never clean: a person signs it off, whatever its risk.
+                items.push_back({ItemKind::Signoff, std::nullopt, file.path, f.line, f.rule, f.risk,
+                                 "needs sign-off whatever signoff_at says (unknown_needs_signoff): " + f.message});
             }
         }
         if (p.require_lock_timeout && needs_lock_timeout) {

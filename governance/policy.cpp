@@ -17,7 +17,7 @@ using analyze::Position;
 using analyze::Risk;
 
 constexpr std::string_view k_keys =
-    "signoff_at, require_lock_timeout, critical_needs_exemption, concurrently_above_bytes, exemptable, approvers, "
+    "signoff_at, unknown_needs_signoff, require_lock_timeout, critical_needs_exemption, concurrently_above_bytes, exemptable, approvers, "
     "min_approvals, author_may_approve, exemption_granters, max_exemption_days";
 
 struct PolicyError {
@@ -112,6 +112,7 @@ void apply(const toml::table& table, const std::string& table_name, PolicySettin
         const std::string name = table_name + "." + std::string(key.str());
         const std::string_view k = key.str();
         if (k == "signoff_at") settings.signoff_at = expect_threshold(value, name);
+        else if (k == "unknown_needs_signoff") settings.unknown_needs_signoff = expect_bool(value, name);
         else if (k == "require_lock_timeout") settings.require_lock_timeout = expect_bool(value, name);
         else if (k == "critical_needs_exemption") settings.critical_needs_exemption = expect_bool(value, name);
         else if (k == "concurrently_above_bytes") settings.concurrently_above_bytes = expect_bytes(value, name);

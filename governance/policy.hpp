@@ -19,6 +19,9 @@ struct PolicySettings {
     std::optional<analyze::Risk> signoff_at = analyze::Risk::High;  // nullopt: "never"
     bool require_lock_timeout = false;
     bool critical_needs_exemption = true;
+    // A new unknown-statement finding (SQL pgfence could not see) needs sign-off whatever
+    // signoff_at says (issue #53); false leaves it to signoff_at like any finding.
+    bool unknown_needs_signoff = true;
     std::uint64_t concurrently_above_bytes = 0;  // 0: the guardrail is off
     // Rule ids an exemption may cover ("*": every rule, CRITICAL findings included).
     // nullopt, the default: every rule, but never a CRITICAL finding.

@@ -21,6 +21,7 @@ std::string threshold_name(const std::optional<analyze::Risk>& risk) {
 json policy_json(const PolicySettings& p) {
     return {
         {"signoff_at", threshold_name(p.signoff_at)},
+        {"unknown_needs_signoff", p.unknown_needs_signoff},
         {"require_lock_timeout", p.require_lock_timeout},
         {"critical_needs_exemption", p.critical_needs_exemption},
         {"concurrently_above_bytes", p.concurrently_above_bytes},

@@ -27,10 +27,13 @@ void check_templated(const StatementContext& ctx, Sink& sink) {
     std::string where;
     for (std::size_t k = 0; k < lines.size() && k < 8; ++k) where += (k == 0 ? "" : ", ") + std::to_string(lines[k]);
     if (lines.size() > 8) where += ", ...";
-    Finding& f = sink.add(ctx.statement, std::string(lines.size() == 1 ? "a statement" : std::to_string(lines.size()) + " statements") +
-                                             " of this file (line" + (lines.size() == 1 ? " " : "s ") + where +
-                                             ") hold a template placeholder: their SQL is known only when the migration runs, "
-                                             "so their locks are not shown");
+    const bool one = lines.size() == 1;
+    Finding& f = sink.add(ctx.statement, "pgfence could not see what " +
+                                             std::string(one ? "a statement" : std::to_string(lines.size()) + " statements") +
+                                             " of this file (line" + (one ? " " : "s ") + where + (one ? ") does: it holds" : ") do: they hold") +
+                                             " a template placeholder: " + (one ? "its" : "their") +
+                                             " SQL is known only when the migration runs, so " + (one ? "its" : "their") +
+                                             " locks are not shown");
     f.fix = "review them as rendered (or run `pgfence trace` on the rendered file), then suppress with "
             "`-- pgfence-ignore-file: unknown-statement`";
 }
@@ -59,7 +62,10 @@ void check(const StatementContext& ctx, Sink& sink) {
             break;
         }
     }
-    Finding& f = sink.add(s, what + " is not fully known to the lock model, so its locks are not shown" + detail);
+    // Said plainly first (issue #53): the comment, the check run and the terminal all show it.
+    Finding& f = sink.add(s, "pgfence could not see what this statement does (" + what +
+                                 " is not fully known to the lock model), so its locks are not shown and a person must review it" +
+                                 detail);
     f.fix = "review its locks by hand (or run `pgfence trace`), then suppress with `-- pgfence-ignore: unknown-statement` "
             "(added by a pull request, a suppression does not lift governance: that needs an exemption from the service)";
 }

@@ -122,7 +122,7 @@ def main():
         expected = [f for f in example_report["files"][0]["findings"] if f["risk"] == "CRITICAL"]
         check(len(criticals) == len(expected) > 0, f"one critical item per CRITICAL finding: {criticals}")
         check(all(i["kind"] == "guardrail" and i["path"].endswith("examples/add_column.sql") for i in criticals), f"{criticals}")
-        check(d.get("policy") == {"signoff_at": "high", "require_lock_timeout": False, "critical_needs_exemption": True,
+        check(d.get("policy") == {"signoff_at": "high", "unknown_needs_signoff": True, "require_lock_timeout": False, "critical_needs_exemption": True,
                                   "concurrently_above_bytes": 0, "exemptable": None, "approvers": [],
                                   "min_approvals": 1, "author_may_approve": False, "exemption_granters": [],
                                   "max_exemption_days": 30}, f"effective policy: {d.get('policy')}")

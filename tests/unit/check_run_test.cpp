@@ -305,3 +305,32 @@ TEST_CASE("check run: summary and text stay within 65535 bytes on a huge report"
     CHECK(request_errors({plan.create}, "checks.create") == "");
     CHECK(plan.updates.size() == (plan.annotations + 49) / 50 - 1);
 }
+
+TEST_CASE("check run: a statement pgfence could not see fails it whatever its risk, unless unknown = warn") {
+    // One MEDIUM unknown-statement finding (issue #53): below --max-risk medium.
+    Report report;
+    report.files.push_back(analyze_one("db/001.sql", "SET lock_timeout = '2s';\nSELECT app.rebuild_everything();\n",
+                                       only_rule("unknown-statement")));
+    REQUIRE(report.files[0].findings.size() == 1);
+    REQUIRE(report.files[0].findings[0].risk == Risk::Medium);
+    CHECK(annotate::check_conclusion(report, Risk::Medium) == "failure");
+    CHECK(annotate::check_conclusion(report, Risk::Medium, false) == "neutral");
+
+    annotate::CheckRunPlan plan = annotate::plan_check_run(report, options_with(Risk::Medium));
+    CHECK(plan.conclusion == "failure");
+    CHECK(plan.create["output"]["title"] == "1 finding above MEDIUM or not seen (1 statement pgfence could not see)");
+    std::string summary = plan.create["output"]["summary"];
+    CHECK(summary.find("pgfence could not see what these statements do") != std::string::npos);
+    CHECK(summary.find("and on statements pgfence could not see") != std::string::npos);
+    CHECK(request_errors({plan.create}, "checks.create") == "");
+
+    annotate::CheckRunOptions relaxed = options_with(Risk::Medium);
+    relaxed.unknown_fails = false;
+    annotate::CheckRunPlan warned = annotate::plan_check_run(report, relaxed);
+    CHECK(warned.conclusion == "neutral");
+    CHECK(warned.create["output"]["title"] == "1 finding, none above MEDIUM");
+
+    // Pre-existing, it is a notice like any other.
+    report.files[0].findings[0].pre_existing = true;
+    CHECK(annotate::check_conclusion(report, Risk::Medium) == "neutral");
+}

@@ -303,7 +303,7 @@ TEST_CASE("the decision as JSON, text and a check run's Markdown", "[governance]
                                 {"rule", "lock-timeout-missing"}, {"risk", "MEDIUM"}, {"message", d.items[0].message}});
     CHECK(j["items"][1]["kind"] == "signoff");
     CHECK_FALSE(j["items"][1].contains("guardrail"));
-    CHECK(j["policy"] == json{{"signoff_at", "high"}, {"require_lock_timeout", true}, {"critical_needs_exemption", true},
+    CHECK(j["policy"] == json{{"signoff_at", "high"}, {"unknown_needs_signoff", true}, {"require_lock_timeout", true}, {"critical_needs_exemption", true},
                               {"concurrently_above_bytes", 5000}, {"exemptable", nullptr},
                               {"approvers", json::array()}, {"min_approvals", 1}, {"author_may_approve", false},
                               {"exemption_granters", json::array()}, {"max_exemption_days", 30}});
@@ -365,4 +365,42 @@ TEST_CASE("a suppression counts only when the report shows it on the base branch
 
     hidden[0]["suppression_on_base"] = "yes";
     CHECK_FALSE(read_report(a.report));
+}
+
+TEST_CASE("unknown_needs_signoff: what pgfence could not see needs sign-off whatever signoff_at says", "[governance]") {
+    // One MEDIUM unknown-statement finding (the table's name comes from a query), below signoff_at = high.
+    auto a = analyse("SET lock_timeout = '2s';\nDO $$\nDECLARE tbl text;\nBEGIN\n"
+                     "  SELECT relname INTO tbl FROM pg_class LIMIT 1;\n  EXECUTE 'DROP TABLE ' || tbl;\nEND $$;\n");
+    REQUIRE(a.report["files"][0]["findings"].size() == 1);
+    REQUIRE(a.report["files"][0]["findings"][0]["rule"] == "unknown-statement");
+    REQUIRE(a.report["files"][0]["findings"][0]["risk"] == "MEDIUM");
+
+    Decision d = decide("", a.report);
+    CHECK(d.conclusion == Conclusion::ActionRequired);
+    REQUIRE(d.items.size() == 1);
+    CHECK(d.items[0].kind == ItemKind::Signoff);
+    CHECK(d.items[0].rule == "unknown-statement");
+    CHECK(d.items[0].line == 2);
+    CHECK(d.items[0].message.find("pgfence could not see what this statement does") != std::string::npos);
+    CHECK(d.summary == "1 new statement pgfence could not see needs sign-off.");
+    CHECK(to_json(d)["policy"]["unknown_needs_signoff"] == true);
+
+    // signoff_at = never does not lift it; the policy key does.
+    CHECK(decide("[policy]\nsignoff_at = \"never\"\n", a.report).conclusion == Conclusion::ActionRequired);
+    Decision relaxed = decide("[policy]\nunknown_needs_signoff = false\n", a.report);
+    CHECK(relaxed.conclusion == Conclusion::Success);
+    CHECK(relaxed.items.empty());
+    // Relaxed, it is a finding like any other: signoff_at = medium catches it, listed once.
+    Decision medium = decide("[policy]\nunknown_needs_signoff = false\nsignoff_at = \"medium\"\n", a.report);
+    REQUIRE(medium.items.size() == 1);
+    CHECK(medium.summary == "1 new finding at or above MEDIUM needs sign-off.");
+    // Per repository.
+    CHECK(decide("[repositories.\"octo/legacy\"]\nunknown_needs_signoff = false\n", a.report, {}, "octo/legacy").conclusion ==
+          Conclusion::Success);
+    // An exemption lifts it, as it lifts any finding.
+    Exemption e = exemption("unknown-statement", a.path, 2);
+    CHECK(decide("", a.report, std::span<const Exemption>(&e, 1)).conclusion == Conclusion::Success);
+    // With a HIGH finding too, the summary names both.
+    auto both = analyse(k_index + "DO $$ BEGIN EXECUTE 'DROP TABLE ' || current_setting('app.t'); END $$;\n");
+    CHECK(decide("", both.report).summary == "1 new finding at or above HIGH needs sign-off and 1 new statement pgfence could not see needs sign-off.");
 }

@@ -25,6 +25,7 @@ TEST_CASE("an empty policy file holds the documented defaults", "[governance]") 
     REQUIRE(policy);
     const auto& s = policy->settings;
     CHECK(s.signoff_at == Risk::High);
+    CHECK(s.unknown_needs_signoff);
     CHECK_FALSE(s.require_lock_timeout);
     CHECK(s.critical_needs_exemption);
     CHECK(s.concurrently_above_bytes == 0);
@@ -39,6 +40,7 @@ TEST_CASE("every key of [policy] is read", "[governance]") {
     auto policy = parse_policy(R"(
 [policy]
 signoff_at = "medium"
+unknown_needs_signoff = false
 require_lock_timeout = true
 critical_needs_exemption = false
 concurrently_above_bytes = 1048576
@@ -47,6 +49,7 @@ exemptable = ["drop-column", "lock-timeout-missing"]
     REQUIRE(policy);
     const auto& s = policy->settings;
     CHECK(s.signoff_at == Risk::Medium);
+    CHECK_FALSE(s.unknown_needs_signoff);
     CHECK(s.require_lock_timeout);
     CHECK_FALSE(s.critical_needs_exemption);
     CHECK(s.concurrently_above_bytes == 1048576);
@@ -96,14 +99,15 @@ require_lock_timeout = false
 
 TEST_CASE("each mistake in a policy file is one error naming the file and line", "[governance]") {
     CHECK(error_of("[policy]\nsignof_at = \"high\"\n") ==
-          "gov.toml:2:1: unknown key policy.signof_at (expected signoff_at, require_lock_timeout, critical_needs_exemption, "
-          "concurrently_above_bytes, exemptable, approvers, min_approvals, author_may_approve, exemption_granters, "
+          "gov.toml:2:1: unknown key policy.signof_at (expected signoff_at, unknown_needs_signoff, require_lock_timeout, "
+          "critical_needs_exemption, concurrently_above_bytes, exemptable, approvers, min_approvals, author_may_approve, exemption_granters, "
           "max_exemption_days)");
     CHECK(error_of("[policy]\nsignoff_at = \"severe\"\n") ==
           "gov.toml:2:14: policy.signoff_at must be one of low, medium, high, critical, never");
     CHECK(error_of("[policy]\nsignoff_at = 3\n") == "gov.toml:2:14: policy.signoff_at must be one of low, medium, high, critical, never");
     CHECK(error_of("[policy]\nsignoff_at = \"none\"\n") == "gov.toml:2:14: policy.signoff_at must be one of low, medium, high, critical, never");
     CHECK(error_of("\n[policy]\nrequire_lock_timeout = \"yes\"\n") == "gov.toml:3:24: policy.require_lock_timeout must be true or false");
+    CHECK(error_of("[policy]\nunknown_needs_signoff = \"yes\"\n") == "gov.toml:2:25: policy.unknown_needs_signoff must be true or false");
     CHECK(error_of("[policy]\ncritical_needs_exemption = 1\n") == "gov.toml:2:28: policy.critical_needs_exemption must be true or false");
     CHECK(error_of("[policy]\nconcurrently_above_bytes = -1\n").rfind("gov.toml:2:28: policy.concurrently_above_bytes must be a number of bytes", 0) == 0);
     CHECK(error_of("[policy]\nconcurrently_above_bytes = \"lots\"\n").rfind("gov.toml:2:28: policy.concurrently_above_bytes must be", 0) == 0);

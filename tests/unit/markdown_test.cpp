@@ -361,3 +361,19 @@ TEST_CASE("markdown: repository text in paths and messages stays text in the fol
     CHECK_FALSE(contains(text, "\n# All clear"));
     CHECK(contains(text, "<summary>🔴 <code>db/a  &lt;img src=x&gt;  # All clear.sql</code>"));
 }
+
+TEST_CASE("markdown: statements pgfence could not see are said plainly, apart from the risks (issue #53)") {
+    Report report;
+    AnalyzeOptions options;
+    report.files.push_back(analyze_text("db/002_cleanup.sql",
+                                        "SET lock_timeout = '2s';\nDO $$ BEGIN EXECUTE 'DROP TABLE ' || current_setting('app.t'); END $$;\n",
+                                        options));
+    std::string md = render(report);
+    INFO(md);
+    CHECK(md.find(" — 1 statement pgfence could not see\n") != std::string::npos);
+    auto section = md.find("**pgfence could not see what these statements do**");
+    REQUIRE(section != std::string::npos);
+    CHECK(md.find("`002_cleanup.sql` line 2 — pgfence could not see what this statement does", section) != std::string::npos);
+    // Not also folded among the MEDIUM findings to consider.
+    CHECK(md.find("**Also consider:**\n\n- 🟡 **unknown-statement**") == std::string::npos);
+}

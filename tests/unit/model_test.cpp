@@ -124,7 +124,7 @@ TEST_CASE("DO blocks: static SQL inside is analysed, dynamic SQL is not visible"
 
     auto dynamic = last_statement(
         "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_class WHERE relname = 'x') THEN\n"
-        "    EXECUTE format('ALTER TABLE %I ADD COLUMN y int', 'x');\n  END IF;\nEND $$;");
+        "    EXECUTE format('ALTER TABLE %I.x ADD COLUMN y int', current_schema());\n  END IF;\nEND $$;");
     CHECK(dynamic.status == StatementStatus::Unknown);
     CHECK(dynamic.locks.empty());  // the catalog look-up is not a user table
     bool names_line = std::any_of(dynamic.notes.begin(), dynamic.notes.end(),

@@ -1,0 +1,83 @@
+"""What pgfence cannot see needs a person (issue #53 item 2), end to end on serve_test.py's world:
+the real service, its database, the GitHub double in App mode, `pgfence pr --upload`.
+
+    unknown_test.py SCENARIO --binary pgfence --schemas DIR
+Scenarios:
+  unknown_only  a pull request whose only finding is one MEDIUM unknown-statement (a DO block that
+                EXECUTEs a table name read from a query), under signoff_at = "high": the service's
+                check is action_required and says pgfence could not see the statement; the same
+                pull request under unknown_needs_signoff = false is success
+"""
+import argparse
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from serve_test import check, git, ok, run_world, write  # noqa: E402
+
+DYNAMIC = ("SET lock_timeout = '2s';\n"
+           "DO $$\n"
+           "DECLARE tbl text;\n"
+           "BEGIN\n"
+           "  SELECT relname INTO tbl FROM pg_class WHERE relname LIKE 'tmp_%' LIMIT 1;\n"
+           "  EXECUTE 'DROP TABLE ' || tbl;\n"
+           "END $$;\n")
+
+
+def make_repo(w):
+    w.repo = os.path.join(w.tmp, "repo")
+    os.makedirs(w.repo)
+    git(w.repo, "init", "-q", "-b", "main")
+    write(os.path.join(w.repo, "migrations/001_users.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    write(os.path.join(w.repo, "migrations/002_cleanup.sql"), DYNAMIC)
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "cleanup")
+
+
+def scenario_unknown_only(w):
+    w.start_double()
+    config = w.config()
+    token = w.token(config)
+    _, url = w.start_service(config)
+    make_repo(w)
+    proc, out, head = w.upload(url, token)
+    check("governance: uploaded" in proc.stdout, f"pr --upload uploaded: {proc.stdout[-500:]} {proc.stderr[-800:]}")
+    check(proc.returncode == 1, f"pr itself fails on what it could not see: exit {proc.returncode}\n{proc.stderr[-600:]}")
+    check(out.get("governance-conclusion") == "action_required", f"MEDIUM unknown under signoff_at = high: {out}")
+    run = w.wait_for_text(head, "action_required", "pgfence could not see what this statement does")
+    check("unknown-statement" in run["output"]["text"] and "002_cleanup.sql#L2" in run["output"]["text"],
+          f"the item names the rule and links its line: {run['output']['text'][-1500:]}")
+    check("could not see" in run["output"]["summary"] + run["output"]["title"], f"the check says why: {run['output']}")
+    ok("one MEDIUM unknown-statement under signoff_at = high: the service's check is action_required, saying pgfence could not see it")
+
+    # The same pull request under a policy that relaxes it: a service on another data folder.
+    relaxed = w.config(name="relaxed.toml", policy="unknown_needs_signoff = false")
+    with open(relaxed) as f:
+        text = f.read().replace(f'data_dir = "{w.tmp}/data"', f'data_dir = "{w.tmp}/data-relaxed"')
+    with open(relaxed, "w") as f:
+        f.write(text)
+    token2 = w.token(relaxed)
+    _, url2 = w.start_service(relaxed)
+    proc, out, head = w.upload(url2, token2)
+    check(out.get("governance-conclusion") == "success", f"unknown_needs_signoff = false: {out} {proc.stderr[-600:]}")
+    ok("unknown_needs_signoff = false: the same pull request is success")
+
+
+SCENARIOS = {"unknown_only": scenario_unknown_only}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("scenario", choices=sorted(SCENARIOS))
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--schemas", required=True)
+    args = ap.parse_args()
+    return run_world(args, args.scenario, SCENARIOS[args.scenario])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
