@@ -13,6 +13,14 @@ namespace pgfence::analyze {
 
 enum class Direction { Up, Down, Both };
 
+// A line that makes the migration tool refuse the file (goose's annotation with leading white
+// space, dbmate's section without a down block): what runs then is not what pgfence reads, so the
+// analyzer reports it as an unknown statement at that line.
+struct ToolRefusal {
+    std::size_t offset = 0;  // the line's first byte
+    std::string why;
+};
+
 struct PreparedSource {
     // Same length and line structure as the original, with Flyway placeholders `${name}`
     // turned into the quoted identifier `"$name"` so statements using them still parse.
@@ -28,6 +36,7 @@ struct PreparedSource {
     bool skipped = false;                 // e.g. a diesel down.sql when only "up" is analysed
     std::string skip_reason;
     std::vector<std::string> notes;       // said once per file ("goose: NO TRANSACTION")
+    std::vector<ToolRefusal> refusals;    // in order of offset
 };
 
 // `sibling_metadata` for a `<version>_<name>.sql` file whose folder has no sqlx Cargo.toml beside

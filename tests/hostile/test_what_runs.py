@@ -1,0 +1,92 @@
+"""Issue #53 items 5 and 7 "What pgfence cannot see is never clean": what is reviewed is what the
+migration tool runs and the base commit decides, not what a loose reading of the pull request's
+files suggests. Real git repositories, the real binary (`pr` with local flags, `analyze`).
+
+    test_what_runs.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, git, main, write  # noqa: E402
+
+USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+
+
+def repository(s, base_files, head_files=(), moves=()):
+    """Base: `base_files` on main; the branch `feature` moves `moves` (git mv old new) and writes `head_files`."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    for path, text in base_files.items():
+        write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    git(s.repo, "checkout", "-qb", "feature")
+    for old, new in moves:
+        git(s.repo, "mv", old, new)
+    for path, text in dict(head_files).items():
+        write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "feature")
+
+
+def env():
+    return {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+
+
+def pr(s, *extra):
+    """`pgfence pr` on the local repository (base main, head feature); its JSON report by path."""
+    out = os.path.join(s.tmp, "report.json")
+    proc = subprocess.run([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "feature",
+                           "--format", f"json={out}", *extra],
+                          cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
+    check(proc.returncode in (0, 1), f"exit {proc.returncode}: {proc.stderr}")
+    with open(out) as f:
+        report = json.load(f)
+    return proc, {f["path"]: f for f in report["files"]}
+
+
+def findings(files, path):
+    return sorted((x["rule"], x["start"]["line"]) for x in files[path]["findings"])
+
+
+# -- item 7: markers read as the tool reads them ---------------------------------------------------
+
+
+def goose_leading_space(s):
+    """goose requires its annotations in column 1 (internal/sqlparser/parser.go extractAnnotation: an
+    annotation with leading white space is refused; before v3.19 it was a comment): ` -- +goose Down`
+    opens no down part, and the DROP TABLE below it is reviewed as the up migration it is in."""
+    text = ("-- +goose Up\nSET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;\n"
+            " -- +goose Down\nDROP TABLE users;\n")
+    repository(s, {"migrations/00001_users.sql": "-- +goose Up\n" + USERS},
+               {"migrations/00002_note.sql": text})
+    proc, files = pr(s)
+    found = findings(files, "migrations/00002_note.sql")
+    check(("drop-table", 5) in found, f"the DROP TABLE goose runs on up is reviewed: {found}")
+    check(("unknown-statement", 4) in found, f"the annotation goose refuses is an unknown at its line: {found}")
+    check(proc.returncode == 1, f"the review fails: exit {proc.returncode}")
+
+
+def dbmate_case(s):
+    """dbmate's directives are case-sensitive regular expressions anchored at a line's start
+    (pkg/dbmate/migration.go upRegExp, downRegExp): `-- migrate:DOWN` and ` -- migrate:down` are
+    comments, so the DROP TABLE after them runs in the up section."""
+    text = ("-- migrate:up\nSET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;\n"
+            "-- migrate:DOWN\nDROP TABLE users;\n -- migrate:down\nDROP TABLE accounts;\n"
+            "-- migrate:down\nALTER TABLE users DROP COLUMN note;\n")
+    repository(s, {"db/migrations/20240101000000_users.sql": "-- migrate:up\n" + USERS + "-- migrate:down\n"},
+               {"db/migrations/20240202000000_note.sql": text})
+    proc, files = pr(s, "db/migrations/*.sql")
+    found = findings(files, "db/migrations/20240202000000_note.sql")
+    check(("drop-table", 5) in found and ("drop-table", 7) in found, f"both DROP TABLEs dbmate runs on up are reviewed: {found}")
+    check(not any(line >= 8 for _, line in found), f"the real down section is not reviewed as up: {found}")
+    check(proc.returncode == 1, f"the review fails: exit {proc.returncode}")
+
+
+SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case)}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
