@@ -359,7 +359,7 @@ bool load_stats(const AnalyzeArgs& a, Settings& settings, std::ostream& err) {
 }
 
 SchemaContext schema_context(const AnalyzeArgs& a, const Settings& settings) {
-    SchemaContext context{a.schema, nullptr};
+    SchemaContext context{a.schema, nullptr, {}};
     if (settings.stats) context.snapshot_sql = &settings.stats->schema_sql();
     return context;
 }

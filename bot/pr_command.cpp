@@ -754,9 +754,15 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         if (!history_errors.empty()) return k_exit_input;
         history = std::move(*replayed);
     }
-    // --schema files are read from the checkout, within confine_to like --history's.
+    // --schema files come from the base commit, as the configuration does (pr_schema_sources):
+    // a structure.sql the pull request regenerates already holds what its migrations do.
     std::vector<analyze::Error> schema_errors;
-    add_schema_context(*history, schema_context(a, settings), settings.options, schema_errors);
+    SchemaContext schema = schema_context(a, settings);
+    PrSchemaSources schema_sources;
+    if (!pr_schema_sources(schema.schema_files, place, settings.options.max_file_bytes, schema_sources, err)) return k_exit_input;
+    schema.schema_files = std::move(schema_sources.disk);
+    schema.schema_texts = std::move(schema_sources.texts);
+    add_schema_context(*history, schema, settings.options, schema_errors);
     for (const auto& e : schema_errors) err << "error: --schema " << annotate::printable(e.describe()) << "\n";
     if (!schema_errors.empty()) return k_exit_input;
     FileStarts starts;

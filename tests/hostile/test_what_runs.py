@@ -86,7 +86,34 @@ def dbmate_case(s):
     check(proc.returncode == 1, f"the review fails: exit {proc.returncode}")
 
 
-SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case)}
+# -- item 7: the schema comes from the base commit -------------------------------------------------
+
+STRUCTURE = ("SET statement_timeout = 0;\n"
+             "CREATE TABLE public.users (id {} NOT NULL, email text);\n"
+             "ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);\n")
+
+
+def schema_regenerated(s):
+    """The pull request changes users.id to bigint and regenerates db/structure.sql, which then holds
+    the result: `pr --schema` (the action's schema-file) reads the base commit's structure.sql, where
+    id is an integer, and the type change is the table rewrite it is."""
+    migration = "SET lock_timeout = '2s';\nALTER TABLE public.users ALTER COLUMN id TYPE bigint;\n"
+    repository(s, {"db/structure.sql": STRUCTURE.format("integer"), "db/migrate/README": "rails\n"},
+               {"db/structure.sql": STRUCTURE.format("bigint"),
+                "db/migrate/20240202000000_bigint_ids.sql": migration})
+    proc, files = pr(s, "--no-history", "--schema", "db/structure.sql")
+    found = findings(files, "db/migrate/20240202000000_bigint_ids.sql")
+    check(("alter-column-type-rewrite", 2) in found, f"the rewrite is reviewed against the base's schema: {found}\n{proc.stderr}")
+    check(proc.returncode == 1, f"the review fails: exit {proc.returncode}")
+    # A schema file only the pull request has is not read, and says so.
+    os.remove(os.path.join(s.tmp, "report.json"))
+    git(s.repo, "mv", "db/structure.sql", "db/structure_new.sql")
+    git(s.repo, "commit", "-qm", "moved")
+    proc, files = pr(s, "--no-history", "--schema", "db/structure_new.sql")
+    check("warning: --schema db/structure_new.sql is not in the base commit" in proc.stderr, f"said: {proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
