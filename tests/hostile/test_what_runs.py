@@ -113,7 +113,31 @@ def schema_regenerated(s):
     check("warning: --schema db/structure_new.sql is not in the base commit" in proc.stderr, f"said: {proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated)}
+# -- item 5: what is new is what runs as new ---------------------------------------------------------
+
+
+def changed_since_down_up(s):
+    """`analyze --changed-since`: a down half moved with `git mv` to a new up migration, its content
+    unchanged, runs as a new migration (as `pr` reads it): it is changed, and its DROP TABLE reported."""
+    repository(s, {"migrations/0001_users.up.sql": USERS,
+                   "migrations/0001_users.down.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n",
+                   "migrations/0002_orders.up.sql": "CREATE TABLE orders (id bigint PRIMARY KEY);\n",
+                   "migrations/0002_orders.down.sql": "DROP TABLE orders;\n"},
+               moves=[("migrations/0001_users.down.sql", "migrations/0003_drop_users.up.sql"),
+                      ("migrations/0002_orders.up.sql", "migrations/0002_orders_renamed.up.sql")])
+    out = os.path.join(s.tmp, "report.json")
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--changed-since", "main", "--format", "json", "-o", out,
+                           "migrations"], cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
+    check(proc.returncode in (0, 1), f"exit {proc.returncode}: {proc.stderr}")
+    check("1 of 4 files changed" in proc.stderr, f"only the former down half is new: {proc.stderr}")
+    with open(out) as f:
+        files = {x["path"]: x for x in json.load(f)["files"]}
+    path = next((p for p in files if p.endswith("0003_drop_users.up.sql")), None)
+    check(path is not None, f"the moved file is analysed: {sorted(files)}")
+    check(("drop-table", 2) in findings(files, path), f"its DROP TABLE is reported: {findings(files, path)}")
+
+
+SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated, changed_since_down_up)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
