@@ -137,7 +137,98 @@ def changed_since_down_up(s):
     check(("drop-table", 2) in findings(files, path), f"its DROP TABLE is reported: {findings(files, path)}")
 
 
-SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated, changed_since_down_up)}
+def flags(files, path):
+    return {(x["rule"], x["start"]["line"]): x["pre_existing"] for x in files[path]["findings"]}
+
+
+def rollback_to_commit(s):
+    """A merged migration's block ended in ROLLBACK (its DROP TABLE never ran); the pull request makes
+    it COMMIT: the unchanged DROP TABLE now runs, and its finding is new, not pre-existing."""
+    block = "SET lock_timeout = '2s';\nBEGIN;\nDROP TABLE legacy_sessions;\n{};\n"
+    repository(s, {"migrations/000_users.sql": USERS, "migrations/001_x.sql": block.format("ROLLBACK")},
+               {"migrations/001_x.sql": block.format("COMMIT")})
+    proc, files = pr(s)
+    found = flags(files, "migrations/001_x.sql")
+    check(found.get(("drop-table", 3)) is False, f"the DROP TABLE that now commits is new: {found}")
+    check(proc.returncode == 1, f"the review fails: exit {proc.returncode}")
+
+
+def search_path_changed(s):
+    """`SET search_path TO archive` made `public`: the unchanged DROP TABLE now drops another table,
+    and its finding is new."""
+    text = "SET lock_timeout = '2s';\nSET search_path TO {};\nDROP TABLE sessions;\n"
+    repository(s, {"migrations/000_users.sql": USERS, "migrations/001_x.sql": text.format("archive")},
+               {"migrations/001_x.sql": text.format("public")})
+    proc, files = pr(s)
+    found = flags(files, "migrations/001_x.sql")
+    check(found.get(("drop-table", 3)) is False, f"the DROP TABLE under another search_path is new: {found}")
+    # The same search_path with the lines moved keeps it pre-existing.
+    git(s.repo, "checkout", "-q", "main")
+    git(s.repo, "checkout", "-qb", "tidy")
+    write(os.path.join(s.repo, "migrations/001_x.sql"), "-- tidy\n\n" + text.format("archive"))
+    git(s.repo, "commit", "-qam", "tidy")
+    os.remove(os.path.join(s.tmp, "report.json"))
+    out = os.path.join(s.tmp, "report.json")
+    proc = subprocess.run([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "tidy",
+                           "--format", f"json={out}"], cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
+    with open(out) as f:
+        tidy = {x["path"]: x for x in json.load(f)["files"]}
+    found = flags(tidy, "migrations/001_x.sql")
+    check(found.get(("drop-table", 5)) is True, f"an unchanged statement under the same search_path stays pre-existing: {found}")
+
+
+CALL_FILE = ("SET lock_timeout = '2s';\n"
+             "CREATE OR REPLACE FUNCTION cleanup() RETURNS void LANGUAGE sql AS $$ DROP TABLE {} $$;\n"
+             "SELECT cleanup();\n")
+
+
+def analyze(s, path, *extra):
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--no-history", *extra, path],
+                          cwd=s.tmp, env=env(), capture_output=True, text=True, timeout=120)
+    check(proc.returncode in (0, 1), f"exit {proc.returncode}: {proc.stderr}")
+    return proc
+
+
+def at_call(s, path, fmt, line):
+    """The fingerprint `fmt` (sarif or gitlab) gives the drop-table finding at `line` of `path`."""
+    out = analyze(s, path, "--format", fmt).stdout
+    doc = json.loads(out)
+    if fmt == "sarif":
+        prints = [r["partialFingerprints"]["pgfence/v1"] for r in doc["runs"][0]["results"]
+                  if r["ruleId"] == "drop-table" and r["locations"][0]["physicalLocation"]["region"]["startLine"] == line]
+    else:
+        prints = [x["fingerprint"] for x in doc if x["check_name"] == "drop-table" and x["location"]["lines"]["begin"] == line]
+    check(len(prints) == 1, f"one drop-table finding at line {line} in {fmt}: {out[:2000]}")
+    return prints[0]
+
+
+def fingerprint_body(s):
+    """A finding at a function call is about the statement the call runs: the function's body
+    rewritten behind the same call (DROP TABLE sessions made DROP TABLE users) is a new finding to
+    --baseline, SARIF's partialFingerprints and GitLab's fingerprint; moved lines keep them."""
+    os.makedirs(os.path.join(s.tmp, "migrations"))
+    path = os.path.join("migrations", "001_cleanup.sql")
+    full = os.path.join(s.tmp, path)
+    write(full, CALL_FILE.format("sessions"))
+    baseline = os.path.join(s.tmp, "pgfence-baseline.txt")
+    analyze(s, path, "--baseline", baseline)
+    check(os.path.exists(baseline), "the baseline is written")
+    before = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
+    write(full, "-- moved\n\n" + CALL_FILE.format("sessions"))
+    moved = {fmt: at_call(s, path, fmt, 5) for fmt in ("sarif", "gitlab")}
+    check(moved == before, f"moving the lines keeps the fingerprints: {before} {moved}")
+    write(full, CALL_FILE.format("users"))
+    after = {fmt: at_call(s, path, fmt, 3) for fmt in ("sarif", "gitlab")}
+    check(after["sarif"] != before["sarif"], f"SARIF: the rewritten body is a new result: {after}")
+    check(after["gitlab"] != before["gitlab"], f"GitLab: the rewritten body is a new issue: {after}")
+    proc = analyze(s, path, "--baseline", baseline, "--ci", "--format", "json")
+    found = [(x["rule"], x["start"]["line"]) for x in json.loads(proc.stdout)["files"][0]["findings"]]
+    check(("drop-table", 3) in found, f"the baseline does not hide the drop of another table: {found}")
+    check(proc.returncode == 1, f"--ci fails: exit {proc.returncode}")
+
+
+SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated, changed_since_down_up,
+                                     rollback_to_commit, search_path_changed, fingerprint_body)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
