@@ -812,7 +812,13 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     std::size_t next_refusal = 0;
     auto refusals_before = [&](std::size_t offset) {
         for (; next_refusal < source.refusals.size() && source.refusals[next_refusal].offset <= offset; ++next_refusal) {
-            const ToolRefusal& r = source.refusals[next_refusal];
+            ToolRefusal r = source.refusals[next_refusal];
+            // At the end of the text (what the file lacks): its last line that holds anything.
+            if (r.offset >= text.size()) {
+                std::size_t last = text.find_last_not_of(" \t\r\n");
+                std::size_t nl = last == std::string_view::npos ? std::string_view::npos : text.rfind('\n', last);
+                r.offset = nl == std::string_view::npos ? 0 : nl + 1;
+            }
             std::size_t end = text.find('\n', r.offset);
             if (end == std::string_view::npos) end = text.size();
             if (end > r.offset && text[end - 1] == '\r') --end;

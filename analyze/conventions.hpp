@@ -17,7 +17,7 @@ enum class Direction { Up, Down, Both };
 // space, dbmate's section without a down block): what runs then is not what pgfence reads, so the
 // analyzer reports it as an unknown statement at that line.
 struct ToolRefusal {
-    std::size_t offset = 0;  // the line's first byte
+    std::size_t offset = 0;  // the line's first byte; the text's size for what the file lacks at its end
     std::string why;
 };
 

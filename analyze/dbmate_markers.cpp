@@ -137,7 +137,7 @@ void prepare_dbmate(PreparedSource& out, Direction direction) {
         }
         region_start = line_end(text, d.end);
     }
-    if (first_up < text.size() && !down_seen) refuse(all.back().begin, "dbmate refuses a section without a '-- migrate:down' directive");
+    if (first_up < text.size() && !down_seen) refuse(text.size(), "dbmate refuses a section without a '-- migrate:down' directive");
     if (want(direction, up)) out.regions.push_back(Region{region_start, text.size(), false, !up});
 }
 

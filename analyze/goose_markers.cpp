@@ -162,13 +162,11 @@ void prepare_goose(PreparedSource& out, Direction direction) {
     };
     auto refuse = [&](std::size_t at, std::string why) { out.refusals.push_back(ToolRefusal{at, std::move(why)}); };
     std::string_view text = out.text;
-    std::size_t last_line = 0;
     for (std::size_t start = 0; start <= text.size();) {
         std::size_t nl = text.find('\n', start);
         std::size_t end = nl == std::string_view::npos ? text.size() : nl;
         std::string_view line = text.substr(start, end - start);
         if (line.ends_with('\r')) line.remove_suffix(1);  // bufio.ScanLines drops it
-        if (!go_trim(line).empty()) last_line = start;
         Annotation a = read_annotation(line);
         if (!a.refused.empty()) refuse(start, a.refused);
         Kind k = a.refused.empty() ? a.kind : Kind::None;
@@ -244,8 +242,8 @@ void prepare_goose(PreparedSource& out, Direction direction) {
         start = nl + 1;
     }
     if (state == State::Start && !refused_text_before_up) refuse(0, "goose refuses a file without a '-- +goose Up' annotation");
-    if (in_block) refuse(last_line, "goose refuses the file: a '-- +goose StatementBegin' has no StatementEnd");
-    else if (pending) refuse(last_line, "goose refuses the file: its last statement does not end with ';'");
+    if (in_block) refuse(text.size(), "goose refuses the file: a '-- +goose StatementBegin' has no StatementEnd");
+    else if (pending) refuse(text.size(), "goose refuses the file: its last statement does not end with ';'");
     close_region(out.text.size(), in_block);
 }
 

@@ -3,7 +3,6 @@
 // the file is an unknown statement at that line.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -77,8 +76,7 @@ TEST_CASE("goose markers: what goose refuses in the file's structure") {
     // SQL before Up, a StatementEnd without its Begin, a Begin never ended, a statement without ';'.
     CHECK(read(run(k_goose, "DROP TABLE users;\n-- +goose Up\nSELECT 1;\n")) == Sqls{"?1", "DROP TABLE users", "SELECT 1"});
     CHECK(read(run(k_goose, "-- +goose Up\nSELECT 1;\n-- +goose StatementEnd\n")) == Sqls{"SELECT 1", "?3"});
-    auto unended = read(run(k_goose, "-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n"));
-    CHECK(std::find(unended.begin(), unended.end(), "?3") != unended.end());
+    CHECK(read(run(k_goose, "-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n")) == Sqls{"SELECT 1", "?3"});
     CHECK(read(run(k_goose, "-- +goose Up\nSELECT 1\n-- +goose Down\nSELECT 2;\n")) == Sqls{"SELECT 1", "?3"});
     // A file goose reads without complaint has no unknown.
     auto clean = run(k_goose,
@@ -110,7 +108,7 @@ TEST_CASE("dbmate markers: transaction:false exactly, and the sections dbmate re
         CHECK(on.wrapped_in_transaction);
     }
     // A section without a down directive, statements before the first up: dbmate refuses the file.
-    CHECK(read(run(k_dbmate, "-- migrate:up\nSELECT 1;\n")) == Sqls{"?1", "SELECT 1"});
+    CHECK(read(run(k_dbmate, "-- migrate:up\nSELECT 1;\n")) == Sqls{"SELECT 1", "?2"});
     CHECK(read(run(k_dbmate, "SELECT 0;\n-- migrate:up\nSELECT 1;\n-- migrate:down\n")) == Sqls{"?1", "SELECT 0", "SELECT 1"});
     CHECK(read(run(k_dbmate, "-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n-- migrate:down\nSELECT 3;\n", Direction::Both))
               .size() == 4);
