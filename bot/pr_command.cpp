@@ -34,6 +34,7 @@
 #include "bot/github_client.hpp"
 #include "bot/governance_upload.hpp"
 #include "bot/pre_existing.hpp"
+#include "bot/pr_callers.hpp"
 #include "bot/pr_config.hpp"
 #include "bot/suggestions.hpp"
 #include "diff/changes.hpp"
@@ -742,6 +743,14 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!changes) return git_failed(changes.error());
     // Excluded files are not reviewed; the migrations of the base commit still replay in full.
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
+    // A merged call of a function the pull request (re)defines now runs the new body: its file
+    // is reviewed too (bot/pr_callers.hpp).
+    auto callers = add_callers(*repo, *changes, settings.paths, settings.options.max_file_bytes);
+    if (!callers) return git_failed(callers.error());
+    std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
+    for (const auto& path : *callers) {
+        err << "pgfence: " << annotate::printable(path) << " calls a function this pull request defines: reviewed with it\n";
+    }
     target.head = changes->head_sha;
     auto history = std::make_unique<HistoryRun>();
     if (!a.no_history) {

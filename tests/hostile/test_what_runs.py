@@ -177,6 +177,21 @@ def search_path_changed(s):
     check(found.get(("drop-table", 5)) is True, f"an unchanged statement under the same search_path stays pre-existing: {found}")
 
 
+def body_behind_merged_call(s):
+    """A merged migration's function body edited behind an unchanged, merged `SELECT cleanup()` in
+    another file: the call now drops users, so its file is reviewed with the pull request and the
+    finding at the call is new (on main only the changed file was analysed: exit 0)."""
+    fn = "CREATE OR REPLACE FUNCTION cleanup() RETURNS void LANGUAGE sql AS $$ {} $$;\n"
+    repository(s, {"migrations/000_users.sql": USERS, "migrations/001_fn.sql": fn.format("SELECT 1"),
+                   "migrations/002_call.sql": "SET lock_timeout = '2s';\nSELECT cleanup();\n"},
+               {"migrations/001_fn.sql": fn.format("DROP TABLE users")})
+    proc, files = pr(s)
+    check("migrations/002_call.sql" in files, f"the merged call's file is reviewed: {sorted(files)}\n{proc.stderr}")
+    found = flags(files, "migrations/002_call.sql")
+    check(found.get(("drop-table", 2)) is False, f"the call that now drops users is a new finding: {found}")
+    check(proc.returncode == 1, f"the review fails: exit {proc.returncode}")
+
+
 CALL_FILE = ("SET lock_timeout = '2s';\n"
              "CREATE OR REPLACE FUNCTION cleanup() RETURNS void LANGUAGE sql AS $$ DROP TABLE {} $$;\n"
              "SELECT cleanup();\n")
@@ -228,7 +243,8 @@ def fingerprint_body(s):
 
 
 SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated, changed_since_down_up,
-                                     rollback_to_commit, search_path_changed, fingerprint_body)}
+                                     rollback_to_commit, search_path_changed, fingerprint_body,
+                                     body_behind_merged_call)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
