@@ -806,12 +806,46 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     };
     // Sized once: a vector that doubles holds its old and new buffers at once, and a file of a
     // million short statements would peak at twice its facts.
-    report.statements.reserve(sql_statements + orm_statements.size());
-    stmts.reserve(sql_statements + orm_statements.size());
-    down_part.reserve(sql_statements + orm_statements.size());
+    report.statements.reserve(sql_statements + orm_statements.size() + source.refusals.size());
+    stmts.reserve(sql_statements + orm_statements.size() + source.refusals.size());
+    down_part.reserve(sql_statements + orm_statements.size() + source.refusals.size());
+    // A line that makes the tool refuse the file (tool_markers.hpp): what runs is then not what
+    // pgfence reads, so the line is an unknown statement of its own, before the statement it precedes.
+    std::size_t next_refusal = 0;
+    auto refusals_before = [&](std::size_t offset) {
+        for (; next_refusal < source.refusals.size() && source.refusals[next_refusal].offset <= offset; ++next_refusal) {
+            ToolRefusal r = source.refusals[next_refusal];
+            // At the end of the text (what the file lacks): its last line that holds anything.
+            if (r.offset >= text.size()) {
+                std::size_t last = text.find_last_not_of(" \t\r\n");
+                std::size_t nl = last == std::string_view::npos ? std::string_view::npos : text.rfind('\n', last);
+                r.offset = nl == std::string_view::npos ? 0 : nl + 1;
+            }
+            std::size_t end = text.find('\n', r.offset);
+            if (end == std::string_view::npos) end = text.size();
+            if (end > r.offset && text[end - 1] == '\r') --end;
+            StatementFacts facts;
+            facts.index = static_cast<int>(report.statements.size());
+            facts.span.begin = r.offset;
+            facts.span.end = end;
+            facts.span.start = lines.position(r.offset);
+            facts.span.stop = lines.position(end > r.offset ? end - 1 : r.offset);
+            facts.sql = std::string(text.substr(r.offset, end - r.offset));
+            facts.status = StatementStatus::Unknown;
+            facts.tag = std::string(tool_name(source.tool)) + " marker";
+            facts.transaction = state.transaction();
+            facts.settings = shared_settings();
+            facts.notes.push_back("not visible to static analysis: " + r.why);
+            facts.unanalysable = Error{r.why, path, facts.span.start};
+            stmts.push_back(nullptr);
+            down_part.push_back(false);
+            report.statements.push_back(std::move(facts));
+        }
+    };
     for (std::size_t g = 0; g < source.regions.size(); ++g) {
         const Region& region = source.regions[g];
         for_each_statement(source.text, region, [&](const RawStatement& raw) {
+            refusals_before(raw.begin);
             if (report.one_query) state.base = region_statements[g] > 1 ? Transaction::Implicit : Transaction::None;
             StatementFacts facts;
             // Flyway's placeholders replaced by their values: the text parsed is what Flyway sends,
@@ -832,6 +866,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             return true;
         });
     }
+    refusals_before(std::string_view::npos);
     report.script_calls.reserve(orm_statements.size());
     for (const orm::OrmStatement& os : orm_statements) {
         ScriptCall call{os.call_name, 0, os.call, os.raw, os.down};

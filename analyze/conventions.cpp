@@ -6,6 +6,7 @@
 
 #include "analyze/migration_names.hpp"
 #include "analyze/path_parts.hpp"
+#include "analyze/tool_markers.hpp"
 
 namespace pgfence::analyze {
 namespace {
@@ -42,19 +43,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// "-- +goose Up" -> "up"; returns empty when the line is not a directive of that prefix.
-std::string directive(std::string_view line, std::string_view prefix) {
-    std::string_view t = trim(line);
-    if (!t.starts_with("--") || t.starts_with("-->")) return {};
-    t = trim(t.substr(2));
-    // Most comment lines are no directive: the prefix is compared in place, without a copy.
-    if (t.size() < prefix.size()) return {};
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(t[i])) != static_cast<unsigned char>(prefix[i])) return {};
-    }
-    return lower(trim(t.substr(prefix.size())));
-}
-
 bool want(Direction d, bool up) { return d == Direction::Both || (up ? d == Direction::Up : d == Direction::Down); }
 
 // Flyway `${name}` -> `"$name"`: same length, parses as an identifier.
@@ -79,63 +67,6 @@ void mask_placeholders(std::string& text) {
         text.replace(i, close - i + 1, repl);
         i += repl.size() - 1;
     }
-}
-
-void prepare_goose(PreparedSource& out, Direction direction) {
-    out.tool = MigrationTool::Goose;
-    out.wrapped_in_transaction = true;
-    bool up = true;  // goose requires an Up annotation; text before it is treated as up
-    bool in_block = false;
-    std::size_t region_start = 0;
-    auto close_region = [&](std::size_t end, bool single) {
-        if (want(direction, up) && end > region_start) out.regions.push_back(Region{region_start, end, single, !up});
-    };
-    for (const Line& line : lines_of(out.text)) {
-        std::string d = directive(line.text, "+goose");
-        if (d.empty()) continue;
-        if (d == "up" || d == "down") {
-            close_region(line.begin, false);
-            up = d == "up";
-            region_start = line.end;
-        } else if (d == "statementbegin") {
-            close_region(line.begin, false);
-            in_block = true;
-            region_start = line.end;
-        } else if (d == "statementend" && in_block) {
-            close_region(line.begin, true);
-            in_block = false;
-            region_start = line.end;
-        } else if (d.starts_with("no transaction")) {
-            out.wrapped_in_transaction = false;
-            out.notes.push_back("goose: NO TRANSACTION, statements run in autocommit");
-        }
-    }
-    close_region(out.text.size(), in_block);
-}
-
-void prepare_dbmate(PreparedSource& out, Direction direction) {
-    out.tool = MigrationTool::Dbmate;
-    out.wrapped_in_transaction = true;
-    bool up = true;
-    std::size_t region_start = 0;
-    for (const Line& line : lines_of(out.text)) {
-        std::string d = directive(line.text, "migrate:");
-        if (d.empty()) continue;
-        if (want(direction, up) && line.begin > region_start) out.regions.push_back(Region{region_start, line.begin, false, !up});
-        up = d.starts_with("up");
-        // Each section has its own options; the up section's decide unless only the down
-        // sections are read. Without its transaction dbmate still sends a section in one Exec
-        // (db.go, Migrate and Rollback): one query, which PostgreSQL runs as one implicit
-        // transaction when it holds several statements.
-        bool deciding = direction == Direction::Down ? !up : up;
-        if (deciding && d.find("transaction:false") != std::string::npos) {
-            out.one_query = true;
-            out.notes.push_back("dbmate: transaction:false");
-            out.notes.push_back("dbmate: the section is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
-        }
-        region_start = line.end;
-    }
-    if (want(direction, up)) out.regions.push_back(Region{region_start, out.text.size(), false, !up});
 }
 
 void prepare_drizzle(PreparedSource& out) {
@@ -314,16 +245,10 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     std::string name = lower(path_name(path));
     std::string lowered_path = lower(path);
 
-    bool has_goose = false;
-    bool has_dbmate = false;
-    if (out.text.find("+goose") != std::string::npos || out.text.find("migrate:") != std::string::npos) {
-        for (const Line& line : lines_of(out.text)) {
-            std::string g = directive(line.text, "+goose");
-            has_goose = has_goose || g == "up" || g == "down" || g == "statementbegin";
-            std::string m = directive(line.text, "migrate:");
-            has_dbmate = has_dbmate || m.starts_with("up") || m.starts_with("down");
-        }
-    }
+    // Each tool's markers as the tool reads them (tool_markers.hpp): a line the tool does not take
+    // for a marker marks nothing here either.
+    const bool has_goose = goose_file(out.text);
+    const bool has_dbmate = !has_goose && dbmate_file(out.text);
     bool has_drizzle = out.text.find("--> statement-breakpoint") != std::string::npos;
 
     bool has_node_pg_migrate = false;
@@ -450,6 +375,8 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     } else {
         mask_placeholders(out.text);
     }
+    std::stable_sort(out.refusals.begin(), out.refusals.end(),
+                     [](const ToolRefusal& a, const ToolRefusal& b) { return a.offset < b.offset; });
     return out;
 }
 

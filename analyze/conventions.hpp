@@ -14,6 +14,14 @@ namespace pgfence::analyze {
 
 enum class Direction { Up, Down, Both };
 
+// A line that makes the migration tool refuse the file (goose's annotation with leading white
+// space, dbmate's section without a down block): what runs then is not what pgfence reads, so the
+// analyzer reports it as an unknown statement at that line.
+struct ToolRefusal {
+    std::size_t offset = 0;  // the line's first byte; the text's size for what the file lacks at its end
+    std::string why;
+};
+
 struct PreparedSource {
     // Same length and line structure as the original, with Flyway placeholders `${name}`
     // turned into the quoted identifier `"$name"` so statements using them still parse.
@@ -35,6 +43,7 @@ struct PreparedSource {
     // same offsets), and `replaced.unknown` are the placeholders whose value is not known.
     tools::Replaced replaced;
     std::vector<std::string> settings_files;  // the settings files that decided it
+    std::vector<ToolRefusal> refusals;    // in order of offset
 };
 
 // `sibling_metadata` for a `<version>_<name>.sql` file whose folder has no sqlx Cargo.toml beside

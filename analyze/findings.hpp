@@ -94,6 +94,10 @@ struct Finding {
     // caller, "inside f(): ..."): which of the file's called statements it is, else -1. Two such
     // findings of one caller are about different statements unless this is the same.
     int called = -1;
+    // What the finding is about when it is not the text at its place: the called statement (a
+    // function's body statement) for a finding at a call. The fingerprints (baseline, SARIF,
+    // GitLab) include it, so a rewritten body behind an unchanged call is a new finding.
+    std::string subject;
     // A transaction rule's finding: what its held locks keep blocked, said once as a clause where
     // the finding folds into the statement's own (rules/one_cause.hpp); empty for other findings.
     std::string fold_note;

@@ -176,6 +176,8 @@ std::vector<std::string> finding_fingerprints(const FileReport& file, const std:
     for (const auto& f : findings) {
         const StatementFacts* statement = statement_of(file, f);
         std::string text = statement != nullptr ? statement->sql : f.message;
+        // At a call: what it runs too (Finding::subject), so a rewritten body is a new result.
+        if (!f.subject.empty()) text += std::string(1, '\x1f') + f.subject;
         int occurrence = seen[f.rule + '\0' + analyze::fold_whitespace(text)]++;
         out.push_back(sarif_fingerprint(f.rule, path, text, occurrence));
     }

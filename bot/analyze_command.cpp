@@ -363,7 +363,7 @@ bool load_stats(const AnalyzeArgs& a, Settings& settings, std::ostream& err) {
 }
 
 SchemaContext schema_context(const AnalyzeArgs& a, const Settings& settings) {
-    SchemaContext context{a.schema, nullptr};
+    SchemaContext context{a.schema, nullptr, {}};
     if (settings.stats) context.snapshot_sql = &settings.stats->schema_sql();
     return context;
 }
@@ -626,13 +626,17 @@ std::optional<std::vector<std::string>> changed_since(const std::vector<std::str
         return std::nullopt;
     }
     // Unchanged: the same content at the same path at the merge base, or at a path the file
-    // was renamed from (one the working tree no longer has).
+    // was renamed from (one the working tree no longer has) that is the same migration to its
+    // tool. A rename to another version, set or direction (a down half made an up migration) runs
+    // as a new migration, as `pr` reads it (diff/changes.hpp, analyze::migration_identity).
     std::unordered_map<std::string, std::string> at_base;  // path -> blob id
-    std::unordered_set<std::string> moved_away;             // blob ids of base paths now gone
+    std::unordered_set<std::string> moved_away;             // blob id + '\n' + identity of base paths now gone
     for (const auto& file : *listed) {
         at_base.emplace(file.path, file.id);
         std::error_code gone;
-        if (fs::symlink_status(root + file.path, gone).type() == fs::file_type::not_found) moved_away.insert(file.id);
+        if (fs::symlink_status(root + file.path, gone).type() == fs::file_type::not_found) {
+            moved_away.insert(file.id + "\n" + analyze::migration_identity(file.path));
+        }
     }
     std::vector<std::string> changed;
     for (const auto& f : files) {
@@ -645,7 +649,9 @@ std::optional<std::vector<std::string>> changed_since(const std::vector<std::str
             auto id = diff::Repository::blob_id(bytes);
             std::string abs = fs::absolute(fs::path(f)).lexically_normal().generic_string();
             auto there = abs.starts_with(root) ? at_base.find(abs.substr(root.size())) : at_base.end();
-            same = id && ((there != at_base.end() && there->second == *id) || (there == at_base.end() && moved_away.count(*id) > 0));
+            same = id && ((there != at_base.end() && there->second == *id) ||
+                          (there == at_base.end() && abs.starts_with(root) &&
+                           moved_away.count(*id + "\n" + analyze::migration_identity(abs.substr(root.size()))) > 0));
         }
         if (!same) changed.push_back(f);
     }

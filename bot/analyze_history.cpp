@@ -44,11 +44,12 @@ void HistoryRun::count_into(Report& report) const {
 
 void add_schema_context(HistoryRun& run, const SchemaContext& context, AnalyzeOptions& options,
                         std::vector<Error>& errors) {
-    if (!context.schema_files.empty()) {
+    if (!context.schema_files.empty() || !context.schema_texts.empty()) {
         // A dump is SQL whatever its name: expanded as such, so that a folder gives its .sql files.
         std::vector<std::string> named = expand_inputs(context.schema_files, errors, orm::InputFormat::Sql);
         run.schema.emplace(options);
         run_on_large_stack([&] {
+            for (const auto& [shown, text] : context.schema_texts) run.schema->replay_schema_text(shown, text);
             for (const auto& file : named) run.schema->replay_schema_file(file);
         });
     }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "analyze/error.hpp"
@@ -36,6 +37,9 @@ struct HistoryRun {
 struct SchemaContext {
     std::vector<std::string> schema_files;
     const std::vector<std::string>* snapshot_sql = nullptr;
+    // Schema files already read (pr: from the base commit), name shown and text, replayed
+    // before schema_files.
+    std::vector<std::pair<std::string, std::string>> schema_texts;
 };
 
 // Replays `context` into `run` and makes options.history the catalog the three sources give,

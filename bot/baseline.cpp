@@ -26,14 +26,17 @@ constexpr const char* k_header =
     "# statement's text; `line` is for reading only. Delete a line to see its finding again;\n"
     "# --update-baseline writes the file again from the findings of today.\n";
 
-// A fingerprint of the statement's text (FNV-1a, 64 bits, of it with its whitespace folded): the
-// same statement anywhere in its file matches; an edited one is a new finding.
+// A fingerprint of the statement's text (FNV-1a, 64 bits, of it with its whitespace folded), and of
+// the called statement for a finding at a call: the same statement anywhere in its file matches;
+// an edited one, or one whose function's body changed, is a new finding.
 std::string fingerprint(const analyze::FileReport& file, const analyze::Finding& f) {
     std::string text;
     if (f.statement >= 0 && static_cast<std::size_t>(f.statement) < file.statements.size()) {
         text = analyze::fold_whitespace(file.statements[static_cast<std::size_t>(f.statement)].sql);
         // Two clauses of one statement, or two statements one call runs, are two findings.
         text += "\x1f" + std::to_string(f.subcommand) + "\x1f" + std::to_string(f.called);
+        // At a call: the called statement too (a body rewritten behind the same call is new).
+        if (!f.subject.empty()) text += "\x1f" + analyze::fold_whitespace(f.subject);
     } else {
         text = "file";
     }

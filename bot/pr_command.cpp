@@ -37,6 +37,7 @@
 #include "bot/github_client.hpp"
 #include "bot/governance_upload.hpp"
 #include "bot/pre_existing.hpp"
+#include "bot/pr_callers.hpp"
 #include "bot/pr_config.hpp"
 #include "bot/suggestions.hpp"
 #include "diff/changes.hpp"
@@ -755,6 +756,14 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     // value it changed) are changed migrations too.
     if (auto brought = add_settings_migrations(*repo, *changes, settings.options.max_file_bytes); !brought) return git_failed(brought.error());
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
+    // A merged call of a function the pull request (re)defines now runs the new body: its file
+    // is reviewed too (bot/pr_callers.hpp).
+    auto callers = add_callers(*repo, *changes, settings.paths, settings.options.max_file_bytes);
+    if (!callers) return git_failed(callers.error());
+    std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
+    for (const auto& path : *callers) {
+        err << "pgfence: " << annotate::printable(path) << " calls a function this pull request defines: reviewed with it\n";
+    }
     target.head = changes->head_sha;
     auto history = std::make_unique<HistoryRun>();
     if (!a.no_history) {
@@ -767,9 +776,15 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         if (!history_errors.empty()) return k_exit_input;
         history = std::move(*replayed);
     }
-    // --schema files are read from the checkout, within confine_to like --history's.
+    // --schema files come from the base commit, as the configuration does (pr_schema_sources):
+    // a structure.sql the pull request regenerates already holds what its migrations do.
     std::vector<analyze::Error> schema_errors;
-    add_schema_context(*history, schema_context(a, settings), settings.options, schema_errors);
+    SchemaContext schema = schema_context(a, settings);
+    PrSchemaSources schema_sources;
+    if (!pr_schema_sources(schema.schema_files, place, settings.options.max_file_bytes, schema_sources, err)) return k_exit_input;
+    schema.schema_files = std::move(schema_sources.disk);
+    schema.schema_texts = std::move(schema_sources.texts);
+    add_schema_context(*history, schema, settings.options, schema_errors);
     for (const auto& e : schema_errors) err << "error: --schema " << annotate::printable(e.describe()) << "\n";
     if (!schema_errors.empty()) return k_exit_input;
     FileStarts starts;

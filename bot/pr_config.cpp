@@ -186,4 +186,58 @@ bool resolve_pr_settings(const AnalyzeArgs& a, const PrConfigPlace& place, Setti
     return true;
 }
 
+bool pr_schema_sources(const std::vector<std::string>& named, const PrConfigPlace& place, std::uint64_t limit,
+                       PrSchemaSources& out, std::ostream& err) {
+    if (place.from == ConfigFrom::Head) {
+        out.disk = named;
+        return true;
+    }
+    const fs::path root = root_of(*place.repo);
+    const std::string base_name = "the base commit " + short_sha(place.base_sha);
+    auto read_at_base = [&](const std::string& relative) -> bool {
+        auto blob = place.repo->read_file_bounded(place.base_sha, relative, limit);
+        if (!blob) return report_error(blob.error(), err);
+        if (!*blob || !(*blob)->text) {
+            return report_error(Error{"the schema file in " + base_name + " is larger than --max-file-size", relative, std::nullopt}, err);
+        }
+        out.texts.emplace_back(relative, std::move(*(*blob)->text));
+        return true;
+    };
+    for (const std::string& path : named) {
+        std::optional<std::string> relative = in_repository(path, root);
+        if (!relative) {
+            out.disk.push_back(path);
+            continue;
+        }
+        auto file = place.repo->read_file(place.base_sha, *relative);
+        if (!file) return report_error(file.error(), err);
+        if (*file) {
+            if (!read_at_base(*relative)) return false;
+            continue;
+        }
+        // A folder: its .sql files at the base commit.
+        const std::string prefix = *relative + "/";
+        auto in_folder = [&](std::string_view p) { return p.starts_with(prefix) && p.ends_with(".sql"); };
+        auto listed = place.repo->list_files(place.base_sha, in_folder);
+        if (!listed) return report_error(listed.error(), err);
+        if (!listed->empty()) {
+            for (const auto& file_path : *listed) {
+                if (!read_at_base(file_path)) return false;
+            }
+            continue;
+        }
+        auto at_head = place.repo->read_file(place.head_sha, *relative);
+        if (!at_head) return report_error(at_head.error(), err);
+        auto head_listed = place.repo->list_files(place.head_sha, in_folder);
+        if (!head_listed) return report_error(head_listed.error(), err);
+        if (*at_head || !head_listed->empty()) {
+            err << "warning: --schema " << annotate::printable(*relative) << " is not in " << base_name
+                << ": the pull request adds it, so it is not read (it applies once merged, or with --config-from head)\n";
+            continue;
+        }
+        out.disk.push_back(path);  // made by the workflow: in neither commit
+    }
+    return true;
+}
+
 }  // namespace pgfence::bot

@@ -7,6 +7,8 @@
 // head` reads them from the checkout instead. README "pgfence pr" documents the rules.
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bot/analyze_command.hpp"
 #include "diff/repository.hpp"
@@ -29,5 +31,18 @@ struct PrConfigPlace {
 // returns false after one error: line when a file is bad.
 [[nodiscard]] bool resolve_pr_settings(const AnalyzeArgs& a, const PrConfigPlace& place, Settings& settings,
                                        std::ostream& err);
+
+// The --schema files (the action's schema-file) of a review in base mode: a file inside the
+// repository is read from the base commit, a folder as its .sql files there, so a structure.sql
+// the pull request regenerates (already holding its migrations' result) cannot hide what they do;
+// one only the pull request has is left out with a warning; one outside the repository, or in
+// neither commit (made by the workflow), is read from disk (`disk`). In head mode every one is
+// read from disk. Returns false after one error: line.
+struct PrSchemaSources {
+    std::vector<std::pair<std::string, std::string>> texts;  // name shown, text
+    std::vector<std::string> disk;
+};
+[[nodiscard]] bool pr_schema_sources(const std::vector<std::string>& named, const PrConfigPlace& place, std::uint64_t limit,
+                                     PrSchemaSources& out, std::ostream& err);
 
 }  // namespace pgfence::bot

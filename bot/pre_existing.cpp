@@ -1,6 +1,7 @@
 #include "bot/pre_existing.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <map>
 #include <set>
@@ -40,6 +41,38 @@ std::string trimmed(std::string_view line) {
     return std::string(line.substr(first, last - first + 1));
 }
 
+// The settings in force that change what a statement does (the objects its names resolve to,
+// how it converts timestamps, whether triggers and foreign keys fire), as one key part.
+std::string meaning_of(const StatementFacts& s) {
+    std::string out;
+    for (const auto* value : {&s.settings->search_path, &s.settings->timezone, &s.settings->session_replication_role}) {
+        out += value->has_value() ? "=" + **value : std::string("-");
+        out += '\x1e';
+    }
+    return out;
+}
+
+// How each statement's explicit transaction ends: the tokens of the COMMIT, ROLLBACK (not
+// ROLLBACK TO a savepoint), END, ABORT or PREPARE TRANSACTION that closes the block it runs in;
+// "" outside one, "open" for a block the file leaves open.
+std::vector<std::string> transaction_outcomes(const FileReport& report) {
+    std::vector<std::string> out(report.statements.size());
+    std::string pending = "open";
+    for (std::size_t i = report.statements.size(); i-- > 0;) {
+        const StatementFacts& s = report.statements[i];
+        std::string words = tokens_of(s.sql);
+        std::transform(words.begin(), words.end(), words.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        bool ends = (words.starts_with("COMMIT") && !words.starts_with("COMMIT PREPARED")) || words.starts_with("END") ||
+                    words.starts_with("ABORT") || words.starts_with("PREPARE TRANSACTION") ||
+                    (words.starts_with("ROLLBACK") && !words.starts_with("ROLLBACK TO") && !words.starts_with("ROLLBACK PREPARED"));
+        if (ends) pending = words;
+        if (s.transaction == analyze::Transaction::Explicit) out[i] = pending;
+        bool begins = words.starts_with("BEGIN") || words.starts_with("START TRANSACTION");
+        if (begins) pending = "open";
+    }
+    return out;
+}
+
 // A file's text with what the analysis says of its statements: their keys, the keys of their
 // subcommands, and each line's text for the suppressions' comments.
 class Version {
@@ -55,11 +88,15 @@ public:
         // ORM script's statements are extracted from its calls and are all read as up).
         std::vector<analyze::Region> regions;
         if (report.source_kind == "sql") regions = analyze::prepare_source(v.path, v.text, direction, v.metadata).regions;
-        for (const auto& s : report.statements) {
+        const std::vector<std::string> outcomes = transaction_outcomes(report);
+        for (std::size_t i = 0; i < report.statements.size(); ++i) {
+            const StatementFacts& s = report.statements[i];
             bool down = std::any_of(regions.begin(), regions.end(), [&](const analyze::Region& r) {
                 return r.down && r.begin <= s.span.begin && s.span.begin < r.end;
             });
-            std::string side = down ? "down " : "up ";
+            // What the statement does, not only its text: the settings that change its meaning
+            // and how its transaction ends (ROLLBACK made COMMIT runs what never ran).
+            std::string side = std::string(down ? "down " : "up ") + meaning_of(s) + outcomes[i] + "\x1d";
             m_keys.push_back(side + tokens_of(s.sql));
             std::vector<std::string> parts;
             // Subcommands are cut from the file's own text: an ORM statement's SQL is not there.
@@ -142,7 +179,9 @@ public:
 
 private:
     static std::string key(int statement, int subcommand, const Finding& f) {
-        return std::to_string(statement) + '\x1f' + std::to_string(subcommand) + '\x1f' + f.rule + '\x1f' + f.message;
+        // The called statement too (a finding at a call): a rewritten body is new behind the same call.
+        return std::to_string(statement) + '\x1f' + std::to_string(subcommand) + '\x1f' + f.rule + '\x1f' + f.message + '\x1f' +
+               f.subject;
     }
     std::map<std::string, unsigned> m_seen;
 };

@@ -178,6 +178,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
                 f.statement = static_cast<int>(i);
                 f.subcommand = -1;
                 f.called = static_cast<int>(next_called);
+                f.subject = c.function + ": " + c.facts.sql;
                 f.start = report.statements[i].span.start;  // at the call
                 f.stop = report.statements[i].span.stop;
                 if (c.line > f.start.line && c.line <= f.stop.line) {

@@ -73,7 +73,8 @@ TEST_CASE("plan versions: after the file's, below the next migration's, none tak
         CHECK(notes(r).find("free version") == std::string::npos);
     }
     SECTION("dbmate: a timestamp taken one second later is not reused") {
-        FileReport r = planned("/repo/db/migrations/20240101120000_email.sql", std::string("-- migrate:up\n") + k_set_not_null,
+        // dbmate refuses a migration without its down directive (migration.go ErrParseMissingDown).
+        FileReport r = planned("/repo/db/migrations/20240101120000_email.sql", std::string("-- migrate:up\n") + k_set_not_null + "-- migrate:down\n",
                                {"/repo/db/migrations/20240101120001_orders.sql"});
         REQUIRE(r.plan);
         CHECK(r.plan->declined.find("20240101120001_orders.sql already uses or precedes") != std::string::npos);

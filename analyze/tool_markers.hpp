@@ -1,0 +1,29 @@
+#pragma once
+// The comment markers goose and dbmate read in a SQL migration, read exactly as each tool's own
+// parser reads them (a marker pgfence read more loosely than the tool would skip statements the
+// tool runs): goose_markers.cpp mirrors pressly/goose internal/sqlparser/parser.go,
+// dbmate_markers.cpp amacneil/dbmate pkg/dbmate/migration.go.
+#include <string_view>
+
+#include "analyze/conventions.hpp"
+
+namespace pgfence::analyze {
+
+// Go's strings.TrimSpace (unicode.IsSpace: ASCII white space, U+0085, U+00A0 and Unicode's Z
+// characters), which both tools apply to a marker's text.
+[[nodiscard]] std::string_view go_trim_space(std::string_view s);
+
+// Whether goose would read `text` as a goose migration: a line goose takes for an annotation
+// names one of its annotations (one goose refuses for leading whitespace counts: it is still
+// goose's file, and refused).
+[[nodiscard]] bool goose_file(std::string_view text);
+// The regions goose runs for `direction`, its transaction, and each line that makes goose refuse
+// the file (out.refusals).
+void prepare_goose(PreparedSource& out, Direction direction);
+
+// Whether `text` holds a dbmate `-- migrate:up` or `-- migrate:down` directive as dbmate's regular
+// expressions match it.
+[[nodiscard]] bool dbmate_file(std::string_view text);
+void prepare_dbmate(PreparedSource& out, Direction direction);
+
+}  // namespace pgfence::analyze
