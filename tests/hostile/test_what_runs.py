@@ -113,6 +113,23 @@ def schema_regenerated(s):
     check("warning: --schema db/structure_new.sql is not in the base commit" in proc.stderr, f"said: {proc.stderr}")
 
 
+def history_from_base(s):
+    """`pr --history` likewise: the pull request rewrites the history file to hold its own result,
+    and a glob names it; both are read from the base commit, where users.id is an integer."""
+    migration = "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN id TYPE bigint;\n"
+    old = "CREATE TABLE users (id integer PRIMARY KEY, email text);\n"
+    new = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+    repository(s, {"legacy_schema/0001_users.sql": old, "migrations/README": "sql\n"},
+               {"legacy_schema/0001_users.sql": new, "migrations/0002_bigint_ids.sql": migration})
+    for named in ("legacy_schema", "legacy_schema/0001_users.sql", "legacy_schema/*.sql"):
+        if os.path.exists(os.path.join(s.tmp, "report.json")):
+            os.remove(os.path.join(s.tmp, "report.json"))
+        proc, files = pr(s, "--history", named, "migrations/*.sql")
+        found = findings(files, "migrations/0002_bigint_ids.sql")
+        check(("alter-column-type-rewrite", 2) in found, f"--history {named}: the rewrite is reviewed against the base's history: "
+                                                          f"{found}\n{proc.stderr}")
+
+
 # -- item 5: what is new is what runs as new ---------------------------------------------------------
 
 
@@ -242,7 +259,7 @@ def fingerprint_body(s):
     check(proc.returncode == 1, f"--ci fails: exit {proc.returncode}")
 
 
-SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated, changed_since_down_up,
+SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated, history_from_base, changed_since_down_up,
                                      rollback_to_commit, search_path_changed, fingerprint_body,
                                      body_behind_merged_call)}
 
