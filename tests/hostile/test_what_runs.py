@@ -209,6 +209,17 @@ def body_behind_merged_call(s):
     check(proc.returncode == 1, f"the review fails: exit {proc.returncode}")
 
 
+def tool_setting_changed(s):
+    """`-- +goose NO TRANSACTION` added above an unchanged DROP TABLE: goose now runs it in
+    autocommit, not in the file's transaction, and its finding is new."""
+    text = "-- +goose Up\n{}SET lock_timeout = '2s';\nDROP TABLE sessions;\n"
+    repository(s, {"migrations/00001_users.sql": "-- +goose Up\n" + USERS, "migrations/00002_x.sql": text.format("")},
+               {"migrations/00002_x.sql": text.format("-- +goose NO TRANSACTION\n")})
+    proc, files = pr(s)
+    found = flags(files, "migrations/00002_x.sql")
+    check(found.get(("drop-table", 4)) is False, f"the DROP TABLE the tool now runs outside a transaction is new: {found}")
+
+
 CALL_FILE = ("SET lock_timeout = '2s';\n"
              "CREATE OR REPLACE FUNCTION cleanup() RETURNS void LANGUAGE sql AS $$ DROP TABLE {} $$;\n"
              "SELECT cleanup();\n")
@@ -261,7 +272,7 @@ def fingerprint_body(s):
 
 SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated, history_from_base, changed_since_down_up,
                                      rollback_to_commit, search_path_changed, fingerprint_body,
-                                     body_behind_merged_call)}
+                                     body_behind_merged_call, tool_setting_changed)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
