@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <regex>
 
 #include "analyze/migration_names.hpp"
@@ -141,23 +142,30 @@ std::string node_pg_migrate_marker(std::string_view line) {
     return {};
 }
 
+// node-pg-migrate's getActions (src/sqlMigration.ts) takes the FIRST up marker and the FIRST down
+// marker only (content.search): the up SQL runs from the up marker to the down marker when that
+// comes after it, else to the end; the down SQL likewise. A later marker is a comment inside
+// them: a second "-- Down migration" after the up part's does not end it. Text before the first
+// marker is neither.
 void prepare_node_pg_migrate(PreparedSource& out, Direction direction) {
     out.tool = MigrationTool::NodePgMigrate;
     out.wrapped_in_transaction = true;  // pgm.sql() in a migration that cannot call noTransaction()
-    bool up = true;
-    bool seen_marker = false;  // getActions drops the text before the first marker
-    std::size_t region_start = 0;
+    std::optional<Line> up_marker, down_marker;
     for (const Line& line : lines_of(out.text)) {
         std::string d = node_pg_migrate_marker(line.text);
-        if (d.empty()) continue;
-        if (seen_marker && want(direction, up) && line.begin > region_start) {
-            out.regions.push_back(Region{region_start, line.begin, false, !up});
-        }
-        seen_marker = true;
-        up = d == "up";
-        region_start = line.end;
+        if (d == "up" && !up_marker) up_marker = line;
+        if (d == "down" && !down_marker) down_marker = line;
+        if (up_marker && down_marker) break;
     }
-    if (want(direction, up)) out.regions.push_back(Region{region_start, out.text.size(), false, !up});
+    auto part = [&](const std::optional<Line>& from, const std::optional<Line>& other, bool down) {
+        if (!from || !want(direction, !down)) return;
+        std::size_t end = other && other->begin > from->begin ? other->begin : out.text.size();
+        out.regions.push_back(Region{from->end, end, false, down});
+    };
+    // In file order, as the analyzer reads regions.
+    bool up_first = !down_marker || (up_marker && up_marker->begin < down_marker->begin);
+    part(up_first ? up_marker : down_marker, up_first ? down_marker : up_marker, !up_first);
+    part(up_first ? down_marker : up_marker, up_first ? up_marker : down_marker, up_first);
 }
 
 // Up/down files of golang-migrate, pop and sqlx: skipped when the other direction is analysed.

@@ -325,7 +325,8 @@ std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& histor
 Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, const diff::ChangeSet& changes,
                                                 const std::vector<std::string>& globs,
                                                 const std::vector<std::string>& history, AnalyzeOptions& options,
-                                                std::vector<Error>& errors, std::vector<std::string>& notes) {
+                                                std::vector<Error>& errors, std::vector<std::string>& notes,
+                                                const std::vector<std::pair<std::string, std::string>>& history_texts) {
     const auto& patterns = globs.empty() ? diff::default_migration_globs() : globs;
     std::unordered_set<std::string> changed;
     for (const auto& change : changes.files) {
@@ -344,6 +345,9 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
     }
     auto run = std::make_unique<HistoryRun>();
     run->replay.emplace(options);
+    run_on_large_stack([&] {
+        for (const auto& [shown, text] : history_texts) run->replay->replay_text(shown, text);
+    });
     if (!history.empty()) {
         for (const auto& file : expand_inputs(history, errors, options.input_format)) run->replay->replay_file(file);
     }

@@ -109,7 +109,8 @@ enum class CommittedFrom {
 
 // pgfence pr: the migrations at the base commit that the pull request does not change (every
 // file `globs` select there, each set in the order its tool applies it), replayed after the
-// `history` files, into options.history. An Error only when git cannot list or read the commit.
+// `history_texts` (--history files read from the base commit: name shown, text) and the
+// `history` files (read from disk), into options.history. An Error only when git cannot list or read the commit.
 // A file whose blob is over --max-file-size is never loaded: a line for it in `notes`
 // (history_too_large's, not escaped).
 [[nodiscard]] analyze::Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo,
@@ -118,6 +119,7 @@ enum class CommittedFrom {
                                                                         const std::vector<std::string>& history,
                                                                         analyze::AnalyzeOptions& options,
                                                                         std::vector<analyze::Error>& errors,
-                                                                        std::vector<std::string>& notes);
+                                                                        std::vector<std::string>& notes,
+                                                                        const std::vector<std::pair<std::string, std::string>>& history_texts = {});
 
 }  // namespace pgfence::bot

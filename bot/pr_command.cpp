@@ -769,7 +769,11 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!a.no_history) {
         std::vector<analyze::Error> history_errors;
         std::vector<std::string> history_notes;
-        auto replayed = base_history(*repo, *changes, settings.paths, a.history, settings.options, history_errors, history_notes);
+        // --history files come from the base commit too (pr_schema_sources).
+        PrSchemaSources history_sources;
+        if (!pr_schema_sources(a.history, place, settings.options.max_file_bytes, history_sources, err, "--history")) return k_exit_input;
+        auto replayed = base_history(*repo, *changes, settings.paths, history_sources.disk, settings.options, history_errors, history_notes,
+                                     history_sources.texts);
         if (!replayed) return git_failed(replayed.error());
         for (const auto& note : history_notes) err << "note: " << annotate::printable(note) << "\n";
         for (const auto& e : history_errors) err << "error: --history " << annotate::printable(e.describe()) << "\n";

@@ -6,6 +6,7 @@
 #include "analyze/regular_file.hpp"
 #include "annotate/printable.hpp"
 #include "bot/config.hpp"
+#include "diff/glob.hpp"
 #include "stats/apply.hpp"
 
 namespace pgfence::bot {
@@ -187,7 +188,7 @@ bool resolve_pr_settings(const AnalyzeArgs& a, const PrConfigPlace& place, Setti
 }
 
 bool pr_schema_sources(const std::vector<std::string>& named, const PrConfigPlace& place, std::uint64_t limit,
-                       PrSchemaSources& out, std::ostream& err) {
+                       PrSchemaSources& out, std::ostream& err, std::string_view option) {
     if (place.from == ConfigFrom::Head) {
         out.disk = named;
         return true;
@@ -198,7 +199,7 @@ bool pr_schema_sources(const std::vector<std::string>& named, const PrConfigPlac
         auto blob = place.repo->read_file_bounded(place.base_sha, relative, limit);
         if (!blob) return report_error(blob.error(), err);
         if (!*blob || !(*blob)->text) {
-            return report_error(Error{"the schema file in " + base_name + " is larger than --max-file-size", relative, std::nullopt}, err);
+            return report_error(Error{"the " + std::string(option) + " file in " + base_name + " is larger than --max-file-size", relative, std::nullopt}, err);
         }
         out.texts.emplace_back(relative, std::move(*(*blob)->text));
         return true;
@@ -207,6 +208,18 @@ bool pr_schema_sources(const std::vector<std::string>& named, const PrConfigPlac
         std::optional<std::string> relative = in_repository(path, root);
         if (!relative) {
             out.disk.push_back(path);
+            continue;
+        }
+        if (relative->find_first_of("*?[") != std::string::npos) {
+            // A glob: the base commit's files it matches (none: nothing, as at the base).
+            auto matched = place.repo->list_files(place.base_sha, [&](std::string_view p) { return diff::selects({*relative}, p); });
+            if (!matched) return report_error(matched.error(), err);
+            for (const auto& file_path : *matched) {
+                if (!read_at_base(file_path)) return false;
+            }
+            if (matched->empty()) {
+                err << "warning: " << option << " " << annotate::printable(*relative) << " matches no file in " << base_name << "\n";
+            }
             continue;
         }
         auto file = place.repo->read_file(place.base_sha, *relative);
@@ -231,7 +244,7 @@ bool pr_schema_sources(const std::vector<std::string>& named, const PrConfigPlac
         auto head_listed = place.repo->list_files(place.head_sha, in_folder);
         if (!head_listed) return report_error(head_listed.error(), err);
         if (*at_head || !head_listed->empty()) {
-            err << "warning: --schema " << annotate::printable(*relative) << " is not in " << base_name
+            err << "warning: " << option << " " << annotate::printable(*relative) << " is not in " << base_name
                 << ": the pull request adds it, so it is not read (it applies once merged, or with --config-from head)\n";
             continue;
         }

@@ -32,7 +32,7 @@ struct PrConfigPlace {
 [[nodiscard]] bool resolve_pr_settings(const AnalyzeArgs& a, const PrConfigPlace& place, Settings& settings,
                                        std::ostream& err);
 
-// The --schema files (the action's schema-file) of a review in base mode: a file inside the
+// The --schema files (the action's schema-file), and likewise the --history files, of a review in base mode: a file inside the
 // repository is read from the base commit, a folder as its .sql files there, so a structure.sql
 // the pull request regenerates (already holding its migrations' result) cannot hide what they do;
 // one only the pull request has is left out with a warning; one outside the repository, or in
@@ -42,7 +42,9 @@ struct PrSchemaSources {
     std::vector<std::pair<std::string, std::string>> texts;  // name shown, text
     std::vector<std::string> disk;
 };
+// A glob (`*`, `?`, `[`) inside the repository selects the base commit's files it matches.
+// `option` names the option in messages ("--schema", "--history").
 [[nodiscard]] bool pr_schema_sources(const std::vector<std::string>& named, const PrConfigPlace& place, std::uint64_t limit,
-                                     PrSchemaSources& out, std::ostream& err);
+                                     PrSchemaSources& out, std::ostream& err, std::string_view option = "--schema");
 
 }  // namespace pgfence::bot

@@ -42,9 +42,12 @@ std::string trimmed(std::string_view line) {
 }
 
 // The settings in force that change what a statement does (the objects its names resolve to,
-// how it converts timestamps, whether triggers and foreign keys fire), as one key part.
+// how it converts timestamps, whether triggers and foreign keys fire) and the transaction it
+// runs in, as one key part.
 std::string meaning_of(const StatementFacts& s) {
-    std::string out;
+    // The transaction the tool's settings put it in (goose NO TRANSACTION, dbmate
+    // transaction:false, diesel's run_in_transaction): autocommit, the file's or an explicit one.
+    std::string out = std::to_string(static_cast<int>(s.transaction)) + '\x1e';
     for (const auto* value : {&s.settings->search_path, &s.settings->timezone, &s.settings->session_replication_role}) {
         out += value->has_value() ? "=" + **value : std::string("-");
         out += '\x1e';

@@ -113,6 +113,23 @@ def schema_regenerated(s):
     check("warning: --schema db/structure_new.sql is not in the base commit" in proc.stderr, f"said: {proc.stderr}")
 
 
+def history_from_base(s):
+    """`pr --history` likewise: the pull request rewrites the history file to hold its own result,
+    and a glob names it; both are read from the base commit, where users.id is an integer."""
+    migration = "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN id TYPE bigint;\n"
+    old = "CREATE TABLE users (id integer PRIMARY KEY, email text);\n"
+    new = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+    repository(s, {"legacy_schema/0001_users.sql": old, "migrations/README": "sql\n"},
+               {"legacy_schema/0001_users.sql": new, "migrations/0002_bigint_ids.sql": migration})
+    for named in ("legacy_schema", "legacy_schema/0001_users.sql", "legacy_schema/*.sql"):
+        if os.path.exists(os.path.join(s.tmp, "report.json")):
+            os.remove(os.path.join(s.tmp, "report.json"))
+        proc, files = pr(s, "--history", named, "migrations/*.sql")
+        found = findings(files, "migrations/0002_bigint_ids.sql")
+        check(("alter-column-type-rewrite", 2) in found, f"--history {named}: the rewrite is reviewed against the base's history: "
+                                                          f"{found}\n{proc.stderr}")
+
+
 # -- item 5: what is new is what runs as new ---------------------------------------------------------
 
 
@@ -192,6 +209,17 @@ def body_behind_merged_call(s):
     check(proc.returncode == 1, f"the review fails: exit {proc.returncode}")
 
 
+def tool_setting_changed(s):
+    """`-- +goose NO TRANSACTION` added above an unchanged DROP TABLE: goose now runs it in
+    autocommit, not in the file's transaction, and its finding is new."""
+    text = "-- +goose Up\n{}SET lock_timeout = '2s';\nDROP TABLE sessions;\n"
+    repository(s, {"migrations/00001_users.sql": "-- +goose Up\n" + USERS, "migrations/00002_x.sql": text.format("")},
+               {"migrations/00002_x.sql": text.format("-- +goose NO TRANSACTION\n")})
+    proc, files = pr(s)
+    found = flags(files, "migrations/00002_x.sql")
+    check(found.get(("drop-table", 4)) is False, f"the DROP TABLE the tool now runs outside a transaction is new: {found}")
+
+
 CALL_FILE = ("SET lock_timeout = '2s';\n"
              "CREATE OR REPLACE FUNCTION cleanup() RETURNS void LANGUAGE sql AS $$ DROP TABLE {} $$;\n"
              "SELECT cleanup();\n")
@@ -242,9 +270,9 @@ def fingerprint_body(s):
     check(proc.returncode == 1, f"--ci fails: exit {proc.returncode}")
 
 
-SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated, changed_since_down_up,
+SCENARIOS = {f.__name__: f for f in (goose_leading_space, dbmate_case, schema_regenerated, history_from_base, changed_since_down_up,
                                      rollback_to_commit, search_path_changed, fingerprint_body,
-                                     body_behind_merged_call)}
+                                     body_behind_merged_call, tool_setting_changed)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -113,3 +113,18 @@ TEST_CASE("dbmate markers: transaction:false exactly, and the sections dbmate re
     CHECK(read(run(k_dbmate, "-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n-- migrate:down\nSELECT 3;\n", Direction::Both))
               .size() == 4);
 }
+
+TEST_CASE("node-pg-migrate markers: the first up and the first down only") {
+    // getActions (src/sqlMigration.ts): the up SQL runs from the first up marker to the first down
+    // marker after it, else to the end, so a down marker after the up part's is a comment in it.
+    const std::string path = "migrations/1700000000000_x.sql";
+    const std::string text = "-- Down Migration\nDROP TABLE a;\n-- Up Migration\nSELECT 1;\n-- Down Migration\nDROP TABLE users;\n";
+    auto up = run(path, text);
+    CHECK(up.tool == MigrationTool::NodePgMigrate);
+    CHECK(read(up) == Sqls{"SELECT 1", "DROP TABLE users"});
+    CHECK(read(run(path, text, Direction::Down)) == Sqls{"DROP TABLE a"});
+    CHECK(read(run(path, "-- Up Migration\nSELECT 1;\n-- Down Migration\nSELECT 2;\n-- Up Migration\nDROP TABLE users;\n",
+                   Direction::Both)) == Sqls{"SELECT 1", "SELECT 2", "DROP TABLE users"});
+    CHECK(read(run(path, "-- Up Migration\nSELECT 1;\n-- Down Migration\nSELECT 2;\n-- Up Migration\nDROP TABLE users;\n")) ==
+          Sqls{"SELECT 1"});
+}
