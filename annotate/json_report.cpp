@@ -3,6 +3,7 @@
 #include "analyze/pg_parser.hpp"
 #include "annotate/json_writer.hpp"
 
+#include <algorithm>
 #include <functional>
 
 #ifndef PGFENCE_VERSION
@@ -237,7 +238,10 @@ void file_report(JsonWriter& w, const FileReport& f, const std::function<void()>
         w.key("coverage").begin_object();
         w.member("analysed", c.analysed).member("calls", c.calls).member("found", c.found);
         w.member("literal_calls", c.literal_calls).member("literal_parsed", c.literal_parsed);
-        w.member("unknown", c.unknown).member("unparsable", c.unparsable);
+        // Every statement pgfence could not see, not only the calls whose SQL it could not read.
+        const auto unseen = std::count_if(f.statements.begin(), f.statements.end(),
+                                          [](const auto& s) { return s.status == StatementStatus::Unknown; });
+        w.member("unknown", std::max(c.unknown, static_cast<int>(unseen))).member("unparsable", c.unparsable);
         w.end_object();
     }
     w.key("error");

@@ -82,7 +82,8 @@ analyze options:
                             15)
   --direction up|down|both  which part of up/down migrations to read (default:
                             up)
-  --ci                      exit 1 when a finding's risk is above --max-risk
+  --ci                      exit 1 when a finding's risk is above --max-risk or
+                            pgfence could not see a statement
   --single-transaction      all the files run in one transaction (psql -1, a
                             deploy script's BEGIN ... COMMIT): CONCURRENTLY
                             anywhere fails the deployment
@@ -105,8 +106,10 @@ analyze options:
   --input-format KIND       auto (default), sql, typeorm, knex, sequelize or
                             db-migrate: how to read files; auto reads .ts/.js
                             migrations as the ORM their content shows
-  --unknown warn|block      an ORM call whose SQL cannot be known statically:
-                            warn (default) or block (exit 1)
+  --unknown warn|block      a statement pgfence could not see: block fails the
+                            run (exit 1) whatever its risk, warn leaves it to
+                            --max-risk (default: block with --ci and in pr,
+                            else warn)
   --color auto|always|never
                             colour in the text format (default: auto: only on a
                             terminal)
@@ -159,8 +162,8 @@ analyze options:
                             (default: 50MB/s)
 
 exit codes: 0 no finding above --max-risk (or no --ci); 1 with --ci, a finding
-            above --max-risk, or with --unknown block, an ORM call whose SQL
-            cannot be known statically; 2 usage or configuration error,
+            above --max-risk or a statement pgfence could not see (unless
+            --unknown warn); 2 usage or configuration error,
             unreadable input, or a statement that does not parse
 
 pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):

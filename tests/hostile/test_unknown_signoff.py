@@ -180,7 +180,34 @@ def policy_signoff(s):
     check(proc.returncode == 2 and "unknown key policy.unknown_needs_signof" in proc.stderr, f"a typo: {proc.returncode} {proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (pr_folds_and_blocks, pr_dynamic_only, pr_unknown_warn, policy_signoff)}
+ORM = ('import { MigrationInterface, QueryRunner } from "typeorm";\n'
+       'import { CLEANUP } from "./sql";\n'
+       '\n'
+       'export class Cleanup1700000000000 implements MigrationInterface {\n'
+       '    public async up(queryRunner: QueryRunner): Promise<void> {\n'
+       '        await queryRunner.query(CLEANUP);\n'
+       '    }\n'
+       '\n'
+       '    public async down(queryRunner: QueryRunner): Promise<void> {}\n'
+       '}\n')
+
+
+def pr_orm_import(s):
+    """The issue's other example: queryRunner.query(CLEANUP) with CLEANUP imported from another
+    file. pgfence does not read it: the call is unknown at its line, and fails pr and analyze --ci."""
+    repo_with(s, {"migrations/1700000000000-Cleanup.ts": ORM, "migrations/sql.ts": 'export const CLEANUP = "DROP TABLE users";\n'})
+    s.start_double()
+    proc = s.run_pr("migrations/1700000000000-*.ts")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stderr}")
+    body = check_run_of(s)
+    check(body.get("conclusion") == "failure" and SEEN in body["output"]["summary"], f"check run: {body.get('output')}")
+    annotations = body["output"].get("annotations", [])
+    check(any(a["start_line"] == 6 and "unknown-statement" in a["title"] for a in annotations), f"annotation at line 6: {annotations}")
+    proc = run(s, "analyze", "--no-config", "--ci", "migrations/1700000000000-Cleanup.ts")
+    check(proc.returncode == 1 and "(1 unknown)" in proc.stdout, f"analyze --ci: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (pr_folds_and_blocks, pr_dynamic_only, pr_unknown_warn, policy_signoff, pr_orm_import)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
