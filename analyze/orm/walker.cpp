@@ -532,6 +532,7 @@ private:
         w.m_roots = m_roots;
         w.read_body(func, std::move(bound), m_e.down ? Half::Down : Half::Up);
         std::string shown_path = std::filesystem::path(*file).filename().string();
+        result.first_import = std::min(result.first_import, call.begin);
         m_e.adopt(sub, call, shown(name) + "()", "inside " + shown(name) + "() of " + shown(shown_path) + ", imported from '" +
                                                     shown(what.module) + "'");
         return {};
