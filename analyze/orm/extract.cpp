@@ -374,7 +374,7 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
     out.form = script_form(path, file.tokens);
     Emitter emitter(file, text, out);
     WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path);
-    out.branch = first_branch(file.tokens, walked.read_spans);
+    out.branch = std::min(first_branch(file.tokens, walked.read_spans), walked.first_import);
     if (!walked.found_function && out.too_deep.empty()) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";

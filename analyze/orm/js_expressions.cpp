@@ -292,24 +292,27 @@ Node Parser::primary() {
         case TokenKind::Number: return leaf(NodeKind::Number);
         case TokenKind::Regex: return leaf(NodeKind::Other);
         case TokenKind::Ident: {
-            if (tk.text == "async" && (word("function", m_i + 1) || punct("(", m_i + 1) ||
-                                       (m_i + 2 < m_stop && m_t[m_i + 1].kind == TokenKind::Ident && punct("=>", m_i + 2)))) {
+            if (tk.text == "async" && (word("function", m_i + 1) || punct("(", m_i + 1))) {
                 ++m_i;
                 return primary_function(begin);
             }
-            if (tk.text == "function") return primary_function(begin);
-            if (tk.text == "class") return class_declaration();
-            if (punct("=>", m_i + 1)) {
+            // `async x => ...`: x is the parameter (read as primary_function's name, the
+            // function went unnamed and lost its parameter).
+            bool async_arrow = tk.text == "async" && m_i + 2 < m_stop && m_t[m_i + 1].kind == TokenKind::Ident && punct("=>", m_i + 2);
+            if (async_arrow) ++m_i;
+            if (async_arrow || punct("=>", m_i + 1)) {
                 Node f;
                 f.kind = NodeKind::Func;
                 f.begin = begin;
-                f.params.push_back(tk.text);
+                f.params.push_back(m_t[m_i].text);
                 m_i += 2;
                 if (punct("{")) f.kids = bracketed_block();
                 else if (more()) f.kids.push_back(assignment());
                 f.end = prev_end();
                 return f;
             }
+            if (tk.text == "function") return primary_function(begin);
+            if (tk.text == "class") return class_declaration();
             return leaf(NodeKind::Ident);
         }
         case TokenKind::Punct: break;

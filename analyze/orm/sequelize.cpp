@@ -485,7 +485,23 @@ bool sequelize_call(const Node& call, Emitter& e) {
     } else if (m == "bulkInsert") {
         sql.push_back("INSERT INTO " + t + " DEFAULT VALUES");
     } else if (m == "bulkUpdate") {
-        sql.push_back("UPDATE " + t + " SET \"?\" = $1 WHERE $2");
+        // QueryInterface.bulkUpdate(table, values, where): updateQuery() adds whereQuery(where),
+        // empty for a missing, null or {} where (sequelize/src/dialects/abstract/query-generator.js):
+        // then every row is updated.
+        const Node* values = arg(call, 1);
+        const Node* where = arg(call, 2);
+        bool all = where == nullptr || (where->kind == NodeKind::Object && where->kids.empty()) ||
+                   (where->kind == NodeKind::Ident && where->name == "null");
+        std::string set;
+        int n = 0;
+        if (values != nullptr && values->kind == NodeKind::Object) {
+            for (const auto& k : values->keys) {
+                if (k == "...") continue;
+                set += (set.empty() ? "" : ", ") + quote_ident(k) + " = $" + std::to_string(++n);
+            }
+        }
+        if (set.empty()) set = "\"?\" = $" + std::to_string(++n);
+        sql.push_back("UPDATE " + t + " SET " + set + (all ? "" : " WHERE $" + std::to_string(n + 1)));
     } else {
         b.fail("queryInterface." + m + "() is not modelled");
     }

@@ -373,6 +373,10 @@ private:
         }
     }
 
+    bool hands_runner(const Node& a) const {
+        return rooted(a) && (a.kind != NodeKind::Call || m_format == InputFormat::Knex || is_bind(a));
+    }
+
     void visit_args(const Node& n, bool skip_runner) {
         for (std::size_t i = 1; i < n.kids.size(); ++i) {
             if (skip_runner && rooted(n.kids[i]) && is_reference(n.kids[i])) continue;
@@ -387,7 +391,15 @@ private:
         std::string name = dotted_name(callee);
         if (name.empty()) name = m_e.source(callee);
         if (rooted(callee)) {
-            if (m == "then" || m == "catch" || m == "finally") {
+            // A promise's methods on what a call on the runner returned (Bluebird's too, which
+            // Sequelize's queries returned: .map, .each, .tap, .spread): the call ran, they do
+            // not send anything of their own.
+            static const std::string_view k_promise[] = {"then", "catch", "finally", "map", "mapSeries", "each", "spread",
+                                                         "tap", "reduce", "filter", "all", "return", "thenReturn",
+                                                         "asCallback", "nodeify", "delay", "timeout"};
+            bool on_result = !callee.kids.empty() && !is_reference(callee.kids[0]) && callee.kids[0].kind == NodeKind::Call;
+            if (m == "then" || m == "catch" || m == "finally" ||
+                (on_result && std::find(std::begin(k_promise), std::end(k_promise), m) != std::end(k_promise))) {
                 for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], i > 0 && takes_as_value(n, i));
                 return;
             }
@@ -413,7 +425,10 @@ private:
             return;
         }
         bool passes = false;
-        for (std::size_t i = 1; i < n.kids.size(); ++i) passes = passes || rooted(n.kids[i]);
+        // What a call on the runner returns (a promise, rows) is not the runner: only the runner
+        // itself, something on it or a function of it is handed on.
+        // Knex's builders are lazy: one handed on (`clear(knex("users"))`) runs where it is used.
+        for (std::size_t i = 1; i < n.kids.size(); ++i) passes = passes || hands_runner(n.kids[i]);
         bool method = callee.kind == NodeKind::Member && !callee.kids.empty() && callee.kids[0].kind == NodeKind::Ident &&
                       (callee.kids[0].name == "this" || callee.kids[0].name == "super");
         std::string cls;
@@ -508,7 +523,7 @@ private:
         Aliases bound;
         for (std::size_t i = 0; i < func.params.size(); ++i) {
             const Node* a = arg(call, i);
-            if (func.params[i].empty() || a == nullptr || !rooted(*a)) continue;
+            if (func.params[i].empty() || a == nullptr || !hands_runner(*a)) continue;
             Node root;  // the runner itself: nodes of this file mean nothing in the helper's
             root.kind = NodeKind::Ident;
             root.name = root_of(*a);
@@ -517,6 +532,7 @@ private:
         w.m_roots = m_roots;
         w.read_body(func, std::move(bound), m_e.down ? Half::Down : Half::Up);
         std::string shown_path = std::filesystem::path(*file).filename().string();
+        result.first_import = std::min(result.first_import, call.begin);
         m_e.adopt(sub, call, shown(name) + "()", "inside " + shown(name) + "() of " + shown(shown_path) + ", imported from '" +
                                                     shown(what.module) + "'");
         return {};
@@ -540,7 +556,7 @@ private:
             // The runner, and literals (a table name the helper is given) are bound.
             bool literal = a->kind == NodeKind::String || a->kind == NodeKind::Number ||
                            (a->kind == NodeKind::Template && m_e.string_of(*a));
-            if (literal || aliases_runner(*a)) bound[func.params[i]] = alias_value(*a);
+            if (literal || hands_runner(*a)) bound[func.params[i]] = alias_value(*a);
         }
         std::string saved = m_class;
         if (!cls.empty()) m_class = cls;

@@ -8,6 +8,7 @@
 // `f.apply(this, [...])` as `f(...)`, and the file's own functions and methods (of the class or a
 // base class in the same file) that receive the runner are followed with it bound.
 #include <cstddef>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct WalkResult {
     bool found_function = false;
     // The functions read (up, or down with --direction down).
     std::vector<std::pair<std::size_t, std::size_t>> read_spans;
+    // The first call of an imported helper that was followed (npos: none): like a call of the
+    // script's own function, what it runs is decided in code a plan would not copy.
+    std::size_t first_import = std::string_view::npos;
 };
 
 // `path` names the script, for the helpers it imports ("" for none: they are unknown).
