@@ -199,6 +199,9 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
             for (char& c : needle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         }
         if (new_folders.empty() && needles.empty() && !syntax) continue;
+        // Many changed values: every line of the Flyway migrations counts, rather than a search per
+        // value and line (which would grow with their product).
+        const bool all_lines = syntax || needles.size() > 64;
         const std::string scope = scope_of(settings.path);
         auto migrations = repo.list_files(changes.head_sha, [&](std::string_view p) {
             return sql_migration(p) && inside(p, scope);
@@ -212,7 +215,7 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
             diff::ChangedFile change;
             change.path = change.old_path = path;
             change.status = brought ? diff::ChangeStatus::Added : diff::ChangeStatus::Modified;
-            if (brought || syntax) {
+            if (brought || all_lines) {
                 change.all_lines_new = true;
             } else {
                 auto text = text_at(repo, changes.head_sha, path, max_bytes);
