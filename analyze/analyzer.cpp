@@ -1299,7 +1299,8 @@ FileReport analyze_not_a_file(const std::string& path, NotAFile entry, const Ana
 FileReport analyze_tool_settings(const std::string& path, std::vector<SettingChange> changes, const AnalyzeOptions& options) {
     FileReport report;
     report.path = path;
-    report.tool = MigrationTool::Flyway;
+    const auto& flyway_files = tools::flyway_settings_names();
+    if (std::find(flyway_files.begin(), flyway_files.end(), path_name(path)) != flyway_files.end()) report.tool = MigrationTool::Flyway;
     report.setting_changes = std::move(changes);
     if (options.run_rules) {
         rules::Options rule_options = options.rules;

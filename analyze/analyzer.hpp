@@ -98,7 +98,8 @@ struct AnalyzeOptions {
 [[nodiscard]] FileReport analyze_not_a_file(const std::string& path, NotAFile entry, const AnalyzeOptions& options);
 
 // The report of a migration tool's settings file a pull request changed (`changes`: its changed
-// settings, tools/flyway_settings.hpp flyway_setting_changes): no statement, and the rules run on
+// settings, tools/flyway_settings.hpp flyway_setting_changes, or the added lines of another
+// tool's settings, bot/tool_settings_review.cpp): no statement, and the rules run on
 // it (migration-tool-settings-changed reports each change). With no changes it names a settings
 // file the analysed migrations were read with, so that an approval binds to its bytes.
 [[nodiscard]] FileReport analyze_tool_settings(const std::string& path, std::vector<SettingChange> changes,

@@ -1,6 +1,7 @@
 #include "bot/tool_settings_review.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -63,6 +64,60 @@ std::vector<diff::LineRange> lines_holding(std::string_view text, const std::vec
             if (!out.empty() && out.back().last == line - 1) out.back().last = line;
             else out.push_back(diff::LineRange{line, line});
             break;
+        }
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+    return out;
+}
+
+// Other migration tools' settings, whose folders pgfence does not follow yet: a pull request's
+// added lines that set them are reported (migration-tool-settings-changed), each at its line.
+// What each tool reads, and where:
+// - diesel_cli reads diesel.toml's [migrations_directory] dir (diesel_cli/src/config.rs);
+// - knex's CLI reads knexfile.{js,ts,cjs,mjs} (migrations.directory, the connection);
+// - dbmate reads DBMATE_MIGRATIONS_DIR and DATABASE_URL from .env (amacneil/dbmate main.go, --env-file);
+// - sqlx embeds the folder `sqlx::migrate!("path")` names, at compile time (sqlx-macros migrate.rs);
+// - TypeORM's DataSource `migrations: [...]` globs, in ormconfig.* or a data source file.
+// Empty when `path` is none of these; otherwise whether a line of it counts.
+std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
+    if (name == "diesel.toml") return any;
+    if (name.starts_with("knexfile.")) return any;
+    if (name == ".env" || name.starts_with(".env.")) {
+        return [](std::string_view line) { return line.find("DBMATE_") != std::string_view::npos; };
+    }
+    if (name.ends_with(".rs")) return [](std::string_view line) { return line.find("migrate!") != std::string_view::npos; };
+    if (name.starts_with("ormconfig.") || ((name.ends_with(".ts") || name.ends_with(".js")) &&
+                                           (name.find("data-source") != std::string_view::npos ||
+                                            name.find("datasource") != std::string_view::npos))) {
+        return [](std::string_view line) { return line.find("migrations") != std::string_view::npos; };
+    }
+    return {};
+}
+
+std::string shown_line(std::string_view line) {
+    std::string out;
+    for (char c : line.substr(0, 120)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c;
+    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+    return line.size() > 120 ? out + "..." : out;
+}
+
+// The lines of a changed file of another tool's settings that the pull request added and that set
+// what the tool runs.
+std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& file, std::string_view text) {
+    std::vector<analyze::SettingChange> out;
+    auto counts = other_tool_lines(file.path);
+    int line = 1;
+    for (std::size_t at = 0; at <= text.size(); ++line) {
+        std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+        while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+        if ((file.all_lines_new || file.touches(line, line)) && counts(l)) {
+            out.push_back(analyze::SettingChange{line, std::string(analyze::path_name(file.path)) + ": " + shown_line(l)});
         }
         if (nl == std::string_view::npos) break;
         at = nl + 1;
@@ -144,6 +199,9 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
             for (char& c : needle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         }
         if (new_folders.empty() && needles.empty() && !syntax) continue;
+        // Many changed values: every line of the Flyway migrations counts, rather than a search per
+        // value and line (which would grow with their product).
+        const bool all_lines = syntax || needles.size() > 64;
         const std::string scope = scope_of(settings.path);
         auto migrations = repo.list_files(changes.head_sha, [&](std::string_view p) {
             return sql_migration(p) && inside(p, scope);
@@ -157,7 +215,7 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
             diff::ChangedFile change;
             change.path = change.old_path = path;
             change.status = brought ? diff::ChangeStatus::Added : diff::ChangeStatus::Modified;
-            if (brought || syntax) {
+            if (brought || all_lines) {
                 change.all_lines_new = true;
             } else {
                 auto text = text_at(repo, changes.head_sha, path, max_bytes);
@@ -194,6 +252,20 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         const std::string name(analyze::path_name(settings.path));
         auto found = tools::flyway_setting_changes(name, base_text, head_text->value_or(""));
         if (listed.insert(settings.path).second) added.push_back(analyze::analyze_tool_settings(settings.path, std::move(found), options));
+    }
+    auto others = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha, [](std::string_view p) { return static_cast<bool>(other_tool_lines(p)); }, {},
+        options.max_file_bytes);
+    if (!others) return others.error();
+    for (const auto& file : *others) {
+        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
+        auto text = text_at(repo, changes.head_sha, file.path, options.max_file_bytes);
+        if (!text) return text.error();
+        if (!*text) continue;
+        auto found = other_tool_changes(file, **text);
+        if (found.empty()) continue;
+        listed.insert(file.path);
+        added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options));
     }
     for (const auto& f : report.files) {
         for (const auto& s : f.settings_files) {

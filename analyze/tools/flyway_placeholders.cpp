@@ -39,6 +39,9 @@ std::string stand_in(std::string_view name) {
     return out + "\"";
 }
 
+// The most bytes the replaced text may hold: four times the file, and a megabyte.
+constexpr std::size_t k_most_bytes(std::size_t file_bytes) { return file_bytes * 4 + (std::size_t{1} << 20); }
+
 }  // namespace
 
 std::size_t Replaced::to_file(std::size_t out, bool end) const {
@@ -105,6 +108,12 @@ Replaced replace_flyway_placeholders(std::string_view text, const FlywaySettings
             deployed.push_back({r.text.size(), at, std::string(name)});
         } else if (key != "flyway:timestamp") {
             r.unknown.push_back({at, std::string(name), "no Flyway settings file of the repository gives it a value (the deploy's environment or command line must)"});
+        }
+        // Values put in many times could make the text far larger than the file and its settings:
+        // past a bound linear in the file, a placeholder is no longer replaced but unknown.
+        if (known && r.text.size() + value.size() > k_most_bytes(text.size())) {
+            known = false;
+            r.unknown.push_back({at, std::string(name), "the values put in before it make the file larger than pgfence reads"});
         }
         r.pieces.push_back(Piece{r.text.size(), at, end, true});
         if (known) {

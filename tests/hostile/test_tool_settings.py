@@ -168,8 +168,30 @@ def settings_reader(binary, tmp):
             check(rule in rules_of(doc), f"case {k}: {rule} in {rules_of(doc)}")
 
 
+def other_tools(binary, tmp):
+    """The other tools' settings whose folders pgfence does not follow yet: a pull request that moves
+    diesel's migrations_directory, dbmate's DBMATE_MIGRATIONS_DIR, sqlx's migrate!() path or knex's
+    migrations.directory, changing no migration, is a finding at each changed line."""
+    r = Repo(binary, tmp)
+    base = r.commit({"diesel.toml": '[migrations_directory]\ndir = "migrations"\n',
+                     ".env": "DATABASE_URL=postgres://localhost/app\nDBMATE_MIGRATIONS_DIR=db/migrations\n",
+                     "src/db.rs": 'pub fn migrator() -> Migrator {\n    sqlx::migrate!("./migrations")\n}\n',
+                     "knexfile.js": "module.exports = {\n  client: 'pg',\n  migrations: { directory: './migrations' },\n};\n",
+                     "migrations/0001_init.sql": V1})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({"diesel.toml": '[migrations_directory]\ndir = "ops/unreviewed"\n',
+                     ".env": "DATABASE_URL=postgres://localhost/app\nDBMATE_MIGRATIONS_DIR=ops/unreviewed\n",
+                     "src/db.rs": 'pub fn migrator() -> Migrator {\n    sqlx::migrate!("./ops/unreviewed")\n}\n',
+                     "knexfile.js": "module.exports = {\n  client: 'pg',\n  migrations: { directory: './ops/unreviewed' },\n};\n"})
+    proc, report = r.pr_json(base, head)
+    at = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "migration-tool-settings-changed")
+    check(at == [(".env", 2), ("diesel.toml", 2), ("knexfile.js", 3), ("src/db.rs", 2)],
+          f"each changed setting is a finding at its line: {at}")
+    check(proc.returncode == 1, f"pr --ci fails: exit {proc.returncode}\n{proc.stderr}")
+
+
 SCENARIOS = {"placeholder_injection": placeholder_injection, "appended_location": appended_location,
-             "settings_reader": settings_reader}
+             "settings_reader": settings_reader, "other_tools": other_tools}
 
 
 def main():

@@ -1283,7 +1283,36 @@ def scenario_body_limits(w):
     ok("signed webhooks are still accepted and the service answers")
 
 
-SCENARIOS = {"loop": scenario_loop, "org_policy": scenario_org_policy, "faults": scenario_faults, "restart": scenario_restart, "replicas": scenario_replicas,
+def scenario_signoff_tool_settings(w):
+    """Issue #53 item 4: an approval binds to the settings the migrations were read with. Alice signs
+    off a Flyway migration that reads a placeholder; a push that changes only flyway.conf (the
+    placeholder's value) voids it."""
+    config, token, url = signoff_world(w, 'approvers = ["alice"]\n')
+    git(w.repo, "checkout", "-q", "main")
+    write(os.path.join(w.repo, "flyway.conf"), "flyway.locations=filesystem:db/migration\nflyway.placeholders.users_note=Accounts\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "flyway settings")
+    git(w.repo, "checkout", "-q", "feature")
+    git(w.repo, "merge", "-q", "--no-edit", "main")
+    write(os.path.join(w.repo, "db/migration/V3__note.sql"), "COMMENT ON TABLE users IS '${users_note}';\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "note")
+    proc, out, head = w.upload(url, token)
+    check(out.get("governance-conclusion") == "action_required", f"upload: {out} {proc.stderr[-500:]}")
+    review(w, url, "alice", head_sha=head)
+    w.wait_for_text(head, "success", "Signed off by alice")
+    ok("alice signs off the head whose Flyway migration reads ${users_note}")
+
+    write(os.path.join(w.repo, "flyway.conf"), "flyway.locations=filesystem:db/migration\nflyway.placeholders.users_note=x'; DROP TABLE users; --\n")
+    git(w.repo, "commit", "-qam", "only the settings")
+    proc, out, head2 = w.upload(url, token)
+    w.wait_for_text(head2, "action_required", "approval by alice (review) voided: the migrations changed after it")
+    voided = w.wait_for_event(url, token, "approval_voided")
+    check(voided[-1]["data"]["login"] == "alice", f"approval_voided: {voided}")
+    ok("a push that changes only flyway.conf voids the approval: action_required, the check says why")
+
+
+SCENARIOS = {"signoff_tool_settings": scenario_signoff_tool_settings, "loop": scenario_loop, "org_policy": scenario_org_policy, "faults": scenario_faults, "restart": scenario_restart, "replicas": scenario_replicas,
              "tamper": scenario_tamper, "signoff": scenario_signoff, "exemptions": scenario_exemptions,
              "integrity": scenario_integrity, "exemption_rewrite": scenario_exemption_rewrite,
              "exemption_binding": scenario_exemption_binding, "commit_cap": scenario_commit_cap,

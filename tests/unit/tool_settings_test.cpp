@@ -141,6 +141,14 @@ TEST_CASE("flyway placeholders: a value not known is unknown, wherever it stands
     for (std::size_t i = 1; i < many.size(); i += 2) many[i] = '{';
     Replaced big = replace_flyway_placeholders(many, FlywaySettings{}, "V1__x.sql");
     CHECK(big.unknown.size() == 1);
+    // A long value put in many times: the text stays within a bound linear in the file.
+    FlywaySettings huge;
+    huge.placeholders["v"] = std::string(100000, 'x');
+    std::string uses;
+    for (int i = 0; i < 1000; ++i) uses += "SELECT '${v}';\n";
+    Replaced bounded = replace_flyway_placeholders(uses, huge, "V1__x.sql");
+    CHECK(bounded.text.size() <= uses.size() * 5 + (1u << 20));  // the bound, and the rest of the file
+    CHECK_FALSE(bounded.unknown.empty());
 }
 
 TEST_CASE("flyway settings: the changes of a pull request, at their lines") {
