@@ -1164,8 +1164,9 @@ std::string flyway_settings_beside(const std::string& path, const AnalyzeOptions
         if (fs::is_symlink(candidate, ec) || !fs::is_regular_file(candidate, ec)) continue;
         if (!options.confine_to.empty() && !path_inside(candidate, options.confine_to)) continue;
         bool ok = false;
-        std::string text = read_whole(candidate, ok, options.max_file_bytes);
-        if (ok) found.emplace_back(candidate, std::move(text));
+        std::uint64_t size = 0;
+        std::string text = read_whole(candidate, ok, tools::k_most_settings_bytes, &size);
+        if (ok && size <= tools::k_most_settings_bytes) found.emplace_back(candidate, std::move(text));
     }
     return tools::pack_flyway_files(found);
 }

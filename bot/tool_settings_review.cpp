@@ -132,7 +132,7 @@ analyze::Result<std::string> flyway_settings_at(const diff::Repository& repo, co
     if (!analyze::flyway_name(analyze::path_name(path))) return std::string();
     std::vector<std::pair<std::string, std::string>> found;
     for (const std::string& candidate : tools::flyway_settings_candidates(path)) {
-        auto text = text_at(repo, commit, candidate, max_bytes);
+        auto text = text_at(repo, commit, candidate, std::min(max_bytes, tools::k_most_settings_bytes));
         if (!text) return text.error();
         if (*text) found.emplace_back(candidate, std::move(**text));
     }

@@ -8,6 +8,7 @@
 // (documentation "Configuration files"; flyway-core ConfigUtils.loadDefaultConfigurationFiles).
 // Which working directory a deploy uses is not in the repository, so every such file above a
 // migration counts, and where two of them disagree the value is unknown.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +19,10 @@
 #include "analyze/facts.hpp"
 
 namespace pgfence::analyze::tools {
+
+// A settings file is kilobytes; one larger than this is not read (its placeholders are then
+// unknown): it is parsed again for every migration it speaks for.
+inline constexpr std::uint64_t k_most_settings_bytes = std::uint64_t{1} << 20;
 
 // The names Flyway reads in a folder (the working directory, or its conf/ folder).
 [[nodiscard]] const std::vector<std::string_view>& flyway_settings_names();
