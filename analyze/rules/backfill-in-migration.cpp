@@ -118,7 +118,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     }
     // Every row (no WHERE, or one that holds for each row): update/delete-without-where.
     if (ctx.stmts != nullptr) {
-        auto every = every_row_write(*ctx.stmts, ctx.statement, ctx.stmt);
+        auto every = every_row_write(*ctx.stmts, ctx.statement, ctx.stmt, ctx.memo);
         if (every && !every->joined) return;  // update-/delete-without-where reports it
     }
     const pg::Node* where = update != nullptr ? update->whereClause : remove->whereClause;

@@ -143,6 +143,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
     // Statement by statement, every rule on it: what rules derive from one statement (its
     // column types, say) is computed once and stays warm.
     std::size_t next_called = 0;  // `called` is in the order of its callers
+    FileMemo statement_memo;
     for (std::size_t i = 0; i < report.statements.size(); ++i) {
         const std::size_t own = findings.size();
         const pg::Node* stmt = i < stmts.size() ? stmts[i] : nullptr;
@@ -153,6 +154,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
             if (!reparsed.failure) stmt = reparsed.stmt;
         }
         StatementContext ctx{report, report.statements[i], options, stmt, &stmts};
+        ctx.memo = &statement_memo;
         for (const Rule* rule : active) {
             // IF NOT EXISTS of what the schema has: nothing is built, scanned or declared.
             if (rule->check == nullptr || skipped_if_exists(report.statements[i])) continue;
@@ -165,6 +167,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
             if (c.caller != static_cast<int>(i)) continue;
             std::vector<Finding> inner;
             StatementContext inner_ctx{report, c.facts, options, c.stmt, &stmts};
+            inner_ctx.memo = &statement_memo;
             for (const Rule* rule : active) {
                 if (rule->check == nullptr || skipped_if_exists(c.facts)) continue;
                 Sink sink(rule->id, rule->default_risk, inner, &inner_ctx.subcommand);

@@ -123,7 +123,7 @@ void check_whole_table_dml(const StatementContext& ctx, Sink& sink, NodeTag kind
     const auto* update_stmt = ctx.as<UpdateStmt>();
     const auto* delete_stmt = ctx.as<DeleteStmt>();
     if (update_stmt == nullptr && delete_stmt == nullptr) return;
-    auto every = every_row_write(*ctx.stmts, ctx.statement, ctx.stmt);
+    auto every = every_row_write(*ctx.stmts, ctx.statement, ctx.stmt, ctx.memo);
     if (!every || every->joined) return;  // a join reads every row; backfill-in-migration reports it
     const RangeVar* rv = update_stmt != nullptr ? update_stmt->relation : delete_stmt->relation;
     std::string table = pg::display_name(rv);

@@ -34,6 +34,7 @@ struct Options {
 };
 
 struct ColumnType;  // registry_type.hpp
+struct FileMemo;
 
 struct StatementContext {
     const FileReport& file;
@@ -56,6 +57,8 @@ struct StatementContext {
     // The ALTER TABLE subcommand a rule is looking at (schema::each_alter_cmd sets it), or -1:
     // a finding reported meanwhile is about that subcommand (Finding::subcommand).
     mutable int subcommand = -1;
+    // What the file's statement checks derive alike, kept between statements (apply_rules owns it).
+    FileMemo* memo = nullptr;
 };
 
 // A statement of a function's body that a file's statement runs by calling the function
@@ -74,6 +77,9 @@ struct CalledStatement {
 struct FileMemo {
     // split_after_exclusive_locks, by transaction scope (first, last statement).
     std::map<std::pair<int, int>, std::optional<Recipe>> splits;
+    // columns_added_null (transaction_work.cpp) by table: the statements folded so far and the
+    // columns they leave NULL in every row.
+    std::map<std::string, std::pair<int, std::set<std::string>>> null_columns;
 };
 
 struct FileContext {

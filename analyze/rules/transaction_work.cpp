@@ -40,9 +40,10 @@ bool filled_from_query(const std::vector<const pg::Node*>& stmts, int index, con
 // A statement in between that may set one (an UPDATE of it, rows written into the table, code
 // the file runs) ends that: unleash's `UPDATE role_user SET project = r.project FROM roles r`
 // before `WHERE project IS NULL`.
-std::set<std::string> columns_added_null(const std::vector<const pg::Node*>& stmts, int index, const std::string& display) {
-    std::set<std::string> out;
-    for (int j = 0; j < index; ++j) {
+// Statements [from, index) folded into `out` (what the statements before `from` left).
+void columns_added_null(const std::vector<const pg::Node*>& stmts, int from, int index, const std::string& display,
+                        std::set<std::string>& out) {
+    for (int j = from; j < index; ++j) {
         const pg::Node* node = node_at(stmts, j);
         if (out.empty() && !pg::is<AlterTableStmt>(node)) continue;
         if (const auto* update = pg::as<UpdateStmt>(node)) {
@@ -74,7 +75,6 @@ std::set<std::string> columns_added_null(const std::vector<const pg::Node*>& stm
             if (!filled) out.emplace(pg::text(column->colname));
         }
     }
-    return out;
 }
 
 bool is_column(const pg::Node* node) { return pg::is<ColumnRef>(node); }
@@ -86,12 +86,25 @@ bool is_column(const pg::Node* node) { return pg::is<ColumnRef>(node); }
 // The columns of columns_added_null, computed when a WHERE first asks: that walk goes over every
 // statement before this one, and run for each UPDATE or DELETE of a file it was quadratic (a
 // generated migration of 68,000 `UPDATE ... WHERE id = n` took 17 s; only IS NULL needs it).
+// The file's memo keeps the fold per table: the statements are checked in order, so each asks
+// only for those since the last (FileMemo::null_columns).
 class NullColumns {
 public:
-    NullColumns(const std::vector<const pg::Node*>& stmts, int index, const std::string& display)
-        : m_stmts(stmts), m_index(index), m_display(display) {}
+    NullColumns(const std::vector<const pg::Node*>& stmts, int index, const std::string& display, FileMemo* memo)
+        : m_stmts(stmts), m_index(index), m_display(display), m_memo(memo) {}
     const std::set<std::string>& get() {
-        if (!m_out) m_out = columns_added_null(m_stmts, m_index, m_display);
+        if (m_memo != nullptr) {
+            auto& [upto, out] = m_memo->null_columns[m_display];
+            if (upto <= m_index) {
+                columns_added_null(m_stmts, upto, m_index, m_display, out);
+                upto = m_index;
+                return out;
+            }
+        }
+        if (!m_out) {
+            m_out.emplace();
+            columns_added_null(m_stmts, 0, m_index, m_display, *m_out);
+        }
         return *m_out;
     }
 
@@ -99,6 +112,7 @@ private:
     const std::vector<const pg::Node*>& m_stmts;
     int m_index;
     const std::string& m_display;
+    FileMemo* m_memo;
     std::optional<std::set<std::string>> m_out;
 };
 
@@ -144,7 +158,7 @@ bool effect_counts(const FileContext& ctx, int index, const StatementFacts& s, c
 }  // namespace
 
 std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>& stmts, const StatementFacts& s,
-                                             const pg::Node* stmt) {
+                                             const pg::Node* stmt, FileMemo* memo) {
     const auto* update = pg::as<UpdateStmt>(stmt);
     const auto* del = pg::as<DeleteStmt>(stmt);
     if (update == nullptr && del == nullptr) return std::nullopt;
@@ -162,7 +176,7 @@ std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>&
         if (std::size_t at = scan != nullptr && scan->certain ? scan->reason.find(prefix) : std::string::npos;
             at != std::string::npos) {
             why = scan->reason.substr(at + prefix.size());
-        } else if (NullColumns null_columns(stmts, s.index, table); !matches_every_row(where, joins, null_columns, why)) {
+        } else if (NullColumns null_columns(stmts, s.index, table, memo); !matches_every_row(where, joins, null_columns, why)) {
             return std::nullopt;
         }
     }
@@ -235,7 +249,7 @@ bool matches_no_existing_row(const std::vector<const pg::Node*>& stmts, int inde
 
 std::optional<TableWork> backfill(const FileContext& ctx, int index) {
     const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
-    auto every = every_row_write(ctx.stmts, s, node_at(ctx, index));
+    auto every = every_row_write(ctx.stmts, s, node_at(ctx, index), ctx.memo);
     if (!every) return std::nullopt;
     return every->work;
 }

@@ -31,8 +31,9 @@ struct EveryRowWrite {
     // without a partner (a NULL or dangling key) is not written, so not "every row" is claimed.
     bool joined = false;
 };
+// `memo`: the file's, with `stmts` always the same statements, for linear time (or none).
 [[nodiscard]] std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>& stmts, const StatementFacts& s,
-                                                           const pg::Node* stmt);
+                                                           const pg::Node* stmt, FileMemo* memo = nullptr);
 
 // An UPDATE or DELETE whose WHERE requires `c IS NULL` of a column the file added above with a
 // constant, non-NULL DEFAULT (or as an identity), the table not written in between: no row that

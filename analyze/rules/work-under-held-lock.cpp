@@ -28,7 +28,7 @@ void report(const FileContext& ctx, const TransactionScope& scope, const HeldWor
     }
     // A WHERE that matches every row: what proves it (the schema, a fill, a new column's NULLs).
     std::string proof;
-    if (auto every = every_row_write(ctx.stmts, s, ctx.stmts[static_cast<std::size_t>(held.index)]);
+    if (auto every = every_row_write(ctx.stmts, s, ctx.stmts[static_cast<std::size_t>(held.index)], ctx.memo);
         every && !every->joined && !every->why.empty()) {
         proof = " (WHERE " + operation::shortened(operation::split_where(s.sql).where, 60) + " matches every row: " + every->why + ")";
     }

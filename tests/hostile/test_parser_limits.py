@@ -330,8 +330,8 @@ def scenario_pr(binary, tmp):
 # Issue #53: a Knex migration of 4 MB took 17.7 s against 1.1 s for 1 MB. Each shape hit a walk
 # over every earlier statement per statement: the held locks of a long transaction
 # (unbounded_wait, a list with a copy per statement), the columns added without a default
-# (every_row_write, asked for each UPDATE/DELETE), the coverage count (a loop over the
-# statements per call).
+# (every_row_write, asked for each UPDATE/DELETE; kept per table in the file's memo now), the
+# coverage count (a loop over the statements per call).
 KNEX_SHAPES = {
     "raw_updates": lambda i: f"  await knex.raw('UPDATE users SET c = {i} WHERE id = {i}');\n",
     "query_builder": lambda i: f"  await knex('users').where('id', {i}).update({{ c: {i} }});\n",
