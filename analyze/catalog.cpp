@@ -127,7 +127,9 @@ void Catalog::hand_on(const std::string& path) {
                                          [](const auto& fk) { return fk.second.source.empty(); });
         bool unsourced_fill = std::any_of(slot->fills.begin(), slot->fills.end(),
                                           [](const auto& fill) { return fill.second.source.empty(); });
-        if (!slot->is_new && !unsourced_key && !unsourced_fill) continue;
+        bool unsourced_policy = std::any_of(slot->policies.begin(), slot->policies.end(),
+                                            [](const auto& policy) { return policy.second.empty(); });
+        if (!slot->is_new && !unsourced_key && !unsourced_fill && !unsourced_policy) continue;
         RelationInfo& info = edit(name, slot);
         if (info.is_new && info.source.empty()) info.source = path;
         info.is_new = false;
@@ -136,6 +138,9 @@ void Catalog::hand_on(const std::string& path) {
         }
         for (auto& [column, fill] : info.fills) {
             if (fill.source.empty()) fill.source = path;
+        }
+        for (auto& [policy, source] : info.policies) {
+            if (source.empty()) source = path;
         }
     }
 }

@@ -97,6 +97,9 @@ struct RelationInfo {
     // A temporary table (CREATE TEMP TABLE, SELECT INTO TEMP): only its own session sees it, and
     // it is gone when that session ends, so the next migration file does not find it.
     bool temporary = false;
+    // Row-level security as ALTER TABLE last set it (pg_class.relrowsecurity, relforcerowsecurity).
+    bool row_security = false;
+    bool force_row_security = false;
     std::vector<ColumnInfo> columns;        // changed only through Catalog (add_columns, ...)
     FewMap<std::unordered_map<std::string, std::size_t>> column_index;  // name -> its first position in columns
     Few<std::string> primary_key;           // its columns, when known
@@ -116,6 +119,9 @@ struct RelationInfo {
     std::string access_method;  // as given by USING; "" for the default (heap)
     FewMap<std::map<std::string, std::string>> triggers;  // trigger name -> function name
     FewMap<std::map<std::string, RuleInfo>> rules;        // by rule name: rules on INSERT, UPDATE, DELETE
+    // Row-level security policies (CREATE POLICY): name -> where it was created, as `source`
+    // ("" for the analysed migration itself, until Catalog::hand_on names its file).
+    FewMap<std::map<std::string, std::string>> policies;
     FewMap<std::map<std::string, ColumnFill>> fills;      // by column name (Catalog::set_fill)
     Few<AttachedFunction> attached;               // functions its writes or reads run
     Few<std::string> default_sequences;           // sequences its column defaults call nextval() on

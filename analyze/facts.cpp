@@ -169,6 +169,18 @@ int deleted_at(const StatementFacts& statement, std::string_view relation) {
     return 0;
 }
 
+std::string row_security_known_note(std::string_view clause, std::string_view relation, std::string_view why) {
+    return std::string(clause) + " on " + std::string(relation) + ", as the migrations show it: " + std::string(why);
+}
+
+bool has_row_security_known_note(const StatementFacts& statement, std::string_view clause, std::string_view relation) {
+    std::string prefix = row_security_known_note(clause, relation, "");
+    for (const auto& note : statement.notes) {
+        if (note.starts_with(prefix)) return true;
+    }
+    return false;
+}
+
 bool has_empty_table_note(const StatementFacts& statement, std::string_view relation) {
     std::string prefix = empty_table_note(relation, "");
     for (const auto& note : statement.notes) {

@@ -203,6 +203,14 @@ struct StatementFacts {
 // The (wanted, chosen) of such a note, or nothing for another note.
 [[nodiscard]] std::optional<std::pair<std::string, std::string>> read_taken_index_name_note(std::string_view note);
 [[nodiscard]] bool has_empty_table_note(const StatementFacts& statement, std::string_view relation);
+// The note on an ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY (`clause`) of a table the
+// migrations show with policies, or with that clause already in force
+// (analyze/model/row_security.cpp): "<clause> on <relation>, as the migrations show it: <why>".
+// Row security then does not start denying every row there (row-security-without-policy).
+[[nodiscard]] std::string row_security_known_note(std::string_view clause, std::string_view relation,
+                                                  std::string_view why);
+[[nodiscard]] bool has_row_security_known_note(const StatementFacts& statement, std::string_view clause,
+                                               std::string_view relation);
 // The note on a statement taking ACCESS EXCLUSIVE on a table a DELETE without WHERE emptied
 // earlier in its transaction while nothing kept other sessions from adding rows:
 // "<relation> was emptied by the DELETE at line N ...". deleted_at reads N back (0: no such note).

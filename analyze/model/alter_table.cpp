@@ -557,6 +557,13 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
             lock_range_var(facts, ctx, pc->name, k_partition, label + ": the partition");
         }
         return;
+    case AT_EnableRowSecurity:
+    case AT_DisableRowSecurity:
+    case AT_ForceRowSecurity:
+    case AT_NoForceRowSecurity:
+        raise(acc, lock.mode, label, lock.recurses);
+        alter::row_security(cmd.subtype, t, facts, ctx);
+        return;
     case AT_AddInherit:
     case AT_DropInherit:
         change_parent(cmd, lock, t, acc, facts, ctx);

@@ -60,4 +60,9 @@ void drop_column_views(const Target& t, const std::string& column, bool cascade,
 void drop_foreign_keys(const Target& t, const std::string& column, const std::string& index, bool cascade,
                        StatementFacts& facts, Context& ctx);
 
+// ENABLE / DISABLE / FORCE / NO FORCE ROW LEVEL SECURITY: kept on the table; ENABLE or FORCE of a
+// table with policies, or with the clause already in force, gets row_security_known_note
+// (row_security.cpp).
+void row_security(AlterTableType subtype, const Target& t, StatementFacts& facts, Context& ctx);
+
 }  // namespace pgfence::analyze::model::alter

@@ -266,8 +266,9 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && !known};
             add_lock(facts, ctx, relname, pg::qualified_name(items, count - 1), M::AccessExclusive, "",
                      facts.tag + ": the table it belongs to");
-            if (info && type != OBJECT_POLICY) {
+            if (info) {
                 if (type == OBJECT_RULE) info->rules.erase(name);
+                else if (type == OBJECT_POLICY) info->policies.erase(name);
                 else info->triggers.erase(name);
             }
         }

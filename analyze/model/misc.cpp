@@ -414,6 +414,10 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         case T_CreatePolicyStmt: {
             const auto* policy = pg::as<CreatePolicyStmt>(stmt);
             facts.tag = "CREATE POLICY";
+            // Kept on the table, so that a later ENABLE ROW LEVEL SECURITY knows it has one.
+            if (RelationInfo* info = policy->table ? ctx.catalog.find(std::string(pg::relname(policy->table))) : nullptr) {
+                info->policies[std::string(pg::text(policy->policy_name))] = ctx.catalog.source();
+            }
             return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);
         }
         case T_AlterPolicyStmt: {

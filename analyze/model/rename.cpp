@@ -84,6 +84,12 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
                 info->triggers.insert(std::move(trigger));
             }
         }
+        if (RelationInfo* info = ctx.catalog.find(relname); info && type == OBJECT_POLICY) {
+            if (auto policy = info->policies.extract(sub)) {
+                policy.key() = newname;
+                info->policies.insert(std::move(policy));
+            }
+        }
         if (type == OBJECT_TABCONSTRAINT) {
             if (auto* info = ctx.catalog.find(relname)) {
                 auto fk = info->foreign_keys.find(sub);

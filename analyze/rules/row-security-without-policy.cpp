@@ -1,7 +1,10 @@
-// ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY on an existing table with no policy for it in
-// the migration: with row security on and no policy, PostgreSQL applies a default-deny policy,
-// so every query returns no rows and every write fails, for every role it applies to (ENABLE:
-// all but the owner; FORCE: the owner too). No lock shows it: the table's lock is brief.
+// ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY on an existing table with no policy for it
+// that pgfence knows of: with row security on and no policy, PostgreSQL applies a default-deny
+// policy, so every query returns no rows and every write fails, for every role it applies to
+// (ENABLE: all but the owner; FORCE: the owner too). No lock shows it: the table's lock is brief.
+// Quiet when the migration creates a policy for the table, when the catalog (earlier migrations,
+// --history, --schema) shows the table with policies at that statement, or when the clause was
+// already in force there (analyze/model/row_security.cpp notes both).
 #include <set>
 #include <string>
 
@@ -48,12 +51,14 @@ void check(const StatementContext& ctx, Sink& sink) {
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
         ++index;
         if (cmd->subtype != AT_EnableRowSecurity && cmd->subtype != AT_ForceRowSecurity) continue;
+        const bool force = cmd->subtype == AT_ForceRowSecurity;
+        const char* clause = force ? "FORCE ROW LEVEL SECURITY" : "ENABLE ROW LEVEL SECURITY";
+        if (has_row_security_known_note(ctx.statement, clause, table)) continue;
         if (policy_for(ctx, std::string(pg::relname(stmt->relation)))) return;
         ctx.subcommand = index;
-        const bool force = cmd->subtype == AT_ForceRowSecurity;
         Finding& f = sink.add(ctx.statement,
                               std::string(force ? "FORCE" : "ENABLE") + " ROW LEVEL SECURITY on " + table +
-                                  " with no policy for it that pgfence knows of (none in this migration): PostgreSQL then "
+                                  " with no policy for it that pgfence knows of (none in this migration or in the history pgfence read): PostgreSQL then "
                                   "denies every row, so every query " +
                                   (force ? "by any role but a superuser or a BYPASSRLS one, the table's owner included,"
                                          : "by a role other than the table's owner (or a superuser or a BYPASSRLS one)") +

@@ -45,8 +45,8 @@ TEST_CASE("FewMap: empty costs a pointer, and reads, finds, inserts and erases a
 }
 
 TEST_CASE("a relation keeps its empty lists and maps as a pointer each") {
-    // 15 of them: kept for every index a migration creates (issue #32, long inputs).
-    STATIC_REQUIRE(sizeof(RelationInfo) <= 592);
+    // 16 of them (policies the 16th): kept for every index a migration creates (issue #32, long inputs).
+    STATIC_REQUIRE(sizeof(RelationInfo) <= 600);
     Catalog catalog;
     RelationInfo& t = catalog.add("t", "t", "table");
     CHECK(t.foreign_keys.empty());

@@ -359,3 +359,50 @@ TEST_CASE("a view made in an earlier migration keeps the columns it uses from be
                                     "ALTER TABLE orders DROP COLUMN user_id;\n", options);
     CHECK(other.statements[0].dependent_views.empty());
 }
+
+TEST_CASE("policies made by earlier migrations are kept on their table", "[history]") {
+    AnalyzeOptions options;  // rules on
+    Replay replay(options);
+    replay.replay_text("db/migrate/1_documents.sql",
+                       "CREATE TABLE documents (id bigint PRIMARY KEY, owner_id bigint NOT NULL);\n"
+                       "CREATE TABLE old_notes (id bigint PRIMARY KEY);\n");
+    replay.replay_text("db/migrate/2_policies.sql",
+                       "CREATE POLICY documents_owner ON documents USING (owner_id = 1);\n"
+                       "CREATE POLICY notes_all ON old_notes USING (true);\n"
+                       "ALTER TABLE old_notes RENAME TO notes;\n"
+                       "ALTER TABLE documents ENABLE ROW LEVEL SECURITY;\n");
+    auto history = replay.snapshot();
+    const RelationInfo* documents = history->find("documents");
+    REQUIRE(documents != nullptr);
+    REQUIRE(documents->policies.count("documents_owner") == 1);
+    CHECK(documents->policies.find("documents_owner")->second == "db/migrate/2_policies.sql");
+    CHECK(documents->row_security);
+    CHECK_FALSE(documents->force_row_security);
+    REQUIRE(history->find("notes") != nullptr);
+    CHECK(history->find("notes")->policies.count("notes_all") == 1);
+
+    auto rls_findings = [&](const std::string& sql) {
+        options.history = history;
+        FileReport report = analyze_text("db/migrate/3_next.sql", sql, options);
+        int n = 0;
+        for (const auto& f : report.findings) n += f.rule == "row-security-without-policy";
+        return n;
+    };
+    CHECK(rls_findings("ALTER TABLE documents FORCE ROW LEVEL SECURITY;\n") == 0);
+    CHECK(rls_findings("ALTER TABLE notes ENABLE ROW LEVEL SECURITY;\n") == 0);
+    CHECK(rls_findings("DROP POLICY notes_all ON notes;\nALTER TABLE notes ENABLE ROW LEVEL SECURITY;\n") == 1);
+    CHECK(rls_findings("ALTER POLICY notes_all ON notes RENAME TO notes_read;\nDROP POLICY notes_read ON notes;\n"
+                       "ALTER TABLE notes ENABLE ROW LEVEL SECURITY;\n") == 1);
+    // A policy this migration made is said to come from it once the next file of its set starts.
+    Catalog next = *history;
+    {
+        AnalyzeOptions facts = facts_only();
+        facts.history = history;
+        Replay more(facts, history);
+        more.replay_text("db/migrate/3_more.sql", "CREATE POLICY notes_more ON notes USING (true);\n");
+        CHECK(more.snapshot()->find("notes")->policies.find("notes_more")->second == "db/migrate/3_more.sql");
+    }
+    next.find("notes")->policies["notes_here"] = "";
+    next.hand_on("db/migrate/3_here.sql");
+    CHECK(next.find("notes")->policies.find("notes_here")->second == "db/migrate/3_here.sql");
+}
