@@ -22,6 +22,7 @@ struct Walk {
     // Inside a branch, a loop's body or a block that catches errors: what runs there may not
     // run, or its locks go with the error (LockFact::conditional).
     int conditional = 0;
+    model::LockIndex locks;  // where facts' locks are, for merging each statement's in
 };
 
 int file_line(const Walk& w, const json& stmt) {
@@ -37,8 +38,14 @@ std::string at_line(const Walk& w, const json& stmt) {
 }  // namespace
 
 // The lock reaches partitions when any branch's does.
-void merge_facts(StatementFacts& into, const StatementFacts& inner, bool conditional) {
-    for (const auto& l : inner.locks) model::merge_lock(into, l, conditional);
+void merge_facts(StatementFacts& into, const StatementFacts& inner, bool conditional, model::LockIndex* index) {
+    for (const auto& l : inner.locks) {
+        if (index != nullptr) {
+            index->merge(into, l, conditional);
+        } else {
+            model::merge_lock(into, l, conditional);
+        }
+    }
     for (const auto& r : inner.rewrites) model::add_rewrite(into, r.relation, r.reason, r.certain);
     for (const auto& s : inner.scans) model::add_scan(into, s.relation, s.reason, s.certain, s.filtered);
     for (const auto& n : inner.notes) into.notes.push_back(n);
@@ -85,7 +92,7 @@ void model_sql(Walk& w, const std::string& sql, const json& where) {
                                 " cannot run inside " + (w.what == "DO block" ? "a DO block: DO" : w.what + ": a function") +
                                 " always runs in a transaction");
     }
-    merge_facts(w.facts, inner, w.conditional > 0);
+    merge_facts(w.facts, inner, w.conditional > 0, &w.locks);
 }
 
 // Conditions, loop queries and assignments read tables too (catalog look-ups are skipped).
@@ -231,7 +238,7 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
                               "'s PL/pgSQL does not parse: " + parsed.failure->message);
         return false;
     }
-    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}};
+    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}, 0, {}};
     (void)walk(w, parsed.node);
     facts.notes.push_back(std::string(what) + ": " + std::to_string(w.analysed) +
                           (w.analysed == 1 ? " statement" : " statements") +

@@ -74,6 +74,8 @@ struct CalledStatement {
 struct FileMemo {
     // split_after_exclusive_locks, by transaction scope (first, last statement).
     std::map<std::pair<int, int>, std::optional<Recipe>> splits;
+    // The first statement that fills each table from a query (transaction_work.cpp), by its display name.
+    std::optional<std::map<std::string, int>> filled_at;
 };
 
 struct FileContext {
