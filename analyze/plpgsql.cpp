@@ -31,6 +31,7 @@ struct Walk {
     std::set<std::string, std::less<>> followed;
     FoldedVariables constants;
     FoldBudget budget;
+    model::LockIndex locks;  // where facts' locks are, for merging each statement's in
 };
 
 int file_line(const Walk& w, const json& stmt) {
@@ -46,8 +47,14 @@ std::string at_line(const Walk& w, const json& stmt) {
 }  // namespace
 
 // The lock reaches partitions when any branch's does.
-void merge_facts(StatementFacts& into, const StatementFacts& inner, bool conditional) {
-    for (const auto& l : inner.locks) model::merge_lock(into, l, conditional);
+void merge_facts(StatementFacts& into, const StatementFacts& inner, bool conditional, model::LockIndex* index) {
+    for (const auto& l : inner.locks) {
+        if (index != nullptr) {
+            index->merge(into, l, conditional);
+        } else {
+            model::merge_lock(into, l, conditional);
+        }
+    }
     for (const auto& r : inner.rewrites) model::add_rewrite(into, r.relation, r.reason, r.certain);
     for (const auto& s : inner.scans) model::add_scan(into, s.relation, s.reason, s.certain, s.filtered);
     for (const auto& n : inner.notes) into.notes.push_back(n);
@@ -94,7 +101,7 @@ void model_sql(Walk& w, const std::string& sql, const json& where) {
                                 " cannot run inside " + (w.what == "DO block" ? "a DO block: DO" : w.what + ": a function") +
                                 " always runs in a transaction");
     }
-    merge_facts(w.facts, inner, w.conditional > 0);
+    merge_facts(w.facts, inner, w.conditional > 0, &w.locks);
 }
 
 // Conditions, loop queries and assignments read tables too (catalog look-ups are skipped).

@@ -37,6 +37,8 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
 
 // Adds an inner statement's facts to those of the statement that runs it: the strongest mode per
 // relation, rewrites, scans, notes.
-void merge_facts(StatementFacts& into, const StatementFacts& inner, bool conditional = false);
+// `index`, when given, is kept with `into`'s locks for the next merge (model::LockIndex).
+void merge_facts(StatementFacts& into, const StatementFacts& inner, bool conditional = false,
+                 model::LockIndex* index = nullptr);
 
 }  // namespace pgfence::analyze

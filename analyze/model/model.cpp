@@ -72,11 +72,13 @@ void make_conditional(StatementFacts& facts, std::size_t from) {
     for (std::size_t i = from; i < facts.locks.size(); ++i) set_modes(facts.locks[i], LockMode{}, facts.locks[i].mode);
 }
 
-void merge_lock(StatementFacts& facts, const LockFact& l, bool conditional) {
-    auto& into = facts.locks;
+namespace {
+
+// `l` into `facts` at `it`, the relation's lock there (nullptr: it has none yet).
+void merge_at(StatementFacts& facts, LockFact* it, const LockFact& l, bool conditional) {
     const LockMode sure = conditional ? LockMode{} : sure_mode(l);
-    auto it = std::find_if(into.begin(), into.end(), [&](const LockFact& x) { return x.relation == l.relation; });
-    if (it == into.end()) {
+    if (it == nullptr) {
+        auto& into = facts.locks.edit();
         into.push_back(l);
         set_modes(into.back(), sure, l.mode);
         return;
@@ -87,6 +89,32 @@ void merge_lock(StatementFacts& facts, const LockFact& l, bool conditional) {
     if (l.mode > it->mode) *it = l;
     it->cascades = cascades;
     set_modes(*it, least, most);
+}
+
+}  // namespace
+
+void merge_lock(StatementFacts& facts, const LockFact& l, bool conditional) {
+    auto& into = facts.locks;
+    auto it = std::find_if(into.begin(), into.end(), [&](const LockFact& x) { return x.relation == l.relation; });
+    merge_at(facts, it == into.end() ? nullptr : &*it, l, conditional);
+}
+
+void LockIndex::merge(StatementFacts& facts, const LockFact& l, bool conditional) {
+    auto& locks = facts.locks;
+    if (m_seen > locks.size()) {  // the list was cut since: index it again
+        m_at.clear();
+        m_seen = 0;
+    }
+    for (; m_seen < locks.size(); ++m_seen) m_at.try_emplace(locks[m_seen].relation, m_seen);
+    auto found = m_at.find(l.relation);
+    if (found != m_at.end() && (found->second >= locks.size() || locks[found->second].relation != l.relation)) {
+        // Changed in place since: the list decides.
+        merge_lock(facts, l, conditional);
+        m_at.clear();
+        m_seen = 0;
+        return;
+    }
+    merge_at(facts, found == m_at.end() ? nullptr : &locks[found->second], l, conditional);
 }
 
 LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const RangeVar* range_var, LockMode mode,

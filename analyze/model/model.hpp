@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -132,6 +133,18 @@ struct ConditionalFrom {
 // `l` (from a body, a branch, a trigger) into `into`: the stronger mode and its reason; with
 // `conditional`, what it takes counts as taken only when that part runs.
 void merge_lock(StatementFacts& into, const LockFact& l, bool conditional);
+// merge_lock for many merges into one statement's facts (a DO block's, from each of its
+// statements): where each relation's lock is in the list, so that each merge costs the same
+// however many locks the list holds. It follows the locks appended to the list by other means
+// between merges; the list gives it, and the result is merge_lock's.
+class LockIndex {
+public:
+    void merge(StatementFacts& into, const LockFact& l, bool conditional);
+
+private:
+    std::unordered_map<std::string, std::size_t> m_at;  // relation -> its first lock in the list
+    std::size_t m_seen = 0;                              // the list's locks indexed so far
+};
 // The same, from a RangeVar.
 LockFact& lock_range_var(StatementFacts& facts, Context& ctx, const RangeVar* range_var, LockMode mode,
                          const std::string& reason, const std::string& kind = "");

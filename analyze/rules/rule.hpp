@@ -80,6 +80,8 @@ struct FileMemo {
     // columns_added_null (transaction_work.cpp) by table: the statements folded so far and the
     // columns they leave NULL in every row.
     std::map<std::string, std::pair<int, std::set<std::string>>> null_columns;
+    // The first statement that fills each table from a query (transaction_work.cpp), by its display name.
+    std::optional<std::map<std::string, int>> filled_at;
 };
 
 struct FileContext {

@@ -17,23 +17,42 @@ const pg::Node* node_at(const std::vector<const pg::Node*>& stmts, int index) {
 }
 const pg::Node* node_at(const FileContext& ctx, int index) { return node_at(ctx.stmts, index); }
 
+// The table statement `stmt` fills from a query, or "".
+std::string filled_table(const pg::Node* stmt) {
+    if (const auto* insert = pg::as<InsertStmt>(stmt)) {
+        const auto* select = pg::as<SelectStmt>(insert->selectStmt);
+        if (select != nullptr && select->valuesLists == nullptr) return pg::display_name(insert->relation);
+    } else if (const auto* ctas = pg::as<CreateTableAsStmt>(stmt)) {
+        if (ctas->into != nullptr) return pg::display_name(ctas->into->rel);
+    } else if (const auto* copy = pg::as<CopyStmt>(stmt)) {
+        if (copy->is_from) return pg::display_name(copy->relation);
+    }
+    return {};
+}
+
 // Did an earlier statement fill the table `display` from a query (INSERT ... SELECT, CREATE
 // TABLE AS, COPY FROM)? Rows from literal VALUES lists are a handful.
 bool filled_from_query(const std::vector<const pg::Node*>& stmts, int index, const std::string& display) {
     for (int j = 0; j < index; ++j) {
-        const pg::Node* stmt = node_at(stmts, j);
-        if (const auto* insert = pg::as<InsertStmt>(stmt)) {
-            const auto* select = pg::as<SelectStmt>(insert->selectStmt);
-            if (pg::display_name(insert->relation) == display && select != nullptr && select->valuesLists == nullptr) {
-                return true;
-            }
-        } else if (const auto* ctas = pg::as<CreateTableAsStmt>(stmt)) {
-            if (ctas->into != nullptr && pg::display_name(ctas->into->rel) == display) return true;
-        } else if (const auto* copy = pg::as<CopyStmt>(stmt)) {
-            if (copy->is_from && pg::display_name(copy->relation) == display) return true;
-        }
+        std::string filled = filled_table(node_at(stmts, j));
+        if (!filled.empty() && filled == display) return true;
     }
     return false;
+}
+
+// The same, from the file's memo (the first statement filling each table, found once): a file
+// of many statements on a new table asks it for each of them.
+bool filled_from_query(const FileContext& ctx, int index, const std::string& display) {
+    if (ctx.memo == nullptr) return filled_from_query(ctx.stmts, index, display);
+    if (!ctx.memo->filled_at) {
+        auto& at = ctx.memo->filled_at.emplace();
+        for (std::size_t j = 0; j < ctx.stmts.size(); ++j) {
+            std::string filled = filled_table(ctx.stmts[j]);
+            if (!filled.empty()) at.try_emplace(std::move(filled), static_cast<int>(j));
+        }
+    }
+    auto found = ctx.memo->filled_at->find(display);
+    return found != ctx.memo->filled_at->end() && found->second < index;
 }
 
 // Columns added to `display` earlier in the file with no default: NULL in every row until set.
@@ -152,13 +171,12 @@ bool is_dml(const pg::Node* stmt) {
 // An effect on a table that has rows for other sessions to miss: not one created empty here.
 bool effect_counts(const FileContext& ctx, int index, const StatementFacts& s, const TableEffect& e) {
     const LockFact* lock = lock_on(s, e.relation);
-    return lock == nullptr || !lock->is_new || filled_from_query(ctx.stmts, index, e.relation);
+    return lock == nullptr || !lock->is_new || filled_from_query(ctx, index, e.relation);
 }
 
-}  // namespace
-
-std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>& stmts, const StatementFacts& s,
-                                             const pg::Node* stmt, FileMemo* memo) {
+// every_row_write, asking `ctx` (when given) whether a query filled the table.
+std::optional<EveryRowWrite> every_row_write_in(const std::vector<const pg::Node*>& stmts, const StatementFacts& s,
+                                                const pg::Node* stmt, const FileContext* ctx, FileMemo* memo) {
     const auto* update = pg::as<UpdateStmt>(stmt);
     const auto* del = pg::as<DeleteStmt>(stmt);
     if (update == nullptr && del == nullptr) return std::nullopt;
@@ -167,7 +185,10 @@ std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>&
     bool joins = joins_whole_tables(stmt);
     std::string table = pg::display_name(rv);
     const LockFact* lock = lock_on(s, table);
-    if (lock == nullptr || lock->empty || (lock->is_new && !filled_from_query(stmts, s.index, table))) return std::nullopt;
+    if (lock == nullptr || lock->empty) return std::nullopt;
+    if (lock->is_new && !(ctx != nullptr ? filled_from_query(*ctx, s.index, table) : filled_from_query(stmts, s.index, table))) {
+        return std::nullopt;
+    }
     std::string why;
     if (where != nullptr) {
         // The lock model proves it from the schema (its scan fact is certain, and says why).
@@ -183,6 +204,13 @@ std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>&
     const bool joined = why.find("the WHERE only joins it to whole tables") != std::string::npos;
     return EveryRowWrite{TableWork{table, (update != nullptr ? "rewrites every row of " : "deletes every row of ") + table}, why,
                          joined};
+}
+
+}  // namespace
+
+std::optional<EveryRowWrite> every_row_write(const std::vector<const pg::Node*>& stmts, const StatementFacts& s,
+                                             const pg::Node* stmt, FileMemo* memo) {
+    return every_row_write_in(stmts, s, stmt, nullptr, memo);
 }
 
 bool matches_no_existing_row(const std::vector<const pg::Node*>& stmts, int index, const pg::Node* stmt) {
@@ -249,7 +277,7 @@ bool matches_no_existing_row(const std::vector<const pg::Node*>& stmts, int inde
 
 std::optional<TableWork> backfill(const FileContext& ctx, int index) {
     const StatementFacts& s = ctx.file.statements[static_cast<std::size_t>(index)];
-    auto every = every_row_write(ctx.stmts, s, node_at(ctx, index), ctx.memo);
+    auto every = every_row_write_in(ctx.stmts, s, node_at(ctx, index), &ctx, ctx.memo);
     if (!every) return std::nullopt;
     return every->work;
 }
