@@ -923,6 +923,16 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     std::string().swap(source.text);
     tools::mark_unknown_placeholders(report, source, path);
     report.settings_files = source.settings_files;
+    // An ORM script's followed imports decide what it runs as its settings do: each named as the
+    // script is (its folder as given, joined with the way from there to the import).
+    for (const auto& imported : extraction.imported_files) {
+        std::error_code ec;
+        fs::path dir = fs::absolute(fs::path(path), ec).parent_path();
+        if (ec) continue;
+        fs::path rel = fs::path(imported).lexically_relative(dir);
+        if (rel.empty()) continue;
+        report.settings_files.push_back((fs::path(path).parent_path() / rel).lexically_normal().string());
+    }
     // A placeholder (Flyway `${...}`, a Go template action, `$%NAME%$`) stands for text the
     // migration is given when it runs: a statement it keeps from parsing is not broken SQL but
     // SQL pgfence cannot read. It is unknown to the lock model (never read as safe: the

@@ -298,9 +298,10 @@ struct FileReport {
     std::string skip_reason;
     std::optional<Error> error;           // the file could not be read at all
     std::optional<NotAFile> not_a_file;   // a link or submodule: no statements, one finding
-    // The migration tool's settings files that decided what this file runs (a Flyway migration's
-    // flyway.conf / flyway.toml: its placeholders' values), as given beside it: an approval of
-    // the file binds to them too (pr adds them to the report it uploads).
+    // The files besides this one that decided what it runs (a Flyway migration's flyway.conf /
+    // flyway.toml: its placeholders' values; an ORM script's imported helpers that were
+    // followed), named as the file is: an approval of the file binds to them too (pr adds them
+    // to the report it uploads).
     std::vector<std::string> settings_files;
     // A settings file a pull request changed (pr): the settings that changed, each at its line
     // (the migration-tool-settings-changed rule reports them). No statements.

@@ -375,6 +375,7 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
     Emitter emitter(file, text, out);
     WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path);
     out.branch = std::min(first_branch(file.tokens, walked.read_spans), walked.first_import);
+    out.imported_files = std::move(walked.imported_files);
     if (!walked.found_function && out.too_deep.empty()) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";

@@ -72,6 +72,8 @@ struct Extraction {
     // ... from` makes it an ES module, as does a .mjs/.mts name; a top-level `module.exports` or
     // `exports.x` (TypeScript and Babel turn imports into require()) or a .cjs/.cts name, CommonJS.
     ScriptForm form;
+    // The files of imported helpers that were followed (resolve_import's paths).
+    std::vector<std::string> imported_files;
 };
 
 // One statement of an extraction, after splitting the pieces on top-level semicolons.

@@ -29,6 +29,7 @@ struct Budget {
     std::size_t work_limit = 0;  // bytes of function text read by follows
     std::size_t work = 0;
     std::size_t follows = 0;
+    std::vector<std::string> files;  // the imported files read, in the order first read
 };
 
 
@@ -508,6 +509,7 @@ private:
         if (!text) return " (unreadable, or past pgfence's limit on following helpers)";
         ++m_budget.follows;
         m_budget.work += text->size();
+        if (std::find(m_budget.files.begin(), m_budget.files.end(), *file) == m_budget.files.end()) m_budget.files.push_back(*file);
         JsFile helper = parse_js(*text);
         Extraction sub;
         sub.format = m_format;
@@ -593,6 +595,7 @@ WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& em
     Walker walker(emitter, text, format, direction, form, std::string(path), budget, 0);
     walker.collect(file.statements, file.tokens);
     for (const Node& n : file.statements) walker.scan(n, Half::None);
+    walker.result.imported_files = std::move(budget.files);
     return walker.result;
 }
 

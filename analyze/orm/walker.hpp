@@ -8,6 +8,7 @@
 // `f.apply(this, [...])` as `f(...)`, and the file's own functions and methods (of the class or a
 // base class in the same file) that receive the runner are followed with it bound.
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -23,6 +24,9 @@ struct WalkResult {
     // The first call of an imported helper that was followed (npos: none): like a call of the
     // script's own function, what it runs is decided in code a plan would not copy.
     std::size_t first_import = std::string_view::npos;
+    // The imported files whose helpers were followed (as resolve_import names them): what the
+    // script runs depends on them, so an approval of it binds to them too.
+    std::vector<std::string> imported_files;
 };
 
 // `path` names the script, for the helpers it imports ("" for none: they are unknown).

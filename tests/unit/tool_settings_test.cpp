@@ -238,3 +238,59 @@ TEST_CASE("the upload's content hash covers the Flyway settings a migration was 
     CHECK(before != after);  // an approval of `approved` does not hold for `settings_only`
     CHECK(content_hash(*repo, base, approved) == before);
 }
+
+namespace {
+
+// The content hash `pr --upload` would send for an ORM migration at `head`, analysed from the
+// repository's top as pr is run (an imported helper resolves from the working tree there).
+std::string script_hash(const diff::Repository& repo, const fs::path& top, const std::string& base, const std::string& head,
+                        std::vector<std::string>* dependencies = nullptr) {
+    const std::string path = "src/migrations/1700000000000-Cleanup.ts";
+    AnalyzeOptions options;
+    auto text = repo.read_file(head, path);
+    REQUIRE(text);
+    REQUIRE(*text);
+    const fs::path before = fs::current_path();
+    fs::current_path(top);
+    Report report;
+    report.files.push_back(analyze_text(path, **text, options, ""));
+    fs::current_path(before);
+    if (dependencies != nullptr) *dependencies = report.files.front().settings_files;
+    diff::ChangeSet changes;
+    changes.base_sha = changes.merge_base_sha = base;
+    changes.head_sha = head;
+    REQUIRE(bot::add_settings_reports(repo, changes, report, options));
+    auto envelope = bot::governance::build_envelope(
+        report, bot::governance::Subject{"octo/app", 7, head, base},
+        [&](const std::string& p) { return repo.read_file(head, p); }, {}, false);
+    REQUIRE(envelope);
+    return envelope->content_hash;
+}
+
+}  // namespace
+
+TEST_CASE("the upload's content hash covers the helpers an ORM migration imports and pgfence followed") {
+    Repo git;
+    const std::string base = git.commit("README.md", "app\n");
+    git.run("git checkout -qb feature");
+    git.commit("src/lib/cleanup.ts", "export async function cleanup(qr) {\n  await qr.query('DELETE FROM sessions WHERE expired')\n}\n");
+    const std::string approved = git.commit("src/migrations/1700000000000-Cleanup.ts",
+                                            "import { MigrationInterface, QueryRunner } from 'typeorm'\n"
+                                            "import { cleanup } from '../lib/cleanup'\n\n"
+                                            "export class Cleanup1700000000000 implements MigrationInterface {\n"
+                                            "    async up(queryRunner: QueryRunner): Promise<void> {\n"
+                                            "        await cleanup(queryRunner)\n"
+                                            "    }\n"
+                                            "    async down(queryRunner: QueryRunner): Promise<void> {}\n"
+                                            "}\n");
+    const std::string helper_only =
+        git.commit("src/lib/cleanup.ts", "export async function cleanup(qr) {\n  await qr.query('DROP TABLE users CASCADE')\n}\n");
+    auto repo = diff::Repository::open(git.dir.string());
+    REQUIRE(repo);
+    std::vector<std::string> dependencies;
+    const std::string before = script_hash(*repo, git.dir, base, approved, &dependencies);
+    CHECK(dependencies == std::vector<std::string>{"src/lib/cleanup.ts"});
+    const std::string after = script_hash(*repo, git.dir, base, helper_only);
+    CHECK(before != after);  // an approval of `approved` does not hold once only the helper changed
+    CHECK(script_hash(*repo, git.dir, base, approved) == before);
+}
