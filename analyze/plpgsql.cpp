@@ -137,7 +137,7 @@ const std::shared_ptr<void>& arena_of(const Walk& w) {
 void model_dynamic(Walk& w, const json& stmt) {
     std::string expr = member(member(stmt, "query"), "PLpgSQL_expr").value("query", std::string());
     if (auto sql = fold_text(expr, w.constants, w.budget, arena_of(w))) {
-        ParsedStatement literal = parse_statement("SELECT " + expr, arena_of(w));
+        ParsedStatement literal = parse_statement("SELECT " + expr);  // freed on return, like fold_text's
         const SelectStmt* select = pg::as<SelectStmt>(literal.stmt);
         const ResTarget* target = select != nullptr ? pg::as<ResTarget>(pg::nth(select->targetList, 0)) : nullptr;
         if (target == nullptr || pg::as<A_Const>(target->val) == nullptr) {
@@ -363,7 +363,7 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
                               "'s PL/pgSQL does not parse: " + parsed.failure->message);
         return false;
     }
-    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}};
+    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}, 0, {}, {}, {}, {}, {}};
     w.budget.bytes = 4 * (definition.empty() ? body.size() : definition.size()) + 65536;
     foldable_variables(w, member(parsed.node, "PLpgSQL_function"));
     (void)walk(w, parsed.node);

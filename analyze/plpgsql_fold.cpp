@@ -184,8 +184,10 @@ std::optional<Value> Folder::format(const std::vector<Value>& args) {
 }  // namespace
 
 std::optional<std::string> fold_text(std::string_view expr, const FoldedVariables& variables, FoldBudget& budget,
-                                     const std::shared_ptr<void>& arena) {
-    ParsedStatement parsed = parse_statement("SELECT " + std::string(expr), arena);
+                                     const std::shared_ptr<void>&) {
+    // An arena of its own, freed on return: only the folded text is kept, so a block of many
+    // EXECUTEs does not keep every expression's tree until the file ends.
+    ParsedStatement parsed = parse_statement("SELECT " + std::string(expr));
     const SelectStmt* select = pg::as<SelectStmt>(parsed.stmt);
     if (parsed.failure || select == nullptr || pg::length(select->targetList) != 1 || select->fromClause != nullptr ||
         select->whereClause != nullptr || select->op != SETOP_NONE) {

@@ -649,6 +649,12 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
 bool model_copy(const CopyStmt* stmt, StatementFacts& facts, Context& ctx) {
     bool from = stmt->is_from;
     facts.tag = from ? "COPY FROM" : "COPY TO";
+    if (stmt->is_program) {
+        // COPY ... PROGRAM runs a shell command as the server's operating-system user: what that
+        // command does to the database (psql -c "DROP TABLE ...") is not in the statement.
+        facts.status = StatementStatus::Unknown;
+        facts.notes.push_back("not visible to static analysis: COPY ... PROGRAM runs a shell command on the database server");
+    }
     if (stmt->relation != nullptr) {
         lock_range_var(facts, ctx, stmt->relation, from ? M::RowExclusive : M::AccessShare,
                        from ? "COPY FROM writes rows" : "COPY TO reads it");

@@ -381,6 +381,14 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
         out.skip_reason = "no up() or down() migration function found";
         return out;
     }
+    if (!walked.found_up && direction != Direction::Down && !file.statements.empty()) {
+        // A down() was read but no up(): the tool runs an up pgfence did not find (a computed
+        // key, a function defined elsewhere and assigned, a base class in another file).
+        const Node& first = file.statements.front();
+        int index = emitter.add_call(first, "up", false);
+        emitter.unknown(first, index, "this script's up() was not found where pgfence reads it (a down() was): "
+                                      "what it runs on up is not seen");
+    }
     bool disabled = transaction_disabled(file.statements, emitter);
     switch (format) {
         case InputFormat::TypeOrm:

@@ -54,7 +54,9 @@ Node Parser::assignment() {
         ++m_i;
         n.begin = left.begin;
         Node right = assignment();
-        if (right.kind == NodeKind::Func && right.name.empty()) {
+        // A function is called by what it is assigned to: `exports.up = async function migrate(knex)`
+        // is the migration's up (its own name is bound only inside its body).
+        if (right.kind == NodeKind::Func && (right.name.empty() || left.kind == NodeKind::Member)) {
             right.name = left.kind == NodeKind::Ident || left.kind == NodeKind::Member ? left.name : "";
         }
         n.end = right.end;
@@ -390,7 +392,8 @@ void Parser::object_members(Node& o) {
         if (punct(":")) {
             ++m_i;
             Node value = assignment();
-            if (value.kind == NodeKind::Func && value.name.empty()) value.name = key;
+            // `{ up: function migrate(knex) {...} }`: called as up.
+            if (value.kind == NodeKind::Func && (value.name.empty() || key != "[computed]")) value.name = key;
             o.keys.push_back(key);
             o.kids.push_back(std::move(value));
         } else if (punct("(") || punct("<")) {

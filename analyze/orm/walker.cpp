@@ -88,6 +88,7 @@ public:
         if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down")) {
             half = n.name == "up" ? Half::Up : Half::Down;
             result.found_function = true;
+            result.found_up = result.found_up || half == Half::Up;
             if (!wanted(half)) return;
             if (half == Half::Up) result.read_spans.emplace_back(n.begin, n.end);
             else if (m_direction == Direction::Down) result.read_spans.emplace_back(n.begin, n.end);

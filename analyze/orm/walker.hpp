@@ -19,6 +19,7 @@ namespace pgfence::analyze::orm {
 
 struct WalkResult {
     bool found_function = false;
+    bool found_up = false;  // an up() was among them
     // The functions read (up, or down with --direction down).
     std::vector<std::pair<std::size_t, std::size_t>> read_spans;
     // The first call of an imported helper that was followed (npos: none): like a call of the
