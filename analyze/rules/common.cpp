@@ -202,4 +202,15 @@ std::string no_transaction_fix(const FileReport& file, Transaction where) {
     return "move this statement out of the BEGIN ... COMMIT block, into a migration of its own";
 }
 
+std::string role_list(const List* roles) {
+    std::string out;
+    for (const RoleSpec* r : pg::each<RoleSpec>(roles)) {
+        std::string name = r->roletype == ROLESPEC_CSTRING ? quote_ident(pg::text(r->rolename))
+                           : r->roletype == ROLESPEC_PUBLIC ? std::string("PUBLIC")
+                                                            : std::string("the current role");
+        out += (out.empty() ? "" : ", ") + name;
+    }
+    return out;
+}
+
 }  // namespace pgfence::analyze::rules

@@ -63,4 +63,8 @@ struct Range {
 // the transaction it runs in now (a tool's switch does not undo a BEGIN written in the file).
 [[nodiscard]] std::string no_transaction_fix(const FileReport& file, Transaction where);
 
+// The roles a GRANT, REVOKE or DROP ROLE names, as the message shows them: quoted names, PUBLIC,
+// "the current role" (CURRENT_USER, SESSION_USER, CURRENT_ROLE).
+[[nodiscard]] std::string role_list(const List* roles);
+
 }  // namespace pgfence::analyze::rules

@@ -10,20 +10,10 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-std::string roles_of(const List* roles) {
-    std::string out;
-    for (const RoleSpec* r : pg::each<RoleSpec>(roles)) {
-        std::string name = r->roletype == ROLESPEC_CSTRING ? quote_ident(pg::text(r->rolename))
-                           : r->roletype == ROLESPEC_PUBLIC ? std::string("PUBLIC")
-                                                            : std::string("the current role");
-        out += (out.empty() ? "" : ", ") + name;
-    }
-    return out;
-}
 
 void check(const StatementContext& ctx, Sink& sink) {
     if (const auto* drop = ctx.as<DropRoleStmt>()) {
-        Finding& f = sink.add(ctx.statement, "DROP ROLE " + roles_of(drop->roles) +
+        Finding& f = sink.add(ctx.statement, "DROP ROLE " + role_list(drop->roles) +
                                                  ": code that connects as it (or SET ROLE to it) fails from the moment it "
                                                  "commits; PostgreSQL refuses while it owns objects or holds privileges, "
                                                  "which then makes the migration fail");
@@ -32,7 +22,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         return;
     }
     if (const auto* owned = ctx.as<DropOwnedStmt>()) {
-        Finding& f = sink.add(ctx.statement, "DROP OWNED BY " + roles_of(owned->roles) +
+        Finding& f = sink.add(ctx.statement, "DROP OWNED BY " + role_list(owned->roles) +
                                                  " drops every object it owns in this database, tables with all their "
                                                  "rows, and revokes its privileges: which objects is not known here");
         f.risk = Risk::Critical;

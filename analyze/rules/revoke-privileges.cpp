@@ -12,16 +12,6 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-std::string grantees(const List* roles) {
-    std::string out;
-    for (const RoleSpec* r : pg::each<RoleSpec>(roles)) {
-        std::string name = r->roletype == ROLESPEC_CSTRING ? quote_ident(pg::text(r->rolename))
-                           : r->roletype == ROLESPEC_PUBLIC ? std::string("PUBLIC")
-                                                            : std::string("the current role");
-        out += (out.empty() ? "" : ", ") + name;
-    }
-    return out;
-}
 
 const char* object_kind(ObjectType type) {
     switch (type) {
@@ -68,7 +58,7 @@ bool only_new_tables(const StatementContext& ctx, const GrantStmt* grant) {
 void check(const StatementContext& ctx, Sink& sink) {
     if (const auto* grant = ctx.as<GrantStmt>(); grant != nullptr && !grant->is_grant) {
         if (only_new_tables(ctx, grant)) return;
-        const std::string who = grantees(grant->grantees);
+        const std::string who = role_list(grant->grantees);
         const bool everyone = who.find("PUBLIC") != std::string::npos;
         const std::string what = grant->grant_option ? "the grant option" : "privileges";
         Finding& f = sink.add(ctx.statement,
@@ -87,7 +77,7 @@ void check(const StatementContext& ctx, Sink& sink) {
             const auto* access = pg::as<AccessPriv>(r);
             if (access != nullptr && access->priv_name != nullptr) granted += (granted.empty() ? "" : ", ") + quote_ident(pg::text(access->priv_name));
         }
-        Finding& f = sink.add(ctx.statement, "REVOKE " + granted + " FROM " + grantees(role->grantee_roles) +
+        Finding& f = sink.add(ctx.statement, "REVOKE " + granted + " FROM " + role_list(role->grantee_roles) +
                                                  ": the members lose every privilege that role gave them, and code that "
                                                  "relied on them fails with \"permission denied\"");
         f.fix = "grant what the application needs to its own role first, then revoke the membership in a later migration";

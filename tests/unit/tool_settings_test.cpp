@@ -200,18 +200,18 @@ struct Repo {
     }
 };
 
-// The content hash `pr --upload` would send for `head`: the migration analysed with the settings
-// of that commit, and the settings files the report then lists.
-std::string content_hash(const diff::Repository& repo, const std::string& base, const std::string& head) {
-    const std::string path = "db/migration/V2__note.sql";
+// The content hash `pr --upload` would send for `head`: the migration at `path` analysed with
+// what that commit gives it (`metadata`: its Flyway settings), from the current folder, and the
+// files the report then lists besides it (settings files, imported helpers) put in `dependencies`.
+std::string upload_hash(const diff::Repository& repo, const std::string& base, const std::string& head, const std::string& path,
+                        const std::string& metadata, std::vector<std::string>* dependencies = nullptr) {
     AnalyzeOptions options;
     auto text = repo.read_file(head, path);
     REQUIRE(text);
     REQUIRE(*text);
-    auto metadata = bot::flyway_settings_at(repo, head, path, options.max_file_bytes);
-    REQUIRE(metadata);
     Report report;
-    report.files.push_back(analyze_text(path, **text, options, *metadata));
+    report.files.push_back(analyze_text(path, **text, options, metadata));
+    if (dependencies != nullptr) *dependencies = report.files.front().settings_files;
     diff::ChangeSet changes;
     changes.base_sha = changes.merge_base_sha = base;
     changes.head_sha = head;
@@ -221,6 +221,14 @@ std::string content_hash(const diff::Repository& repo, const std::string& base, 
         [&](const std::string& p) { return repo.read_file(head, p); }, {}, false);
     REQUIRE(envelope);
     return envelope->content_hash;
+}
+
+// A Flyway migration's, with the settings of that commit.
+std::string content_hash(const diff::Repository& repo, const std::string& base, const std::string& head) {
+    const std::string path = "db/migration/V2__note.sql";
+    auto metadata = bot::flyway_settings_at(repo, head, path, AnalyzeOptions{}.max_file_bytes);
+    REQUIRE(metadata);
+    return upload_hash(repo, base, head, path, *metadata);
 }
 
 }  // namespace
@@ -241,30 +249,15 @@ TEST_CASE("the upload's content hash covers the Flyway settings a migration was 
 
 namespace {
 
-// The content hash `pr --upload` would send for an ORM migration at `head`, analysed from the
-// repository's top as pr is run (an imported helper resolves from the working tree there).
+// An ORM migration's, analysed from the repository's top as pr is run there (an imported helper
+// resolves from the working tree).
 std::string script_hash(const diff::Repository& repo, const fs::path& top, const std::string& base, const std::string& head,
                         std::vector<std::string>* dependencies = nullptr) {
-    const std::string path = "src/migrations/1700000000000-Cleanup.ts";
-    AnalyzeOptions options;
-    auto text = repo.read_file(head, path);
-    REQUIRE(text);
-    REQUIRE(*text);
     const fs::path before = fs::current_path();
     fs::current_path(top);
-    Report report;
-    report.files.push_back(analyze_text(path, **text, options, ""));
+    std::string hash = upload_hash(repo, base, head, "src/migrations/1700000000000-Cleanup.ts", "", dependencies);
     fs::current_path(before);
-    if (dependencies != nullptr) *dependencies = report.files.front().settings_files;
-    diff::ChangeSet changes;
-    changes.base_sha = changes.merge_base_sha = base;
-    changes.head_sha = head;
-    REQUIRE(bot::add_settings_reports(repo, changes, report, options));
-    auto envelope = bot::governance::build_envelope(
-        report, bot::governance::Subject{"octo/app", 7, head, base},
-        [&](const std::string& p) { return repo.read_file(head, p); }, {}, false);
-    REQUIRE(envelope);
-    return envelope->content_hash;
+    return hash;
 }
 
 }  // namespace
