@@ -1169,8 +1169,21 @@ std::string link_text(const std::string& path) {
 // repository's to choose.
 std::string flyway_settings_beside(const std::string& path, const AnalyzeOptions& options) {
     std::vector<std::pair<std::string, std::string>> found;
-    for (const std::string& candidate : tools::flyway_settings_candidates(path)) {
-        std::error_code ec;
+    // A relative path is walked up from where it really is (`analyze .` inside db/migration finds
+    // the project's flyway.conf above), up to the repository's top: the folder holding .git.
+    std::error_code ec;
+    fs::path where = fs::path(path).is_absolute() ? fs::path(path) : (fs::current_path(ec) / path).lexically_normal();
+    fs::path top;
+    for (fs::path up = where.parent_path(); !up.empty(); up = up.parent_path()) {
+        if (fs::exists(fs::symlink_status(up / ".git", ec))) {
+            top = up;
+            break;
+        }
+        if (up == up.root_path()) break;
+    }
+    if (top.empty()) top = fs::current_path(ec);  // no repository: no higher than where pgfence runs
+    for (const std::string& candidate : tools::flyway_settings_candidates(fs::path(path).is_absolute() ? path : where.string())) {
+        if (!top.empty() && !path_inside(candidate, top.string())) continue;
         if (fs::is_symlink(candidate, ec) || !fs::is_regular_file(candidate, ec)) continue;
         if (!options.confine_to.empty() && !path_inside(candidate, options.confine_to)) continue;
         bool ok = false;

@@ -222,9 +222,10 @@ pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):
                             2)
   --                        everything after it is a GLOB, even one starting
                             with '-'
-  exit codes: 0 nothing new above --max-risk; 1 a new finding above it; 2 usage,
-              configuration, repository (not a repository, shallow clone) or
-              input error (the event payload, GITHUB_API_URL)
+  exit codes: 0 nothing new above --max-risk; 1 a new finding above it, or a
+              new statement pgfence could not see (unless --unknown warn);
+              2 usage, configuration, repository (not a repository, shallow
+              clone) or input error (the event payload, GITHUB_API_URL)
 
 extract-stats options (pgfence extract-stats --db-url URL):
   --db-url URL              libpq URL or key=value string (default:

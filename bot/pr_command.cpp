@@ -965,7 +965,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         if (*settings.block_unknown && diagnosis.unseen > 0) {
             err << "pgfence: " << diagnosis.unseen << (diagnosis.unseen == 1 ? " new statement" : " new statements")
                 << " pgfence could not see (unknown-statement): a person must review "
-                << (diagnosis.unseen == 1 ? "it" : "them") << " (`unknown = \"warn\"` in the configuration lets them pass)\n";
+                << (diagnosis.unseen == 1 ? "it" : "them") << " (`--unknown warn`, or `unknown = \"warn\"` in the base branch's configuration, lets them pass)\n";
         }
         if (diagnosis.over || !(*settings.block_unknown && diagnosis.unseen > 0)) err << "pgfence: new findings above --max-risk " << risk_name(settings.max_risk) << "\n";
         return k_exit_findings;

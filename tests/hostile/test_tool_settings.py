@@ -166,6 +166,18 @@ def settings_reader(binary, tmp):
         check(got == statuses, f"case {k} ({settings}): statuses {got}, expected {statuses}")
         if rule:
             check(rule in rules_of(doc), f"case {k}: {rule} in {rules_of(doc)}")
+    # Run from inside the migration folder (`analyze .`): the project's flyway.conf above it, up to
+    # the repository's top, still gives the value.
+    d = os.path.join(tmp, "inside")
+    write(os.path.join(d, "flyway.conf"), "flyway.placeholders.target=users\n")
+    write(os.path.join(d, "db/migration/V1__x.sql"), "DROP TABLE ${target};\n")
+    git(d, "init", "-q")
+    proc = subprocess.run([binary, "analyze", "--output", "json", "."], capture_output=True, text=True, timeout=60,
+                          cwd=os.path.join(d, "db/migration"))
+    doc = json.loads(proc.stdout)
+    got = [s["status"] for f in doc["files"] for s in f["statements"]]
+    check(got == ["analyzed"] and "drop-table" in rules_of(doc),
+          f"analyze . inside db/migration reads ../../flyway.conf: statuses {got}, rules {rules_of(doc)}")
 
 
 def other_tools(binary, tmp):
