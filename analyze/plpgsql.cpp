@@ -244,6 +244,10 @@ void foldable_variables(Walk& w, const json& function) {
         const json& var = member(datum, "PLpgSQL_var");
         const std::string name = var.value("refname", std::string());
         if (name.empty() || names[name] != 1 || poisoned.contains(name)) continue;
+        // Only text variables: varchar(n), char(n) and name cut what is assigned to them, and the
+        // parse tree keeps the type's name without its length.
+        const std::string type = member(member(var, "datatype"), "PLpgSQL_type").value("typname", std::string());
+        if (type != "text") continue;
         w.followed.insert(name);
     }
     // The defaults, in declaration order: only of variables no `:=` changes, so that a block's

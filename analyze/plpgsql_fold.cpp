@@ -80,8 +80,10 @@ std::optional<Value> Folder::fold(const pg::Node* node) {
     }
     if (const TypeCast* cast = pg::as<TypeCast>(node)) {
         std::string_view type = cast->typeName != nullptr ? pg::text(pg::last(cast->typeName->names)) : std::string_view();
-        if (cast->typeName == nullptr || cast->typeName->arrayBounds != nullptr ||
-            (type != "text" && type != "varchar" && type != "name")) {
+        // Only casts that keep every character: `::varchar(17)` and `::name` (63 bytes) cut the
+        // text PostgreSQL runs, so a longer constant is not what EXECUTE receives.
+        if (cast->typeName == nullptr || cast->typeName->arrayBounds != nullptr || cast->typeName->typmods != nullptr ||
+            (type != "text" && type != "varchar")) {
             return std::nullopt;
         }
         return fold(cast->arg);
