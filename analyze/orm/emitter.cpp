@@ -1,5 +1,7 @@
 #include "analyze/orm/emitter.hpp"
 
+#include <algorithm>
+
 namespace pgfence::analyze::orm {
 namespace {
 
@@ -129,7 +131,12 @@ bool Emitter::sql_part(const Node& n, SqlPiece& piece, std::string& why, int& ho
                 const Node* single = parsed.statements.size() == 1 ? &parsed.statements[0] : nullptr;
                 std::string trimmed = single ? std::string(expr.substr(single->begin, single->end - single->begin)) : expr;
                 auto it = m_constants.find(trimmed);
-                if (it != m_constants.end()) {
+                auto bound = scope.find(trimmed);
+                if (bound != scope.end() && bound->second) {
+                    piece.sql.append(*bound->second, part.expr_begin);
+                } else if (bound != scope.end()) {
+                    hole(part.expr_begin - 2, "${" + trimmed + "}");
+                } else if (it != m_constants.end()) {
                     piece.sql.append(it->second, part.expr_begin);
                 } else if (single && single->kind == NodeKind::String) {
                     piece.sql.append(parsed.tokens[static_cast<std::size_t>(single->token)].string.value, part.expr_begin);
@@ -216,6 +223,20 @@ void Emitter::generated(const Node& where, int call, std::string sql, std::vecto
 }
 
 void Emitter::unknown(const Node& where, int call, std::string why) {
+    auto key = std::make_tuple(where.begin, where.end, down, why);
+    if (auto seen = m_unknowns.find(key); seen != m_unknowns.end()) {
+        // The same line for the same reason, reached again through another call of its helper:
+        // one statement, naming the calls.
+        auto& [index, vias] = seen->second;
+        if (via.empty() || std::find(vias.begin(), vias.end(), via) != vias.end()) return;
+        vias.push_back(via);
+        std::string lines;
+        for (std::size_t i = 0; i < vias.size(); ++i) lines += (i == 0 ? "" : i + 1 == vias.size() ? " and " : ", ") + vias[i];
+        m_out.pieces[index].unknown = why + " (in a helper reached from the calls at " + lines + ")";
+        return;
+    }
+    m_unknowns.emplace(std::move(key), std::make_pair(m_out.pieces.size(), via.empty() ? std::vector<std::string>{}
+                                                                                       : std::vector<std::string>{via}));
     SqlPiece piece;
     piece.begin = where.begin;
     piece.end = where.end;
@@ -243,6 +264,12 @@ void Emitter::adopt(const Extraction& other, const Node& at, const std::string& 
         unknown(at, add_call(at, prefix, false), note + ": nested too deeply to read");
         break;
     }
+}
+
+std::size_t Emitter::piece_count() const { return m_out.pieces.size(); }
+
+void Emitter::note_since(std::size_t mark, const std::string& note) {
+    for (std::size_t i = mark; i < m_out.pieces.size(); ++i) m_out.pieces[i].notes.push_back(note);
 }
 
 }  // namespace pgfence::analyze::orm

@@ -5,6 +5,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "analyze/names.hpp"
 #include "analyze/orm/extract.hpp"
@@ -40,7 +43,18 @@ public:
     // noted with `note`.
     void adopt(const Extraction& other, const Node& at, const std::string& prefix, const std::string& note);
 
+    // The pieces recorded so far, and a note added to each recorded since `mark`.
+    [[nodiscard]] std::size_t piece_count() const;
+    void note_since(std::size_t mark, const std::string& note);
+
     std::string context;  // note for calls under a guard (hasTable/hasColumn)
+    // Where the helper being read was called from ("line 12"; "" in up() itself): an unknown
+    // statement a helper reaches from several calls is reported once, naming them all.
+    std::string via;
+    // The parameters of the helper being read: the string a literal argument binds each to
+    // (`rebuild(qr, 'users')`), nullopt for one bound to something else; they hide the file's
+    // constants of the same name.
+    std::map<std::string, std::optional<std::string>, std::less<>> scope;
     bool down = false;    // the calls being read are in the down() function
 
 private:
@@ -50,6 +64,8 @@ private:
     std::string_view m_text;
     Extraction& m_out;
     std::map<std::string, std::string> m_constants;
+    // Unknown pieces by (span, down, reason): their index and the calls they were reached from.
+    std::map<std::tuple<std::size_t, std::size_t, bool, std::string>, std::pair<std::size_t, std::vector<std::string>>> m_unknowns;
 };
 
 // SQL quoting as the ORMs emit it.
@@ -61,6 +77,8 @@ bool typeorm_call(const Node& call, Emitter& e);
 bool knex_call(const Node& call, Emitter& e);
 bool sequelize_call(const Node& call, Emitter& e);
 bool db_migrate_call(const Node& call, Emitter& e);
+// Sequelize's queryInterface.createFunction(...) call named `name` (sequelize_function.cpp).
+void sequelize_create_function(const Node& call, const std::string& name, Emitter& e);
 
 // Substitutes :name (an object) or ? (an array) bindings into a raw piece's SQL, each value as
 // the ORM escapes it; values not known statically become $n parameters.

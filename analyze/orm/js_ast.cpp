@@ -126,13 +126,23 @@ void Parser::statement(std::vector<Node>& out) {
                 if (punct("=")) {
                     ++m_i;
                     Node assign = named_assignment(begin, name, expression());
-                    if (w == "const") assign.context = "const";
+                    assign.context = w == "const" ? "const" : "let";
                     out.push_back(std::move(assign));
+                } else {
+                    Node declared;  // `let qr: QueryRunner`: declared here, assigned later
+                    declared.kind = NodeKind::Ident;
+                    declared.name = name;
+                    declared.begin = begin;
+                    declared.end = begin + name.size();
+                    declared.context = w == "const" ? "const" : "let";
+                    out.push_back(std::move(declared));
                 }
                 return;
             }
             Node n = expression();
-            if (n.kind == NodeKind::Binary && n.name == "=" && w == "const") n.context = "const";
+            // A declaration (`let`/`var` marked "let"): the walker tells a name the function
+            // declares from one it assigns outside itself (walker.cpp, escapes).
+            if ((n.kind == NodeKind::Binary && n.name == "=") || n.kind == NodeKind::Ident) n.context = w == "const" ? "const" : "let";
             out.push_back(std::move(n));
             return;
         }
@@ -183,7 +193,7 @@ void Parser::statement(std::vector<Node>& out) {
 }
 
 void Parser::mark(Node& n, const std::string& context) {
-    if (n.context != "const") n.context = context;
+    if (n.context != "const" && n.context != "let") n.context = context;
     for (auto& k : n.kids) mark(k, context);
 }
 

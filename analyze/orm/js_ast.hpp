@@ -25,7 +25,8 @@ struct Node {
                                       // (Other named "class"): its name and its base ("" if none)
     std::vector<std::string> params;  // Func: parameter names (empty for a pattern)
     int token = -1;                   // String/Template/Number: index into the token list
-    std::string context;              // set on nodes under `if (... hasTable/hasColumn ...)`
+    std::string context;              // set on nodes under `if (... hasTable/hasColumn ...)`; a
+                                      // declaration is "const" or "let" (let, var) instead
 };
 
 // A parsed file: top-level statements and the tokens the nodes refer to.

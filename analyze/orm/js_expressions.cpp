@@ -72,6 +72,7 @@ Node Parser::conditional() {
     if (!punct("?")) return cond;
     Node n;
     n.kind = NodeKind::Other;
+    n.name = "?:";  // kids: the condition, then its two branches
     n.begin = cond.begin;
     n.kids.push_back(std::move(cond));
     ++m_i;

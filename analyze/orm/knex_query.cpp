@@ -6,6 +6,7 @@
 // insert() `insert into ${tableName} (columns) values (...)`). A where clause's condition is not
 // rendered: it becomes the parameter $1, which keeps the statement a filtered one.
 #include <algorithm>
+#include <cctype>
 
 #include "analyze/orm/walker.hpp"
 
@@ -47,6 +48,31 @@ bool filters(const std::string& m) {
     return lower.find("where") != std::string::npos;
 }
 
+// Whether a where link keeps every row (knex/lib/query/querybuilder.js): where(true) is
+// `where(1, '=', 1)` ("where true || where false"), where({}) adds no condition (_objectWhere
+// walks the object's keys), and whereRaw('true') / whereRaw('1=1') are that SQL verbatim.
+bool keeps_every_row(const Link& l, const Emitter& e) {
+    const Node* first = arg(*l.call, 0);
+    if (first == nullptr) return false;
+    std::string lower = l.name;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == "where" || lower == "andwhere" || lower == "orwhere") {
+        if (arg_count(*l.call) != 1) return false;
+        if (first->kind == NodeKind::Object && first->kids.empty()) return true;
+        if (first->kind == NodeKind::Ident && first->name == "true") return true;
+    }
+    if (lower == "whereraw" || lower == "andwhereraw" || lower == "orwhereraw") {
+        auto sql = e.string_of(*first);
+        if (!sql) return false;
+        std::string bare;
+        for (char c : *sql) {
+            if (!std::isspace(static_cast<unsigned char>(c)) && c != '(' && c != ')') bare += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return bare == "true" || bare == "1=1" || bare == "'1'='1'" || bare == "notfalse" || bare == "1::boolean" || bare == "true=true";
+    }
+    return false;
+}
+
 // `{ a: 1, b: x }`: the quoted column names, or nullopt when they are not all plain keys.
 std::optional<std::vector<std::string>> columns(const Node* n) {
     if (n != nullptr && n->kind == NodeKind::Array && !n->kids.empty()) n = &n->kids[0];
@@ -78,17 +104,24 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
     }
     static const std::string_view k_writes[] = {"del", "delete", "truncate", "update", "insert", "upsert", "increment", "decrement"};
     std::string op;
-    bool where = false;
+    bool where = false, every_row = false, dropped = false;
     for (std::size_t i = 1; i < links.size(); ++i) {
         const Link& l = links[i];
         if (l.call == nullptr) continue;
         if ((l.name == "from" || l.name == "table" || l.name == "into" || l.name == "queryBuilder") && i == 1) builder = true;
         if ((l.name == "from" || l.name == "table" || l.name == "into") && arg(*l.call, 0)) table_arg = arg(*l.call, 0);
         if (l.name == "withSchema" && arg(*l.call, 0)) schema = e.string_of(*arg(*l.call, 0)).value_or("?");
-        if (filters(l.name)) where = true;
+        if (filters(l.name)) {
+            // A condition that keeps every row filters nothing; OR-ed with the others, it undoes them.
+            bool all = keeps_every_row(l, e);
+            if (all && l.name.rfind("or", 0) == 0) every_row = true;
+            if (!all) where = true;
+            dropped = dropped || all;
+        }
         if (op.empty() && std::find(std::begin(k_writes), std::end(k_writes), l.name) != std::end(k_writes)) op = l.name;
     }
     if (!builder) return false;
+    if (every_row) where = false;
     if (op.empty()) return true;  // a select: reads rows, sends nothing that changes them
     int index = e.add_call(call, dotted_name(call.kids[0]).empty() ? links[0].name + "(...)." + last : dotted_name(call.kids[0]), false);
     auto name = table_arg ? e.string_of(*table_arg) : std::nullopt;
@@ -100,6 +133,7 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
     std::vector<std::string> notes = {"knex query builder: the SQL knex's PostgreSQL dialect emits"};
     std::string filter = where ? " where $1" : "";
     if (where) notes.push_back("knex where(...) conditions analysed as the parameter $1");
+    if (dropped && !where) notes.push_back("its where(true) / where({}) / whereRaw('true') keeps every row: analysed without a where clause");
     const Node* values = nullptr;
     for (const Link& l : links) {
         if (l.name == op && l.call != nullptr) values = arg(*l.call, 0);

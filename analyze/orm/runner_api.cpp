@@ -17,7 +17,8 @@ bool reads_only(InputFormat format, const std::string& m) {
                                                  "getTables", "getView", "getViews", "getCurrentSchema",
                                                  "getCurrentDatabase", "getDatabases", "getSchemas", "hasEnumType"};
     static const std::string_view k_knex[] = {"hasTable", "hasColumn", "hasView", "now", "uuid", "uuidToBin", "binToUuid",
-                                              "ref", "toSQL", "toQuery", "toString"};
+                                              "ref", "toSQL", "toQuery", "toString", "commit", "rollback",
+                                              "isCompleted"};
     static const std::string_view k_sequelize[] = {"describeTable", "showAllTables", "showAllSchemas", "tableExists",
                                                    "transaction", "literal", "fn", "col", "where", "getQueryInterface",
                                                    "showIndex", "getForeignKeyReferencesForTable",

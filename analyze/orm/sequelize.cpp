@@ -295,6 +295,25 @@ void raw_query(const Node& call, const std::string& name, Emitter& e) {
     }
 }
 
+// A where argument that selects every row: missing, undefined, null or {} (getWhereConditions()
+// returns "" for them: sequelize/src/dialects/abstract/query-generator.js whereQuery()).
+bool no_where(const Node* where) {
+    return where == nullptr || (where->kind == NodeKind::Object && where->kids.empty()) ||
+           (where->kind == NodeKind::Ident && (where->name == "null" || where->name == "undefined"));
+}
+
+// An option's boolean: false when absent, nullopt when it is not a literal (or the object has a spread).
+std::optional<bool> flag(const Node* opts, std::string_view key) {
+    if (opts == nullptr || opts->kind != NodeKind::Object) return false;
+    for (const auto& k : opts->keys) {
+        if (k == "..." || k == "[computed]") return std::nullopt;
+    }
+    const Node* v = property(*opts, key);
+    if (v == nullptr || (v->kind == NodeKind::Ident && (v->name == "false" || v->name == "undefined" || v->name == "null"))) return false;
+    if (v->kind == NodeKind::Ident && v->name == "true") return true;
+    return std::nullopt;
+}
+
 }  // namespace
 
 bool sequelize_call(const Node& call, Emitter& e) {
@@ -314,6 +333,10 @@ bool sequelize_call(const Node& call, Emitter& e) {
     bool known = false;
     for (const char* k : k_methods) known = known || m == k;
     if (!known) return false;
+    if (m == "createFunction") {
+        sequelize_create_function(call, name, e);
+        return true;
+    }
     int index = e.add_call(call, name, false);
     auto table = table_of(arg(call, 0), e);
     if (!table) {
@@ -478,10 +501,23 @@ bool sequelize_call(const Node& call, Emitter& e) {
         if (!to) b.fail("a table name the extractor cannot read");
         sql.push_back("ALTER TABLE " + t + " RENAME TO " + quote_qualified(to.value_or("?")));
     } else if (m == "bulkDelete") {
-        const Node* where = arg(call, 1);
-        bool all = where == nullptr || (where->kind == NodeKind::Object && where->kids.empty()) ||
-                   (where->kind == NodeKind::Ident && where->name == "null");
-        sql.push_back("DELETE FROM " + t + (all ? "" : " WHERE $1"));
+        // QueryInterface.bulkDelete(table, where, options): with options.truncate === true it
+        // sends truncateTableQuery(table, options) instead (sequelize/src/dialects/abstract/
+        // query-interface.js), on PostgreSQL `TRUNCATE table` plus RESTART IDENTITY and CASCADE
+        // as options.restartIdentity and options.cascade say (postgres/query-generator.js).
+        const Node* opts = arg(call, 2);
+        if (opts != nullptr && opts->kind != NodeKind::Object && !no_where(opts)) {
+            b.fail("bulkDelete() options the extractor cannot read (options.truncate sends TRUNCATE)");
+        } else if (opts != nullptr && opts->kind == NodeKind::Object && !flag(opts, "truncate").has_value()) {
+            b.fail("bulkDelete() with a truncate option the extractor cannot read (true sends TRUNCATE)");
+        } else if (opts != nullptr && flag(opts, "truncate").value_or(false)) {
+            auto restart = flag(opts, "restartIdentity"), cascade = flag(opts, "cascade");
+            if (!restart || !cascade) b.fail("bulkDelete() truncate options the extractor cannot read");
+            sql.push_back("TRUNCATE " + t + (restart.value_or(false) ? " RESTART IDENTITY" : "") +
+                          (cascade.value_or(false) ? " CASCADE" : ""));
+        } else {
+            sql.push_back("DELETE FROM " + t + (no_where(arg(call, 1)) ? "" : " WHERE $1"));
+        }
     } else if (m == "bulkInsert") {
         sql.push_back("INSERT INTO " + t + " DEFAULT VALUES");
     } else if (m == "bulkUpdate") {
@@ -489,9 +525,7 @@ bool sequelize_call(const Node& call, Emitter& e) {
         // empty for a missing, null or {} where (sequelize/src/dialects/abstract/query-generator.js):
         // then every row is updated.
         const Node* values = arg(call, 1);
-        const Node* where = arg(call, 2);
-        bool all = where == nullptr || (where->kind == NodeKind::Object && where->kids.empty()) ||
-                   (where->kind == NodeKind::Ident && where->name == "null");
+        bool all = no_where(arg(call, 2));
         std::string set;
         int n = 0;
         if (values != nullptr && values->kind == NodeKind::Object) {

@@ -1,593 +1,448 @@
-#include "analyze/orm/walker.hpp"
+#include "analyze/orm/walker_impl.hpp"
 
-#include "analyze/orm/imports.hpp"
+#include "analyze/orm/escapes.hpp"
 #include "analyze/orm/runner_api.hpp"
 
 #include <algorithm>
-#include <filesystem>
-#include <map>
-#include <optional>
-#include <string>
+
+namespace pgfence::analyze::orm::detail {
+
+void Walker::collect(const std::vector<Node>& nodes, const std::vector<Token>& tokens) {
+    for (const Node& n : nodes) collect(n, nullptr);
+    for (auto it = m_functions.begin(); it != m_functions.end();) {
+        it = it->second == nullptr ? m_functions.erase(it) : std::next(it);
+    }
+    m_imported = imported_names(tokens);
+    find_foreign(nodes);
+}
+
+void Walker::scan(const Node& n, Half half) {
+    if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down")) {
+        half = n.name == "up" ? Half::Up : Half::Down;
+        result.found_function = true;
+        result.found_up = result.found_up || half == Half::Up;
+        if (!wanted(half)) return;
+        if (half == Half::Up) result.read_spans.emplace_back(n.begin, n.end);
+        else if (m_direction == Direction::Down) result.read_spans.emplace_back(n.begin, n.end);
+        std::string root = n.params.empty() || n.params[0].empty() ? m_form.receiver : n.params[0];
+        m_roots.clear();
+        if (!root.empty()) m_roots.push_back(root);
+        m_this.clear();
+        read_body(n, Aliases{}, half);
+        return;
+    }
+    std::string saved = m_class;
+    if (is_class(n)) m_class = n.keys[0];
+    for (const Node& k : n.kids) scan(k, half);
+    m_class = saved;
+}
+
+bool Walker::is_class(const Node& n) { return n.kind == NodeKind::Other && n.name == "class" && n.keys.size() == 2; }
+
+bool Walker::wanted(Half half) const {
+    return (half == Half::Up && m_direction != Direction::Down) || (half == Half::Down && m_direction != Direction::Up);
+}
+
+void Walker::collect(const Node& n, ClassInfo* cls) {
+    if (is_class(n)) {
+        ClassInfo& info = m_classes[n.keys[0]];
+        info.base = n.keys[1];
+        for (const Node& k : n.kids) {
+            const Node* f = &k;
+            if (k.kind == NodeKind::Binary && k.name == "=" && k.kids.size() == 2) f = &k.kids[1];
+            if (f->kind == NodeKind::Func && !f->name.empty()) info.methods[f->name] = f;
+            collect(*f, &info);
+        }
+        return;
+    }
+    if (n.kind == NodeKind::Func && !n.name.empty() && cls == nullptr) {
+        auto [it, fresh] = m_functions.emplace(n.name, &n);
+        if (!fresh) it->second = nullptr;  // two functions of that name: which one runs is not known
+    }
+    for (const Node& k : n.kids) collect(k, n.kind == NodeKind::Func ? nullptr : cls);
+}
+
+bool Walker::rooted(const Node& n) const {
+    const std::string& r = root_of(n);
+    return !r.empty() && std::find(m_roots.begin(), m_roots.end(), r) != m_roots.end();
+}
+
+void Walker::read_body(const Node& func, Aliases aliases, Half half) {
+    bool saved_down = m_e.down;
+    m_e.down = half == Half::Down;
+    std::size_t mark = m_undo.size();
+    m_locals.emplace_back();
+    declared_names(func, m_locals.back(), false);
+    m_params.emplace_back();
+    declared_names(func, m_params.back(), true);
+    for (const Node& statement : func.kids) {
+        Node copy = statement;
+        rewrite(copy, aliases);
+        visit(copy, false);
+    }
+    m_locals.pop_back();
+    m_params.pop_back();
+    m_undo.resize(mark);  // the log of this body's map, which ends here
+    m_e.down = saved_down;
+}
+
+Node Walker::alias_value(const Node& value) const {
+    if (const Node* handle = awaited_handle(value)) return *handle;
+    const Node& v = is_bind(value) ? value.kids[0].kids[0] : value;
+    if (count_nodes(v, k_max_alias_nodes) <= k_max_alias_nodes) return v;
+    // runner[?]: a use of the runner no handler reads.
+    Node opaque;
+    opaque.kind = NodeKind::Index;
+    opaque.begin = value.begin;
+    opaque.end = value.end;
+    Node root;
+    root.kind = NodeKind::Ident;
+    root.name = root_of(value);
+    root.begin = value.begin;
+    root.end = value.begin + root.name.size();
+    opaque.kids.push_back(std::move(root));
+    return opaque;
+}
+
+bool Walker::aliases_runner(const Node& value) const {
+    if (awaited_handle(value) != nullptr) return true;
+    if (!rooted(value)) return false;
+    return is_reference(value) || is_bind(value) || value.kind == NodeKind::Call || value.kind == NodeKind::Index;
+}
+
+void Walker::substitute(Node& n, const Node& value) {
+    std::size_t begin = n.begin, end = n.end;
+    n = value;
+    n.begin = begin;
+    n.end = end;
+}
+
+void Walker::define(Aliases& a, const std::string& name, Node value) {
+    auto it = a.find(name);
+    m_undo.emplace_back(name, it == a.end() ? std::nullopt : std::optional<Node>(it->second));
+    a[name] = std::move(value);
+}
+
+void Walker::forget(Aliases& a, const std::string& name) {
+    auto it = a.find(name);
+    if (it == a.end()) return;
+    m_undo.emplace_back(name, std::move(it->second));
+    a.erase(it);
+}
+
+void Walker::assign(const Node& left, const Node& right, Aliases& a) {
+    bool alias = aliases_runner(right);
+    if (left.kind == NodeKind::Ident) {
+        if (alias) define(a, left.name, alias_value(right));
+        else forget(a, left.name);
+    } else if (left.kind == NodeKind::Member && !left.kids.empty() && left.kids[0].kind == NodeKind::Ident &&
+               left.kids[0].name == "this") {
+        std::string key = "this." + left.name;
+        if (alias) m_this[key] = alias_value(right);
+        else m_this.erase(key);
+    } else if (left.kind == NodeKind::Object) {
+        for (std::size_t i = 0; i < left.kids.size() && i < left.keys.size(); ++i) {
+            const Node* target = &left.kids[i];
+            if (target->kind == NodeKind::Binary && target->name == "=" && !target->kids.empty()) target = &target->kids[0];
+            if (target->kind != NodeKind::Ident) continue;
+            if (!alias) {
+                forget(a, target->name);
+                continue;
+            }
+            Node member;
+            member.kind = left.keys[i] == "..." ? NodeKind::Index : NodeKind::Member;
+            member.name = left.keys[i];
+            member.begin = right.begin;
+            member.end = right.end;
+            member.kids.push_back(alias_value(right));
+            define(a, target->name, std::move(member));
+        }
+    } else if (left.kind == NodeKind::Array) {
+        for (const Node& k : left.kids) {
+            if (k.kind != NodeKind::Ident) continue;
+            if (alias) define(a, k.name, alias_value(Node{NodeKind::Index, right.begin, right.end, "", {right}, {}, {}, -1, {}}));
+            else forget(a, k.name);
+        }
+    }
+}
+
+void Walker::rewrite(Node& n, Aliases& a) {
+    switch (n.kind) {
+        case NodeKind::Func: {
+            // Its parameters hide the names outside; what it assigns is undone after it
+            // (an undo log rather than a copy of the map for each function: linear).
+            std::size_t mark = m_undo.size();
+            for (const auto& p : n.params) forget(a, p);
+            for (Node& k : n.kids) rewrite(k, a);
+            while (m_undo.size() > mark) {
+                auto& [name, before] = m_undo.back();
+                if (before) a[name] = std::move(*before);
+                else a.erase(name);
+                m_undo.pop_back();
+            }
+            return;
+        }
+        case NodeKind::Ident: {
+            auto it = a.find(n.name);
+            if (it != a.end()) substitute(n, it->second);
+            return;
+        }
+        case NodeKind::Member: {
+            if (!n.kids.empty() && n.kids[0].kind == NodeKind::Ident && n.kids[0].name == "this") {
+                auto it = m_this.find("this." + n.name);
+                if (it != m_this.end()) {
+                    substitute(n, it->second);
+                    return;
+                }
+            }
+            break;
+        }
+        case NodeKind::Binary:
+            if (n.name == "=" && n.kids.size() == 2) {
+                rewrite(n.kids[1], a);
+                if (n.kids[0].kind == NodeKind::Member || n.kids[0].kind == NodeKind::Index) rewrite(n.kids[0].kids[0], a);
+                assign(n.kids[0], n.kids[1], a);
+                return;
+            }
+            break;
+        default: break;
+    }
+    for (Node& k : n.kids) rewrite(k, a);
+    if (n.kind == NodeKind::Index && n.kids.size() == 2) {
+        // queryRunner["query"]: a key that folds to a string is that member.
+        if (auto key = m_e.string_of(n.kids[1])) {
+            n.kind = NodeKind::Member;
+            n.name = *key;
+            n.kids.pop_back();
+        }
+    }
+    if (n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member && !n.kids[0].kids.empty() &&
+        is_reference(n.kids[0].kids[0])) {
+        // f.call(thisArg, a, b) and f.apply(thisArg, [a, b]) call f(a, b).
+        const std::string& how = n.kids[0].name;
+        bool apply = how == "apply" && (arg_count(n) < 2 || (arg_count(n) == 2 && n.kids[2].kind == NodeKind::Array));
+        if (how == "call" || apply) {
+            std::vector<Node> kids;
+            kids.push_back(std::move(n.kids[0].kids[0]));
+            if (how == "call") {
+                for (std::size_t i = 2; i < n.kids.size(); ++i) kids.push_back(std::move(n.kids[i]));
+            } else if (arg_count(n) == 2) {
+                for (Node& k : n.kids[2].kids) kids.push_back(std::move(k));
+            }
+            n.kids = std::move(kids);
+        }
+    }
+}
+
+void Walker::unknown(const Node& where, const std::string& name, std::string why) {
+    int index = m_e.add_call(where, shown(name), false);
+    m_e.unknown(where, index, std::move(why));
+}
+
+void Walker::visit(const Node& n, bool value) {
+    // Knex: knex.raw(...) builds a query that runs only when awaited, returned or chained;
+    // as a value (`defaultTo(knex.raw('now()'))`, `{ at: knex.raw('now()') }`) it is a piece
+    // of SQL inside another statement, not a statement.
+    if (value && m_format == InputFormat::Knex && raw_call(n)) return;
+    switch (n.kind) {
+        case NodeKind::Call: {
+            std::string saved = m_e.context;
+            if (!n.context.empty() && n.context != "const") m_e.context = n.context;
+            call(n);
+            m_e.context = saved;
+            return;
+        }
+        case NodeKind::Ident:
+            if (auto why = dynamic_value(n); !why.empty()) {
+                unknown(n, n.name, why);
+                return;
+            }
+            if (value && n.name == "this" && !m_this.empty()) {
+                unknown(n, "this", "`this`, which holds the migration's runner (this." + shown(m_this.begin()->first.substr(5)) +
+                                       "), is handed on here; what uses it is not followed");
+                return;
+            }
+            if (value && foreign(n)) {
+                unknown(n, n.name, "`" + shown(n.name) + "`, a database connection the migration opens itself, is handed on here; what uses it is not followed");
+                return;
+            }
+            if (rooted(n)) {
+                unknown(n, n.name, "the migration's `" + shown(n.name) +
+                                       "` is used as a value here (stored, returned or handed on); what uses it is not followed");
+            }
+            return;
+        case NodeKind::Member:
+        case NodeKind::Index:
+            if (auto why = dynamic_value(n); !why.empty()) {  // globalThis.eval, vm.runInNewContext
+                unknown(n, dotted_name(n), why);
+                return;
+            }
+            if (rooted(n) && is_reference(n)) {
+                if (value) {
+                    unknown(n, dotted_name(n), "`" + shown(dotted_name(n)) +
+                                                   "` (from the migration's runner) is stored or handed on here; what uses it is not followed");
+                }
+                return;
+            }
+            if (rooted(n)) {
+                if (n.kind == NodeKind::Index) {
+                    unknown(n, shown(m_e.source(n)), "`" + shown(m_e.source(n)) +
+                                                        "`: a member of the migration's runner whose name is not known statically");
+                    return;
+                }
+                visit(n.kids[0], false);
+                return;
+            }
+            break;
+        case NodeKind::Binary:
+            if (n.name == "=" && n.kids.size() == 2 && aliases_runner(n.kids[1])) {
+                // An alias (substituted where it is used); an unawaited call on the runner
+                // other than Knex's builders still runs here.
+                const Node& right = n.kids[1];
+                if (right.kind == NodeKind::Call && m_format != InputFormat::Knex && !is_bind(right)) visit(right, true);
+                if (right.kind == NodeKind::Unary && !right.kids.empty()) visit(right.kids[0], true);
+                escape(n);
+                return;
+            }
+            if (n.name == "=" && n.kids.size() == 2 && n.kids[0].kind == NodeKind::Ident && foreign(n.kids[1])) {
+                m_foreign_local.insert(n.kids[0].name);  // const db = knex(...): a handle of its own
+            }
+            break;
+        case NodeKind::New:
+            if (opened(n)) return;
+            break;
+        default: break;
+    }
+    for (std::size_t i = 0; i < n.kids.size(); ++i) {
+        // `x.list = [queryRunner]`: an array stored keeps the runner as its element.
+        bool element = n.kind == NodeKind::Array && value && is_reference(n.kids[i]);
+        visit(n.kids[i], element || takes_as_value(n, i));
+    }
+}
+
+bool Walker::raw_call(const Node& n) {
+    return n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member && n.kids[0].name == "raw" &&
+           dotted_name(n.kids[0]).find("schema") == std::string::npos;
+}
+
+bool Walker::handle(const Node& n) {
+    switch (m_format) {
+        case InputFormat::TypeOrm: return typeorm_call(n, m_e);
+        case InputFormat::Knex: return knex_call(n, m_e) || knex_query_call(n, m_e, m_roots);
+        case InputFormat::Sequelize: return sequelize_call(n, m_e);
+        case InputFormat::DbMigrate: return db_migrate_call(n, m_e);
+        default: return false;
+    }
+}
+
+bool Walker::hands_runner(const Node& a) const {
+    return rooted(a) && (a.kind != NodeKind::Call || m_format == InputFormat::Knex || is_bind(a));
+}
+
+void Walker::visit_args(const Node& n, bool skip_runner) {
+    for (std::size_t i = 1; i < n.kids.size(); ++i) {
+        if (skip_runner && rooted(n.kids[i]) && is_reference(n.kids[i])) continue;
+        visit(n.kids[i], takes_as_value(n, i));
+    }
+}
+
+void Walker::call(const Node& n) {
+    if (!m_splitting && split_conditional(n)) return;
+    if (handle(n)) return;
+    if (opened(n)) return;
+    const Node& callee = n.kids[0];
+    std::string m = callee.kind == NodeKind::Member ? callee.name : std::string();
+    std::string name = dotted_name(callee);
+    if (name.empty()) name = m_e.source(callee);
+    if (rooted(callee)) {
+        // A promise's methods on what a call on the runner returned (Bluebird's too, which
+        // Sequelize's queries returned: .map, .each, .tap, .spread): the call ran, they do
+        // not send anything of their own.
+        static const std::string_view k_promise[] = {"then", "catch", "finally", "map", "mapSeries", "each", "spread",
+                                                     "tap", "reduce", "filter", "all", "return", "thenReturn",
+                                                     "asCallback", "nodeify", "delay", "timeout"};
+        bool on_result = !callee.kids.empty() && !is_reference(callee.kids[0]) && callee.kids[0].kind == NodeKind::Call;
+        if (m == "then" || m == "catch" || m == "finally" ||
+            (on_result && std::find(std::begin(k_promise), std::end(k_promise), m) != std::end(k_promise))) {
+            for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], i > 0 && takes_as_value(n, i));
+            return;
+        }
+        if (callee.kind == NodeKind::Member && reads_only(m_format, m)) {
+            if (!is_reference(callee)) visit(callee.kids[0], false);
+            visit_args(n, false);
+            return;
+        }
+        if (m == "transaction" && (m_format == InputFormat::Knex || m_format == InputFormat::TypeOrm)) {
+            // knex.transaction(async (trx) => ...): trx is the runner in the callback; TypeORM's
+            // manager.transaction(async (em) => ...) hands an EntityManager, whose query() sends
+            // its SQL (typeorm/src/entity-manager/EntityManager.ts).
+            for (std::size_t i = 1; i < n.kids.size(); ++i) {
+                const Node& a = n.kids[i];
+                if (a.kind != NodeKind::Func) continue;
+                bool bound = !a.params.empty() && !a.params[0].empty();
+                if (bound) m_roots.push_back(a.params[0]);
+                for (const Node& k : a.kids) visit(k, false);
+                if (bound) m_roots.pop_back();
+            }
+            return;
+        }
+        unknown(n, name, "`" + shown(name) + "()` on the migration's runner is not read by pgfence" + data_api_hint(m));
+        visit_args(n, true);
+        return;
+    }
+    bool passes = false;
+    // What a call on the runner returns (a promise, rows) is not the runner: only the runner
+    // itself, something on it or a function of it is handed on.
+    // Knex's builders are lazy: one handed on (`clear(knex("users"))`) runs where it is used.
+    for (std::size_t i = 1; i < n.kids.size(); ++i) passes = passes || hands_runner(n.kids[i]);
+    bool method = callee.kind == NodeKind::Member && !callee.kids.empty() && callee.kids[0].kind == NodeKind::Ident &&
+                  (callee.kids[0].name == "this" || callee.kids[0].name == "super");
+    std::string cls;
+    const Node* target = resolve(callee, cls);
+    if (target != nullptr && (passes || (method && !m_this.empty()))) {
+        follow(n, *target, cls, name);
+        visit_args(n, true);
+        return;
+    }
+    if (method && !m_this.empty() && !passes) {
+        unknown(n, name, "`" + shown(name) + "()` is not a method pgfence finds in this file, and `this` holds the migration's runner (this." +
+                             shown(m_this.begin()->first.substr(5)) + "): what it runs is not followed");
+        visit_args(n, true);
+        return;
+    }
+    if (passes) {
+        std::string why = "hands the migration's runner to `" + shown(name) + "()`";
+        std::string base = callee.kind == NodeKind::Ident ? callee.name : root_of(callee);
+        auto imported = m_imported.find(base);
+        if (imported != m_imported.end()) {
+            Import what = imported->second;
+            if (what.remote == "*" && callee.kind == NodeKind::Member && is_reference(callee) &&
+                callee.kids[0].kind == NodeKind::Ident) {
+                what.remote = callee.name;  // helpers.cleanup(qr) of `import * as helpers`
+            }
+            std::string failed = follow_import(n, name, what);
+            if (failed.empty()) {
+                visit_args(n, true);
+                return;
+            }
+            why += ", imported from '" + shown(what.module) + "'" + failed;
+        }
+        why += ", which pgfence does not follow";
+        unknown(n, name, why);
+        visit_args(n, true);
+        return;
+    }
+    for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], takes_as_value(n, i));
+}
+
+}  // namespace pgfence::analyze::orm::detail
 
 namespace pgfence::analyze::orm {
-namespace {
 
-enum class Half { None, Up, Down };
+using detail::Budget;
+using detail::Half;
+using detail::Walker;
 
-// How far the file's own helpers are followed: calls within calls, and the text read in all
-// (each follow reads the helper once more), so no script costs more than linear time.
-constexpr int k_max_follow_depth = 8;
-constexpr std::size_t k_max_follows = 256;
-// An alias stands for an expression of at most this many nodes; a bigger one (built to grow
-// with each alias) stands for the runner itself, read as unknown.
-constexpr std::size_t k_max_alias_nodes = 64;
-
-using Aliases = std::map<std::string, Node, std::less<>>;
-
-// What following helpers may cost in all, shared with the walkers of imported files.
-struct Budget {
-    std::size_t work_limit = 0;  // bytes of function text read by follows
-    std::size_t work = 0;
-    std::size_t follows = 0;
-    std::vector<std::string> files;  // the imported files read, in the order first read
-};
-
-
-struct ClassInfo {
-    std::string base;
-    std::map<std::string, const Node*, std::less<>> methods;
-};
-
-// The identifier a member, index or call chain starts from; "" when it starts elsewhere.
-const std::string& root_of(const Node& n) {
-    static const std::string k_none;
-    const Node* at = &n;
-    while ((at->kind == NodeKind::Member || at->kind == NodeKind::Index || at->kind == NodeKind::Call) && !at->kids.empty()) {
-        at = &at->kids[0];
-    }
-    return at->kind == NodeKind::Ident ? at->name : k_none;
-}
-
-// A chain of names without calls: `queryRunner`, `queryRunner.manager`.
-bool is_reference(const Node& n) {
-    if (n.kind == NodeKind::Ident) return true;
-    return n.kind == NodeKind::Member && !n.kids.empty() && is_reference(n.kids[0]);
-}
-
-bool is_bind(const Node& n) {
-    return n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member && n.kids[0].name == "bind" &&
-           arg_count(n) <= 1;
-}
-
-std::size_t count_nodes(const Node& n, std::size_t limit) {
-    std::size_t total = 1;
-    for (const Node& k : n.kids) {
-        if (total > limit) break;
-        total += count_nodes(k, limit - total);
-    }
-    return total;
-}
-
-class Walker {
-public:
-    Walker(Emitter& emitter, std::string_view text, InputFormat format, Direction direction, const ScriptForm& form,
-           std::string path, Budget& budget, int depth)
-        : m_e(emitter), m_text(text), m_format(format), m_direction(direction), m_form(form), m_path(std::move(path)),
-          m_budget(budget), m_depth(depth) {}
-
-    void collect(const std::vector<Node>& nodes, const std::vector<Token>& tokens) {
-        for (const Node& n : nodes) collect(n, nullptr);
-        for (auto it = m_functions.begin(); it != m_functions.end();) {
-            it = it->second == nullptr ? m_functions.erase(it) : std::next(it);
-        }
-        m_imported = imported_names(tokens);
-    }
-
-    // The file's top level: finds up() and down() (and the class each is in) and reads them.
-    void scan(const Node& n, Half half) {
-        if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down")) {
-            half = n.name == "up" ? Half::Up : Half::Down;
-            result.found_function = true;
-            result.found_up = result.found_up || half == Half::Up;
-            if (!wanted(half)) return;
-            if (half == Half::Up) result.read_spans.emplace_back(n.begin, n.end);
-            else if (m_direction == Direction::Down) result.read_spans.emplace_back(n.begin, n.end);
-            std::string root = n.params.empty() || n.params[0].empty() ? m_form.receiver : n.params[0];
-            m_roots.clear();
-            if (!root.empty()) m_roots.push_back(root);
-            m_this.clear();
-            read_body(n, Aliases{}, half);
-            return;
-        }
-        std::string saved = m_class;
-        if (is_class(n)) m_class = n.keys[0];
-        for (const Node& k : n.kids) scan(k, half);
-        m_class = saved;
-    }
-
-    WalkResult result;
-
-private:
-    static bool is_class(const Node& n) { return n.kind == NodeKind::Other && n.name == "class" && n.keys.size() == 2; }
-
-    bool wanted(Half half) const {
-        return (half == Half::Up && m_direction != Direction::Down) || (half == Half::Down && m_direction != Direction::Up);
-    }
-
-    void collect(const Node& n, ClassInfo* cls) {
-        if (is_class(n)) {
-            ClassInfo& info = m_classes[n.keys[0]];
-            info.base = n.keys[1];
-            for (const Node& k : n.kids) {
-                const Node* f = &k;
-                if (k.kind == NodeKind::Binary && k.name == "=" && k.kids.size() == 2) f = &k.kids[1];
-                if (f->kind == NodeKind::Func && !f->name.empty()) info.methods[f->name] = f;
-                collect(*f, &info);
-            }
-            return;
-        }
-        if (n.kind == NodeKind::Func && !n.name.empty() && cls == nullptr) {
-            auto [it, fresh] = m_functions.emplace(n.name, &n);
-            if (!fresh) it->second = nullptr;  // two functions of that name: which one runs is not known
-        }
-        for (const Node& k : n.kids) collect(k, n.kind == NodeKind::Func ? nullptr : cls);
-    }
-
-    bool rooted(const Node& n) const {
-        const std::string& r = root_of(n);
-        return !r.empty() && std::find(m_roots.begin(), m_roots.end(), r) != m_roots.end();
-    }
-
-    // --- the function's text, with aliases substituted --------------------------------------
-
-    void read_body(const Node& func, Aliases aliases, Half half) {
-        bool saved_down = m_e.down;
-        m_e.down = half == Half::Down;
-        std::size_t mark = m_undo.size();
-        for (const Node& statement : func.kids) {
-            Node copy = statement;
-            rewrite(copy, aliases);
-            visit(copy, false);
-        }
-        m_undo.resize(mark);  // the log of this body's map, which ends here
-        m_e.down = saved_down;
-    }
-
-    // What an alias of `value` stands for: the function `.bind` binds, or the expression.
-    Node alias_value(const Node& value) const {
-        const Node& v = is_bind(value) ? value.kids[0].kids[0] : value;
-        if (count_nodes(v, k_max_alias_nodes) <= k_max_alias_nodes) return v;
-        // runner[?]: a use of the runner no handler reads.
-        Node opaque;
-        opaque.kind = NodeKind::Index;
-        opaque.begin = value.begin;
-        opaque.end = value.end;
-        Node root;
-        root.kind = NodeKind::Ident;
-        root.name = root_of(value);
-        root.begin = value.begin;
-        root.end = value.begin + root.name.size();
-        opaque.kids.push_back(std::move(root));
-        return opaque;
-    }
-
-    // Whether `name = value` makes name an alias of the runner (or of something on it): a
-    // reference, a bound function, and for Knex a builder (it runs only when awaited), else an
-    // unawaited call on it (a repository, a builder, a promise).
-    bool aliases_runner(const Node& value) const {
-        if (!rooted(value)) return false;
-        return is_reference(value) || is_bind(value) || value.kind == NodeKind::Call || value.kind == NodeKind::Index;
-    }
-
-    static void substitute(Node& n, const Node& value) {
-        std::size_t begin = n.begin, end = n.end;
-        n = value;
-        n.begin = begin;
-        n.end = end;
-    }
-
-    void define(Aliases& a, const std::string& name, Node value) {
-        auto it = a.find(name);
-        m_undo.emplace_back(name, it == a.end() ? std::nullopt : std::optional<Node>(it->second));
-        a[name] = std::move(value);
-    }
-    void forget(Aliases& a, const std::string& name) {
-        auto it = a.find(name);
-        if (it == a.end()) return;
-        m_undo.emplace_back(name, std::move(it->second));
-        a.erase(it);
-    }
-
-    void assign(const Node& left, const Node& right, Aliases& a) {
-        bool alias = aliases_runner(right);
-        if (left.kind == NodeKind::Ident) {
-            if (alias) define(a, left.name, alias_value(right));
-            else forget(a, left.name);
-        } else if (left.kind == NodeKind::Member && !left.kids.empty() && left.kids[0].kind == NodeKind::Ident &&
-                   left.kids[0].name == "this") {
-            std::string key = "this." + left.name;
-            if (alias) m_this[key] = alias_value(right);
-            else m_this.erase(key);
-        } else if (left.kind == NodeKind::Object) {
-            for (std::size_t i = 0; i < left.kids.size() && i < left.keys.size(); ++i) {
-                const Node* target = &left.kids[i];
-                if (target->kind == NodeKind::Binary && target->name == "=" && !target->kids.empty()) target = &target->kids[0];
-                if (target->kind != NodeKind::Ident) continue;
-                if (!alias) {
-                    forget(a, target->name);
-                    continue;
-                }
-                Node member;
-                member.kind = left.keys[i] == "..." ? NodeKind::Index : NodeKind::Member;
-                member.name = left.keys[i];
-                member.begin = right.begin;
-                member.end = right.end;
-                member.kids.push_back(alias_value(right));
-                define(a, target->name, std::move(member));
-            }
-        } else if (left.kind == NodeKind::Array) {
-            for (const Node& k : left.kids) {
-                if (k.kind != NodeKind::Ident) continue;
-                if (alias) define(a, k.name, alias_value(Node{NodeKind::Index, right.begin, right.end, "", {right}, {}, {}, -1, {}}));
-                else forget(a, k.name);
-            }
-        }
-    }
-
-    void rewrite(Node& n, Aliases& a) {
-        switch (n.kind) {
-            case NodeKind::Func: {
-                // Its parameters hide the names outside; what it assigns is undone after it
-                // (an undo log rather than a copy of the map for each function: linear).
-                std::size_t mark = m_undo.size();
-                for (const auto& p : n.params) forget(a, p);
-                for (Node& k : n.kids) rewrite(k, a);
-                while (m_undo.size() > mark) {
-                    auto& [name, before] = m_undo.back();
-                    if (before) a[name] = std::move(*before);
-                    else a.erase(name);
-                    m_undo.pop_back();
-                }
-                return;
-            }
-            case NodeKind::Ident: {
-                auto it = a.find(n.name);
-                if (it != a.end()) substitute(n, it->second);
-                return;
-            }
-            case NodeKind::Member: {
-                if (!n.kids.empty() && n.kids[0].kind == NodeKind::Ident && n.kids[0].name == "this") {
-                    auto it = m_this.find("this." + n.name);
-                    if (it != m_this.end()) {
-                        substitute(n, it->second);
-                        return;
-                    }
-                }
-                break;
-            }
-            case NodeKind::Binary:
-                if (n.name == "=" && n.kids.size() == 2) {
-                    rewrite(n.kids[1], a);
-                    if (n.kids[0].kind == NodeKind::Member || n.kids[0].kind == NodeKind::Index) rewrite(n.kids[0].kids[0], a);
-                    assign(n.kids[0], n.kids[1], a);
-                    return;
-                }
-                break;
-            default: break;
-        }
-        for (Node& k : n.kids) rewrite(k, a);
-        if (n.kind == NodeKind::Index && n.kids.size() == 2) {
-            // queryRunner["query"]: a key that folds to a string is that member.
-            if (auto key = m_e.string_of(n.kids[1])) {
-                n.kind = NodeKind::Member;
-                n.name = *key;
-                n.kids.pop_back();
-            }
-        }
-        if (n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member && !n.kids[0].kids.empty() &&
-            is_reference(n.kids[0].kids[0])) {
-            // f.call(thisArg, a, b) and f.apply(thisArg, [a, b]) call f(a, b).
-            const std::string& how = n.kids[0].name;
-            bool apply = how == "apply" && (arg_count(n) < 2 || (arg_count(n) == 2 && n.kids[2].kind == NodeKind::Array));
-            if (how == "call" || apply) {
-                std::vector<Node> kids;
-                kids.push_back(std::move(n.kids[0].kids[0]));
-                if (how == "call") {
-                    for (std::size_t i = 2; i < n.kids.size(); ++i) kids.push_back(std::move(n.kids[i]));
-                } else if (arg_count(n) == 2) {
-                    for (Node& k : n.kids[2].kids) kids.push_back(std::move(k));
-                }
-                n.kids = std::move(kids);
-            }
-        }
-    }
-
-    // --- what the function does ---------------------------------------------------------------
-
-    void unknown(const Node& where, const std::string& name, std::string why) {
-        int index = m_e.add_call(where, shown(name), false);
-        m_e.unknown(where, index, std::move(why));
-    }
-
-    void visit(const Node& n, bool value) {
-        // Knex: knex.raw(...) builds a query that runs only when awaited, returned or chained;
-        // as a value (`defaultTo(knex.raw('now()'))`, `{ at: knex.raw('now()') }`) it is a piece
-        // of SQL inside another statement, not a statement.
-        if (value && m_format == InputFormat::Knex && raw_call(n)) return;
-        switch (n.kind) {
-            case NodeKind::Call: {
-                std::string saved = m_e.context;
-                if (!n.context.empty() && n.context != "const") m_e.context = n.context;
-                call(n);
-                m_e.context = saved;
-                return;
-            }
-            case NodeKind::Ident:
-                if (rooted(n)) {
-                    unknown(n, n.name, "the migration's `" + shown(n.name) +
-                                           "` is used as a value here (stored, returned or handed on); what uses it is not followed");
-                }
-                return;
-            case NodeKind::Member:
-            case NodeKind::Index:
-                if (rooted(n) && is_reference(n)) {
-                    if (value) {
-                        unknown(n, dotted_name(n), "`" + shown(dotted_name(n)) +
-                                                       "` (from the migration's runner) is stored or handed on here; what uses it is not followed");
-                    }
-                    return;
-                }
-                if (rooted(n)) {
-                    if (n.kind == NodeKind::Index) {
-                        unknown(n, shown(m_e.source(n)), "`" + shown(m_e.source(n)) +
-                                                            "`: a member of the migration's runner whose name is not known statically");
-                        return;
-                    }
-                    visit(n.kids[0], false);
-                    return;
-                }
-                break;
-            case NodeKind::Binary:
-                if (n.name == "=" && n.kids.size() == 2 && aliases_runner(n.kids[1])) {
-                    // An alias (substituted where it is used); an unawaited call on the runner
-                    // other than Knex's builders still runs here.
-                    if (n.kids[1].kind == NodeKind::Call && m_format != InputFormat::Knex && !is_bind(n.kids[1])) visit(n.kids[1], true);
-                    return;
-                }
-                break;
-            default: break;
-        }
-        for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], takes_as_value(n, i));
-    }
-
-    static bool raw_call(const Node& n) {
-        return n.kind == NodeKind::Call && !n.kids.empty() && n.kids[0].kind == NodeKind::Member && n.kids[0].name == "raw" &&
-               dotted_name(n.kids[0]).find("schema") == std::string::npos;
-    }
-
-    bool handle(const Node& n) {
-        switch (m_format) {
-            case InputFormat::TypeOrm: return typeorm_call(n, m_e);
-            case InputFormat::Knex: return knex_call(n, m_e) || knex_query_call(n, m_e, m_roots);
-            case InputFormat::Sequelize: return sequelize_call(n, m_e);
-            case InputFormat::DbMigrate: return db_migrate_call(n, m_e);
-            default: return false;
-        }
-    }
-
-    bool hands_runner(const Node& a) const {
-        return rooted(a) && (a.kind != NodeKind::Call || m_format == InputFormat::Knex || is_bind(a));
-    }
-
-    void visit_args(const Node& n, bool skip_runner) {
-        for (std::size_t i = 1; i < n.kids.size(); ++i) {
-            if (skip_runner && rooted(n.kids[i]) && is_reference(n.kids[i])) continue;
-            visit(n.kids[i], takes_as_value(n, i));
-        }
-    }
-
-    void call(const Node& n) {
-        if (handle(n)) return;
-        const Node& callee = n.kids[0];
-        std::string m = callee.kind == NodeKind::Member ? callee.name : std::string();
-        std::string name = dotted_name(callee);
-        if (name.empty()) name = m_e.source(callee);
-        if (rooted(callee)) {
-            // A promise's methods on what a call on the runner returned (Bluebird's too, which
-            // Sequelize's queries returned: .map, .each, .tap, .spread): the call ran, they do
-            // not send anything of their own.
-            static const std::string_view k_promise[] = {"then", "catch", "finally", "map", "mapSeries", "each", "spread",
-                                                         "tap", "reduce", "filter", "all", "return", "thenReturn",
-                                                         "asCallback", "nodeify", "delay", "timeout"};
-            bool on_result = !callee.kids.empty() && !is_reference(callee.kids[0]) && callee.kids[0].kind == NodeKind::Call;
-            if (m == "then" || m == "catch" || m == "finally" ||
-                (on_result && std::find(std::begin(k_promise), std::end(k_promise), m) != std::end(k_promise))) {
-                for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], i > 0 && takes_as_value(n, i));
-                return;
-            }
-            if (callee.kind == NodeKind::Member && reads_only(m_format, m)) {
-                if (!is_reference(callee)) visit(callee.kids[0], false);
-                visit_args(n, false);
-                return;
-            }
-            if (m == "transaction" && m_format == InputFormat::Knex) {
-                // knex.transaction(async (trx) => ...): trx is the runner in the callback.
-                for (std::size_t i = 1; i < n.kids.size(); ++i) {
-                    const Node& a = n.kids[i];
-                    if (a.kind != NodeKind::Func) continue;
-                    bool bound = !a.params.empty() && !a.params[0].empty();
-                    if (bound) m_roots.push_back(a.params[0]);
-                    for (const Node& k : a.kids) visit(k, false);
-                    if (bound) m_roots.pop_back();
-                }
-                return;
-            }
-            unknown(n, name, "`" + shown(name) + "()` on the migration's runner is not read by pgfence" + data_api_hint(m));
-            visit_args(n, true);
-            return;
-        }
-        bool passes = false;
-        // What a call on the runner returns (a promise, rows) is not the runner: only the runner
-        // itself, something on it or a function of it is handed on.
-        // Knex's builders are lazy: one handed on (`clear(knex("users"))`) runs where it is used.
-        for (std::size_t i = 1; i < n.kids.size(); ++i) passes = passes || hands_runner(n.kids[i]);
-        bool method = callee.kind == NodeKind::Member && !callee.kids.empty() && callee.kids[0].kind == NodeKind::Ident &&
-                      (callee.kids[0].name == "this" || callee.kids[0].name == "super");
-        std::string cls;
-        const Node* target = resolve(callee, cls);
-        if (target != nullptr && (passes || (method && !m_this.empty()))) {
-            follow(n, *target, cls, name);
-            visit_args(n, true);
-            return;
-        }
-        if (passes) {
-            std::string why = "hands the migration's runner to `" + shown(name) + "()`";
-            std::string base = callee.kind == NodeKind::Ident ? callee.name : root_of(callee);
-            auto imported = m_imported.find(base);
-            if (imported != m_imported.end()) {
-                Import what = imported->second;
-                if (what.remote == "*" && callee.kind == NodeKind::Member && is_reference(callee) &&
-                    callee.kids[0].kind == NodeKind::Ident) {
-                    what.remote = callee.name;  // helpers.cleanup(qr) of `import * as helpers`
-                }
-                std::string failed = follow_import(n, name, what);
-                if (failed.empty()) {
-                    visit_args(n, true);
-                    return;
-                }
-                why += ", imported from '" + shown(what.module) + "'" + failed;
-            }
-            why += ", which pgfence does not follow";
-            unknown(n, name, why);
-            visit_args(n, true);
-            return;
-        }
-        for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], takes_as_value(n, i));
-    }
-
-    // The file's own function or method a call names; `cls` is set to a method's class.
-    const Node* resolve(const Node& callee, std::string& cls) const {
-        if (callee.kind == NodeKind::Ident) {
-            auto it = m_functions.find(callee.name);
-            return it == m_functions.end() || callee.name == "up" || callee.name == "down" ? nullptr : it->second;
-        }
-        if (callee.kind != NodeKind::Member || callee.kids.empty() || callee.kids[0].kind != NodeKind::Ident) return nullptr;
-        const std::string& self = callee.kids[0].name;
-        if (self != "this" && self != "super") return nullptr;
-        std::string c = m_class;
-        if (self == "super") {
-            auto it = m_classes.find(c);
-            c = it == m_classes.end() ? std::string() : it->second.base;
-        }
-        for (int hops = 0; !c.empty() && hops < 16; ++hops) {
-            auto it = m_classes.find(c);
-            if (it == m_classes.end()) break;
-            auto method = it->second.methods.find(callee.name);
-            if (method != it->second.methods.end()) {
-                cls = c;
-                return method->second;
-            }
-            c = it->second.base;
-        }
-        if (m_class.empty()) {  // an object literal's method: module.exports = { up() { this.m() }, m() {...} }
-            auto it = m_functions.find(callee.name);
-            if (it != m_functions.end()) return it->second;
-        }
-        return nullptr;
-    }
-
-    // An imported helper the runner is handed to, read in its own file when that lies inside the
-    // repository (imports.hpp); its statements stand at the call. "" when followed, else why not.
-    std::string follow_import(const Node& call, const std::string& name, const Import& what) {
-        if (m_path.empty()) return " (no file to resolve it from)";
-        auto file = resolve_import(m_path, what.module);
-        if (!file) return " (not a file inside the repository reached without a link)";
-        if (static_cast<int>(m_stack.size()) + m_depth + 1 >= k_max_follow_depth || m_budget.follows >= k_max_follows ||
-            m_budget.work >= m_budget.work_limit) {
-            return " (pgfence's limit on following helpers)";
-        }
-        auto text = read_limited(*file, m_budget.work_limit - m_budget.work);
-        if (!text) return " (unreadable, or past pgfence's limit on following helpers)";
-        ++m_budget.follows;
-        m_budget.work += text->size();
-        if (std::find(m_budget.files.begin(), m_budget.files.end(), *file) == m_budget.files.end()) m_budget.files.push_back(*file);
-        JsFile helper = parse_js(*text);
-        Extraction sub;
-        sub.format = m_format;
-        sub.too_deep = helper.too_deep;
-        Emitter e(helper, *text, sub);
-        e.down = m_e.down;
-        Walker w(e, *text, m_format, m_direction, m_form, *file, m_budget, m_depth + static_cast<int>(m_stack.size()) + 1);
-        w.collect(helper.statements, helper.tokens);
-        const std::string& wanted_name = what.remote == "default" || what.remote == "*" ? std::string() : what.remote;
-        auto it = w.m_functions.find(wanted_name.empty() ? name : wanted_name);
-        if (it == w.m_functions.end() || it->second == nullptr) return " (no function of that name found in it)";
-        const Node& func = *it->second;
-        Aliases bound;
-        for (std::size_t i = 0; i < func.params.size(); ++i) {
-            const Node* a = arg(call, i);
-            if (func.params[i].empty() || a == nullptr || !hands_runner(*a)) continue;
-            Node root;  // the runner itself: nodes of this file mean nothing in the helper's
-            root.kind = NodeKind::Ident;
-            root.name = root_of(*a);
-            bound[func.params[i]] = root;
-        }
-        w.m_roots = m_roots;
-        w.read_body(func, std::move(bound), m_e.down ? Half::Down : Half::Up);
-        std::string shown_path = std::filesystem::path(*file).filename().string();
-        result.first_import = std::min(result.first_import, call.begin);
-        m_e.adopt(sub, call, shown(name) + "()", "inside " + shown(name) + "() of " + shown(shown_path) + ", imported from '" +
-                                                    shown(what.module) + "'");
-        return {};
-    }
-
-    void follow(const Node& call, const Node& func, const std::string& cls, const std::string& name) {
-        std::size_t cost = func.end > func.begin ? func.end - func.begin : 0;
-        bool recursive = std::find(m_stack.begin(), m_stack.end(), &func) != m_stack.end();
-        if (recursive || static_cast<int>(m_stack.size()) + m_depth >= k_max_follow_depth || m_budget.follows >= k_max_follows ||
-            m_budget.work + cost > m_budget.work_limit) {
-            unknown(call, name, "`" + shown(name) + "()` receives the migration's runner and is not followed: " +
-                                    (recursive ? "it calls itself" : "pgfence's limit on following helpers"));
-            return;
-        }
-        ++m_budget.follows;
-        m_budget.work += cost;
-        Aliases bound;
-        for (std::size_t i = 0; i < func.params.size(); ++i) {
-            const Node* a = arg(call, i);
-            if (func.params[i].empty() || a == nullptr) continue;
-            // The runner, and literals (a table name the helper is given) are bound.
-            bool literal = a->kind == NodeKind::String || a->kind == NodeKind::Number ||
-                           (a->kind == NodeKind::Template && m_e.string_of(*a));
-            if (literal || hands_runner(*a)) bound[func.params[i]] = alias_value(*a);
-        }
-        std::string saved = m_class;
-        if (!cls.empty()) m_class = cls;
-        m_stack.push_back(&func);
-        read_body(func, std::move(bound), m_e.down ? Half::Down : Half::Up);
-        m_stack.pop_back();
-        m_class = saved;
-    }
-
-    Emitter& m_e;
-    std::string_view m_text;
-    InputFormat m_format;
-    Direction m_direction;
-    const ScriptForm& m_form;
-    std::vector<std::string> m_roots;  // the names the runner goes by in the code being read
-    std::map<std::string, const Node*, std::less<>> m_functions;
-    std::map<std::string, ClassInfo, std::less<>> m_classes;
-    ImportedNames m_imported;
-    std::string m_path;
-    Budget& m_budget;
-    int m_depth;  // imported files followed to reach this one
-    Aliases m_this;  // this.x = queryRunner
-    std::string m_class;
-    std::vector<const Node*> m_stack;
-    std::vector<std::pair<std::string, std::optional<Node>>> m_undo;  // alias changes inside a nested function
-};
-
-}  // namespace
 
 WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& emitter, InputFormat format, Direction direction,
                           const ScriptForm& form, std::string_view path) {

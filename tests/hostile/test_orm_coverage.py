@@ -172,7 +172,14 @@ def check_findings(where, findings, text):
 
 def run(s, orm):
     path, text = MIGRATIONS[orm]
-    pull_request(s, path, text)
+    gate_pull_request(s, path, text)
+
+
+def gate_pull_request(s, path, text, base_files=None):
+    """The pull request adding `path` through `analyze --ci` and `pr`: both fail, report unknowns,
+    and every "// expect:" line carries its finding (also used by test_orm_escapes.py). Returns
+    analyze's JSON report."""
+    pull_request(s, path, text, base_files)
     gate = ["--ci", "--unknown", "block", "--max-risk", "low"]
     analyze = subprocess.run([s.args.binary, "analyze", "--no-config", *gate, "--output", "json", path], cwd=s.repo,
                              capture_output=True, text=True, timeout=120)
@@ -202,6 +209,7 @@ def run(s, orm):
     notes = creates[0]["body"]["output"]["annotations"]
     check(any("unknown-statement" in (n.get("title", "") + n.get("message", "")) for n in notes),
           f"an annotation reports the unknown: {[n.get('title') for n in notes]}")
+    return report
 
 
 IMPORTING = """import { MigrationInterface, QueryRunner } from 'typeorm'

@@ -1,0 +1,235 @@
+// The walker's reach beyond up()'s own lines (walker_impl.hpp): helpers of the file and of the
+// repository followed with the runner bound, the runner escaping into storage it does not read,
+// handles derived from the runner, and database connections the script opens itself.
+#include "analyze/orm/walker_impl.hpp"
+
+#include "analyze/orm/escapes.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace pgfence::analyze::orm::detail {
+
+const Node* Walker::awaited_handle(const Node& value) const {
+    if (value.kind != NodeKind::Unary || value.name != "await" || value.kids.empty()) return nullptr;
+    const Node& c = value.kids[0];
+    if (c.kind != NodeKind::Call || c.kids.empty() || c.kids[0].kind != NodeKind::Member || !rooted(c)) return nullptr;
+    const std::string& m = c.kids[0].name;
+    if (m == "transaction" && m_format == InputFormat::Knex) {
+        for (std::size_t i = 1; i < c.kids.size(); ++i) {
+            if (c.kids[i].kind == NodeKind::Func) return nullptr;
+        }
+        const Node* at = &c;
+        while (!at->kids.empty() && at->kind != NodeKind::Ident) at = &at->kids[0];
+        return at;
+    }
+    // (Sequelize's `await sequelize.transaction()` is a Transaction, which sends nothing but
+    // its COMMIT or ROLLBACK: not a handle.)
+    static const std::string_view k_handles[] = {"createQueryRunner", "getRepository", "getTreeRepository",
+                                                 "getCustomRepository", "getMongoRepository", "withRepository",
+                                                 "getQueryInterface"};
+    return std::find(std::begin(k_handles), std::end(k_handles), m) != std::end(k_handles) ? &c : nullptr;
+}
+
+void Walker::escape(const Node& assignment) {
+    const Node& left = assignment.kids[0];
+    if (left.kind == NodeKind::Object || left.kind == NodeKind::Array) return;  // destructured into names
+    if (left.kind == NodeKind::Ident &&
+        (assignment.context == "const" || assignment.context == "let" || (!m_locals.empty() && m_locals.back().count(left.name) != 0))) {
+        return;
+    }
+    if (left.kind == NodeKind::Member && !left.kids.empty() && left.kids[0].kind == NodeKind::Ident && left.kids[0].name == "this") return;
+    std::string where = left.kind == NodeKind::Ident ? "`" + shown(left.name) + "`, a variable this function does not declare"
+                                                     : "`" + shown(m_e.source(left)) + "`";
+    unknown(assignment, m_e.source(left), "the migration's runner is stored in " + where +
+                                              "; code that uses it from there (called without the runner) is not followed");
+}
+
+bool Walker::foreign(const Node& n) const {
+    const Node* at = &n;
+    while ((at->kind == NodeKind::Unary || at->kind == NodeKind::New) && !at->kids.empty()) at = &at->kids[0];
+    const std::string& r = root_of(*at);
+    if (r.empty() || rooted(*at)) return false;
+    if (m_foreign_local.count(r) != 0) return true;
+    return m_foreign.count(r) != 0 && (m_params.empty() || m_params.back().count(r) == 0);  // a parameter hides it
+}
+
+bool Walker::opened(const Node& n) {
+    std::string name = dotted_name(n.kids[0]);
+    if (name.empty()) name = m_e.source(n.kids[0]);
+    std::string why = dynamic_code(n, m_e);
+    const Node& callee = n.kids[0];
+    bool connects = (n.kind == NodeKind::New && (callee.name == "DataSource" || callee.name == "Sequelize")) ||
+                    (n.kind == NodeKind::Call && (callee.name == "createConnection" || callee.name == "createConnections")) ;
+    if (why.empty() && (foreign(callee) || (connects && !rooted(callee)))) {
+        auto it = m_imported.find(root_of(n.kids[0]));
+        why = "`" + shown(name) + "()` uses a database connection or program the migration opens itself" +
+              (it != m_imported.end() ? " (from '" + shown(it->second.module) + "')" : std::string()) +
+              ", not its runner: pgfence does not read what it sends";
+    }
+    if (why.empty()) return false;
+    unknown(n, name, why);
+    for (std::size_t i = 1; i < n.kids.size(); ++i) visit(n.kids[i], true);
+    return true;
+}
+
+void Walker::find_foreign(const std::vector<Node>& nodes) {
+    for (const auto& [local, what] : m_imported) {
+        if (opens_database(what)) {
+            m_foreign.insert(local);
+            continue;
+        }
+        if (m_path.empty() || what.module.empty() || what.module[0] != '.') continue;
+        auto file = resolve_import(m_path, what.module);
+        if (!file || m_budget.work >= m_budget.work_limit) continue;
+        auto text = read_limited(*file, m_budget.work_limit - m_budget.work);
+        if (!text) continue;
+        m_budget.work += text->size();
+        if (file_opens_database(lex_js(*text))) m_foreign.insert(local);
+    }
+    for (const Node& n : nodes) {
+        if (n.kind == NodeKind::Binary && n.name == "=" && n.kids.size() == 2 && n.kids[0].kind == NodeKind::Ident &&
+            foreign(n.kids[1])) {
+            m_foreign.insert(n.kids[0].name);
+        }
+    }
+}
+
+bool Walker::split_conditional(const Node& n) {
+    for (std::size_t i = 1; i < n.kids.size(); ++i) {
+        const Node& c = n.kids[i];
+        if (c.kind != NodeKind::Other || c.name != "?:" || c.kids.size() != 3) continue;
+        if (!m_e.string_of(c.kids[1]) || !m_e.string_of(c.kids[2])) continue;
+        std::size_t line = line_of(c.begin);
+        visit(c.kids[0], false);
+        m_splitting = true;
+        for (std::size_t branch = 1; branch <= 2; ++branch) {
+            Node copy = n;
+            copy.kids[i] = c.kids[branch];
+            std::size_t mark = m_e.piece_count();
+            call(copy);
+            m_e.note_since(mark, std::string(branch == 1 ? "the first" : "the second") + " branch of the conditional at line " +
+                                     std::to_string(line) + ": pgfence analyses each branch as a statement, one of them runs");
+        }
+        m_splitting = false;
+        return true;
+    }
+    return false;
+}
+
+std::size_t Walker::line_of(std::size_t offset) const {
+    auto end = m_text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, m_text.size()));
+    return 1 + static_cast<std::size_t>(std::count(m_text.begin(), end, '\n'));
+}
+
+const Node* Walker::resolve(const Node& callee, std::string& cls) const {
+    if (callee.kind == NodeKind::Ident) {
+        auto it = m_functions.find(callee.name);
+        return it == m_functions.end() || callee.name == "up" || callee.name == "down" ? nullptr : it->second;
+    }
+    if (callee.kind != NodeKind::Member || callee.kids.empty() || callee.kids[0].kind != NodeKind::Ident) return nullptr;
+    const std::string& self = callee.kids[0].name;
+    if (self != "this" && self != "super") return nullptr;
+    std::string c = m_class;
+    if (self == "super") {
+        auto it = m_classes.find(c);
+        c = it == m_classes.end() ? std::string() : it->second.base;
+    }
+    for (int hops = 0; !c.empty() && hops < 16; ++hops) {
+        auto it = m_classes.find(c);
+        if (it == m_classes.end()) break;
+        auto method = it->second.methods.find(callee.name);
+        if (method != it->second.methods.end()) {
+            cls = c;
+            return method->second;
+        }
+        c = it->second.base;
+    }
+    if (m_class.empty()) {  // an object literal's method: module.exports = { up() { this.m() }, m() {...} }
+        auto it = m_functions.find(callee.name);
+        if (it != m_functions.end()) return it->second;
+    }
+    return nullptr;
+}
+
+std::string Walker::follow_import(const Node& call, const std::string& name, const Import& what) {
+    if (m_path.empty()) return " (no file to resolve it from)";
+    auto file = resolve_import(m_path, what.module);
+    if (!file) return " (not a file inside the repository reached without a link)";
+    if (static_cast<int>(m_stack.size()) + m_depth + 1 >= k_max_follow_depth || m_budget.follows >= k_max_follows ||
+        m_budget.work >= m_budget.work_limit) {
+        return " (pgfence's limit on following helpers)";
+    }
+    auto text = read_limited(*file, m_budget.work_limit - m_budget.work);
+    if (!text) return " (unreadable, or past pgfence's limit on following helpers)";
+    ++m_budget.follows;
+    m_budget.work += text->size();
+    if (std::find(m_budget.files.begin(), m_budget.files.end(), *file) == m_budget.files.end()) m_budget.files.push_back(*file);
+    JsFile helper = parse_js(*text);
+    Extraction sub;
+    sub.format = m_format;
+    sub.too_deep = helper.too_deep;
+    Emitter e(helper, *text, sub);
+    e.down = m_e.down;
+    Walker w(e, *text, m_format, m_direction, m_form, *file, m_budget, m_depth + static_cast<int>(m_stack.size()) + 1);
+    w.collect(helper.statements, helper.tokens);
+    const std::string& wanted_name = what.remote == "default" || what.remote == "*" ? std::string() : what.remote;
+    auto it = w.m_functions.find(wanted_name.empty() ? name : wanted_name);
+    if (it == w.m_functions.end() || it->second == nullptr) return " (no function of that name found in it)";
+    const Node& func = *it->second;
+    Aliases bound;
+    for (std::size_t i = 0; i < func.params.size(); ++i) {
+        const Node* a = arg(call, i);
+        if (func.params[i].empty() || a == nullptr || !hands_runner(*a)) continue;
+        Node root;  // the runner itself: nodes of this file mean nothing in the helper's
+        root.kind = NodeKind::Ident;
+        root.name = root_of(*a);
+        bound[func.params[i]] = root;
+    }
+    w.m_roots = m_roots;
+    w.read_body(func, std::move(bound), m_e.down ? Half::Down : Half::Up);
+    std::string shown_path = std::filesystem::path(*file).filename().string();
+    result.first_import = std::min(result.first_import, call.begin);
+    m_e.adopt(sub, call, shown(name) + "()", "inside " + shown(name) + "() of " + shown(shown_path) + ", imported from '" +
+                                                shown(what.module) + "'");
+    return {};
+}
+
+void Walker::follow(const Node& call, const Node& func, const std::string& cls, const std::string& name) {
+    std::size_t cost = func.end > func.begin ? func.end - func.begin : 0;
+    bool recursive = std::find(m_stack.begin(), m_stack.end(), &func) != m_stack.end();
+    if (recursive || static_cast<int>(m_stack.size()) + m_depth >= k_max_follow_depth || m_budget.follows >= k_max_follows ||
+        m_budget.work + cost > m_budget.work_limit) {
+        unknown(call, name, "`" + shown(name) + "()` receives the migration's runner and is not followed: " +
+                                (recursive ? "it calls itself" : "pgfence's limit on following helpers"));
+        return;
+    }
+    ++m_budget.follows;
+    m_budget.work += cost;
+    Aliases bound;
+    std::map<std::string, std::optional<std::string>, std::less<>> scope;  // for `${param}` in its templates
+    for (std::size_t i = 0; i < func.params.size(); ++i) {
+        const Node* a = arg(call, i);
+        if (func.params[i].empty()) continue;
+        scope[func.params[i]] = std::nullopt;
+        if (a == nullptr) continue;
+        // The runner, and literals (a table name the helper is given) are bound.
+        bool literal = a->kind == NodeKind::String || a->kind == NodeKind::Number ||
+                       (a->kind == NodeKind::Template && m_e.string_of(*a));
+        if (literal || hands_runner(*a)) bound[func.params[i]] = alias_value(*a);
+        if (a->kind == NodeKind::Number) scope[func.params[i]] = a->name;
+        else if (literal) scope[func.params[i]] = m_e.string_of(*a);
+    }
+    std::swap(scope, m_e.scope);
+    std::string saved = m_class, saved_via = m_e.via;
+    if (!cls.empty()) m_class = cls;
+    if (m_e.via.empty()) m_e.via = "line " + std::to_string(line_of(call.begin));  // the call in up()
+    m_stack.push_back(&func);
+    read_body(func, std::move(bound), m_e.down ? Half::Down : Half::Up);
+    m_stack.pop_back();
+    m_class = saved;
+    m_e.via = saved_via;
+    std::swap(scope, m_e.scope);
+}
+
+}  // namespace pgfence::analyze::orm::detail

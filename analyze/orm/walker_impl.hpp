@@ -1,0 +1,174 @@
+#pragma once
+// The walker's state and steps, shared by walker.cpp (reading up(): aliases, calls, the runner's
+// uses) and walker_follow.cpp (helpers followed, escapes of the runner, connections of the
+// script's own). Internal to the ORM reader: walker.hpp is its interface.
+#include "analyze/orm/walker.hpp"
+
+#include "analyze/orm/escapes.hpp"
+#include "analyze/orm/imports.hpp"
+#include "analyze/orm/runner_api.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace pgfence::analyze::orm::detail {
+
+enum class Half { None, Up, Down };
+
+// How far the file's own helpers are followed: calls within calls, and the text read in all
+// (each follow reads the helper once more), so no script costs more than linear time.
+constexpr int k_max_follow_depth = 8;
+constexpr std::size_t k_max_follows = 256;
+// An alias stands for an expression of at most this many nodes; a bigger one (built to grow
+// with each alias) stands for the runner itself, read as unknown.
+constexpr std::size_t k_max_alias_nodes = 64;
+
+using Aliases = std::map<std::string, Node, std::less<>>;
+
+// What following helpers may cost in all, shared with the walkers of imported files.
+struct Budget {
+    std::size_t work_limit = 0;  // bytes of function text read by follows
+    std::size_t work = 0;
+    std::size_t follows = 0;
+    std::vector<std::string> files;  // the imported files read, in the order first read
+};
+
+
+struct ClassInfo {
+    std::string base;
+    std::map<std::string, const Node*, std::less<>> methods;
+};
+
+class Walker {
+public:
+    Walker(Emitter& emitter, std::string_view text, InputFormat format, Direction direction, const ScriptForm& form,
+           std::string path, Budget& budget, int depth)
+        : m_e(emitter), m_text(text), m_format(format), m_direction(direction), m_form(form), m_path(std::move(path)),
+          m_budget(budget), m_depth(depth) {}
+
+    void collect(const std::vector<Node>& nodes, const std::vector<Token>& tokens);
+
+    // The file's top level: finds up() and down() (and the class each is in) and reads them.
+    void scan(const Node& n, Half half);
+
+    WalkResult result;
+
+private:
+    static bool is_class(const Node& n);
+
+    bool wanted(Half half) const;
+
+    void collect(const Node& n, ClassInfo* cls);
+
+    bool rooted(const Node& n) const;
+
+    // --- the function's text, with aliases substituted --------------------------------------
+
+    void read_body(const Node& func, Aliases aliases, Half half);
+
+    // What an alias of `value` stands for: the function `.bind` binds, or the expression.
+    Node alias_value(const Node& value) const;
+
+    // Whether `name = value` makes name an alias of the runner (or of something on it): a
+    // reference, a bound function, and for Knex a builder (it runs only when awaited), else an
+    // unawaited call on it (a repository, a builder, a promise).
+    bool aliases_runner(const Node& value) const;
+
+    static void substitute(Node& n, const Node& value);
+
+    void define(Aliases& a, const std::string& name, Node value);
+    void forget(Aliases& a, const std::string& name);
+
+    void assign(const Node& left, const Node& right, Aliases& a);
+
+    void rewrite(Node& n, Aliases& a);
+
+    // --- what the function does ---------------------------------------------------------------
+
+    void unknown(const Node& where, const std::string& name, std::string why);
+
+    void visit(const Node& n, bool value);
+
+    // --- escapes: the runner stored where the walker does not read, handles of its own --------
+
+    // `await knex.transaction()` (knex/lib/knex-builder/make-knex.js: without a callback it
+    // resolves to the transaction, a knex of its own whose queries run in it: read as the
+    // runner), `await queryRunner.connection.createQueryRunner()`, `await ...getRepository(E)`
+    // (typeorm/src/data-source/DataSource.ts): what the name stands for, or nullptr.
+    const Node* awaited_handle(const Node& value) const;
+
+    // `left = <the runner>`: a name this function declares, or this.x (read in the class's
+    // methods), stays where the walker reads it; anywhere else (a variable of the module, an
+    // object's property, an array's element) code called later without the runner can use it:
+    // an unknown statement at the escape.
+    void escape(const Node& assignment);
+
+    // Whether an expression starts from a database handle not from the runner: `new pg.Client()`,
+    // `knex(...)` of the knex package, `await db`, `db.raw` (its root in m_foreign, not hidden
+    // by a parameter, or set from one in the function being read).
+    bool foreign(const Node& n) const;
+
+    // A call or `new` that runs code pgfence cannot read, or reaches the database through a
+    // connection the migration opens itself (a driver it imports, a module of the repository that
+    // opens one): an unknown statement at its line. True when reported.
+    bool opened(const Node& n);
+
+    // The script's names that hold a database handle of its own: imports of a driver (escapes.cpp),
+    // imports of a repository module that opens a connection, and the module's variables set
+    // from them (`const pool = new Pool()`).
+    void find_foreign(const std::vector<Node>& nodes);
+
+    // `q(cond ? 'A' : 'B')` with both branches strings: the call read once with each, every
+    // statement noted as one branch (which runs is known only when it runs); one conditional per
+    // call is split, so a call is read at most twice.
+    bool split_conditional(const Node& n);
+
+    std::size_t line_of(std::size_t offset) const;
+
+    static bool raw_call(const Node& n);
+
+    bool handle(const Node& n);
+
+    bool hands_runner(const Node& a) const;
+
+    void visit_args(const Node& n, bool skip_runner);
+
+    void call(const Node& n);
+
+    // The file's own function or method a call names; `cls` is set to a method's class.
+    const Node* resolve(const Node& callee, std::string& cls) const;
+
+    // An imported helper the runner is handed to, read in its own file when that lies inside the
+    // repository (imports.hpp); its statements stand at the call. "" when followed, else why not.
+    std::string follow_import(const Node& call, const std::string& name, const Import& what);
+
+    void follow(const Node& call, const Node& func, const std::string& cls, const std::string& name);
+
+    Emitter& m_e;
+    std::string_view m_text;
+    InputFormat m_format;
+    Direction m_direction;
+    const ScriptForm& m_form;
+    std::vector<std::string> m_roots;  // the names the runner goes by in the code being read
+    std::set<std::string, std::less<>> m_foreign;  // names of database handles not from the runner
+    std::set<std::string, std::less<>> m_foreign_local;  // ... set in the function being read
+    std::vector<std::set<std::string, std::less<>>> m_locals;  // the names each function being read declares
+    std::vector<std::set<std::string, std::less<>>> m_params;  // ... of them its (and its closures') parameters
+    std::map<std::string, const Node*, std::less<>> m_functions;
+    std::map<std::string, ClassInfo, std::less<>> m_classes;
+    ImportedNames m_imported;
+    std::string m_path;
+    Budget& m_budget;
+    int m_depth;  // imported files followed to reach this one
+    Aliases m_this;  // this.x = queryRunner
+    std::string m_class;
+    std::vector<const Node*> m_stack;
+    bool m_splitting = false;  // reading one branch of a conditional argument
+    std::vector<std::pair<std::string, std::optional<Node>>> m_undo;  // alias changes inside a nested function
+};
+
+}  // namespace pgfence::analyze::orm::detail

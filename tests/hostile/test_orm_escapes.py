@@ -1,0 +1,263 @@
+"""ORM migrations that reach the database around the walker (a red team's bypasses, each as a
+class): the runner stored where later code reads it (a module variable, an object's property, an
+array, `this` of a method pgfence cannot find), handles derived from the runner (Knex's
+`await knex.transaction()`, TypeORM's manager.transaction() callback and repositories), database
+connections the migration opens itself (a driver it requires, a repository module that opens one),
+code built at run time (eval, Function, vm, a computed require or import), Knex and Sequelize calls
+that touch every row while looking filtered (where({}), where(true), whereRaw('1=1'),
+bulkDelete(..., { truncate: true })), and the precision that keeps real projects readable (both
+branches of a conditional SQL string, Sequelize's createFunction, one unknown per helper line).
+
+Each migration goes through a real git repository, `pgfence analyze --ci --unknown block` and
+`pgfence pr` against the GitHub double (test_orm_coverage.gate_pull_request): both fail, never say
+"0 unknown", and every line marked "// expect: RULE" carries that finding.
+
+    test_orm_escapes.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_orm_coverage import gate_pull_request  # noqa: E402
+
+# Item 1: the runner escapes into storage read by code called without it.
+ESCAPES = """import { MigrationInterface, QueryRunner } from 'typeorm'
+
+let shared: QueryRunner
+const registry: any = {}
+
+async function dropLater() {
+    await shared.query('DROP TABLE users')
+}
+
+async function purgeLater() {
+    await registry.runner.query('TRUNCATE orders CASCADE')
+}
+
+export class Escapes1700000000010 implements MigrationInterface {
+    async up(queryRunner: QueryRunner): Promise<void> {
+        shared = queryRunner // expect: unknown-statement
+        await dropLater()
+        registry.runner = queryRunner // expect: unknown-statement
+        await purgeLater()
+        registry.all = [queryRunner] // expect: unknown-statement
+        this.runner = queryRunner
+        await this.inheritedCleanup() // expect: unknown-statement
+        let later: QueryRunner
+        later = queryRunner
+        await later.query('DROP TABLE carts') // expect: drop-table
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+
+# Item 2: handles derived from the runner are the runner (Knex).
+DERIVED_KNEX = """exports.up = async function (knex) {
+  const trx = await knex.transaction();
+  await trx('users').del(); // expect: delete-without-where
+  await trx('sessions').truncate(); // expect: truncate
+  await trx.schema.dropTable('carts'); // expect: drop-table
+  await trx.commit();
+  await knex.someNewApi('x'); // expect: unknown-statement
+};
+
+exports.down = async function () {};
+"""
+
+# Item 2: TypeORM's manager.transaction() hands its callback an EntityManager; a repository
+# taken from the runner is the runner too (its data API is unknown).
+DERIVED_TYPEORM = """import { MigrationInterface, QueryRunner } from 'typeorm'
+import { User } from '../entity/User'
+
+export class Derived1700000000011 implements MigrationInterface {
+    async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.manager.transaction(async (em) => {
+            await em.query('DROP TABLE audit_log') // expect: drop-table
+        })
+        const repo = await queryRunner.manager.getRepository(User) // expect: unknown-statement
+        await repo.clear() // expect: unknown-statement
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+
+# Item 3: connections the migration opens itself.
+HANDLES = """const db = require('../lib/db');
+const { Pool } = require('pg');
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+
+exports.up = async function (knex) {
+  await db('users').del(); // expect: unknown-statement
+  await pool.query('DELETE FROM sessions'); // expect: unknown-statement
+  const { execSync } = require('child_process');
+  execSync('psql "$DATABASE_URL" -c "DROP TABLE carts"'); // expect: unknown-statement
+  await knex.schema.dropTable('coupons'); // expect: drop-table
+};
+
+exports.down = async function () {};
+"""
+DB_MODULE = """const knex = require('knex');
+
+module.exports = knex({ client: 'pg', connection: process.env.DATABASE_URL });
+"""
+
+HANDLES_TYPEORM = """import { MigrationInterface, QueryRunner } from 'typeorm'
+import { AppDataSource } from '../data-source'
+
+export class Handles1700000000012 implements MigrationInterface {
+    async up(queryRunner: QueryRunner): Promise<void> {
+        await AppDataSource.initialize() // expect: unknown-statement
+        await AppDataSource.manager.clear('users') // expect: unknown-statement
+        await queryRunner.query('DROP TABLE carts') // expect: drop-table
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+DATA_SOURCE = """import { DataSource } from 'typeorm'
+
+export const AppDataSource = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL })
+"""
+
+# Item 4: code built at run time.
+DYNAMIC = """import { MigrationInterface, QueryRunner } from 'typeorm'
+import * as vm from 'vm'
+
+export class Dynamic1700000000013 implements MigrationInterface {
+    async up(queryRunner: QueryRunner): Promise<void> {
+        eval("queryRunner.query('DROP TABLE users')") // expect: unknown-statement
+        const build = new Function('qr', "return qr.query('DROP TABLE orders')") // expect: unknown-statement
+        const run = globalThis.eval // expect: unknown-statement
+        vm.runInNewContext("qr.query('DROP TABLE carts')", { qr: queryRunner }) // expect: unknown-statement
+        await import(process.env.MIGRATION_HELPER) // expect: unknown-statement
+        require(`./steps/${process.env.STEP}`) // expect: unknown-statement
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+
+# Item 5: every row, in a form that looks filtered (knex/lib/query/querybuilder.js where()).
+EVERY_ROW_KNEX = """exports.up = async function (knex) {
+  await knex('users').where({}).del(); // expect: delete-without-where
+  await knex('orders').where(true).update({ status: 'void' }); // expect: update-without-where
+  await knex('carts').whereRaw('1 = 1').del(); // expect: delete-without-where
+  await knex('coupons').where('id', 1).orWhereRaw('TRUE').del(); // expect: delete-without-where
+  await knex('sessions').where('expired', true).del();
+  await knex.someNewApi('x'); // expect: unknown-statement
+};
+
+exports.down = async function () {};
+"""
+
+# Item 5: Sequelize's bulkDelete with truncate (query-interface.js bulkDelete ->
+# truncateTableQuery) and with a where that selects every row.
+EVERY_ROW_SEQUELIZE = """'use strict';
+
+module.exports = {
+  async up(queryInterface) {
+    await queryInterface.bulkDelete('users', { id: 1 }, { truncate: true, cascade: true }); // expect: truncate-cascade
+    await queryInterface.bulkDelete('orders', undefined); // expect: delete-without-where
+    await queryInterface.bulkUpdate('carts', { status: 'void' }, undefined); // expect: update-without-where
+    await queryInterface.bulkDelete('coupons', { id: 1 }, options); // expect: unknown-statement
+  },
+
+  async down() {},
+};
+"""
+
+# Item 6: precision: a conditional of two strings is read as both statements; createFunction
+# is read; a helper's unknown line is reported once, naming its calls.
+PRECISION = """'use strict';
+
+async function rebuild(qi, table) {
+  await qi.sequelize.query(`ALTER TABLE ${table} ADD COLUMN note text`);
+  await qi.someNewApi(table); // expect: unknown-statement
+}
+
+module.exports = {
+  async up(queryInterface) {
+    await queryInterface.sequelize.query(process.env.FAST ? 'DROP TABLE users' : 'TRUNCATE users CASCADE'); // expect: drop-table
+    await queryInterface.createFunction('touch', [], 'trigger', 'plpgsql', 'NEW.updated_at = now(); RETURN NEW;', [], { force: true });
+    await rebuild(queryInterface, 'orders');
+    await rebuild(queryInterface, 'carts');
+  },
+
+  async down() {},
+};
+"""
+
+
+def statements(report):
+    return [st for file in report["files"] for st in file["statements"]]
+
+
+def escapes(s):
+    report = gate_pull_request(s, "src/migrations/1700000000010-Escapes.ts", ESCAPES)
+    text = str(report)
+    check("a variable this function does not declare" in text, "the escape into a module variable is named")
+
+
+def derived_knex(s):
+    report = gate_pull_request(s, "migrations/20240101000010_derived.js", DERIVED_KNEX)
+    sql = [st.get("sql", "") for st in statements(report)]
+    check(any('delete from "users"' in q for q in sql), f"trx('users').del() is read as knex's DELETE: {sql}")
+
+
+def derived_typeorm(s):
+    gate_pull_request(s, "src/migrations/1700000000011-Derived.ts", DERIVED_TYPEORM)
+
+
+def handles(s):
+    gate_pull_request(s, "migrations/20240101000011_handles.js", HANDLES, {"lib/db.js": DB_MODULE})
+
+
+def handles_typeorm(s):
+    gate_pull_request(s, "src/migrations/1700000000012-Handles.ts", HANDLES_TYPEORM, {"src/data-source.ts": DATA_SOURCE})
+
+
+def dynamic(s):
+    gate_pull_request(s, "src/migrations/1700000000013-Dynamic.ts", DYNAMIC)
+
+
+def every_row_knex(s):
+    gate_pull_request(s, "migrations/20240101000012_every_row.js", EVERY_ROW_KNEX)
+
+
+def every_row_sequelize(s):
+    report = gate_pull_request(s, "migrations/20240101000012-every-row.js", EVERY_ROW_SEQUELIZE)
+    sql = [st.get("sql", "") for st in statements(report)]
+    check('TRUNCATE "users" CASCADE' in sql, f"bulkDelete with truncate is Sequelize's TRUNCATE: {sql}")
+
+
+def precision(s):
+    report = gate_pull_request(s, "migrations/20240101000013-precision.js", PRECISION)
+    sts = statements(report)
+    sql = [st.get("sql", "") for st in sts]
+    check("DROP TABLE users" in sql and "TRUNCATE users CASCADE" in sql, f"both branches are read: {sql}")
+    check(any(q.startswith("CREATE OR REPLACE FUNCTION touch()") for q in sql), f"createFunction is read: {sql}")
+    check(any("orders" in q for q in sql) and any("carts" in q for q in sql), f"the helper's template is read per call: {sql}")
+    unknown = [f for file in report["files"] for f in file["findings"] if f["rule"] == "unknown-statement"]
+    check(len(unknown) == 1, f"one unknown for the helper's line, not one per call: {len(unknown)}")
+    check("line 12 and line 13" in str(unknown), f"the unknown names the calls it was reached from: {unknown}")
+
+
+SCENARIOS = {
+    "escapes": escapes,
+    "derived_knex": derived_knex,
+    "derived_typeorm": derived_typeorm,
+    "handles": handles,
+    "handles_typeorm": handles_typeorm,
+    "dynamic": dynamic,
+    "every_row_knex": every_row_knex,
+    "every_row_sequelize": every_row_sequelize,
+    "precision": precision,
+}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
