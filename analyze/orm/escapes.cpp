@@ -64,7 +64,17 @@ std::string dynamic_code(const Node& n, const Emitter& e) {
     if (auto why = dynamic_value(callee); !why.empty()) return why;
     std::string name = callee_name(callee);
     if (n.kind == NodeKind::New && name == "Script") return "`new Script()` (node:vm) compiles JavaScript built at run time";
-    if (callee.kind == NodeKind::Ident && (name == "require" || name == "import")) {
+    // `(async () => {}).constructor(code)`, `[].constructor.constructor(code)`: Function reached
+    // through a prototype; `createRequire(url)` builds a require pgfence does not follow.
+    if (callee.kind == NodeKind::Member && name == "constructor") return "`.constructor()` can be Function, which runs JavaScript built at run time";
+    if (name == "createRequire") return "`createRequire()` builds a require() whose modules pgfence does not follow";
+    // setTimeout('code') and setInterval('code') evaluate a string (in browsers and some runtimes).
+    if ((name == "setTimeout" || name == "setInterval" || name == "setImmediate") && arg(n, 0) != nullptr &&
+        (arg(n, 0)->kind == NodeKind::String || arg(n, 0)->kind == NodeKind::Template || arg(n, 0)->kind == NodeKind::Binary)) {
+        return "`" + name + "()` of a string runs it as JavaScript, which pgfence cannot read";
+    }
+    bool require = name == "require" && (callee.kind == NodeKind::Ident || (callee.kind == NodeKind::Member && root_of(callee) == "module"));
+    if (require || (callee.kind == NodeKind::Ident && name == "import")) {
         const Node* spec = arg(n, 0);
         if (spec == nullptr || !e.string_of(*spec)) {
             return "`" + name + "()` of a module named at run time: pgfence cannot tell which code it loads";

@@ -51,6 +51,16 @@ bool filters(const std::string& m) {
 // Whether a where link keeps every row (knex/lib/query/querybuilder.js): where(true) is
 // `where(1, '=', 1)` ("where true || where false"), where({}) adds no condition (_objectWhere
 // walks the object's keys), and whereRaw('true') / whereRaw('1=1') are that SQL verbatim.
+bool always_true(const Node& sql_arg, const Emitter& e) {
+    auto sql = e.string_of(sql_arg);
+    if (!sql) return false;
+    std::string bare;
+    for (char c : *sql) {
+        if (!std::isspace(static_cast<unsigned char>(c)) && c != '(' && c != ')') bare += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return bare == "true" || bare == "1=1" || bare == "'1'='1'" || bare == "notfalse" || bare == "1::boolean" || bare == "true=true";
+}
+
 bool keeps_every_row(const Link& l, const Emitter& e) {
     const Node* first = arg(*l.call, 0);
     if (first == nullptr) return false;
@@ -60,16 +70,15 @@ bool keeps_every_row(const Link& l, const Emitter& e) {
         if (arg_count(*l.call) != 1) return false;
         if (first->kind == NodeKind::Object && first->kids.empty()) return true;
         if (first->kind == NodeKind::Ident && first->name == "true") return true;
-    }
-    if (lower == "whereraw" || lower == "andwhereraw" || lower == "orwhereraw") {
-        auto sql = e.string_of(*first);
-        if (!sql) return false;
-        std::string bare;
-        for (char c : *sql) {
-            if (!std::isspace(static_cast<unsigned char>(c)) && c != '(' && c != ')') bare += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        // where(knex.raw('true')) is whereRaw; where(() => {}) wraps nothing (querycompiler.js
+        // whereWrapped() writes no clause for an empty group).
+        if (first->kind == NodeKind::Call && !first->kids.empty() && first->kids[0].kind == NodeKind::Member &&
+            first->kids[0].name == "raw" && arg(*first, 0) != nullptr && arg_count(*first) == 1) {
+            return always_true(*arg(*first, 0), e);
         }
-        return bare == "true" || bare == "1=1" || bare == "'1'='1'" || bare == "notfalse" || bare == "1::boolean" || bare == "true=true";
+        if (first->kind == NodeKind::Func && first->kids.empty()) return true;
     }
+    if (lower == "whereraw" || lower == "andwhereraw" || lower == "orwhereraw") return arg_count(*l.call) == 1 && always_true(*first, e);
     return false;
 }
 

@@ -132,6 +132,12 @@ void Walker::forget(Aliases& a, const std::string& name) {
 
 void Walker::assign(const Node& left, const Node& right, Aliases& a) {
     bool alias = aliases_runner(right);
+    if (left.kind == NodeKind::Ident && !alias) {
+        if (const Node* runner = returned_runner(right)) {
+            define(a, left.name, *runner);
+            return;
+        }
+    }
     if (left.kind == NodeKind::Ident) {
         if (alias) define(a, left.name, alias_value(right));
         else forget(a, left.name);
@@ -257,6 +263,10 @@ void Walker::visit(const Node& n, bool value) {
                 unknown(n, n.name, why);
                 return;
             }
+            if (value && n.name == "require") {  // const load = require; load(name)
+                unknown(n, n.name, "`require` taken as a value: which modules it loads is not followed");
+                return;
+            }
             if (value && n.name == "this" && !m_this.empty()) {
                 unknown(n, "this", "`this`, which holds the migration's runner (this." + shown(m_this.begin()->first.substr(5)) +
                                        "), is handed on here; what uses it is not followed");
@@ -275,6 +285,10 @@ void Walker::visit(const Node& n, bool value) {
         case NodeKind::Index:
             if (auto why = dynamic_value(n); !why.empty()) {  // globalThis.eval, vm.runInNewContext
                 unknown(n, dotted_name(n), why);
+                return;
+            }
+            if (value && n.kind == NodeKind::Member && n.name == "constructor") {  // (async () => {}).constructor
+                unknown(n, "constructor", "`.constructor` taken as a value can be Function, which runs JavaScript built at run time");
                 return;
             }
             if (rooted(n) && is_reference(n)) {
@@ -300,8 +314,15 @@ void Walker::visit(const Node& n, bool value) {
                 // other than Knex's builders still runs here.
                 const Node& right = n.kids[1];
                 if (right.kind == NodeKind::Call && m_format != InputFormat::Knex && !is_bind(right)) visit(right, true);
-                if (right.kind == NodeKind::Unary && !right.kids.empty()) visit(right.kids[0], true);
+                // (Knex's awaited transaction sends only its BEGIN.)
+                if (right.kind == NodeKind::Unary && !right.kids.empty() && m_format != InputFormat::Knex) visit(right.kids[0], true);
                 escape(n);
+                return;
+            }
+            if ((n.name == "||=" || n.name == "&&=" || n.name == "?\?=") && n.kids.size() == 2 && rooted(n.kids[1])) {
+                // Whether it assigns depends on the value it finds: not followed.
+                unknown(n, m_e.source(n.kids[0]), "the migration's runner is assigned to `" + shown(m_e.source(n.kids[0])) + "` by `" +
+                                                      n.name + "`; what uses it from there is not followed");
                 return;
             }
             if (n.name == "=" && n.kids.size() == 2 && n.kids[0].kind == NodeKind::Ident && foreign(n.kids[1])) {
@@ -362,6 +383,22 @@ void Walker::call(const Node& n) {
                                                      "tap", "reduce", "filter", "all", "return", "thenReturn",
                                                      "asCallback", "nodeify", "delay", "timeout"};
         bool on_result = !callee.kids.empty() && !is_reference(callee.kids[0]) && callee.kids[0].kind == NodeKind::Call;
+        if (m == "then" && on_result && handle_of_call(callee.kids[0]) != nullptr) {
+            // knex.transaction().then((trx) => ...): trx is the runner in the callback.
+            visit(callee.kids[0], false);
+            for (std::size_t i = 1; i < n.kids.size(); ++i) {
+                const Node& a = n.kids[i];
+                bool bound = a.kind == NodeKind::Func && !a.params.empty() && !a.params[0].empty();
+                if (bound) m_roots.push_back(a.params[0]);
+                if (a.kind == NodeKind::Func) {
+                    for (const Node& k : a.kids) visit(k, false);
+                } else {
+                    visit(a, true);
+                }
+                if (bound) m_roots.pop_back();
+            }
+            return;
+        }
         if (m == "then" || m == "catch" || m == "finally" ||
             (on_result && std::find(std::begin(k_promise), std::end(k_promise), m) != std::end(k_promise))) {
             for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], i > 0 && takes_as_value(n, i));

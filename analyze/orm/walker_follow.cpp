@@ -12,17 +12,26 @@ namespace pgfence::analyze::orm::detail {
 
 const Node* Walker::awaited_handle(const Node& value) const {
     if (value.kind != NodeKind::Unary || value.name != "await" || value.kids.empty()) return nullptr;
-    const Node& c = value.kids[0];
-    if (c.kind != NodeKind::Call || c.kids.empty() || c.kids[0].kind != NodeKind::Member || !rooted(c)) return nullptr;
-    const std::string& m = c.kids[0].name;
-    if (m == "transaction" && m_format == InputFormat::Knex) {
-        for (std::size_t i = 1; i < c.kids.size(); ++i) {
-            if (c.kids[i].kind == NodeKind::Func) return nullptr;
-        }
+    return handle_of_call(value.kids[0]);
+}
+
+const Node* Walker::handle_of_call(const Node& c) const {
+    if (c.kind != NodeKind::Call || c.kids.empty() || !rooted(c)) return nullptr;
+    if (m_format == InputFormat::Knex) {
+        // knex.transaction() without a callback, and the function knex.transactionProvider()
+        // returns, called (knex/lib/knex-builder/make-knex.js): the transaction.
+        const Node& callee = c.kids[0];
+        bool provider = callee.kind == NodeKind::Call && !callee.kids.empty() && callee.kids[0].kind == NodeKind::Member &&
+                        callee.kids[0].name == "transactionProvider";
+        bool transaction = callee.kind == NodeKind::Member && callee.name == "transaction";
+        for (std::size_t i = 1; transaction && i < c.kids.size(); ++i) transaction = c.kids[i].kind != NodeKind::Func;
+        if (!provider && !transaction) return nullptr;
         const Node* at = &c;
         while (!at->kids.empty() && at->kind != NodeKind::Ident) at = &at->kids[0];
         return at;
     }
+    if (c.kids[0].kind != NodeKind::Member) return nullptr;
+    const std::string& m = c.kids[0].name;
     // (Sequelize's `await sequelize.transaction()` is a Transaction, which sends nothing but
     // its COMMIT or ROLLBACK: not a handle.)
     static const std::string_view k_handles[] = {"createQueryRunner", "getRepository", "getTreeRepository",
@@ -31,13 +40,50 @@ const Node* Walker::awaited_handle(const Node& value) const {
     return std::find(std::begin(k_handles), std::end(k_handles), m) != std::end(k_handles) ? &c : nullptr;
 }
 
+const Node* Walker::returned_runner(const Node& value) const {
+    const Node* c = &value;
+    if (c->kind == NodeKind::Unary && c->name == "await" && !c->kids.empty()) c = &c->kids[0];
+    if (c->kind != NodeKind::Call || c->kids.empty()) return nullptr;
+    std::string cls;
+    const Node* func = resolve(c->kids[0], cls);
+    if (func == nullptr) return nullptr;
+    for (std::size_t i = 0; i < func->params.size(); ++i) {
+        const Node* a = arg(*c, i);
+        const std::string& p = func->params[i];
+        if (p.empty() || a == nullptr || !hands_runner(*a)) continue;
+        // `return p...` or `=> p...` in its text (the parse keeps no return statements).
+        std::vector<Token> tokens = lex_js(m_text, func->begin, std::min(func->end, m_text.size()));
+        for (std::size_t t = 0; t + 1 < tokens.size(); ++t) {
+            bool returns = (tokens[t].kind == TokenKind::Ident && tokens[t].text == "return") ||
+                           (tokens[t].kind == TokenKind::Punct && tokens[t].text == "=>");
+            if (returns && tokens[t + 1].kind == TokenKind::Ident && tokens[t + 1].text == p) {
+                const Node* at = a;
+                while (!at->kids.empty() && at->kind != NodeKind::Ident) at = &at->kids[0];
+                return at;
+            }
+        }
+    }
+    return nullptr;
+}
+
 void Walker::escape(const Node& assignment) {
     const Node& left = assignment.kids[0];
-    if (left.kind == NodeKind::Object || left.kind == NodeKind::Array) return;  // destructured into names
-    if (left.kind == NodeKind::Ident &&
-        (assignment.context == "const" || assignment.context == "let" || (!m_locals.empty() && m_locals.back().count(left.name) != 0))) {
+    auto local = [&](const std::string& name) {
+        return assignment.context == "const" || assignment.context == "let" ||
+               (!m_locals.empty() && m_locals.back().count(name) != 0);
+    };
+    if (left.kind == NodeKind::Object || left.kind == NodeKind::Array) {
+        // `({ query: shared } = queryRunner)`: each name it is destructured into.
+        for (const Node& k : left.kids) {
+            const Node* target = k.kind == NodeKind::Binary && k.name == "=" && !k.kids.empty() ? &k.kids[0] : &k;
+            if (target->kind == NodeKind::Ident && local(target->name)) continue;
+            unknown(assignment, m_e.source(left), "the migration's runner is destructured into `" + shown(m_e.source(*target)) +
+                                                      "`, which this function does not declare; code that uses it from there is not followed");
+            return;
+        }
         return;
     }
+    if (left.kind == NodeKind::Ident && local(left.name)) return;
     if (left.kind == NodeKind::Member && !left.kids.empty() && left.kids[0].kind == NodeKind::Ident && left.kids[0].name == "this") return;
     std::string where = left.kind == NodeKind::Ident ? "`" + shown(left.name) + "`, a variable this function does not declare"
                                                      : "`" + shown(m_e.source(left)) + "`";
@@ -61,6 +107,12 @@ bool Walker::opened(const Node& n) {
     const Node& callee = n.kids[0];
     bool connects = (n.kind == NodeKind::New && (callee.name == "DataSource" || callee.name == "Sequelize")) ||
                     (n.kind == NodeKind::Call && (callee.name == "createConnection" || callee.name == "createConnections")) ;
+    if (why.empty() && n.kind == NodeKind::Call && callee.kind == NodeKind::Ident && (callee.name == "require" || callee.name == "import")) {
+        auto module = arg(n, 0) ? m_e.string_of(*arg(n, 0)) : std::nullopt;
+        if (module && driver_module(*module)) {
+            why = "`" + callee.name + "('" + shown(*module) + "')` loads a database driver or a way to run programs inside the migration: what it sends is not its runner's, and pgfence does not read it";
+        }
+    }
     if (why.empty() && (foreign(callee) || (connects && !rooted(callee)))) {
         auto it = m_imported.find(root_of(n.kids[0]));
         why = "`" + shown(name) + "()` uses a database connection or program the migration opens itself" +
@@ -81,11 +133,7 @@ void Walker::find_foreign(const std::vector<Node>& nodes) {
         }
         if (m_path.empty() || what.module.empty() || what.module[0] != '.') continue;
         auto file = resolve_import(m_path, what.module);
-        if (!file || m_budget.work >= m_budget.work_limit) continue;
-        auto text = read_limited(*file, m_budget.work_limit - m_budget.work);
-        if (!text) continue;
-        m_budget.work += text->size();
-        if (file_opens_database(lex_js(*text))) m_foreign.insert(local);
+        if (file && module_opens_database(*file, 2)) m_foreign.insert(local);
     }
     for (const Node& n : nodes) {
         if (n.kind == NodeKind::Binary && n.name == "=" && n.kids.size() == 2 && n.kids[0].kind == NodeKind::Ident &&
@@ -93,6 +141,23 @@ void Walker::find_foreign(const std::vector<Node>& nodes) {
             m_foreign.insert(n.kids[0].name);
         }
     }
+}
+
+bool Walker::module_opens_database(const std::string& path, int depth) {
+    if (m_budget.work >= m_budget.work_limit) return false;
+    auto text = read_limited(path, m_budget.work_limit - m_budget.work);
+    if (!text) return false;
+    m_budget.work += text->size();
+    std::vector<Token> tokens = lex_js(*text);
+    if (file_opens_database(tokens)) return true;
+    if (depth == 0) return false;
+    // models/user.js requiring './index', which opens the connection.
+    for (const auto& [name, what] : imported_names(tokens)) {
+        if (what.module.empty() || what.module[0] != '.') continue;
+        auto file = resolve_import(path, what.module);
+        if (file && module_opens_database(*file, depth - 1)) return true;
+    }
+    return false;
 }
 
 bool Walker::split_conditional(const Node& n) {

@@ -100,6 +100,12 @@ private:
     // runner), `await queryRunner.connection.createQueryRunner()`, `await ...getRepository(E)`
     // (typeorm/src/data-source/DataSource.ts): what the name stands for, or nullptr.
     const Node* awaited_handle(const Node& value) const;
+    // The same for the call itself (`knex.transaction().then((trx) => ...)` binds trx).
+    const Node* handle_of_call(const Node& call) const;
+
+    // `r = helper(queryRunner)` where the file's helper returns a parameter the runner is bound
+    // to (`return k`, `(k) => k`): the runner the result stands for, or nullptr.
+    const Node* returned_runner(const Node& value) const;
 
     // `left = <the runner>`: a name this function declares, or this.x (read in the class's
     // methods), stays where the walker reads it; anywhere else (a variable of the module, an
@@ -121,6 +127,9 @@ private:
     // imports of a repository module that opens a connection, and the module's variables set
     // from them (`const pool = new Pool()`).
     void find_foreign(const std::vector<Node>& nodes);
+    // Whether the repository module at `path` (or one it imports by a relative path, `depth`
+    // more levels) opens a database connection of its own.
+    bool module_opens_database(const std::string& path, int depth);
 
     // `q(cond ? 'A' : 'B')` with both branches strings: the call read once with each, every
     // statement noted as one branch (which runs is known only when it runs); one conditional per

@@ -48,6 +48,7 @@ export class Escapes1700000000010 implements MigrationInterface {
         let later: QueryRunner
         later = queryRunner
         await later.query('DROP TABLE carts') // expect: drop-table
+        ;({ manager: registry.manager } = queryRunner) // expect: unknown-statement
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {}
@@ -55,12 +56,22 @@ export class Escapes1700000000010 implements MigrationInterface {
 """
 
 # Item 2: handles derived from the runner are the runner (Knex).
-DERIVED_KNEX = """exports.up = async function (knex) {
+DERIVED_KNEX = """function same(k) {
+  return k;
+}
+
+exports.up = async function (knex) {
   const trx = await knex.transaction();
   await trx('users').del(); // expect: delete-without-where
   await trx('sessions').truncate(); // expect: truncate
   await trx.schema.dropTable('carts'); // expect: drop-table
   await trx.commit();
+  await knex.transaction().then((t) => t('orders').del()); // expect: delete-without-where
+  const provide = knex.transactionProvider();
+  const provided = await provide();
+  await provided('coupons').del(); // expect: delete-without-where
+  const again = same(knex);
+  await again('invoices').del(); // expect: delete-without-where
   await knex.someNewApi('x'); // expect: unknown-statement
 };
 
@@ -87,6 +98,7 @@ export class Derived1700000000011 implements MigrationInterface {
 
 # Item 3: connections the migration opens itself.
 HANDLES = """const db = require('../lib/db');
+const User = require('../models/user');
 const { Pool } = require('pg');
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL });
@@ -94,12 +106,23 @@ const pool = new Pool({ connectionString: process.env.DATABASE_URL });
 exports.up = async function (knex) {
   await db('users').del(); // expect: unknown-statement
   await pool.query('DELETE FROM sessions'); // expect: unknown-statement
-  const { execSync } = require('child_process');
+  const { execSync } = require('child_process'); // expect: unknown-statement
   execSync('psql "$DATABASE_URL" -c "DROP TABLE carts"'); // expect: unknown-statement
+  await User.destroy({ truncate: true }); // expect: unknown-statement
   await knex.schema.dropTable('coupons'); // expect: drop-table
 };
 
 exports.down = async function () {};
+"""
+# A model whose module reaches the connection through another repository module.
+MODELS_INDEX = """const { Sequelize } = require('sequelize');
+
+const sequelize = new Sequelize(process.env.DATABASE_URL);
+module.exports = { sequelize };
+"""
+MODELS_USER = """const { sequelize } = require('./index');
+
+module.exports = sequelize.define('User', {});
 """
 DB_MODULE = """const knex = require('knex');
 
@@ -136,6 +159,10 @@ export class Dynamic1700000000013 implements MigrationInterface {
         vm.runInNewContext("qr.query('DROP TABLE carts')", { qr: queryRunner }) // expect: unknown-statement
         await import(process.env.MIGRATION_HELPER) // expect: unknown-statement
         require(`./steps/${process.env.STEP}`) // expect: unknown-statement
+        setTimeout("queryRunner.query('DROP TABLE sessions')", 0) // expect: unknown-statement
+        const make = (async () => {}).constructor // expect: unknown-statement
+        await make("return 1")()
+        const load = require // expect: unknown-statement
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {}
@@ -148,6 +175,8 @@ EVERY_ROW_KNEX = """exports.up = async function (knex) {
   await knex('orders').where(true).update({ status: 'void' }); // expect: update-without-where
   await knex('carts').whereRaw('1 = 1').del(); // expect: delete-without-where
   await knex('coupons').where('id', 1).orWhereRaw('TRUE').del(); // expect: delete-without-where
+  await knex('tokens').where(() => {}).del(); // expect: delete-without-where
+  await knex('audit').where(knex.raw('true')).update({ seen: true }); // expect: update-without-where
   await knex('sessions').where('expired', true).del();
   await knex.someNewApi('x'); // expect: unknown-statement
 };
@@ -214,7 +243,8 @@ def derived_typeorm(s):
 
 
 def handles(s):
-    gate_pull_request(s, "migrations/20240101000011_handles.js", HANDLES, {"lib/db.js": DB_MODULE})
+    gate_pull_request(s, "migrations/20240101000011_handles.js", HANDLES,
+                      {"lib/db.js": DB_MODULE, "models/index.js": MODELS_INDEX, "models/user.js": MODELS_USER})
 
 
 def handles_typeorm(s):
