@@ -47,21 +47,26 @@ const Node* Walker::returned_runner(const Node& value) const {
     std::string cls;
     const Node* func = resolve(c->kids[0], cls);
     if (func == nullptr) return nullptr;
-    for (std::size_t i = 0; i < func->params.size(); ++i) {
-        const Node* a = arg(*c, i);
-        const std::string& p = func->params[i];
-        if (p.empty() || a == nullptr || !hands_runner(*a)) continue;
-        // `return p...` or `=> p...` in its text (the parse keeps no return statements).
-        std::vector<Token> tokens = lex_js(m_text, func->begin, std::min(func->end, m_text.size()));
+    auto cached = m_returns.find(func);
+    if (cached == m_returns.end()) {
+        // The names after `return` or `=>` in its text (the parse keeps no return statements),
+        // found once per function: linear in the file however often it is called.
+        std::set<std::string, std::less<>> names;
+        std::vector<Token> tokens = lex_js(m_text, std::min(func->begin, m_text.size()), std::min(func->end, m_text.size()));
         for (std::size_t t = 0; t + 1 < tokens.size(); ++t) {
             bool returns = (tokens[t].kind == TokenKind::Ident && tokens[t].text == "return") ||
                            (tokens[t].kind == TokenKind::Punct && tokens[t].text == "=>");
-            if (returns && tokens[t + 1].kind == TokenKind::Ident && tokens[t + 1].text == p) {
-                const Node* at = a;
-                while (!at->kids.empty() && at->kind != NodeKind::Ident) at = &at->kids[0];
-                return at;
-            }
+            if (returns && tokens[t + 1].kind == TokenKind::Ident) names.insert(tokens[t + 1].text);
         }
+        cached = m_returns.emplace(func, std::move(names)).first;
+    }
+    for (std::size_t i = 0; i < func->params.size(); ++i) {
+        const Node* a = arg(*c, i);
+        const std::string& p = func->params[i];
+        if (p.empty() || a == nullptr || !hands_runner(*a) || cached->second.count(p) == 0) continue;
+        const Node* at = a;
+        while (!at->kids.empty() && at->kind != NodeKind::Ident) at = &at->kids[0];
+        return at;
     }
     return nullptr;
 }
@@ -113,9 +118,13 @@ bool Walker::opened(const Node& n) {
             why = "`" + callee.name + "('" + shown(*module) + "')` loads a database driver or a way to run programs inside the migration: what it sends is not its runner's, and pgfence does not read it";
         }
     }
-    if (why.empty() && (foreign(callee) || (connects && !rooted(callee)))) {
+    // A helper handed the runner is followed into its file instead (its own connections are
+    // judged there).
+    bool passes = false;
+    for (std::size_t i = 1; i < n.kids.size(); ++i) passes = passes || hands_runner(n.kids[i]);
+    if (why.empty() && ((foreign(callee) && !passes) || (connects && !rooted(callee)))) {
         auto it = m_imported.find(root_of(n.kids[0]));
-        why = "`" + shown(name) + "()` uses a database connection or program the migration opens itself" +
+        why = "`" + shown(name) + "()` uses a database connection or program the migration opens itself (or one pgfence cannot rule out)" +
               (it != m_imported.end() ? " (from '" + shown(it->second.module) + "')" : std::string()) +
               ", not its runner: pgfence does not read what it sends";
     }
@@ -144,18 +153,22 @@ void Walker::find_foreign(const std::vector<Node>& nodes) {
 }
 
 bool Walker::module_opens_database(const std::string& path, int depth) {
-    if (m_budget.work >= m_budget.work_limit) return false;
+    auto known = m_opens.find(path);
+    if (known != m_opens.end()) return known->second;
+    m_opens[path] = false;  // while it is read: an import cycle adds nothing
+    // A module past what pgfence reads in all is not known not to open one: counted as opening.
+    if (m_budget.work >= m_budget.work_limit) return m_opens[path] = true;
     auto text = read_limited(path, m_budget.work_limit - m_budget.work);
-    if (!text) return false;
+    if (!text) return m_opens[path] = true;
     m_budget.work += text->size();
     std::vector<Token> tokens = lex_js(*text);
-    if (file_opens_database(tokens)) return true;
+    if (file_opens_database(tokens)) return m_opens[path] = true;
     if (depth == 0) return false;
     // models/user.js requiring './index', which opens the connection.
     for (const auto& [name, what] : imported_names(tokens)) {
         if (what.module.empty() || what.module[0] != '.') continue;
         auto file = resolve_import(path, what.module);
-        if (file && module_opens_database(*file, depth - 1)) return true;
+        if (file && module_opens_database(*file, depth - 1)) return m_opens[path] = true;
     }
     return false;
 }

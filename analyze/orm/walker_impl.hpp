@@ -177,6 +177,8 @@ private:
     std::string m_class;
     std::vector<const Node*> m_stack;
     bool m_splitting = false;  // reading one branch of a conditional argument
+    mutable std::map<const Node*, std::set<std::string, std::less<>>> m_returns;  // names each helper returns
+    std::map<std::string, bool, std::less<>> m_opens;  // repository modules judged: whether they open a connection
     std::vector<std::pair<std::string, std::optional<Node>>> m_undo;  // alias changes inside a nested function
 };
 

@@ -99,6 +99,7 @@ export class Derived1700000000011 implements MigrationInterface {
 # Item 3: connections the migration opens itself.
 HANDLES = """const db = require('../lib/db');
 const User = require('../models/user');
+const { dropOld } = require('../lib/ops');
 const { Pool } = require('pg');
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL });
@@ -110,10 +111,25 @@ exports.up = async function (knex) {
   execSync('psql "$DATABASE_URL" -c "DROP TABLE carts"'); // expect: unknown-statement
   await User.destroy({ truncate: true }); // expect: unknown-statement
   await knex.schema.dropTable('coupons'); // expect: drop-table
+  await dropOld(knex); // expect: drop-table
 };
 
 exports.down = async function () {};
 """
+# A module that opens a connection of its own and exports a helper the migration hands its runner
+# to: the helper is followed with the runner, its own client's calls are unknown there.
+OPS_MODULE = """const { Pool } = require('pg');
+
+const pool = new Pool();
+
+async function dropOld(k) {
+  await k.schema.dropTable('old_things');
+  await pool.query('DELETE FROM audit');
+}
+
+module.exports = { dropOld };
+"""
+
 # A model whose module reaches the connection through another repository module.
 MODELS_INDEX = """const { Sequelize } = require('sequelize');
 
@@ -244,7 +260,8 @@ def derived_typeorm(s):
 
 def handles(s):
     gate_pull_request(s, "migrations/20240101000011_handles.js", HANDLES,
-                      {"lib/db.js": DB_MODULE, "models/index.js": MODELS_INDEX, "models/user.js": MODELS_USER})
+                      {"lib/db.js": DB_MODULE, "lib/ops.js": OPS_MODULE, "models/index.js": MODELS_INDEX,
+                       "models/user.js": MODELS_USER})
 
 
 def handles_typeorm(s):
