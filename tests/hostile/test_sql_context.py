@@ -1,0 +1,170 @@
+"""What a statement means depends on what is around it (red team): PL/pgSQL forms that run a query
+for its rows, session settings that change how the rest of the script is lexed, text a migration
+tool substitutes before the server sees it, and whether a statement's effects survive a savepoint.
+Each scenario is a realistic pull request on a real git repository, run through `pgfence pr`
+against the GitHub double and `pgfence analyze`.
+
+    test_sql_context.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, git, main, write  # noqa: E402
+
+BASE = ("CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+        "CREATE TABLE audit (id bigint PRIMARY KEY, at timestamptz);\n"
+        "CREATE TABLE sessions (id bigint PRIMARY KEY, user_id bigint);\n")
+
+
+def repo_with(s, head, base=None):
+    """A repository whose main branch has 001_init.sql (and `base`'s files), and a feature branch
+    that writes `head`'s files: the pull request."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "migrations/001_init.sql"), BASE)
+    for path, text in (base or {}).items():
+        write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    for path, text in head.items():
+        if text is None:
+            os.remove(os.path.join(s.repo, path))
+        else:
+            write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "feature")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+
+
+def run(s, *cmd, cwd=None, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env.update(env_extra or {})
+    return subprocess.run([s.args.binary, *cmd], cwd=cwd or s.repo, env=env, capture_output=True, text=True, timeout=120)
+
+
+def analyze_json(s, *paths, config=False):
+    proc = run(s, "analyze", *([] if config else ["--no-config"]), "--format", "json", *paths)
+    check(proc.returncode == 0, f"analyze --format json: exit {proc.returncode}\n{proc.stderr}")
+    return json.loads(proc.stdout)
+
+
+def findings(report, path_end):
+    return [f for file in report["files"] if file["path"].endswith(path_end) for f in file["findings"]]
+
+
+def rules_at(report, path_end):
+    return sorted((f["start"]["line"], f["rule"]) for f in findings(report, path_end))
+
+
+def pr_fails(s, why, **kwargs):
+    s.start_double()
+    proc = s.run_pr(**kwargs)
+    check(proc.returncode == 1, f"pr fails ({why}): exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    runs = [r for r in s.requests() if r["method"] == "POST" and r["path"].endswith("/check-runs")]
+    check(len(runs) == 1 and runs[0]["body"].get("conclusion") == "failure", f"the check run fails ({why})")
+    s.all_requests_valid()
+    return proc
+
+
+# --- 1. PL/pgSQL forms that run a query for its rows ---------------------------------------------
+
+# A "cleanup" that looks like it only loops and opens cursors. PostgreSQL 15 runs each DELETE:
+# FOR r IN DELETE ... RETURNING, OPEN c FOR WITH d AS (DELETE ...), a bound cursor's DELETE, and
+# the EXECUTE forms of OPEN and RETURN QUERY (checked on a real server).
+PLPGSQL = ("SET lock_timeout = '2s';\n"                                               # 1
+           "SET statement_timeout = '60s';\n"                                         # 2
+           "DO $$\n"                                                                  # 3
+           "DECLARE r record; c refcursor;\n"                                         # 4
+           "  stale CURSOR FOR DELETE FROM sessions RETURNING id;\n"                  # 5
+           "BEGIN\n"                                                                  # 6
+           "  FOR r IN DELETE FROM users RETURNING id LOOP\n"                         # 7
+           "    RAISE NOTICE 'removed %', r.id;\n"                                    # 8
+           "  END LOOP;\n"                                                            # 9
+           "  OPEN c FOR WITH d AS (DELETE FROM audit RETURNING id) SELECT * FROM d;\n"  # 10
+           "  CLOSE c;\n"                                                             # 11
+           "  FOR r IN stale LOOP END LOOP;\n"                                        # 12
+           "  OPEN c FOR EXECUTE 'DROP TABLE ' || 'audit';\n"                         # 13
+           "END $$;\n"                                                                # 14
+           "CREATE FUNCTION purge() RETURNS SETOF bigint LANGUAGE plpgsql AS $$\n"    # 15
+           "BEGIN\n"                                                                  # 16
+           "  RETURN QUERY EXECUTE 'TRUNCATE users';\n"                               # 17
+           "END $$;\n"                                                                # 18
+           "SELECT purge();\n")                                                       # 19
+
+# Transaction control inside a DO block: not modelled, so unknown (never skipped).
+COMMIT_IN_DO = ("SET lock_timeout = '2s';\n"
+                "DO $$\n"
+                "BEGIN\n"
+                "  UPDATE users SET email = lower(email) WHERE id < 1000;\n"
+                "  COMMIT;\n"
+                "END $$;\n")
+
+
+def plpgsql_forms(s):
+    repo_with(s, {"migrations/002_cleanup.sql": PLPGSQL, "migrations/003_batches.sql": COMMIT_IN_DO})
+    report = analyze_json(s, "migrations/002_cleanup.sql", "migrations/003_batches.sql")
+    got = rules_at(report, "002_cleanup.sql")
+    for want in [(7, "delete-without-where"), (10, "delete-without-where"), (12, "delete-without-where"),
+                 (13, "drop-table"), (19, "truncate")]:
+        check(want in got, f"{want} found: {got}")
+    unknown = [f for f in findings(report, "003_batches.sql") if f["rule"] == "unknown-statement"]
+    check([f["start"]["line"] for f in unknown] == [2], f"the DO block with COMMIT is unknown at line 2: {findings(report, '003_batches.sql')}")
+    check("COMMIT" in json.dumps(report), "the report names the COMMIT it did not model")
+    pr_fails(s, "the DELETEs inside FOR, OPEN and a bound cursor")
+
+
+# --- 5. Whether a statement's effects survive ---------------------------------------------------
+
+SAVEPOINT_BASE = ("SET lock_timeout = '2s';\n"
+                  "BEGIN;\n"
+                  "SAVEPOINT dry_run;\n"
+                  "DELETE FROM sessions;\n"
+                  "ROLLBACK TO SAVEPOINT dry_run;\n"
+                  "COMMIT;\n")
+
+
+def savepoint_release(s):
+    """The base rehearses a DELETE under a savepoint it rolls back; the pull request releases the
+    savepoint instead: the DELETE now runs, and its finding is new, not pre-existing."""
+    head = SAVEPOINT_BASE.replace("ROLLBACK TO SAVEPOINT dry_run", "RELEASE SAVEPOINT dry_run")
+    repo_with(s, {"migrations/002_sessions.sql": head}, base={"migrations/002_sessions.sql": SAVEPOINT_BASE})
+    proc = pr_fails(s, "RELEASE keeps the DELETE the savepoint used to undo", no_config=True)
+    check("delete-without-where" in proc.stdout + proc.stderr + open(s.summary).read(), "the DELETE's finding is shown")
+
+
+def rollback_and_chain(s):
+    """BEGIN ... ROLLBACK AND CHAIN made COMMIT AND CHAIN: what was rolled back now commits."""
+    base = "SET lock_timeout = '2s';\nBEGIN;\nDELETE FROM sessions;\nROLLBACK AND CHAIN;\nCOMMIT;\n"
+    head = base.replace("ROLLBACK AND CHAIN", "COMMIT AND CHAIN")
+    repo_with(s, {"migrations/002_sessions.sql": head}, base={"migrations/002_sessions.sql": base})
+    pr_fails(s, "COMMIT AND CHAIN keeps the DELETE ROLLBACK AND CHAIN undid")
+
+
+def nested_savepoint_still_undone(s):
+    """The inner savepoint is released, but the outer one it sits in is still rolled back: the
+    DELETE never survives, and moving only the inner RELEASE changes nothing (pre-existing)."""
+    base = ("SET lock_timeout = '2s';\n"
+            "BEGIN;\n"
+            "SAVEPOINT outer_sp;\n"
+            "SAVEPOINT inner_sp;\n"
+            "DELETE FROM sessions;\n"
+            "ROLLBACK TO inner_sp;\n"
+            "ROLLBACK TO outer_sp;\n"
+            "COMMIT;\n")
+    head = base.replace("ROLLBACK TO inner_sp", "RELEASE inner_sp")
+    repo_with(s, {"migrations/002_sessions.sql": head}, base={"migrations/002_sessions.sql": base})
+    s.start_double()
+    proc = s.run_pr()
+    check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
