@@ -1014,8 +1014,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             declined = "the file has " + std::to_string(report.statements.size()) + " statements, more than the " +
                        std::to_string(k_most_checked) + " pgfence checks a plan for: make this change by hand, with the findings' advice";
         } else if (source.replaced.values) {
-            declined = "Flyway puts its placeholders' values into this file before it runs it: a plan written from the "
-                       "replaced SQL would lose the placeholders, so make this change by hand, with the findings' advice";
+            declined = source.tool == MigrationTool::Goose
+                           ? "goose's ENVSUB rewrites this file's text before it runs it: a plan written from the rewritten SQL "
+                             "would lose its variables, so make this change by hand, with the findings' advice"
+                           : "Flyway puts its placeholders' values into this file before it runs it: a plan written from the "
+                             "replaced SQL would lose the placeholders, so make this change by hand, with the findings' advice";
         } else if (report.tool == MigrationTool::Synapse && path.ends_with(".sql")) {
             declined = "Synapse runs a .sql delta on SQLite too, where the plan's PostgreSQL statements (SET lock_timeout, "
                        "CONCURRENTLY) fail: by hand, as a .sql.postgres delta beside a .sql.sqlite one";

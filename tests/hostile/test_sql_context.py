@@ -119,6 +119,37 @@ def plpgsql_forms(s):
     pr_fails(s, "the DELETEs inside FOR, OPEN and a bound cursor")
 
 
+# --- 4. Text the migration tool substitutes ------------------------------------------------------
+
+# goose puts the deploy environment's value in (pressly/goose ENVSUB ON): TEST_USER_ID='0 OR true'
+# deletes every session. The $$ of the DO block is sent as $ (mfridman/interpolate's escape).
+GOOSE_ENVSUB = ("-- +goose Up\n"                                                    # 1
+                "-- +goose ENVSUB ON\n"                                             # 2
+                "SET lock_timeout = '2s';\n"                                        # 3
+                "DELETE FROM sessions WHERE user_id = ${TEST_USER_ID:-0};\n"         # 4
+                "-- +goose ENVSUB OFF\n"                                            # 5
+                "SELECT '${not_substituted}' AS kept;\n"                            # 6
+                "\n"
+                "-- +goose Down\n"
+                "SELECT 1;\n")
+
+
+def goose_envsub(s):
+    repo_with(s, {"migrations/00002_cleanup_test_user.sql": GOOSE_ENVSUB})
+    report = analyze_json(s, "migrations/00002_cleanup_test_user.sql")
+    unknown = [f for f in findings(report, "00002_cleanup_test_user.sql") if f["rule"] == "unknown-statement"]
+    check([f["start"]["line"] for f in unknown] == [4], f"the DELETE holding ${{TEST_USER_ID}} is unknown at line 4: {unknown}")
+    check("TEST_USER_ID" in unknown[0]["message"] and "goose" in unknown[0]["message"], f"it says why: {unknown[0]['message']}")
+    proc = run(s, "analyze", "--no-config", "--ci", "migrations/00002_cleanup_test_user.sql")
+    check(proc.returncode == 1 and "could not see" in proc.stderr, f"analyze --ci fails: {proc.returncode}\n{proc.stderr}")
+    # Under ENVSUB goose sends `$$` as `$`: the DO block it sends does not parse, as on the server.
+    write(os.path.join(s.repo, "migrations/00003_do.sql"),
+          "-- +goose Up\n-- +goose ENVSUB ON\n-- +goose StatementBegin\nDO $$ BEGIN PERFORM 1; END $$;\n-- +goose StatementEnd\n")
+    proc = run(s, "analyze", "--no-config", "migrations/00003_do.sql")
+    check(proc.returncode == 2 and "00003_do.sql:4:4: syntax error" in proc.stderr,
+          f"DO $ ... $ is what goose sends, and does not parse: {proc.returncode}\n{proc.stderr}")
+
+
 # --- 5. Whether a statement's effects survive ---------------------------------------------------
 
 SAVEPOINT_BASE = ("SET lock_timeout = '2s';\n"
@@ -164,7 +195,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, goose_envsub, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
