@@ -29,6 +29,7 @@
 #include "analyze/catalog.hpp"
 #include "analyze/function_calls.hpp"
 #include "analyze/history.hpp"
+#include "analyze/lexing_settings.hpp"
 #include "analyze/heap.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/model/empty_tables.hpp"
@@ -65,6 +66,7 @@ struct SessionState {
 
     Transaction base = Transaction::None;  // Implicit when the tool wraps the file
     bool explicit_block = false;
+    std::string relexed;  // what changed how the statements after it are read (lexing_settings.hpp), or ""
     Settings current;    // in force now
     Settings committed;  // what COMMIT keeps: SET values, not SET LOCAL ones
     Snapshot at_begin;
@@ -790,6 +792,24 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                     facts.subcommands.push_back(PartSpan{where(c.first), where(c.last)});
                 }
             }
+        }
+        // A setting that changes how the server reads the statements after it: those are not
+        // what pgfence parsed, and the change itself reaches the next files on the connection.
+        const std::string read_after = state.relexed;
+        if (!parsed.failure) {
+            LexingChange change = lexing_change(parsed.stmt, parse_text);
+            if (change.changes) state.relexed = change.what + " (line " + std::to_string(facts.span.start.line) + ")";
+            if (change.restores) state.relexed.clear();
+            if (change.changes) {
+                facts.notes.push_back("not visible to static analysis: " + change.what + " changes how PostgreSQL reads the string "
+                                      "literals of every statement after it on this connection (this file's and the next files')");
+            }
+            if (change.changes && facts.status == StatementStatus::Analyzed) facts.status = StatementStatus::Unknown;
+        }
+        if (!read_after.empty() && facts.status != StatementStatus::Unparsable) {
+            facts.status = StatementStatus::Unknown;
+            facts.notes.push_back("not visible to static analysis: after " + read_after + ", PostgreSQL reads this statement's text "
+                                  "otherwise than pgfence parsed it (standard_conforming_strings on, UTF8): what it runs is not known");
         }
         model::track_fills(parsed.failure ? nullptr : parsed.stmt, facts, ctx, facts.span.start.line);
         if (facts.status != StatementStatus::Analyzed) ctx.catalog.mark_unknown();

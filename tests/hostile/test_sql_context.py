@@ -119,6 +119,41 @@ def plpgsql_forms(s):
     pr_fails(s, "the DELETEs inside FOR, OPEN and a bound cursor")
 
 
+# --- 2. Settings that change how the rest of the script is read ----------------------------------
+
+# With standard_conforming_strings off, 'a\'' ends at the second quote: the server runs the DROP
+# TABLE (checked with PostgreSQL 15 and psql); a parser with it on reads one literal up to --'.
+SCS_OFF = ("SET lock_timeout = '2s';\n"                                  # 1
+           "SET standard_conforming_strings = off;\n"                    # 2
+           "SELECT 'legacy \\''; DROP TABLE users; --' AS note;\n"      # 3
+           "SET standard_conforming_strings = on;\n"                     # 4
+           "SELECT 1;\n")                                                # 5
+
+SET_CONFIG = ("SET lock_timeout = '2s';\n"                                                   # 1
+              "SELECT set_config('standard_conforming_strings', 'off', false);\n"            # 2
+              "SELECT 'legacy \\''; DROP TABLE audit; --' AS note;\n")                      # 3
+
+PG_DUMP = ("SET statement_timeout = 0;\n"
+           "SET client_encoding = 'UTF8';\n"
+           "SET standard_conforming_strings = on;\n"
+           "SET lock_timeout = '2s';\n"
+           "CREATE TABLE notes (id bigint PRIMARY KEY, body text);\n")
+
+
+def lexing_settings(s):
+    repo_with(s, {"migrations/002_legacy.sql": SCS_OFF, "migrations/003_config.sql": SET_CONFIG,
+                  "migrations/004_dump.sql": PG_DUMP})
+    report = analyze_json(s, "migrations/002_legacy.sql", "migrations/003_config.sql", "migrations/004_dump.sql")
+    unknown = [f["start"]["line"] for f in findings(report, "002_legacy.sql") if f["rule"] == "unknown-statement"]
+    check(unknown == [2, 3, 4], f"the SET and what follows it until it is on again are unknown: {rules_at(report, '002_legacy.sql')}")
+    unknown = [f["start"]["line"] for f in findings(report, "003_config.sql") if f["rule"] == "unknown-statement"]
+    check(unknown == [2, 3], f"set_config() of it too: {rules_at(report, '003_config.sql')}")
+    check(not [f for f in findings(report, "004_dump.sql") if f["rule"] == "unknown-statement"],
+          f"pg_dump's SET client_encoding = 'UTF8' and standard_conforming_strings = on change nothing: {rules_at(report, '004_dump.sql')}")
+    proc = pr_fails(s, "statements read otherwise than pgfence parsed them")
+    check("could not see" in proc.stderr, f"stderr says why: {proc.stderr}")
+
+
 # --- 4. Text the migration tool substitutes ------------------------------------------------------
 
 # goose puts the deploy environment's value in (pressly/goose ENVSUB ON): TEST_USER_ID='0 OR true'
@@ -195,7 +230,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, goose_envsub, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, lexing_settings, goose_envsub, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
