@@ -185,6 +185,28 @@ def goose_envsub(s):
           f"DO $ ... $ is what goose sends, and does not parse: {proc.returncode}\n{proc.stderr}")
 
 
+# --- 3. Flyway's settings as Flyway reads them -------------------------------------------------
+
+# Flyway doubles every backslash of flyway.conf before java.util.Properties reads it
+# (ConfigUtils.loadConfigurationFromString): `\n` is a backslash and an n, so the placeholder ends
+# the line in a comment and the DELETE has no filter. Read as plain Properties, `\n` is a line
+# break and the DELETE filters on id = 42.
+FLYWAY_CONF = ("flyway.locations=filesystem:db/migration\n"
+               "flyway.placeholders.purge_filter=true --\\n AND id = 42\n")
+FLYWAY_PURGE = ("SET lock_timeout = '2s';\n"
+                "DELETE FROM sessions WHERE ${purge_filter};\n")
+
+
+def flyway_conf_backslash(s):
+    """flyway.conf is on the base branch; the pull request adds only the migration using it."""
+    repo_with(s, {"db/migration/V2__purge_test_sessions.sql": FLYWAY_PURGE},
+              base={"flyway.conf": FLYWAY_CONF, "db/migration/V1__init.sql": BASE})
+    report = analyze_json(s, "db/migration/V2__purge_test_sessions.sql", config=True)
+    got = rules_at(report, "V2__purge_test_sessions.sql")
+    check((2, "delete-without-where") in got, f"the DELETE Flyway sends has no filter: {got}")
+    pr_fails(s, "the DELETE of every session")
+
+
 # --- 5. Whether a statement's effects survive ---------------------------------------------------
 
 SAVEPOINT_BASE = ("SET lock_timeout = '2s';\n"
@@ -230,7 +252,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, lexing_settings, goose_envsub, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, lexing_settings, goose_envsub, flyway_conf_backslash, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
