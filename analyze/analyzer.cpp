@@ -1252,7 +1252,7 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
             metadata = read_whole(beside, meta_ok, options.max_file_bytes);
         }
     }
-    if (flyway_name(name)) metadata = flyway_settings_beside(path, options);
+    if (flyway_name(name) || flyway_name_with_suffix(name)) metadata = flyway_settings_beside(path, options);
     if (metadata.find("sqlx") == std::string::npos && sqlx_name(name)) {
         bool sqlx = false;
         std::string key(folder);

@@ -54,6 +54,29 @@ void apply(FlywaySettings& s, const std::string& key, const std::string& value, 
         else if (lower(value) == "false") s.replacement = false;
         else if (lower(value) != "true") s.syntax_unknown = true;
         if (s.prefix.empty() || s.suffix.empty()) s.syntax_unknown = true;
+    } else if (k == "flyway.sqlmigrationsuffixes") {
+        std::string_view rest = value;
+        while (!rest.empty()) {
+            std::size_t comma = rest.find(',');
+            std::string one = lower(trim(rest.substr(0, comma)));
+            if (!one.empty() && one != ".sql" && std::find(s.migration_suffixes.begin(), s.migration_suffixes.end(), one) == s.migration_suffixes.end()) {
+                s.migration_suffixes.push_back(one);
+            }
+            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        }
+        if (unknown) s.migration_suffixes.push_back("*");  // not known: any file of the locations
+    } else if (k == "flyway.encoding") {
+        std::string e = lower(trim(value));
+        std::erase(e, '-');
+        std::erase(e, '_');
+        if (unknown || e != "utf8") s.encoding = unknown ? std::string("?") : std::string(trim(value));
+    } else if (k == "flyway.sqlmigrationprefix" || k == "flyway.undosqlmigrationprefix" ||
+               k == "flyway.repeatablesqlmigrationprefix" || k == "flyway.sqlmigrationseparator") {
+        const std::string_view standard = k == "flyway.sqlmigrationprefix"     ? "V"
+                                          : k == "flyway.undosqlmigrationprefix" ? "U"
+                                          : k == "flyway.repeatablesqlmigrationprefix" ? "R"
+                                                                                       : "__";
+        if ((unknown || value != standard) && s.naming.empty()) s.naming = key + "=" + value.substr(0, 40);
     } else if (k == "flyway.locations") {
         std::string_view rest = value;
         while (!rest.empty()) {
@@ -382,6 +405,13 @@ void merge_flyway_settings(FlywaySettings& into, const FlywaySettings& from) {
     for (const auto& l : from.locations) {
         if (std::find(into.locations.begin(), into.locations.end(), l) == into.locations.end()) into.locations.push_back(l);
     }
+    for (const auto& x : from.migration_suffixes) {
+        if (std::find(into.migration_suffixes.begin(), into.migration_suffixes.end(), x) == into.migration_suffixes.end()) {
+            into.migration_suffixes.push_back(x);
+        }
+    }
+    if (into.encoding.empty()) into.encoding = from.encoding;
+    if (into.naming.empty()) into.naming = from.naming;
     into.lines.insert(into.lines.end(), from.lines.begin(), from.lines.end());
     into.files.insert(into.files.end(), from.files.begin(), from.files.end());
 }

@@ -207,6 +207,25 @@ def flyway_conf_backslash(s):
     pr_fails(s, "the DELETE of every session")
 
 
+def flyway_suffix(s):
+    """flyway.sqlMigrationSuffixes on the base branch makes .pgsql files migrations
+    (ResourceNameParser.stripSuffix); the pull request adds one that drops a table. It is analysed
+    as a Flyway migration (its placeholders replaced), in `pr` and when named to `analyze`."""
+    conf = "flyway.locations=filesystem:db/migration\nflyway.sqlMigrationSuffixes=.sql,.pgsql\nflyway.placeholders.t=sessions\n"
+    repo_with(s, {"db/migration/V2__retire_sessions.pgsql": "SET lock_timeout = '2s';\nDROP TABLE ${t};\n"},
+              base={"flyway.conf": conf, "db/migration/V1__init.sql": BASE})
+    report = analyze_json(s, "db/migration/V2__retire_sessions.pgsql", config=True)
+    check((2, "drop-table") in rules_at(report, "V2__retire_sessions.pgsql"), f"DROP TABLE sessions: {rules_at(report, 'V2__retire_sessions.pgsql')}")
+    proc = pr_fails(s, "the DROP TABLE in a .pgsql migration")
+    check("V2__retire_sessions.pgsql" in proc.stdout + open(s.summary).read(), "the file is in the review")
+    # Settings that change how Flyway names or decodes its migrations: unknown, not judged as read.
+    write(os.path.join(s.repo, "flyway.conf"), conf + "flyway.encoding=ISO-8859-1\nflyway.sqlMigrationPrefix=M\n")
+    report = analyze_json(s, "db/migration/V1__init.sql", config=True)
+    messages = [f["message"] for f in findings(report, "V1__init.sql") if f["rule"] == "unknown-statement"]
+    check(any("flyway.encoding" in m for m in messages) and any("sqlMigrationPrefix" in m for m in messages),
+          f"encoding and naming settings are unknown: {messages}")
+
+
 # --- 5. Whether a statement's effects survive ---------------------------------------------------
 
 SAVEPOINT_BASE = ("SET lock_timeout = '2s';\n"
@@ -252,7 +271,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, lexing_settings, goose_envsub, flyway_conf_backslash, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
