@@ -65,6 +65,10 @@ void apply(FlywaySettings& s, const std::string& key, const std::string& value, 
             rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
         }
         if (unknown) s.migration_suffixes.push_back("*");  // not known: any file of the locations
+        // Without .sql, Flyway does not run the .sql files pgfence takes for its migrations.
+        std::string listed = "," + lower(value) + ",";
+        std::erase(listed, ' ');
+        if ((unknown || listed.find(",.sql,") == std::string::npos) && s.naming.empty()) s.naming = key + "=" + value.substr(0, 40);
     } else if (k == "flyway.encoding") {
         std::string e = lower(trim(value));
         std::erase(e, '-');
