@@ -11,6 +11,7 @@
 #include <random>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/conventions.hpp"
 #include "analyze/tools/flyway_placeholders.hpp"
 #include "analyze/tools/flyway_settings.hpp"
 #include "bot/governance_envelope.hpp"
@@ -303,4 +304,21 @@ TEST_CASE("the upload's content hash covers the helpers an ORM migration imports
     const std::string after = script_hash(*repo, git.dir, base, helper_only);
     CHECK(before != after);  // an approval of `approved` does not hold once only the helper changed
     CHECK(script_hash(*repo, git.dir, base, approved) == before);
+}
+
+TEST_CASE("flyway settings: migration suffixes, encoding and naming, in flyway.conf and flyway.toml") {
+    auto conf = read_flyway_settings("flyway.conf", "flyway.sqlMigrationSuffixes=.sql, .PgSQL\nflyway.encoding=UTF-8\n");
+    CHECK(conf.migration_suffixes == std::vector<std::string>{".pgsql"});
+    CHECK(conf.encoding.empty());
+    CHECK(conf.naming.empty());
+    auto toml = read_flyway_settings("flyway.toml", "[flyway]\nsqlMigrationSuffixes = [\".pgsql\"]\nencoding = \"ISO-8859-1\"\n");
+    CHECK(toml.migration_suffixes == std::vector<std::string>{".pgsql"});
+    CHECK(toml.encoding == "ISO-8859-1");
+    CHECK(toml.naming.find("sqlMigrationSuffixes") != std::string::npos);  // .sql files no longer run
+    auto prefix = read_flyway_settings("flyway.conf", "flyway.sqlMigrationPrefix=M\n");
+    CHECK(prefix.naming == "flyway.sqlMigrationPrefix=M");
+    CHECK(read_flyway_settings("flyway.conf", "flyway.sqlMigrationPrefix=V\nflyway.sqlMigrationSeparator=__\n").naming.empty());
+    CHECK(pgfence::analyze::flyway_name_with_suffix("V2__drop.pgsql"));
+    CHECK_FALSE(pgfence::analyze::flyway_name_with_suffix("V2__drop.sql"));
+    CHECK_FALSE(pgfence::analyze::flyway_name_with_suffix("notes.pgsql"));
 }
