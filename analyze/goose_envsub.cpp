@@ -1,6 +1,6 @@
 // goose's `-- +goose ENVSUB ON`: until ENVSUB OFF, each SQL line goose buffers goes through
 // github.com/mfridman/interpolate's Interpolate with the process environment
-// (pressly/goose internal/sqlparser/parser.go, ParseSQLMigration: `if useEnvsub {
+// (pressly/goose internal/sqlparser/parser.go at 520411a, ParseSQLMigration: `if useEnvsub {
 // interpolate.Interpolate(&envWrapper{}, line) }`, envWrapper.Get = os.LookupEnv; interpolate
 // v0.0.2, parser.go parseExpression / parseExpansion / parseBraceExpansion). Read as it reads a
 // line:
