@@ -29,6 +29,7 @@
 #include "analyze/catalog.hpp"
 #include "analyze/function_calls.hpp"
 #include "analyze/history.hpp"
+#include "analyze/lexing_settings.hpp"
 #include "analyze/heap.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/model/empty_tables.hpp"
@@ -65,6 +66,7 @@ struct SessionState {
 
     Transaction base = Transaction::None;  // Implicit when the tool wraps the file
     bool explicit_block = false;
+    std::string relexed;  // what changed how the statements after it are read (lexing_settings.hpp), or ""
     Settings current;    // in force now
     Settings committed;  // what COMMIT keeps: SET values, not SET LOCAL ones
     Snapshot at_begin;
@@ -791,6 +793,24 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                 }
             }
         }
+        // A setting that changes how the server reads the statements after it: those are not
+        // what pgfence parsed, and the change itself reaches the next files on the connection.
+        const std::string read_after = state.relexed;
+        if (!parsed.failure) {
+            LexingChange change = lexing_change(parsed.stmt, parse_text);
+            if (change.changes) state.relexed = change.what + " (line " + std::to_string(facts.span.start.line) + ")";
+            if (change.restores) state.relexed.clear();
+            if (change.changes) {
+                facts.notes.push_back("not visible to static analysis: " + change.what + " changes how PostgreSQL reads the string "
+                                      "literals of every statement after it on this connection (this file's and the next files')");
+            }
+            if (change.changes && facts.status == StatementStatus::Analyzed) facts.status = StatementStatus::Unknown;
+        }
+        if (!read_after.empty() && facts.status != StatementStatus::Unparsable) {
+            facts.status = StatementStatus::Unknown;
+            facts.notes.push_back("not visible to static analysis: after " + read_after + ", PostgreSQL reads this statement's text "
+                                  "otherwise than pgfence parsed it (standard_conforming_strings on, UTF8): what it runs is not known");
+        }
         model::track_fills(parsed.failure ? nullptr : parsed.stmt, facts, ctx, facts.span.start.line);
         if (facts.status != StatementStatus::Analyzed) ctx.catalog.mark_unknown();
         const pg::Node* kept = parsed.failure ? nullptr : parsed.stmt;
@@ -1014,8 +1034,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             declined = "the file has " + std::to_string(report.statements.size()) + " statements, more than the " +
                        std::to_string(k_most_checked) + " pgfence checks a plan for: make this change by hand, with the findings' advice";
         } else if (source.replaced.values) {
-            declined = "Flyway puts its placeholders' values into this file before it runs it: a plan written from the "
-                       "replaced SQL would lose the placeholders, so make this change by hand, with the findings' advice";
+            declined = source.tool == MigrationTool::Goose
+                           ? "goose's ENVSUB rewrites this file's text before it runs it: a plan written from the rewritten SQL "
+                             "would lose its variables, so make this change by hand, with the findings' advice"
+                           : "Flyway puts its placeholders' values into this file before it runs it: a plan written from the "
+                             "replaced SQL would lose the placeholders, so make this change by hand, with the findings' advice";
         } else if (report.tool == MigrationTool::Synapse && path.ends_with(".sql")) {
             declined = "Synapse runs a .sql delta on SQLite too, where the plan's PostgreSQL statements (SET lock_timeout, "
                        "CONCURRENTLY) fail: by hand, as a .sql.postgres delta beside a .sql.sqlite one";
@@ -1229,7 +1252,7 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
             metadata = read_whole(beside, meta_ok, options.max_file_bytes);
         }
     }
-    if (flyway_name(name)) metadata = flyway_settings_beside(path, options);
+    if (flyway_name(name) || flyway_name_with_suffix(name)) metadata = flyway_settings_beside(path, options);
     if (metadata.find("sqlx") == std::string::npos && sqlx_name(name)) {
         bool sqlx = false;
         std::string key(folder);

@@ -98,6 +98,14 @@ bool is_flyway_name(std::string_view name) {
     return false;
 }
 
+// A Flyway name with another ending than .sql (V2__drop.pgsql): its ending, or "" (name lower-cased).
+std::string flyway_other_suffix(std::string_view name) {
+    const std::size_t dot = name.rfind('.');
+    if (dot == std::string_view::npos || name.substr(dot) == ".sql") return {};
+    if (!is_flyway_name(std::string(name.substr(0, dot)) + ".sql")) return {};
+    return std::string(name.substr(dot));
+}
+
 // "<digits>_<name><suffix>": the version prefix sqlx, golang-migrate, pop and node-pg-migrate
 // share (name already lower-cased).
 bool versioned_name(std::string_view name, std::string_view suffix) {
@@ -246,6 +254,20 @@ bool sqlx_name(std::string_view name) { return versioned_name(lower(name), ".sql
 
 bool flyway_name(std::string_view name) { return is_flyway_name(lower(name)); }
 
+bool flyway_name_with_suffix(std::string_view name) { return !flyway_other_suffix(lower(name)).empty(); }
+
+// A Flyway name with another ending that the settings make a migration's
+// (flyway.sqlMigrationSuffixes=.sql,.pgsql; ResourceNameParser.stripSuffix compares without case).
+bool flyway_suffix_configured(std::string_view name, std::string_view sibling_metadata) {
+    const std::string suffix = flyway_other_suffix(name);
+    if (suffix.empty() || sibling_metadata.empty()) return false;
+    const auto settings = tools::unpack_flyway_files(sibling_metadata);
+    if (!settings) return false;
+    const auto& suffixes = settings->migration_suffixes;
+    return std::find(suffixes.begin(), suffixes.end(), suffix) != suffixes.end() ||
+           std::find(suffixes.begin(), suffixes.end(), "*") != suffixes.end();
+}
+
 PreparedSource prepare_source(std::string_view path, std::string_view text, Direction direction,
                               std::string_view sibling_metadata) {
     PreparedSource out;
@@ -350,7 +372,7 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         out.one_query = true;
         out.notes.push_back("prisma: the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
         out.regions.push_back(Region{0, out.text.size(), false});
-    } else if (is_flyway_name(name)) {
+    } else if (is_flyway_name(name) || flyway_suffix_configured(name, sibling_metadata)) {
         out.tool = MigrationTool::Flyway;
         out.wrapped_in_transaction = true;
         bool undo = name[0] == 'u';
@@ -373,6 +395,16 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         // unknown (analyzer.cpp).
         tools::FlywaySettings settings = tools::unpack_flyway_files(sibling_metadata).value_or(tools::FlywaySettings{});
         out.settings_files = settings.files;
+        // Settings that change which files Flyway runs or how it decodes them: what pgfence reads
+        // of this file is not known to be what runs.
+        if (!settings.encoding.empty()) {
+            out.refusals.push_back(ToolRefusal{0, "Flyway decodes this file as " + settings.encoding.substr(0, 40) +
+                                                      " (flyway.encoding), pgfence reads UTF-8: what it runs is not known"});
+        }
+        if (!settings.naming.empty()) {
+            out.refusals.push_back(ToolRefusal{0, "Flyway's settings change its migrations' names (" + settings.naming +
+                                                      "): whether Flyway runs this file, and which others it runs, is not known"});
+        }
         out.replaced = tools::replace_flyway_placeholders(text, settings, path_name(path));
         out.text = std::move(out.replaced.text);
         out.replaced.text.clear();

@@ -52,6 +52,9 @@ inline constexpr std::string_view k_sqlx_folder = "sqlx: a migration of this fol
 
 // Whether `name` (a file name, any case) is a Flyway migration's: V1__x.sql, U1__x.sql, R__x.sql.
 [[nodiscard]] bool flyway_name(std::string_view name);
+// Whether `name` is a Flyway name but for its ending (V2__drop.pgsql): Flyway runs it when
+// flyway.sqlMigrationSuffixes names that ending.
+[[nodiscard]] bool flyway_name_with_suffix(std::string_view name);
 
 // Where `text` holds a template placeholder rather than SQL (a Go text/template action such as
 // `{{ .Schema }}`, a `$%NAME%$`), npos when none.

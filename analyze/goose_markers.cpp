@@ -156,6 +156,8 @@ void prepare_goose(PreparedSource& out, Direction direction) {
     bool in_block = false;
     bool pending = false;  // goose's buffer holds an unfinished statement
     bool refused_text_before_up = false;
+    bool envsub = false;
+    std::vector<std::pair<std::size_t, std::size_t>> envsub_lines;  // the SQL lines goose interpolates
     std::size_t region_start = 0;
     auto close_region = [&](std::size_t end, bool single) {
         if (want(direction, up) && end > region_start) out.regions.push_back(Region{region_start, end, single, !up});
@@ -218,10 +220,11 @@ void prepare_goose(PreparedSource& out, Direction direction) {
                 out.notes.push_back("goose: NO TRANSACTION, statements run in autocommit");
                 break;
             case Kind::EnvsubOn:
-                out.notes.push_back("goose: ENVSUB ON, ${VAR} and $VAR in the statements after it are replaced from the "
-                                    "environment when goose runs");
+                envsub = true;
                 break;
             case Kind::EnvsubOff:
+                if (k == Kind::EnvsubOff) envsub = false;
+                [[fallthrough]];
             case Kind::Invalid:
             case Kind::None: {
                 if (k != Kind::None) break;
@@ -234,6 +237,7 @@ void prepare_goose(PreparedSource& out, Direction direction) {
                     refused_text_before_up = true;
                     break;
                 }
+                if (envsub) envsub_lines.emplace_back(start, start + line.size());
                 pending = (state == State::UpBlock || state == State::DownBlock) || !ends_with_semicolon(line);
                 break;
             }
@@ -245,6 +249,7 @@ void prepare_goose(PreparedSource& out, Direction direction) {
     if (in_block) refuse(text.size(), "goose refuses the file: a '-- +goose StatementBegin' has no StatementEnd");
     else if (pending) refuse(text.size(), "goose refuses the file: its last statement does not end with ';'");
     close_region(out.text.size(), in_block);
+    if (!envsub_lines.empty()) apply_goose_envsub(out, envsub_lines);
 }
 
 }  // namespace pgfence::analyze

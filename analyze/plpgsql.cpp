@@ -32,6 +32,8 @@ struct Walk {
     FoldedVariables constants;
     FoldBudget budget;
     model::LockIndex locks;  // where facts' locks are, for merging each statement's in
+    std::map<int, std::string> cursors;  // a bound cursor's query (DECLARE c CURSOR FOR query), by datum number
+    const json* statement = nullptr;      // the statement the walk is in, for the line of what it finds
 };
 
 int file_line(const Walk& w, const json& stmt) {
@@ -132,25 +134,75 @@ const std::shared_ptr<void>& arena_of(const Walk& w) {
     return w.hooks ? w.hooks->arena() : k_none;
 }
 
+std::string expr_text(const json& stmt, std::string_view name) {
+    return member(member(stmt, name), "PLpgSQL_expr").value("query", std::string());
+}
+
+// A data-modifying WITH: PostgreSQL allows one only in the top-level WITH of a statement.
+bool modifies_in_with(const pg::Node* stmt) {
+    const auto* select = pg::as<SelectStmt>(stmt);
+    if (select == nullptr || select->withClause == nullptr) return false;
+    for (const CommonTableExpr* cte : pg::each<CommonTableExpr>(select->withClause->ctes)) {
+        if (pg::as<SelectStmt>(cte->ctequery) == nullptr) return true;
+    }
+    return false;
+}
+
+// Every query the body holds: conditions and assignments, and the queries a statement runs for
+// its rows (FOR r IN query, OPEN c FOR query, RETURN QUERY query, PERFORM). PostgreSQL 15 runs
+// a DELETE/UPDATE/INSERT ... RETURNING, or a SELECT with a data-modifying WITH, in any of those
+// (checked on a real server: `FOR r IN DELETE FROM t RETURNING id LOOP` deletes; without
+// RETURNING it fails "cannot open DELETE query as cursor"), so such a query is modelled as the
+// statement it is; a plain SELECT is read as an expression.
+void model_query(Walk& w, const std::string& query, const json& where) {
+    ParsedStatement parsed = parse_statement(query, arena_of(w));
+    if (parsed.failure || (pg::as<SelectStmt>(parsed.stmt) != nullptr && !modifies_in_with(parsed.stmt))) {
+        model_expression(w, query);
+        return;
+    }
+    model_sql(w, query, where);
+}
+
 // EXECUTE of text that folds to a constant (a literal, `||` of literals, format() with constant
 // arguments, variables holding a constant) is static SQL after all; anything else is not visible.
-void model_dynamic(Walk& w, const json& stmt) {
-    std::string expr = member(member(stmt, "query"), "PLpgSQL_expr").value("query", std::string());
+// `form` names the statement: EXECUTE, OPEN ... FOR EXECUTE, RETURN QUERY EXECUTE.
+void model_dynamic(Walk& w, const json& stmt, const std::string& expr, std::string_view form) {
     if (auto sql = fold_text(expr, w.constants, w.budget, arena_of(w))) {
         ParsedStatement literal = parse_statement("SELECT " + expr);  // freed on return, like fold_text's
         const SelectStmt* select = pg::as<SelectStmt>(literal.stmt);
         const ResTarget* target = select != nullptr ? pg::as<ResTarget>(pg::nth(select->targetList, 0)) : nullptr;
         if (target == nullptr || pg::as<A_Const>(target->val) == nullptr) {
-            w.facts.notes.push_back("EXECUTE" + at_line(w, stmt) + " runs text built of constants, read as: " + sql->substr(0, 200) +
+            w.facts.notes.push_back(std::string(form) + at_line(w, stmt) + " runs text built of constants, read as: " + sql->substr(0, 200) +
                                     (sql->size() > 200 ? "..." : ""));
         }
         model_sql(w, *sql, stmt);
         return;
     }
-    w.hidden.push_back("dynamic SQL (EXECUTE " + expr.substr(0, 60) + (expr.size() > 60 ? "..." : "") + ")" + at_line(w, stmt));
+    w.hidden.push_back("dynamic SQL (" + std::string(form) + " " + expr.substr(0, 60) + (expr.size() > 60 ? "..." : "") + ")" + at_line(w, stmt));
 }
 
 int walk(Walk& w, const json& node);
+
+// The query of the bound cursor an OPEN or a FOR loop names: it runs there, with its arguments.
+void model_cursor(Walk& w, const json& stmt) {
+    const json& curvar = member(stmt, "curvar");
+    auto found = w.cursors.find(curvar.is_number_integer() ? curvar.get<int>() : -1);
+    if (found == w.cursors.end()) {
+        w.hidden.push_back("a cursor whose query is not in the body" + at_line(w, stmt));
+        return;
+    }
+    model_query(w, found->second, stmt);
+}
+
+// The statement kinds the walk reads (PostgreSQL 15's pl_funcs.c lists them all); any other is unknown.
+const std::set<std::string, std::less<>> k_read_kinds = {
+    "PLpgSQL_stmt_block",  "PLpgSQL_stmt_assign",      "PLpgSQL_stmt_if",         "PLpgSQL_stmt_case",
+    "PLpgSQL_stmt_loop",   "PLpgSQL_stmt_while",       "PLpgSQL_stmt_fori",       "PLpgSQL_stmt_fors",
+    "PLpgSQL_stmt_forc",   "PLpgSQL_stmt_foreach_a",   "PLpgSQL_stmt_exit",       "PLpgSQL_stmt_return",
+    "PLpgSQL_stmt_return_next", "PLpgSQL_stmt_return_query", "PLpgSQL_stmt_raise", "PLpgSQL_stmt_assert",
+    "PLpgSQL_stmt_execsql", "PLpgSQL_stmt_dynexecute", "PLpgSQL_stmt_dynfors",    "PLpgSQL_stmt_getdiag",
+    "PLpgSQL_stmt_open",   "PLpgSQL_stmt_fetch",       "PLpgSQL_stmt_close",      "PLpgSQL_stmt_perform",
+    "PLpgSQL_stmt_call"};
 
 // The members of a control statement that may not run: branches, loop bodies, the body of a
 // block with an EXCEPTION clause and its handlers. Conditions and loop queries always run.
@@ -227,6 +279,8 @@ void foldable_variables(Walk& w, const json& function) {
     std::map<std::string, int, std::less<>> names;
     const json& datums = member(function, "datums");
     for (const auto& datum : datums) {
+        const std::string cursor = expr_text(member(datum, "PLpgSQL_var"), "cursor_explicit_expr");
+        if (!cursor.empty()) w.cursors[static_cast<int>(w.datum_names.size())] = cursor;
         std::string name;
         for (const auto& [kind, d] : datum.items()) {
             name = d.value("refname", std::string());
@@ -313,7 +367,9 @@ int walk(Walk& w, const json& node) {
     }
     if (!node.is_object()) return 0;
     int leaves = 0;
+    const json* outer = w.statement;
     for (const auto& [key, value] : node.items()) {
+        if (key.starts_with("PLpgSQL_stmt_")) w.statement = &value;
         if (key == "PLpgSQL_stmt_return") leaves |= k_returns;
         if (key == "PLpgSQL_stmt_exit") leaves |= k_exits;
         if (is_control(key) && value.is_object()) {
@@ -322,6 +378,7 @@ int walk(Walk& w, const json& node) {
             const bool loop = key != "PLpgSQL_stmt_if" && key != "PLpgSQL_stmt_case" && key != "PLpgSQL_stmt_block";
             const std::string table = key == "PLpgSQL_stmt_fors" ? loop_table(w, value) : std::string();
             if (!table.empty()) w.loops.push_back(table);
+            if (key == "PLpgSQL_stmt_forc") model_cursor(w, value);  // FOR r IN c(args) LOOP
             for (const auto& [member, inner] : value.items()) {
                 const bool maybe = runs_maybe(key, member, value);
                 w.conditional += maybe ? 1 : 0;
@@ -333,7 +390,8 @@ int walk(Walk& w, const json& node) {
         } else if (key == "PLpgSQL_stmt_execsql") {
             model_sql(w, member(member(value, "sqlstmt"), "PLpgSQL_expr").value("query", std::string()), value);
         } else if (key == "PLpgSQL_stmt_dynexecute" || key == "PLpgSQL_stmt_dynfors") {
-            model_dynamic(w, value);
+            model_dynamic(w, value, expr_text(value, "query"), key == "PLpgSQL_stmt_dynfors" ? "FOR ... IN EXECUTE" : "EXECUTE");
+            leaves |= walk(w, member(value, "params"));  // USING's expressions
             if (value.contains("body")) {
                 ++w.conditional;
                 leaves |= walk(w, value["body"]) & k_returns;
@@ -347,12 +405,28 @@ int walk(Walk& w, const json& node) {
             model_sql(w, member(member(value, "expr"), "PLpgSQL_expr").value("query", std::string()), value);
         } else if (key == "PLpgSQL_stmt_call") {
             w.hidden.push_back("CALL" + at_line(w, value));
+        } else if (key == "PLpgSQL_stmt_open" || key == "PLpgSQL_stmt_return_query") {
+            const bool open = key == "PLpgSQL_stmt_open";
+            if (value.contains("dynquery")) {
+                model_dynamic(w, value, expr_text(value, "dynquery"), open ? "OPEN ... FOR EXECUTE" : "RETURN QUERY EXECUTE");
+            } else if (open && !value.contains("query")) {
+                model_cursor(w, value);  // OPEN c(args) of a bound cursor
+            }
+            for (const auto& [name, inner] : value.items()) {
+                if (name != "dynquery") leaves |= walk(w, inner);
+            }
         } else if (key == "PLpgSQL_expr") {
-            model_expression(w, value.value("query", std::string()));
+            model_query(w, value.value("query", std::string()), w.statement != nullptr ? *w.statement : value);
+        } else if (key.starts_with("PLpgSQL_stmt_") && !k_read_kinds.contains(key)) {
+            // COMMIT, ROLLBACK and any kind this walk does not know: what it does is not modelled.
+            std::string kind(key.substr(13));
+            std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+            w.hidden.push_back("PL/pgSQL " + kind + at_line(w, value) + ", which pgfence does not model");
         } else if (key != "datums") {
             leaves |= walk(w, value);
         }
     }
+    w.statement = outer;
     return leaves;
 }
 
@@ -367,7 +441,7 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
                               "'s PL/pgSQL does not parse: " + parsed.failure->message);
         return false;
     }
-    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}, 0, {}, {}, {}, {}, {}};
+    Walk w{facts, ctx, body_line, hooks, std::string(what), 0, {}, {}, 0, {}, {}, {}, {}, {}, {}, nullptr};
     w.budget.bytes = 4 * (definition.empty() ? body.size() : definition.size()) + 65536;
     foldable_variables(w, member(parsed.node, "PLpgSQL_function"));
     (void)walk(w, parsed.node);

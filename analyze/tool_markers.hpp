@@ -4,6 +4,8 @@
 // tool runs): goose_markers.cpp mirrors pressly/goose internal/sqlparser/parser.go,
 // dbmate_markers.cpp amacneil/dbmate pkg/dbmate/migration.go.
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "analyze/conventions.hpp"
 
@@ -20,6 +22,10 @@ namespace pgfence::analyze {
 // The regions goose runs for `direction`, its transaction, and each line that makes goose refuse
 // the file (out.refusals).
 void prepare_goose(PreparedSource& out, Direction direction);
+// goose's ENVSUB ON (goose_envsub.cpp): `lines` (begin, end without the line break) are those goose
+// interpolates; out.text becomes what goose sends, out.replaced maps it to the file and names
+// each expansion, whose value only the deploy environment knows.
+void apply_goose_envsub(PreparedSource& out, const std::vector<std::pair<std::size_t, std::size_t>>& lines);
 
 // Whether `text` holds a dbmate `-- migrate:up` or `-- migrate:down` directive as dbmate's regular
 // expressions match it.

@@ -305,7 +305,9 @@ Target locate(const PrArgs& p) {
 // settings files (bot/tool_settings_review.hpp).
 analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, const std::string& commit,
                                               const std::string& path) {
-    if (analyze::flyway_name(analyze::path_name(path))) return flyway_settings_at(repo, commit, path, analyze::k_default_max_file_bytes);
+    if (analyze::flyway_name(analyze::path_name(path)) || analyze::flyway_name_with_suffix(analyze::path_name(path))) {
+        return flyway_settings_at(repo, commit, path, analyze::k_default_max_file_bytes);
+    }
     auto slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
     auto text = repo.read_file(commit, dir + "metadata.toml");

@@ -76,6 +76,65 @@ std::vector<std::string> transaction_outcomes(const FileReport& report) {
     return out;
 }
 
+// A savepoint's name as PostgreSQL folds it: a quoted name as written, any other in lower case.
+std::string savepoint_name(std::string_view token) {
+    if (token.size() >= 2 && token.front() == '"') return std::string(token.substr(1, token.size() - 2));
+    std::string out(token);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+// Which statements a ROLLBACK TO SAVEPOINT undoes: those run since the savepoint it names was
+// set (the latest of that name still open; a RELEASE or a rollback of the transaction ends the
+// ones above it), "undone" for them. Changing ROLLBACK TO into RELEASE keeps what they did.
+std::vector<std::string> savepoint_outcomes(const FileReport& report) {
+    std::vector<std::string> out(report.statements.size());
+    std::vector<std::pair<std::string, std::size_t>> open;  // savepoint name, the first statement after it
+    for (std::size_t i = 0; i < report.statements.size(); ++i) {
+        std::vector<std::string> words;
+        analyze::Tokenizer tokens(report.statements[i].sql);
+        for (analyze::Token t; tokens.next(t) && words.size() < 6;) {
+            if (t.is_comment()) continue;
+            std::string word(report.statements[i].sql.substr(t.begin, t.end - t.begin));
+            if (word.front() != '"') {
+                std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+            }
+            words.push_back(std::move(word));
+        }
+        if (!words.empty() && words.back() == ";") words.pop_back();
+        auto word = [&](std::size_t k) { return k < words.size() ? words[k] : std::string(); };
+        // The name after the statement's keywords (ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] s, RELEASE [SAVEPOINT] s).
+        auto name_after = [&](std::size_t k) {
+            if (word(k) == "SAVEPOINT" && k + 1 < words.size()) ++k;
+            return savepoint_name(word(k));
+        };
+        const std::string first = word(0);
+        if (first == "SAVEPOINT" && words.size() >= 2) {
+            open.emplace_back(savepoint_name(word(1)), i + 1);
+        } else if (first == "ROLLBACK" || first == "RELEASE") {
+            std::size_t k = 1;
+            if (first == "ROLLBACK" && (word(k) == "WORK" || word(k) == "TRANSACTION")) ++k;
+            const bool to = first == "RELEASE" || word(k) == "TO";
+            if (!to) {
+                open.clear();  // the transaction ends
+                continue;
+            }
+            const std::string name = name_after(first == "ROLLBACK" ? k + 1 : k);
+            auto it = std::find_if(open.rbegin(), open.rend(), [&](const auto& sp) { return sp.first == name; });
+            if (it == open.rend()) continue;
+            const std::size_t from = it->second;
+            open.erase(it.base() - (first == "ROLLBACK" ? 0 : 1), open.end());  // ROLLBACK TO keeps s itself
+            if (first == "ROLLBACK") {
+                for (std::size_t j = from; j < i; ++j) out[j] = "undone";
+                open.back().second = i + 1;  // the savepoint stands again from here
+            }
+        } else if (first == "COMMIT" || first == "END" || first == "ABORT" || first == "PREPARE") {
+            open.clear();
+        }
+    }
+    return out;
+}
+
 // A file's text with what the analysis says of its statements: their keys, the keys of their
 // subcommands, and each line's text for the suppressions' comments.
 class Version {
@@ -92,14 +151,16 @@ public:
         std::vector<analyze::Region> regions;
         if (report.source_kind == "sql") regions = analyze::prepare_source(v.path, v.text, direction, v.metadata).regions;
         const std::vector<std::string> outcomes = transaction_outcomes(report);
+        const std::vector<std::string> undone = savepoint_outcomes(report);
         for (std::size_t i = 0; i < report.statements.size(); ++i) {
             const StatementFacts& s = report.statements[i];
             bool down = std::any_of(regions.begin(), regions.end(), [&](const analyze::Region& r) {
                 return r.down && r.begin <= s.span.begin && s.span.begin < r.end;
             });
             // What the statement does, not only its text: the settings that change its meaning
-            // and how its transaction ends (ROLLBACK made COMMIT runs what never ran).
-            std::string side = std::string(down ? "down " : "up ") + meaning_of(s) + outcomes[i] + "\x1d";
+            // and how its transaction ends (ROLLBACK made COMMIT runs what never ran), or the
+            // savepoint it runs under (ROLLBACK TO made RELEASE keeps what was undone).
+            std::string side = std::string(down ? "down " : "up ") + meaning_of(s) + outcomes[i] + '\x1e' + undone[i] + "\x1d";
             m_keys.push_back(side + tokens_of(s.sql));
             std::vector<std::string> parts;
             // Subcommands are cut from the file's own text: an ORM statement's SQL is not there.

@@ -129,7 +129,7 @@ std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& 
 
 analyze::Result<std::string> flyway_settings_at(const diff::Repository& repo, const std::string& commit, const std::string& path,
                                                 std::uint64_t max_bytes) {
-    if (!analyze::flyway_name(analyze::path_name(path))) return std::string();
+    if (!analyze::flyway_name(analyze::path_name(path)) && !analyze::flyway_name_with_suffix(analyze::path_name(path))) return std::string();
     std::vector<std::pair<std::string, std::string>> found;
     for (const std::string& candidate : tools::flyway_settings_candidates(path)) {
         auto text = text_at(repo, commit, candidate, std::min(max_bytes, tools::k_most_settings_bytes));
@@ -148,16 +148,33 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
     auto head_settings = repo.list_files(changes.head_sha, settings_name);
     if (!head_settings) return head_settings.error();
     std::set<std::string> head_folders;
+    // Where flyway.sqlMigrationSuffixes makes other endings migrations (V2__drop.pgsql): the folder
+    // each such settings file speaks for, with its endings.
+    std::vector<std::pair<std::string, std::vector<std::string>>> suffix_scopes;
     for (const auto& path : *head_settings) {
         auto text = text_at(repo, changes.head_sha, path, max_bytes);
         if (!text) return text.error();
         if (!*text) continue;
-        for (auto& f : folders_of(path, tools::read_flyway_settings(analyze::path_name(path), **text))) head_folders.insert(f);
+        tools::FlywaySettings read = tools::read_flyway_settings(analyze::path_name(path), **text);
+        for (auto& f : folders_of(path, read)) head_folders.insert(f);
+        if (!read.migration_suffixes.empty()) suffix_scopes.emplace_back(scope_of(path), read.migration_suffixes);
     }
-    // The migrations the pull request changed in those folders, which no glob may have picked.
+    auto configured_suffix = [&](std::string_view p) {
+        if (!analyze::flyway_name_with_suffix(analyze::path_name(p))) return false;
+        std::string name(analyze::path_name(p));
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return std::any_of(suffix_scopes.begin(), suffix_scopes.end(), [&](const auto& scope) {
+            return inside(p, scope.first) && std::any_of(scope.second.begin(), scope.second.end(), [&](const std::string& x) {
+                       return x == "*" || name.ends_with(x);
+                   });
+        });
+    };
+    // The migrations the pull request changed in those folders, which no glob may have picked, and
+    // those the settings' suffixes make migrations.
     auto in_locations = repo.changed_files(
         changes.merge_base_sha, changes.head_sha,
         [&](std::string_view p) {
+            if (configured_suffix(p)) return true;
             if (!sql_migration(p)) return false;
             return std::any_of(head_folders.begin(), head_folders.end(), [&](const std::string& f) { return inside(p, f); });
         },

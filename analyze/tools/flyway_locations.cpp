@@ -1,6 +1,7 @@
 #include "analyze/tools/flyway_locations.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -19,6 +20,7 @@ std::vector<std::string> add_flyway_locations(std::vector<std::string>& files, c
     std::vector<std::string> read;
     if (std::none_of(files.begin(), files.end(), [](const std::string& f) { return flyway_name(path_name(f)); })) return read;
     std::vector<std::string> folders;
+    std::vector<std::string> suffixes;  // flyway.sqlMigrationSuffixes beyond .sql
     for (std::string_view name : flyway_settings_names()) {
         for (const std::string path : {std::string(name), "conf/" + std::string(name)}) {
             std::error_code ec;
@@ -27,7 +29,9 @@ std::vector<std::string> add_flyway_locations(std::vector<std::string>& files, c
             auto text = read_regular_file(path, options.max_file_bytes, "a Flyway settings file");
             if (!text) continue;
             read.push_back(path);
-            for (const auto& location : read_flyway_settings(name, *text).locations) {
+            const FlywaySettings settings = read_flyway_settings(name, *text);
+            suffixes.insert(suffixes.end(), settings.migration_suffixes.begin(), settings.migration_suffixes.end());
+            for (const auto& location : settings.locations) {
                 std::string folder = location_folder(path, location);
                 if (!folder.empty() && fs::is_directory(folder, ec) && !fs::is_symlink(folder, ec)) folders.push_back(folder);
             }
@@ -39,6 +43,20 @@ std::vector<std::string> add_flyway_locations(std::vector<std::string>& files, c
     for (const auto& f : files) have.insert(fs::path(f).lexically_normal().generic_string());
     for (auto& f : expand_inputs(folders, ignored, options.input_format)) {
         if (have.insert(fs::path(f).lexically_normal().generic_string()).second) files.push_back(std::move(f));
+    }
+    // The files the suffixes make migrations (V2__x.pgsql), which a folder's expansion leaves out.
+    for (const auto& folder : suffixes.empty() ? std::vector<std::string>{} : folders) {
+        std::error_code ec;
+        for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
+            const std::string name = it->path().filename().string();
+            if (!flyway_name_with_suffix(name)) continue;
+            std::string lowered = name;
+            for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            const bool wanted = std::any_of(suffixes.begin(), suffixes.end(), [&](const std::string& x) { return x == "*" || lowered.ends_with(x); });
+            if (wanted && have.insert(it->path().lexically_normal().generic_string()).second) files.push_back(it->path().string());
+        }
     }
     std::sort(files.begin(), files.end());
     return read;

@@ -54,6 +54,33 @@ void apply(FlywaySettings& s, const std::string& key, const std::string& value, 
         else if (lower(value) == "false") s.replacement = false;
         else if (lower(value) != "true") s.syntax_unknown = true;
         if (s.prefix.empty() || s.suffix.empty()) s.syntax_unknown = true;
+    } else if (k == "flyway.sqlmigrationsuffixes") {
+        std::string_view rest = value;
+        while (!rest.empty()) {
+            std::size_t comma = rest.find(',');
+            std::string one = lower(trim(rest.substr(0, comma)));
+            if (!one.empty() && one != ".sql" && std::find(s.migration_suffixes.begin(), s.migration_suffixes.end(), one) == s.migration_suffixes.end()) {
+                s.migration_suffixes.push_back(one);
+            }
+            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        }
+        if (unknown) s.migration_suffixes.push_back("*");  // not known: any file of the locations
+        // Without .sql, Flyway does not run the .sql files pgfence takes for its migrations.
+        std::string listed = "," + lower(value) + ",";
+        std::erase(listed, ' ');
+        if ((unknown || listed.find(",.sql,") == std::string::npos) && s.naming.empty()) s.naming = key + "=" + value.substr(0, 40);
+    } else if (k == "flyway.encoding") {
+        std::string e = lower(trim(value));
+        std::erase(e, '-');
+        std::erase(e, '_');
+        if (unknown || e != "utf8") s.encoding = unknown ? std::string("?") : std::string(trim(value));
+    } else if (k == "flyway.sqlmigrationprefix" || k == "flyway.undosqlmigrationprefix" ||
+               k == "flyway.repeatablesqlmigrationprefix" || k == "flyway.sqlmigrationseparator") {
+        const std::string_view standard = k == "flyway.sqlmigrationprefix"     ? "V"
+                                          : k == "flyway.undosqlmigrationprefix" ? "U"
+                                          : k == "flyway.repeatablesqlmigrationprefix" ? "R"
+                                                                                       : "__";
+        if ((unknown || value != standard) && s.naming.empty()) s.naming = key + "=" + value.substr(0, 40);
     } else if (k == "flyway.locations") {
         std::string_view rest = value;
         while (!rest.empty()) {
@@ -65,9 +92,68 @@ void apply(FlywaySettings& s, const std::string& key, const std::string& value, 
     }
 }
 
+// Java's String.trim: what is at most U+0020 at either end.
+std::string_view java_trim(std::string_view s) {
+    while (!s.empty() && static_cast<unsigned char>(s.front()) <= 0x20) s.remove_prefix(1);
+    while (!s.empty() && static_cast<unsigned char>(s.back()) <= 0x20) s.remove_suffix(1);
+    return s;
+}
+
+// The text Flyway gives Properties.load for a flyway.conf (flyway/flyway flyway-core
+// src/main/java/org/flywaydb/core/internal/configuration/ConfigUtils.java,
+// loadConfigurationFromString, which loadConfigurationFile reaches through
+// loadConfigurationFromReader): "\r\n" made "\n", split into lines (String.split drops the trailing
+// empty ones), each line trimmed and every backslash doubled, so that Properties reads backslashes
+// as written: `a\b` stays `a\b`, `\u0041`, `\n`, `\:` and `\=` keep their backslash. A line that
+// ended in a backslash continues on the next (its last backslash single again) only when the next
+// line is not empty and is not a `flyway.` setting with `=`, or is one holding `==` or `!=` that
+// does not start with shouldExecute (SqlScriptMetadata.isMultilineBooleanExpression).
+std::string flyway_conf_contents(std::string_view text) {
+    std::string normalized;
+    normalized.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+        normalized += text[i];
+    }
+    std::vector<std::string_view> lines;
+    std::string_view rest = normalized;
+    while (true) {
+        std::size_t nl = rest.find('\n');
+        lines.push_back(rest.substr(0, nl));
+        if (nl == std::string_view::npos) break;
+        rest.remove_prefix(nl + 1);
+    }
+    while (lines.size() > 1 && lines.back().empty()) lines.pop_back();
+    std::string out;
+    out.reserve(normalized.size() * 2);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::size_t start = out.size();
+        for (char c : java_trim(lines[i])) {
+            out += c;
+            if (c == '\\') out += '\\';
+        }
+        if (out.size() - start >= 2 && out.ends_with("\\\\") && i + 1 < lines.size()) {
+            std::string_view next = lines[i + 1];
+            bool restore = false;
+            if (next.empty()) {
+                restore = false;
+            } else if (java_trim(next).starts_with("flyway.") && next.find('=') != std::string_view::npos) {
+                restore = !next.starts_with("shouldExecute") &&
+                          (next.find("==") != std::string_view::npos || next.find("!=") != std::string_view::npos);
+            } else {
+                restore = true;
+            }
+            if (restore) out.pop_back();
+        }
+        out += '\n';
+    }
+    return out;
+}
+
 // Java properties (java.util.Properties.load, which Flyway's ConfigUtils.loadConfigurationFile
-// mirrors): `key=value`, `key: value` or `key value`, # and ! comments, a line ending in an odd
-// number of backslashes continues on the next, \t \n \r \f \uXXXX and \x escapes.
+// calls on flyway_conf_contents' text): `key=value`, `key: value` or `key value`, # and ! comments,
+// a line ending in an odd number of backslashes continues on the next, \t \n \r \f \uXXXX and \x
+// escapes.
 void read_properties(FlywaySettings& s, std::string_view text) {
     std::size_t at = 0;
     int line_no = 0;
@@ -293,7 +379,7 @@ const std::vector<std::string_view>& flyway_settings_names() {
 FlywaySettings read_flyway_settings(std::string_view name, std::string_view text) {
     FlywaySettings s;
     if (name.ends_with(".toml")) read_toml(s, text);
-    else read_properties(s, text);
+    else read_properties(s, flyway_conf_contents(text));
     return s;
 }
 
@@ -323,6 +409,13 @@ void merge_flyway_settings(FlywaySettings& into, const FlywaySettings& from) {
     for (const auto& l : from.locations) {
         if (std::find(into.locations.begin(), into.locations.end(), l) == into.locations.end()) into.locations.push_back(l);
     }
+    for (const auto& x : from.migration_suffixes) {
+        if (std::find(into.migration_suffixes.begin(), into.migration_suffixes.end(), x) == into.migration_suffixes.end()) {
+            into.migration_suffixes.push_back(x);
+        }
+    }
+    if (into.encoding.empty()) into.encoding = from.encoding;
+    if (into.naming.empty()) into.naming = from.naming;
     into.lines.insert(into.lines.end(), from.lines.begin(), from.lines.end());
     into.files.insert(into.files.end(), from.files.begin(), from.files.end());
 }

@@ -45,6 +45,16 @@ struct FlywaySettings {
     // known (two files disagree, an environment overrides it, it reads an environment variable).
     std::map<std::string, std::optional<std::string>> placeholders;
     std::vector<std::string> locations;  // flyway.locations entries, as written ("filesystem:sql")
+    // flyway.sqlMigrationSuffixes beyond ".sql", lower-cased (Flyway compares them without case:
+    // ResourceNameParser.stripSuffix): every one any settings file gives, since a deploy may use any.
+    std::vector<std::string> migration_suffixes;
+    // flyway.encoding when it is not UTF-8 (Flyway decodes the migrations with it; pgfence reads
+    // UTF-8), "" otherwise.
+    std::string encoding;
+    // flyway.sqlMigrationPrefix, undoSqlMigrationPrefix, repeatableSqlMigrationPrefix or
+    // sqlMigrationSeparator set to other than V, U, R, "__": Flyway then runs files pgfence does
+    // not take for Flyway's, and not some it does. The first such setting, or "".
+    std::string naming;
     std::vector<SettingLine> lines;      // every flyway setting of the file(s), in order
     std::vector<std::string> files;      // the files read, as given to read_flyway_files
 };

@@ -3,6 +3,7 @@
 // the file is an unknown statement at that line.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -127,4 +128,20 @@ TEST_CASE("node-pg-migrate markers: the first up and the first down only") {
                    Direction::Both)) == Sqls{"SELECT 1", "SELECT 2", "DROP TABLE users"});
     CHECK(read(run(path, "-- Up Migration\nSELECT 1;\n-- Down Migration\nSELECT 2;\n-- Up Migration\nDROP TABLE users;\n")) ==
           Sqls{"SELECT 1"});
+}
+
+TEST_CASE("goose ENVSUB: lines rewritten as mfridman/interpolate does, expansions unknown") {
+    // $$ and \$ are sent as $, \\ and $( stay, a $ at the line's end stays; off again after ENVSUB OFF.
+    CHECK(read(run(k_goose, "-- +goose Up\n-- +goose ENVSUB ON\nSELECT '$$a', '\\$b', '\\\\', '$(c)', 5 AS \"x$\nwhere\";\n"
+                            "-- +goose ENVSUB OFF\nSELECT '$$';\n")) ==
+          Sqls{"SELECT '$a', '$b', '\\\\', '$(c)', 5 AS \"x$\nwhere\"", "SELECT '$$'"});
+    // Any expansion is the deploy environment's value: its statement is unknown, at its line; the
+    // others are read.
+    CHECK(read(run(k_goose, "-- +goose Up\n-- +goose ENVSUB ON\nSELECT 1;\nDELETE FROM t WHERE id = ${ID:-0};\nSELECT $NAME;\n"
+                            "SELECT '${A-${B}}';\n")) == Sqls{"SELECT 1", "?4", "?5", "?6"});
+    // A $ interpolate cannot read fails goose: the file is refused at that line.
+    auto refused = read(run(k_goose, "-- +goose Up\n-- +goose ENVSUB ON\nSELECT 1;\nSELECT $1;\n"));
+    CHECK(std::find(refused.begin(), refused.end(), "?4") != refused.end());
+    // Comment lines before a statement are not interpolated (goose drops them first).
+    CHECK(read(run(k_goose, "-- +goose Up\n-- +goose ENVSUB ON\n-- costs $1\nSELECT 1;\n")) == Sqls{"SELECT 1"});
 }

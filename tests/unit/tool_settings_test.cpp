@@ -11,6 +11,7 @@
 #include <random>
 
 #include "analyze/analyzer.hpp"
+#include "analyze/conventions.hpp"
 #include "analyze/tools/flyway_placeholders.hpp"
 #include "analyze/tools/flyway_settings.hpp"
 #include "bot/governance_envelope.hpp"
@@ -49,13 +50,30 @@ TEST_CASE("flyway settings: flyway.conf as Java properties") {
                                   "other.key=ignored\n");
     CHECK(s.locations == std::vector<std::string>{"filesystem:db/migration", "filesystem:ops/sql"});
     REQUIRE(s.placeholders.contains("users_note"));  // Flyway's names are case-insensitive
-    CHECK(s.placeholders["users_note"] == std::optional<std::string>("a\tbA"));
+    // Flyway doubles every backslash before Properties.load (ConfigUtils.loadConfigurationFromString):
+    // escapes stay as typed.
+    CHECK(s.placeholders["users_note"] == std::optional<std::string>("a\\tb\\u0041"));
     CHECK_FALSE(s.placeholders["env"]);  // an environment variable: not known here
     CHECK(s.replacement);
     CHECK_FALSE(s.syntax_unknown);
     REQUIRE(s.lines.size() == 4);
     CHECK(s.lines[0].line == 3);
     CHECK(s.lines[1].line == 5);
+
+    // A trailing backslash continues a line only onto one that is not empty and not a flyway.
+    // setting; before one, and before the file's end, it is a backslash of the value. \: and \=
+    // keep their backslash; a line's leading and trailing white space is trimmed.
+    auto slashes = read_flyway_settings("flyway.conf",
+                                        "flyway.placeholders.a=one \\\nflyway.placeholders.b=x\\:y\\=z  \n"
+                                        "flyway.placeholders.c=true --\\n AND id = 42\n"
+                                        "flyway.placeholders.d=first \\\n  second\n"
+                                        "flyway.placeholders.e=end\\\n\nflyway.placeholders.f=last\\\n");
+    CHECK(slashes.placeholders["a"] == std::optional<std::string>("one \\"));
+    CHECK(slashes.placeholders["b"] == std::optional<std::string>("x\\:y\\=z"));
+    CHECK(slashes.placeholders["c"] == std::optional<std::string>("true --\\n AND id = 42"));
+    CHECK(slashes.placeholders["d"] == std::optional<std::string>("first second"));
+    CHECK(slashes.placeholders["e"] == std::optional<std::string>("end\\"));
+    CHECK(slashes.placeholders["f"] == std::optional<std::string>("last\\"));
 
     auto off = read_flyway_settings("flyway.conf", "flyway.placeholderReplacement=false\nflyway.placeholderPrefix=#[\n");
     CHECK_FALSE(off.replacement);
@@ -286,4 +304,21 @@ TEST_CASE("the upload's content hash covers the helpers an ORM migration imports
     const std::string after = script_hash(*repo, git.dir, base, helper_only);
     CHECK(before != after);  // an approval of `approved` does not hold once only the helper changed
     CHECK(script_hash(*repo, git.dir, base, approved) == before);
+}
+
+TEST_CASE("flyway settings: migration suffixes, encoding and naming, in flyway.conf and flyway.toml") {
+    auto conf = read_flyway_settings("flyway.conf", "flyway.sqlMigrationSuffixes=.sql, .PgSQL\nflyway.encoding=UTF-8\n");
+    CHECK(conf.migration_suffixes == std::vector<std::string>{".pgsql"});
+    CHECK(conf.encoding.empty());
+    CHECK(conf.naming.empty());
+    auto toml = read_flyway_settings("flyway.toml", "[flyway]\nsqlMigrationSuffixes = [\".pgsql\"]\nencoding = \"ISO-8859-1\"\n");
+    CHECK(toml.migration_suffixes == std::vector<std::string>{".pgsql"});
+    CHECK(toml.encoding == "ISO-8859-1");
+    CHECK(toml.naming.find("sqlMigrationSuffixes") != std::string::npos);  // .sql files no longer run
+    auto prefix = read_flyway_settings("flyway.conf", "flyway.sqlMigrationPrefix=M\n");
+    CHECK(prefix.naming == "flyway.sqlMigrationPrefix=M");
+    CHECK(read_flyway_settings("flyway.conf", "flyway.sqlMigrationPrefix=V\nflyway.sqlMigrationSeparator=__\n").naming.empty());
+    CHECK(pgfence::analyze::flyway_name_with_suffix("V2__drop.pgsql"));
+    CHECK_FALSE(pgfence::analyze::flyway_name_with_suffix("V2__drop.sql"));
+    CHECK_FALSE(pgfence::analyze::flyway_name_with_suffix("notes.pgsql"));
 }

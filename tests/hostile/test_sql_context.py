@@ -1,0 +1,277 @@
+"""What a statement means depends on what is around it (red team): PL/pgSQL forms that run a query
+for its rows, session settings that change how the rest of the script is lexed, text a migration
+tool substitutes before the server sees it, and whether a statement's effects survive a savepoint.
+Each scenario is a realistic pull request on a real git repository, run through `pgfence pr`
+against the GitHub double and `pgfence analyze`.
+
+    test_sql_context.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, git, main, write  # noqa: E402
+
+BASE = ("CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+        "CREATE TABLE audit (id bigint PRIMARY KEY, at timestamptz);\n"
+        "CREATE TABLE sessions (id bigint PRIMARY KEY, user_id bigint);\n")
+
+
+def repo_with(s, head, base=None):
+    """A repository whose main branch has 001_init.sql (and `base`'s files), and a feature branch
+    that writes `head`'s files: the pull request."""
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    write(os.path.join(s.repo, "migrations/001_init.sql"), BASE)
+    for path, text in (base or {}).items():
+        write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    for path, text in head.items():
+        if text is None:
+            os.remove(os.path.join(s.repo, path))
+        else:
+            write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "feature")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+
+
+def run(s, *cmd, cwd=None, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env.update(env_extra or {})
+    return subprocess.run([s.args.binary, *cmd], cwd=cwd or s.repo, env=env, capture_output=True, text=True, timeout=120)
+
+
+def analyze_json(s, *paths, config=False):
+    proc = run(s, "analyze", *([] if config else ["--no-config"]), "--format", "json", *paths)
+    check(proc.returncode == 0, f"analyze --format json: exit {proc.returncode}\n{proc.stderr}")
+    return json.loads(proc.stdout)
+
+
+def findings(report, path_end):
+    return [f for file in report["files"] if file["path"].endswith(path_end) for f in file["findings"]]
+
+
+def rules_at(report, path_end):
+    return sorted((f["start"]["line"], f["rule"]) for f in findings(report, path_end))
+
+
+def pr_fails(s, why, **kwargs):
+    s.start_double()
+    proc = s.run_pr(**kwargs)
+    check(proc.returncode == 1, f"pr fails ({why}): exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    runs = [r for r in s.requests() if r["method"] == "POST" and r["path"].endswith("/check-runs")]
+    check(len(runs) == 1 and runs[0]["body"].get("conclusion") == "failure", f"the check run fails ({why})")
+    s.all_requests_valid()
+    return proc
+
+
+# --- 1. PL/pgSQL forms that run a query for its rows ---------------------------------------------
+
+# A "cleanup" that looks like it only loops and opens cursors. PostgreSQL 15 runs each DELETE:
+# FOR r IN DELETE ... RETURNING, OPEN c FOR WITH d AS (DELETE ...), a bound cursor's DELETE, and
+# the EXECUTE forms of OPEN and RETURN QUERY (checked on a real server).
+PLPGSQL = ("SET lock_timeout = '2s';\n"                                               # 1
+           "SET statement_timeout = '60s';\n"                                         # 2
+           "DO $$\n"                                                                  # 3
+           "DECLARE r record; c refcursor;\n"                                         # 4
+           "  stale CURSOR FOR DELETE FROM sessions RETURNING id;\n"                  # 5
+           "BEGIN\n"                                                                  # 6
+           "  FOR r IN DELETE FROM users RETURNING id LOOP\n"                         # 7
+           "    RAISE NOTICE 'removed %', r.id;\n"                                    # 8
+           "  END LOOP;\n"                                                            # 9
+           "  OPEN c FOR WITH d AS (DELETE FROM audit RETURNING id) SELECT * FROM d;\n"  # 10
+           "  CLOSE c;\n"                                                             # 11
+           "  FOR r IN stale LOOP END LOOP;\n"                                        # 12
+           "  OPEN c FOR EXECUTE 'DROP TABLE ' || 'audit';\n"                         # 13
+           "END $$;\n"                                                                # 14
+           "CREATE FUNCTION purge() RETURNS SETOF bigint LANGUAGE plpgsql AS $$\n"    # 15
+           "BEGIN\n"                                                                  # 16
+           "  RETURN QUERY EXECUTE 'TRUNCATE users';\n"                               # 17
+           "END $$;\n"                                                                # 18
+           "SELECT purge();\n")                                                       # 19
+
+# Transaction control inside a DO block: not modelled, so unknown (never skipped).
+COMMIT_IN_DO = ("SET lock_timeout = '2s';\n"
+                "DO $$\n"
+                "BEGIN\n"
+                "  UPDATE users SET email = lower(email) WHERE id < 1000;\n"
+                "  COMMIT;\n"
+                "END $$;\n")
+
+
+def plpgsql_forms(s):
+    repo_with(s, {"migrations/002_cleanup.sql": PLPGSQL, "migrations/003_batches.sql": COMMIT_IN_DO})
+    report = analyze_json(s, "migrations/002_cleanup.sql", "migrations/003_batches.sql")
+    got = rules_at(report, "002_cleanup.sql")
+    for want in [(7, "delete-without-where"), (10, "delete-without-where"), (12, "delete-without-where"),
+                 (13, "drop-table"), (19, "truncate")]:
+        check(want in got, f"{want} found: {got}")
+    unknown = [f for f in findings(report, "003_batches.sql") if f["rule"] == "unknown-statement"]
+    check([f["start"]["line"] for f in unknown] == [2], f"the DO block with COMMIT is unknown at line 2: {findings(report, '003_batches.sql')}")
+    check("COMMIT" in json.dumps(report), "the report names the COMMIT it did not model")
+    pr_fails(s, "the DELETEs inside FOR, OPEN and a bound cursor")
+
+
+# --- 2. Settings that change how the rest of the script is read ----------------------------------
+
+# With standard_conforming_strings off, 'a\'' ends at the second quote: the server runs the DROP
+# TABLE (checked with PostgreSQL 15 and psql); a parser with it on reads one literal up to --'.
+SCS_OFF = ("SET lock_timeout = '2s';\n"                                  # 1
+           "SET standard_conforming_strings = off;\n"                    # 2
+           "SELECT 'legacy \\''; DROP TABLE users; --' AS note;\n"      # 3
+           "SET standard_conforming_strings = on;\n"                     # 4
+           "SELECT 1;\n")                                                # 5
+
+SET_CONFIG = ("SET lock_timeout = '2s';\n"                                                   # 1
+              "SELECT set_config('standard_conforming_strings', 'off', false);\n"            # 2
+              "SELECT 'legacy \\''; DROP TABLE audit; --' AS note;\n")                      # 3
+
+PG_DUMP = ("SET statement_timeout = 0;\n"
+           "SET client_encoding = 'UTF8';\n"
+           "SET standard_conforming_strings = on;\n"
+           "SET lock_timeout = '2s';\n"
+           "CREATE TABLE notes (id bigint PRIMARY KEY, body text);\n")
+
+
+def lexing_settings(s):
+    repo_with(s, {"migrations/002_legacy.sql": SCS_OFF, "migrations/003_config.sql": SET_CONFIG,
+                  "migrations/004_dump.sql": PG_DUMP})
+    report = analyze_json(s, "migrations/002_legacy.sql", "migrations/003_config.sql", "migrations/004_dump.sql")
+    unknown = [f["start"]["line"] for f in findings(report, "002_legacy.sql") if f["rule"] == "unknown-statement"]
+    check(unknown == [2, 3, 4], f"the SET and what follows it until it is on again are unknown: {rules_at(report, '002_legacy.sql')}")
+    unknown = [f["start"]["line"] for f in findings(report, "003_config.sql") if f["rule"] == "unknown-statement"]
+    check(unknown == [2, 3], f"set_config() of it too: {rules_at(report, '003_config.sql')}")
+    check(not [f for f in findings(report, "004_dump.sql") if f["rule"] == "unknown-statement"],
+          f"pg_dump's SET client_encoding = 'UTF8' and standard_conforming_strings = on change nothing: {rules_at(report, '004_dump.sql')}")
+    proc = pr_fails(s, "statements read otherwise than pgfence parsed them")
+    check("could not see" in proc.stderr, f"stderr says why: {proc.stderr}")
+
+
+# --- 4. Text the migration tool substitutes ------------------------------------------------------
+
+# goose puts the deploy environment's value in (pressly/goose ENVSUB ON): TEST_USER_ID='0 OR true'
+# deletes every session. The $$ of the DO block is sent as $ (mfridman/interpolate's escape).
+GOOSE_ENVSUB = ("-- +goose Up\n"                                                    # 1
+                "-- +goose ENVSUB ON\n"                                             # 2
+                "SET lock_timeout = '2s';\n"                                        # 3
+                "DELETE FROM sessions WHERE user_id = ${TEST_USER_ID:-0};\n"         # 4
+                "-- +goose ENVSUB OFF\n"                                            # 5
+                "SELECT '${not_substituted}' AS kept;\n"                            # 6
+                "\n"
+                "-- +goose Down\n"
+                "SELECT 1;\n")
+
+
+def goose_envsub(s):
+    repo_with(s, {"migrations/00002_cleanup_test_user.sql": GOOSE_ENVSUB})
+    report = analyze_json(s, "migrations/00002_cleanup_test_user.sql")
+    unknown = [f for f in findings(report, "00002_cleanup_test_user.sql") if f["rule"] == "unknown-statement"]
+    check([f["start"]["line"] for f in unknown] == [4], f"the DELETE holding ${{TEST_USER_ID}} is unknown at line 4: {unknown}")
+    check("TEST_USER_ID" in unknown[0]["message"] and "goose" in unknown[0]["message"], f"it says why: {unknown[0]['message']}")
+    proc = run(s, "analyze", "--no-config", "--ci", "migrations/00002_cleanup_test_user.sql")
+    check(proc.returncode == 1 and "could not see" in proc.stderr, f"analyze --ci fails: {proc.returncode}\n{proc.stderr}")
+    # Under ENVSUB goose sends `$$` as `$`: the DO block it sends does not parse, as on the server.
+    write(os.path.join(s.repo, "migrations/00003_do.sql"),
+          "-- +goose Up\n-- +goose ENVSUB ON\n-- +goose StatementBegin\nDO $$ BEGIN PERFORM 1; END $$;\n-- +goose StatementEnd\n")
+    proc = run(s, "analyze", "--no-config", "migrations/00003_do.sql")
+    check(proc.returncode == 2 and "00003_do.sql:4:4: syntax error" in proc.stderr,
+          f"DO $ ... $ is what goose sends, and does not parse: {proc.returncode}\n{proc.stderr}")
+
+
+# --- 3. Flyway's settings as Flyway reads them -------------------------------------------------
+
+# Flyway doubles every backslash of flyway.conf before java.util.Properties reads it
+# (ConfigUtils.loadConfigurationFromString): `\n` is a backslash and an n, so the placeholder ends
+# the line in a comment and the DELETE has no filter. Read as plain Properties, `\n` is a line
+# break and the DELETE filters on id = 42.
+FLYWAY_CONF = ("flyway.locations=filesystem:db/migration\n"
+               "flyway.placeholders.purge_filter=true --\\n AND id = 42\n")
+FLYWAY_PURGE = ("SET lock_timeout = '2s';\n"
+                "DELETE FROM sessions WHERE ${purge_filter};\n")
+
+
+def flyway_conf_backslash(s):
+    """flyway.conf is on the base branch; the pull request adds only the migration using it."""
+    repo_with(s, {"db/migration/V2__purge_test_sessions.sql": FLYWAY_PURGE},
+              base={"flyway.conf": FLYWAY_CONF, "db/migration/V1__init.sql": BASE})
+    report = analyze_json(s, "db/migration/V2__purge_test_sessions.sql", config=True)
+    got = rules_at(report, "V2__purge_test_sessions.sql")
+    check((2, "delete-without-where") in got, f"the DELETE Flyway sends has no filter: {got}")
+    pr_fails(s, "the DELETE of every session")
+
+
+def flyway_suffix(s):
+    """flyway.sqlMigrationSuffixes on the base branch makes .pgsql files migrations
+    (ResourceNameParser.stripSuffix); the pull request adds one that drops a table. It is analysed
+    as a Flyway migration (its placeholders replaced), in `pr` and when named to `analyze`."""
+    conf = "flyway.locations=filesystem:db/migration\nflyway.sqlMigrationSuffixes=.sql,.pgsql\nflyway.placeholders.t=sessions\n"
+    repo_with(s, {"db/migration/V2__retire_sessions.pgsql": "SET lock_timeout = '2s';\nDROP TABLE ${t};\n"},
+              base={"flyway.conf": conf, "db/migration/V1__init.sql": BASE})
+    report = analyze_json(s, "db/migration/V2__retire_sessions.pgsql", config=True)
+    check((2, "drop-table") in rules_at(report, "V2__retire_sessions.pgsql"), f"DROP TABLE sessions: {rules_at(report, 'V2__retire_sessions.pgsql')}")
+    proc = pr_fails(s, "the DROP TABLE in a .pgsql migration")
+    check("V2__retire_sessions.pgsql" in proc.stdout + open(s.summary).read(), "the file is in the review")
+    # Settings that change how Flyway names or decodes its migrations: unknown, not judged as read.
+    write(os.path.join(s.repo, "flyway.conf"), conf + "flyway.encoding=ISO-8859-1\nflyway.sqlMigrationPrefix=M\n")
+    report = analyze_json(s, "db/migration/V1__init.sql", config=True)
+    messages = [f["message"] for f in findings(report, "V1__init.sql") if f["rule"] == "unknown-statement"]
+    check(any("flyway.encoding" in m for m in messages) and any("sqlMigrationPrefix" in m for m in messages),
+          f"encoding and naming settings are unknown: {messages}")
+
+
+# --- 5. Whether a statement's effects survive ---------------------------------------------------
+
+SAVEPOINT_BASE = ("SET lock_timeout = '2s';\n"
+                  "BEGIN;\n"
+                  "SAVEPOINT dry_run;\n"
+                  "DELETE FROM sessions;\n"
+                  "ROLLBACK TO SAVEPOINT dry_run;\n"
+                  "COMMIT;\n")
+
+
+def savepoint_release(s):
+    """The base rehearses a DELETE under a savepoint it rolls back; the pull request releases the
+    savepoint instead: the DELETE now runs, and its finding is new, not pre-existing."""
+    head = SAVEPOINT_BASE.replace("ROLLBACK TO SAVEPOINT dry_run", "RELEASE SAVEPOINT dry_run")
+    repo_with(s, {"migrations/002_sessions.sql": head}, base={"migrations/002_sessions.sql": SAVEPOINT_BASE})
+    proc = pr_fails(s, "RELEASE keeps the DELETE the savepoint used to undo", no_config=True)
+    check("delete-without-where" in proc.stdout + proc.stderr + open(s.summary).read(), "the DELETE's finding is shown")
+
+
+def rollback_and_chain(s):
+    """BEGIN ... ROLLBACK AND CHAIN made COMMIT AND CHAIN: what was rolled back now commits."""
+    base = "SET lock_timeout = '2s';\nBEGIN;\nDELETE FROM sessions;\nROLLBACK AND CHAIN;\nCOMMIT;\n"
+    head = base.replace("ROLLBACK AND CHAIN", "COMMIT AND CHAIN")
+    repo_with(s, {"migrations/002_sessions.sql": head}, base={"migrations/002_sessions.sql": base})
+    pr_fails(s, "COMMIT AND CHAIN keeps the DELETE ROLLBACK AND CHAIN undid")
+
+
+def nested_savepoint_still_undone(s):
+    """The inner savepoint is released, but the outer one it sits in is still rolled back: the
+    DELETE never survives, and moving only the inner RELEASE changes nothing (pre-existing)."""
+    base = ("SET lock_timeout = '2s';\n"
+            "BEGIN;\n"
+            "SAVEPOINT outer_sp;\n"
+            "SAVEPOINT inner_sp;\n"
+            "DELETE FROM sessions;\n"
+            "ROLLBACK TO inner_sp;\n"
+            "ROLLBACK TO outer_sp;\n"
+            "COMMIT;\n")
+    head = base.replace("ROLLBACK TO inner_sp", "RELEASE inner_sp")
+    repo_with(s, {"migrations/002_sessions.sql": head}, base={"migrations/002_sessions.sql": base})
+    s.start_double()
+    proc = s.run_pr()
+    check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
+
+
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
