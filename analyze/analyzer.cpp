@@ -1334,6 +1334,43 @@ FileReport analyze_tool_settings(const std::string& path, std::vector<SettingCha
     return report;
 }
 
+FileReport analyze_tool_settings(const std::string& path, std::vector<SettingChange> changes, const AnalyzeOptions& options,
+                                 std::string_view text, const std::vector<SettingUnknown>& unknown) {
+    AnalyzeOptions without_rules = options;
+    without_rules.run_rules = false;
+    FileReport report = analyze_tool_settings(path, std::move(changes), without_rules);
+    for (const SettingUnknown& u : unknown) {
+        // The line's bytes: its first and last non-blank character.
+        std::size_t begin = 0;
+        for (int line = 1; line < u.line && begin != std::string_view::npos; ++line) {
+            begin = text.find('\n', begin);
+            if (begin != std::string_view::npos) ++begin;
+        }
+        if (begin == std::string_view::npos || begin > text.size()) begin = text.size();
+        std::size_t end = std::min(text.find('\n', begin), text.size());
+        while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+        std::size_t first = begin;
+        while (first < end && std::isspace(static_cast<unsigned char>(text[first]))) ++first;
+        StatementFacts s;
+        s.status = StatementStatus::Unknown;
+        s.span.begin = first;
+        s.span.end = end;
+        s.span.start = Position{u.line, static_cast<int>(first - begin) + 1};
+        s.span.stop = Position{u.line, static_cast<int>(end > first ? end - begin : first - begin + 1)};
+        s.sql = std::string(text.substr(first, std::min<std::size_t>(end - first, 200)));
+        s.tag = "migration tool setting";
+        s.notes.push_back("not visible to static analysis: " + u.why);
+        s.unanalysable = Error{u.why, path, s.span.start};
+        report.statements.push_back(std::move(s));
+    }
+    if (options.run_rules) {
+        rules::Options rule_options = options.rules;
+        rule_options.pg_version = options.pg_version;
+        rules::apply_rules(report, {}, {}, rule_options);
+    }
+    return report;
+}
+
 FileReport analyze_file(const std::string& path, const AnalyzeOptions& options) {
     Catalog catalog = options.history ? *options.history : Catalog{};
     return analyze_file_from(path, options, catalog);

@@ -105,6 +105,19 @@ struct AnalyzeOptions {
 [[nodiscard]] FileReport analyze_tool_settings(const std::string& path, std::vector<SettingChange> changes,
                                                const AnalyzeOptions& options);
 
+// A settings line whose value pgfence cannot know (a migrations folder read from an environment
+// variable, a computed expression: tools/tool_dirs.hpp): an unknown statement at that line.
+struct SettingUnknown {
+    int line = 1;
+    std::string why;  // "dbmate's DBMATE_MIGRATIONS_DIR ... reads another environment variable", printable
+};
+
+// The same with the lines of `text` (the settings file's) that set what pgfence cannot know,
+// each an unknown statement the unknown-statement rule reports.
+[[nodiscard]] FileReport analyze_tool_settings(const std::string& path, std::vector<SettingChange> changes,
+                                               const AnalyzeOptions& options, std::string_view text,
+                                               const std::vector<SettingUnknown>& unknown);
+
 // Reads and analyses one file (and a diesel metadata.toml beside it); a symbolic link is not
 // followed but reported (analyze_not_a_file). A file of a pgmi project
 // (a folder above it holds deploy.sql and pgmi.yaml) runs in the deployment's one transaction.

@@ -755,6 +755,10 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     // The migrations the pull request's Flyway settings bring in (a location it added, a placeholder
     // value it changed) are changed migrations too.
     if (auto brought = add_settings_migrations(*repo, *changes, settings.options.max_file_bytes); !brought) return git_failed(brought.error());
+    // Where the other tools' settings put their migrations: said, as what pgfence assumed.
+    auto followed = followed_tool_dirs(*repo, changes->head_sha, settings.options.max_file_bytes);
+    if (!followed) return git_failed(followed.error());
+    for (const auto& line : *followed) err << "note: " << annotate::printable(line) << "\n";
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
     // A merged call of a function the pull request (re)defines now runs the new body: its file
     // is reviewed too (bot/pr_callers.hpp).
