@@ -419,6 +419,16 @@ void diagnose_file(const analyze::FileReport& f, const Settings& settings, bool 
 
 }  // namespace
 
+std::string ungated_note(std::size_t unseen, bool said_warn, bool markdown) {
+    if (!said_warn || unseen == 0) return {};
+    const std::string n = std::to_string(unseen) + (unseen == 1 ? " statement" : " statements");
+    const std::string how = markdown ? "`--unknown warn` (or `unknown = \"warn\"` in the configuration)"
+                                     : "--unknown warn (or unknown = \"warn\" in the configuration)";
+    return (markdown ? "**pgfence:** " : "pgfence: ") + n + " pgfence could not see (unknown-statement) " +
+           (unseen == 1 ? "was" : "were") + " not gated because of " + how + ": a person must still review " +
+           (unseen == 1 ? "it" : "them");
+}
+
 Diagnosis& Diagnosis::operator+=(const Diagnosis& other) {
     failed = failed || other.failed;
     over = over || other.over;
@@ -688,6 +698,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     if (config_failed) return k_exit_input;
     // SQL pgfence could not see fails --ci unless --unknown warn or `unknown = "warn"` says otherwise.
     const bool said_block = settings.block_unknown.value_or(false);  // error: rather than warning: lines
+    const bool said_warn = settings.block_unknown.has_value() && !*settings.block_unknown;
     if (!settings.block_unknown) settings.block_unknown = a.ci;
     if (settings.paths.empty()) throw UsageError{"analyze needs at least one file, directory or glob (or paths in the config file)"};
 
@@ -866,6 +877,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
             << " unknown" << (coverage.unparsable ? ", " + std::to_string(coverage.unparsable) + " unparsable" : "") << ")\n";
     }
     if (failed) return k_exit_input;
+    if (std::string ungated = ungated_note(diagnosis.unseen, said_warn, false); !ungated.empty()) err << ungated << "\n";
     if (*settings.block_unknown && diagnosis.unseen > 0) {
         err << "pgfence: " << diagnosis.unseen << (diagnosis.unseen == 1 ? " statement" : " statements")
             << " pgfence could not see (unknown-statement): a person must review "

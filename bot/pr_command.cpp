@@ -657,7 +657,7 @@ void post_check_run(github::Client& client, const std::string& repository, const
 // The comment body within `max_chars`; the trace section, if any, takes at most half of it.
 // `previous` is the comment it replaces: what changed since is read from its hidden state.
 std::string comment_body(const Report& report, const TraceOutcome& trace, const Identity& identity, std::size_t max_chars,
-                         const annotate::ReviewLinks& links, const std::string* previous) {
+                         const annotate::ReviewLinks& links, const std::string* previous, const std::string& gate_note) {
     std::ostringstream body;
     annotate::MarkdownOptions options;
     options.marker = identity.marker_text;
@@ -669,14 +669,17 @@ std::string comment_body(const Report& report, const TraceOutcome& trace, const 
     std::string traced = trace.ran ? trace_section(trace) : std::string();
     bool with_trace = traced.size() <= max_chars / 2;
     if (with_trace) options.max_chars -= traced.size();
+    options.max_chars -= std::min(options.max_chars / 2, gate_note.size());
     annotate::render_markdown(report, body, options);
     if (with_trace) body << traced;
+    if (!gate_note.empty() && gate_note.size() <= max_chars / 2) body << "\n" << gate_note << "\n";
     return body.str();
 }
 
 void post_comment(github::Client& client, const std::string& repository, int number, const Report& report,
                   bool has_findings, const TraceOutcome& trace, const Identity& identity,
-                  const std::string& comment_author, const annotate::ReviewLinks& links, Posting& posting) {
+                  const std::string& comment_author, const annotate::ReviewLinks& links, Posting& posting,
+                  const std::string& gate_note) {
     // Only the token's own comments are ours to edit: anyone can write the marker.
     github::Author author{comment_author, std::nullopt};
     if (author.login.empty()) {
@@ -692,7 +695,7 @@ void post_comment(github::Client& client, const std::string& repository, int num
     // quarter of the size is sent, cut the same graceful way.
     for (std::size_t max_chars : {annotate::k_comment_max_chars, annotate::k_comment_max_chars / 4}) {
         auto make_body = [&](const std::string* previous) {
-            return comment_body(report, trace, identity, max_chars, links, previous);
+            return comment_body(report, trace, identity, max_chars, links, previous, gate_note);
         };
         // Nothing to say: only an earlier comment is brought up to date, none is added.
         auto sticky = github::upsert_sticky_comment(client, repository, number, identity.marker(), make_body, author, has_findings);
@@ -748,6 +751,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!resolve_pr_settings(a, place, settings, err)) return k_exit_input;
     // pr gates a pull request: SQL pgfence could not see fails it unless `unknown = "warn"` (issue #53).
     const bool said_block = settings.block_unknown.value_or(false);  // error: rather than warning: lines
+    const bool said_warn = settings.block_unknown.has_value() && !*settings.block_unknown;
     if (!settings.block_unknown) settings.block_unknown = true;
     auto changes = diff::changed_migrations(*repo, target.base, target.head, settings.paths, settings.options.max_file_bytes);
     if (!changes) return git_failed(changes.error());
@@ -908,7 +912,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         if (p.comment && target.number) {
             post_comment(*client, target.repository, *target.number, report,
                          counts.new_findings + counts.pre_existing > 0 || trace.failed, trace, identity,
-                         p.comment_author, review_links(target), posting);
+                         p.comment_author, review_links(target), posting, ungated_note(diagnosis.unseen, said_warn, true));
         }
         if (p.max_suggestions > 0 && target.number) {
             SuggestionRun run = post_suggestions(*client, target.repository, *target.number, target.head, report, *changes,
@@ -937,6 +941,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     for (const auto& note : posting.notes) err << "pgfence: " << note << "\n";
     for (const auto& problem : posting.problems) err << "pgfence: " << problem << "\n";
+    if (std::string ungated = ungated_note(diagnosis.unseen, said_warn, false); !ungated.empty()) err << ungated << "\n";
     // Without a check run the findings still reach the pull request's diff: the runner turns
     // workflow commands into annotations.
     if (!posting.check_run && target.in_actions) {

@@ -13,11 +13,11 @@ namespace {
 constexpr std::size_t k_shown = 80;
 
 std::string shown(std::string_view text) {
+    std::size_t cut = std::min(text.size(), k_shown);
+    while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a whole character
     std::string out;
-    for (char c : text.substr(0, k_shown)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
-    return text.size() > k_shown ? out + "..." : out;
+    for (char c : text.substr(0, cut)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
+    return cut < text.size() ? out + "..." : out;
 }
 
 std::string_view trim(std::string_view s) {

@@ -404,9 +404,79 @@ def history_settings(binary, tmp):
           f"accounts is known from V1 replayed with flyway.conf's placeholder: {notes}")
 
 
+DYNAMIC = ("SET lock_timeout = '2s';\nDO $$\nDECLARE tbl text;\nBEGIN\n"
+           "  SELECT relname INTO tbl FROM pg_class WHERE relname LIKE 'tmp_%' LIMIT 1;\n"
+           "  EXECUTE 'DROP TABLE ' || tbl;\nEND $$;\n")
+
+
+def newcomer_messages(binary, tmp):
+    """What a fresh user meets: an unknown Flyway statement whose locks are shown does not say they
+    are not shown; a fix's `code span` is not broken across lines at 80 columns; a bad value in
+    .pgfence.toml is quoted (escaped) in its error; --unknown warn and unknown = "warn" say how many
+    unknown statements they let through (stderr, and the pull request's comment)."""
+    d = os.path.join(tmp, "flyway")
+    write(os.path.join(d, "sql/V1__x.sql"), "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text DEFAULT '${note}';\n")
+    proc = subprocess.run([binary, "analyze", "--output", "json", "sql/V1__x.sql"], capture_output=True, text=True, timeout=60, cwd=d)
+    doc = json.loads(proc.stdout)
+    st = [x for f in doc["files"] for x in f["statements"] if x["status"] == "unknown"]
+    msgs = [x["message"] for f in doc["files"] for x in f["findings"] if x["rule"] == "unknown-statement"]
+    check(st and st[0].get("locks") and msgs, f"the placeholder statement is unknown with its locks shown: {st} {msgs}")
+    check(all("locks are not shown" not in m for m in msgs), f"the message does not say its shown locks are not shown: {msgs}")
+
+    # The compact text report at 80 columns: every line of a fix holds whole code spans.
+    write(os.path.join(tmp, "dyn/002_dynamic.sql"), DYNAMIC)
+    proc = subprocess.run([binary, "analyze", "--output", "compact", os.path.join(tmp, "dyn/002_dynamic.sql")],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "80"})
+    lines = proc.stdout.splitlines()
+    fixes = [k for k, line in enumerate(lines) if line.lstrip().startswith("fix:")]
+    check(fixes, f"a fix is printed:\n{proc.stdout}")
+    for k in fixes:
+        para = [lines[k]]
+        for line in lines[k + 1:]:
+            if not line.startswith("  ") or line.lstrip().startswith(("fix:", "|")) or line.strip() == "":
+                break
+            para.append(line)
+        check(all(len(line) <= 80 for line in para), f"the fix fits 80 columns: {para}")
+        check(all(line.count("`") % 2 == 0 for line in para), f"no code span is broken across lines: {para}")
+
+    # A bad configuration value is named, escaped.
+    cfg = os.path.join(tmp, "cfg")
+    write(os.path.join(cfg, ".pgfence.toml"), 'pg_version = 15\nmax_risk = "hgih\\u001b[2J"\n')
+    write(os.path.join(cfg, "migrations/001.sql"), V1)
+    proc = subprocess.run([binary, "analyze", "migrations"], capture_output=True, text=True, timeout=60, cwd=cfg)
+    check(proc.returncode == 2, f"a bad value exits 2: {proc.returncode}")
+    check('.pgfence.toml:2:1: max_risk must be one of low, medium, high, critical, not "hgih\\x1b[2J"' in proc.stderr
+          and "\x1b" not in proc.stderr, f"the error names the key and the value, escaped: {proc.stderr!r}")
+
+    # --unknown warn says what it let through.
+    proc = subprocess.run([binary, "analyze", "--ci", "--unknown", "warn", os.path.join(tmp, "dyn/002_dynamic.sql")],
+                          capture_output=True, text=True, timeout=60)
+    check(proc.returncode == 0, f"--unknown warn passes: {proc.returncode}\n{proc.stderr}")
+    check("1 statement pgfence could not see (unknown-statement) was not gated because of --unknown warn" in proc.stderr,
+          f"--unknown warn says so: {proc.stderr}")
+    proc = subprocess.run([binary, "analyze", os.path.join(tmp, "dyn/002_dynamic.sql")], capture_output=True, text=True, timeout=60)
+    check("not gated" not in proc.stderr, f"without --unknown warn nothing is said: {proc.stderr}")
+    # unknown = "warn" in the base's configuration: pr passes, and says so on stderr and in its comment.
+    os.makedirs(os.path.join(tmp, "pr"))
+    s = double_scenario(binary, os.path.join(tmp, "pr"), {"migrations/001_init.sql": V1, ".pgfence.toml": 'unknown = "warn"\n'},
+                        {"migrations/002_dynamic.sql": DYNAMIC})
+
+    def body():
+        proc = s.run_pr(no_config=False)
+        check(proc.returncode == 0, f"relaxed by the configuration: exit {proc.returncode}\n{proc.stderr}")
+        check("1 statement pgfence could not see (unknown-statement) was not gated" in proc.stderr, f"stderr says so: {proc.stderr}")
+        comments = s.comments()
+        check(len(comments) == 1 and "was not gated because of `--unknown warn`" in comments[0]["body"],
+              f"the comment says so: {[c['body'][-600:] for c in comments]}")
+        s.all_requests_valid()
+
+    with_double(s, body)
+
+
 SCENARIOS = {"placeholder_injection": placeholder_injection, "appended_location": appended_location,
              "settings_reader": settings_reader, "other_tools": other_tools, "followed_dirs": followed_dirs,
-             "computed_dirs": computed_dirs, "history_settings": history_settings}
+             "computed_dirs": computed_dirs, "history_settings": history_settings,
+             "newcomer_messages": newcomer_messages}
 
 
 def main():
@@ -420,7 +490,7 @@ def main():
     global ARGS
     args.binary = os.path.abspath(args.binary)
     ARGS = args
-    if args.scenario in ("followed_dirs", "computed_dirs") and not (args.double and args.schemas and os.path.isdir(args.schemas)):
+    if args.scenario in ("followed_dirs", "computed_dirs", "newcomer_messages") and not (args.double and args.schemas and os.path.isdir(args.schemas)):
         print(f"SKIP: {args.scenario} needs the GitHub double and its schemas")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
