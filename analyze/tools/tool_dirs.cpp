@@ -90,9 +90,28 @@ std::string project_folder(std::string_view path) {
     return std::string(folder.substr(0, src));
 }
 
-int line_at(std::string_view text, std::size_t offset) {
-    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size())), '\n'));
-}
+// Line numbers by offset, in one pass over the text and a binary search per question.
+class Lines {
+public:
+    explicit Lines(std::string_view text) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '\n') m_ends.push_back(i);
+        }
+    }
+    [[nodiscard]] int at(std::size_t offset) const {
+        return 1 + static_cast<int>(std::lower_bound(m_ends.begin(), m_ends.end(), offset) - m_ends.begin());
+    }
+
+private:
+    std::vector<std::size_t> m_ends;  // the offsets of the newlines
+};
+
+// A settings file names a handful of folders; past this many, the rest are one unknown (and the
+// output stays small whatever the file holds).
+constexpr std::size_t k_most_dirs = 64;
+
+// Arrays nested deeper than this in a value are not read (computed), so no input recurses far.
+constexpr int k_deepest_value = 16;
 
 ToolDir make(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts) {
     ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts};
@@ -203,6 +222,7 @@ void read_env(std::string_view path, std::string_view text, std::vector<ToolDir>
 // (CARGO_MANIFEST_DIR) (launchbadge/sqlx sqlx-macros-core/src/migrate.rs: expand_migrator_from_lit_dir
 // resolves the literal with resolve_path); migrate!() is "migrations", which pgfence reads anyway.
 void read_rust(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    const Lines lines_of(text);
     for (std::size_t at = text.find("migrate!"); at != std::string_view::npos; at = text.find("migrate!", at + 8)) {
         std::size_t open = at + 8;
         while (open < text.size() && std::isspace(static_cast<unsigned char>(text[open]))) ++open;
@@ -210,7 +230,7 @@ void read_rust(std::string_view path, std::string_view text, std::vector<ToolDir
         std::size_t v = open + 1;
         while (v < text.size() && std::isspace(static_cast<unsigned char>(text[v]))) ++v;
         if (v < text.size() && text[v] == ')') continue;
-        const int n = line_at(text, at);
+        const int n = lines_of.at(at);
         if (v < text.size() && text[v] == '"') {
             std::size_t end = text.find('"', v + 1);
             std::string_view lit = end == std::string_view::npos ? std::string_view{} : text.substr(v + 1, end - v - 1);
@@ -266,7 +286,7 @@ struct JsWalk {
     }
     // The value at i: its string literals (an array's too), or nothing when any part is not one;
     // `expr` is the value's text as written, for the message.
-    std::optional<std::vector<std::string>> value(std::string_view& expr) {
+    std::optional<std::vector<std::string>> value(std::string_view& expr, int depth = 0) {
         skip_space();
         const std::size_t start = i;
         auto end_of_expr = [&] {
@@ -299,7 +319,7 @@ struct JsWalk {
             end_of_expr();
             return std::nullopt;
         }
-        if (i < text.size() && text[i] == '[') {
+        if (i < text.size() && text[i] == '[' && depth < k_deepest_value) {
             ++i;
             bool all = true;
             while (true) {
@@ -314,7 +334,7 @@ struct JsWalk {
                     continue;
                 }
                 std::string_view part;
-                auto lit = value(part);
+                auto lit = value(part, depth + 1);
                 if (lit) out.insert(out.end(), lit->begin(), lit->end());
                 else all = false;
                 if (i < text.size() && text[i] != ',' && text[i] != ']') ++i;
@@ -384,6 +404,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
     const std::string base = tool == "knex" ? std::string(path_folder(path))
                              : tool == "node-pg-migrate" ? std::string(path_folder(path_folder(path)))
                                                          : project_folder(path);
+    const Lines lines_of(text);
     walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t at) {
         std::string setting;
         if (tool == "knex" && key == "directory" && parent == "migrations") setting = "migrations.directory";
@@ -391,7 +412,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         else if (tool == "node-pg-migrate" && key == "migrations-dir") setting = "migrations-dir";
         if (setting.empty()) return false;
         w.skip_space();
-        const int n = line_at(text, w.i);
+        const int n = lines_of.at(w.i);
         if (tool == "typeorm" && (w.i >= text.size() || text[w.i] != '[')) return false;  // not the DataSource's
         std::string_view expr;
         auto values = w.value(expr);
@@ -446,6 +467,8 @@ bool typeorm_name(std::string_view name) {
                       name.find("dataSource") != std::string_view::npos);
 }
 
+std::vector<ToolDir> read_all(std::string_view path, std::string_view text);
+
 }  // namespace
 
 bool tool_settings_file(std::string_view path) {
@@ -457,6 +480,22 @@ bool tool_settings_file(std::string_view path) {
 }
 
 std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text) {
+    std::vector<ToolDir> out = read_all(path, text);
+    if (out.size() > k_most_dirs) {
+        const int line = out[k_most_dirs].line;
+        std::string tool = out[k_most_dirs].tool, setting = out[k_most_dirs].setting;
+        const bool scripts = out[k_most_dirs].scripts;
+        out.resize(k_most_dirs);
+        out.push_back(computed(std::move(tool), std::move(setting), line,
+                               "the file names more than " + std::to_string(k_most_dirs) + " migration folders, and the rest are not read",
+                               scripts));
+    }
+    return out;
+}
+
+namespace {
+
+std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
     std::vector<ToolDir> out;
     const std::string_view name = path_name(path);
     if (name == "diesel.toml") read_diesel(path, text, out);
@@ -468,6 +507,8 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
     else if (typeorm_name(name)) read_js(path, text, "typeorm", out);
     return out;
 }
+
+}  // namespace
 
 bool in_tool_dir(std::string_view file, const ToolDir& dir) {
     if (dir.folder.empty()) return false;
