@@ -84,7 +84,12 @@ std::vector<diff::LineRange> lines_holding(std::string_view text, const std::vec
 // Empty when `path` is none of these; otherwise whether a line of it counts.
 std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     const std::string_view name = analyze::path_name(path);
-    if (name == "package.json") return [](std::string_view line) { return line.find("node-pg-migrate") != std::string_view::npos; };
+    if (name == "package.json") {
+        return [](std::string_view line) {
+            return line.find("node-pg-migrate") != std::string_view::npos || line.find("dbmate") != std::string_view::npos ||
+                   line.find("goose") != std::string_view::npos;
+        };
+    }
     if (name == "default.json" && analyze::path_name(analyze::path_folder(path)) == "config") {
         return [](std::string_view line) { return line.find("migrations-dir") != std::string_view::npos; };
     }

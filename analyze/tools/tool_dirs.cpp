@@ -431,31 +431,46 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
     });
 }
 
-// node-pg-migrate's folder given on its command line in a package.json script:
-// `node-pg-migrate up -m db/migrations` or `--migrations-dir=db/migrations` (bin/node-pg-migrate.ts:
-// migrationsDirArg 'migrations-dir', alias 'm'), relative to the package's folder, where npm runs it.
+// A tool's folder given on its command line in a package.json script, relative to the package's
+// folder, where npm runs it: `node-pg-migrate up -m db/migrations` or `--migrations-dir=db/migrations`
+// (salsita/node-pg-migrate bin/node-pg-migrate.ts: migrationsDirArg 'migrations-dir', alias 'm');
+// `dbmate --migrations-dir db/m up` or `-d db/m` (amacneil/dbmate main.go: "migrations-dir", alias
+// "d"); `goose -dir db/m postgres ... up` (pressly/goose cmd/goose/main.go: flags.String("dir")).
 void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    struct Cli {
+        std::string_view tool, command;
+        std::vector<std::string_view> flags;
+        bool scripts;
+    };
+    static const std::vector<Cli> clis = {{"node-pg-migrate", "node-pg-migrate", {"--migrations-dir", "-m"}, true},
+                                          {"dbmate", "dbmate", {"--migrations-dir", "-d"}, false},
+                                          {"goose", "goose", {"-dir", "--dir"}, false}};
     lines(text, [&](int n, std::string_view l) {
-        if (l.find("node-pg-migrate") == std::string_view::npos) return;
-        for (std::string_view flag : {std::string_view("--migrations-dir"), std::string_view("-m")}) {
-            for (std::size_t at = l.find(flag); at != std::string_view::npos; at = l.find(flag, at + 1)) {
-                if (at > 0 && l[at - 1] != ' ') continue;
-                std::size_t v = at + flag.size();
-                if (v >= l.size() || (l[v] != ' ' && l[v] != '=')) continue;
-                ++v;
-                while (v < l.size() && l[v] == ' ') ++v;
-                std::size_t end = l.find_first_of(" \"&;|", v);
-                std::string_view value = l.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v);
-                if (value.starts_with("\\\"")) value.remove_prefix(2);
-                if (value.ends_with("\\")) value.remove_suffix(1);
-                if (value.find('$') != std::string_view::npos || value.empty()) {
-                    out.push_back(computed("node-pg-migrate", "--migrations-dir", n, "its value " + shown(value) + " reads the environment", true));
-                } else {
-                    out.push_back(make("node-pg-migrate", "--migrations-dir", n, path_folder(path), value, true));
+        for (const Cli& cli : clis) [&] {
+            std::size_t cmd = l.find(cli.command);
+            if (cmd == std::string_view::npos) return;
+            // The flags after the command, up to the script's next command.
+            std::string_view rest = l.substr(cmd + cli.command.size());
+            rest = rest.substr(0, rest.find_first_of("&;|\""));
+            for (std::string_view flag : cli.flags) {
+                for (std::size_t at = rest.find(flag); at != std::string_view::npos; at = rest.find(flag, at + 1)) {
+                    if (at == 0 || rest[at - 1] != ' ') continue;
+                    std::size_t v = at + flag.size();
+                    if (v >= rest.size() || (rest[v] != ' ' && rest[v] != '=')) continue;
+                    ++v;
+                    while (v < rest.size() && rest[v] == ' ') ++v;
+                    std::size_t end = rest.find(' ', v);
+                    std::string_view value = rest.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v);
+                    const std::string setting = std::string(cli.tool) + " " + std::string(flag);
+                    if (value.find('$') != std::string_view::npos || value.empty()) {
+                        out.push_back(computed(std::string(cli.tool), setting, n, "its value " + shown(value) + " reads the environment", cli.scripts));
+                    } else {
+                        out.push_back(make(std::string(cli.tool), setting, n, path_folder(path), value, cli.scripts));
+                    }
+                    return;  // one folder per tool and line
                 }
-                return;
             }
-        }
+        }();
     });
 }
 

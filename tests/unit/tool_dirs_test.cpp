@@ -67,6 +67,9 @@ TEST_CASE("tool_dirs: sqlx's migrate! relative to the crate, TypeORM's globs, no
           "node-pg-migrate:3:db/pgm");
     CHECK(folders(read_tool_dirs("package.json", "{ \"scripts\": { \"m\": \"node-pg-migrate --migrations-dir=$DIR up\" } }\n")) ==
           "node-pg-migrate:1:?");
+    CHECK(folders(read_tool_dirs("web/package.json", "{ \"scripts\": {\n \"db\": \"dbmate -d ./sql/migrations up && goose -dir ops up\"\n} }\n")) ==
+          "dbmate:2:web/sql/migrations;goose:2:web/ops");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"goose -dir db/goose postgres x up\"\n")) == "goose:1:db/goose");
 }
 
 TEST_CASE("tool_dirs: which files a folder holds for its tool") {
