@@ -1201,6 +1201,19 @@ struct Beside {
     std::string deployment;
 };
 
+}  // namespace
+
+bool in_sqlx_folder(std::string_view path, const AnalyzeOptions& options) {
+    if (options.sqlx_folders == nullptr) return false;
+    const std::string folder = fs::path(std::string(path_folder(path))).lexically_normal().generic_string();
+    return std::any_of(options.sqlx_folders->begin(), options.sqlx_folders->end(), [&](const std::string& f) {
+        const std::string normal = fs::path(f).lexically_normal().generic_string();
+        return folder == normal || (folder.size() > normal.size() && folder.starts_with(normal) && folder[normal.size()] == '/');
+    });
+}
+
+namespace {
+
 Beside beside_facts(const std::string& path, const AnalyzeOptions& options, FolderFacts* folders) {
     std::string metadata;
     // diesel's metadata.toml, or the Cargo.toml of a crate's migrations/ (sqlx)
@@ -1230,6 +1243,9 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
         }
     }
     if (flyway_name(name)) metadata = flyway_settings_beside(path, options);
+    if (metadata.find("sqlx") == std::string::npos && sqlx_name(name) && in_sqlx_folder(path, options)) {
+        metadata = std::string(k_sqlx_folder);
+    }
     if (metadata.find("sqlx") == std::string::npos && sqlx_name(name)) {
         bool sqlx = false;
         std::string key(folder);

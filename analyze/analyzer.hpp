@@ -64,6 +64,10 @@ struct AnalyzeOptions {
     // set's committed files): a plan's new files take versions none of them uses, and a pop file
     // whose set has a `.autocommit` file is popx's. Paths as given or absolute. Not owned.
     const std::vector<std::string>* known_migrations = nullptr;
+    // The folders the project's sqlx::migrate!("path") calls name (tools/tool_dirs.hpp), as
+    // paths are given: a `<version>_<name>.sql` file there is sqlx's, whatever the folder is
+    // called. Not owned.
+    const std::vector<std::string>* sqlx_folders = nullptr;
     // Files (absolute, normal) the repository's mainline already holds with these bytes
     // (bot/analyze_history: CommittedMigrations::merged): a migration that may have run on a
     // database gets no plan. `merged_in` names the commit (e.g. "origin/main"). Not owned.
@@ -92,6 +96,9 @@ struct AnalyzeOptions {
 // What analyze_text_at passes as `sibling_metadata` for `path` (a diesel metadata.toml, a sqlx
 // Cargo.toml or marker), for analysing an edited copy the same way.
 [[nodiscard]] std::string sibling_metadata(const std::string& path, const AnalyzeOptions& options);
+
+// Whether `path` lies in one of options.sqlx_folders.
+[[nodiscard]] bool in_sqlx_folder(std::string_view path, const AnalyzeOptions& options);
 
 // The report of a migration path that is a link or a submodule: no statement is read, and the
 // rules run on it (migration-not-a-file reports it).

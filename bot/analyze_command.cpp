@@ -724,6 +724,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     // So do the other tools from the folders their settings name; each assumption is said.
     analyze::tools::FollowedDirs followed = analyze::tools::add_tool_dirs(files, settings.paths, settings.options);
     for (const auto& note : followed.notes) err << "note: " << annotate::printable(note) << "\n";
+    settings.options.sqlx_folders = &followed.sqlx_folders;
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     // Nothing to report but the error lines: a terminal gets no empty report ("findings: 0" after

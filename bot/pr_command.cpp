@@ -304,8 +304,12 @@ Target locate(const PrArgs& p) {
 // A diesel migration's metadata.toml beside the file, at the same commit; a Flyway migration's
 // settings files (bot/tool_settings_review.hpp).
 analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, const std::string& commit,
-                                              const std::string& path) {
+                                              const std::string& path, const AnalyzeOptions& options) {
     if (analyze::flyway_name(analyze::path_name(path))) return flyway_settings_at(repo, commit, path, analyze::k_default_max_file_bytes);
+    // A folder sqlx::migrate!("path") names: its versioned files are sqlx's.
+    if (analyze::sqlx_name(analyze::path_name(path)) && analyze::in_sqlx_folder(path, options)) {
+        return std::string(analyze::k_sqlx_folder);
+    }
     auto slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
     auto text = repo.read_file(commit, dir + "metadata.toml");
@@ -375,7 +379,7 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
         }
         std::optional<std::string> text_at_head = std::move((*stored)->text);
         auto* text = &text_at_head;
-        auto metadata = sibling_metadata(repo, changes.head_sha, change.path);
+        auto metadata = sibling_metadata(repo, changes.head_sha, change.path, options);
         if (!metadata) return metadata.error();
         std::set<std::string> new_before;
         for (const auto& [name, rel] : schema->second.relations()) {
@@ -394,7 +398,7 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
             base_text = std::move(*old);
         }
         if (base_text) {
-            auto meta = sibling_metadata(repo, changes.merge_base_sha, change.old_path);
+            auto meta = sibling_metadata(repo, changes.merge_base_sha, change.old_path, options);
             if (!meta) return meta.error();
             base_metadata = std::move(*meta);
             auto [base_schema, base_first] = base_schema_of.try_emplace(set);
@@ -763,6 +767,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     auto followed = followed_tool_dirs(*repo, changes->head_sha, settings.options.max_file_bytes);
     if (!followed) return git_failed(followed.error());
     for (const auto& line : *followed) err << "note: " << annotate::printable(line) << "\n";
+    auto sqlx_folders = sqlx_folders_at(*repo, changes->head_sha, settings.options.max_file_bytes);
+    if (!sqlx_folders) return git_failed(sqlx_folders.error());
+    settings.options.sqlx_folders = &*sqlx_folders;
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
     // A merged call of a function the pull request (re)defines now runs the new body: its file
     // is reviewed too (bot/pr_callers.hpp).

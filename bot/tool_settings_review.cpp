@@ -174,6 +174,17 @@ analyze::Result<std::vector<std::string>> followed_tool_dirs(const diff::Reposit
     return out;
 }
 
+analyze::Result<std::vector<std::string>> sqlx_folders_at(const diff::Repository& repo, const std::string& commit,
+                                                          std::uint64_t max_bytes) {
+    auto dirs = tool_dirs_at(repo, commit, max_bytes);
+    if (!dirs) return dirs.error();
+    std::vector<std::string> out;
+    for (const auto& [path, d] : *dirs) {
+        if (d.tool == "sqlx" && !d.folder.empty()) out.push_back(d.folder);
+    }
+    return out;
+}
+
 analyze::Result<std::function<bool(std::string_view)>> tool_dir_selector(const diff::Repository& repo, const std::string& commit,
                                                                          std::uint64_t max_bytes) {
     auto dirs = tool_dirs_at(repo, commit, max_bytes);

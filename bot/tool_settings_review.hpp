@@ -24,6 +24,10 @@ namespace pgfence::bot {
 [[nodiscard]] analyze::Result<std::vector<std::string>> followed_tool_dirs(const diff::Repository& repo,
                                                                            const std::string& commit, std::uint64_t max_bytes);
 
+// The folders the sqlx::migrate!("path") calls of `commit` name (AnalyzeOptions::sqlx_folders).
+[[nodiscard]] analyze::Result<std::vector<std::string>> sqlx_folders_at(const diff::Repository& repo, const std::string& commit,
+                                                                        std::uint64_t max_bytes);
+
 // Whether a path of `commit` lies in a folder the other tools' settings files of `commit` name
 // (and is a file that tool runs): a migration however the globs are set.
 [[nodiscard]] analyze::Result<std::function<bool(std::string_view)>> tool_dir_selector(const diff::Repository& repo,

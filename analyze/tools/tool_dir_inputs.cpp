@@ -80,6 +80,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             const std::string& folder = d.folder;
             if (!fs::is_directory(folder, ec) || fs::is_symlink(folder, ec)) continue;
             folders.push_back(folder);
+            if (d.tool == "sqlx") out.sqlx_folders.push_back(folder);
             // The scripts the tool runs from it, which no "migrations" in their path marks as such.
             if (d.scripts && options.input_format != orm::InputFormat::Sql) {
                 std::size_t seen = 0;

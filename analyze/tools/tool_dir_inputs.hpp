@@ -12,6 +12,7 @@ namespace pgfence::analyze::tools {
 struct FollowedDirs {
     std::vector<std::string> notes;    // what each settings file said, for stderr (printable)
     std::vector<FileReport> unknown;   // a settings file whose folder is computed: its unknown lines
+    std::vector<std::string> sqlx_folders;  // the folders sqlx::migrate!() names (AnalyzeOptions::sqlx_folders)
 };
 
 // Reads the settings files in the working directory (diesel.toml, .env, knexfile.*, package.json,

@@ -318,7 +318,7 @@ def followed_dirs(binary, tmp):
     expect = {"db/diesel/2024-02-01-000000_drop/up.sql": ("diesel", "drop-table"),
               "db/dbmate/20240201000000_truncate.sql": ("dbmate", "drop-table"),
               "db/goose/20240201000000_drop.sql": ("goose", "drop-table"),
-              "db/sqlx/20240201000000_drop.sql": (None, "drop-table"),
+              "db/sqlx/20240201000000_drop.sql": ("sqlx", "drop-table"),
               "db/pgm/20240201000000_drop.sql": (None, "drop-table"),
               "db/knex/20240201000000_idx.js": (None, "create-index-without-concurrently"),
               "src/db/typeorm/1706745600000-Drop.ts": (None, "drop-table")}
