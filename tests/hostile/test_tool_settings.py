@@ -35,8 +35,11 @@ def write(path, text):
 
 
 class Repo:
-    def __init__(self, binary, tmp):
+    def __init__(self, binary, tmp, existing=None):
         self.binary = binary
+        if existing is not None:  # a repository another harness made
+            self.dir = existing
+            return
         self.dir = os.path.join(tmp, "repo")
         os.makedirs(self.dir)
         git(self.dir, "init", "-q", "-b", "main")
@@ -311,8 +314,7 @@ def followed_dirs(binary, tmp):
         s.all_requests_valid()
 
     with_double(s, body)
-    r = Repo.__new__(Repo)
-    r.binary, r.dir = binary, s.repo
+    r = Repo(binary, tmp, existing=s.repo)
     proc, report = r.pr_json(s.base, s.head)
     by_path = {f["path"]: f for f in report["files"]}
     expect = {"db/diesel/2024-02-01-000000_drop/up.sql": ("diesel", "drop-table"),
@@ -364,8 +366,7 @@ def computed_dirs(binary, tmp):
                                   '  type: "postgres",\n  migrations: [__dirname + "/migrations/*.ts"],\n});\n',
             "diesel.toml": '[migrations_directory]\ndir = "/srv/migrations"\n'}
     s = double_scenario(binary, tmp, {"migrations/001_init.sql": V1, "diesel.toml": '[migrations_directory]\ndir = "migrations"\n'}, head)
-    r = Repo.__new__(Repo)
-    r.binary, r.dir = binary, s.repo
+    r = Repo(binary, tmp, existing=s.repo)
     proc, report = r.pr_json(s.base, s.head)
     unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
     check(unknown == [(".env", 2), ("diesel.toml", 2), ("knexfile.js", 4), ("src/data-source.ts", 5)],
