@@ -1224,6 +1224,19 @@ struct Beside {
     std::string deployment;
 };
 
+}  // namespace
+
+bool in_sqlx_folder(std::string_view path, const AnalyzeOptions& options) {
+    if (options.sqlx_folders == nullptr) return false;
+    const std::string folder = fs::path(std::string(path_folder(path))).lexically_normal().generic_string();
+    return std::any_of(options.sqlx_folders->begin(), options.sqlx_folders->end(), [&](const std::string& f) {
+        const std::string normal = fs::path(f).lexically_normal().generic_string();
+        return folder == normal || (folder.size() > normal.size() && folder.starts_with(normal) && folder[normal.size()] == '/');
+    });
+}
+
+namespace {
+
 Beside beside_facts(const std::string& path, const AnalyzeOptions& options, FolderFacts* folders) {
     std::string metadata;
     // diesel's metadata.toml, or the Cargo.toml of a crate's migrations/ (sqlx)
@@ -1253,6 +1266,9 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
         }
     }
     if (flyway_name(name) || flyway_name_with_suffix(name)) metadata = flyway_settings_beside(path, options);
+    if (metadata.find("sqlx") == std::string::npos && sqlx_name(name) && in_sqlx_folder(path, options)) {
+        metadata = std::string(k_sqlx_folder);
+    }
     if (metadata.find("sqlx") == std::string::npos && sqlx_name(name)) {
         bool sqlx = false;
         std::string key(folder);
@@ -1349,6 +1365,43 @@ FileReport analyze_tool_settings(const std::string& path, std::vector<SettingCha
     const auto& flyway_files = tools::flyway_settings_names();
     if (std::find(flyway_files.begin(), flyway_files.end(), path_name(path)) != flyway_files.end()) report.tool = MigrationTool::Flyway;
     report.setting_changes = std::move(changes);
+    if (options.run_rules) {
+        rules::Options rule_options = options.rules;
+        rule_options.pg_version = options.pg_version;
+        rules::apply_rules(report, {}, {}, rule_options);
+    }
+    return report;
+}
+
+FileReport analyze_tool_settings(const std::string& path, std::vector<SettingChange> changes, const AnalyzeOptions& options,
+                                 std::string_view text, const std::vector<SettingUnknown>& unknown) {
+    AnalyzeOptions without_rules = options;
+    without_rules.run_rules = false;
+    FileReport report = analyze_tool_settings(path, std::move(changes), without_rules);
+    for (const SettingUnknown& u : unknown) {
+        // The line's bytes: its first and last non-blank character.
+        std::size_t begin = 0;
+        for (int line = 1; line < u.line && begin != std::string_view::npos; ++line) {
+            begin = text.find('\n', begin);
+            if (begin != std::string_view::npos) ++begin;
+        }
+        if (begin == std::string_view::npos || begin > text.size()) begin = text.size();
+        std::size_t end = std::min(text.find('\n', begin), text.size());
+        while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+        std::size_t first = begin;
+        while (first < end && std::isspace(static_cast<unsigned char>(text[first]))) ++first;
+        StatementFacts s;
+        s.status = StatementStatus::Unknown;
+        s.span.begin = first;
+        s.span.end = end;
+        s.span.start = Position{u.line, static_cast<int>(first - begin) + 1};
+        s.span.stop = Position{u.line, static_cast<int>(end > first ? end - begin : first - begin + 1)};
+        s.sql = std::string(text.substr(first, std::min<std::size_t>(end - first, 200)));
+        s.tag = "migration tool setting";
+        s.notes.push_back("not visible to static analysis: " + u.why);
+        s.unanalysable = Error{u.why, path, s.span.start};
+        report.statements.push_back(std::move(s));
+    }
     if (options.run_rules) {
         rules::Options rule_options = options.rules;
         rule_options.pg_version = options.pg_version;

@@ -64,6 +64,10 @@ struct AnalyzeOptions {
     // set's committed files): a plan's new files take versions none of them uses, and a pop file
     // whose set has a `.autocommit` file is popx's. Paths as given or absolute. Not owned.
     const std::vector<std::string>* known_migrations = nullptr;
+    // The folders the project's sqlx::migrate!("path") calls name (tools/tool_dirs.hpp), as
+    // paths are given: a `<version>_<name>.sql` file there is sqlx's, whatever the folder is
+    // called. Not owned.
+    const std::vector<std::string>* sqlx_folders = nullptr;
     // Files (absolute, normal) the repository's mainline already holds with these bytes
     // (bot/analyze_history: CommittedMigrations::merged): a migration that may have run on a
     // database gets no plan. `merged_in` names the commit (e.g. "origin/main"). Not owned.
@@ -93,6 +97,9 @@ struct AnalyzeOptions {
 // Cargo.toml or marker), for analysing an edited copy the same way.
 [[nodiscard]] std::string sibling_metadata(const std::string& path, const AnalyzeOptions& options);
 
+// Whether `path` lies in one of options.sqlx_folders.
+[[nodiscard]] bool in_sqlx_folder(std::string_view path, const AnalyzeOptions& options);
+
 // The report of a migration path that is a link or a submodule: no statement is read, and the
 // rules run on it (migration-not-a-file reports it).
 [[nodiscard]] FileReport analyze_not_a_file(const std::string& path, NotAFile entry, const AnalyzeOptions& options);
@@ -104,6 +111,19 @@ struct AnalyzeOptions {
 // file the analysed migrations were read with, so that an approval binds to its bytes.
 [[nodiscard]] FileReport analyze_tool_settings(const std::string& path, std::vector<SettingChange> changes,
                                                const AnalyzeOptions& options);
+
+// A settings line whose value pgfence cannot know (a migrations folder read from an environment
+// variable, a computed expression: tools/tool_dirs.hpp): an unknown statement at that line.
+struct SettingUnknown {
+    int line = 1;
+    std::string why;  // "dbmate's DBMATE_MIGRATIONS_DIR ... reads another environment variable", printable
+};
+
+// The same with the lines of `text` (the settings file's) that set what pgfence cannot know,
+// each an unknown statement the unknown-statement rule reports.
+[[nodiscard]] FileReport analyze_tool_settings(const std::string& path, std::vector<SettingChange> changes,
+                                               const AnalyzeOptions& options, std::string_view text,
+                                               const std::vector<SettingUnknown>& unknown);
 
 // Reads and analyses one file (and a diesel metadata.toml beside it); a symbolic link is not
 // followed but reported (analyze_not_a_file). A file of a pgmi project

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "analyze/analyzer.hpp"
 #include "analyze/conventions.hpp"
 #include "analyze/function_attach.hpp"
 #include "analyze/function_calls.hpp"
@@ -49,11 +50,13 @@ Replay::Replay(const AnalyzeOptions& options, const std::shared_ptr<const Catalo
     if (start) m_catalog = *start;
 }
 
-void Replay::replay_text(const std::string& path, std::string_view text) { replay(path, text, false); }
+void Replay::replay_text(const std::string& path, std::string_view text, std::string_view metadata) {
+    replay(path, text, false, metadata);
+}
 
 void Replay::replay_schema_text(const std::string& source, std::string_view text) { replay(source, text, true); }
 
-void Replay::replay(const std::string& path, std::string_view text, bool schema) {
+void Replay::replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata) {
     std::size_t before = m_counts.statements + m_counts.skipped_statements;
     model::Context ctx{m_options.pg_version, m_catalog, nullptr, {}, {}};
     std::shared_ptr<void> arena = new_parse_arena();
@@ -81,7 +84,7 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema)
             cleaned = without_psql_meta_commands(text);
             text = cleaned;
         }
-        PreparedSource source = prepare_source(path, text, Direction::Up);
+        PreparedSource source = prepare_source(path, text, Direction::Up, schema ? std::string_view{} : metadata);
         if (source.skipped || (!schema && is_down_file(path))) {
             ++m_counts.skipped_files;
             m_catalog.set_source({});
@@ -121,7 +124,7 @@ bool Replay::readable(const std::string& path, std::string& text) {
 
 void Replay::replay_file(const std::string& path) {
     std::string text;
-    if (readable(path, text)) replay(path, text, false);
+    if (readable(path, text)) replay(path, text, false, sibling_metadata(path, m_options));
 }
 
 void Replay::replay_schema_file(const std::string& path) {

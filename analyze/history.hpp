@@ -23,7 +23,9 @@ public:
     explicit Replay(const AnalyzeOptions& options, const std::shared_ptr<const Catalog>& start = nullptr);
 
     // One migration's text: its up direction, by the conventions its path names.
-    void replay_text(const std::string& path, std::string_view text);
+    // `metadata`: what the analyzer is given beside the file (sibling_metadata: a Flyway
+    // migration's settings files, so its placeholders replay with their values).
+    void replay_text(const std::string& path, std::string_view text, std::string_view metadata = {});
     // Reads the file (within options' size limit and confine_to) and replays it.
     void replay_file(const std::string& path);
     // A schema rather than a migration (a pg_dump --schema-only file, a Rails structure.sql, the
@@ -38,7 +40,7 @@ public:
     [[nodiscard]] const HistoryCounts& counts() const { return m_counts; }
 
 private:
-    void replay(const std::string& path, std::string_view text, bool schema);
+    void replay(const std::string& path, std::string_view text, bool schema, std::string_view metadata = {});
     [[nodiscard]] bool readable(const std::string& path, std::string& text);
 
     const AnalyzeOptions& m_options;

@@ -269,7 +269,9 @@ std::vector<std::string_view> code_points(std::string_view s) {
 }
 
 // `text` (one paragraph) as lines of at most `width` columns, each after `indent`; words
-// longer than a line are cut.
+// longer than a line are cut. A `code span` that fits on a line is kept whole (broken inside, it
+// reads as other code: "`--" on one line and "pgfence-ignore`" on the next); one longer than a
+// line is broken at its spaces.
 void wrapped(std::string_view text, std::string_view indent, int width, Text& out) {
     const int room = std::max(20, width - static_cast<int>(indent.size()));
     std::string line;
@@ -285,6 +287,15 @@ void wrapped(std::string_view text, std::string_view indent, int width, Text& ou
         if (at >= text.size()) break;
         std::size_t end = text.find(' ', at);
         if (end == std::string_view::npos) end = text.size();
+        if (std::count(text.begin() + static_cast<std::ptrdiff_t>(at), text.begin() + static_cast<std::ptrdiff_t>(end), '`') % 2 == 1) {
+            // The word opens a code span: up to the word that closes it, when that fits a line.
+            std::size_t close = text.find('`', end);
+            if (close != std::string_view::npos) {
+                std::size_t span_end = text.find(' ', close);
+                if (span_end == std::string_view::npos) span_end = text.size();
+                if (static_cast<int>(code_points(text.substr(at, span_end - at)).size()) <= room) end = span_end;
+            }
+        }
         auto word = code_points(text.substr(at, end - at));
         at = end;
         int w = static_cast<int>(word.size());

@@ -39,6 +39,7 @@
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
 #include "analyze/tools/flyway_locations.hpp"
+#include "analyze/tools/tool_dir_inputs.hpp"
 #include "diff/repository.hpp"
 #include "stats/apply.hpp"
 #include "stats/conninfo.hpp"
@@ -418,6 +419,16 @@ void diagnose_file(const analyze::FileReport& f, const Settings& settings, bool 
 
 }  // namespace
 
+std::string ungated_note(std::size_t unseen, bool said_warn, bool markdown) {
+    if (!said_warn || unseen == 0) return {};
+    const std::string n = std::to_string(unseen) + (unseen == 1 ? " statement" : " statements");
+    const std::string how = markdown ? "`--unknown warn` (or `unknown = \"warn\"` in the configuration)"
+                                     : "--unknown warn (or unknown = \"warn\" in the configuration)";
+    return (markdown ? "**pgfence:** " : "pgfence: ") + n + " pgfence could not see (unknown-statement) " +
+           (unseen == 1 ? "was" : "were") + " not gated because of " + how + ": a person must still review " +
+           (unseen == 1 ? "it" : "them");
+}
+
 Diagnosis& Diagnosis::operator+=(const Diagnosis& other) {
     failed = failed || other.failed;
     over = over || other.over;
@@ -442,7 +453,7 @@ namespace {
 // its turn is its rendered section and its error: lines, never its report.
 Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::string>& files, const Settings& settings,
                         const HistoryRun& history, bool block_unknown, const StdinInput* input, const PlanHint* hint,
-                        Baseline* baseline, std::ostream& out, std::ostream& err) {
+                        Baseline* baseline, std::ostream& out, std::ostream& err, std::vector<FileReport> extra) {
     struct Done {
         annotate::Section section;
         std::optional<FileReport> large;  // a file whose section is written as it is rendered
@@ -483,6 +494,13 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
         };
     });
     progress.clear();
+    // The settings files whose migrations folder is not known (tools/tool_dir_inputs.hpp).
+    for (auto& report : extra) {
+        std::ostringstream messages;
+        diagnose_file(report, settings, block_unknown, messages, diagnosis);
+        err << messages.str();
+        stream.write(out, stream.render(report));
+    }
     if (auto counts = history.counts()) stream.set_history(*counts);
     if (auto counts = history.schema_counts()) stream.set_schema(*counts);
     if (auto counts = history.snapshot_counts()) stream.set_snapshot(*counts);
@@ -680,6 +698,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     if (config_failed) return k_exit_input;
     // SQL pgfence could not see fails --ci unless --unknown warn or `unknown = "warn"` says otherwise.
     const bool said_block = settings.block_unknown.value_or(false);  // error: rather than warning: lines
+    const bool said_warn = settings.block_unknown.has_value() && !*settings.block_unknown;
     if (!settings.block_unknown) settings.block_unknown = a.ci;
     if (settings.paths.empty()) throw UsageError{"analyze needs at least one file, directory or glob (or paths in the config file)"};
 
@@ -702,6 +721,10 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     std::vector<std::string> files = expand_inputs(settings.paths, input_errors, settings.options.input_format);
     // Flyway reads its migrations from the locations its settings name, not from the folder given.
     analyze::tools::add_flyway_locations(files, settings.options);
+    // So do the other tools from the folders their settings name; each assumption is said.
+    analyze::tools::FollowedDirs followed = analyze::tools::add_tool_dirs(files, settings.paths, settings.options);
+    for (const auto& note : followed.notes) err << "note: " << annotate::printable(note) << "\n";
+    settings.options.sqlx_folders = &followed.sqlx_folders;
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     // Nothing to report but the error lines: a terminal gets no empty report ("findings: 0" after
@@ -781,6 +804,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     Diagnosis diagnosis;
     if (a.format == "plan") {
         Report report = analyze_files(files, settings.options);
+        for (auto& f : followed.unknown) report.files.push_back(std::move(f));
         if (stdin_input) for (auto& f : report.files) stdin_input->rename(f);
         history->count_into(report);
         apply_stats(report, settings);
@@ -794,7 +818,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     } else if (a.format == "json") {
         annotate::JsonReportStream stream(settings.options.pg_version);
         diagnosis = stream_report(stream, files, settings, *history, said_block, stdin_input.get(), nullptr,
-                                  baseline ? &*baseline : nullptr, *sink, err);
+                                  baseline ? &*baseline : nullptr, *sink, err, std::move(followed.unknown));
     } else if (a.format == "text" || a.format == "compact") {
         bool tty = a.output.empty() && &out == &std::cout && isatty(STDOUT_FILENO);
         bool color = a.color == "always" || (a.color == "auto" && tty && std::getenv("NO_COLOR") == nullptr);
@@ -806,12 +830,13 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         options.width = width > 0 ? width : 80;
         annotate::TerminalStream stream(options);
         diagnosis = stream_report(stream, files, settings, *history, said_block, stdin_input.get(), &hint,
-                                  baseline ? &*baseline : nullptr, *sink, err);
+                                  baseline ? &*baseline : nullptr, *sink, err, std::move(followed.unknown));
     } else {
         // Collected: markdown sizes every file's section against one comment's limit, SARIF
         // builds its document whole (the rules its results use come before them), and the
         // github format's workflow commands are read by a runner over a pull request's files.
         Report report = analyze_files(files, settings.options);
+        for (auto& f : followed.unknown) report.files.push_back(std::move(f));
         if (stdin_input) for (auto& f : report.files) stdin_input->rename(f);
         history->count_into(report);
         apply_stats(report, settings);
@@ -853,6 +878,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
             << " unknown" << (coverage.unparsable ? ", " + std::to_string(coverage.unparsable) + " unparsable" : "") << ")\n";
     }
     if (failed) return k_exit_input;
+    if (std::string ungated = ungated_note(diagnosis.unseen, said_warn, false); !ungated.empty()) err << ungated << "\n";
     if (*settings.block_unknown && diagnosis.unseen > 0) {
         err << "pgfence: " << diagnosis.unseen << (diagnosis.unseen == 1 ? " statement" : " statements")
             << " pgfence could not see (unknown-statement): a person must review "

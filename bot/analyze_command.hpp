@@ -124,6 +124,11 @@ struct Diagnosis {
 };
 [[nodiscard]] Diagnosis diagnose(const Report& report, const Settings& settings, bool block_unknown, std::ostream& err);
 
+// The line that says `unseen` unknown statements were let through because --unknown warn or
+// `unknown = "warn"` said so (`said_warn`); empty otherwise. `markdown`: for the pull request's
+// comment rather than stderr.
+[[nodiscard]] std::string ungated_note(std::size_t unseen, bool said_warn, bool markdown);
+
 class PlanHint;
 // --format plan: each file's migration plan written under `folder` (the files the tool expects,
 // at the paths the plan names). The analysis checked each plan from the schema its file started

@@ -9,6 +9,7 @@
 #include "analyze/migration_order.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/regular_file.hpp"
+#include "bot/tool_settings_review.hpp"
 #include "diff/glob.hpp"
 
 namespace pgfence::bot {
@@ -307,7 +308,11 @@ std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& histor
         if (!run->replay) run->replay.emplace(options, options.history);
         // The parser and the tree walkers recurse once per nesting level.
         run_on_large_stack([&] {
-            for (const auto& [path, text] : committed->before) run->replay->replay_text(path, text);
+            // Each with its settings as the analysed files get theirs (a Flyway migration's
+            // placeholders take their values, so the replayed schema is the one that ran).
+            for (const auto& [path, text] : committed->before) {
+                run->replay->replay_text(path, text, analyze::sibling_metadata(path, options));
+            }
         });
         options.history = run->replay->snapshot();
     }
@@ -333,8 +338,11 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
         changed.insert(change.path);
         changed.insert(change.old_path);
     }
+    // The folders the other tools' settings of the base name hold its migrations too.
+    auto in_tool_dir = tool_dir_selector(repo, changes.base_sha, options.max_file_bytes);
+    if (!in_tool_dir) return in_tool_dir.error();
     auto listed = repo.list_blobs(changes.base_sha, [&](std::string_view path) {
-        return diff::selects(patterns, path) && changed.count(std::string(path)) == 0;
+        return (diff::selects(patterns, path) || (*in_tool_dir)(path)) && changed.count(std::string(path)) == 0;
     });
     if (!listed) return listed.error();
     std::unordered_map<std::string, std::string> ids;  // path -> blob id
@@ -363,7 +371,13 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
                 failure = blob.error();
                 return;
             }
-            if (blob->text) run->replay->replay_text(path, *blob->text);
+            // A Flyway migration replays with the base's settings (its placeholders' values).
+            auto settings = flyway_settings_at(repo, changes.base_sha, path, options.max_file_bytes);
+            if (!settings) {
+                failure = settings.error();
+                return;
+            }
+            if (blob->text) run->replay->replay_text(path, *blob->text, *settings);
             else notes.push_back(history_too_large(path + " (at the base commit)", blob->size, options.max_file_bytes));
         }
     });

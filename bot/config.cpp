@@ -40,6 +40,41 @@ struct ConfigError {
     int line = 0;
 };
 
+// A value as an error names it: a string quoted with its control bytes, quotes and backslashes
+// escaped (at most 60 bytes of it), a number or boolean as written, a list or table by its kind.
+std::string shown_text(const std::string& text) {
+    std::string out = "\"";
+    static const char* hex = "0123456789abcdef";
+    std::size_t cut = std::min<std::size_t>(text.size(), 60);
+    while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a whole character
+    for (unsigned char c : text.substr(0, cut)) {
+        if (c == '"' || c == '\\') out += std::string("\\") + static_cast<char>(c);
+        else if (c < 0x20 || c == 0x7F) out += std::string("\\x") + hex[c >> 4] + hex[c & 15];
+        else out += static_cast<char>(c);
+    }
+    return out + (cut < text.size() ? "...\"" : "\"");
+}
+
+std::string shown_value(const Value& v) {
+    switch (v.type) {
+        case Value::Type::String: return shown_text(v.text);
+        case Value::Type::Integer: return std::to_string(v.integer);
+        case Value::Type::Float: {
+            std::ostringstream o;
+            o << v.real;
+            return o.str();
+        }
+        case Value::Type::Boolean: return v.boolean ? "true" : "false";
+        case Value::Type::Array: return "a list";
+        case Value::Type::Table: return "a table";
+        case Value::Type::Other: break;
+    }
+    return "a value of another kind";
+}
+
+// The error for a bad value: the message, then the value it got.
+ConfigError bad(const Value& v, const std::string& message) { return ConfigError{message + ", not " + shown_value(v), v.line}; }
+
 Value from_toml(const toml::node& node) {
     Value v;
     v.line = static_cast<int>(node.source().begin.line);
@@ -95,26 +130,26 @@ Value from_json(const nlohmann::json& node, JsonLines& lines, int line) {
 }
 
 std::string expect_string(const Value& v, const std::string& key) {
-    if (v.type != Value::Type::String) throw ConfigError{key + " must be a string", v.line};
+    if (v.type != Value::Type::String) throw bad(v, key + " must be a string");
     return v.text;
 }
 
 bool expect_bool(const Value& v, const std::string& key) {
-    if (v.type != Value::Type::Boolean) throw ConfigError{key + " must be true or false", v.line};
+    if (v.type != Value::Type::Boolean) throw bad(v, key + " must be true or false");
     return v.boolean;
 }
 
 std::vector<std::string> expect_strings(const Value& v, const std::string& key) {
     std::vector<std::string> out;
     if (v.type == Value::Type::String) return {v.text};
-    if (v.type != Value::Type::Array) throw ConfigError{key + " must be a list of strings", v.line};
+    if (v.type != Value::Type::Array) throw bad(v, key + " must be a list of strings");
     for (const auto& item : v.items) out.push_back(expect_string(item, key));
     return out;
 }
 
 Risk expect_risk(const Value& v, const std::string& key) {
     auto r = analyze::parse_risk(expect_string(v, key));
-    if (!r || *r == Risk::None) throw ConfigError{key + " must be one of low, medium, high, critical", v.line};
+    if (!r || *r == Risk::None) throw bad(v, key + " must be one of low, medium, high, critical");
     return *r;
 }
 
@@ -124,11 +159,11 @@ int expect_duration_ms(const Value& v, const std::string& key) {
         auto ms = analyze::rules::duration_ms(v.text);
         if (ms && *ms >= 0) return static_cast<int>(*ms);
     }
-    throw ConfigError{key + " must be a duration such as \"5s\", \"500ms\" or a number of milliseconds", v.line};
+    throw bad(v, key + " must be a duration such as \"5s\", \"500ms\" or a number of milliseconds");
 }
 
 std::string known_rule(const Value& v, const std::string& id) {
-    if (analyze::rules::find_rule(id) == nullptr) throw ConfigError{"unknown rule id '" + id + "'", v.line};
+    if (analyze::rules::find_rule(id) == nullptr) throw ConfigError{"unknown rule id " + shown_text(id), v.line};
     return id;
 }
 
@@ -137,7 +172,7 @@ void apply_rules(const Value& table, Config& config) {
         if (key == "profile") {
             std::string profile = expect_string(value, "rules.profile");
             if (profile != "default" && profile != "strict") {
-                throw ConfigError{"rules.profile must be \"default\" or \"strict\"", value.line};
+                throw bad(value, "rules.profile must be \"default\" or \"strict\"");
             }
             config.rules.strict = profile == "strict";
         } else if (key == "enable" || key == "disable") {
@@ -189,7 +224,9 @@ void apply_stats(const Value& table, Config& config) {
         if (value.type == Value::Type::Integer) number = static_cast<double>(value.integer);
         else if (value.type == Value::Type::Float) number = value.real;
         else if (value.type == Value::Type::String) text = value.text;
-        if (auto problem = stats::set_size_option(config.stats, key, number, text)) throw ConfigError{*problem, value.line};
+        if (auto problem = stats::set_size_option(config.stats, key, number, text)) {
+            throw problem->starts_with("unknown key") ? ConfigError{*problem, value.line} : bad(value, *problem);
+        }
         if (key.ends_with("_seconds")) times_line = std::max(times_line, value.line);
     }
     if (auto problem = stats::check_size_options(config.stats)) throw ConfigError{*problem, times_line};
@@ -200,28 +237,28 @@ Config interpret(const Value& root) {
     for (const auto& [key, value] : root.fields) {
         if (key == "pg_version") {
             if (value.type != Value::Type::Integer || value.integer < analyze::k_oldest_pg_version || value.integer > analyze::k_newest_pg_version) {
-                throw ConfigError{"pg_version must be a whole number from 11 to 18", value.line};
+                throw bad(value, "pg_version must be a whole number from 11 to 18");
             }
             config.pg_version = static_cast<int>(value.integer);
         } else if (key == "max_risk") {
             config.max_risk = expect_risk(value, key);
         } else if (key == "unparsable") {
             std::string u = expect_string(value, key);
-            if (u != "fail" && u != "warn") throw ConfigError{"unparsable must be \"fail\" or \"warn\"", value.line};
+            if (u != "fail" && u != "warn") throw bad(value, "unparsable must be \"fail\" or \"warn\"");
             config.fail_on_unparsable = u == "fail";
         } else if (key == "unknown") {
             std::string u = expect_string(value, key);
-            if (u != "block" && u != "warn") throw ConfigError{"unknown must be \"block\" or \"warn\"", value.line};
+            if (u != "block" && u != "warn") throw bad(value, "unknown must be \"block\" or \"warn\"");
             config.block_unknown = u == "block";
         } else if (key == "direction") {
             std::string d = expect_string(value, key);
             if (d == "up") config.direction = analyze::Direction::Up;
             else if (d == "down") config.direction = analyze::Direction::Down;
             else if (d == "both") config.direction = analyze::Direction::Both;
-            else throw ConfigError{"direction must be \"up\", \"down\" or \"both\"", value.line};
+            else throw bad(value, "direction must be \"up\", \"down\" or \"both\"");
         } else if (key == "max_file_size") {
             if (value.type != Value::Type::Integer || value.integer < 1 || value.integer > 4096) {
-                throw ConfigError{"max_file_size must be a whole number of MiB from 1 to 4096", value.line};
+                throw bad(value, "max_file_size must be a whole number of MiB from 1 to 4096");
             }
             config.max_file_bytes = static_cast<std::uint64_t>(value.integer) << 20;
         } else if (key == "paths") {

@@ -69,6 +69,14 @@ common=(--color never)
 pg_version="$(input pg-version)"; [ -n "$pg_version" ] && common+=(--pg-version "$pg_version")
 unparsable="$(input unparsable)"; [ -n "$unparsable" ] && common+=(--unparsable "$unparsable")
 max_risk="$(input max-risk)"; [ -n "$max_risk" ] && common+=(--max-risk "$max_risk")
+# unknown: warn lets a statement pgfence could not see pass; block (the default) leaves the
+# decision to the configuration's `unknown` key (block without one), which a flag would override.
+unknown="$(input unknown)"
+case "$unknown" in
+  ""|block) ;;
+  warn) common+=(--unknown warn) ;;
+  *) usage_error "unknown must be block or warn, not '$(shown "$unknown")'" ;;
+esac
 stats_file="$(input stats-file)"; [ -n "$stats_file" ] && common+=(--stats-file "$stats_file")
 config="$(input config)"; [ -n "$config" ] && common+=(--config "$config")
 # schema-file, history, exclude: one option per word, each value its own argument.

@@ -304,9 +304,13 @@ Target locate(const PrArgs& p) {
 // A diesel migration's metadata.toml beside the file, at the same commit; a Flyway migration's
 // settings files (bot/tool_settings_review.hpp).
 analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, const std::string& commit,
-                                              const std::string& path) {
+                                              const std::string& path, const AnalyzeOptions& options) {
     if (analyze::flyway_name(analyze::path_name(path)) || analyze::flyway_name_with_suffix(analyze::path_name(path))) {
         return flyway_settings_at(repo, commit, path, analyze::k_default_max_file_bytes);
+    }
+    // A folder sqlx::migrate!("path") names: its versioned files are sqlx's.
+    if (analyze::sqlx_name(analyze::path_name(path)) && analyze::in_sqlx_folder(path, options)) {
+        return std::string(analyze::k_sqlx_folder);
     }
     auto slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
@@ -377,7 +381,7 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
         }
         std::optional<std::string> text_at_head = std::move((*stored)->text);
         auto* text = &text_at_head;
-        auto metadata = sibling_metadata(repo, changes.head_sha, change.path);
+        auto metadata = sibling_metadata(repo, changes.head_sha, change.path, options);
         if (!metadata) return metadata.error();
         std::set<std::string> new_before;
         for (const auto& [name, rel] : schema->second.relations()) {
@@ -396,7 +400,7 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
             base_text = std::move(*old);
         }
         if (base_text) {
-            auto meta = sibling_metadata(repo, changes.merge_base_sha, change.old_path);
+            auto meta = sibling_metadata(repo, changes.merge_base_sha, change.old_path, options);
             if (!meta) return meta.error();
             base_metadata = std::move(*meta);
             auto [base_schema, base_first] = base_schema_of.try_emplace(set);
@@ -659,7 +663,7 @@ void post_check_run(github::Client& client, const std::string& repository, const
 // The comment body within `max_chars`; the trace section, if any, takes at most half of it.
 // `previous` is the comment it replaces: what changed since is read from its hidden state.
 std::string comment_body(const Report& report, const TraceOutcome& trace, const Identity& identity, std::size_t max_chars,
-                         const annotate::ReviewLinks& links, const std::string* previous) {
+                         const annotate::ReviewLinks& links, const std::string* previous, const std::string& gate_note) {
     std::ostringstream body;
     annotate::MarkdownOptions options;
     options.marker = identity.marker_text;
@@ -671,14 +675,17 @@ std::string comment_body(const Report& report, const TraceOutcome& trace, const 
     std::string traced = trace.ran ? trace_section(trace) : std::string();
     bool with_trace = traced.size() <= max_chars / 2;
     if (with_trace) options.max_chars -= traced.size();
+    options.max_chars -= std::min(options.max_chars / 2, gate_note.size());
     annotate::render_markdown(report, body, options);
     if (with_trace) body << traced;
+    if (!gate_note.empty() && gate_note.size() <= max_chars / 2) body << "\n" << gate_note << "\n";
     return body.str();
 }
 
 void post_comment(github::Client& client, const std::string& repository, int number, const Report& report,
                   bool has_findings, const TraceOutcome& trace, const Identity& identity,
-                  const std::string& comment_author, const annotate::ReviewLinks& links, Posting& posting) {
+                  const std::string& comment_author, const annotate::ReviewLinks& links, Posting& posting,
+                  const std::string& gate_note) {
     // Only the token's own comments are ours to edit: anyone can write the marker.
     github::Author author{comment_author, std::nullopt};
     if (author.login.empty()) {
@@ -694,7 +701,7 @@ void post_comment(github::Client& client, const std::string& repository, int num
     // quarter of the size is sent, cut the same graceful way.
     for (std::size_t max_chars : {annotate::k_comment_max_chars, annotate::k_comment_max_chars / 4}) {
         auto make_body = [&](const std::string* previous) {
-            return comment_body(report, trace, identity, max_chars, links, previous);
+            return comment_body(report, trace, identity, max_chars, links, previous, gate_note);
         };
         // Nothing to say: only an earlier comment is brought up to date, none is added.
         auto sticky = github::upsert_sticky_comment(client, repository, number, identity.marker(), make_body, author, has_findings);
@@ -750,6 +757,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!resolve_pr_settings(a, place, settings, err)) return k_exit_input;
     // pr gates a pull request: SQL pgfence could not see fails it unless `unknown = "warn"` (issue #53).
     const bool said_block = settings.block_unknown.value_or(false);  // error: rather than warning: lines
+    const bool said_warn = settings.block_unknown.has_value() && !*settings.block_unknown;
     if (!settings.block_unknown) settings.block_unknown = true;
     auto changes = diff::changed_migrations(*repo, target.base, target.head, settings.paths, settings.options.max_file_bytes);
     if (!changes) return git_failed(changes.error());
@@ -757,6 +765,13 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     // The migrations the pull request's Flyway settings bring in (a location it added, a placeholder
     // value it changed) are changed migrations too.
     if (auto brought = add_settings_migrations(*repo, *changes, settings.options.max_file_bytes); !brought) return git_failed(brought.error());
+    // Where the other tools' settings put their migrations: said, as what pgfence assumed.
+    auto followed = followed_tool_dirs(*repo, changes->head_sha, settings.options.max_file_bytes);
+    if (!followed) return git_failed(followed.error());
+    for (const auto& line : *followed) err << "note: " << annotate::printable(line) << "\n";
+    auto sqlx_folders = sqlx_folders_at(*repo, changes->head_sha, settings.options.max_file_bytes);
+    if (!sqlx_folders) return git_failed(sqlx_folders.error());
+    settings.options.sqlx_folders = &*sqlx_folders;
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
     // A merged call of a function the pull request (re)defines now runs the new body: its file
     // is reviewed too (bot/pr_callers.hpp).
@@ -906,7 +921,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         if (p.comment && target.number) {
             post_comment(*client, target.repository, *target.number, report,
                          counts.new_findings + counts.pre_existing > 0 || trace.failed, trace, identity,
-                         p.comment_author, review_links(target), posting);
+                         p.comment_author, review_links(target), posting, ungated_note(diagnosis.unseen, said_warn, true));
         }
         if (p.max_suggestions > 0 && target.number) {
             SuggestionRun run = post_suggestions(*client, target.repository, *target.number, target.head, report, *changes,
@@ -935,6 +950,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     }
     for (const auto& note : posting.notes) err << "pgfence: " << note << "\n";
     for (const auto& problem : posting.problems) err << "pgfence: " << problem << "\n";
+    if (std::string ungated = ungated_note(diagnosis.unseen, said_warn, false); !ungated.empty()) err << ungated << "\n";
     // Without a check run the findings still reach the pull request's diff: the runner turns
     // workflow commands into annotations.
     if (!posting.check_run && target.in_actions) {

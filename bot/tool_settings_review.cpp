@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "analyze/conventions.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/tool_dirs.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -82,11 +84,22 @@ std::vector<diff::LineRange> lines_holding(std::string_view text, const std::vec
 // Empty when `path` is none of these; otherwise whether a line of it counts.
 std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     const std::string_view name = analyze::path_name(path);
+    if (name == "package.json") {
+        return [](std::string_view line) {
+            return line.find("node-pg-migrate") != std::string_view::npos || line.find("dbmate") != std::string_view::npos ||
+                   line.find("goose") != std::string_view::npos;
+        };
+    }
+    if (name == "default.json" && analyze::path_name(analyze::path_folder(path)) == "config") {
+        return [](std::string_view line) { return line.find("migrations-dir") != std::string_view::npos; };
+    }
     auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
     if (name == "diesel.toml") return any;
     if (name.starts_with("knexfile.")) return any;
     if (name == ".env" || name.starts_with(".env.")) {
-        return [](std::string_view line) { return line.find("DBMATE_") != std::string_view::npos; };
+        return [](std::string_view line) {
+            return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos;
+        };
     }
     if (name.ends_with(".rs")) return [](std::string_view line) { return line.find("migrate!") != std::string_view::npos; };
     if (name.starts_with("ormconfig.") || ((name.ends_with(".ts") || name.ends_with(".js")) &&
@@ -125,7 +138,60 @@ std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& 
     return out;
 }
 
+bool not_vendored(std::string_view p) {
+    return p.find("node_modules/") == std::string_view::npos && !p.starts_with("target/") && p.find("/target/") == std::string_view::npos;
+}
+
+// The migration folders the other tools' settings files of `commit` name (tools/tool_dirs.hpp),
+// each with the settings file that names it.
+analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_at(const diff::Repository& repo,
+                                                                                 const std::string& commit,
+                                                                                 std::uint64_t max_bytes) {
+    std::vector<std::pair<std::string, tools::ToolDir>> out;
+    auto files = repo.list_files(commit, [](std::string_view p) { return tools::tool_settings_file(p) && not_vendored(p); });
+    if (!files) return files.error();
+    for (const auto& path : *files) {
+        auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!text) return text.error();
+        if (!*text) continue;
+        for (auto& d : tools::read_tool_dirs(path, **text)) out.emplace_back(path, std::move(d));
+    }
+    return out;
+}
+
+bool in_followed_dir(const std::vector<std::pair<std::string, tools::ToolDir>>& dirs, std::string_view path) {
+    return std::any_of(dirs.begin(), dirs.end(), [&](const auto& d) { return tools::in_tool_dir(path, d.second); });
+}
+
 }  // namespace
+
+analyze::Result<std::vector<std::string>> followed_tool_dirs(const diff::Repository& repo, const std::string& commit,
+                                                             std::uint64_t max_bytes) {
+    auto dirs = tool_dirs_at(repo, commit, max_bytes);
+    if (!dirs) return dirs.error();
+    std::vector<std::string> out;
+    for (const auto& [path, d] : *dirs) out.push_back(tools::describe(path, d));
+    return out;
+}
+
+analyze::Result<std::vector<std::string>> sqlx_folders_at(const diff::Repository& repo, const std::string& commit,
+                                                          std::uint64_t max_bytes) {
+    auto dirs = tool_dirs_at(repo, commit, max_bytes);
+    if (!dirs) return dirs.error();
+    std::vector<std::string> out;
+    for (const auto& [path, d] : *dirs) {
+        if (d.tool == "sqlx" && !d.folder.empty()) out.push_back(d.folder);
+    }
+    return out;
+}
+
+analyze::Result<std::function<bool(std::string_view)>> tool_dir_selector(const diff::Repository& repo, const std::string& commit,
+                                                                         std::uint64_t max_bytes) {
+    auto dirs = tool_dirs_at(repo, commit, max_bytes);
+    if (!dirs) return dirs.error();
+    auto shared = std::make_shared<std::vector<std::pair<std::string, tools::ToolDir>>>(std::move(*dirs));
+    return std::function<bool(std::string_view)>([shared](std::string_view p) { return in_followed_dir(*shared, p); });
+}
 
 analyze::Result<std::string> flyway_settings_at(const diff::Repository& repo, const std::string& commit, const std::string& path,
                                                 std::uint64_t max_bytes) {
@@ -169,12 +235,16 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
                    });
         });
     };
+    // The other tools' folders, as their settings in the head name them.
+    auto head_dirs = tool_dirs_at(repo, changes.head_sha, max_bytes);
+    if (!head_dirs) return head_dirs.error();
     // The migrations the pull request changed in those folders, which no glob may have picked, and
     // those the settings' suffixes make migrations.
     auto in_locations = repo.changed_files(
         changes.merge_base_sha, changes.head_sha,
         [&](std::string_view p) {
             if (configured_suffix(p)) return true;
+            if (in_followed_dir(*head_dirs, p)) return true;
             if (!sql_migration(p)) return false;
             return std::any_of(head_folders.begin(), head_folders.end(), [&](const std::string& f) { return inside(p, f); });
         },
@@ -182,6 +252,30 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
     if (!in_locations) return in_locations.error();
     for (auto& c : *in_locations) {
         if (have.insert(c.path).second) changes.files.push_back(std::move(c));
+    }
+    // A folder the pull request's settings name that the base's did not: every migration in it
+    // runs for the first time (as a Flyway location the pull request adds).
+    auto base_dirs = tool_dirs_at(repo, changes.merge_base_sha, max_bytes);
+    if (!base_dirs) return base_dirs.error();
+    std::vector<std::pair<std::string, tools::ToolDir>> new_dirs;
+    for (const auto& d : *head_dirs) {
+        if (d.second.folder.empty()) continue;
+        const bool had = std::any_of(base_dirs->begin(), base_dirs->end(), [&](const auto& b) {
+            return b.second.tool == d.second.tool && b.second.folder == d.second.folder;
+        });
+        if (!had) new_dirs.push_back(d);
+    }
+    if (!new_dirs.empty()) {
+        auto brought = repo.list_files(changes.head_sha, [&](std::string_view p) { return in_followed_dir(new_dirs, p); });
+        if (!brought) return brought.error();
+        for (const auto& path : *brought) {
+            if (!have.insert(path).second) continue;
+            diff::ChangedFile change;
+            change.path = change.old_path = path;
+            change.status = diff::ChangeStatus::Added;
+            change.all_lines_new = true;
+            changes.files.push_back(std::move(change));
+        }
     }
     for (const auto& settings : *changed_settings) {
         if (settings.status == diff::ChangeStatus::Deleted) continue;
@@ -280,9 +374,25 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         if (!text) return text.error();
         if (!*text) continue;
         auto found = other_tool_changes(file, **text);
-        if (found.empty()) continue;
+        // A folder the changed settings compute: where the tool reads its migrations is not known.
+        std::vector<analyze::SettingUnknown> unknown;
+        for (const auto& d : tools::read_tool_dirs(file.path, **text)) {
+            if (!d.unknown.empty()) unknown.push_back(analyze::SettingUnknown{d.line, tools::describe(file.path, d)});
+        }
+        if (found.empty() && unknown.empty()) continue;
         listed.insert(file.path);
-        added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options));
+        added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, **text, unknown));
+    }
+    // The settings file that decided a migration's folder is part of what it was read with.
+    auto head_dirs = tool_dirs_at(repo, changes.head_sha, options.max_file_bytes);
+    if (!head_dirs) return head_dirs.error();
+    for (auto& f : report.files) {
+        for (const auto& [settings, d] : *head_dirs) {
+            if (!tools::in_tool_dir(f.path, d)) continue;
+            if (std::find(f.settings_files.begin(), f.settings_files.end(), settings) == f.settings_files.end()) {
+                f.settings_files.push_back(settings);
+            }
+        }
     }
     for (const auto& f : report.files) {
         for (const auto& s : f.settings_files) {

@@ -3,6 +3,7 @@
 // settings a migration was analysed with are read from the commit it is read from (the head's
 // for what runs, the merge base's for what ran), a pull request that changes them is reported at
 // the changed lines, and the migrations the new settings bring in are analysed.
+#include <functional>
 #include <string>
 
 #include "analyze/analyzer.hpp"
@@ -17,6 +18,21 @@ namespace pgfence::bot {
 // them beside a Flyway migration (empty when `path` is no Flyway migration's).
 [[nodiscard]] analyze::Result<std::string> flyway_settings_at(const diff::Repository& repo, const std::string& commit,
                                                               const std::string& path, std::uint64_t max_bytes);
+
+// What each other tool's settings file in `commit` says of the folder the tool reads its
+// migrations from (tools/tool_dirs.hpp describe): the assumptions pr prints.
+[[nodiscard]] analyze::Result<std::vector<std::string>> followed_tool_dirs(const diff::Repository& repo,
+                                                                           const std::string& commit, std::uint64_t max_bytes);
+
+// The folders the sqlx::migrate!("path") calls of `commit` name (AnalyzeOptions::sqlx_folders).
+[[nodiscard]] analyze::Result<std::vector<std::string>> sqlx_folders_at(const diff::Repository& repo, const std::string& commit,
+                                                                        std::uint64_t max_bytes);
+
+// Whether a path of `commit` lies in a folder the other tools' settings files of `commit` name
+// (and is a file that tool runs): a migration however the globs are set.
+[[nodiscard]] analyze::Result<std::function<bool(std::string_view)>> tool_dir_selector(const diff::Repository& repo,
+                                                                                       const std::string& commit,
+                                                                                       std::uint64_t max_bytes);
 
 // Adds to `changes` the migrations the pull request's settings bring in: those its changed
 // settings files' locations hold (changed by the pull request, or all of a location it added),

@@ -72,6 +72,21 @@ env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EV
 check "name: the job summary's heading" 'grep -q "^## pgfence (api):" "$tmp/summary"'
 check "name: the SARIF category" 'grep -q "pgfence/api/" "$tmp/ws/pgfence.sarif"'
 
+# The unknown input: a statement pgfence could not see fails the step by default (block), and
+# passes with warn, which says so; another value is refused.
+cd "$tmp/ws" && printf 'DO $$\nDECLARE tbl text;\nBEGIN\n  SELECT relname INTO tbl FROM pg_class LIMIT 1;\n  EXECUTE %s || tbl;\nEND $$;\n' "'DROP TABLE '" > db/migrations/004.sql
+g add db && g commit -qm dynamic && dyn_head="$(git rev-parse HEAD)" && git reset -q --hard "$head" && cd - > /dev/null
+printf '{"pull_request": {"number": 3, "base": {"sha": "%s"}, "head": {"sha": "%s"}}}' "$head" "$dyn_head" > "$tmp/event3.json"
+for u in "" block warn sometimes; do
+  env -i PATH="$PATH" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=pull_request GITHUB_EVENT_PATH="$tmp/event3.json" \
+    GITHUB_WORKSPACE="$tmp/ws" PGFENCE_BIN="$pgfence_bin" "INPUT_UNKNOWN=$u" "INPUT_MAX-RISK=critical" \
+    bash "$source_dir/bot/entrypoint.sh" > "$tmp/stdout" 2> "$tmp/stderr"
+  eval "status_${u:-default}=$?"
+done
+check "unknown: by default (and block) a statement pgfence could not see fails the step" '[ "$status_default" -eq 1 ] && [ "$status_block" -eq 1 ]'
+check "unknown: warn lets it pass" '[ "$status_warn" -eq 0 ]'
+check "unknown: another value is one error line, exit 2" '[ "$status_sometimes" -eq 2 ] && grep -q "^error: unknown must be block or warn" "$tmp/stderr"'
+
 # Globs reach pgfence as written: bash (without globstar) would expand db/**/*.sql to the
 # depth-1 files on disk, and a migration two folders deep would go unreviewed.
 cd "$tmp/ws" && mkdir -p db/deep/nested && printf 'CREATE INDEX t_deep ON t (id);\n' > db/deep/nested/003.sql

@@ -62,10 +62,22 @@ void check(const StatementContext& ctx, Sink& sink) {
             break;
         }
     }
-    // Said plainly first (issue #53): the comment, the check run and the terminal all show it.
-    Finding& f = sink.add(s, "pgfence could not see what this statement does (" + what +
-                                 " is not fully known to the lock model), so its locks are not shown and a person must review it" +
-                                 detail);
+    if (s.tag == "migration tool setting") {
+        // A settings line (analyze_tool_settings): the folder the tool runs migrations from.
+        Finding& f = sink.add(s, "pgfence could not tell which folder the migration tool reads its migrations from, so the "
+                                 "migrations there are not analysed and a person must review them" + detail);
+        f.fix = "name the folder as a constant in this settings file (pgfence then analyses its migrations), or review the "
+                "migrations of the folder it names when it runs by hand (`pgfence analyze <folder>`)";
+        return;
+    }
+    // Said plainly first (issue #53): the comment, the check run and the terminal all show it. A
+    // statement partly read (a Flyway placeholder without a value read with a stand-in name, a DO
+    // block's static part) keeps the locks pgfence read: they are shown, and may not be all.
+    const std::string locks = s.locks.empty() ? "so its locks are not shown"
+                                              : "so the locks shown are only those of what pgfence could read (what it could "
+                                                "not see may take others),";
+    Finding& f = sink.add(s, "pgfence could not see what this statement does (" + what + " is not fully known to the lock model), " +
+                                 locks + " and a person must review it" + detail);
     f.fix = "review its locks by hand (or run `pgfence trace`), then suppress with `-- pgfence-ignore: unknown-statement` "
             "(added by a pull request, a suppression does not lift governance: that needs an exemption from the service)";
 }

@@ -592,6 +592,22 @@ def scenario_switches(args, tmp, runner):
         ok("unparsable: fail (the default) exits 2 on a statement that does not parse, warn warns")
     finally:
         double.stop()
+    # unknown: a statement pgfence could not see fails the step by default; warn lets it pass and says so.
+    dynamic = ("DO $$\nDECLARE tbl text;\nBEGIN\n  SELECT relname INTO tbl FROM pg_class LIMIT 1;\n"
+               "  EXECUTE 'DROP TABLE ' || tbl;\nEND $$;\n")
+    workspace, repo, base, head, event = make_repo(tmp, {"migrations/001.sql": "CREATE TABLE t (id int);\n"},
+                                                   {"migrations/002.sql": dynamic})
+    double = Double(args, tmp, repo, base)
+    try:
+        proc, outputs, _ = runner.run({"max-risk": "critical"}, workspace, "pull_request", event, double.url)
+        check(proc.returncode == 1 and outputs["conclusion"] == "failure",
+              f"unknown block (the default): the unknown statement fails: {proc.returncode} {outputs}\n{proc.stderr[-800:]}")
+        proc, outputs, _ = runner.run({"max-risk": "critical", "unknown": "warn"}, workspace, "pull_request", event, double.url)
+        check(proc.returncode == 0 and "was not gated because of --unknown warn" in proc.stderr,
+              f"unknown warn: it passes, and says so: {proc.returncode} {outputs}\n{proc.stderr[-800:]}")
+        ok("unknown: block (the default) fails on a statement pgfence could not see, warn lets it pass and says so")
+    finally:
+        double.stop()
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 
+ARGS = None
+
 
 def check(cond, msg):
     if not cond:
@@ -33,8 +35,11 @@ def write(path, text):
 
 
 class Repo:
-    def __init__(self, binary, tmp):
+    def __init__(self, binary, tmp, existing=None):
         self.binary = binary
+        if existing is not None:  # a repository another harness made
+            self.dir = existing
+            return
         self.dir = os.path.join(tmp, "repo")
         os.makedirs(self.dir)
         git(self.dir, "init", "-q", "-b", "main")
@@ -202,8 +207,277 @@ def other_tools(binary, tmp):
     check(proc.returncode == 1, f"pr --ci fails: exit {proc.returncode}\n{proc.stderr}")
 
 
+# -- The other tools' folders, followed (item 1 of the settings-reach task) -------------------------
+# Each tool's settings, as the project's own files set them, naming a folder outside every default
+# migration glob. Key names and defaults: diesel_cli/src/config.rs ([migrations_directory] dir,
+# relative to diesel.toml), knex lib/migrations/migrate/configuration-merger.js
+# (migrations.directory), dbmate main.go (DBMATE_MIGRATIONS_DIR, .env), goose cmd/goose/main.go
+# (GOOSE_MIGRATION_DIR), sqlx-macros migrate!("path") (relative to the crate), TypeORM's
+# DataSource `migrations` globs, node-pg-migrate bin/node-pg-migrate.ts ("migrations-dir" in the
+# config package's "db" section).
+TOOL_SETTINGS = {
+    "diesel.toml": '[print_schema]\nfile = "src/schema.rs"\n\n[migrations_directory]\ndir = "db/diesel"\n',
+    "knexfile.js": "module.exports = {\n  client: 'pg',\n  seeds: { directory: './seeds' },\n"
+                   "  migrations: { directory: './db/knex', tableName: 'knex_migrations' },\n};\n",
+    ".env": "DATABASE_URL=postgres://localhost/app\nDBMATE_MIGRATIONS_DIR=db/dbmate\nGOOSE_MIGRATION_DIR=db/goose\n",
+    "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n',
+    "src/db.rs": 'pub async fn migrate(pool: &PgPool) {\n    sqlx::migrate!("./db/sqlx").run(pool).await.unwrap();\n}\n',
+    "src/data-source.ts": 'import { DataSource } from "typeorm";\n\nexport const AppDataSource = new DataSource({\n'
+                          '  type: "postgres",\n  migrations: ["src/db/typeorm/*.ts"],\n});\n',
+    "config/default.json": '{\n  "db": {\n    "migrations-dir": "db/pgm"\n  }\n}\n',
+}
+# One migration per folder, each doing something pgfence must report (HIGH).
+TOOL_MIGRATIONS = {
+    "db/diesel/2024-02-01-000000_drop/up.sql": "DROP TABLE users;\n",
+    "db/diesel/2024-02-01-000000_drop/down.sql": "SELECT 1;\n",
+    "db/knex/20240201000000_idx.js": "exports.up = function (knex) {\n  return knex.raw('CREATE INDEX users_email ON users (email)');\n};\n"
+                                     "exports.down = function (knex) {\n  return knex.raw('DROP INDEX users_email');\n};\n",
+    "db/dbmate/20240201000000_truncate.sql": "-- migrate:up\nDROP TABLE orders;\n\n-- migrate:down\n",
+    "db/goose/20240201000000_drop.sql": "-- +goose Up\nDROP TABLE invoices;\n",
+    "db/sqlx/20240201000000_drop.sql": "DROP TABLE sessions;\n",
+    "src/db/typeorm/1706745600000-Drop.ts": 'import { MigrationInterface, QueryRunner } from "typeorm";\n\n'
+                                            "export class Drop1706745600000 implements MigrationInterface {\n"
+                                            "    public async up(queryRunner: QueryRunner): Promise<void> {\n"
+                                            '        await queryRunner.query("DROP TABLE payments");\n    }\n\n'
+                                            "    public async down(queryRunner: QueryRunner): Promise<void> {}\n}\n",
+    "db/pgm/20240201000000_drop.sql": "DROP TABLE carts;\n",
+}
+TOOL_BASE = {"db/diesel/2024-01-01-000000_init/up.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+                                                         "CREATE TABLE orders (id bigint);\nCREATE TABLE invoices (id bigint);\n"
+                                                         "CREATE TABLE sessions (id bigint);\nCREATE TABLE payments (id bigint);\n"
+                                                         "CREATE TABLE carts (id bigint);\n",
+             "db/diesel/2024-01-01-000000_init/down.sql": "SELECT 1;\n"}
+# Which settings line decided each folder (the assumption pgfence must print).
+TOOL_NOTES = ["diesel.toml:5 ([migrations_directory] dir) puts diesel's migrations in db/diesel",
+              "knexfile.js:4 (migrations.directory) puts knex's migrations in db/knex",
+              ".env:2 (DBMATE_MIGRATIONS_DIR) puts dbmate's migrations in db/dbmate",
+              ".env:3 (GOOSE_MIGRATION_DIR) puts goose's migrations in db/goose",
+              "src/db.rs:2 (migrate!) puts sqlx's migrations in db/sqlx",
+              "src/data-source.ts:5 (migrations) puts typeorm's migrations in src/db/typeorm",
+              "config/default.json:3 (migrations-dir) puts node-pg-migrate's migrations in db/pgm"]
+
+
+def double_scenario(binary, tmp, base_files, head_files):
+    """A repository on the GitHub double's harness (tests/pr/pr_test.py): base on main, the pull
+    request's head on feature."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+    import pr_test  # noqa: E402
+    s = pr_test.Scenario(ARGS, tmp)
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    for path, text in base_files.items():
+        write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    for path, text in head_files.items():
+        if text is None:
+            os.remove(os.path.join(s.repo, path))
+        else:
+            write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "change")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+    return s
+
+
+def with_double(s, body):
+    try:
+        s.start_double()
+        body()
+    finally:
+        s.stop_double()
+
+
+def followed_dirs(binary, tmp):
+    """Every tool's settings name a folder no default glob covers; the pull request adds a migration
+    in each. pr (against the GitHub double) analyses all of them, as migrations of their tool,
+    prints which settings line decided each folder, and fails; the check run and the comment name
+    them. analyze of the checkout, and analyze of one folder from the top, read them too."""
+    s = double_scenario(binary, tmp, {**TOOL_SETTINGS, **TOOL_BASE}, TOOL_MIGRATIONS)
+
+    def body():
+        proc = s.run_pr("--format", "json")
+        check(proc.returncode == 1, f"pr fails on the migrations the settings point at: exit {proc.returncode}\n{proc.stderr}")
+        for note in TOOL_NOTES:
+            check(note in proc.stderr, f"pr prints the assumption {note!r}:\n{proc.stderr}")
+        comments = s.comments()
+        check(len(comments) == 1, f"one comment: {comments}")
+        for path in TOOL_MIGRATIONS:
+            if path.endswith("down.sql"):
+                continue
+            check(path in comments[0]["body"], f"the comment names {path}:\n{comments[0]['body'][:3000]}")
+        runs = [r for r in s.requests() if r["method"] == "POST" and r["path"].endswith("/check-runs")]
+        check(runs and runs[0]["body"].get("conclusion") == "failure", f"the check run fails: {[r['body'].get('conclusion') for r in runs]}")
+        s.all_requests_valid()
+
+    with_double(s, body)
+    r = Repo(binary, tmp, existing=s.repo)
+    proc, report = r.pr_json(s.base, s.head)
+    by_path = {f["path"]: f for f in report["files"]}
+    expect = {"db/diesel/2024-02-01-000000_drop/up.sql": ("diesel", "drop-table"),
+              "db/dbmate/20240201000000_truncate.sql": ("dbmate", "drop-table"),
+              "db/goose/20240201000000_drop.sql": ("goose", "drop-table"),
+              "db/sqlx/20240201000000_drop.sql": ("sqlx", "drop-table"),
+              "db/pgm/20240201000000_drop.sql": (None, "drop-table"),
+              "db/knex/20240201000000_idx.js": (None, "create-index-without-concurrently"),
+              "src/db/typeorm/1706745600000-Drop.ts": (None, "drop-table")}
+    for path, (tool, rule) in expect.items():
+        check(path in by_path, f"pr analyses {path}: {sorted(by_path)}")
+        got = [f["rule"] for f in by_path[path]["findings"]]
+        check(rule in got, f"{path}: {rule} in {got}")
+        if tool:
+            check(by_path[path].get("tool") == tool, f"{path} is read as {tool}'s: {by_path[path].get('tool')}")
+    # The settings file that decided a migration's folder is bound to it, as flyway.conf is.
+    check("diesel.toml" in by_path and ".env" in by_path and "src/db.rs" in by_path,
+          f"the settings files are part of the report: {sorted(by_path)}")
+    # History: the base's migrations in db/diesel were replayed (the tables exist, with data).
+    up = by_path["db/diesel/2024-02-01-000000_drop/up.sql"]
+    check(not any("locked only if it exists" in n or "not known from this migration" in n
+                  for st in up["statements"] for n in st.get("notes", [])),
+          f"users is known from the replayed base migrations: {[st.get('notes') for st in up['statements']]}")
+
+    # analyze of the checkout: the assumptions are printed; of one folder, the others are read too.
+    git(s.repo, "checkout", "-q", "feature")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    doc = json.loads(proc.stdout)
+    paths = [os.path.normpath(f["path"]) for f in doc["files"]]
+    for path in expect:
+        check(path in paths, f"analyze . reads {path}: {paths}")
+    for note in TOOL_NOTES:
+        check(note in proc.stderr, f"analyze prints the assumption {note!r}:\n{proc.stderr}")
+    proc = r.run("analyze", "--ci", "--output", "json", "db/diesel")
+    doc = json.loads(proc.stdout)
+    paths = [os.path.normpath(f["path"]) for f in doc["files"]]
+    check("db/dbmate/20240201000000_truncate.sql" in paths and "db/pgm/20240201000000_drop.sql" in paths,
+          f"analyze db/diesel from the top reads the folders .env and config/default.json name: {paths}")
+    check(proc.returncode == 1, f"analyze --ci fails: exit {proc.returncode}")
+
+
+def computed_dirs(binary, tmp):
+    """A pull request that points the folders at values computed when the tool runs (an
+    environment variable the repository does not set, a JavaScript expression): each is an unknown
+    statement at its settings line, naming the setting, and the run fails; analyze says the same."""
+    head = {".env": "DATABASE_URL=postgres://localhost/app\nDBMATE_MIGRATIONS_DIR=${MIGRATIONS_DIR}\n",
+            "knexfile.js": "module.exports = {\n  client: 'pg',\n  migrations: {\n    directory: process.env.KNEX_DIR,\n  },\n};\n",
+            "src/data-source.ts": 'import { DataSource } from "typeorm";\n\nexport const AppDataSource = new DataSource({\n'
+                                  '  type: "postgres",\n  migrations: [__dirname + "/migrations/*.ts"],\n});\n',
+            "diesel.toml": '[migrations_directory]\ndir = "/srv/migrations"\n'}
+    s = double_scenario(binary, tmp, {"migrations/001_init.sql": V1, "diesel.toml": '[migrations_directory]\ndir = "migrations"\n'}, head)
+    r = Repo(binary, tmp, existing=s.repo)
+    proc, report = r.pr_json(s.base, s.head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check(unknown == [(".env", 2), ("diesel.toml", 2), ("knexfile.js", 4), ("src/data-source.ts", 5)],
+          f"an unknown at each computed setting's line: {unknown}\n{proc.stderr}")
+    messages = {p: f["message"] for p, f in findings(report) if f["rule"] == "unknown-statement"}
+    for path, setting in [(".env", "DBMATE_MIGRATIONS_DIR"), ("knexfile.js", "migrations.directory"),
+                          ("src/data-source.ts", "migrations"), ("diesel.toml", "[migrations_directory] dir")]:
+        check(setting in messages[path], f"{path}'s unknown names {setting}: {messages[path]}")
+    check("outside the repository" in messages["diesel.toml"], f"an absolute folder is outside: {messages['diesel.toml']}")
+    check(report["summary"]["unknown"] >= 4, f"never '0 unknown': {report['summary']}")
+    check(proc.returncode == 1, f"pr --ci fails: exit {proc.returncode}")
+    git(s.repo, "checkout", "-q", "feature")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    doc = json.loads(proc.stdout)
+    lines = sorted((os.path.normpath(f["path"]), x["start"]["line"]) for f in doc["files"] for x in f["findings"]
+                   if x["rule"] == "unknown-statement")
+    check(lines == [(".env", 2), ("diesel.toml", 2), ("knexfile.js", 4), ("src/data-source.ts", 5)],
+          f"analyze reports them too: {lines}")
+    check(proc.returncode == 1, f"analyze --ci fails: exit {proc.returncode}\n{proc.stderr}")
+
+
+def history_settings(binary, tmp):
+    """History replay reads Flyway's migrations with their settings: V1 creates ${tbl}, which
+    flyway.conf sets to accounts. A pull request that drops accounts IF EXISTS finds it existing
+    (no 'locked only if it exists'), as it does when V1 is analysed with it."""
+    r = Repo(binary, tmp)
+    base = r.commit({"flyway.conf": "flyway.locations=filesystem:db/migration\nflyway.placeholders.tbl=accounts\n",
+                     "db/migration/V1__accounts.sql": "CREATE TABLE ${tbl} (id bigint PRIMARY KEY, note text);\n"})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({"db/migration/V2__drop.sql": "DROP TABLE IF EXISTS accounts;\n"})
+    proc, report = r.pr_json(base, head)
+    v2 = [f for f in report["files"] if f["path"] == "db/migration/V2__drop.sql"]
+    check(v2, f"V2 analysed: {[f['path'] for f in report['files']]}")
+    notes = [n for st in v2[0]["statements"] for n in st.get("notes", [])]
+    check(not any("only if it exists" in n or "not known from this migration" in n for n in notes),
+          f"accounts is known from V1 replayed with flyway.conf's placeholder: {notes}")
+
+
+DYNAMIC = ("SET lock_timeout = '2s';\nDO $$\nDECLARE tbl text;\nBEGIN\n"
+           "  SELECT relname INTO tbl FROM pg_class WHERE relname LIKE 'tmp_%' LIMIT 1;\n"
+           "  EXECUTE 'DROP TABLE ' || tbl;\nEND $$;\n")
+
+
+def newcomer_messages(binary, tmp):
+    """What a fresh user meets: an unknown Flyway statement whose locks are shown does not say they
+    are not shown; a fix's `code span` is not broken across lines at 80 columns; a bad value in
+    .pgfence.toml is quoted (escaped) in its error; --unknown warn and unknown = "warn" say how many
+    unknown statements they let through (stderr, and the pull request's comment)."""
+    d = os.path.join(tmp, "flyway")
+    write(os.path.join(d, "sql/V1__x.sql"), "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text DEFAULT '${note}';\n")
+    proc = subprocess.run([binary, "analyze", "--output", "json", "sql/V1__x.sql"], capture_output=True, text=True, timeout=60, cwd=d)
+    doc = json.loads(proc.stdout)
+    st = [x for f in doc["files"] for x in f["statements"] if x["status"] == "unknown"]
+    msgs = [x["message"] for f in doc["files"] for x in f["findings"] if x["rule"] == "unknown-statement"]
+    check(st and st[0].get("locks") and msgs, f"the placeholder statement is unknown with its locks shown: {st} {msgs}")
+    check(all("locks are not shown" not in m for m in msgs), f"the message does not say its shown locks are not shown: {msgs}")
+
+    # The compact text report at 80 columns: every line of a fix holds whole code spans.
+    write(os.path.join(tmp, "dyn/002_dynamic.sql"), DYNAMIC)
+    proc = subprocess.run([binary, "analyze", "--output", "compact", os.path.join(tmp, "dyn/002_dynamic.sql")],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "80"})
+    lines = proc.stdout.splitlines()
+    fixes = [k for k, line in enumerate(lines) if line.lstrip().startswith("fix:")]
+    check(fixes, f"a fix is printed:\n{proc.stdout}")
+    for k in fixes:
+        para = [lines[k]]
+        for line in lines[k + 1:]:
+            if not line.startswith("  ") or line.lstrip().startswith(("fix:", "|")) or line.strip() == "":
+                break
+            para.append(line)
+        check(all(len(line) <= 80 for line in para), f"the fix fits 80 columns: {para}")
+        check(all(line.count("`") % 2 == 0 for line in para), f"no code span is broken across lines: {para}")
+
+    # A bad configuration value is named, escaped.
+    cfg = os.path.join(tmp, "cfg")
+    write(os.path.join(cfg, ".pgfence.toml"), 'pg_version = 15\nmax_risk = "hgih\\u001b[2J"\n')
+    write(os.path.join(cfg, "migrations/001.sql"), V1)
+    proc = subprocess.run([binary, "analyze", "migrations"], capture_output=True, text=True, timeout=60, cwd=cfg)
+    check(proc.returncode == 2, f"a bad value exits 2: {proc.returncode}")
+    check('.pgfence.toml:2:1: max_risk must be one of low, medium, high, critical, not "hgih\\x1b[2J"' in proc.stderr
+          and "\x1b" not in proc.stderr, f"the error names the key and the value, escaped: {proc.stderr!r}")
+
+    # --unknown warn says what it let through.
+    proc = subprocess.run([binary, "analyze", "--ci", "--unknown", "warn", os.path.join(tmp, "dyn/002_dynamic.sql")],
+                          capture_output=True, text=True, timeout=60)
+    check(proc.returncode == 0, f"--unknown warn passes: {proc.returncode}\n{proc.stderr}")
+    check("1 statement pgfence could not see (unknown-statement) was not gated because of --unknown warn" in proc.stderr,
+          f"--unknown warn says so: {proc.stderr}")
+    proc = subprocess.run([binary, "analyze", os.path.join(tmp, "dyn/002_dynamic.sql")], capture_output=True, text=True, timeout=60)
+    check("not gated" not in proc.stderr, f"without --unknown warn nothing is said: {proc.stderr}")
+    # unknown = "warn" in the base's configuration: pr passes, and says so on stderr and in its comment.
+    os.makedirs(os.path.join(tmp, "pr"))
+    s = double_scenario(binary, os.path.join(tmp, "pr"), {"migrations/001_init.sql": V1, ".pgfence.toml": 'unknown = "warn"\n'},
+                        {"migrations/002_dynamic.sql": DYNAMIC})
+
+    def body():
+        proc = s.run_pr(no_config=False)
+        check(proc.returncode == 0, f"relaxed by the configuration: exit {proc.returncode}\n{proc.stderr}")
+        check("1 statement pgfence could not see (unknown-statement) was not gated" in proc.stderr, f"stderr says so: {proc.stderr}")
+        comments = s.comments()
+        check(len(comments) == 1 and "was not gated because of `--unknown warn`" in comments[0]["body"],
+              f"the comment says so: {[c['body'][-600:] for c in comments]}")
+        s.all_requests_valid()
+
+    with_double(s, body)
+
+
 SCENARIOS = {"placeholder_injection": placeholder_injection, "appended_location": appended_location,
-             "settings_reader": settings_reader, "other_tools": other_tools}
+             "settings_reader": settings_reader, "other_tools": other_tools, "followed_dirs": followed_dirs,
+             "computed_dirs": computed_dirs, "history_settings": history_settings,
+             "newcomer_messages": newcomer_messages}
 
 
 def main():
@@ -214,6 +488,12 @@ def main():
     p.add_argument("--schemas")
     p.add_argument("--sarif-schema")
     args = p.parse_args()
+    global ARGS
+    args.binary = os.path.abspath(args.binary)
+    ARGS = args
+    if args.scenario in ("followed_dirs", "computed_dirs", "newcomer_messages") and not (args.double and args.schemas and os.path.isdir(args.schemas)):
+        print(f"SKIP: {args.scenario} needs the GitHub double and its schemas")
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         try:
             SCENARIOS[args.scenario](os.path.abspath(args.binary), tmp)

@@ -111,7 +111,17 @@ TEST_CASE("configuration errors name the file and line and exit 2") {
     auto r2 = bot::load_config(bad_value);
     REQUIRE_FALSE(r2.has_value());
     CHECK(r2.error().where->line == 2);
-    CHECK(r2.error().message.find("unknown rule id 'nope'") != std::string::npos);
+    CHECK(r2.error().message.find("unknown rule id \"nope\"") != std::string::npos);
+
+    // The bad value is named, escaped: a control byte or a quote in it cannot end the line.
+    auto bad_risk = dir.write("d/.pgfence.toml", "max_risk = \"hgih\\u001b[2J\\\"\"\n");
+    auto risk = bot::load_config(bad_risk);
+    REQUIRE_FALSE(risk.has_value());
+    CHECK(risk.error().message == "max_risk must be one of low, medium, high, critical, not \"hgih\\x1b[2J\\\"\"");
+    auto bad_version = dir.write("e/.pgfence.json", "{\"pg_version\": 99}\n");
+    auto version = bot::load_config(bad_version);
+    REQUIRE_FALSE(version.has_value());
+    CHECK(version.error().message == "pg_version must be a whole number from 11 to 18, not 99");
 
     auto bad_toml = dir.write("c/.pgfence.toml", "pg_version = \n");
     auto r3 = bot::load_config(bad_toml);
@@ -218,5 +228,5 @@ TEST_CASE("stats config: the blocking-time thresholds as durations or seconds an
     auto sql = dir.write("001.sql", k_risky).string();
     Run r = run({"analyze", "--config", file.string(), sql});
     CHECK(r.code == 2);
-    CHECK(r.err == "error: " + file.string() + ":2:1: stats.high_seconds must be a duration such as \"5s\", \"2min\" or a number of seconds\n");
+    CHECK(r.err == "error: " + file.string() + ":2:1: stats.high_seconds must be a duration such as \"5s\", \"2min\" or a number of seconds, not \"5 days\"\n");
 }

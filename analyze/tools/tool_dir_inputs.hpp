@@ -1,0 +1,25 @@
+#pragma once
+// `pgfence analyze` and the other tools' migration folders (tool_dirs.hpp): a project's
+// diesel.toml, knexfile, .env, data source or sqlx migrate!() puts its migrations where the tool
+// reads them, whatever folder was given to pgfence.
+#include <string>
+#include <vector>
+
+#include "analyze/analyzer.hpp"
+
+namespace pgfence::analyze::tools {
+
+struct FollowedDirs {
+    std::vector<std::string> notes;    // what each settings file said, for stderr (printable)
+    std::vector<FileReport> unknown;   // a settings file whose folder is computed: its unknown lines
+    std::vector<std::string> sqlx_folders;  // the folders sqlx::migrate!() names (AnalyzeOptions::sqlx_folders)
+};
+
+// Reads the settings files in the working directory (diesel.toml, .env, knexfile.*, package.json,
+// config/default.json) and in each directory of `inputs` (there also *.rs files and data source
+// files below it), adds the migrations of the constant folders they name to `files` (sorted, no
+// duplicates), and reports the folders they compute.
+[[nodiscard]] FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<std::string>& inputs,
+                                         const AnalyzeOptions& options);
+
+}  // namespace pgfence::analyze::tools

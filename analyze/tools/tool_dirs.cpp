@@ -1,0 +1,547 @@
+#include "analyze/tools/tool_dirs.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+#include "analyze/path_parts.hpp"
+
+namespace pgfence::analyze::tools {
+namespace {
+
+// At most this many bytes of a value are shown (an expression, a path).
+constexpr std::size_t k_shown = 80;
+
+std::string shown(std::string_view text) {
+    std::size_t cut = std::min(text.size(), k_shown);
+    while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a whole character
+    std::string out;
+    for (char c : text.substr(0, cut)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
+    return cut < text.size() ? out + "..." : out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+// `value` (as the tool reads it, relative to `base`) as a folder of the repository: "." parts
+// and a trailing slash dropped; empty with `why` set when it is absolute or climbs above the top.
+std::string resolve(std::string_view base, std::string_view value, std::string& why) {
+    if (value.empty()) {
+        why = "its value is empty";
+        return {};
+    }
+    if (value.front() == '/' || value.front() == '~' || value.front() == '\\') {
+        why = "it names " + shown(value) + ", outside the repository";
+        return {};
+    }
+    std::vector<std::string> parts;
+    std::string_view b = base;
+    while (!b.empty()) {
+        std::size_t slash = b.find('/');
+        std::string_view part = b.substr(0, slash);
+        if (!part.empty() && part != ".") parts.emplace_back(part);
+        if (slash == std::string_view::npos) break;
+        b.remove_prefix(slash + 1);
+    }
+    std::string_view v = value;
+    while (!v.empty()) {
+        std::size_t slash = v.find('/');
+        std::string_view part = v.substr(0, slash);
+        if (part == "..") {
+            if (parts.empty()) {
+                why = "it names " + shown(value) + ", above the repository's top";
+                return {};
+            }
+            parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.emplace_back(part);
+        }
+        if (slash == std::string_view::npos) break;
+        v.remove_prefix(slash + 1);
+    }
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
+    if (out.empty()) out = ".";
+    return out;
+}
+
+// A glob's folder: its parts before the first one with a wildcard ("src/migrations/*.ts" ->
+// "src/migrations").
+std::string glob_folder(std::string_view glob) {
+    std::size_t wild = glob.find_first_of("*?[{");
+    if (wild == std::string_view::npos) return std::string(glob);
+    std::size_t slash = glob.rfind('/', wild);
+    return slash == std::string_view::npos ? std::string(".") : std::string(glob.substr(0, slash));
+}
+
+// The folder a project's tool runs in when it is started from the project: the folder above a
+// src/ folder the file lies in, else the file's own (a Rust crate's root, where sqlx's
+// CARGO_MANIFEST_DIR points; a Node project's, where TypeORM's process.cwd() is).
+std::string project_folder(std::string_view path) {
+    std::string_view folder = path_folder(path);
+    std::size_t src = folder == "src" || folder.starts_with("src/") ? 0 : folder.find("/src");
+    while (src != std::string_view::npos && src != 0 && !(folder.size() == src + 4 || folder[src + 4] == '/')) {
+        src = folder.find("/src", src + 1);
+    }
+    if (src == std::string_view::npos) return std::string(folder);
+    return std::string(folder.substr(0, src));
+}
+
+// Line numbers by offset, in one pass over the text and a binary search per question.
+class Lines {
+public:
+    explicit Lines(std::string_view text) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '\n') m_ends.push_back(i);
+        }
+    }
+    [[nodiscard]] int at(std::size_t offset) const {
+        return 1 + static_cast<int>(std::lower_bound(m_ends.begin(), m_ends.end(), offset) - m_ends.begin());
+    }
+
+private:
+    std::vector<std::size_t> m_ends;  // the offsets of the newlines
+};
+
+// A settings file names a handful of folders; past this many, the rest are one unknown (and the
+// output stays small whatever the file holds).
+constexpr std::size_t k_most_dirs = 64;
+
+// Arrays nested deeper than this in a value are not read (computed), so no input recurses far.
+constexpr int k_deepest_value = 16;
+
+ToolDir make(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts) {
+    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts};
+    std::string why;
+    d.folder = resolve(base, value, why);
+    if (d.folder.empty()) d.unknown = why;
+    return d;
+}
+
+ToolDir computed(std::string tool, std::string setting, int line, std::string why, bool scripts) {
+    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts};
+}
+
+// Calls `each(line_number, line)` for the lines of `text`.
+template <typename F>
+void lines(std::string_view text, F each) {
+    int n = 1;
+    for (std::size_t at = 0; at <= text.size(); ++n) {
+        std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        each(n, l);
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+}
+
+// A TOML or .env quoted value: its text, or nothing when it is not one quoted string.
+std::optional<std::string> quoted(std::string_view v) {
+    v = trim(v);
+    if (std::size_t hash = v.find(" #"); hash != std::string_view::npos && (v.empty() || (v.front() != '"' && v.front() != '\''))) {
+        v = trim(v.substr(0, hash));
+    }
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'')) {
+        std::size_t end = v.find(v.front(), 1);
+        if (end == std::string_view::npos) return std::nullopt;
+        std::string_view rest = trim(v.substr(end + 1));
+        if (!rest.empty() && rest.front() != '#') return std::nullopt;
+        std::string_view inner = v.substr(1, end - 1);
+        if (v.front() == '"' && inner.find('\\') != std::string_view::npos) return std::nullopt;
+        return std::string(inner);
+    }
+    return std::nullopt;
+}
+
+// diesel_cli reads diesel.toml's `[migrations_directory] dir`, relative to diesel.toml's own
+// folder (diesel-rs/diesel diesel_cli/src/config.rs: Config::read, set_relative_path_base).
+void read_diesel(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    bool in_section = false;
+    lines(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        if (l.starts_with('[')) {
+            in_section = trim(l.substr(1, l.find(']') == std::string_view::npos ? 0 : l.find(']') - 1)) == "migrations_directory";
+            return;
+        }
+        if (!in_section || !l.starts_with("dir")) return;
+        std::string_view rest = trim(l.substr(3));
+        if (rest.empty() || rest.front() != '=') return;
+        auto v = quoted(rest.substr(1));
+        if (v) out.push_back(make("diesel", "[migrations_directory] dir", n, path_folder(path), *v, false));
+        else out.push_back(computed("diesel", "[migrations_directory] dir", n, "its value " + shown(trim(rest.substr(1))) + " is not one plain TOML string", false));
+    });
+}
+
+// dbmate reads DBMATE_MIGRATIONS_DIR (its --migrations-dir flag's variable; several folders
+// separated by commas) and goose GOOSE_MIGRATION_DIR (its -dir flag's default) from the
+// environment, which both load from .env in the folder they run in (amacneil/dbmate main.go:
+// --env-file ".env", --migrations-dir EnvVars DBMATE_MIGRATIONS_DIR; pressly/goose
+// cmd/goose/main.go: cfg.GOOSEMIGRATIONDIR when -dir is not given). godotenv expands $NAME and
+// ${NAME} in unquoted and double-quoted values: such a value is not known here.
+void read_env(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    lines(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        if (l.starts_with("export ")) l = trim(l.substr(7));
+        std::size_t eq = l.find('=');
+        if (eq == std::string_view::npos) return;
+        std::string_view key = trim(l.substr(0, eq));
+        const bool dbmate = key == "DBMATE_MIGRATIONS_DIR";
+        if (!dbmate && key != "GOOSE_MIGRATION_DIR") return;
+        const std::string tool = dbmate ? "dbmate" : "goose";
+        std::string_view raw = trim(l.substr(eq + 1));
+        std::string value;
+        if (auto q = quoted(raw)) {
+            value = *q;
+            if (raw.front() == '"' && value.find('$') != std::string::npos) {
+                out.push_back(computed(tool, std::string(key), n, "its value " + shown(raw) + " reads another environment variable", false));
+                return;
+            }
+        } else {
+            if (std::size_t hash = raw.find(" #"); hash != std::string_view::npos) raw = trim(raw.substr(0, hash));
+            if (raw.find('$') != std::string_view::npos || raw.find_first_of("\"'`") != std::string_view::npos) {
+                out.push_back(computed(tool, std::string(key), n, "its value " + shown(raw) + " reads another environment variable", false));
+                return;
+            }
+            value = std::string(raw);
+        }
+        std::string_view rest = value;
+        while (true) {
+            std::size_t comma = dbmate ? rest.find(',') : std::string_view::npos;
+            out.push_back(make(tool, std::string(key), n, path_folder(path), trim(rest.substr(0, comma)), false));
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    });
+}
+
+// sqlx::migrate!("path") embeds the folder at compile time, relative to the crate's root
+// (CARGO_MANIFEST_DIR) (launchbadge/sqlx sqlx-macros-core/src/migrate.rs: expand_migrator_from_lit_dir
+// resolves the literal with resolve_path); migrate!() is "migrations", which pgfence reads anyway.
+void read_rust(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    const Lines lines_of(text);
+    for (std::size_t at = text.find("migrate!"); at != std::string_view::npos; at = text.find("migrate!", at + 8)) {
+        std::size_t open = at + 8;
+        while (open < text.size() && std::isspace(static_cast<unsigned char>(text[open]))) ++open;
+        if (open >= text.size() || text[open] != '(') continue;
+        std::size_t v = open + 1;
+        while (v < text.size() && std::isspace(static_cast<unsigned char>(text[v]))) ++v;
+        if (v < text.size() && text[v] == ')') continue;
+        const int n = lines_of.at(at);
+        if (v < text.size() && text[v] == '"') {
+            std::size_t end = text.find('"', v + 1);
+            std::string_view lit = end == std::string_view::npos ? std::string_view{} : text.substr(v + 1, end - v - 1);
+            if (end != std::string_view::npos && lit.find('\\') == std::string_view::npos) {
+                out.push_back(make("sqlx", "migrate!", n, project_folder(path), lit, false));
+                continue;
+            }
+        }
+        out.push_back(computed("sqlx", "migrate!", n, "its argument is not one plain string literal", false));
+    }
+}
+
+// A small walk over JavaScript/TypeScript or JSON text: the key each object is the value of, so
+// `migrations: { directory: ... }` is told from `seeds: { directory: ... }`. Strings and comments
+// are skipped; one pass.
+struct JsWalk {
+    std::string_view text;
+    std::size_t i = 0;
+
+    void skip_space() {
+        while (i < text.size()) {
+            if (std::isspace(static_cast<unsigned char>(text[i]))) {
+                ++i;
+            } else if (text.substr(i, 2) == "//") {
+                std::size_t nl = text.find('\n', i);
+                i = nl == std::string_view::npos ? text.size() : nl;
+            } else if (text.substr(i, 2) == "/*") {
+                std::size_t end = text.find("*/", i + 2);
+                i = end == std::string_view::npos ? text.size() : end + 2;
+            } else {
+                break;
+            }
+        }
+    }
+    // A string literal at i (', ", or ` without ${}): its text; i past it either way.
+    std::optional<std::string> literal() {
+        const char q = text[i];
+        std::size_t end = i + 1;
+        bool plain = true;
+        while (end < text.size() && text[end] != q) {
+            if (text[end] == '\\') {
+                plain = false;
+                ++end;
+            } else if (q == '`' && text.substr(end, 2) == "${") {
+                plain = false;
+            }
+            ++end;
+        }
+        std::string_view inner = text.substr(i + 1, std::min(end, text.size()) - i - 1);
+        i = std::min(end + 1, text.size());
+        if (!plain) return std::nullopt;
+        return std::string(inner);
+    }
+    // The value at i: its string literals (an array's too), or nothing when any part is not one;
+    // `expr` is the value's text as written, for the message.
+    std::optional<std::vector<std::string>> value(std::string_view& expr, int depth = 0) {
+        skip_space();
+        const std::size_t start = i;
+        auto end_of_expr = [&] {
+            int depth = 0;
+            while (i < text.size()) {
+                char c = text[i];
+                if (c == '(' || c == '[' || c == '{') ++depth;
+                else if (c == ')' || c == ']' || c == '}') {
+                    if (depth == 0) break;
+                    --depth;
+                } else if (c == ',' && depth == 0) break;
+                else if (c == '\'' || c == '"' || c == '`') {
+                    (void)literal();
+                    continue;
+                }
+                ++i;
+            }
+            expr = trim(text.substr(start, i - start));
+        };
+        std::vector<std::string> out;
+        if (i < text.size() && (text[i] == '\'' || text[i] == '"' || text[i] == '`')) {
+            auto lit = literal();
+            skip_space();
+            if (lit && (i >= text.size() || text[i] == ',' || text[i] == '}' || text[i] == ']')) {
+                out.push_back(*lit);
+                expr = text.substr(start, i - start);
+                return out;
+            }
+            i = start;
+            end_of_expr();
+            return std::nullopt;
+        }
+        if (i < text.size() && text[i] == '[' && depth < k_deepest_value) {
+            ++i;
+            bool all = true;
+            while (true) {
+                skip_space();
+                if (i >= text.size()) break;
+                if (text[i] == ']') {
+                    ++i;
+                    break;
+                }
+                if (text[i] == ',') {
+                    ++i;
+                    continue;
+                }
+                std::string_view part;
+                auto lit = value(part, depth + 1);
+                if (lit) out.insert(out.end(), lit->begin(), lit->end());
+                else all = false;
+                if (i < text.size() && text[i] != ',' && text[i] != ']') ++i;
+            }
+            expr = trim(text.substr(start, i - start));
+            if (!all) return std::nullopt;
+            return out;
+        }
+        end_of_expr();
+        return std::nullopt;
+    }
+};
+
+// Walks `text`, calling `on_key(key, parent_key, offset of the value)` at each `key:`; on_key
+// returns whether it read the value (the walk then goes on after it).
+template <typename F>
+void walk_keys(std::string_view text, F on_key) {
+    JsWalk w{text};
+    std::vector<std::string> stack;
+    std::string key;  // the key whose value comes next
+    while (w.i < text.size()) {
+        w.skip_space();
+        if (w.i >= text.size()) break;
+        char c = text[w.i];
+        std::optional<std::string> word;
+        if (c == '\'' || c == '"') {
+            word = w.literal();
+            if (!word) continue;
+        } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
+            std::size_t s = w.i;
+            while (w.i < text.size() && (std::isalnum(static_cast<unsigned char>(text[w.i])) || text[w.i] == '_' || text[w.i] == '$')) ++w.i;
+            word = std::string(text.substr(s, w.i - s));
+        } else if (c == '`') {
+            (void)w.literal();
+            continue;
+        } else {
+            if (c == '{') {
+                stack.push_back(key);
+                if (stack.size() > 256) return;  // deeper than any settings file
+            } else if (c == '}') {
+                if (!stack.empty()) stack.pop_back();
+            }
+            if (c == '{' || c == '}' || c == ',' || c == ';') key.clear();
+            ++w.i;
+            continue;
+        }
+        w.skip_space();
+        if (w.i < text.size() && text[w.i] == ':') {
+            ++w.i;
+            key = *word;
+            const std::string parent = stack.empty() ? std::string() : stack.back();
+            const std::size_t at = w.i;
+            if (on_key(w, key, parent, at)) key.clear();
+        }
+    }
+}
+
+// knex's CLI runs in the knexfile's folder and reads `migrations.directory` (one folder or an
+// array), default "./migrations" (knex/knex bin/cli.js: process.chdir to the knexfile's folder;
+// lib/migrations/migrate/configuration-merger.js: CONFIG_DEFAULT directory './migrations').
+// TypeORM's DataSource (and ormconfig) `migrations` lists globs (or classes) resolved from the
+// working directory (typeorm/typeorm src/data-source/DataSourceOptions.ts `migrations`;
+// src/util/DirectoryExportedClassesLoader.ts importClassesFromDirectories). node-pg-migrate reads
+// `migrations-dir` from the `config` package's section (config/default.json "db") (salsita/
+// node-pg-migrate bin/node-pg-migrate.ts readJson, default join(cwd(), 'migrations')).
+void read_js(std::string_view path, std::string_view text, std::string_view tool, std::vector<ToolDir>& out) {
+    const std::string base = tool == "knex" ? std::string(path_folder(path))
+                             : tool == "node-pg-migrate" ? std::string(path_folder(path_folder(path)))
+                                                         : project_folder(path);
+    const Lines lines_of(text);
+    walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t at) {
+        std::string setting;
+        if (tool == "knex" && key == "directory" && parent == "migrations") setting = "migrations.directory";
+        else if (tool == "typeorm" && key == "migrations") setting = "migrations";
+        else if (tool == "node-pg-migrate" && key == "migrations-dir") setting = "migrations-dir";
+        if (setting.empty()) return false;
+        w.skip_space();
+        const int n = lines_of.at(w.i);
+        if (tool == "typeorm" && (w.i >= text.size() || text[w.i] != '[')) return false;  // not the DataSource's
+        std::string_view expr;
+        auto values = w.value(expr);
+        (void)at;
+        if (!values || values->empty()) {
+            out.push_back(computed(std::string(tool), setting, n,
+                                   "its value " + shown(expr) + " is computed when the tool runs (" +
+                                       (tool == "typeorm" ? "not a list of string globs" : "not a string literal") + ")",
+                                   true));
+            return true;
+        }
+        for (const auto& v : *values) {
+            out.push_back(make(std::string(tool), setting, n, base, tool == "typeorm" ? std::string_view(glob_folder(v)) : std::string_view(v), true));
+        }
+        return true;
+    });
+}
+
+// A tool's folder given on its command line in a package.json script, relative to the package's
+// folder, where npm runs it: `node-pg-migrate up -m db/migrations` or `--migrations-dir=db/migrations`
+// (salsita/node-pg-migrate bin/node-pg-migrate.ts: migrationsDirArg 'migrations-dir', alias 'm');
+// `dbmate --migrations-dir db/m up` or `-d db/m` (amacneil/dbmate main.go: "migrations-dir", alias
+// "d"); `goose -dir db/m postgres ... up` (pressly/goose cmd/goose/main.go: flags.String("dir")).
+void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    struct Cli {
+        std::string_view tool, command;
+        std::vector<std::string_view> flags;
+        bool scripts;
+    };
+    static const std::vector<Cli> clis = {{"node-pg-migrate", "node-pg-migrate", {"--migrations-dir", "-m"}, true},
+                                          {"dbmate", "dbmate", {"--migrations-dir", "-d"}, false},
+                                          {"goose", "goose", {"-dir", "--dir"}, false}};
+    lines(text, [&](int n, std::string_view l) {
+        for (const Cli& cli : clis) [&] {
+            std::size_t cmd = l.find(cli.command);
+            if (cmd == std::string_view::npos) return;
+            // The flags after the command, up to the script's next command.
+            std::string_view rest = l.substr(cmd + cli.command.size());
+            rest = rest.substr(0, rest.find_first_of("&;|\""));
+            for (std::string_view flag : cli.flags) {
+                for (std::size_t at = rest.find(flag); at != std::string_view::npos; at = rest.find(flag, at + 1)) {
+                    if (at == 0 || rest[at - 1] != ' ') continue;
+                    std::size_t v = at + flag.size();
+                    if (v >= rest.size() || (rest[v] != ' ' && rest[v] != '=')) continue;
+                    ++v;
+                    while (v < rest.size() && rest[v] == ' ') ++v;
+                    std::size_t end = rest.find(' ', v);
+                    std::string_view value = rest.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v);
+                    const std::string setting = std::string(cli.tool) + " " + std::string(flag);
+                    if (value.find('$') != std::string_view::npos || value.empty()) {
+                        out.push_back(computed(std::string(cli.tool), setting, n, "its value " + shown(value) + " reads the environment", cli.scripts));
+                    } else {
+                        out.push_back(make(std::string(cli.tool), setting, n, path_folder(path), value, cli.scripts));
+                    }
+                    return;  // one folder per tool and line
+                }
+            }
+        }();
+    });
+}
+
+bool typeorm_name(std::string_view name) {
+    if (name.starts_with("ormconfig.")) return true;
+    const bool script = name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mts") || name.ends_with(".cts") ||
+                        name.ends_with(".mjs") || name.ends_with(".cjs");
+    return script && (name.find("data-source") != std::string_view::npos || name.find("datasource") != std::string_view::npos ||
+                      name.find("dataSource") != std::string_view::npos);
+}
+
+std::vector<ToolDir> read_all(std::string_view path, std::string_view text);
+
+}  // namespace
+
+bool tool_settings_file(std::string_view path) {
+    const std::string_view name = path_name(path);
+    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name.ends_with(".rs")) return true;
+    if (name.starts_with("knexfile.")) return true;
+    if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
+    return typeorm_name(name);
+}
+
+std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text) {
+    std::vector<ToolDir> out = read_all(path, text);
+    if (out.size() > k_most_dirs) {
+        const int line = out[k_most_dirs].line;
+        std::string tool = out[k_most_dirs].tool, setting = out[k_most_dirs].setting;
+        const bool scripts = out[k_most_dirs].scripts;
+        out.resize(k_most_dirs);
+        out.push_back(computed(std::move(tool), std::move(setting), line,
+                               "the file names more than " + std::to_string(k_most_dirs) + " migration folders, and the rest are not read",
+                               scripts));
+    }
+    return out;
+}
+
+namespace {
+
+std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
+    std::vector<ToolDir> out;
+    const std::string_view name = path_name(path);
+    if (name == "diesel.toml") read_diesel(path, text, out);
+    else if (name == ".env") read_env(path, text, out);
+    else if (name.ends_with(".rs")) read_rust(path, text, out);
+    else if (name.starts_with("knexfile.")) read_js(path, text, "knex", out);
+    else if (name == "package.json") read_package_json(path, text, out);
+    else if (name == "default.json") read_js(path, text, "node-pg-migrate", out);
+    else if (typeorm_name(name)) read_js(path, text, "typeorm", out);
+    return out;
+}
+
+}  // namespace
+
+bool in_tool_dir(std::string_view file, const ToolDir& dir) {
+    if (dir.folder.empty()) return false;
+    if (dir.folder != "." && !(file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/')) {
+        return false;
+    }
+    if (file.ends_with(".sql")) return true;
+    if (!dir.scripts) return false;
+    for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
+        if (file.ends_with(ext) && !file.ends_with(".d.ts")) return true;
+    }
+    return false;
+}
+
+std::string describe(std::string_view settings_path, const ToolDir& dir) {
+    std::string where = shown(settings_path) + ":" + std::to_string(dir.line) + " (" + dir.setting + ")";
+    if (!dir.unknown.empty()) return where + " sets the folder " + dir.tool + " reads its migrations from, but " + dir.unknown;
+    return where + " puts " + dir.tool + "'s migrations in " + shown(dir.folder);
+}
+
+}  // namespace pgfence::analyze::tools

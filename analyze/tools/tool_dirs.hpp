@@ -1,0 +1,41 @@
+#pragma once
+// The folders migration tools other than Flyway read their migrations from, as their settings in
+// the project's own files name them (Flyway's locations: flyway_settings.hpp). Each reader below
+// mirrors what the tool itself reads; the tool's source is cited at each one in tool_dirs.cpp.
+// A folder the settings name as a constant is followed (its files are migrations of that tool);
+// one they compute (an environment variable the repository does not set, an expression) is not
+// known, and says why, at its line.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgfence::analyze::tools {
+
+struct ToolDir {
+    std::string tool;     // "diesel", "knex", "dbmate", "sqlx", "typeorm", "node-pg-migrate", "goose"
+    std::string setting;  // the setting as the tool names it: "[migrations_directory] dir", "DBMATE_MIGRATIONS_DIR"
+    int line = 1;         // where the settings file sets it
+    // Relative to the same root as the settings file's path ("" with `unknown` set): a folder of
+    // the repository, never absolute and never above its top.
+    std::string folder;
+    std::string unknown;   // why the folder is not known (then `folder` is empty), printable
+    bool scripts = false;  // the tool also runs JavaScript/TypeScript files from it (knex, TypeORM, node-pg-migrate)
+};
+
+// Whether `path` (repository-relative or as given) is a file one of these tools reads its
+// migrations folder from: diesel.toml, knexfile.*, .env, ormconfig.* or a data source file,
+// config/default.json, package.json, a Rust source file.
+[[nodiscard]] bool tool_settings_file(std::string_view path);
+
+// The migration folders the settings file at `path` names, in line order. A file that names none
+// (a .rs file without migrate!, a package.json without node-pg-migrate) gives none.
+[[nodiscard]] std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text);
+
+// Whether `file` lies in `dir`'s folder and is a file its tool runs (.sql, or a script where the
+// tool runs scripts).
+[[nodiscard]] bool in_tool_dir(std::string_view file, const ToolDir& dir);
+
+// "diesel.toml:2 ([migrations_directory] dir) puts diesel's migrations in ops/sql", printable.
+[[nodiscard]] std::string describe(std::string_view settings_path, const ToolDir& dir);
+
+}  // namespace pgfence::analyze::tools

@@ -1,0 +1,108 @@
+// The other tools' migration folders (analyze/tools/tool_dirs.hpp): each reader against the
+// settings as the tool reads them, the computed values that stay unknown, and hostile inputs that
+// must cost no more than linear time.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+
+#include "analyze/tools/tool_dirs.hpp"
+
+using namespace pgfence::analyze::tools;
+
+namespace {
+
+std::string folders(const std::vector<ToolDir>& dirs) {
+    std::string out;
+    for (const auto& d : dirs) {
+        out += (out.empty() ? "" : ";") + d.tool + ":" + std::to_string(d.line) + ":" + (d.unknown.empty() ? d.folder : "?");
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("tool_dirs: diesel.toml, relative to its own folder") {
+    CHECK(folders(read_tool_dirs("diesel.toml", "[print_schema]\nfile = \"x\"\n[migrations_directory]\ndir = \"db/m\"\n")) ==
+          "diesel:4:db/m");
+    CHECK(folders(read_tool_dirs("api/diesel.toml", "[migrations_directory]\ndir = '../shared/m' # comment\n")) ==
+          "diesel:2:shared/m");
+    // A dir outside [migrations_directory] is another setting; one above the top is not a folder.
+    CHECK(folders(read_tool_dirs("diesel.toml", "[print_schema]\ndir = \"x\"\n")).empty());
+    CHECK(folders(read_tool_dirs("diesel.toml", "[migrations_directory]\ndir = \"../../etc\"\n")) == "diesel:2:?");
+    CHECK(folders(read_tool_dirs("diesel.toml", "[migrations_directory]\ndir = \"/srv/m\"\n")) == "diesel:2:?");
+}
+
+TEST_CASE("tool_dirs: .env for dbmate and goose, with godotenv's expansion unknown") {
+    CHECK(folders(read_tool_dirs(".env", "DATABASE_URL=x\nDBMATE_MIGRATIONS_DIR=db/a,db/b\nexport GOOSE_MIGRATION_DIR=\"sql\"\n")) ==
+          "dbmate:2:db/a;dbmate:2:db/b;goose:3:sql");
+    CHECK(folders(read_tool_dirs(".env", "DBMATE_MIGRATIONS_DIR=${DIR}\n")) == "dbmate:1:?");
+    CHECK(folders(read_tool_dirs(".env", "DBMATE_MIGRATIONS_DIR=\"$HOME/m\"\n")) == "dbmate:1:?");
+    // Single quotes are not expanded: the text is the folder.
+    CHECK(folders(read_tool_dirs(".env", "DBMATE_MIGRATIONS_DIR='m$'\n")) == "dbmate:1:m$");
+    CHECK(folders(read_tool_dirs(".env", "# DBMATE_MIGRATIONS_DIR=x\nOTHER=1\n")).empty());
+}
+
+TEST_CASE("tool_dirs: knexfile's migrations.directory, not seeds.directory") {
+    const std::string knexfile =
+        "module.exports = {\n  development: {\n    seeds: { directory: './seeds' },\n"
+        "    migrations: { tableName: 'k', directory: ['./db/a', \"db/b\"] },\n  },\n"
+        "  production: { migrations: { directory: process.env.DIR } },\n};\n";
+    CHECK(folders(read_tool_dirs("app/knexfile.js", knexfile)) == "knex:4:app/db/a;knex:4:app/db/b;knex:6:?");
+    CHECK(folders(read_tool_dirs("knexfile.ts", "export default { migrations: { directory: `db/${env}` } };\n")) == "knex:1:?");
+    // In a comment or a string, a key is no key.
+    CHECK(folders(read_tool_dirs("knexfile.js", "// migrations: { directory: 'x' }\nconst s = \"migrations: { directory: 'y' }\";\n"))
+              .empty());
+}
+
+TEST_CASE("tool_dirs: sqlx's migrate! relative to the crate, TypeORM's globs, node-pg-migrate") {
+    CHECK(folders(read_tool_dirs("svc/src/db/mod.rs", "fn m() { sqlx::migrate!(\"./sql\") }\nfn d() { sqlx::migrate!() }\n")) ==
+          "sqlx:1:svc/sql");
+    CHECK(folders(read_tool_dirs("src/data-source.ts", "new DataSource({\n  migrations: [\"src/m/*.ts\", 'dist/m/**/*.js'],\n})\n")) ==
+          "typeorm:2:src/m;typeorm:2:dist/m");
+    CHECK(folders(read_tool_dirs("src/data-source.ts", "new DataSource({\n  migrations: [Init1700000000000],\n})\n")) == "typeorm:2:?");
+    CHECK(folders(read_tool_dirs("config/default.json", "{\n  \"db\": {\n    \"migrations-dir\": \"db/pgm\"\n  }\n}\n")) ==
+          "node-pg-migrate:3:db/pgm");
+    CHECK(folders(read_tool_dirs("package.json", "{\n  \"scripts\": {\n    \"migrate\": \"node-pg-migrate up -m db/pgm\"\n  }\n}\n")) ==
+          "node-pg-migrate:3:db/pgm");
+    CHECK(folders(read_tool_dirs("package.json", "{ \"scripts\": { \"m\": \"node-pg-migrate --migrations-dir=$DIR up\" } }\n")) ==
+          "node-pg-migrate:1:?");
+    CHECK(folders(read_tool_dirs("web/package.json", "{ \"scripts\": {\n \"db\": \"dbmate -d ./sql/migrations up && goose -dir ops up\"\n} }\n")) ==
+          "dbmate:2:web/sql/migrations;goose:2:web/ops");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"goose -dir db/goose postgres x up\"\n")) == "goose:1:db/goose");
+}
+
+TEST_CASE("tool_dirs: which files a folder holds for its tool") {
+    ToolDir sql{"dbmate", "DBMATE_MIGRATIONS_DIR", 1, "db/m", "", false};
+    CHECK(in_tool_dir("db/m/1_x.sql", sql));
+    CHECK(in_tool_dir("db/m/sub/1_x.sql", sql));
+    CHECK_FALSE(in_tool_dir("db/m/1_x.js", sql));
+    CHECK_FALSE(in_tool_dir("db/mm/1_x.sql", sql));
+    ToolDir scripts{"knex", "migrations.directory", 1, "db/k", "", true};
+    CHECK(in_tool_dir("db/k/1_x.js", scripts));
+    CHECK_FALSE(in_tool_dir("db/k/types.d.ts", scripts));
+    CHECK_FALSE(in_tool_dir("db/k/1_x.sql", ToolDir{"knex", "x", 1, "", "computed", true}));
+}
+
+TEST_CASE("tool_dirs: hostile settings files cost linear time and give a bounded answer") {
+    std::string many = "new DataSource({\n";
+    for (int k = 0; k < 100000; ++k) many += "migrations: ['m" + std::to_string(k) + "/*.ts'],\n";
+    many += "})\n";
+    std::string deep = "new DataSource({ migrations: " + std::string(200000, '[') + "'x'" + std::string(200000, ']') + " })\n";
+    std::string rust;
+    for (int k = 0; k < 100000; ++k) rust += "sqlx::migrate!(\"m\")\n";
+    std::string braces = "module.exports = " + std::string(300000, '{') + "migrations: { directory: 'x' }" + std::string(300000, '}');
+    const auto start = std::chrono::steady_clock::now();
+    auto a = read_tool_dirs("src/data-source.ts", many);
+    auto b = read_tool_dirs("src/data-source.ts", deep);
+    auto c = read_tool_dirs("src/lib.rs", rust);
+    auto d = read_tool_dirs("knexfile.js", braces);
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(took < std::chrono::seconds(5));
+    CHECK(a.size() == 65);
+    CHECK_FALSE(a.back().unknown.empty());
+    CHECK(b.size() == 1);
+    CHECK_FALSE(b[0].unknown.empty());
+    CHECK(c.size() == 65);
+    CHECK(d.size() <= 1);
+}
