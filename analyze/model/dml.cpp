@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <set>
 
 #include "analyze/join_rows.hpp"
@@ -355,6 +356,18 @@ public:
         : m_ctx(ctx), m_relname(pg::relname(target)), m_alias(alias_name(target->alias)), m_joins(joins) {}
 
     Proof holds(const pg::Node* where, std::string& why) {
+        if (Proof p = shape(where, why); p != Proof::None) return p;
+        // A predicate that names no column of the target row (a constant expression, an
+        // uncorrelated subquery, a function of nothing) has one value for every row: it
+        // selects every row or none (`WHERE NOT false`, `WHERE EXISTS (SELECT 1)`, `WHERE 2 > 1`).
+        if (where == nullptr || names_target(where) || plainly_not_true(where)) return Proof::None;
+        why = "the WHERE names no column of " + std::string(m_alias.empty() ? m_relname : m_alias) +
+              ": it holds for every row or for none";
+        return Proof::Certain;
+    }
+
+private:
+    Proof shape(const pg::Node* where, std::string& why) {
         if (const auto* b = pg::as<BoolExpr>(where)) return bool_expr(b, why);
         if (const auto* n = pg::as<NullTest>(where)) {
             std::string column = own_column(reinterpret_cast<const pg::Node*>(n->arg));
@@ -375,6 +388,7 @@ public:
         if (std::string column = own_column(where); !column.empty()) return filled(column, std::string("true"), why);
         const auto* e = pg::as<A_Expr>(where);
         if (e == nullptr || pg::last_name(e->name) != "=") return Proof::None;
+        if (e->kind == AEXPR_NOT_DISTINCT) return self_not_distinct(e, why);
         if (e->kind == AEXPR_IN) return in_list(e, why);
         if (e->kind != AEXPR_OP) return Proof::None;
         if (Proof p = equals_fill(e->lexpr, e->rexpr, why); p != Proof::None) return p;
@@ -385,8 +399,9 @@ public:
         }
         if (!pg::is<ColumnRef>(e->lexpr) || !pg::is<ColumnRef>(e->rexpr)) return Proof::None;
         std::string left = own_column(e->lexpr);
-        if (!left.empty() && left == own_column(e->rexpr) && not_null(left)) {
-            why = left + " is NOT NULL: " + left + " = " + left + " holds for every row";
+        if (!left.empty() && left == own_column(e->rexpr)) {
+            why = not_null(left) ? left + " is NOT NULL: " + left + " = " + left + " holds for every row"
+                                 : left + " = " + left + " holds for every row whose " + left + " is not NULL";
             return Proof::Certain;
         }
         if (!m_joins) return Proof::None;
@@ -394,7 +409,93 @@ public:
         return Proof::Certain;
     }
 
-private:
+    // `column IS NOT DISTINCT FROM column`: true for every row, NULL or not.
+    Proof self_not_distinct(const A_Expr* e, std::string& why) const {
+        std::string left = own_column(e->lexpr);
+        if (left.empty() || left != own_column(e->rexpr)) return Proof::None;
+        why = left + " IS NOT DISTINCT FROM " + left + " holds for every row";
+        return Proof::Certain;
+    }
+
+    // Does `node` name a column of the target row? An unqualified name anywhere in it (in a
+    // subquery too, where it may be correlated) counts; so does one qualified by the target's
+    // name or alias. Only a name qualified by another table is not the target's.
+    bool names_target(const pg::Node* node) const {
+        if (node == nullptr) return false;
+        if (const auto* list = pg::as<List>(node)) {
+            for (const pg::Node* item : pg::each(list)) {
+                if (names_target(item)) return true;
+            }
+            return false;
+        }
+        if (const auto* ref = pg::as<ColumnRef>(node)) {
+            const int n = pg::length(ref->fields);
+            if (n < 2) return true;
+            const pg::Node* qualifier = pg::nth(ref->fields, n - 2);
+            if (!pg::is<String>(qualifier)) return true;
+            std::string_view name = pg::text(qualifier);
+            return name == m_relname || name == m_alias;
+        }
+        if (pg::is<ParamRef>(node)) return true;  // a parameter of a function body: its caller's choice
+        bool found = false;
+        pg::each_child(node, [&](const pg::Node* child) { found = found || names_target(child); });
+        return found;
+    }
+
+    // A predicate of literals that is plainly false or NULL (`WHERE false`, `WHERE 1 = 2`, `WHERE
+    // NOT true`): it selects no row, a no-op rather than a data loss.
+    static bool plainly_not_true(const pg::Node* node) {
+        Truth t = literal_truth(node);
+        return t == Truth::False || t == Truth::Null;
+    }
+
+    // The value of a predicate made of literals alone, as far as it is plain: booleans, NULL,
+    // comparisons of two numbers, NOT, AND, OR (SQL's three-valued logic).
+    enum class Truth { False, True, Null, Unknown };
+    static Truth literal_truth(const pg::Node* node) {
+        if (const auto* c = pg::as<A_Const>(node)) {
+            if (c->isnull) return Truth::Null;
+            if (c->val.node.type == T_Boolean) return c->val.boolval.boolval ? Truth::True : Truth::False;
+            return Truth::Unknown;
+        }
+        if (const auto* b = pg::as<BoolExpr>(node)) {
+            if (b->boolop == NOT_EXPR) {
+                Truth t = pg::length(b->args) == 1 ? literal_truth(pg::nth(b->args, 0)) : Truth::Unknown;
+                return t == Truth::True ? Truth::False : t == Truth::False ? Truth::True : t;
+            }
+            const Truth decides = b->boolop == AND_EXPR ? Truth::False : Truth::True;
+            Truth out = b->boolop == AND_EXPR ? Truth::True : Truth::False;
+            for (const pg::Node* arg : pg::each(b->args)) {
+                Truth t = literal_truth(arg);
+                if (t == decides) return decides;
+                if (t == Truth::Unknown) out = Truth::Unknown;
+                else if (t == Truth::Null && out != Truth::Unknown) out = Truth::Null;
+            }
+            return out;
+        }
+        const auto* e = pg::as<A_Expr>(node);
+        if (e == nullptr || e->kind != AEXPR_OP) return Truth::Unknown;
+        std::optional<double> left = literal_number(e->lexpr), right = literal_number(e->rexpr);
+        if (!left || !right) return Truth::Unknown;
+        const std::string_view op = pg::last_name(e->name);
+        std::optional<bool> v;
+        if (op == "=") v = *left == *right;
+        if (op == "<>" || op == "!=") v = *left != *right;
+        if (op == "<") v = *left < *right;
+        if (op == ">") v = *left > *right;
+        if (op == "<=") v = *left <= *right;
+        if (op == ">=") v = *left >= *right;
+        return !v ? Truth::Unknown : *v ? Truth::True : Truth::False;
+    }
+
+    static std::optional<double> literal_number(const pg::Node* node) {
+        const auto* c = pg::as<A_Const>(node);
+        if (c == nullptr || c->isnull) return std::nullopt;
+        if (c->val.node.type == T_Integer) return static_cast<double>(c->val.ival.ival);
+        if (c->val.node.type == T_Float) return std::strtod(std::string(pg::text(c->val.fval.fval)).c_str(), nullptr);
+        return std::nullopt;
+    }
+
     Proof bool_expr(const BoolExpr* b, std::string& why) {
         if (b->boolop == NOT_EXPR) {
             std::string column = pg::length(b->args) == 1 ? own_column(pg::nth(b->args, 0)) : std::string();

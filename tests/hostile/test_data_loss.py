@@ -47,6 +47,17 @@ PULL_REQUESTS = {
                      "delete-without-where", "accounts"),
     "where_always_true": ("DELETE FROM accounts WHERE 1 = 1;\n", "delete-without-where", "accounts"),
     "where_same_table": ("DELETE FROM accounts WHERE id IN (SELECT id FROM accounts);\n", "delete-without-where", "accounts"),
+    # A WHERE that names no column of the target row holds for every row or for none.
+    "where_not_false": ("DELETE FROM users WHERE NOT false;\n", "delete-without-where", "users"),
+    "where_exists_constant": ("DELETE FROM accounts WHERE EXISTS (SELECT 1);\n", "delete-without-where", "accounts"),
+    "where_scalar_true": ("UPDATE accounts SET balance = 0 WHERE (SELECT true);\n", "update-without-where", "accounts"),
+    "where_coalesce": ("DELETE FROM users WHERE coalesce(null, true);\n", "delete-without-where", "users"),
+    "where_literal_compare": ("DELETE FROM accounts WHERE 2 > 1;\n", "delete-without-where", "accounts"),
+    "where_other_table_only": ("DELETE FROM accounts a USING users u WHERE u.karma IS NULL;\n", "delete-without-where",
+                               "accounts"),
+    "where_self_compare": ("DELETE FROM users WHERE mood = mood;\n", "delete-without-where", "users"),
+    "merge_constant_condition": ("MERGE INTO accounts a USING users u ON true WHEN MATCHED AND 1 = 1 THEN DELETE;\n",
+                                 "delete-without-where", "accounts"),
     # Outages without a blocking lock.
     "force_rls_no_policy": ("ALTER TABLE accounts FORCE ROW LEVEL SECURITY;\n", "row-security-without-policy", "accounts"),
     "terminate_backends": ("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid();\n",
@@ -72,6 +83,9 @@ DROP TYPE color CASCADE;
 DROP TYPE unused_kind CASCADE;
 WITH gone AS (DELETE FROM accounts WHERE balance = 0 RETURNING id) SELECT count(*) FROM gone;
 DELETE FROM accounts WHERE id IN (SELECT id FROM accounts WHERE balance < 0);
+DELETE FROM accounts WHERE 1 = 2;
+DELETE FROM accounts a USING users u WHERE u.id = a.user_id AND u.karma IS NULL;
+DELETE FROM users u WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.user_id = u.id);
 """
 
 
