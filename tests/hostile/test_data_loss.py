@@ -67,6 +67,14 @@ PULL_REQUESTS = {
     "revoke_public": ("REVOKE ALL ON SCHEMA public FROM PUBLIC;\n", "revoke-privileges", "PUBLIC"),
     "drop_role": ("DROP ROLE app;\n", "drop-role", "app"),
     "drop_owned": ("DROP OWNED BY app;\n", "drop-role", "app"),
+    # A query-rewrite rule changes every later write of the table, the application's included.
+    "rule_instead_nothing": ("CREATE RULE keep_users AS ON DELETE TO users DO INSTEAD NOTHING;\n", "create-rule",
+                             "silently discarded"),
+    "rule_instead_action": ("CREATE RULE frozen_accounts AS ON UPDATE TO accounts DO INSTEAD SELECT 1;\n", "create-rule",
+                            "instead of itself"),
+    "rule_also_delete": ("CREATE TABLE audit (id bigint);\n"
+                         "CREATE OR REPLACE RULE log AS ON INSERT TO accounts DO ALSO DELETE FROM users;\n",
+                         "create-rule", "DELETE FROM users"),
     # Indirect execution: a rule's action runs with each UPDATE of the table.
     "rewrite_rule": ("CREATE RULE r AS ON UPDATE TO accounts DO INSTEAD DELETE FROM users;\n"
                      "UPDATE accounts SET balance = 0 WHERE id = 1;\n", "delete-without-where", "rule r on accounts"),
@@ -84,6 +92,8 @@ DROP TYPE unused_kind CASCADE;
 WITH gone AS (DELETE FROM accounts WHERE balance = 0 RETURNING id) SELECT count(*) FROM gone;
 DELETE FROM accounts WHERE id IN (SELECT id FROM accounts WHERE balance < 0);
 DELETE FROM accounts WHERE 1 = 2;
+CREATE TABLE ledger (id bigint PRIMARY KEY, amount bigint);
+CREATE RULE ledger_append_only AS ON DELETE TO ledger DO INSTEAD NOTHING;
 DELETE FROM accounts a USING users u WHERE u.id = a.user_id AND u.karma IS NULL;
 DELETE FROM users u WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.user_id = u.id);
 """

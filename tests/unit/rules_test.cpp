@@ -304,6 +304,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"alter-table-rewrite", "no online form: while the table is small, or in a maintenance window"},
         {"set-logged-unlogged", "no online form: while the table is small, or in a maintenance window"},
         {"concurrently-in-transaction", "the statement in a migration of its own, in its tool's form: the plan writes it, the oracle proves it"},
+        {"create-rule", "the rule is the author's choice: the fix is a review of what every write will do"},
         {"create-trigger", "the trigger is wanted: the fix bounds its lock wait and its cost"},
         {"drop-trigger", "the drop is wanted: the fix bounds its lock wait"},
         {"drop-column", "a release order: deploy code that no longer uses it first"},
