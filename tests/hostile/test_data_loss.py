@@ -64,6 +64,11 @@ PULL_REQUESTS = {
                            "terminate-backends", "pg_stat_activity"),
     "read_only_database": ("ALTER DATABASE app SET default_transaction_read_only = on;\n", "read-only-default", "app"),
     "role_nologin": ("ALTER ROLE app NOLOGIN;\n", "role-login-removed", "app"),
+    "database_closed": ("ALTER DATABASE app ALLOW_CONNECTIONS false;\n", "role-login-removed", "app"),
+    "database_limit_zero": ("ALTER DATABASE app WITH CONNECTION LIMIT = 0;\n", "role-login-removed", "app"),
+    "role_statement_timeout": ("ALTER ROLE app SET statement_timeout = 1;\n", "default-timeout-too-short", "app"),
+    "database_statement_timeout": ("ALTER DATABASE app SET statement_timeout TO '10ms';\n", "default-timeout-too-short",
+                                   "app"),
     "revoke_public": ("REVOKE ALL ON SCHEMA public FROM PUBLIC;\n", "revoke-privileges", "PUBLIC"),
     "drop_role": ("DROP ROLE app;\n", "drop-role", "app"),
     "drop_owned": ("DROP OWNED BY app;\n", "drop-role", "app"),
@@ -92,6 +97,8 @@ DROP TYPE unused_kind CASCADE;
 WITH gone AS (DELETE FROM accounts WHERE balance = 0 RETURNING id) SELECT count(*) FROM gone;
 DELETE FROM accounts WHERE id IN (SELECT id FROM accounts WHERE balance < 0);
 DELETE FROM accounts WHERE 1 = 2;
+ALTER DATABASE app SET statement_timeout = '30s';
+ALTER DATABASE app CONNECTION LIMIT 500;
 CREATE TABLE ledger (id bigint PRIMARY KEY, amount bigint);
 CREATE RULE ledger_append_only AS ON DELETE TO ledger DO INSTEAD NOTHING;
 DELETE FROM accounts a USING users u WHERE u.id = a.user_id AND u.karma IS NULL;
