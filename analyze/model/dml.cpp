@@ -1,7 +1,7 @@
-#include <cstdlib>
 #include <set>
 
 #include "analyze/join_rows.hpp"
+#include "analyze/literal_truth.hpp"
 #include "analyze/model/column_fills.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
@@ -442,59 +442,9 @@ private:
         return found;
     }
 
-    // A predicate of literals that is plainly false or NULL (`WHERE false`, `WHERE 1 = 2`, `WHERE
-    // NOT true`): it selects no row, a no-op rather than a data loss.
-    static bool plainly_not_true(const pg::Node* node) {
-        Truth t = literal_truth(node);
-        return t == Truth::False || t == Truth::Null;
-    }
-
-    // The value of a predicate made of literals alone, as far as it is plain: booleans, NULL,
-    // comparisons of two numbers, NOT, AND, OR (SQL's three-valued logic).
-    enum class Truth { False, True, Null, Unknown };
-    static Truth literal_truth(const pg::Node* node) {
-        if (const auto* c = pg::as<A_Const>(node)) {
-            if (c->isnull) return Truth::Null;
-            if (c->val.node.type == T_Boolean) return c->val.boolval.boolval ? Truth::True : Truth::False;
-            return Truth::Unknown;
-        }
-        if (const auto* b = pg::as<BoolExpr>(node)) {
-            if (b->boolop == NOT_EXPR) {
-                Truth t = pg::length(b->args) == 1 ? literal_truth(pg::nth(b->args, 0)) : Truth::Unknown;
-                return t == Truth::True ? Truth::False : t == Truth::False ? Truth::True : t;
-            }
-            const Truth decides = b->boolop == AND_EXPR ? Truth::False : Truth::True;
-            Truth out = b->boolop == AND_EXPR ? Truth::True : Truth::False;
-            for (const pg::Node* arg : pg::each(b->args)) {
-                Truth t = literal_truth(arg);
-                if (t == decides) return decides;
-                if (t == Truth::Unknown) out = Truth::Unknown;
-                else if (t == Truth::Null && out != Truth::Unknown) out = Truth::Null;
-            }
-            return out;
-        }
-        const auto* e = pg::as<A_Expr>(node);
-        if (e == nullptr || e->kind != AEXPR_OP) return Truth::Unknown;
-        std::optional<double> left = literal_number(e->lexpr), right = literal_number(e->rexpr);
-        if (!left || !right) return Truth::Unknown;
-        const std::string_view op = pg::last_name(e->name);
-        std::optional<bool> v;
-        if (op == "=") v = *left == *right;
-        if (op == "<>" || op == "!=") v = *left != *right;
-        if (op == "<") v = *left < *right;
-        if (op == ">") v = *left > *right;
-        if (op == "<=") v = *left <= *right;
-        if (op == ">=") v = *left >= *right;
-        return !v ? Truth::Unknown : *v ? Truth::True : Truth::False;
-    }
-
-    static std::optional<double> literal_number(const pg::Node* node) {
-        const auto* c = pg::as<A_Const>(node);
-        if (c == nullptr || c->isnull) return std::nullopt;
-        if (c->val.node.type == T_Integer) return static_cast<double>(c->val.ival.ival);
-        if (c->val.node.type == T_Float) return std::strtod(std::string(pg::text(c->val.fval.fval)).c_str(), nullptr);
-        return std::nullopt;
-    }
+    // A predicate of literals that is plainly false or NULL (`WHERE false`, `WHERE 1 = 2`): it
+    // selects no row, a no-op rather than a data loss.
+    static bool plainly_not_true(const pg::Node* node) { return !could_be_true(node); }
 
     Proof bool_expr(const BoolExpr* b, std::string& why) {
         if (b->boolop == NOT_EXPR) {

@@ -31,6 +31,9 @@ CREATE TYPE mood AS ENUM ('happy', 'sad');
 CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
 CREATE TABLE users (id bigint PRIMARY KEY, email citext NOT NULL, mood mood, karma posint);
 CREATE TABLE accounts (id bigint PRIMARY KEY, user_id bigint NOT NULL, balance bigint NOT NULL);
+CREATE TABLE payments (id bigint PRIMARY KEY, user_id bigint NOT NULL);
+CREATE POLICY payments_owner ON payments USING (user_id = current_setting('app.user_id')::bigint);
+ALTER TABLE payments ENABLE ROW LEVEL SECURITY;
 CREATE TYPE unused_kind AS ENUM ('a');
 """
 
@@ -60,6 +63,12 @@ PULL_REQUESTS = {
                                  "delete-without-where", "accounts"),
     # Outages without a blocking lock.
     "force_rls_no_policy": ("ALTER TABLE accounts FORCE ROW LEVEL SECURITY;\n", "row-security-without-policy", "accounts"),
+    "restrictive_false_policy": ("CREATE POLICY lockout ON accounts AS RESTRICTIVE USING (false);\n",
+                                 "row-security-without-policy", "accounts"),
+    "policy_altered_false": ("ALTER POLICY payments_owner ON payments USING (1 = 0);\n", "row-security-without-policy",
+                             "payments"),
+    "false_policy_then_enable": ("CREATE POLICY users_none ON users USING (false);\n"
+                                 "ALTER TABLE users ENABLE ROW LEVEL SECURITY;\n", "row-security-without-policy", "users"),
     "terminate_backends": ("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid();\n",
                            "terminate-backends", "pg_stat_activity"),
     "read_only_database": ("ALTER DATABASE app SET default_transaction_read_only = on;\n", "read-only-default", "app"),
@@ -98,6 +107,8 @@ WITH gone AS (DELETE FROM accounts WHERE balance = 0 RETURNING id) SELECT count(
 DELETE FROM accounts WHERE id IN (SELECT id FROM accounts WHERE balance < 0);
 DELETE FROM accounts WHERE 1 = 2;
 ALTER DATABASE app SET statement_timeout = '30s';
+CREATE POLICY accounts_tenant ON accounts AS RESTRICTIVE USING (balance >= 0);
+CREATE POLICY accounts_none ON accounts USING (false);
 ALTER DATABASE app CONNECTION LIMIT 500;
 CREATE TABLE ledger (id bigint PRIMARY KEY, amount bigint);
 CREATE RULE ledger_append_only AS ON DELETE TO ledger DO INSTEAD NOTHING;
