@@ -35,6 +35,11 @@ CREATE TABLE payments (id bigint PRIMARY KEY, user_id bigint NOT NULL);
 CREATE POLICY payments_owner ON payments USING (user_id = current_setting('app.user_id')::bigint);
 ALTER TABLE payments ENABLE ROW LEVEL SECURITY;
 CREATE TYPE unused_kind AS ENUM ('a');
+CREATE COLLATION german (provider = icu, locale = 'de-DE');
+CREATE TABLE contacts (id bigint PRIMARY KEY, name text COLLATE german);
+CREATE SEQUENCE invoice_numbers;
+CREATE FUNCTION next_invoice() RETURNS bigint LANGUAGE sql AS $$ SELECT nextval('invoice_numbers') $$;
+CREATE TABLE invoices (id bigint PRIMARY KEY DEFAULT next_invoice(), user_id bigint NOT NULL REFERENCES users (id));
 """
 
 # name: (the pull request's migration, the rule it must raise, a word its message must hold)
@@ -42,6 +47,16 @@ PULL_REQUESTS = {
     "drop_type_cascade": ("DROP TYPE mood CASCADE;\n", "drop-cascade-columns", "users.mood"),
     "drop_domain_cascade": ("DROP DOMAIN posint CASCADE;\n", "drop-cascade-columns", "users.karma"),
     "drop_extension_cascade": ("DROP EXTENSION citext CASCADE;\n", "drop-cascade-columns", "users.email"),
+    # CASCADE drops of objects whose dependents pgfence does not track.
+    "drop_collation_cascade": ("DROP COLLATION german CASCADE;\n", "drop-cascade-columns", "german"),
+    "drop_function_cascade": ("DROP FUNCTION next_invoice() CASCADE;\n", "drop-cascade-columns", "next_invoice"),
+    "drop_sequence_cascade": ("DROP SEQUENCE invoice_numbers CASCADE;\n", "drop-cascade-columns", "invoice_numbers"),
+    "drop_server_cascade": ("DROP SERVER reporting CASCADE;\n", "drop-cascade-columns", "foreign tables"),
+    "drop_operator_cascade": ("DROP OPERATOR === (bigint, bigint) CASCADE;\n", "drop-cascade-columns", "==="),
+    "drop_ts_config_cascade": ("DROP TEXT SEARCH CONFIGURATION english_custom CASCADE;\n", "drop-cascade-columns",
+                               "generated columns"),
+    "drop_pkey_cascade": ("ALTER TABLE users DROP CONSTRAINT users_pkey CASCADE;\n", "drop-cascade-columns",
+                          "invoices.invoices_user_id_fkey"),
     "set_schema_then_drop": ("CREATE SCHEMA trash;\nALTER TABLE accounts SET SCHEMA trash;\nDROP SCHEMA trash CASCADE;\n",
                              "drop-schema", "trash.accounts"),
     "set_schema_alone": ("ALTER TABLE accounts SET SCHEMA archive;\n", "rename-table", "accounts"),
@@ -110,6 +125,9 @@ ALTER DATABASE app SET statement_timeout = '30s';
 CREATE POLICY accounts_tenant ON accounts AS RESTRICTIVE USING (balance >= 0);
 CREATE POLICY accounts_none ON accounts USING (false);
 ALTER DATABASE app CONNECTION LIMIT 500;
+CREATE SEQUENCE batch_numbers;
+DROP SEQUENCE batch_numbers CASCADE;
+ALTER TABLE accounts DROP CONSTRAINT accounts_balance_check CASCADE;
 CREATE TABLE ledger (id bigint PRIMARY KEY, amount bigint);
 CREATE RULE ledger_append_only AS ON DELETE TO ledger DO INSTEAD NOTHING;
 DELETE FROM accounts a USING users u WHERE u.id = a.user_id AND u.karma IS NULL;
