@@ -86,6 +86,9 @@ PULL_REQUESTS = {
                                  "ALTER TABLE users ENABLE ROW LEVEL SECURITY;\n", "row-security-without-policy", "users"),
     "terminate_backends": ("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid();\n",
                            "terminate-backends", "pg_stat_activity"),
+    "terminate_in_called_body": ("CREATE FUNCTION kick_app() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n"
+                                 "  PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app';\n"
+                                 "END;\n$$;\nSELECT kick_app();\n", "terminate-backends", "kick_app()"),
     "read_only_database": ("ALTER DATABASE app SET default_transaction_read_only = on;\n", "read-only-default", "app"),
     "role_nologin": ("ALTER ROLE app NOLOGIN;\n", "role-login-removed", "app"),
     "database_closed": ("ALTER DATABASE app ALLOW_CONNECTIONS false;\n", "role-login-removed", "app"),
@@ -128,6 +131,13 @@ ALTER DATABASE app CONNECTION LIMIT 500;
 CREATE SEQUENCE batch_numbers;
 DROP SEQUENCE batch_numbers CASCADE;
 ALTER TABLE accounts DROP CONSTRAINT accounts_balance_check CASCADE;
+CREATE FUNCTION maintenance_kick() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'batch';
+  REVOKE ALL ON SCHEMA public FROM PUBLIC;
+  DELETE FROM users;
+END;
+$$;
 CREATE TABLE ledger (id bigint PRIMARY KEY, amount bigint);
 CREATE RULE ledger_append_only AS ON DELETE TO ledger DO INSTEAD NOTHING;
 DELETE FROM accounts a USING users u WHERE u.id = a.user_id AND u.karma IS NULL;
