@@ -2,6 +2,7 @@
 
 #include "analyze/join_rows.hpp"
 #include "analyze/literal_truth.hpp"
+#include "analyze/target_columns.hpp"
 #include "analyze/model/column_fills.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
@@ -417,30 +418,7 @@ private:
         return Proof::Certain;
     }
 
-    // Does `node` name a column of the target row? An unqualified name anywhere in it (in a
-    // subquery too, where it may be correlated) counts; so does one qualified by the target's
-    // name or alias. Only a name qualified by another table is not the target's.
-    bool names_target(const pg::Node* node) const {
-        if (node == nullptr) return false;
-        if (const auto* list = pg::as<List>(node)) {
-            for (const pg::Node* item : pg::each(list)) {
-                if (names_target(item)) return true;
-            }
-            return false;
-        }
-        if (const auto* ref = pg::as<ColumnRef>(node)) {
-            const int n = pg::length(ref->fields);
-            if (n < 2) return true;
-            const pg::Node* qualifier = pg::nth(ref->fields, n - 2);
-            if (!pg::is<String>(qualifier)) return true;
-            std::string_view name = pg::text(qualifier);
-            return name == m_relname || name == m_alias;
-        }
-        if (pg::is<ParamRef>(node)) return true;  // a parameter of a function body: its caller's choice
-        bool found = false;
-        pg::each_child(node, [&](const pg::Node* child) { found = found || names_target(child); });
-        return found;
-    }
+    bool names_target(const pg::Node* node) const { return names_target_column(node, m_relname, m_alias); }
 
     // A predicate of literals that is plainly false or NULL (`WHERE false`, `WHERE 1 = 2`): it
     // selects no row, a no-op rather than a data loss.

@@ -11,3 +11,4 @@ DELETE FROM orders o USING stats s WHERE s.n IS NOT NULL;
 DELETE FROM orders WHERE total = total;
 DELETE FROM orders WHERE total IS NOT DISTINCT FROM total;
 MERGE INTO orders o USING stats s ON true WHEN MATCHED AND 1 = 1 THEN DELETE;
+WITH gone AS (DELETE FROM orders WHERE (SELECT true) RETURNING id) SELECT count(*) FROM gone;
