@@ -39,7 +39,8 @@ CREATE COLLATION german (provider = icu, locale = 'de-DE');
 CREATE TABLE contacts (id bigint PRIMARY KEY, name text COLLATE german);
 CREATE SEQUENCE invoice_numbers;
 CREATE FUNCTION next_invoice() RETURNS bigint LANGUAGE sql AS $$ SELECT nextval('invoice_numbers') $$;
-CREATE TABLE invoices (id bigint PRIMARY KEY DEFAULT next_invoice(), user_id bigint NOT NULL REFERENCES users (id));
+CREATE TABLE invoices (id bigint PRIMARY KEY DEFAULT nextval('invoice_numbers'), number bigint DEFAULT next_invoice(),
+                       user_id bigint NOT NULL REFERENCES users (id));
 """
 
 # name: (the pull request's migration, the rule it must raise, a word its message must hold)
