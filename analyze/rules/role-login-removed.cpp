@@ -58,8 +58,30 @@ void check_database(const AlterDatabaseStmt* alter, const StatementContext& ctx,
             "by hand";
 }
 
+// ALTER ROLE app RENAME TO ..., ALTER DATABASE app RENAME TO ...: the application connects by the
+// old name, and each new connection is refused (checked on PostgreSQL 15: "role "app" does not
+// exist", "database "app" does not exist").
+void check_rename(const RenameStmt* rename, const StatementContext& ctx, Sink& sink) {
+    if (rename->renameType != OBJECT_ROLE && rename->renameType != OBJECT_DATABASE) return;
+    if (rename->subname == nullptr || rename->newname == nullptr) return;
+    const bool role = rename->renameType == OBJECT_ROLE;
+    const std::string old_name = quote_ident(pg::text(rename->subname));
+    Finding& f = sink.add(ctx.statement, std::string(role ? "ALTER ROLE " : "ALTER DATABASE ") + old_name + " RENAME TO " +
+                                             quote_ident(pg::text(rename->newname)) + ": each new connection that " +
+                                             (role ? "logs in as " : "asks for database ") + old_name +
+                                             " (the application's, configured with that name: a pool refilling, a new "
+                                             "instance) is refused, \"" + (role ? "role " : "database ") +
+                                             std::string(pg::text(rename->subname)) + " does not exist\", with no lock to show it" +
+                                             (role ? "; an MD5 password is cleared by the rename too" : ""));
+    f.fix = std::string("keep the old name until no deployed code connects with it; ") +
+            (role ? "to move the application to another role, create that role, grant it what the old one has, and "
+                    "switch the application's configuration first"
+                  : "a database is renamed by hand, with the application stopped and its configuration changed");
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     if (const auto* db = ctx.as<AlterDatabaseStmt>()) return check_database(db, ctx, sink);
+    if (const auto* rename = ctx.as<RenameStmt>()) return check_rename(rename, ctx, sink);
     const auto* alter = ctx.as<AlterRoleStmt>();
     if (alter == nullptr) return;
     std::string how;

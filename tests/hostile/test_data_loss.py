@@ -94,6 +94,8 @@ PULL_REQUESTS = {
     "role_nologin": ("ALTER ROLE app NOLOGIN;\n", "role-login-removed", "app"),
     "database_closed": ("ALTER DATABASE app ALLOW_CONNECTIONS false;\n", "role-login-removed", "app"),
     "database_limit_zero": ("ALTER DATABASE app WITH CONNECTION LIMIT = 0;\n", "role-login-removed", "app"),
+    "role_renamed": ("ALTER ROLE app RENAME TO app_legacy;\n", "role-login-removed", "app"),
+    "database_renamed": ("ALTER DATABASE app RENAME TO app_archive;\n", "role-login-removed", "app"),
     "role_statement_timeout": ("ALTER ROLE app SET statement_timeout = 1;\n", "default-timeout-too-short", "app"),
     "database_statement_timeout": ("ALTER DATABASE app SET statement_timeout TO '10ms';\n", "default-timeout-too-short",
                                    "app"),
