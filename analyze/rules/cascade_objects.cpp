@@ -123,7 +123,7 @@ void check_drop(const DropStmt* stmt, const StatementContext& ctx, Sink& sink) {
     f.fix = "drop it without CASCADE: PostgreSQL then refuses, and lists what still depends on it, instead of dropping it";
 }
 
-// ALTER TABLE ... DROP CONSTRAINT ... CASCADE: the foreign keys of
+// ALTER TABLE ... DROP CONSTRAINT ... CASCADE and DROP INDEX ... CASCADE: the foreign keys of
 // other tables that depend on the unique index go too (PostgreSQL 15: "drop cascades to
 // constraint t6_t5_id_fkey on table t6"). The lock model names those it knows (cascade_note.hpp),
 // or says the table is not known.
@@ -159,6 +159,7 @@ void check_foreign_keys(const StatementContext& ctx, Sink& sink, const std::stri
 
 void check_untracked_cascade(const StatementContext& ctx, Sink& sink) {
     if (const auto* drop = ctx.as<DropStmt>(); drop != nullptr && drop->behavior == DROP_CASCADE) {
+        if (drop->removeType == OBJECT_INDEX) return check_foreign_keys(ctx, sink, "DROP INDEX");
         return check_drop(drop, ctx, sink);
     }
     const auto* alter = ctx.as<AlterTableStmt>();

@@ -12,3 +12,5 @@ ALTER TABLE tags DROP CONSTRAINT tags_name_key CASCADE;
 DROP FUNCTION normalize_email(text);
 DROP SERVER legacy_db;
 ALTER TABLE users DROP CONSTRAINT users_pkey;
+CREATE INDEX tags_name_idx ON tags (name);
+DROP INDEX tags_name_idx CASCADE;
