@@ -11,6 +11,12 @@ namespace pgfence::analyze {
 inline constexpr std::string_view k_cascade_column_note = "CASCADE drops column with its data: ";
 inline constexpr std::string_view k_cascade_unknown_note = "CASCADE drops columns pgfence does not know, of: ";
 
+// ALTER TABLE ... DROP CONSTRAINT / DROP INDEX ... CASCADE (model/alter_column_dependents.cpp):
+// each foreign key of another table it drops ("orders.orders_user_id_fkey"), or, on a table the
+// catalog does not know, what the unknown foreign keys depend on.
+inline constexpr std::string_view k_cascade_fk_note = "CASCADE drops foreign key: ";
+inline constexpr std::string_view k_cascade_unknown_fk_note = "CASCADE drops foreign keys pgfence does not know, on: ";
+
 // `shown`: "users.mood (mood)", as the note and the finding show it.
 [[nodiscard]] inline std::string cascade_column_note(std::string_view shown) {
     return std::string(k_cascade_column_note) + std::string(shown);

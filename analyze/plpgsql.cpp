@@ -397,6 +397,15 @@ int walk(Walk& w, const json& node) {
                 leaves |= walk(w, value["body"]) & k_returns;
                 --w.conditional;
             }
+        } else if (key == "PLpgSQL_stmt_perform" && w.hooks) {
+            // PERFORM runs its query as a SELECT whose result is thrown away: a statement the
+            // rules read like any other (PERFORM pg_terminate_backend(pid) FROM pg_stat_activity).
+            std::string query = member(member(value, "expr"), "PLpgSQL_expr").value("query", std::string());
+            std::size_t start = query.find_first_not_of(" \t\r\n");
+            const bool select = start != std::string::npos && query.size() - start >= 6 &&
+                                std::equal(query.begin() + static_cast<long>(start), query.begin() + static_cast<long>(start) + 6,
+                                           "SELECT", [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; });
+            model_sql(w, select ? query : "SELECT " + query, value);
         } else if (key == "PLpgSQL_stmt_assign") {
             leaves |= walk(w, value);  // what its expression reads
             assign(w, value);

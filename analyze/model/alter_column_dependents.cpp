@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 
+#include "analyze/cascade_note.hpp"
 #include "analyze/model/alter_table_parts.hpp"
 #include "analyze/names.hpp"
 
@@ -183,6 +184,7 @@ void drop_foreign_keys(const Target& t, const std::string& column, const std::st
             if (!uses) continue;
             add_lock(facts, ctx, relname, rel->display, k_referenced_drop_triggers, "",
                      "CASCADE: drops foreign key " + quote_ident(name) + " that depends on it");
+            facts.notes.push_back(std::string(k_cascade_fk_note) + rel->display + "." + quote_ident(name));
             if (auto* r = ctx.catalog.find(relname)) r->foreign_keys.erase(name);
             break;
         }

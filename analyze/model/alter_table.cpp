@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "analyze/cascade_note.hpp"
 #include "analyze/model/alter_table_locks.hpp"
 #include "analyze/model/alter_table_parts.hpp"
 #include "analyze/model/empty_tables.hpp"
@@ -443,6 +444,10 @@ void drop_constraint(const AlterTableCmd& cmd, const SubcommandLock& lock, const
     if (ctx.catalog.find(t.relname) == nullptr) {
         facts.notes.push_back(needs_context("if " + quote_ident(constraint) +
                                             " is a foreign key, the table on its other side also gets an ACCESS EXCLUSIVE lock"));
+        if (cmd.behavior == DROP_CASCADE) {
+            facts.notes.push_back(std::string(k_cascade_unknown_fk_note) + "constraint " + quote_ident(constraint) + " of " +
+                                  t.display);
+        }
     }
     if (auto* rel = ctx.catalog.find(t.relname)) {
         rel->checks.erase(constraint);

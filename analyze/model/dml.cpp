@@ -1,6 +1,8 @@
 #include <set>
 
 #include "analyze/join_rows.hpp"
+#include "analyze/literal_truth.hpp"
+#include "analyze/target_columns.hpp"
 #include "analyze/model/column_fills.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
@@ -355,6 +357,18 @@ public:
         : m_ctx(ctx), m_relname(pg::relname(target)), m_alias(alias_name(target->alias)), m_joins(joins) {}
 
     Proof holds(const pg::Node* where, std::string& why) {
+        if (Proof p = shape(where, why); p != Proof::None) return p;
+        // A predicate that names no column of the target row (a constant expression, an
+        // uncorrelated subquery, a function of nothing) has one value for every row: it
+        // selects every row or none (`WHERE NOT false`, `WHERE EXISTS (SELECT 1)`, `WHERE 2 > 1`).
+        if (where == nullptr || names_target(where) || plainly_not_true(where)) return Proof::None;
+        why = "the WHERE names no column of " + std::string(m_alias.empty() ? m_relname : m_alias) +
+              ": it holds for every row or for none";
+        return Proof::Certain;
+    }
+
+private:
+    Proof shape(const pg::Node* where, std::string& why) {
         if (const auto* b = pg::as<BoolExpr>(where)) return bool_expr(b, why);
         if (const auto* n = pg::as<NullTest>(where)) {
             std::string column = own_column(reinterpret_cast<const pg::Node*>(n->arg));
@@ -375,6 +389,7 @@ public:
         if (std::string column = own_column(where); !column.empty()) return filled(column, std::string("true"), why);
         const auto* e = pg::as<A_Expr>(where);
         if (e == nullptr || pg::last_name(e->name) != "=") return Proof::None;
+        if (e->kind == AEXPR_NOT_DISTINCT) return self_not_distinct(e, why);
         if (e->kind == AEXPR_IN) return in_list(e, why);
         if (e->kind != AEXPR_OP) return Proof::None;
         if (Proof p = equals_fill(e->lexpr, e->rexpr, why); p != Proof::None) return p;
@@ -385,8 +400,9 @@ public:
         }
         if (!pg::is<ColumnRef>(e->lexpr) || !pg::is<ColumnRef>(e->rexpr)) return Proof::None;
         std::string left = own_column(e->lexpr);
-        if (!left.empty() && left == own_column(e->rexpr) && not_null(left)) {
-            why = left + " is NOT NULL: " + left + " = " + left + " holds for every row";
+        if (!left.empty() && left == own_column(e->rexpr)) {
+            why = not_null(left) ? left + " is NOT NULL: " + left + " = " + left + " holds for every row"
+                                 : left + " = " + left + " holds for every row whose " + left + " is not NULL";
             return Proof::Certain;
         }
         if (!m_joins) return Proof::None;
@@ -394,7 +410,20 @@ public:
         return Proof::Certain;
     }
 
-private:
+    // `column IS NOT DISTINCT FROM column`: true for every row, NULL or not.
+    Proof self_not_distinct(const A_Expr* e, std::string& why) const {
+        std::string left = own_column(e->lexpr);
+        if (left.empty() || left != own_column(e->rexpr)) return Proof::None;
+        why = left + " IS NOT DISTINCT FROM " + left + " holds for every row";
+        return Proof::Certain;
+    }
+
+    bool names_target(const pg::Node* node) const { return names_target_column(node, m_relname, m_alias); }
+
+    // A predicate of literals that is plainly false or NULL (`WHERE false`, `WHERE 1 = 2`): it
+    // selects no row, a no-op rather than a data loss.
+    static bool plainly_not_true(const pg::Node* node) { return !could_be_true(node); }
+
     Proof bool_expr(const BoolExpr* b, std::string& why) {
         if (b->boolop == NOT_EXPR) {
             std::string column = pg::length(b->args) == 1 ? own_column(pg::nth(b->args, 0)) : std::string();

@@ -241,6 +241,14 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
                      concurrent ? "DROP INDEX CONCURRENTLY: taken only after the index is marked dead"
                                 : "DROP INDEX: the index being dropped");
             if (maybe.on) facts.notes.push_back("IF EXISTS: " + display + " is locked only if it exists");
+            // With CASCADE, the foreign keys of other tables that depend on a unique index go too
+            // (PostgreSQL 15: "drop cascades to constraint ... on table ..."); a table not known
+            // may have some.
+            if (cascade && !table.empty()) {
+                alter::drop_foreign_keys(alter::Target{table, display_of(ctx, table), "table"}, "", index, true, facts, ctx);
+            } else if (cascade && info == nullptr) {
+                facts.notes.push_back(std::string(k_cascade_unknown_fk_note) + "index " + display);
+            }
             // Its expressions' functions no longer run on the table's writes (function_attach.hpp).
             if (RelationInfo* owner = table.empty() ? nullptr : ctx.catalog.find(table)) {
                 erase_if(owner->attached, [&](const AttachedFunction& f) { return f.index == index; });

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "analyze/model/model.hpp"
+#include "analyze/literal_truth.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/splitter.hpp"
@@ -414,8 +415,10 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         case T_CreatePolicyStmt: {
             const auto* policy = pg::as<CreatePolicyStmt>(stmt);
             facts.tag = "CREATE POLICY";
-            // Kept on the table, so that a later ENABLE ROW LEVEL SECURITY knows it has one.
-            if (RelationInfo* info = policy->table ? ctx.catalog.find(std::string(pg::relname(policy->table))) : nullptr) {
+            // Kept on the table, so that a later ENABLE ROW LEVEL SECURITY knows it has one; a
+            // permissive USING (false) grants no row and is none (literal_truth.hpp).
+            const bool grants = !policy->permissive || policy->qual == nullptr || could_be_true(policy->qual);
+            if (RelationInfo* info = policy->table && grants ? ctx.catalog.find(std::string(pg::relname(policy->table))) : nullptr) {
                 info->policies[std::string(pg::text(policy->policy_name))] = ctx.catalog.source();
             }
             return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);

@@ -8,6 +8,7 @@
 #include "analyze/cascade_note.hpp"
 #include "analyze/extension_types.hpp"
 #include "analyze/names.hpp"
+#include "analyze/rules/cascade_objects.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/file_syntax_index.hpp"
 #include "analyze/rules/operation_common.hpp"
@@ -32,6 +33,7 @@ bool extension_created_earlier(const StatementContext& ctx, const std::string& n
 }
 
 void check(const StatementContext& ctx, Sink& sink) {
+    check_untracked_cascade(ctx, sink);
     const auto* stmt = ctx.as<DropStmt>();
     if (stmt == nullptr || stmt->behavior != DROP_CASCADE) return;
     const ObjectType type = stmt->removeType;
@@ -105,7 +107,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(drop_cascade_columns) {
     return Rule{"drop-cascade-columns", Risk::High,
-                "DROP TYPE, DOMAIN or EXTENSION ... CASCADE drops the columns that use it, with their data", check,
+                "DROP ... CASCADE drops what depends on the object (columns with their data, defaults, foreign keys, views) unnamed", check,
                 nullptr, true, "data-loss"};
 }
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "analyze/names.hpp"
+#include "analyze/pg_walk.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/transaction_work.hpp"
@@ -82,6 +83,22 @@ void report_cte_write(const StatementContext& ctx, Sink& sink, const pg::Node* w
             " in batches out of band, each batch its own transaction, or add the WHERE clause that was meant";
 }
 
+// Does `node` name any column (or parameter)? A WHEN condition that names none, `WHEN MATCHED
+// AND true`, has one value for every row: it is no condition.
+bool names_a_column(const pg::Node* node) {
+    if (node == nullptr) return false;
+    if (pg::is<ColumnRef>(node) || pg::is<ParamRef>(node)) return true;
+    if (const auto* list = pg::as<List>(node)) {
+        for (const pg::Node* item : pg::each(list)) {
+            if (names_a_column(item)) return true;
+        }
+        return false;
+    }
+    bool found = false;
+    pg::each_child(node, [&](const pg::Node* child) { found = found || names_a_column(child); });
+    return found;
+}
+
 // MERGE ... WHEN MATCHED THEN DELETE / UPDATE with no condition of its own writes every row of the
 // target the source matches (a source holding every key, the target itself or a copy of it: every
 // row); WHEN NOT MATCHED BY SOURCE every row the source lacks (an empty source: every row).
@@ -92,14 +109,14 @@ void report_merge(const StatementContext& ctx, Sink& sink, CmdType command) {
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr || lock->empty) return;
     for (const MergeWhenClause* when : pg::each<MergeWhenClause>(merge->mergeWhenClauses)) {
-        if (when->commandType != command || when->condition != nullptr) continue;
+        if (when->commandType != command || (when->condition != nullptr && names_a_column(when->condition))) continue;
         if (when->matchKind == MERGE_WHEN_NOT_MATCHED_BY_TARGET) continue;
         const bool by_source = when->matchKind == MERGE_WHEN_NOT_MATCHED_BY_SOURCE;
         const bool update = command == CMD_UPDATE;
         const std::string clause = std::string(by_source ? "WHEN NOT MATCHED BY SOURCE" : "WHEN MATCHED") + " THEN " +
                                    (update ? "UPDATE" : "DELETE");
         Finding& f = sink.add(ctx.statement,
-                              "MERGE INTO " + table + " ... " + clause + " with no AND condition " +
+                              "MERGE INTO " + table + " ... " + clause + (when->condition == nullptr ? " with no AND condition " : " with an AND condition that names no column ") +
                                   (update ? "writes a new version of " : "deletes ") + "every row of " + table +
                                   (by_source ? " that the source does not match (an empty source: every row)"
                                              : " that the source matches (a source with every key, such as " + table +

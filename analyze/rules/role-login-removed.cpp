@@ -1,5 +1,8 @@
-// ALTER ROLE app NOLOGIN, ... CONNECTION LIMIT 0, ... VALID UNTIL a past date: the role's new
-// connections are refused, the application's pool included, with no lock taken.
+// ALTER ROLE app NOLOGIN, ... CONNECTION LIMIT 0, ... VALID UNTIL a past date, and ALTER DATABASE
+// app ALLOW_CONNECTIONS false or CONNECTION LIMIT 0: the role's (the database's) new connections
+// are refused, the application's pool included, with no lock taken.
+#include <cctype>
+#include <optional>
 #include <string>
 
 #include "analyze/names.hpp"
@@ -21,7 +24,64 @@ std::string role_name(const RoleSpec* role) {
     return "the role";
 }
 
+// A DefElem's value read as PostgreSQL's defGetBoolean reads it (commands/define.c): 0 or 1, or
+// true/false/on/off as text; nullopt for anything else.
+std::optional<bool> boolean_value(const DefElem* d) {
+    if (const auto* number = pg::as<Integer>(d->arg)) return number->ival != 0;
+    if (const auto* flag = pg::as<Boolean>(d->arg)) return flag->boolval;
+    if (!pg::is<String>(d->arg)) return std::nullopt;
+    std::string value(pg::text(d->arg));
+    for (char& ch : value) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (value == "true" || value == "on") return true;
+    if (value == "false" || value == "off") return false;
+    return std::nullopt;
+}
+
+// ALTER DATABASE app ALLOW_CONNECTIONS false, ... CONNECTION LIMIT 0: every new connection to
+// the database is refused (checked on PostgreSQL 15: "database "app" is not currently accepting
+// connections", "too many connections for database "app"").
+void check_database(const AlterDatabaseStmt* alter, const StatementContext& ctx, Sink& sink) {
+    std::string how;
+    for (const DefElem* d : pg::each<DefElem>(alter->options)) {
+        const std::string_view name = pg::text(d->defname);
+        const auto* number = pg::as<Integer>(d->arg);
+        if (name == "allow_connections" && boolean_value(d) == std::optional<bool>(false)) how = "ALLOW_CONNECTIONS false";
+        if (name == "connection_limit" && number != nullptr && number->ival == 0) how = "CONNECTION LIMIT 0";
+    }
+    if (how.empty()) return;
+    Finding& f = sink.add(ctx.statement, "ALTER DATABASE ... " + how + ": database " + quote_ident(pg::text(alter->dbname)) +
+                                             " refuses every new connection" +
+                                             (how == "CONNECTION LIMIT 0" ? " but a superuser's" : ", a superuser's too") + ": "
+                                             "each new connection of the application (a pool refilling, a new instance) "
+                                             "fails, with no lock to show it");
+    f.fix = "do not close a database in a migration; a maintenance window that does is an operation, run and reverted "
+            "by hand";
+}
+
+// ALTER ROLE app RENAME TO ..., ALTER DATABASE app RENAME TO ...: the application connects by the
+// old name, and each new connection is refused (checked on PostgreSQL 15: "role "app" does not
+// exist", "database "app" does not exist").
+void check_rename(const RenameStmt* rename, const StatementContext& ctx, Sink& sink) {
+    if (rename->renameType != OBJECT_ROLE && rename->renameType != OBJECT_DATABASE) return;
+    if (rename->subname == nullptr || rename->newname == nullptr) return;
+    const bool role = rename->renameType == OBJECT_ROLE;
+    const std::string old_name = quote_ident(pg::text(rename->subname));
+    Finding& f = sink.add(ctx.statement, std::string(role ? "ALTER ROLE " : "ALTER DATABASE ") + old_name + " RENAME TO " +
+                                             quote_ident(pg::text(rename->newname)) + ": each new connection that " +
+                                             (role ? "logs in as " : "asks for database ") + old_name +
+                                             " (the application's, configured with that name: a pool refilling, a new "
+                                             "instance) is refused, \"" + (role ? "role " : "database ") +
+                                             std::string(pg::text(rename->subname)) + " does not exist\", with no lock to show it" +
+                                             (role ? "; an MD5 password is cleared by the rename too" : ""));
+    f.fix = std::string("keep the old name until no deployed code connects with it; ") +
+            (role ? "to move the application to another role, create that role, grant it what the old one has, and "
+                    "switch the application's configuration first"
+                  : "a database is renamed by hand, with the application stopped and its configuration changed");
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
+    if (const auto* db = ctx.as<AlterDatabaseStmt>()) return check_database(db, ctx, sink);
+    if (const auto* rename = ctx.as<RenameStmt>()) return check_rename(rename, ctx, sink);
     const auto* alter = ctx.as<AlterRoleStmt>();
     if (alter == nullptr) return;
     std::string how;
@@ -46,7 +106,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(role_login_removed) {
     return Rule{"role-login-removed", Risk::High,
-                "ALTER ROLE ... NOLOGIN or CONNECTION LIMIT 0 refuses the role's new connections", check, nullptr,
+                "ALTER ROLE ... NOLOGIN or CONNECTION LIMIT 0, ALTER DATABASE ... ALLOW_CONNECTIONS false, refuse new connections", check, nullptr,
                 true, "locking"};
 }
 

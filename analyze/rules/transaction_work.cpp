@@ -5,6 +5,8 @@
 #include <set>
 
 #include "analyze/join_rows.hpp"
+#include "analyze/literal_truth.hpp"
+#include "analyze/target_columns.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/registry_transaction.hpp"
 
@@ -197,6 +199,11 @@ std::optional<EveryRowWrite> every_row_write_in(const std::vector<const pg::Node
         if (std::size_t at = scan != nullptr && scan->certain ? scan->reason.find(prefix) : std::string::npos;
             at != std::string::npos) {
             why = scan->reason.substr(at + prefix.size());
+        } else if (!names_target_column(where, pg::relname(rv), rv->alias != nullptr ? pg::text(rv->alias->aliasname) : "") &&
+                   could_be_true(where)) {
+            // Names no column of the target: every row or none (model/dml.cpp's EveryRow, for a
+            // write the lock model did not prove, one in a WITH clause).
+            why = "the WHERE names no column of " + table + ": it holds for every row or for none";
         } else if (NullColumns null_columns(stmts, s.index, table, memo); !matches_every_row(where, joins, null_columns, why)) {
             return std::nullopt;
         }

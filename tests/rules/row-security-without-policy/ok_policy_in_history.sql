@@ -3,6 +3,12 @@
 -- rows by them, it does not deny every row.
 SET lock_timeout = '2s';
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
-ALTER TABLE documents FORCE ROW LEVEL SECURITY;
 -- Renamed table, renamed policy: still the table's.
-ALTER TABLE notes ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+-- A restrictive policy with a real condition, a permissive one that grants nothing (it adds no
+-- row, hides none), a policy on a table this migration creates.
+CREATE POLICY documents_tenant ON documents AS RESTRICTIVE USING (tenant = current_setting('app.tenant'));
+CREATE POLICY documents_none ON documents USING (false);
+CREATE TABLE drafts (id bigint PRIMARY KEY);
+CREATE POLICY drafts_hidden ON drafts AS RESTRICTIVE USING (false);
+ALTER POLICY documents_tenant ON documents USING (tenant = 'a');
