@@ -1113,6 +1113,8 @@ struct FolderFacts {
     std::mutex beside_mutex;  // held while a file for `beside` is read
     // Whether a folder holds a sqlx migration starting with `-- no-transaction`, by folder as written.
     std::unordered_map<std::string, bool> sqlx_folder;
+    // The Flyway settings found for a folder's files (flyway_settings_beside), by folder as written.
+    std::unordered_map<std::string, std::string> flyway_settings;
 };
 
 // Whether a file of `folder` named as sqlx names its migrations starts with sqlx's
@@ -1265,7 +1267,22 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
             metadata = read_whole(beside, meta_ok, options.max_file_bytes);
         }
     }
-    if (flyway_name(name) || flyway_name_with_suffix(name)) metadata = flyway_settings_beside(path, options);
+    auto flyway_settings = [&] {
+        if (!folders) return flyway_settings_beside(path, options);
+        std::lock_guard guard(folders->beside_mutex);
+        auto hit = folders->flyway_settings.find(std::string(folder));
+        if (hit == folders->flyway_settings.end()) {
+            hit = folders->flyway_settings.emplace(std::string(folder), flyway_settings_beside(path, options)).first;
+        }
+        return hit->second;
+    };
+    if (flyway_name(name) || flyway_name_with_suffix(name)) {
+        metadata = flyway_settings();
+    } else if (metadata.empty() && name.ends_with(".sql") && name != "migration.sql") {
+        // Any other SQL file under Flyway settings that rename its migrations (conventions.cpp).
+        std::string settings = flyway_settings();
+        if (auto read = tools::unpack_flyway_files(settings); read && !read->naming.empty()) metadata = std::move(settings);
+    }
     if (metadata.find("sqlx") == std::string::npos && sqlx_name(name) && in_sqlx_folder(path, options)) {
         metadata = std::string(k_sqlx_folder);
     }

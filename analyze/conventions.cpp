@@ -414,6 +414,16 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         }
     } else {
         mask_placeholders(out.text);
+        // Flyway's settings around this file rename its migrations (flyway.sqlMigrationPrefix=M):
+        // this file may be one of them, run with its placeholders replaced, which pgfence cannot
+        // tell without mirroring every naming rule (red team: M2__x.sql holding '${x}').
+        if (!sibling_metadata.empty() && out.tool != MigrationTool::Flyway && !out.skipped) {
+            if (auto settings = tools::unpack_flyway_files(sibling_metadata); settings && !settings->naming.empty()) {
+                out.settings_files = settings->files;
+                out.refusals.push_back(ToolRefusal{0, "Flyway's settings change its migrations' names (" + settings->naming +
+                                                          "): whether Flyway runs this file, and with which placeholders, is not known"});
+            }
+        }
     }
     std::stable_sort(out.refusals.begin(), out.refusals.end(),
                      [](const ToolRefusal& a, const ToolRefusal& b) { return a.offset < b.offset; });

@@ -316,7 +316,16 @@ analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, cons
     std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
     auto text = repo.read_file(commit, dir + "metadata.toml");
     if (!text) return text.error();
-    return text->value_or(std::string());
+    if (text->has_value()) return **text;
+    // Any other SQL file under Flyway settings that rename its migrations is unknown
+    // (conventions.cpp): the settings go with it.
+    const std::string_view name = analyze::path_name(path);
+    if (name.ends_with(".sql") && name != "migration.sql" && name != "up.sql" && name != "down.sql") {
+        auto settings = flyway_settings_at(repo, commit, path, analyze::k_default_max_file_bytes, true);
+        if (!settings) return settings.error();
+        if (auto read = tools::unpack_flyway_files(*settings); read && !read->naming.empty()) return *settings;
+    }
+    return std::string();
 }
 
 FileReport skipped_file(const std::string& path, std::string reason) {

@@ -194,8 +194,10 @@ analyze::Result<std::function<bool(std::string_view)>> tool_dir_selector(const d
 }
 
 analyze::Result<std::string> flyway_settings_at(const diff::Repository& repo, const std::string& commit, const std::string& path,
-                                                std::uint64_t max_bytes) {
-    if (!analyze::flyway_name(analyze::path_name(path)) && !analyze::flyway_name_with_suffix(analyze::path_name(path))) return std::string();
+                                                std::uint64_t max_bytes, bool any_name) {
+    if (!any_name && !analyze::flyway_name(analyze::path_name(path)) && !analyze::flyway_name_with_suffix(analyze::path_name(path))) {
+        return std::string();
+    }
     std::vector<std::pair<std::string, std::string>> found;
     for (const std::string& candidate : tools::flyway_settings_candidates(path)) {
         auto text = text_at(repo, commit, candidate, std::min(max_bytes, tools::k_most_settings_bytes));

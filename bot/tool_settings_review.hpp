@@ -15,9 +15,10 @@
 namespace pgfence::bot {
 
 // The Flyway settings files for the migration at `path` in `commit`, packed as the analyzer takes
-// them beside a Flyway migration (empty when `path` is no Flyway migration's).
+// them beside a Flyway migration (empty when `path` is no Flyway migration's, unless `any_name`).
 [[nodiscard]] analyze::Result<std::string> flyway_settings_at(const diff::Repository& repo, const std::string& commit,
-                                                              const std::string& path, std::uint64_t max_bytes);
+                                                              const std::string& path, std::uint64_t max_bytes,
+                                                              bool any_name = false);
 
 // What each other tool's settings file in `commit` says of the folder the tool reads its
 // migrations from (tools/tool_dirs.hpp describe): the assumptions pr prints.

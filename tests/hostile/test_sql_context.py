@@ -229,6 +229,22 @@ def flyway_suffix(s):
           f"encoding and naming settings are unknown: {messages}")
 
 
+def flyway_custom_prefix(s):
+    """flyway.sqlMigrationPrefix=M on the base branch: Flyway runs M2__note.sql as a migration and
+    replaces its placeholders first, so '${note}' inside a literal may be SQL (here a value that
+    closes the literal and drops a table). pgfence does not mirror custom naming: the file is
+    unknown, never a harmless COMMENT, in `analyze` and in `pr`."""
+    conf = ("flyway.locations=filesystem:db/migration\nflyway.sqlMigrationPrefix=M\n"
+            "flyway.placeholders.note=x'; DROP TABLE sessions; --\n")
+    repo_with(s, {"db/migration/M2__note.sql": "SET lock_timeout = '2s';\nCOMMENT ON TABLE users IS '${note}';\n"},
+              base={"flyway.conf": conf, "db/migration/M1__init.sql": BASE})
+    report = analyze_json(s, "db/migration/M2__note.sql", config=True)
+    messages = [f["message"] for f in findings(report, "M2__note.sql") if f["rule"] == "unknown-statement"]
+    check(any("sqlMigrationPrefix" in m for m in messages), f"the custom-named file is unknown: {rules_at(report, 'M2__note.sql')}")
+    proc = pr_fails(s, "a custom-named Flyway migration pgfence cannot read as Flyway runs it")
+    check("M2__note.sql" in proc.stdout + open(s.summary).read(), "the file is in the review")
+
+
 # --- 5. Whether a statement's effects survive ---------------------------------------------------
 
 SAVEPOINT_BASE = ("SET lock_timeout = '2s';\n"
@@ -274,7 +290,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
