@@ -169,6 +169,27 @@ int deleted_at(const StatementFacts& statement, std::string_view relation) {
     return 0;
 }
 
+namespace {
+constexpr std::string_view k_rebuilds = ": rebuilds the indexes on ";
+constexpr std::string_view k_opclass = " (their operator class changes): ";
+}  // namespace
+
+std::string index_rebuild_note(std::string_view where, std::string_view column, std::string_view indexes) {
+    return std::string(where) + std::string(k_rebuilds) + std::string(column) + std::string(k_opclass) +
+           std::string(indexes);
+}
+
+std::optional<std::string> rebuilt_indexes(const StatementFacts& statement, std::string_view column) {
+    std::string prefix = "ALTER COLUMN " + std::string(column) + " TYPE ";
+    std::string marker = std::string(k_rebuilds) + std::string(column) + std::string(k_opclass);
+    for (const auto& note : statement.notes) {
+        if (!note.starts_with(prefix)) continue;
+        std::size_t at = note.find(marker);
+        if (at != std::string::npos) return note.substr(at + marker.size());
+    }
+    return std::nullopt;
+}
+
 std::string row_security_known_note(std::string_view clause, std::string_view relation, std::string_view why) {
     return std::string(clause) + " on " + std::string(relation) + ", as the migrations show it: " + std::string(why);
 }

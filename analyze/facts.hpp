@@ -216,6 +216,12 @@ struct StatementFacts {
 // "<relation> was emptied by the DELETE at line N ...". deleted_at reads N back (0: no such note).
 [[nodiscard]] std::string deleted_all_note(std::string_view relation, int line);
 [[nodiscard]] int deleted_at(const StatementFacts& statement, std::string_view relation);
+// The note on an ALTER COLUMN c TYPE t (`where`) that keeps the table's rows but rebuilds the
+// indexes on c because their operator class changes (text to citext): "<where>: rebuilds the
+// indexes on c (their operator class changes): <indexes>". rebuilt_indexes reads <indexes> back
+// for column c (quoted as in the note), or nothing when the statement has no such note.
+[[nodiscard]] std::string index_rebuild_note(std::string_view where, std::string_view column, std::string_view indexes);
+[[nodiscard]] std::optional<std::string> rebuilt_indexes(const StatementFacts& statement, std::string_view column);
 // The note on a DROP TABLE of an existing table that a later statement of the file makes again
 // (analyzer.cpp: recreated_tables): "<relation> is made again at line N, empty: <how the old
 // release's writes fit it>"; `fits` says whether they all do.

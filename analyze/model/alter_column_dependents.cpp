@@ -53,8 +53,7 @@ void note_index_rebuilds(const std::string& where, const std::string& col, const
         facts.notes.push_back(where + ": the indexes on " + quote_ident(col) + " are kept, not rebuilt: " +
                               name_list(using_column));
     } else {
-        facts.notes.push_back(where + ": rebuilds the indexes on " + quote_ident(col) +
-                              " (their operator class changes): " + name_list(using_column));
+        facts.notes.push_back(index_rebuild_note(where, quote_ident(col), name_list(using_column)));
     }
 }
 

@@ -291,6 +291,53 @@ bool model_select(const SelectStmt* stmt, StatementFacts& facts, Context& ctx) {
     return true;
 }
 
+// The foreign key by which every row of table `from` has a partner in `to`: `column` is NOT NULL
+// and its foreign key references `to`'s `key` (its one-column primary key when the key names
+// none). Its name, or "" when there is none. A join on it restricts no row of `from`.
+std::string covering_foreign_key(const Context& ctx, const std::string& from, const std::string& column,
+                                 const std::string& to, const std::string& key) {
+    const RelationInfo* rel = ctx.catalog.find(from);
+    const RelationInfo* target = ctx.catalog.find(to);
+    if (rel == nullptr || target == nullptr) return {};
+    auto at = rel->column_index.find(column);
+    if (at == rel->column_index.end() || !rel->columns[at->second].not_null) return {};
+    for (const auto& [name, fk] : rel->foreign_keys) {
+        if (fk.target != to || fk.columns != std::vector<std::string>{column}) continue;
+        bool to_key = fk.target_columns.empty() ? target->primary_key.size() == 1 && *target->primary_key.begin() == key
+                                                : fk.target_columns == std::vector<std::string>{key};
+        if (to_key) return name;
+    }
+    return {};
+}
+
+// The name a FROM item's columns are qualified by: its alias, else its table's name.
+std::string_view item_name(const RangeVar* rv) { return rv->alias != nullptr ? alias_name(rv->alias) : pg::relname(rv); }
+
+// An inner join `a JOIN b ON a.c = b.k` (either order) where a.c covers a (covering_foreign_key):
+// every row of `side` (a or b) has a partner, so reading the join reads every row of it.
+bool inner_join_covers(const JoinExpr* join, const RangeVar* side, const Context& ctx) {
+    const auto* l = pg::as<RangeVar>(join->larg);
+    const auto* r = pg::as<RangeVar>(join->rarg);
+    const auto* e = pg::as<A_Expr>(join->quals);
+    if (join->jointype != JOIN_INNER || l == nullptr || r == nullptr || e == nullptr || e->kind != AEXPR_OP ||
+        pg::last_name(e->name) != "=") {
+        return false;
+    }
+    const auto* a = pg::as<ColumnRef>(e->lexpr);
+    const auto* b = pg::as<ColumnRef>(e->rexpr);
+    if (a == nullptr || b == nullptr || pg::length(a->fields) != 2 || pg::length(b->fields) != 2) return false;
+    const RangeVar* other = side == l ? r : l;
+    auto owner = [&](const ColumnRef* c) -> const RangeVar* {
+        std::string_view q = pg::text(pg::nth(c->fields, 0));
+        return q == item_name(side) ? side : q == item_name(other) ? other : nullptr;
+    };
+    if (owner(b) == side) std::swap(a, b);
+    if (owner(a) != side || owner(b) != other) return false;
+    return !covering_foreign_key(ctx, std::string(pg::relname(side)), std::string(pg::text(pg::last(a->fields))),
+                                 std::string(pg::relname(other)), std::string(pg::text(pg::last(b->fields))))
+                .empty();
+}
+
 // The tables an INSERT ... SELECT reads, as scans: the whole table (certain) when the query
 // reads one table with no WHERE and no LIMIT, as UPDATE and DELETE without WHERE are read;
 // otherwise the rows its query selects (an index or a join may bound them). Set operations
@@ -325,8 +372,13 @@ void source_scans(const SelectStmt* select, StatementFacts& facts, Context& ctx,
             tables.emplace_back(rv, preserved);
         } else if (const auto* join = pg::as<JoinExpr>(item)) {
             whole = false;  // a join may read the other side through an index
-            items.emplace_back(join->rarg, preserved && (join->jointype == JOIN_RIGHT || join->jointype == JOIN_FULL));
-            items.emplace_back(join->larg, preserved && (join->jointype == JOIN_LEFT || join->jointype == JOIN_FULL));
+            // An inner join on a NOT NULL foreign key keeps every row of the referencing side.
+            const auto* lrv = pg::as<RangeVar>(join->larg);
+            const auto* rrv = pg::as<RangeVar>(join->rarg);
+            items.emplace_back(join->rarg, preserved && (join->jointype == JOIN_RIGHT || join->jointype == JOIN_FULL ||
+                                                         (rrv != nullptr && inner_join_covers(join, rrv, ctx))));
+            items.emplace_back(join->larg, preserved && (join->jointype == JOIN_LEFT || join->jointype == JOIN_FULL ||
+                                                         (lrv != nullptr && inner_join_covers(join, lrv, ctx))));
         }
     }
     for (const auto& [rv, preserved] : tables) {
@@ -353,8 +405,8 @@ enum class Proof { None, Probable, Certain };
 
 class EveryRow {
 public:
-    EveryRow(Context& ctx, const RangeVar* target, bool joins)
-        : m_ctx(ctx), m_relname(pg::relname(target)), m_alias(alias_name(target->alias)), m_joins(joins) {}
+    EveryRow(Context& ctx, const RangeVar* target, bool joins, const List* from = nullptr)
+        : m_ctx(ctx), m_relname(pg::relname(target)), m_alias(alias_name(target->alias)), m_joins(joins), m_from(from) {}
 
     Proof holds(const pg::Node* where, std::string& why) {
         if (Proof p = shape(where, why); p != Proof::None) return p;
@@ -406,6 +458,7 @@ private:
             return Proof::Certain;
         }
         if (!m_joins) return Proof::None;
+        if (covering_join(e->lexpr, e->rexpr, why) || covering_join(e->rexpr, e->lexpr, why)) return Proof::Certain;
         why = "the WHERE only joins it to whole tables";
         return Proof::Certain;
     }
@@ -560,6 +613,23 @@ private:
         return std::string(pg::text(pg::last(ref->fields)));
     }
 
+    // `mine = theirs` where mine is a NOT NULL column of the target whose foreign key references
+    // theirs, the key of the one whole table the statement joins: every row of the target has
+    // exactly one partner, so the join writes every row (an UPDATE ... FROM that restricts nothing).
+    bool covering_join(const pg::Node* mine, const pg::Node* theirs, std::string& why) const {
+        std::string column = own_column(mine);
+        const auto* ref = pg::as<ColumnRef>(theirs);
+        if (column.empty() || ref == nullptr || pg::length(ref->fields) != 2 || pg::length(m_from) != 1) return false;
+        const auto* item = pg::as<RangeVar>(pg::nth(m_from, 0));
+        if (item == nullptr || pg::text(pg::nth(ref->fields, 0)) != item_name(item)) return false;
+        std::string other(pg::relname(item));
+        std::string name = covering_foreign_key(m_ctx, std::string(m_relname), column, other,
+                                                std::string(pg::text(pg::last(ref->fields))));
+        if (name.empty()) return false;
+        why = column + " is NOT NULL and references " + other + " (foreign key " + name + "): every row has a partner in " + other;
+        return true;
+    }
+
     bool not_null(const std::string& column) const {
         if (column.empty()) return false;
         const ColumnInfo* info = column_info(column);
@@ -570,6 +640,7 @@ private:
     std::string_view m_relname;
     std::string_view m_alias;
     bool m_joins;
+    const List* m_from;  // an UPDATE's FROM or a DELETE's USING items
 };
 
 }  // namespace
@@ -638,7 +709,7 @@ bool model_write(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         const pg::Node* where = update != nullptr ? update->whereClause : remove->whereClause;
         bool joins = joins_whole_tables(stmt);
         std::string why;
-        const Proof proof = where != nullptr ? EveryRow(ctx, rv, joins).holds(where, why) : Proof::None;
+        const Proof proof = where != nullptr ? EveryRow(ctx, rv, joins, update != nullptr ? update->fromClause : remove->usingClause).holds(where, why) : Proof::None;
         const bool every = proof == Proof::Certain;
         const bool sole = update != nullptr ? update->fromClause == nullptr : remove->usingClause == nullptr;
         const bool unindexed = where != nullptr && !every && reads_whole_table(where, rv, sole, ctx);

@@ -91,15 +91,29 @@ bool per_row(const StatementContext& ctx, Sink& sink) {
 void insert_select(const StatementContext& ctx, Sink& sink) {
     std::string table;
     if (!pg::is<InsertStmt>(ctx.stmt) || existing_target(ctx, table) == nullptr) return;
+    const auto* insert = ctx.as<InsertStmt>();
+    const auto* select = pg::as<SelectStmt>(insert->selectStmt);
+    // ON CONFLICT DO UPDATE without a WHERE from a GROUP BY over whole tables (a summary table
+    // refreshed from its source): every key the source has already is written again, which on a
+    // refresh is every row of the target, as an UPDATE without WHERE would.
+    const bool refresh = insert->onConflictClause != nullptr && insert->onConflictClause->action == ONCONFLICT_UPDATE &&
+                         insert->onConflictClause->whereClause == nullptr && select != nullptr &&
+                         select->groupClause != nullptr;
     for (const TableEffect& e : ctx.statement.scans) {
         if (!e.certain || e.filtered || existing(ctx.statement, e.relation) == nullptr) continue;
         Finding& f = sink.add(ctx.statement,
                               "INSERT INTO " + table + " ... SELECT reads every row of " + e.relation +
+                                  (refresh ? " and its ON CONFLICT DO UPDATE writes a new version of every row of " + table +
+                                                 " whose key the groups return (on a refresh, every row)"
+                                           : std::string()) +
                                   ", in the migration's transaction: each row it writes stays locked until the migration "
                                   "commits (other writers of those rows or keys wait), and every row goes to WAL at once "
                                   "(replicas fall behind)");
         f.relation = table;
-        f.fix = "copy in batches out of band (each batch its own transaction) after the migration, not in it";
+        if (refresh) f.risk = Risk::High;
+        f.fix = refresh ? "refresh " + table + " in batches of keys out of band (each batch its own transaction) after "
+                          "the migration, not in it"
+                        : "copy in batches out of band (each batch its own transaction) after the migration, not in it";
         return;
     }
 }
@@ -128,7 +142,11 @@ void check(const StatementContext& ctx, Sink& sink) {
     // with the constant it tests, so `c = 'x'` is no narrow pick of rows.
     const TableEffect* scan = effect_on(ctx.statement.scans, table);
     std::string likely = scan != nullptr && !scan->likely_every_row.empty() ? " (" + scan->likely_every_row + ")" : "";
-    if (where == nullptr || (likely.empty() && pinned(where))) return;
+    // A WHERE pinned to constants picks few rows only when an index finds them: when no index of
+    // the table serves it (the lock model's scan fact), it reads every row and may write most.
+    const bool unindexed = scan != nullptr && scan->certain && scan->filtered;
+    if (where == nullptr || (likely.empty() && !unindexed && pinned(where))) return;
+    if (likely.empty() && unindexed && pinned(where)) likely = " (no index of " + table + " serves its WHERE: it reads every row)";
     if (bounded(where)) return;  // its rows are chosen by a SELECT ... LIMIT: a batch
     // `WHERE c IS NULL` right after `ADD COLUMN c ... DEFAULT 'x'`: every existing row holds 'x'.
     if (ctx.stmts != nullptr && matches_no_existing_row(*ctx.stmts, ctx.statement.index, ctx.stmt)) return;

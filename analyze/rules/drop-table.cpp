@@ -10,6 +10,45 @@ namespace {
 
 using namespace operation;
 
+// A migration tool's own record of the migrations it applied, by the default table name each tool
+// gives it. Dropping one loses the tool's history, not application rows. From each tool's source:
+//   diesel-rs/diesel diesel_migrations/src/migration_harness.rs: table! { __diesel_schema_migrations }
+//   amacneil/dbmate pkg/dbmate/db.go (MigrationsTableName "schema_migrations"), also golang-migrate's
+//     database/postgres/postgres.go DefaultMigrationsTable and Rails' ActiveRecord::SchemaMigration
+//   pressly/goose provider_options.go: DefaultTablename = "goose_db_version"
+//   flyway/flyway ClassicConfiguration: table "flyway_schema_history"
+//   prisma/prisma-engines sql-schema-connector: "_prisma_migrations"
+//   knex/knex lib/migrations/migrate/configuration-merger.js: tableName 'knex_migrations'
+//   sequelize/cli src/core/migrator.js: SequelizeMeta (umzug's SequelizeStorage default)
+//   typeorm/typeorm src/migration/MigrationExecutor.ts: migrationsTableName || "migrations"
+//   salsita/node-pg-migrate src/runner.ts: migrationsTable, 'pgmigrations' by default (bin/node-pg-migrate)
+//   launchbadge/sqlx sqlx-postgres/src/migrate.rs: _sqlx_migrations
+struct Bookkeeping {
+    std::string_view table;
+    std::string_view tool;
+    bool typeorm_only;  // "migrations" is an ordinary name: only a TypeORM script's is the tool's
+};
+constexpr Bookkeeping k_bookkeeping[] = {
+    {"__diesel_schema_migrations", "diesel", false}, {"schema_migrations", "dbmate, golang-migrate or Rails", false},
+    {"goose_db_version", "goose", false},            {"flyway_schema_history", "Flyway", false},
+    {"_prisma_migrations", "Prisma", false},         {"knex_migrations", "Knex", false},
+    {"SequelizeMeta", "Sequelize", false},           {"typeorm_migrations", "TypeORM", false},
+    {"migrations", "TypeORM", true},                 {"pgmigrations", "node-pg-migrate", false},
+    {"_sqlx_migrations", "sqlx", false},
+};
+
+const Bookkeeping* bookkeeping_table(const FileReport& file, std::string_view qualified) {
+    std::size_t dot = qualified.rfind('.');
+    std::string_view name = dot == std::string_view::npos ? qualified : qualified.substr(dot + 1);
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+    for (const Bookkeeping& b : k_bookkeeping) {
+        if (name != b.table) continue;
+        if (b.typeorm_only && file.source_kind != "typeorm") return nullptr;
+        return &b;
+    }
+    return nullptr;
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     std::optional<Drop> drop = drop_of(ctx, OBJECT_TABLE);
     if (!drop) return;
@@ -17,6 +56,18 @@ void check(const StatementContext& ctx, Sink& sink) {
     for (const List* o : pg::each<List>(drop->objects)) dropped.insert(pg::qualified_name(o));
     for (const auto& table : dropped) {
         if (table.empty() || existing(ctx.statement, table) == nullptr) continue;  // created in this migration
+        if (const Bookkeeping* b = bookkeeping_table(ctx.file, table)) {
+            Finding& f = sink.add(ctx.statement, "DROP TABLE " + table + " drops " + std::string(b->tool) +
+                                                     "'s record of the migrations it applied, not application data: "
+                                                     "the tool's history is lost, and its next run may apply every "
+                                                     "migration again");
+            f.relation = table;
+            f.risk = Risk::Low;
+            const std::string arg = table.find('"') == std::string::npos ? table : "'" + table + "'";  // for the shell
+            f.fix = "drop it only when retiring " + std::string(b->tool) + ", after copying it (pg_dump --table=" + arg +
+                    "); otherwise leave the tool's table alone";
+            continue;
+        }
         std::string others;
         for (const auto& l : ctx.statement.locks) {
             if (l.is_new || dropped.count(l.relation) > 0 || !blocks_reads_or_writes(l)) continue;

@@ -254,3 +254,21 @@ TEST_CASE("16: a subquery in FROM without an alias is analysed like one with") {
     CHECK(findings_of(analyse(sql, 15), "syntax-newer-than-target", 1) ==
           std::vector<std::string>{"PostgreSQL 15 rejects this syntax: a subquery in FROM without an alias needs PostgreSQL 16"});
 }
+
+// PostgreSQL 18 takes ACCESS SHARE on each table a GRANT or REVOKE names (observed on 18.6);
+// 15 takes none. A GRANT waits behind an ALTER TABLE's ACCESS EXCLUSIVE there, and holds up one.
+TEST_CASE("PostgreSQL 18: GRANT and REVOKE on a table take ACCESS SHARE on it") {
+    const std::string sql = "GRANT SELECT, INSERT ON TABLE orders, app.payments TO reporting;\n"
+                            "REVOKE UPDATE ON orders FROM PUBLIC;\n"
+                            "GRANT USAGE ON SCHEMA app TO reporting;\n";
+    FileReport v18 = analyse(sql, 18);
+    const StatementFacts& grant = statement(v18, "GRANT SELECT, INSERT");
+    CHECK(mode_of(grant, "orders") == LockMode::AccessShare);
+    CHECK(mode_of(grant, "app.payments") == LockMode::AccessShare);
+    CHECK(mode_of(statement(v18, "REVOKE"), "orders") == LockMode::AccessShare);
+    CHECK(statement(v18, "GRANT USAGE").locks.empty());
+
+    FileReport v15 = analyse(sql, 15);
+    CHECK(statement(v15, "GRANT SELECT, INSERT").locks.empty());
+    CHECK(statement(v15, "REVOKE").locks.empty());
+}
