@@ -899,7 +899,7 @@ bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter) {
 class Composer {
 public:
     Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-             const Catalog* catalog, const std::vector<std::string>* known)
+             const Catalog* catalog, const KnownMigrations* known)
         : m_report(report), m_stmts(stmts), m_down(down), m_known(known), m_catalog(catalog) {}
 
     Plan compose();
@@ -952,7 +952,7 @@ private:
     FileReport& m_report;
     const std::vector<const pg::Node*>& m_stmts;
     const std::vector<bool>& m_down;
-    const std::vector<std::string>* m_known;  // the repository's other migrations, or none known
+    const KnownMigrations* m_known;  // the repository's other migrations, or none known
     const Catalog* m_catalog;
     std::string m_walk;  // the keyset walk of the batched UPDATE whose recipe is being taken
     std::string walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const;
@@ -2890,7 +2890,7 @@ bool plan_wanted(const FileReport& report) {
 }
 
 void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-                  const Catalog* catalog, const std::vector<std::string>* known) {
+                  const Catalog* catalog, const KnownMigrations* known) {
     if (!plan_wanted(report)) return;
     // What does not parse cannot be planned around: nothing says what it locks or changes.
     for (std::size_t i = 0; i < report.statements.size(); ++i) {
