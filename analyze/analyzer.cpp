@@ -1089,6 +1089,10 @@ struct FolderFacts {
     std::mutex beside_mutex;  // held while a file for `beside` is read
     // Whether a folder holds a sqlx migration starting with `-- no-transaction`, by folder as written.
     std::unordered_map<std::string, bool> sqlx_folder;
+    // The Flyway settings files packed for a migration of a folder (flyway_settings_beside), by
+    // the folder as written: what is found depends on the folder alone, and the walk up to the
+    // repository's top with a real-path question per candidate cost 70 system calls a file.
+    std::unordered_map<std::string, std::string> flyway_settings;
 };
 
 // Whether a file of `folder` named as sqlx names its migrations starts with sqlx's
@@ -1228,7 +1232,26 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
             metadata = read_whole(beside, meta_ok, options.max_file_bytes);
         }
     }
-    if (flyway_name(name)) metadata = flyway_settings_beside(path, options);
+    if (flyway_name(name)) {
+        if (folders) {
+            const std::string key(folder);
+            bool known = false;
+            {
+                std::lock_guard guard(folders->beside_mutex);
+                if (auto hit = folders->flyway_settings.find(key); hit != folders->flyway_settings.end()) {
+                    metadata = hit->second;
+                    known = true;
+                }
+            }
+            if (!known) {
+                metadata = flyway_settings_beside(path, options);
+                std::lock_guard guard(folders->beside_mutex);
+                folders->flyway_settings.emplace(key, metadata);
+            }
+        } else {
+            metadata = flyway_settings_beside(path, options);
+        }
+    }
     if (metadata.find("sqlx") == std::string::npos && sqlx_name(name)) {
         bool sqlx = false;
         std::string key(folder);
