@@ -26,6 +26,7 @@
 #include "analyze/alter_clauses.hpp"
 #include "analyze/plan.hpp"
 #include "analyze/migration_names.hpp"
+#include "analyze/migration_order.hpp"
 #include "analyze/catalog.hpp"
 #include "analyze/function_calls.hpp"
 #include "analyze/history.hpp"
@@ -588,14 +589,12 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     // the SQL): one of them may have made the table (red team: a goose .go CREATE TABLE x, then
     // DROP TABLE IF EXISTS x; CREATE TABLE x in SQL, was taken for a DROP of nothing).
     bool unread_siblings = false;
-    if (options.known_migrations != nullptr) {
-        for (const auto& sibling : set_siblings(path, options.known_migrations)) {
-            const std::string ext = lower_ascii(std::filesystem::path(sibling).extension().string());
-            if (ext != ".sql" && ext != ".js" && ext != ".ts" && ext != ".mjs" && ext != ".cjs" && ext != ".mts" && ext != ".cts" &&
-                ext != ".fizz" && ext != ".toml") {
-                unread_siblings = true;
-                break;
-            }
+    // Only the set's unread files are looked at (usually none): a walk of every sibling per file
+    // was quadratic in the set's size.
+    if (options.known_migrations != nullptr && !options.known_migrations->empty()) {
+        if (const auto* unread = options.known_migrations->unread_in_set(migration_set(path))) {
+            const std::string self = absolute_path(std::filesystem::path(path)).lexically_normal().generic_string();
+            for (std::size_t i : *unread) unread_siblings = unread_siblings || options.known_migrations->paths()[i] != self;
         }
     }
     const bool schema_known = !catalog.relations().empty() && !catalog.unknown_seen() && !unread_siblings;  // temporary_drops
@@ -1113,7 +1112,9 @@ struct FolderFacts {
     std::mutex beside_mutex;  // held while a file for `beside` is read
     // Whether a folder holds a sqlx migration starting with `-- no-transaction`, by folder as written.
     std::unordered_map<std::string, bool> sqlx_folder;
-    // The Flyway settings found for a folder's files (flyway_settings_beside), by folder as written.
+    // The Flyway settings files packed for a migration of a folder (flyway_settings_beside), by
+    // the folder as written: what is found depends on the folder alone, and the walk up to the
+    // repository's top with a real-path question per candidate cost 70 system calls a file.
     std::unordered_map<std::string, std::string> flyway_settings;
 };
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyze/known_migrations.hpp"
 #include "analyze/known_schema.hpp"
 #include "analyze/conventions.hpp"
 #include "analyze/facts.hpp"
@@ -63,7 +64,7 @@ struct AnalyzeOptions {
     // The migrations the repository has besides a file (its set's files on disk, --history, the
     // set's committed files): a plan's new files take versions none of them uses, and a pop file
     // whose set has a `.autocommit` file is popx's. Paths as given or absolute. Not owned.
-    const std::vector<std::string>* known_migrations = nullptr;
+    const KnownMigrations* known_migrations = nullptr;
     // The folders the project's sqlx::migrate!("path") calls name (tools/tool_dirs.hpp), as
     // paths are given: a `<version>_<name>.sql` file there is sqlx's, whatever the folder is
     // called. Not owned.

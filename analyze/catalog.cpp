@@ -29,6 +29,7 @@ RelationInfo* Catalog::find(const std::string& relname) {
 
 RelationInfo& Catalog::edit(const std::string& relname, std::shared_ptr<const RelationInfo>& slot) {
     remember(relname);
+    m_touched.push_back(relname);
     return own(slot);
 }
 
@@ -53,6 +54,7 @@ void Catalog::undo_trial() {
     Trial trial = std::move(*m_trial);
     m_trial.reset();
     for (auto& [relname, slot] : trial.relations) {
+        m_touched.push_back(relname);
         if (slot) m_relations[relname] = std::move(slot);
         else m_relations.erase(relname);
     }
@@ -75,6 +77,7 @@ RelationInfo& Catalog::add(const std::string& relname, const std::string& displa
     info->source = m_source;
     RelationInfo& out = *info;
     remember(relname);
+    m_touched.push_back(relname);
     m_relations[relname] = std::move(info);
     return out;
 }
@@ -120,9 +123,49 @@ void Catalog::forget_temporary() {
     for (const auto& name : gone) remove(name);
 }
 
+// What hand_on has to look at: every relation the first time (the catalog came from a history,
+// an overlay or a copy made before anything was tracked), then only those added, changed,
+// renamed or put back since the last hand_on. Every other relation is as that hand_on left it:
+// not temporary, not new, nothing unsourced. A scan of every relation per file made a chained
+// run of n files cost n times the schema (issue "The house in layers, and speed back").
+std::vector<std::string> Catalog::touched_since_hand_on() const {
+    std::vector<std::string> out;
+    if (m_touched_all) {
+        out.reserve(m_relations.size());
+        for (const auto& [name, slot] : m_relations) out.push_back(name);
+        return out;
+    }
+    out = m_touched;
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 void Catalog::hand_on(const std::string& path) {
-    forget_temporary();
-    for (auto& [name, slot] : m_relations) {
+    const std::vector<std::string> touched = touched_since_hand_on();
+    // forget_temporary, on the touched relations: a temporary table and its indexes are made in
+    // the file that is ending (the one before forgot its own), so both are among them.
+    std::set<std::string> temporary;
+    for (const auto& name : touched) {
+        auto it = m_relations.find(name);
+        if (it != m_relations.end() && it->second->temporary) temporary.insert(name);
+    }
+    if (!temporary.empty()) {
+        std::vector<std::string> gone;
+        for (const auto& name : touched) {
+            auto it = m_relations.find(name);
+            if (it == m_relations.end()) continue;
+            if (temporary.count(name) > 0 || (it->second->kind == "index" && temporary.count(it->second->index_table) > 0)) {
+                gone.push_back(name);
+            }
+        }
+        for (const auto& name : gone) remove(name);
+    }
+    for (const auto& touched_name : touched) {
+        auto found = m_relations.find(touched_name);
+        if (found == m_relations.end()) continue;
+        const std::string& name = found->first;
+        auto& slot = found->second;
         bool unsourced_key = std::any_of(slot->foreign_keys.begin(), slot->foreign_keys.end(),
                                          [](const auto& fk) { return fk.second.source.empty(); });
         bool unsourced_fill = std::any_of(slot->fills.begin(), slot->fills.end(),
@@ -143,9 +186,13 @@ void Catalog::hand_on(const std::string& path) {
             if (source.empty()) source = path;
         }
     }
+    // What this hand_on changed is sourced and not new: nothing for the next one to look at.
+    m_touched.clear();
+    m_touched_all = false;
 }
 
 void Catalog::overlay(const Catalog& over) {
+    m_touched_all = true;
     for (const auto& [relname, slot] : over.m_relations) {
         remember(relname);
         auto old = m_relations.find(relname);
@@ -259,6 +306,7 @@ void Catalog::rename(const std::string& from, const std::string& to) {
     auto node = m_relations.extract(from);
     if (node.empty()) return;
     node.key() = to;
+    m_touched.push_back(to);
     RelationInfo& moved = own(node.mapped());
     moved.relname = to;
     moved.display = renamed_display(moved.display, to);

@@ -256,6 +256,11 @@ private:
         FunctionMap functions;
     };
     std::optional<Trial> m_trial;
+    // The relations added, changed, renamed or put back since the last hand_on (with repeats),
+    // or all of them (m_touched_all) until the first: what the next hand_on looks at.
+    [[nodiscard]] std::vector<std::string> touched_since_hand_on() const;
+    std::vector<std::string> m_touched;
+    bool m_touched_all = true;
     RelationMap m_relations;
     std::map<std::string, bool> m_domains;
     std::map<std::string, std::vector<std::string>> m_domain_functions;

@@ -253,17 +253,16 @@ bool popx_autocommit_name(std::string_view name) {
     return false;
 }
 
-std::vector<std::string> set_siblings(std::string_view path, const std::vector<std::string>* known) {
+std::vector<std::string> set_siblings(std::string_view path, const KnownMigrations* known) {
     std::vector<std::string> out;
     if (known == nullptr || known->empty()) return out;
     const std::string set = migration_set(path);
+    const auto* members = known->in_set(set);
+    if (members == nullptr) return out;
     const std::string self = absolute_path(std::filesystem::path(path)).lexically_normal().generic_string();
-    for (const auto& k : *known) {
-        if (k == self) continue;
-        // Cheap first: a known path is absolute and normal, so its set folder is written as `set`.
-        std::string_view folder = set_folder(k);
-        if (folder != set && !(folder.empty() && set == "/")) continue;
-        out.push_back(k);
+    out.reserve(members->size());
+    for (std::size_t i : *members) {
+        if (known->paths()[i] != self) out.push_back(known->paths()[i]);
     }
     return out;
 }

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "analyze/known_migrations.hpp"
+
 namespace pgfence::analyze {
 
 // popx's (ory/x match.go) name of a file it runs outside a transaction, lower-cased:
@@ -28,8 +30,8 @@ struct PopName {
 [[nodiscard]] bool postgres_dialect(std::string_view dialect);
 
 // The migrations of `known` in the migration set of `path` (migration_set), `path` itself left
-// out; `known` holds absolute, lexically normal paths.
-[[nodiscard]] std::vector<std::string> set_siblings(std::string_view path, const std::vector<std::string>* known);
+// out; `known` holds absolute, lexically normal paths. Costs the set's size, not all of `known`.
+[[nodiscard]] std::vector<std::string> set_siblings(std::string_view path, const KnownMigrations* known);
 
 // The versions of a plan's migrations 2..1+count. `name` is the original's file name (its
 // folder's name for Prisma and diesel), `flyway` says how its version is written

@@ -1,6 +1,7 @@
 #include "analyze/migration_order.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <numeric>
 #include <unordered_map>
@@ -137,7 +138,14 @@ bool flyway_location_folder(std::string_view name) {
 
 }  // namespace
 
+namespace {
+std::atomic<std::uint64_t> g_set_folder_questions{0};
+}  // namespace
+
+std::uint64_t set_folder_questions() { return g_set_folder_questions.load(std::memory_order_relaxed); }
+
 std::string_view set_folder(std::string_view path) {
+    g_set_folder_questions.fetch_add(1, std::memory_order_relaxed);
     std::string_view folder = path_folder(path);
     if (folder_per_migration(path_name(path))) return path_folder(folder);
     // Flyway applies its locations as one set ordered by version: migrations/common/V1__x.sql,

@@ -3,6 +3,7 @@
 // (README "Migration history"). Lexical order is wrong as soon as versions are not zero-padded
 // (goose 9_x before 10_x) or dotted (Flyway V1_9 before V1_10).
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,9 @@ namespace pgfence::analyze {
 // The same folder as written, not made absolute: Flyway's locations (common/, prod/, dev/ beside
 // each other, holding V<version>__ files) are their parent's one set.
 [[nodiscard]] std::string_view set_folder(std::string_view path);
+// How many times set_folder has been asked in this process (every thread): the unit test checks
+// that a run asks it a number of times linear in its files, not once per pair of them.
+[[nodiscard]] std::uint64_t set_folder_questions();
 
 // Whether the tools apply `a` before `b` (two files of one set): versioned names (a leading
 // number, dotted/underscored/dashed parts compared numerically, Flyway's V prefix) first, by

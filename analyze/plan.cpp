@@ -899,7 +899,7 @@ bool drops_foreign_key(const StatementFacts& s, const AlterTableStmt* alter) {
 class Composer {
 public:
     Composer(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-             const Catalog* catalog, const std::vector<std::string>* known)
+             const Catalog* catalog, const KnownMigrations* known)
         : m_report(report), m_stmts(stmts), m_down(down), m_known(known), m_catalog(catalog) {}
 
     Plan compose();
@@ -952,7 +952,7 @@ private:
     FileReport& m_report;
     const std::vector<const pg::Node*>& m_stmts;
     const std::vector<bool>& m_down;
-    const std::vector<std::string>* m_known;  // the repository's other migrations, or none known
+    const KnownMigrations* m_known;  // the repository's other migrations, or none known
     const Catalog* m_catalog;
     std::string m_walk;  // the keyset walk of the batched UPDATE whose recipe is being taken
     std::string walk_key(std::size_t i, const std::string& table, std::vector<plan_walk::KeyColumn>& key) const;
@@ -2622,11 +2622,18 @@ Plan Composer::compose() {
     // its set, none of them taken.
     const bool folder_named = m_report.tool == MigrationTool::Prisma || m_report.tool == MigrationTool::Diesel;
     const bool versioned = m_report.tool != MigrationTool::Plain && m_report.tool != MigrationTool::Synapse;
-    std::vector<std::string> siblings = set_siblings(m_report.path, m_known);
+    // The set's other migrations, listed only for the plans that ask (more than one migration,
+    // a view in a table's place, a table dropped later): a list per plan was quadratic in the
+    // set's size for a set of CREATE INDEX migrations, each planned as one migration.
+    std::optional<std::vector<std::string>> listed_siblings;
+    auto siblings = [&]() -> const std::vector<std::string>& {
+        if (!listed_siblings) listed_siblings = set_siblings(m_report.path, m_known);
+        return *listed_siblings;
+    };
     std::string_view own_name = folder_named ? path_name(path_folder(m_report.path)) : path_name(m_report.path);
     PlanVersions versions;
     if (versioned && migrations > 1) {
-        versions = plan_versions(own_name, m_report.tool == MigrationTool::Flyway, migrations - 1, siblings);
+        versions = plan_versions(own_name, m_report.tool == MigrationTool::Flyway, migrations - 1, siblings());
         // A version the set already uses, or one that sorts after the next migration, cannot be
         // deployed as written (diesel refuses two folders of one version; the order changes):
         // no plan, rather than one to renumber (lemmy's 2025-08-01-0000NN folders leave no room).
@@ -2635,8 +2642,8 @@ Plan Composer::compose() {
                            "need new names: by hand, make the change in migrations named after the set's last one");
         }
     }
-    std::set<std::string, std::less<>> sibling_names;
-    for (const auto& sibling : siblings) {
+    std::set<std::string, std::less<>> sibling_names;  // read for migrations 2 and later only
+    for (const auto& sibling : migrations > 1 ? siblings() : std::vector<std::string>{}) {
         std::string_view n = path_name(sibling);
         if (folder_named && (n == "migration.sql" || n == "up.sql" || n == "down.sql")) n = path_name(path_folder(sibling));
         sibling_names.emplace(n);
@@ -2728,7 +2735,7 @@ Plan Composer::compose() {
             return st.after_release && contains_ci(st.sql, "DROP VIEW");
         });
         const std::string self = absolute_path(std::filesystem::path(m_report.path)).lexically_normal().generic_string();
-        for (const auto& sibling : view_in_place ? siblings : std::vector<std::string>{}) {
+        for (const auto& sibling : view_in_place ? siblings() : std::vector<std::string>{}) {
             if (is_down_half(sibling) || !migration_before(self, sibling)) continue;
             std::string_view name = path_name(sibling);
             if (name == "up.sql" || name == "migration.sql") name = path_name(path_folder(sibling));
@@ -2749,7 +2756,7 @@ Plan Composer::compose() {
             }
         }
         bool unread = false;
-        for (const auto& sibling : dropped.empty() ? std::vector<std::string>{} : siblings) {
+        for (const auto& sibling : dropped.empty() ? std::vector<std::string>{} : siblings()) {
             if (is_down_half(sibling) || !migration_before(self, sibling)) continue;
             std::error_code ec;
             std::ifstream in(sibling, std::ios::binary);
@@ -2890,7 +2897,7 @@ bool plan_wanted(const FileReport& report) {
 }
 
 void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-                  const Catalog* catalog, const std::vector<std::string>* known) {
+                  const Catalog* catalog, const KnownMigrations* known) {
     if (!plan_wanted(report)) return;
     // What does not parse cannot be planned around: nothing says what it locks or changes.
     for (std::size_t i = 0; i < report.statements.size(); ++i) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "analyze/facts.hpp"
+#include "analyze/known_migrations.hpp"
 #include "analyze/pg_tree.hpp"
 
 namespace pgfence::analyze {
@@ -39,7 +40,7 @@ namespace pgfence::analyze {
 // (migration_names.hpp: plan_versions).
 class Catalog;
 void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts, const std::vector<bool>& down,
-                  const Catalog* catalog = nullptr, const std::vector<std::string>* known = nullptr);
+                  const Catalog* catalog = nullptr, const KnownMigrations* known = nullptr);
 
 // A plan that is not offered: no steps, and `why` (what to do by hand) as Plan::declined.
 [[nodiscard]] Plan no_plan(std::string why);

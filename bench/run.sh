@@ -4,7 +4,7 @@
 # libpg_query alone parsing the same files (bench/rawparse.c; JSON output, and the raw tree).
 #
 #   bench/run.sh [--runs N] [--jobs N] [--corpus DIR] [--pgfence PATH] [--no-squawk] [--no-flvmnt]
-#                [--no-floor]
+#                [--no-floor] [--no-file-scaling]
 #   bench/run.sh --install-only [--no-squawk] [--no-flvmnt]   (install the peers, run nothing)
 #
 # Each tool gets the same file list in one invocation per run (or, if the list is too long
@@ -23,6 +23,7 @@ pgfence="${PGFENCE:-}"
 use_squawk=1
 use_flvmnt=1
 use_floor=1
+use_file_scaling=1
 install_only=0
 readonly squawk_version="2.66.0"
 readonly flvmnt_version="0.1.5"
@@ -40,6 +41,7 @@ while [[ $# -gt 0 ]]; do
         --no-squawk) use_squawk=0; shift ;;
         --no-flvmnt) use_flvmnt=0; shift ;;
         --no-floor) use_floor=0; shift ;;
+        --no-file-scaling) use_file_scaling=0; shift ;;
         --install-only) install_only=1; shift ;;
         -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -332,6 +334,16 @@ c=$(ratio "${cpu[pgfence-history]}" "${cpu[pgfence]}")
 target_lines+=("history chaining (each file after the files before it in its set): CPU ${c}x the text report's")
 peak=$(awk -v a="${rss[pgfence]}" -v b="${rss[pgfence-json]}" 'BEGIN { print (a > b ? a : b) / 1024 }')
 target_lines+=("target peak RSS < 64 MB: $(printf '%.1f' "$peak") MB, $(awk -v p="$peak" 'BEGIN { print (p < 64) ? "met" : "NOT met" }')")
+# Growth with the number of files (bench/file_scaling.sh): a synthetic Flyway history of 500 to
+# 4,000 one-statement files, each analysed after the ones before it.
+if [[ $use_file_scaling -eq 1 ]]; then
+    say ""
+    say "files: a synthetic history of 500, 1000, 2000 and 4000 migrations (bench/file_scaling.sh --n 500 --runs 1)"
+    scaling_out="$(bash "$here/file_scaling.sh" --pgfence "$pgfence" --n 500 --runs 1 || true)"
+    say "$scaling_out"
+    r=$(printf '%s\n' "$scaling_out" | sed -n 's/^ratio .*: cpu \([0-9.]*\) .*/\1/p')
+    target_lines+=("target CPU time linear in the files (4000 files over 500, linear about 8): ${r:-n/a}x, $(verdict_at_most "${r:-n/a}" 16)")
+fi
 for line in "${target_lines[@]}"; do say "$line"; done
 
 # --- JSON --------------------------------------------------------------------------------

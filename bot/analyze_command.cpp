@@ -774,9 +774,9 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
             std::erase_if(committed.before, [&](const auto& entry) { return given.count(entry.first) > 0; });
         }
     }
-    const std::vector<std::string> known = known_migrations(files, a.no_history ? std::vector<std::string>{} : a.history,
-                                                            committed, settings.options.input_format,
-                                                            settings.options.confine_to);
+    const analyze::KnownMigrations known(known_migrations(files, a.no_history ? std::vector<std::string>{} : a.history,
+                                                          committed, settings.options.input_format,
+                                                          settings.options.confine_to));
     settings.options.known_migrations = &known;
     if (!a.plan_merged) settings.options.merged = &committed.merged;
     settings.options.merged_in = committed.merged_in;

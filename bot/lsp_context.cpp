@@ -31,7 +31,7 @@ std::vector<std::pair<std::string, std::string>> history_files(const FileContext
     for (const auto& [p, text] : c.committed.before) at_head.emplace(p, &text);
     const std::unordered_set<std::string> committed(c.committed.paths.begin(), c.committed.paths.end());
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& p : history_before(c.known, {c.path})) {
+    for (const auto& p : history_before(c.known.paths(), {c.path})) {
         if (auto head = at_head.find(p); head != at_head.end()) {
             out.emplace_back(p, *head->second);
             continue;
@@ -88,7 +88,7 @@ std::unique_ptr<FileContext> make_context(const std::string& path, const ClientS
     }
     c->excluded = excluded(s.exclude, c->path);
     c->committed = committed_migrations({c->path}, s.paths, s.options);
-    c->known = known_migrations({c->path}, {}, c->committed, s.options.input_format, s.options.confine_to);
+    c->known = analyze::KnownMigrations(known_migrations({c->path}, {}, c->committed, s.options.input_format, s.options.confine_to));
     CommittedMigrations history;
     history.before = history_files(*c);
     for (const auto& [p, text] : history.before) c->replayed.push_back(p);

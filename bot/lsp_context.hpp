@@ -30,7 +30,7 @@ struct FileContext {
     bool excluded = false;    // the configuration's `exclude` names it: not analysed
     Settings settings;        // options.history, known_migrations and merged point into this
     CommittedMigrations committed;
-    std::vector<std::string> known;
+    analyze::KnownMigrations known;
     std::unique_ptr<HistoryRun> history;
     std::vector<std::string> replayed;  // the history's files, in order (for the plan's command)
     std::string metadata;               // analyze::sibling_metadata of the path

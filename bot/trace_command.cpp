@@ -207,9 +207,9 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
         trace_options.tamper = std::move(tamper);
         // The plans' new versions, and the later migrations a later-release step must come after,
         // are those of the sets traced and of their folders, as analyze sees them.
-        const std::vector<std::string> known =
+        const analyze::KnownMigrations known(
             a.plan ? known_migrations(files, {}, CommittedMigrations{}, trace_options.analyze.input_format, trace_options.analyze.confine_to)
-                   : std::vector<std::string>{};
+                   : std::vector<std::string>{});
         if (a.plan) trace_options.analyze.known_migrations = &known;
         trace::Tracer tracer(**instance, std::move(trace_options));
         if (auto s = tracer.prepare(setup); !s) {

@@ -331,14 +331,14 @@ TEST_CASE("plan: a step for a later release is declined when a later migration o
     REQUIRE(alone.plan);
     REQUIRE_FALSE(alone.plan->steps.empty());
     CHECK(alone.plan->steps.back().path.starts_with("later-release/"));
-    std::vector<std::string> known{"/repo/db/migrations/0001_init.sql", "/repo/db/migrations/0003_phone.sql"};
+    KnownMigrations known({"/repo/db/migrations/0001_init.sql", "/repo/db/migrations/0003_phone.sql"});
     options.known_migrations = &known;
     FileReport followed = analyze_text("/repo/db/migrations/0002_rename.sql", sql, options, {});
     REQUIRE(followed.plan);
     CHECK(followed.plan->steps.empty());
     CHECK(followed.plan->declined.find("0003_phone.sql comes after this file") != std::string::npos);
     // Only earlier migrations: the plan stands.
-    known.pop_back();
+    known = KnownMigrations({"/repo/db/migrations/0001_init.sql"});
     FileReport last = analyze_text("/repo/db/migrations/0002_rename.sql", sql, options, {});
     REQUIRE(last.plan);
     CHECK_FALSE(last.plan->steps.empty());
@@ -588,7 +588,7 @@ TEST_CASE("plan: a table dropped in a later release is declined when a later mig
     Replay replay(options);
     replay.replay_schema_text("schema.sql", schema);
     options.history = replay.snapshot();
-    std::vector<std::string> known{(dir / "001_init.up.sql").string(), path, (dir / "010_new_sessions.up.sql").string()};
+    KnownMigrations known({(dir / "001_init.up.sql").string(), path, (dir / "010_new_sessions.up.sql").string()});
     options.known_migrations = &known;
     FileReport unrelated = analyze_text(path, sql, options, {});
     REQUIRE(unrelated.plan);

@@ -25,7 +25,8 @@ FileReport planned(const std::string& path, const std::string& sql, const std::v
     Replay replay(options);
     replay.replay_schema_text("schema.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n");
     options.history = replay.snapshot();
-    options.known_migrations = &known;
+    const KnownMigrations index(known);
+    options.known_migrations = &index;
     return analyze_text(path, sql, options);
 }
 
