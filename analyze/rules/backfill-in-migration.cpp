@@ -146,7 +146,8 @@ void check(const StatementContext& ctx, Sink& sink) {
     // the table serves it (the lock model's scan fact), it reads every row and may write most.
     const bool unindexed = scan != nullptr && scan->certain && scan->filtered;
     if (where == nullptr || (likely.empty() && !unindexed && pinned(where))) return;
-    if (likely.empty() && unindexed && pinned(where)) likely = " (no index of " + table + " serves its WHERE: it reads every row)";
+    // Pinned to constants yet unindexed: it may pick few rows, but reads them all to find them.
+    const bool scan_only = likely.empty() && unindexed && pinned(where);
     if (bounded(where)) return;  // its rows are chosen by a SELECT ... LIMIT: a batch
     // `WHERE c IS NULL` right after `ADD COLUMN c ... DEFAULT 'x'`: every existing row holds 'x'.
     if (ctx.stmts != nullptr && matches_no_existing_row(*ctx.stmts, ctx.statement.index, ctx.stmt)) return;
@@ -157,7 +158,10 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (split.where.empty()) return;
     std::string verb = update != nullptr ? "UPDATE " : "DELETE FROM ";
     Finding& f = sink.add(ctx.statement,
-                          verb + table + " WHERE " + shortened(split.where, 60) + " may touch most rows of " + table + likely +
+                          verb + table + " WHERE " + shortened(split.where, 60) +
+                              (scan_only ? " reads every row of " + table + " to find the rows it " +
+                                               (update ? "writes" : "deletes") + " (no index of " + table + " serves its WHERE)"
+                                         : " may touch most rows of " + table + likely) +
                               ", in the migration's transaction: each row it " + (update ? "writes" : "deletes") +
                               " stays locked until the migration commits (other writers of those rows wait), and every "
                               "row version goes to WAL at once (replicas fall behind)");
