@@ -2,6 +2,7 @@
 // Findings: what a reviewer acts on. Built by the rules from the facts (facts.hpp), never
 // from lock modes of their own; rendered by annotate/.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,7 +13,7 @@
 
 namespace pgfence::analyze {
 
-enum class Risk { None = 0, Low, Medium, High, Critical };
+enum class Risk : std::uint8_t { None = 0, Low, Medium, High, Critical };
 
 [[nodiscard]] std::string_view risk_name(Risk risk);  // "LOW" ... "CRITICAL", "NONE"
 [[nodiscard]] std::optional<Risk> parse_risk(std::string_view text);  // any case
