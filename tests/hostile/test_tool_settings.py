@@ -474,10 +474,104 @@ def newcomer_messages(binary, tmp):
     with_double(s, body)
 
 
+# -- Red team "a" (ORM scripts and tool settings), second round ----------------------------------
+KNEX_USERS = ("exports.up = function (knex) {\n  return knex.schema.createTable('users', (t) => {\n    t.increments('id');\n"
+              "    t.string('email');\n  });\n};\nexports.down = function (knex) {\n  return knex.schema.dropTable('users');\n};\n")
+KNEX_DROP = "exports.up = function (knex) {\n  return knex.schema.dropTable('users');\n};\nexports.down = function () {};\n"
+
+
+def package_json(*scripts):
+    lines = ",\n".join(f'    "s{k}": "{cmd}"' for k, cmd in enumerate(scripts))
+    return '{\n  "name": "app",\n  "scripts": {\n' + lines + '\n  },\n  "dependencies": { "knex": "^3.1.0" }\n}\n'
+
+
+def knex_cli_flags(binary, tmp):
+    """Red team s1: `knex migrate:latest --migrations-directory db/changes` in a package.json script
+    moves knex's migrations to a folder no glob covers. pr analyses the folder's migrations and
+    reports the script line; analyze of the checkout reads them. A flag that makes the tool read
+    other settings (--knexfile, sequelize's --options-path, dbmate's --env-file) is unknown at its
+    line (knex bin/cli.js, sequelize-cli yargs.js, dbmate main.go)."""
+    r = Repo(binary, tmp)
+    base = r.commit({"knexfile.js": "module.exports = { client: 'pg', connection: process.env.DATABASE_URL };\n",
+                     "migrations/20240101000000_users.js": KNEX_USERS, "package.json": package_json("knex migrate:latest")})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({"package.json": package_json("knex migrate:latest --migrations-directory db/changes"),
+                     "db/changes/20240201000000_cleanup.js": KNEX_DROP})
+    proc, report = r.pr_json(base, head)
+    by_path = {f["path"]: [x["rule"] for x in f["findings"]] for f in report["files"]}
+    check("drop-table" in by_path.get("db/changes/20240201000000_cleanup.js", []),
+          f"pr analyses the folder the script names: {by_path}\n{proc.stderr}")
+    check("migration-tool-settings-changed" in by_path.get("package.json", []) and proc.returncode == 1,
+          f"the script line is a finding and pr fails: {by_path} exit {proc.returncode}")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    doc = json.loads(proc.stdout)
+    paths = [os.path.normpath(f["path"]) for f in doc["files"]]
+    check("db/changes/20240201000000_cleanup.js" in paths and proc.returncode == 1,
+          f"analyze . reads the folder the script names: exit {proc.returncode} {paths}\n{proc.stderr}")
+    # Flags that point the tool at settings pgfence does not read: unknown at their line.
+    head = r.commit({"package.json": package_json("knex migrate:latest --knexfile config/db.js",
+                                                  "sequelize-cli db:migrate --options-path ./opts.json",
+                                                  "dbmate --env-file ops/.env up")})
+    proc, report = r.pr_json(base, head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check(unknown == [("package.json", 4), ("package.json", 5), ("package.json", 6)],
+          f"each flag pgfence does not follow is unknown at its line: {unknown}\n{proc.stderr}")
+    check(report["summary"]["unknown"] >= 3 and proc.returncode == 1, f"never '0 unknown': {report['summary']} exit {proc.returncode}")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    doc = json.loads(proc.stdout)
+    lines = sorted((os.path.normpath(f["path"]), x["start"]["line"]) for f in doc["files"] for x in f["findings"]
+                   if x["rule"] == "unknown-statement")
+    check(lines == [("package.json", 4), ("package.json", 5), ("package.json", 6)] and proc.returncode == 1,
+          f"analyze reports them too: {lines} exit {proc.returncode}")
+
+
+GOOSE_GO = ('package migrations\n\nimport (\n\t"context"\n\t"database/sql"\n\n\t"github.com/pressly/goose/v3"\n)\n\n'
+            'func init() {\n\tgoose.AddMigrationContext(upCleanup, downCleanup)\n}\n\n'
+            'func upCleanup(ctx context.Context, tx *sql.Tx) error {\n\t_, err := tx.ExecContext(ctx, "DROP TABLE users")\n\treturn err\n}\n\n'
+            'func downCleanup(ctx context.Context, tx *sql.Tx) error { return nil }\n')
+FLYWAY_JAVA = ("package db.migration;\n\nimport java.sql.Statement;\nimport org.flywaydb.core.api.migration.BaseJavaMigration;\n"
+               "import org.flywaydb.core.api.migration.Context;\n\npublic class V2__Cleanup extends BaseJavaMigration {\n"
+               "    @Override\n    public void migrate(Context context) throws Exception {\n"
+               "        try (Statement st = context.getConnection().createStatement()) {\n"
+               '            st.execute("DROP TABLE users");\n        }\n    }\n}\n')
+
+
+def code_migrations(binary, tmp):
+    """Red team s12, s13: a goose migration written in Go (goose.AddMigrationContext in
+    migrations/00003_cleanup.go) and a Flyway one in Java (V2__Cleanup extends BaseJavaMigration)
+    run SQL pgfence does not read. Each is an unknown statement at its registration, in pr (the
+    pull request adds it) and in analyze (it is in the folder); a Go or Java file that registers no
+    migration is not."""
+    r = Repo(binary, tmp)
+    base = r.commit({"migrations/00001_users.sql": "-- +goose Up\n" + V1,
+                     "src/main/resources/db/migration/V1__users.sql": V1,
+                     "cmd/app/main.go": "package main\n\nfunc main() {}\n"})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({"migrations/00003_cleanup.go": GOOSE_GO, "src/main/java/db/migration/V2__Cleanup.java": FLYWAY_JAVA,
+                     "migrations/00004_helpers.go": "package migrations\n\nfunc helper() {}\n",
+                     "src/main/java/app/App.java": "package app;\n\npublic class App {}\n"})
+    expected = [("migrations/00003_cleanup.go", 11), ("src/main/java/db/migration/V2__Cleanup.java", 7)]
+    proc, report = r.pr_json(base, head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check(unknown == expected, f"each migration in code is unknown at its registration: {unknown}\n{proc.stderr}")
+    check(report["summary"]["unknown"] == 2 and proc.returncode == 1, f"never '0 unknown': {report['summary']} exit {proc.returncode}")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    doc = json.loads(proc.stdout)
+    lines = sorted((os.path.normpath(f["path"]), x["start"]["line"]) for f in doc["files"] for x in f["findings"]
+                   if x["rule"] == "unknown-statement")
+    check(lines == expected and proc.returncode == 1, f"analyze . reports them too: {lines} exit {proc.returncode}\n{proc.stderr}")
+    proc = r.run("analyze", "--ci", "--output", "json", "migrations")
+    doc = json.loads(proc.stdout)
+    lines = sorted((os.path.normpath(f["path"]), x["start"]["line"]) for f in doc["files"] for x in f["findings"]
+                   if x["rule"] == "unknown-statement")
+    check(lines == expected[:1] and proc.returncode == 1, f"analyze of the goose folder: {lines} exit {proc.returncode}")
+
+
 SCENARIOS = {"placeholder_injection": placeholder_injection, "appended_location": appended_location,
              "settings_reader": settings_reader, "other_tools": other_tools, "followed_dirs": followed_dirs,
              "computed_dirs": computed_dirs, "history_settings": history_settings,
-             "newcomer_messages": newcomer_messages}
+             "newcomer_messages": newcomer_messages, "knex_cli_flags": knex_cli_flags,
+             "code_migrations": code_migrations}
 
 
 def main():

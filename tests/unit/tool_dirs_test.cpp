@@ -70,6 +70,13 @@ TEST_CASE("tool_dirs: sqlx's migrate! relative to the crate, TypeORM's globs, no
     CHECK(folders(read_tool_dirs("web/package.json", "{ \"scripts\": {\n \"db\": \"dbmate -d ./sql/migrations up && goose -dir ops up\"\n} }\n")) ==
           "dbmate:2:web/sql/migrations;goose:2:web/ops");
     CHECK(folders(read_tool_dirs("package.json", "\"m\": \"goose -dir db/goose postgres x up\"\n")) == "goose:1:db/goose");
+    CHECK(folders(read_tool_dirs("api/package.json", "\"m\": \"knex migrate:latest --migrations-directory db/changes\",\n")) ==
+          "knex:1:api/db/changes");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"npx knex migrate:latest --knexfile ./cfg/k.js\",\n\"knex\": \"^3\"\n")) ==
+          "knex:1:?");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"sequelize-cli db:migrate --migrations-path=db/seq\"\n")) == "sequelize:1:db/seq");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"node-pg-migrate up -m 'db/*.js' && dbmate --env-file x up\"\n")) ==
+          "node-pg-migrate:1:?;dbmate:1:?");
 }
 
 TEST_CASE("tool_dirs: which files a folder holds for its tool") {
