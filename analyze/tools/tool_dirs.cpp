@@ -406,6 +406,17 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
                                                          : project_folder(path);
     const Lines lines_of(text);
     walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t at) {
+        // knex's `migrations` as something other than an object literal (`migrations: dirs`, a
+        // require()d JSON file, a call): its directory is not known here.
+        if (tool == "knex" && key == "migrations") {
+            w.skip_space();
+            if (w.i >= text.size() || text[w.i] == '{') return false;
+            const int n = lines_of.at(w.i);
+            std::string_view expr;
+            (void)w.value(expr);
+            out.push_back(computed("knex", "migrations", n, "its value " + shown(expr) + " is computed when the tool runs (not an object literal)", true));
+            return true;
+        }
         std::string setting;
         if (tool == "knex" && key == "directory" && parent == "migrations") setting = "migrations.directory";
         else if (tool == "typeorm" && key == "migrations") setting = "migrations";

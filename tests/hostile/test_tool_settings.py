@@ -567,11 +567,33 @@ def code_migrations(binary, tmp):
     check(lines == expected[:1] and proc.returncode == 1, f"analyze of the goose folder: {lines} exit {proc.returncode}")
 
 
+def knexfile_computed(binary, tmp):
+    """Red team s17: the knexfile's `migrations` is a value pgfence cannot fold (an object read
+    from config/dirs.json with require) that adds a folder of knex migrations. It is unknown at its
+    line in analyze of the checkout (and in pr, which also reports the changed knexfile)."""
+    r = Repo(binary, tmp)
+    base = r.commit({"knexfile.js": "module.exports = {\n  development: { client: 'pg' },\n  production: { client: 'pg' },\n};\n",
+                     "migrations/20240101000000_users.js": KNEX_USERS, "package.json": package_json("knex migrate:latest")})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({"config/dirs.json": '{ "directory": ["./migrations", "./db/prod"] }\n',
+                     "knexfile.js": "const shared = { client: 'pg' };\nconst dirs = require('./config/dirs.json');\n\n"
+                                    "module.exports = {\n  development: { ...shared },\n  production: { ...shared, migrations: dirs },\n};\n",
+                     "db/prod/20240201000000_cleanup.js": KNEX_DROP})
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    doc = json.loads(proc.stdout)
+    lines = sorted((os.path.normpath(f["path"]), x["start"]["line"]) for f in doc["files"] for x in f["findings"]
+                   if x["rule"] == "unknown-statement")
+    check(lines == [("knexfile.js", 6)] and proc.returncode == 1, f"analyze: unknown at the knexfile's line 6: {lines} exit {proc.returncode}\n{proc.stderr}")
+    proc, report = r.pr_json(base, head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check(("knexfile.js", 6) in unknown and proc.returncode == 1, f"pr: unknown at the knexfile's line 6: {unknown} exit {proc.returncode}")
+
+
 SCENARIOS = {"placeholder_injection": placeholder_injection, "appended_location": appended_location,
              "settings_reader": settings_reader, "other_tools": other_tools, "followed_dirs": followed_dirs,
              "computed_dirs": computed_dirs, "history_settings": history_settings,
              "newcomer_messages": newcomer_messages, "knex_cli_flags": knex_cli_flags,
-             "code_migrations": code_migrations}
+             "code_migrations": code_migrations, "knexfile_computed": knexfile_computed}
 
 
 def main():

@@ -50,6 +50,8 @@ TEST_CASE("tool_dirs: knexfile's migrations.directory, not seeds.directory") {
         "  production: { migrations: { directory: process.env.DIR } },\n};\n";
     CHECK(folders(read_tool_dirs("app/knexfile.js", knexfile)) == "knex:4:app/db/a;knex:4:app/db/b;knex:6:?");
     CHECK(folders(read_tool_dirs("knexfile.ts", "export default { migrations: { directory: `db/${env}` } };\n")) == "knex:1:?");
+    CHECK(folders(read_tool_dirs("knexfile.js", "const dirs = require('./config/dirs.json');\nmodule.exports = {\n  production: { migrations: dirs },\n};\n")) ==
+          "knex:3:?");
     // In a comment or a string, a key is no key.
     CHECK(folders(read_tool_dirs("knexfile.js", "// migrations: { directory: 'x' }\nconst s = \"migrations: { directory: 'y' }\";\n"))
               .empty());
