@@ -100,7 +100,7 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     }
     auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
     if (name == "diesel.toml") return any;
-    if (name.starts_with("knexfile.")) return any;
+    if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
     if (name == ".env" || name.starts_with(".env.")) {
         return [](std::string_view line) {
             return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos;

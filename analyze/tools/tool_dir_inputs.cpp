@@ -50,7 +50,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     // (settings file, the root its folders are relative to)
     std::vector<std::pair<std::string, fs::path>> settings;
     std::vector<std::string> code;  // files that may be migrations written as code
-    for (const char* name : {"diesel.toml", ".env", "knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", "package.json",
+    for (const char* name : {"diesel.toml", ".env", "knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", "package.json", ".sequelizerc",
                              "config/default.json"}) {
         settings.emplace_back(name, fs::path("."));
     }

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "analyze/path_parts.hpp"
+#include "analyze/tools/sequelize_rc.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -557,13 +558,21 @@ bool typeorm_name(std::string_view name) {
                       name.find("dataSource") != std::string_view::npos);
 }
 
+// sequelize-cli's .sequelizerc `migrations-path` (tools/sequelize_rc.cpp), relative to its folder.
+void read_sequelizerc(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    for (const auto& p : sequelize_rc_paths(text)) {
+        if (p.value) out.push_back(make("sequelize", "migrations-path", p.line, path_folder(path), *p.value, true));
+        else out.push_back(computed("sequelize", "migrations-path", p.line, "its value " + shown(p.expr) + " is computed when the tool runs", true));
+    }
+}
+
 std::vector<ToolDir> read_all(std::string_view path, std::string_view text);
 
 }  // namespace
 
 bool tool_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
-    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name.ends_with(".rs")) return true;
+    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name.ends_with(".rs")) return true;
     if (name.starts_with("knexfile.")) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
     return typeorm_name(name);
@@ -593,6 +602,7 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
     else if (name.ends_with(".rs")) read_rust(path, text, out);
     else if (name.starts_with("knexfile.")) read_js(path, text, "knex", out);
     else if (name == "package.json") read_package_json(path, text, out);
+    else if (name == ".sequelizerc") read_sequelizerc(path, text, out);
     else if (name == "default.json") read_js(path, text, "node-pg-migrate", out);
     else if (typeorm_name(name)) read_js(path, text, "typeorm", out);
     return out;

@@ -589,11 +589,41 @@ def knexfile_computed(binary, tmp):
     check(("knexfile.js", 6) in unknown and proc.returncode == 1, f"pr: unknown at the knexfile's line 6: {unknown} exit {proc.returncode}")
 
 
+SEQ_USERS = ("'use strict';\nmodule.exports = {\n  async up(queryInterface, Sequelize) {\n    await queryInterface.createTable('users', "
+             "{ id: { type: Sequelize.INTEGER, primaryKey: true }, email: Sequelize.STRING });\n  },\n  async down() {},\n};\n")
+SEQ_DROP = "'use strict';\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.dropTable('users');\n  },\n  async down() {},\n};\n"
+
+
+def sequelizerc(binary, tmp):
+    """Red team s7: sequelize-cli reads `migrations-path` from .sequelizerc (sequelize/cli
+    src/core/yargs.js loadRCFile); path.resolve('db', 'changes') is folded and the folder's
+    migrations analysed in pr and analyze; a computed value is unknown at its line."""
+    r = Repo(binary, tmp)
+    rc = "const path = require('path');\nmodule.exports = {\n  config: path.resolve('config.js'),\n"
+    base = r.commit({".sequelizerc": rc + "};\n", "migrations/20240101000000-users.js": SEQ_USERS})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({".sequelizerc": rc + "  'migrations-path': path.resolve('db', 'changes'),\n};\n",
+                     "db/changes/20240201000000-cleanup.js": SEQ_DROP})
+    proc, report = r.pr_json(base, head)
+    by_path = {f["path"]: [x["rule"] for x in f["findings"]] for f in report["files"]}
+    check("drop-table" in by_path.get("db/changes/20240201000000-cleanup.js", []) and proc.returncode == 1,
+          f"pr analyses the folder .sequelizerc names: {by_path} exit {proc.returncode}\n{proc.stderr}")
+    check("migration-tool-settings-changed" in by_path.get(".sequelizerc", []), f"the .sequelizerc change is a finding: {by_path}")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    paths = [os.path.normpath(f["path"]) for f in json.loads(proc.stdout)["files"]]
+    check("db/changes/20240201000000-cleanup.js" in paths, f"analyze . reads the folder .sequelizerc names: {paths}")
+    head = r.commit({".sequelizerc": rc + "  'migrations-path': path.resolve(process.env.MIGRATIONS),\n};\n"})
+    proc, report = r.pr_json(base, head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check(unknown == [(".sequelizerc", 4)] and proc.returncode == 1, f"a computed migrations-path is unknown at its line: {unknown}")
+
+
 SCENARIOS = {"placeholder_injection": placeholder_injection, "appended_location": appended_location,
              "settings_reader": settings_reader, "other_tools": other_tools, "followed_dirs": followed_dirs,
              "computed_dirs": computed_dirs, "history_settings": history_settings,
              "newcomer_messages": newcomer_messages, "knex_cli_flags": knex_cli_flags,
-             "code_migrations": code_migrations, "knexfile_computed": knexfile_computed}
+             "code_migrations": code_migrations, "knexfile_computed": knexfile_computed,
+             "sequelizerc": sequelizerc}
 
 
 def main():

@@ -81,6 +81,13 @@ TEST_CASE("tool_dirs: sqlx's migrate! relative to the crate, TypeORM's globs, no
           "node-pg-migrate:1:?;dbmate:1:?");
 }
 
+TEST_CASE("tool_dirs: .sequelizerc's migrations-path, constant path expressions folded") {
+    const char* rc = "const path = require('path');\nmodule.exports = {\n  'migrations-path': path.resolve('db', 'changes'),\n"
+                     "  \"migrations-path\": path.join(__dirname, 'x'),\n  migrationsPath: 'y/z',\n"
+                     "  'migrations-path': path.resolve(process.env.DIR),\n};\n";
+    CHECK(folders(read_tool_dirs("api/.sequelizerc", rc)) == "sequelize:3:api/db/changes;sequelize:4:api/x;sequelize:5:api/y/z;sequelize:6:?");
+}
+
 TEST_CASE("tool_dirs: which files a folder holds for its tool") {
     ToolDir sql{"dbmate", "DBMATE_MIGRATIONS_DIR", 1, "db/m", "", false};
     CHECK(in_tool_dir("db/m/1_x.sql", sql));
