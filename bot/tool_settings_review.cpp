@@ -107,9 +107,8 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
         };
     }
     if (name.ends_with(".rs")) return [](std::string_view line) { return line.find("migrate!") != std::string_view::npos; };
-    if (name.starts_with("ormconfig.") || ((name.ends_with(".ts") || name.ends_with(".js")) &&
-                                           (name.find("data-source") != std::string_view::npos ||
-                                            name.find("datasource") != std::string_view::npos))) {
+    // Any other script may make a TypeORM DataSource (tools::data_source_text, checked on its text).
+    if (name.starts_with("ormconfig.") || tools::tool_settings_file(path)) {
         return [](std::string_view line) { return line.find("migrations") != std::string_view::npos; };
     }
     return {};
@@ -380,6 +379,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         auto text = text_at(repo, changes.head_sha, file.path, options.max_file_bytes);
         if (!text) return text.error();
         if (!*text) continue;
+        const std::string_view name = analyze::path_name(file.path);
+        const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
+                                                                 name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
+        if (script && !name.starts_with("knexfile.") && !tools::data_source_text(**text)) continue;
         auto found = other_tool_changes(file, **text);
         // A folder the changed settings compute: where the tool reads its migrations is not known.
         std::vector<analyze::SettingUnknown> unknown;

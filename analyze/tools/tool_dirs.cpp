@@ -566,16 +566,29 @@ void read_sequelizerc(std::string_view path, std::string_view text, std::vector<
     }
 }
 
+bool script_name(std::string_view name) {
+    for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
+        if (name.ends_with(ext) && !name.ends_with(".d.ts")) return true;
+    }
+    return false;
+}
+
 std::vector<ToolDir> read_all(std::string_view path, std::string_view text);
 
 }  // namespace
+
+bool data_source_text(std::string_view text) {
+    return text.find("DataSource(") != std::string_view::npos || text.find("createConnection(") != std::string_view::npos;
+}
 
 bool tool_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
     if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name.ends_with(".rs")) return true;
     if (name.starts_with("knexfile.")) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
-    return typeorm_name(name);
+    // A TypeORM DataSource may be in any script (`typeorm migration:run -d db.js`: typeorm/typeorm
+    // src/commands/CommandUtils.ts loadDataSource takes any file): read_all reads those that make one.
+    return typeorm_name(name) || script_name(name);
 }
 
 std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text) {
@@ -604,7 +617,7 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
     else if (name == "package.json") read_package_json(path, text, out);
     else if (name == ".sequelizerc") read_sequelizerc(path, text, out);
     else if (name == "default.json") read_js(path, text, "node-pg-migrate", out);
-    else if (typeorm_name(name)) read_js(path, text, "typeorm", out);
+    else if (typeorm_name(name) || (script_name(name) && data_source_text(text))) read_js(path, text, "typeorm", out);
     return out;
 }
 

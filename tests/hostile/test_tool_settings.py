@@ -618,12 +618,38 @@ def sequelizerc(binary, tmp):
     check(unknown == [(".sequelizerc", 4)] and proc.returncode == 1, f"a computed migrations-path is unknown at its line: {unknown}")
 
 
+TYPEORM_DB = ("const { DataSource } = require('typeorm');\n\nmodule.exports.default = new DataSource({\n  type: 'postgres',\n"
+              "  url: process.env.DATABASE_URL,\n  migrations: [GLOBS],\n});\n")
+
+
+def typeorm_any_file(binary, tmp):
+    """Red team s8: the DataSource `typeorm migration:run -d db.js` runs is in db.js, named like no
+    data source. Its `migrations` globs are read in any script that makes a DataSource: pr analyses
+    the migrations of the glob the pull request adds and reports the changed line; analyze reads them."""
+    r = Repo(binary, tmp)
+    users = ("module.exports = class Users1700000000000 {\n  async up(queryRunner) {\n"
+             "    await queryRunner.query('CREATE TABLE users (id serial PRIMARY KEY, email text)');\n  }\n};\n")
+    drop = "module.exports = class Cleanup1700000000001 {\n  async up(queryRunner) {\n    await queryRunner.query('DROP TABLE users');\n  }\n};\n"
+    base = r.commit({"db.js": TYPEORM_DB.replace("GLOBS", "'migrations/*.js'"), "migrations/1700000000000-Users.js": users,
+                     "package.json": '{ "scripts": { "migrate": "typeorm migration:run -d db.js" } }\n'})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({"db.js": TYPEORM_DB.replace("GLOBS", "'migrations/*.js', 'db/changes/*.js'"), "db/changes/1700000000001-Cleanup.js": drop})
+    proc, report = r.pr_json(base, head)
+    by_path = {f["path"]: [x["rule"] for x in f["findings"]] for f in report["files"]}
+    check("drop-table" in by_path.get("db/changes/1700000000001-Cleanup.js", []) and proc.returncode == 1,
+          f"pr analyses the glob db.js adds: {by_path} exit {proc.returncode}\n{proc.stderr}")
+    check("migration-tool-settings-changed" in by_path.get("db.js", []), f"the db.js change is a finding: {by_path}")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    paths = [os.path.normpath(f["path"]) for f in json.loads(proc.stdout)["files"]]
+    check("db/changes/1700000000001-Cleanup.js" in paths, f"analyze . reads the glob db.js names: {paths}")
+
+
 SCENARIOS = {"placeholder_injection": placeholder_injection, "appended_location": appended_location,
              "settings_reader": settings_reader, "other_tools": other_tools, "followed_dirs": followed_dirs,
              "computed_dirs": computed_dirs, "history_settings": history_settings,
              "newcomer_messages": newcomer_messages, "knex_cli_flags": knex_cli_flags,
              "code_migrations": code_migrations, "knexfile_computed": knexfile_computed,
-             "sequelizerc": sequelizerc}
+             "sequelizerc": sequelizerc, "typeorm_any_file": typeorm_any_file}
 
 
 def main():
