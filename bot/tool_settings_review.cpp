@@ -10,6 +10,7 @@
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/code_migrations.hpp"
 #include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/tool_dirs.hpp"
 
 namespace pgfence::bot {
@@ -101,6 +102,9 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
     if (name == "diesel.toml") return any;
     if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
+    if (tools::spring_settings_name(name)) {
+        return [](std::string_view line) { return line.find("flyway") != std::string_view::npos; };  // spring.flyway.*
+    }
     if (name == ".env" || name.starts_with(".env.")) {
         return [](std::string_view line) {
             return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos;

@@ -51,6 +51,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     std::vector<std::pair<std::string, fs::path>> settings;
     std::vector<std::string> code;  // files that may be migrations written as code
     for (const char* name : {"diesel.toml", ".env", "knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", "package.json", ".sequelizerc",
+                             "src/main/resources/application.properties", "src/main/resources/application.yml",
+                             "src/main/resources/application.yaml",
                              "config/default.json"}) {
         settings.emplace_back(name, fs::path("."));
     }

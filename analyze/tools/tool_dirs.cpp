@@ -6,6 +6,7 @@
 
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
+#include "analyze/tools/spring_flyway.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -573,6 +574,17 @@ bool script_name(std::string_view name) {
     return false;
 }
 
+// Spring Boot's spring.flyway.* (tools/spring_flyway.cpp), relative to the project (above src/).
+void read_spring(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    for (const auto& s : spring_flyway_settings(path_name(path), text)) {
+        if (!s.unknown.empty()) {
+            out.push_back(computed("flyway", s.key, s.line, s.unknown, false));
+            continue;
+        }
+        for (const auto& f : s.folders) out.push_back(make("flyway", s.key, s.line, project_folder(path), f, false));
+    }
+}
+
 std::vector<ToolDir> read_all(std::string_view path, std::string_view text);
 
 }  // namespace
@@ -584,7 +596,7 @@ bool data_source_text(std::string_view text) {
 bool tool_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
     if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name.ends_with(".rs")) return true;
-    if (name.starts_with("knexfile.")) return true;
+    if (name.starts_with("knexfile.") || spring_settings_name(name)) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
     // A TypeORM DataSource may be in any script (`typeorm migration:run -d db.js`: typeorm/typeorm
     // src/commands/CommandUtils.ts loadDataSource takes any file): read_all reads those that make one.
@@ -616,6 +628,7 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
     else if (name.starts_with("knexfile.")) read_js(path, text, "knex", out);
     else if (name == "package.json") read_package_json(path, text, out);
     else if (name == ".sequelizerc") read_sequelizerc(path, text, out);
+    else if (spring_settings_name(name)) read_spring(path, text, out);
     else if (name == "default.json") read_js(path, text, "node-pg-migrate", out);
     else if (typeorm_name(name) || (script_name(name) && data_source_text(text))) read_js(path, text, "typeorm", out);
     return out;

@@ -644,12 +644,43 @@ def typeorm_any_file(binary, tmp):
     check("db/changes/1700000000001-Cleanup.js" in paths, f"analyze . reads the glob db.js names: {paths}")
 
 
+def spring_flyway(binary, tmp):
+    """Red team s11: Spring Boot hands spring.flyway.* from application.properties / .yml to Flyway
+    (spring-boot FlywayProperties). A pull request that adds classpath:db/hotfix to
+    spring.flyway.locations and a migration there: pr analyses it and reports the settings line;
+    analyze of the first folder reads it too. Settings pgfence does not apply (placeholders, in
+    YAML) are unknown at their line."""
+    r = Repo(binary, tmp)
+    res = "src/main/resources/"
+    base = r.commit({res + "application.properties": "spring.datasource.url=${DATABASE_URL}\n", res + "db/migration/V1__users.sql": V1})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({res + "application.properties": "spring.datasource.url=${DATABASE_URL}\n"
+                                                     "spring.flyway.locations=classpath:db/migration,classpath:db/hotfix\n",
+                     res + "db/hotfix/V2__cleanup.sql": "DROP TABLE users;\n"})
+    proc, report = r.pr_json(base, head)
+    by_path = {f["path"]: [x["rule"] for x in f["findings"]] for f in report["files"]}
+    check("drop-table" in by_path.get(res + "db/hotfix/V2__cleanup.sql", []) and proc.returncode == 1,
+          f"pr analyses the location Spring adds: {by_path} exit {proc.returncode}\n{proc.stderr}")
+    check("migration-tool-settings-changed" in by_path.get(res + "application.properties", []), f"the settings line is a finding: {by_path}")
+    proc = r.run("analyze", "--ci", "--output", "json", res + "db/migration")
+    paths = [os.path.normpath(f["path"]) for f in json.loads(proc.stdout)["files"]]
+    check(res + "db/hotfix/V2__cleanup.sql" in paths and proc.returncode == 1, f"analyze reads the location: {paths} exit {proc.returncode}")
+    head = r.commit({res + "application.properties": None,
+                     res + "application.yml": "spring:\n  flyway:\n    locations:\n      - classpath:db/migration\n"
+                                              "      - classpath:db/hotfix\n    placeholders:\n      note: \"x'; DROP TABLE users; --\"\n"})
+    proc, report = r.pr_json(base, head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check((res + "application.yml", 6) in unknown and proc.returncode == 1, f"Spring's placeholders are unknown at their line: {unknown}")
+    check(res + "db/hotfix/V2__cleanup.sql" in [f["path"] for f in report["files"]], "the YAML list's location is followed")
+
+
 SCENARIOS = {"placeholder_injection": placeholder_injection, "appended_location": appended_location,
              "settings_reader": settings_reader, "other_tools": other_tools, "followed_dirs": followed_dirs,
              "computed_dirs": computed_dirs, "history_settings": history_settings,
              "newcomer_messages": newcomer_messages, "knex_cli_flags": knex_cli_flags,
              "code_migrations": code_migrations, "knexfile_computed": knexfile_computed,
-             "sequelizerc": sequelizerc, "typeorm_any_file": typeorm_any_file}
+             "sequelizerc": sequelizerc, "typeorm_any_file": typeorm_any_file,
+             "spring_flyway": spring_flyway}
 
 
 def main():

@@ -88,6 +88,17 @@ TEST_CASE("tool_dirs: .sequelizerc's migrations-path, constant path expressions 
     CHECK(folders(read_tool_dirs("api/.sequelizerc", rc)) == "sequelize:3:api/db/changes;sequelize:4:api/x;sequelize:5:api/y/z;sequelize:6:?");
 }
 
+TEST_CASE("tool_dirs: Spring Boot's spring.flyway.* in application.properties and application.yml") {
+    CHECK(folders(read_tool_dirs("svc/src/main/resources/application.properties",
+                                 "spring.flyway.locations=classpath:db/migration, filesystem:ops/sql\nspring.flyway.enabled=true\n")) ==
+          "flyway:1:svc/src/main/resources/db/migration;flyway:1:svc/ops/sql");
+    CHECK(folders(read_tool_dirs("src/main/resources/application-prod.properties",
+                                 "spring.flyway.sql-migration-prefix=M\nspring.flyway.locations=classpath:db/${env}\n")) == "flyway:1:?;flyway:2:?");
+    CHECK(folders(read_tool_dirs("src/main/resources/application.yml",
+                                 "spring:\n  flyway:\n    locations: classpath:db/a\n    placeholders:\n      t: users\nserver:\n  port: 1\n")) ==
+          "flyway:3:src/main/resources/db/a;flyway:4:?;flyway:5:?");
+}
+
 TEST_CASE("tool_dirs: which files a folder holds for its tool") {
     ToolDir sql{"dbmate", "DBMATE_MIGRATIONS_DIR", 1, "db/m", "", false};
     CHECK(in_tool_dir("db/m/1_x.sql", sql));
