@@ -1415,7 +1415,7 @@ FileReport analyze_tool_settings(const std::string& path, std::vector<SettingCha
         s.span.start = Position{u.line, static_cast<int>(first - begin) + 1};
         s.span.stop = Position{u.line, static_cast<int>(end > first ? end - begin : first - begin + 1)};
         s.sql = std::string(text.substr(first, std::min<std::size_t>(end - first, 200)));
-        s.tag = "migration tool setting";
+        s.tag = u.tag.empty() ? std::string("migration tool setting") : u.tag;
         s.notes.push_back("not visible to static analysis: " + u.why);
         s.unanalysable = Error{u.why, path, s.span.start};
         report.statements.push_back(std::move(s));

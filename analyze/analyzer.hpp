@@ -118,6 +118,7 @@ struct AnalyzeOptions {
 struct SettingUnknown {
     int line = 1;
     std::string why;  // "dbmate's DBMATE_MIGRATIONS_DIR ... reads another environment variable", printable
+    std::string tag;  // the statement's tag ("goose Go migration"); "migration tool setting" when empty
 };
 
 // The same with the lines of `text` (the settings file's) that set what pgfence cannot know,

@@ -8,7 +8,9 @@
 
 #include "analyze/conventions.hpp"
 #include "analyze/path_parts.hpp"
+#include "analyze/tools/code_migrations.hpp"
 #include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/tool_dirs.hpp"
 
 namespace pgfence::bot {
@@ -86,8 +88,12 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     const std::string_view name = analyze::path_name(path);
     if (name == "package.json") {
         return [](std::string_view line) {
+            // The CLIs tools/tool_dirs.cpp reads the flags of (a command followed by its
+            // arguments, not a dependency's version).
             return line.find("node-pg-migrate") != std::string_view::npos || line.find("dbmate") != std::string_view::npos ||
-                   line.find("goose") != std::string_view::npos;
+                   line.find("goose") != std::string_view::npos || line.find("knex ") != std::string_view::npos ||
+                   line.find("sequelize ") != std::string_view::npos || line.find("sequelize-cli ") != std::string_view::npos ||
+                   line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos;
         };
     }
     if (name == "default.json" && analyze::path_name(analyze::path_folder(path)) == "config") {
@@ -95,16 +101,18 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     }
     auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
     if (name == "diesel.toml") return any;
-    if (name.starts_with("knexfile.")) return any;
+    if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
+    if (tools::spring_settings_name(name)) {
+        return [](std::string_view line) { return line.find("flyway") != std::string_view::npos; };  // spring.flyway.*
+    }
     if (name == ".env" || name.starts_with(".env.")) {
         return [](std::string_view line) {
             return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos;
         };
     }
     if (name.ends_with(".rs")) return [](std::string_view line) { return line.find("migrate!") != std::string_view::npos; };
-    if (name.starts_with("ormconfig.") || ((name.ends_with(".ts") || name.ends_with(".js")) &&
-                                           (name.find("data-source") != std::string_view::npos ||
-                                            name.find("datasource") != std::string_view::npos))) {
+    // Any other script may make a TypeORM DataSource (tools::data_source_text, checked on its text).
+    if (name.starts_with("ormconfig.") || tools::tool_settings_file(path)) {
         return [](std::string_view line) { return line.find("migrations") != std::string_view::npos; };
     }
     return {};
@@ -375,15 +383,38 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         auto text = text_at(repo, changes.head_sha, file.path, options.max_file_bytes);
         if (!text) return text.error();
         if (!*text) continue;
+        const std::string_view name = analyze::path_name(file.path);
+        const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
+                                                                 name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
+        if (script && !name.starts_with("knexfile.") && !tools::data_source_text(**text)) continue;
         auto found = other_tool_changes(file, **text);
         // A folder the changed settings compute: where the tool reads its migrations is not known.
         std::vector<analyze::SettingUnknown> unknown;
         for (const auto& d : tools::read_tool_dirs(file.path, **text)) {
-            if (!d.unknown.empty()) unknown.push_back(analyze::SettingUnknown{d.line, tools::describe(file.path, d)});
+            if (!d.unknown.empty()) unknown.push_back(analyze::SettingUnknown{d.line, tools::describe(file.path, d), {}});
         }
         if (found.empty() && unknown.empty()) continue;
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, **text, unknown));
+    }
+    // Migrations written as code the pull request adds or changes (a goose .go, a Flyway .java):
+    // pgfence does not read them, so each is an unknown statement (tools/code_migrations.hpp).
+    auto code = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [](std::string_view p) { return tools::code_migration_candidate(p) && not_vendored(p); }, {}, options.max_file_bytes);
+    if (!code) return code.error();
+    for (const auto& file : *code) {
+        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
+        auto stored = repo.read_file_bounded(changes.head_sha, file.path, options.max_file_bytes);
+        if (!stored) return stored.error();
+        if (!*stored) continue;
+        const bool too_large = !(*stored)->text;
+        const std::string_view text = too_large ? std::string_view() : std::string_view(*(*stored)->text);
+        auto found = tools::read_code_migration(file.path, text, too_large);
+        if (!found) continue;
+        listed.insert(file.path);
+        added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text,
+                                                       {analyze::SettingUnknown{found->line, found->why, found->tool + " migration in code"}}));
     }
     // The settings file that decided a migration's folder is part of what it was read with.
     auto head_dirs = tool_dirs_at(repo, changes.head_sha, options.max_file_bytes);

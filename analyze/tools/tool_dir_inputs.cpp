@@ -8,6 +8,7 @@
 #include "analyze/orm/input_format.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/regular_file.hpp"
+#include "analyze/tools/code_migrations.hpp"
 #include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/tool_dirs.hpp"
 
@@ -21,8 +22,9 @@ namespace fs = std::filesystem;
 constexpr std::size_t k_most_entries = 50000;
 
 // Settings files found under `root` (relative paths joined to it), skipping .git, node_modules,
-// target and other hidden folders.
-void find_settings(const fs::path& root, std::vector<std::string>& out) {
+// target and other hidden folders; and the files that may be migrations written as code
+// (tools/code_migrations.hpp) in `code`.
+void find_settings(const fs::path& root, std::vector<std::string>& out, std::vector<std::string>& code) {
     std::error_code ec;
     std::size_t seen = 0;
     for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
@@ -37,6 +39,7 @@ void find_settings(const fs::path& root, std::vector<std::string>& out) {
         if (!it->is_regular_file(ec)) continue;
         const std::string rel = fs::relative(it->path(), root, ec).generic_string();
         if (!ec && tool_settings_file(rel)) out.push_back((root / rel).lexically_normal().generic_string());
+        if (!ec && code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
     }
 }
 
@@ -46,7 +49,10 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
     FollowedDirs out;
     // (settings file, the root its folders are relative to)
     std::vector<std::pair<std::string, fs::path>> settings;
-    for (const char* name : {"diesel.toml", ".env", "knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", "package.json",
+    std::vector<std::string> code;  // files that may be migrations written as code
+    for (const char* name : {"diesel.toml", ".env", "knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", "package.json", ".sequelizerc",
+                             "src/main/resources/application.properties", "src/main/resources/application.yml",
+                             "src/main/resources/application.yaml",
                              "config/default.json"}) {
         settings.emplace_back(name, fs::path("."));
     }
@@ -54,8 +60,21 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         std::error_code ec;
         if (input == "-" || fs::is_symlink(input, ec) || !fs::is_directory(input, ec)) continue;
         std::vector<std::string> found;
-        find_settings(input, found);
+        find_settings(input, found, code);
         for (auto& f : found) settings.emplace_back(std::move(f), fs::path(input));
+    }
+    // Migrations written as code (a goose .go, a Flyway .java): each an unknown statement.
+    std::set<std::string> code_read;
+    for (const auto& path : code) {
+        std::error_code ec;
+        if (!code_read.insert(fs::absolute(path, ec).lexically_normal().generic_string()).second) continue;
+        if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
+        auto text = read_regular_file(path, options.max_file_bytes, "a migration written as code");
+        auto found = read_code_migration(path, text ? std::string_view(*text) : std::string_view(), !text);
+        if (!found) continue;
+        out.notes.push_back(path + ": " + found->why);
+        out.unknown.push_back(analyze_tool_settings(path, {}, options, text ? std::string_view(*text) : std::string_view(),
+                                                    {SettingUnknown{found->line, found->why, found->tool + " migration in code"}}));
     }
     std::set<std::string> read;
     std::vector<std::string> folders;
@@ -74,7 +93,7 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
             if (d.unknown.empty()) d.folder = (root / d.folder).lexically_normal().generic_string();
             out.notes.push_back(describe(path, d));
             if (!d.unknown.empty()) {
-                unknown.push_back(SettingUnknown{d.line, describe(path, d)});
+                unknown.push_back(SettingUnknown{d.line, describe(path, d), {}});
                 continue;
             }
             const std::string& folder = d.folder;

@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "analyze/path_parts.hpp"
+#include "analyze/tools/sequelize_rc.hpp"
+#include "analyze/tools/spring_flyway.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -406,6 +408,17 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
                                                          : project_folder(path);
     const Lines lines_of(text);
     walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t at) {
+        // knex's `migrations` as something other than an object literal (`migrations: dirs`, a
+        // require()d JSON file, a call): its directory is not known here.
+        if (tool == "knex" && key == "migrations") {
+            w.skip_space();
+            if (w.i >= text.size() || text[w.i] == '{') return false;
+            const int n = lines_of.at(w.i);
+            std::string_view expr;
+            (void)w.value(expr);
+            out.push_back(computed("knex", "migrations", n, "its value " + shown(expr) + " is computed when the tool runs (not an object literal)", true));
+            return true;
+        }
         std::string setting;
         if (tool == "knex" && key == "directory" && parent == "migrations") setting = "migrations.directory";
         else if (tool == "typeorm" && key == "migrations") setting = "migrations";
@@ -435,40 +448,104 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
 // folder, where npm runs it: `node-pg-migrate up -m db/migrations` or `--migrations-dir=db/migrations`
 // (salsita/node-pg-migrate bin/node-pg-migrate.ts: migrationsDirArg 'migrations-dir', alias 'm');
 // `dbmate --migrations-dir db/m up` or `-d db/m` (amacneil/dbmate main.go: "migrations-dir", alias
-// "d"); `goose -dir db/m postgres ... up` (pressly/goose cmd/goose/main.go: flags.String("dir")).
-void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
-    struct Cli {
-        std::string_view tool, command;
-        std::vector<std::string_view> flags;
-        bool scripts;
+// "d"); `goose -dir db/m postgres ... up` (pressly/goose cmd/goose/main.go: flags.String("dir"));
+// `knex migrate:latest --migrations-directory db/m` (knex/knex bin/cli.js: '--migrations-directory
+// [path]', relative to the working directory); `sequelize db:migrate --migrations-path db/m`
+// (sequelize/cli src/core/yargs.js: 'migrations-path'). The flags that make the tool read its
+// migrations or its settings from elsewhere, which pgfence does not follow, are unknown at their
+// line: knex's --knexfile and --cwd (bin/cli.js: the knexfile decides the folder and the CLI
+// chdirs to it or to --cwd), node-pg-migrate's --config-file (-f), --envPath and --use-glob
+// (bin/node-pg-migrate.ts), dbmate's --env-file (main.go), sequelize's --options-path (yargs.js).
+struct Cli {
+    std::string_view tool;
+    std::vector<std::string_view> commands;  // the command as a script names it
+    std::vector<std::string_view> folder_flags;
+    std::vector<std::string_view> unread_flags;
+    bool scripts;
+};
+
+const std::vector<Cli>& clis() {
+    static const std::vector<Cli> all = {
+        {"node-pg-migrate", {"node-pg-migrate"}, {"--migrations-dir", "-m"}, {"--config-file", "-f", "--envPath", "--use-glob"}, true},
+        {"dbmate", {"dbmate"}, {"--migrations-dir", "-d"}, {"--env-file"}, false},
+        {"goose", {"goose"}, {"-dir", "--dir"}, {}, false},
+        {"knex", {"knex"}, {"--migrations-directory"}, {"--knexfile", "--cwd"}, true},
+        {"sequelize", {"sequelize", "sequelize-cli"}, {"--migrations-path"}, {"--options-path"}, true},
     };
-    static const std::vector<Cli> clis = {{"node-pg-migrate", "node-pg-migrate", {"--migrations-dir", "-m"}, true},
-                                          {"dbmate", "dbmate", {"--migrations-dir", "-d"}, false},
-                                          {"goose", "goose", {"-dir", "--dir"}, false}};
+    return all;
+}
+
+// Where `command` is run in `line` as a command word (not part of knexfile or @types/knex), and
+// is followed by its arguments: npos when it is not.
+std::size_t command_at(std::string_view line, std::string_view command) {
+    for (std::size_t at = line.find(command); at != std::string_view::npos; at = line.find(command, at + 1)) {
+        const bool start = at == 0 || line[at - 1] == ' ' || line[at - 1] == '"' || line[at - 1] == '/' || line[at - 1] == '\t';
+        const std::size_t end = at + command.size();
+        if (start && (end == line.size() || line[end] == ' ' || (line[end] == '"' && at > 0 && line[at - 1] != '"'))) return at;
+    }
+    return std::string_view::npos;
+}
+
+// The flag's value in `rest` (`flag value` or `flag=value`); `present` tells a flag with no value.
+std::optional<std::string_view> flag_value(std::string_view rest, std::string_view flag, bool& present) {
+    for (std::size_t at = rest.find(flag); at != std::string_view::npos; at = rest.find(flag, at + 1)) {
+        if (at == 0 || rest[at - 1] != ' ') continue;
+        std::size_t v = at + flag.size();
+        if (v < rest.size() && rest[v] != ' ' && rest[v] != '=') continue;
+        present = true;
+        if (v >= rest.size()) return std::nullopt;
+        ++v;
+        while (v < rest.size() && rest[v] == ' ') ++v;
+        std::size_t end = rest.find(' ', v);
+        std::string_view value = rest.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v);
+        if (value.empty() || value.front() == '-') return std::nullopt;
+        return value;
+    }
+    return std::nullopt;
+}
+
+void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
     lines(text, [&](int n, std::string_view l) {
-        for (const Cli& cli : clis) [&] {
-            std::size_t cmd = l.find(cli.command);
+        for (const Cli& cli : clis()) [&] {
+            std::size_t cmd = std::string_view::npos;
+            std::string_view command;
+            for (std::string_view c : cli.commands) {
+                cmd = command_at(l, c);
+                if (cmd != std::string_view::npos) {
+                    command = c;
+                    break;
+                }
+            }
             if (cmd == std::string_view::npos) return;
             // The flags after the command, up to the script's next command.
-            std::string_view rest = l.substr(cmd + cli.command.size());
+            std::string_view rest = l.substr(cmd + command.size());
             rest = rest.substr(0, rest.find_first_of("&;|\""));
-            for (std::string_view flag : cli.flags) {
-                for (std::size_t at = rest.find(flag); at != std::string_view::npos; at = rest.find(flag, at + 1)) {
-                    if (at == 0 || rest[at - 1] != ' ') continue;
-                    std::size_t v = at + flag.size();
-                    if (v >= rest.size() || (rest[v] != ' ' && rest[v] != '=')) continue;
-                    ++v;
-                    while (v < rest.size() && rest[v] == ' ') ++v;
-                    std::size_t end = rest.find(' ', v);
-                    std::string_view value = rest.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v);
-                    const std::string setting = std::string(cli.tool) + " " + std::string(flag);
-                    if (value.find('$') != std::string_view::npos || value.empty()) {
-                        out.push_back(computed(std::string(cli.tool), setting, n, "its value " + shown(value) + " reads the environment", cli.scripts));
-                    } else {
-                        out.push_back(make(std::string(cli.tool), setting, n, path_folder(path), value, cli.scripts));
-                    }
-                    return;  // one folder per tool and line
+            const std::string tool(cli.tool);
+            for (std::string_view flag : cli.unread_flags) {
+                bool present = false;
+                auto value = flag_value(rest, flag, present);
+                if (!present) continue;
+                out.push_back(computed(tool, tool + " " + std::string(flag), n,
+                                       "pgfence does not follow " + std::string(flag) + (value ? " " + shown(*value) : std::string()) +
+                                           ", which changes the migrations or the settings the tool reads",
+                                       cli.scripts));
+                return;
+            }
+            for (std::string_view flag : cli.folder_flags) {
+                bool present = false;
+                auto value = flag_value(rest, flag, present);
+                if (!present) continue;
+                const std::string setting = tool + " " + std::string(flag);
+                if (!value || value->find('$') != std::string_view::npos || value->find('`') != std::string_view::npos) {
+                    out.push_back(computed(tool, setting, n, "its value " + shown(value.value_or("")) + " reads the environment", cli.scripts));
+                } else if (value->find_first_of("*?[{") != std::string_view::npos) {
+                    out.push_back(computed(tool, setting, n, "its value " + shown(*value) + " is a pattern, not a folder", cli.scripts));
+                } else if (value->find_first_of("'\\") != std::string_view::npos) {
+                    out.push_back(computed(tool, setting, n, "its value " + shown(*value) + " is quoted or escaped, and not read", cli.scripts));
+                } else {
+                    out.push_back(make(tool, setting, n, path_folder(path), *value, cli.scripts));
                 }
+                return;  // one folder per tool and line
             }
         }();
     });
@@ -482,16 +559,48 @@ bool typeorm_name(std::string_view name) {
                       name.find("dataSource") != std::string_view::npos);
 }
 
+// sequelize-cli's .sequelizerc `migrations-path` (tools/sequelize_rc.cpp), relative to its folder.
+void read_sequelizerc(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    for (const auto& p : sequelize_rc_paths(text)) {
+        if (p.value) out.push_back(make("sequelize", "migrations-path", p.line, path_folder(path), *p.value, true));
+        else out.push_back(computed("sequelize", "migrations-path", p.line, "its value " + shown(p.expr) + " is computed when the tool runs", true));
+    }
+}
+
+bool script_name(std::string_view name) {
+    for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
+        if (name.ends_with(ext) && !name.ends_with(".d.ts")) return true;
+    }
+    return false;
+}
+
+// Spring Boot's spring.flyway.* (tools/spring_flyway.cpp), relative to the project (above src/).
+void read_spring(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    for (const auto& s : spring_flyway_settings(path_name(path), text)) {
+        if (!s.unknown.empty()) {
+            out.push_back(computed("flyway", s.key, s.line, s.unknown, false));
+            continue;
+        }
+        for (const auto& f : s.folders) out.push_back(make("flyway", s.key, s.line, project_folder(path), f, false));
+    }
+}
+
 std::vector<ToolDir> read_all(std::string_view path, std::string_view text);
 
 }  // namespace
 
+bool data_source_text(std::string_view text) {
+    return text.find("DataSource(") != std::string_view::npos || text.find("createConnection(") != std::string_view::npos;
+}
+
 bool tool_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
-    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name.ends_with(".rs")) return true;
-    if (name.starts_with("knexfile.")) return true;
+    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name.ends_with(".rs")) return true;
+    if (name.starts_with("knexfile.") || spring_settings_name(name)) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
-    return typeorm_name(name);
+    // A TypeORM DataSource may be in any script (`typeorm migration:run -d db.js`: typeorm/typeorm
+    // src/commands/CommandUtils.ts loadDataSource takes any file): read_all reads those that make one.
+    return typeorm_name(name) || script_name(name);
 }
 
 std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text) {
@@ -518,8 +627,10 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
     else if (name.ends_with(".rs")) read_rust(path, text, out);
     else if (name.starts_with("knexfile.")) read_js(path, text, "knex", out);
     else if (name == "package.json") read_package_json(path, text, out);
+    else if (name == ".sequelizerc") read_sequelizerc(path, text, out);
+    else if (spring_settings_name(name)) read_spring(path, text, out);
     else if (name == "default.json") read_js(path, text, "node-pg-migrate", out);
-    else if (typeorm_name(name)) read_js(path, text, "typeorm", out);
+    else if (typeorm_name(name) || (script_name(name) && data_source_text(text))) read_js(path, text, "typeorm", out);
     return out;
 }
 

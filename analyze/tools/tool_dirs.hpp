@@ -24,8 +24,13 @@ struct ToolDir {
 
 // Whether `path` (repository-relative or as given) is a file one of these tools reads its
 // migrations folder from: diesel.toml, knexfile.*, .env, ormconfig.* or a data source file,
-// config/default.json, package.json, a Rust source file.
+// config/default.json, package.json, .sequelizerc, a Rust source file, any JavaScript/TypeScript
+// file (read_tool_dirs reads the ones that make a DataSource).
 [[nodiscard]] bool tool_settings_file(std::string_view path);
+
+// Whether a script's text makes a TypeORM DataSource (new DataSource(...), createConnection(...)):
+// its `migrations` are TypeORM's whatever the file is named.
+[[nodiscard]] bool data_source_text(std::string_view text);
 
 // The migration folders the settings file at `path` names, in line order. A file that names none
 // (a .rs file without migrate!, a package.json without node-pg-migrate) gives none.

@@ -474,10 +474,213 @@ def newcomer_messages(binary, tmp):
     with_double(s, body)
 
 
+# -- Red team "a" (ORM scripts and tool settings), second round ----------------------------------
+KNEX_USERS = ("exports.up = function (knex) {\n  return knex.schema.createTable('users', (t) => {\n    t.increments('id');\n"
+              "    t.string('email');\n  });\n};\nexports.down = function (knex) {\n  return knex.schema.dropTable('users');\n};\n")
+KNEX_DROP = "exports.up = function (knex) {\n  return knex.schema.dropTable('users');\n};\nexports.down = function () {};\n"
+
+
+def package_json(*scripts):
+    lines = ",\n".join(f'    "s{k}": "{cmd}"' for k, cmd in enumerate(scripts))
+    return '{\n  "name": "app",\n  "scripts": {\n' + lines + '\n  },\n  "dependencies": { "knex": "^3.1.0" }\n}\n'
+
+
+def knex_cli_flags(binary, tmp):
+    """Red team s1: `knex migrate:latest --migrations-directory db/changes` in a package.json script
+    moves knex's migrations to a folder no glob covers. pr analyses the folder's migrations and
+    reports the script line; analyze of the checkout reads them. A flag that makes the tool read
+    other settings (--knexfile, sequelize's --options-path, dbmate's --env-file) is unknown at its
+    line (knex bin/cli.js, sequelize-cli yargs.js, dbmate main.go)."""
+    r = Repo(binary, tmp)
+    base = r.commit({"knexfile.js": "module.exports = { client: 'pg', connection: process.env.DATABASE_URL };\n",
+                     "migrations/20240101000000_users.js": KNEX_USERS, "package.json": package_json("knex migrate:latest")})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({"package.json": package_json("knex migrate:latest --migrations-directory db/changes"),
+                     "db/changes/20240201000000_cleanup.js": KNEX_DROP})
+    proc, report = r.pr_json(base, head)
+    by_path = {f["path"]: [x["rule"] for x in f["findings"]] for f in report["files"]}
+    check("drop-table" in by_path.get("db/changes/20240201000000_cleanup.js", []),
+          f"pr analyses the folder the script names: {by_path}\n{proc.stderr}")
+    check("migration-tool-settings-changed" in by_path.get("package.json", []) and proc.returncode == 1,
+          f"the script line is a finding and pr fails: {by_path} exit {proc.returncode}")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    doc = json.loads(proc.stdout)
+    paths = [os.path.normpath(f["path"]) for f in doc["files"]]
+    check("db/changes/20240201000000_cleanup.js" in paths and proc.returncode == 1,
+          f"analyze . reads the folder the script names: exit {proc.returncode} {paths}\n{proc.stderr}")
+    # Flags that point the tool at settings pgfence does not read: unknown at their line.
+    head = r.commit({"package.json": package_json("knex migrate:latest --knexfile config/db.js",
+                                                  "sequelize-cli db:migrate --options-path ./opts.json",
+                                                  "dbmate --env-file ops/.env up")})
+    proc, report = r.pr_json(base, head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check(unknown == [("package.json", 4), ("package.json", 5), ("package.json", 6)],
+          f"each flag pgfence does not follow is unknown at its line: {unknown}\n{proc.stderr}")
+    check(report["summary"]["unknown"] >= 3 and proc.returncode == 1, f"never '0 unknown': {report['summary']} exit {proc.returncode}")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    doc = json.loads(proc.stdout)
+    lines = sorted((os.path.normpath(f["path"]), x["start"]["line"]) for f in doc["files"] for x in f["findings"]
+                   if x["rule"] == "unknown-statement")
+    check(lines == [("package.json", 4), ("package.json", 5), ("package.json", 6)] and proc.returncode == 1,
+          f"analyze reports them too: {lines} exit {proc.returncode}")
+
+
+GOOSE_GO = ('package migrations\n\nimport (\n\t"context"\n\t"database/sql"\n\n\t"github.com/pressly/goose/v3"\n)\n\n'
+            'func init() {\n\tgoose.AddMigrationContext(upCleanup, downCleanup)\n}\n\n'
+            'func upCleanup(ctx context.Context, tx *sql.Tx) error {\n\t_, err := tx.ExecContext(ctx, "DROP TABLE users")\n\treturn err\n}\n\n'
+            'func downCleanup(ctx context.Context, tx *sql.Tx) error { return nil }\n')
+FLYWAY_JAVA = ("package db.migration;\n\nimport java.sql.Statement;\nimport org.flywaydb.core.api.migration.BaseJavaMigration;\n"
+               "import org.flywaydb.core.api.migration.Context;\n\npublic class V2__Cleanup extends BaseJavaMigration {\n"
+               "    @Override\n    public void migrate(Context context) throws Exception {\n"
+               "        try (Statement st = context.getConnection().createStatement()) {\n"
+               '            st.execute("DROP TABLE users");\n        }\n    }\n}\n')
+
+
+def code_migrations(binary, tmp):
+    """Red team s12, s13: a goose migration written in Go (goose.AddMigrationContext in
+    migrations/00003_cleanup.go) and a Flyway one in Java (V2__Cleanup extends BaseJavaMigration)
+    run SQL pgfence does not read. Each is an unknown statement at its registration, in pr (the
+    pull request adds it) and in analyze (it is in the folder); a Go or Java file that registers no
+    migration is not."""
+    r = Repo(binary, tmp)
+    base = r.commit({"migrations/00001_users.sql": "-- +goose Up\n" + V1,
+                     "src/main/resources/db/migration/V1__users.sql": V1,
+                     "cmd/app/main.go": "package main\n\nfunc main() {}\n"})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({"migrations/00003_cleanup.go": GOOSE_GO, "src/main/java/db/migration/V2__Cleanup.java": FLYWAY_JAVA,
+                     "migrations/00004_helpers.go": "package migrations\n\nfunc helper() {}\n",
+                     "src/main/java/app/App.java": "package app;\n\npublic class App {}\n"})
+    expected = [("migrations/00003_cleanup.go", 11), ("src/main/java/db/migration/V2__Cleanup.java", 7)]
+    proc, report = r.pr_json(base, head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check(unknown == expected, f"each migration in code is unknown at its registration: {unknown}\n{proc.stderr}")
+    check(report["summary"]["unknown"] == 2 and proc.returncode == 1, f"never '0 unknown': {report['summary']} exit {proc.returncode}")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    doc = json.loads(proc.stdout)
+    lines = sorted((os.path.normpath(f["path"]), x["start"]["line"]) for f in doc["files"] for x in f["findings"]
+                   if x["rule"] == "unknown-statement")
+    check(lines == expected and proc.returncode == 1, f"analyze . reports them too: {lines} exit {proc.returncode}\n{proc.stderr}")
+    proc = r.run("analyze", "--ci", "--output", "json", "migrations")
+    doc = json.loads(proc.stdout)
+    lines = sorted((os.path.normpath(f["path"]), x["start"]["line"]) for f in doc["files"] for x in f["findings"]
+                   if x["rule"] == "unknown-statement")
+    check(lines == expected[:1] and proc.returncode == 1, f"analyze of the goose folder: {lines} exit {proc.returncode}")
+
+
+def knexfile_computed(binary, tmp):
+    """Red team s17: the knexfile's `migrations` is a value pgfence cannot fold (an object read
+    from config/dirs.json with require) that adds a folder of knex migrations. It is unknown at its
+    line in analyze of the checkout (and in pr, which also reports the changed knexfile)."""
+    r = Repo(binary, tmp)
+    base = r.commit({"knexfile.js": "module.exports = {\n  development: { client: 'pg' },\n  production: { client: 'pg' },\n};\n",
+                     "migrations/20240101000000_users.js": KNEX_USERS, "package.json": package_json("knex migrate:latest")})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({"config/dirs.json": '{ "directory": ["./migrations", "./db/prod"] }\n',
+                     "knexfile.js": "const shared = { client: 'pg' };\nconst dirs = require('./config/dirs.json');\n\n"
+                                    "module.exports = {\n  development: { ...shared },\n  production: { ...shared, migrations: dirs },\n};\n",
+                     "db/prod/20240201000000_cleanup.js": KNEX_DROP})
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    doc = json.loads(proc.stdout)
+    lines = sorted((os.path.normpath(f["path"]), x["start"]["line"]) for f in doc["files"] for x in f["findings"]
+                   if x["rule"] == "unknown-statement")
+    check(lines == [("knexfile.js", 6)] and proc.returncode == 1, f"analyze: unknown at the knexfile's line 6: {lines} exit {proc.returncode}\n{proc.stderr}")
+    proc, report = r.pr_json(base, head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check(("knexfile.js", 6) in unknown and proc.returncode == 1, f"pr: unknown at the knexfile's line 6: {unknown} exit {proc.returncode}")
+
+
+SEQ_USERS = ("'use strict';\nmodule.exports = {\n  async up(queryInterface, Sequelize) {\n    await queryInterface.createTable('users', "
+             "{ id: { type: Sequelize.INTEGER, primaryKey: true }, email: Sequelize.STRING });\n  },\n  async down() {},\n};\n")
+SEQ_DROP = "'use strict';\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.dropTable('users');\n  },\n  async down() {},\n};\n"
+
+
+def sequelizerc(binary, tmp):
+    """Red team s7: sequelize-cli reads `migrations-path` from .sequelizerc (sequelize/cli
+    src/core/yargs.js loadRCFile); path.resolve('db', 'changes') is folded and the folder's
+    migrations analysed in pr and analyze; a computed value is unknown at its line."""
+    r = Repo(binary, tmp)
+    rc = "const path = require('path');\nmodule.exports = {\n  config: path.resolve('config.js'),\n"
+    base = r.commit({".sequelizerc": rc + "};\n", "migrations/20240101000000-users.js": SEQ_USERS})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({".sequelizerc": rc + "  'migrations-path': path.resolve('db', 'changes'),\n};\n",
+                     "db/changes/20240201000000-cleanup.js": SEQ_DROP})
+    proc, report = r.pr_json(base, head)
+    by_path = {f["path"]: [x["rule"] for x in f["findings"]] for f in report["files"]}
+    check("drop-table" in by_path.get("db/changes/20240201000000-cleanup.js", []) and proc.returncode == 1,
+          f"pr analyses the folder .sequelizerc names: {by_path} exit {proc.returncode}\n{proc.stderr}")
+    check("migration-tool-settings-changed" in by_path.get(".sequelizerc", []), f"the .sequelizerc change is a finding: {by_path}")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    paths = [os.path.normpath(f["path"]) for f in json.loads(proc.stdout)["files"]]
+    check("db/changes/20240201000000-cleanup.js" in paths, f"analyze . reads the folder .sequelizerc names: {paths}")
+    head = r.commit({".sequelizerc": rc + "  'migrations-path': path.resolve(process.env.MIGRATIONS),\n};\n"})
+    proc, report = r.pr_json(base, head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check(unknown == [(".sequelizerc", 4)] and proc.returncode == 1, f"a computed migrations-path is unknown at its line: {unknown}")
+
+
+TYPEORM_DB = ("const { DataSource } = require('typeorm');\n\nmodule.exports.default = new DataSource({\n  type: 'postgres',\n"
+              "  url: process.env.DATABASE_URL,\n  migrations: [GLOBS],\n});\n")
+
+
+def typeorm_any_file(binary, tmp):
+    """Red team s8: the DataSource `typeorm migration:run -d db.js` runs is in db.js, named like no
+    data source. Its `migrations` globs are read in any script that makes a DataSource: pr analyses
+    the migrations of the glob the pull request adds and reports the changed line; analyze reads them."""
+    r = Repo(binary, tmp)
+    users = ("module.exports = class Users1700000000000 {\n  async up(queryRunner) {\n"
+             "    await queryRunner.query('CREATE TABLE users (id serial PRIMARY KEY, email text)');\n  }\n};\n")
+    drop = "module.exports = class Cleanup1700000000001 {\n  async up(queryRunner) {\n    await queryRunner.query('DROP TABLE users');\n  }\n};\n"
+    base = r.commit({"db.js": TYPEORM_DB.replace("GLOBS", "'migrations/*.js'"), "migrations/1700000000000-Users.js": users,
+                     "package.json": '{ "scripts": { "migrate": "typeorm migration:run -d db.js" } }\n'})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({"db.js": TYPEORM_DB.replace("GLOBS", "'migrations/*.js', 'db/changes/*.js'"), "db/changes/1700000000001-Cleanup.js": drop})
+    proc, report = r.pr_json(base, head)
+    by_path = {f["path"]: [x["rule"] for x in f["findings"]] for f in report["files"]}
+    check("drop-table" in by_path.get("db/changes/1700000000001-Cleanup.js", []) and proc.returncode == 1,
+          f"pr analyses the glob db.js adds: {by_path} exit {proc.returncode}\n{proc.stderr}")
+    check("migration-tool-settings-changed" in by_path.get("db.js", []), f"the db.js change is a finding: {by_path}")
+    proc = r.run("analyze", "--ci", "--output", "json", ".")
+    paths = [os.path.normpath(f["path"]) for f in json.loads(proc.stdout)["files"]]
+    check("db/changes/1700000000001-Cleanup.js" in paths, f"analyze . reads the glob db.js names: {paths}")
+
+
+def spring_flyway(binary, tmp):
+    """Red team s11: Spring Boot hands spring.flyway.* from application.properties / .yml to Flyway
+    (spring-boot FlywayProperties). A pull request that adds classpath:db/hotfix to
+    spring.flyway.locations and a migration there: pr analyses it and reports the settings line;
+    analyze of the first folder reads it too. Settings pgfence does not apply (placeholders, in
+    YAML) are unknown at their line."""
+    r = Repo(binary, tmp)
+    res = "src/main/resources/"
+    base = r.commit({res + "application.properties": "spring.datasource.url=${DATABASE_URL}\n", res + "db/migration/V1__users.sql": V1})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({res + "application.properties": "spring.datasource.url=${DATABASE_URL}\n"
+                                                     "spring.flyway.locations=classpath:db/migration,classpath:db/hotfix\n",
+                     res + "db/hotfix/V2__cleanup.sql": "DROP TABLE users;\n"})
+    proc, report = r.pr_json(base, head)
+    by_path = {f["path"]: [x["rule"] for x in f["findings"]] for f in report["files"]}
+    check("drop-table" in by_path.get(res + "db/hotfix/V2__cleanup.sql", []) and proc.returncode == 1,
+          f"pr analyses the location Spring adds: {by_path} exit {proc.returncode}\n{proc.stderr}")
+    check("migration-tool-settings-changed" in by_path.get(res + "application.properties", []), f"the settings line is a finding: {by_path}")
+    proc = r.run("analyze", "--ci", "--output", "json", res + "db/migration")
+    paths = [os.path.normpath(f["path"]) for f in json.loads(proc.stdout)["files"]]
+    check(res + "db/hotfix/V2__cleanup.sql" in paths and proc.returncode == 1, f"analyze reads the location: {paths} exit {proc.returncode}")
+    head = r.commit({res + "application.properties": None,
+                     res + "application.yml": "spring:\n  flyway:\n    locations:\n      - classpath:db/migration\n"
+                                              "      - classpath:db/hotfix\n    placeholders:\n      note: \"x'; DROP TABLE users; --\"\n"})
+    proc, report = r.pr_json(base, head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check((res + "application.yml", 6) in unknown and proc.returncode == 1, f"Spring's placeholders are unknown at their line: {unknown}")
+    check(res + "db/hotfix/V2__cleanup.sql" in [f["path"] for f in report["files"]], "the YAML list's location is followed")
+
+
 SCENARIOS = {"placeholder_injection": placeholder_injection, "appended_location": appended_location,
              "settings_reader": settings_reader, "other_tools": other_tools, "followed_dirs": followed_dirs,
              "computed_dirs": computed_dirs, "history_settings": history_settings,
-             "newcomer_messages": newcomer_messages}
+             "newcomer_messages": newcomer_messages, "knex_cli_flags": knex_cli_flags,
+             "code_migrations": code_migrations, "knexfile_computed": knexfile_computed,
+             "sequelizerc": sequelizerc, "typeorm_any_file": typeorm_any_file,
+             "spring_flyway": spring_flyway}
 
 
 def main():

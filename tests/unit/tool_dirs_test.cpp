@@ -50,6 +50,8 @@ TEST_CASE("tool_dirs: knexfile's migrations.directory, not seeds.directory") {
         "  production: { migrations: { directory: process.env.DIR } },\n};\n";
     CHECK(folders(read_tool_dirs("app/knexfile.js", knexfile)) == "knex:4:app/db/a;knex:4:app/db/b;knex:6:?");
     CHECK(folders(read_tool_dirs("knexfile.ts", "export default { migrations: { directory: `db/${env}` } };\n")) == "knex:1:?");
+    CHECK(folders(read_tool_dirs("knexfile.js", "const dirs = require('./config/dirs.json');\nmodule.exports = {\n  production: { migrations: dirs },\n};\n")) ==
+          "knex:3:?");
     // In a comment or a string, a key is no key.
     CHECK(folders(read_tool_dirs("knexfile.js", "// migrations: { directory: 'x' }\nconst s = \"migrations: { directory: 'y' }\";\n"))
               .empty());
@@ -70,6 +72,31 @@ TEST_CASE("tool_dirs: sqlx's migrate! relative to the crate, TypeORM's globs, no
     CHECK(folders(read_tool_dirs("web/package.json", "{ \"scripts\": {\n \"db\": \"dbmate -d ./sql/migrations up && goose -dir ops up\"\n} }\n")) ==
           "dbmate:2:web/sql/migrations;goose:2:web/ops");
     CHECK(folders(read_tool_dirs("package.json", "\"m\": \"goose -dir db/goose postgres x up\"\n")) == "goose:1:db/goose");
+    CHECK(folders(read_tool_dirs("api/package.json", "\"m\": \"knex migrate:latest --migrations-directory db/changes\",\n")) ==
+          "knex:1:api/db/changes");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"npx knex migrate:latest --knexfile ./cfg/k.js\",\n\"knex\": \"^3\"\n")) ==
+          "knex:1:?");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"sequelize-cli db:migrate --migrations-path=db/seq\"\n")) == "sequelize:1:db/seq");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"node-pg-migrate up -m 'db/*.js' && dbmate --env-file x up\"\n")) ==
+          "node-pg-migrate:1:?;dbmate:1:?");
+}
+
+TEST_CASE("tool_dirs: .sequelizerc's migrations-path, constant path expressions folded") {
+    const char* rc = "const path = require('path');\nmodule.exports = {\n  'migrations-path': path.resolve('db', 'changes'),\n"
+                     "  \"migrations-path\": path.join(__dirname, 'x'),\n  migrationsPath: 'y/z',\n"
+                     "  'migrations-path': path.resolve(process.env.DIR),\n};\n";
+    CHECK(folders(read_tool_dirs("api/.sequelizerc", rc)) == "sequelize:3:api/db/changes;sequelize:4:api/x;sequelize:5:api/y/z;sequelize:6:?");
+}
+
+TEST_CASE("tool_dirs: Spring Boot's spring.flyway.* in application.properties and application.yml") {
+    CHECK(folders(read_tool_dirs("svc/src/main/resources/application.properties",
+                                 "spring.flyway.locations=classpath:db/migration, filesystem:ops/sql\nspring.flyway.enabled=true\n")) ==
+          "flyway:1:svc/src/main/resources/db/migration;flyway:1:svc/ops/sql");
+    CHECK(folders(read_tool_dirs("src/main/resources/application-prod.properties",
+                                 "spring.flyway.sql-migration-prefix=M\nspring.flyway.locations=classpath:db/${env}\n")) == "flyway:1:?;flyway:2:?");
+    CHECK(folders(read_tool_dirs("src/main/resources/application.yml",
+                                 "spring:\n  flyway:\n    locations: classpath:db/a\n    placeholders:\n      t: users\nserver:\n  port: 1\n")) ==
+          "flyway:3:src/main/resources/db/a;flyway:4:?;flyway:5:?");
 }
 
 TEST_CASE("tool_dirs: which files a folder holds for its tool") {

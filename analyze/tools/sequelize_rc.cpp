@@ -1,0 +1,85 @@
+#include "analyze/tools/sequelize_rc.hpp"
+
+#include <cctype>
+
+namespace pgfence::analyze::tools {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) || s.back() == ',')) s.remove_suffix(1);
+    return s;
+}
+
+// One plain string literal ('x' or "x", no escape): its text.
+std::optional<std::string> literal(std::string_view v) {
+    v = trim(v);
+    if (v.size() < 2 || (v.front() != '\'' && v.front() != '"') || v.back() != v.front()) return std::nullopt;
+    std::string_view inner = v.substr(1, v.size() - 2);
+    if (inner.find_first_of("\\'\"") != std::string_view::npos) return std::nullopt;
+    return std::string(inner);
+}
+
+// `path.resolve(a, b)` / `path.join(a, b)` with literals, __dirname or process.cwd() (both the
+// .sequelizerc's folder when the CLI runs there): the joined path; none when anything is computed.
+std::optional<std::string> folded(std::string_view v) {
+    v = trim(v);
+    if (auto lit = literal(v)) return lit;
+    for (std::string_view call : {"path.resolve(", "path.join("}) {
+        if (!v.starts_with(call) || !v.ends_with(")")) continue;
+        std::string_view args = v.substr(call.size(), v.size() - call.size() - 1);
+        if (args.find_first_of("()") != std::string_view::npos && args.find("process.cwd()") == std::string_view::npos) return std::nullopt;
+        std::string out;
+        bool first = true;
+        while (true) {
+            std::size_t comma = args.find(',');
+            std::string_view arg = trim(args.substr(0, comma));
+            if (first && (arg == "__dirname" || arg == "process.cwd()")) {
+                // the .sequelizerc's folder
+            } else if (auto lit = literal(arg)) {
+                if (lit->empty() || lit->front() == '/') return std::nullopt;
+                out += (out.empty() ? "" : "/") + *lit;
+            } else {
+                return std::nullopt;
+            }
+            first = false;
+            if (comma == std::string_view::npos) break;
+            args.remove_prefix(comma + 1);
+        }
+        return out.empty() ? std::string(".") : out;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+// sequelize-cli loads .sequelizerc from the working directory with require() and hands its keys to
+// yargs as defaults (sequelize/cli src/core/yargs.js loadRCFile); helpers/path-helper.js getPath
+// resolves a relative `migrations-path` against the working directory.
+std::vector<RcPath> sequelize_rc_paths(std::string_view text) {
+    std::vector<RcPath> out;
+    int n = 1;
+    for (std::size_t at = 0; at <= text.size(); ++n) {
+        std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        std::size_t first = l.find_first_not_of(" \t");
+        const bool comment = first != std::string_view::npos && l.substr(first).starts_with("//");
+        for (std::string_view key : {"'migrations-path'", "\"migrations-path\"", "migrationsPath"}) {
+            std::size_t k = comment ? std::string_view::npos : l.find(key);
+            if (k == std::string_view::npos) continue;
+            std::string_view rest = trim(l.substr(k + key.size()));
+            if (rest.empty() || rest.front() != ':') continue;
+            std::string_view expr = trim(rest.substr(1));
+            if (std::size_t close = expr.rfind('}'); close != std::string_view::npos && expr.find('{') == std::string_view::npos) {
+                expr = trim(expr.substr(0, close));
+            }
+            out.push_back(RcPath{n, folded(expr), std::string(expr.substr(0, 200))});
+            break;
+        }
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools

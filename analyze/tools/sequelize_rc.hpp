@@ -1,0 +1,20 @@
+#pragma once
+// sequelize-cli's .sequelizerc: the `migrations-path` it sets, with the constant path expressions
+// folded (tools/tool_dirs.cpp turns each into a folder).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgfence::analyze::tools {
+
+struct RcPath {
+    int line = 1;
+    std::optional<std::string> value;  // relative to the .sequelizerc's folder; none when computed
+    std::string expr;                  // the value as written
+};
+
+// Each `migrations-path` (or migrationsPath) key of the file, one per line that sets it.
+[[nodiscard]] std::vector<RcPath> sequelize_rc_paths(std::string_view text);
+
+}  // namespace pgfence::analyze::tools
