@@ -352,6 +352,7 @@ bool Walker::handle(const Node& n) {
         case InputFormat::Knex: return knex_call(n, m_e) || knex_query_call(n, m_e, m_roots);
         case InputFormat::Sequelize: return sequelize_call(n, m_e);
         case InputFormat::DbMigrate: return db_migrate_call(n, m_e);
+        case InputFormat::NodePgMigrate: return node_pg_migrate_call(n, m_e);
         default: return false;
     }
 }

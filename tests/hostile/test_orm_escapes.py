@@ -294,6 +294,61 @@ def precision(s):
     check("line 12 and line 13" in str(unknown), f"the unknown names the calls it was reached from: {unknown}")
 
 
+# Red team a, item 1: JS migrations in a migrations folder that name no tool (s3, s5, s6, s18). A
+# script that defines an up() is a migration; its tool comes from how up() uses its first
+# parameter and from the project's words (package.json, the tools' settings files), else it is
+# unknown at its up(), never skipped.
+UNNAMED = {
+    "knex": ("migrations/20240201000000_cleanup.js",
+             "exports.up = (db) => db.schema.dropTable('users'); // expect: drop-table\n\nexports.down = () => {};\n",
+             {"knexfile.js": "module.exports = { client: 'pg', migrations: { directory: './migrations' } };\n",
+              "package.json": '{"dependencies": {"knex": "^3.1.0", "pg": "^8"}}\n'}),
+    "typeorm": ("migrations/1700000000001-Cleanup.js",
+                "module.exports = class Cleanup1700000000001 {\n  async up(q) {\n"
+                "    await q.query('DROP TABLE users'); // expect: drop-table\n  }\n  async down() {}\n};\n", {}),
+    "sequelize": ("migrations/20240201000000-cleanup.js",
+                  "'use strict';\nmodule.exports = {\n  async up(qi) {\n"
+                  "    await qi.dropTable('users'); // expect: drop-table\n  },\n  async down() {},\n};\n",
+                  {".sequelizerc": "const path = require('path');\nmodule.exports = { 'migrations-path': path.resolve('migrations') };\n"}),
+    "dbmigrate": ("migrations/20240201000000-cleanup.js",
+                  "'use strict';\n\nexports.up = function (db) {\n  return db.dropTable('users'); // expect: drop-table\n};\n",
+                  {"database.json": '{"dev": {"driver": "pg"}}\n'}),
+    # No word of any tool anywhere: unknown at its up().
+    "undecided": ("migrations/20240201000000-cleanup.js",
+                  "exports.up = function (db) { // expect: unknown-statement\n  return db.dropTable('users');\n};\n", {}),
+}
+
+
+def unnamed(tool):
+    def run(s):
+        path, text, base = UNNAMED[tool]
+        report = gate_pull_request(s, path, text, base, unknown=tool == "undecided")
+        kinds = [f["source_kind"] for f in report["files"]]
+        want = {"dbmigrate": "db-migrate", "undecided": "auto"}.get(tool, tool)
+        check(kinds == [want], f"read as {want}: {kinds}")
+    return run
+
+
+# Red team a, item 2 (s4): node-pg-migrate's JavaScript migrations. pgm.sql('...') is read; every
+# other pgm call (its builder operations) is unknown at its line.
+NODE_PG_MIGRATE = """exports.shorthands = undefined;
+
+exports.up = (pgm) => {
+  pgm.sql('DROP TABLE users'); // expect: drop-table
+  pgm.dropTable('orders'); // expect: unknown-statement
+  pgm.sql('UPDATE carts SET total = {t}', { t: 1 }); // expect: unknown-statement
+};
+
+exports.down = () => {};
+"""
+
+
+def node_pg_migrate(s):
+    report = gate_pull_request(s, "migrations/1700000000001_cleanup.js", NODE_PG_MIGRATE,
+                               {"package.json": '{"dependencies": {"node-pg-migrate": "^7", "pg": "^8"}}\n'})
+    check([f["source_kind"] for f in report["files"]] == ["node-pg-migrate"], f"read as node-pg-migrate: {report['files']}")
+
+
 SCENARIOS = {
     "escapes": escapes,
     "derived_knex": derived_knex,
@@ -304,6 +359,12 @@ SCENARIOS = {
     "every_row_knex": every_row_knex,
     "every_row_sequelize": every_row_sequelize,
     "precision": precision,
+    "unnamed_knex": unnamed("knex"),
+    "unnamed_typeorm": unnamed("typeorm"),
+    "unnamed_sequelize": unnamed("sequelize"),
+    "unnamed_dbmigrate": unnamed("dbmigrate"),
+    "unnamed_undecided": unnamed("undecided"),
+    "node_pg_migrate": node_pg_migrate,
 }
 
 if __name__ == "__main__":

@@ -1,0 +1,18 @@
+#pragma once
+// Which JavaScript migration tool runs a script that names none: how its up() uses its runner,
+// then the project's own words (package.json dependencies, the tools' settings files).
+#include <string_view>
+
+#include "analyze/orm/input_format.hpp"
+
+namespace pgfence::analyze::orm {
+
+// Does the script define or export an up() (exports.up =, up: ..., async up(...) {...},
+// export function up, module.exports = { up }, exports['up'])?
+[[nodiscard]] bool defines_up(std::string_view text);
+
+// The tool of a script that defines an up() but names no tool; Auto when it cannot be decided
+// (the script is then unknown at its up(), never skipped).
+[[nodiscard]] InputFormat decide_tool(std::string_view path, std::string_view text);
+
+}  // namespace pgfence::analyze::orm
