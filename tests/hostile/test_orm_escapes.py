@@ -349,6 +349,39 @@ def node_pg_migrate(s):
     check([f["source_kind"] for f in report["files"]] == ["node-pg-migrate"], f"read as node-pg-migrate: {report['files']}")
 
 
+# Red team a, item 3 (s16): a helper resolved as Node's require() does. '../lib/ops' with both
+# ops.js (what Node runs) and ops.ts (what ts-node with preferTsExts, or a reader trying .ts first,
+# runs) is ambiguous: unknown at the call. '../lib/pkg' is a folder whose package.json "main"
+# names impl.js, which Node loads instead of index.js.
+RESOLVE = """const ops = require('../lib/ops');
+const { tidy } = require('../lib/pkg');
+
+exports.up = async function (knex) {
+  await ops.tidy(knex); // expect: unknown-statement
+  await tidy(knex); // expect: drop-table
+};
+
+exports.down = async function () {};
+"""
+RESOLVE_BASE = {
+    "package.json": '{"dependencies": {"knex": "^3.1.0"}}\n',
+    "knexfile.js": "module.exports = { client: 'pg' };\n",
+    "lib/ops.js": "exports.tidy = async function (knex) {\n  await knex.schema.dropTable('users');\n};\n",
+    "lib/ops.ts": "export async function tidy(knex: any) {\n  await knex.schema.createTable('audit', (t: any) => { t.increments('id'); });\n}\n",
+    "lib/pkg/package.json": '{"name": "pkg", "main": "impl.js"}\n',
+    "lib/pkg/impl.js": "exports.tidy = async function (knex) {\n  await knex.schema.dropTable('orders');\n};\n",
+    "lib/pkg/index.js": "exports.tidy = async function (knex) {\n  await knex.schema.createTable('notes', (t) => { t.increments('id'); });\n};\n",
+}
+
+
+def resolve(s):
+    report = gate_pull_request(s, "migrations/20240201000001_ops.js", RESOLVE, RESOLVE_BASE)
+    sql = [st.get("sql", "") for st in statements(report)]
+    check(any('drop table "orders"' in q for q in sql) and not any("notes" in q for q in sql),
+          f"package.json main (impl.js) is followed, not index.js: {sql}")
+    check("both ops.js and ops.ts exist" in str(report), "the ambiguous import is named")
+
+
 SCENARIOS = {
     "escapes": escapes,
     "derived_knex": derived_knex,
@@ -365,6 +398,7 @@ SCENARIOS = {
     "unnamed_dbmigrate": unnamed("dbmigrate"),
     "unnamed_undecided": unnamed("undecided"),
     "node_pg_migrate": node_pg_migrate,
+    "resolve": resolve,
 }
 
 if __name__ == "__main__":
