@@ -7,6 +7,7 @@
 
 #include "analyze/limits.hpp"
 #include "analyze/orm/emitter.hpp"
+#include "analyze/orm/export_writes.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/project_tool.hpp"
 #include "analyze/orm/walker.hpp"
@@ -414,6 +415,10 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
         int index = emitter.add_call(first, "up", false);
         emitter.unknown(first, index, "this script's up() was not found where pgfence reads it (a down() was): "
                                       "what it runs on up is not seen");
+    }
+    // Writes to the exports the walker does not read as definitions: unknown at their line.
+    for (const auto& [at, why] : hidden_export_writes(file.tokens)) {
+        if (const Node* n = node_at(file.statements, at)) emitter.unknown(*n, emitter.add_call(*n, "exports", false), why);
     }
     bool disabled = transaction_disabled(file.statements, emitter);
     switch (format) {

@@ -382,6 +382,30 @@ def resolve(s):
     check("both ops.js and ops.ts exist" in str(report), "the ambiguous import is named")
 
 
+# Red team a, item 4 (s20): up() redefined where the walker does not look, after a harmless one.
+# Node runs whatever exports.up holds when the tool calls it.
+EXPORT_WRITES = """exports.up = async function (knex) {
+  await knex.schema.createTable('audit', (t) => {
+    t.increments('id');
+  });
+};
+
+exports['u' + 'p'] = async (knex) => knex.schema.dropTable('users'); // expect: unknown-statement
+Object.defineProperty(exports, 'up', { value: async (knex) => knex.schema.dropTable('orders') }); // expect: unknown-statement
+Object.assign(module.exports, require('./other')); // expect: unknown-statement
+const key = process.env.K;
+module.exports[key] = async (knex) => knex.schema.dropTable('carts'); // expect: unknown-statement
+Reflect.set(exports, 'up', async (knex) => knex('sessions').del()); // expect: unknown-statement
+
+exports.down = async function () {};
+"""
+
+
+def export_writes(s):
+    gate_pull_request(s, "migrations/20240201000001_audit.js", EXPORT_WRITES,
+                      {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+
+
 SCENARIOS = {
     "escapes": escapes,
     "derived_knex": derived_knex,
@@ -399,6 +423,7 @@ SCENARIOS = {
     "unnamed_undecided": unnamed("undecided"),
     "node_pg_migrate": node_pg_migrate,
     "resolve": resolve,
+    "export_writes": export_writes,
 }
 
 if __name__ == "__main__":

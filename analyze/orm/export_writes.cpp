@@ -1,0 +1,60 @@
+#include "analyze/orm/export_writes.hpp"
+
+#include <string_view>
+
+namespace pgfence::analyze::orm {
+namespace {
+
+bool is(const std::vector<Token>& t, std::size_t i, std::string_view s) {
+    return i < t.size() && (t[i].kind == TokenKind::Ident || t[i].kind == TokenKind::Punct) && t[i].text == s;
+}
+
+// Tokens at i name the module's exports (`exports`, `module.exports`, `module`, not `x.exports`):
+// the index after them, or 0.
+std::size_t exports_at(const std::vector<Token>& t, std::size_t i) {
+    if (i > 0 && (is(t, i - 1, ".") || is(t, i - 1, "?."))) return 0;
+    if (is(t, i, "exports")) return i + 1;
+    if (is(t, i, "module")) return is(t, i + 1, ".") && is(t, i + 2, "exports") ? i + 3 : i + 1;
+    return 0;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std::vector<Token>& t) {
+    std::vector<std::pair<std::size_t, std::string>> out;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        std::size_t after = exports_at(t, i);
+        if (after != 0 && is(t, after, "[")) {
+            bool literal = after + 2 < t.size() && t[after + 1].kind == TokenKind::String && is(t, after + 2, "]");
+            if (!literal) out.emplace_back(t[i].begin, "a property of the module's exports is set under a computed key: it may be the up() the tool runs, which pgfence does not read");
+            continue;
+        }
+        // Object.defineProperty(exports, ...), Reflect.set(module.exports, ...), ...
+        if ((is(t, i, "Object") || is(t, i, "Reflect")) && is(t, i + 1, ".") && i + 2 < t.size() && is(t, i + 3, "(") &&
+            !(i > 0 && is(t, i - 1, "."))) {
+            std::string_view m = t[i + 2].text;
+            bool writes = m == "defineProperty" || m == "defineProperties" || m == "assign" || m == "set" || m == "setPrototypeOf";
+            if (writes && exports_at(t, i + 4) != 0) {
+                out.emplace_back(t[i].begin, t[i].text + "." + std::string(m) + "() on the module's exports may define the up() the tool runs, which pgfence does not read");
+            }
+        }
+    }
+    return out;
+}
+
+const Node* node_at(const std::vector<Node>& nodes, std::size_t offset) {
+    const Node* best = nullptr;
+    const std::vector<Node>* level = &nodes;
+    for (int depth = 0; depth < 512; ++depth) {
+        const Node* inside = nullptr;
+        for (const Node& n : *level) {
+            if (n.begin <= offset && offset < n.end) inside = &n;
+        }
+        if (inside == nullptr) break;
+        if (best == nullptr || inside->kind == NodeKind::Call || (inside->kind == NodeKind::Binary && inside->name == "=")) best = inside;
+        level = &inside->kids;
+    }
+    return best;
+}
+
+}  // namespace pgfence::analyze::orm

@@ -1,0 +1,24 @@
+#pragma once
+// Writes to a CommonJS module's exports the walker does not read as up()/down() definitions.
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analyze/orm/js_ast.hpp"
+#include "analyze/orm/js_lexer.hpp"
+
+namespace pgfence::analyze::orm {
+
+// `exports[k] = ...` / `module.exports[k] = ...` with a key that is not one string literal,
+// `Object.defineProperty(exports, ...)`, `Object.defineProperties`, `Object.assign(exports, ...)`,
+// `Reflect.set/defineProperty(exports, ...)`, `Object.setPrototypeOf(module.exports, ...)`: each
+// may define the up() that runs (Node's module loader runs whatever `exports.up` holds when the
+// tool calls it, knex/lib/migrations/migrate/Migrator.js `migration[direction](knex)`). Their
+// offsets and why.
+[[nodiscard]] std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std::vector<Token>& tokens);
+
+// The innermost call or assignment of `nodes` that holds `offset`, else the statement holding it.
+[[nodiscard]] const Node* node_at(const std::vector<Node>& nodes, std::size_t offset);
+
+}  // namespace pgfence::analyze::orm
