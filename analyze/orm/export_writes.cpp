@@ -42,6 +42,21 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
     return out;
 }
 
+std::vector<std::pair<std::size_t, std::size_t>> with_statements(const std::vector<Token>& t) {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i].kind != TokenKind::Ident || t[i].text != "with" || !is(t, i + 1, "(")) continue;
+        if (i > 0 && (is(t, i - 1, ".") || is(t, i - 1, "?.") || is(t, i - 1, "function"))) continue;  // x.with(...), function with()
+        std::size_t j = i + 1, depth = 0;  // to the `)` closing its head
+        for (; j < t.size(); ++j) {
+            if (is(t, j, "(")) ++depth;
+            if (is(t, j, ")") && --depth == 0) break;
+        }
+        out.emplace_back(t[i].begin, j < t.size() ? t[j].end : t[i].end);
+    }
+    return out;
+}
+
 const Node* node_at(const std::vector<Node>& nodes, std::size_t offset) {
     const Node* best = nullptr;
     const std::vector<Node>* level = &nodes;

@@ -18,6 +18,11 @@ namespace pgfence::analyze::orm {
 // offsets and why.
 [[nodiscard]] std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std::vector<Token>& tokens);
 
+// `with (obj) { ... }` statements (sloppy-mode scripts only): the names in the block may be
+// members of obj, the runner or a handle derived from it (`with (knex.schema) { dropTable('t') }`),
+// which the walker does not read as such. The spans of their heads, `with (...)`.
+[[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> with_statements(const std::vector<Token>& tokens);
+
 // The innermost call or assignment of `nodes` that holds `offset`, else the statement holding it.
 [[nodiscard]] const Node* node_at(const std::vector<Node>& nodes, std::size_t offset);
 

@@ -420,6 +420,17 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
     for (const auto& [at, why] : hidden_export_writes(file.tokens)) {
         if (const Node* n = node_at(file.statements, at)) emitter.unknown(*n, emitter.add_call(*n, "exports", false), why);
     }
+    for (const auto& [begin, end] : with_statements(file.tokens)) {
+        Node head;
+        head.begin = begin;
+        head.end = end;
+        {
+            const Node* n = &head;
+            emitter.unknown(*n, emitter.add_call(*n, "with", false),
+                            "a `with` statement: the names in its block may be members of its object (the migration's runner or "
+                            "a handle from it), which pgfence does not read as such");
+        }
+    }
     bool disabled = transaction_disabled(file.statements, emitter);
     switch (format) {
         case InputFormat::TypeOrm:

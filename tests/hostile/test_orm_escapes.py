@@ -406,6 +406,49 @@ def export_writes(s):
                       {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
 
 
+# Red team a, items 5 and 6 (s9, s10, s14, s15): the runner bound as `this` of a function that is
+# not the runner's own (f.call(runner), f.apply(runner, []), f.bind(runner)(), Reflect.apply), and
+# `with` statements, whose block's names may be members of the runner or of a handle from it.
+THIS_RUNNER = """'use strict';
+
+function drop() {
+  return this.dropTable('users');
+}
+
+module.exports = {
+  async up(queryInterface) {
+    await drop.call(queryInterface); // expect: unknown-statement
+    await drop.apply(queryInterface, []); // expect: unknown-statement
+    await drop.bind(queryInterface)(); // expect: unknown-statement
+    await Reflect.apply(drop, queryInterface, []); // expect: unknown-statement
+    await queryInterface.dropTable.call(queryInterface, 'carts'); // expect: drop-table
+  },
+  async down() {},
+};
+"""
+WITH_KNEX = """exports.up = async function (knex) {
+  with (knex.schema) { // expect: unknown-statement
+    await dropTable('users');
+  }
+  with (knex('sessions')) { // expect: unknown-statement
+    await del();
+  }
+};
+
+exports.down = async function () {};
+"""
+
+
+def this_runner(s):
+    gate_pull_request(s, "migrations/20240201000000-cleanup.js", THIS_RUNNER,
+                      {".sequelizerc": "module.exports = {};\n"})
+
+
+def with_statement(s):
+    gate_pull_request(s, "migrations/20240201000004_with.js", WITH_KNEX,
+                      {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+
+
 SCENARIOS = {
     "escapes": escapes,
     "derived_knex": derived_knex,
@@ -424,6 +467,8 @@ SCENARIOS = {
     "node_pg_migrate": node_pg_migrate,
     "resolve": resolve,
     "export_writes": export_writes,
+    "this_runner": this_runner,
+    "with_statement": with_statement,
 }
 
 if __name__ == "__main__":
