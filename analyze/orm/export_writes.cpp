@@ -1,5 +1,6 @@
 #include "analyze/orm/export_writes.hpp"
 
+#include <set>
 #include <string_view>
 
 namespace pgfence::analyze::orm {
@@ -53,6 +54,33 @@ std::vector<std::pair<std::size_t, std::size_t>> with_statements(const std::vect
             if (is(t, j, ")") && --depth == 0) break;
         }
         out.emplace_back(t[i].begin, j < t.size() ? t[j].end : t[i].end);
+    }
+    return out;
+}
+
+std::vector<std::size_t> runner_defaults(const std::vector<Token>& t, const std::set<std::string>& runners) {
+    std::vector<std::size_t> out;
+    std::vector<std::size_t> opens;  // the '(' of each parenthesis open
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (is(t, i, "(")) opens.push_back(i);
+        if (is(t, i, ")") && !opens.empty()) opens.pop_back();
+        // `= runner` inside parentheses directly after `function name?(` or before `) =>`: a
+        // parameter's default. Checked cheaply: the `(` is a function's or is followed by `) =>`.
+        if (!is(t, i, "=") || opens.empty() || i + 1 >= t.size() || t[i + 1].kind != TokenKind::Ident ||
+            runners.count(t[i + 1].text) == 0)
+            continue;
+        std::size_t open = opens.back();
+        bool function_params = (open > 0 && is(t, open - 1, "function")) ||
+                               (open > 1 && t[open - 1].kind == TokenKind::Ident && is(t, open - 2, "function"));
+        bool arrow = false;
+        for (std::size_t j = i + 1, d = 1; j < t.size() && j < i + 4096; ++j) {  // bounded: linear overall
+            if (is(t, j, "(")) ++d;
+            if (is(t, j, ")") && --d == 0) {
+                arrow = is(t, j + 1, "=>") || is(t, j + 1, "{");
+                break;
+            }
+        }
+        if (function_params || arrow) out.push_back(t[i + 1].begin);
     }
     return out;
 }

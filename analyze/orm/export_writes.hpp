@@ -1,6 +1,7 @@
 #pragma once
 // Writes to a CommonJS module's exports the walker does not read as up()/down() definitions.
 #include <cstddef>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,10 @@ namespace pgfence::analyze::orm {
 // members of obj, the runner or a handle derived from it (`with (knex.schema) { dropTable('t') }`),
 // which the walker does not read as such. The spans of their heads, `with (...)`.
 [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> with_statements(const std::vector<Token>& tokens);
+
+// A parameter's default that is the runner (`async (s = knex.schema) => s.dropTable('t')`): the
+// function gets the runner without being handed it. The offsets of those defaults.
+[[nodiscard]] std::vector<std::size_t> runner_defaults(const std::vector<Token>& tokens, const std::set<std::string>& runners);
 
 // The innermost call or assignment of `nodes` that holds `offset`, else the statement holding it.
 [[nodiscard]] const Node* node_at(const std::vector<Node>& nodes, std::size_t offset);

@@ -23,6 +23,8 @@ bool is(const std::vector<Token>& t, std::size_t i, std::string_view s) {
 // MigrationExecutor `migration.instance.up(queryRunner)`, umzug's sequelize-cli
 // `migration.up(queryInterface, Sequelize)`, db-migrate lib/migration.js `this.up(db, cb)`,
 // node-pg-migrate src/migration.ts `action(pgm)`).
+}  // namespace
+
 std::set<std::string> up_receivers(const std::vector<Token>& t) {
     std::set<std::string> out;
     for (std::size_t i = 0; i < t.size(); ++i) {
@@ -34,6 +36,8 @@ std::set<std::string> up_receivers(const std::vector<Token>& t) {
     }
     return out;
 }
+
+namespace {
 
 // The tool the runner's uses point at, Auto when they point at none or at several: Knex's
 // `knex.schema` and `knex('t')` (knex/lib/knex-builder/make-knex.js), node-pg-migrate's

@@ -1,11 +1,19 @@
 #pragma once
 // Which JavaScript migration tool runs a script that names none: how its up() uses its runner,
 // then the project's own words (package.json dependencies, the tools' settings files).
+#include <set>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "analyze/orm/js_lexer.hpp"
 
 #include "analyze/orm/input_format.hpp"
 
 namespace pgfence::analyze::orm {
+
+// The names up()'s first parameter goes by in its definitions.
+[[nodiscard]] std::set<std::string> up_receivers(const std::vector<Token>& tokens);
 
 // Does the script define or export an up() (exports.up =, up: ..., async up(...) {...},
 // export function up, module.exports = { up }, exports['up'])?

@@ -341,7 +341,8 @@ void Walker::visit(const Node& n, bool value) {
     }
     for (std::size_t i = 0; i < n.kids.size(); ++i) {
         // `x.list = [queryRunner]`: an array stored keeps the runner as its element.
-        bool element = n.kind == NodeKind::Array && value && is_reference(n.kids[i]);
+        // `[knex.schema].map((s) => s.dropTable('t'))` too: an array walked is not followed.
+        bool element = n.kind == NodeKind::Array && is_reference(n.kids[i]);
         visit(n.kids[i], element || takes_as_value(n, i));
     }
 }

@@ -408,7 +408,8 @@ def export_writes(s):
 
 # Red team a, items 5 and 6 (s9, s10, s14, s15): the runner bound as `this` of a function that is
 # not the runner's own (f.call(runner), f.apply(runner, []), f.bind(runner)(), Reflect.apply), and
-# `with` statements, whose block's names may be members of the runner or of a handle from it.
+# `with` statements, whose block's names may be members of the runner or of a handle from it, and
+# a handle from the runner put in an array walked or made a parameter's default.
 THIS_RUNNER = """'use strict';
 
 function drop() {
@@ -433,6 +434,9 @@ WITH_KNEX = """exports.up = async function (knex) {
   with (knex('sessions')) { // expect: unknown-statement
     await del();
   }
+  await Promise.all([knex.schema].map((s) => s.dropTable('orders'))); // expect: unknown-statement
+  const go = async (s = knex.schema) => s.dropTable('carts'); // expect: unknown-statement
+  await go();
 };
 
 exports.down = async function () {};
