@@ -1,7 +1,11 @@
 #include "analyze/orm/export_writes.hpp"
 
 #include <set>
+#include <cctype>
 #include <string_view>
+
+#include "analyze/orm/emitter.hpp"
+#include "analyze/orm/project_tool.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {
@@ -98,6 +102,36 @@ const Node* node_at(const std::vector<Node>& nodes, std::size_t offset) {
         level = &inside->kids;
     }
     return best;
+}
+
+void mark_hidden_uses(const JsFile& file, std::string_view text, Emitter& emitter) {
+    // Writes to the exports the walker does not read as definitions: unknown at their line.
+    for (const auto& [at, why] : hidden_export_writes(file.tokens)) {
+        if (const Node* n = node_at(file.statements, at)) emitter.unknown(*n, emitter.add_call(*n, "exports", false), why);
+    }
+    for (std::size_t at : runner_defaults(file.tokens, up_receivers(file.tokens))) {
+        Node use;
+        use.begin = at;
+        use.end = at;
+        while (use.end < text.size() && (std::isalnum(static_cast<unsigned char>(text[use.end])) || text[use.end] == '_' ||
+                                         text[use.end] == '$' || text[use.end] == '.')) {
+            ++use.end;
+        }
+        emitter.unknown(use, emitter.add_call(use, "default", false),
+                        "the migration's runner is a parameter's default value here: the function gets it without being "
+                        "handed it, which pgfence does not follow");
+    }
+    for (const auto& [begin, end] : with_statements(file.tokens)) {
+        Node head;
+        head.begin = begin;
+        head.end = end;
+        {
+            const Node* n = &head;
+            emitter.unknown(*n, emitter.add_call(*n, "with", false),
+                            "a `with` statement: the names in its block may be members of its object (the migration's runner or "
+                            "a handle from it), which pgfence does not read as such");
+        }
+    }
 }
 
 }  // namespace pgfence::analyze::orm

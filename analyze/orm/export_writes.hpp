@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,5 +31,10 @@ namespace pgfence::analyze::orm {
 
 // The innermost call or assignment of `nodes` that holds `offset`, else the statement holding it.
 [[nodiscard]] const Node* node_at(const std::vector<Node>& nodes, std::size_t offset);
+
+class Emitter;
+struct JsFile;
+// Each of the above, unknown at its place in the script `file` (extract.cpp, after the walk).
+void mark_hidden_uses(const JsFile& file, std::string_view text, Emitter& emitter);
 
 }  // namespace pgfence::analyze::orm

@@ -416,33 +416,7 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
         emitter.unknown(first, index, "this script's up() was not found where pgfence reads it (a down() was): "
                                       "what it runs on up is not seen");
     }
-    // Writes to the exports the walker does not read as definitions: unknown at their line.
-    for (const auto& [at, why] : hidden_export_writes(file.tokens)) {
-        if (const Node* n = node_at(file.statements, at)) emitter.unknown(*n, emitter.add_call(*n, "exports", false), why);
-    }
-    for (std::size_t at : runner_defaults(file.tokens, up_receivers(file.tokens))) {
-        Node use;
-        use.begin = at;
-        use.end = at;
-        while (use.end < text.size() && (std::isalnum(static_cast<unsigned char>(text[use.end])) || text[use.end] == '_' ||
-                                         text[use.end] == '$' || text[use.end] == '.')) {
-            ++use.end;
-        }
-        emitter.unknown(use, emitter.add_call(use, "default", false),
-                        "the migration's runner is a parameter's default value here: the function gets it without being "
-                        "handed it, which pgfence does not follow");
-    }
-    for (const auto& [begin, end] : with_statements(file.tokens)) {
-        Node head;
-        head.begin = begin;
-        head.end = end;
-        {
-            const Node* n = &head;
-            emitter.unknown(*n, emitter.add_call(*n, "with", false),
-                            "a `with` statement: the names in its block may be members of its object (the migration's runner or "
-                            "a handle from it), which pgfence does not read as such");
-        }
-    }
+    mark_hidden_uses(file, text, emitter);
     bool disabled = transaction_disabled(file.statements, emitter);
     switch (format) {
         case InputFormat::TypeOrm:
