@@ -144,7 +144,7 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
         } else if (is("--input-format")) {
             std::string f = value("--input-format");
             auto format = orm::parse_input_format(f);
-            if (!format) throw UsageError{"--input-format takes auto, sql, typeorm, knex, sequelize or db-migrate, not '" + f + "'"};
+            if (!format) throw UsageError{"--input-format takes auto, sql, typeorm, knex, sequelize, db-migrate or node-pg-migrate, not '" + f + "'"};
             a.input_format = *format;
         } else if (is("--unknown")) {
             std::string u = value("--unknown");

@@ -103,9 +103,10 @@ analyze options:
   --no-config               ignore .pgfence.toml / .pgfence.json
   --unparsable fail|warn    exit 2 when a statement does not parse (fail,
                             default) or not (warn)
-  --input-format KIND       auto (default), sql, typeorm, knex, sequelize or
-                            db-migrate: how to read files; auto reads .ts/.js
-                            migrations as the ORM their content shows
+  --input-format KIND       auto (default), sql, typeorm, knex, sequelize,
+                            db-migrate or node-pg-migrate: how to read files;
+                            auto reads .ts/.js migrations as the tool their
+                            content or project shows
   --unknown warn|block      a statement pgfence could not see: block fails the
                             run (exit 1) whatever its risk, warn leaves it to
                             --max-risk (default: block with --ci and in pr,

@@ -77,6 +77,7 @@ bool typeorm_call(const Node& call, Emitter& e);
 bool knex_call(const Node& call, Emitter& e);
 bool sequelize_call(const Node& call, Emitter& e);
 bool db_migrate_call(const Node& call, Emitter& e);
+bool node_pg_migrate_call(const Node& call, Emitter& e);  // node_pg_migrate.cpp
 // Sequelize's queryInterface.createFunction(...) call named `name` (sequelize_function.cpp).
 void sequelize_create_function(const Node& call, const std::string& name, Emitter& e);
 

@@ -7,7 +7,9 @@
 
 #include "analyze/limits.hpp"
 #include "analyze/orm/emitter.hpp"
+#include "analyze/orm/export_writes.hpp"
 #include "analyze/orm/js_lexer.hpp"
+#include "analyze/orm/project_tool.hpp"
 #include "analyze/orm/walker.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/pg_tree.hpp"
@@ -161,13 +163,14 @@ std::string_view input_format_name(InputFormat format) {
         case InputFormat::Knex: return "knex";
         case InputFormat::Sequelize: return "sequelize";
         case InputFormat::DbMigrate: return "db-migrate";
+        case InputFormat::NodePgMigrate: return "node-pg-migrate";
     }
     return "auto";
 }
 
 std::optional<InputFormat> parse_input_format(std::string_view name) {
     for (InputFormat f : {InputFormat::Auto, InputFormat::Sql, InputFormat::TypeOrm, InputFormat::Knex,
-                          InputFormat::Sequelize, InputFormat::DbMigrate}) {
+                          InputFormat::Sequelize, InputFormat::DbMigrate, InputFormat::NodePgMigrate}) {
         if (name == input_format_name(f)) return f;
     }
     if (name == "dbmigrate") return InputFormat::DbMigrate;
@@ -183,6 +186,8 @@ bool is_script_path(std::string_view path) {
 }
 
 InputFormat detect_format(std::string_view text) {
+    // node-pg-migrate's MigrationBuilder (its docs and templates name it `pgm`).
+    if (contains(text, "node-pg-migrate") || contains(text, "MigrationBuilder")) return InputFormat::NodePgMigrate;
     if (contains(text, "queryRunner") || contains(text, "QueryRunner") || contains(text, "MigrationInterface"))
         return InputFormat::TypeOrm;
     if (contains(text, "queryInterface") || contains(text, "QueryInterface") || contains(text, "sequelize") ||
@@ -196,7 +201,11 @@ InputFormat detect_format(std::string_view text) {
 InputFormat resolve_format(std::string_view path, std::string_view text, InputFormat requested) {
     if (requested != InputFormat::Auto) return requested;
     if (!is_script_path(path)) return InputFormat::Sql;
-    return detect_format(text);
+    InputFormat by_words = detect_format(text);
+    if (by_words != InputFormat::Auto) return by_words;
+    // No tool's words in the script: a script that defines an up() is still a migration, its
+    // tool decided by how up() uses its runner and by the project's own words (script_tools.cpp).
+    return defines_up(text) ? decide_tool(path, text) : InputFormat::Auto;
 }
 
 // How much of a script tells whether it is a migration.
@@ -228,7 +237,7 @@ bool looks_like_migration(const std::string& path) {
 bool looks_like_migration(const std::string& path, std::string_view text) {
     if (!migration_script_name(path)) return false;
     std::string_view head = text.substr(0, k_head_bytes);
-    return detect_format(head) != InputFormat::Auto && contains(head, "up");
+    return (detect_format(head) != InputFormat::Auto && contains(head, "up")) || defines_up(head);
 }
 
 namespace {
@@ -364,6 +373,24 @@ ScriptForm script_form(std::string_view path, const std::vector<Token>& tokens) 
 Extraction extract(std::string_view text, InputFormat format, Direction direction, std::string_view path) {
     Extraction out;
     out.format = format;
+    if (format == InputFormat::Auto && defines_up(text)) {
+        // A script that defines an up() whose tool neither its words, nor its runner's uses,
+        // nor the project's settings decide: a migration pgfence cannot read, unknown at its up().
+        JsFile file = parse_js(text);
+        Emitter emitter(file, text, out);
+        const Node* at = file.statements.empty() ? nullptr : &file.statements.front();
+        std::size_t up = text.find("up");
+        for (const Node& n : file.statements) {
+            if (n.begin <= up && up < n.end) at = &n;
+        }
+        if (at != nullptr) {
+            int index = emitter.add_call(*at, "up", false);
+            emitter.unknown(*at, index, "this script defines an up() but pgfence cannot tell which migration tool runs it "
+                                        "(no TypeORM, Knex, Sequelize, db-migrate or node-pg-migrate use or setting decides it): "
+                                        "what it runs is not read");
+            return out;
+        }
+    }
     if (format == InputFormat::Auto || format == InputFormat::Sql) {
         out.skipped = true;
         out.skip_reason = "no TypeORM, Knex, Sequelize or db-migrate migration recognised in this script";
@@ -389,6 +416,7 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
         emitter.unknown(first, index, "this script's up() was not found where pgfence reads it (a down() was): "
                                       "what it runs on up is not seen");
     }
+    mark_hidden_uses(file, text, emitter);
     bool disabled = transaction_disabled(file.statements, emitter);
     switch (format) {
         case InputFormat::TypeOrm:
@@ -400,6 +428,13 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
             out.wrapped_in_transaction = !disabled;
             out.notes.push_back(disabled ? "knex: config.transaction = false, statements run one by one"
                                          : "knex: runs each migration in a transaction");
+            break;
+        case InputFormat::NodePgMigrate:
+            // node-pg-migrate runs each migration in a transaction unless it calls
+            // pgm.noTransaction() (salsita/node-pg-migrate src/migration.ts, apply()); that call
+            // is unknown to pgfence, so a script that makes it is not clean anyway.
+            out.wrapped_in_transaction = true;
+            out.notes.push_back("node-pg-migrate: runs each migration in a transaction unless pgm.noTransaction()");
             break;
         case InputFormat::DbMigrate:
             out.wrapped_in_transaction = true;

@@ -30,7 +30,75 @@ bool under(const fs::path& root, const fs::path& path) {
 
 }  // namespace
 
-std::optional<std::string> resolve_import(std::string_view script, std::string_view spec) {
+namespace {
+
+// `"main": "..."` of a package.json (the first such key; pgfence reads no more of it).
+std::optional<std::string> package_main(const fs::path& package_json) {
+    auto text = read_limited(package_json.string(), 64 * 1024);
+    if (!text) return std::nullopt;
+    std::size_t at = text->find("\"main\"");
+    if (at == std::string::npos) return std::nullopt;
+    at = text->find_first_not_of(" \t\r\n", at + 6);
+    if (at == std::string::npos || (*text)[at] != ':') return std::nullopt;
+    at = text->find_first_not_of(" \t\r\n", at + 1);
+    if (at == std::string::npos || (*text)[at] != '"') return std::nullopt;
+    std::size_t end = text->find('"', at + 1);
+    if (end == std::string::npos || text->find('\\', at) < end) return std::nullopt;
+    return text->substr(at + 1, end - at - 1);
+}
+
+struct Resolver {
+    fs::path root;
+    std::string* why;
+
+    bool file(const fs::path& p) const { return under(root, p) && plain_file_under(root, p); }
+    bool exists(const fs::path& p) const {
+        std::error_code ec;
+        return fs::exists(fs::symlink_status(p, ec));
+    }
+    // LOAD_AS_FILE(X): X, then X with the extensions require() knows. Node tries .js, .json,
+    // .node in that order (lib/internal/modules/cjs/loader.js, Module._extensions); ts-node
+    // registers .ts/.mts/.cts after them (and reorders them first with preferTsExts), and the
+    // compiled .js of a TypeScript project may be what runs: when the .js and a TypeScript file
+    // both exist which one runs depends on the runner, so the import is ambiguous (nullopt, `why`).
+    std::optional<std::string> as_file(const fs::path& base) const {
+        if (file(base)) return base.string();
+        std::vector<fs::path> found;
+        for (std::string_view ext : {".js", ".ts", ".mjs", ".cjs", ".mts", ".cts", ".json", ".node"}) {
+            fs::path candidate = fs::path(base.string() + std::string(ext)).lexically_normal();
+            if (exists(candidate)) found.push_back(candidate);
+        }
+        if (found.size() > 1) {
+            if (why) *why = " (both " + found[0].filename().string() + " and " + found[1].filename().string() +
+                            " exist: which one runs depends on the runner, Node's require() or ts-node)";
+            return std::nullopt;
+        }
+        if (found.size() == 1 && file(found[0])) return found[0].string();
+        return std::nullopt;
+    }
+    // LOAD_AS_DIRECTORY(X): package.json "main" (as a file, then its index), else X/index.
+    std::optional<std::string> as_directory(const fs::path& dir) const {
+        std::error_code ec;
+        if (!fs::is_directory(fs::symlink_status(dir, ec))) return std::nullopt;
+        if (file(dir / "package.json")) {
+            if (auto main = package_main(dir / "package.json")) {
+                fs::path m = (dir / *main).lexically_normal();
+                if (auto f = as_file(m)) return f;
+                if (why && !why->empty()) return std::nullopt;
+                if (auto f = as_file(m / "index")) return f;
+                if (why && !why->empty()) return std::nullopt;
+            }
+        }
+        return as_file(dir / "index");
+    }
+};
+
+}  // namespace
+
+// Node's require(X) of a relative X from a module in Y (nodejs/node doc/api/modules.md, "All
+// together": LOAD_AS_FILE(Y + X), then LOAD_AS_DIRECTORY(Y + X)), inside the repository only.
+std::optional<std::string> resolve_import(std::string_view script, std::string_view spec, std::string* why) {
+    if (why) why->clear();
     if (!(spec.starts_with("./") || spec.starts_with("../")) || spec.find('\0') != std::string_view::npos) return std::nullopt;
     std::error_code ec;
     fs::path file = fs::absolute(fs::path(script), ec).lexically_normal();
@@ -45,11 +113,11 @@ std::optional<std::string> resolve_import(std::string_view script, std::string_v
         if (up == up.parent_path()) break;
     }
     fs::path base = (dir / fs::path(spec)).lexically_normal();
-    for (std::string_view suffix : {"", ".ts", ".js", ".mjs", ".cjs", ".mts", ".cts", "/index.ts", "/index.js"}) {
-        fs::path candidate = fs::path(base.string() + std::string(suffix)).lexically_normal();
-        if (under(root, candidate) && plain_file_under(root, candidate)) return candidate.string();
-    }
-    return std::nullopt;
+    if (!under(root, base)) return std::nullopt;
+    Resolver r{root, why};
+    if (auto f = r.as_file(base)) return f;
+    if (why && !why->empty()) return std::nullopt;
+    return r.as_directory(base);
 }
 
 std::optional<std::string> read_limited(const std::string& path, std::size_t limit) {

@@ -13,11 +13,15 @@
 namespace pgfence::analyze::orm {
 
 // `spec` ("./helpers", "../lib/x.js") imported by the script at `script`: the file it loads
-// (as written, else with .ts .js .mjs .cjs .mts .cts or /index.ts /index.js appended) when that is a
+// (see below) when that is a
 // regular file inside the script's repository (the nearest folder above it holding .git, else the
 // script's folder) reached through no symbolic link; nullopt otherwise (a package name, a path
 // leading out, a link, no such file).
-[[nodiscard]] std::optional<std::string> resolve_import(std::string_view script, std::string_view spec);
+// Resolved as Node's require() does (modules.md "All together"): the file, the file with an
+// extension, the folder's package.json "main", its index. When a .js and a TypeScript file (or
+// two other extensions) both match, which one runs depends on the runner: nullopt, and `why`
+// says so (" (both x.js and x.ts exist ...)").
+[[nodiscard]] std::optional<std::string> resolve_import(std::string_view script, std::string_view spec, std::string* why = nullptr);
 
 // A name the script imports: the module and the name it has there ("*" for the module object,
 // "default" for its default export).

@@ -5,9 +5,9 @@
 
 namespace pgfence::analyze::orm {
 
-enum class InputFormat { Auto, Sql, TypeOrm, Knex, Sequelize, DbMigrate };
+enum class InputFormat { Auto, Sql, TypeOrm, Knex, Sequelize, DbMigrate, NodePgMigrate };
 
-// "auto", "sql", "typeorm", "knex", "sequelize", "db-migrate"
+// "auto", "sql", "typeorm", "knex", "sequelize", "db-migrate", "node-pg-migrate"
 [[nodiscard]] std::string_view input_format_name(InputFormat format);
 [[nodiscard]] std::optional<InputFormat> parse_input_format(std::string_view name);
 

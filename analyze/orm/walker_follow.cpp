@@ -232,8 +232,9 @@ const Node* Walker::resolve(const Node& callee, std::string& cls) const {
 
 std::string Walker::follow_import(const Node& call, const std::string& name, const Import& what) {
     if (m_path.empty()) return " (no file to resolve it from)";
-    auto file = resolve_import(m_path, what.module);
-    if (!file) return " (not a file inside the repository reached without a link)";
+    std::string ambiguous;
+    auto file = resolve_import(m_path, what.module, &ambiguous);
+    if (!file) return ambiguous.empty() ? " (not a file inside the repository reached without a link)" : ambiguous;
     if (static_cast<int>(m_stack.size()) + m_depth + 1 >= k_max_follow_depth || m_budget.follows >= k_max_follows ||
         m_budget.work >= m_budget.work_limit) {
         return " (pgfence's limit on following helpers)";

@@ -294,6 +294,165 @@ def precision(s):
     check("line 12 and line 13" in str(unknown), f"the unknown names the calls it was reached from: {unknown}")
 
 
+# Red team a, item 1: JS migrations in a migrations folder that name no tool (s3, s5, s6, s18). A
+# script that defines an up() is a migration; its tool comes from how up() uses its first
+# parameter and from the project's words (package.json, the tools' settings files), else it is
+# unknown at its up(), never skipped.
+UNNAMED = {
+    "knex": ("migrations/20240201000000_cleanup.js",
+             "exports.up = (db) => db.schema.dropTable('users'); // expect: drop-table\n\nexports.down = () => {};\n",
+             {"knexfile.js": "module.exports = { client: 'pg', migrations: { directory: './migrations' } };\n",
+              "package.json": '{"dependencies": {"knex": "^3.1.0", "pg": "^8"}}\n'}),
+    "typeorm": ("migrations/1700000000001-Cleanup.js",
+                "module.exports = class Cleanup1700000000001 {\n  async up(q) {\n"
+                "    await q.query('DROP TABLE users'); // expect: drop-table\n  }\n  async down() {}\n};\n", {}),
+    "sequelize": ("migrations/20240201000000-cleanup.js",
+                  "'use strict';\nmodule.exports = {\n  async up(qi) {\n"
+                  "    await qi.dropTable('users'); // expect: drop-table\n  },\n  async down() {},\n};\n",
+                  {".sequelizerc": "const path = require('path');\nmodule.exports = { 'migrations-path': path.resolve('migrations') };\n"}),
+    "dbmigrate": ("migrations/20240201000000-cleanup.js",
+                  "'use strict';\n\nexports.up = function (db) {\n  return db.dropTable('users'); // expect: drop-table\n};\n",
+                  {"database.json": '{"dev": {"driver": "pg"}}\n'}),
+    # No word of any tool anywhere: unknown at its up().
+    "undecided": ("migrations/20240201000000-cleanup.js",
+                  "exports.up = function (db) { // expect: unknown-statement\n  return db.dropTable('users');\n};\n", {}),
+}
+
+
+def unnamed(tool):
+    def run(s):
+        path, text, base = UNNAMED[tool]
+        report = gate_pull_request(s, path, text, base, unknown=tool == "undecided")
+        kinds = [f["source_kind"] for f in report["files"]]
+        want = {"dbmigrate": "db-migrate", "undecided": "auto"}.get(tool, tool)
+        check(kinds == [want], f"read as {want}: {kinds}")
+    return run
+
+
+# Red team a, item 2 (s4): node-pg-migrate's JavaScript migrations. pgm.sql('...') is read; every
+# other pgm call (its builder operations) is unknown at its line.
+NODE_PG_MIGRATE = """exports.shorthands = undefined;
+
+exports.up = (pgm) => {
+  pgm.sql('DROP TABLE users'); // expect: drop-table
+  pgm.dropTable('orders'); // expect: unknown-statement
+  pgm.sql('UPDATE carts SET total = {t}', { t: 1 }); // expect: unknown-statement
+};
+
+exports.down = () => {};
+"""
+
+
+def node_pg_migrate(s):
+    report = gate_pull_request(s, "migrations/1700000000001_cleanup.js", NODE_PG_MIGRATE,
+                               {"package.json": '{"dependencies": {"node-pg-migrate": "^7", "pg": "^8"}}\n'})
+    check([f["source_kind"] for f in report["files"]] == ["node-pg-migrate"], f"read as node-pg-migrate: {report['files']}")
+
+
+# Red team a, item 3 (s16): a helper resolved as Node's require() does. '../lib/ops' with both
+# ops.js (what Node runs) and ops.ts (what ts-node with preferTsExts, or a reader trying .ts first,
+# runs) is ambiguous: unknown at the call. '../lib/pkg' is a folder whose package.json "main"
+# names impl.js, which Node loads instead of index.js.
+RESOLVE = """const ops = require('../lib/ops');
+const { tidy } = require('../lib/pkg');
+
+exports.up = async function (knex) {
+  await ops.tidy(knex); // expect: unknown-statement
+  await tidy(knex); // expect: drop-table
+};
+
+exports.down = async function () {};
+"""
+RESOLVE_BASE = {
+    "package.json": '{"dependencies": {"knex": "^3.1.0"}}\n',
+    "knexfile.js": "module.exports = { client: 'pg' };\n",
+    "lib/ops.js": "exports.tidy = async function (knex) {\n  await knex.schema.dropTable('users');\n};\n",
+    "lib/ops.ts": "export async function tidy(knex: any) {\n  await knex.schema.createTable('audit', (t: any) => { t.increments('id'); });\n}\n",
+    "lib/pkg/package.json": '{"name": "pkg", "main": "impl.js"}\n',
+    "lib/pkg/impl.js": "exports.tidy = async function (knex) {\n  await knex.schema.dropTable('orders');\n};\n",
+    "lib/pkg/index.js": "exports.tidy = async function (knex) {\n  await knex.schema.createTable('notes', (t) => { t.increments('id'); });\n};\n",
+}
+
+
+def resolve(s):
+    report = gate_pull_request(s, "migrations/20240201000001_ops.js", RESOLVE, RESOLVE_BASE)
+    sql = [st.get("sql", "") for st in statements(report)]
+    check(any('drop table "orders"' in q for q in sql) and not any("notes" in q for q in sql),
+          f"package.json main (impl.js) is followed, not index.js: {sql}")
+    check("both ops.js and ops.ts exist" in str(report), "the ambiguous import is named")
+
+
+# Red team a, item 4 (s20): up() redefined where the walker does not look, after a harmless one.
+# Node runs whatever exports.up holds when the tool calls it.
+EXPORT_WRITES = """exports.up = async function (knex) {
+  await knex.schema.createTable('audit', (t) => {
+    t.increments('id');
+  });
+};
+
+exports['u' + 'p'] = async (knex) => knex.schema.dropTable('users'); // expect: unknown-statement
+Object.defineProperty(exports, 'up', { value: async (knex) => knex.schema.dropTable('orders') }); // expect: unknown-statement
+Object.assign(module.exports, require('./other')); // expect: unknown-statement
+const key = process.env.K;
+module.exports[key] = async (knex) => knex.schema.dropTable('carts'); // expect: unknown-statement
+Reflect.set(exports, 'up', async (knex) => knex('sessions').del()); // expect: unknown-statement
+
+exports.down = async function () {};
+"""
+
+
+def export_writes(s):
+    gate_pull_request(s, "migrations/20240201000001_audit.js", EXPORT_WRITES,
+                      {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+
+
+# Red team a, items 5 and 6 (s9, s10, s14, s15): the runner bound as `this` of a function that is
+# not the runner's own (f.call(runner), f.apply(runner, []), f.bind(runner)(), Reflect.apply), and
+# `with` statements, whose block's names may be members of the runner or of a handle from it, and
+# a handle from the runner put in an array walked or made a parameter's default.
+THIS_RUNNER = """'use strict';
+
+function drop() {
+  return this.dropTable('users');
+}
+
+module.exports = {
+  async up(queryInterface) {
+    await drop.call(queryInterface); // expect: unknown-statement
+    await drop.apply(queryInterface, []); // expect: unknown-statement
+    await drop.bind(queryInterface)(); // expect: unknown-statement
+    await Reflect.apply(drop, queryInterface, []); // expect: unknown-statement
+    await queryInterface.dropTable.call(queryInterface, 'carts'); // expect: drop-table
+  },
+  async down() {},
+};
+"""
+WITH_KNEX = """exports.up = async function (knex) {
+  with (knex.schema) { // expect: unknown-statement
+    await dropTable('users');
+  }
+  with (knex('sessions')) { // expect: unknown-statement
+    await del();
+  }
+  await Promise.all([knex.schema].map((s) => s.dropTable('orders'))); // expect: unknown-statement
+  const go = async (s = knex.schema) => s.dropTable('carts'); // expect: unknown-statement
+  await go();
+};
+
+exports.down = async function () {};
+"""
+
+
+def this_runner(s):
+    gate_pull_request(s, "migrations/20240201000000-cleanup.js", THIS_RUNNER,
+                      {".sequelizerc": "module.exports = {};\n"})
+
+
+def with_statement(s):
+    gate_pull_request(s, "migrations/20240201000004_with.js", WITH_KNEX,
+                      {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+
+
 SCENARIOS = {
     "escapes": escapes,
     "derived_knex": derived_knex,
@@ -304,6 +463,16 @@ SCENARIOS = {
     "every_row_knex": every_row_knex,
     "every_row_sequelize": every_row_sequelize,
     "precision": precision,
+    "unnamed_knex": unnamed("knex"),
+    "unnamed_typeorm": unnamed("typeorm"),
+    "unnamed_sequelize": unnamed("sequelize"),
+    "unnamed_dbmigrate": unnamed("dbmigrate"),
+    "unnamed_undecided": unnamed("undecided"),
+    "node_pg_migrate": node_pg_migrate,
+    "resolve": resolve,
+    "export_writes": export_writes,
+    "this_runner": this_runner,
+    "with_statement": with_statement,
 }
 
 if __name__ == "__main__":

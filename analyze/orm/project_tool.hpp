@@ -1,0 +1,26 @@
+#pragma once
+// Which JavaScript migration tool runs a script that names none: how its up() uses its runner,
+// then the project's own words (package.json dependencies, the tools' settings files).
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/orm/js_lexer.hpp"
+
+#include "analyze/orm/input_format.hpp"
+
+namespace pgfence::analyze::orm {
+
+// The names up()'s first parameter goes by in its definitions.
+[[nodiscard]] std::set<std::string> up_receivers(const std::vector<Token>& tokens);
+
+// Does the script define or export an up() (exports.up =, up: ..., async up(...) {...},
+// export function up, module.exports = { up }, exports['up'])?
+[[nodiscard]] bool defines_up(std::string_view text);
+
+// The tool of a script that defines an up() but names no tool; Auto when it cannot be decided
+// (the script is then unknown at its up(), never skipped).
+[[nodiscard]] InputFormat decide_tool(std::string_view path, std::string_view text);
+
+}  // namespace pgfence::analyze::orm
