@@ -388,6 +388,16 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
             report.files.push_back(std::move(large));
             continue;
         }
+        if ((*stored)->unapplied) {
+            // The checkout rewrites it in a way pgfence cannot follow: what runs is unknown
+            // from its first line.
+            FileReport unread;
+            unread.path = change.path;
+            unread.error = analyze::Error{"not analysed: " + *(*stored)->unapplied + "; what runs is unknown", change.path,
+                                          analyze::Position{1, 1}};
+            report.files.push_back(std::move(unread));
+            continue;
+        }
         std::optional<std::string> text_at_head = std::move((*stored)->text);
         auto* text = &text_at_head;
         auto metadata = sibling_metadata(repo, changes.head_sha, change.path, options);
@@ -952,7 +962,17 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     std::optional<governance::Outcome> upload;
     if (!p.upload_url.empty()) {
         governance::Subject subject{target.repository, *target.number, target.head, *base_sha};
-        auto bytes_at_head = [&](const std::string& path) { return repo->read_file(target.head, path); };
+        // What an approval binds to: the file as a checkout writes it and, when any applies, the
+        // checkout attributes (.gitattributes) that decide that form, so a push of .gitattributes
+        // alone voids it. A file with no such attribute hashes as its bytes alone.
+        auto bytes_at_head = [&](const std::string& path) -> analyze::Result<std::optional<std::string>> {
+            auto stored = repo->read_file_bounded(target.head, path, UINT64_MAX);
+            if (!stored) return stored.error();
+            if (!*stored || !(*stored)->text) return std::optional<std::string>();
+            std::string bytes = std::move(*(*stored)->text);
+            if (!(*stored)->attributes.empty()) bytes += std::string("\0gitattributes\n", 15) + (*stored)->attributes;
+            return std::optional<std::string>(std::move(bytes));
+        };
         upload = governance::upload_report(report, subject, bytes_at_head, origins, p.upload_sql, uploading);
         if (upload->uploaded) out << upload->line << "\n";
         else err << (p.upload_required ? "error: " : "warning: ") << upload->line << "\n";

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "analyze/tokens.hpp"
+#include "diff/repository.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -73,6 +74,57 @@ std::vector<std::string> transaction_outcomes(const FileReport& report) {
         bool begins = words.starts_with("BEGIN") || words.starts_with("START TRANSACTION");
         if (begins) pending = "open";
     }
+    return out;
+}
+
+// A digest of `bytes` (git's blob id: SHA-1 with collision detection in libgit2); when it cannot
+// be computed, a value no other statement shares, so nothing matches and all is new.
+std::string digest(std::string_view bytes) {
+    auto id = diff::Repository::blob_id(bytes);
+    if (id) return *id;
+    static std::size_t unmatched = 0;
+    return "unhashed " + std::to_string(++unmatched);
+}
+
+bool ends_transaction(std::string_view upper_words) {
+    return (upper_words.starts_with("COMMIT") && !upper_words.starts_with("COMMIT PREPARED")) || upper_words.starts_with("END") ||
+           upper_words.starts_with("ABORT") || upper_words.starts_with("PREPARE TRANSACTION") ||
+           (upper_words.starts_with("ROLLBACK") && !upper_words.starts_with("ROLLBACK TO") &&
+            !upper_words.starts_with("ROLLBACK PREPARED"));
+}
+
+// What decides whether and how each statement runs besides its own text, as one key part per
+// statement: every statement before it in the file (any can raise, change a setting, define or
+// replace a function it calls, create or drop what it touches) and every statement after it up
+// to the end of its transaction (a later failure rolls it back; to the file's end when the tool
+// wraps the file in one). Statements are compared by their tokens without comments, so a
+// comment-only edit changes nothing. Chained digests keep this linear: each statement's tokens
+// are hashed once on each side.
+std::vector<std::string> contexts_of(const FileReport& report) {
+    const std::size_t n = report.statements.size();
+    std::vector<std::string> tokens(n);
+    for (std::size_t i = 0; i < n; ++i) tokens[i] = tokens_of(report.statements[i].sql);
+    std::vector<std::string> out(n);
+    std::string before;
+    for (std::size_t i = 0; i < n; ++i) {
+        out[i] = before + '\x1e';
+        before = digest(before + '\x1e' + tokens[i]);
+    }
+    std::string after;
+    std::vector<std::string> tails(n);
+    for (std::size_t i = n; i-- > 0;) {
+        std::string words = tokens[i];
+        std::transform(words.begin(), words.end(), words.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        const bool ends = ends_transaction(words);
+        const bool begins = words.starts_with("BEGIN") || words.starts_with("START TRANSACTION");
+        if (ends || (report.statements[i].transaction == analyze::Transaction::None && !begins)) after.clear();
+        tails[i] = after;
+        after = (report.statements[i].transaction == analyze::Transaction::None && !ends && !begins)
+                    ? std::string()
+                    : digest(tokens[i] + '\x1e' + after);
+        if (begins) after.clear();
+    }
+    for (std::size_t i = 0; i < n; ++i) out[i] += tails[i] + '\x1d';
     return out;
 }
 
@@ -152,6 +204,7 @@ public:
         if (report.source_kind == "sql") regions = analyze::prepare_source(v.path, v.text, direction, v.metadata).regions;
         const std::vector<std::string> outcomes = transaction_outcomes(report);
         const std::vector<std::string> undone = savepoint_outcomes(report);
+        const std::vector<std::string> contexts = contexts_of(report);
         for (std::size_t i = 0; i < report.statements.size(); ++i) {
             const StatementFacts& s = report.statements[i];
             bool down = std::any_of(regions.begin(), regions.end(), [&](const analyze::Region& r) {
@@ -160,7 +213,8 @@ public:
             // What the statement does, not only its text: the settings that change its meaning
             // and how its transaction ends (ROLLBACK made COMMIT runs what never ran), or the
             // savepoint it runs under (ROLLBACK TO made RELEASE keeps what was undone).
-            std::string side = std::string(down ? "down " : "up ") + meaning_of(s) + outcomes[i] + '\x1e' + undone[i] + "\x1d";
+            std::string side = std::string(down ? "down " : "up ") + meaning_of(s) + outcomes[i] + '\x1e' + undone[i] + "\x1d" +
+                               contexts[i];
             m_keys.push_back(side + tokens_of(s.sql));
             std::vector<std::string> parts;
             // Subcommands are cut from the file's own text: an ORM statement's SQL is not there.

@@ -2,6 +2,7 @@
 
 #include <git2.h>
 
+#include "diff/checkout_text.hpp"
 #include "diff/libgit2_lazy.hpp"
 
 #include <algorithm>
@@ -346,16 +347,22 @@ Result<std::optional<std::string>> Repository::read_file(const std::string& comm
         check(git_blob_lookup(&raw_blob, m_repo.get(), git_tree_entry_id(entry.get())), "blob " + path);
         Blob blob(raw_blob);
         const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
-        return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+        std::string raw(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+        CheckoutText checked = checkout_text(m_repo.get(), parse_oid(*sha), path, blob.get(), std::move(raw),
+                                             hex(git_tree_entry_id(entry.get())));
+        if (checked.error) throw GitFailure{*checked.error};
+        return std::move(checked.text);
     });
 }
 
 Result<std::optional<StoredBlob>> Repository::read_file_bounded(const std::string& commit, const std::string& path,
                                                                std::uint64_t max_bytes) const {
     std::string id;
+    std::string commit_sha;
     auto found = guarded([&]() -> bool {
         Result<std::string> sha = resolve_commit(commit, "head");
         if (!sha) throw GitFailure{sha.error().message};
+        commit_sha = *sha;
         Tree tree = tree_of(m_repo.get(), *sha);
         git_tree_entry* raw_entry = nullptr;
         int rc = git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str());
@@ -372,6 +379,24 @@ Result<std::optional<StoredBlob>> Repository::read_file_bounded(const std::strin
     if (!*found) return std::optional<StoredBlob>();
     auto blob = read_blob(id, max_bytes);
     if (!blob) return blob.error();
+    if (blob->text) {
+        auto checked = guarded([&]() -> CheckoutText {
+            git_oid oid = parse_oid(id);
+            git_blob* raw_blob = nullptr;
+            check(git_blob_lookup(&raw_blob, m_repo.get(), &oid), "blob " + path);
+            Blob held(raw_blob);
+            CheckoutText out = checkout_text(m_repo.get(), parse_oid(commit_sha), path, held.get(), std::move(*blob->text), id);
+            if (out.error) throw GitFailure{*out.error};
+            return out;
+        });
+        if (!checked) return checked.error();
+        // A conversion can grow the text (CRLF, ident): the limit holds for what is read.
+        blob->size = std::max<std::uint64_t>(blob->size, checked->text.size());
+        if (checked->text.size() > max_bytes) blob->text.reset();
+        else blob->text = std::move(checked->text);
+        blob->unapplied = std::move(checked->unapplied);
+        blob->attributes = std::move(checked->attributes);
+    }
     return std::optional<StoredBlob>(std::move(*blob));
 }
 

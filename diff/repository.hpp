@@ -30,6 +30,10 @@ struct StoredFile {
 struct StoredBlob {
     std::uint64_t size = 0;
     std::optional<std::string> text;  // nothing when larger than the limit
+    // Read by commit and path: the text is what a checkout writes (diff/checkout_text.hpp).
+    // Set when the checkout converts it in a way pgfence cannot apply (the text is then the blob's).
+    std::optional<std::string> unapplied;
+    std::string attributes;  // the checkout attributes that apply (diff/checkout_text.hpp)
 };
 
 // An opened repository. Opening never fails on ownership: see repository.cpp.
@@ -65,11 +69,13 @@ public:
         const std::function<bool(std::string_view)>& wanted_dir = {},
         std::uint64_t max_bytes = UINT64_MAX) const;
 
-    // The content of `path` at `commit`, or nothing when the commit has no such file.
+    // The content of `path` at `commit` as a checkout of it writes it (git's ident and
+    // line-ending conversions applied: diff/checkout_text.hpp), or nothing when the commit has
+    // no such file. A conversion pgfence cannot apply leaves the blob's bytes.
     [[nodiscard]] Result<std::optional<std::string>> read_file(const std::string& commit,
                                                        const std::string& path) const;
     // The same, but a file larger than `max_bytes` (by its object header, before anything is
-    // read) comes back with its size and no text.
+    // read) comes back with its size and no text, and a conversion pgfence cannot apply is named.
     [[nodiscard]] Result<std::optional<StoredBlob>> read_file_bounded(const std::string& commit, const std::string& path,
                                                                       std::uint64_t max_bytes) const;
 

@@ -1,3 +1,6 @@
+#include <map>
+#include <optional>
+#include <tuple>
 #include <set>
 
 #include "analyze/join_rows.hpp"
@@ -425,8 +428,8 @@ private:
         if (const auto* n = pg::as<NullTest>(where)) {
             std::string column = own_column(reinterpret_cast<const pg::Node*>(n->arg));
             if (n->nulltesttype != IS_NOT_NULL || column.empty()) return Proof::None;
-            if (not_null(column)) {
-                why = column + " is NOT NULL";
+            if (never_null(column)) {
+                why = column + (not_null(column) ? " is NOT NULL" : " is a system column, never NULL");
                 return Proof::Certain;
             }
             // A fill is never NULL.
@@ -437,9 +440,15 @@ private:
             why = "WHERE true";
             return Proof::Certain;
         }
-        if (const auto* link = pg::as<SubLink>(where)) return whole_table_in(link, why);
+        if (const auto* link = pg::as<SubLink>(where)) {
+            if (Proof p = self_exists(link, why); p != Proof::None) return p;
+            return whole_table_in(link, why);
+        }
         if (std::string column = own_column(where); !column.empty()) return filled(column, std::string("true"), why);
         const auto* e = pg::as<A_Expr>(where);
+        if (e != nullptr && e->kind == AEXPR_OP) {
+            if (Proof p = type_bound(e, why); p != Proof::None) return p;
+        }
         if (e == nullptr || pg::last_name(e->name) != "=") return Proof::None;
         if (e->kind == AEXPR_NOT_DISTINCT) return self_not_distinct(e, why);
         if (e->kind == AEXPR_IN) return in_list(e, why);
@@ -450,6 +459,10 @@ private:
             why = *left + " = " + *right + " holds for every row";
             return Proof::Certain;
         }
+        if (auto left = never_null_text(e->lexpr); left && !left->empty() && left == never_null_text(e->rexpr)) {
+            why = *left + " cannot be NULL: it equals itself in every row";
+            return Proof::Certain;
+        }
         if (!pg::is<ColumnRef>(e->lexpr) || !pg::is<ColumnRef>(e->rexpr)) return Proof::None;
         std::string left = own_column(e->lexpr);
         if (!left.empty() && left == own_column(e->rexpr)) {
@@ -457,6 +470,7 @@ private:
                                  : left + " = " + left + " holds for every row whose " + left + " is not NULL";
             return Proof::Certain;
         }
+        if (self_join(e->lexpr, e->rexpr, why) || self_join(e->rexpr, e->lexpr, why)) return Proof::Certain;
         if (!m_joins) return Proof::None;
         if (covering_join(e->lexpr, e->rexpr, why) || covering_join(e->rexpr, e->lexpr, why)) return Proof::Certain;
         why = "the WHERE only joins it to whole tables";
@@ -479,6 +493,14 @@ private:
 
     Proof bool_expr(const BoolExpr* b, std::string& why) {
         if (b->boolop == NOT_EXPR) {
+            const auto* n = pg::length(b->args) == 1 ? pg::as<NullTest>(pg::nth(b->args, 0)) : nullptr;
+            if (n != nullptr && n->nulltesttype == IS_NULL) {
+                std::string column = own_column(reinterpret_cast<const pg::Node*>(n->arg));
+                if (never_null(column)) {
+                    why = column + " is never NULL: NOT (" + column + " IS NULL) holds for every row";
+                    return Proof::Certain;
+                }
+            }
             std::string column = pg::length(b->args) == 1 ? own_column(pg::nth(b->args, 0)) : std::string();
             return column.empty() ? Proof::None : filled(column, std::string("false"), why);
         }
@@ -496,8 +518,23 @@ private:
         }
         if (b->boolop != OR_EXPR) return Proof::None;
         std::set<std::string> null, not_null;
+        std::set<std::string> compared;  // "column\x1fop\x1fconstant" of each comparison on a never-NULL column
         Proof best = Proof::None;
         for (const pg::Node* arg : pg::each(b->args)) {
+            if (auto c = comparison(arg)) {
+                const auto& [column, op, value] = *c;
+                if (!never_null(column)) continue;
+                static const std::map<std::string, std::string> k_complement = {
+                    {"<", ">="}, {">=", "<"}, {">", "<="}, {"<=", ">"}, {"=", "<>"}, {"<>", "="}, {"!=", "="}};
+                auto other = k_complement.find(op);
+                if (other != k_complement.end() && (compared.count(column + '\x1f' + other->second + '\x1f' + value) != 0 ||
+                                                    (other->second == "<>" && compared.count(column + "\x1f!=\x1f" + value) != 0))) {
+                    why = column + " is NOT NULL and " + column + " " + op + " " + value + " OR " + column + " " + other->second +
+                          " " + value + " holds for every row";
+                    return Proof::Certain;
+                }
+                compared.insert(column + '\x1f' + op + '\x1f' + value);
+            }
             std::string one;
             if (Proof p = holds(arg, one); p > best) {
                 best = p;
@@ -538,7 +575,7 @@ private:
         if (pg::length(link->operName) == 1 && pg::last_name(link->operName) != "=") return Proof::None;
         const std::string column = own_column(link->testexpr);
         const auto* sub = pg::as<SelectStmt>(link->subselect);
-        if (column.empty() || sub == nullptr || sub->op != SETOP_NONE || sub->whereClause != nullptr ||
+        if (column.empty() || sub == nullptr || sub->op != SETOP_NONE || !literally_true(sub->whereClause) ||
             sub->limitCount != nullptr || sub->limitOffset != nullptr || sub->havingClause != nullptr ||
             sub->groupClause != nullptr || sub->withClause != nullptr || sub->valuesLists != nullptr ||
             pg::length(sub->fromClause) != 1 || pg::length(sub->targetList) != 1) {
@@ -554,6 +591,104 @@ private:
         why = "its subquery selects every " + column + " of " + std::string(m_relname) + " itself" +
               (not_null(column) ? "" : " (every row whose " + column + " is not NULL)");
         return Proof::Certain;
+    }
+
+    // No WHERE, or `WHERE true`.
+    static bool literally_true(const pg::Node* where) {
+        if (where == nullptr) return true;
+        const auto* c = pg::as<A_Const>(where);
+        return c != nullptr && !c->isnull && c->val.node.type == T_Boolean && c->val.boolval.boolval;
+    }
+
+    // `column op constant` (either side) as column, op (as if the column were on the left), constant.
+    std::optional<std::tuple<std::string, std::string, std::string>> comparison(const pg::Node* node) const {
+        const auto* e = pg::as<A_Expr>(node);
+        if (e == nullptr || e->kind != AEXPR_OP || pg::length(e->name) != 1) return std::nullopt;
+        std::string op(pg::last_name(e->name));
+        if (std::string column = own_column(e->lexpr); !column.empty()) {
+            if (auto value = constant_text(e->rexpr)) return std::make_tuple(column, op, *value);
+        }
+        if (std::string column = own_column(e->rexpr); !column.empty()) {
+            static const std::map<std::string, std::string> k_flip = {{"<", ">"}, {">", "<"}, {"<=", ">="}, {">=", "<="},
+                                                                        {"=", "="}, {"<>", "<>"}, {"!=", "!="}};
+            auto flipped = k_flip.find(op);
+            auto value = constant_text(e->lexpr);
+            if (flipped != k_flip.end() && value) return std::make_tuple(column, flipped->second, *value);
+        }
+        return std::nullopt;
+    }
+
+    // `column >= <the least value of its integer type>` (or `<=` the greatest) on a NOT NULL column.
+    Proof type_bound(const A_Expr* e, std::string& why) const {
+        auto c = comparison(reinterpret_cast<const pg::Node*>(e));
+        if (!c) return Proof::None;
+        const auto& [column, op, value] = *c;
+        const ColumnInfo* info = column_info(column);
+        if (info == nullptr || !info->not_null) return Proof::None;
+        static const std::map<std::string, std::pair<std::string, std::string>> k_bounds = {
+            {"int2", {"-32768", "32767"}}, {"int4", {"-2147483648", "2147483647"}},
+            {"int8", {"-9223372036854775808", "9223372036854775807"}}};
+        auto bounds = k_bounds.find(info->type);
+        if (bounds == k_bounds.end()) return Proof::None;
+        if ((op == ">=" && value == bounds->second.first) || (op == "<=" && value == bounds->second.second)) {
+            why = column + " is NOT NULL and " + column + " " + op + " " + value + " (the " + info->type +
+                  (op == ">=" ? " minimum" : " maximum") + ") holds for every row";
+            return Proof::Certain;
+        }
+        return Proof::None;
+    }
+
+    // An expression that is never NULL and has one value per row, as text: coalesce(...) of the
+    // target's columns and literals ending in a literal. nullopt for any other expression.
+    std::optional<std::string> never_null_text(const pg::Node* node) const {
+        const auto* c = pg::as<CoalesceExpr>(node);
+        if (c == nullptr || pg::length(c->args) == 0) return std::nullopt;
+        std::string text = "coalesce(";
+        const int n = pg::length(c->args);
+        for (int i = 0; i < n; ++i) {
+            const pg::Node* arg = pg::nth(c->args, i);
+            std::string column = own_column(arg);
+            auto value = constant_text(arg);
+            if (column.empty() && !value) return std::nullopt;
+            if (i == n - 1 && !value && !never_null(column)) return std::nullopt;
+            text += (i > 0 ? ", " : "") + (column.empty() ? *value : column);
+        }
+        return text + ")";
+    }
+
+    // `EXISTS (SELECT ... FROM <the target> other WHERE other.col = target.col)` on a NOT NULL
+    // column: each row finds itself.
+    Proof self_exists(const SubLink* link, std::string& why) const {
+        if (link->subLinkType != EXISTS_SUBLINK) return Proof::None;
+        const auto* sub = pg::as<SelectStmt>(link->subselect);
+        if (sub == nullptr || sub->op != SETOP_NONE || sub->limitCount != nullptr || sub->limitOffset != nullptr ||
+            sub->havingClause != nullptr || sub->groupClause != nullptr || sub->withClause != nullptr ||
+            pg::length(sub->fromClause) != 1) {
+            return Proof::None;
+        }
+        const auto* from = pg::as<RangeVar>(pg::nth(sub->fromClause, 0));
+        const auto* e = pg::as<A_Expr>(sub->whereClause);
+        if (from == nullptr || pg::relname(from) != m_relname || e == nullptr || e->kind != AEXPR_OP ||
+            pg::last_name(e->name) != "=" || pg::length(e->name) != 1) {
+            return Proof::None;
+        }
+        const std::string inner(alias_name(from->alias));
+        const std::string_view outer = m_alias.empty() ? m_relname : m_alias;
+        if (inner.empty() || inner == outer) return Proof::None;
+        auto column_of = [&](const pg::Node* node, std::string_view qualifier) -> std::string {
+            const auto* ref = pg::as<ColumnRef>(node);
+            if (ref == nullptr || pg::length(ref->fields) != 2 || !pg::is<String>(pg::last(ref->fields))) return {};
+            if (pg::text(pg::nth(ref->fields, 0)) != qualifier) return {};
+            return std::string(pg::text(pg::last(ref->fields)));
+        };
+        for (auto [mine, theirs] : {std::pair{e->lexpr, e->rexpr}, std::pair{e->rexpr, e->lexpr}}) {
+            std::string a = column_of(mine, outer), b = column_of(theirs, inner);
+            if (!a.empty() && a == b && not_null(a)) {
+                why = a + " is NOT NULL: each row of " + std::string(m_relname) + " finds itself in the EXISTS";
+                return Proof::Certain;
+            }
+        }
+        return Proof::None;
     }
 
     // `column = constant`, the column's fill being that constant.
@@ -627,6 +762,30 @@ private:
                                                 std::string(pg::text(pg::last(ref->fields))));
         if (name.empty()) return false;
         why = column + " is NOT NULL and references " + other + " (foreign key " + name + "): every row has a partner in " + other;
+        return true;
+    }
+
+    // A NOT NULL column, or a system column (ctid, xmin, ...: never NULL).
+    bool never_null(const std::string& column) const {
+        static const std::set<std::string> k_system = {"ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"};
+        return not_null(column) || k_system.count(column) != 0;
+    }
+
+    // `target.col = other.col` where the one USING / FROM item is the target table again and col
+    // is NOT NULL: each row joins itself.
+    bool self_join(const pg::Node* mine, const pg::Node* theirs, std::string& why) const {
+        std::string column = own_column(mine);
+        const auto* ref = pg::as<ColumnRef>(theirs);
+        if (column.empty() || !not_null(column) || ref == nullptr || pg::length(ref->fields) != 2 || pg::length(m_from) != 1 ||
+            !pg::is<String>(pg::last(ref->fields))) {
+            return false;
+        }
+        const auto* item = pg::as<RangeVar>(pg::nth(m_from, 0));
+        if (item == nullptr || pg::relname(item) != m_relname || pg::text(pg::nth(ref->fields, 0)) != item_name(item) ||
+            item_name(item) == (m_alias.empty() ? m_relname : m_alias) || pg::text(pg::last(ref->fields)) != column) {
+            return false;
+        }
+        why = column + " is NOT NULL: each row of " + std::string(m_relname) + " joins itself";
         return true;
     }
 
