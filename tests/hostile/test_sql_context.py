@@ -122,6 +122,32 @@ def plpgsql_forms(s):
     pr_fails(s, "the DELETEs inside FOR, OPEN and a bound cursor")
 
 
+# EXECUTE of text holding several statements: PostgreSQL 15 runs every one, with or without USING
+# and INTO (checked on a real server: `EXECUTE 'ANALYZE a; TRUNCATE a'` empties a). A
+# "housekeeping" migration that looks like it refreshes statistics.
+SEVERAL = ("SET lock_timeout = '2s';\n"                                                  # 1
+           "SET statement_timeout = '5min';\n"                                           # 2
+           "DO $$\n"                                                                     # 3
+           "BEGIN\n"                                                                     # 4
+           "  EXECUTE 'ANALYZE users; TRUNCATE audit';\n"                                # 5
+           "  EXECUTE 'ANALYZE sessions; DELETE FROM sessions WHERE id > $1; DROP TABLE ' || 'audit' USING 0;\n"  # 6
+           "END $$;\n"                                                                   # 7
+           "CREATE FUNCTION housekeeping() RETURNS void LANGUAGE plpgsql AS $$\n"        # 8
+           "BEGIN\n"                                                                     # 9
+           "  EXECUTE 'SELECT 1; DELETE FROM users';\n"                                  # 10
+           "END $$;\n"                                                                   # 11
+           "SELECT housekeeping();\n")                                                   # 12
+
+
+def execute_several_statements(s):
+    repo_with(s, {"migrations/002_housekeeping.sql": SEVERAL})
+    report = analyze_json(s, "migrations/002_housekeeping.sql")
+    got = rules_at(report, "002_housekeeping.sql")
+    for want in [(5, "truncate"), (6, "drop-table"), (12, "delete-without-where")]:
+        check(want in got, f"{want} found: {got}")
+    pr_fails(s, "the TRUNCATE, DROP TABLE and DELETE behind an ANALYZE in EXECUTE's text")
+
+
 # --- 2. Settings that change how the rest of the script is read ----------------------------------
 
 # With standard_conforming_strings off, 'a\'' ends at the second quote: the server runs the DROP
@@ -290,7 +316,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
