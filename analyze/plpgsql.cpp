@@ -260,7 +260,7 @@ std::string loop_table(Walk& w, const json& stmt) {
 }
 
 // The variables the walk may follow: those of a name no other datum has, never the target of
-// INTO, GET DIAGNOSTICS, a FOR loop or a CALL, and assigned with `:=` only where the statement
+// INTO, FETCH, GET DIAGNOSTICS, a FOR or FOREACH loop, OPEN or a CALL, and assigned with `:=` only where the statement
 // runs once, in order (not in a loop, a branch or a block that catches errors). The others
 // are never read as constants.
 void poison_writes(Walk& w, const json& node, bool nested, std::set<std::string, std::less<>>& poisoned,
@@ -278,8 +278,14 @@ void poison_writes(Walk& w, const json& node, bool nested, std::set<std::string,
         if (key == "PLpgSQL_stmt_assign") {
             assigned.insert(name_of(member(value, "varno")));
             if (nested) poisoned.insert(name_of(member(value, "varno")));
-        } else if (key == "PLpgSQL_diag_item") {
-            poisoned.insert(name_of(member(value, "target")));
+            continue;  // its expression names no datum by number: the `:=` is read by assign()
+        }
+        if ((key == "varno" || key == "target" || key == "curvar") && value.is_number_integer()) {
+            // A datum written by number anywhere but a `:=`: FOREACH's variable
+            // (PLpgSQL_stmt_foreach_a.varno), GET DIAGNOSTICS' target, a row field of INTO,
+            // RETURNING INTO or FETCH INTO, OPEN's cursor. Its value is not a constant from
+            // then on (the walk does not know which one runs last), so it is never followed.
+            poisoned.insert(name_of(value));
         } else if (key == "PLpgSQL_var" || key == "PLpgSQL_rec") {
             poisoned.insert(value.value("refname", std::string()));  // a FOR loop's variable, an INTO target
         } else if (key == "fields" && value.is_array()) {

@@ -148,6 +148,38 @@ def execute_several_statements(s):
     pr_fails(s, "the TRUNCATE, DROP TABLE and DELETE behind an ANALYZE in EXECUTE's text")
 
 
+# A variable that FOREACH, FETCH INTO or GET DIAGNOSTICS writes holds whatever ran last, not its
+# declared constant: EXECUTE of it is dynamic SQL, unknown. PostgreSQL 15 runs the loop's
+# 'DELETE FROM sessions' here, not the declared one with a WHERE clause.
+OVERWRITTEN = ("SET lock_timeout = '2s';\n"                                                   # 1
+               "DO $$\n"                                                                      # 2
+               "DECLARE\n"                                                                    # 3
+               "  q text := 'DELETE FROM sessions WHERE user_id IS NULL';\n"                  # 4
+               "  c CURSOR FOR SELECT 'DELETE FROM audit';\n"                                 # 5
+               "  f text := 'ANALYZE audit';\n"                                               # 6
+               "BEGIN\n"                                                                      # 7
+               "  FOREACH q IN ARRAY ARRAY['DELETE FROM sessions'] LOOP\n"                    # 8
+               "    EXECUTE q;\n"                                                             # 9
+               "  END LOOP;\n"                                                                # 10
+               "  OPEN c;\n"                                                                  # 11
+               "  FETCH c INTO f;\n"                                                          # 12
+               "  EXECUTE f;\n"                                                               # 13
+               "END $$;\n")                                                                   # 14
+
+
+def overwritten_variables(s):
+    repo_with(s, {"migrations/002_prune.sql": OVERWRITTEN})
+    report = analyze_json(s, "migrations/002_prune.sql")
+    got = findings(report, "002_prune.sql")
+    unknown = [f for f in got if f["rule"] == "unknown-statement" and f["start"]["line"] == 2]
+    check(len(unknown) == 1, f"the DO block is unknown: {[(f['start']['line'], f['rule']) for f in got]}")
+    do = [st for file in report["files"] for st in file["statements"] if st["tag"] == "DO"]
+    hidden = [n for st in do for n in st["notes"] if n.startswith("not visible to static analysis")]
+    for line, var in ((9, "q"), (13, "f")):
+        check(any(f"dynamic SQL (EXECUTE {var}) (line {line})" in n for n in hidden), f"the EXECUTE at line {line} is dynamic SQL: {hidden}")
+    pr_fails(s, "EXECUTE of a variable FOREACH and FETCH overwrite")
+
+
 # --- 2. Settings that change how the rest of the script is read ----------------------------------
 
 # With standard_conforming_strings off, 'a\'' ends at the second quote: the server runs the DROP
@@ -316,7 +348,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, overwritten_variables, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
