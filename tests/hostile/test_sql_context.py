@@ -180,6 +180,24 @@ def overwritten_variables(s):
     pr_fails(s, "EXECUTE of a variable FOREACH and FETCH overwrite")
 
 
+# golang-migrate runs every file named <version>_<name>.(up|down).<any extension> (source/parse.go's
+# Regex), and its postgres driver sends the text as SQL: a `.up.pgsql` "cleanup" drops a table.
+GOLANG_BASE = {"db/migrations/000001_init.up.sql": "CREATE TABLE accounts (id bigint PRIMARY KEY, balance bigint);\n",
+               "db/migrations/000001_init.down.sql": "DROP TABLE accounts;\n"}
+GOLANG_HEAD = {"db/migrations/000002_cleanup.up.pgsql": "SET lock_timeout = '2s';\nDROP TABLE accounts CASCADE;\n",
+               "db/migrations/000002_cleanup.down.pgsql": "SELECT 1;\n"}
+
+
+def golang_migrate_any_extension(s):
+    repo_with(s, GOLANG_HEAD, base=GOLANG_BASE)
+    report = analyze_json(s, "db/migrations")
+    check((2, "drop-table") in rules_at(report, "000002_cleanup.up.pgsql"), f"the .up.pgsql is analysed: {report['files']}")
+    pr_fails(s, "the DROP TABLE in a golang-migrate .up.pgsql")
+    with open(s.summary) as f:
+        summary = f.read()
+    check("000002_cleanup.up.pgsql" in summary and "drop-table" in summary, f"the summary names the file and finding:\n{summary}")
+
+
 # --- 2. Settings that change how the rest of the script is read ----------------------------------
 
 # With standard_conforming_strings off, 'a\'' ends at the second quote: the server runs the DROP
@@ -348,7 +366,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, overwritten_variables, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, overwritten_variables, golang_migrate_any_extension, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
