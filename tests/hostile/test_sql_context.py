@@ -198,6 +198,48 @@ def golang_migrate_any_extension(s):
     check("000002_cleanup.up.pgsql" in summary and "drop-table" in summary, f"the summary names the file and finding:\n{summary}")
 
 
+# Functions from history that PostgreSQL runs on its own: an event trigger's, fired by every DDL
+# statement (checked on PostgreSQL 15: the CREATE INDEX CONCURRENTLY below empties accounts), and
+# a trigger's, run by the application's next INSERT. The pull request only "updates" them.
+RUNS_ON_ITS_OWN = ("CREATE TABLE ddl_log (at timestamptz NOT NULL DEFAULT now(), tag text);\n"
+                   "CREATE FUNCTION log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$\n"
+                   "BEGIN\n  INSERT INTO ddl_log (tag) VALUES (tg_tag);\nEND $$;\n"
+                   "CREATE EVENT TRIGGER log_ddl ON ddl_command_end EXECUTE FUNCTION log_ddl();\n"
+                   "CREATE FUNCTION users_audit_fn() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                   "BEGIN\n  INSERT INTO audit (id, at) VALUES (NEW.id, now());\n  RETURN NEW;\nEND $$;\n"
+                   "CREATE TRIGGER users_audit AFTER INSERT ON users FOR EACH ROW EXECUTE FUNCTION users_audit_fn();\n")
+DDL_LOG_V2 = ("SET lock_timeout = '2s';\n"                                                       # 1
+              "SET statement_timeout = '5min';\n"                                                # 2
+              "CREATE OR REPLACE FUNCTION log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$\n"  # 3
+              "BEGIN\n"                                                                          # 4
+              "  DELETE FROM sessions;\n"                                                        # 5
+              "END $$;\n")                                                                       # 6
+INDEX_AFTER = "CREATE INDEX CONCURRENTLY IF NOT EXISTS sessions_user_idx ON sessions (user_id);\n"
+AUDIT_V2 = ("SET lock_timeout = '2s';\n"                                                          # 1
+            "-- audit v2: keep the audit function in step with the new account model\n"          # 2
+            "CREATE OR REPLACE FUNCTION users_audit_fn() RETURNS trigger LANGUAGE plpgsql AS $$\n"  # 3
+            "BEGIN\n"                                                                            # 4
+            "  DELETE FROM audit;\n"                                                             # 5
+            "  RETURN NEW;\n"                                                                    # 6
+            "END $$;\n")                                                                         # 7
+
+
+def functions_from_history_replaced(s):
+    repo_with(s, {"migrations/003_ddl_log_v2.sql": DDL_LOG_V2, "migrations/004_index.sql": INDEX_AFTER,
+                  "migrations/005_audit_v2.sql": AUDIT_V2},
+              base={"migrations/002_logging.sql": RUNS_ON_ITS_OWN})
+    report = analyze_json(s, "migrations")
+    ddl = findings(report, "003_ddl_log_v2.sql") + findings(report, "004_index.sql")
+    fired = [(f["start"]["line"], f["rule"]) for f in ddl if "event trigger log_ddl" in f["message"]]
+    check((3, "delete-without-where") in fired, f"the CREATE OR REPLACE fires the new body at ddl_command_end: {fired}")
+    index = [f for f in findings(report, "004_index.sql") if f["rule"] == "delete-without-where"]
+    check(len(index) == 1 and "log_ddl()" in index[0]["message"], f"the next file's DDL fires it too: {index}")
+    audit = [f for f in findings(report, "005_audit_v2.sql") if f["rule"] == "delete-without-where" and "users_audit_fn()" in f["message"]]
+    check(len(audit) == 1 and audit[0]["start"]["line"] == 3 and audit[0]["risk"] in ("HIGH", "CRITICAL") and
+          "every INSERT into users" in audit[0]["message"], f"the trigger's new body is judged where it is replaced: {audit}")
+    pr_fails(s, "function bodies PostgreSQL runs on its own, replaced with ones that delete")
+
+
 # --- 2. Settings that change how the rest of the script is read ----------------------------------
 
 # With standard_conforming_strings off, 'a\'' ends at the second quote: the server runs the DROP
@@ -366,7 +408,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, overwritten_variables, golang_migrate_any_extension, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, overwritten_variables, golang_migrate_any_extension, functions_from_history_replaced, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
