@@ -530,7 +530,13 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
     Fired fired = fired_by(stmt, facts, m_ctx->catalog);
     // The event triggers of the catalog a DDL statement fires (event_triggers.hpp), with their
     // functions' bodies as they are now; taken before a CREATE or DROP EVENT TRIGGER is recorded.
-    const std::vector<FiredEventTrigger> events = event_triggers_fired(stmt, facts.tag, m_ctx->catalog);
+    // Past k_max_attached event triggers, a DDL statement is unknown (a hostile file stays linear).
+    const bool too_many_events = m_ctx->catalog.event_triggers().size() > k_max_attached && fires_event_triggers(stmt);
+    const std::vector<FiredEventTrigger> events =
+        too_many_events ? std::vector<FiredEventTrigger>{} : event_triggers_fired(stmt, facts.tag, m_ctx->catalog);
+    if (too_many_events) {
+        unknown(facts, "fires the database's event triggers, more than " + std::to_string(k_max_attached) + ": not followed");
+    }
     std::vector<Attachment> attached = attachments_of(stmt, m_ctx->catalog);
     record_attachments(stmt, attached, m_ctx->catalog);
     keep_outside(stmt, attached);
