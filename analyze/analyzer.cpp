@@ -1437,7 +1437,8 @@ namespace {
 
 // SQL files, and Synapse's delta files for PostgreSQL only (*.sql.postgres).
 bool is_sql_file(const fs::path& p) {
-    return p.extension() == ".sql" || (p.extension() == ".postgres" && p.stem().extension() == ".sql");
+    return p.extension() == ".sql" || (p.extension() == ".postgres" && p.stem().extension() == ".sql") ||
+           !golang_migrate_as_sql(p.filename().string()).empty();  // golang-migrate's 2_x.up.pgsql
 }
 
 bool is_migration_file(const fs::path& p, orm::InputFormat format) {

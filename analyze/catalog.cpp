@@ -47,6 +47,7 @@ void Catalog::begin_trial() {
     m_trial->domain_functions = m_domain_functions;
     m_trial->types = m_types;
     m_trial->functions = m_functions;
+    m_trial->event_triggers = m_event_triggers;
 }
 
 void Catalog::undo_trial() {
@@ -62,6 +63,7 @@ void Catalog::undo_trial() {
     m_domain_functions = std::move(trial.domain_functions);
     m_types = std::move(trial.types);
     m_functions = std::move(trial.functions);
+    m_event_triggers = std::move(trial.event_triggers);
 }
 
 const RelationInfo* Catalog::find(const std::string& relname) const {
@@ -227,6 +229,7 @@ void Catalog::overlay(const Catalog& over) {
         m_domain_functions.erase(name);
         m_types.insert(name);
     }
+    for (const auto& [name, trigger] : over.m_event_triggers) m_event_triggers[name] = trigger;
     for (const auto& [name, overloads] : over.m_functions) {
         for (const auto& f : overloads) add_function(*f);
     }

@@ -152,6 +152,17 @@ struct FunctionInfo {
 };
 using FunctionMap = std::map<std::string, std::vector<std::shared_ptr<const FunctionInfo>>>;  // by name
 
+// An event trigger (CREATE EVENT TRIGGER): PostgreSQL runs its function, whatever body the
+// function has when the event happens, around every DDL statement its event and TAG filter match
+// (analyze/event_triggers.hpp).
+struct EventTriggerInfo {
+    std::string event;     // ddl_command_start, ddl_command_end, sql_drop, table_rewrite
+    std::string function;  // unqualified
+    std::string schema;    // as written; "" when unqualified
+    std::vector<std::string> tags;  // WHEN TAG IN (...), upper-cased; empty: every command
+    bool enabled = true;   // ALTER EVENT TRIGGER ... DISABLE
+};
+
 // Relations by relname. A copy of a catalog shares them until one is changed (copy on write):
 // a migration's catalog starts as the history's, most of which it only reads.
 using RelationMap = std::map<std::string, std::shared_ptr<const RelationInfo>>;
@@ -242,6 +253,15 @@ public:
     // Every overload of `name` (unqualified), in creation order; none: nullptr.
     [[nodiscard]] const std::vector<std::shared_ptr<const FunctionInfo>>* functions(const std::string& name) const;
 
+    // Event triggers by name (analyze/event_triggers.hpp keeps them).
+    void set_event_trigger(const std::string& name, EventTriggerInfo info) { m_event_triggers[name] = std::move(info); }
+    void remove_event_trigger(const std::string& name) { m_event_triggers.erase(name); }
+    [[nodiscard]] EventTriggerInfo* event_trigger(const std::string& name) {
+        auto it = m_event_triggers.find(name);
+        return it == m_event_triggers.end() ? nullptr : &it->second;
+    }
+    [[nodiscard]] const std::map<std::string, EventTriggerInfo>& event_triggers() const { return m_event_triggers; }
+
 private:
     bool m_unknown_seen = false;
     // The slot of `relname`, to change: saved first in a trial, copied first when shared.
@@ -254,6 +274,7 @@ private:
         std::map<std::string, std::vector<std::string>> domain_functions;
         std::set<std::string> types;
         FunctionMap functions;
+        std::map<std::string, EventTriggerInfo> event_triggers;
     };
     std::optional<Trial> m_trial;
     // The relations added, changed, renamed or put back since the last hand_on (with repeats),
@@ -266,6 +287,7 @@ private:
     std::map<std::string, std::vector<std::string>> m_domain_functions;
     std::set<std::string> m_types;
     FunctionMap m_functions;
+    std::map<std::string, EventTriggerInfo> m_event_triggers;
     std::string m_source;
 };
 

@@ -272,7 +272,9 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
                               std::string_view sibling_metadata) {
     PreparedSource out;
     out.text = std::string(text);
-    std::string name = lower(path_name(path));
+    // golang-migrate runs 2_x.up.pgsql as it runs 2_x.up.sql (migration_names.hpp): read as that name.
+    const std::string as_sql = golang_migrate_as_sql(path_name(path));
+    std::string name = lower(as_sql.empty() ? path_name(path) : std::string_view(as_sql));
     std::string lowered_path = lower(path);
 
     // Each tool's markers as the tool reads them (tool_markers.hpp): a line the tool does not take

@@ -1,5 +1,6 @@
 #include "analyze/function_attach.hpp"
 
+#include "analyze/event_triggers.hpp"
 #include "analyze/rule_actions.hpp"
 
 #include <algorithm>
@@ -286,6 +287,7 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
 }
 
 void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& attachments, Catalog& catalog) {
+    record_event_trigger(stmt, catalog);  // fired by the DDL that follows (event_triggers.hpp)
     if (const ViewStmt* view = pg::as<ViewStmt>(stmt)) {
         // CREATE OR REPLACE VIEW: the new query's calls replace the old one's.
         if (RelationInfo* rel = catalog.find(std::string(pg::relname(view->view)))) rel->attached.clear();
@@ -356,6 +358,30 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
         }
         if (!a.relname.empty()) attacher.add(a.relname, a.function);
     }
+}
+
+std::vector<std::string> standing_uses(const Catalog& catalog, const std::string& name, const std::string& schema) {
+    using Event = AttachedFunction::Event;
+    std::vector<std::string> out;
+    for (const auto& [relname, rel] : catalog.relations()) {
+        for (const AttachedFunction& f : rel->attached) {
+            if (f.name != name || (!schema.empty() && !f.schema.empty() && f.schema != schema)) continue;
+            std::vector<std::string> events;
+            if (f.events & Event::Insert) events.push_back("INSERT into");
+            if (f.events & Event::Update) events.push_back("UPDATE of");
+            if (f.events & Event::Delete) events.push_back("DELETE from");
+            if (f.events & Event::Truncate) events.push_back("TRUNCATE of");
+            if (f.events & Event::Read) events.push_back("read of");
+            if (f.events & Event::Refresh) events.push_back("REFRESH of");
+            if (f.events & Event::Rewrite) events.push_back("rewrite of");
+            std::string what;
+            for (std::size_t i = 0; i < events.size(); ++i) what += (i == 0 ? "" : i + 1 == events.size() ? " or " : ", ") + events[i];
+            out.push_back(f.via + ", which runs it on every " + (what.empty() ? "use of" : what) + " " + rel->display +
+                          " by the application from the moment this commits");
+            if (out.size() >= k_max_attached) return out;
+        }
+    }
+    return out;
 }
 
 Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog& catalog) {

@@ -45,6 +45,12 @@ struct Fired {
     std::vector<std::string> written;     // relnames of the tables it writes (their triggers fire)
     std::vector<std::string> overflowed;  // displays of relations past k_max_attached
 };
+// The functions named `name` (schema as written, "" for any) that the relations of `catalog`
+// run on the application's writes or reads (a trigger, a DEFAULT, a CHECK, a view...), each with
+// how: "trigger users_audit on users, which runs it on every INSERT into users". CREATE OR
+// REPLACE FUNCTION gives them all its new body from the moment it commits.
+[[nodiscard]] std::vector<std::string> standing_uses(const Catalog& catalog, const std::string& name, const std::string& schema);
+
 [[nodiscard]] Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog& catalog);
 
 }  // namespace pgfence::analyze

@@ -1,5 +1,6 @@
 #include "analyze/function_calls.hpp"
 
+#include "analyze/event_triggers.hpp"
 #include "analyze/rule_actions.hpp"
 
 #include <algorithm>
@@ -527,6 +528,15 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
     if (stmt == nullptr) return;
     // What it fires first: a CHECK this ALTER TABLE adds is run by follow_calls already.
     Fired fired = fired_by(stmt, facts, m_ctx->catalog);
+    // The event triggers of the catalog a DDL statement fires (event_triggers.hpp), with their
+    // functions' bodies as they are now; taken before a CREATE or DROP EVENT TRIGGER is recorded.
+    // Past k_max_attached event triggers, a DDL statement is unknown (a hostile file stays linear).
+    const bool too_many_events = m_ctx->catalog.event_triggers().size() > k_max_attached && fires_event_triggers(stmt);
+    const std::vector<FiredEventTrigger> events =
+        too_many_events ? std::vector<FiredEventTrigger>{} : event_triggers_fired(stmt, facts.tag, m_ctx->catalog);
+    if (too_many_events) {
+        unknown(facts, "fires the database's event triggers, more than " + std::to_string(k_max_attached) + ": not followed");
+    }
     std::vector<Attachment> attached = attachments_of(stmt, m_ctx->catalog);
     record_attachments(stmt, attached, m_ctx->catalog);
     keep_outside(stmt, attached);
@@ -566,6 +576,39 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
             if (!ran.insert(function.get()).second) continue;
             if (!budget_left()) return;
             run_indirect(function, facts, f.via);
+        }
+    }
+    // CREATE OR REPLACE FUNCTION: the triggers, defaults and views of existing relations that run
+    // it run the new body on the application's next write or read, without the migration
+    // touching them. The body is analysed apart (its locks are not this statement's) and its
+    // statements are judged here, each with how it is reached. Linear: a file's first 1,000
+    // replacements are looked up, past them each is unknown.
+    if (const CreateFunctionStmt* create = pg::as<CreateFunctionStmt>(stmt); create != nullptr && create->replace) {
+        const std::string name(pg::last_name(create->funcname));
+        const std::string schema = pg::length(create->funcname) > 1 ? std::string(pg::text(pg::nth(create->funcname, pg::length(create->funcname) - 2))) : std::string();
+        if (++m_replaced > 1000) {
+            unknown(facts, "replaces " + name + "(), past 1000 replaced functions in this file: the triggers and defaults that run it are not looked up");
+        } else {
+            for (const std::string& via : standing_uses(m_ctx->catalog, name, schema)) {
+                for (const auto& function : matching(m_ctx->catalog, name, schema)) {
+                    if (!budget_left()) return;
+                    StatementFacts apart = facts_inside(facts);
+                    m_only_reads.erase(function.get());
+                    run_indirect(function, apart, via);
+                    if (apart.status == StatementStatus::Unknown) unknown(facts, "the new body of " + name + "() runs where the " + via + ", and pgfence cannot read all of it");
+                }
+            }
+        }
+    }
+    for (const FiredEventTrigger& e : events) {
+        auto functions = matching(m_ctx->catalog, e.function, e.schema);
+        if (functions.empty() && !(e.schema == "pg_catalog" || (is_known_function(e.function) && !runs_sql_text(e.function)))) {
+            unknown(facts, "runs " + e.function + "() (" + e.via + "), a function whose body is not known");
+        }
+        for (const auto& function : functions) {
+            if (!ran.insert(function.get()).second) continue;
+            if (!budget_left()) return;
+            run_indirect(function, facts, e.via);
         }
     }
     for (const std::string& relation : fired.overflowed) {

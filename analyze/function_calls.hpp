@@ -76,6 +76,7 @@ private:
     std::vector<rules::CalledStatement>* m_out;
     std::vector<Frame> m_stack;       // the functions being run, outermost first
     std::size_t m_body_statements = 0;
+    std::size_t m_replaced = 0;  // CREATE OR REPLACE FUNCTIONs whose standing uses were looked up (follow_replaced)
     // Functions whose body, run indirectly, only reads: not run again (held, so no other takes their address).
     // Bodies run indirectly that only read, each with the locks its reads take (added, as
     // conditional, to every statement that runs it: a trigger's SELECT locks what it reads).

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "analyze/migration_names.hpp"
 #include "analyze/analyzer.hpp"
 #include "analyze/conventions.hpp"
 #include "analyze/function_attach.hpp"
@@ -21,7 +22,10 @@ namespace {
 
 // golang-migrate and sqlx name their down halves *.down.sql; prepare_source reads such a file
 // as a plain one (it is analysed when asked for), but replaying it would undo its up half.
-bool is_down_file(std::string_view path) { return path.ends_with(".down.sql"); }
+bool is_down_file(std::string_view path) {
+    const std::string as_sql = golang_migrate_as_sql(path);
+    return path.ends_with(".down.sql") || as_sql.ends_with(".down.sql");
+}
 
 // One statement into the catalog; false when it is left out.
 // `line`: where it starts in its file (0: not known), for the facts the catalog keeps with one.

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "analyze/migration_names.hpp"
 #include "analyze/migration_order.hpp"
 
 namespace pgfence::analyze {
@@ -18,6 +19,7 @@ std::string lower(std::string s) {
 }  // namespace
 
 bool unread_migration_kind(std::string_view path) {
+    if (!golang_migrate_as_sql(path).empty()) return false;  // SQL to golang-migrate, read as such
     const std::string ext = lower(std::filesystem::path(path).extension().string());
     return ext != ".sql" && ext != ".js" && ext != ".ts" && ext != ".mjs" && ext != ".cjs" && ext != ".mts" && ext != ".cts" &&
            ext != ".fizz" && ext != ".toml";

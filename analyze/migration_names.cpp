@@ -231,6 +231,27 @@ bool pop_name(std::string_view name, PopName& out) {
     return true;
 }
 
+std::string golang_migrate_as_sql(std::string_view name) {
+    if (const std::size_t slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+    std::size_t digits = 0;
+    while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
+    if (digits == 0 || digits >= name.size() || name[digits] != '_') return {};
+    // `(.*)` is greedy: the direction is the last ".up." or ".down." that follows the "_".
+    const std::size_t up = name.rfind(".up.");
+    const std::size_t down = name.rfind(".down.");
+    std::size_t at = std::string_view::npos;
+    std::size_t length = 0;
+    if (up != std::string_view::npos && up > digits) at = up, length = 4;
+    if (down != std::string_view::npos && down > digits && (at == std::string_view::npos || down > at)) at = down, length = 6;
+    if (at == std::string_view::npos) return {};
+    if (name.substr(at + length) == "sql") return {};
+    return std::string(name.substr(0, at + length)) + "sql";
+}
+
+bool sql_migration_name(std::string_view path) {
+    return path.ends_with(".sql") || path.ends_with(".sql.postgres") || !golang_migrate_as_sql(path).empty();
+}
+
 bool postgres_dialect(std::string_view dialect) {
     return dialect == "postgres" || dialect == "postgresql" || dialect == "pg";
 }

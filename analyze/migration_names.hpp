@@ -25,6 +25,18 @@ struct PopName {
 };
 [[nodiscard]] bool pop_name(std::string_view name, PopName& out);
 
+// golang-migrate's name of a migration (source/parse.go's Regex,
+// `^([0-9]+)_(.*)\.(down|up)\.(.*)$`, which every source driver applies: file, iofs, go-bindata):
+// any extension, `000002_x.up.pgsql` as much as `.up.sql`; its postgres driver sends the file's
+// text to the server as SQL whatever the extension (database/postgres/postgres.go Run). The
+// name with its extension replaced by "sql" (`000002_x.up.sql`) when it is such a name with
+// another extension; empty for any other name (an `.up.sql` name included).
+[[nodiscard]] std::string golang_migrate_as_sql(std::string_view name);
+
+// A file of SQL migrations by its name: *.sql, Synapse's *.sql.postgres, or golang-migrate's
+// <version>_<name>.(up|down).<any extension> (golang_migrate_as_sql).
+[[nodiscard]] bool sql_migration_name(std::string_view path);
+
 // Whether pop and popx run a file of this dialect on PostgreSQL (pop's CanonicalDialect:
 // postgres, postgresql, pg); cockroach, mysql, sqlite3 ... are other databases.
 [[nodiscard]] bool postgres_dialect(std::string_view dialect);

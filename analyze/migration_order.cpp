@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "analyze/migration_names.hpp"
 #include "analyze/path_parts.hpp"
 
 namespace fs = std::filesystem;
@@ -105,7 +106,9 @@ std::string normal_path(const fs::path& path) {
 }  // namespace
 
 // golang-migrate, sqlx and pop's x.down.sql, diesel's <folder>/down.sql.
-bool is_down_half(std::string_view path) { return path.ends_with(".down.sql") || path.ends_with("/down.sql"); }
+bool is_down_half(std::string_view path) {
+    return path.ends_with(".down.sql") || path.ends_with("/down.sql") || golang_migrate_as_sql(path).ends_with(".down.sql");
+}
 
 namespace {
 

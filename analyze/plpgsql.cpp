@@ -7,6 +7,7 @@
 
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql_fold.hpp"
+#include "analyze/splitter.hpp"
 
 namespace pgfence::analyze {
 namespace {
@@ -175,7 +176,29 @@ void model_dynamic(Walk& w, const json& stmt, const std::string& expr, std::stri
             w.facts.notes.push_back(std::string(form) + at_line(w, stmt) + " runs text built of constants, read as: " + sql->substr(0, 200) +
                                     (sql->size() > 200 ? "..." : ""));
         }
-        model_sql(w, *sql, stmt);
+        // The text may hold several statements: PostgreSQL 15 runs them all, in order, for
+        // EXECUTE with or without USING and INTO (spi.c's _SPI_execute_plan runs each raw
+        // statement of the string; INTO takes the last one's row). Checked on a real server:
+        // `EXECUTE 'ANALYZE a; TRUNCATE a'` empties a. FOR ... IN EXECUTE, OPEN ... FOR EXECUTE
+        // and RETURN QUERY EXECUTE fail on several ("cannot open multi-query plan as cursor",
+        // "DELETE query does not return tuples"), but only after running what comes first
+        // for RETURN QUERY: every statement is read there too, which reports more, never less.
+        const std::vector<RawStatement> parts = split_statements(*sql, Region{0, sql->size(), false, false});
+        if (parts.size() > 1) {
+            w.facts.notes.push_back(std::string(form) + at_line(w, stmt) + " runs text of " + std::to_string(parts.size()) +
+                                    " statements: each is analysed");
+        }
+        if (parts.empty()) {
+            model_sql(w, *sql, stmt);
+            return;
+        }
+        for (const RawStatement& part : parts) {
+            if (part.unterminated_quote) {
+                w.hidden.push_back("dynamic SQL with an unterminated quote (" + std::string(form) + ")" + at_line(w, stmt));
+                continue;
+            }
+            model_sql(w, sql->substr(part.begin, part.end - part.begin), stmt);
+        }
         return;
     }
     w.hidden.push_back("dynamic SQL (" + std::string(form) + " " + expr.substr(0, 60) + (expr.size() > 60 ? "..." : "") + ")" + at_line(w, stmt));
@@ -237,7 +260,7 @@ std::string loop_table(Walk& w, const json& stmt) {
 }
 
 // The variables the walk may follow: those of a name no other datum has, never the target of
-// INTO, GET DIAGNOSTICS, a FOR loop or a CALL, and assigned with `:=` only where the statement
+// INTO, FETCH, GET DIAGNOSTICS, a FOR or FOREACH loop, OPEN or a CALL, and assigned with `:=` only where the statement
 // runs once, in order (not in a loop, a branch or a block that catches errors). The others
 // are never read as constants.
 void poison_writes(Walk& w, const json& node, bool nested, std::set<std::string, std::less<>>& poisoned,
@@ -255,8 +278,14 @@ void poison_writes(Walk& w, const json& node, bool nested, std::set<std::string,
         if (key == "PLpgSQL_stmt_assign") {
             assigned.insert(name_of(member(value, "varno")));
             if (nested) poisoned.insert(name_of(member(value, "varno")));
-        } else if (key == "PLpgSQL_diag_item") {
-            poisoned.insert(name_of(member(value, "target")));
+            continue;  // its expression names no datum by number: the `:=` is read by assign()
+        }
+        if ((key == "varno" || key == "target" || key == "curvar") && value.is_number_integer()) {
+            // A datum written by number anywhere but a `:=`: FOREACH's variable
+            // (PLpgSQL_stmt_foreach_a.varno), GET DIAGNOSTICS' target, a row field of INTO,
+            // RETURNING INTO or FETCH INTO, OPEN's cursor. Its value is not a constant from
+            // then on (the walk does not know which one runs last), so it is never followed.
+            poisoned.insert(name_of(value));
         } else if (key == "PLpgSQL_var" || key == "PLpgSQL_rec") {
             poisoned.insert(value.value("refname", std::string()));  // a FOR loop's variable, an INTO target
         } else if (key == "fields" && value.is_array()) {

@@ -181,7 +181,7 @@ CommittedMigrations committed_migrations(const std::vector<std::string>& files, 
     auto wanted = [&](std::string_view rel) {
         std::string full = root + std::string(rel);
         if (sets.count(migration_set(full)) == 0) return false;
-        return diff::matches_any(diff::default_migration_globs(), rel) || (!patterns.empty() && diff::selects(patterns, full));
+        return diff::selects(diff::default_migration_globs(), rel) || (!patterns.empty() && diff::selects(patterns, full));
     };
     auto listed = [&]() -> Result<std::vector<diff::StoredFile>> {
         // The index is what the commit being made will hold: a committed file the staged change

@@ -1,4 +1,5 @@
 #include "bot/pr_command.hpp"
+#include "analyze/migration_names.hpp"
 #include "bot/tool_settings_review.hpp"
 #include "analyze/conventions.hpp"
 #include "analyze/path_parts.hpp"
@@ -496,7 +497,7 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
     for (const auto& c : changes.files) {
         // A link or submodule is reported (migration-not-a-file), never run.
         if (c.status != diff::ChangeStatus::Deleted && c.kind == diff::EntryKind::file && c.path.size() > 4 &&
-            c.path.ends_with(".sql")) {
+            analyze::sql_migration_name(c.path)) {
             changed.push_back(c.path);
         }
     }
@@ -507,7 +508,7 @@ TraceOutcome trace_changes(const diff::ChangeSet& changes, const std::vector<std
     if (as_superuser) args.push_back("--trace-as-superuser");
     if (!timeout.empty()) args.insert(args.end(), {"--trace-timeout", timeout});
     for (const auto& path : migrations_in_tree(root, globs)) {
-        if (!path.ends_with(".sql") || std::find(changed.begin(), changed.end(), path) != changed.end()) continue;
+        if (!analyze::sql_migration_name(path) || std::find(changed.begin(), changed.end(), path) != changed.end()) continue;
         args.push_back("--setup");
         args.push_back((std::filesystem::path(root) / path).string());
     }

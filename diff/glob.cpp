@@ -1,6 +1,7 @@
 #include "diff/glob.hpp"
 
 #include <cctype>
+#include "analyze/migration_names.hpp"
 #include <cstddef>
 
 namespace pgfence::diff {
@@ -167,6 +168,12 @@ bool selects(const std::vector<std::string>& patterns, std::string_view path) {
         if (part == "node_modules") return false;
     }
     if (matches_any(patterns, path)) return true;
+    // golang-migrate runs 2_x.up.pgsql as it runs 2_x.up.sql (analyze/migration_names.hpp): the
+    // file is selected when its .sql name would be.
+    if (const std::string as_sql = analyze::golang_migrate_as_sql(path); !as_sql.empty()) {
+        const std::size_t slash = path.rfind('/');
+        return selects(patterns, std::string(slash == std::string_view::npos ? std::string_view() : path.substr(0, slash + 1)) + as_sql);
+    }
 
     std::string lower(path);
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

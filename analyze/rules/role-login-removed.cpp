@@ -1,4 +1,4 @@
-// ALTER ROLE app NOLOGIN, ... CONNECTION LIMIT 0, ... VALID UNTIL a past date, and ALTER DATABASE
+// ALTER ROLE app NOLOGIN, ... CONNECTION LIMIT 0, ... VALID UNTIL a past date, ... PASSWORD, ... NOINHERIT, and ALTER DATABASE
 // app ALLOW_CONNECTIONS false or CONNECTION LIMIT 0: the role's (the database's) new connections
 // are refused, the application's pool included, with no lock taken.
 #include <cctype>
@@ -85,6 +85,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     const auto* alter = ctx.as<AlterRoleStmt>();
     if (alter == nullptr) return;
     std::string how;
+    bool inherit = false;  // NOINHERIT
     for (const DefElem* d : pg::each<DefElem>(alter->options)) {
         const std::string_view name = pg::text(d->defname);
         const auto* flag = pg::as<Boolean>(d->arg);
@@ -92,8 +93,32 @@ void check(const StatementContext& ctx, Sink& sink) {
         if (name == "canlogin" && flag != nullptr && !flag->boolval) how = "NOLOGIN";
         if (name == "connectionlimit" && number != nullptr && number->ival == 0) how = "CONNECTION LIMIT 0";
         if (name == "validUntil") how = "VALID UNTIL (a date that may be past)";
+        // A new password (or none): the application logs in with the one it is configured
+        // with, which no longer matches (checked on PostgreSQL 15: "password authentication
+        // failed for user").
+        if (name == "password") how = d->arg == nullptr ? "PASSWORD NULL" : "PASSWORD";
+        if (name == "inherit" && flag != nullptr && !flag->boolval) inherit = true;
+    }
+    if (inherit && how.empty()) {
+        // NOINHERIT: the privileges of the roles granted to it are no longer its own (checked on
+        // PostgreSQL 15: a SELECT through a granted role's privilege fails "permission denied").
+        Finding& f = sink.add(ctx.statement, "ALTER ROLE ... NOINHERIT: " + role_name(alter->role) +
+                                                 " no longer has the privileges of the roles granted to it: when the application "
+                                                 "connects as it and reads or writes through such a grant, each query fails "
+                                                 "\"permission denied\", with no lock to show it");
+        f.fix = "grant the role what it needs directly, and check it with SET ROLE, before removing INHERIT; or keep INHERIT";
+        return;
     }
     if (how.empty()) return;
+    if (how.starts_with("PASSWORD")) {
+        Finding& f = sink.add(ctx.statement, "ALTER ROLE ... " + how + ": " + role_name(alter->role) +
+                                                 "'s password changes: when the application logs in as it with the password it "
+                                                 "is configured with, each new connection (a pool refilling, a new instance) "
+                                                 "fails \"password authentication failed\", with no lock to show it");
+        f.fix = "rotate a password outside migrations: create a second login role (or set the new password in the "
+                "application's secret store first), deploy, then retire the old one";
+        return;
+    }
     Finding& f = sink.add(ctx.statement, "ALTER ROLE ... " + how + ": " + role_name(alter->role) +
                                              " can no longer open connections: when the application connects as it, "
                                              "each new connection (a pool refilling, a new instance) is refused, "
@@ -106,7 +131,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(role_login_removed) {
     return Rule{"role-login-removed", Risk::High,
-                "ALTER ROLE ... NOLOGIN or CONNECTION LIMIT 0, ALTER DATABASE ... ALLOW_CONNECTIONS false, refuse new connections", check, nullptr,
+                "ALTER ROLE ... NOLOGIN, CONNECTION LIMIT 0, PASSWORD or NOINHERIT, ALTER DATABASE ... ALLOW_CONNECTIONS false: the application's connections or queries are refused", check, nullptr,
                 true, "locking"};
 }
 

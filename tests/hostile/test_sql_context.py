@@ -122,6 +122,124 @@ def plpgsql_forms(s):
     pr_fails(s, "the DELETEs inside FOR, OPEN and a bound cursor")
 
 
+# EXECUTE of text holding several statements: PostgreSQL 15 runs every one, with or without USING
+# and INTO (checked on a real server: `EXECUTE 'ANALYZE a; TRUNCATE a'` empties a). A
+# "housekeeping" migration that looks like it refreshes statistics.
+SEVERAL = ("SET lock_timeout = '2s';\n"                                                  # 1
+           "SET statement_timeout = '5min';\n"                                           # 2
+           "DO $$\n"                                                                     # 3
+           "BEGIN\n"                                                                     # 4
+           "  EXECUTE 'ANALYZE users; TRUNCATE audit';\n"                                # 5
+           "  EXECUTE 'ANALYZE sessions; DELETE FROM sessions WHERE id > $1; DROP TABLE ' || 'audit' USING 0;\n"  # 6
+           "END $$;\n"                                                                   # 7
+           "CREATE FUNCTION housekeeping() RETURNS void LANGUAGE plpgsql AS $$\n"        # 8
+           "BEGIN\n"                                                                     # 9
+           "  EXECUTE 'SELECT 1; DELETE FROM users';\n"                                  # 10
+           "END $$;\n"                                                                   # 11
+           "SELECT housekeeping();\n")                                                   # 12
+
+
+def execute_several_statements(s):
+    repo_with(s, {"migrations/002_housekeeping.sql": SEVERAL})
+    report = analyze_json(s, "migrations/002_housekeeping.sql")
+    got = rules_at(report, "002_housekeeping.sql")
+    for want in [(5, "truncate"), (6, "drop-table"), (12, "delete-without-where")]:
+        check(want in got, f"{want} found: {got}")
+    pr_fails(s, "the TRUNCATE, DROP TABLE and DELETE behind an ANALYZE in EXECUTE's text")
+
+
+# A variable that FOREACH, FETCH INTO or GET DIAGNOSTICS writes holds whatever ran last, not its
+# declared constant: EXECUTE of it is dynamic SQL, unknown. PostgreSQL 15 runs the loop's
+# 'DELETE FROM sessions' here, not the declared one with a WHERE clause.
+OVERWRITTEN = ("SET lock_timeout = '2s';\n"                                                   # 1
+               "DO $$\n"                                                                      # 2
+               "DECLARE\n"                                                                    # 3
+               "  q text := 'DELETE FROM sessions WHERE user_id IS NULL';\n"                  # 4
+               "  c CURSOR FOR SELECT 'DELETE FROM audit';\n"                                 # 5
+               "  f text := 'ANALYZE audit';\n"                                               # 6
+               "BEGIN\n"                                                                      # 7
+               "  FOREACH q IN ARRAY ARRAY['DELETE FROM sessions'] LOOP\n"                    # 8
+               "    EXECUTE q;\n"                                                             # 9
+               "  END LOOP;\n"                                                                # 10
+               "  OPEN c;\n"                                                                  # 11
+               "  FETCH c INTO f;\n"                                                          # 12
+               "  EXECUTE f;\n"                                                               # 13
+               "END $$;\n")                                                                   # 14
+
+
+def overwritten_variables(s):
+    repo_with(s, {"migrations/002_prune.sql": OVERWRITTEN})
+    report = analyze_json(s, "migrations/002_prune.sql")
+    got = findings(report, "002_prune.sql")
+    unknown = [f for f in got if f["rule"] == "unknown-statement" and f["start"]["line"] == 2]
+    check(len(unknown) == 1, f"the DO block is unknown: {[(f['start']['line'], f['rule']) for f in got]}")
+    do = [st for file in report["files"] for st in file["statements"] if st["tag"] == "DO"]
+    hidden = [n for st in do for n in st["notes"] if n.startswith("not visible to static analysis")]
+    for line, var in ((9, "q"), (13, "f")):
+        check(any(f"dynamic SQL (EXECUTE {var}) (line {line})" in n for n in hidden), f"the EXECUTE at line {line} is dynamic SQL: {hidden}")
+    pr_fails(s, "EXECUTE of a variable FOREACH and FETCH overwrite")
+
+
+# golang-migrate runs every file named <version>_<name>.(up|down).<any extension> (source/parse.go's
+# Regex), and its postgres driver sends the text as SQL: a `.up.pgsql` "cleanup" drops a table.
+GOLANG_BASE = {"db/migrations/000001_init.up.sql": "CREATE TABLE accounts (id bigint PRIMARY KEY, balance bigint);\n",
+               "db/migrations/000001_init.down.sql": "DROP TABLE accounts;\n"}
+GOLANG_HEAD = {"db/migrations/000002_cleanup.up.pgsql": "SET lock_timeout = '2s';\nDROP TABLE accounts CASCADE;\n",
+               "db/migrations/000002_cleanup.down.pgsql": "SELECT 1;\n"}
+
+
+def golang_migrate_any_extension(s):
+    repo_with(s, GOLANG_HEAD, base=GOLANG_BASE)
+    report = analyze_json(s, "db/migrations")
+    check((2, "drop-table") in rules_at(report, "000002_cleanup.up.pgsql"), f"the .up.pgsql is analysed: {report['files']}")
+    pr_fails(s, "the DROP TABLE in a golang-migrate .up.pgsql")
+    with open(s.summary) as f:
+        summary = f.read()
+    check("000002_cleanup.up.pgsql" in summary and "drop-table" in summary, f"the summary names the file and finding:\n{summary}")
+
+
+# Functions from history that PostgreSQL runs on its own: an event trigger's, fired by every DDL
+# statement (checked on PostgreSQL 15: the CREATE INDEX CONCURRENTLY below empties accounts), and
+# a trigger's, run by the application's next INSERT. The pull request only "updates" them.
+RUNS_ON_ITS_OWN = ("CREATE TABLE ddl_log (at timestamptz NOT NULL DEFAULT now(), tag text);\n"
+                   "CREATE FUNCTION log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$\n"
+                   "BEGIN\n  INSERT INTO ddl_log (tag) VALUES (tg_tag);\nEND $$;\n"
+                   "CREATE EVENT TRIGGER log_ddl ON ddl_command_end EXECUTE FUNCTION log_ddl();\n"
+                   "CREATE FUNCTION users_audit_fn() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                   "BEGIN\n  INSERT INTO audit (id, at) VALUES (NEW.id, now());\n  RETURN NEW;\nEND $$;\n"
+                   "CREATE TRIGGER users_audit AFTER INSERT ON users FOR EACH ROW EXECUTE FUNCTION users_audit_fn();\n")
+DDL_LOG_V2 = ("SET lock_timeout = '2s';\n"                                                       # 1
+              "SET statement_timeout = '5min';\n"                                                # 2
+              "CREATE OR REPLACE FUNCTION log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$\n"  # 3
+              "BEGIN\n"                                                                          # 4
+              "  DELETE FROM sessions;\n"                                                        # 5
+              "END $$;\n")                                                                       # 6
+INDEX_AFTER = "CREATE INDEX CONCURRENTLY IF NOT EXISTS sessions_user_idx ON sessions (user_id);\n"
+AUDIT_V2 = ("SET lock_timeout = '2s';\n"                                                          # 1
+            "-- audit v2: keep the audit function in step with the new account model\n"          # 2
+            "CREATE OR REPLACE FUNCTION users_audit_fn() RETURNS trigger LANGUAGE plpgsql AS $$\n"  # 3
+            "BEGIN\n"                                                                            # 4
+            "  DELETE FROM audit;\n"                                                             # 5
+            "  RETURN NEW;\n"                                                                    # 6
+            "END $$;\n")                                                                         # 7
+
+
+def functions_from_history_replaced(s):
+    repo_with(s, {"migrations/003_ddl_log_v2.sql": DDL_LOG_V2, "migrations/004_index.sql": INDEX_AFTER,
+                  "migrations/005_audit_v2.sql": AUDIT_V2},
+              base={"migrations/002_logging.sql": RUNS_ON_ITS_OWN})
+    report = analyze_json(s, "migrations")
+    ddl = findings(report, "003_ddl_log_v2.sql") + findings(report, "004_index.sql")
+    fired = [(f["start"]["line"], f["rule"]) for f in ddl if "event trigger log_ddl" in f["message"]]
+    check((3, "delete-without-where") in fired, f"the CREATE OR REPLACE fires the new body at ddl_command_end: {fired}")
+    index = [f for f in findings(report, "004_index.sql") if f["rule"] == "delete-without-where"]
+    check(len(index) == 1 and "log_ddl()" in index[0]["message"], f"the next file's DDL fires it too: {index}")
+    audit = [f for f in findings(report, "005_audit_v2.sql") if f["rule"] == "delete-without-where" and "users_audit_fn()" in f["message"]]
+    check(len(audit) == 1 and audit[0]["start"]["line"] == 3 and audit[0]["risk"] in ("HIGH", "CRITICAL") and
+          "every INSERT into users" in audit[0]["message"], f"the trigger's new body is judged where it is replaced: {audit}")
+    pr_fails(s, "function bodies PostgreSQL runs on its own, replaced with ones that delete")
+
+
 # --- 2. Settings that change how the rest of the script is read ----------------------------------
 
 # With standard_conforming_strings off, 'a\'' ends at the second quote: the server runs the DROP
@@ -290,7 +408,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 0, f"the DELETE is undone in both versions: pre-existing, pr passes: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, overwritten_variables, golang_migrate_any_extension, functions_from_history_replaced, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

@@ -307,6 +307,8 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"create-rule", "the rule is the author's choice: the fix is a review of what every write will do"},
         {"create-trigger", "the trigger is wanted: the fix bounds its lock wait and its cost"},
         {"drop-trigger", "the drop is wanted: the fix bounds its lock wait"},
+        {"drop-view", "a release order: deploy code that no longer reads the view first"},
+        {"sequence-reset", "set from the table's own keys, which only the author can name"},
         {"drop-column", "a release order: deploy code that no longer uses it first"},
         {"drop-not-null", "a release order: deploy readers that handle NULL first"},
         {"rename-enum-value", "a release order: add the new value, move the code, then drop the old one"},

@@ -1,0 +1,85 @@
+// setval('seq', <constant>) and ALTER SEQUENCE seq RESTART on a sequence the migration did not
+// create: the next nextval() returns a value the sequence handed out before, and the table whose
+// key it fills already holds it. Every INSERT of the application that takes its key from the
+// sequence then fails "duplicate key value violates unique constraint", with no lock to show it
+// (checked on PostgreSQL 15: SELECT setval('t_id_seq', 1, false), then INSERT fails). A setval
+// whose value is computed (the usual `setval('seq', (SELECT max(id) FROM t))`) is not reported.
+#include <algorithm>
+#include <string>
+
+#include "analyze/names.hpp"
+#include "analyze/pg_walk.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+// The sequence a setval() call with a constant value resets, "" when none.
+void walk(const pg::Node* node, std::string& sequence, int depth) {
+    if (node == nullptr || depth > 200 || !sequence.empty()) return;
+    if (const auto* call = pg::as<FuncCall>(node); call != nullptr && pg::last_name(call->funcname) == "setval" &&
+                                                   pg::length(call->args) >= 2) {
+        const pg::Node* seq = pg::nth(call->args, 0);
+        while (const auto* cast = pg::as<TypeCast>(seq)) seq = cast->arg;
+        const auto* name = pg::as<A_Const>(seq);
+        const pg::Node* value = pg::nth(call->args, 1);
+        while (const auto* cast = pg::as<TypeCast>(value)) value = cast->arg;
+        if (name != nullptr && !name->isnull && name->val.node.type == T_String && pg::as<A_Const>(value) != nullptr) {
+            sequence = std::string(pg::text(name->val.sval.sval));
+            return;
+        }
+    }
+    pg::each_child(node, [&](const pg::Node* child) { walk(child, sequence, depth + 1); });
+}
+
+// Made earlier in this file: CREATE SEQUENCE of the name, or CREATE TABLE t whose serial or
+// identity column's sequence it is (t_..._seq). Its table is new, and empty.
+bool made_here(const StatementContext& ctx, const std::string& sequence) {
+    if (ctx.stmts == nullptr) return false;
+    const std::string bare = sequence.substr(sequence.rfind('.') == std::string::npos ? 0 : sequence.rfind('.') + 1);
+    const std::size_t to = std::min(static_cast<std::size_t>(ctx.statement.index), ctx.stmts->size());
+    for (std::size_t i = 0; i < to; ++i) {
+        const pg::Node* earlier = (*ctx.stmts)[i];
+        if (const auto* seq = pg::as<CreateSeqStmt>(earlier); seq != nullptr && pg::relname(seq->sequence) == bare) return true;
+        if (const auto* table = pg::as<CreateStmt>(earlier)) {
+            const std::string prefix = std::string(pg::relname(table->relation)) + "_";
+            if (bare.starts_with(prefix) && bare.ends_with("_seq")) return true;
+        }
+    }
+    return false;
+}
+
+void report(const StatementContext& ctx, Sink& sink, const std::string& sequence, const std::string& how) {
+    if (made_here(ctx, sequence)) return;
+    Finding& f = sink.add(ctx.statement, how + " sets sequence " + sequence + " back to a constant: when that is below the "
+                                               "values it already handed out, the application's next INSERTs that take "
+                                               "their key from it fail \"duplicate key value violates unique constraint\" "
+                                               "(or, without one, duplicate ids), with no lock to show it");
+    f.relation = sequence;
+    f.fix = "set it from the table instead: SELECT setval('" + sequence + "', (SELECT max(id) FROM <table>)); or leave the "
+            "sequence alone";
+}
+
+void check(const StatementContext& ctx, Sink& sink) {
+    if (ctx.stmt == nullptr) return;
+    if (const auto* alter = ctx.as<AlterSeqStmt>()) {
+        for (const DefElem* d : pg::each<DefElem>(alter->options)) {
+            if (pg::text(d->defname) == "restart") report(ctx, sink, pg::display_name(alter->sequence), "ALTER SEQUENCE ... RESTART");
+        }
+        return;
+    }
+    std::string sequence;
+    walk(ctx.stmt, sequence, 0);
+    if (!sequence.empty()) report(ctx, sink, sequence, "setval()");
+}
+
+}  // namespace
+
+PGFENCE_RULE(sequence_reset) {
+    return Rule{"sequence-reset", Risk::High,
+                "setval() to a constant or ALTER SEQUENCE ... RESTART makes the application's next inserts reuse keys",
+                check, nullptr, true, "data-loss"};
+}
+
+}  // namespace pgfence::analyze::rules
