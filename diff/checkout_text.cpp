@@ -124,7 +124,10 @@ CheckoutText checkout_text(git_repository* repo, const git_oid& commit, const st
         out.error = "git: checkout filters of " + path + ": " + last_message();
         return out;
     }
-    std::string converted = filtered.ptr ? std::string(filtered.ptr, filtered.size) : std::string();
+    // With GIT_BLOB_FILTER_CHECK_FOR_BINARY (set by GIT_BLOB_FILTER_OPTIONS_INIT) libgit2 leaves
+    // the buffer empty for a blob it takes for binary (a NUL, control bytes): git converts no line
+    // endings there under text=auto, so the checkout holds the blob as stored.
+    std::string converted = git_blob_is_binary(blob) ? raw : filtered.ptr ? std::string(filtered.ptr, filtered.size) : std::string();
     git_buf_dispose(&filtered);
     if (ident != GIT_ATTR_VALUE_TRUE) {
         out.text = std::move(converted);

@@ -14,6 +14,7 @@
     X(int, git_attr_get_many_ext, (const char **values_out, git_repository *repo, git_attr_options *opts, const char *path, size_t num_attr, const char **names), (values_out, repo, opts, path, num_attr, names)) \
     X(git_attr_value_t, git_attr_value, (const char *attr), (attr)) \
     X(int, git_blob_filter, (git_buf *out, git_blob *blob, const char *as_path, git_blob_filter_options *opts), (out, blob, as_path, opts)) \
+    X(int, git_blob_is_binary, (const git_blob *blob), (blob)) \
     X(void, git_blob_free, (git_blob *blob), (blob)) \
     X(int, git_blob_lookup, (git_blob **blob, git_repository *repo, const git_oid *id), (blob, repo, id)) \
     X(const void *, git_blob_rawcontent, (const git_blob *blob), (blob)) \
