@@ -805,7 +805,10 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
             }
             if (change.changes && facts.status == StatementStatus::Analyzed) facts.status = StatementStatus::Unknown;
         }
-        if (!read_after.empty() && facts.status != StatementStatus::Unparsable) {
+        if (!read_after.empty()) {
+            // One pgfence cannot parse may be valid to the server ('it\'s' with the setting off):
+            // no syntax error is claimed, the statement is unknown like the others.
+            if (facts.status == StatementStatus::Unparsable) facts.parse_error.reset();
             facts.status = StatementStatus::Unknown;
             facts.notes.push_back("not visible to static analysis: after " + read_after + ", PostgreSQL reads this statement's text "
                                   "otherwise than pgfence parsed it (standard_conforming_strings on, UTF8): what it runs is not known");
@@ -1508,7 +1511,7 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs, s
         if (fs::is_directory(status)) {
             walk_directory(input, out, format);
             std::sort(out.begin() + static_cast<long>(before), out.end());
-            if (out.size() == before) errors.push_back(Error{"directory has no .sql files", input, std::nullopt});
+            if (out.size() == before) errors.push_back(Error{std::string(k_no_migrations_in_directory), input, std::nullopt});
             continue;
         }
         if (fs::exists(status)) {

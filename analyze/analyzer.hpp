@@ -132,6 +132,10 @@ struct SettingUnknown {
 // (a folder above it holds deploy.sql and pgmi.yaml) runs in the deployment's one transaction.
 [[nodiscard]] FileReport analyze_file(const std::string& path, const AnalyzeOptions& options);
 
+// The error expand_inputs gives a directory in which it found no migration: a tool's settings may
+// still name a folder below it (bot/analyze_command.cpp drops the error then).
+inline constexpr std::string_view k_no_migrations_in_directory = "directory has no migration files";
+
 // Files, directories (recursively, *.sql, symbolic links among them kept as they are, for
 // analyze_file to report, and with `format` Auto or an ORM also .ts/.js
 // migrations: scripts under a folder named like "migrations" whose content matches an ORM)

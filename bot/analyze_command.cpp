@@ -725,6 +725,16 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     analyze::tools::FollowedDirs followed = analyze::tools::add_tool_dirs(files, settings.paths, settings.options);
     for (const auto& note : followed.notes) err << "note: " << annotate::printable(note) << "\n";
     settings.options.sqlx_folders = &followed.sqlx_folders;
+    // A directory with no migration of its own whose tools' settings named a folder with some
+    // (knexfile: db/changes) is no error.
+    std::erase_if(input_errors, [&](const Error& e) {
+        if (e.message != analyze::k_no_migrations_in_directory) return false;
+        const fs::path dir = fs::path(e.file).lexically_normal();
+        return std::any_of(files.begin(), files.end(), [&](const std::string& f) {
+            const fs::path rel = fs::path(f).lexically_normal().lexically_relative(dir);
+            return !rel.empty() && *rel.begin() != "..";
+        });
+    });
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     // Nothing to report but the error lines: a terminal gets no empty report ("findings: 0" after

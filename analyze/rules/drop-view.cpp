@@ -15,7 +15,7 @@ namespace {
 using namespace operation;
 
 // Whether a later statement of the file makes `relname` again (CREATE VIEW, CREATE MATERIALIZED
-// VIEW, CREATE TABLE AS). At most this many statements are looked at, so a file stays linear.
+// VIEW, CREATE TABLE AS, CREATE TABLE, or a relation renamed to it). At most this many statements are looked at, so a file stays linear.
 constexpr std::size_t k_look_ahead = 2000;
 
 bool made_again(const StatementContext& ctx, std::string_view relname) {
@@ -26,6 +26,16 @@ bool made_again(const StatementContext& ctx, std::string_view relname) {
         if (const ViewStmt* view = pg::as<ViewStmt>(later); view != nullptr && pg::relname(view->view) == relname) return true;
         if (const CreateTableAsStmt* as = pg::as<CreateTableAsStmt>(later);
             as != nullptr && as->into != nullptr && pg::relname(as->into->rel) == relname) {
+            return true;
+        }
+        // A table takes the name: made (CREATE TABLE) or renamed to it (a compatibility view
+        // dropped as the table it stood for gets its new name, outline's group_permissions).
+        if (const CreateStmt* table = pg::as<CreateStmt>(later); table != nullptr && pg::relname(table->relation) == relname) {
+            return true;
+        }
+        if (const RenameStmt* rename = pg::as<RenameStmt>(later);
+            rename != nullptr && rename->relation != nullptr && rename->newname != nullptr && pg::text(rename->newname) == relname &&
+            (rename->renameType == OBJECT_TABLE || rename->renameType == OBJECT_VIEW || rename->renameType == OBJECT_MATVIEW)) {
             return true;
         }
     }

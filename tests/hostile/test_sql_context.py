@@ -254,6 +254,12 @@ SET_CONFIG = ("SET lock_timeout = '2s';\n"                                      
               "SELECT set_config('standard_conforming_strings', 'off', false);\n"            # 2
               "SELECT 'legacy \\''; DROP TABLE audit; --' AS note;\n")                      # 3
 
+# Valid to the server with the setting off, a syntax error to a parser with it on: unknown, never
+# "unparsable" with a fix that sends the author to check the syntax (newcomer walk).
+SCS_OFF_QUOTE = ("SET lock_timeout = '2s';\n"                                 # 1
+                 "SET standard_conforming_strings = off;\n"                   # 2
+                 "UPDATE users SET email = 'it\\'s fine' WHERE id = 1;\n")   # 3
+
 PG_DUMP = ("SET statement_timeout = 0;\n"
            "SET client_encoding = 'UTF8';\n"
            "SET standard_conforming_strings = on;\n"
@@ -263,8 +269,11 @@ PG_DUMP = ("SET statement_timeout = 0;\n"
 
 def lexing_settings(s):
     repo_with(s, {"migrations/002_legacy.sql": SCS_OFF, "migrations/003_config.sql": SET_CONFIG,
-                  "migrations/004_dump.sql": PG_DUMP})
-    report = analyze_json(s, "migrations/002_legacy.sql", "migrations/003_config.sql", "migrations/004_dump.sql")
+                  "migrations/004_dump.sql": PG_DUMP, "migrations/005_quote.sql": SCS_OFF_QUOTE})
+    report = analyze_json(s, "migrations/002_legacy.sql", "migrations/003_config.sql", "migrations/004_dump.sql",
+                          "migrations/005_quote.sql")
+    check(rules_at(report, "005_quote.sql") == [(2, "unknown-statement"), (3, "unknown-statement")],
+          f"a statement only the setting makes valid is unknown, not unparsable: {rules_at(report, '005_quote.sql')}")
     unknown = [f["start"]["line"] for f in findings(report, "002_legacy.sql") if f["rule"] == "unknown-statement"]
     check(unknown == [2, 3, 4], f"the SET and what follows it until it is on again are unknown: {rules_at(report, '002_legacy.sql')}")
     unknown = [f["start"]["line"] for f in findings(report, "003_config.sql") if f["rule"] == "unknown-statement"]

@@ -674,7 +674,26 @@ def spring_flyway(binary, tmp):
     check(res + "db/hotfix/V2__cleanup.sql" in [f["path"] for f in report["files"]], "the YAML list's location is followed")
 
 
-SCENARIOS = {"placeholder_injection": placeholder_injection, "appended_location": appended_location,
+def knex_folder_only(binary, tmp):
+    """A Knex project whose only migrations lie where its knexfile puts them (db/changes, no folder
+    called migrations, no .sql file): `analyze .` and `analyze --ci .` judge them and exit by their
+    findings, with no error about the directory (a newcomer's first run exited 2)."""
+    d = os.path.join(tmp, "knex")
+    write(os.path.join(d, "knexfile.js"), "module.exports = { client: 'pg', migrations: { directory: 'db/changes' } };\n")
+    write(os.path.join(d, "db/changes/20240101_notes.js"),
+          "exports.up = async (knex) => {\n  await knex.raw(\"SET lock_timeout = '2s'\");\n"
+          "  await knex.schema.createTable('notes', (t) => { t.increments('id'); });\n};\nexports.down = async () => {};\n")
+    for args in (["analyze", "--no-config", "."], ["analyze", "--no-config", "--ci", "."]):
+        proc = subprocess.run([binary, *args], capture_output=True, text=True, timeout=60, cwd=d)
+        check(proc.returncode == 0 and "error:" not in proc.stderr, f"{args}: exit {proc.returncode}\n{proc.stderr}")
+        check("db/changes/20240101_notes.js" in proc.stdout, f"{args}: the migration is judged:\n{proc.stdout}")
+    # An empty directory with no settings is still an error, and says what it looked for.
+    os.makedirs(os.path.join(tmp, "empty"), exist_ok=True)
+    proc = subprocess.run([binary, "analyze", "--no-config", os.path.join(tmp, "empty")], capture_output=True, text=True, timeout=60)
+    check(proc.returncode == 2 and "directory has no migration files" in proc.stderr, f"an empty folder: {proc.returncode} {proc.stderr}")
+
+
+SCENARIOS = {"knex_folder_only": knex_folder_only, "placeholder_injection": placeholder_injection, "appended_location": appended_location,
              "settings_reader": settings_reader, "other_tools": other_tools, "followed_dirs": followed_dirs,
              "computed_dirs": computed_dirs, "history_settings": history_settings,
              "newcomer_messages": newcomer_messages, "knex_cli_flags": knex_cli_flags,
