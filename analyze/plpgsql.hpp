@@ -41,4 +41,8 @@ bool model_plpgsql_body(std::string_view body, std::string_view what, StatementF
 void merge_facts(StatementFacts& into, const StatementFacts& inner, bool conditional = false,
                  model::LockIndex* index = nullptr);
 
+// Whether a PL/pgSQL trigger function's body returns NULL whatever its rows: its first top-level
+// RETURN is RETURN NULL and nothing before it returns (rules/create-trigger.cpp).
+[[nodiscard]] bool trigger_returns_null_always(std::string_view body);
+
 }  // namespace pgfence::analyze

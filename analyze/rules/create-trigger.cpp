@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <cctype>
 
-#include "analyze/json_access.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/plpgsql.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -25,41 +25,6 @@ std::string event_text(int events) {
         out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
     }
     return out;
-}
-
-// Whether a PL/pgSQL trigger function's body returns NULL whatever its rows: the first RETURN at
-// the top level of its body is RETURN NULL, and no statement before it holds a RETURN of its own
-// (an IF that returns NEW first makes it a filter). The body is read as function_calls.cpp reads
-// a trigger function's (libpg_query does not compile one RETURNS trigger): inside an outer block
-// that declares NEW, OLD and TG_*.
-bool returns_null_always(std::string_view body) {
-    std::size_t end = body.size();
-    while (end > 0 && (std::isspace(static_cast<unsigned char>(body[end - 1])) != 0 || body[end - 1] == ';')) --end;
-    std::string inner(body.substr(0, end));
-    std::string tag = "$pgfence$";
-    while (inner.find(tag) != std::string::npos) tag.insert(tag.size() - 1, "_");
-    ParsedStatement parsed = parse_plpgsql_function(
-        "CREATE FUNCTION pgfence_trigger() RETURNS record LANGUAGE plpgsql AS " + tag +
-        "DECLARE new record; old record; tg_name name; tg_when text; tg_level text; tg_op text; tg_relid oid; "
-        "tg_relname name; tg_table_name name; tg_table_schema name; tg_nargs integer; tg_argv text[];\nBEGIN\n" + inner +
-        ";\nEND" + tag);
-    if (parsed.failure) return false;
-    const Node& outer = member(member(member(parsed.node, "PLpgSQL_function"), "action"), "PLpgSQL_stmt_block");
-    const Node& statements = member(outer, "body");
-    if (!statements.is_array() || statements.size() != 1) return false;
-    const Node& block = member(statements[0], "PLpgSQL_stmt_block");
-    if (block.contains("exceptions")) return false;
-    for (const auto& stmt : member(block, "body")) {
-        if (stmt.contains("PLpgSQL_stmt_return")) {
-            std::string word;
-            for (char c : member(member(stmt["PLpgSQL_stmt_return"], "expr"), "PLpgSQL_expr").value("query", std::string())) {
-                if (std::isspace(static_cast<unsigned char>(c)) == 0) word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-            }
-            return word == "NULL";
-        }
-        if (stmt.dump().find("PLpgSQL_stmt_return") != std::string::npos) return false;
-    }
-    return false;
 }
 
 // The PL/pgSQL body of the last CREATE FUNCTION of `name` before this statement in the file, ""
@@ -104,7 +69,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     const std::string definition = stmt->row && (stmt->timing & k_before) != 0 && (stmt->events & (4 | 8 | 16)) != 0
                                        ? defined_here(ctx, pg::last_name(stmt->funcname))
                                        : std::string();
-    if (!definition.empty() && returns_null_always(definition)) {
+    if (!definition.empty() && trigger_returns_null_always(definition)) {
         f.message = "CREATE TRIGGER " + trigger + " runs " + function + " BEFORE each row of every " + events + " on " + table +
                     ", and " + function + " returns NULL at the top level of its body: each such write is silently "
                     "skipped (\"INSERT 0 0\"), the application's included, from the moment it commits";

@@ -205,14 +205,16 @@ def body_swap(s):
 
 
 def moved_lock_timeout(s):
-    """Moving SET lock_timeout below an unchanged DROP TABLE makes its lock-timeout-missing finding new."""
+    """Moving SET lock_timeout below an unchanged DROP TABLE makes its lock-timeout-missing finding
+    new, and the DROP TABLE's own finding too: what precedes it changed (it now runs with no
+    lock_timeout), and a finding is pre-existing only when its file's statements before it are."""
     pull_request(s, {"migrations/000_users.sql": USERS, "migrations/001_x.sql": "SET lock_timeout = '2s';\nDROP TABLE legacy;\n"},
                  {"migrations/001_x.sql": "DROP TABLE legacy;\nSET lock_timeout = '2s';\n"})
     proc, files, decision, code, text = review(s)
     check(("lock-timeout-missing", 1) in new_findings(files, "migrations/001_x.sql"),
           f"the finding the move caused is new: {files['migrations/001_x.sql']['findings']}")
     old = [x for x in files["migrations/001_x.sql"]["findings"] if x["rule"] == "drop-table"]
-    check(old and all(x["pre_existing"] for x in old), f"the DROP TABLE's own finding stays pre-existing: {old}")
+    check(old and not any(x["pre_existing"] for x in old), f"the DROP TABLE's own finding is new: {old}")
 
 
 def copied_subcommands(s):
