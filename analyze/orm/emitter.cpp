@@ -53,6 +53,18 @@ const Node* property(const Node& object, std::string_view key) {
     return nullptr;
 }
 
+// An option's boolean: false when absent, nullopt when it is not a literal (or the object has a spread).
+std::optional<bool> literal_flag(const Node* opts, std::string_view key) {
+    if (opts == nullptr || opts->kind != NodeKind::Object) return false;
+    for (const auto& k : opts->keys) {
+        if (k == "..." || k == "[computed]") return std::nullopt;
+    }
+    const Node* v = property(*opts, key);
+    if (v == nullptr || (v->kind == NodeKind::Ident && (v->name == "false" || v->name == "undefined" || v->name == "null"))) return false;
+    if (v->kind == NodeKind::Ident && v->name == "true") return true;
+    return std::nullopt;
+}
+
 Emitter::Emitter(const JsFile& file, std::string_view text, Extraction& out) : m_file(file), m_text(text), m_out(out) {
     std::map<std::string, int> seen;
     // Two passes: a constant may be built from one declared before it.

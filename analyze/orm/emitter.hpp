@@ -87,6 +87,9 @@ void replace_parameters(SqlPiece& piece, const Node& bindings, Emitter& e);
 
 // The object value under `key`, or nullptr.
 [[nodiscard]] const Node* property(const Node& object, std::string_view key);
+// An option's boolean (`{truncate: true}`): false when absent, nullopt when it is not a literal
+// (or the object has a spread or a computed key).
+[[nodiscard]] std::optional<bool> literal_flag(const Node* opts, std::string_view key);
 // The call's arguments (kids after the callee).
 [[nodiscard]] inline std::size_t arg_count(const Node& call) { return call.kids.empty() ? 0 : call.kids.size() - 1; }
 [[nodiscard]] inline const Node* arg(const Node& call, std::size_t i) {

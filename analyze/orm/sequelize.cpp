@@ -302,18 +302,6 @@ bool no_where(const Node* where) {
            (where->kind == NodeKind::Ident && (where->name == "null" || where->name == "undefined"));
 }
 
-// An option's boolean: false when absent, nullopt when it is not a literal (or the object has a spread).
-std::optional<bool> flag(const Node* opts, std::string_view key) {
-    if (opts == nullptr || opts->kind != NodeKind::Object) return false;
-    for (const auto& k : opts->keys) {
-        if (k == "..." || k == "[computed]") return std::nullopt;
-    }
-    const Node* v = property(*opts, key);
-    if (v == nullptr || (v->kind == NodeKind::Ident && (v->name == "false" || v->name == "undefined" || v->name == "null"))) return false;
-    if (v->kind == NodeKind::Ident && v->name == "true") return true;
-    return std::nullopt;
-}
-
 }  // namespace
 
 bool sequelize_call(const Node& call, Emitter& e) {
@@ -508,10 +496,10 @@ bool sequelize_call(const Node& call, Emitter& e) {
         const Node* opts = arg(call, 2);
         if (opts != nullptr && opts->kind != NodeKind::Object && !no_where(opts)) {
             b.fail("bulkDelete() options the extractor cannot read (options.truncate sends TRUNCATE)");
-        } else if (opts != nullptr && opts->kind == NodeKind::Object && !flag(opts, "truncate").has_value()) {
+        } else if (opts != nullptr && opts->kind == NodeKind::Object && !literal_flag(opts, "truncate").has_value()) {
             b.fail("bulkDelete() with a truncate option the extractor cannot read (true sends TRUNCATE)");
-        } else if (opts != nullptr && flag(opts, "truncate").value_or(false)) {
-            auto restart = flag(opts, "restartIdentity"), cascade = flag(opts, "cascade");
+        } else if (opts != nullptr && literal_flag(opts, "truncate").value_or(false)) {
+            auto restart = literal_flag(opts, "restartIdentity"), cascade = literal_flag(opts, "cascade");
             if (!restart || !cascade) b.fail("bulkDelete() truncate options the extractor cannot read");
             sql.push_back("TRUNCATE " + t + (restart.value_or(false) ? " RESTART IDENTITY" : "") +
                           (cascade.value_or(false) ? " CASCADE" : ""));

@@ -12,18 +12,6 @@ bool absent(const Node* n) {
     return n == nullptr || (n->kind == NodeKind::Ident && (n->name == "null" || n->name == "undefined"));
 }
 
-// An option's boolean: false when absent, nullopt when it is not a literal (or the object has a spread).
-std::optional<bool> flag(const Node* opts, std::string_view key) {
-    if (opts == nullptr || opts->kind != NodeKind::Object) return false;
-    for (const auto& k : opts->keys) {
-        if (k == "..." || k == "[computed]") return std::nullopt;
-    }
-    const Node* v = property(*opts, key);
-    if (v == nullptr || (v->kind == NodeKind::Ident && (v->name == "false" || v->name == "undefined" || v->name == "null"))) return false;
-    if (v->kind == NodeKind::Ident && v->name == "true") return true;
-    return std::nullopt;
-}
-
 }  // namespace
 
 // QueryInterface.createFunction(name, params, returnType, language, body, optionsArray, options)
@@ -65,7 +53,7 @@ void sequelize_create_function(const Node& call, const std::string& name, Emitte
     }
     std::string statement = "CREATE FUNCTION", variables;
     if (const Node* o = arg(call, 6); why.empty() && o != nullptr && !absent(o)) {
-        auto force = flag(o, "force");
+        auto force = literal_flag(o, "force");
         const Node* vars = o->kind == NodeKind::Object ? property(*o, "variables") : nullptr;
         if (o->kind != NodeKind::Object || !force || (vars != nullptr && vars->kind != NodeKind::Array)) {
             why = "createFunction() options the extractor cannot read";
