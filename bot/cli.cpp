@@ -161,11 +161,11 @@ analyze options:
                             a note; the password is never printed
   --stats-throughput RATE   bytes per second the estimate assumes, e.g. 100MB/s
                             (default: 50MB/s)
-
-exit codes: 0 no finding above --max-risk (or no --ci); 1 with --ci, a finding
-            above --max-risk or a statement pgfence could not see (unless
-            --unknown warn); 2 usage or configuration error,
-            unreadable input, or a statement that does not parse
+  exit codes: 0 no finding above --max-risk (or no --ci); 1 with --ci, a
+              finding above --max-risk or a statement pgfence could not see
+              (unless --unknown warn); 2 usage or configuration error,
+              unreadable input, or a statement that does not parse (unless
+              --unparsable warn)
 
 pr options (pgfence pr [GLOB...] [analyze options]; GLOBs choose the files):
   --base REV, --head REV    the pull request's commits (default: from
@@ -299,6 +299,9 @@ init options (pgfence init [options]):
   --force                   replace a hook pgfence did not write, or with
                             --config an existing .pgfence.toml (a link there is
                             replaced, never written through)
+  exit codes: 0 installed or written; 2 not a git repository, a hook
+              pgfence did not write or a .pgfence.toml already there (without
+              --force), or a write that fails
 
 audit verify options (pgfence audit verify [options] [FILE.jsonl]):
   --config FILE             governance.toml, as for serve
@@ -313,6 +316,9 @@ lsp options (pgfence lsp [options]; docs/editors.md):
   --stdio                   talk over standard input and output (the default,
                             and the only transport; accepted for clients that
                             pass it)
+  exit codes: 0 on exit after shutdown; 1 on exit without it, when its input
+              closes, or after framing it cannot read on; 2 when started on a
+              terminal or with an unknown option
 
 serve options (pgfence serve [options]; docs/governance.md):
   --config FILE             governance.toml: listen, database_url or data_dir,
@@ -323,6 +329,9 @@ serve options (pgfence serve [options]; docs/governance.md):
   --data-dir DIR            or a folder where the service runs a PostgreSQL of
                             its own
   --pg-bin DIR              folder with initdb and postgres for --data-dir
+  exit codes: 0 stopped by SIGTERM or SIGINT, or a token written; 2 usage or
+              configuration error, a data folder another serve owns, or a
+              database it cannot open or keep serving
 )";
 
 // `pgfence help`: the usage line and the list of commands (the help's text up to the first
@@ -420,7 +429,13 @@ std::string help_for(const std::string& command) {
     std::string synopsis = entry.substr(2, std::min({std::size_t{20}, entry.find("  ", 2) - 2, entry.find('\n') - 2}));
     while (!synopsis.empty() && synopsis.back() == ' ') synopsis.pop_back();
     std::string out = "usage: pgfence " + synopsis + " [options]\n\n" + entry + section(command);
-    if (command == "pre-commit" || command == "pr") out += section("analyze");
+    if (command == "pre-commit") out += section("analyze");
+    if (command == "pr") {
+        // pr takes analyze's options, not its exit codes (its own are in its section).
+        std::string analyze = section("analyze");
+        const std::size_t codes = analyze.find("\n  exit codes:");
+        out += codes == std::string::npos ? analyze : analyze.substr(0, codes + 1);
+    }
     return out;
 }
 

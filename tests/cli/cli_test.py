@@ -321,6 +321,10 @@ class Suite(Harness):
                 columns = [line[2:].split("  ", 1)[0] for line in helps[0].decode().splitlines() if line.startswith("  -")]
                 options = sorted({w.encode() for c in columns for w in re.split(r"[ ,=]+", c) if re.fullmatch(r"--?[a-z][a-z0-9-]*", w)})
                 self.check(len(options) > 0 or command in ("rules", "help", "version"), f"{command}: its help lists options")
+                # `pgfence help` promises each command's exit codes in its help: once, its own.
+                if command not in ("rules", "help", "version"):
+                    self.check(helps[0].count(b"exit codes:") == 1,
+                               f"{command} --help says its exit codes once: {helps[0].count(b'exit codes:')}")
                 for option in options:
                     if option in (b"--help", b"-h"):
                         continue
