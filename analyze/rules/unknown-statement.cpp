@@ -46,22 +46,27 @@ void check(const StatementContext& ctx, Sink& sink) {
         return;
     }
     std::string what = s.tag.empty() ? std::string(s.kind) : s.tag;
-    std::string detail;
-    // What made it unknown, before a note that only says a function's locks are not seen.
+    if (what.empty()) what = "this statement";
+    // Why it is unknown: the note that says what could not be seen, else one that says what is
+    // not in the lock model, else only that its kind is not.
+    std::string why;
+    constexpr std::string_view hidden = "not visible to static analysis: ";
     for (const auto& n : s.notes) {
-        if (n.starts_with("not visible to static analysis: ")) {
-            detail = ": " + n;
+        if (n.starts_with(hidden)) {
+            why = n.substr(hidden.size());
             break;
         }
     }
     for (const auto& n : s.notes) {
-        if (!detail.empty()) break;
+        if (!why.empty()) break;
         if (n.find("not visible") != std::string::npos || n.find("not in the lock model") != std::string::npos ||
             n.find("does not parse") != std::string::npos) {
-            detail = ": " + n;
+            why = n;
             break;
         }
     }
+    if (why.empty()) why = what + " is not fully known to the lock model";
+    const std::string detail = ": " + why;
     if (s.tag == "migration tool setting") {
         // A settings line (analyze_tool_settings): the folder the tool runs migrations from.
         Finding& f = sink.add(s, "pgfence could not tell which folder the migration tool reads its migrations from, so the "
@@ -73,11 +78,10 @@ void check(const StatementContext& ctx, Sink& sink) {
     // Said plainly first (issue #53): the comment, the check run and the terminal all show it. A
     // statement partly read (a Flyway placeholder without a value read with a stand-in name, a DO
     // block's static part) keeps the locks pgfence read: they are shown, and may not be all.
-    const std::string locks = s.locks.empty() ? "so its locks are not shown"
-                                              : "so the locks shown are only those of what pgfence could read (what it could "
+    const std::string locks = s.locks.empty() ? "its locks are not shown,"
+                                              : "the locks shown are only those of what pgfence could read (what it could "
                                                 "not see may take others),";
-    Finding& f = sink.add(s, "pgfence could not see what this statement does (" + what + " is not fully known to the lock model), " +
-                                 locks + " and a person must review it" + detail);
+    Finding& f = sink.add(s, "pgfence could not see what this statement does" + detail + "; " + locks + " and a person must review it");
     f.fix = "review its locks by hand (or run `pgfence trace`), then suppress with `-- pgfence-ignore: unknown-statement` "
             "(added by a pull request, a suppression does not lift governance: that needs an exemption from the service)";
 }
