@@ -891,11 +891,18 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     refusals_before(std::string_view::npos);
     report.script_calls.reserve(orm_statements.size());
     for (const orm::OrmStatement& os : orm_statements) {
-        ScriptCall call{os.call_name, 0, os.call, os.raw, os.down};
+        ScriptCall call{os.call_name, 0, os.call, os.raw, os.down, {}};
         const std::size_t call_begin = os.call >= 0 && static_cast<std::size_t>(os.call) < extraction.calls.size()
                                            ? extraction.calls[static_cast<std::size_t>(os.call)].begin
                                            : os.begin;
         call.line = lines.position(call_begin).line;
+        if (os.begin < text.size() && os.end <= text.size() && os.begin <= os.end) {
+            const std::size_t from = text.rfind('\n', os.begin == 0 ? 0 : os.begin - 1);
+            const std::size_t first = from == std::string_view::npos || os.begin == 0 ? 0 : from + 1;
+            std::size_t last = text.find('\n', std::max(os.end, os.begin + 1) - 1);
+            if (last == std::string_view::npos) last = text.size();
+            call.source = std::string(text.substr(first, std::min(last - first, k_script_source_bytes)));
+        }
         report.script_calls.push_back(std::move(call));
         StatementFacts facts;
         facts.span.begin = os.begin;

@@ -272,7 +272,12 @@ struct ScriptCall {
     int index = -1;     // which call of the script it is (a call may send several statements)
     bool raw = false;   // it sends SQL as written (a raw query), not SQL a builder makes
     bool down = false;  // in the down() function
+    // The script's own lines that hold the statement (from the start of its first line, at most
+    // k_script_source_bytes), which the compact format shows under a finding as it shows a SQL
+    // file's; the SQL the call sends may be built from other text.
+    std::string source;
 };
+inline constexpr std::size_t k_script_source_bytes = 4096;
 
 // One setting of a migration tool that a pull request added, changed or removed.
 struct SettingChange {

@@ -316,14 +316,17 @@ void wrapped(std::string_view text, std::string_view indent, int width, Text& ou
 // The finding's source line and a caret under its column, as compilers print them:
 //       5 | ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();
 //         |                       ^
-// From the statement's own text (a SQL file's bytes); nothing for ORM scripts, whose statements
-// are the SQL their calls send, not the file's text.
+// From the statement's own text (a SQL file's bytes); for an ORM script, whose statement is the
+// SQL its call sends, from the script's lines that hold it (ScriptCall::source).
 void source_excerpt(const FileReport& file, const Finding& f, int width, Text& out, const Paint& paint) {
-    if (file.source_kind != "sql" || f.statement < 0 || static_cast<std::size_t>(f.statement) >= file.statements.size()) return;
+    if (f.statement < 0 || static_cast<std::size_t>(f.statement) >= file.statements.size()) return;
     const StatementFacts& s = file.statements[static_cast<std::size_t>(f.statement)];
+    const bool script = file.source_kind != "sql";
+    if (script && static_cast<std::size_t>(f.statement) >= file.script_calls.size()) return;
     int k = f.start.line - s.span.start.line;
     if (k < 0 || f.start.line <= 0) return;
-    std::string_view sql = s.sql;
+    std::string_view sql = script ? std::string_view(file.script_calls[static_cast<std::size_t>(f.statement)].source) : std::string_view(s.sql);
+    if (sql.empty()) return;
     for (int i = 0; i < k; ++i) {
         std::size_t eol = sql.find('\n');
         if (eol == std::string_view::npos) return;
@@ -335,7 +338,7 @@ void source_excerpt(const FileReport& file, const Finding& f, int width, Text& o
     if (!is_printable(line, false)) line = printable(line, false);
     // On the statement's first line its text starts at its own column: what comes before it
     // there (another statement, a tab) is not in the report, and is shown as spaces.
-    if (k == 0 && s.span.start.column > 1 && s.span.start.column < 10000) line.insert(0, static_cast<std::size_t>(s.span.start.column - 1), ' ');
+    if (!script && k == 0 && s.span.start.column > 1 && s.span.start.column < 10000) line.insert(0, static_cast<std::size_t>(s.span.start.column - 1), ' ');
     int caret = f.start.column - 1;
     auto points = code_points(line);
     if (caret < 0 || caret > static_cast<int>(points.size())) caret = 0;

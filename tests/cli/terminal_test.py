@@ -115,6 +115,29 @@ def main():
         check(not wide and "migrations/002_change.sql:2:1: HIGH" in out, f"--format compact, COLUMNS=60: {wide}\n{out}")
         out = subprocess.run([binary, "analyze", "--no-config", "migrations"], cwd=tmp, env=env, capture_output=True, text=True).stdout
         check("line    statement" in out, "piped, the default text is the table")
+        # An ORM script's finding shows the script's line that holds the SQL, the caret on the
+        # statement's first character, as a SQL file's does; its control bytes cleaned.
+        scripts = os.path.join(tmp, "src", "migrations")
+        os.makedirs(scripts)
+        with open(os.path.join(scripts, "1700000000000-Index.ts"), "w") as f:
+            f.write('import { MigrationInterface, QueryRunner } from "typeorm";\n'
+                    "export class Index1700000000000 implements MigrationInterface {\n"
+                    "    public async up(queryRunner: QueryRunner): Promise<void> {\n"
+                    '        await queryRunner.query(`CREATE INDEX "idx\x1b]0;x\x07" ON "users" ("email")`);\n'
+                    "    }\n"
+                    "    public async down(): Promise<void> {}\n"
+                    "}\n")
+        out = subprocess.run([binary, "analyze", "--no-config", "--format", "compact", "src/migrations"], cwd=tmp,
+                             env=dict(os.environ, COLUMNS="100"), capture_output=True).stdout.decode("utf-8", "replace")
+        lines = out.splitlines()
+        at = [i for i, l in enumerate(lines) if "1700000000000-Index.ts:4:34: HIGH create-index-without-concurrently" in l]
+        block = lines[at[0]:at[0] + 8] if at else []
+        source = [l for l in block if l.startswith("    4 |         await queryRunner.query(`CREATE INDEX")]
+        caret = [l for l in block if l.startswith("      | ") and l.strip().endswith("^")]
+        check(len(source) == 1 and len(caret) == 1 and caret[0].index("^") == source[0].index("CREATE INDEX"),
+              f"an ORM finding's source line and caret: {block}\n{out}")
+        check("\x1b" not in out and "\x07" not in out, f"an ORM source line's control bytes cleaned: {out!r}")
+        shutil.rmtree(os.path.join(tmp, "src"))
         # Control bytes in the source line never reach the terminal.
         with open(os.path.join(migrations, "003_hostile.sql"), "w") as f:
             f.write("CREATE INDEX \"x\x1b]0;pwned\x07\" ON users (email);\n")
