@@ -566,6 +566,7 @@ void TerminalStream::end(std::ostream& out) {
     counts("history", history());
     counts("schema", schema());
     counts("snapshot", snapshot());
+    if (!m_options.target.empty()) out << m_options.target << "\n";
 }
 
 // The compact form's closing lines, each within the width.
@@ -601,6 +602,7 @@ void TerminalStream::end_compact(std::ostream& out, const ReportTotals& t) const
     counts("history", history());
     counts("schema", schema());
     counts("snapshot", snapshot());
+    if (!m_options.target.empty()) wrapped(m_options.target, "", m_options.width, text);
     out << text.s;
 }
 

@@ -16,6 +16,9 @@ struct TerminalOptions {
     // columns. For terminals narrower than the table (k_table_width) and --format compact.
     bool compact = false;
     int width = 80;
+    // The closing line that names the PostgreSQL version the analysis follows and who named it
+    // ("target: PostgreSQL 15, assumed (...)"); none when empty.
+    std::string target;
 };
 
 // Columns the statement table needs (its widest fixed row).

@@ -252,7 +252,10 @@ AnalyzeArgs parse_analyze(const std::vector<std::string>& args) {
 }
 
 void apply_config(Settings& s, const Config& c, const fs::path& paths_folder, const fs::path& files_folder) {
-    if (c.pg_version) s.options.pg_version = *c.pg_version;
+    if (c.pg_version) {
+        s.options.pg_version = *c.pg_version;
+        s.pg_version_from = "pg_version in the configuration";
+    }
     if (c.max_risk) s.max_risk = *c.max_risk;
     if (c.fail_on_unparsable) s.fail_on_unparsable = *c.fail_on_unparsable;
     if (c.block_unknown) s.block_unknown = c.block_unknown;
@@ -285,7 +288,10 @@ void apply_args(Settings& s, const AnalyzeArgs& a) {
         s.options.rules.today = analyze::parse_civil_date(today);
         if (!s.options.rules.today) throw UsageError{"PGFENCE_TODAY takes a date YYYY-MM-DD, not '" + annotate::printable(today) + "'"};
     }
-    if (a.pg_version) s.options.pg_version = *a.pg_version;
+    if (a.pg_version) {
+        s.options.pg_version = *a.pg_version;
+        s.pg_version_from = "--pg-version";
+    }
     if (a.direction) s.options.direction = *a.direction;
     if (a.max_risk) s.max_risk = *a.max_risk;
     if (a.fail_on_unparsable) s.fail_on_unparsable = *a.fail_on_unparsable;
@@ -362,6 +368,24 @@ bool load_stats(const AnalyzeArgs& a, Settings& settings, std::ostream& err) {
     settings.options.known_schema = settings.stats->known_schema();
     return true;
 }
+
+void version_from_snapshot(Settings& settings) {
+    if (!settings.stats || !settings.pg_version_from.empty()) return;
+    const int major = settings.stats->server_version_num() / 10000;
+    if (major < analyze::k_oldest_pg_version || major > analyze::k_newest_pg_version) return;
+    settings.options.pg_version = major;
+    settings.pg_version_from = "the stats snapshot's server";
+}
+
+namespace {
+
+std::string target_line(const Settings& settings) {
+    std::string line = "target: PostgreSQL " + std::to_string(settings.options.pg_version);
+    if (!settings.pg_version_from.empty()) return line + " (" + settings.pg_version_from + ")";
+    return line + ", assumed (--pg-version or pg_version names it)";
+}
+
+}  // namespace
 
 SchemaContext schema_context(const AnalyzeArgs& a, const Settings& settings) {
     SchemaContext context{a.schema, nullptr, {}};
@@ -766,6 +790,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         if (!baseline->exists() || a.update_baseline) baseline->set_record_only(true);
     }
     if (!load_stats(a, settings, err)) return k_exit_input;
+    version_from_snapshot(settings);
     std::size_t printed = input_errors.size();
     std::vector<Error> schema_errors;
     // Inside a git repository the committed rest of each migration set is history, as the base
@@ -838,6 +863,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
         int width = terminal_width(tty);
         options.compact = a.format == "compact" || (tty && !a.verbose && width > 0 && width < annotate::k_table_width);
         options.width = width > 0 ? width : 80;
+        options.target = target_line(settings);
         annotate::TerminalStream stream(options);
         diagnosis = stream_report(stream, files, settings, *history, said_block, stdin_input.get(), &hint,
                                   baseline ? &*baseline : nullptr, *sink, err, std::move(followed.unknown));

@@ -79,11 +79,18 @@ struct Settings {
     std::string stats_file;
     stats::SizeOptions size;
     std::shared_ptr<const stats::LoadedStats> stats;  // read by load_stats
+    // Who named options.pg_version ("--pg-version", "pg_version in the configuration", "the stats
+    // snapshot's server"); empty: the default, an assumption the report prints.
+    std::string pg_version_from;
 };
 
 // Whether `path` (as analyze expanded it, or repository-relative in pr) matches one of the
 // exclude globs.
 [[nodiscard]] bool excluded(const std::vector<std::string>& globs, const std::string& path);
+
+// A stats snapshot names its server's version: it becomes the target PostgreSQL version unless
+// --pg-version or the configuration's pg_version named one.
+void version_from_snapshot(Settings& settings);
 
 // Prints one error: line and sets config_failed when the configuration file is bad.
 [[nodiscard]] Settings resolve(const AnalyzeArgs& a, std::ostream& err, bool& config_failed);

@@ -79,7 +79,8 @@ analyze options:
   -v, --verbose             text: the statement table, whatever the terminal's
                             width
   --pg-version N            target PostgreSQL major version, 11 to 18 (default:
-                            15)
+                            the config's pg_version, else the stats snapshot's
+                            server, else 15)
   --direction up|down|both  which part of up/down migrations to read (default:
                             up)
   --ci                      exit 1 when a finding's risk is above --max-risk or

@@ -124,7 +124,9 @@ bool resolve_from_checkout(const AnalyzeArgs& a, const fs::path& root, Settings&
         err << "pgfence: config: none" << (a.no_config ? " (--no-config)" : " found in the checkout") << "\n";
     }
     apply_args(s, a);
-    return load_stats(s, err);
+    if (!load_stats(s, err)) return false;
+    version_from_snapshot(s);
+    return true;
 }
 
 }  // namespace
@@ -184,6 +186,7 @@ bool resolve_pr_settings(const AnalyzeArgs& a, const PrConfigPlace& place, Setti
     s.stats = *loaded;
     s.options.known_schema = s.stats->known_schema();
     s.stats_file.clear();  // read: load_stats has nothing left to do
+    version_from_snapshot(s);
     return true;
 }
 

@@ -25,6 +25,8 @@ public:
     [[nodiscard]] const analyze::KnownSchema* known_schema() const { return m_schema.get(); }
     // extract-stats --schema: the schema as statements, replayed into the catalog (empty without).
     [[nodiscard]] const std::vector<std::string>& schema_sql() const { return m_snapshot.schema_sql; }
+    // The server's version (server_version_num: 150004), 0 when the snapshot does not say.
+    [[nodiscard]] int server_version_num() const { return m_snapshot.server_version_num; }
     // The size pass, on a report analysed with known_schema().
     SizeSummary apply(analyze::Report& report, const SizeOptions& options) const;
     // The same on one file (thread-safe: a streamed report's files are sized as they come).

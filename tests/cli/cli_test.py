@@ -690,6 +690,27 @@ class Suite(Harness):
             summary = report["summary"]
             self.check(summary.get("snapshot", {}).get("statements") == 3 and summary.get("schema", {}).get("files") == 1,
                        f"both sources counted: {summary}")
+            # The snapshot names its server's version: the target unless --pg-version or the
+            # configuration names one; the text says which, and that the default is assumed.
+            snapshot["server"].update(version="13.4", version_num=130004)
+            with open(os.path.join(tmp, "pgfence-stats.json"), "w") as f:
+                json.dump(snapshot, f)
+            target = "20240301000000_drop_email_index.sql"
+            for extra, version, said in (([], 13, "target: PostgreSQL 13 (the stats snapshot's server)"),
+                                         (["--pg-version", "16"], 16, "target: PostgreSQL 16 (--pg-version)")):
+                code, out, err = self.run("analyze", "--no-config", "--format", "json", "--stats-file", "pgfence-stats.json",
+                                          *extra, target, cwd=tmp)
+                self.check(code == 0 and json.loads(out).get("pg_version") == version, f"{extra}: pg_version {version}: {out[:300]!r}")
+                code, out, err = self.run("analyze", "--no-config", "--format", "compact", "--stats-file", "pgfence-stats.json",
+                                          *extra, target, cwd=tmp)
+                self.check(code == 0 and said.encode() in out, f"{extra}: the text names the target: {out[-300:]!r}")
+            with open(os.path.join(tmp, ".pgfence.toml"), "w") as f:
+                f.write("pg_version = 14\n")
+            code, out, err = self.run("analyze", "--format", "compact", "--stats-file", "pgfence-stats.json", target, cwd=tmp)
+            self.check(code == 0 and b"target: PostgreSQL 14 (pg_version in the configuration)" in out, f"config: {out[-300:]!r}")
+            os.remove(os.path.join(tmp, ".pgfence.toml"))
+            code, out, err = self.run("analyze", "--no-config", "--format", "compact", target, cwd=tmp)
+            self.check(code == 0 and b"target: PostgreSQL 15, assumed" in out, f"no version named: assumed: {out[-300:]!r}")
 
     def suite_history(self):
         """A migration set's files are analysed after the ones before them; --history replays more; --no-history not."""
