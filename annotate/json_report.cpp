@@ -273,7 +273,10 @@ void file_report(JsonWriter& w, const FileReport& f, const std::function<void()>
         if (piece) piece();
     }
     w.end_array();
-    w.member("tool", tool_name(f.tool)).member("wrapped_in_transaction", f.wrapped_in_transaction);
+    // An ORM script's tool is its ORM (the conventions applied are its runner's), not "sql".
+    const bool orm_script = f.source_kind != "sql" && f.source_kind != "auto";
+    w.member("tool", orm_script ? std::string_view(f.source_kind) : tool_name(f.tool))
+        .member("wrapped_in_transaction", f.wrapped_in_transaction);
     w.end_object();
 }
 

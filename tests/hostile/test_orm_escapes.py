@@ -326,6 +326,9 @@ def unnamed(tool):
         kinds = [f["source_kind"] for f in report["files"]]
         want = {"dbmigrate": "db-migrate", "undecided": "auto"}.get(tool, tool)
         check(kinds == [want], f"read as {want}: {kinds}")
+        # The report names the ORM as the file's tool, not "sql" (one it could not decide stays "sql").
+        tools = [f["tool"] for f in report["files"]]
+        check(tools == ["sql" if tool == "undecided" else want], f"tool {want}: {tools}")
     return run
 
 
