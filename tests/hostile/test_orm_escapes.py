@@ -329,13 +329,21 @@ def unnamed(tool):
     return run
 
 
-# Red team a, item 2 (s4): node-pg-migrate's JavaScript migrations. pgm.sql('...') is read; every
-# other pgm call (its builder operations) is unknown at its line.
+# Red team a, item 2 (s4): node-pg-migrate's JavaScript migrations. pgm.sql('...') is read, and
+# dropTable, dropColumns/dropColumn and renameColumn with literal names and options as the SQL
+# their src/operations/tables/*.ts build; every other pgm call, and those with a computed name, an
+# options variable or a capital the decamelize setting would rewrite, is unknown at its line.
 NODE_PG_MIGRATE = """exports.shorthands = undefined;
 
 exports.up = (pgm) => {
   pgm.sql('DROP TABLE users'); // expect: drop-table
-  pgm.dropTable('orders'); // expect: unknown-statement
+  pgm.dropTable('orders', { cascade: true }); // expect: drop-table
+  pgm.dropColumns('carts', ['coupon', 'note']); // expect: drop-column
+  pgm.renameColumn('carts', 'total', 'amount'); // expect: rename-column
+  pgm.dropTable(process.env.T); // expect: unknown-statement
+  pgm.dropTable('audit', opts); // expect: unknown-statement
+  pgm.dropColumn('cartItems', 'qty'); // expect: unknown-statement
+  pgm.createIndex('carts', 'amount'); // expect: unknown-statement
   pgm.sql('UPDATE carts SET total = {t}', { t: 1 }); // expect: unknown-statement
 };
 
