@@ -67,7 +67,13 @@ struct SessionState {
 
     Transaction base = Transaction::None;  // Implicit when the tool wraps the file
     bool explicit_block = false;
-    std::string relexed;  // what changed how the statements after it are read (lexing_settings.hpp), or ""
+    // What changed how the statements after it are read (lexing_settings.hpp), by setting.
+    struct Relexing {
+        std::string what;    // "SET standard_conforming_strings = off (line 3)"
+        std::string at;      // the same with its file, for the next file (Catalog::relexed)
+        bool local = false;  // by SET LOCAL: it ends with the transaction
+    };
+    std::map<std::string, Relexing> relexed;
     Settings current;    // in force now
     Settings committed;  // what COMMIT keeps: SET values, not SET LOCAL ones
     Snapshot at_begin;
@@ -707,6 +713,11 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     };
     std::optional<std::string> search_path_value;  // the one `search_path` was read from
     state.base = source.wrapped_in_transaction ? Transaction::Implicit : Transaction::None;
+    // A reading setting an earlier file of the run left on the connection: golang-migrate runs
+    // every file of a run on one connection (database/postgres/postgres.go WithInstance:
+    // instance.Conn(ctx), then Run: p.conn.ExecContext), and goose, dbmate and Flyway run them one
+    // after another on their connection or pool, which hands the same idle connection back.
+    for (const auto& [setting, what] : catalog.relexed()) state.relexed[setting] = SessionState::Relexing{what, what, false};
     std::vector<const pg::Node*> stmts;         // the typed statements, parallel too (null: none)
     std::vector<bool> down_part;                // parallel too: from a down/undo part
     std::shared_ptr<void> arena = new_parse_arena();  // their owner
@@ -794,11 +805,20 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         }
         // A setting that changes how the server reads the statements after it: those are not
         // what pgfence parsed, and the change itself reaches the next files on the connection.
-        const std::string read_after = state.relexed;
+        std::string read_after;
+        for (const auto& [setting, r] : state.relexed) read_after += (read_after.empty() ? "" : " and ") + r.what;
         if (!parsed.failure) {
             LexingChange change = lexing_change(parsed.stmt, parse_text);
-            if (change.changes) state.relexed = change.what + " (line " + std::to_string(facts.span.start.line) + ")";
-            if (change.restores) state.relexed.clear();
+            if (change.changes) {
+                const std::string line = std::to_string(facts.span.start.line);
+                const auto* set = pg::as<VariableSetStmt>(parsed.stmt);
+                state.relexed[change.setting] = SessionState::Relexing{change.what + " (line " + line + ")",
+                                                                       change.what + " (" + path + ", line " + line + ")",
+                                                                       set != nullptr && set->is_local};
+            }
+            // Each setting is put back on its own (client_encoding = UTF8 leaves the strings off).
+            if (change.restores && change.setting.empty()) state.relexed.clear();
+            else if (change.restores) state.relexed.erase(change.setting);
             if (change.changes) {
                 facts.notes.push_back("not visible to static analysis: " + change.what + " changes how PostgreSQL reads the string "
                                       "literals of every statement after it on this connection (this file's and the next files')");
@@ -950,6 +970,15 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         });
     }
     std::string().swap(source.text);
+    // What the next file on the connection starts with: a SET LOCAL ended with its transaction,
+    // unless the file leaves one open.
+    {
+        std::map<std::string, std::string> carried;
+        for (const auto& [setting, r] : state.relexed) {
+            if (!r.local || state.explicit_block) carried.emplace(setting, r.at);
+        }
+        catalog.set_relexed(std::move(carried));
+    }
     tools::mark_unknown_placeholders(report, source, path);
     report.settings_files = source.settings_files;
     // An ORM script's followed imports decide what it runs as its settings do: each named as the

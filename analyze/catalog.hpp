@@ -186,6 +186,12 @@ public:
     // catalog lacks may still exist.
     void mark_unknown() { m_unknown_seen = true; }
     [[nodiscard]] bool unknown_seen() const { return m_unknown_seen; }
+    // A setting that changes how PostgreSQL reads text (lexing_settings.hpp) left in force on the
+    // session by the file just analysed: what set it, with its file and line ("" when none). The
+    // next file of the set runs on the same connection, so its statements are read otherwise too.
+    // By setting (standard_conforming_strings, client_encoding).
+    void set_relexed(std::map<std::string, std::string> what) { m_relexed = std::move(what); }
+    [[nodiscard]] const std::map<std::string, std::string>& relexed() const { return m_relexed; }
     // What add() records as a new relation's source (RelationInfo::source); "" by default.
     void set_source(std::string source) { m_source = std::move(source); }
     [[nodiscard]] const std::string& source() const { return m_source; }
@@ -289,6 +295,7 @@ private:
     FunctionMap m_functions;
     std::map<std::string, EventTriggerInfo> m_event_triggers;
     std::string m_source;
+    std::map<std::string, std::string> m_relexed;
 };
 
 // Canonical type text of a TypeName node: aliases folded (integer -> int4), pg_catalog

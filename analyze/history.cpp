@@ -137,7 +137,11 @@ void Replay::replay_schema_file(const std::string& path) {
 }
 
 std::shared_ptr<const Catalog> Replay::snapshot() const {
-    return std::make_shared<const Catalog>(m_catalog);
+    // The history ran in earlier deploys, on their own connections: a reading setting it left on
+    // its session does not reach the migrations analysed now.
+    auto out = std::make_shared<Catalog>(m_catalog);
+    out->set_relexed({});
+    return out;
 }
 
 Replay replay_files(const std::vector<std::string>& files, const AnalyzeOptions& options) {

@@ -48,6 +48,7 @@ LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
             return out;
         }
         if (name != "standard_conforming_strings" && name != "client_encoding") return out;
+        out.setting = name;
         if (set->kind == VAR_RESET || set->kind == VAR_SET_DEFAULT) {
             out.restores = true;  // the server's default: on, and the connection's encoding
             return out;
@@ -62,6 +63,7 @@ LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
     for (std::string_view name : {"standard_conforming_strings", "client_encoding"}) {
         if (text.find(name) != std::string::npos) {
             out.changes = true;
+            out.setting = name;
             out.what = "a statement that may change " + std::string(name) + " (pgfence does not follow it)";
             return out;
         }

@@ -19,6 +19,9 @@ struct LexingChange {
     bool changes = false;   // the statements after it are read differently, or may be
     bool restores = false;  // back to the default reading (SET ... = on, UTF8, RESET)
     std::string what;       // what changed it, for the notes
+    // The setting it is about ("standard_conforming_strings", "client_encoding"); "" with
+    // `restores` for RESET ALL (both).
+    std::string setting;
 };
 
 // What `stmt` (its text `sql`) does to how the rest of the session is read: a SET or RESET of

@@ -750,14 +750,16 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     for (const auto& note : followed.notes) err << "note: " << annotate::printable(note) << "\n";
     settings.options.sqlx_folders = &followed.sqlx_folders;
     // A directory with no migration of its own whose tools' settings named a folder with some
-    // (knexfile: db/changes) is no error.
+    // (knexfile: db/changes), or whose settings leave the folder unknown (reported as such), is no error.
     std::erase_if(input_errors, [&](const Error& e) {
         if (e.message != analyze::k_no_migrations_in_directory) return false;
         const fs::path dir = fs::path(e.file).lexically_normal();
-        return std::any_of(files.begin(), files.end(), [&](const std::string& f) {
+        auto below = [&](const std::string& f) {
             const fs::path rel = fs::path(f).lexically_normal().lexically_relative(dir);
             return !rel.empty() && *rel.begin() != "..";
-        });
+        };
+        return std::any_of(files.begin(), files.end(), below) ||
+               std::any_of(followed.unknown.begin(), followed.unknown.end(), [&](const auto& r) { return below(r.path); });
     });
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";

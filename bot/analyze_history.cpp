@@ -366,11 +366,15 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
             // Its size from the object's header: a blob over --max-file-size is never loaded.
             auto id = ids.find(path);
             if (id == ids.end()) continue;
-            auto blob = repo.read_blob(id->second, options.max_file_bytes);
-            if (!blob) {
-                failure = blob.error();
+            // As the base's checkout writes it (ident, line ends: diff/checkout_text.hpp), as the
+            // pull request's own migrations are read.
+            auto stored = repo.read_file_bounded(changes.base_sha, path, options.max_file_bytes);
+            if (!stored) {
+                failure = stored.error();
                 return;
             }
+            if (!*stored) continue;
+            const diff::StoredBlob* blob = &**stored;
             // A Flyway migration replays with the base's settings (its placeholders' values).
             auto settings = flyway_settings_at(repo, changes.base_sha, path, options.max_file_bytes);
             if (!settings) {

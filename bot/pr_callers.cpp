@@ -107,13 +107,13 @@ analyze::Result<std::vector<std::string>> add_callers(const diff::Repository& re
     });
     if (!listed) return listed.error();
     for (const auto& file : *listed) {
-        // Unchanged by the pull request: the same blob at the head.
+        // Unchanged by the pull request (the same blob at the head), read as the head's checkout
+        // writes it, as every migration of `pr` is (diff/checkout_text.hpp): git's ident and
+        // line-ending conversion can make the raw blob differ from what the tool runs, and a
+        // comparison of the raw blob with that form took a caller for a changed file and left it out.
         auto at_head = repo.read_file_bounded(changes.head_sha, file.path, max_bytes);
         if (!at_head) return at_head.error();
-        if (!*at_head || !(*at_head)->text) continue;
-        auto blob = repo.read_blob(file.id, max_bytes);
-        if (!blob) return blob.error();
-        if (!blob->text || *blob->text != *(*at_head)->text || !calls_any(*blob->text, names)) continue;
+        if (!*at_head || !(*at_head)->text || !calls_any(*(*at_head)->text, names)) continue;
         diff::ChangedFile caller;
         caller.path = file.path;
         caller.old_path = file.path;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "analyze/conventions.hpp"
+#include "analyze/orm/project_tool.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/code_migrations.hpp"
 #include "analyze/tools/flyway_settings.hpp"
@@ -44,6 +45,15 @@ analyze::Result<std::optional<std::string>> text_at(const diff::Repository& repo
     if (!stored) return stored.error();
     if (!*stored || !(*stored)->text) return std::optional<std::string>{};
     return std::move((*stored)->text);
+}
+
+// The files of `commit`, for a setting that names another file (TypeORM's -d data source).
+tools::ReadFile reader_at(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes) {
+    return [&repo, commit, max_bytes](const std::string& path) -> std::optional<std::string> {
+        auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!text || !*text) return std::nullopt;
+        return std::move(**text);
+    };
 }
 
 std::set<std::string> folders_of(const std::string& settings_path, const tools::FlywaySettings& s) {
@@ -162,7 +172,7 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
         auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
         if (!text) return text.error();
         if (!*text) continue;
-        for (auto& d : tools::read_tool_dirs(path, **text)) out.emplace_back(path, std::move(d));
+        for (auto& d : tools::read_tool_dirs(path, **text, reader_at(repo, commit, max_bytes))) out.emplace_back(path, std::move(d));
     }
     return out;
 }
@@ -390,12 +400,53 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         auto found = other_tool_changes(file, **text);
         // A folder the changed settings compute: where the tool reads its migrations is not known.
         std::vector<analyze::SettingUnknown> unknown;
-        for (const auto& d : tools::read_tool_dirs(file.path, **text)) {
+        for (const auto& d : tools::read_tool_dirs(file.path, **text, reader_at(repo, changes.head_sha, options.max_file_bytes))) {
             if (!d.unknown.empty()) unknown.push_back(analyze::SettingUnknown{d.line, tools::describe(file.path, d), {}});
         }
         if (found.empty() && unknown.empty()) continue;
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, **text, unknown));
+    }
+    // A TypeORM -d data source whose migrations are not known (tools/typeorm_data_source.hpp):
+    // any script the pull request adds or changes that defines an up() may be one TypeORM runs, so
+    // the script line that names the data source is unknown, even when package.json is unchanged.
+    auto head_dirs_now = tool_dirs_at(repo, changes.head_sha, options.max_file_bytes);
+    if (!head_dirs_now) return head_dirs_now.error();
+    std::map<std::string, std::vector<analyze::SettingUnknown>> unknown_sources;
+    for (const auto& [settings, d] : *head_dirs_now) {
+        if (d.tool == "typeorm" && d.setting.starts_with("typeorm -") && !d.unknown.empty() && !listed.contains(settings)) {
+            unknown_sources[settings].push_back(analyze::SettingUnknown{d.line, tools::describe(settings, d), {}});
+        }
+    }
+    if (!unknown_sources.empty()) {
+        auto scripts = repo.changed_files(
+            changes.merge_base_sha, changes.head_sha,
+            [](std::string_view p) {
+                const std::string_view n = analyze::path_name(p);
+                return not_vendored(p) && !n.ends_with(".d.ts") &&
+                       (n.ends_with(".ts") || n.ends_with(".js") || n.ends_with(".mjs") || n.ends_with(".cjs") || n.ends_with(".mts") ||
+                        n.ends_with(".cts"));
+            },
+            {}, options.max_file_bytes);
+        if (!scripts) return scripts.error();
+        bool any_up = false;
+        for (const auto& file : *scripts) {
+            if (file.status == diff::ChangeStatus::Deleted) continue;
+            auto text = text_at(repo, changes.head_sha, file.path, options.max_file_bytes);
+            if (!text) return text.error();
+            // Too large to read: it may define one.
+            if (!*text || analyze::orm::defines_up(**text)) {
+                any_up = true;
+                break;
+            }
+        }
+        for (auto& [settings, unknown] : unknown_sources) {
+            if (!any_up) break;
+            auto text = text_at(repo, changes.head_sha, settings, options.max_file_bytes);
+            if (!text) return text.error();
+            listed.insert(settings);
+            added.push_back(analyze::analyze_tool_settings(settings, {}, options, text->value_or(""), std::move(unknown)));
+        }
     }
     // Migrations written as code the pull request adds or changes (a goose .go, a Flyway .java):
     // pgfence does not read them, so each is an unknown statement (tools/code_migrations.hpp).

@@ -1,7 +1,8 @@
 #include "analyze/orm/export_writes.hpp"
 
-#include <set>
 #include <cctype>
+#include <map>
+#include <set>
 #include <string_view>
 
 #include "analyze/orm/emitter.hpp"
@@ -14,24 +15,92 @@ bool is(const std::vector<Token>& t, std::size_t i, std::string_view s) {
     return i < t.size() && (t[i].kind == TokenKind::Ident || t[i].kind == TokenKind::Punct) && t[i].text == s;
 }
 
-// Tokens at i name the module's exports (`exports`, `module.exports`, `module`, not `x.exports`):
-// the index after them, or 0.
-std::size_t exports_at(const std::vector<Token>& t, std::size_t i) {
+// Names that hold the module's exports, the module, or the object the exports are set to:
+// `const e = exports`, `m = module.exports`, `const mod = module`, `module.exports = obj`, and
+// chains of them (`const f = e`). A write through one is a write to the exports.
+struct Aliases {
+    std::set<std::string, std::less<>> names;
+    std::map<std::string, std::size_t, std::less<>> value_of;  // a name's first `name = value`: the value's index
+};
+
+// Tokens at i name the module's exports (`exports`, `module.exports`, `module`, an alias, not
+// `x.exports`): the index after them, or 0.
+std::size_t exports_at(const std::vector<Token>& t, std::size_t i, const Aliases& a) {
     if (i > 0 && (is(t, i - 1, ".") || is(t, i - 1, "?."))) return 0;
     if (is(t, i, "exports")) return i + 1;
-    if (is(t, i, "module")) return is(t, i + 1, ".") && is(t, i + 2, "exports") ? i + 3 : i + 1;
+    const bool module = is(t, i, "module") || (i < t.size() && t[i].kind == TokenKind::Ident && a.names.contains(t[i].text));
+    if (module) return is(t, i + 1, ".") && is(t, i + 2, "exports") ? i + 3 : i + 1;
     return 0;
+}
+
+// Does the reference end at i (not `ref.x`, `ref[x]`, `ref(x)`)?
+bool ends_here(const std::vector<Token>& t, std::size_t i) {
+    return !(is(t, i, ".") || is(t, i, "?.") || is(t, i, "[") || is(t, i, "(") || is(t, i, "`"));
+}
+
+bool plain_name(const std::vector<Token>& t, std::size_t i) {
+    static const std::set<std::string_view> k_words = {"exports", "module", "this", "new", "typeof", "await", "void", "return"};
+    return i < t.size() && t[i].kind == TokenKind::Ident && !k_words.contains(t[i].text) && !(i > 0 && (is(t, i - 1, ".") || is(t, i - 1, "?.")));
+}
+
+// The aliases of `t`, in passes until none is added (each pass linear; a chain longer than eight
+// links is not followed past, which leaves its writes unknown only if they are already flagged).
+Aliases aliases_of(const std::vector<Token>& t) {
+    Aliases a;
+    for (int pass = 0; pass < 8; ++pass) {
+        const std::size_t before = a.names.size();
+        for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+            // name = <exports>
+            if (plain_name(t, i) && is(t, i + 1, "=") && !is(t, i + 2, "=")) {
+                a.value_of.emplace(t[i].text, i + 2);
+                const std::size_t after = exports_at(t, i + 2, a);
+                if (after != 0 && ends_here(t, after)) a.names.insert(t[i].text);
+            }
+            // <exports> = name: the object becomes the exports.
+            const std::size_t after = exports_at(t, i, a);
+            if (after != 0 && is(t, after, "=") && plain_name(t, after + 1) && ends_here(t, after + 2)) a.names.insert(t[after + 1].text);
+        }
+        if (a.names.size() == before) break;
+    }
+    return a;
+}
+
+// Whether the value at v, set as the whole exports, is one the walker reads as the module: an
+// object literal, a class or function, a name bound to one, `Object.freeze({...})`, or more of the
+// chain (`exports = module.exports = {...}`).
+bool read_as_module(const std::vector<Token>& t, std::size_t v, const Aliases& a, int depth = 0) {
+    if (v >= t.size()) return true;
+    if (is(t, v, "{") || is(t, v, "class") || is(t, v, "function") || is(t, v, "async")) return true;
+    if (is(t, v, "Object") && is(t, v + 1, ".") && is(t, v + 2, "freeze") && is(t, v + 3, "(") && is(t, v + 4, "{")) return true;
+    const std::size_t after = exports_at(t, v, a);
+    if (after != 0 && (is(t, after, "=") || ends_here(t, after))) return true;
+    if (plain_name(t, v) && ends_here(t, v + 1)) {
+        auto value = a.value_of.find(t[v].text);
+        if (value == a.value_of.end()) return true;  // a class or function declaration, or a parameter
+        return depth < 8 && read_as_module(t, value->second, a, depth + 1);
+    }
+    return false;
 }
 
 }  // namespace
 
 std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std::vector<Token>& t) {
     std::vector<std::pair<std::size_t, std::string>> out;
+    const Aliases a = aliases_of(t);
     for (std::size_t i = 0; i < t.size(); ++i) {
-        std::size_t after = exports_at(t, i);
+        std::size_t after = exports_at(t, i, a);
         if (after != 0 && is(t, after, "[")) {
             bool literal = after + 2 < t.size() && t[after + 1].kind == TokenKind::String && is(t, after + 2, "]");
             if (!literal) out.emplace_back(t[i].begin, "a property of the module's exports is set under a computed key: it may be the up() the tool runs, which pgfence does not read");
+            continue;
+        }
+        // The whole exports set (`module.exports = X`, `exports = X`) to a value the walker does
+        // not read as the module: a call, an import, a Proxy (Node's loader returns whatever
+        // module.exports holds, and the tool calls its up).
+        const bool whole = is(t, i, "exports") || (after == i + 3);
+        if (after != 0 && whole && is(t, after, "=") && !is(t, after + 1, "=") && !read_as_module(t, after + 1, a)) {
+            out.emplace_back(t[i].begin, "the module's exports are set to a value pgfence does not read as a migration (a call, an import, "
+                                         "a Proxy): its up() may be the one the tool runs");
             continue;
         }
         // Object.defineProperty(exports, ...), Reflect.set(module.exports, ...), ...
@@ -39,7 +108,7 @@ std::vector<std::pair<std::size_t, std::string>> hidden_export_writes(const std:
             !(i > 0 && is(t, i - 1, "."))) {
             std::string_view m = t[i + 2].text;
             bool writes = m == "defineProperty" || m == "defineProperties" || m == "assign" || m == "set" || m == "setPrototypeOf";
-            if (writes && exports_at(t, i + 4) != 0) {
+            if (writes && exports_at(t, i + 4, a) != 0) {
                 out.emplace_back(t[i].begin, t[i].text + "." + std::string(m) + "() on the module's exports may define the up() the tool runs, which pgfence does not read");
             }
         }

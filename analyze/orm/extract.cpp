@@ -391,6 +391,14 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
             return out;
         }
     }
+    if (format == InputFormat::Auto && !hidden_export_writes(lex_js(text)).empty()) {
+        // No up() read, but the module's exports are written in a way pgfence does not read (an
+        // alias's computed key, a call or an import as the exports): unknown there, not skipped.
+        JsFile file = parse_js(text);
+        Emitter emitter(file, text, out);
+        mark_hidden_uses(file, text, emitter);
+        return out;
+    }
     if (format == InputFormat::Auto || format == InputFormat::Sql) {
         out.skipped = true;
         out.skip_reason = "no TypeORM, Knex, Sequelize or db-migrate migration recognised in this script";
@@ -403,7 +411,7 @@ Extraction extract(std::string_view text, InputFormat format, Direction directio
     WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path);
     out.branch = std::min(first_branch(file.tokens, walked.read_spans), walked.first_import);
     out.imported_files = std::move(walked.imported_files);
-    if (!walked.found_function && out.too_deep.empty()) {
+    if (!walked.found_function && out.too_deep.empty() && hidden_export_writes(file.tokens).empty()) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";
         return out;

@@ -89,7 +89,20 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         if (!text) continue;
         const std::string rel = fs::path(path).lexically_relative(root).generic_string();
         std::vector<SettingUnknown> unknown;
-        for (auto d : read_tool_dirs(rel, *text)) {
+        // A file a setting names (TypeORM's -d data source), relative to the same root.
+        const ReadFile read_other = [&](const std::string& other) -> std::optional<std::string> {
+            const std::string full = (root / other).lexically_normal().generic_string();
+            std::error_code e;
+            for (fs::path p = fs::path(other); !p.empty(); p = p.parent_path()) {
+                if (fs::is_symlink(root / p, e)) return std::nullopt;  // reached through no link
+            }
+            if (!fs::is_regular_file(full, e)) return std::nullopt;
+            if (!options.confine_to.empty() && !path_inside(full, options.confine_to)) return std::nullopt;
+            auto t = read_regular_file(full, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a TypeORM data source");
+            if (!t) return std::nullopt;
+            return std::move(*t);
+        };
+        for (auto d : read_tool_dirs(rel, *text, read_other)) {
             if (d.unknown.empty()) d.folder = (root / d.folder).lexically_normal().generic_string();
             out.notes.push_back(describe(path, d));
             if (!d.unknown.empty()) {

@@ -7,6 +7,7 @@
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 #include "analyze/tools/spring_flyway.hpp"
+#include "analyze/tools/typeorm_data_source.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -116,7 +117,7 @@ constexpr std::size_t k_most_dirs = 64;
 constexpr int k_deepest_value = 16;
 
 ToolDir make(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts) {
-    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts};
+    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts, {}};
     std::string why;
     d.folder = resolve(base, value, why);
     if (d.folder.empty()) d.unknown = why;
@@ -124,7 +125,7 @@ ToolDir make(std::string tool, std::string setting, int line, std::string_view b
 }
 
 ToolDir computed(std::string tool, std::string setting, int line, std::string why, bool scripts) {
-    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts};
+    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts, {}};
 }
 
 // Calls `each(line_number, line)` for the lines of `text`.
@@ -506,6 +507,7 @@ std::optional<std::string_view> flag_value(std::string_view rest, std::string_vi
 
 void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
     lines(text, [&](int n, std::string_view l) {
+        if (auto d = typeorm_cli_data_source(path, n, l)) out.push_back(std::move(*d));  // followed in read_tool_dirs
         for (const Cli& cli : clis()) [&] {
             std::size_t cmd = std::string_view::npos;
             std::string_view command;
@@ -603,8 +605,12 @@ bool tool_settings_file(std::string_view path) {
     return typeorm_name(name) || script_name(name);
 }
 
-std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text) {
-    std::vector<ToolDir> out = read_all(path, text);
+std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text, const ReadFile& read) {
+    std::vector<ToolDir> out;
+    for (auto& d : read_all(path, text)) {
+        if (d.data_source.empty()) out.push_back(std::move(d));
+        else for (auto& r : resolve_data_source(d, read)) out.push_back(std::move(r));
+    }
     if (out.size() > k_most_dirs) {
         const int line = out[k_most_dirs].line;
         std::string tool = out[k_most_dirs].tool, setting = out[k_most_dirs].setting;

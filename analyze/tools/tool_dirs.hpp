@@ -5,6 +5,8 @@
 // A folder the settings name as a constant is followed (its files are migrations of that tool);
 // one they compute (an environment variable the repository does not set, an expression) is not
 // known, and says why, at its line.
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +22,14 @@ struct ToolDir {
     std::string folder;
     std::string unknown;   // why the folder is not known (then `folder` is empty), printable
     bool scripts = false;  // the tool also runs JavaScript/TypeScript files from it (knex, TypeORM, node-pg-migrate)
+    // The file a TypeORM CLI's `-d FILE` names (repository-relative), while it is not yet read:
+    // read_tool_dirs with a reader replaces the entry by what that file's DataSource names.
+    std::string data_source;
 };
+
+// A file of the same repository by its repository-relative path; nullopt when it is not a regular
+// file within the size limit.
+using ReadFile = std::function<std::optional<std::string>(const std::string& path)>;
 
 // Whether `path` (repository-relative or as given) is a file one of these tools reads its
 // migrations folder from: diesel.toml, knexfile.*, .env, ormconfig.* or a data source file,
@@ -33,8 +42,10 @@ struct ToolDir {
 [[nodiscard]] bool data_source_text(std::string_view text);
 
 // The migration folders the settings file at `path` names, in line order. A file that names none
-// (a .rs file without migrate!, a package.json without node-pg-migrate) gives none.
-[[nodiscard]] std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text);
+// (a .rs file without migrate!, a package.json without node-pg-migrate) gives none. A TypeORM
+// `-d FILE` in a package.json script is followed through `read` (typeorm_data_source.hpp); with
+// no reader it is unknown at its line.
+[[nodiscard]] std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text, const ReadFile& read = {});
 
 // Whether `file` lies in `dir`'s folder and is a file its tool runs (.sql, or a script where the
 // tool runs scripts).

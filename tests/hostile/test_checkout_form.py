@@ -83,6 +83,22 @@ def crlf_read(s):
     check(("drop-table", 2) in found, f"the DROP TABLE is reviewed: {found}")
 
 
+def caller_in_checkout_form(s):
+    """A merged migration that calls a function the pull request redefines is reviewed again with
+    the new body (bot/pr_callers.cpp). Under `ident` its checkout differs from its blob ($Id$ is
+    expanded): the caller must still be found, read in the form the checkout writes, as every
+    other migration of `pr` is (a comparison of the raw blob with that form left it out: exit 0)."""
+    fn = "CREATE OR REPLACE FUNCTION cleanup() RETURNS void LANGUAGE sql AS $$ {} $$;\n"
+    repository(s, {".gitattributes": "*.sql ident\n", "migrations/000_invoices.sql": USERS,
+                   "migrations/001_fn.sql": fn.format("SELECT 1"),
+                   "migrations/002_call.sql": "-- $Id$\nSET lock_timeout = '2s';\nSELECT cleanup();\n"},
+               {"migrations/001_fn.sql": fn.format("DROP TABLE invoices")})
+    proc, files = pr(s)
+    check("migrations/002_call.sql" in files, f"the merged caller is reviewed with the new body: {sorted(files)}\n{proc.stderr}")
+    found = findings(files, "migrations/002_call.sql")
+    check(("drop-table", 3) in found and proc.returncode == 1, f"the call that now drops invoices is reviewed: {found} exit {proc.returncode}")
+
+
 def push_attributes(s, text):
     with open(os.path.join(s.repo, ".gitattributes"), "w") as f:
         f.write(text)
@@ -114,7 +130,7 @@ def approval_binds_attributes(s):
 
 
 SCENARIOS = {f.__name__: f for f in (ident_expansion, ident_every_occurrence, filter_driver, working_tree_encoding, crlf_read,
-                                          approval_binds_attributes)}
+                                          caller_in_checkout_form, approval_binds_attributes)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

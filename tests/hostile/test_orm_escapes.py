@@ -332,13 +332,21 @@ def unnamed(tool):
     return run
 
 
-# Red team a, item 2 (s4): node-pg-migrate's JavaScript migrations. pgm.sql('...') is read; every
-# other pgm call (its builder operations) is unknown at its line.
+# Red team a, item 2 (s4): node-pg-migrate's JavaScript migrations. pgm.sql('...') is read, and
+# dropTable, dropColumns/dropColumn and renameColumn with literal names and options as the SQL
+# their src/operations/tables/*.ts build; every other pgm call, and those with a computed name, an
+# options variable or a capital the decamelize setting would rewrite, is unknown at its line.
 NODE_PG_MIGRATE = """exports.shorthands = undefined;
 
 exports.up = (pgm) => {
   pgm.sql('DROP TABLE users'); // expect: drop-table
-  pgm.dropTable('orders'); // expect: unknown-statement
+  pgm.dropTable('orders', { cascade: true }); // expect: drop-table
+  pgm.dropColumns('carts', ['coupon', 'note']); // expect: drop-column
+  pgm.renameColumn('carts', 'total', 'amount'); // expect: rename-column
+  pgm.dropTable(process.env.T); // expect: unknown-statement
+  pgm.dropTable('audit', opts); // expect: unknown-statement
+  pgm.dropColumn('cartItems', 'qty'); // expect: unknown-statement
+  pgm.createIndex('carts', 'amount'); // expect: unknown-statement
   pgm.sql('UPDATE carts SET total = {t}', { t: 1 }); // expect: unknown-statement
 };
 
@@ -409,6 +417,53 @@ def export_writes(s):
                       {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
 
 
+# Red team: the same writes through aliases of the exports (`const e = exports`, `const m =
+# module.exports`, a chain `const f = e`, `const mod = module`), an object built stepwise and then
+# made the exports (`module.exports = obj`), and exports set to a value the walker does not read
+# (a call, an import, a Proxy): Node's loader hands the tool whatever module.exports holds.
+EXPORT_ALIASES = """const e = exports;
+const m = module.exports;
+const f = e;
+const run = 'u' + 'p';
+
+exports.up = async function (knex) {
+  await knex.schema.createTable('audit', (t) => {
+    t.increments('id');
+  });
+};
+
+e[run] = async (knex) => knex.schema.dropTable('users'); // expect: unknown-statement
+Object.defineProperty(m, 'up', { value: async (knex) => knex.schema.dropTable('orders') }); // expect: unknown-statement
+Reflect.set(f, 'up', async (knex) => knex('sessions').del()); // expect: unknown-statement
+exports.down = async function () {};
+"""
+EXPORT_OBJECT = """const migration = {};
+migration.down = async () => {};
+migration['u' + 'p'] = async (knex) => knex.schema.dropTable('users'); // expect: unknown-statement
+Object.assign(migration, { up: async (knex) => knex.schema.dropTable('orders') }); // expect: unknown-statement
+module.exports = migration;
+"""
+EXPORT_VALUE = """// The tool runs the up() of whatever the exports hold.
+const mod = module;
+mod.exports = require('./steps/drop'); // expect: unknown-statement
+"""
+
+
+def export_aliases(s):
+    gate_pull_request(s, "migrations/20240201000001_audit.js", EXPORT_ALIASES,
+                      {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+
+
+def export_object(s):
+    gate_pull_request(s, "migrations/20240201000001_audit.js", EXPORT_OBJECT,
+                      {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+
+
+def export_value(s):
+    gate_pull_request(s, "migrations/20240201000001_audit.js", EXPORT_VALUE,
+                      {"migrations/steps/drop.js": "exports.up = async (knex) => knex.schema.dropTable('users');\n"})
+
+
 # Red team a, items 5 and 6 (s9, s10, s14, s15): the runner bound as `this` of a function that is
 # not the runner's own (f.call(runner), f.apply(runner, []), f.bind(runner)(), Reflect.apply), and
 # `with` statements, whose block's names may be members of the runner or of a handle from it, and
@@ -474,6 +529,9 @@ SCENARIOS = {
     "node_pg_migrate": node_pg_migrate,
     "resolve": resolve,
     "export_writes": export_writes,
+    "export_aliases": export_aliases,
+    "export_object": export_object,
+    "export_value": export_value,
     "this_runner": this_runner,
     "with_statement": with_statement,
 }

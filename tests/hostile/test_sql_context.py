@@ -278,10 +278,59 @@ def lexing_settings(s):
     check(unknown == [2, 3, 4], f"the SET and what follows it until it is on again are unknown: {rules_at(report, '002_legacy.sql')}")
     unknown = [f["start"]["line"] for f in findings(report, "003_config.sql") if f["rule"] == "unknown-statement"]
     check(unknown == [2, 3], f"set_config() of it too: {rules_at(report, '003_config.sql')}")
-    check(not [f for f in findings(report, "004_dump.sql") if f["rule"] == "unknown-statement"],
-          f"pg_dump's SET client_encoding = 'UTF8' and standard_conforming_strings = on change nothing: {rules_at(report, '004_dump.sql')}")
+    # 003's set_config is still in force when the tool runs 004 on the same connection: 004's
+    # statements are read otherwise until its SET standard_conforming_strings = on (a
+    # client_encoding of UTF8 does not put the strings back), and the unknown names 003's line.
+    carried = findings(report, "004_dump.sql")
+    check([f["start"]["line"] for f in carried if f["rule"] == "unknown-statement"] == [1, 2, 3],
+          f"003's setting reaches 004 until it is on again: {rules_at(report, '004_dump.sql')}")
+    check(all("003_config.sql, line 2" in f["message"] for f in carried if f["rule"] == "unknown-statement"),
+          f"the unknown names the file and line that set it: {[f['message'] for f in carried]}")
+    alone = analyze_json(s, "migrations/004_dump.sql")
+    check(not [f for f in findings(alone, "004_dump.sql") if f["rule"] == "unknown-statement"],
+          f"pg_dump's SET client_encoding = 'UTF8' and standard_conforming_strings = on change nothing: {rules_at(alone, '004_dump.sql')}")
     proc = pr_fails(s, "statements read otherwise than pgfence parsed them")
     check("could not see" in proc.stderr, f"stderr says why: {proc.stderr}")
+
+
+# The setting carried into the next file (red team): the tool runs the files of a deploy one
+# after another on one connection (golang-migrate: database/postgres/postgres.go holds one
+# sql.Conn), so a reviewed and suppressed SET in 002 makes 003's INSERT a DROP TABLE to the server
+# while it reads as one harmless literal with the setting on. SET LOCAL ends with the file's
+# transaction and does not carry.
+LEGACY_IMPORT = ("SET lock_timeout = '2s';\n"
+                 "-- pgfence-ignore: unknown-statement -- the legacy import below needs backslash escapes\n"
+                 "SET standard_conforming_strings = off;\n")
+SMUGGLED = ("SET lock_timeout = '2s';\n"
+            "INSERT INTO audit (id, at) VALUES (1, now());\n"
+            "INSERT INTO users (id, email) VALUES (1, 'a\\''); DROP TABLE users; --');\n")
+LOCAL_ONLY = ("BEGIN;\n"
+              "SET LOCAL standard_conforming_strings = off;\n"
+              "COMMIT;\n")
+
+
+def lexing_carried(s):
+    repo_with(s, {"migrations/002_legacy_import.sql": LEGACY_IMPORT, "migrations/003_seed.sql": SMUGGLED,
+                  "migrations/004_encoding.sql": "SET client_encoding = 'UTF8';\nSELECT 'b\\''; DELETE FROM audit; --';\n"})
+    proc = run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", "--format", "json", "migrations/002_legacy_import.sql",
+               "migrations/003_seed.sql", "migrations/004_encoding.sql")
+    report = json.loads(proc.stdout)
+    unknown = [f for f in findings(report, "003_seed.sql") if f["rule"] == "unknown-statement"]
+    check([f["start"]["line"] for f in unknown] == [1, 2, 3] and proc.returncode == 1,
+          f"the next file's statements are unknown after the SET: {rules_at(report, '003_seed.sql')} exit {proc.returncode}")
+    check(all("002_legacy_import.sql, line 3" in f["message"] for f in unknown), f"naming the SET's file and line: {unknown}")
+    check(report["summary"]["unknown"] >= 3, f"never '0 unknown': {report['summary']}")
+    check([f["start"]["line"] for f in findings(report, "004_encoding.sql") if f["rule"] == "unknown-statement"] == [1, 2],
+          f"client_encoding = UTF8 does not put standard_conforming_strings back: {rules_at(report, '004_encoding.sql')}")
+    proc = pr_fails(s, "the next file is read otherwise after a reviewed SET")
+    check("could not see" in proc.stderr, f"stderr says why: {proc.stderr}")
+
+
+def lexing_local_not_carried(s):
+    repo_with(s, {"migrations/002_local.sql": LOCAL_ONLY, "migrations/003_seed.sql": SMUGGLED.replace("'a\\''); DROP TABLE users; --'", "'a'")})
+    report = analyze_json(s, "migrations/002_local.sql", "migrations/003_seed.sql")
+    check(not [f for f in findings(report, "003_seed.sql") if f["rule"] == "unknown-statement"],
+          f"SET LOCAL ended with its transaction: {rules_at(report, '003_seed.sql')}")
 
 
 # --- 4. Text the migration tool substitutes ------------------------------------------------------
@@ -419,7 +468,7 @@ def nested_savepoint_still_undone(s):
     check(proc.returncode == 1, f"a change after the DELETE in its transaction makes it new: {proc.returncode}\n{proc.stderr}")
 
 
-SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, overwritten_variables, golang_migrate_any_extension, functions_from_history_replaced, lexing_settings, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
+SCENARIOS = {f.__name__: f for f in (plpgsql_forms, execute_several_statements, overwritten_variables, golang_migrate_any_extension, functions_from_history_replaced, lexing_settings, lexing_carried, lexing_local_not_carried, goose_envsub, flyway_conf_backslash, flyway_suffix, flyway_custom_prefix, savepoint_release, rollback_and_chain, nested_savepoint_still_undone)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

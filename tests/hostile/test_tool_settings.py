@@ -644,6 +644,52 @@ def typeorm_any_file(binary, tmp):
     check("db/changes/1700000000001-Cleanup.js" in paths, f"analyze . reads the glob db.js names: {paths}")
 
 
+TYPEORM_DROP_TS = ('import { MigrationInterface, QueryRunner } from "typeorm";\n\nexport class Cleanup1700000000001 implements MigrationInterface {\n'
+                   '  async up(queryRunner: QueryRunner): Promise<void> {\n    await queryRunner.query("DROP TABLE users");\n  }\n'
+                   '  async down(): Promise<void> {}\n}\n')
+
+
+def typeorm_data_source_file(binary, tmp):
+    """Red team: `typeorm migration:run -d src/db/cli.ts`, where cli.ts builds no DataSource pgfence
+    reads itself (TypeORM's CLI imports the file and runs the migrations of the DataSource it
+    exports: typeorm src/commands/CommandUtils.ts loadDataSource). A factory spreading options from
+    another module: the script line is unknown in pr (a pull request that adds a migration there,
+    package.json unchanged) and in analyze. A file that re-exports an imported DataSource is
+    followed: its migrations folder is analysed."""
+    r = Repo(binary, tmp)
+    pkg = '{\n  "name": "app",\n  "scripts": {\n    "migrate": "typeorm-ts-node-commonjs migration:run -d src/db/cli.ts"\n  }\n}\n'
+    factory = {"src/db/options.ts": 'export const options = {\n  type: "postgres" as const,\n  migrations: ["src/db/changes/*.ts"],\n};\n',
+               "src/db/factory.ts": 'import { DataSource } from "typeorm";\nimport { options } from "./options";\n\n'
+                                    'export const makeDataSource = () => new DataSource({ ...options });\n',
+               "src/db/cli.ts": 'import { makeDataSource } from "./factory";\n\nexport default makeDataSource();\n'}
+    base = r.commit({"package.json": pkg, **factory, "src/db/changes/1700000000000-Users.ts":
+                     TYPEORM_DROP_TS.replace("Cleanup1700000000001", "Users1700000000000").replace("DROP TABLE users", "CREATE TABLE users (id int)")})
+    git(r.dir, "checkout", "-qb", "feature")
+    head = r.commit({"src/db/changes/1700000000001-Cleanup.ts": TYPEORM_DROP_TS})
+    proc, report = r.pr_json(base, head)
+    unknown = sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement")
+    check(("package.json", 4) in unknown and report["summary"]["unknown"] >= 1 and proc.returncode == 1,
+          f"the -d script line is unknown when its data source is not read: {unknown} {report['summary']} exit {proc.returncode}\n{proc.stderr}")
+    message = [f["message"] for p, f in findings(report) if f["rule"] == "unknown-statement" and p == "package.json"][0]
+    check("src/db/cli.ts" in message, f"the unknown names the data source file: {message}")
+    proc = r.run("analyze", "--ci", "--max-risk", "low", "--output", "json", ".")
+    doc = json.loads(proc.stdout)
+    lines = sorted((os.path.normpath(f["path"]), x["start"]["line"]) for f in doc["files"] for x in f["findings"]
+                   if x["rule"] == "unknown-statement")
+    check(("package.json", 4) in lines and proc.returncode == 1, f"analyze reports it too: {lines} exit {proc.returncode}\n{proc.stderr}")
+    # A data source file that re-exports the DataSource another module builds: followed.
+    head = r.commit({"src/db/options.ts": None, "src/db/factory.ts": None,
+                     "src/db/source.ts": 'import { DataSource } from "typeorm";\n\nexport const AppDataSource = new DataSource({\n'
+                                         '  type: "postgres",\n  migrations: ["src/db/changes/*.ts"],\n});\n',
+                     "src/db/cli.ts": 'import { AppDataSource } from "./source";\n\nexport default AppDataSource;\n',
+                     "src/db/changes/1700000000002-Again.ts": TYPEORM_DROP_TS.replace("Cleanup1700000000001", "Again1700000000002")})
+    proc, report = r.pr_json(base, head)
+    by_path = {f["path"]: [x["rule"] for x in f["findings"]] for f in report["files"]}
+    check("drop-table" in by_path.get("src/db/changes/1700000000002-Again.ts", []) and proc.returncode == 1,
+          f"the followed data source's folder is analysed: {by_path} exit {proc.returncode}\n{proc.stderr}")
+    check("unknown-statement" not in by_path.get("package.json", []), f"a followed data source is not unknown: {by_path}")
+
+
 def spring_flyway(binary, tmp):
     """Red team s11: Spring Boot hands spring.flyway.* from application.properties / .yml to Flyway
     (spring-boot FlywayProperties). A pull request that adds classpath:db/hotfix to
@@ -698,7 +744,7 @@ SCENARIOS = {"knex_folder_only": knex_folder_only, "placeholder_injection": plac
              "computed_dirs": computed_dirs, "history_settings": history_settings,
              "newcomer_messages": newcomer_messages, "knex_cli_flags": knex_cli_flags,
              "code_migrations": code_migrations, "knexfile_computed": knexfile_computed,
-             "sequelizerc": sequelizerc, "typeorm_any_file": typeorm_any_file,
+             "sequelizerc": sequelizerc, "typeorm_any_file": typeorm_any_file, "typeorm_data_source_file": typeorm_data_source_file,
              "spring_flyway": spring_flyway}
 
 

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <map>
 #include <string>
 
 #include "analyze/tools/tool_dirs.hpp"
@@ -100,15 +101,15 @@ TEST_CASE("tool_dirs: Spring Boot's spring.flyway.* in application.properties an
 }
 
 TEST_CASE("tool_dirs: which files a folder holds for its tool") {
-    ToolDir sql{"dbmate", "DBMATE_MIGRATIONS_DIR", 1, "db/m", "", false};
+    ToolDir sql{"dbmate", "DBMATE_MIGRATIONS_DIR", 1, "db/m", "", false, {}};
     CHECK(in_tool_dir("db/m/1_x.sql", sql));
     CHECK(in_tool_dir("db/m/sub/1_x.sql", sql));
     CHECK_FALSE(in_tool_dir("db/m/1_x.js", sql));
     CHECK_FALSE(in_tool_dir("db/mm/1_x.sql", sql));
-    ToolDir scripts{"knex", "migrations.directory", 1, "db/k", "", true};
+    ToolDir scripts{"knex", "migrations.directory", 1, "db/k", "", true, {}};
     CHECK(in_tool_dir("db/k/1_x.js", scripts));
     CHECK_FALSE(in_tool_dir("db/k/types.d.ts", scripts));
-    CHECK_FALSE(in_tool_dir("db/k/1_x.sql", ToolDir{"knex", "x", 1, "", "computed", true}));
+    CHECK_FALSE(in_tool_dir("db/k/1_x.sql", ToolDir{"knex", "x", 1, "", "computed", true, {}}));
 }
 
 TEST_CASE("tool_dirs: hostile settings files cost linear time and give a bounded answer") {
@@ -132,4 +133,40 @@ TEST_CASE("tool_dirs: hostile settings files cost linear time and give a bounded
     CHECK_FALSE(b[0].unknown.empty());
     CHECK(c.size() == 65);
     CHECK(d.size() <= 1);
+}
+
+TEST_CASE("tool_dirs: TypeORM's -d data source is followed, or unknown at the script line") {
+    std::map<std::string, std::string> repo = {
+        {"api/src/db/source.ts", "import { DataSource } from 'typeorm';\nexport const S = new DataSource({\n  migrations: ['src/db/changes/*.ts'],\n});\n"},
+        {"api/src/db/cli.ts", "import { S } from './source';\nexport default S;\n"},
+        {"api/src/db/spread.ts", "import { DataSource } from 'typeorm';\nimport { o } from './o';\nexport default new DataSource({ ...o });\n"},
+        {"api/src/db/env.ts", "import { DataSource } from 'typeorm';\nexport default new DataSource({ migrations: [process.env.M] });\n"},
+        {"api/src/db/factory.ts", "import { make } from './spread';\nexport default make();\n"},
+        {"api/src/db/set.ts", "import { S } from './source';\nS.setOptions({ migrations: ['x/*.ts'] });\nexport default S;\n"},
+    };
+    const ReadFile read = [&](const std::string& p) -> std::optional<std::string> {
+        auto it = repo.find(p);
+        return it == repo.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    auto script = [](const std::string& cmd) { return "{\n  \"scripts\": {\n    \"m\": \"" + cmd + "\"\n  }\n}\n"; };
+    CHECK(folders(read_tool_dirs("api/package.json", script("typeorm migration:run -d src/db/source.ts"), read)) == "typeorm:3:api/src/db/changes");
+    CHECK(folders(read_tool_dirs("api/package.json", script("typeorm-ts-node-esm migration:run --dataSource=./src/db/cli.ts"), read)) ==
+          "typeorm:3:api/src/db/changes");
+    for (const char* file : {"spread.ts", "env.ts", "factory.ts", "set.ts", "missing.ts"}) {
+        INFO(file);
+        CHECK(folders(read_tool_dirs("api/package.json", script(std::string("typeorm migration:run -d src/db/") + file), read)) == "typeorm:3:?");
+    }
+    CHECK(folders(read_tool_dirs("package.json", script("typeorm migration:run -d $DS"), read)) == "typeorm:3:?");
+    CHECK(folders(read_tool_dirs("package.json", script("typeorm migration:run -d ../x.ts"), read)) == "typeorm:3:?");
+    // No reader: not followed, so unknown.
+    CHECK(folders(read_tool_dirs("api/package.json", script("typeorm migration:run -d src/db/source.ts"))) == "typeorm:3:?");
+    // A dependency's version, or no -d: nothing.
+    CHECK(folders(read_tool_dirs("package.json", "{ \"dependencies\": { \"typeorm\": \"^0.3.20\" } }\n", read)).empty());
+    CHECK(folders(read_tool_dirs("package.json", script("typeorm migration:show"), read)).empty());
+    // Many commands on one line cost linear time.
+    std::string many;
+    for (int k = 0; k < 100000; ++k) many += "typeorm -x ";
+    const auto start = std::chrono::steady_clock::now();
+    (void)read_tool_dirs("package.json", script(many), read);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 }
