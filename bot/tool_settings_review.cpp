@@ -9,6 +9,7 @@
 #include "analyze/conventions.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/code_migrations.hpp"
+#include "analyze/tools/flyway_script_config.hpp"
 #include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/tool_dirs.hpp"
@@ -212,7 +213,15 @@ analyze::Result<std::string> flyway_settings_at(const diff::Repository& repo, co
         if (!text) return text.error();
         if (*text) found.emplace_back(candidate, std::move(**text));
     }
-    return tools::pack_flyway_files(found);
+    std::string packed = tools::pack_flyway_files(found);
+    // The script's own configuration (V2__x.sql.conf), at the same commit: one that is there but
+    // not a regular file within the limit makes the script unknown.
+    const std::string conf = tools::flyway_script_config_path(path);
+    auto stored = repo.read_file_bounded(commit, conf, std::min(max_bytes, tools::k_most_settings_bytes));
+    if (!stored) return stored.error();
+    if (*stored && (*stored)->text && !(*stored)->unapplied) tools::add_flyway_file(packed, conf, *(*stored)->text);
+    else if (*stored) tools::add_flyway_file(packed, conf, tools::k_unreadable_script_config);
+    return packed;
 }
 
 analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff::ChangeSet& changes, std::uint64_t max_bytes) {
@@ -262,6 +271,33 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
     if (!in_locations) return in_locations.error();
     for (auto& c : *in_locations) {
         if (have.insert(c.path).second) changes.files.push_back(std::move(c));
+    }
+    // A Flyway script whose own configuration (V2__x.sql.conf) the pull request added, changed or
+    // removed runs differently (in or out of a transaction, its placeholders replaced or not): all
+    // of it is judged again, as the pull request's.
+    auto confs = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [](std::string_view p) { return tools::flyway_script_config_name(analyze::path_name(p)); }, {}, max_bytes);
+    if (!confs) return confs.error();
+    for (const auto& c : *confs) {
+        for (const std::string* conf : {&c.path, &c.old_path}) {
+            const std::string script = conf->substr(0, conf->size() - 5);
+            const std::string_view name = analyze::path_name(script);
+            if (!analyze::flyway_name(name) && !analyze::flyway_name_with_suffix(name)) continue;
+            auto it = std::find_if(changes.files.begin(), changes.files.end(), [&](const diff::ChangedFile& f) { return f.path == script; });
+            if (it != changes.files.end()) {
+                if (it->status != diff::ChangeStatus::Deleted) it->all_lines_new = true;
+                continue;
+            }
+            auto at_head = repo.read_file_bounded(changes.head_sha, script, max_bytes);
+            if (!at_head) return at_head.error();
+            if (!*at_head || !have.insert(script).second) continue;
+            diff::ChangedFile change;
+            change.path = change.old_path = script;
+            change.status = diff::ChangeStatus::Modified;
+            change.all_lines_new = true;
+            changes.files.push_back(std::move(change));
+        }
     }
     // A folder the pull request's settings name that the base's did not: every migration in it
     // runs for the first time (as a Flyway location the pull request adds).

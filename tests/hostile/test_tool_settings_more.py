@@ -1,0 +1,120 @@
+"""What a project's own settings say about how its migrations run, beyond the settings files
+test_tool_settings.py covers (red team c, sections 8, 9, 10, 13, 17, 21): Flyway's per-script
+configuration (V2__x.sql.conf), Flyway's repeatable migrations (re-run in full when their checksum
+changes), drizzle-kit's and Prisma's configuration files, sqlx's run-time Migrator::new, and goose
+Go migrations registered through a project's helper. Each is a pull request on a real git
+repository, through `pgfence pr` against the GitHub double where it posts, and the real binary.
+
+    test_tool_settings_more.py SCENARIO --binary B [--double ... --schemas ... --sarif-schema ...]
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_tool_settings as base  # noqa: E402
+from test_tool_settings import Repo, check, findings, git, rules_of, write  # noqa: E402
+
+
+def by_path(report):
+    return {f["path"]: f for f in report["files"]}
+
+
+FLYWAY_CONF = "flyway.locations=filesystem:db/migration\nflyway.placeholders.schema=app\n"
+FLYWAY_V1 = "CREATE TABLE ${schema}_users (id bigserial PRIMARY KEY, email text NOT NULL);\n"
+# With placeholders replaced, one string literal ($app$ ... $app$); sent as written (the script's
+# .conf says placeholderReplacement=false), PostgreSQL runs three statements, the second a DROP.
+DOLLAR_TRICK = "SELECT $${schema}$ $$; DROP TABLE app_users; SELECT 1 --$${schema}$\n;\n"
+
+
+def flyway_script_conf(binary, tmp):
+    """Flyway's V2__x.sql.conf (flyway-core SqlScriptMetadata): placeholderReplacement=false sends
+    the script as written, executeInTransaction=false runs it without Flyway's transaction, any
+    other key makes the script unknown; a pull request that adds or changes only the .conf has the
+    script judged again in full, and the .conf is part of what the report binds."""
+    s = base.double_scenario(binary, tmp, {"flyway.conf": FLYWAY_CONF, "db/migration/V1__init.sql": FLYWAY_V1},
+                             {"db/migration/V2__note.sql": DOLLAR_TRICK,
+                              "db/migration/V2__note.sql.conf": "# sent as written\nplaceholderReplacement=false\n"})
+
+    def body():
+        proc = s.run_pr("--format", "json")
+        check(proc.returncode == 1, f"pr fails on the DROP the raw script runs: exit {proc.returncode}\n{proc.stderr}")
+        runs = [r for r in s.requests() if r["method"] == "POST" and r["path"].endswith("/check-runs")]
+        check(runs and runs[0]["body"].get("conclusion") == "failure", f"the check run fails: {[r['body'].get('conclusion') for r in runs]}")
+        s.all_requests_valid()
+
+    base.with_double(s, body)
+    r = Repo(binary, tmp, existing=s.repo)
+    proc, report = r.pr_json(s.base, s.head)
+    files = by_path(report)
+    v2 = [f["rule"] for f in files.get("db/migration/V2__note.sql", {}).get("findings", [])]
+    check("drop-table" in v2 and proc.returncode == 1, f"V2 sent as written drops app_users: {v2} exit {proc.returncode}")
+    check("db/migration/V2__note.sql.conf" in files, f"the script's .conf is part of the report: {sorted(files)}")
+    git(r.dir, "checkout", "-q", "feature")
+    proc = r.run("analyze", "--ci", "--output", "json", "db/migration")
+    check(proc.returncode == 1 and "drop-table" in rules_of(json.loads(proc.stdout)),
+          f"analyze --ci reads the .conf too: exit {proc.returncode} {rules_of(json.loads(proc.stdout))}")
+
+    # Only the .conf changes: the script, merged before as a harmless literal, is judged again.
+    git(r.dir, "checkout", "-q", "main")
+    main2 = r.commit({"db/migration/V2__note.sql": DOLLAR_TRICK})
+    git(r.dir, "checkout", "-qb", "conf-only")
+    head = r.commit({"db/migration/V2__note.sql.conf": "placeholderReplacement=false\n"})
+    proc, report = r.pr_json(main2, head)
+    files = by_path(report)
+    v2 = files.get("db/migration/V2__note.sql", {})
+    drops = [f for f in v2.get("findings", []) if f["rule"] == "drop-table"]
+    check(drops and not any(f.get("pre_existing") for f in drops) and proc.returncode == 1,
+          f"a .conf-only pull request re-judges its script: {sorted(files)} {v2.get('findings')} exit {proc.returncode}")
+
+    # executeInTransaction=false: no transaction around the script (CONCURRENTLY is then allowed).
+    head = r.commit({"db/migration/V3__idx.sql": "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY users_email_idx ON app_users (email);\n",
+                     "db/migration/V2__note.sql.conf": None})
+    proc, report = r.pr_json(main2, head)
+    v3 = [f["rule"] for f in by_path(report)["db/migration/V3__idx.sql"]["findings"]]
+    check("concurrently-in-transaction" in v3, f"without a .conf Flyway's transaction wraps V3: {v3}")
+    head = r.commit({"db/migration/V3__idx.sql.conf": "executeInTransaction=false\n"})
+    proc, report = r.pr_json(main2, head)
+    v3 = [f["rule"] for f in by_path(report)["db/migration/V3__idx.sql"]["findings"]]
+    check("concurrently-in-transaction" not in v3, f"executeInTransaction=false runs V3 outside a transaction: {v3}")
+
+    # A key pgfence does not apply (shouldExecute, Flyway Teams), or a line it cannot read: unknown.
+    for conf in ("shouldExecute=false\n", "executeInTransaction=${tx}\n", "encoding=ISO-8859-1\n"):
+        head = r.commit({"db/migration/V3__idx.sql.conf": conf})
+        proc, report = r.pr_json(main2, head)
+        v3 = by_path(report)["db/migration/V3__idx.sql"]
+        statuses = [st["status"] for st in v3["statements"]]
+        check("unknown-statement" in [f["rule"] for f in v3["findings"]] and proc.returncode == 1,
+              f"{conf!r} makes the script unknown: {statuses} {[f['rule'] for f in v3['findings']]} exit {proc.returncode}")
+
+
+SCENARIOS = {"flyway_script_conf": flyway_script_conf}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("scenario", choices=sorted(SCENARIOS))
+    p.add_argument("--binary", required=True)
+    p.add_argument("--double")
+    p.add_argument("--schemas")
+    p.add_argument("--sarif-schema")
+    args = p.parse_args()
+    args.binary = os.path.abspath(args.binary)
+    base.ARGS = args
+    if not (args.double and args.schemas and os.path.isdir(args.schemas)):
+        print(f"SKIP: {args.scenario} needs the GitHub double and its schemas")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            SCENARIOS[args.scenario](args.binary, tmp)
+        except AssertionError as e:
+            print(f"FAIL {args.scenario}: {e}")
+            return 1
+    print(f"ok {args.scenario}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
