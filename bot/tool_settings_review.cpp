@@ -147,6 +147,27 @@ std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& 
     return out;
 }
 
+// A Flyway repeatable migration (R__x.sql, in any case as flyway_name takes it).
+bool repeatable_name(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    return name.size() > 3 && (name[0] == 'R' || name[0] == 'r') && name.substr(1, 2) == "__" &&
+           (analyze::flyway_name(name) || analyze::flyway_name_with_suffix(name));
+}
+
+// What Flyway's checksum of a migration covers: CRC-32 over each line's UTF-8 bytes, read with
+// readLine (the line breaks \n, \r\n and \r dropped) and a leading byte-order mark removed
+// (flyway/flyway flyway-core src/main/java/org/flywaydb/core/internal/resolver/ChecksumCalculator.java
+// calculateChecksumForResource). Comments and spaces count; line endings and empty lines do not.
+std::string checksummed(std::string_view text) {
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c != '\n' && c != '\r') out += c;
+    }
+    return out;
+}
+
 bool not_vendored(std::string_view p) {
     return p.find("node_modules/") == std::string_view::npos && !p.starts_with("target/") && p.find("/target/") == std::string_view::npos;
 }
@@ -380,10 +401,29 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
                 if (!*text) continue;
                 change.added = lines_holding(**text, needles);
                 if (change.added.empty()) continue;
+                // A repeatable migration's checksum covers its replaced text: it runs again whole.
+                if (repeatable_name(path)) change.all_lines_new = true;
             }
             have.insert(path);
             changes.files.push_back(std::move(change));
         }
+    }
+    // Flyway runs a repeatable migration again, whole, whenever its checksum changes
+    // (documentation "Repeatable migrations"; SqlMigrationResolver takes the checksum of the
+    // placeholder-replaced text: a changed placeholder value re-runs it too, handled above): a
+    // comment or a space changed in R__x.sql runs every statement of it again, none pre-existing.
+    // A renamed one is another repeatable migration, run in full.
+    for (auto& c : changes.files) {
+        if (c.all_lines_new || c.status == diff::ChangeStatus::Deleted || !repeatable_name(c.path)) continue;
+        if (c.old_path != c.path) {
+            c.all_lines_new = true;
+            continue;
+        }
+        auto head_text = text_at(repo, changes.head_sha, c.path, max_bytes);
+        if (!head_text) return head_text.error();
+        auto base_text = text_at(repo, changes.merge_base_sha, c.old_path, max_bytes);
+        if (!base_text) return base_text.error();
+        if (!*head_text || !*base_text || checksummed(**head_text) != checksummed(**base_text)) c.all_lines_new = true;
     }
     std::sort(changes.files.begin(), changes.files.end(),
               [](const diff::ChangedFile& a, const diff::ChangedFile& b) { return a.path < b.path; });

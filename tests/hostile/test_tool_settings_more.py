@@ -90,7 +90,40 @@ def flyway_script_conf(binary, tmp):
               f"{conf!r} makes the script unknown: {statuses} {[f['rule'] for f in v3['findings']]} exit {proc.returncode}")
 
 
-SCENARIOS = {"flyway_script_conf": flyway_script_conf}
+R_BASE = "-- rebuilt by Flyway whenever this file changes\nSET lock_timeout = '2s';\nTRUNCATE report_cache;\n"
+
+
+def flyway_repeatable(binary, tmp):
+    """Flyway runs R__x.sql again, whole, when its checksum changes (flyway-core
+    ChecksumCalculator: CRC-32 over the lines without their line breaks, comments included): a
+    comment-only edit re-runs its TRUNCATE, which is the pull request's, not pre-existing; a
+    line-ending-only change keeps the checksum, and its findings stay pre-existing."""
+    s = base.double_scenario(binary, tmp, {"db/migration/V1__init.sql": "CREATE TABLE report_cache (k text PRIMARY KEY, v bigint);\n",
+                                           "db/migration/R__report_cache.sql": R_BASE},
+                             {"db/migration/R__report_cache.sql": R_BASE.replace("changes\n", "changes\n-- (typo fixed)\n")})
+
+    def body():
+        proc = s.run_pr("--format", "json")
+        check(proc.returncode == 1, f"pr fails on the re-run TRUNCATE: exit {proc.returncode}\n{proc.stderr}")
+        runs = [r for r in s.requests() if r["method"] == "POST" and r["path"].endswith("/check-runs")]
+        check(runs and runs[0]["body"].get("conclusion") == "failure", f"the check run fails: {[r['body'].get('conclusion') for r in runs]}")
+
+    base.with_double(s, body)
+    r = Repo(binary, tmp, existing=s.repo)
+    proc, report = r.pr_json(s.base, s.head)
+    rf = by_path(report).get("db/migration/R__report_cache.sql", {})
+    truncs = [f for f in rf.get("findings", []) if f["rule"] == "truncate"]
+    check(truncs and not any(f["pre_existing"] for f in truncs), f"the TRUNCATE runs again as the pull request's: {rf.get('findings')}")
+    # Line endings only (CRLF): the checksum is the same, Flyway does not run it again.
+    git(r.dir, "checkout", "-q", "main")
+    git(r.dir, "checkout", "-qb", "crlf")
+    head = r.commit({"db/migration/R__report_cache.sql": R_BASE.replace("\n", "\r\n")})
+    proc, report = r.pr_json(s.base, head)
+    rf = by_path(report).get("db/migration/R__report_cache.sql", {})
+    check(rf.get("findings") and all(f["pre_existing"] for f in rf["findings"]), f"a CRLF-only change re-runs nothing: {rf.get('findings')}")
+
+
+SCENARIOS = {"flyway_script_conf": flyway_script_conf, "flyway_repeatable": flyway_repeatable}
 
 
 def main():
