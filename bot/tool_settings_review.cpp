@@ -9,6 +9,7 @@
 #include "analyze/conventions.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/code_migrations.hpp"
+#include "analyze/tools/config_dirs.hpp"
 #include "analyze/tools/flyway_script_config.hpp"
 #include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/spring_flyway.hpp"
@@ -103,6 +104,8 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
     if (name == "diesel.toml") return any;
     if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
+    // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
+    if (tools::drizzle_config_name(name) || tools::prisma_config_name(name)) return any;
     if (tools::spring_settings_name(name)) {
         return [](std::string_view line) { return line.find("flyway") != std::string_view::npos; };  // spring.flyway.*
     }
@@ -111,7 +114,11 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
             return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos;
         };
     }
-    if (name.ends_with(".rs")) return [](std::string_view line) { return line.find("migrate!") != std::string_view::npos; };
+    if (name.ends_with(".rs")) {
+        return [](std::string_view line) {
+            return line.find("migrate!") != std::string_view::npos || line.find("Migrator::new") != std::string_view::npos;
+        };
+    }
     // Any other script may make a TypeORM DataSource (tools::data_source_text, checked on its text).
     if (name.starts_with("ormconfig.") || tools::tool_settings_file(path)) {
         return [](std::string_view line) { return line.find("migrations") != std::string_view::npos; };
@@ -462,7 +469,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         const std::string_view name = analyze::path_name(file.path);
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
-        if (script && !name.starts_with("knexfile.") && !tools::data_source_text(**text)) continue;
+        if (script && !name.starts_with("knexfile.") && !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
+            !tools::prisma_config_name(name) && !tools::drizzle_migrate_text(**text)) {
+            continue;
+        }
         auto found = other_tool_changes(file, **text);
         // A folder the changed settings compute: where the tool reads its migrations is not known.
         std::vector<analyze::SettingUnknown> unknown;

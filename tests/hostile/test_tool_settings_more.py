@@ -123,7 +123,69 @@ def flyway_repeatable(binary, tmp):
     check(rf.get("findings") and all(f["pre_existing"] for f in rf["findings"]), f"a CRLF-only change re-runs nothing: {rf.get('findings')}")
 
 
-SCENARIOS = {"flyway_script_conf": flyway_script_conf, "flyway_repeatable": flyway_repeatable}
+DRIZZLE_CONFIG = ('import { defineConfig } from "drizzle-kit";\nexport default defineConfig({\n  dialect: "postgresql",\n'
+                  '  schema: "./src/db/schema.ts",\n  out: "./db/sql",\n});\n')
+PRISMA_CONFIG = ('import path from "node:path";\nimport { defineConfig } from "prisma/config";\nexport default defineConfig({\n'
+                 '  schema: "db/schema.prisma",\n  migrations: { path: path.join("db", "changes") },\n});\n')
+SQLX_MAIN = ('use sqlx::migrate::Migrator;\nuse std::path::Path;\n\nasync fn run(pool: &sqlx::PgPool) {\n'
+             '    let m = Migrator::new(Path::new("./db/changes")).await.unwrap();\n    m.run(pool).await.unwrap();\n}\n')
+
+
+def config_folder(binary, tmp, settings, migration, note):
+    s = base.double_scenario(binary, tmp, settings, {migration: "DROP TABLE users;\n"})
+
+    def body():
+        proc = s.run_pr("--format", "json")
+        check(proc.returncode == 1, f"pr fails on {migration}: exit {proc.returncode}\n{proc.stderr}")
+        check(note in proc.stderr, f"pr names the settings line {note!r}:\n{proc.stderr}")
+        runs = [r for r in s.requests() if r["method"] == "POST" and r["path"].endswith("/check-runs")]
+        check(runs and runs[0]["body"].get("conclusion") == "failure", f"the check run fails: {[r['body'].get('conclusion') for r in runs]}")
+
+    base.with_double(s, body)
+    r = Repo(binary, tmp, existing=s.repo)
+    proc, report = r.pr_json(s.base, s.head)
+    files = by_path(report)
+    check("drop-table" in [f["rule"] for f in files.get(migration, {}).get("findings", [])],
+          f"pr analyses {migration}: {sorted(files)}")
+    return r, s
+
+
+def drizzle_prisma_dirs(binary, tmp):
+    """drizzle-kit's `out` and Prisma's prisma.config.ts `migrations.path` name the folders their
+    tools run; a pull request adding a migration there is analysed (red team c 9, 10), and a
+    computed folder is unknown at its line."""
+    init = "CREATE TABLE users (id bigint PRIMARY KEY);\n"
+    config_folder(binary, os.path.join(tmp, "dz"), {"drizzle.config.ts": DRIZZLE_CONFIG, "db/sql/0000_init.sql": init},
+                  "db/sql/0001_cleanup.sql", "drizzle.config.ts:5 (out) puts drizzle's migrations in db/sql")
+    config_folder(binary, os.path.join(tmp, "pz"), {"prisma.config.ts": PRISMA_CONFIG, "db/changes/20240101000000_init/migration.sql": init},
+                  "db/changes/20240102000000_cleanup/migration.sql", "prisma.config.ts:5 (migrations.path) puts prisma's migrations in db/changes")
+    # A folder computed when the tool runs: unknown at its line, in pr and analyze --ci.
+    r = Repo(binary, os.path.join(tmp, "computed"))
+    os.makedirs(os.path.join(tmp, "computed"), exist_ok=True)
+    b = r.commit({"README.md": "x\n"})
+    git(r.dir, "checkout", "-qb", "feature")
+    h = r.commit({"drizzle.config.ts": DRIZZLE_CONFIG.replace('"./db/sql"', "process.env.MIGRATIONS_DIR!")})
+    proc, report = r.pr_json(b, h)
+    unknown = [(p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement"]
+    check(("drizzle.config.ts", 5) in unknown and proc.returncode == 1, f"a computed out is unknown at its line: {unknown} exit {proc.returncode}")
+
+
+def sqlx_runtime(binary, tmp):
+    """sqlx's run-time Migrator::new(Path::new("./db/changes")) names the folder as migrate!() does
+    (red team c 21); a computed path is unknown at its line."""
+    r, s = config_folder(binary, tmp, {"Cargo.toml": "[package]\nname = \"app\"\n", "src/main.rs": SQLX_MAIN,
+                                       "db/changes/20240101000000_init.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n"},
+                         "db/changes/20240102000000_cleanup.sql", "src/main.rs:5 (Migrator::new) puts sqlx's migrations in db/changes")
+    proc, report = r.pr_json(s.base, s.head)
+    check(by_path(report)["db/changes/20240102000000_cleanup.sql"].get("tool") == "sqlx", "the folder's files are sqlx's")
+    git(r.dir, "checkout", "-q", "feature")
+    h = r.commit({"src/main.rs": SQLX_MAIN.replace('Path::new("./db/changes")', "Path::new(&std::env::var(\"DIR\").unwrap())")})
+    proc, report = r.pr_json(s.base, h)
+    unknown = [(p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "unknown-statement"]
+    check(("src/main.rs", 5) in unknown and proc.returncode == 1, f"a computed Migrator path is unknown at its line: {unknown}")
+
+
+SCENARIOS = {"flyway_script_conf": flyway_script_conf, "flyway_repeatable": flyway_repeatable, "drizzle_prisma_dirs": drizzle_prisma_dirs, "sqlx_runtime": sqlx_runtime}
 
 
 def main():
