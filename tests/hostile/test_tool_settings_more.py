@@ -185,7 +185,36 @@ def sqlx_runtime(binary, tmp):
     check(("src/main.rs", 5) in unknown and proc.returncode == 1, f"a computed Migrator path is unknown at its line: {unknown}")
 
 
-SCENARIOS = {"flyway_script_conf": flyway_script_conf, "flyway_repeatable": flyway_repeatable, "drizzle_prisma_dirs": drizzle_prisma_dirs, "sqlx_runtime": sqlx_runtime}
+GOOSE_HELPER = ("package migrations\n\nimport (\n\t\"context\"\n\t\"database/sql\"\n\t\"runtime\"\n\n\t\"github.com/pressly/goose/v3\"\n)\n\n"
+                "func registerTx(up func(context.Context, *sql.Tx) error) {\n\t_, file, _, _ := runtime.Caller(1)\n"
+                "\tgoose.AddNamedMigrationContext(file, up, nil)\n}\n")
+GOOSE_MIGRATION = ("package migrations\n\nimport (\n\t\"context\"\n\t\"database/sql\"\n)\n\nfunc init() { registerTx(up00002) }\n\n"
+                   "func up00002(ctx context.Context, tx *sql.Tx) error {\n\t_, err := tx.ExecContext(ctx, \"DROP TABLE orders\")\n\treturn err\n}\n")
+
+
+def goose_helper(binary, tmp):
+    """A goose Go migration registered through the project's helper (runtime.Caller +
+    AddNamedMigrationContext, as goose's own AddMigrationContext does): the pull request adding it
+    has an unknown statement at its init, its own, and fails (red team c 17)."""
+    s = base.double_scenario(binary, tmp, {"go.mod": "module example.com/app\n", "migrations/helpers.go": GOOSE_HELPER,
+                                           "migrations/00001_init.sql": "-- +goose Up\nCREATE TABLE orders (id bigserial PRIMARY KEY);\n"},
+                             {"migrations/00002_drop.go": GOOSE_MIGRATION})
+
+    def body():
+        proc = s.run_pr("--format", "json")
+        check(proc.returncode == 1, f"pr fails on the Go migration: exit {proc.returncode}\n{proc.stderr}")
+        runs = [r for r in s.requests() if r["method"] == "POST" and r["path"].endswith("/check-runs")]
+        check(runs and runs[0]["body"].get("conclusion") == "failure", f"the check run fails: {[r['body'].get('conclusion') for r in runs]}")
+
+    base.with_double(s, body)
+    r = Repo(binary, tmp, existing=s.repo)
+    proc, report = r.pr_json(s.base, s.head)
+    got = [(f["start"]["line"], f["pre_existing"]) for p, f in findings(report)
+           if p == "migrations/00002_drop.go" and f["rule"] == "unknown-statement"]
+    check(got == [(8, False)], f"the migration is unknown at its init, and new: {got} {sorted(by_path(report))}")
+
+
+SCENARIOS = {"flyway_script_conf": flyway_script_conf, "flyway_repeatable": flyway_repeatable, "drizzle_prisma_dirs": drizzle_prisma_dirs, "sqlx_runtime": sqlx_runtime, "goose_helper": goose_helper}
 
 
 def main():
