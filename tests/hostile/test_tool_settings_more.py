@@ -214,7 +214,8 @@ def goose_helper(binary, tmp):
     check(got == [(8, False)], f"the migration is unknown at its init, and new: {got} {sorted(by_path(report))}")
 
 
-SCENARIOS = {"flyway_script_conf": flyway_script_conf, "flyway_repeatable": flyway_repeatable, "drizzle_prisma_dirs": drizzle_prisma_dirs, "sqlx_runtime": sqlx_runtime, "goose_helper": goose_helper}
+SCENARIOS = {"flyway_script_conf": flyway_script_conf, "flyway_repeatable": flyway_repeatable,
+             "drizzle_prisma_dirs": drizzle_prisma_dirs, "sqlx_runtime": sqlx_runtime, "goose_helper": goose_helper}
 
 
 def main():
