@@ -105,7 +105,7 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     if (name == "diesel.toml") return any;
     if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
     // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
-    if (tools::drizzle_config_name(name) || tools::prisma_config_name(name)) return any;
+    if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
     if (tools::spring_settings_name(name)) {
         return [](std::string_view line) { return line.find("flyway") != std::string_view::npos; };  // spring.flyway.*
     }
@@ -470,7 +470,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
         if (script && !name.starts_with("knexfile.") && !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
-            !tools::prisma_config_name(name) && !tools::drizzle_migrate_text(**text)) {
+            !tools::prisma_config_path(file.path) && !tools::drizzle_migrate_text(**text)) {
             continue;
         }
         auto found = other_tool_changes(file, **text);

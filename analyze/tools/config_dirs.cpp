@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analyze/path_parts.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 
 namespace pgfence::analyze::tools {
@@ -181,15 +182,22 @@ bool prisma_config_name(std::string_view name) {
     return name.starts_with("prisma.config.") && script_or_json(name) && !name.ends_with(".json");
 }
 
+bool prisma_config_path(std::string_view path) {
+    const std::string_view name = path_name(path);
+    if (prisma_config_name(name)) return true;
+    return name.starts_with("prisma.") && script_or_json(name) && !name.ends_with(".json") && path_name(path_folder(path)) == ".config";
+}
+
 bool drizzle_migrate_text(std::string_view text) { return text.find("migrationsFolder") != std::string_view::npos; }
 
-std::vector<ConfigDir> read_config_dirs(std::string_view name, std::string_view text) {
+std::vector<ConfigDir> read_config_dirs(std::string_view path, std::string_view text) {
     std::vector<ConfigDir> out;
+    const std::string_view name = path_name(path);
     if (name.ends_with(".rs")) {
         read_migrator(text, out);
         return out;
     }
-    const bool drizzle = drizzle_config_name(name), prisma = prisma_config_name(name);
+    const bool drizzle = drizzle_config_name(name), prisma = prisma_config_path(path);
     keys(text, [&](const std::string& key, const std::string& parent, std::size_t begin, std::size_t end) {
         if (out.size() >= k_most_found) return;
         // drizzle-kit's `out`, default "drizzle", resolved from the working directory, where the

@@ -26,11 +26,14 @@ struct ConfigDir {
 // .js/.mjs/.cjs/.mts/.cts forms).
 [[nodiscard]] bool drizzle_config_name(std::string_view name);
 [[nodiscard]] bool prisma_config_name(std::string_view name);
+// Whether `path` is Prisma's configuration: prisma.config.* anywhere, or .config/prisma.* (Prisma's
+// loadConfigFromFile takes both: prisma/prisma packages/config, its precedence fixtures).
+[[nodiscard]] bool prisma_config_path(std::string_view path);
 
 // Whether a script's text calls drizzle-orm's migrate() with a migrationsFolder.
 [[nodiscard]] bool drizzle_migrate_text(std::string_view text);
 
-// The folders the file names, in line order.
-[[nodiscard]] std::vector<ConfigDir> read_config_dirs(std::string_view name, std::string_view text);
+// The folders the file at `path` names, in line order.
+[[nodiscard]] std::vector<ConfigDir> read_config_dirs(std::string_view path, std::string_view text);
 
 }  // namespace pgfence::analyze::tools

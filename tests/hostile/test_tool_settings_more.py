@@ -159,9 +159,11 @@ def drizzle_prisma_dirs(binary, tmp):
                   "db/sql/0001_cleanup.sql", "drizzle.config.ts:5 (out) puts drizzle's migrations in db/sql")
     config_folder(binary, os.path.join(tmp, "pz"), {"prisma.config.ts": PRISMA_CONFIG, "db/changes/20240101000000_init/migration.sql": init},
                   "db/changes/20240102000000_cleanup/migration.sql", "prisma.config.ts:5 (migrations.path) puts prisma's migrations in db/changes")
+    # Prisma also reads .config/prisma.ts; its folder is followed from .config/ and from the project.
+    config_folder(binary, os.path.join(tmp, "pz2"), {".config/prisma.ts": PRISMA_CONFIG, "db/changes/20240101000000_init/migration.sql": init},
+                  "db/changes/20240102000000_cleanup/migration.sql", ".config/prisma.ts:5 (migrations.path) puts prisma's migrations in db/changes")
     # A folder computed when the tool runs: unknown at its line, in pr and analyze --ci.
     r = Repo(binary, os.path.join(tmp, "computed"))
-    os.makedirs(os.path.join(tmp, "computed"), exist_ok=True)
     b = r.commit({"README.md": "x\n"})
     git(r.dir, "checkout", "-qb", "feature")
     h = r.commit({"drizzle.config.ts": DRIZZLE_CONFIG.replace('"./db/sql"', "process.env.MIGRATIONS_DIR!")})

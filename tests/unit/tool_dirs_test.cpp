@@ -148,4 +148,8 @@ TEST_CASE("tool_dirs: drizzle-kit's out, Prisma's migrations.path, drizzle-orm's
     CHECK(folders(read_tool_dirs("src/main.rs", "Migrator::new(Path::new(env!(\"CARGO_MANIFEST_DIR\")).join(\"sql\"))\n")) == "sqlx:1:sql");
     CHECK(folders(read_tool_dirs("src/main.rs", "Migrator::new(dir.as_path())\n")) == "sqlx:1:?");
     CHECK(tool_settings_file("drizzle.config.json"));
+    // .config/prisma.ts: its folder or the project's, both followed.
+    CHECK(folders(read_tool_dirs(".config/prisma.ts", "export default { migrations: { path: 'db/changes' } };\n")) ==
+          "prisma:1:.config/db/changes;prisma:1:db/changes");
+    CHECK(folders(read_tool_dirs("src/prisma.ts", "export default { migrations: { path: 'db/changes' } };\n")).empty());
 }
