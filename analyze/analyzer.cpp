@@ -1259,6 +1259,22 @@ std::string flyway_settings_beside(const std::string& path, const AnalyzeOptions
     return tools::pack_flyway_files(found);
 }
 
+// A Flyway script's own configuration (`V2__x.sql.conf`, tools/flyway_script_config.hpp) added to
+// its packed settings: one that exists but is not a regular file within the limit is unreadable,
+// and the script unknown.
+void add_script_config(std::string& packed, const std::string& path, const AnalyzeOptions& options) {
+    const std::string conf = tools::flyway_script_config_path(path);
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(conf, ec))) return;
+    if (!options.confine_to.empty() && !path_inside(conf, options.confine_to)) return;
+    bool ok = false;
+    std::uint64_t size = 0;
+    std::string text;
+    if (!fs::is_symlink(conf, ec) && fs::is_regular_file(conf, ec)) text = read_whole(conf, ok, tools::k_most_settings_bytes, &size);
+    if (!ok || size > tools::k_most_settings_bytes) text = std::string(tools::k_unreadable_script_config);
+    tools::add_flyway_file(packed, conf, text);
+}
+
 // What a file's path says about how it runs, read from beside it: a diesel metadata.toml or the
 // Cargo.toml of a crate's migrations/ (sqlx), a sqlx folder's marker, a pgmi project.
 struct Beside {
@@ -1318,6 +1334,7 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
     };
     if (flyway_name(name) || flyway_name_with_suffix(name)) {
         metadata = flyway_settings();
+        add_script_config(metadata, path, options);
     } else if (metadata.empty() && name.ends_with(".sql") && name != "migration.sql") {
         // Any other SQL file under Flyway settings that rename its migrations (conventions.cpp).
         std::string settings = flyway_settings();

@@ -407,6 +407,23 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
             out.refusals.push_back(ToolRefusal{0, "Flyway's settings change its migrations' names (" + settings.naming +
                                                       "): whether Flyway runs this file, and which others it runs, is not known"});
         }
+        // The script's own .conf (tools/flyway_script_config.hpp): executeInTransaction=false runs
+        // each statement on its own (Flyway's DefaultSqlScriptExecutor without a transaction);
+        // placeholderReplacement=false sends the file as written (Parser.replacePlaceholders).
+        if (settings.script) {
+            const tools::ScriptConfig& conf = *settings.script;
+            if (conf.transaction == false) {
+                out.wrapped_in_transaction = false;
+                out.notes.push_back("flyway: executeInTransaction=false (" + std::string(path_name(conf.file)).substr(0, 80) +
+                                    "), each statement runs in its own transaction");
+            }
+            if (!conf.replacement) {
+                settings.replacement = false;
+                out.notes.push_back("flyway: placeholderReplacement=false (" + std::string(path_name(conf.file)).substr(0, 80) +
+                                    "), the file is sent as written");
+            }
+            for (const auto& [line, why] : conf.unknown) out.refusals.push_back(ToolRefusal{0, why});
+        }
         out.replaced = tools::replace_flyway_placeholders(text, settings, path_name(path));
         out.text = std::move(out.replaced.text);
         out.replaced.text.clear();

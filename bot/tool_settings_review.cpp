@@ -10,6 +10,8 @@
 #include "analyze/orm/project_tool.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/code_migrations.hpp"
+#include "analyze/tools/config_dirs.hpp"
+#include "analyze/tools/flyway_script_config.hpp"
 #include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/tool_dirs.hpp"
@@ -112,6 +114,8 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
     if (name == "diesel.toml") return any;
     if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
+    // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
+    if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
     if (tools::spring_settings_name(name)) {
         return [](std::string_view line) { return line.find("flyway") != std::string_view::npos; };  // spring.flyway.*
     }
@@ -120,7 +124,11 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
             return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos;
         };
     }
-    if (name.ends_with(".rs")) return [](std::string_view line) { return line.find("migrate!") != std::string_view::npos; };
+    if (name.ends_with(".rs")) {
+        return [](std::string_view line) {
+            return line.find("migrate!") != std::string_view::npos || line.find("Migrator::new") != std::string_view::npos;
+        };
+    }
     // Any other script may make a TypeORM DataSource (tools::data_source_text, checked on its text).
     if (name.starts_with("ormconfig.") || tools::tool_settings_file(path)) {
         return [](std::string_view line) { return line.find("migrations") != std::string_view::npos; };
@@ -152,6 +160,27 @@ std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& 
         }
         if (nl == std::string_view::npos) break;
         at = nl + 1;
+    }
+    return out;
+}
+
+// A Flyway repeatable migration (R__x.sql, in any case as flyway_name takes it).
+bool repeatable_name(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    return name.size() > 3 && (name[0] == 'R' || name[0] == 'r') && name.substr(1, 2) == "__" &&
+           (analyze::flyway_name(name) || analyze::flyway_name_with_suffix(name));
+}
+
+// What Flyway's checksum of a migration covers: CRC-32 over each line's UTF-8 bytes, read with
+// readLine (the line breaks \n, \r\n and \r dropped) and a leading byte-order mark removed
+// (flyway/flyway flyway-core src/main/java/org/flywaydb/core/internal/resolver/ChecksumCalculator.java
+// calculateChecksumForResource). Comments and spaces count; line endings and empty lines do not.
+std::string checksummed(std::string_view text) {
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c != '\n' && c != '\r') out += c;
     }
     return out;
 }
@@ -222,7 +251,15 @@ analyze::Result<std::string> flyway_settings_at(const diff::Repository& repo, co
         if (!text) return text.error();
         if (*text) found.emplace_back(candidate, std::move(**text));
     }
-    return tools::pack_flyway_files(found);
+    std::string packed = tools::pack_flyway_files(found);
+    // The script's own configuration (V2__x.sql.conf), at the same commit: one that is there but
+    // not a regular file within the limit makes the script unknown.
+    const std::string conf = tools::flyway_script_config_path(path);
+    auto stored = repo.read_file_bounded(commit, conf, std::min(max_bytes, tools::k_most_settings_bytes));
+    if (!stored) return stored.error();
+    if (*stored && (*stored)->text && !(*stored)->unapplied) tools::add_flyway_file(packed, conf, *(*stored)->text);
+    else if (*stored) tools::add_flyway_file(packed, conf, tools::k_unreadable_script_config);
+    return packed;
 }
 
 analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff::ChangeSet& changes, std::uint64_t max_bytes) {
@@ -272,6 +309,33 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
     if (!in_locations) return in_locations.error();
     for (auto& c : *in_locations) {
         if (have.insert(c.path).second) changes.files.push_back(std::move(c));
+    }
+    // A Flyway script whose own configuration (V2__x.sql.conf) the pull request added, changed or
+    // removed runs differently (in or out of a transaction, its placeholders replaced or not): all
+    // of it is judged again, as the pull request's.
+    auto confs = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [](std::string_view p) { return tools::flyway_script_config_name(analyze::path_name(p)); }, {}, max_bytes);
+    if (!confs) return confs.error();
+    for (const auto& c : *confs) {
+        for (const std::string* conf : {&c.path, &c.old_path}) {
+            const std::string script = conf->substr(0, conf->size() - 5);
+            const std::string_view name = analyze::path_name(script);
+            if (!analyze::flyway_name(name) && !analyze::flyway_name_with_suffix(name)) continue;
+            auto it = std::find_if(changes.files.begin(), changes.files.end(), [&](const diff::ChangedFile& f) { return f.path == script; });
+            if (it != changes.files.end()) {
+                if (it->status != diff::ChangeStatus::Deleted) it->all_lines_new = true;
+                continue;
+            }
+            auto at_head = repo.read_file_bounded(changes.head_sha, script, max_bytes);
+            if (!at_head) return at_head.error();
+            if (!*at_head || !have.insert(script).second) continue;
+            diff::ChangedFile change;
+            change.path = change.old_path = script;
+            change.status = diff::ChangeStatus::Modified;
+            change.all_lines_new = true;
+            changes.files.push_back(std::move(change));
+        }
     }
     // A folder the pull request's settings name that the base's did not: every migration in it
     // runs for the first time (as a Flyway location the pull request adds).
@@ -354,10 +418,29 @@ analyze::Result<bool> add_settings_migrations(const diff::Repository& repo, diff
                 if (!*text) continue;
                 change.added = lines_holding(**text, needles);
                 if (change.added.empty()) continue;
+                // A repeatable migration's checksum covers its replaced text: it runs again whole.
+                if (repeatable_name(path)) change.all_lines_new = true;
             }
             have.insert(path);
             changes.files.push_back(std::move(change));
         }
+    }
+    // Flyway runs a repeatable migration again, whole, whenever its checksum changes
+    // (documentation "Repeatable migrations"; SqlMigrationResolver takes the checksum of the
+    // placeholder-replaced text: a changed placeholder value re-runs it too, handled above): a
+    // comment or a space changed in R__x.sql runs every statement of it again, none pre-existing.
+    // A renamed one is another repeatable migration, run in full.
+    for (auto& c : changes.files) {
+        if (c.all_lines_new || c.status == diff::ChangeStatus::Deleted || !repeatable_name(c.path)) continue;
+        if (c.old_path != c.path) {
+            c.all_lines_new = true;
+            continue;
+        }
+        auto head_text = text_at(repo, changes.head_sha, c.path, max_bytes);
+        if (!head_text) return head_text.error();
+        auto base_text = text_at(repo, changes.merge_base_sha, c.old_path, max_bytes);
+        if (!base_text) return base_text.error();
+        if (!*head_text || !*base_text || checksummed(**head_text) != checksummed(**base_text)) c.all_lines_new = true;
     }
     std::sort(changes.files.begin(), changes.files.end(),
               [](const diff::ChangedFile& a, const diff::ChangedFile& b) { return a.path < b.path; });
@@ -396,7 +479,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         const std::string_view name = analyze::path_name(file.path);
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
-        if (script && !name.starts_with("knexfile.") && !tools::data_source_text(**text)) continue;
+        if (script && !name.starts_with("knexfile.") && !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
+            !tools::prisma_config_path(file.path) && !tools::drizzle_migrate_text(**text)) {
+            continue;
+        }
         auto found = other_tool_changes(file, **text);
         // A folder the changed settings compute: where the tool reads its migrations is not known.
         std::vector<analyze::SettingUnknown> unknown;

@@ -72,6 +72,18 @@ std::optional<CodeMigration> read_code_migration(std::string_view path, std::str
                                      "seen (review it by hand, or write the migration in SQL)"};
             }
         }
+        // Registered through the project's own helper: goose's AddMigrationContext is
+        // runtime.Caller(1) and AddNamedMigrationContext(filename, ...) (pressly/goose register.go),
+        // so a helper that does the same, called from this file's init (or a package variable's
+        // initialiser), registers it under this file's version. A versioned file that runs at
+        // package start or takes a database handle is such a migration.
+        for (std::string_view sign : {"func init(", "var _ =", "*sql.Tx", "*sql.DB", "*sql.Conn", "goose."}) {
+            if (int line = line_of(text, sign)) {
+                return CodeMigration{"goose", line,
+                                     "a goose migration written in Go, registered through a helper of the project: pgfence does "
+                                     "not read Go, and the SQL it runs is not seen (review it by hand, or write the migration in SQL)"};
+            }
+        }
         return std::nullopt;
     }
     if (!(name.ends_with(".java") || name.ends_with(".kt"))) return std::nullopt;

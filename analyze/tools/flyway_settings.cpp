@@ -428,6 +428,13 @@ std::string pack_flyway_files(const std::vector<std::pair<std::string, std::stri
     return out;
 }
 
+void add_flyway_file(std::string& packed, std::string_view path, std::string_view text) {
+    if (!packed.starts_with(k_packed)) packed = std::string(k_packed);
+    packed += std::to_string(path.size()) + " " + std::to_string(text.size()) + "\n";
+    packed += path;
+    packed += text;
+}
+
 std::optional<FlywaySettings> unpack_flyway_files(std::string_view packed) {
     if (!packed.starts_with(k_packed)) return std::nullopt;
     packed.remove_prefix(k_packed.size());
@@ -442,6 +449,13 @@ std::optional<FlywaySettings> unpack_flyway_files(std::string_view packed) {
         packed.remove_prefix(static_cast<std::size_t>(t - packed.data()) + 1);
         if (path_size > packed.size() || text_size > packed.size() - path_size) return std::nullopt;
         std::string_view path = packed.substr(0, path_size);
+        if (flyway_script_config_name(path_name(path))) {
+            // Added last (add_flyway_file), after the settings whose placeholder prefix it uses.
+            all.script = read_flyway_script_config(path, packed.substr(path_size, text_size), all.prefix);
+            all.files.emplace_back(path);
+            packed.remove_prefix(path_size + text_size);
+            continue;
+        }
         FlywaySettings one = read_flyway_settings(path_name(path), packed.substr(path_size, text_size));
         one.files.emplace_back(path);
         if (first) all = std::move(one);

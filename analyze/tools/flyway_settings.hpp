@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analyze/facts.hpp"
+#include "analyze/tools/flyway_script_config.hpp"
 
 namespace pgfence::analyze::tools {
 
@@ -55,6 +56,8 @@ struct FlywaySettings {
     // sqlMigrationSeparator set to other than V, U, R, "__": Flyway then runs files pgfence does
     // not take for Flyway's, and not some it does. The first such setting, or "".
     std::string naming;
+    // The script's own configuration (`V2__x.sql.conf`, flyway_script_config.hpp), when it has one.
+    std::optional<ScriptConfig> script;
     std::vector<SettingLine> lines;      // every flyway setting of the file(s), in order
     std::vector<std::string> files;      // the files read, as given to read_flyway_files
 };
@@ -68,6 +71,8 @@ void merge_flyway_settings(FlywaySettings& into, const FlywaySettings& from);
 // The settings files found for a migration, packed into one string: what the analyzer is given
 // beside a Flyway migration (conventions.hpp prepare_source's sibling_metadata), and unpacked.
 [[nodiscard]] std::string pack_flyway_files(const std::vector<std::pair<std::string, std::string>>& files);
+// `packed` with one more file (a script's configuration, read apart from the folder's settings).
+void add_flyway_file(std::string& packed, std::string_view path, std::string_view text);
 [[nodiscard]] std::optional<FlywaySettings> unpack_flyway_files(std::string_view packed);
 
 // The folders a migration's settings may sit in, nearest first: its own folder and each one

@@ -53,6 +53,8 @@ std::optional<std::string> folded(std::string_view v) {
 
 }  // namespace
 
+std::optional<std::string> fold_path_expression(std::string_view expr) { return folded(expr); }
+
 // sequelize-cli loads .sequelizerc from the working directory with require() and hands its keys to
 // yargs as defaults (sequelize/cli src/core/yargs.js loadRCFile); helpers/path-helper.js getPath
 // resolves a relative `migrations-path` against the working directory.

@@ -14,6 +14,11 @@ struct RcPath {
     std::string expr;                  // the value as written
 };
 
+// A JavaScript path expression folded when it is constant: a plain string literal, or path.resolve /
+// path.join of literals with __dirname or process.cwd() first (the file's folder, where the tool
+// runs): the joined relative path; none when any part is computed.
+[[nodiscard]] std::optional<std::string> fold_path_expression(std::string_view expr);
+
 // Each `migrations-path` (or migrationsPath) key of the file, one per line that sets it.
 [[nodiscard]] std::vector<RcPath> sequelize_rc_paths(std::string_view text);
 

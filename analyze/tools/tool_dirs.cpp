@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "analyze/path_parts.hpp"
+#include "analyze/tools/config_dirs.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 #include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/typeorm_data_source.hpp"
@@ -587,6 +588,20 @@ void read_spring(std::string_view path, std::string_view text, std::vector<ToolD
     }
 }
 
+// drizzle-kit's and Prisma's configuration, and the run-time folders of drizzle-orm's migrate()
+// and sqlx's Migrator::new (tools/config_dirs.cpp).
+void read_config(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    for (const auto& c : read_config_dirs(path, text)) {
+        const std::string base = c.from_project ? project_folder(path) : std::string(path_folder(path));
+        if (c.value) out.push_back(make(c.tool, c.setting, c.line, base, *c.value, false));
+        else out.push_back(computed(c.tool, c.setting, c.line, "its value " + shown(c.expr) + " is computed when the tool runs", false));
+        // .config/prisma.ts: relative to .config/ or to the project above it; both are followed.
+        if (c.value && c.tool == "prisma" && path_name(base) == ".config") {
+            out.push_back(make(c.tool, c.setting, c.line, path_folder(base), *c.value, false));
+        }
+    }
+}
+
 std::vector<ToolDir> read_all(std::string_view path, std::string_view text);
 
 }  // namespace
@@ -598,7 +613,7 @@ bool data_source_text(std::string_view text) {
 bool tool_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
     if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name.ends_with(".rs")) return true;
-    if (name.starts_with("knexfile.") || spring_settings_name(name)) return true;
+    if (name.starts_with("knexfile.") || spring_settings_name(name) || drizzle_config_name(name)) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
     // A TypeORM DataSource may be in any script (`typeorm migration:run -d db.js`: typeorm/typeorm
     // src/commands/CommandUtils.ts loadDataSource takes any file): read_all reads those that make one.
@@ -630,13 +645,18 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
     const std::string_view name = path_name(path);
     if (name == "diesel.toml") read_diesel(path, text, out);
     else if (name == ".env") read_env(path, text, out);
-    else if (name.ends_with(".rs")) read_rust(path, text, out);
+    else if (name.ends_with(".rs")) {
+        read_rust(path, text, out);
+        read_config(path, text, out);
+    } else if (drizzle_config_name(name) || prisma_config_path(path)) read_config(path, text, out);
     else if (name.starts_with("knexfile.")) read_js(path, text, "knex", out);
     else if (name == "package.json") read_package_json(path, text, out);
     else if (name == ".sequelizerc") read_sequelizerc(path, text, out);
     else if (spring_settings_name(name)) read_spring(path, text, out);
     else if (name == "default.json") read_js(path, text, "node-pg-migrate", out);
     else if (typeorm_name(name) || (script_name(name) && data_source_text(text))) read_js(path, text, "typeorm", out);
+    if (script_name(name) && !drizzle_config_name(name) && !prisma_config_path(path) && drizzle_migrate_text(text)) read_config(path, text, out);
+    std::stable_sort(out.begin(), out.end(), [](const ToolDir& a, const ToolDir& b) { return a.line < b.line; });
     return out;
 }
 

@@ -35,3 +35,11 @@ TEST_CASE("code_migrations: Flyway Java and Kotlin migrations") {
     CHECK(read_code_migration("src/V3__x.java", "", true));
     CHECK_FALSE(read_code_migration("src/App.java", "", true));
 }
+
+TEST_CASE("code_migrations: a goose Go migration registered through the project's helper") {
+    const char* go = "package m\n\nimport \"database/sql\"\n\nfunc init() { registerTx(up2) }\n\nfunc up2(tx *sql.Tx) error { return nil }\n";
+    auto m = read_code_migration("migrations/00002_drop.go", go);
+    REQUIRE(m);
+    CHECK(m->line == 5);
+    CHECK_FALSE(read_code_migration("migrations/00004_helpers.go", "package m\nfunc helper() {}\n"));
+}

@@ -170,3 +170,23 @@ TEST_CASE("tool_dirs: TypeORM's -d data source is followed, or unknown at the sc
     (void)read_tool_dirs("package.json", script(many), read);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 }
+
+TEST_CASE("tool_dirs: drizzle-kit's out, Prisma's migrations.path, drizzle-orm's migrationsFolder, sqlx's Migrator::new") {
+    CHECK(folders(read_tool_dirs("app/drizzle.config.ts", "export default defineConfig({\n  schema: './s.ts',\n  out: './db/sql',\n});\n")) ==
+          "drizzle:3:app/db/sql");
+    CHECK(folders(read_tool_dirs("drizzle.config.json", "{ \"out\": \"drizzle/pg\", \"dialect\": \"postgresql\" }\n")) == "drizzle:1:drizzle/pg");
+    CHECK(folders(read_tool_dirs("drizzle.config.ts", "export default { out: process.env.OUT! };\n")) == "drizzle:1:?");
+    CHECK(folders(read_tool_dirs("prisma.config.ts", "export default defineConfig({\n  migrations: { path: path.join('db', 'changes') },\n});\n")) ==
+          "prisma:2:db/changes");
+    CHECK(folders(read_tool_dirs("prisma.config.ts", "export default {\n  views: { path: 'v' },\n  migrations: {\n    path: dir,\n  },\n};\n")) ==
+          "prisma:4:?");
+    CHECK(folders(read_tool_dirs("src/db/migrate.ts", "await migrate(db, { migrationsFolder: './drizzle/pg' });\n")) == "drizzle:1:drizzle/pg");
+    CHECK(folders(read_tool_dirs("api/src/main.rs", "let m = Migrator::new(Path::new(\"./db/changes\")).await?;\n")) == "sqlx:1:api/db/changes");
+    CHECK(folders(read_tool_dirs("src/main.rs", "Migrator::new(Path::new(env!(\"CARGO_MANIFEST_DIR\")).join(\"sql\"))\n")) == "sqlx:1:sql");
+    CHECK(folders(read_tool_dirs("src/main.rs", "Migrator::new(dir.as_path())\n")) == "sqlx:1:?");
+    CHECK(tool_settings_file("drizzle.config.json"));
+    // .config/prisma.ts: its folder or the project's, both followed.
+    CHECK(folders(read_tool_dirs(".config/prisma.ts", "export default { migrations: { path: 'db/changes' } };\n")) ==
+          "prisma:1:.config/db/changes;prisma:1:db/changes");
+    CHECK(folders(read_tool_dirs("src/prisma.ts", "export default { migrations: { path: 'db/changes' } };\n")).empty());
+}
