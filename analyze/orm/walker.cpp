@@ -55,6 +55,18 @@ void Walker::collect(const Node& n, ClassInfo* cls) {
         }
         return;
     }
+    if (n.kind == NodeKind::Binary && n.name == "=" && n.kids.size() == 2) {
+        // `const r = require`, `const load = module.require`, `const req = createRequire(url)`,
+        // `const { require: r } = module`, `const { _load } = require('module')`.
+        const Node& left = n.kids[0];
+        if (left.kind == NodeKind::Ident && left.name != "require" && require_value(n.kids[1])) m_require_alias.insert(left.name);
+        for (std::size_t i = 0; left.kind == NodeKind::Object && i < left.kids.size() && i < left.keys.size(); ++i) {
+            const Node* target = &left.kids[i];
+            if (target->kind == NodeKind::Binary && target->name == "=" && !target->kids.empty()) target = &target->kids[0];
+            bool loader = left.keys[i] == "require" || left.keys[i] == "_load";
+            if (target->kind == NodeKind::Ident && target->name != "require" && loader) m_require_alias.insert(target->name);
+        }
+    }
     if (n.kind == NodeKind::Func && !n.name.empty() && cls == nullptr) {
         auto [it, fresh] = m_functions.emplace(n.name, &n);
         if (!fresh) it->second = nullptr;  // two functions of that name: which one runs is not known
@@ -411,7 +423,7 @@ void Walker::call(const Node& n) {
             for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], i > 0 && takes_as_value(n, i));
             return;
         }
-        if (callee.kind == NodeKind::Member && reads_only(m_format, m)) {
+        if (reads_only(m_format, callee)) {
             if (!is_reference(callee)) visit(callee.kids[0], false);
             visit_args(n, false);
             return;
@@ -430,7 +442,10 @@ void Walker::call(const Node& n) {
             }
             return;
         }
-        unknown(n, name, "`" + shown(name) + "()` on the migration's runner is not read by pgfence" + data_api_hint(m));
+        std::string hint = m_format == InputFormat::Knex && knex_migrator_call(callee)
+                               ? " (Knex's migrator or seeder: it runs other migrations' up() or down(), or seed files)"
+                               : data_api_hint(m);
+        unknown(n, name, "`" + shown(name) + "()` on the migration's runner is not read by pgfence" + hint);
         visit_args(n, true);
         return;
     }

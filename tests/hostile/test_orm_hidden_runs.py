@@ -1,0 +1,88 @@
+"""ORM migrations that run SQL pgfence did not see (red team c, sections 7, 12, 14, 15, 16, 20):
+Knex's migrator called from a migration (knex.migrate.rollback(null, true) runs every earlier
+migration's down()), drivers loaded through a require that is not the plain `require`
+(`const r = require`, module.require, process.mainModule.require, a path under the driver's
+package), migration files the tools run under names pgfence's globs did not take, TypeORM
+migrations listed as imported classes, and ORM deletes whose SQL has no WHERE.
+
+Each migration goes through a real git repository, `pgfence analyze --ci --unknown block` and
+`pgfence pr` against the GitHub double (test_orm_coverage.gate_pull_request): both fail, never say
+"0 unknown" where something is unknown, and every line marked "// expect: RULE" carries that finding.
+
+    test_orm_hidden_runs.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_orm_coverage import gate_pull_request  # noqa: E402
+
+KNEX_BASE = {"package.json": '{"dependencies": {"knex": "^3.1.0", "pg": "^8"}}\n',
+             "knexfile.js": "module.exports = { client: 'pg', migrations: { directory: './migrations' } };\n"}
+
+
+def findings_at(report, line):
+    return [f for file in report["files"] for f in file["findings"] if f["start"]["line"] == line]
+
+
+# Section 7: knex.migrate is a Migrator on the same connection (knex/lib/knex-builder/make-knex.js);
+# rollback(config, true) runs every earlier migration's down() (knex/lib/migrations/migrate/
+# Migrator.js). A transaction's own rollback() stays a read of nothing.
+KNEX_MIGRATOR = """exports.up = async function (knex) {
+  await knex.raw('UPDATE knex_migrations_lock SET is_locked = 0 WHERE index = 1');
+  await knex.migrate.rollback(null, true); // expect: unknown-statement
+  const m = knex.migrate;
+  await m.rollback({}, true); // expect: unknown-statement
+  await knex['migrate'].down(); // expect: unknown-statement
+  await knex.seed.run(); // expect: unknown-statement
+  await knex.transaction(async (trx) => {
+    await trx.rollback();
+  });
+};
+
+exports.down = async function () {};
+"""
+
+
+def knex_migrator(s):
+    report = gate_pull_request(s, "migrations/20240102000000_change.js", KNEX_MIGRATOR, KNEX_BASE)
+    check("Knex's migrator" in str(findings_at(report, 3)), f"the unknown says what the migrator does: {findings_at(report, 3)}")
+    check(not findings_at(report, 9), f"a transaction's own rollback() is not reported: {findings_at(report, 9)}")
+
+
+# Section 20: a driver loaded through something other than the plain `require`, or by a path
+# under its package (Node resolves 'pg/lib/client' inside the pg package: nodejs/node
+# doc/api/modules.md LOAD_NODE_MODULES).
+OWN_REQUIRE = """const r = require;
+const load = module.require;
+const { Pool } = process.mainModule.require('pg');
+
+exports.up = async () => {
+  const Client = require('pg/lib/client'); // expect: unknown-statement
+  const { Client: C2 } = r('pg'); // expect: unknown-statement
+  const { Client: C3 } = module.require('pg'); // expect: unknown-statement
+  const pg = load('pg'); // expect: unknown-statement
+  const { Client: C4 } = require.main.require('pg'); // expect: unknown-statement
+  const pool = new Pool(); // expect: unknown-statement
+  await pool.query('DROP TABLE orders'); // expect: unknown-statement
+  const mod = require('node:module'); // expect: unknown-statement
+  const N = require('@neondatabase/serverless/index.js'); // expect: unknown-statement
+};
+
+exports.down = function () {};
+"""
+
+
+def own_require(s):
+    gate_pull_request(s, "migrations/20240102000000_change.js", OWN_REQUIRE, KNEX_BASE)
+
+
+SCENARIOS = {
+    "knex_migrator": knex_migrator,
+    "own_require": own_require,
+}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
