@@ -79,9 +79,58 @@ def own_require(s):
     gate_pull_request(s, "migrations/20240102000000_change.js", OWN_REQUIRE, KNEX_BASE)
 
 
+# Section 12: ORM deletes whose SQL has no WHERE (or `WHERE 1=1`), as the real tools compile them
+# (knex 3.1 toString(), Sequelize 6.37 queryGenerator.deleteQuery()/updateQuery()): the every-row
+# finding, not a MEDIUM `WHERE $1`.
+EVERY_ROW_KNEX = """exports.up = async function (knex) {
+  await knex('orders').where('id', 1).clearWhere().del(); // expect: delete-without-where
+  await knex('carts').where('id', 1).clear('where').del(); // expect: delete-without-where
+  await knex('coupons').whereNotIn('id', []).del(); // expect: delete-without-where
+  await knex('sessions').clearWhere().where('expired', true).del();
+};
+
+exports.down = async function () {};
+"""
+EVERY_ROW_SEQUELIZE = """'use strict';
+const { Op } = require('sequelize');
+
+module.exports = {
+  async up(queryInterface, Sequelize) {
+    await queryInterface.bulkDelete('orders', { [Sequelize.Op.and]: [] }); // expect: delete-without-where
+    await queryInterface.bulkDelete('carts', { [Op.and]: {} }); // expect: delete-without-where
+    await queryInterface.bulkDelete('coupons', { [Op.and]: [{}, {}] }); // expect: delete-without-where
+    await queryInterface.bulkDelete('tokens', ''); // expect: delete-without-where
+    await queryInterface.bulkDelete('audit', []); // expect: delete-without-where
+    await queryInterface.bulkUpdate('invoices', { total: 0 }, { [Op.and]: [] }); // expect: update-without-where
+    await queryInterface.bulkDelete('sessions', { [Op.and]: [{ expired: true }] });
+  },
+
+  async down() {},
+};
+"""
+
+
+def every_row_knex(s):
+    report = gate_pull_request(s, "migrations/20240102000000_change.js", EVERY_ROW_KNEX, KNEX_BASE, unknown=False)
+    sql = [st.get("sql", "") for file in report["files"] for st in file["statements"]]
+    check('delete from "orders"' in sql and 'delete from "carts"' in sql, f"knex's SQL, no where: {sql}")
+    check('delete from "sessions" where $1' in sql, f"a where after clearWhere() filters: {sql}")
+
+
+def every_row_sequelize(s):
+    report = gate_pull_request(s, "migrations/20240102000000-change.js", EVERY_ROW_SEQUELIZE,
+                               {".sequelizerc": "module.exports = {};\n",
+                                "package.json": '{"dependencies": {"sequelize": "^6", "pg": "^8"}}\n'}, unknown=False)
+    sql = [st.get("sql", "") for file in report["files"] for st in file["statements"]]
+    for want in ['DELETE FROM "orders"', 'DELETE FROM "tokens"', 'DELETE FROM "audit" WHERE 1=1', 'DELETE FROM "sessions" WHERE $1']:
+        check(want in sql, f"Sequelize's SQL {want!r}: {sql}")
+
+
 SCENARIOS = {
     "knex_migrator": knex_migrator,
     "own_require": own_require,
+    "every_row_knex": every_row_knex,
+    "every_row_sequelize": every_row_sequelize,
 }
 
 if __name__ == "__main__":
