@@ -185,6 +185,21 @@ bool is_script_path(std::string_view path) {
     return false;
 }
 
+bool tool_runs_as_script(std::string_view path) {
+    std::size_t slash = path.find_last_of("/\\");
+    std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    // knex/knex lib/migrations/common/MigrationsLoader.js DEFAULT_LOAD_EXTENSIONS: .co .coffee
+    // .eg .iced .js .cjs .litcoffee .ls .ts, loaded by lib/migrations/util/import-file.js with
+    // require(), which runs a file of an extension it has no loader for as JavaScript.
+    for (std::string_view ext : {".co", ".coffee", ".eg", ".iced", ".litcoffee", ".ls"}) {
+        if (ends_with(name, ext) && name.size() > ext.size()) return true;
+    }
+    // salsita/node-pg-migrate src/migration.ts getMigrationFilePaths(): every file of the folder
+    // but dot files; getNumericPrefix() (src/utils) refuses a name without a numeric prefix;
+    // src/migration.ts loads one that is not .sql as a module (jiti), whatever its extension.
+    return !name.empty() && std::isdigit(static_cast<unsigned char>(name[0])) && name.find('.') == std::string_view::npos;
+}
+
 InputFormat detect_format(std::string_view text) {
     // node-pg-migrate's MigrationBuilder (its docs and templates name it `pgm`).
     if (contains(text, "node-pg-migrate") || contains(text, "MigrationBuilder")) return InputFormat::NodePgMigrate;
@@ -200,7 +215,7 @@ InputFormat detect_format(std::string_view text) {
 
 InputFormat resolve_format(std::string_view path, std::string_view text, InputFormat requested) {
     if (requested != InputFormat::Auto) return requested;
-    if (!is_script_path(path)) return InputFormat::Sql;
+    if (!is_script_path(path) && !tool_runs_as_script(path)) return InputFormat::Sql;
     InputFormat by_words = detect_format(text);
     if (by_words != InputFormat::Auto) return by_words;
     // No tool's words in the script: a script that defines an up() is still a migration, its
@@ -216,7 +231,7 @@ namespace {
 // A script's name as a migration's: under a folder named like "migrations", not a test or a
 // dependency.
 bool migration_script_name(const std::string& path) {
-    if (!is_script_path(path)) return false;
+    if (!is_script_path(path) && !tool_runs_as_script(path)) return false;
     std::string lower = path;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     if (contains(lower, "/node_modules/") || contains(lower, ".test.") || contains(lower, ".spec.")) return false;
@@ -370,7 +385,36 @@ ScriptForm script_form(std::string_view path, const std::vector<Token>& tokens) 
 
 }  // namespace
 
+namespace {
+
+// A file the tool runs that pgfence found no migration in (tool_runs_as_script): unknown at its
+// first line instead of skipped.
+Extraction unread_tool_script(std::string_view text, InputFormat format) {
+    Extraction out;
+    out.format = format;
+    JsFile file = parse_js(text);
+    Emitter emitter(file, text, out);
+    Node first;
+    first.begin = 0;
+    first.end = std::min(text.find('\n'), text.size());
+    int index = emitter.add_call(first, "file", false);
+    emitter.unknown(first, index, "the migration tool runs this file (Knex requires its loadExtensions as JavaScript, "
+                                  "node-pg-migrate loads every numbered file of its folder), but pgfence finds no "
+                                  "migration it can read in it: what it runs is not seen");
+    return out;
+}
+
+}  // namespace
+
+Extraction extract_script(std::string_view text, InputFormat format, Direction direction, std::string_view path);
+
 Extraction extract(std::string_view text, InputFormat format, Direction direction, std::string_view path) {
+    Extraction read = extract_script(text, format, direction, path);
+    if (!read.skipped || path.empty() || is_script_path(path) || !tool_runs_as_script(path)) return read;
+    return unread_tool_script(text, format == InputFormat::Sql ? InputFormat::Auto : format);
+}
+
+Extraction extract_script(std::string_view text, InputFormat format, Direction direction, std::string_view path) {
     Extraction out;
     out.format = format;
     if (format == InputFormat::Auto && defines_up(text)) {

@@ -1,5 +1,7 @@
 #include "analyze/tools/tool_dirs.hpp"
 
+#include "analyze/orm/extract.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -646,7 +648,9 @@ bool in_tool_dir(std::string_view file, const ToolDir& dir) {
     for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
         if (file.ends_with(ext) && !file.ends_with(".d.ts")) return true;
     }
-    return false;
+    // Knex's other default loadExtensions and node-pg-migrate's numbered files of any name
+    // (orm::tool_runs_as_script cites both loaders).
+    return (dir.tool == "knex" || dir.tool == "node-pg-migrate") && orm::tool_runs_as_script(file);
 }
 
 std::string describe(std::string_view settings_path, const ToolDir& dir) {

@@ -11,7 +11,9 @@ Each migration goes through a real git repository, `pgfence analyze --ci --unkno
 
     test_orm_hidden_runs.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
+import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -126,11 +128,61 @@ def every_row_sequelize(s):
         check(want in sql, f"Sequelize's SQL {want!r}: {sql}")
 
 
+# Sections 14, 15: files the tools run under names that are not a script's. Knex requires its
+# default loadExtensions (.coffee, .ls, ... : MigrationsLoader.js DEFAULT_LOAD_EXTENSIONS) and Node
+# runs plain JavaScript in them; node-pg-migrate loads every numbered file of its folder
+# (getMigrationFilePaths). Read as JavaScript when they are; else unknown at line 1, never skipped.
+COFFEE_AS_JS = """exports.up = async function (knex) {
+  await knex.raw("SET lock_timeout = '2s'");
+  await knex.schema.dropTable('orders'); // expect: drop-table
+};
+exports.down = function () {};
+"""
+COFFEE = """exports.up = (knex) -> // expect: unknown-statement
+  knex.schema.dropTable 'orders'
+exports.down = ->
+"""
+NO_EXTENSION = """exports.up = (pgm) => {
+  pgm.sql('DROP TABLE orders'); // expect: drop-table
+};
+exports.down = () => {};
+"""
+NPM_BASE = {"package.json": '{"scripts": {"migrate": "node-pg-migrate"}, "dependencies": {"node-pg-migrate": "^7", "pg": "^8"}}\n',
+            "migrations/1700000000000_init.js": "exports.up = (pgm) => { pgm.sql('CREATE TABLE orders (id int)'); };\n"}
+
+
+def walked(s, name):
+    """`analyze .` in the pull request's checkout reads the file too."""
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--output", "json", "."], cwd=s.repo,
+                          capture_output=True, text=True, timeout=120)
+    paths = [f["path"] for f in json.loads(proc.stdout)["files"]] if proc.stdout.startswith("{") else []
+    check(any(p.endswith(name) for p in paths), f"analyze . reads {name}: {paths} {proc.stderr[-400:]}")
+
+
+def knex_coffee(s):
+    report = gate_pull_request(s, "migrations/20240102000000_cleanup.coffee", COFFEE_AS_JS, KNEX_BASE, unknown=False)
+    check([f["source_kind"] for f in report["files"]] == ["knex"], f"read as knex: {report['files']}")
+    walked(s, "20240102000000_cleanup.coffee")
+
+
+def knex_coffee_unread(s):
+    gate_pull_request(s, "migrations/20240102000000_cleanup.litcoffee", COFFEE, KNEX_BASE)
+
+
+def npm_no_extension(s):
+    report = gate_pull_request(s, "migrations/1700000000001_cleanup", NO_EXTENSION, NPM_BASE, unknown=False)
+    check([f["source_kind"] for f in report["files"]] == ["node-pg-migrate"], f"read as node-pg-migrate: {report['files']}")
+    walked(s, "1700000000001_cleanup")
+
+
 SCENARIOS = {
     "knex_migrator": knex_migrator,
     "own_require": own_require,
     "every_row_knex": every_row_knex,
     "every_row_sequelize": every_row_sequelize,
+    "knex_coffee": knex_coffee,
+    "knex_coffee_unread": knex_coffee_unread,
+    "npm_no_extension": npm_no_extension,
 }
 
 if __name__ == "__main__":
