@@ -9,6 +9,7 @@
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 #include "analyze/tools/spring_flyway.hpp"
+#include "analyze/tools/typeorm_classes.hpp"
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -428,10 +429,21 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         if (setting.empty()) return false;
         w.skip_space();
         const int n = lines_of.at(w.i);
-        if (tool == "typeorm" && (w.i >= text.size() || text[w.i] != '[')) return false;  // not the DataSource's
+        const bool listed = w.i < text.size() && text[w.i] == '[';
         std::string_view expr;
         auto values = w.value(expr);
         (void)at;
+        if (tool == "typeorm" && (!values || values->empty())) {
+            // Classes (`[Init, Cleanup]`, `Object.values(changes)`): their modules' folders
+            // (typeorm_classes.hpp); anything else not a list is not the DataSource's.
+            ClassModules classes = typeorm_class_modules(text, expr);
+            for (const auto& folder : classes.folders) out.push_back(make("typeorm", setting, n, path_folder(path), folder, true));
+            if (!classes.unknown.empty()) {
+                out.push_back(computed("typeorm", setting, n, "its value " + shown(expr) + " lists classes: " + classes.unknown, true));
+                return true;
+            }
+            if (!classes.folders.empty() || !listed) return !classes.folders.empty();
+        }
         if (!values || values->empty()) {
             out.push_back(computed(std::string(tool), setting, n,
                                    "its value " + shown(expr) + " is computed when the tool runs (" +

@@ -19,7 +19,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
 from pr_test import check, main  # noqa: E402
-from test_orm_coverage import gate_pull_request  # noqa: E402
+from test_orm_coverage import gate_pull_request, pull_request  # noqa: E402
 
 KNEX_BASE = {"package.json": '{"dependencies": {"knex": "^3.1.0", "pg": "^8"}}\n',
              "knexfile.js": "module.exports = { client: 'pg', migrations: { directory: './migrations' } };\n"}
@@ -175,6 +175,62 @@ def npm_no_extension(s):
     walked(s, "1700000000001_cleanup")
 
 
+# Section 16: TypeORM migrations listed as classes the data source imports (DataSourceOptions
+# `migrations: (Function | string)[]`; MigrationExecutor runs each class): the classes' modules'
+# folders are its migrations folders, so a pull request adding a class file there is reviewed
+# even though the data source is unchanged; a class list pgfence cannot follow is unknown.
+DATA_SOURCE_CLASSES = """import { DataSource } from "typeorm";
+import * as schemaChanges from "./schema";
+import { Seed1700000000002 } from "./seeds/seed";
+
+export const AppDataSource = new DataSource({
+  type: "postgres",
+  url: process.env.DATABASE_URL,
+  migrations: [...Object.values(schemaChanges), Seed1700000000002],
+});
+"""
+CLASS_INIT = """import { MigrationInterface, QueryRunner } from "typeorm";
+export class Init1700000000000 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric)`);
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+CLASS_CLEANUP = """import { MigrationInterface, QueryRunner } from "typeorm";
+export class Cleanup1700000000001 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE orders`); // expect: drop-table
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+TYPEORM_BASE = {"package.json": '{"scripts": {"migrate": "typeorm migration:run -d src/data-source.ts"}, '
+                                '"dependencies": {"typeorm": "^0.3.20", "pg": "^8"}}\n',
+                "src/data-source.ts": DATA_SOURCE_CLASSES,
+                "src/schema/index.ts": 'export * from "./init";\nexport * from "./cleanup";\n',
+                "src/schema/init.ts": CLASS_INIT,
+                "src/seeds/seed.ts": CLASS_INIT.replace("Init1700000000000", "Seed1700000000002").replace("CREATE TABLE orders", "CREATE TABLE seeds")}
+
+
+def typeorm_classes(s):
+    report = gate_pull_request(s, "src/schema/cleanup.ts", CLASS_CLEANUP, TYPEORM_BASE, unknown=False)
+    check([f["path"] for f in report["files"]] == ["src/schema/cleanup.ts"], f"the class file is read: {report['files']}")
+
+
+def typeorm_classes_unknown(s):
+    local = DATA_SOURCE_CLASSES.replace('import { Seed1700000000002 } from "./seeds/seed";\n', "class Seed1700000000002 {}\n")
+    base = dict(TYPEORM_BASE)
+    base.pop("src/data-source.ts")
+    pull_request(s, "src/data-source.ts", local, base)
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--ci", "--output", "json", "."], cwd=s.repo,
+                          capture_output=True, text=True, timeout=120)
+    check(proc.returncode == 1, f"analyze --ci fails: {proc.returncode} {proc.stderr[-400:]}")
+    report = json.loads(proc.stdout)
+    unknown = [(f["path"], x["start"]["line"]) for f in report["files"] for x in f["findings"] if x["rule"] == "unknown-statement"]
+    check(("src/data-source.ts", 8) in [(p.lstrip("./"), line) for p, line in unknown], f"the class list is unknown at its line: {unknown}")
+
+
 SCENARIOS = {
     "knex_migrator": knex_migrator,
     "own_require": own_require,
@@ -183,6 +239,8 @@ SCENARIOS = {
     "knex_coffee": knex_coffee,
     "knex_coffee_unread": knex_coffee_unread,
     "npm_no_extension": npm_no_extension,
+    "typeorm_classes": typeorm_classes,
+    "typeorm_classes_unknown": typeorm_classes_unknown,
 }
 
 if __name__ == "__main__":
