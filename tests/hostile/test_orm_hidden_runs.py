@@ -60,6 +60,7 @@ def knex_migrator(s):
 OWN_REQUIRE = """const r = require;
 const load = module.require;
 const { Pool } = process.mainModule.require('pg');
+const { require: rq } = module;
 
 exports.up = async () => {
   const Client = require('pg/lib/client'); // expect: unknown-statement
@@ -71,6 +72,9 @@ exports.up = async () => {
   await pool.query('DROP TABLE orders'); // expect: unknown-statement
   const mod = require('node:module'); // expect: unknown-statement
   const N = require('@neondatabase/serverless/index.js'); // expect: unknown-statement
+  const c5 = rq('pg'); // expect: unknown-statement
+  const c6 = require.call(null, 'pg'); // expect: unknown-statement
+  const c7 = require('node:module')._load('pg'); // expect: unknown-statement
 };
 
 exports.down = function () {};
