@@ -10,6 +10,7 @@
 #include "analyze/orm/export_writes.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/project_tool.hpp"
+#include "analyze/orm/tool_scripts.hpp"
 #include "analyze/orm/walker.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/pg_tree.hpp"
@@ -183,21 +184,6 @@ bool is_script_path(std::string_view path) {
         if (ends_with(path, ext)) return true;
     }
     return false;
-}
-
-bool tool_runs_as_script(std::string_view path) {
-    std::size_t slash = path.find_last_of("/\\");
-    std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
-    // knex/knex lib/migrations/common/MigrationsLoader.js DEFAULT_LOAD_EXTENSIONS: .co .coffee
-    // .eg .iced .js .cjs .litcoffee .ls .ts, loaded by lib/migrations/util/import-file.js with
-    // require(), which runs a file of an extension it has no loader for as JavaScript.
-    for (std::string_view ext : {".co", ".coffee", ".eg", ".iced", ".litcoffee", ".ls"}) {
-        if (ends_with(name, ext) && name.size() > ext.size()) return true;
-    }
-    // salsita/node-pg-migrate src/migration.ts getMigrationFilePaths(): every file of the folder
-    // but dot files; getNumericPrefix() (src/utils) refuses a name without a numeric prefix;
-    // src/migration.ts loads one that is not .sql as a module (jiti), whatever its extension.
-    return !name.empty() && std::isdigit(static_cast<unsigned char>(name[0])) && name.find('.') == std::string_view::npos;
 }
 
 InputFormat detect_format(std::string_view text) {
@@ -381,27 +367,6 @@ ScriptForm script_form(std::string_view path, const std::vector<Token>& tokens) 
     }
     if (esm) form.module = default_export ? "esm-default" : "esm";
     return form;
-}
-
-}  // namespace
-
-namespace {
-
-// A file the tool runs that pgfence found no migration in (tool_runs_as_script): unknown at its
-// first line instead of skipped.
-Extraction unread_tool_script(std::string_view text, InputFormat format) {
-    Extraction out;
-    out.format = format;
-    JsFile file = parse_js(text);
-    Emitter emitter(file, text, out);
-    Node first;
-    first.begin = 0;
-    first.end = std::min(text.find('\n'), text.size());
-    int index = emitter.add_call(first, "file", false);
-    emitter.unknown(first, index, "the migration tool runs this file (Knex requires its loadExtensions as JavaScript, "
-                                  "node-pg-migrate loads every numbered file of its folder), but pgfence finds no "
-                                  "migration it can read in it: what it runs is not seen");
-    return out;
 }
 
 }  // namespace
