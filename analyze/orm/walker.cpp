@@ -37,6 +37,26 @@ void Walker::scan(const Node& n, Half half) {
     m_class = saved;
 }
 
+void Walker::scan_top(const Node& n) {
+    if (n.kind == NodeKind::Func || is_class(n)) return;
+    // `const { Pool } = require('pg')` and `const pool = new Pool()` send nothing yet: what uses
+    // them is judged there (`pool.query(...)`, `new Pool().query(...)`).
+    if (n.kind == NodeKind::New && !n.kids.empty() && !dynamic_code(n, m_e).empty() && opened(n)) return;
+    if (n.kind == NodeKind::Call && !n.kids.empty()) {
+        const Node& callee = n.kids[0];
+        bool plain_import = callee.kind == NodeKind::Ident && (callee.name == "require" || callee.name == "import") &&
+                            arg(n, 0) != nullptr && m_e.string_of(*arg(n, 0)).has_value();
+        if (callee.kind == NodeKind::Member && !callee.kids.empty() && callee.kids[0].kind == NodeKind::New && foreign(callee.kids[0])) {
+            unknown(n, dotted_name(callee).empty() ? callee.name : dotted_name(callee),
+                    "`" + shown(m_e.source(n.kids[0])) + "()` at the module's top uses a database connection the migration opens itself when the "
+                    "tool loads the file: pgfence does not read what it sends");
+            return;
+        }
+        if (!plain_import && opened(n)) return;
+    }
+    for (const Node& k : n.kids) scan_top(k);
+}
+
 bool Walker::is_class(const Node& n) { return n.kind == NodeKind::Other && n.name == "class" && n.keys.size() == 2; }
 
 bool Walker::wanted(Half half) const {
@@ -510,6 +530,7 @@ WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& em
     Walker walker(emitter, text, format, direction, form, std::string(path), budget, 0);
     walker.collect(file.statements, file.tokens);
     for (const Node& n : file.statements) walker.scan(n, Half::None);
+    for (const Node& n : file.statements) walker.scan_top(n);
     walker.result.imported_files = std::move(budget.files);
     return walker.result;
 }

@@ -54,6 +54,10 @@ public:
 
     // The file's top level: finds up() and down() (and the class each is in) and reads them.
     void scan(const Node& n, Half half);
+    // The module's own top-level code, which runs when the tool loads the file: a call or `new`
+    // there that opens a connection of the migration's own or runs code pgfence cannot read
+    // (opened()) is unknown at its line. Functions and classes are read where they are called.
+    void scan_top(const Node& n);
 
     WalkResult result;
 

@@ -81,6 +81,27 @@ exports.down = function () {};
 """
 
 
+# The module's own top-level code runs when the tool loads the migration (knex require()s it):
+# a query there on a connection of the migration's own is unknown at its line.
+TOP_LEVEL = """const r = require;
+const { Pool } = require('pg');
+const pool = new Pool();
+pool.query('DROP TABLE orders'); // expect: unknown-statement
+new Pool().query('TRUNCATE carts'); // expect: unknown-statement
+const { Client } = r('pg'); // expect: unknown-statement
+
+exports.up = async function (knex) {
+  await knex.schema.dropTable('coupons'); // expect: drop-table
+};
+
+exports.down = async function () {};
+"""
+
+
+def top_level(s):
+    gate_pull_request(s, "migrations/20240102000000_change.js", TOP_LEVEL, KNEX_BASE)
+
+
 def own_require(s):
     gate_pull_request(s, "migrations/20240102000000_change.js", OWN_REQUIRE, KNEX_BASE)
 
@@ -238,6 +259,7 @@ def typeorm_classes_unknown(s):
 SCENARIOS = {
     "knex_migrator": knex_migrator,
     "own_require": own_require,
+    "top_level": top_level,
     "every_row_knex": every_row_knex,
     "every_row_sequelize": every_row_sequelize,
     "knex_coffee": knex_coffee,
