@@ -68,6 +68,12 @@ std::string dynamic_code(const Node& n, const Emitter& e) {
     // through a prototype; `createRequire(url)` builds a require pgfence does not follow.
     if (callee.kind == NodeKind::Member && name == "constructor") return "`.constructor()` can be Function, which runs JavaScript built at run time";
     if (name == "createRequire") return "`createRequire()` builds a require() whose modules pgfence does not follow";
+    // process.binding('spawn_sync') and process._linkedBinding reach Node's internal modules
+    // (spawning programs), process.dlopen loads native code: outside what pgfence reads.
+    if (callee.kind == NodeKind::Member && root_of(callee) == "process" &&
+        (name == "binding" || name == "_linkedBinding" || name == "dlopen")) {
+        return "`process." + name + "()` reaches Node's internals or native code (a program, a connection), which pgfence does not read";
+    }
     // setTimeout('code') and setInterval('code') evaluate a string (in browsers and some runtimes).
     if ((name == "setTimeout" || name == "setInterval" || name == "setImmediate") && arg(n, 0) != nullptr &&
         (arg(n, 0)->kind == NodeKind::String || arg(n, 0)->kind == NodeKind::Template || arg(n, 0)->kind == NodeKind::Binary)) {

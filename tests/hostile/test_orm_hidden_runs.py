@@ -75,6 +75,7 @@ exports.up = async () => {
   const c5 = rq('pg'); // expect: unknown-statement
   const c6 = require.call(null, 'pg'); // expect: unknown-statement
   const c7 = require('node:module')._load('pg'); // expect: unknown-statement
+  const spawn = process.binding('spawn_sync'); // expect: unknown-statement
 };
 
 exports.down = function () {};
