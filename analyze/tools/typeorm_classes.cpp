@@ -40,7 +40,11 @@ ClassModules typeorm_class_modules(std::string_view text, std::string_view expr)
             continue;
         }
         const std::string& module = it->second.module;
-        std::string folder = it->second.remote == "*" ? module : std::string(path_folder(module));
+        // `./schema` (a folder whose index re-exports) is the folder; `./schema/index`,
+        // `./list.js` name a file: its folder.
+        const std::string_view last = path_name(module);
+        const bool file = last == "index" || (last.find('.') != std::string_view::npos && last != "." && last != "..");
+        std::string folder = it->second.remote == "*" && !file ? module : std::string(path_folder(module));
         if (folder.empty()) folder = ".";
         if (std::find(out.folders.begin(), out.folders.end(), folder) == out.folders.end()) out.folders.push_back(folder);
     }
