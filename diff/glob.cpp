@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include "analyze/migration_names.hpp"
+#include "analyze/orm/extract.hpp"
 #include <cstddef>
 
 namespace pgfence::diff {
@@ -174,6 +175,10 @@ bool selects(const std::vector<std::string>& patterns, std::string_view path) {
         const std::size_t slash = path.rfind('/');
         return selects(patterns, std::string(slash == std::string_view::npos ? std::string_view() : path.substr(0, slash + 1)) + as_sql);
     }
+
+    // Knex's .coffee/.ls/... and node-pg-migrate's numbered files without an extension run as
+    // JavaScript (analyze/orm/extract.hpp tool_runs_as_script): selected when the .js name would be.
+    if (analyze::orm::tool_runs_as_script(path) && selects(patterns, std::string(path) + ".js")) return true;
 
     std::string lower(path);
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -57,7 +57,7 @@ const Node* property(const Node& object, std::string_view key) {
 std::optional<bool> literal_flag(const Node* opts, std::string_view key) {
     if (opts == nullptr || opts->kind != NodeKind::Object) return false;
     for (const auto& k : opts->keys) {
-        if (k == "..." || k == "[computed]") return std::nullopt;
+        if (k == "..." || k.starts_with("[computed]")) return std::nullopt;
     }
     const Node* v = property(*opts, key);
     if (v == nullptr || (v->kind == NodeKind::Ident && (v->name == "false" || v->name == "undefined" || v->name == "null"))) return false;

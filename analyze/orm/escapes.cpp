@@ -68,6 +68,12 @@ std::string dynamic_code(const Node& n, const Emitter& e) {
     // through a prototype; `createRequire(url)` builds a require pgfence does not follow.
     if (callee.kind == NodeKind::Member && name == "constructor") return "`.constructor()` can be Function, which runs JavaScript built at run time";
     if (name == "createRequire") return "`createRequire()` builds a require() whose modules pgfence does not follow";
+    // process.binding('spawn_sync') and process._linkedBinding reach Node's internal modules
+    // (spawning programs), process.dlopen loads native code: outside what pgfence reads.
+    if (callee.kind == NodeKind::Member && root_of(callee) == "process" &&
+        (name == "binding" || name == "_linkedBinding" || name == "dlopen")) {
+        return "`process." + name + "()` reaches Node's internals or native code (a program, a connection), which pgfence does not read";
+    }
     // setTimeout('code') and setInterval('code') evaluate a string (in browsers and some runtimes).
     if ((name == "setTimeout" || name == "setInterval" || name == "setImmediate") && arg(n, 0) != nullptr &&
         (arg(n, 0)->kind == NodeKind::String || arg(n, 0)->kind == NodeKind::Template || arg(n, 0)->kind == NodeKind::Binary)) {
@@ -83,39 +89,53 @@ std::string dynamic_code(const Node& n, const Emitter& e) {
     return {};
 }
 
-bool driver_module(std::string_view module) {
+std::string_view package_of(std::string_view module) {
     if (module.starts_with("node:")) module.remove_prefix(5);
+    // Node resolves `pg/lib/client` in the `pg` package's folder and `@scope/name/x` in
+    // `@scope/name` (nodejs/node doc/api/modules.md, LOAD_NODE_MODULES / LOAD_PACKAGE_EXPORTS):
+    // a path under a package is that package's code.
+    std::size_t slash = module.find('/');
+    if (module.starts_with("@") && slash != std::string_view::npos) slash = module.find('/', slash + 1);
+    return slash == std::string_view::npos ? module : module.substr(0, slash);
+}
+
+bool driver_module(std::string_view module) {
+    module = package_of(module);
     // PostgreSQL drivers and the clients and query builders on them, and the ways to run psql.
     static const std::string_view k_drivers[] = {
         "pg", "pg-pool", "pg-native", "pg-promise", "postgres", "slonik", "knex", "kysely", "sequelize", "typeorm",
         "@databases/pg", "@neondatabase/serverless", "@vercel/postgres", "@prisma/client", "drizzle-orm", "mikro-orm",
         "@mikro-orm/core", "@mikro-orm/postgresql", "massive", "pg-query-stream", "pg-copy-streams", "child_process",
-        "execa", "shelljs", "zx", "cross-spawn"};
+        "execa", "shelljs", "zx", "cross-spawn",
+        // Node's own ways around them: its module loader (`require('module')._load('pg')`,
+        // createRequire), raw sockets to the server, workers running code given as a string.
+        "module", "net", "tls", "worker_threads"};
     return std::find(std::begin(k_drivers), std::end(k_drivers), module) != std::end(k_drivers) ||
-           module.starts_with("drizzle-orm/") || module.starts_with("@prisma/");
+           module.starts_with("@prisma/");
 }
 
 bool opens_database(const Import& what) {
     if (!driver_module(what.module)) return false;
+    const std::string_view package = package_of(what.module);
     // A migration imports these packages for their types and schema builders too (TypeORM's
     // Table and TableColumn, Sequelize's DataTypes, Knex's types): only the exports that connect
     // count (typeorm/src/index.ts: DataSource, createConnection, getConnection, getManager,
     // getRepository; sequelize/src/index.js: the Sequelize class).
-    if (what.module == "typeorm") {
+    if (package == "typeorm") {
         static const std::string_view k_connect[] = {"DataSource", "createConnection", "createConnections", "getConnection",
                                                      "getConnectionManager", "getManager", "getRepository",
                                                      "getTreeRepository", "getCustomRepository", "getMongoRepository"};
         return std::find(std::begin(k_connect), std::end(k_connect), what.remote) != std::end(k_connect);
     }
-    if (what.module == "sequelize") return false;  // `new Sequelize(...)` (walker.cpp): its static fn/literal/col do not connect
-    if (what.module == "knex") return what.remote == "*" || what.remote == "default" || what.remote == "knex";
+    if (package == "sequelize") return false;  // `new Sequelize(...)` (walker.cpp): its static fn/literal/col do not connect
+    if (package == "knex") return what.remote == "*" || what.remote == "default" || what.remote == "knex";
     return true;
 }
 
 bool file_opens_database(const std::vector<Token>& t) {
     for (std::size_t i = 0; i < t.size(); ++i) {
         if (t[i].kind == TokenKind::String && driver_module(t[i].string.value)) {
-            const std::string_view module = t[i].string.value;
+            const std::string_view module = package_of(t[i].string.value);
             // `import { QueryRunner } from 'typeorm'` in a helper is a type: only a connecting
             // export, below, counts for TypeORM and Sequelize.
             if (module != "typeorm" && module != "sequelize" && module != "knex") return true;

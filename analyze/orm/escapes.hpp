@@ -31,7 +31,10 @@ namespace pgfence::analyze::orm {
 // (`const e = eval`, `globalThis["Function"]`), "" when it is not.
 [[nodiscard]] std::string dynamic_value(const Node& n);
 
-// Whether `module` (a package name) is a database driver or client, or runs programs (psql).
+// The package a module specifier names: `pg/lib/client` -> pg, `@scope/name/x` -> @scope/name.
+[[nodiscard]] std::string_view package_of(std::string_view module);
+// Whether `module` (a package name, or a path under one) is a database driver or client, or runs
+// programs (psql).
 [[nodiscard]] bool driver_module(std::string_view module);
 // Whether the name imported as `what` opens a database connection or runs a program when called
 // or constructed: any export of a driver package, TypeORM's DataSource/createConnection/

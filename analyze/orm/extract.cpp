@@ -10,6 +10,7 @@
 #include "analyze/orm/export_writes.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/project_tool.hpp"
+#include "analyze/orm/tool_scripts.hpp"
 #include "analyze/orm/walker.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/pg_tree.hpp"
@@ -200,7 +201,7 @@ InputFormat detect_format(std::string_view text) {
 
 InputFormat resolve_format(std::string_view path, std::string_view text, InputFormat requested) {
     if (requested != InputFormat::Auto) return requested;
-    if (!is_script_path(path)) return InputFormat::Sql;
+    if (!is_script_path(path) && !tool_runs_as_script(path)) return InputFormat::Sql;
     InputFormat by_words = detect_format(text);
     if (by_words != InputFormat::Auto) return by_words;
     // No tool's words in the script: a script that defines an up() is still a migration, its
@@ -216,7 +217,7 @@ namespace {
 // A script's name as a migration's: under a folder named like "migrations", not a test or a
 // dependency.
 bool migration_script_name(const std::string& path) {
-    if (!is_script_path(path)) return false;
+    if (!is_script_path(path) && !tool_runs_as_script(path)) return false;
     std::string lower = path;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     if (contains(lower, "/node_modules/") || contains(lower, ".test.") || contains(lower, ".spec.")) return false;
@@ -370,7 +371,15 @@ ScriptForm script_form(std::string_view path, const std::vector<Token>& tokens) 
 
 }  // namespace
 
+Extraction extract_script(std::string_view text, InputFormat format, Direction direction, std::string_view path);
+
 Extraction extract(std::string_view text, InputFormat format, Direction direction, std::string_view path) {
+    Extraction read = extract_script(text, format, direction, path);
+    if (!read.skipped || path.empty() || is_script_path(path) || !tool_runs_as_script(path)) return read;
+    return unread_tool_script(text, format == InputFormat::Sql ? InputFormat::Auto : format);
+}
+
+Extraction extract_script(std::string_view text, InputFormat format, Direction direction, std::string_view path) {
     Extraction out;
     out.format = format;
     if (format == InputFormat::Auto && defines_up(text)) {

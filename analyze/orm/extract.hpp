@@ -99,6 +99,13 @@ struct OrmStatement {
 // Script file names: .ts .js .mjs .cjs .mts .cts (not .d.ts).
 [[nodiscard]] bool is_script_path(std::string_view path);
 
+// Files a JavaScript migration tool runs though their names are not a script's: Knex's default
+// loadExtensions beyond them (.co .coffee .eg .iced .litcoffee .ls, required as JavaScript when
+// no compiler is registered) and node-pg-migrate's names without an extension (it loads every
+// file of its folder whose name has a numeric prefix). Read as scripts; one pgfence cannot read
+// is unknown at its line 1, never skipped.
+[[nodiscard]] bool tool_runs_as_script(std::string_view path);
+
 // The ORM a script is written for, judged by its content; Auto when none is recognised.
 [[nodiscard]] InputFormat detect_format(std::string_view text);
 

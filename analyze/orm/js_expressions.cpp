@@ -386,15 +386,26 @@ void Parser::object_members(Node& o) {
         if (k.kind == TokenKind::String) key = k.string.value;
         else if (k.kind == TokenKind::Ident || k.kind == TokenKind::Number) key = k.text;
         if (punct("[")) {
-            m_i = match(m_i);
+            // `[Op.and]`: a dotted name is kept after the marker (Sequelize's operators are
+            // read by it); any other computed key is only "[computed]".
+            std::size_t close = match(m_i);
             key = "[computed]";
+            std::string dotted;
+            bool plain = close > m_i + 1;
+            for (std::size_t j = m_i + 1; plain && j < close; ++j) {
+                bool name = (j - m_i) % 2 == 1;
+                plain = name ? m_t[j].kind == TokenKind::Ident : (m_t[j].kind == TokenKind::Punct && m_t[j].text == ".");
+                dotted += m_t[j].text;
+            }
+            if (plain && (close - m_i) % 2 == 0) key += dotted;
+            m_i = close;
         }
         ++m_i;
         if (punct(":")) {
             ++m_i;
             Node value = assignment();
             // `{ up: function migrate(knex) {...} }`: called as up.
-            if (value.kind == NodeKind::Func && (value.name.empty() || key != "[computed]")) value.name = key;
+            if (value.kind == NodeKind::Func && (value.name.empty() || !key.starts_with("[computed]"))) value.name = key;
             o.keys.push_back(key);
             o.kids.push_back(std::move(value));
         } else if (punct("(") || punct("<")) {

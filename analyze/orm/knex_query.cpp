@@ -79,6 +79,12 @@ bool keeps_every_row(const Link& l, const Emitter& e) {
         if (first->kind == NodeKind::Func && first->kids.empty()) return true;
     }
     if (lower == "whereraw" || lower == "andwhereraw" || lower == "orwhereraw") return arg_count(*l.call) == 1 && always_true(*first, e);
+    // whereNotIn(column, []) is where(true) (querybuilder.js whereIn(): an empty array is
+    // `this.where(this._not())`).
+    if (lower == "wherenotin" || lower == "andwherenotin" || lower == "orwherenotin") {
+        const Node* values = arg(*l.call, 1);
+        return arg_count(*l.call) == 2 && values != nullptr && values->kind == NodeKind::Array && values->kids.empty();
+    }
     return false;
 }
 
@@ -120,6 +126,15 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
         if ((l.name == "from" || l.name == "table" || l.name == "into" || l.name == "queryBuilder") && i == 1) builder = true;
         if ((l.name == "from" || l.name == "table" || l.name == "into") && arg(*l.call, 0)) table_arg = arg(*l.call, 0);
         if (l.name == "withSchema" && arg(*l.call, 0)) schema = e.string_of(*arg(*l.call, 0)).value_or("?");
+        // clearWhere() and clear('where') drop every where condition before them
+        // (knex/lib/query/querybuilder.js: both _clearGrouping('where')); a clear() of a name not
+        // known here is taken as clearing them too: the statement may filter nothing.
+        auto cleared = l.name == "clear" && arg(*l.call, 0) ? e.string_of(*arg(*l.call, 0)) : std::nullopt;
+        if (l.name == "clearWhere" || (l.name == "clear" && (!cleared || *cleared == "where"))) {
+            where = every_row = false;
+            dropped = true;
+            continue;
+        }
         if (filters(l.name)) {
             // A condition that keeps every row filters nothing; OR-ed with the others, it undoes them.
             bool all = keeps_every_row(l, e);
@@ -142,7 +157,9 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
     std::vector<std::string> notes = {"knex query builder: the SQL knex's PostgreSQL dialect emits"};
     std::string filter = where ? " where $1" : "";
     if (where) notes.push_back("knex where(...) conditions analysed as the parameter $1");
-    if (dropped && !where) notes.push_back("its where(true) / where({}) / whereRaw('true') keeps every row: analysed without a where clause");
+    if (dropped && !where) {
+        notes.push_back("its where(true) / where({}) / whereRaw('true') or clearWhere() / clear('where') keeps every row: analysed without a where clause");
+    }
     const Node* values = nullptr;
     for (const Link& l : links) {
         if (l.name == op && l.call != nullptr) values = arg(*l.call, 0);

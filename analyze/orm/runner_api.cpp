@@ -12,7 +12,12 @@ namespace pgfence::analyze::orm {
 // anything: TypeORM's QueryRunner getters (typeorm/src/query-runner/QueryRunner.ts), Knex's
 // schema checks and value helpers (knex/lib/schema/builder.js, knex/lib/functionhelper.js),
 // Sequelize's QueryInterface readers (sequelize/src/dialects/abstract/query-interface.js).
-bool reads_only(InputFormat format, const std::string& m) {
+// Knex's `commit`/`rollback` are a transaction's; on `knex.migrate` they are not, so a name
+// is a read only on a receiver outside Knex's migrator and seeder (knex_migrator_call()).
+bool reads_only(InputFormat format, const Node& callee) {
+    if (callee.kind != NodeKind::Member) return false;
+    if (format == InputFormat::Knex && knex_migrator_call(callee)) return false;
+    const std::string& m = callee.name;
     static const std::string_view k_typeorm[] = {"hasTable", "hasColumn", "hasSchema", "hasDatabase", "getTable",
                                                  "getTables", "getView", "getViews", "getCurrentSchema",
                                                  "getCurrentDatabase", "getDatabases", "getSchemas", "hasEnumType"};
@@ -30,6 +35,21 @@ bool reads_only(InputFormat format, const std::string& m) {
         case InputFormat::Sequelize: return in(k_sequelize);
         default: return false;
     }
+}
+
+// knex.migrate and knex.seed are getters returning a new Migrator / Seeder on the same
+// connection (knex/lib/knex-builder/make-knex.js); their methods run other migrations' up()
+// or down() (Migrator.rollback(config, all), down, up, latest, to, before:
+// knex/lib/migrations/migrate/Migrator.js), free the migration lock
+// (forceFreeMigrationsLock) or run seed files (knex/lib/migrations/seed/Seeder.js run()).
+// None is a read: a call anywhere under them is reported, not skipped.
+bool knex_migrator_call(const Node& callee) {
+    for (const Node* n = &callee; n != nullptr && !n->kids.empty();) {
+        if (n != &callee && n->kind == NodeKind::Member && (n->name == "migrate" || n->name == "seed")) return true;
+        bool chain = n->kind == NodeKind::Member || n->kind == NodeKind::Index || n->kind == NodeKind::Call;
+        n = chain ? &n->kids[0] : nullptr;
+    }
+    return false;
 }
 
 // What a data API of the runner sends, for the unknown statement's note: TypeORM's

@@ -9,9 +9,13 @@
 
 namespace pgfence::analyze::orm {
 
-// A call on the runner named `m` that reads the catalog or builds a value, sending no SQL that
-// changes anything.
-[[nodiscard]] bool reads_only(InputFormat format, const std::string& m);
+// A call on the runner through `callee` (a member) that reads the catalog or builds a value,
+// sending no SQL that changes anything.
+[[nodiscard]] bool reads_only(InputFormat format, const Node& callee);
+
+// Whether `callee` is a method of Knex's migrator or seeder (`knex.migrate.rollback`,
+// `knex.seed.run`, ...), which runs other migrations or seed files.
+[[nodiscard]] bool knex_migrator_call(const Node& callee);
 
 // What a data API named `m` sends, as a note for its unknown statement ("" when not known).
 [[nodiscard]] std::string data_api_hint(const std::string& m);

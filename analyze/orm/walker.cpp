@@ -37,6 +37,26 @@ void Walker::scan(const Node& n, Half half) {
     m_class = saved;
 }
 
+void Walker::scan_top(const Node& n) {
+    if (n.kind == NodeKind::Func || is_class(n)) return;
+    // `const { Pool } = require('pg')` and `const pool = new Pool()` send nothing yet: what uses
+    // them is judged there (`pool.query(...)`, `new Pool().query(...)`).
+    if (n.kind == NodeKind::New && !n.kids.empty() && !dynamic_code(n, m_e).empty() && opened(n)) return;
+    if (n.kind == NodeKind::Call && !n.kids.empty()) {
+        const Node& callee = n.kids[0];
+        bool plain_import = callee.kind == NodeKind::Ident && (callee.name == "require" || callee.name == "import") &&
+                            arg(n, 0) != nullptr && m_e.string_of(*arg(n, 0)).has_value();
+        if (callee.kind == NodeKind::Member && !callee.kids.empty() && callee.kids[0].kind == NodeKind::New && foreign(callee.kids[0])) {
+            unknown(n, dotted_name(callee).empty() ? callee.name : dotted_name(callee),
+                    "`" + shown(m_e.source(n.kids[0])) + "()` at the module's top uses a database connection the migration opens itself when the "
+                    "tool loads the file: pgfence does not read what it sends");
+            return;
+        }
+        if (!plain_import && opened(n)) return;
+    }
+    for (const Node& k : n.kids) scan_top(k);
+}
+
 bool Walker::is_class(const Node& n) { return n.kind == NodeKind::Other && n.name == "class" && n.keys.size() == 2; }
 
 bool Walker::wanted(Half half) const {
@@ -54,6 +74,18 @@ void Walker::collect(const Node& n, ClassInfo* cls) {
             collect(*f, &info);
         }
         return;
+    }
+    if (n.kind == NodeKind::Binary && n.name == "=" && n.kids.size() == 2) {
+        // `const r = require`, `const load = module.require`, `const req = createRequire(url)`,
+        // `const { require: r } = module`, `const { _load } = require('module')`.
+        const Node& left = n.kids[0];
+        if (left.kind == NodeKind::Ident && left.name != "require" && require_value(n.kids[1])) m_require_alias.insert(left.name);
+        for (std::size_t i = 0; left.kind == NodeKind::Object && i < left.kids.size() && i < left.keys.size(); ++i) {
+            const Node* target = &left.kids[i];
+            if (target->kind == NodeKind::Binary && target->name == "=" && !target->kids.empty()) target = &target->kids[0];
+            bool loader = left.keys[i] == "require" || left.keys[i] == "_load";
+            if (target->kind == NodeKind::Ident && target->name != "require" && loader) m_require_alias.insert(target->name);
+        }
     }
     if (n.kind == NodeKind::Func && !n.name.empty() && cls == nullptr) {
         auto [it, fresh] = m_functions.emplace(n.name, &n);
@@ -411,7 +443,7 @@ void Walker::call(const Node& n) {
             for (std::size_t i = 0; i < n.kids.size(); ++i) visit(n.kids[i], i > 0 && takes_as_value(n, i));
             return;
         }
-        if (callee.kind == NodeKind::Member && reads_only(m_format, m)) {
+        if (reads_only(m_format, callee)) {
             if (!is_reference(callee)) visit(callee.kids[0], false);
             visit_args(n, false);
             return;
@@ -430,7 +462,10 @@ void Walker::call(const Node& n) {
             }
             return;
         }
-        unknown(n, name, "`" + shown(name) + "()` on the migration's runner is not read by pgfence" + data_api_hint(m));
+        std::string hint = m_format == InputFormat::Knex && knex_migrator_call(callee)
+                               ? " (Knex's migrator or seeder: it runs other migrations' up() or down(), or seed files)"
+                               : data_api_hint(m);
+        unknown(n, name, "`" + shown(name) + "()` on the migration's runner is not read by pgfence" + hint);
         visit_args(n, true);
         return;
     }
@@ -495,6 +530,7 @@ WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& em
     Walker walker(emitter, text, format, direction, form, std::string(path), budget, 0);
     walker.collect(file.statements, file.tokens);
     for (const Node& n : file.statements) walker.scan(n, Half::None);
+    for (const Node& n : file.statements) walker.scan_top(n);
     walker.result.imported_files = std::move(budget.files);
     return walker.result;
 }

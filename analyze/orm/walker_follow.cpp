@@ -105,10 +105,36 @@ bool Walker::foreign(const Node& n) const {
     return m_foreign.count(r) != 0 && (m_params.empty() || m_params.back().count(r) == 0);  // a parameter hides it
 }
 
+bool Walker::require_value(const Node& value) const {
+    const Node* v = &value;
+    while (v->kind == NodeKind::Unary && !v->kids.empty()) v = &v->kids[0];  // await, parentheses
+    if (v->kind == NodeKind::Ident) return v->name == "require" || m_require_alias.count(v->name) != 0;
+    if (v->kind == NodeKind::Member) return v->name == "require" || v->name == "_load";
+    if (v->kind == NodeKind::Call && !v->kids.empty()) {
+        const Node& callee = v->kids[0];
+        return (callee.kind == NodeKind::Ident || callee.kind == NodeKind::Member) &&
+               (callee.name == "createRequire" || callee.name == "createRequireFromPath");
+    }
+    return false;
+}
+
+std::string Walker::other_require(const Node& call) const {
+    if (call.kind != NodeKind::Call || call.kids.empty()) return {};
+    const Node& callee = call.kids[0];
+    bool plain = callee.kind == NodeKind::Ident && callee.name == "require";
+    if (plain || !require_value(callee)) return {};
+    // module.require, require.main.require, process.mainModule.require, Module._load and a
+    // function createRequire() made (nodejs/node lib/internal/modules/cjs/loader.js) load any
+    // module by name as require() does, under a name pgfence does not read as require().
+    return "`" + shown(m_e.source(callee)) + "()` loads a module as require() does, under another name: which module it loads and what that "
+           "sends (a database driver, a program) is not followed";
+}
+
 bool Walker::opened(const Node& n) {
     std::string name = dotted_name(n.kids[0]);
     if (name.empty()) name = m_e.source(n.kids[0]);
     std::string why = dynamic_code(n, m_e);
+    if (why.empty()) why = other_require(n);
     const Node& callee = n.kids[0];
     bool connects = (n.kind == NodeKind::New && (callee.name == "DataSource" || callee.name == "Sequelize")) ||
                     (n.kind == NodeKind::Call && (callee.name == "createConnection" || callee.name == "createConnections")) ;
@@ -148,6 +174,21 @@ void Walker::find_foreign(const std::vector<Node>& nodes) {
         if (n.kind == NodeKind::Binary && n.name == "=" && n.kids.size() == 2 && n.kids[0].kind == NodeKind::Ident &&
             foreign(n.kids[1])) {
             m_foreign.insert(n.kids[0].name);
+        }
+        // `const pg = r('pg')`, `const { Client } = module.require('pg')`, `require.call(null, 'pg')`
+        // at the module's top: what they load is not known, so what uses it is not the runner.
+        if (n.kind != NodeKind::Binary || n.name != "=" || n.kids.size() != 2) continue;
+        const Node* right = &n.kids[1];
+        while ((right->kind == NodeKind::Unary || right->kind == NodeKind::Member) && !right->kids.empty()) right = &right->kids[0];
+        bool via_call = right->kind == NodeKind::Call && !right->kids.empty() && right->kids[0].kind == NodeKind::Member &&
+                        (right->kids[0].name == "call" || right->kids[0].name == "apply") && !right->kids[0].kids.empty() &&
+                        require_value(right->kids[0].kids[0]);
+        if (!via_call && other_require(*right).empty()) continue;
+        const Node& left = n.kids[0];
+        if (left.kind == NodeKind::Ident) m_foreign.insert(left.name);
+        for (const Node& k : left.kids) {
+            const Node* target = k.kind == NodeKind::Binary && k.name == "=" && !k.kids.empty() ? &k.kids[0] : &k;
+            if (left.kind == NodeKind::Object && target->kind == NodeKind::Ident) m_foreign.insert(target->name);
         }
     }
 }

@@ -54,6 +54,10 @@ public:
 
     // The file's top level: finds up() and down() (and the class each is in) and reads them.
     void scan(const Node& n, Half half);
+    // The module's own top-level code, which runs when the tool loads the file: a call or `new`
+    // there that opens a connection of the migration's own or runs code pgfence cannot read
+    // (opened()) is unknown at its line. Functions and classes are read where they are called.
+    void scan_top(const Node& n);
 
     WalkResult result;
 
@@ -122,6 +126,12 @@ private:
     // connection the migration opens itself (a driver it imports, a module of the repository that
     // opens one): an unknown statement at its line. True when reported.
     bool opened(const Node& n);
+    // Why a call loads a module through something other than the plain `require` identifier
+    // (an alias of it, module.require, createRequire's result, Module._load), "" when it does not.
+    std::string other_require(const Node& call) const;
+    // Whether `value` is a require function other than a call of it (`require`, `module.require`,
+    // `createRequire(url)`, an alias of one); collect() records the names it is assigned to.
+    bool require_value(const Node& value) const;
 
     // The script's names that hold a database handle of its own: imports of a driver (escapes.cpp),
     // imports of a repository module that opens a connection, and the module's variables set
@@ -165,6 +175,7 @@ private:
     std::vector<std::string> m_roots;  // the names the runner goes by in the code being read
     std::set<std::string, std::less<>> m_foreign;  // names of database handles not from the runner
     std::set<std::string, std::less<>> m_foreign_local;  // ... set in the function being read
+    std::set<std::string, std::less<>> m_require_alias;  // names given to a require (`const r = require`)
     std::vector<std::set<std::string, std::less<>>> m_locals;  // the names each function being read declares
     std::vector<std::set<std::string, std::less<>>> m_params;  // ... of them its (and its closures') parameters
     std::map<std::string, const Node*, std::less<>> m_functions;

@@ -1,5 +1,7 @@
 #include "analyze/tools/tool_dirs.hpp"
 
+#include "analyze/orm/extract.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -8,6 +10,7 @@
 #include "analyze/tools/config_dirs.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 #include "analyze/tools/spring_flyway.hpp"
+#include "analyze/tools/typeorm_classes.hpp"
 #include "analyze/tools/typeorm_data_source.hpp"
 
 namespace pgfence::analyze::tools {
@@ -428,10 +431,21 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         if (setting.empty()) return false;
         w.skip_space();
         const int n = lines_of.at(w.i);
-        if (tool == "typeorm" && (w.i >= text.size() || text[w.i] != '[')) return false;  // not the DataSource's
+        const bool listed = w.i < text.size() && text[w.i] == '[';
         std::string_view expr;
         auto values = w.value(expr);
         (void)at;
+        if (tool == "typeorm" && (!values || values->empty())) {
+            // Classes (`[Init, Cleanup]`, `Object.values(changes)`): their modules' folders
+            // (typeorm_classes.hpp); anything else not a list is not the DataSource's.
+            ClassModules classes = typeorm_class_modules(text, expr);
+            for (const auto& folder : classes.folders) out.push_back(make("typeorm", setting, n, path_folder(path), folder, true));
+            if (!classes.unknown.empty()) {
+                out.push_back(computed("typeorm", setting, n, "its value " + shown(expr) + " lists classes: " + classes.unknown, true));
+                return true;
+            }
+            if (!classes.folders.empty() || !listed) return !classes.folders.empty();
+        }
         if (!values || values->empty()) {
             out.push_back(computed(std::string(tool), setting, n,
                                    "its value " + shown(expr) + " is computed when the tool runs (" +
@@ -672,7 +686,9 @@ bool in_tool_dir(std::string_view file, const ToolDir& dir) {
     for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
         if (file.ends_with(ext) && !file.ends_with(".d.ts")) return true;
     }
-    return false;
+    // Knex's other default loadExtensions and node-pg-migrate's numbered files of any name
+    // (orm::tool_runs_as_script cites both loaders).
+    return (dir.tool == "knex" || dir.tool == "node-pg-migrate") && orm::tool_runs_as_script(file);
 }
 
 std::string describe(std::string_view settings_path, const ToolDir& dir) {
