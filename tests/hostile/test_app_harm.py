@@ -50,6 +50,9 @@ PULL_REQUESTS = {
                                   "idle_session_timeout"),
     "role_lock_timeout": ("ALTER ROLE app SET lock_timeout = '10ms';\n", "default-timeout-too-short", "lock_timeout"),
     # Section 2: UPDATE and DELETE of a table without a replica identity, once published.
+    "publication_all_tables": ("CREATE PUBLICATION everything FOR ALL TABLES;\n", "replica-identity-missing", "audit_log"),
+    "publication_of_table": ("CREATE PUBLICATION audit FOR TABLE audit_log;\n", "replica-identity-missing", "audit_log"),
+    "replica_identity_nothing": ("ALTER TABLE users REPLICA IDENTITY NOTHING;\n", "replica-identity-missing", "users"),
     # Section 4: a bound on a sequence in use.
     # Section 6: the key's default, which every insert of the application relies on.
     # Section 22: the view the application reads, renamed, moved or emptied.
