@@ -54,6 +54,8 @@ PULL_REQUESTS = {
     "publication_of_table": ("CREATE PUBLICATION audit FOR TABLE audit_log;\n", "replica-identity-missing", "audit_log"),
     "replica_identity_nothing": ("ALTER TABLE users REPLICA IDENTITY NOTHING;\n", "replica-identity-missing", "users"),
     # Section 4: a bound on a sequence in use.
+    "sequence_maxvalue": ("ALTER SEQUENCE users_id_seq MAXVALUE 2;\n", "sequence-limit-lowered", "users_id_seq"),
+    "sequence_as_smallint": ("ALTER SEQUENCE ticket_numbers AS smallint;\n", "sequence-limit-lowered", "ticket_numbers"),
     # Section 6: the key's default, which every insert of the application relies on.
     # Section 22: the view the application reads, renamed, moved or emptied.
 }

@@ -323,6 +323,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"row-security-without-policy", "the policies are the author's: which rows each role may see"},
         {"default-timeout-too-short", "configuration, not a migration: the migration's own SET instead"},
         {"harmful-session-default", "configuration, not a migration: the migration's own SET instead"},
+        {"sequence-limit-lowered", "a headroom only the live sequence shows: check it, keep the bound far above"},
         {"replica-identity-missing", "a replica identity is the author's choice: a primary key, FULL or an index"},
         {"terminate-backends", "by hand, out of band: which sessions may go is not in the SQL"},
         {"identifier-too-long", "a shorter name is the author's choice"},
