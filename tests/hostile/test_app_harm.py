@@ -57,6 +57,8 @@ PULL_REQUESTS = {
     "sequence_maxvalue": ("ALTER SEQUENCE users_id_seq MAXVALUE 2;\n", "sequence-limit-lowered", "users_id_seq"),
     "sequence_as_smallint": ("ALTER SEQUENCE ticket_numbers AS smallint;\n", "sequence-limit-lowered", "ticket_numbers"),
     # Section 6: the key's default, which every insert of the application relies on.
+    "drop_key_default": ("ALTER TABLE users ALTER COLUMN id DROP DEFAULT;\n", "drop-column-default", "NOT NULL"),
+    "drop_flag_default": ("ALTER TABLE users ALTER COLUMN active DROP DEFAULT;\n", "drop-column-default", "active"),
     # Section 22: the view the application reads, renamed, moved or emptied.
 }
 
