@@ -60,6 +60,10 @@ PULL_REQUESTS = {
     "drop_key_default": ("ALTER TABLE users ALTER COLUMN id DROP DEFAULT;\n", "drop-column-default", "NOT NULL"),
     "drop_flag_default": ("ALTER TABLE users ALTER COLUMN active DROP DEFAULT;\n", "drop-column-default", "active"),
     # Section 22: the view the application reads, renamed, moved or emptied.
+    "view_renamed": ("ALTER VIEW active_users RENAME TO active_users_v1;\n", "rename-view", "active_users"),
+    "view_moved": ("CREATE SCHEMA archive;\nALTER VIEW active_users SET SCHEMA archive;\n", "rename-view", "active_users"),
+    "view_emptied": ("CREATE OR REPLACE VIEW active_users AS SELECT id, email FROM users WHERE false;\n",
+                     "view-returns-no-rows", "active_users"),
 }
 
 # The same shapes, aimed at what this pull request made or at harmless values: nothing above MEDIUM.

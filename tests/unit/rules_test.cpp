@@ -325,6 +325,8 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"harmful-session-default", "configuration, not a migration: the migration's own SET instead"},
         {"sequence-limit-lowered", "a headroom only the live sequence shows: check it, keep the bound far above"},
         {"drop-column-default", "a release order: deploy code that always writes the column first"},
+        {"rename-view", "a release order: the new view beside the old one, then drop the old one"},
+        {"view-returns-no-rows", "a release order: deploy code that no longer reads the view first"},
         {"replica-identity-missing", "a replica identity is the author's choice: a primary key, FULL or an index"},
         {"terminate-backends", "by hand, out of band: which sessions may go is not in the SQL"},
         {"identifier-too-long", "a shorter name is the author's choice"},
