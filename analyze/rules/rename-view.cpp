@@ -1,4 +1,5 @@
-// ALTER VIEW v RENAME TO ..., ALTER VIEW v SET SCHEMA ... (and the MATERIALIZED VIEW forms) of a view
+// ALTER VIEW v RENAME TO ..., ALTER VIEW v SET SCHEMA ... (and the MATERIALIZED VIEW forms, and RENAME
+// COLUMN) of a view
 // the migration did not create: for the running release, which reads the view by its old name,
 // this is a DROP VIEW: every query of it fails "relation does not exist" from the moment it commits
 // (checked on PostgreSQL 15), with only a brief lock to show it. A view renamed or moved away and
@@ -55,8 +56,29 @@ void report(const StatementContext& ctx, Sink& sink, const RangeVar* rv, bool ma
             "drop " + view + " in a later migration";
 }
 
+// ALTER VIEW v RENAME COLUMN a TO b: the view stays, but every query of the running release that
+// names v.a fails ("column "a" does not exist", checked on PostgreSQL 15).
+void report_column(const StatementContext& ctx, Sink& sink, const RenameStmt* rename) {
+    if (rename->relation == nullptr) return;
+    const std::string view = pg::display_name(rename->relation);
+    if (existing(ctx.statement, view) == nullptr) return;  // created in this migration
+    const std::string column = quote_ident(pg::text(rename->subname));
+    Finding& f = sink.add(ctx.statement, "ALTER VIEW " + view + " RENAME COLUMN " + column + " TO " +
+                                             quote_ident(pg::text(rename->newname)) + ": every query of the running release "
+                                             "that names " + column + " of " + view + " fails (\"column does not exist\") "
+                                             "from the moment it commits, with no lock to show it");
+    f.relation = view;
+    f.fix = "add the new name as another column at the end of the view (CREATE OR REPLACE VIEW " + view + " AS SELECT ..., " +
+            column + ", " + column + " AS " + quote_ident(pg::text(rename->newname)) +
+            "), deploy code that reads it, and drop the old one in a later migration";
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     if (const auto* rename = ctx.as<RenameStmt>()) {
+        const bool of_view = rename->relationType == OBJECT_VIEW || rename->relationType == OBJECT_MATVIEW;
+        if (rename->renameType == OBJECT_COLUMN && of_view && rename->subname != nullptr && rename->newname != nullptr) {
+            return report_column(ctx, sink, rename);
+        }
         if (rename->renameType != OBJECT_VIEW && rename->renameType != OBJECT_MATVIEW) return;
         if (rename->newname == nullptr) return;
         report(ctx, sink, rename->relation, rename->renameType == OBJECT_MATVIEW,
@@ -74,7 +96,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(rename_view) {
     return Rule{"rename-view", Risk::High,
-                "ALTER VIEW ... RENAME TO or SET SCHEMA breaks the queries of code that still reads the view by its name",
+                "ALTER VIEW ... RENAME TO, SET SCHEMA or RENAME COLUMN breaks the queries of code that still reads the view by its names",
                 check, nullptr, true, "data-loss"};
 }
 

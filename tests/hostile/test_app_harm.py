@@ -62,6 +62,7 @@ PULL_REQUESTS = {
     # Section 22: the view the application reads, renamed, moved or emptied.
     "view_renamed": ("ALTER VIEW active_users RENAME TO active_users_v1;\n", "rename-view", "active_users"),
     "view_moved": ("CREATE SCHEMA archive;\nALTER VIEW active_users SET SCHEMA archive;\n", "rename-view", "active_users"),
+    "view_column_renamed": ("ALTER VIEW active_users RENAME COLUMN email TO mail;\n", "rename-view", "email"),
     "view_emptied": ("CREATE OR REPLACE VIEW active_users AS SELECT id, email FROM users WHERE false;\n",
                      "view-returns-no-rows", "active_users"),
 }
