@@ -4,8 +4,9 @@
 // INSERT fails "null value in column "c" ... violates not-null constraint" (checked on PostgreSQL
 // 15 with a bigserial key); for a nullable one it stores NULL where the default's value was
 // stored. No lock shows it. The lock model's note (analyze/drop_default_note.hpp) says whether the
-// migrations show the column NOT NULL; a column they do not show is taken as NOT NULL, one whose NOT
-// NULL the file drops too as nullable. A default set again in the same statement or later in the
+// migrations show the column NOT NULL (HIGH); a column they do not show is MEDIUM, since pgfence
+// cannot tell, and so is one whose NOT NULL the file drops too. Whether the column had a default at
+// all is not kept (Sequelize's changeColumn drops a default it may not have). A default set again in the same statement or later in the
 // file is a change of default, not reported. A trigger that fills the column is not looked at.
 #include <string>
 
@@ -21,8 +22,8 @@ namespace {
 // At most this many later statements are looked at, so a file stays linear.
 constexpr std::size_t k_look_ahead = 2000;
 
-// Does the ALTER TABLE, or a later ALTER TABLE of the file on a table of the same name, change the
-// column so: SET DEFAULT (`set_default`), or DROP NOT NULL?
+// Does the ALTER TABLE, or another ALTER TABLE of the file on a table of the same name, change the
+// column so: SET DEFAULT after it (`set_default`), or DROP NOT NULL before or after it?
 bool changed_again(const StatementContext& ctx, const AlterTableStmt* stmt, std::string_view column, bool set_default) {
     const auto changes = [&](const AlterTableStmt* alter) {
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
@@ -34,8 +35,12 @@ bool changed_again(const StatementContext& ctx, const AlterTableStmt* stmt, std:
     };
     if (changes(stmt)) return true;
     if (ctx.stmts == nullptr) return false;
-    const std::size_t from = static_cast<std::size_t>(ctx.statement.index) + 1;
-    for (std::size_t i = from; i < ctx.stmts->size() && i < from + k_look_ahead; ++i) {
+    // SET DEFAULT: later in the file; DROP NOT NULL: anywhere near (an ORM's changeColumn drops NOT
+    // NULL just before the default).
+    const std::size_t at = static_cast<std::size_t>(ctx.statement.index);
+    const std::size_t from = set_default ? at + 1 : (at > k_look_ahead ? at - k_look_ahead : 0);
+    for (std::size_t i = from; i < ctx.stmts->size() && i <= at + k_look_ahead; ++i) {
+        if (i == at) continue;
         const auto* later = pg::as<AlterTableStmt>((*ctx.stmts)[i]);
         if (later != nullptr && later->relation != nullptr && pg::relname(later->relation) == pg::relname(stmt->relation) &&
             changes(later)) {
@@ -77,19 +82,21 @@ void check(const StatementContext& ctx, Sink& sink) {
         const std::string column = quote_ident(name);
         const std::optional<DroppedDefault> known = read_drop_default_note(ctx.statement, table, column);
         // DROP NOT NULL in the file too: the inserts that leave it out store NULL (the intent, usually).
-        const bool not_null = (!known || known->not_null) && !changed_again(ctx, stmt, name, false);
+        const bool nullable = changed_again(ctx, stmt, name, false) || (known && !known->not_null);
         const std::string what = table + "." + column;
         std::string message = "DROP DEFAULT on " + what + ": every INSERT of the running release that leaves " + column +
                               " out no longer gets its default (a key's nextval(), a flag's value, unless a trigger fills it); ";
-        if (not_null) {
-            message += std::string(known ? "the column is NOT NULL, as the migrations show it" :
-                                           "pgfence does not know the column, so it may be NOT NULL (a serial key is)") +
-                       ", and each such INSERT fails \"null value in column violates not-null constraint\"";
+        if (!nullable && known) {
+            message += "the column is NOT NULL, as the migrations show it, and each such INSERT fails \"null value in "
+                       "column violates not-null constraint\"";
+        } else if (!nullable) {
+            message += "pgfence does not know the column: when it is NOT NULL (a serial key is), each such INSERT fails "
+                       "\"null value in column violates not-null constraint\", else it stores NULL there";
         } else {
             message += "it stores NULL there instead, which readers of " + column + " may not expect";
         }
         Finding& f = sink.add(ctx.statement, message + ", with no lock to show it");
-        if (!not_null) f.risk = Risk::Medium;
+        if (nullable || !known) f.risk = Risk::Medium;
         f.relation = table;
         f.subcommand = pg::index_of(stmt->cmds, cmd);
         f.fix = "deploy code that always writes " + column + " first, and drop the default in a later migration; to "
