@@ -2,7 +2,7 @@
 real binary: pull requests on a real git repository (built with the git CLI) whose migration leaves
 every table, row and lock alone and still breaks or silently changes what the deployed release does:
 role and database defaults, publications of tables without a replica identity, sequence bounds,
-dropped column defaults, views renamed, moved or emptied. Each must fail `pgfence analyze --ci` with a HIGH finding of the named rule, which needs the
+dropped column defaults, BEFORE triggers that overwrite the row, views renamed, moved or emptied. Each must fail `pgfence analyze --ci` with a HIGH finding of the named rule, which needs the
 schema the earlier migration built (history); the control, the same shapes aimed at what the pull
 request made itself or at harmless values, must pass.
 
@@ -59,6 +59,11 @@ PULL_REQUESTS = {
     # Section 6: the key's default, which every insert of the application relies on.
     "drop_key_default": ("ALTER TABLE users ALTER COLUMN id DROP DEFAULT;\n", "drop-column-default", "NOT NULL"),
     "drop_flag_default": ("ALTER TABLE users ALTER COLUMN active DROP DEFAULT;\n", "drop-column-default", "active"),
+    # Section 18: a BEFORE trigger that throws the application's values away on every write.
+    "trigger_overwrites_new": ("CREATE FUNCTION zap() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.plan := 'free';\n"
+                               "  NEW.email := '';\n  RETURN NEW;\nEND;\n$$;\n"
+                               "CREATE TRIGGER zap BEFORE UPDATE OR INSERT ON users FOR EACH ROW EXECUTE FUNCTION zap();\n",
+                               "create-trigger", "NEW.email := ''"),
     # Section 22: the view the application reads, renamed, moved or emptied.
     "view_renamed": ("ALTER VIEW active_users RENAME TO active_users_v1;\n", "rename-view", "active_users"),
     "view_moved": ("CREATE SCHEMA archive;\nALTER VIEW active_users SET SCHEMA archive;\n", "rename-view", "active_users"),
@@ -82,6 +87,16 @@ CREATE VIEW report AS SELECT id FROM users;
 ALTER VIEW report RENAME TO report_v2;
 CREATE OR REPLACE VIEW active_users AS SELECT id, email FROM users WHERE active AND email <> '';
 CREATE PUBLICATION user_changes FOR TABLE users;
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.active := true;
+  IF NEW.email IS DISTINCT FROM OLD.email THEN
+    NEW.plan := 'unverified';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE PUBLICATION inserts FOR ALL TABLES WITH (publish = 'insert');
 """
 
