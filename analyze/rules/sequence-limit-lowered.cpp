@@ -55,7 +55,36 @@ bool made_here(const StatementContext& ctx, std::string_view bare) {
     return false;
 }
 
+// ALTER TABLE t ALTER COLUMN id SET MAXVALUE n (an identity column's sequence options, which
+// gram.y gives AT_SetIdentity as a list of DefElem) on a table the migration did not create.
+void check_identity(const AlterTableStmt* alter, const StatementContext& ctx, Sink& sink) {
+    if (alter->relation == nullptr) return;
+    const std::string& table = ctx.display_name(alter->relation);
+    const LockFact* lock = lock_on(ctx.statement, table);
+    if (lock == nullptr || lock->is_new) return;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+        if (cmd->subtype != AT_SetIdentity) continue;
+        std::string how;
+        for (const DefElem* d : pg::each<DefElem>(pg::as<List>(cmd->def))) {
+            const std::string bound = lowered_bound(d);
+            if (!bound.empty()) how += how.empty() ? bound : ", " + bound;
+        }
+        if (how.empty()) continue;
+        const std::string column = table + "." + quote_ident(pg::text(cmd->name));
+        Finding& f = sink.add(ctx.statement, "ALTER COLUMN " + column + " SET " + how +
+                                                 ": pgfence does not know how far the identity's sequence has counted; when "
+                                                 "its values in use are at or near the new bound, every INSERT of the "
+                                                 "application that takes its key from it fails (\"reached maximum value of "
+                                                 "sequence\") once it is reached, with no lock to show it");
+        f.relation = table;
+        f.subcommand = pg::index_of(alter->cmds, cmd);
+        f.fix = "check the headroom first (SELECT max(" + quote_ident(pg::text(cmd->name)) + ") FROM " + table +
+                ") and keep the bound far above it";
+    }
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
+    if (const auto* table = ctx.as<AlterTableStmt>()) return check_identity(table, ctx, sink);
     const auto* alter = ctx.as<AlterSeqStmt>();
     if (alter == nullptr || alter->sequence == nullptr || made_here(ctx, pg::relname(alter->sequence))) return;
     std::string how;

@@ -34,6 +34,7 @@ CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCE
 CREATE INDEX orders_user_id_idx ON orders (user_id);
 CREATE TABLE audit_log (at timestamptz NOT NULL DEFAULT now(), what text);
 CREATE SEQUENCE ticket_numbers;
+CREATE TABLE tickets (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text);
 CREATE VIEW active_users AS SELECT id, email FROM users WHERE active;
 """
 
@@ -56,6 +57,7 @@ PULL_REQUESTS = {
     # Section 4: a bound on a sequence in use.
     "sequence_maxvalue": ("ALTER SEQUENCE users_id_seq MAXVALUE 2;\n", "sequence-limit-lowered", "users_id_seq"),
     "sequence_as_smallint": ("ALTER SEQUENCE ticket_numbers AS smallint;\n", "sequence-limit-lowered", "ticket_numbers"),
+    "identity_maxvalue": ("ALTER TABLE tickets ALTER COLUMN id SET MAXVALUE 1000;\n", "sequence-limit-lowered", "tickets"),
     # Section 6: the key's default, which every insert of the application relies on.
     "drop_key_default": ("ALTER TABLE users ALTER COLUMN id DROP DEFAULT;\n", "drop-column-default", "NOT NULL"),
     "drop_flag_default": ("ALTER TABLE users ALTER COLUMN active DROP DEFAULT;\n", "drop-column-default", "active"),
