@@ -70,6 +70,8 @@ PULL_REQUESTS = {
     "view_renamed": ("ALTER VIEW active_users RENAME TO active_users_v1;\n", "rename-view", "active_users"),
     "view_moved": ("CREATE SCHEMA archive;\nALTER VIEW active_users SET SCHEMA archive;\n", "rename-view", "active_users"),
     "view_column_renamed": ("ALTER VIEW active_users RENAME COLUMN email TO mail;\n", "rename-view", "email"),
+    "view_dropped_and_emptied": ("DROP VIEW active_users;\nCREATE VIEW active_users AS SELECT id, email FROM users WHERE 1 = 0;\n",
+                                 "view-returns-no-rows", "active_users"),
     "view_emptied": ("CREATE OR REPLACE VIEW active_users AS SELECT id, email FROM users WHERE false;\n",
                      "view-returns-no-rows", "active_users"),
 }
