@@ -64,12 +64,21 @@ void check(const StatementContext& ctx, Sink& sink) {
         sessions = "every new session of database " + quote_ident(pg::text(db->dbname)) + ", the application's included,";
     } else if (const auto* role = ctx.as<AlterRoleSetStmt>()) {
         set = role->setstmt;
-        const bool named = role->role != nullptr && role->role->rolename != nullptr;
-        scope = named ? "ALTER ROLE " + quote_ident(pg::text(role->role->rolename)) : std::string("ALTER ROLE ALL");
+        // ALTER ROLE ALL has no RoleSpec; CURRENT_USER, SESSION_USER and CURRENT_ROLE have no name.
+        std::string who;
+        if (role->role != nullptr) {
+            switch (role->role->roletype) {
+                case ROLESPEC_CSTRING: who = quote_ident(pg::text(role->role->rolename)); break;
+                case ROLESPEC_CURRENT_ROLE: who = "CURRENT_ROLE"; break;
+                case ROLESPEC_CURRENT_USER: who = "CURRENT_USER"; break;
+                case ROLESPEC_SESSION_USER: who = "SESSION_USER"; break;
+                case ROLESPEC_PUBLIC: who = "PUBLIC"; break;
+            }
+        }
+        scope = who.empty() ? std::string("ALTER ROLE ALL") : "ALTER ROLE " + who;
         if (role->database != nullptr) scope += " IN DATABASE " + quote_ident(pg::text(role->database));
-        sessions = named ? "every new session of role " + quote_ident(pg::text(role->role->rolename)) +
-                               " (the application's, when it connects as it)"
-                         : std::string("every new session of every role, the application's included,");
+        sessions = who.empty() ? std::string("every new session of every role, the application's included,")
+                               : "every new session of role " + who + " (the application's, when it connects as it)";
     } else if (const auto* system = ctx.as<AlterSystemStmt>()) {
         set = system->setstmt;
         scope = "ALTER SYSTEM";

@@ -7,3 +7,4 @@ ALTER ROLE app SET row_security = off;
 ALTER DATABASE appdb SET row_security TO false;
 ALTER ROLE app SET session_replication_role = replica;
 ALTER SYSTEM SET session_replication_role = 'replica';
+ALTER ROLE CURRENT_USER SET search_path = reporting;
