@@ -5,7 +5,6 @@
 #include <set>
 
 #include "analyze/cascade_note.hpp"
-#include "analyze/drop_default_note.hpp"
 #include "analyze/model/alter_table_locks.hpp"
 #include "analyze/model/alter_table_parts.hpp"
 #include "analyze/model/empty_tables.hpp"
@@ -576,15 +575,7 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
         return;
     case AT_ColumnDefault:
         raise(acc, lock.mode, label, lock.recurses);
-        // DROP DEFAULT: whether inserts that leave the column out now fail (drop-column-default).
-        if (cmd.def == nullptr) {
-            if (const RelationInfo* rel = ctx.catalog.find(t.relname); rel != nullptr && !rel->is_new) {
-                if (const ColumnInfo* c = ctx.catalog.column(t.relname, col)) {
-                    const bool key = std::find(rel->primary_key.begin(), rel->primary_key.end(), col) != rel->primary_key.end();
-                    facts.notes.push_back(drop_default_note(t.display, quote_ident(col), c->not_null || key));
-                }
-            }
-        }
+        if (cmd.def == nullptr) alter::note_drop_default(col, t, facts, ctx);
         return;
     default:
         raise(acc, lock.mode, label, lock.recurses);
