@@ -84,6 +84,18 @@ void check(const StatementContext& ctx, Sink& sink) {
         scope = "ALTER SYSTEM";
         sessions = "every new session of the server, once the configuration is reloaded,";
     }
+    if (set != nullptr && set->kind == VAR_RESET_ALL) {
+        // RESET ALL: whatever the role (database) was given goes, a search_path included; pgfence
+        // does not know what was set.
+        Finding& f = sink.add(ctx.statement, scope + " RESET ALL: " + sessions +
+                                                 " loses every default it was given (a search_path, a timeout, "
+                                                 "row_security), which pgfence cannot see: names may resolve elsewhere "
+                                                 "or not at all from its next connection on, with no lock to show it");
+        f.risk = Risk::Medium;
+        f.fix = "reset only the settings meant to go (RESET name), after checking what is set: SELECT * FROM "
+                "pg_db_role_setting";
+        return;
+    }
     if (set == nullptr || set->name == nullptr) return;
     const std::string name = lower(pg::text(set->name));
     const std::string where = scope + " SET " + name;

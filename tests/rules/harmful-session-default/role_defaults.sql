@@ -8,3 +8,4 @@ ALTER DATABASE appdb SET row_security TO false;
 ALTER ROLE app SET session_replication_role = replica;
 ALTER SYSTEM SET session_replication_role = 'replica';
 ALTER ROLE CURRENT_USER SET search_path = reporting;
+ALTER DATABASE appdb RESET ALL;
