@@ -573,6 +573,10 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
     case AT_DropInherit:
         change_parent(cmd, lock, t, acc, facts, ctx);
         return;
+    case AT_ColumnDefault:
+        raise(acc, lock.mode, label, lock.recurses);
+        if (cmd.def == nullptr) alter::note_drop_default(col, t, facts, ctx);
+        return;
     default:
         raise(acc, lock.mode, label, lock.recurses);
         return;

@@ -65,4 +65,8 @@ void drop_foreign_keys(const Target& t, const std::string& column, const std::st
 // (row_security.cpp).
 void row_security(AlterTableType subtype, const Target& t, StatementFacts& facts, Context& ctx);
 
+// DROP DEFAULT of a column the migrations show: whether it is NOT NULL, as a note for
+// drop-column-default (analyze/drop_default_note.hpp; drop_default.cpp).
+void note_drop_default(const std::string& col, const Target& t, StatementFacts& facts, Context& ctx);
+
 }  // namespace pgfence::analyze::model::alter

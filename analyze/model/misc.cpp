@@ -2,6 +2,7 @@
 #include <set>
 
 #include "analyze/model/model.hpp"
+#include "analyze/model/publication_identity.hpp"
 #include "analyze/literal_truth.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
@@ -436,6 +437,7 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
             return model_alter_domain(pg::as<AlterDomainStmt>(stmt), facts, ctx);
         case T_CreatePublicationStmt:
             facts.tag = "CREATE PUBLICATION";
+            note_published_without_key(pg::as<CreatePublicationStmt>(stmt), facts, ctx);
             return model_publication(pg::as<CreatePublicationStmt>(stmt)->pubobjects, facts, ctx);
         case T_AlterPublicationStmt:
             facts.tag = "ALTER PUBLICATION";

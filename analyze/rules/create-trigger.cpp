@@ -4,6 +4,7 @@
 #include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql.hpp"
+#include "analyze/plpgsql_overwrite.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -46,6 +47,31 @@ std::string defined_here(const StatementContext& ctx, std::string_view name) {
     return {};
 }
 
+// A BEFORE ... FOR EACH ROW trigger on UPDATE whose function, defined in the file, overwrites NEW
+// whatever the row holds (NEW := OLD, NEW.col := a constant: analyze/plpgsql_overwrite.hpp): every
+// later UPDATE of the application is silently rewritten (checked on PostgreSQL 15: after NEW.balance
+// := 0; NEW.email := '', an UPDATE of users.name leaves email '' and balance 0). A trigger on INSERT
+// alone that sets constants initialises new rows, the common intent, and stays MEDIUM.
+void check_overwrite(const CreateTrigStmt* stmt, const StatementContext& ctx, Finding& f, const std::string& trigger,
+                     const std::string& function, const std::string& table, const std::string& events) {
+    constexpr int k_before = 2;
+    constexpr int k_update = 16;
+    if (f.risk == Risk::High || !stmt->row || (stmt->timing & k_before) == 0 || (stmt->events & k_update) == 0) return;
+    const std::string definition = defined_here(ctx, pg::last_name(stmt->funcname));
+    if (definition.empty()) return;
+    const std::vector<std::string> writes = trigger_overwrites_new(definition);
+    if (writes.empty()) return;
+    std::string listed;
+    for (const std::string& w : writes) listed += (listed.empty() ? "" : "; ") + w;
+    f.message = "CREATE TRIGGER " + trigger + " runs " + function + " BEFORE each row of every " + events + " on " + table +
+                ", and " + function + " overwrites the row whatever it holds (" + listed +
+                "): each such write of the application, from the moment it commits, stores those values instead of its "
+                "own, silently";
+    f.risk = Risk::High;
+    f.fix = "assign to NEW only what the trigger derives from the row (NEW.updated_at := now()), or under a condition "
+            "(IF NEW.x IS DISTINCT FROM OLD.x THEN ...); a value every row must have is a DEFAULT or a CHECK";
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<CreateTrigStmt>();
     if (stmt == nullptr) return;
@@ -77,6 +103,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         f.fix = "return NEW (OLD for DELETE) from " + function + " for the rows to keep; RETURN NULL only for the rows "
                 "meant to be skipped, under a condition";
     }
+    check_overwrite(stmt, ctx, f, trigger, function, table, events);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // ALTER DATABASE / ROLE / SYSTEM ... SET statement_timeout = 1 (or transaction_timeout,
-// idle_in_transaction_session_timeout) below a second: every new session of the database (or
+// idle_in_transaction_session_timeout, idle_session_timeout, lock_timeout) below a second: every new session of the database (or
 // role) starts with it, and the application's ordinary queries are cancelled ("canceling
 // statement due to statement timeout", checked on PostgreSQL 15 with a role's statement_timeout
 // of 1) or its sessions terminated. No lock is taken.
@@ -21,6 +21,14 @@ std::string_view effect_of(std::string_view name) {
     if (name == "idle_in_transaction_session_timeout") {
         return "each of its sessions that waits that long inside a transaction (a round trip to the application) is terminated";
     }
+    // Checked on PostgreSQL 15 with a role's setting of 1: "FATAL: terminating connection due to
+    // idle-session timeout" between two statements; "canceling statement due to lock timeout" for
+    // an UPDATE of a row another transaction holds.
+    if (name == "idle_session_timeout") {
+        return "each of its sessions is terminated as soon as it sits idle that long between two statements (a pooled "
+               "connection waiting for its next request)";
+    }
+    if (name == "lock_timeout") return "each of its statements that waits longer for a lock (a row another transaction is updating) fails";
     return {};
 }
 

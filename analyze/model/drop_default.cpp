@@ -1,0 +1,20 @@
+// ALTER TABLE ... ALTER COLUMN c DROP DEFAULT: what the migrations show of c, for the
+// drop-column-default rule (inserts that leave c out fail when it is NOT NULL, store NULL otherwise).
+#include <algorithm>
+
+#include "analyze/drop_default_note.hpp"
+#include "analyze/model/alter_table_parts.hpp"
+#include "analyze/names.hpp"
+
+namespace pgfence::analyze::model::alter {
+
+void note_drop_default(const std::string& col, const Target& t, StatementFacts& facts, Context& ctx) {
+    const RelationInfo* rel = ctx.catalog.find(t.relname);
+    if (rel == nullptr || rel->is_new) return;
+    const ColumnInfo* c = ctx.catalog.column(t.relname, col);
+    if (c == nullptr) return;
+    const bool key = std::find(rel->primary_key.begin(), rel->primary_key.end(), col) != rel->primary_key.end();
+    facts.notes.push_back(drop_default_note(t.display, quote_ident(col), c->not_null || key));
+}
+
+}  // namespace pgfence::analyze::model::alter

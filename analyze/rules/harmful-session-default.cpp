@@ -1,0 +1,151 @@
+// ALTER ROLE / DATABASE / SYSTEM ... SET of a setting that changes what every later session of the
+// role (database, server) does, not only how long it may wait: search_path (unqualified names
+// resolve elsewhere or not at all), row_security = off (a query on a table with row security fails
+// instead of being filtered) and session_replication_role = replica (no ordinary trigger or
+// foreign-key check fires for the application's writes). Checked on PostgreSQL 15 with a role's
+// setting: "relation "users" does not exist", "query would be affected by row-level security
+// policy for table "users"", and a DELETE leaving orders pointing at a user that is gone. No lock
+// is taken. The timeouts are default-timeout-too-short's, default_transaction_read_only
+// read-only-default's.
+#include <cctype>
+#include <optional>
+#include <string>
+
+#include "analyze/names.hpp"
+#include "analyze/rules/common.hpp"
+#include "analyze/rules/rule.hpp"
+
+namespace pgfence::analyze::rules {
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+}
+
+// The value of a one-value SET as text (a name, a string, a number), or nullopt.
+std::optional<std::string> one_value(const VariableSetStmt* set) {
+    if (pg::length(set->args) != 1) return std::nullopt;
+    const auto* c = pg::as<A_Const>(pg::nth(set->args, 0));
+    if (c == nullptr || c->isnull) return std::nullopt;
+    if (c->val.node.type == T_String) return std::string(pg::text(c->val.sval.sval));
+    if (c->val.node.type == T_Integer) return std::to_string(c->val.ival.ival);
+    if (c->val.node.type == T_Boolean) return std::string(c->val.boolval.boolval ? "on" : "off");
+    return std::nullopt;
+}
+
+// PostgreSQL's parse_bool (utils/adt/bool.c) for false: a prefix of false or no (at least "of" for
+// off), "off", "0".
+bool means_off(std::string value) {
+    value = lower(value);
+    const auto prefix_of = [&](std::string_view word) { return !value.empty() && word.substr(0, value.size()) == value; };
+    return prefix_of("false") || prefix_of("no") || value == "off" || value == "of" || value == "0";
+}
+
+// "a, b" of the SET's values as SHOW would list them.
+std::string path_text(const VariableSetStmt* set) {
+    std::string out;
+    for (const A_Const* c : pg::each<A_Const>(set->args)) {
+        if (c->isnull || c->val.node.type != T_String) continue;
+        if (!out.empty()) out += ", ";
+        out += quote_ident(pg::text(c->val.sval.sval));
+    }
+    return out;
+}
+
+void check(const StatementContext& ctx, Sink& sink) {
+    std::string scope;
+    std::string sessions;  // whose sessions, in the message
+    const VariableSetStmt* set = nullptr;
+    if (const auto* db = ctx.as<AlterDatabaseSetStmt>()) {
+        set = db->setstmt;
+        scope = "ALTER DATABASE " + quote_ident(pg::text(db->dbname));
+        sessions = "every new session of database " + quote_ident(pg::text(db->dbname)) + ", the application's included,";
+    } else if (const auto* role = ctx.as<AlterRoleSetStmt>()) {
+        set = role->setstmt;
+        // ALTER ROLE ALL has no RoleSpec; CURRENT_USER, SESSION_USER and CURRENT_ROLE have no name.
+        std::string who;
+        if (role->role != nullptr) {
+            switch (role->role->roletype) {
+                case ROLESPEC_CSTRING: who = quote_ident(pg::text(role->role->rolename)); break;
+                case ROLESPEC_CURRENT_ROLE: who = "CURRENT_ROLE"; break;
+                case ROLESPEC_CURRENT_USER: who = "CURRENT_USER"; break;
+                case ROLESPEC_SESSION_USER: who = "SESSION_USER"; break;
+                case ROLESPEC_PUBLIC: who = "PUBLIC"; break;
+            }
+        }
+        scope = who.empty() ? std::string("ALTER ROLE ALL") : "ALTER ROLE " + who;
+        if (role->database != nullptr) scope += " IN DATABASE " + quote_ident(pg::text(role->database));
+        sessions = who.empty() ? std::string("every new session of every role, the application's included,")
+                               : "every new session of role " + who + " (the application's, when it connects as it)";
+    } else if (const auto* system = ctx.as<AlterSystemStmt>()) {
+        set = system->setstmt;
+        scope = "ALTER SYSTEM";
+        sessions = "every new session of the server, once the configuration is reloaded,";
+    }
+    if (set != nullptr && set->kind == VAR_RESET_ALL) {
+        // RESET ALL: whatever the role (database) was given goes, a search_path included; pgfence
+        // does not know what was set.
+        Finding& f = sink.add(ctx.statement, scope + " RESET ALL: " + sessions +
+                                                 " loses every default it was given (a search_path, a timeout, "
+                                                 "row_security), which pgfence cannot see: names may resolve elsewhere "
+                                                 "or not at all from its next connection on, with no lock to show it");
+        f.risk = Risk::Medium;
+        f.fix = "reset only the settings meant to go (RESET name), after checking what is set: SELECT * FROM "
+                "pg_db_role_setting";
+        return;
+    }
+    if (set == nullptr || set->name == nullptr) return;
+    const std::string name = lower(pg::text(set->name));
+    const std::string where = scope + " SET " + name;
+    if (name == "search_path") {
+        // RESET too: the path the application was given is taken away.
+        const bool reset = set->kind == VAR_RESET || set->kind == VAR_SET_DEFAULT;
+        if (!reset && set->kind != VAR_SET_VALUE) return;
+        const std::string path = reset ? std::string() : path_text(set);
+        Finding& f = sink.add(ctx.statement,
+                              (reset ? scope + " RESET search_path" : where + " = " + path) + ": " + sessions +
+                                  " resolves unqualified table, function and type names through " +
+                                  (reset ? std::string("the server's default path") : path) +
+                                  " instead: a query that names an object outside those schemas fails (\"relation "
+                                  "does not exist\"), and one in an earlier schema of the same name is used instead, "
+                                  "with no lock to show it");
+        f.fix = "qualify the names the migration itself needs (schema.table), or SET search_path for the migration's own "
+                "session; a role's or database's search_path is the application's configuration, changed with it";
+        return;
+    }
+    if (set->kind != VAR_SET_VALUE) return;
+    const std::optional<std::string> value = one_value(set);
+    if (!value) return;
+    if (name == "row_security" && means_off(*value)) {
+        Finding& f = sink.add(ctx.statement,
+                              where + " = off: in " + sessions +
+                                  " a query on a table with row level security, which would have been filtered by its "
+                                  "policies, fails instead (\"query would be affected by row-level security policy\"), "
+                                  "with no lock to show it");
+        f.fix = "leave row_security at on for the application; a migration that must see every row runs as the table's "
+                "owner or a role with BYPASSRLS, or SETs row_security for its own session";
+        return;
+    }
+    if (name == "session_replication_role" && lower(*value) == "replica") {
+        Finding& f = sink.add(ctx.statement,
+                              where + " = replica: in " + sessions +
+                                  " no ordinary trigger fires and no foreign key is checked (both are triggers): the "
+                                  "application's deletes and updates leave rows pointing at rows that are gone, and its "
+                                  "audit, updated_at and counter triggers stop, with no lock to show it");
+        f.fix = "set session_replication_role = replica only for the session that needs it (a replication apply, a "
+                "bulk load), with SET, and RESET it after";
+    }
+}
+
+}  // namespace
+
+PGFENCE_RULE(harmful_session_default) {
+    return Rule{"harmful-session-default", Risk::High,
+                "ALTER ROLE / DATABASE / SYSTEM ... SET search_path, row_security = off or session_replication_role = "
+                "replica changes what every session of the application does",
+                check, nullptr, true, "locking"};
+}
+
+}  // namespace pgfence::analyze::rules

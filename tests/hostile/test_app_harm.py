@@ -1,0 +1,183 @@
+"""Harm to the running application without a blocking lock (red team c, sections 2-6, 18, 22), on the
+real binary: pull requests on a real git repository (built with the git CLI) whose migration leaves
+every table, row and lock alone and still breaks or silently changes what the deployed release does:
+role and database defaults, publications of tables without a replica identity, sequence bounds,
+dropped column defaults, BEFORE triggers that overwrite the row, views renamed, moved or emptied. Each must fail `pgfence analyze --ci` with a HIGH finding of the named rule, which needs the
+schema the earlier migration built (history); the control, the same shapes aimed at what the pull
+request made itself or at harmless values, must pass.
+
+    test_app_harm.py SCENARIO --binary PGFENCE
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+
+class Failed(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failed(message)
+
+
+PREAMBLE = "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\n"
+
+# The schema the main branch's earlier migration built.
+INIT = """CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL, plan text DEFAULT 'free',
+                    active boolean NOT NULL DEFAULT true);
+CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), total int);
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+CREATE TABLE audit_log (at timestamptz NOT NULL DEFAULT now(), what text);
+CREATE SEQUENCE ticket_numbers;
+CREATE TABLE tickets (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text);
+CREATE VIEW active_users AS SELECT id, email FROM users WHERE active;
+"""
+
+# name: (the pull request's migration, the rule it must raise, a word its message must hold)
+PULL_REQUESTS = {
+    # Section 3: role and database defaults every later session of the application starts with.
+    "role_search_path": ("ALTER ROLE app SET search_path = nowhere;\n", "harmful-session-default", "nowhere"),
+    "all_roles_search_path": ("ALTER ROLE ALL SET search_path = nowhere;\n", "harmful-session-default", "every role"),
+    "database_search_path": ("ALTER DATABASE app SET search_path TO tenant_1;\n", "harmful-session-default", "tenant_1"),
+    "role_row_security_off": ("ALTER ROLE app SET row_security = off;\n", "harmful-session-default", "row-level security"),
+    "role_replica": ("ALTER ROLE app IN DATABASE app SET session_replication_role = replica;\n",
+                     "harmful-session-default", "foreign key"),
+    "role_idle_session_timeout": ("ALTER ROLE app SET idle_session_timeout = 1;\n", "default-timeout-too-short",
+                                  "idle_session_timeout"),
+    "role_lock_timeout": ("ALTER ROLE app SET lock_timeout = '10ms';\n", "default-timeout-too-short", "lock_timeout"),
+    # Section 2: UPDATE and DELETE of a table without a replica identity, once published.
+    "publication_all_tables": ("CREATE PUBLICATION everything FOR ALL TABLES;\n", "replica-identity-missing", "audit_log"),
+    "publication_of_table": ("CREATE PUBLICATION audit FOR TABLE audit_log;\n", "replica-identity-missing", "audit_log"),
+    "replica_identity_nothing": ("ALTER TABLE users REPLICA IDENTITY NOTHING;\n", "replica-identity-missing", "users"),
+    # Section 4: a bound on a sequence in use.
+    "sequence_maxvalue": ("ALTER SEQUENCE users_id_seq MAXVALUE 2;\n", "sequence-limit-lowered", "users_id_seq"),
+    "sequence_as_smallint": ("ALTER SEQUENCE ticket_numbers AS smallint;\n", "sequence-limit-lowered", "ticket_numbers"),
+    "identity_maxvalue": ("ALTER TABLE tickets ALTER COLUMN id SET MAXVALUE 1000;\n", "sequence-limit-lowered", "tickets"),
+    # Section 6: the key's default, which every insert of the application relies on.
+    "drop_key_default": ("ALTER TABLE users ALTER COLUMN id DROP DEFAULT;\n", "drop-column-default", "NOT NULL"),
+    "drop_flag_default": ("ALTER TABLE users ALTER COLUMN active DROP DEFAULT;\n", "drop-column-default", "active"),
+    # Section 18: a BEFORE trigger that throws the application's values away on every write.
+    "trigger_overwrites_new": ("CREATE FUNCTION zap() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.plan := 'free';\n"
+                               "  NEW.email := '';\n  RETURN NEW;\nEND;\n$$;\n"
+                               "CREATE TRIGGER zap BEFORE UPDATE OR INSERT ON users FOR EACH ROW EXECUTE FUNCTION zap();\n",
+                               "create-trigger", "NEW.email := ''"),
+    # Section 22: the view the application reads, renamed, moved or emptied.
+    "view_renamed": ("ALTER VIEW active_users RENAME TO active_users_v1;\n", "rename-view", "active_users"),
+    "view_moved": ("CREATE SCHEMA archive;\nALTER VIEW active_users SET SCHEMA archive;\n", "rename-view", "active_users"),
+    "view_column_renamed": ("ALTER VIEW active_users RENAME COLUMN email TO mail;\n", "rename-view", "email"),
+    "view_dropped_and_emptied": ("DROP VIEW active_users;\nCREATE VIEW active_users AS SELECT id, email FROM users WHERE 1 = 0;\n",
+                                 "view-returns-no-rows", "active_users"),
+    "view_emptied": ("CREATE OR REPLACE VIEW active_users AS SELECT id, email FROM users WHERE false;\n",
+                     "view-returns-no-rows", "active_users"),
+}
+
+# The same shapes, aimed at what this pull request made or at harmless values: nothing above MEDIUM.
+CONTROL = """SET search_path = public;
+ALTER ROLE app SET work_mem = '64MB';
+ALTER ROLE app SET row_security = on;
+ALTER ROLE app SET lock_timeout = '5s';
+CREATE SEQUENCE batch_numbers;
+ALTER SEQUENCE batch_numbers MAXVALUE 1000;
+ALTER SEQUENCE ticket_numbers NO MAXVALUE;
+ALTER TABLE users ALTER COLUMN plan SET DEFAULT 'trial';
+CREATE TABLE invoices (id bigserial PRIMARY KEY, status text NOT NULL DEFAULT 'open');
+ALTER TABLE invoices ALTER COLUMN status DROP DEFAULT;
+CREATE VIEW report AS SELECT id FROM users;
+ALTER VIEW report RENAME TO report_v2;
+CREATE OR REPLACE VIEW active_users AS SELECT id, email FROM users WHERE active AND email <> '';
+CREATE PUBLICATION user_changes FOR TABLE users;
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.active := true;
+  IF NEW.email IS DISTINCT FROM OLD.email THEN
+    NEW.plan := 'unverified';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE PUBLICATION inserts FOR ALL TABLES WITH (publish = 'insert');
+"""
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True, text=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "dev", "GIT_AUTHOR_EMAIL": "dev@example.com",
+                        "GIT_COMMITTER_NAME": "dev", "GIT_COMMITTER_EMAIL": "dev@example.com"})
+
+
+def repository(tmp):
+    repo = os.path.join(tmp, "repo")
+    os.makedirs(os.path.join(repo, "migrations"))
+    git(repo, "init", "-q", "-b", "main")
+    with open(os.path.join(repo, "migrations", "001_init.sql"), "w") as f:
+        f.write(PREAMBLE + INIT)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "schema")
+    return repo
+
+
+def pull_request(repo, branch, sql):
+    git(repo, "checkout", "-q", "-b", branch, "main")
+    with open(os.path.join(repo, "migrations", "002_change.sql"), "w") as f:
+        f.write(PREAMBLE + sql)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", branch)
+
+
+def analyze(binary, repo):
+    """`pgfence analyze --ci` over the migrations: 001 is the history 002 runs on."""
+    proc = subprocess.run([binary, "analyze", "--no-config", "--ci", "--format", "json", "migrations"], cwd=repo,
+                          capture_output=True, text=True, timeout=120)
+    check(proc.returncode in (0, 1), f"exit {proc.returncode}\n{proc.stderr}")
+    report = json.loads(proc.stdout)
+    mine = [f for file in report["files"] if file["path"].endswith("002_change.sql") for f in file["findings"]]
+    init = [f for file in report["files"] if file["path"].endswith("001_init.sql") for f in file["findings"]]
+    check(all(f["risk"].lower() in ("low", "medium") for f in init), f"the schema itself has findings: {init}")
+    return proc.returncode, mine
+
+
+def scenario_pull_requests(binary, tmp):
+    repo = repository(tmp)
+    failures = []
+    for name, (sql, rule, word) in PULL_REQUESTS.items():
+        pull_request(repo, name, sql)
+        code, found = analyze(binary, repo)
+        hits = [f for f in found if f["rule"] == rule and f["risk"].lower() in ("high", "critical") and word in f["message"]]
+        if code != 1 or not hits:
+            failures.append(f"{name}: exit {code}, findings {[(f['rule'], f['risk'], f['message'][:120]) for f in found]}")
+    check(not failures, "pull requests that break the application passed --ci:\n" + "\n".join(failures))
+
+
+def scenario_control(binary, tmp):
+    repo = repository(tmp)
+    pull_request(repo, "control", CONTROL)
+    code, found = analyze(binary, repo)
+    check(code == 0, f"the control failed --ci: {[(f['rule'], f['risk'], f['message'][:160]) for f in found]}")
+
+
+SCENARIOS = {"pull_requests": scenario_pull_requests, "control": scenario_control}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=sorted(SCENARIOS))
+    parser.add_argument("--binary", required=True)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            SCENARIOS[args.scenario](os.path.abspath(args.binary), tmp)
+        except Failed as e:
+            print(f"FAIL {args.scenario}: {e}")
+            return 1
+    print(f"PASS {args.scenario}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
