@@ -214,6 +214,9 @@ struct StatementFacts {
                                                   std::string_view why);
 [[nodiscard]] bool has_row_security_known_note(const StatementFacts& statement, std::string_view clause,
                                                std::string_view relation);
+// The <why> of such a note (DISABLE, NO FORCE, DROP POLICY <name> have them too), or nothing.
+[[nodiscard]] std::optional<std::string> row_security_known_why(const StatementFacts& statement, std::string_view clause,
+                                                               std::string_view relation);
 // The note on a statement taking ACCESS EXCLUSIVE on a table a DELETE without WHERE emptied
 // earlier in its transaction while nothing kept other sessions from adding rows:
 // "<relation> was emptied by the DELETE at line N ...". deleted_at reads N back (0: no such note).

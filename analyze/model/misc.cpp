@@ -101,6 +101,19 @@ bool model_trigger(const CreateTrigStmt* stmt, StatementFacts& facts, Context& c
     return true;
 }
 
+// A policy's TO list as PolicyInfo::roles keeps it: "" for PUBLIC (no TO, or PUBLIC among the
+// names), else the names, sorted, comma-separated.
+std::string policy_roles(const List* roles) {
+    std::set<std::string> names;
+    for (const RoleSpec* role : pg::each<RoleSpec>(roles)) {
+        if (role->roletype == ROLESPEC_PUBLIC) return {};
+        names.insert(role->roletype == ROLESPEC_CSTRING ? std::string(pg::text(role->rolename)) : "current role");
+    }
+    std::string out;
+    for (const std::string& name : names) out += (out.empty() ? "" : ",") + name;
+    return out;
+}
+
 bool model_policy(const RangeVar* table, const pg::Node* qual, const pg::Node* with_check, StatementFacts& facts,
                   Context& ctx) {
     for (const pg::Node* part : {qual, with_check}) {
@@ -419,13 +432,25 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
             // permissive USING (false) grants no row and is none (literal_truth.hpp).
             const bool grants = !policy->permissive || policy->qual == nullptr || could_be_true(policy->qual);
             if (RelationInfo* info = policy->table && grants ? ctx.catalog.find(std::string(pg::relname(policy->table))) : nullptr) {
-                info->policies[std::string(pg::text(policy->policy_name))] = ctx.catalog.source();
+                PolicyInfo kept{ctx.catalog.source(), policy->permissive, "all", ""};
+                if (policy->cmd_name != nullptr) kept.command = std::string(pg::text(policy->cmd_name));
+                kept.roles = policy_roles(policy->roles);
+                info->policies[std::string(pg::text(policy->policy_name))] = std::move(kept);
             }
             return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);
         }
         case T_AlterPolicyStmt: {
             const auto* policy = pg::as<AlterPolicyStmt>(stmt);
             facts.tag = "ALTER POLICY";
+            // A new TO list is kept; a permissive policy whose USING becomes plainly false grants
+            // no row and is kept no longer, as CREATE POLICY would not have kept it.
+            RelationInfo* info = policy->table ? ctx.catalog.find(std::string(pg::relname(policy->table))) : nullptr;
+            const std::string name(pg::text(policy->policy_name));
+            if (info != nullptr && info->policies.contains(name)) {
+                PolicyInfo& kept = info->policies[name];
+                if (policy->roles != nullptr) kept.roles = policy_roles(policy->roles);
+                if (kept.permissive && policy->qual != nullptr && !could_be_true(policy->qual)) info->policies.erase(name);
+            }
             return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);
         }
         case T_RuleStmt:

@@ -50,6 +50,16 @@ PULL_REQUESTS = {
         "reassign_owned": ("REASSIGN OWNED BY app TO admin;\n", "revoke-privileges", "app"),
         "drop_owned": ("DROP OWNED BY app;\n", "drop-role", "app"),
     },
+    "row_security": {
+        "disable": ("ALTER TABLE documents DISABLE ROW LEVEL SECURITY;\n", "row-security-without-policy", "documents"),
+        "no_force": ("ALTER TABLE documents NO FORCE ROW LEVEL SECURITY;\n", "row-security-without-policy", "owner"),
+        "untracked_disable": ("ALTER TABLE payroll DISABLE ROW LEVEL SECURITY;\n", "row-security-without-policy",
+                              "payroll"),
+        "drop_permissive": ("DROP POLICY documents_tenant ON documents;\n", "row-security-without-policy", "permissive"),
+        "drop_restrictive": ("DROP POLICY documents_not_archived ON documents;\n", "row-security-without-policy",
+                             "restrictive"),
+        "drop_untracked_policy": ("DROP POLICY payroll_self ON payroll;\n", "row-security-without-policy", "payroll_self"),
+    },
 }
 
 # The same shapes on objects the pull request makes first: nothing above MEDIUM.
@@ -60,6 +70,16 @@ CREATE TABLE reporting.snapshots (id bigint PRIMARY KEY);
 ALTER TABLE reporting.snapshots OWNER TO reporter;
 CREATE SEQUENCE reporting.snapshot_ids;
 ALTER SEQUENCE reporting.snapshot_ids OWNER TO reporter;
+""",
+    # Row security never turned on for billing.accounts, and a table the pull request makes.
+    "row_security": """CREATE POLICY accounts_tenant ON billing.accounts USING (tenant = 1);
+DROP POLICY accounts_tenant ON billing.accounts;
+ALTER TABLE billing.accounts DISABLE ROW LEVEL SECURITY;
+CREATE TABLE drafts (id bigint PRIMARY KEY, tenant bigint NOT NULL);
+ALTER TABLE drafts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY drafts_tenant ON drafts USING (tenant = 1);
+DROP POLICY drafts_tenant ON drafts;
+ALTER TABLE drafts DISABLE ROW LEVEL SECURITY;
 """,
 }
 
