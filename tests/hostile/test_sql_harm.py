@@ -1,7 +1,7 @@
 """HIGH harm with no lock to show it, on objects the main branch's earlier migrations made (issue "what
 pgfence cannot see is never clean"): a pull request on a real git repository changes an owner, turns
 row security off, drops a policy or a publication, or calls a server function that stops others'
-work. Each must fail `pgfence analyze --ci --changed-since main` (a HIGH or CRITICAL finding of the
+work or deletes data. Each must fail `pgfence analyze --ci --changed-since main` (a HIGH or CRITICAL finding of the
 named rule whose message names the object), with lock_timeout set so that no lock finding carries
 it; the control, the same shapes on objects the pull request itself made, must pass.
 
@@ -60,6 +60,21 @@ PULL_REQUESTS = {
                              "restrictive"),
         "drop_untracked_policy": ("DROP POLICY payroll_self ON payroll;\n", "row-security-without-policy", "payroll_self"),
     },
+    "replication": {
+        "drop_publication": ("DROP PUBLICATION app_changes;\n", "replication-stopped", "app_changes"),
+        "publication_drop_table": ("ALTER PUBLICATION app_changes DROP TABLE documents;\n", "replication-stopped",
+                                   "app_changes"),
+        "publication_publish": ("ALTER PUBLICATION app_changes SET (publish = 'insert');\n", "replication-stopped",
+                                "publish"),
+        "drop_subscription": ("DROP SUBSCRIPTION reporting;\n", "replication-stopped", "slot"),
+        "subscription_disable": ("ALTER SUBSCRIPTION reporting DISABLE;\n", "replication-stopped", "reporting"),
+        "drop_slot_in_select": ("SELECT slot_name, pg_drop_replication_slot(slot_name) FROM pg_replication_slots;\n",
+                                "replication-stopped", "pg_drop_replication_slot"),
+        "drop_slot_in_do": ("DO $$\nBEGIN\n  PERFORM pg_drop_replication_slot('debezium');\nEND;\n$$;\n",
+                            "replication-stopped", "pg_drop_replication_slot"),
+        # Other server functions that reach past the migration: large objects deleted.
+        "lo_unlink_in_select": ("SELECT lo_unlink(id) FROM documents;\n", "terminate-backends", "lo_unlink"),
+    },
 }
 
 # The same shapes on objects the pull request makes first: nothing above MEDIUM.
@@ -70,6 +85,11 @@ CREATE TABLE reporting.snapshots (id bigint PRIMARY KEY);
 ALTER TABLE reporting.snapshots OWNER TO reporter;
 CREATE SEQUENCE reporting.snapshot_ids;
 ALTER SEQUENCE reporting.snapshot_ids OWNER TO reporter;
+""",
+    "replication": """CREATE PUBLICATION audit_changes FOR TABLE documents;
+ALTER PUBLICATION audit_changes SET (publish = 'insert');
+DROP PUBLICATION audit_changes;
+SELECT slot_name, active FROM pg_replication_slots;
 """,
     # Row security never turned on for billing.accounts, and a table the pull request makes.
     "row_security": """CREATE POLICY accounts_tenant ON billing.accounts USING (tenant = 1);

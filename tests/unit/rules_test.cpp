@@ -323,6 +323,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"row-security-without-policy", "the policies are the author's: which rows each role may see"},
         {"default-timeout-too-short", "configuration, not a migration: the migration's own SET instead"},
         {"terminate-backends", "by hand, out of band: which sessions may go is not in the SQL"},
+        {"replication-stopped", "by hand, out of band, with whoever consumes the replication"},
         {"identifier-too-long", "a shorter name is the author's choice"},
         {"syntax-newer-than-target", "rewriting it or naming the server's version is the author's choice"},
         {"unknown-statement", "a review by hand"},
