@@ -36,6 +36,11 @@ ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE documents FORCE ROW LEVEL SECURITY;
 CREATE POLICY documents_tenant ON documents USING (tenant = current_setting('app.tenant')::bigint);
 CREATE POLICY documents_not_archived ON documents AS RESTRICTIVE USING (body IS NOT NULL);
+CREATE FUNCTION documents_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN NULL;
+END;
+$$;
 """
 
 # scenario: {name: (the pull request's migration, the rule it must raise, a word its message must hold)}
@@ -59,6 +64,10 @@ PULL_REQUESTS = {
         "drop_restrictive": ("DROP POLICY documents_not_archived ON documents;\n", "row-security-without-policy",
                              "restrictive"),
         "drop_untracked_policy": ("DROP POLICY payroll_self ON payroll;\n", "row-security-without-policy", "payroll_self"),
+    },
+    "trigger": {
+        "earlier_function_returns_null": ("CREATE TRIGGER guard BEFORE INSERT ON documents FOR EACH ROW "
+                                          "EXECUTE FUNCTION documents_guard();\n", "create-trigger", "returns NULL"),
     },
     "replication": {
         "drop_publication": ("DROP PUBLICATION app_changes;\n", "replication-stopped", "app_changes"),
@@ -85,6 +94,9 @@ CREATE TABLE reporting.snapshots (id bigint PRIMARY KEY);
 ALTER TABLE reporting.snapshots OWNER TO reporter;
 CREATE SEQUENCE reporting.snapshot_ids;
 ALTER SEQUENCE reporting.snapshot_ids OWNER TO reporter;
+""",
+    "trigger": """CREATE TABLE drafts (id bigint PRIMARY KEY);
+CREATE TRIGGER guard BEFORE INSERT ON drafts FOR EACH ROW EXECUTE FUNCTION documents_guard();
 """,
     "replication": """CREATE PUBLICATION audit_changes FOR TABLE documents;
 ALTER PUBLICATION audit_changes SET (publish = 'insert');
