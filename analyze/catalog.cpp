@@ -173,7 +173,7 @@ void Catalog::hand_on(const std::string& path) {
         bool unsourced_fill = std::any_of(slot->fills.begin(), slot->fills.end(),
                                           [](const auto& fill) { return fill.second.source.empty(); });
         bool unsourced_policy = std::any_of(slot->policies.begin(), slot->policies.end(),
-                                            [](const auto& policy) { return policy.second.empty(); });
+                                            [](const auto& policy) { return policy.second.source.empty(); });
         if (!slot->is_new && !unsourced_key && !unsourced_fill && !unsourced_policy) continue;
         RelationInfo& info = edit(name, slot);
         if (info.is_new && info.source.empty()) info.source = path;
@@ -184,8 +184,8 @@ void Catalog::hand_on(const std::string& path) {
         for (auto& [column, fill] : info.fills) {
             if (fill.source.empty()) fill.source = path;
         }
-        for (auto& [policy, source] : info.policies) {
-            if (source.empty()) source = path;
+        for (auto& [name, policy] : info.policies) {
+            if (policy.source.empty()) policy.source = path;
         }
     }
     // What this hand_on changed is sourced and not new: nothing for the next one to look at.

@@ -77,6 +77,15 @@ struct AttachedFunction {
     unsigned events = 0;   // Event bits: what runs it
 };
 
+// A row-level security policy (CREATE POLICY), as pg_policy holds what DROP POLICY needs to know.
+struct PolicyInfo {
+    std::string source;       // as RelationInfo::source: "" for the analysed migration itself
+    bool permissive = true;   // AS PERMISSIVE (the default) or AS RESTRICTIVE
+    std::string command = "all";  // FOR ALL (the default), select, insert, update, delete
+    std::string roles;        // TO ...: "" for PUBLIC (the default), else the names, sorted, comma-separated
+    friend bool operator==(const PolicyInfo&, const PolicyInfo&) = default;
+};
+
 // One value every row of a column was given, and by what: an ADD COLUMN with a constant DEFAULT,
 // or an UPDATE without WHERE setting it to a constant. Kept until a statement may write the
 // column otherwise (Catalog::clear_fills); a WHERE testing the value then holds for every row
@@ -119,9 +128,10 @@ struct RelationInfo {
     std::string access_method;  // as given by USING; "" for the default (heap)
     FewMap<std::map<std::string, std::string>> triggers;  // trigger name -> function name
     FewMap<std::map<std::string, RuleInfo>> rules;        // by rule name: rules on INSERT, UPDATE, DELETE
-    // Row-level security policies (CREATE POLICY): name -> where it was created, as `source`
-    // ("" for the analysed migration itself, until Catalog::hand_on names its file).
-    FewMap<std::map<std::string, std::string>> policies;
+    // Row-level security policies (CREATE POLICY) that grant rows, by name; a permissive one whose
+    // USING is plainly false is not kept (it grants none). Its source is "" for the analysed
+    // migration itself, until Catalog::hand_on names its file.
+    FewMap<std::map<std::string, PolicyInfo>> policies;
     FewMap<std::map<std::string, ColumnFill>> fills;      // by column name (Catalog::set_fill)
     Few<AttachedFunction> attached;               // functions its writes or reads run
     Few<std::string> default_sequences;           // sequences its column defaults call nextval() on

@@ -202,6 +202,27 @@ bool has_row_security_known_note(const StatementFacts& statement, std::string_vi
     return false;
 }
 
+std::optional<std::string> row_security_known_why(const StatementFacts& statement, std::string_view clause,
+                                                  std::string_view relation) {
+    std::string prefix = row_security_known_note(clause, relation, "");
+    for (const auto& note : statement.notes) {
+        if (note.starts_with(prefix)) return note.substr(prefix.size());
+    }
+    return std::nullopt;
+}
+
+std::string trigger_function_note(std::string_view function, std::string_view why) {
+    return "trigger function " + std::string(function) + "(), as the migrations show it: " + std::string(why);
+}
+
+std::optional<std::string> trigger_function_why(const StatementFacts& statement, std::string_view function) {
+    std::string prefix = trigger_function_note(function, "");
+    for (const auto& note : statement.notes) {
+        if (note.starts_with(prefix)) return note.substr(prefix.size());
+    }
+    return std::nullopt;
+}
+
 bool has_empty_table_note(const StatementFacts& statement, std::string_view relation) {
     std::string prefix = empty_table_note(relation, "");
     for (const auto& note : statement.notes) {

@@ -214,6 +214,14 @@ struct StatementFacts {
                                                   std::string_view why);
 [[nodiscard]] bool has_row_security_known_note(const StatementFacts& statement, std::string_view clause,
                                                std::string_view relation);
+// The note on a CREATE TRIGGER ... BEFORE ... FOR EACH ROW whose function the catalog knows
+// (analyze/model/misc.cpp): "trigger function <name>(), as the migrations show it: <why>"; and
+// its <why>, or nothing, for the create-trigger rule.
+[[nodiscard]] std::string trigger_function_note(std::string_view function, std::string_view why);
+[[nodiscard]] std::optional<std::string> trigger_function_why(const StatementFacts& statement, std::string_view function);
+// The <why> of such a note (DISABLE, NO FORCE, DROP POLICY <name> have them too), or nothing.
+[[nodiscard]] std::optional<std::string> row_security_known_why(const StatementFacts& statement, std::string_view clause,
+                                                               std::string_view relation);
 // The note on a statement taking ACCESS EXCLUSIVE on a table a DELETE without WHERE emptied
 // earlier in its transaction while nothing kept other sessions from adding rows:
 // "<relation> was emptied by the DELETE at line N ...". deleted_at reads N back (0: no such note).

@@ -63,7 +63,16 @@ void drop_foreign_keys(const Target& t, const std::string& column, const std::st
 // ENABLE / DISABLE / FORCE / NO FORCE ROW LEVEL SECURITY: kept on the table; ENABLE or FORCE of a
 // table with policies, or with the clause already in force, gets row_security_known_note
 // (row_security.cpp).
+// DISABLE and NO FORCE of a table the migrations show without that clause in force get the note
+// "... this changes nothing" too.
 void row_security(AlterTableType subtype, const Target& t, StatementFacts& facts, Context& ctx);
+// DROP POLICY `name` on a table the catalog knows (`info`), before the policy is forgotten: a
+// row_security_known_note with clause "DROP POLICY <name>" saying that row security is off there
+// (this changes nothing), or what the policy was (permissive or restrictive, for which command)
+// and, for a permissive one, another permissive policy that still grants the same command to the
+// same roles (row-security-without-policy reads it).
+void drop_policy(const RelationInfo& info, const std::string& name, const std::string& display, StatementFacts& facts,
+                 const Context& ctx);
 
 // DROP DEFAULT of a column the migrations show: whether it is NOT NULL, as a note for
 // drop-column-default (analyze/drop_default_note.hpp; drop_default.cpp).

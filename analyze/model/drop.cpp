@@ -274,6 +274,7 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
             ConditionalFrom maybe{facts, facts.locks.size(), stmt->missing_ok && !known};
             add_lock(facts, ctx, relname, pg::qualified_name(items, count - 1), M::AccessExclusive, "",
                      facts.tag + ": the table it belongs to");
+            if (info && type == OBJECT_POLICY) alter::drop_policy(*info, name, pg::qualified_name(items, count - 1), facts, ctx);
             if (info) {
                 if (type == OBJECT_RULE) info->rules.erase(name);
                 else if (type == OBJECT_POLICY) info->policies.erase(name);

@@ -6,6 +6,7 @@
 #include "analyze/literal_truth.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/plpgsql.hpp"
 #include "analyze/splitter.hpp"
 
 namespace pgfence::analyze::model {
@@ -82,7 +83,42 @@ bool model_refresh(const RefreshMatViewStmt* stmt, StatementFacts& facts, Contex
     return true;
 }
 
+// What the catalog knows of a BEFORE ... FOR EACH ROW trigger's function, as a note the
+// create-trigger rule reads (trigger_function_note): its PL/pgSQL body returns NULL at the top
+// level (every write it fires on is skipped), or its body is one pgfence does not read.
+void note_trigger_function(const CreateTrigStmt* stmt, StatementFacts& facts, const Context& ctx) {
+    constexpr int k_before = 2;
+    if (!stmt->row || (stmt->timing & k_before) == 0 || (stmt->events & (4 | 8 | 16)) == 0) return;
+    const std::string name(pg::last_name(stmt->funcname));
+    const auto* overloads = ctx.catalog.functions(name);
+    if (overloads == nullptr) return;
+    const FunctionInfo* function = nullptr;
+    for (const auto& overload : *overloads) {
+        if (overload->signature.empty()) function = overload.get();  // a trigger function takes no arguments
+    }
+    if (function == nullptr) return;
+    // Where it was made, when the catalog says (a function's source is not always handed on).
+    const std::string from = function->source.empty() ? std::string() : " (created by " + function->source + ")";
+    if (function->language != "plpgsql") {
+        facts.notes.push_back(trigger_function_note(name, "LANGUAGE " + function->language + from +
+                                                              ", whose body pgfence does not read"));
+        return;
+    }
+    ParsedStatement parsed = parse_statement(function->definition);
+    const auto* create = parsed.failure ? nullptr : pg::as<CreateFunctionStmt>(parsed.stmt);
+    std::string body;
+    for (const DefElem* d : pg::each<DefElem>(create != nullptr ? create->options : nullptr)) {
+        if (pg::text(d->defname) == "as" && pg::as<List>(d->arg) != nullptr) body = std::string(pg::text(pg::nth(pg::as<List>(d->arg), 0)));
+    }
+    if (body.empty()) {
+        facts.notes.push_back(trigger_function_note(name, "a function whose body pgfence could not read" + from));
+    } else if (trigger_returns_null_always(body)) {
+        facts.notes.push_back(trigger_function_note(name, "returns NULL at the top level of its body" + from));
+    }
+}
+
 bool model_trigger(const CreateTrigStmt* stmt, StatementFacts& facts, Context& ctx) {
+    note_trigger_function(stmt, facts, ctx);
     bool replace = stmt->replace;
     facts.tag = replace ? "CREATE OR REPLACE TRIGGER" : "CREATE TRIGGER";
     if (replace && ctx.pg_version < 14) facts.notes.push_back("CREATE OR REPLACE TRIGGER needs PostgreSQL 14 or later");
@@ -100,6 +136,19 @@ bool model_trigger(const CreateTrigStmt* stmt, StatementFacts& facts, Context& c
         lock_range_var(facts, ctx, stmt->constrrel, M::AccessShare, "CREATE CONSTRAINT TRIGGER ... FROM");
     }
     return true;
+}
+
+// A policy's TO list as PolicyInfo::roles keeps it: "" for PUBLIC (no TO, or PUBLIC among the
+// names), else the names, sorted, comma-separated.
+std::string policy_roles(const List* roles) {
+    std::set<std::string> names;
+    for (const RoleSpec* role : pg::each<RoleSpec>(roles)) {
+        if (role->roletype == ROLESPEC_PUBLIC) return {};
+        names.insert(role->roletype == ROLESPEC_CSTRING ? std::string(pg::text(role->rolename)) : "current role");
+    }
+    std::string out;
+    for (const std::string& name : names) out += (out.empty() ? "" : ",") + name;
+    return out;
 }
 
 bool model_policy(const RangeVar* table, const pg::Node* qual, const pg::Node* with_check, StatementFacts& facts,
@@ -420,13 +469,25 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
             // permissive USING (false) grants no row and is none (literal_truth.hpp).
             const bool grants = !policy->permissive || policy->qual == nullptr || could_be_true(policy->qual);
             if (RelationInfo* info = policy->table && grants ? ctx.catalog.find(std::string(pg::relname(policy->table))) : nullptr) {
-                info->policies[std::string(pg::text(policy->policy_name))] = ctx.catalog.source();
+                PolicyInfo kept{ctx.catalog.source(), policy->permissive, "all", ""};
+                if (policy->cmd_name != nullptr) kept.command = std::string(pg::text(policy->cmd_name));
+                kept.roles = policy_roles(policy->roles);
+                info->policies[std::string(pg::text(policy->policy_name))] = std::move(kept);
             }
             return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);
         }
         case T_AlterPolicyStmt: {
             const auto* policy = pg::as<AlterPolicyStmt>(stmt);
             facts.tag = "ALTER POLICY";
+            // A new TO list is kept; a permissive policy whose USING becomes plainly false grants
+            // no row and is kept no longer, as CREATE POLICY would not have kept it.
+            RelationInfo* info = policy->table ? ctx.catalog.find(std::string(pg::relname(policy->table))) : nullptr;
+            const std::string name(pg::text(policy->policy_name));
+            if (info != nullptr && info->policies.contains(name)) {
+                PolicyInfo& kept = info->policies[name];
+                if (policy->roles != nullptr) kept.roles = policy_roles(policy->roles);
+                if (kept.permissive && policy->qual != nullptr && !could_be_true(policy->qual)) info->policies.erase(name);
+            }
             return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);
         }
         case T_RuleStmt:

@@ -19,7 +19,8 @@ std::string policies_of(const RelationInfo& info) {
     constexpr std::size_t k_shown = 3;
     std::string out;
     std::size_t shown = 0;
-    for (const auto& [name, source] : info.policies) {
+    for (const auto& [name, policy] : info.policies) {
+        const std::string& source = policy.source;
         if (shown == k_shown) {
             out += " and " + std::to_string(info.policies.size() - k_shown) + " more";
             break;
@@ -31,7 +32,40 @@ std::string policies_of(const RelationInfo& info) {
     return out;
 }
 
+// Is row security's state on the table known from the migrations pgfence read? Not for a table only
+// the stats snapshot describes, nor after a statement it could not read (which may have turned it on).
+bool state_known(const RelationInfo& info, const Context& ctx) {
+    return info.source != "the stats snapshot" && !ctx.catalog.unknown_seen();
+}
+
+const char* const k_changes_nothing = "this changes nothing";
+
 }  // namespace
+
+void drop_policy(const RelationInfo& info, const std::string& name, const std::string& display, StatementFacts& facts,
+                 const Context& ctx) {
+    const std::string clause = "DROP POLICY " + quote_ident(name);
+    if (!info.row_security && !info.force_row_security && state_known(info, ctx)) {
+        facts.notes.push_back(row_security_known_note(
+            clause, display, std::string("row level security is not enabled on it: ") + k_changes_nothing + " while it stays off"));
+        return;
+    }
+    auto dropped = info.policies.find(name);
+    if (dropped == info.policies.end()) return;
+    const PolicyInfo& policy = dropped->second;
+    std::string why = std::string("it is a ") + (policy.permissive ? "permissive" : "restrictive") + " policy for " +
+                      (policy.command == "all" ? std::string("every command") : policy.command);
+    if (policy.permissive) {
+        for (const auto& [other, kept] : info.policies) {
+            if (other == name || !kept.permissive || kept.roles != policy.roles) continue;
+            if (kept.command != "all" && kept.command != policy.command) continue;
+            why += "; permissive policy " + quote_ident(other) + " still grants " +
+                   (policy.command == "all" ? std::string("every command") : policy.command) + " to the same roles";
+            break;
+        }
+    }
+    facts.notes.push_back(row_security_known_note(clause, display, why));
+}
 
 void row_security(AlterTableType subtype, const Target& t, StatementFacts& facts, Context& ctx) {
     RelationInfo* info = ctx.catalog.find(t.relname);
@@ -48,6 +82,12 @@ void row_security(AlterTableType subtype, const Target& t, StatementFacts& facts
                 clause, t.display, force ? "row level security is already forced on it: this changes nothing"
                                          : "row level security is already enabled on it: this changes nothing"));
         }
+    }
+    if (!on && !flag && state_known(*info, ctx)) {
+        const std::string clause = force ? "NO FORCE ROW LEVEL SECURITY" : "DISABLE ROW LEVEL SECURITY";
+        facts.notes.push_back(row_security_known_note(
+            clause, t.display, std::string(force ? "row level security is not forced on it: " : "row level security is not enabled on it: ") +
+                                   k_changes_nothing));
     }
     flag = on;
 }

@@ -95,7 +95,15 @@ void check(const StatementContext& ctx, Sink& sink) {
     const std::string definition = stmt->row && (stmt->timing & k_before) != 0 && (stmt->events & (4 | 8 | 16)) != 0
                                        ? defined_here(ctx, pg::last_name(stmt->funcname))
                                        : std::string();
-    if (!definition.empty() && trigger_returns_null_always(definition)) {
+    // Otherwise what the catalog knows of it (a function an earlier migration made): the model's note.
+    const auto known = definition.empty() ? trigger_function_why(ctx.statement, pg::last_name(stmt->funcname))
+                                          : std::optional<std::string>();
+    if (known && !known->starts_with("returns NULL")) {
+        f.message += "; " + function + " is " + *known + ": if it returns NULL for a row, that " + events +
+                     " is silently skipped (\"INSERT 0 0\"), so read its body before this merges";
+        f.fix += "; check that " + function + " returns NEW (OLD for DELETE) for the rows to keep";
+    }
+    if ((!definition.empty() && trigger_returns_null_always(definition)) || (known && known->starts_with("returns NULL"))) {
         f.message = "CREATE TRIGGER " + trigger + " runs " + function + " BEFORE each row of every " + events + " on " + table +
                     ", and " + function + " returns NULL at the top level of its body: each such write is silently "
                     "skipped (\"INSERT 0 0\"), the application's included, from the moment it commits";

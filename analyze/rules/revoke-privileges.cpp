@@ -1,12 +1,15 @@
 // REVOKE on tables, schemas, sequences, functions or the database, and REVOKE of a role's
 // membership: the application's queries that relied on the privilege fail ("permission denied")
-// from the moment it commits, with no lock to show it.
+// from the moment it commits, with no lock to show it. ALTER ... OWNER TO and REASSIGN OWNED take
+// privileges too: the old owner's, which it held as owner and not by a GRANT.
+#include <cctype>
 #include <map>
 #include <string>
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/file_syntax_index.hpp"
+#include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -55,7 +58,125 @@ bool only_new_tables(const StatementContext& ctx, const GrantStmt* grant) {
     return true;
 }
 
+// ---- OWNER TO, REASSIGN OWNED ----
+
+const char* owned_kind(ObjectType type) {
+    switch (type) {
+        case OBJECT_TABLE: return "table";
+        case OBJECT_VIEW: return "view";
+        case OBJECT_MATVIEW: return "materialized view";
+        case OBJECT_SEQUENCE: return "sequence";
+        case OBJECT_FOREIGN_TABLE: return "foreign table";
+        case OBJECT_SCHEMA: return "schema";
+        case OBJECT_FUNCTION: return "function";
+        case OBJECT_PROCEDURE: return "procedure";
+        case OBJECT_ROUTINE: return "routine";
+        default: return nullptr;
+    }
+}
+
+std::string new_owner(const RoleSpec* role) {
+    if (role == nullptr) return "another role";
+    if (role->roletype == ROLESPEC_CSTRING) return quote_ident(pg::text(role->rolename));
+    return "the current role";
+}
+
+// Was the function (procedure) named here created by an earlier statement of this file?
+bool routine_created_earlier(const StatementContext& ctx, std::string_view name) {
+    bool found = false;
+    operation::for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* stmt) {
+        const auto* create = pg::as<CreateFunctionStmt>(stmt);
+        found = create != nullptr && pg::last_name(create->funcname) == name;
+        return found;
+    });
+    return found;
+}
+
+// The old owner keeps nothing it held as owner: PostgreSQL's ALTER ... OWNER TO rewrites the
+// object's ACL with aclnewowner() (src/backend/utils/adt/acl.c), which gives the old owner's
+// entries to the new one, and a default (NULL) ACL means "the owner's". Checked on PostgreSQL 15:
+// the role that owned a table, a sequence or a schema and had no GRANT on it gets "permission
+// denied" on its next SELECT, INSERT, nextval() or CREATE; a view it owned fails too, since a view
+// reads its tables with its owner's privileges; a role that is a member of the new owner keeps them.
+void report_owner(const StatementContext& ctx, Sink& sink, const char* kind, const std::string& name,
+                  const RoleSpec* to) {
+    const std::string who = new_owner(to);
+    const bool routine = std::string_view(kind) == "function" || std::string_view(kind) == "procedure" ||
+                         std::string_view(kind) == "routine";
+    const bool schema = std::string_view(kind) == "schema";
+    std::string lost = routine ? "the right to replace, alter or drop it (a later migration run as that role fails); "
+                                 "EXECUTE stays with PUBLIC unless it was revoked, and a SECURITY DEFINER " +
+                                     std::string(kind) + " now runs with " + who + "'s privileges"
+                       : schema ? "USAGE and CREATE on it: each query of that role naming an object in " + name +
+                                      " fails with \"permission denied for schema\", its own tables' included"
+                                : "every privilege it held as owner: when the application connects as that role "
+                                  "and has no GRANT of its own, each of its " +
+                                      std::string(std::string_view(kind) == "sequence" ? "nextval() calls on " + name
+                                                                                      : "queries on " + name + " (and on views it owned over it)") +
+                                      " fails with \"permission denied\"";
+    std::string keyword(kind);
+    for (char& ch : keyword) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    Finding& f = sink.add(ctx.statement, "ALTER " + keyword + " " + name + " OWNER TO " + who +
+                                             ": the old owner loses " + lost + ", from the moment it commits, with no "
+                                             "lock to show it");
+    if (routine) f.risk = Risk::Medium;
+    if (!routine && !schema) f.relation = name;
+    f.fix = "grant the old owner (the application's role) what its queries need on " + name +
+            " first, or make it a member of " + who + ", then change the owner in a later migration";
+}
+
+// ALTER TABLE | VIEW | MATERIALIZED VIEW | SEQUENCE ... OWNER TO: on a relation that existed
+// before this migration (in the history, or unknown to pgfence).
+void check_alter_table_owner(const StatementContext& ctx, const AlterTableStmt* stmt, Sink& sink) {
+    if (stmt->relation == nullptr) return;
+    const char* kind = owned_kind(stmt->objtype);
+    if (kind == nullptr) return;
+    const std::string& name = ctx.display_name(stmt->relation);
+    int index = -1;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        ++index;
+        if (cmd->subtype != AT_ChangeOwner) continue;
+        if (operation::existing(ctx.statement, name) == nullptr) return;  // created in this migration
+        ctx.subcommand = index;
+        report_owner(ctx, sink, kind, name, cmd->newowner);
+        ctx.subcommand = -1;
+        return;
+    }
+}
+
+void check_owner(const StatementContext& ctx, const AlterOwnerStmt* stmt, Sink& sink) {
+    const char* kind = owned_kind(stmt->objectType);
+    if (kind == nullptr) return;
+    if (stmt->objectType == OBJECT_SCHEMA) {
+        const std::string name(pg::text(stmt->object));
+        if (operation::schema_created_earlier(ctx, name)) return;
+        return report_owner(ctx, sink, kind, quote_ident(name), stmt->newowner);
+    }
+    const auto* routine = pg::as<ObjectWithArgs>(stmt->object);
+    if (routine == nullptr) return;
+    if (routine_created_earlier(ctx, pg::last_name(routine->objname))) return;
+    report_owner(ctx, sink, kind, pg::qualified_name(routine->objname) + "()", stmt->newowner);
+}
+
+// REASSIGN OWNED BY old TO new: every object the old roles own in this database (and the shared
+// objects: databases, tablespaces) changes owner, with the harm of OWNER TO on each.
+void check_reassign(const StatementContext& ctx, const ReassignOwnedStmt* stmt, Sink& sink) {
+    const std::string from = role_list(stmt->roles);
+    const std::string to = new_owner(stmt->newrole);
+    Finding& f = sink.add(ctx.statement, "REASSIGN OWNED BY " + from + " TO " + to + ": every table, view, sequence, "
+                                             "schema and function " + from + " owns in this database changes owner, and " +
+                                             from + " loses every privilege it held as owner: when the application "
+                                             "connects as " + from + " and has no GRANT of its own, each of its queries "
+                                             "fails with \"permission denied\", from the moment it commits");
+    f.fix = "grant " + from + " what the application needs (or make it a member of " + to +
+            ") first, then reassign in a later migration; to retire a role, reassign only after no deployed code "
+            "connects as it";
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
+    if (const auto* alter = ctx.as<AlterTableStmt>()) return check_alter_table_owner(ctx, alter, sink);
+    if (const auto* owner = ctx.as<AlterOwnerStmt>()) return check_owner(ctx, owner, sink);
+    if (const auto* reassign = ctx.as<ReassignOwnedStmt>()) return check_reassign(ctx, reassign, sink);
     if (const auto* grant = ctx.as<GrantStmt>(); grant != nullptr && !grant->is_grant) {
         if (only_new_tables(ctx, grant)) return;
         const std::string who = role_list(grant->grantees);
@@ -88,7 +209,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(revoke_privileges) {
     return Rule{"revoke-privileges", Risk::High,
-                "REVOKE takes privileges the running application may rely on: its queries fail", check, nullptr, true,
+                "REVOKE, ALTER ... OWNER TO or REASSIGN OWNED takes privileges the running application may rely on: its queries fail", check, nullptr, true,
                 "locking"};
 }
 

@@ -5,6 +5,11 @@
 // Quiet when the migration creates a policy for the table, when the catalog (earlier migrations,
 // --history, --schema) shows the table with policies at that statement, or when the clause was
 // already in force there (analyze/model/row_security.cpp notes both).
+// The other way round, on a table earlier migrations made (or pgfence does not know): DISABLE or
+// NO FORCE ROW LEVEL SECURITY shows every row to the roles the policies filtered, and DROP POLICY
+// hides the rows a permissive policy granted or shows the rows a restrictive one hid; quiet where
+// the catalog shows row security off, and MEDIUM where another permissive policy provably still
+// grants the same command to the same roles (row_security.cpp's notes).
 #include <set>
 #include <string>
 
@@ -125,12 +130,96 @@ void report_owner_subject(const StatementContext& ctx, Sink& sink, const std::st
     ctx.subcommand = -1;
 }
 
+// DISABLE / NO FORCE ROW LEVEL SECURITY (checked on PostgreSQL 15: a role filtered to 1 row by a
+// policy sees all 3 after DISABLE; the owner, filtered under FORCE, sees all 3 after NO FORCE).
+void check_turned_off(const StatementContext& ctx, const AlterTableStmt* stmt, const std::string& table, Sink& sink) {
+    int index = -1;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+        ++index;
+        if (cmd->subtype != AT_DisableRowSecurity && cmd->subtype != AT_NoForceRowSecurity) continue;
+        const bool force = cmd->subtype == AT_NoForceRowSecurity;
+        const char* clause = force ? "NO FORCE ROW LEVEL SECURITY" : "DISABLE ROW LEVEL SECURITY";
+        const auto why = row_security_known_why(ctx.statement, clause, table);
+        if (why && why->find("this changes nothing") != std::string::npos) continue;
+        ctx.subcommand = index;
+        Finding& f = sink.add(ctx.statement,
+                              std::string(clause) + " on " + table + ": " +
+                                  (force ? "its owner is no longer filtered by its policies: an application that connects as "
+                                           "the owner (often the role that runs the migrations) sees and writes every row, "
+                                           "other tenants' included,"
+                                         : "its policies no longer apply: every role with privileges on it, the application's "
+                                           "included, sees and writes every row, other tenants' included,") +
+                                  " from the moment it commits, with no lock or error to show it");
+        f.relation = table;
+        f.fix = force ? "keep FORCE ROW LEVEL SECURITY, or have the application connect as a role that is not the table's "
+                        "owner before removing it"
+                      : "keep row security on; to widen what a role sees, change or add a policy (CREATE POLICY ... USING "
+                        "(...)) and check with SET ROLE which rows it grants";
+    }
+    ctx.subcommand = -1;
+}
+
+// DROP POLICY on an existing table (checked on PostgreSQL 15: dropping a restrictive policy showed
+// the rows it hid, 1 -> 2; dropping the only permissive one hid every row and refused INSERT "new
+// row violates row-level security policy"; with a FOR SELECT policy left, reads kept working and
+// writes failed).
+void check_drop_policy(const StatementContext& ctx, const DropStmt* stmt, Sink& sink) {
+    for (const pg::Node* o : pg::each(stmt->objects)) {
+        const List* items = pg::as<List>(o);
+        const int count = pg::length(items);
+        if (count < 2) continue;
+        const std::string table = pg::qualified_name(items, count - 1);
+        if (existing(ctx.statement, table) == nullptr) continue;  // a table created in this migration
+        const std::string_view policy = pg::text(pg::last(items));
+        bool made_here = false;  // by an earlier statement of this file: nobody relied on it yet
+        for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* node) {
+            const auto* create = pg::as<CreatePolicyStmt>(node);
+            made_here = create != nullptr && create->table != nullptr && pg::text(create->policy_name) == policy &&
+                        pg::relname(create->table) == pg::text(pg::nth(items, count - 2));
+            return made_here;
+        });
+        if (made_here) continue;
+        const std::string name = quote_ident(policy);
+        const auto why = row_security_known_why(ctx.statement, "DROP POLICY " + name, table);
+        if (why && why->find("this changes nothing") != std::string::npos) continue;
+        const std::string what = "DROP POLICY " + name + " ON " + table;
+        std::string message;
+        Risk risk = Risk::High;
+        if (why && why->find("still grants") != std::string::npos) {
+            message = what + ": " + *why + ": the rows only " + name + " granted are hidden from its roles from the moment it "
+                      "commits, with no lock or error to show it";
+            risk = Risk::Medium;
+        } else if (why && why->starts_with("it is a restrictive")) {
+            message = what + " removes a restrictive policy: the rows it hid become visible to, and writable by, every role "
+                      "it applied to (as far as the permissive policies grant them), from the moment it commits";
+        } else if (why && why->starts_with("it is a permissive")) {
+            message = what + " removes a permissive policy " + why->substr(std::string_view("it is a permissive policy ").size()) +
+                      " that no other policy pgfence knows of grants to the same roles: the rows only it granted are hidden, "
+                      "and where it was the only one, every query of those roles returns no rows and every write fails "
+                      "\"new row violates row-level security policy\", with no lock to show it";
+        } else {
+            message = what + ": pgfence does not know whether this policy is permissive or restrictive (it knows the "
+                      "policies the migrations it read created on tables they made): if it is permissive, the rows only it granted are hidden (every row, when it was the only one: queries "
+                      "return nothing); if it is restrictive, the rows it hid are shown to every role it applied to";
+        }
+        Finding& f = sink.add(ctx.statement, message);
+        f.risk = risk;
+        f.relation = table;
+        f.fix = "create the policy that replaces it first (CREATE POLICY ... in the same transaction), and check with SET "
+                "ROLE which rows the application's role sees before and after";
+    }
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.as<CreatePolicyStmt>() != nullptr || ctx.as<AlterPolicyStmt>() != nullptr) return check_policy(ctx, sink);
+    if (const auto* drop = ctx.as<DropStmt>(); drop != nullptr && drop->removeType == OBJECT_POLICY) {
+        return check_drop_policy(ctx, drop, sink);
+    }
     const auto* stmt = ctx.as<AlterTableStmt>();
     if (stmt == nullptr || stmt->relation == nullptr) return;
     const std::string& table = ctx.display_name(stmt->relation);
     if (existing(ctx.statement, table) == nullptr) return;  // a table created in this migration
+    check_turned_off(ctx, stmt, table, sink);
     int index = -1;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
         ++index;
@@ -164,7 +253,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(row_security_without_policy) {
     return Rule{"row-security-without-policy", Risk::High,
-                "ENABLE or FORCE ROW LEVEL SECURITY with no policy hides every row: queries return nothing", check,
+                "Row security changed on a table in use: ENABLE or FORCE with no policy hides every row; DISABLE, NO FORCE or DROP POLICY shows or hides rows", check,
                 nullptr, true, "locking"};
 }
 

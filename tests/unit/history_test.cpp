@@ -375,7 +375,7 @@ TEST_CASE("policies made by earlier migrations are kept on their table", "[histo
     const RelationInfo* documents = history->find("documents");
     REQUIRE(documents != nullptr);
     REQUIRE(documents->policies.count("documents_owner") == 1);
-    CHECK(documents->policies.find("documents_owner")->second == "db/migrate/2_policies.sql");
+    CHECK(documents->policies.find("documents_owner")->second.source == "db/migrate/2_policies.sql");
     CHECK(documents->row_security);
     CHECK_FALSE(documents->force_row_security);
     REQUIRE(history->find("notes") != nullptr);
@@ -402,9 +402,9 @@ TEST_CASE("policies made by earlier migrations are kept on their table", "[histo
         facts.history = history;
         Replay more(facts, history);
         more.replay_text("db/migrate/3_more.sql", "CREATE POLICY notes_more ON notes USING (true);\n");
-        CHECK(more.snapshot()->find("notes")->policies.find("notes_more")->second == "db/migrate/3_more.sql");
+        CHECK(more.snapshot()->find("notes")->policies.find("notes_more")->second.source == "db/migrate/3_more.sql");
     }
-    next.find("notes")->policies["notes_here"] = "";
+    next.find("notes")->policies["notes_here"] = PolicyInfo{};
     next.hand_on("db/migrate/3_here.sql");
-    CHECK(next.find("notes")->policies.find("notes_here")->second == "db/migrate/3_here.sql");
+    CHECK(next.find("notes")->policies.find("notes_here")->second.source == "db/migrate/3_here.sql");
 }
