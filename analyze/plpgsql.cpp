@@ -376,6 +376,28 @@ void assign(Walk& w, const json& stmt) {
     if (auto value = fold_text(text.substr(op + skip), w.constants, w.budget, arena_of(w))) w.constants[name] = std::move(*value);
 }
 
+// DECLARE v type := expr / DEFAULT expr: PostgreSQL evaluates it each time its block is entered
+// (pl_exec.c exec_stmt_block), so its calls run as an assignment's do. The parse tree keeps every
+// block's variables in the function's one list, without saying which block declares them: each
+// default is read as running where the body starts, which reports a nested block's more surely
+// than it runs, never less.
+void model_defaults(Walk& w, const json& datums) {
+    if (!datums.is_array()) return;
+    for (const auto& datum : datums) {
+        if (!datum.is_object()) continue;
+        for (const auto& [kind, d] : datum.items()) {
+            const std::string value = expr_text(d, "default_val");
+            if (value.empty()) continue;
+            // PL/pgSQL runs it as `SELECT expr` (exec_eval_expr): read as PERFORM's query is, a
+            // statement the rules judge (setval, pg_terminate_backend) whose calls are followed.
+            const json* outer = w.statement;
+            w.statement = &d;  // its line: the declaration's
+            model_sql(w, "SELECT " + value, d);
+            w.statement = outer;
+        }
+    }
+}
+
 constexpr int k_returns = 1;  // a RETURN: leaves the body
 constexpr int k_exits = 2;    // an EXIT: leaves its loop
 
@@ -464,7 +486,9 @@ int walk(Walk& w, const json& node) {
             std::string kind(key.substr(13));
             std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
             w.hidden.push_back("PL/pgSQL " + kind + at_line(w, value) + ", which pgfence does not model");
-        } else if (key != "datums") {
+        } else if (key == "datums") {
+            model_defaults(w, value);
+        } else {
             leaves |= walk(w, value);
         }
     }
