@@ -80,8 +80,18 @@ RelationInfo& Catalog::add(const std::string& relname, const std::string& displa
     RelationInfo& out = *info;
     remember(relname);
     m_touched.push_back(relname);
+    m_added.push_back(relname);
     m_relations[relname] = std::move(info);
     return out;
+}
+
+std::uint32_t Catalog::scope_id(const std::string& scope) {
+    return m_scopes.try_emplace(scope, static_cast<std::uint32_t>(m_scopes.size() + 1)).first->second;
+}
+
+std::uint32_t Catalog::find_scope_id(const std::string& scope) const {
+    auto it = m_scopes.find(scope);
+    return it == m_scopes.end() ? 0 : it->second;
 }
 
 void Catalog::remove(const std::string& relname) {

@@ -2,6 +2,7 @@
 // What the migration itself has created or changed so far: relations, their columns and
 // types, partitions and foreign keys. Lets later statements be decided exactly (a type
 // change on a known column, locks on known partitions) and marks relations as new.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -100,6 +101,12 @@ struct RelationInfo {
     // Row-level security as ALTER TABLE last set it (pg_class.relrowsecurity, relforcerowsecurity).
     bool row_security = false;
     bool force_row_security = false;
+    // For a new relation, how the CREATE named it (model::name_scope, as Catalog::scope_id keeps
+    // it; 0: not known): a later statement names this very relation only when it names it alike
+    // (the same schema written, or none under the same search_path); otherwise the name may stand
+    // for an earlier relation of that relname in another schema. (In the bools' padding: the size
+    // of RelationInfo counts, tests/unit/few_map_test.cpp.)
+    std::uint32_t created_as = 0;
     std::vector<ColumnInfo> columns;        // changed only through Catalog (add_columns, ...)
     FewMap<std::unordered_map<std::string, std::size_t>> column_index;  // name -> its first position in columns
     Few<std::string> primary_key;           // its columns, when known
@@ -223,6 +230,13 @@ public:
         ForeignKey key;
     };
     [[nodiscard]] std::vector<ForeignKeyRef> foreign_keys_to(const std::string& target) const;
+    // A number for a name scope (model::name_scope), the same for the same text in this catalog
+    // and its copies: scope_id adds it, find_scope_id gives 0 for one never added.
+    std::uint32_t scope_id(const std::string& scope);
+    [[nodiscard]] std::uint32_t find_scope_id(const std::string& scope) const;
+    // The relnames add() was called with, in order, since the catalog was made: what a part of
+    // a body that may not run created (the PL/pgSQL walk, plpgsql.cpp) is found here.
+    [[nodiscard]] const std::vector<std::string>& added() const { return m_added; }
     // Every relation, for lookups by property (schema, trigger function, sequence use).
     [[nodiscard]] const RelationMap& relations() const { return m_relations; }
 
@@ -281,6 +295,8 @@ private:
     // or all of them (m_touched_all) until the first: what the next hand_on looks at.
     [[nodiscard]] std::vector<std::string> touched_since_hand_on() const;
     std::vector<std::string> m_touched;
+    std::vector<std::string> m_added;
+    std::map<std::string, std::uint32_t> m_scopes;
     bool m_touched_all = true;
     RelationMap m_relations;
     std::map<std::string, bool> m_domains;

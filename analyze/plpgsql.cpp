@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <utility>
 
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql_fold.hpp"
@@ -398,6 +399,21 @@ void model_defaults(Walk& w, const json& datums) {
     }
 }
 
+// What a part of the body that may not run created (a branch, a loop's body, a block whose
+// EXCEPTION clause catches its failure: `IF NOT EXISTS (...) THEN CREATE TABLE t`, `BEGIN CREATE
+// TABLE t; EXCEPTION WHEN duplicate_table THEN NULL; END`) is new inside that part only: after it,
+// an earlier table of that name may be what the name stands for, so it is judged as existing.
+void forget_new(Walk& w, std::size_t from) {
+    const std::vector<std::string>& added = w.ctx.catalog.added();
+    for (std::size_t i = from; i < added.size(); ++i) {
+        const RelationInfo* info = std::as_const(w.ctx.catalog).find(added[i]);
+        if (info == nullptr || !info->is_new) continue;
+        RelationInfo* own = w.ctx.catalog.find(added[i]);
+        own->is_new = false;
+        own->created_as = 0;
+    }
+}
+
 constexpr int k_returns = 1;  // a RETURN: leaves the body
 constexpr int k_exits = 2;    // an EXIT: leaves its loop
 
@@ -436,10 +452,12 @@ int walk(Walk& w, const json& node) {
             if (key == "PLpgSQL_stmt_forc") model_cursor(w, value);  // FOR r IN c(args) LOOP
             for (const auto& [member, inner] : value.items()) {
                 const bool maybe = runs_maybe(key, member, value);
+                const std::size_t created = w.ctx.catalog.added().size();
                 w.conditional += maybe ? 1 : 0;
                 int left = walk(w, inner);
                 leaves |= loop ? (left & k_returns) : left;
                 w.conditional -= maybe ? 1 : 0;
+                if (maybe) forget_new(w, created);
             }
             if (!table.empty()) w.loops.pop_back();
         } else if (key == "PLpgSQL_stmt_execsql") {
