@@ -267,6 +267,17 @@ public:
     // Every overload of `name` (unqualified), in creation order; none: nullptr.
     [[nodiscard]] const std::vector<std::shared_ptr<const FunctionInfo>>* functions(const std::string& name) const;
 
+    // Every function add_function was given, in order (replaced and dropped ones too), and how
+    // many of them were added before the last mark_existing / hand_on: those are the earlier
+    // migrations' (analyze/function_uses.hpp reads their bodies for the names they call).
+    [[nodiscard]] const std::vector<std::shared_ptr<const FunctionInfo>>& functions_added() const { return m_functions_added; }
+    [[nodiscard]] std::size_t functions_existing() const { return m_functions_existing; }
+    // Objects that call function `name` without a relation to fire them (an operator, a cast, a
+    // policy, a domain's DEFAULT): how each reaches it, at most k_max_object_uses per name.
+    void add_object_use(const std::string& name, const std::string& via);
+    [[nodiscard]] const std::vector<std::string>* object_uses(const std::string& name) const;
+    static constexpr std::size_t k_max_object_uses = 100;
+
     // Event triggers by name (analyze/event_triggers.hpp keeps them).
     void set_event_trigger(const std::string& name, EventTriggerInfo info) { m_event_triggers[name] = std::move(info); }
     void remove_event_trigger(const std::string& name) { m_event_triggers.erase(name); }
@@ -297,6 +308,9 @@ private:
     std::vector<std::string> m_touched;
     std::vector<std::string> m_added;
     std::map<std::string, std::uint32_t> m_scopes;
+    std::vector<std::shared_ptr<const FunctionInfo>> m_functions_added;
+    std::size_t m_functions_existing = 0;
+    std::map<std::string, std::vector<std::string>> m_object_uses;
     bool m_touched_all = true;
     RelationMap m_relations;
     std::map<std::string, bool> m_domains;
