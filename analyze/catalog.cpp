@@ -80,8 +80,18 @@ RelationInfo& Catalog::add(const std::string& relname, const std::string& displa
     RelationInfo& out = *info;
     remember(relname);
     m_touched.push_back(relname);
+    m_added.push_back(relname);
     m_relations[relname] = std::move(info);
     return out;
+}
+
+std::uint32_t Catalog::scope_id(const std::string& scope) {
+    return m_scopes.try_emplace(scope, static_cast<std::uint32_t>(m_scopes.size() + 1)).first->second;
+}
+
+std::uint32_t Catalog::find_scope_id(const std::string& scope) const {
+    auto it = m_scopes.find(scope);
+    return it == m_scopes.end() ? 0 : it->second;
 }
 
 void Catalog::remove(const std::string& relname) {
@@ -105,6 +115,7 @@ void Catalog::remove(const std::string& relname) {
 
 void Catalog::mark_existing() {
     forget_temporary();
+    m_functions_existing = m_functions_added.size();
     for (auto& [name, slot] : m_relations) {
         if (slot->is_new) edit(name, slot).is_new = false;
     }
@@ -144,6 +155,7 @@ std::vector<std::string> Catalog::touched_since_hand_on() const {
 }
 
 void Catalog::hand_on(const std::string& path) {
+    m_functions_existing = m_functions_added.size();
     const std::vector<std::string> touched = touched_since_hand_on();
     // forget_temporary, on the touched relations: a temporary table and its indexes are made in
     // the file that is ending (the one before forgot its own), so both are among them.
@@ -233,6 +245,10 @@ void Catalog::overlay(const Catalog& over) {
     for (const auto& [name, overloads] : over.m_functions) {
         for (const auto& f : overloads) add_function(*f);
     }
+    m_functions_existing = m_functions_added.size();  // the schema's functions exist before the migration
+    for (const auto& [name, uses] : over.m_object_uses) {
+        for (const std::string& via : uses) add_object_use(name, via);
+    }
 }
 
 void Catalog::add_domain(const std::string& name, bool has_constraints) { m_domains[name] = has_constraints; }
@@ -272,6 +288,17 @@ void Catalog::add_function(FunctionInfo info) {
         return f->schema == info.schema && f->signature == info.signature;
     });
     overloads.push_back(std::make_shared<const FunctionInfo>(std::move(info)));
+    m_functions_added.push_back(overloads.back());
+}
+
+void Catalog::add_object_use(const std::string& name, const std::string& via) {
+    auto& uses = m_object_uses[name];
+    if (uses.size() < k_max_object_uses && std::find(uses.begin(), uses.end(), via) == uses.end()) uses.push_back(via);
+}
+
+const std::vector<std::string>* Catalog::object_uses(const std::string& name) const {
+    auto it = m_object_uses.find(name);
+    return it == m_object_uses.end() ? nullptr : &it->second;
 }
 
 void Catalog::remove_function(const std::string& name, const std::string& schema, const std::optional<std::string>& signature) {

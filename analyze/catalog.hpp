@@ -2,6 +2,7 @@
 // What the migration itself has created or changed so far: relations, their columns and
 // types, partitions and foreign keys. Lets later statements be decided exactly (a type
 // change on a known column, locks on known partitions) and marks relations as new.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -109,6 +110,12 @@ struct RelationInfo {
     // Row-level security as ALTER TABLE last set it (pg_class.relrowsecurity, relforcerowsecurity).
     bool row_security = false;
     bool force_row_security = false;
+    // For a new relation, how the CREATE named it (model::name_scope, as Catalog::scope_id keeps
+    // it; 0: not known): a later statement names this very relation only when it names it alike
+    // (the same schema written, or none under the same search_path); otherwise the name may stand
+    // for an earlier relation of that relname in another schema. (In the bools' padding: the size
+    // of RelationInfo counts, tests/unit/few_map_test.cpp.)
+    std::uint32_t created_as = 0;
     std::vector<ColumnInfo> columns;        // changed only through Catalog (add_columns, ...)
     FewMap<std::unordered_map<std::string, std::size_t>> column_index;  // name -> its first position in columns
     Few<std::string> primary_key;           // its columns, when known
@@ -239,6 +246,13 @@ public:
         ForeignKey key;
     };
     [[nodiscard]] std::vector<ForeignKeyRef> foreign_keys_to(const std::string& target) const;
+    // A number for a name scope (model::name_scope), the same for the same text in this catalog
+    // and its copies: scope_id adds it, find_scope_id gives 0 for one never added.
+    std::uint32_t scope_id(const std::string& scope);
+    [[nodiscard]] std::uint32_t find_scope_id(const std::string& scope) const;
+    // The relnames add() was called with, in order, since the catalog was made: what a part of
+    // a body that may not run created (the PL/pgSQL walk, plpgsql.cpp) is found here.
+    [[nodiscard]] const std::vector<std::string>& added() const { return m_added; }
     // Every relation, for lookups by property (schema, trigger function, sequence use).
     [[nodiscard]] const RelationMap& relations() const { return m_relations; }
 
@@ -269,6 +283,17 @@ public:
     // Every overload of `name` (unqualified), in creation order; none: nullptr.
     [[nodiscard]] const std::vector<std::shared_ptr<const FunctionInfo>>* functions(const std::string& name) const;
 
+    // Every function add_function was given, in order (replaced and dropped ones too), and how
+    // many of them were added before the last mark_existing / hand_on: those are the earlier
+    // migrations' (analyze/function_uses.hpp reads their bodies for the names they call).
+    [[nodiscard]] const std::vector<std::shared_ptr<const FunctionInfo>>& functions_added() const { return m_functions_added; }
+    [[nodiscard]] std::size_t functions_existing() const { return m_functions_existing; }
+    // Objects that call function `name` without a relation to fire them (an operator, a cast, a
+    // policy, a domain's DEFAULT): how each reaches it, at most k_max_object_uses per name.
+    void add_object_use(const std::string& name, const std::string& via);
+    [[nodiscard]] const std::vector<std::string>* object_uses(const std::string& name) const;
+    static constexpr std::size_t k_max_object_uses = 100;
+
     // Event triggers by name (analyze/event_triggers.hpp keeps them).
     void set_event_trigger(const std::string& name, EventTriggerInfo info) { m_event_triggers[name] = std::move(info); }
     void remove_event_trigger(const std::string& name) { m_event_triggers.erase(name); }
@@ -297,6 +322,11 @@ private:
     // or all of them (m_touched_all) until the first: what the next hand_on looks at.
     [[nodiscard]] std::vector<std::string> touched_since_hand_on() const;
     std::vector<std::string> m_touched;
+    std::vector<std::string> m_added;
+    std::map<std::string, std::uint32_t> m_scopes;
+    std::vector<std::shared_ptr<const FunctionInfo>> m_functions_added;
+    std::size_t m_functions_existing = 0;
+    std::map<std::string, std::vector<std::string>> m_object_uses;
     bool m_touched_all = true;
     RelationMap m_relations;
     std::map<std::string, bool> m_domains;

@@ -61,6 +61,10 @@ std::vector<std::string> relations_in(const pg::Node* node) {
     return out;
 }
 
+std::string domain_default_via(const std::string& domain) {
+    return "DEFAULT of domain " + domain + ", which runs it on every INSERT that gives a column of it no value";
+}
+
 class Collector {
 public:
     Collector(const Catalog& catalog, std::vector<Attachment>& out) : m_catalog(catalog), m_out(out) {}
@@ -273,7 +277,15 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
             if (con->contype == CONSTR_CHECK) c.add("", con->raw_expr, "domain " + name + "'s CHECK", k_row_check);
         }
         for (std::size_t i = first; i < out.size(); ++i) out[i].domain = name;
+        // Its DEFAULT runs on every INSERT that gives a column of it no value (red team c, Z5).
+        for (const Constraint* con : pg::each<Constraint>(domain->constraints)) {
+            if (con->contype == CONSTR_DEFAULT) c.add("", con->raw_expr, domain_default_via(name), Event::Insert);
+        }
     } else if (const AlterDomainStmt* domain = pg::as<AlterDomainStmt>(stmt)) {
+        if (domain->subtype == 'T' && domain->def != nullptr && pg::length(domain->typeName) > 0) {  // SET DEFAULT
+            c.add("", domain->def, domain_default_via(std::string(pg::last_name(domain->typeName))), Event::Insert);
+            return out;
+        }
         const Constraint* con = domain->subtype == 'C' ? pg::as<Constraint>(domain->def) : nullptr;
         if (con == nullptr || con->contype != CONSTR_CHECK || pg::length(domain->typeName) == 0) return out;
         std::string name(pg::last_name(domain->typeName));
@@ -356,7 +368,13 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
             }
             continue;
         }
-        if (!a.relname.empty()) attacher.add(a.relname, a.function);
+        if (!a.relname.empty()) {
+            attacher.add(a.relname, a.function);
+        } else {
+            // An operator, a cast, a policy, a domain's DEFAULT: it runs the function wherever it
+            // is used, so a later CREATE OR REPLACE of the function changes it (function_uses.hpp).
+            catalog.add_object_use(a.function.name, a.function.via);
+        }
     }
 }
 

@@ -578,19 +578,34 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
             run_indirect(function, facts, f.via);
         }
     }
-    // CREATE OR REPLACE FUNCTION: the triggers, defaults and views of existing relations that run
-    // it run the new body on the application's next write or read, without the migration
-    // touching them. The body is analysed apart (its locks are not this statement's) and its
+    // CREATE [OR REPLACE] FUNCTION of a name existing objects call (function_uses.hpp): the
+    // triggers, defaults, views, operators, casts, policies and earlier functions that call it may
+    // run the new body from the moment it commits, without the migration touching them (a new
+    // overload of a closer argument type, or one in a schema earlier on the path, wins PostgreSQL's
+    // resolution). The body is analysed apart (its locks are not this statement's) and its
     // statements are judged here, each with how it is reached. Linear: a file's first 1,000
-    // replacements are looked up, past them each is unknown.
-    if (const CreateFunctionStmt* create = pg::as<CreateFunctionStmt>(stmt); create != nullptr && create->replace) {
+    // such statements are looked up, past them each is unknown.
+    if (const CreateFunctionStmt* create = pg::as<CreateFunctionStmt>(stmt); create != nullptr && pg::length(create->funcname) > 0) {
         const std::string name(pg::last_name(create->funcname));
         const std::string schema = pg::length(create->funcname) > 1 ? std::string(pg::text(pg::nth(create->funcname, pg::length(create->funcname) - 2))) : std::string();
         if (++m_replaced > 1000) {
-            unknown(facts, "replaces " + name + "(), past 1000 replaced functions in this file: the triggers and defaults that run it are not looked up");
+            unknown(facts, "creates " + name + "(), past 1000 created functions in this file: the triggers and defaults that run it are not looked up");
         } else {
-            for (const std::string& via : standing_uses(m_ctx->catalog, name, schema)) {
-                for (const auto& function : matching(m_ctx->catalog, name, schema)) {
+            const std::vector<std::string> uses = m_uses.of(m_ctx->catalog, name, schema);
+            // A name PostgreSQL ships: which of the two an existing call runs depends on its
+            // argument types and search_path, which pgfence does not resolve.
+            if (!uses.empty() && schema != "pg_catalog" && is_known_function(name)) {
+                unknown(facts, "creates " + (schema.empty() ? "" : schema + ".") + name + "(), a name PostgreSQL ships, called by the " + uses.front() +
+                                   ": PostgreSQL may run this function there instead of its own (a closer match for the argument types, "
+                                   "or a schema earlier on the search_path), which pgfence does not decide");
+            }
+            // The function this statement made (record_function added it last), else every overload.
+            const auto& added = m_ctx->catalog.functions_added();
+            std::vector<std::shared_ptr<const FunctionInfo>> made;
+            if (!added.empty() && added.back()->name == name) made.push_back(added.back());
+            else made = matching(m_ctx->catalog, name, schema);
+            for (const std::string& via : uses) {
+                for (const auto& function : made) {
                     if (!budget_left()) return;
                     StatementFacts apart = facts_inside(facts);
                     m_only_reads.erase(function.get());
@@ -598,6 +613,17 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
                     if (apart.status == StatementStatus::Unknown) unknown(facts, "the new body of " + name + "() runs where the " + via + ", and pgfence cannot read all of it");
                 }
             }
+        }
+    }
+    if (std::string change; const ObjectWithArgs* altered = altered_function(stmt, change)) {
+        const std::string name(pg::last_name(altered->objname));
+        const std::string schema = pg::length(altered->objname) > 1 ? std::string(pg::text(pg::nth(altered->objname, pg::length(altered->objname) - 2))) : std::string();
+        const std::vector<std::string> uses = ++m_replaced > 1000 ? std::vector<std::string>{"objects not looked up (past 1000 in this file)"}
+                                                                  : m_uses.of(m_ctx->catalog, name, schema);
+        if (!uses.empty()) {
+            unknown(facts, change + " of " + name + "() changes what runs where the " + uses.front() +
+                               (uses.size() > 1 ? " (and " + std::to_string(uses.size() - 1) + " more)" : "") +
+                               ": the functions its body then resolves, the rights it runs with, or whether it is found at all; not judged");
         }
     }
     for (const FiredEventTrigger& e : events) {

@@ -15,6 +15,7 @@
 
 #include "analyze/catalog.hpp"
 #include "analyze/function_attach.hpp"
+#include "analyze/function_uses.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/plpgsql.hpp"
 #include "analyze/rules/rule.hpp"
@@ -90,6 +91,7 @@ private:
     std::map<std::string, std::vector<AttachedFunction>> m_outside;
     void keep_outside(const pg::Node* stmt, const std::vector<Attachment>& attached);
     std::unique_ptr<BodyHooks> m_do_hooks;
+    FunctionUses m_uses;  // what existing objects call, for CREATE / ALTER FUNCTION (function_uses.hpp)
 };
 
 }  // namespace pgfence::analyze

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <utility>
 
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql_fold.hpp"
@@ -376,6 +377,43 @@ void assign(Walk& w, const json& stmt) {
     if (auto value = fold_text(text.substr(op + skip), w.constants, w.budget, arena_of(w))) w.constants[name] = std::move(*value);
 }
 
+// DECLARE v type := expr / DEFAULT expr: PostgreSQL evaluates it each time its block is entered
+// (pl_exec.c exec_stmt_block), so its calls run as an assignment's do. The parse tree keeps every
+// block's variables in the function's one list, without saying which block declares them: each
+// default is read as running where the body starts, which reports a nested block's more surely
+// than it runs, never less.
+void model_defaults(Walk& w, const json& datums) {
+    if (!datums.is_array()) return;
+    for (const auto& datum : datums) {
+        if (!datum.is_object()) continue;
+        for (const auto& [kind, d] : datum.items()) {
+            const std::string value = expr_text(d, "default_val");
+            if (value.empty()) continue;
+            // PL/pgSQL runs it as `SELECT expr` (exec_eval_expr): read as PERFORM's query is, a
+            // statement the rules judge (setval, pg_terminate_backend) whose calls are followed.
+            const json* outer = w.statement;
+            w.statement = &d;  // its line: the declaration's
+            model_sql(w, "SELECT " + value, d);
+            w.statement = outer;
+        }
+    }
+}
+
+// What a part of the body that may not run created (a branch, a loop's body, a block whose
+// EXCEPTION clause catches its failure: `IF NOT EXISTS (...) THEN CREATE TABLE t`, `BEGIN CREATE
+// TABLE t; EXCEPTION WHEN duplicate_table THEN NULL; END`) is new inside that part only: after it,
+// an earlier table of that name may be what the name stands for, so it is judged as existing.
+void forget_new(Walk& w, std::size_t from) {
+    const std::vector<std::string>& added = w.ctx.catalog.added();
+    for (std::size_t i = from; i < added.size(); ++i) {
+        const RelationInfo* info = std::as_const(w.ctx.catalog).find(added[i]);
+        if (info == nullptr || !info->is_new) continue;
+        RelationInfo* own = w.ctx.catalog.find(added[i]);
+        own->is_new = false;
+        own->created_as = 0;
+    }
+}
+
 constexpr int k_returns = 1;  // a RETURN: leaves the body
 constexpr int k_exits = 2;    // an EXIT: leaves its loop
 
@@ -414,10 +452,12 @@ int walk(Walk& w, const json& node) {
             if (key == "PLpgSQL_stmt_forc") model_cursor(w, value);  // FOR r IN c(args) LOOP
             for (const auto& [member, inner] : value.items()) {
                 const bool maybe = runs_maybe(key, member, value);
+                const std::size_t created = w.ctx.catalog.added().size();
                 w.conditional += maybe ? 1 : 0;
                 int left = walk(w, inner);
                 leaves |= loop ? (left & k_returns) : left;
                 w.conditional -= maybe ? 1 : 0;
+                if (maybe) forget_new(w, created);
             }
             if (!table.empty()) w.loops.pop_back();
         } else if (key == "PLpgSQL_stmt_execsql") {
@@ -464,7 +504,9 @@ int walk(Walk& w, const json& node) {
             std::string kind(key.substr(13));
             std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
             w.hidden.push_back("PL/pgSQL " + kind + at_line(w, value) + ", which pgfence does not model");
-        } else if (key != "datums") {
+        } else if (key == "datums") {
+            model_defaults(w, value);
+        } else {
             leaves |= walk(w, value);
         }
     }

@@ -38,6 +38,7 @@ void register_relation(Context& ctx, const std::string& table, const std::string
     std::string display = schema_prefix(t ? t->display : std::string()) + quote_ident(name);
     RelationInfo& info = ctx.catalog.add(name, display, kind);
     info.is_new = table_is_new;
+    if (table_is_new) info.created_as = t->created_as;  // in its table's schema, named alike
     if (kind == "index") info.index_table = table;
     else info.owned_by = table;
     info.index = std::move(index);
@@ -251,8 +252,19 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
         lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new temporary table").is_new = true;
         return true;
     }
+    // An existing relation of that name (from the history, the schema, an earlier file): this
+    // CREATE either fails (the same schema) or makes another relation of the same relname in
+    // another schema, which the catalog, knowing relations by relname, cannot hold beside it. The
+    // existing one stays what the name stands for, as for a temporary table above: statements
+    // naming it are judged as on the existing table, which only over-reports.
+    if (const RelationInfo* known = ctx.catalog.find(relname); known != nullptr && !known->is_new) {
+        facts.notes.push_back(display + ": a relation of that name exists already (" + known->display +
+                              "); pgfence keeps judging statements on that name as on the existing one");
+        lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new table").is_new = true;
+        return true;
+    }
     RelationInfo& info = ctx.catalog.add(relname, display, foreign ? "foreign table" : partitioned ? "partitioned table" : "table");
-    info.is_new = true;
+    mark_new(ctx, info);
     info.temporary = is_temporary(rv);
     info.tablespace = pg::text(stmt->tablespacename);
     info.access_method = pg::text(stmt->accessMethod);
@@ -335,8 +347,18 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
     // WITH NO DATA: the query is analysed and rewritten but never run.
     lock_query(facts, ctx, stmt->query, fills ? QueryUse::Execute : QueryUse::Rewrite, facts.tag + ": reads the query's tables");
     auto sources = query_sources(stmt->query);
+    if (const RelationInfo* known = ctx.catalog.find(relname); known != nullptr && !known->is_new) {
+        // As in model_create_table: the existing relation stays what the name stands for.
+        facts.notes.push_back(pg::display_name(rv) + ": a relation of that name exists already (" + known->display +
+                              "); pgfence keeps judging statements on that name as on the existing one");
+        lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new relation").is_new = true;
+        if (fills) {
+            for (const auto& [name, display] : sources) add_scan(facts, display, facts.tag + ": runs the query over it");
+        }
+        return true;
+    }
     RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), matview ? "materialized view" : "table");
-    info.is_new = true;
+    mark_new(ctx, info);
     info.temporary = is_temporary(rv);
     info.sources = sources;
     query_columns(stmt->query, info.source_columns.edit());
@@ -357,7 +379,10 @@ bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
     auto sources = query_sources(stmt->query);
     RelationInfo* existing = ctx.catalog.find(relname);
     bool was_new = existing == nullptr || existing->is_new;
-    if (existing == nullptr) existing = &ctx.catalog.add(relname, pg::display_name(rv), "view");
+    if (existing == nullptr) {
+        existing = &ctx.catalog.add(relname, pg::display_name(rv), "view");
+        mark_new(ctx, *existing);
+    }
     existing->is_new = was_new;
     existing->sources = sources;
     existing->source_columns.clear();

@@ -144,7 +144,7 @@ void drop_type_columns(const std::string& name, const std::string& tag, Statemen
     for (const auto& t : ctx.catalog.tables_using_type(name)) {
         const RelationInfo* info = ctx.catalog.find(t);  // there: the catalog named it
         alter::Target target{t, info->display, info->kind};
-        const bool is_new = info->is_new;
+        const bool is_new = names_new(ctx, info, t, info->display);
         add_lock(facts, ctx, t, target.display, M::AccessExclusive, "", tag + ": drops the columns that use it");
         std::vector<std::string> columns;
         for (const ColumnInfo& c : ctx.catalog.find(t)->columns) {

@@ -180,7 +180,7 @@ bool model_index(const IndexStmt* stmt, StatementFacts& facts, Context& ctx) {
         // The index lives in its table's schema.
         std::string schema = rv->schemaname != nullptr ? quote_ident(rv->schemaname) + "." : "";
         RelationInfo& idx = ctx.catalog.add(idxname, schema + quote_ident(idxname), "index");
-        idx.is_new = true;
+        mark_new(ctx, idx);
         idx.index_table = table;
         idx.index = index_def(stmt->indexParams, stmt->indexIncludingParams, stmt->whereClause, stmt->accessMethod);
         idx.index->unique = stmt->unique;

@@ -46,7 +46,7 @@ LockFact& add_lock_as(StatementFacts& facts, Context& ctx, const std::string& re
     fact.relation = display;
     fact.kind = kind.empty() ? relation_kind(ctx, relname, "table") : kind;
     const RelationInfo* info = ctx.catalog.find(relname);
-    fact.is_new = info != nullptr && info->is_new;
+    fact.is_new = names_new(ctx, info, relname, display);
     // Proven empty only under the name the proof was made with, unqualified (empty_tables.cpp).
     fact.empty = !fact.is_new && ctx.empty_tables.count(relname) > 0 && display == quote_ident(relname);
     fact.reason = reason;
@@ -56,6 +56,24 @@ LockFact& add_lock_as(StatementFacts& facts, Context& ctx, const std::string& re
 }
 
 }  // namespace
+
+std::string name_scope(const Context& ctx, const std::string& relname, const std::string& display) {
+    const std::string bare = quote_ident(relname);
+    if (display.size() > bare.size() && display.ends_with("." + bare)) return "s:" + display.substr(0, display.size() - bare.size() - 1);
+    std::string out = "p:";
+    for (const std::string& schema : ctx.search_path) out += quote_ident(schema) + ",";
+    return out;
+}
+
+bool names_new(const Context& ctx, const RelationInfo* info, const std::string& relname, const std::string& display) {
+    return info != nullptr && info->is_new && info->created_as != 0 &&
+           info->created_as == ctx.catalog.find_scope_id(name_scope(ctx, relname, display));
+}
+
+void mark_new(Context& ctx, RelationInfo& info) {
+    info.is_new = true;
+    info.created_as = ctx.catalog.scope_id(name_scope(ctx, info.relname, info.display));
+}
 
 LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relname,
                    const std::string& display, LockMode mode, const std::string& kind,

@@ -117,7 +117,7 @@ void register_unparsed_create(std::string_view sql, StatementFacts& facts, Conte
     const std::string& relname = name.back();
     if (ctx.catalog.find(relname) != nullptr) return;  // known already: the text changes nothing
     RelationInfo& info = ctx.catalog.add(relname, display_of_parts(name), kind);
-    info.is_new = true;
+    mark_new(ctx, info);
     if (!table.empty()) info.index_table = table.back();
     facts.notes.push_back(display_of_parts(name) + " is taken as a new " + kind + " from the statement's text" +
                           (if_not_exists ? " (IF NOT EXISTS: unless it exists already)" : "") +
