@@ -83,6 +83,31 @@ def crlf_read(s):
     check(("drop-table", 2) in found, f"the DROP TABLE is reviewed: {found}")
 
 
+def export_subst(s):
+    """`export-subst` on a migration with a $Format:...$ placeholder: `git archive` (GitHub's
+    tarballs, Capistrano's git deploy) writes the merge's message there (git/archive.c
+    format_subst): unknown at the placeholder's line, never clean."""
+    note = "SET lock_timeout = '2s';\nCOMMENT ON TABLE invoices IS 'release $Format:%b$';\n"
+    repository(s, {"migrations/001_invoices.sql": USERS}, {"migrations/002_note.sql": note})
+    add_attributes(s, "migrations/*.sql export-subst\n")
+    out = os.path.join(s.tmp, "report.json")
+    proc = subprocess.run([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "feature",
+                           "--format", f"json={out}"], cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
+    check(proc.returncode != 0, f"export-subst: the review does not pass: exit {proc.returncode}")
+    check("migrations/002_note.sql:2:1:" in proc.stderr and "export-subst" in proc.stderr,
+          f"export-subst: the file is unknown from the placeholder's line 2: {proc.stderr}")
+
+
+def export_subst_without_placeholder(s):
+    """export-subst with no $Format: in the file changes nothing an archive writes: still read."""
+    repository(s, {"migrations/001_invoices.sql": USERS},
+               {"migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE invoices;\n"})
+    add_attributes(s, "migrations/*.sql export-subst\n")
+    proc, files = pr(s)
+    found = findings(files, "migrations/002_drop.sql")
+    check(("drop-table", 2) in found, f"the DROP TABLE is reviewed: {found}")
+
+
 def push_attributes(s, text):
     with open(os.path.join(s.repo, ".gitattributes"), "w") as f:
         f.write(text)
@@ -111,10 +136,14 @@ def approval_binds_attributes(s):
     s.write_event()
     upload(s, r)
     check(r.envelopes()[-1]["content_hash"] == second, "an empty commit keeps the content hash")
+    # export-subst decides what `git archive` writes: adding it is new content too.
+    push_attributes(s, "migrations/*.sql text eol=lf export-subst\n")
+    upload(s, r)
+    check(r.envelopes()[-1]["content_hash"] != second, "a push adding only export-subst keeps the content hash")
 
 
 SCENARIOS = {f.__name__: f for f in (ident_expansion, ident_every_occurrence, filter_driver, working_tree_encoding, crlf_read,
-                                          approval_binds_attributes)}
+                                          approval_binds_attributes, export_subst, export_subst_without_placeholder)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
