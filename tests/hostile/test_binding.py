@@ -86,7 +86,80 @@ def submodule_bump(s):
     check(second["content_hash"] != first["content_hash"], "a submodule bump keeps the content hash")
 
 
-SCENARIOS = {f.__name__: f for f in (link_target, submodule_bump)}
+def contexts(envelope, path):
+    """Each statement's (start line, sql, context_sha256) in `path`."""
+    for f in envelope["report"]["files"]:
+        if f["path"] == path:
+            return [(st["span"]["start"]["line"], st["sql"], st.get("context_sha256")) for st in f.get("statements", [])]
+    return []
+
+
+def context_at(envelope, path, line):
+    found = [c for c in contexts(envelope, path) if c[0] == line]
+    check(len(found) == 1, f"one statement at {path}:{line}: {contexts(envelope, path)}")
+    return found[0]
+
+
+SETTINGS = "SET lock_timeout = '2s';\nCREATE INDEX settings_v ON settings (v);\nSELECT 1;\n"
+
+
+def exemption_context_sql(s):
+    """An exemption at FILE:LINE binds the statement's context (the file before it, its
+    transaction after it): a SET search_path added above the exempted CREATE INDEX moves it, the
+    statement's text does not; a change after it outside any transaction leaves it."""
+    path = "migrations/002_index.sql"
+    r = begin(s, {"migrations/001_settings.sql": "CREATE TABLE settings (k text PRIMARY KEY, v text);\n"}, {path: SETTINGS})
+    upload(s, r)
+    first = context_at(r.envelopes()[-1], path, 2)
+    check(first[2] is not None, f"the statement has a context_sha256: {first}")
+    write(os.path.join(s.repo, path), SETTINGS.replace("SELECT 1", "SELECT 2"))
+    push(s, "after the index only")
+    upload(s, r)
+    after = context_at(r.envelopes()[-1], path, 2)
+    check(after == first, f"a change after the statement, outside a transaction, moved its context: {first} {after}")
+    write(os.path.join(s.repo, path), SETTINGS.replace("'2s';", "'2s'; SET search_path = billing, public;"))
+    push(s, "search_path above the index")
+    upload(s, r)
+    second = context_at(r.envelopes()[-1], path, 2)
+    check(second[1] == first[1], f"the statement's own text is unchanged: {first} {second}")
+    check(second[2] != first[2], "SET search_path added above the statement keeps its context_sha256")
+    # In a transaction, what runs after it while its locks are held is its context too.
+    write(os.path.join(s.repo, path), "BEGIN;\nCREATE INDEX settings_v ON settings (v);\nSELECT 1;\nCOMMIT;\n")
+    push(s, "a transaction")
+    upload(s, r)
+    third = context_at(r.envelopes()[-1], path, 2)
+    write(os.path.join(s.repo, path), "BEGIN;\nCREATE INDEX settings_v ON settings (v);\nSELECT pg_sleep(600);\nCOMMIT;\n")
+    push(s, "a long statement after the index in its transaction")
+    upload(s, r)
+    check(context_at(r.envelopes()[-1], path, 2)[2] != third[2], "a change after the statement in its transaction keeps its context")
+
+
+TS_ENV = ('import { MigrationInterface, QueryRunner } from "typeorm";\n'
+          'const CLEANUP: string = process.env.CLEANUP_SQL ?? "SELECT 1";\n\n'
+          'export class Cleanup1700000000000 implements MigrationInterface {\n'
+          '    public async up(queryRunner: QueryRunner): Promise<void> {\n'
+          '        await queryRunner.query(CLEANUP);\n'
+          '    }\n\n'
+          '    public async down(queryRunner: QueryRunner): Promise<void> {}\n'
+          '}\n')
+
+
+def exemption_context_orm(s):
+    """An unknown ORM call at line 6 sends the constant defined on line 2: rewriting line 2's
+    default (SELECT 1 -> DROP TABLE) moves the call's context_sha256, which its exemption binds."""
+    path = "migrations/1700000000000-Cleanup.ts"
+    r = begin(s, {"migrations/001_users.sql": USERS}, {path: TS_ENV})
+    upload(s, r)
+    first = context_at(r.envelopes()[-1], path, 6)
+    write(os.path.join(s.repo, path), TS_ENV.replace('"SELECT 1"', '"DROP TABLE users CASCADE"'))
+    push(s, "line 2 only")
+    upload(s, r)
+    second = context_at(r.envelopes()[-1], path, 6)
+    check(second[1] == first[1], f"the call's text is unchanged: {first} {second}")
+    check(second[2] is not None and second[2] != first[2], "a rewrite of line 2 keeps the call's context_sha256")
+
+
+SCENARIOS = {f.__name__: f for f in (link_target, submodule_bump, exemption_context_sql, exemption_context_orm)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
