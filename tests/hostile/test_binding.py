@@ -159,7 +159,36 @@ def exemption_context_orm(s):
     check(second[2] is not None and second[2] != first[2], "a rewrite of line 2 keeps the call's context_sha256")
 
 
-SCENARIOS = {f.__name__: f for f in (link_target, submodule_bump, exemption_context_sql, exemption_context_orm)}
+TS_HELPER = ('import { MigrationInterface, QueryRunner } from "typeorm";\n'
+             'import { CLEANUP } from "../src/sql";\n\n'
+             'export class Cleanup1700000000000 implements MigrationInterface {\n'
+             '    public async up(queryRunner: QueryRunner): Promise<void> {\n'
+             '        await queryRunner.query(CLEANUP);\n'
+             '    }\n\n'
+             '    public async down(queryRunner: QueryRunner): Promise<void> {}\n'
+             '}\n')
+
+
+def imported_constant(s):
+    """queryRunner.query(CLEANUP), CLEANUP imported from ../src/sql (outside the migrations
+    folder, not followed: unknown): a push of only src/sql.ts (SELECT 1 -> DROP TABLE) is new
+    content, so an approval of the unknown call is voided."""
+    path = "migrations/1700000000000-Cleanup.ts"
+    r = begin(s, {"migrations/001_users.sql": USERS},
+              {path: TS_HELPER, "src/sql.ts": 'export const CLEANUP = "SELECT 1";\n'})
+    upload(s, r)
+    first = r.envelopes()[-1]
+    found = [(f["rule"], f["start"]["line"]) for x in first["report"]["files"] if x["path"] == path for f in x["findings"]]
+    check(("unknown-statement", 6) in found, f"the call stays unknown: {found}")
+    check("src/sql.ts" in [x["path"] for x in first["report"]["files"]],
+          f"the imported module is a file of the report: {[x['path'] for x in first['report']['files']]}")
+    write(os.path.join(s.repo, "src/sql.ts"), 'export const CLEANUP = "DROP TABLE users CASCADE";\n')
+    push(s, "only the helper")
+    upload(s, r)
+    check(r.envelopes()[-1]["content_hash"] != first["content_hash"], "a push of only the imported module keeps the content hash")
+
+
+SCENARIOS = {f.__name__: f for f in (link_target, submodule_bump, exemption_context_sql, exemption_context_orm, imported_constant)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
