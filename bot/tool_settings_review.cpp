@@ -7,6 +7,7 @@
 #include <set>
 
 #include "analyze/conventions.hpp"
+#include "analyze/orm/project_tool.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/code_migrations.hpp"
 #include "analyze/tools/flyway_settings.hpp"
@@ -75,6 +76,11 @@ std::vector<diff::LineRange> lines_holding(std::string_view text, const std::vec
     return out;
 }
 
+bool sequelize_config_name(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    return (name == "config.json" || name == "config.js") && analyze::path_name(analyze::path_folder(path)) == "config";
+}
+
 // Other migration tools' settings, whose folders pgfence does not follow yet: a pull request's
 // added lines that set them are reported (migration-tool-settings-changed), each at its line.
 // What each tool reads, and where:
@@ -95,6 +101,13 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
                    line.find("sequelize ") != std::string_view::npos || line.find("sequelize-cli ") != std::string_view::npos ||
                    line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos;
         };
+    }
+    // sequelize-cli reads which migrations ran from its config file (config/config.json or
+    // config/config.js by default, sequelize/cli src/helpers/path-helper.js): migrationStorage
+    // ("none" re-runs every migration), migrationStorageTableName, migrationStoragePath and the
+    // seeder* ones (src/helpers/umzug-helper.js getStorageOption, from config-helper readConfig).
+    if (sequelize_config_name(path)) {
+        return [](std::string_view line) { return line.find("Storage") != std::string_view::npos; };
     }
     if (name == "default.json" && analyze::path_name(analyze::path_folder(path)) == "config") {
         return [](std::string_view line) { return line.find("migrations-dir") != std::string_view::npos; };
@@ -386,7 +399,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         const std::string_view name = analyze::path_name(file.path);
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
-        if (script && !name.starts_with("knexfile.") && !tools::data_source_text(**text)) continue;
+        if (script && !name.starts_with("knexfile.") && !sequelize_config_name(file.path) && !tools::data_source_text(**text)) continue;
         auto found = other_tool_changes(file, **text);
         // A folder the changed settings compute: where the tool reads its migrations is not known.
         std::vector<analyze::SettingUnknown> unknown;
@@ -425,6 +438,34 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
             if (std::find(f.settings_files.begin(), f.settings_files.end(), settings) == f.settings_files.end()) {
                 f.settings_files.push_back(settings);
             }
+        }
+    }
+    // sequelize-cli runs from the project's folder and reads which migrations ran from the config
+    // file there (see sequelize_config_name): each config/config.{json,js} of a folder above a
+    // Sequelize migration is a file it was read with.
+    std::map<std::string, bool> present;  // a config file's path: whether the head has it
+    for (auto& f : report.files) {
+        const std::string_view name = analyze::path_name(f.path);
+        if (!name.ends_with(".js") && !name.ends_with(".ts") && !name.ends_with(".cjs") && !name.ends_with(".mjs")) continue;
+        auto text = text_at(repo, changes.head_sha, f.path, options.max_file_bytes);
+        if (!text) return text.error();
+        if (!*text || (analyze::orm::decide_tool(f.path, **text) != analyze::orm::InputFormat::Sequelize &&
+                       (*text)->find("queryInterface") == std::string::npos)) {
+            continue;
+        }
+        for (std::string_view folder = analyze::path_folder(f.path);; folder = analyze::path_folder(folder)) {
+            for (const char* config : {"config/config.json", "config/config.js"}) {
+                const std::string candidate = folder.empty() ? std::string(config) : std::string(folder) + "/" + config;
+                if (!present.contains(candidate)) {
+                    auto stored = repo.read_file_bounded(changes.head_sha, candidate, 0);
+                    if (!stored) return stored.error();
+                    present[candidate] = stored->has_value();
+                }
+                if (present[candidate] && std::find(f.settings_files.begin(), f.settings_files.end(), candidate) == f.settings_files.end()) {
+                    f.settings_files.push_back(candidate);
+                }
+            }
+            if (folder.empty()) break;
         }
     }
     for (const auto& f : report.files) {

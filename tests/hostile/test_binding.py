@@ -188,7 +188,55 @@ def imported_constant(s):
     check(r.envelopes()[-1]["content_hash"] != first["content_hash"], "a push of only the imported module keeps the content hash")
 
 
-SCENARIOS = {f.__name__: f for f in (link_target, submodule_bump, exemption_context_sql, exemption_context_orm, imported_constant)}
+SEQ_RC = ("const path = require('path');\n"
+          "module.exports = { 'migrations-path': path.resolve('db', 'migrations'), 'config': path.resolve('config', 'config.json') };\n")
+SEQ_CONFIG = ('{\n  "production": {"use_env_variable": "DATABASE_URL", "dialect": "postgres",\n'
+              '    "migrationStorageTableName": "SequelizeMeta"}\n}\n')
+SEQ_USERS = ('module.exports = {\n  async up(queryInterface) {\n'
+             '    await queryInterface.sequelize.query("CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text)");\n'
+             '  },\n  async down() {}\n};\n')
+SEQ_INDEX = SEQ_USERS.replace("CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text)", "CREATE INDEX users_email ON users (email)")
+
+
+def sequelize_config(s):
+    """sequelize-cli reads which migrations ran from config/config.json (migrationStorage,
+    migrationStorageTableName: a new table re-runs every merged migration): it is a file the
+    Sequelize migrations were read with (in the content hash), and a push changing its storage
+    is a HIGH migration-tool-settings-changed finding at that line."""
+    r = begin(s, {".sequelizerc": SEQ_RC, "config/config.json": SEQ_CONFIG,
+                  "db/migrations/20240101000000-users.js": SEQ_USERS},
+              {"db/migrations/20240201000000-email.js": SEQ_INDEX})
+    upload(s, r)
+    first = r.envelopes()[-1]
+    paths = [x["path"] for x in first["report"]["files"]]
+    check("config/config.json" in paths, f"config/config.json is a file of the report: {paths}")
+    write(os.path.join(s.repo, "config/config.json"), SEQ_CONFIG.replace('"SequelizeMeta"', '"SequelizeMeta_v2"'))
+    push(s, "only the storage table")
+    proc = upload(s, r)
+    second = r.envelopes()[-1]
+    check(second["content_hash"] != first["content_hash"], "a push of only config/config.json keeps the content hash")
+    found = [(f["rule"], f["start"]["line"], f["risk"]) for x in second["report"]["files"] if x["path"] == "config/config.json"
+             for f in x["findings"]]
+    check(("migration-tool-settings-changed", 3, "HIGH") in found, f"the storage change is a HIGH finding at its line: {found}")
+    check(proc.returncode != 0, f"pr does not pass it: exit {proc.returncode}")
+
+
+def sequelize_config_default(s):
+    """The default layout (migrations/, config/config.json, no .sequelizerc): a push of only
+    `"migrationStorage": "none"` (every migration re-runs on every deploy) is new content."""
+    r = begin(s, {"config/config.json": SEQ_CONFIG, "migrations/20240101000000-users.js": SEQ_USERS},
+              {"migrations/20240201000000-email.js": SEQ_INDEX})
+    upload(s, r)
+    first = r.envelopes()[-1]
+    write(os.path.join(s.repo, "config/config.json"), SEQ_CONFIG.replace('"migrationStorageTableName": "SequelizeMeta"',
+                                                                          '"migrationStorage": "none"'))
+    push(s, "no storage")
+    upload(s, r)
+    check(r.envelopes()[-1]["content_hash"] != first["content_hash"], "a push of only migrationStorage keeps the content hash")
+
+
+SCENARIOS = {f.__name__: f for f in (link_target, submodule_bump, exemption_context_sql, exemption_context_orm, imported_constant,
+                                     sequelize_config, sequelize_config_default)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
