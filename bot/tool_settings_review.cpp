@@ -440,6 +440,40 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
             }
         }
     }
+    // A settings script that loads dotenv (`require('dotenv').config()`, `import 'dotenv/config'`)
+    // takes values from the .env of the folder the tool runs in (motdotla/dotenv lib/main.js:
+    // path.resolve(process.cwd(), '.env')): a TypeORM DataSource's migrationsTableName, a
+    // knexfile's tableName. Each .env of the script's folder and the folders above it is a file
+    // the migrations it configures were read with.
+    std::map<std::string, bool> has_env;  // a .env's path: whether the head has it
+    std::map<std::string, std::vector<std::string>> env_files;  // a settings script: the .env files it may load
+    for (auto& f : report.files) {
+        std::vector<std::string> more;
+        for (const auto& settings : f.settings_files) {
+            const std::string_view name = analyze::path_name(settings);
+            if (name.starts_with(".env") || name == "package.json" || name.ends_with(".json") || name.ends_with(".toml")) continue;
+            if (!env_files.contains(settings)) {
+                auto& found = env_files[settings];
+                auto text = text_at(repo, changes.head_sha, settings, std::min(options.max_file_bytes, tools::k_most_settings_bytes));
+                if (!text) return text.error();
+                if (!*text || (*text)->find("dotenv") == std::string::npos) continue;
+                for (std::string_view folder = analyze::path_folder(settings);; folder = analyze::path_folder(folder)) {
+                    const std::string candidate = folder.empty() ? std::string(".env") : std::string(folder) + "/.env";
+                    if (!has_env.contains(candidate)) {
+                        auto stored = repo.read_file_bounded(changes.head_sha, candidate, 0);
+                        if (!stored) return stored.error();
+                        has_env[candidate] = stored->has_value();
+                    }
+                    if (has_env[candidate]) found.push_back(candidate);
+                    if (folder.empty()) break;
+                }
+            }
+            for (const auto& env : env_files[settings]) more.push_back(env);
+        }
+        for (auto& env : more) {
+            if (std::find(f.settings_files.begin(), f.settings_files.end(), env) == f.settings_files.end()) f.settings_files.push_back(std::move(env));
+        }
+    }
     // sequelize-cli runs from the project's folder and reads which migrations ran from the config
     // file there (see sequelize_config_name): each config/config.{json,js} of a folder above a
     // Sequelize migration is a file it was read with.

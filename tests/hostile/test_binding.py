@@ -235,8 +235,37 @@ def sequelize_config_default(s):
     check(r.envelopes()[-1]["content_hash"] != first["content_hash"], "a push of only migrationStorage keeps the content hash")
 
 
+DATA_SOURCE = ('import "dotenv/config";\nimport { DataSource } from "typeorm";\n'
+               'export default new DataSource({ type: "postgres", url: process.env.DATABASE_URL, '
+               'migrations: ["src/migrations/*.ts"], migrationsTableName: process.env.MIGRATIONS_TABLE });\n')
+TS_INDEX = ('import { MigrationInterface, QueryRunner } from "typeorm";\n'
+            'export class Email1700000000001 implements MigrationInterface {\n'
+            '    public async up(queryRunner: QueryRunner): Promise<void> {\n'
+            '        await queryRunner.query("CREATE INDEX users_email ON users (email)");\n'
+            '    }\n'
+            '    public async down(queryRunner: QueryRunner): Promise<void> {}\n'
+            '}\n')
+
+
+def dotenv_settings(s):
+    """A TypeORM DataSource that loads dotenv takes migrationsTableName from .env (a new table
+    re-runs every migration, typeorm MigrationExecutor): a push of only .env is new content."""
+    r = begin(s, {"src/data-source.ts": DATA_SOURCE, ".env": "MIGRATIONS_TABLE=migrations\n",
+                  "src/migrations/1700000000000-Users.ts": TS_INDEX.replace("Email1700000000001", "Users1700000000000")
+                  .replace("CREATE INDEX users_email ON users (email)", "CREATE TABLE users (id bigint PRIMARY KEY, email text)")},
+              {"src/migrations/1700000000001-Email.ts": TS_INDEX})
+    upload(s, r)
+    first = r.envelopes()[-1]
+    paths = [x["path"] for x in first["report"]["files"]]
+    check(".env" in paths, f".env is a file of the report: {paths}")
+    write(os.path.join(s.repo, ".env"), "MIGRATIONS_TABLE=migrations_v2\n")
+    push(s, "only .env")
+    upload(s, r)
+    check(r.envelopes()[-1]["content_hash"] != first["content_hash"], "a push of only .env keeps the content hash")
+
+
 SCENARIOS = {f.__name__: f for f in (link_target, submodule_bump, exemption_context_sql, exemption_context_orm, imported_constant,
-                                     sequelize_config, sequelize_config_default)}
+                                     sequelize_config, sequelize_config_default, dotenv_settings)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
