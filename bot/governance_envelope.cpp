@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <string_view>
 #include <sstream>
 #include <vector>
@@ -60,7 +61,7 @@ bool in_transaction(const nlohmann::json& statement) {
 // (bot/pre_existing.cpp), the settings before it (search_path) and the definitions its text
 // names (a constant an ORM call sends), and what runs after it while its locks are held. An
 // exemption at FILE:LINE binds to it (serve/binding.cpp).
-analyze::Result<bool> bind_contexts(nlohmann::json& file, std::string_view bytes) {
+analyze::Result<bool> bind_contexts(nlohmann::json& file, std::string_view bytes, const std::string& read_with) {
     if (!file.contains("statements") || !file["statements"].is_array()) return true;
     auto& statements = file["statements"];
     const bool wrapped = file.value("wrapped_in_transaction", false);
@@ -75,7 +76,7 @@ analyze::Result<bool> bind_contexts(nlohmann::json& file, std::string_view bytes
             }
         }
         end = std::min<std::uint64_t>(end, bytes.size());
-        auto sha = sha256_hex(std::string(bytes.substr(0, static_cast<std::size_t>(end))));
+        auto sha = sha256_hex(std::string(bytes.substr(0, static_cast<std::size_t>(end))) + read_with);
         if (!sha) return sha.error();
         statements[i]["context_sha256"] = *sha;
     }
@@ -114,6 +115,10 @@ analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Su
 
     // "<file sha256> <path>\n" per file, sorted by path in byte order.
     std::vector<std::pair<std::string, std::string>> hashed;  // path, sha256
+    std::map<std::string, std::vector<std::string>> settings_of;
+    for (const auto& f : report.files) {
+        if (!f.settings_files.empty()) settings_of[f.path] = f.settings_files;
+    }
     for (auto& file : document["files"]) {
         std::string path = file.value("path", std::string());
         auto bytes = bytes_at_head(path);
@@ -121,7 +126,19 @@ analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Su
         auto sha = sha256_hex(bytes->value_or(std::string()));
         if (!sha) return sha.error();
         file["sha256"] = *sha;
-        auto bound = bind_contexts(file, bytes->value_or(std::string()));
+        // The files it was read with (an imported module an unknown call sends, a tool's settings):
+        // their bytes decide what the statement does as much as the file's own.
+        std::string read_with;
+        if (auto it = settings_of.find(path); it != settings_of.end()) {
+            for (const auto& other : it->second) {
+                auto other_bytes = bytes_at_head(other);
+                if (!other_bytes) return other_bytes.error();
+                auto other_sha = sha256_hex(other_bytes->value_or(std::string()));
+                if (!other_sha) return other_sha.error();
+                read_with += std::string("\0read with ", 11) + other + "\n" + (*other_bytes ? *other_sha : std::string("absent")) + "\n";
+            }
+        }
+        auto bound = bind_contexts(file, bytes->value_or(std::string()), read_with);
         if (!bound) return bound.error();
         // Every suppressed entry says whether its comment is on the base branch: false unless known.
         if (auto suppressed = file.find("suppressed"); suppressed != file.end() && suppressed->is_array()) {

@@ -186,6 +186,9 @@ def imported_constant(s):
     push(s, "only the helper")
     upload(s, r)
     check(r.envelopes()[-1]["content_hash"] != first["content_hash"], "a push of only the imported module keeps the content hash")
+    # An exemption at the call's line binds the module too (the statement's context).
+    before, after = context_at(first, path, 6), context_at(r.envelopes()[-1], path, 6)
+    check(after[1] == before[1] and after[2] != before[2], f"a push of only the imported module keeps the call's context: {before} {after}")
 
 
 SEQ_RC = ("const path = require('path');\n"
