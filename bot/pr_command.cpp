@@ -393,10 +393,18 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
         if ((*stored)->unapplied) {
             // The checkout (or an archive of the commit) rewrites it in a way pgfence cannot
             // follow: what runs is unknown from that line.
+            const std::string why = "not analysed: " + *(*stored)->unapplied + "; what runs is unknown";
+            if ((*stored)->archive_only) {
+                // A deploy by `git archive` runs other text: an unknown statement at the
+                // placeholder's line, a finding governance weighs (unknown is never clean).
+                report.files.push_back(analyze::analyze_tool_settings(
+                    change.path, {}, options, *(*stored)->text,
+                    {analyze::SettingUnknown{(*stored)->unapplied_line, why, "git archive substitution"}}));
+                continue;
+            }
             FileReport unread;
             unread.path = change.path;
-            unread.error = analyze::Error{"not analysed: " + *(*stored)->unapplied + "; what runs is unknown", change.path,
-                                          analyze::Position{(*stored)->unapplied_line, 1}};
+            unread.error = analyze::Error{why, change.path, analyze::Position{(*stored)->unapplied_line, 1}};
             report.files.push_back(std::move(unread));
             continue;
         }

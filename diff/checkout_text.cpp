@@ -117,6 +117,7 @@ CheckoutText checkout_text(git_repository* repo, const git_oid& commit, const st
         if (std::size_t at = raw.find("$Format:"); at != std::string::npos && raw.find('$', at + 8) != std::string::npos) {
             out.unapplied = "its .gitattributes set export-subst and it holds a $Format:...$ placeholder, which "
                             "git archive replaces with commit data (a merge's message) pgfence cannot know";
+            out.archive_only = true;
             out.unapplied_line = 1 + static_cast<int>(std::count(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
         }
     }

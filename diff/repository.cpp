@@ -421,6 +421,7 @@ Result<std::optional<StoredBlob>> Repository::read_file_bounded(const std::strin
         else blob->text = std::move(checked->text);
         blob->unapplied = std::move(checked->unapplied);
         blob->unapplied_line = checked->unapplied_line;
+        blob->archive_only = checked->archive_only;
         blob->attributes = std::move(checked->attributes);
     }
     return std::optional<StoredBlob>(std::move(*blob));

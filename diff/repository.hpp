@@ -34,6 +34,7 @@ struct StoredBlob {
     // Set when the checkout converts it in a way pgfence cannot apply (the text is then the blob's).
     std::optional<std::string> unapplied;
     int unapplied_line = 1;  // the line from which what runs is unknown
+    bool archive_only = false;  // only `git archive` rewrites it (export-subst)
     std::string attributes;  // the checkout attributes that apply (diff/checkout_text.hpp)
 };
 

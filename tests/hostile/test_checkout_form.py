@@ -5,6 +5,7 @@ working-tree-encoding) leaves the file unknown from line 1. Real git repositorie
 
     test_checkout_form.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
+import json
 import os
 import subprocess
 import sys
@@ -93,9 +94,14 @@ def export_subst(s):
     out = os.path.join(s.tmp, "report.json")
     proc = subprocess.run([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "feature",
                            "--format", f"json={out}"], cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
-    check(proc.returncode != 0, f"export-subst: the review does not pass: exit {proc.returncode}")
-    check("migrations/002_note.sql:2:1:" in proc.stderr and "export-subst" in proc.stderr,
-          f"export-subst: the file is unknown from the placeholder's line 2: {proc.stderr}")
+    check(proc.returncode == 1, f"export-subst: the review fails on its finding: exit {proc.returncode} {proc.stderr}")
+    # An unknown statement at the placeholder's line, which governance weighs: never clean.
+    with open(out) as f:
+        files = {g["path"]: g for g in json.load(f)["files"]}
+    found = [(x["rule"], x["start"]["line"]) for x in files["migrations/002_note.sql"]["findings"]]
+    check(any("export-subst" in x["message"] for x in files["migrations/002_note.sql"]["findings"]),
+          f"export-subst: the finding names the reason: {files['migrations/002_note.sql']['findings']}")
+    check(("unknown-statement", 2) in found, f"export-subst: an unknown statement at line 2: {found}")
 
 
 def export_subst_without_placeholder(s):
