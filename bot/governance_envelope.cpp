@@ -1,6 +1,9 @@
 #include "bot/governance_envelope.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
+#include <string_view>
 #include <sstream>
 #include <vector>
 
@@ -38,6 +41,48 @@ void replace_nul(nlohmann::json& value) {
     }
 }
 
+std::uint64_t span_end(const nlohmann::json& statement) {
+    if (!statement.contains("span") || !statement["span"].is_object()) return 0;
+    const auto& span = statement["span"];
+    const auto number = [&](const char* key) -> std::uint64_t {
+        return span.contains(key) && span[key].is_number_unsigned() ? span[key].get<std::uint64_t>() : 0;
+    };
+    return number("offset") + number("length");
+}
+
+bool in_transaction(const nlohmann::json& statement) {
+    if (!statement.contains("transaction") || !statement["transaction"].is_object()) return false;
+    return statement["transaction"].value("state", std::string("none")) != "none";
+}
+
+// Each statement's context_sha256: the SHA-256 of the file's bytes from its start to the end of
+// the statement, or to the end of its transaction when it runs in one (the whole file when the
+// tool wraps the file in one): the same context that decides whether a finding is pre-existing
+// (bot/pre_existing.cpp), the settings before it (search_path) and the definitions its text
+// names (a constant an ORM call sends), and what runs after it while its locks are held. An
+// exemption at FILE:LINE binds to it (serve/binding.cpp).
+analyze::Result<bool> bind_contexts(nlohmann::json& file, std::string_view bytes, const std::string& read_with) {
+    if (!file.contains("statements") || !file["statements"].is_array()) return true;
+    auto& statements = file["statements"];
+    const bool wrapped = file.value("wrapped_in_transaction", false);
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        if (!statements[i].is_object()) continue;
+        std::uint64_t end = span_end(statements[i]);
+        if (wrapped) {
+            end = bytes.size();
+        } else if (in_transaction(statements[i])) {
+            for (std::size_t j = i + 1; j < statements.size() && statements[j].is_object() && in_transaction(statements[j]); ++j) {
+                end = std::max(end, span_end(statements[j]));
+            }
+        }
+        end = std::min<std::uint64_t>(end, bytes.size());
+        auto sha = sha256_hex(std::string(bytes.substr(0, static_cast<std::size_t>(end))) + read_with);
+        if (!sha) return sha.error();
+        statements[i]["context_sha256"] = *sha;
+    }
+    return true;
+}
+
 }  // namespace
 
 void strip_sql(nlohmann::json& report) {
@@ -70,6 +115,10 @@ analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Su
 
     // "<file sha256> <path>\n" per file, sorted by path in byte order.
     std::vector<std::pair<std::string, std::string>> hashed;  // path, sha256
+    std::map<std::string, std::vector<std::string>> settings_of;
+    for (const auto& f : report.files) {
+        if (!f.settings_files.empty()) settings_of[f.path] = f.settings_files;
+    }
     for (auto& file : document["files"]) {
         std::string path = file.value("path", std::string());
         auto bytes = bytes_at_head(path);
@@ -77,6 +126,20 @@ analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Su
         auto sha = sha256_hex(bytes->value_or(std::string()));
         if (!sha) return sha.error();
         file["sha256"] = *sha;
+        // The files it was read with (an imported module an unknown call sends, a tool's settings):
+        // their bytes decide what the statement does as much as the file's own.
+        std::string read_with;
+        if (auto it = settings_of.find(path); it != settings_of.end()) {
+            for (const auto& other : it->second) {
+                auto other_bytes = bytes_at_head(other);
+                if (!other_bytes) return other_bytes.error();
+                auto other_sha = sha256_hex(other_bytes->value_or(std::string()));
+                if (!other_sha) return other_sha.error();
+                read_with += std::string("\0read with ", 11) + other + "\n" + (*other_bytes ? *other_sha : std::string("absent")) + "\n";
+            }
+        }
+        auto bound = bind_contexts(file, bytes->value_or(std::string()), read_with);
+        if (!bound) return bound.error();
         // Every suppressed entry says whether its comment is on the base branch: false unless known.
         if (auto suppressed = file.find("suppressed"); suppressed != file.end() && suppressed->is_array()) {
             auto known = origins.find(path);

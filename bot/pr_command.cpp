@@ -34,6 +34,7 @@
 #include "bot/analyze_command.hpp"
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"
+#include "bot/content_binding.hpp"
 #include "bot/github_api.hpp"
 #include "bot/github_client.hpp"
 #include "bot/governance_upload.hpp"
@@ -390,12 +391,20 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
             continue;
         }
         if ((*stored)->unapplied) {
-            // The checkout rewrites it in a way pgfence cannot follow: what runs is unknown
-            // from its first line.
+            // The checkout (or an archive of the commit) rewrites it in a way pgfence cannot
+            // follow: what runs is unknown from that line.
+            const std::string why = "not analysed: " + *(*stored)->unapplied + "; what runs is unknown";
+            if ((*stored)->archive_only) {
+                // A deploy by `git archive` runs other text: an unknown statement at the
+                // placeholder's line, a finding governance weighs (unknown is never clean).
+                report.files.push_back(analyze::analyze_tool_settings(
+                    change.path, {}, options, *(*stored)->text,
+                    {analyze::SettingUnknown{(*stored)->unapplied_line, why, "git archive substitution"}}));
+                continue;
+            }
             FileReport unread;
             unread.path = change.path;
-            unread.error = analyze::Error{"not analysed: " + *(*stored)->unapplied + "; what runs is unknown", change.path,
-                                          analyze::Position{1, 1}};
+            unread.error = analyze::Error{why, change.path, analyze::Position{(*stored)->unapplied_line, 1}};
             report.files.push_back(std::move(unread));
             continue;
         }
@@ -963,17 +972,10 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     std::optional<governance::Outcome> upload;
     if (!p.upload_url.empty()) {
         governance::Subject subject{target.repository, *target.number, target.head, *base_sha};
-        // What an approval binds to: the file as a checkout writes it and, when any applies, the
-        // checkout attributes (.gitattributes) that decide that form, so a push of .gitattributes
-        // alone voids it. A file with no such attribute hashes as its bytes alone.
-        auto bytes_at_head = [&](const std::string& path) -> analyze::Result<std::optional<std::string>> {
-            auto stored = repo->read_file_bounded(target.head, path, UINT64_MAX);
-            if (!stored) return stored.error();
-            if (!*stored || !(*stored)->text) return std::optional<std::string>();
-            std::string bytes = std::move(*(*stored)->text);
-            if (!(*stored)->attributes.empty()) bytes += std::string("\0gitattributes\n", 15) + (*stored)->attributes;
-            return std::optional<std::string>(std::move(bytes));
-        };
+        // What an approval binds to: what runs through each path (bot/content_binding.hpp): the
+        // file as a checkout writes it and the checkout attributes (.gitattributes) that decide
+        // that form, a link's target, a submodule's commit.
+        auto bytes_at_head = [&](const std::string& path) { return bound_bytes(*repo, target.head, path); };
         upload = governance::upload_report(report, subject, bytes_at_head, origins, p.upload_sql, uploading);
         if (upload->uploaded) out << upload->line << "\n";
         else err << (p.upload_required ? "error: " : "warning: ") << upload->line << "\n";

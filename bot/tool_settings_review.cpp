@@ -87,6 +87,11 @@ std::vector<diff::LineRange> lines_holding(std::string_view text, const std::vec
     return out;
 }
 
+bool sequelize_config_name(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    return (name == "config.json" || name == "config.js") && analyze::path_name(analyze::path_folder(path)) == "config";
+}
+
 // Other migration tools' settings, whose folders pgfence does not follow yet: a pull request's
 // added lines that set them are reported (migration-tool-settings-changed), each at its line.
 // What each tool reads, and where:
@@ -107,6 +112,13 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
                    line.find("sequelize ") != std::string_view::npos || line.find("sequelize-cli ") != std::string_view::npos ||
                    line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos;
         };
+    }
+    // sequelize-cli reads which migrations ran from its config file (config/config.json or
+    // config/config.js by default, sequelize/cli src/helpers/path-helper.js): migrationStorage
+    // ("none" re-runs every migration), migrationStorageTableName, migrationStoragePath and the
+    // seeder* ones (src/helpers/umzug-helper.js getStorageOption, from config-helper readConfig).
+    if (sequelize_config_name(path)) {
+        return [](std::string_view line) { return line.find("Storage") != std::string_view::npos; };
     }
     if (name == "default.json" && analyze::path_name(analyze::path_folder(path)) == "config") {
         return [](std::string_view line) { return line.find("migrations-dir") != std::string_view::npos; };
@@ -479,7 +491,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         const std::string_view name = analyze::path_name(file.path);
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
-        if (script && !name.starts_with("knexfile.") && !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
+        if (script && !name.starts_with("knexfile.") && !sequelize_config_name(file.path) && !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
             !tools::prisma_config_path(file.path) && !tools::drizzle_migrate_text(**text)) {
             continue;
         }
@@ -562,6 +574,68 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
             if (std::find(f.settings_files.begin(), f.settings_files.end(), settings) == f.settings_files.end()) {
                 f.settings_files.push_back(settings);
             }
+        }
+    }
+    // A settings script that loads dotenv (`require('dotenv').config()`, `import 'dotenv/config'`)
+    // takes values from the .env of the folder the tool runs in (motdotla/dotenv lib/main.js:
+    // path.resolve(process.cwd(), '.env')): a TypeORM DataSource's migrationsTableName, a
+    // knexfile's tableName. Each .env of the script's folder and the folders above it is a file
+    // the migrations it configures were read with.
+    std::map<std::string, bool> has_env;  // a .env's path: whether the head has it
+    std::map<std::string, std::vector<std::string>> env_files;  // a settings script: the .env files it may load
+    for (auto& f : report.files) {
+        std::vector<std::string> more;
+        for (const auto& settings : f.settings_files) {
+            const std::string_view name = analyze::path_name(settings);
+            if (name.starts_with(".env") || name == "package.json" || name.ends_with(".json") || name.ends_with(".toml")) continue;
+            if (!env_files.contains(settings)) {
+                auto& found = env_files[settings];
+                auto text = text_at(repo, changes.head_sha, settings, std::min(options.max_file_bytes, tools::k_most_settings_bytes));
+                if (!text) return text.error();
+                if (!*text || (*text)->find("dotenv") == std::string::npos) continue;
+                for (std::string_view folder = analyze::path_folder(settings);; folder = analyze::path_folder(folder)) {
+                    const std::string candidate = folder.empty() ? std::string(".env") : std::string(folder) + "/.env";
+                    if (!has_env.contains(candidate)) {
+                        auto stored = repo.read_file_bounded(changes.head_sha, candidate, 0);
+                        if (!stored) return stored.error();
+                        has_env[candidate] = stored->has_value();
+                    }
+                    if (has_env[candidate]) found.push_back(candidate);
+                    if (folder.empty()) break;
+                }
+            }
+            for (const auto& env : env_files[settings]) more.push_back(env);
+        }
+        for (auto& env : more) {
+            if (std::find(f.settings_files.begin(), f.settings_files.end(), env) == f.settings_files.end()) f.settings_files.push_back(std::move(env));
+        }
+    }
+    // sequelize-cli runs from the project's folder and reads which migrations ran from the config
+    // file there (see sequelize_config_name): each config/config.{json,js} of a folder above a
+    // Sequelize migration is a file it was read with.
+    std::map<std::string, bool> present;  // a config file's path: whether the head has it
+    for (auto& f : report.files) {
+        const std::string_view name = analyze::path_name(f.path);
+        if (!name.ends_with(".js") && !name.ends_with(".ts") && !name.ends_with(".cjs") && !name.ends_with(".mjs")) continue;
+        auto text = text_at(repo, changes.head_sha, f.path, options.max_file_bytes);
+        if (!text) return text.error();
+        if (!*text || (analyze::orm::decide_tool(f.path, **text) != analyze::orm::InputFormat::Sequelize &&
+                       (*text)->find("queryInterface") == std::string::npos)) {
+            continue;
+        }
+        for (std::string_view folder = analyze::path_folder(f.path);; folder = analyze::path_folder(folder)) {
+            for (const char* config : {"config/config.json", "config/config.js"}) {
+                const std::string candidate = folder.empty() ? std::string(config) : std::string(folder) + "/" + config;
+                if (!present.contains(candidate)) {
+                    auto stored = repo.read_file_bounded(changes.head_sha, candidate, 0);
+                    if (!stored) return stored.error();
+                    present[candidate] = stored->has_value();
+                }
+                if (present[candidate] && std::find(f.settings_files.begin(), f.settings_files.end(), candidate) == f.settings_files.end()) {
+                    f.settings_files.push_back(candidate);
+                }
+            }
+            if (folder.empty()) break;
         }
     }
     for (const auto& f : report.files) {

@@ -2,6 +2,7 @@
 
 #include <git2.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -80,8 +81,8 @@ CheckoutText checkout_text(git_repository* repo, const git_oid& commit, const st
     git_attr_options attr_options = GIT_ATTR_OPTIONS_INIT;
     attr_options.flags = GIT_ATTR_CHECK_FILE_THEN_INDEX | GIT_ATTR_CHECK_INCLUDE_COMMIT;
     attr_options.attr_commit_id = commit;
-    std::array<const char*, 6> names{"ident", "filter", "working-tree-encoding", "text", "eol", "crlf"};
-    std::array<const char*, 6> values{};
+    std::array<const char*, 7> names{"ident", "filter", "working-tree-encoding", "text", "eol", "crlf", "export-subst"};
+    std::array<const char*, 7> values{};
     if (git_attr_get_many_ext(values.data(), repo, &attr_options, path.c_str(), names.size(), names.data()) < 0) {
         out.error = "git: attributes of " + path + ": " + last_message();
         return out;
@@ -108,6 +109,17 @@ CheckoutText checkout_text(git_repository* repo, const git_oid& commit, const st
                         "(pgfence does not apply that conversion)";
     } else if (ident == GIT_ATTR_VALUE_STRING) {
         out.unapplied = "its .gitattributes set ident to a value, a keyword expansion pgfence does not mirror";
+    }
+    // export-subst: `git archive` (GitHub's tarballs, Capistrano's default git deploy) replaces
+    // each "$Format:<fmt>$" with the commit's data (git/archive.c format_subst, pretty.c), the
+    // merge's subject or body, i.e. a pull request's title: what a deploy by archive runs is unknown.
+    if (!out.unapplied && git_attr_value(values[6]) == GIT_ATTR_VALUE_TRUE) {
+        if (std::size_t at = raw.find("$Format:"); at != std::string::npos && raw.find('$', at + 8) != std::string::npos) {
+            out.unapplied = "its .gitattributes set export-subst and it holds a $Format:...$ placeholder, which "
+                            "git archive replaces with commit data (a merge's message) pgfence cannot know";
+            out.archive_only = true;
+            out.unapplied_line = 1 + static_cast<int>(std::count(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        }
     }
     if (out.unapplied) {
         out.text = std::move(raw);

@@ -15,9 +15,11 @@ namespace pgfence::diff {
 struct CheckoutText {
     std::string text;                       // what the checkout holds (the blob when nothing applies)
     std::optional<std::string> unapplied;   // a conversion pgfence cannot apply (the text is then the blob's)
+    int unapplied_line = 1;                 // the line from which what runs is unknown
+    bool archive_only = false;              // the checkout is the text; only `git archive` differs (export-subst)
     std::optional<std::string> error;       // libgit2 failed
     // The checkout attributes that apply ("name=value" lines for ident, filter,
-    // working-tree-encoding, text, eol, crlf; empty when none is specified): what an approval
+    // working-tree-encoding, text, eol, crlf, export-subst; empty when none is specified): what an approval
     // of the file binds to besides its bytes.
     std::string attributes;
 };

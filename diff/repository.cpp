@@ -355,6 +355,31 @@ Result<std::optional<std::string>> Repository::read_file(const std::string& comm
     });
 }
 
+Result<std::optional<TreeEntryInfo>> Repository::entry_at(const std::string& commit, const std::string& path) const {
+    return guarded([&]() -> std::optional<TreeEntryInfo> {
+        Result<std::string> sha = resolve_commit(commit, "head");
+        if (!sha) throw GitFailure{sha.error().message};
+        Tree tree = tree_of(m_repo.get(), *sha);
+        git_tree_entry* raw_entry = nullptr;
+        int rc = git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str());
+        if (rc == GIT_ENOTFOUND) return std::nullopt;
+        check(rc, "looking up " + path);
+        TreeEntry entry(raw_entry);
+        TreeEntryInfo out;
+        out.id = hex(git_tree_entry_id(entry.get()));
+        const git_filemode_t mode = git_tree_entry_filemode(entry.get());
+        if (mode == GIT_FILEMODE_LINK) {
+            out.kind = TreeEntryInfo::Kind::link;
+            out.link = blob_text(m_repo.get(), *git_tree_entry_id(entry.get()));
+        } else if (mode == GIT_FILEMODE_COMMIT) {
+            out.kind = TreeEntryInfo::Kind::submodule;
+        } else if (mode == GIT_FILEMODE_TREE) {
+            out.kind = TreeEntryInfo::Kind::tree;
+        }
+        return out;
+    });
+}
+
 Result<std::optional<StoredBlob>> Repository::read_file_bounded(const std::string& commit, const std::string& path,
                                                                std::uint64_t max_bytes) const {
     std::string id;
@@ -395,6 +420,8 @@ Result<std::optional<StoredBlob>> Repository::read_file_bounded(const std::strin
         if (checked->text.size() > max_bytes) blob->text.reset();
         else blob->text = std::move(checked->text);
         blob->unapplied = std::move(checked->unapplied);
+        blob->unapplied_line = checked->unapplied_line;
+        blob->archive_only = checked->archive_only;
         blob->attributes = std::move(checked->attributes);
     }
     return std::optional<StoredBlob>(std::move(*blob));

@@ -33,7 +33,17 @@ struct StoredBlob {
     // Read by commit and path: the text is what a checkout writes (diff/checkout_text.hpp).
     // Set when the checkout converts it in a way pgfence cannot apply (the text is then the blob's).
     std::optional<std::string> unapplied;
+    int unapplied_line = 1;  // the line from which what runs is unknown
+    bool archive_only = false;  // only `git archive` rewrites it (export-subst)
     std::string attributes;  // the checkout attributes that apply (diff/checkout_text.hpp)
+};
+
+// The entry at a path of a commit's tree, as git stores it: what a symbolic link points to, the
+// commit a submodule pins, a folder's tree id (which covers every byte below it).
+struct TreeEntryInfo {
+    enum class Kind { file, link, submodule, tree } kind = Kind::file;
+    std::string id;    // the object's id in hex (a submodule's: the pinned commit)
+    std::string link;  // a link's text
 };
 
 // An opened repository. Opening never fails on ownership: see repository.cpp.
@@ -78,6 +88,9 @@ public:
     // read) comes back with its size and no text, and a conversion pgfence cannot apply is named.
     [[nodiscard]] Result<std::optional<StoredBlob>> read_file_bounded(const std::string& commit, const std::string& path,
                                                                       std::uint64_t max_bytes) const;
+
+    // The entry at `path` of `commit`'s tree, or nothing when there is none.
+    [[nodiscard]] Result<std::optional<TreeEntryInfo>> entry_at(const std::string& commit, const std::string& path) const;
 
     // The regular files (not links or submodules) at `commit` for which `wanted` holds on the
     // repository-relative path, sorted.

@@ -72,6 +72,11 @@ std::string exemption_scope(const json& envelope, const std::string& rule, const
             const std::string sql = s.value("sql", std::string());
             covered += std::to_string(line_at(s, "start")) + "-" + std::to_string(line_at(s, "end")) + " " +
                        std::to_string(sql.size()) + "\n" + sql + "\n";
+            // What decides what it does (bot/governance_envelope.cpp): the file before it and
+            // its transaction after it, so a SET search_path above it or a rewrite of the
+            // constant an unknown call sends voids the exemption.
+            if (s.contains("context_sha256") && s["context_sha256"].is_string())
+                covered += "context " + s["context_sha256"].get<std::string>() + "\n";
         }
     }
     return sha256_hex(covered);

@@ -531,6 +531,18 @@ WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& em
     walker.collect(file.statements, file.tokens);
     for (const Node& n : file.statements) walker.scan(n, Half::None);
     for (const Node& n : file.statements) walker.scan_top(n);
+    // Every file a relative import of the script names, followed or not: a constant it sends
+    // (queryRunner.query(CLEANUP) with CLEANUP from ../src/sql), a helper pgfence left unknown,
+    // decide what runs, so an approval of the script binds to them as to the followed helpers.
+    if (!path.empty()) {
+        for (const auto& [name, what] : imported_names(file.tokens)) {
+            if (what.module.empty() || what.module[0] != '.') continue;
+            auto named = resolve_import(path, what.module);
+            if (named && std::find(budget.files.begin(), budget.files.end(), *named) == budget.files.end()) {
+                budget.files.push_back(*named);
+            }
+        }
+    }
     walker.result.imported_files = std::move(budget.files);
     return walker.result;
 }

@@ -5,6 +5,7 @@ working-tree-encoding) leaves the file unknown from line 1. Real git repositorie
 
     test_checkout_form.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
 """
+import json
 import os
 import subprocess
 import sys
@@ -99,6 +100,36 @@ def caller_in_checkout_form(s):
     check(("drop-table", 3) in found and proc.returncode == 1, f"the call that now drops invoices is reviewed: {found} exit {proc.returncode}")
 
 
+def export_subst(s):
+    """`export-subst` on a migration with a $Format:...$ placeholder: `git archive` (GitHub's
+    tarballs, Capistrano's git deploy) writes the merge's message there (git/archive.c
+    format_subst): unknown at the placeholder's line, never clean."""
+    note = "SET lock_timeout = '2s';\nCOMMENT ON TABLE invoices IS 'release $Format:%b$';\n"
+    repository(s, {"migrations/001_invoices.sql": USERS}, {"migrations/002_note.sql": note})
+    add_attributes(s, "migrations/*.sql export-subst\n")
+    out = os.path.join(s.tmp, "report.json")
+    proc = subprocess.run([s.args.binary, "pr", "--no-config", "--repo", s.repo, "--base", "main", "--head", "feature",
+                           "--format", f"json={out}"], cwd=s.repo, env=env(), capture_output=True, text=True, timeout=120)
+    check(proc.returncode == 1, f"export-subst: the review fails on its finding: exit {proc.returncode} {proc.stderr}")
+    # An unknown statement at the placeholder's line, which governance weighs: never clean.
+    with open(out) as f:
+        files = {g["path"]: g for g in json.load(f)["files"]}
+    found = [(x["rule"], x["start"]["line"]) for x in files["migrations/002_note.sql"]["findings"]]
+    check(any("export-subst" in x["message"] for x in files["migrations/002_note.sql"]["findings"]),
+          f"export-subst: the finding names the reason: {files['migrations/002_note.sql']['findings']}")
+    check(("unknown-statement", 2) in found, f"export-subst: an unknown statement at line 2: {found}")
+
+
+def export_subst_without_placeholder(s):
+    """export-subst with no $Format: in the file changes nothing an archive writes: still read."""
+    repository(s, {"migrations/001_invoices.sql": USERS},
+               {"migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE invoices;\n"})
+    add_attributes(s, "migrations/*.sql export-subst\n")
+    proc, files = pr(s)
+    found = findings(files, "migrations/002_drop.sql")
+    check(("drop-table", 2) in found, f"the DROP TABLE is reviewed: {found}")
+
+
 def push_attributes(s, text):
     with open(os.path.join(s.repo, ".gitattributes"), "w") as f:
         f.write(text)
@@ -127,10 +158,15 @@ def approval_binds_attributes(s):
     s.write_event()
     upload(s, r)
     check(r.envelopes()[-1]["content_hash"] == second, "an empty commit keeps the content hash")
+    # export-subst decides what `git archive` writes: adding it is new content too.
+    push_attributes(s, "migrations/*.sql text eol=lf export-subst\n")
+    upload(s, r)
+    check(r.envelopes()[-1]["content_hash"] != second, "a push adding only export-subst keeps the content hash")
 
 
 SCENARIOS = {f.__name__: f for f in (ident_expansion, ident_every_occurrence, filter_driver, working_tree_encoding, crlf_read,
-                                          caller_in_checkout_form, approval_binds_attributes)}
+                                          caller_in_checkout_form, approval_binds_attributes, export_subst,
+                                          export_subst_without_placeholder)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

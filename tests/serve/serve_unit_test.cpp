@@ -371,6 +371,14 @@ TEST_CASE("exemption scope: bound to the statements it covers", "[serve][binding
     CHECK(exemption_scope(before, "r", std::string("m/2.sql"), 1) == exemption_scope(other, "r", std::string("m/2.sql"), 1));
     // Without the SQL, FILE:LINE falls back to the whole file.
     CHECK(exemption_scope(envelope("a", "b", false), "r", line, 1) != exemption_scope(envelope("a", "c", false), "r", line, 1));
+    // The statement's context (the file before it, its transaction after it: context_sha256 of
+    // pgfence pr's upload) is covered too: a SET search_path above it voids, the text alone does not.
+    json context = before;
+    context["report"]["files"][0]["statements"][1]["context_sha256"] = std::string(64, 'a');
+    json moved = context;
+    moved["report"]["files"][0]["statements"][1]["context_sha256"] = std::string(64, 'b');
+    CHECK(exemption_scope(context, "r", line, 3) != exemption_scope(moved, "r", line, 3));
+    CHECK(exemption_scope(context, "r", line, 1) == exemption_scope(moved, "r", line, 1));
 
     // A finding made inside a called function names the body's statement: a rewrite of the body
     // (elsewhere) changes what FILE:LINE, FILE and rule-wide cover; another rule's finding does not.
