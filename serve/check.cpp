@@ -32,6 +32,9 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         std::string login, source, reason;
         std::optional<std::string> content_hash;  // none while the approved commit's upload has not arrived
         bool voided = false;
+        // The items of the decision the approver saw (the approved commit's upload of that content):
+        // an approval covers those and no other (a rebase can add a finding to the same bytes).
+        std::optional<json> approved_items;
     };
     std::vector<ApprovalRow> approvals;
     std::vector<StoredExemption> stored_exemptions;
@@ -59,13 +62,18 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         if (!r->is_null(0, 4)) check_run_id = std::stoll(r->value(0, 4));
         if (!r->is_null(0, 5)) installation = std::stoll(r->value(0, 5));
         author = r->value(0, 8);
-        auto a = c.query("SELECT login, source, reason, content_hash, voided_at IS NOT NULL FROM pgfence_approvals "
-                         "WHERE repository = $1 AND pull_request = $2 AND revoked_at IS NULL ORDER BY created_at, id",
+        auto a = c.query("SELECT a.login, a.source, a.reason, a.content_hash, a.voided_at IS NOT NULL, "
+                         "(SELECT u.decision->'decision'->'items' FROM pgfence_uploads u WHERE u.repository = a.repository "
+                         " AND u.pull_request = a.pull_request AND u.head_sha = a.commit_sha AND u.content_hash = a.content_hash "
+                         " AND u.response IS NOT NULL AND u.decision IS NOT NULL ORDER BY u.created_at DESC, u.id DESC LIMIT 1) "
+                         "FROM pgfence_approvals a "
+                         "WHERE a.repository = $1 AND a.pull_request = $2 AND a.revoked_at IS NULL ORDER BY a.created_at, a.id",
                          {repository, std::to_string(number)});
         if (!a) return db_error(c, a.error());
         for (int i = 0; i < a->rows(); ++i) {
             approvals.push_back({a->value(i, 0), a->value(i, 1), a->value(i, 2),
-                                 a->is_null(i, 3) ? std::nullopt : std::optional(a->value(i, 3)), a->value(i, 4) == "t"});
+                                 a->is_null(i, 3) ? std::nullopt : std::optional(a->value(i, 3)), a->value(i, 4) == "t",
+                                 a->is_null(i, 5) ? std::nullopt : std::optional(json::parse(a->value(i, 5), nullptr, false))});
         }
         auto e = exemptions_of(c, repository, number);
         if (!e) return e.error();
@@ -128,6 +136,15 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     facts.exemptions = exemptions;
     facts.voided_exemptions = split.voided;
     facts.pending_exemptions = split.pending;
+    // What an item needing sign-off is, for an approval: the same rule at the same place saying the same.
+    auto identity = [](const json& item) {
+        return json{item.value("kind", ""), item.value("path", ""), item.value("line", 0), item.value("rule", ""),
+                    item.value("message", "")}.dump();
+    };
+    std::set<std::string> needing;
+    for (const auto& item : decided->decision.value("items", json::array())) {
+        if (item.value("kind", "") == "signoff") needing.insert(identity(item));
+    }
     std::size_t counted = 0;
     std::vector<std::string> counted_logins;
     std::optional<Service::Committers> committers;  // asked of GitHub once, when an approval needs it
@@ -136,6 +153,13 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         if (a.voided) view.status = ApprovalStatus::Voided;
         else if (!a.content_hash) view.status = ApprovalStatus::Pending;
         else if (*a.content_hash != content_hash) view.status = ApprovalStatus::OtherContent;
+        else if (!a.approved_items || !a.approved_items->is_array() ||
+                 std::any_of(needing.begin(), needing.end(), [&](const std::string& wanted) {
+                     return std::none_of(a.approved_items->begin(), a.approved_items->end(),
+                                         [&](const json& seen) { return seen.is_object() && identity(seen) == wanted; });
+                 })) {
+            view.status = ApprovalStatus::NewItems;
+        }
         else if (!author.empty() && a.login == author && !settings.author_may_approve) view.status = ApprovalStatus::Author;
         else {
             if (!settings.author_may_approve && !committers) {

@@ -1,0 +1,124 @@
+"""What the service's check decides for a head commit (red team D, /tmp/redteam-d/REPORT.md: "decisions
+are made per upload but posted per commit, and the base is known only at upload time"), end to end on
+serve_test.py's world: the real service, its database, the GitHub double in App mode, real git and
+`pgfence pr --upload` as the action runs it for a given pull request and base.
+
+    decision_test.py SCENARIO --binary pgfence --schemas DIR
+Scenarios:
+  rebase_items  alice approves PR #7 (a HIGH index and a call of cleanup(), defined on main); main
+                then redefines cleanup() to DROP TABLE users, and PR #7 is rebased (its own file
+                unchanged, so the same content hash): the new HIGH item is not covered by her
+                approval, the check is action_required until she approves again
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from serve_test import AUTHOR, PAT, REPO, check, git, ok, review, run_world, write  # noqa: E402
+
+USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+
+
+def start(w, policy='approvers = ["alice"]\n'):
+    seed = {"teams": [{"team": "octo/dba", "members": ["carol"]}],
+            "collaborators": [{"repo": REPO, "login": login, "permission": "write"} for login in ("alice", "dave")]}
+    w.start_double(**seed)
+    config = w.config(extra="membership_cache_seconds = 0", policy=policy)
+    token = w.token(config)
+    _, url = w.start_service(config)
+    w.repo = os.path.join(w.tmp, "repo")
+    os.makedirs(w.repo)
+    git(w.repo, "init", "-q", "-b", "main")
+    return token, url
+
+
+def commit(w, files, message):
+    for path, text in files.items():
+        write(os.path.join(w.repo, path), text)
+    sarif = os.path.join(w.repo, "pgfence.sarif")
+    if os.path.exists(sarif):
+        os.remove(sarif)
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", message)
+
+
+def upload_pr(w, url, token, number, base_ref, *extra):
+    """`pgfence pr --upload` as the action runs it for pull request `number` into `base_ref`."""
+    base, head = git(w.repo, "rev-parse", base_ref), git(w.repo, "rev-parse", "HEAD")
+    event = os.path.join(w.tmp, f"event-{number}.json")
+    with open(event, "w") as f:
+        json.dump({"action": "synchronize", "number": number, "pull_request": {
+            "number": number, "base": {"sha": base, "ref": base_ref}, "head": {"sha": head, "ref": "feature"}}}, f)
+    outputs = os.path.join(w.tmp, f"outputs-{number}.txt")
+    open(outputs, "w").close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env.update({"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": event, "GITHUB_REPOSITORY": REPO,
+                "GITHUB_WORKSPACE": w.repo, "GITHUB_TOKEN": PAT, "GITHUB_OUTPUT": outputs,
+                "GITHUB_API_URL": w.github, "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "43",
+                "PGFENCE_GOVERNANCE_TOKEN": token})
+    proc = subprocess.run([w.args.binary, "pr", "--no-config", "--no-comment", "--upload", url, *extra],
+                          cwd=w.repo, env=env, capture_output=True, text=True, timeout=300)
+    check("governance: uploaded" in proc.stdout, f"PR #{number} uploaded: {proc.stdout[-600:]} {proc.stderr[-600:]}")
+    return proc, head
+
+
+FN_V1 = ("CREATE TABLE sessions (id bigint PRIMARY KEY, expires timestamptz);\n"
+         "CREATE FUNCTION cleanup() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  DELETE FROM sessions WHERE expires < now();\nEND\n$$;\n")
+FN_V2 = "CREATE OR REPLACE FUNCTION cleanup() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  DROP TABLE users CASCADE;\nEND\n$$;\n"
+
+
+def scenario_rebase_items(w):
+    token, url = start(w)
+    commit(w, {"migrations/001_users.sql": USERS, "migrations/002_sessions.sql": FN_V1, "README.md": "x\n"}, "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"migrations/003_index_cleanup.sql":
+               "SET lock_timeout = '2s';\nCREATE INDEX users_email ON users (email);\nSELECT cleanup();\n"}, "index + cleanup")
+    head = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, head_sha=head, base_sha=git(w.repo, "rev-parse", "main"))
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main")
+    w.wait_for_check(head, "action_required")
+    review(w, url, "alice", head_sha=head, body="small index; cleanup() deletes expired sessions")
+    w.wait_for_text(head, "success", "Signed off by alice")
+    ok("head 1: the index needs sign-off, alice's approval settles it")
+
+    # main redefines cleanup(); PR #7 rebased onto it, its own file unchanged.
+    git(w.repo, "checkout", "-q", "main")
+    commit(w, {"migrations/004_cleanup_v2.sql": FN_V2}, "cleanup v2")
+    git(w.repo, "checkout", "-q", "feature")
+    git(w.repo, "rebase", "-q", "main")
+    head2 = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR, head_sha=head2, base_sha=git(w.repo, "rev-parse", "main"))
+    proc, _ = upload_pr(w, url, token, 7, "main")
+    check("drop-table" in proc.stdout + proc.stderr, f"the rebased head has a drop-table finding: {proc.stdout[-800:]}")
+    uploads = [e for e in w.audit(url, token) if e["type"] == "evaluation"]
+    check(len(uploads) >= 2 and uploads[-1]["content_hash"] == uploads[0]["content_hash"],
+          "the rebase keeps the content hash (the approval is not voided by it)")
+    run = w.wait_for_text(head2, "action_required", "not there when it was given")
+    check("Signed off by" not in run["output"]["title"], f"not signed off: {run['output']['title']}")
+    check("drop-table" in run["output"]["text"], "the new item is listed")
+    ok("rebased head: the new HIGH drop-table item is not covered by alice's approval: action_required")
+
+    review(w, url, "alice", head_sha=head2, body="read cleanup v2", review_id=902)
+    w.wait_for_text(head2, "success", "Signed off by alice")
+    ok("alice's approval of the rebased head (which lists the drop-table item) signs it off")
+
+
+SCENARIOS = {"rebase_items": scenario_rebase_items}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("scenario", choices=sorted(SCENARIOS))
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--schemas", required=True)
+    args = ap.parse_args()
+    return run_world(args, args.scenario, SCENARIOS[args.scenario])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
