@@ -7,6 +7,7 @@
 #include <set>
 
 #include "serve/audit.hpp"
+#include "serve/head_decisions.hpp"
 #include "serve/metrics.hpp"
 #include "serve/payload.hpp"
 #include "serve/service.hpp"
@@ -42,9 +43,14 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     auto loaded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
         // The newest upload for this head decides: an older job (retried after a GitHub failure)
         // must not post its older decision over a newer one.
+        // The newest of its pull request and job (`pgfence pr --name`): another pull request with
+        // this head, or another job, has a decision of its own (serve/head_decisions.hpp). An upload
+        // made before the pull request's base changed was for the old base: it decides nothing.
         auto r = c.query("SELECT u.envelope, u.head_sha, u.content_hash, u.pull_request, ch.check_run_id, pr.installation_id, "
                          "(SELECT n.id FROM pgfence_uploads n WHERE n.repository = u.repository AND n.head_sha = u.head_sha "
-                         " AND n.response IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1) = u.id, "
+                         " AND n.pull_request = u.pull_request AND COALESCE(n.envelope->>'job', '') = COALESCE(u.envelope->>'job', '') "
+                         " AND n.response IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1) = u.id "
+                         " AND (pr.base_changed_at IS NULL OR u.created_at > pr.base_changed_at), "
                          "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository), pr.author "
                          "FROM pgfence_uploads u "
                          "LEFT JOIN pgfence_checks ch ON ch.repository = u.repository AND ch.head_sha = u.head_sha "
@@ -257,7 +263,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         }
     }
     const json& d = decision["decision"];
-    const std::string conclusion = d.value("conclusion", "failure");
+    std::string conclusion = d.value("conclusion", "failure");
     // GitHub refuses an output field longer than 65,535 characters.
     auto capped = [](std::string text) {
         constexpr std::size_t k_limit = 65000;
@@ -270,9 +276,39 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     json output = {{"title", decision.value("title", "pgfence governance")},
                    {"summary", capped(d.value("summary", ""))},
                    {"text", capped(decision.value("text", "")) + "\n\nAudit chain head: `" + chain_head + "`"}};
-    json body = {{"name", k_check_name}, {"head_sha", head_sha}, {"status", "completed"}, {"conclusion", conclusion},
-                 {"output", output}, {"external_id", upload_id}};
+    // This decision is one of those that stand for the head: the check says the worst of them.
+    const HeadDecision own{number, envelope.value("job", ""), upload_id, conclusion, output["title"].get<std::string>(),
+                           output["summary"].get<std::string>(), output["text"].get<std::string>()};
+    CombinedCheck combined;
+    auto aggregated = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        auto recorded = record_head_decision(c, repository, head_sha, own);
+        if (!recorded) return recorded.error();
+        auto standing = head_decisions(c, repository, head_sha);
+        if (!standing) return standing.error();
+        combined = combine(*standing);
+        return true;
+    });
+    if (!aggregated) {
+        error = aggregated.error().message;
+        return false;
+    }
+    if (!combined.upload_id && combined.conclusion.empty()) {
+        // Its pull request is closed or has moved on: this decision alone.
+        combined = combine({own});
+    }
+    const std::string own_conclusion = conclusion;
+    conclusion = combined.conclusion;
+    output = {{"title", combined.title}, {"summary", capped(combined.summary)}, {"text", combined.body}};
+    json body = {{"name", k_check_name}, {"head_sha", head_sha}, {"output", output},
+                 {"external_id", combined.upload_id.value_or(upload_id)}};
+    if (conclusion == "pending") {
+        body["status"] = "in_progress";
+    } else {
+        body["status"] = "completed";
+        body["conclusion"] = conclusion;
+    }
     if (!m_config.public_url.empty()) body["details_url"] = m_config.public_url;
+    if (conclusion == "pending") check_run_id.reset();  // a completed run is not reopened: a new one (head_check.cpp)
     GitHubResponse r = check_run_id
                            ? m_app->request("PATCH", "/repos/" + repository + "/check-runs/" + std::to_string(*check_run_id), *token, &body)
                            : m_app->request("POST", "/repos/" + repository + "/check-runs", *token, &body);
@@ -316,6 +352,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         }
         auto event = append_audit(c, repository, "check", content_hash, number,
                                   {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head_sha}, {"upload_id", upload_id},
+                                   {"own_conclusion", own_conclusion}, {"decisions", combined.decisions},
                                    {"signed_off_by", signed_off}, {"exemptions_active", active_exemptions},
                                    {"policy", policy->second}});
         if (!event) return event.error();

@@ -25,6 +25,7 @@
 #include "serve/crypto.hpp"
 #include "serve/dashboard.hpp"
 #include "serve/embedded.hpp"
+#include "serve/head_decisions.hpp"
 #include "serve/http_server.hpp"
 #include "serve/metrics.hpp"
 #include "serve/page_routes.hpp"
@@ -897,9 +898,17 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
             if (!last) return db_error(c, last.error());
             std::optional<std::string> content;
             if (last->rows() > 0) content = last->value(0, 0);
-            auto e = append_audit(c, repository, merged ? "merge" : "pull_request", content, *number,
-                                  {{"action", action}, {"head_sha", *head}, {"merged", merged}, {"delivery", delivery},
-                                   {"reviewed", content.has_value()}});
+            json data = {{"action", action}, {"head_sha", *head}, {"merged", merged}, {"delivery", delivery},
+                         {"reviewed", content.has_value()}};
+            if (action == "closed") {
+                // This pull request's own decision for the head (its jobs' worst), not another pull
+                // request's with the same head: reviewed only when it was success (serve/head_decisions.hpp).
+                auto own = own_head_decision(c, repository, *head, *number);
+                if (!own) return own.error();
+                data["decision"] = own->empty() ? json(nullptr) : json(*own);
+                data["reviewed"] = *own == "success";
+            }
+            auto e = append_audit(c, repository, merged ? "merge" : "pull_request", content, *number, std::move(data));
             if (!e) return e.error();
             // A new head without its upload yet, in a repository that uploads here (a live token):
             // its check waits for it ("no upload received for this head"), so the check of an
@@ -932,6 +941,11 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
         });
         if (!done) error = done.error().message;
         return static_cast<bool>(done);
+    }
+    // The pull request's base changed: the decisions made for the old base are void (serve/head_decisions.cpp).
+    if (event == "pull_request" && action == "edited") {
+        if (field(payload, {"changes", "base"}) == nullptr) return true;  // a title or body edit
+        return handle_base_change(payload, delivery, error, give_up);
     }
     if (event == "check_run" && action == "rerequested") {
         if (text_at(payload, {"check_run", "name"}).value_or("") != k_check_name) return true;  // another app's check

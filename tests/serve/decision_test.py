@@ -9,16 +9,24 @@ Scenarios:
                 then redefines cleanup() to DROP TABLE users, and PR #7 is rebased (its own file
                 unchanged, so the same content hash): the new HIGH item is not covered by her
                 approval, the check is action_required until she approves again
+  two_prs       one head commit, two pull requests: #7 into main drops a table (needs sign-off), #8
+                into the author's branch x (which holds it already) has nothing new; #8's later
+                success does not replace #7's action_required on the commit's one check, and #7's
+                merge is audited with its own decision (action_required, reviewed false)
+  retarget      PR #7 opened into x (success), then its base edited to main: the check goes back
+                to waiting ("re-run pgfence for the new base"), a re-requested run of the old
+                upload does not bring back its success, the upload for main decides
 """
 import argparse
 import json
 import os
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from serve_test import AUTHOR, PAT, REPO, check, git, ok, review, run_world, write  # noqa: E402
+from serve_test import AUTHOR, PAT, REPO, SECRET, check, git, ok, review, run_world, write  # noqa: E402
 
 USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
 
@@ -108,7 +116,102 @@ def scenario_rebase_items(w):
     ok("alice's approval of the rebased head (which lists the drop-table item) signs it off")
 
 
-SCENARIOS = {"rebase_items": scenario_rebase_items}
+def drop_repo(w):
+    """main: users; x: the author's branch at the DROP TABLE commit; feature: x + a README commit."""
+    commit(w, {"migrations/001_users.sql": USERS, "README.md": "x\n"}, "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n"}, "drop users")
+    git(w.repo, "branch", "x")
+    commit(w, {"README.md": "x, documented\n"}, "docs")
+    return git(w.repo, "rev-parse", "HEAD"), git(w.repo, "rev-parse", "main"), git(w.repo, "rev-parse", "x")
+
+
+def merge_event(w, url, token, number):
+    events = [e for e in w.wait_for_event(url, token, "merge") if e["pull_request"] == number]
+    check(events, f"a merge event for #{number}")
+    return events[-1]["data"]
+
+
+def scenario_two_prs(w):
+    token, url = start(w)
+    head, main, x = drop_repo(w)
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main")
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main")
+    w.wait_for_check(head, "action_required")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=8, head_sha=head, base_sha=x, base_ref="x")
+    w.wait_for_event(url, token, "pull_request", count=2)
+    proc, _ = upload_pr(w, url, token, 8, "x")
+    check("conclusion success" in proc.stdout, f"PR #8 alone has nothing new: {proc.stdout[-400:]}")
+    w.wait_for_event(url, token, "check", count=3)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        run = w.governance_checks(head)[-1]
+        if "pull request #8" in run["output"]["summary"]:
+            break
+        time.sleep(0.3)
+    check(run.get("conclusion") == "action_required" and "worst" in run["output"]["summary"] and "#7" in run["output"]["title"],
+          f"the check says #7 decides it: {run['output']['title']} / {run['output']['summary'][:600]}")
+    runs = w.governance_checks(head)
+    check(all(r.get("conclusion") != "success" for r in runs), f"no run of the head says success: {[r.get('conclusion') for r in runs]}")
+    ok("PR #8 (same head, into x) uploads success; the head's check stays action_required, naming both")
+
+    w.webhook(url, "pull_request", "closed", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main", merged=True)
+    data = merge_event(w, url, token, 7)
+    check(data["decision"] == "action_required" and data["reviewed"] is False, f"#7's merge audited with its own decision: {data}")
+    ok("the merge of #7 is audited with #7's decision (action_required, reviewed false), not #8's")
+
+
+def edited_base(w, url, number, head, base_sha, base_ref, from_ref, from_sha):
+    import webhooks
+    payload = webhooks.build("pull_request", "opened", repository_name=REPO, number=number, head_sha=head, base_sha=base_sha,
+                             base_ref=base_ref, sender=AUTHOR, author=AUTHOR, installation=77)
+    payload["action"] = "edited"
+    payload["changes"] = {"base": {"ref": {"from": from_ref}, "sha": {"from": from_sha}}}
+    headers, body = webhooks.delivery("pull_request", payload, SECRET)
+    status, _ = webhooks.post(url + "/v1/github/webhook", headers, body)
+    check(status == 202, f"edited webhook: {status}")
+
+
+def scenario_retarget(w):
+    token, url = start(w)
+    head, main, x = drop_repo(w)
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=x, base_ref="x")
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "x")
+    w.wait_for_check(head, "success")
+    ok("PR #7 into x: nothing new, success")
+
+    edited_base(w, url, 7, head, main, "main", "x", x)
+    w.wait_for_event(url, token, "base_changed")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        run = w.governance_checks(head)[-1]
+        if run.get("status") == "in_progress" and "re-run pgfence" in run["output"]["title"]:
+            break
+        time.sleep(0.3)
+    check(run.get("status") == "in_progress" and run.get("conclusion") is None,
+          f"after the base change the check waits: {run.get('status')} {run.get('conclusion')} {run['output']['title']}")
+    # A re-run of the check (GitHub's "Re-run") posts the old upload's decision again: not any more.
+    checks_before = len([e for e in w.audit(url, token) if e["type"] == "check"])
+    status, _ = w.webhook(url, "check_run", "rerequested", head_sha=head)
+    check(status == 202, "rerequested webhook")
+    w.wait_for_event(url, token, "check_rerequested")
+    time.sleep(3)
+    run = w.governance_checks(head)[-1]
+    check(run.get("status") == "in_progress", f"the old base's success is not posted again: {run.get('status')} {run.get('conclusion')}")
+    check(len([e for e in w.audit(url, token) if e["type"] == "check"]) == checks_before, "no check posted for the old upload")
+    ok("base edited x -> main: the check waits for an upload for main; a re-requested run does not bring back x's success")
+
+    upload_pr(w, url, token, 7, "main")
+    w.wait_for_check(head, "action_required")
+    w.webhook(url, "pull_request", "closed", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main", merged=True)
+    data = merge_event(w, url, token, 7)
+    check(data["decision"] == "action_required" and data["reviewed"] is False, f"the merge audited with main's decision: {data}")
+    ok("the upload for main decides (action_required); the merge is audited reviewed false")
+
+
+SCENARIOS = {"rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget}
 
 
 def main():
