@@ -962,7 +962,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     // The upload comes after the posts, whatever became of them: the service keeps its own record.
     std::optional<governance::Outcome> upload;
     if (!p.upload_url.empty()) {
-        governance::Subject subject{target.repository, *target.number, target.head, *base_sha};
+        governance::Subject subject{target.repository, *target.number, target.head, *base_sha, p.name};
         // What an approval binds to: the file as a checkout writes it and, when any applies, the
         // checkout attributes (.gitattributes) that decide that form, so a push of .gitattributes
         // alone voids it. A file with no such attribute hashes as its bytes alone.

@@ -254,8 +254,8 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     for (const auto& e : exemptions) active_exemptions += e.expires_at > now ? 1 : 0;
     if (!check_run_id) {
         // A run posted before but not recorded (the service stopped in between) is updated, not doubled.
-        auto found = m_app->request("GET", "/repos/" + repository + "/commits/" + head_sha + "/check-runs?check_name=" +
-                                               "pgfence%20governance&filter=latest", *token);
+        auto found = m_app->request("GET", "/repos/" + repository + "/commits/" + head_sha + "/check-runs?" +
+                                               m_app->own_runs_query(), *token);
         if (found.status == 200 && found.body.contains("check_runs") && found.body["check_runs"].is_array() &&
             !found.body["check_runs"].empty() && found.body["check_runs"][0].contains("id") &&
             found.body["check_runs"][0]["id"].is_number_integer()) {

@@ -91,7 +91,7 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
     const std::string& token = access->second;
     if (!check_run_id) {
         auto found = m_app->request("GET", "/repos/" + repository + "/commits/" + head +
-                                               "/check-runs?check_name=pgfence%20governance&filter=latest", token);
+                                               "/check-runs?" + m_app->own_runs_query(), token);
         if (found.status == 200 && found.body.contains("check_runs") && found.body["check_runs"].is_array() &&
             !found.body["check_runs"].empty() && found.body["check_runs"][0].contains("id") &&
             found.body["check_runs"][0]["id"].is_number_integer()) {

@@ -79,7 +79,7 @@ std::optional<std::string> content_hash_of(const json& report) {
 std::string envelope_problem(const json& envelope) {
     if (!envelope.is_object()) return "the body is not a JSON object";
     static const std::set<std::string> k_keys = {"schema_version", "repository", "pull_request", "head_sha",
-                                                 "base_sha",       "content_hash", "sql_included", "report"};
+                                                 "base_sha",       "content_hash", "sql_included", "report", "job"};
     for (const auto& [key, value] : envelope.items()) {
         if (!k_keys.contains(key)) return "unknown key " + key.substr(0, 64) + " in the envelope";
     }
@@ -104,6 +104,13 @@ std::string envelope_problem(const json& envelope) {
     }
     if (!envelope.contains("sql_included") || !envelope["sql_included"].is_boolean()) return "sql_included must be true or false";
     if (!envelope.contains("report") || !envelope["report"].is_object()) return "report must be the pgfence report";
+    // `pgfence pr --name`: which of several pgfence jobs on the pull request (serve/head_decisions.hpp).
+    if (envelope.contains("job")) {
+        static const std::regex k_job(R"(^[A-Za-z0-9._-]{1,64}$)");
+        if (!envelope["job"].is_string() || !std::regex_match(envelope["job"].get<std::string>(), k_job)) {
+            return "job must be 1 to 64 letters, digits, '.', '_' or '-' (pgfence pr --name)";
+        }
+    }
     return "";
 }
 

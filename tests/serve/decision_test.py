@@ -16,6 +16,13 @@ Scenarios:
   retarget      PR #7 opened into x (success), then its base edited to main: the check goes back
                 to waiting ("re-run pgfence for the new base"), a re-requested run of the old
                 upload does not bring back its success, the upload for main decides
+  two_jobs      one pull request, two pgfence jobs (`pr --name api`, `--name web`, docs/pr.md): api
+                drops a table (action_required), web uploads later with nothing new: the check
+                stays action_required, naming both jobs
+  fake_run      the workflow's own token (GITHUB_TOKEN, the github-actions app) posts a successful
+                check run named 'pgfence governance' on the head first: the service never takes it
+                for its own (it lists only its App's runs) and posts its decision in a run of its
+                App; the fake one is left as it was
 """
 import argparse
 import json
@@ -26,7 +33,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from serve_test import AUTHOR, PAT, REPO, SECRET, check, git, ok, review, run_world, write  # noqa: E402
+from serve_test import AUTHOR, PAT, REPO, SECRET, check, git, http, ok, review, run_world, write  # noqa: E402
 
 USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
 
@@ -211,7 +218,59 @@ def scenario_retarget(w):
     ok("the upload for main decides (action_required); the merge is audited reviewed false")
 
 
-SCENARIOS = {"rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget}
+def scenario_two_jobs(w):
+    token, url = start(w)
+    commit(w, {"api/migrations/001_users.sql": USERS, "web/migrations/001_pages.sql": "CREATE TABLE pages (id bigint PRIMARY KEY);\n",
+               "README.md": "x\n"}, "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"api/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n", "web/README.md": "web\n"}, "drop users")
+    head = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=git(w.repo, "rev-parse", "main"))
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    w.wait_for_check(head, "action_required")
+    proc, _ = upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    check("conclusion success" in proc.stdout, f"the web job alone has nothing new: {proc.stdout[-400:]}")
+    w.wait_for_event(url, token, "check", count=3)
+    time.sleep(2)
+    runs = w.governance_checks(head)
+    run = runs[-1]
+    check(run.get("conclusion") == "action_required", f"the web job's success does not replace api's: {run.get('conclusion')}")
+    check("job `api`" in run["output"]["summary"] and "job `web`" in run["output"]["summary"],
+          f"the check lists both jobs: {run['output']['summary'][:600]}")
+    check(all(r.get("conclusion") != "success" for r in runs), f"no run of the head says success: {[r.get('conclusion') for r in runs]}")
+    evaluations = [e for e in w.audit(url, token) if e["type"] == "check"]
+    check(evaluations[-1]["data"]["own_conclusion"] == "success" and evaluations[-1]["data"]["conclusion"] == "action_required",
+          f"the audit says web's own decision and the check's: {evaluations[-1]['data']}")
+    ok("two jobs on one pull request: the later web job's success leaves api's action_required standing")
+
+
+def scenario_fake_run(w):
+    token, url = start(w)
+    head, main, _ = drop_repo(w)
+    status, body, _ = http("POST", f"{w.github}/repos/{REPO}/check-runs",
+                           body={"name": "pgfence governance", "head_sha": head, "status": "completed", "conclusion": "success",
+                                 "output": {"title": "Signed off by alice", "summary": "fake"}},
+                           headers={"Authorization": "token " + PAT, "Accept": "application/vnd.github+json",
+                                    "X-GitHub-Api-Version": "2022-11-28", "Content-Type": "application/json"})
+    check(status == 201, f"the workflow's token posts a run of that name: {status} {body[:300]}")
+    fake = json.loads(body)["id"]
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main")
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main")
+    w.wait_for_event(url, token, "check", count=2)
+    time.sleep(2)
+    runs = {r["id"]: r for r in w.governance_checks(head)}
+    check(runs[fake].get("conclusion") == "success" and runs[fake]["output"]["summary"] == "fake",
+          f"the workflow's run is not the service's to update: {runs[fake].get('conclusion')} {runs[fake]['output']}")
+    own = [r for r in runs.values() if r.get("app_id") is not None]
+    check(own and own[-1].get("conclusion") == "action_required",
+          f"the service's decision is in a run of its App: {[(r['id'], r.get('app_id'), r.get('conclusion')) for r in runs.values()]}")
+    ok("a 'pgfence governance' run from the workflow's token is left alone; the App posts its own run (action_required)")
+
+
+SCENARIOS = {"fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
+             "two_jobs": scenario_two_jobs}
 
 
 def main():
