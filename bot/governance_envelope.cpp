@@ -162,7 +162,8 @@ analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Su
     envelope.content_hash = "sha256:" + *content;
     std::string version = document["tool"].value("version", std::string());
     auto key = sha256_hex(subject.repository + "\n" + std::to_string(subject.pull_request) + "\n" + subject.head_sha + "\n" +
-                          envelope.content_hash + "\n" + version + "\n" + (include_sql ? "sql" : "no-sql"));
+                          envelope.content_hash + "\n" + version + "\n" + (include_sql ? "sql" : "no-sql") +
+                          (subject.job.empty() ? std::string() : "\njob " + subject.job));
     if (!key) return key.error();
     envelope.idempotency_key = *key;
     envelope.body = nlohmann::json{
@@ -175,6 +176,8 @@ analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Su
         {"sql_included", include_sql},
         {"report", std::move(document)},
     };
+    // Only with --name, so that a service that does not know the key still takes every other upload.
+    if (!subject.job.empty()) envelope.body["job"] = subject.job;
     return envelope;
 }
 

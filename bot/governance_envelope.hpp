@@ -28,6 +28,7 @@ struct Subject {
     int pull_request = 0;
     std::string head_sha;  // 40 hex
     std::string base_sha;
+    std::string job;  // --name: one of several pgfence jobs on the pull request; each keeps its own decision
 };
 
 struct Envelope {

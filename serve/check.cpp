@@ -7,6 +7,7 @@
 #include <set>
 
 #include "serve/audit.hpp"
+#include "serve/head_decisions.hpp"
 #include "serve/metrics.hpp"
 #include "serve/payload.hpp"
 #include "serve/service.hpp"
@@ -32,6 +33,9 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         std::string login, source, reason;
         std::optional<std::string> content_hash;  // none while the approved commit's upload has not arrived
         bool voided = false;
+        // The items of the decision the approver saw (the approved commit's upload of that content):
+        // an approval covers those and no other (a rebase can add a finding to the same bytes).
+        std::optional<json> approved_items;
     };
     std::vector<ApprovalRow> approvals;
     std::vector<StoredExemption> stored_exemptions;
@@ -39,9 +43,14 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     auto loaded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
         // The newest upload for this head decides: an older job (retried after a GitHub failure)
         // must not post its older decision over a newer one.
+        // The newest of its pull request and job (`pgfence pr --name`): another pull request with
+        // this head, or another job, has a decision of its own (serve/head_decisions.hpp). An upload
+        // made before the pull request's base changed was for the old base: it decides nothing.
         auto r = c.query("SELECT u.envelope, u.head_sha, u.content_hash, u.pull_request, ch.check_run_id, pr.installation_id, "
                          "(SELECT n.id FROM pgfence_uploads n WHERE n.repository = u.repository AND n.head_sha = u.head_sha "
-                         " AND n.response IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1) = u.id, "
+                         " AND n.pull_request = u.pull_request AND COALESCE(n.envelope->>'job', '') = COALESCE(u.envelope->>'job', '') "
+                         " AND n.response IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1) = u.id "
+                         " AND (pr.base_changed_at IS NULL OR u.created_at > pr.base_changed_at), "
                          "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository), pr.author "
                          "FROM pgfence_uploads u "
                          "LEFT JOIN pgfence_checks ch ON ch.repository = u.repository AND ch.head_sha = u.head_sha "
@@ -59,13 +68,18 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         if (!r->is_null(0, 4)) check_run_id = std::stoll(r->value(0, 4));
         if (!r->is_null(0, 5)) installation = std::stoll(r->value(0, 5));
         author = r->value(0, 8);
-        auto a = c.query("SELECT login, source, reason, content_hash, voided_at IS NOT NULL FROM pgfence_approvals "
-                         "WHERE repository = $1 AND pull_request = $2 AND revoked_at IS NULL ORDER BY created_at, id",
+        auto a = c.query("SELECT a.login, a.source, a.reason, a.content_hash, a.voided_at IS NOT NULL, "
+                         "(SELECT u.decision->'decision'->'items' FROM pgfence_uploads u WHERE u.repository = a.repository "
+                         " AND u.pull_request = a.pull_request AND u.head_sha = a.commit_sha AND u.content_hash = a.content_hash "
+                         " AND u.response IS NOT NULL AND u.decision IS NOT NULL ORDER BY u.created_at DESC, u.id DESC LIMIT 1) "
+                         "FROM pgfence_approvals a "
+                         "WHERE a.repository = $1 AND a.pull_request = $2 AND a.revoked_at IS NULL ORDER BY a.created_at, a.id",
                          {repository, std::to_string(number)});
         if (!a) return db_error(c, a.error());
         for (int i = 0; i < a->rows(); ++i) {
             approvals.push_back({a->value(i, 0), a->value(i, 1), a->value(i, 2),
-                                 a->is_null(i, 3) ? std::nullopt : std::optional(a->value(i, 3)), a->value(i, 4) == "t"});
+                                 a->is_null(i, 3) ? std::nullopt : std::optional(a->value(i, 3)), a->value(i, 4) == "t",
+                                 a->is_null(i, 5) ? std::nullopt : std::optional(json::parse(a->value(i, 5), nullptr, false))});
         }
         auto e = exemptions_of(c, repository, number);
         if (!e) return e.error();
@@ -128,6 +142,15 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     facts.exemptions = exemptions;
     facts.voided_exemptions = split.voided;
     facts.pending_exemptions = split.pending;
+    // What an item needing sign-off is, for an approval: the same rule at the same place saying the same.
+    auto identity = [](const json& item) {
+        return json{item.value("kind", ""), item.value("path", ""), item.value("line", 0), item.value("rule", ""),
+                    item.value("message", "")}.dump();
+    };
+    std::set<std::string> needing;
+    for (const auto& item : decided->decision.value("items", json::array())) {
+        if (item.value("kind", "") == "signoff") needing.insert(identity(item));
+    }
     std::size_t counted = 0;
     std::vector<std::string> counted_logins;
     std::optional<Service::Committers> committers;  // asked of GitHub once, when an approval needs it
@@ -136,6 +159,13 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         if (a.voided) view.status = ApprovalStatus::Voided;
         else if (!a.content_hash) view.status = ApprovalStatus::Pending;
         else if (*a.content_hash != content_hash) view.status = ApprovalStatus::OtherContent;
+        else if (!a.approved_items || !a.approved_items->is_array() ||
+                 std::any_of(needing.begin(), needing.end(), [&](const std::string& wanted) {
+                     return std::none_of(a.approved_items->begin(), a.approved_items->end(),
+                                         [&](const json& seen) { return seen.is_object() && identity(seen) == wanted; });
+                 })) {
+            view.status = ApprovalStatus::NewItems;
+        }
         else if (!author.empty() && a.login == author && !settings.author_may_approve) view.status = ApprovalStatus::Author;
         else {
             if (!settings.author_may_approve && !committers) {
@@ -224,8 +254,8 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     for (const auto& e : exemptions) active_exemptions += e.expires_at > now ? 1 : 0;
     if (!check_run_id) {
         // A run posted before but not recorded (the service stopped in between) is updated, not doubled.
-        auto found = m_app->request("GET", "/repos/" + repository + "/commits/" + head_sha + "/check-runs?check_name=" +
-                                               "pgfence%20governance&filter=latest", *token);
+        auto found = m_app->request("GET", "/repos/" + repository + "/commits/" + head_sha + "/check-runs?" +
+                                               m_app->own_runs_query(), *token);
         if (found.status == 200 && found.body.contains("check_runs") && found.body["check_runs"].is_array() &&
             !found.body["check_runs"].empty() && found.body["check_runs"][0].contains("id") &&
             found.body["check_runs"][0]["id"].is_number_integer()) {
@@ -233,7 +263,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         }
     }
     const json& d = decision["decision"];
-    const std::string conclusion = d.value("conclusion", "failure");
+    std::string conclusion = d.value("conclusion", "failure");
     // GitHub refuses an output field longer than 65,535 characters.
     auto capped = [](std::string text) {
         constexpr std::size_t k_limit = 65000;
@@ -246,9 +276,39 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     json output = {{"title", decision.value("title", "pgfence governance")},
                    {"summary", capped(d.value("summary", ""))},
                    {"text", capped(decision.value("text", "")) + "\n\nAudit chain head: `" + chain_head + "`"}};
-    json body = {{"name", k_check_name}, {"head_sha", head_sha}, {"status", "completed"}, {"conclusion", conclusion},
-                 {"output", output}, {"external_id", upload_id}};
+    // This decision is one of those that stand for the head: the check says the worst of them.
+    const HeadDecision own{number, envelope.value("job", ""), upload_id, conclusion, output["title"].get<std::string>(),
+                           output["summary"].get<std::string>(), output["text"].get<std::string>()};
+    CombinedCheck combined;
+    auto aggregated = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        auto recorded = record_head_decision(c, repository, head_sha, own);
+        if (!recorded) return recorded.error();
+        auto standing = head_decisions(c, repository, head_sha);
+        if (!standing) return standing.error();
+        combined = combine(*standing);
+        return true;
+    });
+    if (!aggregated) {
+        error = aggregated.error().message;
+        return false;
+    }
+    if (!combined.upload_id && combined.conclusion.empty()) {
+        // Its pull request is closed or has moved on: this decision alone.
+        combined = combine({own});
+    }
+    const std::string own_conclusion = conclusion;
+    conclusion = combined.conclusion;
+    output = {{"title", combined.title}, {"summary", capped(combined.summary)}, {"text", combined.body}};
+    json body = {{"name", k_check_name}, {"head_sha", head_sha}, {"output", output},
+                 {"external_id", combined.upload_id.value_or(upload_id)}};
+    if (conclusion == "pending") {
+        body["status"] = "in_progress";
+    } else {
+        body["status"] = "completed";
+        body["conclusion"] = conclusion;
+    }
     if (!m_config.public_url.empty()) body["details_url"] = m_config.public_url;
+    if (conclusion == "pending") check_run_id.reset();  // a completed run is not reopened: a new one (head_check.cpp)
     GitHubResponse r = check_run_id
                            ? m_app->request("PATCH", "/repos/" + repository + "/check-runs/" + std::to_string(*check_run_id), *token, &body)
                            : m_app->request("POST", "/repos/" + repository + "/check-runs", *token, &body);
@@ -292,6 +352,7 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         }
         auto event = append_audit(c, repository, "check", content_hash, number,
                                   {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head_sha}, {"upload_id", upload_id},
+                                   {"own_conclusion", own_conclusion}, {"decisions", combined.decisions},
                                    {"signed_off_by", signed_off}, {"exemptions_active", active_exemptions},
                                    {"policy", policy->second}});
         if (!event) return event.error();

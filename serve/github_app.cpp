@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+
 #include <ctime>
 
 #include "analyze/civil_date.hpp"
@@ -140,6 +142,11 @@ GitHubResult<std::string> GitHubApp::installation_token(std::int64_t installatio
 void GitHubApp::forget_token(std::int64_t installation) {
     std::lock_guard lock(m_mutex);
     m_tokens.erase(installation);
+}
+
+std::string GitHubApp::own_runs_query() const {
+    const bool numeric = !m_app_id.empty() && std::all_of(m_app_id.begin(), m_app_id.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return "check_name=pgfence%20governance&filter=latest" + (numeric ? "&app_id=" + m_app_id : std::string());
 }
 
 }  // namespace pgfence::serve

@@ -54,6 +54,10 @@ public:
                                          const nlohmann::json* body = nullptr) const;
     // Forgets a token GitHub refused (a 401), so the next call asks for a new one.
     void forget_token(std::int64_t installation);
+    // The query that lists only this App's 'pgfence governance' runs on a commit (`check_name`,
+    // `app_id`, `filter=latest`): a run of that name that another app made (the workflow's
+    // GITHUB_TOKEN is the github-actions app) is never taken for the service's.
+    [[nodiscard]] std::string own_runs_query() const;
 
 private:
     std::string m_api_url;

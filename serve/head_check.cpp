@@ -5,6 +5,7 @@
 // (the refusal is read from pgfence_refused_heads when the job runs, not only from the job). Once a valid upload of the head is recorded its decision is the
 // check, and this job changes nothing (it queues that decision again if it raced with it).
 #include "serve/audit.hpp"
+#include "serve/head_decisions.hpp"
 #include "serve/metrics.hpp"
 #include "serve/payload.hpp"
 #include "serve/service.hpp"
@@ -35,6 +36,9 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
     const std::string head = payload.value("head_sha", "");
     const std::int64_t number = payload.value("pull_request", std::int64_t{0});
     bool refused = payload.value("state", "") == "refused";
+    // The pull request's base changed (serve/head_decisions.cpp): the head's decisions as they now stand.
+    const bool base_changed = payload.value("state", "") == "base_changed";
+    std::optional<CombinedCheck> combined;
     std::string why = payload.value("why", "");
     if (!valid_repository(repository) || !is_hex(head, 40)) {
         error = "a head_check job without its repository and head";
@@ -48,7 +52,14 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         auto upload = accepted_upload(c, repository, head);
         if (!upload) return upload.error();
         decided = upload->has_value();
-        if (decided) return true;
+        if (base_changed) {
+            auto standing = head_decisions(c, repository, head);
+            if (!standing) return standing.error();
+            if (standing->empty()) return true;
+            combined = combine(*standing);
+        } else if (decided) {
+            return true;
+        }
         auto r = c.query("SELECT (SELECT check_run_id FROM pgfence_checks WHERE repository = $1 AND head_sha = $2), "
                          "(SELECT installation_id FROM pgfence_pull_requests WHERE repository = $1 AND number = $3)",
                          {repository, head, std::to_string(number)});
@@ -70,7 +81,7 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         error = loaded.error().message;
         return false;
     }
-    if (decided) return true;  // a valid upload of this head decides its check
+    if (base_changed ? !combined : decided) return true;  // a valid upload of this head decides its check
     auto access = token_for(repository, installation);
     if (!access) {
         error = access.error().message;
@@ -80,16 +91,22 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
     const std::string& token = access->second;
     if (!check_run_id) {
         auto found = m_app->request("GET", "/repos/" + repository + "/commits/" + head +
-                                               "/check-runs?check_name=pgfence%20governance&filter=latest", token);
+                                               "/check-runs?" + m_app->own_runs_query(), token);
         if (found.status == 200 && found.body.contains("check_runs") && found.body["check_runs"].is_array() &&
             !found.body["check_runs"].empty() && found.body["check_runs"][0].contains("id") &&
             found.body["check_runs"][0]["id"].is_number_integer()) {
             check_run_id = found.body["check_runs"][0]["id"].get<std::int64_t>();
         }
     }
-    const std::string conclusion = refused ? "failure" : "pending";
+    std::string conclusion = refused ? "failure" : "pending";
     json output;
-    if (refused) {
+    if (combined) {
+        conclusion = combined->conclusion;
+        refused = conclusion != "pending";  // completed: another decision for this head is worse than waiting
+        output = {{"title", combined->title}, {"summary", combined->summary}};
+        if (!combined->body.empty()) output["text"] = combined->body;
+        why = "the base of pull request #" + std::to_string(number) + " changed";
+    } else if (refused) {
         output = {{"title", "The upload for this commit was refused"},
                   {"summary", "The governance service refused the pgfence upload for this head commit, so nothing was "
                               "reviewed here: " + annotate::md_text(why, 2000) +
@@ -103,11 +120,14 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
     json body = {{"name", k_check_name}, {"head_sha", head}, {"output", output}, {"external_id", "head:" + head}};
     if (refused) {
         body["status"] = "completed";
-        body["conclusion"] = "failure";
+        body["conclusion"] = conclusion;
     } else {
         body["status"] = "in_progress";
     }
     if (!m_config.public_url.empty()) body["details_url"] = m_config.public_url;
+    // A run that completed is not reopened (GitHub keeps a completed run's conclusion): a waiting
+    // run after a change of the base is a new run, the latest of its name, which branch protection reads.
+    if (combined && !refused) check_run_id.reset();
     GitHubResponse r = check_run_id
                            ? m_app->request("PATCH", "/repos/" + repository + "/check-runs/" + std::to_string(*check_run_id), token, &body)
                            : m_app->request("POST", "/repos/" + repository + "/check-runs", token, &body);
@@ -132,6 +152,7 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         if (!event) return event.error();
         // An upload of this head recorded meanwhile: its decision is posted again over this run
         // (and over the one its own check job may have made at the same time).
+        if (combined) return true;  // an upload for the new base posts its own decision
         auto upload = accepted_upload(c, repository, head);
         if (!upload) return upload.error();
         if (!*upload) return true;

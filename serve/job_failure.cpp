@@ -88,7 +88,7 @@ void Service::report_failed_job(const Job& job, const std::string& why) {
     const std::string& token = access->second;
     if (!check_run_id) {
         auto found = m_app->request("GET", "/repos/" + s.repository + "/commits/" + s.head +
-                                               "/check-runs?check_name=pgfence%20governance&filter=latest", token);
+                                               "/check-runs?" + m_app->own_runs_query(), token);
         if (found.status == 200 && found.body.contains("check_runs") && found.body["check_runs"].is_array() &&
             !found.body["check_runs"].empty() && found.body["check_runs"][0].contains("id") &&
             found.body["check_runs"][0]["id"].is_number_integer()) {

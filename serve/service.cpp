@@ -25,6 +25,7 @@
 #include "serve/crypto.hpp"
 #include "serve/dashboard.hpp"
 #include "serve/embedded.hpp"
+#include "serve/head_decisions.hpp"
 #include "serve/http_server.hpp"
 #include "serve/metrics.hpp"
 #include "serve/page_routes.hpp"
@@ -78,7 +79,7 @@ std::optional<std::string> content_hash_of(const json& report) {
 std::string envelope_problem(const json& envelope) {
     if (!envelope.is_object()) return "the body is not a JSON object";
     static const std::set<std::string> k_keys = {"schema_version", "repository", "pull_request", "head_sha",
-                                                 "base_sha",       "content_hash", "sql_included", "report"};
+                                                 "base_sha",       "content_hash", "sql_included", "report", "job"};
     for (const auto& [key, value] : envelope.items()) {
         if (!k_keys.contains(key)) return "unknown key " + key.substr(0, 64) + " in the envelope";
     }
@@ -103,6 +104,13 @@ std::string envelope_problem(const json& envelope) {
     }
     if (!envelope.contains("sql_included") || !envelope["sql_included"].is_boolean()) return "sql_included must be true or false";
     if (!envelope.contains("report") || !envelope["report"].is_object()) return "report must be the pgfence report";
+    // `pgfence pr --name`: which of several pgfence jobs on the pull request (serve/head_decisions.hpp).
+    if (envelope.contains("job")) {
+        static const std::regex k_job(R"(^[A-Za-z0-9._-]{1,64}$)");
+        if (!envelope["job"].is_string() || !std::regex_match(envelope["job"].get<std::string>(), k_job)) {
+            return "job must be 1 to 64 letters, digits, '.', '_' or '-' (pgfence pr --name)";
+        }
+    }
     return "";
 }
 
@@ -897,9 +905,17 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
             if (!last) return db_error(c, last.error());
             std::optional<std::string> content;
             if (last->rows() > 0) content = last->value(0, 0);
-            auto e = append_audit(c, repository, merged ? "merge" : "pull_request", content, *number,
-                                  {{"action", action}, {"head_sha", *head}, {"merged", merged}, {"delivery", delivery},
-                                   {"reviewed", content.has_value()}});
+            json data = {{"action", action}, {"head_sha", *head}, {"merged", merged}, {"delivery", delivery},
+                         {"reviewed", content.has_value()}};
+            if (action == "closed") {
+                // This pull request's own decision for the head (its jobs' worst), not another pull
+                // request's with the same head: reviewed only when it was success (serve/head_decisions.hpp).
+                auto own = own_head_decision(c, repository, *head, *number);
+                if (!own) return own.error();
+                data["decision"] = own->empty() ? json(nullptr) : json(*own);
+                data["reviewed"] = *own == "success";
+            }
+            auto e = append_audit(c, repository, merged ? "merge" : "pull_request", content, *number, std::move(data));
             if (!e) return e.error();
             // A new head without its upload yet, in a repository that uploads here (a live token):
             // its check waits for it ("no upload received for this head"), so the check of an
@@ -932,6 +948,11 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
         });
         if (!done) error = done.error().message;
         return static_cast<bool>(done);
+    }
+    // The pull request's base changed: the decisions made for the old base are void (serve/head_decisions.cpp).
+    if (event == "pull_request" && action == "edited") {
+        if (field(payload, {"changes", "base"}) == nullptr) return true;  // a title or body edit
+        return handle_base_change(payload, delivery, error, give_up);
     }
     if (event == "check_run" && action == "rerequested") {
         if (text_at(payload, {"check_run", "name"}).value_or("") != k_check_name) return true;  // another app's check

@@ -55,6 +55,9 @@ private:
     // arrived, a failing one when its upload was refused; nothing once a valid upload decided it.
     bool post_head_check(const nlohmann::json& payload, std::string& error, bool& give_up);
     bool handle_webhook(const nlohmann::json& job, std::string& error, bool& give_up);
+    // `pull_request` edited with `changes.base` (serve/head_decisions.cpp): the pull request's
+    // decisions were for the old base; its head's check waits for an upload for the new one.
+    bool handle_base_change(const nlohmann::json& payload, const std::string& delivery, std::string& error, bool& give_up);
     // Sign-off and exemptions (serve/signoff_service.cpp): an approving or dismissed review, a
     // `/pgfence` comment, an exemption's expiry.
     bool handle_review(const nlohmann::json& payload, const std::string& delivery, std::string& error, bool& give_up);

@@ -23,6 +23,9 @@ std::string why_not(ApprovalStatus status) {
             return "pending: given on a commit whose upload has not arrived (it counts only for that commit's migrations)";
         case ApprovalStatus::AuthorsUnknown:
             return "does not count: the pull request has more commits than GitHub lists (250), so its authors are not all known";
+        case ApprovalStatus::NewItems:
+            return "does not count: an item below needs sign-off that was not there when it was given (the same files, "
+                   "but the base changed what they do: a rebase)";
         case ApprovalStatus::Counted: break;
     }
     return "";

@@ -1,0 +1,143 @@
+#include "serve/head_decisions.hpp"
+
+#include "annotate/escape.hpp"
+#include "serve/audit.hpp"
+#include "serve/payload.hpp"
+#include "serve/service.hpp"
+
+namespace pgfence::serve {
+
+using nlohmann::json;
+
+namespace {
+
+int rank(const std::string& conclusion) {
+    if (conclusion == "failure") return 4;
+    if (conclusion == "action_required") return 3;
+    if (conclusion == "pending") return 2;
+    if (conclusion == "success" || conclusion == "neutral") return 1;
+    return 4;  // anything else is taken for the worst
+}
+
+}  // namespace
+
+StoreResult<bool> record_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
+                                       const HeadDecision& d) {
+    if (d.upload_id) {
+        auto dropped = c.query("DELETE FROM pgfence_head_decisions WHERE repository = $1 AND head_sha = $2 AND pull_request = $3 "
+                               "AND upload_id IS NULL",
+                               {repository, head, std::to_string(d.pull_request)});
+        if (!dropped) return db_error(c, dropped.error());
+    }
+    auto up = c.query("INSERT INTO pgfence_head_decisions (repository, head_sha, pull_request, job, upload_id, conclusion, title, "
+                      "summary, body) VALUES ($1, $2, $3, $4, NULLIF($5, '')::uuid, $6, $7, $8, $9) "
+                      "ON CONFLICT (repository, head_sha, pull_request, job) DO UPDATE SET upload_id = EXCLUDED.upload_id, "
+                      "conclusion = EXCLUDED.conclusion, title = EXCLUDED.title, summary = EXCLUDED.summary, "
+                      "body = EXCLUDED.body, updated_at = now()",
+                      {repository, head, std::to_string(d.pull_request), d.job, d.upload_id.value_or(""), d.conclusion, d.title,
+                       d.summary, d.body});
+    if (!up) return db_error(c, up.error());
+    return true;
+}
+
+StoreResult<std::vector<HeadDecision>> head_decisions(trace::Connection& c, const std::string& repository, const std::string& head) {
+    auto r = c.query("SELECT d.pull_request, d.job, d.upload_id, d.conclusion, d.title, d.summary, d.body "
+                     "FROM pgfence_head_decisions d LEFT JOIN pgfence_pull_requests p "
+                     "ON p.repository = d.repository AND p.number = d.pull_request "
+                     "WHERE d.repository = $1 AND d.head_sha = $2 AND (p.number IS NULL OR (p.state = 'open' AND p.head_sha = d.head_sha)) "
+                     "ORDER BY d.pull_request, d.job",
+                     {repository, head});
+    if (!r) return db_error(c, r.error());
+    std::vector<HeadDecision> out;
+    for (int i = 0; i < r->rows(); ++i) {
+        out.push_back({std::stoll(r->value(i, 0)), r->value(i, 1), r->is_null(i, 2) ? std::nullopt : std::optional(r->value(i, 2)),
+                       r->value(i, 3), r->value(i, 4), r->value(i, 5), r->value(i, 6)});
+    }
+    return out;
+}
+
+CombinedCheck combine(const std::vector<HeadDecision>& decisions) {
+    CombinedCheck out;
+    if (decisions.empty()) return out;
+    const HeadDecision* worst = &decisions.front();
+    for (const auto& d : decisions) {
+        if (rank(d.conclusion) > rank(worst->conclusion)) worst = &d;
+        out.decisions.push_back({{"pull_request", d.pull_request}, {"job", d.job}, {"conclusion", d.conclusion}});
+    }
+    out.conclusion = worst->conclusion;
+    out.title = worst->title;
+    out.summary = worst->summary;
+    out.body = worst->body;
+    out.upload_id = worst->upload_id;
+    if (decisions.size() > 1) {
+        std::string list = "This commit is the head of " + std::to_string(decisions.size()) +
+                           " decisions (pull requests into their bases, pgfence jobs); the check is the worst of them:\n\n";
+        for (const auto& d : decisions) {
+            list += "- pull request #" + std::to_string(d.pull_request) +
+                    (d.job.empty() ? std::string() : " job " + annotate::md_code_span(d.job)) + ": " + d.conclusion + " \xE2\x80\x94 " +
+                    annotate::md_text(d.title, 200) + "\n";
+        }
+        out.title = "#" + std::to_string(worst->pull_request) + (worst->job.empty() ? "" : " " + worst->job) + ": " + worst->title;
+        out.summary = list + "\n" + out.summary;
+    }
+    return out;
+}
+
+}  // namespace pgfence::serve
+
+namespace pgfence::serve {
+
+StoreResult<std::string> own_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
+                                           std::int64_t pull_request) {
+    auto r = c.query("SELECT conclusion FROM pgfence_head_decisions WHERE repository = $1 AND head_sha = $2 AND pull_request = $3",
+                     {repository, head, std::to_string(pull_request)});
+    if (!r) return db_error(c, r.error());
+    std::vector<HeadDecision> own;
+    for (int i = 0; i < r->rows(); ++i) own.push_back({pull_request, "", std::nullopt, r->value(i, 0), "", "", ""});
+    return combine(own).conclusion;
+}
+
+bool Service::handle_base_change(const json& payload, const std::string& delivery, std::string& error, bool& give_up) {
+    const std::string repository = lower(text_at(payload, {"repository", "full_name"}).value_or(""));
+    auto number = number_at(payload, {"pull_request", "number"});
+    auto head = text_at(payload, {"pull_request", "head", "sha"});
+    if (!valid_repository(repository) || !number || !head || !is_hex(*head, 40)) {
+        error = "a pull_request edited delivery without its repository, number and head: ignored";
+        give_up = true;
+        return false;
+    }
+    const std::string to = text_at(payload, {"pull_request", "base", "ref"}).value_or("");
+    const std::string from = text_at(payload, {"changes", "base", "ref", "from"}).value_or("");
+    const std::string title = "The base changed: re-run pgfence for the new base";
+    const std::string summary =
+        "Pull request #" + std::to_string(*number) + "'s base changed" +
+        (from.empty() || to.empty() ? std::string() : " from " + annotate::md_code_span(from, annotate::MdPlace::Prose, 200) +
+                                                          " to " + annotate::md_code_span(to, annotate::MdPlace::Prose, 200)) +
+        " after its upload: the decision was made against the old base and no longer counts. The check waits for an upload "
+        "for the new base: run the pgfence job again (a workflow that runs on `pull_request` `edited` does it by itself).";
+    auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        auto up = c.query("INSERT INTO pgfence_pull_requests (repository, number, head_sha, state, base_changed_at) "
+                          "VALUES ($1, $2, $3, 'open', now()) ON CONFLICT (repository, number) DO UPDATE SET "
+                          "base_changed_at = now(), updated_at = now()",
+                          {repository, std::to_string(*number), *head});
+        if (!up) return db_error(c, up.error());
+        auto dropped = c.query("DELETE FROM pgfence_head_decisions WHERE repository = $1 AND pull_request = $2",
+                               {repository, std::to_string(*number)});
+        if (!dropped) return db_error(c, dropped.error());
+        auto voided = record_head_decision(c, repository, *head, {*number, "", std::nullopt, "pending", title, summary, ""});
+        if (!voided) return voided.error();
+        auto e = append_audit(c, repository, "base_changed", std::nullopt, *number,
+                              {{"head_sha", *head}, {"from", from}, {"to", to}, {"delivery", delivery}});
+        if (!e) return e.error();
+        auto governed = c.query("SELECT 1 FROM pgfence_tokens WHERE lower(repository) = $1 AND revoked_at IS NULL LIMIT 1",
+                                {repository});
+        if (!governed) return db_error(c, governed.error());
+        if (governed->rows() == 0) return true;
+        return enqueue(c, "head_check", {{"repository", repository}, {"head_sha", *head}, {"pull_request", *number},
+                                         {"state", "base_changed"}});
+    });
+    if (!done) error = done.error().message;
+    return static_cast<bool>(done);
+}
+
+}  // namespace pgfence::serve

@@ -1,0 +1,51 @@
+#pragma once
+// The check of a head commit is the worst of the decisions of every open pull request (and every
+// job of it, `pgfence pr --name`) whose head it is (red team D: a second pull request from the same
+// head into a branch of the author's, or a second job with nothing to report, posted its success
+// over the first one's action_required). GitHub keeps one 'pgfence governance' check run per commit
+// and a branch protection reads that, so one run says the worst. pgfence_head_decisions
+// (serve/migrations/010_head_decisions.sql) keeps each decision as its check run would say it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "serve/store.hpp"
+
+namespace pgfence::serve {
+
+struct HeadDecision {
+    std::int64_t pull_request = 0;
+    std::string job;                       // `pgfence pr --name`, "" without
+    std::optional<std::string> upload_id;  // none: voided by a change of the pull request's base
+    std::string conclusion;                // success, action_required, failure, or pending (no conclusion yet)
+    std::string title, summary, body;
+};
+
+// Inside a Store transaction: records `decision` as the decision of its pull request and job for
+// `head` (a voided one of that pull request, for another base, is dropped).
+[[nodiscard]] StoreResult<bool> record_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
+                                                     const HeadDecision& decision);
+
+// Inside a Store transaction: the decisions that stand for `head`: those of pull requests that are
+// open with this head (or not known yet from a webhook), by pull request and job.
+[[nodiscard]] StoreResult<std::vector<HeadDecision>> head_decisions(trace::Connection& c, const std::string& repository,
+                                                                    const std::string& head);
+
+// Inside a Store transaction: the worst of `pull_request`'s own decisions for `head` ("" when none).
+[[nodiscard]] StoreResult<std::string> own_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
+                                                         std::int64_t pull_request);
+
+// What the check run says: the worst decision (failure, then action_required, then pending, then
+// success), its title and text, and when several stand a summary that lists each of them.
+struct CombinedCheck {
+    std::string conclusion;  // "pending" means in progress, no conclusion
+    std::string title, summary, body;
+    std::optional<std::string> upload_id;  // of the worst decision
+    nlohmann::json decisions = nlohmann::json::array();  // [{pull_request, job, conclusion}] for the audit
+};
+[[nodiscard]] CombinedCheck combine(const std::vector<HeadDecision>& decisions);
+
+}  // namespace pgfence::serve

@@ -1,0 +1,286 @@
+"""What the service's check decides for a head commit (red team D, /tmp/redteam-d/REPORT.md: "decisions
+are made per upload but posted per commit, and the base is known only at upload time"), end to end on
+serve_test.py's world: the real service, its database, the GitHub double in App mode, real git and
+`pgfence pr --upload` as the action runs it for a given pull request and base.
+
+    decision_test.py SCENARIO --binary pgfence --schemas DIR
+Scenarios:
+  rebase_items  alice approves PR #7 (a HIGH index and a call of cleanup(), defined on main); main
+                then redefines cleanup() to DROP TABLE users, and PR #7 is rebased (its own file
+                unchanged, so the same content hash): the new HIGH item is not covered by her
+                approval, the check is action_required until she approves again
+  two_prs       one head commit, two pull requests: #7 into main drops a table (needs sign-off), #8
+                into the author's branch x (which holds it already) has nothing new; #8's later
+                success does not replace #7's action_required on the commit's one check, and #7's
+                merge is audited with its own decision (action_required, reviewed false)
+  retarget      PR #7 opened into x (success), then its base edited to main: the check goes back
+                to waiting ("re-run pgfence for the new base"), a re-requested run of the old
+                upload does not bring back its success, the upload for main decides
+  two_jobs      one pull request, two pgfence jobs (`pr --name api`, `--name web`, docs/pr.md): api
+                drops a table (action_required), web uploads later with nothing new: the check
+                stays action_required, naming both jobs
+  fake_run      the workflow's own token (GITHUB_TOKEN, the github-actions app) posts a successful
+                check run named 'pgfence governance' on the head first: the service never takes it
+                for its own (it lists only its App's runs) and posts its decision in a run of its
+                App; the fake one is left as it was
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from serve_test import AUTHOR, PAT, REPO, SECRET, check, git, http, ok, review, run_world, write  # noqa: E402
+
+USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+
+
+def start(w, policy='approvers = ["alice"]\n'):
+    seed = {"teams": [{"team": "octo/dba", "members": ["carol"]}],
+            "collaborators": [{"repo": REPO, "login": login, "permission": "write"} for login in ("alice", "dave")]}
+    w.start_double(**seed)
+    config = w.config(extra="membership_cache_seconds = 0", policy=policy)
+    token = w.token(config)
+    _, url = w.start_service(config)
+    w.repo = os.path.join(w.tmp, "repo")
+    os.makedirs(w.repo)
+    git(w.repo, "init", "-q", "-b", "main")
+    return token, url
+
+
+def commit(w, files, message):
+    for path, text in files.items():
+        write(os.path.join(w.repo, path), text)
+    sarif = os.path.join(w.repo, "pgfence.sarif")
+    if os.path.exists(sarif):
+        os.remove(sarif)
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", message)
+
+
+def upload_pr(w, url, token, number, base_ref, *extra):
+    """`pgfence pr --upload` as the action runs it for pull request `number` into `base_ref`."""
+    base, head = git(w.repo, "rev-parse", base_ref), git(w.repo, "rev-parse", "HEAD")
+    event = os.path.join(w.tmp, f"event-{number}.json")
+    with open(event, "w") as f:
+        json.dump({"action": "synchronize", "number": number, "pull_request": {
+            "number": number, "base": {"sha": base, "ref": base_ref}, "head": {"sha": head, "ref": "feature"}}}, f)
+    outputs = os.path.join(w.tmp, f"outputs-{number}.txt")
+    open(outputs, "w").close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env.update({"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": event, "GITHUB_REPOSITORY": REPO,
+                "GITHUB_WORKSPACE": w.repo, "GITHUB_TOKEN": PAT, "GITHUB_OUTPUT": outputs,
+                "GITHUB_API_URL": w.github, "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "43",
+                "PGFENCE_GOVERNANCE_TOKEN": token})
+    proc = subprocess.run([w.args.binary, "pr", "--no-config", "--no-comment", "--upload", url, *extra],
+                          cwd=w.repo, env=env, capture_output=True, text=True, timeout=300)
+    check("governance: uploaded" in proc.stdout, f"PR #{number} uploaded: {proc.stdout[-600:]} {proc.stderr[-600:]}")
+    return proc, head
+
+
+FN_V1 = ("CREATE TABLE sessions (id bigint PRIMARY KEY, expires timestamptz);\n"
+         "CREATE FUNCTION cleanup() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  DELETE FROM sessions WHERE expires < now();\nEND\n$$;\n")
+FN_V2 = "CREATE OR REPLACE FUNCTION cleanup() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  DROP TABLE users CASCADE;\nEND\n$$;\n"
+
+
+def scenario_rebase_items(w):
+    token, url = start(w)
+    commit(w, {"migrations/001_users.sql": USERS, "migrations/002_sessions.sql": FN_V1, "README.md": "x\n"}, "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"migrations/003_index_cleanup.sql":
+               "SET lock_timeout = '2s';\nCREATE INDEX users_email ON users (email);\nSELECT cleanup();\n"}, "index + cleanup")
+    head = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, head_sha=head, base_sha=git(w.repo, "rev-parse", "main"))
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main")
+    w.wait_for_check(head, "action_required")
+    review(w, url, "alice", head_sha=head, body="small index; cleanup() deletes expired sessions")
+    w.wait_for_text(head, "success", "Signed off by alice")
+    ok("head 1: the index needs sign-off, alice's approval settles it")
+
+    # main redefines cleanup(); PR #7 rebased onto it, its own file unchanged.
+    git(w.repo, "checkout", "-q", "main")
+    commit(w, {"migrations/004_cleanup_v2.sql": FN_V2}, "cleanup v2")
+    git(w.repo, "checkout", "-q", "feature")
+    git(w.repo, "rebase", "-q", "main")
+    head2 = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR, head_sha=head2, base_sha=git(w.repo, "rev-parse", "main"))
+    proc, _ = upload_pr(w, url, token, 7, "main")
+    check("drop-table" in proc.stdout + proc.stderr, f"the rebased head has a drop-table finding: {proc.stdout[-800:]}")
+    uploads = [e for e in w.audit(url, token) if e["type"] == "evaluation"]
+    check(len(uploads) >= 2 and uploads[-1]["content_hash"] == uploads[0]["content_hash"],
+          "the rebase keeps the content hash (the approval is not voided by it)")
+    run = w.wait_for_text(head2, "action_required", "not there when it was given")
+    check("Signed off by" not in run["output"]["title"], f"not signed off: {run['output']['title']}")
+    check("drop-table" in run["output"]["text"], "the new item is listed")
+    ok("rebased head: the new HIGH drop-table item is not covered by alice's approval: action_required")
+
+    review(w, url, "alice", head_sha=head2, body="read cleanup v2", review_id=902)
+    w.wait_for_text(head2, "success", "Signed off by alice")
+    ok("alice's approval of the rebased head (which lists the drop-table item) signs it off")
+
+
+def drop_repo(w):
+    """main: users; x: the author's branch at the DROP TABLE commit; feature: x + a README commit."""
+    commit(w, {"migrations/001_users.sql": USERS, "README.md": "x\n"}, "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n"}, "drop users")
+    git(w.repo, "branch", "x")
+    commit(w, {"README.md": "x, documented\n"}, "docs")
+    return git(w.repo, "rev-parse", "HEAD"), git(w.repo, "rev-parse", "main"), git(w.repo, "rev-parse", "x")
+
+
+def merge_event(w, url, token, number):
+    events = [e for e in w.wait_for_event(url, token, "merge") if e["pull_request"] == number]
+    check(events, f"a merge event for #{number}")
+    return events[-1]["data"]
+
+
+def scenario_two_prs(w):
+    token, url = start(w)
+    head, main, x = drop_repo(w)
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main")
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main")
+    w.wait_for_check(head, "action_required")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=8, head_sha=head, base_sha=x, base_ref="x")
+    w.wait_for_event(url, token, "pull_request", count=2)
+    proc, _ = upload_pr(w, url, token, 8, "x")
+    check("conclusion success" in proc.stdout, f"PR #8 alone has nothing new: {proc.stdout[-400:]}")
+    w.wait_for_event(url, token, "check", count=3)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        run = w.governance_checks(head)[-1]
+        if "pull request #8" in run["output"]["summary"]:
+            break
+        time.sleep(0.3)
+    check(run.get("conclusion") == "action_required" and "worst" in run["output"]["summary"] and "#7" in run["output"]["title"],
+          f"the check says #7 decides it: {run['output']['title']} / {run['output']['summary'][:600]}")
+    runs = w.governance_checks(head)
+    check(all(r.get("conclusion") != "success" for r in runs), f"no run of the head says success: {[r.get('conclusion') for r in runs]}")
+    ok("PR #8 (same head, into x) uploads success; the head's check stays action_required, naming both")
+
+    w.webhook(url, "pull_request", "closed", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main", merged=True)
+    data = merge_event(w, url, token, 7)
+    check(data["decision"] == "action_required" and data["reviewed"] is False, f"#7's merge audited with its own decision: {data}")
+    ok("the merge of #7 is audited with #7's decision (action_required, reviewed false), not #8's")
+
+
+def edited_base(w, url, number, head, base_sha, base_ref, from_ref, from_sha):
+    import webhooks
+    payload = webhooks.build("pull_request", "opened", repository_name=REPO, number=number, head_sha=head, base_sha=base_sha,
+                             base_ref=base_ref, sender=AUTHOR, author=AUTHOR, installation=77)
+    payload["action"] = "edited"
+    payload["changes"] = {"base": {"ref": {"from": from_ref}, "sha": {"from": from_sha}}}
+    headers, body = webhooks.delivery("pull_request", payload, SECRET)
+    status, _ = webhooks.post(url + "/v1/github/webhook", headers, body)
+    check(status == 202, f"edited webhook: {status}")
+
+
+def scenario_retarget(w):
+    token, url = start(w)
+    head, main, x = drop_repo(w)
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=x, base_ref="x")
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "x")
+    w.wait_for_check(head, "success")
+    ok("PR #7 into x: nothing new, success")
+
+    edited_base(w, url, 7, head, main, "main", "x", x)
+    w.wait_for_event(url, token, "base_changed")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        run = w.governance_checks(head)[-1]
+        if run.get("status") == "in_progress" and "re-run pgfence" in run["output"]["title"]:
+            break
+        time.sleep(0.3)
+    check(run.get("status") == "in_progress" and run.get("conclusion") is None,
+          f"after the base change the check waits: {run.get('status')} {run.get('conclusion')} {run['output']['title']}")
+    # A re-run of the check (GitHub's "Re-run") posts the old upload's decision again: not any more.
+    checks_before = len([e for e in w.audit(url, token) if e["type"] == "check"])
+    status, _ = w.webhook(url, "check_run", "rerequested", head_sha=head)
+    check(status == 202, "rerequested webhook")
+    w.wait_for_event(url, token, "check_rerequested")
+    time.sleep(3)
+    run = w.governance_checks(head)[-1]
+    check(run.get("status") == "in_progress", f"the old base's success is not posted again: {run.get('status')} {run.get('conclusion')}")
+    check(len([e for e in w.audit(url, token) if e["type"] == "check"]) == checks_before, "no check posted for the old upload")
+    ok("base edited x -> main: the check waits for an upload for main; a re-requested run does not bring back x's success")
+
+    upload_pr(w, url, token, 7, "main")
+    w.wait_for_check(head, "action_required")
+    w.webhook(url, "pull_request", "closed", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main", merged=True)
+    data = merge_event(w, url, token, 7)
+    check(data["decision"] == "action_required" and data["reviewed"] is False, f"the merge audited with main's decision: {data}")
+    ok("the upload for main decides (action_required); the merge is audited reviewed false")
+
+
+def scenario_two_jobs(w):
+    token, url = start(w)
+    commit(w, {"api/migrations/001_users.sql": USERS, "web/migrations/001_pages.sql": "CREATE TABLE pages (id bigint PRIMARY KEY);\n",
+               "README.md": "x\n"}, "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"api/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n", "web/README.md": "web\n"}, "drop users")
+    head = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=git(w.repo, "rev-parse", "main"))
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    w.wait_for_check(head, "action_required")
+    proc, _ = upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    check("conclusion success" in proc.stdout, f"the web job alone has nothing new: {proc.stdout[-400:]}")
+    w.wait_for_event(url, token, "check", count=3)
+    time.sleep(2)
+    runs = w.governance_checks(head)
+    run = runs[-1]
+    check(run.get("conclusion") == "action_required", f"the web job's success does not replace api's: {run.get('conclusion')}")
+    check("job `api`" in run["output"]["summary"] and "job `web`" in run["output"]["summary"],
+          f"the check lists both jobs: {run['output']['summary'][:600]}")
+    check(all(r.get("conclusion") != "success" for r in runs), f"no run of the head says success: {[r.get('conclusion') for r in runs]}")
+    evaluations = [e for e in w.audit(url, token) if e["type"] == "check"]
+    check(evaluations[-1]["data"]["own_conclusion"] == "success" and evaluations[-1]["data"]["conclusion"] == "action_required",
+          f"the audit says web's own decision and the check's: {evaluations[-1]['data']}")
+    ok("two jobs on one pull request: the later web job's success leaves api's action_required standing")
+
+
+def scenario_fake_run(w):
+    token, url = start(w)
+    head, main, _ = drop_repo(w)
+    status, body, _ = http("POST", f"{w.github}/repos/{REPO}/check-runs",
+                           body={"name": "pgfence governance", "head_sha": head, "status": "completed", "conclusion": "success",
+                                 "output": {"title": "Signed off by alice", "summary": "fake"}},
+                           headers={"Authorization": "token " + PAT, "Accept": "application/vnd.github+json",
+                                    "X-GitHub-Api-Version": "2022-11-28", "Content-Type": "application/json"})
+    check(status == 201, f"the workflow's token posts a run of that name: {status} {body[:300]}")
+    fake = json.loads(body)["id"]
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main")
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main")
+    w.wait_for_event(url, token, "check", count=2)
+    time.sleep(2)
+    runs = {r["id"]: r for r in w.governance_checks(head)}
+    check(runs[fake].get("conclusion") == "success" and runs[fake]["output"]["summary"] == "fake",
+          f"the workflow's run is not the service's to update: {runs[fake].get('conclusion')} {runs[fake]['output']}")
+    own = [r for r in runs.values() if r.get("app_id") is not None]
+    check(own and own[-1].get("conclusion") == "action_required",
+          f"the service's decision is in a run of its App: {[(r['id'], r.get('app_id'), r.get('conclusion')) for r in runs.values()]}")
+    ok("a 'pgfence governance' run from the workflow's token is left alone; the App posts its own run (action_required)")
+
+
+SCENARIOS = {"fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
+             "two_jobs": scenario_two_jobs}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("scenario", choices=sorted(SCENARIOS))
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--schemas", required=True)
+    args = ap.parse_args()
+    return run_world(args, args.scenario, SCENARIOS[args.scenario])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
