@@ -166,6 +166,9 @@ struct FunctionInfo {
     // one), "not-inlined" for a function it runs as declared (PL/pgSQL, SECURITY DEFINER, SET,
     // STRICT, SETOF, a body of another shape), "" when the body's volatility is not known.
     std::string inlining;
+    // SECURITY DEFINER, as CREATE FUNCTION or a later ALTER FUNCTION declared it: the body runs
+    // with its owner's rights, so a new owner changes what it may do.
+    bool security_definer = false;
 };
 using FunctionMap = std::map<std::string, std::vector<std::shared_ptr<const FunctionInfo>>>;  // by name
 

@@ -4,6 +4,7 @@
 #include "analyze/rule_actions.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <cctype>
 #include <set>
 #include <string_view>
@@ -254,6 +255,10 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         language_and_body(create, info.language, body);
         for (const DefElem* d : pg::each<DefElem>(create->options)) {
             if (pg::text(d->defname) == "volatility") info.volatility = std::string(pg::text(d->arg));
+            if (pg::text(d->defname) == "security") {
+                const auto* flag = pg::as<Boolean>(d->arg);
+                info.security_definer = flag == nullptr || flag->boolval;
+            }
         }
         info.definition = std::string(sql);
         info.inlining = inlining(create, info.language, body, catalog);
@@ -283,16 +288,19 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         if (o == nullptr || pg::length(o->objname) == 0) return;
         std::string volatility;
         bool not_inlined = false, strict = false;
+        std::optional<bool> definer;
         for (const DefElem* d : pg::each<DefElem>(alter->actions)) {
             std::string_view name = pg::text(d->defname);
             const auto* flag = pg::as<Boolean>(d->arg);
             if (name == "volatility") volatility = std::string(pg::text(d->arg));
+            if (name == "security") definer = flag == nullptr || flag->boolval;
             if (name == "set" || (name == "security" && (flag == nullptr || flag->boolval))) not_inlined = true;
             if (name == "strict" && (flag == nullptr || flag->boolval)) strict = true;
         }
-        if (volatility.empty() && !not_inlined && !strict) return;
+        if (volatility.empty() && !not_inlined && !strict && !definer) return;
         for (FunctionInfo& f : named_overloads(o, catalog)) {
             if (!volatility.empty()) f.volatility = volatility;
+            if (definer) f.security_definer = *definer;
             if (not_inlined && f.inlining.rfind("inlined", 0) == 0) f.inlining = "not-inlined";
             if (strict && f.inlining.rfind("inlined", 0) == 0) f.inlining = "";
             catalog.add_function(std::move(f));
@@ -620,7 +628,15 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
         const std::string schema = pg::length(altered->objname) > 1 ? std::string(pg::text(pg::nth(altered->objname, pg::length(altered->objname) - 2))) : std::string();
         const std::vector<std::string> uses = ++m_replaced > 1000 ? std::vector<std::string>{"objects not looked up (past 1000 in this file)"}
                                                                   : m_uses.of(m_ctx->catalog, name, schema);
-        if (!uses.empty()) {
+        // A new owner changes what a SECURITY DEFINER body may do, and nothing of an invoker's
+        // function (its body, what its names resolve to and the rights it runs with stay).
+        bool matters = true;
+        if (change == "OWNER TO") {
+            const auto functions = matching(m_ctx->catalog, name, schema);
+            matters = functions.empty() ||
+                      std::any_of(functions.begin(), functions.end(), [](const auto& f) { return f->security_definer; });
+        }
+        if (!uses.empty() && matters) {
             unknown(facts, change + " of " + name + "() changes what runs where the " + uses.front() +
                                (uses.size() > 1 ? " (and " + std::to_string(uses.size() - 1) + " more)" : "") +
                                ": the functions its body then resolves, the rights it runs with, or whether it is found at all; not judged");
