@@ -25,6 +25,9 @@ struct ColumnInfo {
     bool not_null = false;
     bool has_not_null_check = false;  // a validated CHECK (col IS NOT NULL) exists
     bool virtual_generated = false;   // GENERATED ... VIRTUAL (PostgreSQL 18): computed when read, not stored
+    // Whether the column has a default (pg_attrdef): set by DEFAULT (not DEFAULT NULL, which stores
+    // none), serial and identity, SET DEFAULT; cleared by DROP DEFAULT. Empty: not known.
+    std::optional<bool> has_default;
 };
 
 // A foreign key, as pg_constraint would hold it.

@@ -576,6 +576,12 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
     case AT_ColumnDefault:
         raise(acc, lock.mode, label, lock.recurses);
         if (cmd.def == nullptr) alter::note_drop_default(col, t, facts, ctx);
+        // What the column's default is from here on (SET DEFAULT NULL stores none: ATExecColumnDefault).
+        if (ColumnInfo* c = ctx.catalog.column(t.relname, col)) c->has_default = cmd.def != nullptr && !is_null_const(cmd.def);
+        return;
+    case AT_AddIdentity:
+        raise(acc, lock.mode, label, lock.recurses);
+        if (ColumnInfo* c = ctx.catalog.column(t.relname, col)) c->has_default = true;
         return;
     default:
         raise(acc, lock.mode, label, lock.recurses);
