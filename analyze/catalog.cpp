@@ -72,6 +72,7 @@ const RelationInfo* Catalog::find(const std::string& relname) const {
 }
 
 RelationInfo& Catalog::add(const std::string& relname, const std::string& display, const std::string& kind) {
+    m_owners.erase(relname);
     auto info = std::make_shared<RelationInfo>();
     info->relname = relname;
     info->display = display;
@@ -333,6 +334,8 @@ std::string renamed_display(const std::string& old_display, const std::string& t
 void Catalog::rename(const std::string& from, const std::string& to) {
     remember(from);
     remember(to);
+    m_owners.erase(from);
+    m_owners.erase(to);
     auto node = m_relations.extract(from);
     if (node.empty()) return;
     node.key() = to;

@@ -25,6 +25,9 @@ struct ColumnInfo {
     bool not_null = false;
     bool has_not_null_check = false;  // a validated CHECK (col IS NOT NULL) exists
     bool virtual_generated = false;   // GENERATED ... VIRTUAL (PostgreSQL 18): computed when read, not stored
+    // Whether the column has a default (pg_attrdef): set by DEFAULT (not DEFAULT NULL, which stores
+    // none), serial and identity, SET DEFAULT; cleared by DROP DEFAULT. Empty: not known.
+    std::optional<bool> has_default;
 };
 
 // A foreign key, as pg_constraint would hold it.
@@ -193,6 +196,20 @@ public:
     [[nodiscard]] RelationInfo* find(const std::string& relname);
     [[nodiscard]] const RelationInfo* find(const std::string& relname) const;
     RelationInfo& add(const std::string& relname, const std::string& display, const std::string& kind);
+    // The role the last ALTER ... OWNER TO of the migrations gave a relation ("" when none did, or
+    // it was made again since: add() forgets it). Kept beside the relations, not in RelationInfo,
+    // whose size counts; a rename forgets it too (pgfence then does not know the owner).
+    [[nodiscard]] std::string owner(const std::string& relname) const {
+        auto it = m_owners.find(relname);
+        return it == m_owners.end() ? std::string() : it->second;
+    }
+    void set_owner(const std::string& relname, const std::string& role) {
+        if (role.empty()) {
+            m_owners.erase(relname);
+        } else {
+            m_owners[relname] = role;
+        }
+    }
     void remove(const std::string& relname);
     // Every relation as existing before the migration (is_new false): the schema earlier
     // migrations built, as the next one finds it.
@@ -332,6 +349,7 @@ private:
     std::map<std::string, std::vector<std::string>> m_object_uses;
     bool m_touched_all = true;
     RelationMap m_relations;
+    std::map<std::string, std::string> m_owners;  // relname -> role, as owner() says
     std::map<std::string, bool> m_domains;
     std::map<std::string, std::vector<std::string>> m_domain_functions;
     std::set<std::string> m_types;

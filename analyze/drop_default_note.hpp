@@ -21,6 +21,21 @@ struct DroppedDefault {
            (not_null ? "is NOT NULL" : "may be NULL") + ", as the migrations show it";
 }
 
+// "DROP DEFAULT on <column> of <relation>: the column has no default, as the migrations show it"
+[[nodiscard]] inline std::string no_default_note(std::string_view relation, std::string_view column) {
+    return "DROP DEFAULT on " + std::string(column) + " of " + std::string(relation) +
+           ": the column has no default, as the migrations show it: nothing changes";
+}
+
+// Does the statement say that `column` (quoted as in the note) has no default?
+[[nodiscard]] inline bool read_no_default_note(const StatementFacts& statement, std::string_view relation, std::string_view column) {
+    const std::string note = no_default_note(relation, column);
+    for (const auto& n : statement.notes) {
+        if (n == note) return true;
+    }
+    return false;
+}
+
 // What the note says of `column` (quoted as in the note), or nothing when the statement has none.
 [[nodiscard]] inline std::optional<DroppedDefault> read_drop_default_note(const StatementFacts& statement,
                                                                          std::string_view relation, std::string_view column) {

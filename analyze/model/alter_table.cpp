@@ -11,6 +11,7 @@
 #include "analyze/model/model.hpp"
 #include "analyze/model/types.hpp"
 #include "analyze/names.hpp"
+#include "analyze/owner_note.hpp"
 
 namespace pgfence::analyze::model {
 namespace {
@@ -576,6 +577,25 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
     case AT_ColumnDefault:
         raise(acc, lock.mode, label, lock.recurses);
         if (cmd.def == nullptr) alter::note_drop_default(col, t, facts, ctx);
+        // What the column's default is from here on (SET DEFAULT NULL stores none: ATExecColumnDefault).
+        if (ColumnInfo* c = ctx.catalog.column(t.relname, col)) c->has_default = cmd.def != nullptr && !is_null_const(cmd.def);
+        return;
+    case AT_ChangeOwner:
+        raise(acc, lock.mode, label, lock.recurses);
+        // The owner the migrations gave it: OWNER TO that same role again changes nothing (the
+        // revoke-privileges rule reads the note). A role named by CURRENT_USER & co. is not known.
+        if (ctx.catalog.find(t.relname) != nullptr && cmd.newowner != nullptr) {
+            const std::string to = cmd.newowner->roletype == ROLESPEC_CSTRING ? std::string(pg::text(cmd.newowner->rolename))
+                                                                              : std::string();
+            if (!to.empty() && ctx.catalog.owner(t.relname) == to) {
+                facts.notes.push_back(owner_unchanged_note(t.display, quote_ident(to)));
+            }
+            ctx.catalog.set_owner(t.relname, to);
+        }
+        return;
+    case AT_AddIdentity:
+        raise(acc, lock.mode, label, lock.recurses);
+        if (ColumnInfo* c = ctx.catalog.column(t.relname, col)) c->has_default = true;
         return;
     default:
         raise(acc, lock.mode, label, lock.recurses);

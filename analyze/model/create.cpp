@@ -177,12 +177,20 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
 
 void record_column(Context& ctx, const std::string& table, const ColumnDef* def) {
     std::string col(pg::text(def->colname));
-    ColumnInfo info{col, def->typeName != nullptr ? canonical_type(def->typeName) : std::string(), false, false};
+    ColumnInfo info{col, def->typeName != nullptr ? canonical_type(def->typeName) : std::string(), false, false, false, std::nullopt};
     bool owns_sequence = is_serial_type(def);
+    // The statement shows every default the column gets (a domain's own default is not the
+    // column's and DROP DEFAULT leaves it); DEFAULT NULL stores none (AddRelationNewConstraints).
+    info.has_default = false;
     for (const Constraint* con : pg::each<Constraint>(def->constraints)) {
         ConstrType type = con->contype;
         if (type == CONSTR_NOTNULL || type == CONSTR_PRIMARY || type == CONSTR_IDENTITY) info.not_null = true;
         if (type == CONSTR_IDENTITY) owns_sequence = true;
+        if (type == CONSTR_IDENTITY || type == CONSTR_GENERATED) info.has_default = true;
+        if (type == CONSTR_DEFAULT && con->raw_expr != nullptr) {
+            const A_Const* null_const = pg::as<A_Const>(con->raw_expr);
+            if (null_const == nullptr || !null_const->isnull) info.has_default = true;
+        }
         if (type == CONSTR_DEFAULT && con->raw_expr != nullptr) {
             std::string seq = nextval_sequence(con->raw_expr);
             if (!seq.empty()) {
@@ -190,6 +198,7 @@ void record_column(Context& ctx, const std::string& table, const ColumnDef* def)
             }
         }
     }
+    if (owns_sequence) info.has_default = true;
     if (auto* rel = ctx.catalog.find(table)) ctx.catalog.add_columns(*rel, {info});
     if (owns_sequence) {
         std::string seq = table + "_" + col + "_seq";
@@ -317,6 +326,10 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
             const RelationInfo* src = ctx.catalog.find(std::string(pg::relname(like->relation)));
             if (src) {
                 auto cols = src->columns;
+                // LIKE copies the defaults only with INCLUDING DEFAULTS (or ALL).
+                for (auto& c : cols) {
+                    if ((like->options & CREATE_TABLE_LIKE_DEFAULTS) == 0) c.has_default = false;
+                }
                 if (auto* rel = ctx.catalog.find(relname)) ctx.catalog.add_columns(*rel, cols);
             }
         }

@@ -13,6 +13,13 @@ void note_drop_default(const std::string& col, const Target& t, StatementFacts& 
     if (rel == nullptr || rel->is_new) return;
     const ColumnInfo* c = ctx.catalog.column(t.relname, col);
     if (c == nullptr) return;
+    // The migrations show the column has no default (made without one, or dropped already): DROP
+    // DEFAULT changes nothing (Sequelize's changeColumn sends it for every column it changes
+    // without a defaultValue: sequelize/src/dialects/postgres/query-generator.js, changeColumnQuery).
+    if (c->has_default && !*c->has_default) {
+        facts.notes.push_back(no_default_note(t.display, quote_ident(col)));
+        return;
+    }
     const bool key = std::find(rel->primary_key.begin(), rel->primary_key.end(), col) != rel->primary_key.end();
     facts.notes.push_back(drop_default_note(t.display, quote_ident(col), c->not_null || key));
 }

@@ -5,8 +5,10 @@
 // 15 with a bigserial key); for a nullable one it stores NULL where the default's value was
 // stored. No lock shows it. The lock model's note (analyze/drop_default_note.hpp) says whether the
 // migrations show the column NOT NULL (HIGH); a column they do not show is MEDIUM, since pgfence
-// cannot tell, and so is one whose NOT NULL the file drops too. Whether the column had a default at
-// all is not kept (Sequelize's changeColumn drops a default it may not have). A default set again in the same statement or later in the
+// cannot tell, and so is one whose NOT NULL the file drops too. A column the migrations show with no
+// default (made without one, or its default dropped already) is not reported: Sequelize's
+// changeColumn sends DROP DEFAULT for every column it changes without a defaultValue. A column
+// they do not show may have one and is reported. A default set again in the same statement or later in the
 // file is a change of default, not reported. A trigger that fills the column is not looked at.
 #include <string>
 
@@ -80,6 +82,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         const std::string_view name = pg::text(cmd->name);
         if (changed_again(ctx, stmt, name, true) || added_earlier(ctx, stmt, name)) continue;
         const std::string column = quote_ident(name);
+        if (read_no_default_note(ctx.statement, table, column)) continue;
         const std::optional<DroppedDefault> known = read_drop_default_note(ctx.statement, table, column);
         // DROP NOT NULL in the file too: the inserts that leave it out store NULL (the intent, usually).
         const bool nullable = changed_again(ctx, stmt, name, false) || (known && !known->not_null);

@@ -7,12 +7,15 @@
 // policy for table "users"", and a DELETE leaving orders pointing at a user that is gone. No lock
 // is taken. The timeouts are default-timeout-too-short's, default_transaction_read_only
 // read-only-default's.
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -54,6 +57,28 @@ std::string path_text(const VariableSetStmt* set) {
     return out;
 }
 
+// Was role `name` created (CREATE ROLE / USER / GROUP) by an earlier statement of this file? Then
+// no session uses it yet: its settings are its setup, not a change.
+bool role_created_earlier(const StatementContext& ctx, std::string_view name) {
+    bool found = false;
+    operation::for_each_earlier(ctx, [&](const StatementFacts&, const pg::Node* stmt) {
+        const auto* create = pg::as<CreateRoleStmt>(stmt);
+        found = create != nullptr && create->role != nullptr && pg::text(create->role) == name;
+        return found;
+    });
+    return found;
+}
+
+// The path's entries as SET received them (`"$user"` is the role's own schema; a `\$user` written in
+// a .sql file is a schema literally named so: psql and the parser keep the backslash).
+std::vector<std::string> path_entries(const VariableSetStmt* set) {
+    std::vector<std::string> out;
+    for (const A_Const* c : pg::each<A_Const>(set->args)) {
+        if (!c->isnull && c->val.node.type == T_String) out.emplace_back(pg::text(c->val.sval.sval));
+    }
+    return out;
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     std::string scope;
     std::string sessions;  // whose sessions, in the message
@@ -64,6 +89,10 @@ void check(const StatementContext& ctx, Sink& sink) {
         sessions = "every new session of database " + quote_ident(pg::text(db->dbname)) + ", the application's included,";
     } else if (const auto* role = ctx.as<AlterRoleSetStmt>()) {
         set = role->setstmt;
+        if (role->role != nullptr && role->role->roletype == ROLESPEC_CSTRING &&
+            role_created_earlier(ctx, pg::text(role->role->rolename))) {
+            return;
+        }
         // ALTER ROLE ALL has no RoleSpec; CURRENT_USER, SESSION_USER and CURRENT_ROLE have no name.
         std::string who;
         if (role->role != nullptr) {
@@ -104,13 +133,31 @@ void check(const StatementContext& ctx, Sink& sink) {
         const bool reset = set->kind == VAR_RESET || set->kind == VAR_SET_DEFAULT;
         if (!reset && set->kind != VAR_SET_VALUE) return;
         const std::string path = reset ? std::string() : path_text(set);
+        const std::vector<std::string> entries = reset ? std::vector<std::string>() : path_entries(set);
+        const bool literal_user = std::find(entries.begin(), entries.end(), "\\$user") != entries.end();
+        const std::string backslash = literal_user ? std::string(" (\"\\$user\" is a schema literally named \\$user, not the role's own "
+                                                                 "schema \"$user\": the backslash is kept)")
+                                                   : std::string();
+        // The server's default path ("$user", public) kept first, in its order, schemas only appended:
+        // every name found before is found in the same place; a name found nowhere may now resolve.
+        if (entries.size() > 2 && entries[0] == "$user" && entries[1] == "public") {
+            Finding& f = sink.add(ctx.statement,
+                                  where + " = " + path + ": " + sessions +
+                                      " keeps the default path \"$user\", public and appends schemas to it: a name found "
+                                      "before resolves as before, and one that failed (\"does not exist\") may now "
+                                      "resolve to an object of the appended schemas, with no lock to show it");
+            f.risk = Risk::Medium;
+            f.fix = "qualify the names the application means in the appended schemas; a role's or database's search_path "
+                    "is the application's configuration, changed with it";
+            return;
+        }
         Finding& f = sink.add(ctx.statement,
                               (reset ? scope + " RESET search_path" : where + " = " + path) + ": " + sessions +
                                   " resolves unqualified table, function and type names through " +
                                   (reset ? std::string("the server's default path") : path) +
                                   " instead: a query that names an object outside those schemas fails (\"relation "
                                   "does not exist\"), and one in an earlier schema of the same name is used instead, "
-                                  "with no lock to show it");
+                                  "with no lock to show it" + backslash);
         f.fix = "qualify the names the migration itself needs (schema.table), or SET search_path for the migration's own "
                 "session; a role's or database's search_path is the application's configuration, changed with it";
         return;

@@ -6,7 +6,9 @@
 #include <map>
 #include <string>
 
+#include "analyze/catalog.hpp"
 #include "analyze/names.hpp"
+#include "analyze/owner_note.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/file_syntax_index.hpp"
 #include "analyze/rules/operation_common.hpp"
@@ -92,6 +94,23 @@ bool routine_created_earlier(const StatementContext& ctx, std::string_view name)
     return found;
 }
 
+// A built-in object: its old owner is the bootstrap superuser, which loses nothing (a superuser
+// passes every privilege check; checked on PostgreSQL 15: it still alters pg_catalog.lo_import
+// after OWNER TO another role).
+bool built_in_schema(std::string_view schema) { return schema == "pg_catalog" || schema == "information_schema"; }
+
+// name(argtypes) as regprocedure shows it, or name() when the statement lists no arguments.
+std::string routine_signature(const ObjectWithArgs* routine) {
+    std::string out = pg::qualified_name(routine->objname) + "(";
+    bool first = true;
+    for (const TypeName* type : pg::each<TypeName>(routine->objargs)) {
+        if (!first) out += ", ";
+        first = false;
+        out += canonical_type(type);
+    }
+    return out + ")";
+}
+
 // The old owner keeps nothing it held as owner: PostgreSQL's ALTER ... OWNER TO rewrites the
 // object's ACL with aclnewowner() (src/backend/utils/adt/acl.c), which gives the old owner's
 // entries to the new one, and a default (NULL) ACL means "the owner's". Checked on PostgreSQL 15:
@@ -125,6 +144,13 @@ void report_owner(const StatementContext& ctx, Sink& sink, const char* kind, con
             " first, or make it a member of " + who + ", then change the owner in a later migration";
 }
 
+bool has_note(const StatementFacts& statement, const std::string& note) {
+    for (const auto& n : statement.notes) {
+        if (n == note) return true;
+    }
+    return false;
+}
+
 // ALTER TABLE | VIEW | MATERIALIZED VIEW | SEQUENCE ... OWNER TO: on a relation that existed
 // before this migration (in the history, or unknown to pgfence).
 void check_alter_table_owner(const StatementContext& ctx, const AlterTableStmt* stmt, Sink& sink) {
@@ -137,6 +163,11 @@ void check_alter_table_owner(const StatementContext& ctx, const AlterTableStmt* 
         ++index;
         if (cmd->subtype != AT_ChangeOwner) continue;
         if (operation::existing(ctx.statement, name) == nullptr) return;  // created in this migration
+        if (stmt->relation->schemaname != nullptr && built_in_schema(pg::text(stmt->relation->schemaname))) return;
+        if (cmd->newowner != nullptr && cmd->newowner->roletype == ROLESPEC_CSTRING &&
+            has_note(ctx.statement, owner_unchanged_note(name, quote_ident(pg::text(cmd->newowner->rolename))))) {
+            return;  // the migrations gave it to that role already
+        }
         ctx.subcommand = index;
         report_owner(ctx, sink, kind, name, cmd->newowner);
         ctx.subcommand = -1;
@@ -149,13 +180,14 @@ void check_owner(const StatementContext& ctx, const AlterOwnerStmt* stmt, Sink& 
     if (kind == nullptr) return;
     if (stmt->objectType == OBJECT_SCHEMA) {
         const std::string name(pg::text(stmt->object));
-        if (operation::schema_created_earlier(ctx, name)) return;
+        if (operation::schema_created_earlier(ctx, name) || built_in_schema(name)) return;
         return report_owner(ctx, sink, kind, quote_ident(name), stmt->newowner);
     }
     const auto* routine = pg::as<ObjectWithArgs>(stmt->object);
     if (routine == nullptr) return;
     if (routine_created_earlier(ctx, pg::last_name(routine->objname))) return;
-    report_owner(ctx, sink, kind, pg::qualified_name(routine->objname) + "()", stmt->newowner);
+    if (pg::length(routine->objname) == 2 && built_in_schema(pg::text(pg::nth(routine->objname, 0)))) return;
+    report_owner(ctx, sink, kind, routine_signature(routine), stmt->newowner);
 }
 
 // REASSIGN OWNED BY old TO new: every object the old roles own in this database (and the shared

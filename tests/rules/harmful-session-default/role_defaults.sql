@@ -9,3 +9,6 @@ ALTER ROLE app SET session_replication_role = replica;
 ALTER SYSTEM SET session_replication_role = 'replica';
 ALTER ROLE CURRENT_USER SET search_path = reporting;
 ALTER DATABASE appdb RESET ALL;
+ALTER ROLE app SET search_path TO "$user", public, extensions;
+ALTER ROLE app SET search_path TO "\$user", public, extensions;
+ALTER ROLE app SET search_path TO public, "$user", extensions;
