@@ -398,7 +398,7 @@ bool acts(std::string_view name) {
         "pg_drop_replication_slot", "pg_logical_emit_message", "query_to_xml", "query_to_xmlschema",
         "query_to_xml_and_xmlschema", "table_to_xml", "cursor_to_xml", "pg_stat_reset",
         "pg_file_write", "pg_read_file", "pg_import_system_collations", "pg_copy_logical_replication_slot"};
-    return k_acting.count(name) > 0;
+    return k_acting.count(name) > 0 || name.starts_with("dblink");  // SQL run on a connection (the dblink extension)
 }
 
 // Whether a default's expression calls anything that does something: a function PostgreSQL does
