@@ -617,7 +617,13 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
                     if (!budget_left()) return;
                     StatementFacts apart = facts_inside(facts);
                     m_only_reads.erase(function.get());
+                    const std::size_t first = m_out != nullptr ? m_out->size() : 0;
                     run_indirect(function, apart, via);
+                    // Its statements run at the callers, in the application's transactions,
+                    // not in the migration's (rules::CalledStatement::apart).
+                    if (m_out != nullptr) {
+                        for (std::size_t k = first; k < m_out->size(); ++k) (*m_out)[k].apart = true;
+                    }
                     if (apart.status == StatementStatus::Unknown) unknown(facts, "the new body of " + name + "() runs where the " + via + ", and pgfence cannot read all of it");
                 }
             }

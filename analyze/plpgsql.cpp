@@ -6,7 +6,9 @@
 #include <set>
 #include <utility>
 
+#include "analyze/function_calls.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/pg_walk.hpp"
 #include "analyze/plpgsql_fold.hpp"
 #include "analyze/splitter.hpp"
 
@@ -382,13 +384,52 @@ void assign(Walk& w, const json& stmt) {
 // block's variables in the function's one list, without saying which block declares them: each
 // default is read as running where the body starts, which reports a nested block's more surely
 // than it runs, never less.
+// Known functions that do something besides computing a value (sequences, other sessions,
+// locks, files, settings, notifications, slots, SQL given as text): a DECLARE default calling
+// one of them is judged. Every other function PostgreSQL ships only computes (known_functions.txt).
+bool acts(std::string_view name) {
+    static const std::set<std::string_view> k_acting = {
+        "setval", "nextval", "pg_terminate_backend", "pg_cancel_backend", "pg_advisory_lock",
+        "pg_advisory_lock_shared", "pg_advisory_xact_lock", "pg_advisory_xact_lock_shared",
+        "pg_try_advisory_lock", "pg_try_advisory_xact_lock", "lo_import", "lo_export", "lo_unlink",
+        "lo_create", "lo_creat", "lo_from_bytea", "lo_put", "pg_reload_conf", "set_config", "pg_notify",
+        "pg_sleep", "pg_sleep_for", "pg_sleep_until", "pg_switch_wal", "pg_rotate_logfile",
+        "pg_create_physical_replication_slot", "pg_create_logical_replication_slot",
+        "pg_drop_replication_slot", "pg_logical_emit_message", "query_to_xml", "query_to_xmlschema",
+        "query_to_xml_and_xmlschema", "table_to_xml", "cursor_to_xml", "pg_stat_reset",
+        "pg_file_write", "pg_read_file", "pg_import_system_collations", "pg_copy_logical_replication_slot"};
+    return k_acting.count(name) > 0 || name.starts_with("dblink");  // SQL run on a connection (the dblink extension)
+}
+
+// Whether a default's expression calls anything that does something: a function PostgreSQL does
+// not ship (one with a body, or an extension's such as dblink_exec: followed or unknown) or one
+// of those above. A constant or a computation (`100`, `now()`, `lower($1)`) does nothing and is
+// not a statement of its own for the rules (hatchet v1_0_103.sql: `batch_size INT := 100`).
+bool default_acts(const std::string& value, const std::shared_ptr<void>& arena) {
+    ParsedStatement parsed = parse_statement("SELECT " + value, arena);
+    if (parsed.failure || parsed.stmt == nullptr) return true;  // unread: judged, as before
+    bool found = false;
+    auto visit = [&](auto&& self, const pg::Node* n) -> void {
+        if (n == nullptr || found) return;
+        if (const auto* call = pg::as<FuncCall>(n)) {
+            const std::string name(pg::last_name(call->funcname));
+            std::string lower = name;
+            std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            if (!is_known_function(lower) || acts(lower)) found = true;
+        }
+        pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
+    };
+    visit(visit, parsed.stmt);
+    return found;
+}
+
 void model_defaults(Walk& w, const json& datums) {
     if (!datums.is_array()) return;
     for (const auto& datum : datums) {
         if (!datum.is_object()) continue;
         for (const auto& [kind, d] : datum.items()) {
             const std::string value = expr_text(d, "default_val");
-            if (value.empty()) continue;
+            if (value.empty() || !default_acts(value, arena_of(w))) continue;
             // PL/pgSQL runs it as `SELECT expr` (exec_eval_expr): read as PERFORM's query is, a
             // statement the rules judge (setval, pg_terminate_backend) whose calls are followed.
             const json* outer = w.statement;

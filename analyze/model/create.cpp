@@ -273,7 +273,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
         return true;
     }
     RelationInfo& info = ctx.catalog.add(relname, display, foreign ? "foreign table" : partitioned ? "partitioned table" : "table");
-    mark_new(ctx, info);
+    mark_new(ctx, info, is_temporary(rv));
     info.temporary = is_temporary(rv);
     info.tablespace = pg::text(stmt->tablespacename);
     info.access_method = pg::text(stmt->accessMethod);
@@ -371,7 +371,7 @@ bool model_create_table_as(const CreateTableAsStmt* stmt, StatementFacts& facts,
         return true;
     }
     RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), matview ? "materialized view" : "table");
-    mark_new(ctx, info);
+    mark_new(ctx, info, is_temporary(rv));
     info.temporary = is_temporary(rv);
     info.sources = sources;
     query_columns(stmt->query, info.source_columns.edit());

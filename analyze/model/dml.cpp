@@ -280,7 +280,7 @@ bool model_select(const SelectStmt* stmt, StatementFacts& facts, Context& ctx) {
     if (stmt->intoClause != nullptr) {
         const RangeVar* rv = stmt->intoClause->rel;
         RelationInfo& info = ctx.catalog.add(std::string(pg::relname(rv)), pg::display_name(rv), "table");
-        mark_new(ctx, info);
+        mark_new(ctx, info, is_temporary(rv));
         info.temporary = is_temporary(rv);
         lock_range_var(facts, ctx, rv, M::AccessExclusive, "SELECT INTO: the new table");
     }

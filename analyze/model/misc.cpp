@@ -308,7 +308,7 @@ bool model_create_sequence(const CreateSeqStmt* stmt, StatementFacts& facts, Con
     std::string relname(pg::relname(rv));
     if (stmt->if_not_exists && ctx.catalog.find(relname)) return true;
     RelationInfo& info = ctx.catalog.add(relname, pg::display_name(rv), "sequence");
-    mark_new(ctx, info);
+    mark_new(ctx, info, is_temporary(rv));
     info.temporary = is_temporary(rv);
     lock_range_var(facts, ctx, rv, M::AccessExclusive, "CREATE SEQUENCE: the new sequence", "sequence");
     return true;

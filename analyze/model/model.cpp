@@ -57,9 +57,20 @@ LockFact& add_lock_as(StatementFacts& facts, Context& ctx, const std::string& re
 
 }  // namespace
 
-std::string name_scope(const Context& ctx, const std::string& relname, const std::string& display) {
+std::string name_scope(const Context& ctx, const std::string& relname, const std::string& display, bool temporary) {
     const std::string bare = quote_ident(relname);
     if (display.size() > bare.size() && display.ends_with("." + bare)) return "s:" + display.substr(0, display.size() - bare.size() - 1);
+    // Under the database's default search_path ("$user", public: no SET search_path in force) or
+    // one whose first schema is public, an unqualified name is public's: CREATE makes it there
+    // and a later lookup finds it there first, so `x` and `public.x` name the same relation
+    // (drizzle writes CREATE TABLE "x" and then REFERENCES "public"."x"). A schema named after
+    // the role would take both first; pgfence does not know the role and assumes none. A
+    // temporary relation lives in pg_temp, which every search_path searches first.
+    if (!temporary) {
+        auto first = std::find_if(ctx.search_path.begin(), ctx.search_path.end(),
+                                  [](const std::string& schema) { return schema != "$user"; });
+        if (first == ctx.search_path.end() ? ctx.search_path.empty() : *first == "public") return "s:public";
+    }
     std::string out = "p:";
     for (const std::string& schema : ctx.search_path) out += quote_ident(schema) + ",";
     return out;
@@ -67,12 +78,12 @@ std::string name_scope(const Context& ctx, const std::string& relname, const std
 
 bool names_new(const Context& ctx, const RelationInfo* info, const std::string& relname, const std::string& display) {
     return info != nullptr && info->is_new && info->created_as != 0 &&
-           info->created_as == ctx.catalog.find_scope_id(name_scope(ctx, relname, display));
+           info->created_as == ctx.catalog.find_scope_id(name_scope(ctx, relname, display, info->temporary));
 }
 
-void mark_new(Context& ctx, RelationInfo& info) {
+void mark_new(Context& ctx, RelationInfo& info, bool temporary) {
     info.is_new = true;
-    info.created_as = ctx.catalog.scope_id(name_scope(ctx, info.relname, info.display));
+    info.created_as = ctx.catalog.scope_id(name_scope(ctx, info.relname, info.display, temporary));
 }
 
 LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relname,

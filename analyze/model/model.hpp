@@ -113,13 +113,16 @@ void partition_foreign_keys(const std::string& parent, bool joining, const std::
 // the schema as written, or for a name without one "p:" and the search_path the migration SET
 // ("": the database's own, not known). PostgreSQL resolves an unqualified name through the
 // search_path in force, so a name written otherwise may be another relation of the same relname.
-[[nodiscard]] std::string name_scope(const Context& ctx, const std::string& relname, const std::string& display);
+// With no search_path SET (the default "$user", public) or one whose first schema is public, an
+// unqualified name is "s:public" like `public.name` (a temporary relation's is not: pg_temp).
+[[nodiscard]] std::string name_scope(const Context& ctx, const std::string& relname, const std::string& display,
+                                     bool temporary = false);
 // Whether `display` (of `relname`) names the relation the migration created: `info` is new and was
 // created under the same name_scope. Otherwise it may be an existing relation (PostgreSQL would
 // find another schema's first), which is the one judged.
 [[nodiscard]] bool names_new(const Context& ctx, const RelationInfo* info, const std::string& relname, const std::string& display);
 // `info`, just added, as the migration's own new relation, named as info.display names it.
-void mark_new(Context& ctx, RelationInfo& info);
+void mark_new(Context& ctx, RelationInfo& info, bool temporary = false);
 // Adds or strengthens the lock on `relation`; is_new comes from the catalog (names_new).
 LockFact& add_lock(StatementFacts& facts, Context& ctx, const std::string& relname,
                    const std::string& display, LockMode mode, const std::string& kind,

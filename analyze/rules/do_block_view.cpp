@@ -16,7 +16,7 @@ std::vector<std::vector<std::size_t>> block_statements(const FileReport& file, c
     std::vector<std::vector<std::size_t>> out(file.statements.size());
     for (std::size_t k = 0; k < called.size(); ++k) {
         const CalledStatement& c = called[k];
-        if (c.line <= 0 || c.caller < 0 || static_cast<std::size_t>(c.caller) >= file.statements.size()) continue;
+        if (c.line <= 0 || c.apart || c.caller < 0 || static_cast<std::size_t>(c.caller) >= file.statements.size()) continue;
         out[static_cast<std::size_t>(c.caller)].push_back(k);
     }
     return out;

@@ -170,6 +170,7 @@ void apply_rules(FileReport& report, const std::vector<const pg::Node*>& stmts, 
             inner_ctx.memo = &statement_memo;
             for (const Rule* rule : active) {
                 if (rule->check == nullptr || skipped_if_exists(c.facts)) continue;
+                if (c.apart && migration_transaction_rule(rule->id)) continue;
                 Sink sink(rule->id, rule->default_risk, inner, &inner_ctx.subcommand);
                 rule->check(inner_ctx, sink);
             }

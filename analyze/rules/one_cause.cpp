@@ -38,6 +38,13 @@ void drop_folded(std::vector<Finding>& findings, const std::vector<bool>& folded
 
 }  // namespace
 
+bool migration_transaction_rule(std::string_view id) {
+    return transaction_rule(id) || id == "backfill-in-migration" || id == "lock-timeout-missing" ||
+           id == "statement-timeout-missing" || id == "lock-timeout-too-long" || id == "lock-timeout-zero" ||
+           id == "idle-in-transaction-timeout-missing" || id == "concurrently-in-transaction" ||
+           id == "not-valid-validate-same-transaction" || id == "enum-add-value-in-transaction";
+}
+
 bool transaction_rule(std::string_view id) {
     return id == "work-under-held-lock" || id == "statement-after-access-exclusive" ||
            id == "multiple-access-exclusive-in-transaction" || id == "lock-upgrade-in-transaction";

@@ -14,6 +14,10 @@ namespace pgfence::analyze::rules {
 // The transaction rules: their finding at a statement is about the locks its transaction holds
 // around it (held across it, held together, upgraded), not about what the statement itself does.
 [[nodiscard]] bool transaction_rule(std::string_view id);
+// A rule about the migration's own session and transaction (the transaction rules, rows locked
+// until it commits, its lock_timeout / statement_timeout, what a transaction block forbids): not
+// applied to a statement run apart from it (CalledStatement::apart).
+[[nodiscard]] bool migration_transaction_rule(std::string_view id);
 
 // Folds the transaction rules' findings at HIGH or above into the statement's own HIGH finding,
 // in place, each as a clause naming the locks held (and its fix, where the statement's own fix

@@ -71,6 +71,11 @@ struct CalledStatement {
     StatementFacts facts;    // its own facts, with the caller's index, span, transaction and settings
     const pg::Node* stmt = nullptr;  // its tree, owned by the file's parse arena
     int line = 0;  // a DO block's statement: its line in the file, where its findings are reported
+    // Run apart from the migration: the body of a function the migration creates or replaces, at
+    // the existing objects that call it (a trigger, a default, another function), later, in the
+    // application's own transactions. Rules about the migration's transaction (its held locks,
+    // its COMMIT, its timeouts: migration_transaction_rule) do not apply to it.
+    bool apart = false;
 };
 
 // What several file rules derive alike, computed once per file (apply_rules owns it).
