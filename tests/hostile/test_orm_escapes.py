@@ -511,6 +511,44 @@ def with_statement(s):
                       {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
 
 
+# Lexing as ECMAScript does (a red team's knex runs): a `//` comment ends at CR, U+2028 and
+# U+2029 as well as LF, and a '/' after the ')' of if/while starts a regular expression. The
+# lines with CR/U+2028/U+2029 come last: Python's splitlines() counts them as lines, pgfence
+# (like editors and GitHub) does not, so their statements are checked by SQL, not by "expect".
+JS_LEXING = ("""exports.up = async function (knex) {
+  await knex.raw("SET lock_timeout = '2s'");
+  if (true) /"/.test('x'); await knex.raw('DROP TABLE regex_if'); if (true) /"/.test('x'); // expect: drop-table
+  while (false) /'/; await knex.raw('DROP TABLE regex_while'); while (false) /'/; // expect: drop-table
+  await knex.raw('SELECT 1'); // note\r await knex.raw('DROP TABLE after_cr');
+  await knex.raw('SELECT 2'); // note\u2028 await knex.raw('DROP TABLE after_ls');
+  await knex.raw('SELECT 3'); // note\u2029 await knex.raw('DROP TABLE after_ps');
+};
+exports.down = async function () {};
+""")
+
+# What pgfence cannot lex as JavaScript does is unknown from there: knex.r\u0061w is knex.raw.
+JS_UNREADABLE = r"""exports.up = async function (knex) {
+  await knex.raw("SET lock_timeout = '2s'");
+  await knex.r\u0061w('DROP TABLE orders'); // expect: unknown-statement
+};
+exports.down = async function () {};
+"""
+
+
+def js_lexing(s):
+    report = gate_pull_request(s, "migrations/20240201000005_lexing.js", JS_LEXING,
+                               {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'}, unknown=False)
+    sql = [st.get("sql", "") for st in statements(report)]
+    for table in ("regex_if", "regex_while", "after_cr", "after_ls", "after_ps"):
+        check(any(f"DROP TABLE {table}" in q for q in sql), f"DROP TABLE {table} is read: {sql}")
+
+
+def js_unreadable(s):
+    report = gate_pull_request(s, "migrations/20240201000006_escape.js", JS_UNREADABLE,
+                               {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+    check("not read from here" in str(report), "the escaped identifier stops the reading, said so")
+
+
 SCENARIOS = {
     "escapes": escapes,
     "derived_knex": derived_knex,
@@ -534,6 +572,8 @@ SCENARIOS = {
     "export_value": export_value,
     "this_runner": this_runner,
     "with_statement": with_statement,
+    "js_lexing": js_lexing,
+    "js_unreadable": js_unreadable,
 }
 
 if __name__ == "__main__":
