@@ -535,6 +535,28 @@ exports.down = async function () {};
 """
 
 
+# TypeScript spellings of the runner's own calls (the compiled JavaScript is the plain call):
+# a <T>x type assertion, a non-null assertion on the method, type arguments on the call
+# (EntityManager.query<T = any> and DataSource.query<T = any> in TypeORM's typings).
+TS_CALLS = """import { MigrationInterface, QueryRunner } from 'typeorm'
+
+export class TsCalls1700000000020 implements MigrationInterface {
+    async up(queryRunner: QueryRunner): Promise<void> {
+        const a = <any>queryRunner; await a.query(`DROP TABLE cast_alias`) // expect: drop-table
+        await queryRunner.query!(`DROP TABLE non_null`) // expect: drop-table
+        await queryRunner.manager.query<unknown[]>(`DROP TABLE manager_generic`) // expect: drop-table
+        await queryRunner.connection.query<any>(`DROP TABLE source_generic`) // expect: drop-table
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+
+
+def ts_calls(s):
+    gate_pull_request(s, "src/migrations/1700000000020-TsCalls.ts", TS_CALLS, unknown=False)
+
+
 def js_lexing(s):
     report = gate_pull_request(s, "migrations/20240201000005_lexing.js", JS_LEXING,
                                {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'}, unknown=False)
@@ -574,6 +596,7 @@ SCENARIOS = {
     "with_statement": with_statement,
     "js_lexing": js_lexing,
     "js_unreadable": js_unreadable,
+    "ts_calls": ts_calls,
 }
 
 if __name__ == "__main__":

@@ -184,3 +184,10 @@ TEST_CASE("a '/' after the ')' of if/while/for starts a regex, after any other '
                        "while (false) /'/; const n = (1) / 2 / 3; };";
     CHECK(sql_of(text, InputFormat::Knex) == std::vector<std::string>{"DROP TABLE orders"});
 }
+
+TEST_CASE("TypeScript type assertions, non-null assertions and type arguments are the same call") {
+    std::string knex = "export async function up(knex: Knex) { await knex.raw<any>(\"DROP TABLE a\"); "
+                       "await knex.raw!('DROP TABLE b'); const k = <any>knex; await k.raw('DROP TABLE c'); "
+                       "const n = 1 < 2 > (3); }";
+    CHECK(sql_of(knex, InputFormat::Knex) == std::vector<std::string>{"DROP TABLE a", "DROP TABLE b", "DROP TABLE c"});
+}
