@@ -556,6 +556,20 @@ export class TsCalls1700000000020 implements MigrationInterface {
 def ts_calls(s):
     gate_pull_request(s, "src/migrations/1700000000020-TsCalls.ts", TS_CALLS, unknown=False)
 
+# The same in a helper the migration calls: the call is unknown, not read as the helper's part.
+JS_UNREADABLE_CALLER = """const { cleanup } = require('../lib/cleanup');
+
+exports.up = async function (knex) {
+  await cleanup(knex); // expect: unknown-statement
+};
+exports.down = async function () {};
+"""
+JS_UNREADABLE_HELPER = """exports.cleanup = async function (knex) {
+  await knex.raw('SELECT 1'); <!-- a comment in a CommonJS script
+  await knex.raw('DROP TABLE orders');
+};
+"""
+
 
 def js_lexing(s):
     report = gate_pull_request(s, "migrations/20240201000005_lexing.js", JS_LEXING,
@@ -569,6 +583,14 @@ def js_unreadable(s):
     report = gate_pull_request(s, "migrations/20240201000006_escape.js", JS_UNREADABLE,
                                {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
     check("not read from here" in str(report), "the escaped identifier stops the reading, said so")
+
+
+
+def js_unreadable_helper(s):
+    report = gate_pull_request(s, "migrations/20240201000007_helper.js", JS_UNREADABLE_CALLER,
+                               {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n',
+                                "lib/cleanup.js": JS_UNREADABLE_HELPER})
+    check("not read past an HTML-like comment" in str(report), f"the helper's unread rest is named: {report}")
 
 
 SCENARIOS = {
@@ -597,6 +619,7 @@ SCENARIOS = {
     "js_lexing": js_lexing,
     "js_unreadable": js_unreadable,
     "ts_calls": ts_calls,
+    "js_unreadable_helper": js_unreadable_helper,
 }
 
 if __name__ == "__main__":
