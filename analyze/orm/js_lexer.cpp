@@ -370,8 +370,10 @@ public:
         // regular expression; any other ')' ends an expression, where '/' divides.
         if (t.kind == TokenKind::Punct && t.text == "(") {
             m_parens.push_back(m_have_prev && m_prev_kind == TokenKind::Ident &&
-                               (m_prev_text == "if" || m_prev_text == "while" || m_prev_text == "for" || m_prev_text == "with"));
+                               (m_prev_text == "if" || m_prev_text == "while" || m_prev_text == "for" || m_prev_text == "with" ||
+                                (m_prev_text == "await" && m_after_for)));  // for await (...)
         }
+        m_after_for = t.kind == TokenKind::Ident && t.text == "for";
         m_prev_control_paren = false;
         if (t.kind == TokenKind::Punct && t.text == ")" && !m_parens.empty()) {
             m_prev_control_paren = m_parens.back();
@@ -394,6 +396,7 @@ private:
     bool m_stop_emitted = false;
     Token m_stop;                         // the ";" marking it
     bool m_prev_control_paren = false;    // the previous token closes if (...), while (...), ...
+    bool m_after_for = false;             // the previous token is `for`
     std::vector<bool> m_parens;           // open '(': whether each opens a control statement's head
     TokenKind m_prev_kind = TokenKind::Punct;
     std::string m_prev_text;

@@ -181,7 +181,7 @@ TEST_CASE("what the lexer cannot read the way JavaScript does is unknown from th
 
 TEST_CASE("a '/' after the ')' of if/while/for starts a regex, after any other ')' it divides") {
     std::string text = "exports.up = async (knex) => { if (true) /\"/.test('x'); await knex.raw('DROP TABLE orders'); "
-                       "while (false) /'/; const n = (1) / 2 / 3; };";
+                       "while (false) /'/; const n = (1) / 2 / 3; for await (const x of []) /'/; };";
     CHECK(sql_of(text, InputFormat::Knex) == std::vector<std::string>{"DROP TABLE orders"});
 }
 
