@@ -276,6 +276,11 @@ void Emitter::adopt(const Extraction& other, const Node& at, const std::string& 
         unknown(at, add_call(at, prefix, false), note + ": nested too deeply to read");
         break;
     }
+    for (const auto& [where, why] : other.unreadable) {
+        (void)where;
+        unknown(at, add_call(at, prefix, false), note + ": not read past " + why);
+        break;
+    }
 }
 
 std::size_t Emitter::piece_count() const { return m_out.pieces.size(); }

@@ -415,12 +415,13 @@ Extraction extract_script(std::string_view text, InputFormat format, Direction d
     }
     JsFile file = parse_js(text);
     out.too_deep = file.too_deep;
+    out.unreadable = file.unreadable;
     out.form = script_form(path, file.tokens);
     Emitter emitter(file, text, out);
     WalkResult walked = walk_migration(file, text, emitter, format, direction, out.form, path);
     out.branch = std::min(first_branch(file.tokens, walked.read_spans), walked.first_import);
     out.imported_files = std::move(walked.imported_files);
-    if (!walked.found_function && out.too_deep.empty() && hidden_export_writes(file.tokens).empty()) {
+    if (!walked.found_function && out.too_deep.empty() && out.unreadable.empty() && hidden_export_writes(file.tokens).empty()) {
         out.skipped = true;
         out.skip_reason = "no up() or down() migration function found";
         return out;
@@ -539,6 +540,13 @@ std::vector<OrmStatement> split(const Extraction& extraction) {
         s.end = at + 1;
         s.error = "too deeply nested: more than " + std::to_string(k_max_js_nesting) +
                   " levels of brackets, blocks, functions or chained operators (pgfence's limit); not read";
+        out.push_back(std::move(s));
+    }
+    for (const auto& [at, why] : extraction.unreadable) {
+        OrmStatement s;
+        s.begin = s.last = at;
+        s.end = at + 1;
+        s.unknown = "the script is not read from here: pgfence cannot tell how JavaScript reads " + why;
         out.push_back(std::move(s));
     }
     std::stable_sort(out.begin(), out.end(), [](const OrmStatement& a, const OrmStatement& b) { return a.begin < b.begin; });

@@ -65,6 +65,8 @@ struct Extraction {
     std::string skip_reason;
     std::vector<std::string> notes;          // said once per file
     std::vector<std::size_t> too_deep;       // where the script nests past k_max_js_nesting
+    // Where the script stops being read (JsFile::unreadable): unknown there, with why.
+    std::vector<std::pair<std::size_t, std::string>> unreadable;
     // The first if, switch, loop or catch in the function read (offset), npos: none. The script
     // then decides when it runs which statements run; a plan listing them all is not offered.
     std::size_t branch = std::string_view::npos;

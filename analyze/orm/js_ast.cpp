@@ -341,6 +341,7 @@ JsFile parse_js(std::string_view text) {
     file.too_deep = parser.too_deep_at();
     for (const Token& t : file.tokens) {
         if (t.too_deep) file.too_deep.push_back(t.begin);
+        if (!t.unreadable.empty()) file.unreadable.emplace_back(t.begin, t.unreadable);
     }
     std::sort(file.too_deep.begin(), file.too_deep.end());
     return file;

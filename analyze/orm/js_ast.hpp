@@ -35,6 +35,9 @@ struct JsFile {
     std::vector<Node> statements;
     // Where nesting passed k_max_js_nesting (sorted offsets): the construct there was not read.
     std::vector<std::size_t> too_deep;
+    // Where the lexer could not tell how JavaScript reads the text (Token::unreadable): the
+    // rest of the file from there is not read.
+    std::vector<std::pair<std::size_t, std::string>> unreadable;
 };
 
 [[nodiscard]] JsFile parse_js(std::string_view text);

@@ -120,6 +120,27 @@ Node Parser::binary(int min_prec) {
     return left;
 }
 
+std::size_t Parser::type_arguments_end() const {
+    // Bounded, so a run of '<' comparisons costs linear time; longer type arguments are not read
+    // as such (the expression then is not a call pgfence reads, and its runner use is unknown).
+    constexpr std::size_t k_max_type_tokens = 256;
+    int depth = 0;
+    for (std::size_t k = m_i; k < m_stop && k < m_i + k_max_type_tokens; ++k) {
+        const Token& t = m_t[k];
+        if (t.kind == TokenKind::Punct) {
+            if (t.text == "<") ++depth;
+            else if (t.text == ">" && --depth == 0) return k + 1;
+            else if (t.text == ";" || t.text == "=" || t.text == "==" || t.text == "===" || t.text == "!=" ||
+                     t.text == "!==" || t.text == "&&" || t.text == "||" || t.text == "+" || t.text == "-" ||
+                     t.text == "*" || t.text == "/" || t.text == "%" || t.text == "<=" || t.text == ">=")
+                return 0;
+        } else if (t.kind == TokenKind::Template || t.kind == TokenKind::Regex) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
 void Parser::skip_type_expression() {
     if (word("const")) {
         ++m_i;
@@ -243,9 +264,14 @@ Node Parser::postfix(Node node) {
             c.kids.push_back(leaf(NodeKind::Template));
             c.end = prev_end();
             node = std::move(c);
-        } else if (punct("!") && (punct(".", m_i + 1) || punct(")", m_i + 1) || punct(",", m_i + 1) ||
-                                  punct(";", m_i + 1) || punct("[", m_i + 1))) {
-            ++m_i;  // TypeScript non-null assertion
+        } else if (punct("!") && !newline_before(m_i) &&
+                   (punct(".", m_i + 1) || punct(")", m_i + 1) || punct(",", m_i + 1) || punct(";", m_i + 1) ||
+                    punct("[", m_i + 1) || punct("(", m_i + 1))) {
+            ++m_i;  // TypeScript non-null assertion: query!(...) is query(...)
+        } else if (std::size_t after = punct("<") ? type_arguments_end() : 0; after != 0 && punct("(", after)) {
+            // TypeScript type arguments of a call, query<T>(...): dropped, the same call. (In a .js
+            // file this reads as comparisons; taking it as the call only ever adds what is read.)
+            m_i = after;
         } else {
             break;
         }
@@ -335,7 +361,13 @@ Node Parser::primary() {
         return a;
     }
     if (tk.text == "{") return object_literal();
-    if (tk.text == "<") {  // a TypeScript generic arrow <T>(x: T) => ...
+    if (tk.text == "<") {
+        // A TypeScript type assertion <any>x (the same value as x), or a generic arrow
+        // <T>(x: T) => ...: past the type, the expression.
+        if (std::size_t after = type_arguments_end(); after != 0 && after < m_stop) {
+            m_i = after;
+            return unary();
+        }
         while (more() && !punct("(")) ++m_i;
         if (more()) return primary();
     }

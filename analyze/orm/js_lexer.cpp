@@ -14,6 +14,14 @@ bool ident_start(char c) {
 }
 bool ident_char(char c) { return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
 
+// ECMAScript LineTerminator (LF, CR, U+2028, U+2029): length of the one at text[i], 0 if none.
+std::size_t line_terminator(std::string_view text, std::size_t i) {
+    if (i >= text.size()) return 0;
+    if (text[i] == '\n' || text[i] == '\r') return 1;
+    if (text.substr(i, 3) == "\xE2\x80\xA8" || text.substr(i, 3) == "\xE2\x80\xA9") return 3;
+    return 0;
+}
+
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -67,8 +75,22 @@ private:
         if (!m_have_prev) return true;
         if (m_prev_kind == TokenKind::Ident) return regex_after_word(m_prev_text);
         if (m_prev_kind != TokenKind::Punct) return false;
-        return m_prev_text != ")" && m_prev_text != "]" && m_prev_text != "}" && m_prev_text != "++" &&
-               m_prev_text != "--";
+        if (m_prev_text == ")") return m_prev_control_paren;  // if (...) /re/ but (a) / b
+        return m_prev_text != "]" && m_prev_text != "}" && m_prev_text != "++" && m_prev_text != "--";
+    }
+
+    // Ends the token stream at m_pos: the last token (emitted by next() outside any template) is a
+    // ";" carrying why the rest is not read.
+    bool stop(Token& t, std::string why) {
+        m_stop = Token{};
+        m_stop.kind = TokenKind::Punct;
+        m_stop.begin = m_pos;
+        m_stop.end = m_pos;
+        m_stop.text = ";";
+        m_stop.unreadable = std::move(why);
+        m_pos = m_end;
+        m_stopped = true;
+        return next(t);
     }
 
     void skip_space_and_comments() {
@@ -76,8 +98,11 @@ private:
             char c = m_text[m_pos];
             if (std::isspace(static_cast<unsigned char>(c))) {
                 ++m_pos;
+            } else if (std::size_t n = line_terminator(m_text.substr(0, m_end), m_pos)) {
+                m_pos += n;  // U+2028, U+2029
             } else if (c == '/' && at(m_pos + 1) == '/') {
-                while (m_pos < m_end && m_text[m_pos] != '\n') ++m_pos;
+                // A '//' comment ends at any LineTerminator (ECMAScript 12.3: LF, CR, U+2028, U+2029).
+                while (m_pos < m_end && line_terminator(m_text.substr(0, m_end), m_pos) == 0) ++m_pos;
             } else if (c == '/' && at(m_pos + 1) == '*') {
                 std::size_t close = m_text.find("*/", m_pos + 2);
                 m_pos = close == std::string_view::npos || close >= m_end ? m_end : close + 2;
@@ -151,7 +176,7 @@ private:
             char c = m_text[m_pos];
             if (c == '\\') {
                 escape(t.string);
-            } else if (c == '\n') {
+            } else if (c == '\n' || c == '\r') {
                 break;  // an unterminated string ends at the line
             } else {
                 t.string.append(c, m_pos++);
@@ -232,6 +257,7 @@ private:
         bool saved_have = m_have_prev;
         TokenKind saved_kind = m_prev_kind;
         std::string saved_text = m_prev_text;
+        bool saved_control = m_prev_control_paren;
         m_have_prev = false;
         int depth = 0;
         std::size_t close = m_end;
@@ -250,13 +276,14 @@ private:
         m_have_prev = saved_have;
         m_prev_kind = saved_kind;
         m_prev_text = std::move(saved_text);
+        m_prev_control_paren = saved_control;
         return close;
     }
 
     void regex_literal() {
         ++m_pos;
         bool in_class = false;
-        while (m_pos < m_end && m_text[m_pos] != '\n') {
+        while (m_pos < m_end && line_terminator(m_text.substr(0, m_end), m_pos) == 0) {
             char c = m_text[m_pos];
             if (c == '\\') {
                 m_pos += 2;
@@ -272,14 +299,42 @@ private:
 
 public:
     bool next(Token& t) {
+        if (m_stopped) {
+            if (m_templates > 0 || m_stop_emitted) return false;
+            m_stop_emitted = true;
+            t = std::move(m_stop);
+            return true;
+        }
         skip_space_and_comments();
         if (m_pos >= m_end) return false;
         t = Token{};
         t.begin = m_pos;
         char c = m_text[m_pos];
+        // Outside strings, templates and regular expressions a backslash is only a \u escape in an
+        // identifier (knex.r\u0061w is knex.raw): not decoded here, so the rest is unknown.
+        if (c == '\\') {
+            return stop(t, "a \\u escape in an identifier");
+        }
+        // Annex B HTML-like comments: `<!--` (and `-->` at a line start) comment out the rest of the
+        // line in a script, not in a module; which one Node loads is not decided here.
+        if (m_text.substr(m_pos, 4) == "<!--" && m_pos + 4 <= m_end) {
+            return stop(t, "an HTML-like comment `<!--`");
+        }
+        if (m_text.substr(m_pos, 3) == "-->" && m_pos + 3 <= m_end) {
+            return stop(t, "`-->` (an HTML-like comment at a line start)");
+        }
+        // After '}' a '/' divides (an object literal, a function expression) or starts a regular
+        // expression (after a block): which one depends on grammar this lexer does not track.
+        if (c == '/' && m_have_prev && m_prev_kind == TokenKind::Punct && m_prev_text == "}") {
+            return stop(t, "a '/' after '}' (a regular expression or a division)");
+        }
         if (ident_start(c)) {
             t.kind = TokenKind::Ident;
             while (m_pos < m_end && ident_char(m_text[m_pos])) ++m_pos;
+            if (at(m_pos) == '\\') {
+                m_pos = t.begin;
+                return stop(t, "a \\u escape in an identifier");
+            }
         } else if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && std::isdigit(static_cast<unsigned char>(at(m_pos + 1))))) {
             t.kind = TokenKind::Number;
             while (m_pos < m_end && (std::isalnum(static_cast<unsigned char>(m_text[m_pos])) || m_text[m_pos] == '.' ||
@@ -311,6 +366,19 @@ public:
         if (t.kind == TokenKind::Ident || t.kind == TokenKind::Punct || t.kind == TokenKind::Number) {
             t.text = std::string(m_text.substr(t.begin, t.end - t.begin));
         }
+        // A ')' closing the head of if/while/for/with is followed by a statement, where '/' starts a
+        // regular expression; any other ')' ends an expression, where '/' divides.
+        if (t.kind == TokenKind::Punct && t.text == "(") {
+            m_parens.push_back(m_have_prev && m_prev_kind == TokenKind::Ident &&
+                               (m_prev_text == "if" || m_prev_text == "while" || m_prev_text == "for" || m_prev_text == "with" ||
+                                (m_prev_text == "await" && m_after_for)));  // for await (...)
+        }
+        m_after_for = t.kind == TokenKind::Ident && t.text == "for";
+        m_prev_control_paren = false;
+        if (t.kind == TokenKind::Punct && t.text == ")" && !m_parens.empty()) {
+            m_prev_control_paren = m_parens.back();
+            m_parens.pop_back();
+        }
         m_have_prev = true;
         m_prev_kind = t.kind;
         m_prev_text = t.text;
@@ -324,6 +392,12 @@ private:
     int m_templates = 0;  // template literals open around m_pos
     bool m_too_deep = false;  // one of them nests past k_max_js_nesting
     bool m_have_prev = false;
+    bool m_stopped = false;               // an unreadable point was reached: no more tokens
+    bool m_stop_emitted = false;
+    Token m_stop;                         // the ";" marking it
+    bool m_prev_control_paren = false;    // the previous token closes if (...), while (...), ...
+    bool m_after_for = false;             // the previous token is `for`
+    std::vector<bool> m_parens;           // open '(': whether each opens a control statement's head
     TokenKind m_prev_kind = TokenKind::Punct;
     std::string m_prev_text;
 };

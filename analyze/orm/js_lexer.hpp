@@ -50,6 +50,10 @@ struct Token {
     std::vector<TemplatePart> parts;   // Template: text and interpolations, in order
     bool unterminated = false;         // the file ended inside it
     bool too_deep = false;             // Template: holds templates nested past k_max_js_nesting (skipped)
+    // Non-empty: the lexer cannot tell how JavaScript reads the text from here (an escape in an
+    // identifier, an HTML-like comment, a '/' after '}'): this is the last token, a ";" at that
+    // point, and the rest of the text is not read (reported unknown there, never read differently).
+    std::string unreadable;
 };
 
 // Tokens of text[begin, end). Never throws; unknown bytes become one-character punctuators.

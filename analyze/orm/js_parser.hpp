@@ -62,6 +62,9 @@ private:
     Node conditional();
     Node binary(int min_prec);
     void skip_type_expression();
+    // At a '<': the index just past its matching '>' when the tokens between can be TypeScript
+    // type arguments, 0 when not (a comparison).
+    std::size_t type_arguments_end() const;
     Node unary();
     void arguments(Node& call);
     Node postfix(Node node);

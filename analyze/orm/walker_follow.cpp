@@ -204,6 +204,8 @@ bool Walker::module_opens_database(const std::string& path, int depth) {
     m_budget.work += text->size();
     std::vector<Token> tokens = lex_js(*text);
     if (file_opens_database(tokens)) return m_opens[path] = true;
+    // A module whose text pgfence stops reading (Token::unreadable) is not known not to open one.
+    if (!tokens.empty() && !tokens.back().unreadable.empty()) return m_opens[path] = true;
     if (depth == 0) return false;
     // models/user.js requiring './index', which opens the connection.
     for (const auto& [name, what] : imported_names(tokens)) {
@@ -289,6 +291,7 @@ std::string Walker::follow_import(const Node& call, const std::string& name, con
     Extraction sub;
     sub.format = m_format;
     sub.too_deep = helper.too_deep;
+    sub.unreadable = helper.unreadable;
     Emitter e(helper, *text, sub);
     e.down = m_e.down;
     Walker w(e, *text, m_format, m_direction, m_form, *file, m_budget, m_depth + static_cast<int>(m_stack.size()) + 1);

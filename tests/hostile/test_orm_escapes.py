@@ -511,6 +511,88 @@ def with_statement(s):
                       {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
 
 
+# Lexing as ECMAScript does (a red team's knex runs): a `//` comment ends at CR, U+2028 and
+# U+2029 as well as LF, and a '/' after the ')' of if/while starts a regular expression. The
+# lines with CR/U+2028/U+2029 come last: Python's splitlines() counts them as lines, pgfence
+# (like editors and GitHub) does not, so their statements are checked by SQL, not by "expect".
+JS_LEXING = ("""exports.up = async function (knex) {
+  await knex.raw("SET lock_timeout = '2s'");
+  if (true) /"/.test('x'); await knex.raw('DROP TABLE regex_if'); if (true) /"/.test('x'); // expect: drop-table
+  while (false) /'/; await knex.raw('DROP TABLE regex_while'); while (false) /'/; // expect: drop-table
+  await knex.raw('SELECT 1'); // note\r await knex.raw('DROP TABLE after_cr');
+  await knex.raw('SELECT 2'); // note\u2028 await knex.raw('DROP TABLE after_ls');
+  await knex.raw('SELECT 3'); // note\u2029 await knex.raw('DROP TABLE after_ps');
+};
+exports.down = async function () {};
+""")
+
+# What pgfence cannot lex as JavaScript does is unknown from there: knex.r\u0061w is knex.raw.
+JS_UNREADABLE = r"""exports.up = async function (knex) {
+  await knex.raw("SET lock_timeout = '2s'");
+  await knex.r\u0061w('DROP TABLE orders'); // expect: unknown-statement
+};
+exports.down = async function () {};
+"""
+
+
+# TypeScript spellings of the runner's own calls (the compiled JavaScript is the plain call):
+# a <T>x type assertion, a non-null assertion on the method, type arguments on the call
+# (EntityManager.query<T = any> and DataSource.query<T = any> in TypeORM's typings).
+TS_CALLS = """import { MigrationInterface, QueryRunner } from 'typeorm'
+
+export class TsCalls1700000000020 implements MigrationInterface {
+    async up(queryRunner: QueryRunner): Promise<void> {
+        const a = <any>queryRunner; await a.query(`DROP TABLE cast_alias`) // expect: drop-table
+        await queryRunner.query!(`DROP TABLE non_null`) // expect: drop-table
+        await queryRunner.manager.query<unknown[]>(`DROP TABLE manager_generic`) // expect: drop-table
+        await queryRunner.connection.query<any>(`DROP TABLE source_generic`) // expect: drop-table
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {}
+}
+"""
+
+
+def ts_calls(s):
+    gate_pull_request(s, "src/migrations/1700000000020-TsCalls.ts", TS_CALLS, unknown=False)
+
+# The same in a helper the migration calls: the call is unknown, not read as the helper's part.
+JS_UNREADABLE_CALLER = """const { cleanup } = require('../lib/cleanup');
+
+exports.up = async function (knex) {
+  await cleanup(knex); // expect: unknown-statement
+};
+exports.down = async function () {};
+"""
+JS_UNREADABLE_HELPER = """exports.cleanup = async function (knex) {
+  await knex.raw('SELECT 1'); <!-- a comment in a CommonJS script
+  await knex.raw('DROP TABLE orders');
+};
+"""
+
+
+def js_lexing(s):
+    report = gate_pull_request(s, "migrations/20240201000005_lexing.js", JS_LEXING,
+                               {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'}, unknown=False)
+    sql = [st.get("sql", "") for st in statements(report)]
+    for table in ("regex_if", "regex_while", "after_cr", "after_ls", "after_ps"):
+        check(any(f"DROP TABLE {table}" in q for q in sql), f"DROP TABLE {table} is read: {sql}")
+
+
+def js_unreadable(s):
+    report = gate_pull_request(s, "migrations/20240201000006_escape.js", JS_UNREADABLE,
+                               {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n'})
+    check("not read from here" in str(report), "the escaped identifier stops the reading, said so")
+
+
+
+def js_unreadable_helper(s):
+    report = gate_pull_request(s, "migrations/20240201000007_helper.js", JS_UNREADABLE_CALLER,
+                               {"package.json": '{"dependencies": {"knex": "^3.1.0"}}\n',
+                                "lib/cleanup.js": JS_UNREADABLE_HELPER})
+    check("not read past an HTML-like comment" in str(report), f"the helper's unread rest is named: {report}")
+
+
 SCENARIOS = {
     "escapes": escapes,
     "derived_knex": derived_knex,
@@ -534,6 +616,10 @@ SCENARIOS = {
     "export_value": export_value,
     "this_runner": this_runner,
     "with_statement": with_statement,
+    "js_lexing": js_lexing,
+    "js_unreadable": js_unreadable,
+    "ts_calls": ts_calls,
+    "js_unreadable_helper": js_unreadable_helper,
 }
 
 if __name__ == "__main__":

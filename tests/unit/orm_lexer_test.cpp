@@ -152,3 +152,42 @@ TEST_CASE("a script with no ORM pattern, or no up(), is skipped with a reason") 
     CHECK(no_up.skipped);
     CHECK(no_up.skip_reason.find("up()") != std::string::npos);
 }
+
+// Where pgfence's reading could differ from JavaScript's, the script is unknown from that line,
+// never read differently (red team: a knex/TypeORM run executed SQL pgfence did not see).
+TEST_CASE("a // comment ends at every ECMAScript LineTerminator") {
+    for (std::string eol : {std::string("\r"), std::string("\xE2\x80\xA8"), std::string("\xE2\x80\xA9")}) {
+        std::string text = "exports.up = async (knex) => { await knex.raw('SELECT 1'); // note" + eol +
+                           " await knex.raw('DROP TABLE orders'); };";
+        CHECK(sql_of(text, InputFormat::Knex) == std::vector<std::string>{"SELECT 1", "DROP TABLE orders"});
+    }
+}
+
+TEST_CASE("what the lexer cannot read the way JavaScript does is unknown from there") {
+    auto last_unknown = [](std::string_view text) {
+        auto sql = sql_of(text, InputFormat::Knex);
+        return !sql.empty() && sql.back().rfind("?the script is not read from here", 0) == 0;
+    };
+    // \u escapes in identifiers: knex.r\u0061w is knex.raw to Node.
+    CHECK(last_unknown("exports.up = async (knex) => { await knex.r\\u0061w('DROP TABLE orders'); };"));
+    // Annex B HTML-like comments.
+    CHECK(last_unknown("exports.up = async (knex) => { await knex.raw('SELECT 1'); <!-- x\nawait knex.raw('DROP TABLE orders'); };"));
+    CHECK(last_unknown("exports.up = async (knex) => { await knex.raw('SELECT 1');\n--> x\nawait knex.raw('DROP TABLE orders'); };"));
+    // A '/' after '}' (a regex after a block, a division after an object literal).
+    CHECK(last_unknown("exports.up = async (knex) => { {}\n/\"/.test(''); await knex.raw('DROP TABLE orders'); /\"/.test(''); };"));
+    auto tokens = lex_js("{} /'/; q('x')");
+    CHECK(tokens.back().unreadable.size() > 0);
+}
+
+TEST_CASE("a '/' after the ')' of if/while/for starts a regex, after any other ')' it divides") {
+    std::string text = "exports.up = async (knex) => { if (true) /\"/.test('x'); await knex.raw('DROP TABLE orders'); "
+                       "while (false) /'/; const n = (1) / 2 / 3; for await (const x of []) /'/; };";
+    CHECK(sql_of(text, InputFormat::Knex) == std::vector<std::string>{"DROP TABLE orders"});
+}
+
+TEST_CASE("TypeScript type assertions, non-null assertions and type arguments are the same call") {
+    std::string knex = "export async function up(knex: Knex) { await knex.raw<any>(\"DROP TABLE a\"); "
+                       "await knex.raw!('DROP TABLE b'); const k = <any>knex; await k.raw('DROP TABLE c'); "
+                       "const n = 1 < 2 > (3); }";
+    CHECK(sql_of(knex, InputFormat::Knex) == std::vector<std::string>{"DROP TABLE a", "DROP TABLE b", "DROP TABLE c"});
+}
