@@ -1,4 +1,5 @@
 #include "analyze/plpgsql.hpp"
+#include "analyze/plpgsql_trigger_body.hpp"
 #include "analyze/json_access.hpp"
 
 #include <algorithm>
@@ -602,27 +603,12 @@ void model_do_block(const DoStmt* stmt, StatementFacts& facts, model::Context& c
 
 // Whether a PL/pgSQL trigger function's body returns NULL whatever its rows: the first RETURN at
 // the top level of its body is RETURN NULL, and no statement before it holds a RETURN of its own
-// (an IF that returns NEW first makes it a filter). The body is read as function_calls.cpp reads
-// a trigger function's (libpg_query does not compile one RETURNS trigger): inside an outer block
-// that declares NEW, OLD and TG_*.
+// (an IF that returns NEW first makes it a filter), read by trigger_body_statements.
 bool trigger_returns_null_always(std::string_view body) {
-    std::size_t end = body.size();
-    while (end > 0 && (std::isspace(static_cast<unsigned char>(body[end - 1])) != 0 || body[end - 1] == ';')) --end;
-    std::string inner(body.substr(0, end));
-    std::string tag = "$pgfence$";
-    while (inner.find(tag) != std::string::npos) tag.insert(tag.size() - 1, "_");
-    ParsedStatement parsed = parse_plpgsql_function(
-        "CREATE FUNCTION pgfence_trigger() RETURNS record LANGUAGE plpgsql AS " + tag +
-        "DECLARE new record; old record; tg_name name; tg_when text; tg_level text; tg_op text; tg_relid oid; "
-        "tg_relname name; tg_table_name name; tg_table_schema name; tg_nargs integer; tg_argv text[];\nBEGIN\n" + inner +
-        ";\nEND" + tag);
-    if (parsed.failure) return false;
-    const Node& outer = member(member(member(parsed.node, "PLpgSQL_function"), "action"), "PLpgSQL_stmt_block");
-    const Node& statements = member(outer, "body");
-    if (!statements.is_array() || statements.size() != 1) return false;
-    const Node& block = member(statements[0], "PLpgSQL_stmt_block");
-    if (block.contains("exceptions")) return false;
-    for (const auto& stmt : member(block, "body")) {
+    ParsedStatement parsed;
+    const Node* statements = trigger_body_statements(body, parsed);
+    if (statements == nullptr) return false;
+    for (const auto& stmt : *statements) {
         if (stmt.contains("PLpgSQL_stmt_return")) {
             std::string word;
             for (char c : member(member(stmt["PLpgSQL_stmt_return"], "expr"), "PLpgSQL_expr").value("query", std::string())) {

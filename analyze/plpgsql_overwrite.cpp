@@ -4,6 +4,7 @@
 
 #include "analyze/json_access.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/plpgsql_trigger_body.hpp"
 
 namespace pgfence::analyze {
 
@@ -65,26 +66,32 @@ bool split_assignment(const std::string& query, std::string& target, std::string
 
 }  // namespace
 
-std::vector<std::string> trigger_overwrites_new(std::string_view body) {
-    std::vector<std::string> out;
+const Node* trigger_body_statements(std::string_view body, ParsedStatement& parsed) {
     std::size_t end = body.size();
     while (end > 0 && (std::isspace(static_cast<unsigned char>(body[end - 1])) != 0 || body[end - 1] == ';')) --end;
     std::string inner(body.substr(0, end));
     std::string tag = "$pgfence$";
     while (inner.find(tag) != std::string::npos) tag.insert(tag.size() - 1, "_");
-    // As trigger_returns_null_always (plpgsql.cpp) parses it: the trigger's variables declared.
-    ParsedStatement parsed = parse_plpgsql_function(
+    parsed = parse_plpgsql_function(
         "CREATE FUNCTION pgfence_trigger() RETURNS record LANGUAGE plpgsql AS " + tag +
         "DECLARE new record; old record; tg_name name; tg_when text; tg_level text; tg_op text; tg_relid oid; "
         "tg_relname name; tg_table_name name; tg_table_schema name; tg_nargs integer; tg_argv text[];\nBEGIN\n" + inner +
         ";\nEND" + tag);
-    if (parsed.failure) return out;
+    if (parsed.failure) return nullptr;
     const Node& outer = member(member(member(parsed.node, "PLpgSQL_function"), "action"), "PLpgSQL_stmt_block");
     const Node& statements = member(outer, "body");
-    if (!statements.is_array() || statements.size() != 1) return out;
+    if (!statements.is_array() || statements.size() != 1) return nullptr;
     const Node& block = member(statements[0], "PLpgSQL_stmt_block");
-    if (block.contains("exceptions")) return out;
-    for (const auto& stmt : member(block, "body")) {
+    if (block.contains("exceptions")) return nullptr;
+    return &member(block, "body");
+}
+
+std::vector<std::string> trigger_overwrites_new(std::string_view body) {
+    std::vector<std::string> out;
+    ParsedStatement parsed;
+    const Node* statements = trigger_body_statements(body, parsed);
+    if (statements == nullptr) return out;
+    for (const auto& stmt : *statements) {
         if (stmt.contains("PLpgSQL_stmt_return")) break;
         if (!stmt.contains("PLpgSQL_stmt_assign")) continue;
         const std::string query =
