@@ -13,21 +13,10 @@ one migration set (`analyze --ci --max-risk low migrations`), so the earlier fil
 
     test_catalog_identity.py SCENARIO --binary PGFENCE
 """
-import argparse
-import json
-import os
-import subprocess
 import sys
-import tempfile
 
-
-class Failed(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failed(message)
+import schema_pull_requests as shared
+from schema_pull_requests import analyze_report, check, findings_in
 
 
 PREAMBLE = "SET lock_timeout = '2s';\nSET statement_timeout = '30s';\n"
@@ -108,40 +97,17 @@ CREATE OR REPLACE FUNCTION can_see(uid bigint) RETURNS bool LANGUAGE sql AS 'SEL
 """
 
 
-def git(repo, *args):
-    subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True, text=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "dev", "GIT_AUTHOR_EMAIL": "dev@example.com",
-                        "GIT_COMMITTER_NAME": "dev", "GIT_COMMITTER_EMAIL": "dev@example.com"})
-
-
 def repository(tmp):
-    repo = os.path.join(tmp, "repo")
-    os.makedirs(os.path.join(repo, "migrations"))
-    git(repo, "init", "-q", "-b", "main")
-    with open(os.path.join(repo, "migrations", "001_init.sql"), "w") as f:
-        f.write(PREAMBLE + INIT)
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "schema")
-    return repo
+    return shared.repository(tmp, PREAMBLE + INIT)
 
 
 def pull_request(repo, branch, sql):
-    git(repo, "checkout", "-q", "-b", branch, "main")
-    with open(os.path.join(repo, "migrations", "002_change.sql"), "w") as f:
-        f.write(PREAMBLE + sql)
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", branch)
+    shared.pull_request(repo, branch, PREAMBLE + sql)
 
 
 def analyze(binary, repo, max_risk):
-    args = [binary, "analyze", "--no-config", "--ci", "--format", "json", "migrations"]
-    if max_risk:
-        args[4:4] = ["--max-risk", max_risk]
-    proc = subprocess.run(args, cwd=repo, capture_output=True, text=True, timeout=120)
-    check(proc.returncode in (0, 1), f"exit {proc.returncode}\n{proc.stderr}")
-    report = json.loads(proc.stdout)
-    mine = [f for file in report["files"] if file["path"].endswith("002_change.sql") for f in file["findings"]]
-    return proc.returncode, mine
+    code, report = analyze_report(binary, repo, *(["--max-risk", max_risk] if max_risk else []))
+    return code, findings_in(report, "002_change.sql")
 
 
 def run_pull_requests(binary, tmp, group):
@@ -169,20 +135,5 @@ SCENARIOS = {group: (lambda g: lambda binary, tmp: run_pull_requests(binary, tmp
 SCENARIOS["control"] = scenario_control
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=sorted(SCENARIOS))
-    parser.add_argument("--binary", required=True)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            SCENARIOS[args.scenario](os.path.abspath(args.binary), tmp)
-        except Failed as e:
-            print(f"FAIL {args.scenario}: {e}")
-            return 1
-    print(f"PASS {args.scenario}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(shared.main(SCENARIOS))

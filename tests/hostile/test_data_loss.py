@@ -6,21 +6,11 @@ lock model (ALTER SYSTEM, LOAD, SECURITY LABEL, REASSIGN OWNED) are counted unkn
 
     test_data_loss.py SCENARIO --binary PGFENCE
 """
-import argparse
-import json
-import os
 import subprocess
 import sys
-import tempfile
 
-
-class Failed(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failed(message)
+import schema_pull_requests as shared
+from schema_pull_requests import analyze_report, check, findings_in
 
 
 PREAMBLE = "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\n"
@@ -148,41 +138,20 @@ DELETE FROM users u WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.user_id =
 """
 
 
-def git(repo, *args):
-    subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True, text=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "dev", "GIT_AUTHOR_EMAIL": "dev@example.com",
-                        "GIT_COMMITTER_NAME": "dev", "GIT_COMMITTER_EMAIL": "dev@example.com"})
-
-
 def repository(tmp):
-    repo = os.path.join(tmp, "repo")
-    os.makedirs(os.path.join(repo, "migrations"))
-    git(repo, "init", "-q", "-b", "main")
-    with open(os.path.join(repo, "migrations", "001_init.sql"), "w") as f:
-        f.write(PREAMBLE + INIT)
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "schema")
-    return repo
+    return shared.repository(tmp, PREAMBLE + INIT)
 
 
 def pull_request(repo, branch, sql):
-    git(repo, "checkout", "-q", "-b", branch, "main")
-    with open(os.path.join(repo, "migrations", "002_change.sql"), "w") as f:
-        f.write(PREAMBLE + sql)
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", branch)
+    shared.pull_request(repo, branch, PREAMBLE + sql)
 
 
 def analyze(binary, repo):
     """`pgfence analyze --ci` over the migrations: 001 is the history 002 runs on."""
-    proc = subprocess.run([binary, "analyze", "--no-config", "--ci", "--format", "json", "migrations"], cwd=repo,
-                          capture_output=True, text=True, timeout=120)
-    check(proc.returncode in (0, 1), f"exit {proc.returncode}\n{proc.stderr}")
-    report = json.loads(proc.stdout)
-    mine = [f for file in report["files"] if file["path"].endswith("002_change.sql") for f in file["findings"]]
-    init = [f for file in report["files"] if file["path"].endswith("001_init.sql") for f in file["findings"]]
+    code, report = analyze_report(binary, repo)
+    init = findings_in(report, "001_init.sql")
     check(all(f["risk"] in ("low", "medium", "LOW", "MEDIUM") for f in init), f"the schema itself has findings: {init}")
-    return proc.returncode, mine
+    return code, findings_in(report, "002_change.sql")
 
 
 def scenario_pull_requests(binary, tmp):
@@ -218,20 +187,5 @@ def scenario_unknown(binary, tmp):
 SCENARIOS = {"pull_requests": scenario_pull_requests, "control": scenario_control, "unknown": scenario_unknown}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=sorted(SCENARIOS))
-    parser.add_argument("--binary", required=True)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            SCENARIOS[args.scenario](os.path.abspath(args.binary), tmp)
-        except Failed as e:
-            print(f"FAIL {args.scenario}: {e}")
-            return 1
-    print(f"PASS {args.scenario}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(shared.main(SCENARIOS))

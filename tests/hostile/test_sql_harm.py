@@ -7,21 +7,10 @@ it; the control, the same shapes on objects the pull request itself made, must p
 
     test_sql_harm.py SCENARIO --binary PGFENCE
 """
-import argparse
-import json
-import os
-import subprocess
 import sys
-import tempfile
 
-
-class Failed(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failed(message)
+import schema_pull_requests as shared
+from schema_pull_requests import analyze_report, check
 
 
 PREAMBLE = "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\n"
@@ -116,40 +105,20 @@ ALTER TABLE drafts DISABLE ROW LEVEL SECURITY;
 }
 
 
-def git(repo, *args):
-    subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True, text=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "dev", "GIT_AUTHOR_EMAIL": "dev@example.com",
-                        "GIT_COMMITTER_NAME": "dev", "GIT_COMMITTER_EMAIL": "dev@example.com"})
-
-
 def repository(tmp):
-    repo = os.path.join(tmp, "repo")
-    os.makedirs(os.path.join(repo, "migrations"))
-    git(repo, "init", "-q", "-b", "main")
-    with open(os.path.join(repo, "migrations", "001_init.sql"), "w") as f:
-        f.write(PREAMBLE + INIT)
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "schema")
-    return repo
+    return shared.repository(tmp, PREAMBLE + INIT)
 
 
 def pull_request(repo, branch, sql):
-    git(repo, "checkout", "-q", "-b", branch, "main")
-    with open(os.path.join(repo, "migrations", "002_change.sql"), "w") as f:
-        f.write(PREAMBLE + sql)
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", branch)
+    shared.pull_request(repo, branch, PREAMBLE + sql)
 
 
 def analyze(binary, repo):
     """`pgfence analyze --ci --changed-since main`: the pull request's file, on main's history."""
-    proc = subprocess.run([binary, "analyze", "--no-config", "--ci", "--changed-since", "main", "--format", "json",
-                           "migrations"], cwd=repo, capture_output=True, text=True, timeout=120)
-    check(proc.returncode in (0, 1), f"exit {proc.returncode}\n{proc.stderr}")
-    report = json.loads(proc.stdout)
+    code, report = analyze_report(binary, repo, "--changed-since", "main")
     paths = [file["path"] for file in report["files"]]
     check(all(p.endswith("002_change.sql") for p in paths), f"analysed {paths}, not only the pull request's file")
-    return proc.returncode, [f for file in report["files"] for f in file["findings"]]
+    return code, [f for file in report["files"] for f in file["findings"]]
 
 
 def run(binary, tmp, scenario):
@@ -167,20 +136,5 @@ def run(binary, tmp, scenario):
     check(code == 0, f"the control failed --ci: {[(f['rule'], f['risk'], f['message'][:160]) for f in found]}")
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=sorted(PULL_REQUESTS))
-    parser.add_argument("--binary", required=True)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            run(os.path.abspath(args.binary), tmp, args.scenario)
-        except Failed as e:
-            print(f"FAIL {args.scenario}: {e}")
-            return 1
-    print(f"PASS {args.scenario}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(shared.main({name: lambda binary, tmp, name=name: run(binary, tmp, name) for name in PULL_REQUESTS}))
