@@ -6,7 +6,11 @@
 // setting: "relation "users" does not exist", "query would be affected by row-level security
 // policy for table "users"", and a DELETE leaving orders pointing at a user that is gone. No lock
 // is taken. The timeouts are default-timeout-too-short's, default_transaction_read_only
-// read-only-default's.
+// read-only-default's. Any other setting is reported unless it is on a short allowlist of settings
+// that change neither what the application's queries mean nor whether it can connect
+// (quiet_setting): local_preload_libraries = 'nosuch' stops every new session (PostgreSQL 15:
+// FATAL could not access file "$libdir/plugins/nosuch"), role = nobody runs every query as another
+// role, array_nulls = off reads '{NULL}' as the string "NULL", DateStyle swaps day and month.
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -46,6 +50,20 @@ bool means_off(std::string value) {
     return prefix_of("false") || prefix_of("no") || value == "off" || value == "of" || value == "0";
 }
 
+// "a, b" of a SET's constant values (for the message), at most 60 characters.
+std::string setting_list(const VariableSetStmt* set) {
+    std::string out;
+    for (const A_Const* c : pg::each<A_Const>(set->args)) {
+        if (!out.empty()) out += ", ";
+        if (c->isnull) out += "NULL";
+        else if (c->val.node.type == T_String) out += "'" + std::string(pg::text(c->val.sval.sval)) + "'";
+        else if (c->val.node.type == T_Integer) out += std::to_string(c->val.ival.ival);
+        else if (c->val.node.type == T_Float) out += pg::text(c->val.fval.fval);
+        else out += "?";
+    }
+    return out.size() > 60 ? out.substr(0, 60) + "..." : out;
+}
+
 // "a, b" of the SET's values as SHOW would list them.
 std::string path_text(const VariableSetStmt* set) {
     std::string out;
@@ -67,6 +85,53 @@ bool role_created_earlier(const StatementContext& ctx, std::string_view name) {
         return found;
     });
     return found;
+}
+
+// Settings whose per-role or per-database default changes neither the result of the application's
+// queries nor whether its sessions start (PostgreSQL 15, runtime-config-*.html): resource limits
+// that only spill to disk (work_mem, maintenance_work_mem, temp_buffers, hash_mem_multiplier,
+// logical_decoding_work_mem), the server log (log_*: runtime-config-logging.html), which messages
+// reach the client (client_min_messages), statistics collection (track_*), the application's name,
+// vacuum's cost-based delay. Not here, so reported: everything else, the planner's enable_* and
+// costs included (a plan can go from milliseconds to hours), and custom (a.b) settings a policy or
+// the application may read with current_setting().
+bool quiet_setting(std::string_view name) {
+    static constexpr std::string_view exact[] = {
+        "application_name",      "work_mem",          "maintenance_work_mem", "temp_buffers",
+        "hash_mem_multiplier",   "logical_decoding_work_mem", "client_min_messages", "track_activities",
+        "track_counts",          "track_io_timing",   "track_functions",      "track_wal_io_timing",
+        "vacuum_cost_delay",     "vacuum_cost_limit", "vacuum_cost_page_hit", "vacuum_cost_page_miss",
+        "vacuum_cost_page_dirty"};
+    for (std::string_view e : exact) {
+        if (name == e) return true;
+    }
+    return name.starts_with("log_");
+}
+
+// Settings other rules judge (default-timeout-too-short, read-only-default).
+bool judged_elsewhere(std::string_view name) {
+    return name == "statement_timeout" || name == "lock_timeout" || name == "idle_in_transaction_session_timeout" ||
+           name == "idle_session_timeout" || name == "transaction_timeout" || name == "default_transaction_read_only";
+}
+
+// What a default of `name` may do to the application, for the message.
+std::string what_it_may_do(std::string_view name) {
+    if (name == "local_preload_libraries" || name == "session_preload_libraries") {
+        return "loads the named libraries at the start of each session: one that cannot be loaded stops the session "
+               "(\"FATAL: could not access file\"), so the application cannot connect, and one that can runs its code "
+               "in every session";
+    }
+    if (name == "role" || name == "session_authorization") {
+        return "runs as another role: every query is checked against that role's privileges and policies (\"permission "
+               "denied\" or rows hidden), and what it creates is owned by it";
+    }
+    if (name.starts_with("enable_") || name.ends_with("_cost") || name == "effective_cache_size") {
+        return "plans its queries otherwise: a query that used an index may scan the whole table, from milliseconds to "
+               "minutes";
+    }
+    return "reads and returns values otherwise than the queries were written for (array_nulls, DateStyle, "
+           "IntervalStyle, extra_float_digits, bytea_output, transform_null_equals, a custom setting a policy reads "
+           "...), or fails where it succeeded";
 }
 
 // The path's entries as SET received them (`"$user"` is the role's own schema; a `\$user` written in
@@ -162,9 +227,36 @@ void check(const StatementContext& ctx, Sink& sink) {
                 "session; a role's or database's search_path is the application's configuration, changed with it";
         return;
     }
-    if (set->kind != VAR_SET_VALUE) return;
-    const std::optional<std::string> value = one_value(set);
-    if (!value) return;
+    if (set->kind != VAR_SET_VALUE && set->kind != VAR_SET_CURRENT) return;
+    const std::optional<std::string> value = set->kind == VAR_SET_VALUE ? one_value(set) : std::nullopt;
+    const std::string given = value                         ? " = " + value->substr(0, 60)
+                              : set->kind == VAR_SET_CURRENT ? std::string(" FROM CURRENT")
+                                                             : " = " + setting_list(set);
+    if (name == "row_security" || name == "session_replication_role") {
+        if (!value) {
+            // FROM CURRENT, or a value pgfence does not read: unknown to it, so reported below.
+        } else if (name == "row_security" && !means_off(*value)) {
+            return;
+        } else if (name == "session_replication_role" && lower(*value) != "replica") {
+            return;  // origin (the default) and local fire ordinary triggers
+        }
+    }
+    if (name != "row_security" && name != "session_replication_role") {
+        if (quiet_setting(name) || judged_elsewhere(name)) return;
+        Finding& f = sink.add(ctx.statement,
+                              where + given + ": " +
+                                  sessions + " " + what_it_may_do(name) + ", from its next connection on, with no lock "
+                                  "to show it; pgfence does not know what the application relies on");
+        f.fix = "set it for the migration's own session (SET " + name + " ...) if the migration needs it; a role's or "
+                "database's defaults are the application's configuration, changed with it and checked against it";
+        return;
+    }
+    if (!value) {
+        Finding& f = sink.add(ctx.statement, where + given + ": " + sessions + " takes a value pgfence does not read "
+                                                 "(off / replica would change what its queries do)");
+        f.fix = "write the value: " + where + " = ...";
+        return;
+    }
     if (name == "row_security" && means_off(*value)) {
         Finding& f = sink.add(ctx.statement,
                               where + " = off: in " + sessions +
@@ -190,8 +282,8 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(harmful_session_default) {
     return Rule{"harmful-session-default", Risk::High,
-                "ALTER ROLE / DATABASE / SYSTEM ... SET search_path, row_security = off or session_replication_role = "
-                "replica changes what every session of the application does",
+                "ALTER ROLE / DATABASE / SYSTEM ... SET of a setting that changes what every session of the "
+                "application does or whether it connects (anything but log_*, work_mem, application_name ...)",
                 check, nullptr, true, "locking"};
 }
 
