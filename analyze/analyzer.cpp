@@ -58,6 +58,9 @@ namespace {
 // PostgreSQL's GUC stack: SET changes the value now and at commit, SET LOCAL only until the
 // transaction ends; ROLLBACK (TO SAVEPOINT) restores what was in force when the transaction
 // (savepoint) began.
+// The key of SessionState::relexed for a change pgfence could not rule out (LexingChange::maybe).
+constexpr const char* kMaybeRelexed = "?";
+
 struct SessionState {
     struct Snapshot {
         std::string savepoint;  // empty for the transaction's start
@@ -74,6 +77,7 @@ struct SessionState {
         bool local = false;  // by SET LOCAL: it ends with the transaction
     };
     std::map<std::string, Relexing> relexed;
+    bool maybe_file_only = false;  // relexed[kMaybeRelexed] is not carried to the next file
     Settings current;    // in force now
     Settings committed;  // what COMMIT keeps: SET values, not SET LOCAL ones
     Snapshot at_begin;
@@ -805,10 +809,44 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
         }
         // A setting that changes how the server reads the statements after it: those are not
         // what pgfence parsed, and the change itself reaches the next files on the connection.
+        // After a change pgfence could not rule out (kMaybeRelexed), the statements read the same
+        // under either value until one reads differently: from that one on, it is as if made.
+        if (auto maybe = state.relexed.find(kMaybeRelexed);
+            maybe != state.relexed.end() && !state.relexed.contains("standard_conforming_strings") && reads_differently(parse_text)) {
+            state.relexed["standard_conforming_strings"] = maybe->second;
+        }
         std::string read_after;
-        for (const auto& [setting, r] : state.relexed) read_after += (read_after.empty() ? "" : " and ") + r.what;
+        for (const auto& [setting, r] : state.relexed) {
+            if (setting != kMaybeRelexed) read_after += (read_after.empty() ? "" : " and ") + r.what;
+        }
+        // A statement pgfence did not follow may have set either setting (by a name it does not
+        // show: EXECUTE, a function whose body is not in the repository).
+        if (facts.status != StatementStatus::Analyzed && read_after.empty() && !state.relexed.contains(kMaybeRelexed)) {
+            const std::string line = std::to_string(facts.span.start.line);
+            const std::string what = "a statement pgfence did not follow, which may change standard_conforming_strings or client_encoding";
+            // Within this file only: an unknown statement is common (an extension's DDL, a call of
+            // a function the repository does not show), and it is reported already.
+            state.relexed[kMaybeRelexed] = SessionState::Relexing{what + " (line " + line + ")", what + " (" + path + ", line " + line + ")", true};
+            state.maybe_file_only = true;
+        }
         if (!parsed.failure) {
             LexingChange change = lexing_change(parsed.stmt, parse_text);
+            if (change.maybe) {
+                const std::string line = std::to_string(facts.span.start.line);
+                if (!state.relexed.contains(kMaybeRelexed) || state.maybe_file_only) {
+                    state.relexed[kMaybeRelexed] = SessionState::Relexing{change.what + " (line " + line + ")",
+                                                                          change.what + " (" + path + ", line " + line + ")", false};
+                    state.maybe_file_only = false;
+                }
+                facts.notes.push_back("not visible to static analysis: " + change.what + "; the statements after it that "
+                                      "PostgreSQL would read otherwise with standard_conforming_strings off or another "
+                                      "client_encoding (a backslash in a quoted string) are not known");
+            }
+            if (change.unnamed_setting) {
+                facts.notes.push_back("not visible to static analysis: set_config of a setting whose name pgfence cannot "
+                                      "fold (it may be session_replication_role, search_path, role ...): what it changes is not known");
+                if (facts.status == StatementStatus::Analyzed) facts.status = StatementStatus::Unknown;
+            }
             if (change.changes) {
                 const std::string line = std::to_string(facts.span.start.line);
                 const auto* set = pg::as<VariableSetStmt>(parsed.stmt);
@@ -817,7 +855,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
                                                                        set != nullptr && set->is_local};
             }
             // Each setting is put back on its own (client_encoding = UTF8 leaves the strings off).
-            if (change.restores && change.setting.empty()) state.relexed.clear();
+            if (change.restores && change.setting.empty()) state.relexed.clear();  // the maybe too
             else if (change.restores) state.relexed.erase(change.setting);
             if (change.changes) {
                 facts.notes.push_back("not visible to static analysis: " + change.what + " changes how PostgreSQL reads the string "
@@ -975,6 +1013,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     {
         std::map<std::string, std::string> carried;
         for (const auto& [setting, r] : state.relexed) {
+            if (setting == kMaybeRelexed && state.maybe_file_only) continue;
             if (!r.local || state.explicit_block) carried.emplace(setting, r.at);
         }
         catalog.set_relexed(std::move(carried));

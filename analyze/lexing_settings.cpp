@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analyze/pg_walk.hpp"
+#include "analyze/tokens.hpp"
+
 namespace pgfence::analyze {
 namespace {
 
@@ -36,7 +39,101 @@ std::string first_value(const VariableSetStmt* set) {
     return {};
 }
 
+bool lexing_setting(std::string_view name) {
+    const std::string n = lower(name);
+    return n == "standard_conforming_strings" || n == "client_encoding";
+}
+
+// The set_config() calls of a statement's tree (utils/misc/guc.c set_config_by_name: the name is
+// its first argument, setting_name by name), whatever schema qualifies them.
+struct SetConfigCalls {
+    int constant = 0;           // with a constant name
+    bool computed = false;      // one whose name is not a constant
+    std::string lexing;         // a constant name that is a lexing setting (U&'...' or E'...' spelled)
+};
+
+const pg::Node* strip_casts(const pg::Node* node) {
+    while (const auto* cast = pg::as<TypeCast>(node)) node = cast->arg;
+    return node;
+}
+
+void scan_set_config(const pg::Node* node, SetConfigCalls& out) {
+    if (node == nullptr) return;
+    if (const auto* call = pg::as<FuncCall>(node); call != nullptr && pg::last_name(call->funcname) == "set_config") {
+        const pg::Node* name = pg::length(call->args) > 0 ? pg::nth(call->args, 0) : nullptr;
+        for (const NamedArgExpr* named : pg::each<NamedArgExpr>(call->args)) {
+            if (pg::text(named->name) == "setting_name") name = reinterpret_cast<const pg::Node*>(named->arg);
+        }
+        const auto* c = pg::as<A_Const>(strip_casts(name));
+        if (c != nullptr && !c->isnull && c->val.node.type == T_String) {
+            ++out.constant;
+            if (lexing_setting(pg::text(c->val.sval.sval))) out.lexing = lower(pg::text(c->val.sval.sval));
+        } else {
+            out.computed = true;
+        }
+    }
+    // The queries utility statements run (pg_walk.hpp visits queries and expressions only).
+    if (const auto* s = pg::as<ExplainStmt>(node)) return scan_set_config(s->query, out);
+    if (const auto* s = pg::as<CreateTableAsStmt>(node)) return scan_set_config(s->query, out);
+    if (const auto* s = pg::as<CopyStmt>(node)) return scan_set_config(s->query, out);
+    if (const auto* s = pg::as<PrepareStmt>(node)) return scan_set_config(s->query, out);
+    if (const auto* s = pg::as<DeclareCursorStmt>(node)) return scan_set_config(s->query, out);
+    if (const auto* s = pg::as<CallStmt>(node)) return scan_set_config(reinterpret_cast<const pg::Node*>(s->funccall), out);
+    pg::each_child(node, [&](const pg::Node* child) { scan_set_config(child, out); });
+}
+
+// Is each "set_config" of the (lower-cased) text followed by a quoted constant name and a comma:
+// set_config('name', ...), or set_config(''name'', ...) inside a quoted body?
+bool every_set_config_constant(std::string_view text) {
+    constexpr std::string_view word = "set_config";
+    for (std::size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+        std::size_t i = at + word.size();
+        const auto blanks = [&] {
+            while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+        };
+        if (i < text.size() && text[i] == '"') ++i;
+        blanks();
+        if (i >= text.size() || text[i] != '(') return false;
+        ++i;
+        blanks();
+        std::size_t quotes = 0;
+        while (i < text.size() && text[i] == '\'') ++quotes, ++i;
+        std::size_t name = i;
+        while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' || text[i] == '.')) ++i;
+        if (quotes == 0 || i == name) return false;
+        for (std::size_t q = 0; q < quotes; ++q, ++i) {
+            if (i >= text.size() || text[i] != '\'') return false;
+        }
+        blanks();
+        if (text.substr(i, 2) == "::") {
+            i += 2;
+            while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+            blanks();
+        }
+        if (i >= text.size() || text[i] != ',') return false;
+    }
+    return true;
+}
+
 }  // namespace
+
+bool reads_differently(std::string_view sql) {
+    bool backslash = false;
+    bool high = false;
+    Tokenizer tokens(sql);
+    Token t;
+    while (tokens.next(t)) {
+        if (t.is_comment()) continue;
+        const std::string_view text = sql.substr(t.begin, t.end - t.begin);
+        const bool has_backslash = text.find('\\') != std::string_view::npos;
+        if (has_backslash && t.kind == TokenKind::String && text[0] != 'e' && text[0] != 'E') return true;
+        if (has_backslash && t.kind == TokenKind::DollarString) return true;
+        backslash = backslash || has_backslash;
+        high = high || std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        if (backslash && high) return true;
+    }
+    return false;
+}
 
 LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
     LexingChange out;
@@ -67,6 +164,32 @@ LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
             out.what = "a statement that may change " + std::string(name) + " (pgfence does not follow it)";
             return out;
         }
+    }
+    SetConfigCalls calls;
+    scan_set_config(stmt, calls);
+    if (!calls.lexing.empty()) {
+        out.changes = true;
+        out.setting = calls.lexing;
+        out.what = "set_config of " + calls.lexing + " (pgfence does not follow it)";
+        return out;
+    }
+    std::size_t written = 0;
+    for (std::size_t at = text.find("set_config"); at != std::string::npos; at = text.find("set_config", at + 1)) ++written;
+    const bool uncounted = written > static_cast<std::size_t>(calls.constant) && !every_set_config_constant(text);
+    if (calls.computed || uncounted) {
+        out.maybe = true;
+        out.unnamed_setting = true;
+        out.what = "set_config of a setting whose name pgfence cannot fold (standard_conforming_strings or client_encoding, maybe)";
+        return out;
+    }
+    const bool body = pg::is<DoStmt>(stmt) || pg::is<CreateFunctionStmt>(stmt);
+    if (text.find("pg_settings") != std::string::npos && !pg::is<SelectStmt>(stmt)) {
+        out.maybe = true;
+        out.unnamed_setting = true;
+        out.what = "a statement that names pg_settings (an UPDATE of it sets any setting)";
+    } else if (body && text.find("u&\"") != std::string::npos) {
+        out.maybe = true;
+        out.what = "a body with a Unicode-escaped name (U&\"...\"), which may name set_config";
     }
     return out;
 }

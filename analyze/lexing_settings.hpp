@@ -22,6 +22,14 @@ struct LexingChange {
     // The setting it is about ("standard_conforming_strings", "client_encoding"); "" with
     // `restores` for RESET ALL (both).
     std::string setting;
+    // Not known either way: set_config() of a name pgfence cannot fold ('standard_' || 'conforming_strings'),
+    // a statement that names pg_settings (UPDATE pg_settings calls set_config), a DO block or
+    // function body with a Unicode-escaped name (U&"..."). The statements after it
+    // read the same under either value of either setting until one of them reads differently
+    // (reads_differently): from that one on they are not known.
+    bool maybe = false;
+    // The statement itself sets a setting pgfence cannot name (set_config of a computed name): unknown.
+    bool unnamed_setting = false;
 };
 
 // What `stmt` (its text `sql`) does to how the rest of the session is read: a SET or RESET of
@@ -29,5 +37,12 @@ struct LexingChange {
 // names either setting (set_config(), a SET inside a DO block or function, ALTER ... SET, a
 // function's SET clause) may change it, and is taken to.
 [[nodiscard]] LexingChange lexing_change(const pg::Node* stmt, std::string_view sql);
+
+// Would PostgreSQL read `sql` otherwise with standard_conforming_strings off or another client
+// encoding? Only through a backslash: one in a '...' string (not E'...': those read backslashes
+// either way) or in a dollar-quoted body (its own strings, read by PL/pgSQL with the session's
+// setting), or any backslash in a statement that holds a byte outside ASCII (a multibyte
+// character of SJIS, BIG5, GBK ... may end in a backslash byte). Comments are not read.
+[[nodiscard]] bool reads_differently(std::string_view sql);
 
 }  // namespace pgfence::analyze

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "analyze/function_calls.hpp"
+#include "analyze/lexing_settings.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/plpgsql_fold.hpp"
@@ -201,7 +202,20 @@ void model_dynamic(Walk& w, const json& stmt, const std::string& expr, std::stri
                 w.hidden.push_back("dynamic SQL with an unterminated quote (" + std::string(form) + ")" + at_line(w, stmt));
                 continue;
             }
-            model_sql(w, sql->substr(part.begin, part.end - part.begin), stmt);
+            const std::string text = sql->substr(part.begin, part.end - part.begin);
+            // A setting that changes how the statements after the block are read (SET
+            // standard_conforming_strings = off built of pieces): the block is not followed
+            // that far, so it is unknown, and the analyzer reads what follows it as it may be.
+            ParsedStatement parsed = parse_statement(text);
+            if (!parsed.failure) {
+                const LexingChange change = lexing_change(parsed.stmt, text);
+                if (change.changes || change.maybe) {
+                    w.hidden.push_back("dynamic SQL that may change how PostgreSQL reads the statements after it (" +
+                                       (change.what.empty() ? std::string("a setting") : change.what.substr(0, 80)) + ", " +
+                                       std::string(form) + ")" + at_line(w, stmt));
+                }
+            }
+            model_sql(w, text, stmt);
         }
         return;
     }
