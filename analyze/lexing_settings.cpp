@@ -57,14 +57,24 @@ const pg::Node* strip_casts(const pg::Node* node) {
     return node;
 }
 
-void scan_set_config(const pg::Node* node, SetConfigCalls& out) {
+void collect_set_config(const pg::Node* node, std::vector<const FuncCall*>& out) {
     if (node == nullptr) return;
     if (const auto* call = pg::as<FuncCall>(node); call != nullptr && pg::last_name(call->funcname) == "set_config") {
-        const pg::Node* name = pg::length(call->args) > 0 ? pg::nth(call->args, 0) : nullptr;
-        for (const NamedArgExpr* named : pg::each<NamedArgExpr>(call->args)) {
-            if (pg::text(named->name) == "setting_name") name = reinterpret_cast<const pg::Node*>(named->arg);
-        }
-        const auto* c = pg::as<A_Const>(strip_casts(name));
+        out.push_back(call);
+    }
+    // The queries utility statements run (pg_walk.hpp visits queries and expressions only).
+    if (const auto* s = pg::as<ExplainStmt>(node)) return collect_set_config(s->query, out);
+    if (const auto* s = pg::as<CreateTableAsStmt>(node)) return collect_set_config(s->query, out);
+    if (const auto* s = pg::as<CopyStmt>(node)) return collect_set_config(s->query, out);
+    if (const auto* s = pg::as<PrepareStmt>(node)) return collect_set_config(s->query, out);
+    if (const auto* s = pg::as<DeclareCursorStmt>(node)) return collect_set_config(s->query, out);
+    if (const auto* s = pg::as<CallStmt>(node)) return collect_set_config(reinterpret_cast<const pg::Node*>(s->funccall), out);
+    pg::each_child(node, [&](const pg::Node* child) { collect_set_config(child, out); });
+}
+
+void scan_set_config(const pg::Node* node, SetConfigCalls& out) {
+    for (const FuncCall* call : set_config_calls(node)) {
+        const A_Const* c = set_config_argument(call, 0, "setting_name");
         if (c != nullptr && !c->isnull && c->val.node.type == T_String) {
             ++out.constant;
             if (lexing_setting(pg::text(c->val.sval.sval))) out.lexing = lower(pg::text(c->val.sval.sval));
@@ -72,14 +82,6 @@ void scan_set_config(const pg::Node* node, SetConfigCalls& out) {
             out.computed = true;
         }
     }
-    // The queries utility statements run (pg_walk.hpp visits queries and expressions only).
-    if (const auto* s = pg::as<ExplainStmt>(node)) return scan_set_config(s->query, out);
-    if (const auto* s = pg::as<CreateTableAsStmt>(node)) return scan_set_config(s->query, out);
-    if (const auto* s = pg::as<CopyStmt>(node)) return scan_set_config(s->query, out);
-    if (const auto* s = pg::as<PrepareStmt>(node)) return scan_set_config(s->query, out);
-    if (const auto* s = pg::as<DeclareCursorStmt>(node)) return scan_set_config(s->query, out);
-    if (const auto* s = pg::as<CallStmt>(node)) return scan_set_config(reinterpret_cast<const pg::Node*>(s->funccall), out);
-    pg::each_child(node, [&](const pg::Node* child) { scan_set_config(child, out); });
 }
 
 // Is each "set_config" of the (lower-cased) text followed by a quoted constant name and a comma:
@@ -116,6 +118,21 @@ bool every_set_config_constant(std::string_view text) {
 }
 
 }  // namespace
+
+std::vector<const FuncCall*> set_config_calls(const pg::Node* stmt) {
+    std::vector<const FuncCall*> out;
+    collect_set_config(stmt, out);
+    return out;
+}
+
+const A_Const* set_config_argument(const FuncCall* call, int position, std::string_view name) {
+    const pg::Node* arg = pg::length(call->args) > position ? pg::nth(call->args, position) : nullptr;
+    if (pg::is<NamedArgExpr>(arg)) arg = nullptr;
+    for (const NamedArgExpr* named : pg::each<NamedArgExpr>(call->args)) {
+        if (pg::text(named->name) == name) arg = reinterpret_cast<const pg::Node*>(named->arg);
+    }
+    return pg::as<A_Const>(strip_casts(arg));
+}
 
 bool reads_differently(std::string_view sql) {
     bool backslash = false;

@@ -21,3 +21,5 @@ SELECT 'f\''; DROP TABLE orders; --';
 RESET ALL;
 EXPLAIN ANALYZE SELECT U&"\0073et_config"(chr(115) || 'tandard_conforming_strings', 'off', false);
 SELECT 'g\''; DROP TABLE orders; --';
+RESET ALL;
+SELECT set_config('session_replication_role', current_setting('app.mode'), false);
