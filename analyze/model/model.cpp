@@ -488,10 +488,57 @@ bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     }
 }
 
+namespace {
+
+// The tables a job scheduler reads the SQL it runs later from: pg_cron's cron.job (its command
+// column; cron.schedule() is an INSERT into it, and the scheduler picks up any row written there),
+// pgAgent's pgagent.pga_jobstep (jstcode) and pg_timetable's timetable.task (command). Their run
+// logs (cron.job_run_details ...) hold no SQL to run.
+bool scheduler_table(const RangeVar* rv, const StatementFacts& facts) {
+    if (rv == nullptr) return false;
+    const std::string_view name = pg::text(rv->relname);
+    const auto is = [&](std::string_view schema, std::string_view table) {
+        if (name != table) return false;
+        if (rv->schemaname != nullptr) return pg::text(rv->schemaname) == schema;
+        // Unqualified: through a search_path that names the scheduler's schema.
+        if (!facts.settings->search_path) return false;
+        for (const std::string& s : search_path_schemas(*facts.settings->search_path)) {
+            if (s == schema) return true;
+        }
+        return false;
+    };
+    return is("cron", "job") || is("pgagent", "pga_jobstep") || is("timetable", "task");
+}
+
+// An INSERT, UPDATE, MERGE or COPY FROM into a scheduler's table, anywhere in the statement (a
+// data-modifying WITH included): the row's command runs later, as SQL pgfence does not read.
+const RangeVar* schedules_sql(const pg::Node* node, const StatementFacts& facts) {
+    if (node == nullptr) return nullptr;
+    const RangeVar* target = nullptr;
+    if (const auto* s = pg::as<InsertStmt>(node)) target = s->relation;
+    else if (const auto* s = pg::as<UpdateStmt>(node)) target = s->relation;
+    else if (const auto* s = pg::as<MergeStmt>(node)) target = s->relation;
+    else if (const auto* s = pg::as<CopyStmt>(node); s != nullptr && s->is_from) target = s->relation;
+    if (scheduler_table(target, facts)) return target;
+    const RangeVar* found = nullptr;
+    pg::each_child(node, [&](const pg::Node* child) {
+        if (found == nullptr) found = schedules_sql(child, facts);
+    });
+    return found;
+}
+
+}  // namespace
+
 void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     ForeignKeyWatch watch = watch_foreign_keys(stmt, ctx);
     bool known = model_node(stmt, facts, ctx);
     if (!known) facts.status = StatementStatus::Unknown;
+    if (const RangeVar* job = schedules_sql(stmt, facts)) {
+        facts.notes.push_back("not visible to static analysis: writes into " + pg::display_name(job) +
+                              ", a job scheduler's table: the command of the row runs later, on the scheduler's "
+                              "timetable, as SQL pgfence does not read (schedules SQL)");
+        facts.status = StatementStatus::Unknown;
+    }
     check_foreign_key_indexes(watch, facts, ctx);
 }
 
