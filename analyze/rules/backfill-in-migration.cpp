@@ -44,6 +44,18 @@ bool pinned(const pg::Node* where) {
     return false;
 }
 
+// A DELETE's WHERE that picks few rows as far as pgfence can show: pinned, or an OR of pinned
+// conditions (`id = 1 OR id = 2`).
+bool narrow(const pg::Node* where) {
+    if (const auto* b = pg::as<BoolExpr>(where); b != nullptr && b->boolop == OR_EXPR) {
+        for (const pg::Node* arg : pg::each(b->args)) {
+            if (!narrow(arg)) return false;
+        }
+        return true;
+    }
+    return pinned(where);
+}
+
 // Does a subquery with a LIMIT choose the rows (id IN (SELECT ... LIMIT n), ctid = ANY
 // (ARRAY(SELECT ... LIMIT n)))?
 bool bounded(const pg::Node* node) {
@@ -157,6 +169,28 @@ void check(const StatementContext& ctx, Sink& sink) {
     Split split = split_where(ctx.statement.sql);
     if (split.where.empty()) return;
     std::string verb = update != nullptr ? "UPDATE " : "DELETE FROM ";
+    // A DELETE whose WHERE pgfence cannot show picks few rows (`id <> -1`, `id >= 0`, `user_id IN
+    // (SELECT id FROM users)` hold for every row of a real table) may empty the table: a general
+    // tautology is undecidable, so anything but an equality or IN against constants on a column
+    // (an OR of them) is read as possibly every row. An UPDATE rewrites rows and keeps them: a
+    // backfill, left MEDIUM.
+    if (remove != nullptr && (!likely.empty() || !narrow(where))) {
+        Finding& f = sink.add(ctx.statement,
+                              "DELETE FROM " + table + " WHERE " + shortened(split.where, 60) + " may delete every row of " +
+                                  table + likely + ": pgfence cannot show that its WHERE picks a few rows (only an "
+                                  "equality or IN against constants on a column does), and on the production table it may "
+                                  "hold for each; the rows it deletes stay locked until the migration commits");
+        f.risk = Risk::High;
+        f.relation = table;
+        f.fix = "pick the rows by key (WHERE id IN (...)) after checking how many the condition matches on production "
+                "(SELECT count(*) FROM " + table + " WHERE ...), or delete in batches out of band with that check";
+        Recipe recipe;
+        recipe.summary = "Delete in batches out of band: each batch's row locks end when it commits";
+        std::string inner = rv->alias != nullptr ? table + " AS " + ref : table;
+        recipe.steps.push_back({"Out of band", batched(false, split, table, ref, inner), false});
+        f.recipe = std::move(recipe);
+        return;
+    }
     Finding& f = sink.add(ctx.statement,
                           verb + table + " WHERE " + shortened(split.where, 60) +
                               (scan_only ? " reads every row of " + table + " to find the rows it " +

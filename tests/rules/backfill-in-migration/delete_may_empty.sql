@@ -1,0 +1,10 @@
+-- pgfence-test: schema=shop.schema
+-- A DELETE whose WHERE pgfence cannot show picks a few rows may empty the table: HIGH. Each of
+-- these holds for every row of a real table (ids are positive, every order has its user).
+DELETE FROM orders WHERE id <> -1;
+DELETE FROM orders WHERE id >= 0;
+DELETE FROM orders WHERE user_id IN (SELECT id FROM users);
+DELETE FROM orders o USING users u WHERE o.user_id = u.id;
+-- Picked by key: an OR of equalities stays the MEDIUM of a purge, an UPDATE the MEDIUM of a backfill.
+DELETE FROM orders WHERE id = 1 OR id = 2;
+UPDATE orders SET user_id = 1 WHERE id >= 0;

@@ -1,0 +1,5 @@
+-- pgfence-test: schema=shop.schema
+-- Deletes picked by key (an equality or IN against constants on an indexed column), and a batch.
+DELETE FROM orders WHERE id = 7;
+DELETE FROM orders WHERE id IN (1, 2, 3);
+DELETE FROM orders WHERE id IN (SELECT id FROM orders WHERE user_id = 3 LIMIT 1000);
