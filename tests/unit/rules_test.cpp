@@ -329,6 +329,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"view-returns-no-rows", "a release order: deploy code that no longer reads the view first"},
         {"replica-identity-missing", "a replica identity is the author's choice: a primary key, FULL or an index"},
         {"terminate-backends", "by hand, out of band: which sessions may go is not in the SQL"},
+        {"shadows-builtin", "a name of its own is the author's choice, and its callers (the application's) change with it"},
         {"replication-stopped", "by hand, out of band, with whoever consumes the replication"},
         {"identifier-too-long", "a shorter name is the author's choice"},
         {"syntax-newer-than-target", "rewriting it or naming the server's version is the author's choice"},
