@@ -134,8 +134,40 @@ void insert_select(const StatementContext& ctx, Sink& sink) {
 // existed before the migration: a backfill or purge that may touch most of the table, in the
 // migration's transaction, holding each row's lock until it commits. A WHERE on ctid = ANY
 // (ARRAY(SELECT ... LIMIT n)) or id IN (SELECT ... LIMIT n) is a batch already.
+// A DELETE in the statement's WITH clause (`WITH d AS (DELETE FROM orders WHERE id <> -1
+// RETURNING *) SELECT ...`) whose WHERE pgfence cannot show is narrow: HIGH, as at the top level.
+// One without WHERE, or one that holds for every row, is delete-without-where's.
+void cte_delete(const StatementContext& ctx, Sink& sink) {
+    const WithClause* with = nullptr;
+    if (const auto* s = ctx.as<SelectStmt>()) with = s->withClause;
+    if (const auto* s = ctx.as<InsertStmt>()) with = s->withClause;
+    if (const auto* s = ctx.as<UpdateStmt>()) with = s->withClause;
+    if (const auto* s = ctx.as<DeleteStmt>()) with = s->withClause;
+    if (const auto* s = ctx.as<MergeStmt>()) with = s->withClause;
+    for (const CommonTableExpr* cte : pg::each<CommonTableExpr>(with != nullptr ? with->ctes : nullptr)) {
+        const auto* remove = pg::as<DeleteStmt>(cte->ctequery);
+        if (remove == nullptr || remove->whereClause == nullptr || narrow(remove->whereClause) || bounded(remove->whereClause)) continue;
+        if (ctx.stmts != nullptr) {
+            auto every = every_row_write(*ctx.stmts, ctx.statement, cte->ctequery);
+            if (every && !every->joined) continue;
+        }
+        const std::string table = pg::display_name(remove->relation);
+        const LockFact* lock = existing(ctx.statement, table);
+        if (lock == nullptr || lock->empty) continue;
+        Finding& f = sink.add(ctx.statement, "DELETE FROM " + table + " in WITH " + quote_ident(pg::text(cte->ctename)) +
+                                                 " may delete every row of " + table +
+                                                 ": pgfence cannot show that its WHERE picks a few rows (only an equality "
+                                                 "or IN against constants on a column does), and on the production table "
+                                                 "it may hold for each");
+        f.risk = Risk::High;
+        f.relation = table;
+        f.fix = "pick the rows by key (WHERE id IN (...)) after checking how many the condition matches on production";
+    }
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     if (per_row(ctx, sink)) return;
+    cte_delete(ctx, sink);
     const auto* update = ctx.as<UpdateStmt>();
     const auto* remove = ctx.as<DeleteStmt>();
     if (update == nullptr && remove == nullptr) {
