@@ -1,3 +1,4 @@
+#include "analyze/literal_truth.hpp"
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
@@ -44,9 +45,10 @@ bool pinned(const pg::Node* where) {
     return false;
 }
 
-// A DELETE's WHERE that picks few rows as far as pgfence can show: pinned, or an OR of pinned
-// conditions (`id = 1 OR id = 2`).
+// A DELETE's WHERE that picks few rows as far as pgfence can show: pinned, an OR of pinned
+// conditions (`id = 1 OR id = 2`), or one plainly false.
 bool narrow(const pg::Node* where) {
+    if (!could_be_true(where)) return true;  // `WHERE 1 = 2`, `WHERE false`: no row
     if (const auto* b = pg::as<BoolExpr>(where); b != nullptr && b->boolop == OR_EXPR) {
         for (const pg::Node* arg : pg::each(b->args)) {
             if (!narrow(arg)) return false;

@@ -110,12 +110,13 @@ UNKNOWN = ("ALTER SYSTEM SET work_mem = '64MB';\nLOAD 'auto_explain';\nSECURITY 
            "REASSIGN OWNED BY app TO admin;\n")
 
 # The same shapes, aimed at what this pull request made or what nothing uses: no finding above MEDIUM.
+# (A DELETE on an existing table whose WHERE is not an equality or IN against constants is HIGH "may
+# delete every row" since red team E's DELNE: tests/rules/backfill-in-migration/delete_may_empty.sql.)
 CONTROL = """CREATE TYPE color AS ENUM ('red');
 CREATE TABLE paints (id bigint PRIMARY KEY, color color);
 DROP TYPE color CASCADE;
 DROP TYPE unused_kind CASCADE;
 WITH gone AS (DELETE FROM accounts WHERE balance = 0 RETURNING id) SELECT count(*) FROM gone;
-DELETE FROM accounts WHERE id IN (SELECT id FROM accounts WHERE balance < 0);
 DELETE FROM accounts WHERE 1 = 2;
 ALTER DATABASE app SET statement_timeout = '30s';
 CREATE POLICY accounts_tenant ON accounts AS RESTRICTIVE USING (balance >= 0);
@@ -133,8 +134,6 @@ END;
 $$;
 CREATE TABLE ledger (id bigint PRIMARY KEY, amount bigint);
 CREATE RULE ledger_append_only AS ON DELETE TO ledger DO INSTEAD NOTHING;
-DELETE FROM accounts a USING users u WHERE u.id = a.user_id AND u.karma IS NULL;
-DELETE FROM users u WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.user_id = u.id);
 """
 
 
