@@ -196,7 +196,18 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (name == "search_path") {
         // RESET too: the path the application was given is taken away.
         const bool reset = set->kind == VAR_RESET || set->kind == VAR_SET_DEFAULT;
-        if (!reset && set->kind != VAR_SET_VALUE) return;
+        if (!reset && set->kind != VAR_SET_VALUE && set->kind != VAR_SET_CURRENT) return;
+        if (set->kind == VAR_SET_CURRENT) {
+            // The migration's own path, whatever an earlier SET made it: pgfence does not take it
+            // to be the application's.
+            Finding& f = sink.add(ctx.statement, where + " FROM CURRENT: " + sessions +
+                                                     " resolves unqualified names through the path this migration's "
+                                                     "session has now, which need not be the application's: a query that "
+                                                     "names an object outside it fails (\"relation does not exist\"), with "
+                                                     "no lock to show it");
+            f.fix = "write the path: " + where + " = ..., or leave the application's search_path to its configuration";
+            return;
+        }
         const std::string path = reset ? std::string() : path_text(set);
         const std::vector<std::string> entries = reset ? std::vector<std::string>() : path_entries(set);
         const bool literal_user = std::find(entries.begin(), entries.end(), "\\$user") != entries.end();

@@ -15,3 +15,4 @@ ALTER DATABASE appdb SET timezone TO 'America/New_York';
 ALTER DATABASE appdb SET app.tenant = 'none';
 ALTER ROLE ALL SET random_page_cost FROM CURRENT;
 ALTER SYSTEM SET standard_conforming_strings = off;
+ALTER ROLE app SET search_path FROM CURRENT;
