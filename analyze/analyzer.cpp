@@ -31,6 +31,7 @@
 #include "analyze/function_calls.hpp"
 #include "analyze/history.hpp"
 #include "analyze/lexing_settings.hpp"
+#include "analyze/set_config.hpp"
 #include "analyze/heap.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/model/empty_tables.hpp"
@@ -201,60 +202,23 @@ void apply_transaction(const TransactionStmt* stmt, SessionState& state, Stateme
 // A followed setting (setting_slot) given a value or is_local pgfence cannot read is not known,
 // nor is any name it cannot fold (lexing_change reports those).
 void apply_set_config(const pg::Node* stmt, SessionState& state, StatementFacts& facts) {
-    if (stmt == nullptr) return;
-    for (const FuncCall* call : set_config_calls(stmt)) {
-        const A_Const* name_arg = set_config_argument(call, 0, "setting_name");
-        if (name_arg == nullptr || name_arg->isnull || name_arg->val.node.type != T_String) continue;
-        const std::string name = lower_ascii(pg::text(name_arg->val.sval.sval));
-        auto* now = setting_slot(state.current, name);
-        auto* at_commit = setting_slot(state.committed, name);
+    for (const SetConfig& call : read_set_configs(stmt)) {
+        auto* now = setting_slot(state.current, call.name);
+        auto* at_commit = setting_slot(state.committed, call.name);
         if (now == nullptr) continue;
-        const A_Const* value_arg = set_config_argument(call, 1, "new_value");
-        const A_Const* local_arg = set_config_argument(call, 2, "is_local");
-        std::optional<std::string> value;
-        if (value_arg != nullptr && !value_arg->isnull) {
-            if (value_arg->val.node.type == T_String) value = std::string(pg::text(value_arg->val.sval.sval));
-            else if (value_arg->val.node.type == T_Integer) value = std::to_string(value_arg->val.ival.ival);
-            else if (value_arg->val.node.type == T_Float) value = std::string(pg::text(value_arg->val.fval.fval));
-        }
-        std::optional<bool> is_local;
-        if (local_arg != nullptr && !local_arg->isnull) {
-            if (local_arg->val.node.type == T_Boolean) is_local = local_arg->val.boolval.boolval;
-            else if (local_arg->val.node.type == T_String) {
-                const std::string v = lower_ascii(pg::text(local_arg->val.sval.sval));
-                if (v == "t" || v == "true" || v == "on" || v == "yes" || v == "1") is_local = true;
-                else if (v == "f" || v == "false" || v == "off" || v == "no" || v == "0") is_local = false;
-            }
-        }
-        // A NULL value sets the default (set_config_by_name with value NULL is RESET).
-        const bool reset = value_arg != nullptr && value_arg->isnull;
-        if ((!value && !reset) || !is_local) {
-            facts.notes.push_back("not visible to static analysis: set_config of " + name + " with a value or is_local pgfence "
-                                  "cannot read: what " + name + " is from here on is not known");
+        if ((!call.value && !call.reset) || !call.is_local) {
+            facts.notes.push_back("not visible to static analysis: set_config of " + call.name + " with a value or is_local "
+                                  "pgfence cannot read: what " + call.name + " is from here on is not known");
             if (facts.status == StatementStatus::Analyzed) facts.status = StatementStatus::Unknown;
             continue;
         }
-        if (*is_local && state.transaction() == Transaction::None) {
+        if (*call.is_local && state.transaction() == Transaction::None) {
             facts.notes.push_back("set_config(..., true) outside a transaction lasts only for its own statement");
             continue;
         }
-        // search_path's value is a list: as SHOW gives it, each element quoted where it needs it.
-        if (value && name == "search_path") {
-            std::string listed;
-            for (std::size_t at = 0; at <= value->size();) {
-                std::size_t comma = value->find(',', at);
-                if (comma == std::string::npos) comma = value->size();
-                std::string part = value->substr(at, comma - at);
-                while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front()))) part.erase(part.begin());
-                while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back()))) part.pop_back();
-                listed += (listed.empty() ? "" : ", ") + part;
-                at = comma + 1;
-            }
-            value = listed;
-        }
-        *now = value;
-        if (!*is_local) *at_commit = value;
-        if (name == "session_replication_role" && value && lower_ascii(*value) == "replica") {
+        *now = call.value;
+        if (!*call.is_local) *at_commit = call.value;
+        if (call.name == "session_replication_role" && call.value && lower_ascii(*call.value) == "replica") {
             facts.notes.push_back("session_replication_role = replica (set_config): from here on, triggers and foreign-key "
                                   "checks do not fire for the rows this session writes (superuser only)");
         }

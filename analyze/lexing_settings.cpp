@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "analyze/pg_walk.hpp"
+#include "analyze/set_config.hpp"
 #include "analyze/tokens.hpp"
 
 namespace pgfence::analyze {
@@ -52,26 +52,6 @@ struct SetConfigCalls {
     std::string lexing;         // a constant name that is a lexing setting (U&'...' or E'...' spelled)
 };
 
-const pg::Node* strip_casts(const pg::Node* node) {
-    while (const auto* cast = pg::as<TypeCast>(node)) node = cast->arg;
-    return node;
-}
-
-void collect_set_config(const pg::Node* node, std::vector<const FuncCall*>& out) {
-    if (node == nullptr) return;
-    if (const auto* call = pg::as<FuncCall>(node); call != nullptr && pg::last_name(call->funcname) == "set_config") {
-        out.push_back(call);
-    }
-    // The queries utility statements run (pg_walk.hpp visits queries and expressions only).
-    if (const auto* s = pg::as<ExplainStmt>(node)) return collect_set_config(s->query, out);
-    if (const auto* s = pg::as<CreateTableAsStmt>(node)) return collect_set_config(s->query, out);
-    if (const auto* s = pg::as<CopyStmt>(node)) return collect_set_config(s->query, out);
-    if (const auto* s = pg::as<PrepareStmt>(node)) return collect_set_config(s->query, out);
-    if (const auto* s = pg::as<DeclareCursorStmt>(node)) return collect_set_config(s->query, out);
-    if (const auto* s = pg::as<CallStmt>(node)) return collect_set_config(reinterpret_cast<const pg::Node*>(s->funccall), out);
-    pg::each_child(node, [&](const pg::Node* child) { collect_set_config(child, out); });
-}
-
 void scan_set_config(const pg::Node* node, SetConfigCalls& out) {
     for (const FuncCall* call : set_config_calls(node)) {
         const A_Const* c = set_config_argument(call, 0, "setting_name");
@@ -118,21 +98,6 @@ bool every_set_config_constant(std::string_view text) {
 }
 
 }  // namespace
-
-std::vector<const FuncCall*> set_config_calls(const pg::Node* stmt) {
-    std::vector<const FuncCall*> out;
-    collect_set_config(stmt, out);
-    return out;
-}
-
-const A_Const* set_config_argument(const FuncCall* call, int position, std::string_view name) {
-    const pg::Node* arg = pg::length(call->args) > position ? pg::nth(call->args, position) : nullptr;
-    if (pg::is<NamedArgExpr>(arg)) arg = nullptr;
-    for (const NamedArgExpr* named : pg::each<NamedArgExpr>(call->args)) {
-        if (pg::text(named->name) == name) arg = reinterpret_cast<const pg::Node*>(named->arg);
-    }
-    return pg::as<A_Const>(strip_casts(arg));
-}
 
 bool reads_differently(std::string_view sql) {
     bool backslash = false;

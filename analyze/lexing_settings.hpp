@@ -10,7 +10,6 @@
 // not what it means).
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "analyze/pg_tree.hpp"
 
@@ -45,13 +44,5 @@ struct LexingChange {
 // setting), or any backslash in a statement that holds a byte outside ASCII (a multibyte
 // character of SJIS, BIG5, GBK ... may end in a backslash byte). Comments are not read.
 [[nodiscard]] bool reads_differently(std::string_view sql);
-
-// The set_config() calls of a statement (any schema; the queries of EXPLAIN, COPY, PREPARE,
-// CALL and CREATE TABLE AS included), in the order they are written.
-[[nodiscard]] std::vector<const FuncCall*> set_config_calls(const pg::Node* stmt);
-
-// An argument of a set_config() call by position or name (setting_name, new_value, is_local),
-// casts stripped: the A_Const it is, or nullptr.
-[[nodiscard]] const A_Const* set_config_argument(const FuncCall* call, int position, std::string_view name);
 
 }  // namespace pgfence::analyze
