@@ -1,4 +1,6 @@
 #include <cctype>
+#include <string>
+#include <string_view>
 
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
@@ -31,9 +33,25 @@ void check(const FileContext& ctx, Sink& sink) {
             continue;
         }
         if (reported || !writes_rows(ctx.stmts[i])) continue;
+        // A foreign key of a table that existed before the migration would check these rows (the
+        // lock model's "foreign key ..." locks): without the check they may point at nothing, or
+        // rows of the application may be left pointing at the rows deleted (PostgreSQL 15: a
+        // DELETE of users under replica leaves orders.user_id pointing at a user that is gone).
+        std::string unchecked;
+        for (const LockFact& lock : s.locks) {
+            if (!lock.is_new && lock.reason.starts_with("foreign key ")) {
+                const std::string_view rest = std::string_view(lock.reason).substr(12);
+                unchecked = std::string(rest.substr(0, rest.find(':')));
+                break;
+            }
+        }
         Finding& f = sink.add(s, "session_replication_role is replica: the rows this " + s.tag +
                                      " writes are not checked against foreign keys, and no ordinary trigger fires "
-                                     "(audit, updated_at, denormalised counters)");
+                                     "(audit, updated_at, denormalised counters)" +
+                                     (unchecked.empty() ? std::string()
+                                                        : ": foreign key " + unchecked + " of an existing table is not "
+                                                          "checked, so rows may be left pointing at rows that do not exist"));
+        if (!unchecked.empty()) f.risk = Risk::High;
         f.fix = "write the rows with session_replication_role at its default (`RESET session_replication_role;` "
                 "before line " + std::to_string(s.span.start.line) +
                 "), or check the foreign keys afterwards (a query for orphaned rows)";

@@ -39,7 +39,7 @@ PULL_REQUESTS = {
                                   "set_config of a setting whose name pgfence cannot fold", ()),
         "replica_by_set_config": ("SELECT set_config('session_replication_role', 'replica', false);\n"
                                   "DELETE FROM users WHERE id = 1;\n", "session-replication-role-replica",
-                                  ("medium",) + HIGH, "replica", ("--max-risk", "low")),
+                                  HIGH, "orders_user_id_fkey", ()),
         "cron_insert": ("INSERT INTO cron.job (schedule, command) VALUES ('*/5 * * * *', 'TRUNCATE orders');\n",
                         "unknown-statement", ("medium",) + HIGH, "cron.job", ()),
         "delete_not_equal": ("DELETE FROM orders WHERE id <> -1;\n", "backfill-in-migration", HIGH,
