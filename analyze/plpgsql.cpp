@@ -9,6 +9,7 @@
 
 #include "analyze/function_calls.hpp"
 #include "analyze/lexing_settings.hpp"
+#include "analyze/set_config.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/plpgsql_fold.hpp"
@@ -78,12 +79,34 @@ bool is_catalog(const RangeVar* rv) {
 }
 
 // A SQL statement embedded in the body: modelled exactly like a top-level one.
+// A session setting the statements after the body depend on, set inside it (SET, SET LOCAL, a
+// constant set_config): the analyzer's session state does not follow bodies, so the body is not
+// followed that far. session_replication_role = replica stops foreign-key checks for every later
+// write of the session; search_path changes what every later name resolves to.
+void note_session_setting(Walk& w, const pg::Node* stmt, const json* where) {
+    const auto followed = [](std::string_view name) { return name == "session_replication_role" || name == "search_path"; };
+    std::string name;
+    if (const auto* set = pg::as<VariableSetStmt>(stmt); set != nullptr && set->name != nullptr) {
+        std::string lowered(pg::text(set->name));
+        for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (followed(lowered)) name = lowered;
+    }
+    for (const SetConfig& call : read_set_configs(stmt)) {
+        if (followed(call.name)) name = call.name;
+    }
+    if (!name.empty()) {
+        w.hidden.push_back("sets " + name + " for the rest of the session, which pgfence does not carry past the " + w.what +
+                           (where != nullptr ? at_line(w, *where) : std::string()));
+    }
+}
+
 void model_sql(Walk& w, const std::string& sql, const json& where) {
     ParsedStatement parsed = w.hooks ? parse_statement(sql, w.hooks->arena()) : parse_statement(sql);
     if (parsed.failure) {
         w.hidden.push_back("a statement that does not parse" + at_line(w, where) + ": " + parsed.failure->message);
         return;
     }
+    note_session_setting(w, parsed.stmt, &where);
     StatementFacts inner;
     inner.index = w.facts.index;
     inner.span = w.facts.span;
@@ -123,6 +146,7 @@ void model_expression(Walk& w, const std::string& expr) {
         parsed = parse_statement("SELECT " + expr.substr(assign + 2), arena);
     }
     if (parsed.failure) return;
+    note_session_setting(w, parsed.stmt, nullptr);
     if (w.hooks) w.hooks->expression(parsed.stmt, w.facts);
     for (const RangeVar* rv : model::query_range_vars(parsed.stmt)) {
         if (is_catalog(rv)) continue;
