@@ -55,6 +55,19 @@ bool narrow(const pg::Node* where) {
         }
         return true;
     }
+    // `id = ANY (ARRAY[1, 2])`, `id = ANY ('{1,2}')`: IN by another spelling.
+    if (const auto* e = pg::as<A_Expr>(where); e != nullptr && e->kind == AEXPR_OP_ANY && pg::last_name(e->name) == "=" &&
+                                               pg::is<ColumnRef>(e->lexpr)) {
+        if (constant(e->rexpr)) return true;
+        const pg::Node* array = e->rexpr;
+        while (const auto* cast = pg::as<TypeCast>(array)) array = cast->arg;
+        if (const auto* list = pg::as<A_ArrayExpr>(array)) {
+            for (const pg::Node* item : pg::each(list->elements)) {
+                if (!constant(item)) return false;
+            }
+            return true;
+        }
+    }
     return pinned(where);
 }
 

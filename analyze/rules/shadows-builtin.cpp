@@ -87,6 +87,20 @@ void check(const StatementContext& ctx, Sink& sink) {
         }
         return;
     }
+    // Moved into another schema (one on the application's search_path, maybe).
+    if (const auto* move = ctx.as<AlterObjectSchemaStmt>()) {
+        const auto* object = pg::as<ObjectWithArgs>(move->object);
+        if (object == nullptr || move->newschema == nullptr) return;
+        const std::string_view name = pg::last_name(object->objname);
+        const std::string shown = quote_ident(pg::text(move->newschema)) + "." + std::string(name) + " (moved)";
+        if (move->objectType == OBJECT_OPERATOR && builtin_operators().contains(name)) {
+            report(ctx, sink, "operator", shown, name);
+        } else if ((move->objectType == OBJECT_FUNCTION || move->objectType == OBJECT_AGGREGATE) &&
+                   builtin_functions().contains(name)) {
+            report(ctx, sink, move->objectType == OBJECT_FUNCTION ? "function" : "aggregate", shown, name);
+        }
+        return;
+    }
     if (const auto* rename = ctx.as<RenameStmt>()) {
         if ((rename->renameType == OBJECT_FUNCTION || rename->renameType == OBJECT_AGGREGATE) && rename->newname != nullptr &&
             builtin_functions().contains(pg::text(rename->newname))) {

@@ -9,5 +9,6 @@ DELETE FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u
 WITH gone AS (DELETE FROM orders WHERE total > -1 RETURNING id) SELECT count(*) FROM gone;
 -- Picked by key (an OR of equalities) or plainly false: the MEDIUM of a purge; an UPDATE: the MEDIUM of a backfill.
 DELETE FROM orders WHERE id = 1 OR id = 2;
+DELETE FROM orders WHERE id = ANY (ARRAY[3, 4]);
 DELETE FROM orders WHERE 1 = 2;
 UPDATE orders SET user_id = 1 WHERE id >= 0;

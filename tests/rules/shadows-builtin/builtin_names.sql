@@ -8,3 +8,4 @@ CREATE FUNCTION coalesce_text(text, text) RETURNS text LANGUAGE sql AS $$ SELECT
 ALTER FUNCTION coalesce_text(text, text) RENAME TO btrim;
 CREATE AGGREGATE public.max(varchar) (SFUNC = textlarger, STYPE = text);
 CREATE OPERATOR ~~ (LEFTARG = varchar, RIGHTARG = varchar, FUNCTION = public.vc_eq);
+ALTER FUNCTION util.lower(varchar) SET SCHEMA public;

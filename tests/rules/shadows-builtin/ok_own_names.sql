@@ -6,3 +6,4 @@ CREATE PROCEDURE lower(int) LANGUAGE sql AS $$ SELECT 1 $$;
 CREATE FUNCTION public.vc_same(varchar, varchar) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT $1 = $2 $$;
 CREATE OPERATOR public.=== (LEFTARG = varchar, RIGHTARG = varchar, FUNCTION = public.vc_same);
 ALTER FUNCTION public.app_lower(varchar) RENAME TO app_lower2;
+ALTER FUNCTION util.app_lower(varchar) SET SCHEMA public;
