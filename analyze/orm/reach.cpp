@@ -1,0 +1,248 @@
+#include "analyze/orm/reach.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <iterator>
+#include <optional>
+#include <set>
+
+#include "analyze/orm/escapes.hpp"
+#include "analyze/orm/imports.hpp"
+#include "analyze/orm/runner_api.hpp"
+
+namespace pgfence::analyze::orm {
+
+bool allowed_module(std::string_view module) {
+    if (module.starts_with("node:")) module.remove_prefix(5);
+    const std::string_view package = package_of(module);
+    // The ORMs' own packages: a migration imports them for their types and schema builders; their
+    // exports that connect (TypeORM's DataSource, `new Sequelize()`, `require('knex')({...})`) are
+    // judged where they are used (escapes.cpp opens_database, walker_follow.cpp opened()).
+    // Node's builtins that neither open sockets, files nor processes nor load code; helpers that
+    // compute values only (lodash and its per-method packages, bluebird's promises, ids, dates,
+    // hashing, markdown); TypeScript's runtime helpers and type packages.
+    static const std::string_view k_allowed[] = {
+        "knex", "typeorm", "sequelize", "sequelize-cli", "sequelize-typescript", "db-migrate", "db-migrate-shared",
+        "node-pg-migrate", "path", "url", "util", "assert", "crypto", "buffer", "events", "querystring", "string_decoder",
+        "timers", "lodash", "lodash-es", "underscore", "ramda", "bluebird", "uuid", "nanoid", "moment", "moment-timezone",
+        "dayjs", "date-fns", "luxon", "bcrypt", "bcryptjs", "showdown", "slugify", "tslib", "reflect-metadata"};
+    if (std::find(std::begin(k_allowed), std::end(k_allowed), package) != std::end(k_allowed)) return true;
+    return package.starts_with("lodash.") || package.starts_with("@types/");
+}
+
+namespace {
+
+const Token* at(const std::vector<Token>& t, std::size_t i) { return i < t.size() ? &t[i] : nullptr; }
+bool punct(const Token* t, std::string_view p) { return t != nullptr && t->kind == TokenKind::Punct && t->text == p; }
+bool ident(const Token* t, std::string_view s = {}) {
+    return t != nullptr && t->kind == TokenKind::Ident && (s.empty() || t->text == s);
+}
+
+// A string literal, or a template without interpolation: its value.
+std::optional<std::string> literal(const Token* t) {
+    if (t == nullptr) return std::nullopt;
+    if (t->kind == TokenKind::String) return t->string.value;
+    if (t->kind != TokenKind::Template || t->too_deep) return std::nullopt;
+    std::string value;
+    for (const auto& p : t->parts) {
+        if (p.interpolation) return std::nullopt;
+        value += p.text.value;
+    }
+    return value;
+}
+
+bool assignment(const Token* t) {
+    if (t == nullptr || t->kind != TokenKind::Punct || !t->text.ends_with("=")) return false;
+    return t->text != "==" && t->text != "===" && t->text != "!=" && t->text != "!==" && t->text != "<=" && t->text != ">=";
+}
+
+struct Follow {
+    std::string file;
+    std::size_t begin = 0;  // the import in the migration the findings are reported at
+    std::size_t end = 0;
+    std::string spec;
+    int depth = 0;
+};
+
+class Scanner {
+public:
+    Scanner(std::string_view text, std::string_view path, std::vector<Reach>& out, std::vector<std::pair<Token, std::string>>& files)
+        : m_text(text), m_path(path), m_out(out), m_files(files) {}
+
+    void scan(const std::vector<Token>& t, int nesting) {
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            const Token& k = t[i];
+            if (k.kind == TokenKind::Template) {
+                if (nesting < 32) {
+                    for (const auto& p : k.parts) {
+                        if (p.interpolation && p.expr_end > p.expr_begin) scan(lex_js(m_text, p.expr_begin, p.expr_end), nesting + 1);
+                    }
+                }
+            }
+            if (auto v = literal(&k); v && *v == "constructor") {
+                add(k, "'constructor'", "the member `constructor` can be Function, which runs JavaScript built at run time");
+            }
+            if (k.kind != TokenKind::Ident) continue;
+            const Token* prev = i > 0 ? &t[i - 1] : nullptr;
+            if (punct(prev, ".") || punct(prev, "?.")) {
+                if (k.text == "constructor") add(k, ".constructor", "`.constructor` can be Function, which runs JavaScript built at run time");
+                continue;  // a property, not the global
+            }
+            if ((punct(prev, "{") || punct(prev, ",")) && punct(at(t, i + 1), ":")) continue;  // an object's key
+            // `const fetch = require('node-fetch')`: a declaration of its own (what it is set from is judged).
+            if (ident(prev, "const") || ident(prev, "let") || ident(prev, "var") || ident(prev, "function") || ident(prev, "class")) continue;
+            word(t, i);
+        }
+    }
+
+private:
+    void add(const Token& k, std::string name, std::string why) { m_out.push_back({k.begin, k.end, std::move(name), std::move(why)}); }
+
+    void word(const std::vector<Token>& t, std::size_t i) {
+        const Token& k = t[i];
+        const std::string& w = k.text;
+        if (w == "process") {
+            if (punct(at(t, i + 1), ".") && ident(at(t, i + 2), "env")) {
+                std::size_t j = i + 3;
+                if (punct(at(t, j), ".") && ident(at(t, j + 1))) j += 2;
+                else if (punct(at(t, j), "[") && literal(at(t, j + 1)) && punct(at(t, j + 2), "]")) j += 3;
+                else return add(k, "process.env", "`process.env` taken whole (not one variable read): what uses it is not followed");
+                if (assignment(at(t, j))) return add(k, "process.env", "the migration sets an environment variable, which changes how the programs and connections it opens behave");
+                return;
+            }
+            if (punct(at(t, i + 1), ".") && ident(at(t, i + 2), "cwd") && punct(at(t, i + 3), "(") && punct(at(t, i + 4), ")")) return;
+            std::string what = punct(at(t, i + 1), ".") && ident(at(t, i + 2)) ? "process." + at(t, i + 2)->text : "process";
+            return add(k, shown(what), "`" + shown(what) + "`: pgfence reads only `process.env.NAME` and `process.cwd()`; the rest of `process` "
+                                       "reaches Node's modules, internals and native code (a program, a connection of its own)");
+        }
+        if (w == "globalThis" || w == "global" || w == "Bun" || w == "Deno") {
+            return add(k, w, "`" + w + "` reaches every global (eval, Function, process, require): what the migration does through it is not followed");
+        }
+        if (w == "eval" || w == "Function") return add(k, w, "`" + w + "` runs JavaScript built at run time, which pgfence cannot read");
+        if (w == "fetch" || w == "WebSocket") {
+            return add(k, w, "`" + w + "` opens a network connection of the migration's own (an HTTP database API, a service): pgfence does not read what it sends");
+        }
+        if (w == "module") {
+            if (punct(at(t, i + 1), ".") && ident(at(t, i + 2), "exports")) return;
+            return add(k, "module", "`module` other than `module.exports` (module.require, module.constructor._load, module.paths) loads code pgfence does not follow");
+        }
+        if (w == "require") {
+            auto spec = punct(at(t, i + 1), "(") ? literal(at(t, i + 2)) : std::nullopt;
+            if (spec && punct(at(t, i + 3), ")")) return load(*at(t, i + 2), *spec, "require");
+            return add(k, "require", "`require` other than `require('name')` (a name built at run time, require.cache, require.main, taken as a value): which code it loads is not followed");
+        }
+        if (w == "import") {
+            if (punct(at(t, i + 1), ".")) return;  // import.meta
+            if (punct(at(t, i + 1), "(")) {
+                auto spec = literal(at(t, i + 2));
+                if (spec && (punct(at(t, i + 3), ")") || punct(at(t, i + 3), ","))) return load(*at(t, i + 2), *spec, "import");
+                return add(k, "import()", "`import()` of a module named at run time: pgfence cannot tell which code it loads");
+            }
+            if (ident(at(t, i + 1), "type") && !ident(at(t, i + 2), "from") && !punct(at(t, i + 2), ",")) return;  // erased by TypeScript
+            if (ident(at(t, i + 1)) && punct(at(t, i + 2), "=")) return;  // import x = require('y'): the require is judged
+            return clause(t, i);
+        }
+        if (w == "export" && (punct(at(t, i + 1), "*") || punct(at(t, i + 1), "{"))) return clause(t, i);
+    }
+
+    // `import ... from 'x'`, `import 'x'`, `export { a } from 'x'`, `export * from 'x'`.
+    void clause(const std::vector<Token>& t, std::size_t i) {
+        if (auto spec = literal(at(t, i + 1)); spec && at(t, i + 1)->kind == TokenKind::String) return load(*at(t, i + 1), *spec, "import");
+        for (std::size_t j = i + 1; j < t.size() && j < i + 256; ++j) {
+            const Token* k = at(t, j);
+            if (ident(k, "from") && at(t, j + 1) != nullptr && at(t, j + 1)->kind == TokenKind::String) return load(*at(t, j + 1), at(t, j + 1)->string.value, "import");
+            bool part = ident(k) || punct(k, "{") || punct(k, "}") || punct(k, ",") || punct(k, "*") ||
+                        (k->kind == TokenKind::String && j > i + 1);  // import { "a b" as c }
+            if (!part) return;  // export { a }; a declaration
+        }
+    }
+
+    void load(const Token& k, const std::string& spec, const std::string& how) {
+        std::string shown_spec = shown(spec);
+        if (spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == ".." || spec.starts_with("/")) {
+            std::string ambiguous;
+            auto file = m_path.empty() ? std::nullopt : resolve_import(m_path, spec, &ambiguous);
+            if (!file) {
+                return add(k, shown_spec, how + " of '" + shown_spec + "', which is not a file of the repository at this commit" +
+                                              (ambiguous.empty() ? std::string(" (a file written at run time, a path outside it, a link)") : ambiguous) +
+                                              ": what it runs is not read");
+            }
+            m_files.emplace_back(k, *file);
+            return;
+        }
+        if (spec.find(':') != std::string::npos && !spec.starts_with("node:")) {
+            return add(k, shown_spec, how + " of '" + shown_spec + "', a URL (data:, file:, http:) whose code pgfence does not read");
+        }
+        if (allowed_module(spec)) return;
+        add(k, shown_spec, how + " of '" + shown_spec + "', a module pgfence does not know to neither open a database connection nor run a program "
+                                                         "(its allowlist: the ORM's own package, path, util, crypto, lodash ...): what it does is not followed");
+    }
+
+    std::string_view m_text;
+    std::string_view m_path;
+    std::vector<Reach>& m_out;
+    std::vector<std::pair<Token, std::string>>& m_files;
+};
+
+std::size_t line_at(std::string_view text, std::size_t offset) {
+    auto end = text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size()));
+    return 1 + static_cast<std::size_t>(std::count(text.begin(), end, '\n'));
+}
+
+bool script_file(std::string_view file) {
+    static const std::string_view k_ext[] = {".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".jsx", ".tsx"};
+    return std::any_of(std::begin(k_ext), std::end(k_ext), [&](std::string_view e) { return file.ends_with(e); });
+}
+
+}  // namespace
+
+std::vector<Reach> script_reach(std::string_view text, const std::vector<Token>& tokens, std::string_view path, std::size_t budget) {
+    std::vector<Reach> out;
+    std::vector<std::pair<Token, std::string>> files;
+    Scanner(text, path, out, files).scan(tokens, 0);
+    // The repository files it imports run when it is loaded: read the same way, each once, their
+    // findings at the migration's import naming the file and line.
+    std::deque<Follow> queue;
+    for (auto& [k, file] : files) queue.push_back({file, k.begin, k.end, k.string.value.empty() ? k.text : k.string.value, 1});
+    std::set<std::string, std::less<>> seen;
+    if (!path.empty()) seen.insert(std::string(path));
+    std::size_t used = 0;
+    while (!queue.empty()) {
+        Follow f = std::move(queue.front());
+        queue.pop_front();
+        if (!seen.insert(f.file).second) continue;
+        if (f.file.ends_with(".json")) continue;  // data
+        auto fail = [&](const std::string& why) { out.push_back({f.begin, f.end, shown(f.spec), "'" + shown(f.spec) + "' " + why}); };
+        if (!script_file(f.file)) {
+            fail("loads " + shown(f.file) + ", which is not a JavaScript or TypeScript file (a native addon?): what it runs is not read");
+            continue;
+        }
+        auto helper = used < budget ? read_limited(f.file, budget - used) : std::nullopt;
+        if (!helper) {
+            fail("(" + shown(f.file) + ") is not read: unreadable, or past pgfence's limit on the files a migration imports");
+            continue;
+        }
+        used += helper->size();
+        std::vector<Token> t = lex_js(*helper);
+        if (!t.empty() && !t.back().unreadable.empty()) {
+            fail("(" + shown(f.file) + " line " + std::to_string(line_at(*helper, t.back().begin)) + "): " + t.back().unreadable);
+        }
+        std::vector<Reach> found;
+        std::vector<std::pair<Token, std::string>> nested;
+        Scanner(*helper, f.file, found, nested).scan(t, 0);
+        if (!found.empty()) {  // the first, and how many more: one unknown per import
+            const Reach& r = found.front();
+            fail("(" + shown(f.file) + " line " + std::to_string(line_at(*helper, r.begin)) + ", loaded when the migration is): " + r.why +
+                 (found.size() > 1 ? " (and " + std::to_string(found.size() - 1) + " more in that file)" : std::string()));
+        }
+        if (f.depth >= 8) {
+            if (!nested.empty()) fail("(" + shown(f.file) + ") imports files past pgfence's limit on following imports");
+            continue;
+        }
+        for (auto& [k, file] : nested) queue.push_back({file, f.begin, f.end, f.spec, f.depth + 1});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Reach& a, const Reach& b) { return a.begin < b.begin; });
+    return out;
+}
+
+}  // namespace pgfence::analyze::orm
