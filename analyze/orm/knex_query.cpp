@@ -114,6 +114,14 @@ Filter where_filter(const Link& l, const Emitter& e) {
         }
         return Filter::Unresolved;  // an array: not a where knex reads as conditions
     }
+    // whereNot(object) negates each of the object's conditions (_objectWhere with _not): none for
+    // {}; one pgfence does not read may be {}.
+    if ((lower == "wherenot" || lower == "andwherenot" || lower == "orwherenot") && arg_count(*l.call) == 1 && first != nullptr &&
+        first->kind != NodeKind::Func && first->kind != NodeKind::Call) {
+        const Node* value = e.literal_of(*first);
+        if (value == nullptr) return Filter::Unresolved;
+        return value->kind == NodeKind::Object ? object_filter(*value, e, 0) : Filter::Narrow;
+    }
     if (lower == "whereraw" || lower == "andwhereraw" || lower == "orwhereraw") {
         if (first == nullptr || !e.string_of(*first)) return Filter::Unresolved;
         return arg_count(*l.call) == 1 && always_true(*first, e) ? Filter::EveryRow : Filter::Narrow;

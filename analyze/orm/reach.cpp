@@ -1,6 +1,9 @@
 #include "analyze/orm/reach.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
 #include <deque>
 #include <iterator>
 #include <optional>
@@ -11,6 +14,17 @@
 #include "analyze/orm/runner_api.hpp"
 
 namespace pgfence::analyze::orm {
+
+namespace {
+
+// Node's builtins among the allowed modules: a package of the same name cannot replace them.
+bool builtin(std::string_view package) {
+    static const std::string_view k_builtins[] = {"path", "url", "util", "assert", "crypto", "buffer", "events", "querystring",
+                                                  "string_decoder", "timers"};
+    return std::find(std::begin(k_builtins), std::end(k_builtins), package) != std::end(k_builtins);
+}
+
+}  // namespace
 
 bool allowed_module(std::string_view module) {
     if (module.starts_with("node:")) module.remove_prefix(5);
@@ -64,6 +78,16 @@ struct Follow {
     int depth = 0;
 };
 
+bool global_name(std::string_view w) {
+    return w == "process" || w == "globalThis" || w == "global" || w == "eval" || w == "Function" || w == "require" ||
+           w == "mainModule" || w == "getBuiltinModule";
+}
+
+std::string reason(std::string_view w) {
+    if (w == "eval" || w == "Function") return "it runs JavaScript built at run time, which pgfence cannot read";
+    return "it reaches Node's modules, internals and programs, which pgfence does not follow";
+}
+
 class Scanner {
 public:
     Scanner(std::string_view text, std::string_view path, std::vector<Reach>& out, std::vector<std::pair<Token, std::string>>& files)
@@ -81,11 +105,19 @@ public:
             }
             if (auto v = literal(&k); v && *v == "constructor") {
                 add(k, "'constructor'", "the member `constructor` can be Function, which runs JavaScript built at run time");
+            } else if (v && global_name(*v) && i > 0 && punct(&t[i - 1], "[") && i + 1 < t.size() && punct(&t[i + 1], "]")) {
+                add(k, "['" + *v + "']", "`['" + *v + "']` can be the global `" + *v + "`: " + reason(*v));  // this['process']
+            }
+            if (k.kind == TokenKind::Ident && k.text == "this" && punct(at(t, i + 1), "[") && !(literal(at(t, i + 2)) && punct(at(t, i + 3), "]"))) {
+                add(k, "this[...]", "`this[...]` of a name built at run time: in a function called plainly `this` is the global object (process, require, eval)");
             }
             if (k.kind != TokenKind::Ident) continue;
             const Token* prev = i > 0 ? &t[i - 1] : nullptr;
             if (punct(prev, ".") || punct(prev, "?.")) {
                 if (k.text == "constructor") add(k, ".constructor", "`.constructor` can be Function, which runs JavaScript built at run time");
+                // `this.process` in a function called plainly (sloppy mode: `this` is the global
+                // object), `obj.require`: the global's ways out under a property name.
+                else if (global_name(k.text)) add(k, "." + k.text, "`." + k.text + "` can be the global `" + k.text + "` (through `this` of a function called plainly, or an object holding it): " + reason(k.text));
                 continue;  // a property, not the global
             }
             if ((punct(prev, "{") || punct(prev, ",")) && punct(at(t, i + 1), ":")) continue;  // an object's key
@@ -173,13 +205,61 @@ private:
         if (spec.find(':') != std::string::npos && !spec.starts_with("node:")) {
             return add(k, shown_spec, how + " of '" + shown_spec + "', a URL (data:, file:, http:) whose code pgfence does not read");
         }
-        if (allowed_module(spec)) return;
+        // `lodash/../pg` is node_modules/pg to Node: a bare name passes only as a package and a
+        // plain path under it.
+        bool plain = spec.find('\\') == std::string::npos && spec.find("//") == std::string::npos && !spec.ends_with("/");
+        for (std::size_t at = 0; plain && at <= spec.size();) {
+            std::size_t end = std::min(spec.find('/', at), spec.size());
+            std::string_view part = std::string_view(spec).substr(at, end - at);
+            plain = part != "." && part != "..";
+            at = end + 1;
+        }
+        if (plain && allowed_module(spec)) {
+            if (auto why = aliased(package_of(spec)); !why.empty()) return add(k, shown_spec, how + " of '" + shown_spec + "': " + why);
+            return;
+        }
         add(k, shown_spec, how + " of '" + shown_spec + "', a module pgfence does not know to neither open a database connection nor run a program "
                                                          "(its allowlist: the ORM's own package, path, util, crypto, lodash ...): what it does is not followed");
     }
 
+    // Whether a package.json between the script and the repository's root maps `package` to
+    // something else than a version of it from the registry (`"lodash": "npm:pg@8"`,
+    // `file:./evil`, a git URL, a `user/repo` shorthand, in dependencies, overrides or
+    // resolutions alike): then what loads under that name is not the package allowlisted. Why, or "".
+    std::string aliased(std::string_view package) {
+        if (m_path.empty() || package.starts_with("node:") || builtin(package)) return {};
+        auto cached = m_aliased.find(std::string(package));
+        if (cached != m_aliased.end()) return cached->second;
+        std::string why;
+        std::error_code ec;
+        namespace fs = std::filesystem;
+        fs::path dir = fs::absolute(fs::path(m_path), ec).lexically_normal().parent_path();
+        for (int hops = 0; why.empty() && !ec && hops < 64; ++hops) {
+            fs::path manifest = dir / "package.json";
+            std::error_code missing;  // no package.json, no .git here: look further up
+            if (auto text = fs::is_regular_file(fs::symlink_status(manifest, missing)) ? read_limited(manifest.string(), 1 << 20) : std::nullopt) {
+                std::vector<Token> t = lex_js(*text);
+                for (std::size_t i = 0; i + 2 < t.size() && why.empty(); ++i) {
+                    if (t[i].kind != TokenKind::String || t[i].string.value != package || !punct(&t[i + 1], ":")) continue;
+                    if (t[i + 2].kind != TokenKind::String) continue;  // "lodash": { ... } (overrides of its own deps)
+                    const std::string& v = t[i + 2].string.value;
+                    bool range = std::all_of(v.begin(), v.end(), [](unsigned char c) {
+                        return std::isalnum(c) || c == ' ' || c == '.' || c == '^' || c == '~' || c == '<' || c == '>' || c == '=' ||
+                               c == '|' || c == '*' || c == '+' || c == '-';
+                    });
+                    if (!range) why = shown(manifest.string()) + " maps '" + shown(std::string(package)) + "' to '" + shown(v) +
+                                      "', not a version from the registry: the code that loads under that name is not the package pgfence allowlists";
+                }
+            }
+            if (fs::exists(fs::symlink_status(dir / ".git", missing)) || dir == dir.parent_path()) break;
+            dir = dir.parent_path();
+        }
+        return m_aliased[std::string(package)] = why;
+    }
+
     std::string_view m_text;
     std::string_view m_path;
+    std::map<std::string, std::string, std::less<>> m_aliased;
     std::vector<Reach>& m_out;
     std::vector<std::pair<Token, std::string>>& m_files;
 };

@@ -57,6 +57,11 @@ exports.up = async (knex) => {
   await fetch('https://db.example/sql', { method: 'POST', body: 'DROP TABLE orders' }); // expect: unknown-statement
   const schema = process.env.DB_SCHEMA || process.env["PGSCHEMA"] || process.cwd();
   await knex.schema.withSchema(fine.schema || 'public').alterTable('orders', (t) => { t.text('extra'); });
+  const pg = require('lodash/../pg'); // expect: unknown-statement
+  const g = (function () { return this; })();
+  g.process.getBuiltinModule('child_process'); // expect: unknown-statement
+  const h = (function () { return this['process']; })(); // expect: unknown-statement
+  const n = (function () { return this['pro' + 'cess']; })(); // expect: unknown-statement
 };
 exports.down = () => {};
 """
@@ -133,6 +138,8 @@ FILTERS_KNEX = """exports.up = async (knex) => {
   await knex('orders').where(mutated).del(); // expect: delete-without-where
   await knex('orders').where(knex.raw('1'), 1).del(); // expect: delete-without-where
   await knex('orders').where({ ...process.env.FILTER }).del(); // expect: delete-without-where
+  await knex('orders').whereNot({}).del(); // expect: delete-without-where
+  await knex('orders').whereNot(later).del(); // expect: delete-without-where
   const one = { id: 1 };
   await knex('orders').where(one).del(); // narrow
   const keep = [1, 2];
@@ -203,6 +210,27 @@ def filters_sequelize(s):
     check_narrow(report, FILTERS_SEQUELIZE)
 
 
+# A package.json that maps an allowlisted name to other code (npm alias, file:, git): what loads
+# under the name is not the package.
+ALIAS_BASE = dict(KNEX_BASE, **{"package.json": '{"name":"app","dependencies":{"knex":"^3.1.0","pg":"^8","lodash":"npm:pg@8"}}\n'})
+
+ALIAS_KNEX = """const _ = require('lodash'); // expect: unknown-statement
+const path = require('path');
+
+exports.up = async (knex) => {
+  await new _.Client(process.env.DATABASE_URL).query('DROP TABLE orders');
+  await knex.raw("SET lock_timeout = '2s'");
+};
+exports.down = () => {};
+"""
+
+
+def alias_knex(s):
+    report = gate_pull_request(s, "migrations/20240102000000_change.js", ALIAS_KNEX, ALIAS_BASE)
+    messages = [f["message"] for file in report["files"] for f in file["findings"] if f["rule"] == "unknown-statement"]
+    check(any("npm:pg@8" in m for m in messages), f"the alias is named: {messages}")
+
+
 def reach_knex(s):
     report = gate_pull_request(s, "migrations/20240102000000_change.js", KNEX_REACH, KNEX_BASE)
     messages = [f["message"] for file in report["files"] for f in file["findings"] if f["rule"] == "unknown-statement"]
@@ -224,4 +252,4 @@ def reach_typeorm(s):
 
 if __name__ == "__main__":
     main({"reach_knex": reach_knex, "clean_knex": clean_knex, "reach_typeorm": reach_typeorm,
-          "filters_knex": filters_knex, "filters_sequelize": filters_sequelize})
+          "filters_knex": filters_knex, "filters_sequelize": filters_sequelize, "alias_knex": alias_knex})
