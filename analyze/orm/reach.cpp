@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "analyze/orm/emitter.hpp"
 #include "analyze/orm/escapes.hpp"
 #include "analyze/orm/imports.hpp"
 #include "analyze/orm/runner_api.hpp"
@@ -164,7 +165,15 @@ private:
             return add(k, "require", "`require` other than `require('name')` (a name built at run time, require.cache, require.main, taken as a value): which code it loads is not followed");
         }
         if (w == "import") {
-            if (punct(at(t, i + 1), ".")) return;  // import.meta
+            if (punct(at(t, i + 1), ".")) {
+                // import.meta.url / dirname / filename / resolve(); Bun's import.meta.require and
+                // the like load code.
+                bool known = ident(at(t, i + 2), "meta") && punct(at(t, i + 3), ".") &&
+                             (ident(at(t, i + 4), "url") || ident(at(t, i + 4), "dirname") || ident(at(t, i + 4), "filename") ||
+                              ident(at(t, i + 4), "resolve"));
+                if (!known) add(k, "import.meta", "`import.meta` other than its url, dirname, filename and resolve() (import.meta.require in Bun) loads code pgfence does not follow");
+                return;
+            }
             if (punct(at(t, i + 1), "(")) {
                 auto spec = literal(at(t, i + 2));
                 if (spec && (punct(at(t, i + 3), ")") || punct(at(t, i + 3), ","))) return load(*at(t, i + 2), *spec, "import");
@@ -274,6 +283,15 @@ bool script_file(std::string_view file) {
     return std::any_of(std::begin(k_ext), std::end(k_ext), [&](std::string_view e) { return file.ends_with(e); });
 }
 
+void function_spans(const Node& n, std::vector<std::pair<std::size_t, std::size_t>>& up,
+                    std::vector<std::pair<std::size_t, std::size_t>>& down) {
+    if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down")) {
+        (n.name == "up" ? up : down).emplace_back(n.begin, n.end);
+        return;
+    }
+    for (const Node& k : n.kids) function_spans(k, up, down);
+}
+
 }  // namespace
 
 std::vector<Reach> script_reach(std::string_view text, const std::vector<Token>& tokens, std::string_view path, std::size_t budget) {
@@ -324,5 +342,62 @@ std::vector<Reach> script_reach(std::string_view text, const std::vector<Token>&
     std::stable_sort(out.begin(), out.end(), [](const Reach& a, const Reach& b) { return a.begin < b.begin; });
     return out;
 }
+
+// What the script reaches past the runner (reach.hpp), each an unknown statement at its line
+// unless the walker already reported one there; what lies in the function not being read
+// (down() when reading up) does not run.
+void report_reach(const JsFile& file, std::string_view text, Emitter& emitter, Direction direction, std::string_view path,
+                  std::size_t budget) {
+    std::vector<std::pair<std::size_t, std::size_t>> up, down;
+    for (const Node& n : file.statements) function_spans(n, up, down);
+    auto inside = [](const auto& spans, std::size_t at) {
+        return std::any_of(spans.begin(), spans.end(), [&](const auto& s) { return at >= s.first && at < s.second; });
+    };
+    bool saved = emitter.down;
+    std::string context = std::move(emitter.context), via = std::move(emitter.via);
+    emitter.context.clear();
+    emitter.via.clear();
+    // One unknown per line (`process.mainModule.require('pg')` is one way out, not three).
+    std::vector<Reach> found = script_reach(text, file.tokens, path, budget);
+    std::vector<Reach> kept;
+    std::size_t line = 0, more = 0;
+    std::size_t counted = 0, lines = 1;  // found is in offset order: the text is counted once
+    auto line_of = [&](std::size_t at) {
+        at = std::min(at, text.size());
+        if (at > counted) lines += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        counted = std::max(counted, at);
+        return lines;
+    };
+    for (Reach& r : found) {
+        bool in_down = inside(down, r.begin), in_up = inside(up, r.begin);
+        if ((in_down && direction == Direction::Up) || (in_up && direction == Direction::Down)) continue;
+        if (emitter.unknown_at(r.begin)) continue;
+        std::size_t at = line_of(r.begin);
+        if (!kept.empty() && at == line) {
+            ++more;
+            continue;
+        }
+        if (more != 0) kept.back().why += " (and " + std::to_string(more) + " more on this line)";
+        more = 0;
+        line = at;
+        kept.push_back(std::move(r));
+    }
+    if (more != 0) kept.back().why += " (and " + std::to_string(more) + " more on this line)";
+    for (const Reach& r : kept) {
+        bool in_down = inside(down, r.begin);
+        Node where;
+        where.kind = NodeKind::Ident;
+        where.begin = r.begin;
+        where.end = r.end;
+        where.name = r.name;
+        emitter.down = in_down;
+        int index = emitter.add_call(where, r.name, false);
+        emitter.unknown(where, index, r.why);
+    }
+    emitter.down = saved;
+    emitter.context = std::move(context);
+    emitter.via = std::move(via);
+}
+
 
 }  // namespace pgfence::analyze::orm

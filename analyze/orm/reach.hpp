@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "analyze/conventions.hpp"
+#include "analyze/orm/js_ast.hpp"
 #include "analyze/orm/js_lexer.hpp"
 
 namespace pgfence::analyze::orm {
@@ -38,5 +40,13 @@ struct Reach {
 // of them in all, their findings reported at the import in `text`.
 [[nodiscard]] std::vector<Reach> script_reach(std::string_view text, const std::vector<Token>& tokens, std::string_view path,
                                               std::size_t budget);
+
+class Emitter;
+
+// script_reach() of the file, each an unknown statement at its line (one per line) unless the
+// walker already reported one there; what lies in the function not being read (down() when
+// reading up) does not run and is left out (walk_migration, walker.cpp).
+void report_reach(const JsFile& file, std::string_view text, Emitter& emitter, Direction direction, std::string_view path,
+                  std::size_t budget);
 
 }  // namespace pgfence::analyze::orm

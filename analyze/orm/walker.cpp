@@ -524,51 +524,6 @@ using detail::Half;
 using detail::Walker;
 
 
-namespace {
-
-void function_spans(const Node& n, std::vector<std::pair<std::size_t, std::size_t>>& up,
-                    std::vector<std::pair<std::size_t, std::size_t>>& down) {
-    if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down")) {
-        (n.name == "up" ? up : down).emplace_back(n.begin, n.end);
-        return;
-    }
-    for (const Node& k : n.kids) function_spans(k, up, down);
-}
-
-// What the script reaches past the runner (reach.hpp), each an unknown statement at its line
-// unless the walker already reported one there; what lies in the function not being read
-// (down() when reading up) does not run.
-void report_reach(const JsFile& file, std::string_view text, Emitter& emitter, Direction direction, std::string_view path,
-                  std::size_t budget) {
-    std::vector<std::pair<std::size_t, std::size_t>> up, down;
-    for (const Node& n : file.statements) function_spans(n, up, down);
-    auto inside = [](const auto& spans, std::size_t at) {
-        return std::any_of(spans.begin(), spans.end(), [&](const auto& s) { return at >= s.first && at < s.second; });
-    };
-    bool saved = emitter.down;
-    std::string context = std::move(emitter.context), via = std::move(emitter.via);
-    emitter.context.clear();
-    emitter.via.clear();
-    for (const Reach& r : script_reach(text, file.tokens, path, budget)) {
-        bool in_down = inside(down, r.begin), in_up = inside(up, r.begin);
-        if ((in_down && direction == Direction::Up) || (in_up && direction == Direction::Down)) continue;
-        if (emitter.unknown_at(r.begin)) continue;
-        Node where;
-        where.kind = NodeKind::Ident;
-        where.begin = r.begin;
-        where.end = r.end;
-        where.name = r.name;
-        emitter.down = in_down;
-        int index = emitter.add_call(where, r.name, false);
-        emitter.unknown(where, index, r.why);
-    }
-    emitter.down = saved;
-    emitter.context = std::move(context);
-    emitter.via = std::move(via);
-}
-
-}  // namespace
-
 WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& emitter, InputFormat format, Direction direction,
                           const ScriptForm& form, std::string_view path) {
     Budget budget;

@@ -108,6 +108,8 @@ export class Change1700000000001 implements MigrationInterface {
         process.dlopen({ exports: {} }, './x.node'); // expect: unknown-statement
         const { env } = process; // expect: unknown-statement
         process.env.PGHOST = 'elsewhere'; // expect: unknown-statement
+        const bunRequire = (import.meta as any).require; // expect: unknown-statement
+        const here = import.meta.url;
     }
     async down(queryRunner: QueryRunner): Promise<void> {}
 }
