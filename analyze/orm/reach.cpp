@@ -203,6 +203,15 @@ private:
         if (spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == ".." || spec.starts_with("/")) {
             std::string ambiguous;
             auto file = m_path.empty() ? std::nullopt : resolve_import(m_path, spec, &ambiguous);
+            // TypeScript's ESM convention imports `./x.js` for the source x.ts, which tsx and
+            // ts-node's ESM loader load when x.js does not exist.
+            for (auto [js, ts] : {std::pair<std::string_view, std::string_view>{".js", ".ts"}, {".mjs", ".mts"}, {".cjs", ".cts"}}) {
+                if (!file && ambiguous.empty() && !m_path.empty() && spec.ends_with(js)) {
+                    std::string source = spec.substr(0, spec.size() - js.size()) + std::string(ts);
+                    auto found = resolve_import(m_path, source, &ambiguous);
+                    if (found && found->ends_with(ts)) file = found;
+                }
+            }
             if (!file) {
                 return add(k, shown_spec, how + " of '" + shown_spec + "', which is not a file of the repository at this commit" +
                                               (ambiguous.empty() ? std::string(" (a file written at run time, a path outside it, a link)") : ambiguous) +
