@@ -22,6 +22,39 @@ void collect_constants(const std::vector<Node>& nodes, const Emitter& e, std::ma
     }
 }
 
+bool literal_node(const Node& n) {
+    return n.kind == NodeKind::Object || n.kind == NodeKind::Array ||
+           (n.kind == NodeKind::Ident && (n.name == "true" || n.name == "false" || n.name == "null" || n.name == "undefined"));
+}
+
+// `const NAME = <object, array, boolean>` anywhere in the file (also an alias of another name,
+// resolved by literal_of()); a name declared twice is dropped.
+void collect_literals(const Node& n, std::map<std::string, const Node*, std::less<>>& out, std::map<std::string, int>& seen) {
+    if (n.kind == NodeKind::Binary && n.name == "=" && (n.context == "const" || n.context == "let") && n.kids.size() == 2 &&
+        n.kids[0].kind == NodeKind::Ident) {
+        const std::string& name = n.kids[0].name;
+        if (++seen[name] == 1 && n.context == "const" && (literal_node(n.kids[1]) || n.kids[1].kind == NodeKind::Ident)) out[name] = &n.kids[1];
+        else out.erase(name);
+    }
+    if (n.kind == NodeKind::Func) {
+        for (const auto& p : n.params) ++seen[p], out.erase(p);  // a parameter of that name hides it
+    }
+    for (const Node& k : n.kids) collect_literals(k, out, seen);
+}
+
+void count_uses(std::string_view text, const std::vector<Token>& tokens, std::map<std::string, std::size_t, std::less<>>& uses, int nesting) {
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const Token& t = tokens[i];
+        if (t.kind == TokenKind::Template && nesting < 16) {
+            for (const auto& p : t.parts) {
+                if (p.interpolation && p.expr_end > p.expr_begin) count_uses(text, lex_js(text, p.expr_begin, p.expr_end), uses, nesting + 1);
+            }
+        }
+        bool member = i > 0 && tokens[i - 1].kind == TokenKind::Punct && (tokens[i - 1].text == "." || tokens[i - 1].text == "?.");
+        if (t.kind == TokenKind::Ident && !member) ++uses[t.text];
+    }
+}
+
 bool holds_literal(const Node& n) {
     if (n.kind == NodeKind::String || n.kind == NodeKind::Template) return true;
     if (n.kind == NodeKind::Binary && n.name == "+") return holds_literal(n.kids[0]) || holds_literal(n.kids[1]);
@@ -71,6 +104,20 @@ Emitter::Emitter(const JsFile& file, std::string_view text, Extraction& out) : m
     collect_constants(file.statements, *this, m_constants, seen);
     seen.clear();
     collect_constants(file.statements, *this, m_constants, seen);
+    seen.clear();
+    for (const Node& n : file.statements) collect_literals(n, m_literals, seen);
+    count_uses(text, file.tokens, m_uses, 0);
+}
+
+const Node* Emitter::literal_of(const Node& n) const {
+    const Node* at = &n;
+    for (int hops = 0; hops < 8 && at->kind == NodeKind::Ident && !literal_node(*at); ++hops) {
+        auto it = m_literals.find(at->name);
+        auto uses = m_uses.find(at->name);
+        if (it == m_literals.end() || uses == m_uses.end() || uses->second != 2 || scope.count(at->name) != 0) return nullptr;
+        at = it->second;
+    }
+    return literal_node(*at) ? at : nullptr;
 }
 
 std::string Emitter::source(const Node& n) const {
@@ -257,6 +304,10 @@ void Emitter::unknown(const Node& where, int call, std::string why) {
     piece.unknown = std::move(why);
     if (!context.empty()) piece.notes.push_back(context);
     m_out.pieces.push_back(std::move(piece));
+}
+
+bool Emitter::unknown_at(std::size_t begin) const {
+    return std::any_of(m_unknowns.begin(), m_unknowns.end(), [&](const auto& u) { return std::get<0>(u.first) == begin; });
 }
 
 void Emitter::adopt(const Extraction& other, const Node& at, const std::string& prefix, const std::string& note) {

@@ -21,6 +21,12 @@ public:
 
     // The string a node evaluates to, when it is built from literals and `const` strings.
     [[nodiscard]] std::optional<std::string> string_of(const Node& n) const;
+    // What an argument stands for when it is a literal or a `const` of one (`const w = {}`,
+    // `const ids = []`, `const all = true`, through other such consts): the literal's node;
+    // nullptr when it is anything else. A const is resolved only when it is declared once in the
+    // file and its name is used nowhere but there and at one place (no `w.id = ...`,
+    // `delete w.id`, Object.assign(w, ...) can change it unseen).
+    [[nodiscard]] const Node* literal_of(const Node& n) const;
     // A number literal's text.
     [[nodiscard]] std::optional<std::string> number_of(const Node& n) const;
     // The script text of a node.
@@ -38,6 +44,8 @@ public:
     void generated(const Node& where, int call, std::string sql, std::vector<std::string> notes = {});
     // A call whose SQL cannot be known statically.
     void unknown(const Node& where, int call, std::string why);
+    // Whether an unknown statement starting at `begin` was recorded (for the reach scan, reach.hpp).
+    [[nodiscard]] bool unknown_at(std::size_t begin) const;
     // What another file's extraction `other` read (a helper the script imports and hands its
     // runner to), as statements at the call `at`, each call named "<prefix> -> <its call>" and
     // noted with `note`.
@@ -64,6 +72,8 @@ private:
     std::string_view m_text;
     Extraction& m_out;
     std::map<std::string, std::string> m_constants;
+    std::map<std::string, const Node*, std::less<>> m_literals;  // const NAME = {...} / [...] / true
+    std::map<std::string, std::size_t, std::less<>> m_uses;      // identifier tokens (not after '.') by name
     // Unknown pieces by (span, down, reason): their index and the calls they were reached from.
     std::map<std::tuple<std::size_t, std::size_t, bool, std::string>, std::pair<std::size_t, std::vector<std::string>>> m_unknowns;
 };
@@ -81,6 +91,14 @@ bool node_pg_migrate_call(const Node& call, Emitter& e);  // node_pg_migrate.cpp
 // Sequelize's queryInterface.createFunction(...) call named `name` (sequelize_function.cpp).
 void sequelize_create_function(const Node& call, const std::string& name, Emitter& e);
 
+// Sequelize's where argument (sequelize_where.cpp): whether it is missing or selects every row
+// ({}, null, '', [], `{ [Op.and]: [] }`), and what a bulkDelete/bulkUpdate where keeps (some rows,
+// every row, or a value pgfence does not read: a variable that is not a const of a literal, a
+// spread of one, a call), with the note given for the last.
+[[nodiscard]] bool sequelize_no_where(const Node* where, const Emitter& e);
+enum class SequelizeWhere { Some, None, Unresolved };
+[[nodiscard]] SequelizeWhere sequelize_where(const Node* where, const Emitter& e);
+extern const char* const k_sequelize_unresolved_where;
 // Substitutes :name (an object) or ? (an array) bindings into a raw piece's SQL, each value as
 // the ORM escapes it; values not known statically become $n parameters.
 void replace_parameters(SqlPiece& piece, const Node& bindings, Emitter& e);

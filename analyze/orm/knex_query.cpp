@@ -4,10 +4,13 @@
 // `truncate ${tableName} restart identity`, update() `update ${tableName} set ...` plus its
 // wheres; knex/lib/query/querycompiler.js: del() is `delete from ${tableName}` plus its wheres,
 // insert() `insert into ${tableName} (columns) values (...)`). A where clause's condition is not
-// rendered: it becomes the parameter $1, which keeps the statement a filtered one.
+// rendered: it becomes the parameter $1, which keeps the statement a filtered one; a condition
+// pgfence does not read (a variable that is not a const of a literal, a spread, a subquery of
+// whereNotIn) may keep every row and is rendered as none (the delete or update of every row).
 #include <algorithm>
 #include <cctype>
 
+#include "analyze/orm/runner_api.hpp"
 #include "analyze/orm/walker.hpp"
 
 namespace pgfence::analyze::orm {
@@ -61,31 +64,80 @@ bool always_true(const Node& sql_arg, const Emitter& e) {
     return bare == "true" || bare == "1=1" || bare == "'1'='1'" || bare == "notfalse" || bare == "1::boolean" || bare == "true=true";
 }
 
-bool keeps_every_row(const Link& l, const Emitter& e) {
+// What a where link does to the rows a delete or update reaches.
+enum class Filter { Narrow, EveryRow, Unresolved };
+
+// An object of where conditions (knex/lib/query/querybuilder.js _objectWhere(): one condition
+// per own key, none for {}), its spreads resolved when they are literals (`{ ...{} }`, a const).
+Filter object_filter(const Node& object, const Emitter& e, int depth) {
+    bool narrow = false;
+    for (std::size_t i = 0; i < object.kids.size(); ++i) {
+        if (i < object.keys.size() && object.keys[i] != "...") {
+            narrow = true;
+            continue;
+        }
+        const Node* spread = depth < 8 ? e.literal_of(object.kids[i]) : nullptr;
+        if (spread == nullptr || (spread->kind != NodeKind::Object && spread->kind != NodeKind::Ident)) return Filter::Unresolved;
+        if (spread->kind == NodeKind::Ident) continue;  // ...null, ...undefined, ...true: no key
+        Filter inner = object_filter(*spread, e, depth + 1);
+        if (inner == Filter::Unresolved) return inner;
+        narrow = narrow || inner == Filter::Narrow;
+    }
+    return narrow ? Filter::Narrow : Filter::EveryRow;
+}
+
+Filter where_filter(const Link& l, const Emitter& e) {
     const Node* first = arg(*l.call, 0);
-    if (first == nullptr) return false;
     std::string lower = l.name;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (lower == "where" || lower == "andwhere" || lower == "orwhere") {
-        if (arg_count(*l.call) != 1) return false;
-        if (first->kind == NodeKind::Object && first->kids.empty()) return true;
-        if (first->kind == NodeKind::Ident && first->name == "true") return true;
+        if (first == nullptr) return Filter::EveryRow;
+        if (arg_count(*l.call) != 1) {
+            // where(column, value) / where(column, op, value): a condition on a column named here;
+            // a column that is not a string (knex.raw('1'), a variable) may be anything.
+            return e.string_of(*first) ? Filter::Narrow : Filter::Unresolved;
+        }
         // where(knex.raw('true')) is whereRaw; where(() => {}) wraps nothing (querycompiler.js
         // whereWrapped() writes no clause for an empty group).
         if (first->kind == NodeKind::Call && !first->kids.empty() && first->kids[0].kind == NodeKind::Member &&
             first->kids[0].name == "raw" && arg(*first, 0) != nullptr && arg_count(*first) == 1) {
-            return always_true(*arg(*first, 0), e);
+            auto sql = e.string_of(*arg(*first, 0));
+            return !sql ? Filter::Unresolved : always_true(*arg(*first, 0), e) ? Filter::EveryRow : Filter::Narrow;
         }
-        if (first->kind == NodeKind::Func && first->kids.empty()) return true;
+        if (first->kind == NodeKind::Func) return first->kids.empty() ? Filter::EveryRow : Filter::Narrow;
+        const Node* value = e.literal_of(*first);
+        if (value == nullptr) return Filter::Unresolved;
+        if (value->kind == NodeKind::Object) return object_filter(*value, e, 0);
+        if (value->kind == NodeKind::Ident) {
+            // where(true) is `where(1, '=', 1)` ("where true || where false"); false keeps no row.
+            return value->name == "false" ? Filter::Narrow : Filter::EveryRow;
+        }
+        return Filter::Unresolved;  // an array: not a where knex reads as conditions
     }
-    if (lower == "whereraw" || lower == "andwhereraw" || lower == "orwhereraw") return arg_count(*l.call) == 1 && always_true(*first, e);
+    // whereNot(object) negates each of the object's conditions (_objectWhere with _not): none for
+    // {}; one pgfence does not read may be {}.
+    if ((lower == "wherenot" || lower == "andwherenot" || lower == "orwherenot") && arg_count(*l.call) == 1 && first != nullptr &&
+        first->kind != NodeKind::Func && first->kind != NodeKind::Call) {
+        const Node* value = e.literal_of(*first);
+        if (value == nullptr) return Filter::Unresolved;
+        return value->kind == NodeKind::Object ? object_filter(*value, e, 0) : Filter::Narrow;
+    }
+    if (lower == "whereraw" || lower == "andwhereraw" || lower == "orwhereraw") {
+        if (first == nullptr || !e.string_of(*first)) return Filter::Unresolved;
+        return arg_count(*l.call) == 1 && always_true(*first, e) ? Filter::EveryRow : Filter::Narrow;
+    }
     // whereNotIn(column, []) is where(true) (querybuilder.js whereIn(): an empty array is
-    // `this.where(this._not())`).
+    // `this.where(this._not())`); values known only when it runs (a variable, a subquery) may be
+    // none: every row. (whereIn of no value keeps no row.)
     if (lower == "wherenotin" || lower == "andwherenotin" || lower == "orwherenotin") {
-        const Node* values = arg(*l.call, 1);
-        return arg_count(*l.call) == 2 && values != nullptr && values->kind == NodeKind::Array && values->kids.empty();
+        const Node* values = arg_count(*l.call) == 2 ? e.literal_of(*arg(*l.call, 1)) : nullptr;
+        if (values == nullptr || values->kind != NodeKind::Array) return Filter::Unresolved;
+        for (const Node& k : values->kids) {
+            if (k.kind == NodeKind::Other && k.name == "...") return Filter::Unresolved;
+        }
+        return values->kids.empty() ? Filter::EveryRow : Filter::Narrow;
     }
-    return false;
+    return Filter::Narrow;
 }
 
 // `{ a: 1, b: x }`: the quoted column names, or nullopt when they are not all plain keys.
@@ -120,6 +172,7 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
     static const std::string_view k_writes[] = {"del", "delete", "truncate", "update", "insert", "upsert", "increment", "decrement"};
     std::string op;
     bool where = false, every_row = false, dropped = false;
+    std::vector<std::string> unresolved;  // where links whose condition is not read
     for (std::size_t i = 1; i < links.size(); ++i) {
         const Link& l = links[i];
         if (l.call == nullptr) continue;
@@ -136,11 +189,19 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
             continue;
         }
         if (filters(l.name)) {
-            // A condition that keeps every row filters nothing; OR-ed with the others, it undoes them.
-            bool all = keeps_every_row(l, e);
+            // A condition that keeps every row filters nothing; OR-ed with the others, it undoes
+            // them. One pgfence does not read may keep every row: the same, noted as such.
+            Filter f = where_filter(l, e);
+            bool all = f != Filter::Narrow;
             if (all && l.name.rfind("or", 0) == 0) every_row = true;
             if (!all) where = true;
-            dropped = dropped || all;
+            dropped = dropped || f == Filter::EveryRow;
+            if (f == Filter::Unresolved) {
+                Node args;
+                args.begin = arg(*l.call, 0) ? arg(*l.call, 0)->begin : 0;
+                args.end = l.call->kids.back().end;
+                unresolved.push_back("`" + l.name + "(" + shown(e.source(args)) + ")`");
+            }
         }
         if (op.empty() && std::find(std::begin(k_writes), std::end(k_writes), l.name) != std::end(k_writes)) op = l.name;
     }
@@ -159,6 +220,12 @@ bool knex_query_call(const Node& call, Emitter& e, const std::vector<std::string
     if (where) notes.push_back("knex where(...) conditions analysed as the parameter $1");
     if (dropped && !where) {
         notes.push_back("its where(true) / where({}) / whereRaw('true') or clearWhere() / clear('where') keeps every row: analysed without a where clause");
+    }
+    if (!unresolved.empty() && !where) {
+        std::string list;
+        for (const auto& u : unresolved) list += (list.empty() ? "" : ", ") + u;
+        notes.push_back("its condition " + list + " is not known statically (a variable, a spread, a subquery): it may keep every row, "
+                        "so it is analysed without a where clause");
     }
     const Node* values = nullptr;
     for (const Link& l : links) {

@@ -295,31 +295,6 @@ void raw_query(const Node& call, const std::string& name, Emitter& e) {
     }
 }
 
-// A where argument that selects every row: missing, undefined, null, {} or '' (getWhereConditions()
-// returns "" for them: sequelize/src/dialects/abstract/query-generator.js whereQuery()), [] (deleteQuery
-// sends `WHERE 1=1`, updateQuery no WHERE), and `{ [Op.and]: [] }` / `{ [Op.and]: {} }` /
-// `{ [Op.and]: [{}, ...] }`: whereItemsQuery() joins the items of an AND with " AND " and drops
-// the empty ones, leaving nothing (checked against Sequelize 6.37's queryGenerator.deleteQuery()
-// and updateQuery(); `[Op.or]` of nothing is `0 = 1`, no row, and keeps its WHERE here).
-bool no_where(const Node* where, const Emitter& e) {
-    if (where == nullptr) return true;
-    if (where->kind == NodeKind::Ident) return where->name == "null" || where->name == "undefined";
-    if (where->kind == NodeKind::Array) return where->kids.empty();
-    if (where->kind == NodeKind::String) return e.string_of(*where).value_or("x").empty();
-    if (where->kind != NodeKind::Object) return false;
-    for (std::size_t i = 0; i < where->kids.size(); ++i) {
-        const std::string& key = i < where->keys.size() ? where->keys[i] : std::string();
-        if (key != "[computed]Op.and" && !key.ends_with(".Op.and")) return false;
-        const Node& items = where->kids[i];
-        if (items.kind == NodeKind::Object && no_where(&items, e)) continue;
-        if (items.kind != NodeKind::Array) return false;
-        for (const Node& item : items.kids) {
-            if (item.kind != NodeKind::Object || !no_where(&item, e)) return false;
-        }
-    }
-    return true;
-}
-
 }  // namespace
 
 bool sequelize_call(const Node& call, Emitter& e) {
@@ -351,6 +326,7 @@ bool sequelize_call(const Node& call, Emitter& e) {
     }
     Builder b(e, *table);
     std::vector<std::string> sql;
+    std::string extra_note;  // bulkDelete/bulkUpdate: a where argument not read
     auto col = [&](std::size_t i) {
         auto s = b.str(arg(call, i));
         if (!s) b.fail("a column name the extractor cannot read");
@@ -512,7 +488,7 @@ bool sequelize_call(const Node& call, Emitter& e) {
         // query-interface.js), on PostgreSQL `TRUNCATE table` plus RESTART IDENTITY and CASCADE
         // as options.restartIdentity and options.cascade say (postgres/query-generator.js).
         const Node* opts = arg(call, 2);
-        if (opts != nullptr && opts->kind != NodeKind::Object && !no_where(opts, e)) {
+        if (opts != nullptr && opts->kind != NodeKind::Object && !sequelize_no_where(opts, e)) {
             b.fail("bulkDelete() options the extractor cannot read (options.truncate sends TRUNCATE)");
         } else if (opts != nullptr && opts->kind == NodeKind::Object && !literal_flag(opts, "truncate").has_value()) {
             b.fail("bulkDelete() with a truncate option the extractor cannot read (true sends TRUNCATE)");
@@ -523,8 +499,11 @@ bool sequelize_call(const Node& call, Emitter& e) {
                           (cascade.value_or(false) ? " CASCADE" : ""));
         } else {
             const Node* where = arg(call, 1);
-            bool listed = where != nullptr && where->kind == NodeKind::Array;  // deleteQuery(): `WHERE 1=1`
-            sql.push_back("DELETE FROM " + t + (!no_where(where, e) ? " WHERE $1" : listed ? " WHERE 1=1" : ""));
+            const Node* value = where != nullptr ? e.literal_of(*where) : nullptr;
+            bool listed = value != nullptr && value->kind == NodeKind::Array;  // deleteQuery(): `WHERE 1=1`
+            SequelizeWhere w = sequelize_where(where, e);
+            if (w == SequelizeWhere::Unresolved) extra_note = k_sequelize_unresolved_where;
+            sql.push_back("DELETE FROM " + t + (w == SequelizeWhere::Some ? " WHERE $1" : listed ? " WHERE 1=1" : ""));
         }
     } else if (m == "bulkInsert") {
         sql.push_back("INSERT INTO " + t + " DEFAULT VALUES");
@@ -533,7 +512,9 @@ bool sequelize_call(const Node& call, Emitter& e) {
         // empty for a missing, null or {} where (sequelize/src/dialects/abstract/query-generator.js):
         // then every row is updated.
         const Node* values = arg(call, 1);
-        bool all = no_where(arg(call, 2), e);
+        SequelizeWhere w = sequelize_where(arg(call, 2), e);
+        bool all = w != SequelizeWhere::Some;
+        if (w == SequelizeWhere::Unresolved) extra_note = k_sequelize_unresolved_where;
         std::string set;
         int n = 0;
         if (values != nullptr && values->kind == NodeKind::Object) {
@@ -553,6 +534,7 @@ bool sequelize_call(const Node& call, Emitter& e) {
     }
     std::vector<std::string> notes = {"Sequelize queryInterface." + m + "(): the SQL its PostgreSQL dialect sends"};
     if (m == "bulkInsert" || m == "bulkUpdate" || m == "bulkDelete") notes.push_back("row values are not shown");
+    if (!extra_note.empty()) notes.push_back(extra_note);
     for (const auto& s : b.before) e.generated(call, index, s, notes);
     for (const auto& s : sql) e.generated(call, index, s, notes);
     return true;

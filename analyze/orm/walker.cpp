@@ -1,6 +1,7 @@
 #include "analyze/orm/walker_impl.hpp"
 
 #include "analyze/orm/escapes.hpp"
+#include "analyze/orm/reach.hpp"
 #include "analyze/orm/runner_api.hpp"
 
 #include <algorithm>
@@ -531,6 +532,7 @@ WalkResult walk_migration(const JsFile& file, std::string_view text, Emitter& em
     walker.collect(file.statements, file.tokens);
     for (const Node& n : file.statements) walker.scan(n, Half::None);
     for (const Node& n : file.statements) walker.scan_top(n);
+    report_reach(file, text, emitter, direction, path, budget.work_limit);
     // Every file a relative import of the script names, followed or not: a constant it sends
     // (queryRunner.query(CLEANUP) with CLEANUP from ../src/sql), a helper pgfence left unknown,
     // decide what runs, so an approval of the script binds to them as to the followed helpers.

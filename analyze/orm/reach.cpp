@@ -1,0 +1,412 @@
+#include "analyze/orm/reach.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <deque>
+#include <iterator>
+#include <optional>
+#include <set>
+
+#include "analyze/orm/emitter.hpp"
+#include "analyze/orm/escapes.hpp"
+#include "analyze/orm/imports.hpp"
+#include "analyze/orm/runner_api.hpp"
+
+namespace pgfence::analyze::orm {
+
+namespace {
+
+// Node's builtins among the allowed modules: a package of the same name cannot replace them.
+bool builtin(std::string_view package) {
+    static const std::string_view k_builtins[] = {"path", "url", "util", "assert", "crypto", "buffer", "events", "querystring",
+                                                  "string_decoder", "timers"};
+    return std::find(std::begin(k_builtins), std::end(k_builtins), package) != std::end(k_builtins);
+}
+
+}  // namespace
+
+bool allowed_module(std::string_view module) {
+    if (module.starts_with("node:")) module.remove_prefix(5);
+    const std::string_view package = package_of(module);
+    // The ORMs' own packages: a migration imports them for their types and schema builders; their
+    // exports that connect (TypeORM's DataSource, `new Sequelize()`, `require('knex')({...})`) are
+    // judged where they are used (escapes.cpp opens_database, walker_follow.cpp opened()).
+    // Node's builtins that neither open sockets, files nor processes nor load code; helpers that
+    // compute values only (lodash and its per-method packages, bluebird's promises, ids, dates,
+    // hashing, markdown); TypeScript's runtime helpers and type packages.
+    static const std::string_view k_allowed[] = {
+        "knex", "typeorm", "sequelize", "sequelize-cli", "sequelize-typescript", "db-migrate", "db-migrate-shared",
+        "node-pg-migrate", "path", "url", "util", "assert", "crypto", "buffer", "events", "querystring", "string_decoder",
+        "timers", "lodash", "lodash-es", "underscore", "ramda", "bluebird", "uuid", "nanoid", "moment", "moment-timezone",
+        "dayjs", "date-fns", "luxon", "bcrypt", "bcryptjs", "showdown", "slugify", "tslib", "reflect-metadata"};
+    if (std::find(std::begin(k_allowed), std::end(k_allowed), package) != std::end(k_allowed)) return true;
+    return package.starts_with("lodash.") || package.starts_with("@types/");
+}
+
+namespace {
+
+const Token* at(const std::vector<Token>& t, std::size_t i) { return i < t.size() ? &t[i] : nullptr; }
+bool punct(const Token* t, std::string_view p) { return t != nullptr && t->kind == TokenKind::Punct && t->text == p; }
+bool ident(const Token* t, std::string_view s = {}) {
+    return t != nullptr && t->kind == TokenKind::Ident && (s.empty() || t->text == s);
+}
+
+// A string literal, or a template without interpolation: its value.
+std::optional<std::string> literal(const Token* t) {
+    if (t == nullptr) return std::nullopt;
+    if (t->kind == TokenKind::String) return t->string.value;
+    if (t->kind != TokenKind::Template || t->too_deep) return std::nullopt;
+    std::string value;
+    for (const auto& p : t->parts) {
+        if (p.interpolation) return std::nullopt;
+        value += p.text.value;
+    }
+    return value;
+}
+
+bool assignment(const Token* t) {
+    if (t == nullptr || t->kind != TokenKind::Punct || !t->text.ends_with("=")) return false;
+    return t->text != "==" && t->text != "===" && t->text != "!=" && t->text != "!==" && t->text != "<=" && t->text != ">=";
+}
+
+struct Follow {
+    std::string file;
+    std::size_t begin = 0;  // the import in the migration the findings are reported at
+    std::size_t end = 0;
+    std::string spec;
+    int depth = 0;
+};
+
+bool global_name(std::string_view w) {
+    return w == "process" || w == "globalThis" || w == "global" || w == "eval" || w == "Function" || w == "require" ||
+           w == "mainModule" || w == "getBuiltinModule";
+}
+
+std::string reason(std::string_view w) {
+    if (w == "eval" || w == "Function") return "it runs JavaScript built at run time, which pgfence cannot read";
+    return "it reaches Node's modules, internals and programs, which pgfence does not follow";
+}
+
+class Scanner {
+public:
+    Scanner(std::string_view text, std::string_view path, std::vector<Reach>& out, std::vector<std::pair<Token, std::string>>& files)
+        : m_text(text), m_path(path), m_out(out), m_files(files) {}
+
+    void scan(const std::vector<Token>& t, int nesting) {
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            const Token& k = t[i];
+            if (k.kind == TokenKind::Template) {
+                if (nesting < 32) {
+                    for (const auto& p : k.parts) {
+                        if (p.interpolation && p.expr_end > p.expr_begin) scan(lex_js(m_text, p.expr_begin, p.expr_end), nesting + 1);
+                    }
+                }
+            }
+            if (auto v = literal(&k); v && *v == "constructor") {
+                add(k, "'constructor'", "the member `constructor` can be Function, which runs JavaScript built at run time");
+            } else if (v && global_name(*v) && i > 0 && punct(&t[i - 1], "[") && i + 1 < t.size() && punct(&t[i + 1], "]")) {
+                add(k, "['" + *v + "']", "`['" + *v + "']` can be the global `" + *v + "`: " + reason(*v));  // this['process']
+            }
+            if (k.kind == TokenKind::Ident && k.text == "this" && punct(at(t, i + 1), "[") && !(literal(at(t, i + 2)) && punct(at(t, i + 3), "]"))) {
+                add(k, "this[...]", "`this[...]` of a name built at run time: in a function called plainly `this` is the global object (process, require, eval)");
+            }
+            if (k.kind != TokenKind::Ident) continue;
+            const Token* prev = i > 0 ? &t[i - 1] : nullptr;
+            if (punct(prev, ".") || punct(prev, "?.")) {
+                if (k.text == "constructor") add(k, ".constructor", "`.constructor` can be Function, which runs JavaScript built at run time");
+                // `this.process` in a function called plainly (sloppy mode: `this` is the global
+                // object), `obj.require`: the global's ways out under a property name.
+                else if (global_name(k.text)) add(k, "." + k.text, "`." + k.text + "` can be the global `" + k.text + "` (through `this` of a function called plainly, or an object holding it): " + reason(k.text));
+                continue;  // a property, not the global
+            }
+            if ((punct(prev, "{") || punct(prev, ",")) && punct(at(t, i + 1), ":")) continue;  // an object's key
+            // `const fetch = require('node-fetch')`: a declaration of its own (what it is set from is judged).
+            if (ident(prev, "const") || ident(prev, "let") || ident(prev, "var") || ident(prev, "function") || ident(prev, "class")) continue;
+            word(t, i);
+        }
+    }
+
+private:
+    void add(const Token& k, std::string name, std::string why) { m_out.push_back({k.begin, k.end, std::move(name), std::move(why)}); }
+
+    void word(const std::vector<Token>& t, std::size_t i) {
+        const Token& k = t[i];
+        const std::string& w = k.text;
+        if (w == "process") {
+            if (punct(at(t, i + 1), ".") && ident(at(t, i + 2), "env")) {
+                std::size_t j = i + 3;
+                if (punct(at(t, j), ".") && ident(at(t, j + 1))) j += 2;
+                else if (punct(at(t, j), "[") && literal(at(t, j + 1)) && punct(at(t, j + 2), "]")) j += 3;
+                else return add(k, "process.env", "`process.env` taken whole (not one variable read): what uses it is not followed");
+                if (assignment(at(t, j))) return add(k, "process.env", "the migration sets an environment variable, which changes how the programs and connections it opens behave");
+                return;
+            }
+            if (punct(at(t, i + 1), ".") && ident(at(t, i + 2), "cwd") && punct(at(t, i + 3), "(") && punct(at(t, i + 4), ")")) return;
+            std::string what = punct(at(t, i + 1), ".") && ident(at(t, i + 2)) ? "process." + at(t, i + 2)->text : "process";
+            return add(k, shown(what), "`" + shown(what) + "`: pgfence reads only `process.env.NAME` and `process.cwd()`; the rest of `process` "
+                                       "reaches Node's modules, internals and native code (a program, a connection of its own)");
+        }
+        if (w == "globalThis" || w == "global" || w == "Bun" || w == "Deno") {
+            return add(k, w, "`" + w + "` reaches every global (eval, Function, process, require): what the migration does through it is not followed");
+        }
+        if (w == "eval" || w == "Function") return add(k, w, "`" + w + "` runs JavaScript built at run time, which pgfence cannot read");
+        if (w == "fetch" || w == "WebSocket") {
+            return add(k, w, "`" + w + "` opens a network connection of the migration's own (an HTTP database API, a service): pgfence does not read what it sends");
+        }
+        if (w == "module") {
+            if (punct(at(t, i + 1), ".") && ident(at(t, i + 2), "exports")) return;
+            return add(k, "module", "`module` other than `module.exports` (module.require, module.constructor._load, module.paths) loads code pgfence does not follow");
+        }
+        if (w == "require") {
+            auto spec = punct(at(t, i + 1), "(") ? literal(at(t, i + 2)) : std::nullopt;
+            if (spec && punct(at(t, i + 3), ")")) return load(*at(t, i + 2), *spec, "require");
+            return add(k, "require", "`require` other than `require('name')` (a name built at run time, require.cache, require.main, taken as a value): which code it loads is not followed");
+        }
+        if (w == "import") {
+            if (punct(at(t, i + 1), ".")) {
+                // import.meta.url / dirname / filename / resolve(); Bun's import.meta.require and
+                // the like load code.
+                bool known = ident(at(t, i + 2), "meta") && punct(at(t, i + 3), ".") &&
+                             (ident(at(t, i + 4), "url") || ident(at(t, i + 4), "dirname") || ident(at(t, i + 4), "filename") ||
+                              ident(at(t, i + 4), "resolve"));
+                if (!known) add(k, "import.meta", "`import.meta` other than its url, dirname, filename and resolve() (import.meta.require in Bun) loads code pgfence does not follow");
+                return;
+            }
+            if (punct(at(t, i + 1), "(")) {
+                auto spec = literal(at(t, i + 2));
+                if (spec && (punct(at(t, i + 3), ")") || punct(at(t, i + 3), ","))) return load(*at(t, i + 2), *spec, "import");
+                return add(k, "import()", "`import()` of a module named at run time: pgfence cannot tell which code it loads");
+            }
+            if (ident(at(t, i + 1), "type") && !ident(at(t, i + 2), "from") && !punct(at(t, i + 2), ",")) return;  // erased by TypeScript
+            if (ident(at(t, i + 1)) && punct(at(t, i + 2), "=")) return;  // import x = require('y'): the require is judged
+            return clause(t, i);
+        }
+        if (w == "export" && (punct(at(t, i + 1), "*") || punct(at(t, i + 1), "{"))) return clause(t, i);
+    }
+
+    // `import ... from 'x'`, `import 'x'`, `export { a } from 'x'`, `export * from 'x'`.
+    void clause(const std::vector<Token>& t, std::size_t i) {
+        if (auto spec = literal(at(t, i + 1)); spec && at(t, i + 1)->kind == TokenKind::String) return load(*at(t, i + 1), *spec, "import");
+        for (std::size_t j = i + 1; j < t.size() && j < i + 256; ++j) {
+            const Token* k = at(t, j);
+            if (ident(k, "from") && at(t, j + 1) != nullptr && at(t, j + 1)->kind == TokenKind::String) return load(*at(t, j + 1), at(t, j + 1)->string.value, "import");
+            bool part = ident(k) || punct(k, "{") || punct(k, "}") || punct(k, ",") || punct(k, "*") ||
+                        (k->kind == TokenKind::String && j > i + 1);  // import { "a b" as c }
+            if (!part) return;  // export { a }; a declaration
+        }
+    }
+
+    void load(const Token& k, const std::string& spec, const std::string& how) {
+        std::string shown_spec = shown(spec);
+        if (spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == ".." || spec.starts_with("/")) {
+            std::string ambiguous;
+            auto file = m_path.empty() ? std::nullopt : resolve_import(m_path, spec, &ambiguous);
+            // TypeScript's ESM convention imports `./x.js` for the source x.ts, which tsx and
+            // ts-node's ESM loader load when x.js does not exist.
+            for (auto [js, ts] : {std::pair<std::string_view, std::string_view>{".js", ".ts"}, {".mjs", ".mts"}, {".cjs", ".cts"}}) {
+                if (!file && ambiguous.empty() && !m_path.empty() && spec.ends_with(js)) {
+                    std::string source = spec.substr(0, spec.size() - js.size()) + std::string(ts);
+                    auto found = resolve_import(m_path, source, &ambiguous);
+                    if (found && found->ends_with(ts)) file = found;
+                }
+            }
+            if (!file) {
+                return add(k, shown_spec, how + " of '" + shown_spec + "', which is not a file of the repository at this commit" +
+                                              (ambiguous.empty() ? std::string(" (a file written at run time, a path outside it, a link)") : ambiguous) +
+                                              ": what it runs is not read");
+            }
+            m_files.emplace_back(k, *file);
+            return;
+        }
+        if (spec.find(':') != std::string::npos && !spec.starts_with("node:")) {
+            return add(k, shown_spec, how + " of '" + shown_spec + "', a URL (data:, file:, http:) whose code pgfence does not read");
+        }
+        // `lodash/../pg` is node_modules/pg to Node: a bare name passes only as a package and a
+        // plain path under it.
+        bool plain = spec.find('\\') == std::string::npos && spec.find("//") == std::string::npos && !spec.ends_with("/");
+        for (std::size_t at = 0; plain && at <= spec.size();) {
+            std::size_t end = std::min(spec.find('/', at), spec.size());
+            std::string_view part = std::string_view(spec).substr(at, end - at);
+            plain = part != "." && part != "..";
+            at = end + 1;
+        }
+        if (plain && allowed_module(spec)) {
+            if (auto why = aliased(package_of(spec)); !why.empty()) return add(k, shown_spec, how + " of '" + shown_spec + "': " + why);
+            return;
+        }
+        add(k, shown_spec, how + " of '" + shown_spec + "', a module pgfence does not know to neither open a database connection nor run a program "
+                                                         "(its allowlist: the ORM's own package, path, util, crypto, lodash ...): what it does is not followed");
+    }
+
+    // Whether a package.json between the script and the repository's root maps `package` to
+    // something else than a version of it from the registry (`"lodash": "npm:pg@8"`,
+    // `file:./evil`, a git URL, a `user/repo` shorthand, in dependencies, overrides or
+    // resolutions alike): then what loads under that name is not the package allowlisted. Why, or "".
+    std::string aliased(std::string_view package) {
+        if (m_path.empty() || package.starts_with("node:") || builtin(package)) return {};
+        auto cached = m_aliased.find(std::string(package));
+        if (cached != m_aliased.end()) return cached->second;
+        std::string why;
+        std::error_code ec;
+        namespace fs = std::filesystem;
+        fs::path dir = fs::absolute(fs::path(m_path), ec).lexically_normal().parent_path();
+        for (int hops = 0; why.empty() && !ec && hops < 64; ++hops) {
+            fs::path manifest = dir / "package.json";
+            std::error_code missing;  // no package.json, no .git here: look further up
+            if (auto text = fs::is_regular_file(fs::symlink_status(manifest, missing)) ? read_limited(manifest.string(), 1 << 20) : std::nullopt) {
+                std::vector<Token> t = lex_js(*text);
+                for (std::size_t i = 0; i + 2 < t.size() && why.empty(); ++i) {
+                    if (t[i].kind != TokenKind::String || t[i].string.value != package || !punct(&t[i + 1], ":")) continue;
+                    if (t[i + 2].kind != TokenKind::String) continue;  // "lodash": { ... } (overrides of its own deps)
+                    const std::string& v = t[i + 2].string.value;
+                    bool range = std::all_of(v.begin(), v.end(), [](unsigned char c) {
+                        return std::isalnum(c) || c == ' ' || c == '.' || c == '^' || c == '~' || c == '<' || c == '>' || c == '=' ||
+                               c == '|' || c == '*' || c == '+' || c == '-';
+                    });
+                    if (!range) why = shown(manifest.string()) + " maps '" + shown(std::string(package)) + "' to '" + shown(v) +
+                                      "', not a version from the registry: the code that loads under that name is not the package pgfence allowlists";
+                }
+            }
+            if (fs::exists(fs::symlink_status(dir / ".git", missing)) || dir == dir.parent_path()) break;
+            dir = dir.parent_path();
+        }
+        return m_aliased[std::string(package)] = why;
+    }
+
+    std::string_view m_text;
+    std::string_view m_path;
+    std::map<std::string, std::string, std::less<>> m_aliased;
+    std::vector<Reach>& m_out;
+    std::vector<std::pair<Token, std::string>>& m_files;
+};
+
+std::size_t line_at(std::string_view text, std::size_t offset) {
+    auto end = text.begin() + static_cast<std::ptrdiff_t>(std::min(offset, text.size()));
+    return 1 + static_cast<std::size_t>(std::count(text.begin(), end, '\n'));
+}
+
+bool script_file(std::string_view file) {
+    static const std::string_view k_ext[] = {".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".jsx", ".tsx"};
+    return std::any_of(std::begin(k_ext), std::end(k_ext), [&](std::string_view e) { return file.ends_with(e); });
+}
+
+void function_spans(const Node& n, std::vector<std::pair<std::size_t, std::size_t>>& up,
+                    std::vector<std::pair<std::size_t, std::size_t>>& down) {
+    if (n.kind == NodeKind::Func && (n.name == "up" || n.name == "down")) {
+        (n.name == "up" ? up : down).emplace_back(n.begin, n.end);
+        return;
+    }
+    for (const Node& k : n.kids) function_spans(k, up, down);
+}
+
+}  // namespace
+
+std::vector<Reach> script_reach(std::string_view text, const std::vector<Token>& tokens, std::string_view path, std::size_t budget) {
+    std::vector<Reach> out;
+    std::vector<std::pair<Token, std::string>> files;
+    Scanner(text, path, out, files).scan(tokens, 0);
+    // The repository files it imports run when it is loaded: read the same way, each once, their
+    // findings at the migration's import naming the file and line.
+    std::deque<Follow> queue;
+    for (auto& [k, file] : files) queue.push_back({file, k.begin, k.end, k.string.value.empty() ? k.text : k.string.value, 1});
+    std::set<std::string, std::less<>> seen;
+    if (!path.empty()) seen.insert(std::string(path));
+    std::size_t used = 0;
+    while (!queue.empty()) {
+        Follow f = std::move(queue.front());
+        queue.pop_front();
+        if (!seen.insert(f.file).second) continue;
+        if (f.file.ends_with(".json")) continue;  // data
+        auto fail = [&](const std::string& why) { out.push_back({f.begin, f.end, shown(f.spec), "'" + shown(f.spec) + "' " + why}); };
+        if (!script_file(f.file)) {
+            fail("loads " + shown(f.file) + ", which is not a JavaScript or TypeScript file (a native addon?): what it runs is not read");
+            continue;
+        }
+        auto helper = used < budget ? read_limited(f.file, budget - used) : std::nullopt;
+        if (!helper) {
+            fail("(" + shown(f.file) + ") is not read: unreadable, or past pgfence's limit on the files a migration imports");
+            continue;
+        }
+        used += helper->size();
+        std::vector<Token> t = lex_js(*helper);
+        if (!t.empty() && !t.back().unreadable.empty()) {
+            fail("(" + shown(f.file) + " line " + std::to_string(line_at(*helper, t.back().begin)) + "): " + t.back().unreadable);
+        }
+        std::vector<Reach> found;
+        std::vector<std::pair<Token, std::string>> nested;
+        Scanner(*helper, f.file, found, nested).scan(t, 0);
+        if (!found.empty()) {  // the first, and how many more: one unknown per import
+            const Reach& r = found.front();
+            fail("(" + shown(f.file) + " line " + std::to_string(line_at(*helper, r.begin)) + ", loaded when the migration is): " + r.why +
+                 (found.size() > 1 ? " (and " + std::to_string(found.size() - 1) + " more in that file)" : std::string()));
+        }
+        if (f.depth >= 8) {
+            if (!nested.empty()) fail("(" + shown(f.file) + ") imports files past pgfence's limit on following imports");
+            continue;
+        }
+        for (auto& [k, file] : nested) queue.push_back({file, f.begin, f.end, f.spec, f.depth + 1});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Reach& a, const Reach& b) { return a.begin < b.begin; });
+    return out;
+}
+
+// What the script reaches past the runner (reach.hpp), each an unknown statement at its line
+// unless the walker already reported one there; what lies in the function not being read
+// (down() when reading up) does not run.
+void report_reach(const JsFile& file, std::string_view text, Emitter& emitter, Direction direction, std::string_view path,
+                  std::size_t budget) {
+    std::vector<std::pair<std::size_t, std::size_t>> up, down;
+    for (const Node& n : file.statements) function_spans(n, up, down);
+    auto inside = [](const auto& spans, std::size_t at) {
+        return std::any_of(spans.begin(), spans.end(), [&](const auto& s) { return at >= s.first && at < s.second; });
+    };
+    bool saved = emitter.down;
+    std::string context = std::move(emitter.context), via = std::move(emitter.via);
+    emitter.context.clear();
+    emitter.via.clear();
+    // One unknown per line (`process.mainModule.require('pg')` is one way out, not three).
+    std::vector<Reach> found = script_reach(text, file.tokens, path, budget);
+    std::vector<Reach> kept;
+    std::size_t line = 0, more = 0;
+    std::size_t counted = 0, lines = 1;  // found is in offset order: the text is counted once
+    auto line_of = [&](std::size_t at) {
+        at = std::min(at, text.size());
+        if (at > counted) lines += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        counted = std::max(counted, at);
+        return lines;
+    };
+    for (Reach& r : found) {
+        bool in_down = inside(down, r.begin), in_up = inside(up, r.begin);
+        if ((in_down && direction == Direction::Up) || (in_up && direction == Direction::Down)) continue;
+        if (emitter.unknown_at(r.begin)) continue;
+        std::size_t at = line_of(r.begin);
+        if (!kept.empty() && at == line) {
+            ++more;
+            continue;
+        }
+        if (more != 0) kept.back().why += " (and " + std::to_string(more) + " more on this line)";
+        more = 0;
+        line = at;
+        kept.push_back(std::move(r));
+    }
+    if (more != 0) kept.back().why += " (and " + std::to_string(more) + " more on this line)";
+    for (const Reach& r : kept) {
+        bool in_down = inside(down, r.begin);
+        Node where;
+        where.kind = NodeKind::Ident;
+        where.begin = r.begin;
+        where.end = r.end;
+        where.name = r.name;
+        emitter.down = in_down;
+        int index = emitter.add_call(where, r.name, false);
+        emitter.unknown(where, index, r.why);
+    }
+    emitter.down = saved;
+    emitter.context = std::move(context);
+    emitter.via = std::move(via);
+}
+
+
+}  // namespace pgfence::analyze::orm
