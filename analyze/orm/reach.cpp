@@ -35,12 +35,14 @@ bool allowed_module(std::string_view module) {
     // judged where they are used (escapes.cpp opens_database, walker_follow.cpp opened()).
     // Node's builtins that neither open sockets, files nor processes nor load code; helpers that
     // compute values only (lodash and its per-method packages, bluebird's promises, ids, dates,
-    // hashing, markdown); TypeScript's runtime helpers and type packages.
+    // hashing, markdown, entity validation decorators); TypeScript's runtime helpers and type packages.
     static const std::string_view k_allowed[] = {
         "knex", "typeorm", "sequelize", "sequelize-cli", "sequelize-typescript", "db-migrate", "db-migrate-shared",
         "node-pg-migrate", "path", "url", "util", "assert", "crypto", "buffer", "events", "querystring", "string_decoder",
         "timers", "lodash", "lodash-es", "underscore", "ramda", "bluebird", "uuid", "nanoid", "moment", "moment-timezone",
-        "dayjs", "date-fns", "luxon", "bcrypt", "bcryptjs", "showdown", "slugify", "tslib", "reflect-metadata"};
+        "dayjs", "date-fns", "luxon", "bcrypt", "bcryptjs", "showdown", "slugify", "tslib", "reflect-metadata",
+        // Entity files a TypeORM migration imports for their class carry validation decorators.
+        "class-validator", "class-transformer"};
     if (std::find(std::begin(k_allowed), std::end(k_allowed), package) != std::end(k_allowed)) return true;
     return package.starts_with("lodash.") || package.starts_with("@types/");
 }
