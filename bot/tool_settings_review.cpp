@@ -13,8 +13,10 @@
 #include "analyze/tools/config_dirs.hpp"
 #include "analyze/tools/flyway_script_config.hpp"
 #include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/settings_surface.hpp"
 #include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/tool_dirs.hpp"
+#include "bot/tool_settings_surface.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -120,20 +122,26 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     if (sequelize_config_name(path)) {
         return [](std::string_view line) { return line.find("Storage") != std::string_view::npos; };
     }
-    if (name == "default.json" && analyze::path_name(analyze::path_folder(path)) == "config") {
-        return [](std::string_view line) { return line.find("migrations-dir") != std::string_view::npos; };
-    }
+    // node-config's whole file set, which node-pg-migrate reads its section from
+    // (tools/settings_surface.hpp node_config_file): the lines that set its migrations' settings.
+    if (tools::node_config_file(path) && !sequelize_config_name(path)) return tools::node_pg_migrate_line;
+    // A migration tool's command line in a Makefile, a script, a compose file or a CI workflow.
+    if (tools::command_file(path)) return tools::tool_command_line;
     auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
     if (name == "diesel.toml") return any;
     if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
     // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
     if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
     if (tools::spring_settings_name(name)) {
-        return [](std::string_view line) { return line.find("flyway") != std::string_view::npos; };  // spring.flyway.*
+        // spring.flyway.* and spring.liquibase.*; a YAML key nested under them is found by its
+        // line number (other_tool_changes, tools::spring_migration_lines).
+        return [](std::string_view line) { return line.find("flyway") != std::string_view::npos || line.find("liquibase") != std::string_view::npos; };
     }
     if (name == ".env" || name.starts_with(".env.")) {
         return [](std::string_view line) {
-            return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos;
+            // diesel_cli loads .env too: DIESEL_CONFIG_FILE picks its settings file (diesel_cli/src/main.rs).
+            return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos ||
+                   line.find("DIESEL_") != std::string_view::npos;
         };
     }
     if (name.ends_with(".rs")) {
@@ -158,16 +166,20 @@ std::string shown_line(std::string_view line) {
 
 // The lines of a changed file of another tool's settings that the pull request added and that set
 // what the tool runs.
-std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& file, std::string_view text) {
+std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& file, std::string_view text,
+                                                     std::function<bool(std::string_view)> counts = {}) {
     std::vector<analyze::SettingChange> out;
-    auto counts = other_tool_lines(file.path);
+    if (!counts) counts = other_tool_lines(file.path);
+    // A Spring Boot YAML key nested under spring.flyway / spring.liquibase.
+    std::vector<int> spring;
+    if (tools::spring_settings_name(analyze::path_name(file.path))) spring = tools::spring_migration_lines(analyze::path_name(file.path), text);
     int line = 1;
     for (std::size_t at = 0; at <= text.size(); ++line) {
         std::size_t nl = text.find('\n', at);
         std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
         while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
         while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
-        if ((file.all_lines_new || file.touches(line, line)) && counts(l)) {
+        if ((file.all_lines_new || file.touches(line, line)) && (counts(l) || std::binary_search(spring.begin(), spring.end(), line))) {
             out.push_back(analyze::SettingChange{line, std::string(analyze::path_name(file.path)) + ": " + shown_line(l)});
         }
         if (nl == std::string_view::npos) break;
@@ -220,6 +232,45 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
 
 bool in_followed_dir(const std::vector<std::pair<std::string, tools::ToolDir>>& dirs, std::string_view path) {
     return std::any_of(dirs.begin(), dirs.end(), [&](const auto& d) { return tools::in_tool_dir(path, d.second); });
+}
+
+analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const diff::ChangeSet& changes, const analyze::AnalyzeOptions& options,
+                                          std::set<std::string>& listed, std::vector<analyze::FileReport>& added) {
+    auto head_surface = settings_surface_at(repo, changes.head_sha, options.max_file_bytes);
+    if (!head_surface) return head_surface.error();
+    auto base_surface = settings_surface_at(repo, changes.merge_base_sha, options.max_file_bytes);
+    if (!base_surface) return base_surface.error();
+    std::map<std::string, SurfaceFile> surface = std::move(*base_surface);
+    for (auto& [p, f] : *head_surface) surface.insert_or_assign(p, std::move(f));
+    if (surface.empty()) return true;
+    auto changed = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha, [&](std::string_view p) { return surface.contains(std::string(p)); }, {},
+        options.max_file_bytes);
+    if (!changed) return changed.error();
+    for (const auto& file : *changed) {
+        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
+        const SurfaceFile& s = surface.at(surface.contains(file.path) ? file.path : file.old_path);
+        auto stored = repo.read_file_bounded(changes.head_sha, file.path, std::min(options.max_file_bytes, tools::k_most_settings_bytes));
+        if (!stored) return stored.error();
+        if (!*stored) continue;
+        listed.insert(file.path);
+        if (!(*stored)->text) {
+            added.push_back(analyze::analyze_tool_settings(
+                file.path, {}, options, {},
+                {analyze::SettingUnknown{1, s.why + ", and it is too large for pgfence to read what it now sets", {}}}));
+            continue;
+        }
+        const std::string& text = *(*stored)->text;
+        auto counts = s.storage ? std::function<bool(std::string_view)>([](std::string_view l) { return l.find("Storage") != std::string_view::npos; })
+                                : std::function<bool(std::string_view)>([](std::string_view l) {
+                                      return !l.empty() && l.front() != '#' && !l.starts_with("//") && !l.starts_with("/*") && !l.starts_with("*");
+                                  });
+        auto found = other_tool_changes(file, text, counts);
+        for (auto& f : found) f.what += " (" + s.why + ")";
+        if (found.empty()) continue;
+        added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, text, {}));
+    }
+    return true;
 }
 
 }  // namespace
@@ -491,7 +542,8 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         const std::string_view name = analyze::path_name(file.path);
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
-        if (script && !name.starts_with("knexfile.") && !sequelize_config_name(file.path) && !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
+        if (script && !name.starts_with("knexfile.") && !sequelize_config_name(file.path) && !tools::node_config_file(file.path) &&
+            !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
             !tools::prisma_config_path(file.path) && !tools::drizzle_migrate_text(**text)) {
             continue;
         }
@@ -505,6 +557,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, **text, unknown));
     }
+    // The files another settings file makes part of what the tool reads (bot/tool_settings_surface.hpp):
+    // a module a knexfile requires, the config file .sequelizerc names, the toml DIESEL_CONFIG_FILE
+    // names. In the base's or the head's surface: a change to it is a change to the settings.
+    if (auto added_lines = add_surface_reports(repo, changes, options, listed, added); !added_lines) return added_lines.error();
     // A TypeORM -d data source whose migrations are not known (tools/typeorm_data_source.hpp):
     // any script the pull request adds or changes that defines an up() may be one TypeORM runs, so
     // the script line that names the data source is unknown, even when package.json is unchanged.
