@@ -1,8 +1,14 @@
 #include "bot/tool_settings_surface.hpp"
 
+#include <algorithm>
 #include <deque>
+#include <set>
 
 #include "analyze/path_parts.hpp"
+#include "analyze/orm/project_tool.hpp"
+#include "analyze/tools/config_dirs.hpp"
+#include "analyze/tools/spring_flyway.hpp"
+#include "analyze/tools/tool_dirs.hpp"
 #include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 #include "analyze/tools/settings_surface.hpp"
@@ -55,6 +61,146 @@ std::string joined(std::string_view folder, std::string_view value) {
 }
 
 }  // namespace
+
+bool sequelize_config_name(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    return (name == "config.json" || name == "config.js") && analyze::path_name(analyze::path_folder(path)) == "config";
+}
+
+// Other migration tools' settings, whose folders pgfence does not follow yet: a pull request's
+// added lines that set them are reported (migration-tool-settings-changed), each at its line.
+// What each tool reads, and where:
+// - diesel_cli reads diesel.toml's [migrations_directory] dir (diesel_cli/src/config.rs);
+// - knex's CLI reads knexfile.{js,ts,cjs,mjs} (migrations.directory, the connection);
+// - dbmate reads DBMATE_MIGRATIONS_DIR and DATABASE_URL from .env (amacneil/dbmate main.go, --env-file);
+// - sqlx embeds the folder `sqlx::migrate!("path")` names, at compile time (sqlx-macros migrate.rs);
+// - TypeORM's DataSource `migrations: [...]` globs, in ormconfig.* or a data source file.
+// Empty when `path` is none of these; otherwise whether a line of it counts.
+std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    if (name == "package.json") {
+        return [](std::string_view line) {
+            // The CLIs tools/tool_dirs.cpp reads the flags of (a command followed by its
+            // arguments, not a dependency's version).
+            return line.find("node-pg-migrate") != std::string_view::npos || line.find("dbmate") != std::string_view::npos ||
+                   line.find("goose") != std::string_view::npos || line.find("knex ") != std::string_view::npos ||
+                   line.find("sequelize ") != std::string_view::npos || line.find("sequelize-cli ") != std::string_view::npos ||
+                   line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos;
+        };
+    }
+    // sequelize-cli reads which migrations ran from its config file (config/config.json or
+    // config/config.js by default, sequelize/cli src/helpers/path-helper.js): migrationStorage
+    // ("none" re-runs every migration), migrationStorageTableName, migrationStoragePath and the
+    // seeder* ones (src/helpers/umzug-helper.js getStorageOption, from config-helper readConfig).
+    if (sequelize_config_name(path)) {
+        return [](std::string_view line) { return line.find("Storage") != std::string_view::npos; };
+    }
+    // node-config's whole file set, which node-pg-migrate reads its section from
+    // (tools/settings_surface.hpp node_config_file): the lines that set its migrations' settings.
+    if (tools::node_config_file(path) && !sequelize_config_name(path)) return tools::node_pg_migrate_line;
+    // A migration tool's command line in a Makefile, a script, a compose file or a CI workflow.
+    if (tools::command_file(path)) return tools::tool_command_line;
+    auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
+    if (name == "diesel.toml") return any;
+    if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
+    // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
+    if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
+    if (tools::spring_settings_name(name)) {
+        // spring.flyway.* and spring.liquibase.*; a YAML key nested under them is found by its
+        // line number (other_tool_changes, tools::spring_migration_lines).
+        return [](std::string_view line) { return line.find("flyway") != std::string_view::npos || line.find("liquibase") != std::string_view::npos; };
+    }
+    if (name == ".env" || name.starts_with(".env.")) {
+        return [](std::string_view line) {
+            // diesel_cli loads .env too: DIESEL_CONFIG_FILE picks its settings file (diesel_cli/src/main.rs).
+            return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos ||
+                   line.find("DIESEL_") != std::string_view::npos;
+        };
+    }
+    if (name.ends_with(".rs")) {
+        return [](std::string_view line) {
+            return line.find("migrate!") != std::string_view::npos || line.find("Migrator::new") != std::string_view::npos;
+        };
+    }
+    // Any other script may make a TypeORM DataSource (tools::data_source_text, checked on its text).
+    if (name.starts_with("ormconfig.") || tools::tool_settings_file(path)) {
+        return [](std::string_view line) { return line.find("migrations") != std::string_view::npos; };
+    }
+    return {};
+}
+
+std::string shown_line(std::string_view line) {
+    std::string out;
+    for (char c : line.substr(0, 120)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c;
+    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+    return line.size() > 120 ? out + "..." : out;
+}
+
+// The lines of a changed file of another tool's settings that the pull request added and that set
+// what the tool runs.
+std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& file, std::string_view text,
+                                                     std::function<bool(std::string_view)> counts) {
+    std::vector<analyze::SettingChange> out;
+    if (!counts) counts = other_tool_lines(file.path);
+    // A Spring Boot YAML key nested under spring.flyway / spring.liquibase.
+    std::vector<int> spring;
+    if (tools::spring_settings_name(analyze::path_name(file.path))) spring = tools::spring_migration_lines(analyze::path_name(file.path), text);
+    int line = 1;
+    for (std::size_t at = 0; at <= text.size(); ++line) {
+        std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+        while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+        if ((file.all_lines_new || file.touches(line, line)) && (counts(l) || std::binary_search(spring.begin(), spring.end(), line))) {
+            out.push_back(analyze::SettingChange{line, std::string(analyze::path_name(file.path)) + ": " + shown_line(l)});
+        }
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+    return out;
+}
+
+
+// The lines of `base_text` that count and that `head_text` no longer has (compared trimmed, as a
+// multiset): a setting the pull request removed (a table or a folder back to the tool's default).
+std::vector<analyze::SettingChange> removed_tool_settings(std::string_view path, std::string_view base_text, std::string_view head_text,
+                                                          const std::function<bool(std::string_view)>& counts) {
+    std::vector<analyze::SettingChange> out;
+    auto trimmed_lines = [](std::string_view text) {
+        std::vector<std::string_view> v;
+        for (std::size_t at = 0; at <= text.size();) {
+            std::size_t nl = text.find('\n', at);
+            std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+            while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+            while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+            v.push_back(l);
+            if (nl == std::string_view::npos) break;
+            at = nl + 1;
+        }
+        return v;
+    };
+    const auto base_lines = trimmed_lines(base_text);
+    auto head_lines = trimmed_lines(head_text);
+    std::sort(head_lines.begin(), head_lines.end());
+    std::vector<int> spring;
+    if (tools::spring_settings_name(analyze::path_name(path))) spring = tools::spring_migration_lines(analyze::path_name(path), base_text);
+    std::vector<std::string_view> gone;
+    for (std::size_t i = 0; i < base_lines.size(); ++i) {
+        const auto l = base_lines[i];
+        if (l.empty() || !(counts(l) || std::binary_search(spring.begin(), spring.end(), static_cast<int>(i + 1)))) continue;
+        auto it = std::lower_bound(head_lines.begin(), head_lines.end(), l);
+        if (it != head_lines.end() && *it == l) {
+            head_lines.erase(it);  // (a few lines: settings files are small)
+            continue;
+        }
+        gone.push_back(l);
+    }
+    for (std::size_t i = 0; i < gone.size() && i < 16; ++i) {
+        out.push_back(analyze::SettingChange{1, std::string(analyze::path_name(path)) + ": removed: " + shown_line(gone[i])});
+    }
+    return out;
+}
 
 analyze::Result<std::map<std::string, SurfaceFile>> settings_surface_at(const diff::Repository& repo, const std::string& commit,
                                                                        std::uint64_t max_bytes) {
@@ -133,6 +279,90 @@ analyze::Result<std::map<std::string, SurfaceFile>> settings_surface_at(const di
         }
     }
     return out;
+}
+
+analyze::Result<bool> uses_node_pg_migrate(const diff::Repository& repo, const diff::ChangeSet& changes, std::uint64_t max_bytes) {
+    for (const std::string* commit : {&changes.head_sha, &changes.merge_base_sha}) {
+        auto files = repo.list_files(*commit, [](std::string_view p) {
+            return not_vendored(p) && (analyze::path_name(p) == "package.json" || tools::command_file(p));
+        });
+        if (!files) return files.error();
+        for (const auto& path : *files) {
+            auto stored = repo.read_file_bounded(*commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+            if (!stored) return stored.error();
+            // Too large to read: it may run it.
+            if (*stored && (!(*stored)->text || (*stored)->text->find("node-pg-migrate") != std::string::npos)) return true;
+        }
+    }
+    return false;
+}
+
+analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const diff::ChangeSet& changes, const analyze::AnalyzeOptions& options,
+                                          std::set<std::string>& listed, std::vector<analyze::FileReport>& added) {
+    auto head_surface = settings_surface_at(repo, changes.head_sha, options.max_file_bytes);
+    if (!head_surface) return head_surface.error();
+    auto base_surface = settings_surface_at(repo, changes.merge_base_sha, options.max_file_bytes);
+    if (!base_surface) return base_surface.error();
+    std::map<std::string, SurfaceFile> surface = std::move(*base_surface);
+    for (auto& [p, f] : *head_surface) surface.insert_or_assign(p, std::move(f));
+    if (surface.empty()) return true;
+    auto changed = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha, [&](std::string_view p) { return surface.contains(std::string(p)); }, {},
+        options.max_file_bytes);
+    if (!changed) return changed.error();
+    const std::uint64_t limit = std::min(options.max_file_bytes, tools::k_most_settings_bytes);
+    // A file's text at a commit: nothing when it is not there; an empty inner value when too large.
+    using Text = std::optional<std::optional<std::string>>;
+    auto read = [&](const std::string& commit, const std::string& path) -> analyze::Result<Text> {
+        auto stored = repo.read_file_bounded(commit, path, limit);
+        if (!stored) return stored.error();
+        if (!*stored) return Text{};
+        return Text(std::move((*stored)->text));
+    };
+    for (const auto& file : *changed) {
+        if (listed.contains(file.path)) continue;
+        const SurfaceFile& s = surface.contains(file.path) ? surface.at(file.path) : surface.at(file.old_path);
+        auto counts = s.storage ? std::function<bool(std::string_view)>([](std::string_view l) { return l.find("Storage") != std::string_view::npos; })
+                                : std::function<bool(std::string_view)>([](std::string_view l) {
+                                      return !l.empty() && l.front() != '#' && !l.starts_with("//") && !l.starts_with("/*") && !l.starts_with("*");
+                                  });
+        std::optional<std::string> base_text;
+        if (!file.all_lines_new || file.status == diff::ChangeStatus::Deleted) {
+            auto old = read(changes.merge_base_sha, file.old_path);
+            if (!old) return old.error();
+            if (*old) base_text = std::move(**old);
+        }
+        if (file.status == diff::ChangeStatus::Deleted) {
+            auto gone = removed_tool_settings(file.old_path, base_text.value_or(""), "", counts);
+            for (auto& g : gone) g.what += " (" + s.why + ")";
+            if (!gone.empty() && listed.insert(file.old_path).second) {
+                added.push_back(analyze::analyze_tool_settings(file.old_path, std::move(gone), options, "", {}));
+            }
+            continue;
+        }
+        auto stored = read(changes.head_sha, file.path);
+        if (!stored) return stored.error();
+        if (!*stored) continue;
+        listed.insert(file.path);
+        if (!**stored) {
+            added.push_back(analyze::analyze_tool_settings(
+                file.path, {}, options, {},
+                {analyze::SettingUnknown{1, s.why + ", and it is too large for pgfence to read what it now sets", {}}}));
+            continue;
+        }
+        const std::string& text = ***stored;
+        auto found = other_tool_changes(file, text, counts);
+        if (base_text) {
+            for (auto& g : removed_tool_settings(file.path, *base_text, text, counts)) found.push_back(std::move(g));
+        }
+        for (auto& f : found) f.what += " (" + s.why + ")";
+        if (found.empty()) {
+            listed.erase(file.path);
+            continue;
+        }
+        added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, text, {}));
+    }
+    return true;
 }
 
 }  // namespace pgfence::bot

@@ -174,7 +174,10 @@ std::vector<int> spring_migration_lines(std::string_view name, std::string_view 
                 if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'')) key = key.substr(1, key.size() - 2);
                 path += key;
                 std::string_view value = trim(body.substr(colon + 1));
-                if (value.empty() || value.front() == '#' || value.front() == '|' || value.front() == '>') stack.emplace_back(indent, key);
+                // Deeper than any settings file: the rest is read as one level (the work stays linear).
+                if ((value.empty() || value.front() == '#' || value.front() == '|' || value.front() == '>') && stack.size() < 32) {
+                    stack.emplace_back(indent, key);
+                }
             }
             // Relaxed binding: spring.flyway.x, spring.Flyway.x; a key path through spring.flyway.
             std::string relaxed;
@@ -199,7 +202,8 @@ std::vector<ScriptModule> relative_modules(std::string_view path, std::string_vi
         if (arg >= text.size()) return;
         const char q = text[arg];
         if (q == '\'' || q == '"' || q == '`') {
-            std::size_t end = text.find(q, arg + 1);
+            // A module path is short: a literal longer than this is not one (and no scan is long).
+            std::size_t end = text.substr(0, std::min(text.size(), arg + 1 + 4096)).find(q, arg + 1);
             if (end == std::string_view::npos) return;
             std::string_view lit = text.substr(arg + 1, end - arg - 1);
             if (lit.find_first_of("\\\n") != std::string_view::npos || (q == '`' && lit.find("${") != std::string_view::npos)) {
@@ -212,8 +216,8 @@ std::vector<ScriptModule> relative_modules(std::string_view path, std::string_vi
             return;
         }
         if (!call) return;
-        std::size_t close = text.find(')', arg);
-        out.push_back(ScriptModule{line_at(at), {}, printable(text.substr(arg, close == std::string_view::npos ? 40 : close - arg))});
+        std::string_view shown = text.substr(arg, 80);
+        out.push_back(ScriptModule{line_at(at), {}, printable(shown.substr(0, shown.find(')')))});
     };
     for (std::string_view call : {"require(", "import("}) {
         for (std::size_t at = text.find(call); at != std::string_view::npos; at = text.find(call, at + 1)) {

@@ -145,6 +145,12 @@ def node_config_files(binary, tmp):
     expect_judged(report, "db/extra/1700000000002_drop.js", "drop-table")
     expect_clean(binary, tmp, "production port", {**NPM_BASE, "config/production.json": '{"port": 8080}\n'},
                  {"config/production.json": '{"port": 8081}\n'})
+    # Removing the file that set the table sends the history back to the default table.
+    expect_high(binary, tmp, "local.json removed", {**NPM_BASE, "config/local.json": '{"db":{"migrations-table":"pgmigrations_v2"}}\n'},
+                {"config/local.json": None}, "config/local.json", 1)
+    # A project that does not run node-pg-migrate: its config/ files are not node-pg-migrate's.
+    rails = {"Gemfile": "gem 'rails'\n", "config/production.json": '{"schema": "v1"}\n'}
+    expect_clean(binary, tmp, "no node-pg-migrate", rails, {"config/production.json": '{"schema": "v2"}\n'})
 
 
 def diesel_env(binary, tmp):
@@ -181,6 +187,10 @@ def spring_yaml(binary, tmp):
     expect_high(binary, tmp, "profile yaml table", SPRING_BASE,
                 {"src/main/resources/application-prod.yaml": "spring:\n  liquibase:\n    database-change-log-table: changelog_v2\n"},
                 "src/main/resources/application-prod.yaml", 3)
+    # A removed key goes back to Spring Boot's default: the history table named before is left.
+    with_table = {**SPRING_BASE, "src/main/resources/application.yml": "spring:\n  flyway:\n    enabled: true\n    table: history_v2\n"}
+    expect_high(binary, tmp, "spring table removed", with_table,
+                {"src/main/resources/application.yml": "spring:\n  flyway:\n    enabled: true\n"}, "src/main/resources/application.yml", 1)
     expect_clean(binary, tmp, "spring server port", SPRING_BASE,
                  {"src/main/resources/application.yml": "spring:\n  flyway:\n    enabled: true\nserver:\n  port: 9090\n"})
 
@@ -209,6 +219,8 @@ def command_lines(binary, tmp):
                                                           "      - run: migrate -path db/gm -database $DATABASE_URL up\n",
                           "db/gm/1_x.up.sql": "DROP TABLE orders;\n"}, ".github/workflows/deploy.yml", 6)
     expect_judged(report, "db/gm/1_x.up.sql", "drop-table")
+    with_table = {**GOOSE_BASE, "Makefile": "export GOOSE_TABLE=goose_v2\n" + GOOSE_BASE["Makefile"]}
+    expect_high(binary, tmp, "GOOSE_TABLE removed", with_table, {"Makefile": GOOSE_BASE["Makefile"]}, "Makefile", 1)
     expect_clean(binary, tmp, "Makefile test target", GOOSE_BASE, {"Makefile": GOOSE_BASE["Makefile"].replace("go test", "go test -race")})
 
 
