@@ -435,7 +435,8 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
             continue;
         }
         auto found = other_tool_changes(file, **text);
-        if (base_text) {
+        // A removed setting, when no added line already says the settings changed.
+        if (base_text && found.empty()) {
             for (auto& g : removed_tool_settings(file.path, *base_text, **text, other_tool_lines(file.path))) found.push_back(std::move(g));
         }
         // A folder the changed settings compute: where the tool reads its migrations is not known.

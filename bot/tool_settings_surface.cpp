@@ -202,9 +202,9 @@ std::vector<analyze::SettingChange> removed_tool_settings(std::string_view path,
     return out;
 }
 
-analyze::Result<std::map<std::string, SurfaceFile>> settings_surface_at(const diff::Repository& repo, const std::string& commit,
-                                                                       std::uint64_t max_bytes) {
-    std::map<std::string, SurfaceFile> out;
+analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes) {
+    Surface surface;
+    std::map<std::string, SurfaceFile>& out = surface.files;
     const std::uint64_t limit = std::min(max_bytes, tools::k_most_settings_bytes);
     auto roots = repo.list_files(commit, [](std::string_view p) {
         const std::string_view name = analyze::path_name(p);
@@ -267,8 +267,20 @@ analyze::Result<std::map<std::string, SurfaceFile>> settings_surface_at(const di
         auto text = read(path);
         if (!text) return text.error();
         if (!*text) continue;
+        // What it reads from the environment (a .env's values, when it loads dotenv or the deploy
+        // sources one) and from node-config.
+        auto env = tools::script_env(**text);
+        if (!env.names.empty() || env.computed) {
+            if (surface.env_why.empty()) surface.env_why = path;
+            surface.env_computed = surface.env_computed || env.computed;
+            surface.env_names.insert(surface.env_names.end(), env.names.begin(), env.names.end());
+        }
+        if (surface.node_config_why.empty() && tools::loads_package(**text, "config")) surface.node_config_why = path + " loads the config package";
         for (const auto& m : tools::relative_modules(path, **text)) {
-            if (m.spec.empty()) continue;
+            if (m.spec.empty()) {
+                if (surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, m.line, m.expr});
+                continue;
+            }
             for (const auto& candidate : tools::module_candidates(m.spec)) {
                 auto entry = repo.entry_at(commit, candidate);
                 if (!entry) return entry.error();
@@ -278,7 +290,9 @@ analyze::Result<std::map<std::string, SurfaceFile>> settings_surface_at(const di
             }
         }
     }
-    return out;
+    std::sort(surface.env_names.begin(), surface.env_names.end());
+    surface.env_names.erase(std::unique(surface.env_names.begin(), surface.env_names.end()), surface.env_names.end());
+    return surface;
 }
 
 analyze::Result<bool> uses_node_pg_migrate(const diff::Repository& repo, const diff::ChangeSet& changes, std::uint64_t max_bytes) {
@@ -303,12 +317,27 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
     if (!head_surface) return head_surface.error();
     auto base_surface = settings_surface_at(repo, changes.merge_base_sha, options.max_file_bytes);
     if (!base_surface) return base_surface.error();
-    std::map<std::string, SurfaceFile> surface = std::move(*base_surface);
-    for (auto& [p, f] : *head_surface) surface.insert_or_assign(p, std::move(f));
-    if (surface.empty()) return true;
+    std::map<std::string, SurfaceFile> surface = std::move(base_surface->files);
+    for (auto& [p, f] : head_surface->files) surface.insert_or_assign(p, std::move(f));
+    // node-config's files, when a settings script loads the config package: every line counts.
+    const std::string node_config_why = !head_surface->node_config_why.empty() ? head_surface->node_config_why : base_surface->node_config_why;
+    std::vector<std::string> env_names = head_surface->env_names;
+    env_names.insert(env_names.end(), base_surface->env_names.begin(), base_surface->env_names.end());
+    std::sort(env_names.begin(), env_names.end());
+    const std::string env_why = !head_surface->env_why.empty() ? head_surface->env_why : base_surface->env_why;
+    // A variable read by a computed name may be any of a .env's.
+    const bool env_any = head_surface->env_computed || base_surface->env_computed;
+    auto env_file = [](std::string_view p) {
+        const std::string_view n = analyze::path_name(p);
+        return n == ".env" || n.starts_with(".env.");
+    };
     auto changed = repo.changed_files(
-        changes.merge_base_sha, changes.head_sha, [&](std::string_view p) { return surface.contains(std::string(p)); }, {},
-        options.max_file_bytes);
+        changes.merge_base_sha, changes.head_sha,
+        [&](std::string_view p) {
+            return surface.contains(std::string(p)) || (!node_config_why.empty() && tools::node_config_file(p)) ||
+                   ((!env_names.empty() || env_any) && env_file(p) && not_vendored(p));
+        },
+        {}, options.max_file_bytes);
     if (!changed) return changed.error();
     const std::uint64_t limit = std::min(options.max_file_bytes, tools::k_most_settings_bytes);
     // A file's text at a commit: nothing when it is not there; an empty inner value when too large.
@@ -321,11 +350,23 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
     };
     for (const auto& file : *changed) {
         if (listed.contains(file.path)) continue;
-        const SurfaceFile& s = surface.contains(file.path) ? surface.at(file.path) : surface.at(file.old_path);
+        SurfaceFile s;
+        if (surface.contains(file.path)) s = surface.at(file.path);
+        else if (surface.contains(file.old_path)) s = surface.at(file.old_path);
+        else if (env_file(file.path)) s.why = env_why + " reads it from the environment";
+        else s.why = node_config_why;
+        const bool env = !surface.contains(file.path) && !surface.contains(file.old_path) && env_file(file.path);
         auto counts = s.storage ? std::function<bool(std::string_view)>([](std::string_view l) { return l.find("Storage") != std::string_view::npos; })
-                                : std::function<bool(std::string_view)>([](std::string_view l) {
-                                      return !l.empty() && l.front() != '#' && !l.starts_with("//") && !l.starts_with("/*") && !l.starts_with("*");
-                                  });
+                      : env ? std::function<bool(std::string_view)>([&env_names, env_any](std::string_view l) {
+                                  if (l.starts_with("export ")) l.remove_prefix(7);
+                                  if (env_any) return !l.empty() && l.front() != '#' && l.find('=') != std::string_view::npos;
+                                  std::string_view key = l.substr(0, l.find('='));
+                                  while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+                                  return l.find('=') != std::string_view::npos && std::binary_search(env_names.begin(), env_names.end(), key);
+                              })
+                            : std::function<bool(std::string_view)>([](std::string_view l) {
+                                  return !l.empty() && l.front() != '#' && !l.starts_with("//") && !l.starts_with("/*") && !l.starts_with("*");
+                              });
         std::optional<std::string> base_text;
         if (!file.all_lines_new || file.status == diff::ChangeStatus::Deleted) {
             auto old = read(changes.merge_base_sha, file.old_path);
@@ -352,7 +393,8 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         }
         const std::string& text = ***stored;
         auto found = other_tool_changes(file, text, counts);
-        if (base_text) {
+        // A removed setting, when no added line already says the settings changed.
+        if (base_text && found.empty()) {
             for (auto& g : removed_tool_settings(file.path, *base_text, text, counts)) found.push_back(std::move(g));
         }
         for (auto& f : found) f.what += " (" + s.why + ")";
@@ -361,6 +403,35 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
             continue;
         }
         added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, text, {}));
+    }
+    // A settings script of the head loads a module by a computed name: any script or JSON file the
+    // pull request adds or changes may be it, so that line is unknown (as a TypeORM -d source).
+    if (head_surface->computed.empty()) return true;
+    auto scripts = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [](std::string_view p) {
+            const std::string_view n = analyze::path_name(p);
+            return not_vendored(p) && (script_name(n) || n.ends_with(".json") || n.ends_with(".json5"));
+        },
+        {}, options.max_file_bytes);
+    if (!scripts) return scripts.error();
+    if (std::none_of(scripts->begin(), scripts->end(), [](const diff::ChangedFile& f) { return f.status != diff::ChangeStatus::Deleted; })) {
+        return true;
+    }
+    std::map<std::string, std::vector<analyze::SettingUnknown>> unknown;
+    for (const auto& c : head_surface->computed) {
+        if (listed.contains(c.script)) continue;
+        unknown[c.script].push_back(analyze::SettingUnknown{
+            c.line, c.script + ":" + std::to_string(c.line) + " loads a module by a computed name (" + c.expr +
+                        "), which pgfence does not follow: a file the pull request changes may be part of the migration tool's settings",
+            {}});
+    }
+    for (auto& [script, u] : unknown) {
+        auto text = repo.read_file_bounded(changes.head_sha, script, limit);
+        if (!text) return text.error();
+        listed.insert(script);
+        const std::string body = *text && (*text)->text ? *(*text)->text : std::string();
+        added.push_back(analyze::analyze_tool_settings(script, {}, options, body, u));
     }
     return true;
 }

@@ -51,11 +51,28 @@ struct SurfaceFile {
     bool storage = false;   // a sequelize configuration: only its migrationStorage* / seederStorage* lines count
 };
 
-// The files of `commit` another settings file names (see above), by repository path (at most a
-// few hundred: a settings file names a handful of modules).
-[[nodiscard]] analyze::Result<std::map<std::string, SurfaceFile>> settings_surface_at(const diff::Repository& repo,
-                                                                                      const std::string& commit,
-                                                                                      std::uint64_t max_bytes);
+// What a settings script reads that pgfence follows no further: a module by a computed name
+// (`require(path.join(__dirname, name))`), at its line.
+struct ComputedModule {
+    std::string script;
+    int line = 1;
+    std::string expr;  // printable
+};
+
+struct Surface {
+    std::map<std::string, SurfaceFile> files;   // by repository path
+    std::vector<ComputedModule> computed;
+    // A settings script loads node-config (`require('config')`): node-config's files are its too.
+    std::string node_config_why;                // "knexfile.js loads the config package", or ""
+    std::vector<std::string> env_names;         // the variables the settings scripts read (sorted)
+    std::string env_why;                        // which script reads them
+    bool env_computed = false;                  // one reads a variable by a computed name
+};
+
+// The files of `commit` another settings file names (see above; at most a few hundred: a
+// settings file names a handful of modules), and what its scripts read beyond them.
+[[nodiscard]] analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const std::string& commit,
+                                                           std::uint64_t max_bytes);
 
 // Adds to `added` a report per file of the base's or the head's surface the pull request changed
 // (its added and removed settings lines, migration-tool-settings-changed; unknown when too large

@@ -119,8 +119,9 @@ std::vector<RcPath> sequelize_rc_paths(std::string_view text) {
     return rc_values(text, {"'migrations-path'", "\"migrations-path\"", "migrationsPath"});
 }
 
-// The same loadRCFile defaults give `config`, the file config-helper.js getConfigFile() reads
-// (args.config, else config/config.json or config.js), and `options-path`, another rc file.
+// The same loadRCFile defaults give `config`, "the path to the config file" (sequelize/sequelize
+// docs/manual/getting-started/sequelize-cli.md, "The .sequelizerc file"; the CLI reads it instead
+// of config/config.json), where migrationStorage and migrationStorageTableName are read.
 std::vector<RcPath> sequelize_rc_config_paths(std::string_view text) {
     return rc_values(text, {"'config'", "\"config\"", "config"});
 }

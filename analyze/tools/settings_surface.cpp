@@ -236,6 +236,46 @@ std::vector<ScriptModule> relative_modules(std::string_view path, std::string_vi
     return out;
 }
 
+ScriptEnv script_env(std::string_view text) {
+    ScriptEnv out;
+    auto ident = [&](std::size_t at) {
+        std::size_t end = at;
+        while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+        return text.substr(at, end - at);
+    };
+    for (std::size_t at = text.find("process.env"); at != std::string_view::npos; at = text.find("process.env", at + 11)) {
+        std::size_t i = at + 11;
+        if (i < text.size() && text[i] == '.') {
+            auto name = ident(i + 1);
+            if (!name.empty()) out.names.emplace_back(name);
+            continue;
+        }
+        if (i + 1 < text.size() && text[i] == '[' && (text[i + 1] == '\'' || text[i + 1] == '"')) {
+            auto name = ident(i + 2);
+            if (!name.empty() && i + 2 + name.size() < text.size() && text[i + 2 + name.size()] == text[i + 1]) {
+                out.names.emplace_back(name);
+                continue;
+            }
+        }
+        out.computed = true;  // process.env[key], { ...process.env }, const { X } = process.env
+        if (out.names.size() > 256) break;
+    }
+    std::sort(out.names.begin(), out.names.end());
+    out.names.erase(std::unique(out.names.begin(), out.names.end()), out.names.end());
+    return out;
+}
+
+bool loads_package(std::string_view text, std::string_view name) {
+    for (char q : {'\'', '"'}) {
+        const std::string quoted = std::string(1, q) + std::string(name) + std::string(1, q);
+        for (std::size_t at = text.find(quoted); at != std::string_view::npos; at = text.find(quoted, at + 1)) {
+            std::string_view before = trim(text.substr(at >= 16 ? at - 16 : 0, at >= 16 ? 16 : at));
+            if (before.ends_with("require(") || before.ends_with("import(") || before.ends_with("from") || before.ends_with("import")) return true;
+        }
+    }
+    return false;
+}
+
 std::vector<std::string> module_candidates(const std::string& spec) {
     std::vector<std::string> out{spec};
     for (std::string_view ext : {".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".json"}) out.push_back(spec + std::string(ext));

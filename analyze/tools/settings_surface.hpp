@@ -60,6 +60,18 @@ struct ScriptModule {
 };
 [[nodiscard]] std::vector<ScriptModule> relative_modules(std::string_view path, std::string_view text);
 
+// The environment variables a script reads by name (`process.env.NAME`, `process.env['NAME']`),
+// and whether it reads one by a computed name (`process.env[key]`, `const { X } = process.env`
+// counts as named X only when written so; a spread or a computed key is computed).
+struct ScriptEnv {
+    std::vector<std::string> names;
+    bool computed = false;
+};
+[[nodiscard]] ScriptEnv script_env(std::string_view text);
+
+// Whether a script loads the package `name` (`require('config')`, `from "config"`).
+[[nodiscard]] bool loads_package(std::string_view text, std::string_view name);
+
 // The files Node's require() tries for `spec`, in its order (LOAD_AS_FILE then LOAD_AS_DIRECTORY),
 // with the extensions knex's and sequelize-cli's loaders register (.js .cjs .mjs .ts .cts .mts .json).
 [[nodiscard]] std::vector<std::string> module_candidates(const std::string& spec);

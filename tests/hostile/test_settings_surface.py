@@ -88,6 +88,22 @@ def knex_required_module(binary, tmp):
             "config/knex/index.js": "const t = require(\"./table.json\");\nmodule.exports = { client: 'pg', migrations: { tableName: t.name } };\n",
             "config/knex/table.json": '{"name": "knex_migrations"}\n'}
     expect_high(binary, tmp, "KREQCFG deep", deep, {"config/knex/table.json": '{"name": "knex_migrations_v2"}\n'}, "config/knex/table.json", 1)
+    # A module by a computed name: whatever JSON or script the pull request changes may be it.
+    computed = {**KNEX_MIGRATIONS, "knexfile.js": "const path = require('path');\nconst m = require(path.join(__dirname, 'config', 'mig'));\n"
+                                                  "module.exports = { client: 'pg', migrations: { tableName: m.table } };\n",
+                "config/mig.json": '{"table": "knex_migrations"}\n'}
+    proc, report = pr_case(binary, tmp, computed, {"config/mig.json": '{"table": "knex_migrations_v2"}\n'})
+    unknown = [f["start"]["line"] for p, f in findings(report) if p == "knexfile.js" and f["rule"] == "unknown-statement"]
+    check(proc.returncode == 1 and unknown == [2], f"the computed require is unknown at its line: {unknown} exit {proc.returncode}")
+    # The knexfile reads node-config (require('config')) and the environment (.env through dotenv).
+    with_config = {**KNEX_MIGRATIONS, "knexfile.js": "require('dotenv').config();\nconst config = require('config');\n"
+                                                     "module.exports = { client: 'pg', migrations: { tableName: process.env.KNEX_TABLE,\n"
+                                                     "  schemaName: config.get('db.schema') } };\n",
+                   "config/default.json": '{"db": {"schema": "public"}}\n', ".env": "KNEX_TABLE=knex_migrations\nPORT=3000\n"}
+    expect_high(binary, tmp, "knex node-config", with_config, {"config/production.json": '{"db": {"schema": "v2"}}\n'},
+                "config/production.json", 1)
+    expect_high(binary, tmp, "knex .env", with_config, {".env": "KNEX_TABLE=knex_migrations_v2\nPORT=3000\n"}, ".env", 1)
+    expect_clean(binary, tmp, "knex .env other key", with_config, {".env": "KNEX_TABLE=knex_migrations\nPORT=3001\n"})
     # A module no knexfile loads changes: nothing to say.
     expect_clean(binary, tmp, "knex unrelated module", base_files, {"src/app.js": "module.exports = { port: 3001 };\n"})
 

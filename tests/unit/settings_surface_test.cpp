@@ -131,3 +131,15 @@ TEST_CASE("settings_surface: linear on hostile input") {
     (void)spring_migration_lines("application.yml", yaml);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 }
+
+TEST_CASE("settings_surface: what a settings script reads from the environment and node-config") {
+    auto env = script_env("const t = process.env.KNEX_TABLE;\nconst s = process.env['KNEX_SCHEMA'];\nconst u = process.env.KNEX_TABLE;\n");
+    CHECK(env.names == std::vector<std::string>{"KNEX_SCHEMA", "KNEX_TABLE"});
+    CHECK_FALSE(env.computed);
+    CHECK(script_env("const k = 'T'; module.exports = { t: process.env[k] };").computed);
+    CHECK(script_env("const { T } = process.env;").computed);
+    CHECK(loads_package("const config = require('config');", "config"));
+    CHECK(loads_package("import config from \"config\";", "config"));
+    CHECK_FALSE(loads_package("const c = { name: 'config' };", "config"));
+    CHECK_FALSE(loads_package("const c = require('./config');", "config"));
+}
