@@ -400,7 +400,7 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     std::optional<bool> runs_node_pg_migrate;
     for (const auto& file : *others) {
         if (listed.contains(file.path)) continue;
-        if (tools::node_config_file(file.path) && !sequelize_config_name(file.path)) {
+        if (node_config_only(file.path)) {
             if (!runs_node_pg_migrate) {
                 auto runs = uses_node_pg_migrate(repo, changes, options.max_file_bytes);
                 if (!runs) return runs.error();

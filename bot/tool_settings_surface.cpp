@@ -60,7 +60,18 @@ std::string joined(std::string_view folder, std::string_view value) {
     return out;
 }
 
+// A YAML or properties file, whose spring.flyway / spring.liquibase keys count.
+bool spring_keys_file(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    return name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".properties");
+}
+
 }  // namespace
+
+bool node_config_only(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    return tools::node_config_file(path) && !sequelize_config_name(path) && !tools::spring_settings_name(name) && !tools::command_file(path);
+}
 
 bool sequelize_config_name(std::string_view path) {
     const std::string_view name = analyze::path_name(path);
@@ -85,7 +96,8 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
             return line.find("node-pg-migrate") != std::string_view::npos || line.find("dbmate") != std::string_view::npos ||
                    line.find("goose") != std::string_view::npos || line.find("knex ") != std::string_view::npos ||
                    line.find("sequelize ") != std::string_view::npos || line.find("sequelize-cli ") != std::string_view::npos ||
-                   line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos;
+                   line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos ||
+                   line.find("NODE_CONFIG") != std::string_view::npos;
         };
     }
     // sequelize-cli reads which migrations ran from its config file (config/config.json or
@@ -95,27 +107,36 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     if (sequelize_config_name(path)) {
         return [](std::string_view line) { return line.find("Storage") != std::string_view::npos; };
     }
-    // node-config's whole file set, which node-pg-migrate reads its section from
-    // (tools/settings_surface.hpp node_config_file): the lines that set its migrations' settings.
-    if (tools::node_config_file(path) && !sequelize_config_name(path)) return tools::node_pg_migrate_line;
     // A migration tool's command line in a Makefile, a script, a compose file or a CI workflow.
     if (tools::command_file(path)) return tools::tool_command_line;
-    auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
-    if (name == "diesel.toml") return any;
-    if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
-    // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
-    if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
     if (tools::spring_settings_name(name)) {
         // spring.flyway.* and spring.liquibase.*; a YAML key nested under them is found by its
         // line number (other_tool_changes, tools::spring_migration_lines).
         return [](std::string_view line) { return line.find("flyway") != std::string_view::npos || line.find("liquibase") != std::string_view::npos; };
     }
+    // node-config's whole file set, which node-pg-migrate reads its section from
+    // (tools/settings_surface.hpp node_config_file): the lines that set its migrations' settings.
+    if (node_config_only(path)) return tools::node_pg_migrate_line;
+    auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
+    if (name == "diesel.toml") return any;
+    if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
+    // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
+    if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
     if (name == ".env" || name.starts_with(".env.")) {
         return [](std::string_view line) {
             // diesel_cli loads .env too: DIESEL_CONFIG_FILE picks its settings file (diesel_cli/src/main.rs).
+            // NODE_CONFIG_DIR / NODE_CONFIG move or replace node-config's files (node-config lib/util.js).
             return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos ||
-                   line.find("DIESEL_") != std::string_view::npos;
+                   line.find("DIESEL_") != std::string_view::npos || line.find("NODE_CONFIG") != std::string_view::npos ||
+                   line.find("SPRING_FLYWAY") != std::string_view::npos || line.find("SPRING_LIQUIBASE") != std::string_view::npos ||
+                   line.find("FLYWAY_") != std::string_view::npos;
         };
+    }
+    // Any other YAML or properties file may be one Spring Boot reads (spring.config.import,
+    // spring.config.location, a ConfigMap's embedded application.yml): only its lines under a
+    // spring.flyway / spring.liquibase key path count (other_tool_changes).
+    if (name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".properties")) {
+        return [](std::string_view) { return false; };
     }
     if (name.ends_with(".rs")) {
         return [](std::string_view line) {
@@ -145,7 +166,7 @@ std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& 
     if (!counts) counts = other_tool_lines(file.path);
     // A Spring Boot YAML key nested under spring.flyway / spring.liquibase.
     std::vector<int> spring;
-    if (tools::spring_settings_name(analyze::path_name(file.path))) spring = tools::spring_migration_lines(analyze::path_name(file.path), text);
+    if (spring_keys_file(file.path)) spring = tools::spring_migration_lines(analyze::path_name(file.path), text);
     int line = 1;
     for (std::size_t at = 0; at <= text.size(); ++line) {
         std::size_t nl = text.find('\n', at);
@@ -184,7 +205,7 @@ std::vector<analyze::SettingChange> removed_tool_settings(std::string_view path,
     auto head_lines = trimmed_lines(head_text);
     std::sort(head_lines.begin(), head_lines.end());
     std::vector<int> spring;
-    if (tools::spring_settings_name(analyze::path_name(path))) spring = tools::spring_migration_lines(analyze::path_name(path), base_text);
+    if (spring_keys_file(path)) spring = tools::spring_migration_lines(analyze::path_name(path), base_text);
     std::vector<std::string_view> gone;
     for (std::size_t i = 0; i < base_lines.size(); ++i) {
         const auto l = base_lines[i];
@@ -251,9 +272,14 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         // .sequelizerc: the configuration it names (sequelize/cli src/helpers/config-helper.js
         // getConfigFile: args.config, from loadRCFile's defaults), and its own modules.
         for (const auto& c : tools::sequelize_rc_config_paths(**text)) {
-            if (!c.value) continue;
-            std::string file = joined(analyze::path_folder(path), *c.value);
+            std::string file = c.value ? joined(analyze::path_folder(path), *c.value) : std::string();
             if (!file.empty()) add(file, path + ":" + std::to_string(c.line) + " (config) names it", true);
+            else if (surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, c.line, c.expr.substr(0, 80)});
+        }
+        for (const auto& c : tools::sequelize_rc_options_paths(**text)) {
+            std::string file = c.value ? joined(analyze::path_folder(path), *c.value) : std::string();
+            if (!file.empty()) add(file, path + ":" + std::to_string(c.line) + " (options-path) names it", false);
+            else if (surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, c.line, c.expr.substr(0, 80)});
         }
         scripts.push_back(path);
     }

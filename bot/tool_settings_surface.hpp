@@ -27,6 +27,10 @@ namespace pgfence::bot {
 // Whether `path` is sequelize-cli's default configuration (config/config.json or config.js).
 [[nodiscard]] bool sequelize_config_name(std::string_view path);
 
+// Whether `path` is one of node-config's files and no other tool's (a Spring Boot
+// config/application.yml, a sequelize config/config.json are theirs).
+[[nodiscard]] bool node_config_only(std::string_view path);
+
 // Empty when `path` is no other tool's settings file; otherwise whether a line of it counts.
 [[nodiscard]] std::function<bool(std::string_view)> other_tool_lines(std::string_view path);
 

@@ -72,12 +72,14 @@ std::vector<RcPath> rc_values(std::string_view text, std::initializer_list<std::
         for (std::string_view key : keys) {
             std::size_t k = comment ? std::string_view::npos : l.find(key);
             while (k != std::string_view::npos && key.front() != '\'' && key.front() != '"' && k > 0 &&
-                   l[k - 1] != ' ' && l[k - 1] != '{' && l[k - 1] != ',' && l[k - 1] != '\t') {
+                   l[k - 1] != ' ' && l[k - 1] != '{' && l[k - 1] != ',' && l[k - 1] != '\t' && l[k - 1] != '.') {
                 k = l.find(key, k + 1);
             }
             if (k == std::string_view::npos) continue;
             std::string_view rest = trim(l.substr(k + key.size()));
-            if (rest.empty() || rest.front() != ':') continue;
+            // `key: value` in the exported object, or `exports.key = value` / `module.exports.key = value`.
+            const bool assigned = k > 0 && l[k - 1] == '.' && rest.size() >= 2 && rest.front() == '=' && rest[1] != '=';
+            if (rest.empty() || (rest.front() != ':' && !assigned)) continue;
             std::string_view expr = trim(rest.substr(1));
             // The value ends at a comma or a closing brace outside brackets and strings (several
             // keys on one line: `{ 'config': path.resolve('db', 'cfg.json'), 'migrations-path': ... }`).
@@ -96,7 +98,7 @@ std::vector<RcPath> rc_values(std::string_view text, std::initializer_list<std::
                 } else if (c == ')' || c == ']' || c == '}') {
                     if (depth == 0) break;
                     --depth;
-                } else if (c == ',' && depth == 0) {
+                } else if ((c == ',' || c == ';') && depth == 0) {
                     break;
                 }
             }
@@ -124,6 +126,12 @@ std::vector<RcPath> sequelize_rc_paths(std::string_view text) {
 // of config/config.json), where migrationStorage and migrationStorageTableName are read.
 std::vector<RcPath> sequelize_rc_config_paths(std::string_view text) {
     return rc_values(text, {"'config'", "\"config\"", "config"});
+}
+
+// `options-path`: "the path to a JSON file with additional options" (the same documentation), read
+// as more of these defaults.
+std::vector<RcPath> sequelize_rc_options_paths(std::string_view text) {
+    return rc_values(text, {"'options-path'", "\"options-path\"", "optionsPath"});
 }
 
 }  // namespace pgfence::analyze::tools

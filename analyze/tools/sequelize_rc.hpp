@@ -26,4 +26,7 @@ struct RcPath {
 // migrationStorage and migrationStorageTableName are read), relative to the .sequelizerc's folder.
 [[nodiscard]] std::vector<RcPath> sequelize_rc_config_paths(std::string_view text);
 
+// Each `options-path` key: a JSON file of more .sequelizerc options, relative to the same folder.
+[[nodiscard]] std::vector<RcPath> sequelize_rc_options_paths(std::string_view text);
+
 }  // namespace pgfence::analyze::tools

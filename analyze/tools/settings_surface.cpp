@@ -114,6 +114,12 @@ bool command_file(std::string_view path) {
     if (name.ends_with(".sh") || name.ends_with(".bash")) return true;
     if ((name.starts_with("docker-compose") || name.starts_with("compose")) && yaml) return true;
     if (name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile") || name == "Procfile") return true;
+    // Deploy platforms' and other CI systems' files that run a release command.
+    for (std::string_view n : {"fly.toml", "render.yaml", "heroku.yml", "app.json", "railway.toml", "railway.json", "nixpacks.toml",
+                               "Jenkinsfile", "azure-pipelines.yml", ".drone.yml", "cloudbuild.yaml", "cloudbuild.yml", "Earthfile",
+                               "Tiltfile", "skaffold.yaml", ".travis.yml", "buildspec.yml", "appveyor.yml"}) {
+        if (name == n) return true;
+    }
     return runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash");
 }
 
@@ -131,7 +137,7 @@ bool runs_from_top(std::string_view path) {
 bool tool_command_line(std::string_view line) {
     std::string_view l = trim(line);
     if (l.empty() || l.front() == '#') return false;
-    for (std::string_view env : {"GOOSE_", "DBMATE_", "FLYWAY_", "DIESEL_", "SPRING_FLYWAY", "SPRING_LIQUIBASE", "LIQUIBASE_"}) {
+    for (std::string_view env : {"GOOSE_", "DBMATE_", "FLYWAY_", "DIESEL_", "SPRING_FLYWAY", "SPRING_LIQUIBASE", "LIQUIBASE_", "NODE_CONFIG"}) {
         if (l.find(env) != std::string_view::npos) return true;
     }
     for (std::string_view tool : {"goose", "dbmate", "flyway", "liquibase", "node-pg-migrate", "knex", "sequelize", "sequelize-cli",
@@ -182,7 +188,11 @@ std::vector<int> spring_migration_lines(std::string_view name, std::string_view 
             // Relaxed binding: spring.flyway.x, spring.Flyway.x; a key path through spring.flyway.
             std::string relaxed;
             for (char c : path) if (c != '-' && c != '_') relaxed += c;
-            counts = counts || relaxed.starts_with("spring.flyway") || relaxed.starts_with("spring.liquibase");
+            auto under = [&](std::string_view key) {
+                const std::size_t at = relaxed.find(key);
+                return at != std::string::npos && (at == 0 || relaxed[at - 1] == '.');
+            };
+            counts = counts || under("spring.flyway") || under("spring.liquibase");
         }
         if (counts) out.push_back(n);
     });
@@ -197,7 +207,7 @@ std::vector<ScriptModule> relative_modules(std::string_view path, std::string_vi
         if (text[i] == '\n') ends.push_back(i);
     }
     auto line_at = [&](std::size_t off) { return 1 + static_cast<int>(std::lower_bound(ends.begin(), ends.end(), off) - ends.begin()); };
-    auto add = [&](std::size_t at, std::size_t arg, bool call) {
+    auto add = [&](std::size_t at, std::size_t arg, bool call, bool file = false) {
         while (arg < text.size() && (text[arg] == ' ' || text[arg] == '\t')) ++arg;
         if (arg >= text.size()) return;
         const char q = text[arg];
@@ -210,7 +220,8 @@ std::vector<ScriptModule> relative_modules(std::string_view path, std::string_vi
                 if (call) out.push_back(ScriptModule{line_at(at), {}, printable(lit)});
                 return;
             }
-            if (!lit.starts_with("./") && !lit.starts_with("../") && lit != "." && lit != "..") return;  // a package
+            // A package (require('pg')); fs.readFileSync takes any relative path.
+            if (!file && !lit.starts_with("./") && !lit.starts_with("../") && lit != "." && lit != "..") return;
             std::string spec = joined(folder, lit);
             if (!spec.empty()) out.push_back(ScriptModule{line_at(at), std::move(spec), printable(lit)});
             return;
@@ -225,6 +236,12 @@ std::vector<ScriptModule> relative_modules(std::string_view path, std::string_vi
             add(at, at + call.size(), true);
             if (out.size() > 256) return out;
         }
+    }
+    // A settings script that reads a file itself (JSON.parse(fs.readFileSync('db/table.json'))),
+    // relative to the folder the tool runs in: the script's own, for a knexfile or a .sequelizerc.
+    for (std::size_t at = text.find("readFileSync("); at != std::string_view::npos; at = text.find("readFileSync(", at + 1)) {
+        add(at, at + 13, true, true);
+        if (out.size() > 256) return out;
     }
     for (std::string_view from : {"from ", "import "}) {
         for (std::size_t at = text.find(from); at != std::string_view::npos; at = text.find(from, at + 1)) {

@@ -488,6 +488,8 @@ const std::vector<Cli>& clis() {
         {"goose", {"goose"}, {"-dir", "--dir"}, {}, false},
         // golang-migrate (golang-migrate/migrate internal/cli/main.go: -path, or -source file://DIR).
         {"migrate", {"migrate"}, {"-path", "--path"}, {"-source", "--source"}, false},
+        // diesel_cli (diesel_cli/src/cli.rs: --migration-dir, --config-file).
+        {"diesel", {"diesel"}, {"--migration-dir"}, {"--config-file"}, false},
         {"knex", {"knex"}, {"--migrations-directory"}, {"--knexfile", "--cwd"}, true},
         {"sequelize", {"sequelize", "sequelize-cli"}, {"--migrations-path"}, {"--options-path"}, true},
     };

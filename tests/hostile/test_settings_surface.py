@@ -104,6 +104,11 @@ def knex_required_module(binary, tmp):
                 "config/production.json", 1)
     expect_high(binary, tmp, "knex .env", with_config, {".env": "KNEX_TABLE=knex_migrations_v2\nPORT=3000\n"}, ".env", 1)
     expect_clean(binary, tmp, "knex .env other key", with_config, {".env": "KNEX_TABLE=knex_migrations\nPORT=3001\n"})
+    # A file the knexfile reads itself, relative to the folder knex runs in.
+    fs_read = {**KNEX_MIGRATIONS, "knexfile.js": "const fs = require('fs');\nconst t = JSON.parse(fs.readFileSync('db/table.json', 'utf8'));\n"
+                                                 "module.exports = { client: 'pg', migrations: { tableName: t.name } };\n",
+               "db/table.json": '{"name": "knex_migrations"}\n'}
+    expect_high(binary, tmp, "knex readFileSync", fs_read, {"db/table.json": '{"name": "knex_migrations_v2"}\n'}, "db/table.json", 1)
     # A module no knexfile loads changes: nothing to say.
     expect_clean(binary, tmp, "knex unrelated module", base_files, {"src/app.js": "module.exports = { port: 3001 };\n"})
 
@@ -131,6 +136,18 @@ def sequelizerc_config(binary, tmp):
     expect_high(binary, tmp, "SEQRCCFG one line", one_line,
                 {"db/cfg.json": '{"production":{"dialect":"postgres","use_env_variable":"DATABASE_URL","migrationStorageTableName":"v2"}}\n'},
                 "db/cfg.json", 1)
+    # `exports.config = __dirname + ...`: computed, so a JSON file the pull request changes may be it.
+    computed = {**SEQ_BASE, ".sequelizerc": "const path = require('path');\nexports.config = __dirname + '/db/cfg.json';\n"
+                                            "exports['migrations-path'] = path.resolve('migrations');\n"}
+    proc, report = pr_case(binary, tmp, computed,
+                           {"db/cfg.json": '{"production":{"dialect":"postgres","migrationStorageTableName":"v2"}}\n'})
+    unknown = [f["start"]["line"] for p, f in findings(report) if p == ".sequelizerc" and f["rule"] == "unknown-statement"]
+    check(proc.returncode == 1 and 2 in unknown, f"a computed config path is unknown: {unknown} exit {proc.returncode}")
+    # options-path: a JSON file of more options, which may name another config or migrations path.
+    with_options = {**SEQ_BASE, ".sequelizerc": SEQ_BASE[".sequelizerc"].replace("};", "  'options-path': 'db/options.json',\n};"),
+                    "db/options.json": '{"debug": false}\n'}
+    expect_high(binary, tmp, "sequelize options-path", with_options, {"db/options.json": '{"debug": false,\n"config": "db/other.json"}\n'},
+                "db/options.json", 2)
     expect_clean(binary, tmp, "sequelize config logging", SEQ_BASE,
                  {"db/cfg.json": '{"production":{"dialect":"postgres","use_env_variable":"DATABASE_URL","logging":false}}\n'})
 
@@ -164,6 +181,10 @@ def node_config_files(binary, tmp):
     # Removing the file that set the table sends the history back to the default table.
     expect_high(binary, tmp, "local.json removed", {**NPM_BASE, "config/local.json": '{"db":{"migrations-table":"pgmigrations_v2"}}\n'},
                 {"config/local.json": None}, "config/local.json", 1)
+    # NODE_CONFIG_DIR moves node-config's folder: the script line that sets it.
+    expect_high(binary, tmp, "NODE_CONFIG_DIR", NPM_BASE,
+                {"package.json": NPM_BASE["package.json"].replace('"migrate":"node-pg-migrate up"',
+                                                                  '"migrate":"NODE_CONFIG_DIR=ops/cfg node-pg-migrate up"')}, "package.json", 1)
     # A project that does not run node-pg-migrate: its config/ files are not node-pg-migrate's.
     rails = {"Gemfile": "gem 'rails'\n", "config/production.json": '{"schema": "v1"}\n'}
     expect_clean(binary, tmp, "no node-pg-migrate", rails, {"config/production.json": '{"schema": "v2"}\n'})
@@ -207,6 +228,11 @@ def spring_yaml(binary, tmp):
     with_table = {**SPRING_BASE, "src/main/resources/application.yml": "spring:\n  flyway:\n    enabled: true\n    table: history_v2\n"}
     expect_high(binary, tmp, "spring table removed", with_table,
                 {"src/main/resources/application.yml": "spring:\n  flyway:\n    enabled: true\n"}, "src/main/resources/application.yml", 1)
+    # A file spring.config.import brings in, of any name: its keys under spring.flyway count.
+    imported = {**SPRING_BASE, "src/main/resources/db.yml": "spring:\n  flyway:\n    baseline-on-migrate: false\n"}
+    expect_high(binary, tmp, "imported yaml", imported,
+                {"src/main/resources/db.yml": "spring:\n  flyway:\n    baseline-on-migrate: false\n    table: history_v2\n"},
+                "src/main/resources/db.yml", 4)
     expect_clean(binary, tmp, "spring server port", SPRING_BASE,
                  {"src/main/resources/application.yml": "spring:\n  flyway:\n    enabled: true\nserver:\n  port: 9090\n"})
 
@@ -237,6 +263,12 @@ def command_lines(binary, tmp):
     expect_judged(report, "db/gm/1_x.up.sql", "drop-table")
     with_table = {**GOOSE_BASE, "Makefile": "export GOOSE_TABLE=goose_v2\n" + GOOSE_BASE["Makefile"]}
     expect_high(binary, tmp, "GOOSE_TABLE removed", with_table, {"Makefile": GOOSE_BASE["Makefile"]}, "Makefile", 1)
+    report = expect_high(binary, tmp, "diesel --migration-dir", GOOSE_BASE,
+                         {"Makefile": GOOSE_BASE["Makefile"] + "\ndiesel:\n\tdiesel migration run --migration-dir db/dsl\n",
+                          "db/dsl/2024-01-01-000000_x/up.sql": "DROP TABLE orders;\n"}, "Makefile", 8)
+    expect_judged(report, "db/dsl/2024-01-01-000000_x/up.sql", "drop-table")
+    expect_high(binary, tmp, "fly.toml", GOOSE_BASE,
+                {"fly.toml": "[deploy]\n  release_command = \"goose -dir migrations -table goose_v2 postgres $DATABASE_URL up\"\n"}, "fly.toml", 2)
     expect_clean(binary, tmp, "Makefile test target", GOOSE_BASE, {"Makefile": GOOSE_BASE["Makefile"].replace("go test", "go test -race")})
 
 

@@ -143,3 +143,22 @@ TEST_CASE("settings_surface: what a settings script reads from the environment a
     CHECK_FALSE(loads_package("const c = { name: 'config' };", "config"));
     CHECK_FALSE(loads_package("const c = require('./config');", "config"));
 }
+
+TEST_CASE("settings_surface: .sequelizerc assignments, options-path and readFileSync") {
+    auto rc = sequelize_rc_config_paths("exports.config = path.resolve('db', 'cfg.json');\nmodule.exports.config = __dirname + '/x.json';\n");
+    REQUIRE(rc.size() == 2);
+    CHECK(rc[0].value == std::optional<std::string>("db/cfg.json"));
+    CHECK_FALSE(rc[1].value);  // computed
+    CHECK(sequelize_rc_config_paths("if (exports.config == x) {}\n").empty());
+    auto opts = sequelize_rc_options_paths("module.exports = { 'options-path': 'db/options.json' };");
+    REQUIRE(opts.size() == 1);
+    CHECK(opts[0].value == std::optional<std::string>("db/options.json"));
+    auto mods = relative_modules("api/knexfile.js", "const t = JSON.parse(fs.readFileSync('db/table.json', 'utf8'));\n"
+                                                    "const u = fs.readFileSync(path.join(__dirname, 'x'));\n");
+    REQUIRE(mods.size() == 2);
+    CHECK(mods[0].spec == "api/db/table.json");
+    CHECK(mods[1].spec.empty());
+    CHECK(command_file("fly.toml"));
+    CHECK_FALSE(command_file("Cargo.toml"));
+    CHECK(folders(read_tool_dirs("Makefile", "db:\n\tdiesel migration run --migration-dir db/dsl\n")) == "diesel:2:db/dsl");
+}
