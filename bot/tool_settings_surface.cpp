@@ -230,7 +230,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
     auto roots = repo.list_files(commit, [](std::string_view p) {
         const std::string_view name = analyze::path_name(p);
         return not_vendored(p) && (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".env" || name.ends_with(".toml") ||
-                                   sequelize_default_config(p));
+                                   sequelize_default_config(p) || name == "package.json" || tools::command_file(p));
     });
     if (!roots) return roots.error();
     std::deque<std::string> scripts;  // files whose relative modules are followed
@@ -261,6 +261,17 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         auto text = read(path);
         if (!text) return text.error();
         if (!*text) continue;
+        if (name == "package.json" || tools::command_file(path)) {
+            // The settings file a tool's command line names (knex --knexfile db/knex.js, flyway
+            // -configFiles=conf/prod.conf): every line of it, and its modules.
+            const std::string_view folder = analyze::path_folder(path);
+            std::vector<tools::NamedFile> named = tools::named_settings_files(path, **text, folder);
+            if (tools::runs_from_top(path) && !folder.empty()) {
+                for (auto& f : tools::named_settings_files(path, **text, "")) named.push_back(std::move(f));
+            }
+            for (const auto& f : named) add(f.path, path + ":" + std::to_string(f.line) + " (" + f.flag + ") names it", false);
+            continue;
+        }
         if (name == ".env") {
             for (const auto& v : tools::env_values(**text, "DIESEL_CONFIG_FILE")) {
                 if (!v.value) continue;

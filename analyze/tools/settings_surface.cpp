@@ -253,6 +253,45 @@ std::vector<ScriptModule> relative_modules(std::string_view path, std::string_vi
     return out;
 }
 
+std::vector<NamedFile> named_settings_files(std::string_view path, std::string_view text, std::string_view base) {
+    std::vector<NamedFile> out;
+    const bool package = path_name(path) == "package.json";
+    // (the tool's command word, its flag); each tool's CLI: knex/knex bin/cli.js, salsita/node-pg-migrate
+    // bin/node-pg-migrate.ts, sequelize/cli src/core/yargs.js, amacneil/dbmate main.go,
+    // diesel_cli/src/cli.rs, flyway's -configFiles, liquibase's --defaults-file.
+    static const std::pair<std::string_view, std::string_view> flags[] = {
+        {"knex", "--knexfile"},           {"node-pg-migrate", "--config-file"}, {"node-pg-migrate", "-f"},
+        {"node-pg-migrate", "--envPath"}, {"sequelize", "--options-path"},      {"sequelize", "--config"},
+        {"dbmate", "--env-file"},         {"diesel", "--config-file"},          {"flyway", "-configFiles"},
+        {"liquibase", "--defaults-file"}, {"liquibase", "--defaultsFile"}};
+    each_line(text, [&](int n, std::string_view l) {
+        if (!package && !tool_command_line(l)) return;
+        for (const auto& [tool, flag] : flags) {
+            if (!has_word(l, tool)) continue;
+            for (std::size_t at = l.find(flag); at != std::string_view::npos; at = l.find(flag, at + 1)) {
+                if (at == 0 || (l[at - 1] != ' ' && l[at - 1] != '\t')) continue;
+                std::size_t v = at + flag.size();
+                if (v >= l.size() || (l[v] != ' ' && l[v] != '=')) continue;
+                ++v;
+                while (v < l.size() && l[v] == ' ') ++v;
+                std::size_t end = l.find_first_of(" \t\"';&|", v);
+                std::string_view value = l.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v);
+                if (value.empty() || value.find_first_of("$`\\") != std::string_view::npos) continue;
+                while (!value.empty()) {
+                    std::size_t comma = flag == "-configFiles" ? value.find(',') : std::string_view::npos;
+                    std::string_view one = value.substr(0, comma);
+                    if (one.starts_with("filesystem:")) one.remove_prefix(11);
+                    std::string file = joined(base, one);
+                    if (!file.empty() && out.size() < 64) out.push_back(NamedFile{n, std::string(flag), std::move(file)});
+                    if (comma == std::string_view::npos) break;
+                    value.remove_prefix(comma + 1);
+                }
+            }
+        }
+    });
+    return out;
+}
+
 ScriptEnv script_env(std::string_view text) {
     ScriptEnv out;
     auto ident = [&](std::size_t at) {

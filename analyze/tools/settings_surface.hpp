@@ -43,6 +43,18 @@ namespace pgfence::analyze::tools {
 // DIESEL_*, SPRING_FLYWAY_* / SPRING_LIQUIBASE_*, DATABASE_URL is not one).
 [[nodiscard]] bool tool_command_line(std::string_view line);
 
+// A settings file a tool's command line names (in a package.json script or a command file): knex's
+// --knexfile, node-pg-migrate's --config-file / -f and --envPath, sequelize's --options-path and
+// --config, dbmate's --env-file, diesel's --config-file, flyway's -configFiles (comma-separated),
+// liquibase's --defaults-file; relative to `base` (the folder the command runs in). A value that
+// reads the environment or is quoted is left out (the line itself is reported as a tool line).
+struct NamedFile {
+    int line = 1;
+    std::string flag;
+    std::string path;  // repository-relative
+};
+[[nodiscard]] std::vector<NamedFile> named_settings_files(std::string_view path, std::string_view text, std::string_view base);
+
 // The 1-based lines of a Spring Boot application*.yml / .yaml / .properties file that set a key
 // under spring.flyway or spring.liquibase (the YAML key path by indentation, or a dotted key),
 // whatever the key: Spring Boot binds every one of them to FlywayProperties / LiquibaseProperties

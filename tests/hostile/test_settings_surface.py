@@ -269,6 +269,15 @@ def command_lines(binary, tmp):
     expect_judged(report, "db/dsl/2024-01-01-000000_x/up.sql", "drop-table")
     expect_high(binary, tmp, "fly.toml", GOOSE_BASE,
                 {"fly.toml": "[deploy]\n  release_command = \"goose -dir migrations -table goose_v2 postgres $DATABASE_URL up\"\n"}, "fly.toml", 2)
+    # The settings file a command line names: knex --knexfile, flyway -configFiles.
+    named = {**KNEX_MIGRATIONS, "package.json": '{"name":"app","scripts":{"migrate":"knex migrate:latest --knexfile db/knex.config.js"}}\n',
+             "db/knex.config.js": "module.exports = { client: 'pg', migrations: { directory: '../migrations' } };\n"}
+    expect_high(binary, tmp, "knex --knexfile", named,
+                {"db/knex.config.js": "module.exports = { client: 'pg', migrations: { directory: '../migrations',\n  tableName: 'v2' } };\n"},
+                "db/knex.config.js", 2)
+    flyway = {"Makefile": "migrate:\n\tflyway -configFiles=conf/prod.conf,conf/extra.conf migrate\n", "conf/prod.conf": "flyway.locations=filesystem:sql\n",
+              "sql/V1__init.sql": "CREATE TABLE orders (id bigint);\n"}
+    expect_high(binary, tmp, "flyway -configFiles", flyway, {"conf/extra.conf": "flyway.cleanDisabled=false\n"}, "conf/extra.conf", 1)
     expect_clean(binary, tmp, "Makefile test target", GOOSE_BASE, {"Makefile": GOOSE_BASE["Makefile"].replace("go test", "go test -race")})
 
 

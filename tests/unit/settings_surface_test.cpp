@@ -162,3 +162,16 @@ TEST_CASE("settings_surface: .sequelizerc assignments, options-path and readFile
     CHECK_FALSE(command_file("Cargo.toml"));
     CHECK(folders(read_tool_dirs("Makefile", "db:\n\tdiesel migration run --migration-dir db/dsl\n")) == "diesel:2:db/dsl");
 }
+
+TEST_CASE("settings_surface: settings files a command line names") {
+    auto named = named_settings_files("Makefile", "m:\n\tflyway -configFiles=conf/a.conf,conf/b.conf migrate\n\tknex migrate:latest --knexfile db/k.js\n"
+                                                  "\techo --knexfile nothing\n\tdbmate --env-file $ENV up\n", "");
+    REQUIRE(named.size() == 3);
+    CHECK(named[0].path == "conf/a.conf");
+    CHECK(named[1].path == "conf/b.conf");
+    CHECK(named[2].path == "db/k.js");
+    CHECK(named[2].line == 3);
+    auto pkg = named_settings_files("api/package.json", "\"m\": \"node-pg-migrate up -f cfg/pgm.json\"", "api");
+    REQUIRE(pkg.size() == 1);
+    CHECK(pkg[0].path == "api/cfg/pgm.json");
+}
