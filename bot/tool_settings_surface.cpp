@@ -364,8 +364,13 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
     const std::string env_why = !head_surface->env_why.empty() ? head_surface->env_why : base_surface->env_why;
     // A variable read by a computed name may be any of a .env's.
     const bool env_any = head_surface->env_computed || base_surface->env_computed;
+    // The .env files dotenv and dotenv-flow load (.env, .env.production, .env.local), not the
+    // examples committed beside them.
     auto env_file = [](std::string_view p) {
         const std::string_view n = analyze::path_name(p);
+        for (std::string_view example : {"example", "sample", "template", "dist", "defaults"}) {
+            if (n.ends_with(example)) return false;
+        }
         return n == ".env" || n.starts_with(".env.");
     };
     auto changed = repo.changed_files(

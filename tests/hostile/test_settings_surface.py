@@ -104,6 +104,7 @@ def knex_required_module(binary, tmp):
                 "config/production.json", 1)
     expect_high(binary, tmp, "knex .env", with_config, {".env": "KNEX_TABLE=knex_migrations_v2\nPORT=3000\n"}, ".env", 1)
     expect_clean(binary, tmp, "knex .env other key", with_config, {".env": "KNEX_TABLE=knex_migrations\nPORT=3001\n"})
+    expect_clean(binary, tmp, "knex .env.example", with_config, {".env.example": "KNEX_TABLE=changeme\n"})
     # A file the knexfile reads itself, relative to the folder knex runs in.
     fs_read = {**KNEX_MIGRATIONS, "knexfile.js": "const fs = require('fs');\nconst t = JSON.parse(fs.readFileSync('db/table.json', 'utf8'));\n"
                                                  "module.exports = { client: 'pg', migrations: { tableName: t.name } };\n",
