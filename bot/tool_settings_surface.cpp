@@ -135,8 +135,11 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     // Any other YAML or properties file may be one Spring Boot reads (spring.config.import,
     // spring.config.location, a ConfigMap's embedded application.yml): only its lines under a
     // spring.flyway / spring.liquibase key path count (other_tool_changes).
+    // A YAML manifest may also start a tool (a Kubernetes Job's `command: ["goose", "-dir", ...]`)
+    // or set its environment (`- name: SPRING_FLYWAY_CLEAN_DISABLED`): those lines count as in a
+    // command file.
     if (name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".properties")) {
-        return [](std::string_view) { return false; };
+        return [](std::string_view line) { return tools::tool_command_line(line); };
     }
     if (name.ends_with(".rs")) {
         return [](std::string_view line) {

@@ -279,6 +279,9 @@ def command_lines(binary, tmp):
     flyway = {"Makefile": "migrate:\n\tflyway -configFiles=conf/prod.conf,conf/extra.conf migrate\n", "conf/prod.conf": "flyway.locations=filesystem:sql\n",
               "sql/V1__init.sql": "CREATE TABLE orders (id bigint);\n"}
     expect_high(binary, tmp, "flyway -configFiles", flyway, {"conf/extra.conf": "flyway.cleanDisabled=false\n"}, "conf/extra.conf", 1)
+    expect_high(binary, tmp, "k8s job", GOOSE_BASE,
+                {"deploy/migrate-job.yaml": "kind: Job\nspec:\n  template:\n    spec:\n      containers:\n        - name: m\n"
+                                            "          command: [\"goose\", \"-table\", \"goose_v2\", \"up\"]\n"}, "deploy/migrate-job.yaml", 7)
     expect_clean(binary, tmp, "Makefile test target", GOOSE_BASE, {"Makefile": GOOSE_BASE["Makefile"].replace("go test", "go test -race")})
 
 
