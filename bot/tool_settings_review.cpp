@@ -128,6 +128,17 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
         if (!*text) continue;
         for (auto& d : tools::read_tool_dirs(path, **text, reader_at(repo, commit, max_bytes))) out.emplace_back(path, std::move(d));
     }
+    // A module a knexfile loads may hold its migrations.directory (`module.exports =
+    // require('./config/knex')`), relative to the knexfile's folder.
+    auto surface = settings_surface_at(repo, commit, max_bytes);
+    if (!surface) return surface.error();
+    for (const auto& [path, f] : surface->files) {
+        if (f.knexfile.empty()) continue;
+        auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!text) return text.error();
+        if (!*text) continue;
+        for (auto& d : tools::read_knex_module(path, **text, f.knexfile)) out.emplace_back(path, std::move(d));
+    }
     return out;
 }
 

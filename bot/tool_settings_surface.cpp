@@ -237,6 +237,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
     });
     if (!roots) return roots.error();
     std::deque<std::string> scripts;  // files whose relative modules are followed
+    std::map<std::string, std::string> knexfile_of;  // a followed script: the knexfile it is loaded from
     auto read = [&](const std::string& path) -> analyze::Result<std::optional<std::string>> {
         auto stored = repo.read_file_bounded(commit, path, limit);
         if (!stored) return stored.error();
@@ -258,6 +259,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
             continue;
         }
         if (name.starts_with("knexfile.") || sequelize_default_config(path)) {
+            if (name.starts_with("knexfile.")) knexfile_of[path] = path;
             scripts.push_back(path);
             continue;
         }
@@ -325,7 +327,12 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 auto entry = repo.entry_at(commit, candidate);
                 if (!entry) return entry.error();
                 if (!*entry || (*entry)->kind == diff::TreeEntryInfo::Kind::tree) continue;
+                const bool fresh = !out.contains(candidate);
                 add(candidate, path + ":" + std::to_string(m.line) + " loads it", false);
+                if (fresh && knexfile_of.contains(path) && out.contains(candidate)) {
+                    out[candidate].knexfile = knexfile_of[path];
+                    knexfile_of[candidate] = knexfile_of[path];
+                }
                 break;
             }
         }

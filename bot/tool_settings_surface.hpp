@@ -53,6 +53,7 @@ namespace pgfence::bot {
 struct SurfaceFile {
     std::string why;        // "knexfile.js:1 loads it", printable
     bool storage = false;   // a sequelize configuration: only its migrationStorage* / seederStorage* lines count
+    std::string knexfile;   // the knexfile that loads it, when one does (its settings are knex's)
 };
 
 // What a settings script reads that pgfence follows no further: a module by a computed name

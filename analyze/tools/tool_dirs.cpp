@@ -408,8 +408,10 @@ void walk_keys(std::string_view text, F on_key) {
 // src/util/DirectoryExportedClassesLoader.ts importClassesFromDirectories). node-pg-migrate reads
 // `migrations-dir` from the `config` package's section (config/default.json "db") (salsita/
 // node-pg-migrate bin/node-pg-migrate.ts readJson, default join(cwd(), 'migrations')).
-void read_js(std::string_view path, std::string_view text, std::string_view tool, std::vector<ToolDir>& out) {
-    const std::string base = tool == "knex" ? std::string(path_folder(path))
+void read_js(std::string_view path, std::string_view text, std::string_view tool, std::vector<ToolDir>& out,
+             const std::string* run_folder = nullptr) {
+    const std::string base = run_folder ? *run_folder
+                             : tool == "knex" ? std::string(path_folder(path))
                              : tool == "node-pg-migrate" ? std::string(path_folder(path_folder(path)))
                                                          : project_folder(path);
     const Lines lines_of(text);
@@ -719,6 +721,13 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
 }
 
 }  // namespace
+
+std::vector<ToolDir> read_knex_module(std::string_view path, std::string_view text, std::string_view knexfile) {
+    std::vector<ToolDir> out;
+    const std::string run_folder(path_folder(knexfile));
+    read_js(path, text, "knex", out, &run_folder);
+    return out;
+}
 
 bool in_tool_dir(std::string_view file, const ToolDir& dir) {
     if (dir.folder.empty()) return false;

@@ -88,6 +88,14 @@ def knex_required_module(binary, tmp):
             "config/knex/index.js": "const t = require(\"./table.json\");\nmodule.exports = { client: 'pg', migrations: { tableName: t.name } };\n",
             "config/knex/table.json": '{"name": "knex_migrations"}\n'}
     expect_high(binary, tmp, "KREQCFG deep", deep, {"config/knex/table.json": '{"name": "knex_migrations_v2"}\n'}, "config/knex/table.json", 1)
+    # The module holds migrations.directory: the folder it newly names is judged as knex's migrations.
+    moved = {**KNEX_MIGRATIONS, "knexfile.js": "module.exports = require('./config/knex');\n",
+             "config/knex.js": "module.exports = { client: 'pg', migrations: { directory: './migrations' } };\n"}
+    report = expect_high(binary, tmp, "knex module directory", moved,
+                         {"config/knex.js": "module.exports = { client: 'pg', migrations: { directory: './db/extra' } };\n",
+                          "db/extra/20240201000000_drop.js": "exports.up = (k) => k.raw('DROP TABLE orders');\nexports.down = () => {};\n"},
+                         "config/knex.js", 1)
+    expect_judged(report, "db/extra/20240201000000_drop.js", "drop-table")
     # A module by a computed name: whatever JSON or script the pull request changes may be it.
     computed = {**KNEX_MIGRATIONS, "knexfile.js": "const path = require('path');\nconst m = require(path.join(__dirname, 'config', 'mig'));\n"
                                                   "module.exports = { client: 'pg', migrations: { tableName: m.table } };\n",
