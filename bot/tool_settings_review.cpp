@@ -13,8 +13,10 @@
 #include "analyze/tools/config_dirs.hpp"
 #include "analyze/tools/flyway_script_config.hpp"
 #include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/settings_surface.hpp"
 #include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/tool_dirs.hpp"
+#include "bot/tool_settings_surface.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -87,95 +89,6 @@ std::vector<diff::LineRange> lines_holding(std::string_view text, const std::vec
     return out;
 }
 
-bool sequelize_config_name(std::string_view path) {
-    const std::string_view name = analyze::path_name(path);
-    return (name == "config.json" || name == "config.js") && analyze::path_name(analyze::path_folder(path)) == "config";
-}
-
-// Other migration tools' settings, whose folders pgfence does not follow yet: a pull request's
-// added lines that set them are reported (migration-tool-settings-changed), each at its line.
-// What each tool reads, and where:
-// - diesel_cli reads diesel.toml's [migrations_directory] dir (diesel_cli/src/config.rs);
-// - knex's CLI reads knexfile.{js,ts,cjs,mjs} (migrations.directory, the connection);
-// - dbmate reads DBMATE_MIGRATIONS_DIR and DATABASE_URL from .env (amacneil/dbmate main.go, --env-file);
-// - sqlx embeds the folder `sqlx::migrate!("path")` names, at compile time (sqlx-macros migrate.rs);
-// - TypeORM's DataSource `migrations: [...]` globs, in ormconfig.* or a data source file.
-// Empty when `path` is none of these; otherwise whether a line of it counts.
-std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
-    const std::string_view name = analyze::path_name(path);
-    if (name == "package.json") {
-        return [](std::string_view line) {
-            // The CLIs tools/tool_dirs.cpp reads the flags of (a command followed by its
-            // arguments, not a dependency's version).
-            return line.find("node-pg-migrate") != std::string_view::npos || line.find("dbmate") != std::string_view::npos ||
-                   line.find("goose") != std::string_view::npos || line.find("knex ") != std::string_view::npos ||
-                   line.find("sequelize ") != std::string_view::npos || line.find("sequelize-cli ") != std::string_view::npos ||
-                   line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos;
-        };
-    }
-    // sequelize-cli reads which migrations ran from its config file (config/config.json or
-    // config/config.js by default, sequelize/cli src/helpers/path-helper.js): migrationStorage
-    // ("none" re-runs every migration), migrationStorageTableName, migrationStoragePath and the
-    // seeder* ones (src/helpers/umzug-helper.js getStorageOption, from config-helper readConfig).
-    if (sequelize_config_name(path)) {
-        return [](std::string_view line) { return line.find("Storage") != std::string_view::npos; };
-    }
-    if (name == "default.json" && analyze::path_name(analyze::path_folder(path)) == "config") {
-        return [](std::string_view line) { return line.find("migrations-dir") != std::string_view::npos; };
-    }
-    auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
-    if (name == "diesel.toml") return any;
-    if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
-    // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
-    if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
-    if (tools::spring_settings_name(name)) {
-        return [](std::string_view line) { return line.find("flyway") != std::string_view::npos; };  // spring.flyway.*
-    }
-    if (name == ".env" || name.starts_with(".env.")) {
-        return [](std::string_view line) {
-            return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos;
-        };
-    }
-    if (name.ends_with(".rs")) {
-        return [](std::string_view line) {
-            return line.find("migrate!") != std::string_view::npos || line.find("Migrator::new") != std::string_view::npos;
-        };
-    }
-    // Any other script may make a TypeORM DataSource (tools::data_source_text, checked on its text).
-    if (name.starts_with("ormconfig.") || tools::tool_settings_file(path)) {
-        return [](std::string_view line) { return line.find("migrations") != std::string_view::npos; };
-    }
-    return {};
-}
-
-std::string shown_line(std::string_view line) {
-    std::string out;
-    for (char c : line.substr(0, 120)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c;
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
-    return line.size() > 120 ? out + "..." : out;
-}
-
-// The lines of a changed file of another tool's settings that the pull request added and that set
-// what the tool runs.
-std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& file, std::string_view text) {
-    std::vector<analyze::SettingChange> out;
-    auto counts = other_tool_lines(file.path);
-    int line = 1;
-    for (std::size_t at = 0; at <= text.size(); ++line) {
-        std::size_t nl = text.find('\n', at);
-        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
-        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
-        while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
-        if ((file.all_lines_new || file.touches(line, line)) && counts(l)) {
-            out.push_back(analyze::SettingChange{line, std::string(analyze::path_name(file.path)) + ": " + shown_line(l)});
-        }
-        if (nl == std::string_view::npos) break;
-        at = nl + 1;
-    }
-    return out;
-}
-
 // A Flyway repeatable migration (R__x.sql, in any case as flyway_name takes it).
 bool repeatable_name(std::string_view path) {
     const std::string_view name = analyze::path_name(path);
@@ -214,6 +127,17 @@ analyze::Result<std::vector<std::pair<std::string, tools::ToolDir>>> tool_dirs_a
         if (!text) return text.error();
         if (!*text) continue;
         for (auto& d : tools::read_tool_dirs(path, **text, reader_at(repo, commit, max_bytes))) out.emplace_back(path, std::move(d));
+    }
+    // A module a knexfile loads may hold its migrations.directory (`module.exports =
+    // require('./config/knex')`), relative to the knexfile's folder.
+    auto surface = settings_surface_at(repo, commit, max_bytes);
+    if (!surface) return surface.error();
+    for (const auto& [path, f] : surface->files) {
+        if (f.knexfile.empty()) continue;
+        auto text = text_at(repo, commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+        if (!text) return text.error();
+        if (!*text) continue;
+        for (auto& d : tools::read_knex_module(path, **text, f.knexfile)) out.emplace_back(path, std::move(d));
     }
     return out;
 }
@@ -483,19 +407,49 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         changes.merge_base_sha, changes.head_sha, [](std::string_view p) { return static_cast<bool>(other_tool_lines(p)); }, {},
         options.max_file_bytes);
     if (!others) return others.error();
+    // node-config's files speak for node-pg-migrate only in a project that runs it.
+    std::optional<bool> runs_node_pg_migrate;
     for (const auto& file : *others) {
-        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
+        if (listed.contains(file.path)) continue;
+        if (node_config_only(file.path)) {
+            if (!runs_node_pg_migrate) {
+                auto runs = uses_node_pg_migrate(repo, changes, options.max_file_bytes);
+                if (!runs) return runs.error();
+                runs_node_pg_migrate = *runs;
+            }
+            if (!*runs_node_pg_migrate) continue;
+        }
+        // The settings lines the pull request removed (a table or a folder back to its default), a
+        // removed file's included.
+        std::optional<std::string> base_text;
+        if (!file.all_lines_new || file.status == diff::ChangeStatus::Deleted) {
+            auto old = text_at(repo, changes.merge_base_sha, file.old_path, options.max_file_bytes);
+            if (!old) return old.error();
+            base_text = std::move(*old);
+        }
+        if (file.status == diff::ChangeStatus::Deleted) {
+            auto gone = removed_tool_settings(file.old_path, base_text.value_or(""), "", other_tool_lines(file.old_path));
+            if (!gone.empty() && listed.insert(file.old_path).second) {
+                added.push_back(analyze::analyze_tool_settings(file.old_path, std::move(gone), options, "", {}));
+            }
+            continue;
+        }
         auto text = text_at(repo, changes.head_sha, file.path, options.max_file_bytes);
         if (!text) return text.error();
         if (!*text) continue;
         const std::string_view name = analyze::path_name(file.path);
         const bool script = !name.starts_with("ormconfig.") && (name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mjs") ||
                                                                  name.ends_with(".cjs") || name.ends_with(".mts") || name.ends_with(".cts"));
-        if (script && !name.starts_with("knexfile.") && !sequelize_config_name(file.path) && !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
+        if (script && !name.starts_with("knexfile.") && !sequelize_config_name(file.path) && !tools::node_config_file(file.path) &&
+            !tools::data_source_text(**text) && !tools::drizzle_config_name(name) &&
             !tools::prisma_config_path(file.path) && !tools::drizzle_migrate_text(**text)) {
             continue;
         }
         auto found = other_tool_changes(file, **text);
+        // A removed setting, when no added line already says the settings changed.
+        if (base_text && found.empty()) {
+            for (auto& g : removed_tool_settings(file.path, *base_text, **text, other_tool_lines(file.path))) found.push_back(std::move(g));
+        }
         // A folder the changed settings compute: where the tool reads its migrations is not known.
         std::vector<analyze::SettingUnknown> unknown;
         for (const auto& d : tools::read_tool_dirs(file.path, **text, reader_at(repo, changes.head_sha, options.max_file_bytes))) {
@@ -505,6 +459,10 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, **text, unknown));
     }
+    // The files another settings file makes part of what the tool reads (bot/tool_settings_surface.hpp):
+    // a module a knexfile requires, the config file .sequelizerc names, the toml DIESEL_CONFIG_FILE
+    // names. In the base's or the head's surface: a change to it is a change to the settings.
+    if (auto added_lines = add_surface_reports(repo, changes, options, listed, added); !added_lines) return added_lines.error();
     // A TypeORM -d data source whose migrations are not known (tools/typeorm_data_source.hpp):
     // any script the pull request adds or changes that defines an up() may be one TypeORM runs, so
     // the script line that names the data source is unknown, even when package.json is unchanged.

@@ -22,4 +22,11 @@ struct RcPath {
 // Each `migrations-path` (or migrationsPath) key of the file, one per line that sets it.
 [[nodiscard]] std::vector<RcPath> sequelize_rc_paths(std::string_view text);
 
+// Each `config` key of the file: the sequelize-cli configuration file it names (where
+// migrationStorage and migrationStorageTableName are read), relative to the .sequelizerc's folder.
+[[nodiscard]] std::vector<RcPath> sequelize_rc_config_paths(std::string_view text);
+
+// Each `options-path` key: a JSON file of more .sequelizerc options, relative to the same folder.
+[[nodiscard]] std::vector<RcPath> sequelize_rc_options_paths(std::string_view text);
+
 }  // namespace pgfence::analyze::tools

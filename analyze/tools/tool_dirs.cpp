@@ -9,6 +9,7 @@
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/config_dirs.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
+#include "analyze/tools/settings_surface.hpp"
 #include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/typeorm_classes.hpp"
 #include "analyze/tools/typeorm_data_source.hpp"
@@ -407,8 +408,10 @@ void walk_keys(std::string_view text, F on_key) {
 // src/util/DirectoryExportedClassesLoader.ts importClassesFromDirectories). node-pg-migrate reads
 // `migrations-dir` from the `config` package's section (config/default.json "db") (salsita/
 // node-pg-migrate bin/node-pg-migrate.ts readJson, default join(cwd(), 'migrations')).
-void read_js(std::string_view path, std::string_view text, std::string_view tool, std::vector<ToolDir>& out) {
-    const std::string base = tool == "knex" ? std::string(path_folder(path))
+void read_js(std::string_view path, std::string_view text, std::string_view tool, std::vector<ToolDir>& out,
+             const std::string* run_folder = nullptr) {
+    const std::string base = run_folder ? *run_folder
+                             : tool == "knex" ? std::string(path_folder(path))
                              : tool == "node-pg-migrate" ? std::string(path_folder(path_folder(path)))
                                                          : project_folder(path);
     const Lines lines_of(text);
@@ -485,6 +488,10 @@ const std::vector<Cli>& clis() {
         {"node-pg-migrate", {"node-pg-migrate"}, {"--migrations-dir", "-m"}, {"--config-file", "-f", "--envPath", "--use-glob"}, true},
         {"dbmate", {"dbmate"}, {"--migrations-dir", "-d"}, {"--env-file"}, false},
         {"goose", {"goose"}, {"-dir", "--dir"}, {}, false},
+        // golang-migrate (golang-migrate/migrate internal/cli/main.go: -path, or -source file://DIR).
+        {"migrate", {"migrate"}, {"-path", "--path"}, {"-source", "--source"}, false},
+        // diesel_cli (diesel_cli/src/cli.rs: --migration-dir, --config-file).
+        {"diesel", {"diesel"}, {"--migration-dir"}, {"--config-file"}, false},
         {"knex", {"knex"}, {"--migrations-directory"}, {"--knexfile", "--cwd"}, true},
         {"sequelize", {"sequelize", "sequelize-cli"}, {"--migrations-path"}, {"--options-path"}, true},
     };
@@ -520,9 +527,11 @@ std::optional<std::string_view> flag_value(std::string_view rest, std::string_vi
     return std::nullopt;
 }
 
-void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+// The same command lines in a Makefile, a script, a compose file or a CI workflow
+// (settings_surface.hpp command_file), relative to `base`: the folder the commands run in.
+void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out, std::string_view base) {
     lines(text, [&](int n, std::string_view l) {
-        if (auto d = typeorm_cli_data_source(path, n, l)) out.push_back(std::move(*d));  // followed in read_tool_dirs
+        if (auto d = typeorm_cli_data_source(path, n, l); d && base == path_folder(path)) out.push_back(std::move(*d));  // followed in read_tool_dirs
         for (const Cli& cli : clis()) [&] {
             std::size_t cmd = std::string_view::npos;
             std::string_view command;
@@ -560,7 +569,7 @@ void read_package_json(std::string_view path, std::string_view text, std::vector
                 } else if (value->find_first_of("'\\") != std::string_view::npos) {
                     out.push_back(computed(tool, setting, n, "its value " + shown(*value) + " is quoted or escaped, and not read", cli.scripts));
                 } else {
-                    out.push_back(make(tool, setting, n, path_folder(path), *value, cli.scripts));
+                    out.push_back(make(tool, setting, n, base, *value, cli.scripts));
                 }
                 return;  // one folder per tool and line
             }
@@ -627,6 +636,7 @@ bool data_source_text(std::string_view text) {
 bool tool_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
     if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name.ends_with(".rs")) return true;
+    if (command_file(path) || node_config_file(path)) return true;
     if (name.starts_with("knexfile.") || spring_settings_name(name) || drizzle_config_name(name)) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
     // A TypeORM DataSource may be in any script (`typeorm migration:run -d db.js`: typeorm/typeorm
@@ -639,6 +649,33 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
     for (auto& d : read_all(path, text)) {
         if (d.data_source.empty()) out.push_back(std::move(d));
         else for (auto& r : resolve_data_source(d, read)) out.push_back(std::move(r));
+    }
+    // diesel_cli loads .env first (dotenvy::dotenv in diesel_cli/src/main.rs), then reads the
+    // settings file DIESEL_CONFIG_FILE names instead of diesel.toml, with its paths relative to
+    // that file's folder (diesel_cli/src/config.rs Config::file_path, set_relative_path_base).
+    if (path_name(path) == ".env") {
+        for (const auto& v : env_values(text, "DIESEL_CONFIG_FILE")) {
+            const std::string setting = "DIESEL_CONFIG_FILE";
+            std::string why;
+            std::string file = v.value ? resolve(path_folder(path), *v.value, why) : std::string();
+            std::optional<std::string> toml;
+            if (!file.empty() && read) toml = read(file);
+            if (!toml) {
+                out.push_back(computed("diesel", setting, v.line,
+                                       "it names the settings file " + shown(v.raw) + ", which pgfence " +
+                                           (v.value ? (file.empty() ? why : std::string("cannot read in the repository")) : std::string("cannot resolve (it reads another variable)")),
+                                       false));
+                continue;
+            }
+            std::vector<ToolDir> named;
+            read_diesel(file, *toml, named);
+            if (named.empty()) named.push_back(make("diesel", "[migrations_directory] dir", v.line, path_folder(file), "migrations", false));
+            for (auto& d : named) {
+                d.setting = setting + " " + shown(file) + " " + d.setting;
+                d.line = v.line;
+                out.push_back(std::move(d));
+            }
+        }
     }
     if (out.size() > k_most_dirs) {
         const int line = out[k_most_dirs].line;
@@ -664,17 +701,33 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
         read_config(path, text, out);
     } else if (drizzle_config_name(name) || prisma_config_path(path)) read_config(path, text, out);
     else if (name.starts_with("knexfile.")) read_js(path, text, "knex", out);
-    else if (name == "package.json") read_package_json(path, text, out);
+    else if (name == "package.json") read_package_json(path, text, out, path_folder(path));
+    else if (command_file(path)) {
+        // A workflow runs from the top, a script from the top or its own folder: both are followed.
+        if (!runs_from_top(path) || path_folder(path).empty() || name.ends_with(".sh") || name.ends_with(".bash")) {
+            read_package_json(path, text, out, path_folder(path));
+        }
+        if (runs_from_top(path) && !path_folder(path).empty()) read_package_json(path, text, out, "");
+    }
     else if (name == ".sequelizerc") read_sequelizerc(path, text, out);
     else if (spring_settings_name(name)) read_spring(path, text, out);
-    else if (name == "default.json") read_js(path, text, "node-pg-migrate", out);
     else if (typeorm_name(name) || (script_name(name) && data_source_text(text))) read_js(path, text, "typeorm", out);
+    else if (node_config_file(path) && (script_name(name) || name.ends_with(".json") || name.ends_with(".jsonc") || name.ends_with(".json5"))) {
+        read_js(path, text, "node-pg-migrate", out);
+    }
     if (script_name(name) && !drizzle_config_name(name) && !prisma_config_path(path) && drizzle_migrate_text(text)) read_config(path, text, out);
     std::stable_sort(out.begin(), out.end(), [](const ToolDir& a, const ToolDir& b) { return a.line < b.line; });
     return out;
 }
 
 }  // namespace
+
+std::vector<ToolDir> read_knex_module(std::string_view path, std::string_view text, std::string_view knexfile) {
+    std::vector<ToolDir> out;
+    const std::string run_folder(path_folder(knexfile));
+    read_js(path, text, "knex", out, &run_folder);
+    return out;
+}
 
 bool in_tool_dir(std::string_view file, const ToolDir& dir) {
     if (dir.folder.empty()) return false;

@@ -47,6 +47,10 @@ using ReadFile = std::function<std::optional<std::string>(const std::string& pat
 // no reader it is unknown at its line.
 [[nodiscard]] std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text, const ReadFile& read = {});
 
+// The knex settings (migrations.directory) of a module the knexfile at `knexfile` loads
+// (`module.exports = require('./config/knex')`), relative to the knexfile's folder, where the CLI runs.
+[[nodiscard]] std::vector<ToolDir> read_knex_module(std::string_view path, std::string_view text, std::string_view knexfile);
+
 // Whether `file` lies in `dir`'s folder and is a file its tool runs (.sql, or a script where the
 // tool runs scripts).
 [[nodiscard]] bool in_tool_dir(std::string_view file, const ToolDir& dir);

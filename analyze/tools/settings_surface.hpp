@@ -1,0 +1,100 @@
+#pragma once
+// The files a migration tool's own settings loading reads beyond its main settings file, and the
+// lines of them that decide which migrations run against which history table: node-config's whole
+// file set (node-pg-migrate), Spring Boot's spring.flyway / spring.liquibase keys in YAML, a
+// knexfile's or a sequelize config's required modules, diesel's DIESEL_CONFIG_FILE, and a
+// migration tool's command line in a Makefile, a script, a compose file or a CI workflow.
+// `pgfence pr` reports a pull request's added lines there (migration-tool-settings-changed);
+// tool_dirs.cpp follows the folders they name.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgfence::analyze::tools {
+
+// Whether `path` is a file node-config loads: a file directly in a `config/` folder with one of the
+// extensions node-config parses. node-config loads default, {NODE_ENV}, {NODE_ENV}-{instance},
+// {hostname}, {deployment}, local, local-{NODE_ENV} and custom-environment-variables, each in
+// every extension of lib/util.js's `order` list (node-config/node-config parser.js: 'js', 'cjs',
+// 'mjs', 'ts', 'json', 'jsonc', 'json5', 'hjson', 'toml', 'coffee', 'iced', 'yaml', 'yml', 'cson',
+// 'properties', 'xml'); the deploy's NODE_ENV, hostname and instance are not in the repository,
+// so every base name counts.
+[[nodiscard]] bool node_config_file(std::string_view path);
+
+// Whether a line of a node-config file sets one of node-pg-migrate's settings that decide which
+// migrations run and where their history is kept (salsita/node-pg-migrate bin/node-pg-migrate.ts
+// readJson of the `config` package's section: migrations-dir, migrations-table,
+// migrations-schema, schema, use-glob, ignore-pattern, check-order, database-url-var).
+[[nodiscard]] bool node_pg_migrate_line(std::string_view line);
+
+// Whether `path` is a file that may start a migration tool with its command line: Makefile,
+// GNUmakefile, *.mk, justfile, Taskfile.yml, a shell script, a docker-compose file, a Dockerfile,
+// a CI workflow (.github/workflows/*.yml, .gitlab-ci.yml, .circleci/config.yml, bitbucket-pipelines.yml).
+[[nodiscard]] bool command_file(std::string_view path);
+
+// Whether such a file's commands run from the repository's top rather than the file's folder
+// (a CI workflow; a shell script may run from either).
+[[nodiscard]] bool runs_from_top(std::string_view path);
+
+// Whether a line of such a file runs a migration tool (goose, dbmate, golang-migrate's migrate
+// with -path / -source / -database, flyway, liquibase, node-pg-migrate, knex, sequelize,
+// typeorm, diesel, sqlx) or sets one of their environment variables (GOOSE_*, DBMATE_*, FLYWAY_*,
+// DIESEL_*, SPRING_FLYWAY_* / SPRING_LIQUIBASE_*, DATABASE_URL is not one).
+[[nodiscard]] bool tool_command_line(std::string_view line);
+
+// A settings file a tool's command line names (in a package.json script or a command file): knex's
+// --knexfile, node-pg-migrate's --config-file / -f and --envPath, sequelize's --options-path and
+// --config, dbmate's --env-file, diesel's --config-file, flyway's -configFiles (comma-separated),
+// liquibase's --defaults-file; relative to `base` (the folder the command runs in). A value that
+// reads the environment or is quoted is left out (the line itself is reported as a tool line).
+struct NamedFile {
+    int line = 1;
+    std::string flag;
+    std::string path;  // repository-relative
+};
+[[nodiscard]] std::vector<NamedFile> named_settings_files(std::string_view path, std::string_view text, std::string_view base);
+
+// The 1-based lines of a Spring Boot application*.yml / .yaml / .properties file that set a key
+// under spring.flyway or spring.liquibase (the YAML key path by indentation, or a dotted key),
+// whatever the key: Spring Boot binds every one of them to FlywayProperties / LiquibaseProperties
+// (spring-boot FlywayAutoConfiguration, LiquibaseAutoConfiguration), clean-disabled,
+// clean-on-validation-error, table, schemas, baseline-version and locations among them.
+[[nodiscard]] std::vector<int> spring_migration_lines(std::string_view name, std::string_view text);
+
+// A module a script loads by a relative path (`require('./config/knex')`, `import x from '../m'`),
+// resolved against the script's folder; `spec` empty when the argument is not one plain string
+// literal (then `expr` says what it is). Packages (`require('pg')`) are not listed.
+struct ScriptModule {
+    int line = 1;
+    std::string spec;  // repository-relative, without the extension Node would add
+    std::string expr;  // the argument as written, printable
+};
+[[nodiscard]] std::vector<ScriptModule> relative_modules(std::string_view path, std::string_view text);
+
+// The environment variables a script reads by name (`process.env.NAME`, `process.env['NAME']`),
+// and whether it reads one by a computed name (`process.env[key]`, `const { X } = process.env`
+// counts as named X only when written so; a spread or a computed key is computed).
+struct ScriptEnv {
+    std::vector<std::string> names;
+    bool computed = false;
+};
+[[nodiscard]] ScriptEnv script_env(std::string_view text);
+
+// Whether a script loads the package `name` (`require('config')`, `from "config"`).
+[[nodiscard]] bool loads_package(std::string_view text, std::string_view name);
+
+// The files Node's require() tries for `spec`, in its order (LOAD_AS_FILE then LOAD_AS_DIRECTORY),
+// with the extensions knex's and sequelize-cli's loaders register (.js .cjs .mjs .ts .cts .mts .json).
+[[nodiscard]] std::vector<std::string> module_candidates(const std::string& spec);
+
+// Each `KEY=value` of a .env for `key` (dotenv syntax, quotes removed): the line and the value,
+// nullopt when it reads another variable ($NAME).
+struct EnvValue {
+    int line = 1;
+    std::optional<std::string> value;
+    std::string raw;  // printable
+};
+[[nodiscard]] std::vector<EnvValue> env_values(std::string_view text, std::string_view key);
+
+}  // namespace pgfence::analyze::tools

@@ -1,0 +1,491 @@
+#include "bot/tool_settings_surface.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <set>
+
+#include "analyze/path_parts.hpp"
+#include "analyze/orm/project_tool.hpp"
+#include "analyze/tools/config_dirs.hpp"
+#include "analyze/tools/spring_flyway.hpp"
+#include "analyze/tools/tool_dirs.hpp"
+#include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/sequelize_rc.hpp"
+#include "analyze/tools/settings_surface.hpp"
+
+namespace pgfence::bot {
+namespace {
+
+namespace tools = analyze::tools;
+
+// A settings loader names a handful of modules; past this many the walk stops (linear work).
+constexpr std::size_t k_most_modules = 256;
+
+bool not_vendored(std::string_view p) {
+    return p.find("node_modules/") == std::string_view::npos && !p.starts_with("target/") && p.find("/target/") == std::string_view::npos;
+}
+
+bool script_name(std::string_view name) {
+    for (std::string_view ext : {".js", ".cjs", ".mjs", ".ts", ".cts", ".mts"}) {
+        if (name.ends_with(ext) && !name.ends_with(".d.ts")) return true;
+    }
+    return false;
+}
+
+bool sequelize_default_config(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    return (name == "config.js" || name == "config.cjs") && analyze::path_name(analyze::path_folder(path)) == "config";
+}
+
+// `value` relative to `folder`, as a repository path ("" when above the top or absolute).
+std::string joined(std::string_view folder, std::string_view value) {
+    if (value.empty() || value.front() == '/') return {};
+    std::vector<std::string> parts;
+    for (std::string_view s : {folder, value}) {
+        while (!s.empty()) {
+            std::size_t slash = s.find('/');
+            std::string_view part = s.substr(0, slash);
+            if (part == "..") {
+                if (parts.empty()) return {};
+                parts.pop_back();
+            } else if (!part.empty() && part != ".") {
+                parts.emplace_back(part);
+            }
+            if (slash == std::string_view::npos) break;
+            s.remove_prefix(slash + 1);
+        }
+    }
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
+    return out;
+}
+
+// A YAML or properties file, whose spring.flyway / spring.liquibase keys count.
+bool spring_keys_file(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    return name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".properties");
+}
+
+}  // namespace
+
+bool node_config_only(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    return tools::node_config_file(path) && !sequelize_config_name(path) && !tools::spring_settings_name(name) && !tools::command_file(path);
+}
+
+bool sequelize_config_name(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    return (name == "config.json" || name == "config.js") && analyze::path_name(analyze::path_folder(path)) == "config";
+}
+
+// Other migration tools' settings, whose folders pgfence does not follow yet: a pull request's
+// added lines that set them are reported (migration-tool-settings-changed), each at its line.
+// What each tool reads, and where:
+// - diesel_cli reads diesel.toml's [migrations_directory] dir (diesel_cli/src/config.rs);
+// - knex's CLI reads knexfile.{js,ts,cjs,mjs} (migrations.directory, the connection);
+// - dbmate reads DBMATE_MIGRATIONS_DIR and DATABASE_URL from .env (amacneil/dbmate main.go, --env-file);
+// - sqlx embeds the folder `sqlx::migrate!("path")` names, at compile time (sqlx-macros migrate.rs);
+// - TypeORM's DataSource `migrations: [...]` globs, in ormconfig.* or a data source file.
+// Empty when `path` is none of these; otherwise whether a line of it counts.
+std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
+    const std::string_view name = analyze::path_name(path);
+    if (name == "package.json") {
+        return [](std::string_view line) {
+            // The CLIs tools/tool_dirs.cpp reads the flags of (a command followed by its
+            // arguments, not a dependency's version).
+            return line.find("node-pg-migrate") != std::string_view::npos || line.find("dbmate") != std::string_view::npos ||
+                   line.find("goose") != std::string_view::npos || line.find("knex ") != std::string_view::npos ||
+                   line.find("sequelize ") != std::string_view::npos || line.find("sequelize-cli ") != std::string_view::npos ||
+                   line.find("typeorm ") != std::string_view::npos || line.find("typeorm-ts-node-") != std::string_view::npos ||
+                   line.find("NODE_CONFIG") != std::string_view::npos;
+        };
+    }
+    // sequelize-cli reads which migrations ran from its config file (config/config.json or
+    // config/config.js by default, sequelize/cli src/helpers/path-helper.js): migrationStorage
+    // ("none" re-runs every migration), migrationStorageTableName, migrationStoragePath and the
+    // seeder* ones (src/helpers/umzug-helper.js getStorageOption, from config-helper readConfig).
+    if (sequelize_config_name(path)) {
+        return [](std::string_view line) { return line.find("Storage") != std::string_view::npos; };
+    }
+    // A migration tool's command line in a Makefile, a script, a compose file or a CI workflow.
+    if (tools::command_file(path)) return tools::tool_command_line;
+    if (tools::spring_settings_name(name)) {
+        // spring.flyway.* and spring.liquibase.*; a YAML key nested under them is found by its
+        // line number (other_tool_changes, tools::spring_migration_lines).
+        return [](std::string_view line) { return line.find("flyway") != std::string_view::npos || line.find("liquibase") != std::string_view::npos; };
+    }
+    // node-config's whole file set, which node-pg-migrate reads its section from
+    // (tools/settings_surface.hpp node_config_file): the lines that set its migrations' settings.
+    if (node_config_only(path)) return tools::node_pg_migrate_line;
+    auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
+    if (name == "diesel.toml") return any;
+    if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
+    // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
+    if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
+    if (name == ".env" || name.starts_with(".env.")) {
+        return [](std::string_view line) {
+            // diesel_cli loads .env too: DIESEL_CONFIG_FILE picks its settings file (diesel_cli/src/main.rs).
+            // NODE_CONFIG_DIR / NODE_CONFIG move or replace node-config's files (node-config lib/util.js).
+            return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos ||
+                   line.find("DIESEL_") != std::string_view::npos || line.find("NODE_CONFIG") != std::string_view::npos ||
+                   line.find("SPRING_FLYWAY") != std::string_view::npos || line.find("SPRING_LIQUIBASE") != std::string_view::npos ||
+                   line.find("FLYWAY_") != std::string_view::npos;
+        };
+    }
+    // Any other YAML or properties file may be one Spring Boot reads (spring.config.import,
+    // spring.config.location, a ConfigMap's embedded application.yml): only its lines under a
+    // spring.flyway / spring.liquibase key path count (other_tool_changes).
+    // A YAML manifest may also start a tool (a Kubernetes Job's `command: ["goose", "-dir", ...]`)
+    // or set its environment (`- name: SPRING_FLYWAY_CLEAN_DISABLED`): those lines count as in a
+    // command file.
+    if (name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".properties")) {
+        return [](std::string_view line) { return tools::tool_command_line(line); };
+    }
+    if (name.ends_with(".rs")) {
+        return [](std::string_view line) {
+            return line.find("migrate!") != std::string_view::npos || line.find("Migrator::new") != std::string_view::npos;
+        };
+    }
+    // Any other script may make a TypeORM DataSource (tools::data_source_text, checked on its text).
+    if (name.starts_with("ormconfig.") || tools::tool_settings_file(path)) {
+        return [](std::string_view line) { return line.find("migrations") != std::string_view::npos; };
+    }
+    return {};
+}
+
+std::string shown_line(std::string_view line) {
+    std::string out;
+    for (char c : line.substr(0, 120)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c;
+    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+    return line.size() > 120 ? out + "..." : out;
+}
+
+// The lines of a changed file of another tool's settings that the pull request added and that set
+// what the tool runs.
+std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& file, std::string_view text,
+                                                     std::function<bool(std::string_view)> counts) {
+    std::vector<analyze::SettingChange> out;
+    if (!counts) counts = other_tool_lines(file.path);
+    // A Spring Boot YAML key nested under spring.flyway / spring.liquibase.
+    std::vector<int> spring;
+    if (spring_keys_file(file.path)) spring = tools::spring_migration_lines(analyze::path_name(file.path), text);
+    int line = 1;
+    for (std::size_t at = 0; at <= text.size(); ++line) {
+        std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+        while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+        if ((file.all_lines_new || file.touches(line, line)) && (counts(l) || std::binary_search(spring.begin(), spring.end(), line))) {
+            out.push_back(analyze::SettingChange{line, std::string(analyze::path_name(file.path)) + ": " + shown_line(l)});
+        }
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+    return out;
+}
+
+
+// The lines of `base_text` that count and that `head_text` no longer has (compared trimmed, as a
+// multiset): a setting the pull request removed (a table or a folder back to the tool's default).
+std::vector<analyze::SettingChange> removed_tool_settings(std::string_view path, std::string_view base_text, std::string_view head_text,
+                                                          const std::function<bool(std::string_view)>& counts) {
+    std::vector<analyze::SettingChange> out;
+    auto trimmed_lines = [](std::string_view text) {
+        std::vector<std::string_view> v;
+        for (std::size_t at = 0; at <= text.size();) {
+            std::size_t nl = text.find('\n', at);
+            std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+            while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+            while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+            v.push_back(l);
+            if (nl == std::string_view::npos) break;
+            at = nl + 1;
+        }
+        return v;
+    };
+    const auto base_lines = trimmed_lines(base_text);
+    auto head_lines = trimmed_lines(head_text);
+    std::sort(head_lines.begin(), head_lines.end());
+    std::vector<int> spring;
+    if (spring_keys_file(path)) spring = tools::spring_migration_lines(analyze::path_name(path), base_text);
+    std::vector<std::string_view> gone;
+    for (std::size_t i = 0; i < base_lines.size(); ++i) {
+        const auto l = base_lines[i];
+        if (l.empty() || !(counts(l) || std::binary_search(spring.begin(), spring.end(), static_cast<int>(i + 1)))) continue;
+        auto it = std::lower_bound(head_lines.begin(), head_lines.end(), l);
+        if (it != head_lines.end() && *it == l) {
+            head_lines.erase(it);  // (a few lines: settings files are small)
+            continue;
+        }
+        gone.push_back(l);
+    }
+    for (std::size_t i = 0; i < gone.size() && i < 16; ++i) {
+        out.push_back(analyze::SettingChange{1, std::string(analyze::path_name(path)) + ": removed: " + shown_line(gone[i])});
+    }
+    return out;
+}
+
+analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const std::string& commit, std::uint64_t max_bytes) {
+    Surface surface;
+    std::map<std::string, SurfaceFile>& out = surface.files;
+    const std::uint64_t limit = std::min(max_bytes, tools::k_most_settings_bytes);
+    auto roots = repo.list_files(commit, [](std::string_view p) {
+        const std::string_view name = analyze::path_name(p);
+        return not_vendored(p) && (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".env" || name.ends_with(".toml") ||
+                                   sequelize_default_config(p) || name == "package.json" || tools::command_file(p));
+    });
+    if (!roots) return roots.error();
+    std::deque<std::string> scripts;  // files whose relative modules are followed
+    std::map<std::string, std::string> knexfile_of;  // a followed script: the knexfile it is loaded from
+    auto read = [&](const std::string& path) -> analyze::Result<std::optional<std::string>> {
+        auto stored = repo.read_file_bounded(commit, path, limit);
+        if (!stored) return stored.error();
+        if (!*stored || !(*stored)->text) return std::optional<std::string>{};
+        return std::move((*stored)->text);
+    };
+    auto add = [&](const std::string& path, std::string why, bool storage) {
+        if (out.size() >= k_most_modules || out.contains(path)) return;
+        out.emplace(path, SurfaceFile{std::move(why), storage});
+        if (script_name(analyze::path_name(path))) scripts.push_back(path);
+    };
+    for (const auto& path : *roots) {
+        const std::string_view name = analyze::path_name(path);
+        if (name.ends_with(".toml")) {
+            // diesel_cli --config-file / DIESEL_CONFIG_FILE take any file (diesel_cli/src/config.rs).
+            auto text = read(path);
+            if (!text) return text.error();
+            if (*text && (*text)->find("migrations_directory") != std::string::npos) add(path, "a diesel settings file", false);
+            continue;
+        }
+        if (name.starts_with("knexfile.") || sequelize_default_config(path)) {
+            if (name.starts_with("knexfile.")) knexfile_of[path] = path;
+            scripts.push_back(path);
+            continue;
+        }
+        auto text = read(path);
+        if (!text) return text.error();
+        if (!*text) continue;
+        if (name == "package.json" || tools::command_file(path)) {
+            // The settings file a tool's command line names (knex --knexfile db/knex.js, flyway
+            // -configFiles=conf/prod.conf): every line of it, and its modules.
+            const std::string_view folder = analyze::path_folder(path);
+            std::vector<tools::NamedFile> named = tools::named_settings_files(path, **text, folder);
+            if (tools::runs_from_top(path) && !folder.empty()) {
+                for (auto& f : tools::named_settings_files(path, **text, "")) named.push_back(std::move(f));
+            }
+            for (const auto& f : named) add(f.path, path + ":" + std::to_string(f.line) + " (" + f.flag + ") names it", false);
+            continue;
+        }
+        if (name == ".env") {
+            for (const auto& v : tools::env_values(**text, "DIESEL_CONFIG_FILE")) {
+                if (!v.value) continue;
+                std::string file = joined(analyze::path_folder(path), *v.value);
+                if (!file.empty()) add(file, path + ":" + std::to_string(v.line) + " (DIESEL_CONFIG_FILE) names it", false);
+            }
+            continue;
+        }
+        // .sequelizerc: the configuration it names (sequelize/cli src/helpers/config-helper.js
+        // getConfigFile: args.config, from loadRCFile's defaults), and its own modules.
+        for (const auto& c : tools::sequelize_rc_config_paths(**text)) {
+            std::string file = c.value ? joined(analyze::path_folder(path), *c.value) : std::string();
+            if (!file.empty()) add(file, path + ":" + std::to_string(c.line) + " (config) names it", true);
+            else if (surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, c.line, c.expr.substr(0, 80)});
+        }
+        for (const auto& c : tools::sequelize_rc_options_paths(**text)) {
+            std::string file = c.value ? joined(analyze::path_folder(path), *c.value) : std::string();
+            if (!file.empty()) add(file, path + ":" + std::to_string(c.line) + " (options-path) names it", false);
+            else if (surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, c.line, c.expr.substr(0, 80)});
+        }
+        scripts.push_back(path);
+    }
+    // Node's require() of a relative path, followed from each script (knex/knex bin/cli.js loads the
+    // knexfile with require after registering the loaders for .ts and the other extensions).
+    std::size_t walked = 0;
+    while (!scripts.empty() && walked < k_most_modules) {
+        const std::string path = scripts.front();
+        scripts.pop_front();
+        ++walked;
+        auto text = read(path);
+        if (!text) return text.error();
+        if (!*text) continue;
+        // What it reads from the environment (a .env's values, when it loads dotenv or the deploy
+        // sources one) and from node-config.
+        auto env = tools::script_env(**text);
+        if (!env.names.empty() || env.computed) {
+            if (surface.env_why.empty()) surface.env_why = path;
+            surface.env_computed = surface.env_computed || env.computed;
+            surface.env_names.insert(surface.env_names.end(), env.names.begin(), env.names.end());
+        }
+        if (surface.node_config_why.empty() && tools::loads_package(**text, "config")) surface.node_config_why = path + " loads the config package";
+        for (const auto& m : tools::relative_modules(path, **text)) {
+            if (m.spec.empty()) {
+                if (surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, m.line, m.expr});
+                continue;
+            }
+            for (const auto& candidate : tools::module_candidates(m.spec)) {
+                auto entry = repo.entry_at(commit, candidate);
+                if (!entry) return entry.error();
+                if (!*entry || (*entry)->kind == diff::TreeEntryInfo::Kind::tree) continue;
+                const bool fresh = !out.contains(candidate);
+                add(candidate, path + ":" + std::to_string(m.line) + " loads it", false);
+                if (fresh && knexfile_of.contains(path) && out.contains(candidate)) {
+                    out[candidate].knexfile = knexfile_of[path];
+                    knexfile_of[candidate] = knexfile_of[path];
+                }
+                break;
+            }
+        }
+    }
+    std::sort(surface.env_names.begin(), surface.env_names.end());
+    surface.env_names.erase(std::unique(surface.env_names.begin(), surface.env_names.end()), surface.env_names.end());
+    return surface;
+}
+
+analyze::Result<bool> uses_node_pg_migrate(const diff::Repository& repo, const diff::ChangeSet& changes, std::uint64_t max_bytes) {
+    for (const std::string* commit : {&changes.head_sha, &changes.merge_base_sha}) {
+        auto files = repo.list_files(*commit, [](std::string_view p) {
+            return not_vendored(p) && (analyze::path_name(p) == "package.json" || tools::command_file(p));
+        });
+        if (!files) return files.error();
+        for (const auto& path : *files) {
+            auto stored = repo.read_file_bounded(*commit, path, std::min(max_bytes, tools::k_most_settings_bytes));
+            if (!stored) return stored.error();
+            // Too large to read: it may run it.
+            if (*stored && (!(*stored)->text || (*stored)->text->find("node-pg-migrate") != std::string::npos)) return true;
+        }
+    }
+    return false;
+}
+
+analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const diff::ChangeSet& changes, const analyze::AnalyzeOptions& options,
+                                          std::set<std::string>& listed, std::vector<analyze::FileReport>& added) {
+    auto head_surface = settings_surface_at(repo, changes.head_sha, options.max_file_bytes);
+    if (!head_surface) return head_surface.error();
+    auto base_surface = settings_surface_at(repo, changes.merge_base_sha, options.max_file_bytes);
+    if (!base_surface) return base_surface.error();
+    std::map<std::string, SurfaceFile> surface = std::move(base_surface->files);
+    for (auto& [p, f] : head_surface->files) surface.insert_or_assign(p, std::move(f));
+    // node-config's files, when a settings script loads the config package: every line counts.
+    const std::string node_config_why = !head_surface->node_config_why.empty() ? head_surface->node_config_why : base_surface->node_config_why;
+    std::vector<std::string> env_names = head_surface->env_names;
+    env_names.insert(env_names.end(), base_surface->env_names.begin(), base_surface->env_names.end());
+    std::sort(env_names.begin(), env_names.end());
+    const std::string env_why = !head_surface->env_why.empty() ? head_surface->env_why : base_surface->env_why;
+    // A variable read by a computed name may be any of a .env's.
+    const bool env_any = head_surface->env_computed || base_surface->env_computed;
+    // The .env files dotenv and dotenv-flow load (.env, .env.production, .env.local), not the
+    // examples committed beside them.
+    auto env_file = [](std::string_view p) {
+        const std::string_view n = analyze::path_name(p);
+        for (std::string_view example : {"example", "sample", "template", "dist", "defaults"}) {
+            if (n.ends_with(example)) return false;
+        }
+        return n == ".env" || n.starts_with(".env.");
+    };
+    auto changed = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [&](std::string_view p) {
+            return surface.contains(std::string(p)) || (!node_config_why.empty() && tools::node_config_file(p)) ||
+                   ((!env_names.empty() || env_any) && env_file(p) && not_vendored(p));
+        },
+        {}, options.max_file_bytes);
+    if (!changed) return changed.error();
+    const std::uint64_t limit = std::min(options.max_file_bytes, tools::k_most_settings_bytes);
+    // A file's text at a commit: nothing when it is not there; an empty inner value when too large.
+    using Text = std::optional<std::optional<std::string>>;
+    auto read = [&](const std::string& commit, const std::string& path) -> analyze::Result<Text> {
+        auto stored = repo.read_file_bounded(commit, path, limit);
+        if (!stored) return stored.error();
+        if (!*stored) return Text{};
+        return Text(std::move((*stored)->text));
+    };
+    for (const auto& file : *changed) {
+        if (listed.contains(file.path)) continue;
+        SurfaceFile s;
+        if (surface.contains(file.path)) s = surface.at(file.path);
+        else if (surface.contains(file.old_path)) s = surface.at(file.old_path);
+        else if (env_file(file.path)) s.why = env_why + " reads it from the environment";
+        else s.why = node_config_why;
+        const bool env = !surface.contains(file.path) && !surface.contains(file.old_path) && env_file(file.path);
+        auto counts = s.storage ? std::function<bool(std::string_view)>([](std::string_view l) { return l.find("Storage") != std::string_view::npos; })
+                      : env ? std::function<bool(std::string_view)>([&env_names, env_any](std::string_view l) {
+                                  if (l.starts_with("export ")) l.remove_prefix(7);
+                                  if (env_any) return !l.empty() && l.front() != '#' && l.find('=') != std::string_view::npos;
+                                  std::string_view key = l.substr(0, l.find('='));
+                                  while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+                                  return l.find('=') != std::string_view::npos && std::binary_search(env_names.begin(), env_names.end(), key);
+                              })
+                            : std::function<bool(std::string_view)>([](std::string_view l) {
+                                  return !l.empty() && l.front() != '#' && !l.starts_with("//") && !l.starts_with("/*") && !l.starts_with("*");
+                              });
+        std::optional<std::string> base_text;
+        if (!file.all_lines_new || file.status == diff::ChangeStatus::Deleted) {
+            auto old = read(changes.merge_base_sha, file.old_path);
+            if (!old) return old.error();
+            if (*old) base_text = std::move(**old);
+        }
+        if (file.status == diff::ChangeStatus::Deleted) {
+            auto gone = removed_tool_settings(file.old_path, base_text.value_or(""), "", counts);
+            for (auto& g : gone) g.what += " (" + s.why + ")";
+            if (!gone.empty() && listed.insert(file.old_path).second) {
+                added.push_back(analyze::analyze_tool_settings(file.old_path, std::move(gone), options, "", {}));
+            }
+            continue;
+        }
+        auto stored = read(changes.head_sha, file.path);
+        if (!stored) return stored.error();
+        if (!*stored) continue;
+        listed.insert(file.path);
+        if (!**stored) {
+            added.push_back(analyze::analyze_tool_settings(
+                file.path, {}, options, {},
+                {analyze::SettingUnknown{1, s.why + ", and it is too large for pgfence to read what it now sets", {}}}));
+            continue;
+        }
+        const std::string& text = ***stored;
+        auto found = other_tool_changes(file, text, counts);
+        // A removed setting, when no added line already says the settings changed.
+        if (base_text && found.empty()) {
+            for (auto& g : removed_tool_settings(file.path, *base_text, text, counts)) found.push_back(std::move(g));
+        }
+        for (auto& f : found) f.what += " (" + s.why + ")";
+        if (found.empty()) {
+            listed.erase(file.path);
+            continue;
+        }
+        added.push_back(analyze::analyze_tool_settings(file.path, std::move(found), options, text, {}));
+    }
+    // A settings script of the head loads a module by a computed name: any script or JSON file the
+    // pull request adds or changes may be it, so that line is unknown (as a TypeORM -d source).
+    if (head_surface->computed.empty()) return true;
+    auto scripts = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [](std::string_view p) {
+            const std::string_view n = analyze::path_name(p);
+            return not_vendored(p) && (script_name(n) || n.ends_with(".json") || n.ends_with(".json5"));
+        },
+        {}, options.max_file_bytes);
+    if (!scripts) return scripts.error();
+    if (std::none_of(scripts->begin(), scripts->end(), [](const diff::ChangedFile& f) { return f.status != diff::ChangeStatus::Deleted; })) {
+        return true;
+    }
+    std::map<std::string, std::vector<analyze::SettingUnknown>> unknown;
+    for (const auto& c : head_surface->computed) {
+        if (listed.contains(c.script)) continue;
+        unknown[c.script].push_back(analyze::SettingUnknown{
+            c.line, c.script + ":" + std::to_string(c.line) + " loads a module by a computed name (" + c.expr +
+                        "), which pgfence does not follow: a file the pull request changes may be part of the migration tool's settings",
+            {}});
+    }
+    for (auto& [script, u] : unknown) {
+        auto text = repo.read_file_bounded(changes.head_sha, script, limit);
+        if (!text) return text.error();
+        listed.insert(script);
+        const std::string body = *text && (*text)->text ? *(*text)->text : std::string();
+        added.push_back(analyze::analyze_tool_settings(script, {}, options, body, u));
+    }
+    return true;
+}
+
+}  // namespace pgfence::bot
