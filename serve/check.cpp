@@ -51,7 +51,8 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                          " AND n.pull_request = u.pull_request AND COALESCE(n.envelope->>'job', '') = COALESCE(u.envelope->>'job', '') "
                          " AND n.response IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1) = u.id "
                          " AND (pr.base_changed_at IS NULL OR u.created_at > pr.base_changed_at), "
-                         "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository), pr.author "
+                         "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository), pr.author, "
+                         "pr.state = 'closed' "
                          "FROM pgfence_uploads u "
                          "LEFT JOIN pgfence_checks ch ON ch.repository = u.repository AND ch.head_sha = u.head_sha "
                          "LEFT JOIN pgfence_pull_requests pr ON pr.repository = u.repository AND pr.number = u.pull_request "
@@ -59,7 +60,9 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                          {upload_id});
         if (!r) return db_error(c, r.error());
         if (r->rows() == 0) return StoreError{404, "no upload " + upload_id};
-        superseded = r->value(0, 6) != "t";
+        // A pull request closed without merging decides nothing any more (its head's check says so,
+        // serve/head_check.cpp): an approval or a late upload on it posts nothing.
+        superseded = r->value(0, 6) != "t" || r->value(0, 9) == "t";
         chain_head = r->value(0, 7);
         envelope = json::parse(r->value(0, 0));
         head_sha = r->value(0, 1);

@@ -19,6 +19,11 @@ Scenarios:
   two_jobs      one pull request, two pgfence jobs (`pr --name api`, `--name web`, docs/pr.md): api
                 drops a table (action_required), web uploads later with nothing new: the check
                 stays action_required, naming both jobs
+  closed        PR #7 (a DROP TABLE) signed off by alice, then closed without merging: the head's
+                check no longer says success (its decision stands for nobody); an approval on the
+                closed pull request posts nothing; PR #9 opened from the same head is not "reviewed"
+                by #7's sign-off (its merge is audited reviewed false, the check never says success);
+                #7 reopened is evaluated again (alice's approval, asked of GitHub anew, counts)
   fake_run      the workflow's own token (GITHUB_TOKEN, the github-actions app) posts a successful
                 check run named 'pgfence governance' on the head first: the service never takes it
                 for its own (it lists only its App's runs) and posts its decision in a run of its
@@ -269,8 +274,57 @@ def scenario_fake_run(w):
     ok("a 'pgfence governance' run from the workflow's token is left alone; the App posts its own run (action_required)")
 
 
+def scenario_closed(w):
+    token, url = start(w)
+    head, main, _ = drop_repo(w)
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main")
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main")
+    w.wait_for_check(head, "action_required")
+    review(w, url, "alice", head_sha=head, body="dropping users is planned")
+    w.wait_for_text(head, "success", "Signed off by alice")
+    ok("PR #7 drops a table; alice signs it off: success")
+
+    status, _ = w.webhook(url, "pull_request", "closed", author=AUTHOR, number=7, head_sha=head, base_sha=main, merged=False)
+    check(status == 202, f"closed webhook: {status}")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        run = w.governance_checks(head)[-1]
+        if "was closed" in run["output"]["title"]:
+            break
+        time.sleep(0.3)
+    check(run.get("conclusion") is None and run.get("status") == "in_progress" and "was closed" in run["output"]["title"],
+          f"closed: the head's check no longer says success: {run.get('status')} {run.get('conclusion')} {run['output']['title']}")
+    closed_at = len(w.governance_checks(head)) - 1
+    ok("PR #7 closed without merging: the head's check is no longer success (its decision stands for nobody)")
+
+    checks_before = len([e for e in w.audit(url, token) if e["type"] == "check"])
+    review(w, url, "alice", head_sha=head, body="approving the closed one", review_id=903)
+    w.wait_for_event(url, token, "approval", 2)
+    time.sleep(3)
+    check(len([e for e in w.audit(url, token) if e["type"] == "check"]) == checks_before,
+          "an approval on the closed pull request posts no check")
+    check(w.governance_checks(head)[-1].get("conclusion") != "success", "the head's check is still not success")
+    ok("an approval given on the closed pull request posts nothing")
+
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=9, head_sha=head, base_sha=main, base_ref="main")
+    w.wait_for_event(url, token, "pull_request", count=3)
+    time.sleep(3)
+    check(w.governance_checks(head)[-1].get("conclusion") != "success",
+          f"PR #9 from the same head is not covered by #7's sign-off: {w.governance_checks(head)[-1].get('conclusion')}")
+    w.webhook(url, "pull_request", "closed", author=AUTHOR, number=9, head_sha=head, base_sha=main, base_ref="main", merged=True)
+    data = merge_event(w, url, token, 9)
+    check(data["reviewed"] is False, f"#9's merge is not reviewed by #7's approval: {data}")
+    check(all(r.get("conclusion") != "success" for r in w.governance_checks(head)[closed_at:]), "no success after #7 was closed")
+    ok("PR #9 opened from the same head: the check never says success, its merge is audited reviewed false")
+
+    w.webhook(url, "pull_request", "reopened", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main")
+    w.wait_for_text(head, "success", "Signed off by alice")
+    ok("PR #7 reopened: evaluated again, alice's approval (asked of GitHub anew) counts")
+
+
 SCENARIOS = {"fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
-             "two_jobs": scenario_two_jobs}
+             "two_jobs": scenario_two_jobs, "closed": scenario_closed}
 
 
 def main():
