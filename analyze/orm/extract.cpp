@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "analyze/limits.hpp"
@@ -235,10 +236,50 @@ bool looks_like_migration(const std::string& path) {
     return looks_like_migration(path, head);
 }
 
+namespace {
+
+// Where the lexer stopped short of the script's end, and why: its stop (js_lexer.hpp: an HTML-like
+// comment, a '/' after '}', an escape in an identifier), or a template literal or block comment
+// the file ends inside (each swallows the rest). Nothing past it is read, so nothing past it can
+// tell which tool runs the script. `whole`: the text is the whole file (else a template or comment
+// still open at its end may close past it).
+struct LexStop {
+    std::size_t at = 0;
+    std::string why;
+};
+std::optional<LexStop> lexing_stop(std::string_view text, bool whole) {
+    const std::vector<Token> tokens = lex_js(text);
+    for (const Token& t : tokens) {
+        if (!t.unreadable.empty()) return LexStop{t.begin, t.unreadable};
+        if (whole && t.unterminated && t.kind == TokenKind::Template) return LexStop{t.begin, "a template literal the file ends inside"};
+    }
+    if (!whole) return std::nullopt;
+    // After the last token only white space and comments remain: an unclosed /* swallows the rest.
+    std::size_t p = tokens.empty() ? 0 : tokens.back().end;
+    while (p < text.size()) {
+        if (text.compare(p, 2, "//") == 0) {
+            p = text.find('\n', p);
+            if (p == std::string_view::npos) break;
+        } else if (text.compare(p, 2, "/*") == 0) {
+            const std::size_t close = text.find("*/", p + 2);
+            if (close == std::string_view::npos) return LexStop{p, "a comment the file ends inside"};
+            p = close + 2;
+        } else {
+            ++p;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 bool looks_like_migration(const std::string& path, std::string_view text) {
     if (!migration_script_name(path)) return false;
     std::string_view head = text.substr(0, k_head_bytes);
-    return (detect_format(head) != InputFormat::Auto && contains(head, "up")) || defines_up(head);
+    // A script under a migrations folder whose lexing stops before anything said whose it is:
+    // listed, to be reported unknown (extract_script), not left out unseen.
+    return (detect_format(head) != InputFormat::Auto && contains(head, "up")) || defines_up(head) ||
+           lexing_stop(head, head.size() == text.size()).has_value();
 }
 
 namespace {
@@ -407,6 +448,24 @@ Extraction extract_script(std::string_view text, InputFormat format, Direction d
         Emitter emitter(file, text, out);
         mark_hidden_uses(file, text, emitter);
         return out;
+    }
+    if (format == InputFormat::Auto) {
+        if (auto stop = lexing_stop(text, true)) {
+            // The lexer stopped before any tool's words or an up() were seen (an HTML-like comment
+            // on the first line, a '/' after '}', a template or comment left open): what follows
+            // may be any tool's migration. Unknown at its first line, never skipped as no migration.
+            JsFile file = parse_js(text);
+            Emitter emitter(file, text, out);
+            Node first;
+            first.begin = 0;
+            first.end = std::min(text.size(), text.find('\n') == std::string_view::npos ? text.size() : text.find('\n'));
+            int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(stop->at), '\n'));
+            int index = emitter.add_call(first, "script", false);
+            emitter.unknown(first, index, "pgfence stopped reading this script at line " + std::to_string(line) + " (" + stop->why +
+                                              ") before anything told which migration tool runs it: whether it is a migration, "
+                                              "and what it runs, is not known");
+            return out;
+        }
     }
     if (format == InputFormat::Auto || format == InputFormat::Sql) {
         out.skipped = true;
