@@ -19,6 +19,11 @@ Scenarios:
   two_jobs      one pull request, two pgfence jobs (`pr --name api`, `--name web`, docs/pr.md): api
                 drops a table (action_required), web uploads later with nothing new: the check
                 stays action_required, naming both jobs
+  jobs_signoff  one pull request, two jobs (`--name api`, `--name web`), each with a DROP TABLE: one
+                approval of the head covers both jobs' findings (the check becomes success, each job's
+                own decision success); a push that rewrites only web's migration leaves api's
+                decision signed off (its finding and context unchanged) and web's action_required
+                (the approval does not cover the new finding) until alice approves again
   closed        PR #7 (a DROP TABLE) signed off by alice, then closed without merging: the head's
                 check no longer says success (its decision stands for nobody); an approval on the
                 closed pull request posts nothing; PR #9 opened from the same head is not "reviewed"
@@ -323,8 +328,65 @@ def scenario_closed(w):
     ok("PR #7 reopened: evaluated again, alice's approval (asked of GitHub anew) counts")
 
 
+def job_conclusions(w, url, token):
+    """Each job's own decision in the newest check event that lists them: {job: conclusion}."""
+    checks = [e for e in w.audit(url, token) if e["type"] == "check" and e["data"].get("decisions")]
+    return {d["job"]: d["conclusion"] for d in checks[-1]["data"]["decisions"]} if checks else {}
+
+
+def wait_for_jobs(w, url, token, want, timeout=60):
+    deadline = time.time() + timeout
+    got = {}
+    while time.time() < deadline:
+        got = job_conclusions(w, url, token)
+        if got == want:
+            return got
+        time.sleep(0.3)
+    check(False, f"each job's decision: want {want}, have {got}")
+
+
+def scenario_jobs_signoff(w):
+    token, url = start(w)
+    commit(w, {"api/migrations/001_users.sql": USERS,
+               "web/migrations/001_pages.sql": "CREATE TABLE pages (id bigint PRIMARY KEY);\n", "README.md": "x\n"}, "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"api/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n",
+               "web/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE pages;\n"}, "drop both")
+    head = git(w.repo, "rev-parse", "HEAD")
+    main = git(w.repo, "rev-parse", "main")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main)
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    wait_for_jobs(w, url, token, {"api": "action_required", "web": "action_required"})
+    ok("two jobs, each with a DROP TABLE: both action_required")
+
+    review(w, url, "alice", head_sha=head, body="both drops are planned")
+    wait_for_jobs(w, url, token, {"api": "success", "web": "success"})
+    run = w.wait_for_check(head, "success")
+    check("Signed off by alice" in run["output"]["title"] + run["output"]["summary"], f"signed off: {run['output']['title']}")
+    ok("one approval of the head covers both jobs' findings: each job's decision and the check are success")
+
+    commit(w, {"web/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE pages CASCADE;\n"}, "web: cascade")
+    head2 = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR, number=7, head_sha=head2, base_sha=main)
+    upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    wait_for_jobs(w, url, token, {"api": "success", "web": "action_required"})
+    run = w.wait_for_check(head2, "action_required")
+    check("job `api`" in run["output"]["summary"] and "job `web`" in run["output"]["summary"],
+          f"the check lists both jobs: {run['output']['summary'][:600]}")
+    ok("a push rewriting only web's migration: api's finding stays signed off, web's new one needs sign-off")
+
+    review(w, url, "alice", head_sha=head2, body="cascade is fine", review_id=904)
+    wait_for_jobs(w, url, token, {"api": "success", "web": "success"})
+    w.wait_for_check(head2, "success")
+    ok("alice approves the new head: both jobs success")
+
+
 SCENARIOS = {"fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
-             "two_jobs": scenario_two_jobs, "closed": scenario_closed}
+             "two_jobs": scenario_two_jobs, "closed": scenario_closed,
+             "jobs_signoff": scenario_jobs_signoff}
 
 
 def main():
