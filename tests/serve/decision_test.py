@@ -23,7 +23,8 @@ Scenarios:
                 approval of the head covers both jobs' findings (the check becomes success, each job's
                 own decision success); a push that rewrites only web's migration leaves api's
                 decision signed off (its finding and context unchanged) and web's action_required
-                (the approval does not cover the new finding) until alice approves again
+                (the approval does not cover the new finding) until alice approves again; an
+                approval given before web's upload arrived does not cover web's findings
   closed        PR #7 (a DROP TABLE) signed off by alice, then closed without merging: the head's
                 check no longer says success (its decision stands for nobody); an approval on the
                 closed pull request posts nothing; PR #9 opened from the same head is not "reviewed"
@@ -382,6 +383,20 @@ def scenario_jobs_signoff(w):
     wait_for_jobs(w, url, token, {"api": "success", "web": "success"})
     w.wait_for_check(head2, "success")
     ok("alice approves the new head: both jobs success")
+
+    # An approval given when only api had uploaded covers api's findings, not web's that came after.
+    commit(w, {"api/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users CASCADE;\n",
+               "web/migrations/003_more.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n"}, "both again")
+    head3 = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR, number=7, head_sha=head3, base_sha=main)
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    wait_for_jobs(w, url, token, {"api": "action_required"})
+    review(w, url, "alice", head_sha=head3, body="api's cascade", review_id=905)
+    wait_for_jobs(w, url, token, {"api": "success"})
+    upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    wait_for_jobs(w, url, token, {"api": "success", "web": "action_required"})
+    run = w.wait_for_text(head3, "action_required", "not there when it was given")
+    ok("an approval given before web's upload arrived covers api's findings only: web's need their own sign-off")
 
 
 SCENARIOS = {"fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
