@@ -928,26 +928,10 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
             auto governed = c.query("SELECT 1 FROM pgfence_tokens WHERE lower(repository) = $1 AND revoked_at IS NULL LIMIT 1",
                                     {repository});
             if (!governed) return db_error(c, governed.error());
-            // Closed without merging: its decisions no longer stand for the head (head_decisions
-            // reads open pull requests only), and the head's check says so instead of keeping the
-            // closed pull request's last conclusion for whoever points at the commit next.
-            if (action == "closed" && !merged && governed->rows() > 0) {
-                return enqueue(c, "head_check", {{"repository", repository}, {"head_sha", *head}, {"pull_request", *number},
-                                                 {"state", "closed"}});
-            }
-            // Reopened: its uploads of this head are evaluated again (approvals asked of GitHub anew).
-            if (action == "reopened" && content && governed->rows() > 0) {
-                auto jobs = c.query("SELECT DISTINCT ON (COALESCE(envelope->>'job', '')) id FROM pgfence_uploads "
-                                    "WHERE repository = $1 AND pull_request = $2 AND head_sha = $3 AND response IS NOT NULL "
-                                    "ORDER BY COALESCE(envelope->>'job', ''), created_at DESC, id DESC",
-                                    {repository, std::to_string(*number), *head});
-                if (!jobs) return db_error(c, jobs.error());
-                for (int i = 0; i < jobs->rows(); ++i) {
-                    auto queued = enqueue(c, "check", {{"upload_id", jobs->value(i, 0)}, {"repository", repository},
-                                                       {"head_sha", *head}, {"pull_request", *number}});
-                    if (!queued) return queued.error();
-                }
-                return true;
+            // Closed without merging, or reopened: the head's check again (serve/head_decisions.cpp).
+            if ((action == "closed" || action == "reopened") && governed->rows() > 0) {
+                auto queued = queue_closed_or_reopened(c, repository, *head, *number, action == "reopened", merged, content.has_value());
+                if (!queued || action == "closed" || content) return queued;
             }
             if (action != "closed" && !content && governed->rows() > 0) {
                 // Its upload refused before this webhook named it (the upload outran GitHub): the

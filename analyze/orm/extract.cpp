@@ -236,43 +236,6 @@ bool looks_like_migration(const std::string& path) {
     return looks_like_migration(path, head);
 }
 
-namespace {
-
-// Where the lexer stopped short of the script's end, and why: its stop (js_lexer.hpp: an HTML-like
-// comment, a '/' after '}', an escape in an identifier), or a template literal or block comment
-// the file ends inside (each swallows the rest). Nothing past it is read, so nothing past it can
-// tell which tool runs the script. `whole`: the text is the whole file (else a template or comment
-// still open at its end may close past it).
-struct LexStop {
-    std::size_t at = 0;
-    std::string why;
-};
-std::optional<LexStop> lexing_stop(std::string_view text, bool whole) {
-    const std::vector<Token> tokens = lex_js(text);
-    for (const Token& t : tokens) {
-        if (!t.unreadable.empty()) return LexStop{t.begin, t.unreadable};
-        if (whole && t.unterminated && t.kind == TokenKind::Template) return LexStop{t.begin, "a template literal the file ends inside"};
-    }
-    if (!whole) return std::nullopt;
-    // After the last token only white space and comments remain: an unclosed /* swallows the rest.
-    std::size_t p = tokens.empty() ? 0 : tokens.back().end;
-    while (p < text.size()) {
-        if (text.compare(p, 2, "//") == 0) {
-            p = text.find('\n', p);
-            if (p == std::string_view::npos) break;
-        } else if (text.compare(p, 2, "/*") == 0) {
-            const std::size_t close = text.find("*/", p + 2);
-            if (close == std::string_view::npos) return LexStop{p, "a comment the file ends inside"};
-            p = close + 2;
-        } else {
-            ++p;
-        }
-    }
-    return std::nullopt;
-}
-
-}  // namespace
-
 bool looks_like_migration(const std::string& path, std::string_view text) {
     if (!migration_script_name(path)) return false;
     std::string_view head = text.substr(0, k_head_bytes);
