@@ -204,6 +204,18 @@ Decision evaluate(const Policy& policy, const nlohmann::json& report, std::strin
             counted.push_back(&f);
             d.ignored_suppressions.push_back({file.path, f.suppression_line, f.rule, f.risk, ignored_why(f)});
         }
+        // A file pgfence could not read (a checkout conversion it cannot apply, such as a filter
+        // driver or a working-tree-encoding; a file above the size limit): what it runs is unknown
+        // from its first line, a finding like any unknown-statement (never clean), as `pgfence pr`
+        // counts it. Its line is 1: the report's error carries no position.
+        FindingFacts unread;
+        if (!file.error.empty()) {
+            unread.rule = std::string(k_unknown_rule);
+            unread.risk = Risk::Medium;
+            unread.line = 1;
+            unread.message = "pgfence could not read this file, so what it runs is unknown: " + file.error;
+            counted.push_back(&unread);
+        }
         for (const FindingFacts* counted_finding : counted) {
             const FindingFacts& f = *counted_finding;
             ++new_findings;

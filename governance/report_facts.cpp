@@ -120,6 +120,7 @@ analyze::Result<ReportFacts> read_report(const nlohmann::json& document) {
             facts.path = string_of(file, "path", where);
             facts.findings = read_findings(file, "findings", where);
             facts.suppressed = read_findings(file, "suppressed", where);
+            facts.error = nullable_string(file, "error", where);
             if (auto statements = file.find("statements"); statements != file.end()) {
                 if (!statements->is_array()) throw ReportError{where + ".statements: must be an array"};
                 for (std::size_t j = 0; j < statements->size(); ++j) {

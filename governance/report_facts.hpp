@@ -42,6 +42,8 @@ struct FileFacts {
     std::vector<FindingFacts> findings;
     std::vector<FindingFacts> suppressed;  // hidden by a pgfence-ignore comment
     std::vector<StatementFacts> statements;
+    // Why the file could not be read (`error`; "" when it was read): what it runs is unknown.
+    std::string error;
 };
 
 struct ReportFacts {

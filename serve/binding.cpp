@@ -82,6 +82,26 @@ std::string exemption_scope(const json& envelope, const std::string& rule, const
     return sha256_hex(covered);
 }
 
+std::string signoff_item_identity(const json& item, const json& envelope) {
+    static const json k_empty = json::object();
+    const json& report = envelope.contains("report") && envelope["report"].is_object() ? envelope["report"] : k_empty;
+    const std::string path = item.value("path", std::string());
+    const int line = item.value("line", 0);
+    std::string context;
+    if (const json* file = file_of(report, path); file != nullptr) {
+        if (file->contains("statements") && (*file)["statements"].is_array()) {
+            for (const auto& s : (*file)["statements"]) {
+                if (!s.is_object() || line_at(s, "start") > line || line_at(s, "end") < line) continue;
+                if (s.contains("context_sha256") && s["context_sha256"].is_string()) context += s["context_sha256"].get<std::string>() + " ";
+            }
+        }
+        if (context.empty()) context = "file " + file->value("sha256", std::string());
+    } else {
+        context = "absent";
+    }
+    return json{item.value("kind", ""), path, line, item.value("rule", ""), item.value("message", ""), context}.dump();
+}
+
 ExemptionSplit split_exemptions(const std::vector<StoredExemption>& stored, const json& envelope) {
     ExemptionSplit out;
     for (const auto& s : stored) {

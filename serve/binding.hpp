@@ -25,6 +25,14 @@ namespace pgfence::serve {
 [[nodiscard]] std::string exemption_scope(const nlohmann::json& envelope, const std::string& rule,
                                           const std::optional<std::string>& path, std::optional<int> line);
 
+// What an approval covers of an item needing sign-off (issue #53): the item as the decision
+// says it (kind, file, line, rule, message) and what it was found on in `envelope`, the upload
+// whose decision it is: the context_sha256 of the statements whose span holds its line (the file
+// before them, their transaction, the files the migration was read with), or the file's sha256
+// when no statement holds it. The same finding reported by another job, or by a later upload whose
+// migration is unchanged up to it, has the same identity; a rewrite of what it depends on does not.
+[[nodiscard]] std::string signoff_item_identity(const nlohmann::json& item, const nlohmann::json& envelope);
+
 // An exemption as stored: its id, the scope hash recorded when granted, and whether it was
 // voided. One granted before the upload of the head it was granted on arrived has no scope yet
 // but that head (pending_head): it applies to nothing until that upload binds it (to the upload

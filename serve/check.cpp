@@ -7,6 +7,7 @@
 #include <set>
 
 #include "serve/audit.hpp"
+#include "serve/binding.hpp"
 #include "serve/head_decisions.hpp"
 #include "serve/metrics.hpp"
 #include "serve/payload.hpp"
@@ -33,9 +34,12 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         std::string login, source, reason;
         std::optional<std::string> content_hash;  // none while the approved commit's upload has not arrived
         bool voided = false;
-        // The items of the decision the approver saw (the approved commit's upload of that content):
-        // an approval covers those and no other (a rebase can add a finding to the same bytes).
-        std::optional<json> approved_items;
+        // What it covers (serve/binding.hpp, signoff_item_identity): the items needing sign-off in
+        // the decisions of its commit's uploads, every job's, that it was given on (those there when
+        // it was given; for one given before any had arrived, those that arrived for that commit
+        // since, unless the base changed in between). It covers those findings and no other,
+        // whichever job reports them (a rebase can add a finding to the same bytes).
+        std::set<std::string> covered;
     };
     std::vector<ApprovalRow> approvals;
     std::vector<StoredExemption> stored_exemptions;
@@ -51,7 +55,8 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                          " AND n.pull_request = u.pull_request AND COALESCE(n.envelope->>'job', '') = COALESCE(u.envelope->>'job', '') "
                          " AND n.response IS NOT NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 1) = u.id "
                          " AND (pr.base_changed_at IS NULL OR u.created_at > pr.base_changed_at), "
-                         "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository), pr.author "
+                         "(SELECT h.hash FROM pgfence_audit_heads h WHERE h.repository = u.repository), pr.author, "
+                         "pr.state = 'closed' "
                          "FROM pgfence_uploads u "
                          "LEFT JOIN pgfence_checks ch ON ch.repository = u.repository AND ch.head_sha = u.head_sha "
                          "LEFT JOIN pgfence_pull_requests pr ON pr.repository = u.repository AND pr.number = u.pull_request "
@@ -59,7 +64,9 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
                          {upload_id});
         if (!r) return db_error(c, r.error());
         if (r->rows() == 0) return StoreError{404, "no upload " + upload_id};
-        superseded = r->value(0, 6) != "t";
+        // A pull request closed without merging decides nothing any more (its head's check says so,
+        // serve/head_check.cpp): an approval or a late upload on it posts nothing.
+        superseded = r->value(0, 6) != "t" || r->value(0, 9) == "t";
         chain_head = r->value(0, 7);
         envelope = json::parse(r->value(0, 0));
         head_sha = r->value(0, 1);
@@ -68,18 +75,40 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         if (!r->is_null(0, 4)) check_run_id = std::stoll(r->value(0, 4));
         if (!r->is_null(0, 5)) installation = std::stoll(r->value(0, 5));
         author = r->value(0, 8);
-        auto a = c.query("SELECT a.login, a.source, a.reason, a.content_hash, a.voided_at IS NOT NULL, "
-                         "(SELECT u.decision->'decision'->'items' FROM pgfence_uploads u WHERE u.repository = a.repository "
-                         " AND u.pull_request = a.pull_request AND u.head_sha = a.commit_sha AND u.content_hash = a.content_hash "
-                         " AND u.response IS NOT NULL AND u.decision IS NOT NULL ORDER BY u.created_at DESC, u.id DESC LIMIT 1) "
+        auto a = c.query("SELECT a.login, a.source, a.reason, a.content_hash, a.voided_at IS NOT NULL, a.id "
                          "FROM pgfence_approvals a "
                          "WHERE a.repository = $1 AND a.pull_request = $2 AND a.revoked_at IS NULL ORDER BY a.created_at, a.id",
                          {repository, std::to_string(number)});
         if (!a) return db_error(c, a.error());
         for (int i = 0; i < a->rows(); ++i) {
-            approvals.push_back({a->value(i, 0), a->value(i, 1), a->value(i, 2),
-                                 a->is_null(i, 3) ? std::nullopt : std::optional(a->value(i, 3)), a->value(i, 4) == "t",
-                                 a->is_null(i, 5) ? std::nullopt : std::optional(json::parse(a->value(i, 5), nullptr, false))});
+            ApprovalRow row{a->value(i, 0), a->value(i, 1), a->value(i, 2),
+                            a->is_null(i, 3) ? std::nullopt : std::optional(a->value(i, 3)), a->value(i, 4) == "t", {}};
+            if (row.content_hash) {
+                auto u = c.query(
+                    "SELECT u.decision->'decision'->'items', u.envelope FROM pgfence_approvals a "
+                    "JOIN pgfence_uploads u ON u.repository = a.repository AND u.pull_request = a.pull_request "
+                    " AND u.head_sha = a.commit_sha "
+                    "LEFT JOIN pgfence_pull_requests pr ON pr.repository = a.repository AND pr.number = a.pull_request "
+                    "WHERE a.id = $1 AND u.response IS NOT NULL AND u.decision IS NOT NULL AND (u.created_at <= a.created_at "
+                    " OR (NOT EXISTS (SELECT 1 FROM pgfence_uploads e WHERE e.repository = u.repository "
+                    "   AND e.pull_request = u.pull_request AND e.head_sha = u.head_sha AND e.response IS NOT NULL "
+                    "   AND e.created_at <= a.created_at) "
+                    "  AND NOT (pr.base_changed_at IS NOT NULL AND pr.base_changed_at > a.created_at "
+                    "   AND u.created_at > pr.base_changed_at)))",
+                    {a->value(i, 5)});
+                if (!u) return db_error(c, u.error());
+                for (int k = 0; k < u->rows(); ++k) {
+                    const json items = json::parse(u->value(k, 0), nullptr, false);
+                    const json covered_envelope = json::parse(u->value(k, 1), nullptr, false);
+                    if (!items.is_array()) continue;
+                    for (const auto& item : items) {
+                        if (item.is_object() && item.value("kind", "") == "signoff") {
+                            row.covered.insert(signoff_item_identity(item, covered_envelope));
+                        }
+                    }
+                }
+            }
+            approvals.push_back(std::move(row));
         }
         auto e = exemptions_of(c, repository, number);
         if (!e) return e.error();
@@ -142,29 +171,23 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     facts.exemptions = exemptions;
     facts.voided_exemptions = split.voided;
     facts.pending_exemptions = split.pending;
-    // What an item needing sign-off is, for an approval: the same rule at the same place saying the same.
-    auto identity = [](const json& item) {
-        return json{item.value("kind", ""), item.value("path", ""), item.value("line", 0), item.value("rule", ""),
-                    item.value("message", "")}.dump();
-    };
+    // What an item needing sign-off is, for an approval: the same rule at the same place saying the
+    // same, found on the same content and context (serve/binding.hpp).
     std::set<std::string> needing;
     for (const auto& item : decided->decision.value("items", json::array())) {
-        if (item.value("kind", "") == "signoff") needing.insert(identity(item));
+        if (item.value("kind", "") == "signoff") needing.insert(signoff_item_identity(item, envelope));
     }
     std::size_t counted = 0;
     std::vector<std::string> counted_logins;
     std::optional<Service::Committers> committers;  // asked of GitHub once, when an approval needs it
     for (const auto& a : approvals) {
         ApprovalView view{a.login, a.source, a.reason, ApprovalStatus::Counted};
-        if (a.voided) view.status = ApprovalStatus::Voided;
-        else if (!a.content_hash) view.status = ApprovalStatus::Pending;
-        else if (*a.content_hash != content_hash) view.status = ApprovalStatus::OtherContent;
-        else if (!a.approved_items || !a.approved_items->is_array() ||
-                 std::any_of(needing.begin(), needing.end(), [&](const std::string& wanted) {
-                     return std::none_of(a.approved_items->begin(), a.approved_items->end(),
-                                         [&](const json& seen) { return seen.is_object() && identity(seen) == wanted; });
-                 })) {
-            view.status = ApprovalStatus::NewItems;
+        // An approval counts for this decision when it covers each of its items needing sign-off,
+        // whichever job's upload it was given on; voided (its migrations changed since) only
+        // says why it does not.
+        if (!a.content_hash) view.status = ApprovalStatus::Pending;
+        else if (std::any_of(needing.begin(), needing.end(), [&](const std::string& wanted) { return !a.covered.contains(wanted); })) {
+            view.status = a.voided ? ApprovalStatus::Voided : ApprovalStatus::NewItems;
         }
         else if (!author.empty() && a.login == author && !settings.author_may_approve) view.status = ApprovalStatus::Author;
         else {
@@ -280,7 +303,15 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
     const HeadDecision own{number, envelope.value("job", ""), upload_id, conclusion, output["title"].get<std::string>(),
                            output["summary"].get<std::string>(), output["text"].get<std::string>()};
     CombinedCheck combined;
+    // One head's decisions are combined one job at a time (several workers run the checks of its
+    // jobs at once): each reads the others' as recorded, never a view from before one of them.
+    auto lock_head = [&](trace::Connection& c) -> StoreResult<bool> {
+        auto locked = c.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", {repository + " " + head_sha});
+        if (!locked) return db_error(c, locked.error());
+        return true;
+    };
     auto aggregated = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        if (auto locked = lock_head(c); !locked) return locked.error();
         auto recorded = record_head_decision(c, repository, head_sha, own);
         if (!recorded) return recorded.error();
         auto standing = head_decisions(c, repository, head_sha);
@@ -330,6 +361,16 @@ bool Service::post_check(const json& payload, std::string& error, bool& give_up)
         if (also.status != 200) std::fprintf(stderr, "pgfence serve: the waiting check run was not updated (HTTP %d)\n", also.status);
     }
     auto recorded = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+        if (auto locked = lock_head(c); !locked) return locked.error();
+        // Another job's decision recorded since this one combined them (and posted before this
+        // run did): the check is posted again, with what now stands.
+        auto standing = head_decisions(c, repository, head_sha);
+        if (!standing) return standing.error();
+        if (!standing->empty() && combine(*standing).decisions != combined.decisions) {
+            auto again = enqueue(c, "check", {{"upload_id", upload_id}, {"repository", repository}, {"head_sha", head_sha},
+                                              {"pull_request", number}});
+            if (!again) return again.error();
+        }
         auto up = c.query("INSERT INTO pgfence_checks (repository, head_sha, check_run_id, conclusion, content_hash) "
                           "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository, head_sha) DO UPDATE SET "
                           "check_run_id = EXCLUDED.check_run_id, conclusion = EXCLUDED.conclusion, "

@@ -38,6 +38,9 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
     bool refused = payload.value("state", "") == "refused";
     // The pull request's base changed (serve/head_decisions.cpp): the head's decisions as they now stand.
     const bool base_changed = payload.value("state", "") == "base_changed";
+    // The pull request was closed without merging: its decisions no longer stand for the head; the
+    // check is what the open pull requests with this head decide, or waits for one.
+    const bool closed = payload.value("state", "") == "closed";
     std::optional<CombinedCheck> combined;
     std::string why = payload.value("why", "");
     if (!valid_repository(repository) || !is_hex(head, 40)) {
@@ -52,11 +55,11 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         auto upload = accepted_upload(c, repository, head);
         if (!upload) return upload.error();
         decided = upload->has_value();
-        if (base_changed) {
+        if (base_changed || closed) {
             auto standing = head_decisions(c, repository, head);
             if (!standing) return standing.error();
-            if (standing->empty()) return true;
-            combined = combine(*standing);
+            if (!standing->empty()) combined = combine(*standing);
+            else if (base_changed) return true;
         } else if (decided) {
             return true;
         }
@@ -81,7 +84,7 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         error = loaded.error().message;
         return false;
     }
-    if (base_changed ? !combined : decided) return true;  // a valid upload of this head decides its check
+    if (closed ? false : base_changed ? !combined : decided) return true;  // a valid upload of this head decides its check
     auto access = token_for(repository, installation);
     if (!access) {
         error = access.error().message;
@@ -105,12 +108,20 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         refused = conclusion != "pending";  // completed: another decision for this head is worse than waiting
         output = {{"title", combined->title}, {"summary", combined->summary}};
         if (!combined->body.empty()) output["text"] = combined->body;
-        why = "the base of pull request #" + std::to_string(number) + " changed";
+        why = closed ? "pull request #" + std::to_string(number) + " was closed"
+                     : "the base of pull request #" + std::to_string(number) + " changed";
     } else if (refused) {
         output = {{"title", "The upload for this commit was refused"},
                   {"summary", "The governance service refused the pgfence upload for this head commit, so nothing was "
                               "reviewed here: " + annotate::md_text(why, 2000) +
                               "\n\nFix the upload (the `pgfence pr --upload` step's log says the same) and run it again."}};
+    } else if (closed) {
+        why = "pull request #" + std::to_string(number) + " was closed";
+        output = {{"title", "Pull request #" + std::to_string(number) + " was closed: its decision no longer counts"},
+                  {"summary", "Pull request #" + std::to_string(number) +
+                                  " was closed without being merged, so its decision (and any sign-off given on it) no "
+                                  "longer stands for this commit. Nothing open is reviewed here: a pull request with this "
+                                  "head (reopened, or a new one) is decided when its `pgfence pr --upload` step uploads."}};
     } else {
         output = {{"title", "Waiting for the upload of this commit"},
                   {"summary", "No upload received for this head commit yet: the check is decided when the `pgfence pr "
@@ -127,7 +138,7 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
     if (!m_config.public_url.empty()) body["details_url"] = m_config.public_url;
     // A run that completed is not reopened (GitHub keeps a completed run's conclusion): a waiting
     // run after a change of the base is a new run, the latest of its name, which branch protection reads.
-    if (combined && !refused) check_run_id.reset();
+    if ((combined || closed) && !refused) check_run_id.reset();
     GitHubResponse r = check_run_id
                            ? m_app->request("PATCH", "/repos/" + repository + "/check-runs/" + std::to_string(*check_run_id), token, &body)
                            : m_app->request("POST", "/repos/" + repository + "/check-runs", token, &body);
@@ -148,11 +159,11 @@ bool Service::post_head_check(const json& payload, std::string& error, bool& giv
         if (!up) return db_error(c, up.error());
         auto event = append_audit(c, repository, "check", std::nullopt, number,
                                   {{"check_run_id", id}, {"conclusion", conclusion}, {"head_sha", head},
-                                   {"why", refused ? why : "no upload received for this head"}});
+                                   {"why", refused || closed ? why : "no upload received for this head"}});
         if (!event) return event.error();
         // An upload of this head recorded meanwhile: its decision is posted again over this run
         // (and over the one its own check job may have made at the same time).
-        if (combined) return true;  // an upload for the new base posts its own decision
+        if (combined || closed) return true;  // an upload for the new base (or an open pull request) posts its own decision
         auto upload = accepted_upload(c, repository, head);
         if (!upload) return upload.error();
         if (!*upload) return true;

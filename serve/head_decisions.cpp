@@ -87,6 +87,30 @@ CombinedCheck combine(const std::vector<HeadDecision>& decisions) {
 
 namespace pgfence::serve {
 
+StoreResult<bool> queue_closed_or_reopened(trace::Connection& c, const std::string& repository, const std::string& head,
+                                           std::int64_t pull_request, bool reopened, bool merged, bool uploaded) {
+    const std::string number = std::to_string(pull_request);
+    if (!reopened) {
+        if (merged) return true;
+        // The head's check says so instead of keeping the closed pull request's last conclusion for
+        // whoever points at the commit next (a new pull request, a push of it to another branch).
+        return enqueue(c, "head_check", {{"repository", repository}, {"head_sha", head}, {"pull_request", pull_request},
+                                         {"state", "closed"}});
+    }
+    if (!uploaded) return true;
+    auto jobs = c.query("SELECT DISTINCT ON (COALESCE(envelope->>'job', '')) id FROM pgfence_uploads "
+                        "WHERE repository = $1 AND pull_request = $2 AND head_sha = $3 AND response IS NOT NULL "
+                        "ORDER BY COALESCE(envelope->>'job', ''), created_at DESC, id DESC",
+                        {repository, number, head});
+    if (!jobs) return db_error(c, jobs.error());
+    for (int i = 0; i < jobs->rows(); ++i) {
+        auto queued = enqueue(c, "check", {{"upload_id", jobs->value(i, 0)}, {"repository", repository}, {"head_sha", head},
+                                           {"pull_request", pull_request}});
+        if (!queued) return queued.error();
+    }
+    return true;
+}
+
 StoreResult<std::string> own_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
                                            std::int64_t pull_request) {
     auto r = c.query("SELECT conclusion FROM pgfence_head_decisions WHERE repository = $1 AND head_sha = $2 AND pull_request = $3",

@@ -38,6 +38,13 @@ struct HeadDecision {
 [[nodiscard]] StoreResult<std::string> own_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
                                                          std::int64_t pull_request);
 
+// Inside a Store transaction, for a pull request's `closed` or `reopened` webhook: closed without
+// merging, its decisions no longer stand for `head` (head_decisions reads open pull requests
+// only): a head_check job posts what the open ones decide, or waits; reopened with uploads of
+// `head` (`uploaded`), each job's newest is evaluated again (its approvals asked of GitHub anew).
+[[nodiscard]] StoreResult<bool> queue_closed_or_reopened(trace::Connection& c, const std::string& repository, const std::string& head,
+                                                         std::int64_t pull_request, bool reopened, bool merged, bool uploaded);
+
 // What the check run says: the worst decision (failure, then action_required, then pending, then
 // success), its title and text, and when several stand a summary that lists each of them.
 struct CombinedCheck {

@@ -488,11 +488,16 @@ analyze::Status Service::run() {
                                            {"statements_sha256", scope}});
                     if (!e) return e.error();
                 }
-                // Other migrations than the approved ones: their approvals are void from now on.
-                auto voided = c.query("UPDATE pgfence_approvals SET voided_at = now() WHERE repository = $1 AND pull_request = $2 "
-                                      "AND content_hash <> $3 AND revoked_at IS NULL AND voided_at IS NULL "
-                                      "RETURNING login, source, content_hash, id",
-                                      {target, std::to_string(number), content});
+                // Other migrations than this job approved (`pgfence pr --name`: each job uploads its
+                // own set, another job's other content voids nothing): the approval is marked voided,
+                // which the check gives as why it does not cover this job's items (serve/check.cpp).
+                auto voided = c.query("UPDATE pgfence_approvals a SET voided_at = now() WHERE a.repository = $1 AND a.pull_request = $2 "
+                                      "AND a.content_hash IS NOT NULL AND a.revoked_at IS NULL AND a.voided_at IS NULL "
+                                      "AND EXISTS (SELECT 1 FROM pgfence_uploads u WHERE u.repository = a.repository "
+                                      " AND u.pull_request = a.pull_request AND u.head_sha = a.commit_sha AND u.response IS NOT NULL "
+                                      " AND COALESCE(u.envelope->>'job', '') = $4 AND u.content_hash <> $3) "
+                                      "RETURNING a.login, a.source, a.content_hash, a.id",
+                                      {target, std::to_string(number), content, envelope.value("job", "")});
                 if (!voided) return db_error(c, voided.error());
                 for (int i = 0; i < voided->rows(); ++i) {
                     auto e = append_audit(c, target, "approval_voided", content, number,
@@ -923,6 +928,11 @@ bool Service::handle_webhook(const json& job, std::string& error, bool& give_up)
             auto governed = c.query("SELECT 1 FROM pgfence_tokens WHERE lower(repository) = $1 AND revoked_at IS NULL LIMIT 1",
                                     {repository});
             if (!governed) return db_error(c, governed.error());
+            // Closed without merging, or reopened: the head's check again (serve/head_decisions.cpp).
+            if ((action == "closed" || action == "reopened") && governed->rows() > 0) {
+                auto queued = queue_closed_or_reopened(c, repository, *head, *number, action == "reopened", merged, content.has_value());
+                if (!queued || action == "closed" || content) return queued;
+            }
             if (action != "closed" && !content && governed->rows() > 0) {
                 // Its upload refused before this webhook named it (the upload outran GitHub): the
                 // refusal is noted now, and the check fails saying why instead of waiting.

@@ -24,8 +24,8 @@ std::string why_not(ApprovalStatus status) {
         case ApprovalStatus::AuthorsUnknown:
             return "does not count: the pull request has more commits than GitHub lists (250), so its authors are not all known";
         case ApprovalStatus::NewItems:
-            return "does not count: an item below needs sign-off that was not there when it was given (the same files, "
-                   "but the base changed what they do: a rebase)";
+            return "does not count: an item below needs sign-off that was not there when it was given (another pgfence "
+                   "job's upload that arrived after it, or the same files whose base changed what they do: a rebase)";
         case ApprovalStatus::Counted: break;
     }
     return "";

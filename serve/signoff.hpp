@@ -23,7 +23,7 @@ enum class ApprovalStatus {
     Committer,     // authored or committed commits of the pull request: an author too (issue #32)
     Pending,       // given on a commit whose upload has not arrived: bound to nothing yet
     AuthorsUnknown,  // the pull request has more commits than GitHub lists (250): its authors are not all known
-    NewItems,      // the decision now has an item needing sign-off that the approved one did not (a rebase)
+    NewItems,      // the decision has an item needing sign-off it does not cover (a rebase, another job's later upload)
 };
 
 struct ApprovalView {

@@ -269,8 +269,22 @@ StoreResult<std::optional<UploadRef>> latest_upload(trace::Connection& conn, con
 
 StoreResult<bool> enqueue_check(trace::Connection& conn, const std::string& repository, std::int64_t pull_request,
                                 const UploadRef& upload) {
-    return enqueue(conn, "check", {{"upload_id", upload.id}, {"repository", repository}, {"head_sha", upload.head_sha},
-                                   {"pull_request", pull_request}});
+    // Every job's decision for the head (`pgfence pr --name`), not only the newest upload's: an
+    // approval, revoke or exemption changes each of them, and the check is the worst of them.
+    auto jobs = conn.query("SELECT DISTINCT ON (COALESCE(envelope->>'job', '')) id FROM pgfence_uploads "
+                           "WHERE repository = $1 AND pull_request = $2 AND head_sha = $3 AND response IS NOT NULL "
+                           "ORDER BY COALESCE(envelope->>'job', ''), created_at DESC, id DESC",
+                           {repository, std::to_string(pull_request), upload.head_sha});
+    if (!jobs) return db_error(conn, jobs.error());
+    std::vector<std::string> ids;
+    for (int i = 0; i < jobs->rows(); ++i) ids.push_back(jobs->value(i, 0));
+    if (ids.empty()) ids.push_back(upload.id);
+    for (const auto& id : ids) {
+        auto queued = enqueue(conn, "check", {{"upload_id", id}, {"repository", repository}, {"head_sha", upload.head_sha},
+                                              {"pull_request", pull_request}});
+        if (!queued) return queued;
+    }
+    return true;
 }
 
 StoreResult<std::optional<Job>> Store::claim_job() {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "analyze/limits.hpp"
@@ -238,7 +239,10 @@ bool looks_like_migration(const std::string& path) {
 bool looks_like_migration(const std::string& path, std::string_view text) {
     if (!migration_script_name(path)) return false;
     std::string_view head = text.substr(0, k_head_bytes);
-    return (detect_format(head) != InputFormat::Auto && contains(head, "up")) || defines_up(head);
+    // A script under a migrations folder whose lexing stops before anything said whose it is:
+    // listed, to be reported unknown (extract_script), not left out unseen.
+    return (detect_format(head) != InputFormat::Auto && contains(head, "up")) || defines_up(head) ||
+           lexing_stop(head, head.size() == text.size()).has_value();
 }
 
 namespace {
@@ -407,6 +411,24 @@ Extraction extract_script(std::string_view text, InputFormat format, Direction d
         Emitter emitter(file, text, out);
         mark_hidden_uses(file, text, emitter);
         return out;
+    }
+    if (format == InputFormat::Auto) {
+        if (auto stop = lexing_stop(text, true)) {
+            // The lexer stopped before any tool's words or an up() were seen (an HTML-like comment
+            // on the first line, a '/' after '}', a template or comment left open): what follows
+            // may be any tool's migration. Unknown at its first line, never skipped as no migration.
+            JsFile file = parse_js(text);
+            Emitter emitter(file, text, out);
+            Node first;
+            first.begin = 0;
+            first.end = std::min(text.size(), text.find('\n') == std::string_view::npos ? text.size() : text.find('\n'));
+            int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(stop->at), '\n'));
+            int index = emitter.add_call(first, "script", false);
+            emitter.unknown(first, index, "pgfence stopped reading this script at line " + std::to_string(line) + " (" + stop->why +
+                                              ") before anything told which migration tool runs it: whether it is a migration, "
+                                              "and what it runs, is not known");
+            return out;
+        }
     }
     if (format == InputFormat::Auto || format == InputFormat::Sql) {
         out.skipped = true;

@@ -409,4 +409,28 @@ std::vector<Token> lex_js(std::string_view text, std::size_t begin, std::size_t 
     return Lexer(text, begin, end).run();
 }
 
+std::optional<LexStop> lexing_stop(std::string_view text, bool whole) {
+    const std::vector<Token> tokens = lex_js(text);
+    for (const Token& t : tokens) {
+        if (!t.unreadable.empty()) return LexStop{t.begin, t.unreadable};
+        if (whole && t.unterminated && t.kind == TokenKind::Template) return LexStop{t.begin, "a template literal the file ends inside"};
+    }
+    if (!whole) return std::nullopt;
+    // After the last token only white space and comments remain: an unclosed /* swallows the rest.
+    std::size_t p = tokens.empty() ? 0 : tokens.back().end;
+    while (p < text.size()) {
+        if (text.compare(p, 2, "//") == 0) {
+            p = text.find('\n', p);
+            if (p == std::string_view::npos) break;
+        } else if (text.compare(p, 2, "/*") == 0) {
+            const std::size_t close = text.find("*/", p + 2);
+            if (close == std::string_view::npos) return LexStop{p, "a comment the file ends inside"};
+            p = close + 2;
+        } else {
+            ++p;
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace pgfence::analyze::orm

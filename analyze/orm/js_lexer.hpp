@@ -5,6 +5,7 @@
 // the .ts/.js file. Comments are skipped; a '/' starts a regular expression where an
 // expression may start, so a regex holding a quote does not derail the rest of the file.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,5 +60,16 @@ struct Token {
 // Tokens of text[begin, end). Never throws; unknown bytes become one-character punctuators.
 [[nodiscard]] std::vector<Token> lex_js(std::string_view text, std::size_t begin, std::size_t end);
 [[nodiscard]] inline std::vector<Token> lex_js(std::string_view text) { return lex_js(text, 0, text.size()); }
+
+// Where the lexer stopped short of the script's end, and why: its stop (Token::unreadable: an HTML-like
+// comment, a '/' after '}', an escape in an identifier), or a template literal or block comment
+// the file ends inside (each swallows the rest). Nothing past it is read, so nothing past it can
+// tell which tool runs the script. `whole`: the text is the whole file (else a template or comment
+// still open at its end may close past it).
+struct LexStop {
+    std::size_t at = 0;
+    std::string why;
+};
+[[nodiscard]] std::optional<LexStop> lexing_stop(std::string_view text, bool whole);
 
 }  // namespace pgfence::analyze::orm

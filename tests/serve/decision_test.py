@@ -19,6 +19,17 @@ Scenarios:
   two_jobs      one pull request, two pgfence jobs (`pr --name api`, `--name web`, docs/pr.md): api
                 drops a table (action_required), web uploads later with nothing new: the check
                 stays action_required, naming both jobs
+  jobs_signoff  one pull request, two jobs (`--name api`, `--name web`), each with a DROP TABLE: one
+                approval of the head covers both jobs' findings (the check becomes success, each job's
+                own decision success); a push that rewrites only web's migration leaves api's
+                decision signed off (its finding and context unchanged) and web's action_required
+                (the approval does not cover the new finding) until alice approves again; an
+                approval given before web's upload arrived does not cover web's findings
+  closed        PR #7 (a DROP TABLE) signed off by alice, then closed without merging: the head's
+                check no longer says success (its decision stands for nobody); an approval on the
+                closed pull request posts nothing; PR #9 opened from the same head is not "reviewed"
+                by #7's sign-off (its merge is audited reviewed false, the check never says success);
+                #7 reopened is evaluated again (alice's approval, asked of GitHub anew, counts)
   fake_run      the workflow's own token (GITHUB_TOKEN, the github-actions app) posts a successful
                 check run named 'pgfence governance' on the head first: the service never takes it
                 for its own (it lists only its App's runs) and posts its decision in a run of its
@@ -269,8 +280,128 @@ def scenario_fake_run(w):
     ok("a 'pgfence governance' run from the workflow's token is left alone; the App posts its own run (action_required)")
 
 
+def scenario_closed(w):
+    token, url = start(w)
+    head, main, _ = drop_repo(w)
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main")
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main")
+    w.wait_for_check(head, "action_required")
+    review(w, url, "alice", head_sha=head, body="dropping users is planned")
+    w.wait_for_text(head, "success", "Signed off by alice")
+    ok("PR #7 drops a table; alice signs it off: success")
+
+    status, _ = w.webhook(url, "pull_request", "closed", author=AUTHOR, number=7, head_sha=head, base_sha=main, merged=False)
+    check(status == 202, f"closed webhook: {status}")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        run = w.governance_checks(head)[-1]
+        if "was closed" in run["output"]["title"]:
+            break
+        time.sleep(0.3)
+    check(run.get("conclusion") is None and run.get("status") == "in_progress" and "was closed" in run["output"]["title"],
+          f"closed: the head's check no longer says success: {run.get('status')} {run.get('conclusion')} {run['output']['title']}")
+    closed_at = len(w.governance_checks(head)) - 1
+    ok("PR #7 closed without merging: the head's check is no longer success (its decision stands for nobody)")
+
+    checks_before = len([e for e in w.audit(url, token) if e["type"] == "check"])
+    review(w, url, "alice", head_sha=head, body="approving the closed one", review_id=903)
+    w.wait_for_event(url, token, "approval", 2)
+    time.sleep(3)
+    check(len([e for e in w.audit(url, token) if e["type"] == "check"]) == checks_before,
+          "an approval on the closed pull request posts no check")
+    check(w.governance_checks(head)[-1].get("conclusion") != "success", "the head's check is still not success")
+    ok("an approval given on the closed pull request posts nothing")
+
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=9, head_sha=head, base_sha=main, base_ref="main")
+    w.wait_for_event(url, token, "pull_request", count=3)
+    time.sleep(3)
+    check(w.governance_checks(head)[-1].get("conclusion") != "success",
+          f"PR #9 from the same head is not covered by #7's sign-off: {w.governance_checks(head)[-1].get('conclusion')}")
+    w.webhook(url, "pull_request", "closed", author=AUTHOR, number=9, head_sha=head, base_sha=main, base_ref="main", merged=True)
+    data = merge_event(w, url, token, 9)
+    check(data["reviewed"] is False, f"#9's merge is not reviewed by #7's approval: {data}")
+    check(all(r.get("conclusion") != "success" for r in w.governance_checks(head)[closed_at:]), "no success after #7 was closed")
+    ok("PR #9 opened from the same head: the check never says success, its merge is audited reviewed false")
+
+    w.webhook(url, "pull_request", "reopened", author=AUTHOR, number=7, head_sha=head, base_sha=main, base_ref="main")
+    w.wait_for_text(head, "success", "Signed off by alice")
+    ok("PR #7 reopened: evaluated again, alice's approval (asked of GitHub anew) counts")
+
+
+def job_conclusions(w, url, token):
+    """Each job's own decision in the newest check event that lists them: {job: conclusion}."""
+    checks = [e for e in w.audit(url, token) if e["type"] == "check" and e["data"].get("decisions")]
+    return {d["job"]: d["conclusion"] for d in checks[-1]["data"]["decisions"]} if checks else {}
+
+
+def wait_for_jobs(w, url, token, want, timeout=60):
+    deadline = time.time() + timeout
+    got = {}
+    while time.time() < deadline:
+        got = job_conclusions(w, url, token)
+        if got == want:
+            return got
+        time.sleep(0.3)
+    check(False, f"each job's decision: want {want}, have {got}")
+
+
+def scenario_jobs_signoff(w):
+    token, url = start(w)
+    commit(w, {"api/migrations/001_users.sql": USERS,
+               "web/migrations/001_pages.sql": "CREATE TABLE pages (id bigint PRIMARY KEY);\n", "README.md": "x\n"}, "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"api/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n",
+               "web/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE pages;\n"}, "drop both")
+    head = git(w.repo, "rev-parse", "HEAD")
+    main = git(w.repo, "rev-parse", "main")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=main)
+    w.wait_for_event(url, token, "pull_request")
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    wait_for_jobs(w, url, token, {"api": "action_required", "web": "action_required"})
+    ok("two jobs, each with a DROP TABLE: both action_required")
+
+    review(w, url, "alice", head_sha=head, body="both drops are planned")
+    wait_for_jobs(w, url, token, {"api": "success", "web": "success"})
+    run = w.wait_for_check(head, "success")
+    check("Signed off by alice" in run["output"]["title"] + run["output"]["summary"], f"signed off: {run['output']['title']}")
+    ok("one approval of the head covers both jobs' findings: each job's decision and the check are success")
+
+    commit(w, {"web/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE pages CASCADE;\n"}, "web: cascade")
+    head2 = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR, number=7, head_sha=head2, base_sha=main)
+    upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    wait_for_jobs(w, url, token, {"api": "success", "web": "action_required"})
+    run = w.wait_for_check(head2, "action_required")
+    check("job `api`" in run["output"]["summary"] and "job `web`" in run["output"]["summary"],
+          f"the check lists both jobs: {run['output']['summary'][:600]}")
+    ok("a push rewriting only web's migration: api's finding stays signed off, web's new one needs sign-off")
+
+    review(w, url, "alice", head_sha=head2, body="cascade is fine", review_id=904)
+    wait_for_jobs(w, url, token, {"api": "success", "web": "success"})
+    w.wait_for_check(head2, "success")
+    ok("alice approves the new head: both jobs success")
+
+    # An approval given when only api had uploaded covers api's findings, not web's that came after.
+    commit(w, {"api/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users CASCADE;\n",
+               "web/migrations/003_more.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n"}, "both again")
+    head3 = git(w.repo, "rev-parse", "HEAD")
+    w.webhook(url, "pull_request", "synchronize", author=AUTHOR, number=7, head_sha=head3, base_sha=main)
+    upload_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    wait_for_jobs(w, url, token, {"api": "action_required"})
+    review(w, url, "alice", head_sha=head3, body="api's cascade", review_id=905)
+    wait_for_jobs(w, url, token, {"api": "success"})
+    upload_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    wait_for_jobs(w, url, token, {"api": "success", "web": "action_required"})
+    run = w.wait_for_text(head3, "action_required", "not there when it was given")
+    ok("an approval given before web's upload arrived covers api's findings only: web's need their own sign-off")
+
+
 SCENARIOS = {"fake_run": scenario_fake_run, "rebase_items": scenario_rebase_items, "two_prs": scenario_two_prs, "retarget": scenario_retarget,
-             "two_jobs": scenario_two_jobs}
+             "two_jobs": scenario_two_jobs, "closed": scenario_closed,
+             "jobs_signoff": scenario_jobs_signoff}
 
 
 def main():

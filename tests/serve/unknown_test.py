@@ -7,6 +7,10 @@ Scenarios:
                 EXECUTEs a table name read from a query), under signoff_at = "high": the service's
                 check is action_required and says pgfence could not see the statement; the same
                 pull request under unknown_needs_signoff = false is success
+  unread_files  a pull request whose migrations pgfence cannot read as the checkout writes them
+                (.gitattributes: one in working-tree-encoding=UTF-16, one through a filter driver):
+                each is an unknown at its first line in the service's decision (action_required,
+                both files listed), as `pgfence pr` counts them, never a success
 """
 import argparse
 import os
@@ -67,7 +71,41 @@ def scenario_unknown_only(w):
     ok("unknown_needs_signoff = false: the same pull request is success")
 
 
-SCENARIOS = {"unknown_only": scenario_unknown_only}
+def scenario_unread_files(w):
+    w.start_double()
+    config = w.config()
+    token = w.token(config)
+    _, url = w.start_service(config)
+    w.repo = os.path.join(w.tmp, "repo")
+    os.makedirs(w.repo)
+    git(w.repo, "init", "-q", "-b", "main")
+    git(w.repo, "config", "filter.vault.clean", "cat")
+    git(w.repo, "config", "filter.vault.smudge", "cat")
+    write(os.path.join(w.repo, "migrations/001_users.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    write(os.path.join(w.repo, ".gitattributes"),
+          "migrations/002_wide.sql working-tree-encoding=UTF-16\nmigrations/003_vault.sql filter=vault\n")
+    with open(os.path.join(w.repo, "migrations/002_wide.sql"), "wb") as f:
+        f.write("SET lock_timeout = '2s';\nDROP TABLE users;\n".encode("utf-16"))
+    write(os.path.join(w.repo, "migrations/003_vault.sql"), "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN email;\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "migrations read through conversions")
+    proc, out, head = w.upload(url, token)
+    check("governance: uploaded" in proc.stdout, f"pr --upload uploaded: {proc.stdout[-500:]} {proc.stderr[-800:]}")
+    check(proc.returncode != 0, f"pr itself does not pass files it could not read: exit {proc.returncode}\n{proc.stderr[-600:]}")
+    check(out.get("governance-conclusion") == "action_required",
+          f"the service weighs the files pgfence could not read: {out} {proc.stdout[-600:]}")
+    run = w.wait_for_text(head, "action_required", "pgfence could not read this file")
+    text = run["output"]["text"]
+    for name in ("002_wide.sql#L1", "003_vault.sql#L1"):
+        check(name in text, f"the check names {name}: {text[-2000:]}")
+    check("working-tree-encoding" in text and "filter" in text, f"the items say why: {text[-2000:]}")
+    ok("migrations behind working-tree-encoding and a filter driver: unknowns at their first lines, action_required")
+
+
+SCENARIOS = {"unknown_only": scenario_unknown_only, "unread_files": scenario_unread_files}
 
 
 def main():
