@@ -7,8 +7,11 @@ follow (a PL/pgSQL assignment target's subscript, a parameter's DEFAULT, PREPARE
 ANALYZE). Each must fail `pgfence analyze --ci --changed-since main` with a HIGH finding of the
 named rule whose message holds the word; the control (the same calls stored into objects the pull
 request makes, a function that only reads, a trigger keeping another table in step) must pass.
-PostgreSQL 15 runs each of these on the application's next read or write (VIEWWIPE, DEFAULTWIPE,
-CHECKWIPE, PLSUBSCRIPT, PROCDEFAULT, FNARGDEFAULT: orders 2 -> 0).
+PostgreSQL 15.20 runs each of these on the application's next read or write, or at once: orders
+2 -> 0 (the red team's VIEWWIPE, DEFAULTWIPE, CHECKWIPE, PLSUBSCRIPT, PROCDEFAULT, FNARGDEFAULT; and
+the view made again, the scalar subquery of a SQL-language body, the trigger's WHEN, ALTER POLICY,
+the domain's DEFAULT, CREATE STATISTICS at ANALYZE, PREPARE/EXECUTE, EXPLAIN ANALYZE, checked the
+same way); the control's new table with DEFAULT wipe() leaves them.
 
     test_stored_calls.py SCENARIO --binary PGFENCE
 """
@@ -40,8 +43,8 @@ PULL_REQUESTS = {
                  "stored-call-writes", "view v_things"),
         "view_made_again": ("DROP VIEW v_things;\nCREATE VIEW v_things AS SELECT t.*, wipe() AS w FROM things t;\n",
                             "stored-call-writes", "view v_things"),
-        "view_subquery_sql_body": (NEW_WIPER + "CREATE OR REPLACE VIEW v_things AS SELECT t.* FROM things t "
-                                   "WHERE EXISTS (SELECT wipe2());\n", "stored-call-writes", "wipe2()"),
+        "view_subquery_sql_body": (NEW_WIPER + "CREATE OR REPLACE VIEW v_things AS SELECT t.*, (SELECT wipe2()) AS w "
+                                   "FROM things t;\n", "stored-call-writes", "wipe2()"),
         "column_default": ("ALTER TABLE users ALTER COLUMN name SET DEFAULT wipe()::text;\n", "stored-call-writes", "users"),
         "check_not_valid": ("ALTER TABLE users ADD CONSTRAINT users_ok CHECK (wipe() = 1) NOT VALID;\n",
                             "stored-call-writes", "users"),

@@ -14,4 +14,4 @@ CREATE TRIGGER users_when BEFORE INSERT ON users FOR EACH ROW WHEN (wipe() = 1) 
 -- A SQL-language body that writes, behind a view made again under its old name.
 CREATE FUNCTION wipe_sql() RETURNS int LANGUAGE sql AS $$ DELETE FROM orders; SELECT 1 $$;
 DROP VIEW v_things;
-CREATE VIEW v_things AS SELECT t.* FROM things t WHERE EXISTS (SELECT wipe_sql());
+CREATE VIEW v_things AS SELECT t.*, (SELECT wipe_sql()) AS w FROM things t;
