@@ -617,10 +617,27 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
                     run_indirect(function, apart, via);
                     // Its statements run at the callers, in the application's transactions,
                     // not in the migration's (rules::CalledStatement::apart).
+                    std::size_t writes = 0;
+                    std::string first_write;
                     if (m_out != nullptr) {
-                        for (std::size_t k = first; k < m_out->size(); ++k) (*m_out)[k].apart = true;
+                        for (std::size_t k = first; k < m_out->size(); ++k) {
+                            (*m_out)[k].apart = true;
+                            if (!writes_or_ddl((*m_out)[k].stmt) || writes++ > 0) continue;
+                            first_write = (*m_out)[k].facts.sql.empty() ? std::string(pg::kind_name((*m_out)[k].stmt)) : (*m_out)[k].facts.sql;
+                        }
                     }
                     if (apart.status == StatementStatus::Unknown) unknown(facts, "the new body of " + name + "() runs where the " + via + ", and pgfence cannot read all of it");
+                    // A body that writes, behind a view, DEFAULT, CHECK, policy... (not a trigger,
+                    // whose function is meant to run on writes): the stored-call-writes rule.
+                    // A function that calls it is judged where that function runs (as a
+                    // trigger's, usually): one note per statement.
+                    if (writes > 0 && !via.starts_with("trigger ") && !via.starts_with("function ") &&
+                        std::none_of(facts.notes.begin(), facts.notes.end(), [](const std::string& n) { return n.starts_with(k_stored_write_note); })) {
+                        facts.notes.push_back(std::string(k_stored_write_note) + "the new body of " + display(*function) +
+                                              " writes or runs DDL (`" + first_write.substr(0, 120) + (first_write.size() > 120 ? "..." : "") + "`" +
+                                              (writes > 1 ? " and " + std::to_string(writes - 1) + " more" : std::string()) + ") and runs where the " +
+                                              via + ", in the application's transactions and with its locks");
+                    }
                 }
             }
         }

@@ -32,6 +32,8 @@ CREATE DOMAIN posint AS int CHECK (VALUE > 0);
 CREATE TABLE things (id bigserial PRIMARY KEY, qty posint);
 CREATE VIEW v_things AS SELECT * FROM things;
 CREATE FUNCTION wipe() RETURNS int LANGUAGE plpgsql AS $$ BEGIN DELETE FROM orders; RETURN 1; END $$;
+CREATE FUNCTION label() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'x' $$;
+CREATE VIEW v_users AS SELECT u.*, label() AS l FROM users u;
 """
 
 NEW_WIPER = "CREATE FUNCTION wipe2() RETURNS int LANGUAGE sql IMMUTABLE AS $$ DELETE FROM orders; SELECT 1 $$;\n"
@@ -58,6 +60,8 @@ PULL_REQUESTS = {
                          "stored-call-writes", "trigger t1"),
         "policy": ("CREATE POLICY p2 ON users USING (wipe() = 1);\n", "stored-call-writes", "policy p2"),
         "alter_policy": ("ALTER POLICY users_all ON users USING (wipe() = 1);\n", "stored-call-writes", "users_all"),
+        "replaced_body": ("CREATE OR REPLACE FUNCTION label() RETURNS text LANGUAGE sql AS $$ "
+                          "UPDATE orders SET total = 0 WHERE total > 0; SELECT 'x' $$;\n", "stored-call-writes", "v_users"),
         "statistics": ("CREATE STATISTICS s1 ON (wipe() + id), email FROM users;\n", "stored-call-writes", "wipe()"),
     },
     "runs_now": {

@@ -15,3 +15,5 @@ CREATE TRIGGER users_when BEFORE INSERT ON users FOR EACH ROW WHEN (wipe() = 1) 
 CREATE FUNCTION wipe_sql() RETURNS int LANGUAGE sql AS $$ DELETE FROM orders; SELECT 1 $$;
 DROP VIEW v_things;
 CREATE VIEW v_things AS SELECT t.*, (SELECT wipe_sql()) AS w FROM things t;
+-- A function an existing view already calls, given a body that writes.
+CREATE OR REPLACE FUNCTION label() RETURNS text LANGUAGE sql AS $$ INSERT INTO orders (user_id, total) SELECT id, 0 FROM users; SELECT 'x' $$;
