@@ -375,12 +375,16 @@ void CallFollower::follow(const pg::Node* stmt, StatementFacts& facts, model::Co
 }
 
 void CallFollower::follow_statement(const pg::Node* stmt, StatementFacts& facts) {
+    // The statements of the bodies it runs are followed in between: what is kept of this one is
+    // brought back after them.
     std::vector<const FunctionInfo*> outer = std::exchange(m_ran_here, {});
+    std::vector<Attachment> outer_attached = std::exchange(m_attached, {});
     const std::size_t outer_depth = std::exchange(m_ran_depth, m_stack.size());
     follow_calls(stmt, facts);
     follow_attached(stmt, facts);
     follow_stored(stmt, facts);
     m_ran_here = std::move(outer);
+    m_attached = std::move(outer_attached);
     m_ran_depth = outer_depth;
 }
 
