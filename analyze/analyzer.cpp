@@ -760,6 +760,7 @@ FileReport analyze_text_here(const std::string& path, std::string_view text, con
     // Statements of the functions the file's statements call, for the rules (function_calls.hpp).
     std::vector<rules::CalledStatement> called;
     CallFollower calls(arena, options.run_rules ? &called : nullptr);
+    calls.set_start(start.get());
 
     // How many statements each region holds, counted first: the facts are then allocated once,
     // and the statements are analysed as the splitter finds them (for_each_statement), so that

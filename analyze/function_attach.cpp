@@ -254,12 +254,12 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
         std::string via = what + pg::qualified_name(define->defnames) + ", which runs it wherever it is used";
         for (const DefElem* d : pg::each<DefElem>(define->definition)) {
             if (k_function_options.count(pg::text(d->defname)) == 0 || d->arg == nullptr) continue;
-            if (const TypeName* t = pg::as<TypeName>(d->arg)) c.add_names("", t->names, via, true);
-            else if (const List* names = pg::as<List>(d->arg)) c.add_names("", names, via, true);
-            else if (pg::is<String>(d->arg)) c.add_call("", Call{std::string(pg::text(d->arg)), ""}, via, 0, true);
+            if (const TypeName* t = pg::as<TypeName>(d->arg)) c.add_names("", t->names, via, false);
+            else if (const List* names = pg::as<List>(d->arg)) c.add_names("", names, via, false);
+            else if (pg::is<String>(d->arg)) c.add_call("", Call{std::string(pg::text(d->arg)), ""}, via, 0, false);
         }
     } else if (const CreateCastStmt* cast = pg::as<CreateCastStmt>(stmt)) {
-        if (cast->func != nullptr) c.add_names("", cast->func->objname, "a cast, which runs it wherever the cast is applied", true);
+        if (cast->func != nullptr) c.add_names("", cast->func->objname, "a cast, which runs it wherever the cast is applied", false);
     } else if (const CreateEventTrigStmt* event = pg::as<CreateEventTrigStmt>(stmt)) {
         c.add_names("", event->funcname,
                     "event trigger " + quote_ident(pg::text(event->trigname)) + ", which runs it on every " +
@@ -268,8 +268,8 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
     } else if (const CreatePolicyStmt* policy = pg::as<CreatePolicyStmt>(stmt)) {
         std::string via = "policy " + quote_ident(pg::text(policy->policy_name)) + " on " + display_of(catalog, policy->table) +
                           ", which runs it on every read or write the policy applies to";
-        c.add("", policy->qual, via, 0, true);
-        c.add("", policy->with_check, via, 0, true);
+        c.add("", policy->qual, via, 0, false);
+        c.add("", policy->with_check, via, 0, false);
     } else if (const CreateDomainStmt* domain = pg::as<CreateDomainStmt>(stmt)) {
         std::string name(pg::last_name(domain->domainname));
         std::size_t first = out.size();

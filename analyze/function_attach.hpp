@@ -20,8 +20,9 @@ struct Attachment {
     std::string relname;       // the relation whose writes or reads run it; "" when none is known
     AttachedFunction function;
     // The attaching statement itself runs it: CREATE INDEX over the table's rows, a validated
-    // ALTER DOMAIN ... ADD CHECK, ADD COLUMN of a checked domain, and the objects whose uses
-    // cannot be located (operators, casts, ...), whose body is reported where they are created.
+    // ALTER DOMAIN ... ADD CHECK, ADD COLUMN of a checked domain, an event trigger (on the DDL
+    // that follows). Operators, casts, aggregates, types and policies, whose uses cannot be
+    // located, have the body judged apart where they are created (stored_calls.hpp).
     bool runs_now = false;
     std::string domain;        // a domain whose CHECK calls it (CREATE / ALTER DOMAIN)
 };

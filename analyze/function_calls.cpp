@@ -9,6 +9,7 @@
 #include <set>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "analyze/function_attach.hpp"
 #include "analyze/model/model.hpp"
@@ -19,17 +20,8 @@
 namespace pgfence::analyze {
 namespace {
 
-// Facts for a statement run inside `facts`' statement (a function body's): its place in the
-// file, transaction and settings, nothing it found.
-StatementFacts facts_inside(const StatementFacts& facts) {
-    StatementFacts inner;
-    inner.index = facts.index;
-    inner.span = facts.span;
-    inner.transaction = facts.transaction;
-    inner.savepoint_depth = facts.savepoint_depth;
-    inner.settings = facts.settings;
-    return inner;
-}
+using calls::facts_inside;
+using calls::matching;
 
 // What a body run inside `facts`' statement did, added to it (conditional: only when rows make it
 // run); a body pgfence cannot see makes the statement Unknown.
@@ -120,20 +112,6 @@ std::string display(const FunctionInfo& f) {
 
 void add_note_once(StatementFacts& facts, std::string note) {
     if (std::find(facts.notes.begin(), facts.notes.end(), note) == facts.notes.end()) facts.notes.push_back(std::move(note));
-}
-
-// The catalog's functions a call of `name` may run (all overloads: the argument types that pick
-// one are not shown); none for pg_catalog's.
-std::vector<std::shared_ptr<const FunctionInfo>> matching(const Catalog& catalog, const std::string& name,
-                                                          const std::string& schema) {
-    std::vector<std::shared_ptr<const FunctionInfo>> out;  // the catalog may change while they run
-    if (schema == "pg_catalog") return out;
-    if (const auto* overloads = catalog.functions(name)) {
-        for (const auto& f : *overloads) {
-            if (schema.empty() || f->schema.empty() || f->schema == schema) out.push_back(f);
-        }
-    }
-    return out;
 }
 
 // A body run indirectly that only reads: no lock above ACCESS SHARE, nothing rewritten, nothing
@@ -380,8 +358,7 @@ void CallFollower::follow(const pg::Node* stmt, StatementFacts& facts, model::Co
         facts.status = StatementStatus::Analyzed;
         facts.runs_user_code = false;
     }
-    follow_calls(stmt, facts);
-    follow_attached(stmt, facts);
+    follow_statement(stmt, facts);
     // The model's guess for a SELECT of a function of unknown volatility ("calls f(): locks taken
     // inside functions are not visible") gives way to what is known now: the function's body was
     // analysed, or a note here says why it cannot be.
@@ -395,6 +372,20 @@ void CallFollower::follow(const pg::Node* stmt, StatementFacts& facts, model::Co
         std::string name = n.substr(6, n.find("()") - 6);
         return m_ctx->catalog.functions(name) != nullptr || said(name);
     });
+}
+
+void CallFollower::follow_statement(const pg::Node* stmt, StatementFacts& facts) {
+    // The statements of the bodies it runs are followed in between: what is kept of this one is
+    // brought back after them.
+    std::vector<const FunctionInfo*> outer = std::exchange(m_ran_here, {});
+    std::vector<Attachment> outer_attached = std::exchange(m_attached, {});
+    const std::size_t outer_depth = std::exchange(m_ran_depth, m_stack.size());
+    follow_calls(stmt, facts);
+    follow_attached(stmt, facts);
+    follow_stored(stmt, facts);
+    m_ran_here = std::move(outer);
+    m_attached = std::move(outer_attached);
+    m_ran_depth = outer_depth;
 }
 
 void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
@@ -434,6 +425,14 @@ void CallFollower::follow_calls(const pg::Node* node, StatementFacts& facts) {
             return;
         case T_DeclareCursorStmt:
             expression(expression, pg::as<DeclareCursorStmt>(node)->query, false);
+            return;
+        // EXPLAIN ANALYZE runs its query; PREPARE keeps it for the EXECUTEs that follow: both are
+        // read as running it (more, never less).
+        case T_ExplainStmt:
+            expression(expression, pg::as<ExplainStmt>(node)->query, false);
+            return;
+        case T_PrepareStmt:
+            expression(expression, pg::as<PrepareStmt>(node)->query, false);
             return;
         case T_AlterTableStmt:
             // ADD COLUMN's default fills the existing rows, a type change's USING converts them,
@@ -546,6 +545,7 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
         unknown(facts, "fires the database's event triggers, more than " + std::to_string(k_max_attached) + ": not followed");
     }
     std::vector<Attachment> attached = attachments_of(stmt, m_ctx->catalog);
+    m_attached = attached;
     record_attachments(stmt, attached, m_ctx->catalog);
     keep_outside(stmt, attached);
     for (const std::string& relname : fired.written) {
@@ -621,10 +621,27 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
                     run_indirect(function, apart, via);
                     // Its statements run at the callers, in the application's transactions,
                     // not in the migration's (rules::CalledStatement::apart).
+                    std::size_t writes = 0;
+                    std::string first_write;
                     if (m_out != nullptr) {
-                        for (std::size_t k = first; k < m_out->size(); ++k) (*m_out)[k].apart = true;
+                        for (std::size_t k = first; k < m_out->size(); ++k) {
+                            (*m_out)[k].apart = true;
+                            if (!writes_or_ddl((*m_out)[k].stmt) || writes++ > 0) continue;
+                            first_write = (*m_out)[k].facts.sql.empty() ? std::string(pg::kind_name((*m_out)[k].stmt)) : (*m_out)[k].facts.sql;
+                        }
                     }
                     if (apart.status == StatementStatus::Unknown) unknown(facts, "the new body of " + name + "() runs where the " + via + ", and pgfence cannot read all of it");
+                    // A body that writes, behind a view, DEFAULT, CHECK, policy... (not a trigger,
+                    // whose function is meant to run on writes): the stored-call-writes rule.
+                    // A function that calls it is judged where that function runs (as a
+                    // trigger's, usually): one note per statement.
+                    if (writes > 0 && !via.starts_with("trigger ") && !via.starts_with("function ") &&
+                        std::none_of(facts.notes.begin(), facts.notes.end(), [](const std::string& n) { return n.starts_with(k_stored_write_note); })) {
+                        facts.notes.push_back(std::string(k_stored_write_note) + "the new body of " + display(*function) +
+                                              " writes or runs DDL (`" + first_write.substr(0, 120) + (first_write.size() > 120 ? "..." : "") + "`" +
+                                              (writes > 1 ? " and " + std::to_string(writes - 1) + " more" : std::string()) + ") and runs where the " +
+                                              via + ", in the application's transactions and with its locks");
+                    }
                 }
             }
         }
@@ -718,6 +735,7 @@ void CallFollower::run_indirect(const std::shared_ptr<const FunctionInfo>& funct
 }
 
 void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts, const std::string& via) {
+    if (m_stack.size() == m_ran_depth) m_ran_here.push_back(&function);
     std::string name = display(function);
     std::string chain = (m_stack.empty() ? name : m_stack.back().chain + " -> " + name) +
                         (via.empty() || is_rule_actions(function) ? "" : " (" + via + ")");
@@ -756,6 +774,17 @@ void CallFollower::run_body(const FunctionInfo& function, StatementFacts& facts,
         std::vector<Frame>& stack;
         ~Pop() { stack.pop_back(); }
     } pop{m_stack};
+    // A parameter's DEFAULT is evaluated for each call that leaves the argument out (PostgreSQL
+    // adds it to the call's arguments, funcapi.c expand_function_arguments): its calls are
+    // followed with the body's, for every call (which arguments a call leaves out is not judged).
+    for (const FunctionParameter* p : pg::each<FunctionParameter>(create->parameters)) {
+        auto walk = [&](auto&& self, const pg::Node* n) -> void {
+            if (n == nullptr) return;
+            if (const FuncCall* call = pg::as<FuncCall>(n)) follow_call(call, facts, false);
+            pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
+        };
+        walk(walk, p->defexpr);
+    }
     if (create->sql_body != nullptr) {
         // BEGIN ATOMIC ... END: a list holding the list of statements; RETURN expr: one statement.
         std::size_t count = 0;
@@ -799,8 +828,7 @@ void CallFollower::run_statement(const pg::Node* stmt, std::string_view sql, Sta
     inner.sql = std::string(sql);
     model::model_statement(stmt, inner, *m_ctx);
     if (!sql.empty()) record_function(stmt, sql, m_ctx->catalog);
-    follow_calls(stmt, inner);
-    follow_attached(stmt, inner);
+    follow_statement(stmt, inner);
     const std::string& chain = m_stack.back().chain;
     std::string what = inner.tag.empty() ? std::string(pg::kind_name(stmt)) : inner.tag;
     if (inner.status == StatementStatus::Unknown) {

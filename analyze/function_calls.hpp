@@ -19,6 +19,7 @@
 #include "analyze/model/model.hpp"
 #include "analyze/plpgsql.hpp"
 #include "analyze/rules/rule.hpp"
+#include "analyze/stored_calls.hpp"
 
 namespace pgfence::analyze {
 
@@ -44,6 +45,9 @@ public:
     void follow(const pg::Node* stmt, StatementFacts& facts, model::Context& ctx);
     // Hooks for a DO block's body: the calls in its statements and expressions are followed.
     [[nodiscard]] BodyHooks& do_block_hooks(model::Context& ctx);
+    // The catalog as the file began (null: not known): an object made again under a name that
+    // existed then is one the application uses (stored_calls.hpp).
+    void set_start(const Catalog* start) { m_start = start; }
 
     // Depth of nested calls followed; a deeper call is not followed (the statement is Unknown).
     static constexpr int k_max_depth = 16;
@@ -64,6 +68,12 @@ private:
     // The functions `stmt` attaches (kept in the catalog; run now when it runs them) and those
     // it fires (function_attach.hpp), followed into `facts`.
     void follow_attached(const pg::Node* stmt, StatementFacts& facts);
+    // The calls `stmt` stores into an object the application uses (stored_calls.hpp): each
+    // function's body analysed apart, and a note for the stored-call-writes rule when it writes.
+    // Defined in stored_calls.cpp.
+    void follow_stored(const pg::Node* stmt, StatementFacts& facts);
+    // follow_calls, follow_attached and follow_stored of one statement, with the functions it runs now.
+    void follow_statement(const pg::Node* stmt, StatementFacts& facts);
     // A function run indirectly, `via` a trigger, default, view...: its body is analysed apart
     // and adds to `facts` only when it does more than read (a body that only reads is
     // remembered, and not analysed again).
@@ -92,6 +102,12 @@ private:
     void keep_outside(const pg::Node* stmt, const std::vector<Attachment>& attached);
     std::unique_ptr<BodyHooks> m_do_hooks;
     FunctionUses m_uses;  // what existing objects call, for CREATE / ALTER FUNCTION (function_uses.hpp)
+    const Catalog* m_start = nullptr;
+    std::vector<Attachment> m_attached;  // what the statement being followed attaches (follow_attached)
+    // The functions the statement being followed runs itself (a call, an attachment it runs now),
+    // and the depth of calls it stands at.
+    std::vector<const FunctionInfo*> m_ran_here;
+    std::size_t m_ran_depth = static_cast<std::size_t>(-1);
 };
 
 }  // namespace pgfence::analyze

@@ -10,6 +10,8 @@ extern "C" {
 // PostgreSQL's GUC (utils/guc.h, whose other declarations do not compile here), thread-local in
 // libpg_query: whether plpgsql_compile_inline checks each embedded statement's syntax.
 extern __thread bool check_function_bodies;
+// libpg_query's writer of a node as JSON (src/pg_query_outfuncs.h), every field of every node kind.
+char* pg_query_node_to_json(const void* obj);
 }
 #undef DEBUG
 
@@ -18,6 +20,7 @@ extern __thread bool check_function_bodies;
 #include <cstring>
 #include <memory>
 
+#include "analyze/json_access.hpp"
 #include "analyze/limits.hpp"
 #include "analyze/utf8.hpp"
 
@@ -91,7 +94,8 @@ constexpr Size k_direct_parse_limit = Size{4} << 20;
 // arena instead costs about a tenth of a run's CPU. Once a file's arena holds 4 MiB (a file of
 // thousands of statements), its further statements are parsed in this thread's scratch
 // arena, reset each time, and only their trees are copied out, so the waste stays bounded.
-std::optional<ParseFailure> parse_raw(const std::string& text, const std::shared_ptr<void>& into, ParsedStatement& out) {
+std::optional<ParseFailure> parse_raw(const std::string& text, const std::shared_ptr<void>& into, ParsedStatement& out,
+                                      PgQueryParseMode mode = PG_QUERY_PARSE_DEFAULT) {
     pg_query_init();
     out.arena = into ? into : new_parse_arena();
     MemoryContext keep_in = static_cast<MemoryContext>(out.arena.get());
@@ -103,7 +107,7 @@ std::optional<ParseFailure> parse_raw(const std::string& text, const std::shared
         MemoryContextReset(arena);
     }
     MemoryContext previous = MemoryContextSwitchTo(arena);
-    PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(text.c_str(), PG_QUERY_PARSE_DEFAULT);
+    PgQueryInternalParsetreeAndError parsed = pg_query_raw_parse(text.c_str(), mode);
     MemoryContextSwitchTo(previous);
     std::free(parsed.stderr_buffer);
     if (parsed.error != nullptr) {
@@ -127,7 +131,8 @@ std::optional<ParseFailure> parse_raw(const std::string& text, const std::shared
     return std::nullopt;
 }
 
-ParsedStatement parse_statement_here(std::string_view sql, const std::shared_ptr<void>& into) {
+ParsedStatement parse_statement_here(std::string_view sql, const std::shared_ptr<void>& into,
+                                     PgQueryParseMode mode = PG_QUERY_PARSE_DEFAULT) {
     ParsedStatement out;
     if (auto bad = invalid_utf8(sql)) {
         out.failure = std::move(bad);
@@ -138,7 +143,7 @@ ParsedStatement parse_statement_here(std::string_view sql, const std::shared_ptr
         return out;
     }
     std::string text(sql);
-    if (auto failure = parse_raw(text, into, out)) {
+    if (auto failure = parse_raw(text, into, out, mode)) {
         out.failure = std::move(failure);
         return out;
     }
@@ -213,6 +218,51 @@ std::shared_ptr<void> new_parse_arena() {
 
 ParsedStatement parse_statement(std::string_view sql, const std::shared_ptr<void>& into) {
     return parsed_on_large_stack([&] { return parse_statement_here(sql, into); });
+}
+
+ParsedStatement parse_plpgsql_assignment(std::string_view text, const std::shared_ptr<void>& into) {
+    // PostgreSQL 15 parses `target[subscripts] := value` so (pl_gram.y make_plpgsql_expr with
+    // RAW_PARSE_PLPGSQL_ASSIGN1): a PLAssignStmt whose indirection holds the subscripts.
+    return parsed_on_large_stack([&] { return parse_statement_here(text, into, PG_QUERY_PARSE_PLPGSQL_ASSIGN1); });
+}
+
+std::optional<std::vector<std::vector<std::string>>> function_calls_in(const ::Node* node) {
+    std::optional<std::vector<std::vector<std::string>>> out;
+    auto collect = [&] {
+        pg_query_init();
+        std::shared_ptr<void> scratch = new_parse_arena();
+        MemoryContext previous = MemoryContextSwitchTo(static_cast<MemoryContext>(scratch.get()));
+        const char* json = pg_query_node_to_json(node);
+        MemoryContextSwitchTo(previous);
+        ParseTree tree = ParseTree::decode(json != nullptr ? json : "");
+        if (!tree.ok()) return;
+        out.emplace();
+        auto walk = [&](auto&& self, const Node& n) -> void {
+            if (n.is_array()) {
+                for (const auto& item : n) self(self, item);
+                return;
+            }
+            if (!n.is_object()) return;
+            for (const auto& [key, value] : n.items()) {
+                if (key == "FuncCall" && value.is_object()) {
+                    std::vector<std::string> name;
+                    for (const auto& part : member(value, "funcname")) {
+                        const Node& string = member(part, "String");
+                        if (string.contains("sval")) name.push_back(string.value("sval", std::string()));
+                    }
+                    if (!name.empty()) out->push_back(std::move(name));
+                }
+                self(self, value);
+            }
+        };
+        walk(walk, tree.root());
+    };
+    if (on_large_stack()) {
+        collect();
+    } else {
+        run_on_large_stack(collect);
+    }
+    return out;
 }
 
 ParsedStatement parse_plpgsql_body(std::string_view body) {

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <memory>
 #include <optional>
@@ -36,6 +37,13 @@ struct ParsedStatement {
 // (from new_parse_arena: one per file keeps a statement's cost to its tree) or, when null, in an
 // arena of its own.
 [[nodiscard]] ParsedStatement parse_statement(std::string_view sql, const std::shared_ptr<void>& into = nullptr);
+// Parses a PL/pgSQL assignment's text, `target := value` (or `=`), as PostgreSQL does: a
+// PLAssignStmt, its target's subscripts in `indirection`, its value a SelectStmt.
+[[nodiscard]] ParsedStatement parse_plpgsql_assignment(std::string_view text, const std::shared_ptr<void>& into = nullptr);
+// The name (its parts as written) of every function call in `node`'s tree, whatever field or
+// node kind holds it: libpg_query's writer of every node as JSON, read back. Nothing when the
+// tree is too deep to read back.
+[[nodiscard]] std::optional<std::vector<std::vector<std::string>>> function_calls_in(const ::Node* node);
 // An arena for parse trees; freeing the last reference frees them all (from any thread).
 [[nodiscard]] std::shared_ptr<void> new_parse_arena();
 // The bytes an arena from new_parse_arena holds (its blocks, used or not).

@@ -141,14 +141,24 @@ void model_expression(Walk& w, const std::string& expr) {
     const std::shared_ptr<void>& arena = w.hooks ? w.hooks->arena() : k_none;
     ParsedStatement parsed = parse_statement(expr, arena);
     if (parsed.failure) parsed = parse_statement("SELECT " + expr, arena);
-    // An assignment, "target := value": its value.
-    if (std::size_t assign = expr.find(":="); parsed.failure && assign != std::string::npos) {
-        parsed = parse_statement("SELECT " + expr.substr(assign + 2), arena);
+    // An assignment, "target[subscripts] := value", parsed as PostgreSQL parses it: the calls of
+    // its target's subscripts run as its value's do (`a[f()] := 1` runs f()); its value reads.
+    const pg::Node* reads = parsed.stmt;
+    if (parsed.failure) {
+        parsed = parse_plpgsql_assignment(expr, arena);
+        if (const auto* assign = pg::as<PLAssignStmt>(parsed.stmt)) reads = reinterpret_cast<const pg::Node*>(assign->val);
     }
-    if (parsed.failure) return;
+    if (parsed.failure) {
+        // Not read as PostgreSQL reads it: its value at least.
+        if (std::size_t assign = expr.find(":="); assign != std::string::npos) {
+            parsed = parse_statement("SELECT " + expr.substr(assign + 2), arena);
+            reads = parsed.stmt;
+        }
+    }
+    if (parsed.failure || reads == nullptr) return;
     note_session_setting(w, parsed.stmt, nullptr);
     if (w.hooks) w.hooks->expression(parsed.stmt, w.facts);
-    for (const RangeVar* rv : model::query_range_vars(parsed.stmt)) {
+    for (const RangeVar* rv : model::query_range_vars(reads)) {
         if (is_catalog(rv)) continue;
         if (w.conditional > 0) {
             model::add_conditional_lock(w.facts, w.ctx, std::string(pg::relname(rv)), pg::display_name(rv), LockMode::AccessShare,
