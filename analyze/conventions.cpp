@@ -19,31 +19,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-struct Line {
-    std::size_t begin;
-    std::size_t end;  // excluding '\n'
-    std::string_view text;
-};
-
-std::vector<Line> lines_of(std::string_view text) {
-    std::vector<Line> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t nl = text.find('\n', start);
-        std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-        out.push_back(Line{start, end, text.substr(start, end - start)});
-        if (nl == std::string_view::npos) break;
-        start = nl + 1;
-    }
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
-
 bool want(Direction d, bool up) { return d == Direction::Both || (up ? d == Direction::Up : d == Direction::Down); }
 
 // Flyway `${name}` -> `"$name"`: same length, parses as an identifier.
@@ -70,15 +45,17 @@ void mask_placeholders(std::string& text) {
     }
 }
 
+// drizzle-orm's readMigrationFiles (src/migrator.ts): query.split('--> statement-breakpoint'), no
+// lines: the text after the marker, on its line too, starts the next statement drizzle sends
+// (`--> statement-breakpoint DROP TABLE orders;` runs the DROP).
 void prepare_drizzle(PreparedSource& out) {
     out.tool = MigrationTool::Drizzle;
     out.wrapped_in_transaction = true;
+    constexpr std::string_view k_breakpoint = "--> statement-breakpoint";
     std::size_t region_start = 0;
-    for (const Line& line : lines_of(out.text)) {
-        std::size_t at = line.text.find("--> statement-breakpoint");
-        if (at == std::string_view::npos) continue;
-        out.regions.push_back(Region{region_start, line.begin + at, false});
-        region_start = line.end;
+    for (std::size_t at = out.text.find(k_breakpoint); at != std::string::npos; at = out.text.find(k_breakpoint, region_start)) {
+        out.regions.push_back(Region{region_start, at, false});
+        region_start = at + k_breakpoint.size();
     }
     out.regions.push_back(Region{region_start, out.text.size(), false});
 }
@@ -134,44 +111,24 @@ std::string_view other_pop_dialect(std::string_view name) {
     return {};
 }
 
-// node-pg-migrate's markers (sqlMigration.ts: /^\s*--[\s-]*up\s+migration/im): the line's
-// direction, or empty.
-std::string node_pg_migrate_marker(std::string_view line) {
-    std::string_view t = trim(line);
-    if (!t.starts_with("--")) return {};
-    while (!t.empty() && (t.front() == '-' || std::isspace(static_cast<unsigned char>(t.front())))) t.remove_prefix(1);
-    std::string l = lower(t);
-    for (std::string direction : {"up", "down"}) {
-        if (!l.starts_with(direction)) continue;
-        std::string_view rest = std::string_view(l).substr(direction.size());
-        if (rest.empty() || !std::isspace(static_cast<unsigned char>(rest.front()))) continue;
-        if (trim(rest).starts_with("migration")) return direction;
-    }
-    return {};
-}
-
 // node-pg-migrate's getActions (src/sqlMigration.ts) takes the FIRST up marker and the FIRST down
-// marker only (content.search): the up SQL runs from the up marker to the down marker when that
-// comes after it, else to the end; the down SQL likewise. A later marker is a comment inside
-// them: a second "-- Down migration" after the up part's does not end it. Text before the first
-// marker is neither.
-void prepare_node_pg_migrate(PreparedSource& out, Direction direction) {
+// marker only (content.search, node_pg_migrate_markers.cpp): the up SQL runs from the up marker's
+// first byte to the down marker when that comes after it, else to the end; the down SQL likewise.
+// A later marker is a comment inside them: a second "-- Down migration" after the up part's does
+// not end it. Text before the first marker is neither. The marker's line is sent with its part:
+// a comment to PostgreSQL up to an LF or a CR (`-- Up Migration\rDROP TABLE orders;` runs).
+void prepare_node_pg_migrate(PreparedSource& out, Direction direction, std::size_t up_marker) {
     out.tool = MigrationTool::NodePgMigrate;
     out.wrapped_in_transaction = true;  // pgm.sql() in a migration that cannot call noTransaction()
-    std::optional<Line> up_marker, down_marker;
-    for (const Line& line : lines_of(out.text)) {
-        std::string d = node_pg_migrate_marker(line.text);
-        if (d == "up" && !up_marker) up_marker = line;
-        if (d == "down" && !down_marker) down_marker = line;
-        if (up_marker && down_marker) break;
-    }
-    auto part = [&](const std::optional<Line>& from, const std::optional<Line>& other, bool down) {
-        if (!from || !want(direction, !down)) return;
-        std::size_t end = other && other->begin > from->begin ? other->begin : out.text.size();
-        out.regions.push_back(Region{from->end, end, false, down});
+    const std::size_t none = std::string_view::npos;
+    const std::size_t down_marker = node_pg_migrate_marker(out.text, "down");
+    auto part = [&](std::size_t from, std::size_t other, bool down) {
+        if (from == none || !want(direction, !down)) return;
+        std::size_t end = other != none && other > from ? other : out.text.size();
+        out.regions.push_back(Region{from, end, false, down});
     };
     // In file order, as the analyzer reads regions.
-    bool up_first = !down_marker || (up_marker && up_marker->begin < down_marker->begin);
+    bool up_first = down_marker == none || (up_marker != none && up_marker < down_marker);
     part(up_first ? up_marker : down_marker, up_first ? down_marker : up_marker, !up_first);
     part(up_first ? down_marker : up_marker, up_first ? up_marker : down_marker, up_first);
 }
@@ -283,15 +240,12 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     const bool has_dbmate = !has_goose && dbmate_file(out.text);
     bool has_drizzle = out.text.find("--> statement-breakpoint") != std::string::npos;
 
-    bool has_node_pg_migrate = false;
-    if (out.text.find("igration") != std::string::npos) {
-        for (const Line& line : lines_of(out.text)) {
-            // Its up marker: without one, node-pg-migrate runs the whole file as the up migration
-            // (getActions: the up SQL is all of the content), so a "-- Down migration is not
-            // needed" comment marks nothing.
-            has_node_pg_migrate = has_node_pg_migrate || node_pg_migrate_marker(line.text) == "up";
-        }
-    }
+    // Its up marker: without one, node-pg-migrate runs the whole file as the up migration
+    // (getActions: the up SQL is all of the content), so a "-- Down migration is not needed"
+    // comment marks nothing.
+    const std::size_t node_pg_migrate_up =
+        out.text.find("igration") == std::string::npos ? std::string::npos : node_pg_migrate_marker(out.text, "up");
+    const bool has_node_pg_migrate = node_pg_migrate_up != std::string::npos;
     bool versioned_up_down = versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql");
     // sqlx reads the marker at the file's first bytes only (source.rs: sql.starts_with(...)).
     bool sqlx_no_transaction = (versioned_name(name, ".sql")) && text.starts_with("-- no-transaction");
@@ -307,7 +261,7 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
                lowered_path.starts_with("drizzle/")) {
         prepare_drizzle(out);
     } else if (has_node_pg_migrate) {
-        prepare_node_pg_migrate(out, direction);
+        prepare_node_pg_migrate(out, direction, node_pg_migrate_up);
     } else if (name.ends_with(".sql.postgres") || synapse_schema_sql(lowered_path, name)) {
         // Synapse's delta files (storage/engines/postgres.py executescript): the file runs as
         // "COMMIT; BEGIN TRANSACTION; <file>", in a transaction the upgrade commits later. Its

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze/tool_lines.hpp"
 #include "analyze/tool_markers.hpp"
 
 namespace pgfence::analyze {
@@ -30,10 +31,8 @@ std::vector<Directive> directives(std::string_view text) {
         while (k > 0 && re2_space(text[k - 1])) --k;
         if (k < 2 || text[k - 1] != '-' || text[k - 2] != '-') continue;
         std::size_t dash = k - 2;
-        bool line_start = dash == 0 || text[dash - 1] == '\n';
-        // "--" then white space reaching a line's start: the "--" of that earlier line counts
-        // only if at its own line's start; scan back for it.
-        if (!line_start) continue;
+        // RE2's `(?m)^` matches after an LF only: `SELECT 1;\r-- migrate:down` holds no directive.
+        if (!line_start(text, dash, LineConvention::LineFeed)) continue;
         std::size_t rest = at + 8;
         Directive d;
         d.begin = dash;
@@ -51,16 +50,12 @@ std::vector<Directive> directives(std::string_view text) {
     return out;
 }
 
-std::size_t line_end(std::string_view text, std::size_t at) {
-    std::size_t nl = text.find('\n', at);
-    return nl == std::string_view::npos ? text.size() : nl;
-}
-
 // parseMigrationOptions: the block's first line, the directive removed, split on white space
 // into key:value pairs (a pair of more or fewer than two parts is ignored); the block runs in a
 // transaction unless `transaction` is exactly "false".
 bool runs_in_transaction(std::string_view text, const Directive& d) {
-    std::string_view first = go_trim_space(text.substr(d.end, line_end(text, d.begin) > d.end ? line_end(text, d.begin) - d.end : 0));
+    const std::size_t first_end = line_end(text, d.begin, LineConvention::LineFeed);
+    std::string_view first = go_trim_space(text.substr(d.end, first_end > d.end ? first_end - d.end : 0));
     bool transaction = true;
     std::size_t i = 0;
     while (i < first.size()) {
@@ -75,17 +70,17 @@ bool runs_in_transaction(std::string_view text, const Directive& d) {
     return transaction;
 }
 
-// isEmptyLine / isCommentLine: the text before the first up directive may hold only these.
+// isEmptyLine / isCommentLine (`^\s*$`, `^\s*--`, RE2's \s) on each line of strings.Split(s, "\n"):
+// the text before the first up directive may hold only these.
 bool only_comments(std::string_view text) {
-    for (std::size_t start = 0; start < text.size();) {
-        std::size_t end = line_end(text, start);
-        std::string_view line = text.substr(start, end - start);
+    bool only = true;
+    for_each_line(text, LineConvention::LineFeed, [&](const ToolLine& line) {
         std::size_t i = 0;
-        while (i < line.size() && (re2_space(line[i]) || line[i] == '\v')) ++i;
-        if (i < line.size() && !line.substr(i).starts_with("--")) return false;
-        start = end + 1;
-    }
-    return true;
+        while (i < line.text.size() && re2_space(line.text[i])) ++i;
+        only = i == line.text.size() || line.text.substr(i).starts_with("--");
+        return only;
+    });
+    return only;
 }
 
 }  // namespace
@@ -135,7 +130,10 @@ void prepare_dbmate(PreparedSource& out, Direction direction) {
             out.notes.push_back("dbmate: transaction:false");
             out.notes.push_back("dbmate: the section is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");
         }
-        region_start = line_end(text, d.end);
+        // dbmate sends a block from its directive's first byte (substring(section, upDirectiveStart,
+        // downDirectiveStart)): the directive is a comment to PostgreSQL up to an LF or a CR, and
+        // what follows a CR on its line runs (`-- migrate:up\rDROP TABLE orders;`).
+        region_start = d.begin;
     }
     if (first_up < text.size() && !down_seen) refuse(text.size(), "dbmate refuses a section without a '-- migrate:down' directive");
     if (want(direction, up)) out.regions.push_back(Region{region_start, text.size(), false, !up});

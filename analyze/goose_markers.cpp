@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "analyze/tool_lines.hpp"
 #include "analyze/tool_markers.hpp"
 
 namespace pgfence::analyze {
@@ -136,15 +137,13 @@ std::string_view go_trim_space(std::string_view s) { return go_trim(s); }
 
 bool goose_file(std::string_view text) {
     if (text.find("+goose") == std::string_view::npos) return false;
-    for (std::size_t start = 0; start <= text.size();) {
-        std::size_t nl = text.find('\n', start);
-        std::string_view line = text.substr(start, (nl == std::string_view::npos ? text.size() : nl) - start);
-        Kind k = read_annotation(line).kind;
-        if (k == Kind::Up || k == Kind::Down || k == Kind::StatementBegin) return true;
-        if (nl == std::string_view::npos) break;
-        start = nl + 1;
-    }
-    return false;
+    bool found = false;
+    for_each_line(text, LineConvention::GoScanLines, [&](const ToolLine& line) {
+        Kind k = read_annotation(line.text).kind;
+        found = k == Kind::Up || k == Kind::Down || k == Kind::StatementBegin;
+        return !found;
+    });
+    return found;
 }
 
 void prepare_goose(PreparedSource& out, Direction direction) {
@@ -154,7 +153,8 @@ void prepare_goose(PreparedSource& out, Direction direction) {
     enum class State { Start, Up, UpBlock, Down, DownBlock } state = State::Start;
     bool up = true;  // text before the Up annotation, which goose refuses, is read as up
     bool in_block = false;
-    bool pending = false;  // goose's buffer holds an unfinished statement
+    bool pending = false;   // goose's buffer holds an unfinished statement
+    bool buffered = false;  // goose's buffer is not empty (white space counts: buf.Len() > 0)
     bool refused_text_before_up = false;
     bool envsub = false;
     std::vector<std::pair<std::size_t, std::size_t>> envsub_lines;  // the SQL lines goose interpolates
@@ -164,11 +164,12 @@ void prepare_goose(PreparedSource& out, Direction direction) {
     };
     auto refuse = [&](std::size_t at, std::string why) { out.refusals.push_back(ToolRefusal{at, std::move(why)}); };
     std::string_view text = out.text;
-    for (std::size_t start = 0; start <= text.size();) {
-        std::size_t nl = text.find('\n', start);
-        std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-        std::string_view line = text.substr(start, end - start);
-        if (line.ends_with('\r')) line.remove_suffix(1);  // bufio.ScanLines drops it
+    // goose's lines are bufio.Scanner's (tool_lines.hpp, GoScanLines): `SELECT 1;\r-- +goose Down`
+    // is one line, SQL, and no annotation.
+    for_each_line(text, LineConvention::GoScanLines, [&](const ToolLine& l) {
+        const std::size_t start = l.begin;
+        const std::size_t end = l.next;
+        std::string_view line = l.text;
         Annotation a = read_annotation(line);
         if (!a.refused.empty()) refuse(start, a.refused);
         Kind k = a.refused.empty() ? a.kind : Kind::None;
@@ -211,6 +212,7 @@ void prepare_goose(PreparedSource& out, Direction direction) {
                 close_region(start, true);
                 in_block = false;
                 pending = false;
+                buffered = false;
                 state = state == State::DownBlock ? State::Down : State::Up;
                 region_start = end;
                 break;
@@ -228,23 +230,33 @@ void prepare_goose(PreparedSource& out, Direction direction) {
             case Kind::Invalid:
             case Kind::None: {
                 if (k != Kind::None) break;
-                // A comment or blank line before a statement starts is dropped; any other line is SQL.
+                // A comment or empty line while goose's buffer is empty is dropped, never sent: it
+                // is left out of the regions, for PostgreSQL would read what follows a CR in it
+                // (`-- note\rDROP TABLE orders;` is not sent by goose). Any other line is SQL.
                 std::string_view t = go_trim(line);
-                bool comment = !pending && (t.starts_with("--") || line.empty());
-                if (comment || t.empty()) break;
+                if (!buffered && (t.starts_with("--") || line.empty())) {
+                    if (state != State::Start) {
+                        close_region(start, in_block);
+                        region_start = end;
+                    }
+                    break;
+                }
                 if (state == State::Start) {
+                    if (t.empty()) break;
                     if (!refused_text_before_up) refuse(start, "goose refuses SQL before the '-- +goose Up' annotation");
                     refused_text_before_up = true;
                     break;
                 }
+                buffered = true;
+                if (t.empty()) break;
                 if (envsub) envsub_lines.emplace_back(start, start + line.size());
                 pending = (state == State::UpBlock || state == State::DownBlock) || !ends_with_semicolon(line);
+                buffered = pending;
                 break;
             }
         }
-        if (nl == std::string_view::npos) break;
-        start = nl + 1;
-    }
+        return true;
+    });
     if (state == State::Start && !refused_text_before_up) refuse(0, "goose refuses a file without a '-- +goose Up' annotation");
     if (in_block) refuse(text.size(), "goose refuses the file: a '-- +goose StatementBegin' has no StatementEnd");
     else if (pending) refuse(text.size(), "goose refuses the file: its last statement does not end with ';'");

@@ -1,5 +1,7 @@
 #include "analyze/tokens.hpp"
 
+#include "analyze/tool_lines.hpp"
+
 namespace pgfence::analyze {
 namespace {
 
@@ -17,9 +19,11 @@ bool Tokenizer::next(Token& token) {
     const char c = m_text[m_pos];
     const char after = m_pos + 1 < size ? m_text[m_pos + 1] : '\0';
     if (c == '-' && after == '-') {
+        // scan.l: `comment ("--"{non_newline}*)`, `newline [\n\r]`: a lone CR ends it too
+        // (tool_lines.hpp, LineConvention::Postgres).
         token.kind = TokenKind::LineComment;
-        std::size_t eol = m_text.find('\n', m_pos);
-        m_pos = eol == std::string_view::npos ? size : eol + 1;
+        std::size_t eol = line_end(m_text, m_pos, LineConvention::Postgres);
+        m_pos = eol >= size ? size : eol + 1;
     } else if (c == '/' && after == '*') {
         token.kind = TokenKind::BlockComment;
         int depth = 0;

@@ -19,7 +19,7 @@ enum class TokenKind {
     QuotedIdent,   // "..."
     DollarString,  // $tag$...$tag$
     Param,         // $1
-    LineComment,   // -- up to and including the line break
+    LineComment,   // -- up to and including the line break (LF or CR, as scan.l's newline)
     BlockComment,  // /* ... */, nested
     Symbol,        // any other single byte: ; ( ) , . operators
 };

@@ -2,7 +2,8 @@
 // The comment markers goose and dbmate read in a SQL migration, read exactly as each tool's own
 // parser reads them (a marker pgfence read more loosely than the tool would skip statements the
 // tool runs): goose_markers.cpp mirrors pressly/goose internal/sqlparser/parser.go,
-// dbmate_markers.cpp amacneil/dbmate pkg/dbmate/migration.go.
+// dbmate_markers.cpp amacneil/dbmate pkg/dbmate/migration.go, node_pg_migrate_markers.cpp
+// salsita/node-pg-migrate src/sqlMigration.ts. Each splits lines as its tool does (tool_lines.hpp).
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -31,5 +32,10 @@ void apply_goose_envsub(PreparedSource& out, const std::vector<std::pair<std::si
 // expressions match it.
 [[nodiscard]] bool dbmate_file(std::string_view text);
 void prepare_dbmate(PreparedSource& out, Direction direction);
+
+// Where node-pg-migrate's first `direction` ("up" or "down") marker starts, as content.search
+// finds `/^\s*--[\s-]*up\s+migration/im` (a line start after LF, CR, U+2028 or U+2029; ECMAScript's
+// white space), or npos (node_pg_migrate_markers.cpp).
+[[nodiscard]] std::size_t node_pg_migrate_marker(std::string_view text, std::string_view direction);
 
 }  // namespace pgfence::analyze

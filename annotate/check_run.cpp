@@ -5,6 +5,7 @@
 
 #include "annotate/annotations.hpp"
 #include "annotate/escape.hpp"
+#include "annotate/exemptions.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/markdown.hpp"
 #include "annotate/printable.hpp"
@@ -55,16 +56,27 @@ Counts count(const Report& report, Risk max_risk, bool unknown_fails) {
     return c;
 }
 
-std::string title_of(const Counts& c, Risk max_risk, bool unknown_fails) {
+std::string title_of(const Counts& c, Risk max_risk, bool unknown_fails, const review::PullRequestSuppressionCounts& self) {
     std::string above = "above " + std::string(risk_name(max_risk));
     if (c.unseen > 0 && unknown_fails) {
         above += " or not seen (" + std::to_string(c.unseen) + (c.unseen == 1 ? " statement" : " statements") +
                  " pgfence could not see)";
     }
-    if (c.errors > 0 && c.failing == 0) return std::to_string(c.errors) + (c.errors == 1 ? " file" : " files") + " could not be read";
-    if (c.failing > 0) return std::to_string(c.failing) + (c.failing == 1 ? " finding " : " findings ") + above;
-    if (c.findings == 0) return "No risky statements";
-    return std::to_string(c.findings) + (c.findings == 1 ? " finding, none " : " findings, none ") + above;
+    // The pgfence-ignore comments the pull request adds or changes, said in the title too.
+    std::string self_note;
+    if (self.lifted > 0) {
+        self_note = "; " + std::to_string(self.lifted) + (self.lifted == 1 ? " finding" : " findings") + " suppressed by this pull request";
+    }
+    if (self.not_lifted > 0) {
+        self_note += "; " + std::to_string(self.not_lifted) + " pgfence-ignore without a reason not honoured";
+    }
+    if (c.errors > 0 && c.failing == 0) return std::to_string(c.errors) + (c.errors == 1 ? " file" : " files") + " could not be read" + self_note;
+    if (c.failing > 0) return std::to_string(c.failing) + (c.failing == 1 ? " finding " : " findings ") + above + self_note;
+    if (c.findings == 0 && self.lifted > 0) {
+        return std::to_string(self.lifted) + (self.lifted == 1 ? " finding" : " findings") + " suppressed by this pull request, nothing else found";
+    }
+    if (c.findings == 0) return "No risky statements" + self_note;
+    return std::to_string(c.findings) + (c.findings == 1 ? " finding, none " : " findings, none ") + above + self_note;
 }
 
 // The same digest as the comment, then how the check decides.
@@ -75,6 +87,7 @@ std::string summary_of(const Report& report, const CheckRunOptions& options, std
     digest.links = options.links;
     digest.root = options.root;
     digest.max_chars = 0;
+    digest.pull_request_suppressions = options.pull_request_suppressions;
     std::ostringstream out;
     render_markdown(report, out, digest);
     out << "\nThe check fails on findings above **" << risk_name(options.max_risk) << "**"
@@ -119,16 +132,18 @@ json annotation_of(const Annotation& annotation, const CheckRunOptions& options)
 
 }  // namespace
 
-std::string check_conclusion(const Report& report, Risk max_risk, bool unknown_fails) {
+std::string check_conclusion(const Report& report, Risk max_risk, bool unknown_fails, std::size_t suppressed_by_pull_request) {
     Counts c = count(report, max_risk, unknown_fails);
     if (c.failing > 0 || c.errors > 0) return "failure";
-    return c.findings == 0 ? "success" : "neutral";
+    // A finding the pull request's own pgfence-ignore hides is for a reviewer to look at: never "success".
+    return c.findings == 0 && suppressed_by_pull_request == 0 ? "success" : "neutral";
 }
 
 CheckRunPlan plan_check_run(const Report& report, const CheckRunOptions& options) {
     CheckRunPlan plan;
     Counts c = count(report, options.max_risk, options.unknown_fails);
-    plan.conclusion = check_conclusion(report, options.max_risk, options.unknown_fails);
+    const auto self = review::pull_request_suppression_counts(options.pull_request_suppressions);
+    plan.conclusion = check_conclusion(report, options.max_risk, options.unknown_fails, self.lifted);
 
     // Files in report order, each file's annotations in source order.
     std::vector<Annotation> items = annotations_of(report);
@@ -152,7 +167,7 @@ CheckRunPlan plan_check_run(const Report& report, const CheckRunOptions& options
     }
     plan.annotations = items.size();
 
-    std::string title = title_of(c, options.max_risk, options.unknown_fails);
+    std::string title = title_of(c, options.max_risk, options.unknown_fails, self);
     std::string summary = summary_of(report, options, plan.annotations_left_out);
     MarkdownOptions details;
     details.part = MarkdownPart::details;

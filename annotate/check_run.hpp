@@ -29,6 +29,7 @@ struct CheckRunOptions {
     std::string root;                    // paths are made relative to it (empty: the current directory)
     std::size_t max_annotations = 1000;  // beyond this the summary points to SARIF / the comment
     ReviewLinks links;                   // file:line and rule links in the summary and text
+    std::vector<PullRequestSuppression> pull_request_suppressions;  // named in the title and summary
 };
 
 struct CheckRunPlan {
@@ -42,7 +43,10 @@ struct CheckRunPlan {
 // failure: a finding that is not pre-existing has a risk above max_risk, or is an
 // unknown-statement one when `unknown_fails` (or a file could not be read); success: no
 // findings at all; neutral: findings, none of them failing.
-[[nodiscard]] std::string check_conclusion(const analyze::Report& report, analyze::Risk max_risk, bool unknown_fails = true);
+// `suppressed_by_pull_request`: findings pgfence-ignore comments the pull request adds hide,
+// which make it "neutral", never "success".
+[[nodiscard]] std::string check_conclusion(const analyze::Report& report, analyze::Risk max_risk, bool unknown_fails = true,
+                                           std::size_t suppressed_by_pull_request = 0);
 
 [[nodiscard]] CheckRunPlan plan_check_run(const analyze::Report& report, const CheckRunOptions& options);
 

@@ -49,4 +49,37 @@ std::string exemptions_section(const Report& report, const Links& links, std::si
     return out.str();
 }
 
+PullRequestSuppressionCounts pull_request_suppression_counts(const std::vector<PullRequestSuppression>& list) {
+    PullRequestSuppressionCounts c;
+    for (const auto& s : list) ++(s.lifted ? c.lifted : c.not_lifted);
+    return c;
+}
+
+std::string pull_request_suppressions_section(const std::vector<PullRequestSuppression>& list, const Links& links, std::size_t max_rows) {
+    const PullRequestSuppressionCounts c = pull_request_suppression_counts(list);
+    if (c.lifted + c.not_lifted == 0) return {};
+    std::ostringstream out;
+    std::string head;
+    if (c.lifted > 0) head = std::to_string(c.lifted) + (c.lifted == 1 ? " finding" : " findings") + " suppressed by this pull request";
+    if (c.not_lifted > 0) {
+        head += (head.empty() ? "" : "; ") + std::to_string(c.not_lifted) + " pgfence-ignore without a reason not honoured (" +
+                (c.not_lifted == 1 ? "its finding counts" : "their findings count") + ")";
+    }
+    out << "\n**" << head << "**: `pgfence-ignore` comments this pull request adds or changes, for a reviewer to judge.\n\n";
+    std::size_t shown = 0, total = 0;
+    for (const auto& s : list) {
+        ++total;
+        if (shown == max_rows) continue;
+        ++shown;
+        std::string at = md_code_span(repo_path(s.path, links.root()) + ":" + std::to_string(s.line), MdPlace::Prose, 120);
+        out << "- **" << links.rule(s.rule) << "** (" << risk_name(s.risk) << ", line " << s.finding_line << ") at "
+            << links.line_link(at, s.path, s.line) << ", "
+            << (s.reason.empty() ? std::string("no reason given") : "reason: " + md_text(s.reason, 200));
+        if (!s.lifted) out << ": not honoured, the finding counts";
+        out << "\n";
+    }
+    if (total > shown) out << "- … and " << (total - shown) << " more\n";
+    return out.str();
+}
+
 }  // namespace pgfence::annotate::review

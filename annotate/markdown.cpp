@@ -392,11 +392,18 @@ void render_markdown(const Report& report, std::ostream& out, const MarkdownOpti
     Digest digest(report, options, links, totals, keys, changes);
     if (totals.findings == 0 && totals.unreadable == 0) {
         std::ostringstream body;
-        body << marker << "## " << options.title << ": ✅ nothing risky\n\npgfence found nothing risky in "
-             << plural(report.files.size(), "migration file", "migration files") << " (" << plural(totals.statements, "statement", "statements")
+        // What the pull request's own pgfence-ignore comments hide is not "nothing risky".
+        const auto self = review::pull_request_suppression_counts(options.pull_request_suppressions);
+        if (self.lifted > 0) {
+            body << marker << "## " << options.title << ": ⚠️ " << plural(self.lifted, "finding", "findings")
+                 << " suppressed by this pull request\n\npgfence found nothing else in ";
+        } else {
+            body << marker << "## " << options.title << ": ✅ nothing risky\n\npgfence found nothing risky in ";
+        }
+        body << plural(report.files.size(), "migration file", "migration files") << " (" << plural(totals.statements, "statement", "statements")
              << ", PostgreSQL " << report.pg_version << ")";
         if (!options.links.sha.empty()) body << " at " << commit_ref(links, options.links.sha);
-        std::string exemptions = review::exemptions_section(report, links);
+        std::string exemptions = review::pull_request_suppressions_section(options.pull_request_suppressions, links) + review::exemptions_section(report, links);
         body << ".\n" << digest.resolved() << exemptions;
         if (!exemptions.empty()) body << "\n" << links.link_definitions(exemptions);
         body << links.rule_definitions(report, resolved_rules) << state;
@@ -408,7 +415,8 @@ void render_markdown(const Report& report, std::ostream& out, const MarkdownOpti
     std::set<std::string> top_labels;
     if (options.part != MarkdownPart::details) {
         links.collect(&top_labels);
-        top = marker + digest.head() + digest.blocking() + digest.unseen() + digest.lesser() + digest.resolved() + review::exemptions_section(report, links);
+        top = marker + digest.head() + digest.blocking() + digest.unseen() + digest.lesser() + digest.resolved() + review::pull_request_suppressions_section(options.pull_request_suppressions, links) +
+              review::exemptions_section(report, links);
         links.collect(nullptr);
     }
     const std::size_t top_links = links.definitions_size(top_labels) + 1;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "analyze/facts.hpp"
 #include "annotate/review_state.hpp"
@@ -38,8 +39,22 @@ struct ReviewLinks {
 // its text the details.
 enum class MarkdownPart { whole, digest, details };
 
+// A pgfence-ignore comment the pull request adds or changes (not on the base branch), and the
+// finding it hides or, given no reason on a HIGH or CRITICAL finding, could not hide (pgfence pr:
+// bot/pr_suppressions.hpp). Named in the check run and the comment.
+struct PullRequestSuppression {
+    std::string path;      // the file, as the report names it
+    int line = 0;          // the comment's line
+    std::string rule;
+    analyze::Risk risk = analyze::Risk::Low;
+    int finding_line = 0;  // the finding's first line
+    std::string reason;    // "" when none
+    bool lifted = true;    // false: the finding stands
+};
+
 struct MarkdownOptions {
     std::string marker;  // a hidden HTML comment the bot uses to find its comment again
+    std::vector<PullRequestSuppression> pull_request_suppressions;  // pr: listed, never "nothing risky"
     std::size_t max_chars = k_comment_max_chars;  // UTF-8 bytes; 0: no limit
     std::string title = "pgfence";  // the heading: "pgfence (api)" for one of several pgfence jobs
     // Where the whole report is when this one is cut (Markdown, ours): "the job summary".

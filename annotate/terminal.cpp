@@ -164,6 +164,24 @@ void render_plan(const Plan& plan, Text& out, const Paint& paint) {
     for (const auto& note : plan.notes) out << indent << "note: " << note << "\n";
 }
 
+// Why a file with MEDIUM or higher findings has no plan and no safe rewrite to show (the plan is
+// composed only for a finding with a safe rewrite, or a HIGH one: analyze/plan.cpp plan_wanted),
+// in one line; "" when it has a plan, a rewrite, or nothing that would want one.
+std::string unplanned_reason(const FileReport& file) {
+    if (file.plan) return {};
+    std::vector<std::string> rules;
+    for (const auto& f : file.findings) {
+        if (f.recipe) return {};
+        if (f.risk < Risk::Medium || std::find(rules.begin(), rules.end(), f.rule) != rules.end()) continue;
+        rules.push_back(f.rule);
+    }
+    if (rules.empty()) return {};
+    std::string list;
+    for (std::size_t i = 0; i < rules.size() && i < 3; ++i) list += (i ? ", " : "") + rules[i];
+    if (rules.size() > 3) list += ", ...";
+    return "no finding here (" + list + ") has a safe rewrite to write as migrations: follow each `fix:`";
+}
+
 // One line per exemption (a comment with a reason, owner or expiry that hid findings), the
 // other suppressed findings counted.
 void render_suppressed(const FileReport& file, Text& out) {
@@ -211,6 +229,7 @@ void render_findings(const FileReport& file, Text& out, const Paint& paint) {
     }
     render_suppressed(file, out);
     if (file.plan) render_plan(*file.plan, out, paint);
+    else if (std::string why = unplanned_reason(file); !why.empty()) out << "\n  " << paint("plan", "1") << ": none offered: " << why << "\n";
 }
 
 // Calls fn(text, keep_line_breaks) on every string of a file's report that came from the
@@ -403,6 +422,10 @@ void render_compact(const FileReport& file, Text& out, const TerminalOptions& op
         if (!by.reason.empty()) text += ": " + by.reason;
         wrapped(text, "", width, out);
     }
+    if (std::string why = unplanned_reason(file); !why.empty()) {
+        wrapped(file.path + ": plan: none offered: " + why, "", width, out);
+        out << "\n";
+    }
     if (file.plan && !file.findings.empty()) {
         if (!file.plan->declined.empty()) {
             wrapped(file.path + ": plan: none offered: " + file.plan->declined, "", width, out);
@@ -487,8 +510,11 @@ void render_file(const FileReport& input, Text& out, const TerminalOptions& opti
         // Unknown: every statement pgfence could not see, not only the calls whose SQL it could not read.
         const auto unseen = std::count_if(file.statements.begin(), file.statements.end(),
                                           [](const auto& s) { return s.status == StatementStatus::Unknown; });
-        out << "  coverage: " << c.analysed << "/" << c.found << " statements analysed ("
-            << std::max<long>(c.unknown, static_cast<long>(unseen)) << " unknown)\n";
+        // The unknown ones once they are some: "0 unknown" is the summary's to say, once.
+        const long unknown = std::max<long>(c.unknown, static_cast<long>(unseen));
+        out << "  coverage: " << c.analysed << "/" << c.found << " statements analysed";
+        if (unknown > 0) out << " (" << unknown << " unknown)";
+        out << "\n";
     }
     render_findings(file, out, paint);
     out << "\n";

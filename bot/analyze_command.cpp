@@ -912,8 +912,12 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     const Coverage& coverage = diagnosis.coverage;
     if (diagnosis.scripts) {
         // The ORM scripts' coverage: statements whose SQL pgfence could read and parse.
-        err << "coverage: " << coverage.analysed << "/" << coverage.found << " statements analysed (" << coverage.unknown
-            << " unknown" << (coverage.unparsable ? ", " + std::to_string(coverage.unparsable) + " unparsable" : "") << ")\n";
+        // The counts that are some only: the summary line already says "0 unknown" (once).
+        std::string counts;
+        if (coverage.unknown > 0) counts = std::to_string(coverage.unknown) + " unknown";
+        if (coverage.unparsable > 0) counts += (counts.empty() ? "" : ", ") + std::to_string(coverage.unparsable) + " unparsable";
+        err << "coverage: " << coverage.analysed << "/" << coverage.found << " statements analysed"
+            << (counts.empty() ? "" : " (" + counts + ")") << "\n";
     }
     if (failed) return k_exit_input;
     if (std::string ungated = ungated_note(diagnosis.unseen, said_warn, false); !ungated.empty()) err << ungated << "\n";

@@ -38,6 +38,7 @@
 #include "bot/github_api.hpp"
 #include "bot/github_client.hpp"
 #include "bot/governance_upload.hpp"
+#include "bot/pr_suppressions.hpp"
 #include "bot/pre_existing.hpp"
 #include "bot/pr_callers.hpp"
 #include "bot/pr_config.hpp"
@@ -61,6 +62,9 @@ struct Identity {
     std::string title;          // "pgfence" or "pgfence (api)": check run name and comment heading
     std::string marker_text;    // "pgfence:sticky-comment" or "pgfence:sticky-comment:api"
     std::string automation_id;  // SARIF runAutomationDetails.id: "pgfence/" or "pgfence/api/"
+    // The findings pgfence-ignore comments the pull request adds hide (or could not): named in
+    // every Markdown report and the check run (bot/pr_suppressions.hpp).
+    std::vector<annotate::PullRequestSuppression> pull_request_suppressions;
     // The marker inside an HTML comment, as it stands in the body.
     [[nodiscard]] std::string marker() const { return "<!-- " + marker_text + " -->"; }
 };
@@ -344,6 +348,7 @@ FileReport skipped_file(const std::string& path, std::string reason) {
 // each file started from, for the proof of its suggested changes.
 analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff::ChangeSet& changes,
                                         const AnalyzeOptions& options, bool fail_on_pre_existing, bool chain,
+                                        std::vector<annotate::PullRequestSuppression>& self_suppressed,
                                         FileStarts* starts = nullptr, governance::SuppressionOrigins* origins = nullptr) {
     Report report;
     report.pg_version = options.pg_version;
@@ -448,6 +453,7 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
         FileVersion base_version{base_file ? &*base_file : nullptr, base_text ? std::string_view(*base_text) : "",
                                  change.old_path, base_metadata};
         auto from_base = compare_with_base(file, head_version, base_version, change, options.direction, !fail_on_pre_existing);
+        review_pull_request_suppressions(file, from_base, self_suppressed);
         if (origins != nullptr && !file.suppressed.empty()) origins->insert_or_assign(change.path, std::move(from_base));
         if (!change.all_lines_new) {
             // A file the base branch already had has run in production: what it creates exists
@@ -648,6 +654,7 @@ void shorten_check_run(annotate::CheckRunPlan& plan) {
 void post_check_run(github::Client& client, const std::string& repository, const Report& report, const Target& target,
                     const Settings& settings, const TraceOutcome& trace, const Identity& identity, Posting& posting) {
     annotate::CheckRunOptions options;
+    options.pull_request_suppressions = identity.pull_request_suppressions;
     options.unknown_fails = settings.block_unknown.value_or(true);
     const Risk max_risk = settings.max_risk;
     options.name = identity.title;
@@ -695,6 +702,7 @@ std::string comment_body(const Report& report, const TraceOutcome& trace, const 
                          const annotate::ReviewLinks& links, const std::string* previous, const std::string& gate_note) {
     std::ostringstream body;
     annotate::MarkdownOptions options;
+    options.pull_request_suppressions = identity.pull_request_suppressions;
     options.marker = identity.marker_text;
     options.max_chars = max_chars;
     options.title = identity.title;
@@ -752,7 +760,7 @@ void post_comment(github::Client& client, const std::string& repository, int num
 
 int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     PrArgs p = parse_pr(args);
-    const Identity identity = identity_of(p.name);
+    Identity identity = identity_of(p.name);
     annotate::SarifOptions sarif_options;
     sarif_options.automation_id = identity.automation_id;
     AnalyzeArgs a = parse_analyze(p.analyze_args);
@@ -840,6 +848,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     FileStarts starts;
     governance::SuppressionOrigins origins;  // which suppressions stand on the base branch, for the upload
     auto analysed = analyse_changes(*repo, *changes, settings.options, p.fail_on_pre_existing, !a.no_history,
+                                    identity.pull_request_suppressions,
                                     p.max_suggestions > 0 && target.number ? &starts : nullptr, &origins);
     if (!analysed) return git_failed(analysed.error());
     report = std::move(*analysed);
@@ -862,6 +871,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
             annotate::write_report(stream, report, text);
         } else if (format == "markdown") {
             annotate::MarkdownOptions options;
+            options.pull_request_suppressions = identity.pull_request_suppressions;
             options.title = identity.title;
             options.links = review_links(target);
             annotate::render_markdown(report, text, options);
@@ -886,7 +896,10 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (table) annotate::render_terminal(report, out, annotate::TerminalOptions{false});
     if (trace.ran && table) out << trace.text;
     Counts counts = count(report);
-    std::string conclusion = annotate::check_conclusion(report, settings.max_risk, *settings.block_unknown);
+    std::string conclusion = annotate::check_conclusion(
+        report, settings.max_risk, *settings.block_unknown,
+        static_cast<std::size_t>(std::count_if(identity.pull_request_suppressions.begin(), identity.pull_request_suppressions.end(),
+                                               [](const auto& s) { return s.lifted; })));
     if (trace.failed) conclusion = "failure";
 
     // The files come first: whatever happens to the API calls, the report is kept.
@@ -907,6 +920,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!summary_path.empty()) {
         std::ostringstream summary;
         annotate::MarkdownOptions options;
+        options.pull_request_suppressions = identity.pull_request_suppressions;
         options.max_chars = annotate::k_job_summary_max_chars;
         options.title = identity.title;
         options.links = review_links(target);
@@ -949,7 +963,8 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
         if (p.check_run) post_check_run(*client, target.repository, report, target, settings, trace, identity, posting);
         if (p.comment && target.number) {
             post_comment(*client, target.repository, *target.number, report,
-                         counts.new_findings + counts.pre_existing > 0 || trace.failed, trace, identity,
+                         counts.new_findings + counts.pre_existing > 0 || trace.failed || !identity.pull_request_suppressions.empty(),
+                         trace, identity,
                          p.comment_author, review_links(target), posting, ungated_note(diagnosis.unseen, said_warn, true));
         }
         if (p.max_suggestions > 0 && target.number) {

@@ -142,7 +142,10 @@ def uncommented_suppression(s):
                  {"migrations/001_x.sql": "-- pgfence-ignore-file\n" + TRUNCATE})
     proc, files, decision, code, text = review(s)
     hidden = [(x["rule"], x.get("suppression_on_base")) for x in files["migrations/001_x.sql"]["suppressed"]]
-    check(("truncate-cascade", False) in hidden and not any(on for _, on in hidden), f"not the base's suppression: {hidden}")
+    live = [x["rule"] for x in files["migrations/001_x.sql"]["findings"]]
+    # Without a reason, the pull request's suppression does not lift the CRITICAL finding even in
+    # pr (docs/pr.md "Suppressions the pull request adds"); what it does hide is not the base's.
+    check("truncate-cascade" in live and not any(on for _, on in hidden), f"not the base's suppression: {hidden} {live}")
     check(decision["conclusion"] == "failure", f"the critical guardrail fails: {decision}")
 
 

@@ -15,7 +15,8 @@ from pr_test import check, git, write, validate_sarif
 ZWSP = "\u200b"
 POLICY = '[policies]\nsuppression_owner = true\n'
 # The pull request's hostile text: HTML, Markdown, a link, a mention, a reference, a table bar,
-# a workflow command after a carriage return, an ANSI escape.
+# a workflow command after a carriage return (a `--` after it: PostgreSQL ends a comment at a CR), an
+# ANSI escape.
 HOSTILE = '<script>alert(1)</script> **b** [x](https://evil.example) @octo/admins #7 | ::error::pwned \x1b[31m'
 
 MIGRATION = f"""SET lock_timeout = '2s';
@@ -25,7 +26,7 @@ CREATE INDEX orders_customer ON orders (customer_id);
 CREATE INDEX orders_placed ON orders (placed_at);
 -- pgfence-ignore: create-index-without-concurrently -- reason="checked in 2025" owner=@alice until=2026-12-01
 CREATE INDEX orders_total ON orders (total);
--- pgfence-ignore: create-index-without-concurrently -- reason="{HOSTILE}\r::warning::again" owner=@everyone
+-- pgfence-ignore: create-index-without-concurrently -- reason="{HOSTILE}\r-- ::warning::again" owner=@everyone
 CREATE INDEX orders_note ON orders (note);
 """
 
