@@ -111,10 +111,12 @@ void key_default(const StatementContext& ctx, Sink& sink, const AlterTableStmt* 
         if (!key) continue;
         const std::string what = not_a_generator(ctx, cmd->def, *key);
         if (what.empty()) continue;
-        Finding& f = sink.add(ctx.statement, "SET DEFAULT on " + table + "." + column + ", its " + key->kind + ": the new "
-                                             "default is " + what + ", so the application's INSERTs that leave " + column +
-                                             " out fail \"duplicate key value violates unique constraint\" (every one "
-                                             "after the first, for a constant), with no lock to show it");
+        const bool constant = what.starts_with("a constant");
+        Finding& f = sink.add(ctx.statement, "SET DEFAULT on " + table + "." + column + ", its " + key->kind +
+                                                 (key->kind == "unique" ? " key" : "") + ": the new default is " + what +
+                                                 ", so the application's INSERTs that leave " + column + " out fail "
+                                                 "\"duplicate key value violates unique constraint\"" +
+                                                 (constant ? " (every one after the first)" : "") + ", with no lock to show it");
         f.relation = table;
         f.subcommand = pg::index_of(alter->cmds, cmd);
         f.fix = "keep the key's generator: nextval() of its own sequence, or gen_random_uuid() for a uuid key";
@@ -149,6 +151,11 @@ void domain_default(const StatementContext& ctx, Sink& sink, const AlterDomainSt
                   "domain violates check constraint\"";
     }
     Finding& f = sink.add(ctx.statement, message + ", with no lock to show it");
+    const bool dropped = domain->def == nullptr || (constant != nullptr && constant->isnull);
+    if (dropped) {
+        f.fix = "keep the domain's default, or give the columns that use it their own defaults first";
+        return;
+    }
     f.fix = "check the new default against the domain's constraints (SELECT <default>::" + name + ") and the columns that use "
             "it, or give the columns their own defaults instead";
 }

@@ -12,7 +12,8 @@
 // again later in the file (MEDIUM when the file writes rows meanwhile), a CHECK (c IS NOT NULL)
 // whose column is NOT NULL by then (the SET NOT NULL recipe), a domain made in the file or given
 // another constraint in it. A trigger the migrations created, disabled by name, is MEDIUM (its work
-// stops, as with DROP TRIGGER); one they do not show may be a foreign key's and is HIGH.
+// stops, as with DROP TRIGGER); one they do not show may be a foreign key's and is HIGH. A table's
+// CHECK dropped is MEDIUM: recipes drop one once something else enforces it (a partition's bound).
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -124,6 +125,12 @@ bool replaced(const StatementContext& ctx, std::string_view relname, std::string
             if (what.kind == "primary key") return found = true;
             const List* keys = con->contype == CONSTR_FOREIGN ? con->fk_attrs : con->keys;
             if (columns.empty() || pg::length(keys) == 0 || quoted(keys) == columns) return found = true;
+            // A foreign key on more columns that include the old one's still checks them
+            // (Prisma's (media_id) -> (media_id, project_id)).
+            const std::vector<std::string> now = quoted(keys);
+            if (con->contype == CONSTR_FOREIGN && std::includes(now.begin(), now.end(), columns.begin(), columns.end())) {
+                return found = true;
+            }
         }
         return false;
     };
@@ -141,7 +148,8 @@ std::string what_stops(const DroppedConstraint& what, const std::string& table) 
     }
     if (what.kind == "exclusion") return "PostgreSQL no longer refuses the overlapping rows it excluded in " + table;
     if (what.kind == "foreign key") {
-        return "PostgreSQL no longer checks that" + cols + " points at an existing row: the application can store "
+        return "PostgreSQL no longer checks that " + (cols.empty() ? std::string("its columns point") : "(" + what.columns + ") points") +
+               " at an existing row: the application can store "
                "orphaned rows in " + table + ", and deletes on the other side no longer cascade or refuse";
     }
     if (what.kind == "check") return "PostgreSQL no longer checks the rows the application writes to " + table + " against it";
@@ -158,8 +166,12 @@ void drop_constraint(const StatementContext& ctx, Sink& sink, const AlterTableSt
     if (what.kind == "not-null check") return;  // the column is NOT NULL: the check proved nothing more
     if (replaced(ctx, pg::relname(alter->relation), name, what)) return;
     Finding& f = sink.add(ctx.statement, "DROP CONSTRAINT " + quote_ident(name) + " on " + table + " (" +
-                                             (what.kind == "unknown" ? std::string("a constraint") : "a " + what.kind) +
+                                             (what.kind == "unknown" ? std::string("a constraint")
+                                                                       : "a " + what.kind + (what.kind == "check" ? "" : " constraint")) +
                                              "): " + what_stops(what, table) + ", with no lock to show it");
+    // A table's CHECK is also dropped by recipes once something else enforces it (a partition's
+    // bound after ATTACH, NOT NULL after SET NOT NULL): MEDIUM, a review rather than a block.
+    if (what.kind == "check") f.risk = Risk::Medium;
     f.relation = table;
     f.subcommand = pg::index_of(alter->cmds, cmd);
     f.fix = "keep the constraint; to change it, add its replacement in the same migration (ADD CONSTRAINT ... NOT VALID, "
