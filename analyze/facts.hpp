@@ -129,6 +129,8 @@ struct UnindexedForeignKey {
     std::vector<std::string> columns;
     std::string referenced;  // the referenced table
     bool table_is_new = false;
+    // DROP INDEX of the only index the key had (as written), "" for a key the statement adds.
+    std::string dropped_index = {};
 };
 
 // A view that uses a column the statement drops (PostgreSQL records a dependency on each column

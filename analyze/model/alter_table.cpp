@@ -8,6 +8,7 @@
 #include "analyze/model/alter_table_locks.hpp"
 #include "analyze/model/alter_table_parts.hpp"
 #include "analyze/model/empty_tables.hpp"
+#include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/model/types.hpp"
 #include "analyze/names.hpp"
@@ -29,6 +30,7 @@ std::string column_type_text(const ColumnDef* column_def) {
 }
 
 bool is_null_const(const pg::Node* expr) {
+    while (const TypeCast* cast = pg::as<TypeCast>(expr)) expr = cast->arg;  // NULL::bigint is a NULL too
     const A_Const* c = pg::as<A_Const>(expr);
     return c != nullptr && c->isnull;
 }
@@ -442,6 +444,7 @@ void drop_constraint(const AlterTableCmd& cmd, const SubcommandLock& lock, const
                      StatementFacts& facts, Context& ctx) {
     std::string constraint(pg::text(cmd.name));
     raise(acc, lock.mode, std::string(lock.label) + " " + quote_ident(constraint), lock.recurses);
+    note_dropped_constraint(t.relname, t.display, constraint, facts, ctx);
     if (ctx.catalog.find(t.relname) == nullptr) {
         facts.notes.push_back(needs_context("if " + quote_ident(constraint) +
                                             " is a foreign key, the table on its other side also gets an ACCESS EXCLUSIVE lock"));
@@ -576,7 +579,9 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
         return;
     case AT_ColumnDefault:
         raise(acc, lock.mode, label, lock.recurses);
-        if (cmd.def == nullptr) alter::note_drop_default(col, t, facts, ctx);
+        // SET DEFAULT NULL stores no default either (StoreAttrDefault skips a NULL constant): a DROP DEFAULT.
+        if (cmd.def == nullptr || is_null_const(cmd.def)) alter::note_drop_default(col, t, facts, ctx);
+        else note_key_default(t.relname, t.display, col, facts, ctx);
         // What the column's default is from here on (SET DEFAULT NULL stores none: ATExecColumnDefault).
         if (ColumnInfo* c = ctx.catalog.column(t.relname, col)) c->has_default = cmd.def != nullptr && !is_null_const(cmd.def);
         return;
@@ -592,6 +597,23 @@ void apply(const AlterTableCmd& cmd, const SubcommandLock& lock, const Target& t
             }
             ctx.catalog.set_owner(t.relname, to);
         }
+        return;
+    case AT_DisableTrig:
+    case AT_EnableReplicaTrig:
+        raise(acc, lock.mode, label, lock.recurses);
+        note_disabled_trigger(t.relname, t.display, col, facts, ctx);
+        return;
+    case AT_DropExpression:
+        // A stored generated column made an ordinary one: its inserts get NULL from then on.
+        raise(acc, lock.mode, label, lock.recurses);
+        alter::note_drop_default(col, t, facts, ctx);
+        if (ColumnInfo* c = ctx.catalog.column(t.relname, col)) c->has_default = false;
+        return;
+    case AT_DropIdentity:
+        // The column keeps its NOT NULL and loses its generator: a DROP DEFAULT of an identity.
+        raise(acc, lock.mode, label, lock.recurses);
+        alter::note_drop_default(col, t, facts, ctx, true);
+        if (ColumnInfo* c = ctx.catalog.column(t.relname, col)) c->has_default = false;
         return;
     case AT_AddIdentity:
         raise(acc, lock.mode, label, lock.recurses);

@@ -75,7 +75,7 @@ void drop_policy(const RelationInfo& info, const std::string& name, const std::s
                  const Context& ctx);
 
 // DROP DEFAULT of a column the migrations show: whether it is NOT NULL, as a note for
-// drop-column-default (analyze/drop_default_note.hpp; drop_default.cpp).
-void note_drop_default(const std::string& col, const Target& t, StatementFacts& facts, Context& ctx);
+// drop-column-default (analyze/drop_default_note.hpp; drop_default.cpp). `identity`: DROP IDENTITY (NOT NULL).
+void note_drop_default(const std::string& col, const Target& t, StatementFacts& facts, Context& ctx, bool identity = false);
 
 }  // namespace pgfence::analyze::model::alter

@@ -8,7 +8,7 @@
 
 namespace pgfence::analyze::model::alter {
 
-void note_drop_default(const std::string& col, const Target& t, StatementFacts& facts, Context& ctx) {
+void note_drop_default(const std::string& col, const Target& t, StatementFacts& facts, Context& ctx, bool identity) {
     const RelationInfo* rel = ctx.catalog.find(t.relname);
     if (rel == nullptr || rel->is_new) return;
     const ColumnInfo* c = ctx.catalog.column(t.relname, col);
@@ -21,7 +21,8 @@ void note_drop_default(const std::string& col, const Target& t, StatementFacts& 
         return;
     }
     const bool key = std::find(rel->primary_key.begin(), rel->primary_key.end(), col) != rel->primary_key.end();
-    facts.notes.push_back(drop_default_note(t.display, quote_ident(col), c->not_null || key));
+    // An identity column is NOT NULL (PostgreSQL sets it with the identity, and DROP IDENTITY keeps it).
+    facts.notes.push_back(drop_default_note(t.display, quote_ident(col), c->not_null || key || identity));
 }
 
 }  // namespace pgfence::analyze::model::alter

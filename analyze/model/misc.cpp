@@ -1,6 +1,7 @@
 #include <map>
 #include <set>
 
+#include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/model/publication_identity.hpp"
 #include "analyze/literal_truth.hpp"
@@ -119,6 +120,7 @@ void note_trigger_function(const CreateTrigStmt* stmt, StatementFacts& facts, co
 
 bool model_trigger(const CreateTrigStmt* stmt, StatementFacts& facts, Context& ctx) {
     note_trigger_function(stmt, facts, ctx);
+    note_tsvector_trigger(stmt, facts, ctx);
     bool replace = stmt->replace;
     facts.tag = replace ? "CREATE OR REPLACE TRIGGER" : "CREATE TRIGGER";
     if (replace && ctx.pg_version < 14) facts.notes.push_back("CREATE OR REPLACE TRIGGER needs PostgreSQL 14 or later");

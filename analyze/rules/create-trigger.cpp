@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analyze/integrity_note.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql.hpp"
@@ -112,6 +113,18 @@ void check(const StatementContext& ctx, Sink& sink) {
                 "meant to be skipped, under a condition";
     }
     check_overwrite(stmt, ctx, f, trigger, function, table, events);
+    // A built-in trigger function whose arguments do not fit the table (the model's note,
+    // analyze/model/integrity.hpp): every write it fires on fails.
+    const std::string tsv = std::string(k_dropped_constraint_prefix) + "trigger " + trigger + " calls ";
+    for (const auto& note : ctx.statement.notes) {
+        if (!note.starts_with(tsv)) continue;
+        f.message = "CREATE TRIGGER " + trigger + " runs " + note.substr(tsv.size(), note.find(": ", tsv.size()) - tsv.size()) +
+                    " on every " + events + " on " + table + ", but " + note.substr(note.find(": ", tsv.size()) + 2) +
+                    ": each such write of the application fails, from the moment it commits (checked on PostgreSQL 15)";
+        f.risk = Risk::High;
+        f.fix = "give tsvector_update_trigger the tsvector column first, then the configuration, then text columns, in a "
+                "BEFORE ... FOR EACH ROW trigger";
+    }
 }
 
 }  // namespace

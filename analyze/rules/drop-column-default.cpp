@@ -10,6 +10,10 @@
 // changeColumn sends DROP DEFAULT for every column it changes without a defaultValue. A column
 // they do not show may have one and is reported. A default set again in the same statement or later in the
 // file is a change of default, not reported. A trigger that fills the column is not looked at.
+// The same change by other spellings: SET DEFAULT NULL (NULL::bigint too; PostgreSQL stores no
+// default for a NULL constant) and DROP IDENTITY, which leaves an identity column NOT NULL with no
+// generator (checked on PostgreSQL 15: INSERT without the column fails "null value in column"), and
+// DROP EXPRESSION of a stored generated column (checked likewise on a NOT NULL one).
 #include <string>
 
 #include "analyze/drop_default_note.hpp"
@@ -21,6 +25,8 @@
 namespace pgfence::analyze::rules {
 namespace {
 
+bool null_constant(const pg::Node* expr);
+
 // At most this many later statements are looked at, so a file stays linear.
 constexpr std::size_t k_look_ahead = 2000;
 
@@ -30,7 +36,8 @@ bool changed_again(const StatementContext& ctx, const AlterTableStmt* stmt, std:
     const auto changes = [&](const AlterTableStmt* alter) {
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
             if (pg::text(cmd->name) != column) continue;
-            if (set_default && cmd->subtype == AT_ColumnDefault && cmd->def != nullptr) return true;
+            if (set_default && cmd->subtype == AT_ColumnDefault && cmd->def != nullptr && !null_constant(cmd->def)) return true;
+            if (set_default && cmd->subtype == AT_AddIdentity) return true;
             if (!set_default && cmd->subtype == AT_DropNotNull) return true;
         }
         return false;
@@ -50,6 +57,13 @@ bool changed_again(const StatementContext& ctx, const AlterTableStmt* stmt, std:
         }
     }
     return false;
+}
+
+// SET DEFAULT NULL, NULL::bigint: no default stored (StoreAttrDefault skips a NULL constant).
+bool null_constant(const pg::Node* expr) {
+    while (const auto* cast = pg::as<TypeCast>(expr)) expr = cast->arg;
+    const auto* value = pg::as<A_Const>(expr);
+    return value != nullptr && value->isnull;
 }
 
 // Was the column added by an earlier ALTER TABLE ... ADD COLUMN of the file? The running release
@@ -78,18 +92,32 @@ void check(const StatementContext& ctx, Sink& sink) {
     const LockFact* lock = lock_on(ctx.statement, table);
     if (lock == nullptr || lock->is_new) return;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
-        if (cmd->subtype != AT_ColumnDefault || cmd->def != nullptr || cmd->name == nullptr) continue;
+        const bool identity = cmd->subtype == AT_DropIdentity;
+        const bool expression = cmd->subtype == AT_DropExpression;
+        const bool set_null = cmd->subtype == AT_ColumnDefault && cmd->def != nullptr && null_constant(cmd->def);
+        if (cmd->name == nullptr ||
+            !(identity || expression || set_null || (cmd->subtype == AT_ColumnDefault && cmd->def == nullptr))) {
+            continue;
+        }
         const std::string_view name = pg::text(cmd->name);
         if (changed_again(ctx, stmt, name, true) || added_earlier(ctx, stmt, name)) continue;
         const std::string column = quote_ident(name);
         if (read_no_default_note(ctx.statement, table, column)) continue;
         const std::optional<DroppedDefault> known = read_drop_default_note(ctx.statement, table, column);
         // DROP NOT NULL in the file too: the inserts that leave it out store NULL (the intent, usually).
-        const bool nullable = changed_again(ctx, stmt, name, false) || (known && !known->not_null);
+        // An identity column is NOT NULL whatever the migrations show (DROP IDENTITY keeps that).
+        const bool nullable = !identity && (changed_again(ctx, stmt, name, false) || (known && !known->not_null));
         const std::string what = table + "." + column;
-        std::string message = "DROP DEFAULT on " + what + ": every INSERT of the running release that leaves " + column +
+        const std::string spelling = identity     ? "DROP IDENTITY"
+                                     : expression ? "DROP EXPRESSION (the generated column becomes one without a default)"
+                                     : set_null   ? "SET DEFAULT NULL (no default, as DROP DEFAULT)"
+                                                  : "DROP DEFAULT";
+        std::string message = spelling + " on " + what + ": every INSERT of the running release that leaves " + column +
                               " out no longer gets its default (a key's nextval(), a flag's value, unless a trigger fills it); ";
-        if (!nullable && known) {
+        if (identity) {
+            message += "an identity column is NOT NULL, and DROP IDENTITY keeps that: each such INSERT fails \"null value "
+                       "in column violates not-null constraint\"";
+        } else if (!nullable && known) {
             message += "the column is NOT NULL, as the migrations show it, and each such INSERT fails \"null value in "
                        "column violates not-null constraint\"";
         } else if (!nullable) {
@@ -99,7 +127,7 @@ void check(const StatementContext& ctx, Sink& sink) {
             message += "it stores NULL there instead, which readers of " + column + " may not expect";
         }
         Finding& f = sink.add(ctx.statement, message + ", with no lock to show it");
-        if (nullable || !known) f.risk = Risk::Medium;
+        if (nullable || (!known && !identity)) f.risk = Risk::Medium;
         f.relation = table;
         f.subcommand = pg::index_of(stmt->cmds, cmd);
         f.fix = "deploy code that always writes " + column + " first, and drop the default in a later migration; to "
@@ -111,7 +139,8 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(drop_column_default) {
     return Rule{"drop-column-default", Risk::High,
-                "ALTER COLUMN ... DROP DEFAULT makes the inserts that leave the column out fail (NOT NULL) or store NULL",
+                "ALTER COLUMN ... DROP DEFAULT, SET DEFAULT NULL or DROP IDENTITY makes the inserts that leave the column out "
+                "fail (NOT NULL) or store NULL",
                 check, nullptr, true, "data-loss"};
 }
 

@@ -85,6 +85,18 @@ void check(const StatementContext& ctx, Sink& sink) {
     for (const UnindexedForeignKey& fk : ctx.statement.unindexed_foreign_keys) {
         if (indexed_later(ctx, fk.relname, fk.columns)) continue;
         std::string columns = columns_text(fk.columns, ", ");
+        if (!fk.dropped_index.empty()) {
+            // DROP INDEX of the key's only index (the model's fact): the same scans from now on.
+            Finding& f = sink.add(ctx.statement, "DROP INDEX " + fk.dropped_index + " drops the only index on the columns (" +
+                                                     columns + ") of foreign key " + quote_ident(fk.constraint) + " on " +
+                                                     fk.table + ": every DELETE from " + fk.referenced +
+                                                     ", and every change of its key, then scans " + fk.table +
+                                                     " for referencing rows while holding its row locks");
+            f.relation = fk.table;
+            f.fix = "keep the index, or build its replacement (CREATE INDEX CONCURRENTLY on " + fk.table + " (" + columns +
+                    ")) before dropping it";
+            continue;
+        }
         Finding& f = sink.add(ctx.statement,
                               "foreign key " + quote_ident(fk.constraint) + " on " + fk.table + " (" + columns +
                                   ") has no index on its columns: every DELETE from " + fk.referenced +

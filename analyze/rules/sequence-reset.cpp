@@ -4,6 +4,11 @@
 // sequence then fails "duplicate key value violates unique constraint", with no lock to show it
 // (checked on PostgreSQL 15: SELECT setval('t_id_seq', 1, false), then INSERT fails). A setval
 // whose value is computed (the usual `setval('seq', (SELECT max(id) FROM t))`) is not reported.
+// The same harm by other spellings: INCREMENT BY a negative number (the sequence counts down
+// through the values it handed out), and an identity column's RESTART or negative INCREMENT
+// (ALTER TABLE t ALTER COLUMN id RESTART [WITH n] / SET INCREMENT BY -1, which alter the
+// identity's own sequence) on a table the migration did not create. pgfence does not know how
+// far a sequence has counted, so any RESTART of a sequence in use is reported.
 #include <algorithm>
 #include <string>
 
@@ -61,11 +66,66 @@ void report(const StatementContext& ctx, Sink& sink, const std::string& sequence
             "sequence alone";
 }
 
+// Is the option INCREMENT BY a negative number?
+bool negative_increment(const DefElem* d) {
+    if (pg::text(d->defname) != "increment" || d->arg == nullptr) return false;
+    if (const auto* number = pg::as<Integer>(d->arg)) return number->ival < 0;
+    if (const auto* number = pg::as<Float>(d->arg)) return pg::text(number->fval).starts_with("-");
+    return false;
+}
+
+void report_negative(const StatementContext& ctx, Sink& sink, const std::string& sequence, const std::string& how) {
+    Finding& f = sink.add(ctx.statement, how + " makes sequence " + sequence + " count down from its current value "
+                                               "through the values it already handed out: the application's next INSERTs "
+                                               "that take their key from it fail \"duplicate key value violates unique "
+                                               "constraint\" (or, without one, store duplicate ids), with no lock to show it");
+    f.relation = sequence;
+    f.fix = "keep the increment positive; to hand out other values, use a new sequence set above the table's keys";
+}
+
+// ALTER TABLE t ALTER COLUMN id RESTART [WITH n] / SET INCREMENT BY -n: an identity column's
+// sequence options (gram.y's alter_identity_column_option list, AT_SetIdentity), on a table the
+// migration did not create.
+void check_identity(const AlterTableStmt* alter, const StatementContext& ctx, Sink& sink) {
+    if (alter->relation == nullptr) return;
+    const std::string& table = ctx.display_name(alter->relation);
+    const LockFact* lock = lock_on(ctx.statement, table);
+    if (lock == nullptr || lock->is_new) return;
+    for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+        if (cmd->subtype != AT_SetIdentity) continue;
+        const std::string column = table + "." + quote_ident(pg::text(cmd->name));
+        for (const DefElem* d : pg::each<DefElem>(pg::as<List>(cmd->def))) {
+            Finding* f = nullptr;
+            if (pg::text(d->defname) == "restart") {
+                f = &sink.add(ctx.statement, "ALTER COLUMN " + column + " RESTART sets the identity's sequence back: "
+                                             "pgfence does not know how far it has counted, and when the restart value is "
+                                             "below the keys already in " + table + ", the application's next INSERTs fail "
+                                             "\"duplicate key value violates unique constraint\", with no lock to show it");
+                f->fix = "leave the identity alone, or restart it above the table's keys: SELECT setval(pg_get_serial_sequence('" +
+                         table + "', '" + std::string(pg::text(cmd->name)) + "'), (SELECT max(" +
+                         quote_ident(pg::text(cmd->name)) + ") FROM " + table + "))";
+            } else if (negative_increment(d)) {
+                f = &sink.add(ctx.statement, "ALTER COLUMN " + column + " SET INCREMENT BY a negative number makes the "
+                                             "identity count down through the keys it already handed out: the "
+                                             "application's next INSERTs fail \"duplicate key value violates unique "
+                                             "constraint\", with no lock to show it");
+                f->fix = "keep the increment positive";
+            }
+            if (f == nullptr) continue;
+            f->relation = table;
+            f->subcommand = pg::index_of(alter->cmds, cmd);
+        }
+    }
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.stmt == nullptr) return;
+    if (const auto* table = ctx.as<AlterTableStmt>()) return check_identity(table, ctx, sink);
     if (const auto* alter = ctx.as<AlterSeqStmt>()) {
+        const std::string sequence = pg::display_name(alter->sequence);
         for (const DefElem* d : pg::each<DefElem>(alter->options)) {
-            if (pg::text(d->defname) == "restart") report(ctx, sink, pg::display_name(alter->sequence), "ALTER SEQUENCE ... RESTART");
+            if (pg::text(d->defname) == "restart") report(ctx, sink, sequence, "ALTER SEQUENCE ... RESTART");
+            if (negative_increment(d) && !made_here(ctx, sequence)) report_negative(ctx, sink, sequence, "ALTER SEQUENCE ... INCREMENT BY a negative number");
         }
         return;
     }
@@ -78,7 +138,8 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(sequence_reset) {
     return Rule{"sequence-reset", Risk::High,
-                "setval() to a constant or ALTER SEQUENCE ... RESTART makes the application's next inserts reuse keys",
+                "setval() to a constant, RESTART or a negative INCREMENT of a sequence or identity makes the application's "
+                "next inserts reuse keys",
                 check, nullptr, true, "data-loss"};
 }
 

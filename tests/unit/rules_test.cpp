@@ -325,6 +325,8 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"harmful-session-default", "configuration, not a migration: the migration's own SET instead"},
         {"sequence-limit-lowered", "a headroom only the live sequence shows: check it, keep the bound far above"},
         {"drop-column-default", "a release order: deploy code that always writes the column first"},
+        {"integrity-not-enforced", "the constraint is the author's: keep it, or add its replacement before the drop"},
+        {"default-breaks-inserts", "the key's generator or the domain's default is the author's choice"},
         {"rename-view", "a release order: the new view beside the old one, then drop the old one"},
         {"view-returns-no-rows", "a release order: deploy code that no longer reads the view first"},
         {"replica-identity-missing", "a replica identity is the author's choice: a primary key, FULL or an index"},

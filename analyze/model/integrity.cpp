@@ -1,0 +1,145 @@
+// Integrity checks removed from existing tables: what the catalog says they were (integrity.hpp).
+#include "analyze/model/integrity.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "analyze/integrity_note.hpp"
+#include "analyze/names.hpp"
+
+namespace pgfence::analyze::model {
+namespace {
+
+std::string joined(const std::vector<std::string>& columns) {
+    std::string out;
+    for (const auto& c : columns) out += (out.empty() ? "" : ", ") + quote_ident(c);
+    return out;
+}
+
+bool same_columns(std::vector<std::string> a, std::vector<std::string> b) {
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    return a == b;
+}
+
+}  // namespace
+
+void note_dropped_constraint(const std::string& relname, const std::string& display, const std::string& constraint,
+                             StatementFacts& facts, const Context& ctx) {
+    const RelationInfo* rel = ctx.catalog.find(relname);
+    if (rel == nullptr || rel->is_new) return;
+    DroppedConstraint what{"unknown", ""};
+    if (auto fk = rel->foreign_keys.find(constraint); fk != rel->foreign_keys.end()) {
+        what = {"foreign key", joined(fk->second.columns)};
+    } else if (auto check = rel->not_null_checks.find(constraint); check != rel->not_null_checks.end()) {
+        const ColumnInfo* c = ctx.catalog.column(relname, check->second);
+        what = {c != nullptr && c->not_null ? "not-null check" : "check", quote_ident(check->second)};
+    } else if (rel->checks.count(constraint) > 0) {
+        what = {"check", ""};
+    } else if (const RelationInfo* idx = ctx.catalog.find(constraint); idx != nullptr && idx->kind == "index" &&
+                                                                         idx->index_table == relname && idx->index) {
+        const bool primary = !rel->primary_key.empty() && same_columns(idx->index->keys, std::vector<std::string>(rel->primary_key.begin(), rel->primary_key.end())) &&
+                             constraint.ends_with("pkey");
+        what = {primary ? "primary key" : idx->index->method == "btree" ? "unique" : "exclusion", joined(idx->index->keys)};
+    } else if (!rel->primary_key.empty() && constraint == relname + "_pkey") {
+        what = {"primary key", joined(std::vector<std::string>(rel->primary_key.begin(), rel->primary_key.end()))};
+    }
+    facts.notes.push_back(dropped_constraint_note(display, quote_ident(constraint), what));
+}
+
+void note_dropped_index(const std::string& table, const std::string& index, const std::string& display,
+                        const RelationInfo& info, StatementFacts& facts, const Context& ctx) {
+    const RelationInfo* rel = ctx.catalog.find(table);
+    if (rel == nullptr || rel->is_new || info.is_new || !info.index) return;
+    if (info.index->unique) {
+        facts.notes.push_back(dropped_constraint_note(rel->display, display, DroppedConstraint{"unique", joined(info.index->keys)}));
+    }
+    // The foreign keys this index was the only one to serve (an index whose columns the catalog
+    // does not know may serve them too: then nothing is said).
+    const auto indexes = ctx.catalog.indexes_of(table);
+    if (std::any_of(indexes.begin(), indexes.end(), [](const RelationInfo* idx) { return !idx->index; })) return;
+    for (const auto& [name, fk] : rel->foreign_keys) {
+        if (!index_leads_with(*info.index, fk.columns)) continue;
+        const bool other = std::any_of(indexes.begin(), indexes.end(), [&](const RelationInfo* idx) {
+            return idx->relname != index && index_leads_with(*idx->index, fk.columns);
+        });
+        if (other) continue;
+        const RelationInfo* target = ctx.catalog.find(fk.target);
+        UnindexedForeignKey lost{rel->display, rel->relname, name, fk.columns,
+                                 target ? target->display : quote_ident(fk.target), false};
+        lost.dropped_index = display;
+        facts.unindexed_foreign_keys.push_back(std::move(lost));
+    }
+}
+
+void note_disabled_trigger(const std::string& relname, const std::string& display, const std::string& trigger,
+                           StatementFacts& facts, const Context& ctx) {
+    const RelationInfo* rel = ctx.catalog.find(relname);
+    if (rel == nullptr || rel->triggers.count(trigger) == 0) return;
+    facts.notes.push_back(known_trigger_note(display, quote_ident(trigger)));
+}
+
+void note_key_default(const std::string& relname, const std::string& display, const std::string& col,
+                      StatementFacts& facts, const Context& ctx) {
+    const RelationInfo* rel = ctx.catalog.find(relname);
+    if (rel == nullptr || rel->is_new) return;
+    std::string kind;
+    if (rel->primary_key.size() == 1 && rel->primary_key[0] == col) kind = "primary key";
+    for (const RelationInfo* idx : ctx.catalog.indexes_of(relname)) {
+        if (kind.empty() && idx->index && idx->index->unique && !idx->index->partial && idx->index->keys.size() == 1 &&
+            idx->index->keys[0] == col) {
+            kind = "unique";
+        }
+    }
+    if (kind.empty()) return;
+    // Its own sequences: the serial's or identity's (<table>_<col>_seq) and the ones the table's
+    // defaults called nextval() on, as the migrations show them.
+    std::vector<std::string> own{relname + "_" + col + "_seq"};
+    for (const auto& seq : rel->default_sequences) {
+        if (std::find(own.begin(), own.end(), seq) == own.end()) own.push_back(seq);
+    }
+    facts.notes.push_back(key_default_note(display, quote_ident(col), kind, own));
+}
+
+void note_tsvector_trigger(const CreateTrigStmt* stmt, StatementFacts& facts, const Context& ctx) {
+    const std::string function(pg::last_name(stmt->funcname));
+    const bool by_column = function == "tsvector_update_trigger_column";
+    if (function != "tsvector_update_trigger" && !by_column) return;
+    const std::string relname(pg::relname(stmt->relation));
+    const RelationInfo* rel = ctx.catalog.find(relname);
+    constexpr int k_before = 2;
+    std::string why;
+    // The checks of tsvector_update_trigger (src/backend/utils/adt/tsvector_op.c), in its order.
+    std::vector<std::string> args;
+    for (const pg::Node* a : pg::each(stmt->args)) args.emplace_back(pg::text(a));
+    // A column's type as the migrations show it; none when they do not show it (a column they do
+    // not show may have been added by SQL pgfence did not read: nothing is said of it).
+    const auto type_of = [&](const std::string& column) -> std::optional<std::string> {
+        const ColumnInfo* c = rel == nullptr ? nullptr : ctx.catalog.column(relname, column);
+        if (c == nullptr || c->type.empty()) return std::nullopt;
+        return type_base(c->type);
+    };
+    if (!stmt->row) {
+        why = "it must be fired for each row, and a FOR EACH STATEMENT trigger fails";
+    } else if ((stmt->timing & k_before) == 0) {
+        why = "it must be fired BEFORE the event, and an AFTER trigger fails";
+    } else if (args.size() < 3) {
+        why = "it takes the tsvector column, the configuration and at least one text column";
+    } else if (auto t = type_of(args[0]); t && *t != "tsvector") {
+        why = "column " + quote_ident(args[0]) + " is not of tsvector type (it is " + *t + ")";
+    } else if (auto c = by_column ? type_of(args[1]) : std::nullopt; c && *c != "regconfig") {
+        why = "configuration column " + quote_ident(args[1]) + " is not of regconfig type (it is " + *c + ")";
+    } else {
+        for (std::size_t i = 2; i < args.size() && why.empty(); ++i) {
+            const auto u = type_of(args[i]);
+            if (u && *u != "text" && *u != "varchar" && *u != "bpchar") {
+                why = "column " + quote_ident(args[i]) + " is not of a character type (it is " + *u + ")";
+            }
+        }
+    }
+    if (why.empty()) return;
+    const std::string trigger = quote_ident(pg::text(stmt->trigname));
+    facts.notes.push_back(std::string(k_dropped_constraint_prefix) + "trigger " + trigger + " calls " + function + "(): " + why);
+}
+
+}  // namespace pgfence::analyze::model
