@@ -284,6 +284,7 @@ bool Catalog::is_known_type(const std::string& name) const { return m_types.coun
 
 void Catalog::add_function(FunctionInfo info) {
     if (info.source.empty()) info.source = m_source;
+    info.order = m_functions_added.size();
     auto& overloads = m_functions[info.name];
     std::erase_if(overloads, [&](const std::shared_ptr<const FunctionInfo>& f) {
         return f->schema == info.schema && f->signature == info.signature;

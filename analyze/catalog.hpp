@@ -134,6 +134,10 @@ struct RelationInfo {
     std::string default_partition;          // its DEFAULT partition, if known
     Few<std::pair<std::string, std::string>> sources;  // views: relname, display of what they read
     FewMap<std::set<std::string>> source_columns;  // views: the column names their query mentions, "*" for a star
+    // Views: the statement that made the query it has now (CREATE [OR REPLACE] VIEW's text, one
+    // element; none when not known), which a CREATE OR REPLACE compares its new query with
+    // (analyze/view_rows.hpp).
+    Few<std::string> query_sql;
     std::string tablespace;     // as given by TABLESPACE; "" for the database's default
     std::string access_method;  // as given by USING; "" for the default (heap)
     FewMap<std::map<std::string, std::string>> triggers;  // trigger name -> function name
@@ -172,6 +176,16 @@ struct FunctionInfo {
     // SECURITY DEFINER, as CREATE FUNCTION or a later ALTER FUNCTION declared it: the body runs
     // with its owner's rights, so a new owner changes what it may do.
     bool security_definer = false;
+    // Made by a CREATE OR REPLACE that gave another body to a function earlier migrations (or the
+    // history) made (function_calls.cpp replaces_existing_body): the objects that call it run the
+    // new body from the moment it commits (replaced-function-in-use).
+    bool replaced_existing = false;
+    // Its name and argument types were a function's before the migration analysed (made by an
+    // earlier one, and maybe replaced since): whatever called that one calls this one.
+    bool pre_existing = false;
+    // Its place in Catalog::functions_added(), which add_function gives it: below
+    // functions_existing(), it was made before the migration analysed.
+    std::size_t order = 0;
 };
 using FunctionMap = std::map<std::string, std::vector<std::shared_ptr<const FunctionInfo>>>;  // by name
 

@@ -5,6 +5,7 @@
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_walk.hpp"
+#include "analyze/view_rows.hpp"
 
 namespace pgfence::analyze::model {
 namespace {
@@ -396,6 +397,12 @@ bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
         existing = &ctx.catalog.add(relname, pg::display_name(rv), "view");
         mark_new(ctx, *existing);
     }
+    // CREATE OR REPLACE of a view earlier migrations made: whether the new query keeps the old
+    // one's rows (view_rows.hpp), for view-returns-no-rows.
+    if (replace && !was_new && existing->kind == "view" && !existing->query_sql.empty()) {
+        facts.notes.push_back(view_query_note(pg::display_name(rv), view_rows_change(existing->query_sql[0], relname, stmt->query)));
+    }
+    existing->query_sql = std::vector<std::string>{facts.sql};
     existing->is_new = was_new;
     existing->sources = sources;
     existing->source_columns.clear();
