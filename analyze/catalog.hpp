@@ -134,10 +134,6 @@ struct RelationInfo {
     std::string default_partition;          // its DEFAULT partition, if known
     Few<std::pair<std::string, std::string>> sources;  // views: relname, display of what they read
     FewMap<std::set<std::string>> source_columns;  // views: the column names their query mentions, "*" for a star
-    // Views: the statement that made the query it has now (CREATE [OR REPLACE] VIEW's text, one
-    // element; none when not known), which a CREATE OR REPLACE compares its new query with
-    // (analyze/view_rows.hpp).
-    Few<std::string> query_sql;
     std::string tablespace;     // as given by TABLESPACE; "" for the database's default
     std::string access_method;  // as given by USING; "" for the default (heap)
     FewMap<std::map<std::string, std::string>> triggers;  // trigger name -> function name
@@ -224,6 +220,14 @@ public:
             m_owners[relname] = role;
         }
     }
+    // For a view: the statement that made the query it has now (CREATE [OR REPLACE] VIEW's text;
+    // null when not known), which a CREATE OR REPLACE compares its new query with
+    // (analyze/view_rows.hpp). Kept beside the relations, as owner() is; it follows a rename.
+    [[nodiscard]] const std::string* view_query(const std::string& relname) const {
+        auto it = m_view_queries.find(relname);
+        return it == m_view_queries.end() ? nullptr : &it->second;
+    }
+    void set_view_query(const std::string& relname, std::string sql) { m_view_queries[relname] = std::move(sql); }
     void remove(const std::string& relname);
     // Every relation as existing before the migration (is_new false): the schema earlier
     // migrations built, as the next one finds it.
@@ -350,6 +354,7 @@ private:
         std::set<std::string> types;
         FunctionMap functions;
         std::map<std::string, EventTriggerInfo> event_triggers;
+        std::map<std::string, std::string> view_queries;
     };
     std::optional<Trial> m_trial;
     // The relations added, changed, renamed or put back since the last hand_on (with repeats),
@@ -364,6 +369,7 @@ private:
     bool m_touched_all = true;
     RelationMap m_relations;
     std::map<std::string, std::string> m_owners;  // relname -> role, as owner() says
+    std::map<std::string, std::string> m_view_queries;  // relname -> its query's statement, as view_query() says
     std::map<std::string, bool> m_domains;
     std::map<std::string, std::vector<std::string>> m_domain_functions;
     std::set<std::string> m_types;

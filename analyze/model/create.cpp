@@ -399,10 +399,10 @@ bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
     }
     // CREATE OR REPLACE of a view earlier migrations made: whether the new query keeps the old
     // one's rows (view_rows.hpp), for view-returns-no-rows.
-    if (replace && !was_new && existing->kind == "view" && !existing->query_sql.empty()) {
-        facts.notes.push_back(view_query_note(pg::display_name(rv), view_rows_change(existing->query_sql[0], relname, stmt->query)));
+    if (const std::string* old = ctx.catalog.view_query(relname); replace && !was_new && existing->kind == "view" && old != nullptr) {
+        facts.notes.push_back(view_query_note(pg::display_name(rv), view_rows_change(*old, relname, stmt->query)));
     }
-    existing->query_sql = std::vector<std::string>{facts.sql};
+    if (!facts.sql.empty()) ctx.catalog.set_view_query(relname, facts.sql);
     existing->is_new = was_new;
     existing->sources = sources;
     existing->source_columns.clear();

@@ -130,8 +130,11 @@ void check_policy(const StatementContext& ctx, Sink& sink) {
     }
     Finding& f = sink.add(ctx.statement, message);
     f.relation = table;
-    f.fix = "check with SET ROLE <the application's role> which rows it sees before and after the change, and have a "
-            "reviewer sign it off; to close the table to a role, REVOKE its privileges instead, so that its queries fail loudly";
+    f.fix = hides || refuses ? "give the policy the condition that was meant; to close the table to a role, REVOKE its privileges "
+                               "instead, so that its queries fail loudly"
+                             : "check with SET ROLE <the application's role> which rows it sees before and after the change, and "
+                               "have a reviewer sign it off; to close the table to a role, REVOKE its privileges instead, so "
+                               "that its queries fail loudly";
 }
 
 // Does the statement's row-security note say the clause was already in force (row_security.cpp)?
