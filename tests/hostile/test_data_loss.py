@@ -118,7 +118,7 @@ WITH gone AS (DELETE FROM accounts WHERE balance = 0 RETURNING id) SELECT count(
 DELETE FROM accounts WHERE id IN (SELECT id FROM accounts WHERE balance < 0);
 DELETE FROM accounts WHERE 1 = 2;
 ALTER DATABASE app SET statement_timeout = '30s';
-CREATE POLICY accounts_tenant ON accounts AS RESTRICTIVE USING (balance >= 0);
+CREATE POLICY accounts_tenant ON accounts USING (balance >= 0);
 CREATE POLICY accounts_none ON accounts USING (false);
 ALTER DATABASE app CONNECTION LIMIT 500;
 CREATE SEQUENCE batch_numbers;
