@@ -48,6 +48,7 @@ void Catalog::begin_trial() {
     m_trial->types = m_types;
     m_trial->functions = m_functions;
     m_trial->event_triggers = m_event_triggers;
+    m_trial->view_queries = m_view_queries;
 }
 
 void Catalog::undo_trial() {
@@ -64,6 +65,7 @@ void Catalog::undo_trial() {
     m_types = std::move(trial.types);
     m_functions = std::move(trial.functions);
     m_event_triggers = std::move(trial.event_triggers);
+    m_view_queries = std::move(trial.view_queries);
 }
 
 const RelationInfo* Catalog::find(const std::string& relname) const {
@@ -73,6 +75,7 @@ const RelationInfo* Catalog::find(const std::string& relname) const {
 
 RelationInfo& Catalog::add(const std::string& relname, const std::string& display, const std::string& kind) {
     m_owners.erase(relname);
+    m_view_queries.erase(relname);
     auto info = std::make_shared<RelationInfo>();
     info->relname = relname;
     info->display = display;
@@ -112,6 +115,7 @@ void Catalog::remove(const std::string& relname) {
     }
     remember(relname);
     m_relations.erase(relname);
+    m_view_queries.erase(relname);
 }
 
 void Catalog::mark_existing() {
@@ -232,6 +236,7 @@ void Catalog::overlay(const Catalog& over) {
         merged.children.insert(merged.children.end(), children.begin(), children.end());
         merged.referenced_by.insert(merged.referenced_by.end(), referenced_by.begin(), referenced_by.end());
     }
+    for (const auto& [name, sql] : over.m_view_queries) m_view_queries[name] = sql;
     for (const auto& [name, has_constraints] : over.m_domains) {
         m_types.erase(name);
         m_domains[name] = has_constraints;
@@ -284,6 +289,7 @@ bool Catalog::is_known_type(const std::string& name) const { return m_types.coun
 
 void Catalog::add_function(FunctionInfo info) {
     if (info.source.empty()) info.source = m_source;
+    info.order = m_functions_added.size();
     auto& overloads = m_functions[info.name];
     std::erase_if(overloads, [&](const std::shared_ptr<const FunctionInfo>& f) {
         return f->schema == info.schema && f->signature == info.signature;
@@ -336,6 +342,12 @@ void Catalog::rename(const std::string& from, const std::string& to) {
     remember(to);
     m_owners.erase(from);
     m_owners.erase(to);
+    if (auto query = m_view_queries.extract(from)) {
+        query.key() = to;
+        m_view_queries.insert_or_assign(to, std::move(query.mapped()));
+    } else {
+        m_view_queries.erase(to);
+    }
     auto node = m_relations.extract(from);
     if (node.empty()) return;
     node.key() = to;

@@ -172,6 +172,16 @@ struct FunctionInfo {
     // SECURITY DEFINER, as CREATE FUNCTION or a later ALTER FUNCTION declared it: the body runs
     // with its owner's rights, so a new owner changes what it may do.
     bool security_definer = false;
+    // Made by a CREATE OR REPLACE that gave another body to a function earlier migrations (or the
+    // history) made (function_calls.cpp replaces_existing_body): the objects that call it run the
+    // new body from the moment it commits (replaced-function-in-use).
+    bool replaced_existing = false;
+    // Its name and argument types were a function's before the migration analysed (made by an
+    // earlier one, and maybe replaced since): whatever called that one calls this one.
+    bool pre_existing = false;
+    // Its place in Catalog::functions_added(), which add_function gives it: below
+    // functions_existing(), it was made before the migration analysed.
+    std::size_t order = 0;
 };
 using FunctionMap = std::map<std::string, std::vector<std::shared_ptr<const FunctionInfo>>>;  // by name
 
@@ -210,6 +220,14 @@ public:
             m_owners[relname] = role;
         }
     }
+    // For a view: the statement that made the query it has now (CREATE [OR REPLACE] VIEW's text;
+    // null when not known), which a CREATE OR REPLACE compares its new query with
+    // (analyze/view_rows.hpp). Kept beside the relations, as owner() is; it follows a rename.
+    [[nodiscard]] const std::string* view_query(const std::string& relname) const {
+        auto it = m_view_queries.find(relname);
+        return it == m_view_queries.end() ? nullptr : &it->second;
+    }
+    void set_view_query(const std::string& relname, std::string sql) { m_view_queries[relname] = std::move(sql); }
     void remove(const std::string& relname);
     // Every relation as existing before the migration (is_new false): the schema earlier
     // migrations built, as the next one finds it.
@@ -336,6 +354,7 @@ private:
         std::set<std::string> types;
         FunctionMap functions;
         std::map<std::string, EventTriggerInfo> event_triggers;
+        std::map<std::string, std::string> view_queries;
     };
     std::optional<Trial> m_trial;
     // The relations added, changed, renamed or put back since the last hand_on (with repeats),
@@ -350,6 +369,7 @@ private:
     bool m_touched_all = true;
     RelationMap m_relations;
     std::map<std::string, std::string> m_owners;  // relname -> role, as owner() says
+    std::map<std::string, std::string> m_view_queries;  // relname -> its query's statement, as view_query() says
     std::map<std::string, bool> m_domains;
     std::map<std::string, std::vector<std::string>> m_domain_functions;
     std::set<std::string> m_types;

@@ -211,6 +211,47 @@ std::optional<std::string> row_security_known_why(const StatementFacts& statemen
     return std::nullopt;
 }
 
+namespace {
+constexpr std::string_view k_replaced_head = "the new body of ";
+constexpr std::string_view k_replaced_middle = " runs in ";
+constexpr std::string_view k_replaced_tail = ", as the migrations show them";
+}  // namespace
+
+std::string replaced_function_note(std::string_view function, std::string_view uses) {
+    return std::string(k_replaced_head) + std::string(function) + std::string(k_replaced_middle) + std::string(uses) +
+           std::string(k_replaced_tail);
+}
+
+std::optional<std::string> replaced_function_uses(const StatementFacts& statement) {
+    for (const auto& note : statement.notes) {
+        if (!note.starts_with(k_replaced_head) || !note.ends_with(k_replaced_tail)) continue;
+        const std::size_t middle = note.find(k_replaced_middle, k_replaced_head.size());
+        if (middle == std::string::npos) continue;
+        const std::size_t from = middle + k_replaced_middle.size();
+        return note.substr(from, note.size() - k_replaced_tail.size() - from);
+    }
+    return std::nullopt;
+}
+
+namespace {
+constexpr std::string_view k_view_rows_kept = "the new query keeps every row the old one returned";
+}  // namespace
+
+std::string view_query_note(std::string_view view, std::string_view why) {
+    return std::string(view) + "'s old query, as the migrations show it: " + std::string(why.empty() ? k_view_rows_kept : why);
+}
+
+std::optional<std::string> view_query_why(const StatementFacts& statement, std::string_view view) {
+    std::string prefix = view_query_note(view, "-");
+    prefix.pop_back();
+    for (const auto& note : statement.notes) {
+        if (!note.starts_with(prefix)) continue;
+        std::string why = note.substr(prefix.size());
+        return why == k_view_rows_kept ? std::string() : why;
+    }
+    return std::nullopt;
+}
+
 std::string trigger_function_note(std::string_view function, std::string_view why) {
     return "trigger function " + std::string(function) + "(), as the migrations show it: " + std::string(why);
 }

@@ -216,6 +216,18 @@ struct StatementFacts {
                                                   std::string_view why);
 [[nodiscard]] bool has_row_security_known_note(const StatementFacts& statement, std::string_view clause,
                                                std::string_view relation);
+// The note on a CREATE OR REPLACE FUNCTION that gives another body to a function earlier
+// migrations made, which objects made before the migration call (function_attach.hpp
+// guarding_uses): "the new body of <function> runs in <uses>, as the migrations show them";
+// replaced_function_uses reads <uses> back (replaced-function-in-use).
+[[nodiscard]] std::string replaced_function_note(std::string_view function, std::string_view uses);
+[[nodiscard]] std::optional<std::string> replaced_function_uses(const StatementFacts& statement);
+// The note on a CREATE OR REPLACE VIEW of a view whose old query the migrations show
+// (analyze/model/create.cpp, analyze/view_rows.hpp): "<view>'s old query, as the migrations show
+// it: <why>", <why> "" when the new query keeps every row it returned. view_query_why reads <why>
+// back, or nothing when the statement has no such note (the old query is not known).
+[[nodiscard]] std::string view_query_note(std::string_view view, std::string_view why);
+[[nodiscard]] std::optional<std::string> view_query_why(const StatementFacts& statement, std::string_view view);
 // The note on a CREATE TRIGGER ... BEFORE ... FOR EACH ROW whose function the catalog knows
 // (analyze/model/misc.cpp): "trigger function <name>(), as the migrations show it: <why>"; and
 // its <why>, or nothing, for the create-trigger rule.

@@ -270,6 +270,12 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
                           ", which runs it on every read or write the policy applies to";
         c.add("", policy->qual, via, 0, false);
         c.add("", policy->with_check, via, 0, false);
+    } else if (const AlterPolicyStmt* policy = pg::as<AlterPolicyStmt>(stmt)) {
+        // ALTER POLICY ... USING / WITH CHECK: the policy calls what its new expressions call.
+        std::string via = "policy " + quote_ident(pg::text(policy->policy_name)) + " on " + display_of(catalog, policy->table) +
+                          ", which runs it on every read or write the policy applies to";
+        c.add("", policy->qual, via, 0, false);
+        c.add("", policy->with_check, via, 0, false);
     } else if (const CreateDomainStmt* domain = pg::as<CreateDomainStmt>(stmt)) {
         std::string name(pg::last_name(domain->domainname));
         std::size_t first = out.size();
@@ -396,6 +402,27 @@ std::vector<std::string> standing_uses(const Catalog& catalog, const std::string
             for (std::size_t i = 0; i < events.size(); ++i) what += (i == 0 ? "" : i + 1 == events.size() ? " or " : ", ") + events[i];
             out.push_back(f.via + ", which runs it on every " + (what.empty() ? "use of" : what) + " " + rel->display +
                           " by the application from the moment this commits");
+            if (out.size() >= k_max_attached) return out;
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> guarding_uses(const Catalog& catalog, const std::string& name, const std::string& schema) {
+    std::vector<std::string> out;
+    for (const auto& [relname, rel] : catalog.relations()) {
+        if (rel->is_new) continue;  // made by this migration: no row or reader relies on it yet
+        for (const AttachedFunction& f : rel->attached) {
+            if (f.name != name || (!schema.empty() && !f.schema.empty() && f.schema != schema)) continue;
+            // A view's or a rule's use changes what a query returns or writes, not what the table holds.
+            if (f.via.starts_with("view ") || f.via.starts_with("materialized view ") || f.via.starts_with("rule ")) continue;
+            out.push_back(f.via);
+            if (out.size() >= k_max_attached) return out;
+        }
+    }
+    if (const auto* uses = catalog.object_uses(name)) {
+        for (const std::string& via : *uses) {
+            if (via.starts_with("policy ") || via.starts_with("DEFAULT of domain ")) out.push_back(via.substr(0, via.find(", which runs it")));
             if (out.size() >= k_max_attached) return out;
         }
     }

@@ -52,6 +52,14 @@ struct Fired {
 // REPLACE FUNCTION gives them all its new body from the moment it commits.
 [[nodiscard]] std::vector<std::string> standing_uses(const Catalog& catalog, const std::string& name, const std::string& schema);
 
+// The objects made before the migration that call function `name` (schema as written, "" for
+// any) to guard or fill a table's rows: a CHECK (a table's or a domain's), a column DEFAULT (a
+// table's or a domain's), a generated column, an index expression or predicate, a trigger, a
+// row-level security policy. Each as "CHECK \"c\" on t", "policy \"p\" on t"; at most
+// k_max_attached of them. A CREATE OR REPLACE of the function changes what each does with no
+// statement touching it (replaced-function-in-use).
+[[nodiscard]] std::vector<std::string> guarding_uses(const Catalog& catalog, const std::string& name, const std::string& schema);
+
 [[nodiscard]] Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog& catalog);
 
 }  // namespace pgfence::analyze

@@ -220,6 +220,29 @@ std::string inlining(const CreateFunctionStmt* create, const std::string& langua
     return "";
 }
 
+// Does CREATE OR REPLACE `create` (made into `info`, its string body `body`) give another body to
+// a function earlier migrations (or the history) made? The same name, schema (or either unwritten)
+// and argument types; the body compared as written (a string body byte for byte, a BEGIN ATOMIC
+// one by PostgreSQL's equal()), and the language, with the body it had until this statement (an
+// earlier replacement in this migration included: the same body first, another next, is another).
+// Sets info.pre_existing.
+bool replaces_existing_body(const CreateFunctionStmt* create, FunctionInfo& info, const std::string& body, const Catalog& catalog) {
+    const auto* overloads = catalog.functions(info.name);
+    if (overloads == nullptr) return false;
+    for (const auto& old : *overloads) {
+        if (old->signature != info.signature || (!old->schema.empty() && !info.schema.empty() && old->schema != info.schema)) continue;
+        info.pre_existing = old->pre_existing || old->order < catalog.functions_existing();
+        if (!info.pre_existing) return false;  // made by this migration
+        ParsedStatement parsed = parse_statement(old->definition);
+        const auto* before = parsed.failure ? nullptr : pg::as<CreateFunctionStmt>(parsed.stmt);
+        if (before == nullptr) return true;
+        std::string language, old_body;
+        language_and_body(before, language, old_body);
+        return language != info.language || old_body != body || !::equal(before->sql_body, create->sql_body);
+    }
+    return false;
+}
+
 }  // namespace
 
 void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalog) {
@@ -240,6 +263,7 @@ void record_function(const pg::Node* stmt, std::string_view sql, Catalog& catalo
         }
         info.definition = std::string(sql);
         info.inlining = inlining(create, info.language, body, catalog);
+        info.replaced_existing = create->replace && replaces_existing_body(create, info, body, catalog);
         catalog.add_function(std::move(info));
         return;
     }
@@ -612,6 +636,15 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
             std::vector<std::shared_ptr<const FunctionInfo>> made;
             if (!added.empty() && added.back()->name == name) made.push_back(added.back());
             else made = matching(m_ctx->catalog, name, schema);
+            // Another body for a function that CHECKs, defaults, indexes, triggers or policies
+            // made before the migration call: they run it from the moment it commits.
+            if (!added.empty() && added.back()->name == name && added.back()->replaced_existing) {
+                const std::vector<std::string> guards = guarding_uses(m_ctx->catalog, name, schema);
+                if (!guards.empty()) {
+                    facts.notes.push_back(replaced_function_note(
+                        display(*added.back()), guards.front() + (guards.size() > 1 ? " (and " + std::to_string(guards.size() - 1) + " more)" : "")));
+                }
+            }
             for (const std::string& via : uses) {
                 for (const auto& function : made) {
                     if (!budget_left()) return;

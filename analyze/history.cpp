@@ -37,6 +37,7 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
         return false;
     }
     StatementFacts facts;  // scratch: only what the model teaches the catalog is kept
+    facts.sql = std::string(sql);  // a view's query is kept as its statement (Catalog::view_query)
     if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) model_do_block(block, facts, ctx, 0);
     else model::model_statement(parsed.stmt, facts, ctx);
     ctx.proven_empty.clear();  // a replayed table's rows are not the analysed migration's to prove

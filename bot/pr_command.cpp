@@ -465,6 +465,11 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
             for (const auto& name : created) {
                 if (auto* rel = schema->second.find(name)) rel->is_new = false;
             }
+            // And the functions it makes exist: replacing one later changes what calls it
+            // (replaced-function-in-use). mark_existing says so of every relation made so far
+            // too, a pull request's own earlier file's included (a new file sorted before one the
+            // base branch had, which is rare).
+            schema->second.mark_existing();
         }
         report.files.push_back(std::move(file));
     }

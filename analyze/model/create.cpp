@@ -5,6 +5,7 @@
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_walk.hpp"
+#include "analyze/view_rows.hpp"
 
 namespace pgfence::analyze::model {
 namespace {
@@ -396,6 +397,12 @@ bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
         existing = &ctx.catalog.add(relname, pg::display_name(rv), "view");
         mark_new(ctx, *existing);
     }
+    // CREATE OR REPLACE of a view earlier migrations made: whether the new query keeps the old
+    // one's rows (view_rows.hpp), for view-returns-no-rows.
+    if (const std::string* old = ctx.catalog.view_query(relname); replace && !was_new && existing->kind == "view" && old != nullptr) {
+        facts.notes.push_back(view_query_note(pg::display_name(rv), view_rows_change(*old, relname, stmt->query)));
+    }
+    if (!facts.sql.empty()) ctx.catalog.set_view_query(relname, facts.sql);
     existing->is_new = was_new;
     existing->sources = sources;
     existing->source_columns.clear();

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -152,6 +153,45 @@ std::string policy_roles(const List* roles) {
     for (const std::string& name : names) out += (out.empty() ? "" : ",") + name;
     return out;
 }
+
+namespace {
+
+// Why ALTER POLICY ... TO `roles` hides no row from a role that `kept` showed it, or "" when it
+// may: a permissive policy (ORed with the others) that still applies to every role it applied
+// to, or a restrictive one (ANDed) that now applies to fewer. Roles are the names policy_roles
+// gives ("" for PUBLIC); a role granted another's membership is not followed, so only the same
+// names count.
+std::string roles_kept(const PolicyInfo& kept, const std::string& roles) {
+    auto names = [](const std::string& list) {
+        std::set<std::string> out;
+        std::size_t at = 0;
+        while (at <= list.size() && !list.empty()) {
+            const std::size_t comma = std::min(list.find(',', at), list.size());
+            out.insert(list.substr(at, comma - at));
+            at = comma + 1;
+        }
+        return out;
+    };
+    if (roles == kept.roles) return "the same roles as before (" + (roles.empty() ? std::string("PUBLIC") : roles) + ")";
+    const std::set<std::string> before = names(kept.roles), after = names(roles);
+    auto includes = [](const std::set<std::string>& all, const std::set<std::string>& some) {
+        return std::includes(all.begin(), all.end(), some.begin(), some.end());
+    };
+    if (kept.permissive) {
+        if (roles.empty()) return "a permissive policy, now for PUBLIC: every role it applied to keeps the rows it grants";
+        if (!kept.roles.empty() && includes(after, before)) {
+            return "a permissive policy that keeps every role it applied to (" + kept.roles + ")";
+        }
+        return {};
+    }
+    if (kept.roles.empty() && !roles.empty()) return "a restrictive policy that applied to PUBLIC and now applies to fewer roles";
+    if (!roles.empty() && includes(before, after)) {
+        return "a restrictive policy that now applies to no role it did not apply to (" + kept.roles + ")";
+    }
+    return {};
+}
+
+}  // namespace
 
 bool model_policy(const RangeVar* table, const pg::Node* qual, const pg::Node* with_check, StatementFacts& facts,
                   Context& ctx) {
@@ -487,7 +527,14 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
             const std::string name(pg::text(policy->policy_name));
             if (info != nullptr && info->policies.contains(name)) {
                 PolicyInfo& kept = info->policies[name];
-                if (policy->roles != nullptr) kept.roles = policy_roles(policy->roles);
+                if (policy->roles != nullptr) {
+                    const std::string roles = policy_roles(policy->roles);
+                    if (const std::string why = roles_kept(kept, roles); !why.empty() && policy->table != nullptr) {
+                        facts.notes.push_back(row_security_known_note("ALTER POLICY " + quote_ident(name) + " ... TO",
+                                                                      pg::display_name(policy->table), why));
+                    }
+                    kept.roles = roles;
+                }
                 if (kept.permissive && policy->qual != nullptr && !could_be_true(policy->qual)) info->policies.erase(name);
             }
             return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);

@@ -12,6 +12,7 @@
 // grants the same command to the same roles (row_security.cpp's notes).
 #include <set>
 #include <string>
+#include <vector>
 
 #include "analyze/literal_truth.hpp"
 #include "analyze/names.hpp"
@@ -54,16 +55,23 @@ bool policy_for(const StatementContext& ctx, const std::string& relname) {
     return with_policy.count(relname) > 0;
 }
 
-// CREATE POLICY ... AS RESTRICTIVE, or ALTER POLICY, whose USING or WITH CHECK is plainly false
-// or NULL, on an existing table: restrictive policies are ANDed with the rest, so every row is
-// hidden from (or every write refused for) the roles it applies to while row security is on
-// (checked on PostgreSQL 15: a permissive USING (true) with a restrictive USING (false) shows 0
-// rows). ALTER POLICY may turn the table's only permissive policy into one that grants nothing.
-// A new permissive USING (false) changes nothing by itself (permissive policies are ORed).
+// CREATE POLICY ... AS RESTRICTIVE, or ALTER POLICY, on an existing table: what the rows the
+// application sees become is not judged (an allowlist: pgfence does not try to prove a condition
+// false, `id < 0` or `email IS NULL` on a NOT NULL column hide every row as surely as `false`).
+// Quiet only where nothing can narrow: a condition that is literally true (literal_truth.hpp, casts
+// folded: 't'::bool), a new TO list the migrations show keeps every role a permissive policy
+// applied to (or applies a restrictive one to fewer, analyze/model/misc.cpp roles_kept), ALTER
+// POLICY ... RENAME (a RenameStmt, not read here). Restrictive policies are ANDed with the rest,
+// so one hides the rows its USING does not hold for whatever the others grant (checked on
+// PostgreSQL 15: USING (id IS NULL) on a primary key showed the application 0 rows of 3); ALTER
+// POLICY may narrow the table's only permissive policy (USING ('f'::bool): 0 rows; TO postgres,
+// the application's role left out: 0 rows). A new permissive policy changes nothing by itself
+// (permissive policies are ORed).
 void check_policy(const StatementContext& ctx, Sink& sink) {
     const RangeVar* table_rv = nullptr;
     const pg::Node* qual = nullptr;
     const pg::Node* with_check = nullptr;
+    const List* roles = nullptr;
     std::string what;
     std::string_view name;
     if (const auto* create = ctx.as<CreatePolicyStmt>()) {
@@ -77,31 +85,56 @@ void check_policy(const StatementContext& ctx, Sink& sink) {
         table_rv = alter->table;
         qual = alter->qual;
         with_check = alter->with_check;
+        roles = alter->roles;
         name = pg::text(alter->policy_name);
         what = "ALTER POLICY " + quote_ident(name);
     } else {
         return;
     }
     if (table_rv == nullptr) return;
-    const bool hides = qual != nullptr && !could_be_true(qual);
-    const bool refuses = with_check != nullptr && !could_be_true(with_check);
-    if (!hides && !refuses) return;
+    const Truth using_truth = qual != nullptr ? literal_truth(qual) : Truth::True;
+    const Truth check_truth = with_check != nullptr ? literal_truth(with_check) : Truth::True;
     const std::string& table = ctx.display_name(table_rv);
+    const bool narrows_roles =
+        roles != nullptr && !has_row_security_known_note(ctx.statement, "ALTER POLICY " + quote_ident(name) + " ... TO", table);
+    if (using_truth == Truth::True && check_truth == Truth::True && !narrows_roles) return;
     if (existing(ctx.statement, table) == nullptr) return;  // a table created in this migration
     const bool restrictive = ctx.as<CreatePolicyStmt>() != nullptr;
-    std::string effect = hides ? (refuses ? "hides every row of " + table + " and refuses every write to it"
-                                          : "hides every row of " + table)
-                               : "refuses every row written to " + table;
-    Finding& f = sink.add(ctx.statement,
-                          what + " with " + (hides ? "USING" : "WITH CHECK") + " plainly false " +
-                              (restrictive ? effect + " from the roles it applies to, whatever the other policies grant"
-                                           : "grants nothing: the rows it granted are hidden, and when it is the table's "
-                                             "only permissive policy (or a restrictive one) it " + effect) +
-                              ", while row security is on (and from when it is turned on): queries return no rows, "
-                              "with no lock or error to show it");
+    const bool hides = using_truth == Truth::False || using_truth == Truth::Null;
+    const bool refuses = check_truth == Truth::False || check_truth == Truth::Null;
+    std::string message;
+    if (hides || refuses) {
+        std::string effect = hides ? (refuses ? "hides every row of " + table + " and refuses every write to it"
+                                              : "hides every row of " + table)
+                                   : "refuses every row written to " + table;
+        message = what + " with " + (hides ? "USING" : "WITH CHECK") + " plainly false " +
+                  (restrictive ? effect + " from the roles it applies to, whatever the other policies grant"
+                               : "grants nothing: the rows it granted are hidden, and when it is the table's "
+                                 "only permissive policy (or a restrictive one) it " + effect) +
+                  ", while row security is on (and from when it is turned on): queries return no rows, "
+                  "with no lock or error to show it";
+    } else {
+        std::vector<std::string> changes;
+        if (using_truth != Truth::True) changes.push_back("a new USING condition");
+        if (check_truth != Truth::True) changes.push_back("a new WITH CHECK condition");
+        if (narrows_roles) changes.push_back("a new TO list that may leave out roles it applied to (the application's among them)");
+        std::string list;
+        for (std::size_t i = 0; i < changes.size(); ++i) list += (i == 0 ? "" : i + 1 == changes.size() ? " and " : ", ") + changes[i];
+        message = (restrictive ? "CREATE POLICY " + quote_ident(name) + " ON " + table + " AS RESTRICTIVE adds a policy ANDed with every other: "
+                               : what + " ON " + table + " gives the policy " + list + ": ") +
+                  "the rows " + (restrictive ? "its condition does not hold for" : "it no longer grants") +
+                  " may be hidden from the application's role (every row, when it was the table's only permissive policy, or "
+                  "for a restrictive one whose condition holds for none: `id < 0`, `email IS NULL` on a NOT NULL column) and "
+                  "its writes refused \"new row violates row-level security policy\", from the moment it commits, with no "
+                  "lock or error to show it; pgfence does not judge which rows the condition keeps";
+    }
+    Finding& f = sink.add(ctx.statement, message);
     f.relation = table;
-    f.fix = "give the policy the condition that was meant; to close the table to a role, REVOKE its privileges instead, "
-            "so that its queries fail loudly";
+    f.fix = hides || refuses ? "give the policy the condition that was meant; to close the table to a role, REVOKE its privileges "
+                               "instead, so that its queries fail loudly"
+                             : "check with SET ROLE <the application's role> which rows it sees before and after the change, and "
+                               "have a reviewer sign it off; to close the table to a role, REVOKE its privileges instead, so "
+                               "that its queries fail loudly";
 }
 
 // Does the statement's row-security note say the clause was already in force (row_security.cpp)?

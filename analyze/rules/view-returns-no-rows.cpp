@@ -2,8 +2,9 @@
 // LIMIT 0) of a view the migration did not create: the running release still reads v, and from the
 // moment the statement commits every query of it returns no row (checked on PostgreSQL 15: the
 // application's count(*) over the view is 0 instead of 2). Nothing fails, and no lock shows it.
-// Only literal predicates are read (analyze/literal_truth.hpp); `WHERE id < 0` is not known to be
-// false.
+// Only literal predicates are read (analyze/literal_truth.hpp, casts folded: 'f'::bool); `WHERE
+// id < 0` is not known to be false, but any new or changed WHERE, FROM, LIMIT, ... of a view
+// whose old query the migrations show is reported as possibly dropping rows (check_narrowed).
 #include <string>
 
 #include "analyze/literal_truth.hpp"
@@ -86,11 +87,28 @@ bool replaces_existing(const StatementContext& ctx, std::string_view relname) {
     return replaced;
 }
 
+// CREATE OR REPLACE VIEW of a view earlier migrations made, whose new query may return fewer rows
+// than the old one (analyze/view_rows.hpp: anything but the select list, ORDER BY and LEFT JOINs
+// added around the old FROM changed; checked on PostgreSQL 15: `WHERE id IS NULL` over a primary
+// key, 2 rows -> 0). Which rows the new condition keeps is not judged.
+void check_narrowed(const StatementContext& ctx, const ViewStmt* view, Sink& sink) {
+    const std::string name = pg::display_name(view->view);
+    const std::optional<std::string> why = view_query_why(ctx.statement, name);
+    if (!why || why->empty()) return;
+    Finding& f = sink.add(ctx.statement, "CREATE OR REPLACE VIEW " + name + " may return fewer rows than before (" + *why +
+                                             "): the rows the new query drops vanish for every query of the running release "
+                                             "that reads " + name + ", from the moment it commits, with no error and no lock to "
+                                             "show it; pgfence does not judge which rows the new query keeps");
+    f.relation = name;
+    f.fix = "keep the view's FROM and WHERE as they are and add a new view for the new rows; or check with the application's "
+            "role which rows " + name + " returns before and after, and have a reviewer sign it off";
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* view = ctx.as<ViewStmt>();
     if (view == nullptr || view->view == nullptr) return;
     const std::string why = why_empty(view->query);
-    if (why.empty()) return;
+    if (why.empty()) return check_narrowed(ctx, view, sink);
     const std::string name = pg::display_name(view->view);
     // A view this migration makes is read by nobody yet; CREATE OR REPLACE of a view pgfence has
     // not seen made may replace one made outside the migrations it read.
@@ -114,7 +132,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(view_returns_no_rows) {
     return Rule{"view-returns-no-rows", Risk::High,
-                "CREATE OR REPLACE VIEW of an existing view with a query that returns no row empties it for its readers",
+                "CREATE OR REPLACE VIEW of an existing view with a query that returns no row, or may return fewer rows than before, hides them from its readers",
                 check, nullptr, true, "data-loss"};
 }
 

@@ -78,7 +78,7 @@ CREATE TABLE invoices (id bigserial PRIMARY KEY, status text NOT NULL DEFAULT 'o
 ALTER TABLE invoices ALTER COLUMN status DROP DEFAULT;
 CREATE VIEW report AS SELECT id FROM users;
 ALTER VIEW report RENAME TO report_v2;
-CREATE OR REPLACE VIEW active_users AS SELECT id, email FROM users WHERE active AND email <> '';
+CREATE OR REPLACE VIEW active_users AS SELECT id, email, lower(email) AS email_lc FROM users WHERE active;
 CREATE PUBLICATION user_changes FOR TABLE users;
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -93,7 +93,7 @@ DO $$ BEGIN IF true THEN CREATE TABLE branch_tmp (id int); DROP TABLE branch_tmp
 DO $$ DECLARE v int := 1; w text DEFAULT upper('x'); BEGIN NULL; END $$;
 CREATE FUNCTION report_total() RETURNS numeric LANGUAGE sql AS 'SELECT coalesce(sum(total), 0) FROM orders';
 ALTER FUNCTION norm_email() COST 10;
-CREATE OR REPLACE FUNCTION can_see(uid bigint) RETURNS bool LANGUAGE sql AS 'SELECT uid > 0';
+CREATE OR REPLACE FUNCTION can_see(uid bigint) RETURNS bool LANGUAGE sql AS 'SELECT true';
 """
 
 

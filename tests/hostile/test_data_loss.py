@@ -119,7 +119,7 @@ DROP TYPE unused_kind CASCADE;
 WITH gone AS (DELETE FROM accounts WHERE balance = 0 RETURNING id) SELECT count(*) FROM gone;
 DELETE FROM accounts WHERE 1 = 2;
 ALTER DATABASE app SET statement_timeout = '30s';
-CREATE POLICY accounts_tenant ON accounts AS RESTRICTIVE USING (balance >= 0);
+CREATE POLICY accounts_tenant ON accounts USING (balance >= 0);
 CREATE POLICY accounts_none ON accounts USING (false);
 ALTER DATABASE app CONNECTION LIMIT 500;
 CREATE SEQUENCE batch_numbers;

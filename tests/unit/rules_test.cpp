@@ -329,6 +329,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"default-breaks-inserts", "the key's generator or the domain's default is the author's choice"},
         {"rename-view", "a release order: the new view beside the old one, then drop the old one"},
         {"view-returns-no-rows", "a release order: deploy code that no longer reads the view first"},
+        {"replaced-function-in-use", "a review by hand: what the new body returns for every row is not in the SQL"},
         {"replica-identity-missing", "a replica identity is the author's choice: a primary key, FULL or an index"},
         {"terminate-backends", "by hand, out of band: which sessions may go is not in the SQL"},
         {"shadows-builtin", "a name of its own is the author's choice, and its callers (the application's) change with it"},
