@@ -79,6 +79,7 @@ struct AttachedFunction {
     std::string constraint;  // the CHECK's name, when given (VALIDATE CONSTRAINT runs it, DROP CONSTRAINT removes it)
     std::string index;       // the index's name, for an index expression or predicate (DROP INDEX removes it)
     unsigned events = 0;   // Event bits: what runs it
+    bool before_row = false;  // a BEFORE ... FOR EACH ROW trigger: a NULL from it skips the row
 };
 
 // A row-level security policy (CREATE POLICY), as pg_policy holds what DROP POLICY needs to know.

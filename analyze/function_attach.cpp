@@ -82,7 +82,7 @@ public:
         add(relname, con->raw_expr, via, k_row_check, false, con->conname);
     }
     void add_call(const std::string& relname, Call c, const std::string& via, unsigned events, bool runs_now,
-                  const std::string& trigger = {}) {
+                  const std::string& trigger = {}, bool before_row = false) {
         Attachment a;
         a.relname = relname;
         a.function.name = std::move(c.name);
@@ -90,6 +90,7 @@ public:
         a.function.via = via;
         a.function.trigger = trigger;
         a.function.events = events;
+        a.function.before_row = before_row;
         a.runs_now = runs_now;
         m_out.push_back(std::move(a));
     }
@@ -241,7 +242,7 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
             c.add_call(std::string(pg::relname(trigger->relation)),
                        Call{std::string(pg::last_name(trigger->funcname)), schema_of(trigger->funcname)},
                        "trigger " + quote_ident(name) + " on " + display_of(catalog, trigger->relation), trigger_events(trigger->events),
-                       false, name);
+                       false, name, trigger->row && (trigger->timing & 2) != 0);  // 2: TRIGGER_TYPE_BEFORE (catalog/pg_trigger.h)
         }
     } else if (const DefineStmt* define = pg::as<DefineStmt>(stmt)) {
         static const std::set<std::string_view> k_function_options = {
@@ -416,7 +417,7 @@ std::vector<std::string> guarding_uses(const Catalog& catalog, const std::string
             if (f.name != name || (!schema.empty() && !f.schema.empty() && f.schema != schema)) continue;
             // A view's or a rule's use changes what a query returns or writes, not what the table holds.
             if (f.via.starts_with("view ") || f.via.starts_with("materialized view ") || f.via.starts_with("rule ")) continue;
-            out.push_back(f.via);
+            out.push_back(f.before_row ? "BEFORE ROW " + f.via : f.via);
             if (out.size() >= k_max_attached) return out;
         }
     }

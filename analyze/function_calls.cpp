@@ -639,7 +639,12 @@ void CallFollower::follow_attached(const pg::Node* stmt, StatementFacts& facts) 
             // Another body for a function that CHECKs, defaults, indexes, triggers or policies
             // made before the migration call: they run it from the moment it commits.
             if (!added.empty() && added.back()->name == name && added.back()->replaced_existing) {
-                const std::vector<std::string> guards = guarding_uses(m_ctx->catalog, name, schema);
+                std::vector<std::string> guards = guarding_uses(m_ctx->catalog, name, schema);
+                // Triggers last, BEFORE ROW ones before the others: the note names a trigger first only
+                // when triggers are all that call it, and a plain "trigger" first only when none of them
+                // is BEFORE ROW (replaced-function-in-use weighs the new body by that).
+                const auto rank = [](const std::string& via) { return via.starts_with("trigger ") ? 2 : via.starts_with("BEFORE ROW trigger ") ? 1 : 0; };
+                std::stable_sort(guards.begin(), guards.end(), [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
                 if (!guards.empty()) {
                     facts.notes.push_back(replaced_function_note(
                         display(*added.back()), guards.front() + (guards.size() > 1 ? " (and " + std::to_string(guards.size() - 1) + " more)" : "")));

@@ -13,6 +13,9 @@
 // Functions that call it in turn (g() calls f() in a CHECK) are not followed here.
 #include <string>
 
+#include "analyze/plpgsql.hpp"
+#include "analyze/plpgsql_overwrite.hpp"
+#include "analyze/plpgsql_trigger_body.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -31,6 +34,22 @@ void check(const StatementContext& ctx, Sink& sink) {
                               "it: inserts and updates may fail (a CHECK or trigger), rows may be hidden from the application "
                               "(a policy), an index may disagree with its function (lookups miss rows, a unique index lets "
                               "duplicates in), defaults may change; pgfence does not judge the new body");
+    // Triggers alone call it, and the new body is PL/pgSQL that pgfence reads whole without the
+    // shapes that harm every row a BEFORE ROW trigger fires for (RETURN NULL at its top, NEW
+    // overwritten; an AFTER trigger's NULL is ignored): routine trigger maintenance, which a
+    // reviewer should still see (MEDIUM). Writes in the body are judged where the triggers fire
+    // (function_calls.cpp). Any other body stays HIGH. The note lists BEFORE ROW triggers first.
+    const bool before_row = uses->starts_with("BEFORE ROW trigger ");
+    if (uses->starts_with("trigger ") || before_row) {
+        std::string body, language;
+        for (const DefElem* d : pg::each<DefElem>(create->options)) {
+            if (pg::text(d->defname) == "as" && pg::as<List>(d->arg) != nullptr) body = std::string(pg::text(pg::nth(pg::as<List>(d->arg), 0)));
+            if (pg::text(d->defname) == "language") language = std::string(pg::text(d->arg));
+        }
+        ParsedStatement parsed;
+        const bool read = language == "plpgsql" && !body.empty() && trigger_body_statements(body, parsed) != nullptr;
+        if (read && (!before_row || (!trigger_returns_null_always(body) && trigger_overwrites_new(body).empty()))) f.risk = Risk::Medium;
+    }
     f.fix = "create the new behaviour under a new function name and move the CHECK, index, default, trigger or policy to it "
             "in a reviewed step (an index on it rebuilt CONCURRENTLY), or have a reviewer sign off that the new body returns "
             "the same result for every row the old one accepted";
