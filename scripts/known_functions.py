@@ -42,9 +42,11 @@ def run(argv, ids, **kw):
     return subprocess.run(argv, preexec_fn=drop, capture_output=True, text=True, **kw)
 
 
-def server_names(pg_bin):
+def with_scratch_server(pg_bin, prefix, work):
+    """work(psql) on a scratch server (initdb in a temporary folder, a Unix socket only), stopped and
+    removed after; psql(args, check=False) runs psql as the superuser with `args`."""
     ids = as_postgres_user()
-    tmp = tempfile.mkdtemp(prefix="pgfence-known-functions-")
+    tmp = tempfile.mkdtemp(prefix=prefix)
     os.chmod(tmp, 0o755)
     data = os.path.join(tmp, "data")
     if ids:
@@ -59,20 +61,25 @@ def server_names(pg_bin):
         if r.returncode != 0:
             raise RuntimeError("the server did not start: " + r.stderr)
         try:
-            psql = [os.path.join(pg_bin, "psql"), "-h", tmp, "-U", "postgres", "-d", "postgres", "-X", "-q", "-A", "-t"]
-            r = run(psql + ["-c", "SELECT name FROM pg_available_extensions WHERE name <> 'plpgsql' ORDER BY 1"], ids,
-                    check=True)
-            run(psql + ["-c", "CREATE SCHEMA contrib"], ids, check=True)
-            for name in r.stdout.split():
-                # Each alone: one that cannot be created here (it wants a library or a schema of its
-                # own) leaves the others.
-                run(psql + ["-c", f'CREATE EXTENSION IF NOT EXISTS "{name}" SCHEMA contrib CASCADE'], ids)
-            r = run(psql + ["-c", QUERY], ids, check=True)
-            return [line for line in r.stdout.splitlines() if line]
+            base = [os.path.join(pg_bin, "psql"), "-h", tmp, "-U", "postgres", "-d", "postgres", "-X", "-q", "-A", "-t"]
+            return work(lambda args, check=False: run(base + args, ids, check=check))
         finally:
             run([os.path.join(pg_bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"], ids)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def server_names(pg_bin):
+    def work(psql):
+        r = psql(["-c", "SELECT name FROM pg_available_extensions WHERE name <> 'plpgsql' ORDER BY 1"], check=True)
+        psql(["-c", "CREATE SCHEMA contrib"], check=True)
+        for name in r.stdout.split():
+            # Each alone: one that cannot be created here (it wants a library or a schema of its
+            # own) leaves the others.
+            psql(["-c", f'CREATE EXTENSION IF NOT EXISTS "{name}" SCHEMA contrib CASCADE'])
+        r = psql(["-c", QUERY], check=True)
+        return [line for line in r.stdout.splitlines() if line]
+    return with_scratch_server(pg_bin, "pgfence-known-functions-", work)
 
 
 def read_list(path):
