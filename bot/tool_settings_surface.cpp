@@ -37,28 +37,6 @@ bool sequelize_default_config(std::string_view path) {
     return (name == "config.js" || name == "config.cjs") && analyze::path_name(analyze::path_folder(path)) == "config";
 }
 
-// `value` relative to `folder`, as a repository path ("" when above the top or absolute).
-std::string joined(std::string_view folder, std::string_view value) {
-    if (value.empty() || value.front() == '/') return {};
-    std::vector<std::string> parts;
-    for (std::string_view s : {folder, value}) {
-        while (!s.empty()) {
-            std::size_t slash = s.find('/');
-            std::string_view part = s.substr(0, slash);
-            if (part == "..") {
-                if (parts.empty()) return {};
-                parts.pop_back();
-            } else if (!part.empty() && part != ".") {
-                parts.emplace_back(part);
-            }
-            if (slash == std::string_view::npos) break;
-            s.remove_prefix(slash + 1);
-        }
-    }
-    std::string out;
-    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
-    return out;
-}
 
 // A YAML or properties file, whose spring.flyway / spring.liquibase keys count.
 bool spring_keys_file(std::string_view path) {
@@ -280,7 +258,7 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         if (name == ".env") {
             for (const auto& v : tools::env_values(**text, "DIESEL_CONFIG_FILE")) {
                 if (!v.value) continue;
-                std::string file = joined(analyze::path_folder(path), *v.value);
+                std::string file = analyze::tools::repository_path(analyze::path_folder(path), *v.value);
                 if (!file.empty()) add(file, path + ":" + std::to_string(v.line) + " (DIESEL_CONFIG_FILE) names it", false);
             }
             continue;
@@ -288,12 +266,12 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         // .sequelizerc: the configuration it names (sequelize/cli src/helpers/config-helper.js
         // getConfigFile: args.config, from loadRCFile's defaults), and its own modules.
         for (const auto& c : tools::sequelize_rc_config_paths(**text)) {
-            std::string file = c.value ? joined(analyze::path_folder(path), *c.value) : std::string();
+            std::string file = c.value ? analyze::tools::repository_path(analyze::path_folder(path), *c.value) : std::string();
             if (!file.empty()) add(file, path + ":" + std::to_string(c.line) + " (config) names it", true);
             else if (surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, c.line, c.expr.substr(0, 80)});
         }
         for (const auto& c : tools::sequelize_rc_options_paths(**text)) {
-            std::string file = c.value ? joined(analyze::path_folder(path), *c.value) : std::string();
+            std::string file = c.value ? analyze::tools::repository_path(analyze::path_folder(path), *c.value) : std::string();
             if (!file.empty()) add(file, path + ":" + std::to_string(c.line) + " (options-path) names it", false);
             else if (surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, c.line, c.expr.substr(0, 80)});
         }

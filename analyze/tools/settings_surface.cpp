@@ -41,8 +41,26 @@ void each_line(std::string_view text, F each) {
     }
 }
 
-// `value` relative to `base` as a repository path; "" when it climbs above the top or is absolute.
-std::string joined(std::string_view base, std::string_view value) {
+
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; }
+
+// Whether `word` is in `line` as a command word: not inside a longer name (knexfile, @types/knex,
+// goose_db_version), a path's last part allowed (./bin/goose, node_modules/.bin/knex).
+bool has_word(std::string_view line, std::string_view word) {
+    for (std::size_t at = line.find(word); at != std::string_view::npos; at = line.find(word, at + 1)) {
+        const std::size_t end = at + word.size();
+        const bool start = at == 0 || !(word_char(line[at - 1]) || line[at - 1] == '@');
+        if (start && (end == line.size() || !word_char(line[end]) || line[end] == '.')) {
+            if (end < line.size() && line[end] == '.' && end + 1 < line.size() && word_char(line[end + 1])) continue;  // knex.js, goose.go
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string repository_path(std::string_view base, std::string_view value) {
     if (value.empty() || value.front() == '/' || value.front() == '\\') return {};
     std::vector<std::string_view> parts;
     for (std::string_view s : {base, value}) {
@@ -63,24 +81,6 @@ std::string joined(std::string_view base, std::string_view value) {
     for (auto p : parts) out += (out.empty() ? "" : "/") + std::string(p);
     return out;
 }
-
-bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; }
-
-// Whether `word` is in `line` as a command word: not inside a longer name (knexfile, @types/knex,
-// goose_db_version), a path's last part allowed (./bin/goose, node_modules/.bin/knex).
-bool has_word(std::string_view line, std::string_view word) {
-    for (std::size_t at = line.find(word); at != std::string_view::npos; at = line.find(word, at + 1)) {
-        const std::size_t end = at + word.size();
-        const bool start = at == 0 || !(word_char(line[at - 1]) || line[at - 1] == '@');
-        if (start && (end == line.size() || !word_char(line[end]) || line[end] == '.')) {
-            if (end < line.size() && line[end] == '.' && end + 1 < line.size() && word_char(line[end + 1])) continue;  // knex.js, goose.go
-            return true;
-        }
-    }
-    return false;
-}
-
-}  // namespace
 
 bool node_config_file(std::string_view path) {
     if (path_name(path_folder(path)) != "config") return false;
@@ -222,7 +222,7 @@ std::vector<ScriptModule> relative_modules(std::string_view path, std::string_vi
             }
             // A package (require('pg')); fs.readFileSync takes any relative path.
             if (!file && !lit.starts_with("./") && !lit.starts_with("../") && lit != "." && lit != "..") return;
-            std::string spec = joined(folder, lit);
+            std::string spec = repository_path(folder, lit);
             if (!spec.empty()) out.push_back(ScriptModule{line_at(at), std::move(spec), printable(lit)});
             return;
         }
@@ -281,7 +281,7 @@ std::vector<NamedFile> named_settings_files(std::string_view path, std::string_v
                     std::size_t comma = flag == "-configFiles" ? value.find(',') : std::string_view::npos;
                     std::string_view one = value.substr(0, comma);
                     if (one.starts_with("filesystem:")) one.remove_prefix(11);
-                    std::string file = joined(base, one);
+                    std::string file = repository_path(base, one);
                     if (!file.empty() && out.size() < 64) out.push_back(NamedFile{n, std::string(flag), std::move(file)});
                     if (comma == std::string_view::npos) break;
                     value.remove_prefix(comma + 1);

@@ -13,6 +13,10 @@
 
 namespace pgfence::analyze::tools {
 
+// `value` relative to the folder `base`, as a repository path (`..` and `.` resolved); "" when it
+// climbs above the repository's top or is absolute.
+[[nodiscard]] std::string repository_path(std::string_view base, std::string_view value);
+
 // Whether `path` is a file node-config loads: a file directly in a `config/` folder with one of the
 // extensions node-config parses. node-config loads default, {NODE_ENV}, {NODE_ENV}-{instance},
 // {hostname}, {deployment}, local, local-{NODE_ENV} and custom-environment-variables, each in
