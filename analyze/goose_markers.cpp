@@ -2,6 +2,7 @@
 // ParseSQLMigration and extractAnnotation; the rules below hold since v3.19.0, commit 48100ea).
 #include <array>
 #include <string>
+#include <utility>
 
 #include "analyze/tool_lines.hpp"
 #include "analyze/tool_markers.hpp"
@@ -107,6 +108,20 @@ Annotation read_annotation(std::string_view line) {
         out.refused = rest.empty() ? "goose refuses an empty +goose annotation"
                                    : "goose knows no annotation of this name (Up, Down, StatementBegin, StatementEnd, "
                                      "NO TRANSACTION, ENVSUB ON, ENVSUB OFF)";
+    }
+    // goose before v3.19 (pressly/goose sqlparser/parser.go at v3.18.0: `if strings.HasPrefix(line, "--")`,
+    // `cmd := strings.TrimSpace(strings.TrimPrefix(line, "--"))`, `case "+goose Down":`) knew these
+    // four by their exact spelling and read any other comment as a comment: `-- +goose down`,
+    // `-- +goose  Down` or a form feed before `--` split the file in two places depending on the
+    // goose a project pins, so pgfence takes neither.
+    static constexpr std::array<std::pair<Kind, std::string_view>, 4> k_before_319 = {{
+        {Kind::Up, "+goose Up"}, {Kind::Down, "+goose Down"}, {Kind::StatementBegin, "+goose StatementBegin"},
+        {Kind::StatementEnd, "+goose StatementEnd"}}};
+    for (const auto& [kind, exact] : k_before_319) {
+        if (out.kind == kind && !(line.starts_with("--") && go_trim(line.substr(2)) == exact)) {
+            out.refused = "goose before v3.19 reads this line as a comment, not as '-- " + std::string(exact) +
+                          "' (it matched the exact spelling): which part the statements after it run in depends on the goose version";
+        }
     }
     if (line.starts_with(' ') || line.starts_with('\t')) {
         out.refused = "goose refuses an annotation with leading white space (goose before v3.19 read it as a comment, "

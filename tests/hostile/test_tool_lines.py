@@ -98,6 +98,20 @@ def goose_lone_cr(s):
                 {"migrations/002_change.sql": text}, "migrations/002_change.sql", 3)
 
 
+def goose_old_spellings(s):
+    """Red team F: goose before v3.19 (sqlparser/parser.go at v3.18.0: `case "+goose Down":` after
+    `strings.TrimSpace(strings.TrimPrefix(line, "--"))`, other comments skipped) reads `-- +goose
+    down`, `-- +goose  Down` and a form feed before `--` as comments, so the DROP after them runs
+    on up there; pgfence takes no spelling two goose versions read apart as a marker."""
+    base = {"migrations/001_init.sql": "-- +goose Up\n" + ORDERS}
+    lower = "-- +goose Up\nSET lock_timeout = '2s';\nSELECT 1;\n-- +goose down\nDROP TABLE orders;\n"
+    spaced = "-- +goose Up\nSET lock_timeout = '2s';\nSELECT 1;\n-- +goose  Down\nDROP TABLE orders;\n"
+    feed = "-- +goose Up\nSET lock_timeout = '2s';\nSELECT 1;\n\f-- +goose Down\nDROP TABLE orders;\n"
+    hidden_drop(s, base, {"migrations/002_lower.sql": lower, "migrations/003_spaced.sql": spaced,
+                          "migrations/004_feed.sql": feed}, "migrations/002_lower.sql", 5,
+                also={"migrations/003_spaced.sql": 5, "migrations/004_feed.sql": 5})
+
+
 def dbmate_lone_cr(s):
     """dbmate's `(?m)^` matches after an LF only: `SELECT 1;\\r-- migrate:down` is no directive
     (dbmate refuses the file, which has no down section); and a directive's line is sent with its
@@ -158,7 +172,7 @@ def control(s):
     s.all_requests_valid()
 
 
-SCENARIOS = {f.__name__: f for f in (goose_lone_cr, dbmate_lone_cr, node_pg_migrate_lone_cr, drizzle_same_line,
+SCENARIOS = {f.__name__: f for f in (goose_lone_cr, goose_old_spellings, dbmate_lone_cr, node_pg_migrate_lone_cr, drizzle_same_line,
                                      sqlx_first_line, control)}
 
 if __name__ == "__main__":
