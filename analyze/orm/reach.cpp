@@ -43,8 +43,19 @@ bool allowed_module(std::string_view module) {
         "dayjs", "date-fns", "luxon", "bcrypt", "bcryptjs", "showdown", "slugify", "tslib", "reflect-metadata",
         // Entity files a TypeORM migration imports for their class carry validation decorators.
         "class-validator", "class-transformer"};
-    if (std::find(std::begin(k_allowed), std::end(k_allowed), package) != std::end(k_allowed)) return true;
-    return package.starts_with("lodash.") || package.starts_with("@types/");
+    const bool listed = std::find(std::begin(k_allowed), std::end(k_allowed), package) != std::end(k_allowed) ||
+                        package.starts_with("lodash.") || package.starts_with("@types/");
+    if (!listed) return false;
+    // A helper that compiles text into code (lodash's and underscore's `template` build it with
+    // Function: lodash/template.js `Function(importsKeys, sourceURL + 'return ' + source)`).
+    if (module.find("template") != std::string_view::npos) return false;
+    if (module.size() == package.size() || package.starts_with("@types/")) return true;
+    // A path inside the package is the package's internals, not its documented entry: TypeORM's
+    // `typeorm/util/ImportUtils` loads any file, `typeorm/platform/PlatformTools` any module. Only
+    // the per-function files of value helpers (lodash/chunk, date-fns/addDays, ramda/src/map,
+    // dayjs/plugin/utc, moment/locale/de) pass.
+    static const std::string_view k_paths_ok[] = {"lodash", "lodash-es", "ramda", "date-fns", "dayjs", "moment", "uuid"};
+    return std::find(std::begin(k_paths_ok), std::end(k_paths_ok), package) != std::end(k_paths_ok);
 }
 
 namespace {
@@ -86,6 +97,9 @@ bool global_name(std::string_view w) {
            w == "mainModule" || w == "getBuiltinModule";
 }
 
+constexpr const char k_template_why[] =
+    "a `template` helper (lodash's, underscore's) compiles its text into JavaScript with Function, which pgfence cannot read";
+
 std::string reason(std::string_view w) {
     if (w == "eval" || w == "Function") return "it runs JavaScript built at run time, which pgfence cannot read";
     return "it reaches Node's modules, internals and programs, which pgfence does not follow";
@@ -106,7 +120,9 @@ public:
                     }
                 }
             }
-            if (auto v = literal(&k); v && *v == "constructor") {
+            if (auto v = literal(&k); v && *v == "template" && i > 0 && punct(&t[i - 1], "[")) {
+                add(k, "['template']", k_template_why);
+            } else if (v && *v == "constructor") {
                 add(k, "'constructor'", "the member `constructor` can be Function, which runs JavaScript built at run time");
             } else if (v && global_name(*v) && i > 0 && punct(&t[i - 1], "[") && i + 1 < t.size() && punct(&t[i + 1], "]")) {
                 add(k, "['" + *v + "']", "`['" + *v + "']` can be the global `" + *v + "`: " + reason(*v));  // this['process']
@@ -118,10 +134,17 @@ public:
             const Token* prev = i > 0 ? &t[i - 1] : nullptr;
             if (punct(prev, ".") || punct(prev, "?.")) {
                 if (k.text == "constructor") add(k, ".constructor", "`.constructor` can be Function, which runs JavaScript built at run time");
+                else if (k.text == "template") add(k, ".template", k_template_why);
                 // `this.process` in a function called plainly (sloppy mode: `this` is the global
                 // object), `obj.require`: the global's ways out under a property name.
                 else if (global_name(k.text)) add(k, "." + k.text, "`." + k.text + "` can be the global `" + k.text + "` (through `this` of a function called plainly, or an object holding it): " + reason(k.text));
                 continue;  // a property, not the global
+            }
+            // `const { template } = require('lodash')`, `import { template } from 'underscore'`.
+            if (k.text == "template" && (punct(prev, "{") || punct(prev, ",")) &&
+                (punct(at(t, i + 1), "}") || punct(at(t, i + 1), ",") || punct(at(t, i + 1), ":") || ident(at(t, i + 1), "as"))) {
+                add(k, "template", k_template_why);
+                continue;
             }
             if ((punct(prev, "{") || punct(prev, ",")) && punct(at(t, i + 1), ":")) continue;  // an object's key
             // `const fetch = require('node-fetch')`: a declaration of its own (what it is set from is judged).
@@ -271,15 +294,69 @@ private:
                                       "', not a version from the registry: the code that loads under that name is not the package pgfence allowlists";
                 }
             }
+            // A workspace (npm's and yarn's `"workspaces"`, pnpm-workspace.yaml) links its packages
+            // into node_modules under their own names: one named `lodash` is what loads as lodash.
+            bool workspace = fs::is_regular_file(fs::symlink_status(dir / "pnpm-workspace.yaml", missing));
+            if (!workspace && fs::is_regular_file(fs::symlink_status(manifest, missing))) {
+                if (auto text = read_limited(manifest.string(), 1 << 20)) {
+                    std::vector<Token> t = lex_js(*text);
+                    for (std::size_t i = 0; i + 1 < t.size() && !workspace; ++i) {
+                        workspace = t[i].kind == TokenKind::String && t[i].string.value == "workspaces" && punct(&t[i + 1], ":");
+                    }
+                }
+            }
+            if (why.empty() && workspace) why = workspace_package(dir, package);
             if (fs::exists(fs::symlink_status(dir / ".git", missing)) || dir == dir.parent_path()) break;
             dir = dir.parent_path();
         }
         return m_aliased[std::string(package)] = why;
     }
 
+    // Why a package of the workspace rooted at `root` takes `package`'s name (or cannot be told),
+    // else "": every package.json below it outside node_modules, read once for its "name".
+    std::string workspace_package(const std::filesystem::path& root, std::string_view package) {
+        namespace fs = std::filesystem;
+        auto [names, fresh] = m_workspaces.try_emplace(root.string());
+        if (fresh) {
+            std::error_code ec;
+            std::size_t seen = 0;
+            fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+            for (; !ec && it != end; it.increment(ec)) {
+                if (++seen > 100000) {
+                    names->second[""] = "the workspace at " + shown(root.string()) + " has too many files to tell which of its packages takes the name";
+                    break;
+                }
+                const fs::path& p = it->path();
+                std::error_code missing;
+                const fs::file_status st = fs::symlink_status(p, missing);
+                if (fs::is_directory(st) && (p.filename() == "node_modules" || p.filename() == ".git")) {
+                    it.disable_recursion_pending();
+                    continue;
+                }
+                if (p.filename() != "package.json" || !fs::is_regular_file(st) || p.parent_path() == root) continue;
+                auto text = read_limited(p.string(), 1 << 20);
+                if (!text) continue;
+                std::vector<Token> t = lex_js(*text);
+                for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+                    if (t[i].kind == TokenKind::String && t[i].string.value == "name" && punct(&t[i + 1], ":") &&
+                        t[i + 2].kind == TokenKind::String) {
+                        names->second.try_emplace(t[i + 2].string.value, shown(p.string()) + " is a workspace package named '" +
+                                                                             shown(t[i + 2].string.value) +
+                                                                             "': that code, not the package pgfence allowlists, loads under the name");
+                        // every "name" key, nested ones too: more, never fewer
+                    }
+                }
+            }
+        }
+        if (auto too_many = names->second.find(""); too_many != names->second.end()) return too_many->second;
+        auto found = names->second.find(std::string(package));
+        return found == names->second.end() ? std::string() : found->second;
+    }
+
     std::string_view m_text;
     std::string_view m_path;
     std::map<std::string, std::string, std::less<>> m_aliased;
+    std::map<std::string, std::map<std::string, std::string>> m_workspaces;  // root: package name -> why
     std::vector<Reach>& m_out;
     std::vector<std::pair<Token, std::string>>& m_files;
 };

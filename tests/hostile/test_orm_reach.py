@@ -71,6 +71,7 @@ exports.down = () => {};
 KNEX_CLEAN = """const path = require('path');
 const _ = require('lodash');
 const fine = require('../lib/fine');
+const chunk = require('lodash/chunk');
 
 exports.up = async (knex) => {
   const table = process.env.ORDERS_TABLE || 'orders';
@@ -230,6 +231,37 @@ exports.down = () => {};
 """
 
 
+# Red team F's shapes: an ORM package's internal loaders (TypeORM's ImportUtils loads any file,
+# PlatformTools any module), lodash's and underscore's `template` (it compiles its text with
+# Function), and a workspace package that takes an allowlisted package's name.
+INTERNALS_BASE = dict(KNEX_BASE)
+INTERNALS_BASE["package.json"] = ('{"name":"app","workspaces":["packages/*"],'
+                                  '"dependencies":{"knex":"^3.1.0","pg":"^8","lodash":"^4","typeorm":"^0.3"}}\n')
+INTERNALS_BASE["packages/lodash/package.json"] = '{"version":"1.0.0","author":{"name":"x"},"name":"lodash"}\n'
+INTERNALS_BASE["packages/lodash/index.js"] = "module.exports = { chunk: () => [] };\n"
+KNEX_INTERNALS = """const { importOrRequireFile } = require('typeorm/util/ImportUtils'); // expect: unknown-statement
+const { PlatformTools } = require('typeorm/platform/PlatformTools'); // expect: unknown-statement
+const _ = require('lodash'); // expect: unknown-statement
+const tpl = require('lodash/template'); // expect: unknown-statement
+const tpl2 = require('lodash.template'); // expect: unknown-statement
+const { template } = require('underscore'); // expect: unknown-statement
+
+exports.up = async (knex) => {
+  await knex.raw("SET lock_timeout = '2s'");
+  _.template("<% globalThis %>")(); // expect: unknown-statement
+  const t = _['template']; // expect: unknown-statement
+};
+exports.down = () => {};
+"""
+
+
+def internals_knex(s):
+    report = gate_pull_request(s, "migrations/20240102000000_change.js", KNEX_INTERNALS, INTERNALS_BASE)
+    messages = [f["message"] for file in report["files"] for f in file["findings"] if f["rule"] == "unknown-statement"]
+    check(any("packages/lodash/package.json is a workspace package named 'lodash'" in m for m in messages),
+          f"the workspace package that takes lodash's name is named: {messages}")
+
+
 def alias_knex(s):
     report = gate_pull_request(s, "migrations/20240102000000_change.js", ALIAS_KNEX, ALIAS_BASE)
     messages = [f["message"] for file in report["files"] for f in file["findings"] if f["rule"] == "unknown-statement"]
@@ -258,5 +290,6 @@ def reach_typeorm(s):
 
 
 if __name__ == "__main__":
-    main({"reach_knex": reach_knex, "clean_knex": clean_knex, "reach_typeorm": reach_typeorm,
-          "filters_knex": filters_knex, "filters_sequelize": filters_sequelize, "alias_knex": alias_knex})
+    sys.exit(main({"reach_knex": reach_knex, "clean_knex": clean_knex, "reach_typeorm": reach_typeorm,
+          "filters_knex": filters_knex, "filters_sequelize": filters_sequelize, "alias_knex": alias_knex,
+          "internals_knex": internals_knex}))
