@@ -25,6 +25,21 @@ const ViewStmt* view_in(const pg::Node* stmt, std::string_view relname) {
     return nullptr;
 }
 
+// The same tables in the same order, each maybe under another alias (`FROM things` and
+// `FROM things t` return the same rows).
+bool same_tables(const List* old_from, const List* new_from) {
+    if (pg::length(old_from) != pg::length(new_from) || pg::length(old_from) == 0) return false;
+    for (int i = 0; i < pg::length(old_from); ++i) {
+        const auto* a = pg::as<RangeVar>(pg::nth(old_from, i));
+        const auto* b = pg::as<RangeVar>(pg::nth(new_from, i));
+        if (a == nullptr || b == nullptr || a->inh != b->inh || pg::relname(a) != pg::relname(b) ||
+            std::string_view(a->schemaname != nullptr ? a->schemaname : "") != std::string_view(b->schemaname != nullptr ? b->schemaname : "")) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // The new FROM is the old one's only item with LEFT JOINs around it: every old row stays.
 bool left_joins_around(const List* old_from, const List* new_from) {
     if (pg::length(old_from) != 1 || pg::length(new_from) != 1) return false;
@@ -79,7 +94,8 @@ std::string view_rows_change(std::string_view old_sql, std::string_view relname,
         return same(old_view->query, new_query) ? std::string() : "its UNION, INTERSECT, EXCEPT or VALUES query changed";
     }
     if (!same(o->withClause, n->withClause)) return "its WITH changed";
-    if (!same(o->fromClause, n->fromClause) && !left_joins_around(o->fromClause, n->fromClause)) {
+    if (!same(o->fromClause, n->fromClause) && !same_tables(o->fromClause, n->fromClause) &&
+        !left_joins_around(o->fromClause, n->fromClause)) {
         return "its FROM changed (a table or join added or changed)";
     }
     if (!same(o->whereClause, n->whereClause) && !literally_true(n->whereClause)) {

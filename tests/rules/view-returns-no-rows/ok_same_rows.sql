@@ -6,3 +6,4 @@ CREATE OR REPLACE VIEW v_join AS SELECT things.id, o.id AS owner FROM things LEF
 CREATE OR REPLACE VIEW v_limit AS SELECT id FROM things ORDER BY id;
 CREATE OR REPLACE VIEW v_cast AS SELECT id FROM things WHERE 't'::bool;
 CREATE OR REPLACE VIEW v_union AS SELECT id FROM things UNION ALL SELECT id FROM owners;
+CREATE OR REPLACE VIEW v_things AS SELECT t.*, 2 AS two FROM things t;
