@@ -329,6 +329,8 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"default-breaks-inserts", "the key's generator or the domain's default is the author's choice"},
         {"rename-view", "a release order: the new view beside the old one, then drop the old one"},
         {"view-returns-no-rows", "a release order: deploy code that no longer reads the view first"},
+        {"constraint-rejects-inserts", "a condition the application's rows meet is the author's choice"},
+        {"text-search-config-changed", "a release order: a new configuration, its indexes rebuilt, then the queries switched"},
         {"replaced-function-in-use", "a review by hand: what the new body returns for every row is not in the SQL"},
         {"replica-identity-missing", "a replica identity is the author's choice: a primary key, FULL or an index"},
         {"terminate-backends", "by hand, out of band: which sessions may go is not in the SQL"},
