@@ -7,8 +7,9 @@
 //   (`total < 0 AND total > 0`: every row whose total is not NULL fails; NULL passes a CHECK).
 // - ALTER DOMAIN d ADD CHECK (<plainly false>) [NOT VALID]: every column of the domain, likewise.
 // - ALTER TABLE t ADD FOREIGN KEY ... REFERENCES r [NOT VALID] where r is a table this file
-//   creates with CREATE TABLE and writes no row into (no INSERT, no COPY): every row with a
-//   non-NULL key fails "violates foreign key constraint".
+//   creates with CREATE TABLE and writes no row into (no INSERT, no COPY), on columns t had
+//   before (not ones the file adds, which no row or insert fills yet): every row with a non-NULL
+//   key fails "violates foreign key constraint".
 // - CREATE UNIQUE INDEX ... ON t ((1)) [WHERE ...]: a key made of expressions that read no column
 //   is the same for every row, so once one row matches, every later insert matching the predicate
 //   fails "duplicate key value violates unique constraint".
@@ -146,6 +147,30 @@ bool made_in_file(const StatementContext& ctx, const std::string& relname, bool&
     return made;
 }
 
+// Does the file add one of `columns` to `relname` (ADD COLUMN), up to this statement? A column
+// it adds holds NULL in every stored row and is one the application does not write yet: a key
+// to an empty table there refuses nothing until the application fills it.
+bool adds_column(const StatementContext& ctx, std::string_view relname, const AlterTableStmt* self, const List* columns) {
+    if (ctx.stmts == nullptr) return true;
+    auto named = [&](std::string_view column) {
+        for (const pg::Node* c : pg::each(columns)) {
+            if (pg::text(c) == column) return true;
+        }
+        return false;
+    };
+    const std::size_t at = static_cast<std::size_t>(ctx.statement.index);
+    for (std::size_t i = 0; i <= at && i < ctx.stmts->size(); ++i) {
+        const auto* alter = pg::as<AlterTableStmt>((*ctx.stmts)[i]);
+        if (alter == nullptr || pg::relname(alter->relation) != relname) continue;
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            const auto* def = pg::as<ColumnDef>(cmd->def);
+            if (cmd->subtype == AT_AddColumn && def != nullptr && named(pg::text(def->colname))) return true;
+        }
+        if (alter == self) break;
+    }
+    return false;
+}
+
 void alter_table(const StatementContext& ctx, Sink& sink, const AlterTableStmt* alter) {
     if (alter->relation == nullptr) return;
     const std::string& table = ctx.display_name(alter->relation);
@@ -165,6 +190,7 @@ void alter_table(const StatementContext& ctx, Sink& sink, const AlterTableStmt* 
             bool filled = false;
             const std::string target(pg::relname(con->pktable));
             if (!made_in_file(ctx, target, filled) || filled) continue;
+            if (adds_column(ctx, pg::relname(alter->relation), alter, con->fk_attrs)) continue;
             message = "ADD FOREIGN KEY on " + table + " references " + quote_ident(target) + ", a table this migration creates " +
                       "and writes no row into: every INSERT of the application with a non-NULL key fails \"violates foreign key "
                       "constraint\"" + (con->skip_validation ? " (NOT VALID spares only the rows stored already)" : "");

@@ -17,3 +17,7 @@ CREATE TABLE fresh (id int);
 CREATE UNIQUE INDEX fresh_one ON fresh ((1));
 CREATE DOMAIN newdom AS int;
 ALTER DOMAIN newdom ADD CONSTRAINT never CHECK (false);
+ALTER TABLE orders ADD COLUMN blocked_id bigint;
+CREATE TABLE blocked (id bigint PRIMARY KEY);
+ALTER TABLE orders ADD CONSTRAINT orders_blocked FOREIGN KEY (blocked_id) REFERENCES blocked (id);
+ALTER TABLE users ADD COLUMN blocked_id bigint, ADD CONSTRAINT users_blocked FOREIGN KEY (blocked_id) REFERENCES blocked (id);

@@ -7,6 +7,7 @@ ALTER TABLE orders ADD CONSTRAINT orders_never3 CHECK (1 = 2 OR 'f'::bool) NOT V
 ALTER TABLE orders ADD CONSTRAINT orders_never4 CHECK (total >= 10 AND 5 > total) NOT VALID;
 CREATE TABLE blocked (id bigint PRIMARY KEY);
 ALTER TABLE orders ADD CONSTRAINT orders_blocked FOREIGN KEY (user_id) REFERENCES blocked (id) NOT VALID;
+ALTER TABLE orders ADD CONSTRAINT orders_blocked2 FOREIGN KEY (user_id) REFERENCES blocked (id);
 ALTER DOMAIN posint ADD CONSTRAINT posint_never CHECK (false) NOT VALID;
 CREATE UNIQUE INDEX CONCURRENTLY orders_one_more ON orders ((1)) WHERE id > 2;
 CREATE UNIQUE INDEX CONCURRENTLY users_one ON users ((1 + 1), (true));
