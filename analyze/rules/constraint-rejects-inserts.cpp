@@ -5,6 +5,7 @@
 // - ALTER TABLE t ADD CHECK (<plainly false>) [NOT VALID]: literals folded (literal_truth.hpp,
 //   `false`, `1 = 0`, 'f'::bool), or comparisons of one column with numbers that no value meets
 //   (`total < 0 AND total > 0`: every row whose total is not NULL fails; NULL passes a CHECK).
+//   ADD COLUMN c ... CHECK (<literally false>) likewise.
 // - ALTER DOMAIN d ADD CHECK (<plainly false>) [NOT VALID]: every column of the domain, likewise.
 // - ALTER TABLE t ADD FOREIGN KEY ... REFERENCES r [NOT VALID] where r is a table this file
 //   creates with CREATE TABLE and writes no row into (no INSERT, no COPY), on columns t had
@@ -177,6 +178,19 @@ void alter_table(const StatementContext& ctx, Sink& sink, const AlterTableStmt* 
     const LockFact* lock = lock_on(ctx.statement, table);
     if (lock == nullptr || lock->is_new) return;
     for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+        // ADD COLUMN c ... CHECK (false): the new column's own CHECK, likewise for every row.
+        if (const auto* column = pg::as<ColumnDef>(cmd->def); cmd->subtype == AT_AddColumn && column != nullptr) {
+            for (const Constraint* con : pg::each<Constraint>(column->constraints)) {
+                if (con->contype != CONSTR_CHECK || literal_truth(con->raw_expr) != Truth::False) continue;
+                Finding& f = sink.add(ctx.statement, "ADD COLUMN " + quote_ident(pg::text(column->colname)) + " on " + table +
+                                                         " with a CHECK whose condition is always false: every INSERT and UPDATE "
+                                                         "of the application fails \"violates check constraint\"");
+                f.relation = table;
+                f.subcommand = pg::index_of(alter->cmds, cmd);
+                f.fix = "give the constraint a condition the application's rows meet, or leave it out";
+            }
+            continue;
+        }
         if (cmd->subtype != AT_AddConstraint) continue;
         const auto* con = pg::as<Constraint>(cmd->def);
         if (con == nullptr) continue;

@@ -21,3 +21,4 @@ ALTER TABLE orders ADD COLUMN blocked_id bigint;
 CREATE TABLE blocked (id bigint PRIMARY KEY);
 ALTER TABLE orders ADD CONSTRAINT orders_blocked FOREIGN KEY (blocked_id) REFERENCES blocked (id);
 ALTER TABLE users ADD COLUMN blocked_id bigint, ADD CONSTRAINT users_blocked FOREIGN KEY (blocked_id) REFERENCES blocked (id);
+ALTER TABLE users ADD COLUMN flag2 int CHECK (flag2 > 0);

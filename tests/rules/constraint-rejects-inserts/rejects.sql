@@ -11,3 +11,4 @@ ALTER TABLE orders ADD CONSTRAINT orders_blocked2 FOREIGN KEY (user_id) REFERENC
 ALTER DOMAIN posint ADD CONSTRAINT posint_never CHECK (false) NOT VALID;
 CREATE UNIQUE INDEX CONCURRENTLY orders_one_more ON orders ((1)) WHERE id > 2;
 CREATE UNIQUE INDEX CONCURRENTLY users_one ON users ((1 + 1), (true));
+ALTER TABLE users ADD COLUMN flag int CHECK (1 = 0);
