@@ -60,6 +60,25 @@ struct DroppedConstraint {
     return note;
 }
 
+// "integrity: SET DEFAULT on <column> of <relation>, of domain <domain> with constraints": the
+// column's type is a domain the migrations made with a CHECK or NOT NULL, which each inserted
+// default is checked against.
+[[nodiscard]] inline std::string domain_default_note(std::string_view relation, std::string_view column, std::string_view domain) {
+    return std::string(k_dropped_constraint_prefix) + "SET DEFAULT on " + std::string(column) + " of " + std::string(relation) +
+           ", of domain " + std::string(domain) + " with constraints";
+}
+// The domain domain_default_note names for `column`, or "".
+[[nodiscard]] inline std::string read_domain_default_note(const StatementFacts& statement, std::string_view relation,
+                                                          std::string_view column) {
+    const std::string head = std::string(k_dropped_constraint_prefix) + "SET DEFAULT on " + std::string(column) + " of " +
+                             std::string(relation) + ", of domain ";
+    constexpr std::string_view tail = " with constraints";
+    for (const auto& note : statement.notes) {
+        if (note.starts_with(head) && note.ends_with(tail)) return note.substr(head.size(), note.size() - head.size() - tail.size());
+    }
+    return {};
+}
+
 // What the key_default_note of the statement says of `column`: its kind ("primary key", "unique")
 // and own sequences; nothing when it is not a key the migrations show.
 struct KeyDefault {

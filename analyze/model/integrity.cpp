@@ -83,6 +83,14 @@ void note_key_default(const std::string& relname, const std::string& display, co
                       StatementFacts& facts, const Context& ctx) {
     const RelationInfo* rel = ctx.catalog.find(relname);
     if (rel == nullptr || rel->is_new) return;
+    // A column of a domain with constraints: the new default is checked against them on each insert.
+    if (const ColumnInfo* c = ctx.catalog.column(relname, col)) {
+        std::string domain = c->type;
+        if (const auto paren = domain.find('('); paren != std::string::npos) domain.resize(paren);
+        if (const std::optional<bool> constrained = ctx.catalog.domain_has_constraints(domain); constrained && *constrained) {
+            facts.notes.push_back(domain_default_note(display, quote_ident(col), quote_ident(domain)));
+        }
+    }
     std::string kind;
     if (rel->primary_key.size() == 1 && rel->primary_key[0] == col) kind = "primary key";
     for (const RelationInfo* idx : ctx.catalog.indexes_of(relname)) {

@@ -8,6 +8,7 @@
 
 #include "analyze/model/alter_table_parts.hpp"
 #include "analyze/names.hpp"
+#include "analyze/policy_reads.hpp"
 
 namespace pgfence::analyze::model::alter {
 
@@ -75,8 +76,13 @@ void row_security(AlterTableType subtype, const Target& t, StatementFacts& facts
     bool& flag = force ? info->force_row_security : info->row_security;
     if (on) {
         const std::string clause = force ? "FORCE ROW LEVEL SECURITY" : "ENABLE ROW LEVEL SECURITY";
-        if (!info->policies.empty()) {
+        bool reads = false;
+        for (const auto& [name, policy] : info->policies) reads = reads || policy_lets_read(policy.permissive, policy.command, policy.roles);
+        if (reads) {
             facts.notes.push_back(row_security_known_note(clause, t.display, "its policies are known: " + policies_of(*info)));
+        } else if (!info->policies.empty() && !flag) {
+            // Policies, none of which lets a role read (policy_reads.hpp): the rule reports it.
+            facts.notes.push_back(row_security_known_note(clause, t.display, std::string(k_no_read_policy) + policies_of(*info)));
         } else if (flag) {
             facts.notes.push_back(row_security_known_note(
                 clause, t.display, force ? "row level security is already forced on it: this changes nothing"

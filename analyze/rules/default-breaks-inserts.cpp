@@ -11,13 +11,18 @@
 //   table's defaults called as the migrations show), gen_random_uuid(), uuid_generate_v1(),
 //   uuid_generate_v1mc(), uuid_generate_v4(), uuidv4(), uuidv7(); and nextval() of a sequence
 //   the file creates and sets from the table with a computed setval.
+// - ALTER TABLE t ALTER COLUMN c SET DEFAULT <expr> where c is not a key: HIGH when <expr>
+//   divides by the literal zero or c is of a domain with constraints (plain_default below), MEDIUM
+//   when it is not made of constants, arithmetic and known safe built-ins.
 // - ALTER DOMAIN d SET DEFAULT / DROP DEFAULT on a domain the file did not create: every column
 //   of the domain without a default of its own takes it on each INSERT that leaves it out;
 //   pgfence does not evaluate the domain's CHECK, and when it rejects the new default every such
 //   INSERT fails (checked on PostgreSQL 15: ALTER DOMAIN posint SET DEFAULT 0 on a domain with
 //   CHECK (VALUE > 0), then INSERT leaving the column out fails "value for domain posint violates
 //   check constraint"); with DROP DEFAULT the inserts store NULL, or fail on a NOT NULL domain.
+#include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyze/integrity_note.hpp"
@@ -99,6 +104,95 @@ std::string not_a_generator(const StatementContext& ctx, const pg::Node* expr, c
     return std::string(fn) + "(), which pgfence does not know to give a fresh value each time";
 }
 
+// Functions a default may call that give a value for any row and raise no error on their own
+// (PostgreSQL's built-ins, src/include/catalog/pg_proc.dat): time, identity and random values.
+bool known_safe_function(std::string_view fn) {
+    static constexpr std::string_view k_safe[] = {
+        "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday", "gen_random_uuid",
+        "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7", "random", "nextval",
+        "current_setting", "txid_current", "pg_current_xact_id", "current_user", "session_user", "current_database",
+        "current_schema", "inet_client_addr", "pg_backend_pid", "array", "jsonb_build_object", "json_build_object",
+        "jsonb_build_array", "json_build_array", "to_jsonb", "to_json", "date_trunc", "timezone", "md5", "lower", "upper",
+        "concat", "coalesce", "make_interval"};
+    for (const auto safe : k_safe) {
+        if (fn == safe) return true;
+    }
+    return false;
+}
+
+// What a non-key column's new default does to the application's inserts: "error" when it
+// fails for every row (a division by the literal zero), "unknown" when pgfence cannot evaluate
+// it, "" when it is made of constants, known safe functions and arithmetic (allowlist).
+std::string default_fails(const pg::Node* node, int depth = 0) {
+    if (node == nullptr) return {};
+    if (depth > 100) return "unknown";
+    if (pg::is<A_Const>(node) || pg::is<SQLValueFunction>(node)) return {};
+    if (const auto* cast = pg::as<TypeCast>(node)) return default_fails(cast->arg, depth + 1);
+    if (const auto* list = pg::as<A_ArrayExpr>(node)) {
+        for (const pg::Node* item : pg::each(list->elements)) {
+            if (std::string why = default_fails(item, depth + 1); !why.empty()) return why;
+        }
+        return {};
+    }
+    if (const auto* call = pg::as<FuncCall>(node)) {
+        if (!known_safe_function(pg::last_name(call->funcname))) return "unknown";
+        for (const pg::Node* arg : pg::each(call->args)) {
+            if (std::string why = default_fails(arg, depth + 1); !why.empty()) return why;
+        }
+        return {};
+    }
+    const auto* e = pg::as<A_Expr>(node);
+    if (e == nullptr || e->kind != AEXPR_OP) return "unknown";
+    const std::string_view op = pg::last_name(e->name);
+    if (op == "/" || op == "%") {
+        const auto* zero = pg::as<A_Const>(uncast(e->rexpr));
+        if (zero != nullptr && !zero->isnull &&
+            ((zero->val.node.type == T_Integer && zero->val.ival.ival == 0) ||
+             (zero->val.node.type == T_Float && std::strtod(zero->val.fval.fval, nullptr) == 0.0))) {
+            return "error";
+        }
+    } else if (op != "+" && op != "-" && op != "*" && op != "||") {
+        return "unknown";
+    }
+    for (const pg::Node* side : {e->lexpr, e->rexpr}) {
+        if (std::string why = default_fails(side, depth + 1); !why.empty()) return why;
+    }
+    return {};
+}
+
+// SET DEFAULT on a column that is not a key: a default the inserts that leave the column out
+// cannot evaluate (1/0: "division by zero" on every such insert, checked on PostgreSQL 15 with
+// ALTER TABLE users ALTER COLUMN balance SET DEFAULT 1/0) or cannot store (a column of a domain
+// with constraints, which pgfence does not evaluate: SET DEFAULT 0 on a posint column fails "value
+// for domain posint violates check constraint" on every such insert, checked likewise). An
+// expression pgfence cannot evaluate (a function it does not know) is MEDIUM: it may raise.
+void plain_default(const StatementContext& ctx, Sink& sink, const AlterTableStmt* alter, const AlterTableCmd* cmd,
+                   const std::string& table, const std::string& column) {
+    const auto* constant = pg::as<A_Const>(uncast(cmd->def));
+    if (constant != nullptr && constant->isnull) return;  // SET DEFAULT NULL: drop-column-default
+    const std::string domain = read_domain_default_note(ctx.statement, table, column);
+    const std::string fails = default_fails(cmd->def);
+    std::string message;
+    if (fails == "error") {
+        message = "SET DEFAULT on " + table + "." + column + ": the new default divides by zero, so every INSERT of the "
+                  "application that leaves " + column + " out fails \"division by zero\"";
+    } else if (!domain.empty()) {
+        message = "SET DEFAULT on " + table + "." + column + ", a column of domain " + domain + " with constraints: pgfence "
+                  "does not check the new default against them, and when one rejects it every INSERT of the application "
+                  "that leaves " + column + " out fails \"value for domain violates check constraint\"";
+    } else if (fails == "unknown") {
+        message = "SET DEFAULT on " + table + "." + column + ": pgfence cannot evaluate the new default; if it raises or "
+                  "cannot be stored in the column, every INSERT of the application that leaves " + column + " out fails";
+    } else {
+        return;
+    }
+    Finding& f = sink.add(ctx.statement, message + ", with no lock to show it");
+    if (fails == "unknown" && domain.empty()) f.risk = Risk::Medium;
+    f.relation = table;
+    f.subcommand = pg::index_of(alter->cmds, cmd);
+    f.fix = "check the new default first (SELECT <default>::<column type>) on a copy of the schema";
+}
+
 void key_default(const StatementContext& ctx, Sink& sink, const AlterTableStmt* alter) {
     if (alter->relation == nullptr) return;
     const std::string& table = ctx.display_name(alter->relation);
@@ -108,7 +202,10 @@ void key_default(const StatementContext& ctx, Sink& sink, const AlterTableStmt* 
         if (cmd->subtype != AT_ColumnDefault || cmd->def == nullptr || cmd->name == nullptr) continue;
         const std::string column = quote_ident(pg::text(cmd->name));
         const std::optional<KeyDefault> key = read_key_default_note(ctx.statement, table, column);
-        if (!key) continue;
+        if (!key) {
+            plain_default(ctx, sink, alter, cmd, table, column);
+            continue;
+        }
         const std::string what = not_a_generator(ctx, cmd->def, *key);
         if (what.empty()) continue;
         const bool constant = what.starts_with("a constant");

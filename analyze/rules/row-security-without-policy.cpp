@@ -16,6 +16,7 @@
 
 #include "analyze/literal_truth.hpp"
 #include "analyze/names.hpp"
+#include "analyze/policy_reads.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/file_syntax_index.hpp"
 #include "analyze/rules/operation_common.hpp"
@@ -28,8 +29,19 @@ using namespace operation;
 
 // Does the policy grant any row? A permissive one whose USING is plainly false or NULL grants
 // none: for the rows it shows, it is no policy (literal_truth.hpp).
+// For ENABLE / FORCE, it must also let a role read (policy_reads.hpp): a FOR INSERT or UPDATE
+// policy, or one TO postgres, leaves every SELECT of the application with no row.
 bool grants(const CreatePolicyStmt* policy) {
-    return !policy->permissive || policy->qual == nullptr || could_be_true(policy->qual);
+    if (!policy->permissive) return true;
+    std::string roles;
+    bool is_public = pg::length(policy->roles) == 0;
+    for (const RoleSpec* role : pg::each<RoleSpec>(policy->roles)) {
+        if (role->roletype == ROLESPEC_PUBLIC) is_public = true;
+        roles += (roles.empty() ? "" : ",") + (role->roletype == ROLESPEC_CSTRING ? std::string(pg::text(role->rolename)) : "current role");
+    }
+    const std::string_view command = policy->cmd_name != nullptr ? std::string_view(policy->cmd_name) : "all";
+    if (!policy_lets_read(true, command, is_public ? std::string() : roles)) return false;
+    return policy->qual == nullptr || could_be_true(policy->qual);
 }
 
 // Does the file create a policy for `relname` anywhere (before or after)? The file's policies are
@@ -259,7 +271,9 @@ void check(const StatementContext& ctx, Sink& sink) {
         if (cmd->subtype != AT_EnableRowSecurity && cmd->subtype != AT_ForceRowSecurity) continue;
         const bool force = cmd->subtype == AT_ForceRowSecurity;
         const char* clause = force ? "FORCE ROW LEVEL SECURITY" : "ENABLE ROW LEVEL SECURITY";
-        const bool known = has_row_security_known_note(ctx.statement, clause, table);
+        const auto known_why = row_security_known_why(ctx.statement, clause, table);
+        const bool no_read = known_why && known_why->starts_with(k_no_read_policy);
+        const bool known = known_why && !no_read;
         const bool already = known && already_in_force(ctx.statement);
         if (known || policy_for(ctx, std::string(pg::relname(stmt->relation)))) {
             if (force && !already) report_owner_subject(ctx, sink, table, index);
@@ -268,6 +282,16 @@ void check(const StatementContext& ctx, Sink& sink) {
             return;
         }
         ctx.subcommand = index;
+        if (no_read) {
+            Finding& f = sink.add(ctx.statement, std::string(force ? "FORCE" : "ENABLE") + " ROW LEVEL SECURITY on " + table + ": " +
+                                                     *known_why + " (none FOR ALL or FOR SELECT to a role but postgres), so every "
+                                                     "query " + (force ? "by any role but a superuser or a BYPASSRLS one, the table's owner included,"
+                                                                       : "by a role other than the table's owner (or a superuser or a BYPASSRLS one)") +
+                                                     " returns no rows, from the moment it commits");
+            f.relation = table;
+            f.fix = "create a policy FOR SELECT (or FOR ALL) to the roles that read " + table + " before turning row security on";
+            continue;
+        }
         Finding& f = sink.add(ctx.statement,
                               std::string(force ? "FORCE" : "ENABLE") + " ROW LEVEL SECURITY on " + table +
                                   " with no policy for it that pgfence knows of (none in this migration or in the history pgfence read): PostgreSQL then "

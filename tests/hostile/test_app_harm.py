@@ -2,7 +2,9 @@
 real binary: pull requests on a real git repository (built with the git CLI) whose migration leaves
 every table, row and lock alone and still breaks or silently changes what the deployed release does:
 role and database defaults, publications of tables without a replica identity, sequence bounds,
-dropped column defaults, BEFORE triggers that overwrite the row, views renamed, moved or emptied. Each must fail `pgfence analyze --ci` with a HIGH finding of the named rule, which needs the
+dropped column defaults, BEFORE triggers that overwrite the row, views renamed, moved or emptied;
+(red team F1) constraints and defaults no new row meets, row security under policies that grant no
+read, a schema named after a role, a text search configuration changed. Each must fail `pgfence analyze --ci` with a HIGH finding of the named rule, which needs the
 schema the earlier migration built (history); the control, the same shapes aimed at what the pull
 request made itself or at harmless values, must pass.
 
@@ -25,6 +27,10 @@ CREATE TABLE audit_log (at timestamptz NOT NULL DEFAULT now(), what text);
 CREATE SEQUENCE ticket_numbers;
 CREATE TABLE tickets (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text);
 CREATE VIEW active_users AS SELECT id, email FROM users WHERE active;
+CREATE DOMAIN posint AS int CHECK (VALUE > 0);
+CREATE TABLE things (id bigserial PRIMARY KEY, qty posint, nm text);
+CREATE TEXT SEARCH CONFIGURATION myts (COPY = english);
+CREATE INDEX things_ts ON things USING gin (to_tsvector('myts'::regconfig, nm));
 """
 
 # name: (the pull request's migration, the rule it must raise, a word its message must hold)
@@ -61,6 +67,30 @@ PULL_REQUESTS = {
     "view_column_renamed": ("ALTER VIEW active_users RENAME COLUMN email TO mail;\n", "rename-view", "email"),
     "view_dropped_and_emptied": ("DROP VIEW active_users;\nCREATE VIEW active_users AS SELECT id, email FROM users WHERE 1 = 0;\n",
                                  "view-returns-no-rows", "active_users"),
+    # Red team F1 5, 6, 8, 9, 13, 15: every later insert fails, rows hidden, names shadowed, searches changed.
+    "check_never_not_valid": ("ALTER TABLE orders ADD CONSTRAINT orders_never CHECK (total < 0 AND total > 0) NOT VALID;\n",
+                              "constraint-rejects-inserts", "total"),
+    "check_false_not_valid": ("ALTER TABLE orders ADD CONSTRAINT orders_never CHECK (false) NOT VALID;\n",
+                              "constraint-rejects-inserts", "always false"),
+    "fk_to_empty_table": ("CREATE TABLE blocked (id bigint PRIMARY KEY);\nALTER TABLE orders ADD CONSTRAINT orders_blocked "
+                          "FOREIGN KEY (user_id) REFERENCES blocked (id) NOT VALID;\n", "constraint-rejects-inserts", "blocked"),
+    "domain_check_false": ("ALTER DOMAIN posint ADD CONSTRAINT posint_never CHECK (false) NOT VALID;\n",
+                           "constraint-rejects-inserts", "posint"),
+    "unique_constant_key": ("CREATE UNIQUE INDEX orders_one_more ON orders ((1)) WHERE id > 2;\n",
+                            "constraint-rejects-inserts", "read no column"),
+    "default_divides_by_zero": ("ALTER TABLE orders ALTER COLUMN total SET DEFAULT 1/0;\n", "default-breaks-inserts",
+                                "division by zero"),
+    "default_against_domain": ("ALTER TABLE things ALTER COLUMN qty SET DEFAULT 0;\n", "default-breaks-inserts", "posint"),
+    "row_security_insert_policy": ("CREATE POLICY orders_ins ON orders FOR INSERT WITH CHECK (true);\n"
+                                   "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;\n", "row-security-without-policy", "orders_ins"),
+    "row_security_postgres_policy": ("CREATE POLICY orders_pg ON orders TO postgres USING (true);\n"
+                                     "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;\n", "row-security-without-policy", "orders_pg"),
+    "schema_named_after_role": ("CREATE SCHEMA app;\nGRANT USAGE ON SCHEMA app TO app;\n"
+                                "CREATE TABLE app.orders (id bigserial PRIMARY KEY, user_id bigint, total int);\n",
+                                "schema-shadows-role-path", "app"),
+    "schema_authorization": ("CREATE SCHEMA AUTHORIZATION app;\n", "schema-shadows-role-path", "app"),
+    "text_search_mapping": ("ALTER TEXT SEARCH CONFIGURATION myts DROP MAPPING FOR asciiword, word;\n",
+                            "text-search-config-changed", "myts"),
     "view_emptied": ("CREATE OR REPLACE VIEW active_users AS SELECT id, email FROM users WHERE false;\n",
                      "view-returns-no-rows", "active_users"),
 }
@@ -91,6 +121,15 @@ END;
 $$;
 CREATE TRIGGER touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE PUBLICATION inserts FOR ALL TABLES WITH (publish = 'insert');
+ALTER TABLE orders ADD CONSTRAINT orders_total_pos CHECK (total >= 0) NOT VALID;
+ALTER TABLE orders ALTER COLUMN total SET DEFAULT 0;
+ALTER TABLE things ALTER COLUMN nm SET DEFAULT 'n-' || md5(random()::text);
+CREATE POLICY orders_sel ON orders FOR SELECT USING (true);
+CREATE POLICY orders_ins ON orders FOR INSERT WITH CHECK (true);
+ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
+CREATE SCHEMA reporting;
+CREATE TEXT SEARCH CONFIGURATION newts (COPY = english);
+ALTER TEXT SEARCH CONFIGURATION newts DROP MAPPING FOR word;
 """
 
 

@@ -1,0 +1,11 @@
+-- pgfence-test: schema=no_read.schema
+-- Row security on under policies that let roles read: FOR SELECT, FOR ALL, TO a role the application may be.
+SET lock_timeout = '2s';
+CREATE POLICY orders_ins ON orders FOR INSERT WITH CHECK (true);
+CREATE POLICY orders_sel ON orders FOR SELECT USING (true);
+ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
+ALTER TABLE refunds ENABLE ROW LEVEL SECURITY;
+CREATE POLICY items_app ON items TO app, postgres USING (true);
+ALTER TABLE items ENABLE ROW LEVEL SECURITY;
+ALTER TABLE shipments ENABLE ROW LEVEL SECURITY;
+CREATE POLICY shipments_all ON shipments USING (true);
