@@ -10,3 +10,5 @@ CREATE OR REPLACE FUNCTION util.f(integer) RETURNS int LANGUAGE sql IMMUTABLE AS
 -- The same body first (quiet), then another.
 CREATE OR REPLACE FUNCTION can_see(bigint) RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT true $$;
 CREATE OR REPLACE FUNCTION can_see(bigint) RETURNS boolean LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN false; END $$;
+-- A view's function: the application's reads of the view return other rows (or fail).
+CREATE OR REPLACE FUNCTION in_view(bigint) RETURNS bigint LANGUAGE sql AS $$ SELECT $1 + 0 $$;
