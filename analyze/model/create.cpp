@@ -281,8 +281,10 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     // CALL made, then `CREATE TABLE IF NOT EXISTS ledger; TRUNCATE ledger` judged as on a new
     // table). A table is the migration's own only where its CREATE certainly made it.
     if (stmt->if_not_exists && !is_temporary(rv) && ctx.catalog.unknown_seen()) {
+        // Either way the CREATE itself harms nothing (it makes an empty table or does nothing):
+        // what matters is how the statements after it are judged, so it is no unknown of its
+        // own (an unknown would also make the rest of the file read as possibly re-lexed).
         info.is_new = false;
-        facts.status = StatementStatus::Unknown;
         facts.notes.push_back(facts.tag + " IF NOT EXISTS " + display + ": a statement before it that pgfence did not follow "
                               "may have made " + display + ", so whether this creates it is not known; statements on " + display +
                               " are judged as on an existing table");
