@@ -212,6 +212,8 @@ void Catalog::hand_on(const std::string& path) {
 
 void Catalog::overlay(const Catalog& over) {
     m_touched_all = true;
+    // A statement the schema's replay did not follow may have made what neither catalog holds.
+    if (over.m_unknown_seen) m_unknown_seen = true;
     for (const auto& [relname, slot] : over.m_relations) {
         remember(relname);
         auto old = m_relations.find(relname);

@@ -415,8 +415,10 @@ std::vector<std::string> guarding_uses(const Catalog& catalog, const std::string
         if (rel->is_new) continue;  // made by this migration: no row or reader relies on it yet
         for (const AttachedFunction& f : rel->attached) {
             if (f.name != name || (!schema.empty() && !f.schema.empty() && f.schema != schema)) continue;
-            // A view's or a rule's use changes what a query returns or writes, not what the table holds.
-            if (f.via.starts_with("view ") || f.via.starts_with("materialized view ") || f.via.starts_with("rule ")) continue;
+            // A view's or a materialized view's (at its next REFRESH) use too: the application's
+            // reads of the view return other rows, or fail, from the moment it commits (red team
+            // I_FNVIEW: is_active() made `SELECT false`, active_users 3 rows -> 0). A rule's entry
+            // is its actions' own function (rule_actions.hpp), which no CREATE FUNCTION replaces.
             out.push_back(f.before_row ? "BEFORE ROW " + f.via : f.via);
             if (out.size() >= k_max_attached) return out;
         }

@@ -350,6 +350,11 @@ public:
     const std::shared_ptr<void>& arena() const override { return m_follower.m_arena; }
     void statement(const pg::Node* stmt, StatementFacts& inner, int line) override {
         ++m_follower.m_body_statements;
+        // DDL of the body into the catalog as at top level (analyzer.cpp: model, record_function,
+        // follow), so that a CREATE OR REPLACE FUNCTION in a DO block, through EXECUTE or in a
+        // called function is judged as the same statement alone (replaced-function-in-use,
+        // stored-call-writes, the function_uses callers).
+        if (!inner.sql.empty()) record_function(stmt, inner.sql, m_follower.m_ctx->catalog);
         m_follower.follow(stmt, inner, *m_follower.m_ctx);
         if (m_follower.m_out == nullptr) return;
         if (m_follower.m_stack.empty()) {

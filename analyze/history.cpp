@@ -29,7 +29,10 @@ bool is_down_file(std::string_view path) {
 
 // One statement into the catalog; false when it is left out.
 // `line`: where it starts in its file (0: not known), for the facts the catalog keeps with one.
-bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, model::Context& ctx, int line) {
+// `calls` follows what it runs (a CALL, SELECT f(), a DO block's PERFORM, a trigger) as the
+// analysed file's statements are followed (analyzer.cpp): a table a procedure made is in the
+// catalog, and a CREATE TABLE IF NOT EXISTS of its name later is no new table (red team F1 E_PROC).
+bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, model::Context& ctx, int line, CallFollower& calls) {
     ParsedStatement parsed = parse_statement(sql, arena);
     if (parsed.failure) {
         ctx.catalog.clear_all_fills();
@@ -38,11 +41,16 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     }
     StatementFacts facts;  // scratch: only what the model teaches the catalog is kept
     facts.sql = std::string(sql);  // a view's query is kept as its statement (Catalog::view_query)
-    if (const DoStmt* block = pg::as<DoStmt>(parsed.stmt)) model_do_block(block, facts, ctx, 0);
+    const DoStmt* block = pg::as<DoStmt>(parsed.stmt);
+    if (block != nullptr) model_do_block(block, facts, ctx, 0, &calls.do_block_hooks(ctx));
     else model::model_statement(parsed.stmt, facts, ctx);
     ctx.proven_empty.clear();  // a replayed table's rows are not the analysed migration's to prove
     model::track_fills(parsed.stmt, facts, ctx, line);
-    record_function(parsed.stmt, sql, ctx.catalog);
+    if (block == nullptr) {
+        record_function(parsed.stmt, sql, ctx.catalog);
+        calls.follow(parsed.stmt, facts, ctx);
+        ctx.proven_empty.clear();
+    }
     // The functions it attaches, to fire in the migrations that follow (their bodies are not run here).
     record_attachments(parsed.stmt, attachments_of(parsed.stmt, ctx.catalog), ctx.catalog);
     if (facts.status == StatementStatus::Unknown) ctx.catalog.mark_unknown();
@@ -65,8 +73,9 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema,
     std::size_t before = m_counts.statements + m_counts.skipped_statements;
     model::Context ctx{m_options.pg_version, m_catalog, nullptr, {}, {}};
     std::shared_ptr<void> arena = new_parse_arena();
+    CallFollower calls(arena, nullptr);
     auto one = [&](std::string_view sql, int line) {
-        if (replay_statement(sql, arena, ctx, line)) ++m_counts.statements;
+        if (replay_statement(sql, arena, ctx, line, calls)) ++m_counts.statements;
         else ++m_counts.skipped_statements;
     };
     m_catalog.set_source(path);

@@ -275,6 +275,20 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     }
     RelationInfo& info = ctx.catalog.add(relname, display, foreign ? "foreign table" : partitioned ? "partitioned table" : "table");
     mark_new(ctx, info, is_temporary(rv));
+    // IF NOT EXISTS after a statement pgfence did not follow (history replay skipped it, or this
+    // migration's own): that one may have made the name, and then this CREATE does nothing and
+    // the statements after it act on the existing table (red team F1 E_PROC: a table a skipped
+    // CALL made, then `CREATE TABLE IF NOT EXISTS ledger; TRUNCATE ledger` judged as on a new
+    // table). A table is the migration's own only where its CREATE certainly made it.
+    if (stmt->if_not_exists && !is_temporary(rv) && ctx.catalog.unknown_seen()) {
+        // Either way the CREATE itself harms nothing (it makes an empty table or does nothing):
+        // what matters is how the statements after it are judged, so it is no unknown of its
+        // own (an unknown would also make the rest of the file read as possibly re-lexed).
+        info.is_new = false;
+        facts.notes.push_back(facts.tag + " IF NOT EXISTS " + display + ": a statement before it that pgfence did not follow "
+                              "may have made " + display + ", so whether this creates it is not known; statements on " + display +
+                              " are judged as on an existing table");
+    }
     info.temporary = is_temporary(rv);
     info.tablespace = pg::text(stmt->tablespacename);
     info.access_method = pg::text(stmt->accessMethod);

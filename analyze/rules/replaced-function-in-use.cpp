@@ -1,7 +1,7 @@
 // CREATE OR REPLACE FUNCTION that gives another body to a function earlier migrations made, while
 // objects made before the migration call it to guard or fill a table's rows: a CHECK, a column's or
 // a domain's DEFAULT, a generated column, an index expression, a trigger, a row-level security
-// policy (analyze/function_attach.hpp guarding_uses; the note function_calls.cpp leaves). Those
+// policy, a view or materialized view (analyze/function_attach.hpp guarding_uses; the note function_calls.cpp leaves). Those
 // objects run the new body from the moment it commits, and none of them is touched by the
 // migration: a CHECK whose function now raises refuses every insert, a policy whose function now
 // returns false hides every row (checked on PostgreSQL 15: valid_email() made to RAISE, every
@@ -32,7 +32,7 @@ void check(const StatementContext& ctx, Sink& sink) {
                           "CREATE OR REPLACE FUNCTION " + name + " gives another body to a function that the " + *uses +
                               " calls: from the moment it commits that object runs the new body, with no statement touching "
                               "it: inserts and updates may fail (a CHECK or trigger), rows may be hidden from the application "
-                              "(a policy), an index may disagree with its function (lookups miss rows, a unique index lets "
+                              "(a policy), a view's rows may change or its reads fail, an index may disagree with its function (lookups miss rows, a unique index lets "
                               "duplicates in), defaults may change; pgfence does not judge the new body");
     // Triggers alone call it, and the new body is PL/pgSQL that pgfence reads whole without the
     // shapes that harm every row a BEFORE ROW trigger fires for (RETURN NULL at its top, NEW
@@ -50,7 +50,7 @@ void check(const StatementContext& ctx, Sink& sink) {
         const bool read = language == "plpgsql" && !body.empty() && trigger_body_statements(body, parsed) != nullptr;
         if (read && (!before_row || (!trigger_returns_null_always(body) && trigger_overwrites_new(body).empty()))) f.risk = Risk::Medium;
     }
-    f.fix = "create the new behaviour under a new function name and move the CHECK, index, default, trigger or policy to it "
+    f.fix = "create the new behaviour under a new function name and move the CHECK, index, default, trigger, policy or view to it "
             "in a reviewed step (an index on it rebuilt CONCURRENTLY), or have a reviewer sign off that the new body returns "
             "the same result for every row the old one accepted";
 }
@@ -59,7 +59,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(replaced_function_in_use) {
     return Rule{"replaced-function-in-use", Risk::High,
-                "CREATE OR REPLACE FUNCTION gives another body to a function an existing CHECK, default, index, trigger or policy calls",
+                "CREATE OR REPLACE FUNCTION gives another body to a function an existing CHECK, default, index, trigger, policy or view calls",
                 check, nullptr, true, "data-loss"};
 }
 

@@ -10,3 +10,7 @@ CREATE OR REPLACE FUNCTION util.f(integer) RETURNS int LANGUAGE sql IMMUTABLE AS
 -- The same body first (quiet), then another.
 CREATE OR REPLACE FUNCTION can_see(bigint) RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT true $$;
 CREATE OR REPLACE FUNCTION can_see(bigint) RETURNS boolean LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN false; END $$;
+-- A view's function: the application's reads of the view return other rows (or fail).
+CREATE OR REPLACE FUNCTION in_view(bigint) RETURNS bigint LANGUAGE sql AS $$ SELECT $1 + 0 $$;
+-- A function the history made inside a DO block, behind a DEFAULT.
+CREATE OR REPLACE FUNCTION do_made() RETURNS text LANGUAGE sql AS $$ SELECT 'y' $$;
