@@ -71,6 +71,17 @@ void report(const StatementContext& ctx, Sink& sink, std::string_view kind, cons
                      ") and call it by that name where it is meant";
 }
 
+// ALTER FUNCTION, ALTER AGGREGATE and ALTER ROUTINE (which names a function or a procedure
+// alike: gram.y's AlterObjectSchemaStmt/RenameStmt with OBJECT_ROUTINE) renaming or moving one.
+const char* routine_kind(ObjectType type) {
+    switch (type) {
+        case OBJECT_FUNCTION: return "function";
+        case OBJECT_AGGREGATE: return "aggregate";
+        case OBJECT_ROUTINE: return "routine";
+        default: return nullptr;
+    }
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     if (const auto* fn = ctx.as<CreateFunctionStmt>()) {
         const std::string_view name = pg::last_name(fn->funcname);
@@ -95,17 +106,15 @@ void check(const StatementContext& ctx, Sink& sink) {
         const std::string shown = quote_ident(pg::text(move->newschema)) + "." + std::string(name) + " (moved)";
         if (move->objectType == OBJECT_OPERATOR && builtin_operators().contains(name)) {
             report(ctx, sink, "operator", shown, name);
-        } else if ((move->objectType == OBJECT_FUNCTION || move->objectType == OBJECT_AGGREGATE) &&
-                   builtin_functions().contains(name)) {
-            report(ctx, sink, move->objectType == OBJECT_FUNCTION ? "function" : "aggregate", shown, name);
+        } else if (const char* kind = routine_kind(move->objectType); kind != nullptr && builtin_functions().contains(name)) {
+            report(ctx, sink, kind, shown, name);
         }
         return;
     }
     if (const auto* rename = ctx.as<RenameStmt>()) {
-        if ((rename->renameType == OBJECT_FUNCTION || rename->renameType == OBJECT_AGGREGATE) && rename->newname != nullptr &&
-            builtin_functions().contains(pg::text(rename->newname))) {
-            report(ctx, sink, rename->renameType == OBJECT_FUNCTION ? "function" : "aggregate",
-                   std::string(pg::text(rename->newname)) + " (renamed)", pg::text(rename->newname));
+        const char* kind = routine_kind(rename->renameType);
+        if (kind != nullptr && rename->newname != nullptr && builtin_functions().contains(pg::text(rename->newname))) {
+            report(ctx, sink, kind, std::string(pg::text(rename->newname)) + " (renamed)", pg::text(rename->newname));
         }
     }
 }
