@@ -137,6 +137,20 @@ void check_identity(const AlterTableStmt* alter, const StatementContext& ctx, Si
                                              "application's next INSERTs fail \"duplicate key value violates unique "
                                              "constraint\", with no lock to show it");
                 f->fix = "keep the increment positive";
+            } else if (const auto* when = pg::as<Integer>(d->arg);
+                       pg::text(d->defname) == "generated" && when != nullptr && when->ival == 'a') {
+                // SET GENERATED ALWAYS (gram.y: DefElem "generated", ATTRIBUTE_IDENTITY_ALWAYS 'a'). Reported HIGH, not
+                // MEDIUM: BY DEFAULT exists so that writers may supply the key (imports, copies,
+                // an ORM that sends ids), pgfence cannot see whether the application does, and
+                // each that does fails, as DROP IDENTITY's inserts do (drop-column-default, HIGH).
+                // Checked on PostgreSQL 15 (red team F1, E_IDALWAYS): INSERT ... (id, ...)
+                // VALUES (5, ...) fails "cannot insert a non-DEFAULT value into column".
+                f = &sink.add(ctx.statement, "ALTER COLUMN " + column + " SET GENERATED ALWAYS: every INSERT of the running "
+                                             "release that supplies " + quote_ident(pg::text(cmd->name)) + " itself (as BY "
+                                             "DEFAULT allows: an import, a copy of rows, an ORM that sends ids) fails \"cannot "
+                                             "insert a non-DEFAULT value into column\", and so does COPY FROM with the column, "
+                                             "with no lock to show it");
+                f->fix = "keep the identity BY DEFAULT until no deployed code supplies the column, then change it";
             }
             if (f == nullptr) continue;
             f->relation = table;
