@@ -539,6 +539,7 @@ void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx) 
                               "timetable, as SQL pgfence does not read (schedules SQL)");
         facts.status = StatementStatus::Unknown;
     }
+    note_hidden_writes(stmt, facts, ctx);
     check_foreign_key_indexes(watch, facts, ctx);
 }
 

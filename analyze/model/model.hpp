@@ -53,6 +53,9 @@ struct Context {
 // when the model has no entry for it. `stmt` is the statement as PostgreSQL's parser built it
 // (pg_tree.hpp).
 void model_statement(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
+// A data-modifying statement wrapped in COPY (...) TO or CREATE TABLE AS, and a write into a
+// system catalog: the statement becomes unknown (hidden_writes.cpp).
+void note_hidden_writes(const pg::Node* stmt, StatementFacts& facts, Context& ctx);
 // A CREATE TABLE / INDEX / [MATERIALIZED] VIEW the parser rejected still creates its relation
 // when it runs on the server (a newer grammar, an extension's syntax): its name, read from the
 // text with the tokenizer, goes into the catalog as new.

@@ -30,13 +30,28 @@ void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<RuleStmt>();
     if (stmt == nullptr || stmt->relation == nullptr || stmt->rulename == nullptr) return;
     const std::string event = event_text(stmt->event);
-    if (event.empty()) return;  // ON SELECT: a view's own rule
     const std::string& table = ctx.display_name(stmt->relation);
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr) return;  // a table created in this migration: no write of it exists yet
     const std::string rule = quote_ident(pg::text(stmt->rulename));
     const std::optional<std::string> actions = rule_actions_text(ctx.statement.sql);
     const std::string shown = actions ? shortened(*actions, 80) : std::string();
+    if (stmt->event == CMD_SELECT) {
+        // ON SELECT DO INSTEAD SELECT ...: a view's "_RETURN" rule, its definition (PostgreSQL
+        // 15's rewriteDefine.c DefineQueryRewrite; CREATE OR REPLACE RULE "_RETURN" replaces the
+        // view's query as CREATE OR REPLACE VIEW does). Checked on PostgreSQL 15 (red team F1,
+        // V_RULE): `... DO INSTEAD SELECT * FROM things WHERE false` left the view empty. Which
+        // rows the new query keeps is not judged, so any redefinition of an existing view is.
+        Finding& f = sink.add(ctx.statement, "CREATE RULE " + rule + " AS ON SELECT TO " + table + " redefines what every query of " +
+                                                 table + " returns" + (actions ? " (now `" + shown + "`)" : std::string()) +
+                                                 ", as CREATE OR REPLACE VIEW would: the rows the new query drops (all of them, "
+                                                 "with WHERE false) vanish for the running release from the moment it commits, "
+                                                 "with no lock or error to show it; pgfence does not judge which rows it keeps");
+        f.relation = table;
+        f.fix = "redefine the view with CREATE OR REPLACE VIEW, keeping its FROM and WHERE, or add a new view for the new rows";
+        return;
+    }
+    if (event.empty()) return;
     const std::string when = stmt->whereClause != nullptr ? " that matches the rule's WHERE" : "";
     std::string effect;
     if (stmt->instead && !actions) {

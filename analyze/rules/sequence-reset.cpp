@@ -10,6 +10,7 @@
 // identity's own sequence) on a table the migration did not create. pgfence does not know how
 // far a sequence has counted, so any RESTART of a sequence in use is reported.
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "analyze/names.hpp"
@@ -20,22 +21,48 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-// The sequence a setval() call with a constant value resets, "" when none.
-void walk(const pg::Node* node, std::string& sequence, int depth) {
+// The text of a string constant (through casts), or nullopt.
+std::optional<std::string> string_constant(const pg::Node* node) {
+    while (const auto* cast = pg::as<TypeCast>(node)) node = cast->arg;
+    const auto* c = pg::as<A_Const>(node);
+    if (c == nullptr || c->isnull || c->val.node.type != T_String) return std::nullopt;
+    return std::string(pg::text(c->val.sval.sval));
+}
+
+// The sequence a setval() call with a constant value resets, "" when none. A first argument
+// that is not a string constant (pg_get_serial_sequence(...), a subquery, a column of a FROM
+// list, lower(...)): pg_get_serial_sequence('t', 'c') of constants stands for t_c_seq (the
+// serial's default name, used for made_here); anything else for a sequence pgfence does not
+// resolve, shown as such: setval() resets it all the same (red team F1, Q_SETVAL*).
+void walk(const pg::Node* node, std::string& sequence, bool& resolved, int depth) {
     if (node == nullptr || depth > 200 || !sequence.empty()) return;
     if (const auto* call = pg::as<FuncCall>(node); call != nullptr && pg::last_name(call->funcname) == "setval" &&
                                                    pg::length(call->args) >= 2) {
         const pg::Node* seq = pg::nth(call->args, 0);
-        while (const auto* cast = pg::as<TypeCast>(seq)) seq = cast->arg;
-        const auto* name = pg::as<A_Const>(seq);
         const pg::Node* value = pg::nth(call->args, 1);
         while (const auto* cast = pg::as<TypeCast>(value)) value = cast->arg;
-        if (name != nullptr && !name->isnull && name->val.node.type == T_String && pg::as<A_Const>(value) != nullptr) {
-            sequence = std::string(pg::text(name->val.sval.sval));
+        if (pg::as<A_Const>(value) != nullptr) {
+            resolved = true;
+            if (auto name = string_constant(seq)) {
+                sequence = *name;
+                return;
+            }
+            while (const auto* cast = pg::as<TypeCast>(seq)) seq = cast->arg;
+            const auto* serial = pg::as<FuncCall>(seq);
+            if (serial != nullptr && pg::last_name(serial->funcname) == "pg_get_serial_sequence" && pg::length(serial->args) == 2) {
+                auto table = string_constant(pg::nth(serial->args, 0));
+                auto column = string_constant(pg::nth(serial->args, 1));
+                if (table && column) {
+                    sequence = *table + "_" + *column + "_seq";
+                    return;
+                }
+            }
+            resolved = false;
+            sequence = "(one its first argument computes, which pgfence does not resolve)";
             return;
         }
     }
-    pg::each_child(node, [&](const pg::Node* child) { walk(child, sequence, depth + 1); });
+    pg::each_child(node, [&](const pg::Node* child) { walk(child, sequence, resolved, depth + 1); });
 }
 
 // Made earlier in this file: CREATE SEQUENCE of the name, or CREATE TABLE t whose serial or
@@ -110,6 +137,20 @@ void check_identity(const AlterTableStmt* alter, const StatementContext& ctx, Si
                                              "application's next INSERTs fail \"duplicate key value violates unique "
                                              "constraint\", with no lock to show it");
                 f->fix = "keep the increment positive";
+            } else if (const auto* when = pg::as<Integer>(d->arg);
+                       pg::text(d->defname) == "generated" && when != nullptr && when->ival == 'a') {
+                // SET GENERATED ALWAYS (gram.y: DefElem "generated", ATTRIBUTE_IDENTITY_ALWAYS 'a'). Reported HIGH, not
+                // MEDIUM: BY DEFAULT exists so that writers may supply the key (imports, copies,
+                // an ORM that sends ids), pgfence cannot see whether the application does, and
+                // each that does fails, as DROP IDENTITY's inserts do (drop-column-default, HIGH).
+                // Checked on PostgreSQL 15 (red team F1, E_IDALWAYS): INSERT ... (id, ...)
+                // VALUES (5, ...) fails "cannot insert a non-DEFAULT value into column".
+                f = &sink.add(ctx.statement, "ALTER COLUMN " + column + " SET GENERATED ALWAYS: every INSERT of the running "
+                                             "release that supplies " + quote_ident(pg::text(cmd->name)) + " itself (as BY "
+                                             "DEFAULT allows: an import, a copy of rows, an ORM that sends ids) fails \"cannot "
+                                             "insert a non-DEFAULT value into column\", and so does COPY FROM with the column, "
+                                             "with no lock to show it");
+                f->fix = "keep the identity BY DEFAULT until no deployed code supplies the column, then change it";
             }
             if (f == nullptr) continue;
             f->relation = table;
@@ -130,8 +171,17 @@ void check(const StatementContext& ctx, Sink& sink) {
         return;
     }
     std::string sequence;
-    walk(ctx.stmt, sequence, 0);
-    if (!sequence.empty()) report(ctx, sink, sequence, "setval()");
+    bool resolved = true;
+    walk(ctx.stmt, sequence, resolved, 0);
+    if (!sequence.empty() && resolved) report(ctx, sink, sequence, "setval()");
+    if (!sequence.empty() && !resolved) {
+        Finding& f = sink.add(ctx.statement, "setval() sets a sequence " + sequence + " back to a constant: when that is "
+                                                 "below the values it already handed out, the application's next INSERTs "
+                                                 "that take their key from it fail \"duplicate key value violates unique "
+                                                 "constraint\" (or, without one, duplicate ids), with no lock to show it");
+        f.fix = "set it from the table instead: SELECT setval(<sequence>, (SELECT max(id) FROM <table>)); or leave the "
+                "sequence alone";
+    }
 }
 
 }  // namespace

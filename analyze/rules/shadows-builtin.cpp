@@ -63,19 +63,36 @@ void report(const StatementContext& ctx, Sink& sink, std::string_view kind, cons
                               " among every candidate on the search_path and takes the one whose argument types match "
                               "best, before pg_catalog's less exact one, so the application's own " +
                               (op ? "comparisons and expressions with " : "calls of ") + std::string(name) +
-                              " (on a varchar column, say) may now run this one instead of the built-in; pgfence cannot "
-                              "see those callers");
+                              " (on a varchar column, say) may now " +
+                              (kind == "procedure" ? std::string("find this procedure and fail \"is a procedure\" (procedures are "
+                                                                 "candidates too: checked on PostgreSQL 15)")
+                                                   : std::string("run this one instead of the built-in")) +
+                              "; pgfence cannot see those callers");
     f.fix = op ? std::string("give the operator a name PostgreSQL does not ship (===, ~~~ ...) and use it where it is meant, "
                              "or call a function by its own name there")
                : "give the " + std::string(kind) + " a name of its own (app_" + std::string(name) +
                      ") and call it by that name where it is meant";
 }
 
+// ALTER FUNCTION, ALTER AGGREGATE, ALTER PROCEDURE and ALTER ROUTINE (which names a function or a
+// procedure alike: gram.y's AlterObjectSchemaStmt/RenameStmt with OBJECT_ROUTINE) renaming or moving
+// one. A procedure is a candidate of a function call too: PostgreSQL 15 picks `public.lower(varchar)`
+// for `lower(email)` on a varchar column and fails "lower(character varying) is a procedure".
+const char* routine_kind(ObjectType type) {
+    switch (type) {
+        case OBJECT_FUNCTION: return "function";
+        case OBJECT_AGGREGATE: return "aggregate";
+        case OBJECT_ROUTINE: return "routine";
+        case OBJECT_PROCEDURE: return "procedure";
+        default: return nullptr;
+    }
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     if (const auto* fn = ctx.as<CreateFunctionStmt>()) {
         const std::string_view name = pg::last_name(fn->funcname);
-        if (fn->is_procedure || trigger_function(fn) || !builtin_functions().contains(name)) return;
-        report(ctx, sink, "function", qualified(fn->funcname, false), name);
+        if (trigger_function(fn) || !builtin_functions().contains(name)) return;
+        report(ctx, sink, fn->is_procedure ? "procedure" : "function", qualified(fn->funcname, false), name);
         return;
     }
     if (const auto* def = ctx.as<DefineStmt>()) {
@@ -95,17 +112,15 @@ void check(const StatementContext& ctx, Sink& sink) {
         const std::string shown = quote_ident(pg::text(move->newschema)) + "." + std::string(name) + " (moved)";
         if (move->objectType == OBJECT_OPERATOR && builtin_operators().contains(name)) {
             report(ctx, sink, "operator", shown, name);
-        } else if ((move->objectType == OBJECT_FUNCTION || move->objectType == OBJECT_AGGREGATE) &&
-                   builtin_functions().contains(name)) {
-            report(ctx, sink, move->objectType == OBJECT_FUNCTION ? "function" : "aggregate", shown, name);
+        } else if (const char* kind = routine_kind(move->objectType); kind != nullptr && builtin_functions().contains(name)) {
+            report(ctx, sink, kind, shown, name);
         }
         return;
     }
     if (const auto* rename = ctx.as<RenameStmt>()) {
-        if ((rename->renameType == OBJECT_FUNCTION || rename->renameType == OBJECT_AGGREGATE) && rename->newname != nullptr &&
-            builtin_functions().contains(pg::text(rename->newname))) {
-            report(ctx, sink, rename->renameType == OBJECT_FUNCTION ? "function" : "aggregate",
-                   std::string(pg::text(rename->newname)) + " (renamed)", pg::text(rename->newname));
+        const char* kind = routine_kind(rename->renameType);
+        if (kind != nullptr && rename->newname != nullptr && builtin_functions().contains(pg::text(rename->newname))) {
+            report(ctx, sink, kind, std::string(pg::text(rename->newname)) + " (renamed)", pg::text(rename->newname));
         }
     }
 }

@@ -70,6 +70,9 @@ PULL_REQUESTS = {
         "inner_join": ("CREATE OR REPLACE VIEW v_named AS SELECT things.id, things.nm FROM things JOIN members "
                        "ON members.id = things.id WHERE nm IS NOT NULL;\n", VIEW, "FROM changed"),
         "unnest": ("CREATE OR REPLACE VIEW v_things AS SELECT *, unnest(tags) AS tag FROM things;\n", VIEW, "unnest"),
+        # red team F1, V_RULE: the view's ON SELECT rule is its definition.
+        "select_rule": ('CREATE OR REPLACE RULE "_RETURN" AS ON SELECT TO v_things DO INSTEAD '
+                        "SELECT * FROM things WHERE false;\n", "create-rule", "ON SELECT"),
     },
     "function": {
         "check_raises": ("CREATE OR REPLACE FUNCTION valid_email(text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE "

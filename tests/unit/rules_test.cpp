@@ -308,6 +308,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"create-trigger", "the trigger is wanted: the fix bounds its lock wait and its cost"},
         {"drop-trigger", "the drop is wanted: the fix bounds its lock wait"},
         {"drop-view", "a release order: deploy code that no longer reads the view first"},
+        {"detach-partition-hides-rows", "a release order: retire the code that reads the range, archive its rows, then detach"},
         {"sequence-reset", "set from the table's own keys, which only the author can name"},
         {"drop-column", "a release order: deploy code that no longer uses it first"},
         {"drop-not-null", "a release order: deploy readers that handle NULL first"},
