@@ -21,6 +21,7 @@
 
 #include "analyze/integrity_note.hpp"
 #include "analyze/names.hpp"
+#include "analyze/plpgsql_trigger_body.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -30,13 +31,41 @@ namespace {
 // At most this many statements around the one checked are looked at, so a file stays linear.
 constexpr std::size_t k_look = 2000;
 
+// The SQL statements at the top level of a DO block's body, as PL/pgSQL runs them in order (not
+// those under IF, a loop or CASE, which may not run; none when the block has an EXCEPTION part,
+// which may undo them), each passed to `visit` parsed; true when `visit` said stop.
+template <class F>
+bool each_do_statement(const pg::Node* node, F&& visit, std::size_t i) {
+    const auto* block = pg::as<DoStmt>(node);
+    if (block == nullptr) return false;
+    std::string body;
+    for (const DefElem* d : pg::each<DefElem>(block->args)) {
+        if (pg::text(d->defname) == "as") body = std::string(pg::text(d->arg));
+    }
+    ParsedStatement parsed;
+    const Node* statements = body.empty() ? nullptr : trigger_body_statements(body, parsed);
+    if (statements == nullptr) return false;
+    for (const auto& stmt : *statements) {
+        if (!stmt.contains("PLpgSQL_stmt_execsql")) continue;
+        const std::string query = member(member(stmt["PLpgSQL_stmt_execsql"], "sqlstmt"), "PLpgSQL_expr").value("query", std::string());
+        ParsedStatement one = parse_statement(query);
+        if (!one.failure && visit(i, one.stmt)) return true;
+    }
+    return false;
+}
+
+// The file's other statements around the one checked, and the SQL at the top level of its DO
+// blocks (the one the checked statement stands in too: a DO block that drops a constraint and adds
+// its replacement).
 template <class F>
 void for_each_other(const StatementContext& ctx, bool earlier_too, F&& visit) {
     if (ctx.stmts == nullptr) return;
     const std::size_t at = static_cast<std::size_t>(ctx.statement.index);
     const std::size_t from = earlier_too ? (at > k_look ? at - k_look : 0) : at + 1;
     for (std::size_t i = from; i < ctx.stmts->size() && i <= at + k_look; ++i) {
-        if (i != at && visit(i, (*ctx.stmts)[i])) return;
+        const pg::Node* node = (*ctx.stmts)[i];
+        if (i != at && visit(i, node)) return;
+        if ((i != at || node != ctx.stmt) && each_do_statement(node, visit, i)) return;
     }
 }
 
