@@ -27,6 +27,12 @@ bool pinned(const pg::Node* where) {
         }
         return false;
     }
+    // `col IN (SELECT x FROM t WHERE k = 'c')`: the rows tied to a constant one level down, as
+    // `k = 'c'` on the table itself would pick them.
+    if (const auto* sub = pg::as<SubLink>(where); sub != nullptr && sub->subLinkType == ANY_SUBLINK && pg::is<ColumnRef>(sub->testexpr)) {
+        const auto* select = pg::as<SelectStmt>(sub->subselect);
+        return select != nullptr && select->op == SETOP_NONE && select->whereClause != nullptr && pinned(select->whereClause);
+    }
     const auto* e = pg::as<A_Expr>(where);
     if (e == nullptr) return false;
     const pg::Node* left = e->lexpr;

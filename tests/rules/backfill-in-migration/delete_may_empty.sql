@@ -12,3 +12,5 @@ DELETE FROM orders WHERE id = 1 OR id = 2;
 DELETE FROM orders WHERE id = ANY (ARRAY[3, 4]);
 DELETE FROM orders WHERE 1 = 2;
 UPDATE orders SET user_id = 1 WHERE id >= 0;
+-- Tied to a constant one level down: the rows of one key, not every row (MEDIUM, as a backfill).
+DELETE FROM orders WHERE user_id IN (SELECT id FROM users WHERE email = 'gone@example.com');
