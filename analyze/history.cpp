@@ -46,6 +46,9 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     else model::model_statement(parsed.stmt, facts, ctx);
     ctx.proven_empty.clear();  // a replayed table's rows are not the analysed migration's to prove
     model::track_fills(parsed.stmt, facts, ctx, line);
+    // Replayed when the model read it; a call it makes that pgfence cannot follow (a trigger's
+    // function the history does not show) leaves the catalog unsure, not the statement unread.
+    const bool read = facts.status != StatementStatus::Unknown;
     if (block == nullptr) {
         record_function(parsed.stmt, sql, ctx.catalog);
         calls.follow(parsed.stmt, facts, ctx);
@@ -54,7 +57,7 @@ bool replay_statement(std::string_view sql, const std::shared_ptr<void>& arena, 
     // The functions it attaches, to fire in the migrations that follow (their bodies are not run here).
     record_attachments(parsed.stmt, attachments_of(parsed.stmt, ctx.catalog), ctx.catalog);
     if (facts.status == StatementStatus::Unknown) ctx.catalog.mark_unknown();
-    return facts.status != StatementStatus::Unknown;
+    return read;
 }
 
 }  // namespace
