@@ -86,6 +86,18 @@ const Node* trigger_body_statements(std::string_view body, ParsedStatement& pars
     return &member(block, "body");
 }
 
+std::vector<std::string> body_top_level_sql(std::string_view body) {
+    std::vector<std::string> out;
+    ParsedStatement parsed;
+    const Node* statements = trigger_body_statements(body, parsed);
+    if (statements == nullptr) return out;
+    for (const auto& stmt : *statements) {
+        if (!stmt.contains("PLpgSQL_stmt_execsql")) continue;
+        out.push_back(member(member(stmt["PLpgSQL_stmt_execsql"], "sqlstmt"), "PLpgSQL_expr").value("query", std::string()));
+    }
+    return out;
+}
+
 std::vector<std::string> trigger_overwrites_new(std::string_view body) {
     std::vector<std::string> out;
     ParsedStatement parsed;

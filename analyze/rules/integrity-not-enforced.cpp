@@ -42,12 +42,7 @@ bool each_do_statement(const pg::Node* node, F&& visit, std::size_t i) {
     for (const DefElem* d : pg::each<DefElem>(block->args)) {
         if (pg::text(d->defname) == "as") body = std::string(pg::text(d->arg));
     }
-    ParsedStatement parsed;
-    const Node* statements = body.empty() ? nullptr : trigger_body_statements(body, parsed);
-    if (statements == nullptr) return false;
-    for (const auto& stmt : *statements) {
-        if (!stmt.contains("PLpgSQL_stmt_execsql")) continue;
-        const std::string query = member(member(stmt["PLpgSQL_stmt_execsql"], "sqlstmt"), "PLpgSQL_expr").value("query", std::string());
+    for (const std::string& query : body_top_level_sql(body)) {
         ParsedStatement one = parse_statement(query);
         if (!one.failure && visit(i, one.stmt)) return true;
     }
