@@ -87,6 +87,28 @@ def read_list(path):
         return [line.strip() for line in f if line.strip() and not line.startswith("#")]
 
 
+def check_or_write(args, lines, header, source, what, script):
+    """--check FILE: exit 1 when FILE's lines differ from `lines`; else write header + lines to
+    --output (stdout by default)."""
+    if args.check:
+        committed = read_list(args.check)
+        missing = sorted(set(lines) - set(committed))
+        extra = sorted(set(committed) - set(lines))
+        if missing or extra or committed != lines:
+            print(f"{args.check} differs from the server's {source}: {len(missing)} missing {missing[:20]}, "
+                  f"{len(extra)} not on the server {extra[:20]} (regenerate with {script} --output)")
+            return 1
+        print(f"PASS: {len(lines)} {what} match the server's")
+        return 0
+    text = header + "".join(line + "\n" for line in lines)
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
@@ -97,23 +119,7 @@ def main():
         print(f"SKIP: no PostgreSQL server at {args.pg_bin}")
         return SKIP
     names = server_names(args.pg_bin)
-    if args.check:
-        committed = read_list(args.check)
-        missing = sorted(set(names) - set(committed))
-        extra = sorted(set(committed) - set(names))
-        if missing or extra or committed != names:
-            print(f"{args.check} differs from the server's pg_proc: {len(missing)} missing {missing[:20]}, "
-                  f"{len(extra)} not on the server {extra[:20]} (regenerate with scripts/known_functions.py --output)")
-            return 1
-        print(f"PASS: {len(names)} function names match the server's")
-        return 0
-    text = HEADER + "".join(n + "\n" for n in names)
-    if args.output:
-        with open(args.output, "w") as f:
-            f.write(text)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return check_or_write(args, names, HEADER, "pg_proc", "function names", "scripts/known_functions.py")
 
 
 if __name__ == "__main__":
