@@ -13,7 +13,6 @@ request made itself or at harmless values, must pass.
 import sys
 
 import schema_pull_requests as shared
-from schema_pull_requests import analyze_report, check, findings_in
 
 
 PREAMBLE = "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\n"
@@ -133,39 +132,15 @@ ALTER TEXT SEARCH CONFIGURATION newts DROP MAPPING FOR word;
 """
 
 
-def repository(tmp):
-    return shared.repository(tmp, PREAMBLE + INIT)
-
-
-def pull_request(repo, branch, sql):
-    shared.pull_request(repo, branch, PREAMBLE + sql)
-
-
-def analyze(binary, repo):
-    """`pgfence analyze --ci` over the migrations: 001 is the history 002 runs on."""
-    code, report = analyze_report(binary, repo)
-    init = findings_in(report, "001_init.sql")
-    check(all(f["risk"].lower() in ("low", "medium") for f in init), f"the schema itself has findings: {init}")
-    return code, findings_in(report, "002_change.sql")
+SUITE = shared.Suite(PREAMBLE, INIT, quiet_init=True)
 
 
 def scenario_pull_requests(binary, tmp):
-    repo = repository(tmp)
-    failures = []
-    for name, (sql, rule, word) in PULL_REQUESTS.items():
-        pull_request(repo, name, sql)
-        code, found = analyze(binary, repo)
-        hits = [f for f in found if f["rule"] == rule and f["risk"].lower() in ("high", "critical") and word in f["message"]]
-        if code != 1 or not hits:
-            failures.append(f"{name}: exit {code}, findings {[(f['rule'], f['risk'], f['message'][:120]) for f in found]}")
-    check(not failures, "pull requests that break the application passed --ci:\n" + "\n".join(failures))
+    SUITE.expect_caught(binary, tmp, PULL_REQUESTS, "break the application")
 
 
 def scenario_control(binary, tmp):
-    repo = repository(tmp)
-    pull_request(repo, "control", CONTROL)
-    code, found = analyze(binary, repo)
-    check(code == 0, f"the control failed --ci: {[(f['rule'], f['risk'], f['message'][:160]) for f in found]}")
+    SUITE.expect_clean(binary, tmp, CONTROL)
 
 
 SCENARIOS = {"pull_requests": scenario_pull_requests, "control": scenario_control}

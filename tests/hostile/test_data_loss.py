@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import schema_pull_requests as shared
-from schema_pull_requests import analyze_report, check, findings_in
+from schema_pull_requests import check
 
 
 PREAMBLE = "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\n"
@@ -159,44 +159,20 @@ CREATE RULE ledger_append_only AS ON DELETE TO ledger DO INSTEAD NOTHING;
 """
 
 
-def repository(tmp):
-    return shared.repository(tmp, PREAMBLE + INIT)
-
-
-def pull_request(repo, branch, sql):
-    shared.pull_request(repo, branch, PREAMBLE + sql)
-
-
-def analyze(binary, repo):
-    """`pgfence analyze --ci` over the migrations: 001 is the history 002 runs on."""
-    code, report = analyze_report(binary, repo)
-    init = findings_in(report, "001_init.sql")
-    check(all(f["risk"] in ("low", "medium", "LOW", "MEDIUM") for f in init), f"the schema itself has findings: {init}")
-    return code, findings_in(report, "002_change.sql")
+SUITE = shared.Suite(PREAMBLE, INIT, quiet_init=True)
 
 
 def scenario_pull_requests(binary, tmp):
-    repo = repository(tmp)
-    failures = []
-    for name, (sql, rule, word) in PULL_REQUESTS.items():
-        pull_request(repo, name, sql)
-        code, found = analyze(binary, repo)
-        hits = [f for f in found if f["rule"] == rule and f["risk"].lower() in ("high", "critical") and word in f["message"]]
-        if code != 1 or not hits:
-            failures.append(f"{name}: exit {code}, findings {[(f['rule'], f['risk'], f['message'][:120]) for f in found]}")
-    check(not failures, "pull requests that delete data passed --ci:\n" + "\n".join(failures))
+    SUITE.expect_caught(binary, tmp, PULL_REQUESTS, "delete data")
 
 
 def scenario_control(binary, tmp):
-    repo = repository(tmp)
-    pull_request(repo, "control", CONTROL)
-    code, found = analyze(binary, repo)
-    check(code == 0, f"the control failed --ci: {[(f['rule'], f['risk'], f['message'][:160]) for f in found]}")
+    SUITE.expect_clean(binary, tmp, CONTROL)
 
 
 def scenario_unknown(binary, tmp):
-    repo = repository(tmp)
-    pull_request(repo, "unknown", UNKNOWN)
+    repo = SUITE.repository(tmp)
+    SUITE.pull_request(repo, "unknown", UNKNOWN)
     # unknown-statement is MEDIUM: a policy that signs off at LOW (--max-risk low) must stop them.
     proc = subprocess.run([binary, "analyze", "--no-config", "--ci", "--max-risk", "low", "--format", "text",
                            "migrations/002_change.sql"],
@@ -206,10 +182,10 @@ def scenario_unknown(binary, tmp):
 
 
 def scenario_hidden_writes(binary, tmp):
-    repo = repository(tmp)
+    repo = SUITE.repository(tmp)
     failures = []
     for name, sql in list(HIDDEN_WRITES.items()) + [("control", HIDDEN_WRITES_CONTROL)]:
-        pull_request(repo, name, sql)
+        SUITE.pull_request(repo, name, sql)
         proc = subprocess.run([binary, "analyze", "--no-config", "--ci", "--max-risk", "low", "--format", "text",
                                "migrations/002_change.sql"],
                               cwd=repo, capture_output=True, text=True, timeout=120)

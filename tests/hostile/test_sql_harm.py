@@ -10,7 +10,6 @@ it; the control, the same shapes on objects the pull request itself made, must p
 import sys
 
 import schema_pull_requests as shared
-from schema_pull_requests import analyze_report, check
 
 
 PREAMBLE = "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\n"
@@ -105,35 +104,12 @@ ALTER TABLE drafts DISABLE ROW LEVEL SECURITY;
 }
 
 
-def repository(tmp):
-    return shared.repository(tmp, PREAMBLE + INIT)
-
-
-def pull_request(repo, branch, sql):
-    shared.pull_request(repo, branch, PREAMBLE + sql)
-
-
-def analyze(binary, repo):
-    """`pgfence analyze --ci --changed-since main`: the pull request's file, on main's history."""
-    code, report = analyze_report(binary, repo, "--changed-since", "main")
-    paths = [file["path"] for file in report["files"]]
-    check(all(p.endswith("002_change.sql") for p in paths), f"analysed {paths}, not only the pull request's file")
-    return code, [f for file in report["files"] for f in file["findings"]]
+SUITE = shared.Suite(PREAMBLE, INIT, changed_only=True)
 
 
 def run(binary, tmp, scenario):
-    repo = repository(tmp)
-    failures = []
-    for name, (sql, rule, word) in PULL_REQUESTS[scenario].items():
-        pull_request(repo, name, sql)
-        code, found = analyze(binary, repo)
-        hits = [f for f in found if f["rule"] == rule and f["risk"].lower() in ("high", "critical") and word in f["message"]]
-        if code != 1 or not hits:
-            failures.append(f"{name}: exit {code}, findings {[(f['rule'], f['risk'], f['message'][:120]) for f in found]}")
-    check(not failures, "pull requests passed --ci:\n" + "\n".join(failures))
-    pull_request(repo, "control", CONTROL[scenario])
-    code, found = analyze(binary, repo)
-    check(code == 0, f"the control failed --ci: {[(f['rule'], f['risk'], f['message'][:160]) for f in found]}")
+    SUITE.expect_caught(binary, tmp, PULL_REQUESTS[scenario], "break the application")
+    SUITE.expect_clean(binary, tmp, CONTROL[scenario])
 
 
 if __name__ == "__main__":
