@@ -178,6 +178,7 @@ analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Su
     };
     // Only with --name, so that a service that does not know the key still takes every other upload.
     if (!subject.job.empty()) envelope.body["job"] = subject.job;
+    if (!subject.head_tree.empty()) envelope.body["head_tree"] = subject.head_tree;
     return envelope;
 }
 

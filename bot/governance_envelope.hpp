@@ -29,6 +29,9 @@ struct Subject {
     std::string head_sha;  // 40 hex
     std::string base_sha;
     std::string job;  // --name: one of several pgfence jobs on the pull request; each keeps its own decision
+    // The head commit's tree (40 hex): what an approval of something pgfence could not see binds
+    // to (serve/binding.cpp), since any file of it may decide what that does.
+    std::string head_tree;
 };
 
 struct Envelope {

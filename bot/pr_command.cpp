@@ -991,7 +991,8 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     // The upload comes after the posts, whatever became of them: the service keeps its own record.
     std::optional<governance::Outcome> upload;
     if (!p.upload_url.empty()) {
-        governance::Subject subject{target.repository, *target.number, target.head, *base_sha, p.name};
+        governance::Subject subject{target.repository, *target.number, target.head, *base_sha, p.name, {}};
+        if (auto tree = repo->tree_id(target.head)) subject.head_tree = *tree;
         // What an approval binds to: what runs through each path (bot/content_binding.hpp): the
         // file as a checkout writes it and the checkout attributes (.gitattributes) that decide
         // that form, a link's target, a submodule's commit.

@@ -226,6 +226,14 @@ Result<std::string> Repository::resolve_commit(const std::string& revspec, std::
     });
 }
 
+Result<std::string> Repository::tree_id(const std::string& sha) const {
+    return guarded([&]() -> std::string {
+        Tree tree = tree_of(m_repo.get(), sha);
+        // A git_tree is a git_object (libgit2's object model), so its id is read as one's.
+        return hex(git_object_id(reinterpret_cast<const git_object*>(tree.get())));
+    });
+}
+
 Result<std::string> Repository::merge_base(const std::string& base_sha, const std::string& head_sha) const {
     return guarded([&]() -> std::string {
         git_oid base = parse_oid(base_sha);

@@ -65,6 +65,10 @@ public:
     // ("base", "head") goes into the message when it is missing from the clone.
     [[nodiscard]] Result<std::string> resolve_commit(const std::string& revspec, std::string_view role) const;
 
+    // The id of the tree commit `sha` holds (40 hex): what every file of the commit is, whatever
+    // commit carries it.
+    [[nodiscard]] Result<std::string> tree_id(const std::string& sha) const;
+
     // The best common ancestor of two commits; an Error when there is none in the clone.
     [[nodiscard]] Result<std::string> merge_base(const std::string& base_sha, const std::string& head_sha) const;
 

@@ -99,7 +99,16 @@ std::string signoff_item_identity(const json& item, const json& envelope) {
     } else {
         context = "absent";
     }
-    return json{item.value("kind", ""), path, line, item.value("rule", ""), item.value("message", ""), context}.dump();
+    // What pgfence could not see (a call it did not follow, SQL it could not parse) may take what
+    // it does from any file of the commit (a path read at run time, a module loaded by a computed
+    // name): an approval of it binds to the head's whole tree, so any change to the repository
+    // voids it. An upload without the tree binds it to its head commit.
+    const std::string rule = item.value("rule", "");
+    if (rule == "unknown-statement" || rule == "unparsable-statement") {
+        const std::string tree = envelope.value("head_tree", std::string());
+        context += tree.empty() ? " commit " + envelope.value("head_sha", std::string()) : " tree " + tree;
+    }
+    return json{item.value("kind", ""), path, line, rule, item.value("message", ""), context}.dump();
 }
 
 ExemptionSplit split_exemptions(const std::vector<StoredExemption>& stored, const json& envelope) {

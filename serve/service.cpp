@@ -79,7 +79,8 @@ std::optional<std::string> content_hash_of(const json& report) {
 std::string envelope_problem(const json& envelope) {
     if (!envelope.is_object()) return "the body is not a JSON object";
     static const std::set<std::string> k_keys = {"schema_version", "repository", "pull_request", "head_sha",
-                                                 "base_sha",       "content_hash", "sql_included", "report", "job"};
+                                                 "base_sha",       "content_hash", "sql_included", "report", "job",
+                                                 "head_tree"};
     for (const auto& [key, value] : envelope.items()) {
         if (!k_keys.contains(key)) return "unknown key " + key.substr(0, 64) + " in the envelope";
     }
@@ -97,6 +98,9 @@ std::string envelope_problem(const json& envelope) {
             return std::string(key) + " must be a 40-character commit SHA";
         }
     }
+    // `pgfence pr` since issue #53: the head's tree, which approvals of what it could not see bind to.
+    if (envelope.contains("head_tree") && (!envelope["head_tree"].is_string() || !is_hex(envelope["head_tree"].get<std::string>(), 40)))
+        return "head_tree must be a 40-character tree SHA";
     if (!envelope.contains("content_hash") || !envelope["content_hash"].is_string() ||
         !envelope["content_hash"].get<std::string>().starts_with("sha256:") ||
         !is_hex(envelope["content_hash"].get<std::string>().substr(7), 64)) {

@@ -11,6 +11,10 @@ Scenarios:
                 (.gitattributes: one in working-tree-encoding=UTF-16, one through a filter driver):
                 each is an unknown at its first line in the service's decision (action_required,
                 both files listed), as `pgfence pr` counts them, never a success
+  unknown_tree  alice approves a pull request whose migration pgfence could not see (the DO block
+                above); a push that changes only another file of the repository (what such a
+                statement may read at run time) makes the approval not cover it: action_required
+                again, until an approver approves the new head
 """
 import argparse
 import os
@@ -18,7 +22,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from serve_test import check, git, ok, run_world, write  # noqa: E402
+from serve_test import check, git, ok, review, run_world, signoff_world, write  # noqa: E402
 
 DYNAMIC = ("SET lock_timeout = '2s';\n"
            "DO $$\n"
@@ -105,7 +109,33 @@ def scenario_unread_files(w):
     ok("migrations behind working-tree-encoding and a filter driver: unknowns at their first lines, action_required")
 
 
-SCENARIOS = {"unknown_only": scenario_unknown_only, "unread_files": scenario_unread_files}
+def scenario_unknown_tree(w):
+    _, token, url = signoff_world(w, 'approvers = ["alice"]\n')
+    write(os.path.join(w.repo, "migrations/003_cleanup.sql"), DYNAMIC)
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "cleanup")
+    proc, out, head = w.upload(url, token)
+    check(out.get("governance-conclusion") == "action_required", f"upload: {out} {proc.stderr[-500:]}")
+    review(w, url, "alice", head_sha=head)
+    w.wait_for_text(head, "success", "Signed off by alice")
+    ok("alice signs off the head whose migration pgfence could not see")
+
+    write(os.path.join(w.repo, "sql/cleanup.sql"), "DROP TABLE users CASCADE;\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "only another file")
+    proc, out, head2 = w.upload(url, token)
+    check(out.get("governance-conclusion") == "action_required", f"upload after the push: {out} {proc.stderr[-500:]}")
+    run = w.wait_for_text(head2, "action_required", "pgfence could not see on a repository changed since")
+    check("unknown-statement" in run["output"]["text"], f"the check lists the unknown again: {run['output']['text'][-1500:]}")
+    ok("a push of only another file: the approval of what pgfence could not see no longer covers it")
+
+    review(w, url, "alice", head_sha=head2, review_id=4242)
+    w.wait_for_text(head2, "success", "Signed off by alice")
+    ok("a new approval of the new head signs it off")
+
+
+SCENARIOS = {"unknown_only": scenario_unknown_only, "unread_files": scenario_unread_files,
+             "unknown_tree": scenario_unknown_tree}
 
 
 def main():
