@@ -945,8 +945,10 @@ def check_envelope(s, envelope, request, sql_included=True):
         schema = json.load(f)
     errors = list(jsonschema.validators.validator_for(schema)(schema).iter_errors(envelope["report"]))
     check(not errors, f"the uploaded report does not validate: {[e.message for e in errors[:3]]}")
-    check(set(envelope) == {"schema_version", "repository", "pull_request", "head_sha", "base_sha", "content_hash",
-                            "sql_included", "report"}, f"envelope keys: {sorted(envelope)}")
+    check(set(envelope) == {"schema_version", "repository", "pull_request", "head_sha", "base_sha", "head_tree",
+                            "content_hash", "sql_included", "report"}, f"envelope keys: {sorted(envelope)}")
+    tree = subprocess.run(["git", "-C", s.repo, "rev-parse", s.head + "^{tree}"], capture_output=True, text=True, check=True)
+    check(envelope["head_tree"] == tree.stdout.strip(), f"envelope: head_tree {envelope['head_tree']} is not the head's tree")
     check(envelope["schema_version"] == 1 and envelope["repository"] == "octo/app" and envelope["pull_request"] == 7,
           f"envelope head: {[envelope[k] for k in ('schema_version', 'repository', 'pull_request')]}")
     check(envelope["head_sha"] == s.head and envelope["base_sha"] == s.base, "envelope: head and base commits")
