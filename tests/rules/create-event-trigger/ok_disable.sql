@@ -1,0 +1,3 @@
+SET lock_timeout = '2s';
+ALTER EVENT TRIGGER log_ddl DISABLE;
+DROP EVENT TRIGGER IF EXISTS freeze_ddl;
