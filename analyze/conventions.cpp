@@ -234,10 +234,28 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     std::string name = lower(as_sql.empty() ? path_name(path) : std::string_view(as_sql));
     std::string lowered_path = lower(path);
 
+    // sqlx reads the marker at the file's first bytes only (source.rs: sql.starts_with(...)).
+    bool sqlx_no_transaction = (versioned_name(name, ".sql")) && text.starts_with("-- no-transaction");
+    bool sqlx_crate = versioned_name(name, ".sql") &&
+                      ((sibling_metadata.find("sqlx") != std::string_view::npos && lowered_path.find("migrations/") != std::string::npos) ||
+                       sibling_metadata == k_sqlx_folder);
+    bool versioned_up_down = versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql");
+    // A name only a tool that sends the whole file gives (Flyway's V2__x.sql, golang-migrate's
+    // 2_x.up.sql, diesel's up.sql, Prisma's migration.sql, a file of a sqlx crate's folder): another tool's up/down markers in it
+    // are comments to the tool that runs it, which sends the down part too (red team G1: a
+    // `-- +goose Down` in a Flyway file hid a DROP TABLE that Flyway ran). goose and dbmate need a
+    // version of digits first in the name (goose's migration.go NumericComponent, dbmate's
+    // migrationFileRegexp), so a Flyway name is no file of theirs; a 2_x.up.sql could be dbmate's,
+    // and is read as golang-migrate's, which reads more of it, with the assumption printed.
+    const bool whole_file_name = sqlx_crate || versioned_up_down || name == "up.sql" || name == "down.sql" || name == "migration.sql" ||
+                                 is_flyway_name(name) || flyway_suffix_configured(name, sibling_metadata);
+
     // Each tool's markers as the tool reads them (tool_markers.hpp): a line the tool does not take
     // for a marker marks nothing here either.
-    const bool has_goose = goose_file(out.text);
-    const bool has_dbmate = !has_goose && dbmate_file(out.text);
+    const bool goose_marked = goose_file(out.text);
+    const bool dbmate_marked = !goose_marked && dbmate_file(out.text);
+    const bool has_goose = goose_marked && !whole_file_name;
+    const bool has_dbmate = dbmate_marked && !whole_file_name;
     bool has_drizzle = out.text.find("--> statement-breakpoint") != std::string::npos;
 
     // Its up marker: without one, node-pg-migrate runs the whole file as the up migration
@@ -245,13 +263,13 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     // comment marks nothing.
     const std::size_t node_pg_migrate_up =
         out.text.find("igration") == std::string::npos ? std::string::npos : node_pg_migrate_marker(out.text, "up");
-    const bool has_node_pg_migrate = node_pg_migrate_up != std::string::npos;
-    bool versioned_up_down = versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql");
-    // sqlx reads the marker at the file's first bytes only (source.rs: sql.starts_with(...)).
-    bool sqlx_no_transaction = (versioned_name(name, ".sql")) && text.starts_with("-- no-transaction");
-    bool sqlx_crate = versioned_name(name, ".sql") &&
-                      ((sibling_metadata.find("sqlx") != std::string_view::npos && lowered_path.find("migrations/") != std::string::npos) ||
-                       sibling_metadata == k_sqlx_folder);
+    const bool npm_marked = node_pg_migrate_up != std::string::npos;
+    const bool has_node_pg_migrate = npm_marked && !whole_file_name;
+    if (whole_file_name && (goose_marked || dbmate_marked || npm_marked)) {
+        out.notes.push_back(std::string(goose_marked ? "goose" : dbmate_marked ? "dbmate" : "node-pg-migrate") +
+                            " markers in a file whose name only a tool that runs the whole file gives: read as that tool's, "
+                            "the part after the down marker included (set `tool` in the configuration if another tool runs it)");
+    }
 
     if (has_goose) {
         prepare_goose(out, direction);
