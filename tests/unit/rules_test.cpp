@@ -332,6 +332,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"view-returns-no-rows", "a release order: deploy code that no longer reads the view first"},
         {"view-options-changed", "who the view's reads run as is the author's choice: a review with SET ROLE"},
         {"constraint-rejects-inserts", "a condition the application's rows meet is the author's choice"},
+        {"constraint-deferred", "when its errors are raised is the author's choice: SET CONSTRAINTS in the transactions that need it"},
         {"schema-shadows-role-path", "a schema's name, or a role's search_path, is the author's choice"},
         {"text-search-config-changed", "a release order: a new configuration, its indexes rebuilt, then the queries switched"},
         {"replaced-function-in-use", "a review by hand: what the new body returns for every row is not in the SQL"},
