@@ -8,6 +8,7 @@
 #include "analyze/literal_truth.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/policy_filter.hpp"
 #include "analyze/plpgsql.hpp"
 #include "analyze/splitter.hpp"
 
@@ -514,6 +515,7 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
                 PolicyInfo kept{ctx.catalog.source(), policy->permissive, "all", ""};
                 if (policy->cmd_name != nullptr) kept.command = std::string(pg::text(policy->cmd_name));
                 kept.roles = policy_roles(policy->roles);
+                kept.filter = policy_filter(policy->qual);
                 info->policies[std::string(pg::text(policy->policy_name))] = std::move(kept);
             }
             return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);
@@ -535,6 +537,7 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
                     }
                     kept.roles = roles;
                 }
+                if (policy->qual != nullptr) kept.filter = policy_filter(policy->qual);
                 if (kept.permissive && policy->qual != nullptr && !could_be_true(policy->qual)) info->policies.erase(name);
             }
             return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);
