@@ -88,6 +88,7 @@ struct PolicyInfo {
     bool permissive = true;   // AS PERMISSIVE (the default) or AS RESTRICTIVE
     std::string command = "all";  // FOR ALL (the default), select, insert, update, delete
     std::string roles;        // TO ...: "" for PUBLIC (the default), else the names, sorted, comma-separated
+    std::string filter;       // which rows its USING admits: "" for every row (policy_filter.hpp)
     friend bool operator==(const PolicyInfo&, const PolicyInfo&) = default;
 };
 

@@ -16,6 +16,7 @@
 #include "analyze/pg_parser.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/splitter.hpp"
+#include "analyze/volatile_builtins.hpp"
 
 namespace pgfence::analyze {
 namespace {
@@ -511,6 +512,11 @@ void CallFollower::follow_call(const FuncCall* call, StatementFacts& facts, bool
     }
     if (is_known_function(name)) {
         if (runs_sql_text(name)) unknown(facts, "calls " + shown + ", which runs SQL given as text");
+        // A built-in that may act outside the statement (analyze/volatile_builtins.hpp): what it
+        // does to the application's data or sessions is not modelled, so a person judges it.
+        if (const std::string_view why = unmodelled_volatile_builtin(name); !why.empty()) {
+            unknown(facts, "calls " + shown + ", a built-in function that acts outside the statement: " + std::string(why));
+        }
         return;
     }
     unknown(facts, "calls " + shown + ", a function not created in these migrations or their history, so its body is not known");

@@ -14,6 +14,9 @@ namespace pgfence::analyze {
 
 // How the model's row_security_known_note says the table has policies but none that reads.
 inline constexpr std::string_view k_no_read_policy = "no policy of it lets a role read it: ";
+// ... and that its policies let roles read it, but none shows every row to every role
+// (policy_filter.hpp): enabling row security hides the rest.
+inline constexpr std::string_view k_filtering_policies = "no policy of it shows every row to every role: ";
 
 [[nodiscard]] inline bool policy_lets_read(bool permissive, std::string_view command, std::string_view roles) {
     if (!permissive || (command != "all" && command != "select")) return false;

@@ -6,6 +6,7 @@
 
 #include "analyze/cascade_note.hpp"
 #include "analyze/model/alter_table_locks.hpp"
+#include "analyze/model/subcommand_judgement.hpp"
 #include "analyze/model/alter_table_parts.hpp"
 #include "analyze/model/empty_tables.hpp"
 #include "analyze/model/integrity.hpp"
@@ -658,6 +659,7 @@ bool model_alter_table(const AlterTableStmt* stmt, StatementFacts& facts, Contex
         std::optional<SubcommandLock> lock = command_lock(*cmd, ctx.pg_version, t.kind == "index");
         if (lock) apply(*cmd, *lock, t, acc, facts, ctx);
         else unknown = true;
+        note_unjudged_subcommand(*cmd, t.relname, t.display, facts, ctx);
     }
     if (unknown && acc.reason.empty()) return false;
     lock_range_var(facts, ctx, rv, acc.mode, acc.reason, t.kind);

@@ -8,6 +8,8 @@
 #include "analyze/literal_truth.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_parser.hpp"
+#include "analyze/domain_columns.hpp"
+#include "analyze/policy_filter.hpp"
 #include "analyze/plpgsql.hpp"
 #include "analyze/splitter.hpp"
 
@@ -296,6 +298,23 @@ bool model_comment(const CommentStmt* stmt, StatementFacts& facts, Context& ctx)
     }
 }
 
+// "things.qty, orders.n": the columns of the domain `base` the catalog knows, at most a few.
+std::string domain_columns(const Catalog& catalog, const std::string& base) {
+    constexpr int k_shown = 5;
+    std::string out;
+    int shown = 0;
+    for (const auto& t : catalog.tables_using_type(base)) {
+        const RelationInfo* info = catalog.find(t);
+        if (info == nullptr) continue;
+        for (const auto& c : info->columns) {
+            if (type_base(c.type) != base) continue;
+            if (shown++ == k_shown) return out + " and more";
+            out += (out.empty() ? "" : ", ") + info->display + "." + quote_ident(c.name);
+        }
+    }
+    return out;
+}
+
 bool model_alter_domain(const AlterDomainStmt* stmt, StatementFacts& facts, Context& ctx) {
     facts.tag = "ALTER DOMAIN";
     char sub = stmt->subtype;
@@ -309,6 +328,7 @@ bool model_alter_domain(const AlterDomainStmt* stmt, StatementFacts& facts, Cont
         checks_rows = true;
     }
     if (sub == 'C' || sub == 'O') ctx.catalog.add_domain(base, true);
+    if (sub == 'N') facts.notes.push_back(domain_columns_note(name, domain_columns(ctx.catalog, base)));
     if (checks_rows) {
         for (const auto& t : ctx.catalog.tables_using_type(base)) {
             const RelationInfo* info = ctx.catalog.find(t);
@@ -514,6 +534,7 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
                 PolicyInfo kept{ctx.catalog.source(), policy->permissive, "all", ""};
                 if (policy->cmd_name != nullptr) kept.command = std::string(pg::text(policy->cmd_name));
                 kept.roles = policy_roles(policy->roles);
+                kept.filter = policy_filter(policy->qual);
                 info->policies[std::string(pg::text(policy->policy_name))] = std::move(kept);
             }
             return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);
@@ -535,6 +556,7 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
                     }
                     kept.roles = roles;
                 }
+                if (policy->qual != nullptr) kept.filter = policy_filter(policy->qual);
                 if (kept.permissive && policy->qual != nullptr && !could_be_true(policy->qual)) info->policies.erase(name);
             }
             return model_policy(policy->table, policy->qual, policy->with_check, facts, ctx);

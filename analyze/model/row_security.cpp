@@ -8,6 +8,7 @@
 
 #include "analyze/model/alter_table_parts.hpp"
 #include "analyze/names.hpp"
+#include "analyze/policy_filter.hpp"
 #include "analyze/policy_reads.hpp"
 
 namespace pgfence::analyze::model::alter {
@@ -40,6 +41,34 @@ bool state_known(const RelationInfo& info, const Context& ctx) {
 }
 
 const char* const k_changes_nothing = "this changes nothing";
+
+// "orders_mine (permissive, FOR ALL, TO PUBLIC: USING a condition on current_setting(): ...)",
+// for the policies that apply to reads, at most a few.
+std::string read_filters(const RelationInfo& info) {
+    constexpr std::size_t k_shown = 3;
+    std::string out;
+    std::size_t shown = 0;
+    for (const auto& [name, policy] : info.policies) {
+        if (policy.command != "all" && policy.command != "select") continue;
+        if (policy.permissive && policy.filter.empty() && !policy.roles.empty()) {
+            // every row, to some roles only: the others see none of what it admits
+        } else if (policy.filter.empty() && policy.permissive) {
+            continue;
+        } else if (policy.filter.empty()) {
+            continue;  // a restrictive policy admitting every row narrows nothing
+        }
+        if (shown++ == k_shown) {
+            out += "; and more";
+            break;
+        }
+        if (!out.empty()) out += "; ";
+        out += quote_ident(name) + " (" + (policy.permissive ? "permissive" : "restrictive") + ", FOR " +
+               (policy.command == "all" ? std::string("ALL") : std::string("SELECT")) + ", TO " +
+               (policy.roles.empty() ? std::string("PUBLIC") : policy.roles) + ": " +
+               (policy.filter.empty() ? std::string("every row, to those roles only") : policy.filter) + ")";
+    }
+    return out;
+}
 
 }  // namespace
 
@@ -77,8 +106,17 @@ void row_security(AlterTableType subtype, const Target& t, StatementFacts& facts
     if (on) {
         const std::string clause = force ? "FORCE ROW LEVEL SECURITY" : "ENABLE ROW LEVEL SECURITY";
         bool reads = false;
-        for (const auto& [name, policy] : info->policies) reads = reads || policy_lets_read(policy.permissive, policy.command, policy.roles);
-        if (reads) {
+        bool admits = false;     // a policy shows every row to every role
+        bool restricted = false;  // a restrictive one narrows every read
+        for (const auto& [name, policy] : info->policies) {
+            reads = reads || policy_lets_read(policy.permissive, policy.command, policy.roles);
+            admits = admits || admits_every_row(policy.permissive, policy.command, policy.roles, policy.filter);
+            restricted = restricted || restricts_reads(policy.permissive, policy.command, policy.filter);
+        }
+        if (reads && (!admits || restricted) && !flag) {
+            // Policies that read, none showing every row: the rule reports which filter and how.
+            facts.notes.push_back(row_security_known_note(clause, t.display, std::string(k_filtering_policies) + read_filters(*info)));
+        } else if (reads) {
             facts.notes.push_back(row_security_known_note(clause, t.display, "its policies are known: " + policies_of(*info)));
         } else if (!info->policies.empty() && !flag) {
             // Policies, none of which lets a role read (policy_reads.hpp): the rule reports it.

@@ -15,7 +15,28 @@ using namespace operation;
 // enum types in their queries: Prisma casts each enum parameter ($1::"Role"), so every query
 // with such a parameter fails with "type ... does not exist" (the outside DBA's hoppscotch
 // TeamMemberRole -> TeamAccessRole).
+// ALTER TYPE / ALTER DOMAIN ... SET SCHEMA moves it: the running release's statements that name it
+// (qualified, or through a search_path that does not hold the new schema) fail the same way.
+void check_moved(const StatementContext& ctx, const AlterObjectSchemaStmt* move, Sink& sink) {
+    const auto* names = pg::as<List>(move->object);
+    if (names == nullptr || move->newschema == nullptr) return;
+    QualifiedName type = name_of_list(names);
+    if (type_made_earlier(ctx, type)) return;
+    const std::string old_name = shown(type);
+    const char* what = move->objectType == OBJECT_DOMAIN ? "domain " : "type ";
+    Finding& f = sink.add(ctx.statement, "moving " + std::string(what) + old_name + " to schema " + quote_ident(move->newschema) +
+                                             " breaks the running release's statements that name " + old_name +
+                                             " where the new schema is not on their search_path, or qualified by its old "
+                                             "schema (casts such as $1::" + old_name +
+                                             "): from the moment it commits they fail with \"type does not exist\"");
+    f.fix = "keep the type where it is, or move it in a release whose running code names it by its new schema";
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
+    if (const auto* move = ctx.as<AlterObjectSchemaStmt>();
+        move != nullptr && (move->objectType == OBJECT_TYPE || move->objectType == OBJECT_DOMAIN)) {
+        return check_moved(ctx, move, sink);
+    }
     const auto* rename = ctx.as<RenameStmt>();
     if (rename == nullptr || (rename->renameType != OBJECT_TYPE && rename->renameType != OBJECT_DOMAIN)) return;
     const auto* names = pg::as<List>(rename->object);

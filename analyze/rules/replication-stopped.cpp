@@ -9,6 +9,7 @@
 #include "analyze/names.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/executed_query.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"
 
@@ -157,7 +158,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     }
     if (ctx.stmt == nullptr) return;
     const SlotFunction* found = nullptr;
-    walk(ctx.stmt, found, 0);
+    walk(executed_query(ctx.stmt), found, 0);
     if (found == nullptr) return;
     Finding& f = sink.add(ctx.statement, std::string(found->name) + "() " + std::string(found->effect) +
                                              ", with no lock to show it");

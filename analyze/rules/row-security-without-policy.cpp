@@ -10,12 +10,14 @@
 // hides the rows a permissive policy granted or shows the rows a restrictive one hid; quiet where
 // the catalog shows row security off, and MEDIUM where another permissive policy provably still
 // grants the same command to the same roles (row_security.cpp's notes).
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "analyze/literal_truth.hpp"
 #include "analyze/names.hpp"
+#include "analyze/policy_filter.hpp"
 #include "analyze/policy_reads.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/file_syntax_index.hpp"
@@ -44,27 +46,60 @@ bool grants(const CreatePolicyStmt* policy) {
     return policy->qual == nullptr || could_be_true(policy->qual);
 }
 
-// Does the file create a policy for `relname` anywhere (before or after)? The file's policies are
-// read once (file_syntax_index.hpp).
-bool policy_for(const StatementContext& ctx, const std::string& relname) {
+// The policies the file creates for a table anywhere (before or after the statement): whether
+// one lets a role read it (grants), whether one shows every row to every role and no
+// restrictive one narrows the reads (policy_filter.hpp), and what the reading ones filter.
+struct FilePolicies {
+    bool reads = false;
+    bool admits = false;
+    bool restricted = false;
+    std::string filters;  // "name: how", for the message
+};
+
+void add_policy(FilePolicies& out, const CreatePolicyStmt* policy) {
+    const std::string_view command = policy->cmd_name != nullptr ? std::string_view(policy->cmd_name) : "all";
+    const bool reads = command == "all" || command == "select";
+    const std::string filter = policy_filter(policy->qual);
+    std::string roles;
+    for (const RoleSpec* role : pg::each<RoleSpec>(policy->roles)) {
+        if (role->roletype == ROLESPEC_PUBLIC) {
+            roles.clear();
+            break;
+        }
+        roles += (roles.empty() ? "" : ",") + (role->roletype == ROLESPEC_CSTRING ? std::string(pg::text(role->rolename)) : "current role");
+    }
+    out.reads = out.reads || grants(policy);
+    out.admits = out.admits || admits_every_row(policy->permissive, command, roles, filter);
+    out.restricted = out.restricted || restricts_reads(policy->permissive, command, filter);
+    if (!reads || (filter.empty() && (roles.empty() || !policy->permissive))) return;
+    if (out.filters.size() > 600) return;
+    out.filters += (out.filters.empty() ? "" : "; ") + quote_ident(pg::text(policy->policy_name)) + " (" +
+                   (policy->permissive ? "permissive" : "restrictive") + ", FOR " + (command == "all" ? "ALL" : "SELECT") +
+                   ", TO " + (roles.empty() ? std::string("PUBLIC") : roles) + ": " +
+                   (filter.empty() ? std::string("every row, to those roles only") : filter) + ")";
+}
+
+// The file's policies for `relname`; read once per file (file_syntax_index.hpp).
+FilePolicies policies_for(const StatementContext& ctx, const std::string& relname) {
     if (ctx.stmts == nullptr) {
-        bool found = false;
+        FilePolicies out;
         auto visit = [&](const StatementFacts&, const pg::Node* node) {
             const auto* policy = pg::as<CreatePolicyStmt>(node);
-            found = policy != nullptr && policy->table != nullptr && pg::relname(policy->table) == relname && grants(policy);
-            return found;
+            if (policy != nullptr && policy->table != nullptr && pg::relname(policy->table) == relname) add_policy(out, policy);
+            return false;
         };
         for_each_around(ctx, false, visit);
-        if (!found) for_each_around(ctx, true, visit);
-        return found;
+        for_each_around(ctx, true, visit);
+        return out;
     }
-    const auto& with_policy = per_file_syntax<std::set<std::string>>(ctx, [](std::set<std::string>& out, const auto& stmts) {
+    const auto& by_table = per_file_syntax<std::map<std::string, FilePolicies>>(ctx, [](std::map<std::string, FilePolicies>& out, const auto& stmts) {
         for (const pg::Node* node : stmts) {
             const auto* policy = pg::as<CreatePolicyStmt>(node);
-            if (policy != nullptr && policy->table != nullptr && grants(policy)) out.emplace(pg::relname(policy->table));
+            if (policy != nullptr && policy->table != nullptr) add_policy(out[std::string(pg::relname(policy->table))], policy);
         }
     });
-    return with_policy.count(relname) > 0;
+    auto it = by_table.find(relname);
+    return it == by_table.end() ? FilePolicies{} : it->second;
 }
 
 // CREATE POLICY ... AS RESTRICTIVE, or ALTER POLICY, on an existing table: what the rows the
@@ -175,6 +210,25 @@ void report_owner_subject(const StatementContext& ctx, Sink& sink, const std::st
     ctx.subcommand = -1;
 }
 
+// ENABLE / FORCE ROW LEVEL SECURITY on an existing table whose policies let roles read it, but
+// none shows every row to every role (permissive, FOR ALL or SELECT, TO PUBLIC, USING literally
+// true, with no restrictive one narrowing it): from then on each role other than the owner reads
+// only the rows the policies admit it, and a filter on session state admits none to a session that
+// does not set it (checked on PostgreSQL 15, red team F1 P_POLTOPUB: USING (user_id =
+// current_setting('app.uid', true)::bigint), the application's role read 2 rows, then 0).
+// FORCE adds only the owner to the roles filtered (report_owner_subject).
+void report_filtered(const StatementContext& ctx, Sink& sink, const std::string& table, const std::string& filters) {
+    Finding& f = sink.add(ctx.statement,
+                          "ENABLE ROW LEVEL SECURITY on " + table +
+                              ", a table in use: from the moment it commits, every query by a role other than the table's "
+                              "owner (or a superuser or a BYPASSRLS one) returns only the rows its policies admit, and no policy admits every row to every role: " +
+                              filters + "; rows the application read until now are hidden, and its writes of rows "
+                              "outside them fail \"new row violates row-level security policy\"");
+    f.relation = table;
+    f.fix = "check with SET ROLE <the application's role> (and the session settings it really has) which rows it sees "
+            "once row security is on, before turning it on; have a reviewer sign the change off";
+}
+
 // DISABLE / NO FORCE ROW LEVEL SECURITY (checked on PostgreSQL 15: a role filtered to 1 row by a
 // policy sees all 3 after DISABLE; the owner, filtered under FORCE, sees all 3 after NO FORCE).
 void check_turned_off(const StatementContext& ctx, const AlterTableStmt* stmt, const std::string& table, Sink& sink) {
@@ -273,9 +327,18 @@ void check(const StatementContext& ctx, Sink& sink) {
         const char* clause = force ? "FORCE ROW LEVEL SECURITY" : "ENABLE ROW LEVEL SECURITY";
         const auto known_why = row_security_known_why(ctx.statement, clause, table);
         const bool no_read = known_why && known_why->starts_with(k_no_read_policy);
-        const bool known = known_why && !no_read;
+        const bool filtering = known_why && known_why->starts_with(k_filtering_policies);
+        const bool known = known_why && !no_read && (!filtering || force);  // FORCE: the owner, report_owner_subject
         const bool already = known && already_in_force(ctx.statement);
-        if (known || policy_for(ctx, std::string(pg::relname(stmt->relation)))) {
+        const FilePolicies here = policies_for(ctx, std::string(pg::relname(stmt->relation)));
+        // Shows every row: the catalog's policies do (known), or the file makes one that does.
+        const bool shows_all = (known && !already_in_force(ctx.statement)) || (here.admits && !here.restricted);
+        if (!force && !already && !shows_all && (filtering || (!known && here.reads))) {
+            ctx.subcommand = index;
+            report_filtered(ctx, sink, table, filtering ? known_why->substr(k_filtering_policies.size()) : here.filters);
+            continue;
+        }
+        if (known || here.reads) {
             if (force && !already) report_owner_subject(ctx, sink, table, index);
             if (known) continue;
             ctx.subcommand = -1;

@@ -16,6 +16,7 @@
 #include "analyze/names.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/executed_query.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -172,7 +173,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     }
     std::string sequence;
     bool resolved = true;
-    walk(ctx.stmt, sequence, resolved, 0);
+    walk(executed_query(ctx.stmt), sequence, resolved, 0);
     if (!sequence.empty() && resolved) report(ctx, sink, sequence, "setval()");
     if (!sequence.empty() && !resolved) {
         Finding& f = sink.add(ctx.statement, "setval() sets a sequence " + sequence + " back to a constant: when that is "

@@ -7,6 +7,7 @@
 #include "analyze/names.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/rules/common.hpp"
+#include "analyze/rules/executed_query.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {
@@ -35,7 +36,7 @@ void walk(const pg::Node* node, Calls& calls, int depth) {
 void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.stmt == nullptr) return;
     Calls calls;
-    walk(ctx.stmt, calls, 0);
+    walk(executed_query(ctx.stmt), calls, 0);
     if (calls.function.empty()) return;
     // lo_unlink(oid) deletes the large object: its data is gone for every row that points at it
     // (checked on PostgreSQL 15: lo_get of it then fails "large object ... does not exist").

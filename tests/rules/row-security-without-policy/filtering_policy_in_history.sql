@@ -1,6 +1,7 @@
 -- pgfence-test: schema=rls.schema
--- The tables' policies were created by earlier migrations (rls.schema): row security filters
--- rows by them, it does not deny every row. (The new table has a name of its own: rls.schema has a
+-- The tables' policies were created by earlier migrations (rls.schema) and filter by a session
+-- setting: enabling row security hides the rows they do not admit (HIGH, naming them);
+-- (the new table has a name of its own: rls.schema has a
 -- drafts table, which a CREATE TABLE drafts would not replace.)
 SET lock_timeout = '2s';
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;

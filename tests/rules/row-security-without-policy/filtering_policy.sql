@@ -1,3 +1,5 @@
+-- Row security on under a policy filtering by a session setting (red team F1 P_POLTOPUB), created
+-- after the ENABLE: HIGH, naming it; a table this file creates is not reported.
 SET lock_timeout = '2s';
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
 CREATE POLICY documents_owner ON documents USING (owner_id = current_setting('app.user_id')::bigint);

@@ -1,0 +1,2 @@
+CREATE TYPE fresh AS ENUM ('a', 'b');
+ALTER TYPE fresh SET SCHEMA archive;
