@@ -192,10 +192,48 @@ void cte_delete(const StatementContext& ctx, Sink& sink) {
 // (a foreign key, or a column filled from u) is every row that has the key: the same work as an
 // UPDATE without WHERE, HIGH as that is. A join the migrations prove covers every row (a NOT NULL
 // foreign key) is update-without-where's. True when reported.
+// Whether a WHERE is only column = column equalities, one of which ties a column of the target
+// (`ref`.c, c not "id") to the "id" of a table joined in: the target references that table, so
+// every target row whose key is set has its partner (dataset_run_items.observation_id =
+// observations.id). A conjunct that filters (t.type = 'DEBIT'), or a key of the target matched
+// against a list of ids (o.id = t.order_id, "Collectives".id = "Hosts".id), picks rows instead.
+bool references_partner(const pg::Node* where, std::string_view ref) {
+    bool found = false;
+    auto column = [](const pg::Node* n, std::string_view& qualifier, std::string_view& name) {
+        const auto* c = pg::as<ColumnRef>(n);
+        if (c == nullptr || pg::length(c->fields) != 2) return false;
+        qualifier = pg::text(pg::nth(c->fields, 0));
+        name = pg::text(pg::nth(c->fields, 1));
+        return true;
+    };
+    auto equality = [&](const pg::Node* n) {
+        const auto* e = pg::as<A_Expr>(n);
+        if (e == nullptr || e->kind != AEXPR_OP || pg::last_name(e->name) != "=") return false;
+        std::string_view lq, ln, rq, rn;
+        if (!column(e->lexpr, lq, ln) || !column(e->rexpr, rq, rn)) return false;
+        if (lq != ref && rq == ref) {
+            std::swap(lq, rq);
+            std::swap(ln, rn);
+        }
+        found = found || (lq == ref && rq != ref && ln != "id" && rn == "id");
+        return true;
+    };
+    if (const auto* b = pg::as<BoolExpr>(where)) {
+        if (b->boolop != AND_EXPR) return false;
+        for (const pg::Node* arg : pg::each(b->args)) {
+            if (!equality(arg)) return false;
+        }
+        return found;
+    }
+    return equality(where) && found;
+}
+
 bool joined_update(const StatementContext& ctx, Sink& sink) {
     const auto* update = ctx.as<UpdateStmt>();
     const RangeVar* rv = update->relation;
     const std::string table = pg::display_name(rv);
+    const std::string_view name = rv->alias != nullptr ? pg::text(rv->alias->aliasname) : pg::relname(rv);
+    if (!references_partner(update->whereClause, name)) return false;
     const LockFact* lock = existing(ctx.statement, table);
     if (lock == nullptr || lock->empty) return false;
     if (matches_no_existing_row(*ctx.stmts, ctx.statement.index, ctx.stmt)) return false;
