@@ -1,4 +1,5 @@
 #include "analyze/literal_truth.hpp"
+#include "analyze/rules/added_columns.hpp"
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
@@ -301,7 +302,11 @@ void check(const StatementContext& ctx, Sink& sink) {
     std::string likely = scan != nullptr && !scan->likely_every_row.empty() ? " (" + scan->likely_every_row + ")" : "";
     // A WHERE pinned to constants picks few rows only when an index finds them: when no index of
     // the table serves it (the lock model's scan fact), it reads every row and may write most.
-    const bool unindexed = scan != nullptr && scan->certain && scan->filtered;
+    // A column this file added above, pinned to a constant, has no index yet: the same.
+    const std::string own = rv->alias != nullptr ? std::string(pg::text(rv->alias->aliasname)) : std::string(pg::relname(rv));
+    const bool unindexed = (scan != nullptr && scan->certain && scan->filtered) ||
+                           (where != nullptr && ctx.stmts != nullptr && pinned(where) &&
+                            pinned_only_by_added_columns(where, *ctx.stmts, ctx.statement.index, table, own));
     if (where == nullptr || (likely.empty() && !unindexed && pinned(where))) return;
     // Pinned to constants yet unindexed: it may pick few rows, but reads them all to find them.
     const bool scan_only = likely.empty() && unindexed && pinned(where);
