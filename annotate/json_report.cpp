@@ -380,6 +380,7 @@ void JsonReportStream::end(std::ostream& out) {
     counts("history", history());
     counts("schema", schema());
     counts("snapshot", snapshot());
+    if (!sizes().empty()) w.member("sizes", sizes());
     w.member("statements", t.statements).member("unknown", t.unknown).member("unparsable", t.unparsable);
     w.end_object();
     out << tail << "\n}\n";

@@ -51,6 +51,9 @@ public:
     // The same for the --schema files and the stats snapshot's statements.
     void set_schema(const analyze::HistoryCounts& schema) { m_schema = schema; }
     void set_snapshot(const analyze::HistoryCounts& snapshot) { m_snapshot = snapshot; }
+    // What the levels assume of table sizes, said once by end() ("" says nothing): without a
+    // stats snapshot, that every table the migration did not create is large.
+    void set_sizes(std::string note) { m_sizes = std::move(note); }
 
 protected:
     [[nodiscard]] virtual std::string render_text(const analyze::FileReport& file) const = 0;
@@ -62,12 +65,14 @@ protected:
     [[nodiscard]] const std::optional<analyze::HistoryCounts>& history() const { return m_history; }
     [[nodiscard]] const std::optional<analyze::HistoryCounts>& schema() const { return m_schema; }
     [[nodiscard]] const std::optional<analyze::HistoryCounts>& snapshot() const { return m_snapshot; }
+    [[nodiscard]] const std::string& sizes() const { return m_sizes; }
 
 private:
     ReportTotals m_totals;
     std::optional<analyze::HistoryCounts> m_history;
     std::optional<analyze::HistoryCounts> m_schema;
     std::optional<analyze::HistoryCounts> m_snapshot;
+    std::string m_sizes;
 };
 
 // A collected report through a stream, file by file (pr, tests, fuzzing).

@@ -593,6 +593,7 @@ void TerminalStream::end(std::ostream& out) {
     counts("schema", schema());
     counts("snapshot", snapshot());
     if (!m_options.target.empty()) out << m_options.target << "\n";
+    if (!sizes().empty()) out << "sizes: " << sizes() << "\n";
 }
 
 // The compact form's closing lines, each within the width.
@@ -629,6 +630,7 @@ void TerminalStream::end_compact(std::ostream& out, const ReportTotals& t) const
     counts("schema", schema());
     counts("snapshot", snapshot());
     if (!m_options.target.empty()) wrapped(m_options.target, "", m_options.width, text);
+    if (!sizes().empty()) wrapped("sizes: " + sizes(), "", m_options.width, text);
     out << text.s;
 }
 

@@ -379,6 +379,12 @@ void version_from_snapshot(Settings& settings) {
 
 namespace {
 
+// Said once at the end of a report analysed without a stats snapshot (text, compact, JSON), not on
+// each finding: the levels of the size-sensitive rules are those of a large table.
+constexpr const char* k_sizes_assumed =
+    "no stats snapshot, so every table the migrations did not create is taken as large: rewrites, index builds, "
+    "scans and backfills keep their full level (--stats-file from pgfence extract-stats, or --db-url, sizes them)";
+
 std::string target_line(const Settings& settings) {
     std::string line = "target: PostgreSQL " + std::to_string(settings.options.pg_version);
     if (!settings.pg_version_from.empty()) return line + " (" + settings.pg_version_from + ")";
@@ -528,6 +534,7 @@ Diagnosis stream_report(annotate::ReportStream& stream, const std::vector<std::s
     if (auto counts = history.counts()) stream.set_history(*counts);
     if (auto counts = history.schema_counts()) stream.set_schema(*counts);
     if (auto counts = history.snapshot_counts()) stream.set_snapshot(*counts);
+    if (!settings.stats) stream.set_sizes(k_sizes_assumed);
     stream.end(out);
     return diagnosis;
 }

@@ -27,11 +27,16 @@ std::vector<const RelationInfo*> indexes_using(const Context& ctx, const std::st
 
 // Whether an index on a column keeps its operator class across the type change, so that
 // ATPostAlterTypeParse's TryReuseIndex keeps its storage when the table is not rewritten:
-// the same type with another typmod, or varchar and text (both use text_ops).
+// the same type with another typmod, varchar and text (both use text_ops), cidr and inet (both use
+// inet_ops). Checked on PostgreSQL 15 (pg_class.relfilenode of the table and of an index on the
+// column, before and after): text or varchar(n) to citext, citext to text, int4 to oid and
+// timestamp to timestamptz under UTC keep the table and build the index again; varchar(n) to
+// varchar(m > n) or text, text to varchar, cidr to inet and numeric(p, s) to numeric(q > p, s)
+// keep both.
 bool same_operator_class(const std::string& from, const std::string& to) {
     auto family = [](const std::string& type) {
         std::string base = type_base(type);
-        return base == "varchar" ? std::string("text") : base;
+        return base == "varchar" ? std::string("text") : base == "cidr" ? std::string("inet") : base;
     };
     return from.ends_with("[]") == to.ends_with("[]") && family(from) == family(to);
 }

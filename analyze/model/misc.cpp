@@ -593,7 +593,11 @@ bool model_misc(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
             // 18.6 by an outside review of pgfence: pg_locks shows AccessShareLock on the table
             // while the statement's transaction is open). 15 takes none (pg_locks on 15.20 shows no
             // lock on the table inside GRANT's or REVOKE's transaction); 16 and 17 are modelled as 15,
-            // not checked on a server.
+            // not checked on a server. The change: Peter Eisentraut's "Proper object locking for
+            // GRANT/REVOKE" (pgsql-hackers, 2024-10-28; PostgreSQL 18's development cycle) made
+            // aclchk.c's objectNamesToOids() look names up with get_object_address(), which locks
+            // each object it returns (AccessShareLock for a GRANT's relation), where before it took
+            // no lock ("XXX: This function doesn't take any sort of locks", removed by it).
             const auto* grant = pg::as<GrantStmt>(stmt);
             facts.tag = "GRANT";  // REVOKE too, as before
             if (ctx.pg_version >= 18 && grant->targtype == ACL_TARGET_OBJECT && grant->objtype == OBJECT_TABLE) {

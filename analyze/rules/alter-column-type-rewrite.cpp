@@ -34,6 +34,16 @@ TypeChangeText type_change_text(std::string_view sql, const ColumnDef* def) {
     return out;
 }
 
+// A new type that every type converting to it without a rewrite reaches with another operator
+// class: citext, from text or varchar(n) (citext's extension script declares those casts WITHOUT
+// FUNCTION; their indexes use text_ops, citext's citext_ops). With the current type unknown, the
+// statement then rewrites the table or builds its indexes on the column again: as costly as a
+// CREATE INDEX without CONCURRENTLY, not a "may".
+bool rebuilds_either_way(const ColumnDef* def) {
+    if (def == nullptr || def->typeName == nullptr || def->raw_default != nullptr) return false;
+    return pg::last_name(def->typeName->names) == "citext";
+}
+
 Recipe make_recipe(const StatementContext& ctx, const AlterTableCmd* cmd, const ColumnDef* def, const RangeVar* rv) {
     std::string table = pg::display_name(rv);
     std::string relname(pg::relname(rv));
@@ -111,7 +121,13 @@ void check(const StatementContext& ctx, Sink& sink) {
                                                                   : " may rewrite " + t.table + " and rebuild") +
                                                  " its indexes while holding " + describe_lock(t.lock) + ": " +
                                                  effect_detail(*rewrite));
-        if (!rewrite->certain) f.risk = Risk::Medium;
+        if (!rewrite->certain && !rebuilds_either_way(def)) f.risk = Risk::Medium;
+        if (!rewrite->certain && rebuilds_either_way(def)) {
+            f.message += "; and the types that convert to citext without a rewrite (text, varchar) use another "
+                         "operator class, so then every index on " + col + " is built again under the same lock "
+                         "(checked on PostgreSQL 15): either way reads wait for table-sized work, unless " + col +
+                         " is citext already or has no index";
+        }
         f.relation = t.table;
         f.fix = "add a new column of type " + type + ", keep it in sync with a trigger, backfill it in batches, then swap the column names";
         f.recipe = make_recipe(ctx, cmd, def, t.relation);

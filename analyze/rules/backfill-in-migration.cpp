@@ -1,9 +1,11 @@
 #include "analyze/literal_truth.hpp"
+#include "analyze/rules/added_columns.hpp"
 #include "analyze/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/rules/operation_dml.hpp"
+#include "analyze/rules/registry_transaction.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/transaction_work.hpp"
 
@@ -186,6 +188,96 @@ void cte_delete(const StatementContext& ctx, Sink& sink) {
     }
 }
 
+// UPDATE t SET ... FROM u WHERE t.k = u.id, whose WHERE only joins t to whole tables (joins_whole_tables):
+// it reads every row of t and writes each one that has a partner, which for a key copied from u
+// (a foreign key, or a column filled from u) is every row that has the key: the same work as an
+// UPDATE without WHERE, HIGH as that is. A join the migrations prove covers every row (a NOT NULL
+// foreign key) is update-without-where's. True when reported.
+// Whether a WHERE is only column = column equalities, one of which ties a column of the target
+// (`ref`.c, c not "id") to the "id" of a table joined in: the target references that table, so
+// every target row whose key is set has its partner (dataset_run_items.observation_id =
+// observations.id). A conjunct that filters (t.type = 'DEBIT'), or a key of the target matched
+// against a list of ids (o.id = t.order_id, "Collectives".id = "Hosts".id), picks rows instead.
+bool references_partner(const pg::Node* where, std::string_view ref) {
+    bool found = false;
+    auto column = [](const pg::Node* n, std::string_view& qualifier, std::string_view& name) {
+        const auto* c = pg::as<ColumnRef>(n);
+        if (c == nullptr || pg::length(c->fields) != 2) return false;
+        qualifier = pg::text(pg::nth(c->fields, 0));
+        name = pg::text(pg::nth(c->fields, 1));
+        return true;
+    };
+    auto equality = [&](const pg::Node* n) {
+        const auto* e = pg::as<A_Expr>(n);
+        if (e == nullptr || e->kind != AEXPR_OP || pg::last_name(e->name) != "=") return false;
+        std::string_view lq, ln, rq, rn;
+        if (!column(e->lexpr, lq, ln) || !column(e->rexpr, rq, rn)) return false;
+        if (lq != ref && rq == ref) {
+            std::swap(lq, rq);
+            std::swap(ln, rn);
+        }
+        found = found || (lq == ref && rq != ref && ln != "id" && rn == "id");
+        return true;
+    };
+    if (const auto* b = pg::as<BoolExpr>(where)) {
+        if (b->boolop != AND_EXPR) return false;
+        for (const pg::Node* arg : pg::each(b->args)) {
+            if (!equality(arg)) return false;
+        }
+        return found;
+    }
+    return equality(where) && found;
+}
+
+bool joined_update(const StatementContext& ctx, Sink& sink) {
+    const auto* update = ctx.as<UpdateStmt>();
+    const RangeVar* rv = update->relation;
+    const std::string table = pg::display_name(rv);
+    const std::string_view name = rv->alias != nullptr ? pg::text(rv->alias->aliasname) : pg::relname(rv);
+    if (!references_partner(update->whereClause, name)) return false;
+    const LockFact* lock = existing(ctx.statement, table);
+    if (lock == nullptr || lock->empty) return false;
+    if (matches_no_existing_row(*ctx.stmts, ctx.statement.index, ctx.stmt)) return false;
+    // Under a lock an earlier statement holds, work-under-held-lock reports it HIGH, and this
+    // rule's MEDIUM finding folds into that one (one_cause.cpp).
+    if (ctx.statement.transaction != Transaction::None) {
+        FileContext file{ctx.file, ctx.options, *ctx.stmts, ctx.memo};
+        for (const TransactionScope& scope : transactions(file)) {
+            if (ctx.statement.index < scope.first || ctx.statement.index > scope.last) continue;
+            if (has_held_work(work_under_held_locks(file, scope), ctx.statement.index)) return false;
+        }
+    }
+    Split split = split_where(ctx.statement.sql);
+    if (split.where.empty()) return false;
+    std::string partners;
+    auto name_tables = [&](auto&& self, const pg::Node* item) -> void {
+        if (const auto* from = pg::as<RangeVar>(item)) partners += (partners.empty() ? "" : ", ") + pg::display_name(from);
+        if (const auto* join = pg::as<JoinExpr>(item)) {
+            self(self, join->larg);
+            self(self, join->rarg);
+        }
+    };
+    for (const pg::Node* item : pg::each(update->fromClause)) name_tables(name_tables, item);
+    Finding& f = sink.add(ctx.statement,
+                          "UPDATE " + table + " WHERE " + shortened(split.where, 60) + " only joins " + table +
+                              " to whole tables" + (partners.empty() ? std::string() : " (" + partners + ")") +
+                              ": it reads every row of " + table + " and writes a new version of each one that has a "
+                              "partner (with a key taken from them, every row that has the key), in one transaction, "
+                              "as an UPDATE without WHERE would: each row it writes stays locked until the migration "
+                              "commits (other writers of those rows wait), every row version goes to WAL at once "
+                              "(replicas fall behind), and a dead copy of every row stays behind until VACUUM");
+    f.risk = Risk::High;
+    f.relation = table;
+    f.fix = "backfill in batches out of band (each batch its own transaction) after the migration, not in it";
+    const std::string ref = rv->alias != nullptr ? quote_ident(pg::text(rv->alias->aliasname)) : quote_ident(pg::relname(rv));
+    Recipe recipe;
+    recipe.summary = "Backfill in batches by primary key, out of band: each batch's row locks end when it commits";
+    std::string inner = rv->alias != nullptr ? table + " AS " + ref : table;
+    recipe.steps.push_back({"Out of band", batched(true, split, table, ref, inner), false});
+    f.recipe = std::move(recipe);
+    return true;
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     if (per_row(ctx, sink)) return;
     cte_delete(ctx, sink);
@@ -199,6 +291,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     if (ctx.stmts != nullptr) {
         auto every = every_row_write(*ctx.stmts, ctx.statement, ctx.stmt, ctx.memo);
         if (every && !every->joined) return;  // update-/delete-without-where reports it
+        if (every && update != nullptr && joined_update(ctx, sink)) return;
     }
     const pg::Node* where = update != nullptr ? update->whereClause : remove->whereClause;
     const RangeVar* rv = update != nullptr ? update->relation : remove->relation;
@@ -209,7 +302,11 @@ void check(const StatementContext& ctx, Sink& sink) {
     std::string likely = scan != nullptr && !scan->likely_every_row.empty() ? " (" + scan->likely_every_row + ")" : "";
     // A WHERE pinned to constants picks few rows only when an index finds them: when no index of
     // the table serves it (the lock model's scan fact), it reads every row and may write most.
-    const bool unindexed = scan != nullptr && scan->certain && scan->filtered;
+    // A column this file added above, pinned to a constant, has no index yet: the same.
+    const std::string own = rv->alias != nullptr ? std::string(pg::text(rv->alias->aliasname)) : std::string(pg::relname(rv));
+    const bool unindexed = (scan != nullptr && scan->certain && scan->filtered) ||
+                           (where != nullptr && ctx.stmts != nullptr && pinned(where) &&
+                            pinned_only_by_added_columns(where, *ctx.stmts, ctx.statement.index, table, own));
     if (where == nullptr || (likely.empty() && !unindexed && pinned(where))) return;
     // Pinned to constants yet unindexed: it may pick few rows, but reads them all to find them.
     const bool scan_only = likely.empty() && unindexed && pinned(where);

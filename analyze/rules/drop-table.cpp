@@ -23,10 +23,16 @@ using namespace operation;
 //   typeorm/typeorm src/migration/MigrationExecutor.ts: migrationsTableName || "migrations"
 //   salsita/node-pg-migrate src/runner.ts: migrationsTable, 'pgmigrations' by default (bin/node-pg-migrate)
 //   launchbadge/sqlx sqlx-postgres/src/migrate.rs: _sqlx_migrations
+//   knex/knex lib/migrations/migrate/table-resolver.js getLockTableName: `${tableName}_lock`
+//   drizzle-team/drizzle-orm drizzle-orm/src/pg-core/dialect.ts migrate(): '__drizzle_migrations'
+//     (in schema 'drizzle')
+//   liquibase/liquibase liquibase/configuration/GlobalConfiguration.java: DATABASECHANGELOG and
+//     DATABASECHANGELOGLOCK, unquoted, so databasechangelog and databasechangeloglock on PostgreSQL
 struct Bookkeeping {
     std::string_view table;
     std::string_view tool;
     bool typeorm_only;  // "migrations" is an ordinary name: only a TypeORM script's is the tool's
+    bool lock = false;  // the row the tool locks while it migrates, not its history
 };
 constexpr Bookkeeping k_bookkeeping[] = {
     {"__diesel_schema_migrations", "diesel", false}, {"schema_migrations", "dbmate, golang-migrate or Rails", false},
@@ -34,7 +40,9 @@ constexpr Bookkeeping k_bookkeeping[] = {
     {"_prisma_migrations", "Prisma", false},         {"knex_migrations", "Knex", false},
     {"SequelizeMeta", "Sequelize", false},           {"typeorm_migrations", "TypeORM", false},
     {"migrations", "TypeORM", true},                 {"pgmigrations", "node-pg-migrate", false},
-    {"_sqlx_migrations", "sqlx", false},
+    {"_sqlx_migrations", "sqlx", false},             {"knex_migrations_lock", "Knex", false, true},
+    {"__drizzle_migrations", "drizzle", false},      {"databasechangelog", "Liquibase", false},
+    {"databasechangeloglock", "Liquibase", false, true},
 };
 
 const Bookkeeping* bookkeeping_table(const FileReport& file, std::string_view qualified) {
@@ -58,9 +66,11 @@ void check(const StatementContext& ctx, Sink& sink) {
         if (table.empty() || existing(ctx.statement, table) == nullptr) continue;  // created in this migration
         if (const Bookkeeping* b = bookkeeping_table(ctx.file, table)) {
             Finding& f = sink.add(ctx.statement, "DROP TABLE " + table + " drops " + std::string(b->tool) +
-                                                     "'s record of the migrations it applied, not application data: "
-                                                     "the tool's history is lost, and its next run may apply every "
-                                                     "migration again");
+                                                     (b->lock ? "'s lock table (the row it locks while it migrates), "
+                                                                "not application data: its next run makes it again"
+                                                              : "'s record of the migrations it applied, not application data: "
+                                                                "the tool's history is lost, and its next run may apply every "
+                                                                "migration again"));
             f.relation = table;
             f.risk = Risk::Low;
             const std::string arg = table.find('"') == std::string::npos ? table : "'" + table + "'";  // for the shell

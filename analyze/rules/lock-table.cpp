@@ -26,6 +26,23 @@ bool unique_constraint_on(const AlterTableStmt* alter) {
     return false;
 }
 
+// A statement that reads the locked table to write (a copy into another table: INSERT ... SELECT,
+// CREATE TABLE AS, UPDATE ... FROM, DELETE ... USING), or a DO block that writes it: without the
+// lock, rows other sessions write to the table in between would be missing from the copy when the
+// table is then swapped, dropped or changed (the lock is what makes the copy whole), or would meet
+// the block's dedup half done.
+bool reads_to_write(const pg::Node* n, const RangeVar* target, const StatementFacts& facts, const std::string& table) {
+    const bool writes_other = (pg::is<InsertStmt>(n) || pg::is<UpdateStmt>(n) || pg::is<DeleteStmt>(n) ||
+                               pg::is<MergeStmt>(n)) && target != nullptr && pg::display_name(target) != table;
+    const bool copies = writes_other || pg::is<CreateTableAsStmt>(n);
+    for (const LockFact& l : facts.locks) {
+        if (l.relation != table) continue;
+        if (copies) return true;
+        if (pg::is<DoStmt>(n) && l.mode >= LockMode::RowExclusive && l.mode < LockMode::ShareUpdateExclusive) return true;
+    }
+    return false;
+}
+
 // The line of the first statement after the lock, in its transaction, that relies on it on
 // `table`; 0 when none does.
 int relied_on_at(const StatementContext& ctx, const std::string& table) {
@@ -49,9 +66,9 @@ int relied_on_at(const StatementContext& ctx, const std::string& table) {
                 target = alter->relation;
                 relies = unique_constraint_on(alter);
             }
-            if (target != nullptr && relies && pg::display_name(target) == table) {
-                return ctx.file.statements[static_cast<std::size_t>(i)].span.start.line;
-            }
+            const StatementFacts& facts = ctx.file.statements[static_cast<std::size_t>(i)];
+            if (target != nullptr && relies && pg::display_name(target) == table) return facts.span.start.line;
+            if (reads_to_write(n, target, facts, table)) return facts.span.start.line;
         }
     }
     return 0;

@@ -711,6 +711,27 @@ class Suite(Harness):
             os.remove(os.path.join(tmp, ".pgfence.toml"))
             code, out, err = self.run("analyze", "--no-config", "--format", "compact", target, cwd=tmp)
             self.check(code == 0 and b"target: PostgreSQL 15, assumed" in out, f"no version named: assumed: {out[-300:]!r}")
+            # Without a snapshot the levels assume large tables: said once for the report, in text,
+            # compact and JSON, not on each finding; with one, not said.
+            with open(os.path.join(tmp, "20240302000000_backfill.sql"), "w") as f:
+                f.write("SET lock_timeout = '5s';\nUPDATE accounts SET email = lower(email);\n"
+                        "CREATE INDEX accounts_email_lower ON accounts (lower(email));\n")
+            two = [target, "20240302000000_backfill.sql"]
+            for fmt in ("text", "compact"):
+                code, out, err = self.run("analyze", "--no-config", "--format", fmt, *two, cwd=tmp)
+                self.check(code == 0 and out.count(b"no stats snapshot") == 1 and b"\nsizes: no stats snapshot" in out
+                           and b"HIGH" in out, f"{fmt}: sizes assumed, said once: {out[-500:]!r}")
+                code, out, err = self.run("analyze", "--no-config", "--format", fmt, "--stats-file", "pgfence-stats.json",
+                                          *two, cwd=tmp)
+                self.check(code == 0 and b"no stats snapshot" not in out, f"{fmt}: snapshot: no sizes line: {out[-300:]!r}")
+            code, out, err = self.run("analyze", "--no-config", "--format", "json", *two, cwd=tmp)
+            report = json.loads(out)
+            self.validate(v, report, "sizes assumed")
+            self.check("no stats snapshot" in report["summary"].get("sizes", "") and out.count(b"no stats snapshot") == 1,
+                       f"json: summary.sizes once: {report['summary']}")
+            code, out, err = self.run("analyze", "--no-config", "--format", "json", "--stats-file", "pgfence-stats.json",
+                                      *two, cwd=tmp)
+            self.check(code == 0 and "sizes" not in json.loads(out)["summary"], f"json: snapshot: no sizes: {out[-300:]!r}")
 
     def suite_history(self):
         """A migration set's files are analysed after the ones before them; --history replays more; --no-history not."""
