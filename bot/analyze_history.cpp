@@ -9,6 +9,7 @@
 #include "analyze/migration_order.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/regular_file.hpp"
+#include "bot/removed_migrations.hpp"
 #include "bot/tool_settings_review.hpp"
 #include "diff/glob.hpp"
 
@@ -335,8 +336,12 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
     const auto& patterns = globs.empty() ? diff::default_migration_globs() : globs;
     std::unordered_set<std::string> changed;
     for (const auto& change : changes.files) {
+        // A migration the pull request deletes or renames away has run: its base version is
+        // history (issue #53: a table it made, left out, counted as new to a later DROP ... IF
+        // EXISTS; CREATE). The pull request's own versions of changed files are analysed.
+        if (change.status == diff::ChangeStatus::Deleted) continue;
         changed.insert(change.path);
-        changed.insert(change.old_path);
+        if (!removes_base_migration(change)) changed.insert(change.old_path);
     }
     // The folders the other tools' settings of the base name hold its migrations too.
     auto in_tool_dir = tool_dir_selector(repo, changes.base_sha, options.max_file_bytes);
@@ -382,7 +387,10 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
                 return;
             }
             if (blob->text) run->replay->replay_text(path, *blob->text, *settings);
-            else notes.push_back(history_too_large(path + " (at the base commit)", blob->size, options.max_file_bytes));
+            else {
+                notes.push_back(history_too_large(path + " (at the base commit)", blob->size, options.max_file_bytes));
+                run->replay->left_out();  // it may have made a table a later DROP ... IF EXISTS finds
+            }
         }
     });
     if (failure) return *failure;
