@@ -47,6 +47,7 @@
 #include "diff/event.hpp"
 #include "diff/glob.hpp"
 #include "bot/analyze_history.hpp"
+#include "bot/drizzle_journal.hpp"
 #include "bot/removed_migrations.hpp"
 #include "diff/repository.hpp"
 
@@ -858,6 +859,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!analysed) return git_failed(analysed.error());
     report = std::move(*analysed);
     if (auto listed = add_settings_reports(*repo, *changes, report, settings.options); !listed) return git_failed(listed.error());
+    if (auto journals = add_drizzle_journal_reports(*repo, *changes, report, settings.options); !journals) {
+        return git_failed(journals.error());
+    }
     history->count_into(report);
     if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
     mark_rehearsals(report, trace);
