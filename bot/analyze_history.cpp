@@ -220,6 +220,7 @@ CommittedMigrations committed_migrations(const std::vector<std::string>& files, 
         if (!blob) continue;
         if (!blob->text) {
             out.notes.push_back(history_too_large(path.substr(root.size()) + " (" + where + ")", blob->size, options.max_file_bytes));
+            ++out.left_out;
             continue;
         }
         out.before.emplace_back(path, std::move(*blob->text));
@@ -305,8 +306,10 @@ std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& histor
         run->replay.emplace(replay_files(history_before(named, files), options));
         options.history = run->replay->snapshot();
     }
-    if (committed != nullptr && !committed->before.empty()) {
+    if (committed != nullptr && (!committed->before.empty() || committed->left_out > 0)) {
         if (!run->replay) run->replay.emplace(options, options.history);
+        // A committed file over --max-file-size was never loaded: what it made may exist.
+        for (std::size_t i = 0; i < committed->left_out; ++i) run->replay->left_out();
         // The parser and the tree walkers recurse once per nesting level.
         run_on_large_stack([&] {
             // Each with its settings as the analysed files get theirs (a Flyway migration's

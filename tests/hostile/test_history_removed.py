@@ -10,6 +10,7 @@ the GitHub double.
 """
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
@@ -43,11 +44,11 @@ def repository(s, base_files, head_files=(), removed=(), moves=()):
     s.write_event()
 
 
-def review(s):
+def review(s, *extra):
     """`pgfence pr` in Actions against the double: exit code, findings as (path, rule, line), the check run."""
     s.start_double()
     out = os.path.join(s.tmp, "report.json")
-    proc = s.run_pr("--format", f"json={out}")
+    proc = s.run_pr("--format", f"json={out}", *extra)
     s.all_requests_valid()
     with open(out) as f:
         report = json.load(f)
@@ -141,8 +142,26 @@ def include_in_history(s):
     blocked(proc, conclusions, found)
 
 
+def history_file_too_large(s):
+    """A history migration over --max-file-size (1 MB here) is never loaded: what it made may exist,
+    so a later DROP TABLE IF EXISTS of that name is a DROP of an existing table, in `analyze` (the
+    file committed at HEAD) as in `pr` (the file at the base commit)."""
+    big = IMPORTS + "-- " + "x" * (1 << 20) + "\n"
+    repository(s, {"migrations/001_users.sql": USERS, "migrations/002_imports.sql": big},
+               {"migrations/003_imports_v2.sql": RESET})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    proc = subprocess.run([s.args.binary, "analyze", "--no-config", "--max-file-size", "1", "--ci", "--format", "json",
+                           "migrations/003_imports_v2.sql"], cwd=s.repo, env=env, capture_output=True, text=True, timeout=120)
+    check("002_imports.sql" in proc.stderr and "not replayed as history" in proc.stderr, f"the note: {proc.stderr}")
+    found = [(x["rule"], x["start"]["line"]) for f in json.loads(proc.stdout)["files"] for x in f["findings"]]
+    check(("drop-table", 2) in found and proc.returncode == 1, f"analyze: the DROP of a table that may exist: {found} exit {proc.returncode}")
+    proc, found, conclusions, _ = review(s, "--max-file-size", "1")
+    check(("migrations/003_imports_v2.sql", "drop-table", 2) in found, f"pr: the DROP of a table that may exist: {found}")
+    blocked(proc, conclusions, found)
+
+
 SCENARIOS = {f.__name__: f for f in (deleted_then_reset, deleted_create_if_not_exists, deleted_only, renamed_sequelize,
-                                     include_in_history)}
+                                     include_in_history, history_file_too_large)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
