@@ -13,6 +13,7 @@
 #include "analyze/orm/extract.hpp"
 #include "analyze/pg_parser.hpp"
 #include "analyze/plpgsql.hpp"
+#include "analyze/psql_meta.hpp"
 #include "analyze/regular_file.hpp"
 #include "analyze/source_text.hpp"
 #include "analyze/splitter.hpp"
@@ -98,6 +99,13 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema,
         // A schema from pg_dump carries psql's \restrict and \unrestrict lines.
         std::string cleaned;
         if (text.starts_with('\\') || text.find("\n\\") != std::string_view::npos) {
+            // A migration's `\ir other.sql` ran SQL this replay does not read: the schema is not
+            // known whole from here (issue #53: a table it made counted as new to a later
+            // DROP TABLE IF EXISTS; CREATE TABLE).
+            if (!schema && has_unfollowed_psql_meta_command(text)) {
+                m_catalog.clear_all_fills();
+                m_catalog.mark_unknown();
+            }
             cleaned = without_psql_meta_commands(text);
             text = cleaned;
         }
@@ -118,6 +126,12 @@ void Replay::replay(const std::string& path, std::string_view text, bool schema,
     else ++m_counts.files;
     m_catalog.set_source({});  // what the next text or the analysed file adds is its own
     m_catalog.mark_existing();  // for the next file, and so that a copy of it is a snapshot
+}
+
+void Replay::left_out() {
+    ++m_counts.skipped_files;
+    m_catalog.clear_all_fills();
+    m_catalog.mark_unknown();
 }
 
 bool Replay::readable(const std::string& path, std::string& text) {

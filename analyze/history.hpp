@@ -35,6 +35,9 @@ public:
     void replay_schema_file(const std::string& path);
 
     // The catalog as the next migration finds it: every relation existing (is_new false).
+    // A history file left out (over --max-file-size at a commit): counted as skipped, and the
+    // schema is not known whole from here, as when a file on disk cannot be read.
+    void left_out();
     [[nodiscard]] std::shared_ptr<const Catalog> snapshot() const;
     [[nodiscard]] const Catalog& catalog() const { return m_catalog; }
     [[nodiscard]] const HistoryCounts& counts() const { return m_counts; }

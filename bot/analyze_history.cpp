@@ -9,6 +9,7 @@
 #include "analyze/migration_order.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/regular_file.hpp"
+#include "bot/removed_migrations.hpp"
 #include "bot/tool_settings_review.hpp"
 #include "diff/glob.hpp"
 
@@ -219,6 +220,7 @@ CommittedMigrations committed_migrations(const std::vector<std::string>& files, 
         if (!blob) continue;
         if (!blob->text) {
             out.notes.push_back(history_too_large(path.substr(root.size()) + " (" + where + ")", blob->size, options.max_file_bytes));
+            ++out.left_out;
             continue;
         }
         out.before.emplace_back(path, std::move(*blob->text));
@@ -304,8 +306,10 @@ std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& histor
         run->replay.emplace(replay_files(history_before(named, files), options));
         options.history = run->replay->snapshot();
     }
-    if (committed != nullptr && !committed->before.empty()) {
+    if (committed != nullptr && (!committed->before.empty() || committed->left_out > 0)) {
         if (!run->replay) run->replay.emplace(options, options.history);
+        // A committed file over --max-file-size was never loaded: what it made may exist.
+        for (std::size_t i = 0; i < committed->left_out; ++i) run->replay->left_out();
         // The parser and the tree walkers recurse once per nesting level.
         run_on_large_stack([&] {
             // Each with its settings as the analysed files get theirs (a Flyway migration's
@@ -335,8 +339,12 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
     const auto& patterns = globs.empty() ? diff::default_migration_globs() : globs;
     std::unordered_set<std::string> changed;
     for (const auto& change : changes.files) {
+        // A migration the pull request deletes or renames away has run: its base version is
+        // history (issue #53: a table it made, left out, counted as new to a later DROP ... IF
+        // EXISTS; CREATE). The pull request's own versions of changed files are analysed.
+        if (change.status == diff::ChangeStatus::Deleted) continue;
         changed.insert(change.path);
-        changed.insert(change.old_path);
+        if (!removes_base_migration(change)) changed.insert(change.old_path);
     }
     // The folders the other tools' settings of the base name hold its migrations too.
     auto in_tool_dir = tool_dir_selector(repo, changes.base_sha, options.max_file_bytes);
@@ -382,7 +390,10 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
                 return;
             }
             if (blob->text) run->replay->replay_text(path, *blob->text, *settings);
-            else notes.push_back(history_too_large(path + " (at the base commit)", blob->size, options.max_file_bytes));
+            else {
+                notes.push_back(history_too_large(path + " (at the base commit)", blob->size, options.max_file_bytes));
+                run->replay->left_out();  // it may have made a table a later DROP ... IF EXISTS finds
+            }
         }
     });
     if (failure) return *failure;

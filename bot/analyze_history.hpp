@@ -60,6 +60,8 @@ struct CommittedMigrations {
     // One line each (without "note: ", not escaped) for a file left out of `before` because its
     // blob is over --max-file-size, which is never loaded.
     std::vector<std::string> notes;
+    // How many of them: each may have made a table, so the replayed schema is unsure (Replay::left_out).
+    std::size_t left_out = 0;
     // The analysed files (absolute, normal) whose bytes the mainline already has at their path:
     // merged, so they may have run on databases (AnalyzeOptions::merged). The mainline is the
     // merge base of HEAD and the first of origin/$GITHUB_BASE_REF, origin/HEAD, origin/main,

@@ -47,6 +47,8 @@
 #include "diff/event.hpp"
 #include "diff/glob.hpp"
 #include "bot/analyze_history.hpp"
+#include "bot/drizzle_journal.hpp"
+#include "bot/removed_migrations.hpp"
 #include "diff/repository.hpp"
 
 namespace pgfence::bot {
@@ -367,11 +369,10 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
         std::size_t set = chain ? sets.set_of[i] : sets.files.size() + i;
         auto [schema, first] = schema_of.try_emplace(set);
         if (first && options.history) schema->second = *options.history;
-        if (change.status == diff::ChangeStatus::Deleted) {
-            report.files.push_back(skipped_file(
-                change.path, "deleted by this pull request (a migration that has run should stay in the history)"));
-            continue;
-        }
+        // A migration the base branch has run, deleted or renamed away: its base version stays in
+        // the history (base_history), and the deletion or rename is itself a finding.
+        if (removes_base_migration(change)) report.files.push_back(removed_migration_report(change, options));
+        if (change.status == diff::ChangeStatus::Deleted) continue;
         if (change.kind != diff::EntryKind::file) {
             // Not a file at the head: reported, never read; the pull request wrote it, so it is new.
             auto kind = change.kind == diff::EntryKind::link ? analyze::NotAFile::Kind::link
@@ -858,6 +859,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!analysed) return git_failed(analysed.error());
     report = std::move(*analysed);
     if (auto listed = add_settings_reports(*repo, *changes, report, settings.options); !listed) return git_failed(listed.error());
+    if (auto journals = add_drizzle_journal_reports(*repo, *changes, report, settings.options); !journals) {
+        return git_failed(journals.error());
+    }
     history->count_into(report);
     if (p.trace) trace = trace_changes(*changes, settings.paths, settings, p.trace_as_superuser, p.trace_timeout, err);
     mark_rehearsals(report, trace);

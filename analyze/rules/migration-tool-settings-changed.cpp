@@ -7,6 +7,16 @@ namespace {
 // flyway_setting_changes): one finding at each setting that is new, changed or gone.
 void check(const FileContext& ctx, Sink& sink) {
     for (const SettingChange& change : ctx.file.setting_changes) {
+        // A migration of the base branch the pull request deletes or renames (bot/removed_migrations.cpp):
+        // the folder's files are what the tool runs, and this one has run.
+        if (change.what.starts_with("deletes migration ") || change.what.starts_with("renames migration ")) {
+            Finding& f = sink.add_at(Position{change.line, 1}, Position{change.line, 1},
+                                     "the pull request " + change.what);
+            f.fix = "keep a migration that has run as it is, under its name, and make the change in a new migration; "
+                    "a deletion or rename needs a sign-off from the owners of the migrations (governance), who check "
+                    "what the tool records in production";
+            continue;
+        }
         Finding& f = sink.add_at(Position{change.line, 1}, Position{change.line, 1},
                                  "the pull request changes the migration tool's settings: " + change.what +
                                      ". What the tool runs (its placeholders' values, the folders it reads, the database it "

@@ -73,7 +73,7 @@ class Scenario:
 
     # -- the repository ----------------------------------------------------------------
 
-    def make_repo(self, head_002=HEAD_002, head_001=HEAD_001):
+    def make_repo(self, head_002=HEAD_002, head_001=HEAD_001, rename_seed=True):
         os.makedirs(self.repo)
         git(self.repo, "init", "-q", "-b", "main")
         write(os.path.join(self.repo, "migrations/001_init.sql"), BASE_001)
@@ -83,7 +83,8 @@ class Scenario:
         git(self.repo, "commit", "-qm", "base")
         self.base = git(self.repo, "rev-parse", "HEAD")
         git(self.repo, "checkout", "-qb", "feature")
-        git(self.repo, "mv", "migrations/000_seed.sql", "migrations/000_seed_data.sql")
+        if rename_seed:  # the rename of a migration that has run is a HIGH finding of its own (issue #53)
+            git(self.repo, "mv", "migrations/000_seed.sql", "migrations/000_seed_data.sql")
         write(os.path.join(self.repo, "migrations/001_init.sql"), head_001)
         write(os.path.join(self.repo, "migrations/002_orders.sql"), head_002)
         write(os.path.join(self.repo, "src/app.sql"), "CREATE INDEX not_a_migration ON t (x);\n")
@@ -224,7 +225,10 @@ def posts_everything(s):
     renamed = by_path.get("migrations/000_seed_data.sql", [])
     check(renamed and all(a["annotation_level"] == "notice" for a in renamed),
           f"the renamed file is reported at its new path, its findings pre-existing: {renamed}")
-    check("migrations/000_seed.sql" not in by_path, "the old path of a rename is not reported")
+    # The rename of a migration that has run is itself a finding at its base path (issue #53).
+    old_path = by_path.get("migrations/000_seed.sql", [])
+    check([a["annotation_level"] for a in old_path] == ["failure"] and "renames migration" in old_path[0]["message"],
+          f"the rename of a migration that has run is reported at its old path: {old_path}")
     new_index = [a for a in by_path.get("migrations/002_orders.sql", []) if a["start_line"] == 2]
     check(new_index and new_index[0]["annotation_level"] == "failure",
           f"002's CREATE INDEX (line 2) is a failure annotation: {by_path.get('migrations/002_orders.sql')}")
@@ -247,7 +251,8 @@ def posts_everything(s):
     check(outputs.get("max-risk") == "HIGH", f"outputs: max-risk {outputs}")
     check(int(outputs.get("findings", "0")) >= 2 and int(outputs.get("pre-existing-findings", "0")) >= 1,
           f"outputs: counts {outputs}")
-    check(outputs.get("files") == "3" and outputs.get("check-run-posted") == "true" and
+    # Three migrations and the rename's base path (000_seed.sql).
+    check(outputs.get("files") == "4" and outputs.get("check-run-posted") == "true" and
           outputs.get("comment-posted") == "true", f"outputs: {outputs}")
     # Relative to the workspace: the host's steps (upload-sarif) see it there, not at the
     # container's /github/workspace.
@@ -340,6 +345,9 @@ def sticky_comment(s):
     check(len(updates) == 1, f"the second run updated the comment: {[r['operation'] for r in s.requests()]}")
     s.commit_on_feature("migrations/002_orders.sql", SAFE_002)
     s.commit_on_feature("migrations/001_init.sql", BASE_001)
+    # The rename of a migration that has run is a finding too (issue #53): undone.
+    git(s.repo, "mv", "migrations/000_seed_data.sql", "migrations/000_seed.sql")
+    s.commit_on_feature("migrations/000_seed.sql", SEED_000)
     proc = s.run_pr()
     check(proc.returncode == 0, f"no findings left: exit 0, not {proc.returncode}\n{proc.stderr}")
     comments = s.comments()
@@ -396,7 +404,9 @@ def many_findings(s):
 
 
 def renamed_only(s):
-    """A pure rename adds no lines: its findings are pre-existing and do not fail the check."""
+    """A pure rename adds no lines: its findings are pre-existing. The rename itself of a migration
+    that has run is one new finding at the old path (issue #53: a tool that records migrations by
+    name runs it again)."""
     os.makedirs(s.repo)
     git(s.repo, "init", "-q", "-b", "main")
     write(os.path.join(s.repo, "migrations/001_init.sql"), BASE_001)
@@ -408,9 +418,10 @@ def renamed_only(s):
     s.head = git(s.repo, "rev-parse", "HEAD")
     s.write_event()
     proc = s.run_pr("--no-check-run", "--no-comment", env_extra={"GITHUB_ACTIONS": "false"})
-    check(proc.returncode == 0, f"pre-existing findings do not fail: {proc.returncode}\n{proc.stderr}")
+    check(proc.returncode == 1, f"the rename fails the run: {proc.returncode}\n{proc.stderr}")
     outputs = s.outputs_dict()
-    check(outputs.get("findings") == "0" and int(outputs.get("pre-existing-findings", "0")) >= 1, f"{outputs}")
+    check(outputs.get("findings") == "1" and int(outputs.get("pre-existing-findings", "0")) >= 1, f"{outputs}")
+    check("renames migration migrations/001_init.sql" in proc.stdout, f"the one new finding is the rename: {proc.stdout[-1500:]}")
     proc = s.run_pr("--no-check-run", "--no-comment", "--fail-on-pre-existing", env_extra={"GITHUB_ACTIONS": "false"})
     check(proc.returncode == 1, f"--fail-on-pre-existing counts them: {proc.returncode}")
 
@@ -564,7 +575,7 @@ def accounts_on_main(s):
 def trace_verdicts(s):
     """--trace runs the changed migrations on a real PostgreSQL after the repository's other
     migrations; confirmed verdicts land in the summary and the check run's text."""
-    s.make_repo(head_001=BASE_001, head_002="ALTER TABLE users ADD COLUMN plan text;\n")
+    s.make_repo(head_001=BASE_001, head_002="ALTER TABLE users ADD COLUMN plan text;\n", rename_seed=False)
     accounts_on_main(s)
     s.start_double()
     proc = s.run_pr("--trace", "--no-comment")
@@ -991,8 +1002,9 @@ def governance_upload(s):
     check(s.outputs_dict().get("governance-conclusion") == "action_required", f"outputs: {s.outputs_dict()}")
 
     files = {f["path"]: f for f in first["report"]["files"]}
-    check(sorted(files) == ["migrations/000_seed_data.sql", "migrations/001_init.sql", "migrations/002_orders.sql"],
-          f"the files pr analysed: {sorted(files)}")
+    # 000_seed.sql: the rename of a migration that has run, reported at its base path (issue #53).
+    check(sorted(files) == ["migrations/000_seed.sql", "migrations/000_seed_data.sql", "migrations/001_init.sql",
+                            "migrations/002_orders.sql"], f"the files pr analysed: {sorted(files)}")
     seed = files["migrations/000_seed_data.sql"]["findings"]
     check(seed and all(x["pre_existing"] for x in seed), "the renamed file's findings are pre-existing")
     in_001 = {(x["start"]["line"], x["pre_existing"]) for x in files["migrations/001_init.sql"]["findings"]
