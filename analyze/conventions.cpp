@@ -8,6 +8,7 @@
 #include "analyze/migration_names.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/tool_markers.hpp"
+#include "analyze/tools/sqlx_crate.hpp"
 
 namespace pgfence::analyze {
 namespace {
@@ -251,7 +252,7 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     bool sqlx_no_transaction = (versioned_name(name, ".sql")) && text.starts_with("-- no-transaction");
     bool sqlx_crate = versioned_name(name, ".sql") &&
                       ((sibling_metadata.find("sqlx") != std::string_view::npos && lowered_path.find("migrations/") != std::string::npos) ||
-                       sibling_metadata == k_sqlx_folder);
+                       sibling_metadata == k_sqlx_folder || sibling_metadata.starts_with(tools::k_sqlx_crate));
 
     if (has_goose) {
         prepare_goose(out, direction);
@@ -275,6 +276,10 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         // file is still one query (conn.execute), so PostgreSQL's implicit transaction applies.
         out.tool = MigrationTool::Sqlx;
         out.wrapped_in_transaction = true;
+        // What the crate says (tools/sqlx_crate.hpp): said once per file, an assumption above all.
+        if (sibling_metadata.starts_with(tools::k_sqlx_crate)) {
+            out.notes.push_back("sqlx: " + std::string(sibling_metadata.substr(tools::k_sqlx_crate.size())));
+        }
         if (sqlx_no_transaction) {
             out.one_query = true;
             out.notes.push_back("sqlx: -- no-transaction, the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");

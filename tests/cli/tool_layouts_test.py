@@ -1,0 +1,222 @@
+"""The tool as the project really runs it (issue #54, section 1), through the real binary, on
+projects in each tool's real layout:
+
+- sqlx_subfolder: a Rust crate whose src/main.rs runs `sqlx::migrate!("migrations/postgresql")` is
+  sqlx for that folder, given as the folder or one file of it (not golang-migrate because its files
+  are named <version>_<name>.up.sql): its CREATE INDEX CONCURRENTLY plan starts with
+  `-- no-transaction`, and that plan runs on PostgreSQL as sqlx runs a migration; `trace --plan`
+  rehearses it as sqlx's. A crate that depends on sqlx but names no folder is assumed sqlx, said
+  once with how to say otherwise, and `tool = "golang-migrate"` in .pgfence.toml does.
+- temporal_manifest: Temporal's schema/postgresql/.../versioned/vX.Y/manifest.json folders (see
+  the suite).
+
+    tool_layouts_test.py SUITE --binary build/bot/pgfence
+
+PostgreSQL 15 from /usr/lib/postgresql/15/bin (Debian's), started by the test; without it the
+suites that need it skip those checks and say so.
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+
+PG_BIN = "/usr/lib/postgresql/15/bin"
+
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+    return condition
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def unused_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Postgres:
+    """A throwaway PostgreSQL 15 on 127.0.0.1 and a free port (as `postgres` when run as root)."""
+
+    def __init__(self, root):
+        self.dir = os.path.join(root, "pg")
+        os.makedirs(self.dir)
+        self.user = "postgres" if os.geteuid() == 0 else None
+        if self.user:
+            os.chmod(root, 0o755)
+            shutil.chown(self.dir, self.user, self.user)
+        self.port = unused_port()
+        self.data = os.path.join(self.dir, "data")
+        self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "log"), "-w", "-t", "60", "-o",
+                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+
+    def _run(self, program, *args, check=True):
+        return subprocess.run([os.path.join(PG_BIN, program), *args], user=self.user, cwd=self.dir, check=check,
+                              capture_output=True, text=True, timeout=300)
+
+    def psql(self, *commands):
+        """Each command one simple query, in order, on one connection; stops at the first error."""
+        argv = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                "-d", "postgres"]
+        for c in commands:
+            argv += ["-c", c]
+        return self._run("psql", *argv, check=False)
+
+    def stop(self):
+        self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=False)
+
+
+def sqlx_apply(pg, sql):
+    """One migration as sqlx applies it (launchbadge/sqlx sqlx-core/src/migrate/source.rs: no_tx is
+    sql.starts_with("-- no-transaction"); sqlx-postgres/src/migrate.rs apply: without no_tx, BEGIN,
+    the file executed as one query, COMMIT; with it, the file as one query on the connection)."""
+    if sql.startswith("-- no-transaction"):
+        return pg.psql(sql)
+    return pg.psql("BEGIN", sql, "COMMIT")
+
+
+CARGO = """[package]
+name = "ledger"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+anyhow = "1"
+sqlx = { version = "0.7", default-features = false, features = ["runtime-tokio", "postgres", "migrate", "macros"] }
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+"""
+
+MAIN = """use sqlx::postgres::PgPoolOptions;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let url = std::env::var("DATABASE_URL")?;
+    let pool = PgPoolOptions::new().max_connections(5).connect(&url).await?;
+    sqlx::migrate!("migrations/postgresql").run(&pool).await?;
+    Ok(())
+}
+"""
+
+SQLX_FILES = {
+    "20240101000000_accounts.up.sql": "CREATE TABLE accounts (\n    id bigserial PRIMARY KEY,\n    email text NOT NULL,\n"
+                                      "    created_at timestamptz NOT NULL DEFAULT now()\n);\n",
+    "20240101000000_accounts.down.sql": "DROP TABLE accounts;\n",
+    "20240301000000_accounts_email_idx.up.sql": "CREATE INDEX accounts_email_idx ON accounts (email);\n",
+    "20240301000000_accounts_email_idx.down.sql": "DROP INDEX accounts_email_idx;\n",
+}
+
+
+def sqlx_crate(root, main=MAIN):
+    write(os.path.join(root, "Cargo.toml"), CARGO)
+    write(os.path.join(root, "src", "main.rs"), main)
+    for name, text in SQLX_FILES.items():
+        write(os.path.join(root, "migrations", "postgresql", name), text)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+
+
+def suite_sqlx_subfolder(binary, run, tmp):
+    crate = os.path.join(tmp, "ledger")
+    sqlx_crate(crate)
+    index = "migrations/postgresql/20240301000000_accounts_email_idx.up.sql"
+
+    # The folder, from the crate's root: every file is sqlx's.
+    code, out, err = run(crate, binary, "analyze", "--format", "json", "migrations/postgresql")
+    report = json.loads(out) if out.startswith("{") else {"files": []}
+    tools = {f["path"]: f.get("tool") for f in report["files"]}
+    check(tools and all(t == "sqlx" for t in tools.values()), f"the crate's migrations/postgresql read as sqlx: {tools} {err}")
+    # One file, from another folder: the crate above it says the same.
+    code, out, err = run(tmp, binary, "analyze", "--format", "json", os.path.join("ledger", index))
+    report = json.loads(out) if out.startswith("{") else {"files": []}
+    check([f.get("tool") for f in report["files"]] == ["sqlx"], f"one file of the folder read as sqlx: {out[:300]} {err}")
+    check("assumed" not in err, f"a folder the crate's migrate! names is not an assumption: {err}")
+
+    # The plan, written as files: sqlx's opt-out on the first line, so the index is built outside
+    # a transaction block.
+    plans = os.path.join(tmp, "plans")
+    code, out, err = run(crate, binary, "analyze", "--format", "plan", "-o", plans, "migrations/postgresql")
+    written = os.path.join(plans, index)
+    plan = open(written).read() if os.path.exists(written) else ""
+    check(plan.startswith("-- no-transaction\n") and "CREATE INDEX CONCURRENTLY" in plan,
+          f"the sqlx plan starts with -- no-transaction: {plan!r} {err}")
+
+    if not os.path.exists(os.path.join(PG_BIN, "initdb")):
+        print(f"skipped: the plan run as sqlx runs it (no {PG_BIN})")
+    else:
+        pg = Postgres(tmp)
+        try:
+            first = sqlx_apply(pg, SQLX_FILES["20240101000000_accounts.up.sql"])
+            check(first.returncode == 0, f"the first migration applies: {first.stderr}")
+            pg.psql("INSERT INTO accounts (email) SELECT 'a' || g || '@example.com' FROM generate_series(1, 1000) g")
+            applied = sqlx_apply(pg, plan)
+            check(applied.returncode == 0, f"the plan deploys as sqlx applies it: {applied.stderr.strip()}")
+            valid = pg.psql("SELECT 1/(count(*))::int FROM pg_index WHERE indexrelid = 'accounts_email_idx'::regclass AND indisvalid")
+            check(valid.returncode == 0, f"the plan built a valid index: {valid.stderr.strip()}")
+        finally:
+            pg.stop()
+        # trace --plan rehearses it as sqlx's, the command analyze prints.
+        code, out, err = run(crate, binary, "trace", "--plan", "--pg-version", "15", "--format", "json",
+                             "migrations/postgresql/20240101000000_accounts.up.sql", index)
+        traced = json.loads(out) if out.startswith("{") else {"plans": []}
+        plans_traced = traced.get("plans", [])
+        check(len(plans_traced) == 1 and "for sqlx" in plans_traced[0].get("summary", ""),
+              f"trace --plan composes the plan for sqlx: {[p.get('summary') for p in plans_traced]} {err[-300:]}")
+        check(len(plans_traced) == 1 and plans_traced[0].get("verdict", {}).get("result") == "proven",
+              f"the sqlx plan is proven: {json.dumps(plans_traced)[:600]}")
+
+    # A crate that depends on sqlx but names no folder: assumed, said once, with the way out.
+    other = os.path.join(tmp, "worker")
+    sqlx_crate(other, main="fn main() {\n    println!(\"migrations run by sqlx-cli\");\n}\n")
+    code, out, err = run(other, binary, "analyze", "--format", "json", "migrations/postgresql")
+    report = json.loads(out) if out.startswith("{") else {"files": []}
+    check(all(f.get("tool") == "sqlx" for f in report["files"]) and report["files"], f"assumed sqlx: {out[:200]}")
+    notes = [l for l in err.splitlines() if "assumed" in l]
+    check(len(notes) == 1 and 'tool = "golang-migrate"' in notes[0] and "Cargo.toml depends on sqlx" in notes[0],
+          f"the assumption said once, with how to set the tool: {err}")
+    write(os.path.join(other, ".pgfence.toml"), 'tool = "golang-migrate"\n')
+    code, out, err = run(other, binary, "analyze", "--format", "json", "migrations/postgresql")
+    report = json.loads(out) if out.startswith("{") else {"files": []}
+    check(report["files"] and all(f.get("tool") == "golang-migrate" for f in report["files"]),
+          f"tool = \"golang-migrate\" in the configuration: {[f.get('tool') for f in report['files']]} {err}")
+    check("assumed" not in err, f"nothing assumed once the configuration says: {err}")
+
+
+SUITES = {"sqlx_subfolder": suite_sqlx_subfolder}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("suite", choices=sorted(SUITES))
+    parser.add_argument("--binary", required=True)
+    args = parser.parse_args()
+    binary = os.path.abspath(args.binary)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PGFENCE_", "GITHUB_"))}
+    env.update({"GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1"})
+
+    def run(cwd, *argv):
+        proc = subprocess.run(list(argv), cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    with tempfile.TemporaryDirectory(prefix="pgfence-layouts-") as tmp:
+        env["HOME"] = tmp
+        SUITES[args.suite](binary, run, tmp)
+    for f in failures:
+        print("FAIL:", f)
+    print(f"{args.suite}: {len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
