@@ -47,6 +47,7 @@
 #include "analyze/tools/flyway_report.hpp"
 #include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/sqlx_crate.hpp"
+#include "analyze/tools/temporal_manifest.hpp"
 #include "analyze/source_text.hpp"
 #include "analyze/splitter.hpp"
 
@@ -1450,6 +1451,24 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
             sqlx = sqlx_folder(key, options);
         }
         if (sqlx) metadata = std::string(k_sqlx_folder);
+    }
+    // A Temporal version folder's file: its manifest.json decides whether and how it runs.
+    if (tools::temporal_version_file(path) && name.ends_with(".sql")) {
+        const std::string manifest = join(folder, "manifest.json");
+        if (options.confine_to.empty() || path_inside(manifest, options.confine_to)) {
+            std::string text;
+            if (folders) {
+                std::lock_guard guard(folders->beside_mutex);
+                auto hit = folders->beside.find(manifest);
+                if (hit == folders->beside.end()) {
+                    hit = folders->beside.emplace(manifest, tools::read_temporal_manifest(std::string(folder)).value_or("")).first;
+                }
+                text = hit->second;
+            } else {
+                text = tools::read_temporal_manifest(std::string(folder)).value_or("");
+            }
+            if (!text.empty()) metadata = std::string(tools::k_temporal_manifest) + text;
+        }
     }
     std::string deployment = options.single_transaction ? "--single-transaction"
                              : in_pgmi_project(path, options.confine_to, folders) ? "pgmi"

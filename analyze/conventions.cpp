@@ -9,6 +9,7 @@
 #include "analyze/path_parts.hpp"
 #include "analyze/tool_markers.hpp"
 #include "analyze/tools/sqlx_crate.hpp"
+#include "analyze/tools/temporal_manifest.hpp"
 
 namespace pgfence::analyze {
 namespace {
@@ -150,6 +151,30 @@ void whole_file(PreparedSource& out, std::string_view name, Direction direction)
     }
 }
 
+// temporal-sql-tool (tools/temporal_manifest.hpp): a file its version's manifest.json lists runs
+// statement by statement with no transaction (updatetask.go execStmts: db.Exec of each); one it
+// does not list never runs, and is reported as such, not judged.
+void prepare_temporal(PreparedSource& out, std::string_view name, std::string_view manifest) {
+    // Plain SQL's execution: every statement by itself, no transaction; the notes name the tool.
+    out.tool = MigrationTool::Plain;
+    std::string why;
+    auto listed = tools::temporal_listed(manifest, why);
+    if (!listed) {
+        out.skipped = true;
+        out.skip_reason = "temporal-sql-tool: " + why;
+        return;
+    }
+    auto at = std::find(listed->begin(), listed->end(), std::string(name));
+    if (at == listed->end()) {
+        out.skipped = true;
+        out.skip_reason = "temporal-sql-tool: not run, its version's manifest.json does not list it in SchemaUpdateCqlFiles";
+        return;
+    }
+    out.notes.push_back(std::string(tools::k_temporal_note) + "file " + std::to_string(at - listed->begin() + 1) + " of " + std::to_string(listed->size()) +
+                        " its version's manifest.json lists; each statement runs by itself, outside a transaction");
+    out.regions.push_back(Region{0, out.text.size(), false});
+}
+
 bool template_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 }  // namespace
@@ -254,7 +279,9 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
                       ((sibling_metadata.find("sqlx") != std::string_view::npos && lowered_path.find("migrations/") != std::string::npos) ||
                        sibling_metadata == k_sqlx_folder || sibling_metadata.starts_with(tools::k_sqlx_crate));
 
-    if (has_goose) {
+    if (sibling_metadata.starts_with(tools::k_temporal_manifest)) {
+        prepare_temporal(out, path_name(path), sibling_metadata.substr(tools::k_temporal_manifest.size()));
+    } else if (has_goose) {
         prepare_goose(out, direction);
     } else if (has_dbmate) {
         prepare_dbmate(out, direction);

@@ -193,7 +193,98 @@ def suite_sqlx_subfolder(binary, run, tmp):
     check("assumed" not in err, f"nothing assumed once the configuration says: {err}")
 
 
-SUITES = {"sqlx_subfolder": suite_sqlx_subfolder}
+VERSIONED = "schema/postgresql/v12/temporal/versioned"
+
+
+def manifest(version, files, description):
+    return json.dumps({"CurrVersion": version, "MinCompatibleVersion": "1.0", "Description": description,
+                       "SchemaUpdateCqlFiles": files}, indent=2) + "\n"
+
+
+# Temporal's layout (temporalio/temporal schema/postgresql/v12/temporal/versioned/): each version
+# folder runs the files its manifest.json lists, in that order; v1.10 comes after v1.9.
+TEMPORAL = {
+    "v1.0/manifest.json": manifest("1.0", ["schema.sql"], "base version of schema"),
+    "v1.0/schema.sql": "CREATE TABLE executions(\n  shard_id INTEGER NOT NULL,\n  namespace_id BYTEA NOT NULL,\n"
+                       "  workflow_id VARCHAR(255) NOT NULL,\n  run_id BYTEA NOT NULL,\n  next_event_id BIGINT NOT NULL,\n"
+                       "  data BYTEA NOT NULL,\n  PRIMARY KEY (shard_id, namespace_id, workflow_id, run_id)\n);\n\n"
+                       "CREATE TABLE current_executions(\n  shard_id INTEGER NOT NULL,\n  namespace_id BYTEA NOT NULL,\n"
+                       "  workflow_id VARCHAR(255) NOT NULL,\n  run_id BYTEA NOT NULL,\n  create_request_id VARCHAR(64) NOT NULL,\n"
+                       "  state INTEGER NOT NULL,\n  PRIMARY KEY (shard_id, namespace_id, workflow_id)\n);\n",
+    "v1.1/manifest.json": manifest("1.1", ["cluster_metadata.sql"], "schema update for cluster metadata"),
+    "v1.1/cluster_metadata.sql": "CREATE TABLE cluster_metadata (\n  metadata_partition INTEGER NOT NULL,\n  data BYTEA NOT NULL,\n"
+                                 "  PRIMARY KEY (metadata_partition)\n);\n",
+    # Never listed: temporal-sql-tool never runs it. Had it run, v1.10's index would exist already.
+    "v1.1/cluster_metadata_draft.sql": "-- superseded draft\nCREATE INDEX executions_next_event_idx ON executions (next_event_id);\n",
+    # Listed in this order, not the files' names' order: the index over the column the first adds.
+    "v1.2/manifest.json": manifest("1.2", ["start_time.sql", "add_start_time_index.sql"], "start time and its index"),
+    "v1.2/start_time.sql": "ALTER TABLE current_executions ADD COLUMN start_time TIMESTAMP NULL;\n",
+    "v1.2/add_start_time_index.sql": "CREATE INDEX CONCURRENTLY IF NOT EXISTS current_executions_start_time_idx "
+                                     "ON current_executions (start_time);\n",
+    "v1.8/manifest.json": manifest("1.8", ["alter_columns.sql"], "Expand VARCHAR columns to VARCHAR(255)"),
+    # A widening of the varchar(64) v1.0 made: no rewrite, known only from the earlier versions.
+    "v1.8/alter_columns.sql": "ALTER TABLE current_executions ALTER COLUMN create_request_id TYPE VARCHAR(255);\n",
+    "v1.9/manifest.json": manifest("1.9", ["next_event_check.sql"], "a check on next_event_id"),
+    "v1.9/next_event_check.sql": "ALTER TABLE executions ADD CONSTRAINT executions_next_event_positive CHECK (next_event_id > 0);\n",
+    "v1.10/manifest.json": manifest("1.10", ["next_event_index.sql"], "index executions by next event id"),
+    "v1.10/next_event_index.sql": "CREATE INDEX executions_next_event_idx ON executions (next_event_id);\n",
+}
+
+
+def suite_temporal_manifest(binary, run, tmp):
+    repo = os.path.join(tmp, "temporal")
+    for name, text in TEMPORAL.items():
+        write(os.path.join(repo, VERSIONED, name), text)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+
+    code, out, err = run(repo, binary, "analyze", "--format", "json", VERSIONED)
+    report = json.loads(out) if out.startswith("{") else {"files": []}
+    files = {f["path"][len(VERSIONED) + 1:]: f for f in report["files"]}
+    order = [f["path"][len(VERSIONED) + 1:] for f in report["files"] if not f.get("skipped")]
+    check(order == ["v1.0/schema.sql", "v1.1/cluster_metadata.sql", "v1.2/start_time.sql", "v1.2/add_start_time_index.sql",
+                    "v1.8/alter_columns.sql", "v1.9/next_event_check.sql", "v1.10/next_event_index.sql"],
+          f"the versions in version order, each version's files in its manifest's order: {order} {err[-300:]}")
+    listed = [f for n, f in files.items() if not n.endswith("_draft.sql")]
+    def tool_note(f):
+        notes = f.get("statements", [{}])[0].get("notes", []) if f.get("statements") else []
+        return next((n for n in notes if n.startswith("temporal-sql-tool:")), "")
+    check(listed and all("outside a transaction" in tool_note(f) for f in listed),
+          f"the listed files are temporal-sql-tool's, run statement by statement: {[(n, tool_note(f)) for n, f in files.items()]}")
+    draft = files.get("v1.1/cluster_metadata_draft.sql", {})
+    check(draft.get("skipped") is True and "manifest.json" in (draft.get("skip_reason") or "") and not draft.get("findings"),
+          f"the unlisted file is reported as not run, not judged: {json.dumps(draft)[:400]}")
+    alter = files.get("v1.8/alter_columns.sql", {})
+    check(alter and not any(x["rule"] == "alter-column-type-rewrite" for x in alter.get("findings", [])),
+          f"v1.8's varchar widening is read after v1.0 made the column: {[x['rule'] for x in alter.get('findings', [])]}")
+    index = files.get("v1.10/next_event_index.sql", {})
+    plan = index.get("plan") or {}
+    steps = plan.get("steps") or []
+    check(len(steps) == 1 and "CREATE INDEX CONCURRENTLY" in steps[0].get("sql", "") and "BEGIN" not in steps[0].get("sql", ""),
+          f"v1.10's index is rebuilt in place, concurrently, with no transaction: {json.dumps(plan)[:500]}")
+    check(len(steps) == 1 and steps[0].get("path") == f"{VERSIONED}/v1.10/next_event_index.sql",
+          f"the plan rewrites the file the manifest lists: {[s.get('path') for s in steps]}")
+    check_plan = files.get("v1.9/next_event_check.sql", {}).get("plan") or {}
+    check(not check_plan.get("steps") and "manifest.json" in (check_plan.get("declined") or ""),
+          f"a plan that adds a file the manifest does not list is declined, saying why: {json.dumps(check_plan)[:500]}")
+
+    if not os.path.exists(os.path.join(PG_BIN, "initdb")):
+        print(f"skipped: trace --plan of the versioned folder (no {PG_BIN})")
+        return
+    # The whole folder on a real server: the draft is not run (else v1.10's index exists already),
+    # and v1.10's plan is rehearsed and proven.
+    code, out, err = run(repo, binary, "trace", "--plan", "--pg-version", "15", "--format", "json", VERSIONED)
+    traced = json.loads(out) if out.startswith("{") else {}
+    ran = [s.get("sql") for f in traced.get("files", []) if "draft" in f.get("path", "") for s in f.get("statements", [])
+           if s.get("executed")]
+    check(traced and not ran, f"trace does not run the unlisted file: {ran}")
+    errors = [(f.get("path"), s.get("error")) for f in traced.get("files", []) for s in f.get("statements", []) if s.get("error")]
+    check(traced and not errors, f"every listed statement runs: {errors} {err[-300:]}")
+    plans = {p.get("path"): p for p in traced.get("plans", [])}
+    proven = plans.get(f"{VERSIONED}/v1.10/next_event_index.sql", {})
+    check(proven.get("verdict", {}).get("result") == "proven", f"v1.10's plan is proven: {json.dumps(proven)[:500]}")
+
+
+SUITES = {"sqlx_subfolder": suite_sqlx_subfolder, "temporal_manifest": suite_temporal_manifest}
 
 
 def main():
