@@ -7,8 +7,13 @@ projects in each tool's real layout:
   `-- no-transaction`, and that plan runs on PostgreSQL as sqlx runs a migration; `trace --plan`
   rehearses it as sqlx's. A crate that depends on sqlx but names no folder is assumed sqlx, said
   once with how to say otherwise, and `tool = "golang-migrate"` in .pgfence.toml does.
-- temporal_manifest: Temporal's schema/postgresql/.../versioned/vX.Y/manifest.json folders (see
-  the suite).
+- temporal_manifest: Temporal's schema/postgresql/.../versioned/vX.Y/manifest.json folders: one
+  history in version order, only the listed files run (in the manifest's order), statement by
+  statement; a plan in place, or declined when it would add a file the manifest does not list.
+- dbmate_runner: a dbmate plan that `trace --plan` calls proven, deployed by dbmate itself
+  (`npm install dbmate`: $DBMATE or PATH; exit 77 without it). Debian packages none of
+  golang-migrate, dbmate, goose or sqlx-cli, and npm has no sqlx-cli: sqlx is run above as its
+  source applies a migration.
 
     tool_layouts_test.py SUITE --binary build/bot/pgfence
 
@@ -284,7 +289,52 @@ def suite_temporal_manifest(binary, run, tmp):
     check(proven.get("verdict", {}).get("result") == "proven", f"v1.10's plan is proven: {json.dumps(proven)[:500]}")
 
 
-SUITES = {"sqlx_subfolder": suite_sqlx_subfolder, "temporal_manifest": suite_temporal_manifest}
+def suite_dbmate_runner(binary, run, tmp):
+    """A dbmate plan run through dbmate itself (npm's dbmate, with its bundled binary: the test
+    takes it from $DBMATE or PATH, and skips, exit 77, without it), against PostgreSQL 15 started
+    here: the plan `trace --plan` calls proven deploys with the tool."""
+    dbmate = os.environ.get("DBMATE") or shutil.which("dbmate")
+    if not dbmate or not os.path.exists(os.path.join(PG_BIN, "initdb")):
+        print("skipped: needs dbmate ($DBMATE or PATH; `npm install dbmate`) and " + PG_BIN)
+        sys.exit(77)
+    repo = os.path.join(tmp, "app")
+    mig = os.path.join(repo, "db", "migrations")
+    write(os.path.join(mig, "20240101000000_users.sql"),
+          "-- migrate:up\nCREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);\n\n-- migrate:down\nDROP TABLE users;\n")
+    index = "db/migrations/20240301000000_users_email.sql"
+    write(os.path.join(repo, index),
+          "-- migrate:up\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX users_email_idx ON users (email);\n\n"
+          "-- migrate:down\nDROP INDEX users_email_idx;\nALTER TABLE users DROP COLUMN nickname;\n")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    code, out, err = run(repo, binary, "trace", "--plan", "--pg-version", "15", "--format", "json",
+                         "db/migrations/20240101000000_users.sql", index)
+    traced = json.loads(out) if out.startswith("{") else {}
+    plans = traced.get("plans", [])
+    check(len(plans) == 1 and plans[0].get("verdict", {}).get("result") == "proven", f"the dbmate plan is proven: {json.dumps(plans)[:500]} {err[-300:]}")
+    out_dir = os.path.join(tmp, "plan")
+    code, out, err = run(repo, binary, "analyze", "--format", "plan", "-o", out_dir, "db/migrations")
+    deploy = os.path.join(tmp, "deploy")
+    os.makedirs(deploy)
+    shutil.copy(os.path.join(mig, "20240101000000_users.sql"), deploy)
+    written = sorted(os.listdir(os.path.join(out_dir, "db", "migrations"))) if os.path.isdir(os.path.join(out_dir, "db", "migrations")) else []
+    check(len(written) >= 2, f"the plan writes its migrations: {written} {err}")
+    for name in written:
+        shutil.copy(os.path.join(out_dir, "db", "migrations", name), deploy)
+    pg = Postgres(tmp)
+    try:
+        url = f"postgres://postgres@127.0.0.1:{pg.port}/postgres?sslmode=disable"
+        env = dict(os.environ, DATABASE_URL=url)
+        proc = subprocess.run([dbmate, "--migrations-dir", deploy, "--no-dump-schema", "up"], env=env, capture_output=True,
+                              text=True, timeout=300)
+        check(proc.returncode == 0, f"dbmate deploys the plan: {proc.stdout} {proc.stderr}")
+        valid = pg.psql("SELECT 1/(count(*))::int FROM pg_index WHERE indexrelid = 'users_email_idx'::regclass AND indisvalid")
+        check(valid.returncode == 0, f"dbmate built the index, valid: {valid.stderr.strip()}")
+    finally:
+        pg.stop()
+
+
+SUITES = {"sqlx_subfolder": suite_sqlx_subfolder, "temporal_manifest": suite_temporal_manifest,
+          "dbmate_runner": suite_dbmate_runner}
 
 
 def main():
