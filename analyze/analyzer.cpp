@@ -46,6 +46,8 @@
 #include "analyze/rules/engine.hpp"
 #include "analyze/tools/flyway_report.hpp"
 #include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/sqlx_crate.hpp"
+#include "analyze/tools/temporal_manifest.hpp"
 #include "analyze/source_text.hpp"
 #include "analyze/splitter.hpp"
 
@@ -1223,6 +1225,9 @@ struct FolderFacts {
     std::mutex beside_mutex;  // held while a file for `beside` is read
     // Whether a folder holds a sqlx migration starting with `-- no-transaction`, by folder as written.
     std::unordered_map<std::string, bool> sqlx_folder;
+    // What the Rust crate above a folder says of it (tools/sqlx_crate.hpp), as sqlx metadata or
+    // "", by folder as written.
+    std::unordered_map<std::string, std::string> sqlx_crate;
     // The Flyway settings files packed for a migration of a folder (flyway_settings_beside), by
     // the folder as written: what is found depends on the folder alone, and the walk up to the
     // repository's top with a real-path question per candidate cost 70 system calls a file.
@@ -1412,10 +1417,29 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
         std::string settings = flyway_settings();
         if (auto read = tools::unpack_flyway_files(settings); read && !read->naming.empty()) metadata = std::move(settings);
     }
-    if (metadata.find("sqlx") == std::string::npos && sqlx_name(name) && in_sqlx_folder(path, options)) {
+    // The configuration's `tool` says which tool runs the project's versioned files.
+    const bool golang_migrate = options.tool == "golang-migrate";
+    if (options.tool == "sqlx" && metadata.find("sqlx") == std::string::npos && sqlx_name(name)) {
+        metadata = std::string(tools::k_sqlx_crate) + "tool = \"sqlx\" in the configuration";
+    }
+    if (!golang_migrate && metadata.find("sqlx") == std::string::npos && sqlx_name(name)) {
+        auto crate = [&] {
+            tools::CrateTool c = tools::sqlx_crate_for(std::string(folder), options.confine_to);
+            return c.reading == tools::CrateTool::Reading::None ? std::string() : std::string(tools::k_sqlx_crate) + c.why;
+        };
+        if (folders) {
+            std::lock_guard guard(folders->beside_mutex);
+            auto hit = folders->sqlx_crate.find(std::string(folder));
+            if (hit == folders->sqlx_crate.end()) hit = folders->sqlx_crate.emplace(std::string(folder), crate()).first;
+            if (!hit->second.empty()) metadata = hit->second;
+        } else if (std::string c = crate(); !c.empty()) {
+            metadata = std::move(c);
+        }
+    }
+    if (!golang_migrate && metadata.find("sqlx") == std::string::npos && sqlx_name(name) && in_sqlx_folder(path, options)) {
         metadata = std::string(k_sqlx_folder);
     }
-    if (metadata.find("sqlx") == std::string::npos && sqlx_name(name)) {
+    if (!golang_migrate && metadata.find("sqlx") == std::string::npos && sqlx_name(name)) {
         bool sqlx = false;
         std::string key(folder);
         if (folders) {
@@ -1427,6 +1451,24 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
             sqlx = sqlx_folder(key, options);
         }
         if (sqlx) metadata = std::string(k_sqlx_folder);
+    }
+    // A Temporal version folder's file: its manifest.json decides whether and how it runs.
+    if (tools::temporal_version_file(path) && name.ends_with(".sql")) {
+        const std::string manifest = join(folder, "manifest.json");
+        if (options.confine_to.empty() || path_inside(manifest, options.confine_to)) {
+            std::string text;
+            if (folders) {
+                std::lock_guard guard(folders->beside_mutex);
+                auto hit = folders->beside.find(manifest);
+                if (hit == folders->beside.end()) {
+                    hit = folders->beside.emplace(manifest, tools::read_temporal_manifest(std::string(folder)).value_or("")).first;
+                }
+                text = hit->second;
+            } else {
+                text = tools::read_temporal_manifest(std::string(folder)).value_or("");
+            }
+            if (!text.empty()) metadata = std::string(tools::k_temporal_manifest) + text;
+        }
     }
     std::string deployment = options.single_transaction ? "--single-transaction"
                              : in_pgmi_project(path, options.confine_to, folders) ? "pgmi"

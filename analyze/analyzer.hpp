@@ -69,6 +69,10 @@ struct AnalyzeOptions {
     // paths are given: a `<version>_<name>.sql` file there is sqlx's, whatever the folder is
     // called. Not owned.
     const std::vector<std::string>* sqlx_folders = nullptr;
+    // The configuration's `tool`: which tool runs the project's `<version>_<name>.sql` files when
+    // what the project says leaves two readings: "" (read the project: tools/sqlx_crate.hpp),
+    // "sqlx" or "golang-migrate".
+    std::string tool;
     // Files (absolute, normal) the repository's mainline already holds with these bytes
     // (bot/analyze_history: CommittedMigrations::merged): a migration that may have run on a
     // database gets no plan. `merged_in` names the commit (e.g. "origin/main"). Not owned.

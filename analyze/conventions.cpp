@@ -8,6 +8,8 @@
 #include "analyze/migration_names.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/tool_markers.hpp"
+#include "analyze/tools/sqlx_crate.hpp"
+#include "analyze/tools/temporal_manifest.hpp"
 
 namespace pgfence::analyze {
 namespace {
@@ -149,6 +151,30 @@ void whole_file(PreparedSource& out, std::string_view name, Direction direction)
     }
 }
 
+// temporal-sql-tool (tools/temporal_manifest.hpp): a file its version's manifest.json lists runs
+// statement by statement with no transaction (updatetask.go execStmts: db.Exec of each); one it
+// does not list never runs, and is reported as such, not judged.
+void prepare_temporal(PreparedSource& out, std::string_view name, std::string_view manifest) {
+    // Plain SQL's execution: every statement by itself, no transaction; the notes name the tool.
+    out.tool = MigrationTool::Plain;
+    std::string why;
+    auto listed = tools::temporal_listed(manifest, why);
+    if (!listed) {
+        out.skipped = true;
+        out.skip_reason = "temporal-sql-tool: " + why;
+        return;
+    }
+    auto at = std::find(listed->begin(), listed->end(), std::string(name));
+    if (at == listed->end()) {
+        out.skipped = true;
+        out.skip_reason = "temporal-sql-tool: not run, its version's manifest.json does not list it in SchemaUpdateCqlFiles";
+        return;
+    }
+    out.notes.push_back(std::string(tools::k_temporal_note) + "file " + std::to_string(at - listed->begin() + 1) + " of " + std::to_string(listed->size()) +
+                        " its version's manifest.json lists; each statement runs by itself, outside a transaction");
+    out.regions.push_back(Region{0, out.text.size(), false});
+}
+
 bool template_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 }  // namespace
@@ -238,7 +264,7 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     bool sqlx_no_transaction = (versioned_name(name, ".sql")) && text.starts_with("-- no-transaction");
     bool sqlx_crate = versioned_name(name, ".sql") &&
                       ((sibling_metadata.find("sqlx") != std::string_view::npos && lowered_path.find("migrations/") != std::string::npos) ||
-                       sibling_metadata == k_sqlx_folder);
+                       sibling_metadata == k_sqlx_folder || sibling_metadata.starts_with(tools::k_sqlx_crate));
     bool versioned_up_down = versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql");
     // A name only a tool that sends the whole file gives (Flyway's V2__x.sql, golang-migrate's
     // 2_x.up.sql, diesel's up.sql, Prisma's migration.sql, a file of a sqlx crate's folder): another tool's up/down markers in it
@@ -271,7 +297,9 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
                             "the part after the down marker included (set `tool` in the configuration if another tool runs it)");
     }
 
-    if (has_goose) {
+    if (sibling_metadata.starts_with(tools::k_temporal_manifest)) {
+        prepare_temporal(out, path_name(path), sibling_metadata.substr(tools::k_temporal_manifest.size()));
+    } else if (has_goose) {
         prepare_goose(out, direction);
     } else if (has_dbmate) {
         prepare_dbmate(out, direction);
@@ -293,6 +321,10 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
         // file is still one query (conn.execute), so PostgreSQL's implicit transaction applies.
         out.tool = MigrationTool::Sqlx;
         out.wrapped_in_transaction = true;
+        // What the crate says (tools/sqlx_crate.hpp): said once per file, an assumption above all.
+        if (sibling_metadata.starts_with(tools::k_sqlx_crate)) {
+            out.notes.push_back("sqlx: " + std::string(sibling_metadata.substr(tools::k_sqlx_crate.size())));
+        }
         if (sqlx_no_transaction) {
             out.one_query = true;
             out.notes.push_back("sqlx: -- no-transaction, the file is sent as one multi-statement query, which PostgreSQL runs as one implicit transaction");

@@ -9,6 +9,7 @@
 
 #include "analyze/migration_names.hpp"
 #include "analyze/path_parts.hpp"
+#include "analyze/tools/temporal_manifest.hpp"
 
 namespace fs = std::filesystem;
 
@@ -39,6 +40,23 @@ std::string_view migration_name(std::string_view path, bool& folder) {
 }
 
 MigrationKey key_of(std::string_view path) {
+    // A Temporal version folder's file (tools/temporal_manifest.hpp): versioned by its folder,
+    // v1.9 before v1.10; its place in the folder is the manifest's (group_migration_sets).
+    if (tools::temporal_version_file(path)) {
+        MigrationKey key;
+        key.group = Group::Versioned;
+        std::string_view version = path_name(path_folder(path)).substr(1);
+        while (true) {
+            std::size_t dot = version.find('.');
+            std::string_view run = version.substr(0, dot);
+            while (run.size() > 1 && run.front() == '0') run.remove_prefix(1);
+            key.version.push_back(run);
+            if (dot == std::string_view::npos) break;
+            version.remove_prefix(dot + 1);
+        }
+        key.name = path_name(path);
+        return key;
+    }
     bool folder = false;
     std::string_view name = migration_name(path, folder);
     MigrationKey key;
@@ -151,6 +169,8 @@ std::string_view set_folder(std::string_view path) {
     g_set_folder_questions.fetch_add(1, std::memory_order_relaxed);
     std::string_view folder = path_folder(path);
     if (folder_per_migration(path_name(path))) return path_folder(folder);
+    // Temporal's versioned/v1.0, v1.1, ...: one history (tools/temporal_manifest.hpp).
+    if (tools::temporal_version_file(path)) return path_folder(folder);
     // Flyway applies its locations as one set ordered by version: migrations/common/V1__x.sql,
     // migrations/prod/V2__y.sql and migrations/dev/V1_1__z.sql are migrations/'s.
     if (flyway_file_name(path_name(path)) && flyway_location_folder(path_name(folder))) {
@@ -195,6 +215,7 @@ std::string migration_identity(std::string_view path) {
     std::string out = migration_set(path) + "\n" + std::to_string(static_cast<int>(key.group)) + "\n";
     if (key.group == Group::Versioned) {
         for (std::string_view part : key.version) out += std::string(part) + ".";
+        if (tools::temporal_version_file(path)) out += "/" + std::string(key.name);  // a version holds several files
     } else {
         out += std::string(without_direction(key.name));
     }
@@ -231,6 +252,8 @@ MigrationSets group_migration_sets(const std::vector<std::string>& files) {
         out.files.push_back(files[i]);
         out.set_of.push_back(set[i]);
     }
+    // Within a Temporal version, the manifest's order (a set's files are together).
+    tools::order_by_manifests(out.files, 0, out.files.size());
     return out;
 }
 

@@ -1,4 +1,5 @@
 #include "analyze/plan.hpp"
+#include "analyze/plan_temporal.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -2909,6 +2910,7 @@ void compose_plan(FileReport& report, const std::vector<const pg::Node*>& stmts,
         return;
     }
     report.plan = Composer(report, stmts, down, catalog, known).compose();
+    fit_temporal_plan(report);  // a manifest's layout (plan_temporal.hpp)
     // A plan that resolves no finding (the file's are advice it does not follow, or have no safe
     // form) would only move statements apart, each move a chance to differ: none is offered
     // (the outside DBA's teable share_meta: two UPDATEs split for no gain).

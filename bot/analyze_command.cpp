@@ -39,6 +39,7 @@
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
 #include "analyze/tools/flyway_locations.hpp"
+#include "analyze/tools/sqlx_crate.hpp"
 #include "analyze/tools/tool_dir_inputs.hpp"
 #include "diff/repository.hpp"
 #include "stats/apply.hpp"
@@ -260,6 +261,7 @@ void apply_config(Settings& s, const Config& c, const fs::path& paths_folder, co
     if (c.fail_on_unparsable) s.fail_on_unparsable = *c.fail_on_unparsable;
     if (c.block_unknown) s.block_unknown = c.block_unknown;
     if (c.direction) s.options.direction = *c.direction;
+    if (c.tool) s.options.tool = *c.tool;
     if (c.max_file_bytes) s.options.max_file_bytes = *c.max_file_bytes;
     s.options.rules = c.rules;
     auto join = [](const fs::path& folder, const std::string& p) {
@@ -756,6 +758,12 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     analyze::tools::FollowedDirs followed = analyze::tools::add_tool_dirs(files, settings.paths, settings.options);
     for (const auto& note : followed.notes) err << "note: " << annotate::printable(note) << "\n";
     settings.options.sqlx_folders = &followed.sqlx_folders;
+    // A folder sqlx is only assumed to run: said once, with how to say otherwise (tools/sqlx_crate.hpp).
+    if (settings.options.tool.empty()) {
+        for (const auto& note : analyze::tools::sqlx_assumptions(files, settings.options.confine_to)) {
+            err << "note: " << annotate::printable(note) << "\n";
+        }
+    }
     // A directory with no migration of its own whose tools' settings named a folder with some
     // (knexfile: db/changes), or whose settings leave the folder unknown (reported as such), is no error.
     std::erase_if(input_errors, [&](const Error& e) {

@@ -256,6 +256,11 @@ Config interpret(const Value& root) {
             else if (d == "down") config.direction = analyze::Direction::Down;
             else if (d == "both") config.direction = analyze::Direction::Both;
             else throw bad(value, "direction must be \"up\", \"down\" or \"both\"");
+        } else if (key == "tool") {
+            // Which tool runs the versioned files where the project leaves two readings (tools/sqlx_crate.hpp).
+            std::string t = expect_string(value, key);
+            if (t != "sqlx" && t != "golang-migrate") throw bad(value, "tool must be \"sqlx\" or \"golang-migrate\"");
+            config.tool = t;
         } else if (key == "max_file_size") {
             if (value.type != Value::Type::Integer || value.integer < 1 || value.integer > 4096) {
                 throw bad(value, "max_file_size must be a whole number of MiB from 1 to 4096");
@@ -277,10 +282,10 @@ Config interpret(const Value& root) {
             // The JSON schema's address (docs/pgfence-config.schema.json), for editors.
             (void)expect_string(value, key);
         } else {
-            std::string guess = nearest(key, {"pg_version", "max_risk", "unparsable", "unknown", "direction", "max_file_size", "paths", "exclude",
+            std::string guess = nearest(key, {"pg_version", "max_risk", "unparsable", "unknown", "direction", "tool", "max_file_size", "paths", "exclude",
                                               "stats_file", "rules", "policies", "stats"});
             throw ConfigError{"unknown key '" + key + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
-                                  " (expected pg_version, max_risk, unparsable, unknown, direction, max_file_size, paths, exclude, stats_file, [rules], [policies], [stats])",
+                                  " (expected pg_version, max_risk, unparsable, unknown, direction, tool, max_file_size, paths, exclude, stats_file, [rules], [policies], [stats])",
                               value.line};
         }
     }

@@ -23,6 +23,7 @@ struct Config {
     std::optional<bool> fail_on_unparsable;
     std::optional<bool> block_unknown;  // `unknown = "block"|"warn"`: whether SQL pgfence could not see fails --ci and pr
     std::optional<analyze::Direction> direction;
+    std::optional<std::string> tool;  // `tool = "sqlx"|"golang-migrate"`: AnalyzeOptions::tool
     std::optional<std::uint64_t> max_file_bytes;  // max_file_size, in MiB
     std::vector<std::string> paths;  // migration globs
     std::vector<std::string> exclude;  // globs of files never analysed, though `paths` selects them

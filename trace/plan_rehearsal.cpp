@@ -555,6 +555,12 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     std::string confined = m_options.analyze.confine_to;
     std::error_code canonical_error;
     m_options.analyze.confine_to = fs::weakly_canonical(folder, canonical_error).string();
+    // The plan of a sqlx migration is sqlx's wherever it is written: the temporary folder has no
+    // crate around it (tools/sqlx_crate.hpp), and a step without `-- no-transaction` must run in
+    // sqlx's transaction, not as plain SQL's statements one by one.
+    const std::vector<std::string>* sqlx_folders = m_options.analyze.sqlx_folders;
+    const std::vector<std::string> plan_folder{folder.string()};
+    if (report.tool == analyze::MigrationTool::Sqlx) m_options.analyze.sqlx_folders = &plan_folder;
     auto write = [&](const std::string& rel, const std::string& text) {
         std::string relative = fs::path(analyze::plan_relative_path(rel)).generic_string();
         (void)analyze::write_file_under(folder.string(), relative, text);  // unwritten: the step fails to read it
@@ -594,6 +600,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
         if (failed) break;  // the steps after it build on it
     }
     m_options.analyze.confine_to = confined;
+    m_options.analyze.sqlx_folders = sqlx_folders;
     std::error_code ec;
     fs::remove_all(folder, ec);
     if (copied) {
