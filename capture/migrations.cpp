@@ -115,11 +115,32 @@ std::vector<CapturedMigration> split_migrations(const std::vector<Session>& sess
             }
             closed = nullptr;
             start_if_needed();
+            // A simple Query of several statements outside a transaction block runs them in one
+            // implicit transaction (protocol-flow.html, "Multiple Statements in a Simple Query");
+            // the server completed each (one CommandComplete apiece).
+            const std::string word = first_word(e.sql);
+            const bool implicit = e.kind == Event::Kind::query && e.status_before == 'I' && e.tags.size() > 1 &&
+                                  word != "begin" && word != "start";
+            if (implicit) current.statements.push_back("BEGIN");
             current.statements.push_back(trimmed(e.sql));
+            if (implicit) current.statements.push_back("COMMIT");
             if (e.error) current.failed.push_back(&e);
             status = after;
         }
         if (!current.statements.empty() || !current.unreadable.empty()) out.push_back(std::move(current));
+    }
+    // A transaction that held only the tool's statements (ActiveRecord's BEGIN around its
+    // schema_migrations insert after a migration with disable_ddl_transaction!) says nothing.
+    for (auto& m : out) {
+        auto& st = m.statements;
+        for (std::size_t i = 0; i + 1 < st.size();) {
+            const std::string a = first_word(st[i]);
+            if ((a == "begin" || a == "start") && ends_transaction(st[i + 1])) {
+                st.erase(st.begin() + static_cast<std::ptrdiff_t>(i), st.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+            } else {
+                ++i;
+            }
+        }
     }
     return out;
 }

@@ -2,8 +2,8 @@
 
 Every suite runs the real binary, which starts its throwaway PostgreSQL 15 (Debian's
 /usr/lib/postgresql/15/bin) or uses one the test starts (--server), and real clients: psql and
-pgbench (the extended protocol) from that package, Alembic 1.8 and Django 3.2 from Debian's
-python3-alembic, python3-django and python3-psycopg2. Without them a suite is skipped (exit 77)."""
+pgbench (the extended protocol) from that package, Alembic 1.8, Django 3.2 and ActiveRecord 6.1
+from Debian's python3-alembic, python3-django with python3-psycopg2, ruby-activerecord with ruby-pg. Without them a suite is skipped (exit 77)."""
 import argparse
 import json
 import os
@@ -185,6 +185,33 @@ class Suite:
         self.check('column "note" of relation "shop_order" already exists' in err and "42701" in err,
                    f"django: the server's error is not said: {err[-800:]}")
 
+    def rails(self):
+        """ActiveRecord 6.1's migrator: add_index without algorithm: is a plain CREATE INDEX at its
+        db/migrate file; algorithm: :concurrently under disable_ddl_transaction! runs outside any
+        transaction with no such finding; create_table has none."""
+        if subprocess.run(["/usr/bin/ruby", "-e", "require 'active_record'; require 'pg'"], capture_output=True).returncode != 0:
+            raise Skip("ruby-activerecord or ruby-pg is not installed")
+        root = self.folder("rails")
+        command = projects.rails_project(root)
+        code, doc, err = self.capture_json(root, "--", *command)
+        self.check(code == 0, f"rails: exit {code}: {err[-1500:]}")
+        files = self.files(doc)
+        create, plain, concurrent = ("db/migrate/20240101000000_create_orders.rb",
+                                     "db/migrate/20240102000000_add_index_to_orders_reference.rb",
+                                     "db/migrate/20240103000000_add_index_to_orders_customer.rb")
+        if not self.check(list(files) == [create, plain, concurrent], f"rails: migrations {list(files)}"):
+            return
+        self.check(("create-index-without-concurrently", "HIGH") in self.rules(files[plain]),
+                   f"rails: add_index not reported at its file: {self.rules(files[plain])}")
+        self.check(self.rules(files[create]) == [], f"rails: create_table has findings: {self.rules(files[create])}")
+        statements = [(s["sql"], s["transaction"]["state"]) for s in files[concurrent]["statements"]]
+        self.check(len(statements) == 1 and statements[0][0].startswith("CREATE INDEX CONCURRENTLY") and statements[0][1] == "none",
+                   f"rails: the concurrent index's statements: {statements}")
+        self.check("create-index-without-concurrently" not in [r for r, _ in self.rules(files[concurrent])],
+                   f"rails: the concurrent index is reported as a plain one: {self.rules(files[concurrent])}")
+        self.check(not any("schema_migrations" in s["sql"] or "ar_internal_metadata" in s["sql"]
+                           for f in doc["files"] for s in f["statements"]), "rails: its bookkeeping is reported")
+
     def outcomes(self):
         """A command that exits non-zero (3), never connects (4), runs past --timeout (3); usage
         errors (2); nothing left behind."""
@@ -274,7 +301,7 @@ class Postgres:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("suite", choices=["protocol", "alembic", "django", "outcomes", "server"])
+    ap.add_argument("suite", choices=["protocol", "alembic", "django", "rails", "outcomes", "server"])
     ap.add_argument("--binary", required=True)
     args = ap.parse_args()
     if not os.path.exists(os.path.join(PG_BIN, "initdb")):

@@ -130,3 +130,41 @@ def django_project(root, failing=False):
                 operations = [migrations.RunSQL("ALTER TABLE shop_order ADD COLUMN note text")]
         """)
     return ["/usr/bin/python3", "manage.py", "migrate", "--noinput"]
+
+
+def rails_project(root):
+    """ActiveRecord 6.1's migrator (the one `bin/rails db:migrate` runs) over three migrations: a
+    table (safe), add_index without `algorithm:` (dangerous), and add_index with
+    `algorithm: :concurrently` under `disable_ddl_transaction!` (no plain CREATE INDEX)."""
+    write(root, "migrate.rb", """
+        require "active_record"
+        ActiveRecord::Base.establish_connection(ENV.fetch("DATABASE_URL"))
+        ActiveRecord::MigrationContext.new(File.expand_path("db/migrate", __dir__), ActiveRecord::SchemaMigration).migrate
+    """)
+    write(root, "db/migrate/20240101000000_create_orders.rb", """
+        class CreateOrders < ActiveRecord::Migration[6.1]
+          def change
+            create_table :orders do |t|
+              t.string :reference
+              t.string :customer
+            end
+          end
+        end
+    """)
+    write(root, "db/migrate/20240102000000_add_index_to_orders_reference.rb", """
+        class AddIndexToOrdersReference < ActiveRecord::Migration[6.1]
+          def change
+            add_index :orders, :reference
+          end
+        end
+    """)
+    write(root, "db/migrate/20240103000000_add_index_to_orders_customer.rb", """
+        class AddIndexToOrdersCustomer < ActiveRecord::Migration[6.1]
+          disable_ddl_transaction!
+
+          def change
+            add_index :orders, :customer, algorithm: :concurrently
+          end
+        end
+    """)
+    return ["/usr/bin/ruby", "migrate.rb"]

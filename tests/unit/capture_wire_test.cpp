@@ -223,6 +223,16 @@ TEST_CASE("capture: each tool's bookkeeping write closes its migration, and its 
     CHECK(migrations[0].bookkeeping == 2);
     CHECK(migrations[1].statements == std::vector<std::string>{"BEGIN", "CREATE INDEX ix ON items (id)", "COMMIT"});
     CHECK_FALSE(migrations[1].leaves_transaction_open);
+
+    // A simple Query of two statements outside a transaction: PostgreSQL's implicit transaction.
+    Session q;
+    q.id = 2;
+    Event two = event("CREATE TABLE a (id int); CREATE INDEX ON a (id);", 'I');
+    two.tags = {"CREATE TABLE", "CREATE INDEX"};
+    q.events = {two, event("INSERT INTO \"django_migrations\" (\"app\", \"name\", \"applied\") VALUES ('s', '0001_a', now())")};
+    auto implicit = split_migrations({q});
+    REQUIRE(implicit.size() == 1);
+    CHECK(implicit[0].statements == std::vector<std::string>{"BEGIN", "CREATE TABLE a (id int); CREATE INDEX ON a (id)", "COMMIT"});
 }
 
 TEST_CASE("capture: --server URLs name the host and port the proxy connects to") {
