@@ -222,6 +222,15 @@ class Suite:
         self.check(code == 4 and "never connected" in err, f"outcomes: a command that never connects: exit {code}: {err[-400:]}")
         code, out, err = self.capture(root, "--timeout", "2", "--", "sleep", "30", timeout=120)
         self.check(code == 3 and "--timeout 2" in err, f"outcomes: a command past --timeout: exit {code}: {err[-400:]}")
+        # Garbage on the wire (a startup, then a message of length 2; a startup packet of a gigabyte), then a real
+        # session: each bad one is one error line, the proxy and the server carry on.
+        garbage = ("exec 3<>/dev/tcp/127.0.0.1/$PGPORT; printf '\\000\\000\\000\\020\\000\\003\\000\\000user\\000x\\000\\000Q\\000\\000\\000\\002' >&3; exec 3>&-; "
+                   "exec 4<>/dev/tcp/127.0.0.1/$PGPORT; printf '\\100\\000\\000\\000' >&4; exec 4>&-; "
+                   "psql -X -q -c 'CREATE TABLE after_garbage (id int)'")
+        code, out, err = self.capture(root, "--", "bash", "-c", garbage)
+        self.check(code == 2 and "a message declares a length of" in err and "PostgreSQL takes at most 10000" in err,
+                   f"outcomes: garbage on the wire: exit {code}: {err[-800:]}")
+        self.check("after_garbage" in out, f"outcomes: the session after the garbage was not captured: {out[-500:]}")
         code, out, err = self.capture(root, "--", "/nonexistent/migrate")
         self.check(code == 2 and err.startswith("error: cannot run"), f"outcomes: a command that cannot run: exit {code}: {err[-400:]}")
         code, out, err = self.capture(root)
