@@ -87,6 +87,7 @@ class Suite:
             psql -X -q -v ON_ERROR_STOP=1 -c 'BEGIN' -c 'CREATE TABLE orders (id int, ref text)' \\
                  -c "INSERT INTO schema_migrations (version) VALUES ('20240101000000')" -c 'COMMIT'
             pgbench -n -M extended -t 1 -f migration.sql > /dev/null
+            printf '1\\tA\\n2\\tB\\n' | psql -X -q -c '\\copy orders from stdin'
         """)
         env = dict(self.env, GITHUB_TOKEN="ghp_secret", PGFENCE_GOVERNANCE_TOKEN="pgf_secret", PGHOSTADDR="10.9.9.9",
                    APP_SETTING="kept")
@@ -102,7 +103,9 @@ class Suite:
         self.check(seen.get("DATABASE_URL", "").endswith(f":{seen.get('PGPORT')}/{seen.get('PGDATABASE')}"),
                    "protocol: DATABASE_URL and PGPORT/PGDATABASE disagree")
         sessions = json.load(open(record))["sessions"]
-        self.check(len(sessions) == 4, f"protocol: {len(sessions)} sessions recorded, not 4")
+        self.check(len(sessions) == 5, f"protocol: {len(sessions)} sessions recorded, not 5")
+        copy = [(e["sql"].split()[0], e["copy_in_bytes"], e["tags"]) for e in sessions[4]["events"]] if len(sessions) == 5 else []
+        self.check(copy == [("COPY", 8, ["COPY 2"])], f"protocol: COPY FROM STDIN not recorded with its bytes: {copy}")
         self.check(all(s["refused_encryption"] for s in sessions[:2]), "protocol: psql's SSLRequest was not answered 'N'")
         self.check(all(s["authenticated"] for s in sessions), "protocol: a session did not authenticate through the proxy")
         second = [(e["sql"], e["status_before"], e["status_after"]) for e in sessions[1]["events"]]
