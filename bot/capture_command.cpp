@@ -201,12 +201,19 @@ private:
     int m_major = 15;
 };
 
+// A signal that asked pgfence to stop while the command ran on --server: the loop stops the
+// command, then the capture's database and role are dropped before pgfence exits (trace's
+// handlers cover the throwaway server, which dies with its folder).
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void note_stop_signal(int signal) { g_stop_signal = signal; }
+
 // How the command ended.
 struct CommandEnd {
     bool exited = false;
     int code = 0;
     int signal = 0;
     bool timed_out = false;
+    bool stopped = false;  // pgfence was asked to stop
 };
 
 std::string describe(const CommandEnd& end, const std::string& command, int timeout) {
@@ -287,6 +294,15 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
         }
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(a.timeout_seconds);
         bool reaped = false;
+        std::chrono::steady_clock::time_point stopped_at;
+        struct sigaction previous[3];
+        const int stop_signals[3] = {SIGINT, SIGTERM, SIGHUP};
+        if (!a.server.empty()) {
+            struct sigaction on_stop {};
+            on_stop.sa_handler = note_stop_signal;
+            sigemptyset(&on_stop.sa_mask);
+            for (int i = 0; i < 3; ++i) sigaction(stop_signals[i], &on_stop, &previous[i]);
+        }
         (*proxy)->serve(
             [&] {
                 if (reaped) return true;
@@ -298,6 +314,13 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
                     end.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
                     return true;
                 }
+                if (g_stop_signal != 0 && !end.stopped) {
+                    end.stopped = true;
+                    stopped_at = std::chrono::steady_clock::now();
+                    kill(*pid, SIGTERM);
+                } else if (end.stopped && std::chrono::steady_clock::now() - stopped_at > std::chrono::seconds(5)) {
+                    kill(*pid, SIGKILL);  // it had its chance to roll back
+                }
                 if (std::chrono::steady_clock::now() >= deadline && !end.timed_out) {
                     end.timed_out = true;
                     kill(*pid, SIGKILL);
@@ -306,7 +329,14 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
             },
             std::chrono::seconds(5));
         sessions = (*proxy)->sessions();
+        if (!a.server.empty()) {
+            for (int i = 0; i < 3; ++i) sigaction(stop_signals[i], &previous[i], nullptr);
+        }
     }  // the capture's database and role are dropped, the throwaway server stopped
+    if (g_stop_signal != 0) {
+        err << "error: interrupted (signal " << g_stop_signal << "): the command was stopped; the capture's database and role were dropped\n";
+        return 128 + g_stop_signal;
+    }
 
     if (!a.record.empty()) {
         auto record = analyze::create_output_file(a.record);

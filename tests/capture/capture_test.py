@@ -8,10 +8,12 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import projects  # noqa: E402
@@ -261,6 +263,21 @@ class Suite:
             left = pg.sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgfence_capture_%'").strip()
             roles = pg.sql("postgres", "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'pgfence_capture_%'").strip()
             self.check(left == "0" and roles == "0", f"server: the capture's database ({left}) or role ({roles}) was left")
+            # Stopped while the command runs: the command is stopped, the database and role dropped.
+            proc = subprocess.Popen([self.binary, "capture", "--server", url, "--", "sh", "-c",
+                                     "psql -X -q -c 'CREATE TABLE t (id int)'; touch started; sleep 60"],
+                                    cwd=root, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(600):
+                if os.path.exists(os.path.join(root, "started")):
+                    break
+                time.sleep(0.1)
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=60)
+            self.check(proc.returncode == 128 + signal.SIGTERM and "interrupted" in err,
+                       f"server: SIGTERM during the command: exit {proc.returncode}: {err[-500:]}")
+            left = pg.sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgfence_capture_%'").strip()
+            roles = pg.sql("postgres", "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'pgfence_capture_%'").strip()
+            self.check(left == "0" and roles == "0", f"server: after SIGTERM the database ({left}) or role ({roles}) was left")
             code, out, err = self.capture(root, "--server", "postgresql://postgres@127.0.0.1:1/postgres", "--", "true")
             self.check(code == 2 and err.startswith("error: --server"), f"server: an unreachable server: exit {code}: {err}")
         finally:
