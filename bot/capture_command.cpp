@@ -201,9 +201,9 @@ private:
     int m_major = 15;
 };
 
-// A signal that asked pgfence to stop while the command ran on --server: the loop stops the
-// command, then the capture's database and role are dropped before pgfence exits (trace's
-// handlers cover the throwaway server, which dies with its folder).
+// A signal that asked pgfence to stop while the command ran: the loop stops the command's process
+// group, then the capture's database and role are dropped (--server) or the throwaway server is
+// stopped and removed before pgfence exits. Outside that loop trace's handlers cover the server.
 volatile std::sig_atomic_t g_stop_signal = 0;
 extern "C" void note_stop_signal(int signal) { g_stop_signal = signal; }
 
@@ -297,7 +297,7 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
         std::chrono::steady_clock::time_point stopped_at;
         struct sigaction previous[3];
         const int stop_signals[3] = {SIGINT, SIGTERM, SIGHUP};
-        if (!a.server.empty()) {
+        {
             struct sigaction on_stop {};
             on_stop.sa_handler = note_stop_signal;
             sigemptyset(&on_stop.sa_mask);
@@ -317,21 +317,22 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
                 if (g_stop_signal != 0 && !end.stopped) {
                     end.stopped = true;
                     stopped_at = std::chrono::steady_clock::now();
-                    kill(*pid, SIGTERM);
+                    kill(-*pid, SIGTERM);
                 } else if (end.stopped && std::chrono::steady_clock::now() - stopped_at > std::chrono::seconds(5)) {
-                    kill(*pid, SIGKILL);  // it had its chance to roll back
+                    kill(-*pid, SIGKILL);  // it had its chance to roll back
                 }
                 if (std::chrono::steady_clock::now() >= deadline && !end.timed_out) {
                     end.timed_out = true;
-                    kill(*pid, SIGKILL);
+                    kill(-*pid, SIGKILL);
                 }
                 return false;
             },
             std::chrono::seconds(5));
         sessions = (*proxy)->sessions();
-        if (!a.server.empty()) {
-            for (int i = 0; i < 3; ++i) sigaction(stop_signals[i], &previous[i], nullptr);
-        }
+        // Nothing the command started outlives it (a server it left running, a sleep its shell
+        // ran): its process group is killed once it has ended.
+        kill(-*pid, SIGKILL);
+        for (int i = 0; i < 3; ++i) sigaction(stop_signals[i], &previous[i], nullptr);
     }  // the capture's database and role are dropped, the throwaway server stopped
     if (g_stop_signal != 0) {
         err << "error: interrupted (signal " << g_stop_signal << "): the command was stopped; the capture's database and role were dropped\n";

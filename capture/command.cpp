@@ -53,6 +53,7 @@ analyze::Result<pid_t> start_command(const std::vector<std::string>& argv, const
     pid_t pid = fork();
     if (pid < 0) return analyze::Error{"fork: " + std::string(std::strerror(errno)), "", std::nullopt};
     if (pid == 0) {
+        setpgid(0, 0);  // its own process group: whatever it starts is stopped with it
         close(ready[0]);
         int null_fd = open("/dev/null", O_RDONLY);
         if (null_fd >= 0) dup2(null_fd, 0);
@@ -63,6 +64,7 @@ analyze::Result<pid_t> start_command(const std::vector<std::string>& argv, const
         (void)!write(ready[1], &err, sizeof err);
         _exit(127);
     }
+    setpgid(pid, pid);  // also here, so that it holds before the caller signals the group
     close(ready[1]);
     int err = 0;
     ssize_t n = read(ready[0], &err, sizeof err);

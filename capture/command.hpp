@@ -26,7 +26,8 @@ struct Target {
 [[nodiscard]] std::vector<std::string> command_environment(char** environ, const Target& target);
 
 // Starts `argv` (argv[0] looked up on the environment's PATH) with `env`, standard input from
-// /dev/null and standard output onto pgfence's standard error (the report owns standard output).
+// /dev/null and standard output onto pgfence's standard error (the report owns standard output),
+// in a process group of its own whose id is its pid (signal -pid to reach what it started).
 [[nodiscard]] analyze::Result<pid_t> start_command(const std::vector<std::string>& argv, const std::vector<std::string>& env);
 
 }  // namespace pgfence::capture

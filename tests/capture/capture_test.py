@@ -236,6 +236,20 @@ class Suite:
         self.check(code == 2 and "a message declares a length of" in err and "PostgreSQL takes at most 10000" in err,
                    f"outcomes: garbage on the wire: exit {code}: {err[-800:]}")
         self.check("after_garbage" in out, f"outcomes: the session after the garbage was not captured: {out[-500:]}")
+        # Interrupted while the command runs: its process group is stopped, the server removed.
+        started = os.path.join(root, "sleeper.pid")
+        proc = subprocess.Popen([self.binary, "capture", "--", "sh", "-c", f"sleep 60 & echo $! > {started}; wait"],
+                                cwd=root, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(600):
+            if os.path.exists(started) and open(started).read().strip():
+                break
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+        self.check(proc.returncode == 128 + signal.SIGTERM, f"outcomes: SIGTERM during the command: exit {proc.returncode}: {err[-400:]}")
+        sleeper = int(open(started).read().strip())
+        alive = os.path.exists(f"/proc/{sleeper}") and "zombie" not in open(f"/proc/{sleeper}/status").read()
+        self.check(not alive, "outcomes: a process the command started outlived the capture")
         code, out, err = self.capture(root, "--", "/nonexistent/migrate")
         self.check(code == 2 and err.startswith("error: cannot run"), f"outcomes: a command that cannot run: exit {code}: {err[-400:]}")
         code, out, err = self.capture(root)
