@@ -16,6 +16,7 @@
 #include "bot/pr_command.hpp"
 #include "bot/serve_command.hpp"
 #include "bot/trace_command.hpp"
+#include "bot/capture_command.hpp"
 
 #ifndef PGFENCE_VERSION
 #define PGFENCE_VERSION "0.1.0"
@@ -36,6 +37,9 @@ commands:
                       comment, SARIF, job summary and step outputs
   trace PATH...       run the migrations on a throwaway PostgreSQL and check the
                       analysis against it
+  capture -- COMMAND  run the project's own migrate command against PostgreSQL
+                      through a recording proxy and analyse what it sent, each
+                      migration as its file (docs/capture.md)
   extract-stats       write a table-size snapshot of a database (a read replica)
                       for --stats-file
   init                install a git pre-commit hook (.husky/pre-commit, else the
@@ -293,6 +297,29 @@ trace options (pgfence trace PATH...):
               above --max-risk; 2 usage or input error, or the server could not
               be started
 
+capture options (pgfence capture [options] -- COMMAND...):
+  --server URL              an existing server (a CI job's service): capture
+                            makes a database and role of its own there and
+                            drops them after (default: a throwaway PostgreSQL,
+                            found as for trace)
+  --pg-bin DIR, --pg-version N
+                            the throwaway server's binaries, as for trace
+  --root DIR                where the migration files are looked for (default:
+                            the current folder)
+  --timeout SECONDS         kill the command when it runs longer (default: 3600)
+  --record FILE             also write every session's messages as JSON
+  --max-message-size MB     a larger message passes, recorded as unreadable
+                            (default: 16)
+  --format text|json        output format (default: text); -o FILE and --color
+                            as for analyze
+  --ci, --max-risk LEVEL    as for analyze
+  exit codes: 0 captured; 1 with --ci, a finding above --max-risk or a
+              statement pgfence could not see; 2 usage or input error, or the
+              server could not be started; 3 the command exited non-zero, was
+              killed or ran past --timeout; 4 the command never connected; 5
+              the server rejected a statement of the command (a migration
+              failed)
+
 init options (pgfence init [options]):
   --config                  write .pgfence.toml here instead of the hook: every
                             setting with its default and what it does, commented
@@ -522,6 +549,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (args[0] == "analyze") return run_analyze(parse_analyze(args), out, err);
         if (args[0] == "rules") return run_rules_list(out);
         if (args[0] == "trace") return run_trace(args, out, err);
+        if (args[0] == "capture") return run_capture(args, out, err);
         if (args[0] == "extract-stats") return run_extract_stats(args, out, err);
         if (args[0] == "pr") return run_pr(args, out, err);
         if (args[0] == "serve" || args[0] == "audit") {

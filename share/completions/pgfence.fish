@@ -1,5 +1,5 @@
 # fish completion for pgfence, written by scripts/shell-files.py from `pgfence help`.
-complete -c pgfence -f -n __fish_use_subcommand -a 'analyze pr trace extract-stats init pre-commit policy serve audit lsp rules help version'
+complete -c pgfence -f -n __fish_use_subcommand -a 'analyze pr trace capture extract-stats init pre-commit policy serve audit lsp rules help version'
 complete -c pgfence -n '__fish_seen_subcommand_from analyze' -l format
 complete -c pgfence -n '__fish_seen_subcommand_from analyze' -s v
 complete -c pgfence -n '__fish_seen_subcommand_from analyze' -l verbose
@@ -107,6 +107,16 @@ complete -c pgfence -n '__fish_seen_subcommand_from trace' -s v
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l verbose
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l ci
 complete -c pgfence -n '__fish_seen_subcommand_from trace' -l max-risk
+complete -c pgfence -n '__fish_seen_subcommand_from capture' -l server
+complete -c pgfence -n '__fish_seen_subcommand_from capture' -l pg-bin
+complete -c pgfence -n '__fish_seen_subcommand_from capture' -l pg-version
+complete -c pgfence -n '__fish_seen_subcommand_from capture' -l root
+complete -c pgfence -n '__fish_seen_subcommand_from capture' -l timeout
+complete -c pgfence -n '__fish_seen_subcommand_from capture' -l record
+complete -c pgfence -n '__fish_seen_subcommand_from capture' -l max-message-size
+complete -c pgfence -n '__fish_seen_subcommand_from capture' -l format
+complete -c pgfence -n '__fish_seen_subcommand_from capture' -l ci
+complete -c pgfence -n '__fish_seen_subcommand_from capture' -l max-risk
 complete -c pgfence -n '__fish_seen_subcommand_from extract-stats' -l db-url
 complete -c pgfence -n '__fish_seen_subcommand_from extract-stats' -s o
 complete -c pgfence -n '__fish_seen_subcommand_from extract-stats' -l output

@@ -1,0 +1,180 @@
+#include "capture/bookkeeping.hpp"
+
+#include <cctype>
+
+namespace pgfence::capture {
+namespace {
+
+struct Token {
+    enum class Kind { word, string, param, punct } kind = Kind::punct;
+    std::string text;  // words lower-cased unless quoted; strings unescaped; params their number
+};
+
+// The few tokens the bookkeeping shapes need: identifiers, '' strings, $n, punctuation. Linear;
+// comments and anything else are skipped or kept as punctuation.
+std::vector<Token> tokens(std::string_view s, std::size_t limit) {
+    std::vector<Token> out;
+    std::size_t i = 0;
+    while (i < s.size() && out.size() < limit) {
+        const char c = s[i];
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            ++i;
+        } else if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
+            while (i < s.size() && s[i] != '\n') ++i;
+        } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
+            std::size_t end = s.find("*/", i + 2);
+            i = end == std::string_view::npos ? s.size() : end + 2;
+        } else if (c == '\'' || c == '"') {
+            Token t{c == '\'' ? Token::Kind::string : Token::Kind::word, ""};
+            for (++i; i < s.size(); ++i) {
+                if (s[i] == c) {
+                    if (i + 1 < s.size() && s[i + 1] == c) {
+                        t.text += c;
+                        ++i;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                t.text += s[i];
+            }
+            out.push_back(std::move(t));
+        } else if (c == '$' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
+            Token t{Token::Kind::param, ""};
+            for (++i; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && t.text.size() < 6; ++i) t.text += s[i];
+            out.push_back(std::move(t));
+        } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+            Token t{Token::Kind::word, ""};
+            for (; i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == '$'); ++i) {
+                t.text += static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
+            }
+            out.push_back(std::move(t));
+        } else {
+            out.push_back({Token::Kind::punct, std::string(1, c)});
+            ++i;
+        }
+    }
+    return out;
+}
+
+constexpr std::string_view k_tables[] = {"schema_migrations", "ar_internal_metadata", "django_migrations",
+                                         "alembic_version",   "knex_migrations",      "knex_migrations_lock"};
+
+bool word(const std::vector<Token>& t, std::size_t at, std::string_view w) {
+    return at < t.size() && t[at].kind == Token::Kind::word && t[at].text == w;
+}
+bool punct(const std::vector<Token>& t, std::size_t at, char p) {
+    return at < t.size() && t[at].kind == Token::Kind::punct && t[at].text.size() == 1 && t[at].text[0] == p;
+}
+
+// [schema.]table at `at`: the table's name, and `at` moved past it.
+std::string table_at(const std::vector<Token>& t, std::size_t& at) {
+    if (at >= t.size() || t[at].kind != Token::Kind::word) return {};
+    std::string name = t[at++].text;
+    if (punct(t, at, '.') && at + 1 < t.size() && t[at + 1].kind == Token::Kind::word) {
+        name = t[at + 1].text;
+        at += 2;
+    }
+    return name;
+}
+
+// A value: a string literal, or a parameter's text value (a cast after it is skipped by the caller).
+std::optional<std::string> value_at(const std::vector<Token>& t, std::size_t at, const Event& e) {
+    if (at >= t.size()) return std::nullopt;
+    if (t[at].kind == Token::Kind::string) return t[at].text;
+    if (t[at].kind == Token::Kind::param) {
+        std::size_t n = std::stoul(t[at].text);
+        if (n == 0 || n > e.parameters.size() || !e.parameters[n - 1].value || e.parameters[n - 1].binary) return std::nullopt;
+        return *e.parameters[n - 1].value;
+    }
+    if (t[at].kind == Token::Kind::word && !t[at].text.empty() && std::isdigit(static_cast<unsigned char>(t[at].text[0]))) return t[at].text;
+    return std::nullopt;
+}
+
+// Splits a parenthesised list starting after '(' at `at` into the first token of each item.
+std::vector<std::size_t> items(const std::vector<Token>& t, std::size_t& at) {
+    std::vector<std::size_t> starts{at};
+    int depth = 0;
+    for (; at < t.size(); ++at) {
+        if (punct(t, at, '(')) ++depth;
+        else if (punct(t, at, ')')) {
+            if (depth-- == 0) {
+                ++at;
+                return starts;
+            }
+        } else if (punct(t, at, ',') && depth == 0) {
+            starts.push_back(at + 1);
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string_view tool_name(Tool tool) {
+    switch (tool) {
+        case Tool::rails: return "Rails";
+        case Tool::django: return "Django";
+        case Tool::alembic: return "Alembic";
+        case Tool::knex: return "Knex";
+    }
+    return "";
+}
+
+bool is_bookkeeping(std::string_view sql) {
+    // A word of a statement names a table wherever it is; the tables' names are the tools'.
+    for (const auto& t : tokens(sql, std::size_t(-1))) {
+        if (t.kind != Token::Kind::word) continue;
+        for (auto name : k_tables) {
+            if (t.text == name) return true;
+        }
+    }
+    return false;
+}
+
+std::optional<Applied> applied_by(const Event& e) {
+    if (e.error || e.skipped || !e.unreadable.empty()) return std::nullopt;
+    const auto t = tokens(e.sql, 4096);
+    std::size_t at = 0;
+    if (word(t, 0, "insert") && word(t, 1, "into")) {
+        at = 2;
+        const std::string table = table_at(t, at);
+        if (!punct(t, at, '(')) return std::nullopt;
+        ++at;
+        auto columns = items(t, at);
+        if (!word(t, at, "values") || !punct(t, at + 1, '(')) return std::nullopt;
+        at += 2;
+        auto values = items(t, at);
+        if (columns.empty() || values.size() != columns.size()) return std::nullopt;
+        auto column = [&](std::string_view name) -> std::optional<std::string> {
+            for (std::size_t i = 0; i < columns.size(); ++i) {
+                if (word(t, columns[i], name)) return value_at(t, values[i], e);
+            }
+            return std::nullopt;
+        };
+        if (table == "schema_migrations") {
+            if (auto v = column("version")) return Applied{Tool::rails, *v, ""};
+        } else if (table == "django_migrations") {
+            auto app = column("app");
+            auto name = column("name");
+            if (app && name) return Applied{Tool::django, *name, *app};
+        } else if (table == "alembic_version") {
+            if (auto v = column("version_num")) return Applied{Tool::alembic, *v, ""};
+        } else if (table == "knex_migrations") {
+            if (auto v = column("name")) return Applied{Tool::knex, *v, ""};
+        }
+        return std::nullopt;
+    }
+    if (word(t, 0, "update")) {
+        at = 1;
+        if (table_at(t, at) != "alembic_version" || !word(t, at, "set")) return std::nullopt;
+        ++at;
+        // SET version_num='<rev>' (the column may be qualified)
+        std::string col = table_at(t, at);
+        if (col != "version_num" || !punct(t, at, '=')) return std::nullopt;
+        if (auto v = value_at(t, at + 1, e)) return Applied{Tool::alembic, *v, ""};
+    }
+    return std::nullopt;
+}
+
+}  // namespace pgfence::capture

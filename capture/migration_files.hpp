@@ -1,0 +1,40 @@
+#pragma once
+// The migration file a tool's bookkeeping write names, found in the project's folder:
+//  - Rails: db/migrate/<version>_<name>.rb (ActiveRecord::Migrator reads that folder's
+//    `<version>_<name>.rb` files, activerecord/lib/active_record/migration.rb, MigrationContext);
+//  - Django: <app>/migrations/<name>.py (the app label is, by default, the app package's last
+//    component: django/apps/config.py);
+//  - Alembic: the file under a versions/ folder whose `revision = '<id>'` line names the
+//    revision (alembic/script/revision.py reads the module's `revision` attribute);
+//  - Knex: the file whose name is the one recorded (Migrator.js records the file name).
+// The folder is walked once, without following links, skipping .git, node_modules and
+// virtual environments, and at most k_max_entries entries.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "capture/bookkeeping.hpp"
+
+namespace pgfence::capture {
+
+inline constexpr std::size_t k_max_entries = 200000;
+
+class MigrationFiles {
+public:
+    explicit MigrationFiles(const std::string& root);
+    // The file's path (as `root` joined with its place under it), "" when none is found.
+    [[nodiscard]] std::string find(const Applied& applied) const;
+    // Set when the walk stopped at k_max_entries: files past it were not looked at.
+    [[nodiscard]] bool truncated() const { return m_truncated; }
+
+private:
+    std::map<std::string, std::string> m_rails;    // version -> path
+    std::map<std::string, std::string> m_django;   // "app/name" -> path
+    std::map<std::string, std::string> m_django_name;  // name -> path (the app folder named otherwise)
+    std::map<std::string, std::string> m_alembic;  // revision -> path
+    std::map<std::string, std::string> m_basename; // file name -> path (Knex)
+    bool m_truncated = false;
+};
+
+}  // namespace pgfence::capture
