@@ -30,6 +30,8 @@ test_packages=(
   catch2 postgresql-15 tmux zsh fish python3 python3-jsonschema python3-markdown-it python3-yaml python3-cryptography git openssl pre-commit
   # tests/serve/page_test.py: the governance page in a real browser (headless)
   chromium
+  # tests/capture: the real migration tools that `pgfence capture` watches (Alembic, Django, ActiveRecord)
+  python3-alembic python3-django python3-psycopg2 ruby-activerecord ruby-pg
   # scripts/test-container.sh: podman (rootful, runc) and debootstrap for the base images
   podman runc containernetworking-plugins iptables fuse-overlayfs slirp4netns uidmap debootstrap
 )
