@@ -8,6 +8,7 @@
 
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/config_dirs.hpp"
+#include "analyze/tools/seed_dirs.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 #include "analyze/tools/settings_surface.hpp"
 #include "analyze/tools/spring_flyway.hpp"
@@ -408,8 +409,11 @@ void walk_keys(std::string_view text, F on_key) {
 // src/util/DirectoryExportedClassesLoader.ts importClassesFromDirectories). node-pg-migrate reads
 // `migrations-dir` from the `config` package's section (config/default.json "db") (salsita/
 // node-pg-migrate bin/node-pg-migrate.ts readJson, default join(cwd(), 'migrations')).
+// With `seeds`, a knexfile's `seeds.directory` instead (knex/knex lib/migrations/seed/Seeder.js
+// resolveConfig, seeder-configuration-merger.js CONFIG_DEFAULT directory './seeds', relative to
+// the folder the CLI runs in).
 void read_js(std::string_view path, std::string_view text, std::string_view tool, std::vector<ToolDir>& out,
-             const std::string* run_folder = nullptr) {
+             const std::string* run_folder = nullptr, bool seeds = false) {
     const std::string base = run_folder ? *run_folder
                              : tool == "knex" ? std::string(path_folder(path))
                              : tool == "node-pg-migrate" ? std::string(path_folder(path_folder(path)))
@@ -418,17 +422,17 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
     walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t at) {
         // knex's `migrations` as something other than an object literal (`migrations: dirs`, a
         // require()d JSON file, a call): its directory is not known here.
-        if (tool == "knex" && key == "migrations") {
+        if (tool == "knex" && key == (seeds ? "seeds" : "migrations")) {
             w.skip_space();
             if (w.i >= text.size() || text[w.i] == '{') return false;
             const int n = lines_of.at(w.i);
             std::string_view expr;
             (void)w.value(expr);
-            out.push_back(computed("knex", "migrations", n, "its value " + shown(expr) + " is computed when the tool runs (not an object literal)", true));
+            out.push_back(computed("knex", seeds ? "seeds" : "migrations", n, "its value " + shown(expr) + " is computed when the tool runs (not an object literal)", true));
             return true;
         }
         std::string setting;
-        if (tool == "knex" && key == "directory" && parent == "migrations") setting = "migrations.directory";
+        if (tool == "knex" && key == "directory" && parent == (seeds ? "seeds" : "migrations")) setting = seeds ? "seeds.directory" : "migrations.directory";
         else if (tool == "typeorm" && key == "migrations") setting = "migrations";
         else if (tool == "node-pg-migrate" && key == "migrations-dir") setting = "migrations-dir";
         if (setting.empty()) return false;
@@ -650,6 +654,19 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
         if (d.data_source.empty()) out.push_back(std::move(d));
         else for (auto& r : resolve_data_source(d, read)) out.push_back(std::move(r));
     }
+    // The seed folders the command lines run (tools/seed_dirs.hpp), from the same folders as the
+    // migration commands read_all follows.
+    const std::string_view name = path_name(path);
+    if (name == "package.json") {
+        for (auto& d : read_seed_dirs(path, text, path_folder(path), read)) out.push_back(std::move(d));
+    } else if (command_file(path)) {
+        if (!runs_from_top(path) || path_folder(path).empty() || name.ends_with(".sh") || name.ends_with(".bash")) {
+            for (auto& d : read_seed_dirs(path, text, path_folder(path), read)) out.push_back(std::move(d));
+        }
+        if (runs_from_top(path) && !path_folder(path).empty()) {
+            for (auto& d : read_seed_dirs(path, text, "", read)) out.push_back(std::move(d));
+        }
+    }
     // diesel_cli loads .env first (dotenvy::dotenv in diesel_cli/src/main.rs), then reads the
     // settings file DIESEL_CONFIG_FILE names instead of diesel.toml, with its paths relative to
     // that file's folder (diesel_cli/src/config.rs Config::file_path, set_relative_path_base).
@@ -726,6 +743,21 @@ std::vector<ToolDir> read_knex_module(std::string_view path, std::string_view te
     std::vector<ToolDir> out;
     const std::string run_folder(path_folder(knexfile));
     read_js(path, text, "knex", out, &run_folder);
+    return out;
+}
+
+ToolDir folder_dir(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts) {
+    return make(std::move(tool), std::move(setting), line, base, value, scripts);
+}
+
+ToolDir unknown_dir(std::string tool, std::string setting, int line, std::string why, bool scripts) {
+    return computed(std::move(tool), std::move(setting), line, std::move(why), scripts);
+}
+
+std::vector<ToolDir> read_knex_seeds(std::string_view path, std::string_view text, std::string_view run_folder) {
+    std::vector<ToolDir> out;
+    const std::string folder(run_folder);
+    read_js(path, text, "knex", out, &folder, true);
     return out;
 }
 

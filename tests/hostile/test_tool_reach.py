@@ -1,0 +1,132 @@
+"""Files the project's migration tool runs that pgfence did not select (issue #53, red team G1): a
+pull request must not pass `pgfence pr` with SQL pgfence did not see. Each scenario builds a real
+git repository (base commit on main, the pull request's commit on feature), runs `pgfence pr`
+against the GitHub double and `analyze --ci --max-risk low` over the checkout, and asserts that
+both fail with the finding (or the unknown statement) at the file and line the tool runs.
+
+    test_tool_reach.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, git, main, write  # noqa: E402
+
+KNEX_INIT = ("exports.up = function (knex) {\n  return knex.raw(\"SET lock_timeout = '2s'; CREATE TABLE users (id bigserial "
+             "PRIMARY KEY, email text NOT NULL); CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric)\");\n};\n"
+             "exports.down = function () {};\n")
+SEQ_INIT = ("module.exports = {\n  async up(queryInterface) {\n    await queryInterface.sequelize.query(\"SET lock_timeout = '2s'; "
+            "CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL); CREATE TABLE orders (id bigserial PRIMARY KEY, "
+            "total numeric)\");\n  },\n  async down() {}\n};\n")
+WORKFLOW = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: actions/checkout@v4\n      - run: npm ci\n      - run: npm run migrate\n")
+
+
+def repository(s, base_files, head_files):
+    os.makedirs(s.repo)
+    git(s.repo, "init", "-q", "-b", "main")
+    for path, text in base_files.items():
+        write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "base")
+    s.base = git(s.repo, "rev-parse", "HEAD")
+    git(s.repo, "checkout", "-qb", "feature")
+    for path, text in head_files.items():
+        write(os.path.join(s.repo, path), text)
+    git(s.repo, "add", "-A")
+    git(s.repo, "commit", "-qm", "change")
+    s.head = git(s.repo, "rev-parse", "HEAD")
+    s.write_event()
+
+
+def run(s, *cmd):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    return subprocess.run([s.args.binary, *cmd], cwd=s.repo, env=env, capture_output=True, text=True, timeout=120)
+
+
+def check_run(s):
+    runs = [r for r in s.requests() if r["method"] == "POST" and r["path"].endswith("/check-runs")]
+    check(len(runs) == 1, f"one check run posted: {[r['path'] for r in s.requests()]}")
+    return runs[0]["body"]
+
+
+def pr_findings(s):
+    """(path, rule, line) of the pull request's JSON report."""
+    report = json.load(open(os.path.join(s.tmp, "pr.json")))
+    return {(f["path"], x["rule"], x["start"]["line"]) for f in report["files"] for x in f["findings"]}
+
+
+def analyze_findings(s):
+    proc = run(s, "analyze", "--no-config", "--format", "json", ".")
+    check(proc.returncode in (0, 1), f"analyze --format json: exit {proc.returncode}\n{proc.stderr}")
+    report = json.loads(proc.stdout)
+    out = set()
+    for f in report["files"]:
+        path = f["path"][2:] if f["path"].startswith("./") else f["path"]
+        out |= {(path, x["rule"], x["start"]["line"]) for x in f["findings"]}
+    return out
+
+
+def gated(s, base_files, head_files, expected, analyze=True):
+    """The pull request must fail pr (check run a failure naming the findings) with each of
+    `expected` ((path, rule, line)) among its findings; with `analyze`, analyze --ci --max-risk low
+    of the head checkout fails too and reports them."""
+    repository(s, base_files, head_files)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    body = check_run(s)
+    check(body.get("conclusion") == "failure", f"check run conclusion: {body.get('conclusion')}")
+    found = pr_findings(s)
+    for e in expected:
+        check(e in found, f"pr reports {e}: {sorted(found)}\n{proc.stderr}")
+        check(e[1] in body["output"]["summary"] or e[1] in json.dumps(body["output"].get("annotations", [])),
+              f"the check run names {e[1]}: {body['output']['summary']}")
+    s.all_requests_valid()
+    if not analyze:
+        return
+    proc = run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", ".")
+    check(proc.returncode == 1, f"analyze --ci --max-risk low fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    found = analyze_findings(s)
+    for e in expected:
+        check(e in found, f"analyze reports {e}: {sorted(found)}")
+
+
+def knex_seed(s):
+    """Red team G1, KSEED: package.json runs `knex migrate:latest && knex seed:run`; knex seed:run
+    calls seed(knex) of every file of the knexfile's seeds.directory (knex/knex
+    lib/migrations/seed/Seeder.js). The pull request adds a seed that empties orders and drops users."""
+    knexfile = ("module.exports = { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './migrations' }, "
+                "seeds: { directory: './db/seeds' } };\n")
+    base = {".github/workflows/deploy.yml": WORKFLOW, "knexfile.js": knexfile,
+            "migrations/20240101000000_init.js": KNEX_INIT,
+            "db/seeds/00_settings.js": "exports.seed = async function (knex) {\n  await knex.raw('SELECT 1');\n};\n",
+            "package.json": '{ "name": "app", "scripts": { "migrate": "knex migrate:latest && knex seed:run" }, '
+                            '"dependencies": { "knex": "^3.1.0", "pg": "^8.11.0" } }\n'}
+    seed = ("exports.seed = async function (knex) {\n  await knex('orders').del();\n  await knex.raw('DROP TABLE users');\n};\n")
+    gated(s, base, {"db/seeds/01_orders.js": seed},
+          {("db/seeds/01_orders.js", "delete-without-where", 2), ("db/seeds/01_orders.js", "drop-table", 3)})
+
+
+def sequelize_seed(s):
+    """Red team G1, SEQSEED: `sequelize-cli db:seed:all` runs every seeder's up() from seeders-path
+    (.sequelizerc; default seeders/). The pull request adds one that empties orders and drops users."""
+    base = {"config/config.json": '{"production":{"dialect":"postgres","use_env_variable":"DATABASE_URL"}}\n',
+            "migrations/20240101000000-init.js": SEQ_INIT,
+            ".sequelizerc": "const path = require('path');\nmodule.exports = {\n  'seeders-path': path.resolve('db', 'seeders'),\n};\n",
+            "db/seeders/20240101000000-noop.js":
+                "module.exports = { async up(queryInterface) { await queryInterface.sequelize.query('SELECT 1'); }, async down() {} };\n",
+            "package.json": '{"name":"app","scripts":{"deploy":"sequelize-cli db:migrate && sequelize-cli db:seed:all"},'
+                            '"dependencies":{"sequelize":"^6","sequelize-cli":"^6","pg":"^8"}}\n'}
+    seeder = ("module.exports = {\n  async up(queryInterface) {\n    await queryInterface.bulkDelete('orders', null, {});\n"
+              "    await queryInterface.sequelize.query('DROP TABLE users');\n  },\n  async down() {}\n};\n")
+    gated(s, base, {"db/seeders/20240102000000-reset.js": seeder},
+          {("db/seeders/20240102000000-reset.js", "drop-table", 4)})
+
+
+SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed)}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
