@@ -526,6 +526,29 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     // The settings file that decided a migration's folder is part of what it was read with.
     auto head_dirs = tool_dirs_at(repo, changes.head_sha, options.max_file_bytes);
     if (!head_dirs) return head_dirs.error();
+    // Files the pull request adds or changes in a folder a tool loads wholesale that pgfence does
+    // not read (a node-pg-migrate 1_x.tsx or 1_x.txt, loaded through jiti): unknown at line 1.
+    auto loaded = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [&](std::string_view p) {
+            return not_vendored(p) && std::any_of(head_dirs->begin(), head_dirs->end(), [&](const auto& d) {
+                       return !tools::unread_loaded_file(p, d.second).empty();
+                   });
+        },
+        {}, options.max_file_bytes);
+    if (!loaded) return loaded.error();
+    for (const auto& file : *loaded) {
+        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
+        std::string why;
+        for (const auto& [settings, d] : *head_dirs) {
+            if (why.empty()) why = tools::unread_loaded_file(file.path, d);
+        }
+        auto text = text_at(repo, changes.head_sha, file.path, options.max_file_bytes);
+        if (!text) return text.error();
+        listed.insert(file.path);
+        added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text->value_or(""),
+                                                       {analyze::SettingUnknown{1, why, "a file the migration tool loads"}}));
+    }
     for (auto& f : report.files) {
         for (const auto& [settings, d] : *head_dirs) {
             if (!tools::in_tool_dir(f.path, d)) continue;

@@ -121,7 +121,18 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                     if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
                     ToolDir here = d;
                     here.folder = ".";
-                    if (in_tool_dir(it->path().filename().string(), here)) scripts.push_back(it->path().generic_string());
+                    if (in_tool_dir(it->path().filename().string(), here)) {
+                        scripts.push_back(it->path().generic_string());
+                    } else if (it.depth() == 0) {
+                        // A file the tool loads that pgfence does not read: unknown at its line 1.
+                        if (unread_loaded_file(it->path().filename().string(), here).empty()) continue;
+                        std::string why = unread_loaded_file(it->path().generic_string(), d);
+                        if (why.empty()) why = unread_loaded_file(it->path().filename().string(), here);
+                        auto t = read_regular_file(it->path().generic_string(), options.max_file_bytes, "a migration");
+                        out.unknown.push_back(analyze_tool_settings(it->path().generic_string(), {}, options,
+                                                                    t ? std::string_view(*t) : std::string_view(),
+                                                                    {SettingUnknown{1, why, "a file the migration tool loads"}}));
+                    }
                 }
             }
         }

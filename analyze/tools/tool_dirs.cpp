@@ -577,6 +577,13 @@ void read_package_json(std::string_view path, std::string_view text, std::vector
                 }
                 return;  // one folder per tool and line
             }
+            // node-pg-migrate with no -m reads ./migrations of the folder it runs in (salsita/
+            // node-pg-migrate bin/node-pg-migrate.ts: migrations-dir defaults to join(cwd(),
+            // 'migrations')); its files are all loaded (tool_loads), whatever their names.
+            if (cli.tool == "node-pg-migrate" &&
+                (rest.find(" up") != std::string_view::npos || rest.find(" down") != std::string_view::npos || rest.find(" redo") != std::string_view::npos)) {
+                out.push_back(make(tool, tool + " (default migrations-dir)", n, base, "migrations", true));
+            }
         }();
     });
 }
@@ -632,6 +639,14 @@ void read_config(std::string_view path, std::string_view text, std::vector<ToolD
 std::vector<ToolDir> read_all(std::string_view path, std::string_view text);
 
 }  // namespace
+
+std::string lower_ext(std::string_view file) {
+    const std::string_view name = path_name(file);
+    const std::size_t dot = name.rfind('.');
+    std::string out(dot == std::string_view::npos ? std::string_view() : name.substr(dot));
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
 
 bool data_source_text(std::string_view text) {
     return text.find("DataSource(") != std::string_view::npos || text.find("createConnection(") != std::string_view::npos;
@@ -767,6 +782,9 @@ bool in_tool_dir(std::string_view file, const ToolDir& dir) {
         return false;
     }
     if (file.ends_with(".sql")) return true;
+    // node-pg-migrate picks its SQL loader by the lower-cased extension (salsita/node-pg-migrate
+    // src/migrationLoader.ts associatePathsToExtensions: extname(filePath).toLowerCase()).
+    if (dir.tool == "node-pg-migrate" && lower_ext(file) == ".sql") return true;
     if (!dir.scripts) return false;
     for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
         if (file.ends_with(ext) && !file.ends_with(".d.ts")) return true;
@@ -774,6 +792,30 @@ bool in_tool_dir(std::string_view file, const ToolDir& dir) {
     // Knex's other default loadExtensions and node-pg-migrate's numbered files of any name
     // (orm::tool_runs_as_script cites both loaders).
     return (dir.tool == "knex" || dir.tool == "node-pg-migrate") && orm::tool_runs_as_script(file);
+}
+
+std::string unread_loaded_file(std::string_view file, const ToolDir& dir) {
+    if (in_tool_dir(file, dir) || !tool_loads(file, dir)) return {};
+    const std::string ext = lower_ext(file);
+    return dir.tool + " loads every file of " + shown(dir.folder) + " as a migration (this one, " +
+           (ext.empty() ? std::string("with no extension") : "ending " + shown(ext)) +
+           ", as a JavaScript module through jiti), but pgfence does not read it: what it runs is not seen (review it, or "
+           "give it a .js, .ts or .sql name pgfence reads)";
+}
+
+bool tool_loads(std::string_view file, const ToolDir& dir) {
+    if (in_tool_dir(file, dir)) return true;
+    if (dir.folder.empty() || dir.tool != "node-pg-migrate") return false;
+    // node-pg-migrate loads every file of its folder (not its subfolders) but dot files
+    // (salsita/node-pg-migrate src/migration.ts getMigrationFilePaths: readdir, ignorePattern
+    // default '^\\..*'), the ones not .sql through jiti as modules (src/migrationLoader.ts
+    // resolveMigrationLoader: builtInLoaders.default for any other extension).
+    std::string_view rest = file;
+    if (dir.folder != ".") {
+        if (!(file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/')) return false;
+        rest = file.substr(dir.folder.size() + 1);
+    }
+    return !rest.empty() && rest.find('/') == std::string_view::npos && rest.front() != '.';
 }
 
 std::string describe(std::string_view settings_path, const ToolDir& dir) {

@@ -64,6 +64,17 @@ using ReadFile = std::function<std::optional<std::string>(const std::string& pat
 // tool runs scripts).
 [[nodiscard]] bool in_tool_dir(std::string_view file, const ToolDir& dir);
 
+// Whether the tool loads `file` from `dir` when it runs: in_tool_dir's files, and those it loads
+// that pgfence does not read as its migrations (node-pg-migrate's folder: every file but dot
+// files, any extension). Such a file is an unknown statement at its line 1.
+[[nodiscard]] bool tool_loads(std::string_view file, const ToolDir& dir);
+
+// Why `file` is a file the tool loads from `dir` that pgfence does not read (printable), or "".
+[[nodiscard]] std::string unread_loaded_file(std::string_view file, const ToolDir& dir);
+
+// A file name's last extension, lower-cased (".sql"), or "".
+[[nodiscard]] std::string lower_ext(std::string_view file);
+
 // "diesel.toml:2 ([migrations_directory] dir) puts diesel's migrations in ops/sql", printable.
 [[nodiscard]] std::string describe(std::string_view settings_path, const ToolDir& dir);
 

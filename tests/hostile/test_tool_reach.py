@@ -126,7 +126,24 @@ def sequelize_seed(s):
           {("db/seeders/20240102000000-reset.js", "drop-table", 4)})
 
 
-SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed)}
+def node_pg_migrate_names(s):
+    """Red team G1, NPMEXT_SQL / NPMEXT_TSX: node-pg-migrate lists every file of its folder but dot
+    files (salsita/node-pg-migrate src/migration.ts getMigrationFilePaths), loads the ones whose
+    lower-cased extension is .sql as SQL and any other through jiti (src/migrationLoader.ts). The
+    .SQL file is read as SQL (its DROP found); the .tsx and .txt ones, which pgfence does not read,
+    are unknown at line 1."""
+    base = {"package.json": '{"name":"app","scripts":{"migrate":"node-pg-migrate up"},"dependencies":{"node-pg-migrate":"^9","pg":"^8"}}\n',
+            "migrations/1700000000000_init.sql":
+                "-- Up Migration\nCREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);\n-- Down Migration\nDROP TABLE users;\n"}
+    js = "exports.up = (pgm) => { pgm.sql('DROP TABLE users'); };\nexports.down = false;\n"
+    gated(s, base, {"migrations/1700000000001_cleanup.SQL": "-- Up Migration\nDROP TABLE users;\n-- Down Migration\n",
+                    "migrations/1700000000002_cleanup.tsx": js, "migrations/1700000000003_cleanup.txt": js},
+          {("migrations/1700000000001_cleanup.SQL", "drop-table", 2),
+           ("migrations/1700000000002_cleanup.tsx", "unknown-statement", 1),
+           ("migrations/1700000000003_cleanup.txt", "unknown-statement", 1)})
+
+
+SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed, node_pg_migrate_names)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
