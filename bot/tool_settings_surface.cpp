@@ -97,7 +97,9 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     if (node_config_only(path)) return tools::node_pg_migrate_line;
     auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
     if (name == "diesel.toml") return any;
-    if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
+    // db-migrate's .db-migraterc: every setting of it overrides the command line's (its
+    // migrations-dir, its `table`, which a new name makes every merged migration run again).
+    if (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".db-migraterc") return any;
     // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
     if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
     if (name == ".env" || name.starts_with(".env.")) {

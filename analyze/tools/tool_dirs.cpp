@@ -415,7 +415,7 @@ void walk_keys(std::string_view text, F on_key) {
 void read_js(std::string_view path, std::string_view text, std::string_view tool, std::vector<ToolDir>& out,
              const std::string* run_folder = nullptr, bool seeds = false) {
     const std::string base = run_folder ? *run_folder
-                             : tool == "knex" ? std::string(path_folder(path))
+                             : tool == "knex" || tool == "db-migrate" ? std::string(path_folder(path))
                              : tool == "node-pg-migrate" ? std::string(path_folder(path_folder(path)))
                                                          : project_folder(path);
     const Lines lines_of(text);
@@ -434,7 +434,7 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
         std::string setting;
         if (tool == "knex" && key == "directory" && parent == (seeds ? "seeds" : "migrations")) setting = seeds ? "seeds.directory" : "migrations.directory";
         else if (tool == "typeorm" && key == "migrations") setting = "migrations";
-        else if (tool == "node-pg-migrate" && key == "migrations-dir") setting = "migrations-dir";
+        else if ((tool == "node-pg-migrate" || tool == "db-migrate") && key == "migrations-dir") setting = "migrations-dir";
         if (setting.empty()) return false;
         w.skip_space();
         const int n = lines_of.at(w.i);
@@ -604,6 +604,30 @@ void read_sequelizerc(std::string_view path, std::string_view text, std::vector<
     }
 }
 
+// db-migrate merges rc('db-migrate') over its command line's defaults (db-migrate/node-db-migrate
+// lib/commands/set-default-argv.js: deepExtend(internals.argv, rcConfig)); the rc package reads
+// .db-migraterc from the folder it runs in and the folders above, as JSON or else as INI
+// (dominictarr/rc index.js, lib/utils.js parse). Its `migrations-dir` is relative to that folder.
+void read_db_migraterc(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    if (trim(text).starts_with('{')) {
+        read_js(path, text, "db-migrate", out);
+        return;
+    }
+    lines(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        std::size_t eq = l.find('=');
+        if (l.starts_with(';') || l.starts_with('#') || eq == std::string_view::npos || trim(l.substr(0, eq)) != "migrations-dir") return;
+        std::string_view raw = trim(l.substr(eq + 1));
+        auto q = quoted(raw);
+        std::string value = q ? *q : std::string(raw);
+        if (value.find_first_of("$`") != std::string::npos) {
+            out.push_back(computed("db-migrate", "migrations-dir", n, "its value " + shown(raw) + " is not read", true));
+        } else {
+            out.push_back(make("db-migrate", "migrations-dir", n, path_folder(path), value, true));
+        }
+    });
+}
+
 bool script_name(std::string_view name) {
     for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
         if (name.ends_with(ext) && !name.ends_with(".d.ts")) return true;
@@ -654,7 +678,10 @@ bool data_source_text(std::string_view text) {
 
 bool tool_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
-    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name.ends_with(".rs")) return true;
+    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name == ".db-migraterc" ||
+        name.ends_with(".rs")) {
+        return true;
+    }
     if (command_file(path) || node_config_file(path)) return true;
     if (name.starts_with("knexfile.") || spring_settings_name(name) || drizzle_config_name(name)) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
@@ -742,6 +769,7 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
         if (runs_from_top(path) && !path_folder(path).empty()) read_package_json(path, text, out, "");
     }
     else if (name == ".sequelizerc") read_sequelizerc(path, text, out);
+    else if (name == ".db-migraterc") read_db_migraterc(path, text, out);
     else if (spring_settings_name(name)) read_spring(path, text, out);
     else if (typeorm_name(name) || (script_name(name) && data_source_text(text))) read_js(path, text, "typeorm", out);
     else if (node_config_file(path) && (script_name(name) || name.ends_with(".json") || name.ends_with(".jsonc") || name.ends_with(".json5"))) {

@@ -143,7 +143,40 @@ def node_pg_migrate_names(s):
            ("migrations/1700000000003_cleanup.txt", "unknown-statement", 1)})
 
 
-SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed, node_pg_migrate_names)}
+DBM_INIT = ("'use strict';\nexports.up = function (db) { return db.runSql(\"CREATE TABLE IF NOT EXISTS users (id bigserial PRIMARY KEY, "
+            "email text NOT NULL); CREATE TABLE IF NOT EXISTS orders (id bigserial PRIMARY KEY, total numeric)\"); };\n"
+            "exports.down = function (db) { return null; };\n")
+DBM_BASE = {"database.json": '{"dev":{"driver":"pg","host":"127.0.0.1","database":{"ENV":"PGDATABASE"}}}\n',
+            "migrations/20240101000000-init.js": DBM_INIT,
+            "package.json": '{"name":"app","scripts":{"migrate":"db-migrate up"},"dependencies":{"db-migrate":"^0.11","db-migrate-pg":"^1"}}\n'}
+
+
+def db_migrate_rc_dir(s):
+    """Red team G1, DBMRCDIR: db-migrate merges rc('db-migrate') (.db-migraterc, JSON or INI) over its
+    command line (db-migrate/node-db-migrate lib/commands/set-default-argv.js). The pull request adds
+    a .db-migraterc whose migrations-dir names db/changes, with a migration that drops users there:
+    the changed setting is HIGH and the DROP is found."""
+    cleanup = "'use strict';\nexports.up = function (db) { return db.runSql('DROP TABLE users'); };\nexports.down = function (db) { return null; };\n"
+    gated(s, DBM_BASE, {".db-migraterc": '{ "migrations-dir": "db/changes" }\n', "db/changes/20240101000000-init.js": DBM_INIT,
+                        "db/changes/20240102000000-cleanup.js": cleanup},
+          {("db/changes/20240102000000-cleanup.js", "drop-table", 2), (".db-migraterc", "migration-tool-settings-changed", 1)},
+          analyze=False)
+    proc = run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", ".")
+    check(proc.returncode == 1, f"analyze --ci --max-risk low fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    check(("db/changes/20240102000000-cleanup.js", "drop-table", 2) in analyze_findings(s), "analyze follows .db-migraterc's migrations-dir")
+
+
+def db_migrate_rc_table(s):
+    """Red team G1, DBMRCTABLE: a .db-migraterc naming another `table` makes db-migrate run every
+    merged migration again (its TRUNCATE orders among them): the setting is a HIGH finding in pr."""
+    base = dict(DBM_BASE)
+    base["migrations/20240101000001-reset.js"] = ("'use strict';\nexports.up = function (db) { return db.runSql('TRUNCATE orders'); };\n"
+                                                  "exports.down = function (db) { return null; };\n")
+    gated(s, base, {".db-migraterc": '{\n  "table": "migrations_v2"\n}\n'},
+          {(".db-migraterc", "migration-tool-settings-changed", 2)}, analyze=False)
+
+
+SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed, node_pg_migrate_names, db_migrate_rc_dir, db_migrate_rc_table)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
