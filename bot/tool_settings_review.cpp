@@ -12,6 +12,7 @@
 #include "analyze/tools/code_migrations.hpp"
 #include "analyze/tools/config_dirs.hpp"
 #include "analyze/tools/flyway_script_config.hpp"
+#include "analyze/tools/foreign_migrations.hpp"
 #include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/settings_surface.hpp"
 #include "analyze/tools/spring_flyway.hpp"
@@ -522,6 +523,25 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         listed.insert(file.path);
         added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text,
                                                        {analyze::SettingUnknown{found->line, found->why, found->tool + " migration in code"}}));
+    }
+    // Migrations of tools pgfence does not read (Liquibase, Sqitch, Atlas, pgroll, Rails, Alembic,
+    // Django) the pull request adds or changes: each an unknown statement (tools/foreign_migrations.hpp).
+    auto foreign = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [](std::string_view p) { return tools::foreign_migration_candidate(p) && not_vendored(p); }, {}, options.max_file_bytes);
+    if (!foreign) return foreign.error();
+    for (const auto& file : *foreign) {
+        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
+        auto stored = repo.read_file_bounded(changes.head_sha, file.path, options.max_file_bytes);
+        if (!stored) return stored.error();
+        if (!*stored) continue;
+        const bool too_large = !(*stored)->text;
+        const std::string_view text = too_large ? std::string_view() : std::string_view(*(*stored)->text);
+        auto found = tools::read_foreign_migration(file.path, text, too_large, reader_at(repo, changes.head_sha, options.max_file_bytes));
+        if (!found) continue;
+        listed.insert(file.path);
+        added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text,
+                                                       {analyze::SettingUnknown{found->line, found->why, found->tool + " migration"}}));
     }
     // The settings file that decided a migration's folder is part of what it was read with.
     auto head_dirs = tool_dirs_at(repo, changes.head_sha, options.max_file_bytes);

@@ -176,7 +176,67 @@ def db_migrate_rc_table(s):
           {(".db-migraterc", "migration-tool-settings-changed", 2)}, analyze=False)
 
 
-SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed, node_pg_migrate_names, db_migrate_rc_dir, db_migrate_rc_table)}
+FOREIGN_BASE = {
+    "src/main/resources/application.properties": "spring.liquibase.change-log=classpath:db/changelog/master.yaml\n",
+    "src/main/resources/db/changelog/master.yaml":
+        "databaseChangeLog:\n  - changeSet:\n      id: 1\n      author: a\n      changes:\n        - sql:\n            sql: SELECT 1\n",
+    "sqitch.conf": "[core]\n\tengine = pg\n", "sqitch.plan": "%syntax-version=1.0.0\n%project=app\n\ninit 2024-01-01T00:00:00Z A <a@x> # init\n",
+    "deploy/init.sql": "SELECT 1;\n",
+    "atlas.hcl": 'env "prod" {\n  migration {\n    dir = "file://schema"\n  }\n}\n',
+    "alembic.ini": "[alembic]\nscript_location = alembic\n",
+    "Gemfile": "gem 'rails', '~> 7.1'\n",
+}
+FOREIGN_HEAD = {
+    # Liquibase YAML: the new changeSet at line 8.
+    "src/main/resources/db/changelog/master.yaml":
+        FOREIGN_BASE["src/main/resources/db/changelog/master.yaml"] +
+        "  - changeSet:\n      id: 2\n      author: a\n      changes:\n        - dropTable:\n            tableName: users\n",
+    "src/main/resources/db/changelog/changes/002-cleanup.sql": "--liquibase formatted sql\n--changeset a:2\nDROP TABLE users;\n",
+    "sqitch.plan": FOREIGN_BASE["sqitch.plan"] + "cleanup 2024-01-02T00:00:00Z A <a@x> # cleanup\n",
+    "deploy/cleanup.sql": "BEGIN;\nDROP TABLE users;\nCOMMIT;\n",
+    "schema/20240102000000_cleanup.sql": "DROP TABLE users;\n",
+    "pgroll/02_cleanup.json": '{"name":"02_cleanup","operations":[{"drop_table":{"name":"users"}}]}\n',
+    "db/migrate/20240102000000_cleanup.rb": "class Cleanup < ActiveRecord::Migration[7.1]\n  def up\n    execute 'DROP TABLE users'\n  end\nend\n",
+    "alembic/versions/b2_cleanup.py": "revision = 'b2'\ndown_revision = 'a1'\nfrom alembic import op\ndef upgrade():\n    op.drop_table('users')\n",
+    "shop/migrations/0002_cleanup.py": "from django.db import migrations\n\nclass Migration(migrations.Migration):\n"
+                                       "    operations = [migrations.RunSQL('DROP TABLE users')]\n",
+}
+
+
+def foreign_tools(s):
+    """Red team G1, LIQUI LIQUISQL SQITCH ATLAS PGROLL RAILSRB ALEMBIC and Django: migrations of tools
+    pgfence does not read, each recognised by the tool's own conventions, are unknown statements
+    (at the new changeSet, the --changeset, line 1 of a deploy script or Atlas file, the
+    operations, the ActiveRecord::Migration class, upgrade(), the Migration class), never "0 files"."""
+    gated(s, FOREIGN_BASE, FOREIGN_HEAD, {
+        ("src/main/resources/db/changelog/master.yaml", "unknown-statement", 2),
+        ("src/main/resources/db/changelog/changes/002-cleanup.sql", "unknown-statement", 2),
+        ("deploy/cleanup.sql", "unknown-statement", 1),
+        ("schema/20240102000000_cleanup.sql", "unknown-statement", 1),
+        ("pgroll/02_cleanup.json", "unknown-statement", 1),
+        ("db/migrate/20240102000000_cleanup.rb", "unknown-statement", 1),
+        ("alembic/versions/b2_cleanup.py", "unknown-statement", 4),
+        ("shop/migrations/0002_cleanup.py", "unknown-statement", 3),
+    }, analyze=False)
+
+
+def foreign_control(s):
+    """Files of the same kinds that are no tool's migrations (a workflow, a tsconfig.json, a Python
+    script, a Ruby file, a SQL file outside every tool's folder with no sqitch.plan naming it) leave
+    the pull request passing."""
+    repository(s, {"README.md": "app\n"}, {
+        ".github/workflows/ci.yml": WORKFLOW, "tsconfig.json": '{"compilerOptions": {"strict": true}}\n',
+        "scripts/report.py": "revision = 3\nprint(revision)\n", "lib/util.rb": "class Util\nend\n",
+        "deploy/notes.sql": "SELECT 1;\n", "docs/ops.yaml": "operations:\n  - restart\n"})
+    s.start_double()
+    proc = s.run_pr()
+    check(proc.returncode == 0, f"pr passes: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    check(check_run(s).get("conclusion") == "success", f"check run: {check_run(s).get('conclusion')}")
+    s.all_requests_valid()
+
+
+SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed, node_pg_migrate_names, db_migrate_rc_dir, db_migrate_rc_table,
+                                     foreign_tools, foreign_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
