@@ -17,6 +17,7 @@
 #include "analyze/tools/settings_surface.hpp"
 #include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/tool_dirs.hpp"
+#include "bot/schema_sync_review.hpp"
 #include "bot/tool_settings_surface.hpp"
 
 namespace pgfence::bot {
@@ -543,6 +544,8 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text,
                                                        {analyze::SettingUnknown{found->line, found->why, found->tool + " migration"}}));
     }
+    // Entity and model files a schema synchronisation turns into DDL at start (bot/schema_sync_review.hpp).
+    if (auto synced = add_schema_sync_reports(repo, changes, options, listed, added); !synced) return synced.error();
     // The settings file that decided a migration's folder is part of what it was read with.
     auto head_dirs = tool_dirs_at(repo, changes.head_sha, options.max_file_bytes);
     if (!head_dirs) return head_dirs.error();

@@ -10,6 +10,7 @@
 #include "analyze/regular_file.hpp"
 #include "analyze/tools/code_migrations.hpp"
 #include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/schema_sync.hpp"
 #include "analyze/tools/tool_dirs.hpp"
 
 namespace pgfence::analyze::tools {
@@ -89,6 +90,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         if (!text) continue;
         const std::string rel = fs::path(path).lexically_relative(root).generic_string();
         std::vector<SettingUnknown> unknown;
+        // A schema synchronisation it turns on (tools/schema_sync.hpp): DDL computed at run time.
+        for (auto& s : schema_sync_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
         // A file a setting names (TypeORM's -d data source), relative to the same root.
         const ReadFile read_other = [&](const std::string& other) -> std::optional<std::string> {
             const std::string full = (root / other).lexically_normal().generic_string();

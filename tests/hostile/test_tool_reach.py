@@ -235,8 +235,59 @@ def foreign_control(s):
     s.all_requests_valid()
 
 
+TY_INIT = ('import { MigrationInterface, QueryRunner } from "typeorm";\nexport class Init1700000000000 implements MigrationInterface {\n'
+           '  async up(queryRunner: QueryRunner): Promise<void> { await queryRunner.query(`CREATE TABLE IF NOT EXISTS orders (id bigserial PRIMARY KEY)`); }\n'
+           '  async down(): Promise<void> {}\n}\n')
+USER_BASE = ('import { Entity, PrimaryGeneratedColumn, Column } from "typeorm";\n@Entity("users")\nexport class User {\n'
+             '  @PrimaryGeneratedColumn() id: number;\n  @Column("text") email: string;\n  @Column("text", { nullable: true }) name: string;\n}\n')
+USER_HEAD = USER_BASE.replace('  @Column("text") email: string;\n', '')
+
+
+def typeorm_base(synchronize):
+    return {"src/migrations/1700000000000-Init.ts": TY_INIT, "src/entity/User.ts": USER_BASE,
+            "src/data-source.ts": 'import { DataSource } from "typeorm";\nimport { User } from "./entity/User";\n'
+                                  'export default new DataSource({\n  type: "postgres",\n  url: process.env.DATABASE_URL,\n  entities: [User],\n'
+                                  f'  synchronize: {synchronize},\n}});\n',
+            "package.json": '{"name":"app","scripts":{"start":"node dist/main.js"},"dependencies":{"typeorm":"^0.3","pg":"^8"}}\n'}
+
+
+def typeorm_entity_sync(s):
+    """Red team G1, TYENTITY: the base's DataSource has synchronize: true, so TypeORM alters the
+    schema to match the entities at every start (typeorm src/data-source/DataSource.ts initialize);
+    the pull request removes a @Column and real TypeORM drops users.email. The entity is unknown
+    at its @Entity in pr, and analyze reports the setting."""
+    gated(s, typeorm_base("true"), {"src/entity/User.ts": USER_HEAD}, {("src/entity/User.ts", "unknown-statement", 2)}, analyze=False)
+    proc = run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", ".")
+    check(proc.returncode == 1, f"analyze --ci --max-risk low fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    check(("src/data-source.ts", "unknown-statement", 7) in analyze_findings(s), "analyze reports synchronize: true at its line")
+
+
+def sequelize_sync(s):
+    """Red team G1, SEQSYNC: sequelize.sync({ alter: true }) at start removes the columns a model no
+    longer has (sequelize src/model.js Model.sync); the pull request drops email from the model."""
+    model = ("const { DataTypes } = require('sequelize');\nmodule.exports = (sequelize) => sequelize.define('User', "
+             "{ email: { type: DataTypes.TEXT, allowNull: false }, name: DataTypes.TEXT }, { tableName: 'users' });\n")
+    base = {"src/models/user.js": model,
+            "src/index.js": "const { Sequelize } = require('sequelize');\nconst sequelize = new Sequelize(process.env.DATABASE_URL);\n"
+                            "require('./models/user')(sequelize);\nsequelize.sync({ alter: true }).then(() => require('./server'));\n",
+            "package.json": '{"name":"app","scripts":{"start":"node src/index.js"},"dependencies":{"sequelize":"^6","pg":"^8"}}\n'}
+    gated(s, base, {"src/models/user.js": model.replace("email: { type: DataTypes.TEXT, allowNull: false }, ", "")},
+          {("src/models/user.js", "unknown-statement", 2)}, analyze=False)
+    check(("src/index.js", "unknown-statement", 4) in analyze_findings(s), "analyze reports sync({ alter: true }) at its line")
+
+
+def sync_control(s):
+    """synchronize: false: the entity change runs nothing by itself, and pr passes."""
+    repository(s, typeorm_base("false"), {"src/entity/User.ts": USER_HEAD})
+    s.start_double()
+    proc = s.run_pr()
+    check(proc.returncode == 0, f"pr passes: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    check(check_run(s).get("conclusion") == "success", f"check run: {check_run(s).get('conclusion')}")
+    s.all_requests_valid()
+
+
 SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed, node_pg_migrate_names, db_migrate_rc_dir, db_migrate_rc_table,
-                                     foreign_tools, foreign_control)}
+                                     foreign_tools, foreign_control, typeorm_entity_sync, sequelize_sync, sync_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
