@@ -113,6 +113,11 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 continue;
             }
             const std::string& folder = d.folder;
+            // One SQL file psql runs (tools/psql_files.hpp): analysed as SQL.
+            if (d.tool == "psql") {
+                if (fs::is_regular_file(folder, ec) && !fs::is_symlink(folder, ec)) scripts.push_back(folder);
+                continue;
+            }
             if (!fs::is_directory(folder, ec) || fs::is_symlink(folder, ec)) continue;
             folders.push_back(folder);
             if (d.tool == "sqlx") out.sqlx_folders.push_back(folder);

@@ -8,6 +8,7 @@
 
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/config_dirs.hpp"
+#include "analyze/tools/psql_files.hpp"
 #include "analyze/tools/seed_dirs.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 #include "analyze/tools/settings_surface.hpp"
@@ -699,15 +700,16 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
     // The seed folders the command lines run (tools/seed_dirs.hpp), from the same folders as the
     // migration commands read_all follows.
     const std::string_view name = path_name(path);
+    // The SQL files psql runs (tools/psql_files.hpp), the same way.
+    auto commands = [&](std::string_view base) {
+        for (auto& d : read_seed_dirs(path, text, base, read)) out.push_back(std::move(d));
+        for (auto& d : read_psql_files(path, text, base)) out.push_back(std::move(d));
+    };
     if (name == "package.json") {
-        for (auto& d : read_seed_dirs(path, text, path_folder(path), read)) out.push_back(std::move(d));
+        commands(path_folder(path));
     } else if (command_file(path)) {
-        if (!runs_from_top(path) || path_folder(path).empty() || name.ends_with(".sh") || name.ends_with(".bash")) {
-            for (auto& d : read_seed_dirs(path, text, path_folder(path), read)) out.push_back(std::move(d));
-        }
-        if (runs_from_top(path) && !path_folder(path).empty()) {
-            for (auto& d : read_seed_dirs(path, text, "", read)) out.push_back(std::move(d));
-        }
+        if (!runs_from_top(path) || path_folder(path).empty() || name.ends_with(".sh") || name.ends_with(".bash")) commands(path_folder(path));
+        if (runs_from_top(path) && !path_folder(path).empty()) commands("");
     }
     // diesel_cli loads .env first (dotenvy::dotenv in diesel_cli/src/main.rs), then reads the
     // settings file DIESEL_CONFIG_FILE names instead of diesel.toml, with its paths relative to
@@ -806,6 +808,7 @@ std::vector<ToolDir> read_knex_seeds(std::string_view path, std::string_view tex
 
 bool in_tool_dir(std::string_view file, const ToolDir& dir) {
     if (dir.folder.empty()) return false;
+    if (dir.tool == "psql") return file == dir.folder;  // one file (tools/psql_files.hpp)
     if (dir.folder != "." && !(file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/')) {
         return false;
     }
@@ -848,6 +851,7 @@ bool tool_loads(std::string_view file, const ToolDir& dir) {
 
 std::string describe(std::string_view settings_path, const ToolDir& dir) {
     std::string where = shown(settings_path) + ":" + std::to_string(dir.line) + " (" + dir.setting + ")";
+    if (dir.tool == "psql") return where + (dir.unknown.empty() ? " runs the SQL file " + shown(dir.folder) + " with psql" : " runs an SQL file with psql, but " + dir.unknown);
     if (!dir.unknown.empty()) return where + " sets the folder " + dir.tool + " reads its migrations from, but " + dir.unknown;
     return where + " puts " + dir.tool + "'s migrations in " + shown(dir.folder);
 }

@@ -286,8 +286,19 @@ def sync_control(s):
     s.all_requests_valid()
 
 
+def psql_file(s):
+    """Red team G1, PSQLCI: the deploy workflow runs `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f
+    db/post_deploy.sql` (psql's -f, postgres src/bin/psql/startup.c); the pull request adds a DELETE
+    and a DROP TABLE to that file, which no migration glob selects: it is analysed as SQL."""
+    workflow = WORKFLOW.replace("      - run: npm run migrate\n", "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f db/post_deploy.sql\n")
+    base = {".github/workflows/deploy.yml": workflow, "migrations/001_init.sql": "CREATE TABLE users (id bigserial PRIMARY KEY);\n",
+            "db/post_deploy.sql": "ANALYZE users;\n"}
+    gated(s, base, {"db/post_deploy.sql": "ANALYZE users;\nDELETE FROM users;\nDROP TABLE users;\n"},
+          {("db/post_deploy.sql", "delete-without-where", 2), ("db/post_deploy.sql", "drop-table", 3)})
+
+
 SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed, node_pg_migrate_names, db_migrate_rc_dir, db_migrate_rc_table,
-                                     foreign_tools, foreign_control, typeorm_entity_sync, sequelize_sync, sync_control)}
+                                     foreign_tools, foreign_control, typeorm_entity_sync, sequelize_sync, sync_control, psql_file)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
