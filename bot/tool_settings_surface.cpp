@@ -99,7 +99,8 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     if (name == "diesel.toml") return any;
     // db-migrate's .db-migraterc: every setting of it overrides the command line's (its
     // migrations-dir, its `table`, which a new name makes every merged migration run again).
-    if (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".db-migraterc") return any;
+    // TypeORM 0.2's ormconfig.env: every TYPEORM_ variable is an option (ConnectionOptionsEnvReader.ts).
+    if (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".db-migraterc" || name == "ormconfig.env") return any;
     // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
     if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
     if (name == ".env" || name.starts_with(".env.")) {
@@ -109,7 +110,7 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
             return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos ||
                    line.find("DIESEL_") != std::string_view::npos || line.find("NODE_CONFIG") != std::string_view::npos ||
                    line.find("SPRING_FLYWAY") != std::string_view::npos || line.find("SPRING_LIQUIBASE") != std::string_view::npos ||
-                   line.find("FLYWAY_") != std::string_view::npos;
+                   line.find("FLYWAY_") != std::string_view::npos || line.find("TYPEORM_") != std::string_view::npos;
         };
     }
     // Any other YAML or properties file may be one Spring Boot reads (spring.config.import,

@@ -629,6 +629,34 @@ void read_db_migraterc(std::string_view path, std::string_view text, std::vector
     });
 }
 
+// TypeORM 0.2 reads its options from the environment when TYPEORM_CONNECTION or TYPEORM_URL is set,
+// loading ormconfig.env (or .env) from the folder it runs in with dotenv; TYPEORM_MIGRATIONS is a
+// comma-separated list of globs (typeorm/typeorm src/connection/options-reader/ConnectionOptionsReader.ts
+// load; ConnectionOptionsEnvReader.ts: migrations: this.stringToArray(getEnvVariable("TYPEORM_MIGRATIONS"))).
+void read_typeorm_env(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    lines(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        if (l.starts_with("export ")) l = trim(l.substr(7));
+        std::size_t eq = l.find('=');
+        if (eq == std::string_view::npos || trim(l.substr(0, eq)) != "TYPEORM_MIGRATIONS") return;
+        std::string_view raw = trim(l.substr(eq + 1));
+        auto q = quoted(raw);
+        std::string value = q ? *q : std::string(raw);
+        if (value.find_first_of("$`") != std::string::npos) {
+            out.push_back(computed("typeorm", "TYPEORM_MIGRATIONS", n, "its value " + shown(raw) + " reads another environment variable", true));
+            return;
+        }
+        std::string_view rest = value;
+        while (true) {
+            std::size_t comma = rest.find(',');
+            std::string_view glob = trim(rest.substr(0, comma));
+            if (!glob.empty()) out.push_back(make("typeorm", "TYPEORM_MIGRATIONS", n, path_folder(path), glob_folder(glob), true));
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    });
+}
+
 bool script_name(std::string_view name) {
     for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
         if (name.ends_with(ext) && !name.ends_with(".d.ts")) return true;
@@ -756,7 +784,10 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
     std::vector<ToolDir> out;
     const std::string_view name = path_name(path);
     if (name == "diesel.toml") read_diesel(path, text, out);
-    else if (name == ".env") read_env(path, text, out);
+    else if (name == ".env") {
+        read_env(path, text, out);
+        read_typeorm_env(path, text, out);
+    } else if (name == "ormconfig.env") read_typeorm_env(path, text, out);
     else if (name.ends_with(".rs")) {
         read_rust(path, text, out);
         read_config(path, text, out);

@@ -297,8 +297,30 @@ def psql_file(s):
           {("db/post_deploy.sql", "delete-without-where", 2), ("db/post_deploy.sql", "drop-table", 3)})
 
 
+def typeorm_env(s):
+    """Red team G1, TYORMENV: TypeORM 0.2 reads TYPEORM_MIGRATIONS (comma-separated globs) from
+    ormconfig.env (typeorm src/connection/options-reader/ConnectionOptionsEnvReader.ts); the pull
+    request moves it to db/changes/*.js, whose new migration drops users. analyze of the checkout
+    follows it as pr does."""
+    init = ("module.exports = class Init1700000000000 {\n  async up(queryRunner) { await queryRunner.query(`CREATE TABLE IF NOT EXISTS "
+            "users (id bigserial PRIMARY KEY)`); }\n  async down() {}\n};\n")
+    cleanup = ("module.exports = class Cleanup1700000000001 {\n  async up(queryRunner) { await queryRunner.query(`DROP TABLE users`); }\n"
+               "  async down() {}\n};\n")
+    env = "TYPEORM_CONNECTION=postgres\nTYPEORM_URL=postgres://app@db/app\nTYPEORM_MIGRATIONS={}\n"
+    base = {"ormconfig.env": env.format("migrations/*.js"), "migrations/1700000000000-Init.js": init,
+            "package.json": '{"name":"app","scripts":{"migrate":"typeorm migration:run"},"dependencies":{"typeorm":"^0.2.45","pg":"^8"}}\n'}
+    gated(s, base, {"ormconfig.env": env.format("db/changes/*.js"), "db/changes/1700000000000-Init.js": init,
+                    "db/changes/1700000000001-Cleanup.js": cleanup},
+          {("db/changes/1700000000001-Cleanup.js", "drop-table", 2), ("ormconfig.env", "migration-tool-settings-changed", 3)},
+          analyze=False)
+    proc = run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", ".")
+    check(proc.returncode == 1, f"analyze --ci --max-risk low fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    check(("db/changes/1700000000001-Cleanup.js", "drop-table", 2) in analyze_findings(s), "analyze follows TYPEORM_MIGRATIONS")
+
+
 SCENARIOS = {f.__name__: f for f in (knex_seed, sequelize_seed, node_pg_migrate_names, db_migrate_rc_dir, db_migrate_rc_table,
-                                     foreign_tools, foreign_control, typeorm_entity_sync, sequelize_sync, sync_control, psql_file)}
+                                     foreign_tools, foreign_control, typeorm_entity_sync, sequelize_sync, sync_control, psql_file,
+                                     typeorm_env)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
