@@ -12,10 +12,12 @@
 #include "analyze/tools/code_migrations.hpp"
 #include "analyze/tools/config_dirs.hpp"
 #include "analyze/tools/flyway_script_config.hpp"
+#include "analyze/tools/foreign_migrations.hpp"
 #include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/settings_surface.hpp"
 #include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/tool_dirs.hpp"
+#include "bot/schema_sync_review.hpp"
 #include "bot/tool_settings_surface.hpp"
 
 namespace pgfence::bot {
@@ -523,9 +525,53 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
         added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text,
                                                        {analyze::SettingUnknown{found->line, found->why, found->tool + " migration in code"}}));
     }
+    // Migrations of tools pgfence does not read (Liquibase, Sqitch, Atlas, pgroll, Rails, Alembic,
+    // Django) the pull request adds or changes: each an unknown statement (tools/foreign_migrations.hpp).
+    auto foreign = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [](std::string_view p) { return tools::foreign_migration_candidate(p) && not_vendored(p); }, {}, options.max_file_bytes);
+    if (!foreign) return foreign.error();
+    for (const auto& file : *foreign) {
+        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
+        auto stored = repo.read_file_bounded(changes.head_sha, file.path, options.max_file_bytes);
+        if (!stored) return stored.error();
+        if (!*stored) continue;
+        const bool too_large = !(*stored)->text;
+        const std::string_view text = too_large ? std::string_view() : std::string_view(*(*stored)->text);
+        auto found = tools::read_foreign_migration(file.path, text, too_large, reader_at(repo, changes.head_sha, options.max_file_bytes));
+        if (!found) continue;
+        listed.insert(file.path);
+        added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text,
+                                                       {analyze::SettingUnknown{found->line, found->why, found->tool + " migration"}}));
+    }
+    // Entity and model files a schema synchronisation turns into DDL at start (bot/schema_sync_review.hpp).
+    if (auto synced = add_schema_sync_reports(repo, changes, options, listed, added); !synced) return synced.error();
     // The settings file that decided a migration's folder is part of what it was read with.
     auto head_dirs = tool_dirs_at(repo, changes.head_sha, options.max_file_bytes);
     if (!head_dirs) return head_dirs.error();
+    // Files the pull request adds or changes in a folder a tool loads wholesale that pgfence does
+    // not read (a node-pg-migrate 1_x.tsx or 1_x.txt, loaded through jiti): unknown at line 1.
+    auto loaded = repo.changed_files(
+        changes.merge_base_sha, changes.head_sha,
+        [&](std::string_view p) {
+            return not_vendored(p) && std::any_of(head_dirs->begin(), head_dirs->end(), [&](const auto& d) {
+                       return !tools::unread_loaded_file(p, d.second).empty();
+                   });
+        },
+        {}, options.max_file_bytes);
+    if (!loaded) return loaded.error();
+    for (const auto& file : *loaded) {
+        if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
+        std::string why;
+        for (const auto& [settings, d] : *head_dirs) {
+            if (why.empty()) why = tools::unread_loaded_file(file.path, d);
+        }
+        auto text = text_at(repo, changes.head_sha, file.path, options.max_file_bytes);
+        if (!text) return text.error();
+        listed.insert(file.path);
+        added.push_back(analyze::analyze_tool_settings(file.path, {}, options, text->value_or(""),
+                                                       {analyze::SettingUnknown{1, why, "a file the migration tool loads"}}));
+    }
     for (auto& f : report.files) {
         for (const auto& [settings, d] : *head_dirs) {
             if (!tools::in_tool_dir(f.path, d)) continue;

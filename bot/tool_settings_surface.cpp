@@ -97,7 +97,10 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
     if (node_config_only(path)) return tools::node_pg_migrate_line;
     auto any = [](std::string_view line) { return !line.empty() && line.front() != '#' && !line.starts_with("//"); };
     if (name == "diesel.toml") return any;
-    if (name.starts_with("knexfile.") || name == ".sequelizerc") return any;
+    // db-migrate's .db-migraterc: every setting of it overrides the command line's (its
+    // migrations-dir, its `table`, which a new name makes every merged migration run again).
+    // TypeORM 0.2's ormconfig.env: every TYPEORM_ variable is an option (ConnectionOptionsEnvReader.ts).
+    if (name.starts_with("knexfile.") || name == ".sequelizerc" || name == ".db-migraterc" || name == "ormconfig.env") return any;
     // drizzle-kit's and Prisma's configuration files (tools/config_dirs.hpp).
     if (tools::drizzle_config_name(name) || tools::prisma_config_path(path)) return any;
     if (name == ".env" || name.starts_with(".env.")) {
@@ -107,7 +110,7 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
             return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos ||
                    line.find("DIESEL_") != std::string_view::npos || line.find("NODE_CONFIG") != std::string_view::npos ||
                    line.find("SPRING_FLYWAY") != std::string_view::npos || line.find("SPRING_LIQUIBASE") != std::string_view::npos ||
-                   line.find("FLYWAY_") != std::string_view::npos;
+                   line.find("FLYWAY_") != std::string_view::npos || line.find("TYPEORM_") != std::string_view::npos;
         };
     }
     // Any other YAML or properties file may be one Spring Boot reads (spring.config.import,

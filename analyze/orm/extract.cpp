@@ -11,6 +11,7 @@
 #include "analyze/orm/export_writes.hpp"
 #include "analyze/orm/js_lexer.hpp"
 #include "analyze/orm/project_tool.hpp"
+#include "analyze/orm/seeds.hpp"
 #include "analyze/orm/tool_scripts.hpp"
 #include "analyze/orm/walker.hpp"
 #include "analyze/pg_parser.hpp"
@@ -436,6 +437,7 @@ Extraction extract_script(std::string_view text, InputFormat format, Direction d
         return out;
     }
     JsFile file = parse_js(text);
+    const bool seed = format == InputFormat::Knex && seed_as_up(file);
     out.too_deep = file.too_deep;
     out.unreadable = file.unreadable;
     out.form = script_form(path, file.tokens);
@@ -465,6 +467,12 @@ Extraction extract_script(std::string_view text, InputFormat format, Direction d
                                          : "typeorm: runs the migration in a transaction (migrationsTransactionMode all/each)");
             break;
         case InputFormat::Knex:
+            if (seed) {
+                // knex/knex lib/migrations/seed/Seeder.js _waterfallBatch: seed(knex) on the knex
+                // instance itself, in no transaction.
+                out.notes.push_back("knex: a seed file, whose seed() knex seed:run calls outside a transaction");
+                break;
+            }
             out.wrapped_in_transaction = !disabled;
             out.notes.push_back(disabled ? "knex: config.transaction = false, statements run one by one"
                                          : "knex: runs each migration in a transaction");

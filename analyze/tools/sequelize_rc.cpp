@@ -121,6 +121,12 @@ std::vector<RcPath> sequelize_rc_paths(std::string_view text) {
     return rc_values(text, {"'migrations-path'", "\"migrations-path\"", "migrationsPath"});
 }
 
+// `seeders-path`, the folder db:seed and db:seed:all read (src/core/yargs.js 'seeders-path';
+// helpers/path-helper.js getPath('seeder'): default path.resolve(process.cwd(), 'seeders')).
+std::vector<RcPath> sequelize_rc_seeder_paths(std::string_view text) {
+    return rc_values(text, {"'seeders-path'", "\"seeders-path\"", "seedersPath"});
+}
+
 // The same loadRCFile defaults give `config`, "the path to the config file" (sequelize/sequelize
 // docs/manual/getting-started/sequelize-cli.md, "The .sequelizerc file"; the CLI reads it instead
 // of config/config.json), where migrationStorage and migrationStorageTableName are read.

@@ -22,6 +22,9 @@ struct RcPath {
 // Each `migrations-path` (or migrationsPath) key of the file, one per line that sets it.
 [[nodiscard]] std::vector<RcPath> sequelize_rc_paths(std::string_view text);
 
+// Each `seeders-path` (or seedersPath) key: the folder sequelize-cli's db:seed commands read.
+[[nodiscard]] std::vector<RcPath> sequelize_rc_seeder_paths(std::string_view text);
+
 // Each `config` key of the file: the sequelize-cli configuration file it names (where
 // migrationStorage and migrationStorageTableName are read), relative to the .sequelizerc's folder.
 [[nodiscard]] std::vector<RcPath> sequelize_rc_config_paths(std::string_view text);

@@ -10,6 +10,7 @@
 #include "analyze/regular_file.hpp"
 #include "analyze/tools/code_migrations.hpp"
 #include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/schema_sync.hpp"
 #include "analyze/tools/tool_dirs.hpp"
 
 namespace pgfence::analyze::tools {
@@ -89,6 +90,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         if (!text) continue;
         const std::string rel = fs::path(path).lexically_relative(root).generic_string();
         std::vector<SettingUnknown> unknown;
+        // A schema synchronisation it turns on (tools/schema_sync.hpp): DDL computed at run time.
+        for (auto& s : schema_sync_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
         // A file a setting names (TypeORM's -d data source), relative to the same root.
         const ReadFile read_other = [&](const std::string& other) -> std::optional<std::string> {
             const std::string full = (root / other).lexically_normal().generic_string();
@@ -110,6 +113,11 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                 continue;
             }
             const std::string& folder = d.folder;
+            // One SQL file psql runs (tools/psql_files.hpp): analysed as SQL.
+            if (d.tool == "psql") {
+                if (fs::is_regular_file(folder, ec) && !fs::is_symlink(folder, ec)) scripts.push_back(folder);
+                continue;
+            }
             if (!fs::is_directory(folder, ec) || fs::is_symlink(folder, ec)) continue;
             folders.push_back(folder);
             if (d.tool == "sqlx") out.sqlx_folders.push_back(folder);
@@ -121,7 +129,18 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
                     if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
                     ToolDir here = d;
                     here.folder = ".";
-                    if (in_tool_dir(it->path().filename().string(), here)) scripts.push_back(it->path().generic_string());
+                    if (in_tool_dir(it->path().filename().string(), here)) {
+                        scripts.push_back(it->path().generic_string());
+                    } else if (it.depth() == 0) {
+                        // A file the tool loads that pgfence does not read: unknown at its line 1.
+                        if (unread_loaded_file(it->path().filename().string(), here).empty()) continue;
+                        std::string why = unread_loaded_file(it->path().generic_string(), d);
+                        if (why.empty()) why = unread_loaded_file(it->path().filename().string(), here);
+                        auto t = read_regular_file(it->path().generic_string(), options.max_file_bytes, "a migration");
+                        out.unknown.push_back(analyze_tool_settings(it->path().generic_string(), {}, options,
+                                                                    t ? std::string_view(*t) : std::string_view(),
+                                                                    {SettingUnknown{1, why, "a file the migration tool loads"}}));
+                    }
                 }
             }
         }

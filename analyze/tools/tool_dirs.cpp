@@ -8,6 +8,8 @@
 
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/config_dirs.hpp"
+#include "analyze/tools/psql_files.hpp"
+#include "analyze/tools/seed_dirs.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 #include "analyze/tools/settings_surface.hpp"
 #include "analyze/tools/spring_flyway.hpp"
@@ -408,29 +410,32 @@ void walk_keys(std::string_view text, F on_key) {
 // src/util/DirectoryExportedClassesLoader.ts importClassesFromDirectories). node-pg-migrate reads
 // `migrations-dir` from the `config` package's section (config/default.json "db") (salsita/
 // node-pg-migrate bin/node-pg-migrate.ts readJson, default join(cwd(), 'migrations')).
+// With `seeds`, a knexfile's `seeds.directory` instead (knex/knex lib/migrations/seed/Seeder.js
+// resolveConfig, seeder-configuration-merger.js CONFIG_DEFAULT directory './seeds', relative to
+// the folder the CLI runs in).
 void read_js(std::string_view path, std::string_view text, std::string_view tool, std::vector<ToolDir>& out,
-             const std::string* run_folder = nullptr) {
+             const std::string* run_folder = nullptr, bool seeds = false) {
     const std::string base = run_folder ? *run_folder
-                             : tool == "knex" ? std::string(path_folder(path))
+                             : tool == "knex" || tool == "db-migrate" ? std::string(path_folder(path))
                              : tool == "node-pg-migrate" ? std::string(path_folder(path_folder(path)))
                                                          : project_folder(path);
     const Lines lines_of(text);
     walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t at) {
         // knex's `migrations` as something other than an object literal (`migrations: dirs`, a
         // require()d JSON file, a call): its directory is not known here.
-        if (tool == "knex" && key == "migrations") {
+        if (tool == "knex" && key == (seeds ? "seeds" : "migrations")) {
             w.skip_space();
             if (w.i >= text.size() || text[w.i] == '{') return false;
             const int n = lines_of.at(w.i);
             std::string_view expr;
             (void)w.value(expr);
-            out.push_back(computed("knex", "migrations", n, "its value " + shown(expr) + " is computed when the tool runs (not an object literal)", true));
+            out.push_back(computed("knex", seeds ? "seeds" : "migrations", n, "its value " + shown(expr) + " is computed when the tool runs (not an object literal)", true));
             return true;
         }
         std::string setting;
-        if (tool == "knex" && key == "directory" && parent == "migrations") setting = "migrations.directory";
+        if (tool == "knex" && key == "directory" && parent == (seeds ? "seeds" : "migrations")) setting = seeds ? "seeds.directory" : "migrations.directory";
         else if (tool == "typeorm" && key == "migrations") setting = "migrations";
-        else if (tool == "node-pg-migrate" && key == "migrations-dir") setting = "migrations-dir";
+        else if ((tool == "node-pg-migrate" || tool == "db-migrate") && key == "migrations-dir") setting = "migrations-dir";
         if (setting.empty()) return false;
         w.skip_space();
         const int n = lines_of.at(w.i);
@@ -573,6 +578,13 @@ void read_package_json(std::string_view path, std::string_view text, std::vector
                 }
                 return;  // one folder per tool and line
             }
+            // node-pg-migrate with no -m reads ./migrations of the folder it runs in (salsita/
+            // node-pg-migrate bin/node-pg-migrate.ts: migrations-dir defaults to join(cwd(),
+            // 'migrations')); its files are all loaded (tool_loads), whatever their names.
+            if (cli.tool == "node-pg-migrate" &&
+                (rest.find(" up") != std::string_view::npos || rest.find(" down") != std::string_view::npos || rest.find(" redo") != std::string_view::npos)) {
+                out.push_back(make(tool, tool + " (default migrations-dir)", n, base, "migrations", true));
+            }
         }();
     });
 }
@@ -591,6 +603,58 @@ void read_sequelizerc(std::string_view path, std::string_view text, std::vector<
         if (p.value) out.push_back(make("sequelize", "migrations-path", p.line, path_folder(path), *p.value, true));
         else out.push_back(computed("sequelize", "migrations-path", p.line, "its value " + shown(p.expr) + " is computed when the tool runs", true));
     }
+}
+
+// db-migrate merges rc('db-migrate') over its command line's defaults (db-migrate/node-db-migrate
+// lib/commands/set-default-argv.js: deepExtend(internals.argv, rcConfig)); the rc package reads
+// .db-migraterc from the folder it runs in and the folders above, as JSON or else as INI
+// (dominictarr/rc index.js, lib/utils.js parse). Its `migrations-dir` is relative to that folder.
+void read_db_migraterc(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    if (trim(text).starts_with('{')) {
+        read_js(path, text, "db-migrate", out);
+        return;
+    }
+    lines(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        std::size_t eq = l.find('=');
+        if (l.starts_with(';') || l.starts_with('#') || eq == std::string_view::npos || trim(l.substr(0, eq)) != "migrations-dir") return;
+        std::string_view raw = trim(l.substr(eq + 1));
+        auto q = quoted(raw);
+        std::string value = q ? *q : std::string(raw);
+        if (value.find_first_of("$`") != std::string::npos) {
+            out.push_back(computed("db-migrate", "migrations-dir", n, "its value " + shown(raw) + " is not read", true));
+        } else {
+            out.push_back(make("db-migrate", "migrations-dir", n, path_folder(path), value, true));
+        }
+    });
+}
+
+// TypeORM 0.2 reads its options from the environment when TYPEORM_CONNECTION or TYPEORM_URL is set,
+// loading ormconfig.env (or .env) from the folder it runs in with dotenv; TYPEORM_MIGRATIONS is a
+// comma-separated list of globs (typeorm/typeorm src/connection/options-reader/ConnectionOptionsReader.ts
+// load; ConnectionOptionsEnvReader.ts: migrations: this.stringToArray(getEnvVariable("TYPEORM_MIGRATIONS"))).
+void read_typeorm_env(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    lines(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        if (l.starts_with("export ")) l = trim(l.substr(7));
+        std::size_t eq = l.find('=');
+        if (eq == std::string_view::npos || trim(l.substr(0, eq)) != "TYPEORM_MIGRATIONS") return;
+        std::string_view raw = trim(l.substr(eq + 1));
+        auto q = quoted(raw);
+        std::string value = q ? *q : std::string(raw);
+        if (value.find_first_of("$`") != std::string::npos) {
+            out.push_back(computed("typeorm", "TYPEORM_MIGRATIONS", n, "its value " + shown(raw) + " reads another environment variable", true));
+            return;
+        }
+        std::string_view rest = value;
+        while (true) {
+            std::size_t comma = rest.find(',');
+            std::string_view glob = trim(rest.substr(0, comma));
+            if (!glob.empty()) out.push_back(make("typeorm", "TYPEORM_MIGRATIONS", n, path_folder(path), glob_folder(glob), true));
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    });
 }
 
 bool script_name(std::string_view name) {
@@ -629,13 +693,24 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text);
 
 }  // namespace
 
+std::string lower_ext(std::string_view file) {
+    const std::string_view name = path_name(file);
+    const std::size_t dot = name.rfind('.');
+    std::string out(dot == std::string_view::npos ? std::string_view() : name.substr(dot));
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
 bool data_source_text(std::string_view text) {
     return text.find("DataSource(") != std::string_view::npos || text.find("createConnection(") != std::string_view::npos;
 }
 
 bool tool_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
-    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name.ends_with(".rs")) return true;
+    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name == ".db-migraterc" ||
+        name.ends_with(".rs")) {
+        return true;
+    }
     if (command_file(path) || node_config_file(path)) return true;
     if (name.starts_with("knexfile.") || spring_settings_name(name) || drizzle_config_name(name)) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
@@ -649,6 +724,20 @@ std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text
     for (auto& d : read_all(path, text)) {
         if (d.data_source.empty()) out.push_back(std::move(d));
         else for (auto& r : resolve_data_source(d, read)) out.push_back(std::move(r));
+    }
+    // The seed folders the command lines run (tools/seed_dirs.hpp), from the same folders as the
+    // migration commands read_all follows.
+    const std::string_view name = path_name(path);
+    // The SQL files psql runs (tools/psql_files.hpp), the same way.
+    auto commands = [&](std::string_view base) {
+        for (auto& d : read_seed_dirs(path, text, base, read)) out.push_back(std::move(d));
+        for (auto& d : read_psql_files(path, text, base)) out.push_back(std::move(d));
+    };
+    if (name == "package.json") {
+        commands(path_folder(path));
+    } else if (command_file(path)) {
+        if (!runs_from_top(path) || path_folder(path).empty() || name.ends_with(".sh") || name.ends_with(".bash")) commands(path_folder(path));
+        if (runs_from_top(path) && !path_folder(path).empty()) commands("");
     }
     // diesel_cli loads .env first (dotenvy::dotenv in diesel_cli/src/main.rs), then reads the
     // settings file DIESEL_CONFIG_FILE names instead of diesel.toml, with its paths relative to
@@ -695,7 +784,10 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
     std::vector<ToolDir> out;
     const std::string_view name = path_name(path);
     if (name == "diesel.toml") read_diesel(path, text, out);
-    else if (name == ".env") read_env(path, text, out);
+    else if (name == ".env") {
+        read_env(path, text, out);
+        read_typeorm_env(path, text, out);
+    } else if (name == "ormconfig.env") read_typeorm_env(path, text, out);
     else if (name.ends_with(".rs")) {
         read_rust(path, text, out);
         read_config(path, text, out);
@@ -710,6 +802,7 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
         if (runs_from_top(path) && !path_folder(path).empty()) read_package_json(path, text, out, "");
     }
     else if (name == ".sequelizerc") read_sequelizerc(path, text, out);
+    else if (name == ".db-migraterc") read_db_migraterc(path, text, out);
     else if (spring_settings_name(name)) read_spring(path, text, out);
     else if (typeorm_name(name) || (script_name(name) && data_source_text(text))) read_js(path, text, "typeorm", out);
     else if (node_config_file(path) && (script_name(name) || name.ends_with(".json") || name.ends_with(".jsonc") || name.ends_with(".json5"))) {
@@ -729,12 +822,31 @@ std::vector<ToolDir> read_knex_module(std::string_view path, std::string_view te
     return out;
 }
 
+ToolDir folder_dir(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts) {
+    return make(std::move(tool), std::move(setting), line, base, value, scripts);
+}
+
+ToolDir unknown_dir(std::string tool, std::string setting, int line, std::string why, bool scripts) {
+    return computed(std::move(tool), std::move(setting), line, std::move(why), scripts);
+}
+
+std::vector<ToolDir> read_knex_seeds(std::string_view path, std::string_view text, std::string_view run_folder) {
+    std::vector<ToolDir> out;
+    const std::string folder(run_folder);
+    read_js(path, text, "knex", out, &folder, true);
+    return out;
+}
+
 bool in_tool_dir(std::string_view file, const ToolDir& dir) {
     if (dir.folder.empty()) return false;
+    if (dir.tool == "psql") return file == dir.folder;  // one file (tools/psql_files.hpp)
     if (dir.folder != "." && !(file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/')) {
         return false;
     }
     if (file.ends_with(".sql")) return true;
+    // node-pg-migrate picks its SQL loader by the lower-cased extension (salsita/node-pg-migrate
+    // src/migrationLoader.ts associatePathsToExtensions: extname(filePath).toLowerCase()).
+    if (dir.tool == "node-pg-migrate" && lower_ext(file) == ".sql") return true;
     if (!dir.scripts) return false;
     for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
         if (file.ends_with(ext) && !file.ends_with(".d.ts")) return true;
@@ -744,8 +856,33 @@ bool in_tool_dir(std::string_view file, const ToolDir& dir) {
     return (dir.tool == "knex" || dir.tool == "node-pg-migrate") && orm::tool_runs_as_script(file);
 }
 
+std::string unread_loaded_file(std::string_view file, const ToolDir& dir) {
+    if (in_tool_dir(file, dir) || !tool_loads(file, dir)) return {};
+    const std::string ext = lower_ext(file);
+    return dir.tool + " loads every file of " + shown(dir.folder) + " as a migration (this one, " +
+           (ext.empty() ? std::string("with no extension") : "ending " + shown(ext)) +
+           ", as a JavaScript module through jiti), but pgfence does not read it: what it runs is not seen (review it, or "
+           "give it a .js, .ts or .sql name pgfence reads)";
+}
+
+bool tool_loads(std::string_view file, const ToolDir& dir) {
+    if (in_tool_dir(file, dir)) return true;
+    if (dir.folder.empty() || dir.tool != "node-pg-migrate") return false;
+    // node-pg-migrate loads every file of its folder (not its subfolders) but dot files
+    // (salsita/node-pg-migrate src/migration.ts getMigrationFilePaths: readdir, ignorePattern
+    // default '^\\..*'), the ones not .sql through jiti as modules (src/migrationLoader.ts
+    // resolveMigrationLoader: builtInLoaders.default for any other extension).
+    std::string_view rest = file;
+    if (dir.folder != ".") {
+        if (!(file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/')) return false;
+        rest = file.substr(dir.folder.size() + 1);
+    }
+    return !rest.empty() && rest.find('/') == std::string_view::npos && rest.front() != '.';
+}
+
 std::string describe(std::string_view settings_path, const ToolDir& dir) {
     std::string where = shown(settings_path) + ":" + std::to_string(dir.line) + " (" + dir.setting + ")";
+    if (dir.tool == "psql") return where + (dir.unknown.empty() ? " runs the SQL file " + shown(dir.folder) + " with psql" : " runs an SQL file with psql, but " + dir.unknown);
     if (!dir.unknown.empty()) return where + " sets the folder " + dir.tool + " reads its migrations from, but " + dir.unknown;
     return where + " puts " + dir.tool + "'s migrations in " + shown(dir.folder);
 }

@@ -51,9 +51,29 @@ using ReadFile = std::function<std::optional<std::string>(const std::string& pat
 // (`module.exports = require('./config/knex')`), relative to the knexfile's folder, where the CLI runs.
 [[nodiscard]] std::vector<ToolDir> read_knex_module(std::string_view path, std::string_view text, std::string_view knexfile);
 
+// A ToolDir for `value` as the tool reads it relative to `base` (unknown, saying why, when it is
+// absolute or climbs above the repository's top), and one whose folder is not known.
+[[nodiscard]] ToolDir folder_dir(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts);
+[[nodiscard]] ToolDir unknown_dir(std::string tool, std::string setting, int line, std::string why, bool scripts);
+
+// The seed folders (seeds.directory) of the knexfile at `path`, relative to `run_folder`, where
+// the CLI runs; none when it names none (then knex reads ./seeds).
+[[nodiscard]] std::vector<ToolDir> read_knex_seeds(std::string_view path, std::string_view text, std::string_view run_folder);
+
 // Whether `file` lies in `dir`'s folder and is a file its tool runs (.sql, or a script where the
 // tool runs scripts).
 [[nodiscard]] bool in_tool_dir(std::string_view file, const ToolDir& dir);
+
+// Whether the tool loads `file` from `dir` when it runs: in_tool_dir's files, and those it loads
+// that pgfence does not read as its migrations (node-pg-migrate's folder: every file but dot
+// files, any extension). Such a file is an unknown statement at its line 1.
+[[nodiscard]] bool tool_loads(std::string_view file, const ToolDir& dir);
+
+// Why `file` is a file the tool loads from `dir` that pgfence does not read (printable), or "".
+[[nodiscard]] std::string unread_loaded_file(std::string_view file, const ToolDir& dir);
+
+// A file name's last extension, lower-cased (".sql"), or "".
+[[nodiscard]] std::string lower_ext(std::string_view file);
 
 // "diesel.toml:2 ([migrations_directory] dir) puts diesel's migrations in ops/sql", printable.
 [[nodiscard]] std::string describe(std::string_view settings_path, const ToolDir& dir);

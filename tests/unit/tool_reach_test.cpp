@@ -1,0 +1,110 @@
+// Files the project's tool runs that pgfence must select (red team G1): seed folders of seed
+// commands, SQL files psql runs, .db-migraterc, TypeORM's TYPEORM_MIGRATIONS, node-pg-migrate's
+// files of any name, the migrations of tools pgfence does not read and schema synchronisation.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <string>
+
+#include "analyze/tools/foreign_migrations.hpp"
+#include "analyze/tools/schema_sync.hpp"
+#include "analyze/tools/tool_dirs.hpp"
+
+using namespace pgfence::analyze::tools;
+
+namespace {
+
+std::string folders(const std::vector<ToolDir>& dirs) {
+    std::string out;
+    for (const auto& d : dirs) {
+        out += (out.empty() ? "" : ";") + d.tool + ":" + std::to_string(d.line) + ":" + (d.unknown.empty() ? d.folder : "?");
+    }
+    return out;
+}
+
+ReadFile files(std::map<std::string, std::string> all) {
+    return [all](const std::string& p) -> std::optional<std::string> {
+        auto it = all.find(p);
+        if (it == all.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+}  // namespace
+
+TEST_CASE("tool_reach: seed commands follow the seed folder") {
+    const auto knexfile = files({{"knexfile.js", "module.exports = { migrations: { directory: 'm' }, seeds: { directory: './db/seeds' } };\n"}});
+    CHECK(folders(read_tool_dirs("package.json", "{\"scripts\": {\"m\": \"knex migrate:latest && knex seed:run\"}}\n", knexfile)) ==
+          "knex:1:db/seeds");
+    // No knexfile: knex's default ./seeds; --knexfile moves it (unknown).
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"npx knex seed:run\"\n", files({}))) == "knex:1:seeds");
+    // (the migrations reader says the same of --knexfile)
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"knex seed:run --knexfile cfg/k.js\"\n", files({}))) == "knex:1:?;knex:1:?");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"sequelize-cli db:seed:all\"\n", files({}))) == "sequelize:1:seeders");
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"sequelize db:seed:all\"\n",
+                                 files({{".sequelizerc", "module.exports = { 'seeders-path': path.resolve('db', 'seeders') };\n"}}))) ==
+          "sequelize:1:db/seeders");
+    // seed:make writes a file and runs nothing.
+    CHECK(folders(read_tool_dirs("package.json", "\"m\": \"knex seed:make x\"\n", files({}))).empty());
+}
+
+TEST_CASE("tool_reach: psql -f files, and a computed one unknown") {
+    CHECK(folders(read_tool_dirs("Makefile", "deploy:\n\tpsql \"$DATABASE_URL\" -1 -f db/post.sql\n")) == "psql:2:db/post.sql");
+    CHECK(folders(read_tool_dirs("Makefile", "x:\n\tpsql --file=a.sql && psql $URL < b.sql\n")) == "psql:2:a.sql;psql:2:b.sql");
+    CHECK(folders(read_tool_dirs("Makefile", "x:\n\tfor f in m/*.sql; do psql -f \"$f\"; done\n")) == "psql:2:?");
+    ToolDir one = read_tool_dirs("Makefile", "x:\n\tpsql -f db/post.sql\n").front();
+    CHECK(in_tool_dir("db/post.sql", one));
+    CHECK_FALSE(in_tool_dir("db/other.sql", one));
+}
+
+TEST_CASE("tool_reach: .db-migraterc and TYPEORM_MIGRATIONS") {
+    CHECK(folders(read_tool_dirs(".db-migraterc", "{ \"migrations-dir\": \"db/changes\" }\n")) == "db-migrate:1:db/changes");
+    CHECK(folders(read_tool_dirs("api/.db-migraterc", "migrations-dir = db/changes\n")) == "db-migrate:1:api/db/changes");
+    CHECK(folders(read_tool_dirs("ormconfig.env", "TYPEORM_URL=x\nTYPEORM_MIGRATIONS=db/a/*.js, db/b/**/*.ts\n")) == "typeorm:2:db/a;typeorm:2:db/b");
+    CHECK(folders(read_tool_dirs(".env", "TYPEORM_MIGRATIONS=${DIR}/*.js\n")) == "typeorm:1:?");
+}
+
+TEST_CASE("tool_reach: node-pg-migrate loads every file of its folder") {
+    const auto dirs = read_tool_dirs("package.json", "\"m\": \"node-pg-migrate up\"\n");
+    REQUIRE(folders(dirs) == "node-pg-migrate:1:migrations");
+    CHECK(in_tool_dir("migrations/1_x.SQL", dirs.front()));
+    CHECK(unread_loaded_file("migrations/1_x.SQL", dirs.front()).empty());
+    CHECK_FALSE(unread_loaded_file("migrations/1_x.tsx", dirs.front()).empty());
+    CHECK_FALSE(unread_loaded_file("migrations/1_x.txt", dirs.front()).empty());
+    CHECK(unread_loaded_file("migrations/.keep", dirs.front()).empty());
+    CHECK(unread_loaded_file("migrations/sub/1_x.txt", dirs.front()).empty());
+}
+
+TEST_CASE("tool_reach: migrations of tools pgfence does not read, and look-alikes") {
+    const ReadFile none = files({});
+    auto tool = [&](std::string_view path, std::string_view text, const ReadFile& read) {
+        auto m = read_foreign_migration(path, text, false, read);
+        return m ? m->tool + ":" + std::to_string(m->line) : std::string();
+    };
+    CHECK(tool("db/changelog.yaml", "databaseChangeLog:\n  - changeSet:\n      id: 1\n", none) == "liquibase:2");
+    CHECK(tool("c/2.sql", "-- Liquibase Formatted SQL\n\n--changeset a:2\nDROP TABLE t;\n", none) == "liquibase:3");
+    CHECK(tool("deploy/x.sql", "BEGIN;\n", files({{"sqitch.plan", "%project=a\n\nx 2024-01-01T00:00:00Z A <a@x>\n"}})) == "sqitch:1");
+    CHECK(tool("deploy/y.sql", "BEGIN;\n", files({{"sqitch.plan", "%project=a\n\nx 2024-01-01T00:00:00Z A <a@x>\n"}})).empty());
+    CHECK(tool("schema/1.sql", "DROP TABLE t;\n", files({{"atlas.hcl", "env \"p\" {\n migration {\n dir = \"file://schema\"\n }\n}\n"}})) == "atlas:1");
+    CHECK(tool("m/2.json", "{\"name\":\"2\",\"operations\":[{\"drop_table\":{\"name\":\"t\"}}]}\n", none) == "pgroll:1");
+    CHECK(tool("db/migrate/2_x.rb", "class X < ActiveRecord::Migration[7.1]\nend\n", none) == "rails:1");
+    CHECK(tool("v/b2.py", "revision = 'b2'\ndown_revision = 'a1'\n\ndef upgrade():\n    pass\n", none) == "alembic:4");
+    CHECK(tool("shop/migrations/0002_x.py", "from django.db import migrations\nclass Migration(migrations.Migration):\n", none) == "django:2");
+    // Look-alikes.
+    CHECK(tool("docs/ops.yaml", "operations:\n  - restart\n", none).empty());
+    CHECK(tool("scripts/r.py", "revision = 3\n", none).empty());
+    CHECK(tool("lib/u.rb", "class U\nend\n", none).empty());
+    CHECK(tool("deploy/n.sql", "SELECT 1;\n", none).empty());
+    CHECK(tool("shop/migrations/__init__.py", "class Migration(x):\n", none).empty());
+}
+
+TEST_CASE("tool_reach: schema synchronisation settings and models") {
+    CHECK(schema_sync_settings("new DataSource({ type: 'postgres', synchronize: true })").size() == 1);
+    CHECK(schema_sync_settings("new DataSource({ synchronize: false, dropSchema: false })").empty());
+    CHECK(schema_sync_settings("new DataSource({\n  synchronize: process.env.SYNC === '1',\n})").front().line == 2);
+    CHECK(schema_sync_settings("await sequelize.sync({ alter: true });").size() == 1);
+    CHECK(schema_sync_settings("await sequelize.sync();").empty());
+    CHECK(schema_sync_settings("await dataSource.synchronize();").empty());
+    CHECK(model_line("import { Entity } from 'typeorm';\n@Entity('users')\nclass U {}\n") == 2);
+    CHECK(model_line("const x = foo.init();\n") == 0);
+}
