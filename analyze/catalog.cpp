@@ -23,9 +23,11 @@ bool contains(const std::vector<std::string>& list, const std::string& name) {
 }  // namespace
 
 RelationInfo* Catalog::find(const std::string& relname) {
-    auto it = m_relations.find(relname);
-    return it == m_relations.end() ? nullptr : &edit(it->first, it->second);
+    auto* slot = m_relations.get_mut(relname);
+    return slot == nullptr ? nullptr : &edit(relname, *slot);
 }
+
+RelationInfo& Catalog::edit(const std::string& relname) { return edit(relname, *m_relations.get_mut(relname)); }
 
 RelationInfo& Catalog::edit(const std::string& relname, std::shared_ptr<const RelationInfo>& slot) {
     remember(relname);
@@ -36,8 +38,8 @@ RelationInfo& Catalog::edit(const std::string& relname, std::shared_ptr<const Re
 void Catalog::remember(const std::string& relname) {
     if (!m_trial) return;
     if (m_trial->relations.count(relname) > 0) return;  // its state before the trial is kept
-    auto it = m_relations.find(relname);
-    m_trial->relations.emplace(relname, it == m_relations.end() ? nullptr : it->second);
+    const auto* slot = m_relations.get(relname);
+    m_trial->relations.emplace(relname, slot == nullptr ? nullptr : *slot);
 }
 
 void Catalog::begin_trial() {
@@ -57,7 +59,7 @@ void Catalog::undo_trial() {
     m_trial.reset();
     for (auto& [relname, slot] : trial.relations) {
         m_touched.push_back(relname);
-        if (slot) m_relations[relname] = std::move(slot);
+        if (slot) m_relations.insert_or_assign(relname, std::move(slot));
         else m_relations.erase(relname);
     }
     m_domains = std::move(trial.domains);
@@ -69,8 +71,8 @@ void Catalog::undo_trial() {
 }
 
 const RelationInfo* Catalog::find(const std::string& relname) const {
-    auto it = m_relations.find(relname);
-    return it == m_relations.end() ? nullptr : it->second.get();
+    const auto* slot = m_relations.get(relname);
+    return slot == nullptr ? nullptr : slot->get();
 }
 
 RelationInfo& Catalog::add(const std::string& relname, const std::string& display, const std::string& kind) {
@@ -84,8 +86,8 @@ RelationInfo& Catalog::add(const std::string& relname, const std::string& displa
     RelationInfo& out = *info;
     remember(relname);
     m_touched.push_back(relname);
-    m_added.push_back(relname);
-    m_relations[relname] = std::move(info);
+    m_added.names.push_back(relname);
+    m_relations.insert_or_assign(relname, std::move(info));
     return out;
 }
 
@@ -99,14 +101,17 @@ std::uint32_t Catalog::find_scope_id(const std::string& scope) const {
 }
 
 void Catalog::remove(const std::string& relname) {
-    for (auto& [name, slot] : m_relations) {
+    std::vector<std::string> mentioning;  // changed after the walk: a change may copy the map's nodes
+    for (const auto& [name, slot] : m_relations) {
         const RelationInfo& seen = *slot;
         bool mentions = contains(seen.children, relname) || contains(seen.references, relname) ||
                         contains(seen.referenced_by, relname) || seen.default_partition == relname ||
                         std::any_of(seen.foreign_keys.begin(), seen.foreign_keys.end(),
                                     [&](const auto& fk) { return fk.second.target == relname; });
-        if (!mentions) continue;
-        RelationInfo& info = edit(name, slot);
+        if (mentions) mentioning.push_back(name);
+    }
+    for (const std::string& name : mentioning) {
+        RelationInfo& info = edit(name);
         erase(info.children, relname);
         erase(info.references, relname);
         erase(info.referenced_by, relname);
@@ -121,9 +126,11 @@ void Catalog::remove(const std::string& relname) {
 void Catalog::mark_existing() {
     forget_temporary();
     m_functions_existing = m_functions_added.size();
-    for (auto& [name, slot] : m_relations) {
-        if (slot->is_new) edit(name, slot).is_new = false;
+    std::vector<std::string> fresh;
+    for (const auto& [name, slot] : m_relations) {
+        if (slot->is_new) fresh.push_back(name);
     }
+    for (const std::string& name : fresh) edit(name).is_new = false;
 }
 
 // The next migration file runs in a session of its own (another deploy, or the tool's next
@@ -166,25 +173,25 @@ void Catalog::hand_on(const std::string& path) {
     // the file that is ending (the one before forgot its own), so both are among them.
     std::set<std::string> temporary;
     for (const auto& name : touched) {
-        auto it = m_relations.find(name);
-        if (it != m_relations.end() && it->second->temporary) temporary.insert(name);
+        const auto* slot = m_relations.get(name);
+        if (slot != nullptr && (*slot)->temporary) temporary.insert(name);
     }
     if (!temporary.empty()) {
         std::vector<std::string> gone;
         for (const auto& name : touched) {
-            auto it = m_relations.find(name);
-            if (it == m_relations.end()) continue;
-            if (temporary.count(name) > 0 || (it->second->kind == "index" && temporary.count(it->second->index_table) > 0)) {
+            const auto* slot = m_relations.get(name);
+            if (slot == nullptr) continue;
+            if (temporary.count(name) > 0 || ((*slot)->kind == "index" && temporary.count((*slot)->index_table) > 0)) {
                 gone.push_back(name);
             }
         }
         for (const auto& name : gone) remove(name);
     }
     for (const auto& touched_name : touched) {
-        auto found = m_relations.find(touched_name);
-        if (found == m_relations.end()) continue;
-        const std::string& name = found->first;
-        auto& slot = found->second;
+        const auto* found = m_relations.get(touched_name);
+        if (found == nullptr) continue;
+        const std::string& name = touched_name;
+        const auto& slot = *found;
         bool unsourced_key = std::any_of(slot->foreign_keys.begin(), slot->foreign_keys.end(),
                                          [](const auto& fk) { return fk.second.source.empty(); });
         bool unsourced_fill = std::any_of(slot->fills.begin(), slot->fills.end(),
@@ -192,7 +199,7 @@ void Catalog::hand_on(const std::string& path) {
         bool unsourced_policy = std::any_of(slot->policies.begin(), slot->policies.end(),
                                             [](const auto& policy) { return policy.second.source.empty(); });
         if (!slot->is_new && !unsourced_key && !unsourced_fill && !unsourced_policy) continue;
-        RelationInfo& info = edit(name, slot);
+        RelationInfo& info = edit(name);
         if (info.is_new && info.source.empty()) info.source = path;
         info.is_new = false;
         for (auto& [key, fk] : info.foreign_keys) {
@@ -216,11 +223,12 @@ void Catalog::overlay(const Catalog& over) {
     if (over.m_unknown_seen) m_unknown_seen = true;
     for (const auto& [relname, slot] : over.m_relations) {
         remember(relname);
-        auto old = m_relations.find(relname);
-        if (old == m_relations.end()) {
+        auto* old_slot = m_relations.get_mut(relname);
+        if (old_slot == nullptr) {
             m_relations.emplace(relname, slot);  // shared: neither catalog changes it in place
             continue;
         }
+        auto& old = *old_slot;
         // Links from relations `over` does not define stay: they still point here.
         std::vector<std::string> children;
         std::vector<std::string> referenced_by;
@@ -230,11 +238,11 @@ void Catalog::overlay(const Catalog& over) {
                 if (over.find(name) == nullptr && !contains(into, name) && !contains(added, name)) added.push_back(name);
             }
         };
-        keep(old->second->children, slot->children, children);
-        keep(old->second->referenced_by, slot->referenced_by, referenced_by);
-        old->second = slot;
+        keep(old->children, slot->children, children);
+        keep(old->referenced_by, slot->referenced_by, referenced_by);
+        old = slot;
         if (children.empty() && referenced_by.empty()) continue;
-        RelationInfo& merged = own(old->second);
+        RelationInfo& merged = own(old);
         merged.children.insert(merged.children.end(), children.begin(), children.end());
         merged.referenced_by.insert(merged.referenced_by.end(), referenced_by.begin(), referenced_by.end());
     }
@@ -350,15 +358,17 @@ void Catalog::rename(const std::string& from, const std::string& to) {
     } else {
         m_view_queries.erase(to);
     }
-    auto node = m_relations.extract(from);
-    if (node.empty()) return;
-    node.key() = to;
+    const auto* found = m_relations.get(from);
+    if (found == nullptr) return;
+    std::shared_ptr<const RelationInfo> node = *found;
+    m_relations.erase(from);
     m_touched.push_back(to);
-    RelationInfo& moved = own(node.mapped());
+    RelationInfo& moved = own(node);
     moved.relname = to;
     moved.display = renamed_display(moved.display, to);
-    m_relations.insert(std::move(node));
-    for (auto& [name, slot] : m_relations) {
+    m_relations.emplace(to, std::move(node));  // as std::map::insert: a relation named `to` stays
+    std::vector<std::string> mentioning;  // changed after the walk: a change may copy the map's nodes
+    for (const auto& [name, slot] : m_relations) {
         const RelationInfo& seen = *slot;
         bool mentions = contains(seen.children, from) || contains(seen.references, from) ||
                         contains(seen.referenced_by, from) || contains(seen.default_sequences, from) ||
@@ -372,8 +382,10 @@ void Catalog::rename(const std::string& from, const std::string& to) {
                             return std::any_of(rule.second.locks.begin(), rule.second.locks.end(),
                                                [&](const auto& l) { return l.relname == from; });
                         });
-        if (!mentions) continue;
-        RelationInfo& info = edit(name, slot);
+        if (mentions) mentioning.push_back(name);
+    }
+    for (const std::string& name : mentioning) {
+        RelationInfo& info = edit(name);
         for (auto* list : {&info.children, &info.references, &info.referenced_by, &info.default_sequences}) {
             std::replace(list->begin(), list->end(), from, to);
         }
@@ -446,7 +458,13 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
     // Indexes and foreign keys refer to the column by number: they follow the new name.
     for (auto& [n, fk] : rel->foreign_keys) std::replace(fk.columns.begin(), fk.columns.end(), from, to);
     // So do the keys that point at it, and views (which store column numbers).
-    for (auto& [name, slot] : m_relations) {
+    struct Mention {
+        std::string name;
+        bool view;
+        bool index;
+    };
+    std::vector<Mention> mentioning;  // changed after the walk: a change may copy the map's nodes
+    for (const auto& [name, slot] : m_relations) {
         const RelationInfo& seen = *slot;
         bool keys = std::any_of(seen.foreign_keys.begin(), seen.foreign_keys.end(), [&](const auto& fk) {
             return fk.second.target == relname && contains(fk.second.target_columns, from);
@@ -454,8 +472,10 @@ void Catalog::rename_column(const std::string& relname, const std::string& from,
         bool reads = std::any_of(seen.sources.begin(), seen.sources.end(), [&](const auto& s) { return s.first == relname; });
         bool view = reads && seen.source_columns.count(from) > 0;
         bool index = seen.kind == "index" && seen.index_table == relname && seen.index;
-        if (!keys && !view && !index) continue;
-        RelationInfo& info = edit(name, slot);
+        if (keys || view || index) mentioning.push_back({name, view, index});
+    }
+    for (const auto& [name, view, index] : mentioning) {
+        RelationInfo& info = edit(name);
         for (auto& [n, fk] : info.foreign_keys) {
             if (fk.target == relname) std::replace(fk.target_columns.begin(), fk.target_columns.end(), from, to);
         }
@@ -577,18 +597,20 @@ void Catalog::set_fill(const std::string& relname, const std::string& column, Co
 }
 
 void Catalog::clear_fills(const std::string& relname, const std::string& column) {
-    auto it = m_relations.find(relname);
-    if (it == m_relations.end() || it->second->fills.empty()) return;
-    if (!column.empty() && it->second->fills.count(column) == 0) return;
-    RelationInfo& rel = edit(relname, it->second);
+    const auto* slot = m_relations.get(relname);
+    if (slot == nullptr || (*slot)->fills.empty()) return;
+    if (!column.empty() && (*slot)->fills.count(column) == 0) return;
+    RelationInfo& rel = edit(relname);
     if (column.empty()) rel.fills.clear();
     else rel.fills.erase(column);
 }
 
 void Catalog::clear_all_fills() {
-    for (auto& [name, slot] : m_relations) {
-        if (!slot->fills.empty()) edit(name, slot).fills.clear();
+    std::vector<std::string> filled;
+    for (const auto& [name, slot] : m_relations) {
+        if (!slot->fills.empty()) filled.push_back(name);
     }
+    for (const std::string& name : filled) edit(name).fills.clear();
 }
 
 const ColumnFill* Catalog::fill(const std::string& relname, const std::string& column) const {

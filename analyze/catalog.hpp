@@ -15,6 +15,7 @@
 #include "analyze/few.hpp"
 #include "analyze/few_map.hpp"
 #include "analyze/lock_mode.hpp"
+#include "analyze/persistent_map.hpp"
 #include "analyze/pg_tree.hpp"
 
 namespace pgfence::analyze {
@@ -198,9 +199,10 @@ struct EventTriggerInfo {
     bool enabled = true;   // ALTER EVENT TRIGGER ... DISABLE
 };
 
-// Relations by relname. A copy of a catalog shares them until one is changed (copy on write):
+// Relations by relname. A copy of a catalog shares them until one is changed (copy on write), and
+// shares the map's nodes too (analyze/persistent_map.hpp: a copy costs O(1), a change O(log n)):
 // a migration's catalog starts as the history's, most of which it only reads.
-using RelationMap = std::map<std::string, std::shared_ptr<const RelationInfo>>;
+using RelationMap = PersistentMap<std::string, std::shared_ptr<const RelationInfo>>;
 
 class Catalog {
 public:
@@ -290,9 +292,10 @@ public:
     // and its copies: scope_id adds it, find_scope_id gives 0 for one never added.
     std::uint32_t scope_id(const std::string& scope);
     [[nodiscard]] std::uint32_t find_scope_id(const std::string& scope) const;
-    // The relnames add() was called with, in order, since the catalog was made: what a part of
-    // a body that may not run created (the PL/pgSQL walk, plpgsql.cpp) is found here.
-    [[nodiscard]] const std::vector<std::string>& added() const { return m_added; }
+    // The relnames add() was called with, in order, since the catalog was made (a copy starts
+    // with none): what a part of a body that may not run created (the PL/pgSQL walk, plpgsql.cpp)
+    // is found here, from the position the walk read before it, on the same catalog.
+    [[nodiscard]] const std::vector<std::string>& added() const { return m_added.names; }
     // Every relation, for lookups by property (schema, trigger function, sequence use).
     [[nodiscard]] const RelationMap& relations() const { return m_relations; }
 
@@ -347,10 +350,12 @@ private:
     bool m_unknown_seen = false;
     // The slot of `relname`, to change: saved first in a trial, copied first when shared.
     RelationInfo& edit(const std::string& relname, std::shared_ptr<const RelationInfo>& slot);
+    // The same for a relation the catalog holds.
+    RelationInfo& edit(const std::string& relname);
     // In a trial: keeps what `relname` was (absent: null) before its first change.
     void remember(const std::string& relname);
     struct Trial {
-        RelationMap relations;  // as they were; null for one added in the trial
+        std::map<std::string, std::shared_ptr<const RelationInfo>> relations;  // as they were; null for one added in the trial
         std::map<std::string, bool> domains;
         std::map<std::string, std::vector<std::string>> domain_functions;
         std::set<std::string> types;
@@ -363,7 +368,19 @@ private:
     // or all of them (m_touched_all) until the first: what the next hand_on looks at.
     [[nodiscard]] std::vector<std::string> touched_since_hand_on() const;
     std::vector<std::string> m_touched;
-    std::vector<std::string> m_added;
+    // Not copied with the catalog: it grows with every relation the history made, and each file
+    // of a chained run starts from a copy (a copy of it made the run quadratic in its files).
+    struct AddedLog {
+        AddedLog() = default;
+        AddedLog(const AddedLog&) {}
+        AddedLog(AddedLog&&) = default;
+        AddedLog& operator=(const AddedLog&) {
+            names.clear();
+            return *this;
+        }
+        AddedLog& operator=(AddedLog&&) = default;
+        std::vector<std::string> names;
+    } m_added;
     std::map<std::string, std::uint32_t> m_scopes;
     std::vector<std::shared_ptr<const FunctionInfo>> m_functions_added;
     std::size_t m_functions_existing = 0;

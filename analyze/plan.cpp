@@ -1048,7 +1048,14 @@ void Composer::find_write_changes() {
     // do (lemmy's community_aggregates_subscriber_count began counting subscribers_local, which
     // the file's UPDATE had just filled: apart, the follows in between were counted by neither).
     std::set<std::string> trigger_functions;
-    if (m_catalog != nullptr) {
+    // Only for a file that replaces a function: the walk of every relation, per file, made a
+    // chained run quadratic in its files.
+    bool replaces = false;
+    for (std::size_t i = 0; i < m_stmts.size() && !replaces; ++i) {
+        const auto* f = pg::as<CreateFunctionStmt>(m_stmts[i]);
+        replaces = f != nullptr && f->replace;
+    }
+    if (m_catalog != nullptr && replaces) {
         for (const auto& [name, rel] : m_catalog->relations()) {
             for (const auto& [trigger, function] : rel->triggers) trigger_functions.insert(function);
         }

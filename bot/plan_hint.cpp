@@ -62,31 +62,40 @@ PlanHint::PlanHint(int pg_version, std::vector<std::string> setup, const std::ve
         if (analyze::is_down_half(f)) continue;
         m_by_set[analyze::migration_set(f)].push_back(f);
     }
+    // Where each file first stands in its set, by its normal path: command() looked for it
+    // with a walk of the set, normalising each path, for every file (a set of n files cost n
+    // squared path normalisations).
+    for (const auto& [set, list] : m_by_set) {
+        for (std::size_t i = 0; i < list.size(); ++i) m_position.try_emplace(set + '\0' + normal(list[i]), i);
+    }
 }
 
 std::string PlanHint::command(const std::string& path) const {
     std::string out = "pgfence trace --plan --pg-version " + std::to_string(m_pg_version);
     for (const auto& s : m_setup) out += " --setup " + shell_word(shown_path(s));
-    std::vector<std::string> earlier = m_shared;
-    const std::string self = normal(path);
-    if (auto it = m_by_set.find(analyze::migration_set(path)); it != m_by_set.end()) {
-        for (const auto& f : it->second) {
-            if (normal(f) == self) break;
-            earlier.push_back(f);
-        }
+    // The shared history, then its set's files before it (all of them when it is not one).
+    const std::string set = analyze::migration_set(path);
+    const std::vector<std::string>* own = nullptr;
+    std::size_t own_before = 0;
+    if (auto it = m_by_set.find(set); it != m_by_set.end()) {
+        own = &it->second;
+        auto at = m_position.find(set + '\0' + normal(path));
+        own_before = at == m_position.end() ? own->size() : at->second;
     }
+    const std::size_t earlier = m_shared.size() + own_before;
     // Several earlier files of its own set, and nothing from elsewhere: the set's folder, whose
     // plans trace rehearses in order, is shorter than their list (the outside DBA's atuin: a
     // 1,819-character line per plan).
-    if (m_shared.empty() && earlier.size() > k_most_listed) {
+    if (m_shared.empty() && earlier > k_most_listed) {
         const std::string folder(analyze::set_folder(path));  // "" for a bare file name: the working directory
         return out + " " + shell_word(folder.empty() ? std::string(".") : shown_path(folder));
     }
-    if (earlier.size() > k_most_named) {
-        return out + " <the " + std::to_string(earlier.size()) + " earlier migrations of its set, in order> " +
+    if (earlier > k_most_named) {
+        return out + " <the " + std::to_string(earlier) + " earlier migrations of its set, in order> " +
                shell_word(shown_path(path));
     }
-    for (const auto& e : earlier) out += " " + shell_word(shown_path(e));
+    for (const auto& e : m_shared) out += " " + shell_word(shown_path(e));
+    for (std::size_t i = 0; i < own_before; ++i) out += " " + shell_word(shown_path((*own)[i]));
     return out + " " + shell_word(shown_path(path));
 }
 

@@ -31,6 +31,7 @@ private:
     std::vector<std::string> m_setup;
     std::vector<std::string> m_shared;  // history outside the analysed files' sets
     std::unordered_map<std::string, std::vector<std::string>> m_by_set;  // history and files, in order
+    std::unordered_map<std::string, std::size_t> m_position;  // set '\0' normal path -> its first index in m_by_set
 };
 
 // `text` as one shell word: as written when it is plain, else in single quotes.
