@@ -14,6 +14,7 @@
 #include "analyze/migration_order.hpp"
 #include "analyze/orm/script_tools.hpp"
 #include "analyze/path_parts.hpp"
+#include "analyze/plan_fills.hpp"
 #include "analyze/plan_objects.hpp"
 #include "analyze/plan_survey.hpp"
 #include "analyze/pg_walk.hpp"
@@ -1765,6 +1766,18 @@ void Composer::statement(std::size_t i) {
             u.joins = true;
             u.join_table = pg::display_name(alter_here->relation);
             u.join_decline = not_null_decline(i);
+        }
+        // A fill other than a plain UPDATE (a DO-block loop, an upsert) of a column kept NOT NULL
+        // as written: with the ADD COLUMN and the SET NOT NULL, or declined (plan_fills.hpp).
+        if (std::string filled = plan_fills::fills_kept_not_null(m_report.statements, m_stmts, i, m_survey.keep_not_null);
+            !filled.empty() && !u.joins) {
+            u.joins = true;
+            u.join_table = filled;
+            u.join_decline = not_null_decline(i);
+            m_joined_update_tables.insert(filled);
+            for (const char* rule : {"statement-after-access-exclusive", "work-under-held-lock", "lock-upgrade-in-transaction"}) {
+                m_kept_rules.insert(rule);
+            }
         }
         // A rename into a name an earlier rename gave up runs in that rename's migration: split, code
         // between the two would miss the name, or read the wrong object under it.

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Plans hold at every moment of the deploy, releases included (issue #54, sections 2 and 3).
+
+Each case is a realistic migration folder in its tool's layout, analysed with
+`pgfence analyze --format json` (the composer) and, where PostgreSQL is installed, rehearsed with
+`pgfence trace --plan --format json` (the oracle):
+
+- fill_then_not_null (goose): add a column, fill it with a DO-block loop, SET NOT NULL. Split into
+  three migrations, the old release's inserts between the fill and the SET NOT NULL leave NULLs
+  and the deploy stops half-way ("contains null values"). The plan keeps the NOT NULL with the
+  fill (one migration) or declines; rehearsed, it is proven or declined, never a failed step.
+
+usage: deploy_moments_test.py PGFENCE"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+SKIP = 77
+
+CASES = {
+    "fill_then_not_null": {
+        "db/migrations/00001_init.sql": "-- +goose Up\n"
+        "CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL, legacy_tier text);\n"
+        "-- +goose Down\nDROP TABLE accounts;\n",
+        "db/migrations/00002_account_plan.sql": """-- +goose Up
+ALTER TABLE accounts ADD COLUMN plan text;
+-- +goose StatementBegin
+DO $$
+DECLARE last_id bigint := 0;
+BEGIN
+  LOOP
+    UPDATE accounts SET plan = coalesce(legacy_tier, 'free')
+     WHERE id IN (SELECT id FROM accounts WHERE id > last_id ORDER BY id LIMIT 1000);
+    EXIT WHEN NOT FOUND;
+    SELECT max(id) INTO last_id FROM accounts WHERE plan IS NOT NULL;
+  END LOOP;
+END $$;
+-- +goose StatementEnd
+ALTER TABLE accounts ALTER COLUMN plan SET NOT NULL;
+-- +goose Down
+ALTER TABLE accounts DROP COLUMN plan;
+""",
+    },
+}
+
+
+def write_case(root, files):
+    for rel, text in files.items():
+        os.makedirs(os.path.join(root, os.path.dirname(rel)), exist_ok=True)
+        with open(os.path.join(root, rel), "w") as f:
+            f.write(text)
+
+
+def analyze(binary, root, folder):
+    proc = subprocess.run([binary, "analyze", "--no-config", "--format", "json", folder], cwd=root,
+                          capture_output=True, timeout=120)
+    doc = json.loads(proc.stdout)
+    return {f["path"]: f.get("plan") for f in doc["files"]}
+
+
+def trace(binary, root, folder):
+    env = dict(os.environ)
+    env["PATH"] = "/usr/lib/postgresql/15/bin:" + env.get("PATH", "")
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        proc = subprocess.run([binary, "trace", "--plan", "--format", "json", "-o", out.name, folder], cwd=root, env=env,
+                              capture_output=True, timeout=600)
+        try:
+            with open(out.name) as f:
+                return json.load(f)
+        except (json.JSONDecodeError, OSError):
+            raise SystemExit(f"trace gave no report (exit {proc.returncode}): {proc.stderr.decode(errors='replace')[-600:]}")
+
+
+def check_fill_then_not_null(binary, root, problems, with_server):
+    plans = analyze(binary, root, "db/migrations")
+    plan = plans.get("db/migrations/00002_account_plan.sql")
+    if plan and not plan.get("declined"):
+        steps = plan["steps"]
+        fill = [i for i, s in enumerate(steps) if "DO $$" in s["sql"]]
+        not_null = [i for i, s in enumerate(steps) if "SET NOT NULL" in s["sql"]]
+        if not fill or not not_null or fill != not_null:
+            problems.append(f"fill_then_not_null: the DO-block fill (steps {fill}) and the SET NOT NULL (steps {not_null}) "
+                            "are in different migrations: the old release's inserts between them make the deploy stop")
+    if not with_server:
+        return
+    doc = trace(binary, root, "db/migrations")
+    for p in doc.get("plans", []):
+        result = (p.get("verdict") or {}).get("result")
+        failed = [s for s in p["steps"] if not s["ok"]]
+        if result not in ("proven", "declined") or failed:
+            problems.append(f"fill_then_not_null: rehearsed: verdict {result}, failed steps "
+                            f"{[(s['title'], s['outcome']) for s in failed]}: {(p.get('verdict') or {}).get('reason', '')[:300]}")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__)
+        return 2
+    binary = os.path.abspath(sys.argv[1])
+    with_server = bool(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    problems = []
+    checks = {"fill_then_not_null": check_fill_then_not_null}
+    for name, files in CASES.items():
+        with tempfile.TemporaryDirectory() as root:
+            write_case(root, files)
+            checks[name](binary, root, problems, with_server)
+    for p in problems:
+        print("FAIL " + p)
+    if problems:
+        return 1
+    print(f"ok: {len(CASES)} cases" + ("" if with_server else " (composer only: no PostgreSQL to rehearse on)"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
