@@ -9,11 +9,16 @@ Each case is a realistic migration folder in its tool's layout, analysed with
   three migrations, the old release's inserts between the fill and the SET NOT NULL leave NULLs
   and the deploy stops half-way ("contains null values"). The plan keeps the NOT NULL with the
   fill (one migration) or declines; rehearsed, it is proven or declined, never a failed step.
+- index_concurrently (goose): a plain CREATE INDEX on a table in use. The plan's CREATE INDEX
+  CONCURRENTLY is not put under the plan's `SET lock_timeout = '2s'` (under it the build gives up
+  whenever any transaction older than 2 s is open, on any table, and leaves an INVALID index), and
+  the plan says how to retry (drop the INVALID index first); rehearsed, it is proven.
 
 usage: deploy_moments_test.py PGFENCE"""
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -43,6 +48,14 @@ ALTER TABLE accounts ALTER COLUMN plan SET NOT NULL;
 -- +goose Down
 ALTER TABLE accounts DROP COLUMN plan;
 """,
+    },
+    "index_concurrently": {
+        "db/migrations/00001_init.sql": "-- +goose Up\n"
+        "CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint NOT NULL, total numeric(12,2) NOT NULL DEFAULT 0);\n"
+        "-- +goose Down\nDROP TABLE orders;\n",
+        "db/migrations/00002_orders_customer_idx.sql": "-- +goose Up\n"
+        "CREATE INDEX orders_customer_id_idx ON orders (customer_id);\n"
+        "-- +goose Down\nDROP INDEX orders_customer_id_idx;\n",
     },
 }
 
@@ -95,6 +108,33 @@ def check_fill_then_not_null(binary, root, problems, with_server):
                             f"{[(s['title'], s['outcome']) for s in failed]}: {(p.get('verdict') or {}).get('reason', '')[:300]}")
 
 
+def check_index_concurrently(binary, root, problems, with_server):
+    plans = analyze(binary, root, "db/migrations")
+    plan = plans.get("db/migrations/00002_orders_customer_idx.sql")
+    if not plan or plan.get("declined"):
+        problems.append(f"index_concurrently: no plan: {plan and plan.get('declined')}")
+        return
+    builds = [s for s in plan["steps"] if "CREATE INDEX CONCURRENTLY" in s["sql"]]
+    if not builds:
+        problems.append("index_concurrently: the plan builds no index CONCURRENTLY")
+    for step in builds:
+        for value, unit in re.findall(r"lock_timeout\s*=\s*'(\d+)\s*(ms|s)?'", step["sql"]):
+            ms = int(value) * (1 if unit == "ms" else 1000)
+            if ms < 60000:
+                problems.append(f"index_concurrently: {step['path']} builds the index under lock_timeout {value}{unit}: it gives up "
+                                "whenever a transaction older than that is open and leaves an INVALID index")
+    retry = [n for n in plan.get("notes", []) if "INVALID" in n and "DROP INDEX CONCURRENTLY IF EXISTS" in n]
+    if not retry and not all("DROP INDEX CONCURRENTLY IF EXISTS" in s["sql"] for s in builds):
+        problems.append("index_concurrently: the plan does not say how to retry (drop the INVALID index first)")
+    if not with_server:
+        return
+    doc = trace(binary, root, "db/migrations")
+    for p in doc.get("plans", []):
+        result = (p.get("verdict") or {}).get("result")
+        if result != "proven" or any(not s["ok"] for s in p["steps"]):
+            problems.append(f"index_concurrently: rehearsed: {result}: {(p.get('verdict') or {}).get('reason', '')[:300]}")
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__)
@@ -102,7 +142,7 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     with_server = bool(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     problems = []
-    checks = {"fill_then_not_null": check_fill_then_not_null}
+    checks = {"fill_then_not_null": check_fill_then_not_null, "index_concurrently": check_index_concurrently}
     for name, files in CASES.items():
         with tempfile.TemporaryDirectory() as root:
             write_case(root, files)
