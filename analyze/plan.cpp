@@ -17,6 +17,7 @@
 #include "analyze/plan_concurrent.hpp"
 #include "analyze/plan_fills.hpp"
 #include "analyze/plan_objects.hpp"
+#include "analyze/plan_releases.hpp"
 #include "analyze/plan_survey.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/plan_walk.hpp"
@@ -2037,7 +2038,13 @@ void Composer::recipe(const Finding& f) {
         }
         previous = stage;
         switch (stage) {
-            case Stage::before: push_unit(released_later ? m_release : m_before, std::move(u)); break;
+            case Stage::before:
+                // A release before the migrations must not precede what its code needs (plan_releases.hpp).
+                if (!released_later && m_declined.empty()) {
+                    m_declined = plan_releases::release_first_conflict(m_report.statements, m_stmts, f.relation, m_current);
+                }
+                push_unit(released_later ? m_release : m_before, std::move(u));
+                break;
             case Stage::now:
                 rejoin(u);
                 push_unit(m_now, std::move(u));

@@ -13,6 +13,11 @@ Each case is a realistic migration folder in its tool's layout, analysed with
   CONCURRENTLY is not put under the plan's `SET lock_timeout = '2s'` (under it the build gives up
   whenever any transaction older than 2 s is open, on any table, and leaves an INVALID index), and
   the plan says how to retry (drop the INVALID index first); rehearsed, it is proven.
+- release_before_fill (goose): add accounts.tier, fill it from legacy_tiers, drop legacy_tiers.
+  The drop's safe form asks for a release that stops using legacy_tiers; put before the
+  migrations (as it was), the new code reads a column that does not exist yet and the rows it
+  writes meanwhile never get their tier. No release step may precede the ADD COLUMN or the fill:
+  the plan orders by that or declines.
 
 usage: deploy_moments_test.py PGFENCE"""
 import glob
@@ -56,6 +61,17 @@ ALTER TABLE accounts DROP COLUMN plan;
         "db/migrations/00002_orders_customer_idx.sql": "-- +goose Up\n"
         "CREATE INDEX orders_customer_id_idx ON orders (customer_id);\n"
         "-- +goose Down\nDROP INDEX orders_customer_id_idx;\n",
+    },
+    "release_before_fill": {
+        "db/migrations/00001_init.sql": "-- +goose Up\n"
+        "CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL);\n"
+        "CREATE TABLE legacy_tiers (account_id bigint PRIMARY KEY REFERENCES accounts (id), tier text NOT NULL);\n"
+        "-- +goose Down\nDROP TABLE legacy_tiers;\nDROP TABLE accounts;\n",
+        "db/migrations/00002_move_tier.sql": "-- +goose Up\n"
+        "ALTER TABLE accounts ADD COLUMN tier text;\n"
+        "UPDATE accounts SET tier = l.tier FROM legacy_tiers l WHERE l.account_id = accounts.id;\n"
+        "DROP TABLE legacy_tiers;\n"
+        "-- +goose Down\nALTER TABLE accounts DROP COLUMN tier;\n",
     },
 }
 
@@ -135,6 +151,20 @@ def check_index_concurrently(binary, root, problems, with_server):
             problems.append(f"index_concurrently: rehearsed: {result}: {(p.get('verdict') or {}).get('reason', '')[:300]}")
 
 
+def check_release_before_fill(binary, root, problems, with_server):
+    plans = analyze(binary, root, "db/migrations")
+    plan = plans.get("db/migrations/00002_move_tier.sql")
+    if not plan or plan.get("declined"):
+        return
+    release = next((i for i, s in enumerate(plan["steps"]) if "application release" in s["title"]), None)
+    if release is None:
+        return
+    for step in plan["steps"][release + 1:]:
+        if "ADD COLUMN" in step["sql"] or ("UPDATE" in step["sql"] and "legacy_tiers" in step["sql"].split("UPDATE", 1)[1]):
+            problems.append(f"release_before_fill: the release that stops using legacy_tiers ({plan['steps'][release]['title']!r}) "
+                            f"precedes {step['title']!r}, whose column or fill the new release needs")
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__)
@@ -142,7 +172,8 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     with_server = bool(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     problems = []
-    checks = {"fill_then_not_null": check_fill_then_not_null, "index_concurrently": check_index_concurrently}
+    checks = {"fill_then_not_null": check_fill_then_not_null, "index_concurrently": check_index_concurrently,
+              "release_before_fill": check_release_before_fill}
     for name, files in CASES.items():
         with tempfile.TemporaryDirectory() as root:
             write_case(root, files)
