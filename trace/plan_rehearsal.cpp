@@ -148,6 +148,20 @@ private:
     std::string m_error;
 };
 
+// What an application release step of a plan asks of the release, for the verdict's label
+// (proof_scope.hpp); "" for a step that is no release.
+std::string release_instruction(const analyze::PlanStep& step) {
+    if (step.title.find("application release") == std::string::npos) return "";
+    constexpr std::string_view stops = "no longer reads or writes ";
+    if (std::size_t at = step.sql.find(stops); at != std::string::npos) {
+        std::size_t end = step.sql.find('\n', at);
+        std::string what = step.sql.substr(at + stops.size(), end == std::string::npos ? std::string::npos : end - at - stops.size());
+        while (!what.empty() && (what.back() == ',' || what.back() == ' ' || what.back() == '\r')) what.pop_back();
+        return "be code that no longer reads or writes " + what + ", with no instance of the old code still running";
+    }
+    return "be deployed as the plan's step \"" + step.title + "\" says";
+}
+
 // The UPDATE or DELETE an out-of-band step gives as comments ("-- UPDATE ..." to the line
 // ending in ';'), or "".
 std::string commented_batch(const std::string& sql) {
@@ -545,6 +559,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     tool_runtime(report);
     const analyze::Plan& plan = *report.plan;
     out.summary = plan.summary;
+    out.tool = report.source_kind != "sql" ? report.source_kind : std::string(analyze::tool_name(report.tool));
     if (!plan.declined.empty()) {
         out.verdict = "declined";
         out.reason = plan.declined;
@@ -660,6 +675,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
         t.path = step.path;
         t.run = step.run;
         if (step.run == analyze::PlanRun::out_of_band) {
+            t.release = release_instruction(step);
             backfill(step, t);
             out.steps.push_back(std::move(t));
             continue;

@@ -67,11 +67,15 @@ struct PlanStepTrace {
     bool wait_allowed = false;   // the step's predicted locks block writers: a long wait is expected
     std::string writer_error;    // an error the writer or reader got that the original would not cause
     std::string whole;           // traced alone a statement failed, and the step ran again in one transaction
+    // An application release step (out of band): what the release must be ("be code that no
+    // longer reads or writes orders_legacy, ..."); "" for any other step.
+    std::string release;
 };
 
 struct TracedPlan {
     std::string path;     // the original file
     std::string summary;  // the plan's
+    std::string tool;     // the file's migration tool, as the steps were run ("goose", "prisma", ...)
     std::vector<std::string> seeded;  // "orders: 200 rows added", or why none
     std::vector<PlanStepTrace> steps;
     // The oracle's verdict (docs/plans.md): "proven", "differs", "unchecked" (the original

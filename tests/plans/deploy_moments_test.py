@@ -18,6 +18,12 @@ Each case is a realistic migration folder in its tool's layout, analysed with
   migrations (as it was), the new code reads a column that does not exist yet and the rows it
   writes meanwhile never get their tier. No release step may precede the ADD COLUMN or the fill:
   the plan orders by that or declines.
+- release_between (goose): an index and a DROP TABLE. The release comes between the index's
+  migration and the drop: the verdict says "proven for the database steps; your release must come
+  between steps 1 and 3, and must ..." in text and JSON, never plainly "proven"; and every output
+  that shows a verdict says what was proven and what was not (trace text and JSON: PostgreSQL
+  version, the tool's execution, the traffic, the release order, application semantics and data
+  shapes not covered; analyze's note and the plan folder's README: what a rehearsal covers).
 
 usage: deploy_moments_test.py PGFENCE"""
 import glob
@@ -72,6 +78,16 @@ ALTER TABLE accounts DROP COLUMN plan;
         "UPDATE accounts SET tier = l.tier FROM legacy_tiers l WHERE l.account_id = accounts.id;\n"
         "DROP TABLE legacy_tiers;\n"
         "-- +goose Down\nALTER TABLE accounts DROP COLUMN tier;\n",
+    },
+    "release_between": {
+        "db/migrations/00001_init.sql": "-- +goose Up\n"
+        "CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL);\n"
+        "CREATE TABLE signup_events (id bigserial PRIMARY KEY, account_id bigint NOT NULL, at timestamptz NOT NULL DEFAULT now());\n"
+        "-- +goose Down\nDROP TABLE signup_events;\nDROP TABLE accounts;\n",
+        "db/migrations/00002_drop_signup_events.sql": "-- +goose Up\n"
+        "CREATE INDEX accounts_email_idx ON accounts (email);\n"
+        "DROP TABLE signup_events;\n"
+        "-- +goose Down\nDROP INDEX accounts_email_idx;\n",
     },
 }
 
@@ -165,6 +181,46 @@ def check_release_before_fill(binary, root, problems, with_server):
                             f"precedes {step['title']!r}, whose column or fill the new release needs")
 
 
+def check_release_between(binary, root, problems, with_server):
+    path = "db/migrations/00002_drop_signup_events.sql"
+    proc = subprocess.run([binary, "analyze", "--no-config", "--format", "text", "db/migrations"], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+    if "never the application's semantics" not in proc.stdout:
+        problems.append("release_between: analyze's plan note does not say what a rehearsal covers:\n" + proc.stdout[-1500:])
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([binary, "analyze", "--no-config", "--format", "plan", "-o", out, "db/migrations"], cwd=root,
+                       capture_output=True, timeout=120)
+        readme = os.path.join(out, "pgfence-plan.README.md")
+        text = open(readme).read() if os.path.exists(readme) else ""
+        if "what \"proven\" then covers" not in text or "application's semantics" not in text:
+            problems.append("release_between: the plan folder's README does not say what proven covers:\n" + text[:1500])
+    if not with_server:
+        return
+    doc = trace(binary, root, "db/migrations")
+    plan = next((p for p in doc.get("plans", []) if p["path"].endswith(path)), None)
+    verdict = (plan or {}).get("verdict") or {}
+    if verdict.get("result") != "proven":
+        problems.append(f"release_between: rehearsed: {verdict}")
+        return
+    label = verdict.get("label", "")
+    if not label.startswith("proven for the database steps; your release must come between steps 1 and 3, and must be code "
+                            "that no longer reads or writes signup_events"):
+        problems.append(f"release_between: the JSON verdict does not say where the release goes: label {label!r}")
+    scope = verdict.get("scope") or {}
+    if not (scope.get("postgresql", "").startswith("PostgreSQL 15") and "goose" in scope.get("execution", "")
+            and "old release" in scope.get("traffic", "") and "after step" in scope.get("release", "")
+            and any("application semantics" in n for n in scope.get("not_covered", []))
+            and any("data shapes" in n for n in scope.get("not_covered", []))):
+        problems.append(f"release_between: the JSON verdict does not say what was proven and what was not: {scope}")
+    env = dict(os.environ)
+    env["PATH"] = "/usr/lib/postgresql/15/bin:" + env.get("PATH", "")
+    text = subprocess.run([binary, "trace", "--plan", "db/migrations"], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=600).stdout
+    if ("verdict: proven for the database steps; your release must come between steps 1 and 3" not in text
+            or "  proven for: PostgreSQL 15" not in text or "  not proven: application semantics" not in text):
+        problems.append("release_between: the text verdict does not say where the release goes and what was proven:\n" + text[-2500:])
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__)
@@ -173,7 +229,7 @@ def main():
     with_server = bool(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     problems = []
     checks = {"fill_then_not_null": check_fill_then_not_null, "index_concurrently": check_index_concurrently,
-              "release_before_fill": check_release_before_fill}
+              "release_before_fill": check_release_before_fill, "release_between": check_release_between}
     for name, files in CASES.items():
         with tempfile.TemporaryDirectory() as root:
             write_case(root, files)

@@ -8,7 +8,7 @@ as FAILED never sits beside "proven".
 2. Every migration set of ../shared/corpus (skipped when the corpus is absent), sampled: the
    first FILES files of each set in its tool's order (the history before them is the set's
    own), traced with `trace --plan --format json`; every plan whose verdict is "proven" has
-   every step ok. Deterministic (the same files every run), a few minutes on two cores.
+   every step ok and says what it covers (verdict.scope). Deterministic (the same files every run), a few minutes on two cores.
 
 usage: verdict_agrees_test.py PGFENCE INJECT [CORPUS_DIR]"""
 import glob
@@ -69,6 +69,10 @@ def disagreements(doc, where):
         failed = [s for s in p.get("steps", []) if not s.get("ok")]
         if result == "proven" and failed:
             out.append(f"{where}: {p['path']}: proven beside FAILED step {failed[0]['title']!r}: {failed[0]['outcome']}")
+        # A proven verdict says what it covers and what it does not (docs/plans.md).
+        scope = (p.get("verdict") or {}).get("scope") or {}
+        if result == "proven" and not (scope.get("postgresql") and scope.get("not_covered")):
+            out.append(f"{where}: {p['path']}: proven without saying what was proven (verdict.scope)")
     return out
 
 
