@@ -15,7 +15,10 @@
 #include "analyze/migration_order.hpp"
 #include "analyze/orm/script_tools.hpp"
 #include "analyze/path_parts.hpp"
+#include "analyze/plan_concurrent.hpp"
+#include "analyze/plan_fills.hpp"
 #include "analyze/plan_objects.hpp"
+#include "analyze/plan_releases.hpp"
 #include "analyze/plan_survey.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/plan_walk.hpp"
@@ -1004,6 +1007,7 @@ private:
     std::set<std::string> m_kept_rules;  // rules with a finding whose statement is kept as written
     std::pair<std::size_t, std::string> m_dropped_fk{0, ""};   // the same after a dropped foreign key
     std::vector<std::string> m_readded_here;  // constraints the statement being taken apart drops and keeps dropping
+    bool m_unguarded_noted = false;  // the note on concurrent index work without lock_timeout is given
     std::set<std::string> m_joined_update_tables;  // tables of the kept UPDATEs that joined a migration
     std::map<std::size_t, std::size_t> m_chain_taken;  // a rename into a name vacated earlier -> the rename that vacated it
     // Statements between a DROP COLUMN and the ADD COLUMN that adds it back (that one included):
@@ -1774,6 +1778,18 @@ void Composer::statement(std::size_t i) {
             u.join_table = pg::display_name(alter_here->relation);
             u.join_decline = not_null_decline(i);
         }
+        // A fill other than a plain UPDATE (a DO-block loop, an upsert) of a column kept NOT NULL
+        // as written: with the ADD COLUMN and the SET NOT NULL, or declined (plan_fills.hpp).
+        if (std::string filled = plan_fills::fills_kept_not_null(m_report.statements, m_stmts, i, m_survey.keep_not_null);
+            !filled.empty() && !u.joins) {
+            u.joins = true;
+            u.join_table = filled;
+            u.join_decline = not_null_decline(i);
+            m_joined_update_tables.insert(filled);
+            for (const char* rule : {"statement-after-access-exclusive", "work-under-held-lock", "lock-upgrade-in-transaction"}) {
+                m_kept_rules.insert(rule);
+            }
+        }
         // A rename into a name an earlier rename gave up runs in that rename's migration: split, code
         // between the two would miss the name, or read the wrong object under it.
         if (auto chain = m_chain_taken.find(i); chain != m_chain_taken.end() && !u.joins) {
@@ -2030,7 +2046,13 @@ void Composer::recipe(const Finding& f) {
         }
         previous = stage;
         switch (stage) {
-            case Stage::before: push_unit(released_later ? m_release : m_before, std::move(u)); break;
+            case Stage::before:
+                // A release before the migrations must not precede what its code needs (plan_releases.hpp).
+                if (!released_later && m_declined.empty()) {
+                    m_declined = plan_releases::release_first_conflict(m_report.statements, m_stmts, f.relation, m_current);
+                }
+                push_unit(released_later ? m_release : m_before, std::move(u));
+                break;
             case Stage::now:
                 rejoin(u);
                 push_unit(m_now, std::move(u));
@@ -2220,6 +2242,14 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         step.title = std::string(suffix);
         bool alone_in_query = !open->transaction && m_layout.one_query;
         std::string pre = alone_in_query || step.run == PlanRun::out_of_band ? std::string() : prefix(!open->transaction);
+        // Concurrent index work alone: not under the plan's 2s lock_timeout (plan_concurrent.hpp).
+        const bool unguarded = !open->transaction && !open->session_timeout && m_lock_timeout_default &&
+                               m_settings.count("lock_timeout") == 0 && plan_concurrent::only_concurrent_index_work(open->units);
+        if (unguarded && !pre.empty()) {
+            pre = plan_concurrent::without_default_timeout(pre);
+            if (!m_unguarded_noted) m_notes.push_back(plan_concurrent::unguarded_note());
+            m_unguarded_noted = true;
+        }
         const bool begin_commit = open->transaction && m_layout.explicit_begin;
         // Built in place, its size known first: a plan of a hundred thousand statements is not
         // held twice while its text is put together.
@@ -2239,7 +2269,7 @@ void Composer::group(std::vector<Unit>& units, std::string_view suffix, std::vec
         // Outside a transaction, the session's lock_timeout the plan set is put back at the
         // end, so the tool's next migrations on that connection do not inherit it.
         const bool reset = !in_transaction(open->transaction) &&
-                           (open->session_timeout || (!pre.empty() && prefix_sets_timeout(!open->transaction)));
+                           (open->session_timeout || (!pre.empty() && !unguarded && prefix_sets_timeout(!open->transaction)));
         // What puts it back: RESET, or the file's own session lock_timeout where a recipe's guard
         // replaced it (the original leaves the file's value on the connection).
         std::string put_back = "RESET lock_timeout;";

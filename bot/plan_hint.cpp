@@ -5,6 +5,7 @@
 
 #include "analyze/migration_order.hpp"
 #include "analyze/path_parts.hpp"
+#include "trace/proof_scope.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -105,7 +106,8 @@ void PlanHint::mark(analyze::FileReport& report) const {
     const std::string rehearse = command(report.path);
     const bool folder = !rehearse.ends_with(shell_word(shown_path(report.path)));
     notes.insert(notes.begin(), "composed, not rehearsed: `" + rehearse + "` runs it" +
-                                    (folder ? ", with the folder's other plans," : "") + " on a throwaway PostgreSQL under traffic");
+                                    (folder ? ", with the folder's other plans," : "") + " on a throwaway PostgreSQL under traffic; " +
+                                    std::string(trace::rehearsal_covers()));
 }
 
 std::string PlanHint::readme(const std::vector<std::pair<std::string, std::string>>& commands) {
@@ -114,7 +116,8 @@ std::string PlanHint::readme(const std::vector<std::pair<std::string, std::strin
         "Composed by `pgfence analyze --format plan` and analysed again, **not rehearsed**: no server ran them.\n"
         "Files under `out-of-band/` are run by hand or by a job, never by the migration tool; a migration under\n"
         "`later-release/` is added to its folder only once the new release is deployed.\n"
-        "Rehearse each plan on a throwaway PostgreSQL, with traffic on the tables it locks, before adding it:\n\n";
+        "Rehearse each plan on a throwaway PostgreSQL, with traffic on the tables it locks, before adding it:\n"
+        "what \"proven\" then covers: " + std::string(trace::rehearsal_covers()) + ".\n\n";
     // Indented code lines: nothing in a name is read as Markdown; a line break in one would end
     // the line, so control characters are shown as '?'.
     auto line = [](std::string text) {

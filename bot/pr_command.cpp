@@ -5,6 +5,7 @@
 #include "analyze/path_parts.hpp"
 
 #include "bot/trace_command.hpp"
+#include "trace/proof_scope.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -556,7 +557,8 @@ void mark_rehearsals(Report& report, const TraceOutcome& trace) {
         auto& notes = file.plan->notes;
         if (!trace.ran) {
             notes.insert(notes.begin(), "composed, not rehearsed: `pgfence pr --trace` (the action's `trace: true`) runs it "
-                                        "on a throwaway PostgreSQL under the old and the new release's traffic");
+                                        "on a throwaway PostgreSQL under the old and the new release's traffic; " +
+                                            std::string(trace::rehearsal_covers()));
             continue;
         }
         const std::string full = (std::filesystem::path(trace.root) / file.path).lexically_normal().generic_string();
@@ -572,6 +574,10 @@ void mark_rehearsals(Report& report, const TraceOutcome& trace) {
             std::string line = "rehearsed on " + server +
                                " with the old and the new release's writes: proven (the same end state as the file)";
             if (it->rescued > 0) line += "; " + std::to_string(it->rescued) + " writes the file would refuse went through";
+            // A release between its steps: proven for the database steps only, and the order said.
+            if (it->label != "proven" && !it->label.empty()) line += "; " + it->label;
+            // What that covers, and what it does not (docs/plans.md).
+            if (!it->scope.empty()) notes.insert(notes.begin(), it->scope);
             notes.insert(notes.begin(), line);
         } else if (it->verdict == "differs") {
             file.plan->steps.clear();

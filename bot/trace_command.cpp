@@ -24,6 +24,7 @@
 #include "trace/interrupt.hpp"
 #include "trace/pg_binaries.hpp"
 #include "trace/pg_instance.hpp"
+#include "trace/proof_scope.hpp"
 #include "trace/render.hpp"
 #include "trace/tracer.hpp"
 
@@ -248,7 +249,9 @@ int trace_command(const TraceArgs& a, std::ostream& out, std::ostream& err,
 
     if (rehearsals != nullptr) {
         for (const auto& p : report.plans) {
-            rehearsals->push_back(PlanRehearsal{p.path, p.verdict, p.reason, p.rescued, report.server_version});
+            rehearsals->push_back(PlanRehearsal{p.path, p.verdict, p.reason, p.rescued, report.server_version,
+                                                trace::shown_verdict(p, report.server_version),
+                                                trace::proof_scope(p, report.server_version).sentence()});
         }
     }
     if (a.format == "json") {

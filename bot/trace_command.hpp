@@ -23,6 +23,8 @@ struct PlanRehearsal {
     std::string reason;
     int rescued = 0;      // proven: writes the file would refuse that the plan let through
     std::string server_version;
+    std::string label;  // the verdict as shown: "proven", or "proven for the database steps; your release must ..."
+    std::string scope;  // "proven for: ...; not proven: ..." (trace/proof_scope.hpp)
 };
 
 // The same, with every prediction passed through `tamper` before it is compared (only the

@@ -148,6 +148,20 @@ private:
     std::string m_error;
 };
 
+// What an application release step of a plan asks of the release, for the verdict's label
+// (proof_scope.hpp); "" for a step that is no release.
+std::string release_instruction(const analyze::PlanStep& step) {
+    if (step.title.find("application release") == std::string::npos) return "";
+    constexpr std::string_view stops = "no longer reads or writes ";
+    if (std::size_t at = step.sql.find(stops); at != std::string::npos) {
+        std::size_t end = step.sql.find('\n', at);
+        std::string what = step.sql.substr(at + stops.size(), end == std::string::npos ? std::string::npos : end - at - stops.size());
+        while (!what.empty() && (what.back() == ',' || what.back() == ' ' || what.back() == '\r')) what.pop_back();
+        return "be code that no longer reads or writes " + what + ", with no instance of the old code still running";
+    }
+    return "be deployed as the plan's step \"" + step.title + "\" says";
+}
+
 // The UPDATE or DELETE an out-of-band step gives as comments ("-- UPDATE ..." to the line
 // ending in ';'), or "".
 std::string commented_batch(const std::string& sql) {
@@ -377,6 +391,45 @@ void Tracer::backfill(const analyze::PlanStep& step, PlanStepTrace& out) {
                                                                           : "");
 }
 
+bool Tracer::run_whole(const TracedFile& traced, const std::string& db, const std::string& table, bool removes, std::string& why) {
+    for (const auto& s : traced.statements) {
+        if (s.verdict == Verdict::Error) {
+            why = "it failed: " + s.error;
+            break;
+        }
+    }
+    PlanStepTrace ignored;
+    std::optional<Traffic> traffic;
+    if (!table.empty()) {
+        traffic.emplace(sql_conninfo(db), table, removes, m_writer_inserts, m_writer_refused, m_writer_number);
+        traffic->start();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    bool ran = false;
+    if (auto c = Connection::open(sql_conninfo(db))) {
+        c->set_time_limit(m_options.statement_limit);
+        ran = static_cast<bool>(c->execute("BEGIN"));
+        for (const auto& s : traced.statements) {
+            if (!ran) break;
+            // The step's own BEGIN and COMMIT (a plain SQL file's): this transaction is theirs.
+            std::string word;
+            for (char ch : s.sql) {
+                if (std::isalpha(static_cast<unsigned char>(ch)) == 0) {
+                    if (!word.empty()) break;
+                    continue;
+                }
+                word += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            }
+            if (word.empty() || word == "BEGIN" || word == "START" || word == "COMMIT" || word == "END") continue;
+            ran = static_cast<bool>(c->query(s.sql));
+        }
+        ran = ran && static_cast<bool>(c->execute("COMMIT"));
+        if (!ran) (void)c->execute("ROLLBACK");
+    }
+    if (traffic) traffic->stop(ignored);
+    return ran;
+}
+
 void Tracer::rehearse_step(const analyze::PlanStep& step, const std::string& file, analyze::Replay& schema,
                            PlanStepTrace& out, std::vector<TracedFile>& files, const std::string& original) {
     // The table the writer works on: the first table the step locks that existed before it.
@@ -405,6 +458,19 @@ void Tracer::rehearse_step(const analyze::PlanStep& step, const std::string& fil
         removes = removes || (on_table && (s.tag == "DROP TABLE" || upper.find("RENAME") != std::string::npos ||
                                            upper.find("DROP COLUMN") != std::string::npos));
     }
+    // A step its tool runs in one transaction is traced statement by statement, each committed:
+    // the traffic's writes land between its statements, which the tool's transaction (its locks
+    // held to the end) does not let in (issue #54: an old-release INSERT between a DO-loop fill
+    // and the SET NOT NULL of the same migration made the step fail, "contains null values",
+    // beside a proven verdict). A copy taken first lets such a failure be run again as the tool
+    // runs it: the step's statements in one transaction, under the same traffic.
+    int statements = 0;
+    for (const auto& s : step_only.statements) statements += s.kind == "TransactionStmt" ? 0 : 1;
+    std::string whole_copy;
+    if (step.run == analyze::PlanRun::in_transaction && statements > 1) {
+        whole_copy = database_name("step");
+        if (!m_admin->execute("CREATE DATABASE " + whole_copy + " TEMPLATE " + m_base_db + owner_clause())) whole_copy.clear();
+    }
     std::optional<Traffic> traffic;
     if (!out.table.empty()) {
         traffic.emplace(sql_conninfo(m_base_db), out.table, removes, m_writer_inserts, m_writer_refused, m_writer_number);
@@ -413,6 +479,30 @@ void Tracer::rehearse_step(const analyze::PlanStep& step, const std::string& fil
     }
     TracedFile traced = trace_file(file);
     if (traffic) traffic->stop(out);
+    if (!whole_copy.empty()) {
+        const bool failed = !traced.error && std::any_of(traced.statements.begin(), traced.statements.end(),
+                                                         [](const TracedStatement& s) { return s.verdict == Verdict::Error; });
+        std::string why;
+        if (failed && run_whole(traced, whole_copy, out.table, removes, why)) {
+            // The copy ran the step as its tool does: it becomes what the next steps build on.
+            bool swapped = static_cast<bool>(m_admin->execute("DROP DATABASE " + m_base_db + " WITH (FORCE)")) &&
+                           static_cast<bool>(m_admin->execute("ALTER DATABASE " + whole_copy + " RENAME TO " + m_base_db));
+            if (swapped) {
+                whole_copy.clear();
+                for (auto& s : traced.statements) {
+                    if (s.verdict != Verdict::Error && s.verdict != Verdict::Skipped) continue;
+                    m_history += s.sql + ";\n";
+                    s.note = "traced alone it failed (the traffic wrote between the step's statements, committed one by one); "
+                             "the step then ran as its tool runs it, in one transaction, and this statement succeeded";
+                    s.verdict = Verdict::StaticOnly;
+                    s.executed = false;
+                }
+                out.whole = "ran again as one transaction, as its tool runs it, and succeeded (traced statement by statement, " +
+                            why + ")";
+            }
+        }
+        if (!whole_copy.empty()) (void)m_admin->execute("DROP DATABASE IF EXISTS " + whole_copy + " WITH (FORCE)");
+    }
     schema.replay_schema_text("plan step", step.sql);  // what the next step starts from
     traced.path = "plan of " + original + ": " + step.path;
     int errors = 0, mismatches = 0, confirmed = 0;
@@ -424,6 +514,8 @@ void Tracer::rehearse_step(const analyze::PlanStep& step, const std::string& fil
     if (traced.error) {
         out.ok = false;
         out.outcome = "failed: " + traced.error->message;
+    } else if (!out.whole.empty()) {
+        out.outcome = out.whole;
     } else if (errors > 0) {
         out.ok = false;
         std::string said;
@@ -467,6 +559,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
     tool_runtime(report);
     const analyze::Plan& plan = *report.plan;
     out.summary = plan.summary;
+    out.tool = report.source_kind != "sql" ? report.source_kind : std::string(analyze::tool_name(report.tool));
     if (!plan.declined.empty()) {
         out.verdict = "declined";
         out.reason = plan.declined;
@@ -588,6 +681,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
         t.path = step.path;
         t.run = step.run;
         if (step.run == analyze::PlanRun::out_of_band) {
+            t.release = release_instruction(step);
             backfill(step, t);
             out.steps.push_back(std::move(t));
             continue;
@@ -650,6 +744,7 @@ TracedPlan Tracer::trace_plan(const std::string& path, std::vector<TracedFile>& 
             break;
         }
     }
+    agree_with_steps(out);
     return out;
 }
 

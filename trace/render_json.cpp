@@ -3,6 +3,7 @@
 
 #include "annotate/runner_commands.hpp"
 #include "trace/render.hpp"
+#include "trace/proof_scope.hpp"
 
 namespace pgfence::trace {
 namespace {
@@ -68,6 +69,18 @@ json statement_json(const TracedStatement& s) {
     return out;
 }
 
+// What the verdict covers (proof_scope.hpp); null for a declined plan (nothing ran).
+json scope_json(const TracedPlan& p, const std::string& server_version) {
+    if (p.verdict == "declined") return json(nullptr);
+    const ProofScope s = proof_scope(p, server_version);
+    return json{{"postgresql", s.postgresql},
+                {"execution", s.execution},
+                {"traffic", s.traffic},
+                {"release", s.release},
+                {"release_between", s.release_between.empty() ? json(nullptr) : json(s.release_between)},
+                {"not_covered", s.not_covered}};
+}
+
 }  // namespace
 
 void write_trace_json(const TraceReport& report, std::ostream& out) {
@@ -101,7 +114,9 @@ void write_trace_json(const TraceReport& report, std::ostream& out) {
                                                 {"details", p.details},
                                                 {"deploy", p.deploy},
                                                 {"position", p.position < 0 ? json(nullptr) : json(p.position)},
-                                                {"rescued_writes", p.rescued}};
+                                                {"rescued_writes", p.rescued},
+                                                {"label", shown_verdict(p, report.server_version)},
+                                                {"scope", scope_json(p, report.server_version)}};
         plans.push_back({{"path", p.path},
                          {"summary", p.summary},
                          {"seeded", p.seeded},

@@ -3,6 +3,7 @@
 
 #include "annotate/printable.hpp"
 #include "trace/render.hpp"
+#include "trace/proof_scope.hpp"
 
 namespace pgfence::trace {
 namespace {
@@ -105,7 +106,7 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
             if (!st.writer_error.empty()) out << "          the application got an error: " << shown(st.writer_error) << "\n";
         }
         if (p.verdict.empty()) continue;
-        out << "  verdict: " << p.verdict;
+        out << "  verdict: " << shown(shown_verdict(p, report.server_version));
         if (p.verdict == "proven") {
             out << " (same end state and writes as the file run at position " << p.position << " of 0.." << p.deploy;
             if (p.rescued > 0) {
@@ -120,6 +121,15 @@ void render_trace_text(const TraceReport& report, std::ostream& out, const TextO
         }
         out << "\n";
         for (std::size_t i = 1; i < p.details.size(); ++i) out << "          " << shown(p.details[i]) << "\n";
+        if (p.verdict == "proven") {
+            // What the verdict covers, and what it does not (docs/plans.md).
+            const ProofScope scope = proof_scope(p, report.server_version);
+            out << "  proven for: " << shown(scope.postgresql) << "; " << shown(scope.execution) << "; " << shown(scope.traffic) << "; "
+                << shown(scope.release) << "\n";
+            out << "  not proven: ";
+            for (std::size_t i = 0; i < scope.not_covered.size(); ++i) out << (i == 0 ? "" : "; ") << scope.not_covered[i];
+            out << "\n";
+        }
     }
     if (!report.plans.empty()) {
         long hurt = std::count_if(report.plans.begin(), report.plans.end(), [](const TracedPlan& p) {

@@ -105,6 +105,11 @@ private:
     void rehearse_step(const analyze::PlanStep& step, const std::string& file, analyze::Replay& schema,
                        PlanStepTrace& out, std::vector<TracedFile>& files, const std::string& original);
     void run_autocommit(Target& target, TracedStatement& statement);
+    // A step traced statement by statement that failed, run again on database `db` (a copy from
+    // before it) as its tool runs it: every statement in one transaction, with the traffic on
+    // `table`. Whether all ran; `why` gets the traced failure.
+    [[nodiscard]] bool run_whole(const TracedFile& traced, const std::string& db, const std::string& table, bool removes,
+                                 std::string& why);
 
     PgInstance& m_instance;
     TraceOptions m_options;

@@ -87,6 +87,23 @@ bool TracedPlan::ok() const {
     return verdict != "differs" && std::all_of(steps.begin(), steps.end(), [](const PlanStepTrace& s) { return s.ok; });
 }
 
+void agree_with_steps(TracedPlan& plan) {
+    if (plan.verdict != "proven") return;
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+        const PlanStepTrace& st = plan.steps[i];
+        if (st.ok) continue;
+        const bool broke = st.outcome.rfind("failed", 0) == 0 || !st.writer_error.empty();
+        plan.verdict = broke ? "differs" : "unchecked";
+        plan.reason = "step " + std::to_string(i + 1) + " (\"" + st.title + "\") failed in the rehearsal under the application's "
+                      "traffic (" + (st.writer_error.empty() ? st.outcome : "the application got an error: " + st.writer_error) +
+                      "), although the oracle's scripted traffic matched the file: a plan with a failed step is not proven";
+        plan.details.clear();
+        plan.details.push_back(plan.reason);
+        plan.rescued = 0;
+        return;
+    }
+}
+
 bool TraceReport::failed() const {
     return count(Verdict::Mismatch) > 0 || count(Verdict::Error) > 0 ||
            std::any_of(plans.begin(), plans.end(), [](const TracedPlan& p) { return !p.ok(); });

@@ -66,11 +66,16 @@ struct PlanStepTrace {
     double longest_wait_ms = 0;  // the longest single statement of the writer or reader
     bool wait_allowed = false;   // the step's predicted locks block writers: a long wait is expected
     std::string writer_error;    // an error the writer or reader got that the original would not cause
+    std::string whole;           // traced alone a statement failed, and the step ran again in one transaction
+    // An application release step (out of band): what the release must be ("be code that no
+    // longer reads or writes orders_legacy, ..."); "" for any other step.
+    std::string release;
 };
 
 struct TracedPlan {
     std::string path;     // the original file
     std::string summary;  // the plan's
+    std::string tool;     // the file's migration tool, as the steps were run ("goose", "prisma", ...)
     std::vector<std::string> seeded;  // "orders: 200 rows added", or why none
     std::vector<PlanStepTrace> steps;
     // The oracle's verdict (docs/plans.md): "proven", "differs", "unchecked" (the original
@@ -84,6 +89,13 @@ struct TracedPlan {
     // Every step ran and the plan does not differ from the original.
     [[nodiscard]] bool ok() const;
 };
+
+// A "proven" verdict beside a step the rehearsal shows as FAILED (issue #54: "contains null
+// values" under the rehearsal's writer while the oracle's scripted traffic never met it) is not
+// proven: a step the server rejected, or whose traffic got an error, makes the plan "differs";
+// a step whose locks were not as predicted, or that held the traffic back, "unchecked". Either
+// way the plan is withdrawn where a verdict decides (pr --trace), and the reason names the step.
+void agree_with_steps(TracedPlan& plan);
 
 struct TraceReport {
     std::string server_version;  // "15.10"

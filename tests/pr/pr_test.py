@@ -599,12 +599,18 @@ def plan_rehearsal(s):
     body = s.comments()[-1]["body"] if s.comments() else ""
     check("Migration plan" in body and "composed, not rehearsed" in body and "pr --trace" in body,
           f"without --trace the plan is marked unrehearsed: {body[-1500:]}")
+    # What a rehearsal would cover, said where no verdict is (issue #54, section 4).
+    check("never the application's semantics" in body, f"without --trace the plan says what a rehearsal covers: {body[-1500:]}")
     proc = s.run_pr("--trace")
     check(proc.returncode in (0, 1), f"exit {proc.returncode}\n{proc.stderr}")
     body = s.comments()[-1]["body"] if s.comments() else ""
     check(re.search(r"rehearsed on PostgreSQL 1\d[.\d]* with the old and the new release's writes: proven", body) is not None
           and "composed, not rehearsed" not in body and "CONCURRENTLY" in body,
           f"with --trace the plan carries the proven verdict: {body}")
+    # What was proven, and what was not, beside the verdict (docs/plans.md, "What proven covers").
+    check(re.search(r"proven for: PostgreSQL 1\d", body) is not None and "not proven: application semantics" in body
+          and "the new release deployed after" in body,
+          f"with --trace the verdict says what it covers: {body[-2500:]}")
     s.all_requests_valid()
 
 
