@@ -3,6 +3,8 @@
 #include "bot/tool_settings_review.hpp"
 #include "analyze/conventions.hpp"
 #include "analyze/path_parts.hpp"
+#include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/folder_tool.hpp"
 
 #include "bot/trace_command.hpp"
 
@@ -332,6 +334,17 @@ analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, cons
         auto settings = flyway_settings_at(repo, commit, path, analyze::k_default_max_file_bytes, true);
         if (!settings) return settings.error();
         if (auto read = tools::unpack_flyway_files(*settings); read && !read->naming.empty()) return *settings;
+    }
+    // The tool the project's own files say runs the folder (analyze/tools/folder_tool.hpp).
+    if (name.ends_with(".sql") && (options.tool == "supabase" || options.tool == "node-pg-migrate" || options.tool == "goose" || options.tool == "dbmate")) {
+        return std::string(tools::k_folder_tool) + options.tool + "\ntool = \"" + options.tool + "\" in the configuration says " + options.tool + " runs it";
+    }
+    if (name.ends_with(".sql")) {
+        return tools::folder_tool_metadata(path, [&](const std::string& file) -> std::optional<std::string> {
+            auto read = repo.read_file(commit, file);
+            if (!read || !read->has_value() || (*read)->size() > tools::k_most_settings_bytes) return std::nullopt;
+            return **read;
+        });
     }
     return std::string();
 }
