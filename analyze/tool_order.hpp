@@ -13,8 +13,9 @@
 
 namespace pgfence::analyze {
 
-// What a file says of its tool: "dbmate", "goose" or "" (its markers, tool_markers.hpp). Asked
-// only of the files of a set whose two orders disagree.
+// What a file says of its tool: "dbmate", "goose" (its markers, tool_markers.hpp), "knex",
+// "sequelize", "node-pg-migrate" (the settings that name its folder) or "". Asked only of the files
+// of a set whose two orders disagree.
 using FileTool = std::function<std::string(const std::string& path)>;
 
 struct ToolOrdered {
@@ -25,14 +26,15 @@ struct ToolOrdered {
 };
 
 // group_migration_sets, then each set whose files the two orders put differently in the order
-// of its tool: by name as text for scripts (knex) and dbmate's files; by number otherwise, said
-// in `assumed` when no file says its tool.
+// of its tool: by name as text for knex, sequelize and dbmate; by number otherwise, said in
+// `assumed` when no file says its tool.
 [[nodiscard]] ToolOrdered group_in_tool_order(const std::vector<std::string>& files, const FileTool& tool_of);
 
 // Whether `a` comes before `b` by file name as text (knex, dbmate), for two files of one set.
 [[nodiscard]] bool name_before(std::string_view a, std::string_view b);
 
-// FileTool for files on disk: reads the first bytes of the file for goose's or dbmate's markers.
+// FileTool for files on disk: a .sql file's first bytes for goose's or dbmate's markers; for a
+// script, the knexfile, .sequelizerc or package.json that names its folder.
 [[nodiscard]] std::string tool_of_file_on_disk(const std::string& path);
 
 }  // namespace pgfence::analyze

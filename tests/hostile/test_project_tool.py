@@ -135,8 +135,21 @@ def dbmate_order(s):
     truncate_reviewed(s, "db/migrations/3_cleanup.sql")
 
 
+def node_pg_migrate_order(s):
+    """node-pg-migrate compares the numeric prefix (src/migration.ts compareFileNamesByTimestamp): in its
+    folder 3_init.js runs before 20240101000000_cleanup.js, whose TRUNCATE acts on the orders init made
+    (guard: the name order of knex and dbmate is not applied to every script folder)."""
+    init = ("exports.up = (pgm) => {\n  pgm.sql('CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric)');\n};\n")
+    cleanup = ("exports.up = (pgm) => {\n  pgm.sql(\"SET lock_timeout = '2s'\");\n"
+               "  pgm.sql('CREATE TABLE IF NOT EXISTS orders (id bigserial PRIMARY KEY, total numeric)');\n"
+               "  pgm.sql('TRUNCATE orders');\n};\n")
+    repository(s, {"package.json": NODE_PG_MIGRATE, "migrations/3_init.js": init},
+               {"migrations/20240101000000_cleanup.js": cleanup})
+    truncate_reviewed(s, "migrations/20240101000000_cleanup.js")
+
+
 SCENARIOS = {f.__name__: f for f in (supabase_goose, node_pg_migrate_goose, node_pg_migrate_dbmate, goose_own_markers,
-                                     knex_order, dbmate_order)}
+                                     knex_order, dbmate_order, node_pg_migrate_order)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
