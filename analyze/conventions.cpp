@@ -263,7 +263,8 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
 
     // sqlx reads the marker at the file's first bytes only (source.rs: sql.starts_with(...)).
     bool sqlx_no_transaction = (versioned_name(name, ".sql")) && text.starts_with("-- no-transaction");
-    bool sqlx_crate = versioned_name(name, ".sql") &&
+    // (Not the tool the project's files name for the folder, whose text may say "sqlx" in a path.)
+    bool sqlx_crate = versioned_name(name, ".sql") && !sibling_metadata.starts_with(tools::k_folder_tool) &&
                       ((sibling_metadata.find("sqlx") != std::string_view::npos && lowered_path.find("migrations/") != std::string::npos) ||
                        sibling_metadata == k_sqlx_folder || sibling_metadata.starts_with(tools::k_sqlx_crate));
     bool versioned_up_down = versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql");
