@@ -31,6 +31,23 @@ bool name_before(std::string_view a, std::string_view b) { return path_name(a) <
 
 namespace {
 
+std::optional<std::string> read_head(const std::string& path, std::size_t most);
+
+std::string script_tool(const std::string& path, const tools::ReadFile& read);
+
+}  // namespace
+
+std::string tool_of_file(const std::string& path, const tools::ReadFile& read) {
+    if (script_file(path)) return script_tool(path, read);
+    auto text = read(path);
+    if (!text) return {};
+    if (goose_file(*text)) return "goose";
+    if (dbmate_file(*text)) return "dbmate";
+    return {};
+}
+
+namespace {
+
 std::optional<std::string> read_head(const std::string& path, std::size_t most) {
     std::error_code ec;
     if (std::filesystem::is_symlink(path, ec) || !std::filesystem::is_regular_file(path, ec)) return std::nullopt;
@@ -49,12 +66,12 @@ std::string join(std::string_view dir, std::string_view file) {
 // The JavaScript tool whose settings beside the folder or above it name it: knex (a knexfile's
 // migrations.directory, default ./migrations, as tools/tool_dirs.cpp reads it),
 // sequelize (.sequelizerc), node-pg-migrate (tools/folder_tool.hpp).
-std::string script_tool(const std::string& path) {
+std::string script_tool(const std::string& path, const tools::ReadFile& read) {
     const std::string folder = std::filesystem::path(std::string(path_folder(path))).lexically_normal().generic_string();
     std::string dir = folder;
     for (int up = 0; up < 5; ++up) {
         for (const char* name : {"knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", ".sequelizerc"}) {
-            auto text = read_head(join(dir, name), tools::k_most_settings_bytes);
+            auto text = read(join(dir, name));
             if (!text) continue;
             const std::string tool = std::string_view(name) == ".sequelizerc" ? "sequelize" : "knex";
             const auto dirs = tools::read_tool_dirs(name, *text);
@@ -70,18 +87,13 @@ std::string script_tool(const std::string& path) {
         dir = std::string(path_folder(dir));
     }
     std::string why;
-    return tools::folder_tool(path, [](const std::string& file) { return read_head(file, tools::k_most_settings_bytes); }, why);
+    return tools::folder_tool(path, read, why);
 }
 
 }  // namespace
 
 std::string tool_of_file_on_disk(const std::string& path) {
-    if (script_file(path)) return script_tool(path);
-    auto text = read_head(path, 64 * 1024);
-    if (!text) return {};
-    if (goose_file(*text)) return "goose";
-    if (dbmate_file(*text)) return "dbmate";
-    return {};
+    return tool_of_file(path, [](const std::string& file) { return read_head(file, tools::k_most_settings_bytes); });
 }
 
 ToolOrdered group_in_tool_order(const std::vector<std::string>& files, const FileTool& tool_of) {

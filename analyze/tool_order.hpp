@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analyze/migration_order.hpp"
+#include "analyze/tools/tool_dirs.hpp"
 
 namespace pgfence::analyze {
 
@@ -32,6 +33,10 @@ struct ToolOrdered {
 
 // Whether `a` comes before `b` by file name as text (knex, dbmate), for two files of one set.
 [[nodiscard]] bool name_before(std::string_view a, std::string_view b);
+
+// What `path` says of its tool, its text and the settings around it read through `read` (paths
+// relative to the same root as `path`).
+[[nodiscard]] std::string tool_of_file(const std::string& path, const tools::ReadFile& read);
 
 // FileTool for files on disk: a .sql file's first bytes for goose's or dbmate's markers; for a
 // script, the knexfile, .sequelizerc or package.json that names its folder.

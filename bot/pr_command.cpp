@@ -22,6 +22,7 @@
 #include "analyze/analyzer.hpp"
 #include "analyze/catalog.hpp"
 #include "analyze/migration_order.hpp"
+#include "analyze/tool_order.hpp"
 #include "analyze/regular_file.hpp"
 #include "annotate/check_run.hpp"
 #include "annotate/escape.hpp"
@@ -369,7 +370,16 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
     report.pg_version = options.pg_version;
     std::vector<std::string> paths;
     for (const auto& change : changes.files) paths.push_back(change.path);
-    analyze::MigrationSets sets = analyze::group_migration_sets(paths);
+    // Each set in its tool's order (analyze/tool_order.hpp: knex, sequelize and dbmate by name),
+    // the tool read from the head commit.
+    analyze::ToolOrdered ordered = analyze::group_in_tool_order(paths, [&](const std::string& path) {
+        return analyze::tool_of_file(path, [&](const std::string& file) -> std::optional<std::string> {
+            auto read = repo.read_file(changes.head_sha, file);
+            if (!read || !read->has_value() || (*read)->size() > tools::k_most_settings_bytes) return std::nullopt;
+            return **read;
+        });
+    });
+    analyze::MigrationSets sets = std::move(ordered.sets);
     std::map<std::string_view, const diff::ChangedFile*> by_path;
     for (const auto& change : changes.files) by_path.emplace(change.path, &change);
     std::map<std::size_t, analyze::Catalog> schema_of;  // by set

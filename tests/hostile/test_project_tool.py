@@ -127,6 +127,26 @@ def knex_order(s):
     truncate_reviewed(s, "migrations/3_cleanup.js")
 
 
+def knex_order_pr(s):
+    """`pr` chains a pull request's own files in knex's order too: 20240101000000_rename.js (which
+    renames the existing orders_old to orders) runs before 3_cleanup.js, whose TRUNCATE then empties
+    that existing table, not a new one of its own."""
+    init = ('exports.up = function (knex) {\n  return knex.raw("CREATE TABLE orders_old (id bigserial PRIMARY KEY, total numeric)");\n};\n'
+            'exports.down = function () {};\n')
+    rename = ("exports.up = async (knex) => {\n  await knex.raw(\"SET lock_timeout = '2s'\");\n"
+              "  await knex.raw('ALTER TABLE orders_old RENAME TO orders');\n};\nexports.down = async () => {};\n")
+    cleanup = ("exports.up = async (knex) => {\n  await knex.raw(\"SET lock_timeout = '2s'\");\n"
+               "  await knex.raw('CREATE TABLE IF NOT EXISTS orders (id bigserial PRIMARY KEY, total numeric)');\n"
+               "  await knex.raw('TRUNCATE orders');\n};\nexports.down = async () => {};\n")
+    repository(s, {"knexfile.js": "module.exports = { client: 'pg', migrations: { directory: './migrations' } };\n",
+                   "migrations/20230101000000_init.js": init},
+               {"migrations/20240101000000_rename.js": rename, "migrations/3_cleanup.js": cleanup})
+    proc, files = pr(s)
+    found = rules(files, "migrations/3_cleanup.js")
+    check(any(r == "truncate" for r, _ in found), f"pr: the TRUNCATE of the renamed, existing orders is reviewed: {found}")
+    check(proc.returncode == 1, f"pr fails: exit {proc.returncode}")
+
+
 def dbmate_order(s):
     """DBMATEORDER: dbmate sorts by file name (pkg/dbmate/db.go FindMigrations): 3_cleanup.sql runs after
     20240101000000_init.sql."""
@@ -149,7 +169,7 @@ def node_pg_migrate_order(s):
 
 
 SCENARIOS = {f.__name__: f for f in (supabase_goose, node_pg_migrate_goose, node_pg_migrate_dbmate, goose_own_markers,
-                                     knex_order, dbmate_order, node_pg_migrate_order)}
+                                     knex_order, knex_order_pr, dbmate_order, node_pg_migrate_order)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
