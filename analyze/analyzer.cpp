@@ -46,6 +46,7 @@
 #include "analyze/rules/engine.hpp"
 #include "analyze/tools/flyway_report.hpp"
 #include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/folder_tool.hpp"
 #include "analyze/tools/sqlx_crate.hpp"
 #include "analyze/tools/temporal_manifest.hpp"
 #include "analyze/source_text.hpp"
@@ -1232,6 +1233,8 @@ struct FolderFacts {
     // the folder as written: what is found depends on the folder alone, and the walk up to the
     // repository's top with a real-path question per candidate cost 70 system calls a file.
     std::unordered_map<std::string, std::string> flyway_settings;
+    // The tool the project's files say runs a folder (tools/folder_tool.hpp), by folder as written.
+    std::unordered_map<std::string, std::string> folder_tool;
 };
 
 // Whether a file of `folder` named as sqlx names its migrations starts with sqlx's
@@ -1453,6 +1456,31 @@ Beside beside_facts(const std::string& path, const AnalyzeOptions& options, Fold
             sqlx = sqlx_folder(key, options);
         }
         if (sqlx) metadata = std::string(k_sqlx_folder);
+    }
+    // The tool the project's own files say runs the folder (supabase/config.toml, a package.json
+    // or .env naming it): only its markers mark (conventions.cpp).
+    const bool tool_configured = options.tool == "supabase" || options.tool == "node-pg-migrate" || options.tool == "goose" || options.tool == "dbmate";
+    if (metadata.empty() && name.ends_with(".sql") && tool_configured) {
+        metadata = std::string(tools::k_folder_tool) + options.tool + "\ntool = \"" + options.tool + "\" in the configuration says " + options.tool + " runs it";
+    } else if (metadata.empty() && name.ends_with(".sql")) {
+        auto said = [&] {
+            return tools::folder_tool_metadata(path, [&](const std::string& file) -> std::optional<std::string> {
+                if (!options.confine_to.empty() && !path_inside(file, options.confine_to)) return std::nullopt;
+                std::error_code ec;
+                if (fs::is_symlink(file, ec) || !fs::is_regular_file(file, ec)) return std::nullopt;
+                bool ok = false;
+                std::string text = read_whole(file, ok, tools::k_most_settings_bytes);
+                return ok ? std::optional<std::string>(std::move(text)) : std::nullopt;
+            });
+        };
+        if (folders) {
+            std::lock_guard guard(folders->beside_mutex);
+            auto hit = folders->folder_tool.find(std::string(folder));
+            if (hit == folders->folder_tool.end()) hit = folders->folder_tool.emplace(std::string(folder), said()).first;
+            metadata = hit->second;
+        } else {
+            metadata = said();
+        }
     }
     // A Temporal version folder's file: its manifest.json decides whether and how it runs.
     if (tools::temporal_version_file(path) && name.ends_with(".sql")) {

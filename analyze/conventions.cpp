@@ -1,4 +1,5 @@
 #include "analyze/conventions.hpp"
+#include "analyze/tools/folder_tool.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -262,7 +263,8 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
 
     // sqlx reads the marker at the file's first bytes only (source.rs: sql.starts_with(...)).
     bool sqlx_no_transaction = (versioned_name(name, ".sql")) && text.starts_with("-- no-transaction");
-    bool sqlx_crate = versioned_name(name, ".sql") &&
+    // (Not the tool the project's files name for the folder, whose text may say "sqlx" in a path.)
+    bool sqlx_crate = versioned_name(name, ".sql") && !sibling_metadata.starts_with(tools::k_folder_tool) &&
                       ((sibling_metadata.find("sqlx") != std::string_view::npos && lowered_path.find("migrations/") != std::string::npos) ||
                        sibling_metadata == k_sqlx_folder || sibling_metadata.starts_with(tools::k_sqlx_crate));
     bool versioned_up_down = versioned_name(name, ".up.sql") || versioned_name(name, ".down.sql");
@@ -273,15 +275,25 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     // version of digits first in the name (goose's migration.go NumericComponent, dbmate's
     // migrationFileRegexp), so a Flyway name is no file of theirs; a 2_x.up.sql could be dbmate's,
     // and is read as golang-migrate's, which reads more of it, with the assumption printed.
+    // The tool the project's own files say runs the folder (tools/folder_tool.hpp): only its
+    // markers mark; the supabase CLI's, which has none, runs the whole file (red team G1
+    // SUPAGOOSE, NPMSQLGOOSE: a `-- +goose Down` hid the DROP TABLE the project's tool ran).
+    // Several tools said: the reading that analyses more, the whole file.
+    std::string_view folder_why;
+    const std::string_view folder_tool = tools::unpack_folder_tool(sibling_metadata, &folder_why);
+    const bool folder_said = sibling_metadata.starts_with(tools::k_folder_tool);
+    const bool folder_whole = folder_said && (folder_tool.empty() || folder_tool == "supabase");
     const bool whole_file_name = sqlx_crate || versioned_up_down || name == "up.sql" || name == "down.sql" || name == "migration.sql" ||
-                                 is_flyway_name(name) || flyway_suffix_configured(name, sibling_metadata);
+                                 is_flyway_name(name) || flyway_suffix_configured(name, sibling_metadata) || folder_whole;
 
     // Each tool's markers as the tool reads them (tool_markers.hpp): a line the tool does not take
     // for a marker marks nothing here either.
     const bool goose_marked = goose_file(out.text);
     const bool dbmate_marked = !goose_marked && dbmate_file(out.text);
-    const bool has_goose = goose_marked && !whole_file_name;
-    const bool has_dbmate = dbmate_marked && !whole_file_name;
+    const bool has_goose = goose_marked && !whole_file_name && (!folder_said || folder_tool == "goose");
+    // dbmate_file is asked only without goose's markers: under another tool's folder ask again.
+    const bool dbmate_in_folder = folder_tool == "dbmate" && (dbmate_marked || (goose_marked && dbmate_file(out.text)));
+    const bool has_dbmate = folder_said ? dbmate_in_folder && !whole_file_name : dbmate_marked && !whole_file_name;
     bool has_drizzle = out.text.find("--> statement-breakpoint") != std::string::npos;
 
     // Its up marker: without one, node-pg-migrate runs the whole file as the up migration
@@ -290,8 +302,15 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     const std::size_t node_pg_migrate_up =
         out.text.find("igration") == std::string::npos ? std::string::npos : node_pg_migrate_marker(out.text, "up");
     const bool npm_marked = node_pg_migrate_up != std::string::npos;
-    const bool has_node_pg_migrate = npm_marked && !whole_file_name;
-    if (whole_file_name && (goose_marked || dbmate_marked || npm_marked)) {
+    const bool has_node_pg_migrate = npm_marked && !whole_file_name && (!folder_said || folder_tool == "node-pg-migrate");
+    if (folder_said && !folder_whole && ((goose_marked && !has_goose) || (dbmate_marked && !has_dbmate) || (npm_marked && !has_node_pg_migrate))) {
+        out.notes.push_back(std::string(goose_marked && !has_goose ? "goose" : dbmate_marked && !has_dbmate ? "dbmate" : "node-pg-migrate") +
+                            " markers in a file where " + std::string(folder_why) + ": they are comments to " + std::string(folder_tool) +
+                            ", read as its file (set `tool` in the configuration if another tool runs it)");
+    } else if (folder_whole && (goose_marked || dbmate_marked || npm_marked)) {
+        out.notes.push_back(std::string(goose_marked ? "goose" : dbmate_marked ? "dbmate" : "node-pg-migrate") + " markers in a file where " +
+                            std::string(folder_why) + ": read whole, the part after the down marker included");
+    } else if (whole_file_name && (goose_marked || dbmate_marked || npm_marked)) {
         out.notes.push_back(std::string(goose_marked ? "goose" : dbmate_marked ? "dbmate" : "node-pg-migrate") +
                             " markers in a file whose name only a tool that runs the whole file gives: read as that tool's, "
                             "the part after the down marker included (set `tool` in the configuration if another tool runs it)");

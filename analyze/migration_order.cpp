@@ -257,6 +257,14 @@ MigrationSets group_migration_sets(const std::vector<std::string>& files) {
     return out;
 }
 
+namespace {
+// Both names start with their version and `a` sorts before `b` as text (knex, dbmate).
+bool name_first(std::string_view a, std::string_view b) {
+    std::string_view na = path_name(a), nb = path_name(b);
+    return !na.empty() && !nb.empty() && is_digit(na[0]) && is_digit(nb[0]) && na < nb;
+}
+}  // namespace
+
 std::vector<std::string> history_before(const std::vector<std::string>& history, const std::vector<std::string>& analysed) {
     std::unordered_map<std::string, std::string> first_analysed;  // set -> its first analysed file
     std::unordered_set<std::string> analysed_files;
@@ -269,7 +277,10 @@ std::vector<std::string> history_before(const std::vector<std::string>& history,
     for (const auto& file : group_migration_sets(history).files) {
         if (analysed_files.count(normal_path(file)) > 0) continue;
         auto first = first_analysed.find(migration_set(file));
-        if (first != first_analysed.end() && !migration_before(file, first->second)) continue;
+        // Kept when either order puts it first: by number (goose, Flyway, sqlx) or by name as
+        // text (knex, dbmate: tool_order.hpp), a history file that may run before the analysed
+        // one made what it finds.
+        if (first != first_analysed.end() && !migration_before(file, first->second) && !name_first(file, first->second)) continue;
         kept.push_back(file);
     }
     return kept;

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "analyze/limits.hpp"
 #include "analyze/migration_order.hpp"
+#include "analyze/tool_order.hpp"
+#include "annotate/printable.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/regular_file.hpp"
 #include "bot/removed_migrations.hpp"
@@ -323,7 +326,10 @@ std::unique_ptr<HistoryRun> start_history(const std::vector<std::string>& histor
     add_schema_context(*run, context, options, schema_errors);
     // A down half runs after its own up half, which the files before it do not include.
     if (chain && options.direction != Direction::Down) {
-        MigrationSets sets = group_migration_sets(files);
+        // Each set in its tool's order (tool_order.hpp): knex and dbmate by name.
+        ToolOrdered ordered = group_in_tool_order(files, tool_of_file_on_disk);
+        for (const auto& line : ordered.assumed) std::cerr << "note: " << annotate::printable(line) << "\n";
+        MigrationSets sets = std::move(ordered.sets);
         files = sets.files;
         run->chain = std::make_unique<HistoryChain>(sets.set_of, options.history);
         options.chain = run->chain.get();

@@ -259,7 +259,10 @@ Config interpret(const Value& root) {
         } else if (key == "tool") {
             // Which tool runs the versioned files where the project leaves two readings (tools/sqlx_crate.hpp).
             std::string t = expect_string(value, key);
-            if (t != "sqlx" && t != "golang-migrate") throw bad(value, "tool must be \"sqlx\" or \"golang-migrate\"");
+            // Or the tool whose markers alone mark the project's .sql migrations (analyze/tools/folder_tool.hpp).
+            if (t != "sqlx" && t != "golang-migrate" && t != "supabase" && t != "node-pg-migrate" && t != "goose" && t != "dbmate") {
+                throw bad(value, "tool must be \"sqlx\", \"golang-migrate\", \"supabase\", \"node-pg-migrate\", \"goose\" or \"dbmate\"");
+            }
             config.tool = t;
         } else if (key == "max_file_size") {
             if (value.type != Value::Type::Integer || value.integer < 1 || value.integer > 4096) {

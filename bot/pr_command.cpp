@@ -3,6 +3,8 @@
 #include "bot/tool_settings_review.hpp"
 #include "analyze/conventions.hpp"
 #include "analyze/path_parts.hpp"
+#include "analyze/tools/flyway_settings.hpp"
+#include "analyze/tools/folder_tool.hpp"
 
 #include "bot/trace_command.hpp"
 #include "trace/proof_scope.hpp"
@@ -21,6 +23,7 @@
 #include "analyze/analyzer.hpp"
 #include "analyze/catalog.hpp"
 #include "analyze/migration_order.hpp"
+#include "analyze/tool_order.hpp"
 #include "analyze/regular_file.hpp"
 #include "annotate/check_run.hpp"
 #include "annotate/escape.hpp"
@@ -334,6 +337,17 @@ analyze::Result<std::string> sibling_metadata(const diff::Repository& repo, cons
         if (!settings) return settings.error();
         if (auto read = tools::unpack_flyway_files(*settings); read && !read->naming.empty()) return *settings;
     }
+    // The tool the project's own files say runs the folder (analyze/tools/folder_tool.hpp).
+    if (name.ends_with(".sql") && (options.tool == "supabase" || options.tool == "node-pg-migrate" || options.tool == "goose" || options.tool == "dbmate")) {
+        return std::string(tools::k_folder_tool) + options.tool + "\ntool = \"" + options.tool + "\" in the configuration says " + options.tool + " runs it";
+    }
+    if (name.ends_with(".sql")) {
+        return tools::folder_tool_metadata(path, [&](const std::string& file) -> std::optional<std::string> {
+            auto read = repo.read_file(commit, file);
+            if (!read || !read->has_value() || (*read)->size() > tools::k_most_settings_bytes) return std::nullopt;
+            return **read;
+        });
+    }
     return std::string();
 }
 
@@ -357,7 +371,16 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
     report.pg_version = options.pg_version;
     std::vector<std::string> paths;
     for (const auto& change : changes.files) paths.push_back(change.path);
-    analyze::MigrationSets sets = analyze::group_migration_sets(paths);
+    // Each set in its tool's order (analyze/tool_order.hpp: knex, sequelize and dbmate by name),
+    // the tool read from the head commit.
+    analyze::ToolOrdered ordered = analyze::group_in_tool_order(paths, [&](const std::string& path) {
+        return analyze::tool_of_file(path, [&](const std::string& file) -> std::optional<std::string> {
+            auto read = repo.read_file(changes.head_sha, file);
+            if (!read || !read->has_value() || (*read)->size() > tools::k_most_settings_bytes) return std::nullopt;
+            return **read;
+        });
+    });
+    analyze::MigrationSets sets = std::move(ordered.sets);
     std::map<std::string_view, const diff::ChangedFile*> by_path;
     for (const auto& change : changes.files) by_path.emplace(change.path, &change);
     std::map<std::size_t, analyze::Catalog> schema_of;  // by set
