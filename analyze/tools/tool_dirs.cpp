@@ -8,6 +8,7 @@
 
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/config_dirs.hpp"
+#include "analyze/tools/container_settings.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 #include "analyze/tools/settings_surface.hpp"
 #include "analyze/tools/spring_flyway.hpp"
@@ -716,6 +717,15 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
         read_js(path, text, "node-pg-migrate", out);
     }
     if (script_name(name) && !drizzle_config_name(name) && !prisma_config_path(path) && drizzle_migrate_text(text)) read_config(path, text, out);
+    // The folder a container maps to the tool's path: a compose service's volume, a Dockerfile's
+    // COPY, a docker run -v (tools/container_settings.hpp).
+    if (command_file(path)) {
+        const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
+        for (auto& c : container_dirs(path, text)) {
+            out.push_back(c.unknown.empty() ? make(c.tool, c.setting, c.line, base, c.folder, false)
+                                            : computed(c.tool, c.setting, c.line, c.unknown, false));
+        }
+    }
     std::stable_sort(out.begin(), out.end(), [](const ToolDir& a, const ToolDir& b) { return a.line < b.line; });
     return out;
 }

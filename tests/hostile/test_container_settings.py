@@ -55,6 +55,10 @@ def settings_lines(report):
     return sorted((p, f["start"]["line"]) for p, f in findings(report) if f["rule"] == "migration-tool-settings-changed")
 
 
+def rule_at(report):
+    return sorted({(p, f["rule"]) for p, f in findings(report)})
+
+
 def fails_on_double(binary, tmp, base_files, head_files, what):
     """The pull request through pgfence pr against the GitHub double: exit 1, a failed check run."""
     s = base.double_scenario(binary, tmp, base_files, head_files)
@@ -87,6 +91,13 @@ def compose_service(binary, tmp):
     proc, report = r.pr_json(s.base, s.head)
     check(("docker-compose.yml", 7) in settings_lines(report) and proc.returncode == 1,
           f"the volume line is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    check(("db/schema/000002_cleanup.up.sql", "drop-table") in rule_at(report),
+          f"the folder the volume maps is golang-migrate's, analysed: {rule_at(report)}")
+    # A named volume (or a host folder outside the repository): what the tool reads is unknown.
+    head = branch(r, s.base, "named", {"docker-compose.yml": COMPOSE.replace("./db/migrations:", "migdata:")})
+    proc, report = r.pr_json(s.base, head)
+    check(("docker-compose.yml", "unknown-statement") in rule_at(report) and proc.returncode == 1,
+          f"a named volume is unknown: {rule_at(report)} exit {proc.returncode}")
     # The history table in the command's database URL: every migration runs again.
     head = branch(r, s.base, "table-cmd", {"docker-compose.yml": COMPOSE.replace('"${DATABASE_URL}"', '"${DATABASE_URL}&x-migrations-table=v2"')})
     proc, report = r.pr_json(s.base, head)
@@ -109,6 +120,7 @@ def compose_service(binary, tmp):
     proc, report = r.pr_json(gbase, head)
     check(("docker-compose.yml", 9) in settings_lines(report) and proc.returncode == 1,
           f"the goose volume line is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    check(("db/schema/00002_cleanup.sql", "drop-table") in rule_at(report), f"GOOSE_MIGRATION_DIR's host folder is analysed: {rule_at(report)}")
 
 
 DOCKERFILE = 'FROM ghcr.io/pressly/goose\nCOPY db/migrations /migrations\nCMD ["goose", "-dir", "/migrations", "postgres", "up"]\n'
@@ -128,12 +140,14 @@ def dockerfile_copy(binary, tmp):
     proc, report = r.pr_json(s.base, s.head)
     check(("Dockerfile", 2) in settings_lines(report) and proc.returncode == 1,
           f"the COPY line is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    check(("db/schema/00002_cleanup.sql", "drop-table") in rule_at(report), f"the folder COPY puts at -dir is analysed: {rule_at(report)}")
     head = branch(r, s.base, "two", {"Dockerfile": DOCKERFILE2})
     git(r.dir, "checkout", "-q", "main")
     head2 = branch(r, head, "three", {"Dockerfile": DOCKERFILE2.replace("COPY db/migrations", "COPY db/schema"), **GOOSE_SCHEMA})
     proc, report = r.pr_json(head, head2)
     check(("Dockerfile", 4) in settings_lines(report) and proc.returncode == 1,
           f"the COPY into goose's WORKDIR is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    check(("db/schema/00002_cleanup.sql", "drop-table") in rule_at(report), f"./sql under WORKDIR /app is db/schema: {rule_at(report)}")
     head = branch(r, s.base, "app", {"app/Dockerfile": APP_DOCKERFILE.replace("COPY src", "COPY lib")})
     proc, report = r.pr_json(s.base, head)
     check(settings_lines(report) == [] and proc.returncode == 0, f"an app image's COPY is not a tool setting: {settings_lines(report)}")
@@ -160,6 +174,7 @@ def docker_run_volume(binary, tmp):
     proc, report = r.pr_json(s.base, s.head)
     check((".github/workflows/deploy.yml", 8) in settings_lines(report) and proc.returncode == 1,
           f"the docker run line is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    check(("db/schema/00002_cleanup.sql", "drop-table") in rule_at(report), f"the -v host folder is analysed: {rule_at(report)}")
 
 
 POM = """<project>
