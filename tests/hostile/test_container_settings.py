@@ -204,6 +204,12 @@ def flyway_maven(binary, tmp):
     proc, report = r.pr_json(s.base, s.head)
     check(("pom.xml", 8) in settings_lines(report) and proc.returncode == 1,
           f"the <locations> line is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    check(("sql/prod/V2__cleanup.sql", "drop-table") in rule_at(report), f"the new location's migration is analysed: {rule_at(report)}")
+    # A location the build computes: unknown at its line.
+    head = branch(r, s.base, "computed", {"pom.xml": POM.replace("filesystem:src/main/resources/db/migration", "${migrations.dir}")})
+    proc, report = r.pr_json(s.base, head)
+    check(("pom.xml", "unknown-statement") in rule_at(report) and proc.returncode == 1,
+          f"a computed location is unknown: {rule_at(report)} exit {proc.returncode}")
     head = branch(r, s.base, "table", {"pom.xml": POM.replace("    </configuration>", "      <table>history_v2</table>\n    </configuration>")})
     proc, report = r.pr_json(s.base, head)
     check(("pom.xml", 9) in settings_lines(report) and proc.returncode == 1,
@@ -243,6 +249,7 @@ def flyway_gradle(binary, tmp):
     proc, report = r.pr_json(s.base, s.head)
     check(("build.gradle", 5) in settings_lines(report) and proc.returncode == 1,
           f"the locations line is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    check(("sql/prod/V2__cleanup.sql", "drop-table") in rule_at(report), f"the new location's migration is analysed: {rule_at(report)}")
     head = branch(r, s.base, "table", {"build.gradle": GRADLE.replace("    locations", "    table = 'history_v2'\n    locations")})
     proc, report = r.pr_json(s.base, head)
     check(("build.gradle", 5) in settings_lines(report) and proc.returncode == 1,
@@ -257,6 +264,7 @@ def flyway_gradle(binary, tmp):
     proc, report = r.pr_json(kbase, head)
     check(("build.gradle.kts", 5) in settings_lines(report) and proc.returncode == 1,
           f"the Kotlin DSL's locations line is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    check(("sql/prod/V2__cleanup.sql", "drop-table") in rule_at(report), f"the Kotlin DSL's new location is analysed: {rule_at(report)}")
 
 
 SCENARIOS = {"compose_service": compose_service, "dockerfile_copy": dockerfile_copy, "docker_run_volume": docker_run_volume,
