@@ -156,30 +156,37 @@ std::vector<int> dockerfile_lines(std::string_view text) {
 // sqlMigrationSuffixes, cleanDisabled...).
 std::vector<int> pom_lines(std::string_view text) {
     std::vector<std::pair<std::size_t, std::size_t>> ranges;  // byte ranges of flyway plugins
+    std::size_t floor = 0;  // the end of the range before: each byte is searched back over once
     for (std::size_t at = text.find("flyway-maven-plugin"); at != std::string_view::npos; at = text.find("flyway-maven-plugin", at + 1)) {
-        std::size_t start = text.rfind("<plugin>", at);
-        const std::size_t spaced = text.rfind("<plugin ", at);
+        const std::string_view before = text.substr(floor, at - floor);
+        std::size_t start = before.rfind("<plugin>");
+        const std::size_t spaced = before.rfind("<plugin ");
         if (start == std::string_view::npos || (spaced != std::string_view::npos && spaced > start)) start = spaced;
-        if (start == std::string_view::npos) start = at;
+        start = start == std::string_view::npos ? at : floor + start;
         std::size_t end = text.find("</plugin>", at);
         if (end == std::string_view::npos) end = text.size();
         if (!ranges.empty() && start <= ranges.back().second) {
             ranges.back().second = std::max(ranges.back().second, end);
             at = std::max(at, end);
+            floor = std::min(text.size(), at);
             continue;
         }
         ranges.emplace_back(start, end);
         at = std::max(at, end);
+        floor = std::min(text.size(), at);
     }
     std::vector<int> out;
     std::size_t offset = 0;
+    std::size_t next = 0;
     each_line(text, [&](int n, std::string_view l) {
         const std::size_t from = offset, to = offset + l.size();
         offset = to + 1;
         const std::string_view b = trim(l);
         if (b.empty() || b.starts_with("<!--")) return;
         bool in = lower(b).find("<flyway.") != std::string::npos;
-        for (const auto& [s, e] : ranges) in = in || (to >= s && from <= e);
+        // The ranges are in order: the first that does not end before this line.
+        while (next < ranges.size() && ranges[next].second < from) ++next;
+        in = in || (next < ranges.size() && to >= ranges[next].first && from <= ranges[next].second);
         if (in) out.push_back(n);
     });
     return out;
@@ -193,14 +200,20 @@ std::vector<int> pom_lines(std::string_view text) {
 std::vector<int> gradle_lines(std::string_view text) {
     std::vector<int> out;
     std::vector<bool> blocks;  // open braces: whether each was opened inside / on a flyway line
+    std::size_t flyway_blocks = 0;  // how many of them are
     each_line(text, [&](int n, std::string_view l) {
         const std::string_view b = trim(l);
-        const bool inside = std::find(blocks.begin(), blocks.end(), true) != blocks.end();
+        const bool inside = flyway_blocks > 0;
         const bool names = lower(b).find("flyway") != std::string::npos;
         if (!b.empty() && !b.starts_with("//") && (inside || names)) out.push_back(n);
         for (char c : b) {
-            if (c == '{') blocks.push_back(inside || names);
-            else if (c == '}' && !blocks.empty()) blocks.pop_back();
+            if (c == '{') {
+                blocks.push_back(inside || names);
+                flyway_blocks += blocks.back() ? 1 : 0;
+            } else if (c == '}' && !blocks.empty()) {
+                flyway_blocks -= blocks.back() ? 1 : 0;
+                blocks.pop_back();
+            }
         }
     });
     return out;

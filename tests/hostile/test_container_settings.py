@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_tool_settings as base  # noqa: E402
@@ -218,6 +219,15 @@ def flyway_maven(binary, tmp):
     proc, report = r.pr_json(s.base, head)
     check(("pom.xml", 4) in settings_lines(report) and proc.returncode == 1,
           f"a flyway.* property is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    # A large pom.xml (many plugin elements, no closing tags): read in linear time, the change found.
+    many = "<plugin><artifactId>flyway-maven-plugin</artifactId>\n" * 15000
+    big = POM.replace("</project>", "<!-- generated -->\n" + "<plugin>" * 20000 + "\n" + many + "</project>")
+    head = branch(r, s.base, "big-base", {"pom.xml": big})
+    head2 = branch(r, head, "big-head", {"pom.xml": big.replace("<location>filesystem:src", "<location>filesystem:sql/prod</location><location>filesystem:src")})
+    started = time.monotonic()
+    proc, report = r.pr_json(head, head2)
+    took = time.monotonic() - started
+    check(("pom.xml", 8) in settings_lines(report) and took < 20, f"a large pom.xml is read in time: {took:.1f}s {settings_lines(report)[:3]}")
     head = branch(r, s.base, "other", {"pom.xml": POM.replace("<version>1</version>", "<version>2</version>")})
     proc, report = r.pr_json(s.base, head)
     check(settings_lines(report) == [] and proc.returncode == 0, f"the project's version is not a Flyway setting: {settings_lines(report)}")
@@ -254,6 +264,14 @@ def flyway_gradle(binary, tmp):
     proc, report = r.pr_json(s.base, head)
     check(("build.gradle", 5) in settings_lines(report) and proc.returncode == 1,
           f"the table line is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    # Deeply nested braces after the flyway block: read in linear time.
+    deep = GRADLE + "flyway {\n" + "{\n" * 100000 + "}\n" * 100000 + "}\n"
+    head = branch(r, s.base, "deep-base", {"build.gradle": deep})
+    head2 = branch(r, head, "deep-head", {"build.gradle": deep.replace("'filesystem:src", "'filesystem:sql/prod', 'filesystem:src")})
+    started = time.monotonic()
+    proc, report = r.pr_json(head, head2)
+    took = time.monotonic() - started
+    check(("build.gradle", 5) in settings_lines(report) and took < 20, f"deep braces are read in time: {took:.1f}s {settings_lines(report)[:3]}")
     head = branch(r, s.base, "other", {"build.gradle": GRADLE.replace("'1.0'", "'1.1'")})
     proc, report = r.pr_json(s.base, head)
     check(settings_lines(report) == [] and proc.returncode == 0, f"the version is not a Flyway setting: {settings_lines(report)}")
