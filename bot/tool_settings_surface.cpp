@@ -271,6 +271,14 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 for (auto& f : tools::named_settings_files(path, **text, "")) named.push_back(std::move(f));
             }
             for (const auto& f : named) add(f.path, path + ":" + std::to_string(f.line) + " (" + f.flag + ") names it", false);
+            // A compose service of a migration tool loads its environment from its env_file
+            // (tools/container_settings.hpp): every line of it.
+            if (tools::compose_name(path)) {
+                for (const auto& e : tools::compose_env_files(**text)) {
+                    std::string file = tools::repository_path(folder, e.value);
+                    if (!file.empty()) add(file, path + ":" + std::to_string(e.line) + " (env_file) names it", false);
+                }
+            }
             continue;
         }
         if (name == ".env") {

@@ -528,6 +528,34 @@ std::vector<int> container_tool_lines(std::string_view path, std::string_view te
     return {};
 }
 
+std::vector<EnvFileRef> compose_env_files(std::string_view text) {
+    std::vector<EnvFileRef> out;
+    for (const auto& svc : compose_services(text)) {
+        if (!svc.tool) continue;
+        std::size_t env_indent = std::string_view::npos;
+        for (std::size_t i = 1; i < svc.lines.size() && out.size() < 64; ++i) {
+            const Line& l = svc.lines[i];
+            std::string_view b = l.body;
+            if (env_indent != std::string_view::npos && (l.indent < env_indent || (l.indent == env_indent && !b.starts_with("-")))) {
+                env_indent = std::string_view::npos;
+            }
+            if (b.starts_with("env_file:")) {
+                env_indent = l.indent;
+                b.remove_prefix(9);
+            } else if (env_indent == std::string_view::npos) {
+                continue;
+            }
+            std::string_view item = b.starts_with("- ") ? trim(b.substr(2)) : trim(b);
+            if (item.starts_with("path:")) item = trim(item.substr(5));
+            else if (item.starts_with("required:")) continue;
+            for (auto w : words(item)) {
+                if (!w.empty() && w != "-") out.push_back(EnvFileRef{l.n, std::string(w)});
+            }
+        }
+    }
+    return out;
+}
+
 std::vector<ContainerDir> container_dirs(std::string_view path, std::string_view text) {
     if (compose_name(path)) return compose_dirs(text);
     if (dockerfile_name(path)) return dockerfile_dirs(text);

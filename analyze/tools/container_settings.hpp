@@ -38,6 +38,16 @@ namespace pgfence::analyze::tools {
 // Empty for any other file.
 [[nodiscard]] std::vector<int> container_tool_lines(std::string_view path, std::string_view text);
 
+// The files a compose file's migration-tool services load their environment from (`env_file: x`,
+// `env_file: [a, b]`, a list below, or the long syntax's `path: x`; compose specification
+// services.env_file): each line of them sets the tool's variables (GOOSE_MIGRATION_DIR, a
+// DATABASE_URL with x-migrations-table). The value as written, at its line.
+struct EnvFileRef {
+    int line = 1;
+    std::string value;
+};
+[[nodiscard]] std::vector<EnvFileRef> compose_env_files(std::string_view text);
+
 // A migration tool's folder inside a container, mapped back to the repository folder it comes from:
 // the folder the tool reads (golang-migrate's -path / -source file://, goose's -dir or
 // GOOSE_MIGRATION_DIR, dbmate's --migrations-dir or DBMATE_MIGRATIONS_DIR) under a compose

@@ -113,6 +113,13 @@ def compose_service(binary, tmp):
     head = branch(r, s.base, "db-only", {"docker-compose.yml": COMPOSE.replace('["5432:5432"]', '["15432:5432"]')})
     proc, report = r.pr_json(s.base, head)
     check(settings_lines(report) == [] and proc.returncode == 0, f"the db service's ports are not a tool setting: {settings_lines(report)}")
+    # The env_file a tool's service loads: every line of it sets the tool's environment.
+    with_env = COMPOSE.replace("    depends_on: [db]\n", "    depends_on: [db]\n    env_file:\n      - ops/migrate.env\n")
+    ebase = branch(r, s.base, "envfile-base", {"docker-compose.yml": with_env, "ops/migrate.env": "PGOPTIONS=-c search_path=app\n"})
+    head = branch(r, ebase, "envfile-head", {"ops/migrate.env": "PGOPTIONS=-c search_path=legacy\n"})
+    proc, report = r.pr_json(ebase, head)
+    check(("ops/migrate.env", 1) in settings_lines(report) and proc.returncode == 1,
+          f"the tool service's env_file is its settings: {settings_lines(report)} exit {proc.returncode}")
     # goose's image, its folder from GOOSE_MIGRATION_DIR, mapped by the volume.
     git(r.dir, "checkout", "-q", "main")
     git(r.dir, "checkout", "-qb", "goose-base")
