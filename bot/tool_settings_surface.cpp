@@ -274,6 +274,10 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
             // A compose service of a migration tool loads its environment from its env_file
             // (tools/container_settings.hpp): every line of it.
             if (tools::compose_name(path)) {
+                // The variables it interpolates from the .env beside it: those .env lines count.
+                auto vars = tools::compose_variables(**text);
+                if (!vars.empty() && surface.env_why.empty()) surface.env_why = path;
+                surface.env_names.insert(surface.env_names.end(), vars.begin(), vars.end());
                 for (const auto& e : tools::compose_env_files(**text)) {
                     std::string file = tools::repository_path(folder, e.value);
                     if (!file.empty()) add(file, path + ":" + std::to_string(e.line) + " (env_file) names it", false);

@@ -1,6 +1,7 @@
 #include "analyze/tools/container_settings.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 
@@ -104,6 +105,10 @@ std::vector<Service> compose_services(std::string_view text) {
         const std::size_t end = block_end(i, service_indent);
         Service svc;
         svc.lines.assign(lines.begin() + static_cast<std::ptrdiff_t>(i), lines.begin() + static_cast<std::ptrdiff_t>(end));
+        // A service named for its tool (`migrate:`, `goose:`) counts without an image: an override
+        // file (docker-compose.override.yml) changes a service another file defines.
+        const std::string key = lower(l.body.substr(0, l.body.find(':')));
+        svc.tool = key.find("migrat") != std::string::npos || tool_image_text(key);
         for (std::size_t j = i + 1; j < end && !svc.tool; ++j) {
             const std::string_view b = lines[j].body;
             const bool image = b.starts_with("image:") || b.starts_with("entrypoint:") || b.starts_with("build:");
@@ -526,6 +531,30 @@ std::vector<int> container_tool_lines(std::string_view path, std::string_view te
     if (name == "pom.xml") return pom_lines(text);
     if (name == "build.gradle" || name == "build.gradle.kts") return gradle_lines(text);
     return {};
+}
+
+std::vector<std::string> compose_variables(std::string_view text) {
+    std::vector<std::string> out;
+    for (const auto& svc : compose_services(text)) {
+        if (!svc.tool) continue;
+        for (const auto& l : svc.lines) {
+            const std::string_view b = l.body;
+            for (std::size_t at = b.find('$'); at != std::string_view::npos && out.size() < 256; at = b.find('$', at + 1)) {
+                std::size_t v = at + 1;
+                if (v < b.size() && b[v] == '$') {  // $$ is a literal dollar
+                    at = v;
+                    continue;
+                }
+                if (v < b.size() && b[v] == '{') ++v;
+                std::size_t e = v;
+                while (e < b.size() && (std::isalnum(static_cast<unsigned char>(b[e])) || b[e] == '_')) ++e;
+                if (e > v) out.emplace_back(b.substr(v, e - v));
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 std::vector<EnvFileRef> compose_env_files(std::string_view text) {

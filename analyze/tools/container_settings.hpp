@@ -38,6 +38,11 @@ namespace pgfence::analyze::tools {
 // Empty for any other file.
 [[nodiscard]] std::vector<int> container_tool_lines(std::string_view path, std::string_view text);
 
+// The variables a compose file's migration-tool services interpolate (`${DATABASE_URL}`, `$DIR`):
+// compose takes their values from the .env beside it (compose specification, interpolation), so
+// the .env lines that set them set the tool's command and environment. Sorted, unique.
+[[nodiscard]] std::vector<std::string> compose_variables(std::string_view text);
+
 // The files a compose file's migration-tool services load their environment from (`env_file: x`,
 // `env_file: [a, b]`, a list below, or the long syntax's `path: x`; compose specification
 // services.env_file): each line of them sets the tool's variables (GOOSE_MIGRATION_DIR, a

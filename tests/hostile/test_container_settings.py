@@ -109,6 +109,19 @@ def compose_service(binary, tmp):
     proc, report = r.pr_json(s.base, head)
     check((".env", 1) in settings_lines(report) and proc.returncode == 1,
           f"x-migrations-table in .env is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    # The .env line that sets a variable the tool's service interpolates (${DATABASE_URL}): another
+    # database for the same migrations.
+    head = branch(r, s.base, "env-url", {".env": ENV.replace("/app?", "/legacy?")})
+    proc, report = r.pr_json(s.base, head)
+    check((".env", 1) in settings_lines(report) and proc.returncode == 1,
+          f"the interpolated DATABASE_URL is a settings change: {settings_lines(report)} exit {proc.returncode}")
+    # An override file changes the migrate service another compose file defines (no image there).
+    obase = branch(r, s.base, "override-base", {"docker-compose.override.yml": "services:\n  migrate:\n    volumes: [\"./db/migrations:/migrations\"]\n"})
+    head = branch(r, obase, "override-head", {"docker-compose.override.yml": "services:\n  migrate:\n    volumes: [\"./db/schema:/migrations\"]\n",
+                                              **GM_SCHEMA})
+    proc, report = r.pr_json(obase, head)
+    check(("docker-compose.override.yml", 3) in settings_lines(report) and proc.returncode == 1,
+          f"an override of the migrate service is a settings change: {settings_lines(report)} exit {proc.returncode}")
     # A change to the database service only: not the migration tool's settings.
     head = branch(r, s.base, "db-only", {"docker-compose.yml": COMPOSE.replace('["5432:5432"]', '["15432:5432"]')})
     proc, report = r.pr_json(s.base, head)
