@@ -73,6 +73,27 @@ std::vector<PluginLocation> flyway_plugin_locations(std::string_view path, std::
     std::vector<PluginLocation> out;
     const std::string_view name = path_name(path);
     const bool pom = name == "pom.xml";
+    if (name == "gradle.properties") {
+        // The plugin reads the flyway.* project properties too (flyway-gradle-plugin
+        // AbstractFlywayTask: the task, then the extension, then the project's properties).
+        each_line(text, [&](int n, std::string_view l) {
+            std::string_view b = trim(l);
+            if (!b.starts_with("flyway.locations")) return;
+            b.remove_prefix(16);
+            b = trim(b);
+            if (b.empty() || (b.front() != '=' && b.front() != ':')) return;
+            b.remove_prefix(1);
+            PluginLocation p{n, "flyway.locations", {}, {}};
+            for (std::size_t s = 0; s <= b.size();) {
+                std::size_t c = b.find(',', s);
+                if (c == std::string_view::npos) c = b.size();
+                if (!trim(b.substr(s, c - s)).empty()) location(b.substr(s, c - s), p);
+                s = c + 1;
+            }
+            out.push_back(std::move(p));
+        });
+        return out;
+    }
     if (!pom && name != "build.gradle" && name != "build.gradle.kts") return out;
     const std::vector<int> flyway = container_tool_lines(path, text);
     each_line(text, [&](int n, std::string_view l) {

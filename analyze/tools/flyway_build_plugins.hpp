@@ -18,7 +18,8 @@ struct PluginLocation {
     std::string unknown;               // why a location is not known (printable), or ""
 };
 
-// The Flyway locations the build file at `path` (pom.xml, build.gradle, build.gradle.kts) names.
+// The Flyway locations the build file at `path` (pom.xml, build.gradle, build.gradle.kts, or
+// gradle.properties' flyway.locations) names.
 [[nodiscard]] std::vector<PluginLocation> flyway_plugin_locations(std::string_view path, std::string_view text);
 
 }  // namespace pgfence::analyze::tools

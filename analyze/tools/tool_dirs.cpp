@@ -638,7 +638,7 @@ bool data_source_text(std::string_view text) {
 bool tool_settings_file(std::string_view path) {
     const std::string_view name = path_name(path);
     if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name.ends_with(".rs")) return true;
-    if (command_file(path) || node_config_file(path) || build_plugin_name(path)) return true;
+    if (command_file(path) || node_config_file(path) || build_plugin_name(path) || name == "gradle.properties") return true;
     if (name.starts_with("knexfile.") || spring_settings_name(name) || drizzle_config_name(name)) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
     // A TypeORM DataSource may be in any script (`typeorm migration:run -d db.js`: typeorm/typeorm

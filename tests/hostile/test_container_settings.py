@@ -295,6 +295,13 @@ def flyway_gradle(binary, tmp):
     head = branch(r, s.base, "other", {"build.gradle": GRADLE.replace("'1.0'", "'1.1'")})
     proc, report = r.pr_json(s.base, head)
     check(settings_lines(report) == [] and proc.returncode == 0, f"the version is not a Flyway setting: {settings_lines(report)}")
+    # gradle.properties' flyway.locations, which the plugin reads as a project property.
+    pbase = branch(r, s.base, "props-base", {"gradle.properties": "org.gradle.jvmargs=-Xmx1g\nflyway.locations=filesystem:src/main/resources/db/migration\n"})
+    head = branch(r, pbase, "props-head", {"gradle.properties": "org.gradle.jvmargs=-Xmx1g\nflyway.locations=filesystem:src/main/resources/db/migration,filesystem:sql/prod\n",
+                                          **PROD})
+    proc, report = r.pr_json(pbase, head)
+    check(("gradle.properties", 2) in settings_lines(report) and ("sql/prod/V2__cleanup.sql", "drop-table") in rule_at(report),
+          f"gradle.properties' new location is analysed: {rule_at(report)} exit {proc.returncode}")
     git(r.dir, "checkout", "-q", "main")
     git(r.dir, "checkout", "-qb", "kts-base")
     kbase = r.commit({"build.gradle": None, "build.gradle.kts": GRADLE_KTS})
