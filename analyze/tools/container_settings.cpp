@@ -586,10 +586,16 @@ std::vector<EnvFileRef> compose_env_files(std::string_view text) {
 }
 
 std::vector<ContainerDir> container_dirs(std::string_view path, std::string_view text) {
-    if (compose_name(path)) return compose_dirs(text);
-    if (dockerfile_name(path)) return dockerfile_dirs(text);
-    if (command_file(path)) return run_dirs(text);
-    return {};
+    std::vector<ContainerDir> out = compose_name(path) ? compose_dirs(text) : dockerfile_name(path) ? dockerfile_dirs(text)
+                                    : command_file(path)                    ? run_dirs(text)
+                                                                            : std::vector<ContainerDir>{};
+    // What is shown comes from the repository: control bytes and non-ASCII shown as '?'.
+    for (auto& d : out) {
+        for (std::string* t : {&d.setting, &d.unknown}) {
+            for (char& c : *t) c = static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F ? '?' : c;
+        }
+    }
+    return out;
 }
 
 }  // namespace pgfence::analyze::tools

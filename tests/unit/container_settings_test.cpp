@@ -60,6 +60,15 @@ TEST_CASE("container_settings: a Dockerfile's COPY into the folder the tool read
     CHECK(dirs_of(container_dirs("Dockerfile", "FROM ghcr.io/pressly/goose\nCMD [\"goose\", \"-dir\", \"/m\", \"up\"]\n")) == "goose:2:?");
 }
 
+TEST_CASE("container_settings: what is shown is printable") {
+    const auto d = container_dirs("compose.yml", "services:\n  m:\n    image: migrate/migrate\n    volumes: [\"\x1b[31mv\xc3:/m\"]\n    command: -path /m up\n");
+    REQUIRE(d.size() == 1);
+    for (const std::string* t : {&d[0].setting, &d[0].unknown}) {
+        for (char c : *t) CHECK((static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F));
+    }
+    CHECK_FALSE(d[0].unknown.empty());
+}
+
 TEST_CASE("container_settings: docker run -v and x-migrations-table") {
     const std::string run = "docker run --rm -v \"$PWD/db/schema:/migrations\" ghcr.io/kukymbr/goose-docker -dir /migrations postgres up";
     CHECK(container_tool_line(run));
