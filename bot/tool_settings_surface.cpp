@@ -7,6 +7,7 @@
 #include "analyze/path_parts.hpp"
 #include "analyze/orm/project_tool.hpp"
 #include "analyze/tools/config_dirs.hpp"
+#include "analyze/tools/container_settings.hpp"
 #include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/tool_dirs.hpp"
 #include "analyze/tools/flyway_settings.hpp"
@@ -42,6 +43,18 @@ bool sequelize_default_config(std::string_view path) {
 bool spring_keys_file(std::string_view path) {
     const std::string_view name = analyze::path_name(path);
     return name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".properties");
+}
+
+// The lines of `text` that count by where they are rather than what they say: a key nested under
+// spring.flyway / spring.liquibase, a line of a compose service or a Dockerfile that runs a
+// migration tool, Flyway's Maven or Gradle plugin settings (tools/container_settings.hpp). Sorted.
+std::vector<int> context_lines(std::string_view path, std::string_view text) {
+    std::vector<int> out;
+    if (spring_keys_file(path)) out = tools::spring_migration_lines(analyze::path_name(path), text);
+    auto more = tools::container_tool_lines(path, text);
+    out.insert(out.end(), more.begin(), more.end());
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 }  // namespace
@@ -86,7 +99,14 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
         return [](std::string_view line) { return line.find("Storage") != std::string_view::npos; };
     }
     // A migration tool's command line in a Makefile, a script, a compose file or a CI workflow.
-    if (tools::command_file(path)) return tools::tool_command_line;
+    // A container's command line (`docker run -v host:/migrations <tool image>`) and golang-migrate's
+    // x-migrations-table URL parameter count too; a compose service's or a Dockerfile's other
+    // lines count by where they are (context_lines).
+    if (tools::command_file(path)) {
+        return [](std::string_view line) { return tools::tool_command_line(line) || tools::container_tool_line(line); };
+    }
+    // Flyway's Maven and Gradle plugins: the lines of their settings (context_lines).
+    if (tools::build_plugin_name(path)) return [](std::string_view) { return false; };
     if (tools::spring_settings_name(name)) {
         // spring.flyway.* and spring.liquibase.*; a YAML key nested under them is found by its
         // line number (other_tool_changes, tools::spring_migration_lines).
@@ -110,7 +130,8 @@ std::function<bool(std::string_view)> other_tool_lines(std::string_view path) {
             return line.find("DBMATE_") != std::string_view::npos || line.find("GOOSE_") != std::string_view::npos ||
                    line.find("DIESEL_") != std::string_view::npos || line.find("NODE_CONFIG") != std::string_view::npos ||
                    line.find("SPRING_FLYWAY") != std::string_view::npos || line.find("SPRING_LIQUIBASE") != std::string_view::npos ||
-                   line.find("FLYWAY_") != std::string_view::npos || line.find("TYPEORM_") != std::string_view::npos;
+                   line.find("FLYWAY_") != std::string_view::npos || line.find("TYPEORM_") != std::string_view::npos ||
+                   tools::container_tool_line(line);
         };
     }
     // Any other YAML or properties file may be one Spring Boot reads (spring.config.import,
@@ -149,8 +170,7 @@ std::vector<analyze::SettingChange> other_tool_changes(const diff::ChangedFile& 
     std::vector<analyze::SettingChange> out;
     if (!counts) counts = other_tool_lines(file.path);
     // A Spring Boot YAML key nested under spring.flyway / spring.liquibase.
-    std::vector<int> spring;
-    if (spring_keys_file(file.path)) spring = tools::spring_migration_lines(analyze::path_name(file.path), text);
+    const std::vector<int> spring = context_lines(file.path, text);
     int line = 1;
     for (std::size_t at = 0; at <= text.size(); ++line) {
         std::size_t nl = text.find('\n', at);
@@ -188,8 +208,7 @@ std::vector<analyze::SettingChange> removed_tool_settings(std::string_view path,
     const auto base_lines = trimmed_lines(base_text);
     auto head_lines = trimmed_lines(head_text);
     std::sort(head_lines.begin(), head_lines.end());
-    std::vector<int> spring;
-    if (spring_keys_file(path)) spring = tools::spring_migration_lines(analyze::path_name(path), base_text);
+    const std::vector<int> spring = context_lines(path, base_text);
     std::vector<std::string_view> gone;
     for (std::size_t i = 0; i < base_lines.size(); ++i) {
         const auto l = base_lines[i];
@@ -256,6 +275,18 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
                 for (auto& f : tools::named_settings_files(path, **text, "")) named.push_back(std::move(f));
             }
             for (const auto& f : named) add(f.path, path + ":" + std::to_string(f.line) + " (" + f.flag + ") names it", false);
+            // A compose service of a migration tool loads its environment from its env_file
+            // (tools/container_settings.hpp): every line of it.
+            if (tools::compose_name(path)) {
+                // The variables it interpolates from the .env beside it: those .env lines count.
+                auto vars = tools::compose_variables(**text);
+                if (!vars.empty() && surface.env_why.empty()) surface.env_why = path;
+                surface.env_names.insert(surface.env_names.end(), vars.begin(), vars.end());
+                for (const auto& e : tools::compose_env_files(**text)) {
+                    std::string file = tools::repository_path(folder, e.value);
+                    if (!file.empty()) add(file, path + ":" + std::to_string(e.line) + " (env_file) names it", false);
+                }
+            }
             continue;
         }
         if (name == ".env") {

@@ -8,6 +8,8 @@
 
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/config_dirs.hpp"
+#include "analyze/tools/container_settings.hpp"
+#include "analyze/tools/flyway_build_plugins.hpp"
 #include "analyze/tools/psql_files.hpp"
 #include "analyze/tools/seed_dirs.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
@@ -711,7 +713,7 @@ bool tool_settings_file(std::string_view path) {
         name.ends_with(".rs")) {
         return true;
     }
-    if (command_file(path) || node_config_file(path)) return true;
+    if (command_file(path) || node_config_file(path) || build_plugin_name(path) || name == "gradle.properties") return true;
     if (name.starts_with("knexfile.") || spring_settings_name(name) || drizzle_config_name(name)) return true;
     if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
     // A TypeORM DataSource may be in any script (`typeorm migration:run -d db.js`: typeorm/typeorm
@@ -809,6 +811,20 @@ std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
         read_js(path, text, "node-pg-migrate", out);
     }
     if (script_name(name) && !drizzle_config_name(name) && !prisma_config_path(path) && drizzle_migrate_text(text)) read_config(path, text, out);
+    // Flyway's Maven and Gradle plugins' locations (tools/flyway_build_plugins.hpp).
+    for (const auto& p : flyway_plugin_locations(path, text)) {
+        if (!p.unknown.empty()) out.push_back(computed("flyway", p.key, p.line, p.unknown, false));
+        for (const auto& f : p.folders) out.push_back(make("flyway", p.key, p.line, path_folder(path), f, false));
+    }
+    // The folder a container maps to the tool's path: a compose service's volume, a Dockerfile's
+    // COPY, a docker run -v (tools/container_settings.hpp).
+    if (command_file(path)) {
+        const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
+        for (auto& c : container_dirs(path, text)) {
+            out.push_back(c.unknown.empty() ? make(c.tool, c.setting, c.line, base, c.folder, false)
+                                            : computed(c.tool, c.setting, c.line, c.unknown, false));
+        }
+    }
     std::stable_sort(out.begin(), out.end(), [](const ToolDir& a, const ToolDir& b) { return a.line < b.line; });
     return out;
 }
