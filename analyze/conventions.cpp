@@ -283,7 +283,10 @@ PreparedSource prepare_source(std::string_view path, std::string_view text, Dire
     const std::string_view folder_tool = tools::unpack_folder_tool(sibling_metadata, &folder_why);
     const bool folder_said = sibling_metadata.starts_with(tools::k_folder_tool);
     const bool folder_whole = folder_said && (folder_tool.empty() || folder_tool == "supabase");
-    const bool whole_file_name = sqlx_crate || versioned_up_down || name == "up.sql" || name == "down.sql" || name == "migration.sql" ||
+    // A 2_x.down.sql is no such name: goose, dbmate and node-pg-migrate run any versioned .sql file
+    // by its markers, so there the marked up part runs, where golang-migrate runs nothing (red team
+    // G1 GOOSEDOWNNAME: `-- +goose Up` then DROP TABLE in 00002_cleanup.down.sql).
+    const bool whole_file_name = sqlx_crate || versioned_name(name, ".up.sql") || name == "up.sql" || name == "down.sql" || name == "migration.sql" ||
                                  is_flyway_name(name) || flyway_suffix_configured(name, sibling_metadata) || folder_whole;
 
     // Each tool's markers as the tool reads them (tool_markers.hpp): a line the tool does not take
