@@ -427,6 +427,15 @@ std::set<std::string> checked_columns(Connection& c, const std::string& table) {
     return out;
 }
 
+// Whether `table` has, in `c`, a unique index PostgreSQL checks at commit (a DEFERRABLE unique
+// or primary key constraint): "ON CONFLICT does not support deferrable unique
+// constraints/exclusion constraints as arbiters" (src/backend/executor/execIndexing.c,
+// ExecCheckIndexConstraints), also for ON CONFLICT DO NOTHING without a target.
+bool has_deferred_unique(Connection& c, const std::string& table) {
+    auto r = c.query("SELECT 1 FROM pg_index WHERE indrelid = to_regclass($1) AND NOT indimmediate", {table});
+    return r && r->rows() > 0;
+}
+
 }  // namespace
 
 std::string application_insert(Connection& before, Connection* after, const std::string& table) {
@@ -456,6 +465,9 @@ std::string application_insert(Connection& before, Connection* after, const std:
         insert += " LEFT JOIN LATERAL (SELECT true AS pgfence_found" + copied + " FROM " + table + " ORDER BY " + order +
                   " OFFSET (({g}) % greatest(1, (SELECT count(*) FROM " + table + "))) LIMIT 1) e ON true";
     }
+    // A plain INSERT where a unique index is checked at commit (a duplicate gets unique_violation,
+    // an error the writer expects).
+    if (has_deferred_unique(before, table) || (after != nullptr && has_deferred_unique(*after, table))) return insert;
     return insert + " ON CONFLICT DO NOTHING";
 }
 
