@@ -5,6 +5,7 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "trace/plan_oracle.hpp"
@@ -427,6 +428,19 @@ std::set<std::string> checked_columns(Connection& c, const std::string& table) {
     return out;
 }
 
+// Per column (quoted) of `table` in `c`: its type (format_type), and the first label of an enum.
+std::map<std::string, std::pair<std::string, std::optional<std::string>>> column_types(Connection& c, const std::string& table) {
+    std::map<std::string, std::pair<std::string, std::optional<std::string>>> out;
+    auto r = c.query("SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), "
+                     "(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = a.atttypid ORDER BY e.enumsortorder LIMIT 1) "
+                     "FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped",
+                     {table});
+    for (int i = 0; r && i < r->rows(); ++i) {
+        out[r->value(i, 0)] = {r->value(i, 1), r->is_null(i, 2) ? std::nullopt : std::optional<std::string>(r->value(i, 2))};
+    }
+    return out;
+}
+
 // Whether `table` has, in `c`, a unique index PostgreSQL checks at commit (a DEFERRABLE unique
 // or primary key constraint): "ON CONFLICT does not support deferrable unique
 // constraints/exclusion constraints as arbiters" (src/backend/executor/execIndexing.c,
@@ -442,6 +456,21 @@ std::string application_insert(Connection& before, Connection* after, const std:
     auto columns = old_release_columns(before, after, table, false);
     if (!columns) return {};
     std::vector<ColumnExpression> named = insertable(*columns, {});
+    // A column the file turns into an enum (Prisma's String to enum: DROP COLUMN and ADD COLUMN
+    // of the same name, or ALTER ... TYPE): the old release's value there is a label of the enum,
+    // written as a literal of unknown type, which PostgreSQL takes as text before the step and
+    // as the enum after it, as it does an application's text parameter. A value typed text
+    // ("column is of type ... but expression is of type text") was the writer's own error.
+    std::map<std::string, std::pair<std::string, std::optional<std::string>>> was = column_types(before, table), now;
+    if (after != nullptr) now = column_types(*after, table);
+    std::set<std::string> relabelled;
+    for (auto& c : named) {
+        auto b = was.find(c.name);
+        auto a = now.find(c.name);
+        if (b == was.end() || a == now.end() || !a->second.second || a->second.first == b->second.first) continue;
+        c.expression = sql_literal(*a->second.second);
+        relabelled.insert(c.name);
+    }
     // A column a CHECK reads (before the file, or as the file leaves it) takes its value from one
     // existing row, every such column from the same row: the old release writes rows its CHECKs
     // accept, and the original's constraints would refuse at once a row that does not. Generated
@@ -455,7 +484,7 @@ std::string application_insert(Connection& before, Connection* after, const std:
     if (after != nullptr) checked.merge(checked_columns(*after, table));
     std::string copied, order;
     for (auto& c : named) {
-        if (checked.count(c.name) == 0 || c.key || c.unique) continue;
+        if (checked.count(c.name) == 0 || c.key || c.unique || relabelled.count(c.name) > 0 || was.count(c.name) == 0) continue;
         copied += ", " + c.name;
         order += (order.empty() ? "" : ", ") + c.name + "::text";
         c.expression = "CASE WHEN e.pgfence_found THEN e." + c.name + " ELSE " + c.expression + " END";
