@@ -5,6 +5,7 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "trace/plan_oracle.hpp"
@@ -415,10 +416,88 @@ Result<std::vector<ColumnExpression>> old_release_columns(Connection& before, Co
     return columns;
 }
 
+namespace {
+
+// The columns (quoted) of `table` that a CHECK constraint of its reads, in `c`.
+std::set<std::string> checked_columns(Connection& c, const std::string& table) {
+    std::set<std::string> out;
+    auto r = c.query("SELECT DISTINCT quote_ident(a.attname) FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid "
+                     "AND a.attnum = ANY (k.conkey) WHERE k.contype = 'c' AND k.conrelid = to_regclass($1)",
+                     {table});
+    for (int i = 0; r && i < r->rows(); ++i) out.insert(r->value(i, 0));
+    return out;
+}
+
+// Per column (quoted) of `table` in `c`: its type (format_type), and the first label of an enum.
+std::map<std::string, std::pair<std::string, std::optional<std::string>>> column_types(Connection& c, const std::string& table) {
+    std::map<std::string, std::pair<std::string, std::optional<std::string>>> out;
+    auto r = c.query("SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), "
+                     "(SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = a.atttypid ORDER BY e.enumsortorder LIMIT 1) "
+                     "FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped",
+                     {table});
+    for (int i = 0; r && i < r->rows(); ++i) {
+        out[r->value(i, 0)] = {r->value(i, 1), r->is_null(i, 2) ? std::nullopt : std::optional<std::string>(r->value(i, 2))};
+    }
+    return out;
+}
+
+// Whether `table` has, in `c`, a unique index PostgreSQL checks at commit (a DEFERRABLE unique
+// or primary key constraint): "ON CONFLICT does not support deferrable unique
+// constraints/exclusion constraints as arbiters" (src/backend/executor/execIndexing.c,
+// ExecCheckIndexConstraints), also for ON CONFLICT DO NOTHING without a target.
+bool has_deferred_unique(Connection& c, const std::string& table) {
+    auto r = c.query("SELECT 1 FROM pg_index WHERE indrelid = to_regclass($1) AND NOT indimmediate", {table});
+    return r && r->rows() > 0;
+}
+
+}  // namespace
+
 std::string application_insert(Connection& before, Connection* after, const std::string& table) {
     auto columns = old_release_columns(before, after, table, false);
     if (!columns) return {};
-    return insert_of(table, insertable(*columns, {})) + " ON CONFLICT DO NOTHING";
+    std::vector<ColumnExpression> named = insertable(*columns, {});
+    // A column the file turns into an enum (Prisma's String to enum: DROP COLUMN and ADD COLUMN
+    // of the same name, or ALTER ... TYPE): the old release's value there is a label of the enum,
+    // written as a literal of unknown type, which PostgreSQL takes as text before the step and
+    // as the enum after it, as it does an application's text parameter. A value typed text
+    // ("column is of type ... but expression is of type text") was the writer's own error.
+    std::map<std::string, std::pair<std::string, std::optional<std::string>>> was = column_types(before, table), now;
+    if (after != nullptr) now = column_types(*after, table);
+    std::set<std::string> relabelled;
+    for (auto& c : named) {
+        auto b = was.find(c.name);
+        auto a = now.find(c.name);
+        if (b == was.end() || a == now.end() || !a->second.second || a->second.first == b->second.first) continue;
+        c.expression = sql_literal(*a->second.second);
+        relabelled.insert(c.name);
+    }
+    // A column a CHECK reads (before the file, or as the file leaves it) takes its value from one
+    // existing row, every such column from the same row: the old release writes rows its CHECKs
+    // accept, and the original's constraints would refuse at once a row that does not. Generated
+    // values (md5 text in a `type IN ('REFERRAL', 'SIGN_UP')`, two non-nulls under
+    // num_nonnulls(...) = 1) were refused, except between a step's DROP CONSTRAINT and its ADD
+    // ... NOT VALID (traced one statement at a time, each committed, where the tool's
+    // transaction lets nothing in), and then failed the VALIDATE of a later step. A column of a
+    // key keeps a value of its own. The oracle's scripted traffic (derive_traffic) still writes
+    // the generated values, to find a window without the CHECK.
+    std::set<std::string> checked = checked_columns(before, table);
+    if (after != nullptr) checked.merge(checked_columns(*after, table));
+    std::string copied, order;
+    for (auto& c : named) {
+        if (checked.count(c.name) == 0 || c.key || c.unique || relabelled.count(c.name) > 0 || was.count(c.name) == 0) continue;
+        copied += ", " + c.name;
+        order += (order.empty() ? "" : ", ") + c.name + "::text";
+        c.expression = "CASE WHEN e.pgfence_found THEN e." + c.name + " ELSE " + c.expression + " END";
+    }
+    std::string insert = insert_of(table, named);
+    if (!copied.empty()) {
+        insert += " LEFT JOIN LATERAL (SELECT true AS pgfence_found" + copied + " FROM " + table + " ORDER BY " + order +
+                  " OFFSET (({g}) % greatest(1, (SELECT count(*) FROM " + table + "))) LIMIT 1) e ON true";
+    }
+    // A plain INSERT where a unique index is checked at commit (a duplicate gets unique_violation,
+    // an error the writer expects).
+    if (has_deferred_unique(before, table) || (after != nullptr && has_deferred_unique(*after, table))) return insert;
+    return insert + " ON CONFLICT DO NOTHING";
 }
 
 TrafficScript derive_traffic(Connection& before, Connection& after, const std::vector<std::string>& tables,

@@ -105,8 +105,9 @@ struct ColumnExpression {
                                                                       bool nulls = true, const std::set<std::string>& never_null = {});
 // The old release's INSERT of one new row of `table`, numbered by the text {g} (to be replaced
 // by a number): the columns without a default, with no NULL, valued as the seeded rows are (a
-// unique key gets a value of its own per number), ON CONFLICT DO NOTHING; "" when its columns
-// cannot be read.
+// unique key gets a value of its own per number; a column a CHECK reads copied from one existing
+// row, a column the file makes an enum a label of it), ON CONFLICT DO NOTHING (a plain INSERT
+// where a unique index is checked at commit); "" when its columns cannot be read.
 [[nodiscard]] std::string application_insert(Connection& before, Connection* after, const std::string& table);
 
 // Deterministic rows in `table`, its parents first (foreign keys), until it has `rows` rows;

@@ -56,9 +56,11 @@ WriterStatements writer_statements(Connection& c, const std::string& written, co
     // Only while the table has rows: a step that needs it empty (ADD COLUMN ... NOT NULL without
     // a default) is rehearsed on it as the history left it, which the file presumes the
     // application does not write to.
+    // (A plain INSERT, without ON CONFLICT, where a unique index is checked at commit.)
     const std::string suffix = " ON CONFLICT DO NOTHING";
-    if (out.insert.ends_with(suffix) && out.insert.find(" DEFAULT VALUES") == std::string::npos) {
-        out.insert.insert(out.insert.size() - suffix.size(), " WHERE EXISTS (SELECT 1 FROM " + out.table + ")");
+    if (!out.insert.empty() && out.insert.find(" DEFAULT VALUES") == std::string::npos) {
+        out.insert.insert(out.insert.size() - (out.insert.ends_with(suffix) ? suffix.size() : 0),
+                          " WHERE EXISTS (SELECT 1 FROM " + out.table + ")");
     }
     auto first = c.query("SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 "
                          "AND NOT attisdropped AND attgenerated = '' ORDER BY attnum LIMIT 1",
