@@ -38,7 +38,7 @@ std::string pinned_column(const pg::Node* node, std::string_view own) {
 }  // namespace
 
 bool pinned_only_by_added_columns(const pg::Node* where, const std::vector<const pg::Node*>& stmts, int index,
-                                  std::string_view table, std::string_view own) {
+                                  std::string_view table, std::string_view own, FileMemo* memo) {
     std::set<std::string> pins;
     bool other_pin = false;
     auto visit = [&](const pg::Node* conjunct) {
@@ -53,9 +53,14 @@ bool pinned_only_by_added_columns(const pg::Node* where, const std::vector<const
     }
     if (pins.empty() || other_pin) return false;
     // Each pinned column added to the table above, and no index built on the table since.
-    std::set<std::string> added;
+    std::pair<int, std::set<std::string>> local;
+    auto& [upto, added] = memo != nullptr ? memo->added_columns[std::string(table)] : local;
     const int end = std::min<int>(index, static_cast<int>(stmts.size()));
-    for (int j = 0; j < end; ++j) {
+    if (upto > end) {  // asked about an earlier statement: read again from the start
+        upto = 0;
+        added.clear();
+    }
+    for (int j = upto; j < end; ++j) {
         const pg::Node* node = stmts[static_cast<std::size_t>(j)];
         if (const auto* idx = pg::as<IndexStmt>(node); idx != nullptr && idx->relation != nullptr &&
                                                       pg::display_name(idx->relation) == table) {
@@ -78,6 +83,7 @@ bool pinned_only_by_added_columns(const pg::Node* where, const std::vector<const
             }
         }
     }
+    upto = end;
     for (const std::string& column : pins) {
         if (added.count(column) == 0) return false;
     }

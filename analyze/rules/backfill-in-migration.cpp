@@ -306,7 +306,7 @@ void check(const StatementContext& ctx, Sink& sink) {
     const std::string own = rv->alias != nullptr ? std::string(pg::text(rv->alias->aliasname)) : std::string(pg::relname(rv));
     const bool unindexed = (scan != nullptr && scan->certain && scan->filtered) ||
                            (where != nullptr && ctx.stmts != nullptr && pinned(where) &&
-                            pinned_only_by_added_columns(where, *ctx.stmts, ctx.statement.index, table, own));
+                            pinned_only_by_added_columns(where, *ctx.stmts, ctx.statement.index, table, own, ctx.memo));
     if (where == nullptr || (likely.empty() && !unindexed && pinned(where))) return;
     // Pinned to constants yet unindexed: it may pick few rows, but reads them all to find them.
     const bool scan_only = likely.empty() && unindexed && pinned(where);

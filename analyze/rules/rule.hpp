@@ -85,6 +85,9 @@ struct FileMemo {
     // columns_added_null (transaction_work.cpp) by table: the statements folded so far and the
     // columns they leave NULL in every row.
     std::map<std::string, std::pair<int, std::set<std::string>>> null_columns;
+    // pinned_only_by_added_columns (added_columns.cpp) by table: the statements read so far and the
+    // columns added since the last index built on the table (read once per file, not per statement).
+    std::map<std::string, std::pair<int, std::set<std::string>>> added_columns;
     // The first statement that fills each table from a query (transaction_work.cpp), by its display name.
     std::optional<std::map<std::string, int>> filled_at;
 };
