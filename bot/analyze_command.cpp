@@ -384,8 +384,7 @@ namespace {
 // Said once at the end of a report analysed without a stats snapshot (text, compact, JSON), not on
 // each finding: the levels of the size-sensitive rules are those of a large table.
 constexpr const char* k_sizes_assumed =
-    "no stats snapshot, so every table the migrations did not create is taken as large: rewrites, index builds, "
-    "scans and backfills keep their full level (--stats-file from pgfence extract-stats, or --db-url, sizes them)";
+    "no stats snapshot: tables the migrations did not create are taken as large (--stats-file or --db-url sizes them)";
 
 std::string target_line(const Settings& settings) {
     std::string line = "target: PostgreSQL " + std::to_string(settings.options.pg_version);

@@ -99,7 +99,7 @@ def main():
                         check(shown[col:].startswith("ADD COLUMN token"), f"{width} columns: the caret is under the clause: {block}")
                         check(shown.endswith("...") and len(source[0]) <= width, f"{width} columns: the long line is cut: {source}")
                 check(any(l.startswith("  fix: use CREATE INDEX CONCURRENTLY") for l in lines), f"{width} columns: the fix line:\n{plain}")
-                check(any(l.startswith("3 findings") or "findings (" in l for l in lines[-3:]), f"{width} columns: the summary:\n{plain}")
+                check(any(l.startswith("3 findings") or "findings (" in l for l in lines[-6:]), f"{width} columns: the summary:\n{plain}")
             plain, joined = term.run(200, command, tmp)
             check("line    statement" in plain and "findings:" in plain, f"200 columns: the statement table:\n{plain}")
             plain, joined = term.run(80, command + ["--verbose"], tmp)
