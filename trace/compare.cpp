@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "analyze/model/subcommand_judgement.hpp"
+
 namespace pgfence::trace {
 namespace {
 
@@ -88,10 +90,7 @@ std::string display_name(const std::string& key) { return key.starts_with("publi
 // must review what it does, yet its locks are modelled: they are compared like any other's.
 static bool harm_only_unknown(const analyze::StatementFacts& facts) {
     if (facts.locks.empty()) return false;
-    return std::any_of(facts.notes.begin(), facts.notes.end(), [](const std::string& note) {
-        return note.starts_with("not visible to static analysis: on ") &&
-               note.ends_with("pgfence does not judge what that does to the application");
-    });
+    return std::any_of(facts.notes.begin(), facts.notes.end(), analyze::model::unjudged_subcommand_note);
 }
 
 Comparison compare(const analyze::StatementFacts& facts, const Observation& observation, bool outside_transaction) {

@@ -99,6 +99,10 @@ constexpr std::array k_judgements = {
 
 }  // namespace
 
+// The note of a subcommand whose effect is not judged: written and recognised here only.
+constexpr std::string_view k_unjudged_start = "not visible to static analysis: on ";
+constexpr std::string_view k_unjudged_end = "; pgfence does not judge what that does to the application";
+
 std::span<const SubcommandJudgement> subcommand_judgements() { return k_judgements; }
 
 const SubcommandJudgement* subcommand_judgement(AlterTableType subtype) {
@@ -127,8 +131,11 @@ void note_unjudged_subcommand(const AlterTableCmd& cmd, const std::string& relna
     }
     if (why.empty()) return;
     facts.status = StatementStatus::Unknown;
-    facts.notes.push_back("not visible to static analysis: on " + display + ", " + why + "; pgfence does not judge "
-                          "what that does to the application");
+    facts.notes.push_back(std::string(k_unjudged_start) + display + ", " + why + std::string(k_unjudged_end));
+}
+
+bool unjudged_subcommand_note(std::string_view note) {
+    return note.starts_with(k_unjudged_start) && note.ends_with(k_unjudged_end);
 }
 
 }  // namespace pgfence::analyze::model

@@ -37,4 +37,8 @@ struct SubcommandJudgement {
 void note_unjudged_subcommand(const AlterTableCmd& cmd, const std::string& relname, const std::string& display,
                               StatementFacts& facts, Context& ctx);
 
+// Whether `note` is one note_unjudged_subcommand wrote: its statement is Unknown for what it does to
+// the application, not for its locks, which the lock model has (trace/compare.cpp compares them).
+[[nodiscard]] bool unjudged_subcommand_note(std::string_view note);
+
 }  // namespace pgfence::analyze::model
