@@ -171,6 +171,35 @@ public:
     [[nodiscard]] const capture::Upstream& upstream() const { return m_upstream; }
     [[nodiscard]] int major() const { return m_major; }
 
+    // How many sessions the server has established to the capture's database so far
+    // (pg_stat_database.sessions, PostgreSQL 14 and later), once no backend is left on it (a
+    // backend counts its session in the statistics when it ends, at the latest); none when the
+    // server cannot say. Compared before and after the command with the sessions that went
+    // through the proxy, it tells whether the command reached the database another way (the
+    // server's own port, which `SELECT inet_server_port()` names).
+    [[nodiscard]] std::optional<long long> target_sessions() {
+        if (m_major < 14) return std::nullopt;
+        std::optional<trace::Connection> own;
+        trace::Connection* conn = m_admin ? &*m_admin : nullptr;
+        if (conn == nullptr && m_instance) {
+            auto c = m_instance->connect("postgres");
+            if (!c) return std::nullopt;
+            own.emplace(std::move(*c));
+            conn = &*own;
+        }
+        if (conn == nullptr) return std::nullopt;
+        const std::vector<std::string> db{m_target.database};
+        for (int i = 0; i < 100; ++i) {  // up to 5 s for the command's backends to end
+            auto left = conn->query("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", db);
+            if (!left || left->rows() != 1) return std::nullopt;
+            if (left->value(0, 0) == "0") break;
+            usleep(50000);
+        }
+        auto n = conn->query("SELECT sessions FROM pg_stat_database WHERE datname = $1", db);
+        if (!n || n->rows() != 1 || n->is_null(0, 0)) return std::nullopt;
+        return std::atoll(n->value(0, 0).c_str());
+    }
+
 private:
     [[nodiscard]] std::string existing(const std::string& url) {
         auto upstream = capture::upstream_of(url);
@@ -266,6 +295,22 @@ bool introspection(const std::string& sql, const analyze::AnalyzeOptions& option
     });
 }
 
+// Adds to `into` an unknown statement (the unknown-statement rule's finding) for what pgfence
+// could not see in the capture: `text` is what it is about, `why` says what was not seen.
+void add_unknown(analyze::FileReport& into, const std::string& text, const std::string& why, const analyze::AnalyzeOptions& options) {
+    analyze::FileReport one =
+        analyze::analyze_tool_settings(into.path, {}, options, text, {analyze::SettingUnknown{1, why, "captured statement"}});
+    const int offset = static_cast<int>(into.statements.size());
+    for (auto& st : one.statements) {
+        st.index += offset;
+        into.statements.push_back(std::move(st));
+    }
+    for (auto& finding : one.findings) {
+        if (finding.statement >= 0) finding.statement += offset;
+        into.findings.push_back(std::move(finding));
+    }
+}
+
 int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) {
     std::unique_ptr<analyze::OutputFile> file;
     std::ostream* sink = open_output(a.output, file, out, err);
@@ -274,6 +319,8 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
     std::vector<capture::Session> sessions;
     CommandEnd end;
     int major = 15;
+    long long bypassed = 0;         // sessions to the capture's database the proxy did not see
+    bool bypass_unchecked = false;  // the server could not say (PostgreSQL before 14)
     {
         CaptureServer server;
         if (std::string why = server.start(a); !why.empty()) {
@@ -287,6 +334,7 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
             return k_exit_input;
         }
         server.target().port = (*proxy)->port();
+        const std::optional<long long> sessions_before = server.target_sessions();
         auto pid = capture::start_command(a.command, capture::command_environment(environ, server.target()));
         if (!pid) {
             err << "error: " << annotate::printable(pid.error().message) << "\n";
@@ -333,6 +381,14 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
         // ran): its process group is killed once it has ended.
         kill(-*pid, SIGKILL);
         for (int i = 0; i < 3; ++i) sigaction(stop_signals[i], &previous[i], nullptr);
+        const std::optional<long long> sessions_after = g_stop_signal == 0 ? server.target_sessions() : std::nullopt;
+        long long proxied = 0;
+        for (const auto& s : sessions) proxied += s.authenticated && s.database == server.target().database ? 1 : 0;
+        if (!sessions_before || !sessions_after) {
+            bypass_unchecked = true;
+        } else {
+            bypassed = std::max(0LL, *sessions_after - *sessions_before - proxied);
+        }
     }  // the capture's database and role are dropped, the throwaway server stopped
     if (g_stop_signal != 0) {
         err << "error: interrupted (signal " << g_stop_signal << "): the command was stopped; the capture's database and role were dropped\n";
@@ -364,8 +420,15 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
     analyze::Catalog catalog;  // what the earlier migrations built, as the server has it
     bool failed_migration = false;
     std::size_t quiet = 0, looked = 0;
+    std::vector<std::string> unseen;  // what pgfence could not see of the whole run, each an unknown-statement finding
+    const std::size_t closed_any = static_cast<std::size_t>(
+        std::count_if(migrations.begin(), migrations.end(), [](const capture::CapturedMigration& m) { return m.applied.has_value(); }));
     for (auto& m : migrations) {
-        looked += static_cast<std::size_t>(std::erase_if(m.statements, [&](const std::string& sql) { return introspection(sql, settings.options); }));
+        // Under the session's own settings (standard_conforming_strings off, say) a statement
+        // alone may read otherwise than the server read it: none is set aside as a look.
+        if (m.session_settings.empty()) {
+            looked += static_cast<std::size_t>(std::erase_if(m.statements, [&](const std::string& sql) { return introspection(sql, settings.options); }));
+        }
         std::string path = m.applied ? files.find(*m.applied) : std::string();
         if (path.empty()) path = "<" + m.label() + ">";
         const std::string shown = annotate::printable(path);
@@ -397,7 +460,41 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
             quiet += m.statements.size();
             continue;
         }
+        // A statement that names a tool's table but is not its bookkeeping (a trigger or rule on
+        // django_migrations, a DROP of schema_migrations): what it sets up runs when the tool
+        // records a migration, which pgfence does not follow.
+        for (const auto& sql : m.statements) {
+            if (!capture::names_tool_table(sql)) continue;
+            add_unknown(f, sql, "the statement names the migration tool's own table (" + annotate::printable(sql.substr(0, 120)) +
+                                    "): what it does when the tool records a migration is not followed", settings.options);
+        }
+        if (!m.unread_options.empty()) {
+            add_unknown(f, m.unread_options, "the session's startup options hold switches pgfence does not read ('" +
+                                                 annotate::printable(m.unread_options.substr(0, 120)) +
+                                                 "'): what they change in how the server runs its statements is not known", settings.options);
+        }
         report.files.push_back(std::move(f));
+    }
+    if (closed_any == 0 && std::any_of(migrations.begin(), migrations.end(), [](const capture::CapturedMigration& m) {
+            return !std::all_of(m.statements.begin(), m.statements.end(), [](const std::string& s) { return capture::is_quiet_statement(s); });
+        })) {
+        unseen.push_back("no migration tool's record of an applied migration was recognised (pgfence reads Rails', Django's, "
+                                           "Alembic's and Knex's under their default table names), so every statement the command sent was judged "
+                                           "as one migration: a table an earlier migration made counts as new, and its locks are not judged");
+    }
+    if (bypassed > 0) {
+        unseen.push_back(std::to_string(bypassed) + " session(s) reached the capture's database without passing through "
+                                           "pgfence's proxy (the server's own port): what they sent is not known");
+    } else if (bypass_unchecked) {
+        unseen.push_back("PostgreSQL " + std::to_string(major) + " does not count sessions (pg_stat_database.sessions, "
+                                           "PostgreSQL 14 and later), so pgfence cannot tell whether the command reached the database "
+                                           "without passing through its proxy");
+    }
+    if (!unseen.empty()) {
+        analyze::FileReport whole;
+        whole.path = "<capture>";
+        for (const auto& why : unseen) add_unknown(whole, "", why, settings.options);
+        report.files.push_back(std::move(whole));
     }
     Diagnosis diagnosis = diagnose(report, settings, a.ci, err);
     for (const auto& m : migrations) diagnosis.failed = diagnosis.failed || !m.unreadable.empty();
@@ -428,6 +525,8 @@ int capture_command(const CaptureArgs& a, std::ostream& out, std::ostream& err) 
     if (looked > 0) err << "; " << looked << " reads of the system catalogs left out";
     if (quiet > 0) err << "; " << quiet << " reads and session settings outside any migration not reported";
     err << "\n";
+    err << "pgfence: assumed: the command ran on an empty database, so migration code that looks at the data (a data "
+           "migration's rows, a branch on a count) was seen only as it runs on no rows\n";
     const std::string command = annotate::printable(a.command.front());
     if (failed_migration) {
         err << "pgfence: a migration failed: the server rejected a statement the command sent\n";

@@ -24,6 +24,29 @@ std::vector<Token> tokens(std::string_view s, std::size_t limit) {
         } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
             std::size_t end = s.find("*/", i + 2);
             i = end == std::string_view::npos ? s.size() : end + 2;
+        } else if ((c == 'e' || c == 'E') && i + 1 < s.size() && s[i + 1] == '\'' &&
+                   (i == 0 || !(std::isalnum(static_cast<unsigned char>(s[i - 1])) || s[i - 1] == '_'))) {
+            // An escape string (E'...'): a backslash escapes the next character (psycopg2 writes
+            // its literals so when standard_conforming_strings is off). Simple escapes only;
+            // octal, hex and Unicode escapes keep their text, which no bookkeeping value holds.
+            Token t{Token::Kind::string, ""};
+            for (i += 2; i < s.size(); ++i) {
+                if (s[i] == '\\' && i + 1 < s.size()) {
+                    t.text += s[++i];
+                    continue;
+                }
+                if (s[i] == '\'') {
+                    if (i + 1 < s.size() && s[i + 1] == '\'') {
+                        t.text += '\'';
+                        ++i;
+                        continue;
+                    }
+                    ++i;
+                    break;
+                }
+                t.text += s[i];
+            }
+            out.push_back(std::move(t));
         } else if (c == '\'' || c == '"') {
             Token t{c == '\'' ? Token::Kind::string : Token::Kind::word, ""};
             for (++i; i < s.size(); ++i) {
@@ -59,6 +82,13 @@ std::vector<Token> tokens(std::string_view s, std::size_t limit) {
 
 constexpr std::string_view k_tables[] = {"schema_migrations", "ar_internal_metadata", "django_migrations",
                                          "alembic_version",   "knex_migrations",      "knex_migrations_lock"};
+
+bool tool_table(std::string_view name) {
+    for (auto table : k_tables) {
+        if (name == table) return true;
+    }
+    return false;
+}
 
 bool word(const std::vector<Token>& t, std::size_t at, std::string_view w) {
     return at < t.size() && t[at].kind == Token::Kind::word && t[at].text == w;
@@ -121,19 +151,68 @@ std::string_view tool_name(Tool tool) {
     return "";
 }
 
-bool is_bookkeeping(std::string_view sql) {
-    // A word of a statement names a table wherever it is; the tables' names are the tools'.
+bool names_tool_table(std::string_view sql) {
     for (const auto& t : tokens(sql, std::size_t(-1))) {
-        if (t.kind != Token::Kind::word) continue;
-        for (auto name : k_tables) {
-            if (t.text == name) return true;
-        }
+        if (t.kind == Token::Kind::word && tool_table(t.text)) return true;
     }
     return false;
 }
 
+bool is_bookkeeping(std::string_view sql) {
+    // Only a statement of the shapes the tools send is theirs: one statement (nothing after a
+    // ';'), starting with SELECT, INSERT, UPDATE, DELETE, CREATE TABLE or LOCK, whose every
+    // relation is a tool's table, calling no function but count(), max() and now(), with no subquery
+    // and no default or check expression. Anything else is the application's, even when it names
+    // a tool's table (a trigger on django_migrations, a CTE called alembic_version, a DROP of
+    // ar_internal_metadata beside the application's table): it is analysed.
+    const std::size_t limit = 4096;
+    const auto t = tokens(sql, limit + 1);
+    if (t.empty() || t.size() > limit) return false;
+    std::size_t end = t.size();
+    while (end > 0 && punct(t, end - 1, ';')) --end;
+    const bool create = word(t, 0, "create") && word(t, 1, "table");
+    if (!(create || word(t, 0, "select") || word(t, 0, "insert") || word(t, 0, "update") || word(t, 0, "delete") ||
+          word(t, 0, "lock"))) {
+        return false;
+    }
+    bool named = false;
+    for (std::size_t i = 0; i < end; ++i) {
+        if (punct(t, i, ';')) return false;  // a second statement
+        if (t[i].kind != Token::Kind::word) {
+            if (punct(t, i, '(') && i > 0 && t[i - 1].kind == Token::Kind::word) {
+                // A word before '(' is a function called, unless it is one of these (a type's
+                // modifier, a column list) or the tool's table (its column list); a qualified
+                // name (schema.fn) only as the table.
+                const std::string& before = t[i - 1].text;
+                static constexpr std::string_view k_calls[] = {"count", "max", "now", "values", "varying", "varchar", "char",
+                                                               "character", "timestamp", "numeric", "decimal", "key", "unique"};
+                bool allowed = tool_table(before);
+                if (!(i >= 2 && punct(t, i - 2, '.'))) {
+                    for (auto c : k_calls) allowed = allowed || before == c;
+                }
+                if (!allowed) return false;
+            }
+            continue;
+        }
+        const std::string& w = t[i].text;
+        if (w == "with" && word(t, i + 1, "time")) continue;  // timestamp with time zone
+        if (i > 0 && (w == "select" || w == "with" || w == "check" || w == "references" || w == "exists")) return false;
+        if (w == "default" && !(i > 0 && word(t, i - 1, "by"))) return false;  // GENERATED BY DEFAULT AS IDENTITY
+        if (w == "from" || w == "join" || w == "into" || w == "update" || w == "table" || (w == "lock" && i == 0)) {
+            std::size_t at = i + 1;
+            if (word(t, at, "if")) at += word(t, at + 1, "not") ? 3 : 2;  // CREATE TABLE IF NOT EXISTS
+            if (word(t, at, "only")) ++at;
+            const std::string name = table_at(t, at);
+            if (!tool_table(name)) return false;
+            named = true;
+            i = at - 1;
+        }
+    }
+    return named;
+}
+
 std::optional<Applied> applied_by(const Event& e) {
-    if (e.error || e.skipped || !e.unreadable.empty()) return std::nullopt;
+    if (e.error || e.skipped || !e.unreadable.empty() || e.tags.size() > 1 || !is_bookkeeping(e.sql)) return std::nullopt;
     const auto t = tokens(e.sql, 4096);
     std::size_t at = 0;
     if (word(t, 0, "insert") && word(t, 1, "into")) {

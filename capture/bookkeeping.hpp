@@ -32,10 +32,15 @@ struct Applied {
     std::string app;      // Django: the app label
 };
 
-// Whether the statement is the tool's own (it names one of the tools' tables: schema_migrations,
-// ar_internal_metadata, django_migrations, alembic_version, knex_migrations, knex_migrations_lock),
-// not the application's.
+// Whether the statement is the tool's own: one statement of the shapes the tools send (a SELECT,
+// INSERT, UPDATE, DELETE, CREATE TABLE or LOCK of their tables only: schema_migrations,
+// ar_internal_metadata, django_migrations, alembic_version, knex_migrations,
+// knex_migrations_lock), not the application's.
 [[nodiscard]] bool is_bookkeeping(std::string_view sql);
+
+// Whether a statement names one of those tables anywhere (a trigger or rule on it, a DROP of it):
+// what it does runs when the tool records a migration, which pgfence does not follow.
+[[nodiscard]] bool names_tool_table(std::string_view sql);
 
 // The migration an event records as applied, if it is such a write (its values read from the
 // SQL's literals or from the parameters bound to it).

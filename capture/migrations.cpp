@@ -37,6 +37,17 @@ std::string trimmed(std::string_view sql) {
     return std::string(sql.substr(0, end));
 }
 
+// SET "name" TO 'value', quoted so that the text reads the same whatever it holds (both quotes
+// doubled; a backslash is itself under standard_conforming_strings on, which holds until this SET
+// of it has run).
+std::string set_statement(const std::string& name, const std::string& value) {
+    std::string out = "SET \"";
+    for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    out += "\" TO '";
+    for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
 }  // namespace
 
 bool is_quiet_statement(std::string_view sql) {
@@ -51,6 +62,7 @@ bool is_quiet_statement(std::string_view sql) {
 
 std::string CapturedMigration::text() const {
     std::string out;
+    for (const auto& s : session_settings) out += s + ";\n";
     for (const auto& s : statements) out += s + ";\n";
     return out;
 }
@@ -66,8 +78,16 @@ std::string CapturedMigration::label() const {
 std::vector<CapturedMigration> split_migrations(const std::vector<Session>& sessions) {
     std::vector<CapturedMigration> out;
     for (const auto& session : sessions) {
-        CapturedMigration current;
-        current.session = session.id;
+        std::vector<std::string> sets;
+        for (const auto& [name, value] : session.settings) sets.push_back(set_statement(name, value));
+        auto fresh = [&] {
+            CapturedMigration m;
+            m.session = session.id;
+            m.session_settings = sets;
+            m.unread_options = session.unread_options;
+            return m;
+        };
+        CapturedMigration current = fresh();
         CapturedMigration* closed = nullptr;  // the last migration closed, while COMMIT may follow
         char status = 'I';                    // the server's status after the last statement
         auto start_if_needed = [&]() {
@@ -95,8 +115,7 @@ std::vector<CapturedMigration> split_migrations(const std::vector<Session>& sess
                 }
                 out.push_back(std::move(current));
                 closed = &out.back();
-                current = CapturedMigration{};
-                current.session = session.id;
+                current = fresh();
                 status = after;
                 continue;
             }

@@ -23,8 +23,12 @@ struct CapturedMigration {
     std::vector<const Event*> failed;      // rejected by the server (their errors)
     std::vector<const Event*> unreadable;  // what ran is not known (Event::unreadable)
     std::size_t bookkeeping = 0;           // the tool's own statements left out
+    // The session's startup settings (Session::settings), as the SET statements that make them,
+    // read before the migration's own statements: every statement of the session runs under them.
+    std::vector<std::string> session_settings;
+    std::string unread_options;  // Session::unread_options
 
-    // The statements as one SQL text, each ending in ";\n".
+    // The session's settings, then the statements, as one SQL text, each ending in ";\n".
     [[nodiscard]] std::string text() const;
     // "Django polls.0002_add_index", "Alembic 1a2b3c", "session 2, after its last migration".
     [[nodiscard]] std::string label() const;

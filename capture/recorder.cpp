@@ -1,5 +1,7 @@
 #include "capture/recorder.hpp"
 
+#include <cctype>
+
 namespace pgfence::capture {
 
 Event& Recorder::add(Event e) {
@@ -16,6 +18,75 @@ Recorder::Pending* Recorder::current() {
     return nullptr;
 }
 
+namespace {
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// The startup message's parameters that set the session's settings. The server splits `options`
+// at unescaped whitespace, a backslash taking the next character literally
+// (src/backend/utils/init/postinit.c, pg_split_opts), and reads each word as a command-line
+// switch: "-c name=value", "-cname=value" or "--name=value" set a setting (process_postgres_switches).
+void read_settings(const Startup& startup, Session& session) {
+    for (const auto& [name, value] : startup.parameters) {
+        const std::string n = lower(name);
+        if (n == "user" || n == "database" || n == "application_name" || n == "datestyle" || n == "timezone" ||
+            n == "extra_float_digits") {
+            continue;
+        }
+        if (n == "client_encoding") {
+            const std::string v = lower(value);
+            if (v == "utf8" || v == "utf-8" || v == "unicode") continue;
+        }
+        if (n != "options") {
+            session.settings.emplace_back(name, value);
+            continue;
+        }
+        std::vector<std::string> words;
+        std::string word;
+        bool in_word = false;
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            const char c = value[i];
+            if (std::isspace(static_cast<unsigned char>(c))) {
+                if (in_word) words.push_back(std::move(word));
+                word.clear();
+                in_word = false;
+                continue;
+            }
+            in_word = true;
+            if (c == '\\' && i + 1 < value.size()) {
+                word += value[++i];
+            } else {
+                word += c;
+            }
+        }
+        if (in_word) words.push_back(std::move(word));
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            std::string pair;
+            if (words[i] == "-c" && i + 1 < words.size()) {
+                pair = words[++i];
+            } else if (words[i].starts_with("-c") && words[i].size() > 2) {
+                pair = words[i].substr(2);
+            } else if (words[i].starts_with("--") && words[i].size() > 2) {
+                pair = words[i].substr(2);
+            }
+            const std::size_t eq = pair.find('=');
+            if (pair.empty() || eq == std::string::npos || eq == 0) {
+                if (!session.unread_options.empty()) session.unread_options += ' ';
+                session.unread_options += words[i];
+                continue;
+            }
+            std::string setting = pair.substr(0, eq);
+            for (auto& ch : setting) ch = ch == '-' ? '_' : ch;  // --lock-timeout=... as lock_timeout
+            session.settings.emplace_back(std::move(setting), pair.substr(eq + 1));
+        }
+    }
+}
+
+}  // namespace
+
 void Recorder::frontend(const Message& m) {
     auto too_large = [&] { return "a message of " + std::to_string(m.length) + " bytes, over the capture's limit"; };
     switch (m.type) {
@@ -31,6 +102,7 @@ void Recorder::frontend(const Message& m) {
                 m_session.database = startup->parameter("database");
                 if (m_session.database.empty()) m_session.database = m_session.user;
                 m_session.application_name = startup->parameter("application_name");
+                read_settings(*startup, m_session);
             }
             return;
         }

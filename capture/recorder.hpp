@@ -38,6 +38,12 @@ struct Session {
     std::string user;
     std::string database;
     std::string application_name;
+    // Run-time settings the startup message set for the whole session (its `options` -c pairs,
+    // and any other parameter the server takes as a setting), as SET would; settings that change
+    // nothing pgfence judges (DateStyle, TimeZone, extra_float_digits, client_encoding UTF8) are
+    // left out. `unread_options`: the part of `options` that is not a setting (another switch).
+    std::vector<std::pair<std::string, std::string>> settings;
+    std::string unread_options;
     bool refused_encryption = false;  // SSLRequest or GSSENCRequest answered 'N'
     bool cancel_request = false;      // the connection only carried a CancelRequest
     bool authenticated = false;       // AuthenticationOk seen

@@ -298,6 +298,89 @@ class Suite:
             pg.stop()
 
 
+    def unseen(self):
+        """What the command sends where pgfence cannot judge it is unknown, never clean (issue #53's
+        red team H1 against capture): a statement hidden in the same Query as a read of the tool's
+        table, a trigger on the tool's table, standard_conforming_strings off in the startup
+        message, a session that went to the server's own port, and a run whose bookkeeping was
+        not recognised. Each with psql, the migrations recorded as Rails records them."""
+        def project(name, script):
+            root = self.folder("unseen-" + name)
+            for version, what in (("20240101000000", "create_orders"), ("20240102000000", "change")):
+                projects.write(root, f"db/migrate/{version}_{what}.rb", "class X; end\n")
+            setup = """
+                set -e
+                psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE TABLE schema_migrations (version varchar PRIMARY KEY)'
+                psql -X -q -v ON_ERROR_STOP=1 -c 'BEGIN' -c 'CREATE TABLE orders (id int, ref text)' \\
+                     -c "INSERT INTO schema_migrations (version) VALUES ('20240101000000')" -c 'COMMIT'
+            """
+            projects.write(root, "run.sh", setup + script)
+            return root
+
+        def findings(doc, path):
+            f = self.files(doc).get(path)
+            return [(x["rule"], x["message"]) for x in f["findings"]] if f else []
+
+        change = "db/migrate/20240102000000_change.rb"
+        # 1. The DROP sits in one Query with a read of schema_migrations: it is the application's.
+        root = project("multi", """
+            psql -X -q -v ON_ERROR_STOP=1 -c 'DROP TABLE orders; SELECT count(*) FROM schema_migrations' \\
+                 -c "INSERT INTO schema_migrations (version) VALUES ('20240102000000')"
+        """)
+        code, doc, err = self.capture_json(root, "--ci", "--", "bash", "run.sh")
+        rules = [r for r, _ in findings(doc, change)]
+        self.check(code == 1 and "drop-table" in rules, f"unseen: DROP TABLE beside a read of schema_migrations: exit {code}, {rules}: {err[-600:]}")
+        # 2. A trigger on the tool's table runs when the tool records the next migration.
+        root = project("trigger", """
+            psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE FUNCTION wipe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM orders; RETURN NEW; END $$' \\
+                 -c 'CREATE TRIGGER wipe AFTER INSERT ON schema_migrations FOR EACH ROW EXECUTE FUNCTION wipe()' \\
+                 -c "INSERT INTO schema_migrations (version) VALUES ('20240102000000')"
+        """)
+        code, doc, err = self.capture_json(root, "--ci", "--", "bash", "run.sh")
+        unknown = [m for r, m in findings(doc, change) if r == "unknown-statement" and "migration tool's own table" in m]
+        self.check(code == 1 and unknown, f"unseen: a trigger on schema_migrations: exit {code}, {findings(doc, change)}: {err[-600:]}")
+        # 3. standard_conforming_strings off from the connection string's options: the server reads
+        # 'a\\''; DROP TABLE orders; --' as a DROP, pgfence's default reading as one literal.
+        root = project("options", r"""
+            psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL?options=-c%20standard_conforming_strings%3Doff" \
+                 -c "SELECT 'a\\''; DROP TABLE orders; --'" \
+                 -c "INSERT INTO schema_migrations (version) VALUES ('20240102000000')"
+        """)
+        code, doc, err = self.capture_json(root, "--ci", "--", "bash", "run.sh")
+        rules = [r for r, _ in findings(doc, change)]
+        self.check(code == 1 and ("unknown-statement" in rules or "drop-table" in rules),
+                   f"unseen: standard_conforming_strings off in the startup options: exit {code}, {rules}: {err[-600:]}")
+        # 4. A session straight to the server's port (which inet_server_port() names), not the proxy.
+        root = project("bypass", """
+            port=$(psql -X -A -t -c 'SELECT inet_server_port()')
+            psql -X -q -v ON_ERROR_STOP=1 -p "$port" -c 'DROP TABLE orders'
+            psql -X -q -v ON_ERROR_STOP=1 -c "INSERT INTO schema_migrations (version) VALUES ('20240102000000')"
+        """)
+        code, doc, err = self.capture_json(root, "--ci", "--", "bash", "run.sh")
+        unknown = [m for r, m in findings(doc, "<capture>") if r == "unknown-statement" and "without passing through" in m]
+        self.check(code == 1 and unknown, f"unseen: a session that bypassed the proxy: exit {code}, {findings(doc, '<capture>')}: {err[-600:]}")
+        # 5. A tool pgfence does not know records its migrations in its own table: the run is one
+        # blob in which orders would be new; said, never judged clean.
+        root = self.folder("unseen-custom")
+        projects.write(root, "run.sh", """
+            set -e
+            psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE TABLE app_migrations (name text)'
+            psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE TABLE orders (id int, ref text)' -c "INSERT INTO app_migrations VALUES ('1')"
+            psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE INDEX orders_ref ON orders (ref)' -c "INSERT INTO app_migrations VALUES ('2')"
+        """)
+        code, doc, err = self.capture_json(root, "--ci", "--", "bash", "run.sh")
+        unknown = [m for r, m in findings(doc, "<capture>") if r == "unknown-statement" and "was recognised" in m]
+        self.check(code == 1 and unknown, f"unseen: no bookkeeping recognised: exit {code}, {findings(doc, '<capture>')}: {err[-600:]}")
+        self.check("assumed: the command ran on an empty database" in err, f"unseen: the empty database is not said: {err[-400:]}")
+        # The clean path stays clean: no bypass or unknown from a plain run.
+        root = project("clean", """
+            psql -X -q -v ON_ERROR_STOP=1 -c 'ALTER TABLE orders ADD COLUMN note text' \\
+                 -c "INSERT INTO schema_migrations (version) VALUES ('20240102000000')"
+        """)
+        code, doc, err = self.capture_json(root, "--ci", "--", "bash", "run.sh")
+        self.check(code == 0 and "<capture>" not in self.files(doc), f"unseen: a plain run is not clean: exit {code}, {list(self.files(doc))}: {err[-600:]}")
+
+
 class Skip(Exception):
     pass
 
@@ -344,7 +427,7 @@ class Postgres:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("suite", choices=["protocol", "alembic", "django", "rails", "outcomes", "server"])
+    ap.add_argument("suite", choices=["protocol", "alembic", "django", "rails", "outcomes", "server", "unseen"])
     ap.add_argument("--binary", required=True)
     args = ap.parse_args()
     if not os.path.exists(os.path.join(PG_BIN, "initdb")):

@@ -207,6 +207,28 @@ TEST_CASE("capture: each tool's bookkeeping write closes its migration, and its 
     CHECK_FALSE(applied_by(event("INSERT INTO orders (app, name) VALUES ('a', 'b')")));
     CHECK(is_bookkeeping("CREATE TABLE \"django_migrations\" (\"id\" serial)"));
     CHECK_FALSE(is_bookkeeping("CREATE TABLE orders (id int)"));
+    // The tools' own shapes (their sources' statements) are theirs...
+    CHECK(is_bookkeeping(R"(CREATE TABLE "django_migrations" ("id" serial NOT NULL PRIMARY KEY, "app" varchar(255) NOT NULL, )"
+                         R"("applied" timestamp with time zone NOT NULL))"));
+    CHECK(is_bookkeeping("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"));
+    CHECK(is_bookkeeping(R"(select max("batch") as "max_batch" from "knex_migrations")"));
+    CHECK(is_bookkeeping(R"(SELECT "ar_internal_metadata"."value" FROM "ar_internal_metadata" WHERE "ar_internal_metadata"."key" = $1 LIMIT $2)"));
+    // ...anything else that names their tables is the application's (red team H1's shapes).
+    CHECK_FALSE(is_bookkeeping("DROP TABLE shop_order; SELECT count(*) FROM django_migrations;"));
+    CHECK_FALSE(is_bookkeeping("SELECT count(*) FROM django_migrations; DROP TABLE shop_order"));
+    CHECK_FALSE(is_bookkeeping("WITH alembic_version AS (SELECT 1) DELETE FROM shop_order WHERE EXISTS (SELECT 1 FROM alembic_version)"));
+    CHECK_FALSE(is_bookkeeping("DELETE FROM shop_order WHERE NOT EXISTS (SELECT 1 FROM django_migrations)"));
+    CHECK_FALSE(is_bookkeeping("DROP TABLE IF EXISTS shop_order, ar_internal_metadata"));
+    CHECK_FALSE(is_bookkeeping("CREATE TRIGGER t AFTER INSERT ON django_migrations FOR EACH ROW EXECUTE FUNCTION wipe()"));
+    CHECK_FALSE(is_bookkeeping("SELECT wipe() FROM schema_migrations"));
+    CHECK_FALSE(is_bookkeeping("SELECT public.wipe(version) FROM schema_migrations"));
+    CHECK_FALSE(is_bookkeeping("SELECT version FROM schema_migrations JOIN orders ON true"));
+    CHECK_FALSE(is_bookkeeping("CREATE TABLE schema_migrations (version varchar DEFAULT wipe())"));
+    CHECK_FALSE(applied_by(event("INSERT INTO schema_migrations (version) VALUES ('1'); DROP TABLE orders")));
+    // psycopg2 under standard_conforming_strings off writes E'' strings: still Django's record.
+    auto escaped = applied_by(event(R"(INSERT INTO "django_migrations" ("app", "name", "applied") VALUES (E'shop', E'0004_x', E'2026-01-01'::timestamptz))"));
+    REQUIRE(escaped);
+    CHECK(escaped->version == "0004_x");
 
     // Alembic's one transaction over two revisions: each migration gets its part, BEGIN and COMMIT.
     Session s;
