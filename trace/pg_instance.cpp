@@ -23,6 +23,7 @@
 
 #include "analyze/names.hpp"
 #include "analyze/safe_write.hpp"
+#include "trace/initdb_cache.hpp"
 #include "trace/server_process.hpp"
 
 namespace fs = std::filesystem;
@@ -177,7 +178,9 @@ Status PgInstance::init(const InstanceOptions& options) {
     std::vector<std::string> initdb = {m_bin_dir + "/initdb", "-D", target, "-U", k_superuser, "--auth-local=trust",
                                        "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C"};
     if (!m_persistent) initdb.push_back("--no-sync");
-    Status made = run_program(initdb, m_root + "/initdb.log", account(), m_root, m_lock_fd);
+    const auto cache = m_persistent ? std::nullopt : initdb_cache_folder();
+    Status made = cache ? initdb_from_cache(*cache, initdb, target, m_root + "/initdb.log", account(), m_root)
+                        : run_program(initdb, m_root + "/initdb.log", account(), m_root, m_lock_fd);
     if (!made) return made;
     if (m_persistent && rename(target.c_str(), data.c_str()) != 0) {
         return failure("cannot rename " + target + " to " + data + " (a data/ without PG_VERSION is in the way?)");
