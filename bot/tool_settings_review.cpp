@@ -18,6 +18,7 @@
 #include "analyze/tools/spring_flyway.hpp"
 #include "analyze/tools/tool_dirs.hpp"
 #include "bot/schema_sync_review.hpp"
+#include "bot/session_setup_review.hpp"
 #include "bot/tool_settings_surface.hpp"
 
 namespace pgfence::bot {
@@ -546,6 +547,8 @@ analyze::Result<bool> add_settings_reports(const diff::Repository& repo, const d
     }
     // Entity and model files a schema synchronisation turns into DDL at start (bot/schema_sync_review.hpp).
     if (auto synced = add_schema_sync_reports(repo, changes, options, listed, added); !synced) return synced.error();
+    // Lines that give the tool's connections session settings or SQL (bot/session_setup_review.hpp).
+    if (auto setup = add_session_setup_reports(repo, changes, options, listed, added); !setup) return setup.error();
     // The settings file that decided a migration's folder is part of what it was read with.
     auto head_dirs = tool_dirs_at(repo, changes.head_sha, options.max_file_bytes);
     if (!head_dirs) return head_dirs.error();

@@ -11,6 +11,7 @@
 #include "analyze/tools/code_migrations.hpp"
 #include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/schema_sync.hpp"
+#include "analyze/tools/session_setup.hpp"
 #include "analyze/tools/tool_dirs.hpp"
 
 namespace pgfence::analyze::tools {
@@ -92,6 +93,8 @@ FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<st
         std::vector<SettingUnknown> unknown;
         // A schema synchronisation it turns on (tools/schema_sync.hpp): DDL computed at run time.
         for (auto& s : schema_sync_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
+        // Session settings or SQL it gives every connection (tools/session_setup.hpp).
+        for (auto& s : session_setup_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "connection setup"});
         // A file a setting names (TypeORM's -d data source), relative to the same root.
         const ReadFile read_other = [&](const std::string& other) -> std::optional<std::string> {
             const std::string full = (root / other).lexically_normal().generic_string();

@@ -1,0 +1,65 @@
+"""Settings that set up the migration tool's connections (issue #53, red team H1): libpq's
+`options` (-c standard_conforming_strings=off), PGOPTIONS, a pool's hook on each new connection.
+Under standard_conforming_strings off the server reads `SELECT 'a\\''; DROP TABLE orders; --'` as a
+DROP, where pgfence reads one literal. A line that sets such a thing is an unknown statement in pr
+(added or changed) and in analyze (the tool's settings file); a model's afterCreate hook is not.
+
+    test_session_setup.py SCENARIO --binary B --double tests/github_double/server.py --schemas DIR --sarif-schema F
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pr"))
+from pr_test import check, main  # noqa: E402
+from test_tool_reach import WORKFLOW, KNEX_INIT, analyze_findings, gated, pr_findings, repository, run, typeorm_base  # noqa: E402
+
+ESCAPED_DROP = ("import { MigrationInterface, QueryRunner } from \"typeorm\";\nexport class Note1700000000001 implements MigrationInterface {\n"
+                "  async up(queryRunner: QueryRunner): Promise<void> { await queryRunner.query(\"SELECT 'a\\\\''; DROP TABLE orders; --'\"); }\n"
+                "  async down(): Promise<void> {}\n}\n")
+
+
+def typeorm_options(s):
+    """Red team H1, TY_OPTS: the pull request gives TypeORM's DataSource `extra: { options: "-c
+    standard_conforming_strings=off" }` (node-postgres passes it to the server) beside a migration
+    whose one literal is a DROP TABLE under that setting (real TypeORM dropped orders)."""
+    base = typeorm_base("false")
+    head = {"src/data-source.ts": base["src/data-source.ts"].replace(
+                "  synchronize: false,\n", '  synchronize: false,\n  extra: { options: "-c standard_conforming_strings=off" },\n'),
+            "src/migrations/1700000000001-Note.ts": ESCAPED_DROP}
+    gated(s, base, head, {("src/data-source.ts", "unknown-statement", 8)}, analyze=False)
+    proc = run(s, "analyze", "--no-config", "--ci", "--max-risk", "low", ".")
+    check(proc.returncode == 1, f"analyze --ci --max-risk low fails: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    check(("src/data-source.ts", "unknown-statement", 8) in analyze_findings(s), "analyze reports the options line of the data source")
+
+
+def workflow_pgoptions(s):
+    """Red team H1, CI_KNEXPGOPTIONS: only the deploy workflow changes, giving the migrate step
+    PGOPTIONS; real knex then ran the migration under standard_conforming_strings off."""
+    base = {".github/workflows/deploy.yml": WORKFLOW, "migrations/20240101000000_init.js": KNEX_INIT,
+            "knexfile.js": "module.exports = { client: 'pg', connection: process.env.DATABASE_URL };\n",
+            "package.json": '{"name":"app","scripts":{"migrate":"knex migrate:latest"},"dependencies":{"knex":"^3","pg":"^8"}}\n'}
+    head = {".github/workflows/deploy.yml": WORKFLOW.replace("      - run: npm run migrate\n",
+                                                             "      - run: npm run migrate\n        env: { PGOPTIONS: \"-c standard_conforming_strings=off\" }\n")}
+    gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", 10)}, analyze=False)
+
+
+def model_hook_control(s):
+    """A Sequelize model's afterCreate hook (a row's lifecycle, not a connection's) is not a
+    connection setup: the pull request that adds one has no unknown statement for it."""
+    base = {"package.json": '{"name":"app","dependencies":{"sequelize":"^6","pg":"^8"}}\n',
+            "src/models/user.js": "module.exports = (sequelize, DataTypes) => sequelize.define('User', { email: DataTypes.TEXT });\n"}
+    head = {"src/models/user.js": "module.exports = (sequelize, DataTypes) => {\n  const User = sequelize.define('User', { email: DataTypes.TEXT });\n"
+                                  "  User.afterCreate(async (user) => { console.log(user.id); });\n  return User;\n};\n"}
+    repository(s, base, head)
+    s.start_double()
+    proc = s.run_pr("--format", f"json={os.path.join(s.tmp, 'pr.json')}")
+    check(proc.returncode == 0, f"pr passes a model hook: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    check(not any(p == "src/models/user.js" for p, _, _ in pr_findings(s)), f"no finding at the model: {pr_findings(s)}")
+
+
+SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, model_hook_control)}
+
+if __name__ == "__main__":
+    sys.exit(main(SCENARIOS))
