@@ -45,6 +45,23 @@ def workflow_pgoptions(s):
     gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", 10)}, analyze=False)
 
 
+def workflow_psql_inline(s):
+    """Red team H1, CI_PSQLC / CI_PSQLPIPE: the deploy workflow runs SQL through psql that is in no
+    file: `psql -c "TRUNCATE orders CASCADE"` and `cat cleanup.txt | psql`. Each is unknown at its
+    line; the job's `psql -c 'SELECT 1'` wait for the server is a read and is not."""
+    workflow = ("name: deploy\non: { push: { branches: [main] } }\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - run: until psql \"$DATABASE_URL\" -c 'SELECT 1'; do sleep 1; done\n"
+                "      - run: psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f migrations/001_init.sql\n")
+    base = {".github/workflows/deploy.yml": workflow,
+            "migrations/001_init.sql": "CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric);\n"}
+    head = {".github/workflows/deploy.yml": workflow + "      - run: psql \"$DATABASE_URL\" -c \"TRUNCATE orders CASCADE\"\n"
+                                                       "      - run: cat db/cleanup.txt | psql \"$DATABASE_URL\"\n",
+            "db/cleanup.txt": "DELETE FROM orders;\n"}
+    gated(s, base, head, {(".github/workflows/deploy.yml", "unknown-statement", 10),
+                          (".github/workflows/deploy.yml", "unknown-statement", 11)}, analyze=False)
+    check((".github/workflows/deploy.yml", "unknown-statement", 8) not in pr_findings(s), f"the SELECT 1 wait is not unknown: {pr_findings(s)}")
+
+
 def model_hook_control(s):
     """A Sequelize model's afterCreate hook (a row's lifecycle, not a connection's) is not a
     connection setup: the pull request that adds one has no unknown statement for it."""
@@ -59,7 +76,7 @@ def model_hook_control(s):
     check(not any(p == "src/models/user.js" for p, _, _ in pr_findings(s)), f"no finding at the model: {pr_findings(s)}")
 
 
-SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, model_hook_control)}
+SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, model_hook_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))
