@@ -1,6 +1,7 @@
 #include "bot/pr_command.hpp"
 #include "analyze/migration_names.hpp"
 #include "bot/tool_settings_review.hpp"
+#include "bot/unselected_migrations.hpp"
 #include "analyze/conventions.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/tools/flyway_settings.hpp"
@@ -888,6 +889,17 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!analysed) return git_failed(analysed.error());
     report = std::move(*analysed);
     if (auto listed = add_settings_reports(*repo, *changes, report, settings.options); !listed) return git_failed(listed.error());
+    // What looks like a migration where no setting pgfence read runs one (bot/unselected_migrations.hpp),
+    // unless the configuration's `paths` or the command's globs say which files are migrations.
+    if (settings.paths.empty()) {
+        std::set<std::string> seen;
+        for (const auto& f : report.files) seen.insert(f.path);
+        std::vector<analyze::FileReport> more;
+        if (auto found = add_unselected_migration_reports(*repo, *changes, settings.options, seen, more); !found) return git_failed(found.error());
+        for (auto& f : more) {
+            if (!excluded(settings.exclude, f.path)) report.files.push_back(std::move(f));
+        }
+    }
     if (auto journals = add_drizzle_journal_reports(*repo, *changes, report, settings.options); !journals) {
         return git_failed(journals.error());
     }
