@@ -39,6 +39,7 @@
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
 #include "analyze/tools/flyway_locations.hpp"
+#include "analyze/tools/other_database.hpp"
 #include "analyze/tools/sqlx_crate.hpp"
 #include "analyze/tools/tool_dir_inputs.hpp"
 #include "diff/repository.hpp"
@@ -776,6 +777,8 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
                std::any_of(followed.unknown.begin(), followed.unknown.end(), [&](const auto& r) { return below(r.path); });
     });
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
+    // Another database's migration set (tools/other_database.hpp): one skipped entry per set.
+    for (auto& set : analyze::tools::set_aside_other_databases(files)) followed.unknown.push_back(std::move(set));
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     // Nothing to report but the error lines: a terminal gets no empty report ("findings: 0" after
     // the error misleads); a machine format still gets its valid, empty document.
