@@ -17,6 +17,12 @@ inline constexpr std::string_view k_cascade_unknown_note = "CASCADE drops column
 inline constexpr std::string_view k_cascade_fk_note = "CASCADE drops foreign key: ";
 inline constexpr std::string_view k_cascade_unknown_fk_note = "CASCADE drops foreign keys pgfence does not know, on: ";
 
+// DROP FUNCTION ... CASCADE of functions the catalog knows all RETURNS trigger (model/drop.cpp):
+// PostgreSQL lets nothing but a trigger call such a function (parse_func.c: "trigger functions can
+// only be called as triggers"), so CASCADE drops only triggers; what follows: the triggers the
+// catalog knows it drops ("trigger t on post"), comma-separated, or "" for none.
+inline constexpr std::string_view k_cascade_triggers_only_note = "CASCADE drops only triggers: ";
+
 // `shown`: "users.mood (mood)", as the note and the finding show it.
 [[nodiscard]] inline std::string cascade_column_note(std::string_view shown) {
     return std::string(k_cascade_column_note) + std::string(shown);

@@ -81,6 +81,12 @@ struct AttachedFunction {
     std::string index;       // the index's name, for an index expression or predicate (DROP INDEX removes it)
     unsigned events = 0;   // Event bits: what runs it
     bool before_row = false;  // a BEFORE ... FOR EACH ROW trigger: a NULL from it skips the row
+    // A trigger's UPDATE OF columns: it fires on an UPDATE only when the SET list names one of them
+    // (PostgreSQL trigger.c TriggerEnabled: tgattr against the updated columns); empty: every UPDATE.
+    std::vector<std::string> update_columns;
+    // ALTER TABLE ... DISABLE TRIGGER name | USER | ALL (or ENABLE REPLICA, which fires only under
+    // session_replication_role = replica) since: it does not fire until enabled again.
+    bool disabled = false;
 };
 
 // A row-level security policy (CREATE POLICY), as pg_policy holds what DROP POLICY needs to know.

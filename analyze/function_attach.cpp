@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -166,7 +167,13 @@ public:
         }
         auto [it, added] = slot->second.emplace(key(f), rel->attached.size());
         if (!added) {
-            rel->attached[it->second].events |= f.events;
+            AttachedFunction& kept = rel->attached[it->second];
+            kept.events |= f.events;
+            // A trigger made again (CREATE OR REPLACE TRIGGER): its new column list and state.
+            if (!f.trigger.empty()) {
+                kept.update_columns = f.update_columns;
+                kept.disabled = f.disabled;
+            }
             return;
         }
         // One past the limit marks the relation as overflowed (fired_by).
@@ -243,6 +250,10 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
                        Call{std::string(pg::last_name(trigger->funcname)), schema_of(trigger->funcname)},
                        "trigger " + quote_ident(name) + " on " + display_of(catalog, trigger->relation), trigger_events(trigger->events),
                        false, name, trigger->row && (trigger->timing & 2) != 0);  // 2: TRIGGER_TYPE_BEFORE (catalog/pg_trigger.h)
+            // UPDATE OF a, b (CreateTrigStmt.columns): fires only on an UPDATE that sets one of them.
+            if (!out.empty() && (trigger->events & 16) != 0) {
+                for (const pg::Node* column : pg::each(trigger->columns)) out.back().function.update_columns.emplace_back(pg::text(column));
+            }
         }
     } else if (const DefineStmt* define = pg::as<DefineStmt>(stmt)) {
         static const std::set<std::string_view> k_function_options = {
@@ -305,6 +316,30 @@ std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& cata
     return out;
 }
 
+namespace {
+
+// ALTER TABLE ... ENABLE / DISABLE TRIGGER on the triggers the catalog attached (tablecmds.c
+// ATExecEnableDisableTrigger: a name, ALL, or USER, the triggers that are not internal ones, which
+// are all the migrations' own). ENABLE REPLICA fires only when session_replication_role is replica
+// (trigger.c TriggerEnabled), so a migration's session, in the default origin role, does not fire it.
+void enable_triggers(RelationInfo& rel, const AlterTableCmd* cmd) {
+    std::optional<bool> disabled;
+    bool every = false;
+    switch (cmd->subtype) {
+        case AT_EnableTrig: case AT_EnableAlwaysTrig: disabled = false; break;
+        case AT_EnableReplicaTrig: case AT_DisableTrig: disabled = true; break;
+        case AT_EnableTrigAll: case AT_EnableTrigUser: disabled = false, every = true; break;
+        case AT_DisableTrigAll: case AT_DisableTrigUser: disabled = true, every = true; break;
+        default: return;
+    }
+    for (AttachedFunction& f : rel.attached) {
+        if (f.trigger.empty() || f.via.starts_with("rule ")) continue;
+        if (every || (cmd->name != nullptr && f.trigger == cmd->name)) f.disabled = *disabled;
+    }
+}
+
+}  // namespace
+
 void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& attachments, Catalog& catalog) {
     record_event_trigger(stmt, catalog);  // fired by the DDL that follows (event_triggers.hpp)
     if (const ViewStmt* view = pg::as<ViewStmt>(stmt)) {
@@ -334,6 +369,7 @@ void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& att
     if (const AlterTableStmt* alter = pg::as<AlterTableStmt>(stmt)) {
         RelationInfo* rel = catalog.find(std::string(pg::relname(alter->relation)));
         for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            if (rel != nullptr) enable_triggers(*rel, cmd);
             if (rel == nullptr || cmd->subtype != AT_DropConstraint || cmd->name == nullptr) continue;
             std::string name(cmd->name);
             erase_if(rel->attached, [&](const AttachedFunction& f) { return f.constraint == name; });
@@ -435,6 +471,21 @@ std::vector<std::string> guarding_uses(const Catalog& catalog, const std::string
 Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog& catalog) {
     Fired out;
     std::set<std::string> seen;
+    // An UPDATE's SET columns: a trigger's UPDATE OF list must name one of them.
+    std::set<std::string> set_columns;
+    if (const auto* update = pg::as<UpdateStmt>(stmt)) {
+        for (const ResTarget* target : pg::each<ResTarget>(update->targetList)) {
+            if (target->name != nullptr) set_columns.insert(target->name);
+        }
+    }
+    auto fires_on = [&](const AttachedFunction& f, unsigned events) {
+        if (f.disabled || (f.events & events) == 0) return false;
+        if (set_columns.empty() || f.update_columns.empty() || (f.events & events) != Event::Update) return true;
+        for (const std::string& column : f.update_columns) {
+            if (set_columns.count(column) > 0) return true;
+        }
+        return false;
+    };
     auto fire = [&](const std::string& relname, unsigned events) {
         const RelationInfo* rel = catalog.find(relname);
         if (rel == nullptr || rel->attached.empty()) return;
@@ -443,7 +494,7 @@ Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog&
             return;
         }
         for (const AttachedFunction& f : rel->attached) {
-            if ((f.events & events) != 0) out.functions.push_back(f);
+            if (fires_on(f, events)) out.functions.push_back(f);
         }
     };
     auto write = [&](const RangeVar* rv, unsigned events) {

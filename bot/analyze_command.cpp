@@ -39,6 +39,8 @@
 #include "bot/stdin_input.hpp"
 #include "diff/glob.hpp"
 #include "analyze/tools/flyway_locations.hpp"
+#include "analyze/tools/other_database.hpp"
+#include "analyze/tools/project_pg_version.hpp"
 #include "analyze/tools/sqlx_crate.hpp"
 #include "analyze/tools/tool_dir_inputs.hpp"
 #include "diff/repository.hpp"
@@ -369,6 +371,27 @@ bool load_stats(const AnalyzeArgs& a, Settings& settings, std::ostream& err) {
     settings.stats = std::make_shared<const stats::LoadedStats>(std::move(*snapshot));
     settings.options.known_schema = settings.stats->known_schema();
     return true;
+}
+
+// Neither a flag, the configuration nor a snapshot names the target: the project's own files may
+// (tools/project_pg_version.hpp), searched below each folder given; the lowest they name, said.
+void version_from_project(Settings& settings, std::ostream& err) {
+    if (!settings.pg_version_from.empty()) return;
+    std::vector<analyze::tools::NamedVersion> named;
+    for (const auto& path : settings.paths) {
+        std::error_code ec;
+        if (!fs::is_directory(path, ec)) continue;
+        for (auto& v : analyze::tools::project_pg_versions(path)) {
+            v.file = (fs::path(path) / v.file).lexically_normal().generic_string();
+            named.push_back(std::move(v));
+        }
+    }
+    auto chosen = analyze::tools::choose_version(named, analyze::k_oldest_pg_version, analyze::k_newest_pg_version);
+    if (chosen.major == 0) return;
+    settings.options.pg_version = chosen.major;
+    settings.pg_version_from = "named by " + chosen.from;
+    err << "note: target PostgreSQL " << chosen.major << ", named by " << annotate::printable(chosen.from)
+        << " (--pg-version or pg_version names another)\n";
 }
 
 void version_from_snapshot(Settings& settings) {
@@ -776,6 +799,8 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
                std::any_of(followed.unknown.begin(), followed.unknown.end(), [&](const auto& r) { return below(r.path); });
     });
     std::erase_if(files, [&](const std::string& f) { return excluded(settings.exclude, f); });
+    // Another database's migration set (tools/other_database.hpp): one skipped entry per set.
+    for (auto& set : analyze::tools::set_aside_other_databases(files)) followed.unknown.push_back(std::move(set));
     for (const auto& e : input_errors) err << "error: " << annotate::printable(e.describe()) << "\n";
     // Nothing to report but the error lines: a terminal gets no empty report ("findings: 0" after
     // the error misleads); a machine format still gets its valid, empty document.
@@ -807,6 +832,7 @@ int run_analyze(const AnalyzeArgs& a, std::ostream& out, std::ostream& err) {
     }
     if (!load_stats(a, settings, err)) return k_exit_input;
     version_from_snapshot(settings);
+    version_from_project(settings, err);
     std::size_t printed = input_errors.size();
     std::vector<Error> schema_errors;
     // Inside a git repository the committed rest of each migration set is history, as the base

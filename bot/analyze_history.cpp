@@ -12,6 +12,7 @@
 #include "annotate/printable.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/regular_file.hpp"
+#include "bot/other_database_review.hpp"
 #include "bot/removed_migrations.hpp"
 #include "bot/tool_settings_review.hpp"
 #include "diff/glob.hpp"
@@ -359,6 +360,9 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
         return (diff::selects(patterns, path) || (*in_tool_dir)(path)) && changed.count(std::string(path)) == 0;
     });
     if (!listed) return listed.error();
+    // Another database's sets are no PostgreSQL history (bot/other_database_review.hpp).
+    auto other_database = other_database_at(repo, changes.base_sha, options.max_file_bytes);
+    std::erase_if(*listed, [&](const diff::StoredFile& f) { return other_database(f.path); });
     std::unordered_map<std::string, std::string> ids;  // path -> blob id
     std::vector<std::string> paths;
     for (auto& file : *listed) {

@@ -43,6 +43,7 @@
 #include "bot/github_api.hpp"
 #include "bot/github_client.hpp"
 #include "bot/governance_upload.hpp"
+#include "bot/other_database_review.hpp"
 #include "bot/pr_suppressions.hpp"
 #include "bot/pre_existing.hpp"
 #include "bot/pr_callers.hpp"
@@ -846,6 +847,9 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (!sqlx_folders) return git_failed(sqlx_folders.error());
     settings.options.sqlx_folders = &*sqlx_folders;
     std::erase_if(changes->files, [&](const diff::ChangedFile& c) { return excluded(settings.exclude, c.path); });
+    // Another database's sets, as the base's files say (bot/other_database_review.hpp).
+    auto other_databases = set_aside_other_databases(*repo, *changes, settings.options);
+    if (!other_databases) return git_failed(other_databases.error());
     // A merged call of a function the pull request (re)defines now runs the new body: its file
     // is reviewed too (bot/pr_callers.hpp).
     auto callers = add_callers(*repo, *changes, settings.paths, settings.options.max_file_bytes);
@@ -888,6 +892,7 @@ int run_pr(const std::vector<std::string>& args, std::ostream& out, std::ostream
                                     p.max_suggestions > 0 && target.number ? &starts : nullptr, &origins);
     if (!analysed) return git_failed(analysed.error());
     report = std::move(*analysed);
+    for (auto& set : *other_databases) report.files.push_back(std::move(set));
     if (auto listed = add_settings_reports(*repo, *changes, report, settings.options); !listed) return git_failed(listed.error());
     // What looks like a migration where no setting pgfence read runs one (bot/unselected_migrations.hpp),
     // unless the configuration's `paths` or the command's globs say which files are migrations.

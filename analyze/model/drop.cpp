@@ -8,6 +8,7 @@
 #include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
+#include "analyze/pg_parser.hpp"
 
 namespace pgfence::analyze::model {
 namespace {
@@ -334,9 +335,30 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
     }
     if ((type == OBJECT_FUNCTION || type == OBJECT_PROCEDURE || type == OBJECT_ROUTINE) && cascade) {
         // Triggers that call the function go with it.
+        bool triggers_only = true;  // every function known, and each RETURNS trigger
+        std::string dropped_triggers;
         for (const ObjectWithArgs* o : pg::each<ObjectWithArgs>(objects)) {
-            if (pg::length(o->objname) == 0) continue;
+            if (pg::length(o->objname) == 0) {
+                triggers_only = false;
+                continue;
+            }
             std::string function(pg::last_name(o->objname));
+            const auto* overloads = ctx.catalog.functions(function);
+            triggers_only = triggers_only && overloads != nullptr && !overloads->empty();
+            for (std::size_t i = 0; overloads != nullptr && i < overloads->size(); ++i) {
+                const auto& overload = (*overloads)[i];
+                ParsedStatement parsed = parse_statement(overload->definition);
+                const auto* create = parsed.failure ? nullptr : pg::as<CreateFunctionStmt>(parsed.stmt);
+                const bool trigger = create != nullptr && create->returnType != nullptr &&
+                                     pg::last_name(create->returnType->names) == "trigger" && !create->returnType->setof;
+                triggers_only = triggers_only && trigger;
+            }
+            for (const auto& [relname, info] : RelationMap(ctx.catalog.relations())) {
+                for (const auto& [trigger, called] : info->triggers) {
+                    if (called != function) continue;
+                    dropped_triggers += (dropped_triggers.empty() ? "" : ", ") + ("trigger " + quote_ident(trigger) + " on " + info->display);
+                }
+            }
             for (const auto& [relname, info] : RelationMap(ctx.catalog.relations())) {
                 for (const auto& [trigger, called] : info->triggers) {
                     if (called != function) continue;
@@ -347,6 +369,7 @@ bool model_drop(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
                 }
             }
         }
+        if (triggers_only) facts.notes.push_back(std::string(k_cascade_triggers_only_note) + dropped_triggers);
     }
     // Functions, extensions, sequences of other kinds, roles...: no table lock of their own.
     auto plain = plain_drops().find(type);

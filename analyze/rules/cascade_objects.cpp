@@ -112,6 +112,24 @@ void check_drop(const DropStmt* stmt, const StatementContext& ctx, Sink& sink) {
         names.push_back(quote_ident(name));
     }
     if (names.empty()) return;
+    // Functions that all RETURNS trigger (the lock model's note, cascade_note.hpp): only triggers go.
+    for (const std::string& note : ctx.statement.notes) {
+        if (!note.starts_with(k_cascade_triggers_only_note)) continue;
+        const std::string triggers = note.substr(k_cascade_triggers_only_note.size());
+        std::string shown_names;
+        for (std::size_t i = 0; i < names.size() && i < 8; ++i) shown_names += (i == 0 ? "" : ", ") + names[i];
+        if (names.size() > 8) shown_names += " and " + std::to_string(names.size() - 8) + " more";
+        Finding& f = sink.add(ctx.statement,
+                              "DROP " + std::string(kind->name) + " " + shown_names + " CASCADE drops only triggers: " +
+                                  (names.size() == 1 ? "the function returns" : "the functions return") +
+                                  " trigger, which nothing but a trigger can call (no DEFAULT, CHECK, index or view), and it drops " +
+                                  (triggers.empty() ? std::string("no trigger the migrations made") : triggers) +
+                                  ": from the moment it commits, what those triggers did on each write no longer happens");
+        f.risk = Risk::Medium;
+        f.fix = "drop the triggers explicitly (DROP TRIGGER ... ON ...) before the function when that is meant, or recreate them "
+                "in the same migration; then drop the function without CASCADE";
+        return;
+    }
     std::string listed;
     for (std::size_t i = 0; i < names.size() && i < 8; ++i) listed += (i == 0 ? "" : ", ") + names[i];
     if (names.size() > 8) listed += " and " + std::to_string(names.size() - 8) + " more";
