@@ -51,6 +51,8 @@ void Catalog::begin_trial() {
     m_trial->functions = m_functions;
     m_trial->event_triggers = m_event_triggers;
     m_trial->view_queries = m_view_queries;
+    m_trial->collations = m_collations;
+    m_trial->domain_collations = m_domain_collations;
 }
 
 void Catalog::undo_trial() {
@@ -68,6 +70,8 @@ void Catalog::undo_trial() {
     m_functions = std::move(trial.functions);
     m_event_triggers = std::move(trial.event_triggers);
     m_view_queries = std::move(trial.view_queries);
+    m_collations = std::move(trial.collations);
+    m_domain_collations = std::move(trial.domain_collations);
 }
 
 const RelationInfo* Catalog::find(const std::string& relname) const {
@@ -258,6 +262,8 @@ void Catalog::overlay(const Catalog& over) {
         m_types.insert(name);
     }
     for (const auto& [name, trigger] : over.m_event_triggers) m_event_triggers[name] = trigger;
+    for (const auto& [name, deterministic] : over.m_collations) m_collations[name] = deterministic;
+    for (const auto& [name, collation] : over.m_domain_collations) m_domain_collations[name] = collation;
     for (const auto& [name, overloads] : over.m_functions) {
         for (const auto& f : overloads) add_function(*f);
     }
@@ -271,6 +277,7 @@ void Catalog::add_domain(const std::string& name, bool has_constraints) { m_doma
 
 void Catalog::remove_domain(const std::string& name) {
     m_domains.erase(name);
+    m_domain_collations.erase(name);
     m_domain_functions.erase(name);
     m_types.erase(name);
 }

@@ -29,6 +29,9 @@ struct ColumnInfo {
     // Whether the column has a default (pg_attrdef): set by DEFAULT (not DEFAULT NULL, which stores
     // none), serial and identity, SET DEFAULT; cleared by DROP DEFAULT. Empty: not known.
     std::optional<bool> has_default;
+    // The collation its COLLATE clause (or its domain's) names, last name only; "": the type's
+    // default collation.
+    std::string collation;
 };
 
 // A foreign key, as pg_constraint would hold it.
@@ -321,6 +324,22 @@ public:
     // The functions a domain's CHECK constraints call (schema-qualified names as written).
     void add_domain_functions(const std::string& name, const std::vector<std::string>& functions);
     [[nodiscard]] const std::vector<std::string>* domain_functions(const std::string& name) const;
+    // Collations created in the migration (CREATE COLLATION), by last name: whether each is
+    // deterministic (pg_collation.collisdeterministic). And the collation a domain's COLLATE names.
+    void add_collation(const std::string& name, bool deterministic) { m_collations[name] = deterministic; }
+    void remove_collation(const std::string& name) { m_collations.erase(name); }
+    [[nodiscard]] std::optional<bool> collation_deterministic(const std::string& name) const {
+        auto it = m_collations.find(name);
+        return it == m_collations.end() ? std::nullopt : std::optional<bool>(it->second);
+    }
+    void set_domain_collation(const std::string& domain, const std::string& collation) {
+        if (collation.empty()) m_domain_collations.erase(domain);
+        else m_domain_collations[domain] = collation;
+    }
+    [[nodiscard]] std::string domain_collation(const std::string& domain) const {
+        auto it = m_domain_collations.find(domain);
+        return it == m_domain_collations.end() ? std::string() : it->second;
+    }
     // Other types created in the migration (enums, composites, ranges): known not to be domains.
     void add_type(const std::string& name);
     [[nodiscard]] bool is_known_type(const std::string& name) const;
@@ -368,6 +387,8 @@ private:
         FunctionMap functions;
         std::map<std::string, EventTriggerInfo> event_triggers;
         std::map<std::string, std::string> view_queries;
+        std::map<std::string, bool> collations;
+        std::map<std::string, std::string> domain_collations;
     };
     std::optional<Trial> m_trial;
     // The relations added, changed, renamed or put back since the last hand_on (with repeats),
@@ -397,6 +418,8 @@ private:
     std::map<std::string, std::string> m_view_queries;  // relname -> its query's statement, as view_query() says
     std::map<std::string, bool> m_domains;
     std::map<std::string, std::vector<std::string>> m_domain_functions;
+    std::map<std::string, bool> m_collations;                 // as collation_deterministic() says
+    std::map<std::string, std::string> m_domain_collations;   // as domain_collation() says
     std::set<std::string> m_types;
     FunctionMap m_functions;
     std::map<std::string, EventTriggerInfo> m_event_triggers;

@@ -171,21 +171,65 @@ int deleted_at(const StatementFacts& statement, std::string_view relation) {
 
 namespace {
 constexpr std::string_view k_rebuilds = ": rebuilds the indexes on ";
-constexpr std::string_view k_opclass = " (their operator class changes): ";
+constexpr std::string_view k_collation = ": the collation of ";
+constexpr std::string_view k_collation_changes = " changes (";
+std::string_view determinism_word(std::optional<bool> deterministic) {
+    return !deterministic ? "not known" : *deterministic ? "deterministic" : "nondeterministic";
+}
+std::optional<bool> read_determinism(std::string_view word, bool& ok) {
+    ok = true;
+    if (word == "deterministic") return true;
+    if (word == "nondeterministic") return false;
+    ok = word == "not known";
+    return std::nullopt;
+}
 }  // namespace
 
-std::string index_rebuild_note(std::string_view where, std::string_view column, std::string_view indexes) {
-    return std::string(where) + std::string(k_rebuilds) + std::string(column) + std::string(k_opclass) +
+std::string index_rebuild_note(std::string_view where, std::string_view column, std::string_view why,
+                               std::string_view indexes) {
+    return std::string(where) + std::string(k_rebuilds) + std::string(column) + " (" + std::string(why) + "): " +
            std::string(indexes);
 }
 
 std::optional<std::string> rebuilt_indexes(const StatementFacts& statement, std::string_view column) {
     std::string prefix = "ALTER COLUMN " + std::string(column) + " TYPE ";
-    std::string marker = std::string(k_rebuilds) + std::string(column) + std::string(k_opclass);
+    std::string marker = std::string(k_rebuilds) + std::string(column) + " (";
     for (const auto& note : statement.notes) {
         if (!note.starts_with(prefix)) continue;
         std::size_t at = note.find(marker);
-        if (at != std::string::npos) return note.substr(at + marker.size());
+        if (at == std::string::npos) continue;
+        std::string rest = note.substr(at + marker.size());
+        std::size_t close = rest.find("): ");
+        if (close == std::string::npos) continue;
+        return rest.substr(0, close) + ": " + rest.substr(close + 3);
+    }
+    return std::nullopt;
+}
+
+std::string collation_change_note(std::string_view where, std::string_view column, const CollationChange& change) {
+    return std::string(where) + std::string(k_collation) + std::string(column) + std::string(k_collation_changes) +
+           std::string(determinism_word(change.from_deterministic)) + " to " +
+           std::string(determinism_word(change.to_deterministic)) + "): " + change.names;
+}
+
+std::optional<CollationChange> collation_change(const StatementFacts& statement, std::string_view column) {
+    std::string prefix = "ALTER COLUMN " + std::string(column) + " TYPE ";
+    std::string marker = std::string(k_collation) + std::string(column) + std::string(k_collation_changes);
+    for (const auto& note : statement.notes) {
+        if (!note.starts_with(prefix)) continue;
+        std::size_t at = note.find(marker);
+        if (at == std::string::npos) continue;
+        std::string_view rest = std::string_view(note).substr(at + marker.size());
+        std::size_t close = rest.find("): ");
+        std::size_t to = rest.find(" to ");
+        if (close == std::string_view::npos || to == std::string_view::npos || to > close) continue;
+        bool from_ok = false, to_ok = false;
+        CollationChange out;
+        out.from_deterministic = read_determinism(rest.substr(0, to), from_ok);
+        out.to_deterministic = read_determinism(rest.substr(to + 4, close - to - 4), to_ok);
+        if (!from_ok || !to_ok) continue;
+        out.names = std::string(rest.substr(close + 3));
+        return out;
     }
     return std::nullopt;
 }

@@ -242,11 +242,23 @@ struct StatementFacts {
 [[nodiscard]] std::string deleted_all_note(std::string_view relation, int line);
 [[nodiscard]] int deleted_at(const StatementFacts& statement, std::string_view relation);
 // The note on an ALTER COLUMN c TYPE t (`where`) that keeps the table's rows but rebuilds the
-// indexes on c because their operator class changes (text to citext): "<where>: rebuilds the
-// indexes on c (their operator class changes): <indexes>". rebuilt_indexes reads <indexes> back
-// for column c (quoted as in the note), or nothing when the statement has no such note.
-[[nodiscard]] std::string index_rebuild_note(std::string_view where, std::string_view column, std::string_view indexes);
+// indexes on c because their operator class changes (text to citext) or their collation does:
+// "<where>: rebuilds the indexes on c (<why>): <indexes>". rebuilt_indexes reads "<why>: <indexes>"
+// back for column c (quoted as in the note), or nothing when the statement has no such note.
+[[nodiscard]] std::string index_rebuild_note(std::string_view where, std::string_view column, std::string_view why,
+                                             std::string_view indexes);
 [[nodiscard]] std::optional<std::string> rebuilt_indexes(const StatementFacts& statement, std::string_view column);
+// The note on an ALTER COLUMN c TYPE t (`where`) that gives c another collation, or names one
+// (COLLATE) where c's current one is not known (analyze/model/collations.hpp): "<where>: the
+// collation of c changes (<from> to <to>): <names>", <from> and <to> each "deterministic",
+// "nondeterministic" or "not known". collation_change reads it back for column c.
+struct CollationChange {
+    std::optional<bool> from_deterministic;  // nothing: not known
+    std::optional<bool> to_deterministic;
+    std::string names;  // "from \"C\" to ci_any", as shown
+};
+[[nodiscard]] std::string collation_change_note(std::string_view where, std::string_view column, const CollationChange& change);
+[[nodiscard]] std::optional<CollationChange> collation_change(const StatementFacts& statement, std::string_view column);
 // The note on a DROP TABLE of an existing table that a later statement of the file makes again
 // (analyzer.cpp: recreated_tables): "<relation> is made again at line N, empty: <how the old
 // release's writes fit it>"; `fits` says whether they all do.

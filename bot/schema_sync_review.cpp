@@ -16,9 +16,16 @@ bool script(std::string_view p) {
     const std::string_view n = analyze::path_name(p);
     if (n.ends_with(".d.ts") || p.find("node_modules/") != std::string_view::npos) return false;
     for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts", ".json"}) {
-        if (n.ends_with(ext)) return ext != ".json" || n.starts_with("ormconfig");
+        if (n.ends_with(ext)) return ext != ".json" || n.starts_with("ormconfig") || n == "package.json";
     }
-    return false;
+    // A Prisma schema, and the files that run commands at deploy (schema_sync_commands): CI
+    // workflows and compose files, Procfile, Dockerfiles, shell scripts, Makefiles, fly.toml's
+    // release_command and the like.
+    if (n.ends_with(".prisma")) return true;
+    for (std::string_view ext : {".yml", ".yaml", ".sh", ".toml", ".dockerfile"}) {
+        if (n.ends_with(ext)) return true;
+    }
+    return n == "Procfile" || n.starts_with("Dockerfile") || n == "Containerfile" || n == "Makefile" || n == "justfile";
 }
 
 analyze::Result<std::optional<std::string>> text_at(const diff::Repository& repo, const std::string& commit, const std::string& path,
@@ -38,7 +45,7 @@ analyze::Result<bool> add_schema_sync_reports(const diff::Repository& repo, cons
     if (!changed) return changed.error();
     std::map<std::string, std::vector<analyze::SettingUnknown>> found;  // path: its unknown lines
     std::map<std::string, std::string> texts;
-    std::vector<std::pair<std::string, int>> models;
+    std::vector<std::pair<std::string, tools::ModelDecl>> models;
     for (const auto& file : *changed) {
         if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
         auto text = text_at(repo, changes.head_sha, file.path, options.max_file_bytes);
@@ -48,34 +55,35 @@ analyze::Result<bool> add_schema_sync_reports(const diff::Repository& repo, cons
         for (auto& s : tools::schema_sync_settings(**text)) {
             if (file.all_lines_new || file.touches(s.line, s.line)) found[file.path].push_back(analyze::SettingUnknown{s.line, s.why, "schema sync"});
         }
-        if (int line = tools::model_line(**text)) models.emplace_back(file.path, line);
+        if (auto model = tools::model_declaration(file.path, **text); model.line > 0) models.emplace_back(file.path, model);
         texts[file.path] = std::move(**text);
     }
     if (!models.empty()) {
-        // Whether the head turns it on anywhere: the first setting found names it.
+        // Whether the head turns it on anywhere, for each tool: the first setting or command found
+        // names it. An entity or model is synchronised by its own tool's setting or command.
         auto scripts = repo.list_files(changes.head_sha, script);
         if (!scripts) return scripts.error();
-        std::string on;
+        std::map<std::string, std::string> on;  // tool: where it is turned on
         for (const auto& path : *scripts) {
             auto text = text_at(repo, changes.head_sha, path, std::min(options.max_file_bytes, tools::k_most_settings_bytes));
             if (!text) return text.error();
             if (!*text) continue;
-            auto settings = tools::schema_sync_settings(**text);
-            if (settings.empty()) continue;
-            std::string shown;
-            for (char c : std::string_view(path).substr(0, 200)) shown += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
-            on = shown + ":" + std::to_string(settings.front().line) + ": " + settings.front().why;
-            break;
-        }
-        if (!on.empty()) {
-            for (const auto& [path, line] : models) {
-                found[path].push_back(analyze::SettingUnknown{
-                    line,
-                    "this entity or model is synchronised into the schema when the application starts (" + on +
-                        "): the DDL this change makes is computed at run time, a dropped or changed column included; review it, or "
-                        "write the change as a migration",
-                    "schema sync"});
+            for (const auto& setting : tools::schema_sync_settings(**text)) {
+                if (on.contains(setting.tool)) continue;
+                std::string shown;
+                for (char c : std::string_view(path).substr(0, 200)) shown += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
+                on[setting.tool] = shown + ":" + std::to_string(setting.line) + ": " + setting.why;
             }
+        }
+        for (const auto& [path, model] : models) {
+            auto it = on.find(model.tool);
+            if (it == on.end()) continue;
+            found[path].push_back(analyze::SettingUnknown{
+                model.line,
+                "this entity or model is synchronised into the schema (" + it->second +
+                    "): the DDL this change makes is computed at run time, a dropped or changed column included; review it, or "
+                    "write the change as a migration",
+                "schema sync"});
         }
     }
     for (auto& [path, unknown] : found) {

@@ -46,7 +46,8 @@ bool same_operator_class(const std::string& from, const std::string& to) {
 // ALTER COLUMN ... TYPE drops and recreates the indexes that use the column (ATPostAlterTypeCleanup);
 // a rewrite rebuilds every index of the table. Named when the catalog knows them.
 void note_index_rebuilds(const std::string& where, const std::string& col, const std::string& from, const std::string& to,
-                         TypeChange change, const Target& t, StatementFacts& facts, Context& ctx) {
+                         TypeChange change, bool collation_changes, const Target& t, StatementFacts& facts,
+                         Context& ctx) {
     auto using_column = indexes_using(ctx, t.relname, col);
     if (change == TypeChange::Rewrite) {
         auto all = ctx.catalog.indexes_of(t.relname);
@@ -54,11 +55,16 @@ void note_index_rebuilds(const std::string& where, const std::string& col, const
         return;
     }
     if (using_column.empty()) return;
-    if (same_operator_class(from, to)) {
+    if (!same_operator_class(from, to)) {
+        facts.notes.push_back(index_rebuild_note(where, quote_ident(col), "their operator class changes", name_list(using_column)));
+    } else if (collation_changes) {
+        // CheckIndexCompatible compares the collations of the old index and the new one: a
+        // collation change builds it again (PostgreSQL 15: the index's relfilenode changes, the
+        // table's does not; tests/hostile/test_collation_change.py).
+        facts.notes.push_back(index_rebuild_note(where, quote_ident(col), "their collation changes", name_list(using_column)));
+    } else {
         facts.notes.push_back(where + ": the indexes on " + quote_ident(col) + " are kept, not rebuilt: " +
                               name_list(using_column));
-    } else {
-        facts.notes.push_back(index_rebuild_note(where, quote_ident(col), name_list(using_column)));
     }
 }
 

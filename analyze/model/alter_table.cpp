@@ -8,6 +8,7 @@
 #include "analyze/model/alter_table_locks.hpp"
 #include "analyze/model/subcommand_judgement.hpp"
 #include "analyze/model/alter_table_parts.hpp"
+#include "analyze/model/collations.hpp"
 #include "analyze/model/empty_tables.hpp"
 #include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
@@ -299,6 +300,24 @@ void alter_column_type(const AlterTableCmd& cmd, const SubcommandLock& lock, con
             from_where = " (current type " + outside->shown + " from " + outside->source + ")";
         }
     }
+    // The collation after the statement: its COLLATE, its domain's, or the new type's default.
+    // Before it: the catalog's column (a COLLATE clause, as pg_dump writes one), else not known.
+    std::string to_collation = column_collation(def, ctx.catalog);
+    bool collation_known = known != nullptr && !from.empty();
+    bool collation_changes = collation_known && known->collation != to_collation;
+    if (collation_changes || (!collation_known && def != nullptr && def->collClause != nullptr)) {
+        CollationChange change;
+        auto shown = [](const std::string& name) { return name.empty() ? std::string("the type's default") : quote_ident(name); };
+        change.to_deterministic = collation_deterministic(to_collation, ctx.catalog);
+        if (collation_known) {
+            change.from_deterministic = collation_deterministic(known->collation, ctx.catalog);
+            change.names = "from " + shown(known->collation) + " to " + shown(to_collation);
+        } else {
+            change.names = "from a collation pgfence does not know to " + shown(to_collation);
+        }
+        facts.notes.push_back(collation_change_note(where, quote_ident(col), change));
+    }
+    if (known) known->collation = to_collation;
     ctx.reshape(t.relname, col);
     retype_foreign_keys(t, col, facts, ctx);
     if (from.empty()) {
@@ -318,7 +337,7 @@ void alter_column_type(const AlterTableCmd& cmd, const SubcommandLock& lock, con
                               " keeps every value with TimeZone " + *facts.settings->timezone + from_where);
     } else if (change == TypeChange::DependsOnTimeZone) rewrite(why, false);
     else facts.notes.push_back(where + ": no rewrite, " + why);
-    note_index_rebuilds(where, col, from, to, change, t, facts, ctx);
+    note_index_rebuilds(where, col, from, to, change, collation_changes, t, facts, ctx);
     if (known) known->type = to;
 }
 

@@ -47,7 +47,8 @@ void detach_partition(const AlterTableCmd& cmd, const SubcommandLock& lock, cons
 // The indexes on a retyped column: kept, rebuilt, or rebuilt with the whole table
 // (alter_column_dependents.cpp). Notes only: the table's own lock covers them.
 void note_index_rebuilds(const std::string& where, const std::string& col, const std::string& from, const std::string& to,
-                         TypeChange change, const Target& t, StatementFacts& facts, Context& ctx);
+                         TypeChange change, bool collation_changes, const Target& t, StatementFacts& facts,
+                         Context& ctx);
 // DROP COLUMN: drops the indexes that use the column, locking each.
 void drop_column_indexes(const Target& t, const std::string& column, StatementFacts& facts, Context& ctx);
 // ALTER COLUMN ... TYPE: the foreign keys on the column are re-created, locking their other table.

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <set>
 
+#include "analyze/model/collations.hpp"
 #include "analyze/if_not_exists.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/names.hpp"
@@ -179,6 +180,7 @@ std::string record_constraint(Context& ctx, const std::string& table, const std:
 void record_column(Context& ctx, const std::string& table, const ColumnDef* def) {
     std::string col(pg::text(def->colname));
     ColumnInfo info{col, def->typeName != nullptr ? canonical_type(def->typeName) : std::string(), false, false, false, std::nullopt};
+    info.collation = column_collation(def, ctx.catalog);
     bool owns_sequence = is_serial_type(def);
     // The statement shows every default the column gets (a domain's own default is not the
     // column's and DROP DEFAULT leaves it); DEFAULT NULL stores none (AddRelationNewConstraints).

@@ -2,6 +2,7 @@
 #include <map>
 #include <set>
 
+#include "analyze/model/collations.hpp"
 #include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/model/publication_identity.hpp"
@@ -482,6 +483,7 @@ void model_sql_function(const CreateFunctionStmt* stmt, StatementFacts& facts, C
 
 // Types the migration creates: domains with constraints make added columns rewrite.
 void record_type(const pg::Node* stmt, Context& ctx) {
+    record_collation(stmt, ctx);
     if (const CreateDomainStmt* domain = pg::as<CreateDomainStmt>(stmt)) {
         if (pg::length(domain->domainname) == 0) return;
         bool constrained = false;

@@ -100,15 +100,14 @@ void check(const StatementContext& ctx, Sink& sink) {
         std::string type = type_change_text(ctx.statement.sql, def).type;
         if (rewrite == nullptr) {
             // Binary-coercible: the rows stay, but an index whose operator class changes (text to
-            // citext) is built again from every row under the same ACCESS EXCLUSIVE lock, which
+            // citext), or whose collation does (COLLATE), is built again from every row under the same ACCESS EXCLUSIVE lock, which
             // blocks reads too (on PostgreSQL 15 the index's relfilenode changes, the table's does
             // not, and pg_locks shows AccessExclusiveLock on both during the statement): as costly
             // for traffic as a CREATE INDEX without CONCURRENTLY, and worse.
             std::optional<std::string> indexes = rebuilt_indexes(ctx.statement, col);
             if (!indexes) return;  // catalog only
             Finding& f = sink.add(ctx.statement, "ALTER COLUMN " + col + " TYPE " + type + " keeps the rows of " + t.table +
-                                                     " but builds its indexes on " + col + " again (their operator class "
-                                                     "changes: " + *indexes + ") while holding " + describe_lock(t.lock) +
+                                                     " but builds its indexes on " + col + " again (" + *indexes + ") while holding " + describe_lock(t.lock) +
                                                      ": reads and writes wait for the whole index build");
             f.relation = t.table;
             f.fix = "add a new column of type " + type + ", keep it in sync with a trigger, backfill it in batches, build "

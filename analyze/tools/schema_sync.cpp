@@ -1,6 +1,7 @@
 #include "analyze/tools/schema_sync.hpp"
 
 #include <cctype>
+#include <initializer_list>
 
 namespace pgfence::analyze::tools {
 namespace {
@@ -49,10 +50,69 @@ void each_on(std::string_view text, std::string_view key, F found) {
     }
 }
 
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+
+// At `at`: `words` one after another, separated by spaces or tabs (at least one), the last one
+// ending the word (or followed by `:`, drizzle-kit's older `push:pg`); the end, or npos.
+std::size_t words_at(std::string_view text, std::size_t at, std::initializer_list<std::string_view> words) {
+    if (at > 0 && word_char(text[at - 1])) return std::string_view::npos;
+    bool first = true;
+    for (std::string_view w : words) {
+        if (!first) {
+            std::size_t gap = at;
+            while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+            if (at == gap) return std::string_view::npos;
+        }
+        first = false;
+        if (text.substr(at, w.size()) != w) return std::string_view::npos;
+        at += w.size();
+    }
+    if (at < text.size() && word_char(text[at])) return std::string_view::npos;
+    return at;
+}
+
+// The schema synchronisation commands each tool's CLI has: each computes DDL from the model files
+// and runs it on the database, with no migration file (and drops what the models no longer have).
+struct SyncCommand {
+    std::string_view tool;
+    std::initializer_list<std::string_view> words;  // the first one is searched for
+    std::string_view what;
+};
+// - `prisma db push`: pushes the Prisma schema's state to the database without migrations
+//   (prisma/prisma packages/migrate/src/commands/DbPush.ts; --accept-data-loss drops columns).
+// - `drizzle-kit push` (`push:pg` before 0.21): "push your schema and subsequent schema changes
+//   directly to the database while omitting SQL files generation" (drizzle-team/drizzle-orm-docs
+//   src/content/docs/drizzle-kit-push.mdx; --force approves data-loss statements).
+// - `typeorm schema:sync`: "Synchronizes your entities with database schema" (typeorm/typeorm
+//   src/commands/SchemaSyncCommand.ts; the typeorm-ts-node-* launchers run the same command).
+// Sequelize's CLI has no sync command (sequelize-cli lists db:migrate, db:seed...; sync is the
+// Model.sync call read above), and knex's CLI only runs migration files.
+const SyncCommand k_sync_commands[] = {
+    {"prisma", {"prisma", "db", "push"}, "Prisma's `prisma db push` makes the database match schema.prisma"},
+    {"drizzle", {"drizzle-kit", "push"}, "Drizzle's `drizzle-kit push` makes the database match the pgTable() schema files"},
+    {"typeorm", {"schema:sync"}, "TypeORM's `schema:sync` makes the database match the entities"},
+};
+
 }  // namespace
 
-std::vector<SchemaSync> schema_sync_settings(std::string_view text) {
+std::vector<SchemaSync> schema_sync_commands(std::string_view text) {
     std::vector<SchemaSync> out;
+    for (const SyncCommand& c : k_sync_commands) {
+        const std::string_view first = *c.words.begin();
+        for (std::size_t at = text.find(first); at != std::string_view::npos; at = text.find(first, at + first.size())) {
+            std::size_t end = words_at(text, at, c.words);
+            if (end == std::string_view::npos) continue;
+            out.push_back(SchemaSync{line_at(text, at),
+                                     std::string(c.what) + " when this command runs (DDL computed from the models at run time, "
+                                                           "dropped columns and tables included): pgfence does not see it",
+                                     std::string(c.tool)});
+        }
+    }
+    return out;
+}
+
+std::vector<SchemaSync> schema_sync_settings(std::string_view text) {
+    std::vector<SchemaSync> out = schema_sync_commands(text);
     // TypeORM: DataSource.initialize() runs synchronize() when options.synchronize is set and
     // dropDatabase() first when options.dropSchema is (typeorm/typeorm src/data-source/DataSource.ts
     // initialize; BaseDataSourceOptions.ts: "Indicates if database schema should be auto created on
@@ -63,11 +123,11 @@ std::vector<SchemaSync> schema_sync_settings(std::string_view text) {
         if (typeorm) {
             each_on(text, "synchronize", [&](int line, std::string_view v) {
                 out.push_back(SchemaSync{line, "TypeORM's synchronize: " + shown(v) + " makes TypeORM change the schema to match the entities "
-                                               "at every start (DDL computed at run time, column drops included): pgfence does not see it"});
+                                               "at every start (DDL computed at run time, column drops included): pgfence does not see it", "typeorm"});
             });
             each_on(text, "dropSchema", [&](int line, std::string_view v) {
                 out.push_back(SchemaSync{line, "TypeORM's dropSchema: " + shown(v) + " drops the whole schema, every table and row, at every "
-                                               "start: pgfence does not see it"});
+                                               "start: pgfence does not see it", "typeorm"});
             });
         }
     }
@@ -88,22 +148,40 @@ std::vector<SchemaSync> schema_sync_settings(std::string_view text) {
             out.push_back(SchemaSync{line_at(text, at), "Sequelize's sync({ " + std::string(key) + ": " + shown(shown_value) + " }) " +
                                                             (key == "alter" ? "alters every model's table to match the model (columns it no longer has dropped)"
                                                                             : "drops and recreates every model's table") +
-                                                            " when the application starts (DDL computed at run time): pgfence does not see it"});
+                                                            " when the application starts (DDL computed at run time): pgfence does not see it", "sequelize"});
             break;
         }
     }
     return out;
 }
 
-int model_line(std::string_view text) {
+ModelDecl model_declaration(std::string_view path, std::string_view text) {
     for (std::string_view mark : {"@Entity(", "@ViewEntity(", "@ChildEntity("}) {
-        if (std::size_t at = text.find(mark); at != std::string_view::npos) return line_at(text, at);
+        if (std::size_t at = text.find(mark); at != std::string_view::npos) return {line_at(text, at), "typeorm"};
     }
-    if (text.find("sequelize") == std::string_view::npos && text.find("Sequelize") == std::string_view::npos) return 0;
+    // A Prisma schema (prisma/prisma: schema.prisma, or the .prisma files of prismaSchemaFolder):
+    // everything in it, models, enums and the datasource, is what `prisma db push` applies.
+    if (path.ends_with(".prisma")) {
+        for (std::string_view mark : {"model ", "enum ", "view ", "type ", "datasource "}) {
+            for (std::size_t at = text.find(mark); at != std::string_view::npos; at = text.find(mark, at + 1)) {
+                if (at == 0 || text[at - 1] == '\n') return {line_at(text, at), "prisma"};
+            }
+        }
+        return {1, "prisma"};
+    }
+    // A Drizzle schema file: pgTable() (and the enums, views and schemas of drizzle-orm/pg-core).
+    if (text.find("drizzle-orm") != std::string_view::npos) {
+        for (std::string_view mark : {"pgTable(", "pgEnum(", "pgView(", "pgSchema(", "pgMaterializedView(", "pgSequence("}) {
+            if (std::size_t at = text.find(mark); at != std::string_view::npos) return {line_at(text, at), "drizzle"};
+        }
+    }
+    if (text.find("sequelize") == std::string_view::npos && text.find("Sequelize") == std::string_view::npos) return {};
     for (std::string_view mark : {".define(", ".init("}) {
-        if (std::size_t at = text.find(mark); at != std::string_view::npos) return line_at(text, at);
+        if (std::size_t at = text.find(mark); at != std::string_view::npos) return {line_at(text, at), "sequelize"};
     }
-    return 0;
+    return {};
 }
+
+int model_line(std::string_view text) { return model_declaration("", text).line; }
 
 }  // namespace pgfence::analyze::tools

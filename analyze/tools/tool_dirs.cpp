@@ -456,6 +456,20 @@ void read_js(std::string_view path, std::string_view text, std::string_view tool
             }
             if (!classes.folders.empty() || !listed) return !classes.folders.empty();
         }
+        // node-config's custom-environment-variables file maps each key to the name of an
+        // environment variable; where that variable is set, its value replaces the key's value from
+        // the other files (node-config/node-config's wiki, Environment Variables, "Custom
+        // Environment Variables": the file is read after the others and each leaf names a variable
+        // whose value, when set, overrides). Its value is known only at deploy: the folder is not.
+        if (tool == "node-pg-migrate" && path_name(path).starts_with("custom-environment-variables.")) {
+            std::string name = values && values->size() == 1 ? shown((*values)[0]) : shown(expr);
+            out.push_back(computed(std::string(tool), setting, n,
+                                   "node-config's custom-environment-variables maps it to the environment variable " + name +
+                                       ", whose value at deploy pgfence cannot read (the other config files' folder applies "
+                                       "only while it is unset)",
+                                   true));
+            return true;
+        }
         if (!values || values->empty()) {
             out.push_back(computed(std::string(tool), setting, n,
                                    "its value " + shown(expr) + " is computed when the tool runs (" +

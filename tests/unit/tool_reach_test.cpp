@@ -107,4 +107,14 @@ TEST_CASE("tool_reach: schema synchronisation settings and models") {
     CHECK(schema_sync_settings("await dataSource.synchronize();").empty());
     CHECK(model_line("import { Entity } from 'typeorm';\n@Entity('users')\nclass U {}\n") == 2);
     CHECK(model_line("const x = foo.init();\n") == 0);
+    // Schema synchronisation commands: one class with the settings, each tool's models its own.
+    CHECK(schema_sync_commands("      - run: npx prisma db push --accept-data-loss\n").size() == 1);
+    CHECK(schema_sync_commands("      - run: npx prisma db pull && npx prisma migrate deploy\n").empty());
+    CHECK(schema_sync_commands("{\"scripts\":{\"a\":\"drizzle-kit push:pg\",\"b\":\"drizzle-kit pushed\"}}").size() == 1);
+    CHECK(schema_sync_commands("release: npx typeorm-ts-node-commonjs schema:sync -d src/ds.ts\n").front().tool == "typeorm");
+    CHECK(schema_sync_settings("CMD npx prisma  db\tpush\n").front().tool == "prisma");
+    CHECK(model_declaration("prisma/schema.prisma", "datasource db {\n}\nmodel User {\n}\n").line == 3);
+    CHECK(model_declaration("src/db/schema.ts", "import { pgTable } from 'drizzle-orm/pg-core';\nexport const t = pgTable('t', {});\n").tool ==
+          "drizzle");
+    CHECK(model_declaration("src/x.ts", "const t = pgTable('t', {});\n").line == 0);
 }
