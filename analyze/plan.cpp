@@ -1348,9 +1348,22 @@ bool Composer::later_touches(std::size_t i, const std::string& table, bool only_
 bool Composer::skip_finding(std::size_t i, const Finding& f) {
     const auto* alter = pg::as<AlterTableStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr);
     if (f.rule == "add-column-not-null-without-default") {
-        note(i, "ADD COLUMN ... NOT NULL without a default is kept as written: the old release does not write the column, so "
-                "its inserts fail once it exists, as they do against the original (which also fails on a table with rows). "
-                "Give the column a DEFAULT, or add it nullable and make it NOT NULL after the release that writes it");
+        // Kept as written, the plan runs only where the table is empty, and a rehearsal on empty
+        // tables proves nothing of the deploy (issue #54: ente's subscriptions plan was called
+        // proven so). pgfence cannot choose the value existing rows should get: no plan.
+        if (m_declined.empty()) {
+            std::string column = "...";
+            if (alter != nullptr) {
+                int sub = f.subcommand >= 0 ? f.subcommand : (pg::length(alter->cmds) == 1 ? 0 : -1);
+                const auto* cmd = pg::as<AlterTableCmd>(pg::nth(alter->cmds, sub));
+                if (const auto* def = cmd != nullptr ? pg::as<ColumnDef>(cmd->def) : nullptr) column = quote_ident(pg::text(def->colname)) + " ...";
+            }
+            m_declined = "line " + std::to_string(m_report.statements[i].span.start.line) +
+                         ": the migration fails on a table with rows: ADD COLUMN " + column + " NOT NULL without DEFAULT on " +
+                         f.relation + ", and pgfence cannot choose the value existing rows get, so no plan is offered; "
+                         "by hand: give the column a DEFAULT, or add it nullable, fill it, and make it NOT NULL after the release "
+                         "that writes it";
+        }
         return true;
     }
     if (f.rule == "set-not-null-scan" && m_survey.keep_not_null.count(i) > 0) {
