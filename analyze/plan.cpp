@@ -2920,6 +2920,12 @@ Plan Composer::compose() {
     Plan plan;
     plan.steps = std::move(steps);
     plan.replaced.assign(m_replaced.begin(), m_replaced.end());
+    // Said here once, not in the user's migration files (outside DBA: service boilerplate above
+    // each pgfence-ignore line of ente's and memos' plans).
+    if (std::any_of(plan.steps.begin(), plan.steps.end(), [](const PlanStep& st) { return contains_ci(st.sql, "pgfence-ignore:"); })) {
+        m_notes.push_back("the plan's pgfence-ignore comments silence pgfence in the repository; where the governance service "
+                          "applies a policy, a suppression the pull request adds does not lift it (an exemption from the service does)");
+    }
     plan.notes = std::move(m_notes);
     int total = migration;
     plan.summary = std::to_string(total) + (total == 1 ? " migration" : " migrations") +
