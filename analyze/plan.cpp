@@ -19,6 +19,7 @@
 #include "analyze/plan_fills.hpp"
 #include "analyze/plan_objects.hpp"
 #include "analyze/plan_releases.hpp"
+#include "analyze/plan_runner.hpp"
 #include "analyze/plan_survey.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/plan_walk.hpp"
@@ -2916,6 +2917,11 @@ Plan Composer::compose() {
         if (objects.tables().count(key) > 0 || net.after == net.before) continue;
         return no_plan("the plan pgfence composed does not " + std::string(net.after ? "create " : "drop ") + quote_ident(key.substr(2)) +
                        " as the original does; by hand: write the migrations so that each object is created and dropped as the file does");
+    }
+    // Plain SQL that no known tool runs: how the runner wraps files is unknown (plan_runner.hpp).
+    if (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql") {
+        if (std::string why = plan_runner::unknown_runner_decline(steps); !why.empty()) return no_plan(why);
+        if (std::string note = plan_runner::unknown_runner_note(steps); !note.empty()) m_notes.push_back(note);
     }
     Plan plan;
     plan.steps = std::move(steps);
