@@ -527,9 +527,11 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
         self.check(v.get("result") == "proven" and code == 0, f"oracle: a random-valued UPDATE kept whole is not proven (exit {code}): {v} {err}")
         # The original runs as its tool runs it: goose wraps the file in one transaction, where
         # LOCK TABLE is allowed (run statement by statement, it failed and the plan was unchecked).
+        # (The fill passes links' CHECK (length(note) > 3) on the seeded rows: 'n' || id did not,
+        # and the plan was proven only because it was rehearsed on the table without them.)
         locked = self.write("oracle/g/20260101000002_lock.sql",
                             "-- +goose Up\nLOCK TABLE links IN SHARE ROW EXCLUSIVE MODE;\n"
-                            "UPDATE links SET note = 'n' || id WHERE note IS NULL;\n"
+                            "UPDATE links SET note = 'note ' || id WHERE note IS NULL;\n"
                             "CREATE INDEX links_note ON links (note);\n-- +goose Down\nDROP INDEX links_note;\n")
         code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, locked)
         v = self.verdict(doc, "0002_lock")
