@@ -19,6 +19,7 @@
 #include "analyze/plan_fills.hpp"
 #include "analyze/plan_objects.hpp"
 #include "analyze/plan_releases.hpp"
+#include "analyze/plan_runner.hpp"
 #include "analyze/plan_survey.hpp"
 #include "analyze/pg_walk.hpp"
 #include "analyze/plan_walk.hpp"
@@ -1348,9 +1349,22 @@ bool Composer::later_touches(std::size_t i, const std::string& table, bool only_
 bool Composer::skip_finding(std::size_t i, const Finding& f) {
     const auto* alter = pg::as<AlterTableStmt>(i < m_stmts.size() ? m_stmts[i] : nullptr);
     if (f.rule == "add-column-not-null-without-default") {
-        note(i, "ADD COLUMN ... NOT NULL without a default is kept as written: the old release does not write the column, so "
-                "its inserts fail once it exists, as they do against the original (which also fails on a table with rows). "
-                "Give the column a DEFAULT, or add it nullable and make it NOT NULL after the release that writes it");
+        // Kept as written, the plan runs only where the table is empty, and a rehearsal on empty
+        // tables proves nothing of the deploy (issue #54: ente's subscriptions plan was called
+        // proven so). pgfence cannot choose the value existing rows should get: no plan.
+        if (m_declined.empty()) {
+            std::string column = "...";
+            if (alter != nullptr) {
+                int sub = f.subcommand >= 0 ? f.subcommand : (pg::length(alter->cmds) == 1 ? 0 : -1);
+                const auto* cmd = pg::as<AlterTableCmd>(pg::nth(alter->cmds, sub));
+                if (const auto* def = cmd != nullptr ? pg::as<ColumnDef>(cmd->def) : nullptr) column = quote_ident(pg::text(def->colname)) + " ...";
+            }
+            m_declined = "line " + std::to_string(m_report.statements[i].span.start.line) +
+                         ": the migration fails on a table with rows: ADD COLUMN " + column + " NOT NULL without DEFAULT on " +
+                         f.relation + ", and pgfence cannot choose the value existing rows get, so no plan is offered; "
+                         "by hand: give the column a DEFAULT, or add it nullable, fill it, and make it NOT NULL after the release "
+                         "that writes it";
+        }
         return true;
     }
     if (f.rule == "set-not-null-scan" && m_survey.keep_not_null.count(i) > 0) {
@@ -2904,9 +2918,20 @@ Plan Composer::compose() {
         return no_plan("the plan pgfence composed does not " + std::string(net.after ? "create " : "drop ") + quote_ident(key.substr(2)) +
                        " as the original does; by hand: write the migrations so that each object is created and dropped as the file does");
     }
+    // Plain SQL that no known tool runs: how the runner wraps files is unknown (plan_runner.hpp).
+    if (m_layout.tool == MigrationTool::Plain && m_layout.source_kind == "sql") {
+        if (std::string why = plan_runner::unknown_runner_decline(steps); !why.empty()) return no_plan(why);
+        if (std::string note = plan_runner::unknown_runner_note(steps); !note.empty()) m_notes.push_back(note);
+    }
     Plan plan;
     plan.steps = std::move(steps);
     plan.replaced.assign(m_replaced.begin(), m_replaced.end());
+    // Said here once, not in the user's migration files (outside DBA: service boilerplate above
+    // each pgfence-ignore line of ente's and memos' plans).
+    if (std::any_of(plan.steps.begin(), plan.steps.end(), [](const PlanStep& st) { return contains_ci(st.sql, "pgfence-ignore:"); })) {
+        m_notes.push_back("the plan's pgfence-ignore comments silence pgfence in the repository; where the governance service "
+                          "applies a policy, a suppression the pull request adds does not lift it (an exemption from the service does)");
+    }
     plan.notes = std::move(m_notes);
     int total = migration;
     plan.summary = std::to_string(total) + (total == 1 ? " migration" : " migrations") +

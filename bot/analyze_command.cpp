@@ -34,6 +34,7 @@
 #include "bot/config.hpp"
 #include "bot/extract_stats_command.hpp"
 #include "bot/plan_hint.hpp"
+#include "bot/plan_paths.hpp"
 #include "bot/progress.hpp"
 #include "analyze/safe_write.hpp"
 #include "bot/stdin_input.hpp"
@@ -592,7 +593,7 @@ bool write_plans(const Report& report, const std::string& folder, const PlanHint
             std::vector<std::pair<std::string, std::unique_ptr<analyze::OutputFile>>> opened;
             bool refused = false;
             for (const auto& [path, text] : files) {
-                std::string relative = fs::path(analyze::plan_relative_path(path)).generic_string();
+                std::string relative = fs::path(plan_output_path(file.path, path)).generic_string();
                 if (!under.empty()) relative = under + "/" + relative;
                 analyze::WriteOptions options;
                 options.create_base = true;

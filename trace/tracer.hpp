@@ -85,10 +85,11 @@ private:
     // entities with generated uuid columns), so TypeORM files that call uuid_generate_v4()
     // find it there.
     void tool_runtime(const analyze::FileReport& report);
-    // Whether the file's statements all run, in autocommit, on a copy of database `from`.
-    [[nodiscard]] bool original_runs(const analyze::FileReport& report, const std::string& from);
-    // Runs the file on database `db` itself as its tool does (plan_oracle.hpp: run_file): whether all ran.
-    [[nodiscard]] bool run_original(const analyze::FileReport& report, const std::string& db);
+    // Why the file, run as its tool runs it on a copy of database `from`, fails ("" when it runs).
+    [[nodiscard]] std::string original_fails(const analyze::FileReport& report, const std::string& from);
+    // Runs the file on database `db` itself as its tool does (plan_oracle.hpp: run_file): why it
+    // failed, "" when all ran.
+    [[nodiscard]] std::string run_original(const analyze::FileReport& report, const std::string& db);
     // Plan rehearsal pieces (plan_rehearsal.cpp).
     [[nodiscard]] std::vector<std::string> seed_rows(const std::string& table, const std::set<std::string>& never_null);
     // The existing columns ("<table oid>.<quoted name>") the file makes NOT NULL or puts under a

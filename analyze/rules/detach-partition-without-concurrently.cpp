@@ -30,7 +30,6 @@ Recipe plain_detach_recipe(const StatementContext& ctx, const std::string& paren
              ").\n-- With a short lock_timeout the DETACH gives up, rather than queue the table's queries behind it,\n"
              "-- when it cannot have its locks at once: run it again until it succeeds.\n"
              "SET lock_timeout = '2s';\n"
-             "-- Governance: a suppression the pull request adds does not lift its policy; an exemption from the service does.\n"
              "-- pgfence-ignore: detach-partition-without-concurrently -- " + parent +
              " has a DEFAULT partition, CONCURRENTLY is refused\n" + ctx.statement.sql + ";",
          true, true});

@@ -65,7 +65,6 @@ void check(const StatementContext& ctx, Sink& sink) {
                  "-- the DROP gives up, rather than queue the table's queries behind it, when it cannot have its\n"
                  "-- locks at once: run it again until it succeeds.\n"
                  "SET lock_timeout = '2s';\n"
-                 "-- Governance: a suppression the pull request adds does not lift its policy; an exemption from the service does.\n"
                  "-- pgfence-ignore: drop-index-without-concurrently -- an index of a partitioned table cannot be dropped concurrently\n"
                  "DROP INDEX IF EXISTS " + all + (drop->cascade ? " CASCADE" : "") + ";",
                  true, true});

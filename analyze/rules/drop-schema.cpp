@@ -75,7 +75,6 @@ void check(const StatementContext& ctx, Sink& sink) {
              std::string(cascade ? "-- Drop each object the query above lists with its own statement (each is reviewed on\n"
                                    "-- its own), then the schema. Without CASCADE it fails if anything is left in it.\n"
                                  : "") +
-                 "-- Governance: a suppression the pull request adds does not lift its policy; an exemption from the service does.\n"
                  "-- pgfence-ignore: drop-schema -- " + schema + " is empty and no code has used it since the previous release\n"
                  "DROP SCHEMA IF EXISTS " + schema + ";",
              true});

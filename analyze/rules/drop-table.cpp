@@ -123,7 +123,6 @@ void check(const StatementContext& ctx, Sink& sink) {
                 quote_literal(table) + "::regclass;",
             "pg_dump --table=" + table + " --format=custom <database>"));
         recipe.steps.push_back({"Migration (a later release)",
-                                "-- Governance: a suppression the pull request adds does not lift its policy; an exemption from the service does.\n"
                                 "-- pgfence-ignore: drop-table -- no code has used " + table + " since the previous release\n"
                                 "DROP TABLE IF EXISTS " + table + (drop->cascade ? " CASCADE" : "") + ";",
                                 true});

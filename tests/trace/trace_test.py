@@ -527,9 +527,11 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
         self.check(v.get("result") == "proven" and code == 0, f"oracle: a random-valued UPDATE kept whole is not proven (exit {code}): {v} {err}")
         # The original runs as its tool runs it: goose wraps the file in one transaction, where
         # LOCK TABLE is allowed (run statement by statement, it failed and the plan was unchecked).
+        # (The fill passes links' CHECK (length(note) > 3) on the seeded rows: 'n' || id did not,
+        # and the plan was proven only because it was rehearsed on the table without them.)
         locked = self.write("oracle/g/20260101000002_lock.sql",
                             "-- +goose Up\nLOCK TABLE links IN SHARE ROW EXCLUSIVE MODE;\n"
-                            "UPDATE links SET note = 'n' || id WHERE note IS NULL;\n"
+                            "UPDATE links SET note = 'note ' || id WHERE note IS NULL;\n"
                             "CREATE INDEX links_note ON links (note);\n-- +goose Down\nDROP INDEX links_note;\n")
         code, doc, err = self.run_json("--plan", "--ci", "--setup", setup, locked)
         v = self.verdict(doc, "0002_lock")
@@ -556,14 +558,17 @@ INSERT INTO models (id, project_id) VALUES ('m1', 'p1');
         the well-known ones a migration could ALTER or DROP, and such a file is never proven (#33)."""
         setup = self.write("oracle/n/setup.sql", self.ORACLE_SETUP)
         # "NOT NULL" in a comment changes nothing: items.label still gets NULLs, on which this
-        # unique index over coalesce(label, '') fails, so the file is held to the tables
-        # without the seeded rows.
+        # unique index over coalesce(label, '') fails. The plan is still rehearsed with the rows
+        # (never proven on empty tables, issue #54), and the verdict says the file fails on them.
         comment = self.write("oracle/n/0002_comment.sql", "COMMENT ON COLUMN items.label IS 'NOT NULL once filled';\n"
                              "CREATE UNIQUE INDEX items_label_key ON items ((coalesce(label, '')));\n")
         code, doc, err = self.run_json("--plan", "--setup", setup, comment)
         plans = (doc or {}).get("plans", [])
         seeded = " ".join(plans[0].get("seeded", [])) if plans else ""
-        self.check(plans and "presumes them empty" in seeded, f"oracle: NOT NULL in a comment turned off NULL seeding: {seeded} {err[-300:]}")
+        v = self.verdict(doc, "0002_comment")
+        self.check(plans and "items" in seeded and v.get("result") == "unchecked"
+                   and v.get("reason", "").startswith("the migration fails on a table with rows"),
+                   f"oracle: NOT NULL in a comment turned off NULL seeding: {seeded} {v} {err[-300:]}")
         # A file that makes the column NOT NULL gets no NULLs in it (it runs on the seeded rows),
         # and its plan is proven.
         required = self.write("oracle/n2/0002_required.sql", "ALTER TABLE items ALTER COLUMN label SET NOT NULL;\n")
