@@ -13,6 +13,7 @@
 #include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 #include "analyze/tools/settings_surface.hpp"
+#include "bot/typeorm_option_modules.hpp"
 #include "diff/link_targets.hpp"
 
 namespace pgfence::bot {
@@ -311,6 +312,24 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
             else if (surface.computed.size() < 64) surface.computed.push_back(ComputedModule{path, c.line, c.expr.substr(0, 80)});
         }
         scripts.push_back(path);
+    }
+    // A TypeORM DataSource's options taken from another module (a spread, a constant): that module
+    // and what it loads (bot/typeorm_option_modules.hpp). Not the modules of its entity classes.
+    auto sources = repo.list_files(commit, [](std::string_view p) { return not_vendored(p) && script_name(analyze::path_name(p)); });
+    if (!sources) return sources.error();
+    for (const auto& path : *sources) {
+        auto text = read(path);
+        if (!text) return text.error();
+        if (!*text || !tools::data_source_text(**text)) continue;
+        for (const auto& m : typeorm_option_modules(path, **text)) {
+            for (const auto& candidate : tools::module_candidates(m.spec)) {
+                auto entry = repo.entry_at(commit, candidate);
+                if (!entry) return entry.error();
+                if (!*entry || (*entry)->kind == diff::TreeEntryInfo::Kind::tree) continue;
+                add(candidate, path + ":" + std::to_string(m.line) + " takes the TypeORM DataSource's options from it", false);
+                break;
+            }
+        }
     }
     // Node's require() of a relative path, followed from each script (knex/knex bin/cli.js loads the
     // knexfile with require after registering the loaders for .ts and the other extensions).
