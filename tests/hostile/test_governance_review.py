@@ -26,7 +26,13 @@ def purge_fn(tail):
 
 def purge_world(w, policy):
     config, token, url = signoff_world(w, policy)
-    write(os.path.join(w.repo, "migrations/003_audit.sql"), "CREATE TABLE audit_log (id bigint PRIMARY KEY, ts timestamptz);\n")
+    # audit_log is on the base branch (a table with rows), so deleting from it is a finding.
+    git(w.repo, "checkout", "-q", "main")
+    write(os.path.join(w.repo, "migrations/000_audit.sql"), "CREATE TABLE audit_log (id bigint PRIMARY KEY, ts timestamptz);\n")
+    git(w.repo, "add", "-A")
+    git(w.repo, "commit", "-qm", "audit")
+    git(w.repo, "checkout", "-q", "feature")
+    git(w.repo, "rebase", "-q", "main")
     write(os.path.join(w.repo, "migrations/004_fn.sql"), purge_fn("ts < now() - interval '90 days'"))
     write(os.path.join(w.repo, "migrations/005_call.sql"), "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\nSELECT purge_audit();\n")
     git(w.repo, "add", "-A")
