@@ -3,15 +3,18 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "analyze/limits.hpp"
 #include "analyze/migration_order.hpp"
 #include "analyze/tool_order.hpp"
+#include "analyze/tools/flyway_settings.hpp"
 #include "annotate/printable.hpp"
 #include "analyze/path_parts.hpp"
 #include "analyze/regular_file.hpp"
+#include "bot/history_tool_files.hpp"
 #include "bot/other_database_review.hpp"
 #include "bot/removed_migrations.hpp"
 #include "bot/tool_settings_review.hpp"
@@ -363,9 +366,21 @@ Result<std::unique_ptr<HistoryRun>> base_history(const diff::Repository& repo, c
     // Another database's sets are no PostgreSQL history (bot/other_database_review.hpp).
     auto other_database = other_database_at(repo, changes.base_sha, options.max_file_bytes);
     std::erase_if(*listed, [&](const diff::StoredFile& f) { return other_database(f.path); });
+    // A file the globs select that its folder's tool never loads made nothing: not history
+    // (bot/history_tool_files.hpp).
+    std::map<std::string, FolderTools> folders;
+    const tools::ReadFile read_base = [&](const std::string& path) -> std::optional<std::string> {
+        auto stored = repo.read_file_bounded(changes.base_sha, path, std::min(options.max_file_bytes, tools::k_most_settings_bytes));
+        if (!stored || !*stored || !(*stored)->text) return std::nullopt;
+        return std::move((*stored)->text);
+    };
     std::unordered_map<std::string, std::string> ids;  // path -> blob id
     std::vector<std::string> paths;
     for (auto& file : *listed) {
+        if (const std::string why = tool_never_loads(file.path, read_base, folders); !why.empty()) {
+            notes.push_back(file.path + " is not replayed as history: " + why);
+            continue;
+        }
         paths.push_back(file.path);
         ids.emplace(std::move(file.path), std::move(file.id));
     }

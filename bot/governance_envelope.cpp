@@ -113,6 +113,24 @@ analyze::Result<Envelope> build_envelope(const analyze::Report& report, const Su
     if (document.is_discarded() || !document.contains("files"))
         return analyze::Error{"the report could not be read back as JSON", "", std::nullopt};
 
+    // What a finding at a call is about (Finding::subject: the called body's statement, whole),
+    // hashed beside it: its message cuts the statement short, and an approval or an exemption
+    // binds to the whole of it (serve/binding.cpp), not to the message's cut (issue #53, BODYTAIL).
+    std::map<std::string, const analyze::FileReport*> report_of;
+    for (const auto& f : report.files) report_of.emplace(f.path, &f);
+    for (auto& file : document["files"]) {
+        auto it = report_of.find(file.value("path", std::string()));
+        if (it == report_of.end() || !file.contains("findings") || !file["findings"].is_array()) continue;
+        const auto& findings = it->second->findings;
+        auto& listed = file["findings"];
+        if (listed.size() != findings.size()) continue;
+        for (std::size_t i = 0; i < findings.size(); ++i) {
+            if (findings[i].subject.empty() || !listed[i].is_object() || listed[i].value("rule", std::string()) != findings[i].rule) continue;
+            auto sha = sha256_hex(findings[i].subject);
+            if (!sha) return sha.error();
+            listed[i]["subject_sha256"] = *sha;
+        }
+    }
     // "<file sha256> <path>\n" per file, sorted by path in byte order.
     std::vector<std::pair<std::string, std::string>> hashed;  // path, sha256
     std::map<std::string, std::vector<std::string>> settings_of;

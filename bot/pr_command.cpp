@@ -55,6 +55,7 @@
 #include "bot/analyze_history.hpp"
 #include "bot/drizzle_journal.hpp"
 #include "bot/removed_migrations.hpp"
+#include "bot/typeorm_identity.hpp"
 #include "diff/repository.hpp"
 
 namespace pgfence::bot {
@@ -481,6 +482,9 @@ analyze::Result<Report> analyse_changes(const diff::Repository& repo, const diff
                                  change.old_path, base_metadata};
         auto from_base = compare_with_base(file, head_version, base_version, change, options.direction, !fail_on_pre_existing);
         review_pull_request_suppressions(file, from_base, self_suppressed);
+        // A merged TypeORM migration whose class or `name` the pull request changes runs again
+        // (bot/typeorm_identity.hpp).
+        if (base_text) add_typeorm_rename(file, *base_text, **text, options);
         if (origins != nullptr && !file.suppressed.empty()) origins->insert_or_assign(change.path, std::move(from_base));
         if (!change.all_lines_new) {
             // A file the base branch already had has run in production: what it creates exists

@@ -13,6 +13,8 @@
 #include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/sequelize_rc.hpp"
 #include "analyze/tools/settings_surface.hpp"
+#include "bot/typeorm_option_modules.hpp"
+#include "diff/link_targets.hpp"
 
 namespace pgfence::bot {
 namespace {
@@ -311,6 +313,24 @@ analyze::Result<Surface> settings_surface_at(const diff::Repository& repo, const
         }
         scripts.push_back(path);
     }
+    // A TypeORM DataSource's options taken from another module (a spread, a constant): that module
+    // and what it loads (bot/typeorm_option_modules.hpp). Not the modules of its entity classes.
+    auto sources = repo.list_files(commit, [](std::string_view p) { return not_vendored(p) && script_name(analyze::path_name(p)); });
+    if (!sources) return sources.error();
+    for (const auto& path : *sources) {
+        auto text = read(path);
+        if (!text) return text.error();
+        if (!*text || !tools::data_source_text(**text)) continue;
+        for (const auto& m : typeorm_option_modules(path, **text)) {
+            for (const auto& candidate : tools::module_candidates(m.spec)) {
+                auto entry = repo.entry_at(commit, candidate);
+                if (!entry) return entry.error();
+                if (!*entry || (*entry)->kind == diff::TreeEntryInfo::Kind::tree) continue;
+                add(candidate, path + ":" + std::to_string(m.line) + " takes the TypeORM DataSource's options from it", false);
+                break;
+            }
+        }
+    }
     // Node's require() of a relative path, followed from each script (knex/knex bin/cli.js loads the
     // knexfile with require after registering the loaders for .ts and the other extensions).
     std::size_t walked = 0;
@@ -395,10 +415,21 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
         }
         return n == ".env" || n.starts_with(".env.");
     };
+    // A settings file reached through a link inside the repository (`config -> deploy`) is read
+    // by the tool at the link's path: a change to the link's target is a change to it.
+    auto links = diff::links_of(repo, changes.merge_base_sha, changes.head_sha);
+    if (!links) return links.error();
+    auto in_surface = [&](std::string_view p) -> const SurfaceFile* {
+        if (auto it = surface.find(std::string(p)); it != surface.end()) return &it->second;
+        for (const auto& alias : diff::paths_through_links(*links, p)) {
+            if (auto it = surface.find(alias); it != surface.end()) return &it->second;
+        }
+        return nullptr;
+    };
     auto changed = repo.changed_files(
         changes.merge_base_sha, changes.head_sha,
         [&](std::string_view p) {
-            return surface.contains(std::string(p)) || (!node_config_why.empty() && tools::node_config_file(p)) ||
+            return in_surface(p) || (!node_config_why.empty() && tools::node_config_file(p)) ||
                    ((!env_names.empty() || env_any) && env_file(p) && not_vendored(p));
         },
         {}, options.max_file_bytes);
@@ -415,11 +446,11 @@ analyze::Result<bool> add_surface_reports(const diff::Repository& repo, const di
     for (const auto& file : *changed) {
         if (listed.contains(file.path)) continue;
         SurfaceFile s;
-        if (surface.contains(file.path)) s = surface.at(file.path);
-        else if (surface.contains(file.old_path)) s = surface.at(file.old_path);
+        if (const SurfaceFile* at = in_surface(file.path)) s = *at;
+        else if (const SurfaceFile* old_at = in_surface(file.old_path)) s = *old_at;
         else if (env_file(file.path)) s.why = env_why + " reads it from the environment";
         else s.why = node_config_why;
-        const bool env = !surface.contains(file.path) && !surface.contains(file.old_path) && env_file(file.path);
+        const bool env = !in_surface(file.path) && !in_surface(file.old_path) && env_file(file.path);
         auto counts = s.storage ? std::function<bool(std::string_view)>([](std::string_view l) { return l.find("Storage") != std::string_view::npos; })
                       : env ? std::function<bool(std::string_view)>([&env_names, env_any](std::string_view l) {
                                   if (l.starts_with("export ")) l.remove_prefix(7);

@@ -4,14 +4,31 @@
 
 #include "analyze/migration_order.hpp"
 #include "diff/glob.hpp"
+#include "diff/link_targets.hpp"
 
 namespace pgfence::diff {
 
 Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& base,
                              const std::string& head, const std::vector<std::string>& globs, std::uint64_t max_bytes) {
     const std::vector<std::string>& patterns = globs.empty() ? default_migration_globs() : globs;
-    auto wanted = [&](std::string_view path) { return selects(patterns, path); };
-    auto wanted_dir = [&](std::string_view path) { return may_hold(patterns, path); };
+    // A file is a migration at its own path or at a path it is reached through a link inside
+    // the repository (a migrations folder or migration that is a link to another folder or
+    // file): the tool reads through the link (diff/link_targets.hpp).
+    std::vector<LinkInside> links;
+    auto wanted = [&](std::string_view path) {
+        if (selects(patterns, path)) return true;
+        for (const auto& alias : paths_through_links(links, path)) {
+            if (selects(patterns, alias)) return true;
+        }
+        return false;
+    };
+    auto wanted_dir = [&](std::string_view path) {
+        if (may_hold(patterns, path)) return true;
+        for (const auto& alias : paths_through_links(links, path)) {
+            if (may_hold(patterns, alias)) return true;
+        }
+        return false;
+    };
 
     ChangeSet set;
     set.repo_root = repo.root();
@@ -24,6 +41,9 @@ Result<ChangeSet> changed_migrations(const Repository& repo, const std::string& 
     Result<std::string> merge_base = repo.merge_base(set.base_sha, set.head_sha);
     if (!merge_base) return merge_base.error();
     set.merge_base_sha = *merge_base;
+    auto linked = links_of(repo, set.merge_base_sha, set.head_sha);
+    if (!linked) return linked.error();
+    links = std::move(*linked);
 
     Result<std::vector<ChangedFile>> files = repo.changed_files(set.merge_base_sha, set.head_sha, wanted, wanted_dir, max_bytes);
     if (!files) return files.error();

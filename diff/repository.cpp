@@ -467,6 +467,36 @@ Result<std::vector<StoredFile>> Repository::list_blobs(const std::string& commit
     });
 }
 
+namespace {
+
+struct LinkListing {
+    git_repository* repo;
+    std::vector<std::pair<std::string, std::string>> links;
+};
+
+int list_link(const char* root, const git_tree_entry* entry, void* payload) {
+    auto* listing = static_cast<LinkListing*>(payload);
+    if (git_tree_entry_filemode(entry) != GIT_FILEMODE_LINK) return 0;
+    // A link's text is a short path; a longer one is no path pgfence follows.
+    listing->links.emplace_back(std::string(root) + git_tree_entry_name(entry), blob_text(listing->repo, *git_tree_entry_id(entry)));
+    if (listing->links.back().second.size() > 4096) listing->links.back().second.clear();
+    return 0;
+}
+
+}  // namespace
+
+Result<std::vector<std::pair<std::string, std::string>>> Repository::list_links(const std::string& commit) const {
+    return guarded([&]() -> std::vector<std::pair<std::string, std::string>> {
+        Result<std::string> sha = resolve_commit(commit, "head");
+        if (!sha) throw GitFailure{sha.error().message};
+        Tree tree = tree_of(m_repo.get(), *sha);
+        LinkListing listing{m_repo.get(), {}};
+        check(git_tree_walk(tree.get(), GIT_TREEWALK_PRE, list_link, &listing), "listing the links of " + *sha);
+        std::sort(listing.links.begin(), listing.links.end());
+        return std::move(listing.links);
+    });
+}
+
 Result<std::vector<std::string>> Repository::list_files(const std::string& commit,
                                                         const std::function<bool(std::string_view)>& wanted) const {
     auto listed = list_blobs(commit, wanted);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analyze/error.hpp"
@@ -100,6 +101,9 @@ public:
     // repository-relative path, sorted.
     [[nodiscard]] Result<std::vector<std::string>> list_files(const std::string& commit,
                                                             const std::function<bool(std::string_view)>& wanted) const;
+
+    // The symbolic links of `commit`'s tree: (path, the link's text), sorted by path.
+    [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> list_links(const std::string& commit) const;
 
     // list_files's files with their blobs' ids.
     [[nodiscard]] Result<std::vector<StoredFile>> list_blobs(const std::string& commit,

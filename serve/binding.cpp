@@ -39,6 +39,8 @@ std::string findings_of(const json& file, const std::string& rule, std::optional
         }
         const std::string message = f.value("message", std::string());
         out += "finding " + std::to_string(message.size()) + "\n" + message + "\n";
+        // The whole called statement (bot/governance_envelope.cpp): the message cuts it short.
+        if (f.contains("subject_sha256") && f["subject_sha256"].is_string()) out += "subject " + f["subject_sha256"].get<std::string>() + "\n";
     }
     return out;
 }
@@ -96,6 +98,8 @@ std::string signoff_item_identity(const json& item, const json& envelope) {
             }
         }
         if (context.empty()) context = "file " + file->value("sha256", std::string());
+        // What the item's findings at its line are about when that is a called body elsewhere.
+        context += findings_of(*file, item.value("rule", ""), line);
     } else {
         context = "absent";
     }

@@ -29,7 +29,8 @@ namespace pgfence::serve {
 // says it (kind, file, line, rule, message) and what it was found on in `envelope`, the upload
 // whose decision it is: the context_sha256 of the statements whose span holds its line (the file
 // before them, their transaction, the files the migration was read with), or the file's sha256
-// when no statement holds it. The same finding reported by another job, or by a later upload whose
+// when no statement holds it, and the subject_sha256 of its findings there (the whole called
+// statement a finding at a call is about, which its message cuts short). The same finding reported by another job, or by a later upload whose
 // migration is unchanged up to it, has the same identity; a rewrite of what it depends on does not.
 [[nodiscard]] std::string signoff_item_identity(const nlohmann::json& item, const nlohmann::json& envelope);
 

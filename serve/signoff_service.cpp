@@ -202,7 +202,30 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
         if (!done) error = done.error().message;
         return static_cast<bool>(done);
     }
-    if (action != "submitted" || lower(text_at(payload, {"review", "state"}).value_or("")) != "approved") return true;
+    const std::string state = lower(text_at(payload, {"review", "state"}).value_or(""));
+    if (action == "submitted" && state == "changes_requested") {
+        // GitHub counts a reviewer's latest review: their later "changes requested" withdraws
+        // every approval they gave this pull request (by review or by /pgfence approve).
+        auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+            auto r = c.query("UPDATE pgfence_approvals SET revoked_at = now() WHERE repository = $1 AND pull_request = $2 "
+                             "AND login = $3 AND revoked_at IS NULL RETURNING login, content_hash, source",
+                             {ctx.repository, std::to_string(ctx.number), ctx.login});
+            if (!r) return db_error(c, r.error());
+            for (int i = 0; i < r->rows(); ++i) {
+                auto e = append_audit(c, ctx.repository, "approval_revoked", r->value(i, 1), ctx.number,
+                                      {{"login", r->value(i, 0)}, {"source", r->value(i, 2)}, {"review_id", *review_id},
+                                       {"why", "changes requested by the same reviewer"}, {"delivery", delivery}});
+                if (!e) return e.error();
+            }
+            auto latest = latest_upload(c, ctx.repository, ctx.number);
+            if (!latest) return latest.error();
+            if (r->rows() == 0 || !*latest) return true;
+            return enqueue_check(c, ctx.repository, ctx.number, **latest);
+        });
+        if (!done) error = done.error().message;
+        return static_cast<bool>(done);
+    }
+    if (action != "submitted" || state != "approved") return true;
 
     auto policy = current_policy();
     if (!policy) {
@@ -280,7 +303,34 @@ bool Service::handle_review(const json& payload, const std::string& delivery, st
 }
 
 bool Service::handle_comment(const json& payload, const std::string& delivery, std::string& error, bool& give_up) {
-    if (text_at(payload, {"action"}).value_or("") != "created") return true;
+    const std::string comment_action = text_at(payload, {"action"}).value_or("");
+    if (comment_action == "deleted" || comment_action == "edited") {
+        // The comment an approval stands on is gone or says something else now: the approval it
+        // gave is withdrawn (a new `/pgfence approve` gives it again).
+        const std::string repository = lower(text_at(payload, {"repository", "full_name"}).value_or(""));
+        auto number = number_at(payload, {"issue", "number"});
+        auto comment_id = number_at(payload, {"comment", "id"});
+        if (!valid_repository(repository) || !number || !comment_id) return true;
+        auto done = m_store.transaction([&](trace::Connection& c) -> StoreResult<bool> {
+            auto r = c.query("UPDATE pgfence_approvals SET revoked_at = now() WHERE repository = $1 AND pull_request = $2 "
+                             "AND comment_id = $3 AND revoked_at IS NULL RETURNING login, content_hash",
+                             {repository, std::to_string(*number), std::to_string(*comment_id)});
+            if (!r) return db_error(c, r.error());
+            for (int i = 0; i < r->rows(); ++i) {
+                auto e = append_audit(c, repository, "approval_revoked", r->value(i, 1), *number,
+                                      {{"login", r->value(i, 0)}, {"source", "comment"}, {"comment_id", *comment_id},
+                                       {"why", "the approving comment was " + comment_action}, {"delivery", delivery}});
+                if (!e) return e.error();
+            }
+            auto latest = latest_upload(c, repository, *number);
+            if (!latest) return latest.error();
+            if (r->rows() == 0 || !*latest) return true;
+            return enqueue_check(c, repository, *number, **latest);
+        });
+        if (!done) error = done.error().message;
+        return static_cast<bool>(done);
+    }
+    if (comment_action != "created") return true;
     const json* pull = field(payload, {"issue", "pull_request"});
     if (pull == nullptr || !pull->is_object()) return true;  // a comment on an issue, not a pull request
     const json* user = field(payload, {"comment", "user"});

@@ -107,7 +107,7 @@ bool digits_then(std::string_view name, char after) {
 
 bool foreign_migration_candidate(std::string_view path) {
     const std::string name = lowered(path_name(path));
-    for (std::string_view ext : {".yaml", ".yml", ".json", ".xml", ".sql", ".rb", ".py"}) {
+    for (std::string_view ext : {".yaml", ".yml", ".json", ".xml", ".sql", ".rb", ".py", ".exs", ".php", ".cs"}) {
         if (name.ends_with(ext)) return name != "package.json" && name != "package-lock.json" && !name.starts_with("tsconfig");
     }
     return false;
@@ -174,6 +174,33 @@ std::optional<CodeMigration> read_foreign_migration(std::string_view path, std::
         const int line = line_holding(text, "ActiveRecord::Migration");
         if (line == 0) return std::nullopt;
         return CodeMigration{"rails", line, why("Rails (Active Record)", "an Active Record migration")};
+    }
+    if (low.ends_with(".exs")) {
+        // Ecto runs the <version>_<name>.exs files of priv/repo/migrations, each a module that
+        // uses Ecto.Migration (elixir-ecto/ecto_sql lib/ecto/migrator.ex migrations_for:
+        // Path.wildcard of "*.exs", ~r"^(\d+)_([_a-z0-9]*).exs$").
+        if (!digits_then(name, '_')) return std::nullopt;
+        const int line = line_holding(text, "Ecto.Migration");
+        if (line == 0) return std::nullopt;
+        return CodeMigration{"ecto", line, why("Ecto", "an Ecto migration")};
+    }
+    if (low.ends_with(".php")) {
+        // Laravel runs database/migrations/*_*.php, each returning or declaring a class that
+        // extends Migration (laravel/framework src/Illuminate/Database/Migrations/Migrator.php
+        // getMigrationFiles: glob "*_*.php").
+        if (name.find('_') == std::string_view::npos || path_name(folder) != "migrations") return std::nullopt;
+        const int line = line_holding(text, "extends Migration");
+        if (line == 0) return std::nullopt;
+        return CodeMigration{"laravel", line, why("Laravel", "a Laravel migration")};
+    }
+    if (low.ends_with(".cs")) {
+        // EF Core runs the classes deriving from Migration with a [Migration("id")] attribute
+        // (dotnet/efcore src/EFCore.Relational/Migrations/Internal/MigrationsAssembly.cs); the
+        // .Designer.cs half holds the attribute, the other half Up().
+        if (low.ends_with(".designer.cs") || low.ends_with("modelsnapshot.cs")) return std::nullopt;
+        const int line = line_holding(text, ": Migration");
+        if (line == 0 || text.find("override void Up(") == std::string_view::npos) return std::nullopt;
+        return CodeMigration{"ef-core", line, why("EF Core", "an EF Core migration")};
     }
     if (low.ends_with(".py")) {
         // Django loads every module of an app's migrations package whose name does not start

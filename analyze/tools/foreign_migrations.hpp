@@ -1,7 +1,7 @@
 #pragma once
 // Migrations of tools pgfence does not read: Liquibase changelogs (YAML, JSON, XML and formatted
 // SQL), Sqitch deploy scripts, Atlas migration directories, pgroll migrations, Rails (Active
-// Record) migrations, Alembic revisions and Django migrations. Each is recognised by the tool's
+// Record) migrations, Alembic revisions, Django, Ecto, Laravel and EF Core migrations. Each is recognised by the tool's
 // own conventions (cited in foreign_migrations.cpp); a pull request that adds or changes one is an
 // unknown statement at its line, so it needs a person's sign-off instead of passing as "0 files".
 #include <optional>
@@ -12,7 +12,7 @@
 
 namespace pgfence::analyze::tools {
 
-// Whether `path`'s name may be such a migration (.yaml .yml .json .xml .sql .rb .py): the ones
+// Whether `path`'s name may be such a migration (.yaml .yml .json .xml .sql .rb .py .exs .php .cs): the ones
 // worth reading.
 [[nodiscard]] bool foreign_migration_candidate(std::string_view path);
 

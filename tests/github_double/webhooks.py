@@ -28,7 +28,7 @@ CREATED, UPDATED = "2024-05-01T12:00:00Z", "2024-05-02T08:30:00Z"
 APP_ID, HOOK_ID = 123456, 429938761
 EVENTS = {"pull_request": ("opened", "synchronize", "reopened", "closed"), "check_run": ("rerequested",),
           "installation": ("created",), "ping": (None,), "pull_request_review": ("submitted", "dismissed"),
-          "issue_comment": ("created",)}
+          "issue_comment": ("created", "edited")}
 
 
 class PayloadInvalid(Exception):
@@ -232,7 +232,7 @@ def build(event, action=None, *, repository_name="octo/app", number=1, head_sha=
           head_ref="feature/migration", base_ref="main", sender="octocat", installation=77, merged=False,
           before_sha=None, head_repository=None, app_id=APP_ID, app_slug="pgfence-governance",
           check_run_id=4242, check_name="pgfence governance", title="Add a migration", author=None, actor=None,
-          body=None, review_id=None, review_state="approved", comment_id=None, on_pull_request=True):
+          body=None, review_id=None, review_state="approved", comment_id=None, on_pull_request=True, previous_body=""):
     """The payload GitHub sends for `event` (and `action`); see EVENTS for the kinds built here.
     pull_request_review and issue_comment: `actor` reviews or comments (default: the sender) with
     `body`; `author` opened the pull request (default: the sender)."""
@@ -266,7 +266,10 @@ def build(event, action=None, *, repository_name="octo/app", number=1, head_sha=
     if event == "pull_request_review":
         return dict({"action": action, "review": review(p, action), "pull_request": pull_request(p, "opened")}, **common)
     if event == "issue_comment":
-        return dict({"action": action, "issue": issue_of_pull(p), "comment": comment(p)}, **common)
+        payload = {"action": action, "issue": issue_of_pull(p), "comment": comment(p)}
+        if action == "edited":
+            payload["changes"] = {"body": {"from": previous_body}}
+        return dict(payload, **common)
     payload = {"action": action, "number": number, "pull_request": pull_request(p, action)}
     if action == "synchronize":
         payload.update(before=before_sha or "4" * 40, after=head_sha)
