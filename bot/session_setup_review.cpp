@@ -1,6 +1,7 @@
 #include "bot/session_setup_review.hpp"
 
 #include "analyze/path_parts.hpp"
+#include "analyze/tools/flyway_settings.hpp"
 #include "analyze/tools/session_setup.hpp"
 
 namespace pgfence::bot {
@@ -26,6 +27,22 @@ bool settings_like(std::string_view p) {
     return false;
 }
 
+// A settings file a migration tool or the deploy reads (its name says so): one pgfence must read
+// whole to know what the tool runs.
+bool tool_settings_name(std::string_view p) {
+    const std::string_view n = analyze::path_name(p);
+    for (std::string_view name : {"package.json", ".sequelizerc", ".db-migraterc", "database.json", "flyway.conf", "flyway.toml", "diesel.toml",
+                                  "Procfile", "Makefile", "fly.toml", "render.yaml", "app.json", "pom.xml", "build.gradle", "build.gradle.kts",
+                                  "dbconfig.yml", "atlas.hcl", "sqitch.conf", "alembic.ini", "drizzle.config.ts", "drizzle.config.js"}) {
+        if (n == name) return true;
+    }
+    for (std::string_view start : {".env", "knexfile", "ormconfig", "docker-compose", "compose.", "Dockerfile", "Containerfile", "application"}) {
+        if (n.starts_with(start)) return true;
+    }
+    return n.find("data-source") != std::string_view::npos || n.find("datasource") != std::string_view::npos ||
+           p.starts_with(".github/workflows/") || p.starts_with("config/") || p.find("/config/") != std::string_view::npos;
+}
+
 }  // namespace
 
 analyze::Result<bool> add_session_setup_reports(const diff::Repository& repo, const diff::ChangeSet& changes,
@@ -37,7 +54,22 @@ analyze::Result<bool> add_session_setup_reports(const diff::Repository& repo, co
         if (file.status == diff::ChangeStatus::Deleted || listed.contains(file.path)) continue;
         auto stored = repo.read_file_bounded(changes.head_sha, file.path, options.max_file_bytes);
         if (!stored) return stored.error();
-        if (!*stored || !(*stored)->text) continue;
+        if (!*stored) continue;
+        // A settings file too large for pgfence's settings readers (1 MiB; --max-file-size for the
+        // text itself) is not read, so what it now sets is not known (red team H2: a knexfile padded
+        // to 20 MB to hide a changed tableName).
+        const bool too_large = !(*stored)->text || (*stored)->text->size() > analyze::tools::k_most_settings_bytes;
+        if (too_large && tool_settings_name(file.path)) {
+            listed.insert(file.path);
+            const std::string shown = (*stored)->text ? std::string((*stored)->text->substr(0, 200)) : std::string();
+            added.push_back(analyze::analyze_tool_settings(
+                file.path, {}, options, shown,
+                {analyze::SettingUnknown{1, "this settings file is larger than pgfence reads settings files (1 MiB), so what it now sets for the "
+                                            "migration tool (its folder, its table, its connections) is not known",
+                                         "a settings file too large to read"}}));
+            continue;
+        }
+        if (!(*stored)->text) continue;
         const std::string& text = *(*stored)->text;
         std::vector<analyze::SettingUnknown> unknown;
         for (auto& s : analyze::tools::session_setup_settings(text)) {

@@ -62,6 +62,18 @@ def workflow_psql_inline(s):
     check((".github/workflows/deploy.yml", "unknown-statement", 8) not in pr_findings(s), f"the SELECT 1 wait is not unknown: {pr_findings(s)}")
 
 
+def settings_too_large(s):
+    """Red team H2, KNEXBIG: the pull request changes the knexfile's tableName (knex then runs every
+    merged migration again) and pads the file past what pgfence reads of a settings file. A settings
+    file pgfence did not read is unknown, never skipped."""
+    knexfile = "module.exports = { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './migrations' } };\n"
+    base = {"knexfile.js": knexfile, "migrations/20240101000000_init.js": KNEX_INIT,
+            "package.json": '{"name":"app","scripts":{"migrate":"knex migrate:latest"},"dependencies":{"knex":"^3","pg":"^8"}}\n'}
+    padded = knexfile.replace("directory: './migrations' }", "directory: './migrations', tableName: 'knex_migrations_v2' }") + \
+        ("// " + "x" * 1020 + "\n") * 2100
+    gated(s, base, {"knexfile.js": padded}, {("knexfile.js", "unknown-statement", 1)}, analyze=False)
+
+
 def model_hook_control(s):
     """A Sequelize model's afterCreate hook (a row's lifecycle, not a connection's) is not a
     connection setup: the pull request that adds one has no unknown statement for it."""
@@ -76,7 +88,7 @@ def model_hook_control(s):
     check(not any(p == "src/models/user.js" for p, _, _ in pr_findings(s)), f"no finding at the model: {pr_findings(s)}")
 
 
-SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, model_hook_control)}
+SCENARIOS = {f.__name__: f for f in (typeorm_options, workflow_pgoptions, workflow_psql_inline, settings_too_large, model_hook_control)}
 
 if __name__ == "__main__":
     sys.exit(main(SCENARIOS))

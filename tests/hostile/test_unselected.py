@@ -31,7 +31,7 @@ def knex_programmatic(s):
 
 def sql_and_ecto(s):
     """Red team H2, GOMIG and ECTO: golang-migrate called from Go over db/schema (a 000002_drop.up.sql)
-    and an Ecto migration: each is unknown at line 1; the .down.sql beside the up is not."""
+    and an Ecto migration (the foreign-tool reader: at its `use Ecto.Migration`): each is unknown; the .down.sql beside the up is not."""
     base = {"go.mod": "module app\n\ngo 1.22\n\nrequire github.com/golang-migrate/migrate/v4 v4.17.0\n",
             "main.go": 'package main\n\nimport "github.com/golang-migrate/migrate/v4"\n\nfunc main() { m, _ := migrate.New("file://db/schema", "postgres://"); m.Up() }\n',
             "db/schema/000001_init.up.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n",
@@ -40,7 +40,7 @@ def sql_and_ecto(s):
     head = {"db/schema/000002_drop.up.sql": "DROP TABLE users;\n", "db/schema/000002_drop.down.sql": "CREATE TABLE users (id bigint);\n",
             "priv/repo/migrations/20240102000000_drop.exs": 'defmodule App.Repo.Migrations.Drop do\n  use Ecto.Migration\n  def up do\n'
                                                            '    execute "DROP TABLE users"\n  end\nend\n'}
-    gated(s, base, head, {("priv/repo/migrations/20240102000000_drop.exs", "unknown-statement", 1)}, analyze=False)
+    gated(s, base, head, {("priv/repo/migrations/20240102000000_drop.exs", "unknown-statement", 2)}, analyze=False)
     found = pr_findings(s)
     check(any(p == "db/schema/000002_drop.up.sql" for p, _, _ in found), f"the up file is reported: {found}")
     check(not any(p == "db/schema/000002_drop.down.sql" for p, _, _ in found), f"the down file is not: {found}")

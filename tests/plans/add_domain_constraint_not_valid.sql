@@ -8,4 +8,4 @@ CREATE TABLE addresses (
     verified boolean DEFAULT false
 );
 -- migration
-ALTER DOMAIN postcode ADD CONSTRAINT postcode_length CHECK (length(VALUE) <= 10);
+ALTER DOMAIN postcode ADD CONSTRAINT postcode_length CHECK (length(VALUE) <= 1000);

@@ -4,4 +4,4 @@ CREATE TABLE invoice_currencies (invoice_id bigint PRIMARY KEY, currency text NO
 -- migration
 ALTER TABLE invoices ADD COLUMN currency text;
 UPDATE invoices SET currency = 'EUR' WHERE currency IS NULL OR currency = '';
-INSERT INTO invoice_currencies (invoice_id, currency) SELECT id, currency FROM invoices;
+INSERT INTO invoice_currencies (invoice_id, currency) SELECT id, currency FROM invoices ON CONFLICT (invoice_id) DO NOTHING;
