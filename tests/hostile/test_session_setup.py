@@ -70,7 +70,7 @@ def settings_too_large(s):
     base = {"knexfile.js": knexfile, "migrations/20240101000000_init.js": KNEX_INIT,
             "package.json": '{"name":"app","scripts":{"migrate":"knex migrate:latest"},"dependencies":{"knex":"^3","pg":"^8"}}\n'}
     padded = knexfile.replace("directory: './migrations' }", "directory: './migrations', tableName: 'knex_migrations_v2' }") + \
-        ("// " + "x" * 1020 + "\n") * 2100
+        ("// " + "x" * 1020 + "\n") * 17000
     gated(s, base, {"knexfile.js": padded}, {("knexfile.js", "unknown-statement", 1)}, analyze=False)
 
 
