@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "analyze/model/extension_members.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_walk.hpp"
 
@@ -472,7 +473,11 @@ bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         case T_ReindexStmt:
             return model_reindex(pg::as<ReindexStmt>(stmt), facts, ctx);
         case T_DropStmt:
+            note_extension_members(pg::as<DropStmt>(stmt), facts, ctx);
             return model_drop(pg::as<DropStmt>(stmt), facts, ctx);
+        case T_AlterExtensionContentsStmt:
+            remember_extension_member(pg::as<AlterExtensionContentsStmt>(stmt), ctx);
+            return model_misc(stmt, facts, ctx);
         case T_TruncateStmt:
             return model_truncate(pg::as<TruncateStmt>(stmt), facts, ctx);
         case T_InsertStmt:

@@ -1,0 +1,67 @@
+#include "analyze/model/extension_members.hpp"
+
+#include <string>
+
+#include "analyze/catalog.hpp"
+#include "analyze/names.hpp"
+
+namespace pgfence::analyze::model {
+namespace {
+
+// Kept as Catalog object uses under a key no function can have (a name PostgreSQL stores never
+// holds a NUL byte), so the catalog carries it from history and earlier files like its other facts.
+std::string key(std::string_view extension) { return std::string("\0extension-member:", 18) + std::string(extension); }
+
+std::string kind(ObjectType type) {
+    switch (type) {
+        case OBJECT_TABLE: return "table";
+        case OBJECT_SEQUENCE: return "sequence";
+        case OBJECT_VIEW: return "view";
+        case OBJECT_MATVIEW: return "materialized view";
+        case OBJECT_FOREIGN_TABLE: return "foreign table";
+        case OBJECT_TYPE: return "type";
+        case OBJECT_DOMAIN: return "domain";
+        case OBJECT_FUNCTION: return "function";
+        case OBJECT_PROCEDURE: return "procedure";
+        case OBJECT_SCHEMA: return "schema";
+        default: return "object";
+    }
+}
+
+}  // namespace
+
+void remember_extension_member(const AlterExtensionContentsStmt* stmt, Context& ctx) {
+    if (stmt == nullptr || stmt->action <= 0 || stmt->extname == nullptr) return;
+    std::string what = kind(stmt->objtype);
+    if (const List* names = pg::as<List>(stmt->object)) {
+        what += " " + pg::qualified_name(names);
+    } else if (const auto* with_args = pg::as<ObjectWithArgs>(stmt->object)) {
+        what += " " + pg::qualified_name(with_args->objname) + "()";
+    } else if (const auto* type = pg::as<TypeName>(stmt->object)) {
+        what += " " + pg::qualified_name(type->names);
+    } else if (const auto* name = pg::as<String>(stmt->object)) {
+        what += " " + quote_ident(std::string(pg::text(reinterpret_cast<const pg::Node*>(name))));
+    }
+    ctx.catalog.add_object_use(key(pg::text(stmt->extname)), what);
+}
+
+void note_extension_members(const DropStmt* stmt, StatementFacts& facts, Context& ctx) {
+    if (stmt == nullptr || stmt->removeType != OBJECT_EXTENSION) return;
+    for (const pg::Node* o : pg::each(stmt->objects)) {
+        const std::string extension(pg::text(o));
+        const std::vector<std::string>* members = ctx.catalog.object_uses(key(extension));
+        if (members == nullptr) continue;
+        for (const std::string& member : *members) {
+            facts.notes.push_back(std::string(k_extension_member_note) + "DROP EXTENSION " + quote_ident(extension) + " also drops " +
+                                  member + ", which an earlier ALTER EXTENSION " + quote_ident(extension) +
+                                  " ADD made a member of it: a table goes with its rows, a sequence with the DEFAULTs that use it");
+        }
+        if (members->size() >= Catalog::k_max_object_uses) {
+            facts.notes.push_back(std::string(k_extension_member_note) + "DROP EXTENSION " + quote_ident(extension) +
+                                  " also drops more members than pgfence keeps the names of (" +
+                                  std::to_string(Catalog::k_max_object_uses) + " shown)");
+        }
+    }
+}
+
+}  // namespace pgfence::analyze::model
