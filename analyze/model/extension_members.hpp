@@ -21,4 +21,11 @@ void note_extension_members(const DropStmt* stmt, StatementFacts& facts, Context
 
 inline constexpr std::string_view k_extension_member_note = "drops extension member: ";
 
+// The same class (red team h1 T_SEQOWNEDDROPTAB): `ALTER SEQUENCE s OWNED BY t.c` makes s go with
+// t (PostgreSQL's sequence.c process_owned_by records an auto dependency on the column), and with
+// s the DEFAULTs that call nextval(s) stop working (every later insert that leaves the id out
+// fails). Remembered as for extensions; `DROP TABLE t` then notes each sequence so tied to it, for
+// the same rule. OWNED BY of a sequence CREATE SEQUENCE makes, or serial's own, is not recorded.
+void remember_sequence_owner(const AlterSeqStmt* stmt, Context& ctx);
+
 }  // namespace pgfence::analyze::model

@@ -14,7 +14,8 @@ void check(const StatementContext& ctx, Sink& sink) {
     for (const std::string& note : ctx.statement.notes) {
         if (!note.starts_with(model::k_extension_member_note)) continue;
         Finding& f = sink.add(ctx.statement, note.substr(model::k_extension_member_note.size()));
-        f.fix = "ALTER EXTENSION ... DROP the application's objects from the extension first (their own migration), then drop the extension";
+        f.fix = "ALTER EXTENSION ... DROP the application's objects from the extension first (ALTER SEQUENCE ... OWNED BY NONE for a "
+                "sequence), in their own migration, then drop the extension or the table";
     }
 }
 
@@ -22,7 +23,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(drop_extension_members) {
     return Rule{"drop-extension-members", Risk::High,
-                "DROP EXTENSION drops the tables, sequences and views an earlier ALTER EXTENSION ... ADD made its members",
+                "DROP EXTENSION drops the tables, sequences and views an earlier ALTER EXTENSION ... ADD made its members; DROP TABLE the sequences ALTER SEQUENCE ... OWNED BY tied to it",
                 check, nullptr, true, "data-loss"};
 }
 
