@@ -26,6 +26,12 @@ void rename_by_catalog_kind(RenameStmt* stmt, const Context& ctx) {
     if (info == nullptr) return;
     const std::optional<ObjectType> actual = kind_of(info->kind);
     if (!actual) return;
+    if (stmt->renameType == OBJECT_TABLE && *actual == OBJECT_INDEX) {
+        // ALTER TABLE idx RENAME: PostgreSQL takes ACCESS EXCLUSIVE on the index (RenameRelation
+        // keeps the lock it took under ALTER TABLE: tablecmds.c RenameRelation, "We don't bother if
+        // we already acquired AccessExclusiveLock with an index"); the ALTER TABLE model keeps that lock.
+        return;
+    }
     if (stmt->renameType == OBJECT_TABLE || stmt->renameType == OBJECT_INDEX) {
         stmt->renameType = *actual;
     } else if (stmt->renameType == OBJECT_COLUMN && *actual != OBJECT_INDEX && *actual != OBJECT_SEQUENCE) {
