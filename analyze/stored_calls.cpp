@@ -208,6 +208,7 @@ void CallFollower::follow_stored(const pg::Node* stmt, StatementFacts& facts) {
     if (m_out == nullptr || stmt == nullptr) return;  // replaying history: nothing is reported
     const std::optional<StoredTarget> target = stored_target(stmt, m_ctx->catalog, m_start);
     if (!target || !target->reachable) return;
+    note_stored_builtins(stmt, *target, facts);
     // A file whose migrations made no function calls none of theirs.
     if (m_ctx->catalog.functions_added().empty()) return;
     const std::optional<std::vector<std::pair<std::string, std::string>>> found = stored_calls(stmt, m_attached);

@@ -15,6 +15,7 @@
 #include "analyze/model/types.hpp"
 #include "analyze/names.hpp"
 #include "analyze/owner_note.hpp"
+#include "analyze/pk_using_index_note.hpp"
 
 namespace pgfence::analyze::model {
 namespace {
@@ -22,6 +23,26 @@ namespace {
 using M = LockMode;
 using alter::Accumulated;
 using alter::raise;
+
+// The key columns of index `index` on `table` the catalog knows nullable, quoted and joined ("" when
+// none, or when the index or a column is not known: then the scan stays uncertain).
+std::string nullable_index_keys(Context& ctx, const std::string& index, const std::string& table) {
+    const RelationInfo* info = ctx.catalog.find(index);
+    if (info == nullptr || !info->index || info->index_table != table) return {};
+    std::string out;
+    for (const std::string& key : info->index->keys) {
+        if (key.empty()) continue;
+        const ColumnInfo* column = ctx.catalog.column(table, key);
+        if (column == nullptr || column->not_null || column->has_not_null_check) continue;
+        out += (out.empty() ? "" : ", ") + quote_ident(key);
+    }
+    return out;
+}
+
+bool existing_rel_is_new(Context& ctx, const std::string& table) {
+    const RelationInfo* info = ctx.catalog.find(table);
+    return info != nullptr && info->is_new;
+}
 using alter::Target;
 using alter::drop_column_indexes;
 using alter::drop_foreign_keys;
@@ -258,8 +279,16 @@ void add_constraint(const Constraint* con, const SubcommandLock& lock, const Tar
         if (con->indexname == nullptr) {
             add_scan(facts, t.display, label + ": builds its index by scanning the table");
         } else if (con->contype == CONSTR_PRIMARY) {
+            // The catalog has the index under the constraint's name already (create.cpp record_constraint).
+            std::string nullable = nullable_index_keys(ctx, std::string(pg::text(con->indexname)), t.relname);
+            if (nullable.empty() && con->conname != nullptr) nullable = nullable_index_keys(ctx, std::string(pg::text(con->conname)), t.relname);
             add_scan(facts, t.display, label + " PRIMARY KEY USING INDEX: sets NOT NULL on its columns, scanning unless they already are",
-                     false);
+                     !nullable.empty());
+            if (!nullable.empty() && !existing_rel_is_new(ctx, t.relname)) {
+                facts.notes.push_back(std::string(k_pk_using_index_scan_note) + "PRIMARY KEY USING INDEX " +
+                                      quote_ident(pg::text(con->indexname)) + " sets NOT NULL on " + nullable + " of " + t.display +
+                                      ", reading every row while ACCESS EXCLUSIVE blocks the application's reads and writes");
+            }
         }
         return;
     default:

@@ -6,6 +6,8 @@
 #include <set>
 #include <unordered_set>
 
+#include "analyze/model/extension_members.hpp"
+#include "analyze/model/rename_kind.hpp"
 #include "analyze/names.hpp"
 #include "analyze/pg_walk.hpp"
 
@@ -458,6 +460,8 @@ bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         case T_AlterTableStmt:
             return model_alter_table(pg::as<AlterTableStmt>(stmt), facts, ctx);
         case T_RenameStmt:
+            // Judged by the object the name resolves to (rename_kind.hpp): the rules read this tree too.
+            rename_by_catalog_kind(const_cast<RenameStmt*>(pg::as<RenameStmt>(stmt)), ctx);
             return model_rename(pg::as<RenameStmt>(stmt), facts, ctx);
         case T_CreateStmt:
             return model_create_table(pg::as<CreateStmt>(stmt), facts, ctx);
@@ -472,7 +476,14 @@ bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
         case T_ReindexStmt:
             return model_reindex(pg::as<ReindexStmt>(stmt), facts, ctx);
         case T_DropStmt:
+            note_extension_members(pg::as<DropStmt>(stmt), facts, ctx);
             return model_drop(pg::as<DropStmt>(stmt), facts, ctx);
+        case T_AlterSeqStmt:
+            remember_sequence_owner(pg::as<AlterSeqStmt>(stmt), ctx);
+            return model_misc(stmt, facts, ctx);
+        case T_AlterExtensionContentsStmt:
+            remember_extension_member(pg::as<AlterExtensionContentsStmt>(stmt), ctx);
+            return model_misc(stmt, facts, ctx);
         case T_TruncateStmt:
             return model_truncate(pg::as<TruncateStmt>(stmt), facts, ctx);
         case T_InsertStmt:

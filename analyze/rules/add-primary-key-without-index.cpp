@@ -1,3 +1,4 @@
+#include "analyze/pk_using_index_note.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"
@@ -8,6 +9,12 @@ namespace {
 using namespace schema;
 
 void check(const StatementContext& ctx, Sink& sink) {
+    for (const std::string& note : ctx.statement.notes) {
+        if (!note.starts_with(k_pk_using_index_scan_note)) continue;
+        Finding& f = sink.add(ctx.statement, note.substr(k_pk_using_index_scan_note.size()));
+        f.fix = "make the key columns NOT NULL first through a CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, SET NOT NULL "
+                "(no scan), then ADD CONSTRAINT ... PRIMARY KEY USING INDEX, which is then instant";
+    }
     report_column_index_builds(ctx, sink, CONSTR_PRIMARY, "PRIMARY KEY");
     report_unique_index_builds(ctx, sink, CONSTR_PRIMARY, "PRIMARY KEY", [&](const UniqueIndexBuild& b) {
         b.finding.fix = "build the unique index with CREATE UNIQUE INDEX CONCURRENTLY, make the columns NOT NULL through validated CHECKs, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX";

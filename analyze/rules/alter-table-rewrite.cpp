@@ -8,6 +8,19 @@ namespace {
 using namespace schema;
 
 void check(const StatementContext& ctx, Sink& sink) {
+    // ADD COLUMN of a domain with constraints, no DEFAULT of its own: PostgreSQL checks every row's
+    // value against the domain, rewriting the table (tablecmds.c ATExecAddColumn: DomainHasConstraints
+    // forces the rewrite; red team h1 T_ADDDOMCOL, PG15: users' relfilenode changes). A DEFAULT of the
+    // column's own is add-column-volatile-default's.
+    each_added_column(ctx, TableEffectNeeded::none, [&](const AlteredTable& t, const AddedColumn& c) {
+        if (real_default(c.def) != nullptr || c.rewrite == nullptr || !c.rewrite->certain) return;
+        if (c.rewrite->reason.find("domain ") == std::string::npos || c.rewrite->reason.find("has constraints") == std::string::npos) return;
+        Finding& f = sink.add(ctx.statement, "ADD COLUMN " + c.col + " rewrites " + t.lock.kind + " " + t.table + " while holding " +
+                                                 describe_lock(t.lock) + ": " + effect_detail(*c.rewrite));
+        f.relation = t.table;
+        f.fix = "add the column with the domain's base type and its condition as a CHECK ... NOT VALID (instant), then VALIDATE "
+                "CONSTRAINT in a later migration; or add it while the table is small";
+    });
     each_alter_cmd(ctx, TableEffectNeeded::none, [&](const AlteredTable& t, const AlterTableCmd* cmd) {
         AlterTableType sub = cmd->subtype;
         std::string what, target;
@@ -35,7 +48,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(alter_table_rewrite) {
     return Rule{"alter-table-rewrite", Risk::High,
-                "ALTER TABLE ... SET TABLESPACE / SET ACCESS METHOD copies the whole relation while reads and writes wait",
+                "ALTER TABLE ... SET TABLESPACE / SET ACCESS METHOD, or ADD COLUMN of a domain with constraints, copies the whole relation while reads and writes wait",
                 check, nullptr, true, "locking", SizeWork::rewrite};
 }
 

@@ -1,4 +1,5 @@
-// ALTER SEQUENCE seq MAXVALUE n, ... AS smallint / integer, ... NO CYCLE on a sequence the migration
+// ALTER SEQUENCE seq MAXVALUE n, ... AS smallint / integer, ... NO CYCLE, ... INCREMENT BY a step of
+// 2^20 or more (either sign) on a sequence the migration
 // did not create: the sequence's upper bound may now be at or just above the values it already
 // handed out, and once it is reached every nextval() fails "nextval: reached maximum value of
 // sequence", so does each INSERT of the application that takes its key from it (checked on
@@ -30,6 +31,17 @@ std::string lowered_bound(const DefElem* d) {
         const std::string canonical = canonical_type(type);
         if (canonical == "int2") return "AS smallint (MAXVALUE 32767)";
         if (canonical == "int4") return "AS integer (MAXVALUE 2147483647)";
+        return {};
+    }
+    // A step so large that few calls are left before the bound (red team h1 T_SEQHUGEINC,
+    // T_IDHUGEINC: INCREMENT BY 4611686018427387904, PG15: one insert more, then every one fails).
+    // From 2^20 on, an integer sequence has at most 2048 calls left, whatever it counted so far;
+    // a step beyond 32 bits (Float in the tree) leaves a bigint one at most 2^31.
+    if (name == "increment" && d->arg != nullptr) {
+        if (const auto* number = pg::as<Integer>(d->arg); number != nullptr && (number->ival >= (1 << 20) || number->ival <= -(1 << 20))) {
+            return "INCREMENT BY " + std::to_string(number->ival);
+        }
+        if (const auto* number = pg::as<Float>(d->arg)) return "INCREMENT BY " + std::string(pg::text(number->fval));
         return {};
     }
     if (name == "cycle") {
@@ -109,7 +121,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(sequence_limit_lowered) {
     return Rule{"sequence-limit-lowered", Risk::High,
-                "ALTER SEQUENCE ... MAXVALUE, AS smallint / integer or NO CYCLE can make the application's next inserts "
+                "ALTER SEQUENCE ... MAXVALUE, AS smallint / integer, NO CYCLE or a huge INCREMENT BY can make the application's next inserts "
                 "fail once the sequence reaches its bound",
                 check, nullptr, true, "data-loss"};
 }

@@ -344,6 +344,8 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"identifier-too-long", "a shorter name is the author's choice"},
         {"syntax-newer-than-target", "rewriting it or naming the server's version is the author's choice"},
         {"stored-call-writes", "what the function should do, and where, is the author's choice"},
+        {"stored-builtin-side-effect", "what the expression should do instead is the author's choice"},
+        {"drop-extension-members", "which objects leave the extension first is the author's choice"},
         {"create-event-trigger", "a review by hand: when the function fails is not in the SQL"},
         {"unknown-statement", "a review by hand"},
         {"unparsable-statement", "a review by hand"},

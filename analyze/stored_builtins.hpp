@@ -1,0 +1,30 @@
+#pragma once
+// PostgreSQL's own functions with side effects kept in an object the application uses (issue 53,
+// red team h1 item 2): a CHECK (NOT VALID too), a domain's CHECK or DEFAULT, a column DEFAULT, a
+// generated column, an index expression, a trigger's WHEN, a view, a policy. From the moment the
+// statement commits, every application statement that evaluates it takes the advisory lock,
+// terminates or cancels a backend, sleeps, changes its session's settings (search_path,
+// default_transaction_read_only), or resets a sequence: directly, or through a function of the
+// migrations whose body calls one (that body only reads, so stored-call-writes does not see it).
+// The stored-builtin-side-effect rule reports it (HIGH).
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgfence::analyze {
+
+// What a call of the built-in `name` (lower case, no schema) kept in a stored expression does to
+// the application statements that evaluate it: "" when it computes, reads, or returns a new value
+// (random(), now(), nextval(): a DEFAULT's everyday calls); else what it does.
+[[nodiscard]] std::string_view stored_builtin_effect(std::string_view name);
+
+// The names written as calls in `text` (an identifier, maybe schema-qualified, directly followed by
+// `(` after blanks), lower-cased, the schema dropped, each once: a lexical reading of a function's
+// whole definition, its body's SQL or PL/pgSQL included, so that a body pgfence does not parse
+// (or parses only in part) is still looked through. Linear in `text`.
+[[nodiscard]] std::vector<std::string> called_names(std::string_view text);
+
+// The note on a statement for the stored-builtin-side-effect rule: the finding's message follows.
+inline constexpr std::string_view k_stored_builtin_note = "stored built-in with side effects: ";
+
+}  // namespace pgfence::analyze
