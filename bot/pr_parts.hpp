@@ -3,12 +3,12 @@
 #pragma once
 
 #include "bot/pr_command.hpp"
-#include "analyze/migration_names.hpp"
+#include "analyze/migrations/migration_names.hpp"
 #include "bot/tool_settings_review.hpp"
-#include "analyze/conventions.hpp"
-#include "analyze/path_parts.hpp"
-#include "analyze/tools/flyway_settings.hpp"
-#include "analyze/tools/folder_tool.hpp"
+#include "analyze/migrations/conventions.hpp"
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/migrations/folder_tool.hpp"
 
 #include "bot/trace_command.hpp"
 #include "trace/proof_scope.hpp"
@@ -25,10 +25,10 @@
 #include <nlohmann/json.hpp>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
-#include "analyze/migration_order.hpp"
-#include "analyze/tool_order.hpp"
-#include "analyze/regular_file.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/migrations/migration_order.hpp"
+#include "analyze/migrations/tool_order.hpp"
+#include "analyze/base/regular_file.hpp"
 #include "annotate/check_run.hpp"
 #include "annotate/escape.hpp"
 #include "annotate/finding_view.hpp"

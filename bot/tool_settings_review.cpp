@@ -6,17 +6,17 @@
 #include <memory>
 #include <set>
 
-#include "analyze/conventions.hpp"
+#include "analyze/migrations/conventions.hpp"
 #include "analyze/orm/project_tool.hpp"
-#include "analyze/path_parts.hpp"
-#include "analyze/tools/code_migrations.hpp"
-#include "analyze/tools/config_dirs.hpp"
-#include "analyze/tools/flyway_script_config.hpp"
-#include "analyze/tools/foreign_migrations.hpp"
-#include "analyze/tools/flyway_settings.hpp"
-#include "analyze/tools/settings_surface.hpp"
-#include "analyze/tools/spring_flyway.hpp"
-#include "analyze/tools/tool_dirs.hpp"
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/code_migrations.hpp"
+#include "analyze/migrations/config_dirs.hpp"
+#include "analyze/migrations/flyway_script_config.hpp"
+#include "analyze/migrations/foreign_migrations.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/spring_flyway.hpp"
+#include "analyze/migrations/tool_dirs.hpp"
 #include "bot/schema_sync_review.hpp"
 #include "bot/tool_settings_surface.hpp"
 

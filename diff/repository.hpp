@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "diff/change_set.hpp"
 
 struct git_repository;

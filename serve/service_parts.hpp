@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "analyze/json_depth.hpp"
+#include "analyze/parse/json_depth.hpp"
 #include "serve/audit.hpp"
 #include "serve/crypto.hpp"
 #include "serve/dashboard.hpp"

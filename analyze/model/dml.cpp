@@ -4,13 +4,13 @@
 #include <tuple>
 #include <set>
 
-#include "analyze/join_rows.hpp"
-#include "analyze/literal_truth.hpp"
-#include "analyze/target_columns.hpp"
+#include "analyze/model/join_rows.hpp"
+#include "analyze/parse/literal_truth.hpp"
+#include "analyze/model/target_columns.hpp"
 #include "analyze/model/column_fills.hpp"
 #include "analyze/model/model.hpp"
-#include "analyze/names.hpp"
-#include "analyze/pg_walk.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
 namespace dml_detail {

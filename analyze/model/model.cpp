@@ -6,8 +6,8 @@
 #include <set>
 #include <unordered_set>
 
-#include "analyze/names.hpp"
-#include "analyze/pg_walk.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
 
