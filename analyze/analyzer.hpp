@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/known_migrations.hpp"
-#include "analyze/known_schema.hpp"
-#include "analyze/conventions.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/migrations/known_migrations.hpp"
+#include "analyze/model/known_schema.hpp"
+#include "analyze/migrations/conventions.hpp"
+#include "analyze/model/facts.hpp"
 #include "analyze/orm/input_format.hpp"
 #include "analyze/rules/rule.hpp"
 

@@ -2,21 +2,21 @@
 
 #include <utility>
 
-#include "analyze/migration_names.hpp"
+#include "analyze/migrations/migration_names.hpp"
 #include "analyze/analyzer.hpp"
-#include "analyze/conventions.hpp"
-#include "analyze/function_attach.hpp"
-#include "analyze/function_calls.hpp"
-#include "analyze/limits.hpp"
+#include "analyze/migrations/conventions.hpp"
+#include "analyze/model/function_attach.hpp"
+#include "analyze/model/function_calls.hpp"
+#include "analyze/parse/limits.hpp"
 #include "analyze/model/column_fills.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/orm/extract.hpp"
-#include "analyze/pg_parser.hpp"
-#include "analyze/plpgsql.hpp"
-#include "analyze/psql_meta.hpp"
-#include "analyze/regular_file.hpp"
-#include "analyze/source_text.hpp"
-#include "analyze/splitter.hpp"
+#include "analyze/parse/pg_parser.hpp"
+#include "analyze/model/plpgsql/plpgsql.hpp"
+#include "analyze/parse/psql_meta.hpp"
+#include "analyze/base/regular_file.hpp"
+#include "analyze/parse/source_text.hpp"
+#include "analyze/parse/splitter.hpp"
 
 namespace pgfence::analyze {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "annotate/finding_view.hpp"
 
 namespace pgfence::annotate {

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "annotate/markdown.hpp"
 
 namespace pgfence::annotate {

@@ -8,7 +8,7 @@
 #include <ostream>
 #include <string>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 
 namespace pgfence::annotate {
 

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <string>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "annotate/review_detail.hpp"
 
 namespace pgfence::annotate::review {

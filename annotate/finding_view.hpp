@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 
 namespace pgfence::annotate {
 

@@ -1,6 +1,6 @@
 #include "annotate/json_report.hpp"
 
-#include "analyze/pg_parser.hpp"
+#include "analyze/parse/pg_parser.hpp"
 #include "annotate/json_writer.hpp"
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 // docs/pgfence-report.schema.json).
 #include <ostream>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "annotate/report_stream.hpp"
 
 namespace pgfence::annotate {

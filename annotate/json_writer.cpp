@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/utf8.hpp"
+#include "analyze/base/utf8.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "annotate/review_state.hpp"
 
 namespace pgfence::annotate {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "analyze/utf8.hpp"
+#include "analyze/base/utf8.hpp"
 
 namespace pgfence::annotate {
 

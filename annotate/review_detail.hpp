@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "annotate/markdown.hpp"
 
 namespace pgfence::annotate::review {

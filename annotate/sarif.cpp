@@ -5,7 +5,7 @@
 #include <map>
 
 #include "analyze/rules/rule.hpp"
-#include "analyze/source_text.hpp"
+#include "analyze/parse/source_text.hpp"
 #include "annotate/escape.hpp"
 #include "annotate/finding_view.hpp"
 #include "annotate/rule_docs.hpp"

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 
 namespace pgfence::annotate {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "analyze/source_text.hpp"
+#include "analyze/parse/source_text.hpp"
 #include "annotate/escape.hpp"
 #include "annotate/sarif.hpp"
 

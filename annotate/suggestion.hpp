@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "analyze/findings.hpp"
+#include "analyze/model/findings.hpp"
 
 namespace pgfence::annotate {
 

@@ -1,7 +1,7 @@
 #include "annotate/terminal.hpp"
 
 #include "annotate/printable.hpp"
-#include "analyze/source_text.hpp"
+#include "analyze/parse/source_text.hpp"
 
 #include <optional>
 

@@ -3,7 +3,7 @@
 // rewrites). The only renderer that may use ANSI colour, and only when asked to.
 #include <ostream>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "annotate/report_stream.hpp"
 
 namespace pgfence::annotate {

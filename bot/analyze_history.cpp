@@ -7,13 +7,13 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "analyze/limits.hpp"
-#include "analyze/migration_order.hpp"
-#include "analyze/tool_order.hpp"
-#include "analyze/tools/flyway_settings.hpp"
+#include "analyze/parse/limits.hpp"
+#include "analyze/migrations/migration_order.hpp"
+#include "analyze/migrations/tool_order.hpp"
 #include "annotate/printable.hpp"
-#include "analyze/path_parts.hpp"
-#include "analyze/regular_file.hpp"
+#include "analyze/base/path_parts.hpp"
+#include "analyze/base/regular_file.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
 #include "bot/history_tool_files.hpp"
 #include "bot/other_database_review.hpp"
 #include "bot/removed_migrations.hpp"

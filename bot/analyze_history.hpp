@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "analyze/history.hpp"
 #include "diff/change_set.hpp"
 #include "diff/repository.hpp"

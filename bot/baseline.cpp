@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/safe_write.hpp"
-#include "analyze/source_text.hpp"
+#include "analyze/base/safe_write.hpp"
+#include "analyze/parse/source_text.hpp"
 #include "annotate/printable.hpp"
 
 namespace pgfence::bot {

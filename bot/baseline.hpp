@@ -16,8 +16,8 @@
 #include <tuple>
 #include <vector>
 
-#include "analyze/error.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/base/error.hpp"
+#include "analyze/model/facts.hpp"
 
 namespace pgfence::bot {
 

@@ -13,9 +13,9 @@
 #include <optional>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
-#include "analyze/names.hpp"
-#include "analyze/safe_write.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/base/safe_write.hpp"
 #include "annotate/json_report.hpp"
 #include "annotate/printable.hpp"
 #include "annotate/terminal.hpp"

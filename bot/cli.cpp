@@ -4,7 +4,7 @@
 #include <cctype>
 #include <iostream>
 
-#include "analyze/pg_parser.hpp"
+#include "analyze/parse/pg_parser.hpp"
 #include "analyze/rules/common.hpp"
 #include "annotate/printable.hpp"
 #include "bot/analyze_command.hpp"

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "analyze/safe_write.hpp"
+#include "analyze/base/safe_write.hpp"
 #include "annotate/printable.hpp"
 
 namespace pgfence::bot {

@@ -11,7 +11,7 @@
 #include <toml++/toml.h>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/regular_file.hpp"
+#include "analyze/base/regular_file.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 #include "stats/config_keys.hpp"

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "analyze/conventions.hpp"
-#include "analyze/error.hpp"
-#include "analyze/findings.hpp"
+#include "analyze/migrations/conventions.hpp"
+#include "analyze/base/error.hpp"
+#include "analyze/model/findings.hpp"
 #include "analyze/rules/rule.hpp"
 #include "stats/size_risk.hpp"
 

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "diff/repository.hpp"
 
 namespace pgfence::bot {

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/path_parts.hpp"
-#include "analyze/tools/flyway_settings.hpp"
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
 #include "annotate/printable.hpp"
 
 namespace pgfence::bot {

@@ -5,8 +5,8 @@
 // PgDialect.migrate (src/pg-core/dialect.ts) runs every entry whose `when` is later than the
 // created_at of the last migration the database recorded. A pull request that edits the journal
 // decides what runs.
-#include "analyze/error.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/base/error.hpp"
+#include "analyze/model/facts.hpp"
 #include "analyze/analyzer.hpp"
 #include "diff/change_set.hpp"
 #include "diff/repository.hpp"

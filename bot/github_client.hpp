@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "bot/http_transport.hpp"
 
 namespace pgfence::bot::github {

@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/error.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/base/error.hpp"
+#include "analyze/model/facts.hpp"
 
 namespace pgfence::bot::governance {
 

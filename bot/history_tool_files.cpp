@@ -2,9 +2,9 @@
 
 #include <string_view>
 
-#include "analyze/path_parts.hpp"
-#include "analyze/tool_order.hpp"
-#include "analyze/tools/folder_tool.hpp"
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/tool_order.hpp"
+#include "analyze/migrations/folder_tool.hpp"
 
 namespace pgfence::bot {
 

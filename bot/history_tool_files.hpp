@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "analyze/tools/tool_dirs.hpp"
+#include "analyze/migrations/tool_dirs.hpp"
 
 namespace pgfence::bot {
 

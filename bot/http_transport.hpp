@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 
 namespace pgfence::bot::http {
 

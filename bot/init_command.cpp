@@ -9,7 +9,7 @@
 #include <iterator>
 #include <sstream>
 
-#include "analyze/safe_write.hpp"
+#include "analyze/base/safe_write.hpp"
 #include "annotate/printable.hpp"
 #include "bot/analyze_command.hpp"
 #include "bot/cli.hpp"

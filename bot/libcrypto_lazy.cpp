@@ -4,7 +4,7 @@
 #include <array>
 
 #include "bot/libcrypto_lazy.hpp"
-#include "analyze/shared_library.hpp"
+#include "analyze/base/shared_library.hpp"
 
 // Every libcrypto function pgfence calls: return type, name, parameters, arguments. A new call
 // needs its line here (the link fails without it); a line that differs from OpenSSL's own

@@ -5,10 +5,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "analyze/migration_order.hpp"
+#include "analyze/migrations/migration_order.hpp"
 #include "analyze/orm/extract.hpp"
-#include "analyze/path_parts.hpp"
-#include "analyze/regular_file.hpp"
+#include "analyze/base/path_parts.hpp"
+#include "analyze/base/regular_file.hpp"
 #include "bot/cli_args.hpp"
 #include "bot/config.hpp"
 #include "diff/glob.hpp"

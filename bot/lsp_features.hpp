@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "bot/lsp_context.hpp"
 #include "bot/lsp_text.hpp"
 

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "analyze/json_depth.hpp"
+#include "analyze/parse/json_depth.hpp"
 #include "annotate/printable.hpp"
 
 #ifndef PGFENCE_VERSION

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 
 namespace pgfence::bot::lsp {
 

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "analyze/migration_order.hpp"
+#include "analyze/migrations/migration_order.hpp"
 #include "annotate/printable.hpp"
 #include "bot/analyze_command.hpp"
 #include "bot/cli_args.hpp"

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/heap.hpp"
+#include "analyze/base/heap.hpp"
 #include "annotate/runner_commands.hpp"
 #include "bot/cli.hpp"
 

@@ -4,9 +4,9 @@
 #include <memory>
 #include <set>
 
-#include "analyze/path_parts.hpp"
-#include "analyze/tools/flyway_settings.hpp"
-#include "analyze/tools/other_database.hpp"
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/migrations/other_database.hpp"
 
 namespace pgfence::bot {
 namespace {

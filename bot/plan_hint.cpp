@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "analyze/migration_order.hpp"
-#include "analyze/path_parts.hpp"
+#include "analyze/migrations/migration_order.hpp"
+#include "analyze/base/path_parts.hpp"
 #include "trace/proof_scope.hpp"
 
 namespace pgfence::bot {

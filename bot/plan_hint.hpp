@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 
 namespace pgfence::bot {
 

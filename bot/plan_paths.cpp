@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <string_view>
 
-#include "analyze/plan.hpp"
+#include "analyze/plan/plan.hpp"
 
 namespace pgfence::bot {
 

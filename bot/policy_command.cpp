@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/regular_file.hpp"
+#include "analyze/base/regular_file.hpp"
 #include "annotate/printable.hpp"
 #include "bot/cli.hpp"
 #include "bot/cli_args.hpp"

@@ -4,7 +4,7 @@
 #include <set>
 #include <unordered_set>
 
-#include "analyze/tokens.hpp"
+#include "analyze/parse/tokens.hpp"
 #include "diff/glob.hpp"
 
 namespace pgfence::bot {

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "analyze/regular_file.hpp"
+#include "analyze/base/regular_file.hpp"
 #include "annotate/printable.hpp"
 #include "bot/config.hpp"
 #include "diff/glob.hpp"

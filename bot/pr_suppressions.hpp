@@ -6,7 +6,7 @@
 // a reviewer to judge) or the statement changes.
 #include <vector>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "annotate/markdown.hpp"
 
 namespace pgfence::bot {

@@ -7,7 +7,7 @@
 #include <set>
 #include <utility>
 
-#include "analyze/tokens.hpp"
+#include "analyze/parse/tokens.hpp"
 #include "diff/repository.hpp"
 
 namespace pgfence::bot {

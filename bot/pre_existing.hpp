@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/conventions.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/migrations/conventions.hpp"
+#include "analyze/model/facts.hpp"
 #include "diff/change_set.hpp"
 
 namespace pgfence::bot {

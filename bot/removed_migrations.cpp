@@ -1,6 +1,6 @@
 #include "bot/removed_migrations.hpp"
 
-#include "analyze/migration_order.hpp"
+#include "analyze/migrations/migration_order.hpp"
 #include "annotate/printable.hpp"
 
 namespace pgfence::bot {

@@ -3,9 +3,9 @@
 #include <map>
 #include <optional>
 
-#include "analyze/path_parts.hpp"
-#include "analyze/tools/schema_sync.hpp"
-#include "analyze/tools/flyway_settings.hpp"
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/schema_sync.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
 
 namespace pgfence::bot {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "diff/change_set.hpp"
 #include "diff/repository.hpp"
 

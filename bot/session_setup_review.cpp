@@ -1,8 +1,8 @@
 #include "bot/session_setup_review.hpp"
 
-#include "analyze/path_parts.hpp"
-#include "analyze/tools/flyway_settings.hpp"
-#include "analyze/tools/session_setup.hpp"
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/migrations/session_setup.hpp"
 
 namespace pgfence::bot {
 namespace {

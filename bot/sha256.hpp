@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 
 namespace pgfence::bot {
 

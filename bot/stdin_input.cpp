@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "analyze/safe_write.hpp"
+#include "analyze/base/safe_write.hpp"
 
 namespace pgfence::bot {
 

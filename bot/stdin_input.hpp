@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "analyze/error.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/base/error.hpp"
+#include "analyze/model/facts.hpp"
 
 namespace pgfence::bot {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
-#include "analyze/source_text.hpp"
-#include "analyze/text_edit.hpp"
+#include "analyze/parse/source_text.hpp"
+#include "analyze/model/text_edit.hpp"
 #include "annotate/printable.hpp"
 #include "annotate/suggestion.hpp"
 #include "bot/github_api.hpp"

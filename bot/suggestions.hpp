@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 #include "bot/github_client.hpp"
 #include "diff/change_set.hpp"
 

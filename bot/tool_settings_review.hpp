@@ -7,8 +7,8 @@
 #include <string>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/error.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/base/error.hpp"
+#include "analyze/model/facts.hpp"
 #include "diff/change_set.hpp"
 #include "diff/repository.hpp"
 

@@ -4,15 +4,15 @@
 #include <deque>
 #include <set>
 
-#include "analyze/path_parts.hpp"
+#include "analyze/base/path_parts.hpp"
 #include "analyze/orm/project_tool.hpp"
-#include "analyze/tools/config_dirs.hpp"
-#include "analyze/tools/container_settings.hpp"
-#include "analyze/tools/spring_flyway.hpp"
-#include "analyze/tools/tool_dirs.hpp"
-#include "analyze/tools/flyway_settings.hpp"
-#include "analyze/tools/sequelize_rc.hpp"
-#include "analyze/tools/settings_surface.hpp"
+#include "analyze/migrations/config_dirs.hpp"
+#include "analyze/migrations/container_settings.hpp"
+#include "analyze/migrations/spring_flyway.hpp"
+#include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/migrations/sequelize_rc.hpp"
+#include "analyze/migrations/settings_surface.hpp"
 #include "bot/typeorm_option_modules.hpp"
 #include "diff/link_targets.hpp"
 

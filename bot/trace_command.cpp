@@ -14,7 +14,7 @@
 #include <sstream>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/migration_order.hpp"
+#include "analyze/migrations/migration_order.hpp"
 #include "annotate/printable.hpp"
 #include "bot/analyze_command.hpp"
 #include "bot/analyze_history.hpp"

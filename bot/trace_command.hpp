@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 
 namespace pgfence::bot {
 

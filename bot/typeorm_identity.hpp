@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 
 namespace pgfence::bot {
 

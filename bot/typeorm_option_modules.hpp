@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/tools/settings_surface.hpp"
+#include "analyze/migrations/settings_surface.hpp"
 
 namespace pgfence::bot {
 

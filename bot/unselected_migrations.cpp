@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "analyze/path_parts.hpp"
+#include "analyze/base/path_parts.hpp"
 
 namespace pgfence::bot {
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "capture/recorder.hpp"
 
 namespace pgfence::capture {

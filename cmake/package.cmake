@@ -1,7 +1,7 @@
 # The Debian package: `cpack -G DEB` in the build folder (scripts/package.sh runs it), from the
 # install rules (bin/pgfence, lib/pgfence/pgfence-http.so) under /usr. dpkg-shlibdeps (dpkg-dev)
 # reads the libraries the binary and the HTTPS module link; the ones pgfence opens itself on first
-# use (analyze/shared_library.hpp) it cannot see, so they are named here.
+# use (analyze/base/shared_library.hpp) it cannot see, so they are named here.
 
 set(CPACK_PACKAGE_NAME pgfence)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})

@@ -1,6 +1,6 @@
 # pgfence_soname(VAR LIBRARY_FILES...): the SONAME of the first shared library among the files
 # (a pkg-config module's <PREFIX>_LINK_LIBRARIES), read with objdump, into VAR. The lazily
-# opened libraries (analyze/shared_library.hpp) are opened by exactly the name the build
+# opened libraries (analyze/base/shared_library.hpp) are opened by exactly the name the build
 # linked against before.
 function(pgfence_soname var)
   foreach(file IN LISTS ARGN)

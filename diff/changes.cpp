@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "analyze/migration_order.hpp"
+#include "analyze/migrations/migration_order.hpp"
 #include "diff/glob.hpp"
 #include "diff/link_targets.hpp"
 

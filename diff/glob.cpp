@@ -1,7 +1,7 @@
 #include "diff/glob.hpp"
 
 #include <cctype>
-#include "analyze/migration_names.hpp"
+#include "analyze/migrations/migration_names.hpp"
 #include "analyze/orm/extract.hpp"
 #include <cstddef>
 

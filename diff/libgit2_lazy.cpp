@@ -5,7 +5,7 @@
 #include <cstdarg>
 
 #include "diff/libgit2_lazy.hpp"
-#include "analyze/shared_library.hpp"
+#include "analyze/base/shared_library.hpp"
 
 // Every libgit2 function pgfence calls: return type, name, parameters, arguments. A new call
 // needs its line here (the link fails without it); a line that differs from libgit2's own

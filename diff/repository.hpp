@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "diff/change_set.hpp"
 
 struct git_repository;

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/parse_tree.hpp"
+#include "analyze/parse/parse_tree.hpp"
 #include "annotate/json_report.hpp"
 #include "fuzz/fuzz_checks.hpp"
 #include "annotate/json_writer.hpp"

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/findings.hpp"
+#include "analyze/model/findings.hpp"
 #include "governance/exemption.hpp"
 #include "governance/policy.hpp"
 

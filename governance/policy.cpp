@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cmath>
 
-#include "analyze/regular_file.hpp"
+#include "analyze/base/regular_file.hpp"
 #include "analyze/rules/rule.hpp"
 #include "governance/policy_toml.hpp"
 #include "stats/units.hpp"

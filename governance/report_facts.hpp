@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/error.hpp"
-#include "analyze/findings.hpp"
+#include "analyze/base/error.hpp"
+#include "analyze/model/findings.hpp"
 
 namespace pgfence::governance {
 

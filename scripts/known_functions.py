@@ -2,14 +2,14 @@
 """The functions PostgreSQL ships, by name: those of pg_catalog and of the contrib extensions, as a
 PostgreSQL 15 server lists them in pg_proc. analyze/known_functions.txt is this script's output
 (one name a line, sorted); a call of a name on it is not unknown to the analyzer
-(analyze/function_calls.hpp), a call of any other function whose body the migrations do not show is.
+(analyze/model/function_calls.hpp), a call of any other function whose body the migrations do not show is.
 
     scripts/known_functions.py [--pg-bin DIR] [--output FILE]   write the list (stdout by default)
     scripts/known_functions.py [--pg-bin DIR] --check FILE      exit 1 when FILE differs from the server's
     scripts/known_functions.py --volatile [--output FILE | --check FILE]
         the same for analyze/volatile_functions.txt: the names of which some function or procedure
         is VOLATILE (pg_proc.provolatile = 'v'), trigger functions left out; a call of one may act
-        outside its statement (analyze/volatile_builtins.cpp judges it)
+        outside its statement (analyze/model/volatile_builtins.cpp judges it)
 
 The server is a scratch one: initdb in a temporary folder, listening on a Unix socket only, stopped
 and removed at the end. Exit code 77 when no PostgreSQL server is installed at --pg-bin.

@@ -18,7 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "serve/store.hpp"
 
 namespace pgfence::serve {

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <vector>
 
-#include "analyze/civil_date.hpp"
+#include "analyze/base/civil_date.hpp"
 #include "analyze/rules/rule.hpp"
 #include "serve/github_app.hpp"
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 
 namespace pgfence::serve {
 

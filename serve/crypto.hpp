@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 
 namespace pgfence::serve {
 

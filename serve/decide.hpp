@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "governance/exemption.hpp"
 #include "governance/policy.hpp"
 

@@ -6,7 +6,7 @@
 
 #include <ctime>
 
-#include "analyze/civil_date.hpp"
+#include "analyze/base/civil_date.hpp"
 
 namespace pgfence::serve {
 std::pair<std::string, std::string> split_origin(const std::string& url) {

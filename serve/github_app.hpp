@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "serve/crypto.hpp"
 
 namespace pgfence::serve {

@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 
 namespace httplib {
 class Server;

@@ -7,7 +7,7 @@
 // a member of the organisation. The token is used for those two questions only, and never stored.
 #include <string>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 
 namespace pgfence::serve {
 

@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "serve/audit.hpp"
 #include "governance/exemption.hpp"
 #include "serve/binding.hpp"

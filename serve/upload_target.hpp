@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 
 namespace httplib {
 struct Request;

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "analyze/known_schema.hpp"
-#include "analyze/error.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/model/known_schema.hpp"
+#include "analyze/base/error.hpp"
+#include "analyze/model/facts.hpp"
 #include "stats/known_schema.hpp"
 #include "stats/size_risk.hpp"
 #include "stats/snapshot.hpp"

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <map>
 
-#include "analyze/source_text.hpp"
+#include "analyze/parse/source_text.hpp"
 #include "stats/conninfo.hpp"
 #include "stats/schema_ddl.hpp"
 #include "trace/pq_connection.hpp"

@@ -4,7 +4,7 @@
 // server and read zero on a standby; pg_class is WAL-logged and replicates).
 #include <string>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "stats/snapshot.hpp"
 
 namespace pgfence::stats {

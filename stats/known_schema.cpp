@@ -1,9 +1,9 @@
 #include "stats/known_schema.hpp"
 
-#include "analyze/catalog.hpp"
-#include "analyze/names.hpp"
-#include "analyze/pg_parser.hpp"
-#include "analyze/pg_tree.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_parser.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
 namespace pgfence::stats {
 namespace {

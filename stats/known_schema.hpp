@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "analyze/known_schema.hpp"
+#include "analyze/model/known_schema.hpp"
 #include "stats/lookup.hpp"
 
 namespace pgfence::stats {

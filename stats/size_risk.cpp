@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "analyze/lock_mode.hpp"
+#include "analyze/model/lock_mode.hpp"
 #include "analyze/rules/engine.hpp"
 #include "analyze/rules/rule.hpp"
 #include "stats/lookup.hpp"

@@ -6,7 +6,7 @@
 // message, so every output format carries them.
 #include <string>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "stats/lookup.hpp"
 #include "stats/snapshot.hpp"
 

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/regular_file.hpp"
+#include "analyze/base/regular_file.hpp"
 #include "stats/snapshot.hpp"
 
 namespace pgfence::stats {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "trace/lock_observer.hpp"
 
 namespace pgfence::trace {

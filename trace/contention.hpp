@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/lock_mode.hpp"
+#include "analyze/model/lock_mode.hpp"
 #include "trace/pq_connection.hpp"
 
 namespace pgfence::trace {

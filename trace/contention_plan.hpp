@@ -4,7 +4,7 @@
 // instead of being written by hand: the tables it locks and their partitions and children
 // are held, the indexes it drops or rebuilds are pinned, the names of indexes it creates are
 // squatted (see trace::Contention).
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "trace/contention.hpp"
 
 namespace pgfence::trace {

@@ -4,7 +4,7 @@
 #include <array>
 
 #include "trace/libpq_lazy.hpp"
-#include "analyze/shared_library.hpp"
+#include "analyze/base/shared_library.hpp"
 
 // Every libpq function pgfence calls: return type, name, parameters, arguments. A new call
 // needs its line here (the link fails without it); a line that differs from libpq's own

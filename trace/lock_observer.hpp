@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/lock_mode.hpp"
+#include "analyze/model/lock_mode.hpp"
 #include "trace/contention.hpp"
 #include "trace/pq_connection.hpp"
 

@@ -21,8 +21,8 @@
 #include <sstream>
 #include <thread>
 
-#include "analyze/names.hpp"
-#include "analyze/safe_write.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/base/safe_write.hpp"
 #include "trace/initdb_cache.hpp"
 #include "trace/server_process.hpp"
 

@@ -7,9 +7,9 @@
 #include <set>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/names.hpp"
-#include "analyze/pg_parser.hpp"
-#include "analyze/pg_tree.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_parser.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
 namespace pgfence::trace {
 namespace {

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/findings.hpp"
+#include "analyze/model/findings.hpp"
 #include "trace/pq_connection.hpp"
 
 namespace pgfence::trace {

@@ -12,9 +12,9 @@
 #include <sstream>
 #include <thread>
 
-#include "analyze/safe_write.hpp"
+#include "analyze/base/safe_write.hpp"
 #include "analyze/history.hpp"
-#include "analyze/plan.hpp"
+#include "analyze/plan/plan.hpp"
 #include "trace/plan_oracle.hpp"
 #include "trace/tracer.hpp"
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 
 struct pg_conn;
 struct pg_result;

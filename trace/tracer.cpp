@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "analyze/splitter.hpp"
+#include "analyze/parse/splitter.hpp"
 #include "trace/contention_plan.hpp"
 
 namespace pgfence::trace {

@@ -2,9 +2,9 @@
 #include <algorithm>
 #include <map>
 
-#include "analyze/cascade_note.hpp"
+#include "analyze/model/cascade_note.hpp"
 #include "analyze/model/alter_table_parts.hpp"
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 
 namespace pgfence::analyze::model::alter {
 namespace {

@@ -1,5 +1,5 @@
 #include "analyze/model/alter_table_parts.hpp"
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 
 namespace pgfence::analyze::model::alter {
 

@@ -4,7 +4,7 @@
 #include <optional>
 #include <set>
 
-#include "analyze/cascade_note.hpp"
+#include "analyze/model/cascade_note.hpp"
 #include "analyze/model/alter_table_locks.hpp"
 #include "analyze/model/subcommand_judgement.hpp"
 #include "analyze/model/alter_table_parts.hpp"
@@ -13,9 +13,9 @@
 #include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/model/types.hpp"
-#include "analyze/names.hpp"
-#include "analyze/owner_note.hpp"
-#include "analyze/pk_using_index_note.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/model/owner_note.hpp"
+#include "analyze/model/pk_using_index_note.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

@@ -7,8 +7,8 @@
 #include <span>
 #include <string_view>
 
-#include "analyze/lock_mode.hpp"
-#include "analyze/pg_tree.hpp"
+#include "analyze/model/lock_mode.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
 namespace pgfence::analyze::model {
 

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <set>
 
-#include "analyze/pg_walk.hpp"
+#include "analyze/parse/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

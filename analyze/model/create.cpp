@@ -1,12 +1,12 @@
 #include <algorithm>
 #include <set>
 
+#include "analyze/model/if_not_exists.hpp"
 #include "analyze/model/collations.hpp"
-#include "analyze/if_not_exists.hpp"
 #include "analyze/model/model.hpp"
-#include "analyze/names.hpp"
-#include "analyze/pg_walk.hpp"
-#include "analyze/view_rows.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_walk.hpp"
+#include "analyze/model/view_rows.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

@@ -1,14 +1,14 @@
 #include <algorithm>
 #include <map>
 
-#include "analyze/cascade_note.hpp"
-#include "analyze/extension_types.hpp"
+#include "analyze/model/cascade_note.hpp"
+#include "analyze/model/extension_types.hpp"
 #include "analyze/model/alter_table_parts.hpp"
 #include "analyze/model/empty_tables.hpp"
 #include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
-#include "analyze/names.hpp"
-#include "analyze/pg_parser.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_parser.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

@@ -2,9 +2,9 @@
 // drop-column-default rule (inserts that leave c out fail when it is NOT NULL, store NULL otherwise).
 #include <algorithm>
 
-#include "analyze/drop_default_note.hpp"
+#include "analyze/model/drop_default_note.hpp"
 #include "analyze/model/alter_table_parts.hpp"
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 
 namespace pgfence::analyze::model::alter {
 

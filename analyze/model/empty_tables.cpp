@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

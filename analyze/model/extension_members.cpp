@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "analyze/catalog.hpp"
-#include "analyze/names.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/parse/names.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

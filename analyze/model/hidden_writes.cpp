@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "analyze/model/model.hpp"
-#include "analyze/pg_walk.hpp"
+#include "analyze/parse/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

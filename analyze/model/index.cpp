@@ -1,7 +1,7 @@
 #include "analyze/model/model.hpp"
-#include "analyze/if_not_exists.hpp"
-#include "analyze/pg_walk.hpp"
-#include "analyze/names.hpp"
+#include "analyze/model/if_not_exists.hpp"
+#include "analyze/parse/pg_walk.hpp"
+#include "analyze/parse/names.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "analyze/model/model.hpp"
-#include "analyze/pg_walk.hpp"
+#include "analyze/parse/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <optional>
 
-#include "analyze/integrity_note.hpp"
-#include "analyze/names.hpp"
+#include "analyze/model/integrity_note.hpp"
+#include "analyze/parse/names.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

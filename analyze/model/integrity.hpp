@@ -5,8 +5,8 @@
 // key left without an index, a disabled trigger the migrations made.
 #include <string>
 
-#include "analyze/catalog.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/model/facts.hpp"
 #include "analyze/model/model.hpp"
 
 namespace pgfence::analyze::model {

@@ -6,13 +6,13 @@
 #include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/model/publication_identity.hpp"
-#include "analyze/literal_truth.hpp"
-#include "analyze/names.hpp"
-#include "analyze/pg_parser.hpp"
-#include "analyze/domain_columns.hpp"
-#include "analyze/policy_filter.hpp"
-#include "analyze/plpgsql.hpp"
-#include "analyze/splitter.hpp"
+#include "analyze/parse/literal_truth.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_parser.hpp"
+#include "analyze/model/domain_columns.hpp"
+#include "analyze/model/policy_filter.hpp"
+#include "analyze/model/plpgsql/plpgsql.hpp"
+#include "analyze/parse/splitter.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

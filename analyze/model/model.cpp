@@ -6,10 +6,10 @@
 #include <set>
 #include <unordered_set>
 
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_walk.hpp"
 #include "analyze/model/extension_members.hpp"
 #include "analyze/model/rename_kind.hpp"
-#include "analyze/names.hpp"
-#include "analyze/pg_walk.hpp"
 
 namespace pgfence::analyze::model {
 

@@ -11,10 +11,10 @@
 #include <utility>
 #include <vector>
 
-#include "analyze/catalog.hpp"
-#include "analyze/known_schema.hpp"
-#include "analyze/facts.hpp"
-#include "analyze/pg_tree.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/model/known_schema.hpp"
+#include "analyze/model/facts.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
 namespace pgfence::analyze::model {
 

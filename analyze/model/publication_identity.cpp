@@ -5,8 +5,8 @@
 // keep schemas.
 #include "analyze/model/publication_identity.hpp"
 
-#include "analyze/names.hpp"
-#include "analyze/publication_note.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/model/publication_note.hpp"
 
 namespace pgfence::analyze::model {
 

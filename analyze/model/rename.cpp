@@ -1,7 +1,7 @@
 #include <map>
 
 #include "analyze/model/model.hpp"
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 
 namespace pgfence::analyze::model {
 

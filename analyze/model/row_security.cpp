@@ -7,9 +7,9 @@
 #include <string>
 
 #include "analyze/model/alter_table_parts.hpp"
-#include "analyze/names.hpp"
-#include "analyze/policy_filter.hpp"
-#include "analyze/policy_reads.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/model/policy_filter.hpp"
+#include "analyze/model/policy_reads.hpp"
 
 namespace pgfence::analyze::model::alter {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "analyze/facts.hpp"
-#include "analyze/pg_tree.hpp"
+#include "analyze/model/facts.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
 namespace pgfence::analyze::model {
 

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

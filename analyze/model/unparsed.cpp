@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "analyze/model/model.hpp"
-#include "analyze/names.hpp"
-#include "analyze/tokens.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/tokens.hpp"
 
 namespace pgfence::analyze::model {
 namespace {

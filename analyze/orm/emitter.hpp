@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/orm/extract.hpp"
 #include "analyze/orm/js_ast.hpp"
 

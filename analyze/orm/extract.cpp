@@ -6,7 +6,7 @@
 #include <optional>
 #include <set>
 
-#include "analyze/limits.hpp"
+#include "analyze/parse/limits.hpp"
 #include "analyze/orm/emitter.hpp"
 #include "analyze/orm/export_writes.hpp"
 #include "analyze/orm/js_lexer.hpp"
@@ -14,10 +14,10 @@
 #include "analyze/orm/seeds.hpp"
 #include "analyze/orm/tool_scripts.hpp"
 #include "analyze/orm/walker.hpp"
-#include "analyze/pg_parser.hpp"
-#include "analyze/pg_tree.hpp"
-#include "analyze/splitter.hpp"
-#include "analyze/tokens.hpp"
+#include "analyze/parse/pg_parser.hpp"
+#include "analyze/parse/pg_tree.hpp"
+#include "analyze/parse/splitter.hpp"
+#include "analyze/parse/tokens.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "analyze/conventions.hpp"
+#include "analyze/migrations/conventions.hpp"
 #include "analyze/orm/input_format.hpp"
 #include "analyze/orm/js_lexer.hpp"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "analyze/limits.hpp"
+#include "analyze/parse/limits.hpp"
 #include "analyze/orm/js_parser.hpp"
 
 namespace pgfence::analyze::orm {

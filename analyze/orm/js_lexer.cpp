@@ -1,6 +1,6 @@
 #include "analyze/orm/js_lexer.hpp"
 
-#include "analyze/limits.hpp"
+#include "analyze/parse/limits.hpp"
 
 #include <array>
 #include <cctype>

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/conventions.hpp"
+#include "analyze/migrations/conventions.hpp"
 #include "analyze/orm/js_ast.hpp"
 #include "analyze/orm/js_lexer.hpp"
 

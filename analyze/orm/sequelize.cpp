@@ -3,7 +3,7 @@
 #include <cctype>
 
 #include "analyze/orm/emitter.hpp"
-#include "analyze/tokens.hpp"
+#include "analyze/parse/tokens.hpp"
 
 namespace pgfence::analyze::orm {
 namespace {

@@ -1,4 +1,4 @@
-#include "analyze/pk_using_index_note.hpp"
+#include "analyze/model/pk_using_index_note.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/pg_tree.hpp"
+#include "analyze/parse/pg_tree.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {

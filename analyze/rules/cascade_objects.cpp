@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "analyze/cascade_note.hpp"
-#include "analyze/names.hpp"
+#include "analyze/model/cascade_note.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/file_syntax_index.hpp"
 #include "analyze/rules/operation_common.hpp"

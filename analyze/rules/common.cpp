@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "analyze/tokens.hpp"
+#include "analyze/parse/tokens.hpp"
 
 namespace pgfence::analyze::rules {
 

@@ -5,9 +5,9 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/facts.hpp"
-#include "analyze/names.hpp"
-#include "analyze/pg_tree.hpp"
+#include "analyze/model/facts.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
 namespace pgfence::analyze::rules {
 

@@ -9,7 +9,7 @@
 // CONSTRAINTS ... DEFERRED), and is quiet; PostgreSQL 15 alters only foreign keys this way.
 #include <string>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "analyze/literal_truth.hpp"
-#include "analyze/names.hpp"
-#include "analyze/pg_walk.hpp"
+#include "analyze/parse/literal_truth.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_walk.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

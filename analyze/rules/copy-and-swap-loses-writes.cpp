@@ -1,6 +1,6 @@
 #include <optional>
 
-#include "analyze/pg_walk.hpp"
+#include "analyze/parse/pg_walk.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/registry_transaction.hpp"
 #include "analyze/rules/rule.hpp"

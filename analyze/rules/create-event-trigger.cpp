@@ -10,7 +10,7 @@
 #include <regex>
 #include <string>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

@@ -5,8 +5,8 @@
 // The actions themselves are followed where a later write fires them (rule_actions.hpp).
 #include <string>
 
-#include "analyze/names.hpp"
-#include "analyze/rule_actions.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/model/rule_actions.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/operation_dml.hpp"

@@ -1,11 +1,11 @@
 #include <algorithm>
 #include <cctype>
 
-#include "analyze/integrity_note.hpp"
-#include "analyze/names.hpp"
-#include "analyze/pg_parser.hpp"
-#include "analyze/plpgsql.hpp"
-#include "analyze/plpgsql_overwrite.hpp"
+#include "analyze/model/integrity_note.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_parser.hpp"
+#include "analyze/model/plpgsql/plpgsql.hpp"
+#include "analyze/model/plpgsql/plpgsql_overwrite.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"

@@ -25,8 +25,8 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/integrity_note.hpp"
-#include "analyze/names.hpp"
+#include "analyze/model/integrity_note.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

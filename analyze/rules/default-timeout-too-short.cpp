@@ -5,7 +5,7 @@
 // of 1) or its sessions terminated. No lock is taken.
 #include <string>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

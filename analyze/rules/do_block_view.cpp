@@ -3,9 +3,9 @@
 #include <map>
 #include <string_view>
 
-#include "analyze/names.hpp"
-#include "analyze/pg_parser.hpp"
-#include "analyze/pg_tree.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_parser.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {

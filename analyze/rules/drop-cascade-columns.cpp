@@ -5,9 +5,9 @@
 #include <map>
 #include <vector>
 
-#include "analyze/cascade_note.hpp"
-#include "analyze/extension_types.hpp"
-#include "analyze/names.hpp"
+#include "analyze/model/cascade_note.hpp"
+#include "analyze/model/extension_types.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/cascade_objects.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/file_syntax_index.hpp"

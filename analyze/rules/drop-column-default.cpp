@@ -16,8 +16,8 @@
 // DROP EXPRESSION of a stored generated column (checked likewise on a NOT NULL one).
 #include <string>
 
-#include "analyze/drop_default_note.hpp"
-#include "analyze/names.hpp"
+#include "analyze/model/drop_default_note.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"

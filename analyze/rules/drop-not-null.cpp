@@ -1,7 +1,7 @@
 #include <optional>
 #include <string>
 
-#include "analyze/domain_columns.hpp"
+#include "analyze/model/domain_columns.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"

@@ -3,7 +3,7 @@
 // model shows (DROP OWNED's objects are not known from the SQL).
 #include <string>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

@@ -4,7 +4,7 @@
 // again later in the same file (to change its query) is left to the statements that make it.
 #include <set>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"

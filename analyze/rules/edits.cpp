@@ -1,7 +1,7 @@
 #include "analyze/rules/edits.hpp"
 
-#include "analyze/alter_clauses.hpp"
-#include "analyze/tokens.hpp"
+#include "analyze/parse/alter_clauses.hpp"
+#include "analyze/parse/tokens.hpp"
 
 namespace pgfence::analyze::rules {
 

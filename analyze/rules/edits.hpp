@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/facts.hpp"
-#include "analyze/pg_tree.hpp"
+#include "analyze/model/facts.hpp"
+#include "analyze/parse/pg_tree.hpp"
 #include "analyze/rules/common.hpp"
 
 namespace pgfence::analyze::rules {

@@ -4,9 +4,9 @@
 #include <iterator>
 #include <tuple>
 
-#include "analyze/if_not_exists.hpp"
+#include "analyze/model/if_not_exists.hpp"
 #include "analyze/orm/fixes.hpp"
-#include "analyze/pg_parser.hpp"
+#include "analyze/parse/pg_parser.hpp"
 #include "analyze/rules/finding_room.hpp"
 #include "analyze/rules/do_block_view.hpp"
 #include "analyze/rules/one_cause.hpp"

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "analyze/rules/rule.hpp"
 
 namespace pgfence::analyze::rules {

@@ -4,7 +4,7 @@
 // as function_calls.cpp follow_calls reads them; the statement itself otherwise. A rule that looks
 // for calls in a statement walks from here, so `COPY (SELECT lo_unlink(1)) TO STDOUT` is judged
 // as the SELECT is (red team F1 W_COPYEXISTINGFN).
-#include "analyze/pg_tree.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
 namespace pgfence::analyze::rules {
 

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "analyze/findings.hpp"
+#include "analyze/model/findings.hpp"
 
 namespace pgfence::analyze::rules {
 

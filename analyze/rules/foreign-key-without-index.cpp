@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"

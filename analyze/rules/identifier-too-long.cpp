@@ -3,7 +3,7 @@
 
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
-#include "analyze/tokens.hpp"
+#include "analyze/parse/tokens.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {

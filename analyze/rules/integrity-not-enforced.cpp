@@ -19,9 +19,9 @@
 #include <utility>
 #include <vector>
 
-#include "analyze/integrity_note.hpp"
-#include "analyze/names.hpp"
-#include "analyze/plpgsql_trigger_body.hpp"
+#include "analyze/model/integrity_note.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/model/plpgsql/plpgsql_trigger_body.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

@@ -1,7 +1,7 @@
 #include <cstdio>
 
 #include "analyze/rules/rule.hpp"
-#include "analyze/utf8.hpp"
+#include "analyze/base/utf8.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {

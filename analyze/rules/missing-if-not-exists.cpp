@@ -1,6 +1,6 @@
 #include <set>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/edits.hpp"
 #include "analyze/rules/rule.hpp"

@@ -1,6 +1,6 @@
 #include <map>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/registry_transaction.hpp"
 

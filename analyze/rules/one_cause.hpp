@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/findings.hpp"
+#include "analyze/model/findings.hpp"
 
 namespace pgfence::analyze::rules {
 

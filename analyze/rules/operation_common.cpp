@@ -2,8 +2,8 @@
 
 #include <cctype>
 
-#include "analyze/names.hpp"
-#include "analyze/pg_parser.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_parser.hpp"
 #include "analyze/rules/common.hpp"
 
 namespace pgfence::analyze::rules::operation {

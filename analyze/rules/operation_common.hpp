@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/function_ref.hpp"
+#include "analyze/parse/function_ref.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/schema_recipes.hpp"

@@ -1,4 +1,4 @@
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/registry_type.hpp"
 
 namespace pgfence::analyze::rules {

@@ -4,9 +4,9 @@
 #include <map>
 #include <set>
 
-#include "analyze/catalog.hpp"
-#include "analyze/names.hpp"
-#include "analyze/tokens.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/tokens.hpp"
 
 namespace pgfence::analyze::rules {
 

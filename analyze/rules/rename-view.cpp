@@ -7,7 +7,7 @@
 // drop-view leaves a view dropped and made again.
 #include <string>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/pg_tree.hpp"
+#include "analyze/parse/pg_tree.hpp"
 #include "analyze/rules/schema_recipes.hpp"
 
 namespace pgfence::analyze::rules {

@@ -13,9 +13,9 @@
 // Functions that call it in turn (g() calls f() in a CHECK) are not followed here.
 #include <string>
 
-#include "analyze/plpgsql.hpp"
-#include "analyze/plpgsql_overwrite.hpp"
-#include "analyze/plpgsql_trigger_body.hpp"
+#include "analyze/model/plpgsql/plpgsql.hpp"
+#include "analyze/model/plpgsql/plpgsql_overwrite.hpp"
+#include "analyze/model/plpgsql/plpgsql_trigger_body.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

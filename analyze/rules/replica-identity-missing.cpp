@@ -11,8 +11,8 @@
 #include <set>
 #include <string>
 
-#include "analyze/names.hpp"
-#include "analyze/publication_note.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/model/publication_note.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

@@ -6,8 +6,8 @@
 // subscription created earlier in the same file: nothing subscribes to it yet.
 #include <string>
 
-#include "analyze/names.hpp"
-#include "analyze/pg_walk.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_walk.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/executed_query.hpp"
 #include "analyze/rules/operation_common.hpp"

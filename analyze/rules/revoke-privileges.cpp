@@ -6,9 +6,9 @@
 #include <map>
 #include <string>
 
-#include "analyze/catalog.hpp"
-#include "analyze/names.hpp"
-#include "analyze/owner_note.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/model/owner_note.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/file_syntax_index.hpp"
 #include "analyze/rules/operation_common.hpp"

@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "analyze/literal_truth.hpp"
-#include "analyze/names.hpp"
-#include "analyze/policy_filter.hpp"
-#include "analyze/policy_reads.hpp"
+#include "analyze/parse/literal_truth.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/model/policy_filter.hpp"
+#include "analyze/model/policy_reads.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/file_syntax_index.hpp"
 #include "analyze/rules/operation_common.hpp"

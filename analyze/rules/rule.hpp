@@ -11,11 +11,11 @@
 #include <utility>
 #include <vector>
 
-#include "analyze/pg_tree.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
-#include "analyze/civil_date.hpp"
-#include "analyze/facts.hpp"
-#include "analyze/findings.hpp"
+#include "analyze/base/civil_date.hpp"
+#include "analyze/model/facts.hpp"
+#include "analyze/model/findings.hpp"
 
 namespace pgfence::analyze::rules {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 
 namespace pgfence::analyze::rules::schema {

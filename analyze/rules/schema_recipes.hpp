@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/facts.hpp"
-#include "analyze/function_ref.hpp"
-#include "analyze/findings.hpp"
-#include "analyze/names.hpp"
+#include "analyze/model/facts.hpp"
+#include "analyze/parse/function_ref.hpp"
+#include "analyze/model/findings.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

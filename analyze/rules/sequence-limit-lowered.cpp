@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <string>
 
-#include "analyze/catalog.hpp"
-#include "analyze/names.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

@@ -13,8 +13,8 @@
 #include <optional>
 #include <string>
 
-#include "analyze/names.hpp"
-#include "analyze/pg_walk.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_walk.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/executed_query.hpp"
 #include "analyze/rules/rule.hpp"

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <unordered_set>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "analyze/rules/rule.hpp"
-#include "analyze/stored_builtins.hpp"
+#include "analyze/model/stored_builtins.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "analyze/rules/rule.hpp"
-#include "analyze/stored_calls.hpp"
+#include "analyze/model/stored_calls.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {

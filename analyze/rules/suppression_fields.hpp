@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/civil_date.hpp"
+#include "analyze/base/civil_date.hpp"
 
 namespace pgfence::analyze::rules {
 

@@ -4,7 +4,7 @@
 
 #include "analyze/rules/engine.hpp"
 #include "analyze/rules/suppression_aliases.hpp"
-#include "analyze/source_text.hpp"
+#include "analyze/parse/source_text.hpp"
 
 namespace pgfence::analyze::rules {
 namespace {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "analyze/rules/rule.hpp"
 #include "analyze/rules/suppression_fields.hpp"
 

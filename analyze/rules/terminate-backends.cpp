@@ -4,8 +4,8 @@
 // configuration applied to every session) likewise reach past the migration.
 #include <string>
 
-#include "analyze/names.hpp"
-#include "analyze/pg_walk.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_walk.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/executed_query.hpp"
 #include "analyze/rules/rule.hpp"

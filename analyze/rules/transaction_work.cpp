@@ -4,9 +4,9 @@
 #include <optional>
 #include <set>
 
-#include "analyze/join_rows.hpp"
-#include "analyze/literal_truth.hpp"
-#include "analyze/target_columns.hpp"
+#include "analyze/model/join_rows.hpp"
+#include "analyze/parse/literal_truth.hpp"
+#include "analyze/model/target_columns.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/registry_transaction.hpp"
 

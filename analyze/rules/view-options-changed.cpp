@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "analyze/literal_truth.hpp"
-#include "analyze/names.hpp"
+#include "analyze/parse/literal_truth.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rule.hpp"
 

@@ -7,8 +7,8 @@
 // whose old query the migrations show is reported as possibly dropping rows (check_narrowed).
 #include <string>
 
-#include "analyze/literal_truth.hpp"
-#include "analyze/names.hpp"
+#include "analyze/parse/literal_truth.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
 #include "analyze/rules/rule.hpp"

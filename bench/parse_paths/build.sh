@@ -21,6 +21,6 @@ compat=()
 [[ "$out/pg_query.pb.o" -nt "$out/pg_query.pb.cc" ]] || g++ -std=c++20 -O2 -DNDEBUG -I"$out" -c "$out/pg_query.pb.cc" -o "$out/pg_query.pb.o"
 g++ -std=c++20 -O2 -DNDEBUG -I"$root" -I"$out" -isystem "$pg/include" -isystem "$pg/include/pg_query" \
     -isystem "$pg/include/pg_query/postgres" \
-    "$here/parse_paths.cpp" "$out/pg_query.pb.o" "$root/analyze/parse_tree.cpp" \
+    "$here/parse_paths.cpp" "$out/pg_query.pb.o" "$root/analyze/parse/parse_tree.cpp" \
     "$pg/lib/x86_64-linux-gnu/libpg_query.a" "${compat[@]}" -lprotobuf -lpthread -o "$out/parse_paths"
 find "$corpus" -type f -name '*.sql' -print0 | sort -z | "$out/parse_paths" --repeat 5

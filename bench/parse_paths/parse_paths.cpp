@@ -31,7 +31,7 @@ extern "C" {
 #include <string>
 #include <vector>
 
-#include "analyze/parse_tree.hpp"
+#include "analyze/parse/parse_tree.hpp"
 
 namespace {
 

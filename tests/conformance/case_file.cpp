@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/splitter.hpp"
+#include "analyze/parse/splitter.hpp"
 
 namespace fs = std::filesystem;
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 
 namespace pgfence::tests::conformance {
 

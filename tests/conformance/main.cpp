@@ -21,7 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/lock_mode.hpp"
+#include "analyze/model/lock_mode.hpp"
 #include "tests/conformance/case_file.hpp"
 #include "tests/conformance/runner.hpp"
 #include "tests/pg_suite_args.hpp"

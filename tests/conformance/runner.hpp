@@ -10,8 +10,8 @@
 #include <string>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/model/facts.hpp"
 #include "tests/conformance/case_file.hpp"
 #include "trace/compare.hpp"
 #include "trace/pg_instance.hpp"

@@ -19,7 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile_inputs as gen  # noqa: E402
 
-LIMIT = 1000  # analyze/limits.hpp: k_max_sql_nesting and k_max_js_nesting
+LIMIT = 1000  # analyze/parse/limits.hpp: k_max_sql_nesting and k_max_js_nesting
 
 
 class Failed(Exception):
@@ -195,7 +195,7 @@ def scenario_long_files(binary, tmp):
 # file's rules have run; the vectors most statements leave empty cost a pointer each, the session
 # settings are shared between statements; the statements are analysed as the splitter finds them,
 # so their list is never held beside the facts), its parse tree (about 480 bytes for a CREATE
-# INDEX, kept for the rules and the plan; a SELECT of constants keeps none, analyze/pg_parser.hpp),
+# INDEX, kept for the rules and the plan; a SELECT of constants keeps none, analyze/parse/pg_parser.hpp),
 # its findings, recipes, plan text and catalog entry (one_line: 576 bytes for an index, the lists
 # and maps it leaves empty a pointer each). A large file's text or JSON report is written as it is
 # rendered, never held whole. One statement of the whole size (a long INSERT ... VALUES) costs its
@@ -243,7 +243,7 @@ def do_block_of_executes(size):
 # Issue #53: a DO block of EXECUTEs cost about 133 bytes of memory per byte of input (148 MiB for
 # 1 MB, 281 MiB for 2 MB): PostgreSQL's PL/pgSQL compiler parsed every embedded statement once
 # more to check its syntax and kept each parse's scanner buffers (about 2.5 KiB a statement) to
-# the end. A DO body is now compiled as a DO block with that check off (analyze/pg_parser.cpp).
+# the end. A DO body is now compiled as a DO block with that check off (analyze/parse/pg_parser.cpp).
 # Measured: 1 MB 87 MiB, 4 MB 264 MiB (about 59 MiB a further MB). What stays, for statements of
 # 20 bytes: libpg_query's JSON of the body and its decoded tree (about 22 bytes a byte), each
 # statement's facts as a called statement for the rules (about 27) and its parse tree (about 16).

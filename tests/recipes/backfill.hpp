@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 
 namespace pgfence::tests::recipes {
 

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 
-#include "analyze/lock_mode.hpp"
+#include "analyze/model/lock_mode.hpp"
 #include "tests/recipes/observe.hpp"
 #include "tests/recipes/verdict.hpp"
 

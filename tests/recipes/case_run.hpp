@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "tests/recipes/backfill.hpp"
 #include "tests/recipes/cases.hpp"
 #include "tests/recipes/predict.hpp"

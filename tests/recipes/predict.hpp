@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "analyze/catalog.hpp"
-#include "analyze/error.hpp"
-#include "analyze/facts.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/base/error.hpp"
+#include "analyze/model/facts.hpp"
 
 namespace pgfence::tests::recipes {
 

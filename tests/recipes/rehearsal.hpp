@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 #include "tests/recipes/cases.hpp"
 #include "trace/pg_instance.hpp"
 

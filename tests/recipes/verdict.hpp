@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 #include "tests/recipes/observe.hpp"
 #include "trace/compare.hpp"
 

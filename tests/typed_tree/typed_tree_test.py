@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Fails when a file that must read PostgreSQL's typed parse tree (analyze/pg_tree.hpp) reads the
-old JSON tree instead: including analyze/parse_tree.hpp or analyze/json_access.hpp, reading by a
+"""Fails when a file that must read PostgreSQL's typed parse tree (analyze/parse/pg_tree.hpp) reads the
+old JSON tree instead: including analyze/parse/parse_tree.hpp or analyze/parse/json_access.hpp, reading by a
 string key (`["key"]`, `.value("key"`, `.contains("key"`, `member(x, "key")`), or comparing with
 the name of a PostgreSQL enum value as a string ("AT_AddColumn", "OBJECT_TABLE", "CONSTR_CHECK").
 A misspelt key or enum name in such a read compiles and silently turns a check off; through the
@@ -19,7 +19,7 @@ ENUM_PREFIXES = ("AT", "OBJECT", "CONSTR", "TRANS_STMT", "DROP", "REINDEX_OBJECT
                  "CMD", "OVERRIDING", "LCS", "LCW", "CTE", "RTE", "JS", "JSON", "NO_CHECK_OPTION",
                  "LOCAL_CHECK_OPTION", "CASCADED_CHECK_OPTION", "VACOPT", "GRANT_OBJECT", "ACL_TARGET")
 CHECKS = [
-    (re.compile(r'#\s*include\s*"analyze/(parse_tree|json_access)\.hpp"'), "includes the JSON tree"),
+    (re.compile(r'#\s*include\s*"analyze/(?:parse/)?(parse_tree|json_access)\.hpp"'), "includes the JSON tree"),
     (re.compile(r'\[\s*"[A-Za-z_]+"\s*\]'), 'reads a member by string key (["key"])'),
     (re.compile(r'\.value\(\s*"'), 'reads a member by string key (.value("key", ...))'),
     (re.compile(r'\.contains\(\s*"'), 'tests a member by string key (.contains("key"))'),

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "analyze/model/alter_table_locks.hpp"
-#include "analyze/pg_parser.hpp"
+#include "analyze/parse/pg_parser.hpp"
 
 using namespace pgfence::analyze;
 using model::SubcommandLock;

@@ -14,7 +14,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "analyze/history.hpp"
-#include "analyze/migration_order.hpp"
+#include "analyze/migrations/migration_order.hpp"
 
 using namespace pgfence::analyze;
 namespace fs = std::filesystem;

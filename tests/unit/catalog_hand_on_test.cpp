@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 
 using namespace pgfence::analyze;
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 
 using namespace pgfence::analyze;
 

@@ -2,7 +2,7 @@
 // Flyway's Java and Kotlin ones are found at their registration; other Go and Java files are not.
 #include <catch2/catch.hpp>
 
-#include "analyze/tools/code_migrations.hpp"
+#include "analyze/migrations/code_migrations.hpp"
 
 using namespace pgfence::analyze::tools;
 

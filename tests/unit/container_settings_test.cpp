@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "analyze/tools/container_settings.hpp"
-#include "analyze/tools/flyway_build_plugins.hpp"
-#include "analyze/tools/tool_dirs.hpp"
+#include "analyze/migrations/container_settings.hpp"
+#include "analyze/migrations/flyway_build_plugins.hpp"
+#include "analyze/migrations/tool_dirs.hpp"
 
 using namespace pgfence::analyze::tools;
 

@@ -9,7 +9,7 @@
 #include <random>
 
 #include "diff/changes.hpp"
-#include "analyze/error.hpp"
+#include "analyze/base/error.hpp"
 #include "diff/event.hpp"
 #include "diff/glob.hpp"
 

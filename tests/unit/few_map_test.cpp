@@ -6,8 +6,8 @@
 #include <set>
 #include <string>
 
-#include "analyze/catalog.hpp"
-#include "analyze/few_map.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/base/few_map.hpp"
 
 using namespace pgfence::analyze;
 

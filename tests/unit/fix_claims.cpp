@@ -5,7 +5,7 @@
 #include <sstream>
 #include <vector>
 
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 
 namespace pgfence::tests {
 namespace {

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
-#include "analyze/function_attach.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/model/function_attach.hpp"
 #include "analyze/history.hpp"
 
 using namespace pgfence::analyze;

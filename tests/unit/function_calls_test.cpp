@@ -6,10 +6,10 @@
 #include <string>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
-#include "analyze/function_calls.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/model/function_calls.hpp"
 #include "analyze/history.hpp"
-#include "analyze/source_text.hpp"
+#include "analyze/parse/source_text.hpp"
 
 using namespace pgfence::analyze;
 

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "analyze/heap.hpp"
+#include "analyze/base/heap.hpp"
 
 using namespace pgfence::analyze;
 

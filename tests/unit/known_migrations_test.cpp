@@ -11,9 +11,9 @@
 
 #include "analyze/analyzer.hpp"
 #include "analyze/history.hpp"
-#include "analyze/known_migrations.hpp"
-#include "analyze/migration_names.hpp"
-#include "analyze/migration_order.hpp"
+#include "analyze/migrations/known_migrations.hpp"
+#include "analyze/migrations/migration_names.hpp"
+#include "analyze/migrations/migration_order.hpp"
 
 using namespace pgfence::analyze;
 namespace fs = std::filesystem;

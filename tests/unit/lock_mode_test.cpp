@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "analyze/lock_mode.hpp"
+#include "analyze/model/lock_mode.hpp"
 
 using namespace pgfence::analyze;
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 #include "annotate/markdown.hpp"
 #include "annotate/review_state.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/migration_order.hpp"
+#include "analyze/migrations/migration_order.hpp"
 
 using namespace pgfence::analyze;
 

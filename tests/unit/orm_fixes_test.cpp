@@ -19,7 +19,7 @@
 #include <sstream>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 #include "analyze/history.hpp"
 #include "analyze/orm/fixes.hpp"
 

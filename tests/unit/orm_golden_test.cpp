@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/source_text.hpp"
+#include "analyze/parse/source_text.hpp"
 
 namespace fs = std::filesystem;
 using namespace pgfence::analyze;

@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "analyze/tools/other_database.hpp"
+#include "analyze/migrations/other_database.hpp"
 
 using namespace pgfence::analyze::tools;
 

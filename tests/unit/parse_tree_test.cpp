@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "analyze/parse_tree.hpp"
-#include "analyze/pg_parser.hpp"
-#include "analyze/pg_tree.hpp"
+#include "analyze/parse/parse_tree.hpp"
+#include "analyze/parse/pg_parser.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
 using namespace pgfence::analyze;
 

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/limits.hpp"
+#include "analyze/parse/limits.hpp"
 #include "analyze/orm/js_ast.hpp"
-#include "analyze/parse_tree.hpp"
-#include "analyze/pg_parser.hpp"
+#include "analyze/parse/parse_tree.hpp"
+#include "analyze/parse/pg_parser.hpp"
 
 using namespace pgfence::analyze;
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "analyze/catalog.hpp"
-#include "analyze/persistent_map.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/base/persistent_map.hpp"
 
 using namespace pgfence::analyze;
 

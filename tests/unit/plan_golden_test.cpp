@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 #include "analyze/history.hpp"
-#include "analyze/plan.hpp"
+#include "analyze/plan/plan.hpp"
 
 namespace fs = std::filesystem;
 using namespace pgfence::analyze;

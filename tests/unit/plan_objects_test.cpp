@@ -3,13 +3,13 @@
 // migrations and dropped it in two) is caught before it is offered.
 #include <catch2/catch.hpp>
 
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 #include "analyze/history.hpp"
 #include "analyze/analyzer.hpp"
-#include "analyze/plan_objects.hpp"
-#include "analyze/plan_walk.hpp"
-#include "analyze/pg_parser.hpp"
-#include "analyze/pg_tree.hpp"
+#include "analyze/plan/plan_objects.hpp"
+#include "analyze/plan/plan_walk.hpp"
+#include "analyze/parse/pg_parser.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
 using namespace pgfence::analyze;
 

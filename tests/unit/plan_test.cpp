@@ -11,12 +11,12 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 #include "analyze/history.hpp"
-#include "analyze/plan.hpp"
-#include "analyze/pg_parser.hpp"
-#include "analyze/pg_tree.hpp"
-#include "analyze/plan_shapes.hpp"
+#include "analyze/plan/plan.hpp"
+#include "analyze/parse/pg_parser.hpp"
+#include "analyze/parse/pg_tree.hpp"
+#include "analyze/plan/plan_shapes.hpp"
 
 using namespace pgfence::analyze;
 

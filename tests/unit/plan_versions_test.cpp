@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 #include "analyze/history.hpp"
-#include "analyze/migration_names.hpp"
-#include "analyze/plan.hpp"
+#include "analyze/migrations/migration_names.hpp"
+#include "analyze/plan/plan.hpp"
 
 using namespace pgfence::analyze;
 

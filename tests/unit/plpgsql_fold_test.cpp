@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/plpgsql_fold.hpp"
+#include "analyze/model/plpgsql/plpgsql_fold.hpp"
 
 using namespace pgfence::analyze;
 

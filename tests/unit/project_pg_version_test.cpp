@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "analyze/tools/project_pg_version.hpp"
+#include "analyze/migrations/project_pg_version.hpp"
 
 using namespace pgfence::analyze::tools;
 

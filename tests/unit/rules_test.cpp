@@ -23,11 +23,11 @@
 
 #include "fix_claims.hpp"
 #include "analyze/analyzer.hpp"
-#include "analyze/tools/flyway_settings.hpp"
-#include "analyze/civil_date.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/base/civil_date.hpp"
 #include "analyze/history.hpp"
 #include "analyze/rules/rule.hpp"
-#include "analyze/text_edit.hpp"
+#include "analyze/model/text_edit.hpp"
 
 namespace fs = std::filesystem;
 using namespace pgfence::analyze;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "analyze/utf8.hpp"
+#include "analyze/base/utf8.hpp"
 #include "annotate/escape.hpp"
 #include "annotate/runner_commands.hpp"
 

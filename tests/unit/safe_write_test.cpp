@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "analyze/safe_write.hpp"
+#include "analyze/base/safe_write.hpp"
 
 namespace fs = std::filesystem;
 using namespace pgfence::analyze;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 #include "analyze/history.hpp"
 #include "bot/analyze_history.hpp"
 

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <string>
 
-#include "analyze/tools/sequelize_rc.hpp"
-#include "analyze/tools/settings_surface.hpp"
-#include "analyze/tools/tool_dirs.hpp"
+#include "analyze/migrations/sequelize_rc.hpp"
+#include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/tool_dirs.hpp"
 
 using namespace pgfence::analyze::tools;
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/splitter.hpp"
+#include "analyze/parse/splitter.hpp"
 
 using namespace pgfence::analyze;
 

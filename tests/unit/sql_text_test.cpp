@@ -1,7 +1,7 @@
 // The rules' helpers that read SQL text by hand (recipes quote the user's own SQL back).
 #include <catch2/catch.hpp>
 
-#include "analyze/names.hpp"
+#include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 
 using namespace pgfence::analyze;

@@ -1,7 +1,7 @@
 // tools/sqlx_crate.hpp: which Cargo.toml depends on sqlx (issue #54: the crate says the tool).
 #include <catch2/catch.hpp>
 
-#include "analyze/tools/sqlx_crate.hpp"
+#include "analyze/migrations/sqlx_crate.hpp"
 
 using pgfence::analyze::tools::cargo_depends_on_sqlx;
 

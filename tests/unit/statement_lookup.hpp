@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "analyze/facts.hpp"
+#include "analyze/model/facts.hpp"
 
 namespace pgfence::analyze::testing {
 

@@ -7,11 +7,11 @@
 #include <tuple>
 #include <vector>
 
-#include "analyze/alter_clauses.hpp"
+#include "analyze/parse/alter_clauses.hpp"
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
-#include "analyze/pg_parser.hpp"
-#include "analyze/pg_tree.hpp"
+#include "analyze/model/catalog.hpp"
+#include "analyze/parse/pg_parser.hpp"
+#include "analyze/parse/pg_tree.hpp"
 
 using namespace pgfence::analyze;
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/catalog.hpp"
+#include "analyze/model/catalog.hpp"
 #include "annotate/suggestion.hpp"
 #include "bot/suggestions.hpp"
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/civil_date.hpp"
+#include "analyze/base/civil_date.hpp"
 #include "analyze/rules/suppression_fields.hpp"
 #include "bot/cli.hpp"
 #include "bot/config.hpp"

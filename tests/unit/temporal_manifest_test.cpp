@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "analyze/migration_order.hpp"
-#include "analyze/tools/temporal_manifest.hpp"
+#include "analyze/migrations/migration_order.hpp"
+#include "analyze/migrations/temporal_manifest.hpp"
 
 using namespace pgfence::analyze;
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/utf8.hpp"
+#include "analyze/base/utf8.hpp"
 #include "annotate/printable.hpp"
 #include "annotate/terminal.hpp"
 

@@ -11,7 +11,7 @@
 
 #include "analyze/analyzer.hpp"
 #include "analyze/history.hpp"
-#include "analyze/text_edit.hpp"
+#include "analyze/model/text_edit.hpp"
 
 using namespace pgfence::analyze;
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyze/tokens.hpp"
+#include "analyze/parse/tokens.hpp"
 
 using namespace pgfence::analyze;
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "analyze/tools/tool_dirs.hpp"
+#include "analyze/migrations/tool_dirs.hpp"
 
 using namespace pgfence::analyze::tools;
 

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/tokens.hpp"
-#include "analyze/tool_lines.hpp"
-#include "analyze/tool_markers.hpp"
+#include "analyze/parse/tokens.hpp"
+#include "analyze/parse/tool_lines.hpp"
+#include "analyze/migrations/tool_markers.hpp"
 
 using namespace pgfence::analyze;
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/conventions.hpp"
+#include "analyze/migrations/conventions.hpp"
 
 using namespace pgfence::analyze;
 

@@ -6,9 +6,9 @@
 #include <map>
 #include <string>
 
-#include "analyze/tools/foreign_migrations.hpp"
-#include "analyze/tools/schema_sync.hpp"
-#include "analyze/tools/tool_dirs.hpp"
+#include "analyze/migrations/foreign_migrations.hpp"
+#include "analyze/migrations/schema_sync.hpp"
+#include "analyze/migrations/tool_dirs.hpp"
 
 using namespace pgfence::analyze::tools;
 

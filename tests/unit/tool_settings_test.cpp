@@ -11,9 +11,9 @@
 #include <random>
 
 #include "analyze/analyzer.hpp"
-#include "analyze/conventions.hpp"
-#include "analyze/tools/flyway_placeholders.hpp"
-#include "analyze/tools/flyway_settings.hpp"
+#include "analyze/migrations/conventions.hpp"
+#include "analyze/migrations/flyway_placeholders.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
 #include "bot/governance_envelope.hpp"
 #include "bot/tool_settings_review.hpp"
 #include "diff/repository.hpp"

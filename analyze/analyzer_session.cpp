@@ -1,0 +1,196 @@
+// The session state a file's statements carry (SET, transactions) and reading a file whole (split from analyzer.cpp).
+#include "analyze/analyzer_parts.hpp"
+
+namespace pgfence::analyze {
+
+namespace analyzer_detail {
+std::optional<std::string>* setting_slot(Settings& s, const std::string& name) {
+    if (name == "lock_timeout") return &s.lock_timeout;
+    if (name == "statement_timeout") return &s.statement_timeout;
+    if (name == "idle_in_transaction_session_timeout") return &s.idle_in_transaction_session_timeout;
+    if (name == "application_name") return &s.application_name;
+    if (name == "timezone") return &s.timezone;
+    if (name == "search_path") return &s.search_path;
+    if (name == "session_replication_role") return &s.session_replication_role;
+    return nullptr;
+}
+
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// The value as SHOW would give it. A list setting (search_path) quotes each element where it
+// needs it, as flatten_set_variable_args does: SET search_path = 'a, b' names one schema "a, b".
+std::string setting_value(const List* args, bool list) {
+    std::string out;
+    for (const pg::Node* arg : pg::each(args)) {
+        std::string v;
+        if (const A_Const* c = pg::as<A_Const>(arg); c != nullptr && !c->isnull) {
+            if (c->val.node.type == T_Integer) v = std::to_string(c->val.ival.ival);
+            else if (c->val.node.type == T_String) v = list ? quote_ident(pg::text(c->val.sval.sval)) : pg::text(c->val.sval.sval);
+            else if (c->val.node.type == T_Float) v = pg::text(c->val.fval.fval);
+        }
+        out += (out.empty() ? "" : ", ") + v;
+    }
+    return out;
+}
+
+void apply_transaction(const TransactionStmt* stmt, SessionState& state, StatementFacts& facts) {
+    std::string savepoint(pg::text(stmt->savepoint_name));
+    switch (stmt->kind) {
+        case TRANS_STMT_BEGIN:
+        case TRANS_STMT_START:
+            if (state.explicit_block) facts.notes.push_back("BEGIN inside a transaction block has no effect (PostgreSQL warns)");
+            else state.begin();
+            break;
+        case TRANS_STMT_COMMIT:
+        case TRANS_STMT_PREPARE:
+            state.commit();
+            if (stmt->chain) state.begin();
+            break;
+        case TRANS_STMT_ROLLBACK:
+            if (state.explicit_block) state.rollback();
+            if (stmt->chain) state.begin();
+            break;
+        case TRANS_STMT_SAVEPOINT:
+            state.open_savepoint(savepoint);
+            break;
+        case TRANS_STMT_ROLLBACK_TO:
+            if (int at = state.find_savepoint(savepoint); at >= 0) {
+                const auto& snap = state.savepoints[static_cast<std::size_t>(at)];
+                state.current = snap.current;
+                state.committed = snap.committed;
+                state.close_savepoints(static_cast<std::size_t>(at) + 1);  // the savepoint stays
+            }
+            break;
+        case TRANS_STMT_RELEASE:
+            if (int at = state.find_savepoint(savepoint); at >= 0) {
+                state.close_savepoints(static_cast<std::size_t>(at));  // and every later one
+            }
+            break;
+        default:
+            break;
+    }
+    facts.transaction = state.transaction();
+    facts.savepoint_depth = state.savepoint_depth();
+}
+
+// set_config('name', 'value', is_local) (utils/misc/guc.c set_config_by_name) is SET name = 'value',
+// or SET LOCAL when is_local is true: the settings pgfence follows are kept as SET keeps them.
+// A followed setting (setting_slot) given a value or is_local pgfence cannot read is not known,
+// nor is any name it cannot fold (lexing_change reports those).
+void apply_set_config(const pg::Node* stmt, SessionState& state, StatementFacts& facts) {
+    for (const SetConfig& call : read_set_configs(stmt)) {
+        auto* now = setting_slot(state.current, call.name);
+        auto* at_commit = setting_slot(state.committed, call.name);
+        if (now == nullptr) continue;
+        if ((!call.value && !call.reset) || !call.is_local) {
+            facts.notes.push_back("not visible to static analysis: set_config of " + call.name + " with a value or is_local "
+                                  "pgfence cannot read: what " + call.name + " is from here on is not known");
+            if (facts.status == StatementStatus::Analyzed) facts.status = StatementStatus::Unknown;
+            continue;
+        }
+        if (*call.is_local && state.transaction() == Transaction::None) {
+            facts.notes.push_back("set_config(..., true) outside a transaction lasts only for its own statement");
+            continue;
+        }
+        *now = call.value;
+        if (!*call.is_local) *at_commit = call.value;
+        if (call.name == "session_replication_role" && call.value && lower_ascii(*call.value) == "replica") {
+            facts.notes.push_back("session_replication_role = replica (set_config): from here on, triggers and foreign-key "
+                                  "checks do not fire for the rows this session writes (superuser only)");
+        }
+    }
+}
+
+void apply_session(const pg::Node* stmt, SessionState& state, StatementFacts& facts) {
+    if (const TransactionStmt* transaction = pg::as<TransactionStmt>(stmt)) {
+        apply_transaction(transaction, state, facts);
+        return;
+    }
+    const VariableSetStmt* set = pg::as<VariableSetStmt>(stmt);
+    if (set == nullptr) {
+        apply_set_config(stmt, state, facts);
+        return;
+    }
+    std::string name(pg::text(set->name));
+    bool is_local = set->is_local;
+    if (is_local && state.transaction() == Transaction::None) {
+        facts.notes.push_back("SET LOCAL outside a transaction has no effect");
+        return;
+    }
+    if (set->kind == VAR_RESET_ALL) {
+        state.current = Settings{};
+        state.committed = Settings{};
+        return;
+    }
+    auto* now = setting_slot(state.current, name);
+    auto* at_commit = setting_slot(state.committed, name);
+    if (now == nullptr) return;
+    std::optional<std::string> value;
+    if (set->kind == VAR_SET_VALUE) value = setting_value(set->args, name == "search_path");
+    else if (set->kind != VAR_RESET && set->kind != VAR_SET_DEFAULT) return;
+    *now = value;
+    // RESET is never local; SET LOCAL (TO DEFAULT) lasts until the transaction ends.
+    if (!is_local || set->kind == VAR_RESET) *at_commit = value;
+    if (name == "session_replication_role" && value && lower_ascii(*value) == "replica") {
+        facts.notes.push_back("session_replication_role = replica: from here on, triggers and foreign-key checks "
+                              "do not fire for the rows this session writes (superuser only)");
+    }
+}
+
+// File line where a DO statement's body text starts (after its opening quote).
+int do_body_line(const StatementFacts& facts, const LineIndex& lines) {
+    std::size_t quote = facts.sql.find('$');
+    std::size_t single = facts.sql.find('\'');
+    if (single < quote) quote = single;
+    if (quote == std::string::npos) return facts.span.start.line;
+    return lines.position(facts.span.begin + quote).line;
+}
+
+// The file, or its first limit + 1 bytes when it is longer (the caller refuses it by size).
+std::string read_whole(const std::string& path, bool& ok, std::uint64_t limit, std::uint64_t* file_size) {
+    // open, fstat, read, close: the fewest system calls per file (an ifstream seeks three times
+    // and stats more), which matters when a run reads thousands of small files.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    ok = fd >= 0;
+    if (!ok) return {};
+    struct stat st {};
+    std::string text;
+    const bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (file_size != nullptr) *file_size = sized ? static_cast<std::uint64_t>(st.st_size) : 0;
+    if (sized && static_cast<std::uint64_t>(st.st_size) > limit) {
+        ::close(fd);  // refused by its size: nothing to read
+        return {};
+    }
+    // A regular file is read in one call of its known size (plus one byte, to see it grew past
+    // the limit); a pipe or device has no size and is read in blocks.
+    std::size_t block = sized ? static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), limit) + 1)
+                              : std::size_t{64 * 1024};
+    while (text.size() <= limit) {
+        std::size_t at = text.size();
+        text.resize(at + block);
+        ssize_t got = ::read(fd, text.data() + at, block);
+        if (got < 0 && errno == EINTR) {
+            text.resize(at);
+            continue;
+        }
+        if (got < 0) {
+            int saved = errno;
+            ::close(fd);
+            errno = saved;
+            ok = false;
+            return {};
+        }
+        text.resize(at + static_cast<std::size_t>(got));
+        // A short read of a regular file is its end.
+        if (got == 0 || (sized && static_cast<std::size_t>(got) < block)) break;
+    }
+    ::close(fd);
+    return text;
+}
+}  // namespace analyzer_detail
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,28 @@
+#pragma once
+// Which migration tool the project's own files say runs a folder (#54 §1: the project's own words
+// decide the tool): supabase/config.toml beside supabase/migrations, a package.json, .env, knexfile
+// or command line naming a folder as node-pg-migrate's, dbmate's or goose's (tool_dirs.hpp). Only
+// that tool's markers then mark a file of the folder (conventions.cpp prepare_source): another
+// tool's `-- +goose Down` is a comment to it, and what follows runs.
+#include <string>
+#include <string_view>
+
+#include "analyze/migrations/tool_dirs.hpp"
+
+namespace pgfence::analyze::tools {
+
+// The prefix of the `sibling_metadata` that carries it: "<prefix><tool>\n<why>".
+inline constexpr std::string_view k_folder_tool = "pgfence folder tool: ";
+
+// "supabase", "node-pg-migrate", "dbmate", "goose" or "" (not said, or said for several tools:
+// then `why` names them) for the file at `path`, its folders' settings read through `read` (a
+// path relative to the same root as `path`). `why` is printable.
+[[nodiscard]] std::string folder_tool(std::string_view path, const ReadFile& read, std::string& why);
+
+// folder_tool packed as sibling_metadata ("" when no tool is said).
+[[nodiscard]] std::string folder_tool_metadata(std::string_view path, const ReadFile& read);
+
+// The tool a sibling_metadata from folder_tool_metadata names ("" for any other), and its why.
+[[nodiscard]] std::string_view unpack_folder_tool(std::string_view metadata, std::string_view* why = nullptr);
+
+}  // namespace pgfence::analyze::tools

@@ -1,0 +1,187 @@
+#include "analyze/migrations/schema_sync.hpp"
+
+#include <cctype>
+#include <initializer_list>
+
+namespace pgfence::analyze::tools {
+namespace {
+
+int line_at(std::string_view text, std::size_t at) {
+    int n = 1;
+    for (std::size_t i = 0; i < at && i < text.size(); ++i) n += text[i] == '\n';
+    return n;
+}
+
+bool word_before(std::string_view text, std::size_t at) {
+    return at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '_' || text[at - 1] == '$');
+}
+
+// The value after `key:` at `at` (the key's offset), up to a comma, brace, newline or comment.
+std::string_view value_after(std::string_view text, std::size_t at, std::size_t key_size) {
+    std::size_t v = at + key_size;
+    while (v < text.size() && (text[v] == ' ' || text[v] == '\t')) ++v;
+    if (v >= text.size() || text[v] != ':') return {};
+    ++v;
+    while (v < text.size() && (text[v] == ' ' || text[v] == '\t')) ++v;
+    std::size_t end = text.find_first_of(",}\n\r/", v);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view out = text.substr(v, end - v);
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.remove_suffix(1);
+    return out;
+}
+
+std::string shown(std::string_view v) {
+    std::string out;
+    for (char c : v.substr(0, 60)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
+    return v.size() > 60 ? out + "..." : out;
+}
+
+// Each `key: value` of `text` whose value is not the literal false (nor 0, nor undefined).
+template <typename F>
+void each_on(std::string_view text, std::string_view key, F found) {
+    for (std::size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + key.size())) {
+        std::size_t k = at;
+        if (k > 0 && (text[k - 1] == '"' || text[k - 1] == '\'')) --k;
+        if (word_before(text, k)) continue;
+        std::size_t size = key.size() + (k < at ? 2 : 0);
+        std::string_view value = value_after(text, k, size);
+        if (value.empty() || value == "false" || value == "0" || value == "undefined" || value == "null") continue;
+        found(line_at(text, at), value);
+    }
+}
+
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+
+// At `at`: `words` one after another, separated by spaces or tabs (at least one), the last one
+// ending the word (or followed by `:`, drizzle-kit's older `push:pg`); the end, or npos.
+std::size_t words_at(std::string_view text, std::size_t at, std::initializer_list<std::string_view> words) {
+    if (at > 0 && word_char(text[at - 1])) return std::string_view::npos;
+    bool first = true;
+    for (std::string_view w : words) {
+        if (!first) {
+            std::size_t gap = at;
+            while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+            if (at == gap) return std::string_view::npos;
+        }
+        first = false;
+        if (text.substr(at, w.size()) != w) return std::string_view::npos;
+        at += w.size();
+    }
+    if (at < text.size() && word_char(text[at])) return std::string_view::npos;
+    return at;
+}
+
+// The schema synchronisation commands each tool's CLI has: each computes DDL from the model files
+// and runs it on the database, with no migration file (and drops what the models no longer have).
+struct SyncCommand {
+    std::string_view tool;
+    std::initializer_list<std::string_view> words;  // the first one is searched for
+    std::string_view what;
+};
+// - `prisma db push`: pushes the Prisma schema's state to the database without migrations
+//   (prisma/prisma packages/migrate/src/commands/DbPush.ts; --accept-data-loss drops columns).
+// - `drizzle-kit push` (`push:pg` before 0.21): "push your schema and subsequent schema changes
+//   directly to the database while omitting SQL files generation" (drizzle-team/drizzle-orm-docs
+//   src/content/docs/drizzle-kit-push.mdx; --force approves data-loss statements).
+// - `typeorm schema:sync`: "Synchronizes your entities with database schema" (typeorm/typeorm
+//   src/commands/SchemaSyncCommand.ts; the typeorm-ts-node-* launchers run the same command).
+// Sequelize's CLI has no sync command (sequelize-cli lists db:migrate, db:seed...; sync is the
+// Model.sync call read above), and knex's CLI only runs migration files.
+const SyncCommand k_sync_commands[] = {
+    {"prisma", {"prisma", "db", "push"}, "Prisma's `prisma db push` makes the database match schema.prisma"},
+    {"drizzle", {"drizzle-kit", "push"}, "Drizzle's `drizzle-kit push` makes the database match the pgTable() schema files"},
+    {"typeorm", {"schema:sync"}, "TypeORM's `schema:sync` makes the database match the entities"},
+};
+
+}  // namespace
+
+std::vector<SchemaSync> schema_sync_commands(std::string_view text) {
+    std::vector<SchemaSync> out;
+    for (const SyncCommand& c : k_sync_commands) {
+        const std::string_view first = *c.words.begin();
+        for (std::size_t at = text.find(first); at != std::string_view::npos; at = text.find(first, at + first.size())) {
+            std::size_t end = words_at(text, at, c.words);
+            if (end == std::string_view::npos) continue;
+            out.push_back(SchemaSync{line_at(text, at),
+                                     std::string(c.what) + " when this command runs (DDL computed from the models at run time, "
+                                                           "dropped columns and tables included): pgfence does not see it",
+                                     std::string(c.tool)});
+        }
+    }
+    return out;
+}
+
+std::vector<SchemaSync> schema_sync_settings(std::string_view text) {
+    std::vector<SchemaSync> out = schema_sync_commands(text);
+    // TypeORM: DataSource.initialize() runs synchronize() when options.synchronize is set and
+    // dropDatabase() first when options.dropSchema is (typeorm/typeorm src/data-source/DataSource.ts
+    // initialize; BaseDataSourceOptions.ts: "Indicates if database schema should be auto created on
+    // every application launch"; dropSchema "Drops the schema each time connection is being established").
+    if (text.find("synchronize") != std::string_view::npos || text.find("dropSchema") != std::string_view::npos) {
+        const bool typeorm = text.find("DataSource") != std::string_view::npos || text.find("createConnection") != std::string_view::npos ||
+                             text.find("typeorm") != std::string_view::npos || text.find("TypeOrm") != std::string_view::npos;
+        if (typeorm) {
+            each_on(text, "synchronize", [&](int line, std::string_view v) {
+                out.push_back(SchemaSync{line, "TypeORM's synchronize: " + shown(v) + " makes TypeORM change the schema to match the entities "
+                                               "at every start (DDL computed at run time, column drops included): pgfence does not see it", "typeorm"});
+            });
+            each_on(text, "dropSchema", [&](int line, std::string_view v) {
+                out.push_back(SchemaSync{line, "TypeORM's dropSchema: " + shown(v) + " drops the whole schema, every table and row, at every "
+                                               "start: pgfence does not see it", "typeorm"});
+            });
+        }
+    }
+    // Sequelize: sequelize.sync({ alter: true }) alters each model's table to match it (dropping
+    // columns it no longer has) and { force: true } drops and recreates it (sequelize/sequelize
+    // src/model.js Model.sync: options.force -> drop(); options.alter -> changeColumn / removeColumn).
+    for (std::size_t at = text.find(".sync("); at != std::string_view::npos; at = text.find(".sync(", at + 6)) {
+        std::size_t close = text.find(')', at + 6);
+        std::string_view args = text.substr(at + 6, close == std::string_view::npos ? 300 : std::min<std::size_t>(close - at - 6, 300));
+        for (std::string_view key : {"alter", "force"}) {
+            bool on = false;
+            std::string_view shown_value;
+            each_on(args, key, [&](int, std::string_view v) {
+                on = true;
+                shown_value = v;
+            });
+            if (!on) continue;
+            out.push_back(SchemaSync{line_at(text, at), "Sequelize's sync({ " + std::string(key) + ": " + shown(shown_value) + " }) " +
+                                                            (key == "alter" ? "alters every model's table to match the model (columns it no longer has dropped)"
+                                                                            : "drops and recreates every model's table") +
+                                                            " when the application starts (DDL computed at run time): pgfence does not see it", "sequelize"});
+            break;
+        }
+    }
+    return out;
+}
+
+ModelDecl model_declaration(std::string_view path, std::string_view text) {
+    for (std::string_view mark : {"@Entity(", "@ViewEntity(", "@ChildEntity("}) {
+        if (std::size_t at = text.find(mark); at != std::string_view::npos) return {line_at(text, at), "typeorm"};
+    }
+    // A Prisma schema (prisma/prisma: schema.prisma, or the .prisma files of prismaSchemaFolder):
+    // everything in it, models, enums and the datasource, is what `prisma db push` applies.
+    if (path.ends_with(".prisma")) {
+        for (std::string_view mark : {"model ", "enum ", "view ", "type ", "datasource "}) {
+            for (std::size_t at = text.find(mark); at != std::string_view::npos; at = text.find(mark, at + 1)) {
+                if (at == 0 || text[at - 1] == '\n') return {line_at(text, at), "prisma"};
+            }
+        }
+        return {1, "prisma"};
+    }
+    // A Drizzle schema file: pgTable() (and the enums, views and schemas of drizzle-orm/pg-core).
+    if (text.find("drizzle-orm") != std::string_view::npos) {
+        for (std::string_view mark : {"pgTable(", "pgEnum(", "pgView(", "pgSchema(", "pgMaterializedView(", "pgSequence("}) {
+            if (std::size_t at = text.find(mark); at != std::string_view::npos) return {line_at(text, at), "drizzle"};
+        }
+    }
+    if (text.find("sequelize") == std::string_view::npos && text.find("Sequelize") == std::string_view::npos) return {};
+    for (std::string_view mark : {".define(", ".init("}) {
+        if (std::size_t at = text.find(mark); at != std::string_view::npos) return {line_at(text, at), "sequelize"};
+    }
+    return {};
+}
+
+int model_line(std::string_view text) { return model_declaration("", text).line; }
+
+}  // namespace pgfence::analyze::tools

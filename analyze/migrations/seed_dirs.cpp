@@ -1,0 +1,158 @@
+#include "analyze/migrations/seed_dirs.hpp"
+
+#include <string>
+
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/sequelize_rc.hpp"
+
+namespace pgfence::analyze::tools {
+namespace {
+
+// The words of one command: `text` up to its next command (&&, ||, ;, |) or the quote that ends a
+// package.json script, split at spaces and tabs.
+std::vector<std::string_view> words(std::string_view text) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+        std::size_t end = text.find_first_of(" \t", i);
+        if (end == std::string_view::npos) end = text.size();
+        if (end > i) out.push_back(text.substr(i, end - i));
+        i = end;
+    }
+    return out;
+}
+
+// A word that runs `command` (`knex`, `npx knex`'s second word, `./node_modules/.bin/knex`).
+bool runs(std::string_view word, std::string_view command) {
+    return word == command || (word.size() > command.size() && word.ends_with(command) && word[word.size() - command.size() - 1] == '/');
+}
+
+// The value of `flag` among `w` after `from` (`--flag value` or `--flag=value`); `present` tells
+// the flag is there; an empty value when it has none.
+std::string_view flag_value(const std::vector<std::string_view>& w, std::size_t from, std::string_view flag, bool& present) {
+    for (std::size_t i = from; i < w.size(); ++i) {
+        if (w[i] == flag) {
+            present = true;
+            return i + 1 < w.size() && !w[i + 1].starts_with('-') ? w[i + 1] : std::string_view();
+        }
+        if (w[i].size() > flag.size() && w[i].starts_with(flag) && w[i][flag.size()] == '=') {
+            present = true;
+            return w[i].substr(flag.size() + 1);
+        }
+    }
+    return {};
+}
+
+std::string joined(std::string_view base, std::string_view name) {
+    return base.empty() || base == "." ? std::string(name) : std::string(base) + "/" + std::string(name);
+}
+
+bool plain_value(std::string_view v) { return !v.empty() && v.find_first_of("$`'\\*?[{") == std::string_view::npos; }
+
+// knex's CLI finds its knexfile in the folder it runs in, by the extensions Liftoff registers
+// (knex/knex bin/cli.js: new Liftoff({ name: 'knex', extensions: interpret.jsVariants }) and
+// configName 'knexfile'); seed:run then reads the knexfile's seeds.directory, './seeds' by default
+// (lib/migrations/seed/seeder-configuration-merger.js CONFIG_DEFAULT), and Seeder.js
+// _waterfallBatch calls each file's seed(knex) in turn, outside any transaction.
+void knex_seeds(const std::vector<std::string_view>& w, std::size_t at, int line, std::string_view base, const ReadFile& read,
+                std::vector<ToolDir>& out) {
+    const std::string setting = "knex seed:run";
+    for (std::string_view flag : {"--knexfile", "--cwd"}) {
+        bool present = false;
+        (void)flag_value(w, at, flag, present);
+        if (present) {
+            out.push_back(unknown_dir("knex", setting, line,
+                                      "pgfence does not follow " + std::string(flag) + ", which moves the knexfile its seed folder is read from", true));
+            return;
+        }
+    }
+    for (std::string_view ext : {"js", "ts", "cjs", "mjs", "mts", "cts", "coffee"}) {
+        const std::string knexfile = joined(base, "knexfile." + std::string(ext));
+        auto text = read ? read(knexfile) : std::nullopt;
+        if (!text) continue;
+        auto dirs = read_knex_seeds(knexfile, *text, base);
+        if (dirs.empty()) break;  // no seeds.directory: ./seeds
+        for (auto& d : dirs) {
+            d.setting = setting + " (" + knexfile + " " + d.setting + ")";
+            d.line = line;
+            out.push_back(std::move(d));
+        }
+        return;
+    }
+    out.push_back(folder_dir("knex", setting + " (default seeds folder)", line, base, "seeds", true));
+}
+
+// sequelize-cli's db:seed, db:seed:all and their :undo forms run the seeders' up() or down() from
+// `seeders-path` (sequelize/cli src/core/yargs.js 'seeders-path', read from .sequelizerc in the
+// working directory by loadRCFile; src/helpers/path-helper.js getPath('seeder') defaults to
+// path.resolve(process.cwd(), 'seeders')), each through umzug with no transaction of its own.
+void sequelize_seeders(const std::vector<std::string_view>& w, std::size_t at, int line, std::string_view base, const ReadFile& read,
+                       std::vector<ToolDir>& out) {
+    const std::string setting = "sequelize " + std::string(w[at]);
+    bool present = false;
+    (void)flag_value(w, at, "--options-path", present);
+    if (present) {
+        out.push_back(unknown_dir("sequelize", setting, line, "pgfence does not follow --options-path, which may move the seeders folder", true));
+        return;
+    }
+    std::string_view given = flag_value(w, at, "--seeders-path", present);
+    if (present) {
+        if (plain_value(given)) out.push_back(folder_dir("sequelize", setting + " --seeders-path", line, base, given, true));
+        else out.push_back(unknown_dir("sequelize", setting + " --seeders-path", line, "its value is computed, quoted or a pattern", true));
+        return;
+    }
+    const std::string rc = joined(base, ".sequelizerc");
+    if (auto text = read ? read(rc) : std::nullopt) {
+        auto paths = sequelize_rc_seeder_paths(*text);
+        for (const auto& p : paths) {
+            const std::string s = setting + " (" + rc + ":" + std::to_string(p.line) + " seeders-path)";
+            if (p.value) out.push_back(folder_dir("sequelize", s, line, base, *p.value, true));
+            else out.push_back(unknown_dir("sequelize", s, line, "its value is computed when the tool runs", true));
+        }
+        if (!paths.empty()) return;
+    }
+    out.push_back(folder_dir("sequelize", setting + " (default seeders folder)", line, base, "seeders", true));
+}
+
+}  // namespace
+
+std::vector<ToolDir> read_seed_dirs(std::string_view path, std::string_view text, std::string_view base, const ReadFile& read) {
+    (void)path;
+    std::vector<ToolDir> out;
+    int n = 1;
+    for (std::size_t at = 0; at <= text.size() && out.size() < 16; ++n) {
+        std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        const bool knex = l.find("seed:run") != std::string_view::npos;
+        const bool sequelize = l.find("db:seed") != std::string_view::npos;
+        while ((knex || sequelize) && !l.empty()) {
+            std::size_t cut = l.find_first_of("&;|\"");
+            std::string_view command = l.substr(0, cut);
+            l = cut == std::string_view::npos ? std::string_view() : l.substr(cut + 1);
+            auto w = words(command);
+            for (std::size_t i = 0; i + 1 < w.size(); ++i) {
+                if (knex && runs(w[i], "knex")) {
+                    bool found = false;
+                    for (std::size_t j = i + 1; j < w.size(); ++j) found = found || w[j] == "seed:run";
+                    if (found) knex_seeds(w, i + 1, n, base, read, out);
+                    break;
+                }
+                if (sequelize && (runs(w[i], "sequelize") || runs(w[i], "sequelize-cli"))) {
+                    for (std::size_t j = i + 1; j < w.size(); ++j) {
+                        if (w[j].starts_with("db:seed")) {
+                            sequelize_seeders(w, j, n, base, read, out);
+                            break;
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools

@@ -1,0 +1,366 @@
+#include "analyze/migrations/settings_surface.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "analyze/base/path_parts.hpp"
+
+namespace pgfence::analyze::tools {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string printable(std::string_view s) {
+    std::string out;
+    for (char c : s.substr(0, 80)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
+    return s.size() > 80 ? out + "..." : out;
+}
+
+// Calls `each(line_number, line)` for the lines of `text` (a trailing CR dropped).
+template <typename F>
+void each_line(std::string_view text, F each) {
+    int n = 1;
+    for (std::size_t at = 0; at <= text.size(); ++n) {
+        std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        each(n, l);
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+}
+
+
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; }
+
+// Whether `word` is in `line` as a command word: not inside a longer name (knexfile, @types/knex,
+// goose_db_version), a path's last part allowed (./bin/goose, node_modules/.bin/knex).
+bool has_word(std::string_view line, std::string_view word) {
+    for (std::size_t at = line.find(word); at != std::string_view::npos; at = line.find(word, at + 1)) {
+        const std::size_t end = at + word.size();
+        const bool start = at == 0 || !(word_char(line[at - 1]) || line[at - 1] == '@');
+        if (start && (end == line.size() || !word_char(line[end]) || line[end] == '.')) {
+            if (end < line.size() && line[end] == '.' && end + 1 < line.size() && word_char(line[end + 1])) continue;  // knex.js, goose.go
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string repository_path(std::string_view base, std::string_view value) {
+    if (value.empty() || value.front() == '/' || value.front() == '\\') return {};
+    std::vector<std::string_view> parts;
+    for (std::string_view s : {base, value}) {
+        while (!s.empty()) {
+            std::size_t slash = s.find('/');
+            std::string_view part = s.substr(0, slash);
+            if (part == "..") {
+                if (parts.empty()) return {};
+                parts.pop_back();
+            } else if (!part.empty() && part != ".") {
+                parts.push_back(part);
+            }
+            if (slash == std::string_view::npos) break;
+            s.remove_prefix(slash + 1);
+        }
+    }
+    std::string out;
+    for (auto p : parts) out += (out.empty() ? "" : "/") + std::string(p);
+    return out;
+}
+
+bool node_config_file(std::string_view path) {
+    if (path_name(path_folder(path)) != "config") return false;
+    const std::string_view name = path_name(path);
+    if (name.ends_with(".d.ts")) return false;
+    std::size_t dot = name.rfind('.');
+    if (dot == std::string_view::npos || dot == 0) return false;
+    const std::string_view ext = name.substr(dot + 1);
+    for (std::string_view e : {"js", "cjs", "mjs", "ts", "json", "jsonc", "json5", "hjson", "toml", "coffee", "iced", "yaml", "yml",
+                               "cson", "properties", "xml"}) {
+        if (ext == e) return true;
+    }
+    return false;
+}
+
+bool node_pg_migrate_line(std::string_view line) {
+    const std::string l = lower(line);
+    for (std::string_view key : {"migration", "schema", "use-glob", "useglob", "ignore-pattern", "ignorepattern", "check-order",
+                                 "checkorder", "database-url-var", "databaseurlvar"}) {
+        if (l.find(key) != std::string::npos) return true;
+    }
+    return false;
+}
+
+bool command_file(std::string_view path) {
+    const std::string_view name = path_name(path);
+    const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    if (name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.ends_with(".mk")) return true;
+    if (name == "justfile" || name == "Justfile" || name == ".justfile" || name.ends_with(".just")) return true;
+    if ((name.starts_with("Taskfile") || name.starts_with("taskfile")) && yaml) return true;
+    if (name.ends_with(".sh") || name.ends_with(".bash")) return true;
+    if ((name.starts_with("docker-compose") || name.starts_with("compose")) && yaml) return true;
+    if (name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile") || name == "Procfile") return true;
+    // Deploy platforms' and other CI systems' files that run a release command.
+    for (std::string_view n : {"fly.toml", "render.yaml", "heroku.yml", "app.json", "railway.toml", "railway.json", "nixpacks.toml",
+                               "Jenkinsfile", "azure-pipelines.yml", ".drone.yml", "cloudbuild.yaml", "cloudbuild.yml", "Earthfile",
+                               "Tiltfile", "skaffold.yaml", ".travis.yml", "buildspec.yml", "appveyor.yml"}) {
+        if (name == n) return true;
+    }
+    return runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash");
+}
+
+bool runs_from_top(std::string_view path) {
+    const std::string_view name = path_name(path);
+    const bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    if (yaml && (path.starts_with(".github/workflows/") || path.starts_with(".github/actions/"))) return true;
+    if (name == ".gitlab-ci.yml" || path == ".circleci/config.yml" || name == "bitbucket-pipelines.yml") return true;
+    return name.ends_with(".sh") || name.ends_with(".bash");
+}
+
+// The commands each tool is started with (pressly/goose cmd/goose; amacneil/dbmate; golang-migrate
+// cmd/migrate: -path, -source, -database; flyway's and liquibase's CLIs; node-pg-migrate, knex,
+// sequelize-cli, typeorm bin names; diesel_cli; sqlx-cli).
+bool tool_command_line(std::string_view line) {
+    std::string_view l = trim(line);
+    if (l.empty() || l.front() == '#') return false;
+    for (std::string_view env : {"GOOSE_", "DBMATE_", "FLYWAY_", "DIESEL_", "SPRING_FLYWAY", "SPRING_LIQUIBASE", "LIQUIBASE_", "NODE_CONFIG"}) {
+        if (l.find(env) != std::string_view::npos) return true;
+    }
+    for (std::string_view tool : {"goose", "dbmate", "flyway", "liquibase", "node-pg-migrate", "knex", "sequelize", "sequelize-cli",
+                                  "typeorm", "typeorm-ts-node-commonjs", "typeorm-ts-node-esm", "diesel", "sqlx"}) {
+        if (has_word(l, tool)) return true;
+    }
+    if (has_word(l, "migrate")) {
+        for (std::string_view flag : {" -path", " --path", " -source", " --source", " -database", " --database"}) {
+            if (l.find(flag) != std::string_view::npos) return true;
+        }
+    }
+    return false;
+}
+
+std::vector<int> spring_migration_lines(std::string_view name, std::string_view text) {
+    std::vector<int> out;
+    const bool yaml = !name.ends_with(".properties");
+    std::vector<std::pair<std::size_t, std::string>> stack;  // YAML: the keys above a line, by indentation
+    each_line(text, [&](int n, std::string_view l) {
+        const std::size_t indent = l.find_first_not_of(" \t");
+        std::string_view body = indent == std::string_view::npos ? std::string_view() : l.substr(indent);
+        if (body.empty() || body.front() == '#' || (!yaml && body.front() == '!')) return;
+        const std::string lowered = lower(body);
+        bool counts = lowered.find("flyway") != std::string::npos || lowered.find("liquibase") != std::string::npos;
+        if (yaml) {
+            if (body == "---" || body.starts_with("--- ")) {
+                stack.clear();
+                return;
+            }
+            std::string parent;
+            const bool item = body.starts_with("- ") || body == "-";
+            if (!item) {
+                while (!stack.empty() && stack.back().first >= indent) stack.pop_back();
+            }
+            for (const auto& [i, k] : stack) parent += k + ".";
+            std::string path = parent;
+            std::size_t colon = item ? std::string_view::npos : body.find(':');
+            if (colon != std::string_view::npos) {
+                std::string key = lower(trim(body.substr(0, colon)));
+                if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'')) key = key.substr(1, key.size() - 2);
+                path += key;
+                std::string_view value = trim(body.substr(colon + 1));
+                // Deeper than any settings file: the rest is read as one level (the work stays linear).
+                if ((value.empty() || value.front() == '#' || value.front() == '|' || value.front() == '>') && stack.size() < 32) {
+                    stack.emplace_back(indent, key);
+                }
+            }
+            // Relaxed binding: spring.flyway.x, spring.Flyway.x; a key path through spring.flyway.
+            std::string relaxed;
+            for (char c : path) if (c != '-' && c != '_') relaxed += c;
+            auto under = [&](std::string_view key) {
+                const std::size_t at = relaxed.find(key);
+                return at != std::string::npos && (at == 0 || relaxed[at - 1] == '.');
+            };
+            counts = counts || under("spring.flyway") || under("spring.liquibase");
+        }
+        if (counts) out.push_back(n);
+    });
+    return out;
+}
+
+std::vector<ScriptModule> relative_modules(std::string_view path, std::string_view text) {
+    std::vector<ScriptModule> out;
+    const std::string_view folder = path_folder(path);
+    std::vector<std::size_t> ends;  // newline offsets, for line numbers
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n') ends.push_back(i);
+    }
+    auto line_at = [&](std::size_t off) { return 1 + static_cast<int>(std::lower_bound(ends.begin(), ends.end(), off) - ends.begin()); };
+    auto add = [&](std::size_t at, std::size_t arg, bool call, bool file = false) {
+        while (arg < text.size() && (text[arg] == ' ' || text[arg] == '\t')) ++arg;
+        if (arg >= text.size()) return;
+        const char q = text[arg];
+        if (q == '\'' || q == '"' || q == '`') {
+            // A module path is short: a literal longer than this is not one (and no scan is long).
+            std::size_t end = text.substr(0, std::min(text.size(), arg + 1 + 4096)).find(q, arg + 1);
+            if (end == std::string_view::npos) return;
+            std::string_view lit = text.substr(arg + 1, end - arg - 1);
+            if (lit.find_first_of("\\\n") != std::string_view::npos || (q == '`' && lit.find("${") != std::string_view::npos)) {
+                if (call) out.push_back(ScriptModule{line_at(at), {}, printable(lit)});
+                return;
+            }
+            // A package (require('pg')); fs.readFileSync takes any relative path.
+            if (!file && !lit.starts_with("./") && !lit.starts_with("../") && lit != "." && lit != "..") return;
+            std::string spec = repository_path(folder, lit);
+            if (!spec.empty()) out.push_back(ScriptModule{line_at(at), std::move(spec), printable(lit)});
+            return;
+        }
+        if (!call) return;
+        std::string_view shown = text.substr(arg, 80);
+        out.push_back(ScriptModule{line_at(at), {}, printable(shown.substr(0, shown.find(')')))});
+    };
+    for (std::string_view call : {"require(", "import("}) {
+        for (std::size_t at = text.find(call); at != std::string_view::npos; at = text.find(call, at + 1)) {
+            if (at > 0 && (word_char(text[at - 1]) || text[at - 1] == '$')) continue;  // myrequire(, x.require( is kept below
+            add(at, at + call.size(), true);
+            if (out.size() > 256) return out;
+        }
+    }
+    // A settings script that reads a file itself (JSON.parse(fs.readFileSync('db/table.json'))),
+    // relative to the folder the tool runs in: the script's own, for a knexfile or a .sequelizerc.
+    for (std::size_t at = text.find("readFileSync("); at != std::string_view::npos; at = text.find("readFileSync(", at + 1)) {
+        add(at, at + 13, true, true);
+        if (out.size() > 256) return out;
+    }
+    for (std::string_view from : {"from ", "import "}) {
+        for (std::size_t at = text.find(from); at != std::string_view::npos; at = text.find(from, at + 1)) {
+            if (at > 0 && word_char(text[at - 1])) continue;
+            add(at, at + from.size(), false);
+            if (out.size() > 256) return out;
+        }
+    }
+    return out;
+}
+
+std::vector<NamedFile> named_settings_files(std::string_view path, std::string_view text, std::string_view base) {
+    std::vector<NamedFile> out;
+    const bool package = path_name(path) == "package.json";
+    // (the tool's command word, its flag); each tool's CLI: knex/knex bin/cli.js, salsita/node-pg-migrate
+    // bin/node-pg-migrate.ts, sequelize/cli src/core/yargs.js, amacneil/dbmate main.go,
+    // diesel_cli/src/cli.rs, flyway's -configFiles, liquibase's --defaults-file.
+    static const std::pair<std::string_view, std::string_view> flags[] = {
+        {"knex", "--knexfile"},           {"node-pg-migrate", "--config-file"}, {"node-pg-migrate", "-f"},
+        {"node-pg-migrate", "--envPath"}, {"sequelize", "--options-path"},      {"sequelize", "--config"},
+        {"dbmate", "--env-file"},         {"diesel", "--config-file"},          {"flyway", "-configFiles"},
+        {"liquibase", "--defaults-file"}, {"liquibase", "--defaultsFile"}};
+    each_line(text, [&](int n, std::string_view l) {
+        if (!package && !tool_command_line(l)) return;
+        for (const auto& [tool, flag] : flags) {
+            if (!has_word(l, tool)) continue;
+            for (std::size_t at = l.find(flag); at != std::string_view::npos; at = l.find(flag, at + 1)) {
+                if (at == 0 || (l[at - 1] != ' ' && l[at - 1] != '\t')) continue;
+                std::size_t v = at + flag.size();
+                if (v >= l.size() || (l[v] != ' ' && l[v] != '=')) continue;
+                ++v;
+                while (v < l.size() && l[v] == ' ') ++v;
+                std::size_t end = l.find_first_of(" \t\"';&|", v);
+                std::string_view value = l.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v);
+                if (value.empty() || value.find_first_of("$`\\") != std::string_view::npos) continue;
+                while (!value.empty()) {
+                    std::size_t comma = flag == "-configFiles" ? value.find(',') : std::string_view::npos;
+                    std::string_view one = value.substr(0, comma);
+                    if (one.starts_with("filesystem:")) one.remove_prefix(11);
+                    std::string file = repository_path(base, one);
+                    if (!file.empty() && out.size() < 64) out.push_back(NamedFile{n, std::string(flag), std::move(file)});
+                    if (comma == std::string_view::npos) break;
+                    value.remove_prefix(comma + 1);
+                }
+            }
+        }
+    });
+    return out;
+}
+
+ScriptEnv script_env(std::string_view text) {
+    ScriptEnv out;
+    auto ident = [&](std::size_t at) {
+        std::size_t end = at;
+        while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+        return text.substr(at, end - at);
+    };
+    for (std::size_t at = text.find("process.env"); at != std::string_view::npos; at = text.find("process.env", at + 11)) {
+        std::size_t i = at + 11;
+        if (i < text.size() && text[i] == '.') {
+            auto name = ident(i + 1);
+            if (!name.empty()) out.names.emplace_back(name);
+            continue;
+        }
+        if (i + 1 < text.size() && text[i] == '[' && (text[i + 1] == '\'' || text[i + 1] == '"')) {
+            auto name = ident(i + 2);
+            if (!name.empty() && i + 2 + name.size() < text.size() && text[i + 2 + name.size()] == text[i + 1]) {
+                out.names.emplace_back(name);
+                continue;
+            }
+        }
+        out.computed = true;  // process.env[key], { ...process.env }, const { X } = process.env
+        if (out.names.size() > 256) break;
+    }
+    std::sort(out.names.begin(), out.names.end());
+    out.names.erase(std::unique(out.names.begin(), out.names.end()), out.names.end());
+    return out;
+}
+
+bool loads_package(std::string_view text, std::string_view name) {
+    for (char q : {'\'', '"'}) {
+        const std::string quoted = std::string(1, q) + std::string(name) + std::string(1, q);
+        for (std::size_t at = text.find(quoted); at != std::string_view::npos; at = text.find(quoted, at + 1)) {
+            std::string_view before = trim(text.substr(at >= 16 ? at - 16 : 0, at >= 16 ? 16 : at));
+            if (before.ends_with("require(") || before.ends_with("import(") || before.ends_with("from") || before.ends_with("import")) return true;
+        }
+    }
+    return false;
+}
+
+std::vector<std::string> module_candidates(const std::string& spec) {
+    std::vector<std::string> out{spec};
+    for (std::string_view ext : {".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".json"}) out.push_back(spec + std::string(ext));
+    for (std::string_view ext : {".js", ".cjs", ".mjs", ".ts", ".json"}) out.push_back(spec + "/index" + std::string(ext));
+    return out;
+}
+
+std::vector<EnvValue> env_values(std::string_view text, std::string_view key) {
+    std::vector<EnvValue> out;
+    each_line(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        if (l.starts_with("export ")) l = trim(l.substr(7));
+        std::size_t eq = l.find('=');
+        if (eq == std::string_view::npos || trim(l.substr(0, eq)) != key) return;
+        std::string_view raw = trim(l.substr(eq + 1));
+        EnvValue v{n, std::nullopt, printable(raw)};
+        if (!raw.empty() && (raw.front() == '"' || raw.front() == '\'')) {
+            std::size_t end = raw.find(raw.front(), 1);
+            if (end == std::string_view::npos) return out.push_back(std::move(v));
+            std::string_view inner = raw.substr(1, end - 1);
+            if (raw.front() == '"' && inner.find_first_of("$\\") != std::string_view::npos) return out.push_back(std::move(v));
+            v.value = std::string(inner);
+        } else {
+            if (std::size_t hash = raw.find(" #"); hash != std::string_view::npos) raw = trim(raw.substr(0, hash));
+            if (raw.find_first_of("$\"'`\\") == std::string_view::npos) v.value = std::string(raw);
+        }
+        out.push_back(std::move(v));
+    });
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools

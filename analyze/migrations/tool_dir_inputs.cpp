@@ -1,0 +1,164 @@
+#include "analyze/migrations/tool_dir_inputs.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "analyze/orm/input_format.hpp"
+#include "analyze/base/path_parts.hpp"
+#include "analyze/base/regular_file.hpp"
+#include "analyze/migrations/code_migrations.hpp"
+#include "analyze/migrations/flyway_settings.hpp"
+#include "analyze/migrations/schema_sync.hpp"
+#include "analyze/migrations/tool_dirs.hpp"
+#include "analyze/migrations/session_setup.hpp"
+
+namespace pgfence::analyze::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The walk below a given directory stops after this many entries: a project's settings files lie
+// near its top, and a huge tree (a vendored folder) costs no more than this.
+constexpr std::size_t k_most_entries = 50000;
+
+// Settings files found under `root` (relative paths joined to it), skipping .git, node_modules,
+// target and other hidden folders; and the files that may be migrations written as code
+// (tools/code_migrations.hpp) in `code`.
+void find_settings(const fs::path& root, std::vector<std::string>& out, std::vector<std::string>& code) {
+    std::error_code ec;
+    std::size_t seen = 0;
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (++seen > k_most_entries) break;
+        const std::string name = it->path().filename().string();
+        if (it->is_symlink(ec)) continue;
+        if (it->is_directory(ec)) {
+            if (name == "node_modules" || name == "target" || (name.starts_with('.') && name != ".")) it.disable_recursion_pending();
+            continue;
+        }
+        if (!it->is_regular_file(ec)) continue;
+        const std::string rel = fs::relative(it->path(), root, ec).generic_string();
+        if (!ec && tool_settings_file(rel)) out.push_back((root / rel).lexically_normal().generic_string());
+        if (!ec && code_migration_candidate(rel)) code.push_back((root / rel).lexically_normal().generic_string());
+    }
+}
+
+}  // namespace
+
+FollowedDirs add_tool_dirs(std::vector<std::string>& files, const std::vector<std::string>& inputs, const AnalyzeOptions& options) {
+    FollowedDirs out;
+    // (settings file, the root its folders are relative to)
+    std::vector<std::pair<std::string, fs::path>> settings;
+    std::vector<std::string> code;  // files that may be migrations written as code
+    for (const char* name : {"diesel.toml", ".env", "knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs", "package.json", ".sequelizerc",
+                             "src/main/resources/application.properties", "src/main/resources/application.yml",
+                             "src/main/resources/application.yaml",
+                             "config/default.json", "drizzle.config.ts", "drizzle.config.js", "drizzle.config.json", "prisma.config.ts", ".config/prisma.ts"}) {
+        settings.emplace_back(name, fs::path("."));
+    }
+    for (const auto& input : inputs) {
+        std::error_code ec;
+        if (input == "-" || fs::is_symlink(input, ec) || !fs::is_directory(input, ec)) continue;
+        std::vector<std::string> found;
+        find_settings(input, found, code);
+        for (auto& f : found) settings.emplace_back(std::move(f), fs::path(input));
+    }
+    // Migrations written as code (a goose .go, a Flyway .java): each an unknown statement.
+    std::set<std::string> code_read;
+    for (const auto& path : code) {
+        std::error_code ec;
+        if (!code_read.insert(fs::absolute(path, ec).lexically_normal().generic_string()).second) continue;
+        if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
+        auto text = read_regular_file(path, options.max_file_bytes, "a migration written as code");
+        auto found = read_code_migration(path, text ? std::string_view(*text) : std::string_view(), !text);
+        if (!found) continue;
+        out.notes.push_back(path + ": " + found->why);
+        out.unknown.push_back(analyze_tool_settings(path, {}, options, text ? std::string_view(*text) : std::string_view(),
+                                                    {SettingUnknown{found->line, found->why, found->tool + " migration in code"}}));
+    }
+    std::set<std::string> read;
+    std::vector<std::string> folders;
+    std::vector<std::string> scripts;
+    for (const auto& [path, root] : settings) {
+        std::error_code ec;
+        const std::string normal = fs::absolute(path, ec).lexically_normal().generic_string();
+        if (!read.insert(normal).second) continue;
+        if (fs::is_symlink(path, ec) || !fs::is_regular_file(path, ec)) continue;
+        if (!options.confine_to.empty() && !path_inside(path, options.confine_to)) continue;
+        auto text = read_regular_file(path, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a migration tool's settings file");
+        if (!text) continue;
+        const std::string rel = fs::path(path).lexically_relative(root).generic_string();
+        std::vector<SettingUnknown> unknown;
+        // A schema synchronisation it turns on (tools/schema_sync.hpp): DDL computed at run time.
+        for (auto& s : schema_sync_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "schema sync"});
+        // Session settings or SQL it gives every connection (tools/session_setup.hpp).
+        for (auto& s : session_setup_settings(*text)) unknown.push_back(SettingUnknown{s.line, std::move(s.why), "connection setup"});
+        // A file a setting names (TypeORM's -d data source), relative to the same root.
+        const ReadFile read_other = [&](const std::string& other) -> std::optional<std::string> {
+            const std::string full = (root / other).lexically_normal().generic_string();
+            std::error_code e;
+            for (fs::path p = fs::path(other); !p.empty(); p = p.parent_path()) {
+                if (fs::is_symlink(root / p, e)) return std::nullopt;  // reached through no link
+            }
+            if (!fs::is_regular_file(full, e)) return std::nullopt;
+            if (!options.confine_to.empty() && !path_inside(full, options.confine_to)) return std::nullopt;
+            auto t = read_regular_file(full, std::min<std::uint64_t>(options.max_file_bytes, k_most_settings_bytes), "a TypeORM data source");
+            if (!t) return std::nullopt;
+            return std::move(*t);
+        };
+        for (auto d : read_tool_dirs(rel, *text, read_other)) {
+            if (d.unknown.empty()) d.folder = (root / d.folder).lexically_normal().generic_string();
+            out.notes.push_back(describe(path, d));
+            if (!d.unknown.empty()) {
+                unknown.push_back(SettingUnknown{d.line, describe(path, d), {}});
+                continue;
+            }
+            const std::string& folder = d.folder;
+            // One SQL file psql runs (tools/psql_files.hpp): analysed as SQL.
+            if (d.tool == "psql") {
+                if (fs::is_regular_file(folder, ec) && !fs::is_symlink(folder, ec)) scripts.push_back(folder);
+                continue;
+            }
+            if (!fs::is_directory(folder, ec) || fs::is_symlink(folder, ec)) continue;
+            folders.push_back(folder);
+            if (d.tool == "sqlx") out.sqlx_folders.push_back(folder);
+            // The scripts the tool runs from it, which no "migrations" in their path marks as such.
+            if (d.scripts && options.input_format != orm::InputFormat::Sql) {
+                std::size_t seen = 0;
+                for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, ec);
+                     !ec && it != fs::recursive_directory_iterator() && ++seen <= k_most_entries; it.increment(ec)) {
+                    if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
+                    ToolDir here = d;
+                    here.folder = ".";
+                    if (in_tool_dir(it->path().filename().string(), here)) {
+                        scripts.push_back(it->path().generic_string());
+                    } else if (it.depth() == 0) {
+                        // A file the tool loads that pgfence does not read: unknown at its line 1.
+                        if (unread_loaded_file(it->path().filename().string(), here).empty()) continue;
+                        std::string why = unread_loaded_file(it->path().generic_string(), d);
+                        if (why.empty()) why = unread_loaded_file(it->path().filename().string(), here);
+                        auto t = read_regular_file(it->path().generic_string(), options.max_file_bytes, "a migration");
+                        out.unknown.push_back(analyze_tool_settings(it->path().generic_string(), {}, options,
+                                                                    t ? std::string_view(*t) : std::string_view(),
+                                                                    {SettingUnknown{1, why, "a file the migration tool loads"}}));
+                    }
+                }
+            }
+        }
+        if (!unknown.empty()) out.unknown.push_back(analyze_tool_settings(path, {}, options, *text, unknown));
+    }
+    if (folders.empty()) return out;
+    std::vector<Error> ignored;
+    std::set<std::string> have;
+    for (const auto& f : files) have.insert(fs::path(f).lexically_normal().generic_string());
+    for (auto& f : expand_inputs(folders, ignored, options.input_format)) scripts.push_back(std::move(f));
+    for (auto& f : scripts) {
+        if (have.insert(fs::path(f).lexically_normal().generic_string()).second) files.push_back(std::move(f));
+    }
+    std::sort(files.begin(), files.end());
+    return out;
+}
+
+}  // namespace pgfence::analyze::tools

@@ -1,0 +1,920 @@
+#include "analyze/migrations/tool_dirs.hpp"
+
+#include "analyze/orm/extract.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+#include "analyze/base/path_parts.hpp"
+#include "analyze/migrations/config_dirs.hpp"
+#include "analyze/migrations/container_settings.hpp"
+#include "analyze/migrations/flyway_build_plugins.hpp"
+#include "analyze/migrations/psql_files.hpp"
+#include "analyze/migrations/seed_dirs.hpp"
+#include "analyze/migrations/sequelize_rc.hpp"
+#include "analyze/migrations/settings_surface.hpp"
+#include "analyze/migrations/spring_flyway.hpp"
+#include "analyze/migrations/typeorm_classes.hpp"
+#include "analyze/migrations/typeorm_data_source.hpp"
+
+namespace pgfence::analyze::tools {
+namespace {
+
+// At most this many bytes of a value are shown (an expression, a path).
+constexpr std::size_t k_shown = 80;
+
+std::string shown(std::string_view text) {
+    std::size_t cut = std::min(text.size(), k_shown);
+    while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a whole character
+    std::string out;
+    for (char c : text.substr(0, cut)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '`' ? '?' : c;
+    return cut < text.size() ? out + "..." : out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+// `value` (as the tool reads it, relative to `base`) as a folder of the repository: "." parts
+// and a trailing slash dropped; empty with `why` set when it is absolute or climbs above the top.
+std::string resolve(std::string_view base, std::string_view value, std::string& why) {
+    if (value.empty()) {
+        why = "its value is empty";
+        return {};
+    }
+    if (value.front() == '/' || value.front() == '~' || value.front() == '\\') {
+        why = "it names " + shown(value) + ", outside the repository";
+        return {};
+    }
+    std::vector<std::string> parts;
+    std::string_view b = base;
+    while (!b.empty()) {
+        std::size_t slash = b.find('/');
+        std::string_view part = b.substr(0, slash);
+        if (!part.empty() && part != ".") parts.emplace_back(part);
+        if (slash == std::string_view::npos) break;
+        b.remove_prefix(slash + 1);
+    }
+    std::string_view v = value;
+    while (!v.empty()) {
+        std::size_t slash = v.find('/');
+        std::string_view part = v.substr(0, slash);
+        if (part == "..") {
+            if (parts.empty()) {
+                why = "it names " + shown(value) + ", above the repository's top";
+                return {};
+            }
+            parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.emplace_back(part);
+        }
+        if (slash == std::string_view::npos) break;
+        v.remove_prefix(slash + 1);
+    }
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
+    if (out.empty()) out = ".";
+    return out;
+}
+
+// A glob's folder: its parts before the first one with a wildcard ("src/migrations/*.ts" ->
+// "src/migrations").
+std::string glob_folder(std::string_view glob) {
+    std::size_t wild = glob.find_first_of("*?[{");
+    if (wild == std::string_view::npos) return std::string(glob);
+    std::size_t slash = glob.rfind('/', wild);
+    return slash == std::string_view::npos ? std::string(".") : std::string(glob.substr(0, slash));
+}
+
+// The folder a project's tool runs in when it is started from the project: the folder above a
+// src/ folder the file lies in, else the file's own (a Rust crate's root, where sqlx's
+// CARGO_MANIFEST_DIR points; a Node project's, where TypeORM's process.cwd() is).
+std::string project_folder(std::string_view path) {
+    std::string_view folder = path_folder(path);
+    std::size_t src = folder == "src" || folder.starts_with("src/") ? 0 : folder.find("/src");
+    while (src != std::string_view::npos && src != 0 && !(folder.size() == src + 4 || folder[src + 4] == '/')) {
+        src = folder.find("/src", src + 1);
+    }
+    if (src == std::string_view::npos) return std::string(folder);
+    return std::string(folder.substr(0, src));
+}
+
+// Line numbers by offset, in one pass over the text and a binary search per question.
+class Lines {
+public:
+    explicit Lines(std::string_view text) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '\n') m_ends.push_back(i);
+        }
+    }
+    [[nodiscard]] int at(std::size_t offset) const {
+        return 1 + static_cast<int>(std::lower_bound(m_ends.begin(), m_ends.end(), offset) - m_ends.begin());
+    }
+
+private:
+    std::vector<std::size_t> m_ends;  // the offsets of the newlines
+};
+
+// A settings file names a handful of folders; past this many, the rest are one unknown (and the
+// output stays small whatever the file holds).
+constexpr std::size_t k_most_dirs = 64;
+
+// Arrays nested deeper than this in a value are not read (computed), so no input recurses far.
+constexpr int k_deepest_value = 16;
+
+ToolDir make(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts) {
+    ToolDir d{std::move(tool), std::move(setting), line, {}, {}, scripts, {}};
+    std::string why;
+    d.folder = resolve(base, value, why);
+    if (d.folder.empty()) d.unknown = why;
+    return d;
+}
+
+ToolDir computed(std::string tool, std::string setting, int line, std::string why, bool scripts) {
+    return ToolDir{std::move(tool), std::move(setting), line, {}, std::move(why), scripts, {}};
+}
+
+// Calls `each(line_number, line)` for the lines of `text`.
+template <typename F>
+void lines(std::string_view text, F each) {
+    int n = 1;
+    for (std::size_t at = 0; at <= text.size(); ++n) {
+        std::size_t nl = text.find('\n', at);
+        std::string_view l = text.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        each(n, l);
+        if (nl == std::string_view::npos) break;
+        at = nl + 1;
+    }
+}
+
+// A TOML or .env quoted value: its text, or nothing when it is not one quoted string.
+std::optional<std::string> quoted(std::string_view v) {
+    v = trim(v);
+    if (std::size_t hash = v.find(" #"); hash != std::string_view::npos && (v.empty() || (v.front() != '"' && v.front() != '\''))) {
+        v = trim(v.substr(0, hash));
+    }
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'')) {
+        std::size_t end = v.find(v.front(), 1);
+        if (end == std::string_view::npos) return std::nullopt;
+        std::string_view rest = trim(v.substr(end + 1));
+        if (!rest.empty() && rest.front() != '#') return std::nullopt;
+        std::string_view inner = v.substr(1, end - 1);
+        if (v.front() == '"' && inner.find('\\') != std::string_view::npos) return std::nullopt;
+        return std::string(inner);
+    }
+    return std::nullopt;
+}
+
+// diesel_cli reads diesel.toml's `[migrations_directory] dir`, relative to diesel.toml's own
+// folder (diesel-rs/diesel diesel_cli/src/config.rs: Config::read, set_relative_path_base).
+void read_diesel(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    bool in_section = false;
+    lines(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        if (l.starts_with('[')) {
+            in_section = trim(l.substr(1, l.find(']') == std::string_view::npos ? 0 : l.find(']') - 1)) == "migrations_directory";
+            return;
+        }
+        if (!in_section || !l.starts_with("dir")) return;
+        std::string_view rest = trim(l.substr(3));
+        if (rest.empty() || rest.front() != '=') return;
+        auto v = quoted(rest.substr(1));
+        if (v) out.push_back(make("diesel", "[migrations_directory] dir", n, path_folder(path), *v, false));
+        else out.push_back(computed("diesel", "[migrations_directory] dir", n, "its value " + shown(trim(rest.substr(1))) + " is not one plain TOML string", false));
+    });
+}
+
+// dbmate reads DBMATE_MIGRATIONS_DIR (its --migrations-dir flag's variable; several folders
+// separated by commas) and goose GOOSE_MIGRATION_DIR (its -dir flag's default) from the
+// environment, which both load from .env in the folder they run in (amacneil/dbmate main.go:
+// --env-file ".env", --migrations-dir EnvVars DBMATE_MIGRATIONS_DIR; pressly/goose
+// cmd/goose/main.go: cfg.GOOSEMIGRATIONDIR when -dir is not given). godotenv expands $NAME and
+// ${NAME} in unquoted and double-quoted values: such a value is not known here.
+void read_env(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    lines(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        if (l.starts_with("export ")) l = trim(l.substr(7));
+        std::size_t eq = l.find('=');
+        if (eq == std::string_view::npos) return;
+        std::string_view key = trim(l.substr(0, eq));
+        const bool dbmate = key == "DBMATE_MIGRATIONS_DIR";
+        if (!dbmate && key != "GOOSE_MIGRATION_DIR") return;
+        const std::string tool = dbmate ? "dbmate" : "goose";
+        std::string_view raw = trim(l.substr(eq + 1));
+        std::string value;
+        if (auto q = quoted(raw)) {
+            value = *q;
+            if (raw.front() == '"' && value.find('$') != std::string::npos) {
+                out.push_back(computed(tool, std::string(key), n, "its value " + shown(raw) + " reads another environment variable", false));
+                return;
+            }
+        } else {
+            if (std::size_t hash = raw.find(" #"); hash != std::string_view::npos) raw = trim(raw.substr(0, hash));
+            if (raw.find('$') != std::string_view::npos || raw.find_first_of("\"'`") != std::string_view::npos) {
+                out.push_back(computed(tool, std::string(key), n, "its value " + shown(raw) + " reads another environment variable", false));
+                return;
+            }
+            value = std::string(raw);
+        }
+        std::string_view rest = value;
+        while (true) {
+            std::size_t comma = dbmate ? rest.find(',') : std::string_view::npos;
+            out.push_back(make(tool, std::string(key), n, path_folder(path), trim(rest.substr(0, comma)), false));
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    });
+}
+
+// sqlx::migrate!("path") embeds the folder at compile time, relative to the crate's root
+// (CARGO_MANIFEST_DIR) (launchbadge/sqlx sqlx-macros-core/src/migrate.rs: expand_migrator_from_lit_dir
+// resolves the literal with resolve_path); migrate!() is "migrations", which pgfence reads anyway.
+void read_rust(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    const Lines lines_of(text);
+    for (std::size_t at = text.find("migrate!"); at != std::string_view::npos; at = text.find("migrate!", at + 8)) {
+        std::size_t open = at + 8;
+        while (open < text.size() && std::isspace(static_cast<unsigned char>(text[open]))) ++open;
+        if (open >= text.size() || text[open] != '(') continue;
+        std::size_t v = open + 1;
+        while (v < text.size() && std::isspace(static_cast<unsigned char>(text[v]))) ++v;
+        if (v < text.size() && text[v] == ')') continue;
+        const int n = lines_of.at(at);
+        if (v < text.size() && text[v] == '"') {
+            std::size_t end = text.find('"', v + 1);
+            std::string_view lit = end == std::string_view::npos ? std::string_view{} : text.substr(v + 1, end - v - 1);
+            if (end != std::string_view::npos && lit.find('\\') == std::string_view::npos) {
+                out.push_back(make("sqlx", "migrate!", n, project_folder(path), lit, false));
+                continue;
+            }
+        }
+        out.push_back(computed("sqlx", "migrate!", n, "its argument is not one plain string literal", false));
+    }
+}
+
+// A small walk over JavaScript/TypeScript or JSON text: the key each object is the value of, so
+// `migrations: { directory: ... }` is told from `seeds: { directory: ... }`. Strings and comments
+// are skipped; one pass.
+struct JsWalk {
+    std::string_view text;
+    std::size_t i = 0;
+
+    void skip_space() {
+        while (i < text.size()) {
+            if (std::isspace(static_cast<unsigned char>(text[i]))) {
+                ++i;
+            } else if (text.substr(i, 2) == "//") {
+                std::size_t nl = text.find('\n', i);
+                i = nl == std::string_view::npos ? text.size() : nl;
+            } else if (text.substr(i, 2) == "/*") {
+                std::size_t end = text.find("*/", i + 2);
+                i = end == std::string_view::npos ? text.size() : end + 2;
+            } else {
+                break;
+            }
+        }
+    }
+    // A string literal at i (', ", or ` without ${}): its text; i past it either way.
+    std::optional<std::string> literal() {
+        const char q = text[i];
+        std::size_t end = i + 1;
+        bool plain = true;
+        while (end < text.size() && text[end] != q) {
+            if (text[end] == '\\') {
+                plain = false;
+                ++end;
+            } else if (q == '`' && text.substr(end, 2) == "${") {
+                plain = false;
+            }
+            ++end;
+        }
+        std::string_view inner = text.substr(i + 1, std::min(end, text.size()) - i - 1);
+        i = std::min(end + 1, text.size());
+        if (!plain) return std::nullopt;
+        return std::string(inner);
+    }
+    // The value at i: its string literals (an array's too), or nothing when any part is not one;
+    // `expr` is the value's text as written, for the message.
+    std::optional<std::vector<std::string>> value(std::string_view& expr, int depth = 0) {
+        skip_space();
+        const std::size_t start = i;
+        auto end_of_expr = [&] {
+            int depth = 0;
+            while (i < text.size()) {
+                char c = text[i];
+                if (c == '(' || c == '[' || c == '{') ++depth;
+                else if (c == ')' || c == ']' || c == '}') {
+                    if (depth == 0) break;
+                    --depth;
+                } else if (c == ',' && depth == 0) break;
+                else if (c == '\'' || c == '"' || c == '`') {
+                    (void)literal();
+                    continue;
+                }
+                ++i;
+            }
+            expr = trim(text.substr(start, i - start));
+        };
+        std::vector<std::string> out;
+        if (i < text.size() && (text[i] == '\'' || text[i] == '"' || text[i] == '`')) {
+            auto lit = literal();
+            skip_space();
+            if (lit && (i >= text.size() || text[i] == ',' || text[i] == '}' || text[i] == ']')) {
+                out.push_back(*lit);
+                expr = text.substr(start, i - start);
+                return out;
+            }
+            i = start;
+            end_of_expr();
+            return std::nullopt;
+        }
+        if (i < text.size() && text[i] == '[' && depth < k_deepest_value) {
+            ++i;
+            bool all = true;
+            while (true) {
+                skip_space();
+                if (i >= text.size()) break;
+                if (text[i] == ']') {
+                    ++i;
+                    break;
+                }
+                if (text[i] == ',') {
+                    ++i;
+                    continue;
+                }
+                std::string_view part;
+                auto lit = value(part, depth + 1);
+                if (lit) out.insert(out.end(), lit->begin(), lit->end());
+                else all = false;
+                if (i < text.size() && text[i] != ',' && text[i] != ']') ++i;
+            }
+            expr = trim(text.substr(start, i - start));
+            if (!all) return std::nullopt;
+            return out;
+        }
+        end_of_expr();
+        return std::nullopt;
+    }
+};
+
+// Walks `text`, calling `on_key(key, parent_key, offset of the value)` at each `key:`; on_key
+// returns whether it read the value (the walk then goes on after it).
+template <typename F>
+void walk_keys(std::string_view text, F on_key) {
+    JsWalk w{text};
+    std::vector<std::string> stack;
+    std::string key;  // the key whose value comes next
+    while (w.i < text.size()) {
+        w.skip_space();
+        if (w.i >= text.size()) break;
+        char c = text[w.i];
+        std::optional<std::string> word;
+        if (c == '\'' || c == '"') {
+            word = w.literal();
+            if (!word) continue;
+        } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
+            std::size_t s = w.i;
+            while (w.i < text.size() && (std::isalnum(static_cast<unsigned char>(text[w.i])) || text[w.i] == '_' || text[w.i] == '$')) ++w.i;
+            word = std::string(text.substr(s, w.i - s));
+        } else if (c == '`') {
+            (void)w.literal();
+            continue;
+        } else {
+            if (c == '{') {
+                stack.push_back(key);
+                if (stack.size() > 256) return;  // deeper than any settings file
+            } else if (c == '}') {
+                if (!stack.empty()) stack.pop_back();
+            }
+            if (c == '{' || c == '}' || c == ',' || c == ';') key.clear();
+            ++w.i;
+            continue;
+        }
+        w.skip_space();
+        if (w.i < text.size() && text[w.i] == ':') {
+            ++w.i;
+            key = *word;
+            const std::string parent = stack.empty() ? std::string() : stack.back();
+            const std::size_t at = w.i;
+            if (on_key(w, key, parent, at)) key.clear();
+        }
+    }
+}
+
+// knex's CLI runs in the knexfile's folder and reads `migrations.directory` (one folder or an
+// array), default "./migrations" (knex/knex bin/cli.js: process.chdir to the knexfile's folder;
+// lib/migrations/migrate/configuration-merger.js: CONFIG_DEFAULT directory './migrations').
+// TypeORM's DataSource (and ormconfig) `migrations` lists globs (or classes) resolved from the
+// working directory (typeorm/typeorm src/data-source/DataSourceOptions.ts `migrations`;
+// src/util/DirectoryExportedClassesLoader.ts importClassesFromDirectories). node-pg-migrate reads
+// `migrations-dir` from the `config` package's section (config/default.json "db") (salsita/
+// node-pg-migrate bin/node-pg-migrate.ts readJson, default join(cwd(), 'migrations')).
+// With `seeds`, a knexfile's `seeds.directory` instead (knex/knex lib/migrations/seed/Seeder.js
+// resolveConfig, seeder-configuration-merger.js CONFIG_DEFAULT directory './seeds', relative to
+// the folder the CLI runs in).
+void read_js(std::string_view path, std::string_view text, std::string_view tool, std::vector<ToolDir>& out,
+             const std::string* run_folder = nullptr, bool seeds = false) {
+    const std::string base = run_folder ? *run_folder
+                             : tool == "knex" || tool == "db-migrate" ? std::string(path_folder(path))
+                             : tool == "node-pg-migrate" ? std::string(path_folder(path_folder(path)))
+                                                         : project_folder(path);
+    const Lines lines_of(text);
+    walk_keys(text, [&](JsWalk& w, const std::string& key, const std::string& parent, std::size_t at) {
+        // knex's `migrations` as something other than an object literal (`migrations: dirs`, a
+        // require()d JSON file, a call): its directory is not known here.
+        if (tool == "knex" && key == (seeds ? "seeds" : "migrations")) {
+            w.skip_space();
+            if (w.i >= text.size() || text[w.i] == '{') return false;
+            const int n = lines_of.at(w.i);
+            std::string_view expr;
+            (void)w.value(expr);
+            out.push_back(computed("knex", seeds ? "seeds" : "migrations", n, "its value " + shown(expr) + " is computed when the tool runs (not an object literal)", true));
+            return true;
+        }
+        std::string setting;
+        if (tool == "knex" && key == "directory" && parent == (seeds ? "seeds" : "migrations")) setting = seeds ? "seeds.directory" : "migrations.directory";
+        else if (tool == "typeorm" && key == "migrations") setting = "migrations";
+        else if ((tool == "node-pg-migrate" || tool == "db-migrate") && key == "migrations-dir") setting = "migrations-dir";
+        if (setting.empty()) return false;
+        w.skip_space();
+        const int n = lines_of.at(w.i);
+        const bool listed = w.i < text.size() && text[w.i] == '[';
+        std::string_view expr;
+        auto values = w.value(expr);
+        (void)at;
+        if (tool == "typeorm" && (!values || values->empty())) {
+            // Classes (`[Init, Cleanup]`, `Object.values(changes)`): their modules' folders
+            // (typeorm_classes.hpp); anything else not a list is not the DataSource's.
+            ClassModules classes = typeorm_class_modules(text, expr);
+            for (const auto& folder : classes.folders) out.push_back(make("typeorm", setting, n, path_folder(path), folder, true));
+            if (!classes.unknown.empty()) {
+                out.push_back(computed("typeorm", setting, n, "its value " + shown(expr) + " lists classes: " + classes.unknown, true));
+                return true;
+            }
+            if (!classes.folders.empty() || !listed) return !classes.folders.empty();
+        }
+        // node-config's custom-environment-variables file maps each key to the name of an
+        // environment variable; where that variable is set, its value replaces the key's value from
+        // the other files (node-config/node-config's wiki, Environment Variables, "Custom
+        // Environment Variables": the file is read after the others and each leaf names a variable
+        // whose value, when set, overrides). Its value is known only at deploy: the folder is not.
+        if (tool == "node-pg-migrate" && path_name(path).starts_with("custom-environment-variables.")) {
+            std::string name = values && values->size() == 1 ? shown((*values)[0]) : shown(expr);
+            out.push_back(computed(std::string(tool), setting, n,
+                                   "node-config's custom-environment-variables maps it to the environment variable " + name +
+                                       ", whose value at deploy pgfence cannot read (the other config files' folder applies "
+                                       "only while it is unset)",
+                                   true));
+            return true;
+        }
+        if (!values || values->empty()) {
+            out.push_back(computed(std::string(tool), setting, n,
+                                   "its value " + shown(expr) + " is computed when the tool runs (" +
+                                       (tool == "typeorm" ? "not a list of string globs" : "not a string literal") + ")",
+                                   true));
+            return true;
+        }
+        for (const auto& v : *values) {
+            out.push_back(make(std::string(tool), setting, n, base, tool == "typeorm" ? std::string_view(glob_folder(v)) : std::string_view(v), true));
+        }
+        return true;
+    });
+}
+
+// A tool's folder given on its command line in a package.json script, relative to the package's
+// folder, where npm runs it: `node-pg-migrate up -m db/migrations` or `--migrations-dir=db/migrations`
+// (salsita/node-pg-migrate bin/node-pg-migrate.ts: migrationsDirArg 'migrations-dir', alias 'm');
+// `dbmate --migrations-dir db/m up` or `-d db/m` (amacneil/dbmate main.go: "migrations-dir", alias
+// "d"); `goose -dir db/m postgres ... up` (pressly/goose cmd/goose/main.go: flags.String("dir"));
+// `knex migrate:latest --migrations-directory db/m` (knex/knex bin/cli.js: '--migrations-directory
+// [path]', relative to the working directory); `sequelize db:migrate --migrations-path db/m`
+// (sequelize/cli src/core/yargs.js: 'migrations-path'). The flags that make the tool read its
+// migrations or its settings from elsewhere, which pgfence does not follow, are unknown at their
+// line: knex's --knexfile and --cwd (bin/cli.js: the knexfile decides the folder and the CLI
+// chdirs to it or to --cwd), node-pg-migrate's --config-file (-f), --envPath and --use-glob
+// (bin/node-pg-migrate.ts), dbmate's --env-file (main.go), sequelize's --options-path (yargs.js).
+struct Cli {
+    std::string_view tool;
+    std::vector<std::string_view> commands;  // the command as a script names it
+    std::vector<std::string_view> folder_flags;
+    std::vector<std::string_view> unread_flags;
+    bool scripts;
+};
+
+const std::vector<Cli>& clis() {
+    static const std::vector<Cli> all = {
+        {"node-pg-migrate", {"node-pg-migrate"}, {"--migrations-dir", "-m"}, {"--config-file", "-f", "--envPath", "--use-glob"}, true},
+        {"dbmate", {"dbmate"}, {"--migrations-dir", "-d"}, {"--env-file"}, false},
+        {"goose", {"goose"}, {"-dir", "--dir"}, {}, false},
+        // golang-migrate (golang-migrate/migrate internal/cli/main.go: -path, or -source file://DIR).
+        {"migrate", {"migrate"}, {"-path", "--path"}, {"-source", "--source"}, false},
+        // diesel_cli (diesel_cli/src/cli.rs: --migration-dir, --config-file).
+        {"diesel", {"diesel"}, {"--migration-dir"}, {"--config-file"}, false},
+        {"knex", {"knex"}, {"--migrations-directory"}, {"--knexfile", "--cwd"}, true},
+        {"sequelize", {"sequelize", "sequelize-cli"}, {"--migrations-path"}, {"--options-path"}, true},
+    };
+    return all;
+}
+
+// Where `command` is run in `line` as a command word (not part of knexfile or @types/knex), and
+// is followed by its arguments: npos when it is not.
+std::size_t command_at(std::string_view line, std::string_view command) {
+    for (std::size_t at = line.find(command); at != std::string_view::npos; at = line.find(command, at + 1)) {
+        const bool start = at == 0 || line[at - 1] == ' ' || line[at - 1] == '"' || line[at - 1] == '/' || line[at - 1] == '\t';
+        const std::size_t end = at + command.size();
+        if (start && (end == line.size() || line[end] == ' ' || (line[end] == '"' && at > 0 && line[at - 1] != '"'))) return at;
+    }
+    return std::string_view::npos;
+}
+
+// The flag's value in `rest` (`flag value` or `flag=value`); `present` tells a flag with no value.
+std::optional<std::string_view> flag_value(std::string_view rest, std::string_view flag, bool& present) {
+    for (std::size_t at = rest.find(flag); at != std::string_view::npos; at = rest.find(flag, at + 1)) {
+        if (at == 0 || rest[at - 1] != ' ') continue;
+        std::size_t v = at + flag.size();
+        if (v < rest.size() && rest[v] != ' ' && rest[v] != '=') continue;
+        present = true;
+        if (v >= rest.size()) return std::nullopt;
+        ++v;
+        while (v < rest.size() && rest[v] == ' ') ++v;
+        std::size_t end = rest.find(' ', v);
+        std::string_view value = rest.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v);
+        if (value.empty() || value.front() == '-') return std::nullopt;
+        return value;
+    }
+    return std::nullopt;
+}
+
+// The same command lines in a Makefile, a script, a compose file or a CI workflow
+// (settings_surface.hpp command_file), relative to `base`: the folder the commands run in.
+void read_package_json(std::string_view path, std::string_view text, std::vector<ToolDir>& out, std::string_view base) {
+    lines(text, [&](int n, std::string_view l) {
+        if (auto d = typeorm_cli_data_source(path, n, l); d && base == path_folder(path)) out.push_back(std::move(*d));  // followed in read_tool_dirs
+        for (const Cli& cli : clis()) [&] {
+            std::size_t cmd = std::string_view::npos;
+            std::string_view command;
+            for (std::string_view c : cli.commands) {
+                cmd = command_at(l, c);
+                if (cmd != std::string_view::npos) {
+                    command = c;
+                    break;
+                }
+            }
+            if (cmd == std::string_view::npos) return;
+            // The flags after the command, up to the script's next command.
+            std::string_view rest = l.substr(cmd + command.size());
+            rest = rest.substr(0, rest.find_first_of("&;|\""));
+            const std::string tool(cli.tool);
+            for (std::string_view flag : cli.unread_flags) {
+                bool present = false;
+                auto value = flag_value(rest, flag, present);
+                if (!present) continue;
+                out.push_back(computed(tool, tool + " " + std::string(flag), n,
+                                       "pgfence does not follow " + std::string(flag) + (value ? " " + shown(*value) : std::string()) +
+                                           ", which changes the migrations or the settings the tool reads",
+                                       cli.scripts));
+                return;
+            }
+            for (std::string_view flag : cli.folder_flags) {
+                bool present = false;
+                auto value = flag_value(rest, flag, present);
+                if (!present) continue;
+                const std::string setting = tool + " " + std::string(flag);
+                if (!value || value->find('$') != std::string_view::npos || value->find('`') != std::string_view::npos) {
+                    out.push_back(computed(tool, setting, n, "its value " + shown(value.value_or("")) + " reads the environment", cli.scripts));
+                } else if (value->find_first_of("*?[{") != std::string_view::npos) {
+                    out.push_back(computed(tool, setting, n, "its value " + shown(*value) + " is a pattern, not a folder", cli.scripts));
+                } else if (value->find_first_of("'\\") != std::string_view::npos) {
+                    out.push_back(computed(tool, setting, n, "its value " + shown(*value) + " is quoted or escaped, and not read", cli.scripts));
+                } else {
+                    out.push_back(make(tool, setting, n, base, *value, cli.scripts));
+                }
+                return;  // one folder per tool and line
+            }
+            // node-pg-migrate with no -m reads ./migrations of the folder it runs in (salsita/
+            // node-pg-migrate bin/node-pg-migrate.ts: migrations-dir defaults to join(cwd(),
+            // 'migrations')); its files are all loaded (tool_loads), whatever their names.
+            if (cli.tool == "node-pg-migrate" &&
+                (rest.find(" up") != std::string_view::npos || rest.find(" down") != std::string_view::npos || rest.find(" redo") != std::string_view::npos)) {
+                out.push_back(make(tool, tool + " (default migrations-dir)", n, base, "migrations", true));
+            }
+        }();
+    });
+}
+
+bool typeorm_name(std::string_view name) {
+    if (name.starts_with("ormconfig.")) return true;
+    const bool script = name.ends_with(".ts") || name.ends_with(".js") || name.ends_with(".mts") || name.ends_with(".cts") ||
+                        name.ends_with(".mjs") || name.ends_with(".cjs");
+    return script && (name.find("data-source") != std::string_view::npos || name.find("datasource") != std::string_view::npos ||
+                      name.find("dataSource") != std::string_view::npos);
+}
+
+// sequelize-cli's .sequelizerc `migrations-path` (tools/sequelize_rc.cpp), relative to its folder.
+void read_sequelizerc(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    for (const auto& p : sequelize_rc_paths(text)) {
+        if (p.value) out.push_back(make("sequelize", "migrations-path", p.line, path_folder(path), *p.value, true));
+        else out.push_back(computed("sequelize", "migrations-path", p.line, "its value " + shown(p.expr) + " is computed when the tool runs", true));
+    }
+}
+
+// db-migrate merges rc('db-migrate') over its command line's defaults (db-migrate/node-db-migrate
+// lib/commands/set-default-argv.js: deepExtend(internals.argv, rcConfig)); the rc package reads
+// .db-migraterc from the folder it runs in and the folders above, as JSON or else as INI
+// (dominictarr/rc index.js, lib/utils.js parse). Its `migrations-dir` is relative to that folder.
+void read_db_migraterc(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    if (trim(text).starts_with('{')) {
+        read_js(path, text, "db-migrate", out);
+        return;
+    }
+    lines(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        std::size_t eq = l.find('=');
+        if (l.starts_with(';') || l.starts_with('#') || eq == std::string_view::npos || trim(l.substr(0, eq)) != "migrations-dir") return;
+        std::string_view raw = trim(l.substr(eq + 1));
+        auto q = quoted(raw);
+        std::string value = q ? *q : std::string(raw);
+        if (value.find_first_of("$`") != std::string::npos) {
+            out.push_back(computed("db-migrate", "migrations-dir", n, "its value " + shown(raw) + " is not read", true));
+        } else {
+            out.push_back(make("db-migrate", "migrations-dir", n, path_folder(path), value, true));
+        }
+    });
+}
+
+// TypeORM 0.2 reads its options from the environment when TYPEORM_CONNECTION or TYPEORM_URL is set,
+// loading ormconfig.env (or .env) from the folder it runs in with dotenv; TYPEORM_MIGRATIONS is a
+// comma-separated list of globs (typeorm/typeorm src/connection/options-reader/ConnectionOptionsReader.ts
+// load; ConnectionOptionsEnvReader.ts: migrations: this.stringToArray(getEnvVariable("TYPEORM_MIGRATIONS"))).
+void read_typeorm_env(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    lines(text, [&](int n, std::string_view l) {
+        l = trim(l);
+        if (l.starts_with("export ")) l = trim(l.substr(7));
+        std::size_t eq = l.find('=');
+        if (eq == std::string_view::npos || trim(l.substr(0, eq)) != "TYPEORM_MIGRATIONS") return;
+        std::string_view raw = trim(l.substr(eq + 1));
+        auto q = quoted(raw);
+        std::string value = q ? *q : std::string(raw);
+        if (value.find_first_of("$`") != std::string::npos) {
+            out.push_back(computed("typeorm", "TYPEORM_MIGRATIONS", n, "its value " + shown(raw) + " reads another environment variable", true));
+            return;
+        }
+        std::string_view rest = value;
+        while (true) {
+            std::size_t comma = rest.find(',');
+            std::string_view glob = trim(rest.substr(0, comma));
+            if (!glob.empty()) out.push_back(make("typeorm", "TYPEORM_MIGRATIONS", n, path_folder(path), glob_folder(glob), true));
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    });
+}
+
+bool script_name(std::string_view name) {
+    for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
+        if (name.ends_with(ext) && !name.ends_with(".d.ts")) return true;
+    }
+    return false;
+}
+
+// Spring Boot's spring.flyway.* (tools/spring_flyway.cpp), relative to the project (above src/).
+void read_spring(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    for (const auto& s : spring_flyway_settings(path_name(path), text)) {
+        if (!s.unknown.empty()) {
+            out.push_back(computed("flyway", s.key, s.line, s.unknown, false));
+            continue;
+        }
+        for (const auto& f : s.folders) out.push_back(make("flyway", s.key, s.line, project_folder(path), f, false));
+    }
+}
+
+// drizzle-kit's and Prisma's configuration, and the run-time folders of drizzle-orm's migrate()
+// and sqlx's Migrator::new (tools/config_dirs.cpp).
+void read_config(std::string_view path, std::string_view text, std::vector<ToolDir>& out) {
+    for (const auto& c : read_config_dirs(path, text)) {
+        const std::string base = c.from_project ? project_folder(path) : std::string(path_folder(path));
+        if (c.value) out.push_back(make(c.tool, c.setting, c.line, base, *c.value, false));
+        else out.push_back(computed(c.tool, c.setting, c.line, "its value " + shown(c.expr) + " is computed when the tool runs", false));
+        // .config/prisma.ts: relative to .config/ or to the project above it; both are followed.
+        if (c.value && c.tool == "prisma" && path_name(base) == ".config") {
+            out.push_back(make(c.tool, c.setting, c.line, path_folder(base), *c.value, false));
+        }
+    }
+}
+
+std::vector<ToolDir> read_all(std::string_view path, std::string_view text);
+
+}  // namespace
+
+std::string lower_ext(std::string_view file) {
+    const std::string_view name = path_name(file);
+    const std::size_t dot = name.rfind('.');
+    std::string out(dot == std::string_view::npos ? std::string_view() : name.substr(dot));
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool data_source_text(std::string_view text) {
+    return text.find("DataSource(") != std::string_view::npos || text.find("createConnection(") != std::string_view::npos;
+}
+
+bool tool_settings_file(std::string_view path) {
+    const std::string_view name = path_name(path);
+    if (name == "diesel.toml" || name == ".env" || name == "package.json" || name == ".sequelizerc" || name == ".db-migraterc" ||
+        name.ends_with(".rs")) {
+        return true;
+    }
+    if (command_file(path) || node_config_file(path) || build_plugin_name(path) || name == "gradle.properties") return true;
+    if (name.starts_with("knexfile.") || spring_settings_name(name) || drizzle_config_name(name)) return true;
+    if (name == "default.json" && path_name(path_folder(path)) == "config") return true;
+    // A TypeORM DataSource may be in any script (`typeorm migration:run -d db.js`: typeorm/typeorm
+    // src/commands/CommandUtils.ts loadDataSource takes any file): read_all reads those that make one.
+    return typeorm_name(name) || script_name(name);
+}
+
+std::vector<ToolDir> read_tool_dirs(std::string_view path, std::string_view text, const ReadFile& read) {
+    std::vector<ToolDir> out;
+    for (auto& d : read_all(path, text)) {
+        if (d.data_source.empty()) out.push_back(std::move(d));
+        else for (auto& r : resolve_data_source(d, read)) out.push_back(std::move(r));
+    }
+    // The seed folders the command lines run (tools/seed_dirs.hpp), from the same folders as the
+    // migration commands read_all follows.
+    const std::string_view name = path_name(path);
+    // The SQL files psql runs (tools/psql_files.hpp), the same way.
+    auto commands = [&](std::string_view base) {
+        for (auto& d : read_seed_dirs(path, text, base, read)) out.push_back(std::move(d));
+        for (auto& d : read_psql_files(path, text, base)) out.push_back(std::move(d));
+    };
+    if (name == "package.json") {
+        commands(path_folder(path));
+    } else if (command_file(path)) {
+        if (!runs_from_top(path) || path_folder(path).empty() || name.ends_with(".sh") || name.ends_with(".bash")) commands(path_folder(path));
+        if (runs_from_top(path) && !path_folder(path).empty()) commands("");
+    }
+    // diesel_cli loads .env first (dotenvy::dotenv in diesel_cli/src/main.rs), then reads the
+    // settings file DIESEL_CONFIG_FILE names instead of diesel.toml, with its paths relative to
+    // that file's folder (diesel_cli/src/config.rs Config::file_path, set_relative_path_base).
+    if (path_name(path) == ".env") {
+        for (const auto& v : env_values(text, "DIESEL_CONFIG_FILE")) {
+            const std::string setting = "DIESEL_CONFIG_FILE";
+            std::string why;
+            std::string file = v.value ? resolve(path_folder(path), *v.value, why) : std::string();
+            std::optional<std::string> toml;
+            if (!file.empty() && read) toml = read(file);
+            if (!toml) {
+                out.push_back(computed("diesel", setting, v.line,
+                                       "it names the settings file " + shown(v.raw) + ", which pgfence " +
+                                           (v.value ? (file.empty() ? why : std::string("cannot read in the repository")) : std::string("cannot resolve (it reads another variable)")),
+                                       false));
+                continue;
+            }
+            std::vector<ToolDir> named;
+            read_diesel(file, *toml, named);
+            if (named.empty()) named.push_back(make("diesel", "[migrations_directory] dir", v.line, path_folder(file), "migrations", false));
+            for (auto& d : named) {
+                d.setting = setting + " " + shown(file) + " " + d.setting;
+                d.line = v.line;
+                out.push_back(std::move(d));
+            }
+        }
+    }
+    if (out.size() > k_most_dirs) {
+        const int line = out[k_most_dirs].line;
+        std::string tool = out[k_most_dirs].tool, setting = out[k_most_dirs].setting;
+        const bool scripts = out[k_most_dirs].scripts;
+        out.resize(k_most_dirs);
+        out.push_back(computed(std::move(tool), std::move(setting), line,
+                               "the file names more than " + std::to_string(k_most_dirs) + " migration folders, and the rest are not read",
+                               scripts));
+    }
+    return out;
+}
+
+namespace {
+
+std::vector<ToolDir> read_all(std::string_view path, std::string_view text) {
+    std::vector<ToolDir> out;
+    const std::string_view name = path_name(path);
+    if (name == "diesel.toml") read_diesel(path, text, out);
+    else if (name == ".env") {
+        read_env(path, text, out);
+        read_typeorm_env(path, text, out);
+    } else if (name == "ormconfig.env") read_typeorm_env(path, text, out);
+    else if (name.ends_with(".rs")) {
+        read_rust(path, text, out);
+        read_config(path, text, out);
+    } else if (drizzle_config_name(name) || prisma_config_path(path)) read_config(path, text, out);
+    else if (name.starts_with("knexfile.")) read_js(path, text, "knex", out);
+    else if (name == "package.json") read_package_json(path, text, out, path_folder(path));
+    else if (command_file(path)) {
+        // A workflow runs from the top, a script from the top or its own folder: both are followed.
+        if (!runs_from_top(path) || path_folder(path).empty() || name.ends_with(".sh") || name.ends_with(".bash")) {
+            read_package_json(path, text, out, path_folder(path));
+        }
+        if (runs_from_top(path) && !path_folder(path).empty()) read_package_json(path, text, out, "");
+    }
+    else if (name == ".sequelizerc") read_sequelizerc(path, text, out);
+    else if (name == ".db-migraterc") read_db_migraterc(path, text, out);
+    else if (spring_settings_name(name)) read_spring(path, text, out);
+    else if (typeorm_name(name) || (script_name(name) && data_source_text(text))) read_js(path, text, "typeorm", out);
+    else if (node_config_file(path) && (script_name(name) || name.ends_with(".json") || name.ends_with(".jsonc") || name.ends_with(".json5"))) {
+        read_js(path, text, "node-pg-migrate", out);
+    }
+    if (script_name(name) && !drizzle_config_name(name) && !prisma_config_path(path) && drizzle_migrate_text(text)) read_config(path, text, out);
+    // Flyway's Maven and Gradle plugins' locations (tools/flyway_build_plugins.hpp).
+    for (const auto& p : flyway_plugin_locations(path, text)) {
+        if (!p.unknown.empty()) out.push_back(computed("flyway", p.key, p.line, p.unknown, false));
+        for (const auto& f : p.folders) out.push_back(make("flyway", p.key, p.line, path_folder(path), f, false));
+    }
+    // The folder a container maps to the tool's path: a compose service's volume, a Dockerfile's
+    // COPY, a docker run -v (tools/container_settings.hpp).
+    if (command_file(path)) {
+        const std::string base = runs_from_top(path) && !name.ends_with(".sh") && !name.ends_with(".bash") ? std::string() : std::string(path_folder(path));
+        for (auto& c : container_dirs(path, text)) {
+            out.push_back(c.unknown.empty() ? make(c.tool, c.setting, c.line, base, c.folder, false)
+                                            : computed(c.tool, c.setting, c.line, c.unknown, false));
+        }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const ToolDir& a, const ToolDir& b) { return a.line < b.line; });
+    return out;
+}
+
+}  // namespace
+
+std::vector<ToolDir> read_knex_module(std::string_view path, std::string_view text, std::string_view knexfile) {
+    std::vector<ToolDir> out;
+    const std::string run_folder(path_folder(knexfile));
+    read_js(path, text, "knex", out, &run_folder);
+    return out;
+}
+
+ToolDir folder_dir(std::string tool, std::string setting, int line, std::string_view base, std::string_view value, bool scripts) {
+    return make(std::move(tool), std::move(setting), line, base, value, scripts);
+}
+
+ToolDir unknown_dir(std::string tool, std::string setting, int line, std::string why, bool scripts) {
+    return computed(std::move(tool), std::move(setting), line, std::move(why), scripts);
+}
+
+std::vector<ToolDir> read_knex_seeds(std::string_view path, std::string_view text, std::string_view run_folder) {
+    std::vector<ToolDir> out;
+    const std::string folder(run_folder);
+    read_js(path, text, "knex", out, &folder, true);
+    return out;
+}
+
+bool in_tool_dir(std::string_view file, const ToolDir& dir) {
+    if (dir.folder.empty()) return false;
+    if (dir.tool == "psql") return file == dir.folder;  // one file (tools/psql_files.hpp)
+    if (dir.folder != "." && !(file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/')) {
+        return false;
+    }
+    if (file.ends_with(".sql")) return true;
+    // node-pg-migrate picks its SQL loader by the lower-cased extension (salsita/node-pg-migrate
+    // src/migrationLoader.ts associatePathsToExtensions: extname(filePath).toLowerCase()).
+    if (dir.tool == "node-pg-migrate" && lower_ext(file) == ".sql") return true;
+    if (!dir.scripts) return false;
+    for (std::string_view ext : {".ts", ".js", ".mjs", ".cjs", ".mts", ".cts"}) {
+        if (file.ends_with(ext) && !file.ends_with(".d.ts")) return true;
+    }
+    // Knex's other default loadExtensions and node-pg-migrate's numbered files of any name
+    // (orm::tool_runs_as_script cites both loaders).
+    return (dir.tool == "knex" || dir.tool == "node-pg-migrate") && orm::tool_runs_as_script(file);
+}
+
+std::string unread_loaded_file(std::string_view file, const ToolDir& dir) {
+    if (in_tool_dir(file, dir) || !tool_loads(file, dir)) return {};
+    const std::string ext = lower_ext(file);
+    return dir.tool + " loads every file of " + shown(dir.folder) + " as a migration (this one, " +
+           (ext.empty() ? std::string("with no extension") : "ending " + shown(ext)) +
+           ", as a JavaScript module through jiti), but pgfence does not read it: what it runs is not seen (review it, or "
+           "give it a .js, .ts or .sql name pgfence reads)";
+}
+
+bool tool_loads(std::string_view file, const ToolDir& dir) {
+    if (in_tool_dir(file, dir)) return true;
+    if (dir.folder.empty() || dir.tool != "node-pg-migrate") return false;
+    // node-pg-migrate loads every file of its folder (not its subfolders) but dot files
+    // (salsita/node-pg-migrate src/migration.ts getMigrationFilePaths: readdir, ignorePattern
+    // default '^\\..*'), the ones not .sql through jiti as modules (src/migrationLoader.ts
+    // resolveMigrationLoader: builtInLoaders.default for any other extension).
+    std::string_view rest = file;
+    if (dir.folder != ".") {
+        if (!(file.size() > dir.folder.size() && file.starts_with(dir.folder) && file[dir.folder.size()] == '/')) return false;
+        rest = file.substr(dir.folder.size() + 1);
+    }
+    return !rest.empty() && rest.find('/') == std::string_view::npos && rest.front() != '.';
+}
+
+std::string describe(std::string_view settings_path, const ToolDir& dir) {
+    std::string where = shown(settings_path) + ":" + std::to_string(dir.line) + " (" + dir.setting + ")";
+    if (dir.tool == "psql") return where + (dir.unknown.empty() ? " runs the SQL file " + shown(dir.folder) + " with psql" : " runs an SQL file with psql, but " + dir.unknown);
+    if (!dir.unknown.empty()) return where + " sets the folder " + dir.tool + " reads its migrations from, but " + dir.unknown;
+    return where + " puts " + dir.tool + "'s migrations in " + shown(dir.folder);
+}
+
+}  // namespace pgfence::analyze::tools

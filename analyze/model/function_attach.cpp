@@ -1,0 +1,572 @@
+#include "analyze/model/function_attach.hpp"
+
+#include "analyze/model/event_triggers.hpp"
+#include "analyze/model/rule_actions.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "analyze/model/function_calls.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_walk.hpp"
+
+namespace pgfence::analyze {
+namespace {
+
+using Event = AttachedFunction::Event;
+constexpr unsigned k_row_check = Event::Insert | Event::Update | Event::Rewrite;  // CHECK, generated, index
+
+struct Call {
+    std::string name;
+    std::string schema;
+};
+
+std::string schema_of(const List* names) {
+    int n = pg::length(names);
+    return n > 1 ? std::string(pg::text(pg::nth(names, n - 2))) : std::string();
+}
+
+// The functions an expression (or query) calls, each once, in order; pg_catalog's are left out.
+std::vector<Call> calls_in(const pg::Node* node) {
+    std::vector<Call> out;
+    std::set<std::pair<std::string, std::string>> seen;
+    auto walk = [&](auto&& self, const pg::Node* n) -> void {
+        if (n == nullptr) return;
+        if (const FuncCall* call = pg::as<FuncCall>(n); call != nullptr && pg::length(call->funcname) > 0) {
+            Call c{std::string(pg::last_name(call->funcname)), schema_of(call->funcname)};
+            if (c.schema != "pg_catalog" && seen.insert({c.name, c.schema}).second) out.push_back(std::move(c));
+        }
+        pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
+    };
+    walk(walk, node);
+    return out;
+}
+
+// The relations a query names (each once).
+std::vector<std::string> relations_in(const pg::Node* node) {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    auto walk = [&](auto&& self, const pg::Node* n) -> void {
+        if (n == nullptr) return;
+        if (const RangeVar* rv = pg::as<RangeVar>(n)) {
+            std::string relname(pg::relname(rv));
+            if (!relname.empty() && seen.insert(relname).second) out.push_back(std::move(relname));
+        }
+        pg::each_child(n, [&](const pg::Node* child) { self(self, child); });
+    };
+    walk(walk, node);
+    return out;
+}
+
+std::string domain_default_via(const std::string& domain) {
+    return "DEFAULT of domain " + domain + ", which runs it on every INSERT that gives a column of it no value";
+}
+
+class Collector {
+public:
+    Collector(const Catalog& catalog, std::vector<Attachment>& out) : m_catalog(catalog), m_out(out) {}
+
+    void add(const std::string& relname, const pg::Node* expr, const std::string& via, unsigned events, bool runs_now = false,
+             const char* constraint = nullptr) {
+        for (Call& c : calls_in(expr)) {
+            add_call(relname, std::move(c), via, events, runs_now);
+            if (constraint != nullptr) m_out.back().function.constraint = constraint;
+        }
+    }
+    // A CHECK constraint of a table.
+    void check(const std::string& relname, const std::string& on, const Constraint* con) {
+        std::string via = "CHECK " + (con->conname != nullptr ? quote_ident(con->conname) + " " : std::string()) + "on " + on;
+        add(relname, con->raw_expr, via, k_row_check, false, con->conname);
+    }
+    void add_call(const std::string& relname, Call c, const std::string& via, unsigned events, bool runs_now,
+                  const std::string& trigger = {}, bool before_row = false) {
+        Attachment a;
+        a.relname = relname;
+        a.function.name = std::move(c.name);
+        a.function.schema = std::move(c.schema);
+        a.function.via = via;
+        a.function.trigger = trigger;
+        a.function.events = events;
+        a.function.before_row = before_row;
+        a.runs_now = runs_now;
+        m_out.push_back(std::move(a));
+    }
+    void add_names(const std::string& relname, const List* names, const std::string& via, bool runs_now) {
+        if (pg::length(names) == 0) return;
+        add_call(relname, Call{std::string(pg::last_name(names)), schema_of(names)}, via, 0, runs_now);
+    }
+    // A column's DEFAULT, generated expression, CHECKs and domain's CHECKs. `adding`: ALTER TABLE
+    // ADD COLUMN, which fills the existing rows (its domain's checks run then).
+    void column(const std::string& relname, const std::string& table, const ColumnDef* def, bool adding) {
+        if (def == nullptr) return;
+        std::string column = table + "." + std::string(pg::text(def->colname));
+        add(relname, def->raw_default, "DEFAULT of " + column, Event::Insert);
+        for (const Constraint* c : pg::each<Constraint>(def->constraints)) {
+            if (c->contype == CONSTR_DEFAULT) add(relname, c->raw_expr, "DEFAULT of " + column, Event::Insert);
+            if (c->contype == CONSTR_GENERATED) add(relname, c->raw_expr, "generated column " + column, k_row_check);
+            if (c->contype == CONSTR_CHECK) check(relname, column, c);
+        }
+        if (def->typeName == nullptr || pg::length(def->typeName->names) == 0) return;
+        std::string domain(pg::last_name(def->typeName->names));
+        if (const auto* functions = m_catalog.domain_functions(domain)) {
+            for (const std::string& f : *functions) {
+                auto dot = f.rfind('.');
+                Call c{dot == std::string::npos ? f : f.substr(dot + 1), dot == std::string::npos ? "" : f.substr(0, dot)};
+                add_call(relname, std::move(c), "domain " + domain + "'s CHECK on " + column, k_row_check, adding);
+            }
+        }
+    }
+    // The read attachments of the views `query` reads, as `events` of the view or materialized view being created.
+    void views_read(const std::string& relname, const pg::Node* query, unsigned events) {
+        for (const std::string& source : relations_in(query)) {
+            const RelationInfo* info = m_catalog.find(source);
+            if (info == nullptr || info->kind != "view") continue;
+            for (const AttachedFunction& f : info->attached) {
+                if (m_out.size() > k_max_attached) return;  // the relation overflows anyway
+                if ((f.events & Event::Read) == 0) continue;
+                add_call(relname, Call{f.name, f.schema}, f.via, events, false);
+            }
+        }
+    }
+
+private:
+    const Catalog& m_catalog;
+    std::vector<Attachment>& m_out;
+};
+
+std::string display_of(const Catalog& catalog, const RangeVar* rv) {
+    const RelationInfo* info = catalog.find(std::string(pg::relname(rv)));
+    return info != nullptr ? info->display : pg::display_name(rv);
+}
+
+unsigned trigger_events(int bits) {
+    unsigned events = 0;
+    if (bits & 4) events |= Event::Insert;
+    if (bits & 8) events |= Event::Delete;
+    if (bits & 16) events |= Event::Update;
+    if (bits & 32) events |= Event::Truncate;
+    return events;
+}
+
+// Adds to the relations' attachments, the same function reached the same way once (its events
+// joined); each relation's are indexed once per statement, so a statement costs what it attaches
+// plus at most k_max_attached.
+class Attacher {
+public:
+    explicit Attacher(Catalog& catalog) : m_catalog(catalog) {}
+    void add(const std::string& relname, const AttachedFunction& f) {
+        RelationInfo* rel = m_catalog.find(relname);
+        if (rel == nullptr) return;
+        auto [slot, fresh] = m_keys.try_emplace(relname);
+        if (fresh) {
+            for (std::size_t i = 0; i < rel->attached.size(); ++i) slot->second.emplace(key(rel->attached[i]), i);
+        }
+        auto [it, added] = slot->second.emplace(key(f), rel->attached.size());
+        if (!added) {
+            AttachedFunction& kept = rel->attached[it->second];
+            kept.events |= f.events;
+            // A trigger made again (CREATE OR REPLACE TRIGGER): its new column list and state.
+            if (!f.trigger.empty()) {
+                kept.update_columns = f.update_columns;
+                kept.disabled = f.disabled;
+            }
+            return;
+        }
+        // One past the limit marks the relation as overflowed (fired_by).
+        if (rel->attached.size() <= k_max_attached) rel->attached.push_back(f);
+    }
+
+private:
+    static std::string key(const AttachedFunction& f) { return f.via + '\n' + f.schema + '\n' + f.name; }
+    Catalog& m_catalog;
+    std::map<std::string, std::unordered_map<std::string, std::size_t>> m_keys;
+};
+
+}  // namespace
+
+std::vector<Attachment> attachments_of(const pg::Node* stmt, const Catalog& catalog) {
+    std::vector<Attachment> out;
+    Collector c(catalog, out);
+    if (const CreateStmt* create = pg::as<CreateStmt>(stmt)) {
+        std::string relname(pg::relname(create->relation));
+        std::string table = display_of(catalog, create->relation);
+        for (const pg::Node* element : pg::each(create->tableElts)) {
+            if (const ColumnDef* def = pg::as<ColumnDef>(element)) c.column(relname, table, def, false);
+            const Constraint* con = pg::as<Constraint>(element);
+            if (con != nullptr && con->contype == CONSTR_CHECK) c.check(relname, table, con);
+        }
+    } else if (const AlterTableStmt* alter = pg::as<AlterTableStmt>(stmt)) {
+        std::string relname(pg::relname(alter->relation));
+        std::string table = display_of(catalog, alter->relation);
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            if (cmd->subtype == AT_AddColumn) c.column(relname, table, pg::as<ColumnDef>(cmd->def), true);
+            if (cmd->subtype == AT_ColumnDefault) {
+                c.add(relname, cmd->def, "DEFAULT of " + table + "." + std::string(pg::text(cmd->name)), Event::Insert);
+            }
+            const Constraint* con = cmd->subtype == AT_AddConstraint ? pg::as<Constraint>(cmd->def) : nullptr;
+            if (con != nullptr && con->contype == CONSTR_CHECK) c.check(relname, table, con);
+        }
+    } else if (const IndexStmt* index = pg::as<IndexStmt>(stmt)) {
+        // Built over every row now, and kept up on every write.
+        std::string relname(pg::relname(index->relation));
+        std::string via = (index->idxname ? "index " + quote_ident(index->idxname) : std::string("an index")) + " on " +
+                          display_of(catalog, index->relation);
+        std::size_t first = out.size();
+        for (const IndexElem* e : pg::each<IndexElem>(index->indexParams)) c.add(relname, e->expr, via, k_row_check, true);
+        c.add(relname, index->whereClause, via, k_row_check, true);
+        for (std::size_t i = first; i < out.size(); ++i) out[i].function.index = pg::text(index->idxname);
+    } else if (const ViewStmt* view = pg::as<ViewStmt>(stmt)) {
+        std::string relname(pg::relname(view->view));
+        c.add(relname, view->query, "view " + display_of(catalog, view->view), Event::Read);
+        c.views_read(relname, view->query, Event::Read);
+    } else if (const CreateTableAsStmt* as = pg::as<CreateTableAsStmt>(stmt)) {
+        if (as->objtype == OBJECT_MATVIEW && as->into != nullptr) {
+            std::string relname(pg::relname(as->into->rel));
+            c.add(relname, as->query, "materialized view " + display_of(catalog, as->into->rel), Event::Refresh);
+            c.views_read(relname, as->query, Event::Refresh);
+        }
+    } else if (const RuleStmt* rule = pg::as<RuleStmt>(stmt)) {
+        // Its actions run with every INSERT, UPDATE or DELETE on the table (rule_actions.hpp);
+        // kept under the rule's name in `trigger`, which DROP RULE and the next CREATE OR REPLACE clear.
+        const unsigned events = rule->event == CMD_INSERT   ? Event::Insert
+                                : rule->event == CMD_UPDATE ? Event::Update
+                                : rule->event == CMD_DELETE ? Event::Delete
+                                                            : 0u;
+        // DO NOTHING (no actions) runs nothing.
+        if (events != 0 && pg::length(rule->actions) > 0 && rule->relation != nullptr && rule->rulename != nullptr) {
+            const std::string relname(pg::relname(rule->relation));
+            c.add_call(relname, Call{rule_function_name(pg::text(rule->rulename), relname), ""},
+                       "rule " + quote_ident(pg::text(rule->rulename)) + " on " + display_of(catalog, rule->relation), events,
+                       false, "rule " + std::string(pg::text(rule->rulename)));
+        }
+    } else if (const CreateTrigStmt* trigger = pg::as<CreateTrigStmt>(stmt)) {
+        if (pg::length(trigger->funcname) > 0 && trigger->trigname != nullptr) {
+            std::string name(trigger->trigname);
+            c.add_call(std::string(pg::relname(trigger->relation)),
+                       Call{std::string(pg::last_name(trigger->funcname)), schema_of(trigger->funcname)},
+                       "trigger " + quote_ident(name) + " on " + display_of(catalog, trigger->relation), trigger_events(trigger->events),
+                       false, name, trigger->row && (trigger->timing & 2) != 0);  // 2: TRIGGER_TYPE_BEFORE (catalog/pg_trigger.h)
+            // UPDATE OF a, b (CreateTrigStmt.columns): fires only on an UPDATE that sets one of them.
+            if (!out.empty() && (trigger->events & 16) != 0) {
+                for (const pg::Node* column : pg::each(trigger->columns)) out.back().function.update_columns.emplace_back(pg::text(column));
+            }
+        }
+    } else if (const DefineStmt* define = pg::as<DefineStmt>(stmt)) {
+        static const std::set<std::string_view> k_function_options = {
+            "function", "procedure", "restrict", "join",    "sfunc",    "finalfunc", "combinefunc", "serialfunc",
+            "deserialfunc", "msfunc", "minvfunc", "mfinalfunc", "input", "output", "receive", "send",
+            "typmod_in", "typmod_out", "analyze", "subscript"};
+        const char* what = define->kind == OBJECT_OPERATOR ? "operator " : define->kind == OBJECT_AGGREGATE ? "aggregate "
+                           : define->kind == OBJECT_TYPE ? "type " : nullptr;
+        if (what == nullptr) return out;
+        std::string via = what + pg::qualified_name(define->defnames) + ", which runs it wherever it is used";
+        for (const DefElem* d : pg::each<DefElem>(define->definition)) {
+            if (k_function_options.count(pg::text(d->defname)) == 0 || d->arg == nullptr) continue;
+            if (const TypeName* t = pg::as<TypeName>(d->arg)) c.add_names("", t->names, via, false);
+            else if (const List* names = pg::as<List>(d->arg)) c.add_names("", names, via, false);
+            else if (pg::is<String>(d->arg)) c.add_call("", Call{std::string(pg::text(d->arg)), ""}, via, 0, false);
+        }
+    } else if (const CreateCastStmt* cast = pg::as<CreateCastStmt>(stmt)) {
+        if (cast->func != nullptr) c.add_names("", cast->func->objname, "a cast, which runs it wherever the cast is applied", false);
+    } else if (const CreateEventTrigStmt* event = pg::as<CreateEventTrigStmt>(stmt)) {
+        c.add_names("", event->funcname,
+                    "event trigger " + quote_ident(pg::text(event->trigname)) + ", which runs it on every " +
+                        std::string(pg::text(event->eventname)) + " of the DDL it matches",
+                    true);
+    } else if (const CreatePolicyStmt* policy = pg::as<CreatePolicyStmt>(stmt)) {
+        std::string via = "policy " + quote_ident(pg::text(policy->policy_name)) + " on " + display_of(catalog, policy->table) +
+                          ", which runs it on every read or write the policy applies to";
+        c.add("", policy->qual, via, 0, false);
+        c.add("", policy->with_check, via, 0, false);
+    } else if (const AlterPolicyStmt* policy = pg::as<AlterPolicyStmt>(stmt)) {
+        // ALTER POLICY ... USING / WITH CHECK: the policy calls what its new expressions call.
+        std::string via = "policy " + quote_ident(pg::text(policy->policy_name)) + " on " + display_of(catalog, policy->table) +
+                          ", which runs it on every read or write the policy applies to";
+        c.add("", policy->qual, via, 0, false);
+        c.add("", policy->with_check, via, 0, false);
+    } else if (const CreateDomainStmt* domain = pg::as<CreateDomainStmt>(stmt)) {
+        std::string name(pg::last_name(domain->domainname));
+        std::size_t first = out.size();
+        for (const Constraint* con : pg::each<Constraint>(domain->constraints)) {
+            if (con->contype == CONSTR_CHECK) c.add("", con->raw_expr, "domain " + name + "'s CHECK", k_row_check);
+        }
+        for (std::size_t i = first; i < out.size(); ++i) out[i].domain = name;
+        // Its DEFAULT runs on every INSERT that gives a column of it no value (red team c, Z5).
+        for (const Constraint* con : pg::each<Constraint>(domain->constraints)) {
+            if (con->contype == CONSTR_DEFAULT) c.add("", con->raw_expr, domain_default_via(name), Event::Insert);
+        }
+    } else if (const AlterDomainStmt* domain = pg::as<AlterDomainStmt>(stmt)) {
+        if (domain->subtype == 'T' && domain->def != nullptr && pg::length(domain->typeName) > 0) {  // SET DEFAULT
+            c.add("", domain->def, domain_default_via(std::string(pg::last_name(domain->typeName))), Event::Insert);
+            return out;
+        }
+        const Constraint* con = domain->subtype == 'C' ? pg::as<Constraint>(domain->def) : nullptr;
+        if (con == nullptr || con->contype != CONSTR_CHECK || pg::length(domain->typeName) == 0) return out;
+        std::string name(pg::last_name(domain->typeName));
+        std::size_t first = out.size();
+        // Validated: every column of the domain is checked now.
+        bool checks = !con->skip_validation && !catalog.tables_using_type(name).empty();
+        c.add("", con->raw_expr, "domain " + name + "'s CHECK", k_row_check, checks);
+        for (std::size_t i = first; i < out.size(); ++i) out[i].domain = name;
+    }
+    return out;
+}
+
+namespace {
+
+// ALTER TABLE ... ENABLE / DISABLE TRIGGER on the triggers the catalog attached (tablecmds.c
+// ATExecEnableDisableTrigger: a name, ALL, or USER, the triggers that are not internal ones, which
+// are all the migrations' own). ENABLE REPLICA fires only when session_replication_role is replica
+// (trigger.c TriggerEnabled), so a migration's session, in the default origin role, does not fire it.
+void enable_triggers(RelationInfo& rel, const AlterTableCmd* cmd) {
+    std::optional<bool> disabled;
+    bool every = false;
+    switch (cmd->subtype) {
+        case AT_EnableTrig: case AT_EnableAlwaysTrig: disabled = false; break;
+        case AT_EnableReplicaTrig: case AT_DisableTrig: disabled = true; break;
+        case AT_EnableTrigAll: case AT_EnableTrigUser: disabled = false, every = true; break;
+        case AT_DisableTrigAll: case AT_DisableTrigUser: disabled = true, every = true; break;
+        default: return;
+    }
+    for (AttachedFunction& f : rel.attached) {
+        if (f.trigger.empty() || f.via.starts_with("rule ")) continue;
+        if (every || (cmd->name != nullptr && f.trigger == cmd->name)) f.disabled = *disabled;
+    }
+}
+
+}  // namespace
+
+void record_attachments(const pg::Node* stmt, const std::vector<Attachment>& attachments, Catalog& catalog) {
+    record_event_trigger(stmt, catalog);  // fired by the DDL that follows (event_triggers.hpp)
+    if (const ViewStmt* view = pg::as<ViewStmt>(stmt)) {
+        // CREATE OR REPLACE VIEW: the new query's calls replace the old one's.
+        if (RelationInfo* rel = catalog.find(std::string(pg::relname(view->view)))) rel->attached.clear();
+    }
+    if (const RuleStmt* rule = pg::as<RuleStmt>(stmt); rule != nullptr && rule->relation != nullptr && rule->rulename != nullptr) {
+        // CREATE OR REPLACE RULE: the actions it replaces no longer run.
+        if (RelationInfo* rel = catalog.find(std::string(pg::relname(rule->relation)))) {
+            const std::string key = "rule " + std::string(pg::text(rule->rulename));
+            erase_if(rel->attached, [&](const AttachedFunction& f) { return f.trigger == key && f.via.starts_with("rule "); });
+        }
+    }
+    if (const DropStmt* drop = pg::as<DropStmt>(stmt);
+        drop != nullptr && (drop->removeType == OBJECT_TRIGGER || drop->removeType == OBJECT_RULE)) {
+        for (const pg::Node* o : pg::each(drop->objects)) {
+            const List* items = pg::as<List>(o);
+            if (pg::length(items) < 2) continue;
+            RelationInfo* rel = catalog.find(std::string(pg::text(pg::nth(items, pg::length(items) - 2))));
+            if (rel == nullptr) continue;
+            const bool rule = drop->removeType == OBJECT_RULE;
+            std::string name = (rule ? "rule " : "") + std::string(pg::text(pg::last(items)));
+            // A rule's and a trigger's keys cannot be confused: a trigger named "rule r" is no rule.
+            erase_if(rel->attached, [&](const AttachedFunction& f) { return f.trigger == name && f.via.starts_with("rule ") == rule; });
+        }
+    }
+    if (const AlterTableStmt* alter = pg::as<AlterTableStmt>(stmt)) {
+        RelationInfo* rel = catalog.find(std::string(pg::relname(alter->relation)));
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+            if (rel != nullptr) enable_triggers(*rel, cmd);
+            if (rel == nullptr || cmd->subtype != AT_DropConstraint || cmd->name == nullptr) continue;
+            std::string name(cmd->name);
+            erase_if(rel->attached, [&](const AttachedFunction& f) { return f.constraint == name; });
+        }
+    }
+    if (const RenameStmt* rename = pg::as<RenameStmt>(stmt); rename != nullptr && rename->renameType == OBJECT_RULE) {
+        RelationInfo* rel = rename->relation != nullptr ? catalog.find(std::string(pg::relname(rename->relation))) : nullptr;
+        if (rel != nullptr && rename->subname != nullptr && rename->newname != nullptr) {
+            for (AttachedFunction& f : rel->attached) {
+                if (f.trigger == "rule " + std::string(rename->subname) && f.via.starts_with("rule ")) f.trigger = "rule " + std::string(rename->newname);
+            }
+        }
+    }
+    if (const RenameStmt* rename = pg::as<RenameStmt>(stmt); rename != nullptr && rename->renameType == OBJECT_TRIGGER) {
+        RelationInfo* rel = catalog.find(std::string(pg::relname(rename->relation)));
+        if (rel != nullptr && rename->subname != nullptr && rename->newname != nullptr) {
+            for (AttachedFunction& f : rel->attached) {
+                if (f.trigger != rename->subname || f.via.starts_with("rule ")) continue;
+                f.trigger = rename->newname;
+                f.via = "trigger " + quote_ident(f.trigger) + " on " + rel->display;
+            }
+        }
+    }
+    Attacher attacher(catalog);
+    for (const Attachment& a : attachments) {
+        // PostgreSQL's own functions (gen_random_uuid(), now()) run none of the migrations' SQL: not kept.
+        bool builtin = a.function.schema.empty() || a.function.schema == "pg_catalog";
+        if (builtin && catalog.functions(a.function.name) == nullptr && is_known_function(a.function.name)) continue;
+        if (!a.domain.empty()) {
+            std::string name = (a.function.schema.empty() ? "" : a.function.schema + ".") + a.function.name;
+            catalog.add_domain_functions(a.domain, {name});
+            if (!pg::is<AlterDomainStmt>(stmt)) continue;
+            for (const std::string& table : catalog.tables_using_type(a.domain)) {
+                if (const RelationInfo* rel = std::as_const(catalog).find(table)) {
+                    AttachedFunction f = a.function;
+                    f.via += " on " + rel->display;
+                    attacher.add(table, f);
+                }
+            }
+            continue;
+        }
+        if (!a.relname.empty()) {
+            attacher.add(a.relname, a.function);
+        } else {
+            // An operator, a cast, a policy, a domain's DEFAULT: it runs the function wherever it
+            // is used, so a later CREATE OR REPLACE of the function changes it (function_uses.hpp).
+            catalog.add_object_use(a.function.name, a.function.via);
+        }
+    }
+}
+
+std::vector<std::string> standing_uses(const Catalog& catalog, const std::string& name, const std::string& schema) {
+    using Event = AttachedFunction::Event;
+    std::vector<std::string> out;
+    for (const auto& [relname, rel] : catalog.relations()) {
+        for (const AttachedFunction& f : rel->attached) {
+            if (f.name != name || (!schema.empty() && !f.schema.empty() && f.schema != schema)) continue;
+            std::vector<std::string> events;
+            if (f.events & Event::Insert) events.push_back("INSERT into");
+            if (f.events & Event::Update) events.push_back("UPDATE of");
+            if (f.events & Event::Delete) events.push_back("DELETE from");
+            if (f.events & Event::Truncate) events.push_back("TRUNCATE of");
+            if (f.events & Event::Read) events.push_back("read of");
+            if (f.events & Event::Refresh) events.push_back("REFRESH of");
+            if (f.events & Event::Rewrite) events.push_back("rewrite of");
+            std::string what;
+            for (std::size_t i = 0; i < events.size(); ++i) what += (i == 0 ? "" : i + 1 == events.size() ? " or " : ", ") + events[i];
+            out.push_back(f.via + ", which runs it on every " + (what.empty() ? "use of" : what) + " " + rel->display +
+                          " by the application from the moment this commits");
+            if (out.size() >= k_max_attached) return out;
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> guarding_uses(const Catalog& catalog, const std::string& name, const std::string& schema) {
+    std::vector<std::string> out;
+    for (const auto& [relname, rel] : catalog.relations()) {
+        if (rel->is_new) continue;  // made by this migration: no row or reader relies on it yet
+        for (const AttachedFunction& f : rel->attached) {
+            if (f.name != name || (!schema.empty() && !f.schema.empty() && f.schema != schema)) continue;
+            // A view's or a materialized view's (at its next REFRESH) use too: the application's
+            // reads of the view return other rows, or fail, from the moment it commits (red team
+            // I_FNVIEW: is_active() made `SELECT false`, active_users 3 rows -> 0). A rule's entry
+            // is its actions' own function (rule_actions.hpp), which no CREATE FUNCTION replaces.
+            out.push_back(f.before_row ? "BEFORE ROW " + f.via : f.via);
+            if (out.size() >= k_max_attached) return out;
+        }
+    }
+    if (const auto* uses = catalog.object_uses(name)) {
+        for (const std::string& via : *uses) {
+            if (via.starts_with("policy ") || via.starts_with("DEFAULT of domain ")) out.push_back(via.substr(0, via.find(", which runs it")));
+            if (out.size() >= k_max_attached) return out;
+        }
+    }
+    return out;
+}
+
+Fired fired_by(const pg::Node* stmt, const StatementFacts& facts, const Catalog& catalog) {
+    Fired out;
+    std::set<std::string> seen;
+    // An UPDATE's SET columns: a trigger's UPDATE OF list must name one of them.
+    std::set<std::string> set_columns;
+    if (const auto* update = pg::as<UpdateStmt>(stmt)) {
+        for (const ResTarget* target : pg::each<ResTarget>(update->targetList)) {
+            if (target->name != nullptr) set_columns.insert(target->name);
+        }
+    }
+    auto fires_on = [&](const AttachedFunction& f, unsigned events) {
+        if (f.disabled || (f.events & events) == 0) return false;
+        if (set_columns.empty() || f.update_columns.empty() || (f.events & events) != Event::Update) return true;
+        for (const std::string& column : f.update_columns) {
+            if (set_columns.count(column) > 0) return true;
+        }
+        return false;
+    };
+    auto fire = [&](const std::string& relname, unsigned events) {
+        const RelationInfo* rel = catalog.find(relname);
+        if (rel == nullptr || rel->attached.empty()) return;
+        if (rel->attached.size() > k_max_attached) {
+            if (seen.insert("!" + relname).second) out.overflowed.push_back(rel->display);
+            return;
+        }
+        for (const AttachedFunction& f : rel->attached) {
+            if (fires_on(f, events)) out.functions.push_back(f);
+        }
+    };
+    auto write = [&](const RangeVar* rv, unsigned events) {
+        if (rv == nullptr) return;
+        std::string relname(pg::relname(rv));
+        out.written.push_back(relname);
+        fire(relname, events);
+    };
+    const pg::Node* query = nullptr;  // what it reads: the views it names fire
+    switch (stmt->type) {
+        case T_InsertStmt: {
+            const auto* s = pg::as<InsertStmt>(stmt);
+            bool upsert = s->onConflictClause != nullptr && s->onConflictClause->action == ONCONFLICT_UPDATE;
+            write(s->relation, Event::Insert | (upsert ? Event::Update : 0u));
+            query = stmt;
+            break;
+        }
+        case T_UpdateStmt:
+            write(pg::as<UpdateStmt>(stmt)->relation, Event::Update);
+            query = stmt;
+            break;
+        case T_DeleteStmt:
+            write(pg::as<DeleteStmt>(stmt)->relation, Event::Delete);
+            query = stmt;
+            break;
+        case T_MergeStmt:
+            write(pg::as<MergeStmt>(stmt)->relation, Event::Insert | Event::Update | Event::Delete);
+            query = stmt;
+            break;
+        case T_CopyStmt: {
+            const auto* s = pg::as<CopyStmt>(stmt);
+            if (s->is_from) write(s->relation, Event::Insert);
+            query = stmt;
+            break;
+        }
+        case T_TruncateStmt:
+            for (const RangeVar* rv : pg::each<RangeVar>(pg::as<TruncateStmt>(stmt)->relations)) write(rv, Event::Truncate);
+            break;
+        case T_RefreshMatViewStmt:
+            if (const RangeVar* rv = pg::as<RefreshMatViewStmt>(stmt)->relation) fire(std::string(pg::relname(rv)), Event::Refresh);
+            break;
+        case T_AlterTableStmt: {
+            const auto* alter = pg::as<AlterTableStmt>(stmt);
+            std::string relname(pg::relname(alter->relation));
+            if (!facts.rewrites.empty()) fire(relname, Event::Rewrite);
+            // VALIDATE CONSTRAINT checks every row with the CHECK's functions.
+            const RelationInfo* rel = catalog.find(relname);
+            for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(alter->cmds)) {
+                if (rel == nullptr || cmd->subtype != AT_ValidateConstraint || cmd->name == nullptr) continue;
+                for (const AttachedFunction& f : rel->attached) {
+                    if (f.constraint == cmd->name) out.functions.push_back(f);
+                }
+            }
+            break;
+        }
+        case T_SelectStmt:
+        case T_DeclareCursorStmt:
+            query = stmt;
+            break;
+        case T_CreateTableAsStmt:
+            if (const auto* s = pg::as<CreateTableAsStmt>(stmt); s->into == nullptr || !s->into->skipData) query = s->query;
+            break;
+        default:
+            break;
+    }
+    if (query != nullptr) {
+        for (const std::string& relname : relations_in(query)) {
+            const RelationInfo* rel = catalog.find(relname);
+            if (rel != nullptr && rel->kind == "view") fire(relname, Event::Read);
+        }
+    }
+    return out;
+}
+
+}  // namespace pgfence::analyze

@@ -1,0 +1,118 @@
+#pragma once
+// The notes the lock model leaves for the integrity-not-enforced rule on a table the migrations
+// show: what a dropped constraint was (ALTER TABLE ... DROP CONSTRAINT, analyze/model/alter_table.cpp),
+// what a dropped index enforced (DROP INDEX, analyze/model/drop.cpp), and whether a trigger that
+// ALTER TABLE ... DISABLE TRIGGER names is one the migrations created.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyze/model/facts.hpp"
+
+namespace pgfence::analyze {
+
+inline constexpr std::string_view k_dropped_constraint_prefix = "integrity: ";
+
+// What PostgreSQL stops enforcing: kind is "primary key", "unique", "exclusion", "foreign key",
+// "check", "not-null check" (a CHECK (c IS NOT NULL) whose column is NOT NULL by then: nothing is
+// lost) or "unknown" (the table is known, the constraint is not); columns as "a, b" ("" when not known).
+struct DroppedConstraint {
+    std::string kind;
+    std::string columns;
+};
+
+// "integrity: <object> of <relation> is a <kind> (<columns>)"
+[[nodiscard]] inline std::string dropped_constraint_note(std::string_view relation, std::string_view object,
+                                                         const DroppedConstraint& what) {
+    return std::string(k_dropped_constraint_prefix) + std::string(object) + " of " + std::string(relation) + " is a " +
+           what.kind + " (" + what.columns + ")";
+}
+
+// What the note on the statement says of `object` (quoted as in the note) of `relation`.
+[[nodiscard]] inline std::optional<DroppedConstraint> read_dropped_constraint_note(const StatementFacts& statement,
+                                                                                  std::string_view relation,
+                                                                                  std::string_view object) {
+    const std::string head = std::string(k_dropped_constraint_prefix) + std::string(object) + " of " + std::string(relation) + " is a ";
+    for (const auto& note : statement.notes) {
+        if (!note.starts_with(head) || !note.ends_with(")")) continue;
+        const std::string rest = note.substr(head.size(), note.size() - head.size() - 1);
+        const auto open = rest.find(" (");
+        if (open == std::string::npos) continue;
+        return DroppedConstraint{rest.substr(0, open), rest.substr(open + 2)};
+    }
+    return std::nullopt;
+}
+
+// "integrity: trigger <name> of <relation> was created by the migrations" (quoted as quote_ident does)
+[[nodiscard]] inline std::string known_trigger_note(std::string_view relation, std::string_view trigger) {
+    return std::string(k_dropped_constraint_prefix) + "trigger " + std::string(trigger) + " of " + std::string(relation) +
+           " was created by the migrations";
+}
+
+// "integrity: SET DEFAULT on <column> of <relation>, its <kind>; its own sequences: a b"
+// (unqualified sequence names, space-separated).
+[[nodiscard]] inline std::string key_default_note(std::string_view relation, std::string_view column, std::string_view kind,
+                                                  const std::vector<std::string>& sequences) {
+    std::string note = std::string(k_dropped_constraint_prefix) + "SET DEFAULT on " + std::string(column) + " of " +
+                       std::string(relation) + ", its " + std::string(kind) + "; its own sequences:";
+    for (const auto& s : sequences) note += " " + s;
+    return note;
+}
+
+// "integrity: SET DEFAULT on <column> of <relation>, of domain <domain> with constraints": the
+// column's type is a domain the migrations made with a CHECK or NOT NULL, which each inserted
+// default is checked against.
+[[nodiscard]] inline std::string domain_default_note(std::string_view relation, std::string_view column, std::string_view domain) {
+    return std::string(k_dropped_constraint_prefix) + "SET DEFAULT on " + std::string(column) + " of " + std::string(relation) +
+           ", of domain " + std::string(domain) + " with constraints";
+}
+// The domain domain_default_note names for `column`, or "".
+[[nodiscard]] inline std::string read_domain_default_note(const StatementFacts& statement, std::string_view relation,
+                                                          std::string_view column) {
+    const std::string head = std::string(k_dropped_constraint_prefix) + "SET DEFAULT on " + std::string(column) + " of " +
+                             std::string(relation) + ", of domain ";
+    constexpr std::string_view tail = " with constraints";
+    for (const auto& note : statement.notes) {
+        if (note.starts_with(head) && note.ends_with(tail)) return note.substr(head.size(), note.size() - head.size() - tail.size());
+    }
+    return {};
+}
+
+// What the key_default_note of the statement says of `column`: its kind ("primary key", "unique")
+// and own sequences; nothing when it is not a key the migrations show.
+struct KeyDefault {
+    std::string kind;
+    std::vector<std::string> sequences;
+};
+[[nodiscard]] inline std::optional<KeyDefault> read_key_default_note(const StatementFacts& statement, std::string_view relation,
+                                                                    std::string_view column) {
+    const std::string head = std::string(k_dropped_constraint_prefix) + "SET DEFAULT on " + std::string(column) + " of " +
+                             std::string(relation) + ", its ";
+    for (const auto& note : statement.notes) {
+        if (!note.starts_with(head)) continue;
+        const auto semi = note.find("; its own sequences:", head.size());
+        if (semi == std::string::npos) continue;
+        KeyDefault out{note.substr(head.size(), semi - head.size()), {}};
+        std::string rest = note.substr(semi + 20);
+        std::size_t at = 0;
+        while (at < rest.size()) {
+            const std::size_t space = rest.find(' ', at + 1);
+            const std::string word = rest.substr(at + 1, space == std::string::npos ? std::string::npos : space - at - 1);
+            if (!word.empty()) out.sequences.push_back(word);
+            if (space == std::string::npos) break;
+            at = space;
+        }
+        return out;
+    }
+    return std::nullopt;
+}
+
+[[nodiscard]] inline bool has_note(const StatementFacts& statement, const std::string& note) {
+    for (const auto& n : statement.notes) {
+        if (n == note) return true;
+    }
+    return false;
+}
+
+}  // namespace pgfence::analyze

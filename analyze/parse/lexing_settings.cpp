@@ -1,0 +1,179 @@
+#include "analyze/parse/lexing_settings.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "analyze/parse/set_config.hpp"
+#include "analyze/parse/tokens.hpp"
+
+namespace pgfence::analyze {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+// A boolean setting's "on", as parse_bool reads it (utils/adt/bool.c: a prefix of true or yes, on, 1).
+bool reads_on(std::string_view v) {
+    if (v.empty()) return false;
+    return std::string_view("true").starts_with(v) || std::string_view("yes").starts_with(v) || v == "on" || v == "1";
+}
+
+// The encodings the server reads as UTF8 (pg_char_to_encoding ignores case and punctuation).
+bool reads_utf8(std::string v) {
+    std::erase_if(v, [](unsigned char c) { return !std::isalnum(c); });
+    return v == "utf8" || v == "unicode";
+}
+
+std::string first_value(const VariableSetStmt* set) {
+    for (const pg::Node* arg : pg::each(set->args)) {
+        if (const A_Const* c = pg::as<A_Const>(arg); c != nullptr && !c->isnull) {
+            if (c->val.node.type == T_String) return lower(pg::text(c->val.sval.sval));
+            if (c->val.node.type == T_Integer) return std::to_string(c->val.ival.ival);
+            if (c->val.node.type == T_Float) return std::string(pg::text(c->val.fval.fval));
+        }
+        break;
+    }
+    return {};
+}
+
+bool lexing_setting(std::string_view name) {
+    const std::string n = lower(name);
+    return n == "standard_conforming_strings" || n == "client_encoding";
+}
+
+// The set_config() calls of a statement's tree (utils/misc/guc.c set_config_by_name: the name is
+// its first argument, setting_name by name), whatever schema qualifies them.
+struct SetConfigCalls {
+    int constant = 0;           // with a constant name
+    bool computed = false;      // one whose name is not a constant
+    std::string lexing;         // a constant name that is a lexing setting (U&'...' or E'...' spelled)
+};
+
+void scan_set_config(const pg::Node* node, SetConfigCalls& out) {
+    for (const FuncCall* call : set_config_calls(node)) {
+        const A_Const* c = set_config_argument(call, 0, "setting_name");
+        if (c != nullptr && !c->isnull && c->val.node.type == T_String) {
+            ++out.constant;
+            if (lexing_setting(pg::text(c->val.sval.sval))) out.lexing = lower(pg::text(c->val.sval.sval));
+        } else {
+            out.computed = true;
+        }
+    }
+}
+
+// Is each "set_config" of the (lower-cased) text followed by a quoted constant name and a comma:
+// set_config('name', ...), or set_config(''name'', ...) inside a quoted body?
+bool every_set_config_constant(std::string_view text) {
+    constexpr std::string_view word = "set_config";
+    for (std::size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
+        std::size_t i = at + word.size();
+        const auto blanks = [&] {
+            while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+        };
+        if (i < text.size() && text[i] == '"') ++i;
+        blanks();
+        if (i >= text.size() || text[i] != '(') return false;
+        ++i;
+        blanks();
+        std::size_t quotes = 0;
+        while (i < text.size() && text[i] == '\'') ++quotes, ++i;
+        std::size_t name = i;
+        while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_' || text[i] == '.')) ++i;
+        if (quotes == 0 || i == name) return false;
+        for (std::size_t q = 0; q < quotes; ++q, ++i) {
+            if (i >= text.size() || text[i] != '\'') return false;
+        }
+        blanks();
+        if (text.substr(i, 2) == "::") {
+            i += 2;
+            while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+            blanks();
+        }
+        if (i >= text.size() || text[i] != ',') return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+bool reads_differently(std::string_view sql) {
+    bool backslash = false;
+    bool high = false;
+    Tokenizer tokens(sql);
+    Token t;
+    while (tokens.next(t)) {
+        if (t.is_comment()) continue;
+        const std::string_view text = sql.substr(t.begin, t.end - t.begin);
+        const bool has_backslash = text.find('\\') != std::string_view::npos;
+        if (has_backslash && t.kind == TokenKind::String && text[0] != 'e' && text[0] != 'E') return true;
+        if (has_backslash && t.kind == TokenKind::DollarString) return true;
+        backslash = backslash || has_backslash;
+        high = high || std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        if (backslash && high) return true;
+    }
+    return false;
+}
+
+LexingChange lexing_change(const pg::Node* stmt, std::string_view sql) {
+    LexingChange out;
+    if (pg::as<VariableShowStmt>(stmt) != nullptr) return out;
+    if (const VariableSetStmt* set = pg::as<VariableSetStmt>(stmt)) {
+        const std::string name = lower(pg::text(set->name));
+        if (set->kind == VAR_RESET_ALL) {
+            out.restores = true;
+            return out;
+        }
+        if (name != "standard_conforming_strings" && name != "client_encoding") return out;
+        out.setting = name;
+        if (set->kind == VAR_RESET || set->kind == VAR_SET_DEFAULT) {
+            out.restores = true;  // the server's default: on, and the connection's encoding
+            return out;
+        }
+        const std::string value = first_value(set);
+        out.restores = name == "client_encoding" ? reads_utf8(value) : reads_on(value);
+        out.changes = !out.restores;
+        out.what = "SET " + name + " = " + (value.empty() ? "?" : value.substr(0, 40));
+        return out;
+    }
+    const std::string text = lower(sql);
+    for (std::string_view name : {"standard_conforming_strings", "client_encoding"}) {
+        if (text.find(name) != std::string::npos) {
+            out.changes = true;
+            out.setting = name;
+            out.what = "a statement that may change " + std::string(name) + " (pgfence does not follow it)";
+            return out;
+        }
+    }
+    SetConfigCalls calls;
+    scan_set_config(stmt, calls);
+    if (!calls.lexing.empty()) {
+        out.changes = true;
+        out.setting = calls.lexing;
+        out.what = "set_config of " + calls.lexing + " (pgfence does not follow it)";
+        return out;
+    }
+    std::size_t written = 0;
+    for (std::size_t at = text.find("set_config"); at != std::string::npos; at = text.find("set_config", at + 1)) ++written;
+    const bool uncounted = written > static_cast<std::size_t>(calls.constant) && !every_set_config_constant(text);
+    if (calls.computed || uncounted) {
+        out.maybe = true;
+        out.unnamed_setting = true;
+        out.what = "set_config of a setting whose name pgfence cannot fold (standard_conforming_strings or client_encoding, maybe)";
+        return out;
+    }
+    const bool body = pg::is<DoStmt>(stmt) || pg::is<CreateFunctionStmt>(stmt);
+    if (text.find("pg_settings") != std::string::npos && !pg::is<SelectStmt>(stmt)) {
+        out.maybe = true;
+        out.unnamed_setting = true;
+        out.what = "a statement that names pg_settings (an UPDATE of it sets any setting)";
+    } else if (body && text.find("u&\"") != std::string::npos) {
+        out.maybe = true;
+        out.what = "a body with a Unicode-escaped name (U&\"...\"), which may name set_config";
+    }
+    return out;
+}
+
+}  // namespace pgfence::analyze
