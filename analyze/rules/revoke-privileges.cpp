@@ -224,6 +224,23 @@ void check(const StatementContext& ctx, Sink& sink) {
                 "revoke in a later migration";
         return;
     }
+    // ALTER GROUP writers DROP USER app: the old spelling of REVOKE writers FROM app (gram.y:
+    // AlterGroupStmt, an AlterRoleStmt with action -1 and the members under "rolemembers";
+    // AlterRole in src/backend/commands/user.c hands them to DelRoleMems, as REVOKE does).
+    if (const auto* group = ctx.as<AlterRoleStmt>(); group != nullptr && group->action < 0) {
+        for (const DefElem* d : pg::each<DefElem>(group->options)) {
+            if (pg::text(d->defname) != "rolemembers") continue;
+            const std::string members = role_list(pg::as<List>(d->arg));
+            const std::string granted = group->role != nullptr && group->role->roletype == ROLESPEC_CSTRING
+                                            ? quote_ident(pg::text(group->role->rolename))
+                                            : std::string("the group");
+            Finding& f = sink.add(ctx.statement, "ALTER GROUP " + granted + " DROP USER " + members + " (REVOKE " + granted +
+                                                     " FROM " + members + "): the members lose every privilege that role gave "
+                                                     "them, and code that relied on them fails with \"permission denied\"");
+            f.fix = "grant what the application needs to its own role first, then revoke the membership in a later migration";
+            return;
+        }
+    }
     if (const auto* role = ctx.as<GrantRoleStmt>(); role != nullptr && !role->is_grant) {
         std::string granted;
         for (const pg::Node* r : pg::each(role->granted_roles)) {

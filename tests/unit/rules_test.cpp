@@ -320,6 +320,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"drop-role", "a release order: reassign what the role owns, retire it once no code connects as it"},
         {"read-only-default", "by hand, never in a migration"},
         {"revoke-privileges", "a release order: grant the application's own role first, then revoke"},
+        {"role-row-security-applies", "a release order: the policies the role needs first, then the attribute removed"},
         {"role-login-removed", "a release order: retire the role once no code connects as it"},
         {"row-security-without-policy", "the policies are the author's: which rows each role may see"},
         {"default-timeout-too-short", "configuration, not a migration: the migration's own SET instead"},

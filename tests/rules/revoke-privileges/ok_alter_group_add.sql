@@ -1,0 +1,2 @@
+-- Adding members takes nothing away.
+ALTER GROUP writers ADD USER app;
