@@ -6,6 +6,7 @@
 #include "analyze/model/model.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_walk.hpp"
+#include "analyze/model/view_options_note.hpp"
 #include "analyze/model/view_rows.hpp"
 
 namespace pgfence::analyze::model {
@@ -417,6 +418,11 @@ bool model_view(const ViewStmt* stmt, StatementFacts& facts, Context& ctx) {
     // one's rows (view_rows.hpp), for view-returns-no-rows.
     if (const std::string* old = ctx.catalog.view_query(relname); replace && !was_new && existing->kind == "view" && old != nullptr) {
         facts.notes.push_back(view_query_note(pg::display_name(rv), view_rows_change(*old, relname, stmt->query)));
+    }
+    // Its old options, which the new statement replaces whole (view_options_note.hpp), for
+    // view-options-changed.
+    if (const std::string* old = ctx.catalog.view_query(relname); replace && !was_new && existing->kind == "view" && old != nullptr) {
+        if (auto options = view_options_of(*old, relname)) facts.notes.push_back(view_old_options_note(pg::display_name(rv), *options));
     }
     if (!facts.sql.empty()) ctx.catalog.set_view_query(relname, facts.sql);
     existing->is_new = was_new;

@@ -5,9 +5,11 @@
 // three fail on a table, so the option's name alone says it is a view's. An allowlist: only
 // security_barrier turned on (the planner stops pushing leaky conditions into the view: plans may
 // be slower, rows are the same) is known harmless; every other change is a finding.
+#include <map>
 #include <optional>
 #include <string>
 
+#include "analyze/model/view_options_note.hpp"
 #include "analyze/parse/literal_truth.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
@@ -45,10 +47,9 @@ struct Judgement {
 // "permission denied for table things" once security_invoker was set; with row security on the
 // table and a policy admitting none of its rows, the same role read 2 rows through the view as
 // its owner, then 0 as itself).
-Judgement judge(const std::string& view, const DefElem* option, bool reset) {
-    const std::string name = option->defname != nullptr ? option->defname : "";
-    const std::optional<bool> on = reset ? std::optional<bool>(false) : option_bool(option);
-    const std::string what = reset ? "RESET (" + name + ")" : "SET (" + name + (option->arg ? " = " + option_value(option) : "") + ")";
+// `what` is the change as written ("SET (security_invoker = on)"), `on` the option's new value read
+// as a boolean (false for a reset), `reset` whether it goes back to its default.
+Judgement judge(const std::string& view, const std::string& name, std::optional<bool> on, bool reset, const std::string& what) {
     Judgement j;
     if (name == "security_invoker") {
         j.message = what + " on view " + view + ": " +
@@ -92,7 +93,48 @@ Judgement judge(const std::string& view, const DefElem* option, bool reset) {
     return j;
 }
 
+void report(const StatementContext& ctx, Sink& sink, const std::string& view, const Judgement& j) {
+    if (j.message.empty()) return;
+    Finding& f = sink.add(ctx.statement, j.message);
+    f.risk = j.risk;
+    f.relation = view;
+    f.fix = j.fix;
+}
+
+// CREATE OR REPLACE VIEW of a view earlier migrations made: PostgreSQL replaces its options with the
+// new statement's (view.c DefineVirtualRelation, AT_ReplaceRelOptions), so an option it names
+// changes as ALTER VIEW ... SET would, and one the old view had that it leaves out is reset (red
+// team h1 T_SECINV2, PostgreSQL 15: the same query WITH (security_invoker = true), and the
+// application, granted the view only, gets "permission denied for table users"). Where the old
+// options are not known (no note from analyze/model/create.cpp), each option named is judged as
+// a SET.
+void check_replace(const StatementContext& ctx, const ViewStmt* stmt, Sink& sink) {
+    if (!stmt->replace || stmt->view == nullptr) return;
+    const std::string& name = ctx.display_name(stmt->view);
+    const LockFact* lock = lock_on(ctx.statement, name);
+    if (lock == nullptr || lock->is_new) return;  // a view created in this migration: nobody reads it yet
+    const std::map<std::string, std::string> now = view_options(stmt);
+    const std::optional<std::map<std::string, std::string>> before = view_old_options(ctx.statement, name);
+    for (const auto& [key, value] : now) {
+        if (before) {
+            auto old = before->find(key);
+            if (old != before->end() && old->second == value) continue;
+            if (old == before->end() && value == "false" && key != "check_option") continue;  // its default, spelled out
+        }
+        const std::string what = "CREATE OR REPLACE VIEW ... WITH (" + key + " = " + value + ")";
+        report(ctx, sink, name, judge(name, key, boolean_input(value), false, what));
+    }
+    if (!before) return;
+    for (const auto& [key, value] : *before) {
+        if (now.count(key) > 0 || (value == "false" && key != "check_option")) continue;
+        const std::string what = "CREATE OR REPLACE VIEW without " + key + " (it was " + value +
+                                 "; PostgreSQL replaces a view's options with the new statement's, so it is reset)";
+        report(ctx, sink, name, judge(name, key, false, true, what));
+    }
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
+    if (const auto* view = ctx.as<ViewStmt>()) return check_replace(ctx, view, sink);
     const auto* stmt = ctx.as<AlterTableStmt>();
     if (stmt == nullptr || stmt->relation == nullptr) return;
     const std::string& name = ctx.display_name(stmt->relation);
@@ -106,7 +148,10 @@ void check(const StatementContext& ctx, Sink& sink) {
             const bool view_option = key == "security_invoker" || key == "check_option" || key == "security_barrier";
             if (!view_option && !view) continue;  // a table's or an index's storage option (fillfactor, ...)
             if (option->defnamespace != nullptr && !view) continue;  // toast.*: a table's
-            Judgement j = judge(name, option, cmd->subtype == AT_ResetRelOptions);
+            const bool reset = cmd->subtype == AT_ResetRelOptions;
+            const std::optional<bool> on = reset ? std::optional<bool>(false) : option_bool(option);
+            const std::string what = reset ? "RESET (" + key + ")" : "SET (" + key + (option->arg ? " = " + option_value(option) : "") + ")";
+            Judgement j = judge(name, key, on, reset, what);
             if (j.message.empty()) continue;
             Finding& f = sink.add(ctx.statement, j.message);
             f.risk = j.risk;
