@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "analyze/model/typed_tables.hpp"
 #include "analyze/model/cascade_note.hpp"
 #include "analyze/model/alter_table_locks.hpp"
 #include "analyze/model/subcommand_judgement.hpp"
@@ -689,6 +690,22 @@ constexpr std::array k_objects = {
     AlteredObject{OBJECT_TYPE, "type", "ALTER TYPE"},
 };
 
+// ALTER TYPE t ADD | DROP | ALTER ATTRIBUTE ... CASCADE: the same subcommand on each typed table
+// of t (tablecmds.c ATTypedTableRecursion), each under its own lock (typed_tables.hpp).
+void alter_typed_tables(const AlterTableStmt* stmt, const Target& type, StatementFacts& facts, Context& ctx) {
+    for (const std::string& table : typed_tables_of(ctx, type.relname)) {
+        Target typed{table, display_of(ctx, table), relation_kind(ctx, table, "table")};
+        Accumulated acc;
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+            if (cmd->behavior != DROP_CASCADE) continue;
+            if (cmd->subtype != AT_AddColumn && cmd->subtype != AT_DropColumn && cmd->subtype != AT_AlterColumnType) continue;
+            if (std::optional<SubcommandLock> lock = command_lock(*cmd, ctx.pg_version, false)) apply(*cmd, *lock, typed, acc, facts, ctx);
+        }
+        if (acc.reason.empty()) continue;
+        add_lock(facts, ctx, table, typed.display, acc.mode, typed.kind, std::string(k_typed_table_reason) + type.display + ": " + acc.reason);
+    }
+}
+
 }  // namespace
 
 bool model_alter_table(const AlterTableStmt* stmt, StatementFacts& facts, Context& ctx) {
@@ -711,6 +728,7 @@ bool model_alter_table(const AlterTableStmt* stmt, StatementFacts& facts, Contex
     }
     if (unknown && acc.reason.empty()) return false;
     lock_range_var(facts, ctx, rv, acc.mode, acc.reason, t.kind);
+    if (stmt->objtype == OBJECT_TYPE) alter_typed_tables(stmt, t, facts, ctx);
     if (acc.any_recursive && range_var_inh(rv)) {
         lock_descendants(facts, ctx, t.relname, acc.recursive_mode, "the same ALTER applies to every partition");
         for (auto& lock : facts.locks) {

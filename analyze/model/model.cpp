@@ -9,6 +9,7 @@
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_walk.hpp"
 #include "analyze/model/extension_members.hpp"
+#include "analyze/model/typed_tables.hpp"
 #include "analyze/model/rename_kind.hpp"
 
 namespace pgfence::analyze::model {
@@ -456,6 +457,7 @@ bool model_schema_element(const pg::Node* element, const char* schema, Statement
 
 bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     if (stmt == nullptr) return false;
+    if (const auto* composite = pg::as<CompositeTypeStmt>(stmt)) remember_composite_type(composite, facts, ctx);
     switch (stmt->type) {
         case T_AlterTableStmt:
             return model_alter_table(pg::as<AlterTableStmt>(stmt), facts, ctx);
@@ -463,8 +465,11 @@ bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
             // Judged by the object the name resolves to (rename_kind.hpp): the rules read this tree too.
             rename_by_catalog_kind(const_cast<RenameStmt*>(pg::as<RenameStmt>(stmt)), ctx);
             return model_rename(pg::as<RenameStmt>(stmt), facts, ctx);
-        case T_CreateStmt:
-            return model_create_table(pg::as<CreateStmt>(stmt), facts, ctx);
+        case T_CreateStmt: {
+            const bool modelled = model_create_table(pg::as<CreateStmt>(stmt), facts, ctx);
+            remember_typed_table(pg::as<CreateStmt>(stmt), ctx);  // CREATE TABLE ... OF type (typed_tables.hpp)
+            return modelled;
+        }
         case T_CreateForeignTableStmt:
             return model_create_table(&pg::as<CreateForeignTableStmt>(stmt)->base, facts, ctx, true);
         case T_CreateTableAsStmt:

@@ -1,5 +1,6 @@
 #include <map>
 
+#include "analyze/model/typed_tables.hpp"
 #include "analyze/model/model.hpp"
 #include "analyze/parse/names.hpp"
 
@@ -66,6 +67,7 @@ bool model_rename(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
         ctx.catalog.rename_column(relname, sub, newname);
         ctx.reshape(relname, sub);
         ctx.reshape(relname, newname);
+        if (type == OBJECT_ATTRIBUTE) rename_typed_columns(stmt, facts, ctx);  // ... CASCADE (typed_tables.hpp)
         return true;
     }
     if (type == OBJECT_TABCONSTRAINT || type == OBJECT_TRIGGER || type == OBJECT_POLICY || type == OBJECT_RULE) {

@@ -1,3 +1,4 @@
+#include "analyze/model/typed_table_note.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/operation_common.hpp"
@@ -37,8 +38,33 @@ bool report_dependent_views(const StatementContext& ctx, Sink& sink, const std::
     return !refusing.empty();
 }
 
+// ALTER TYPE t DROP ATTRIBUTE a CASCADE: column a of each typed table of t the catalog knows is
+// dropped with its data, as by ALTER TABLE ... DROP COLUMN (analyze/model/typed_tables.hpp; red
+// team h1 T_TYPEDDROP, PostgreSQL 15: people.age and its values gone).
+void check_typed_tables(const StatementContext& ctx, const AlterTableStmt* stmt, Sink& sink) {
+    for (const LockFact& lock : ctx.statement.locks) {
+        if (lock.is_new || !lock.reason.starts_with(k_typed_table_reason)) continue;
+        int index = -1;
+        for (const AlterTableCmd* cmd : pg::each<AlterTableCmd>(stmt->cmds)) {
+            ++index;
+            if (cmd->subtype != AT_DropColumn || cmd->behavior != DROP_CASCADE) continue;
+            ctx.subcommand = index;
+            const std::string column = quote_ident(pg::text(cmd->name));
+            Finding& f = sink.add(ctx.statement, "ALTER TYPE " + pg::display_name(stmt->relation) + " DROP ATTRIBUTE " + column +
+                                                     " CASCADE drops column " + column + " of typed table " + lock.relation +
+                                                     " with its data: running code that still reads or writes " + column +
+                                                     " fails from the moment it commits");
+            f.relation = lock.relation;
+            f.fix = "deploy code that no longer uses " + lock.relation + "." + column +
+                    " first, then drop the attribute in a later migration";
+        }
+        ctx.subcommand = -1;
+    }
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
     const auto* stmt = ctx.as<AlterTableStmt>();
+    if (stmt != nullptr && stmt->objtype == OBJECT_TYPE && stmt->relation != nullptr) return check_typed_tables(ctx, stmt, sink);
     if (stmt == nullptr || (stmt->objtype != OBJECT_TABLE && stmt->objtype != OBJECT_FOREIGN_TABLE)) return;
     const std::string& table = ctx.display_name(stmt->relation);
     if (existing(ctx.statement, table) == nullptr) return;  // a table created in this migration

@@ -1,6 +1,7 @@
 #include <map>
 #include <optional>
 
+#include "analyze/model/typed_table_note.hpp"
 #include "analyze/rules/common.hpp"
 #include "analyze/rules/rename_chains.hpp"
 #include "analyze/rules/rule.hpp"
@@ -95,8 +96,31 @@ void report_chains(const FileContext& ctx, Sink& sink) {
     }
 }
 
+// ALTER TYPE t RENAME ATTRIBUTE a TO b CASCADE: column a of each typed table of t the catalog knows
+// is renamed, as by ALTER TABLE ... RENAME COLUMN (analyze/model/typed_tables.hpp; red team h1
+// T_TYPEDREN, PostgreSQL 15: the application's query naming people.age fails).
+void report_typed_tables(const FileContext& ctx, Sink& sink) {
+    for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
+        const auto* stmt = pg::as<RenameStmt>(ctx.stmts[i]);
+        if (stmt == nullptr || stmt->renameType != OBJECT_ATTRIBUTE || stmt->behavior != DROP_CASCADE || stmt->relation == nullptr) continue;
+        const StatementFacts& s = ctx.file.statements[i];
+        for (const LockFact& lock : s.locks) {
+            if (lock.is_new || !lock.reason.starts_with(k_typed_table_reason)) continue;
+            const std::string from = quote_ident(pg::text(stmt->subname)), to = quote_ident(pg::text(stmt->newname));
+            Finding& f = sink.add(s, "ALTER TYPE " + pg::display_name(stmt->relation) + " RENAME ATTRIBUTE " + from + " TO " + to +
+                                         " CASCADE renames column " + from + " of typed table " + lock.relation +
+                                         ": every query that still names " + from +
+                                         " breaks, and code deployed before this migration fails until it is replaced");
+            f.relation = lock.relation;
+            f.fix = "keep the attribute's name while old code runs; deploy code that names " + to + " first, or make " +
+                    lock.relation + " a plain table (ALTER TABLE ... NOT OF) and keep the old name readable through a view";
+        }
+    }
+}
+
 void check(const FileContext& ctx, Sink& sink) {
     report_chains(ctx, sink);
+    report_typed_tables(ctx, sink);
     std::vector<ColumnRename> renames;
     std::vector<ViewCreated> views;
     std::map<std::size_t, QualifiedName> origin;  // statement -> the renamed table's name before this file renamed it

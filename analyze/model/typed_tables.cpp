@@ -1,0 +1,64 @@
+#include "analyze/model/typed_tables.hpp"
+
+#include "analyze/model/catalog.hpp"
+#include "analyze/parse/names.hpp"
+#include "analyze/parse/pg_parser.hpp"
+
+namespace pgfence::analyze::model {
+namespace {
+
+// Keys no relation or function name can have (a name PostgreSQL stores never holds a NUL byte).
+std::string typed_key(std::string_view type) { return std::string("\0typed-table:", 13) + std::string(type); }
+std::string composite_key(std::string_view type) { return std::string("\0composite-type:", 16) + std::string(type); }
+
+}  // namespace
+
+void remember_composite_type(const CompositeTypeStmt* stmt, const StatementFacts& facts, Context& ctx) {
+    if (stmt == nullptr || stmt->typevar == nullptr || facts.sql.empty()) return;
+    ctx.catalog.add_object_use(composite_key(pg::relname(stmt->typevar)), facts.sql);
+}
+
+void remember_typed_table(const CreateStmt* stmt, Context& ctx) {
+    if (stmt == nullptr || stmt->ofTypename == nullptr || stmt->relation == nullptr) return;
+    const std::string type(pg::last_name(stmt->ofTypename->names));
+    const std::string relname(pg::relname(stmt->relation));
+    RelationInfo* table = ctx.catalog.find(relname);
+    if (table == nullptr) return;
+    ctx.catalog.add_object_use(typed_key(type), relname);
+    // Its columns are the type's attributes (the last CREATE TYPE of that name the catalog holds).
+    const std::vector<std::string>* made = ctx.catalog.object_uses(composite_key(type));
+    if (made == nullptr || made->empty() || !table->columns.empty()) return;
+    ParsedStatement parsed = parse_statement(made->back());
+    const auto* composite = parsed.failure ? nullptr : pg::as<CompositeTypeStmt>(parsed.stmt);
+    if (composite == nullptr) return;
+    for (const ColumnDef* def : pg::each<ColumnDef>(composite->coldeflist)) record_column(ctx, relname, def);
+}
+
+std::vector<std::string> typed_tables_of(const Context& ctx, const std::string& type) {
+    std::vector<std::string> out;
+    const std::vector<std::string>* tables = ctx.catalog.object_uses(typed_key(type));
+    if (tables == nullptr) return out;
+    for (const std::string& table : *tables) {
+        if (ctx.catalog.find(table) == nullptr) continue;  // dropped (or renamed) since
+        bool seen = false;
+        for (const std::string& o : out) seen = seen || o == table;
+        if (!seen) out.push_back(table);
+    }
+    return out;
+}
+
+void rename_typed_columns(const RenameStmt* stmt, StatementFacts& facts, Context& ctx) {
+    if (stmt == nullptr || stmt->relation == nullptr || stmt->behavior != DROP_CASCADE) return;
+    if (stmt->subname == nullptr || stmt->newname == nullptr) return;
+    const std::string type(pg::relname(stmt->relation));
+    const std::string from(pg::text(stmt->subname)), to(pg::text(stmt->newname));
+    for (const std::string& table : typed_tables_of(ctx, type)) {
+        add_lock(facts, ctx, table, display_of(ctx, table), LockMode::AccessExclusive, "table",
+                 std::string(k_typed_table_reason) + pg::display_name(stmt->relation) + ": RENAME COLUMN " + quote_ident(from));
+        ctx.catalog.rename_column(table, from, to);
+        ctx.reshape(table, from);
+        ctx.reshape(table, to);
+    }
+}
+
+}  // namespace pgfence::analyze::model
