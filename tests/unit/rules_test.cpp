@@ -322,6 +322,7 @@ TEST_CASE("golden findings per rule, and recipes that come back clean") {
         {"revoke-privileges", "a release order: grant the application's own role first, then revoke"},
         {"role-row-security-applies", "a release order: the policies the role needs first, then the attribute removed"},
         {"row-locks-held", "which rows the migration must lock, and for how long, is the author's choice: short transactions of their own"},
+        {"inherit-adds-rows", "keeping a copy out of the hierarchy, or reading FROM ONLY, is the author's choice"},
         {"role-login-removed", "a release order: retire the role once no code connects as it"},
         {"row-security-without-policy", "the policies are the author's: which rows each role may see"},
         {"default-timeout-too-short", "configuration, not a migration: the migration's own SET instead"},
