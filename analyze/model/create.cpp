@@ -6,6 +6,7 @@
 #include "analyze/model/model.hpp"
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_walk.hpp"
+#include "analyze/model/search_paths.hpp"
 #include "analyze/model/view_options_note.hpp"
 #include "analyze/model/view_rows.hpp"
 
@@ -273,6 +274,7 @@ bool model_create_table(const CreateStmt* stmt, StatementFacts& facts, Context& 
     if (const RelationInfo* known = ctx.catalog.find(relname); known != nullptr && !known->is_new) {
         facts.notes.push_back(display + ": a relation of that name exists already (" + known->display +
                               "); pgfence keeps judging statements on that name as on the existing one");
+        note_path_shadow(rv->schemaname != nullptr ? std::string(rv->schemaname) : std::string("public"), display, *known, facts, ctx);
         lock_range_var(facts, ctx, rv, M::AccessExclusive, facts.tag + ": the new table").is_new = true;
         return true;
     }

@@ -9,6 +9,7 @@
 #include "analyze/parse/names.hpp"
 #include "analyze/parse/pg_walk.hpp"
 #include "analyze/model/extension_members.hpp"
+#include "analyze/model/search_paths.hpp"
 #include "analyze/model/typed_tables.hpp"
 #include "analyze/model/rename_kind.hpp"
 
@@ -458,6 +459,7 @@ bool model_schema_element(const pg::Node* element, const char* schema, Statement
 bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     if (stmt == nullptr) return false;
     if (const auto* composite = pg::as<CompositeTypeStmt>(stmt)) remember_composite_type(composite, facts, ctx);
+    if (pg::is<AlterRoleSetStmt>(stmt) || pg::is<AlterDatabaseSetStmt>(stmt)) remember_search_path(stmt, ctx);
     switch (stmt->type) {
         case T_AlterTableStmt:
             return model_alter_table(pg::as<AlterTableStmt>(stmt), facts, ctx);

@@ -1,0 +1,88 @@
+#include "analyze/model/search_paths.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "analyze/model/catalog.hpp"
+#include "analyze/parse/names.hpp"
+
+namespace pgfence::analyze::model {
+namespace {
+
+const std::string& key() {
+    static const std::string k(std::string("\0search-path", 12));
+    return k;
+}
+
+// "role app" | "database app" | "role app in database d", then '\n', then the schemas, one a line.
+std::string entry(const std::string& who, const VariableSetStmt* set) {
+    std::string out = who;
+    for (const A_Const* c : pg::each<A_Const>(set->args)) {
+        if (c->isnull || c->val.node.type != T_String) continue;
+        out += "\n" + std::string(pg::text(c->val.sval.sval));
+    }
+    return out;
+}
+
+// The schema part of a relation's display name ("billing.invoices" -> billing), "public" when
+// unqualified.
+std::string schema_of(const std::string& display) {
+    std::string out;
+    bool quoted = false;
+    for (char ch : display) {
+        if (ch == '"') {
+            quoted = !quoted;
+            continue;
+        }
+        if (ch == '.' && !quoted) return out;
+        out += ch;
+    }
+    return "public";
+}
+
+}  // namespace
+
+void remember_search_path(const pg::Node* stmt, Context& ctx) {
+    std::string who;
+    const VariableSetStmt* set = nullptr;
+    if (const auto* role = pg::as<AlterRoleSetStmt>(stmt)) {
+        set = role->setstmt;
+        who = role->role == nullptr ? "every role"
+              : role->role->roletype == ROLESPEC_CSTRING ? "role " + quote_ident(pg::text(role->role->rolename))
+                                                         : std::string("the current role");
+        if (role->database != nullptr) who += " in database " + quote_ident(pg::text(role->database));
+    } else if (const auto* db = pg::as<AlterDatabaseSetStmt>(stmt)) {
+        set = db->setstmt;
+        who = "database " + quote_ident(pg::text(db->dbname));
+    }
+    if (set == nullptr || set->kind != VAR_SET_VALUE || set->name == nullptr || pg::text(set->name) != "search_path") return;
+    ctx.catalog.add_object_use(key(), entry(who, set));
+}
+
+void note_path_shadow(const std::string& schema, const std::string& display, const RelationInfo& existing,
+                      StatementFacts& facts, const Context& ctx) {
+    const std::string theirs = schema_of(existing.display);
+    if (theirs == schema) return;  // the same schema: the CREATE fails
+    const std::vector<std::string>* paths = ctx.catalog.object_uses(key());
+    if (paths == nullptr) return;
+    for (const std::string& path : *paths) {
+        const std::size_t end = path.find('\n');
+        if (end == std::string::npos) continue;
+        int mine_at = -1, theirs_at = -1, at = 0;
+        for (std::size_t begin = end + 1; begin <= path.size(); ++at) {
+            const std::size_t stop = std::min(path.find('\n', begin), path.size());
+            const std::string item = path.substr(begin, stop - begin);
+            if (item == schema && mine_at < 0) mine_at = at;
+            if (item == theirs && theirs_at < 0) theirs_at = at;
+            begin = stop + 1;
+        }
+        if (mine_at < 0 || theirs_at < 0 || mine_at > theirs_at) continue;
+        facts.notes.push_back(std::string(k_path_shadow_note) + display + " is made in schema " + quote_ident(schema) +
+                              ", which the search_path the migrations gave " + path.substr(0, end) + " lists before " +
+                              quote_ident(theirs) + ", where " + existing.display + " is: that path's sessions (the "
+                              "application's) resolve the unqualified name " + quote_ident(existing.relname) +
+                              " to the new, empty table from the moment it commits");
+    }
+}
+
+}  // namespace pgfence::analyze::model

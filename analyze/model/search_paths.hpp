@@ -1,0 +1,28 @@
+#pragma once
+// search_path defaults the migrations gave a role or database (ALTER ROLE r [IN DATABASE d] SET
+// search_path = ..., ALTER DATABASE d SET search_path = ...), remembered in the catalog across
+// files and --history (as Catalog object uses, under a key no name can have). A later CREATE TABLE
+// of a name an existing relation has in another schema, in a schema such a path lists before that
+// one, shadows it: the sessions that get the path (the application's, when it connects as that
+// role or to that database) resolve the unqualified name to the new, empty table from the moment
+// it commits (namespace.c RangeVarGetRelidExtended: the first schema of the path that has the name;
+// red team h1 T_PATHSHADOW, PostgreSQL 15: the application's SELECT count(*) FROM invoices went
+// from 2 to 0). The lock model notes it (k_path_shadow_note); schema-shadows-role-path reports it.
+#include <string>
+#include <string_view>
+
+#include "analyze/model/model.hpp"
+#include "analyze/model/path_shadow_note.hpp"
+
+namespace pgfence::analyze::model {
+
+// ALTER ROLE / ALTER DATABASE ... SET search_path: remembered (RESET is not taken back: a later
+// CREATE may be reported for a path no longer set, never missed).
+void remember_search_path(const pg::Node* stmt, Context& ctx);
+
+// CREATE TABLE `created` (schema `schema`, "public" when unqualified) while `existing`, of the same
+// relname, is known: a note for each remembered path that lists `schema` before the existing one's.
+void note_path_shadow(const std::string& schema, const std::string& display, const RelationInfo& existing,
+                      StatementFacts& facts, const Context& ctx);
+
+}  // namespace pgfence::analyze::model
