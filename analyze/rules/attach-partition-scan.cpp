@@ -140,7 +140,36 @@ Recipe make_recipe(const StatementContext& ctx, const RangeVar* parent_rv, const
     return recipe;
 }
 
+// CREATE TABLE ... PARTITION OF p FOR VALUES ... while p has a DEFAULT partition: PostgreSQL scans
+// the default partition for rows of the new bound, holding ACCESS EXCLUSIVE on it and on p
+// (tablecmds.c DefineRelation -> check_default_partition_contents; red team h1 T_DEFPART2,
+// PostgreSQL 15: AccessExclusiveLock on events and events_default for the scan). The lock model
+// shows the scan; the application's reads and writes of p wait for it.
+void check_create_partition(const StatementContext& ctx, const CreateStmt* create, Sink& sink) {
+    if (create->partbound == nullptr || create->partbound->is_default || create->relation == nullptr) return;
+    const std::string partition = pg::display_name(create->relation);
+    for (const auto& scan : ctx.statement.scans) {
+        if (scan.relation == partition) continue;
+        const LockFact* lock = existing(ctx.statement, scan.relation);
+        if (lock == nullptr || validated_earlier(ctx, scan.relation)) continue;
+        std::string parents;
+        for (const RangeVar* parent : pg::each<RangeVar>(create->inhRelations)) {
+            const LockFact* parent_lock = existing(ctx.statement, pg::display_name(parent));
+            if (parent_lock != nullptr && blocks_reads_or_writes(*parent_lock)) parents += ", and " + a_lock(*parent_lock);
+        }
+        Finding& f = sink.add(ctx.statement, "CREATE TABLE " + partition + " PARTITION OF ... reads every row of the default partition " +
+                                                 scan.relation + " to check that none belongs in the new partition, holding " +
+                                                 a_lock(*lock) + parents + " for as long: the application's reads and writes wait");
+        if (!blocks_reads_or_writes(*lock)) f.risk = Risk::Medium;
+        else f.risk = Risk::High;
+        f.relation = scan.relation;
+        f.fix = "add a CHECK (NOT (<the new bound>)) NOT VALID to " + scan.relation + " and VALIDATE it first (the scan is "
+                "then skipped), or create the partition before rows of its range reach the default partition";
+    }
+}
+
 void check(const StatementContext& ctx, Sink& sink) {
+    if (const auto* create = ctx.as<CreateStmt>()) return check_create_partition(ctx, create, sink);
     const auto* stmt = ctx.as<AlterTableStmt>();
     if (stmt == nullptr || stmt->objtype != OBJECT_TABLE) return;  // ALTER INDEX ... ATTACH
     const RangeVar* parent_rv = stmt->relation;
@@ -176,6 +205,9 @@ void check(const StatementContext& ctx, Sink& sink) {
             Finding& f = sink.add(ctx.statement, message);
             f.subcommand = pg::index_of(stmt->cmds, cmd);
             if (!also.empty()) f.risk = Risk::High;  // before PostgreSQL 12 the whole partitioned table waits
+            // The default partition holds rows the application reads and writes, and ATTACH locks it
+            // ACCESS EXCLUSIVE for the scan (tablecmds.c ATExecAttachPartition opens it so).
+            if (scan->relation != partition && blocks_reads_or_writes(*lock)) f.risk = Risk::High;
             f.relation = scan->relation;
             f.fix = "add a CHECK matching the bound NOT VALID, VALIDATE it, then ATTACH (and drop the CHECK)";
             f.recipe = recipe;
@@ -187,7 +219,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(attach_partition_scan) {
     return Rule{"attach-partition-scan", Risk::Medium,
-                "ATTACH PARTITION reads the whole partition under a lock that blocks its reads and writes", check,
+                "ATTACH PARTITION (or CREATE TABLE ... PARTITION OF beside a DEFAULT partition) reads a whole partition under a lock that blocks its reads and writes", check,
                 nullptr, true, "locking", SizeWork::scan};
 }
 
