@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "analyze/model/domain_defaults.hpp"
 #include "analyze/model/typed_tables.hpp"
 #include "analyze/model/cascade_note.hpp"
 #include "analyze/model/alter_table_locks.hpp"
@@ -178,7 +179,11 @@ void add_column(const ColumnDef* def, const SubcommandLock& lock, bool if_not_ex
     std::string base = type_base(column_type_text(def));
     if (!fills && !base.empty() && !is_serial_type(def)) {
         auto constrained = ctx.catalog.domain_has_constraints(base);
-        if (constrained && *constrained) {
+        const std::vector<std::string>* volatile_default = ctx.catalog.object_uses(domain_volatile_default_key(base));
+        if (constrained && *constrained && volatile_default != nullptr && !volatile_default->empty()) {
+            rewrite("domain " + quote_ident(base) + " has a volatile DEFAULT (" + volatile_default->back() +
+                    "): every row gets its own value");
+        } else if (constrained && *constrained) {
             rewrite("domain " + quote_ident(base) + " has constraints: every row's value is checked");
         } else if (!constrained && !plain_type(base) && !ctx.catalog.is_known_type(base) &&
                    !base.ends_with("serial") && base.find('.') == std::string::npos) {

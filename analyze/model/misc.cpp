@@ -2,6 +2,7 @@
 #include <map>
 #include <set>
 
+#include "analyze/model/domain_defaults.hpp"
 #include "analyze/model/collations.hpp"
 #include "analyze/model/integrity.hpp"
 #include "analyze/model/model.hpp"
@@ -487,10 +488,21 @@ void record_type(const pg::Node* stmt, Context& ctx) {
     if (const CreateDomainStmt* domain = pg::as<CreateDomainStmt>(stmt)) {
         if (pg::length(domain->domainname) == 0) return;
         bool constrained = false;
+        const std::string name(pg::last_name(domain->domainname));
         for (const Constraint* c : pg::each<Constraint>(domain->constraints)) {
             constrained = constrained || c->contype == CONSTR_CHECK || c->contype == CONSTR_NOTNULL;
+            // A volatile DEFAULT: a column of the domain added without a default of its own takes
+            // it, one value per row, so the table is rewritten (tablecmds.c ATExecAddColumn:
+            // build_column_default falls back to the domain's default; red team h1 T_DOMVOLDEF,
+            // PostgreSQL 15: users' relfilenode changes). Kept as "constrained" (the rewrite) and
+            // its reason among the catalog's object uses (domain_volatile_default).
+            std::string why;
+            if (c->contype == CONSTR_DEFAULT && c->raw_expr != nullptr && expression_is_volatile(c->raw_expr, why, &ctx.catalog)) {
+                constrained = true;
+                ctx.catalog.add_object_use(domain_volatile_default_key(name), why);
+            }
         }
-        ctx.catalog.add_domain(std::string(pg::last_name(domain->domainname)), constrained);
+        ctx.catalog.add_domain(name, constrained);
     } else if (const CreateEnumStmt* e = pg::as<CreateEnumStmt>(stmt)) {
         if (pg::length(e->typeName) > 0) ctx.catalog.add_type(std::string(pg::last_name(e->typeName)));
     } else if (const CreateRangeStmt* r = pg::as<CreateRangeStmt>(stmt)) {

@@ -14,12 +14,18 @@ void check(const StatementContext& ctx, Sink& sink) {
     // column's own is add-column-volatile-default's.
     each_added_column(ctx, TableEffectNeeded::none, [&](const AlteredTable& t, const AddedColumn& c) {
         if (real_default(c.def) != nullptr || c.rewrite == nullptr || !c.rewrite->certain) return;
-        if (c.rewrite->reason.find("domain ") == std::string::npos || c.rewrite->reason.find("has constraints") == std::string::npos) return;
+        if (c.rewrite->reason.find("domain ") == std::string::npos ||
+            (c.rewrite->reason.find("has constraints") == std::string::npos && c.rewrite->reason.find("has a volatile DEFAULT") == std::string::npos)) {
+            return;
+        }
         Finding& f = sink.add(ctx.statement, "ADD COLUMN " + c.col + " rewrites " + t.lock.kind + " " + t.table + " while holding " +
                                                  describe_lock(t.lock) + ": " + effect_detail(*c.rewrite));
         f.relation = t.table;
-        f.fix = "add the column with the domain's base type and its condition as a CHECK ... NOT VALID (instant), then VALIDATE "
-                "CONSTRAINT in a later migration; or add it while the table is small";
+        f.fix = c.rewrite->reason.find("has a volatile DEFAULT") != std::string::npos
+                    ? "add the column with the domain's base type and no default (instant), SET DEFAULT for new rows, then "
+                      "backfill the existing rows in batches"
+                    : "add the column with the domain's base type and its condition as a CHECK ... NOT VALID (instant), then VALIDATE "
+                      "CONSTRAINT in a later migration; or add it while the table is small";
     });
     each_alter_cmd(ctx, TableEffectNeeded::none, [&](const AlteredTable& t, const AlterTableCmd* cmd) {
         AlterTableType sub = cmd->subtype;
@@ -48,7 +54,7 @@ void check(const StatementContext& ctx, Sink& sink) {
 
 PGFENCE_RULE(alter_table_rewrite) {
     return Rule{"alter-table-rewrite", Risk::High,
-                "ALTER TABLE ... SET TABLESPACE / SET ACCESS METHOD, or ADD COLUMN of a domain with constraints, copies the whole relation while reads and writes wait",
+                "ALTER TABLE ... SET TABLESPACE / SET ACCESS METHOD, or ADD COLUMN of a domain with constraints or a volatile DEFAULT, copies the whole relation while reads and writes wait",
                 check, nullptr, true, "locking", SizeWork::rewrite};
 }
 
