@@ -460,6 +460,8 @@ bool model_node(const pg::Node* stmt, StatementFacts& facts, Context& ctx) {
     if (stmt == nullptr) return false;
     if (const auto* composite = pg::as<CompositeTypeStmt>(stmt)) remember_composite_type(composite, facts, ctx);
     if (pg::is<AlterRoleSetStmt>(stmt) || pg::is<AlterDatabaseSetStmt>(stmt)) remember_search_path(stmt, ctx);
+    // Judged by the relation the name resolves to (rename_kind.hpp): the rules read this tree too.
+    if (const auto* move = pg::as<AlterObjectSchemaStmt>(stmt)) set_schema_by_catalog_kind(const_cast<AlterObjectSchemaStmt*>(move), ctx);
     switch (stmt->type) {
         case T_AlterTableStmt:
             return model_alter_table(pg::as<AlterTableStmt>(stmt), facts, ctx);

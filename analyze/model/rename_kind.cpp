@@ -39,4 +39,12 @@ void rename_by_catalog_kind(RenameStmt* stmt, const Context& ctx) {
     }
 }
 
+void set_schema_by_catalog_kind(AlterObjectSchemaStmt* stmt, const Context& ctx) {
+    if (stmt == nullptr || stmt->relation == nullptr || stmt->objectType != OBJECT_TABLE) return;
+    const RelationInfo* info = ctx.catalog.find(std::string(pg::relname(stmt->relation)));
+    if (info == nullptr) return;
+    const std::optional<ObjectType> actual = kind_of(info->kind);
+    if (actual == OBJECT_VIEW || actual == OBJECT_MATVIEW || actual == OBJECT_SEQUENCE) stmt->objectType = *actual;
+}
+
 }  // namespace pgfence::analyze::model

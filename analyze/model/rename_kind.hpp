@@ -16,4 +16,11 @@ namespace pgfence::analyze::model {
 // and the rename rules judge what PostgreSQL renames. A name the catalog does not know is left.
 void rename_by_catalog_kind(RenameStmt* stmt, const Context& ctx);
 
+// ALTER TABLE ... SET SCHEMA of a view, materialized view or sequence: PostgreSQL moves it
+// (AlterTableNamespace looks the name up through RangeVarCallbackForAlterRelation, which lets ALTER
+// TABLE name most relation kinds; ALTER INDEX, SEQUENCE, VIEW and MATERIALIZED VIEW ... SET SCHEMA
+// fail on another kind). Rewrites `stmt`'s objectType to the kind the catalog knows, so rename-view
+// and rename-table judge what moves. A name the catalog does not know is left.
+void set_schema_by_catalog_kind(AlterObjectSchemaStmt* stmt, const Context& ctx);
+
 }  // namespace pgfence::analyze::model

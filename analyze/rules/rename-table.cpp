@@ -110,7 +110,10 @@ void report_chains(const FileContext& ctx, Sink& sink) {
 void report_moves(const FileContext& ctx, Sink& sink) {
     for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
         const auto* move = pg::as<AlterObjectSchemaStmt>(ctx.stmts[i]);
-        if (move == nullptr || move->objectType != OBJECT_TABLE || move->relation == nullptr || move->newschema == nullptr) continue;
+        if (move == nullptr || (move->objectType != OBJECT_TABLE && move->objectType != OBJECT_SEQUENCE) || move->relation == nullptr ||
+            move->newschema == nullptr) {
+            continue;
+        }
         const StatementFacts& s = ctx.file.statements[i];
         const std::string old_table = pg::display_name(move->relation);
         if (existing_table_lock(s, old_table) == nullptr) continue;
@@ -124,6 +127,18 @@ void report_moves(const FileContext& ctx, Sink& sink) {
         }
         if (kept) continue;
         const std::string moved = quote_ident(pg::text(move->newschema)) + "." + quote_ident(pg::relname(move->relation));
+        if (move->objectType == OBJECT_SEQUENCE) {
+            // A column DEFAULT nextval('s'::regclass) stores the sequence itself and keeps working;
+            // a call that names it (the application's nextval('s'), currval, setval, an ORM's
+            // sequence allocation) is looked up by name and fails.
+            Finding& f = sink.add(s, "moving sequence " + old_table + " to schema " + quote_ident(pg::text(move->newschema)) +
+                                         " (SET SCHEMA) breaks every nextval(), currval() or setval() that names it as before "
+                                         "(the application's, an ORM's sequence allocation): \"relation " + old_table +
+                                         " does not exist\"; the columns' DEFAULTs keep working, as they store the sequence itself");
+            f.relation = old_table;
+            f.fix = "deploy code that names " + moved + " first, then move the sequence in a later migration; or keep it where it is";
+            continue;
+        }
         Finding& f = sink.add(s, "moving " + old_table + " to schema " + quote_ident(pg::text(move->newschema)) +
                                      " (SET SCHEMA) breaks every query that still names " + old_table +
                                      " as before: code deployed before this migration fails until it is replaced, as after a rename");
