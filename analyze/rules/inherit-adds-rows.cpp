@@ -9,6 +9,7 @@
 // HIGH for a child with rows: an existing table made a child (ALTER TABLE ... INHERIT), or a new
 // one the file fills (INSERT, COPY FROM); MEDIUM for a new, empty child, whose rows the parent's
 // queries return as soon as anything writes it.
+#include <set>
 #include <string>
 
 #include "analyze/parse/names.hpp"
@@ -19,27 +20,27 @@
 namespace pgfence::analyze::rules {
 namespace {
 
-// Does a statement of the file write rows into table `relname` (INSERT, COPY ... FROM)?
-bool filled_in_file(const FileContext& ctx, std::string_view relname) {
+// The tables the file's statements write rows into (INSERT, COPY ... FROM), by relname: read once
+// per file, so a file of many children stays linear.
+std::set<std::string> filled_in_file(const FileContext& ctx) {
+    std::set<std::string> out;
     for (const pg::Node* stmt : ctx.stmts) {
-        if (const auto* insert = pg::as<InsertStmt>(stmt); insert != nullptr && insert->relation != nullptr &&
-                                                            pg::relname(insert->relation) == relname) {
-            return true;
+        if (const auto* insert = pg::as<InsertStmt>(stmt); insert != nullptr && insert->relation != nullptr) {
+            out.emplace(pg::relname(insert->relation));
         }
-        if (const auto* copy = pg::as<CopyStmt>(stmt); copy != nullptr && copy->is_from && copy->relation != nullptr &&
-                                                        pg::relname(copy->relation) == relname) {
-            return true;
+        if (const auto* copy = pg::as<CopyStmt>(stmt); copy != nullptr && copy->is_from && copy->relation != nullptr) {
+            out.emplace(pg::relname(copy->relation));
         }
     }
-    return false;
+    return out;
 }
 
-void report(const FileContext& ctx, Sink& sink, const StatementFacts& s, const RangeVar* child, const RangeVar* parent,
+void report(const std::set<std::string>& filled, Sink& sink, const StatementFacts& s, const RangeVar* child, const RangeVar* parent,
             bool child_exists) {
     const std::string p = pg::display_name(parent);
     if (operation::existing(s, p) == nullptr) return;  // a parent this migration made: nobody queries it yet
     const std::string c = pg::display_name(child);
-    const bool rows = child_exists || filled_in_file(ctx, pg::relname(child));
+    const bool rows = child_exists || filled.count(std::string(pg::relname(child))) > 0;
     std::string message = c + " becomes an inheritance child of " + p + ": every query of the application on " + p +
                           " (without ONLY) now returns " + c + "'s rows too, and its UPDATE and DELETE on " + p + " reach them";
     message += child_exists ? std::string(", from the moment it commits (") + c + " is an existing table, with its rows)"
@@ -53,10 +54,11 @@ void report(const FileContext& ctx, Sink& sink, const StatementFacts& s, const R
 }
 
 void check(const FileContext& ctx, Sink& sink) {
+    const std::set<std::string> filled = filled_in_file(ctx);
     for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
         const StatementFacts& s = ctx.file.statements[i];
         if (const auto* create = pg::as<CreateStmt>(ctx.stmts[i]); create != nullptr && create->partbound == nullptr && create->relation != nullptr) {
-            for (const RangeVar* parent : pg::each<RangeVar>(create->inhRelations)) report(ctx, sink, s, create->relation, parent, false);
+            for (const RangeVar* parent : pg::each<RangeVar>(create->inhRelations)) report(filled, sink, s, create->relation, parent, false);
             continue;
         }
         const auto* alter = pg::as<AlterTableStmt>(ctx.stmts[i]);
@@ -65,7 +67,7 @@ void check(const FileContext& ctx, Sink& sink) {
             const auto* parent = pg::as<RangeVar>(cmd->def);
             if (cmd->subtype != AT_AddInherit || parent == nullptr) continue;
             const bool exists = operation::existing(s, pg::display_name(alter->relation)) != nullptr;
-            report(ctx, sink, s, alter->relation, parent, exists);
+            report(filled, sink, s, alter->relation, parent, exists);
         }
     }
 }

@@ -11,6 +11,7 @@
 // rows a WHERE or LIMIT selects are locked while later statements run, or when every row is locked
 // only for the statement's own run. Quiet for a query whose rows are released at once (filtered,
 // and nothing after it in the transaction) and for tables this migration made.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -70,27 +71,33 @@ bool names_a_column(const pg::Node* node) {
     return found;
 }
 
-// The line of the last statement of the transaction that statement `index` runs in, after it; 0
-// when none follows it there.
-int held_until(const FileContext& ctx, std::size_t index) {
+// For each statement, the line of the last statement after it in the same transaction (0: none
+// follows it there), from one pass backwards over the file (linear however many there are).
+std::vector<int> held_until(const FileContext& ctx) {
     const auto& st = ctx.file.statements;
-    if (st[index].transaction == Transaction::None) return 0;
-    int line = 0;
-    for (std::size_t k = index + 1; k < st.size() && k < ctx.stmts.size(); ++k) {
-        if (st[k].transaction == Transaction::None) break;
-        if (const auto* tx = pg::as<TransactionStmt>(ctx.stmts[k])) {
+    const std::size_t n = std::min(st.size(), ctx.stmts.size());
+    std::vector<int> out(n, 0);
+    int last = 0;  // the line of the last statement of the transaction open after index i
+    for (std::size_t i = n; i-- > 0;) {
+        out[i] = st[i].transaction == Transaction::None ? 0 : last;
+        if (st[i].transaction == Transaction::None) {
+            last = 0;
+            continue;
+        }
+        if (const auto* tx = pg::as<TransactionStmt>(ctx.stmts[i])) {
             if (tx->kind == TRANS_STMT_COMMIT || tx->kind == TRANS_STMT_ROLLBACK || tx->kind == TRANS_STMT_PREPARE ||
                 tx->kind == TRANS_STMT_COMMIT_PREPARED || tx->kind == TRANS_STMT_ROLLBACK_PREPARED) {
-                break;
+                last = 0;  // the statements before it end their transaction here
             }
             continue;
         }
-        line = st[k].span.start.line;
+        if (last == 0) last = st[i].span.start.line;
     }
-    return line;
+    return out;
 }
 
 void check(const FileContext& ctx, Sink& sink) {
+    std::vector<int> until_line;  // filled at the first locking SELECT
     for (std::size_t i = 0; i < ctx.file.statements.size() && i < ctx.stmts.size(); ++i) {
         const auto* select = pg::as<SelectStmt>(ctx.stmts[i]);
         if (select == nullptr || pg::length(select->lockingClause) == 0 || select->op != SETOP_NONE) continue;
@@ -100,7 +107,8 @@ void check(const FileContext& ctx, Sink& sink) {
         const bool every_row = select->limitCount == nullptr &&
                                (select->whereClause == nullptr ||
                                 (!names_a_column(select->whereClause) && could_be_true(select->whereClause)));
-        const int until = held_until(ctx, i);
+        if (until_line.empty()) until_line = held_until(ctx);
+        const int until = until_line[i];
         if (!every_row && until == 0) continue;  // some rows, released when the statement ends
         for (const LockingClause* locking : pg::each<LockingClause>(select->lockingClause)) {
             for (const RangeVar* rv : tables) {
