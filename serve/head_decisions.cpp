@@ -1,8 +1,11 @@
 #include "serve/head_decisions.hpp"
 
+#include <algorithm>
+
 #include "annotate/escape.hpp"
 #include "serve/audit.hpp"
 #include "serve/payload.hpp"
+#include "serve/refused_jobs.hpp"
 #include "serve/service.hpp"
 
 namespace pgfence::serve {
@@ -41,11 +44,12 @@ StoreResult<bool> record_head_decision(trace::Connection& c, const std::string& 
 }
 
 StoreResult<std::vector<HeadDecision>> head_decisions(trace::Connection& c, const std::string& repository, const std::string& head) {
-    auto r = c.query("SELECT d.pull_request, d.job, d.upload_id, d.conclusion, d.title, d.summary, d.body "
-                     "FROM pgfence_head_decisions d LEFT JOIN pgfence_pull_requests p "
-                     "ON p.repository = d.repository AND p.number = d.pull_request "
-                     "WHERE d.repository = $1 AND d.head_sha = $2 AND (p.number IS NULL OR (p.state = 'open' AND p.head_sha = d.head_sha)) "
-                     "ORDER BY d.pull_request, d.job",
+    // A job whose upload was refused after the one decided here: its refusal stands instead (serve/refused_jobs.hpp).
+    auto r = c.query(std::string("SELECT d.pull_request, d.job, d.upload_id, d.conclusion, d.title, d.summary, d.body "
+                                 "FROM pgfence_head_decisions d LEFT JOIN pgfence_pull_requests p "
+                                 "ON p.repository = d.repository AND p.number = d.pull_request "
+                                 "WHERE d.repository = $1 AND d.head_sha = $2 AND (p.number IS NULL OR (p.state = 'open' AND p.head_sha = d.head_sha)) "
+                                 "AND NOT ") + refused_after_decision_sql() + " ORDER BY d.pull_request, d.job",
                      {repository, head});
     if (!r) return db_error(c, r.error());
     std::vector<HeadDecision> out;
@@ -53,6 +57,13 @@ StoreResult<std::vector<HeadDecision>> head_decisions(trace::Connection& c, cons
         out.push_back({std::stoll(r->value(i, 0)), r->value(i, 1), r->is_null(i, 2) ? std::nullopt : std::optional(r->value(i, 2)),
                        r->value(i, 3), r->value(i, 4), r->value(i, 5), r->value(i, 6)});
     }
+    // Each job's refused upload is that job's decision, whatever the other jobs' uploads decided.
+    auto refused = refused_job_decisions(c, repository, head);
+    if (!refused) return refused.error();
+    out.insert(out.end(), refused->begin(), refused->end());
+    std::stable_sort(out.begin(), out.end(), [](const HeadDecision& a, const HeadDecision& b) {
+        return a.pull_request != b.pull_request ? a.pull_request < b.pull_request : a.job < b.job;
+    });
     return out;
 }
 
@@ -118,6 +129,10 @@ StoreResult<std::string> own_head_decision(trace::Connection& c, const std::stri
     if (!r) return db_error(c, r.error());
     std::vector<HeadDecision> own;
     for (int i = 0; i < r->rows(); ++i) own.push_back({pull_request, "", std::nullopt, r->value(i, 0), "", "", ""});
+    // A job of it whose upload was refused (and not accepted since) decided failure.
+    auto refused = refused_job_decisions(c, repository, head, pull_request);
+    if (!refused) return refused.error();
+    own.insert(own.end(), refused->begin(), refused->end());
     return combine(own).conclusion;
 }
 
