@@ -184,8 +184,11 @@ analyze::Status Service::run() {
         if (!decided) return refuse(500, "error", {{"message", "the policy cannot be applied: " + decided.error().message}});
         const json policy_source = policy->second;
 
+        // The key is kept per base (issue #53, red team H2 item 9): a re-run after the base moved
+        // is judged anew even when its client's key does not name the base (pgfence pr before it).
+        const std::string key_for_base = key + " base=" + envelope["base_sha"].get<std::string>();
         auto answer = m_store.record_upload(
-            target, envelope, key, sha256_hex(body),
+            target, envelope, key_for_base, sha256_hex(body),
             [&](trace::Connection& c, const std::string& upload_id) -> StoreResult<Answer> {
                 // The same migrations reviewed before on this pull request (a rebase, a push of other files).
                 auto earlier = c.query("SELECT head_sha FROM pgfence_uploads WHERE repository = $1 AND pull_request = $2 "

@@ -1,5 +1,5 @@
-"""A refused upload is its job's decision (issue #53,
-red team H2 item 7: /tmp/rtH/h2/REPORT.md), end to end on serve_test.py's world: the real
+"""A refused upload is its job's decision, and a re-run after the base moved is judged anew (issue #53,
+red team H2 items 7 and 9: /tmp/rtH/h2/REPORT.md), end to end on serve_test.py's world: the real
 service and its database, the GitHub double in App mode, real git and `pgfence pr --upload` as the
 action runs it, with `--name` for the documented multi-job monorepo setup (docs/pr.md).
 
@@ -14,6 +14,10 @@ Scenarios:
                 after 2.4 MB of COMMENTs) is above max_upload_bytes (413, the body unread: its job is
                 the Pgfence-Job header's): the check turns failure; web uploading again changes nothing;
                 api re-run with --upload-without-sql is accepted and decides (action_required)
+  base_advance  PR #7 (CREATE TABLE IF NOT EXISTS reports; CREATE INDEX on it) is clean against
+                main@M0, where reports is new: success. main advances (a merged pull request creates
+                reports). The job re-run for main@M1 is a new upload (not 409 for the old key), judged
+                anew: the index on an existing table needs sign-off (action_required)
 """
 import argparse
 import json
@@ -168,7 +172,42 @@ def scenario_too_large_job(w):
     ok("api's own accepted upload ends its refusal: the check is its decision (action_required for the DROP TABLE)")
 
 
-SCENARIOS = {"refused_job": scenario_refused_job, "too_large_job": scenario_too_large_job}
+def scenario_base_advance(w):
+    token, url = start(w)
+    commit(w, {"migrations/001_users.sql": USERS, "README.md": "x\n"}, "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"migrations/003_reports_idx.sql": "SET lock_timeout = '2s';\nCREATE TABLE IF NOT EXISTS reports "
+               "(id bigint PRIMARY KEY, body text);\nCREATE INDEX reports_body ON reports (body);\n"}, "reports index")
+    head = git(w.repo, "rev-parse", "HEAD")
+    m0 = git(w.repo, "rev-parse", "main")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, head_sha=head, base_sha=m0)
+    w.wait_for_event(url, token, "pull_request")
+    proc, _ = run_pr(w, url, token, 7, "main")
+    uploaded(proc, "PR #7 against main@M0")
+    w.wait_for_check(head, "success")
+    ok("against main@M0 (reports is new there) the index is clean: success")
+
+    git(w.repo, "checkout", "-q", "main")
+    commit(w, {"migrations/002_reports.sql": "CREATE TABLE reports (id bigint PRIMARY KEY, body text);\n"}, "PR A merged: reports")
+    m1 = git(w.repo, "rev-parse", "main")
+    git(w.repo, "checkout", "-q", "feature")
+    proc, _ = run_pr(w, url, token, 7, "main")
+    check("create-index-without-concurrently" in proc.stdout + proc.stderr,
+          f"against main@M1 the index is on an existing table: {proc.stdout[-800:]}")
+    check("409" not in proc.stderr, f"the re-run's upload is not refused as a used key: {proc.stderr[-600:]}")
+    uploaded(proc, "the re-run of PR #7's job against main@M1")
+    check("conclusion action_required" in proc.stdout and "had it already" not in proc.stdout,
+          f"the re-run is judged anew: {proc.stdout[-400:]}")
+    run = w.wait_for_check(head, "action_required")
+    check("create-index-without-concurrently" in run["output"].get("text", ""), f"the check names the index: {run['output']}")
+    evaluations = [e for e in w.audit(url, token) if e["type"] == "upload"]
+    check([e["data"]["base_sha"] for e in evaluations] == [m0, m1], f"two uploads, one per base: {[e['data'] for e in evaluations]}")
+    time.sleep(2)
+    check(w.governance_checks(head)[-1].get("conclusion") == "action_required", "the old base's success does not come back")
+    ok("main advanced to M1: the re-run is a new upload, judged anew: action_required (the index needs sign-off)")
+
+
+SCENARIOS = {"refused_job": scenario_refused_job, "too_large_job": scenario_too_large_job, "base_advance": scenario_base_advance}
 
 
 def main():
