@@ -27,9 +27,11 @@ int rank(const std::string& conclusion) {
 StoreResult<bool> record_head_decision(trace::Connection& c, const std::string& repository, const std::string& head,
                                        const HeadDecision& d) {
     if (d.upload_id) {
+        // This job's decision voided by a change of the base, or the one voided for the pull request
+        // as a whole (job '': no job had decided yet); another job's stays until that job uploads.
         auto dropped = c.query("DELETE FROM pgfence_head_decisions WHERE repository = $1 AND head_sha = $2 AND pull_request = $3 "
-                               "AND upload_id IS NULL",
-                               {repository, head, std::to_string(d.pull_request)});
+                               "AND upload_id IS NULL AND (job = $4 OR job = '')",
+                               {repository, head, std::to_string(d.pull_request), d.job});
         if (!dropped) return db_error(c, dropped.error());
     }
     auto up = c.query("INSERT INTO pgfence_head_decisions (repository, head_sha, pull_request, job, upload_id, conclusion, title, "
@@ -160,11 +162,20 @@ bool Service::handle_base_change(const json& payload, const std::string& deliver
                           "base_changed_at = now(), updated_at = now()",
                           {repository, std::to_string(*number), *head});
         if (!up) return db_error(c, up.error());
-        auto dropped = c.query("DELETE FROM pgfence_head_decisions WHERE repository = $1 AND pull_request = $2",
-                               {repository, std::to_string(*number)});
+        // Each job's decision for this head is voided in place (pending until that job uploads for
+        // the new base: one job's upload does not stand for another's, issue #53); those of older
+        // heads go; with none, one for the pull request as a whole.
+        auto dropped = c.query("DELETE FROM pgfence_head_decisions WHERE repository = $1 AND pull_request = $2 AND head_sha <> $3",
+                               {repository, std::to_string(*number), *head});
         if (!dropped) return db_error(c, dropped.error());
-        auto voided = record_head_decision(c, repository, *head, {*number, "", std::nullopt, "pending", title, summary, ""});
-        if (!voided) return voided.error();
+        auto jobs = c.query("UPDATE pgfence_head_decisions SET upload_id = NULL, conclusion = 'pending', title = $4, summary = $5, "
+                            "body = '', updated_at = now() WHERE repository = $1 AND pull_request = $2 AND head_sha = $3 RETURNING 1",
+                            {repository, std::to_string(*number), *head, title, summary});
+        if (!jobs) return db_error(c, jobs.error());
+        if (jobs->rows() == 0) {
+            auto voided = record_head_decision(c, repository, *head, {*number, "", std::nullopt, "pending", title, summary, ""});
+            if (!voided) return voided.error();
+        }
         auto e = append_audit(c, repository, "base_changed", std::nullopt, *number,
                               {{"head_sha", *head}, {"from", from}, {"to", to}, {"delivery", delivery}});
         if (!e) return e.error();

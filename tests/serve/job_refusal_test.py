@@ -18,6 +18,10 @@ Scenarios:
                 main@M0, where reports is new: success. main advances (a merged pull request creates
                 reports). The job re-run for main@M1 is a new upload (not 409 for the old key), judged
                 anew: the index on an existing table needs sign-off (action_required)
+  retarget_jobs two jobs on PR #7 into x (the author's branch, which holds api's DROP TABLE):
+                both success. The base is edited to main: each job's decision is void. Only web
+                re-runs for main (nothing new there): the check keeps waiting for api, whose
+                decision for x does not stand; api's upload for main decides (action_required)
 """
 import argparse
 import json
@@ -29,7 +33,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from serve_test import AUTHOR, PAT, REPO, check, git, ok, run_world  # noqa: E402
-from decision_test import USERS, commit, start  # noqa: E402
+from decision_test import USERS, commit, edited_base, start  # noqa: E402
 
 PAGES = "CREATE TABLE pages (id bigint PRIMARY KEY);\n"
 
@@ -207,7 +211,43 @@ def scenario_base_advance(w):
     ok("main advanced to M1: the re-run is a new upload, judged anew: action_required (the index needs sign-off)")
 
 
-SCENARIOS = {"refused_job": scenario_refused_job, "too_large_job": scenario_too_large_job, "base_advance": scenario_base_advance}
+def scenario_retarget_jobs(w):
+    token, url = start(w)
+    commit(w, {"api/migrations/001_users.sql": USERS, "web/migrations/001_pages.sql": PAGES, "README.md": "x\n"}, "base")
+    git(w.repo, "checkout", "-qb", "feature")
+    commit(w, {"api/migrations/002_drop.sql": "SET lock_timeout = '2s';\nDROP TABLE users;\n"}, "drop users")
+    git(w.repo, "branch", "x")
+    commit(w, {"web/README.md": "web\n"}, "docs")
+    head, main, x = git(w.repo, "rev-parse", "HEAD"), git(w.repo, "rev-parse", "main"), git(w.repo, "rev-parse", "x")
+    w.webhook(url, "pull_request", "opened", author=AUTHOR, number=7, head_sha=head, base_sha=x, base_ref="x")
+    w.wait_for_event(url, token, "pull_request")
+    for job in ("api", "web"):
+        proc, _ = run_pr(w, url, token, 7, "x", "--name", job, f"{job}/migrations")
+        uploaded(proc, f"job {job} into x")
+    w.wait_for_event(url, token, "evaluation", count=2)
+    runs = checks_settled(w, url, token, head)
+    check(runs[-1].get("conclusion") == "success", f"into x nothing is new: {runs[-1].get('conclusion')}")
+    ok("PR #7 into x, two jobs: success")
+
+    edited_base(w, url, 7, head, main, "main", "x", x)
+    w.wait_for_event(url, token, "base_changed")
+    proc, _ = run_pr(w, url, token, 7, "main", "--name", "web", "web/migrations")
+    uploaded(proc, "job web for main")
+    check("conclusion success" in proc.stdout, f"web has nothing new for main: {proc.stdout[-400:]}")
+    runs = checks_settled(w, url, token, head)
+    run = runs[-1]
+    check(run.get("conclusion") != "success" and run.get("status") == "in_progress",
+          f"web's upload for main does not stand for api's: {run.get('status')} {run.get('conclusion')} {run['output']['title']}")
+    check("job `api`" in run["output"]["summary"], f"the check names api as waiting: {run['output']['summary'][:600]}")
+    ok("base edited to main, only web re-run: the check waits for api (its decision for x is void)")
+
+    proc, _ = run_pr(w, url, token, 7, "main", "--name", "api", "api/migrations")
+    uploaded(proc, "job api for main")
+    w.wait_for_check(head, "action_required")
+    ok("api's upload for main decides: action_required (the DROP TABLE)")
+
+
+SCENARIOS = {"retarget_jobs": scenario_retarget_jobs, "refused_job": scenario_refused_job, "too_large_job": scenario_too_large_job, "base_advance": scenario_base_advance}
 
 
 def main():
